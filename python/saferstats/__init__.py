@@ -1,0 +1,50 @@
+"""saferstats: the statistics of a Community Safety Partnership strategic assessment.
+
+Rates with exact confidence intervals, year-on-year change and trends (hate crime),
+stop-and-search disproportionality, fly-tipping hotspots and Section 136 outcomes — a Rust core
+with a pandas-facing Python API.
+
+>>> import saferstats
+>>> saferstats.rate_ci([5, 20], [100, 100])[["rate", "lower", "upper", "method"]].round(3)
+      rate      lower      upper method
+0   5000.0   1623.486  11668.332  exact
+1  20000.0  12211.429  30889.880   byar
+"""
+
+from __future__ import annotations
+
+from . import datasets
+from ._saferstats import __version__
+from .exceptions import (
+    ConvergenceError,
+    InvalidInputError,
+    LengthMismatchError,
+    MissingValueError,
+    SaferstatsError,
+)
+from .rates import (
+    ESP2013,
+    dsr,
+    percent_change,
+    proportion_ci,
+    proportion_difference,
+    rate_ci,
+    rate_ratio,
+)
+
+__all__ = [
+    "__version__",
+    "datasets",
+    "SaferstatsError",
+    "InvalidInputError",
+    "MissingValueError",
+    "LengthMismatchError",
+    "ConvergenceError",
+    "rate_ci",
+    "proportion_ci",
+    "rate_ratio",
+    "percent_change",
+    "proportion_difference",
+    "dsr",
+    "ESP2013",
+]

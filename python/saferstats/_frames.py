@@ -1,0 +1,116 @@
+"""Turning user input (scalars, lists, numpy arrays, pandas Series/DataFrames) into the
+contiguous float64 arrays the Rust core borrows without copying, with errors that name the
+argument or DataFrame column and the row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InvalidInputError, LengthMismatchError
+
+__all__ = ["as_float_array", "aligned", "require_columns"]
+
+
+def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
+    """Position of the first element that was present but did not parse as a number."""
+    present = ~pd.isna(pd.Series(values, dtype=object)).to_numpy()
+    bad = np.flatnonzero(present & np.isnan(numeric))
+    return int(bad[0]) if bad.size else None
+
+
+def as_float_array(name: str, x: Any) -> np.ndarray:
+    """Convert ``x`` to a 1-D contiguous float64 array (no copy when it already is one).
+
+    Missing values (None, NaN, pandas NA) become NaN; text that is not a number raises
+    :class:`InvalidInputError` naming ``name`` and the position.
+
+    >>> as_float_array("count", [1, None, 3])
+    array([ 1., nan,  3.])
+    """
+    if isinstance(x, pd.DataFrame):
+        raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame", name)
+    if isinstance(x, pd.Series):
+        values: Any = x.array
+    else:
+        values = x
+    if np.isscalar(values) or values is None:
+        values = [values]
+    try:
+        if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+            arr = values
+        elif isinstance(values, pd.api.extensions.ExtensionArray) and values.dtype.kind in "fiub":
+            arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            arr = np.asarray(values)
+            if arr.dtype.kind not in "fiub":
+                raw = arr.ravel()
+                arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype="float64")
+                bad = _first_bad(raw, arr)
+                if bad is not None:
+                    raise InvalidInputError(
+                        f"`{name}` at position {bad}: {raw[bad]!r} is not a number", name, bad
+                    )
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        raise InvalidInputError(f"`{name}` could not be read as numbers: {exc}", name) from exc
+    if arr.ndim != 1:
+        if arr.ndim == 0:
+            arr = arr.reshape(1)
+        else:
+            raise InvalidInputError(f"`{name}` must be one-dimensional, got shape {arr.shape}", name)
+    return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def aligned(**named: Any) -> tuple[dict[str, np.ndarray], pd.Index | None]:
+    """Convert several inputs and broadcast scalars to the common length.
+
+    Returns the arrays and the index of the first pandas Series among the inputs (so results
+    keep the caller's row labels). Arrays of different lengths raise
+    :class:`LengthMismatchError` naming both arguments.
+
+    >>> arrays, index = aligned(count=[1, 2, 3], population=1000)
+    >>> arrays["population"]
+    array([1000., 1000., 1000.])
+    """
+    index = next((v.index for v in named.values() if isinstance(v, pd.Series)), None)
+    scalar = {k: (np.isscalar(v) or v is None) for k, v in named.items()}
+    arrays = {k: as_float_array(k, v) for k, v in named.items()}
+    lengths = {k: len(a) for k, a in arrays.items() if not scalar[k]}
+    n = 1
+    if lengths:
+        first, n = next(iter(lengths.items()))
+        for k, m in lengths.items():
+            if m != n:
+                raise LengthMismatchError(
+                    f"length mismatch: `{first}` has {n} elements but `{k}` has {m}", k
+                )
+    for k in arrays:
+        if scalar[k] and n != 1:
+            arrays[k] = np.full(n, arrays[k][0])
+    if index is not None and len(index) != n:
+        index = None
+    return arrays, index
+
+
+def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "data") -> None:
+    """Raise :class:`InvalidInputError` if any mapped column is missing from ``df``.
+
+    ``columns`` maps the keyword argument name to the column name the user gave.
+
+    >>> require_columns(pd.DataFrame({"n": [1]}), {"count": "count"})
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['n']
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InvalidInputError(f"{what} must be a pandas DataFrame, got {type(df).__name__}", what)
+    for kw, col in columns.items():
+        if col not in df.columns:
+            raise InvalidInputError(
+                f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}", kw
+            )

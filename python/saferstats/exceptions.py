@@ -1,0 +1,53 @@
+"""Exception classes raised by saferstats.
+
+Every error saferstats raises is a :class:`SaferstatsError`. Problems with the input (a negative
+count, a zero denominator, a missing value, arrays of different lengths, an unknown method name,
+a missing DataFrame column) are :class:`InvalidInputError`, which is also a :class:`ValueError`,
+so ``except ValueError`` keeps working in existing scripts.
+
+Each exception carries ``argument`` (the keyword or DataFrame column concerned, if any) and
+``index`` (the zero-based row, if any) besides the message.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SaferstatsError",
+    "InvalidInputError",
+    "MissingValueError",
+    "LengthMismatchError",
+    "ConvergenceError",
+]
+
+
+class SaferstatsError(Exception):
+    """Base class of every saferstats error.
+
+    >>> import saferstats
+    >>> try:
+    ...     saferstats.rate_ci(-1, 100)
+    ... except saferstats.SaferstatsError as e:
+    ...     print(type(e).__name__, e.argument, e.index)
+    InvalidInputError count 0
+    """
+
+    def __init__(self, message: str, argument: str | None = None, index: int | None = None):
+        super().__init__(message)
+        self.argument = argument
+        self.index = index
+
+
+class InvalidInputError(SaferstatsError, ValueError):
+    """The input cannot be used: bad value, bad option, wrong column. Also a ``ValueError``."""
+
+
+class MissingValueError(InvalidInputError):
+    """A missing value (NaN/None/NA) where ``missing="error"`` (the default) is in force."""
+
+
+class LengthMismatchError(InvalidInputError):
+    """Arrays that must have one element per row have different lengths."""
+
+
+class ConvergenceError(SaferstatsError, RuntimeError):
+    """An iterative fit (GLM, root search) did not converge."""

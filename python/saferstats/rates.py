@@ -1,0 +1,404 @@
+"""Rates, proportions and ratios with confidence intervals (the Rust ``rates`` kernel).
+
+Methods follow PHE/OHID's PHEindicatormethods conventions (``METHODS.md`` A1-A4). Every function
+accepts scalars or equal-length array-likes (lists, numpy arrays, pandas Series; scalars are
+broadcast) and returns a :class:`pandas.DataFrame` with one row per input element, keeping the
+index of a Series input. Every interval carries ``lower``, ``upper``, ``confidence`` and ``method``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _saferstats as _ext
+from ._frames import aligned, as_float_array
+from .exceptions import InvalidInputError
+
+__all__ = [
+    "rate_ci",
+    "proportion_ci",
+    "rate_ratio",
+    "percent_change",
+    "proportion_difference",
+    "dsr",
+    "ESP2013",
+]
+
+ArrayLike = Any
+
+#: European Standard Population 2013, 19 bands 0-4 ... 90+ (sums to 100,000).
+ESP2013: tuple[float, ...] = tuple(_ext.esp2013())
+
+_LABELS = list(_ext.ci_method_labels())
+_UNIQUE = list(dict.fromkeys(_LABELS))
+_REMAP = np.array([_UNIQUE.index(label) for label in _LABELS], dtype=np.int8)
+
+
+def _methods(codes: np.ndarray) -> pd.Categorical:
+    """Method codes from the core -> a categorical column of labels."""
+    return pd.Categorical.from_codes(_REMAP[codes], categories=_UNIQUE)
+
+
+def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
+    return pd.DataFrame(columns, index=index)
+
+
+def rate_ci(
+    count: ArrayLike,
+    population: ArrayLike,
+    *,
+    multiplier: float = 100_000,
+    confidence: float = 0.95,
+    method: Literal["phe", "exact", "byar"] = "phe",
+    missing: Literal["error", "propagate"] = "error",
+) -> pd.DataFrame:
+    """Crude rates per ``multiplier`` with exact Poisson / Byar's confidence intervals.
+
+    Method: ``"phe"`` (default) uses the exact Poisson (Garwood, chi-square) interval for counts
+    below 10 and Byar's approximation from 10, as PHEindicatormethods ``phe_rate``; ``"exact"``
+    and ``"byar"`` use one method for every row. A count of 0 has lower limit 0. Non-integer
+    counts are accepted, as PHE does; a count larger than its population is allowed (rates are
+    not proportions). Reference: ``METHODS.md`` A1; Breslow & Day (1987) for Byar's.
+
+    Parameters
+    ----------
+    count, population
+        Events and population at risk (scalars or equal-length array-likes).
+    multiplier
+        Rate per this many people: 1,000 (stop and search), 100,000 (PHE default).
+    confidence
+        Two-sided level strictly between 0 and 1 (0.95 and 0.998 are the PHE pair).
+    method
+        ``"phe"``, ``"exact"`` or ``"byar"``.
+    missing
+        ``"error"`` raises :class:`~saferstats.MissingValueError` naming the position of a
+        missing value; ``"propagate"`` returns NaN for that row, as PHE does.
+
+    Returns
+    -------
+    DataFrame with columns ``count, population, rate, lower, upper, confidence, method``
+    (``method`` is the method used for that row: ``"exact"`` or ``"byar"``).
+
+    Examples
+    --------
+    Hertfordshire hate crime, 2018-19 (Home Office): 1,600 offences, population 1,184,400.
+
+    >>> import saferstats
+    >>> saferstats.rate_ci(1600, 1_184_400).round(4)
+        count  population      rate     lower     upper  confidence method
+    0  1600.0   1184400.0  135.0895  128.5505  141.8749        0.95   byar
+    >>> saferstats.rate_ci([0, 5], 100, method="exact")[["lower", "upper"]].round(3)
+          lower      upper
+    0     0.000   3688.879
+    1  1623.486  11668.332
+    """
+    arrays, index = aligned(count=count, population=population)
+    x, n = arrays["count"], arrays["population"]
+    v, lo, hi, m = _ext.rate_ci(x, n, float(multiplier), float(confidence), method, missing)
+    return _frame(
+        {
+            "count": x,
+            "population": n,
+            "rate": v,
+            "lower": lo,
+            "upper": hi,
+            "confidence": float(confidence),
+            "method": _methods(m),
+        },
+        index,
+    )
+
+
+def proportion_ci(
+    successes: ArrayLike,
+    trials: ArrayLike,
+    *,
+    confidence: float = 0.95,
+    method: Literal["wilson", "wilson-cc"] = "wilson",
+    multiplier: float = 1,
+    missing: Literal["error", "propagate"] = "error",
+) -> pd.DataFrame:
+    """Proportions with Wilson score confidence intervals.
+
+    Method: Wilson (1927) score interval, PHE's method (``METHODS.md`` A2); ``"wilson-cc"`` adds
+    the continuity correction (Newcombe 1998 method 4, = R ``prop.test(correct=TRUE)``).
+    0 successes give lower limit 0 and ``successes == trials`` upper limit 1 exactly.
+    Non-integer successes are accepted, as PHE does. ``multiplier=100`` gives percentages.
+
+    Returns
+    -------
+    DataFrame with columns ``successes, trials, value, lower, upper, confidence, method``.
+
+    Examples
+    --------
+    The seed's "race 75%" share: race-motivated 78,991 of 103,379 hate crime offences (2018/19)
+
+    >>> import saferstats
+    >>> saferstats.proportion_ci(78_991, 103_379, multiplier=100).round(3)
+       successes    trials   value   lower   upper  confidence  method
+    0    78991.0  103379.0  76.409  76.149  76.667        0.95  wilson
+    """
+    arrays, index = aligned(successes=successes, trials=trials)
+    x, n = arrays["successes"], arrays["trials"]
+    v, lo, hi, m = _ext.proportion_ci(x, n, float(multiplier), float(confidence), method, missing)
+    return _frame(
+        {
+            "successes": x,
+            "trials": n,
+            "value": v,
+            "lower": lo,
+            "upper": hi,
+            "confidence": float(confidence),
+            "method": _methods(m),
+        },
+        index,
+    )
+
+
+def rate_ratio(
+    count_a: ArrayLike,
+    population_a: ArrayLike,
+    count_b: ArrayLike,
+    population_b: ArrayLike,
+    *,
+    confidence: float = 0.95,
+    method: Literal["wald-log", "exact"] = "wald-log",
+    missing: Literal["error", "propagate"] = "error",
+) -> pd.DataFrame:
+    """Ratio of two rates ``(count_a/population_a) / (count_b/population_b)`` with CI and test.
+
+    Method (``METHODS.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
+    CI = RR·exp(∓z·SE), Wald z test of RR = 1. When a count is 0 the wald-log interval is
+    undefined and the exact conditional interval is used, with ``method`` saying
+    ``"exact (zero count)"``. ``"exact"`` — conditional on a + b, a ~ Bin(a + b, π): Clopper-
+    Pearson limits on π mapped to the ratio, two-sided exact binomial p (as statsmodels
+    ``test_poisson_2indep(method="exact-cond")``; ``z`` is NaN). a = b = 0 gives NaN.
+
+    Returns
+    -------
+    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence``.
+
+    Examples
+    --------
+    Hertfordshire hate crime 2018-19 (1,600 / 1,184,400) vs 2017-18 (1,468 / 1,195,700):
+
+    >>> import saferstats
+    >>> saferstats.rate_ratio(1600, 1_184_400, 1468, 1_195_700).round(4)
+        ratio   lower   upper       z  p_value    method  confidence
+    0  1.1003  1.0251  1.1811  2.6451   0.0082  wald-log        0.95
+    """
+    arrays, index = aligned(
+        count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
+    )
+    v, lo, hi, m, z, p = _ext.rate_ratio(
+        arrays["count_a"],
+        arrays["population_a"],
+        arrays["count_b"],
+        arrays["population_b"],
+        float(confidence),
+        method,
+        missing,
+    )
+    return _frame(
+        {
+            "ratio": v,
+            "lower": lo,
+            "upper": hi,
+            "z": z,
+            "p_value": p,
+            "method": _methods(m),
+            "confidence": float(confidence),
+        },
+        index,
+    )
+
+
+def percent_change(
+    count_new: ArrayLike,
+    population_new: ArrayLike,
+    count_old: ArrayLike,
+    population_old: ArrayLike,
+    *,
+    confidence: float = 0.95,
+    method: Literal["wald-log", "exact"] = "wald-log",
+    missing: Literal["error", "propagate"] = "error",
+) -> pd.DataFrame:
+    """Percentage change in a rate (e.g. year on year) with CI: ``100·(RR − 1)``.
+
+    The ratio and its interval are :func:`rate_ratio` of the new period against the old one;
+    the percentage limits are the ratio limits transformed the same way. For a change in counts
+    (no population), pass the same population for both periods.
+
+    Returns
+    -------
+    DataFrame with :func:`rate_ratio`'s columns plus ``percent_change, percent_lower,
+    percent_upper``.
+
+    Examples
+    --------
+    The seed's figure: recorded hate crime rose from 1,597 (2015/16) to 2,080 (2016/17).
+
+    >>> import saferstats
+    >>> pc = saferstats.percent_change(2080, 1, 1597, 1)
+    >>> pc[["percent_change", "percent_lower", "percent_upper"]].round(2)
+       percent_change  percent_lower  percent_upper
+    0           30.24          22.02          39.02
+    """
+    out = rate_ratio(
+        count_new,
+        population_new,
+        count_old,
+        population_old,
+        confidence=confidence,
+        method=method,
+        missing=missing,
+    )
+    out["percent_change"] = 100.0 * (out["ratio"] - 1.0)
+    out["percent_lower"] = 100.0 * (out["lower"] - 1.0)
+    out["percent_upper"] = 100.0 * (out["upper"] - 1.0)
+    return out
+
+
+def proportion_difference(
+    successes_a: ArrayLike,
+    trials_a: ArrayLike,
+    successes_b: ArrayLike,
+    trials_b: ArrayLike,
+    *,
+    confidence: float = 0.95,
+    missing: Literal["error", "propagate"] = "error",
+) -> pd.DataFrame:
+    """Difference of two independent proportions ``a − b`` with the Newcombe interval.
+
+    Method: Newcombe (1998) hybrid score interval (method 10) from the two Wilson intervals
+    (= statsmodels ``confint_proportions_2indep(method="newcomb")``).
+
+    Returns
+    -------
+    DataFrame with columns ``difference, lower, upper, confidence, method``.
+
+    Examples
+    --------
+    >>> import saferstats
+    >>> saferstats.proportion_difference(180, 1200, 756, 5400).round(6)
+       difference     lower    upper  confidence    method
+    0        0.01 -0.011323  0.03314        0.95  newcombe
+    """
+    arrays, index = aligned(
+        successes_a=successes_a, trials_a=trials_a, successes_b=successes_b, trials_b=trials_b
+    )
+    v, lo, hi, m = _ext.proportion_difference(
+        arrays["successes_a"],
+        arrays["trials_a"],
+        arrays["successes_b"],
+        arrays["trials_b"],
+        float(confidence),
+        missing,
+    )
+    return _frame(
+        {"difference": v, "lower": lo, "upper": hi, "confidence": float(confidence), "method": _methods(m)},
+        index,
+    )
+
+
+def dsr(
+    counts: ArrayLike,
+    populations: ArrayLike,
+    *,
+    standard: str | ArrayLike = "esp2013",
+    multiplier: float = 100_000,
+    confidence: float = 0.95,
+    groups: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """Directly standardised rate with the Dobson-method confidence interval.
+
+    Method (``METHODS.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
+    × multiplier, with Dobson's CI built from Byar's limits on the total count. A missing count is
+    taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``.
+
+    Parameters
+    ----------
+    counts, populations
+        Events and population per age band (one area), or for several areas stacked with
+        ``groups`` giving each row's area.
+    standard
+        ``"esp2013"`` (19 bands 0-4 … 90+) or the standard population weights per band.
+    groups
+        Optional area label per row; one output row per area, in order of first appearance.
+
+    Returns
+    -------
+    DataFrame with columns ``total_count, total_population, value, lower, upper, confidence,
+    method, note`` (indexed by group when ``groups`` is given).
+
+    Examples
+    --------
+    >>> import saferstats
+    >>> counts = [1, 2, 1]; pops = [1000, 2000, 1500]
+    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["value", "note"]]
+       value                         note
+    0    NaN  dsr NA for total count < 10
+    """
+    if isinstance(standard, str):
+        if standard.lower() != "esp2013":
+            raise InvalidInputError(
+                f"unknown standard population {standard!r}; use 'esp2013' or give the weights", "standard"
+            )
+        weights = np.asarray(ESP2013, dtype=np.float64)
+    else:
+        weights = as_float_array("standard", standard)
+    x = as_float_array("counts", counts)
+    n = as_float_array("populations", populations)
+    if len(x) != len(n):
+        from .exceptions import LengthMismatchError
+
+        raise LengthMismatchError(
+            f"length mismatch: `counts` has {len(x)} elements but `populations` has {len(n)}", "populations"
+        )
+    if groups is None:
+        keys: list[Any] = [None]
+        positions = [np.arange(len(x))]
+    else:
+        g = pd.Series(np.asarray(groups, dtype=object))
+        if len(g) != len(x):
+            from .exceptions import LengthMismatchError
+
+            raise LengthMismatchError(
+                f"length mismatch: `counts` has {len(x)} elements but `groups` has {len(g)}", "groups"
+            )
+        grouped = g.groupby(g, sort=False).indices
+        keys = list(grouped.keys())
+        positions = [grouped[k] for k in keys]
+    rows = []
+    for key, pos in zip(keys, positions):
+        try:
+            tc, tp, v, lo, hi, m, note = _ext.dsr(
+                np.ascontiguousarray(x[pos]),
+                np.ascontiguousarray(n[pos]),
+                weights,
+                float(multiplier),
+                float(confidence),
+            )
+        except InvalidInputError as exc:
+            if key is not None:
+                raise type(exc)(f"group {key!r}: {exc}", exc.argument, exc.index) from exc
+            raise
+        rows.append((tc, tp, v, lo, hi, m, note))
+    codes = np.array([r[5] for r in rows], dtype=np.uint8)
+    out = pd.DataFrame(
+        {
+            "total_count": [r[0] for r in rows],
+            "total_population": [r[1] for r in rows],
+            "value": [r[2] for r in rows],
+            "lower": [r[3] for r in rows],
+            "upper": [r[4] for r in rows],
+            "confidence": float(confidence),
+            "method": _methods(codes),
+            "note": [r[6] for r in rows],
+        },
+        index=None if groups is None else pd.Index(keys, name="group"),
+    )
+    return out

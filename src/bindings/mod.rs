@@ -1,0 +1,15 @@
+//! The PyO3 binding layer: the only place pyo3 and numpy appear. Each file converts types,
+//! releases the GIL around the core call and maps errors; no statistics live here.
+
+use pyo3::prelude::*;
+
+mod errors;
+mod rates;
+
+/// The compiled module `saferstats._saferstats`.
+#[pymodule]
+fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    rates::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! Types shared by every analysis: an estimate with its confidence interval, the method labels,
+//! the missing-value policy and the input checks that name the argument and position.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Minimum number of rows a rayon task takes; below this, work stays on one thread.
+pub(crate) const PAR_MIN_LEN: usize = 4096;
+
+/// Which interval method produced a row (the `method` column of every result).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[repr(u8)]
+pub enum CiMethod {
+    /// Exact Poisson (Garwood, χ²/gamma quantiles).
+    Exact = 0,
+    /// Byar's approximation to the exact Poisson interval.
+    Byar = 1,
+    /// Wilson score interval.
+    Wilson = 2,
+    /// Wilson score interval with continuity correction (Newcombe 1998 method 4).
+    WilsonCc = 3,
+    /// Wald interval on the log scale (Poisson: √(1/a + 1/b)).
+    WaldLog = 4,
+    /// Exact conditional (binomial Clopper–Pearson on a | a + b).
+    ExactConditional = 5,
+    /// Exact conditional used because a count was zero (wald-log undefined).
+    ExactZeroCount = 6,
+    /// Dobson method with Byar's limits (directly standardised rates).
+    Dobson = 7,
+    /// Newcombe hybrid score interval for a difference of proportions (method 10).
+    Newcombe = 8,
+    /// Katz log interval for a risk ratio.
+    Katz = 9,
+    /// No estimate could be formed (missing input or undefined statistic).
+    NotApplicable = 10,
+}
+
+impl CiMethod {
+    /// All methods in code order (index = `as u8`).
+    pub const ALL: [CiMethod; 11] = [
+        CiMethod::Exact,
+        CiMethod::Byar,
+        CiMethod::Wilson,
+        CiMethod::WilsonCc,
+        CiMethod::WaldLog,
+        CiMethod::ExactConditional,
+        CiMethod::ExactZeroCount,
+        CiMethod::Dobson,
+        CiMethod::Newcombe,
+        CiMethod::Katz,
+        CiMethod::NotApplicable,
+    ];
+
+    /// The label shown in result tables.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(saferstats::ci::CiMethod::Byar.label(), "byar");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            CiMethod::Exact => "exact",
+            CiMethod::Byar => "byar",
+            CiMethod::Wilson => "wilson",
+            CiMethod::WilsonCc => "wilson-cc",
+            CiMethod::WaldLog => "wald-log",
+            CiMethod::ExactConditional => "exact",
+            CiMethod::ExactZeroCount => "exact (zero count)",
+            CiMethod::Dobson => "dobson",
+            CiMethod::Newcombe => "newcombe",
+            CiMethod::Katz => "katz",
+            CiMethod::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// A point estimate with a two-sided confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Point estimate (rate, proportion, ratio, ...).
+    pub value: f64,
+    /// Lower confidence limit.
+    pub lower: f64,
+    /// Upper confidence limit.
+    pub upper: f64,
+    /// The method that produced the interval.
+    pub method: CiMethod,
+}
+
+impl Estimate {
+    /// An all-NaN estimate (missing input propagated).
+    pub const fn nan() -> Self {
+        Estimate {
+            value: f64::NAN,
+            lower: f64::NAN,
+            upper: f64::NAN,
+            method: CiMethod::NotApplicable,
+        }
+    }
+}
+
+/// Column-oriented estimates: the shape every vectorised function returns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EstimateColumns {
+    /// Point estimates.
+    pub value: Vec<f64>,
+    /// Lower limits.
+    pub lower: Vec<f64>,
+    /// Upper limits.
+    pub upper: Vec<f64>,
+    /// Method code per row (see [`CiMethod`]).
+    pub method: Vec<CiMethod>,
+}
+
+impl FromIterator<Estimate> for EstimateColumns {
+    fn from_iter<I: IntoIterator<Item = Estimate>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let n = iter.size_hint().0;
+        let mut out = EstimateColumns {
+            value: Vec::with_capacity(n),
+            lower: Vec::with_capacity(n),
+            upper: Vec::with_capacity(n),
+            method: Vec::with_capacity(n),
+        };
+        for e in iter {
+            out.value.push(e.value);
+            out.lower.push(e.lower);
+            out.upper.push(e.upper);
+            out.method.push(e.method);
+        }
+        out
+    }
+}
+
+impl EstimateColumns {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+
+    /// Row `i` as an [`Estimate`], if it exists.
+    pub fn get(&self, i: usize) -> Option<Estimate> {
+        Some(Estimate {
+            value: *self.value.get(i)?,
+            lower: *self.lower.get(i)?,
+            upper: *self.upper.get(i)?,
+            method: *self.method.get(i)?,
+        })
+    }
+}
+
+/// Compute `f(i)` for every row in parallel (rayon) and gather the columns in row order.
+pub(crate) fn par_rows<F>(n: usize, f: F) -> EstimateColumns
+where
+    F: Fn(usize) -> Estimate + Sync + Send,
+{
+    let rows: Vec<Estimate> = (0..n)
+        .into_par_iter()
+        .with_min_len(PAR_MIN_LEN)
+        .map(f)
+        .collect();
+    rows.into_iter().collect()
+}
+
+/// What to do with missing (NaN) inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Missing {
+    /// Raise an error naming the argument and position (default).
+    #[default]
+    Error,
+    /// Return NaN value and limits for that row, as PHEindicatormethods does.
+    Propagate,
+}
+
+impl std::str::FromStr for Missing {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "error" => Ok(Missing::Error),
+            "propagate" => Ok(Missing::Propagate),
+            other => Err(Error::argument(
+                "missing",
+                format!("unknown policy {other:?}; valid: \"error\", \"propagate\""),
+            )),
+        }
+    }
+}
+
+/// How a numeric input column is allowed to look.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Domain {
+    /// ≥ 0 (counts).
+    NonNegative,
+    /// > 0 (denominators).
+    Positive,
+}
+
+/// Check every element of `xs`: finite and in `domain`; NaN per `missing`. Returns the first
+/// problem in position order, so errors are deterministic.
+pub(crate) fn check_column(name: &str, xs: &[f64], domain: Domain, missing: Missing) -> Result<()> {
+    for (i, &x) in xs.iter().enumerate() {
+        if x.is_nan() {
+            if missing == Missing::Error {
+                return Err(Error::MissingValue {
+                    name: name.to_string(),
+                    index: i,
+                });
+            }
+            continue;
+        }
+        if x.is_infinite() {
+            return Err(Error::value(name, i, x, "must be finite"));
+        }
+        match domain {
+            Domain::NonNegative if x < 0.0 => {
+                return Err(Error::value(name, i, x, "must not be negative"));
+            }
+            Domain::Positive if x <= 0.0 => {
+                return Err(Error::value(name, i, x, "must be greater than zero"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Check that all named columns have the same length as the first.
+pub(crate) fn check_lengths(cols: &[(&str, usize)]) -> Result<()> {
+    if let Some(&(name_a, len_a)) = cols.first() {
+        for &(name_b, len_b) in &cols[1..] {
+            if len_b != len_a {
+                return Err(Error::LengthMismatch {
+                    name_a: name_a.to_string(),
+                    len_a,
+                    name_b: name_b.to_string(),
+                    len_b,
+                });
+            }
+        }
+    }
+    Ok(())
+}

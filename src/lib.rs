@@ -1,0 +1,34 @@
+//! # saferstats
+//!
+//! Statistics for UK Community Safety Partnership analysts, police and PCC performance teams:
+//! the four analyses of every strategic assessment, done correctly, fast and reproducibly.
+//! This crate is the pure-Rust core (no Python); the PyO3 bindings live in `bindings`, compiled
+//! only with the `python` feature.
+//!
+//! ## Capabilities
+//! - [`rates`] — crude rates with exact Poisson / Byar's CIs, Wilson proportions, rate ratios,
+//!   differences of proportions, directly standardised rates (PHEindicatormethods conventions).
+//! - Later modules (see the issue tracker): `trend` (year-on-year change, Poisson/NB trend,
+//!   Mann–Kendall, funnel limits), `disproportionality` (stop and search), `hotspot`
+//!   (DBSCAN, KDE, Gi*), `outcomes` (Section 136), `disclosure` (small-number suppression).
+//!
+//! Shared pieces: [`ci`] (estimate types, method labels, input checks), [`special`]
+//! (quantiles and tests over `statrs`), [`error`] (the one error enum).
+//!
+//! ## Example
+//! ```
+//! use saferstats::rates::{rate_ci, RateOptions};
+//! let out = rate_ci(&[1468.0, 1600.0], &[1_195_700.0, 1_189_500.0], &RateOptions::default()).unwrap();
+//! assert_eq!(out.len(), 2);
+//! assert!(out.lower[0] < out.value[0] && out.value[0] < out.upper[0]);
+//! ```
+
+pub mod ci;
+pub mod error;
+pub mod rates;
+pub mod special;
+
+pub use error::{Error, Result};
+
+#[cfg(feature = "python")]
+mod bindings;

@@ -1,0 +1,179 @@
+//! Defined answers for edge cases and bad input, and proptest invariants of the rates kernel.
+
+use proptest::prelude::*;
+use saferstats::ci::{CiMethod, Missing};
+use saferstats::rates::*;
+use saferstats::Error;
+
+#[test]
+fn zero_count_has_zero_lower_limit() {
+    for method in [RateMethod::Phe, RateMethod::Exact, RateMethod::Byar] {
+        let opts = RateOptions {
+            method,
+            ..RateOptions::default()
+        };
+        let out = rate_ci(&[0.0], &[100.0], &opts).unwrap();
+        assert_eq!(out.lower[0], 0.0);
+        assert!(out.upper[0] > 0.0);
+    }
+    let p = proportion_ci(&[0.0], &[10.0], &ProportionOptions::default()).unwrap();
+    assert_eq!(p.lower[0], 0.0);
+    let p = proportion_ci(&[10.0], &[10.0], &ProportionOptions::default()).unwrap();
+    assert_eq!(p.upper[0], 1.0);
+}
+
+#[test]
+fn zero_population_is_an_error_naming_position() {
+    let err = rate_ci(&[1.0, 2.0], &[10.0, 0.0], &RateOptions::default()).unwrap_err();
+    match err {
+        Error::InvalidValue { name, index, .. } => {
+            assert_eq!(name, "population");
+            assert_eq!(index, 1);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn negative_count_is_an_error() {
+    let err = rate_ci(&[-1.0], &[10.0], &RateOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::InvalidValue { ref name, index: 0, .. } if name == "count"));
+    assert!(err.to_string().contains("negative"));
+}
+
+#[test]
+fn nan_is_an_error_by_default_and_propagates_on_request() {
+    let err = rate_ci(&[1.0, f64::NAN], &[10.0, 10.0], &RateOptions::default()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::MissingValue {
+            name: "count".into(),
+            index: 1
+        }
+    );
+    let opts = RateOptions {
+        missing: Missing::Propagate,
+        ..RateOptions::default()
+    };
+    let out = rate_ci(&[1.0, f64::NAN], &[10.0, 10.0], &opts).unwrap();
+    assert!(out.value[1].is_nan() && out.lower[1].is_nan() && out.upper[1].is_nan());
+    assert_eq!(out.method[1], CiMethod::NotApplicable);
+    assert!(out.value[0].is_finite());
+}
+
+#[test]
+fn mismatched_lengths_are_an_error() {
+    let err = rate_ci(&[1.0, 2.0], &[10.0], &RateOptions::default()).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::LengthMismatch {
+            len_a: 2,
+            len_b: 1,
+            ..
+        }
+    ));
+    let err = rate_ratio(
+        &[1.0],
+        &[1.0],
+        &[1.0, 2.0],
+        &[1.0, 2.0],
+        &RatioOptions::new(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::LengthMismatch { .. }));
+}
+
+#[test]
+fn confidence_outside_unit_interval_is_an_error() {
+    for c in [0.0, 1.0, 95.0, -0.5, f64::NAN] {
+        let opts = RateOptions {
+            confidence: c,
+            ..RateOptions::default()
+        };
+        let err = rate_ci(&[1.0], &[10.0], &opts).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { ref name, .. } if name == "confidence"),
+            "{c}"
+        );
+    }
+}
+
+#[test]
+fn successes_above_trials_is_an_error_for_proportions_but_not_rates() {
+    let err = proportion_ci(&[5.0], &[4.0], &ProportionOptions::default()).unwrap_err();
+    assert!(matches!(err, Error::InvalidValue { ref name, .. } if name == "successes"));
+    // PHE fixture Area12: 250 events in 220 people is a valid rate.
+    assert!(rate_ci(&[250.0], &[220.0], &RateOptions::default()).is_ok());
+}
+
+#[test]
+fn non_integer_counts_are_accepted() {
+    let out = rate_ci(&[2.5, 12.5], &[100.0, 100.0], &RateOptions::default()).unwrap();
+    assert_eq!(out.method[0], CiMethod::Exact);
+    assert_eq!(out.method[1], CiMethod::Byar);
+    assert!(out.lower[0] < out.value[0] && out.value[0] < out.upper[0]);
+}
+
+#[test]
+fn method_names_parse_and_unknown_ones_list_valid_choices() {
+    assert_eq!("phe".parse::<RateMethod>().unwrap(), RateMethod::Phe);
+    assert_eq!("byars".parse::<RateMethod>().unwrap(), RateMethod::Byar);
+    let e = "poisson".parse::<RateMethod>().unwrap_err().to_string();
+    assert!(e.contains("\"phe\"") && e.contains("\"exact\"") && e.contains("\"byar\""));
+    assert!("agresti".parse::<ProportionMethod>().is_err());
+    assert_eq!("exact".parse::<RatioMethod>().unwrap(), RatioMethod::Exact);
+}
+
+#[test]
+fn large_input_runs_in_parallel_and_matches_scalar_path() {
+    let n = 50_000;
+    let counts: Vec<f64> = (0..n).map(|i| (i % 500) as f64).collect();
+    let pops: Vec<f64> = (0..n).map(|i| 1000.0 + i as f64).collect();
+    let out = rate_ci(&counts, &pops, &RateOptions::default()).unwrap();
+    for i in [0usize, 9, 10, 499, 12_345, n - 1] {
+        let one = rate_ci(&counts[i..=i], &pops[i..=i], &RateOptions::default()).unwrap();
+        assert_eq!(out.get(i), one.get(0));
+    }
+}
+
+proptest! {
+    #[test]
+    fn rate_interval_contains_estimate(x in 0u32..100_000, n in 1.0f64..1e7, conf in 0.5f64..0.9999) {
+        for method in [RateMethod::Phe, RateMethod::Exact, RateMethod::Byar] {
+            let opts = RateOptions { confidence: conf, method, ..RateOptions::default() };
+            let out = rate_ci(&[x as f64], &[n], &opts).unwrap();
+            prop_assert!(out.lower[0] <= out.value[0] + 1e-9 * out.value[0].abs());
+            prop_assert!(out.value[0] <= out.upper[0]);
+        }
+    }
+
+    #[test]
+    fn wilson_interval_contains_estimate_and_narrows(x in 0u32..1000, extra in 0u32..1000, conf in 0.5f64..0.9999) {
+        let n = (x + extra).max(1) as f64;
+        let opts = ProportionOptions { confidence: conf, ..Default::default() };
+        let a = proportion_ci(&[x as f64], &[n], &opts).unwrap();
+        prop_assert!(a.lower[0] <= a.value[0] && a.value[0] <= a.upper[0]);
+        prop_assert!(a.lower[0] >= 0.0 && a.upper[0] <= 1.0);
+        // ten times the sample with the same proportion gives a narrower interval
+        let b = proportion_ci(&[x as f64 * 10.0], &[n * 10.0], &opts).unwrap();
+        prop_assert!(b.upper[0] - b.lower[0] <= a.upper[0] - a.lower[0] + 1e-12);
+    }
+
+    #[test]
+    fn higher_confidence_gives_wider_rate_interval(x in 0u32..10_000) {
+        let a = rate_ci(&[x as f64], &[1e5], &RateOptions { confidence: 0.95, ..RateOptions::default() }).unwrap();
+        let b = rate_ci(&[x as f64], &[1e5], &RateOptions { confidence: 0.998, ..RateOptions::default() }).unwrap();
+        prop_assert!(b.lower[0] <= a.lower[0] && b.upper[0] >= a.upper[0]);
+    }
+
+    #[test]
+    fn rate_ratio_interval_contains_ratio(a in 1u32..5000, b in 1u32..5000, na in 1e3f64..1e7, nb in 1e3f64..1e7) {
+        for method in [RatioMethod::WaldLog, RatioMethod::Exact] {
+            let opts = RatioOptions { method, ..RatioOptions::new() };
+            let r = rate_ratio(&[a as f64], &[na], &[b as f64], &[nb], &opts).unwrap();
+            let e = r.estimate.get(0).unwrap();
+            prop_assert!(e.lower <= e.value * (1.0 + 1e-9) && e.value <= e.upper * (1.0 + 1e-9));
+            prop_assert!(r.p_value[0] >= 0.0 && r.p_value[0] <= 1.0);
+        }
+    }
+}
