@@ -156,17 +156,34 @@ impl EstimateColumns {
     }
 }
 
-/// Compute `f(i)` for every row in parallel (rayon) and gather the columns in row order.
+/// Compute `f(i)` for every row in parallel (rayon), writing straight into the output columns.
 pub(crate) fn par_rows<F>(n: usize, f: F) -> EstimateColumns
 where
     F: Fn(usize) -> Estimate + Sync + Send,
 {
-    let rows: Vec<Estimate> = (0..n)
+    let mut out = EstimateColumns {
+        value: vec![0.0; n],
+        lower: vec![0.0; n],
+        upper: vec![0.0; n],
+        method: vec![CiMethod::NotApplicable; n],
+    };
+    (
+        out.value.par_iter_mut(),
+        out.lower.par_iter_mut(),
+        out.upper.par_iter_mut(),
+        out.method.par_iter_mut(),
+    )
         .into_par_iter()
         .with_min_len(PAR_MIN_LEN)
-        .map(f)
-        .collect();
-    rows.into_iter().collect()
+        .enumerate()
+        .for_each(|(i, (v, l, u, m))| {
+            let e = f(i);
+            *v = e.value;
+            *l = e.lower;
+            *u = e.upper;
+            *m = e.method;
+        });
+    out
 }
 
 /// What to do with missing (NaN) inputs.

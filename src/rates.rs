@@ -16,6 +16,7 @@
 
 use std::str::FromStr;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ci::{
@@ -245,18 +246,15 @@ pub fn rate_ci(counts: &[f64], populations: &[f64], opts: &RateOptions) -> Resul
     check_column("count", counts, Domain::NonNegative, opts.missing)?;
     check_column("population", populations, Domain::Positive, opts.missing)?;
     let z = z_two_sided(opts.confidence);
-    // Exact limits for the integer counts 0..PHE_EXACT_BELOW are the common case: cache them.
-    let small: Vec<(f64, f64)> = (0..PHE_EXACT_BELOW as usize)
-        .map(|k| poisson_exact_limits(k as f64, opts.confidence))
-        .collect();
+    let table = ExactTable::for_counts(counts, opts);
     let mult = opts.multiplier;
     Ok(par_rows(counts.len(), |i| {
         let (x, n) = (counts[i], populations[i]);
         if x.is_nan() || n.is_nan() {
             return Estimate::nan();
         }
-        let (l, u, m) = match rate_limits_cached(x, opts, &small) {
-            Some(v) => v,
+        let (l, u, m) = match table.get(x) {
+            Some((l, u)) => (l, u, CiMethod::Exact),
             None => rate_limits(x, opts.method, opts.confidence, z),
         };
         Estimate {
@@ -268,16 +266,43 @@ pub fn rate_ci(counts: &[f64], populations: &[f64], opts: &RateOptions) -> Resul
     }))
 }
 
-fn rate_limits_cached(
-    x: f64,
-    opts: &RateOptions,
-    small: &[(f64, f64)],
-) -> Option<(f64, f64, CiMethod)> {
-    if opts.method == RateMethod::Byar || x.fract() != 0.0 || x >= small.len() as f64 {
-        return None;
+/// Exact Poisson limits precomputed for the distinct integer counts that need them.
+///
+/// Counts in community-safety tables are integers with many repeats, and each exact limit costs
+/// a gamma quantile, so the limits are computed once per distinct count (in parallel) and looked
+/// up by binary search. `"phe"` needs only 0..9; `"exact"` needs every distinct count.
+struct ExactTable {
+    keys: Vec<f64>,
+    limits: Vec<(f64, f64)>,
+}
+
+impl ExactTable {
+    fn for_counts(counts: &[f64], opts: &RateOptions) -> Self {
+        let keys: Vec<f64> = match opts.method {
+            RateMethod::Byar => Vec::new(),
+            RateMethod::Phe => (0..PHE_EXACT_BELOW as usize).map(|k| k as f64).collect(),
+            RateMethod::Exact => {
+                let mut k: Vec<f64> = counts
+                    .par_iter()
+                    .copied()
+                    .filter(|x| x.is_finite() && x.fract() == 0.0)
+                    .collect();
+                k.par_sort_unstable_by(f64::total_cmp);
+                k.dedup();
+                k
+            }
+        };
+        let limits = keys
+            .par_iter()
+            .map(|&k| poisson_exact_limits(k, opts.confidence))
+            .collect();
+        ExactTable { keys, limits }
     }
-    let (l, u) = *small.get(x as usize)?;
-    Some((l, u, CiMethod::Exact))
+
+    fn get(&self, x: f64) -> Option<(f64, f64)> {
+        let i = self.keys.binary_search_by(|k| k.total_cmp(&x)).ok()?;
+        self.limits.get(i).copied()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

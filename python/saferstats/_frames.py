@@ -52,7 +52,7 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
                 bad = _first_bad(raw, arr)
                 if bad is not None:
                     raise InvalidInputError(
-                        f"`{name}` at position {bad}: {raw[bad]!r} is not a number", name, bad
+                        f"`{name}` at position {bad}: {str(raw[bad])!r} is not a number", name, bad
                     )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InvalidInputError):

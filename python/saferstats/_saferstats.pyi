@@ -10,29 +10,29 @@ import numpy.typing as npt
 
 __version__: str
 
-F64 = npt.NDArray[np.float64]
-U8 = npt.NDArray[np.uint8]
+_F64 = npt.NDArray[np.float64]
+_U8 = npt.NDArray[np.uint8]
 
 def ci_method_labels() -> list[str]: ...
 def esp2013() -> list[float]: ...
 def rate_ci(
-    count: F64, population: F64, multiplier: float, confidence: float, method: str, missing: str
-) -> tuple[F64, F64, F64, U8]: ...
+    count: _F64, population: _F64, multiplier: float, confidence: float, method: str, missing: str
+) -> tuple[_F64, _F64, _F64, _U8]: ...
 def proportion_ci(
-    successes: F64, trials: F64, multiplier: float, confidence: float, method: str, missing: str
-) -> tuple[F64, F64, F64, U8]: ...
+    successes: _F64, trials: _F64, multiplier: float, confidence: float, method: str, missing: str
+) -> tuple[_F64, _F64, _F64, _U8]: ...
 def rate_ratio(
-    count_a: F64,
-    population_a: F64,
-    count_b: F64,
-    population_b: F64,
+    count_a: _F64,
+    population_a: _F64,
+    count_b: _F64,
+    population_b: _F64,
     confidence: float,
     method: str,
     missing: str,
-) -> tuple[F64, F64, F64, U8, F64, F64]: ...
+) -> tuple[_F64, _F64, _F64, _U8, _F64, _F64]: ...
 def proportion_difference(
-    successes_a: F64, trials_a: F64, successes_b: F64, trials_b: F64, confidence: float, missing: str
-) -> tuple[F64, F64, F64, U8]: ...
+    successes_a: _F64, trials_a: _F64, successes_b: _F64, trials_b: _F64, confidence: float, missing: str
+) -> tuple[_F64, _F64, _F64, _U8]: ...
 def dsr(
-    counts: F64, populations: F64, standard: F64, multiplier: float, confidence: float
+    counts: _F64, populations: _F64, standard: _F64, multiplier: float, confidence: float
 ) -> tuple[float, float, float, float, float, int, str | None]: ...

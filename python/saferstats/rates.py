@@ -43,7 +43,8 @@ def _methods(codes: np.ndarray) -> pd.Categorical:
 
 
 def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
-    return pd.DataFrame(columns, index=index)
+    # The arrays were just allocated by the core: hand them to pandas without another copy.
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def rate_ci(
@@ -100,8 +101,8 @@ def rate_ci(
     v, lo, hi, m = _ext.rate_ci(x, n, float(multiplier), float(confidence), method, missing)
     return _frame(
         {
-            "count": x,
-            "population": n,
+            "count": x.copy(),
+            "population": n.copy(),
             "rate": v,
             "lower": lo,
             "upper": hi,
@@ -146,8 +147,8 @@ def proportion_ci(
     v, lo, hi, m = _ext.proportion_ci(x, n, float(multiplier), float(confidence), method, missing)
     return _frame(
         {
-            "successes": x,
-            "trials": n,
+            "successes": x.copy(),
+            "trials": n.copy(),
             "value": v,
             "lower": lo,
             "upper": hi,

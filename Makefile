@@ -1,0 +1,50 @@
+# saferstats: one entry point for the README's two commands and CI.
+#   make demo   set everything up (.venv, release build, Python deps) and run the main job
+#   make test   set up, then cargo fmt/clippy/test, pytest (API, doctests, notebooks)
+#   make bench  time saferstats beside scipy/statsmodels (bench/compare_peers.py)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.saferstats-installed
+RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pyproject.toml
+
+.PHONY: setup demo test rust-test py-test lint fmt bench clean
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Build the Rust extension in release mode and install it (editable Python sources) with the
+# dev, notebook and plotting extras. Rebuilt only when Rust or packaging files change.
+$(STAMP): $(BIN)/python $(RUST_SOURCES)
+	$(BIN)/python -m pip install --quiet "maturin>=1.9.4,<2"
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras dev,notebooks,plot
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/saferstats demo --out out
+
+fmt:
+	cargo fmt
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features python -- -D warnings
+
+rust-test:
+	cargo test --quiet
+
+py-test: setup
+	$(BIN)/python -m pytest -q
+
+test: setup lint rust-test py-test
+
+bench: setup
+	$(BIN)/python bench/compare_peers.py
+
+clean:
+	rm -rf $(VENV) target out

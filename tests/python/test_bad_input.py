@@ -1,0 +1,99 @@
+"""Every bad input raises a saferstats exception naming the argument/row — never a panic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError
+
+
+def test_hierarchy():
+    assert issubclass(InvalidInputError, SaferstatsError)
+    assert issubclass(InvalidInputError, ValueError)
+    assert issubclass(MissingValueError, InvalidInputError)
+    assert issubclass(LengthMismatchError, InvalidInputError)
+
+
+def test_negative_count_names_argument_and_row():
+    with pytest.raises(InvalidInputError, match=r"`count` at position 2.*negative") as exc:
+        saferstats.rate_ci([1, 2, -3], [10, 10, 10])
+    assert exc.value.argument == "count" and exc.value.index == 2
+
+
+def test_zero_population_is_an_error():
+    with pytest.raises(InvalidInputError, match="population.*position 0.*greater than zero"):
+        saferstats.rate_ci(1, 0)
+
+
+def test_nan_errors_by_default_and_propagates_on_request():
+    with pytest.raises(MissingValueError, match="position 1") as exc:
+        saferstats.rate_ci([1, None], [10, 10])
+    assert exc.value.index == 1
+    out = saferstats.rate_ci([1, None], [10, 10], missing="propagate")
+    assert np.isnan(out.loc[1, "rate"]) and np.isnan(out.loc[1, "lower"])
+    assert out.loc[1, "method"] == "not applicable"
+    # pandas nullable integers with <NA>
+    s = pd.Series([3, pd.NA], dtype="Int64")
+    with pytest.raises(MissingValueError):
+        saferstats.rate_ci(s, 100)
+
+
+def test_length_mismatch():
+    with pytest.raises(LengthMismatchError, match="`count` has 2 elements but `population` has 3"):
+        saferstats.rate_ci([1, 2], [10, 10, 10])
+    with pytest.raises(LengthMismatchError):
+        saferstats.rate_ratio([1, 2], 10, [1, 2, 3], 10)
+
+
+@pytest.mark.parametrize("conf", [0, 1, 95, -0.1, float("nan")])
+def test_confidence_outside_unit_interval(conf):
+    with pytest.raises(InvalidInputError, match="confidence") as exc:
+        saferstats.rate_ci(1, 10, confidence=conf)
+    assert exc.value.argument == "confidence"
+
+
+def test_unknown_method_lists_valid_ones():
+    with pytest.raises(InvalidInputError, match=r'"phe", "exact", "byar"'):
+        saferstats.rate_ci(1, 10, method="poisson")
+    with pytest.raises(InvalidInputError, match="wilson"):
+        saferstats.proportion_ci(1, 10, method="clopper")
+    with pytest.raises(InvalidInputError, match="missing"):
+        saferstats.rate_ci(1, 10, missing="drop")
+
+
+def test_successes_above_trials():
+    with pytest.raises(InvalidInputError, match="successes.*larger than the number of trials"):
+        saferstats.proportion_ci(11, 10)
+
+
+def test_text_that_is_not_a_number():
+    with pytest.raises(InvalidInputError, match=r"`count` at position 1: 'twelve' is not a number"):
+        saferstats.rate_ci(["3", "twelve"], 100)
+    # numeric strings are fine (CSV columns read as text)
+    assert saferstats.rate_ci(["3", "4"], 100)["count"].tolist() == [3.0, 4.0]
+
+
+def test_infinite_and_two_dimensional_input():
+    with pytest.raises(InvalidInputError, match="finite"):
+        saferstats.rate_ci(np.inf, 10)
+    with pytest.raises(InvalidInputError, match="one-dimensional"):
+        saferstats.rate_ci(np.ones((2, 2)), 10)
+    with pytest.raises(InvalidInputError, match="DataFrame"):
+        saferstats.rate_ci(pd.DataFrame({"a": [1]}), 10)
+
+
+def test_dsr_bad_inputs():
+    with pytest.raises(InvalidInputError, match="standard"):
+        saferstats.dsr([10] * 19, [100] * 19, standard="who")
+    with pytest.raises(LengthMismatchError):
+        saferstats.dsr([10] * 18, [100] * 18)  # ESP2013 has 19 bands
+    with pytest.raises(InvalidInputError, match="group 'B'"):
+        saferstats.dsr([10, 10, 10, 10], [100, 100, 100, 0], standard=[1, 1], groups=["A", "A", "B", "B"])
+
+
+def test_empty_input_gives_empty_frame():
+    out = saferstats.rate_ci([], [])
+    assert len(out) == 0 and list(out.columns)[:3] == ["count", "population", "rate"]

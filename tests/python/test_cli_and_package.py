@@ -1,0 +1,76 @@
+"""The package surface: version, exports, stubs, the demo command and the rates command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats.__main__ import main
+
+
+def test_version_and_public_names():
+    assert saferstats.__version__ == "0.1.0"
+    for name in ["rate_ci", "proportion_ci", "rate_ratio", "dsr", "SaferstatsError", "InvalidInputError"]:
+        assert name in saferstats.__all__ and hasattr(saferstats, name)
+    pkg = Path(saferstats.__file__).parent
+    assert (pkg / "py.typed").exists() and (pkg / "_saferstats.pyi").exists()
+
+
+def test_stubs_match_compiled_module():
+    pytest.importorskip("mypy")
+    res = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "saferstats._saferstats", "--ignore-missing-stub"],
+        capture_output=True, text=True,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_demo_prints_table_and_writes_csv(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "Hertfordshire" in printed and "per 100,000" in printed
+    rates = pd.read_csv(tmp_path / "hate_crime_rates_by_force.csv")
+    assert len(rates) == 86  # 43 forces x 2 years, none dropped
+    herts = rates[(rates.force == "Hertfordshire") & (rates.year == "2018-19")].iloc[0]
+    assert herts["count"] == 1600
+    # the Home Office published a rounded rate of 135 per 100,000 for Hertfordshire 2018-19
+    published = saferstats.datasets.hate_crime_by_force()
+    pub = published[(published.force == "Hertfordshire") & (published.year == "2018-19")]["published_rate"].iloc[0]
+    assert round(herts["rate"]) == pub
+    assert herts["lower"] < herts["rate"] < herts["upper"]
+    change = pd.read_csv(tmp_path / "hate_crime_change_by_force.csv", index_col="force")
+    assert change.loc["Hertfordshire", "percent_change"] == pytest.approx(100 * (1600 / 1468 - 1))
+
+
+def test_published_rates_are_reproduced_for_every_force():
+    df = saferstats.datasets.hate_crime_by_force().dropna(subset=["population"])
+    out = saferstats.rate_ci(df["offences"], df["population"])
+    diff = (out["rate"].round() - df["published_rate"]).abs()
+    assert (diff <= 1).all(), df[diff > 1]
+
+
+def test_rates_command_on_a_csv(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"area": ["A", "B"], "n": [5, 50], "pop": [1000, 2000]}).to_csv(src, index=False)
+    dest = tmp_path / "out.csv"
+    assert main(["rates", str(src), "--count", "n", "--population", "pop", "--multiplier", "1000", "--out", str(dest)]) == 0
+    out = pd.read_csv(dest)
+    assert list(out["area"]) == ["A", "B"] and out.loc[0, "method"] == "exact"
+
+
+def test_rates_command_bad_column_exits_2(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"n": [1]}).to_csv(src, index=False)
+    assert main(["rates", str(src), "--count", "x", "--population", "n"]) == 2
+    err = capsys.readouterr().err
+    assert "no column 'x'" in err and "--count" in err
+
+
+def test_python_dash_m_runs():
+    res = subprocess.run([sys.executable, "-m", "saferstats", "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "demo" in res.stdout

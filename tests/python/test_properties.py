@@ -1,0 +1,53 @@
+"""Hypothesis properties of the Python API (intervals contain estimates; pandas round-trips)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import saferstats
+
+counts = st.integers(min_value=0, max_value=1_000_000)
+pops = st.floats(min_value=1.0, max_value=1e8, allow_nan=False)
+confs = st.floats(min_value=0.5, max_value=0.9999)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=counts, n=pops, conf=confs, method=st.sampled_from(["phe", "exact", "byar"]))
+def test_rate_interval_contains_rate(x, n, conf, method):
+    r = saferstats.rate_ci(x, n, confidence=conf, method=method).iloc[0]
+    assert r["lower"] <= r["rate"] * (1 + 1e-12) and r["rate"] <= r["upper"]
+    assert r["lower"] >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=st.integers(0, 10_000), extra=st.integers(0, 10_000), conf=confs)
+def test_wilson_inside_unit_interval(x, extra, conf):
+    n = max(x + extra, 1)
+    r = saferstats.proportion_ci(x, n, confidence=conf).iloc[0]
+    assert 0 <= r["lower"] <= r["value"] <= r["upper"] <= 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(xs=st.lists(counts, min_size=1, max_size=50))
+def test_vectorised_equals_row_by_row_and_keeps_index(xs):
+    idx = pd.Index([f"area{i}" for i in range(len(xs))])
+    s = pd.Series(xs, index=idx)
+    whole = saferstats.rate_ci(s, 50_000)
+    assert list(whole.index) == list(idx)
+    for i, x in enumerate(xs):
+        one = saferstats.rate_ci(x, 50_000).iloc[0]
+        np.testing.assert_array_equal(whole.iloc[i][["rate", "lower", "upper"]].astype(float),
+                                      one[["rate", "lower", "upper"]].astype(float))
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=st.integers(1, 5000), b=st.integers(1, 5000))
+def test_ratio_of_swapped_groups_is_reciprocal(a, b):
+    ab = saferstats.rate_ratio(a, 1e5, b, 2e5).iloc[0]
+    ba = saferstats.rate_ratio(b, 2e5, a, 1e5).iloc[0]
+    assert np.isclose(ab["ratio"] * ba["ratio"], 1.0, rtol=1e-12)
+    assert np.isclose(ab["lower"] * ba["upper"], 1.0, rtol=1e-12)
+    assert np.isclose(ab["p_value"], ba["p_value"], rtol=1e-9)
