@@ -177,3 +177,20 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Any f64 at all gives Ok or Err from the core, never a panic (statrs panics outside its
+    /// domains, so every call into it must be guarded).
+    #[test]
+    fn no_input_panics(x in proptest::num::f64::ANY, n in proptest::num::f64::ANY, conf in proptest::num::f64::ANY) {
+        for method in [RateMethod::Phe, RateMethod::Exact, RateMethod::Byar] {
+            let _ = rate_ci(&[x], &[n], &RateOptions { confidence: conf, method, ..RateOptions::default() });
+        }
+        let _ = proportion_ci(&[x], &[n], &ProportionOptions { confidence: conf, ..Default::default() });
+        for method in [RatioMethod::WaldLog, RatioMethod::Exact] {
+            let _ = rate_ratio(&[x], &[n], &[n], &[x], &RatioOptions { confidence: conf, method, ..RatioOptions::new() });
+        }
+        let _ = proportion_difference(&[x], &[n], &[x], &[n], conf, Missing::Propagate);
+        let _ = dsr(&[x, n], &[n, x], &[1.0, 2.0], 1e5, conf);
+    }
+}

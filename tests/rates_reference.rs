@@ -351,3 +351,52 @@ fn wilson_continuity_corrected_matches_r_prop_test() {
         assert_eq!(out.method[0].label(), "wilson-cc");
     }
 }
+
+#[test]
+fn gamma_quantile_matches_r_qgamma_including_huge_shapes() {
+    let fx = load("rates_r.json");
+    for r in fx["gamma_ppf"].as_array().unwrap() {
+        let x = gamma_quantile(f(r, "p"), f(r, "shape"));
+        // Wilson-Hilferty above 1e7 is accurate to < 1e-10 away from the far tails
+        let tol = if f(r, "shape") > GAMMA_WH_ABOVE && f(r, "p") < 1e-3 {
+            1e-9
+        } else {
+            REL
+        };
+        assert_rel(x, f(r, "x"), tol, &format!("{r}"));
+    }
+}
+
+#[test]
+fn beta_quantile_matches_r_qbeta() {
+    let fx = load("rates_r.json");
+    for r in fx["beta_ppf"].as_array().unwrap() {
+        let x = beta_quantile(f(r, "p"), f(r, "a"), f(r, "b"));
+        assert_rel(x, f(r, "x"), REL, &format!("{r}"));
+    }
+}
+
+#[test]
+fn beta_quantile_returns_for_extreme_shapes() {
+    // statrs' Beta::inverse_cdf does not return for Beta(1, 1e9); ours must, inside (0, 1).
+    for &(a, b) in &[
+        (1.0, 1e9),
+        (3.0, 1e12),
+        (2.5, 1e15),
+        (1e12, 3.0),
+        (1e-3, 5.0),
+    ] {
+        for p in [0.025, 0.975] {
+            let q = beta_quantile(p, a, b);
+            assert!((0.0..=1.0).contains(&q), "Beta({a},{b}) q({p}) = {q}");
+        }
+    }
+    // closed form for a = 1: 1 - (1-p)^(1/b)
+    let q = beta_quantile(0.975, 1.0, 1e9);
+    assert_rel(
+        q,
+        -((-0.975f64).ln_1p() / 1e9).exp_m1(),
+        1e-14,
+        "Beta(1, 1e9)",
+    );
+}

@@ -51,3 +51,26 @@ def test_ratio_of_swapped_groups_is_reciprocal(a, b):
     assert np.isclose(ab["ratio"] * ba["ratio"], 1.0, rtol=1e-12)
     assert np.isclose(ab["lower"] * ba["upper"], 1.0, rtol=1e-12)
     assert np.isclose(ab["p_value"], ba["p_value"], rtol=1e-9)
+
+
+finite_or_not = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**6), max_value=10**12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=finite_or_not, n=finite_or_not, conf=st.floats(allow_nan=True, allow_infinity=True),
+       method=st.sampled_from(["phe", "exact", "byar"]))
+def test_no_input_reaches_a_panic(x, n, conf, method):
+    """Any number at all gives a result or a SaferstatsError, never a Rust panic."""
+    for call in (
+        lambda: saferstats.rate_ci(x, n, confidence=conf, method=method),
+        lambda: saferstats.proportion_ci(x, n, confidence=conf),
+        lambda: saferstats.rate_ratio(x, n, n, x, confidence=conf, method="exact"),
+        lambda: saferstats.proportion_difference(x, n, x, n, confidence=conf),
+    ):
+        try:
+            call()
+        except saferstats.SaferstatsError:
+            pass
