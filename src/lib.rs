@@ -8,12 +8,14 @@
 //! ## Capabilities
 //! - [`rates`] — crude rates with exact Poisson / Byar's CIs, Wilson proportions, rate ratios,
 //!   differences of proportions, directly standardised rates (PHEindicatormethods conventions).
-//! - Later modules (see the issue tracker): `trend` (year-on-year change, Poisson/NB trend,
-//!   Mann–Kendall, funnel limits), `disproportionality` (stop and search), `hotspot`
+//! - [`trend`] — log-linear Poisson / quasi-Poisson / NB2 trends (annual % change), Mann–Kendall
+//!   and Sen's slope (plain and seasonal), PHE funnel plot limits and significance.
+//! - Later modules (see the issue tracker): `disproportionality` (stop and search), `hotspot`
 //!   (DBSCAN, KDE, Gi*), `outcomes` (Section 136), `disclosure` (small-number suppression).
 //!
 //! Shared pieces: [`ci`] (estimate types, method labels, input checks), [`special`]
-//! (quantiles and tests over `statrs`), [`error`] (the one error enum).
+//! (quantiles and tests over `statrs`), [`glm`] (log-link IRLS engine), [`error`] (the one
+//! error enum).
 //!
 //! ## Example
 //! ```
@@ -25,8 +27,10 @@
 
 pub mod ci;
 pub mod error;
+pub mod glm;
 pub mod rates;
 pub mod special;
+pub mod trend;
 
 pub use error::{Error, Result};
 

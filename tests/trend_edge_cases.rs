@@ -1,0 +1,124 @@
+//! Bad input, defined edge cases and proptest invariants of the trend module.
+
+use proptest::prelude::*;
+use saferstats::trend::*;
+use saferstats::Error;
+
+#[test]
+fn trend_bad_inputs_are_named_errors() {
+    let o = TrendOptions::default();
+    let e = poisson_trend(&[1., 2.], &[10., 10.], &[0., 1.], &o).unwrap_err();
+    assert!(e.to_string().contains("at least 3 periods"));
+    let e = poisson_trend(&[1., -2., 3.], &[10.; 3], &[0., 1., 2.], &o).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { ref name, index: 1, .. } if name == "count"));
+    let e = poisson_trend(&[1., 2.5, 3.], &[10.; 3], &[0., 1., 2.], &o).unwrap_err();
+    assert!(e.to_string().contains("whole numbers"));
+    let e = poisson_trend(&[1., 2., 3.], &[10., 0., 10.], &[0., 1., 2.], &o).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { ref name, index: 1, .. } if name == "population"));
+    let e = poisson_trend(&[1., 2., 3.], &[10.; 3], &[0., 2., 1.], &o).unwrap_err();
+    assert!(e.to_string().contains("strictly increasing"));
+    let e = poisson_trend(&[1., f64::NAN, 3.], &[10.; 3], &[0., 1., 2.], &o).unwrap_err();
+    assert!(matches!(e, Error::MissingValue { index: 1, .. }));
+    assert!("poison".parse::<Dispersion>().is_err());
+}
+
+#[test]
+fn all_zero_series_is_not_estimable_not_an_error() {
+    let f = poisson_trend(
+        &[0., 0., 0., 0.],
+        &[1e4; 4],
+        &[0., 1., 2., 3.],
+        &TrendOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(f.method, TrendMethod::NotEstimable);
+    assert!(f.apc.is_nan());
+}
+
+#[test]
+fn many_names_the_series_and_flat_row_of_a_bad_value() {
+    let y = [1., 2., 3., 4., -5., 6.];
+    let e = poisson_trend_many(
+        &y,
+        &[10.; 6],
+        &[0., 1., 2., 0., 1., 2.],
+        &[0, 3, 6],
+        &TrendOptions::default(),
+    )
+    .unwrap_err();
+    match e {
+        Error::InvalidValue { index, reason, .. } => {
+            assert_eq!(index, 4);
+            assert!(reason.contains("series 1"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mann_kendall_bad_inputs() {
+    assert!(mann_kendall(&[1., 2.], 0.95, false).is_err());
+    assert!(matches!(
+        mann_kendall(&[1., f64::NAN, 3., 4.], 0.95, false),
+        Err(Error::MissingValue { index: 1, .. })
+    ));
+    let skipped = mann_kendall(&[1., f64::NAN, 3., 4.], 0.95, true).unwrap();
+    assert_eq!(skipped.n, 3);
+    assert!(seasonal_mann_kendall(&[1., 2., 3.], 12, 0.95, false).is_err());
+    assert!(mann_kendall_rows(&[1., 2., 3., 4., 5.], 2, 0.95, false).is_err());
+}
+
+#[test]
+fn funnel_bad_inputs() {
+    assert!(funnel_limits(&[0.0], 0.2, FunnelKind::Proportion, 1.0).is_err());
+    assert!(funnel_limits(&[10.0], 1.2, FunnelKind::Proportion, 1.0).is_err());
+    assert!(funnel_limits(&[10.0], -1.0, FunnelKind::Rate, 1e5).is_err());
+    assert!(funnel_significance(&[11.0], &[10.0], 50.0, FunnelKind::Proportion, 100.0).is_err());
+    assert!("bar".parse::<FunnelKind>().is_err());
+}
+
+proptest! {
+    #[test]
+    fn apc_sign_follows_a_strictly_monotone_series(start in 20u32..2000, step in 1u32..200, n in 4usize..12, up in any::<bool>()) {
+        let y: Vec<f64> = (0..n).map(|i| {
+            let k = i as u32 * step;
+            f64::from(if up { start + k } else { start + (n as u32) * step - k })
+        }).collect();
+        let pop = vec![1e5; n];
+        let t: Vec<f64> = (0..n).map(|i| 2000.0 + i as f64).collect();
+        let f = poisson_trend(&y, &pop, &t, &TrendOptions::default()).unwrap();
+        prop_assert_eq!(f.apc > 0.0, up);
+        prop_assert!(f.apc_lower <= f.apc && f.apc <= f.apc_upper);
+        let mk = mann_kendall(&y, 0.95, false).unwrap();
+        prop_assert_eq!(mk.s > 0.0, up);
+        prop_assert!(mk.slope_lower <= mk.slope && mk.slope <= mk.slope_upper);
+    }
+
+    #[test]
+    fn batch_results_do_not_depend_on_series_order(ys in proptest::collection::vec(proptest::collection::vec(0u32..500, 5), 2..6)) {
+        let flat: Vec<f64> = ys.iter().flatten().map(|&v| f64::from(v)).collect();
+        let rev: Vec<f64> = ys.iter().rev().flatten().map(|&v| f64::from(v)).collect();
+        let k = ys.len();
+        let offsets: Vec<usize> = (0..=k).map(|i| i * 5).collect();
+        let t: Vec<f64> = (0..k * 5).map(|i| (i % 5) as f64).collect();
+        let pop = vec![1e4; k * 5];
+        let a = poisson_trend_many(&flat, &pop, &t, &offsets, &TrendOptions::default()).unwrap();
+        let b = poisson_trend_many(&rev, &pop, &t, &offsets, &TrendOptions::default()).unwrap();
+        for i in 0..k {
+            let (x, y) = (a[i], b[k - 1 - i]);
+            prop_assert!(x.apc == y.apc || (x.apc.is_nan() && y.apc.is_nan()));
+        }
+    }
+
+    #[test]
+    fn funnel_limits_are_ordered_and_narrow_with_n(n in 2.0f64..1e6, target in 0.01f64..0.99) {
+        for kind in [FunnelKind::Proportion, FunnelKind::Rate] {
+            let (tg, mult) = if kind == FunnelKind::Proportion { (target * 100.0, 100.0) } else { (target * 1000.0, 1e5) };
+            let l = funnel_limits(&[n, n * 10.0], tg, kind, mult).unwrap();
+            for x in &l {
+                prop_assert!(x.lower_998 <= x.lower_95 && x.lower_95 <= tg && tg <= x.upper_95 && x.upper_95 <= x.upper_998);
+            }
+            prop_assert!(l[1].upper_95 - l[1].lower_95 <= l[0].upper_95 - l[0].lower_95 + 1e-9);
+        }
+    }
+}
