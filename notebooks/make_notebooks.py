@@ -50,8 +50,7 @@ RATES = [
         "change.loc[['Hertfordshire', 'Bedfordshire', 'Essex']].round(3)"
     ),
     new_code_cell(
-        "import matplotlib\n"
-        "matplotlib.use('Agg')\n"
+        "%matplotlib inline\n"
         "import matplotlib.pyplot as plt\n"
         "c = change.dropna(subset=['ratio']).sort_values('percent_change')\n"
         "fig, ax = plt.subplots(figsize=(6, 9))\n"
@@ -74,6 +73,126 @@ RATES = [
 ]
 
 
+HATE = [
+    new_markdown_cell(
+        "# Hate crime trends: rates, year-on-year change, trend tests and funnel plots\n\n"
+        "The questions of a CSP strategic assessment and the PCC's scrutiny panel: how is hate crime moving "
+        "in each area and strand, is a change real or noise, and which areas stand out?\n\n"
+        "**Data** (real, public): Home Office police-recorded hate crime by police force area and strand, "
+        "2017-18 and 2018-19, with populations; and the England and Wales series by strand 2011/12–2018/19 "
+        "(Home Office bulletin HOSB 24/19, Table 2). Both are bundled in saferstats as byte-for-byte copies of "
+        "`../shared/data/hate_crime/` (see `saferstats/data/PROVENANCE.md`). Methods: `METHODS.md` A1–A7."
+    ),
+    new_code_cell(
+        "from pathlib import Path\n"
+        "import numpy as np, pandas as pd\n"
+        "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt\n"
+        "import saferstats\n"
+        "pd.set_option('display.width', 160)\n"
+        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'hate_crime' / 'home_office_by_force_2017-18_2018-19' / 'Hate crime.csv'\n"
+        "if shared.exists():  # the bundled file is a byte-for-byte copy of the shared one\n"
+        "    from importlib import resources\n"
+        "    bundled = resources.files('saferstats').joinpath('data', 'hate_crime_by_force_2017-18_2018-19.csv').read_bytes()\n"
+        "    assert shared.read_bytes() == bundled\n"
+        "forces = saferstats.datasets.hate_crime_by_force()\n"
+        "national = saferstats.datasets.hate_crime_national()\n"
+        "forces.head(3)"
+    ),
+    new_markdown_cell(
+        "## 1. Rates per 100,000 with 95% CIs, all 43 forces\n\n"
+        "PHE method: exact Poisson below 10 events, Byar's from 10. The City of London has no published "
+        "population, so its rate is missing — kept and shown, not dropped."
+    ),
+    new_code_cell(
+        "rates = saferstats.add_rates(forces.dropna(subset=['population']), count='offences', population='population')\n"
+        "print(len(rates), 'force-years with a population;', forces.population.isna().sum(), 'without (City of London)')\n"
+        "rates.query(\"year == '2018-19'\").sort_values('rate', ascending=False)[['force', 'offences', 'population', 'rate', 'lower', 'upper', 'method']].round(1).head(12)"
+    ),
+    new_markdown_cell("## 2. Year-on-year change per force (2018-19 vs 2017-18): rate ratio, % change, 95% CI, p"),
+    new_code_cell(
+        "yoy = saferstats.year_on_year(forces.dropna(subset=['population']), count='offences', period='year', by='force')\n"
+        "herts = yoy.set_index('force').loc['Hertfordshire']\n"
+        "assert (herts.count_from, herts.count_to) == (1468, 1600)\n"
+        "print(f\"Hertfordshire: {herts.count_from:.0f} -> {herts.count_to:.0f} offences, {herts['pct_change']:+.1f}% \"\n"
+        "      f\"(95% CI {herts.pct_lower:+.1f}% to {herts.pct_upper:+.1f}%, p = {herts.p_value:.3f})\")\n"
+        "sig = yoy[yoy.p_value < 0.05]\n"
+        "print(f'{len(sig)} of {len(yoy)} forces changed significantly at the 5% level')\n"
+        "yoy.sort_values('pct_change')[['force', 'count_from', 'count_to', 'pct_change', 'pct_lower', 'pct_upper', 'p_value']].round(3).tail(8)"
+    ),
+    new_markdown_cell(
+        "## 3. Funnel plot: which forces stand out in 2018-19?\n\n"
+        "PHE funnel: the target is the England and Wales rate; exact Poisson 95% and 99.8% limits."
+    ),
+    new_code_cell(
+        "f19 = forces.query(\"year == '2018-19'\").dropna(subset=['population'])\n"
+        "target = saferstats.funnel_target(f19.offences, f19.population, kind='rate')\n"
+        "f19 = f19.assign(significance=saferstats.funnel_significance(f19.offences, f19.population, kind='rate', target=target))\n"
+        "print(f'England and Wales: {target:.1f} per 100,000')\n"
+        "print(f19.significance.value_counts().to_string())\n"
+        "ax = saferstats.plot_funnel(f19.offences, f19.population, labels=f19.force, kind='rate',\n"
+        "                            highlight=['Hertfordshire', 'West Yorkshire', 'North Yorkshire'])\n"
+        "f19.loc[f19.force == 'Hertfordshire', ['force', 'offences', 'population', 'significance']]"
+    ),
+    new_markdown_cell(
+        "## 4. The national trend by strand, 2011/12–2018/19\n\n"
+        "Log-linear Poisson trend (annual % change) with over-dispersion handled automatically (quasi-Poisson "
+        "when Pearson χ²/df > 1.5 — recorded counts of this size are far more variable than Poisson), and the "
+        "Mann–Kendall test with Sen's slope as a non-parametric check."
+    ),
+    new_code_cell(
+        "strands = national[national.strand != 'Total offences']\n"
+        "apc = saferstats.poisson_trend(strands, population=None, period='year', by='strand', dispersion='auto')\n"
+        "wide = strands.pivot(index='strand', columns='year', values='count')\n"
+        "mk = saferstats.mann_kendall(wide)\n"
+        "summary = apc.set_index('strand')[['apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].join(mk[['tau', 'p_value', 'slope']])\n"
+        "summary.round(3)"
+    ),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=(8, 5))\n"
+        "saferstats.plot_trend(strands.query(\"strand != 'Race'\"), population=None, period='year', by='strand', ax=ax)\n"
+        "ax.set_ylabel('recorded offences (95% CI)');"
+    ),
+    new_markdown_cell(
+        "## 5. Shares by strand (the \"race 75%\" figure) with Wilson CIs\n\n"
+        "Shares of *motivating factors* (an offence can have more than one), England and Wales 2018/19."
+    ),
+    new_code_cell(
+        "saferstats.shares(strands.query(\"year == '2018/19'\"), category='strand')[['strand', 'count', 'total', 'share', 'lower', 'upper']].round(2)"
+    ),
+    new_markdown_cell(
+        "## 6. The seed's own figure\n\n\"Recorded hate crime rose from 1597 in 2015/16 to 2080 in 2016/17 — a rise of over 30%\" "
+        "(Hertfordshire PCC panel paper). As a change in counts, with its 95% CI:"
+    ),
+    new_code_cell(
+        "seed = pd.DataFrame({'year': ['2015/16', '2016/17'], 'count': [1597, 2080]})\n"
+        "s = saferstats.year_on_year(seed, population=None, period='year').iloc[0]\n"
+        "print(f\"{s['pct_change']:.1f}% (95% CI {s.pct_lower:.1f}% to {s.pct_upper:.1f}%), p = {s.p_value:.2g}\")\n"
+        "assert 30 < s['pct_change'] < 31 and s.pct_lower > 20"
+    ),
+    new_markdown_cell(
+        "## 7. A district example (synthetic split — say so!)\n\n"
+        "Hate crime below force level is not published as open data. To show the district workflow, the "
+        "Hertfordshire 2018-19 total (1,600 offences) is split across the ten CSP districts **synthetically**: "
+        "a multinomial draw (seed 2019) with probabilities proportional to 2011 Census population, tilted "
+        "towards the larger towns. These district counts are **not real** figures; only the method is shown."
+    ),
+    new_code_cell(
+        "la = saferstats.datasets.census2011_by_la().query(\"force == 'Hertfordshire'\")\n"
+        "rng = np.random.default_rng(2019)\n"
+        "w = la['All'].to_numpy() * np.where(la.csp.isin(['Watford', 'Stevenage', 'Welwyn Hatfield']), 1.4, 1.0)\n"
+        "districts = pd.DataFrame({'district': la.csp.to_numpy(), 'population': la['All'].to_numpy(),\n"
+        "                          'count': rng.multinomial(1600, w / w.sum())})\n"
+        "districts = saferstats.add_rates(districts)\n"
+        "target = saferstats.funnel_target(districts['count'], districts.population, kind='rate')\n"
+        "districts['significance'] = saferstats.funnel_significance(districts['count'], districts.population, kind='rate', target=target)\n"
+        "ax = saferstats.plot_funnel(districts['count'], districts.population, labels=districts.district, kind='rate',\n"
+        "                            highlight=list(districts.district), title='SYNTHETIC district split (illustration only)')\n"
+        "districts.round({'rate': 1, 'lower': 1, 'upper': 1})"
+    ),
+]
+
+
 def write(name: str, cells) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -82,3 +201,4 @@ def write(name: str, cells) -> None:
 
 if __name__ == "__main__":
     write("00_rates_quickstart.ipynb", RATES)
+    write("01_hate_crime_trends.ipynb", HATE)

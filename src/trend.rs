@@ -536,20 +536,18 @@ pub fn mann_kendall(x: &[f64], confidence: f64, skip_missing: bool) -> Result<Ma
     let z = mk_z(s, var_s);
     let mut slopes = pairwise_slopes(&t, &v);
     let nt = slopes.len();
-    slopes.sort_unstable_by(f64::total_cmp);
-    let slope = median_sorted(&slopes);
-    // Sen (1968) CI as scipy.stats.theilslopes (x ties: none, indices are distinct)
+    let slope = median_in_place(&mut slopes);
+    // Sen (1968) CI as scipy.stats.theilslopes (x ties: none, indices are distinct): two order
+    // statistics of the slopes, found by selection rather than a full sort
     let zc = norm_ppf((1.0 - confidence) / 2.0);
     let sigma = var_s.sqrt();
     let ru = (((nt as f64 - zc * sigma) / 2.0).round_ties_even() as i64).min(nt as i64 - 1);
     let rl = (((nt as f64 + zc * sigma) / 2.0).round_ties_even() as i64 - 1).max(0);
-    let at = |k: i64| {
-        usize::try_from(k)
-            .ok()
-            .and_then(|k| slopes.get(k))
-            .copied()
-            .unwrap_or(f64::NAN)
+    let mut at = |k: i64| match usize::try_from(k) {
+        Ok(k) if k < nt => *slopes.select_nth_unstable_by(k, f64::total_cmp).1,
+        _ => f64::NAN,
     };
+    let (slope_lower, slope_upper) = (at(rl), at(ru));
     let mut vv = v.clone();
     let mut tt = t.clone();
     Ok(MannKendall {
@@ -559,20 +557,11 @@ pub fn mann_kendall(x: &[f64], confidence: f64, skip_missing: bool) -> Result<Ma
         p_value: p_two_sided(z),
         tau: s / (nf * (nf - 1.0) / 2.0),
         slope,
-        slope_lower: at(rl),
-        slope_upper: at(ru),
+        slope_lower,
+        slope_upper,
         intercept: median_in_place(&mut vv) - slope * median_in_place(&mut tt),
         n,
     })
-}
-
-fn median_sorted(v: &[f64]) -> f64 {
-    let n = v.len();
-    match n {
-        0 => f64::NAN,
-        _ if n % 2 == 1 => v[n / 2],
-        _ => 0.5 * (v[n / 2 - 1] + v[n / 2]),
-    }
 }
 
 /// [`mann_kendall`] on every row of a row-major matrix (`n_rows` × `n_cols`), in parallel.

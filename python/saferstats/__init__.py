@@ -13,7 +13,7 @@ with a pandas-facing Python API.
 
 from __future__ import annotations
 
-from . import datasets
+from . import datasets, plotting
 from ._saferstats import __version__
 from .exceptions import (
     ConvergenceError,
@@ -22,6 +22,18 @@ from .exceptions import (
     MissingValueError,
     SaferstatsError,
 )
+from .trend import (
+    add_rates,
+    funnel_limits,
+    funnel_significance,
+    funnel_target,
+    mann_kendall,
+    parse_periods,
+    poisson_trend,
+    shares,
+    year_on_year,
+)
+from .plotting import plot_funnel, plot_trend
 from .rates import (
     ESP2013,
     dsr,
@@ -47,4 +59,16 @@ __all__ = [
     "proportion_difference",
     "dsr",
     "ESP2013",
+    "add_rates",
+    "shares",
+    "year_on_year",
+    "poisson_trend",
+    "mann_kendall",
+    "funnel_limits",
+    "funnel_significance",
+    "funnel_target",
+    "parse_periods",
+    "plotting",
+    "plot_funnel",
+    "plot_trend",
 ]

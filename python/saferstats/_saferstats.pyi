@@ -5,6 +5,8 @@ array result is moved from Rust into numpy without copying. Method codes index
 :func:`ci_method_labels`.
 """
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -36,3 +38,24 @@ def proportion_difference(
 def dsr(
     counts: _F64, populations: _F64, standard: _F64, multiplier: float, confidence: float
 ) -> tuple[float, float, float, float, float, int, str | None]: ...
+def trend_method_labels() -> list[str]: ...
+def funnel_significance_labels() -> list[str]: ...
+def poisson_trend_many(
+    count: _F64,
+    population: _F64,
+    t: _F64,
+    offsets: list[int],
+    confidence: float,
+    dispersion: str,
+    auto_threshold: float,
+) -> dict[str, npt.NDArray[Any]]: ...
+def mann_kendall_rows(
+    values: _F64, n_cols: int, confidence: float, skip_missing: bool
+) -> dict[str, npt.NDArray[Any]]: ...
+def seasonal_mann_kendall_rows(
+    values: _F64, n_cols: int, period: int, confidence: float, skip_missing: bool
+) -> dict[str, npt.NDArray[Any]]: ...
+def funnel_limits(denominators: _F64, target: float, kind: str, multiplier: float) -> dict[str, _F64]: ...
+def funnel_significance(
+    numerators: _F64, denominators: _F64, target: float, kind: str, multiplier: float
+) -> _U8: ...

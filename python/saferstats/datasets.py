@@ -76,3 +76,69 @@ def hate_crime_national() -> pd.DataFrame:
     long = long.dropna(subset=["count"])
     long["count"] = long["count"].astype("int64")
     return long[["year", "strand", "count"]].reset_index(drop=True)
+
+
+def _census_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """'Ethnic Group: White: Irish; measures: Value' -> 'White: Irish'; the total -> 'All'."""
+
+    def clean(c: str) -> str:
+        c = c.replace("; measures: Value", "")
+        if c.startswith("Ethnic Group: "):
+            c = c[len("Ethnic Group: "):]
+        return "All" if c == "All categories: Ethnic group" else c
+
+    return df.rename(columns=clean)
+
+
+def census2011_by_force() -> pd.DataFrame:
+    """2011 Census usual residents by ethnic group for the 43 police force areas (ONS QS201EW).
+
+    One row per force (``force``); columns ``All``, the five broad groups (``White``,
+    ``Mixed``, ``Asian``, ``Black``, ``Other``) and the 18 detailed groups (e.g.
+    ``"White: Irish"``), as published. Force names as in the source (e.g. ``"Avon & Somerset"``).
+
+    >>> pop = census2011_by_force()
+    >>> int(pop.set_index("force").loc["Hertfordshire", "All"])
+    1116062
+    """
+    with _path("census2011_ethnic_group_by_force.csv").open("rb") as fh:
+        df = _census_columns(pd.read_csv(fh))
+    df = df.rename(columns={"PFA16NM": "force"})
+    return _broad_names(df)
+
+
+def _broad_names(df: pd.DataFrame) -> pd.DataFrame:
+    rename = {}
+    for c in df.columns:
+        if c.startswith("Asian/Asian British") and ":" not in c[len("Asian/Asian British"):]:
+            rename[c] = "Asian"
+        elif c.startswith("Black/African/Caribbean/Black British") and ":" not in c[len("Black/African/Caribbean/Black British"):]:
+            rename[c] = "Black"
+        elif c == "Other ethnic group":
+            rename[c] = "Other"
+    return df.rename(columns=rename)
+
+
+def census2011_by_la() -> pd.DataFrame:
+    """2011 Census usual residents by ethnic group per local authority district, with its CSP and
+    police force area (ONS QS201EW; LAD16 → CSP16 → PFA16 lookup).
+
+    Columns ``la, la_code, csp, csp_code, force, force_code, All``, broad and detailed groups.
+
+    >>> la = census2011_by_la()
+    >>> sorted(la.loc[la.force == "Hertfordshire", "csp"])[:3]
+    ['Broxbourne', 'Dacorum', 'East Hertfordshire']
+    """
+    with _path("census2011_ethnic_group_by_la.csv").open("rb") as fh:
+        df = _census_columns(pd.read_csv(fh))
+    df = df.rename(
+        columns={"geography": "la", "LAD16NM": "la_name", "CSP16CD": "csp_code", "CSP16NM": "csp",
+                 "PFA16CD": "force_code", "PFA16NM": "force"}
+    )
+    with _path("lad16_csp16_pfa16_lookup.csv").open("rb") as fh:
+        lookup = pd.read_csv(fh, encoding="utf-8-sig")
+    codes = dict(zip(lookup["LAD16NM"], lookup["LAD16CD"]))
+    df["la_code"] = df["la_name"].map(codes)
+    df = _broad_names(df.drop(columns=["date", "Rural Urban", "FID"], errors="ignore"))
+    first = ["la", "la_code", "csp", "csp_code", "force", "force_code"]
+    return df[first + [c for c in df.columns if c not in first and c != "la_name"]]

@@ -5,11 +5,13 @@ use pyo3::prelude::*;
 
 mod errors;
 mod rates;
+mod trend;
 
 /// The compiled module `saferstats._saferstats`.
 #[pymodule]
 fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     rates::register(m)?;
+    trend::register(m)?;
     Ok(())
 }

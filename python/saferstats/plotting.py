@@ -1,0 +1,149 @@
+"""Plots for the analyses (matplotlib, the optional ``plot`` extra). Each function draws on the
+``ax`` given (or a new figure), returns the Axes, and states the method and confidence level in
+its labels. No statistics are computed here beyond calling the saferstats API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InvalidInputError
+from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
+from .rates import rate_ci
+
+__all__ = ["plot_funnel", "plot_trend"]
+
+_SIG_COLOURS = {
+    "Low (0.001)": "#1f4e9c",
+    "Low (0.025)": "#6f9fd8",
+    "Not significant": "#9e9e9e",
+    "High (0.025)": "#f0a04b",
+    "High (0.001)": "#c0392b",
+    "Not applicable": "#dddddd",
+}
+
+
+def _axes(ax: Any):
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise ImportError("plotting needs matplotlib: pip install 'saferstats[plot]'") from exc
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    return ax
+
+
+def plot_funnel(
+    numerators: Any,
+    denominators: Any,
+    *,
+    labels: Sequence[str] | None = None,
+    kind: str = "proportion",
+    target: float | None = None,
+    multiplier: float | None = None,
+    highlight: Sequence[str] = (),
+    ax: Any = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+):
+    """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
+    limits (:func:`saferstats.funnel_limits`) around the target (default: the overall value,
+    :func:`saferstats.funnel_target`), points coloured by :func:`saferstats.funnel_significance`.
+    Limits are drawn at 100 geometrically spaced denominators, as PHE does.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> df = saferstats.datasets.hate_crime_by_force().query("year == '2018-19'").dropna()
+    >>> ax = plot_funnel(df["offences"], df["population"], labels=df["force"], kind="rate",
+    ...                  highlight=["Hertfordshire"])
+    >>> ax.get_ylabel()
+    'rate per 100,000'
+    """
+    ax = _axes(ax)
+    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else float(multiplier)
+    o = np.asarray(numerators, dtype=float)
+    d = np.asarray(denominators, dtype=float)
+    if len(o) != len(d):
+        raise InvalidInputError("numerators and denominators differ in length", "denominators")
+    if target is None:
+        target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
+    sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult)
+    value = o / d * (mult if kind != "ratio" else 1.0)
+    lo, hi = max(np.nanmin(d) * 0.8, 1e-9), np.nanmax(d) * 1.2
+    grid = np.geomspace(lo, hi, 100)
+    lim = funnel_limits(grid, target=target, kind=kind, multiplier=mult)
+    ax.plot(grid, lim["lower_998"], color="#444444", lw=1, ls="--", label="99.8% limits")
+    ax.plot(grid, lim["upper_998"], color="#444444", lw=1, ls="--")
+    ax.plot(grid, lim["lower_95"], color="#444444", lw=1, ls=":", label="95% limits")
+    ax.plot(grid, lim["upper_95"], color="#444444", lw=1, ls=":")
+    ax.axhline(target, color="black", lw=1, label=f"target {target:,.3g}")
+    for name, colour in _SIG_COLOURS.items():
+        m = (sig == name).to_numpy()
+        if m.any():
+            ax.scatter(d[m], value[m], s=22, color=colour, label=name, zorder=3, edgecolor="white", linewidth=0.5)
+    if labels is not None:
+        labels = list(labels)
+        for i, name in enumerate(labels):
+            if name in highlight:
+                ax.annotate(name, (d[i], value[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
+    unit = {"proportion": "%" if mult == 100 else f"per {mult:,.0f}", "rate": f"rate per {mult:,.0f}", "ratio": "ratio"}
+    ax.set_ylabel(ylabel or unit.get(kind, "value"))
+    ax.set_xlabel(xlabel or {"rate": "population", "ratio": "expected count"}.get(kind, "denominator"))
+    ax.set_title(title or f"Funnel plot ({kind}; PHE exact limits, 95% and 99.8%)", fontsize=10)
+    ax.legend(fontsize=7, loc="best")
+    return ax
+
+
+def plot_trend(
+    data: pd.DataFrame,
+    *,
+    count: str = "count",
+    population: str | None = "population",
+    period: str = "period",
+    by: str | None = None,
+    multiplier: float = 100_000,
+    confidence: float = 0.95,
+    fit: bool = True,
+    dispersion: str = "auto",
+    ax: Any = None,
+    title: str | None = None,
+):
+    """Rate per period with its confidence band (PHE exact/Byar's) and, with ``fit=True``, the
+    fitted log-linear trend (:func:`saferstats.poisson_trend`) with the APC in the legend.
+    ``by`` draws one line per group on the same axes. ``population=None`` plots counts.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> nat = saferstats.datasets.hate_crime_national().query("strand in ['Disability', 'Transgender']")
+    >>> ax = plot_trend(nat, population=None, period="year", by="strand")
+    >>> len(ax.get_lines())
+    4
+    """
+    ax = _axes(ax)
+    groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
+    for key, g in groups:
+        t = parse_periods(g[period], column=period)
+        order = np.argsort(t)
+        g = g.iloc[order]
+        t = t[order]
+        pop = g[population].to_numpy(dtype=float) if population is not None else np.ones(len(g))
+        mult = multiplier if population is not None else 1.0
+        r = rate_ci(g[count].to_numpy(dtype=float), pop, multiplier=mult, confidence=confidence)
+        label = "" if key is None else f"{key}"
+        (line,) = ax.plot(t, r["rate"], marker="o", ms=3, label=label or None)
+        ax.fill_between(t, r["lower"], r["upper"], color=line.get_color(), alpha=0.2, lw=0)
+        if fit and len(g) >= 3:
+            tr = poisson_trend(g, count=count, population=population, period=period, confidence=confidence, dispersion=dispersion).iloc[0]
+            if np.isfinite(tr["apc"]):
+                fitted = np.exp(tr["intercept"] + tr["beta"] * t) * (mult if population is not None else 1.0)
+                ax.plot(t, fitted, ls="--", color=line.get_color(),
+                        label=f"{label} trend {tr['apc']:+.1f}%/yr ({tr['apc_lower']:+.1f} to {tr['apc_upper']:+.1f})".strip())
+    ax.set_xlabel(period)
+    ax.set_ylabel(f"rate per {multiplier:,.0f}" if population is not None else count)
+    ax.set_title(title or f"{int(confidence * 100)}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
+    ax.legend(fontsize=7)
+    return ax
