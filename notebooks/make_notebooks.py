@@ -193,6 +193,87 @@ HATE = [
 ]
 
 
+STOP = [
+    new_markdown_cell(
+        "# Stop-and-search disproportionality\n\n"
+        "How many times more likely is a Black person to be searched than a White person, is that changing, and "
+        "do searches of each group find what they were looking for as often? (The PCC Community Scrutiny Panel's "
+        "questions.) **Data** (real, public): police.uk stop-and-search records for seven forces, December 2019 – "
+        "February 2020 (`../shared/data/stop_search/`; four of the forces are bundled with saferstats), and 2011 "
+        "Census populations by ethnic group for each police force area (bundled). Method: Home Office "
+        "(`METHODS.md` B1–B3): self-defined ethnicity mapped to five groups, \"Not stated\" and vehicle-only "
+        "searches excluded (and counted), rates per 1,000 residents, ratio to the White rate with a Katz CI, "
+        "outcome tests with Wilson / Newcombe / Katz intervals and Fisher's test for small cells."
+    ),
+    new_code_cell(
+        "from pathlib import Path\n"
+        "import numpy as np, pandas as pd\n"
+        "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt\n"
+        "import saferstats\n"
+        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
+        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
+        "source = shared if shared.is_dir() else saferstats.datasets.stop_search_sample_path()\n"
+        "searches = saferstats.read_stop_search(source)\n"
+        "print(f'{len(searches):,} searches from {searches.attrs[\"summary\"][\"files\"]} files; problems: {searches.attrs[\"summary\"][\"problems\"]}')\n"
+        "searches.groupby('force').size().rename('searches').to_frame().T"
+    ),
+    new_markdown_cell("## Data quality: ethnicity recording (self-defined), by force"),
+    new_code_cell(
+        "eth = saferstats.assign_ethnicity(searches)\n"
+        "person = searches['type'] != 'Vehicle search'\n"
+        "coverage = (eth[person] == 'Not stated').groupby(searches.loc[person, 'force']).agg(['sum', 'size', 'mean'])\n"
+        "coverage.columns = ['not_stated', 'person_searches', 'share']\n"
+        "coverage.assign(share=lambda d: (100 * d.share).round(1))"
+    ),
+    new_markdown_cell("## Search rates per 1,000 and ratios to the White rate, per force (self-defined ethnicity)"),
+    new_code_cell(
+        "disp = saferstats.disproportionality(searches, by='force')\n"
+        "print('excluded:', disp.attrs['excluded'], f\"({disp.attrs['not_stated_percent']:.1f}% of person searches not stated)\")\n"
+        "black = disp.query(\"group == 'Black'\")[['force', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'reliable', 'ratio_method']]\n"
+        "black.round(2)"
+    ),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=(7, 8))\n"
+        "saferstats.plot_disproportionality(disp, ax=ax, title='Search rate ratio vs White, Dec 2019 - Feb 2020 (95% CI)');"
+    ),
+    new_markdown_cell(
+        "## Self-defined vs officer-defined ethnicity\n\nOfficer-defined ethnicity is recorded for more searches "
+        "(and has no Mixed category); the Home Office uses self-defined. The choice changes the ratios:"
+    ),
+    new_code_cell(
+        "cmp = []\n"
+        "for src in ['self', 'officer', 'self_then_officer']:\n"
+        "    d = saferstats.disproportionality(searches, by='force', ethnicity_source=src)\n"
+        "    cmp.append(d.query(\"group == 'Black'\").set_index('force')['ratio'].rename(src))\n"
+        "pd.concat(cmp, axis=1).round(2)"
+    ),
+    new_markdown_cell("## Is it changing? The Black/White ratio by month"),
+    new_code_cell(
+        "monthly = saferstats.disproportionality(searches, by=['force', 'month'])\n"
+        "big = monthly[monthly.force.isin(['essex', 'merseyside', 'south-yorkshire', 'leicestershire'])]\n"
+        "fig, ax = plt.subplots(figsize=(7, 4))\n"
+        "saferstats.plot_disproportionality(big.query(\"group in ['Black', 'White']\"), period='month', ax=ax);\n"
+        "big.query(\"group == 'Black'\").pivot(index='force', columns='month', values='ratio').round(2)"
+    ),
+    new_markdown_cell(
+        "## Outcome tests: do searches of each group find what they look for as often?\n\n"
+        "\"Find\" = outcome linked to the object of search (searches where that is not recorded are excluded and "
+        "counted). A lower find rate for a group is consistent with a lower threshold for searching it "
+        "(subject to infra-marginality; METHODS.md B3)."
+    ),
+    new_code_cell(
+        "finds = saferstats.outcome_test(searches, outcome='find', by='force')\n"
+        "print('excluded:', finds.attrs['excluded'])\n"
+        "finds.query(\"group in ['Black', 'Asian']\")[['force', 'group', 'n', 'hits', 'rate', 'diff', 'diff_lower', 'diff_upper', 'rr', 'p_value', 'test']].round(3)"
+    ),
+    new_code_cell(
+        "arrests = saferstats.outcome_test(searches, outcome='arrest')\n"
+        "arrests[['group', 'n', 'hits', 'rate', 'rate_lower', 'rate_upper', 'rr', 'rr_lower', 'rr_upper', 'p_value', 'test']].round(3)"
+    ),
+]
+
+
 def write(name: str, cells) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -202,3 +283,4 @@ def write(name: str, cells) -> None:
 if __name__ == "__main__":
     write("00_rates_quickstart.ipynb", RATES)
     write("01_hate_crime_trends.ipynb", HATE)
+    write("02_stop_search_disproportionality.ipynb", STOP)

@@ -35,11 +35,15 @@ pub enum CiMethod {
     Katz = 9,
     /// No estimate could be formed (missing input or undefined statistic).
     NotApplicable = 10,
+    /// Katz log interval after Haldane's +0.5 correction (a zero cell).
+    KatzHaldane = 11,
+    /// The reference group of a comparison (ratio 1 by definition, no interval).
+    Reference = 12,
 }
 
 impl CiMethod {
     /// All methods in code order (index = `as u8`).
-    pub const ALL: [CiMethod; 11] = [
+    pub const ALL: [CiMethod; 13] = [
         CiMethod::Exact,
         CiMethod::Byar,
         CiMethod::Wilson,
@@ -51,6 +55,8 @@ impl CiMethod {
         CiMethod::Newcombe,
         CiMethod::Katz,
         CiMethod::NotApplicable,
+        CiMethod::KatzHaldane,
+        CiMethod::Reference,
     ];
 
     /// The label shown in result tables.
@@ -72,6 +78,8 @@ impl CiMethod {
             CiMethod::Newcombe => "newcombe",
             CiMethod::Katz => "katz",
             CiMethod::NotApplicable => "not applicable",
+            CiMethod::KatzHaldane => "katz (haldane +0.5)",
+            CiMethod::Reference => "reference",
         }
     }
 }

@@ -10,8 +10,11 @@
 //!   differences of proportions, directly standardised rates (PHEindicatormethods conventions).
 //! - [`trend`] — log-linear Poisson / quasi-Poisson / NB2 trends (annual % change), Mann–Kendall
 //!   and Sen's slope (plain and seasonal), PHE funnel plot limits and significance.
-//! - Later modules (see the issue tracker): `disproportionality` (stop and search), `hotspot`
-//!   (DBSCAN, KDE, Gi*), `outcomes` (Section 136), `disclosure` (small-number suppression).
+//! - [`disproportionality`] — stop-and-search rates by ethnic group, ratios to a reference group
+//!   (Katz / Poisson / exact / Haldane), outcome (hit-rate) tests.
+//! - [`tables`] — two independent proportions: difference, risk ratio, z, χ², Fisher.
+//! - Later modules (see the issue tracker): `hotspot` (DBSCAN, KDE, Gi*), `outcomes`
+//!   (Section 136), `disclosure` (small-number suppression).
 //!
 //! Shared pieces: [`ci`] (estimate types, method labels, input checks), [`special`]
 //! (quantiles and tests over `statrs`), [`glm`] (log-link IRLS engine), [`error`] (the one
@@ -26,10 +29,13 @@
 //! ```
 
 pub mod ci;
+pub mod csvscan;
+pub mod disproportionality;
 pub mod error;
 pub mod glm;
 pub mod rates;
 pub mod special;
+pub mod tables;
 pub mod trend;
 
 pub use error::{Error, Result};

@@ -15,6 +15,13 @@ from __future__ import annotations
 
 from . import datasets, plotting
 from ._saferstats import __version__
+from .disproportionality import (
+    HO_ETHNICITY_GROUPS,
+    assign_ethnicity,
+    census_population,
+    disproportionality,
+    outcome_test,
+)
 from .exceptions import (
     ConvergenceError,
     InvalidInputError,
@@ -33,7 +40,8 @@ from .trend import (
     shares,
     year_on_year,
 )
-from .plotting import plot_funnel, plot_trend
+from .io import read_stop_search
+from .plotting import plot_disproportionality, plot_funnel, plot_trend
 from .rates import (
     ESP2013,
     dsr,
@@ -68,7 +76,14 @@ __all__ = [
     "funnel_significance",
     "funnel_target",
     "parse_periods",
+    "read_stop_search",
+    "disproportionality",
+    "outcome_test",
+    "assign_ethnicity",
+    "census_population",
+    "HO_ETHNICITY_GROUPS",
     "plotting",
     "plot_funnel",
     "plot_trend",
+    "plot_disproportionality",
 ]

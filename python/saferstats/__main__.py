@@ -42,12 +42,12 @@ def _demo(out_dir: Path) -> int:
     change_csv = out_dir / "hate_crime_change_by_force.csv"
     table.to_csv(rates_csv, index=False)
     change.to_csv(change_csv)
-    pd.set_option("display.width", 120)
     print("Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)")
     print("Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)\n")
     show = table[table["year"] == "2018-19"].sort_values("rate", ascending=False)
     show = show.astype({"count": "Int64", "population": "Int64"})
-    print(show.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    with pd.option_context("display.width", 120):
+        print(show.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     if no_pop:
         print(f"\nNo published population, so no rate (rows kept with NaN): {', '.join(no_pop)}")
     herts = change.loc["Hertfordshire"]

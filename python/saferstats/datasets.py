@@ -6,7 +6,14 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["hate_crime_by_force", "hate_crime_national", "STRANDS"]
+__all__ = [
+    "hate_crime_by_force",
+    "hate_crime_national",
+    "census2011_by_force",
+    "census2011_by_la",
+    "stop_search_sample_path",
+    "STRANDS",
+]
 
 #: The five centrally monitored hate crime strands, as named in the Home Office tables.
 STRANDS = ("Race", "Religion", "Sexual orientation", "Disability", "Transgender")
@@ -142,3 +149,15 @@ def census2011_by_la() -> pd.DataFrame:
     df = _broad_names(df.drop(columns=["date", "Rural Urban", "FID"], errors="ignore"))
     first = ["la", "la_code", "csp", "csp_code", "force", "force_code"]
     return df[first + [c for c in df.columns if c not in first and c != "la_name"]]
+
+
+def stop_search_sample_path():
+    """Folder of bundled police.uk stop-and-search files (City of London, Derbyshire, Durham,
+    Leicestershire; December 2019 – February 2020), for :func:`saferstats.read_stop_search`.
+
+    >>> len(list(stop_search_sample_path().iterdir())) >= 12
+    True
+    """
+    from pathlib import Path
+
+    return Path(str(_path("stop_search_sample")))

@@ -14,7 +14,7 @@ from .exceptions import InvalidInputError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
-__all__ = ["plot_funnel", "plot_trend"]
+__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality"]
 
 _SIG_COLOURS = {
     "Low (0.001)": "#1f4e9c",
@@ -147,3 +147,64 @@ def plot_trend(
     ax.set_title(title or f"{int(confidence * 100)}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
     ax.legend(fontsize=7)
     return ax
+
+
+def plot_disproportionality(
+    result: pd.DataFrame,
+    *,
+    label: str | Sequence[str] | None = None,
+    period: str | None = None,
+    ax: Any = None,
+    title: str | None = None,
+):
+    """Disproportionality ratios with their CIs (a :func:`saferstats.disproportionality` result).
+
+    Without ``period``: a forest plot, one line per row (the reference group left out), labelled by
+    ``label`` columns (default: the ``by`` columns and group), log scale, a line at 1; rows not
+    ``reliable`` drawn hollow. With ``period``: the ratio of each group over periods with a CI band.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> df = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    >>> ax = plot_disproportionality(saferstats.disproportionality(df, by="force"))
+    >>> ax.get_xscale()
+    'log'
+    """
+    ax = _axes(ax)
+    res = result[result["ratio_method"].astype(str) != "reference"]
+    conf = float(result["confidence"].iloc[0]) if len(result) else 0.95
+    if period is not None:
+        others = [c for c in res.columns if c not in {period} and c not in _RESULT_COLUMNS]
+        for key, g in res.groupby(others + ["group"], sort=True):
+            g = g.sort_values(period)
+            name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
+            (line,) = ax.plot(g[period].astype(str), g["ratio"], marker="o", ms=3, label=name)
+            ax.fill_between(g[period].astype(str), g["ratio_lower"], g["ratio_upper"], color=line.get_color(), alpha=0.15, lw=0)
+        ax.axhline(1, color="black", lw=0.8)
+        ax.set_yscale("log")
+        ax.set_ylabel(f"rate ratio vs reference ({int(conf * 100)}% CI)")
+        ax.set_xlabel(period)
+        ax.legend(fontsize=7)
+    else:
+        cols = [label] if isinstance(label, str) else (list(label) if label else [c for c in res.columns if c not in _RESULT_COLUMNS] + ["group"])
+        names = res[cols].astype(str).agg(" / ".join, axis=1).to_numpy()
+        y = np.arange(len(res))[::-1]
+        rel = res["reliable"].to_numpy(dtype=bool)
+        lo = (res["ratio"] - res["ratio_lower"]).to_numpy()
+        hi = (res["ratio_upper"] - res["ratio"]).to_numpy()
+        ax.errorbar(res["ratio"], y, xerr=[lo, hi], fmt="none", ecolor="#555555", elinewidth=1)
+        ax.scatter(res["ratio"][rel], y[rel], color="#c0392b", zorder=3, s=18, label="reliable")
+        ax.scatter(res["ratio"][~rel], y[~rel], facecolor="white", edgecolor="#c0392b", zorder=3, s=18, label="unreliable (small numbers)")
+        ax.axvline(1, color="black", lw=0.8)
+        ax.set_xscale("log")
+        ax.set_yticks(y, names, fontsize=7)
+        ax.set_xlabel(f"search rate ratio vs reference group ({int(conf * 100)}% CI, log scale)")
+        ax.legend(fontsize=7)
+    ax.set_title(title or "Stop and search disproportionality", fontsize=10)
+    return ax
+
+
+_RESULT_COLUMNS = {
+    "group", "searches", "population", "rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
+    "reliable", "ratio_method", "confidence",
+}

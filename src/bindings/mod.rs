@@ -3,7 +3,9 @@
 
 use pyo3::prelude::*;
 
+mod disproportionality;
 mod errors;
+mod io;
 mod rates;
 mod trend;
 
@@ -12,6 +14,8 @@ mod trend;
 fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     rates::register(m)?;
+    io::register(m)?;
+    disproportionality::register(m)?;
     trend::register(m)?;
     Ok(())
 }

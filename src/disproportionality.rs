@@ -1,0 +1,315 @@
+//! Stop-and-search disproportionality: search rates per 1,000 by ethnic group, the ratio of
+//! each group's rate to a reference group's (White by default) with confidence intervals, and
+//! outcome ("hit-rate") comparisons — METHODS.md B1–B3.
+//!
+//! The core works on aggregated rows: each row is one group within one stratum (force, month,
+//! legislation, ...) and carries the row index of its stratum's reference group. The Python layer
+//! does the counting and the joins to census denominators.
+
+use std::str::FromStr;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::ci::{check_column, check_lengths, CiMethod, Domain, Estimate, Missing, PAR_MIN_LEN};
+use crate::error::{Error, Result};
+use crate::rates::{rate_ci, RateOptions, RatioMethod, RatioOptions};
+use crate::special::{check_confidence, z_two_sided};
+use crate::tables::{compare, katz_risk_ratio, TwoByTwo};
+
+/// Interval for the disproportionality ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum RatioCi {
+    /// Katz log (risk-ratio) interval, √(1/a − 1/n₁ + 1/c − 1/n₂) (default; HO/statsmodels).
+    #[default]
+    Katz,
+    /// Poisson wald-log interval √(1/a + 1/c) (METHODS.md A4).
+    Poisson,
+}
+
+impl FromStr for RatioCi {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "katz" => Ok(RatioCi::Katz),
+            "poisson" | "wald-log" => Ok(RatioCi::Poisson),
+            other => Err(Error::argument(
+                "ratio_method",
+                format!("unknown ratio interval {other:?}; valid: \"katz\", \"poisson\""),
+            )),
+        }
+    }
+}
+
+/// What to do when a group (or the reference) has no searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum ZeroCount {
+    /// Exact conditional interval (METHODS.md A4), ratio 0 (default).
+    #[default]
+    Exact,
+    /// Haldane–Anscombe +0.5 on both counts and populations, flagged in the method label.
+    Haldane,
+}
+
+impl FromStr for ZeroCount {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "exact" => Ok(ZeroCount::Exact),
+            "haldane" => Ok(ZeroCount::Haldane),
+            other => Err(Error::argument(
+                "zero",
+                format!("unknown zero-count rule {other:?}; valid: \"exact\", \"haldane\""),
+            )),
+        }
+    }
+}
+
+/// Options for [`disproportionality`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DispOptions {
+    /// Rates per this many people (default 1,000).
+    pub multiplier: f64,
+    /// Two-sided confidence level.
+    pub confidence: f64,
+    /// Ratio interval.
+    pub ratio_ci: RatioCi,
+    /// Zero-count rule.
+    pub zero: ZeroCount,
+    /// A group is `reliable` only with at least this many searches (default 10)…
+    pub min_count: f64,
+    /// …and at least this population (default 1,000).
+    pub min_population: f64,
+}
+
+impl Default for DispOptions {
+    fn default() -> Self {
+        DispOptions {
+            multiplier: 1000.0,
+            confidence: 0.95,
+            ratio_ci: RatioCi::Katz,
+            zero: ZeroCount::Exact,
+            min_count: 10.0,
+            min_population: 1000.0,
+        }
+    }
+}
+
+/// Disproportionality results, one entry per input row.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DispColumns {
+    /// Search rate per multiplier with PHE exact/Byar's CI.
+    pub rate: Vec<Estimate>,
+    /// Ratio to the stratum's reference group with CI.
+    pub ratio: Vec<Estimate>,
+    /// Enough searches and population for the rate and ratio to be reported as reliable.
+    pub reliable: Vec<bool>,
+}
+
+fn check_reference(reference: &[usize], n: usize) -> Result<()> {
+    for (i, &r) in reference.iter().enumerate() {
+        if r >= n {
+            return Err(Error::value(
+                "reference",
+                i,
+                r as f64,
+                format!("reference row {r} is outside the {n} rows"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Search rates per group and each group's ratio to its reference group.
+///
+/// Method (METHODS.md B1, B2): rate = searches/population × multiplier with PHE exact (< 10) /
+/// Byar's CI; ratio = rate / reference rate from unrounded rates, Katz log CI (or Poisson
+/// wald-log). When the group or the reference has no searches, the exact conditional interval
+/// (default) or Haldane's +0.5 is used and the `method` says so. Searches above the population
+/// (possible for tiny groups with repeat searches) make Katz's variance invalid; the Poisson
+/// interval is used for that row. A row that is its own reference gets ratio 1 and method
+/// `reference`. `reliable` = searches ≥ `min_count` and population ≥ `min_population`.
+///
+/// # Errors
+/// Length mismatch; negative or missing searches; population ≤ 0 or missing; a reference index
+/// out of range; invalid confidence or multiplier.
+///
+/// # Examples
+/// ```
+/// use saferstats::disproportionality::{disproportionality, DispOptions};
+/// // METHODS.md B2: 1200/48,000 vs White 5400/1,080,000 -> 5.0 (4.699983-5.319168)
+/// let d = disproportionality(&[1200.0, 5400.0], &[48_000.0, 1_080_000.0], &[1, 1], &DispOptions::default()).unwrap();
+/// assert!((d.ratio[0].value - 5.0).abs() < 1e-12);
+/// assert!((d.ratio[0].lower - 4.699983).abs() < 1e-6);
+/// ```
+pub fn disproportionality(
+    searches: &[f64],
+    population: &[f64],
+    reference: &[usize],
+    opts: &DispOptions,
+) -> Result<DispColumns> {
+    check_confidence(opts.confidence)?;
+    check_lengths(&[
+        ("searches", searches.len()),
+        ("population", population.len()),
+        ("reference", reference.len()),
+    ])?;
+    check_column("searches", searches, Domain::NonNegative, Missing::Error)?;
+    check_column("population", population, Domain::Positive, Missing::Error)?;
+    check_reference(reference, searches.len())?;
+    let rates = rate_ci(
+        searches,
+        population,
+        &RateOptions {
+            multiplier: opts.multiplier,
+            confidence: opts.confidence,
+            ..RateOptions::default()
+        },
+    )?;
+    let z = z_two_sided(opts.confidence);
+    let ratio: Vec<Estimate> = (0..searches.len())
+        .into_par_iter()
+        .with_min_len(PAR_MIN_LEN)
+        .map(|i| {
+            let r = reference[i];
+            if r == i {
+                return Estimate {
+                    value: 1.0,
+                    lower: f64::NAN,
+                    upper: f64::NAN,
+                    method: CiMethod::Reference,
+                };
+            }
+            one_ratio(
+                searches[i],
+                population[i],
+                searches[r],
+                population[r],
+                opts,
+                z,
+            )
+        })
+        .collect();
+    let reliable = searches
+        .iter()
+        .zip(population)
+        .map(|(&a, &n)| a >= opts.min_count && n >= opts.min_population)
+        .collect();
+    Ok(DispColumns {
+        rate: (0..rates.len()).filter_map(|i| rates.get(i)).collect(),
+        ratio,
+        reliable,
+    })
+}
+
+fn one_ratio(a: f64, n1: f64, c: f64, n2: f64, opts: &DispOptions, z: f64) -> Estimate {
+    let zero = a == 0.0 || c == 0.0;
+    if zero && opts.zero == ZeroCount::Haldane {
+        return katz_risk_ratio(a, n1, c, n2, z);
+    }
+    let poisson = opts.ratio_ci == RatioCi::Poisson || a > n1 || c > n2;
+    if zero || poisson {
+        let ro = RatioOptions {
+            confidence: opts.confidence,
+            method: RatioMethod::WaldLog,
+            missing: Missing::Error,
+        };
+        // one_rate_ratio via the public API on single-element slices: validated already
+        return match crate::rates::rate_ratio(&[a], &[n1], &[c], &[n2], &ro) {
+            Ok(r) => r.estimate.get(0).unwrap_or(Estimate::nan()),
+            Err(_) => Estimate::nan(),
+        };
+    }
+    katz_risk_ratio(a, n1, c, n2, z)
+}
+
+/// Outcome (hit-rate) comparisons, one per input row, against its reference row.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OutcomeColumns {
+    /// The full 2×2 comparison per row (for the reference row itself: NaN comparisons).
+    pub rows: Vec<TwoByTwo>,
+}
+
+/// Compare each group's outcome rate (arrests, finds, positive outcomes per search) with its
+/// reference group's.
+///
+/// Method (METHODS.md B3): Wilson CI for each rate; difference (group − reference) with
+/// Newcombe's CI; risk ratio with Katz's CI (Haldane +0.5 at zero cells, flagged); pooled
+/// two-proportion z; χ² with and without Yates; Fisher's exact test, which is the reported
+/// p-value whenever an expected cell is below 5 (see [`crate::tables`]).
+///
+/// # Errors
+/// Length mismatch; negative or missing counts; hits > n; n ≤ 0; reference index out of range;
+/// invalid confidence.
+///
+/// # Examples
+/// ```
+/// use saferstats::disproportionality::outcome_tests;
+/// // METHODS.md B3: 3/20 vs 40/200 -> Fisher p = 0.771325 (expected cell < 5)
+/// let o = outcome_tests(&[3.0, 40.0], &[20.0, 200.0], &[1, 1], 0.95).unwrap();
+/// assert!((o.rows[0].p_value - 0.771325).abs() < 1e-6);
+/// ```
+pub fn outcome_tests(
+    hits: &[f64],
+    n: &[f64],
+    reference: &[usize],
+    confidence: f64,
+) -> Result<OutcomeColumns> {
+    check_confidence(confidence)?;
+    check_lengths(&[
+        ("hits", hits.len()),
+        ("n", n.len()),
+        ("reference", reference.len()),
+    ])?;
+    check_column("hits", hits, Domain::NonNegative, Missing::Error)?;
+    check_column("n", n, Domain::Positive, Missing::Error)?;
+    for (i, (&x, &m)) in hits.iter().zip(n).enumerate() {
+        if x > m {
+            return Err(Error::value(
+                "hits",
+                i,
+                x,
+                format!("is larger than the number of searches ({m})"),
+            ));
+        }
+    }
+    check_reference(reference, hits.len())?;
+    let z = z_two_sided(confidence);
+    let rows = (0..hits.len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| {
+            let r = reference[i];
+            let mut t = compare(hits[i], n[i], hits[r], n[r], z);
+            if r == i {
+                t.difference = Estimate {
+                    value: 0.0,
+                    lower: f64::NAN,
+                    upper: f64::NAN,
+                    method: CiMethod::Reference,
+                };
+                t.risk_ratio = Estimate {
+                    value: 1.0,
+                    lower: f64::NAN,
+                    upper: f64::NAN,
+                    method: CiMethod::Reference,
+                };
+                t.p_value = f64::NAN;
+                t.test = crate::tables::TestUsed::NotApplicable;
+                for v in [
+                    &mut t.odds_ratio,
+                    &mut t.z,
+                    &mut t.p_z,
+                    &mut t.chi2,
+                    &mut t.chi2_yates,
+                    &mut t.p_chi2_yates,
+                    &mut t.p_fisher,
+                ] {
+                    *v = f64::NAN;
+                }
+            }
+            t
+        })
+        .collect();
+    Ok(OutcomeColumns { rows })
+}

@@ -1,0 +1,172 @@
+//! Disproportionality and 2×2 outcome tests against statsmodels/scipy fixtures and METHODS.md B.
+
+use saferstats::ci::CiMethod;
+use saferstats::disproportionality::*;
+use saferstats::tables::*;
+use serde_json::Value;
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture readable"))
+        .expect("valid JSON")
+}
+
+#[track_caller]
+fn close(got: f64, want: f64, rel: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= rel * want.abs().max(1e-12),
+        "{what}: got {got}, want {want}"
+    );
+}
+
+fn g(r: &Value, k: &str) -> f64 {
+    r[k].as_f64().unwrap_or_else(|| panic!("{k} in {r}"))
+}
+
+#[test]
+fn ratio_matches_statsmodels_katz_and_poisson() {
+    let fx = load("disproportionality_reference.json");
+    for r in fx["ratio"]["rows"].as_array().unwrap() {
+        for (ci, lo, hi) in [
+            (RatioCi::Katz, "katz_lower", "katz_upper"),
+            (RatioCi::Poisson, "poisson_lower", "poisson_upper"),
+        ] {
+            let opts = DispOptions {
+                confidence: g(r, "confidence"),
+                ratio_ci: ci,
+                ..DispOptions::default()
+            };
+            let d = disproportionality(
+                &[g(r, "searches"), g(r, "ref_searches")],
+                &[g(r, "population"), g(r, "ref_population")],
+                &[1, 1],
+                &opts,
+            )
+            .unwrap();
+            close(d.ratio[0].value, g(r, "ratio"), 1e-12, "ratio");
+            close(d.ratio[0].lower, g(r, lo), 1e-9, &format!("{lo} {r}"));
+            close(d.ratio[0].upper, g(r, hi), 1e-9, &format!("{hi} {r}"));
+            assert_eq!(d.ratio[1].method, CiMethod::Reference);
+            assert_eq!(d.ratio[1].value, 1.0);
+        }
+    }
+}
+
+#[test]
+fn published_rate_is_reproduced_to_published_precision() {
+    // issue 4: 755 searches of a Black population of 31,401 -> 24.04 per 1,000
+    let d = disproportionality(&[755.0], &[31_401.0], &[0], &DispOptions::default()).unwrap();
+    assert_eq!((d.rate[0].value * 100.0).round() / 100.0, 24.04);
+    // METHODS.md B1: West Midlands Black 24.2 / White 5.1 per 1,000 published as "4.8 times";
+    // the ratio of rounded rates is 4.745 -> always divide unrounded rates
+    let d = disproportionality(
+        &[3973.0, 9713.0],
+        &[164_174.0, 1_904_510.0],
+        &[1, 1],
+        &DispOptions::default(),
+    )
+    .unwrap();
+    close(d.ratio[0].value, 4.745086, 1e-6, "WMP ratio");
+    close(d.ratio[0].lower, 4.574717, 1e-6, "WMP lower");
+}
+
+#[test]
+fn zero_searches_exact_or_haldane() {
+    // METHODS.md B2: 0/2,500 vs 300/500,000: Haldane 0.332712 (0.020769-5.330035)
+    let h = DispOptions {
+        zero: ZeroCount::Haldane,
+        ..DispOptions::default()
+    };
+    let d = disproportionality(&[0.0, 300.0], &[2500.0, 500_000.0], &[1, 1], &h).unwrap();
+    close(d.ratio[0].value, 0.332712, 2e-6, "haldane");
+    close(d.ratio[0].lower, 0.020769, 5e-5, "haldane lower");
+    close(d.ratio[0].upper, 5.330035, 2e-6, "haldane upper");
+    assert_eq!(d.ratio[0].method, CiMethod::KatzHaldane);
+    let d = disproportionality(
+        &[0.0, 300.0],
+        &[2500.0, 500_000.0],
+        &[1, 1],
+        &DispOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(d.ratio[0].value, 0.0);
+    assert_eq!(d.ratio[0].method, CiMethod::ExactZeroCount);
+    assert!(!d.reliable[0] && d.reliable[1]);
+}
+
+#[test]
+fn outcome_tests_match_statsmodels_and_scipy() {
+    let fx = load("disproportionality_reference.json");
+    for r in fx["outcome"]["rows"].as_array().unwrap() {
+        let t = two_by_two(g(r, "x1"), g(r, "n1"), g(r, "x2"), g(r, "n2"), 0.95).unwrap();
+        let w1: Vec<f64> = r["wilson1"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        close(t.p1.lower, w1[0], 1e-9, "wilson1 lower");
+        close(t.p1.upper, w1[1], 1e-9, "wilson1 upper");
+        let nc: Vec<f64> = r["newcombe"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        close(t.difference.lower, nc[0], 1e-9, "newcombe lower");
+        close(t.difference.upper, nc[1], 1e-9, "newcombe upper");
+        close(t.z, g(r, "z"), 1e-9, "z");
+        close(t.p_z, g(r, "p_z"), 1e-8, "p z");
+        close(t.chi2, g(r, "chi2"), 1e-9, "chi2");
+        close(t.chi2_yates, g(r, "chi2_yates"), 1e-9, "chi2 yates");
+        close(t.p_chi2_yates, g(r, "p_chi2_yates"), 1e-8, "p yates");
+        close(t.p_fisher, g(r, "fisher_p"), 1e-9, &format!("fisher {r}"));
+        close(t.min_expected, g(r, "min_expected"), 1e-12, "min expected");
+        let want_test = if g(r, "min_expected") < 5.0 {
+            TestUsed::Fisher
+        } else {
+            TestUsed::Z
+        };
+        assert_eq!(t.test, want_test, "{r}");
+        if let Some(rr) = r["rr"].as_f64() {
+            close(t.risk_ratio.value, rr, 1e-12, "rr");
+            let ci: Vec<f64> = r["rr_ci"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            close(t.risk_ratio.lower, ci[0], 1e-9, "rr lower");
+            close(t.risk_ratio.upper, ci[1], 1e-9, "rr upper");
+            close(t.odds_ratio, g(r, "odds_ratio"), 1e-12, "odds ratio");
+        }
+    }
+}
+
+#[test]
+fn methods_d3_before_after_oracles() {
+    // police custody as place of safety: pre 14/250 vs post 3/160
+    let t = two_by_two(14.0, 250.0, 3.0, 160.0, 0.95).unwrap();
+    close(t.z, 1.845557, 1e-6, "z");
+    close(t.p_z, 0.064957, 1e-5, "p");
+    close(t.chi2, 3.406081, 1e-6, "chi2");
+    close(t.chi2_yates, 2.533312, 1e-6, "yates");
+    close(t.p_fisher, 0.077291, 1e-5, "fisher");
+    close(t.risk_ratio.value, 2.986667, 1e-6, "rr");
+    close(t.risk_ratio.lower, 0.872058, 1e-6, "rr lower");
+    close(t.risk_ratio.upper, 10.228878, 1e-6, "rr upper");
+    close(t.odds_ratio, 3.104520, 1e-6, "or");
+    // smallest expected cell 160 x 17 / 410 = 6.6: the z test is the one reported
+    assert_eq!(t.test, TestUsed::Z);
+}
+
+#[test]
+fn bad_inputs() {
+    let o = DispOptions::default();
+    assert!(disproportionality(&[1.0], &[0.0], &[0], &o).is_err());
+    assert!(disproportionality(&[-1.0], &[10.0], &[0], &o).is_err());
+    assert!(disproportionality(&[1.0], &[10.0], &[3], &o).is_err());
+    assert!(outcome_tests(&[5.0], &[4.0], &[0], 0.95).is_err());
+    assert!(two_by_two(1.0, 0.0, 1.0, 2.0, 0.95).is_err());
+    assert!("wald".parse::<RatioCi>().is_err());
+}

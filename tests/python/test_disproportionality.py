@@ -1,0 +1,190 @@
+"""Stop-and-search reading, disproportionality and outcome tests: fixtures, real files, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FIXTURES, load_fixture
+
+import saferstats
+from saferstats import InvalidInputError
+
+FX = load_fixture("disproportionality_reference.json")
+SAMPLE = saferstats.datasets.stop_search_sample_path()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return saferstats.read_stop_search(SAMPLE)
+
+
+def test_read_bulk_api_and_semicolon_formats(sample):
+    assert len(sample) == 2527 and sample.attrs["summary"]["problems"] == {}
+    assert set(sample.force) == {"city-of-london", "derbyshire", "durham", "leicestershire"}
+    assert str(sample["date"].dtype).startswith("datetime64") and sample["date"].dt.tz is not None
+    assert list(sample.columns) == saferstats.io.STOP_SEARCH_COLUMNS
+    api = saferstats.read_stop_search(FIXTURES / "stop_search" / "api_leicester_2020-02.csv", force="Leicestershire")
+    assert len(api) == 63 and (api.force == "leicestershire").all()
+    assert api["latitude"].notna().all() and api["outcome"].iloc[1] == "Arrest"
+    col = saferstats.read_stop_search(FIXTURES / "stop_search" / "city_of_london_2023_first100.csv")
+    assert len(col) == 100 and (col.force == "city-of-london").all()
+    assert col["outcome_linked_to_object_of_search"].iloc[0] == True  # noqa: E712 ("1" -> True)
+    # blank coordinates are missing, not errors
+    assert col["latitude"].isna().sum() > 0 and col.attrs["summary"]["problems"] == {}
+
+
+def test_unparsable_values_are_kept_and_reported(tmp_path):
+    src = (FIXTURES / "stop_search" / "api_leicester_2020-02.csv").read_text().splitlines()
+    header, rows = src[0], src[1:6]
+    bad = rows[2].replace("2020-02-", "20X0-02-", 1)
+    fields = rows[3].split(",")
+    fields[6] = "north"  # location__latitude
+    bad2 = ",".join(fields)
+    path = tmp_path / "2020-02-leicestershire-stop-and-search.csv"
+    path.write_text("\n".join([header, rows[0], rows[1], bad, bad2, rows[4], "1,2,3"]) + "\n")
+    df = saferstats.read_stop_search(path)
+    assert len(df) == 5  # the malformed short line is reported, the other rows kept
+    problems = df.attrs["summary"]["problems"]
+    assert problems["unparsable date"] == 1 and problems["unparsable latitude"] == 1
+    assert problems["malformed line (wrong number of fields)"] == 1
+    rec = [d for d in df.attrs["dropped"] if d["reason"] == "unparsable date"][0]
+    assert rec["source_line"] == 4 and rec["column"] == "date"
+    assert pd.isna(df.loc[2, "date"]) and np.isnan(df.loc[3, "latitude"])
+
+
+def test_reader_bad_input(tmp_path):
+    with pytest.raises(InvalidInputError, match="no such file"):
+        saferstats.read_stop_search(tmp_path / "nope.csv")
+    p = tmp_path / "x.csv"
+    p.write_text("a,b\n1,2\n")
+    with pytest.raises(InvalidInputError, match="not a police.uk stop-and-search file"):
+        saferstats.read_stop_search(p)
+    p.write_text("Type,Date,Self-defined ethnicity\nPerson search,2020-01-01,White - Irish\n")
+    with pytest.raises(InvalidInputError, match=r"missing column\(s\) \['officer_defined_ethnicity', 'outcome'\]"):
+        saferstats.read_stop_search(p)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InvalidInputError, match="no .csv"):
+        saferstats.read_stop_search(tmp_path / "empty")
+
+
+def test_ratio_matches_statsmodels_through_python():
+    for r in FX["ratio"]["rows"]:
+        agg = pd.DataFrame({"ethnicity": ["Black", "White"], "searches": [r["searches"], r["ref_searches"]]})
+        pop = {"Black": r["population"], "White": r["ref_population"]}
+        for method, lo, hi in [("katz", "katz_lower", "katz_upper"), ("poisson", "poisson_lower", "poisson_upper")]:
+            out = saferstats.disproportionality(agg, pop, count="searches", confidence=r["confidence"], ratio_method=method)
+            b = out.set_index("group").loc["Black"]
+            assert b["ratio"] == pytest.approx(r["ratio"], rel=1e-12)
+            assert b["ratio_lower"] == pytest.approx(r[lo], rel=1e-9) and b["ratio_upper"] == pytest.approx(r[hi], rel=1e-9)
+    assert list(out.columns[:10]) == ["group", "searches", "population", "rate", "rate_lower", "rate_upper", "ratio",
+                                      "ratio_lower", "ratio_upper", "reliable"]
+
+
+def test_published_precision_and_census_denominator():
+    # issue 4: 755 searches of a Black population of 31,401 -> 24.04 per 1,000 (Hertfordshire, 2011 Census)
+    pop = saferstats.census_population().query("force == 'hertfordshire'")
+    assert int(pop.set_index("ethnicity").loc["Black", "population"]) == 31401
+    agg = pd.DataFrame({"force": ["hertfordshire"] * 2, "ethnicity": ["Black", "White"], "searches": [755, 2000]})
+    out = saferstats.disproportionality(agg, pop, count="searches", by="force").set_index("group")
+    assert round(out.loc["Black", "rate"], 2) == 24.04
+    assert set(out.index) == set(saferstats.disproportionality.__globals__["ETHNIC_GROUPS"])  # zero-search groups kept
+    assert out.loc["Asian", "searches"] == 0 and out.loc["Asian", "ratio_method"] == "exact (zero count)"
+
+
+def test_record_level_counts_equal_manual_counts(sample):
+    out = saferstats.disproportionality(sample, by="force")
+    eth = saferstats.assign_ethnicity(sample)
+    person = sample["type"] != "Vehicle search"
+    manual = pd.crosstab(sample.loc[person, "force"], eth[person])
+    for _, row in out.iterrows():
+        want = manual.loc[row["force"], row["group"]] if row["group"] in manual.columns else 0
+        assert row["searches"] == want
+    ex = out.attrs["excluded"]
+    assert ex["vehicle_only"] == int((~person).sum())
+    assert ex["not_stated"] == int((eth[person] == "Not stated").sum())
+    # month strata: the same denominators, one row per force x month x group
+    monthly = saferstats.disproportionality(sample, by=["force", "month"])
+    assert len(monthly) == 4 * 3 * 5
+    assert monthly.groupby(["force", "group"])["searches"].sum().sum() == out["searches"].sum()
+
+
+def test_ethnicity_sources_and_mapping(sample):
+    officer = saferstats.disproportionality(sample, by="force", ethnicity_source="officer")
+    both = saferstats.disproportionality(sample, by="force", ethnicity_source="self_then_officer")
+    assert both.attrs["excluded"]["not_stated"] <= officer.attrs["excluded"]["not_stated"]
+    folded = saferstats.disproportionality(
+        sample, by="force",
+        mapping={"Mixed/Multiple ethnic groups - White and Black Caribbean": "Black"},
+    )
+    base = saferstats.disproportionality(sample, by="force")
+    assert folded.query("group == 'Black'")["searches"].sum() >= base.query("group == 'Black'")["searches"].sum()
+
+
+def test_outcome_tests_match_statsmodels_scipy():
+    for r in FX["outcome"]["rows"]:
+        recs = pd.DataFrame({
+            "ethnicity": ["Black"] * r["n1"] + ["White"] * r["n2"],
+            "outcome": ["Arrest"] * r["x1"] + ["NFA"] * (r["n1"] - r["x1"]) + ["Arrest"] * r["x2"] + ["NFA"] * (r["n2"] - r["x2"]),
+        })
+        out = saferstats.outcome_test(recs, outcome="arrest").set_index("group").loc["Black"]
+        assert out["rate_lower"] == pytest.approx(r["wilson1"][0], rel=1e-9)
+        assert out["diff_lower"] == pytest.approx(r["newcombe"][0], rel=1e-9)
+        assert out["p_fisher"] == pytest.approx(r["fisher_p"], rel=1e-9)
+        assert out["p_chi2_yates"] == pytest.approx(r["p_chi2_yates"], rel=1e-8)
+        want_p = r["fisher_p"] if r["min_expected"] < 5 else r["p_z"]
+        assert out["p_value"] == pytest.approx(want_p, rel=1e-8)
+        assert out["test"] == ("fisher" if r["min_expected"] < 5 else "z")
+        if "rr" in r:
+            assert out["rr_lower"] == pytest.approx(r["rr_ci"][0], rel=1e-9)
+
+
+def test_outcome_find_excludes_missing_links(sample):
+    out = saferstats.outcome_test(sample, outcome="find", by="force")
+    missing = out.attrs["excluded"]["outcome_linked_missing"]
+    assert out["n"].sum() + missing + out.attrs["excluded"]["not_stated"] == out.attrs["excluded"]["searches_with_person"]
+    assert {"group", "n", "hits", "rr", "p_value", "test"} <= set(out.columns)
+
+
+def test_disproportionality_bad_input(sample):
+    with pytest.raises(InvalidInputError, match="empty"):
+        saferstats.disproportionality(sample.iloc[:0])
+    with pytest.raises(InvalidInputError, match="not in the mapping: \\['Martian'\\]"):
+        saferstats.disproportionality(sample.assign(self_defined_ethnicity="Martian"))
+    other = saferstats.disproportionality(sample.assign(self_defined_ethnicity="Martian"), unknown="other", by="force")
+    assert other.query("group == 'Other'")["searches"].sum() > 0
+    with pytest.raises(InvalidInputError, match="no population for \\{'force': 'atlantis'\\}"):
+        saferstats.disproportionality(sample.assign(force="atlantis"), by="force")
+    pop = saferstats.census_population().assign(population=lambda d: d.population.where(d.ethnicity != "Black", 0))
+    with pytest.raises(InvalidInputError, match="must be > 0"):
+        saferstats.disproportionality(sample, pop, by="force")
+    with pytest.raises(InvalidInputError, match="searches has no column 'district'"):
+        saferstats.disproportionality(sample, by="district")
+    with pytest.raises(InvalidInputError, match="reference group 'Purple'"):
+        saferstats.disproportionality(sample, by="force", reference="Purple")
+    with pytest.raises(InvalidInputError, match="ethnicity_source"):
+        saferstats.disproportionality(sample, ethnicity_source="guess")
+    with pytest.raises(InvalidInputError, match="outcome"):
+        saferstats.outcome_test(sample, outcome="conviction")
+
+
+@pytest.mark.usefixtures("shared_data")
+def test_all_seven_forces_from_shared(shared_data):
+    df = saferstats.read_stop_search(shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02")
+    assert len(df) == 22608 - 21 or len(df) > 22000  # rows, not lines; none dropped
+    assert df.attrs["summary"]["problems"] == {}
+    out = saferstats.disproportionality(df, by="force")
+    essex = out.query("force == 'essex' and group == 'Black'").iloc[0]
+    assert 4 < essex["ratio"] < 6 and essex["reliable"]
+
+
+def test_too_many_fields_line_is_reported_with_its_line_number(tmp_path):
+    src = (FIXTURES / "stop_search" / "api_leicester_2020-02.csv").read_text().splitlines()
+    path = tmp_path / "x.csv"
+    path.write_text("\n".join([src[0], src[1], src[2] + ",extra,fields", src[3]]) + "\n")
+    df = saferstats.read_stop_search(path)
+    assert len(df) == 2 and list(df["source_line"]) == [2, 4]
+    rec = df.attrs["dropped"][0]
+    assert rec["source_line"] == 3 and rec["reason"].startswith("malformed line")
