@@ -13,8 +13,9 @@
 //! - [`disproportionality`] — stop-and-search rates by ethnic group, ratios to a reference group
 //!   (Katz / Poisson / exact / Haldane), outcome (hit-rate) tests.
 //! - [`tables`] — two independent proportions: difference, risk ratio, z, χ², Fisher.
-//! - Later modules (see the issue tracker): `hotspot` (DBSCAN, KDE, Gi*), `outcomes`
-//!   (Section 136), `disclosure` (small-number suppression).
+//! - [`outcomes`] — Section 136 / street triage: interrupted time series (segmented Poisson).
+//! - [`disclosure`] — small-number suppression (primary, secondary) and rounding for publication.
+//! - Later (see the issue tracker): `hotspot` (DBSCAN, KDE, Gi*).
 //!
 //! Shared pieces: [`ci`] (estimate types, method labels, input checks), [`special`]
 //! (quantiles and tests over `statrs`), [`glm`] (log-link IRLS engine), [`error`] (the one
@@ -30,9 +31,11 @@
 
 pub mod ci;
 pub mod csvscan;
+pub mod disclosure;
 pub mod disproportionality;
 pub mod error;
 pub mod glm;
+pub mod outcomes;
 pub mod rates;
 pub mod special;
 pub mod tables;

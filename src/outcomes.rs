@@ -1,0 +1,247 @@
+//! Section 136 street-triage outcome statistics: the interrupted time series (segmented Poisson
+//! regression) used to judge a pilot — METHODS.md D3. Outcome proportions and before/after
+//! comparisons use [`crate::rates`] and [`crate::tables`].
+
+use std::f64::consts::PI;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::ci::{check_column, CiMethod, Domain, Estimate, Missing};
+use crate::error::{Error, Result};
+use crate::glm::{fit_log_link, Design, Family};
+use crate::special::{check_confidence, z_two_sided};
+
+/// Seasonal adjustment terms for [`its_poisson`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Seasonality {
+    /// None (default).
+    #[default]
+    None,
+    /// `k` pairs of Fourier terms sin/cos(2πjt/period), j = 1..k.
+    Fourier {
+        /// Cycle length in periods (12 for monthly data).
+        period: usize,
+        /// Number of harmonics.
+        k: usize,
+    },
+    /// One indicator per season except the first (month dummies).
+    Dummies {
+        /// Cycle length in periods.
+        period: usize,
+    },
+}
+
+/// Over-dispersion handling in [`its_poisson`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum ItsDispersion {
+    /// Poisson standard errors (default).
+    #[default]
+    Poisson,
+    /// Quasi-Poisson: covariance × Pearson χ²/df.
+    Quasi,
+}
+
+impl FromStr for ItsDispersion {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "poisson" => Ok(ItsDispersion::Poisson),
+            "quasi" | "quasipoisson" => Ok(ItsDispersion::Quasi),
+            other => Err(Error::argument(
+                "dispersion",
+                format!("unknown dispersion {other:?}; valid: \"poisson\", \"quasi\""),
+            )),
+        }
+    }
+}
+
+/// Options for [`its_poisson`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ItsOptions {
+    /// Two-sided confidence level.
+    pub confidence: f64,
+    /// Over-dispersion handling.
+    pub dispersion: ItsDispersion,
+    /// Seasonal terms.
+    pub seasonality: Seasonality,
+}
+
+impl Default for ItsOptions {
+    fn default() -> Self {
+        ItsOptions {
+            confidence: 0.95,
+            dispersion: ItsDispersion::Poisson,
+            seasonality: Seasonality::None,
+        }
+    }
+}
+
+/// A fitted segmented Poisson regression.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItsResult {
+    /// Coefficients: β₀ (intercept), β₁ (pre slope), β₂ (level change), β₃ (slope change), then
+    /// any seasonal terms.
+    pub beta: Vec<f64>,
+    /// Standard errors (after any dispersion scaling).
+    pub se: Vec<f64>,
+    /// e^β₂: immediate level change at the break, as a rate ratio, with CI.
+    pub level: Estimate,
+    /// e^β₃: change in the per-period rate ratio after the break, with CI.
+    pub slope: Estimate,
+    /// e^β₁: per-period rate ratio before the break.
+    pub pre_slope_rr: f64,
+    /// e^(β₁+β₃): per-period rate ratio after the break.
+    pub post_slope_rr: f64,
+    /// Fitted counts.
+    pub fitted: Vec<f64>,
+    /// Counterfactual counts: the pre-break model carried forward (β₂ = β₃ = 0).
+    pub counterfactual: Vec<f64>,
+    /// Pearson χ²/df of the fit.
+    pub dispersion_ratio: f64,
+}
+
+/// Segmented (interrupted time series) Poisson regression with a population offset.
+///
+/// Method (METHODS.md D3, Bernal, Cummins & Gasparrini 2017):
+/// log E[yₜ] = β₀ + β₁t + β₂·postₜ + β₃·sinceₜ + [seasonal terms] + log popₜ, with t = 1..T,
+/// postₜ = 1[t ≥ t₀], **sinceₜ = max(0, t − t₀)** (0 in the first post period, so e^β₂ is the
+/// immediate level change at the break) and t₀ = `break_index` + 1 (`break_index` is the 0-based
+/// position of the first post-intervention period). Wald CIs on the log scale; quasi-Poisson
+/// scales the covariance by Pearson χ²/df. The counterfactual sets β₂ = β₃ = 0.
+///
+/// # Errors
+/// Fewer than 3 periods on either side of the break; negative, non-integer or missing counts;
+/// population ≤ 0 or missing; lengths that differ; seasonal period < 2; invalid confidence.
+///
+/// # Examples
+/// ```
+/// use saferstats::outcomes::{its_poisson, ItsOptions};
+/// let y = [21., 24., 19., 23., 26., 22., 25., 27., 24., 26., 28., 25., 27., 29., 26., 30., 28., 31.,
+///          29., 27., 32., 30., 33., 31., 24., 23., 25., 22., 24., 21., 23., 22., 20., 22., 21., 19.];
+/// let pop = [1.1e6; 36];
+/// let r = its_poisson(&y, &pop, 24, &ItsOptions::default()).unwrap();
+/// assert!((r.level.value - 0.743616).abs() < 1e-6); // METHODS.md D3 (statsmodels)
+/// ```
+pub fn its_poisson(
+    y: &[f64],
+    pop: &[f64],
+    break_index: usize,
+    opts: &ItsOptions,
+) -> Result<ItsResult> {
+    check_confidence(opts.confidence)?;
+    crate::ci::check_lengths(&[("counts", y.len()), ("population", pop.len())])?;
+    let n = y.len();
+    if break_index < 3 || n < break_index + 3 {
+        return Err(Error::argument(
+            "break_index",
+            format!(
+                "an interrupted time series needs at least 3 periods on each side of the break; got {} before and {} after",
+                break_index.min(n),
+                n.saturating_sub(break_index)
+            ),
+        ));
+    }
+    for (i, &v) in y.iter().enumerate() {
+        if v.is_nan() {
+            return Err(Error::MissingValue {
+                name: "counts".into(),
+                index: i,
+            });
+        }
+        if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
+            return Err(Error::value(
+                "counts",
+                i,
+                v,
+                "counts must be non-negative whole numbers",
+            ));
+        }
+    }
+    check_column("population", pop, Domain::Positive, Missing::Error)?;
+    let t0 = (break_index + 1) as f64;
+    let seasonal_cols = match opts.seasonality {
+        Seasonality::None => 0,
+        Seasonality::Fourier { period, k } => {
+            if period < 2 || k == 0 || 2 * k > period {
+                return Err(Error::argument(
+                    "seasonality",
+                    "Fourier terms need period >= 2 and 1 <= k <= period/2",
+                ));
+            }
+            2 * k
+        }
+        Seasonality::Dummies { period } => {
+            if period < 2 {
+                return Err(Error::argument(
+                    "seasonality",
+                    "the seasonal period must be at least 2",
+                ));
+            }
+            period - 1
+        }
+    };
+    let p = 4 + seasonal_cols;
+    let mut x = Vec::with_capacity(n * p);
+    let mut seasonal_part = vec![0.0; n * seasonal_cols];
+    for i in 0..n {
+        let t = (i + 1) as f64;
+        let post = if t >= t0 { 1.0 } else { 0.0 };
+        x.extend_from_slice(&[1.0, t, post, (t - t0).max(0.0)]);
+        let row = &mut seasonal_part[i * seasonal_cols..(i + 1) * seasonal_cols];
+        match opts.seasonality {
+            Seasonality::None => {}
+            Seasonality::Fourier { period, k } => {
+                for j in 0..k {
+                    let w = 2.0 * PI * (j + 1) as f64 * t / period as f64;
+                    row[2 * j] = w.sin();
+                    row[2 * j + 1] = w.cos();
+                }
+            }
+            Seasonality::Dummies { period } => {
+                let season = i % period;
+                if season > 0 {
+                    row[season - 1] = 1.0;
+                }
+            }
+        }
+        x.extend_from_slice(row);
+    }
+    let off: Vec<f64> = pop.iter().map(|v| v.ln()).collect();
+    let fit = fit_log_link(Design { values: &x, p }, y, &off, Family::Poisson)?;
+    let ratio = fit.dispersion_ratio();
+    let scale = match opts.dispersion {
+        ItsDispersion::Poisson => 1.0,
+        ItsDispersion::Quasi if ratio.is_finite() => ratio,
+        ItsDispersion::Quasi => 1.0,
+    };
+    let se: Vec<f64> = (0..p).map(|j| fit.se(j, scale)).collect();
+    let z = z_two_sided(opts.confidence);
+    let rr = |j: usize| Estimate {
+        value: fit.beta[j].exp(),
+        lower: (fit.beta[j] - z * se[j]).exp(),
+        upper: (fit.beta[j] + z * se[j]).exp(),
+        method: CiMethod::WaldLog,
+    };
+    let counterfactual = (0..n)
+        .map(|i| {
+            let t = (i + 1) as f64;
+            let mut eta = fit.beta[0] + fit.beta[1] * t + off[i];
+            for c in 0..seasonal_cols {
+                eta += fit.beta[4 + c] * seasonal_part[i * seasonal_cols + c];
+            }
+            eta.exp()
+        })
+        .collect();
+    Ok(ItsResult {
+        level: rr(2),
+        slope: rr(3),
+        pre_slope_rr: fit.beta[1].exp(),
+        post_slope_rr: (fit.beta[1] + fit.beta[3]).exp(),
+        fitted: fit.mu.clone(),
+        counterfactual,
+        dispersion_ratio: ratio,
+        se,
+        beta: fit.beta,
+    })
+}
