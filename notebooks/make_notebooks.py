@@ -274,6 +274,103 @@ STOP = [
 ]
 
 
+S136 = [
+    new_markdown_cell(
+        "# Section 136 and street triage: did the pilot work?\n\n"
+        "The Crisis Care Concordat and the street-triage pilot aim to cut Section 136 detentions — especially "
+        "those ending with no evidence of mental disorder — and keep people out of police cells. Two parts:\n\n"
+        "1. **Real published figures**: NHS England *Mental Health Act Statistics, Annual Figures 2023-24* "
+        "(bundled excerpt of `../shared/data/s136_mental_health/`): national s136 uses, conversion to s2/s3, and "
+        "uses by ethnicity.\n"
+        "2. **A synthetic pilot** (record-level data are not published): `saferstats.synthetic.s136_pilot_records` "
+        "generates, with a fixed seed and documented assumptions, detention records around a pilot starting in "
+        "month 25. **Every figure in part 2 is synthetic** and shows the method only: outcome rates, place of safety, "
+        "detention times, before/after tests, the interrupted time series, and a disclosure-controlled export."
+    ),
+    new_code_cell(
+        "import numpy as np, pandas as pd\n"
+        "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt\n"
+        "import saferstats\n"
+        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
+        "mha = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())\n"
+        "nat = mha[(mha.organisation_level == 'All submissions') & (mha.demographic == 'All')\n"
+        "          & mha.measure.isin(['Short term orders', 'Detentions following use of Place of Safety Order'])]\n"
+        "nat[['measure', 'subcategory', 'count']]"
+    ),
+    new_markdown_cell("## 1a. Conversion of s136 to s2/s3, England 2023-24 (Wilson 95% CI)"),
+    new_code_cell(
+        "n = nat.set_index('subcategory')['count']\n"
+        "conv = saferstats.proportion_ci([n['Section 136 to 2'], n['Section 136 to 3'], n['Section 136 to 2'] + n['Section 136 to 3']],\n"
+        "                                n['Section 136'], multiplier=100)\n"
+        "conv.index = ['to s2', 'to s3', 'to s2 or s3']\n"
+        "conv.round(2)"
+    ),
+    new_markdown_cell(
+        "## 1b. s136 uses by ethnicity: shares with Wilson CIs, and rates relative to White\n\n"
+        "NHS England publishes crude rates per 100,000 by ethnic group; the implied denominators (count / crude "
+        "rate) are used to put a CI on each group's rate ratio to White (an approximation: published rates are "
+        "rounded to 0.1)."
+    ),
+    new_code_cell(
+        "eth = mha[(mha.subcategory == 'Section 136') & (mha.demographic == 'Ethnicity') & (mha.organisation_level == 'All submissions')]\n"
+        "broad = eth[eth.breakdown.isin(['White', 'Black or Black British', 'Asian or Asian British', 'Mixed', 'Other Ethnic Groups'])].copy()\n"
+        "broad['population'] = broad['count'] / broad['crude_rate'] * 1e5\n"
+        "white = broad.set_index('breakdown').loc['White']\n"
+        "rr = saferstats.rate_ratio(broad['count'], broad['population'], white['count'], white['population'])\n"
+        "broad = broad.assign(rate_ratio=rr['ratio'].to_numpy(), rr_lower=rr['lower'].to_numpy(), rr_upper=rr['upper'].to_numpy())\n"
+        "broad[['breakdown', 'count', 'crude_rate', 'rate_ratio', 'rr_lower', 'rr_upper']].round(2)"
+    ),
+    new_markdown_cell("## 2. The synthetic pilot: records (SYNTHETIC)"),
+    new_code_cell(
+        "recs = saferstats.synthetic.s136_pilot_records(seed=136)\n"
+        "print(len(recs), 'synthetic detentions,', recs.detention_time.min().date(), 'to', recs.detention_time.max().date())\n"
+        "recs.head(3)"
+    ),
+    new_code_cell(
+        "summary = saferstats.s136_summary(recs, disclosure=False)\n"
+        "print('excluded from denominators:', summary.excluded)\n"
+        "summary.rates"
+    ),
+    new_code_cell("summary.place_of_safety[['label', 'count', 'known', 'percent', 'lower', 'upper']].round(1)"),
+    new_code_cell("pd.concat([summary.durations, summary.flags], axis=1).round(2)"),
+    new_markdown_cell(
+        "## Before / after the pilot (SYNTHETIC)\n\nEach outcome and place of safety, pre vs post: risk ratio "
+        "(Katz CI), difference (Newcombe CI), z test, or Fisher's exact test when an expected cell is below 5; and "
+        "detention rates per 100,000 (population 1.1 million assumed)."
+    ),
+    new_code_cell(
+        "ba = saferstats.before_after(recs, split='2024-01-01', population=(1.1e6 * 2, 1.1e6 * 1))\n"
+        "print(ba.attrs['detention_rates'].round(2).to_string(index=False))\n"
+        "ba[['kind', 'measure', 'pre_count', 'pre_n', 'post_count', 'post_n', 'rr', 'rr_lower', 'rr_upper', 'p_value', 'test']].round(3)"
+    ),
+    new_markdown_cell(
+        "## Interrupted time series (SYNTHETIC)\n\nSegmented Poisson regression on monthly detentions with a "
+        "population offset and Fourier seasonality; `break_index=24` is the first pilot month and time-since-break "
+        "is 0 in that month, so the level change is the immediate effect (METHODS.md D3)."
+    ),
+    new_code_cell(
+        "monthly = saferstats.monthly_counts(recs)\n"
+        "its = saferstats.its_poisson(monthly.to_numpy(), break_index=24, population=1.1e6, seasonality='fourier', dispersion='quasi')\n"
+        "print(its)\n"
+        "fig, ax = plt.subplots(figsize=(8, 4))\n"
+        "saferstats.plot_its(its, labels=monthly.index.to_timestamp(), ax=ax)\n"
+        "its.effects().round(3)"
+    ),
+    new_markdown_cell(
+        "## A disclosure-controlled export (SYNTHETIC)\n\nPublished tables suppress counts of 1–4 (and the cells "
+        "that would let them be recovered from totals). Outcomes by gender and pilot phase:"
+    ),
+    new_code_cell(
+        "phase = pd.Series(np.where(recs.detention_time >= '2024-01-01', 'pilot', 'pre-pilot'), name='phase')\n"
+        "table = pd.crosstab([recs.gender, phase], recs.outcome).reset_index()\n"
+        "published = saferstats.suppress(table)\n"
+        "print(published.attrs['rule'])\n"
+        "published"
+    ),
+]
+
+
 def write(name: str, cells) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -284,3 +381,4 @@ if __name__ == "__main__":
     write("00_rates_quickstart.ipynb", RATES)
     write("01_hate_crime_trends.ipynb", HATE)
     write("02_stop_search_disproportionality.ipynb", STOP)
+    write("04_s136_triage_outcomes.ipynb", S136)

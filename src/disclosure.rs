@@ -60,9 +60,10 @@ pub struct Suppressed {
 /// Suppress small counts in a row-major `n_rows × n_cols` table of counts.
 ///
 /// Primary: 0 < value < `threshold` (or value < threshold with `zeros`). Secondary: while some row
-/// (of more than one cell) or column (of more than one cell) holds exactly one hidden cell, hide the
-/// smallest published cell of that line (the first, in row-major order, among equals; non-zero
-/// cells preferred, since hiding a known zero protects nothing). Then round published values to
+/// (of more than one cell) or column (of more than one cell) holds exactly one hidden cell, hide one
+/// more published cell of that line: preferably one whose crossing column (or row) already has a
+/// hidden cell, so that no new singleton is created; then non-zero before zero (hiding a known
+/// zero protects nothing); then the smallest; then the first in row-major order. Then round published values to
 /// `round_to` (nearest multiple, halves up). NaN cells are treated as already unpublished.
 ///
 /// # Errors
@@ -119,30 +120,52 @@ pub fn suppress(values: &[f64], n_cols: usize, opts: &DisclosureOptions) -> Resu
         r[i] != Suppression::None || values[i].is_nan()
     };
     if opts.secondary {
+        let row_cells = |r: usize| (0..n_cols).map(move |c| r * n_cols + c);
+        let col_cells = |c: usize| (0..n_rows).map(move |r| r * n_cols + c);
         loop {
             let mut changed = false;
-            let mut lines: Vec<Vec<usize>> = Vec::new();
+            // (cells of the line, is it a row?)
+            let mut lines: Vec<(Vec<usize>, bool)> = Vec::new();
             if n_cols > 1 {
-                lines.extend((0..n_rows).map(|r| (0..n_cols).map(|c| r * n_cols + c).collect()));
+                lines.extend((0..n_rows).map(|r| (row_cells(r).collect(), true)));
             }
             if n_rows > 1 {
-                lines.extend((0..n_cols).map(|c| (0..n_rows).map(|r| r * n_cols + c).collect()));
+                lines.extend((0..n_cols).map(|c| (col_cells(c).collect(), false)));
             }
-            for line in &lines {
+            for (line, is_row) in &lines {
                 let n_hidden = line.iter().filter(|&&i| hidden(&reason, i, values)).count();
                 if n_hidden != 1 {
                     continue;
                 }
-                // smallest published cell, non-zero preferred
+                // Prefer a cell whose crossing line already has a hidden cell (no new singleton),
+                // then a non-zero cell, then the smallest value, then the first.
+                let crossing_hidden = |i: usize| -> usize {
+                    let cells: Vec<usize> = if *is_row {
+                        if n_rows > 1 {
+                            col_cells(i % n_cols).collect()
+                        } else {
+                            Vec::new()
+                        }
+                    } else if n_cols > 1 {
+                        row_cells(i / n_cols).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    cells
+                        .iter()
+                        .filter(|&&j| hidden(&reason, j, values))
+                        .count()
+                };
                 let pick = line
                     .iter()
                     .copied()
                     .filter(|&i| !hidden(&reason, i, values))
                     .min_by(|&a, &b| {
-                        let key = |i: usize| (values[i] == 0.0, values[i]);
-                        let (za, va) = key(a);
-                        let (zb, vb) = key(b);
-                        za.cmp(&zb).then(va.total_cmp(&vb)).then(a.cmp(&b))
+                        let key = |i: usize| (crossing_hidden(i) == 0, values[i] == 0.0);
+                        key(a)
+                            .cmp(&key(b))
+                            .then(values[a].total_cmp(&values[b]))
+                            .then(a.cmp(&b))
                     });
                 if let Some(i) = pick {
                     reason[i] = Suppression::Secondary;

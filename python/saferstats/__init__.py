@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from . import datasets, plotting
 from ._saferstats import __version__
+from .disclosure import suppress
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
@@ -29,6 +30,7 @@ from .exceptions import (
     MissingValueError,
     SaferstatsError,
 )
+from . import synthetic
 from .trend import (
     add_rates,
     funnel_limits,
@@ -41,7 +43,17 @@ from .trend import (
     year_on_year,
 )
 from .io import read_stop_search
-from .plotting import plot_disproportionality, plot_funnel, plot_trend
+from .outcomes import (
+    ItsResult,
+    S136Summary,
+    before_after,
+    compare_proportions,
+    its_poisson,
+    monthly_counts,
+    read_mha_annual,
+    s136_summary,
+)
+from .plotting import plot_disproportionality, plot_funnel, plot_its, plot_trend
 from .rates import (
     ESP2013,
     dsr,
@@ -82,6 +94,17 @@ __all__ = [
     "assign_ethnicity",
     "census_population",
     "HO_ETHNICITY_GROUPS",
+    "its_poisson",
+    "ItsResult",
+    "compare_proportions",
+    "s136_summary",
+    "S136Summary",
+    "before_after",
+    "monthly_counts",
+    "read_mha_annual",
+    "suppress",
+    "synthetic",
+    "plot_its",
     "plotting",
     "plot_funnel",
     "plot_trend",

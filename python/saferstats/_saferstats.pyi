@@ -74,3 +74,16 @@ def disproportionality(
 def outcome_tests(hits: _F64, n: _F64, reference: list[int], confidence: float) -> dict[str, npt.NDArray[Any]]: ...
 def two_by_two(x1: _F64, n1: _F64, x2: _F64, n2: _F64, confidence: float) -> dict[str, npt.NDArray[Any]]: ...
 def test_labels() -> list[str]: ...
+def its_poisson(
+    counts: _F64,
+    population: _F64,
+    break_index: int,
+    confidence: float,
+    dispersion: str,
+    season_kind: str,
+    season_period: int,
+    season_k: int,
+) -> dict[str, Any]: ...
+def suppress(
+    values: _F64, n_cols: int, threshold: float, zeros: bool, secondary: bool, round_to: float | None
+) -> tuple[_F64, _U8]: ...

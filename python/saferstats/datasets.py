@@ -12,6 +12,7 @@ __all__ = [
     "census2011_by_force",
     "census2011_by_la",
     "stop_search_sample_path",
+    "mha_annual_excerpt_path",
     "STRANDS",
 ]
 
@@ -161,3 +162,15 @@ def stop_search_sample_path():
     from pathlib import Path
 
     return Path(str(_path("stop_search_sample")))
+
+
+def mha_annual_excerpt_path():
+    """Bundled excerpt (all Section 136 rows) of NHS England's Mental Health Act Statistics,
+    Annual Figures 2023-24, for :func:`saferstats.read_mha_annual`.
+
+    >>> mha_annual_excerpt_path().name
+    'nhs_mha_annual_2023-24_s136_excerpt.csv'
+    """
+    from pathlib import Path
+
+    return Path(str(_path("nhs_mha_annual_2023-24_s136_excerpt.csv")))

@@ -14,7 +14,7 @@ from .exceptions import InvalidInputError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
-__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality"]
+__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its"]
 
 _SIG_COLOURS = {
     "Low (0.001)": "#1f4e9c",
@@ -208,3 +208,30 @@ _RESULT_COLUMNS = {
     "group", "searches", "population", "rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
     "reliable", "ratio_method", "confidence",
 }
+
+
+def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None):
+    """Interrupted time series plot of an :class:`saferstats.ItsResult`: observed counts, the
+    fitted segmented model and the counterfactual (pre-break trend carried forward), with the level
+    and slope changes in the title.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> r = saferstats.its_poisson([5, 6, 7, 6, 8, 4, 4, 3, 4], break_index=5)
+    >>> len(plot_its(r).get_lines())  # observed, fitted, counterfactual, break
+    4
+    """
+    ax = _axes(ax)
+    n = len(result.observed)
+    x = np.arange(n) if labels is None else np.asarray(labels)
+    post = np.arange(n) >= result.break_index
+    ax.plot(x, result.observed, "o", ms=3, color="#444444", label="observed")
+    ax.plot(x, result.fitted, "-", color="#c0392b", label="fitted (segmented Poisson)")
+    ax.plot(np.asarray(x)[post], np.asarray(result.counterfactual)[post], "--", color="#1f4e9c", label="counterfactual (no intervention)")
+    ax.axvline(np.asarray(x)[result.break_index], color="grey", lw=0.8, ls=":")
+    conf = int(round(result.confidence * 100))
+    ax.set_title(title or (f"level change RR {result.level_rr:.2f} ({result.level_lower:.2f}-{result.level_upper:.2f}), "
+                           f"slope change RR {result.slope_rr:.3f}/period ({conf}% CI)"), fontsize=9)
+    ax.set_ylabel("count per period")
+    ax.legend(fontsize=7)
+    return ax

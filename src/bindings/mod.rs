@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 mod disproportionality;
 mod errors;
 mod io;
+mod outcomes;
 mod rates;
 mod trend;
 
@@ -15,6 +16,7 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     rates::register(m)?;
     io::register(m)?;
+    outcomes::register(m)?;
     disproportionality::register(m)?;
     trend::register(m)?;
     Ok(())

@@ -1,0 +1,49 @@
+"""Result objects: frozen dataclasses with a readable ``__repr__``, ``_repr_html_`` for Jupyter,
+``to_dict()`` and ``to_pandas()``."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+class Result:
+    """Mixin for frozen dataclass results. Scalars print in the repr; arrays and tables are
+    summarised; ``to_pandas()`` returns the main table (subclasses say which)."""
+
+    _summary_fields: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, arrays as lists and tables as lists of records."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v = v.tolist()
+            elif isinstance(v, pd.DataFrame):
+                v = v.to_dict(orient="records")
+            out[f.name] = v
+        return out
+
+    def to_pandas(self) -> pd.DataFrame:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _fmt(self, v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:.6g}"
+        if isinstance(v, np.ndarray):
+            return f"array(len={len(v)})"
+        if isinstance(v, pd.DataFrame):
+            return f"DataFrame({len(v)} rows)"
+        return repr(v)
+
+    def __repr__(self) -> str:
+        names = self._summary_fields or tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        body = ", ".join(f"{n}={self._fmt(getattr(self, n))}" for n in names)
+        return f"{type(self).__name__}({body})"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{type(self).__name__}</b></p>" + self.to_pandas()._repr_html_()  # type: ignore[operator]
