@@ -35,6 +35,7 @@ pub mod disclosure;
 pub mod disproportionality;
 pub mod error;
 pub mod glm;
+pub mod hotspot;
 pub mod outcomes;
 pub mod rates;
 pub mod special;

@@ -1,0 +1,272 @@
+//! DBSCAN on latitude/longitude with the haversine metric, with scikit-learn's exact semantics.
+//!
+//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, METHODS.md C1):
+//! the neighbourhood of p is every q with haversine distance ≤ eps, **including p**; p is a core
+//! point when its neighbourhood has ≥ `min_samples` points; clusters are the connected components
+//! of core points (core–core within eps); a non-core point within eps of a core is a border point
+//! of the **first** cluster that reaches it, clusters being expanded in order of their
+//! lowest-index core point (scikit-learn's loop), and labels are numbered 0, 1, … in that order;
+//! everything else is noise (−1).
+//!
+//! Distances are computed exactly as scikit-learn's haversine (2·asin√(sin²(Δφ/2) +
+//! cos φ₁ cos φ₂ sin²(Δλ/2)) in radians, compared with eps/R), so labels are identical. Candidate
+//! neighbours come from a grid on latitude/longitude with cells of at least eps in both directions
+//! (longitude cells widened by 1/cos of the highest latitude), so memory is O(n): neighbourhoods
+//! are recomputed, never stored (scikit-learn's `radius_neighbors` lists need O(n·k)).
+//! Points are not wrapped across the ±180° meridian.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+use super::EARTH_RADIUS_M;
+
+/// Haversine distance in radians between (lat1, lon1) and (lat2, lon2) given in radians —
+/// the formula of `sklearn.metrics.pairwise.haversine_distances`.
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::dbscan::haversine_rad;
+/// let d = haversine_rad(51.5f64.to_radians(), (-0.12f64).to_radians(), 51.5003f64.to_radians(), (-0.1201f64).to_radians());
+/// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // METHODS.md C: d(0,1) = 34.1 m
+/// ```
+pub fn haversine_rad(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let s1 = (0.5 * (lat2 - lat1)).sin();
+    let s2 = (0.5 * (lon2 - lon1)).sin();
+    2.0 * (s1 * s1 + lat1.cos() * lat2.cos() * s2 * s2).sqrt().asin()
+}
+
+/// Check coordinates in degrees: finite and in range. Returns them in radians.
+pub(crate) fn to_radians_checked(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
+    crate::ci::check_lengths(&[("lat", lat.len()), ("lon", lon.len())])?;
+    for (i, (&a, &b)) in lat.iter().zip(lon).enumerate() {
+        if a.is_nan() {
+            return Err(Error::MissingValue {
+                name: "lat".into(),
+                index: i,
+            });
+        }
+        if b.is_nan() {
+            return Err(Error::MissingValue {
+                name: "lon".into(),
+                index: i,
+            });
+        }
+        if !(-90.0..=90.0).contains(&a) {
+            return Err(Error::value(
+                "lat",
+                i,
+                a,
+                "latitude must be within [-90, 90] degrees",
+            ));
+        }
+        if !(-180.0..=180.0).contains(&b) {
+            return Err(Error::value(
+                "lon",
+                i,
+                b,
+                "longitude must be within [-180, 180] degrees",
+            ));
+        }
+    }
+    Ok((
+        lat.iter().map(|v| v.to_radians()).collect(),
+        lon.iter().map(|v| v.to_radians()).collect(),
+    ))
+}
+
+/// A uniform grid over (lat, lon) in radians for fixed-radius neighbour queries.
+pub(crate) struct Grid {
+    cell_lat: f64,
+    cell_lon: f64,
+    cells: HashMap<(i64, i64), Vec<u32>>,
+}
+
+impl Grid {
+    pub(crate) fn new(lat: &[f64], lon: &[f64], radius_rad: f64) -> Self {
+        let max_abs_lat = lat.iter().fold(0.0f64, |m, v| m.max(v.abs())) + radius_rad;
+        let cos = max_abs_lat.min(std::f64::consts::FRAC_PI_2).cos();
+        let cell_lat = radius_rad.max(1e-12);
+        // at latitude φ a distance r spans at most r / cos φ of longitude; near the poles use
+        // one column for everything
+        let cell_lon = if cos > 1e-6 {
+            (radius_rad / cos).min(2.0 * std::f64::consts::PI)
+        } else {
+            2.0 * std::f64::consts::PI
+        };
+        let mut cells: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
+        for (i, (&a, &b)) in lat.iter().zip(lon).enumerate() {
+            cells
+                .entry(Self::key_of(a, b, cell_lat, cell_lon))
+                .or_default()
+                .push(i as u32);
+        }
+        Grid {
+            cell_lat,
+            cell_lon,
+            cells,
+        }
+    }
+
+    fn key_of(lat: f64, lon: f64, cl: f64, cn: f64) -> (i64, i64) {
+        ((lat / cl).floor() as i64, (lon / cn).floor() as i64)
+    }
+
+    /// Call `f(j)` for every point j in the 3×3 block of cells around (lat, lon).
+    pub(crate) fn for_candidates(&self, lat: f64, lon: f64, mut f: impl FnMut(usize)) {
+        let (ki, kj) = Self::key_of(lat, lon, self.cell_lat, self.cell_lon);
+        for di in -1..=1 {
+            for dj in -1..=1 {
+                if let Some(v) = self.cells.get(&(ki + di, kj + dj)) {
+                    for &j in v {
+                        f(j as usize);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Disjoint-set forest with path halving and union by lower index (so each root is the lowest
+/// core index of its component).
+struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = self.parent[x as usize];
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi as usize] = lo;
+        }
+    }
+}
+
+/// DBSCAN labels (−1 noise) and core flags for points in degrees, with `eps_m` in metres.
+///
+/// # Errors
+/// Latitude/longitude missing or out of range (error names the row), length mismatch,
+/// `eps_m` ≤ 0 or not finite, `min_samples` < 1.
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::dbscan::dbscan;
+/// // METHODS.md C1 oracle: eps 60 m, min_samples 3
+/// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
+/// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
+/// let (labels, _core) = dbscan(&lat, &lon, 60.0, 3).unwrap();
+/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, -1, -1, -1, -1, 1]);
+/// ```
+pub fn dbscan(
+    lat: &[f64],
+    lon: &[f64],
+    eps_m: f64,
+    min_samples: usize,
+) -> Result<(Vec<i64>, Vec<bool>)> {
+    if !(eps_m.is_finite() && eps_m > 0.0) {
+        return Err(Error::argument(
+            "eps_m",
+            format!("must be a positive distance in metres, got {eps_m}"),
+        ));
+    }
+    if min_samples < 1 {
+        return Err(Error::argument(
+            "min_samples",
+            "must be at least 1 (it counts the point itself)",
+        ));
+    }
+    let (la, lo) = to_radians_checked(lat, lon)?;
+    let n = la.len();
+    let eps = eps_m / EARTH_RADIUS_M;
+    let grid = Grid::new(&la, &lo, eps);
+    // 1. core points: neighbourhood size (self included) >= min_samples
+    let core: Vec<bool> = (0..n)
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| {
+            let mut count = 0usize;
+            grid.for_candidates(la[i], lo[i], |j| {
+                if count < min_samples && haversine_rad(la[i], lo[i], la[j], lo[j]) <= eps {
+                    count += 1;
+                }
+            });
+            count >= min_samples
+        })
+        .collect();
+    // 2. core-core edges (j > i), found in parallel, merged in a union-find
+    let edges: Vec<Vec<(u32, u32)>> = (0..n)
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| {
+            let mut out = Vec::new();
+            if core[i] {
+                grid.for_candidates(la[i], lo[i], |j| {
+                    if j > i && core[j] && haversine_rad(la[i], lo[i], la[j], lo[j]) <= eps {
+                        out.push((i as u32, j as u32));
+                    }
+                });
+            }
+            out
+        })
+        .collect();
+    let mut uf = UnionFind::new(n);
+    for list in &edges {
+        for &(a, b) in list {
+            uf.union(a, b);
+        }
+    }
+    drop(edges);
+    // 3. label components in order of their lowest core index (the root)
+    let mut labels = vec![-1i64; n];
+    let mut label_of_root: HashMap<u32, i64> = HashMap::new();
+    let mut next = 0i64;
+    for i in 0..n {
+        if core[i] {
+            let r = uf.find(i as u32);
+            let l = *label_of_root.entry(r).or_insert_with(|| {
+                next += 1;
+                next - 1
+            });
+            labels[i] = l;
+        }
+    }
+    // 4. border points: the lowest label among the cores within eps
+    let core_labels = labels.clone();
+    let border: Vec<(usize, i64)> = (0..n)
+        .into_par_iter()
+        .with_min_len(256)
+        .filter(|&i| !core[i])
+        .filter_map(|i| {
+            let mut best = i64::MAX;
+            grid.for_candidates(la[i], lo[i], |j| {
+                if core[j]
+                    && core_labels[j] < best
+                    && haversine_rad(la[i], lo[i], la[j], lo[j]) <= eps
+                {
+                    best = core_labels[j];
+                }
+            });
+            (best != i64::MAX).then_some((i, best))
+        })
+        .collect();
+    for (i, l) in border {
+        labels[i] = l;
+    }
+    Ok((labels, core))
+}

@@ -1,0 +1,19 @@
+//! Hotspot analysis of incident points (fly-tipping, ASB, crime) — METHODS.md section C.
+//!
+//! - [`dbscan`] — density-based clustering with the haversine metric, scikit-learn's semantics,
+//!   O(n) memory through a grid index (no stored neighbourhood lists).
+//! - [`kde`] — kernel density surfaces (quartic, Gaussian) on a regular grid.
+//! - [`weights`] — sparse spatial weights (lattice contiguity, adjacency lists, distance bands).
+//! - [`local`] — Getis–Ord Gi* and Local Moran's I with conditional-permutation inference.
+//! - [`knox`] — the Knox space–time test and near-repeat table.
+//! - [`clusters`] — per-cluster summaries, convex/concave hulls (`geo`) and GeoJSON export.
+
+pub mod clusters;
+pub mod dbscan;
+pub mod kde;
+pub mod knox;
+pub mod local;
+pub mod weights;
+
+/// Mean Earth radius used by scikit-learn's haversine examples and METHODS.md (metres).
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
