@@ -87,3 +87,46 @@ def its_poisson(
 def suppress(
     values: _F64, n_cols: int, threshold: float, zeros: bool, secondary: bool, round_to: float | None
 ) -> tuple[_F64, _U8]: ...
+def dbscan(lat: _F64, lon: _F64, eps_m: float, min_samples: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]: ...
+def kde_default_bandwidth(x: _F64, y: _F64) -> float: ...
+def kde_grid(
+    x: _F64,
+    y: _F64,
+    weights: _F64 | None,
+    bandwidth: float,
+    kernel: str,
+    xmin: float,
+    xmax: float,
+    ymin: float,
+    ymax: float,
+    cell_size: float,
+) -> tuple[_F64, float, float, int, int]: ...
+def weights_lattice(nrows: int, ncols: int, queen: bool) -> tuple[int, list[int], list[int], list[float]]: ...
+def weights_adjacency(
+    focal: list[int], neighbor: list[int], weight: list[float] | None, n: int
+) -> tuple[int, list[int], list[int], list[float]]: ...
+def weights_distance_band(x: _F64, y: _F64, threshold: float, binary: bool) -> tuple[int, list[int], list[int], list[float]]: ...
+def local_statistic(
+    statistic: str,
+    values: _F64,
+    n: int,
+    offsets: list[int],
+    neighbors: list[int],
+    weights: list[float],
+    transform: str,
+    permutations: int,
+    seed: int,
+) -> dict[str, npt.NDArray[Any]]: ...
+def knox(
+    x: _F64,
+    y: _F64,
+    t: _F64,
+    distance_edges: list[float],
+    time_edges: list[float],
+    permutations: int,
+    seed: int,
+    metric: str,
+) -> dict[str, _F64]: ...
+def cluster_summary(
+    lat: _F64, lon: _F64, labels: npt.NDArray[np.int64], times: _F64 | None, concavity: float | None
+) -> tuple[dict[str, Any], str]: ...

@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod disproportionality;
 mod errors;
+mod hotspot;
 mod io;
 mod outcomes;
 mod rates;
@@ -16,6 +17,7 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     rates::register(m)?;
     io::register(m)?;
+    hotspot::register(m)?;
     outcomes::register(m)?;
     disproportionality::register(m)?;
     trend::register(m)?;
