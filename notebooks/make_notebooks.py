@@ -371,6 +371,92 @@ S136 = [
 ]
 
 
+HOT = [
+    new_markdown_cell(
+        "# Fly-tipping and ASB hotspots\n\n"
+        "The PCC funds cameras \"at fly tipping hotspots across the county\" and asks partners to map and target. "
+        "**Data** (real, public): Defra fly-tipping incidents reported by each Hertfordshire district (2012-13 to "
+        "2021-22) for district rates; police.uk anti-social behaviour points in Hertfordshire, April–June 2021, as the "
+        "point pattern — no council publishes point-level fly-tipping, so ASB stands in for the method (both bundled "
+        "from `../shared/data/`). Methods: `METHODS.md` C (DBSCAN with scikit-learn's semantics, quartic KDE, "
+        "Getis–Ord Gi*, Knox)."
+    ),
+    new_code_cell(
+        "import json, tempfile\n"
+        "from pathlib import Path\n"
+        "import numpy as np, pandas as pd\n"
+        "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt\n"
+        "import saferstats\n"
+        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)"
+    ),
+    new_markdown_cell("## District fly-tipping rates per 1,000 residents, 2021-22 (2011 Census populations), with a funnel plot"),
+    new_code_cell(
+        "ft = saferstats.datasets.flytipping_hertfordshire()\n"
+        "pop = saferstats.datasets.census2011_by_la().set_index('la')['All']\n"
+        "y = ft[ft.year == ft.year.max()].assign(population=lambda d: d.la.map(pop).to_numpy())\n"
+        "y = saferstats.add_rates(y, count='incidents', multiplier=1000)\n"
+        "target = saferstats.funnel_target(y.incidents, y.population, kind='rate', multiplier=1000)\n"
+        "y['significance'] = saferstats.funnel_significance(y.incidents, y.population, kind='rate', multiplier=1000, target=target).to_numpy()\n"
+        "ax = saferstats.plot_funnel(y.incidents, y.population, labels=y.la, kind='rate', multiplier=1000, highlight=list(y.la))\n"
+        "y[['year', 'la', 'incidents', 'population', 'rate', 'lower', 'upper', 'significance']].round(2)"
+    ),
+    new_code_cell(
+        "trend = saferstats.poisson_trend(ft.dropna(subset=['incidents']).assign(population=lambda d: d.la.map(pop)),\n"
+        "                                 count='incidents', period='year', by='la', dispersion='auto')\n"
+        "trend[['la', 'apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].round(2)"
+    ),
+    new_markdown_cell(
+        "## DBSCAN clusters of ASB points\n\nHaversine DBSCAN, eps = 150 m, at least 15 reports: labels identical to "
+        "scikit-learn's. police.uk coordinates are anonymised to snap points, so many reports share a location."
+    ),
+    new_code_cell(
+        "asb = saferstats.datasets.hertfordshire_asb()\n"
+        "labels = saferstats.dbscan(asb.lat, asb.lon, eps_m=150, min_samples=15)\n"
+        "clusters = saferstats.cluster_summary(asb.lat, asb.lon, labels, times=pd.to_datetime(asb.month))\n"
+        "print(f'{len(asb):,} ASB reports, {len(clusters)} clusters, {clusters.attrs[\"noise_points\"]:,} noise points')\n"
+        "fig, ax = plt.subplots(figsize=(7, 7))\n"
+        "saferstats.plot_clusters(asb.lat, asb.lon, labels, table=clusters, ax=ax)\n"
+        "clusters.sort_values('n', ascending=False)[['label', 'n', 'centroid_lat', 'centroid_lon', 'area_m2', 'density_per_km2']].head(10).round(4)"
+    ),
+    new_code_cell(
+        "out = Path(tempfile.mkdtemp()) / 'asb_clusters.geojson'\n"
+        "clusters.to_geojson(out)\n"
+        "g = json.loads(out.read_text())\n"
+        "print(out.name, len(g['features']), 'features;', g['features'][0]['geometry']['type'], g['features'][0]['properties'])"
+    ),
+    new_markdown_cell("## Kernel density (quartic, ArcGIS default radius) on local metres"),
+    new_code_cell(
+        "x, yv = saferstats.to_local_metres(asb.lat, asb.lon)\n"
+        "kde = saferstats.kde_grid(x, yv, cell_size=250)\n"
+        "print(kde)\n"
+        "fig, ax = plt.subplots(figsize=(7, 6))\n"
+        "saferstats.plot_kde(kde, ax=ax);"
+    ),
+    new_markdown_cell("## Getis–Ord Gi* on a 1 km grid of counts (queen contiguity, 999 permutations)"),
+    new_code_cell(
+        "counts, cx, cy = saferstats.grid_counts(x, yv, cell_size=1000)\n"
+        "w = saferstats.Weights.lattice(*counts.shape, contiguity='queen')\n"
+        "gi = saferstats.gi_star(counts.ravel(), w, permutations=999, seed=2021)\n"
+        "print(pd.Series(gi.label).value_counts().to_string())\n"
+        "fig, ax = plt.subplots(figsize=(7, 6))\n"
+        "saferstats.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax);"
+    ),
+    new_markdown_cell(
+        "## Near-repeat (Knox) table\n\nDo reports cluster in space *and* time beyond what their separate "
+        "patterns explain? Bands are left-closed [a, b) in metres and days (police.uk gives the month only, so "
+        "events are placed on the 15th: the time bands are whole months here)."
+    ),
+    new_code_cell(
+        "t = (pd.to_datetime(asb.month) + pd.Timedelta(days=14) - pd.Timestamp('2021-04-01')).dt.days.to_numpy(float)\n"
+        "sample = np.random.default_rng(1).choice(len(asb), 3000, replace=False)\n"
+        "kn = saferstats.knox(x[sample], yv[sample], t[sample], distance_bands=[0, 100, 200, 400, np.inf],\n"
+        "                     time_bands=[0, 1, 31, 61, np.inf], permutations=99, seed=7)\n"
+        "kn.round(3)"
+    ),
+]
+
+
 def write(name: str, cells) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -381,4 +467,5 @@ if __name__ == "__main__":
     write("00_rates_quickstart.ipynb", RATES)
     write("01_hate_crime_trends.ipynb", HATE)
     write("02_stop_search_disproportionality.ipynb", STOP)
+    write("03_flytipping_hotspots.ipynb", HOT)
     write("04_s136_triage_outcomes.ipynb", S136)

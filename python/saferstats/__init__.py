@@ -67,7 +67,15 @@ from .outcomes import (
     read_mha_annual,
     s136_summary,
 )
-from .plotting import plot_disproportionality, plot_funnel, plot_its, plot_trend
+from .plotting import (
+    plot_clusters,
+    plot_disproportionality,
+    plot_funnel,
+    plot_gi,
+    plot_its,
+    plot_kde,
+    plot_trend,
+)
 from .rates import (
     ESP2013,
     dsr,
@@ -119,6 +127,9 @@ __all__ = [
     "suppress",
     "synthetic",
     "plot_its",
+    "plot_clusters",
+    "plot_kde",
+    "plot_gi",
     "dbscan",
     "kde_grid",
     "KdeResult",

@@ -13,6 +13,8 @@ __all__ = [
     "census2011_by_la",
     "stop_search_sample_path",
     "mha_annual_excerpt_path",
+    "flytipping_hertfordshire",
+    "hertfordshire_asb",
     "STRANDS",
 ]
 
@@ -174,3 +176,32 @@ def mha_annual_excerpt_path():
     from pathlib import Path
 
     return Path(str(_path("nhs_mha_annual_2023-24_s136_excerpt.csv")))
+
+
+def flytipping_hertfordshire() -> pd.DataFrame:
+    """Defra fly-tipping incidents reported by the ten Hertfordshire districts, 2012-13 to 2021-22:
+    ``year, la_code, la, region, incidents``.
+
+    >>> df = flytipping_hertfordshire()
+    >>> int(df.query("la == 'Stevenage' and year == '2012-13'")["incidents"].iloc[0])
+    2403
+    """
+    with _path("defra_flytipping_hertfordshire_2012-13_2021-22.csv").open("rb") as fh:
+        df = pd.read_csv(fh)
+    df = df.rename(columns={"Year": "year", "ONS Code": "la_code", "LA Name": "la", "Region": "region", "Total Incidents": "incidents"})
+    df["incidents"] = pd.to_numeric(df["incidents"], errors="coerce").astype("Int64")
+    return df
+
+
+def hertfordshire_asb() -> pd.DataFrame:
+    """police.uk anti-social behaviour points in Hertfordshire, April–June 2021 (anonymised snap
+    points): ``month, lon, lat, lsoa_code, lsoa_name``. Rows without coordinates are kept (NaN).
+
+    >>> asb = hertfordshire_asb()
+    >>> sorted(asb["month"].unique())
+    ['2021-04', '2021-05', '2021-06']
+    """
+    with _path("hertfordshire_asb_2021-04_to_06.csv.gz").open("rb") as fh:
+        df = pd.read_csv(fh, compression="gzip")
+    return df.rename(columns={"Month": "month", "Longitude": "lon", "Latitude": "lat", "LSOA code": "lsoa_code",
+                              "LSOA name": "lsoa_name"}).drop(columns=["Crime type"])

@@ -14,7 +14,7 @@ from .exceptions import InvalidInputError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
-__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its"]
+__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi"]
 
 _SIG_COLOURS = {
     "Low (0.001)": "#1f4e9c",
@@ -234,4 +234,87 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
                            f"slope change RR {result.slope_rr:.3f}/period ({conf}% CI)"), fontsize=9)
     ax.set_ylabel("count per period")
     ax.legend(fontsize=7)
+    return ax
+
+
+def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None):
+    """Points coloured by cluster (noise grey) with the cluster outlines of a
+    :func:`saferstats.cluster_summary` table, in lon/lat (no basemap).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.51]; lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.1]
+    >>> labels = saferstats.dbscan(lat, lon, eps_m=60, min_samples=3)
+    >>> ax = plot_clusters(lat, lon, labels, table=saferstats.cluster_summary(lat, lon, labels))
+    >>> ax.get_xlabel()
+    'longitude'
+    """
+    ax = _axes(ax)
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    labels = np.asarray(labels)
+    noise = labels < 0
+    ax.scatter(lon[noise], lat[noise], s=2, color="#c8c8c8", label="noise", rasterized=True)
+    ax.scatter(lon[~noise], lat[~noise], s=4, c=labels[~noise] % 20, cmap="tab20", rasterized=True)
+    if table is not None:
+        for ring in table["hull"]:
+            if len(ring):
+                xs, ys = zip(*ring)
+                ax.plot(xs, ys, color="black", lw=0.8)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_aspect(1 / np.cos(np.radians(np.nanmean(lat))) if len(lat) else 1)
+    ax.set_title(title or f"DBSCAN clusters ({int(labels.max()) + 1 if len(labels) else 0}) with convex hulls", fontsize=10)
+    return ax
+
+
+def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None):
+    """Heat map of a :class:`saferstats.KdeResult` (optionally with the points).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> r = saferstats.kde_grid([0, 30, 10], [0, 0, 10], cell_size=5, bandwidth=40)
+    >>> type(plot_kde(r)).__name__
+    'Axes'
+    """
+    ax = _axes(ax)
+    c = result.cell_size / 2
+    extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
+    im = ax.imshow(result.density, origin="lower", extent=extent, cmap="magma", aspect="equal")
+    ax.figure.colorbar(im, ax=ax, label=f"density ({result.units})", shrink=0.8)
+    if points is not None:
+        ax.scatter(points[0], points[1], s=1, color="white", alpha=0.3)
+    ax.set_title(title or f"Kernel density ({result.kernel}, bandwidth {result.bandwidth:,.0f})", fontsize=10)
+    return ax
+
+
+def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None):
+    """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
+    cells coloured by their ``label`` (99/95/90% hot red, cold blue).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> g = saferstats.gi_star(np.arange(16.0), saferstats.Weights.lattice(4, 4), permutations=0)
+    >>> type(plot_gi(g, (4, 4))).__name__
+    'Axes'
+    """
+    from matplotlib.colors import ListedColormap
+
+    ax = _axes(ax)
+    order = ["Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant", "Hot spot 90%", "Hot spot 95%", "Hot spot 99%"]
+    colours = ["#08306b", "#4f8fc0", "#a6cbe3", "#f2f2f2", "#f7b6a0", "#e3624a", "#99000d"]
+    code = np.array([order.index(str(v)) for v in result.label]).reshape(shape)
+    extent = None
+    if x is not None and y is not None:
+        x = np.asarray(x)
+        y = np.asarray(y)
+        dx = (x[1] - x[0]) / 2 if len(x) > 1 else 0.5
+        dy = (y[1] - y[0]) / 2 if len(y) > 1 else 0.5
+        extent = (x[0] - dx, x[-1] + dx, y[0] - dy, y[-1] + dy)
+    ax.imshow(code, origin="lower", cmap=ListedColormap(colours), vmin=-0.5, vmax=6.5, extent=extent, interpolation="nearest")
+    from matplotlib.patches import Patch
+
+    present = sorted(set(code.ravel().tolist()))
+    ax.legend(handles=[Patch(color=colours[k], label=order[k]) for k in present], fontsize=7, loc="upper right")
+    ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
     return ax
