@@ -44,6 +44,7 @@ py-test: setup
 test: setup lint rust-test py-test
 
 bench: setup
+	$(BIN)/python -m pip install --quiet scikit-learn esda libpysal pymannkendall
 	$(BIN)/python bench/compare_peers.py
 
 clean:

@@ -33,9 +33,22 @@ use super::EARTH_RADIUS_M;
 /// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // METHODS.md C: d(0,1) = 34.1 m
 /// ```
 pub fn haversine_rad(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    haversine_cos(lat1, lon1, lat1.cos(), lat2, lon2, lat2.cos())
+}
+
+/// [`haversine_rad`] with the cosines of the latitudes precomputed (same operations, same result).
+#[inline]
+pub(crate) fn haversine_cos(
+    lat1: f64,
+    lon1: f64,
+    cos1: f64,
+    lat2: f64,
+    lon2: f64,
+    cos2: f64,
+) -> f64 {
     let s1 = (0.5 * (lat2 - lat1)).sin();
     let s2 = (0.5 * (lon2 - lon1)).sin();
-    2.0 * (s1 * s1 + lat1.cos() * lat2.cos() * s2 * s2).sqrt().asin()
+    2.0 * (s1 * s1 + cos1 * cos2 * s2 * s2).sqrt().asin()
 }
 
 /// Check coordinates in degrees: finite and in range. Returns them in radians.
@@ -195,6 +208,12 @@ pub fn dbscan(
     let n = la.len();
     let eps = eps_m / EARTH_RADIUS_M;
     let grid = Grid::new(&la, &lo, eps);
+    let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
+    // exact neighbour test; |dlat| > eps already implies distance > eps (meridian arc bound)
+    let within = |i: usize, j: usize| -> bool {
+        (la[i] - la[j]).abs() <= eps
+            && haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]) <= eps
+    };
     // 1. core points: neighbourhood size (self included) >= min_samples
     let core: Vec<bool> = (0..n)
         .into_par_iter()
@@ -202,7 +221,7 @@ pub fn dbscan(
         .map(|i| {
             let mut count = 0usize;
             grid.for_candidates(la[i], lo[i], |j| {
-                if count < min_samples && haversine_rad(la[i], lo[i], la[j], lo[j]) <= eps {
+                if count < min_samples && within(i, j) {
                     count += 1;
                 }
             });
@@ -217,7 +236,7 @@ pub fn dbscan(
             let mut out = Vec::new();
             if core[i] {
                 grid.for_candidates(la[i], lo[i], |j| {
-                    if j > i && core[j] && haversine_rad(la[i], lo[i], la[j], lo[j]) <= eps {
+                    if j > i && core[j] && within(i, j) {
                         out.push((i as u32, j as u32));
                     }
                 });
@@ -255,10 +274,7 @@ pub fn dbscan(
         .filter_map(|i| {
             let mut best = i64::MAX;
             grid.for_candidates(la[i], lo[i], |j| {
-                if core[j]
-                    && core_labels[j] < best
-                    && haversine_rad(la[i], lo[i], la[j], lo[j]) <= eps
-                {
+                if core[j] && core_labels[j] < best && within(i, j) {
                     best = core_labels[j];
                 }
             });

@@ -8,7 +8,7 @@
 //! enumerated (grid index); the open distance band is obtained from the all-pair time-band counts,
 //! which no permutation changes.
 
-use rand::rngs::StdRng;
+use rand::rngs::Xoshiro256PlusPlus;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rayon::prelude::*;
@@ -221,8 +221,9 @@ pub fn knox(
     let sims: Vec<Vec<f64>> = (0..permutations)
         .into_par_iter()
         .map(|b| {
-            let mut rng =
-                StdRng::seed_from_u64(seed ^ (b as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(
+                seed ^ (b as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            );
             let mut tp = t.to_vec();
             tp.shuffle(&mut rng);
             let mut c = vec![0.0; nd * nt];

@@ -2,8 +2,8 @@
 //! Getis–Ord Gi* and Local Moran's I, matching esda (`G_Local(star=True)`, `Moran_Local`) for the
 //! same weights transform (METHODS.md C5, C6).
 
-use rand::rngs::StdRng;
-use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -113,36 +113,68 @@ fn row_weights(w: &Weights, i: usize, transform: Transform, star: bool) -> (f64,
     }
 }
 
-/// Conditional randomisation: for unit i, `perms` draws of its k neighbours' values from the other
-/// n − 1 units; returns the folded pseudo p-value (larger = #(sim ≥ obs), folded as esda).
-fn crand<F: Fn(&[f64]) -> f64>(
-    values: &[f64],
-    i: usize,
-    k: usize,
-    perms: usize,
-    seed: u64,
-    obs: f64,
-    stat: F,
-) -> f64 {
-    let n = values.len();
-    let mut rng = StdRng::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let mut draw = vec![0.0; k];
-    let mut larger = 0usize;
-    for _ in 0..perms {
-        let idx = rand::seq::index::sample(&mut rng, n - 1, k.min(n - 1));
-        for (slot, j) in draw.iter_mut().zip(idx.iter()) {
-            let j = if j >= i { j + 1 } else { j };
-            *slot = values[j];
+/// Random neighbour draws shared by every unit, as esda does (`vec_permutations`): row b holds
+/// `k_max` distinct indices in 0..n−1 (uniform, without replacement). Unit i uses the first kᵢ
+/// of each row, shifting indices ≥ i up by one so that i itself is never drawn — each unit's draws
+/// are then uniform over the other n − 1 units. Seeded, so results do not depend on threads.
+struct PermutedIds {
+    k_max: usize,
+    ids: Vec<u32>,
+}
+
+impl PermutedIds {
+    fn new(n: usize, k_max: usize, perms: usize, seed: u64) -> Self {
+        let k_max = k_max.min(n - 1);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut ids = Vec::with_capacity(perms * k_max);
+        let mut pool: Vec<u32> = Vec::new();
+        for _ in 0..perms {
+            if 4 * k_max <= n {
+                let start = ids.len();
+                while ids.len() - start < k_max {
+                    let r = rng.random_range(0..(n - 1) as u32);
+                    if !ids[start..].contains(&r) {
+                        ids.push(r);
+                    }
+                }
+            } else {
+                if pool.is_empty() {
+                    pool = (0..(n - 1) as u32).collect();
+                }
+                for s in 0..k_max {
+                    let r = rng.random_range(s..pool.len());
+                    pool.swap(s, r);
+                }
+                ids.extend_from_slice(&pool[..k_max]);
+            }
         }
-        // ties count as "at least as large" whatever the rounding of the two sums
-        if stat(&draw) >= obs - 1e-12 * obs.abs() {
-            larger += 1;
+        PermutedIds { k_max, ids }
+    }
+
+    /// Folded one-sided pseudo p for unit i with k neighbours (larger = #(sim ≥ obs), as esda).
+    fn p_sim<F: Fn(&[f64]) -> f64>(&self, values: &[f64], i: usize, k: usize, obs: f64, stat: F) -> f64 {
+        let k = k.min(self.k_max);
+        let perms = self.ids.len().checked_div(self.k_max).unwrap_or(0);
+        if perms == 0 {
+            return f64::NAN;
         }
+        let mut draw = vec![0.0; k];
+        let mut larger = 0usize;
+        for row in self.ids.chunks_exact(self.k_max) {
+            for (slot, &r) in draw.iter_mut().zip(&row[..k]) {
+                let r = r as usize;
+                *slot = values[if r >= i { r + 1 } else { r }];
+            }
+            // ties count as "at least as large" whatever the rounding of the two sums
+            if stat(&draw) >= obs - 1e-12 * obs.abs() {
+                larger += 1;
+            }
+        }
+        if perms - larger < larger {
+            larger = perms - larger;
+        }
+        (larger as f64 + 1.0) / (perms as f64 + 1.0)
     }
-    if perms - larger < larger {
-        larger = perms - larger;
-    }
-    (larger as f64 + 1.0) / (perms as f64 + 1.0)
 }
 
 /// Getis–Ord Gi* for every unit (the unit itself included in its neighbourhood).
@@ -151,7 +183,7 @@ fn crand<F: Fn(&[f64]) -> f64>(
 /// weight 1 for 'B'; for 'R' the row maximum, then row-standardised, as esda); E = Wᵢ/N,
 /// Var = Wᵢ(N − Wᵢ)/(N − 1)/N² · s²/ȳ² with s² the population variance; z = (G − E)/√Var;
 /// `p_norm` = sf(|z|). With `permutations` > 0, conditional randomisation (neighbour values drawn
-/// from the other n − 1 units, seeded per unit so results do not depend on thread count) gives
+/// from the other n − 1 units; one seeded set of draws shared by all units, as esda) gives
 /// `p_sim` = (larger + 1)/(permutations + 1), folded. An island has only itself.
 ///
 /// # Errors
@@ -179,6 +211,8 @@ pub fn gi_star(
     let sum: f64 = values.iter().sum();
     let mean = sum / nf;
     let var = values.iter().map(|v| v * v).sum::<f64>() / nf - mean * mean;
+    let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
+    let perm_ids = PermutedIds::new(n, k_max, permutations, seed);
     let rows: Vec<(f64, f64, f64, f64, f64)> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -195,7 +229,7 @@ pub fn gi_star(
             let v = wi * (nf - wi) / (nf - 1.0) / (nf * nf) * var / (mean * mean);
             let z = (g - e) / v.sqrt();
             let p_sim = if permutations > 0 {
-                crand(values, i, nb.len(), permutations, seed, g, |draw| {
+                perm_ids.p_sim(values, i, nb.len(), g, |draw| {
                     (sw * values[i] + draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()) / sum
                 })
             } else {
@@ -258,6 +292,8 @@ pub fn local_moran(
     let m4 = z.iter().map(|v| v.powi(4)).sum::<f64>() / nf;
     let b2 = m4 / (m2 * m2);
     let scaling = (nf - 1.0) / den;
+    let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
+    let perm_ids = PermutedIds::new(n, k_max, permutations, seed);
     let rows: Vec<(f64, f64, f64, f64, f64, u8)> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -279,7 +315,7 @@ pub fn local_moran(
                 (true, false) => 4,
             };
             let p_sim = if permutations > 0 && !nb.is_empty() {
-                crand(&z, i, nb.len(), permutations, seed, ii, |draw| {
+                perm_ids.p_sim(&z, i, nb.len(), ii, |draw| {
                     scaling * z[i] * draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()
                 })
             } else {
