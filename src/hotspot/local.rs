@@ -152,7 +152,14 @@ impl PermutedIds {
     }
 
     /// Folded one-sided pseudo p for unit i with k neighbours (larger = #(sim ≥ obs), as esda).
-    fn p_sim<F: Fn(&[f64]) -> f64>(&self, values: &[f64], i: usize, k: usize, obs: f64, stat: F) -> f64 {
+    fn p_sim<F: Fn(&[f64]) -> f64>(
+        &self,
+        values: &[f64],
+        i: usize,
+        k: usize,
+        obs: f64,
+        stat: F,
+    ) -> f64 {
         let k = k.min(self.k_max);
         let perms = self.ids.len().checked_div(self.k_max).unwrap_or(0);
         if perms == 0 {
