@@ -1,5 +1,6 @@
 # saferstats: one entry point for the README's two commands and CI.
-#   make demo   set everything up (.venv, release build, Python deps) and run the main job
+#   make demo   set everything up (.venv, release build, Python deps) and write the demo
+#               strategic assessment report (out/report/index.html)
 #   make test   set up, then cargo fmt/clippy/test, pytest (API, doctests, notebooks)
 #   make bench  time saferstats beside scipy/statsmodels (bench/compare_peers.py)
 
@@ -9,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.saferstats-installed
 RUST_SOURCES := $(shell find src -name '*.rs') Cargo.toml Cargo.lock pyproject.toml
 
-.PHONY: setup demo test rust-test py-test lint fmt bench clean
+.PHONY: setup demo test rust-test py-test lint fmt bench clean browser
 
 setup: $(STAMP)
 
@@ -25,7 +26,7 @@ $(STAMP): $(BIN)/python $(RUST_SOURCES)
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/saferstats demo --out out
+	$(BIN)/saferstats report --demo --out out/report
 
 fmt:
 	cargo fmt
@@ -41,7 +42,15 @@ rust-test:
 py-test: setup
 	$(BIN)/python -m pytest -q
 
-test: setup lint rust-test py-test
+# headless Chromium for the report's render check (Debian package); skipped with a note if it
+# cannot be installed here
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null ) || \
+	  echo "note: Chromium not available; the report's browser check will be skipped"
+
+test: setup browser lint rust-test py-test
 
 bench: setup
 	$(BIN)/python -m pip install --quiet scikit-learn esda libpysal pymannkendall

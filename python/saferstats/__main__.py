@@ -1,13 +1,16 @@
-"""The ``saferstats`` command line.
+"""The ``saferstats`` command line (also ``python -m saferstats``).
 
+``saferstats report --demo --out DIR``
+    The demo strategic assessment on bundled data: ``DIR/index.html`` (self-contained), the tables
+    as CSV, the figures as PNG and the hotspot outlines as GeoJSON.
+``saferstats report --config assessment.toml --out DIR``
+    The same for your files (see ``examples/assessment.toml``).
+``saferstats rates | trend | disproportionality | hotspots | s136 ...``
+    One analysis on a CSV, writing CSV / GeoJSON (``--help`` on each).
 ``saferstats demo [--out DIR]``
-    The main job on bundled real data: hate crime rates per 100,000 with 95% confidence
-    intervals for every police force area of England and Wales, 2017-18 and 2018-19, and the
-    year-on-year change per force; printed, and written as CSV to DIR (default ``out/``).
-``saferstats rates FILE --count COL --population COL [--multiplier M] [--confidence C] [--out CSV]``
-    Rates with CIs for every row of a CSV file.
+    Hate crime rates with CIs for every police force area (the quick table).
 
-Bad input stops with one line naming the file/column and the problem, exit code 2.
+Bad input stops with one line naming the file/key and the problem, exit code 2.
 """
 
 from __future__ import annotations
@@ -30,11 +33,8 @@ def _demo(out_dir: Path) -> int:
     table = pd.concat([df[["force", "year"]], rates.drop(columns=["confidence"])], axis=1)
     wide = df.pivot(index="force", columns="year", values=["offences", "population"])
     change = percent_change(
-        wide[("offences", "2018-19")],
-        wide[("population", "2018-19")],
-        wide[("offences", "2017-18")],
-        wide[("population", "2017-18")],
-        missing="propagate",
+        wide[("offences", "2018-19")], wide[("population", "2018-19")],
+        wide[("offences", "2017-18")], wide[("population", "2017-18")], missing="propagate",
     )
     change.index.name = "force"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -59,50 +59,159 @@ def _demo(out_dir: Path) -> int:
     return 0
 
 
-def _rates(args: argparse.Namespace) -> int:
+def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(args.file)
+        return pd.read_csv(path)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise SaferstatsError(f"{args.file}: cannot read CSV ({exc})") from exc
-    for kw in ("count", "population"):
-        col = getattr(args, kw)
+        raise SaferstatsError(f"{path}: cannot read CSV ({exc})") from exc
+
+
+def _require(df: pd.DataFrame, path: Path, **cols: str) -> None:
+    for flag, col in cols.items():
         if col not in df.columns:
-            raise SaferstatsError(f"{args.file}: no column {col!r} (--{kw}); columns are {list(df.columns)}")
-    out = rate_ci(
-        df[args.count],
-        df[args.population],
-        multiplier=args.multiplier,
-        confidence=args.confidence,
-        method=args.method,
-    )
-    result = pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1)
-    if args.out:
-        result.to_csv(args.out, index=False)
-        print(f"Wrote {args.out}")
+            raise SaferstatsError(f"{path}: no column {col!r} (--{flag.replace('_', '-')}); columns are {list(df.columns)}")
+
+
+def _write(df: pd.DataFrame, out: Path | None) -> None:
+    if out:
+        df.to_csv(out, index=False)
+        print(f"Wrote {out}")
     else:
-        print(result.to_string(index=False))
+        with pd.option_context("display.width", 200, "display.max_columns", 40):
+            print(df.to_string(index=False))
+
+
+def _rates(args: argparse.Namespace) -> int:
+    df = _read_csv(args.file)
+    _require(df, args.file, count=args.count, population=args.population)
+    out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence, method=args.method)
+    _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out)
+    return 0
+
+
+def _trend(args: argparse.Namespace) -> int:
+    from .trend import poisson_trend
+
+    df = _read_csv(args.file)
+    _require(df, args.file, count=args.count, period=args.period)
+    pop = None if args.population in ("", "none") else args.population
+    res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
+                        confidence=args.confidence, dispersion=args.dispersion)
+    _write(res, args.out)
+    return 0
+
+
+def _disp(args: argparse.Namespace) -> int:
+    from .disproportionality import disproportionality
+    from .io import read_stop_search
+
+    recs = read_stop_search(args.paths)
+    pop = _read_csv(args.population) if args.population else None
+    _write(disproportionality(recs, pop, by=args.by or None, ethnicity_source=args.ethnicity_source, confidence=args.confidence), args.out)
+    return 0
+
+
+def _hotspots(args: argparse.Namespace) -> int:
+    from .hotspot import cluster_summary, dbscan
+
+    df = _read_csv(args.file)
+    _require(df, args.file, lat=args.lat, lon=args.lon)
+    pts = df.dropna(subset=[args.lat, args.lon])
+    labels = dbscan(pts[args.lat], pts[args.lon], eps_m=args.eps_m, min_samples=args.min_samples)
+    table = cluster_summary(pts[args.lat], pts[args.lon], labels)
+    if args.geojson:
+        table.to_geojson(args.geojson)
+        print(f"Wrote {args.geojson}")
+    _write(pd.DataFrame(table.drop(columns=["hull"])), args.out)
+    return 0
+
+
+def _s136(args: argparse.Namespace) -> int:
+    from .outcomes import s136_summary
+
+    df = _read_csv(args.file)
+    res = s136_summary(df, threshold=args.threshold, confidence=args.confidence)
+    _write(res.rates, args.out)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import build_report, demo_config, load_config
+
+    if bool(args.demo) == bool(args.config):
+        raise SaferstatsError("report needs exactly one of --demo or --config FILE")
+    cfg = demo_config() if args.demo else load_config(args.config)
+    path = build_report(cfg, args.out, quiet=args.quiet)
+    print(f"Report written: {path.resolve()}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``saferstats`` console script and ``python -m saferstats``."""
-    parser = argparse.ArgumentParser(prog="saferstats", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="saferstats", description="Community-safety statistics (saferstats).")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_demo = sub.add_parser("demo", help="hate crime rates with CIs on bundled Home Office data")
-    p_demo.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
-    p_rates = sub.add_parser("rates", help="rates with CIs for every row of a CSV")
-    p_rates.add_argument("file", type=Path)
-    p_rates.add_argument("--count", required=True, help="column of counts")
-    p_rates.add_argument("--population", required=True, help="column of populations")
-    p_rates.add_argument("--multiplier", type=float, default=100_000)
-    p_rates.add_argument("--confidence", type=float, default=0.95)
-    p_rates.add_argument("--method", default="phe", choices=["phe", "exact", "byar"])
-    p_rates.add_argument("--out", type=Path, help="write CSV here instead of printing")
+
+    p = sub.add_parser("report", help="the strategic assessment as a self-contained HTML report")
+    p.add_argument("--demo", action="store_true", help="use the bundled demo data")
+    p.add_argument("--config", type=Path, help="assessment TOML file (see examples/assessment.toml)")
+    p.add_argument("--out", type=Path, default=Path("out/report"), help="output folder (default out/report)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_report)
+
+    p = sub.add_parser("demo", help="hate crime rates with CIs on bundled Home Office data")
+    p.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
+    p.set_defaults(func=lambda a: _demo(a.out))
+
+    p = sub.add_parser("rates", help="rates with CIs for every row of a CSV")
+    p.add_argument("file", type=Path)
+    p.add_argument("--count", required=True, help="column of counts")
+    p.add_argument("--population", required=True, help="column of populations")
+    p.add_argument("--multiplier", type=float, default=100_000)
+    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--method", default="phe", choices=["phe", "exact", "byar"])
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    p.set_defaults(func=_rates)
+
+    p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV")
+    p.add_argument("file", type=Path)
+    p.add_argument("--count", default="count")
+    p.add_argument("--population", default="population", help="population column, or 'none' for counts")
+    p.add_argument("--period", default="period")
+    p.add_argument("--by", nargs="*", default=[])
+    p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"])
+    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--out", type=Path)
+    p.set_defaults(func=_trend)
+
+    p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs")
+    p.add_argument("paths", nargs="+", type=Path, help="police.uk files or folders")
+    p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default 2011 Census")
+    p.add_argument("--by", nargs="*", default=["force"])
+    p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])
+    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--out", type=Path)
+    p.set_defaults(func=_disp)
+
+    p = sub.add_parser("hotspots", help="DBSCAN clusters of points in a CSV, with GeoJSON outlines")
+    p.add_argument("file", type=Path)
+    p.add_argument("--lat", default="lat")
+    p.add_argument("--lon", default="lon")
+    p.add_argument("--eps-m", type=float, default=150.0)
+    p.add_argument("--min-samples", type=int, default=15)
+    p.add_argument("--geojson", type=Path)
+    p.add_argument("--out", type=Path)
+    p.set_defaults(func=_hotspots)
+
+    p = sub.add_parser("s136", help="Section 136 outcome rates from a record CSV (disclosure-controlled)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--threshold", type=int, default=5)
+    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--out", type=Path)
+    p.set_defaults(func=_s136)
+
     args = parser.parse_args(argv)
     try:
-        if args.command == "demo":
-            return _demo(args.out)
-        return _rates(args)
+        return int(args.func(args))
     except SaferstatsError as exc:
         print(f"saferstats: error: {exc}", file=sys.stderr)
         return 2
