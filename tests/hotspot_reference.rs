@@ -327,3 +327,47 @@ proptest! {
         prop_assert_eq!(c[n], -1);
     }
 }
+
+#[test]
+fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
+    use saferstats::hotspot::nni::*;
+    let x = [10., 20., 35., 50., 55., 70., 80., 90., 15., 60.];
+    let y = [10., 15., 80., 50., 52., 20., 85., 40., 60., 90.];
+    let ce = clark_evans(&x, &y, 10_000.0, Some(400.0)).unwrap();
+    assert!((ce.r_obs - 18.614070).abs() < 1e-6);
+    assert!((ce.r - 1.1772572).abs() < 1e-7);
+    assert!((ce.z - 1.072345).abs() < 1e-6);
+    assert!((ce.p_value - 0.2836).abs() < 1e-4);
+    assert!((ce.r_donnelly - 1.0122652).abs() < 1e-7);
+    for (p, want) in [
+        (0.5, 15.811388),
+        (0.1, 12.461925),
+        (0.05, 11.512399),
+        (0.01, 9.731245),
+    ] {
+        assert!(
+            (nnh_threshold(10, 10_000.0, p).unwrap() - want).abs() < 1e-5,
+            "p {p}"
+        );
+    }
+    // exact NN search vs brute force on random points
+    let mut s = 7u64;
+    let mut r = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % 1_000_000) as f64 / 1000.0
+    };
+    let px: Vec<f64> = (0..500).map(|_| r()).collect();
+    let py: Vec<f64> = (0..500).map(|_| r()).collect();
+    let brute: f64 = (0..500)
+        .map(|i| {
+            (0..500)
+                .filter(|&j| j != i)
+                .map(|j| ((px[i] - px[j]).powi(2) + (py[i] - py[j]).powi(2)).sqrt())
+                .fold(f64::INFINITY, f64::min)
+        })
+        .sum::<f64>()
+        / 500.0;
+    assert!((mean_nearest_neighbour(&px, &py).unwrap() - brute).abs() < 1e-9);
+}

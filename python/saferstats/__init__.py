@@ -44,6 +44,8 @@ from .trend import (
 )
 from .hotspot import (
     ClusterTable,
+    clark_evans,
+    nnh_threshold,
     KdeResult,
     LocalResult,
     Weights,
@@ -142,6 +144,8 @@ __all__ = [
     "ClusterTable",
     "grid_counts",
     "to_local_metres",
+    "clark_evans",
+    "nnh_threshold",
     "plotting",
     "plot_funnel",
     "plot_trend",

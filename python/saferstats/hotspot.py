@@ -31,6 +31,8 @@ __all__ = [
     "ClusterTable",
     "grid_counts",
     "to_local_metres",
+    "clark_evans",
+    "nnh_threshold",
 ]
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -460,3 +462,33 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     out._geojson = geojson
     out.attrs["noise_points"] = int((~use).sum())
     return out
+
+
+def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> dict[str, float]:
+    """Clark-Evans nearest-neighbour index (spatstat ``clarkevans`` / ``clarkevans.test``).
+
+    R = mean nearest-neighbour distance / 0.5·√(A/n): below 1 clustered, above 1 dispersed;
+    z = (r_obs − r_exp)/(0.26136·√A/n) with a two-sided normal p; ``r_donnelly`` applies Donnelly's
+    edge correction when the study area's ``perimeter`` is given. Results depend strongly on the
+    study ``area`` (in the units of x, y squared) — give the real boundary's area, not the points'
+    bounding box (``METHODS.md`` C7).
+
+    >>> r = clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
+    ...                 area=10_000, perimeter=400)
+    >>> round(r["r"], 7), round(r["z"], 6), round(r["r_donnelly"], 7)
+    (1.1772572, 1.072345, 1.0122652)
+    """
+    keys = ("r_obs", "r_exp", "r", "z", "p_value", "r_donnelly")
+    vals = _ext.clark_evans(as_float_array("x", x), as_float_array("y", y), float(area),
+                            None if perimeter is None else float(perimeter))
+    return dict(zip(keys, vals))
+
+
+def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
+    """CrimeStat's nearest-neighbour hierarchical clustering threshold distance: pairs closer than
+    this are linked (``METHODS.md`` C3): 0.5√(A/N) − t_p·0.26136/√(N²/A).
+
+    >>> round(nnh_threshold(10, area=10_000, p=0.05), 6)
+    11.512399
+    """
+    return _ext.nnh_threshold(int(n), float(area), float(p))

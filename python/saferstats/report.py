@@ -222,11 +222,22 @@ def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
     return out
 
 
-def _suppressed(df: pd.DataFrame, columns: list[str], thr: int) -> pd.DataFrame:
+def _suppressed(df: pd.DataFrame, columns: list[str], thr: int, derived: list[str] | None = None) -> pd.DataFrame:
+    """Suppress small counts in ``columns``; cells of ``derived`` columns (rates, ratios, CIs) in a
+    row with a suppressed count are blanked too, since count = rate × population could be recovered."""
     from .disclosure import suppress
 
     cols = [c for c in columns if c in df.columns]
-    return suppress(df, columns=cols, threshold=thr, secondary=False) if cols else df
+    if not cols:
+        return df
+    out = suppress(df, columns=cols, threshold=thr, secondary=False)
+    hidden = np.zeros(len(out), dtype=bool)
+    for c in cols:
+        hidden |= (out[c].astype(str) == "[c]").to_numpy()
+    for c in derived or []:
+        if c in out.columns:
+            out[c] = out[c].astype(object).where(~hidden, "[c]")
+    return out
 
 
 # ------------------------------------------------------------------------------ sections
@@ -245,7 +256,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     last = rates[period].astype(str).max()
     latest = rates[rates[period].astype(str) == last]
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
-                          _suppressed(_round(latest[[area, period, count, pop, "rate", "lower", "upper", "method"]], 1), [count], thr)))
+                          _suppressed(_round(latest[[area, period, count, pop, "rate", "lower", "upper", "method"]], 1), [count], thr, ["rate", "lower", "upper"])))
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=area, confidence=conf)
     s.tables.append(Table("hate_crime_change", f"Change between consecutive periods by {area} (rate ratio, wald-log {int(conf*100)}% CI)",
                           _suppressed(_round(yoy[[area, "period_from", "period_to", "count_from", "count_to", "pct_change", "pct_lower", "pct_upper", "p_value", "method"]], 2), ["count_from", "count_to"], thr)))
@@ -285,10 +296,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 "where an expected cell is below 5).", sec.get("source", ""))
-    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000 and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents",
-                          _round(disp, 3)))
-    s.tables.append(Table("stop_search_find_rates", "Find rate (outcome linked to object of search) vs White",
-                          _round(out[[*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "p_value", "test"]], 3)))
+    thr = cfg["disclosure_threshold"]
+    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000 and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
+                          _suppressed(_round(disp, 3), ["searches"], thr, ["rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper"])))
+    find_cols = [*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "p_value", "test"]
+    s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed",
+                          _suppressed(_round(out[find_cols], 3), ["n", "hits"], thr, ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr"])))
     fig, ax = _fig()
     ss.plot_disproportionality(disp, ax=ax)
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)", _png(fig)))

@@ -277,7 +277,29 @@ fn cluster_summary<'py>(
     Ok((d, geojson))
 }
 
+/// Clark-Evans index: (r_obs, r_exp, r, z, p_value, r_donnelly).
+#[pyfunction]
+#[pyo3(signature = (x, y, area, perimeter))]
+fn clark_evans(
+    x: PyReadonlyArray1<'_, f64>,
+    y: PyReadonlyArray1<'_, f64>,
+    area: f64,
+    perimeter: Option<f64>,
+) -> PyResult<(f64, f64, f64, f64, f64, f64)> {
+    let c = crate::hotspot::nni::clark_evans(slice("x", &x)?, slice("y", &y)?, area, perimeter)
+        .py_err()?;
+    Ok((c.r_obs, c.r_exp, c.r, c.z, c.p_value, c.r_donnelly))
+}
+
+/// CrimeStat NNH threshold distance.
+#[pyfunction]
+fn nnh_threshold(n: usize, area: f64, p: f64) -> PyResult<f64> {
+    crate::hotspot::nni::nnh_threshold(n, area, p).py_err()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(clark_evans, m)?)?;
+    m.add_function(wrap_pyfunction!(nnh_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(dbscan, m)?)?;
     m.add_function(wrap_pyfunction!(kde_default_bandwidth, m)?)?;
     m.add_function(wrap_pyfunction!(kde_grid, m)?)?;

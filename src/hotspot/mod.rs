@@ -6,6 +6,7 @@
 //! - [`weights`] — sparse spatial weights (lattice contiguity, adjacency lists, distance bands).
 //! - [`local`] — Getis–Ord Gi* and Local Moran's I with conditional-permutation inference.
 //! - [`knox`] — the Knox space–time test and near-repeat table.
+//! - [`nni`] — Clark–Evans nearest-neighbour index and the CrimeStat NNH threshold.
 //! - [`clusters`] — per-cluster summaries, convex/concave hulls (`geo`) and GeoJSON export.
 
 pub mod clusters;
@@ -13,6 +14,7 @@ pub mod dbscan;
 pub mod kde;
 pub mod knox;
 pub mod local;
+pub mod nni;
 pub mod weights;
 
 /// Mean Earth radius used by scikit-learn's haversine examples and METHODS.md (metres).

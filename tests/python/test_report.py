@@ -45,6 +45,12 @@ def test_demo_report_has_every_section_figure_and_table(demo_report):
     assert page.count("class='source'>Source:") == len(SECTION_KEYS)
     assert "Confidence level 95%" in page and "suppressed below 5" in page
     assert "SYNTHETIC" in page  # the synthetic district split and S136 pilot say so
+    # small counts are suppressed in published tables, with rates derived from them blanked
+    disp = pd.read_csv(demo_report / "stop_search_disproportionality.csv", dtype=str)
+    small = disp["searches"] == "[c]"
+    assert small.any() and (disp.loc[small, "rate"] == "[c]").all()
+    shown = pd.to_numeric(disp.loc[~small, "searches"])
+    assert not ((shown > 0) & (shown < 5)).any()
     # self-contained: no external resources
     assert not re.search(r"(src|href)=['\"]https?://", page)
 
