@@ -371,3 +371,34 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
         / 500.0;
     assert!((mean_nearest_neighbour(&px, &py).unwrap() - brute).abs() < 1e-9);
 }
+
+#[test]
+fn bng_matches_os_example_and_proj() {
+    use saferstats::hotspot::bng::*;
+    let p = format!(
+        "{}/tests/fixtures/bng_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let fx: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let ex = &fx["os_tm_example"];
+    let d = |v: &Value| {
+        let a = arr(v);
+        a[0] + a[1] / 60.0 + a[2] / 3600.0
+    };
+    let (e, n) = osgb36_to_grid(d(&ex["lat_dms"]), d(&ex["lon_dms"]));
+    assert!(
+        (e - ex["easting"].as_f64().unwrap()).abs() < 1e-3
+            && (n - ex["northing"].as_f64().unwrap()).abs() < 1e-3
+    );
+    let rows = fx["wgs84_to_bng"].as_array().unwrap();
+    let lat: Vec<f64> = rows.iter().map(|r| r["lat"].as_f64().unwrap()).collect();
+    let lon: Vec<f64> = rows.iter().map(|r| r["lon"].as_f64().unwrap()).collect();
+    let (e, n) = wgs84_to_bng(&lat, &lon).unwrap();
+    for (k, r) in rows.iter().enumerate() {
+        let de = e[k] - r["easting"].as_f64().unwrap();
+        let dn = n[k] - r["northing"].as_f64().unwrap();
+        // the same OS Helmert transformation as PROJ's: agreement well within its ~5 m accuracy
+        assert!((de * de + dn * dn).sqrt() < 1.0, "{r}: {de} {dn}");
+    }
+    assert!(wgs84_to_bng(&[95.0], &[0.0]).is_err());
+}

@@ -33,6 +33,7 @@ __all__ = [
     "to_local_metres",
     "clark_evans",
     "nnh_threshold",
+    "to_bng",
 ]
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -492,3 +493,20 @@ def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
     11.512399
     """
     return _ext.nnh_threshold(int(n), float(area), float(p))
+
+
+def to_bng(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 latitude/longitude → British National Grid (EPSG:27700) eastings and northings, metres.
+
+    Method: the Ordnance Survey's 7-parameter Helmert transformation ETRS89→OSGB36 and the OS
+    Transverse Mercator projection (*A guide to coordinate systems in Great Britain*). The projection
+    reproduces the OS worked example to the millimetre; the Helmert step is accurate to about 3–5 m
+    (OSTN15 is not used), and agrees with PROJ's grid-less EPSG:4326→27700 to under 1 m.
+
+    >>> e, n = to_bng([51.5080], [-0.1281])   # Trafalgar Square
+    >>> int(e[0] // 1000), int(n[0] // 1000)
+    (530, 180)
+    """
+    la = as_float_array("lat", lat)
+    lo = as_float_array("lon", lon)
+    return _ext.wgs84_to_bng(la, lo)

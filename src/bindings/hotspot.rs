@@ -291,6 +291,20 @@ fn clark_evans(
     Ok((c.r_obs, c.r_exp, c.r, c.z, c.p_value, c.r_donnelly))
 }
 
+/// WGS84 -> British National Grid.
+#[pyfunction]
+fn wgs84_to_bng<'py>(
+    py: Python<'py>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
+    let (e, n) = py
+        .detach(|| crate::hotspot::bng::wgs84_to_bng(a, b))
+        .py_err()?;
+    Ok((e.into_pyarray(py), n.into_pyarray(py)))
+}
+
 /// CrimeStat NNH threshold distance.
 #[pyfunction]
 fn nnh_threshold(n: usize, area: f64, p: f64) -> PyResult<f64> {
@@ -300,6 +314,7 @@ fn nnh_threshold(n: usize, area: f64, p: f64) -> PyResult<f64> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clark_evans, m)?)?;
     m.add_function(wrap_pyfunction!(nnh_threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(wgs84_to_bng, m)?)?;
     m.add_function(wrap_pyfunction!(dbscan, m)?)?;
     m.add_function(wrap_pyfunction!(kde_default_bandwidth, m)?)?;
     m.add_function(wrap_pyfunction!(kde_grid, m)?)?;

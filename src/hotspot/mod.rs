@@ -6,9 +6,11 @@
 //! - [`weights`] — sparse spatial weights (lattice contiguity, adjacency lists, distance bands).
 //! - [`local`] — Getis–Ord Gi* and Local Moran's I with conditional-permutation inference.
 //! - [`knox`] — the Knox space–time test and near-repeat table.
+//! - [`bng`] — WGS84 → British National Grid (OS Helmert + Transverse Mercator).
 //! - [`nni`] — Clark–Evans nearest-neighbour index and the CrimeStat NNH threshold.
 //! - [`clusters`] — per-cluster summaries, convex/concave hulls (`geo`) and GeoJSON export.
 
+pub mod bng;
 pub mod clusters;
 pub mod dbscan;
 pub mod kde;
