@@ -10,6 +10,8 @@ use crate::hotspot::{clusters, dbscan as db, kde, knox as kx, local, weights::We
 
 /// CSR weights as crossing the boundary: (n, offsets, neighbors, weights).
 type CsrTuple = (usize, Vec<usize>, Vec<u32>, Vec<f64>);
+/// Eastings and northings.
+type EastNorth<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 /// DBSCAN output: (labels, core flags).
 type LabelsCore<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>);
 
