@@ -299,7 +299,7 @@ fn wgs84_to_bng<'py>(
     py: Python<'py>,
     lat: PyReadonlyArray1<'py, f64>,
     lon: PyReadonlyArray1<'py, f64>,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+) -> PyResult<EastNorth<'py>> {
     let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
     let (e, n) = py
         .detach(|| crate::hotspot::bng::wgs84_to_bng(a, b))
