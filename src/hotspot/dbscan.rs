@@ -90,11 +90,17 @@ pub(crate) fn to_radians_checked(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, 
     ))
 }
 
-/// A uniform grid over (lat, lon) in radians for fixed-radius neighbour queries.
+/// A uniform grid over (lat, lon) in radians for fixed-radius neighbour queries: points sorted by
+/// cell (row-major), with their coordinates stored in that order so that the candidates of a query
+/// are read from three contiguous runs found by binary search.
 pub(crate) struct Grid {
     cell_lat: f64,
     cell_lon: f64,
-    cells: HashMap<(i64, i64), Vec<u32>>,
+    keys: Vec<(i64, i64)>,
+    order: Vec<u32>,
+    lat: Vec<f64>,
+    lon: Vec<f64>,
+    cos: Vec<f64>,
 }
 
 impl Grid {
@@ -109,17 +115,17 @@ impl Grid {
         } else {
             2.0 * std::f64::consts::PI
         };
-        let mut cells: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
-        for (i, (&a, &b)) in lat.iter().zip(lon).enumerate() {
-            cells
-                .entry(Self::key_of(a, b, cell_lat, cell_lon))
-                .or_default()
-                .push(i as u32);
-        }
+        let mut idx: Vec<u32> = (0..lat.len() as u32).collect();
+        let key = |i: u32| Self::key_of(lat[i as usize], lon[i as usize], cell_lat, cell_lon);
+        idx.par_sort_unstable_by_key(|&i| (key(i), i));
         Grid {
             cell_lat,
             cell_lon,
-            cells,
+            keys: idx.iter().map(|&i| key(i)).collect(),
+            lat: idx.iter().map(|&i| lat[i as usize]).collect(),
+            lon: idx.iter().map(|&i| lon[i as usize]).collect(),
+            cos: idx.iter().map(|&i| lat[i as usize].cos()).collect(),
+            order: idx,
         }
     }
 
@@ -127,16 +133,28 @@ impl Grid {
         ((lat / cl).floor() as i64, (lon / cn).floor() as i64)
     }
 
-    /// Call `f(j)` for every point j in the 3×3 block of cells around (lat, lon).
-    pub(crate) fn for_candidates(&self, lat: f64, lon: f64, mut f: impl FnMut(usize)) {
+    /// Call `f(j, lat_j, lon_j, cos lat_j)` for every point j in the 3×3 block of cells around
+    /// (lat, lon), until `f` returns false.
+    pub(crate) fn for_candidates(
+        &self,
+        lat: f64,
+        lon: f64,
+        mut f: impl FnMut(usize, f64, f64, f64) -> bool,
+    ) {
         let (ki, kj) = Self::key_of(lat, lon, self.cell_lat, self.cell_lon);
-        for di in -1..=1 {
-            for dj in -1..=1 {
-                if let Some(v) = self.cells.get(&(ki + di, kj + dj)) {
-                    for &j in v {
-                        f(j as usize);
-                    }
+        for r in ki - 1..=ki + 1 {
+            let mut p = self.keys.partition_point(|k| *k < (r, kj - 1));
+            while p < self.keys.len() && self.keys[p] <= (r, kj + 1) {
+                // `f` returns false to stop the search early
+                if !f(
+                    self.order[p] as usize,
+                    self.lat[p],
+                    self.lon[p],
+                    self.cos[p],
+                ) {
+                    return;
                 }
+                p += 1;
             }
         }
     }
@@ -153,6 +171,13 @@ impl UnionFind {
         UnionFind {
             parent: (0..n as u32).collect(),
         }
+    }
+    /// Root of `x` without path compression (shared, read-only use).
+    fn find_const(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
     }
     fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {
@@ -210,9 +235,9 @@ pub fn dbscan(
     let grid = Grid::new(&la, &lo, eps);
     let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
     // exact neighbour test; |dlat| > eps already implies distance > eps (meridian arc bound)
-    let within = |i: usize, j: usize| -> bool {
-        (la[i] - la[j]).abs() <= eps
-            && haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]) <= eps
+    let within = |i: usize, lat_j: f64, lon_j: f64, cos_j: f64| -> bool {
+        (la[i] - lat_j).abs() <= eps
+            && haversine_cos(la[i], lo[i], cs[i], lat_j, lon_j, cos_j) <= eps
     };
     // 1. core points: neighbourhood size (self included) >= min_samples
     let core: Vec<bool> = (0..n)
@@ -220,37 +245,47 @@ pub fn dbscan(
         .with_min_len(256)
         .map(|i| {
             let mut count = 0usize;
-            grid.for_candidates(la[i], lo[i], |j| {
-                if count < min_samples && within(i, j) {
+            grid.for_candidates(la[i], lo[i], |_, a, b, c| {
+                if within(i, a, b, c) {
                     count += 1;
                 }
+                count < min_samples // stop as soon as the point is known to be core
             });
             count >= min_samples
         })
         .collect();
-    // 2. core-core edges (j > i), found in parallel, merged in a union-find
-    let edges: Vec<Vec<(u32, u32)>> = (0..n)
-        .into_par_iter()
-        .with_min_len(256)
-        .map(|i| {
-            let mut out = Vec::new();
-            if core[i] {
-                grid.for_candidates(la[i], lo[i], |j| {
-                    if j > i && core[j] && within(i, j) {
-                        out.push((i as u32, j as u32));
-                    }
-                });
-            }
-            out
-        })
-        .collect();
+    // 2. connect core points within eps (union-find). Work in blocks: each block's core-core
+    // edges are found in parallel, skipping pairs already known to be connected, then merged.
     let mut uf = UnionFind::new(n);
-    for list in &edges {
-        for &(a, b) in list {
+    let block = 16_384;
+    for start in (0..n).step_by(block) {
+        let end = (start + block).min(n);
+        let snapshot = &uf;
+        let edges: Vec<(u32, u32)> = (start..end)
+            .into_par_iter()
+            .with_min_len(64)
+            .flat_map_iter(|i| {
+                let mut out = Vec::new();
+                if core[i] {
+                    let ri = snapshot.find_const(i as u32);
+                    grid.for_candidates(la[i], lo[i], |j, a, b, c| {
+                        if j > i
+                            && core[j]
+                            && snapshot.find_const(j as u32) != ri
+                            && within(i, a, b, c)
+                        {
+                            out.push((i as u32, j as u32));
+                        }
+                        true
+                    });
+                }
+                out.into_iter()
+            })
+            .collect();
+        for (a, b) in edges {
             uf.union(a, b);
         }
     }
-    drop(edges);
     // 3. label components in order of their lowest core index (the root)
     let mut labels = vec![-1i64; n];
     let mut label_of_root: HashMap<u32, i64> = HashMap::new();
@@ -273,10 +308,11 @@ pub fn dbscan(
         .filter(|&i| !core[i])
         .filter_map(|i| {
             let mut best = i64::MAX;
-            grid.for_candidates(la[i], lo[i], |j| {
-                if core[j] && core_labels[j] < best && within(i, j) {
+            grid.for_candidates(la[i], lo[i], |j, a, b, c| {
+                if core[j] && core_labels[j] < best && within(i, a, b, c) {
                     best = core_labels[j];
                 }
+                best > 0 // label 0 cannot be beaten
             });
             (best != i64::MAX).then_some((i, best))
         })
