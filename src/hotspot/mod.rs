@@ -2,6 +2,7 @@
 //!
 //! - [`dbscan`] — density-based clustering with the haversine metric, scikit-learn's semantics,
 //!   O(n) memory through a grid index (no stored neighbourhood lists).
+//! - [`hdbscan`] — HDBSCAN (haversine) following scikit-learn step by step.
 //! - [`kde`] — kernel density surfaces (quartic, Gaussian) on a regular grid.
 //! - [`weights`] — sparse spatial weights (lattice contiguity, adjacency lists, distance bands).
 //! - [`local`] — Getis–Ord Gi* and Local Moran's I with conditional-permutation inference.
@@ -13,6 +14,7 @@
 pub mod bng;
 pub mod clusters;
 pub mod dbscan;
+pub mod hdbscan;
 pub mod kde;
 pub mod knox;
 pub mod local;
