@@ -94,24 +94,16 @@ fn two_by_two_dict<'py>(py: Python<'py>, rows: &[TwoByTwo]) -> PyResult<Bound<'p
         "rr",
         &rows.iter().map(|t| t.risk_ratio).collect::<Vec<_>>(),
     )?;
-    macro_rules! col {
-        ($name:literal, $f:expr) => {
-            d.set_item(
-                $name,
-                rows.iter().map($f).collect::<Vec<_>>().into_pyarray(py),
-            )?;
-        };
-    }
-    col!("odds_ratio", |t| t.odds_ratio);
-    col!("z", |t| t.z);
-    col!("p_z", |t| t.p_z);
-    col!("chi2", |t| t.chi2);
-    col!("chi2_yates", |t| t.chi2_yates);
-    col!("p_chi2_yates", |t| t.p_chi2_yates);
-    col!("p_fisher", |t| t.p_fisher);
-    col!("min_expected", |t| t.min_expected);
-    col!("p_value", |t| t.p_value);
-    col!("test", |t| t.test as u8);
+    super::put_column(&d, "odds_ratio", rows, |t| t.odds_ratio)?;
+    super::put_column(&d, "z", rows, |t| t.z)?;
+    super::put_column(&d, "p_z", rows, |t| t.p_z)?;
+    super::put_column(&d, "chi2", rows, |t| t.chi2)?;
+    super::put_column(&d, "chi2_yates", rows, |t| t.chi2_yates)?;
+    super::put_column(&d, "p_chi2_yates", rows, |t| t.p_chi2_yates)?;
+    super::put_column(&d, "p_fisher", rows, |t| t.p_fisher)?;
+    super::put_column(&d, "min_expected", rows, |t| t.min_expected)?;
+    super::put_column(&d, "p_value", rows, |t| t.p_value)?;
+    super::put_column(&d, "test", rows, |t| t.test as u8)?;
     Ok(d)
 }
 

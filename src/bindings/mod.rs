@@ -1,7 +1,9 @@
 //! The PyO3 binding layer: the only place pyo3 and numpy appear. Each file converts types,
 //! releases the GIL around the core call and maps errors; no statistics live here.
 
+use numpy::IntoPyArray;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 mod disproportionality;
 mod errors;
@@ -22,4 +24,17 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     disproportionality::register(m)?;
     trend::register(m)?;
     Ok(())
+}
+
+/// Put `f(row)` for every row into `d[name]` as a numpy array (moved into numpy, no copy).
+pub(crate) fn put_column<R, T: numpy::Element>(
+    d: &Bound<'_, PyDict>,
+    name: &str,
+    rows: &[R],
+    f: impl Fn(&R) -> T,
+) -> PyResult<()> {
+    d.set_item(
+        name,
+        rows.iter().map(f).collect::<Vec<T>>().into_pyarray(d.py()),
+    )
 }

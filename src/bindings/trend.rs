@@ -51,49 +51,33 @@ fn poisson_trend_many<'py>(
         .detach(|| core::poisson_trend_many(y, n, tt, &offsets, &opts))
         .py_err()?;
     let d = PyDict::new(py);
-    macro_rules! col {
-        ($name:literal, $f:expr) => {
-            d.set_item(
-                $name,
-                fits.iter().map($f).collect::<Vec<_>>().into_pyarray(py),
-            )?;
-        };
-    }
-    col!("intercept", |f| f.intercept);
-    col!("beta", |f| f.beta);
-    col!("se", |f| f.se);
-    col!("apc", |f| f.apc);
-    col!("apc_lower", |f| f.apc_lower);
-    col!("apc_upper", |f| f.apc_upper);
-    col!("z", |f| f.z);
-    col!("p_value", |f| f.p_value);
-    col!("dispersion_ratio", |f| f.dispersion_ratio);
-    col!("alpha", |f| f.alpha);
-    col!("n_periods", |f| f.n_periods as i64);
-    col!("method", |f| f.method as u8);
+    super::put_column(&d, "intercept", &fits, |f| f.intercept)?;
+    super::put_column(&d, "beta", &fits, |f| f.beta)?;
+    super::put_column(&d, "se", &fits, |f| f.se)?;
+    super::put_column(&d, "apc", &fits, |f| f.apc)?;
+    super::put_column(&d, "apc_lower", &fits, |f| f.apc_lower)?;
+    super::put_column(&d, "apc_upper", &fits, |f| f.apc_upper)?;
+    super::put_column(&d, "z", &fits, |f| f.z)?;
+    super::put_column(&d, "p_value", &fits, |f| f.p_value)?;
+    super::put_column(&d, "dispersion_ratio", &fits, |f| f.dispersion_ratio)?;
+    super::put_column(&d, "alpha", &fits, |f| f.alpha)?;
+    super::put_column(&d, "n_periods", &fits, |f| f.n_periods as i64)?;
+    super::put_column(&d, "method", &fits, |f| f.method as u8)?;
     Ok(d)
 }
 
 fn mk_dict<'py>(py: Python<'py>, rows: &[core::MannKendall]) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    macro_rules! col {
-        ($name:literal, $f:expr) => {
-            d.set_item(
-                $name,
-                rows.iter().map($f).collect::<Vec<_>>().into_pyarray(py),
-            )?;
-        };
-    }
-    col!("s", |m| m.s);
-    col!("var_s", |m| m.var_s);
-    col!("z", |m| m.z);
-    col!("p_value", |m| m.p_value);
-    col!("tau", |m| m.tau);
-    col!("slope", |m| m.slope);
-    col!("slope_lower", |m| m.slope_lower);
-    col!("slope_upper", |m| m.slope_upper);
-    col!("intercept", |m| m.intercept);
-    col!("n", |m| m.n as i64);
+    super::put_column(&d, "s", rows, |m| m.s)?;
+    super::put_column(&d, "var_s", rows, |m| m.var_s)?;
+    super::put_column(&d, "z", rows, |m| m.z)?;
+    super::put_column(&d, "p_value", rows, |m| m.p_value)?;
+    super::put_column(&d, "tau", rows, |m| m.tau)?;
+    super::put_column(&d, "slope", rows, |m| m.slope)?;
+    super::put_column(&d, "slope_lower", rows, |m| m.slope_lower)?;
+    super::put_column(&d, "slope_upper", rows, |m| m.slope_upper)?;
+    super::put_column(&d, "intercept", rows, |m| m.intercept)?;
+    super::put_column(&d, "n", rows, |m| m.n as i64)?;
     Ok(d)
 }
 
