@@ -114,3 +114,18 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
             raise InvalidInputError(
                 f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}", kw
             )
+
+
+def per_distinct(s: pd.Series, f: Any, *, categorical: bool = False) -> pd.Series:
+    """``f(text)`` for every value of ``s``, computed once per distinct value (missing -> ``""``).
+
+    Record-level police data has a million rows but a few hundred distinct labels, so text work
+    (strip, lower, dictionary lookups) is done on the distinct values and spread back by code.
+    """
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    vals = [f("" if pd.isna(u) else str(u)) for u in uniq]
+    vals.append(f(""))  # code -1 (missing) takes the last entry
+    if categorical:  # labels out: keep them as codes (no million-string array)
+        out_codes, cats = pd.factorize(pd.Index(vals, dtype=object))
+        return pd.Series(pd.Categorical.from_codes(out_codes[codes], categories=cats), index=s.index)
+    return pd.Series(np.asarray(vals, dtype=object)[codes], index=s.index)

@@ -59,7 +59,9 @@ def funnel_limits(denominators: _F64, target: float, kind: str, multiplier: floa
 def funnel_significance(
     numerators: _F64, denominators: _F64, target: float, kind: str, multiplier: float
 ) -> _U8: ...
-def record_shapes(data: bytes, delimiter: str) -> tuple[int, npt.NDArray[np.uint32], npt.NDArray[np.uint64]]: ...
+def read_columns(
+    files: list[tuple[str, str, list[int | None]]], columns: list[tuple[str, str, float, bool]]
+) -> dict[str, Any]: ...
 def disproportionality(
     searches: _F64,
     population: _F64,

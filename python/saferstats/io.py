@@ -10,7 +10,6 @@ could not be read at all are listed there too, with reason ``"malformed line"``)
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -56,7 +55,6 @@ _API_RENAME = {
     "removal_of_more_than_outer_clothing": "removal_of_more_than_just_outer_clothing",
 }
 _REQUIRED = ["type", "date", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome"]
-_NULLS = {"", "null", "none", "nan", "n/a", "na"}
 _FILE_FORCE = re.compile(r"^\d{4}-\d{2}-(?P<force>.+?)-stop-and-search\.csv(\.gz)?$", re.I)
 
 
@@ -108,16 +106,45 @@ def _detect(header: str) -> tuple[str, str]:
     return "unknown", delim
 
 
-def _read_one(path: Path, fmt: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    raw_bytes = path.read_bytes()
+# Output columns of the Rust reader: (name, kind, abs_max, required).
+_KINDS: list[tuple[str, str, float, bool]] = [
+    ("type", "category", 0.0, False),
+    ("date", "datetime", 0.0, True),
+    ("part_of_a_policing_operation", "bool", 0.0, False),
+    ("policing_operation", "category", 0.0, False),
+    ("latitude", "float", 90.0, False),
+    ("longitude", "float", 180.0, False),
+    ("gender", "category", 0.0, False),
+    ("age_range", "category", 0.0, False),
+    ("self_defined_ethnicity", "category", 0.0, False),
+    ("officer_defined_ethnicity", "category", 0.0, False),
+    ("legislation", "category", 0.0, False),
+    ("object_of_search", "category", 0.0, False),
+    ("outcome", "category", 0.0, False),
+    ("outcome_linked_to_object_of_search", "bool", 0.0, False),
+    ("removal_of_more_than_just_outer_clothing", "bool", 0.0, False),
+    ("force", "category", 0.0, False),
+    ("file_name", "category", 0.0, False),
+]
+_INDEX = {name: i for i, (name, *_rest) in enumerate(_KINDS)}
+
+
+def _header(path: Path) -> str:
+    """First line of a file (decompressing .gz), without a byte-order mark; "" if empty."""
     if path.suffix == ".gz":
         import gzip
 
-        raw_bytes = gzip.decompress(raw_bytes)
-    text = raw_bytes.decode("utf-8-sig", errors="replace")
-    if not text.strip():
-        return pd.DataFrame(), []
-    header = text.splitlines()[0]
+        with gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return fh.readline().rstrip("\r\n")
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        return fh.readline().rstrip("\r\n")
+
+
+def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
+    """(delimiter, field map) for one file after checking its header; None for an empty file."""
+    header = _header(path)
+    if not header.strip():
+        return None
     detected, delim = _detect(header)
     kind = detected if fmt == "auto" else fmt
     if kind == "unknown":
@@ -126,63 +153,33 @@ def _read_one(path: Path, fmt: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]
             f"such as {', '.join(_REQUIRED)}",
             "path_or_paths",
         )
-    bad: list[dict[str, Any]] = []
-    # One Rust pass (RFC 4180, `csv` crate) gives each record's field count and line, so records
-    # with too many fields (skipped by pandas) or too few (padded by pandas with "") are reported
-    # by line number; then pandas' C parser reads the values.
-    ncols, nfields, line_no = _ext.record_shapes(raw_bytes, delim)
-    nfields = nfields.astype(np.int64)
-    wrong = np.flatnonzero(nfields != ncols)
-    if wrong.size:
-        lines_of_text = text.splitlines()
-        for i in wrong:
-            ln = int(line_no[i])
-            bad.append({"source_file": path.name, "source_line": ln, "column": None,
-                        "value": lines_of_text[ln - 1][:80] if ln - 1 < len(lines_of_text) else None,
-                        "reason": "malformed line (wrong number of fields)"})
-    kept = nfields <= ncols  # pandas skips longer records, keeps (pads) shorter ones
-    keep_lines = np.where(nfields[kept] == ncols, line_no[kept].astype(np.int64), -line_no[kept].astype(np.int64))
-    df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, on_bad_lines="skip")
-    if len(df) != len(keep_lines):  # pragma: no cover - the two parsers disagree about quoting
-        raise InvalidInputError(f"{path}: could not align CSV records ({len(df)} vs {len(keep_lines)})", "path_or_paths")
-    lines = keep_lines
-    df["source_line"] = np.abs(lines)
-    df = df[lines > 0].reset_index(drop=True)
-    df.columns = [_snake(c) if c != "source_line" else c for c in df.columns]
-    df = df.rename(columns={k.replace("__", "_"): v for k, v in _API_RENAME.items()}).rename(columns=_API_RENAME)
-    missing = [c for c in _REQUIRED if c not in df.columns]
+    names = [_snake(c) for c in next(csv.reader([header], delimiter=delim))]
+    rename = {k.replace("__", "_"): v for k, v in _API_RENAME.items()} | _API_RENAME
+    names = [rename.get(c, c) for c in names]
+    missing = [c for c in _REQUIRED if c not in names]
     if missing:
         raise InvalidInputError(
             f"{path}: missing column(s) {missing}; expected the police.uk stop-and-search columns "
-            f"{STOP_SEARCH_COLUMNS[1:16]}; found {list(df.columns)[:20]}",
+            f"{STOP_SEARCH_COLUMNS[1:16]}; found {names[:20]}",
             missing[0],
         )
-    if "force" not in df.columns:
-        m = _FILE_FORCE.match(path.name)
-        if "file_name" in df.columns:
-            df["force"] = df["file_name"].map(lambda f: (_FILE_FORCE.match(f) or {"force": ""})["force"] if f else "")
-        else:
-            df["force"] = m.group("force") if m else ""
-    df["source_file"] = path.name
-    return df, bad
+    fields: list[int | None] = []
+    seen: set[str] = set()
+    for c in names:
+        fields.append(_INDEX[c] if c in _INDEX and c not in seen else None)
+        seen.add(c)
+    return delim, fields
 
 
-def _clean(s: pd.Series, categorical: bool = False) -> pd.Series:
-    """Strip whitespace and blank out null markers ("", "null", "N/A"...), per distinct value."""
-    codes, uniques = pd.factorize(s.fillna(""), use_na_sentinel=False)
-    cleaned = [str(u).strip() for u in uniques]
-    cleaned = ["" if c.lower() in _NULLS else c for c in cleaned]
-    if categorical:
-        new_codes, cats = pd.factorize(pd.Index(cleaned, dtype=object), use_na_sentinel=False)
-        return pd.Series(pd.Categorical.from_codes(new_codes[codes], categories=cats), index=s.index)
-    return pd.Series(np.asarray(cleaned, dtype=object)[codes], index=s.index, dtype=object)
+def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    if len(set(categories)) == len(categories):
+        return pd.Categorical.from_codes(codes, categories=categories)
+    # two byte strings decoded to the same text (invalid UTF-8 replaced): merge them
+    return pd.Categorical(np.asarray(categories, dtype=object)[codes])
 
 
-def _parse_bool(text: pd.Series) -> pd.Series:
-    codes, uniques = pd.factorize(text.str.lower(), use_na_sentinel=False)
-    table = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-    vals = pd.array([table.get(u, pd.NA) for u in uniques], dtype="boolean")
-    return pd.Series(vals.take(codes), index=text.index)
+def _bool(values: np.ndarray) -> pd.arrays.BooleanArray:
+    return pd.arrays.BooleanArray(values == 1, values < 0)
 
 
 def read_stop_search(
@@ -210,62 +207,100 @@ def read_stop_search(
     >>> sorted(df.force.unique())[:3], df.attrs["summary"]["rows"] > 0
     (['city-of-london', 'derbyshire', 'durham'], True)
     """
-    frames = []
-    dropped: list[dict[str, Any]] = []
-    for path in _files(path_or_paths):
-        df, bad = _read_one(path, format)
-        if len(df):
-            frames.append(df)
-        dropped.extend(bad)
-    if not frames:
+    files = _files(path_or_paths)
+    plans = [(p, _plan(p, format)) for p in files]
+    plans = [(p, plan) for p, plan in plans if plan is not None]
+    if not plans:
         raise InvalidInputError("the input has no stop-and-search rows", "path_or_paths")
-    df = pd.concat(frames, ignore_index=True)
-    for col in STOP_SEARCH_COLUMNS:
-        if col not in df.columns:
-            df[col] = ""
-    raw = df.copy()
+    paths = [p for p, _ in plans]
+    # One parallel Rust pass parses every file and converts every cell (src/csvscan.rs).
+    res = _ext.read_columns([(str(p), d, f) for p, (d, f) in plans], _KINDS)
+    cols = res["columns"]
+    file_idx = res["file"]
+    n = len(file_idx)
+    if n == 0:
+        raise InvalidInputError("the input has no stop-and-search rows", "path_or_paths")
+    names = [p.name for p in paths]
+    data: dict[str, Any] = {}
+    for name, kind, _, _ in _KINDS:
+        col = cols[_INDEX[name]]
+        if kind == "category":
+            data[name] = _categorical(*col)
+        elif kind == "bool":
+            data[name] = _bool(col)
+        elif kind == "float":
+            data[name] = col
+        else:
+            data[name] = col.view("datetime64[ns]")
 
-    def record(mask: pd.Series, column: str, reason: str) -> None:
-        for i in np.flatnonzero(mask.to_numpy()):
-            dropped.append({"source_file": raw.at[i, "source_file"], "source_line": int(raw.at[i, "source_line"]),
-                            "column": column, "value": raw.at[i, column], "reason": reason})
+    # Problems found by the reader -> records naming file, line, column and value.
+    pr = res["problems"]
+    dropped: list[dict[str, Any]] = []
+    dates = pd.Series(data["date"]).dt.tz_localize("UTC")
+    retry_rows, retry_at = [], []
+    for k in range(len(pr["kind"])):
+        kind, ci, row = pr["kind"][k], pr["column"][k], pr["row"][k]
+        col = _KINDS[ci][0] if ci >= 0 else None
+        if kind == "malformed":
+            reason = "malformed line (wrong number of fields)"
+        elif col == "date":
+            reason = "missing date" if kind == "missing" else "unparsable date"
+            if kind == "unparsable":  # other layouts, e.g. day-first: pandas' "mixed" parser decides
+                retry_rows.append(row)
+                retry_at.append(len(dropped))
+        elif col in ("latitude", "longitude"):
+            reason = f"unparsable {col}"
+        elif _KINDS[ci][1] == "bool":
+            reason = f"unparsable {col} (expected True/False)"
+        else:  # pragma: no cover - text columns cannot fail
+            reason = f"unparsable {col}"
+        dropped.append({"source_file": names[pr["file"][k]], "source_line": int(pr["line"][k]), "column": col,
+                        "value": pr["value"][k], "reason": reason})
+    if retry_rows:
+        vals = pd.Series([dropped[i]["value"].strip() for i in retry_at])
+        parsed = pd.to_datetime(vals, utc=True, errors="coerce", format="mixed")
+        ok = parsed.notna().to_numpy()
+        dates.iloc[np.asarray(retry_rows)[ok]] = parsed[ok].to_numpy()
+        fixed = {retry_at[i] for i in np.flatnonzero(ok)}
+        dropped = [d for i, d in enumerate(dropped) if i not in fixed]
 
-    # Text work is done once per distinct value (factorize), not once per row: police.uk columns
-    # have a few hundred distinct values in a million rows.
-    date_text = _clean(df["date"])
-    blank = date_text == ""
-    dates = pd.to_datetime(date_text.where(~blank), utc=True, errors="coerce", format="ISO8601")
-    retry = dates.isna() & ~blank
-    if retry.any():  # other layouts, e.g. "2023-12-01 03:40:12.000" or day-first
-        dates[retry] = pd.to_datetime(date_text[retry], utc=True, errors="coerce", format="mixed")
-    record(dates.isna() & ~blank, "date", "unparsable date")
-    record(blank, "date", "missing date")
-    df["date"] = dates
-    df["month"] = dates.dt.strftime("%Y-%m")
-    if force is not None:
-        df["force"] = df["force"].where(df["force"].astype(str) != "", force_slug(force))
-    for col in ("latitude", "longitude"):
-        text = _clean(df[col])
-        empty = text == ""
-        num = pd.to_numeric(text.where(~empty), errors="coerce")
-        lim = 90 if col == "latitude" else 180
-        bad = (num.isna() & ~empty) | (num.abs() > lim)
-        record(bad, col, f"unparsable {col}")
-        df[col] = num.where(~bad)
-    for col in ("part_of_a_policing_operation", "outcome_linked_to_object_of_search",
-                "removal_of_more_than_just_outer_clothing"):
-        text = _clean(df[col])
-        parsed = _parse_bool(text)
-        bad = parsed.isna() & (text != "")
-        record(bad, col, f"unparsable {col} (expected True/False)")
-        df[col] = parsed
-    for col in ("force", "type", "gender", "age_range", "self_defined_ethnicity", "officer_defined_ethnicity",
-                "legislation", "object_of_search", "outcome", "policing_operation"):
-        df[col] = _clean(df[col], categorical=True)
-    out = df[STOP_SEARCH_COLUMNS].copy()
+    # force: a force column, else the police.uk file name in a file_name column, else the file's name
+    file_force = []
+    for p in paths:
+        m = _FILE_FORCE.match(p.name)
+        file_force.append(m.group("force") if m else "")
+    force_col, file_name_col = data.pop("force"), data.pop("file_name")
+    if (force_col.categories == "").all() and (file_name_col.categories == "").all():
+        codes, uniq = pd.factorize(pd.Index(file_force, dtype=object))
+        force_codes = codes[file_idx]
+        force_cats = list(uniq)
+    else:
+        from_name = pd.Index(file_name_col.categories, dtype=object).map(
+            lambda f: (_FILE_FORCE.match(f) or {"force": ""})["force"] if f else "")
+        forces = np.asarray(file_force, dtype=object)[file_idx]
+        named = np.asarray(from_name, dtype=object)[file_name_col.codes]
+        forces = np.where(named != "", named, forces)
+        own = np.asarray(force_col.categories, dtype=object)[force_col.codes]
+        forces = np.where(own != "", own, forces)
+        force_codes, uniq = pd.factorize(forces)
+        force_cats = list(uniq)
+    if force is not None and "" in force_cats:
+        force_cats[force_cats.index("")] = force_slug(force)
+        if len(set(force_cats)) < len(force_cats):
+            codes2, uniq2 = pd.factorize(pd.Index(force_cats, dtype=object))
+            force_codes, force_cats = codes2[force_codes], list(uniq2)
+    data["force"] = pd.Categorical.from_codes(force_codes, categories=force_cats)
+    data["date"] = dates.array
+    # "YYYY-MM" from the timestamps, as a sorted categorical (NaT -> missing)
+    month_codes, months = pd.factorize(dates.array.asi8.view("datetime64[ns]").astype("datetime64[M]"), sort=True)
+    data["month"] = pd.Categorical.from_codes(month_codes, categories=[str(m)[:7] for m in months])
+    data["source_file"] = _categorical(file_idx.astype(np.int64), names)
+    data["source_line"] = res["line"].astype(np.int64)
+    out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS})
     out.attrs["dropped"] = dropped
     reasons: dict[str, int] = {}
     for d in dropped:
         reasons[d["reason"]] = reasons.get(d["reason"], 0) + 1
-    out.attrs["summary"] = {"rows": len(out), "files": len(frames), "problems": reasons}
+    out.attrs["summary"] = {"rows": len(out), "files": int(sum(1 for r in res["rows_per_file"] if r)),
+                            "problems": reasons}
     return out

@@ -188,3 +188,18 @@ def test_too_many_fields_line_is_reported_with_its_line_number(tmp_path):
     assert len(df) == 2 and list(df["source_line"]) == [2, 4]
     rec = df.attrs["dropped"][0]
     assert rec["source_line"] == 3 and rec["reason"].startswith("malformed line")
+
+
+def test_gzip_and_crlf_files_read_like_the_plain_file(tmp_path):
+    import gzip
+
+    src = FIXTURES / "stop_search" / "api_leicester_2020-02.csv"
+    text = src.read_text()
+    (tmp_path / "crlf.csv").write_bytes(text.replace("\n", "\r\n").encode())
+    (tmp_path / "z.csv.gz").write_bytes(gzip.compress(text.encode()))
+    plain = saferstats.read_stop_search(src)
+    for name in ("crlf.csv", "z.csv.gz"):
+        other = saferstats.read_stop_search(tmp_path / name)
+        pd.testing.assert_frame_equal(plain.drop(columns="source_file"), other.drop(columns="source_file"))
+    # line numbers are those of the file: the first record is on line 2
+    assert plain["source_line"].iloc[0] == 2 and plain["month"].astype(str).iloc[0] == "2020-02"
