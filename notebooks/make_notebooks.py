@@ -436,6 +436,21 @@ HOT = [
         "pd.DataFrame({'method': ['HDBSCAN (min_cluster_size 25)', 'DBSCAN (150 m, 15)'],\n"
         "              'clusters': [h.max() + 1, d.max() + 1], 'noise_share': [(h < 0).mean(), (d < 0).mean()]}).round(3)"
     ),
+    new_markdown_cell(
+        "## Existing practice: nearest-neighbour index and CrimeStat NNH\n\nMany partnerships still report "
+        "CrimeStat's nearest-neighbour hierarchical clusters. Both need the study area — Hertfordshire's is "
+        "1,643 km² (ONS Standard Area Measurements) — and work on projected metres (British National Grid). "
+        "police.uk snaps reports to shared points, so the distinct locations are used for the index."
+    ),
+    new_code_cell(
+        "e, n = saferstats.to_bng(asb.lat, asb.lon)\n"
+        "area = 1643e6\n"
+        "sites = pd.DataFrame({'e': e, 'n': n}).drop_duplicates()\n"
+        "print('Clark-Evans on distinct locations:', {k: round(v, 3) for k, v in saferstats.clark_evans(sites.e, sites.n, area=area).items()})\n"
+        "nn = saferstats.nnh(e, n, area=area, p=0.05, min_points=25, max_order=3)\n"
+        "print(nn)\n"
+        "nn.clusters.sort_values(['order', 'n_points'], ascending=[True, False]).groupby('order').head(5).round(1)"
+    ),
     new_markdown_cell("## Kernel density (quartic, ArcGIS default radius) on local metres"),
     new_code_cell(
         "x, yv = saferstats.to_local_metres(asb.lat, asb.lon)\n"

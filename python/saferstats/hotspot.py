@@ -34,6 +34,8 @@ __all__ = [
     "to_local_metres",
     "clark_evans",
     "nnh_threshold",
+    "nnh",
+    "NnhResult",
     "to_bng",
 ]
 
@@ -524,6 +526,80 @@ def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
     11.512399
     """
     return _ext.nnh_threshold(int(n), float(area), float(p))
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class NnhResult(Result):
+    """Nearest-neighbour hierarchical clusters (CrimeStat NNH).
+
+    ``labels[k, i]``: the order-(k+1) cluster of point ``i`` (−1: in none); ``clusters``: one row per
+    cluster — ``order, cluster, members`` (points at order 1, lower-order clusters above),
+    ``n_points`` (original points), mean centre ``x, y`` and ``std_distance``; ``thresholds``: the
+    linking distance used at each order.
+    """
+
+    labels: np.ndarray
+    clusters: pd.DataFrame
+    thresholds: list[float]
+    min_points: int
+
+    def __repr__(self) -> str:
+        per = self.clusters.groupby("order").size().to_dict() if len(self.clusters) else {}
+        t = ", ".join(f"{x:.4g}" for x in self.thresholds)
+        return (f"NnhResult(points={self.labels.shape[1]}, clusters by order={per}, thresholds=[{t}], "
+                f"min_points={self.min_points})")
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The cluster table."""
+        return self.clusters.copy()
+
+    def order(self, k: int = 1) -> np.ndarray:
+        """Labels of every point at order ``k`` (1-based); all −1 if that order found no cluster."""
+        if k < 1:
+            raise InvalidInputError("orders start at 1", "k")
+        if k > self.labels.shape[0]:
+            return np.full(self.labels.shape[1], -1, dtype=np.int64)
+        return self.labels[k - 1]
+
+
+def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
+        min_points: int = 10, max_order: int = 3) -> NnhResult:
+    """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``METHODS.md`` C3).
+
+    Points (projected metres, e.g. :func:`to_bng`) closer than the threshold distance are linked;
+    linked groups (single linkage) of at least ``min_points`` points are first-order clusters. The
+    mean centres of those are clustered the same way for second and higher orders (the same
+    minimum applies), up to ``max_order``. The threshold is CrimeStat's random nearest-neighbour
+    distance for the study ``area`` (m², the real boundary's area — results are very sensitive to
+    it) and one-tailed probability ``p`` (:func:`nnh_threshold`, recomputed for the number of
+    points at each order), or a fixed distance ``threshold`` in metres. Order-1 clusters equal
+    ``scipy.cluster.hierarchy`` single linkage cut at the threshold, keeping groups of at least
+    ``min_points`` (checked in the tests). For outlines pass ``result.order(1)`` as labels to
+    :func:`cluster_summary`.
+
+    >>> import numpy as np
+    >>> x = np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0]
+    >>> r = nnh(x, np.zeros(25), threshold=5, min_points=10)
+    >>> r.order(1).tolist() == [0] * 12 + [1] * 12 + [-1]
+    True
+    >>> r.clusters[["order", "cluster", "n_points", "x"]]
+       order  cluster  n_points      x
+    0      1        0        12    5.5
+    1      1        1        12  505.5
+    """
+    xs, ys = as_float_array("x", x), as_float_array("y", y)
+    if threshold is None and area is None:
+        raise InvalidInputError("give the study `area` (m²) for CrimeStat's random threshold, or a fixed "
+                                "`threshold` distance", "area")
+    if int(min_points) < 2:
+        raise InvalidInputError(f"min_points must be at least 2, got {min_points}", "min_points")
+    if int(max_order) < 1:
+        raise InvalidInputError(f"max_order must be at least 1, got {max_order}", "max_order")
+    thresholds, labels, cols = _ext.nnh(xs, ys, float(area or 0.0), float(p),
+                                        None if threshold is None else float(threshold), int(min_points),
+                                        int(max_order))
+    return NnhResult(labels=labels, clusters=pd.DataFrame(cols), thresholds=list(thresholds),
+                     min_points=int(min_points))
 
 
 def to_bng(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:

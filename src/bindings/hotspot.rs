@@ -324,6 +324,51 @@ fn wgs84_to_bng<'py>(
     Ok((e.into_pyarray(py), n.into_pyarray(py)))
 }
 
+/// CrimeStat-style NNH clustering: (thresholds, labels as an orders x n int64 array, cluster
+/// columns). `threshold` given: fixed distance; otherwise the random threshold for `area`, `p`.
+#[pyfunction]
+#[pyo3(signature = (x, y, area, p, threshold, min_points, max_order))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn nnh<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray1<'py, f64>,
+    y: PyReadonlyArray1<'py, f64>,
+    area: f64,
+    p: f64,
+    threshold: Option<f64>,
+    min_points: usize,
+    max_order: usize,
+) -> PyResult<(
+    Vec<f64>,
+    Bound<'py, numpy::PyArray2<i64>>,
+    Bound<'py, PyDict>,
+)> {
+    use crate::hotspot::nnh::{nnh as run, NnhDistance};
+    let (xs, ys) = (slice("x", &x)?, slice("y", &y)?);
+    let distance = match threshold {
+        Some(t) => NnhDistance::Fixed(t),
+        None => NnhDistance::Random { area, p },
+    };
+    let r = py
+        .detach(|| run(xs, ys, distance, min_points, max_order))
+        .py_err()?;
+    let n = xs.len();
+    let flat: Vec<i64> = r.labels.iter().flatten().copied().collect();
+    let labels = numpy::ndarray::Array2::from_shape_vec((r.labels.len(), n), flat)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?
+        .into_pyarray(py);
+    let d = PyDict::new(py);
+    let c = &r.clusters;
+    super::put_column(&d, "order", c, |k| k.order as i64)?;
+    super::put_column(&d, "cluster", c, |k| k.id as i64)?;
+    super::put_column(&d, "members", c, |k| k.members as i64)?;
+    super::put_column(&d, "n_points", c, |k| k.n_points as i64)?;
+    super::put_column(&d, "x", c, |k| k.x)?;
+    super::put_column(&d, "y", c, |k| k.y)?;
+    super::put_column(&d, "std_distance", c, |k| k.std_distance)?;
+    Ok((r.thresholds, labels, d))
+}
+
 /// CrimeStat NNH threshold distance.
 #[pyfunction]
 fn nnh_threshold(n: usize, area: f64, p: f64) -> PyResult<f64> {
@@ -333,6 +378,7 @@ fn nnh_threshold(n: usize, area: f64, p: f64) -> PyResult<f64> {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clark_evans, m)?)?;
     m.add_function(wrap_pyfunction!(nnh_threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(nnh, m)?)?;
     m.add_function(wrap_pyfunction!(wgs84_to_bng, m)?)?;
     m.add_function(wrap_pyfunction!(dbscan, m)?)?;
     m.add_function(wrap_pyfunction!(hdbscan, m)?)?;

@@ -9,6 +9,7 @@
 //! - [`knox`] — the Knox space–time test and near-repeat table.
 //! - [`bng`] — WGS84 → British National Grid (OS Helmert + Transverse Mercator).
 //! - [`nni`] — Clark–Evans nearest-neighbour index and the CrimeStat NNH threshold.
+//! - [`nnh`] — CrimeStat-style nearest-neighbour hierarchical clustering (orders 1, 2, ...).
 //! - [`clusters`] — per-cluster summaries, convex/concave hulls (`geo`) and GeoJSON export.
 
 pub mod bng;
@@ -18,6 +19,7 @@ pub mod hdbscan;
 pub mod kde;
 pub mod knox;
 pub mod local;
+pub mod nnh;
 pub mod nni;
 pub mod weights;
 

@@ -159,3 +159,28 @@ def test_hdbscan_matches_sklearn_on_fixtures():
                 assert noise_agree.mean() >= 0.98
     with pytest.raises(InvalidInputError, match="min_cluster_size"):
         saferstats.hdbscan([51.5, 51.6], [0.1, 0.2], min_cluster_size=1)
+
+
+def test_nnh_equals_scipy_single_linkage_fixture():
+    fx = load_fixture("nnh_reference.json")
+    for row in fx["nnh"]["rows"]:
+        kw = {"threshold": row["fixed"]} if row["fixed"] is not None else {"area": row["area"], "p": row["p"]}
+        r = saferstats.nnh(row["x"], row["y"], min_points=row["min_points"], max_order=row["max_order"], **kw)
+        np.testing.assert_allclose(r.thresholds, row["thresholds"], rtol=1e-9)
+        assert r.labels.tolist() == row["labels"], row["name"]
+        for k in range(1, len(row["labels"]) + 1):
+            assert r.order(k).tolist() == row["labels"][k - 1]
+        sizes = r.clusters.query("order == 1")["n_points"].to_numpy()
+        assert (sizes >= row["min_points"]).all()
+    assert "NnhResult(points=" in repr(r) and list(r.to_pandas().columns)[:3] == ["order", "cluster", "members"]
+
+
+def test_nnh_bad_input():
+    with pytest.raises(saferstats.InvalidInputError, match="area"):
+        saferstats.nnh([0, 1], [0, 1])
+    with pytest.raises(saferstats.InvalidInputError, match="min_points"):
+        saferstats.nnh([0, 1], [0, 1], threshold=5, min_points=-1)
+    with pytest.raises(saferstats.InvalidInputError, match="finite"):
+        saferstats.nnh([0, np.nan], [0, 1], threshold=5, min_points=2)
+    with pytest.raises(saferstats.InvalidInputError):
+        saferstats.nnh([0, 1], [0, 1], threshold=-5, min_points=2)
