@@ -9,10 +9,14 @@
 //! everything else is noise (−1).
 //!
 //! Distances are computed exactly as scikit-learn's haversine (2·asin√(sin²(Δφ/2) +
-//! cos φ₁ cos φ₂ sin²(Δλ/2)) in radians, compared with eps/R), so labels are identical. Candidate
-//! neighbours come from a grid on latitude/longitude with cells of at least eps in both directions
-//! (longitude cells widened by 1/cos of the highest latitude), so memory is O(n): neighbourhoods
-//! are recomputed, never stored (scikit-learn's `radius_neighbors` lists need O(n·k)).
+//! cos φ₁ cos φ₂ sin²(Δλ/2)) in radians, compared with eps/R), so labels are identical. Points are
+//! sorted into a grid of cells so small that any two points in a cell are provably within eps
+//! (Gunawan 2013; Gan & Tao 2015): a cell with ≥ min_samples points is all core without counting,
+//! the core points of a cell are one cluster without distance checks, and two cells are joined by
+//! the first core pair found within eps. Memory is O(n): neighbourhoods are never stored
+//! (scikit-learn's `radius_neighbors` lists need O(n·k)). Data spanning a wide band of latitude
+//! (cos φ varying more than 4×) or reaching a pole use a plain 3×3 grid search instead; both give
+//! the same labels (tested).
 //! Points are not wrapped across the ±180° meridian.
 
 use std::collections::HashMap;
@@ -230,9 +234,18 @@ pub fn dbscan(
         ));
     }
     let (la, lo) = to_radians_checked(lat, lon)?;
-    let n = la.len();
     let eps = eps_m / EARTH_RADIUS_M;
-    let grid = Grid::new(&la, &lo, eps);
+    match FineGrid::new(&la, &lo, eps) {
+        Some(g) => Ok(dbscan_fine(&g, &la, eps, min_samples)),
+        None => Ok(dbscan_coarse(&la, &lo, eps, min_samples)),
+    }
+}
+
+/// DBSCAN with the 3×3 coarse grid (cells ≥ eps); used where the fine grid does not apply
+/// (data spanning a wide band of latitude, or near the poles).
+fn dbscan_coarse(la: &[f64], lo: &[f64], eps: f64, min_samples: usize) -> (Vec<i64>, Vec<bool>) {
+    let n = la.len();
+    let grid = Grid::new(la, lo, eps);
     let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
     // exact neighbour test; |dlat| > eps already implies distance > eps (meridian arc bound)
     let within = |i: usize, lat_j: f64, lon_j: f64, cos_j: f64| -> bool {
@@ -320,5 +333,326 @@ pub fn dbscan(
     for (i, l) in border {
         labels[i] = l;
     }
-    Ok((labels, core))
+    (labels, core)
+}
+
+/// A grid of cells small enough that any two points in one cell are within eps of each other
+/// (cell sides s = √2·sin(eps/2) in latitude and s / cos φ_min in longitude, so that
+/// hav(d) ≤ s²/2 < hav(eps) inside a cell), with the points sorted by cell (row-major). Whole
+/// cells are then core (≥ min_samples points) or joined without distance checks — the grid
+/// DBSCAN of Gunawan (2013) / Gan & Tao (2015), with exact haversine tests between cells.
+pub(crate) struct FineGrid {
+    reach_r: i64,
+    reach_c: i64,
+    /// sorted position -> original index
+    order: Vec<u32>,
+    lat: Vec<f64>,
+    lon: Vec<f64>,
+    cos: Vec<f64>,
+    /// keys of the non-empty cells, sorted; cell k holds positions start[k]..start[k + 1]
+    cells: Vec<(i64, i64)>,
+    start: Vec<usize>,
+}
+
+impl FineGrid {
+    /// `None` where the latitude band is too wide for one longitude cell size (cos φ varies by
+    /// more than 4×) or the points come within ~0.06° of a pole.
+    pub(crate) fn new(la: &[f64], lo: &[f64], eps: f64) -> Option<Self> {
+        if la.is_empty() {
+            return None;
+        }
+        let (mn, mx) = la
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let min_abs = if mn <= 0.0 && mx >= 0.0 {
+            0.0
+        } else {
+            mn.abs().min(mx.abs())
+        };
+        let max_abs = mn.abs().max(mx.abs());
+        let c_max = min_abs.cos();
+        let c_min = (max_abs + eps).min(std::f64::consts::FRAC_PI_2).cos();
+        if c_min < 1e-3 || c_max / c_min > 4.0 {
+            return None;
+        }
+        let s = std::f64::consts::SQRT_2 * (0.5 * eps).sin() * (1.0 - 1e-9);
+        let cell_lat = s;
+        let cell_lon = s / c_max;
+        // rows: |Δφ| ≤ eps; columns: hav(Δλ) ≤ hav(eps) / cos φ₁ cos φ₂ ≤ hav(eps) / c_min²
+        let dlon_max = 2.0 * ((0.5 * eps).sin() / c_min).min(1.0).asin() * (1.0 + 1e-9);
+        let reach_r = (eps * (1.0 + 1e-9) / cell_lat).floor() as i64 + 1;
+        let reach_c = (dlon_max / cell_lon).floor() as i64 + 1;
+        if reach_c > 64 {
+            return None;
+        }
+        let key = |i: usize| {
+            (
+                (la[i] / cell_lat).floor() as i64,
+                (lo[i] / cell_lon).floor() as i64,
+            )
+        };
+        let mut idx: Vec<u32> = (0..la.len() as u32).collect();
+        idx.par_sort_unstable_by_key(|&i| (key(i as usize), i));
+        let mut cells = Vec::new();
+        let mut start = Vec::new();
+        for (p, &i) in idx.iter().enumerate() {
+            let k = key(i as usize);
+            if cells.last() != Some(&k) {
+                cells.push(k);
+                start.push(p);
+            }
+        }
+        start.push(idx.len());
+        Some(FineGrid {
+            reach_r,
+            reach_c,
+            lat: idx.iter().map(|&i| la[i as usize]).collect(),
+            lon: idx.iter().map(|&i| lo[i as usize]).collect(),
+            cos: idx.iter().map(|&i| la[i as usize].cos()).collect(),
+            order: idx,
+            cells,
+            start,
+        })
+    }
+
+    fn range(&self, k: usize) -> std::ops::Range<usize> {
+        self.start[k]..self.start[k + 1]
+    }
+
+    /// Call `f(m)` for every non-empty cell m within reach of cell k (k included), in sorted
+    /// order, until `f` returns false.
+    fn for_near_cells(&self, k: usize, mut f: impl FnMut(usize) -> bool) {
+        let (r, c) = self.cells[k];
+        for dr in -self.reach_r..=self.reach_r {
+            let lo = (r + dr, c - self.reach_c);
+            let hi = (r + dr, c + self.reach_c);
+            let mut m = self.cells.partition_point(|x| *x < lo);
+            while m < self.cells.len() && self.cells[m] <= hi {
+                if !f(m) {
+                    return;
+                }
+                m += 1;
+            }
+        }
+    }
+}
+
+fn dbscan_fine(g: &FineGrid, la: &[f64], eps: f64, min_samples: usize) -> (Vec<i64>, Vec<bool>) {
+    let n = la.len();
+    let nc = g.cells.len();
+    let within = |p: usize, q: usize| -> bool {
+        (g.lat[p] - g.lat[q]).abs() <= eps
+            && haversine_cos(g.lat[p], g.lon[p], g.cos[p], g.lat[q], g.lon[q], g.cos[q]) <= eps
+    };
+    // 1. core points (sorted order): a cell with ≥ min_samples points is all core, since every
+    // point has the whole cell within eps; otherwise count neighbours, stopping at min_samples
+    let core_s: Vec<bool> = (0..nc)
+        .into_par_iter()
+        .flat_map_iter(|k| {
+            let range = g.range(k);
+            let full = range.len() >= min_samples;
+            range.map(move |p| {
+                full || {
+                    let mut count = 0usize;
+                    g.for_near_cells(k, |m| {
+                        for q in g.range(m) {
+                            if within(p, q) {
+                                count += 1;
+                                if count >= min_samples {
+                                    return false;
+                                }
+                            }
+                        }
+                        true
+                    });
+                    count >= min_samples
+                }
+            })
+        })
+        .collect();
+    // per cell: its core positions' bounding box, for pruning cell pairs
+    let first_core: Vec<Option<usize>> = (0..nc).map(|k| g.range(k).find(|&p| core_s[p])).collect();
+    let bbox: Vec<[f64; 4]> = (0..nc)
+        .map(|k| {
+            g.range(k).filter(|&p| core_s[p]).fold(
+                [
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                ],
+                |b, p| {
+                    [
+                        b[0].min(g.lat[p]),
+                        b[1].max(g.lat[p]),
+                        b[2].min(g.lon[p]),
+                        b[3].max(g.lon[p]),
+                    ]
+                },
+            )
+        })
+        .collect();
+    // 2. cells joined when some pair of their core points is within eps (each pair of cells once)
+    let edges: Vec<(usize, usize)> = (0..nc)
+        .into_par_iter()
+        .filter(|&k| first_core[k].is_some())
+        .flat_map_iter(|k| {
+            let mut out = Vec::new();
+            g.for_near_cells(k, |m| {
+                if m > k && first_core[m].is_some() {
+                    let (a, b) = (&bbox[k], &bbox[m]);
+                    let gap = (b[0] - a[1]).max(a[0] - b[1]);
+                    if gap <= eps {
+                        let linked = g
+                            .range(k)
+                            .filter(|&p| core_s[p])
+                            .any(|p| g.range(m).any(|q| core_s[q] && within(p, q)));
+                        if linked {
+                            out.push((k, m));
+                        }
+                    }
+                }
+                true
+            });
+            out.into_iter()
+        })
+        .collect();
+    let mut uf = UnionFind::new(n);
+    for (k, first) in first_core.iter().enumerate() {
+        if let Some(f) = *first {
+            let root = g.order[f];
+            for p in g.range(k) {
+                if core_s[p] {
+                    uf.union(root, g.order[p]);
+                }
+            }
+        }
+    }
+    for (k, m) in edges {
+        if let (Some(a), Some(b)) = (first_core[k], first_core[m]) {
+            uf.union(g.order[a], g.order[b]);
+        }
+    }
+    // 3. labels in order of each component's lowest core index (its root)
+    let mut core = vec![false; n];
+    for (p, &c) in core_s.iter().enumerate() {
+        core[g.order[p] as usize] = c;
+    }
+    let mut labels = vec![-1i64; n];
+    let mut label_of_root: HashMap<u32, i64> = HashMap::new();
+    for i in 0..n {
+        if core[i] {
+            let r = uf.find(i as u32);
+            let next = label_of_root.len() as i64;
+            labels[i] = *label_of_root.entry(r).or_insert(next);
+        }
+    }
+    // 4. border points: the lowest label among the cores within eps
+    let core_labels = &labels;
+    let cell_of: Vec<u32> = (0..nc)
+        .flat_map(|k| std::iter::repeat_n(k as u32, g.range(k).len()))
+        .collect();
+    let border: Vec<(usize, i64)> = (0..n)
+        .into_par_iter()
+        .with_min_len(256)
+        .filter(|&p| !core_s[p])
+        .filter_map(|p| {
+            let mut best = i64::MAX;
+            g.for_near_cells(cell_of[p] as usize, |m| {
+                for q in g.range(m) {
+                    if core_s[q] {
+                        let l = core_labels[g.order[q] as usize];
+                        if l < best && within(p, q) {
+                            best = l;
+                            if best == 0 {
+                                return false; // label 0 cannot be beaten
+                            }
+                        }
+                    }
+                }
+                true
+            });
+            (best != i64::MAX).then_some((g.order[p] as usize, best))
+        })
+        .collect();
+    for (i, l) in border {
+        labels[i] = l;
+    }
+    (labels, core)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg(seed: u64) -> impl FnMut() -> f64 {
+        let mut s = seed;
+        move || {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// The fine grid (whole cells core / joined without distance checks) gives exactly the
+    /// labels of the plain neighbour search, including duplicates, the equator and sparse data.
+    #[test]
+    fn fine_grid_equals_plain_search() {
+        let mut u = lcg(11);
+        for (centre, span, eps_m, min_samples, dup) in [
+            ((51.8, -0.25), 0.05, 150.0, 5, false),
+            ((51.8, -0.25), 0.05, 150.0, 5, true),
+            ((0.0, 10.0), 0.02, 80.0, 3, false),
+            ((-33.9, 151.2), 0.2, 900.0, 8, true),
+            ((70.0, 20.0), 0.01, 40.0, 1, false),
+            ((51.5, -0.1), 0.002, 5.0, 2, true),
+        ] {
+            let n = 3000;
+            let mut lat = Vec::with_capacity(n);
+            let mut lon = Vec::with_capacity(n);
+            for i in 0..n {
+                if dup && i % 3 == 0 && i > 0 {
+                    lat.push(lat[i - 1]);
+                    lon.push(lon[i - 1]);
+                    continue;
+                }
+                // half in 20 tight blobs, half uniform
+                let (a, b) = if i % 2 == 0 {
+                    let c = (i / 2) % 20;
+                    (
+                        centre.0 + span * ((c as f64) / 20.0 - 0.5) + 0.0008 * (u() - 0.5),
+                        centre.1
+                            + span * ((c as f64 * 7.0 % 20.0) / 20.0 - 0.5)
+                            + 0.0012 * (u() - 0.5),
+                    )
+                } else {
+                    (centre.0 + span * (u() - 0.5), centre.1 + span * (u() - 0.5))
+                };
+                lat.push(a);
+                lon.push(b);
+            }
+            let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
+            let eps = eps_m / EARTH_RADIUS_M;
+            let g = FineGrid::new(&la, &lo, eps).expect("fine grid applies");
+            let fine = dbscan_fine(&g, &la, eps, min_samples);
+            let coarse = dbscan_coarse(&la, &lo, eps, min_samples);
+            assert_eq!(fine, coarse, "centre {centre:?} eps {eps_m}");
+            assert!(fine.0.iter().any(|&l| l >= 0), "clusters found");
+        }
+    }
+
+    #[test]
+    fn fine_grid_declines_wide_latitude_bands_and_poles() {
+        let eps = 100.0 / EARTH_RADIUS_M;
+        let wide = [10f64.to_radians(), 80f64.to_radians()];
+        assert!(FineGrid::new(&wide, &[0.0, 0.0], eps).is_none());
+        let pole = [89.99f64.to_radians()];
+        assert!(FineGrid::new(&pole, &[0.0], eps).is_none());
+        // and dbscan still answers there (plain search)
+        let (l, _) = dbscan(&[10.0, 10.0, 80.0], &[0.0, 0.0, 0.0], 100.0, 2).unwrap();
+        assert_eq!(l, vec![0, 0, -1]);
+    }
 }
