@@ -106,10 +106,11 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
     (``METHODS.md`` C2): core distance to the ``min_samples``-th nearest point (itself included;
     default ``min_cluster_size``), Prim's MST of mutual reachability, condensed tree, excess of mass.
 
-    Labels are identical to scikit-learn's where no mutual-reachability distances tie; on dense data
-    with ties, scikit-learn's order of tied edges (numpy's unstable sort) is not reproducible, so
-    cluster numbers can differ and under 2% of points may change side. O(n²) time: intended for up
-    to tens of thousands of points. Missing coordinates as :func:`dbscan`.
+    Labels are identical to scikit-learn's, also on dense data where mutual-reachability distances
+    tie: the MST comes from Prim's algorithm exactly as scikit-learn's ``mst_from_data_matrix``
+    (Rust), and its edges are ordered with the same ``numpy.argsort`` call scikit-learn makes, so
+    tied edges are processed in scikit-learn's order. O(n²) time (Prim's algorithm on all pairs,
+    parallel): intended for up to tens of thousands of points. Missing coordinates as :func:`dbscan`.
 
     >>> import saferstats
     >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
@@ -121,7 +122,15 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
             raise InvalidInputError(f"`{name}` must be a whole number", name)
     a, b, ok = _latlon(lat, lon, missing)
-    labels = _ext.hdbscan(a, b, int(min_cluster_size), None if min_samples is None else int(min_samples))
+    if int(min_cluster_size) < 2:
+        raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
+    ms = int(min_cluster_size if min_samples is None else min_samples)
+    if ms < 1 or ms > len(a):
+        raise InvalidInputError(f"min_samples must be between 1 and the number of points ({len(a)}), got {ms}",
+                                "min_samples")
+    src, dst, dist = _ext.hdbscan_mst(a, b, ms)
+    order = np.argsort(dist)  # scikit-learn's _process_mst: np.argsort(mst["distance"]) (same tie order)
+    labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], int(min_cluster_size))
     if ok.all():
         return labels
     out = np.full(len(ok), -2, dtype=np.int64)

@@ -49,6 +49,64 @@ fn hdbscan<'py>(
     Ok(l.into_pyarray(py))
 }
 
+/// The mutual-reachability MST in Prim's order: (from, to, distance in radians).
+#[pyfunction]
+#[pyo3(signature = (lat, lon, min_samples))]
+#[allow(clippy::type_complexity)]
+fn hdbscan_mst<'py>(
+    py: Python<'py>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+    min_samples: usize,
+) -> PyResult<(
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<f64>>,
+)> {
+    let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
+    let mst = py
+        .detach(|| crate::hotspot::hdbscan::mutual_reachability_mst(a, b, min_samples))
+        .py_err()?;
+    let from: Vec<i64> = mst.iter().map(|e| e.0 as i64).collect();
+    let to: Vec<i64> = mst.iter().map(|e| e.1 as i64).collect();
+    let d: Vec<f64> = mst.iter().map(|e| e.2).collect();
+    Ok((
+        from.into_pyarray(py),
+        to.into_pyarray(py),
+        d.into_pyarray(py),
+    ))
+}
+
+/// HDBSCAN labels from an MST sorted by distance.
+#[pyfunction]
+#[pyo3(signature = (n, src, dst, distance, min_cluster_size))]
+fn hdbscan_labels<'py>(
+    py: Python<'py>,
+    n: usize,
+    src: PyReadonlyArray1<'py, i64>,
+    dst: PyReadonlyArray1<'py, i64>,
+    distance: PyReadonlyArray1<'py, f64>,
+    min_cluster_size: usize,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let (f, t, d) = (
+        slice("src", &src)?,
+        slice("dst", &dst)?,
+        slice("distance", &distance)?,
+    );
+    if f.len() != t.len() || f.len() != d.len() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "src, dst and distance must have the same length",
+        ));
+    }
+    let idx = |v: i64| usize::try_from(v).unwrap_or(usize::MAX);
+    let mst: Vec<(usize, usize, f64)> =
+        (0..f.len()).map(|k| (idx(f[k]), idx(t[k]), d[k])).collect();
+    let l = py
+        .detach(|| crate::hotspot::hdbscan::labels_from_sorted_mst(n, &mst, min_cluster_size))
+        .py_err()?;
+    Ok(l.into_pyarray(py))
+}
+
 /// Default (ArcGIS) KDE bandwidth.
 #[pyfunction]
 fn kde_default_bandwidth(
@@ -379,6 +437,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clark_evans, m)?)?;
     m.add_function(wrap_pyfunction!(nnh_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(nnh, m)?)?;
+    m.add_function(wrap_pyfunction!(hdbscan_mst, m)?)?;
+    m.add_function(wrap_pyfunction!(hdbscan_labels, m)?)?;
     m.add_function(wrap_pyfunction!(wgs84_to_bng, m)?)?;
     m.add_function(wrap_pyfunction!(dbscan, m)?)?;
     m.add_function(wrap_pyfunction!(hdbscan, m)?)?;

@@ -15,11 +15,12 @@ type EstimateArrays<'py> = (
     Bound<'py, PyArray1<u8>>,
 );
 
-pub(super) fn slice<'a>(name: &str, a: &'a PyReadonlyArray1<'_, f64>) -> PyResult<&'a [f64]> {
+pub(super) fn slice<'a, T: numpy::Element>(
+    name: &str,
+    a: &'a PyReadonlyArray1<'_, T>,
+) -> PyResult<&'a [T]> {
     a.as_slice().map_err(|_| {
-        pyo3::exceptions::PyValueError::new_err(format!(
-            "`{name}` must be a contiguous float64 array"
-        ))
+        pyo3::exceptions::PyValueError::new_err(format!("`{name}` must be a contiguous array"))
     })
 }
 

@@ -9,11 +9,14 @@
 //! Complexity: O(n²) distance evaluations (brute-force core distances and Prim's algorithm, in
 //! parallel) and O(n) memory — fine for tens of thousands of points, slow beyond.
 //!
-//! **Agreement with scikit-learn**: identical labels where no two mutual-reachability distances
-//! tie. Ties are common on dense data (a point's core distance is the weight of many edges), and
-//! scikit-learn orders tied MST edges with numpy's unstable `argsort`, whose order depends on the
-//! CPU's sort kernel; this implementation orders them stably. There, cluster numbering can differ
-//! and a few tie-affected points (under 2% in the tests) can be assigned differently.
+//! **Agreement with scikit-learn**: [`mutual_reachability_mst`] returns scikit-learn's MST edge
+//! for edge, in Prim's order (tested). Ties between mutual-reachability distances are common on
+//! dense data (a point's core distance is the weight of many edges), and scikit-learn orders tied
+//! edges with numpy's unstable `argsort`, whose tie order depends on the CPU's sort kernel. So
+//! [`labels_from_sorted_mst`] takes the edges in any given order: the Python layer passes numpy's
+//! own `argsort` order, which makes labels identical to scikit-learn's on the same machine (tested
+//! on dense blobs with ties). [`hdbscan`] alone orders tied edges stably; there cluster numbering
+//! can differ and a few tie-affected points (under 2% in the tests) can be assigned differently.
 
 use rayon::prelude::*;
 
@@ -199,7 +202,38 @@ fn condense(h: &Hierarchy, n: usize, min_cluster_size: usize) -> Vec<(usize, usi
     out
 }
 
+/// The minimum spanning tree of the mutual-reachability graph, in the order Prim's algorithm adds
+/// the edges (scikit-learn's `mst_from_data_matrix`: start at point 0, lowest index on ties):
+/// `(from, to, distance)` with distances in radians.
+///
+/// # Errors
+/// As [`hdbscan`] (coordinates, `min_samples`).
+pub fn mutual_reachability_mst(
+    lat: &[f64],
+    lon: &[f64],
+    min_samples: usize,
+) -> Result<Vec<(usize, usize, f64)>> {
+    let (la, lo) = to_radians_checked(lat, lon)?;
+    let n = la.len();
+    if min_samples < 1 || min_samples > n {
+        return Err(Error::argument(
+            "min_samples",
+            format!("must be between 1 and the number of points ({n}), got {min_samples}"),
+        ));
+    }
+    if n < 2 {
+        return Ok(Vec::new());
+    }
+    let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
+    let core = core_distances(&la, &lo, &cs, min_samples);
+    Ok(prim_mst(&la, &lo, &cs, &core))
+}
+
 /// HDBSCAN labels (−1 noise) for points in degrees.
+///
+/// Tied MST edges are ordered stably here; [`labels_from_sorted_mst`] takes any order (the Python
+/// layer passes numpy's `argsort` order, which is what scikit-learn uses, so that labels are
+/// identical to scikit-learn's also under ties).
 ///
 /// # Errors
 /// Coordinates missing or out of range (naming the row); `min_cluster_size` < 2;
@@ -223,22 +257,73 @@ pub fn hdbscan(
         return Err(Error::argument("min_cluster_size", "must be at least 2"));
     }
     let ms = min_samples.unwrap_or(min_cluster_size);
-    let (la, lo) = to_radians_checked(lat, lon)?;
-    let n = la.len();
-    if ms < 1 || ms > n {
-        return Err(Error::argument(
-            "min_samples",
-            format!("must be between 1 and the number of points ({n}), got {ms}"),
-        ));
+    let mut mst = mutual_reachability_mst(lat, lon, ms)?;
+    mst.sort_by(|a, b| a.2.total_cmp(&b.2));
+    labels_from_sorted_mst(lat.len(), &mst, min_cluster_size)
+}
+
+/// HDBSCAN labels from a mutual-reachability MST already sorted by distance: single-linkage
+/// tree, condensed tree for `min_cluster_size`, stabilities, excess-of-mass selection (root
+/// excluded), labels in order of the selected clusters' ids — scikit-learn's `_process_mst`,
+/// `_condense_tree`, `_get_clusters`.
+///
+/// # Errors
+/// `min_cluster_size` < 2; not n − 1 edges; an endpoint ≥ n; distances not finite,
+/// negative or not sorted.
+pub fn labels_from_sorted_mst(
+    n: usize,
+    mst: &[(usize, usize, f64)],
+    min_cluster_size: usize,
+) -> Result<Vec<i64>> {
+    if min_cluster_size < 2 {
+        return Err(Error::argument("min_cluster_size", "must be at least 2"));
     }
     if n < 2 {
         return Ok(vec![-1; n]);
     }
-    let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-    let core = core_distances(&la, &lo, &cs, ms);
-    let mut mst = prim_mst(&la, &lo, &cs, &core);
-    mst.sort_by(|a, b| a.2.total_cmp(&b.2));
-    let h = single_linkage(n, &mst);
+    if mst.len() != n - 1 {
+        return Err(Error::argument(
+            "mst",
+            format!(
+                "a spanning tree of {n} points has {} edges, got {}",
+                n - 1,
+                mst.len()
+            ),
+        ));
+    }
+    if let Some(k) = mst.iter().position(|e| e.0 >= n || e.1 >= n || e.0 == e.1) {
+        return Err(Error::argument(
+            "mst",
+            format!("edge {k} has an invalid endpoint"),
+        ));
+    }
+    if let Some(k) = (0..mst.len()).position(|k| {
+        !(mst[k].2.is_finite() && mst[k].2 >= 0.0) || (k > 0 && mst[k].2 < mst[k - 1].2)
+    }) {
+        return Err(Error::argument(
+            "mst",
+            format!("edge {k}: distances must be finite, non-negative and sorted"),
+        ));
+    }
+    let mut comp: Vec<usize> = (0..n).collect();
+    fn root(c: &mut [usize], mut x: usize) -> usize {
+        while c[x] != x {
+            c[x] = c[c[x]];
+            x = c[x];
+        }
+        x
+    }
+    for (k, e) in mst.iter().enumerate() {
+        let (a, b) = (root(&mut comp, e.0), root(&mut comp, e.1));
+        if a == b {
+            return Err(Error::argument(
+                "mst",
+                format!("edge {k} closes a cycle: not a spanning tree"),
+            ));
+        }
+        comp[a] = b;
+    }
+    let h = single_linkage(n, mst);
     let tree = condense(&h, n, min_cluster_size);
     if tree.is_empty() {
         return Ok(vec![-1; n]);
