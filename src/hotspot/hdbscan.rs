@@ -31,66 +31,383 @@ struct Hierarchy {
     size: Vec<usize>,
 }
 
+/// Distance to the `min_samples`-th nearest point (the point itself included), exactly: points
+/// are binned in a lat/lon grid sized for about `min_samples` points a cell, and rings of cells are
+/// searched around each point until the k-th smallest haversine distance found is no larger than
+/// a lower bound on the distance to every point outside the searched block.
 fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec<f64> {
     let n = la.len();
+    let k = min_samples;
+    if k <= 1 {
+        return vec![0.0; n];
+    }
+    let fold = |v: &[f64]| {
+        v.iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            })
+    };
+    let (lat0, lat1) = fold(la);
+    let (lon0, lon1) = fold(lo);
+    let min_abs = if lat0 <= 0.0 && lat1 >= 0.0 {
+        0.0
+    } else {
+        lat0.abs().min(lat1.abs())
+    };
+    let c_max = min_abs.cos();
+    let c_min = lat0.abs().max(lat1.abs()).cos().max(0.0);
+    // cells of about k points each if the points were spread evenly over the bounding box
+    let area = ((lat1 - lat0) * (lon1 - lon0) * c_max).max(1e-30);
+    let s = (area * k as f64 / n as f64).sqrt().max(1e-12);
+    let cell_lat = s;
+    let cell_lon = s / c_max.max(1e-12);
+    let key = |i: usize| {
+        (
+            ((la[i] - lat0) / cell_lat).floor() as i64,
+            ((lo[i] - lon0) / cell_lon).floor() as i64,
+        )
+    };
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    idx.par_sort_unstable_by_key(|&i| (key(i as usize), i));
+    let keys: Vec<(i64, i64)> = idx.iter().map(|&i| key(i as usize)).collect();
+    let (rmax, cmax) = keys
+        .iter()
+        .fold((0i64, 0i64), |(a, b), &(r, c)| (a.max(r), b.max(c)));
     (0..n)
         .into_par_iter()
-        .map_init(
-            || vec![0.0f64; n],
-            |buf, i| {
-                for j in 0..n {
-                    buf[j] = haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]);
+        .with_min_len(64)
+        .map_init(Vec::new, |best: &mut Vec<f64>, i| {
+            best.clear();
+            let (ri, ci) = key(i);
+            let scan = |best: &mut Vec<f64>, r: i64, c0: i64, c1: i64| {
+                let mut p = keys.partition_point(|x| *x < (r, c0));
+                while p < keys.len() && keys[p] <= (r, c1) {
+                    let j = idx[p] as usize;
+                    let d = haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]);
+                    if best.len() < k {
+                        let at = best.partition_point(|&x| x <= d);
+                        best.insert(at, d);
+                    } else if d < best[k - 1] {
+                        best.pop();
+                        let at = best.partition_point(|&x| x <= d);
+                        best.insert(at, d);
+                    }
+                    p += 1;
                 }
-                buf[i] = 0.0;
-                let k = min_samples - 1;
-                *buf.select_nth_unstable_by(k, f64::total_cmp).1
-            },
-        )
+            };
+            let mut ring = 0i64;
+            loop {
+                if ring == 0 {
+                    scan(best, ri, ci, ci);
+                } else {
+                    scan(best, ri - ring, ci - ring, ci + ring);
+                    scan(best, ri + ring, ci - ring, ci + ring);
+                    for r in ri - ring + 1..ri + ring {
+                        scan(best, r, ci - ring, ci - ring);
+                        scan(best, r, ci + ring, ci + ring);
+                    }
+                }
+                let covered =
+                    ri - ring <= 0 && ri + ring >= rmax && ci - ring <= 0 && ci + ring >= cmax;
+                if covered {
+                    break;
+                }
+                if best.len() == k {
+                    // every point outside the block is at least this far away
+                    let lat_gap = (la[i] - (lat0 + (ri - ring) as f64 * cell_lat))
+                        .min(lat0 + (ri + ring + 1) as f64 * cell_lat - la[i]);
+                    let lon_gap = (lo[i] - (lon0 + (ci - ring) as f64 * cell_lon))
+                        .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lo[i]);
+                    let lon_bound =
+                        2.0 * (c_min * (0.5 * lon_gap.min(std::f64::consts::PI)).sin()).asin();
+                    let bound = lat_gap.min(lon_bound) * (1.0 - 1e-9);
+                    if best[k - 1] <= bound {
+                        break;
+                    }
+                }
+                ring += 1;
+            }
+            best[k - 1]
+        })
         .collect()
 }
 
-/// Prim's algorithm exactly as scikit-learn's `mst_from_data_matrix`.
+/// Fan-out of the block tree used by [`prim_mst`].
+const FAN: usize = 16;
+
+/// Entry (reachability, point, source); smaller reachability first, then lower point index.
+type Entry = (f64, u32, u32);
+
+fn better(a: Entry, b: Entry) -> bool {
+    b.0 < a.0 || (b.0 == a.0 && b.1 < a.1)
+}
+
+const NONE: Entry = (f64::INFINITY, u32::MAX, 0);
+
+/// A tree of boxes over the points in Morton order: level 0 nodes are blocks of `FAN` points,
+/// level k + 1 nodes group `FAN` level-k nodes. Each node keeps the bounding box of its points'
+/// unit vectors (fixed) and, over its points still outside the tree, the largest reachability
+/// (`top`) and the smallest entry (`best`).
+struct BoxTree {
+    lo: Vec<Vec<[f64; 3]>>,
+    hi: Vec<Vec<[f64; 3]>>,
+    top: Vec<Vec<f64>>,
+    best: Vec<Vec<Entry>>,
+}
+
+/// The Prim state: per slot (Morton position) the point, its reachability so far (NaN once in
+/// the tree) and the source of that edge.
+struct PrimState<'a> {
+    la: &'a [f64],
+    lo: &'a [f64],
+    cs: &'a [f64],
+    core: &'a [f64],
+    xyz: Vec<[f64; 3]>,
+    order: Vec<u32>,
+    mr: Vec<f64>,
+    src: Vec<u32>,
+    tree: BoxTree,
+}
+
+impl PrimState<'_> {
+    fn summarise_leaf(&mut self, b: usize) {
+        let n = self.order.len();
+        let mut best = NONE;
+        let mut top = f64::NEG_INFINITY;
+        for p in b * FAN..((b + 1) * FAN).min(n) {
+            if self.mr[p].is_nan() {
+                continue;
+            }
+            let e = (self.mr[p], self.order[p], self.src[p]);
+            if better(best, e) {
+                best = e;
+            }
+            top = top.max(self.mr[p]);
+        }
+        self.tree.best[0][b] = best;
+        self.tree.top[0][b] = top;
+    }
+
+    fn summarise(&mut self, level: usize, node: usize) {
+        let below = self.tree.best[level - 1].len();
+        let mut best = NONE;
+        let mut top = f64::NEG_INFINITY;
+        for c in node * FAN..((node + 1) * FAN).min(below) {
+            if better(best, self.tree.best[level - 1][c]) {
+                best = self.tree.best[level - 1][c];
+            }
+            top = top.max(self.tree.top[level - 1][c]);
+        }
+        self.tree.best[level][node] = best;
+        self.tree.top[level][node] = top;
+    }
+
+    /// Offer the new tree point `c` to every entry under (level, node) it could improve; returns
+    /// whether anything changed (the node's summary is then refreshed).
+    fn relax(&mut self, level: usize, node: usize, c: usize) -> bool {
+        let top = self.tree.top[level][node];
+        let cd = self.core[c];
+        // nothing under this node can improve: every entry is <= core(c), or the box is too far
+        if cd >= top {
+            return false;
+        }
+        let [xc, yc, zc] = self.xyz[c];
+        let (l, h) = (self.tree.lo[level][node], self.tree.hi[level][node]);
+        let gap = |v: f64, a: f64, b: f64| (a - v).max(v - b).max(0.0);
+        let (gx, gy, gz) = (
+            gap(xc, l[0], h[0]),
+            gap(yc, l[1], h[1]),
+            gap(zc, l[2], h[2]),
+        );
+        if (gx * gx + gy * gy + gz * gz).sqrt() - 1e-14 >= top {
+            return false;
+        }
+        let mut changed = false;
+        if level == 0 {
+            let n = self.order.len();
+            for p in node * FAN..((node + 1) * FAN).min(n) {
+                let m_old = self.mr[p];
+                if m_old.is_nan() {
+                    continue;
+                }
+                let j = self.order[p] as usize;
+                let base = cd.max(self.core[j]);
+                if base >= m_old {
+                    continue;
+                }
+                let [x, y, z] = self.xyz[j];
+                let chord = ((x - xc).powi(2) + (y - yc).powi(2) + (z - zc).powi(2)).sqrt();
+                if chord - 1e-14 >= m_old {
+                    continue;
+                }
+                let (la, lo, cs) = (self.la, self.lo, self.cs);
+                let d = haversine_cos(la[c], lo[c], cs[c], la[j], lo[j], cs[j]);
+                let m = base.max(d);
+                if m < m_old {
+                    self.mr[p] = m;
+                    self.src[p] = c as u32;
+                    changed = true;
+                }
+            }
+            if changed {
+                self.summarise_leaf(node);
+            }
+        } else {
+            let below = self.tree.best[level - 1].len();
+            for child in node * FAN..((node + 1) * FAN).min(below) {
+                changed |= self.relax(level - 1, child, c);
+            }
+            if changed {
+                self.summarise(level, node);
+            }
+        }
+        changed
+    }
+}
+
+/// Prim's algorithm exactly as scikit-learn's `mst_from_data_matrix` (start at point 0; the
+/// lowest index wins ties; an entry is replaced only by a strictly smaller mutual reachability),
+/// with the work pruned but the sequence of edges unchanged.
+///
+/// The points sit in a tree of boxes (Morton order, [`BoxTree`]). When a point joins the MST it
+/// is offered only to the boxes that could hold an entry it improves: its mutual reachability to
+/// any point in a box is at least the core distances' max and the chord to the box (a lower bound
+/// of the great-circle distance, less 1e-14 for rounding), so a box whose largest entry is no
+/// larger cannot change. The next point is the root's smallest entry.
 fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usize, f64)> {
     let n = la.len();
-    let mut in_tree = vec![false; n];
-    let mut min_reach = vec![f64::INFINITY; n];
-    let mut source = vec![1usize; n];
-    let mut mst = Vec::with_capacity(n.saturating_sub(1));
-    let mut current = 0usize;
-    for _ in 0..n.saturating_sub(1) {
-        in_tree[current] = true;
-        let cd = core[current];
-        // update reachabilities in parallel, then take the lowest-index minimum
-        let best = min_reach
-            .par_iter_mut()
-            .zip(source.par_iter_mut())
-            .enumerate()
-            .filter(|(j, _)| !in_tree[*j])
-            .map(|(j, (mr, src))| {
-                let d = haversine_cos(la[current], lo[current], cs[current], la[j], lo[j], cs[j]);
-                let m = cd.max(core[j]).max(d);
-                if m < *mr {
-                    *mr = m;
-                    *src = current;
-                }
-                (*mr, j, *src)
+    if n < 2 {
+        return Vec::new();
+    }
+    let xyz: Vec<[f64; 3]> = (0..n)
+        .map(|i| [cs[i] * lo[i].cos(), cs[i] * lo[i].sin(), la[i].sin()])
+        .collect();
+    // Morton order on a 2^16 x 2^16 grid over the bounding box
+    let fold = |v: &[f64]| {
+        v.iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
             })
-            .reduce(
-                || (f64::INFINITY, usize::MAX, 0),
-                |a, b| {
-                    if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
-                        b
-                    } else {
-                        a
-                    }
-                },
-            );
-        let (d, j, s) = best;
-        if j == usize::MAX {
+    };
+    let (a0, a1) = fold(la);
+    let (o0, o1) = fold(lo);
+    let q = |v: f64, lo_: f64, hi: f64| -> u64 {
+        if hi > lo_ {
+            (((v - lo_) / (hi - lo_)) * 65_535.0) as u64
+        } else {
+            0
+        }
+    };
+    let spread = |mut v: u64| {
+        v &= 0xFFFF;
+        v = (v | (v << 8)) & 0x00FF_00FF;
+        v = (v | (v << 4)) & 0x0F0F_0F0F;
+        v = (v | (v << 2)) & 0x3333_3333;
+        (v | (v << 1)) & 0x5555_5555
+    };
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by_key(|&i| {
+        let i = i as usize;
+        (
+            spread(q(la[i], a0, a1)) | (spread(q(lo[i], o0, o1)) << 1),
+            i,
+        )
+    });
+    let mut slot_of = vec![0usize; n];
+    for (p, &i) in order.iter().enumerate() {
+        slot_of[i as usize] = p;
+    }
+    // boxes, level by level up to a single root
+    let mut tree = BoxTree {
+        lo: vec![],
+        hi: vec![],
+        top: vec![],
+        best: vec![],
+    };
+    let mut count = n.div_ceil(FAN);
+    let leaf_lo: Vec<[f64; 3]> = (0..count)
+        .map(|b| {
+            (b * FAN..((b + 1) * FAN).min(n)).fold([f64::INFINITY; 3], |a, p| {
+                let v = xyz[order[p] as usize];
+                [a[0].min(v[0]), a[1].min(v[1]), a[2].min(v[2])]
+            })
+        })
+        .collect();
+    let leaf_hi: Vec<[f64; 3]> = (0..count)
+        .map(|b| {
+            (b * FAN..((b + 1) * FAN).min(n)).fold([f64::NEG_INFINITY; 3], |a, p| {
+                let v = xyz[order[p] as usize];
+                [a[0].max(v[0]), a[1].max(v[1]), a[2].max(v[2])]
+            })
+        })
+        .collect();
+    tree.lo.push(leaf_lo);
+    tree.hi.push(leaf_hi);
+    tree.top.push(vec![f64::INFINITY; count]);
+    tree.best.push(vec![NONE; count]);
+    while count > 1 {
+        let up = count.div_ceil(FAN);
+        let (l, h) = (
+            tree.lo.last().unwrap_or(&Vec::new()).clone(),
+            tree.hi.last().unwrap_or(&Vec::new()).clone(),
+        );
+        tree.lo.push(
+            (0..up)
+                .map(|b| {
+                    l[b * FAN..((b + 1) * FAN).min(count)]
+                        .iter()
+                        .fold([f64::INFINITY; 3], |a, v| {
+                            [a[0].min(v[0]), a[1].min(v[1]), a[2].min(v[2])]
+                        })
+                })
+                .collect(),
+        );
+        tree.hi.push(
+            (0..up)
+                .map(|b| {
+                    h[b * FAN..((b + 1) * FAN).min(count)]
+                        .iter()
+                        .fold([f64::NEG_INFINITY; 3], |a, v| {
+                            [a[0].max(v[0]), a[1].max(v[1]), a[2].max(v[2])]
+                        })
+                })
+                .collect(),
+        );
+        tree.top.push(vec![f64::INFINITY; up]);
+        tree.best.push(vec![NONE; up]);
+        count = up;
+    }
+    let root = tree.top.len() - 1;
+    let mut st = PrimState {
+        la,
+        lo,
+        cs,
+        core,
+        xyz,
+        order,
+        mr: vec![f64::INFINITY; n],
+        src: vec![1u32; n],
+        tree,
+    };
+    let mut mst = Vec::with_capacity(n - 1);
+    let mut current = 0usize;
+    for _ in 0..n - 1 {
+        // `current` joins the tree: drop its entry and refresh the boxes above it
+        let p = slot_of[current];
+        st.mr[p] = f64::NAN;
+        let mut node = p / FAN;
+        st.summarise_leaf(node);
+        for level in 1..=root {
+            node /= FAN;
+            st.summarise(level, node);
+        }
+        st.relax(root, 0, current);
+        let best = st.tree.best[root][0];
+        if best.1 == u32::MAX {
             break;
         }
-        mst.push((s, j, d));
-        current = j;
+        mst.push((best.2 as usize, best.1 as usize, best.0));
+        current = best.1 as usize;
     }
     mst
 }
@@ -418,4 +735,144 @@ pub fn labels_from_sorted_mst(
         }
     }
     Ok(labels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain O(n²) Prim, written as scikit-learn's `mst_from_data_matrix` loop: the reference the
+    /// pruned implementation must reproduce edge for edge (including the source on ties).
+    fn prim_reference(
+        la: &[f64],
+        lo: &[f64],
+        cs: &[f64],
+        core: &[f64],
+    ) -> Vec<(usize, usize, f64)> {
+        let n = la.len();
+        let mut in_tree = vec![false; n];
+        let mut cur_d = vec![f64::INFINITY; n];
+        let mut cur_s = vec![1usize; n];
+        let mut out = Vec::new();
+        let mut c = 0;
+        for _ in 0..n - 1 {
+            in_tree[c] = true;
+            let (mut nd, mut ns, mut nn) = (f64::INFINITY, 0, 0);
+            for j in 0..n {
+                if in_tree[j] {
+                    continue;
+                }
+                let m = core[c]
+                    .max(core[j])
+                    .max(haversine_cos(la[c], lo[c], cs[c], la[j], lo[j], cs[j]));
+                if m < cur_d[j] {
+                    cur_d[j] = m;
+                    cur_s[j] = c;
+                }
+                if cur_d[j] < nd {
+                    nd = cur_d[j];
+                    ns = cur_s[j];
+                    nn = j;
+                }
+            }
+            out.push((ns, nn, nd));
+            c = nn;
+        }
+        out
+    }
+
+    #[test]
+    fn pruned_prim_equals_the_plain_loop_with_ties_and_duplicates() {
+        let mut s = 17u64;
+        let mut u = move || {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (span, snap, ms) in [
+            (0.2, 0.0, 5),
+            (0.05, 0.002, 4),
+            (1.0, 0.01, 10),
+            (0.01, 0.0, 1),
+        ] {
+            let n = 1200;
+            let (mut lat, mut lon) = (Vec::new(), Vec::new());
+            for i in 0..n {
+                let (mut a, mut b) = if i % 2 == 0 {
+                    let c = (i % 11) as f64;
+                    (
+                        51.0 + span * c / 11.0 + 0.01 * span * u(),
+                        -1.0 + span * c / 13.0 + 0.01 * span * u(),
+                    )
+                } else {
+                    (51.0 + span * u(), -1.0 + span * u())
+                };
+                if snap > 0.0 {
+                    // police.uk-style snapping: many points share a location
+                    a = (a / snap).round() * snap;
+                    b = (b / snap).round() * snap;
+                }
+                lat.push(a);
+                lon.push(b);
+            }
+            let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
+            let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
+            let core = core_distances(&la, &lo, &cs, ms);
+            assert_eq!(
+                prim_mst(&la, &lo, &cs, &core),
+                prim_reference(&la, &lo, &cs, &core),
+                "span {span} snap {snap}"
+            );
+        }
+    }
+
+    /// The grid search returns exactly the brute-force k-th smallest distance.
+    #[test]
+    fn grid_core_distances_equal_brute_force() {
+        let mut s = 5u64;
+        let mut u = move || {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (c_lat, c_lon, span, dup) in [
+            (51.8, -0.25, 0.3, false),
+            (51.8, -0.25, 0.01, true),
+            (0.0, 100.0, 2.0, false),
+            (-60.0, 170.0, 0.5, true),
+        ] {
+            let n = 1500;
+            let mut lat = Vec::new();
+            let mut lon = Vec::new();
+            for i in 0..n {
+                if dup && i % 4 == 1 {
+                    lat.push(lat[i - 1]);
+                    lon.push(lon[i - 1]);
+                } else if i % 3 == 0 {
+                    // tight blobs
+                    let b = (i % 7) as f64;
+                    lat.push(c_lat + span * (b / 7.0 - 0.5) + 0.001 * span * u());
+                    lon.push(c_lon + span * (b / 9.0 - 0.3) + 0.001 * span * u());
+                } else {
+                    lat.push(c_lat + span * (u() - 0.5));
+                    lon.push(c_lon + span * (u() - 0.5));
+                }
+            }
+            let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
+            let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
+            for k in [1, 2, 5, 15, 40] {
+                let fast = core_distances(&la, &lo, &cs, k);
+                for i in 0..n {
+                    let mut d: Vec<f64> = (0..n)
+                        .map(|j| haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]))
+                        .collect();
+                    d[i] = 0.0;
+                    d.sort_by(f64::total_cmp);
+                    assert_eq!(fast[i], d[k - 1], "point {i}, k {k}");
+                }
+            }
+        }
+    }
 }
