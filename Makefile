@@ -59,7 +59,7 @@ browser:
 test: setup browser lint rust-test py-test
 
 bench: setup
-	$(BIN)/python -m pip install --quiet scikit-learn esda libpysal pymannkendall
+	$(BIN)/python -m pip install --quiet scikit-learn hdbscan esda libpysal pymannkendall
 	$(BIN)/python bench/compare_peers.py
 
 clean:

@@ -249,6 +249,8 @@ def bench_hotspots(n_points: int) -> None:
           f"{'sklearn DBSCAN haversine':<22} {peer_t*1e3:8.1f} ms {peer_mem:7.0f} MB   ratio {peer_t/ours_t:5.1f}x time, "
           f"labels identical: {bool((a == b).all())}")
 
+    bench_hdbscan(lat, lon)
+
     from sklearn.neighbors import KernelDensity
 
     x, y = saferstats.to_local_metres(lat[:100_000], lon[:100_000])
@@ -287,6 +289,32 @@ def bench_hotspots(n_points: int) -> None:
     lw = libpysal.weights.lat2W(300, 300, rook=False)
     t_peer, em = best_of(lambda: esda.Moran_Local(v, lw, permutations=999, seed=1, n_jobs=-1), repeat=1)
     report("local_moran 300x300, 999 perms", "esda Moran_Local (numba)", t_ours, t_peer, rel_diff(m.i, em.Is))
+
+
+def bench_hdbscan(lat, lon) -> None:
+    """HDBSCAN (haversine, min_cluster_size 15) vs the hdbscan package (Boruvka ball tree) on the
+    same points; labels compared with scikit-learn's HDBSCAN (O(n^2) Prim) on a 20,000-point subset."""
+    import saferstats
+
+    try:
+        import hdbscan as hdbscan_pkg
+        from sklearn.cluster import HDBSCAN
+        from sklearn.metrics import adjusted_rand_score
+    except ImportError:
+        print("hdbscan / scikit-learn not installed: pip install 'saferstats[bench]'")
+        return
+    import warnings
+
+    warnings.simplefilter("ignore")
+    X = np.radians(np.c_[lat, lon])
+    t_ours, a = best_of(lambda: saferstats.hdbscan(lat, lon, min_cluster_size=15), repeat=1)
+    t_peer, b = best_of(lambda: hdbscan_pkg.HDBSCAN(min_cluster_size=15, metric="haversine").fit(X).labels_, repeat=1)
+    m = 20_000
+    sk = HDBSCAN(min_cluster_size=15, metric="haversine").fit(X[:m]).labels_
+    same = bool((saferstats.hdbscan(lat[:m], lon[:m], min_cluster_size=15) == sk).all())
+    print(f"{'hdbscan (' + format(len(lat), ',') + ' pts)':<34} saferstats {t_ours*1e3:8.1f} ms   "
+          f"{'hdbscan package':<34} {t_peer*1e3:8.1f} ms   ratio {t_peer/t_ours:5.1f}x   "
+          f"ARI vs package {adjusted_rand_score(a, b):.3f}; identical to sklearn HDBSCAN on {m:,} pts: {same}")
 
 
 def bench_knox(n_events: int = 10_000, permutations: int = 99) -> None:
