@@ -194,6 +194,44 @@ where
     out
 }
 
+/// Output columns to fill in place (see [`par_rows_into`]); `method` holds [`CiMethod`] codes
+/// (`CiMethod as u8`, the order of [`CiMethod::ALL`]).
+#[derive(Debug)]
+pub struct EstimateSlices<'a> {
+    /// Point estimates.
+    pub value: &'a mut [f64],
+    /// Lower limits.
+    pub lower: &'a mut [f64],
+    /// Upper limits.
+    pub upper: &'a mut [f64],
+    /// Method codes.
+    pub method: &'a mut [u8],
+}
+
+/// Compute `f(i)` for every row in parallel, writing into caller-owned columns (so that the
+/// binding layer can hand one block to numpy/pandas without copies).
+pub(crate) fn par_rows_into<F>(out: EstimateSlices<'_>, f: F)
+where
+    F: Fn(usize) -> Estimate + Sync + Send,
+{
+    (
+        out.value.par_iter_mut(),
+        out.lower.par_iter_mut(),
+        out.upper.par_iter_mut(),
+        out.method.par_iter_mut(),
+    )
+        .into_par_iter()
+        .with_min_len(PAR_MIN_LEN)
+        .enumerate()
+        .for_each(|(i, (v, l, u, m))| {
+            let e = f(i);
+            *v = e.value;
+            *l = e.lower;
+            *u = e.upper;
+            *m = e.method as u8;
+        });
+}
+
 /// What to do with missing (NaN) inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum Missing {
@@ -230,6 +268,18 @@ pub(crate) enum Domain {
 /// Check every element of `xs`: finite and in `domain`; NaN per `missing`. Returns the first
 /// problem in position order, so errors are deterministic.
 pub(crate) fn check_column(name: &str, xs: &[f64], domain: Domain, missing: Missing) -> Result<()> {
+    // fast path: a parallel pass that only says whether every value is fine
+    let fine = |x: f64| {
+        (x.is_nan() && missing != Missing::Error)
+            || match domain {
+                Domain::NonNegative => (0.0..f64::INFINITY).contains(&x),
+                Domain::Positive => x > 0.0 && x.is_finite(),
+            }
+    };
+    if xs.par_iter().with_min_len(PAR_MIN_LEN).all(|&x| fine(x)) {
+        return Ok(());
+    }
+    // otherwise find and describe the first problem
     for (i, &x) in xs.iter().enumerate() {
         if x.is_nan() {
             if missing == Missing::Error {

@@ -20,7 +20,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ci::{
-    check_column, check_lengths, par_rows, CiMethod, Domain, Estimate, EstimateColumns, Missing,
+    check_column, check_lengths, par_rows, par_rows_into, CiMethod, Domain, Estimate,
+    EstimateColumns, EstimateSlices, Missing,
 };
 use crate::error::{Error, Result};
 use crate::special::{
@@ -75,10 +76,14 @@ pub fn poisson_exact_limits(x: f64, confidence: f64) -> (f64, f64) {
 /// assert!((l - 50.163188).abs() < 1e-6 && (u - 82.849139).abs() < 1e-6);
 /// ```
 pub fn byar_limits(x: f64, z: f64) -> (f64, f64) {
+    // 1/(9x) = r²/9 and z/(3√x) = (z/3)·r with r = 1/√x: one division per limit
+    let z3 = z / 3.0;
     let lower = if x == 0.0 {
         0.0
     } else {
-        let l = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * x.sqrt())).powi(3);
+        let r = 1.0 / x.sqrt();
+        let t = 1.0 - r * r / 9.0 - z3 * r;
+        let l = x * (t * t * t);
         if l < 0.0 {
             f64::NAN
         } else {
@@ -86,7 +91,9 @@ pub fn byar_limits(x: f64, z: f64) -> (f64, f64) {
         }
     };
     let x1 = x + 1.0;
-    let upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * x1.sqrt())).powi(3);
+    let r1 = 1.0 / x1.sqrt();
+    let t1 = 1.0 - r1 * r1 / 9.0 + z3 * r1;
+    let upper = x1 * (t1 * t1 * t1); // an explicit cube: powi is a library call
     (lower, upper)
 }
 
@@ -120,7 +127,8 @@ pub fn wilson_limits(x: f64, n: f64, z: f64, continuity: bool) -> (f64, f64) {
         (l, u)
     } else {
         let root = z * (z2 + 4.0 * x * (1.0 - p)).sqrt();
-        ((2.0 * x + z2 - root) / denom, (2.0 * x + z2 + root) / denom)
+        let inv = 1.0 / denom;
+        ((2.0 * x + z2 - root) * inv, (2.0 * x + z2 + root) * inv)
     };
     let lower = if x <= 0.0 { 0.0 } else { lower.max(0.0) };
     let upper = if x >= n { 1.0 } else { upper.min(1.0) };
@@ -241,43 +249,91 @@ fn rate_limits(x: f64, method: RateMethod, confidence: f64, z: f64) -> (f64, f64
 /// assert!((out.lower[0] - 12211.428835).abs() < 1e-5); // PHE fixture, Byar's
 /// ```
 pub fn rate_ci(counts: &[f64], populations: &[f64], opts: &RateOptions) -> Result<EstimateColumns> {
+    let n = counts.len();
+    let (mut value, mut lower, mut upper, mut method) =
+        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u8; n]);
+    rate_ci_into(
+        counts,
+        populations,
+        opts,
+        EstimateSlices {
+            value: &mut value,
+            lower: &mut lower,
+            upper: &mut upper,
+            method: &mut method,
+        },
+    )?;
+    Ok(EstimateColumns {
+        value,
+        lower,
+        upper,
+        method: method
+            .iter()
+            .map(|&m| CiMethod::ALL[usize::from(m)])
+            .collect(),
+    })
+}
+
+/// [`rate_ci`] writing into caller-owned columns (each as long as `counts`).
+///
+/// # Errors
+/// As [`rate_ci`]; also when an output column has the wrong length.
+pub fn rate_ci_into(
+    counts: &[f64],
+    populations: &[f64],
+    opts: &RateOptions,
+    out: EstimateSlices<'_>,
+) -> Result<()> {
     opts.validate()?;
-    check_lengths(&[("count", counts.len()), ("population", populations.len())])?;
+    check_lengths(&[
+        ("count", counts.len()),
+        ("population", populations.len()),
+        ("value (output)", out.value.len()),
+        ("lower (output)", out.lower.len()),
+        ("upper (output)", out.upper.len()),
+        ("method (output)", out.method.len()),
+    ])?;
     check_column("count", counts, Domain::NonNegative, opts.missing)?;
     check_column("population", populations, Domain::Positive, opts.missing)?;
     let z = z_two_sided(opts.confidence);
-    let table = ExactTable::for_counts(counts, opts);
+    let table = LimitTable::for_counts(counts, opts, z);
     let mult = opts.multiplier;
-    Ok(par_rows(counts.len(), |i| {
+    par_rows_into(out, |i| {
         let (x, n) = (counts[i], populations[i]);
         if x.is_nan() || n.is_nan() {
             return Estimate::nan();
         }
-        let (l, u, m) = match table.get(x) {
-            Some((l, u)) => (l, u, CiMethod::Exact),
-            None => rate_limits(x, opts.method, opts.confidence, z),
+        let (l, u, m) = if let Some((l, u)) = table.exact(x) {
+            (l, u, CiMethod::Exact)
+        } else if let Some((l, u)) = table.byar(x) {
+            (l, u, CiMethod::Byar)
+        } else {
+            rate_limits(x, opts.method, opts.confidence, z)
         };
+        let per = mult / n;
         Estimate {
-            value: x / n * mult,
-            lower: l / n * mult,
-            upper: u / n * mult,
+            value: x * per,
+            lower: l * per,
+            upper: u * per,
             method: m,
         }
-    }))
+    });
+    Ok(())
 }
 
-/// Exact Poisson limits precomputed for the distinct integer counts that need them.
-///
-/// Counts in community-safety tables are integers with many repeats, and each exact limit costs
-/// a gamma quantile, so the limits are computed once per distinct count (in parallel) and looked
-/// up by binary search. `"phe"` needs only 0..9; `"exact"` needs every distinct count.
-struct ExactTable {
+/// Poisson limits precomputed for integer counts, which repeat a lot in community-safety
+/// tables: exact limits (a gamma quantile each) once per distinct count that needs them — `"phe"`
+/// needs 0..9, `"exact"` every distinct count — looked up by binary search; and Byar's limits
+/// (two square roots and divisions, the cost of a row) for every count up to the largest
+/// integer count (at most 65,536), looked up by index. Other counts are computed directly.
+struct LimitTable {
     keys: Vec<f64>,
     limits: Vec<(f64, f64)>,
+    byar: Vec<(f64, f64)>,
 }
 
-impl ExactTable {
-    fn for_counts(counts: &[f64], opts: &RateOptions) -> Self {
+impl LimitTable {
+    fn for_counts(counts: &[f64], opts: &RateOptions, z: f64) -> Self {
         let keys: Vec<f64> = match opts.method {
             RateMethod::Byar => Vec::new(),
             RateMethod::Phe => (0..PHE_EXACT_BELOW as usize).map(|k| k as f64).collect(),
@@ -296,12 +352,38 @@ impl ExactTable {
             .par_iter()
             .map(|&k| poisson_exact_limits(k, opts.confidence))
             .collect();
-        ExactTable { keys, limits }
+        let byar = if opts.method == RateMethod::Exact {
+            Vec::new()
+        } else {
+            let kmax = counts
+                .par_iter()
+                .with_min_len(crate::ci::PAR_MIN_LEN)
+                .filter(|x| x.fract() == 0.0 && (0.0..=65_536.0).contains(*x))
+                .map(|&x| x as usize)
+                .max()
+                .unwrap_or(0);
+            (0..kmax + 1)
+                .into_par_iter()
+                .with_min_len(1024)
+                .map(|k| byar_limits(k as f64, z))
+                .collect()
+        };
+        LimitTable { keys, limits, byar }
     }
 
-    fn get(&self, x: f64) -> Option<(f64, f64)> {
+    fn exact(&self, x: f64) -> Option<(f64, f64)> {
+        if self.keys.is_empty() {
+            return None;
+        }
         let i = self.keys.binary_search_by(|k| k.total_cmp(&x)).ok()?;
         self.limits.get(i).copied()
+    }
+
+    fn byar(&self, x: f64) -> Option<(f64, f64)> {
+        if x.fract() != 0.0 || x < 0.0 {
+            return None;
+        }
+        self.byar.get(x as usize).copied()
     }
 }
 
@@ -369,6 +451,14 @@ impl ProportionOptions {
 }
 
 fn check_successes_le_trials(xs: &[f64], ns: &[f64], xname: &str) -> Result<()> {
+    if xs
+        .par_iter()
+        .zip(ns)
+        .with_min_len(crate::ci::PAR_MIN_LEN)
+        .all(|(&x, &n)| x <= n || x.is_nan() || n.is_nan())
+    {
+        return Ok(());
+    }
     for (i, (&x, &n)) in xs.iter().zip(ns).enumerate() {
         if x > n {
             return Err(Error::value(
@@ -403,8 +493,50 @@ pub fn proportion_ci(
     trials: &[f64],
     opts: &ProportionOptions,
 ) -> Result<EstimateColumns> {
+    let n = successes.len();
+    let (mut value, mut lower, mut upper, mut method) =
+        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u8; n]);
+    proportion_ci_into(
+        successes,
+        trials,
+        opts,
+        EstimateSlices {
+            value: &mut value,
+            lower: &mut lower,
+            upper: &mut upper,
+            method: &mut method,
+        },
+    )?;
+    Ok(EstimateColumns {
+        value,
+        lower,
+        upper,
+        method: method
+            .iter()
+            .map(|&m| CiMethod::ALL[usize::from(m)])
+            .collect(),
+    })
+}
+
+/// [`proportion_ci`] writing into caller-owned columns (each as long as `successes`).
+///
+/// # Errors
+/// As [`proportion_ci`]; also when an output column has the wrong length.
+pub fn proportion_ci_into(
+    successes: &[f64],
+    trials: &[f64],
+    opts: &ProportionOptions,
+    out: EstimateSlices<'_>,
+) -> Result<()> {
     opts.validate()?;
-    check_lengths(&[("successes", successes.len()), ("trials", trials.len())])?;
+    check_lengths(&[
+        ("successes", successes.len()),
+        ("trials", trials.len()),
+        ("value (output)", out.value.len()),
+        ("lower (output)", out.lower.len()),
+        ("upper (output)", out.upper.len()),
+        ("method (output)", out.method.len()),
+    ])?;
     check_column("successes", successes, Domain::NonNegative, opts.missing)?;
     check_column("trials", trials, Domain::Positive, opts.missing)?;
     check_successes_le_trials(successes, trials, "successes")?;
@@ -416,7 +548,7 @@ pub fn proportion_ci(
         CiMethod::Wilson
     };
     let mult = opts.multiplier;
-    Ok(par_rows(successes.len(), |i| {
+    par_rows_into(out, |i| {
         let (x, n) = (successes[i], trials[i]);
         if x.is_nan() || n.is_nan() {
             return Estimate::nan();
@@ -428,7 +560,8 @@ pub fn proportion_ci(
             upper: u * mult,
             method: label,
         }
-    }))
+    });
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
