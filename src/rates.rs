@@ -278,6 +278,17 @@ pub fn rate_ci(counts: &[f64], populations: &[f64], opts: &RateOptions) -> Resul
 ///
 /// # Errors
 /// As [`rate_ci`]; also when an output column has the wrong length.
+///
+/// # Examples
+/// ```
+/// use saferstats::ci::EstimateSlices;
+/// use saferstats::rates::{rate_ci_into, RateOptions};
+/// let (mut v, mut l, mut u, mut m) = ([0.0; 2], [0.0; 2], [0.0; 2], [0u8; 2]);
+/// let out = EstimateSlices { value: &mut v, lower: &mut l, upper: &mut u, method: &mut m };
+/// rate_ci_into(&[1600.0, 5.0], &[1_184_400.0, 100.0], &RateOptions::default(), out).unwrap();
+/// assert!((v[0] - 135.0895).abs() < 1e-4 && (l[0] - 128.5505).abs() < 1e-4); // Herts 2018-19
+/// assert_eq!(m, [1, 0]); // Byar's, then exact (count < 10)
+/// ```
 pub fn rate_ci_into(
     counts: &[f64],
     populations: &[f64],
@@ -522,6 +533,17 @@ pub fn proportion_ci(
 ///
 /// # Errors
 /// As [`proportion_ci`]; also when an output column has the wrong length.
+///
+/// # Examples
+/// ```
+/// use saferstats::ci::EstimateSlices;
+/// use saferstats::rates::{proportion_ci_into, ProportionOptions};
+/// let (mut v, mut l, mut u, mut m) = ([0.0; 1], [0.0; 1], [0.0; 1], [0u8; 1]);
+/// let out = EstimateSlices { value: &mut v, lower: &mut l, upper: &mut u, method: &mut m };
+/// proportion_ci_into(&[0.0], &[10.0], &ProportionOptions::default(), out).unwrap();
+/// assert_eq!(l[0], 0.0);
+/// assert!((u[0] - 0.2775327).abs() < 1e-6); // Wilson 0/10 upper limit (statsmodels)
+/// ```
 pub fn proportion_ci_into(
     successes: &[f64],
     trials: &[f64],

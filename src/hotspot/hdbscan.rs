@@ -624,6 +624,19 @@ fn condense(h: &Hierarchy, n: usize, min_cluster_size: usize) -> Vec<(usize, usi
 ///
 /// # Errors
 /// As [`hdbscan`] (coordinates, `min_samples`).
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::hdbscan::{labels_from_sorted_mst, mutual_reachability_mst};
+/// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
+/// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
+/// let mut mst = mutual_reachability_mst(&lat, &lon, 3).unwrap();
+/// assert_eq!(mst.len(), 11);
+/// assert_eq!(mst[0].0, 0); // Prim starts at point 0
+/// mst.sort_by(|a, b| a.2.total_cmp(&b.2));
+/// let labels = labels_from_sorted_mst(lat.len(), &mst, 3).unwrap();
+/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, 0, -1, -1, -1, 1]); // METHODS.md C2 (sklearn)
+/// ```
 pub fn mutual_reachability_mst(
     lat: &[f64],
     lon: &[f64],
@@ -686,6 +699,15 @@ pub fn hdbscan(
 /// # Errors
 /// `min_cluster_size` < 2; not n − 1 edges; an endpoint ≥ n; distances not finite,
 /// negative or not sorted.
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::hdbscan::labels_from_sorted_mst;
+/// // two tight groups of three joined by one long edge: two clusters
+/// let mst = [(0, 1, 0.1), (1, 2, 0.1), (3, 4, 0.1), (4, 5, 0.1), (2, 3, 5.0)];
+/// assert_eq!(labels_from_sorted_mst(6, &mst, 3).unwrap(), [0, 0, 0, 1, 1, 1]);
+/// assert!(labels_from_sorted_mst(6, &mst[..4], 3).is_err()); // not a spanning tree
+/// ```
 pub fn labels_from_sorted_mst(
     n: usize,
     mst: &[(usize, usize, f64)],
