@@ -169,29 +169,45 @@ pub(crate) fn par_rows<F>(n: usize, f: F) -> EstimateColumns
 where
     F: Fn(usize) -> Estimate + Sync + Send,
 {
-    let mut out = EstimateColumns {
-        value: vec![0.0; n],
-        lower: vec![0.0; n],
-        upper: vec![0.0; n],
-        method: vec![CiMethod::NotApplicable; n],
-    };
-    (
-        out.value.par_iter_mut(),
-        out.lower.par_iter_mut(),
-        out.upper.par_iter_mut(),
-        out.method.par_iter_mut(),
-    )
-        .into_par_iter()
-        .with_min_len(PAR_MIN_LEN)
-        .enumerate()
-        .for_each(|(i, (v, l, u, m))| {
-            let e = f(i);
-            *v = e.value;
-            *l = e.lower;
-            *u = e.upper;
-            *m = e.method;
-        });
-    out
+    EstimateColumns::filled_by(n, |out| {
+        par_rows_into(out, f);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {})
+}
+
+impl EstimateColumns {
+    /// Columns of length `n` filled in place by `fill` (e.g. a core `*_into` function).
+    ///
+    /// # Errors
+    /// Whatever `fill` returns.
+    pub fn filled_by<E>(
+        n: usize,
+        fill: impl FnOnce(EstimateSlices<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<Self, E> {
+        let (mut value, mut lower, mut upper, mut method) =
+            (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u8; n]);
+        fill(EstimateSlices {
+            value: &mut value,
+            lower: &mut lower,
+            upper: &mut upper,
+            method: &mut method,
+        })?;
+        Ok(EstimateColumns {
+            value,
+            lower,
+            upper,
+            method: method
+                .iter()
+                .map(|&m| {
+                    CiMethod::ALL
+                        .get(usize::from(m))
+                        .copied()
+                        .unwrap_or(CiMethod::NotApplicable)
+                })
+                .collect(),
+        })
+    }
 }
 
 /// Output columns to fill in place (see [`par_rows_into`]); `method` holds [`CiMethod`] codes

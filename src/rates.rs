@@ -249,28 +249,8 @@ fn rate_limits(x: f64, method: RateMethod, confidence: f64, z: f64) -> (f64, f64
 /// assert!((out.lower[0] - 12211.428835).abs() < 1e-5); // PHE fixture, Byar's
 /// ```
 pub fn rate_ci(counts: &[f64], populations: &[f64], opts: &RateOptions) -> Result<EstimateColumns> {
-    let n = counts.len();
-    let (mut value, mut lower, mut upper, mut method) =
-        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u8; n]);
-    rate_ci_into(
-        counts,
-        populations,
-        opts,
-        EstimateSlices {
-            value: &mut value,
-            lower: &mut lower,
-            upper: &mut upper,
-            method: &mut method,
-        },
-    )?;
-    Ok(EstimateColumns {
-        value,
-        lower,
-        upper,
-        method: method
-            .iter()
-            .map(|&m| CiMethod::ALL[usize::from(m)])
-            .collect(),
+    EstimateColumns::filled_by(counts.len(), |out| {
+        rate_ci_into(counts, populations, opts, out)
     })
 }
 
@@ -504,28 +484,8 @@ pub fn proportion_ci(
     trials: &[f64],
     opts: &ProportionOptions,
 ) -> Result<EstimateColumns> {
-    let n = successes.len();
-    let (mut value, mut lower, mut upper, mut method) =
-        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0u8; n]);
-    proportion_ci_into(
-        successes,
-        trials,
-        opts,
-        EstimateSlices {
-            value: &mut value,
-            lower: &mut lower,
-            upper: &mut upper,
-            method: &mut method,
-        },
-    )?;
-    Ok(EstimateColumns {
-        value,
-        lower,
-        upper,
-        method: method
-            .iter()
-            .map(|&m| CiMethod::ALL[usize::from(m)])
-            .collect(),
+    EstimateColumns::filled_by(successes.len(), |out| {
+        proportion_ci_into(successes, trials, opts, out)
     })
 }
 

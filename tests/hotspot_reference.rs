@@ -1,5 +1,6 @@
 //! Hotspot module: DBSCAN vs scikit-learn, Gi*/Local Moran vs esda
-//! (tests/fixtures/hotspot_reference.json), KDE vs a direct sum, Knox vs brute force, METHODS C.
+//! (tests/fixtures/hotspot_reference.json), NNH vs scipy single linkage (nnh_reference.json),
+//! KDE vs a direct sum, Knox vs brute force, METHODS C.
 
 use proptest::prelude::*;
 use saferstats::hotspot::clusters::*;
@@ -7,14 +8,16 @@ use saferstats::hotspot::dbscan::*;
 use saferstats::hotspot::kde::*;
 use saferstats::hotspot::knox::*;
 use saferstats::hotspot::local::*;
+use saferstats::hotspot::nnh::{nnh, NnhDistance};
 use saferstats::hotspot::weights::Weights;
 use serde_json::Value;
 
 fn fixture() -> Value {
-    let p = format!(
-        "{}/tests/fixtures/hotspot_reference.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    fixture_file("hotspot_reference.json")
+}
+
+fn fixture_file(name: &str) -> Value {
+    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -502,4 +505,65 @@ fn hdbscan_mst_and_tree_equal_sklearn_exactly_also_under_ties() {
     let unsorted = [(0usize, 1usize, 0.3), (1, 2, 0.2)];
     assert!(labels_from_sorted_mst(3, &unsorted, 2).is_err());
     assert!(labels_from_sorted_mst(3, &[(0, 5, 0.1), (1, 2, 0.2)], 2).is_err());
+}
+
+#[test]
+fn nnh_orders_equal_scipy_single_linkage() {
+    let fx = fixture_file("nnh_reference.json"); // tests/fixtures/generate_nnh_fixtures.py (scipy)
+    for row in fx["nnh"]["rows"].as_array().unwrap() {
+        let name = row["name"].as_str().unwrap();
+        let (x, y) = (arr(&row["x"]), arr(&row["y"]));
+        let distance = match row["fixed"].as_f64() {
+            Some(d) => NnhDistance::Fixed(d),
+            None => NnhDistance::Random {
+                area: row["area"].as_f64().unwrap(),
+                p: row["p"].as_f64().unwrap(),
+            },
+        };
+        let min_points = row["min_points"].as_u64().unwrap() as usize;
+        let max_order = row["max_order"].as_u64().unwrap() as usize;
+        let r = nnh(&x, &y, distance, min_points, max_order).unwrap();
+        let want_t = arr(&row["thresholds"]);
+        assert_eq!(r.thresholds.len(), want_t.len(), "{name}");
+        for (a, b) in r.thresholds.iter().zip(&want_t) {
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs(),
+                "{name}: threshold {a} vs {b}"
+            );
+        }
+        let want: Vec<Vec<i64>> = row["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                l.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_i64().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(r.labels, want, "{name}");
+        // cluster sizes add up through the orders
+        for c in &r.clusters {
+            let n = r.labels[c.order - 1]
+                .iter()
+                .filter(|&&l| l == c.id as i64)
+                .count();
+            assert_eq!(n, c.n_points, "{name} order {} cluster {}", c.order, c.id);
+        }
+    }
+}
+
+#[test]
+fn nnh_bad_input_is_an_error() {
+    let x = [0.0, 1.0, f64::NAN];
+    let y = [0.0, 1.0, 2.0];
+    assert!(nnh(&x, &y, NnhDistance::Fixed(1.0), 2, 2).is_err());
+    let x = [0.0, 1.0, 2.0];
+    assert!(nnh(&x, &y, NnhDistance::Fixed(0.0), 2, 2).is_err());
+    assert!(nnh(&x, &y, NnhDistance::Fixed(1.0), 1, 2).is_err());
+    assert!(nnh(&x, &y, NnhDistance::Fixed(1.0), 2, 0).is_err());
+    assert!(nnh(&x, &y, NnhDistance::Random { area: -1.0, p: 0.5 }, 2, 1).is_err());
+    assert!(nnh(&x[..2], &y, NnhDistance::Fixed(1.0), 2, 1).is_err());
 }

@@ -34,24 +34,16 @@ fn to_arrays(py: Python<'_>, cols: EstimateColumns) -> EstimateArrays<'_> {
     )
 }
 
-/// Output columns the core fills in place (value, lower, upper, method code).
-struct Columns(Vec<f64>, Vec<f64>, Vec<f64>, Vec<u8>);
-
-impl Columns {
-    fn new(n: usize) -> Self {
-        Columns(vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0; n])
-    }
-    fn slices(&mut self) -> crate::ci::EstimateSlices<'_> {
-        crate::ci::EstimateSlices {
-            value: &mut self.0,
-            lower: &mut self.1,
-            upper: &mut self.2,
-            method: &mut self.3,
-        }
-    }
-    fn into_parts(self) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<u8>) {
-        (self.0, self.1, self.2, self.3)
-    }
+/// Run a core `*_into` function on fresh columns (GIL released) and hand them to numpy.
+fn filled<'py>(
+    py: Python<'py>,
+    n: usize,
+    fill: impl FnOnce(crate::ci::EstimateSlices<'_>) -> crate::error::Result<()> + Send,
+) -> PyResult<EstimateArrays<'py>> {
+    let cols = py
+        .detach(|| crate::ci::EstimateColumns::filled_by(n, fill))
+        .py_err()?;
+    Ok(to_arrays(py, cols))
 }
 
 /// Labels of the method codes returned by every function (index = code).
@@ -79,18 +71,7 @@ fn rate_ci<'py>(
         missing: missing.parse().py_err()?,
     };
     let (x, n) = (slice("count", &count)?, slice("population", &population)?);
-    let (v, l, u, m) = py
-        .detach(|| {
-            let mut out = Columns::new(x.len());
-            core::rate_ci_into(x, n, &opts, out.slices()).map(|()| out.into_parts())
-        })
-        .py_err()?;
-    Ok((
-        v.into_pyarray(py),
-        l.into_pyarray(py),
-        u.into_pyarray(py),
-        m.into_pyarray(py),
-    ))
+    filled(py, x.len(), |out| core::rate_ci_into(x, n, &opts, out))
 }
 
 /// Proportions with Wilson CIs. Returns (value, lower, upper, method_code).
@@ -112,18 +93,9 @@ fn proportion_ci<'py>(
         missing: missing.parse().py_err()?,
     };
     let (x, n) = (slice("successes", &successes)?, slice("trials", &trials)?);
-    let (v, l, u, m) = py
-        .detach(|| {
-            let mut out = Columns::new(x.len());
-            core::proportion_ci_into(x, n, &opts, out.slices()).map(|()| out.into_parts())
-        })
-        .py_err()?;
-    Ok((
-        v.into_pyarray(py),
-        l.into_pyarray(py),
-        u.into_pyarray(py),
-        m.into_pyarray(py),
-    ))
+    filled(py, x.len(), |out| {
+        core::proportion_ci_into(x, n, &opts, out)
+    })
 }
 
 /// Rate ratios. Returns (ratio, lower, upper, method_code, z, p_value).
