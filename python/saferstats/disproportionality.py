@@ -190,7 +190,7 @@ def _prepare_records(
     use &= ~not_stated
     cols = [c for c in dict.fromkeys(keep) if c in searches.columns and c != group]
     out = searches[cols][use] if cols else pd.DataFrame(index=searches.index[use])
-    return out.assign(**{group: groups[use].to_numpy()}), excluded
+    return out.assign(**{group: groups.array[use]}), excluded
 
 
 def _reference_index(frame: pd.DataFrame, keys: list[str], group: str, reference: str) -> np.ndarray:
