@@ -32,23 +32,6 @@ fn dbscan<'py>(
     Ok((labels.into_pyarray(py), core.into_pyarray(py)))
 }
 
-/// HDBSCAN labels.
-#[pyfunction]
-#[pyo3(signature = (lat, lon, min_cluster_size, min_samples))]
-fn hdbscan<'py>(
-    py: Python<'py>,
-    lat: PyReadonlyArray1<'py, f64>,
-    lon: PyReadonlyArray1<'py, f64>,
-    min_cluster_size: usize,
-    min_samples: Option<usize>,
-) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
-    let l = py
-        .detach(|| crate::hotspot::hdbscan::hdbscan(a, b, min_cluster_size, min_samples))
-        .py_err()?;
-    Ok(l.into_pyarray(py))
-}
-
 /// The mutual-reachability MST in Prim's order: (from, to, distance in radians).
 #[pyfunction]
 #[pyo3(signature = (lat, lon, min_samples))]
@@ -441,7 +424,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hdbscan_labels, m)?)?;
     m.add_function(wrap_pyfunction!(wgs84_to_bng, m)?)?;
     m.add_function(wrap_pyfunction!(dbscan, m)?)?;
-    m.add_function(wrap_pyfunction!(hdbscan, m)?)?;
     m.add_function(wrap_pyfunction!(kde_default_bandwidth, m)?)?;
     m.add_function(wrap_pyfunction!(kde_grid, m)?)?;
     m.add_function(wrap_pyfunction!(weights_lattice, m)?)?;
