@@ -442,7 +442,7 @@ def bench_rates(n: int) -> None:
 
     t_core, arrays = best_of(lambda: core.proportion_ci(counts, trials, 1.0, 0.95, "wilson", "error"))
     report("  core only (arrays, no DataFrame)", "statsmodels proportion_confint", t_core, t_peer,
-           max(rel_diff(arrays[1], lo), rel_diff(arrays[2], hi)))
+           max(rel_diff(arrays[3], lo), rel_diff(arrays[4], hi)))
     print("\nNote: Byar's and Wilson are a few flops per row, so both sides are bound by memory traffic;\n"
           "the exact-Poisson gains come from computing gamma quantiles once per distinct count.\n")
 

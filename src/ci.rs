@@ -24,7 +24,7 @@ pub enum CiMethod {
     /// Wald interval on the log scale (Poisson: √(1/a + 1/b)).
     WaldLog = 4,
     /// Exact conditional (binomial Clopper–Pearson on a | a + b).
-    ExactConditional = 5,
+    ExactConditional = 12,
     /// Exact conditional used because a count was zero (wald-log undefined).
     ExactZeroCount = 6,
     /// Dobson method with Byar's limits (directly standardised rates).
@@ -38,7 +38,7 @@ pub enum CiMethod {
     /// Katz log interval after Haldane's +0.5 correction (a zero cell).
     KatzHaldane = 11,
     /// The reference group of a comparison (ratio 1 by definition, no interval).
-    Reference = 12,
+    Reference = 5,
 }
 
 impl CiMethod {
@@ -49,14 +49,15 @@ impl CiMethod {
         CiMethod::Wilson,
         CiMethod::WilsonCc,
         CiMethod::WaldLog,
-        CiMethod::ExactConditional,
+        CiMethod::Reference,
         CiMethod::ExactZeroCount,
         CiMethod::Dobson,
         CiMethod::Newcombe,
         CiMethod::Katz,
         CiMethod::NotApplicable,
         CiMethod::KatzHaldane,
-        CiMethod::Reference,
+        // last: its label repeats "exact", so every other code indexes the distinct labels
+        CiMethod::ExactConditional,
     ];
 
     /// The label shown in result tables.
@@ -192,6 +193,7 @@ impl EstimateColumns {
             lower: &mut lower,
             upper: &mut upper,
             method: &mut method,
+            inputs: None,
         })?;
         Ok(EstimateColumns {
             value,
@@ -222,6 +224,30 @@ pub struct EstimateSlices<'a> {
     pub upper: &'a mut [f64],
     /// Method codes.
     pub method: &'a mut [u8],
+    /// Optional columns that receive copies of the two input columns, written in the same pass
+    /// (result tables show the inputs beside the estimates; copying them while they are in
+    /// cache saves reading them again). Supported by the two-column kernels
+    /// ([`crate::rates::rate_ci_into`], [`crate::rates::proportion_ci_into`]).
+    pub inputs: Option<(&'a mut [f64], &'a mut [f64])>,
+}
+
+impl EstimateSlices<'_> {
+    /// (name, length) of every output column, for [`check_lengths`] beside the inputs.
+    pub(crate) fn lengths(&self) -> Vec<(&'static str, usize)> {
+        let mut out = vec![
+            ("value (output)", self.value.len()),
+            ("lower (output)", self.lower.len()),
+            ("upper (output)", self.upper.len()),
+            ("method (output)", self.method.len()),
+        ];
+        if let Some((a, b)) = &self.inputs {
+            out.extend([
+                ("input copy a (output)", a.len()),
+                ("input copy b (output)", b.len()),
+            ]);
+        }
+        out
+    }
 }
 
 /// Compute `f(i)` for every row in parallel, writing into caller-owned columns (so that the
@@ -246,6 +272,106 @@ where
             *u = e.upper;
             *m = e.method as u8;
         });
+}
+
+/// Rows computed from two input columns `(a[i], b[i])`, in parallel blocks of [`PAR_MIN_LEN`]
+/// rows: each block is first checked with `valid` (a branch-free fold, on data that then stays
+/// in cache), then filled by the block kernel `fill(a, b, block)` — plain loops over slices that
+/// the compiler vectorises. Rows with a NaN input then get NaN value and limits and
+/// [`CiMethod::NotApplicable`] whatever the kernel wrote, and the inputs are copied to
+/// `out.inputs` if given. Returns `true` when every row was valid (and written); on `false` the
+/// columns are incomplete and the caller reports the first problem in position order with its
+/// ordered checks. The caller checks that all columns have the same length.
+pub(crate) fn par_pairs_checked_into<V, F>(
+    a: &[f64],
+    b: &[f64],
+    out: EstimateSlices<'_>,
+    valid: V,
+    fill: F,
+) -> bool
+where
+    V: Fn(f64, f64) -> bool + Sync + Send,
+    F: Fn(&[f64], &[f64], EstimateSlices<'_>) + Sync + Send,
+{
+    type Rows<'r> = (
+        &'r mut [f64],
+        &'r mut [f64],
+        &'r mut [f64],
+        &'r mut [u8],
+        &'r [f64],
+        &'r [f64],
+    );
+    let block = |(v, l, u, m, a, b): Rows<'_>, copies: Option<(&mut [f64], &mut [f64])>| {
+        vectorised(
+            #[inline(always)]
+            || {
+                let (ok, any_nan) = a.iter().zip(b).fold((true, false), |(ok, nan), (&x, &y)| {
+                    (ok & valid(x, y), nan | (x.is_nan() | y.is_nan()))
+                });
+                if !ok {
+                    return Err(());
+                }
+                let rows = EstimateSlices {
+                    value: &mut *v,
+                    lower: &mut *l,
+                    upper: &mut *u,
+                    method: &mut *m,
+                    inputs: None,
+                };
+                fill(a, b, rows);
+                if any_nan {
+                    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                        if x.is_nan() || y.is_nan() {
+                            let na = CiMethod::NotApplicable as u8;
+                            (v[i], l[i], u[i], m[i]) = (f64::NAN, f64::NAN, f64::NAN, na);
+                        }
+                    }
+                }
+                if let Some((ca, cb)) = copies {
+                    ca.copy_from_slice(a);
+                    cb.copy_from_slice(b);
+                }
+                Ok(())
+            },
+        )
+    };
+    let rows = (
+        out.value.par_chunks_mut(PAR_MIN_LEN),
+        out.lower.par_chunks_mut(PAR_MIN_LEN),
+        out.upper.par_chunks_mut(PAR_MIN_LEN),
+        out.method.par_chunks_mut(PAR_MIN_LEN),
+        a.par_chunks(PAR_MIN_LEN),
+        b.par_chunks(PAR_MIN_LEN),
+    )
+        .into_par_iter();
+    match out.inputs {
+        Some((ca, cb)) => rows
+            .zip(ca.par_chunks_mut(PAR_MIN_LEN))
+            .zip(cb.par_chunks_mut(PAR_MIN_LEN))
+            .try_for_each(|((r, ca), cb)| block(r, Some((ca, cb)))),
+        None => rows.try_for_each(|r| block(r, None)),
+    }
+    .is_ok()
+}
+
+/// Run `body` — a plain arithmetic loop over slices — compiled for 4-wide AVX2 where the CPU has
+/// it (checked at run time), else for the baseline (SSE2). Mark the closure
+/// `#[inline(always)]` so that it is compiled inside the AVX2 function. No FMA is enabled, so
+/// both paths give bit-identical results (Rust never contracts `a * b + c` on its own).
+#[inline(always)]
+pub(crate) fn vectorised<R>(body: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        fn avx2<R>(body: impl FnOnce() -> R) -> R {
+            body()
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { avx2(body) };
+        }
+    }
+    body()
 }
 
 /// What to do with missing (NaN) inputs.
@@ -281,18 +407,29 @@ pub(crate) enum Domain {
     Positive,
 }
 
+impl Domain {
+    /// Whether `x` is an acceptable value: finite and in the domain, or NaN when `missing` is
+    /// [`Missing::Propagate`]. The one definition behind [`check_column`] and the checks fused
+    /// into row loops.
+    #[inline]
+    pub(crate) fn admits(self, x: f64, missing: Missing) -> bool {
+        (x.is_nan() && missing != Missing::Error)
+            || match self {
+                Domain::NonNegative => (0.0..f64::INFINITY).contains(&x),
+                Domain::Positive => x > 0.0 && x.is_finite(),
+            }
+    }
+}
+
 /// Check every element of `xs`: finite and in `domain`; NaN per `missing`. Returns the first
 /// problem in position order, so errors are deterministic.
 pub(crate) fn check_column(name: &str, xs: &[f64], domain: Domain, missing: Missing) -> Result<()> {
     // fast path: a parallel pass that only says whether every value is fine
-    let fine = |x: f64| {
-        (x.is_nan() && missing != Missing::Error)
-            || match domain {
-                Domain::NonNegative => (0.0..f64::INFINITY).contains(&x),
-                Domain::Positive => x > 0.0 && x.is_finite(),
-            }
-    };
-    if xs.par_iter().with_min_len(PAR_MIN_LEN).all(|&x| fine(x)) {
+    if xs
+        .par_iter()
+        .with_min_len(PAR_MIN_LEN)
+        .all(|&x| domain.admits(x, missing))
+    {
         return Ok(());
     }
     // otherwise find and describe the first problem

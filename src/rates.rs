@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ci::{
-    check_column, check_lengths, par_rows, par_rows_into, CiMethod, Domain, Estimate,
+    check_column, check_lengths, par_pairs_checked_into, par_rows, CiMethod, Domain, Estimate,
     EstimateColumns, EstimateSlices, Missing,
 };
 use crate::error::{Error, Result};
@@ -110,6 +110,7 @@ pub fn byar_limits(x: f64, z: f64) -> (f64, f64) {
 /// let (l, u) = saferstats::rates::wilson_limits(65.0, 100.0, z, false);
 /// assert!((l - 0.552544).abs() < 1e-6 && (u - 0.736358).abs() < 1e-6);
 /// ```
+#[inline(always)]
 pub fn wilson_limits(x: f64, n: f64, z: f64, continuity: bool) -> (f64, f64) {
     let z2 = z * z;
     let denom = 2.0 * (n + z2);
@@ -133,6 +134,39 @@ pub fn wilson_limits(x: f64, n: f64, z: f64, continuity: bool) -> (f64, f64) {
     let lower = if x <= 0.0 { 0.0 } else { lower.max(0.0) };
     let upper = if x >= n { 1.0 } else { upper.min(1.0) };
     (lower, upper)
+}
+
+/// [`wilson_limits`] × `mult` and `x / n × mult` for a block of rows: a plain loop per variant
+/// (the proportion kernel's hot loop, vectorised; see [`crate::ci::vectorised`]).
+fn wilson_block(x: &[f64], n: &[f64], z: f64, cc: bool, mult: f64, out: EstimateSlices<'_>) {
+    crate::ci::vectorised(
+        #[inline(always)]
+        || wilson_block_loop(x, n, z, cc, mult, out),
+    );
+}
+
+#[inline(always)]
+fn wilson_block_loop(x: &[f64], n: &[f64], z: f64, cc: bool, mult: f64, out: EstimateSlices<'_>) {
+    let label = if cc {
+        CiMethod::WilsonCc
+    } else {
+        CiMethod::Wilson
+    };
+    out.method.fill(label as u8);
+    let (v, l, u) = (out.value, out.lower, out.upper);
+    let len = v.len();
+    let (l, u, x, n) = (&mut l[..len], &mut u[..len], &x[..len], &n[..len]);
+    if cc {
+        for i in 0..len {
+            let (lo, hi) = wilson_limits(x[i], n[i], z, true);
+            (v[i], l[i], u[i]) = (x[i] / n[i] * mult, lo * mult, hi * mult);
+        }
+    } else {
+        for i in 0..len {
+            let (lo, hi) = wilson_limits(x[i], n[i], z, false);
+            (v[i], l[i], u[i]) = (x[i] / n[i] * mult, lo * mult, hi * mult);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,22 +247,6 @@ impl RateOptions {
     }
 }
 
-/// Count-scale limits for one count under `method` (z precomputed).
-fn rate_limits(x: f64, method: RateMethod, confidence: f64, z: f64) -> (f64, f64, CiMethod) {
-    let use_exact = match method {
-        RateMethod::Exact => true,
-        RateMethod::Byar => false,
-        RateMethod::Phe => x < PHE_EXACT_BELOW,
-    };
-    if use_exact {
-        let (l, u) = poisson_exact_limits(x, confidence);
-        (l, u, CiMethod::Exact)
-    } else {
-        let (l, u) = byar_limits(x, z);
-        (l, u, CiMethod::Byar)
-    }
-}
-
 /// Crude rates `count / population × multiplier` with exact Poisson / Byar's confidence intervals.
 ///
 /// Method (METHODS.md A1; PHEindicatormethods `phe_rate`): `"phe"` uses the exact Poisson
@@ -264,7 +282,7 @@ pub fn rate_ci(counts: &[f64], populations: &[f64], opts: &RateOptions) -> Resul
 /// use saferstats::ci::EstimateSlices;
 /// use saferstats::rates::{rate_ci_into, RateOptions};
 /// let (mut v, mut l, mut u, mut m) = ([0.0; 2], [0.0; 2], [0.0; 2], [0u8; 2]);
-/// let out = EstimateSlices { value: &mut v, lower: &mut l, upper: &mut u, method: &mut m };
+/// let out = EstimateSlices { value: &mut v, lower: &mut l, upper: &mut u, method: &mut m, inputs: None };
 /// rate_ci_into(&[1600.0, 5.0], &[1_184_400.0, 100.0], &RateOptions::default(), out).unwrap();
 /// assert!((v[0] - 135.0895).abs() < 1e-4 && (l[0] - 128.5505).abs() < 1e-4); // Herts 2018-19
 /// assert_eq!(m, [1, 0]); // Byar's, then exact (count < 10)
@@ -276,55 +294,68 @@ pub fn rate_ci_into(
     out: EstimateSlices<'_>,
 ) -> Result<()> {
     opts.validate()?;
-    check_lengths(&[
-        ("count", counts.len()),
-        ("population", populations.len()),
-        ("value (output)", out.value.len()),
-        ("lower (output)", out.lower.len()),
-        ("upper (output)", out.upper.len()),
-        ("method (output)", out.method.len()),
-    ])?;
-    check_column("count", counts, Domain::NonNegative, opts.missing)?;
-    check_column("population", populations, Domain::Positive, opts.missing)?;
+    let inputs = [("count", counts.len()), ("population", populations.len())];
+    check_lengths(&[&inputs[..], &out.lengths()].concat())?;
     let z = z_two_sided(opts.confidence);
-    let table = LimitTable::for_counts(counts, opts, z);
-    let mult = opts.multiplier;
-    par_rows_into(out, |i| {
-        let (x, n) = (counts[i], populations[i]);
-        if x.is_nan() || n.is_nan() {
-            return Estimate::nan();
-        }
-        let (l, u, m) = if let Some((l, u)) = table.exact(x) {
-            (l, u, CiMethod::Exact)
-        } else if let Some((l, u)) = table.byar(x) {
-            (l, u, CiMethod::Byar)
-        } else {
-            rate_limits(x, opts.method, opts.confidence, z)
+    let table = LimitTable::for_counts(counts, opts);
+    let (mult, missing) = (opts.multiplier, opts.missing);
+    let valid = |x: f64, n: f64| {
+        Domain::NonNegative.admits(x, missing) && Domain::Positive.admits(n, missing)
+    };
+    let fill = |x: &[f64], n: &[f64], out: EstimateSlices<'_>| {
+        let exact_below = match opts.method {
+            RateMethod::Byar => 0.0,
+            RateMethod::Phe => PHE_EXACT_BELOW,
+            RateMethod::Exact => f64::INFINITY,
         };
-        let per = mult / n;
-        Estimate {
-            value: x * per,
-            lower: l * per,
-            upper: u * per,
-            method: m,
+        if exact_below.is_finite() {
+            byar_block(x, n, z, mult, out.value, out.lower, out.upper);
+            out.method.fill(CiMethod::Byar as u8);
         }
-    });
-    Ok(())
+        // exact limits where the method asks for them (a table lookup for integer counts)
+        for i in 0..x.len() {
+            let (xi, ni) = (x[i], n[i]);
+            if xi < exact_below && !ni.is_nan() {
+                let (l, u) = table
+                    .exact(xi)
+                    .unwrap_or_else(|| poisson_exact_limits(xi, opts.confidence));
+                let per = mult / ni;
+                (out.value[i], out.lower[i], out.upper[i]) = (xi * per, l * per, u * per);
+                out.method[i] = CiMethod::Exact as u8;
+            }
+        }
+    };
+    let all_valid = par_pairs_checked_into(counts, populations, out, valid, fill);
+    if all_valid {
+        return Ok(());
+    }
+    report_first_problem(|| {
+        check_column("count", counts, Domain::NonNegative, missing)?;
+        check_column("population", populations, Domain::Positive, missing)
+    })
 }
 
-/// Poisson limits precomputed for integer counts, which repeat a lot in community-safety
-/// tables: exact limits (a gamma quantile each) once per distinct count that needs them — `"phe"`
-/// needs 0..9, `"exact"` every distinct count — looked up by binary search; and Byar's limits
-/// (two square roots and divisions, the cost of a row) for every count up to the largest
-/// integer count (at most 65,536), looked up by index. Other counts are computed directly.
+/// After a row loop with fused checks refused a row: run the ordered checks, which name the
+/// first problem (argument and position). They share [`Domain::admits`] with the fused checks,
+/// so they always find it; the fallback error only guards against the two drifting apart.
+fn report_first_problem(ordered_checks: impl FnOnce() -> Result<()>) -> Result<()> {
+    ordered_checks()?;
+    Err(Error::argument(
+        "input",
+        "a row was refused but no invalid value was found (please report this)",
+    ))
+}
+
+/// Exact Poisson limits (a gamma quantile each) precomputed once per distinct integer count
+/// that needs them — `"phe"` needs 0..9, `"exact"` every distinct count — looked up by binary
+/// search; counts in community-safety tables repeat a lot. Other counts are computed directly.
 struct LimitTable {
     keys: Vec<f64>,
     limits: Vec<(f64, f64)>,
-    byar: Vec<(f64, f64)>,
 }
 
 impl LimitTable {
-    fn for_counts(counts: &[f64], opts: &RateOptions, z: f64) -> Self {
+    fn for_counts(counts: &[f64], opts: &RateOptions) -> Self {
         let keys: Vec<f64> = match opts.method {
             RateMethod::Byar => Vec::new(),
             RateMethod::Phe => (0..PHE_EXACT_BELOW as usize).map(|k| k as f64).collect(),
@@ -332,7 +363,7 @@ impl LimitTable {
                 let mut k: Vec<f64> = counts
                     .par_iter()
                     .copied()
-                    .filter(|x| x.is_finite() && x.fract() == 0.0)
+                    .filter(|x| x.is_finite() && x.fract() == 0.0 && *x >= 0.0)
                     .collect();
                 k.par_sort_unstable_by(f64::total_cmp);
                 k.dedup();
@@ -343,23 +374,7 @@ impl LimitTable {
             .par_iter()
             .map(|&k| poisson_exact_limits(k, opts.confidence))
             .collect();
-        let byar = if opts.method == RateMethod::Exact {
-            Vec::new()
-        } else {
-            let kmax = counts
-                .par_iter()
-                .with_min_len(crate::ci::PAR_MIN_LEN)
-                .filter(|x| x.fract() == 0.0 && (0.0..=65_536.0).contains(*x))
-                .map(|&x| x as usize)
-                .max()
-                .unwrap_or(0);
-            (0..kmax + 1)
-                .into_par_iter()
-                .with_min_len(1024)
-                .map(|k| byar_limits(k as f64, z))
-                .collect()
-        };
-        LimitTable { keys, limits, byar }
+        LimitTable { keys, limits }
     }
 
     fn exact(&self, x: f64) -> Option<(f64, f64)> {
@@ -369,13 +384,31 @@ impl LimitTable {
         let i = self.keys.binary_search_by(|k| k.total_cmp(&x)).ok()?;
         self.limits.get(i).copied()
     }
+}
 
-    fn byar(&self, x: f64) -> Option<(f64, f64)> {
-        if x.fract() != 0.0 || x < 0.0 {
-            return None;
-        }
-        self.byar.get(x as usize).copied()
-    }
+/// Byar's limits × `mult / n` and the rate `x × mult / n` for a block of rows (the rate
+/// kernel's hot loop, vectorised; see [`crate::ci::vectorised`]).
+fn byar_block(
+    x: &[f64],
+    n: &[f64],
+    z: f64,
+    mult: f64,
+    v: &mut [f64],
+    l: &mut [f64],
+    u: &mut [f64],
+) {
+    crate::ci::vectorised(
+        #[inline(always)]
+        || {
+            let len = v.len();
+            let (l, u, x, n) = (&mut l[..len], &mut u[..len], &x[..len], &n[..len]);
+            for i in 0..len {
+                let (lo, hi) = byar_limits(x[i], z);
+                let per = mult / n[i];
+                (v[i], l[i], u[i]) = (x[i] * per, lo * per, hi * per);
+            }
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,7 +532,7 @@ pub fn proportion_ci(
 /// use saferstats::ci::EstimateSlices;
 /// use saferstats::rates::{proportion_ci_into, ProportionOptions};
 /// let (mut v, mut l, mut u, mut m) = ([0.0; 1], [0.0; 1], [0.0; 1], [0u8; 1]);
-/// let out = EstimateSlices { value: &mut v, lower: &mut l, upper: &mut u, method: &mut m };
+/// let out = EstimateSlices { value: &mut v, lower: &mut l, upper: &mut u, method: &mut m, inputs: None };
 /// proportion_ci_into(&[0.0], &[10.0], &ProportionOptions::default(), out).unwrap();
 /// assert_eq!(l[0], 0.0);
 /// assert!((u[0] - 0.2775327).abs() < 1e-6); // Wilson 0/10 upper limit (statsmodels)
@@ -511,39 +544,28 @@ pub fn proportion_ci_into(
     out: EstimateSlices<'_>,
 ) -> Result<()> {
     opts.validate()?;
-    check_lengths(&[
-        ("successes", successes.len()),
-        ("trials", trials.len()),
-        ("value (output)", out.value.len()),
-        ("lower (output)", out.lower.len()),
-        ("upper (output)", out.upper.len()),
-        ("method (output)", out.method.len()),
-    ])?;
-    check_column("successes", successes, Domain::NonNegative, opts.missing)?;
-    check_column("trials", trials, Domain::Positive, opts.missing)?;
-    check_successes_le_trials(successes, trials, "successes")?;
+    let inputs = [("successes", successes.len()), ("trials", trials.len())];
+    check_lengths(&[&inputs[..], &out.lengths()].concat())?;
     let z = z_two_sided(opts.confidence);
     let cc = opts.method == ProportionMethod::WilsonCc;
-    let label = if cc {
-        CiMethod::WilsonCc
-    } else {
-        CiMethod::Wilson
+    let (mult, missing) = (opts.multiplier, opts.missing);
+    let valid = |x: f64, n: f64| {
+        Domain::NonNegative.admits(x, missing)
+            && Domain::Positive.admits(n, missing)
+            && (x <= n || x.is_nan() || n.is_nan())
     };
-    let mult = opts.multiplier;
-    par_rows_into(out, |i| {
-        let (x, n) = (successes[i], trials[i]);
-        if x.is_nan() || n.is_nan() {
-            return Estimate::nan();
-        }
-        let (l, u) = wilson_limits(x, n, z, cc);
-        Estimate {
-            value: x / n * mult,
-            lower: l * mult,
-            upper: u * mult,
-            method: label,
-        }
-    });
-    Ok(())
+    let fill = |x: &[f64], n: &[f64], out: EstimateSlices<'_>| {
+        wilson_block(x, n, z, cc, mult, out);
+    };
+    let all_valid = par_pairs_checked_into(successes, trials, out, valid, fill);
+    if all_valid {
+        return Ok(());
+    }
+    report_first_problem(|| {
+        check_column("successes", successes, Domain::NonNegative, missing)?;
+        check_column("trials", trials, Domain::Positive, missing)?;
+        check_successes_le_trials(successes, trials, "successes")
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

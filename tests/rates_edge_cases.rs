@@ -219,3 +219,117 @@ proptest! {
         let _ = dsr(&[x, n], &[n, x], &[1.0, 2.0], 1e5, conf);
     }
 }
+
+/// Long inputs run in parallel blocks with the checks fused into the row loop: the error must
+/// still name the first bad row in position order, whichever block a thread reaches first.
+#[test]
+fn long_input_error_names_first_bad_row() {
+    let n = 50_000;
+    let mut counts = vec![5.0; n];
+    let mut pops = vec![1000.0; n];
+    counts[41_000] = -1.0;
+    pops[17_123] = 0.0;
+    let err = rate_ci(&counts, &pops, &RateOptions::default()).unwrap_err();
+    // counts are checked before populations (argument order), as in the short path
+    assert!(matches!(err, Error::InvalidValue { ref name, index: 41_000, .. } if name == "count"));
+    counts[41_000] = 5.0;
+    let err = rate_ci(&counts, &pops, &RateOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidValue { ref name, index: 17_123, .. } if name == "population")
+    );
+    let mut trials = vec![10.0; n];
+    trials[30_001] = 4.0; // fewer trials than successes
+    let err = proportion_ci(&counts, &trials, &ProportionOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidValue { ref name, index: 30_001, .. } if name == "successes")
+    );
+}
+
+/// Every row of a long, mixed input equals the one-row formulas (block kernels, the exact/Byar
+/// switch, NaN rows under `propagate`), for each rate method and both Wilson variants.
+#[test]
+fn long_input_rows_equal_row_formulas() {
+    let n = 20_000;
+    let counts: Vec<f64> = (0..n)
+        .map(|i| match i % 7 {
+            0 => (i % 13) as f64,         // small counts: exact under "phe"
+            1 => 2.5,                     // non-integer below 10
+            2 if i % 11 == 0 => f64::NAN, // missing
+            _ => (i % 5000) as f64,
+        })
+        .collect();
+    let pops: Vec<f64> = (0..n).map(|i| 5000.0 + (i % 977) as f64 * 10.0).collect();
+    let z = saferstats::special::z_two_sided(0.95);
+    for method in [RateMethod::Phe, RateMethod::Exact, RateMethod::Byar] {
+        let opts = RateOptions {
+            method,
+            missing: Missing::Propagate,
+            ..RateOptions::default()
+        };
+        let out = rate_ci(&counts, &pops, &opts).unwrap();
+        for i in 0..n {
+            let (x, p) = (counts[i], pops[i]);
+            if x.is_nan() {
+                assert!(out.value[i].is_nan() && out.lower[i].is_nan());
+                assert_eq!(out.method[i], CiMethod::NotApplicable);
+                continue;
+            }
+            let exact = method == RateMethod::Exact || (method == RateMethod::Phe && x < 10.0);
+            let (l, u) = if exact {
+                poisson_exact_limits(x, 0.95)
+            } else {
+                byar_limits(x, z)
+            };
+            let per = 100_000.0 / p;
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-300);
+            assert!(close(out.value[i], x * per), "{method:?} row {i}");
+            assert!(close(out.lower[i], l * per) || (l == 0.0 && out.lower[i] == 0.0));
+            assert!(close(out.upper[i], u * per), "{method:?} row {i}");
+            let m = if exact {
+                CiMethod::Exact
+            } else {
+                CiMethod::Byar
+            };
+            assert_eq!(out.method[i], m, "{method:?} row {i}");
+        }
+    }
+    let trials: Vec<f64> = counts
+        .iter()
+        .map(|x| if x.is_nan() { 7.0 } else { x + 40.0 })
+        .collect();
+    for (method, cc) in [
+        (ProportionMethod::Wilson, false),
+        (ProportionMethod::WilsonCc, true),
+    ] {
+        let opts = ProportionOptions {
+            method,
+            missing: Missing::Propagate,
+            ..ProportionOptions::default()
+        };
+        let out = proportion_ci(&counts, &trials, &opts).unwrap();
+        for i in 0..n {
+            if counts[i].is_nan() {
+                assert!(out.value[i].is_nan() && out.upper[i].is_nan());
+                assert_eq!(out.method[i], CiMethod::NotApplicable);
+                continue;
+            }
+            let (l, u) = wilson_limits(counts[i], trials[i], z, cc);
+            assert_eq!((out.lower[i], out.upper[i]), (l, u), "{method:?} row {i}");
+            assert_eq!(out.value[i], counts[i] / trials[i]);
+        }
+    }
+}
+
+/// The Python layer turns method codes into labels without a remap pass; that relies on only the
+/// last code repeating an earlier label.
+#[test]
+fn only_the_last_method_code_repeats_a_label() {
+    let labels: Vec<&str> = CiMethod::ALL.iter().map(|m| m.label()).collect();
+    let (last, rest) = labels.split_last().unwrap();
+    let distinct: std::collections::HashSet<_> = rest.iter().collect();
+    assert_eq!(distinct.len(), rest.len());
+    assert!(rest.contains(last));
+    for (code, m) in CiMethod::ALL.iter().enumerate() {
+        assert_eq!(*m as usize, code);
+    }
+}

@@ -19,10 +19,12 @@ def ci_method_labels() -> list[str]: ...
 def esp2013() -> list[float]: ...
 def rate_ci(
     count: _F64, population: _F64, multiplier: float, confidence: float, method: str, missing: str
-) -> tuple[_F64, _F64, _F64, _U8]: ...
+) -> tuple[_F64, _F64, _F64, _F64, _F64, _U8]:
+    """(count copy, population copy, rate, lower, upper, method code)."""
 def proportion_ci(
     successes: _F64, trials: _F64, multiplier: float, confidence: float, method: str, missing: str
-) -> tuple[_F64, _F64, _F64, _U8]: ...
+) -> tuple[_F64, _F64, _F64, _F64, _F64, _U8]:
+    """(successes copy, trials copy, value, lower, upper, method code)."""
 def rate_ratio(
     count_a: _F64,
     population_a: _F64,

@@ -17,6 +17,7 @@ from . import _saferstats as _ext
 from ._frames import as_float_array, per_distinct, require_columns
 from .exceptions import InvalidInputError
 from .io import force_slug
+from .rates import _methods
 
 __all__ = [
     "HO_ETHNICITY_GROUPS",
@@ -62,14 +63,7 @@ HO_ETHNICITY_GROUPS: dict[str, str] = {
     "Other": "Other",
 }
 
-_DISP_LABELS = list(_ext.ci_method_labels())
 _TEST_LABELS = list(_ext.test_labels())
-
-
-def _labels(codes: np.ndarray) -> pd.Categorical:
-    uniq = list(dict.fromkeys(_DISP_LABELS))
-    remap = np.array([uniq.index(x) for x in _DISP_LABELS], dtype=np.int8)
-    return pd.Categorical.from_codes(remap[codes], categories=uniq)
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
@@ -351,7 +345,7 @@ def disproportionality(
     out["ratio_lower"] = res["ratio_lower"]
     out["ratio_upper"] = res["ratio_upper"]
     out["reliable"] = res["reliable"]
-    out["ratio_method"] = _labels(res["ratio_method"])
+    out["ratio_method"] = _methods(res["ratio_method"])
     out["confidence"] = float(confidence)
     out = out.reset_index(drop=True)
     out.attrs["excluded"] = excluded
@@ -449,7 +443,7 @@ def outcome_test(
     out["test"] = pd.Categorical.from_codes(res["test"], categories=_TEST_LABELS)
     for k in ["z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]:
         out[k] = res[k]
-    out["rr_method"] = _labels(res["rr_method"])
+    out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = float(confidence)
     out = out.reset_index(drop=True)
     out.attrs["excluded"] = excluded

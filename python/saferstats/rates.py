@@ -35,11 +35,17 @@ ESP2013: tuple[float, ...] = tuple(_ext.esp2013())
 _LABELS = list(_ext.ci_method_labels())
 _UNIQUE = list(dict.fromkeys(_LABELS))
 _REMAP = np.array([_UNIQUE.index(label) for label in _LABELS], dtype=np.int8)
+# Only the last code repeats a label ("exact" conditional; tests/rates_edge_cases.rs), so the
+# other codes index _UNIQUE as they are.
 
 
 def _methods(codes: np.ndarray) -> pd.Categorical:
-    """Method codes from the core -> a categorical column of labels."""
-    return pd.Categorical.from_codes(_REMAP[codes], categories=_UNIQUE)
+    """Method codes from the core (uint8) -> a categorical column of labels (no copy when the
+    codes are already distinct-label indices, as for rates and proportions)."""
+    codes = codes.view(np.int8)
+    if (codes == len(_LABELS) - 1).any():
+        codes = _REMAP[codes]
+    return pd.Categorical.from_codes(codes, categories=_UNIQUE, validate=False)
 
 
 def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
@@ -98,11 +104,11 @@ def rate_ci(
     """
     arrays, index = aligned(count=count, population=population)
     x, n = arrays["count"], arrays["population"]
-    v, lo, hi, m = _ext.rate_ci(x, n, float(multiplier), float(confidence), method, missing)
+    x, n, v, lo, hi, m = _ext.rate_ci(x, n, float(multiplier), float(confidence), method, missing)
     return _frame(
         {
-            "count": x.copy(),
-            "population": n.copy(),
+            "count": x,
+            "population": n,
             "rate": v,
             "lower": lo,
             "upper": hi,
@@ -144,11 +150,11 @@ def proportion_ci(
     """
     arrays, index = aligned(successes=successes, trials=trials)
     x, n = arrays["successes"], arrays["trials"]
-    v, lo, hi, m = _ext.proportion_ci(x, n, float(multiplier), float(confidence), method, missing)
+    x, n, v, lo, hi, m = _ext.proportion_ci(x, n, float(multiplier), float(confidence), method, missing)
     return _frame(
         {
-            "successes": x.copy(),
-            "trials": n.copy(),
+            "successes": x,
+            "trials": n,
             "value": v,
             "lower": lo,
             "upper": hi,

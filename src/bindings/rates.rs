@@ -1,6 +1,6 @@
 //! Bindings for [`crate::rates`]: arrays in (borrowed, no copy), arrays out (moved, no copy).
 
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use super::errors::IntoPy;
@@ -8,6 +8,14 @@ use crate::ci::{CiMethod, EstimateColumns, Missing};
 use crate::rates as core;
 
 type F64Array<'py> = Bound<'py, PyArray1<f64>>;
+type EstimateArraysWithInputs<'py> = (
+    F64Array<'py>,
+    F64Array<'py>,
+    F64Array<'py>,
+    F64Array<'py>,
+    F64Array<'py>,
+    Bound<'py, PyArray1<u8>>,
+);
 type EstimateArrays<'py> = (
     F64Array<'py>,
     F64Array<'py>,
@@ -34,16 +42,62 @@ fn to_arrays(py: Python<'_>, cols: EstimateColumns) -> EstimateArrays<'_> {
     )
 }
 
-/// Run a core `*_into` function on fresh columns (GIL released) and hand them to numpy.
+/// Fresh uninitialised numpy (rows, n) block: one allocation, which glibc keeps warm between
+/// calls (separate 8 MB arrays are unmapped and faulted in again on every call).
+///
+/// # Safety
+/// The caller writes every element before Python can see the array.
+unsafe fn block<'py>(py: Python<'py>, rows: usize, n: usize) -> Bound<'py, PyArray2<f64>> {
+    unsafe { PyArray2::<f64>::new(py, [rows, n], false) }
+}
+
+/// Row `i` of a block as a 1-D array (a view: no copy).
+fn row<'py>(block: &Bound<'py, PyArray2<f64>>, i: usize) -> PyResult<F64Array<'py>> {
+    Ok(block.get_item(i)?.cast_into::<PyArray1<f64>>()?)
+}
+
+/// Run a core two-column `*_into` function on fresh numpy columns (GIL released) and return
+/// them, with copies of the two input columns made in the same pass (the result table shows
+/// them; it must never alias the caller's arrays, and Python then makes no further copies).
+///
+/// Returns (input_a, input_b, value, lower, upper, method), all allocated by numpy and filled
+/// in place: no copy crosses the boundary.
 fn filled<'py>(
     py: Python<'py>,
     n: usize,
     fill: impl FnOnce(crate::ci::EstimateSlices<'_>) -> crate::error::Result<()> + Send,
-) -> PyResult<EstimateArrays<'py>> {
-    let cols = py
-        .detach(|| crate::ci::EstimateColumns::filled_by(n, fill))
-        .py_err()?;
-    Ok(to_arrays(py, cols))
+) -> PyResult<EstimateArraysWithInputs<'py>> {
+    // SAFETY: the two-column `*_into` functions write every element of every output column and
+    // of both input copies before they return Ok; on Err the arrays are dropped without Python
+    // ever seeing them, so uninitialised values are never read.
+    let (copies, outputs, method) = unsafe {
+        (
+            block(py, 2, n),
+            block(py, 3, n),
+            PyArray1::<u8>::new(py, n, false),
+        )
+    };
+    {
+        let (mut c, mut b, mut m) = (copies.readwrite(), outputs.readwrite(), method.readwrite());
+        let (value, rest) = b.as_slice_mut()?.split_at_mut(n);
+        let (lower, upper) = rest.split_at_mut(n);
+        let out = crate::ci::EstimateSlices {
+            value,
+            lower,
+            upper,
+            method: m.as_slice_mut()?,
+            inputs: Some(c.as_slice_mut()?.split_at_mut(n)),
+        };
+        py.detach(|| fill(out)).py_err()?;
+    }
+    Ok((
+        row(&copies, 0)?,
+        row(&copies, 1)?,
+        row(&outputs, 0)?,
+        row(&outputs, 1)?,
+        row(&outputs, 2)?,
+        method,
+    ))
 }
 
 /// Labels of the method codes returned by every function (index = code).
@@ -52,7 +106,8 @@ fn ci_method_labels() -> Vec<&'static str> {
     CiMethod::ALL.iter().map(|m| m.label()).collect()
 }
 
-/// Crude rates with exact / Byar's CIs. Returns (value, lower, upper, method_code).
+/// Crude rates with exact / Byar's CIs. Returns (count, population, value, lower, upper,
+/// method_code), the first two copies of the inputs.
 #[pyfunction]
 #[pyo3(signature = (count, population, multiplier, confidence, method, missing))]
 fn rate_ci<'py>(
@@ -63,7 +118,7 @@ fn rate_ci<'py>(
     confidence: f64,
     method: &str,
     missing: &str,
-) -> PyResult<EstimateArrays<'py>> {
+) -> PyResult<EstimateArraysWithInputs<'py>> {
     let opts = core::RateOptions {
         multiplier,
         confidence,
@@ -74,7 +129,8 @@ fn rate_ci<'py>(
     filled(py, x.len(), |out| core::rate_ci_into(x, n, &opts, out))
 }
 
-/// Proportions with Wilson CIs. Returns (value, lower, upper, method_code).
+/// Proportions with Wilson CIs. Returns (successes, trials, value, lower, upper, method_code), the
+/// first two copies of the inputs.
 #[pyfunction]
 #[pyo3(signature = (successes, trials, multiplier, confidence, method, missing))]
 fn proportion_ci<'py>(
@@ -85,7 +141,7 @@ fn proportion_ci<'py>(
     confidence: f64,
     method: &str,
     missing: &str,
-) -> PyResult<EstimateArrays<'py>> {
+) -> PyResult<EstimateArraysWithInputs<'py>> {
     let opts = core::ProportionOptions {
         multiplier,
         confidence,

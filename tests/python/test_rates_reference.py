@@ -141,3 +141,21 @@ def test_scipy_is_an_independent_check_of_a_real_rate():
     assert out["lower"] == pytest.approx(stats.chi2.ppf(0.025, 3200) / 2 / 1_184_400 * 1e5, rel=1e-9)
     byar = saferstats.rate_ci(1600, 1_184_400).iloc[0]
     assert byar["lower"] == pytest.approx(out["lower"], rel=1e-3)
+
+
+def test_result_tables_own_their_input_columns():
+    """The core writes copies of the inputs beside the estimates; the table must not alias the
+    caller's arrays (mutating them afterwards leaves the table unchanged) on long inputs
+    (parallel blocks) and short ones."""
+    for n in (3, 50_003):
+        x = np.arange(n, dtype=float) % 17
+        pop = np.full(n, 1000.0)
+        rates = saferstats.rate_ci(x, pop)
+        props = saferstats.proportion_ci(x, pop)
+        expected = x.copy()
+        x[:] = -1.0
+        pop[:] = -1.0
+        for df, cols in ((rates, ("count", "population")), (props, ("successes", "trials"))):
+            np.testing.assert_array_equal(df[cols[0]].to_numpy(), expected)
+            assert (df[cols[1]].to_numpy() == 1000.0).all()
+            assert not np.shares_memory(df[cols[0]].to_numpy(), x)
