@@ -187,35 +187,129 @@ struct Part {
     problems: Vec<Problem>,
 }
 
+/// Distinct byte strings of one category column, numbered in order of first appearance.
+///
+/// Police data columns have a few to a few dozen distinct values, looked up once per cell
+/// (about ten million lookups per million records), so a lookup first tries a small
+/// direct-mapped cache indexed by a multiplicative hash of the key's signature (length, first
+/// 8 bytes, last 8 bytes): one multiply, one load, one compare, and a byte comparison only for
+/// keys longer than 16 bytes (shorter ones are determined by their signature). Misses go to a
+/// hash map, then refresh the cache slot.
+struct Interner {
+    /// Code per cache slot (-1 empty).
+    slots: Box<[i32; Interner::SLOTS]>,
+    /// (length, first 8 bytes, last 8 bytes) of each key, by code.
+    sigs: Vec<(usize, u64, u64)>,
+    /// The keys, by code.
+    keys: Vec<Vec<u8>>,
+    /// Key → code.
+    map: FxHashMap<Vec<u8>, i32>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            slots: Box::new([-1; Interner::SLOTS]),
+            sigs: Vec::new(),
+            keys: Vec::new(),
+            map: FxHashMap::default(),
+        }
+    }
+}
+
+impl Interner {
+    const SLOTS: usize = 128;
+
+    /// (length, first 8 bytes, last 8 bytes), zero-padded for short keys.
+    #[inline]
+    fn signature(key: &[u8]) -> (usize, u64, u64) {
+        // plain 8-byte loads (no memcpy call) for the usual keys of 8 bytes or more
+        match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (
+                key.len(),
+                u64::from_le_bytes(*head),
+                u64::from_le_bytes(*tail),
+            ),
+            _ => {
+                let head = key
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+                (key.len(), head, 0)
+            }
+        }
+    }
+
+    #[inline]
+    fn slot(sig: (usize, u64, u64)) -> usize {
+        let h = (sig.1 ^ sig.2.rotate_left(29) ^ sig.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 57) as usize // top 7 bits: 0..128
+    }
+
+    /// The code of `key`, adding it if new.
+    #[inline]
+    fn code(&mut self, key: &[u8]) -> i32 {
+        let sig = Self::signature(key);
+        let slot = Self::slot(sig);
+        let cached = self.slots[slot];
+        if let Ok(i) = usize::try_from(cached) {
+            if self.sigs.get(i) == Some(&sig) && (sig.0 <= 16 || self.keys[i] == key) {
+                return cached;
+            }
+        }
+        let code = self.lookup(key, sig);
+        self.slots[slot] = code;
+        code
+    }
+
+    #[cold]
+    fn lookup(&mut self, key: &[u8], sig: (usize, u64, u64)) -> i32 {
+        if let Some(&k) = self.map.get(key) {
+            return k;
+        }
+        let k = i32::try_from(self.keys.len()).unwrap_or(i32::MAX);
+        self.sigs.push(sig);
+        self.keys.push(key.to_vec());
+        self.map.insert(key.to_vec(), k);
+        k
+    }
+}
+
 enum PartColumn {
-    Category {
-        codes: Vec<i32>,
-        dict: FxHashMap<Vec<u8>, i32>,
-        order: Vec<Vec<u8>>,
-    },
+    Category { codes: Vec<i32>, dict: Interner },
     Float(Vec<f64>),
     Bool(Vec<i8>),
     DateTime(Vec<i64>),
 }
 
-fn load(spec: &FileSpec) -> Result<Vec<u8>> {
+/// Read (and for `.gz`, decompress) a whole file into `buf`, reusing its capacity.
+fn load_into(spec: &FileSpec, buf: &mut Vec<u8>) -> Result<()> {
     let fail = |e: std::io::Error| {
         Error::argument(
             "path_or_paths",
             format!("{}: cannot read: {e}", spec.path.display()),
         )
     };
-    let raw = std::fs::read(&spec.path).map_err(fail)?;
+    buf.clear();
+    let mut file = std::fs::File::open(&spec.path).map_err(fail)?;
     if spec.path.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::with_capacity(raw.len() * 6);
-        flate2::read::MultiGzDecoder::new(raw.as_slice())
-            .read_to_end(&mut out)
+        flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file))
+            .read_to_end(buf)
             .map_err(fail)?;
-        Ok(out)
     } else {
-        Ok(raw)
+        file.read_to_end(buf).map_err(fail)?;
     }
+    Ok(())
 }
+
+thread_local! {
+    /// Each reader thread's file buffer, reused from file to file: fresh multi-megabyte buffers
+    /// cost more in page faults than reading the file does.
+    static FILE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Buffers above this are released after use rather than kept for the next file.
+const KEEP_BUFFER_BYTES: usize = 64 << 20;
 
 fn trim(b: &[u8]) -> &[u8] {
     b.trim_ascii()
@@ -257,6 +351,81 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// Year and month (1-12) of a day count from 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn civil_month_from_days(z: i64) -> (i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m)
+}
+
+/// Calendar months (UTC) of timestamps in ns since the epoch, as codes into the sorted
+/// distinct months, labelled `"YYYY-MM"`; [`NAT`] gets code -1. What pandas gives with
+/// `pd.factorize(ts.astype("datetime64[M]"), sort=True)`, without numpy's slow calendar
+/// conversion (the `month` column of a million police records).
+///
+/// # Examples
+/// ```
+/// use saferstats::csvscan::{month_codes, NAT};
+/// // 2020-01-01T00:30Z, 2019-12-31T23:30Z, missing, 2020-01-15
+/// let ns = [1_577_838_600_000_000_000, 1_577_835_000_000_000_000, NAT, 1_579_046_400_000_000_000];
+/// let (codes, labels) = month_codes(&ns);
+/// assert_eq!(labels, ["2019-12", "2020-01"]);
+/// assert_eq!(codes, [1, 0, -1, 1]);
+/// ```
+pub fn month_codes(ns: &[i64]) -> (Vec<i32>, Vec<String>) {
+    const NS_PER_DAY: i64 = 86_400_000_000_000;
+    let month_of = |t: i64| {
+        let (y, m) = civil_month_from_days(t.div_euclid(NS_PER_DAY));
+        y * 12 + (m - 1)
+    };
+    let months: Vec<i64> = ns
+        .par_iter()
+        .with_min_len(1 << 14)
+        .map(|&t| if t == NAT { i64::MIN } else { month_of(t) })
+        .collect();
+    let present = months.iter().filter(|&&m| m != i64::MIN);
+    let (Some(&lo), Some(&hi)) = (present.clone().min(), present.max()) else {
+        return (vec![-1; ns.len()], Vec::new());
+    };
+    // presence over the span of months, then each present month's rank
+    let span = usize::try_from(hi - lo + 1).unwrap_or(0);
+    let mut rank = vec![-1i32; span];
+    for &m in &months {
+        if let Some(r) = usize::try_from(m - lo).ok().and_then(|i| rank.get_mut(i)) {
+            *r = 0;
+        }
+    }
+    let mut labels = Vec::new();
+    for (i, r) in rank.iter_mut().enumerate() {
+        if *r == 0 {
+            *r = i32::try_from(labels.len()).unwrap_or(i32::MAX);
+            let m = lo + i as i64;
+            labels.push(format!(
+                "{:04}-{:02}",
+                m.div_euclid(12),
+                m.rem_euclid(12) + 1
+            ));
+        }
+    }
+    let codes = months
+        .par_iter()
+        .with_min_len(1 << 14)
+        .map(|&m| {
+            usize::try_from(m.wrapping_sub(lo))
+                .ok()
+                .and_then(|i| rank.get(i))
+                .copied()
+                .unwrap_or(-1)
+        })
+        .collect();
+    (codes, labels)
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {
@@ -384,17 +553,8 @@ impl FileState<'_> {
                 report(ProblemKind::Missing);
             }
             match &mut self.cols[c] {
-                PartColumn::Category { codes, dict, order } => {
-                    let key: &[u8] = if missing { b"" } else { v };
-                    let code = if let Some(&k) = dict.get(key) {
-                        k
-                    } else {
-                        let k = i32::try_from(order.len()).unwrap_or(i32::MAX);
-                        dict.insert(key.to_vec(), k);
-                        order.push(key.to_vec());
-                        k
-                    };
-                    codes.push(code);
+                PartColumn::Category { codes, dict } => {
+                    codes.push(dict.code(if missing { b"" } else { v }));
                 }
                 PartColumn::Float(out) => {
                     let x = if missing {
@@ -452,13 +612,7 @@ impl FileState<'_> {
                     continue;
                 }
                 match col {
-                    PartColumn::Category { codes, dict, order } => {
-                        let code = *dict.entry(Vec::new()).or_insert_with(|| {
-                            order.push(Vec::new());
-                            i32::try_from(order.len() - 1).unwrap_or(i32::MAX)
-                        });
-                        codes.push(code);
-                    }
+                    PartColumn::Category { codes, dict } => codes.push(dict.code(b"")),
                     PartColumn::Float(v) => v.push(f64::NAN),
                     PartColumn::Bool(v) => v.push(-1),
                     PartColumn::DateTime(v) => v.push(NAT),
@@ -479,8 +633,17 @@ impl FileState<'_> {
 }
 
 fn read_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec]) -> Result<Part> {
-    let data = load(spec)?;
-    let body = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&data);
+    FILE_BUFFER.with_borrow_mut(|buf| {
+        let part = load_into(spec, buf).and_then(|()| parse_one(index, spec, columns, buf));
+        if buf.capacity() > KEEP_BUFFER_BYTES {
+            *buf = Vec::new();
+        }
+        part
+    })
+}
+
+fn parse_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec], data: &[u8]) -> Result<Part> {
+    let body = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     // rough row estimate for the allocations: ~200 bytes per police.uk record
     let cap = body.len() / 160 + 16;
     let cols: Vec<PartColumn> = columns
@@ -488,8 +651,7 @@ fn read_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec]) -> Result<Part>
         .map(|c| match c.kind {
             ColumnKind::Category => PartColumn::Category {
                 codes: Vec::with_capacity(cap),
-                dict: FxHashMap::default(),
-                order: Vec::new(),
+                dict: Interner::default(),
             },
             ColumnKind::Float { .. } => PartColumn::Float(Vec::with_capacity(cap)),
             ColumnKind::Bool => PartColumn::Bool(Vec::with_capacity(cap)),
@@ -514,7 +676,7 @@ fn read_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec]) -> Result<Part>
             problems: Vec::new(),
         },
     };
-    if body.contains(&b'"') {
+    if memchr::memchr(b'"', body).is_some() {
         read_quoted(&mut st)?;
     } else {
         read_plain(&mut st);
@@ -530,36 +692,34 @@ fn read_plain(st: &mut FileState<'_>) {
     let body = st.body;
     let delim = st.spec.delimiter;
     let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
-    let (mut pos, mut line, mut header) = (0usize, 1u64, true);
-    while pos < body.len() {
-        match body[pos] {
-            b'\n' => {
-                line += 1;
-                pos += 1;
-                continue;
+    let mut header = true;
+    // one SIMD scan for every delimiter and line end of the file (a scan per record or per
+    // field costs more in set-up than in scanning on ~200-byte police records)
+    let (mut start, mut field_start, mut line) = (0usize, 0usize, 1u64);
+    let ends = memchr::memchr3_iter(delim, b'\n', b'\r', body).chain(std::iter::once(body.len()));
+    for k in ends {
+        let c = body.get(k).copied();
+        if c == Some(delim) {
+            fields.push(&body[field_start..k]);
+            field_start = k + 1;
+            continue;
+        }
+        // a line end (or the end of the file) closes the record, unless the line is empty
+        // (which includes the \n of \r\n)
+        if k > start || !fields.is_empty() {
+            fields.push(&body[field_start..k]);
+            if header {
+                st.nh = fields.len();
+                header = false;
+            } else {
+                st.record(&fields, line, start);
             }
-            b'\r' => {
-                pos += 1;
-                continue;
-            }
-            _ => {}
+            fields.clear();
         }
-        let end = memchr::memchr2(b'\n', b'\r', &body[pos..]).map_or(body.len(), |k| pos + k);
-        let rec = &body[pos..end];
-        fields.clear();
-        let mut from = 0;
-        for k in memchr::memchr_iter(delim, rec) {
-            fields.push(&rec[from..k]);
-            from = k + 1;
+        if c == Some(b'\n') {
+            line += 1;
         }
-        fields.push(&rec[from..]);
-        if header {
-            st.nh = fields.len();
-            header = false;
-        } else {
-            st.record(&fields, line, pos);
-        }
-        pos = end;
+        (start, field_start) = (k + 1, k + 1);
     }
 }
 
@@ -616,21 +776,13 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
 
 fn merge(parts: Vec<Part>, columns: &[ColumnSpec]) -> Table {
     let total: usize = parts.iter().map(|p| p.line.len()).sum();
-    let mut out_cols: Vec<ColumnData> = columns
-        .iter()
-        .map(|c| match c.kind {
-            ColumnKind::Category => ColumnData::Category {
-                codes: Vec::with_capacity(total),
-                categories: Vec::new(),
-            },
-            ColumnKind::Float { .. } => ColumnData::Float(Vec::with_capacity(total)),
-            ColumnKind::Bool => ColumnData::Bool(Vec::with_capacity(total)),
-            ColumnKind::DateTime => ColumnData::DateTime(Vec::with_capacity(total)),
-        })
+    // columns are independent: concatenate them in parallel
+    let out_cols: Vec<ColumnData> = (0..columns.len())
+        .into_par_iter()
+        .map(|c| merge_column(&parts, c, columns[c].kind, total))
         .collect();
-    let mut global: Vec<FxHashMap<Vec<u8>, i32>> = vec![FxHashMap::default(); columns.len()];
     let mut table = Table {
-        columns: Vec::new(),
+        columns: out_cols,
         file: Vec::with_capacity(total),
         line: Vec::with_capacity(total),
         rows_per_file: Vec::with_capacity(parts.len()),
@@ -650,45 +802,65 @@ fn merge(parts: Vec<Part>, columns: &[ColumnSpec]) -> Table {
                 p.row = p.row.map(|r| r + offset);
                 p
             }));
-        for ((col, out), dict_g) in part.cols.into_iter().zip(&mut out_cols).zip(&mut global) {
-            match (col, out) {
-                (
-                    PartColumn::Category { codes, order, .. },
-                    ColumnData::Category {
-                        codes: oc,
-                        categories,
-                    },
-                ) => {
-                    let remap: Vec<i32> = order
-                        .into_iter()
-                        .map(|key| {
-                            if let Some(&k) = dict_g.get(&key) {
-                                k
-                            } else {
-                                let k = i32::try_from(categories.len()).unwrap_or(i32::MAX);
-                                categories.push(String::from_utf8_lossy(&key).into_owned());
-                                dict_g.insert(key, k);
-                                k
-                            }
-                        })
-                        .collect();
-                    oc.extend(codes.iter().map(|&c| {
-                        usize::try_from(c)
+    }
+    table
+}
+
+/// Column `c` of every part, in file order; category codes renumbered into one dictionary
+/// (categories in order of first appearance across the files).
+fn merge_column(parts: &[Part], c: usize, kind: ColumnKind, total: usize) -> ColumnData {
+    let pieces = parts.iter().filter_map(|p| p.cols.get(c));
+    match kind {
+        ColumnKind::Category => {
+            let mut global = Interner::default();
+            let mut codes = Vec::with_capacity(total);
+            for piece in pieces {
+                if let PartColumn::Category { codes: part, dict } = piece {
+                    let remap: Vec<i32> = dict.keys.iter().map(|key| global.code(key)).collect();
+                    codes.extend(part.iter().map(|&k| {
+                        usize::try_from(k)
                             .ok()
-                            .and_then(|c| remap.get(c))
+                            .and_then(|k| remap.get(k))
                             .copied()
                             .unwrap_or(-1)
                     }));
                 }
-                (PartColumn::Float(v), ColumnData::Float(o)) => o.extend_from_slice(&v),
-                (PartColumn::Bool(v), ColumnData::Bool(o)) => o.extend_from_slice(&v),
-                (PartColumn::DateTime(v), ColumnData::DateTime(o)) => o.extend_from_slice(&v),
-                _ => {}
             }
+            let categories = global
+                .keys
+                .iter()
+                .map(|key| String::from_utf8_lossy(key).into_owned())
+                .collect();
+            ColumnData::Category { codes, categories }
+        }
+        ColumnKind::Float { .. } => {
+            let mut out = Vec::with_capacity(total);
+            for piece in pieces {
+                if let PartColumn::Float(v) = piece {
+                    out.extend_from_slice(v);
+                }
+            }
+            ColumnData::Float(out)
+        }
+        ColumnKind::Bool => {
+            let mut out = Vec::with_capacity(total);
+            for piece in pieces {
+                if let PartColumn::Bool(v) = piece {
+                    out.extend_from_slice(v);
+                }
+            }
+            ColumnData::Bool(out)
+        }
+        ColumnKind::DateTime => {
+            let mut out = Vec::with_capacity(total);
+            for piece in pieces {
+                if let PartColumn::DateTime(v) = piece {
+                    out.extend_from_slice(v);
+                }
+            }
+            ColumnData::DateTime(out)
         }
     }
-    table.columns = out_cols;
-    table
 }
 
 #[cfg(test)]
@@ -808,8 +980,7 @@ mod tests {
                         .map(|c| match c.kind {
                             ColumnKind::Category => PartColumn::Category {
                                 codes: vec![],
-                                dict: FxHashMap::default(),
-                                order: vec![],
+                                dict: Interner::default(),
                             },
                             ColumnKind::Float { .. } => PartColumn::Float(vec![]),
                             ColumnKind::Bool => PartColumn::Bool(vec![]),
@@ -843,6 +1014,43 @@ mod tests {
                 String::from_utf8_lossy(&text)
             );
         }
+    }
+
+    /// The interner numbers keys in order of first appearance, like a plain hash map would —
+    /// also for keys that share a signature (same length, first and last 8 bytes) and with far
+    /// more keys than cache slots (colliding slots).
+    #[test]
+    fn interner_equals_a_plain_dictionary() {
+        let mut keys: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"White".to_vec(),
+            b"White - Irish".to_vec(),
+            b"abcdefgh".to_vec(),
+            b"abcdefghabcdefgh".to_vec(),
+            b"White - XXXXXXX - British".to_vec(), // same signature as the next one
+            b"White - YYYYYYY - British".to_vec(),
+        ];
+        keys.extend((0..500).map(|i| format!("Section {i} of an Act").into_bytes()));
+        let mut s = 7u64;
+        let mut reference = std::collections::HashMap::new();
+        let mut interner = Interner::default();
+        for _ in 0..20_000 {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            // mostly the first few keys, as in police data
+            let i = ((s >> 33) % 1000) as usize % if s % 4 == 0 { keys.len() } else { 7 };
+            let key = &keys[i];
+            let next = reference.len() as i32;
+            let want = *reference.entry(key.clone()).or_insert(next);
+            assert_eq!(
+                interner.code(key),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(key)
+            );
+        }
+        assert_eq!(interner.keys.len(), reference.len());
     }
 
     #[test]

@@ -4,7 +4,7 @@ argument or DataFrame column and the row."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -120,12 +120,63 @@ def per_distinct(s: pd.Series, f: Any, *, categorical: bool = False) -> pd.Serie
     """``f(text)`` for every value of ``s``, computed once per distinct value (missing -> ``""``).
 
     Record-level police data has a million rows but a few hundred distinct labels, so text work
-    (strip, lower, dictionary lookups) is done on the distinct values and spread back by code.
+    (strip, lower, dictionary lookups) is done on the distinct values and spread back by code
+    (a categorical's own codes when ``s`` is categorical). Boolean results come back as a bool
+    Series, labels as object (or, with ``categorical=True``, as a categorical).
+
+    >>> per_distinct(pd.Series([" Vehicle search", "Person search", None]), lambda t: t.strip() == "Vehicle search").tolist()
+    [True, False, False]
     """
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniq = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
     vals = [f("" if pd.isna(u) else str(u)) for u in uniq]
     vals.append(f(""))  # code -1 (missing) takes the last entry
     if categorical:  # labels out: keep them as codes (no million-string array)
         out_codes, cats = pd.factorize(pd.Index(vals, dtype=object))
-        return pd.Series(pd.Categorical.from_codes(out_codes[codes], categories=cats), index=s.index)
-    return pd.Series(np.asarray(vals, dtype=object)[codes], index=s.index)
+        return pd.Series(pd.Categorical.from_codes(out_codes[codes], categories=cats, validate=False), index=s.index)
+    lookup = np.asarray(vals, dtype=object)
+    if all(isinstance(v, (bool, np.bool_)) for v in vals):
+        lookup = lookup.astype(bool)
+    return pd.Series(lookup[codes], index=s.index)
+
+
+def count_by_codes(frame: pd.DataFrame, columns: Sequence[str], use: np.ndarray | None = None) -> pd.DataFrame | None:
+    """Rows per combination of ``columns`` (only rows where ``use``), as
+    ``frame[use].groupby(columns, dropna=False, observed=True).size()`` gives it — same rows,
+    order, categorical key columns and ``size`` column — but counted with one ``np.bincount``
+    over the categoricals' codes instead of filtering and grouping a million-row frame.
+    Returns None when a column is not categorical or the code space is too large (the caller
+    then groups with pandas).
+
+    >>> df = pd.DataFrame({"a": pd.Categorical(["x", "y", "x", None]), "b": pd.Categorical(["p", "p", "p", "q"])})
+    >>> count_by_codes(df, ["a", "b"])
+         a  b  size
+    0    x  p     2
+    1    y  p     1
+    2  NaN  q     1
+    """
+    cols = [frame[c] for c in columns]
+    if not cols or not all(isinstance(c.dtype, pd.CategoricalDtype) for c in cols):
+        return None
+    sizes = [len(c.cat.categories) + 1 for c in cols]  # the last slot of each is "missing"
+    if float(np.prod(sizes, dtype=float)) > 2e7:
+        return None
+    flat = np.zeros(len(frame), dtype=np.int64)
+    for c, n in zip(cols, sizes):
+        code = c.cat.codes.to_numpy().astype(np.int64)
+        code[code < 0] = n - 1
+        flat = flat * n + code
+    space = int(np.prod(sizes))
+    if use is not None:
+        flat[~use] = space  # one extra bin for the rows left out
+    counts = np.bincount(flat, minlength=space + 1)[:space]
+    present = np.flatnonzero(counts)
+    parts = np.unravel_index(present, sizes)
+    out = {}
+    for name, c, n, idx in zip(columns, cols, sizes, parts):
+        idx = np.where(idx == n - 1, -1, idx)
+        out[name] = pd.Categorical.from_codes(idx, dtype=c.dtype, validate=False)
+    out["size"] = counts[present].astype(np.int64)
+    return pd.DataFrame(out)

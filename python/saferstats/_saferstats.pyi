@@ -64,6 +64,8 @@ def funnel_significance(
 def read_columns(
     files: list[tuple[str, str, list[int | None]]], columns: list[tuple[str, str, float, bool]]
 ) -> dict[str, Any]: ...
+def month_codes(ns: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """UTC calendar months of ns timestamps: codes into sorted "YYYY-MM" labels (-1 for NaT)."""
 def disproportionality(
     searches: _F64,
     population: _F64,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import as_float_array, per_distinct, require_columns
+from ._frames import as_float_array, count_by_codes, per_distinct, require_columns
 from .exceptions import InvalidInputError
 from .io import force_slug
 from .rates import _methods
@@ -160,12 +160,12 @@ def census_population(level: Literal["force", "la", "csp"] = "force") -> pd.Data
     return long.sort_values(keys + ["ethnicity"], kind="stable").reset_index(drop=True)
 
 
-def _prepare_records(
+def _record_groups(
     searches: pd.DataFrame, group: str, source: str, mapping: Mapping[str, str] | None, unknown: str,
-    include_vehicle: bool, keep: Sequence[str],
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The searches with a person and a stated group: columns ``keep`` + ``group`` only (a million
-    records are filtered once, not column by column), and the counts of what was left out."""
+    include_vehicle: bool,
+) -> tuple[pd.Series, np.ndarray, dict[str, int]]:
+    """Each search's group, which searches count (a person searched, group stated), and the
+    counts of what was left out."""
     excluded: dict[str, int] = {}
     if group in searches.columns:
         groups = searches[group]
@@ -178,10 +178,20 @@ def _prepare_records(
         vehicle = per_distinct(searches["type"], lambda t: t.strip().lower() == "vehicle search").to_numpy(bool)
         excluded["vehicle_only"] = int(vehicle.sum())
         use &= ~vehicle
-    not_stated = (groups.isna() | (groups == NOT_STATED)).to_numpy(bool)
+    not_stated = per_distinct(groups, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
     excluded["not_stated"] = int((not_stated & use).sum())
     excluded["searches_with_person"] = int(use.sum())
     use &= ~not_stated
+    return groups, use, excluded
+
+
+def _prepare_records(
+    searches: pd.DataFrame, group: str, source: str, mapping: Mapping[str, str] | None, unknown: str,
+    include_vehicle: bool, keep: Sequence[str],
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The searches with a person and a stated group: columns ``keep`` + ``group`` only (a million
+    records are filtered once, not column by column), and the counts of what was left out."""
+    groups, use, excluded = _record_groups(searches, group, source, mapping, unknown, include_vehicle)
     cols = [c for c in dict.fromkeys(keep) if c in searches.columns and c != group]
     out = searches[cols][use] if cols else pd.DataFrame(index=searches.index[use])
     return out.assign(**{group: groups.array[use]}), excluded
@@ -266,9 +276,12 @@ def disproportionality(
     excluded: dict[str, int] = {}
     if count is None:
         require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
-        records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
-                                             keep=keys)
-        counts = records.groupby(keys + [group], dropna=False, observed=True).size().rename("searches").reset_index()
+        groups, use, excluded = _record_groups(searches, group, ethnicity_source, mapping, unknown, include_vehicle)
+        keyed = pd.DataFrame({**{k: searches[k] for k in keys}, group: groups}, copy=False)
+        counts = count_by_codes(keyed, keys + [group], use)  # categorical keys (read_stop_search)
+        if counts is None:
+            counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
+        counts = counts.rename(columns={"size": "searches", 0: "searches"})
     else:
         require_columns(searches, {"count": count, "group": group, **{f"by[{i}]": k for i, k in enumerate(keys)}}, "searches")
         vals = as_float_array(count, searches[count])

@@ -173,7 +173,8 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
 
 def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
     if len(set(categories)) == len(categories):
-        return pd.Categorical.from_codes(codes, categories=categories)
+        # the reader's codes index its categories by construction
+        return pd.Categorical.from_codes(codes, categories=categories, validate=False)
     # two byte strings decoded to the same text (invalid UTF-8 replaced): merge them
     return pd.Categorical(np.asarray(categories, dtype=object)[codes])
 
@@ -292,11 +293,12 @@ def read_stop_search(
     data["force"] = pd.Categorical.from_codes(force_codes, categories=force_cats)
     data["date"] = dates.array
     # "YYYY-MM" from the timestamps, as a sorted categorical (NaT -> missing)
-    month_codes, months = pd.factorize(dates.array.asi8.view("datetime64[ns]").astype("datetime64[M]"), sort=True)
-    data["month"] = pd.Categorical.from_codes(month_codes, categories=[str(m)[:7] for m in months])
+    month_codes, months = _ext.month_codes(dates.array.asi8)
+    data["month"] = pd.Categorical.from_codes(month_codes, categories=months, validate=False)
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
-    data["source_line"] = res["line"].astype(np.int64)
-    out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS})
+    data["source_line"] = res["line"].view(np.int64)  # u64 line numbers, far below 2**63
+    # every column was just built here from the reader's fresh arrays: no copy, no consolidation
+    out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = dropped
     reasons: dict[str, int] = {}
     for d in dropped:

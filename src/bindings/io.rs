@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use numpy::IntoPyArray;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -103,7 +103,20 @@ fn read_columns<'py>(
     Ok(out)
 }
 
+/// Calendar months (UTC) of int64 ns timestamps (see `saferstats::csvscan::month_codes`):
+/// (codes into the sorted labels, -1 for NaT; labels `"YYYY-MM"`).
+#[pyfunction]
+fn month_codes<'py>(
+    py: Python<'py>,
+    ns: PyReadonlyArray1<'py, i64>,
+) -> PyResult<(Bound<'py, PyArray1<i32>>, Vec<String>)> {
+    let ns = super::rates::slice("ns", &ns)?;
+    let (codes, labels) = py.detach(|| csvscan::month_codes(ns));
+    Ok((codes.into_pyarray(py), labels))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(month_codes, m)?)?;
     Ok(())
 }
