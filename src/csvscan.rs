@@ -1039,7 +1039,7 @@ mod tests {
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             // mostly the first few keys, as in police data
-            let i = ((s >> 33) % 1000) as usize % if s % 4 == 0 { keys.len() } else { 7 };
+            let i = ((s >> 33) % 1000) as usize % if s.is_multiple_of(4) { keys.len() } else { 7 };
             let key = &keys[i];
             let next = reference.len() as i32;
             let want = *reference.entry(key.clone()).or_insert(next);
