@@ -2,7 +2,8 @@
 
 ``read_stop_search`` reads police.uk stop-and-search data as published: the bulk-download CSVs
 (one file, a folder of monthly files, or a list, for one or more forces), the police.uk API
-export, and semicolon-separated snake_case re-exports. Every row is kept; values that cannot be
+responses (JSON, as ``/api/stops-force`` returns them, and their flattened CSV export), and
+semicolon-separated snake_case re-exports. Every row is kept; values that cannot be
 parsed become missing and are listed, with file and line, in ``df.attrs["dropped"]`` (rows that
 could not be read at all are listed there too, with reason ``"malformed line"``).
 """
@@ -55,7 +56,7 @@ _API_RENAME = {
     "removal_of_more_than_outer_clothing": "removal_of_more_than_just_outer_clothing",
 }
 _REQUIRED = ["type", "date", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome"]
-_FILE_FORCE = re.compile(r"^\d{4}-\d{2}-(?P<force>.+?)-stop-and-search\.csv(\.gz)?$", re.I)
+_FILE_FORCE = re.compile(r"^\d{4}-\d{2}-(?P<force>.+?)-stop-and-search\.(csv(\.gz)?|json)$", re.I)
 
 
 def force_slug(name: Any) -> str:
@@ -82,9 +83,9 @@ def _files(path_or_paths: Any) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            found = sorted([*p.glob("*.csv"), *p.glob("*.csv.gz")])
+            found = sorted([*p.glob("*.csv"), *p.glob("*.csv.gz"), *p.glob("*.json")])
             if not found:
-                raise InvalidInputError(f"{p}: folder has no .csv or .csv.gz files", "path_or_paths")
+                raise InvalidInputError(f"{p}: folder has no .csv, .csv.gz or .json files", "path_or_paths")
             files.extend(found)
         elif p.is_file():
             files.append(p)
@@ -93,6 +94,36 @@ def _files(path_or_paths: Any) -> list[Path]:
     if not files:
         raise InvalidInputError("no input files given", "path_or_paths")
     return files
+
+
+def _json_as_csv(path: Path, folder: Path) -> Path:
+    """A police.uk API JSON response (an array of stop-and-search objects, as ``/api/stops-force``
+    and ``/api/stops-street`` return) flattened to the API's CSV layout in ``folder``
+    (``location.street.name`` -> ``location__street__name``): record k is on line k + 1."""
+    import json
+
+    try:
+        records = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
+                                "path_or_paths") from e
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})", "path_or_paths") from e
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InvalidInputError(
+            f"{path}: expected a JSON array of stop-and-search objects (the police.uk API response), "
+            f"got {type(records).__name__}", "path_or_paths")
+    flat = pd.json_normalize(records, sep="__") if records else pd.DataFrame()
+    for col in ("type", "datetime", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome",
+                "location__latitude", "location__longitude"):
+        if col not in flat.columns:  # absent from every record (e.g. all locations null)
+            flat[col] = None
+    # one record per line, so that a line number names the record
+    text = flat.astype(object).where(flat.notna(), None)
+    text = text.map(lambda v: v.replace("\r", " ").replace("\n", " ") if isinstance(v, str) else v)
+    out = folder / (path.name + ".csv")
+    text.to_csv(out, index=False, lineterminator="\n")
+    return out
 
 
 def _detect(header: str) -> tuple[str, str]:
@@ -186,12 +217,14 @@ def _bool(values: np.ndarray) -> pd.arrays.BooleanArray:
 def read_stop_search(
     path_or_paths: Any, *, format: Literal["auto", "bulk", "api", "snake"] = "auto", force: str | None = None
 ) -> pd.DataFrame:
-    """Read police.uk stop-and-search CSVs into one tidy DataFrame.
+    """Read police.uk stop-and-search CSVs (or API JSON responses) into one tidy DataFrame.
 
-    Accepts a file, a folder (all ``*.csv`` in it), or a list of either; formats are detected per
-    file: the police.uk bulk download (``Type,Date,...,Self-defined ethnicity,...``), the police.uk
-    API export (``location__latitude``, ``datetime``...), and snake_case re-exports (also
-    semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
+    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz`` and ``*.json`` in it), or a list of
+    either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
+    Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
+    as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
+    ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
+    ``datetime``...), and snake_case re-exports (also semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
     (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp, ``latitude``/``longitude`` as
     floats, ``month`` as ``"YYYY-MM"``, the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
@@ -209,7 +242,22 @@ def read_stop_search(
     (['city-of-london', 'derbyshire', 'durham'], True)
     """
     files = _files(path_or_paths)
-    plans = [(p, _plan(p, format)) for p in files]
+    if any(p.suffix.lower() == ".json" for p in files):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="saferstats_json_") as tmp:
+            readable = [_json_as_csv(p, Path(tmp)) if p.suffix.lower() == ".json" else p for p in files]
+            return _read(readable, [p.name for p in files], [p.suffix.lower() == ".json" for p in files],
+                         format, force)
+    return _read(files, [p.name for p in files], [False] * len(files), format, force)
+
+
+def _read(files: list[Path], names: list[str], from_json: list[bool], format: str, force: str | None) -> pd.DataFrame:
+    """read_stop_search on CSV files; ``names`` are the names reported (the JSON file's own name
+    for a flattened JSON response, whose line numbers become record numbers)."""
+    name_of = dict(zip(files, names))
+    json_files = {p for p, j in zip(files, from_json) if j}
+    plans = [(p, _plan(p, "api" if p in json_files and format == "auto" else format)) for p in files]
     plans = [(p, plan) for p, plan in plans if plan is not None]
     if not plans:
         raise InvalidInputError("the input has no stop-and-search rows", "path_or_paths")
@@ -221,7 +269,9 @@ def read_stop_search(
     n = len(file_idx)
     if n == 0:
         raise InvalidInputError("the input has no stop-and-search rows", "path_or_paths")
-    names = [p.name for p in paths]
+    names = [name_of[p] for p in paths]
+    # flattened JSON: line k + 1 holds record k (1-based), so report record numbers
+    line_shift = np.array([1 if p in json_files else 0 for p in paths], dtype=np.int64)
     data: dict[str, Any] = {}
     for name, kind, _, _ in _KINDS:
         col = cols[_INDEX[name]]
@@ -255,7 +305,8 @@ def read_stop_search(
             reason = f"unparsable {col} (expected True/False)"
         else:  # pragma: no cover - text columns cannot fail
             reason = f"unparsable {col}"
-        dropped.append({"source_file": names[pr["file"][k]], "source_line": int(pr["line"][k]), "column": col,
+        f = pr["file"][k]
+        dropped.append({"source_file": names[f], "source_line": int(pr["line"][k]) - int(line_shift[f]), "column": col,
                         "value": pr["value"][k], "reason": reason})
     if retry_rows:
         vals = pd.Series([dropped[i]["value"].strip() for i in retry_at])
@@ -268,7 +319,7 @@ def read_stop_search(
     # force: a force column, else the police.uk file name in a file_name column, else the file's name
     file_force = []
     for p in paths:
-        m = _FILE_FORCE.match(p.name)
+        m = _FILE_FORCE.match(name_of[p])
         file_force.append(m.group("force") if m else "")
     force_col, file_name_col = data.pop("force"), data.pop("file_name")
     if (force_col.categories == "").all() and (file_name_col.categories == "").all():
@@ -297,6 +348,8 @@ def read_stop_search(
     data["month"] = pd.Categorical.from_codes(month_codes, categories=months, validate=False)
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
     data["source_line"] = res["line"].view(np.int64)  # u64 line numbers, far below 2**63
+    if line_shift.any():
+        data["source_line"] = data["source_line"] - line_shift[file_idx]
     # every column was just built here from the reader's fresh arrays: no copy, no consolidation
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = dropped

@@ -36,6 +36,43 @@ def test_read_bulk_api_and_semicolon_formats(sample):
     assert col["latitude"].isna().sum() > 0 and col.attrs["summary"]["problems"] == {}
 
 
+def test_api_json_reads_as_its_csv_export(tmp_path):
+    """The police.uk API JSON response gives the same table as its flattened CSV export (record k
+    of the array is source_line k); JSON files in a folder are found; police.uk-style names give
+    the force."""
+    json_path = FIXTURES / "stop_search" / "api_leicester_2020-02.json"
+    from_json = saferstats.read_stop_search(json_path, force="Leicestershire")
+    from_csv = saferstats.read_stop_search(FIXTURES / "stop_search" / "api_leicester_2020-02.csv", force="Leicestershire")
+    cols = [c for c in saferstats.io.STOP_SEARCH_COLUMNS if c not in ("source_file", "source_line")]
+    pd.testing.assert_frame_equal(from_json[cols], from_csv[cols], check_categorical=False)
+    assert list(from_json["source_line"]) == list(range(1, 64))
+    assert (from_json["source_file"] == json_path.name).all()
+    assert from_json.attrs["dropped"] == [] and from_json["outcome"].iloc[1] == "Arrest"
+    folder = tmp_path / "api"
+    folder.mkdir()
+    (folder / "2020-02-leicestershire-stop-and-search.json").write_text(json_path.read_text())
+    df = saferstats.read_stop_search(folder)
+    assert len(df) == 63 and (df.force == "leicestershire").all()
+
+
+def test_api_json_problems_name_the_record(tmp_path):
+    import json
+
+    records = json.loads((FIXTURES / "stop_search" / "api_leicester_2020-02.json").read_text())[:6]
+    records[4]["datetime"] = "sometime in February"
+    records[2]["location"] = None  # no location: coordinates missing, not an error
+    p = tmp_path / "stops.json"
+    p.write_text(json.dumps(records))
+    df = saferstats.read_stop_search(p, force="leicestershire")
+    assert len(df) == 6 and pd.isna(df["date"].iloc[4]) and pd.isna(df["latitude"].iloc[2])
+    assert [(d["source_file"], d["source_line"], d["column"]) for d in df.attrs["dropped"]] == [("stops.json", 5, "date")]
+    for text, message in (("[{\"type\": \"Person search\",}]", r"not valid JSON \(line 1"),
+                          ("{\"type\": \"Person search\"}", "expected a JSON array")):
+        p.write_text(text)
+        with pytest.raises(InvalidInputError, match=message):
+            saferstats.read_stop_search(p)
+
+
 def test_unparsable_values_are_kept_and_reported(tmp_path):
     src = (FIXTURES / "stop_search" / "api_leicester_2020-02.csv").read_text().splitlines()
     header, rows = src[0], src[1:6]
