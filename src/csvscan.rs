@@ -833,34 +833,32 @@ fn merge_column(parts: &[Part], c: usize, kind: ColumnKind, total: usize) -> Col
                 .collect();
             ColumnData::Category { codes, categories }
         }
-        ColumnKind::Float { .. } => {
-            let mut out = Vec::with_capacity(total);
-            for piece in pieces {
-                if let PartColumn::Float(v) = piece {
-                    out.extend_from_slice(v);
-                }
-            }
-            ColumnData::Float(out)
-        }
-        ColumnKind::Bool => {
-            let mut out = Vec::with_capacity(total);
-            for piece in pieces {
-                if let PartColumn::Bool(v) = piece {
-                    out.extend_from_slice(v);
-                }
-            }
-            ColumnData::Bool(out)
-        }
-        ColumnKind::DateTime => {
-            let mut out = Vec::with_capacity(total);
-            for piece in pieces {
-                if let PartColumn::DateTime(v) = piece {
-                    out.extend_from_slice(v);
-                }
-            }
-            ColumnData::DateTime(out)
-        }
+        ColumnKind::Float { .. } => ColumnData::Float(concat(total, pieces, |p| match p {
+            PartColumn::Float(v) => Some(v),
+            _ => None,
+        })),
+        ColumnKind::Bool => ColumnData::Bool(concat(total, pieces, |p| match p {
+            PartColumn::Bool(v) => Some(v),
+            _ => None,
+        })),
+        ColumnKind::DateTime => ColumnData::DateTime(concat(total, pieces, |p| match p {
+            PartColumn::DateTime(v) => Some(v),
+            _ => None,
+        })),
     }
+}
+
+/// The values of `pieces` (those `values` recognises) end to end.
+fn concat<'p, T: Copy + 'p>(
+    total: usize,
+    pieces: impl Iterator<Item = &'p PartColumn>,
+    values: impl Fn(&'p PartColumn) -> Option<&'p Vec<T>>,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(total);
+    for v in pieces.filter_map(values) {
+        out.extend_from_slice(v);
+    }
+    out
 }
 
 #[cfg(test)]
