@@ -398,7 +398,10 @@ pub fn month_codes(ns: &[i64]) -> (Vec<i32>, Vec<String>) {
     let span = usize::try_from(hi - lo + 1).unwrap_or(0);
     let mut rank = vec![-1i32; span];
     for &m in &months {
-        if let Some(r) = usize::try_from(m - lo).ok().and_then(|i| rank.get_mut(i)) {
+        if let Some(r) = usize::try_from(m.wrapping_sub(lo))
+            .ok()
+            .and_then(|i| rank.get_mut(i))
+        {
             *r = 0;
         }
     }
