@@ -142,6 +142,9 @@ def _report(args: argparse.Namespace) -> int:
         raise SaferstatsError("report needs exactly one of --demo or --config FILE")
     cfg = demo_config() if args.demo else load_config(args.config)
     path = build_report(cfg, args.out, quiet=args.quiet)
+    if args.demo:  # the headline table on real data: force rates, with CSVs
+        _demo(path.parent)
+        print()
     print(f"Report written: {path.resolve()}")
     return 0
 

@@ -21,10 +21,32 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "assessment.toml"
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory):
+def demo_run(tmp_path_factory):
+    """The README's first command (`saferstats report --demo`): output folder and what it printed."""
+    import contextlib
+    import io
+
     out = tmp_path_factory.mktemp("report") / "demo"
-    assert main(["report", "--demo", "--out", str(out), "--quiet"]) == 0
-    return out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["report", "--demo", "--out", str(out), "--quiet"]) == 0
+    return out, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_run):
+    return demo_run[0]
+
+
+def test_demo_prints_the_headline_rates_table_and_writes_it(demo_run):
+    """Issue 2's "done when": the demo prints a rates table for the bundled data and writes a CSV."""
+    out, printed = demo_run
+    assert "hate crime per 100,000" in printed and "Report written:" in printed
+    rates = pd.read_csv(out / "hate_crime_rates_by_force.csv")
+    herts = rates.query("force == 'Hertfordshire' and year == '2018-19'").iloc[0]
+    # 1,600 offences / 1,184,400 people (Home Office 2018-19): 135.1 (128.6 - 141.9) per 100,000
+    assert (round(herts["rate"], 1), round(herts["lower"], 1), round(herts["upper"], 1)) == (135.1, 128.6, 141.9)
+    assert "Hertfordshire 2018-19   1600     1184400 135.1  128.6  141.9" in printed
 
 
 def test_demo_report_has_every_section_figure_and_table(demo_report):
@@ -35,7 +57,8 @@ def test_demo_report_has_every_section_figure_and_table(demo_report):
     figures = re.findall(r"<img alt='[^']*' src='data:image/png;base64,", page)
     pngs = sorted(demo_report.glob("*.png"))
     assert len(figures) == len(pngs) >= 8
-    csvs = sorted(demo_report.glob("*.csv"))
+    # every table of the page as CSV (the demo's printed headline tables, *_by_force.csv, are extra)
+    csvs = sorted(c for c in demo_report.glob("*.csv") if not c.name.endswith("_by_force.csv"))
     assert len(re.findall(r"<table", page)) == len(csvs) >= 13
     for c in csvs:
         assert len(pd.read_csv(c)) > 0
