@@ -9,79 +9,36 @@ use crate::error::{Error, Result};
 /// Minimum number of rows a rayon task takes; below this, work stays on one thread.
 pub(crate) const PAR_MIN_LEN: usize = 4096;
 
-/// Which interval method produced a row (the `method` column of every result).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[repr(u8)]
-pub enum CiMethod {
-    /// Exact Poisson (Garwood, χ²/gamma quantiles).
-    Exact = 0,
-    /// Byar's approximation to the exact Poisson interval.
-    Byar = 1,
-    /// Wilson score interval.
-    Wilson = 2,
-    /// Wilson score interval with continuity correction (Newcombe 1998 method 4).
-    WilsonCc = 3,
-    /// Wald interval on the log scale (Poisson: √(1/a + 1/b)).
-    WaldLog = 4,
-    /// Exact conditional (binomial Clopper–Pearson on a | a + b).
-    ExactConditional = 12,
-    /// Exact conditional used because a count was zero (wald-log undefined).
-    ExactZeroCount = 6,
-    /// Dobson method with Byar's limits (directly standardised rates).
-    Dobson = 7,
-    /// Newcombe hybrid score interval for a difference of proportions (method 10).
-    Newcombe = 8,
-    /// Katz log interval for a risk ratio.
-    Katz = 9,
-    /// No estimate could be formed (missing input or undefined statistic).
-    NotApplicable = 10,
-    /// Katz log interval after Haldane's +0.5 correction (a zero cell).
-    KatzHaldane = 11,
-    /// The reference group of a comparison (ratio 1 by definition, no interval).
-    Reference = 5,
-}
-
-impl CiMethod {
-    /// All methods in code order (index = `as u8`).
-    pub const ALL: [CiMethod; 13] = [
-        CiMethod::Exact,
-        CiMethod::Byar,
-        CiMethod::Wilson,
-        CiMethod::WilsonCc,
-        CiMethod::WaldLog,
-        CiMethod::Reference,
-        CiMethod::ExactZeroCount,
-        CiMethod::Dobson,
-        CiMethod::Newcombe,
-        CiMethod::Katz,
-        CiMethod::NotApplicable,
-        CiMethod::KatzHaldane,
-        // last: its label repeats "exact", so every other code indexes the distinct labels
-        CiMethod::ExactConditional,
-    ];
-
-    /// The label shown in result tables.
-    ///
-    /// # Examples
-    /// ```
-    /// assert_eq!(saferstats::ci::CiMethod::Byar.label(), "byar");
-    /// ```
-    pub fn label(self) -> &'static str {
-        match self {
-            CiMethod::Exact => "exact",
-            CiMethod::Byar => "byar",
-            CiMethod::Wilson => "wilson",
-            CiMethod::WilsonCc => "wilson-cc",
-            CiMethod::WaldLog => "wald-log",
-            CiMethod::ExactConditional => "exact",
-            CiMethod::ExactZeroCount => "exact (zero count)",
-            CiMethod::Dobson => "dobson",
-            CiMethod::Newcombe => "newcombe",
-            CiMethod::Katz => "katz",
-            CiMethod::NotApplicable => "not applicable",
-            CiMethod::KatzHaldane => "katz (haldane +0.5)",
-            CiMethod::Reference => "reference",
-        }
+coded_enum! {
+    /// Which interval method produced a row (the `method` column of every result).
+    pub enum CiMethod in "ci" {
+        /// Exact Poisson (Garwood, χ²/gamma quantiles).
+        Exact = 0 => "exact",
+        /// Byar's approximation to the exact Poisson interval.
+        Byar = 1 => "byar",
+        /// Wilson score interval.
+        Wilson = 2 => "wilson",
+        /// Wilson score interval with continuity correction (Newcombe 1998 method 4).
+        WilsonCc = 3 => "wilson-cc",
+        /// Wald interval on the log scale (Poisson: √(1/a + 1/b)).
+        WaldLog = 4 => "wald-log",
+        /// The reference group of a comparison (ratio 1 by definition, no interval).
+        Reference = 5 => "reference",
+        /// Exact conditional used because a count was zero (wald-log undefined).
+        ExactZeroCount = 6 => "exact (zero count)",
+        /// Dobson method with Byar's limits (directly standardised rates).
+        Dobson = 7 => "dobson",
+        /// Newcombe hybrid score interval for a difference of proportions (method 10).
+        Newcombe = 8 => "newcombe",
+        /// Katz log interval for a risk ratio.
+        Katz = 9 => "katz",
+        /// No estimate could be formed (missing input or undefined statistic).
+        NotApplicable = 10 => "not applicable",
+        /// Katz log interval after Haldane's +0.5 correction (a zero cell).
+        KatzHaldane = 11 => "katz (haldane +0.5)",
+        /// Exact conditional (binomial Clopper–Pearson on a | a + b). Last: its label repeats
+        /// "exact", so every other code indexes the distinct labels.
+        ExactConditional = 12 => "exact",
     }
 }
 

@@ -29,6 +29,9 @@
 //! assert!(out.lower[0] < out.value[0] && out.value[0] < out.upper[0]);
 //! ```
 
+#[macro_use]
+mod codes;
+
 pub mod ci;
 pub mod csvscan;
 pub mod disclosure;

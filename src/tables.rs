@@ -14,29 +14,15 @@ use crate::error::{Error, Result};
 use crate::rates::{newcombe_difference, wilson_limits};
 use crate::special::{check_confidence, p_two_sided, z_two_sided};
 
-/// Which test produced the reported p-value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[repr(u8)]
-pub enum TestUsed {
-    /// Pooled two-proportion z test (= Pearson χ² without correction).
-    Z = 0,
-    /// Fisher's exact test (an expected cell below 5).
-    Fisher = 1,
-    /// Not computable (an empty margin).
-    NotApplicable = 2,
-}
-
-impl TestUsed {
-    /// Every test in code order.
-    pub const ALL: [TestUsed; 3] = [TestUsed::Z, TestUsed::Fisher, TestUsed::NotApplicable];
-
-    /// Label for result tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            TestUsed::Z => "z",
-            TestUsed::Fisher => "fisher",
-            TestUsed::NotApplicable => "not applicable",
-        }
+coded_enum! {
+    /// Which test produced the reported p-value.
+    pub enum TestUsed in "tables" {
+        /// Pooled two-proportion z test (= Pearson χ² without correction).
+        Z = 0 => "z",
+        /// Fisher's exact test (an expected cell below 5).
+        Fisher = 1 => "fisher",
+        /// Not computable (an empty margin).
+        NotApplicable = 2 => "not applicable",
     }
 }
 

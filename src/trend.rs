@@ -51,45 +51,21 @@ impl FromStr for Dispersion {
     }
 }
 
-/// The model that produced a trend estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[repr(u8)]
-pub enum TrendMethod {
-    /// Poisson GLM.
-    Poisson = 0,
-    /// Quasi-Poisson (requested).
-    Quasi = 1,
-    /// Quasi-Poisson chosen by `auto` because χ²/df exceeded the threshold.
-    AutoQuasi = 2,
-    /// NB2 with interior α.
-    NegBin = 3,
-    /// NB2 requested but α → 0: Poisson reported.
-    NegBinBoundary = 4,
-    /// No estimate (all counts zero, or the fit failed).
-    NotEstimable = 5,
-}
-
-impl TrendMethod {
-    /// Every method in code order.
-    pub const ALL: [TrendMethod; 6] = [
-        TrendMethod::Poisson,
-        TrendMethod::Quasi,
-        TrendMethod::AutoQuasi,
-        TrendMethod::NegBin,
-        TrendMethod::NegBinBoundary,
-        TrendMethod::NotEstimable,
-    ];
-
-    /// Label shown in result tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            TrendMethod::Poisson => "poisson",
-            TrendMethod::Quasi => "quasi-poisson",
-            TrendMethod::AutoQuasi => "quasi-poisson (auto: dispersion > 1.5)",
-            TrendMethod::NegBin => "negbin",
-            TrendMethod::NegBinBoundary => "poisson (negbin alpha at 0)",
-            TrendMethod::NotEstimable => "not estimable",
-        }
+coded_enum! {
+    /// The model that produced a trend estimate.
+    pub enum TrendMethod in "trend" {
+        /// Poisson GLM.
+        Poisson = 0 => "poisson",
+        /// Quasi-Poisson (requested).
+        Quasi = 1 => "quasi-poisson",
+        /// Quasi-Poisson chosen by `auto` because χ²/df exceeded the threshold.
+        AutoQuasi = 2 => "quasi-poisson (auto: dispersion > 1.5)",
+        /// NB2 with interior α.
+        NegBin = 3 => "negbin",
+        /// NB2 requested but α → 0: Poisson reported.
+        NegBinBoundary = 4 => "poisson (negbin alpha at 0)",
+        /// No estimate (all counts zero, or the fit failed).
+        NotEstimable = 5 => "not estimable",
     }
 }
 
@@ -880,45 +856,21 @@ pub fn funnel_limits(
         .collect())
 }
 
-/// PHE funnel significance of one point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[repr(u8)]
-pub enum FunnelSignificance {
-    /// Below the 99.8% lower limit.
-    Low0001 = 0,
-    /// Below the 95% lower limit.
-    Low0025 = 1,
-    /// Within the 95% limits.
-    NotSignificant = 2,
-    /// Above the 95% upper limit.
-    High0025 = 3,
-    /// Above the 99.8% upper limit.
-    High0001 = 4,
-    /// Missing input.
-    NotApplicable = 5,
-}
-
-impl FunnelSignificance {
-    /// Every label in code order.
-    pub const ALL: [FunnelSignificance; 6] = [
-        FunnelSignificance::Low0001,
-        FunnelSignificance::Low0025,
-        FunnelSignificance::NotSignificant,
-        FunnelSignificance::High0025,
-        FunnelSignificance::High0001,
-        FunnelSignificance::NotApplicable,
-    ];
-
-    /// PHE's label.
-    pub fn label(self) -> &'static str {
-        match self {
-            FunnelSignificance::Low0001 => "Low (0.001)",
-            FunnelSignificance::Low0025 => "Low (0.025)",
-            FunnelSignificance::NotSignificant => "Not significant",
-            FunnelSignificance::High0025 => "High (0.025)",
-            FunnelSignificance::High0001 => "High (0.001)",
-            FunnelSignificance::NotApplicable => "Not applicable",
-        }
+coded_enum! {
+    /// PHE funnel significance of one point.
+    pub enum FunnelSignificance in "trend" {
+        /// Below the 99.8% lower limit.
+        Low0001 = 0 => "Low (0.001)",
+        /// Below the 95% lower limit.
+        Low0025 = 1 => "Low (0.025)",
+        /// Within the 95% limits.
+        NotSignificant = 2 => "Not significant",
+        /// Above the 95% upper limit.
+        High0025 = 3 => "High (0.025)",
+        /// Above the 99.8% upper limit.
+        High0001 = 4 => "High (0.001)",
+        /// Missing input.
+        NotApplicable = 5 => "Not applicable",
     }
 }
 
