@@ -42,26 +42,8 @@ from .trend import (
     shares,
     year_on_year,
 )
-from .hotspot import (
-    ClusterTable,
-    clark_evans,
-    nnh_threshold,
-    nnh,
-    NnhResult,
-    to_bng,
-    KdeResult,
-    LocalResult,
-    Weights,
-    cluster_summary,
-    dbscan,
-    gi_star,
-    hdbscan,
-    grid_counts,
-    kde_grid,
-    knox,
-    local_moran,
-    to_local_metres,
-)
+from . import hotspot as _hotspot
+from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
 from .outcomes import (
     ItsResult,
@@ -136,26 +118,9 @@ __all__ = [
     "plot_clusters",
     "plot_kde",
     "plot_gi",
-    "dbscan",
-    "hdbscan",
-    "kde_grid",
-    "KdeResult",
-    "Weights",
-    "gi_star",
-    "local_moran",
-    "LocalResult",
-    "knox",
-    "cluster_summary",
-    "ClusterTable",
-    "grid_counts",
-    "to_local_metres",
-    "clark_evans",
-    "nnh_threshold",
-    "nnh",
-    "NnhResult",
-    "to_bng",
     "plotting",
     "plot_funnel",
     "plot_trend",
     "plot_disproportionality",
 ]
+__all__ += _hotspot.__all__
