@@ -53,6 +53,19 @@ def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
+def _two_column_ci(
+    kernel: Any, names: tuple[str, str, str], a: ArrayLike, b: ArrayLike, multiplier: float, confidence: float,
+    method: str, missing: str,
+) -> pd.DataFrame:
+    """The table of a two-column core kernel (rates, proportions): the core returns copies of
+    the inputs beside value, limits and method codes, all fresh arrays, framed without copies."""
+    arrays, index = aligned(**{names[0]: a, names[1]: b})
+    x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], float(multiplier), float(confidence), method, missing)
+    columns = {names[0]: x, names[1]: n, names[2]: v, "lower": lo, "upper": hi,
+               "confidence": float(confidence), "method": _methods(m)}
+    return _frame(columns, index)
+
+
 def rate_ci(
     count: ArrayLike,
     population: ArrayLike,
@@ -102,21 +115,8 @@ def rate_ci(
     0     0.000   3688.879
     1  1623.486  11668.332
     """
-    arrays, index = aligned(count=count, population=population)
-    x, n = arrays["count"], arrays["population"]
-    x, n, v, lo, hi, m = _ext.rate_ci(x, n, float(multiplier), float(confidence), method, missing)
-    return _frame(
-        {
-            "count": x,
-            "population": n,
-            "rate": v,
-            "lower": lo,
-            "upper": hi,
-            "confidence": float(confidence),
-            "method": _methods(m),
-        },
-        index,
-    )
+    return _two_column_ci(_ext.rate_ci, ("count", "population", "rate"), count, population,
+                          multiplier, confidence, method, missing)
 
 
 def proportion_ci(
@@ -148,21 +148,8 @@ def proportion_ci(
        successes    trials   value   lower   upper  confidence  method
     0    78991.0  103379.0  76.409  76.149  76.667        0.95  wilson
     """
-    arrays, index = aligned(successes=successes, trials=trials)
-    x, n = arrays["successes"], arrays["trials"]
-    x, n, v, lo, hi, m = _ext.proportion_ci(x, n, float(multiplier), float(confidence), method, missing)
-    return _frame(
-        {
-            "successes": x,
-            "trials": n,
-            "value": v,
-            "lower": lo,
-            "upper": hi,
-            "confidence": float(confidence),
-            "method": _methods(m),
-        },
-        index,
-    )
+    return _two_column_ci(_ext.proportion_ci, ("successes", "trials", "value"), successes, trials,
+                          multiplier, confidence, method, missing)
 
 
 def rate_ratio(
