@@ -29,6 +29,7 @@ from .exceptions import (
     LengthMismatchError,
     MissingValueError,
     SaferstatsError,
+    SaferstatsWarning,
 )
 from . import synthetic
 from .trend import (
@@ -82,6 +83,7 @@ __all__ = [
     "MissingValueError",
     "LengthMismatchError",
     "ConvergenceError",
+    "SaferstatsWarning",
     "rate_ci",
     "proportion_ci",
     "rate_ratio",

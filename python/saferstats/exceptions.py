@@ -17,6 +17,7 @@ __all__ = [
     "MissingValueError",
     "LengthMismatchError",
     "ConvergenceError",
+    "SaferstatsWarning",
 ]
 
 
@@ -51,3 +52,17 @@ class LengthMismatchError(InvalidInputError):
 
 class ConvergenceError(SaferstatsError, RuntimeError):
     """An iterative fit (GLM, root search) did not converge."""
+
+
+class SaferstatsWarning(UserWarning):
+    """A result that is computed but needs care: a comparison that is not like-for-like (e.g.
+    officer-defined ethnicity against Census self-defined denominators), a gap in a series, a
+    correction applied to a zero cell, rows that could not be used. The message names the rows
+    or groups concerned; the result also carries a flag column where one applies.
+
+    Turn these into errors in a pipeline with ``warnings.simplefilter("error", SaferstatsWarning)``.
+
+    >>> import warnings, saferstats
+    >>> issubclass(saferstats.SaferstatsWarning, UserWarning)
+    True
+    """
