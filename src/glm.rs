@@ -10,6 +10,13 @@
 //! maximising the profile log-likelihood over log α (Brent), with the standard errors from the
 //! observed information of (β, α) jointly, as statsmodels' `NegativeBinomial` reports them.
 //! Dense solves use nalgebra's Cholesky (p is small: 2–20 parameters).
+//!
+//! Before fitting, [`mle_exists`] checks that the maximum-likelihood estimate is finite. With
+//! zero counts it may not be: when the zero-count rows can be fitted exactly by sending a linear
+//! combination of the coefficients to −∞ (all events in the first or last period of a trend, no
+//! events at all after an intervention), IRLS still "converges" — the deviance settles while a
+//! coefficient drifts towards −∞ — and reports a large finite slope with a huge standard error
+//! (statsmodels 0.15 does exactly this, without a warning). [`fit_log_link`] refuses such data.
 
 use nalgebra::{Cholesky, DMatrix, DVector};
 use statrs::function::gamma::{digamma, ln_gamma};
@@ -152,9 +159,10 @@ impl Design<'_> {
 /// Fit a log-link GLM with offset by IRLS.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] when shapes disagree, there are fewer rows than parameters, or
-/// all counts are zero (the fit has no finite maximum); [`Error::NotConverged`] when IRLS does
-/// not converge in 200 iterations or the information matrix is singular.
+/// [`Error::InvalidArgument`] when shapes disagree, there are fewer rows than parameters, all
+/// counts are zero, or the counts are (quasi-)separated so that the maximum-likelihood estimate
+/// is not finite ([`mle_exists`]); [`Error::NotConverged`] when IRLS does not converge in 200
+/// iterations or the information matrix is singular.
 ///
 /// # Examples
 /// ```
@@ -191,6 +199,9 @@ pub fn fit_log_link(x: Design<'_>, y: &[f64], offset: &[f64], family: Family) ->
             "count",
             "all counts are zero: the log-linear model has no finite estimate",
         ));
+    }
+    if mle_exists(x, y) == Some(false) {
+        return Err(Error::argument("count", SEPARATION_MESSAGE));
     }
     let alpha = family.alpha();
     let xm = x.matrix();
@@ -289,6 +300,163 @@ pub fn fit_log_link(x: Design<'_>, y: &[f64], offset: &[f64], family: Family) ->
         iterations,
         alpha,
     })
+}
+
+/// The reason [`fit_log_link`] gives when [`mle_exists`] is false.
+pub const SEPARATION_MESSAGE: &str = "the zero counts are separated from the others (e.g. every \
+     event falls in the first or the last period, or none after a break): the maximum-likelihood \
+     estimate is not finite, so there is no trend or effect to report";
+
+/// Whether the maximum-likelihood estimate of a log-link count model (Poisson or NB2, any
+/// offset) with design `x` and counts `y` is finite.
+///
+/// Method: Haberman (1974, Theorem 2.2; *The Analysis of Frequency Data*): the estimate exists
+/// if and only if there are means μ > 0 with Xᵀμ = Xᵀy. Equivalently (a Stiemke alternative),
+/// there is **no** direction d ≠ 0 with xᵢᵀd = 0 on every row with a positive count and
+/// xᵢᵀd ≤ 0 on every zero row, strictly on one — moving the coefficients along such a d raises the
+/// likelihood for ever (quasi-complete separation). The check solves the feasibility problem
+/// Σ_{zero rows} wᵢ xᵢ + Σ_{positive rows} vⱼ xⱼ = 0 with every wᵢ ≥ 1 and v free, a small linear
+/// programme (phase I of the simplex method, Bland's rule). No zero counts: always finite; all
+/// counts zero: never.
+///
+/// For a log-linear trend (intercept and time) this is false exactly when every event falls in
+/// the first or in the last period; a single non-zero period in the middle, or two or more
+/// non-zero periods, give a finite estimate.
+///
+/// Returns `None` when the shapes disagree or the simplex does not settle (then nothing is known).
+///
+/// # Examples
+/// ```
+/// use saferstats::glm::{mle_exists, Design};
+/// let x: Vec<f64> = (0..4).flat_map(|t| [1.0, t as f64]).collect();
+/// let d = Design { values: &x, p: 2 };
+/// assert_eq!(mle_exists(d, &[10., 0., 0., 0.]), Some(false)); // all events in the first period
+/// assert_eq!(mle_exists(d, &[0., 5., 0., 0.]), Some(true)); // a middle period: finite
+/// assert_eq!(mle_exists(d, &[5., 3., 0., 0.]), Some(true));
+/// ```
+pub fn mle_exists(x: Design<'_>, y: &[f64]) -> Option<bool> {
+    let (n, p) = (y.len(), x.p);
+    if p == 0 || x.values.len() != n * p {
+        return None;
+    }
+    let zero: Vec<usize> = (0..n).filter(|&i| y[i] == 0.0).collect();
+    if zero.is_empty() {
+        return Some(true);
+    }
+    if zero.len() == n {
+        return Some(false);
+    }
+    let positive: Vec<usize> = (0..n).filter(|&i| y[i] != 0.0).collect();
+    let row = |i: usize| &x.values[i * p..(i + 1) * p];
+    // Columns of the equality system M z = b (p rows): s_i (w_i = 1 + s_i) for zero rows, then
+    // v+_j and v-_j for positive rows. b = -sum of the zero rows.
+    let mut cols: Vec<Vec<f64>> = Vec::with_capacity(zero.len() + 2 * positive.len());
+    for &i in &zero {
+        cols.push(row(i).to_vec());
+    }
+    for &j in &positive {
+        cols.push(row(j).to_vec());
+        cols.push(row(j).iter().map(|v| -v).collect());
+    }
+    let mut b = vec![0.0; p];
+    for &i in &zero {
+        for (bk, v) in b.iter_mut().zip(row(i)) {
+            *bk -= v;
+        }
+    }
+    phase_one_feasible(&cols, &b)
+}
+
+/// Phase I of the simplex method: is {z ≥ 0 : Σ_c z_c·cols[c] = b} non-empty? Dense tableau with
+/// artificial variables, rows scaled to unit maximum, Bland's rule (no cycling). `None` if the
+/// iteration cap is reached.
+fn phase_one_feasible(cols: &[Vec<f64>], b: &[f64]) -> Option<bool> {
+    let m = b.len();
+    let nv = cols.len();
+    let width = nv + m + 1; // variables, artificials, right-hand side
+    let mut t = vec![0.0; m * width];
+    for r in 0..m {
+        let sign = if b[r] < 0.0 { -1.0 } else { 1.0 };
+        let mut scale = b[r].abs();
+        for c in cols {
+            scale = scale.max(c[r].abs());
+        }
+        if scale == 0.0 || !scale.is_finite() {
+            scale = 1.0;
+        }
+        let f = sign / scale;
+        for (k, c) in cols.iter().enumerate() {
+            t[r * width + k] = c[r] * f;
+        }
+        t[r * width + nv + r] = 1.0;
+        t[r * width + width - 1] = b[r] * f;
+    }
+    let mut basis: Vec<usize> = (nv..nv + m).collect();
+    const EPS: f64 = 1e-9;
+    for _ in 0..(50 * (width + m)).max(1000) {
+        // reduced costs of the phase-I objective (sum of artificials): -sum of rows whose basic
+        // variable is artificial, over the non-artificial columns
+        let mut entering = None;
+        for k in 0..nv + m {
+            if basis.contains(&k) {
+                continue;
+            }
+            let mut rc = if k >= nv { 1.0 } else { 0.0 };
+            for (r, &bv) in basis.iter().enumerate() {
+                if bv >= nv {
+                    rc -= t[r * width + k];
+                }
+            }
+            if rc < -EPS {
+                entering = Some(k);
+                break; // Bland: the lowest index with a negative reduced cost
+            }
+        }
+        let Some(k) = entering else {
+            let infeasibility: f64 = basis
+                .iter()
+                .enumerate()
+                .filter(|&(_, &bv)| bv >= nv)
+                .map(|(r, _)| t[r * width + width - 1])
+                .sum();
+            return Some(infeasibility <= 1e-7);
+        };
+        // ratio test, ties broken by the lowest basic index (Bland)
+        let mut leave: Option<(usize, f64)> = None;
+        for r in 0..m {
+            let a = t[r * width + k];
+            if a > EPS {
+                let ratio = t[r * width + width - 1] / a;
+                leave = match leave {
+                    Some((lr, best))
+                        if ratio > best + EPS
+                            || ((ratio - best).abs() <= EPS && basis[r] > basis[lr]) =>
+                    {
+                        Some((lr, best))
+                    }
+                    _ => Some((r, ratio)),
+                };
+            }
+        }
+        // an unbounded direction cannot occur in phase I (the objective is bounded below by 0)
+        let (r, _) = leave?;
+        let piv = t[r * width + k];
+        for c in 0..width {
+            t[r * width + c] /= piv;
+        }
+        for rr in 0..m {
+            if rr != r {
+                let f = t[rr * width + k];
+                if f != 0.0 {
+                    for c in 0..width {
+                        t[rr * width + c] -= f * t[r * width + c];
+                    }
+                }
+            }
+        }
+        basis[r] = k;
+    }
+    None
 }
 
 /// α below which an NB2 fit is reported as Poisson (the boundary of the parameter space).

@@ -25,7 +25,8 @@ use crate::ci::{
 };
 use crate::error::{Error, Result};
 use crate::special::{
-    beta_quantile, binom_test_two_sided, check_confidence, gamma_quantile, p_two_sided, z_two_sided,
+    beta_quantile, binom_test_two_sided, check_confidence, check_confidence_or_one, gamma_quantile,
+    p_two_sided, z_two_sided,
 };
 
 /// European Standard Population 2013, 19 five-year bands 0–4 … 90+ (Σ = 100,000).
@@ -99,7 +100,13 @@ pub fn byar_limits(x: f64, z: f64) -> (f64, f64) {
 
 /// Wilson score limits for `x` successes in `n` trials with critical value `z`, optionally with
 /// the continuity correction (Newcombe 1998, method 4). x = 0 gives lower 0 exactly, x = n
-/// upper 1 exactly.
+/// upper 1 exactly; an infinite `z` (confidence 1) gives (0, 1).
+///
+/// Computed without overflow or cancellation for any finite x ≤ n (up to 1e308): with
+/// s = n + z², the upper limit is (x + z²/2 + z·√(x(1 − p) + z²/4)) / s and the lower limit
+/// p·x / (x + z²/2 + z·√(…)) — the two Wilson limits multiply to p²·n/(n + z²), so the lower limit needs
+/// no subtraction (the textbook form (2x + z² ∓ …)/(2(n + z²)) overflows above n ≈ 9e307 and
+/// loses digits for small x). The continuity-corrected limits use the same halving.
 ///
 /// Reference: Wilson (1927); Newcombe (1998) Stat Med 17:857–872; PHEindicatormethods
 /// `wilson_lower/upper`.
@@ -109,30 +116,31 @@ pub fn byar_limits(x: f64, z: f64) -> (f64, f64) {
 /// let z = saferstats::special::z_two_sided(0.95);
 /// let (l, u) = saferstats::rates::wilson_limits(65.0, 100.0, z, false);
 /// assert!((l - 0.552544).abs() < 1e-6 && (u - 0.736358).abs() < 1e-6);
+/// // no overflow at the top of the double range
+/// let (l, u) = saferstats::rates::wilson_limits(1e308, 1e308, z, false);
+/// assert!(l > 0.999_999 && u == 1.0);
 /// ```
 #[inline(always)]
 pub fn wilson_limits(x: f64, n: f64, z: f64, continuity: bool) -> (f64, f64) {
+    if z.is_infinite() {
+        return (0.0, 1.0);
+    }
     let z2 = z * z;
-    let denom = 2.0 * (n + z2);
+    let inv_s = 1.0 / (n + z2);
     let p = x / n;
+    let q = x * (1.0 - p); // x(1 - p) <= n/4: no overflow
     let (lower, upper) = if continuity {
-        let l = (2.0 * n * p + z2
-            - 1.0
-            - z * (z2 - 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) + 1.0)).sqrt())
-            / denom;
-        let u = (2.0 * n * p
-            + z2
-            + 1.0
-            + z * (z2 + 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) - 1.0)).sqrt())
-            / denom;
+        let l = (x + 0.5 * (z2 - 1.0) - z * (0.25 * z2 - 0.5 - 0.25 / n + q + p).sqrt()) * inv_s;
+        let u = (x + 0.5 * (z2 + 1.0) + z * (0.25 * z2 + 0.5 - 0.25 / n + q - p).sqrt()) * inv_s;
         (l, u)
     } else {
-        let root = z * (z2 + 4.0 * x * (1.0 - p)).sqrt();
-        let inv = 1.0 / denom;
-        ((2.0 * x + z2 - root) * inv, (2.0 * x + z2 + root) * inv)
+        let num = x + 0.5 * z2 + z * (q + 0.25 * z2).sqrt();
+        // lower = p * (x/s) / upper = p * x / num: no intermediate underflow
+        (p * (x / num), num * inv_s)
     };
-    let lower = if x <= 0.0 { 0.0 } else { lower.max(0.0) };
-    let upper = if x >= n { 1.0 } else { upper.min(1.0) };
+    // the interval contains p; the clamps only absorb the last-ulp rounding at huge n
+    let lower = if x <= 0.0 { 0.0 } else { lower.max(0.0).min(p) };
+    let upper = if x >= n { 1.0 } else { upper.min(1.0).max(p) };
     (lower, upper)
 }
 
@@ -205,7 +213,7 @@ impl FromStr for RateMethod {
 pub struct RateOptions {
     /// Rate per this many of the population (default 100,000).
     pub multiplier: f64,
-    /// Two-sided confidence level in (0, 1) (default 0.95).
+    /// Two-sided confidence level, 0.5–0.9999 (default 0.95; see [`check_confidence`]).
     pub confidence: f64,
     /// Interval method (default [`RateMethod::Phe`]).
     pub method: RateMethod,
@@ -240,7 +248,7 @@ impl RateOptions {
     /// Check the options once, up front.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a confidence outside (0, 1) or a non-positive multiplier.
+    /// [`Error::InvalidArgument`] for a confidence outside 0.5–0.9999 or a non-positive multiplier.
     pub fn validate(&self) -> Result<()> {
         check_confidence(self.confidence)?;
         check_multiplier(self.multiplier)
@@ -444,7 +452,7 @@ impl FromStr for ProportionMethod {
 pub struct ProportionOptions {
     /// Multiply value and limits by this (1 = proportion, 100 = percentage).
     pub multiplier: f64,
-    /// Two-sided confidence level in (0, 1).
+    /// Two-sided confidence level, 0.5–0.9999, or 1 (the interval (0, 1)).
     pub confidence: f64,
     /// Interval method.
     pub method: ProportionMethod,
@@ -467,9 +475,10 @@ impl ProportionOptions {
     /// Check the options once, up front.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a confidence outside (0, 1) or a non-positive multiplier.
+    /// [`Error::InvalidArgument`] for a confidence outside 0.5–0.9999 (1 is allowed: the
+    /// Wilson interval at 100% is (0, 1)) or a non-positive multiplier.
     pub fn validate(&self) -> Result<()> {
-        check_confidence(self.confidence)?;
+        check_confidence_or_one(self.confidence)?;
         check_multiplier(self.multiplier)
     }
 }
@@ -599,7 +608,7 @@ impl FromStr for RatioMethod {
 /// Options for [`rate_ratio`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RatioOptions {
-    /// Two-sided confidence level in (0, 1).
+    /// Two-sided confidence level, 0.5–0.9999 (see [`crate::special::check_confidence`]).
     pub confidence: f64,
     /// Interval method.
     pub method: RatioMethod,
@@ -934,4 +943,51 @@ pub fn dsr(
         },
         note: None,
     })
+}
+
+/// [`dsr`] for many areas at once, in parallel: area `g` occupies rows
+/// `offsets[g]..offsets[g+1]` of `counts` and `populations` (one row per band of `standard`).
+///
+/// # Errors
+/// As [`dsr`] for the first invalid area (by position), with positions in the flat arrays and
+/// the message naming the area's number; offsets that do not start at 0, end at the length, or
+/// decrease.
+///
+/// # Examples
+/// ```
+/// use saferstats::rates::dsr_many;
+/// let counts = [5., 6., 7., 1., 1., 1.];
+/// let pops = [100., 100., 100., 100., 100., 100.];
+/// let r = dsr_many(&counts, &pops, &[1., 1., 1.], &[0, 3, 6], 100_000.0, 0.95).unwrap();
+/// assert!((r[0].estimate.value - 6000.0).abs() < 1e-9);
+/// assert!(r[1].estimate.value.is_nan()); // total count 3 < 10
+/// ```
+pub fn dsr_many(
+    counts: &[f64],
+    populations: &[f64],
+    standard: &[f64],
+    offsets: &[usize],
+    multiplier: f64,
+    confidence: f64,
+) -> Result<Vec<DsrResult>> {
+    check_confidence(confidence)?;
+    check_multiplier(multiplier)?;
+    check_lengths(&[("counts", counts.len()), ("populations", populations.len())])?;
+    let ranges = crate::trend::group_ranges(offsets, counts.len())?;
+    ranges
+        .par_iter()
+        .enumerate()
+        .map(|(g, r)| {
+            dsr(
+                &counts[r.clone()],
+                &populations[r.clone()],
+                standard,
+                multiplier,
+                confidence,
+            )
+            .map_err(|e| crate::trend::in_group(e, g, r.start))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }

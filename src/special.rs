@@ -13,25 +13,78 @@ use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur, ln_gamma};
 
 use crate::error::{Error, Result};
 
-/// Validate a two-sided confidence level: must lie strictly inside (0, 1).
+/// Smallest two-sided confidence level accepted by [`check_confidence`].
+pub const MIN_CONFIDENCE: f64 = 0.5;
+
+/// Largest two-sided confidence level (below 1) accepted by [`check_confidence`]: 99.99%,
+/// z = 3.8906. Beyond it the tail quantiles approach the limits of double precision (at
+/// 0.9999999999999999 the critical value `Φ⁻¹(c + (1 − c)/2)` is already infinite) and no
+/// published indicator uses them; 1.0 itself is accepted only where the method defines it
+/// ([`check_confidence_or_one`]).
+pub const MAX_CONFIDENCE: f64 = 0.9999;
+
+/// Validate a two-sided confidence level: a fraction with
+/// [`MIN_CONFIDENCE`] ≤ confidence ≤ [`MAX_CONFIDENCE`] (0.5–0.9999). Returns it unchanged.
+///
+/// Percentages (95, 99.8) and lists of levels are a convenience of the Python API, which
+/// rescales them before calling the core (`saferstats._confidence`); the core takes fractions.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] naming `confidence` when it is NaN or outside (0, 1).
+/// [`Error::InvalidArgument`] naming `confidence` when it is NaN or outside the range.
 ///
 /// # Examples
 /// ```
-/// assert!(saferstats::special::check_confidence(0.95).is_ok());
-/// assert!(saferstats::special::check_confidence(95.0).is_err());
+/// use saferstats::special::check_confidence;
+/// assert!(check_confidence(0.95).is_ok() && check_confidence(0.998).is_ok());
+/// assert!(check_confidence(95.0).is_err()); // the core takes fractions
+/// assert!(check_confidence(0.9999999999999999).is_err()); // z would be infinite
+/// assert!(check_confidence(1.0).is_err());
 /// ```
 pub fn check_confidence(confidence: f64) -> Result<f64> {
-    if confidence.is_finite() && confidence > 0.0 && confidence < 1.0 {
+    if (MIN_CONFIDENCE..=MAX_CONFIDENCE).contains(&confidence) {
         Ok(confidence)
     } else {
-        Err(Error::argument(
-            "confidence",
-            format!("must be strictly between 0 and 1 (e.g. 0.95 or 0.998), got {confidence}"),
-        ))
+        Err(confidence_error(confidence, false))
     }
+}
+
+/// As [`check_confidence`], but also accepts exactly 1.0 — for methods that define a 100%
+/// interval (the Wilson score interval: (0, 1), METHODS.md A2).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming `confidence` when it is NaN or outside 0.5–0.9999 and not 1.
+///
+/// # Examples
+/// ```
+/// use saferstats::special::check_confidence_or_one;
+/// assert!(check_confidence_or_one(1.0).is_ok());
+/// assert!(check_confidence_or_one(0.99999).is_err());
+/// ```
+pub fn check_confidence_or_one(confidence: f64) -> Result<f64> {
+    if confidence == 1.0 {
+        Ok(confidence)
+    } else {
+        check_confidence(confidence).map_err(|_| confidence_error(confidence, true))
+    }
+}
+
+fn confidence_error(confidence: f64, one_allowed: bool) -> Error {
+    let hint = if confidence > 1.0 && confidence <= 100.0 {
+        format!(
+            " (as a fraction: {} — the Python API rescales percentages)",
+            confidence / 100.0
+        )
+    } else {
+        String::new()
+    };
+    let one = if one_allowed { ", or exactly 1" } else { "" };
+    Error::argument(
+        "confidence",
+        format!(
+            "must be a level between {MIN_CONFIDENCE} and {MAX_CONFIDENCE}{one} \
+             (e.g. 0.95 or 0.998), got {confidence}{hint}"
+        ),
+    )
 }
 
 /// Standard normal quantile Φ⁻¹(p).

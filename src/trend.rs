@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::glm::{fit_log_link, fit_negbin2_ml, Design, Family};
+use crate::glm::{fit_log_link, fit_negbin2_ml, mle_exists, Design, Family};
 use crate::rates::{byar_limits, poisson_exact_limits, PHE_EXACT_BELOW};
 use crate::special::{check_confidence, gamma_quantile, norm_ppf, p_two_sided, z_two_sided};
 
@@ -69,10 +69,25 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Why a trend is [`TrendMethod::NotEstimable`] (the `note` column).
+    pub enum TrendNote in "trend" {
+        /// An estimate was produced.
+        None = 0 => "",
+        /// Every count is zero.
+        AllZero = 1 => "all counts are zero",
+        /// The events fall in one end period only (quasi-complete separation): the
+        /// maximum-likelihood slope is ±∞ (see [`crate::glm::mle_exists`]).
+        Separation = 2 => "all events in the first or the last period: the slope is not finite (separation)",
+        /// The fit failed to converge or the information matrix was singular.
+        FitFailed = 3 => "the model fit did not converge",
+    }
+}
+
 /// Options for [`poisson_trend`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TrendOptions {
-    /// Two-sided confidence level in (0, 1).
+    /// Two-sided confidence level, 0.5–0.9999 (see [`crate::special::check_confidence`]).
     pub confidence: f64,
     /// Over-dispersion handling.
     pub dispersion: Dispersion,
@@ -117,10 +132,12 @@ pub struct PoissonTrend {
     pub n_periods: usize,
     /// Model that produced the estimate.
     pub method: TrendMethod,
+    /// Why there is no estimate ([`TrendNote::None`] when there is one).
+    pub note: TrendNote,
 }
 
 impl PoissonTrend {
-    fn not_estimable(n: usize) -> Self {
+    fn not_estimable(n: usize, note: TrendNote) -> Self {
         PoissonTrend {
             intercept: f64::NAN,
             beta: f64::NAN,
@@ -134,6 +151,7 @@ impl PoissonTrend {
             alpha: f64::NAN,
             n_periods: n,
             method: TrendMethod::NotEstimable,
+            note,
         }
     }
 }
@@ -200,7 +218,14 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 /// χ²/df of the Poisson fit is always reported; `Quasi` scales the SE by √(χ²/df), `NegBin` fits
 /// NB2 by maximum likelihood (reported as Poisson when α → 0), `Auto` uses quasi-Poisson when
 /// χ²/df > 1.5. Time is centred internally for numerical stability; `intercept` is at t = 0.
-/// A series whose counts are all zero is returned as [`TrendMethod::NotEstimable`].
+/// `t` is used with its real spacing, so a gap in the periods (2016, 2017, 2019) is a gap in
+/// time, not a step of 1.
+///
+/// A series whose counts are all zero, or whose events all fall in the first or the last
+/// period (quasi-complete separation: the maximum-likelihood slope is ∓∞, [`crate::glm::mle_exists`]),
+/// is returned as [`TrendMethod::NotEstimable`] with NaN estimates and the reason in `note` —
+/// never as a large finite slope (statsmodels 0.15 reports e.g. β₁ = −19.3, SE 1329 for counts
+/// 10, 0, 0, 0).
 ///
 /// # Errors
 /// Fewer than 3 periods; negative, non-integer or missing counts; population ≤ 0 or missing;
@@ -232,8 +257,14 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
     let x: Vec<f64> = t.iter().flat_map(|&ti| [1.0, ti - tbar]).collect();
     let off: Vec<f64> = pop.iter().map(|p| p.ln()).collect();
     let design = Design { values: &x, p: 2 };
+    if y.iter().all(|&v| v == 0.0) {
+        return PoissonTrend::not_estimable(n, TrendNote::AllZero);
+    }
+    if mle_exists(design, y) == Some(false) {
+        return PoissonTrend::not_estimable(n, TrendNote::Separation);
+    }
     let Ok(pois) = fit_log_link(design, y, &off, Family::Poisson) else {
-        return PoissonTrend::not_estimable(n);
+        return PoissonTrend::not_estimable(n, TrendNote::FitFailed);
     };
     let ratio = pois.dispersion_ratio();
     let (fit, scale, method, alpha) = match opts.dispersion {
@@ -249,7 +280,7 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
                 (nb, 1.0, TrendMethod::NegBin, a)
             }
             Ok(p) => (p, 1.0, TrendMethod::NegBinBoundary, f64::NAN),
-            Err(_) => return PoissonTrend::not_estimable(n),
+            Err(_) => return PoissonTrend::not_estimable(n, TrendNote::FitFailed),
         },
     };
     let beta = fit.beta[1];
@@ -269,6 +300,7 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
         alpha,
         n_periods: n,
         method,
+        note: TrendNote::None,
     }
 }
 
@@ -486,6 +518,7 @@ fn present(x: &[f64], skip_missing: bool) -> Result<(Vec<f64>, Vec<f64>)> {
 /// tau-a. Sen's slope = median of (xⱼ − xᵢ)/(j − i) over index spacing; intercept
 /// median(x) − slope·median(index); slope CI by Sen (1968) as `scipy.stats.theilslopes`.
 /// With `skip_missing`, NaNs are dropped (their positions still count in the index spacing).
+/// For a series with gaps in time use [`mann_kendall_at`], which divides by the real spacing.
 ///
 /// # Errors
 /// Fewer than 3 non-missing values; NaN without `skip_missing`; infinite values; invalid confidence.
@@ -497,8 +530,67 @@ fn present(x: &[f64], skip_missing: bool) -> Result<(Vec<f64>, Vec<f64>)> {
 /// assert!((mk.p_value - 0.000677).abs() < 1e-6 && mk.slope == 2.0);
 /// ```
 pub fn mann_kendall(x: &[f64], confidence: f64, skip_missing: bool) -> Result<MannKendall> {
+    mann_kendall_impl(x, None, confidence, skip_missing)
+}
+
+/// [`mann_kendall`] for a series observed at times `t` (e.g. years 2012, 2013, 2014, 2016):
+/// S, Var(S), z, p and tau depend only on the order and are as [`mann_kendall`]; Sen's slope is
+/// the median of (xⱼ − xᵢ)/(tⱼ − tᵢ) — per unit of `t`, with gaps counted as time — its CI and
+/// the intercept median(x) − slope·median(t) as `scipy.stats.theilslopes(x, t)` (METHODS.md A6:
+/// "for irregular series divide by Δt").
+///
+/// # Errors
+/// As [`mann_kendall`]; `t` of another length, not finite or not strictly increasing.
+///
+/// # Examples
+/// ```
+/// // 2015 is missing: the slope is per year, not per observation
+/// let mk = saferstats::trend::mann_kendall_at(&[10., 12., 16., 18.], &[2013., 2014., 2016., 2017.], 0.95, false).unwrap();
+/// assert_eq!(mk.slope, 2.0);
+/// ```
+pub fn mann_kendall_at(
+    x: &[f64],
+    t: &[f64],
+    confidence: f64,
+    skip_missing: bool,
+) -> Result<MannKendall> {
+    check_times(t, x.len())?;
+    mann_kendall_impl(x, Some(t), confidence, skip_missing)
+}
+
+/// Times for [`mann_kendall_at`]: one per value, finite, strictly increasing.
+fn check_times(t: &[f64], n: usize) -> Result<()> {
+    crate::ci::check_lengths(&[("values", n), ("times", t.len())])?;
+    for (i, &v) in t.iter().enumerate() {
+        if !v.is_finite() {
+            return Err(Error::value("times", i, v, "times must be finite numbers"));
+        }
+        if i > 0 && v <= t[i - 1] {
+            return Err(Error::value(
+                "times",
+                i,
+                v,
+                "times must be strictly increasing (sorted, no duplicates)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn mann_kendall_impl(
+    x: &[f64],
+    times: Option<&[f64]>,
+    confidence: f64,
+    skip_missing: bool,
+) -> Result<MannKendall> {
     check_confidence(confidence)?;
-    let (t, v) = present(x, skip_missing)?;
+    let (mut t, v) = present(x, skip_missing)?;
+    if let Some(times) = times {
+        for ti in t.iter_mut() {
+            // present() gives positions; map them to the real times
+            *ti = times.get(*ti as usize).copied().unwrap_or(f64::NAN);
+        }
+    }
     let n = v.len();
     if n < 3 {
         return Err(Error::argument(
@@ -557,6 +649,32 @@ pub fn mann_kendall_rows(
     confidence: f64,
     skip_missing: bool,
 ) -> Result<Vec<MannKendall>> {
+    mann_kendall_rows_at(x, n_cols, None, confidence, skip_missing)
+}
+
+/// [`mann_kendall_rows`] with the observation times of the columns (shared by every row), as
+/// [`mann_kendall_at`]; `None` uses index spacing.
+///
+/// # Errors
+/// As [`mann_kendall_rows`] and [`mann_kendall_at`].
+///
+/// # Examples
+/// ```
+/// let x = [10., 12., 16., 18., 18., 16., 12., 10.];
+/// let t = [2013., 2014., 2016., 2017.];
+/// let r = saferstats::trend::mann_kendall_rows_at(&x, 4, Some(&t), 0.95, false).unwrap();
+/// assert_eq!((r[0].slope, r[1].slope), (2.0, -2.0));
+/// ```
+pub fn mann_kendall_rows_at(
+    x: &[f64],
+    n_cols: usize,
+    times: Option<&[f64]>,
+    confidence: f64,
+    skip_missing: bool,
+) -> Result<Vec<MannKendall>> {
+    if let Some(t) = times {
+        check_times(t, n_cols)?;
+    }
     if n_cols == 0 || !x.len().is_multiple_of(n_cols) {
         return Err(Error::argument(
             "values",
@@ -566,7 +684,7 @@ pub fn mann_kendall_rows(
     x.par_chunks(n_cols)
         .enumerate()
         .map(|(r, row)| {
-            mann_kendall(row, confidence, skip_missing).map_err(|e| match e {
+            mann_kendall_impl(row, times, confidence, skip_missing).map_err(|e| match e {
                 Error::MissingValue { name, index } => Error::MissingValue {
                     name,
                     index: r * n_cols + index,

@@ -84,8 +84,20 @@ fn mismatched_lengths_are_an_error() {
 }
 
 #[test]
-fn confidence_outside_unit_interval_is_an_error() {
-    for c in [0.0, 1.0, 95.0, -0.5, f64::NAN] {
+fn confidence_outside_the_allowed_range_is_an_error() {
+    // issue 16.7: 0.9999999999999999 gave infinite limits; the range is 0.5-0.9999 (1 only where
+    // the method defines it; percentages are rescaled by the Python layer, not the core)
+    for c in [
+        0.0,
+        1.0,
+        95.0,
+        -0.5,
+        f64::NAN,
+        0.49,
+        0.99999,
+        0.9999999999999999,
+        f64::INFINITY,
+    ] {
         let opts = RateOptions {
             confidence: c,
             ..RateOptions::default()
@@ -96,6 +108,59 @@ fn confidence_outside_unit_interval_is_an_error() {
             "{c}"
         );
     }
+}
+
+#[test]
+fn every_allowed_confidence_gives_finite_limits() {
+    for c in [0.5, 0.8, 0.9, 0.95, 0.998, 0.9999] {
+        let r = rate_ci(
+            &[0.0, 3.0, 10.0, 1e6],
+            &[100.0; 4],
+            &RateOptions {
+                confidence: c,
+                method: RateMethod::Exact,
+                ..RateOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(r.upper.iter().all(|u| u.is_finite()), "{c}");
+        let p = proportion_ci(
+            &[0.0, 3.0, 100.0],
+            &[100.0; 3],
+            &ProportionOptions {
+                confidence: c,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(p.lower.iter().chain(&p.upper).all(|v| v.is_finite()), "{c}");
+    }
+}
+
+#[test]
+fn wilson_at_confidence_one_is_the_unit_interval() {
+    // METHODS.md A2: conf = 1 => (0, 1); only proportions define a 100% interval
+    for method in [ProportionMethod::Wilson, ProportionMethod::WilsonCc] {
+        let opts = ProportionOptions {
+            confidence: 1.0,
+            multiplier: 100.0,
+            method,
+            ..Default::default()
+        };
+        let p = proportion_ci(&[0.0, 3.0, 10.0], &[10.0; 3], &opts).unwrap();
+        assert_eq!(p.lower, [0.0; 3]);
+        assert_eq!(p.upper, [100.0; 3]);
+        assert_eq!(p.value, [0.0, 30.0, 100.0]);
+    }
+    assert!(saferstats::rates::proportion_difference(
+        &[1.0],
+        &[2.0],
+        &[1.0],
+        &[2.0],
+        1.0,
+        Missing::Error
+    )
+    .is_err());
 }
 
 #[test]

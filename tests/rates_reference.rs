@@ -142,6 +142,34 @@ fn wilson_matches_statsmodels() {
 }
 
 #[test]
+fn wilson_is_accurate_up_to_the_top_of_the_double_range() {
+    // issue 16.7: proportion_ci(1e308, 1e308) had lower limit 0 (overflow in 2(n + z^2)).
+    // Reference: the Wilson formula in 2000-digit decimal arithmetic.
+    let fx = load("rates_scipy.json");
+    for r in rows(&fx, "wilson_decimal") {
+        let (x, n) = (f(r, "successes"), f(r, "trials"));
+        let (lo, hi) = wilson_limits(x, n, f(r, "z"), false);
+        for (got, want, what) in [(lo, f(r, "lower"), "lower"), (hi, f(r, "upper"), "upper")] {
+            if want < 1e-300 {
+                // subnormal results carry few significant digits
+                assert_rel(got, want, 1e-4, &format!("{what} {r}"));
+            } else {
+                assert_rel(got, want, 1e-13, &format!("{what} {r}"));
+            }
+        }
+        let opts = ProportionOptions {
+            confidence: f(r, "confidence"),
+            ..Default::default()
+        };
+        let out = proportion_ci(&[x], &[n], &opts).unwrap();
+        // (z from statrs here, from scipy above: they may differ in the last bit)
+        assert_rel(out.lower[0], lo, 1e-13, "vectorised lower");
+        assert_rel(out.upper[0], hi, 1e-13, "vectorised upper");
+        assert!(out.lower[0] <= out.value[0] && out.value[0] <= out.upper[0]);
+    }
+}
+
+#[test]
 fn wilson_matches_phe_fixture_and_percent_multiplier() {
     let fx = load("rates_phe.json");
     for r in fx["wilson"].as_array().unwrap() {

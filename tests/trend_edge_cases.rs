@@ -32,7 +32,113 @@ fn all_zero_series_is_not_estimable_not_an_error() {
     )
     .unwrap();
     assert_eq!(f.method, TrendMethod::NotEstimable);
+    assert_eq!(f.note, TrendNote::AllZero);
     assert!(f.apc.is_nan());
+}
+
+#[test]
+fn hand_cases_of_separation() {
+    // issue 18.4: events only in the first / last period -> not estimable (the MLE slope is
+    // -inf / +inf); events in a middle period only, or in two periods -> a finite slope.
+    let pop = [1e4; 5];
+    let t = [2014., 2015., 2016., 2017., 2018.];
+    let o = TrendOptions::default();
+    for y in [
+        [4., 0., 0., 0., 0.],
+        [0., 0., 0., 0., 9.],
+        [1., 0., 0., 0., 0.],
+    ] {
+        let f = poisson_trend(&y, &pop, &t, &o).unwrap();
+        assert_eq!(
+            (f.method, f.note),
+            (TrendMethod::NotEstimable, TrendNote::Separation),
+            "{y:?}"
+        );
+        assert!(f.apc.is_nan() && f.p_value.is_nan());
+    }
+    for y in [
+        [0., 0., 3., 0., 0.],
+        [2., 1., 0., 0., 0.],
+        [0., 0., 0., 1., 1.],
+        [5., 0., 0., 0., 1.],
+    ] {
+        let f = poisson_trend(&y, &pop, &t, &o).unwrap();
+        assert_eq!(f.method, TrendMethod::Poisson, "{y:?}");
+        assert!(
+            f.apc.is_finite() && f.se.is_finite() && f.se < 10.0,
+            "{y:?} {f:?}"
+        );
+    }
+    // the GLM engine itself refuses separated data (ITS and other callers)
+    let x: Vec<f64> = t.iter().flat_map(|&ti| [1.0, ti - 2016.0]).collect();
+    let off = [0.0; 5];
+    let e = saferstats::glm::fit_log_link(
+        saferstats::glm::Design { values: &x, p: 2 },
+        &[4., 0., 0., 0., 0.],
+        &off,
+        saferstats::glm::Family::Poisson,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("separated"), "{e}");
+}
+
+#[test]
+fn separation_in_a_segmented_design() {
+    // interrupted time series design (intercept, time, step, time after the break): no events
+    // after the break is separation (the level change is -inf); events before and after are not
+    use saferstats::glm::{mle_exists, Design};
+    let its = |n: usize, k: usize| -> Vec<f64> {
+        (0..n)
+            .flat_map(|i| {
+                let post = if i >= k { 1.0 } else { 0.0 };
+                [1.0, i as f64, post, post * (i as f64 - k as f64)]
+            })
+            .collect()
+    };
+    let x = its(8, 4);
+    let d = Design { values: &x, p: 4 };
+    assert_eq!(
+        mle_exists(d, &[3., 4., 2., 5., 0., 0., 0., 0.]),
+        Some(false)
+    );
+    assert_eq!(
+        mle_exists(d, &[0., 0., 0., 0., 1., 2., 1., 3.]),
+        Some(false)
+    );
+    assert_eq!(mle_exists(d, &[3., 4., 2., 5., 0., 1., 0., 0.]), Some(true));
+    assert_eq!(
+        mle_exists(d, &[3., 4., 2., 5., 1., 0., 0., 0.]),
+        Some(false)
+    ); // post: first only
+    assert_eq!(mle_exists(d, &[3., 4., 2., 5., 1., 1., 1., 1.]), Some(true));
+}
+
+#[test]
+fn mann_kendall_times_bad_inputs() {
+    let x = [1., 2., 3., 4.];
+    assert!(matches!(
+        mann_kendall_at(&x, &[1., 2., 3.], 0.95, false),
+        Err(Error::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        mann_kendall_at(&x, &[1., 2., 2., 3.], 0.95, false),
+        Err(Error::InvalidValue { ref name, index: 2, .. }) if name == "times"
+    ));
+    assert!(mann_kendall_at(&x, &[1., f64::NAN, 3., 4.], 0.95, false).is_err());
+    // equal spacing: same as index spacing times the step
+    let a = mann_kendall_at(&x, &[0., 2., 4., 6.], 0.95, false).unwrap();
+    assert_eq!(a.slope, 0.5);
+}
+
+/// Expected existence of the trend MLE (intercept + slope): finite unless every event falls in
+/// a single period that is the first or the last.
+fn trend_mle_finite(y: &[u32]) -> bool {
+    let pos: Vec<usize> = (0..y.len()).filter(|&i| y[i] > 0).collect();
+    match pos.as_slice() {
+        [] => false,
+        [i] => *i != 0 && *i != y.len() - 1,
+        _ => true,
+    }
 }
 
 #[test]
@@ -78,6 +184,35 @@ fn funnel_bad_inputs() {
 }
 
 proptest! {
+    #[test]
+    fn separation_check_matches_the_rule_for_a_linear_trend(y in proptest::collection::vec(prop_oneof![3 => Just(0u32), 1 => 1u32..20], 3..12), step in 0.5f64..3.0) {
+        use saferstats::glm::{mle_exists, Design};
+        let n = y.len();
+        let x: Vec<f64> = (0..n).flat_map(|i| [1.0, i as f64 * step - 3.0]).collect();
+        let yf: Vec<f64> = y.iter().map(|&v| f64::from(v)).collect();
+        prop_assert_eq!(mle_exists(Design { values: &x, p: 2 }, &yf), Some(trend_mle_finite(&y)));
+        let f = poisson_trend(&yf, &vec![1e3; n], &x.iter().skip(1).step_by(2).copied().collect::<Vec<_>>(), &TrendOptions::default()).unwrap();
+        prop_assert_eq!(f.method == TrendMethod::NotEstimable, !trend_mle_finite(&y));
+        if trend_mle_finite(&y) {
+            prop_assert!(f.se.is_finite() && f.se < 50.0, "{:?} {:?}", y, f);
+        }
+    }
+
+    #[test]
+    fn separation_check_matches_the_rule_per_segment(pre in proptest::collection::vec(prop_oneof![2 => Just(0u32), 1 => 1u32..9], 3..7), post in proptest::collection::vec(prop_oneof![2 => Just(0u32), 1 => 1u32..9], 3..7)) {
+        // a segmented (ITS) design is two independent linear trends
+        use saferstats::glm::{mle_exists, Design};
+        let k = pre.len();
+        let y: Vec<u32> = pre.iter().chain(&post).copied().collect();
+        let x: Vec<f64> = (0..y.len()).flat_map(|i| {
+            let p = if i >= k { 1.0 } else { 0.0 };
+            [1.0, i as f64, p, p * (i as f64 - k as f64)]
+        }).collect();
+        let yf: Vec<f64> = y.iter().map(|&v| f64::from(v)).collect();
+        let want = trend_mle_finite(&pre) && trend_mle_finite(&post);
+        prop_assert_eq!(mle_exists(Design { values: &x, p: 4 }, &yf), Some(want));
+    }
+
     #[test]
     fn apc_sign_follows_a_strictly_monotone_series(start in 20u32..2000, step in 1u32..200, n in 4usize..12, up in any::<bool>()) {
         let y: Vec<f64> = (0..n).map(|i| {

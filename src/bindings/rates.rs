@@ -253,6 +253,39 @@ fn dsr(
     ))
 }
 
+/// Directly standardised rates for areas stored contiguously (`offsets` as
+/// [`core::dsr_many`]), computed in parallel with the GIL released. Returns a dict of columns
+/// (total_count, total_population, value, lower, upper, method) and the notes (None or text).
+#[pyfunction]
+#[pyo3(signature = (counts, populations, standard, offsets, multiplier, confidence))]
+#[allow(clippy::type_complexity)]
+fn dsr_many<'py>(
+    py: Python<'py>,
+    counts: PyReadonlyArray1<'py, f64>,
+    populations: PyReadonlyArray1<'py, f64>,
+    standard: PyReadonlyArray1<'py, f64>,
+    offsets: Vec<usize>,
+    multiplier: f64,
+    confidence: f64,
+) -> PyResult<(Bound<'py, pyo3::types::PyDict>, Vec<Option<String>>)> {
+    let (x, n, w) = (
+        slice("counts", &counts)?,
+        slice("populations", &populations)?,
+        slice("standard", &standard)?,
+    );
+    let rows = py
+        .detach(|| core::dsr_many(x, n, w, &offsets, multiplier, confidence))
+        .py_err()?;
+    let d = pyo3::types::PyDict::new(py);
+    super::put_column(&d, "total_count", &rows, |r| r.total_count)?;
+    super::put_column(&d, "total_population", &rows, |r| r.total_population)?;
+    super::put_column(&d, "value", &rows, |r| r.estimate.value)?;
+    super::put_column(&d, "lower", &rows, |r| r.estimate.lower)?;
+    super::put_column(&d, "upper", &rows, |r| r.estimate.upper)?;
+    super::put_column(&d, "method", &rows, |r| r.estimate.method as u8)?;
+    Ok((d, rows.into_iter().map(|r| r.note).collect()))
+}
+
 /// The ESP2013 standard population (19 bands, 0-4 ... 90+).
 #[pyfunction]
 fn esp2013() -> Vec<f64> {
@@ -266,6 +299,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rate_ratio, m)?)?;
     m.add_function(wrap_pyfunction!(proportion_difference, m)?)?;
     m.add_function(wrap_pyfunction!(dsr, m)?)?;
+    m.add_function(wrap_pyfunction!(dsr_many, m)?)?;
     m.add_function(wrap_pyfunction!(esp2013, m)?)?;
     Ok(())
 }

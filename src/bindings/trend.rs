@@ -14,6 +14,12 @@ fn trend_method_labels() -> Vec<&'static str> {
     core::TrendMethod::ALL.iter().map(|m| m.label()).collect()
 }
 
+/// Labels of the trend note codes (index = code; "" when there is an estimate).
+#[pyfunction]
+fn trend_note_labels() -> Vec<&'static str> {
+    core::TrendNote::ALL.iter().map(|m| m.label()).collect()
+}
+
 /// Labels of the funnel significance codes (index = code).
 #[pyfunction]
 fn funnel_significance_labels() -> Vec<&'static str> {
@@ -63,6 +69,7 @@ fn poisson_trend_many<'py>(
     super::put_column(&d, "alpha", &fits, |f| f.alpha)?;
     super::put_column(&d, "n_periods", &fits, |f| f.n_periods as i64)?;
     super::put_column(&d, "method", &fits, |f| f.method as u8)?;
+    super::put_column(&d, "note", &fits, |f| f.note as u8)?;
     Ok(d)
 }
 
@@ -81,19 +88,25 @@ fn mk_dict<'py>(py: Python<'py>, rows: &[core::MannKendall]) -> PyResult<Bound<'
     Ok(d)
 }
 
-/// Mann-Kendall + Sen for each row of a row-major matrix given flat.
+/// Mann-Kendall + Sen for each row of a row-major matrix given flat; `times` (one per column)
+/// gives Sen's slope per unit of time, None per step.
 #[pyfunction]
-#[pyo3(signature = (values, n_cols, confidence, skip_missing))]
+#[pyo3(signature = (values, n_cols, confidence, skip_missing, times=None))]
 fn mann_kendall_rows<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, f64>,
     n_cols: usize,
     confidence: f64,
     skip_missing: bool,
+    times: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let x = slice("values", &values)?;
+    let t = match &times {
+        Some(t) => Some(slice("times", t)?),
+        None => None,
+    };
     let rows = py
-        .detach(|| core::mann_kendall_rows(x, n_cols, confidence, skip_missing))
+        .detach(|| core::mann_kendall_rows_at(x, n_cols, t, confidence, skip_missing))
         .py_err()?;
     mk_dict(py, &rows)
 }
@@ -200,6 +213,7 @@ fn funnel_significance<'py>(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trend_method_labels, m)?)?;
     m.add_function(wrap_pyfunction!(funnel_significance_labels, m)?)?;
+    m.add_function(wrap_pyfunction!(trend_note_labels, m)?)?;
     m.add_function(wrap_pyfunction!(poisson_trend_many, m)?)?;
     m.add_function(wrap_pyfunction!(mann_kendall_rows, m)?)?;
     m.add_function(wrap_pyfunction!(seasonal_mann_kendall_rows, m)?)?;
