@@ -4,7 +4,8 @@ argument or DataFrame column and the row."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import numbers
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,16 @@ import pandas as pd
 
 from .exceptions import InvalidInputError, LengthMismatchError
 
-__all__ = ["as_float_array", "aligned", "require_columns"]
+__all__ = [
+    "as_float_array",
+    "aligned",
+    "require_columns",
+    "real_option",
+    "int_option",
+    "choice_option",
+    "column_list",
+    "plain",
+]
 
 
 def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
@@ -110,7 +120,13 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
     if not isinstance(df, pd.DataFrame):
         raise InvalidInputError(f"{what} must be a pandas DataFrame, got {type(df).__name__}", what)
     for kw, col in columns.items():
-        if col not in df.columns:
+        try:
+            present = col in df.columns
+        except TypeError:  # unhashable: a list or dict given where a column name belongs
+            raise InvalidInputError(
+                f"`{kw}` must be a column name of {what}, got {type(col).__name__} {col!r}", kw
+            ) from None
+        if not present:
             raise InvalidInputError(
                 f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}", kw
             )
@@ -180,3 +196,90 @@ def count_by_codes(frame: pd.DataFrame, columns: Sequence[str], use: np.ndarray 
         out[name] = pd.Categorical.from_codes(idx, dtype=c.dtype, validate=False)
     out["size"] = counts[present].astype(np.int64)
     return pd.DataFrame(out)
+
+
+def plain(value: Any) -> Any:
+    """A numpy/pandas scalar (or a tuple of them) as the plain Python value, for messages: so
+    that users read ``3`` and ``'2016/17'``, not ``np.int64(3)``.
+
+    >>> plain((np.int64(3), np.str_("a"))), plain(np.float64(2.5))
+    ((3, 'a'), 2.5)
+    """
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def real_option(name: str, value: Any) -> float:
+    """A scalar numeric option (``multiplier``, ``target``) as a float; anything that is not a
+    real number (text, None, booleans, lists, dates) raises :class:`InvalidInputError` naming it.
+    Range checks are the core's.
+
+    >>> real_option("multiplier", 1000)
+    1000.0
+    >>> real_option("multiplier", "1000")
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `multiplier` must be a number, got str '1000'
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidInputError(f"`{name}` must be a number, got {type(value).__name__} {value!r}", name)
+    return float(value)
+
+
+def int_option(name: str, value: Any, *, minimum: int, maximum: int | None = None) -> int:
+    """A whole-number option (a seasonal period) within [minimum, maximum].
+
+    >>> int_option("period", 12, minimum=2)
+    12
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise InvalidInputError(
+                f"`{name}` must be a whole number, got {type(value).__name__} {value!r}", name
+            )
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise InvalidInputError(f"`{name}` must be at least {minimum}{upper}, got {value}", name)
+    return value
+
+
+def choice_option(name: str, value: Any, valid: Sequence[str], aliases: Sequence[str] = ()) -> str:
+    """A string option (``method``, ``missing``, ``kind``) that must be one of ``valid`` (or one
+    of the accepted ``aliases``, which the message does not list).
+
+    >>> choice_option("missing", None, ["error", "propagate"])
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: unknown `missing` None; valid: 'error', 'propagate'
+    """
+    if not isinstance(value, str) or (value not in valid and value not in aliases):
+        options = ", ".join(repr(v) for v in valid)
+        raise InvalidInputError(f"unknown `{name}` {value!r}; valid: {options}", name)
+    return value
+
+
+def column_list(name: str, value: Any) -> list[Any]:
+    """``by=``-style arguments: None (no columns), one column name, or a list/tuple of names.
+
+    >>> column_list("by", "force"), column_list("by", ["force", "year"]), column_list("by", None)
+    (['force'], ['force', 'year'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        items = [value]
+    for i, v in enumerate(items):
+        if isinstance(v, (list, tuple, dict, set)) or not isinstance(v, Hashable):
+            raise InvalidInputError(
+                f"`{name}` must be a column name or a list of column names; item {i} is {type(v).__name__} {v!r}",
+                name,
+            )
+    return items

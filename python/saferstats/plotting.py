@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._confidence import normalise_confidence
+from ._frames import aligned, real_option
 from .exceptions import InvalidInputError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
@@ -64,11 +66,9 @@ def plot_funnel(
     'rate per 100,000'
     """
     ax = _axes(ax)
-    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else float(multiplier)
-    o = np.asarray(numerators, dtype=float)
-    d = np.asarray(denominators, dtype=float)
-    if len(o) != len(d):
-        raise InvalidInputError("numerators and denominators differ in length", "denominators")
+    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
+    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult)
@@ -123,6 +123,10 @@ def plot_trend(
     >>> len(ax.get_lines())
     4
     """
+    level = normalise_confidence(confidence)
+    if not isinstance(level, float):
+        raise InvalidInputError("plot_trend draws one confidence band: give one level, e.g. 0.95", "confidence")
+    confidence = level
     ax = _axes(ax)
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
     for key, g in groups:
@@ -144,7 +148,7 @@ def plot_trend(
                         label=f"{label} trend {tr['apc']:+.1f}%/yr ({tr['apc_lower']:+.1f} to {tr['apc_upper']:+.1f})".strip())
     ax.set_xlabel(period)
     ax.set_ylabel(f"rate per {multiplier:,.0f}" if population is not None else count)
-    ax.set_title(title or f"{int(confidence * 100)}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
+    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
     ax.legend(fontsize=7)
     return ax
 

@@ -4,18 +4,27 @@ Methods follow PHE/OHID's PHEindicatormethods conventions (``METHODS.md`` A1-A4)
 accepts scalars or equal-length array-likes (lists, numpy arrays, pandas Series; scalars are
 broadcast) and returns a :class:`pandas.DataFrame` with one row per input element, keeping the
 index of a Series input. Every interval carries ``lower``, ``upper``, ``confidence`` and ``method``.
+
+``confidence`` everywhere follows PHE (:mod:`saferstats._confidence`): a fraction between 0.5 and
+0.9999 (``0.95``), a percentage (``95``, ``99.8``) or a list of levels (``[0.95, 0.998]``) that
+gives every interval, in columns ``lower_95, upper_95, lower_99_8, upper_99_8``. A 100% level
+(``1`` or ``100``) is accepted where the method defines it: proportions (Wilson: (0, 1)).
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, Literal
+
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import aligned, as_float_array
-from .exceptions import InvalidInputError
+from ._confidence import confidence_levels
+from ._frames import aligned, as_float_array, choice_option, plain, real_option
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
 
 __all__ = [
     "rate_ci",
@@ -59,13 +68,20 @@ def _two_column_ci(
 ) -> pd.DataFrame:
     """The table of a two-column core kernel (rates, proportions): the core returns copies of
     the inputs beside value, limits and method codes, all fresh arrays, framed without copies."""
+    multiplier = real_option("multiplier", multiplier)
+    missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(**{names[0]: a, names[1]: b})
-    x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], float(multiplier), float(confidence), method, missing)
+    x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], multiplier, float(confidence), method, missing)
     columns = {names[0]: x, names[1]: n, names[2]: v, "lower": lo, "upper": hi,
                "confidence": float(confidence), "method": _methods(m)}
     return _frame(columns, index)
 
 
+_MISSING = ("error", "propagate")
+_RATIO_METHODS = ("wald-log", "exact")
+
+
+@confidence_levels("lower", "upper")
 def rate_ci(
     count: ArrayLike,
     population: ArrayLike,
@@ -90,7 +106,9 @@ def rate_ci(
     multiplier
         Rate per this many people: 1,000 (stop and search), 100,000 (PHE default).
     confidence
-        Two-sided level strictly between 0 and 1 (0.95 and 0.998 are the PHE pair).
+        Two-sided level, 0.5-0.9999 or 50-99.99 as a percentage (0.95 and 0.998 are the PHE
+        pair); a list such as ``[0.95, 0.998]`` gives both intervals (``lower_95, upper_95,
+        lower_99_8, upper_99_8``).
     method
         ``"phe"``, ``"exact"`` or ``"byar"``.
     missing
@@ -114,11 +132,20 @@ def rate_ci(
           lower      upper
     0     0.000   3688.879
     1  1623.486  11668.332
+
+    Both PHE intervals at once (METHODS.md A1 fixture, 5 in 100 per 100,000):
+
+    >>> both = saferstats.rate_ci(5, 100, confidence=[95, 99.8])
+    >>> both[["lower_95", "upper_95", "lower_99_8", "upper_99_8", "confidence"]].round(6)
+         lower_95      upper_95  lower_99_8    upper_99_8  confidence
+    0  1623.48639  11668.332079  739.371732  16454.745204  95%, 99.8%
     """
+    method = choice_option("method", method, ("phe", "exact", "byar"), ("byars",))
     return _two_column_ci(_ext.rate_ci, ("count", "population", "rate"), count, population,
                           multiplier, confidence, method, missing)
 
 
+@confidence_levels("lower", "upper", allow_one=True)
 def proportion_ci(
     successes: ArrayLike,
     trials: ArrayLike,
@@ -132,7 +159,8 @@ def proportion_ci(
 
     Method: Wilson (1927) score interval, PHE's method (``METHODS.md`` A2); ``"wilson-cc"`` adds
     the continuity correction (Newcombe 1998 method 4, = R ``prop.test(correct=TRUE)``).
-    0 successes give lower limit 0 and ``successes == trials`` upper limit 1 exactly.
+    0 successes give lower limit 0 and ``successes == trials`` upper limit 1 exactly;
+    ``confidence=1`` (100%) gives (0, 1). Computed without overflow up to 1e308 trials.
     Non-integer successes are accepted, as PHE does. ``multiplier=100`` gives percentages.
 
     Returns
@@ -148,10 +176,12 @@ def proportion_ci(
        successes    trials   value   lower   upper  confidence  method
     0    78991.0  103379.0  76.409  76.149  76.667        0.95  wilson
     """
+    method = choice_option("method", method, ("wilson", "wilson-cc"), ("wilson_cc",))
     return _two_column_ci(_ext.proportion_ci, ("successes", "trials", "value"), successes, trials,
                           multiplier, confidence, method, missing)
 
 
+@confidence_levels("lower", "upper")
 def rate_ratio(
     count_a: ArrayLike,
     population_a: ArrayLike,
@@ -184,6 +214,8 @@ def rate_ratio(
         ratio   lower   upper       z  p_value    method  confidence
     0  1.1003  1.0251  1.1811  2.6451   0.0082  wald-log        0.95
     """
+    method = choice_option("method", method, _RATIO_METHODS, ("wald_log", "exact-cond"))
+    missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(
         count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
     )
@@ -210,6 +242,7 @@ def rate_ratio(
     )
 
 
+@confidence_levels("lower", "upper", "percent_lower", "percent_upper")
 def percent_change(
     count_new: ArrayLike,
     population_new: ArrayLike,
@@ -256,6 +289,7 @@ def percent_change(
     return out
 
 
+@confidence_levels("lower", "upper")
 def proportion_difference(
     successes_a: ArrayLike,
     trials_a: ArrayLike,
@@ -281,6 +315,7 @@ def proportion_difference(
        difference     lower    upper  confidence    method
     0        0.01 -0.011323  0.03314        0.95  newcombe
     """
+    missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(
         successes_a=successes_a, trials_a=trials_a, successes_b=successes_b, trials_b=trials_b
     )
@@ -298,6 +333,7 @@ def proportion_difference(
     )
 
 
+@confidence_levels("lower", "upper")
 def dsr(
     counts: ArrayLike,
     populations: ArrayLike,
@@ -311,7 +347,8 @@ def dsr(
 
     Method (``METHODS.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
     × multiplier, with Dobson's CI built from Byar's limits on the total count. A missing count is
-    taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``.
+    taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``. Every area is computed
+    in the Rust core, in parallel.
 
     Parameters
     ----------
@@ -322,6 +359,8 @@ def dsr(
         ``"esp2013"`` (19 bands 0-4 … 90+) or the standard population weights per band.
     groups
         Optional area label per row; one output row per area, in order of first appearance.
+        Rows whose area is missing (None/NaN) belong to no area: they are left out, counted in
+        ``.attrs["excluded"]`` and named in a :class:`~saferstats.SaferstatsWarning`.
 
     Returns
     -------
@@ -344,55 +383,82 @@ def dsr(
         weights = np.asarray(ESP2013, dtype=np.float64)
     else:
         weights = as_float_array("standard", standard)
+    multiplier = real_option("multiplier", multiplier)
     x = as_float_array("counts", counts)
     n = as_float_array("populations", populations)
     if len(x) != len(n):
-        from .exceptions import LengthMismatchError
-
         raise LengthMismatchError(
             f"length mismatch: `counts` has {len(x)} elements but `populations` has {len(n)}", "populations"
         )
+    excluded = {"missing_group": 0}
     if groups is None:
         keys: list[Any] = [None]
         positions = [np.arange(len(x))]
     else:
-        g = pd.Series(np.asarray(groups, dtype=object))
+        items = list(groups) if isinstance(groups, (list, tuple, np.ndarray, pd.Series, pd.Index)) else None
+        if items is None or any(not isinstance(v, Hashable) or isinstance(v, (list, tuple)) for v in items):
+            raise InvalidInputError(
+                "`groups` must be one area label (text or a number) per row, as a list, array or Series", "groups"
+            )
+        g = pd.Series(items, dtype=object)
         if len(g) != len(x):
-            from .exceptions import LengthMismatchError
-
             raise LengthMismatchError(
                 f"length mismatch: `counts` has {len(x)} elements but `groups` has {len(g)}", "groups"
+            )
+        missing = np.flatnonzero(g.isna().to_numpy())
+        if missing.size:
+            excluded["missing_group"] = int(missing.size)
+            shown = ", ".join(str(int(i)) for i in missing[:10]) + (" …" if missing.size > 10 else "")
+            warnings.warn(
+                f"dsr: {missing.size} row(s) have no group (position {shown}) and are left out of every area",
+                SaferstatsWarning,
+                stacklevel=3,
             )
         grouped = g.groupby(g, sort=False).indices
         keys = list(grouped.keys())
         positions = [grouped[k] for k in keys]
-    rows = []
     for key, pos in zip(keys, positions):
-        try:
-            tc, tp, v, lo, hi, m, note = _ext.dsr(
-                np.ascontiguousarray(x[pos]),
-                np.ascontiguousarray(n[pos]),
-                weights,
-                float(multiplier),
-                float(confidence),
+        if len(pos) != len(weights):
+            where = f"group {plain(key)!r}: " if groups is not None else ""
+            raise LengthMismatchError(
+                f"{where}length mismatch: `counts` has {len(pos)} elements (age bands) but `standard` has {len(weights)}",
+                "standard" if groups is None else "groups",
             )
-        except InvalidInputError as exc:
-            if key is not None:
-                raise type(exc)(f"group {key!r}: {exc}", exc.argument, exc.index) from exc
-            raise
-        rows.append((tc, tp, v, lo, hi, m, note))
-    codes = np.array([r[5] for r in rows], dtype=np.uint8)
+    flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
+    offsets = np.cumsum([0] + [len(p) for p in positions]).tolist()
+    try:
+        cols, notes = _ext.dsr_many(
+            np.ascontiguousarray(x[flat]), np.ascontiguousarray(n[flat]), weights, offsets,
+            multiplier, float(confidence),
+        )
+    except InvalidInputError as exc:
+        # name the area and the caller's own row position
+        import re
+
+        msg = str(exc)
+        m = re.search(r"series (\d+)", msg)
+        g_i = int(m.group(1)) if m else None
+        if g_i is None and exc.index is not None:
+            g_i = int(np.searchsorted(offsets, exc.index, side="right") - 1)
+        index = int(flat[exc.index]) if exc.index is not None and exc.index < len(flat) else None
+        if index is not None:
+            msg = re.sub(r"at position \d+", f"at position {index}", msg)
+        msg = re.sub(r"\s*\(?series \d+\)?:?", "", msg)
+        if groups is not None and g_i is not None and 0 <= g_i < len(keys):
+            msg = f"group {plain(keys[g_i])!r}: {msg}"
+        raise type(exc)(msg, exc.argument, index) from exc
     out = pd.DataFrame(
         {
-            "total_count": [r[0] for r in rows],
-            "total_population": [r[1] for r in rows],
-            "value": [r[2] for r in rows],
-            "lower": [r[3] for r in rows],
-            "upper": [r[4] for r in rows],
+            "total_count": cols["total_count"],
+            "total_population": cols["total_population"],
+            "value": cols["value"],
+            "lower": cols["lower"],
+            "upper": cols["upper"],
             "confidence": float(confidence),
-            "method": _methods(codes),
-            "note": [r[6] for r in rows],
+            "method": _methods(cols["method"]),
+            "note": notes,
         },
-        index=None if groups is None else pd.Index(keys, name="group"),
+        index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),
     )
+    out.attrs["excluded"] = excluded
     return out

@@ -3,11 +3,18 @@ year-on-year change, log-linear trends (annual % change), Mann-Kendall / Sen's s
 funnel plots. The statistics run in the Rust ``trend`` and ``rates`` modules; this layer turns
 tidy DataFrames into arrays and back, with errors that name the column and row.
 
-Methods and reference values: ``METHODS.md`` A1-A7.
+Methods and reference values: ``METHODS.md`` A1-A7. ``confidence`` follows PHE everywhere
+(:mod:`saferstats._confidence`): 0.95, 95, or a list ``[0.95, 0.998]`` for both intervals.
+
+Periods are read by :func:`parse_periods` onto a years scale, so a gap (2015/16, 2016/17,
+2018/19) stays a gap: :func:`poisson_trend` fits against the real times, :func:`year_on_year`
+flags a pair that skips a period (``consecutive`` is False, with a warning) and
+:func:`mann_kendall` takes ``times=`` for Sen's slope per year.
 """
 
 from __future__ import annotations
 
+import numbers
 import re
 import warnings
 from collections.abc import Sequence
@@ -17,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import as_float_array, require_columns
-from .exceptions import InvalidInputError
+from ._confidence import confidence_levels
+from ._frames import aligned, as_float_array, choice_option, column_list, int_option, plain, real_option, require_columns
+from .exceptions import InvalidInputError, MissingValueError, SaferstatsWarning
 from .rates import proportion_ci, rate_ci, rate_ratio
 
 __all__ = [
@@ -34,18 +42,123 @@ __all__ = [
 ]
 
 _TREND_LABELS = list(_ext.trend_method_labels())
+_TREND_NOTES = list(_ext.trend_note_labels())
 _FUNNEL_LABELS = list(_ext.funnel_significance_labels())
 _FY = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 
 
-def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
+def _by_list(by: str | Sequence[str] | None) -> list[Any]:
+    return column_list("by", by)
+
+
+def _key_text(g: Any) -> str:
+    """A group key for a message: plain Python values, a 1-tuple shown as its value."""
+    g = plain(g)
+    if isinstance(g, tuple) and len(g) == 1:
+        g = g[0]
+    return repr(g)
+
+
+_KIND_HELP = {
+    "financial year": "a financial year like '2016/17'",
+    "year": "a year like '2016'",
+    "month": "a month like '2016-03'",
+}
+
+
+def _parse_fy(v: str) -> float | None:
+    m = _FY.match(v)
+    if m is None:
+        return None
+    a, b = int(m.group(1)), m.group(2)
+    end = int(b) if len(b) == 4 else (a // 100) * 100 + int(b)
+    if len(b) == 2 and end < a:
+        end += 100
+    return float(a) if end == a + 1 else None
+
+
+def _parse_year(v: str) -> float | None:
+    m = _YEAR.match(v)
+    return float(m.group(1)) if m else None
+
+
+def _parse_month(v: str) -> float | None:
+    m = _MONTH.match(v)
+    if m is None or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return int(m.group(1)) + (int(m.group(2)) - 1) / 12.0
+
+
+_PARSERS = {"financial year": _parse_fy, "year": _parse_year, "month": _parse_month}
+_STEPS = {"financial year": 1.0, "year": 1.0, "month": 1.0 / 12.0}
+
+
+def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]:
+    """:func:`parse_periods` plus the spacing of one step (1 for years, 1/12 for months; None
+    when the column's own spacing decides: numbers, dates)."""
+    try:
+        s = periods.reset_index(drop=True) if isinstance(periods, pd.Series) else pd.Series(periods)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"column {column!r}: periods could not be read ({exc})", column) from None
+    if len(s) == 0:
+        return np.empty(0), None
+    isna = s.isna().to_numpy() if s.dtype != object else np.array([v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA for v in s], dtype=bool)
+    if isna.any():
+        row = int(np.flatnonzero(isna)[0])
+        raise InvalidInputError(f"column {column!r} row {row}: missing period", column, row)
+    if pd.api.types.is_bool_dtype(s):
+        raise InvalidInputError(f"column {column!r} row 0: periods must be numbers or labels, not True/False", column, 0)
+    if s.dtype == object:
+        kinds = [isinstance(v, (bool, np.bool_)) for v in s]
+        if any(kinds):
+            row = kinds.index(True)
+            raise InvalidInputError(
+                f"column {column!r} row {row}: periods must be numbers or labels, not {s.iloc[row]!r}", column, row
+            )
+        if all(isinstance(v, numbers.Real) for v in s):
+            s = pd.Series([float(v) for v in s])
+    if pd.api.types.is_numeric_dtype(s):
+        values = s.to_numpy(dtype=np.float64)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            row = int(bad[0])
+            raise InvalidInputError(f"column {column!r} row {row}: period {values[row]} is not a finite number", column, row)
+        return values, None
+    if isinstance(s.dtype, pd.PeriodDtype):
+        s = s.dt.to_timestamp()
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return (s.dt.year + (s.dt.month - 1) / 12.0).to_numpy(dtype=np.float64), None
+    text = s.astype(str).tolist()
+    # one kind per column: the kind that reads every label wins (financial years first, so
+    # "2011-12" is a financial year when every label is one); otherwise the kind that reads the
+    # most leading labels names the first label it cannot read
+    best_kind, best_row = "", -1
+    for kind, parse in _PARSERS.items():
+        out = []
+        for row, v in enumerate(text):
+            x = parse(v)
+            if x is None:
+                break
+            out.append(x)
+        else:
+            return np.asarray(out, dtype=np.float64), _STEPS[kind]
+        if len(out) > best_row:
+            best_kind, best_row = kind, len(out)
+    row = best_row
+    if row == 0:
+        raise InvalidInputError(
+            f"column {column!r} row 0: cannot read period {text[0]!r} (use numbers, '2016/17', '2016', or '2016-03')",
+            column,
+            0,
+        )
+    raise InvalidInputError(
+        f"column {column!r} row {row}: cannot read period {text[row]!r} as {_KIND_HELP[best_kind]} "
+        f"(rows 0-{row - 1} are {best_kind}s)",
+        column,
+        row,
+    )
 
 
 def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
@@ -55,68 +168,39 @@ def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
     ``"2016-17"`` or ``"2016/2017"`` (-> 2016, the starting year); calendar years ``"2016"``;
     months ``"2021-03"`` / dates / pandas Periods or Timestamps (-> 2021 + (3 − 1)/12, so trends
     stay per year). A string like ``"2011-12"`` is read as a financial year when every label in the
-    column is one (consecutive years), and as a month otherwise.
+    column is one (consecutive years), and as a month otherwise. Gaps are kept: 2015/16, 2016/17,
+    2018/19 give 2015, 2016, 2018.
 
-    Raises :class:`InvalidInputError` naming the column and the first unparsable row.
+    Raises :class:`InvalidInputError` naming the column and the first row that cannot be read
+    as the column's kind of period (True/False and missing values are refused).
 
     >>> parse_periods(["2015/16", "2016/17", "2017-18"])
     array([2015., 2016., 2017.])
     >>> parse_periods(["2021-01", "2021-12", "2022-01"]).round(4)
     array([2021.    , 2021.9167, 2022.    ])
+    >>> parse_periods(["2011/12", "2012/13", "2017/183"])
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: column 'period' row 2: cannot read period '2017/183' as a financial year like '2016/17' (rows 0-1 are financial years)
     """
-    s = pd.Series(periods)
-    if len(s) == 0:
-        return np.empty(0)
-    if s.isna().any():
-        row = int(np.flatnonzero(s.isna().to_numpy())[0])
-        raise InvalidInputError(f"column {column!r} row {row}: missing period", column, row)
-    if pd.api.types.is_numeric_dtype(s):
-        return s.to_numpy(dtype=np.float64)
-    if isinstance(s.dtype, pd.PeriodDtype):
-        s = s.dt.to_timestamp()
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return (s.dt.year + (s.dt.month - 1) / 12.0).to_numpy(dtype=np.float64)
-    text = s.astype(str)
-    fy = [_FY.match(v) for v in text]
-    if all(m is not None for m in fy):
-        out = []
-        ok = True
-        for m in fy:
-            a, b = int(m.group(1)), m.group(2)  # type: ignore[union-attr]
-            end = int(b) if len(b) == 4 else (a // 100) * 100 + int(b)
-            if len(b) == 2 and end < a:
-                end += 100
-            if end != a + 1:
-                ok = False
-                break
-            out.append(float(a))
-        if ok:
-            return np.asarray(out)
-    values = []
-    for row, v in enumerate(text):
-        if m := _YEAR.match(v):
-            values.append(float(m.group(1)))
-        elif (m := _MONTH.match(v)) and 1 <= int(m.group(2)) <= 12:
-            values.append(int(m.group(1)) + (int(m.group(2)) - 1) / 12.0)
-        else:
-            raise InvalidInputError(
-                f"column {column!r} row {row}: cannot read period {v!r} (use numbers, '2016/17', "
-                "'2016', or '2016-03')",
-                column,
-                row,
-            )
-    return np.asarray(values)
+    return _parse_periods(periods, column)[0]
 
 
-def _check_no_duplicates(data: pd.DataFrame, keys: list[str]) -> None:
-    dup = data.duplicated(subset=keys, keep=False)
+def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, period: str) -> None:
+    """Each group × period once: the message names the by-columns and the period label as the
+    user wrote them (no internal names) and the rows."""
+    frame = pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(t)))
+    frame[len(keys)] = t
+    dup = frame.duplicated(keep=False)
     if dup.any():
-        rows = list(np.flatnonzero(dup.to_numpy())[:4])
-        first = data.iloc[rows[0]][keys].to_dict()
+        rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
+        first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys}
+        first[str(period)] = plain(data[period].iloc[rows[0]])
+        names = " × ".join([*(str(k) for k in keys), str(period)])
         raise InvalidInputError(
-            f"duplicate rows for {first} (rows {rows}); each {' × '.join(keys)} must appear once",
-            keys[-1],
-            int(rows[0]),
+            f"duplicate rows for {first} (rows {rows}); each {names} must appear once",
+            period,
+            rows[0],
         )
 
 
@@ -159,6 +243,7 @@ def _check_population(values: np.ndarray, column: str) -> None:
         )
 
 
+@confidence_levels("lower", "upper")
 def add_rates(
     data: pd.DataFrame,
     *,
@@ -192,6 +277,7 @@ def add_rates(
     return out
 
 
+@confidence_levels("lower", "upper", allow_one=True)
 def shares(
     data: pd.DataFrame,
     *,
@@ -219,13 +305,21 @@ def shares(
     require_columns(data, {"count": count, "category": category, **{f"by[{i}]": k for i, k in enumerate(keys)}})
     x = _column_array(data, count, "count")
     _check_counts(x, count, integer=False)
-    _check_no_duplicates(data, keys + [category])
+    dup = data.duplicated(subset=keys + [category], keep=False)
+    if dup.any():
+        rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
+        first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys + [category]}
+        raise InvalidInputError(
+            f"duplicate rows for {first} (rows {rows}); each {' × '.join(str(k) for k in keys + [category])} must appear once",
+            category,
+            rows[0],
+        )
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
     else:
         totals = np.full(len(x), x.sum())
-    ci = proportion_ci(x, totals, confidence=confidence, multiplier=multiplier)
+    ci = proportion_ci(x, totals, confidence=confidence, multiplier=real_option("multiplier", multiplier))
     out["total"] = totals
     out["share"] = ci["value"].to_numpy()
     out["lower"] = ci["lower"].to_numpy()
@@ -239,18 +333,28 @@ def _sorted_groups(
     data: pd.DataFrame, keys: list[str], t: np.ndarray
 ) -> tuple[np.ndarray, list[tuple[Any, np.ndarray]]]:
     """Row order sorted by group then period, and (group key, positions) per group."""
-    frame = pd.DataFrame({"__t": t}, index=range(len(t)))
-    for k in keys:
-        frame[k] = data[k].to_numpy()
-    order = frame.sort_values(keys + ["__t"], kind="stable").index.to_numpy()
+    # positional column labels: no clash with (and no leak of) the user's column names
+    frame = pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(t)))
+    frame[len(keys)] = t
+    try:
+        order = frame.sort_values(list(range(len(keys) + 1)), kind="stable").index.to_numpy()
+    except TypeError:  # a by-column mixing e.g. text and numbers: keep first-appearance order
+        codes = pd.DataFrame({i: pd.factorize(frame[i])[0] for i in range(len(keys))})
+        codes[len(keys)] = t
+        order = codes.sort_values(list(range(len(keys) + 1)), kind="stable").index.to_numpy()
     if keys:
-        grouped = frame.loc[order].groupby(keys, sort=False, dropna=False).indices
-        groups = [(k, order[v]) for k, v in grouped.items()]
+        grouped = frame.loc[order].groupby(list(range(len(keys))), sort=False, dropna=False).indices
+        groups = [(plain(k) if isinstance(k, tuple) else (plain(k),), order[v]) for k, v in grouped.items()]
     else:
         groups = [((), order)]
     return order, groups
 
 
+_DISPERSIONS = ("poisson", "quasi", "negbin", "auto")
+_DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
+
+
+@confidence_levels("apc_lower", "apc_upper")
 def poisson_trend(
     data: pd.DataFrame,
     *,
@@ -265,18 +369,23 @@ def poisson_trend(
 
     Method (``METHODS.md`` A5): Poisson GLM ``log E[y_t] = b0 + b1 t + log(pop_t)`` fitted by IRLS
     in Rust, one fit per ``by`` group, all groups in parallel; APC = 100(e^b1 − 1) with CI from
-    b1 ± z·SE (t in years, see :func:`parse_periods`). The Pearson χ²/df of the Poisson fit is
+    b1 ± z·SE (t in years, see :func:`parse_periods`; a gap in the periods is a gap in t, so
+    the APC stays per year). The Pearson χ²/df of the Poisson fit is
     reported as ``dispersion_ratio``. ``dispersion="quasi"`` scales the SE by its square root
     (statsmodels ``scale="X2"``), ``"negbin"`` fits NB2 with α by maximum likelihood (Poisson when α
     goes to 0), ``"auto"`` switches to quasi-Poisson when χ²/df > 1.5; the ``method`` column says
-    which was used. ``population=None`` fits counts (no offset). A group whose counts are all zero
-    gets NaN with method ``"not estimable"``.
+    which was used. ``population=None`` fits counts (no offset).
+
+    A group with no trend to estimate gets NaN with method ``"not estimable"``, the reason in
+    ``note`` and a :class:`~saferstats.SaferstatsWarning` naming it: all counts zero, or every
+    event in the first or the last period (quasi-complete separation: the maximum-likelihood
+    slope is −∞/+∞, where statsmodels reports a large finite slope with a huge SE).
 
     Returns
     -------
     DataFrame, one row per group: the ``by`` columns, ``apc, apc_lower, apc_upper, beta, se,
     dispersion_ratio, n_periods, method``, then ``z, p_value, alpha, intercept, first_period,
-    last_period, confidence``.
+    last_period, note, confidence``.
 
     Examples
     --------
@@ -290,6 +399,7 @@ def poisson_trend(
     0  14.01      11.48      16.59            268.89  quasi-poisson
     """
     keys = _by_list(by)
+    dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
@@ -302,13 +412,13 @@ def poisson_trend(
         pop = _column_array(data, population, "population")
         _check_population(pop, population)
     t = parse_periods(data[period], column=period)
-    _check_no_duplicates(pd.DataFrame({**{k: data[k].to_numpy() for k in keys}, "__t": t}), keys + ["__t"])
+    _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
         raise InvalidInputError(
-            f"group {g!r} has {k} period(s); a trend needs at least 3 (column {period!r})", period
+            f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
         )
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
@@ -332,16 +442,80 @@ def poisson_trend(
     labels = data[period].to_numpy()
     out["first_period"] = [labels[pos[0]] for _, pos in groups]
     out["last_period"] = [labels[pos[-1]] for _, pos in groups]
+    out["note"] = [_TREND_NOTES[c] for c in res["note"]]
     out["confidence"] = float(confidence)
+    missing = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
+    if missing:
+        names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in missing[:10])
+        more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
+        warnings.warn(
+            f"poisson_trend: no trend estimated for {len(missing)} group(s) — {names}{more}",
+            SaferstatsWarning,
+            stacklevel=3,
+        )
     return out
 
 
+def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
+    """``values`` as a 2-D float matrix (one row per series) and the row index to keep."""
+    if isinstance(values, pd.DataFrame):
+        cols = [as_float_array(f"values[{c!r}]", values[c]) for c in values.columns]
+        arr = np.column_stack(cols) if cols else np.empty((len(values), 0))
+        return arr, values.index
+    if isinstance(values, pd.Series):
+        return as_float_array("values", values).reshape(1, -1), None
+    if isinstance(values, (str, bytes, dict, set)) or values is None:
+        raise InvalidInputError(
+            f"`values` must be a series of numbers (a list, array, Series) or a 2-D array / DataFrame, got {type(values).__name__}",
+            "values",
+        )
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        arr = None
+    if arr is None:
+        try:
+            rows = np.asarray(values, dtype=object)
+        except (TypeError, ValueError):
+            rows = None
+        if rows is not None and rows.ndim == 1 and not any(isinstance(v, (list, tuple, np.ndarray)) for v in rows):
+            return as_float_array("values", list(rows)).reshape(1, -1), None  # names the position
+        raise InvalidInputError(
+            "`values` must be numbers in a 1-D or 2-D array (equal-length rows), e.g. [12, 15, 14] or [[...], [...]]",
+            "values",
+        )
+    if arr.ndim == 0:
+        raise InvalidInputError("`values` must be a series of values, not a single number", "values")
+    if arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    elif arr.ndim != 2:
+        raise InvalidInputError(f"`values` must be 1-D or 2-D, got shape {arr.shape}", "values")
+    return arr, None
+
+
+def _gap_labels(labels: Any) -> list[str] | None:
+    """Labels of the observations that follow a gap, when ``labels`` read as periods with gaps
+    (else None)."""
+    try:
+        t, step = _parse_periods(pd.Series(list(labels)), "index")
+    except InvalidInputError:
+        return None
+    if len(t) < 2 or np.any(np.diff(t) <= 0):
+        return None
+    d = np.diff(t)
+    step = step if step is not None else float(d.min())
+    gaps = np.flatnonzero(d > step * (1 + 1e-6))
+    return [str(plain(list(labels)[i + 1])) for i in gaps] or None
+
+
+@confidence_levels("slope_lower", "slope_upper")
 def mann_kendall(
     values: Any,
     *,
     confidence: float = 0.95,
     period: int | None = None,
     missing: Literal["error", "skip"] = "error",
+    times: Any = None,
 ) -> pd.DataFrame:
     """Mann-Kendall trend test with Sen's slope (and its CI), for one series or many.
 
@@ -349,8 +523,16 @@ def mann_kendall(
     continuity-corrected z, two-sided p, tau-a; Sen's slope over index spacing with the Sen (1968)
     CI as ``scipy.stats.theilslopes``; intercept median(x) − slope·median(index). ``period=12``
     runs the seasonal test (pymannkendall ``seasonal_test``: S and Var(S) summed over seasons,
-    slope per cycle; no slope CI). ``missing="skip"`` drops NaNs (the count used is ``n``).
-    Fewer than 10 values: a warning, since the normal approximation is rough.
+    slope per cycle; no slope CI). ``missing="skip"`` drops NaNs (the count used is ``n``; their
+    positions still count as steps). Fewer than 10 values: a warning, since the normal
+    approximation is rough.
+
+    Gaps in time: Sen's slope is per *step* of the series. When observations are not equally
+    spaced (2012, 2013, 2014, 2016, …) pass ``times=`` (one period per column: numbers or labels
+    read by :func:`parse_periods`): the slope is then per year, its CI and intercept as
+    ``scipy.stats.theilslopes(values, times)``; S, z and p do not depend on the spacing. Without
+    ``times``, a Series index / DataFrame columns that read as periods with a gap give a
+    :class:`~saferstats.SaferstatsWarning`.
 
     ``values``: a 1-D array-like (one row out) or a 2-D array / DataFrame (one row per series,
     the DataFrame's index kept); all series are tested in parallel in Rust.
@@ -368,44 +550,63 @@ def mann_kendall(
           s  var_s         z   p_value       tau  slope  slope_lower  slope_upper   n
     0  39.0  125.0  3.398823  0.000677  0.866667    2.0          1.5         2.25  10
     """
-    if missing not in ("error", "skip"):
-        raise InvalidInputError(f"unknown missing policy {missing!r}; valid: 'error', 'skip'", "missing")
-    index = None
-    if isinstance(values, pd.DataFrame):
-        index = values.index
-        arr = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        if isinstance(values, pd.Series):
-            arr = as_float_array("values", values)
-        else:
-            arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim == 1:
-        arr = arr.reshape(1, -1)
-    elif arr.ndim != 2:
-        raise InvalidInputError(f"`values` must be 1-D or 2-D, got shape {arr.shape}", "values")
+    missing = choice_option("missing", missing, ("error", "skip"))
+    arr, index = _mk_matrix(values)
     n_rows, n_cols = arr.shape
+    t = None
+    if times is not None:
+        if period is not None:
+            raise InvalidInputError("`times` and a seasonal `period` cannot be combined (the seasonal test needs a regular cycle)", "times")
+        t = np.ascontiguousarray(parse_periods(times, column="times"), dtype=np.float64)
+        if len(t) != n_cols:
+            raise InvalidInputError(f"`times` has {len(t)} periods but each series has {n_cols} values", "times")
+    elif period is None:
+        labels = values.columns if isinstance(values, pd.DataFrame) else values.index if isinstance(values, pd.Series) else None
+        gaps = _gap_labels(labels) if labels is not None and len(labels) == n_cols else None
+        if gaps:
+            warnings.warn(
+                f"mann_kendall: the periods have gaps (before {', '.join(gaps[:5])}); Sen's slope is per step, "
+                "not per unit of time — pass times= to use the real spacing",
+                SaferstatsWarning,
+                stacklevel=3,
+            )
     if n_cols and n_cols < 10:
         warnings.warn(
             f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10",
-            stacklevel=2,
+            SaferstatsWarning,
+            stacklevel=3,
         )
     flat = np.ascontiguousarray(arr.ravel())
     skip = missing == "skip"
-    if period is None:
-        res = _ext.mann_kendall_rows(flat, n_cols, float(confidence), skip)
-        label = "mann-kendall"
-    else:
-        res = _ext.seasonal_mann_kendall_rows(flat, n_cols, int(period), float(confidence), skip)
-        label = f"seasonal mann-kendall (period {int(period)})"
+    try:
+        if period is None:
+            res = _ext.mann_kendall_rows(flat, n_cols, float(confidence), skip, t)
+            label = "mann-kendall"
+        else:
+            p = int_option("period", period, minimum=2, maximum=max(n_cols, 2))
+            res = _ext.seasonal_mann_kendall_rows(flat, n_cols, p, float(confidence), skip)
+            label = f"seasonal mann-kendall (period {p})"
+    except MissingValueError as exc:
+        pos = exc.index if exc.index is not None else 0
+        row, col = divmod(pos, max(n_cols, 1))
+        where = f"series {row}, position {col}" if n_rows > 1 else f"position {col}"
+        raise MissingValueError(
+            f"missing value (NaN) in `values` at {where}; pass missing='skip' to leave missing values out",
+            "values",
+            pos,
+        ) from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,
     )
     out["confidence"] = float(confidence)
-    out["method"] = label
+    out["method"] = label if t is None else label + " (sen slope per unit of time)"
     return out
 
 
+@confidence_levels(
+    "rate_from_lower", "rate_from_upper", "rate_to_lower", "rate_to_upper", "lower", "upper", "pct_lower", "pct_upper"
+)
 def year_on_year(
     data: pd.DataFrame,
     *,
@@ -417,19 +618,26 @@ def year_on_year(
     multiplier: float = 100_000,
     method: Literal["wald-log", "exact"] = "wald-log",
 ) -> pd.DataFrame:
-    """Change between consecutive periods, per group: both periods' rates with CIs, the rate
-    ratio with CI and p-value, and the percentage change with CI.
+    """Change between successive periods, per group: both periods' rates with CIs, the rate
+    ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
 
     Method (``METHODS.md`` A4): rates by :func:`saferstats.rate_ci` (PHE), the ratio later/earlier
     by :func:`saferstats.rate_ratio` (wald-log; exact conditional when a count is 0, which the
     ``method`` column says), ``pct_change = 100(ratio − 1)``. ``population=None`` compares counts.
 
+    Gaps: each group's periods are compared in order, and a pair that skips a period (2016/17 →
+    2018/19 when 2017/18 is absent) is not a year-on-year change. Such pairs are kept — the
+    ratio of the two rates is still correct — but ``consecutive`` is False for them and a
+    :class:`~saferstats.SaferstatsWarning` names them. One step is a year for years and
+    financial years, a month for months; for plain numbers and dates it is the smallest spacing
+    between periods in the table.
+
     Returns
     -------
-    DataFrame, one row per group and pair of consecutive periods: the ``by`` columns,
-    ``period_from, period_to, count_from, count_to, rate_from, rate_from_lower, rate_from_upper,
-    rate_to, rate_to_lower, rate_to_upper, ratio, lower, upper, pct_change, pct_lower, pct_upper,
-    p_value, method, confidence``.
+    DataFrame, one row per group and pair of successive periods: the ``by`` columns,
+    ``period_from, period_to, consecutive, count_from, count_to, rate_from, rate_from_lower,
+    rate_from_upper, rate_to, rate_to_lower, rate_to_upper, ratio, lower, upper, pct_change,
+    pct_lower, pct_upper, p_value, method, confidence``.
 
     Examples
     --------
@@ -443,6 +651,7 @@ def year_on_year(
     0  Hertfordshire     2017-18   2018-19       8.992      1.538     16.992    0.017
     """
     keys = _by_list(by)
+    method = choice_option("method", method, ("wald-log", "exact"), ("wald_log", "exact-cond"))
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
@@ -455,9 +664,9 @@ def year_on_year(
     else:
         pop = _column_array(data, population, "population")
         _check_population(pop, population)
-        mult = multiplier
-    t = parse_periods(data[period], column=period)
-    _check_no_duplicates(pd.DataFrame({**{k: data[k].to_numpy() for k in keys}, "__t": t}), keys + ["__t"])
+        mult = real_option("multiplier", multiplier)
+    t, step = _parse_periods(data[period], period)
+    _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
     a_idx, b_idx, gkeys = [], [], []
     for g, pos in groups:
@@ -467,6 +676,10 @@ def year_on_year(
             gkeys.append(g)
     a_idx_arr = np.asarray(a_idx, dtype=int)
     b_idx_arr = np.asarray(b_idx, dtype=int)
+    gap = t[b_idx_arr] - t[a_idx_arr]
+    if step is None:
+        step = float(gap.min()) if len(gap) else 1.0
+    consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
     ra = rate_ci(y[a_idx_arr], pop[a_idx_arr], multiplier=mult, confidence=confidence)
     rb = rate_ci(y[b_idx_arr], pop[b_idx_arr], multiplier=mult, confidence=confidence)
     rr = rate_ratio(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method)
@@ -474,6 +687,7 @@ def year_on_year(
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
     out["period_to"] = labels[b_idx_arr] if len(b_idx_arr) else []
+    out["consecutive"] = consecutive
     as_int = pd.api.types.is_integer_dtype(data[count])
     out["count_from"] = y[a_idx_arr].astype(np.int64) if as_int else y[a_idx_arr]
     out["count_to"] = y[b_idx_arr].astype(np.int64) if as_int else y[b_idx_arr]
@@ -490,10 +704,25 @@ def year_on_year(
     out["p_value"] = rr["p_value"].to_numpy()
     out["method"] = rr["method"].array
     out["confidence"] = float(confidence)
+    if not consecutive.all():
+        bad = np.flatnonzero(~consecutive)
+        pairs = "; ".join(
+            (f"{_key_text(gkeys[k])}: " if keys else "")
+            + f"{plain(labels[a_idx_arr[k]])} → {plain(labels[b_idx_arr[k]])}"
+            for k in bad[:10]
+        )
+        more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
+        warnings.warn(
+            f"year_on_year: {len(bad)} pair(s) of periods are not consecutive (a period is missing between "
+            f"them), flagged consecutive=False: {pairs}{more}",
+            SaferstatsWarning,
+            stacklevel=3,
+        )
     return out
 
 
 _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
+_KINDS = tuple(_DEFAULT_MULT)
 
 
 def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None) -> float:
@@ -502,9 +731,10 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion
     >>> funnel_target([10, 30], [100, 100])
     20.0
     """
-    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else float(multiplier)
-    o = as_float_array("numerators", numerators)
-    d = as_float_array("denominators", denominators)
+    kind = choice_option("kind", kind, _KINDS)
+    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
     ok = ~(np.isnan(o) | np.isnan(d))
     return float(o[ok].sum() / d[ok].sum() * mult)
 
@@ -537,9 +767,11 @@ def funnel_limits(
     1        100.0    20.0   7.639071  12.160144  27.839856  32.360929
     2       1000.0    20.0  16.091131  17.520820  22.479180  23.908869
     """
-    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else float(multiplier)
+    kind = choice_option("kind", kind, _KINDS)
+    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    target = real_option("target", target)
     d = as_float_array("denominators", denominators)
-    res = _ext.funnel_limits(d, float(target), kind, mult)
+    res = _ext.funnel_limits(d, target, kind, mult)
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
         out[k] = res[k]
@@ -567,11 +799,12 @@ def funnel_significance(
     ...     [6.23986, 106.442972, 232.932904, 119.56955, 240.62735], kind="ratio", target=1).tolist()
     ['Not significant', 'High (0.001)', 'Low (0.001)', 'High (0.025)', 'Low (0.001)']
     """
-    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else float(multiplier)
-    o = as_float_array("numerators", numerators)
-    d = as_float_array("denominators", denominators)
+    kind = choice_option("kind", kind, _KINDS)
+    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
-    codes = _ext.funnel_significance(o, d, float(target), kind, mult)
+    codes = _ext.funnel_significance(o, d, real_option("target", target), kind, mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     return pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")

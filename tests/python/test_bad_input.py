@@ -48,15 +48,29 @@ def test_length_mismatch():
         saferstats.rate_ratio([1, 2], 10, [1, 2, 3], 10)
 
 
-@pytest.mark.parametrize("conf", [0, 1, 95, -0.1, float("nan")])
-def test_confidence_outside_unit_interval(conf):
+@pytest.mark.parametrize("conf", [0, 1, 100, 0.4, 0.99999, 0.9999999999999999, 99.999, 101, -0.1, float("nan"),
+                                  float("inf"), True, None, "95%", [], [0.95, 0.95], [[0.95]], 1 + 0j])
+def test_confidence_outside_the_allowed_range(conf):
     with pytest.raises(InvalidInputError, match="confidence") as exc:
         saferstats.rate_ci(1, 10, confidence=conf)
     assert exc.value.argument == "confidence"
 
 
+def test_confidence_as_phe_gives_it():
+    # percentages are rescaled; 95 and 0.95 give the same table
+    pd.testing.assert_frame_equal(saferstats.rate_ci([3, 30], 1000, confidence=95),
+                                  saferstats.rate_ci([3, 30], 1000, confidence=0.95))
+    assert saferstats.rate_ci(3, 1000, confidence=99.8).loc[0, "confidence"] == 0.998
+    # 1 (100%) only where the method defines it: Wilson gives (0, 1)
+    p = saferstats.proportion_ci([0, 3, 10], 10, confidence=1.0)
+    assert p["lower"].tolist() == [0, 0, 0] and p["upper"].tolist() == [1, 1, 1]
+    assert saferstats.proportion_ci(3, 10, confidence=100, multiplier=100).loc[0, "upper"] == 100
+    with pytest.raises(InvalidInputError, match="confidence"):
+        saferstats.rate_ci(3, 1000, confidence=1.0)
+
+
 def test_unknown_method_lists_valid_ones():
-    with pytest.raises(InvalidInputError, match=r'"phe", "exact", "byar"'):
+    with pytest.raises(InvalidInputError, match=r"'phe', 'exact', 'byar'$"):
         saferstats.rate_ci(1, 10, method="poisson")
     with pytest.raises(InvalidInputError, match="wilson"):
         saferstats.proportion_ci(1, 10, method="clopper")

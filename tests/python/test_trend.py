@@ -199,8 +199,10 @@ def test_unknown_dispersion_and_kind():
 
 def test_all_zero_group_is_reported_not_dropped():
     df = pd.concat([_frame(), _frame().assign(area="B", count=0)], ignore_index=True)
-    out = saferstats.poisson_trend(df, by="area").set_index("area")
+    with pytest.warns(saferstats.SaferstatsWarning, match="'B': all counts are zero"):
+        out = saferstats.poisson_trend(df, by="area").set_index("area")
     assert out.loc["B", "method"] == "not estimable" and np.isnan(out.loc["B", "apc"])
+    assert out.loc["B", "note"] == "all counts are zero" and out.loc["A", "note"] == ""
     assert out.loc["A", "apc"] > 0
 
 
@@ -209,3 +211,142 @@ def test_period_parsing_rules():
     months = saferstats.parse_periods(["2011-12", "2012-01"])
     assert months.tolist() == pytest.approx([2011 + 11 / 12, 2012])
     assert saferstats.parse_periods(pd.period_range("2020-01", periods=2, freq="M")).tolist() == pytest.approx([2020, 2020 + 1 / 12])
+
+
+# ---------------------------------------------------------------- issue 18.4: separation
+
+def test_separated_series_are_not_estimable_with_a_warning_and_finite_ones_match_statsmodels():
+    rows = FX["separation"]["rows"]
+    data = _series_frame(rows)
+    with pytest.warns(saferstats.SaferstatsWarning, match="no trend estimated for 4 group") as rec:
+        out = saferstats.poisson_trend(data, by="name").set_index("name")
+    text = str(rec[0].message)
+    for r in rows:
+        got = out.loc[r["name"]]
+        if r["diverged"]:
+            # statsmodels: a large finite slope with a huge SE (or no convergence)
+            assert got["method"] == "not estimable" and np.isnan(got["apc"]) and np.isnan(got["p_value"])
+            assert "separation" in got["note"] and repr(r["name"]) in text
+        else:
+            assert got["method"] == "poisson" and got["note"] == ""
+            assert got["beta"] == pytest.approx(r["statsmodels_beta1"], rel=1e-6)
+            assert got["se"] == pytest.approx(r["statsmodels_se1"], rel=1e-6)
+
+
+@pytest.mark.parametrize("counts, estimable", [
+    ([6, 0, 0, 0, 0], False), ([0, 0, 0, 0, 2], False), ([0, 0, 4, 0, 0], True), ([3, 0, 0, 0, 1], True),
+])
+def test_separation_hand_cases(counts, estimable):
+    df = pd.DataFrame({"period": ["2014/15", "2015/16", "2016/17", "2017/18", "2018/19"], "count": counts})
+    for dispersion in ["poisson", "quasi", "negbin", "auto"]:
+        if estimable:
+            out = saferstats.poisson_trend(df, population=None, dispersion=dispersion).iloc[0]
+            assert np.isfinite(out["apc"]) and out["method"] != "not estimable"
+        else:
+            with pytest.warns(saferstats.SaferstatsWarning, match="first or the last period"):
+                out = saferstats.poisson_trend(df, population=None, dispersion=dispersion).iloc[0]
+            assert out["method"] == "not estimable" and np.isnan(out["apc_lower"])
+
+
+# ---------------------------------------------------------------- issue 18.7: gaps in periods
+
+def test_year_on_year_flags_and_warns_about_a_gap():
+    df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "year": ["2015/16", "2016/17", "2018/19"] * 2,
+                       "count": [10, 12, 15, 5, 6, 7], "population": [1000] * 6})
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"2 pair\(s\).*'A': 2016/17 → 2018/19; 'B': 2016/17 → 2018/19"):
+        out = saferstats.year_on_year(df, period="year", by="area")
+    assert out["consecutive"].tolist() == [True, False, True, False]
+    # the ratio across the gap is still the ratio of the two rates
+    assert out.loc[1, "ratio"] == pytest.approx(15 / 12)
+    # no gap: no warning, every pair consecutive
+    import warnings as w
+    with w.catch_warnings():
+        w.simplefilter("error", saferstats.SaferstatsWarning)
+        ok = saferstats.year_on_year(df.iloc[:2], period="year", by="area")
+    assert ok["consecutive"].all()
+
+
+@pytest.mark.parametrize("periods, flags", [
+    (["2021-01", "2021-02", "2021-04"], [True, False]),          # months: a step is a month
+    ([2015, 2016, 2018], [True, False]),                         # numbers: the smallest spacing
+    ([2010, 2012, 2014], [True, True]),                          # a biennial series has no gap
+    (["2016", "2017", "2019", "2020"], [True, False, True]),     # calendar years
+])
+def test_year_on_year_step_per_kind_of_period(periods, flags):
+    df = pd.DataFrame({"period": periods, "count": range(5, 5 + len(periods))})
+    import warnings as w
+    with w.catch_warnings():
+        w.simplefilter("ignore", saferstats.SaferstatsWarning)
+        out = saferstats.year_on_year(df, population=None)
+    assert out["consecutive"].tolist() == flags
+
+
+def test_poisson_trend_uses_the_real_spacing_of_periods_with_a_gap():
+    r = next(r for r in FX["poisson_trend"]["rows"] if r["name"] == "gap_2017_missing")
+    fy = [f"{int(t)}/{(int(t) + 1) % 100:02d}" for t in r["t"]]  # 2014/15 ... 2016/17, 2018/19, 2019/20
+    df = pd.DataFrame({"year": fy, "count": r["count"], "population": r["population"]})
+    out = saferstats.poisson_trend(df, period="year").iloc[0]
+    assert out["beta"] == pytest.approx(r["poisson_beta"][1], rel=1e-7)  # statsmodels with t = real years
+    assert out["first_period"] == "2014/15" and out["last_period"] == "2019/20"
+
+
+@pytest.mark.filterwarnings("ignore:Mann-Kendall on")
+def test_mann_kendall_with_times_matches_scipy_theilslopes():
+    for r in FX["mann_kendall_times"]["rows"]:
+        out = saferstats.mann_kendall(r["values"], times=r["times"]).iloc[0]
+        assert out["s"] == r["s"] and out["var_s"] == pytest.approx(r["var_s"])
+        assert out["slope"] == pytest.approx(r["slope"], rel=1e-12)
+        assert out["slope_lower"] == pytest.approx(r["slope_lower"]) and out["slope_upper"] == pytest.approx(r["slope_upper"])
+        assert out["intercept"] == pytest.approx(r["intercept"])
+        assert "per unit of time" in out["method"]
+        # without times, a Series indexed by the periods warns that the slope is per step
+        with pytest.warns(saferstats.SaferstatsWarning, match="gaps.*times="):
+            saferstats.mann_kendall(pd.Series(r["values"], index=[int(t) for t in r["times"]]))
+    # financial-year labels as times
+    out = saferstats.mann_kendall([10, 12, 16, 18], times=["2013/14", "2014/15", "2016/17", "2017/18"])
+    assert out.loc[0, "slope"] == 2.0
+    with pytest.raises(InvalidInputError, match="times"):
+        saferstats.mann_kendall([1, 2, 3, 4], times=[1, 2, 3])
+    with pytest.raises(InvalidInputError, match="times"):
+        saferstats.mann_kendall(list(range(24)), times=list(range(24)), period=12)
+
+
+# ---------------------------------------------------------------- issue 18.13: messages
+
+def test_parse_periods_names_the_real_culprit():
+    with pytest.raises(InvalidInputError, match=r"row 2: cannot read period '2017/183'") as e:
+        saferstats.parse_periods(["2011/12", "2012/13", "2017/183"])
+    assert e.value.index == 2
+    with pytest.raises(InvalidInputError, match=r"row 1: cannot read period '2016-13'"):
+        saferstats.parse_periods(["2016-11", "2016-13"])
+    with pytest.raises(InvalidInputError, match="row 1.*True/False|row 1.*not True"):
+        saferstats.parse_periods([2015, True, 2017])
+    with pytest.raises(InvalidInputError, match="row 0: .*True/False"):
+        saferstats.parse_periods([True, False])
+    with pytest.raises(InvalidInputError, match="row 2: period inf"):
+        saferstats.parse_periods([2015, 2016, np.inf])
+
+
+def test_messages_carry_no_internal_names():
+    df = pd.DataFrame({"area": np.array([1, 1, 1, 1], dtype=np.int64), "period": [2015, 2015, 2016, 2017],
+                       "count": [1, 2, 3, 4], "population": [10] * 4})
+    for call in (lambda: saferstats.poisson_trend(df, by="area"), lambda: saferstats.year_on_year(df, by="area"),
+                 lambda: saferstats.poisson_trend(df.iloc[[0, 2]], by="area"), lambda: saferstats.dsr([1, -1], [1, 1], standard=[1], groups=np.array([7, 8]))):
+        with pytest.raises(InvalidInputError) as e:
+            call()
+        text = str(e.value)
+        assert "__t" not in text and "np." not in text and "series" not in text, text
+    with pytest.raises(InvalidInputError, match=r"\{'area': 1, 'period': 2015\} \(rows \[0, 1\]\)"):
+        saferstats.poisson_trend(df, by="area")
+    with pytest.raises(InvalidInputError, match=r"group 8: .*`counts` at position 1"):
+        saferstats.dsr([1, -1], [1, 1], standard=[1], groups=np.array([7, 8]))
+
+
+@pytest.mark.filterwarnings("ignore:Mann-Kendall on")
+def test_mann_kendall_missing_value_suggests_an_option_that_exists():
+    with pytest.raises(saferstats.MissingValueError, match="missing='skip'") as e:
+        saferstats.mann_kendall([1, 2, np.nan, 4, 5])
+    assert "propagate" not in str(e.value) and e.value.index == 2
+    with pytest.raises(saferstats.MissingValueError, match="series 1, position 0"):
+        saferstats.mann_kendall([[1, 2, 3, 4], [np.nan, 1, 2, 3]])
+    assert saferstats.mann_kendall([1, 2, np.nan, 4, 5], missing="skip").loc[0, "n"] == 4
