@@ -769,6 +769,24 @@ pub fn rate_ratio(
     Ok(out)
 }
 
+/// Percentage change 100(RR − 1) for every row of a [`rate_ratio`] result (value and limits;
+/// the method is the ratio's).
+///
+/// # Examples
+/// ```
+/// use saferstats::rates::{percent_change_columns, rate_ratio, RatioOptions};
+/// // the seed's figure: 1,597 -> 2,080 offences is +30.24% (22.02% to 39.02%)
+/// let r = rate_ratio(&[2080.0], &[1.0], &[1597.0], &[1.0], &RatioOptions::new()).unwrap();
+/// let pc = percent_change_columns(&r.estimate);
+/// assert!((pc.value[0] - 30.244).abs() < 1e-3 && (pc.lower[0] - 22.02).abs() < 1e-2);
+/// ```
+pub fn percent_change_columns(ratio: &EstimateColumns) -> EstimateColumns {
+    (0..ratio.len())
+        .filter_map(|i| ratio.get(i))
+        .map(|e| percent_change(&e))
+        .collect()
+}
+
 /// Percentage change 100(RR − 1) from a rate ratio estimate (value and limits).
 ///
 /// # Examples

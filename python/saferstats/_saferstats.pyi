@@ -33,7 +33,8 @@ def rate_ratio(
     confidence: float,
     method: str,
     missing: str,
-) -> tuple[_F64, _F64, _F64, _U8, _F64, _F64]: ...
+    percent: bool = False,
+) -> tuple[_F64, _F64, _F64, _U8, _F64, _F64, tuple[_F64, _F64, _F64] | None]: ...
 def proportion_difference(
     successes_a: _F64, trials_a: _F64, successes_b: _F64, trials_b: _F64, confidence: float, missing: str
 ) -> tuple[_F64, _F64, _F64, _U8]: ...

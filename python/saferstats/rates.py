@@ -214,12 +214,20 @@ def rate_ratio(
         ratio   lower   upper       z  p_value    method  confidence
     0  1.1003  1.0251  1.1811  2.6451   0.0082  wald-log        0.95
     """
+    return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing, percent=False)
+
+
+def _rate_ratio_frame(
+    count_a: ArrayLike, population_a: ArrayLike, count_b: ArrayLike, population_b: ArrayLike,
+    confidence: float, method: str, missing: str, *, percent: bool,
+) -> pd.DataFrame:
+    """The rate-ratio table (and, with ``percent``, the core's percentage change columns)."""
     method = choice_option("method", method, _RATIO_METHODS, ("wald_log", "exact-cond"))
     missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(
         count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
     )
-    v, lo, hi, m, z, p = _ext.rate_ratio(
+    v, lo, hi, m, z, p, pct = _ext.rate_ratio(
         arrays["count_a"],
         arrays["population_a"],
         arrays["count_b"],
@@ -227,19 +235,20 @@ def rate_ratio(
         float(confidence),
         method,
         missing,
+        percent,
     )
-    return _frame(
-        {
-            "ratio": v,
-            "lower": lo,
-            "upper": hi,
-            "z": z,
-            "p_value": p,
-            "method": _methods(m),
-            "confidence": float(confidence),
-        },
-        index,
-    )
+    columns = {
+        "ratio": v,
+        "lower": lo,
+        "upper": hi,
+        "z": z,
+        "p_value": p,
+        "method": _methods(m),
+        "confidence": float(confidence),
+    }
+    if pct is not None:
+        columns.update(percent_change=pct[0], percent_lower=pct[1], percent_upper=pct[2])
+    return _frame(columns, index)
 
 
 @confidence_levels("lower", "upper", "percent_lower", "percent_upper")
@@ -274,19 +283,8 @@ def percent_change(
        percent_change  percent_lower  percent_upper
     0           30.24          22.02          39.02
     """
-    out = rate_ratio(
-        count_new,
-        population_new,
-        count_old,
-        population_old,
-        confidence=confidence,
-        method=method,
-        missing=missing,
-    )
-    out["percent_change"] = 100.0 * (out["ratio"] - 1.0)
-    out["percent_lower"] = 100.0 * (out["lower"] - 1.0)
-    out["percent_upper"] = 100.0 * (out["upper"] - 1.0)
-    return out
+    return _rate_ratio_frame(count_new, population_new, count_old, population_old, confidence, method, missing,
+                             percent=True)
 
 
 @confidence_levels("lower", "upper")

@@ -27,7 +27,7 @@ from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import aligned, as_float_array, choice_option, column_list, int_option, plain, real_option, require_columns
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsWarning
-from .rates import proportion_ci, rate_ci, rate_ratio
+from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
     "parse_periods",
@@ -115,7 +115,7 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
         if any(kinds):
             row = kinds.index(True)
             raise InvalidInputError(
-                f"column {column!r} row {row}: periods must be numbers or labels, not {s.iloc[row]!r}", column, row
+                f"column {column!r} row {row}: periods must be numbers or labels, not {plain(s.iloc[row])!r}", column, row
             )
         if all(isinstance(v, numbers.Real) for v in s):
             s = pd.Series([float(v) for v in s])
@@ -682,7 +682,7 @@ def year_on_year(
     consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
     ra = rate_ci(y[a_idx_arr], pop[a_idx_arr], multiplier=mult, confidence=confidence)
     rb = rate_ci(y[b_idx_arr], pop[b_idx_arr], multiplier=mult, confidence=confidence)
-    rr = rate_ratio(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method)
+    rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method)
     out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)))
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
@@ -698,9 +698,9 @@ def year_on_year(
     out["ratio"] = rr["ratio"].to_numpy()
     out["lower"] = rr["lower"].to_numpy()
     out["upper"] = rr["upper"].to_numpy()
-    out["pct_change"] = 100.0 * (out["ratio"] - 1.0)
-    out["pct_lower"] = 100.0 * (out["lower"] - 1.0)
-    out["pct_upper"] = 100.0 * (out["upper"] - 1.0)
+    out["pct_change"] = rr["percent_change"].to_numpy()
+    out["pct_lower"] = rr["percent_lower"].to_numpy()
+    out["pct_upper"] = rr["percent_upper"].to_numpy()
     out["p_value"] = rr["p_value"].to_numpy()
     out["method"] = rr["method"].array
     out["confidence"] = float(confidence)

@@ -154,9 +154,11 @@ fn proportion_ci<'py>(
     })
 }
 
-/// Rate ratios. Returns (ratio, lower, upper, method_code, z, p_value).
+/// Rate ratios. Returns (ratio, lower, upper, method_code, z, p_value), and with `percent`
+/// also (percent_change, percent_lower, percent_upper) from the core's
+/// [`core::percent_change_columns`] (None otherwise).
 #[pyfunction]
-#[pyo3(signature = (count_a, population_a, count_b, population_b, confidence, method, missing))]
+#[pyo3(signature = (count_a, population_a, count_b, population_b, confidence, method, missing, percent=false))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn rate_ratio<'py>(
     py: Python<'py>,
@@ -167,6 +169,7 @@ fn rate_ratio<'py>(
     confidence: f64,
     method: &str,
     missing: &str,
+    percent: bool,
 ) -> PyResult<(
     F64Array<'py>,
     F64Array<'py>,
@@ -174,6 +177,7 @@ fn rate_ratio<'py>(
     Bound<'py, PyArray1<u8>>,
     F64Array<'py>,
     F64Array<'py>,
+    Option<(F64Array<'py>, F64Array<'py>, F64Array<'py>)>,
 )> {
     let opts = core::RatioOptions {
         confidence,
@@ -184,9 +188,21 @@ fn rate_ratio<'py>(
     let na = slice("population_a", &population_a)?;
     let b = slice("count_b", &count_b)?;
     let nb = slice("population_b", &population_b)?;
-    let out = py
-        .detach(|| core::rate_ratio(a, na, b, nb, &opts))
+    let (out, pct) = py
+        .detach(|| {
+            core::rate_ratio(a, na, b, nb, &opts).map(|out| {
+                let pct = percent.then(|| core::percent_change_columns(&out.estimate));
+                (out, pct)
+            })
+        })
         .py_err()?;
+    let pct = pct.map(|p| {
+        (
+            p.value.into_pyarray(py),
+            p.lower.into_pyarray(py),
+            p.upper.into_pyarray(py),
+        )
+    });
     let (v, l, u, m) = to_arrays(py, out.estimate);
     Ok((
         v,
@@ -195,6 +211,7 @@ fn rate_ratio<'py>(
         m,
         out.z.into_pyarray(py),
         out.p_value.into_pyarray(py),
+        pct,
     ))
 }
 
