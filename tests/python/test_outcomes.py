@@ -29,7 +29,8 @@ def test_its_matches_statsmodels(row):
     assert r.dispersion_ratio == pytest.approx(row["dispersion_ratio"], rel=1e-6)
     t = r.to_pandas()
     assert list(t.columns) == ["period", "observed", "fitted", "counterfactual", "post"]
-    assert "level_rr=" in repr(r) and r.to_dict()["break_index"] == row["break_index"]
+    assert f"{r.level_rr:.3f} (95% CI {r.level_lower:.3f} to {r.level_upper:.3f})" in repr(r)
+    assert r.to_dict()["break_index"] == row["break_index"]
 
 
 def test_its_parameterisation_is_fixed_at_the_break():
@@ -117,8 +118,11 @@ def test_before_after_on_synthetic_pilot():
     ba = saferstats.before_after(recs, split="2024-01-01", population=(1.1e6, 1.1e6))
     ps = ba.set_index("measure").loc["police_station"]
     assert ps.pre_n + ps.post_n == (recs.place_of_safety != "Not known").sum()
-    direct = saferstats.compare_proportions(ps.pre_count, ps.pre_n, ps.post_count, ps.post_n).iloc[0]
+    # post / pre: the same as compare_proportions with the later period first
+    direct = saferstats.compare_proportions(ps.post_count, ps.post_n, ps.pre_count, ps.pre_n).iloc[0]
     assert ps.rr == pytest.approx(direct.rr) and ps.test == direct.test
+    assert ps.rr == pytest.approx((ps.post_count / ps.post_n) / (ps.pre_count / ps.pre_n))
+    assert ps["diff"] == pytest.approx(ps.post_count / ps.post_n - ps.pre_count / ps.pre_n)
     rates = ba.attrs["detention_rates"]
     assert list(rates.period) == ["pre", "post"] and rates.detentions.sum() == len(recs)
 
