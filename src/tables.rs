@@ -74,8 +74,8 @@ pub struct TwoByTwo {
     pub p2: Estimate,
     /// p₁ − p₂ with Newcombe's hybrid score CI.
     pub difference: Estimate,
-    /// p₁/p₂ with the CI of [`risk_ratio`] (Katz; zero cells: exact conditional or
-    /// Haldane–Anscombe, named by the method).
+    /// p₁/p₂ with the CI of [`risk_ratio`] (Katz; exact conditional at a zero cell, named by
+    /// the method).
     pub risk_ratio: Estimate,
     /// Sample odds ratio x₁(n₂−x₂)/(x₂(n₁−x₁)) (= scipy `fisher_exact`'s statistic; 0, ∞ or
     /// NaN at zero cells; no interval is given).
@@ -149,18 +149,21 @@ fn katz_limits(rr: f64, a: f64, m1: f64, c: f64, m2: f64, z: f64) -> (f64, f64) 
 /// The estimate is always the observed ratio (0 when x₁ = 0, ∞ when x₂ = 0). The interval:
 /// - **no zero cell**: Katz log interval, SE = √(1/x₁ − 1/n₁ + 1/x₂ − 1/n₂) (Katz et al. 1978;
 ///   = statsmodels `Table2x2.riskratio_confint`), method `katz`;
-/// - **a zero "hits" cell** (x₁ = 0 or x₂ = 0, not both): the exact conditional interval —
-///   x₁ | x₁ + x₂ ~ Bin(x₁ + x₂, π), Clopper–Pearson limits on π mapped to
-///   RR = π/(1−π)·n₂/n₁ (= statsmodels `confint_poisson_2indep(method="exact-cond")`; METHODS.md
-///   A4), method `exact (zero count)`. Katz after +0.5 is not used here: with unequal groups it
-///   can exclude 1 although Fisher's p is 1 (0/10 vs 1/1000 gives 1.69–1344);
-/// - **a zero "misses" cell only** (x₁ = n₁ or x₂ = n₂, a 100% rate): Katz on the
-///   Haldane–Anscombe table, +0.5 added to every cell (Haldane 1940, Anscombe 1956; =
-///   statsmodels `Table2x2(table + 0.5).riskratio_confint` — not `shift_zeros=True`, which in
-///   statsmodels 0.15 shifts only the zero cells), method `katz (haldane +0.5)`. Plain Katz
-///   gives the 100% group no variance: 13/13 vs 333/359 would be 1.047–1.110 although Fisher's
-///   p is 0.61; corrected it is 0.937–1.156;
+/// - **any zero cell** — a zero count (x = 0) or a 100% rate (x = n, zero "misses"): the exact
+///   conditional interval, x₁ | x₁ + x₂ ~ Bin(x₁ + x₂, π), Clopper–Pearson limits on π mapped
+///   to RR = π/(1−π)·n₂/n₁ (= R `poisson.test(c(x1, x2), c(n1, n2))$conf.int`; METHODS.md A4,
+///   the zero-count rule of `disproportionality`), method `exact (zero count)`. Like Fisher's
+///   test it conditions on the total of events, and it treats them as Poisson counts, which
+///   ignores the 100% ceiling: it is conservative (wide) when a rate is high, never narrower
+///   than the data allow. On every table with a zero cell up to 100 × 400 (tests) it contains
+///   1 whenever Fisher's p exceeds 1 − confidence;
 /// - x₁ = x₂ = 0: the ratio 0/0 is undefined — NaN, method `not applicable`.
+///
+/// Katz itself is undefined at a zero count and gives a 100% group no variance (13/13 vs
+/// 333/359: 1.047–1.110 although Fisher's p is 0.61; exact conditional 0.568–1.869). Katz after
+/// the Haldane–Anscombe +0.5 in every cell (Haldane 1940; Anscombe 1956) is not used: it still
+/// excludes 1 for 28/28 vs 333/359 (1.003–1.122, Fisher p 0.24) and 0/10 vs 1/1000 (1.31–704,
+/// Fisher p 1). See `docs/methods/zero_cells.md`.
 ///
 /// `z` is the two-sided normal quantile of the confidence level (see [`z_finite`]).
 ///
@@ -169,14 +172,16 @@ fn katz_limits(rr: f64, a: f64, m1: f64, c: f64, m2: f64, z: f64) -> (f64, f64) 
 /// use saferstats::tables::{risk_ratio, z_finite};
 /// let rr = risk_ratio(13.0, 13.0, 333.0, 359.0, z_finite(0.95));
 /// assert!(rr.lower < 1.0 && 1.0 < rr.upper);
-/// assert_eq!(rr.method.label(), "katz (haldane +0.5)");
+/// assert_eq!(rr.method.label(), "exact (zero count)");
+/// let rr = risk_ratio(0.0, 10.0, 1.0, 1000.0, z_finite(0.95));
+/// assert_eq!((rr.value, rr.lower), (0.0, 0.0));
 /// ```
 pub fn risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
     if [x1, n1, x2, n2, z].iter().any(|v| v.is_nan()) || (x1 == 0.0 && x2 == 0.0) {
         return Estimate::nan();
     }
     let value = (x1 / n1) / (x2 / n2);
-    if x1 == 0.0 || x2 == 0.0 {
+    if x1 == 0.0 || x2 == 0.0 || x1 == n1 || x2 == n2 {
         let alpha = p_two_sided(z);
         let pi_lo = beta_quantile(alpha / 2.0, x1, x2 + 1.0);
         let pi_hi = beta_quantile(1.0 - alpha / 2.0, x1 + 1.0, x2);
@@ -192,16 +197,6 @@ pub fn risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
             lower: to_rr(pi_lo),
             upper: to_rr(pi_hi),
             method: CiMethod::ExactZeroCount,
-        };
-    }
-    if x1 == n1 || x2 == n2 {
-        let (a, m1, c, m2) = (x1 + 0.5, n1 + 1.0, x2 + 0.5, n2 + 1.0);
-        let (lower, upper) = katz_limits((a / m1) / (c / m2), a, m1, c, m2, z);
-        return Estimate {
-            value,
-            lower,
-            upper,
-            method: CiMethod::KatzHaldane,
         };
     }
     let (lower, upper) = katz_limits(value, x1, n1, x2, n2, z);
@@ -541,7 +536,14 @@ mod tests {
         // n = 1e8 and 8e15 finish at once when an expected cell is small (4.6e16 is above 2^53: refused)
         let t = compare(1.0, 5e7, 3.0, 5e7, z_finite(0.95));
         assert_eq!(t.test, TestUsed::Fisher);
-        assert!((t.p_fisher - 0.625).abs() < 1e-7, "{}", t.p_fisher); // -> binomial(4, 1/2): 1 of 4
+        // exact: 1 − P(a = 2) = 1 − 0.375·N(N−2)/((N−1)(N−3)) (scipy 1.17 gives 0.625000006)
+        let n = 1e8f64;
+        let want = 1.0 - 0.375 * n * (n - 2.0) / ((n - 1.0) * (n - 3.0));
+        assert!(
+            (t.p_fisher - want).abs() < 1e-13,
+            "{} vs {want}",
+            t.p_fisher
+        );
         let t = compare(2.0, 4e15, 2.0, 4e15, z_finite(0.95));
         assert!((t.p_fisher - 1.0).abs() < 1e-9);
         // a huge balanced table: z reported, Fisher skipped (NaN), no hang

@@ -257,9 +257,10 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     ratio with Katz's log CI; pooled two-proportion z; Fisher's exact test, which is the reported
     ``p_value`` when any expected cell is below 5 (``test`` says which); χ² with Yates' correction.
     **Zero cells** (``docs/methods/zero_cells.md``): ``rr`` is always the observed ratio (0 or inf
-    when a count is 0); its CI is the exact conditional interval when x1 or x2 is 0
-    (``rr_method`` ``"exact (zero count)"``) and Katz on the Haldane–Anscombe table (+0.5 in
-    every cell; ``"katz (haldane +0.5)"``) when a group's rate is 100%; x1 = x2 = 0 gives NaN.
+    when a count is 0). When any cell is zero — a count of 0 or a rate of 100% — its CI is the
+    exact conditional interval (R ``poisson.test``; ``rr_method`` ``"exact (zero count)"``), which
+    never claims a difference Fisher's test does not support but is wide when a rate is high; Katz
+    (with or without Haldane's +0.5) is not used there. x1 = x2 = 0 gives NaN.
     ``fisher_p`` is always computed when it is the reported test; beside the z test it is given
     while it is cheap and left NaN for very large tables (the z test is accurate there).
     Counts above 2**53 are refused.
@@ -282,11 +283,14 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     >>> round(float(r.z), 6), round(float(r.fisher_p), 6), r.test
     (-1.845557, 0.077291, 'z')
 
-    A 100% find rate (13 of 13) against 333 of 359: the interval contains 1, as Fisher's p says:
+    A 100% find rate (13 of 13) against 333 of 359: the interval contains 1, as Fisher's p says
+    (plain Katz gave 1.047-1.110):
 
     >>> r = saferstats.compare_proportions(13, 13, 333, 359).iloc[0]
-    >>> round(float(r.rr_lower), 3), round(float(r.rr_upper), 3), r.rr_method, round(float(r.p_value), 2)
-    (0.937, 1.156, 'katz (haldane +0.5)', 0.61)
+    >>> round(float(r.rr), 3), round(float(r.rr_lower), 3), round(float(r.rr_upper), 3), r.rr_method
+    (1.078, 0.568, 1.869, 'exact (zero count)')
+    >>> r.test, round(float(r.p_value), 2)
+    ('fisher', 0.61)
     """
     conf = _confidence(confidence)
     arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
@@ -557,8 +561,9 @@ def before_after(
     Direction: every comparison reads later against earlier, so a fall is below 1 (``rr``,
     ``rr_lower``, ``rr_upper`` = post / pre) or below 0 (``diff`` = post − pre); the ``direction``
     column and ``.attrs["direction"]`` say so. The statistics are those of
-    :func:`compare_proportions` called with the post period first (Wilson, Newcombe, Katz with the
-    zero-cell rules of ``docs/methods/zero_cells.md`` named in ``rr_method``, z or Fisher), and
+    :func:`compare_proportions` called with the post period first (Wilson, Newcombe, Katz — or the
+    exact conditional interval at a zero cell, ``docs/methods/zero_cells.md``, named in
+    ``rr_method`` — z or Fisher), and
     :func:`saferstats.rate_ratio` (post / pre) for the detention rates (``.attrs["rate_ratio"]``,
     ``.attrs["detention_rates"]``).
 
