@@ -431,3 +431,26 @@ def test_compare_proportions_bad_input_is_always_a_named_saferstats_error():
         assert ((ok.rr_lower <= ok.rr) & (ok.rr <= ok.rr_upper)).all()
 
     run()
+
+
+def test_its_poisson_bad_input_is_always_a_named_saferstats_error():
+    """Hypothesis over counts / population / break_index (strings, NaN, inf, negatives, huge,
+    empty, mismatched): a fit, or a SaferstatsError naming the argument — never a raw exception."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    value = st.one_of(st.integers(-3, 60), st.floats(allow_nan=True, allow_infinity=True),
+                      st.sampled_from(["a", None, 1e300, 2**60]))
+    series = st.lists(value, max_size=14)
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(series, st.one_of(st.none(), value, series), st.one_of(st.integers(-2, 20), st.sampled_from([2**70, 3.0, "3", None])))
+    def run(counts, population, break_index):
+        try:
+            r = saferstats.its_poisson(counts, break_index=break_index, population=population)
+        except saferstats.SaferstatsError as e:
+            assert e.argument in {"counts", "population", "break_index", "seasonality"}, e
+            return
+        assert 0 < r.level_lower <= r.level_rr <= r.level_upper < np.inf
+
+    run()
