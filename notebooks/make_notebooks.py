@@ -335,14 +335,15 @@ S136 = [
     new_code_cell("summary.place_of_safety[['label', 'count', 'known', 'percent', 'lower', 'upper']].round(1)"),
     new_code_cell("pd.concat([summary.durations, summary.flags], axis=1).round(2)"),
     new_markdown_cell(
-        "## Before / after the pilot (SYNTHETIC)\n\nEach outcome and place of safety, pre vs post: risk ratio "
-        "(Katz CI), difference (Newcombe CI), z test, or Fisher's exact test when an expected cell is below 5; and "
-        "detention rates per 100,000 (population 1.1 million assumed)."
+        "## Before / after the pilot (SYNTHETIC)\n\nEach outcome and place of safety, post against pre (later ÷ "
+        "earlier, so a fall is below 1): risk ratio (Katz CI; the exact conditional CI when a cell is zero, named in "
+        "`rr_method`), difference post − pre (Newcombe CI), z test, or Fisher's exact test when an expected cell is "
+        "below 5; and detention rates per 100,000 (population 1.1 million assumed)."
     ),
     new_code_cell(
         "ba = saferstats.before_after(recs, split='2024-01-01', population=(1.1e6 * 2, 1.1e6 * 1))\n"
         "print(ba.attrs['detention_rates'].round(2).to_string(index=False))\n"
-        "ba[['kind', 'measure', 'pre_count', 'pre_n', 'post_count', 'post_n', 'rr', 'rr_lower', 'rr_upper', 'p_value', 'test']].round(3)"
+        "ba[['kind', 'measure', 'pre_count', 'pre_n', 'post_count', 'post_n', 'rr', 'rr_lower', 'rr_upper', 'rr_method', 'p_value', 'test']].round(3)"
     ),
     new_markdown_cell(
         "## Interrupted time series (SYNTHETIC)\n\nSegmented Poisson regression on monthly detentions with a "

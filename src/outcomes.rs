@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::ci::{check_column, CiMethod, Domain, Estimate, Missing};
 use crate::error::{Error, Result};
 use crate::glm::{fit_log_link, Design, Family};
-use crate::special::{check_confidence, z_two_sided};
+use crate::special::check_confidence;
+use crate::tables::{z_finite, MAX_COUNT};
 
 /// Seasonal adjustment terms for [`its_poisson`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -85,9 +86,11 @@ pub struct ItsResult {
     pub beta: Vec<f64>,
     /// Standard errors (after any dispersion scaling).
     pub se: Vec<f64>,
-    /// e^β₂: immediate level change at the break, as a rate ratio, with CI.
+    /// e^β₂: immediate level change at the break as a rate ratio **after ÷ before** (the rate in
+    /// the first post period over the pre-break trend's prediction for it; < 1 is a fall), with CI.
     pub level: Estimate,
-    /// e^β₃: change in the per-period rate ratio after the break, with CI.
+    /// e^β₃: change in the per-period rate ratio, **after ÷ before** (post-break trend over
+    /// pre-break trend; < 1 means the trend bends down), with CI.
     pub slope: Estimate,
     /// e^β₁: per-period rate ratio before the break.
     pub pre_slope_rr: f64,
@@ -108,11 +111,19 @@ pub struct ItsResult {
 /// postₜ = 1[t ≥ t₀], **sinceₜ = max(0, t − t₀)** (0 in the first post period, so e^β₂ is the
 /// immediate level change at the break) and t₀ = `break_index` + 1 (`break_index` is the 0-based
 /// position of the first post-intervention period). Wald CIs on the log scale; quasi-Poisson
-/// scales the covariance by Pearson χ²/df. The counterfactual sets β₂ = β₃ = 0.
+/// scales the covariance by Pearson χ²/df. The counterfactual sets β₂ = β₃ = 0. Both effects
+/// read later ÷ earlier: e^β₂ < 1 and e^β₃ < 1 are falls.
+///
+/// **Not estimable.** When the counts on one side of the break are all zero, or the fit drives
+/// a fitted count to zero where one is observed as zero (complete or quasi-complete
+/// separation, e.g. post counts 0, 0, 0, 2), the maximum-likelihood estimates do not exist
+/// (the level change runs to 0 or ∞); this is an error, never a finite "poisson" estimate.
 ///
 /// # Errors
-/// Fewer than 3 periods on either side of the break; negative, non-integer or missing counts;
-/// population ≤ 0 or missing; lengths that differ; seasonal period < 2; invalid confidence.
+/// Fewer than 3 periods on either side of the break; negative, non-integer, missing or
+/// over-2⁵³ counts; population ≤ 0 or missing; lengths that differ; seasonal period < 2 or
+/// more seasonal terms than the series can identify; a model that is not estimable (above);
+/// invalid confidence.
 ///
 /// # Examples
 /// ```
@@ -144,17 +155,30 @@ pub fn its_poisson(
     }
     for (i, &v) in y.iter().enumerate() {
         if v.is_nan() {
-            return Err(Error::MissingValue {
-                name: "counts".into(),
-                index: i,
-            });
-        }
-        if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
             return Err(Error::value(
                 "counts",
                 i,
                 v,
-                "counts must be non-negative whole numbers",
+                "missing: every period needs a count (0 when there were none)",
+            ));
+        }
+        if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > MAX_COUNT {
+            return Err(Error::value(
+                "counts",
+                i,
+                v,
+                "counts must be non-negative whole numbers (at most 2^53)",
+            ));
+        }
+    }
+    for (side, part) in [("before", &y[..break_index]), ("after", &y[break_index..])] {
+        if part.iter().all(|&v| v == 0.0) {
+            return Err(Error::argument(
+                "counts",
+                format!(
+                    "every count {side} the break is zero: the level and slope changes are not \
+                     estimable (the rate ratio would be 0 or infinite)"
+                ),
             ));
         }
     }
@@ -182,6 +206,14 @@ pub fn its_poisson(
         }
     };
     let p = 4 + seasonal_cols;
+    if n < p + 1 {
+        return Err(Error::argument(
+            "seasonality",
+            format!(
+                "{seasonal_cols} seasonal terms plus 4 trend terms need more than {p} periods; the series has {n}"
+            ),
+        ));
+    }
     let mut x = Vec::with_capacity(n * p);
     let mut seasonal_part = vec![0.0; n * seasonal_cols];
     for i in 0..n {
@@ -216,7 +248,22 @@ pub fn its_poisson(
         ItsDispersion::Quasi => 1.0,
     };
     let se: Vec<f64> = (0..p).map(|j| fit.se(j, scale)).collect();
-    let z = z_two_sided(opts.confidence);
+    // separation: a zero count fitted as (numerically) zero means the estimates ran off to ±∞
+    let mean = y.iter().sum::<f64>() / n as f64;
+    if let Some(i) =
+        (0..n).find(|&i| y[i] == 0.0 && (fit.mu[i].is_nan() || fit.mu[i] <= 1e-8 * mean))
+    {
+        return Err(Error::argument(
+            "counts",
+            format!(
+                "the model is not estimable: the zero count in period {i} is fitted as {:.3e} \
+                 (complete separation - the level or slope change runs to 0 or infinity); \
+                 use a longer series or a simpler model",
+                fit.mu[i]
+            ),
+        ));
+    }
+    let z = z_finite(opts.confidence);
     let rr = |j: usize| Estimate {
         value: fit.beta[j].exp(),
         lower: (fit.beta[j] - z * se[j]).exp(),

@@ -2,17 +2,30 @@
 //! tests and Section 136 before/after analyses.
 //!
 //! For x₁/n₁ against x₂/n₂: Wilson intervals, the difference with Newcombe's interval, the risk
-//! ratio with Katz's log interval, the odds ratio, the pooled two-proportion z test, Pearson's
-//! χ² with and without Yates' correction, and Fisher's exact test — with the rule that Fisher's
-//! test is the one reported when any expected cell is below 5 (METHODS.md B3, D3).
+//! ratio p₁/p₂ with Katz's log interval (and the zero-cell rules of [`risk_ratio`]), the sample
+//! odds ratio, the pooled two-proportion z test, Pearson's χ² with and without Yates'
+//! correction, and Fisher's exact test — with the rule that Fisher's test is the one reported
+//! when any expected cell is below 5 (METHODS.md B3, D3).
+//!
+//! **Direction.** Every statistic compares the first proportion with the second: p₁ − p₂ and
+//! p₁ / p₂. For a before/after comparison pass the later (post) period first, so a fall reads
+//! below 1 (as `before_after` in the Python package does).
+//!
+//! **Bounded work.** Counts above [`MAX_COUNT`] (2⁵³) are refused. Fisher's test walks the
+//! hypergeometric distribution outward from its mode with exact ratios of consecutive
+//! probabilities until the terms are negligible, so its cost grows with the distribution's
+//! spread, not with n; it is always computed when it is the reported test (an expected cell
+//! below 5 bounds the spread), alongside the z test only while that costs at most
+//! [`FISHER_SIDE_TERMS`] terms, and [`fisher_exact`] refuses tables that need more than
+//! [`FISHER_MAX_TERMS`].
 
+use rayon::prelude::*;
 use serde::Serialize;
-use statrs::function::gamma::ln_gamma;
 
 use crate::ci::{CiMethod, Estimate};
 use crate::error::{Error, Result};
 use crate::rates::{newcombe_difference, wilson_limits};
-use crate::special::{check_confidence, p_two_sided, z_two_sided};
+use crate::special::{beta_quantile, check_confidence, norm_ppf, p_two_sided};
 
 coded_enum! {
     /// Which test produced the reported p-value.
@@ -26,7 +39,33 @@ coded_enum! {
     }
 }
 
-/// Everything computed for one 2×2 comparison.
+/// Largest count (successes or trials) a 2×2 table accepts: 2⁵³, the largest range in which
+/// every whole number is exactly representable as `f64`.
+pub const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
+
+/// Most hypergeometric terms [`fisher_exact`] evaluates before refusing the table (about 0.1 s).
+pub const FISHER_MAX_TERMS: usize = 10_000_000;
+
+/// Most terms spent on Fisher's p when the z test is the one reported (beyond this, a table
+/// with every expected cell ≥ 5 and a hypergeometric standard deviation in the hundreds, the
+/// Fisher p is left as NaN: the z test is accurate there).
+pub const FISHER_SIDE_TERMS: usize = 20_000;
+
+/// The two-sided normal quantile z = Φ⁻¹(1 − α/2) for `confidence` = 1 − α, computed from the
+/// lower tail so it stays finite for every confidence below 1 (Φ⁻¹(conf + α/2) rounds to
+/// Φ⁻¹(1) = ∞ for confidence ≥ 1 − 1.1e-16; from the tail, z ≤ 8.3).
+///
+/// # Examples
+/// ```
+/// let z = saferstats::tables::z_finite(0.9999999999999999);
+/// assert!(z.is_finite() && z > 8.0);
+/// assert!((saferstats::tables::z_finite(0.95) - 1.959963984540054).abs() < 1e-12);
+/// ```
+pub fn z_finite(confidence: f64) -> f64 {
+    -norm_ppf((1.0 - confidence) / 2.0)
+}
+
+/// Everything computed for one 2×2 comparison of x₁/n₁ with x₂/n₂.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TwoByTwo {
     /// Proportion x₁/n₁ with Wilson CI.
@@ -35,9 +74,11 @@ pub struct TwoByTwo {
     pub p2: Estimate,
     /// p₁ − p₂ with Newcombe's hybrid score CI.
     pub difference: Estimate,
-    /// p₁/p₂ with Katz log CI (Haldane +0.5 when a cell is 0, flagged by the method label).
+    /// p₁/p₂ with the CI of [`risk_ratio`] (Katz; exact conditional at a zero cell, named by
+    /// the method).
     pub risk_ratio: Estimate,
-    /// Sample odds ratio x₁(n₂−x₂)/(x₂(n₁−x₁)).
+    /// Sample odds ratio x₁(n₂−x₂)/(x₂(n₁−x₁)) (= scipy `fisher_exact`'s statistic; 0, ∞ or
+    /// NaN at zero cells; no interval is given).
     pub odds_ratio: f64,
     /// Pooled z statistic.
     pub z: f64,
@@ -49,7 +90,8 @@ pub struct TwoByTwo {
     pub chi2_yates: f64,
     /// p of the Yates-corrected χ².
     pub p_chi2_yates: f64,
-    /// Two-sided Fisher exact p.
+    /// Two-sided Fisher exact p (NaN for non-integer counts, or when the z test is reported and
+    /// the table is too large for Fisher's p within [`FISHER_SIDE_TERMS`]).
     pub p_fisher: f64,
     /// Smallest expected cell count.
     pub min_expected: f64,
@@ -59,10 +101,12 @@ pub struct TwoByTwo {
     pub p_value: f64,
 }
 
-/// Katz log interval for the risk ratio (x₁/n₁)/(x₂/n₂): SE = √(1/x₁ − 1/n₁ + 1/x₂ − 1/n₂)
-/// (= statsmodels `Table2x2.riskratio_confint`). With a zero numerator, Haldane's +0.5 is added
-/// to both numerators and denominators and the method is [`CiMethod::KatzHaldane`]; both zero
-/// gives NaN.
+/// Katz log interval for a ratio of two proportions or rates, SE = √(1/x₁ − 1/n₁ + 1/x₂ − 1/n₂)
+/// (= statsmodels `Table2x2.riskratio_confint`), with the rate-ratio rule of
+/// `disproportionality(zero="haldane")`: when a numerator is zero, +0.5 is added to both
+/// numerators and both denominators (labelled [`CiMethod::KatzHaldane`]); both zero gives NaN.
+/// For a 2×2 table of proportions use [`risk_ratio`], which also handles a zero in the
+/// "misses" column (a 100% rate).
 ///
 /// # Examples
 /// ```
@@ -81,11 +125,11 @@ pub fn katz_risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
         (x1, n1, x2, n2)
     };
     let rr = (a / m1) / (c / m2);
-    let se = (1.0 / a - 1.0 / m1 + 1.0 / c - 1.0 / m2).max(0.0).sqrt();
+    let (lower, upper) = katz_limits(rr, a, m1, c, m2, z);
     Estimate {
         value: rr,
-        lower: rr * (-z * se).exp(),
-        upper: rr * (z * se).exp(),
+        lower,
+        upper,
         method: if haldane {
             CiMethod::KatzHaldane
         } else {
@@ -94,53 +138,226 @@ pub fn katz_risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
     }
 }
 
-fn ln_binomial(n: f64, k: f64) -> f64 {
-    ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0)
+fn katz_limits(rr: f64, a: f64, m1: f64, c: f64, m2: f64, z: f64) -> (f64, f64) {
+    let se = (1.0 / a - 1.0 / m1 + 1.0 / c - 1.0 / m2).max(0.0).sqrt();
+    (rr * (-z * se).exp(), rr * (z * se).exp())
+}
+
+/// Risk ratio p₁/p₂ = (x₁/n₁)/(x₂/n₂) of a 2×2 table with a confidence interval that stays
+/// valid when a cell is zero (`docs/methods/zero_cells.md`).
+///
+/// The estimate is always the observed ratio (0 when x₁ = 0, ∞ when x₂ = 0). The interval:
+/// - **no zero cell**: Katz log interval, SE = √(1/x₁ − 1/n₁ + 1/x₂ − 1/n₂) (Katz et al. 1978;
+///   = statsmodels `Table2x2.riskratio_confint`), method `katz`;
+/// - **any zero cell** — a zero count (x = 0) or a 100% rate (x = n, zero "misses"): the exact
+///   conditional interval, x₁ | x₁ + x₂ ~ Bin(x₁ + x₂, π), Clopper–Pearson limits on π mapped
+///   to RR = π/(1−π)·n₂/n₁ (= R `poisson.test(c(x1, x2), c(n1, n2))$conf.int`; METHODS.md A4,
+///   the zero-count rule of `disproportionality`), method `exact (zero count)`. Like Fisher's
+///   test it conditions on the total of events, and it treats them as Poisson counts, which
+///   ignores the 100% ceiling: it is conservative (wide) when a rate is high, never narrower
+///   than the data allow. On every table with a zero cell up to 100 × 400 (tests) it contains
+///   1 whenever Fisher's p exceeds 1 − confidence;
+/// - x₁ = x₂ = 0: the ratio 0/0 is undefined — NaN, method `not applicable`.
+///
+/// Katz itself is undefined at a zero count and gives a 100% group no variance (13/13 vs
+/// 333/359: 1.047–1.110 although Fisher's p is 0.61; exact conditional 0.568–1.869). Katz after
+/// the Haldane–Anscombe +0.5 in every cell (Haldane 1940; Anscombe 1956) is not used: it still
+/// excludes 1 for 28/28 vs 333/359 (1.003–1.122, Fisher p 0.24) and 0/10 vs 1/1000 (1.31–704,
+/// Fisher p 1). See `docs/methods/zero_cells.md`.
+///
+/// `z` is the two-sided normal quantile of the confidence level (see [`z_finite`]).
+///
+/// # Examples
+/// ```
+/// use saferstats::tables::{risk_ratio, z_finite};
+/// let rr = risk_ratio(13.0, 13.0, 333.0, 359.0, z_finite(0.95));
+/// assert!(rr.lower < 1.0 && 1.0 < rr.upper);
+/// assert_eq!(rr.method.label(), "exact (zero count)");
+/// let rr = risk_ratio(0.0, 10.0, 1.0, 1000.0, z_finite(0.95));
+/// assert_eq!((rr.value, rr.lower), (0.0, 0.0));
+/// ```
+pub fn risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
+    if [x1, n1, x2, n2, z].iter().any(|v| v.is_nan()) || (x1 == 0.0 && x2 == 0.0) {
+        return Estimate::nan();
+    }
+    let value = (x1 / n1) / (x2 / n2);
+    if x1 == 0.0 || x2 == 0.0 || x1 == n1 || x2 == n2 {
+        let alpha = p_two_sided(z);
+        let pi_lo = beta_quantile(alpha / 2.0, x1, x2 + 1.0);
+        let pi_hi = beta_quantile(1.0 - alpha / 2.0, x1 + 1.0, x2);
+        let to_rr = |pi: f64| {
+            if pi >= 1.0 {
+                f64::INFINITY
+            } else {
+                pi / (1.0 - pi) * n2 / n1
+            }
+        };
+        return Estimate {
+            value,
+            lower: to_rr(pi_lo),
+            upper: to_rr(pi_hi),
+            method: CiMethod::ExactZeroCount,
+        };
+    }
+    let (lower, upper) = katz_limits(value, x1, n1, x2, n2, z);
+    Estimate {
+        value,
+        lower,
+        upper,
+        method: CiMethod::Katz,
+    }
 }
 
 /// Two-sided Fisher exact p-value for the table [[a, b], [c, d]] (scipy `fisher_exact`
 /// convention: the sum of the probabilities of all tables with the same margins that are no more
 /// likely than the observed one, with relative tolerance 1 + 1e-7).
 ///
+/// Method: the hypergeometric probabilities relative to the mode are built from exact ratios of
+/// consecutive terms, walking outward from the mode until a term falls below 1e-300 of the
+/// mode's; the p-value is the sum of the qualifying terms over the sum of all. The work is
+/// about 80 × the distribution's standard deviation, whatever n is (at most
+/// [`FISHER_MAX_TERMS`]). An observed table beyond that window has p < 1e-280 and gets 0.
+///
+/// # Errors
+/// A count above [`MAX_COUNT`]; a table needing more than [`FISHER_MAX_TERMS`] terms (expected
+/// cells in the tens of billions — use the z test, which is exact enough there).
+///
 /// # Examples
 /// ```
 /// // METHODS.md D3: police custody pre 14/250 vs post 3/160 -> p = 0.077291
-/// let p = saferstats::tables::fisher_exact(14, 236, 3, 157);
+/// let p = saferstats::tables::fisher_exact(14, 236, 3, 157).unwrap();
 /// assert!((p - 0.077291).abs() < 1e-6);
 /// ```
-pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
-    let n1 = a + b; // row 1 total (draws)
-    let k = a + c; // column 1 total (successes)
-    let n = a + b + c + d;
-    if n == 0 || n1 == 0 || n1 == n || k == 0 || k == n {
-        return 1.0;
+pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> Result<f64> {
+    let cells = [a, b, c, d].map(|v| v as f64);
+    if let Some(v) = cells.iter().find(|&&v| v > MAX_COUNT) {
+        return Err(Error::argument(
+            "table",
+            format!("a count of {v} is above 2^53 ({MAX_COUNT}); Fisher's test needs exact whole numbers"),
+        ));
     }
-    // log-space hypergeometric pmf: statrs' Hypergeometric::pmf overflows for tables of a few
-    // thousand
-    let (nf, kf, n1f) = (n as f64, k as f64, n1 as f64);
-    let denom = ln_binomial(nf, n1f);
-    let ln_pmf = |x: u64| {
-        let x = x as f64;
-        ln_binomial(kf, x) + ln_binomial(nf - kf, n1f - x) - denom
-    };
-    let lo = (n1 + k).saturating_sub(n);
-    let hi = n1.min(k);
-    let ln_obs = ln_pmf(a);
-    let thresh = ln_obs + (1e-7f64).ln_1p();
-    let mut p = 0.0;
-    for x in lo..=hi {
-        let lp = ln_pmf(x);
-        if lp <= thresh {
-            p += lp.exp();
-        }
-    }
-    p.min(1.0)
+    fisher_bounded(cells[0], cells[1], cells[2], cells[3], FISHER_MAX_TERMS).ok_or_else(|| {
+        Error::argument(
+            "table",
+            format!(
+                "Fisher's exact test on a table of n = {} needs more than {FISHER_MAX_TERMS} terms; \
+                 every expected cell is large, so use the z test",
+                cells.iter().sum::<f64>()
+            ),
+        )
+    })
 }
 
-/// Compare x₁/n₁ with x₂/n₂ (see the module docs).
+/// Fisher's two-sided p for whole-number cells (as `f64`, each ≤ 2⁵³), or None when the walk
+/// would need more than `budget` terms.
+fn fisher_bounded(a: f64, b: f64, c: f64, d: f64, budget: usize) -> Option<f64> {
+    let n1 = a + b; // row 1 total (draws)
+    let k = a + c; // column 1 total (successes)
+    let n = n1 + c + d;
+    if n == 0.0 || n1 == 0.0 || n1 == n || k == 0.0 || k == n {
+        return Some(1.0);
+    }
+    let lo = (n1 + k - n).max(0.0);
+    let hi = n1.min(k);
+    // pmf(x + 1) / pmf(x) and pmf(x − 1) / pmf(x)
+    let up = |x: f64| (k - x) * (n1 - x) / ((x + 1.0) * (n - k - n1 + x + 1.0));
+    let down = |x: f64| x * (n - k - n1 + x) / ((k - x + 1.0) * (n1 - x + 1.0));
+    let mode = ((n1 + 1.0) * (k + 1.0) / (n + 2.0)).floor().clamp(lo, hi);
+    const CUT: f64 = 1e-300;
+    // walk one side from the mode, calling `f(x, r)` for each term kept; None past the budget
+    let walk = |upward: bool, budget: usize, f: &mut dyn FnMut(f64, f64)| -> Option<usize> {
+        let (mut x, mut r, mut steps) = (mode, 1.0f64, 0usize);
+        loop {
+            if (upward && x >= hi) || (!upward && x <= lo) {
+                return Some(steps);
+            }
+            r *= if upward { up(x) } else { down(x) };
+            x += if upward { 1.0 } else { -1.0 };
+            steps += 1;
+            if steps > budget {
+                return None;
+            }
+            if r < CUT {
+                return Some(steps);
+            }
+            f(x, r);
+        }
+    };
+    let mut total = 1.0;
+    let mut r_obs = if a == mode { Some(1.0) } else { None };
+    let mut first = |x: f64, r: f64| {
+        total += r;
+        if x == a {
+            r_obs = Some(r);
+        }
+    };
+    let used = walk(true, budget, &mut first)?;
+    walk(false, budget.saturating_sub(used), &mut first)?;
+    let Some(r_obs) = r_obs else {
+        return Some(0.0); // beyond the window: p < 1e-280
+    };
+    let thresh = r_obs * (1.0 + 1e-7);
+    let mut tail = if 1.0 <= thresh { 1.0 } else { 0.0 };
+    let mut second = |_x: f64, r: f64| {
+        if r <= thresh {
+            tail += r;
+        }
+    };
+    walk(true, usize::MAX, &mut second);
+    walk(false, usize::MAX, &mut second);
+    Some((tail / total).min(1.0))
+}
+
+fn check_pair(names: (&str, &str), row: usize, x: f64, n: f64) -> Result<()> {
+    let (xn, nn) = names;
+    if x.is_nan() {
+        return Err(Error::value(
+            xn,
+            row,
+            x,
+            "missing (NaN); every count is needed",
+        ));
+    }
+    if n.is_nan() {
+        return Err(Error::value(
+            nn,
+            row,
+            n,
+            "missing (NaN); every count is needed",
+        ));
+    }
+    if !n.is_finite() || n <= 0.0 || n > MAX_COUNT {
+        return Err(Error::value(
+            nn,
+            row,
+            n,
+            format!("trials must be positive and at most 2^53 ({MAX_COUNT})"),
+        ));
+    }
+    if !x.is_finite() || x < 0.0 {
+        return Err(Error::value(
+            xn,
+            row,
+            x,
+            "successes must be a non-negative number",
+        ));
+    }
+    if x > n {
+        return Err(Error::value(
+            xn,
+            row,
+            x,
+            format!("successes are more than the trials (`{nn}` = {n})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Compare x₁/n₁ with x₂/n₂ (see the module docs; p₁ − p₂ and p₁/p₂).
 ///
 /// # Errors
-/// Negative counts, x > n, n ≤ 0, or invalid confidence.
+/// Missing, negative or non-finite counts, x > n, n ≤ 0 or n > 2⁵³ (named `x1`, `n1`, `x2`,
+/// `n2`), or an invalid confidence.
 ///
 /// # Examples
 /// ```
@@ -150,19 +367,50 @@ pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
 /// ```
 pub fn two_by_two(x1: f64, n1: f64, x2: f64, n2: f64, confidence: f64) -> Result<TwoByTwo> {
     check_confidence(confidence)?;
-    for (name, x, n) in [("hits_a", x1, n1), ("hits_b", x2, n2)] {
-        if !(x.is_finite() && n.is_finite()) || x < 0.0 || n <= 0.0 || x > n {
-            return Err(Error::argument(
-                name,
-                format!("need 0 <= successes <= trials and trials > 0, got {x}/{n}"),
-            ));
-        }
-    }
-    let z = z_two_sided(confidence);
-    Ok(compare(x1, n1, x2, n2, z))
+    check_pair(("x1", "n1"), 0, x1, n1)?;
+    check_pair(("x2", "n2"), 0, x2, n2)?;
+    Ok(compare(x1, n1, x2, n2, z_finite(confidence)))
 }
 
-/// [`two_by_two`] without validation (callers have validated).
+/// [`two_by_two`] for each position of four equal-length columns (in parallel for long inputs).
+///
+/// # Errors
+/// Lengths that differ; the checks of [`two_by_two`], naming the column and the row.
+///
+/// # Examples
+/// ```
+/// let t = saferstats::tables::two_by_two_many(&[3.0, 13.0], &[160.0, 13.0], &[14.0, 333.0], &[250.0, 359.0], 0.95).unwrap();
+/// assert!(t[1].risk_ratio.lower < 1.0);
+/// assert!(saferstats::tables::two_by_two_many(&[1.0], &[0.0], &[1.0], &[2.0], 0.95).is_err());
+/// ```
+pub fn two_by_two_many(
+    x1: &[f64],
+    n1: &[f64],
+    x2: &[f64],
+    n2: &[f64],
+    confidence: f64,
+) -> Result<Vec<TwoByTwo>> {
+    check_confidence(confidence)?;
+    crate::ci::check_lengths(&[
+        ("x1", x1.len()),
+        ("n1", n1.len()),
+        ("x2", x2.len()),
+        ("n2", n2.len()),
+    ])?;
+    for i in 0..x1.len() {
+        check_pair(("x1", "n1"), i, x1[i], n1[i])?;
+        check_pair(("x2", "n2"), i, x2[i], n2[i])?;
+    }
+    let z = z_finite(confidence);
+    Ok((0..x1.len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| compare(x1[i], n1[i], x2[i], n2[i], z))
+        .collect())
+}
+
+/// [`two_by_two`] without validation (callers have validated: finite counts, 0 ≤ x ≤ n,
+/// 0 < n ≤ 2⁵³).
 pub(crate) fn compare(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> TwoByTwo {
     let wilson = |x: f64, n: f64| {
         let (l, u) = wilson_limits(x, n, z, false);
@@ -200,14 +448,22 @@ pub(crate) fn compare(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> TwoByTwo {
     } else {
         (f64::NAN, f64::NAN)
     };
-    let integer = [a, b, c, d].iter().all(|v| v.fract() == 0.0);
+    let integer = obs
+        .iter()
+        .all(|v| v.fract() == 0.0 && (0.0..=MAX_COUNT).contains(v));
+    let fisher_reported = min_expected < 5.0;
     let p_fisher = if integer {
-        fisher_exact(a as u64, b as u64, c as u64, d as u64)
+        let budget = if fisher_reported {
+            FISHER_MAX_TERMS
+        } else {
+            FISHER_SIDE_TERMS
+        };
+        fisher_bounded(a, b, c, d, budget).unwrap_or(f64::NAN)
     } else {
         f64::NAN
     };
     let p_z = p_two_sided(zstat);
-    let (test, p_value) = if min_expected < 5.0 && p_fisher.is_finite() {
+    let (test, p_value) = if fisher_reported && p_fisher.is_finite() {
         (TestUsed::Fisher, p_fisher)
     } else if zstat.is_nan() {
         (TestUsed::NotApplicable, f64::NAN)
@@ -218,7 +474,7 @@ pub(crate) fn compare(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> TwoByTwo {
         p1: wilson(x1, n1),
         p2: wilson(x2, n2),
         difference: newcombe_difference(x1, n1, x2, n2, z),
-        risk_ratio: katz_risk_ratio(x1, n1, x2, n2, z),
+        risk_ratio: risk_ratio(x1, n1, x2, n2, z),
         odds_ratio: (a * d) / (b * c),
         z: zstat,
         p_z,
@@ -229,5 +485,79 @@ pub(crate) fn compare(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> TwoByTwo {
         min_expected,
         test,
         p_value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fisher p by summing every table in log space (the textbook definition), for small n.
+    fn fisher_brute(a: u64, b: u64, c: u64, d: u64) -> f64 {
+        use statrs::function::gamma::ln_gamma;
+        let lnc = |n: f64, k: f64| ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0);
+        let (n1, k, n) = (a + b, a + c, a + b + c + d);
+        let (nf, kf, n1f) = (n as f64, k as f64, n1 as f64);
+        let lp = |x: u64| lnc(kf, x as f64) + lnc(nf - kf, n1f - x as f64) - lnc(nf, n1f);
+        let obs = lp(a) + (1e-7f64).ln_1p();
+        ((n1 + k).saturating_sub(n)..=n1.min(k))
+            .map(lp)
+            .filter(|&l| l <= obs)
+            .map(f64::exp)
+            .sum::<f64>()
+            .min(1.0)
+    }
+
+    #[test]
+    fn fisher_walk_equals_full_enumeration() {
+        for &(a, b, c, d) in &[
+            (14, 236, 3, 157),
+            (3, 17, 40, 160),
+            (0, 12, 30, 370),
+            (13, 0, 333, 26),
+            (7, 24, 2, 42),
+            (250, 1550, 1400, 7600),
+            (0, 5, 5, 0),
+            (1, 0, 0, 1),
+            (1000, 0, 0, 1000),
+            (2, 3000, 0, 40000),
+        ] {
+            let got = fisher_exact(a, b, c, d).unwrap();
+            let want = fisher_brute(a, b, c, d);
+            assert!(
+                (got - want).abs() <= 1e-10 * want.max(1e-300) || (got - want).abs() < 1e-290,
+                "{a} {b} {c} {d}: {got} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn fisher_work_is_bounded_by_the_spread_not_n() {
+        // n = 1e8 and 8e15 finish at once when an expected cell is small (4.6e16 is above 2^53: refused)
+        let t = compare(1.0, 5e7, 3.0, 5e7, z_finite(0.95));
+        assert_eq!(t.test, TestUsed::Fisher);
+        // exact: 1 − P(a = 2) = 1 − 0.375·N(N−2)/((N−1)(N−3)) (scipy 1.17 gives 0.625000006)
+        let n = 1e8f64;
+        let want = 1.0 - 0.375 * n * (n - 2.0) / ((n - 1.0) * (n - 3.0));
+        assert!(
+            (t.p_fisher - want).abs() < 1e-13,
+            "{} vs {want}",
+            t.p_fisher
+        );
+        let t = compare(2.0, 4e15, 2.0, 4e15, z_finite(0.95));
+        assert!((t.p_fisher - 1.0).abs() < 1e-9);
+        // a huge balanced table: z reported, Fisher skipped (NaN), no hang
+        let t = compare(2.5e7, 5e7, 2.5e7, 5e7, z_finite(0.95));
+        assert_eq!(t.test, TestUsed::Z);
+        assert!(t.p_fisher.is_nan());
+        // refused by the public function
+        assert!(fisher_exact(1 << 40, 1 << 40, 1 << 40, 1 << 40).is_err());
+        assert!(fisher_exact(1 << 60, 0, 0, 1).is_err());
+    }
+
+    #[test]
+    fn far_tail_table_gives_zero_not_a_hang() {
+        let p = fisher_exact(3_000_000, 0, 0, 3_000_000).unwrap();
+        assert_eq!(p, 0.0);
     }
 }

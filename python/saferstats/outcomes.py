@@ -7,6 +7,7 @@ of a pilot. Published tables go through :func:`saferstats.suppress` by default.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -17,8 +18,8 @@ from . import _saferstats as _ext
 from ._frames import aligned, require_columns
 from ._results import Result
 from .disclosure import suppress
-from .exceptions import InvalidInputError
-from .rates import proportion_ci, rate_ci, rate_ratio
+from .exceptions import InvalidInputError, SaferstatsWarning
+from .rates import _methods, proportion_ci, rate_ci, rate_ratio
 
 __all__ = [
     "OUTCOMES",
@@ -55,9 +56,39 @@ _TEST_LABELS = list(_ext.test_labels())
 
 # ------------------------------------------------------------------------------------------ ITS
 
+def _confidence(confidence: Any) -> float:
+    """One confidence level as a float, or :class:`InvalidInputError` naming ``confidence`` (the
+    range is checked by the core)."""
+    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (int, float, np.integer, np.floating)):
+        raise InvalidInputError(
+            f"`confidence` must be one number such as 0.95, got {confidence!r} ({type(confidence).__name__})",
+            "confidence")
+    return float(confidence)
+
+
+def _whole(value: Any, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole-number option (int, numpy integer or an integral float) within range, or
+    :class:`InvalidInputError` naming it."""
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok and isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        value, ok = int(value), True
+    if not ok:
+        raise InvalidInputError(f"`{name}` must be a whole number, got {value!r}", name)
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        top = "" if maximum is None else f" and at most {maximum}"
+        raise InvalidInputError(f"`{name}` must be at least {minimum}{top}, got {value}", name)
+    return value
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class ItsResult(Result):
-    """An interrupted time series fit (see :func:`its_poisson`)."""
+    """An interrupted time series fit (see :func:`its_poisson`).
+
+    ``level_rr`` and ``slope_rr`` read **after ÷ before**: below 1 is a fall in level at the break
+    / a downward bend in the trend. The repr (and the notebook display) shows these headline
+    effects; :meth:`effects` gives them as a table and :meth:`to_pandas` the fitted series.
+    """
 
     level_rr: float
     level_lower: float
@@ -81,6 +112,39 @@ class ItsResult(Result):
     _summary_fields = ("level_rr", "level_lower", "level_upper", "slope_rr", "slope_lower", "slope_upper",
                        "pre_slope_rr", "post_slope_rr", "dispersion_ratio", "break_index", "dispersion")
 
+    @property
+    def model(self) -> str:
+        """The fitted model in words, e.g. ``"segmented Poisson, quasi-Poisson SEs, fourier(12)"``."""
+        se = "quasi-Poisson SEs (x Pearson chi2/df)" if self.dispersion in ("quasi", "quasipoisson") else "Poisson SEs"
+        seas = "" if self.seasonality == "none" else f", seasonality {self.seasonality}"
+        return f"segmented Poisson, {se}{seas}"
+
+    def _headline(self) -> list[tuple[str, str]]:
+        conf = f"{self.confidence * 100:g}%"
+        return [
+            ("level change at the break (rate ratio, after / before)",
+             f"{self.level_rr:.3f} ({conf} CI {self.level_lower:.3f} to {self.level_upper:.3f})"),
+            ("slope change per period (rate ratio, after / before)",
+             f"{self.slope_rr:.4f} ({conf} CI {self.slope_lower:.4f} to {self.slope_upper:.4f})"),
+            ("trend per period before / after", f"{self.pre_slope_rr:.4f} / {self.post_slope_rr:.4f}"),
+            ("model", self.model),
+            ("Pearson chi2/df", f"{self.dispersion_ratio:.3f}"),
+            ("periods", f"{len(self.observed)} ({self.break_index} before the break, "
+                        f"{len(self.observed) - self.break_index} from it)"),
+        ]
+
+    def __repr__(self) -> str:
+        lines = [f"{k}: {v}" for k, v in self._headline()]
+        return "ItsResult (below 1 = a fall)\n  " + "\n  ".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'>"
+                       f"{html.escape(v)}</td></tr>" for k, v in self._headline())
+        return (f"<p><b>ItsResult</b> &mdash; interrupted time series (below 1 = a fall)</p>"
+                f"<table>{rows}</table>")
+
     def to_pandas(self) -> pd.DataFrame:
         """One row per period: ``period, observed, fitted, counterfactual, post``."""
         n = len(self.observed)
@@ -88,11 +152,13 @@ class ItsResult(Result):
                              "counterfactual": self.counterfactual, "post": np.arange(n) >= self.break_index})
 
     def effects(self) -> pd.DataFrame:
-        """The level and slope changes as a table with CIs."""
+        """The level and slope changes as a table with CIs (rate ratios, after ÷ before)."""
         return pd.DataFrame({
-            "effect": ["level change (rate ratio at the break)", "slope change (rate ratio per period)"],
+            "effect": ["level change (rate ratio at the break, after / before)",
+                       "slope change (rate ratio per period, after / before)"],
             "rr": [self.level_rr, self.slope_rr], "lower": [self.level_lower, self.slope_lower],
             "upper": [self.level_upper, self.slope_upper], "confidence": self.confidence,
+            "model": self.model,
         })
 
 
@@ -111,11 +177,13 @@ def its_poisson(
     ``log E[y_t] = b0 + b1 t + b2 post_t + b3 since_t [+ seasonal] + log pop_t`` with t = 1..T,
     ``post_t = 1`` from the break and ``since_t = max(0, t - t0)`` — **0 in the first post period**,
     so ``level_rr = e^b2`` is the immediate change at the break and ``slope_rr = e^b3`` the change in
-    the per-period trend. ``break_index`` is the 0-based position of the first post-intervention
-    period. ``dispersion="quasi"`` scales the covariance by Pearson χ²/df (reported as
-    ``dispersion_ratio`` either way). ``seasonality``: ``"fourier"`` (one sin/cos pair, period 12),
-    ``("fourier", period, k)``, ``"dummies"`` (month indicators) or ``("dummies", period)``.
-    The counterfactual carries the pre-break model forward (b2 = b3 = 0).
+    the per-period trend. Both read **after ÷ before**: below 1 is a fall. ``break_index`` is the
+    0-based position of the first post-intervention period. ``dispersion="quasi"`` scales the
+    covariance by Pearson χ²/df (reported as ``dispersion_ratio`` either way). ``seasonality``:
+    ``"fourier"`` (one sin/cos pair, period 12), ``("fourier", period, k)``, ``"dummies"`` (month
+    indicators) or ``("dummies", period)``. The counterfactual carries the pre-break model forward
+    (b2 = b3 = 0). Counts all zero on one side of the break, or a fit that drives an observed zero
+    to a fitted zero (separation), are not estimable and raise :class:`InvalidInputError`.
 
     Examples
     --------
@@ -129,67 +197,115 @@ def its_poisson(
     (0.743616, 0.56889, 0.972005)
     >>> round(float(r.counterfactual[-1]), 4), round(float(r.fitted[-1]), 4)
     (39.1514, 20.1478)
+    >>> print(r)
+    ItsResult (below 1 = a fall)
+      level change at the break (rate ratio, after / before): 0.744 (95% CI 0.569 to 0.972)
+      slope change per period (rate ratio, after / before): 0.9671 (95% CI 0.9323 to 1.0031)
+      trend per period before / after: 1.0166 / 0.9831
+      model: segmented Poisson, Poisson SEs
+      Pearson chi2/df: 0.104
+      periods: 36 (24 before the break, 12 from it)
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
     y = arrays["counts"]
     pop = arrays["population"]
-    if not isinstance(break_index, (int, np.integer)) or isinstance(break_index, bool):
-        raise InvalidInputError("`break_index` must be a whole number (0-based position of the first post period)", "break_index")
-    if break_index < 0:
-        raise InvalidInputError("`break_index` must not be negative", "break_index")
+    conf = _confidence(confidence)
+    break_index = _whole(break_index, "break_index")
+    if break_index >= len(y):
+        raise InvalidInputError(
+            f"`break_index` {break_index} is past the end of the series ({len(y)} periods); it is the 0-based "
+            "position of the first post-intervention period", "break_index")
+    if not isinstance(dispersion, str):
+        raise InvalidInputError(f"`dispersion` must be \"poisson\" or \"quasi\", got {dispersion!r}", "dispersion")
     kind, period, k = "none", 12, 1
     if seasonality is not None:
-        spec = (seasonality,) if isinstance(seasonality, str) else tuple(seasonality)
-        kind = str(spec[0])
-        period = int(spec[1]) if len(spec) > 1 else 12
-        k = int(spec[2]) if len(spec) > 2 else 1
-    res = _ext.its_poisson(y, pop, int(break_index), float(confidence), dispersion, kind, period, k)
+        if isinstance(seasonality, str):
+            spec: tuple[Any, ...] = (seasonality,)
+        elif isinstance(seasonality, (tuple, list)) and 1 <= len(seasonality) <= 3:
+            spec = tuple(seasonality)
+        else:
+            raise InvalidInputError(
+                "`seasonality` must be None, \"fourier\", \"dummies\", (\"fourier\", period, k) or "
+                f"(\"dummies\", period); got {seasonality!r}", "seasonality")
+        if not isinstance(spec[0], str):
+            raise InvalidInputError(f"`seasonality` must name \"fourier\" or \"dummies\", got {spec[0]!r}", "seasonality")
+        kind = spec[0]
+        period = _whole(spec[1], "seasonality", minimum=2, maximum=len(y)) if len(spec) > 1 else 12
+        k = _whole(spec[2], "seasonality", minimum=1, maximum=max(1, period // 2)) if len(spec) > 2 else 1
+    res = _ext.its_poisson(y, pop, break_index, conf, dispersion, kind, period, k)
     return ItsResult(
         level_rr=res["level"][0], level_lower=res["level"][1], level_upper=res["level"][2],
         slope_rr=res["slope"][0], slope_lower=res["slope"][1], slope_upper=res["slope"][2],
         pre_slope_rr=res["pre_slope_rr"], post_slope_rr=res["post_slope_rr"],
         fitted=res["fitted"], counterfactual=res["counterfactual"], observed=y.copy(),
-        dispersion_ratio=res["dispersion_ratio"], beta=res["beta"], se=res["se"], break_index=int(break_index),
-        confidence=float(confidence), dispersion=dispersion, seasonality=kind if kind == "none" else f"{kind}({period})",
+        dispersion_ratio=res["dispersion_ratio"], beta=res["beta"], se=res["se"], break_index=break_index,
+        confidence=conf, dispersion=dispersion, seasonality=kind if kind == "none" else f"{kind}({period})",
     )
 
 
 # ------------------------------------------------------------------------ two proportions
 
 def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95) -> pd.DataFrame:
-    """Compare proportions x1/n1 (e.g. pre-pilot) and x2/n2 (pilot), element by element.
+    """Compare proportions x1/n1 and x2/n2, element by element: **first against second**
+    (``diff = p1 - p2``, ``rr = p1 / p2``).
 
-    Method (``METHODS.md`` D3, B3): Wilson CIs; difference p1 − p2 with Newcombe's CI; risk ratio
-    p1/p2 with Katz's CI (Haldane +0.5 at a zero cell); pooled two-proportion z; Fisher's exact
-    test, which is the reported ``p_value`` when any expected cell is below 5 (``test`` says
-    which); χ² with Yates' correction is also given.
+    Direction: for a before/after comparison pass the **later (post) period first**, so a fall
+    reads ``rr < 1`` and ``diff < 0`` — as :func:`before_after` does; for an outcome test pass the
+    group first and the reference second.
+
+    Method (``METHODS.md`` D3, B3): Wilson CIs; difference with Newcombe's hybrid score CI; risk
+    ratio with Katz's log CI; pooled two-proportion z; Fisher's exact test, which is the reported
+    ``p_value`` when any expected cell is below 5 (``test`` says which); χ² with Yates' correction.
+    **Zero cells** (``docs/methods/zero_cells.md``): ``rr`` is always the observed ratio (0 or inf
+    when a count is 0). When any cell is zero — a count of 0 or a rate of 100% — its CI is the
+    exact conditional interval (R ``poisson.test``; ``rr_method`` ``"exact (zero count)"``), which
+    never claims a difference Fisher's test does not support but is wide when a rate is high; Katz
+    (with or without Haldane's +0.5) is not used there. x1 = x2 = 0 gives NaN.
+    ``fisher_p`` is always computed when it is the reported test; beside the z test it is given
+    while it is cheap and left NaN for very large tables (the z test is accurate there).
+    Counts above 2**53 are refused.
 
     Returns
     -------
     DataFrame ``p1, p2, diff, diff_lower, diff_upper, rr, rr_lower, rr_upper, z, p_value, fisher_p,
-    test`` then ``p1_lower, p1_upper, p2_lower, p2_upper, chi2, chi2_yates, p_chi2_yates,
-    odds_ratio, confidence``.
+    test, rr_method`` then ``p1_lower, p1_upper, p2_lower, p2_upper, chi2, chi2_yates,
+    p_chi2_yates, odds_ratio, confidence``.
+
+    Examples
+    --------
+    Police custody as the place of safety, post (pilot) 3/160 against pre 14/250 (METHODS.md D3
+    gives pre / post = 2.986667, 0.872058-10.228878; this is its reciprocal):
 
     >>> import saferstats
-    >>> r = saferstats.compare_proportions(14, 250, 3, 160).iloc[0]   # police custody as PoS, pre vs post
-    >>> round(float(r.z), 6), round(float(r.fisher_p), 6), round(float(r.rr), 6), r.test
-    (1.845557, 0.077291, 2.986667, 'z')
-    """
-    arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
-    res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], float(confidence))
-    p2 = arrays["x2"] / arrays["n2"]
-    from .rates import proportion_ci as _pci
+    >>> r = saferstats.compare_proportions(3, 160, 14, 250).iloc[0]
+    >>> round(float(r.rr), 6), round(float(r.rr_lower), 6), round(float(r.rr_upper), 6), r.rr_method
+    (0.334821, 0.097762, 1.146712, 'katz')
+    >>> round(float(r.z), 6), round(float(r.fisher_p), 6), r.test
+    (-1.845557, 0.077291, 'z')
 
-    w2 = _pci(arrays["x2"], arrays["n2"], confidence=confidence)
+    A 100% find rate (13 of 13) against 333 of 359: the interval contains 1, as Fisher's p says
+    (plain Katz gave 1.047-1.110):
+
+    >>> r = saferstats.compare_proportions(13, 13, 333, 359).iloc[0]
+    >>> round(float(r.rr), 3), round(float(r.rr_lower), 3), round(float(r.rr_upper), 3), r.rr_method
+    (1.078, 0.568, 1.869, 'exact (zero count)')
+    >>> r.test, round(float(r.p_value), 2)
+    ('fisher', 0.61)
+    """
+    conf = _confidence(confidence)
+    arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
+    res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], conf)
+    w2 = proportion_ci(arrays["x2"], arrays["n2"], confidence=conf)
     out = pd.DataFrame({
-        "p1": res["rate"], "p2": p2, "diff": res["diff"], "diff_lower": res["diff_lower"],
+        "p1": res["rate"], "p2": arrays["x2"] / arrays["n2"], "diff": res["diff"], "diff_lower": res["diff_lower"],
         "diff_upper": res["diff_upper"], "rr": res["rr"], "rr_lower": res["rr_lower"], "rr_upper": res["rr_upper"],
         "z": res["z"], "p_value": res["p_value"], "fisher_p": res["p_fisher"],
         "test": pd.Categorical.from_codes(res["test"], categories=_TEST_LABELS),
+        "rr_method": _methods(res["rr_method"]),
         "p1_lower": res["rate_lower"], "p1_upper": res["rate_upper"],
         "p2_lower": w2["lower"].to_numpy(), "p2_upper": w2["upper"].to_numpy(),
         "chi2": res["chi2"], "chi2_yates": res["chi2_yates"], "p_chi2_yates": res["p_chi2_yates"],
-        "odds_ratio": res["odds_ratio"], "confidence": float(confidence),
+        "odds_ratio": res["odds_ratio"], "confidence": conf,
     }, index=index)
     return out
 
@@ -218,8 +334,9 @@ def _canonical(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str
     unknown = sorted(raw[out.isna()].unique())
     if unknown:
         rows = list(np.flatnonzero(out.isna().to_numpy())[:5])
+        blank = " (blank or missing values: map them with {'': ...}, e.g. to 'unknown')" if "" in unknown else ""
         raise InvalidInputError(
-            f"column {column!r} has unknown categories {unknown} (rows {rows}); expected one of "
+            f"column {column!r} has unknown categories {unknown} (rows {rows}){blank}; expected one of "
             f"{list(canon)} or their labels, or pass a mapping",
             column,
             int(rows[0]),
@@ -407,6 +524,24 @@ def s136_summary(
     return S136Summary(**tables, excluded=excluded, confidence=float(confidence), disclosure=rule)
 
 
+def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict]:
+    """Rows left out (missing date, or outside a requested range), as ``attrs["dropped"]``
+    records, with one :class:`SaferstatsWarning` naming the column and the counts."""
+    reasons = {"missing date": when.isna().to_numpy()}
+    reasons.update(extra or {})
+    dropped: list[dict] = []
+    parts = []
+    for reason, mask in reasons.items():
+        rows = np.flatnonzero(mask)
+        if rows.size:
+            dropped.extend({"row": int(r), "column": column, "reason": reason} for r in rows)
+            parts.append(f"{rows.size} with {reason} (rows {rows[:5].tolist()}{', ...' if rows.size > 5 else ''})")
+    if parts:
+        warnings.warn(f"{what}: {len(dropped)} of {len(when)} records left out of column {column!r}: "
+                      + "; ".join(parts) + " - listed in .attrs['dropped']", SaferstatsWarning, stacklevel=3)
+    return dropped
+
+
 def before_after(
     records: pd.DataFrame,
     *,
@@ -418,27 +553,60 @@ def before_after(
     population: tuple[float, float] | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Compare two periods (before ``split`` vs from ``split``): each outcome and place of safety
-    as a proportion (:func:`compare_proportions`, pre vs post), the conversion / admission / NFA
-    rates, and with ``population=(pre, post)`` the detention rate per 100,000 with its rate ratio
-    (pre / post, ``METHODS.md`` D3).
+    """Compare two periods, **post ÷ pre** (later against earlier): records before ``split``
+    against records from ``split``, for each outcome and place of safety as a proportion, the
+    conversion / admission / NFA rates, and with ``population=(pre, post)`` the detention rate per
+    100,000 with its rate ratio.
+
+    Direction: every comparison reads later against earlier, so a fall is below 1 (``rr``,
+    ``rr_lower``, ``rr_upper`` = post / pre) or below 0 (``diff`` = post − pre); the ``direction``
+    column and ``.attrs["direction"]`` say so. The statistics are those of
+    :func:`compare_proportions` called with the post period first (Wilson, Newcombe, Katz — or the
+    exact conditional interval at a zero cell, ``docs/methods/zero_cells.md``, named in
+    ``rr_method`` — z or Fisher), and
+    :func:`saferstats.rate_ratio` (post / pre) for the detention rates (``.attrs["rate_ratio"]``,
+    ``.attrs["detention_rates"]``).
+
+    Records whose ``date`` is missing belong to neither period: they are left out, counted in a
+    :class:`SaferstatsWarning` and listed in ``.attrs["dropped"]`` (``row, column, reason``).
+
+    Returns
+    -------
+    DataFrame, one row per measure: ``kind, measure, pre_count, pre_n, post_count, post_n,
+    pre_p, pre_lower, pre_upper, post_p, post_lower, post_upper, direction, diff, diff_lower,
+    diff_upper, rr, rr_lower, rr_upper, rr_method, z, p_value, fisher_p, test, chi2, chi2_yates,
+    p_chi2_yates, odds_ratio, confidence``. (Earlier versions gave ``p1``/``p2`` and pre ÷ post;
+    the proportions are now named by period.)
 
     >>> import saferstats
     >>> recs = saferstats.synthetic.s136_pilot_records(seed=1)
     >>> ba = saferstats.before_after(recs, split="2024-01-01")
     >>> {"measure", "pre_count", "post_count", "rr", "p_value", "test"} <= set(ba.columns)
     True
+    >>> ba.direction.iloc[0]
+    'post / pre'
     """
+    conf = _confidence(confidence)
     cols = dict(_DEFAULT_COLUMNS)
     if columns:
         cols.update(columns)
     require_columns(records, {"date": date, "outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"]}, "records")
+    if len(records) == 0:
+        raise InvalidInputError("`records` is empty", "records")
     when = _times(records, date)
-    cut = pd.Timestamp(split)
+    try:
+        cut = pd.Timestamp(split)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidInputError(f"`split` {split!r} is not a date: {exc}", "split") from exc
+    if pd.isna(cut):
+        raise InvalidInputError("`split` is missing; give the first date of the post period", "split")
     if when.dt.tz is not None and cut.tz is None:
         cut = cut.tz_localize(when.dt.tz)
+    elif when.dt.tz is None and cut.tz is not None:
+        cut = cut.tz_convert(None)
     pre = (when < cut).to_numpy()
     post = (when >= cut).to_numpy()
+    dropped = _drop_report(when, date, "before_after")
     if not pre.any() or not post.any():
         raise InvalidInputError(f"split {split!r} leaves the {'pre' if not pre.any() else 'post'} period empty", "split")
     outcome = _canonical(records[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"]).to_numpy()
@@ -459,27 +627,51 @@ def before_after(
         rows.append({"kind": kind, "measure": name, "pre_count": int((hit & base & pre).sum()), "pre_n": int((base & pre).sum()),
                      "post_count": int((hit & base & post).sum()), "post_n": int((base & post).sum())})
     t = pd.DataFrame(rows)
-    ok = (t.pre_n > 0) & (t.post_n > 0)
-    cmp = compare_proportions(t.pre_count.where(ok, 0), t.pre_n.where(ok, 1), t.post_count.where(ok, 0),
-                              t.post_n.where(ok, 1), confidence=confidence)
-    cmp = cmp.drop(columns=["confidence"])
-    cmp.loc[~ok.to_numpy(), [c for c in cmp.columns if c != "test"]] = np.nan
+    ok = ((t.pre_n > 0) & (t.post_n > 0)).to_numpy()
+    cmp = compare_proportions(t.post_count.where(ok, 0), t.post_n.where(ok, 1), t.pre_count.where(ok, 0),
+                              t.pre_n.where(ok, 1), confidence=conf)
+    pre_p = (t.pre_count / t.pre_n.where(t.pre_n > 0)).to_numpy()
+    post_p = (t.post_count / t.post_n.where(t.post_n > 0)).to_numpy()
+    pre_ci = proportion_ci(t.pre_count.where(t.pre_n > 0, 0), t.pre_n.where(t.pre_n > 0, 1), confidence=conf)
+    post_ci = proportion_ci(t.post_count.where(t.post_n > 0, 0), t.post_n.where(t.post_n > 0, 1), confidence=conf)
+    t["pre_p"] = pre_p
+    t["pre_lower"] = np.where(t.pre_n > 0, pre_ci["lower"].to_numpy(), np.nan)
+    t["pre_upper"] = np.where(t.pre_n > 0, pre_ci["upper"].to_numpy(), np.nan)
+    t["post_p"] = post_p
+    t["post_lower"] = np.where(t.post_n > 0, post_ci["lower"].to_numpy(), np.nan)
+    t["post_upper"] = np.where(t.post_n > 0, post_ci["upper"].to_numpy(), np.nan)
+    t["direction"] = "post / pre"
+    keep = ["diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper", "rr_method", "z", "p_value", "fisher_p",
+            "test", "chi2", "chi2_yates", "p_chi2_yates", "odds_ratio"]
+    cmp = cmp[keep].reset_index(drop=True)
+    numeric = [c for c in keep if c not in ("test", "rr_method")]
+    cmp.loc[~ok, numeric] = np.nan
+    for c in ("test", "rr_method"):
+        cmp[c] = cmp[c].astype(object).where(ok, "not applicable").astype("category")
     out = pd.concat([t, cmp], axis=1)
-    out["confidence"] = confidence
+    out["confidence"] = conf
+    out.attrs["direction"] = "post / pre (later against earlier: below 1 is a fall); diff = post - pre"
+    out.attrs["dropped"] = dropped
     if population is not None:
+        if not isinstance(population, (tuple, list)) or len(population) != 2:
+            raise InvalidInputError(f"`population` must be a pair (pre, post), got {population!r}", "population")
         pre_pop, post_pop = population
         n_pre, n_post = int(pre.sum()), int(post.sum())
-        r = rate_ci([n_pre, n_post], [pre_pop, post_pop], multiplier=100_000, confidence=confidence)
-        rr = rate_ratio(n_pre, pre_pop, n_post, post_pop, confidence=confidence).iloc[0]
+        r = rate_ci([n_pre, n_post], [pre_pop, post_pop], multiplier=100_000, confidence=conf)
+        rr = rate_ratio(n_post, post_pop, n_pre, pre_pop, confidence=conf).iloc[0]
         out.attrs["detention_rates"] = pd.DataFrame({
             "period": ["pre", "post"], "detentions": [n_pre, n_post], "population": [pre_pop, post_pop],
             "rate_per_100k": r["rate"], "lower": r["lower"], "upper": r["upper"]})
-        out.attrs["rate_ratio"] = rr.to_dict()
+        out.attrs["rate_ratio"] = {**rr.to_dict(), "direction": "post / pre"}
     return out
 
 
 def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None) -> pd.Series:
     """Detentions per calendar month (months with none included as 0), for :func:`its_poisson`.
+
+    Records with a missing ``date``, or (with ``start`` / ``end``) outside those months, are not
+    counted: they are listed in ``.attrs["dropped"]`` (``row, column, reason``) and counted in a
+    :class:`SaferstatsWarning`.
 
     >>> import saferstats
     >>> m = saferstats.monthly_counts(saferstats.synthetic.s136_pilot_records(seed=1))
@@ -490,11 +682,33 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     when = _times(records, date)
     if when.dt.tz is not None:
         when = when.dt.tz_convert(None)
+    if when.isna().all():
+        raise InvalidInputError(f"column {date!r} has no dates", date)
     months = when.dt.to_period("M")
-    lo = pd.Period(start, "M") if start is not None else months.min()
-    hi = pd.Period(end, "M") if end is not None else months.max()
+
+    def month(value: Any, name: str) -> pd.Period:
+        try:
+            m = pd.Period(value, "M")
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InvalidInputError(f"`{name}` {value!r} is not a month: {exc}", name) from exc
+        if pd.isna(m):
+            raise InvalidInputError(f"`{name}` is missing", name)
+        return m
+
+    lo = month(start, "start") if start is not None else months.min()
+    hi = month(end, "end") if end is not None else months.max()
+    if hi < lo:
+        raise InvalidInputError(f"`end` ({hi}) is before `start` ({lo})", "end")
+    known = months.notna().to_numpy()
+    before = np.zeros(len(months), dtype=bool)
+    after = np.zeros(len(months), dtype=bool)
+    before[known] = (months[known] < lo).to_numpy()
+    after[known] = (months[known] > hi).to_numpy()
+    dropped = _drop_report(when, date, "monthly_counts", {f"a date before {lo}": before, f"a date after {hi}": after})
     idx = pd.period_range(lo, hi, freq="M")
-    return months.value_counts().reindex(idx, fill_value=0).rename("detentions")
+    out = months.value_counts().reindex(idx, fill_value=0).rename("detentions")
+    out.attrs["dropped"] = dropped
+    return out
 
 
 def read_mha_annual(path: Any) -> pd.DataFrame:

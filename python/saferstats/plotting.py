@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._confidence import normalise_confidence
 from ._frames import aligned, real_option
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
@@ -217,7 +217,7 @@ _RESULT_COLUMNS = {
 def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None):
     """Interrupted time series plot of an :class:`saferstats.ItsResult`: observed counts, the
     fitted segmented model and the counterfactual (pre-break trend carried forward), with the level
-    and slope changes in the title.
+    and slope changes (rate ratios after / before, below 1 = a fall) and their CIs in the title.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -228,14 +228,17 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     ax = _axes(ax)
     n = len(result.observed)
     x = np.arange(n) if labels is None else np.asarray(labels)
+    if len(x) != n:
+        raise LengthMismatchError(f"`labels` has {len(x)} elements but the series has {n} periods", "labels")
     post = np.arange(n) >= result.break_index
     ax.plot(x, result.observed, "o", ms=3, color="#444444", label="observed")
     ax.plot(x, result.fitted, "-", color="#c0392b", label="fitted (segmented Poisson)")
     ax.plot(np.asarray(x)[post], np.asarray(result.counterfactual)[post], "--", color="#1f4e9c", label="counterfactual (no intervention)")
     ax.axvline(np.asarray(x)[result.break_index], color="grey", lw=0.8, ls=":")
-    conf = int(round(result.confidence * 100))
-    ax.set_title(title or (f"level change RR {result.level_rr:.2f} ({result.level_lower:.2f}-{result.level_upper:.2f}), "
-                           f"slope change RR {result.slope_rr:.3f}/period ({conf}% CI)"), fontsize=9)
+    conf = f"{result.confidence * 100:g}"
+    ax.set_title(title or (f"after / before: level change RR {result.level_rr:.2f} ({result.level_lower:.2f}-"
+                           f"{result.level_upper:.2f}), slope change RR {result.slope_rr:.3f}/period "
+                           f"({result.slope_lower:.3f}-{result.slope_upper:.3f}); {conf}% CI"), fontsize=9)
     ax.set_ylabel("count per period")
     ax.legend(fontsize=7)
     return ax

@@ -135,22 +135,15 @@ fn two_by_two<'py>(
     n2: PyReadonlyArray1<'py, f64>,
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
+    // copies: the arrays are read while the GIL is released
     let (a, b, c, d) = (
-        slice("x1", &x1)?,
-        slice("n1", &n1)?,
-        slice("x2", &x2)?,
-        slice("n2", &n2)?,
+        slice("x1", &x1)?.to_vec(),
+        slice("n1", &n1)?.to_vec(),
+        slice("x2", &x2)?.to_vec(),
+        slice("n2", &n2)?.to_vec(),
     );
-    crate::ci::check_lengths(&[
-        ("x1", a.len()),
-        ("n1", b.len()),
-        ("x2", c.len()),
-        ("n2", d.len()),
-    ])
-    .py_err()?;
-    let rows: Vec<TwoByTwo> = (0..a.len())
-        .map(|i| crate::tables::two_by_two(a[i], b[i], c[i], d[i], confidence))
-        .collect::<crate::Result<_>>()
+    let rows = py
+        .detach(|| crate::tables::two_by_two_many(&a, &b, &c, &d, confidence))
         .py_err()?;
     two_by_two_dict(py, &rows)
 }

@@ -46,8 +46,14 @@ fn its_poisson<'py>(
         dispersion: dispersion.parse().py_err()?,
         seasonality,
     };
-    let (y, p) = (slice("counts", &counts)?, slice("population", &population)?);
-    let r = py.detach(|| core_its(y, p, break_index, &opts)).py_err()?;
+    // copies: read while the GIL is released, so another thread cannot change them mid-fit
+    let (y, p) = (
+        slice("counts", &counts)?.to_vec(),
+        slice("population", &population)?.to_vec(),
+    );
+    let r = py
+        .detach(|| core_its(&y, &p, break_index, &opts))
+        .py_err()?;
     let d = PyDict::new(py);
     d.set_item("beta", r.beta.into_pyarray(py))?;
     d.set_item("se", r.se.into_pyarray(py))?;

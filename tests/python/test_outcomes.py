@@ -29,7 +29,8 @@ def test_its_matches_statsmodels(row):
     assert r.dispersion_ratio == pytest.approx(row["dispersion_ratio"], rel=1e-6)
     t = r.to_pandas()
     assert list(t.columns) == ["period", "observed", "fitted", "counterfactual", "post"]
-    assert "level_rr=" in repr(r) and r.to_dict()["break_index"] == row["break_index"]
+    assert f"{r.level_rr:.3f} (95% CI {r.level_lower:.3f} to {r.level_upper:.3f})" in repr(r)
+    assert r.to_dict()["break_index"] == row["break_index"]
 
 
 def test_its_parameterisation_is_fixed_at_the_break():
@@ -117,8 +118,11 @@ def test_before_after_on_synthetic_pilot():
     ba = saferstats.before_after(recs, split="2024-01-01", population=(1.1e6, 1.1e6))
     ps = ba.set_index("measure").loc["police_station"]
     assert ps.pre_n + ps.post_n == (recs.place_of_safety != "Not known").sum()
-    direct = saferstats.compare_proportions(ps.pre_count, ps.pre_n, ps.post_count, ps.post_n).iloc[0]
+    # post / pre: the same as compare_proportions with the later period first
+    direct = saferstats.compare_proportions(ps.post_count, ps.post_n, ps.pre_count, ps.pre_n).iloc[0]
     assert ps.rr == pytest.approx(direct.rr) and ps.test == direct.test
+    assert ps.rr == pytest.approx((ps.post_count / ps.post_n) / (ps.pre_count / ps.pre_n))
+    assert ps["diff"] == pytest.approx(ps.post_count / ps.post_n - ps.pre_count / ps.pre_n)
     rates = ba.attrs["detention_rates"]
     assert list(rates.period) == ["pre", "post"] and rates.detentions.sum() == len(recs)
 
@@ -189,3 +193,264 @@ def test_bad_inputs_named():
         saferstats.s136_summary(good.drop(columns="outcome"))
     with pytest.raises(InvalidInputError, match="empty"):
         saferstats.s136_summary(good.iloc[:0])
+
+
+# ----------------------------------------------------------------- issue 18 / 16: zero cells, direction, bounds
+
+ZERO = OUT["zero_cells"]["rows"]
+
+
+@pytest.mark.parametrize("row", ZERO, ids=lambda r: f"{r['x1']}/{r['n1']}-vs-{r['x2']}/{r['n2']}@{r['confidence']}")
+def test_zero_cell_risk_ratios_match_r_and_statsmodels(row):
+    """Katz = statsmodels Table2x2; a zero cell (0 or 100%) = exact conditional = R poisson.test."""
+    r = saferstats.compare_proportions(row["x1"], row["n1"], row["x2"], row["n2"], confidence=row["confidence"]).iloc[0]
+    assert r.rr_method == row["method"]
+    inf_or_nan = np.nan if row["method"] == "not applicable" else np.inf
+    for col, key, missing in (("rr", "rr", inf_or_nan), ("rr_lower", "lower", np.nan), ("rr_upper", "upper", inf_or_nan)):
+        want = row[key] if row[key] is not None else missing
+        np.testing.assert_allclose(r[col], want, rtol=1e-9, err_msg=col)
+    assert r.fisher_p == pytest.approx(row["fisher_p"], rel=1e-9)
+
+
+def test_issue_18_example_and_derbyshire_find_rates_contain_one():
+    """compare_proportions(13, 13, 333, 359) gave 1.047-1.110 beside Fisher p = 0.61; 28/28 and 14/14
+    had the same interval. Every one now contains 1, through compare_proportions, outcome_test and
+    before_after alike."""
+    for hits in (13, 14, 28):
+        r = saferstats.compare_proportions(hits, hits, 333, 359).iloc[0]
+        assert r.rr_lower < 1 < r.rr_upper and r.rr_method == "exact (zero count)" and r.p_value > 0.2
+    # outcome_test: the same table built from search records goes through the same core code
+    recs = pd.DataFrame({
+        "self_defined_ethnicity": ["Black/African/Caribbean/Black British - African"] * 13
+        + ["White - English/Welsh/Scottish/Northern Irish/British"] * 359,
+        "officer_defined_ethnicity": ["Black"] * 13 + ["White"] * 359,
+        "type": "Person search",
+        "outcome": "A no further action disposal",
+        "outcome_linked_to_object_of_search": [True] * 13 + [True] * 333 + [False] * 26,
+    })
+    o = saferstats.outcome_test(recs, outcome="find").set_index("group").loc["Black"]
+    assert (o.n, o.hits) == (13, 13)
+    assert o.rr_lower < 1 < o.rr_upper and o.rr_method == "exact (zero count)"
+    direct = saferstats.compare_proportions(13, 13, 333, 359).iloc[0]
+    assert (o.rr_lower, o.rr_upper) == pytest.approx((direct.rr_lower, direct.rr_upper), rel=1e-12)
+
+
+def test_zero_cell_intervals_never_contradict_fisher():
+    """Over every small table with a zero cell, the reported interval contains 1 whenever scipy's
+    Fisher p exceeds 1 - confidence (Katz after Haldane's +0.5 fails this 27 times at 95%, the
+    MOVER-Wilson interval 79 times: docs/methods/zero_cells.md)."""
+    from scipy.stats import fisher_exact
+
+    cases = [(x1, n1, x2, n2) for n1 in (1, 2, 3, 5, 8, 13, 20, 40, 100) for n2 in (1, 3, 5, 10, 30, 100, 400)
+             for x1 in sorted({0, 1, n1 - 1, n1, n1 // 2}) for x2 in sorted({0, 1, n2 - 1, n2, n2 // 2})
+             if 0 <= x1 <= n1 and 0 <= x2 <= n2 and (x1 in (0, n1) or x2 in (0, n2)) and (x1, x2) != (0, 0)]
+    c = np.array(cases, dtype=float)
+    fisher = np.array([fisher_exact([[a, n - a], [b, m - b]]).pvalue for a, n, b, m in cases])
+    for conf in (0.95, 0.998):
+        r = saferstats.compare_proportions(c[:, 0], c[:, 1], c[:, 2], c[:, 3], confidence=conf)
+        assert (r.rr_method == "exact (zero count)").all()
+        np.testing.assert_allclose(r.fisher_p, fisher, rtol=1e-9)
+        inside = (r.rr_lower <= 1) & (1 <= r.rr_upper)
+        contradict = (fisher > 1 - conf) & ~inside
+        assert not contradict.any(), r[contradict.to_numpy()]
+        assert ((r.rr_lower <= r.rr) & (r.rr <= r.rr_upper)).all()
+
+
+def _run_bounded(code: str, seconds: float = 60, memory_mb: int = 2048):
+    """Run ``code`` in a subprocess with a time and address-space cap (the suite cannot hang)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    pre = textwrap.dedent(f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, ({memory_mb} << 20, {memory_mb} << 20))
+    """)
+    return subprocess.run([sys.executable, "-c", pre + textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=seconds)
+
+
+def test_fisher_work_is_bounded_for_huge_tables():
+    """Issue 16.3: n = 1e8 took 10 s (GIL held) and 4.6e16 never returned."""
+    p = _run_bounded("""
+        import time, saferstats
+        t = time.perf_counter()
+        small = saferstats.compare_proportions(1, 5e7, 3, 5e7).iloc[0]     # Fisher reported: walk near the mode
+        big = saferstats.compare_proportions(2.5e7, 5e7, 2.4e7, 5e7).iloc[0]  # z reported: Fisher skipped
+        many = saferstats.compare_proportions([3e6] * 20000, 1e7, [3.1e6] * 20000, 1e7)
+        try:
+            saferstats.compare_proportions(1, 4.6e16, 1, 4.6e16)
+        except saferstats.InvalidInputError as e:
+            msg = str(e)
+        print(small.test, round(small.fisher_p, 8), big.test, big.fisher_p, len(many), time.perf_counter() - t, msg)
+    """)
+    assert p.returncode == 0, p.stderr
+    test, fp, big_test, big_fp, n, secs, *msg = p.stdout.split(maxsplit=6)
+    # exact: 1 - P(2) = 1 - 0.375 N(N-2) / ((N-1)(N-3)) = 0.6249999925 for N = 1e8
+    assert (test, fp, big_test, big_fp, n) == ("fisher", "0.62499999", "z", "nan", "20000")
+    assert float(secs) < 20
+    assert "`n1`" in msg[0] and "2^53" in msg[0]
+
+
+def test_before_after_reads_post_over_pre_and_reports_dropped_rows():
+    recs = saferstats.synthetic.s136_pilot_records(seed=7)
+    recs = recs.astype({"detention_time": object})
+    recs.loc[[3, 10, 11], "detention_time"] = None
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"3 of \d+ records left out of column 'detention_time'"):
+        ba = saferstats.before_after(recs, split="2024-01-01", population=(2.2e6, 1.1e6))
+    assert [d["row"] for d in ba.attrs["dropped"]] == [3, 10, 11]
+    assert {d["reason"] for d in ba.attrs["dropped"]} == {"missing date"}
+    ba = ba.set_index("measure")
+    assert (ba.direction == "post / pre").all() and "post / pre" in ba.attrs["direction"]
+    rows = ba.loc[ba.pre_count.gt(0) & ba.post_count.gt(0)]
+    np.testing.assert_allclose(rows.rr, rows.post_p / rows.pre_p, rtol=1e-12)
+    np.testing.assert_allclose(rows["diff"], rows.post_p - rows.pre_p, rtol=1e-12)
+    # the detention rate ratio reads post / pre too: a fall is below 1
+    rr = ba.attrs["rate_ratio"]
+    rates = ba.attrs["detention_rates"].set_index("period")
+    assert rr["ratio"] == pytest.approx(rates.loc["post", "rate_per_100k"] / rates.loc["pre", "rate_per_100k"])
+    assert rr["direction"] == "post / pre"
+    assert "p1" not in ba.columns and {"pre_p", "post_p", "rr_method"} <= set(ba.columns)
+
+
+def test_monthly_counts_report_what_they_leave_out():
+    recs = saferstats.synthetic.s136_pilot_records(seed=1).astype({"detention_time": object})
+    recs.loc[0, "detention_time"] = None
+    with pytest.warns(saferstats.SaferstatsWarning, match="missing date"):
+        m = saferstats.monthly_counts(recs)
+    assert m.sum() == len(recs) - 1 and len(m.attrs["dropped"]) == 1
+    with pytest.warns(saferstats.SaferstatsWarning, match="before 2022-06"):
+        m = saferstats.monthly_counts(recs, start="2022-06")
+    reasons = [d["reason"] for d in m.attrs["dropped"]]
+    assert m.sum() + len(reasons) == len(recs) and "missing date" in reasons
+
+
+def test_its_headline_repr_and_html():
+    row = OUT["its"]["rows"][0]
+    r = saferstats.its_poisson(row["counts"], break_index=24, population=1.1e6, dispersion="quasi",
+                               seasonality=("fourier", 12, 1))
+    text, html = repr(r), r._repr_html_()
+    for part in ("level change at the break (rate ratio, after / before)", "slope change per period",
+                 "quasi-Poisson", "fourier(12)", "below 1 = a fall", f"{r.level_rr:.3f}", f"{r.slope_upper:.4f}"):
+        assert part in text and part in html.replace("&amp;", "&")
+    assert "<table>" in html and "array(" not in text and len(html) < 3000
+    assert set(r.effects().columns) >= {"effect", "rr", "lower", "upper", "model"}
+
+
+def test_its_not_estimable_is_an_error():
+    with pytest.raises(InvalidInputError, match="not estimable"):
+        saferstats.its_poisson([5, 6, 7, 5, 6, 0, 0, 0, 0], break_index=5)
+    with pytest.raises(InvalidInputError, match="not estimable"):
+        saferstats.its_poisson([3, 4, 5, 4, 5, 0, 0, 0, 2], break_index=5)
+
+
+def test_confidence_just_below_one_gives_finite_limits():
+    c = 0.9999999999999999
+    r = saferstats.compare_proportions(14, 250, 3, 160, confidence=c).iloc[0]
+    assert np.isfinite([r.rr_lower, r.rr_upper, r.diff_lower, r.diff_upper, r.p1_lower, r.p2_upper]).all()
+    row = OUT["its"]["rows"][0]
+    its = saferstats.its_poisson(row["counts"], break_index=24, population=1.1e6, confidence=c)
+    assert np.isfinite([its.level_lower, its.level_upper, its.slope_lower, its.slope_upper]).all()
+    ba = saferstats.before_after(saferstats.synthetic.s136_pilot_records(seed=1), split="2024-01-01", confidence=c)
+    fin = ba[["rr_lower", "rr_upper", "diff_lower", "diff_upper"]].to_numpy()
+    assert np.isfinite(fin[~np.isnan(fin)]).all()
+
+
+BAD_CONF = ["x", None, [0.95, 0.998], float("nan"), float("inf"), -1, 0, 1.0, True]
+
+
+@pytest.mark.parametrize("conf", BAD_CONF, ids=repr)
+def test_bad_confidence_is_named(conf):
+    row = OUT["its"]["rows"][0]
+    recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    for call in (lambda: saferstats.compare_proportions(1, 2, 1, 2, confidence=conf),
+                 lambda: saferstats.its_poisson(row["counts"], break_index=24, confidence=conf),
+                 lambda: saferstats.before_after(recs, split="2024-01-01", confidence=conf)):
+        with pytest.raises(saferstats.SaferstatsError) as e:
+            call()
+        assert e.value.argument == "confidence"
+
+
+def test_bad_its_arguments_are_named():
+    y = OUT["its"]["rows"][0]["counts"]
+    cases = [
+        (dict(break_index=10**20), "break_index"), (dict(break_index=40), "break_index"), (dict(break_index=-1), "break_index"),
+        (dict(break_index="24"), "break_index"), (dict(break_index=24, seasonality=("fourier", "x")), "seasonality"),
+        (dict(break_index=24, seasonality=("fourier", 10**20)), "seasonality"), (dict(break_index=24, seasonality=5), "seasonality"),
+        (dict(break_index=24, seasonality=("weekly",)), "seasonality"), (dict(break_index=24, seasonality=("dummies", 3000)), "seasonality"),
+        (dict(break_index=24, dispersion=None), "dispersion"), (dict(break_index=24, dispersion="nb"), "dispersion"),
+        (dict(break_index=24, population=[1, 2]), "population"),
+    ]
+    for kw, name in cases:
+        with pytest.raises(saferstats.SaferstatsError) as e:
+            saferstats.its_poisson(y, **kw)
+        assert e.value.argument == name, (kw, e.value)
+    with pytest.raises(InvalidInputError, match="missing"):
+        saferstats.its_poisson([np.nan] + y[1:], break_index=24)
+    with pytest.raises(InvalidInputError, match="2\\^53"):
+        saferstats.its_poisson([1e300] * 12, break_index=6)
+
+
+def test_bad_before_after_arguments_are_named():
+    recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    for kw, name in [(dict(split="not a date"), "split"), (dict(split=None), "split"), (dict(split=[1, 2]), "split"),
+                     (dict(split="2024-01-01", population=5), "population"), (dict(split="2024-01-01", date="nope"), "date")]:
+        with pytest.raises(saferstats.SaferstatsError) as e:
+            saferstats.before_after(recs, **kw)
+        assert e.value.argument == name, (kw, e.value)
+    with pytest.raises(InvalidInputError, match="empty"):
+        saferstats.before_after(recs.iloc[:0], split="2024-01-01")
+    blank = recs.copy()
+    blank.loc[5, "outcome"] = None
+    with pytest.raises(InvalidInputError, match="blank or missing"):
+        saferstats.before_after(blank, split="2024-01-01")
+    ok = saferstats.before_after(blank, split="2024-01-01", outcome_labels={"": "unknown"})
+    assert len(ok)
+
+
+def test_compare_proportions_bad_input_is_always_a_named_saferstats_error():
+    """Hypothesis: strings, NaN, inf, negatives, x > n, huge n, empty and mismatched arrays give a
+    result or a SaferstatsError naming one of x1, n1, x2, n2 — never TypeError/OverflowError/...
+    (issue 16.8)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    scalar = st.one_of(st.integers(-5, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+                       st.sampled_from(["a", "", "1", None, 1e308, 4.6e16, 2**53, -0.0]))
+    arg = st.one_of(scalar, st.lists(scalar, max_size=4))
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(arg, arg, arg, arg)
+    def run(x1, n1, x2, n2):
+        try:
+            out = saferstats.compare_proportions(x1, n1, x2, n2)
+        except saferstats.SaferstatsError as e:
+            assert e.argument in {"x1", "n1", "x2", "n2"}, e
+            return
+        ok = out.dropna(subset=["rr"])
+        assert ((ok.rr_lower <= ok.rr) & (ok.rr <= ok.rr_upper)).all()
+
+    run()
+
+
+def test_its_poisson_bad_input_is_always_a_named_saferstats_error():
+    """Hypothesis over counts / population / break_index (strings, NaN, inf, negatives, huge,
+    empty, mismatched): a fit, or a SaferstatsError naming the argument — never a raw exception."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    value = st.one_of(st.integers(-3, 60), st.floats(allow_nan=True, allow_infinity=True),
+                      st.sampled_from(["a", None, 1e300, 2**60]))
+    series = st.lists(value, max_size=14)
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(series, st.one_of(st.none(), value, series), st.one_of(st.integers(-2, 20), st.sampled_from([2**70, 3.0, "3", None])))
+    def run(counts, population, break_index):
+        try:
+            r = saferstats.its_poisson(counts, break_index=break_index, population=population)
+        except saferstats.SaferstatsError as e:
+            assert e.argument in {"counts", "population", "break_index", "seasonality"}, e
+            return
+        assert 0 < r.level_lower <= r.level_rr <= r.level_upper < np.inf
+
+    run()
