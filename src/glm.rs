@@ -305,7 +305,7 @@ pub fn fit_log_link(x: Design<'_>, y: &[f64], offset: &[f64], family: Family) ->
 /// The reason [`fit_log_link`] gives when [`mle_exists`] is false.
 pub const SEPARATION_MESSAGE: &str = "the zero counts are separated from the others (e.g. every \
      event falls in the first or the last period, or none after a break): the maximum-likelihood \
-     estimate is not finite, so there is no trend or effect to report";
+     estimate is not finite, so the model is not estimable: there is no trend or effect to report";
 
 /// Whether the maximum-likelihood estimate of a log-link count model (Poisson or NB2, any
 /// offset) with design `x` and counts `y` is finite.

@@ -208,8 +208,12 @@ fn two_by_two_errors_name_the_column_and_row() {
     assert!(two_by_two(1.0, f64::INFINITY, 1.0, 2.0, 0.95).is_err());
     assert!(two_by_two_many(&[1.0], &[2.0, 3.0], &[1.0], &[2.0], 0.95).is_err());
     assert!(two_by_two(1.0, 2.0, 1.0, 2.0, 1.0).is_err());
-    // the most extreme confidence below 1 gives finite limits
-    let t = two_by_two(14.0, 250.0, 3.0, 160.0, 0.9999999999999999).unwrap();
+    // a confidence beyond the documented maximum (0.9999) is refused by name, never infinite limits
+    let e = two_by_two(14.0, 250.0, 3.0, 160.0, 0.9999999999999999)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`confidence`"), "{e}");
+    let t = two_by_two(14.0, 250.0, 3.0, 160.0, 0.9999).unwrap();
     for v in [
         t.risk_ratio.lower,
         t.risk_ratio.upper,
@@ -246,9 +250,20 @@ fn its_not_estimable_is_an_error_not_a_number() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("seasonality"), "{e}");
-    // finite limits at the most extreme confidence below 1
+    // finite limits at the documented maximum confidence; beyond it, refused by name
     let y = [21., 24., 19., 23., 26., 22., 25., 27., 24., 26., 28., 25.];
     let r = its_poisson(
+        &y,
+        &[1e6; 12],
+        6,
+        &ItsOptions {
+            confidence: 0.9999,
+            ..o
+        },
+    )
+    .unwrap();
+    assert!(r.level.lower > 0.0 && r.level.upper.is_finite());
+    let e = its_poisson(
         &y,
         &[1e6; 12],
         6,
@@ -257,8 +272,8 @@ fn its_not_estimable_is_an_error_not_a_number() {
             ..o
         },
     )
-    .unwrap();
-    assert!(r.level.lower > 0.0 && r.level.upper.is_finite());
+    .unwrap_err();
+    assert!(e.to_string().contains("`confidence`"), "{e}");
 }
 
 #[test]

@@ -344,8 +344,13 @@ def test_its_not_estimable_is_an_error():
         saferstats.its_poisson([3, 4, 5, 4, 5, 0, 0, 0, 2], break_index=5)
 
 
-def test_confidence_just_below_one_gives_finite_limits():
-    c = 0.9999999999999999
+def test_confidence_beyond_the_maximum_is_refused_by_name():
+    with pytest.raises(InvalidInputError, match="confidence"):
+        saferstats.compare_proportions(14, 250, 3, 160, confidence=0.9999999999999999)
+
+
+def test_confidence_at_the_maximum_gives_finite_limits():
+    c = 0.9999
     r = saferstats.compare_proportions(14, 250, 3, 160, confidence=c).iloc[0]
     assert np.isfinite([r.rr_lower, r.rr_upper, r.diff_lower, r.diff_upper, r.p1_lower, r.p2_upper]).all()
     row = OUT["its"]["rows"][0]
