@@ -880,7 +880,8 @@ fn read_plain(st: &mut FileState<'_>) -> Result<()> {
             }
             fields.clear();
         }
-        if c == Some(b'\n') {
+        // a line ends at \n, at \r\n, or at a lone \r (old Mac files)
+        if c == Some(b'\n') || (c == Some(b'\r') && body.get(k + 1) != Some(&b'\n')) {
             line += 1;
         }
         (start, field_start) = (k + 1, k + 1);
@@ -888,9 +889,33 @@ fn read_plain(st: &mut FileState<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Line numbers of byte offsets visited in increasing order: a line ends at `\n`, at `\r\n` or
+/// at a lone `\r` (as in [`read_plain`]; the `csv` crate counts only `\n`).
+struct LineCounter<'a> {
+    body: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The 1-based line of byte `at` (not before the last one asked for).
+    fn line_of(&mut self, at: usize) -> u64 {
+        let at = at.min(self.body.len()).max(self.pos);
+        for k in memchr::memchr2_iter(b'\n', b'\r', &self.body[self.pos..at]) {
+            let k = self.pos + k;
+            if self.body[k] == b'\n' || self.body.get(k + 1) != Some(&b'\n') {
+                self.line += 1;
+            }
+        }
+        self.pos = at;
+        self.line
+    }
+}
+
 /// Files with quoting: the `csv` crate (RFC 4180: quoted delimiters, quotes and line breaks),
 /// made safe against a quote that never closes (see [`ProblemKind::UnterminatedQuote`]). A record
-/// that spans lines is taken as one record only if it is well-formed ([`well_quoted`]), has the
+/// whose quote is still open at the end of the file is left out; a record
+/// that spans lines is taken as one record only if it is well-formed ([`quoting`]), has the
 /// header's number of fields and no inner line of it looks like a record of its own
 /// ([`hides_records`]); otherwise its first line is reported and reading resumes at the next
 /// line. (A quote that never closes and a quoted field with line breaks cannot always be told
@@ -901,7 +926,12 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
     let body = st.body;
     let delim = st.spec.delimiter;
     // where the current csv reader starts, and the line number of that byte
-    let (mut offset, mut line_base) = (0usize, 1u64);
+    let mut offset = 0usize;
+    let mut lines = LineCounter {
+        body,
+        pos: 0,
+        line: 1,
+    };
     let mut header = true;
     let mut rescanned = 0usize;
     let budget = body
@@ -934,18 +964,15 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
             let end = offset
                 .saturating_add(usize::try_from(rdr.position().byte()).unwrap_or(usize::MAX))
                 .min(body.len());
-            // A record's position can point at the '\n' of the previous CRLF (the csv crate has
-            // not counted that line yet); step over line ends to the record's first byte.
+            // A record's position can point at the '\n' of the previous CRLF; step over line
+            // ends to the record's first byte.
             let mut start = offset
                 .saturating_add(usize::try_from(pos.byte()).unwrap_or(usize::MAX))
                 .min(body.len());
-            let mut line = line_base + pos.line() - 1;
             while start < body.len() && (body[start] == b'\n' || body[start] == b'\r') {
-                if body[start] == b'\n' {
-                    line += 1;
-                }
                 start += 1;
             }
+            let line = lines.line_of(start);
             let raw = &body[start..end.max(start)];
             let spans_lines = raw
                 .trim_ascii_end()
@@ -968,11 +995,13 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
             if rec.len() == 1 && rec.get(0).is_some_and(<[u8]>::is_empty) {
                 continue;
             }
-            if spans_lines
-                && (line_mode
-                    || rec.len() != st.nh
-                    || !well_quoted(raw, delim)
-                    || hides_records(raw, delim, st.nh))
+            let quoting = quoting(raw, delim);
+            if quoting == Quoting::Unterminated
+                || (spans_lines
+                    && (line_mode
+                        || rec.len() != st.nh
+                        || quoting != Quoting::Ok
+                        || hides_records(raw, delim, st.nh)))
             {
                 // report the line, then read again from the next line
                 st.left_out(ProblemKind::UnterminatedQuote, line, start);
@@ -981,15 +1010,13 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
                     break 'restart;
                 };
                 let mut next = start + k;
-                let mut next_line = line;
                 if body[next] == b'\r' {
                     next += 1;
                 }
                 if body.get(next) == Some(&b'\n') {
                     next += 1;
-                    next_line += 1;
                 }
-                (offset, line_base) = (next, next_line);
+                offset = next;
                 continue 'restart;
             }
             let fields: Vec<&[u8]> = rec.iter().collect();
@@ -1002,12 +1029,12 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
 /// Whether an inner line of a multi-line record (not its first or last line) has no quote and
 /// exactly `nh - 1` delimiters: a whole record swallowed by a quote opened on the first line.
 fn hides_records(raw: &[u8], delim: u8, nh: usize) -> bool {
-    let mut lines = raw
+    let mut inner_lines = raw
         .trim_ascii_end()
         .split(|&c| c == b'\n' || c == b'\r')
         .filter(|l| !l.is_empty());
-    lines.next(); // the first line
-    let inner: Vec<&[u8]> = lines.collect();
+    inner_lines.next(); // the first line
+    let inner: Vec<&[u8]> = inner_lines.collect();
     let Some((_last, inner)) = inner.split_last() else {
         return false;
     };
@@ -1020,14 +1047,29 @@ fn hides_records(raw: &[u8], delim: u8, nh: usize) -> bool {
 /// it reads the rest one line per record.
 const RESYNC_BUDGET: usize = 8;
 
-/// Whether one record's bytes (from its first byte to the start of the next record) are
-/// well-formed RFC 4180: a quote that opens a field closes, and is followed by the delimiter, a
-/// line end or the end of the text. The `csv` crate accepts anything after a closing quote,
-/// which is how an unterminated quote swallows the following records.
-fn well_quoted(raw: &[u8], delim: u8) -> bool {
+/// How one record's quoting compares with RFC 4180 (see [`quoting`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// Well-formed.
+    Ok,
+    /// A quote that closes and is followed by something other than the delimiter or a line end,
+    /// or a quote inside an unquoted field.
+    Stray,
+    /// A quoted field still open at the end of the text.
+    Unterminated,
+}
+
+/// Check one record's bytes (from its first byte to the start of the next record) against RFC
+/// 4180: a quote that opens a field closes, and is followed by the delimiter, a line end or the
+/// end of the text, and no unquoted field holds a quote. The `csv` crate accepts anything after
+/// a closing quote and quotes inside unquoted fields, which is how an unterminated quote
+/// swallows the following records. A stray quote matters only in a record that spans lines (a
+/// stray quote within one line, `5'10"`, loses nothing); an unterminated one always does.
+fn quoting(raw: &[u8], delim: u8) -> Quoting {
     let mut i = 0;
     let mut field_start = true;
     let mut quoted = false;
+    let mut stray = false;
     while let Some(&c) = raw.get(i) {
         if quoted {
             if c == b'"' {
@@ -1035,18 +1077,29 @@ fn well_quoted(raw: &[u8], delim: u8) -> bool {
                     Some(b'"') => i += 1, // an escaped quote
                     None => quoted = false,
                     Some(&d) if d == delim || d == b'\n' || d == b'\r' => quoted = false,
-                    Some(_) => return false,
+                    Some(_) => {
+                        // the csv crate goes on reading the field unquoted
+                        stray = true;
+                        quoted = false;
+                    }
                 }
             }
-        } else if field_start && c == b'"' {
+        } else if c == b'"' && field_start {
             quoted = true;
             field_start = false;
         } else {
+            stray |= c == b'"';
             field_start = c == delim || c == b'\n' || c == b'\r';
         }
         i += 1;
     }
-    !quoted
+    if quoted {
+        Quoting::Unterminated
+    } else if stray {
+        Quoting::Stray
+    } else {
+        Quoting::Ok
+    }
 }
 
 fn merge(parts: Vec<Part>, columns: &[ColumnSpec]) -> Table {
