@@ -377,7 +377,9 @@ fn load_into(spec: &FileSpec, buf: &mut Vec<u8>) -> Result<()> {
             let mut isize = [0u8; 4];
             if file.seek(SeekFrom::End(-4)).is_ok() && file.read_exact(&mut isize).is_ok() {
                 let stated = u64::from(u32::from_le_bytes(isize));
-                if stated > limit {
+                // deflate expands at most ~1,032x: a larger stated size is no trailer at all (a
+                // truncated file), which the decoder below reports as such
+                if stated > limit && stated <= compressed.saturating_mul(1032) {
                     return Err(gzip_refusal(&spec.path, compressed, stated));
                 }
             }

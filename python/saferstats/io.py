@@ -256,18 +256,19 @@ def _header(path: Path) -> str:
     try:
         if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as fh:
-                raw = fh.readline(_MAX_HEADER + 1)
+                raw = fh.read(_MAX_HEADER + 1)
         else:
             with open(path, "rb") as fh:
-                raw = fh.readline(_MAX_HEADER + 1)
+                raw = fh.read(_MAX_HEADER + 1)
     except (OSError, EOFError, zlib.error) as e:
         kind = "gzip file" if path.suffix.lower() == ".gz" else "file"
         raise InvalidInputError(f"{path}: not a readable {kind} ({type(e).__name__}: {e})", "path_or_paths") from None
-    if len(raw) > _MAX_HEADER:
+    end = re.search(rb"[\r\n]", raw)  # a line ends at \n, \r\n or a lone \r, as in the Rust reader
+    if end is None and len(raw) > _MAX_HEADER:
         raise InvalidInputError(f"{path}: line 1 (the header) is longer than {_MAX_HEADER} bytes; not a delimited "
                                 "text file", "path_or_paths")
-    text = raw.decode("utf-8", errors="replace")
-    return text.removeprefix("\ufeff").rstrip("\r\n")
+    text = raw[: end.start() if end else len(raw)].decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff")
 
 
 def _field_map(path: Path, names: list[str], index: dict[str, int], shown: list[str]) -> list[int | None]:
