@@ -339,21 +339,29 @@ def read_stop_search(
     as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
     ``datetime``...), and snake_case re-exports (also semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
-    (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp, ``latitude``/``longitude`` as
-    floats, ``month`` as ``"YYYY-MM"``, the three flags as nullable booleans, ``force`` from the
+    (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp (ISO 8601, or day first
+    ``dd/mm/yyyy[ hh:mm[:ss]]`` — never month first; naive times taken as UTC),
+    ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` (an ordered categorical, so
+    months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
     (pass ``force=`` for files that do not say, such as API exports), plus ``source_file`` and
     ``source_line``.
 
-    Nothing is dropped silently: values that cannot be parsed become missing and every such cell
-    is listed in ``df.attrs["dropped"]`` (a list of records: ``source_file, source_line, column,
-    value, reason``); lines with the wrong number of fields cannot be attributed to columns, so
-    they are left out of the table and listed there too. ``df.attrs["summary"]`` counts them.
+    Nothing is dropped silently (see :mod:`saferstats.io` for the guarantees): values that cannot
+    be used become missing and every such cell is listed in ``df.attrs["dropped"]`` (records
+    ``source_file, source_line, column, value, reason``: unparsable, out of range, not UTF-8);
+    lines with the wrong number of fields or a quote that never closes cannot be attributed to
+    columns, so they are left out of the table and listed there too (``column`` None).
+    ``df.attrs["summary"]`` counts ``rows``, ``lines_left_out`` (their sum is the number of
+    records in the files), ``files`` and problems by reason. The same file given twice (or a
+    ``.csv.gz`` copy of a ``.csv``) is read once, with a :class:`~saferstats.SaferstatsWarning`.
 
     >>> import saferstats
     >>> df = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
     >>> sorted(df.force.unique())[:3], df.attrs["summary"]["rows"] > 0
     (['city-of-london', 'derbyshire', 'durham'], True)
+    >>> df.attrs["summary"]["lines_left_out"], df["month"].cat.ordered
+    (0, True)
     """
     files = _files(path_or_paths)
     if any(p.suffix.lower() == ".json" for p in files):
@@ -414,11 +422,16 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
         dropped.append({"source_file": names[f], "source_line": int(pr["line"][k]) - int(line_shift[f]), "column": col,
                         "value": pr["value"][k], "reason": reason})
     if retry_rows:
-        vals = pd.Series([dropped[i]["value"].strip() for i in retry_at])
-        parsed = pd.to_datetime(vals, utc=True, errors="coerce", dayfirst=True, format="mixed")
-        ok = parsed.notna().to_numpy()
-        dates.iloc[np.asarray(retry_rows)[ok]] = parsed[ok].to_numpy()
-        fixed = {retry_at[i] for i in np.flatnonzero(ok)}
+        fixed = set()
+        ns = dates.array.asi8.copy()
+        for row, at in zip(retry_rows, retry_at):
+            value, status = _day_first(dropped[at]["value"])
+            if status == "ok":
+                ns[row] = value
+                fixed.add(at)
+            elif status == "out of range":
+                dropped[at]["reason"] = _reason("out of range", "date", "datetime")
+        dates = pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC"))
         dropped = [d for i, d in enumerate(dropped) if i not in fixed]
 
     # force: a force column, else the police.uk file name in a file_name column, else the file's name
@@ -472,7 +485,26 @@ def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> d
 
 
 #: Dates the Rust reader does not take that are read day first (UK): 31/12/2019, 31-12-2019 23:59.
-_DAY_FIRST = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def _day_first(text: str) -> tuple[int, str]:
+    """(ns since the epoch, "ok") for a day-first UK date ``dd/mm/yyyy[ hh:mm[:ss]]`` (naive times
+    taken as UTC, as the Rust reader does); "unparsable" if it is not a calendar date — never
+    month-first (01/13/2020 is not 13 January) — and "out of range" outside 1677-09-22 – 2262-04-11."""
+    import datetime as dt
+
+    m = _DAY_FIRST.match(text.strip())
+    if not m:
+        return 0, "unparsable"
+    d, mo, y, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+    try:
+        when = dt.datetime(y, mo, d, h, mi, sec)
+    except ValueError:
+        return 0, "unparsable"
+    if not dt.datetime(1677, 9, 22) <= when <= dt.datetime(2262, 4, 11):
+        return 0, "out of range"
+    return pd.Timestamp(when).value, "ok"
 
 
 def _reason(kind: str, col: str | None, col_kind: str) -> str:

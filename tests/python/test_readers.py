@@ -88,6 +88,18 @@ def test_far_dates_invalid_utf8_and_day_first_dates_are_reported(tmp_path):
     assert 5 not in reasons and df["date"].iloc[3] == pd.Timestamp("2020-02-03 15:23", tz="UTC")
 
 
+def test_day_first_dates_are_never_read_month_first(tmp_path):
+    rows = LINES[1:4]
+    for i, date in enumerate(["01/13/2020 10:00", "01/01/1500", "31.12.2019 23:59"]):
+        f = rows[i].split(",")
+        f[2] = date
+        rows[i] = ",".join(f)
+    df = saferstats.read_stop_search(_write(tmp_path / "dmy.csv", [LINES[0], *rows]))
+    assert df["date"].iloc[:2].isna().all() and df["date"].iloc[2] == pd.Timestamp("2019-12-31 23:59", tz="UTC")
+    assert [d["reason"] for d in df.attrs["dropped"]] == [
+        "unparsable date", "date out of range (before 1677-09-21 or after 2262-04-11)"]
+
+
 def test_duplicate_header_columns_are_refused(tmp_path):
     header = LINES[0] + ",outcome"
     path = _write(tmp_path / "dup.csv", [header] + [r + ",Arrest" for r in LINES[1:4]])
