@@ -111,16 +111,17 @@ def _files(path_or_paths: Any, patterns: tuple[str, ...] = ("*.csv", "*.csv.gz",
     for item in items:
         try:
             p = Path(item)
-        except TypeError:
-            raise InvalidInputError(f"{item!r} is not a path", "path_or_paths") from None
-        if p.is_dir():
+            is_dir, is_file, exists = p.is_dir(), p.is_file(), p.exists()
+        except (TypeError, ValueError, OSError) as e:
+            raise InvalidInputError(f"{item!r} is not a usable path ({e})", "path_or_paths") from None
+        if is_dir:
             found = sorted(f for pattern in patterns for f in p.glob(pattern) if f.is_file())
             if not found:
                 raise InvalidInputError(f"{p}: folder has no {', '.join(x[1:] for x in patterns)} files", "path_or_paths")
             files.extend(found)
-        elif p.is_file():
+        elif is_file:
             files.append(p)
-        elif p.exists():
+        elif exists:
             raise InvalidInputError(f"{p}: not a regular file (a device or pipe cannot be read)", "path_or_paths")
         else:
             raise InvalidInputError(f"{p}: no such file or folder", "path_or_paths")
@@ -363,6 +364,10 @@ def read_stop_search(
     >>> df.attrs["summary"]["lines_left_out"], df["month"].cat.ordered
     (0, True)
     """
+    if format not in ("auto", "bulk", "api", "snake"):
+        raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
+    if force is not None and not isinstance(force, str):
+        raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
     files = _files(path_or_paths)
     if any(p.suffix.lower() == ".json" for p in files):
         import tempfile

@@ -248,3 +248,32 @@ def test_saferstats_error_is_what_readers_raise_on_junk(tmp_path):
             warnings.simplefilter("ignore", SaferstatsWarning)
             with pytest.raises(SaferstatsError):
                 saferstats.read_stop_search(p)
+
+
+def test_reader_arguments_probe(tmp_path):
+    """Hypothesis probe of the readers' arguments: a table or a SaferstatsError, nothing else."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = _write(tmp_path / "2020-02-leicestershire-stop-and-search.csv", LINES[:6])
+    paths = st.sampled_from([good, str(good), tmp_path, None, 5, b"bytes", "", "a\0b", tmp_path / "nope.csv",
+                             [good, None], {"a": 1}, [], "/dev/null", [good, tmp_path]])
+
+    @settings(max_examples=120, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(paths, st.sampled_from(["auto", "bulk", "api", "snake", "xml", None, 5]),
+           st.sampled_from([None, "Essex", 5, ""]))
+    def probe(path, fmt, force):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
+            try:
+                out = saferstats.read_stop_search(path, format=fmt, force=force)
+                assert isinstance(out, pd.DataFrame)
+            except SaferstatsError:
+                pass
+            try:
+                saferstats.read_mha_annual(path)
+            except SaferstatsError:
+                pass
+
+    probe()
