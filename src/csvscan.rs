@@ -7,7 +7,21 @@
 //! nanoseconds since the Unix epoch (UTC). Nothing is dropped silently: every cell that cannot be
 //! converted and every record with the wrong number of fields is returned as a [`Problem`] with its
 //! file and line; the cell becomes missing and the row is kept (a record with the wrong number of
-//! fields cannot be attributed to columns, so it is reported and left out).
+//! fields cannot be attributed to columns, so it is reported and left out). The guarantee, tested
+//! with generated hostile files (`tests/csvscan_fuzz.rs`): every record of a file is either a row
+//! or a reported [`ProblemKind::MalformedLine`] / [`ProblemKind::UnterminatedQuote`]; nothing is
+//! lost unreported or read twice.
+//!
+//! Hostile input: a quote that opens a field and never closes (or closes in the middle of a later
+//! field) would make an RFC 4180 parser swallow every following line into one field. A record that
+//! spans several lines and is not well-formed RFC 4180 is therefore reported as
+//! [`ProblemKind::UnterminatedQuote`] on its first line, and reading resumes on the next line.
+//! Cells that are not valid UTF-8 are kept (invalid bytes replaced by U+FFFD) and reported
+//! ([`ProblemKind::InvalidUtf8`]); timestamps outside the range of `i64` nanoseconds (before
+//! 1677-09-21 or after 2262-04-11, what pandas can hold) are reported as
+//! [`ProblemKind::OutOfRange`] instead of wrapping. Gzip input is decompressed with a bound
+//! ([`MAX_GZIP_RATIO`], [`MIN_GZIP_LIMIT`]): a file that expands beyond it is refused before its
+//! contents are held in memory.
 //!
 //! Cleaning, applied to every cell: surrounding whitespace is stripped and the null markers
 //! `""`, `null`, `none`, `nan`, `n/a`, `na` (any case) mean missing. Missing text is the empty
@@ -68,10 +82,17 @@ pub enum ProblemKind {
     MalformedLine,
     /// The value cannot be converted to the column's kind (the cell is missing).
     Unparsable,
-    /// A number outside `[-abs_max, abs_max]` (the cell is missing).
+    /// A number outside `[-abs_max, abs_max]`, or a timestamp outside 1677-09-21 – 2262-04-11
+    /// (the cell is missing).
     OutOfRange,
     /// A required value is missing.
     Missing,
+    /// The cell is not valid UTF-8 (kept, with the invalid bytes replaced by U+FFFD).
+    InvalidUtf8,
+    /// A quote opened a field on this line and did not close as RFC 4180 requires; the line is
+    /// left out and reading resumes on the next line (without this, every following record would
+    /// be swallowed into one field).
+    UnterminatedQuote,
 }
 
 /// A cell or record that could not be used.
@@ -130,8 +151,10 @@ pub struct Table {
 /// Read `files` into the columns `columns`, in parallel over files; rows keep file order.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if a file cannot be opened or decompressed, is not delimited text,
-/// or its field map points at a column that does not exist.
+/// [`Error::InvalidArgument`] (naming the file, and the line where there is one) if a file cannot
+/// be opened or decompressed, expands beyond the gzip bound, its header has a quote that does not
+/// close on the header line or a different number of fields from its field map, or its field map
+/// points at a column that does not exist.
 ///
 /// # Examples
 /// ```
@@ -204,6 +227,8 @@ struct Interner {
     keys: Vec<Vec<u8>>,
     /// Key → code.
     map: FxHashMap<Vec<u8>, i32>,
+    /// Whether each key (by code) is not valid UTF-8.
+    bad: Vec<bool>,
 }
 
 impl Default for Interner {
@@ -213,6 +238,7 @@ impl Default for Interner {
             sigs: Vec::new(),
             keys: Vec::new(),
             map: FxHashMap::default(),
+            bad: Vec::new(),
         }
     }
 }
@@ -262,6 +288,16 @@ impl Interner {
         code
     }
 
+    /// Whether the key with this code is not valid UTF-8.
+    #[inline]
+    fn is_bad(&self, code: i32) -> bool {
+        usize::try_from(code)
+            .ok()
+            .and_then(|i| self.bad.get(i))
+            .copied()
+            .unwrap_or(false)
+    }
+
     #[cold]
     fn lookup(&mut self, key: &[u8], sig: (usize, u64, u64)) -> i32 {
         if let Some(&k) = self.map.get(key) {
@@ -269,6 +305,7 @@ impl Interner {
         }
         let k = i32::try_from(self.keys.len()).unwrap_or(i32::MAX);
         self.sigs.push(sig);
+        self.bad.push(std::str::from_utf8(key).is_err());
         self.keys.push(key.to_vec());
         self.map.insert(key.to_vec(), k);
         k
@@ -282,7 +319,38 @@ enum PartColumn {
     DateTime(Vec<i64>),
 }
 
-/// Read (and for `.gz`, decompress) a whole file into `buf`, reusing its capacity.
+/// A `.gz` input may expand to at most this many times its compressed size (or
+/// [`MIN_GZIP_LIMIT`], whichever is larger) before it is refused as a likely gzip bomb. police.uk
+/// and NHS CSVs compress 5–17× (measured on the files in `shared/data`); deflate's maximum is
+/// about 1,032×.
+pub const MAX_GZIP_RATIO: u64 = 50;
+
+/// Gzip files may always expand to this many bytes (64 MiB), whatever their ratio.
+pub const MIN_GZIP_LIMIT: u64 = 64 << 20;
+
+/// The decompressed size a `.gz` file of `compressed` bytes may reach (see [`MAX_GZIP_RATIO`]).
+pub fn gzip_limit(compressed: u64) -> u64 {
+    compressed
+        .saturating_mul(MAX_GZIP_RATIO)
+        .max(MIN_GZIP_LIMIT)
+}
+
+fn gzip_refusal(path: &std::path::Path, compressed: u64, at_least: u64) -> Error {
+    Error::argument(
+        "path_or_paths",
+        format!(
+            "{}: gzip file of {compressed} bytes expands to at least {at_least} bytes, beyond the \
+             limit of {} bytes ({MAX_GZIP_RATIO}x its size, at least {} MiB); refused as a likely \
+             gzip bomb. If the file is genuine, decompress it (gunzip) and read the .csv",
+            path.display(),
+            gzip_limit(compressed),
+            MIN_GZIP_LIMIT >> 20,
+        ),
+    )
+}
+
+/// Read (and for `.gz`, decompress within [`gzip_limit`]) a whole file into `buf`, reusing its
+/// capacity. Only regular files are read (not devices or pipes, which may never end).
 fn load_into(spec: &FileSpec, buf: &mut Vec<u8>) -> Result<()> {
     let fail = |e: std::io::Error| {
         Error::argument(
@@ -292,11 +360,51 @@ fn load_into(spec: &FileSpec, buf: &mut Vec<u8>) -> Result<()> {
     };
     buf.clear();
     let mut file = std::fs::File::open(&spec.path).map_err(fail)?;
+    let meta = file.metadata().map_err(fail)?;
+    if !meta.is_file() {
+        return Err(Error::argument(
+            "path_or_paths",
+            format!("{}: not a regular file", spec.path.display()),
+        ));
+    }
     if spec.path.extension().is_some_and(|e| e == "gz") {
-        flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file))
+        let compressed = meta.len();
+        let limit = gzip_limit(compressed);
+        // the gzip trailer states the (last member's) size mod 2^32: refuse before decompressing
+        // when it already says too much (the bounded read below catches what it hides)
+        if compressed >= 18 {
+            use std::io::{Seek, SeekFrom};
+            let mut isize = [0u8; 4];
+            if file.seek(SeekFrom::End(-4)).is_ok() && file.read_exact(&mut isize).is_ok() {
+                let stated = u64::from(u32::from_le_bytes(isize));
+                // deflate expands at most ~1,032x: a larger stated size is no trailer at all (a
+                // truncated file), which the decoder below reports as such
+                if stated > limit && stated <= compressed.saturating_mul(1032) {
+                    return Err(gzip_refusal(&spec.path, compressed, stated));
+                }
+            }
+            file.seek(SeekFrom::Start(0)).map_err(fail)?;
+        }
+        let decoder = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+        decoder
+            .take(limit.saturating_add(1))
             .read_to_end(buf)
-            .map_err(fail)?;
+            .map_err(|e| {
+                Error::argument(
+                    "path_or_paths",
+                    format!(
+                        "{}: not a readable gzip file (truncated or corrupt?): {e}",
+                        spec.path.display()
+                    ),
+                )
+            })?;
+        if buf.len() as u64 > limit {
+            let n = buf.len() as u64;
+            *buf = Vec::new();
+            return Err(gzip_refusal(&spec.path, compressed, n));
+        }
     } else {
+        buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
         file.read_to_end(buf).map_err(fail)?;
     }
     Ok(())
@@ -440,8 +548,35 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-/// `YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH[:]MM]` to ns since the epoch (UTC); `None` otherwise.
-fn parse_datetime(b: &[u8]) -> Option<i64> {
+/// Why a timestamp could not be converted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateError {
+    /// Not `YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH[:]MM]`, or not a calendar date/time.
+    Unparsable,
+    /// A valid timestamp outside what i64 nanoseconds (and pandas) can hold.
+    OutOfRange,
+}
+
+/// `YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH[:]MM]` to ns since the epoch (UTC). Timestamps
+/// outside 1677-09-21T00:12:43.145224193Z – 2262-04-11T23:47:16.854775807Z (i64 ns, what pandas
+/// holds; `i64::MIN` is NaT) are [`DateError::OutOfRange`], never wrapped to another date.
+fn parse_datetime(b: &[u8]) -> std::result::Result<i64, DateError> {
+    parse_datetime_parts(b)
+        .ok_or(DateError::Unparsable)
+        .and_then(|(days, secs, frac_ns)| {
+            // exact in i128 (|days| < 4e6, so no overflow), then checked into i64
+            let ns = (i128::from(days) * 86_400 + i128::from(secs)) * 1_000_000_000
+                + i128::from(frac_ns);
+            i64::try_from(ns)
+                .ok()
+                .filter(|&ns| ns != NAT)
+                .ok_or(DateError::OutOfRange)
+        })
+}
+
+/// (days since the epoch, seconds within the day after the offset, fractional ns) of a
+/// timestamp; `None` if it is not one.
+fn parse_datetime_parts(b: &[u8]) -> Option<(i64, i64, i64)> {
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
@@ -449,10 +584,10 @@ fn parse_datetime(b: &[u8]) -> Option<i64> {
     if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
         return None;
     }
-    let mut ns = days_from_civil(y, mo, d) * 86_400 * 1_000_000_000;
+    let days = days_from_civil(y, mo, d);
     let mut rest = &b[10..];
     if rest.is_empty() {
-        return Some(ns);
+        return Some((days, 0, 0));
     }
     if !(rest[0] == b'T' || rest[0] == b' ') || rest.len() < 6 || rest[3] != b':' {
         return None;
@@ -460,7 +595,7 @@ fn parse_datetime(b: &[u8]) -> Option<i64> {
     let (h, mi) = (digits(&rest[1..3])?, digits(&rest[4..6])?);
     rest = &rest[6..];
     let mut s = 0;
-    let mut frac_ns = 0;
+    let mut frac_ns: i64 = 0;
     if rest.first() == Some(&b':') {
         s = digits(rest.get(1..3)?)?;
         rest = &rest[3..];
@@ -478,29 +613,24 @@ fn parse_datetime(b: &[u8]) -> Option<i64> {
     if h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    let offset_min = match rest {
-        [] | [b'Z'] | [b'z'] => 0,
+    let (sign, oh, om) = match rest {
+        [] | [b'Z'] | [b'z'] => (b'+', 0, 0),
         [sign @ (b'+' | b'-'), oh1, oh2, b':', om1, om2]
         | [sign @ (b'+' | b'-'), oh1, oh2, om1, om2] => {
-            let v = digits(&[*oh1, *oh2])? * 60 + digits(&[*om1, *om2])?;
-            if *sign == b'-' {
-                -v
-            } else {
-                v
-            }
+            (*sign, digits(&[*oh1, *oh2])?, digits(&[*om1, *om2])?)
         }
-        [sign @ (b'+' | b'-'), oh1, oh2] => {
-            let v = digits(&[*oh1, *oh2])? * 60;
-            if *sign == b'-' {
-                -v
-            } else {
-                v
-            }
-        }
+        [sign @ (b'+' | b'-'), oh1, oh2] => (*sign, digits(&[*oh1, *oh2])?, 0),
         _ => return None,
     };
-    ns += ((h * 60 + mi - offset_min) * 60 + s) * 1_000_000_000 + frac_ns;
-    Some(ns)
+    if oh > 23 || om > 59 {
+        return None;
+    }
+    let offset_min = if sign == b'-' {
+        -(oh * 60 + om)
+    } else {
+        oh * 60 + om
+    };
+    Some((days, (h * 60 + mi - offset_min) * 60 + s, frac_ns))
 }
 
 /// One file being read: its column builders and problems.
@@ -517,23 +647,45 @@ struct FileState<'a> {
 }
 
 impl FileState<'_> {
+    /// Take the header's field count, which must match the field map.
+    fn header(&mut self, nh: usize) -> Result<()> {
+        if nh != self.spec.fields.len() {
+            return Err(Error::argument(
+                "path_or_paths",
+                format!(
+                    "{}: line 1: the header has {nh} fields but the field map has {}",
+                    self.spec.path.display(),
+                    self.spec.fields.len()
+                ),
+            ));
+        }
+        self.nh = nh;
+        Ok(())
+    }
+
+    /// Report the record starting at byte `start` on `line` as left out (its first 80 bytes, up
+    /// to the line end, as the value).
+    fn left_out(&mut self, kind: ProblemKind, line: u64, start: usize) {
+        let text = self.body.get(start..).unwrap_or_default();
+        let end = text
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .unwrap_or(text.len())
+            .min(80);
+        self.part.problems.push(Problem {
+            file: self.index,
+            line,
+            row: None,
+            column: None,
+            value: String::from_utf8_lossy(&text[..end]).into_owned(),
+            kind,
+        });
+    }
+
     /// Convert one data record (its fields, the 1-based line and byte offset where it starts).
     fn record(&mut self, fields: &[&[u8]], line: u64, start: usize) {
         if fields.len() != self.nh {
-            let text = &self.body[start..];
-            let end = text
-                .iter()
-                .position(|&c| c == b'\n' || c == b'\r')
-                .unwrap_or(text.len())
-                .min(80);
-            self.part.problems.push(Problem {
-                file: self.index,
-                line,
-                row: None,
-                column: None,
-                value: String::from_utf8_lossy(&text[..end]).into_owned(),
-                kind: ProblemKind::MalformedLine,
-            });
+            self.left_out(ProblemKind::MalformedLine, line, start);
             return;
         }
         let row = self.part.line.len();
@@ -557,7 +709,11 @@ impl FileState<'_> {
             }
             match &mut self.cols[c] {
                 PartColumn::Category { codes, dict } => {
-                    codes.push(dict.code(if missing { b"" } else { v }));
+                    let code = dict.code(if missing { b"" } else { v });
+                    codes.push(code);
+                    if dict.is_bad(code) {
+                        report(ProblemKind::InvalidUtf8);
+                    }
                 }
                 PartColumn::Float(out) => {
                     let x = if missing {
@@ -598,11 +754,18 @@ impl FileState<'_> {
                 PartColumn::DateTime(out) => {
                     let x = if missing {
                         NAT
-                    } else if let Some(x) = parse_datetime(v) {
-                        x
                     } else {
-                        report(ProblemKind::Unparsable);
-                        NAT
+                        match parse_datetime(v) {
+                            Ok(x) => x,
+                            Err(DateError::Unparsable) => {
+                                report(ProblemKind::Unparsable);
+                                NAT
+                            }
+                            Err(DateError::OutOfRange) => {
+                                report(ProblemKind::OutOfRange);
+                                NAT
+                            }
+                        }
                     };
                     out.push(x);
                 }
@@ -682,7 +845,7 @@ fn parse_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec], data: &[u8]) -
     if memchr::memchr(b'"', body).is_some() {
         read_quoted(&mut st)?;
     } else {
-        read_plain(&mut st);
+        read_plain(&mut st)?;
     }
     st.part.cols = st.cols;
     Ok(st.part)
@@ -691,7 +854,7 @@ fn parse_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec], data: &[u8]) -
 /// Files without a quote character (police.uk's bulk files): records are the non-empty runs
 /// between line ends (`\n`, `\r`), fields are split at the delimiter — what RFC 4180 parsing
 /// gives for such text, at a fraction of the cost.
-fn read_plain(st: &mut FileState<'_>) {
+fn read_plain(st: &mut FileState<'_>) -> Result<()> {
     let body = st.body;
     let delim = st.spec.delimiter;
     let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
@@ -712,69 +875,233 @@ fn read_plain(st: &mut FileState<'_>) {
         if k > start || !fields.is_empty() {
             fields.push(&body[field_start..k]);
             if header {
-                st.nh = fields.len();
+                st.header(fields.len())?;
                 header = false;
             } else {
                 st.record(&fields, line, start);
             }
             fields.clear();
         }
-        if c == Some(b'\n') {
+        // a line ends at \n, at \r\n, or at a lone \r (old Mac files)
+        if c == Some(b'\n') || (c == Some(b'\r') && body.get(k + 1) != Some(&b'\n')) {
             line += 1;
         }
         (start, field_start) = (k + 1, k + 1);
     }
+    Ok(())
 }
 
-/// Files with quoting: the `csv` crate (RFC 4180: quoted delimiters, quotes and line breaks).
+/// Line numbers of byte offsets visited in increasing order: a line ends at `\n`, at `\r\n` or
+/// at a lone `\r` (as in [`read_plain`]; the `csv` crate counts only `\n`).
+struct LineCounter<'a> {
+    body: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The 1-based line of byte `at` (not before the last one asked for).
+    fn line_of(&mut self, at: usize) -> u64 {
+        let at = at.min(self.body.len()).max(self.pos);
+        for k in memchr::memchr2_iter(b'\n', b'\r', &self.body[self.pos..at]) {
+            let k = self.pos + k;
+            if self.body[k] == b'\n' || self.body.get(k + 1) != Some(&b'\n') {
+                self.line += 1;
+            }
+        }
+        self.pos = at;
+        self.line
+    }
+}
+
+/// Files with quoting: the `csv` crate (RFC 4180: quoted delimiters, quotes and line breaks),
+/// made safe against a quote that never closes (see [`ProblemKind::UnterminatedQuote`]). A record
+/// whose quote is still open at the end of the file is left out; a record
+/// that spans lines is taken as one record only if it is well-formed ([`quoting`]), has the
+/// header's number of fields and no inner line of it looks like a record of its own
+/// ([`hides_records`]); otherwise its first line is reported and reading resumes at the next
+/// line. (A quote that never closes and a quoted field with line breaks cannot always be told
+/// apart — RFC 4180 itself cannot — but a record is never silently merged into another's field.) Resuming re-reads bytes; once that has cost more than
+/// [`RESYNC_BUDGET`] times the file, the rest of the file is read one line per record (no
+/// multi-line fields), so the work stays linear in the file size.
 fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
     let body = st.body;
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(st.spec.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut rec = csv::ByteRecord::new();
+    let delim = st.spec.delimiter;
+    // where the current csv reader starts, and the line number of that byte
+    let mut offset = 0usize;
+    let mut lines = LineCounter {
+        body,
+        pos: 0,
+        line: 1,
+    };
     let mut header = true;
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(Error::argument(
-                    "path_or_paths",
-                    format!(
-                        "{}: cannot read as delimited text: {e}",
-                        st.spec.path.display()
-                    ),
-                ))
+    let mut rescanned = 0usize;
+    let budget = body
+        .len()
+        .saturating_mul(RESYNC_BUDGET)
+        .saturating_add(1 << 20);
+    'restart: loop {
+        let line_mode = rescanned > budget;
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&body[offset..]);
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(false) => break 'restart,
+                Ok(true) => {}
+                Err(e) => {
+                    return Err(Error::argument(
+                        "path_or_paths",
+                        format!(
+                            "{}: cannot read as delimited text: {e}",
+                            st.spec.path.display()
+                        ),
+                    ))
+                }
             }
-        }
-        let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
-        if header {
-            st.nh = rec.len();
-            header = false;
-            continue;
-        }
-        if rec.len() == 1 && rec.get(0).is_some_and(<[u8]>::is_empty) {
-            continue;
-        }
-        // A record's position can point at the '\n' of the previous CRLF (the csv crate has not
-        // counted that line yet); step over line ends to the record's first byte.
-        let mut start = usize::try_from(pos.byte())
-            .unwrap_or(usize::MAX)
-            .min(body.len());
-        let mut line = pos.line();
-        while start < body.len() && (body[start] == b'\n' || body[start] == b'\r') {
-            if body[start] == b'\n' {
-                line += 1;
+            let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
+            let end = offset
+                .saturating_add(usize::try_from(rdr.position().byte()).unwrap_or(usize::MAX))
+                .min(body.len());
+            // A record's position can point at the '\n' of the previous CRLF; step over line
+            // ends to the record's first byte.
+            let mut start = offset
+                .saturating_add(usize::try_from(pos.byte()).unwrap_or(usize::MAX))
+                .min(body.len());
+            while start < body.len() && (body[start] == b'\n' || body[start] == b'\r') {
+                start += 1;
             }
-            start += 1;
+            let line = lines.line_of(start);
+            let raw = &body[start..end.max(start)];
+            let spans_lines = raw
+                .trim_ascii_end()
+                .iter()
+                .any(|&c| c == b'\n' || c == b'\r');
+            if header {
+                if spans_lines {
+                    return Err(Error::argument(
+                        "path_or_paths",
+                        format!(
+                            "{}: line 1: the header has a quote that does not close on the header line",
+                            st.spec.path.display()
+                        ),
+                    ));
+                }
+                st.header(rec.len())?;
+                header = false;
+                continue;
+            }
+            if rec.len() == 1 && rec.get(0).is_some_and(<[u8]>::is_empty) {
+                continue;
+            }
+            let quoting = quoting(raw, delim);
+            if quoting == Quoting::Unterminated
+                || (spans_lines
+                    && (line_mode
+                        || rec.len() != st.nh
+                        || quoting != Quoting::Ok
+                        || hides_records(raw, delim, st.nh)))
+            {
+                // report the line, then read again from the next line
+                st.left_out(ProblemKind::UnterminatedQuote, line, start);
+                rescanned = rescanned.saturating_add(raw.len());
+                let Some(k) = body[start..].iter().position(|&c| c == b'\n' || c == b'\r') else {
+                    break 'restart;
+                };
+                let mut next = start + k;
+                if body[next] == b'\r' {
+                    next += 1;
+                }
+                if body.get(next) == Some(&b'\n') {
+                    next += 1;
+                }
+                offset = next;
+                continue 'restart;
+            }
+            let fields: Vec<&[u8]> = rec.iter().collect();
+            st.record(&fields, line, start);
         }
-        let fields: Vec<&[u8]> = rec.iter().collect();
-        st.record(&fields, line, start);
     }
     Ok(())
+}
+
+/// Whether an inner line of a multi-line record (not its first or last line) has no quote and
+/// exactly `nh - 1` delimiters: a whole record swallowed by a quote opened on the first line.
+fn hides_records(raw: &[u8], delim: u8, nh: usize) -> bool {
+    let mut inner_lines = raw
+        .trim_ascii_end()
+        .split(|&c| c == b'\n' || c == b'\r')
+        .filter(|l| !l.is_empty());
+    inner_lines.next(); // the first line
+    let inner: Vec<&[u8]> = inner_lines.collect();
+    let Some((_last, inner)) = inner.split_last() else {
+        return false;
+    };
+    inner
+        .iter()
+        .any(|l| !l.contains(&b'"') && l.iter().filter(|&&c| c == delim).count() + 1 == nh)
+}
+
+/// How many times the file's size [`read_quoted`] may re-read after unterminated quotes before
+/// it reads the rest one line per record.
+const RESYNC_BUDGET: usize = 8;
+
+/// How one record's quoting compares with RFC 4180 (see [`quoting`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// Well-formed.
+    Ok,
+    /// A quote that closes and is followed by something other than the delimiter or a line end,
+    /// or a quote inside an unquoted field.
+    Stray,
+    /// A quoted field still open at the end of the text.
+    Unterminated,
+}
+
+/// Check one record's bytes (from its first byte to the start of the next record) against RFC
+/// 4180: a quote that opens a field closes, and is followed by the delimiter, a line end or the
+/// end of the text, and no unquoted field holds a quote. The `csv` crate accepts anything after
+/// a closing quote and quotes inside unquoted fields, which is how an unterminated quote
+/// swallows the following records. A stray quote matters only in a record that spans lines (a
+/// stray quote within one line, `5'10"`, loses nothing); an unterminated one always does.
+fn quoting(raw: &[u8], delim: u8) -> Quoting {
+    let mut i = 0;
+    let mut field_start = true;
+    let mut quoted = false;
+    let mut stray = false;
+    while let Some(&c) = raw.get(i) {
+        if quoted {
+            if c == b'"' {
+                match raw.get(i + 1) {
+                    Some(b'"') => i += 1, // an escaped quote
+                    None => quoted = false,
+                    Some(&d) if d == delim || d == b'\n' || d == b'\r' => quoted = false,
+                    Some(_) => {
+                        // the csv crate goes on reading the field unquoted
+                        stray = true;
+                        quoted = false;
+                    }
+                }
+            }
+        } else if c == b'"' && field_start {
+            quoted = true;
+            field_start = false;
+        } else {
+            stray |= c == b'"';
+            field_start = c == delim || c == b'\n' || c == b'\r';
+        }
+        i += 1;
+    }
+    if quoted {
+        Quoting::Unterminated
+    } else if stray {
+        Quoting::Stray
+    } else {
+        Quoting::Ok
+    }
 }
 
 fn merge(parts: Vec<Part>, columns: &[ColumnSpec]) -> Table {
@@ -871,31 +1198,28 @@ mod tests {
     #[test]
     fn datetimes_match_hand_worked_epochs() {
         // epochs from `date -u -d ... +%s`
-        assert_eq!(parse_datetime(b"1970-01-01"), Some(0));
+        assert_eq!(parse_datetime(b"1970-01-01"), Ok(0));
         assert_eq!(
             parse_datetime(b"2019-12-01T01:48:53+00:00"),
-            Some(1_575_164_933_000_000_000)
+            Ok(1_575_164_933_000_000_000)
         );
         assert_eq!(
             parse_datetime(b"2019-12-01T02:48:53+01:00"),
-            Some(1_575_164_933_000_000_000)
+            Ok(1_575_164_933_000_000_000)
         );
         assert_eq!(
             parse_datetime(b"2023-12-01 03:40:12.000"),
-            Some(1_701_402_012_000_000_000)
+            Ok(1_701_402_012_000_000_000)
         );
         assert_eq!(
             parse_datetime(b"2023-12-01T03:40:12.5Z"),
-            Some(1_701_402_012_500_000_000)
+            Ok(1_701_402_012_500_000_000)
         );
         assert_eq!(
             parse_datetime(b"2020-02-29"),
-            Some(18_321 * 86_400 * 1_000_000_000)
+            Ok(18_321 * 86_400 * 1_000_000_000)
         );
-        assert_eq!(
-            parse_datetime(b"1969-12-31T23:59:59Z"),
-            Some(-1_000_000_000)
-        );
+        assert_eq!(parse_datetime(b"1969-12-31T23:59:59Z"), Ok(-1_000_000_000));
         for bad in [
             &b"2019-02-29"[..],
             b"20X0-02-26T14:31:00+00:00",
@@ -904,12 +1228,39 @@ mod tests {
             b"2020-01-01T25:00",
             b"2020-01-01T10:00+0",
             b"2020-01-01T10:00:00.",
+            b"2020-01-01T10:00+24:00",
+            b"2020-01-01T10:00+01:60",
         ] {
             assert_eq!(
                 parse_datetime(bad),
-                None,
+                Err(DateError::Unparsable),
                 "{}",
                 String::from_utf8_lossy(bad)
+            );
+        }
+        // the i64 nanosecond range (pandas Timestamp.min / max): dates beyond it are out of range,
+        // not wrapped to other dates
+        assert_eq!(
+            parse_datetime(b"2262-04-11T23:47:16.854775807Z"),
+            Ok(i64::MAX)
+        );
+        assert_eq!(
+            parse_datetime(b"1677-09-21T00:12:43.145224193Z"),
+            Ok(i64::MIN + 1)
+        );
+        for far in [
+            &b"2262-04-12"[..],
+            b"9999-12-31T23:59:59Z",
+            b"1677-09-21",
+            b"1677-09-21T00:12:43.145224192Z", // i64::MIN is NaT
+            b"0001-01-01",
+            b"2262-04-11T23:47:16.854775807-00:01",
+        ] {
+            assert_eq!(
+                parse_datetime(far),
+                Err(DateError::OutOfRange),
+                "{}",
+                String::from_utf8_lossy(far)
             );
         }
     }
@@ -997,7 +1348,7 @@ mod tests {
                 if quoted {
                     read_quoted(&mut st).unwrap();
                 } else {
-                    read_plain(&mut st);
+                    read_plain(&mut st).unwrap();
                 }
                 let t = merge(
                     vec![Part {

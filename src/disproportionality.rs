@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use crate::ci::{check_column, check_lengths, CiMethod, Domain, Estimate, Missing, PAR_MIN_LEN};
 use crate::error::{Error, Result};
-use crate::rates::{rate_ci, RateOptions, RatioMethod, RatioOptions};
-use crate::special::{check_confidence, z_two_sided};
-use crate::tables::{compare, katz_risk_ratio, TwoByTwo};
+use crate::rates::{rate_ci, RateOptions};
+use crate::special::{beta_quantile, check_confidence, z_two_sided};
+use crate::tables::{compare, TwoByTwo};
 
 /// Interval for the disproportionality ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -41,13 +41,20 @@ impl FromStr for RatioCi {
     }
 }
 
-/// What to do when a group (or the reference) has no searches.
+/// What to do when a ratio's table has a zero cell: a group (or the reference) with no searches,
+/// or — for the Katz interval — a group whose searches equal its population (nobody left
+/// unsearched). The same rule as the 2×2 outcome tables (issue 18.1): Katz's variance
+/// √(1/a − 1/n₁ + 1/c − 1/n₂) is undefined or degenerate there, so it is never used as is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum ZeroCount {
-    /// Exact conditional interval (METHODS.md A4), ratio 0 (default).
+    /// Exact conditional interval (METHODS.md A4: Clopper–Pearson on a | a + c), labelled
+    /// `exact (zero count)` for a zero count and `exact` for a full group (default).
     #[default]
     Exact,
-    /// Haldane–Anscombe +0.5 on both counts and populations, flagged in the method label.
+    /// Haldane–Anscombe: +0.5 to every cell of the 2×2 table (searched / not searched × group /
+    /// reference, so a + 0.5 of n₁ + 1 against c + 0.5 of n₂ + 1), then Katz; labelled
+    /// `katz (haldane +0.5)`, also when `ratio_ci` is Poisson (the correction is defined on the
+    /// table). Where a count exceeds its population (no such table) the exact interval is used.
     Haldane,
 }
 
@@ -124,10 +131,12 @@ fn check_reference(reference: &[usize], n: usize) -> Result<()> {
 ///
 /// Method (METHODS.md B1, B2): rate = searches/population × multiplier with PHE exact (< 10) /
 /// Byar's CI; ratio = rate / reference rate from unrounded rates, Katz log CI (or Poisson
-/// wald-log). When the group or the reference has no searches, the exact conditional interval
-/// (default) or Haldane's +0.5 is used and the `method` says so. Searches above the population
-/// (possible for tiny groups with repeat searches) make Katz's variance invalid; the Poisson
-/// interval is used for that row. A row that is its own reference gets ratio 1 and method
+/// wald-log). When the ratio's table has a zero cell — the group or the reference has no
+/// searches, or (Katz) searches equal the population — the exact conditional interval (default)
+/// or the Haldane–Anscombe correction is used and the `method` says which ([`ZeroCount`]).
+/// Searches above the population (possible for tiny groups with repeat searches) make Katz's
+/// variance invalid; the Poisson interval is used for that row. Both counts zero: no ratio (NaN,
+/// `not applicable`). A row that is its own reference gets ratio 1 and method
 /// `reference`. `reliable` = searches ≥ `min_count` and population ≥ `min_population`.
 ///
 /// # Errors
@@ -203,24 +212,94 @@ pub fn disproportionality(
 }
 
 fn one_ratio(a: f64, n1: f64, c: f64, n2: f64, opts: &DispOptions, z: f64) -> Estimate {
-    let zero = a == 0.0 || c == 0.0;
-    if zero && opts.zero == ZeroCount::Haldane {
-        return katz_risk_ratio(a, n1, c, n2, z);
+    if a == 0.0 && c == 0.0 {
+        return Estimate::nan(); // 0 / 0: no ratio
     }
     let poisson = opts.ratio_ci == RatioCi::Poisson || a > n1 || c > n2;
-    if zero || poisson {
-        let ro = RatioOptions {
-            confidence: opts.confidence,
-            method: RatioMethod::WaldLog,
-            missing: Missing::Error,
-        };
-        // one_rate_ratio via the public API on single-element slices: validated already
-        return match crate::rates::rate_ratio(&[a], &[n1], &[c], &[n2], &ro) {
-            Ok(r) => r.estimate.get(0).unwrap_or(Estimate::nan()),
-            Err(_) => Estimate::nan(),
+    let zero_count = a == 0.0 || c == 0.0;
+    // Katz's table has a "not searched" cell n - a: zero when everyone was searched
+    let full_group = !poisson && (a == n1 || c == n2);
+    if !zero_count && !full_group {
+        return if poisson {
+            log_ratio(
+                a,
+                n1,
+                c,
+                n2,
+                (1.0 / a + 1.0 / c).sqrt(),
+                z,
+                CiMethod::WaldLog,
+            )
+        } else {
+            katz(a, n1, c, n2, z, CiMethod::Katz)
         };
     }
-    katz_risk_ratio(a, n1, c, n2, z)
+    if opts.zero == ZeroCount::Haldane && a <= n1 && c <= n2 {
+        return katz(
+            a + 0.5,
+            n1 + 1.0,
+            c + 0.5,
+            n2 + 1.0,
+            z,
+            CiMethod::KatzHaldane,
+        );
+    }
+    let estimate = exact_conditional(a, n1, c, n2, opts.confidence);
+    Estimate {
+        method: if zero_count {
+            CiMethod::ExactZeroCount
+        } else {
+            CiMethod::ExactConditional
+        },
+        ..estimate
+    }
+}
+
+/// (a/n₁)/(c/n₂) with the interval RR·exp(∓z·se).
+fn log_ratio(a: f64, n1: f64, c: f64, n2: f64, se: f64, z: f64, method: CiMethod) -> Estimate {
+    let rr = (a / n1) / (c / n2);
+    Estimate {
+        value: rr,
+        lower: rr * (-z * se).exp(),
+        upper: rr * (z * se).exp(),
+        method,
+    }
+}
+
+/// Katz log interval, SE = √(1/a − 1/n₁ + 1/c − 1/n₂) (statsmodels `Table2x2.riskratio_confint`).
+fn katz(a: f64, n1: f64, c: f64, n2: f64, z: f64, method: CiMethod) -> Estimate {
+    let se = (1.0 / a - 1.0 / n1 + 1.0 / c - 1.0 / n2).max(0.0).sqrt();
+    log_ratio(a, n1, c, n2, se, z, method)
+}
+
+/// Exact conditional interval for the rate ratio (METHODS.md A4): a | a + c ~ Bin(a + c, π),
+/// π = n₁·RR/(n₁·RR + n₂); Clopper–Pearson limits on π mapped to RR = π/(1 − π)·n₂/n₁.
+/// The limit is 0 for a = 0 and +∞ for c = 0. No p-value (no enumeration, whatever the counts).
+fn exact_conditional(a: f64, n1: f64, c: f64, n2: f64, confidence: f64) -> Estimate {
+    let alpha = 1.0 - confidence;
+    let to_rr = |pi: f64| {
+        if pi >= 1.0 {
+            f64::INFINITY
+        } else {
+            pi / (1.0 - pi) * n2 / n1
+        }
+    };
+    let lower = if a == 0.0 {
+        0.0
+    } else {
+        to_rr(beta_quantile(alpha / 2.0, a, c + 1.0))
+    };
+    let upper = if c == 0.0 {
+        f64::INFINITY
+    } else {
+        to_rr(beta_quantile(1.0 - alpha / 2.0, a + 1.0, c))
+    };
+    Estimate {
+        value: (a / n1) / (c / n2),
+        lower,
+        upper,
+        method: CiMethod::ExactConditional,
+    }
 }
 
 /// Outcome (hit-rate) comparisons, one per input row, against its reference row.

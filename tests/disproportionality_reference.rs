@@ -70,18 +70,99 @@ fn published_rate_is_reproduced_to_published_precision() {
     close(d.ratio[0].lower, 4.574717, 1e-6, "WMP lower");
 }
 
+/// Issue 18.1: a zero cell — a zero count, or searches equal to the population (Katz's "not
+/// searched" cell) — never gets the plain Katz interval: exact conditional by default, or
+/// Haldane–Anscombe (+0.5 to every cell, then Katz), labelled. Fixture: statsmodels
+/// `Table2x2(table + 0.5, shift_zeros=False)` and Clopper–Pearson on a | a + c.
 #[test]
-fn zero_searches_exact_or_haldane() {
-    // METHODS.md B2: 0/2,500 vs 300/500,000: Haldane 0.332712 (0.020769-5.330035)
-    let h = DispOptions {
-        zero: ZeroCount::Haldane,
-        ..DispOptions::default()
+fn zero_cells_exact_or_haldane_match_statsmodels() {
+    let fx = load("disproportionality_reference.json");
+    let num = |r: &Value, k: &str| {
+        if r[k] == "inf" {
+            f64::INFINITY
+        } else {
+            g(r, k)
+        }
     };
-    let d = disproportionality(&[0.0, 300.0], &[2500.0, 500_000.0], &[1, 1], &h).unwrap();
-    close(d.ratio[0].value, 0.332712, 2e-6, "haldane");
-    close(d.ratio[0].lower, 0.020769, 5e-5, "haldane lower");
-    close(d.ratio[0].upper, 5.330035, 2e-6, "haldane upper");
-    assert_eq!(d.ratio[0].method, CiMethod::KatzHaldane);
+    for r in fx["zero_cells"]["rows"].as_array().unwrap() {
+        let (a, n1, c, n2) = (
+            g(r, "searches"),
+            g(r, "population"),
+            g(r, "ref_searches"),
+            g(r, "ref_population"),
+        );
+        for ci in [RatioCi::Katz, RatioCi::Poisson] {
+            let opts = DispOptions {
+                confidence: g(r, "confidence"),
+                ratio_ci: ci,
+                zero: ZeroCount::Haldane,
+                ..DispOptions::default()
+            };
+            let h = disproportionality(&[a, c], &[n1, n2], &[1, 1], &opts).unwrap();
+            let e = disproportionality(
+                &[a, c],
+                &[n1, n2],
+                &[1, 1],
+                &DispOptions {
+                    zero: ZeroCount::Exact,
+                    ..opts
+                },
+            )
+            .unwrap();
+            if ci == RatioCi::Poisson && a > 0.0 && c > 0.0 {
+                // no zero count: the Poisson interval has no zero cell (a = n1 is no cell of it)
+                assert_eq!(h.ratio[0].method, CiMethod::WaldLog, "{r}");
+                assert_eq!(e.ratio[0].method, CiMethod::WaldLog, "{r}");
+                continue;
+            }
+            assert_eq!(h.ratio[0].method, CiMethod::KatzHaldane, "{r}");
+            close(h.ratio[0].value, g(r, "haldane"), 1e-12, "haldane ratio");
+            close(
+                h.ratio[0].lower,
+                g(r, "haldane_lower"),
+                1e-9,
+                "haldane lower",
+            );
+            close(
+                h.ratio[0].upper,
+                g(r, "haldane_upper"),
+                1e-9,
+                "haldane upper",
+            );
+            let want = if a == 0.0 || c == 0.0 {
+                CiMethod::ExactZeroCount
+            } else {
+                CiMethod::ExactConditional
+            };
+            assert_eq!(e.ratio[0].method, want, "{r}");
+            assert_eq!(e.ratio[0].value, (a / n1) / (c / n2), "{r}"); // +inf when c = 0
+            close(e.ratio[0].lower, num(r, "exact_lower"), 1e-9, "exact lower");
+            let upper = num(r, "exact_upper");
+            if upper.is_infinite() {
+                assert_eq!(e.ratio[0].upper, f64::INFINITY);
+            } else {
+                close(e.ratio[0].upper, upper, 1e-9, "exact upper");
+            }
+        }
+    }
+    // issue 18.1's example as a ratio: 13 of 13 against 333 of 359 — the corrected interval
+    // contains 1 (plain Katz gave 1.047-1.110)
+    let h = disproportionality(
+        &[13.0, 333.0],
+        &[13.0, 359.0],
+        &[1, 1],
+        &DispOptions {
+            zero: ZeroCount::Haldane,
+            ..DispOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(h.ratio[0].lower < 1.0 && h.ratio[0].upper > 1.0);
+    // both counts zero: no ratio
+    let d =
+        disproportionality(&[0.0, 0.0], &[10.0, 10.0], &[1, 1], &DispOptions::default()).unwrap();
+    assert!(d.ratio[0].value.is_nan() && d.ratio[0].method == CiMethod::NotApplicable);
+    // reliability is unchanged by the zero rule
     let d = disproportionality(
         &[0.0, 300.0],
         &[2500.0, 500_000.0],
@@ -90,7 +171,6 @@ fn zero_searches_exact_or_haldane() {
     )
     .unwrap();
     assert_eq!(d.ratio[0].value, 0.0);
-    assert_eq!(d.ratio[0].method, CiMethod::ExactZeroCount);
     assert!(!d.reliable[0] && d.reliable[1]);
 }
 

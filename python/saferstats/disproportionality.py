@@ -67,7 +67,31 @@ _TEST_LABELS = list(_ext.test_labels())
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    return [] if by is None else ([by] if isinstance(by, str) else list(by))
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    try:
+        keys = list(by)
+    except TypeError:
+        raise InvalidInputError(f"`by` must be a column name or a list of them, not {by!r}", "by") from None
+    for k in keys:
+        if not isinstance(k, (str, int)) or isinstance(k, bool):
+            raise InvalidInputError(f"`by` must name columns; {k!r} is not a column name", "by")
+    if len(set(keys)) < len(keys):
+        raise InvalidInputError(f"`by` names a column twice: {keys}", "by")
+    return keys
+
+
+def _check_mapping(mapping: Any) -> Mapping[str, str] | None:
+    if mapping is None:
+        return None
+    if not isinstance(mapping, Mapping):
+        raise InvalidInputError("`mapping` must be a {label: group} mapping", "mapping")
+    bad = [(k, v) for k, v in mapping.items() if not isinstance(k, str) or not isinstance(v, str)]
+    if bad:
+        raise InvalidInputError(f"`mapping` must map text labels to text groups; got {bad[0]!r}", "mapping")
+    return mapping
 
 
 def assign_ethnicity(
@@ -90,10 +114,13 @@ def assign_ethnicity(
     >>> assign_ethnicity(df, source="self_then_officer").tolist()
     ['White', 'Black']
     """
-    if source not in ("self", "officer", "self_then_officer"):
+    if not isinstance(source, str) or source not in ("self", "officer", "self_then_officer"):
         raise InvalidInputError(
             f"unknown ethnicity_source {source!r}; valid: 'self', 'officer', 'self_then_officer'", "ethnicity_source"
         )
+    if not isinstance(unknown, str) or unknown not in ("error", "other"):
+        raise InvalidInputError(f"unknown `unknown` {unknown!r}; valid: 'error', 'other'", "unknown")
+    mapping = _check_mapping(mapping)
     table = dict(HO_ETHNICITY_GROUPS)
     if mapping:
         table.update(mapping)
@@ -142,6 +169,8 @@ def census_population(level: Literal["force", "la", "csp"] = "force") -> pd.Data
     """
     from . import datasets
 
+    if not isinstance(level, str) or level not in ("force", "la", "csp"):
+        raise InvalidInputError(f"unknown level {level!r}; valid: 'force', 'la', 'csp'", "level")
     if level == "force":
         wide = datasets.census2011_by_force().rename(columns={"force": "force_name"})
         wide["force"] = wide["force_name"].map(force_slug)
@@ -217,6 +246,119 @@ def _reference_index(frame: pd.DataFrame, keys: list[str], group: str, reference
     return np.array([ref_of[s] for s in strata], dtype=np.int64)
 
 
+def _number(value: Any, name: str) -> float:
+    """A scalar option as a float, or :class:`InvalidInputError` naming it."""
+    if isinstance(value, bool):
+        raise InvalidInputError(f"`{name}` must be a number, not {value!r}", name)
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"`{name}` must be a number, not {value!r}", name) from None
+    if not np.isfinite(out):
+        raise InvalidInputError(f"`{name}` must be a finite number, not {value!r}", name)
+    return out
+
+
+def _choice(value: Any, name: str, valid: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in valid:
+        raise InvalidInputError(f"unknown {name} {value!r}; valid: {', '.join(map(repr, valid))}", name)
+    return value
+
+
+def _numbers(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
+    """A count or population column as floats: text with thousands separators ("1,234", as the
+    Home Office tables print them) is read; anything else that is not a number raises
+    :class:`InvalidInputError` naming the column and row."""
+    values = frame[col]
+    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        values = values.map(lambda v: v.replace(",", "").strip() if isinstance(v, str) else v)
+    vals = as_float_array(col, values.to_numpy())
+    bad = np.flatnonzero(np.isnan(vals) | (vals < 0))
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidInputError(
+            f"column {col!r} row {i}: {what} must be non-negative numbers, got {frame[col].iloc[i]!r}", col, i)
+    return vals
+
+
+def _relabel(labels: pd.Series, mapping: Mapping[str, str] | None) -> pd.Series:
+    """Group labels as text, renamed by ``mapping`` where it names them (aggregate input)."""
+    if labels.isna().any():
+        i = int(np.flatnonzero(labels.isna().to_numpy())[0])
+        raise InvalidInputError(f"column {labels.name!r} row {i}: the group label is missing", str(labels.name), i)
+    text = labels.astype(str).str.strip()
+    if mapping:
+        text = text.map(lambda g: mapping.get(g, g))
+    return text
+
+
+# ------------------------------------------------------------------------ comparability (18.5)
+
+LIKE_FOR_LIKE = "like for like"
+_APPROX = "approximate: officer-perceived ethnicity against self-defined Census groups"
+_OTHER_OVER = ("overstated: officers' Other includes people who self-define as Mixed or Asian, whom the Census "
+               "Other denominator does not")
+_MIXED_NA = "not comparable: officers cannot record Mixed, so Mixed searches are counted in other groups"
+_MIXED_UNDER = ("understated: searches whose self-defined ethnicity was not stated use officer-defined "
+                "ethnicity, which has no Mixed")
+
+
+def _comparability(frame: pd.DataFrame, keys: list[str], group: str, source: str,
+                   officer_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(like_for_like, comparability) for each row: whether the numerator's categories are the
+    denominator's (docs/methods/officer_ethnicity.md). ``officer_rows``: per row, the searches
+    whose group came from officer-defined ethnicity (``self_then_officer``), or None."""
+    n = len(frame)
+    labels = frame[group].astype(str).to_numpy()
+    note = np.full(n, LIKE_FOR_LIKE, dtype=object)
+    if source == "officer":
+        note[:] = _APPROX
+        note[labels == "Other"] = _OTHER_OVER
+        note[labels == "Mixed"] = _MIXED_NA
+    elif source == "self_then_officer":
+        filled = np.zeros(n) if officer_rows is None else officer_rows
+        if keys:
+            strata = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+            any_filled = pd.Series(filled).groupby(strata).transform("sum").to_numpy() > 0
+        else:
+            any_filled = np.full(n, filled.sum() > 0)
+        if officer_rows is None:  # aggregate input: the share filled from officer-defined is unknown
+            any_filled[:] = True
+            filled = np.ones(n)
+        share = np.divide(filled, np.maximum(frame["searches"].to_numpy(dtype=float), 1))
+        for i in np.flatnonzero(filled > 0):
+            pct = "" if officer_rows is None else f" ({share[i]:.0%} of its searches)"
+            note[i] = (_OTHER_OVER if labels[i] == "Other" else _APPROX) + pct
+        note[(labels == "Mixed") & any_filled] = _MIXED_UNDER
+    like = note == LIKE_FOR_LIKE
+    return like, note
+
+
+def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None:
+    bad = out[~out["like_for_like"]]
+    if bad.empty:
+        return
+    import warnings
+
+    from .exceptions import SaferstatsWarning
+
+    def names(rows: pd.DataFrame) -> str:
+        items = [" / ".join(map(str, [*(r[k] for k in keys), r["group"]])) for _, r in rows.head(6).iterrows()]
+        return ", ".join(items) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
+
+    parts = []
+    for head, prefix in (("not comparable", "not comparable"), ("overstated", "overstated"),
+                         ("understated", "understated"), ("approximate", "approximate")):
+        rows = bad[bad["comparability"].str.startswith(prefix)]
+        if len(rows):
+            parts.append(f"{head}: {names(rows)}")
+    warnings.warn(
+        f"disproportionality: {len(bad)} of {len(out)} rows compare searches and Census populations whose ethnic "
+        f"categories differ (ethnicity_source={source!r}) — {'; '.join(parts)}. See the `like_for_like` and "
+        "`comparability` columns; Home Office figures use self-defined ethnicity (docs/methods/officer_ethnicity.md).",
+        SaferstatsWarning, stacklevel=3)
+
+
 def disproportionality(
     searches: pd.DataFrame,
     population: pd.DataFrame | Mapping[str, float] | None = None,
@@ -241,29 +383,55 @@ def disproportionality(
 
     Method (``METHODS.md`` B1, B2): rate = searches / population × 1,000 with PHE exact/Byar's CI;
     ratio = group rate / reference rate from **unrounded** rates, Katz log CI (``ratio_method=
-    "poisson"`` for the wald-log CI); zero searches use the exact conditional CI (or Haldane +0.5
-    with ``zero="haldane"``), labelled in ``ratio_method``. ``reliable`` is False when searches
-    < ``min_count`` or population < ``min_population`` (HO/ONS suppress such rates).
+    "poisson"`` for the wald-log CI). ``reliable`` is False when searches < ``min_count`` or
+    population < ``min_population`` (HO/ONS suppress such rates).
+
+    **Zero cells** (docs/methods/zero_cells.md), the same rule as the 2×2 outcome tables: when a
+    group or the reference has no searches, or (Katz) a group's searches equal its population,
+    Katz's interval is undefined or degenerate. ``zero="exact"`` (default) gives the exact
+    conditional interval (``ratio_method`` ``"exact (zero count)"``, or ``"exact"`` for a fully
+    searched group); ``zero="haldane"`` adds 0.5 to every cell of the 2×2 table (searched / not
+    searched × group / reference) and uses Katz (``"katz (haldane +0.5)"``). Both counts zero: no
+    ratio (NaN, ``"not applicable"``).
+
+    **Like for like** (docs/methods/officer_ethnicity.md): Census denominators are self-defined.
+    Officers record only White, Black, Asian and Other — never Mixed — so with
+    ``ethnicity_source="officer"`` the Mixed row is not comparable (its rate and ratio are NaN),
+    Other is overstated (officers' Other absorbs people who self-define as Mixed or Asian) and the
+    other groups are approximate; with ``"self_then_officer"`` the rows holding officer-defined
+    searches are flagged likewise. Every row says so in ``like_for_like`` and ``comparability``,
+    and a :class:`~saferstats.SaferstatsWarning` names the rows.
 
     ``searches`` is record level (one row per search, e.g. from :func:`read_stop_search`; counts
     are made, ethnicity assigned from ``ethnicity_source`` via :data:`HO_ETHNICITY_GROUPS` +
     ``mapping``; vehicle-only searches and "Not stated" are excluded and counted in
-    ``.attrs["excluded"]``) or aggregate (pass ``count="searches"``: one row per ``by`` × group).
-    ``population`` is a long table with ``group`` and ``population_col`` columns plus any ``by``
-    columns it should be joined on (default: the bundled 2011 Census by force,
-    :func:`census_population`), or a ``{group: population}`` mapping for a single area.
+    ``.attrs["excluded"]``) or aggregate (pass ``count="searches"``: one row per ``by`` × group,
+    e.g. the Home Office / Ethnicity Facts and Figures tables; counts may be text with thousands
+    separators). For aggregate input ``mapping`` renames group labels in both the searches and
+    the population table (``{"Black or Black British": "Black"}``; labels mapped to the same group
+    are summed).
+
+    ``population``: a long table with a column named by ``group`` (default ``"ethnicity"``, as in
+    :func:`census_population`) and one named by ``population_col``, plus any ``by`` columns it is
+    joined on (e.g. ``period`` when group labels or populations change between periods); or a
+    ``{group: population}`` mapping for a single area. When not given, a ``population_col`` column
+    of an aggregate ``searches`` table is used, else the bundled 2011 Census by force
+    (:func:`census_population`). Rows are the (stratum, group) pairs present in the population
+    table for that stratum (groups with no searches get 0); a pair in neither table is not a row,
+    so "Other inc Chinese" until 2018/19 and "Other" from 2019/20, each with its own population,
+    give one row each per period. Searches in a group with no population are an error.
 
     Returns
     -------
     DataFrame, one row per ``by`` × group: the ``by`` columns, ``group, searches, population, rate,
-    rate_lower, rate_upper, ratio, ratio_lower, ratio_upper, reliable``, then ``ratio_method,
-    confidence``. The reference group's ratio is 1 (no interval).
+    rate_lower, rate_upper, ratio, ratio_lower, ratio_upper, reliable, ratio_method, confidence,
+    like_for_like, comparability``. The reference group's ratio is 1 (no interval).
 
     Examples
     --------
     >>> import pandas as pd, saferstats
     >>> agg = pd.DataFrame({"ethnicity": ["Black", "White"], "searches": [1200, 5400]})
-    >>> saferstats.disproportionality(agg, {"Black": 48_000, "White": 1_080_000}, count="searches").round(4)
+    >>> saferstats.disproportionality(agg, {"Black": 48_000, "White": 1_080_000}, count="searches").iloc[:, :12].round(4)
        group  searches  population  rate  rate_lower  rate_upper  ratio  ratio_lower  ratio_upper  reliable ratio_method  confidence
     0  Black      1200       48000  25.0     23.6053     26.4555    5.0          4.7       5.3192      True         katz        0.95
     1  White      5400     1080000   5.0      4.8675      5.1352    1.0          NaN          NaN      True    reference        0.95
@@ -273,23 +441,47 @@ def disproportionality(
         raise InvalidInputError("`searches` must be a pandas DataFrame", "searches")
     if len(searches) == 0:
         raise InvalidInputError("`searches` is empty", "searches")
+    if not isinstance(group, str):
+        raise InvalidInputError(f"`group` must be a column name, not {group!r}", "group")
+    if not isinstance(population_col, str):
+        raise InvalidInputError(f"`population_col` must be a column name, not {population_col!r}", "population_col")
+    if not isinstance(reference, str):
+        raise InvalidInputError(f"`reference` must be a group label, not {reference!r}", "reference")
+    mapping = _check_mapping(mapping)
+    source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
+    _choice(unknown, "unknown", ("error", "other"))
+    mult, conf = _number(multiplier, "multiplier"), _number(confidence, "confidence")
+    min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
+    officer_counts: pd.DataFrame | None = None
+    if count is None and group != "ethnicity":
+        source = "officer" if group == "officer_defined_ethnicity" else "self"  # the user's own grouping
     if count is None:
         require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
-        groups, use, excluded = _record_groups(searches, group, ethnicity_source, mapping, unknown, include_vehicle)
+        groups, use, excluded = _record_groups(searches, group, source, mapping, unknown, include_vehicle)
         keyed = pd.DataFrame({**{k: searches[k] for k in keys}, group: groups}, copy=False)
         counts = count_by_codes(keyed, keys + [group], use)  # categorical keys (read_stop_search)
         if counts is None:
             counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
         counts = counts.rename(columns={"size": "searches", 0: "searches"})
+        if group == "ethnicity" and source == "self_then_officer":
+            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)  # type: ignore[arg-type]
+            filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
+            officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
+            officer_counts = officer_counts.rename("from_officer").reset_index()
     else:
+        if not isinstance(count, str):
+            raise InvalidInputError(f"`count` must be a column name, not {count!r}", "count")
         require_columns(searches, {"count": count, "group": group, **{f"by[{i}]": k for i, k in enumerate(keys)}}, "searches")
-        vals = as_float_array(count, searches[count])
-        bad = np.flatnonzero(np.isnan(vals) | (vals < 0))
-        if bad.size:
-            raise InvalidInputError(f"column {count!r} row {bad[0]}: counts must be non-negative numbers", count, int(bad[0]))
-        counts = searches.assign(**{count: vals}).groupby(keys + [group], dropna=False, observed=True)[count].sum()
-        counts = counts.rename("searches").reset_index()
+        vals = _numbers(searches, count, "counts")
+        labels = _relabel(searches[group], mapping)
+        agg = searches[keys].assign(**{group: labels.to_numpy(), "searches": vals})
+        counts = agg.groupby(keys + [group], dropna=False, observed=True, sort=False)["searches"].sum().reset_index()
+        if population is None and population_col in searches.columns:
+            # the population column of the searches table: one value per (by, label) — repeated
+            # on every row of that group (e.g. per legislation), not to be added up
+            own = searches[keys + [group, population_col]]
+            population = own.assign(**{group: own[group].astype(str).str.strip()}).drop_duplicates()
     # population table
     if population is None:
         population = census_population("force")
@@ -301,31 +493,45 @@ def disproportionality(
         raise InvalidInputError("`population` must be a DataFrame or a {group: population} mapping", "population")
     require_columns(pop, {"group": group, "population_col": population_col}, "population")
     join = [k for k in keys if k in pop.columns]
-    pop = pop[join + [group, population_col]]
+    pop = pop[join + [group, population_col]].reset_index(drop=True)
+    popv = _numbers(pop, population_col, "populations")
+    pop_mapping = mapping if count is not None else None  # record level: mapping is for police.uk labels
+    pop = pop.assign(**{group: _relabel(pop[group], pop_mapping).to_numpy(), population_col: popv})
+    if pop_mapping:  # labels mapped to one group: their populations add up
+        pop = pop.groupby(join + [group], dropna=False, sort=False)[population_col].sum().reset_index()
     dup = pop.duplicated(subset=join + [group])
     if dup.any():
-        raise InvalidInputError(f"population table has duplicate rows for {pop[dup].iloc[0][join + [group]].to_dict()}", "population")
-    # complete grid: every group of the population table in every stratum with searches
-    groups_in_pop = pd.Index(pop[group].astype(str).unique())
+        split = [c for c in population.columns if c not in (*join, group, population_col)][:4] \
+            if isinstance(population, pd.DataFrame) else []
+        hint = (f"; it is split by other columns too ({split}): pass them in `by` (e.g. by={split[0]!r}) to join on "
+                "them" if split else "")
+        raise InvalidInputError(
+            f"population table has several rows for {pop[dup].iloc[0][join + [group]].to_dict()}{hint}", "population")
     counts[group] = counts[group].astype(str)
-    pop = pop.assign(**{group: pop[group].astype(str)})
+    # rows: each stratum with searches x the groups its population table has
     strata = counts[keys].drop_duplicates() if keys else pd.DataFrame(index=[0])
-    grid = strata.merge(pd.DataFrame({group: groups_in_pop}), how="cross")
     if join:
-        grid = grid.merge(pop[join].drop_duplicates(), on=join, how="inner") if len(grid) else grid
-    extra = set(counts[group]) - set(groups_in_pop)
-    if extra:
+        known = strata.merge(pop[join].drop_duplicates(), on=join, how="left", indicator=True)
+        if (known["_merge"] == "left_only").any():
+            row = known[known["_merge"] == "left_only"].iloc[0]
+            raise InvalidInputError(
+                f"no population for {dict((k, row[k]) for k in join)} in the denominator table (columns {join})",
+                "population",
+            )
+        grid = strata.merge(pop[join + [group]], on=join, how="inner")
+    else:
+        grid = strata.merge(pop[[group]], how="cross")
+    both = counts.merge(grid, on=keys + [group], how="left", indicator=True)
+    orphan = both[both["_merge"] == "left_only"]
+    if (orphan["searches"] > 0).any():
+        row = orphan[orphan["searches"] > 0].iloc[0]
+        where = {k: row[k] for k in keys}
         raise InvalidInputError(
-            f"groups {sorted(extra)} have searches but no population in the denominator table", "population"
-        )
+            f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
+            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]})", "population")
+    if len(orphan):
+        excluded["zero_searches_without_population"] = int(len(orphan))
     frame = grid.merge(counts, on=keys + [group], how="left").merge(pop, on=join + [group], how="left")
-    missing_strata = counts.merge(pop[join].drop_duplicates(), on=join, how="left", indicator=True) if join else None
-    if missing_strata is not None and (missing_strata["_merge"] == "left_only").any():
-        row = missing_strata[missing_strata["_merge"] == "left_only"].iloc[0]
-        raise InvalidInputError(
-            f"no population for {dict((k, row[k]) for k in join)} in the denominator table (columns {join})",
-            "population",
-        )
     frame["searches"] = frame["searches"].fillna(0)
     popv = frame[population_col].to_numpy(dtype=float)
     bad = np.flatnonzero(np.isnan(popv) | (popv <= 0))
@@ -335,17 +541,23 @@ def disproportionality(
             f"population for {dict((k, row[k]) for k in keys + [group])} is {row[population_col]}; it must be > 0",
             "population",
         )
+    officer_rows = None
+    if officer_counts is not None:
+        officer_counts[group] = officer_counts[group].astype(str)
+        officer_rows = frame[keys + [group]].merge(officer_counts, on=keys + [group], how="left")["from_officer"]
+        officer_rows = officer_rows.fillna(0).to_numpy(dtype=float)
+    like, note = _comparability(frame, keys, group, source, officer_rows)
     ref_idx = _reference_index(frame, keys, group, reference)
     res = _ext.disproportionality(
         np.ascontiguousarray(frame["searches"].to_numpy(dtype=float)),
         np.ascontiguousarray(popv),
         ref_idx.tolist(),
-        float(multiplier),
-        float(confidence),
+        mult,
+        conf,
         ratio_method,
         zero,
-        float(min_count),
-        float(min_population),
+        min_count,
+        min_population,
     )
     out = frame[keys].copy() if keys else pd.DataFrame(index=frame.index)
     out["group"] = frame[group].to_numpy()
@@ -359,12 +571,21 @@ def disproportionality(
     out["ratio_upper"] = res["ratio_upper"]
     out["reliable"] = res["reliable"]
     out["ratio_method"] = _methods(res["ratio_method"])
-    out["confidence"] = float(confidence)
+    out["confidence"] = conf
+    out["like_for_like"] = like
+    out["comparability"] = note
+    # not comparable: no rate or ratio to print (officers cannot record Mixed)
+    na = np.asarray([str(c).startswith("not comparable") for c in note])
+    if na.any():
+        out.loc[na, ["rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper"]] = np.nan
+        out.loc[na, "reliable"] = False
+        out.loc[na, "ratio_method"] = "not applicable"
     out = out.reset_index(drop=True)
     out.attrs["excluded"] = excluded
-    if excluded:
-        with_person = excluded.get("searches_with_person", 0)
+    if "searches_with_person" in excluded:
+        with_person = excluded["searches_with_person"]
         out.attrs["not_stated_percent"] = 100.0 * excluded["not_stated"] / with_person if with_person else float("nan")
+    _warn_comparability(out, keys, source)
     return out
 
 
@@ -413,6 +634,15 @@ def outcome_test(
     keys = _by_list(by)
     if not isinstance(searches, pd.DataFrame) or len(searches) == 0:
         raise InvalidInputError("`searches` must be a non-empty DataFrame of search records", "searches")
+    if not isinstance(group, str):
+        raise InvalidInputError(f"`group` must be a column name, not {group!r}", "group")
+    if not isinstance(reference, str):
+        raise InvalidInputError(f"`reference` must be a group label, not {reference!r}", "reference")
+    mapping = _check_mapping(mapping)
+    _choice(outcome, "outcome", ("arrest", "find", "positive"))
+    _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
+    _choice(unknown, "unknown", ("error", "other"))
+    conf = _number(confidence, "confidence")
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search"])
@@ -444,7 +674,7 @@ def outcome_test(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
         np.ascontiguousarray(agg["n"].to_numpy(dtype=float)),
         ref_idx.tolist(),
-        float(confidence),
+        conf,
     )
     out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
     out["group"] = agg[group].to_numpy()
@@ -457,7 +687,8 @@ def outcome_test(
     for k in ["z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]:
         out[k] = res[k]
     out["rr_method"] = _methods(res["rr_method"])
-    out["confidence"] = float(confidence)
+    out["confidence"] = conf
     out = out.reset_index(drop=True)
     out.attrs["excluded"] = excluded
+    out.attrs["outcome"] = outcome
     return out

@@ -3,15 +3,35 @@
 ``read_stop_search`` reads police.uk stop-and-search data as published: the bulk-download CSVs
 (one file, a folder of monthly files, or a list, for one or more forces), the police.uk API
 responses (JSON, as ``/api/stops-force`` returns them, and their flattened CSV export), and
-semicolon-separated snake_case re-exports. Every row is kept; values that cannot be
-parsed become missing and are listed, with file and line, in ``df.attrs["dropped"]`` (rows that
-could not be read at all are listed there too, with reason ``"malformed line"``).
+semicolon-separated snake_case re-exports. ``read_mha_annual`` reads NHS England's Mental Health
+Act annual statistics CSV. Both parse in Rust (``src/csvscan.rs``) and give the same guarantees:
+
+- **Nothing is lost unreported.** Every record of a file is either a row of the result or listed,
+  with file and line, in ``df.attrs["dropped"]``: lines with the wrong number of fields
+  (``"malformed line"``) and lines where a quote opens a field and never closes (``"unterminated
+  quote"``: the line is left out and reading resumes on the next line, instead of the rest of the
+  file vanishing into one field). So ``df.attrs["summary"]["rows"] +
+  df.attrs["summary"]["lines_left_out"]`` is the number of records in the files, always.
+  Values that cannot be used (an unparsable date or number, a date outside 1677-09-21 –
+  2262-04-11, text that is not valid UTF-8) are listed there too; the row is kept.
+- **Nothing is read twice.** The same file reached twice (listed twice, or a file and its folder)
+  is read once; ``x.csv`` beside ``x.csv.gz`` with the same content is read once; either case
+  gives a :class:`~saferstats.SaferstatsWarning`.
+- **Bounded memory.** A ``.gz`` file may expand to at most 50 times its size (at least 64 MiB);
+  beyond that it is refused as a likely gzip bomb, with the sizes in the message.
+- **Named errors.** A file that cannot be read (missing, not gzip, truncated, empty, not a
+  stop-and-search file, a header naming a column twice) raises
+  :class:`~saferstats.InvalidInputError` naming the file (and line), never a pandas, gzip or
+  Unicode exception.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import re
+import warnings
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -20,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, SaferstatsWarning
 
-__all__ = ["read_stop_search", "STOP_SEARCH_COLUMNS", "force_slug"]
+__all__ = ["read_stop_search", "read_mha_annual", "STOP_SEARCH_COLUMNS", "force_slug"]
 
 #: Columns of the tidy stop-and-search table, in order.
 STOP_SEARCH_COLUMNS = [
@@ -74,26 +94,86 @@ def _snake(col: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", col.strip().lower()).strip("_")
 
 
-def _files(path_or_paths: Any) -> list[Path]:
+def _files(path_or_paths: Any, patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json")) -> list[Path]:
+    """The files named by a path, a folder (its files matching ``patterns``) or a list of either;
+    each file once (by resolved path), and ``x.csv.gz`` left out when it holds what ``x.csv``
+    holds — with a :class:`SaferstatsWarning` for anything not read."""
     if isinstance(path_or_paths, (str, Path)):
         items: Iterable[Any] = [path_or_paths]
     else:
-        items = list(path_or_paths)
+        try:
+            items = list(path_or_paths)
+        except TypeError:
+            raise InvalidInputError(
+                f"path_or_paths must be a path, a folder or a list of them, not {type(path_or_paths).__name__}",
+                "path_or_paths") from None
     files: list[Path] = []
     for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted([*p.glob("*.csv"), *p.glob("*.csv.gz"), *p.glob("*.json")])
+        try:
+            p = Path(item)
+            is_dir, is_file, exists = p.is_dir(), p.is_file(), p.exists()
+        except (TypeError, ValueError, OSError) as e:
+            raise InvalidInputError(f"{item!r} is not a usable path ({e})", "path_or_paths") from None
+        if is_dir:
+            found = sorted(f for pattern in patterns for f in p.glob(pattern) if f.is_file())
             if not found:
-                raise InvalidInputError(f"{p}: folder has no .csv, .csv.gz or .json files", "path_or_paths")
+                raise InvalidInputError(f"{p}: folder has no {', '.join(x[1:] for x in patterns)} files", "path_or_paths")
             files.extend(found)
-        elif p.is_file():
+        elif is_file:
             files.append(p)
+        elif exists:
+            raise InvalidInputError(f"{p}: not a regular file (a device or pipe cannot be read)", "path_or_paths")
         else:
             raise InvalidInputError(f"{p}: no such file or folder", "path_or_paths")
     if not files:
         raise InvalidInputError("no input files given", "path_or_paths")
-    return files
+    return _unique_files(files)
+
+
+def _unique_files(files: list[Path]) -> list[Path]:
+    seen: dict[Path, Path] = {}
+    twice: list[str] = []
+    for f in files:
+        key = f.resolve()
+        if key in seen:
+            twice.append(f"{f} (same file as {seen[key]})")
+        else:
+            seen[key] = f
+    if twice:
+        warnings.warn(f"read once: {len(twice)} file(s) given more than once (e.g. a file and its folder): "
+                      f"{'; '.join(twice[:5])}", SaferstatsWarning, stacklevel=4)
+    unique = list(seen.values())
+    by_name = {f.resolve(): f for f in unique}
+    skipped, kept_both = [], []
+    for key, f in list(by_name.items()):
+        if not f.name.lower().endswith(".gz"):
+            continue
+        plain = key.with_name(f.name[:-3])
+        if plain in by_name:
+            if _same_content(plain, key):
+                skipped.append(f)
+            else:
+                kept_both.append(f"{by_name[plain].name} / {f.name}")
+    if skipped:
+        warnings.warn(f"not read: {', '.join(str(f) for f in skipped)} (same content as the uncompressed file beside "
+                      "it)", SaferstatsWarning, stacklevel=4)
+        unique = [f for f in unique if f not in skipped]
+    if kept_both:
+        warnings.warn(f"both read, with different content: {', '.join(kept_both)}; if one is an older copy of the "
+                      "other, pass only one (rows would otherwise be counted twice)", SaferstatsWarning, stacklevel=4)
+    return unique
+
+
+def _same_content(plain: Path, gz: Path) -> bool:
+    """Whether ``gz`` decompresses to exactly the bytes of ``plain`` (reading at most one byte more
+    than ``plain`` holds, so a gzip bomb costs nothing)."""
+    size = plain.stat().st_size
+    try:
+        with gzip.open(gz, "rb") as fh:
+            data = fh.read(size + 1)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return len(data) == size and data == plain.read_bytes()
 
 
 def _json_as_csv(path: Path, folder: Path) -> Path:
@@ -109,6 +189,11 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
                                 "path_or_paths") from e
     except UnicodeDecodeError as e:
         raise InvalidInputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})", "path_or_paths") from e
+    except RecursionError:
+        raise InvalidInputError(f"{path}: JSON nested too deeply to be a police.uk API response",
+                                "path_or_paths") from None
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot read: {e}", "path_or_paths") from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise InvalidInputError(
             f"{path}: expected a JSON array of stop-and-search objects (the police.uk API response), "
@@ -160,15 +245,46 @@ _KINDS: list[tuple[str, str, float, bool]] = [
 _INDEX = {name: i for i, (name, *_rest) in enumerate(_KINDS)}
 
 
-def _header(path: Path) -> str:
-    """First line of a file (decompressing .gz), without a byte-order mark; "" if empty."""
-    if path.suffix == ".gz":
-        import gzip
+#: A header line longer than this (bytes) is refused: no public format has one, and a file
+#: without line ends (or a gzip bomb of zeros) would otherwise be read whole just to find it.
+_MAX_HEADER = 1 << 20
 
-        with gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as fh:
-            return fh.readline().rstrip("\r\n")
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        return fh.readline().rstrip("\r\n")
+
+def _header(path: Path) -> str:
+    """First line of a file (decompressing .gz), without a byte-order mark; "" if empty. Errors
+    (not gzip, truncated, no line end in the first MiB) are :class:`InvalidInputError` naming
+    the file."""
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read(_MAX_HEADER + 1)
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read(_MAX_HEADER + 1)
+    except (OSError, EOFError, zlib.error) as e:
+        kind = "gzip file" if path.suffix.lower() == ".gz" else "file"
+        raise InvalidInputError(f"{path}: not a readable {kind} ({type(e).__name__}: {e})", "path_or_paths") from None
+    end = re.search(rb"[\r\n]", raw)  # a line ends at \n, \r\n or a lone \r, as in the Rust reader
+    if end is None and len(raw) > _MAX_HEADER:
+        raise InvalidInputError(f"{path}: line 1 (the header) is longer than {_MAX_HEADER} bytes; not a delimited "
+                                "text file", "path_or_paths")
+    text = raw[: end.start() if end else len(raw)].decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _field_map(path: Path, names: list[str], index: dict[str, int], shown: list[str]) -> list[int | None]:
+    """For each header field, the output column it feeds; a column named twice is refused (which
+    of the two holds the data cannot be known)."""
+    fields: list[int | None] = []
+    first: dict[str, int] = {}
+    for k, c in enumerate(names):
+        if c in index and c in first:
+            raise InvalidInputError(
+                f"{path}: line 1: the header names column {c!r} twice (fields {first[c] + 1} and {k + 1}: "
+                f"{shown[first[c]]!r}, {shown[k]!r}); remove one of them", c)
+        first.setdefault(c, k)
+        fields.append(index.get(c))
+    return fields
 
 
 def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
@@ -184,7 +300,11 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
             f"such as {', '.join(_REQUIRED)}",
             "path_or_paths",
         )
-    names = [_snake(c) for c in next(csv.reader([header], delimiter=delim))]
+    try:
+        shown = next(csv.reader([header], delimiter=delim))
+    except csv.Error as e:
+        raise InvalidInputError(f"{path}: line 1 (the header) cannot be read: {e}", "path_or_paths") from None
+    names = [_snake(c) for c in shown]
     rename = {k.replace("__", "_"): v for k, v in _API_RENAME.items()} | _API_RENAME
     names = [rename.get(c, c) for c in names]
     missing = [c for c in _REQUIRED if c not in names]
@@ -194,12 +314,7 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
             f"{STOP_SEARCH_COLUMNS[1:16]}; found {names[:20]}",
             missing[0],
         )
-    fields: list[int | None] = []
-    seen: set[str] = set()
-    for c in names:
-        fields.append(_INDEX[c] if c in _INDEX and c not in seen else None)
-        seen.add(c)
-    return delim, fields
+    return delim, _field_map(path, names, _INDEX, shown)
 
 
 def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
@@ -225,22 +340,34 @@ def read_stop_search(
     as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
     ``datetime``...), and snake_case re-exports (also semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
-    (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp, ``latitude``/``longitude`` as
-    floats, ``month`` as ``"YYYY-MM"``, the three flags as nullable booleans, ``force`` from the
+    (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp (ISO 8601, or day first
+    ``dd/mm/yyyy[ hh:mm[:ss]]`` — never month first; naive times taken as UTC),
+    ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` (an ordered categorical, so
+    months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
     (pass ``force=`` for files that do not say, such as API exports), plus ``source_file`` and
     ``source_line``.
 
-    Nothing is dropped silently: values that cannot be parsed become missing and every such cell
-    is listed in ``df.attrs["dropped"]`` (a list of records: ``source_file, source_line, column,
-    value, reason``); lines with the wrong number of fields cannot be attributed to columns, so
-    they are left out of the table and listed there too. ``df.attrs["summary"]`` counts them.
+    Nothing is dropped silently (see :mod:`saferstats.io` for the guarantees): values that cannot
+    be used become missing and every such cell is listed in ``df.attrs["dropped"]`` (records
+    ``source_file, source_line, column, value, reason``: unparsable, out of range, not UTF-8);
+    lines with the wrong number of fields or a quote that never closes cannot be attributed to
+    columns, so they are left out of the table and listed there too (``column`` None).
+    ``df.attrs["summary"]`` counts ``rows``, ``lines_left_out`` (their sum is the number of
+    records in the files), ``files`` and problems by reason. The same file given twice (or a
+    ``.csv.gz`` copy of a ``.csv``) is read once, with a :class:`~saferstats.SaferstatsWarning`.
 
     >>> import saferstats
     >>> df = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
     >>> sorted(df.force.unique())[:3], df.attrs["summary"]["rows"] > 0
     (['city-of-london', 'derbyshire', 'durham'], True)
+    >>> df.attrs["summary"]["lines_left_out"], df["month"].cat.ordered
+    (0, True)
     """
+    if format not in ("auto", "bulk", "api", "snake"):
+        raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
+    if force is not None and not isinstance(force, str):
+        raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
     files = _files(path_or_paths)
     if any(p.suffix.lower() == ".json" for p in files):
         import tempfile
@@ -292,28 +419,24 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     for k in range(len(pr["kind"])):
         kind, ci, row = pr["kind"][k], pr["column"][k], pr["row"][k]
         col = _KINDS[ci][0] if ci >= 0 else None
-        if kind == "malformed":
-            reason = "malformed line (wrong number of fields)"
-        elif col == "date":
-            reason = "missing date" if kind == "missing" else "unparsable date"
-            if kind == "unparsable":  # other layouts, e.g. day-first: pandas' "mixed" parser decides
-                retry_rows.append(row)
-                retry_at.append(len(dropped))
-        elif col in ("latitude", "longitude"):
-            reason = f"unparsable {col}"
-        elif _KINDS[ci][1] == "bool":
-            reason = f"unparsable {col} (expected True/False)"
-        else:  # pragma: no cover - text columns cannot fail
-            reason = f"unparsable {col}"
+        reason = _reason(kind, col, _KINDS[ci][1] if ci >= 0 else "")
+        if col == "date" and kind == "unparsable" and _DAY_FIRST.match(pr["value"][k].strip()):
+            retry_rows.append(row)  # dd/mm/yyyy[ hh:mm[:ss]]: parsed below, day first (UK)
+            retry_at.append(len(dropped))
         f = pr["file"][k]
         dropped.append({"source_file": names[f], "source_line": int(pr["line"][k]) - int(line_shift[f]), "column": col,
                         "value": pr["value"][k], "reason": reason})
     if retry_rows:
-        vals = pd.Series([dropped[i]["value"].strip() for i in retry_at])
-        parsed = pd.to_datetime(vals, utc=True, errors="coerce", format="mixed")
-        ok = parsed.notna().to_numpy()
-        dates.iloc[np.asarray(retry_rows)[ok]] = parsed[ok].to_numpy()
-        fixed = {retry_at[i] for i in np.flatnonzero(ok)}
+        fixed = set()
+        ns = dates.array.asi8.copy()
+        for row, at in zip(retry_rows, retry_at):
+            value, status = _day_first(dropped[at]["value"])
+            if status == "ok":
+                ns[row] = value
+                fixed.add(at)
+            elif status == "out of range":
+                dropped[at]["reason"] = _reason("out of range", "date", "datetime")
+        dates = pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC"))
         dropped = [d for i, d in enumerate(dropped) if i not in fixed]
 
     # force: a force column, else the police.uk file name in a file_name column, else the file's name
@@ -345,7 +468,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     data["date"] = dates.array
     # "YYYY-MM" from the timestamps, as a sorted categorical (NaT -> missing)
     month_codes, months = _ext.month_codes(dates.array.asi8)
-    data["month"] = pd.Categorical.from_codes(month_codes, categories=months, validate=False)
+    data["month"] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
     data["source_line"] = res["line"].view(np.int64)  # u64 line numbers, far below 2**63
     if line_shift.any():
@@ -353,9 +476,146 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     # every column was just built here from the reader's fresh arrays: no copy, no consolidation
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = dropped
+    out.attrs["summary"] = _summary(len(out), res, dropped)
+    return out
+
+
+def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> dict[str, Any]:
     reasons: dict[str, int] = {}
     for d in dropped:
         reasons[d["reason"]] = reasons.get(d["reason"], 0) + 1
-    out.attrs["summary"] = {"rows": len(out), "files": int(sum(1 for r in res["rows_per_file"] if r)),
-                            "problems": reasons}
+    left_out = sum(1 for d in dropped if d["column"] is None)
+    return {"rows": rows, "lines_left_out": left_out, "files": int(sum(1 for r in res["rows_per_file"] if r)),
+            "problems": reasons}
+
+
+#: Dates the Rust reader does not take that are read day first (UK): 31/12/2019, 31-12-2019 23:59.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def _day_first(text: str) -> tuple[int, str]:
+    """(ns since the epoch, "ok") for a day-first UK date ``dd/mm/yyyy[ hh:mm[:ss]]`` (naive times
+    taken as UTC, as the Rust reader does); "unparsable" if it is not a calendar date — never
+    month-first (01/13/2020 is not 13 January) — and "out of range" outside 1677-09-22 – 2262-04-11."""
+    import datetime as dt
+
+    m = _DAY_FIRST.match(text.strip())
+    if not m:
+        return 0, "unparsable"
+    d, mo, y, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+    try:
+        when = dt.datetime(y, mo, d, h, mi, sec)
+    except ValueError:
+        return 0, "unparsable"
+    if not dt.datetime(1677, 9, 22) <= when <= dt.datetime(2262, 4, 11):
+        return 0, "out of range"
+    return pd.Timestamp(when).value, "ok"
+
+
+def _reason(kind: str, col: str | None, col_kind: str) -> str:
+    """The ``reason`` of a problem reported by the Rust reader."""
+    if kind == "malformed":
+        return "malformed line (wrong number of fields)"
+    if kind == "unterminated quote":
+        return "unterminated quote (line left out; reading resumed on the next line)"
+    if kind == "invalid utf-8":
+        return f"invalid UTF-8 in {col} (kept, invalid bytes replaced by U+FFFD)"
+    if kind == "missing":
+        return f"missing {col}"
+    if kind == "out of range":
+        if col_kind == "datetime":
+            return f"{col} out of range (before 1677-09-21 or after 2262-04-11)"
+        return f"{col} out of range"
+    if col_kind == "bool":
+        return f"unparsable {col} (expected True/False)"
+    return f"unparsable {col}"
+
+
+# ------------------------------------------------------------------------- NHS MHA statistics
+
+#: Columns of the NHS England MHA annual main sheet -> output names (text as published).
+_MHA_TEXT = {"Year": "year", "Measure": "measure", "measureSubcategory": "subcategory", "Demographic": "demographic",
+             "DemographicBreakdown": "breakdown", "OrganisationBreakdown": "organisation_level", "OrgID": "org_id",
+             "OrgName": "org_name"}
+_MHA_NUMBERS = {"Total_Count": "count", "CrudeRate": "crude_rate", "StdRate": "std_rate",
+                "Confidence_interval": "std_rate_ci"}
+_MHA_REQUIRED = ["Measure", "measureSubcategory", "Demographic", "DemographicBreakdown", "OrganisationBreakdown",
+                 "Total_Count"]
+#: What NHS England prints in a suppressed cell (the DERIVED CSV export leaves it empty).
+_MHA_SUPPRESSED = {"", "*", "[c]", "[x]", "[z]", "-"}
+
+
+def read_mha_annual(path: Any) -> pd.DataFrame:
+    """Read NHS England's *Mental Health Act Statistics, Annual Figures* main-sheet CSV (suppressed
+    publication) into a tidy table: ``year, measure, subcategory, demographic, breakdown,
+    organisation_level, org_id, org_name, count, crude_rate, std_rate, std_rate_ci``.
+
+    Counts suppressed in the source (``*`` or empty) are missing, not zero; ``.attrs["suppressed"]``
+    counts them. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
+    the wrong number of fields or an unterminated quote is left out and listed in
+    ``.attrs["dropped"]`` with its line (the columns of the other lines never shift), and so is a
+    number that cannot be read (e.g. ``"12a"``: missing, not silently "suppressed");
+    ``.attrs["summary"]`` counts rows and lines left out. A ``.gz`` file is read within the gzip
+    bound.
+
+    >>> import saferstats
+    >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
+    >>> int(t.query("subcategory == 'Section 136' and demographic == 'All' and organisation_level == 'All submissions'")["count"].iloc[0])
+    16837
+    >>> t.attrs["summary"]["lines_left_out"], t.attrs["suppressed"] > 0
+    (0, True)
+    """
+    files = _files(path, patterns=("*.csv", "*.csv.gz"))
+    if len(files) != 1:
+        raise InvalidInputError(f"read_mha_annual reads one file; {path} names {len(files)}", "path")
+    src = files[0]
+    header = _header(src)
+    if not header.strip():
+        raise InvalidInputError(f"{src}: the file is empty; expected the NHS MHA annual main sheet", "path")
+    try:
+        shown = next(csv.reader([header]))
+    except csv.Error as e:
+        raise InvalidInputError(f"{src}: line 1 (the header) cannot be read: {e}", "path") from None
+    wanted = list(_MHA_TEXT) + list(_MHA_NUMBERS)
+    missing = [c for c in _MHA_REQUIRED if c not in shown]
+    if missing:
+        raise InvalidInputError(f"{src}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
+                                f"(found {shown[:16]})", missing[0])
+    index = {c: i for i, c in enumerate(wanted)}
+    fields = _field_map(src, shown, index, shown)
+    kinds = [(c, "category", 0.0, False) for c in wanted]
+    res = _ext.read_columns([(str(src), ",", fields)], kinds)
+    cols = res["columns"]
+    n = len(res["line"])
+    lines = res["line"].view(np.int64)
+    pr = res["problems"]
+    dropped: list[dict[str, Any]] = []
+    for k in range(len(pr["kind"])):
+        ci = pr["column"][k]
+        col = wanted[ci] if ci >= 0 else None
+        dropped.append({"source_file": src.name, "source_line": int(pr["line"][k]), "column": col,
+                        "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, "category")})
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    for c, name in _MHA_TEXT.items():
+        codes, cats = cols[index[c]]
+        out[name] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
+    suppressed = 0
+    for c, name in _MHA_NUMBERS.items():
+        codes, cats = cols[index[c]]
+        text = pd.Series(cats, dtype=object).str.strip()
+        values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        blank = text.isin(_MHA_SUPPRESSED).to_numpy()
+        bad = np.flatnonzero(values.isna().to_numpy() & ~blank)
+        value_of = values.to_numpy(dtype=float)
+        out[name] = value_of[codes] if n else np.array([], dtype=float)
+        if bad.size:  # neither a number nor a suppression marker
+            for r in np.flatnonzero(np.isin(codes, bad)):
+                dropped.append({"source_file": src.name, "source_line": int(lines[r]), "column": c,
+                                "value": cats[codes[r]], "reason": f"unparsable {c}"})
+        if c == "Total_Count":
+            suppressed = int(np.isin(codes, np.flatnonzero(blank)).sum())
+    dropped.sort(key=lambda d: d["source_line"])
+    out.attrs["suppressed"] = suppressed
+    out.attrs["dropped"] = dropped
+    out.attrs["summary"] = _summary(n, res, dropped)
     return out

@@ -19,6 +19,7 @@ from ._frames import aligned, require_columns
 from ._results import Result
 from .disclosure import suppress
 from .exceptions import InvalidInputError, SaferstatsWarning
+from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, proportion_ci, rate_ci, rate_ratio
 
 __all__ = [
@@ -708,35 +709,4 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     idx = pd.period_range(lo, hi, freq="M")
     out = months.value_counts().reindex(idx, fill_value=0).rename("detentions")
     out.attrs["dropped"] = dropped
-    return out
-
-
-def read_mha_annual(path: Any) -> pd.DataFrame:
-    """Read NHS England's *Mental Health Act Statistics, Annual Figures* main-sheet CSV (suppressed
-    publication) into a tidy table: ``measure, subcategory, demographic, breakdown, organisation_level,
-    org_id, org_name, count, crude_rate, std_rate, std_rate_ci`` (counts suppressed in the source are
-    missing, not zero; ``.attrs["suppressed"]`` counts them).
-
-    >>> import saferstats
-    >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
-    >>> int(t.query("subcategory == 'Section 136' and demographic == 'All' and organisation_level == 'All submissions'")["count"].iloc[0])
-    16837
-    """
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    need = ["Measure", "measureSubcategory", "Demographic", "DemographicBreakdown", "OrganisationBreakdown", "Total_Count"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise InvalidInputError(f"{path}: missing column(s) {missing}; expected the NHS MHA annual main sheet", missing[0])
-
-    def num(col: str) -> pd.Series:
-        return pd.to_numeric(df[col].str.replace(",", ""), errors="coerce") if col in df.columns else pd.Series(np.nan, index=df.index)
-
-    out = pd.DataFrame({
-        "year": df.get("Year", ""), "measure": df["Measure"], "subcategory": df["measureSubcategory"],
-        "demographic": df["Demographic"], "breakdown": df["DemographicBreakdown"],
-        "organisation_level": df["OrganisationBreakdown"], "org_id": df.get("OrgID", ""), "org_name": df.get("OrgName", ""),
-        "count": num("Total_Count"), "crude_rate": num("CrudeRate"), "std_rate": num("StdRate"),
-        "std_rate_ci": num("Confidence_interval"),
-    })
-    out.attrs["suppressed"] = int(out["count"].isna().sum())
     return out

@@ -161,11 +161,18 @@ def plot_disproportionality(
     ax: Any = None,
     title: str | None = None,
 ):
-    """Disproportionality ratios with their CIs (a :func:`saferstats.disproportionality` result).
+    """Ratios to the reference group with their CIs: search-rate ratios of a
+    :func:`saferstats.disproportionality` result, or hit-rate (risk) ratios of an
+    :func:`saferstats.outcome_test` result.
 
     Without ``period``: a forest plot, one line per row (the reference group left out), labelled by
-    ``label`` columns (default: the ``by`` columns and group), log scale, a line at 1; rows not
-    ``reliable`` drawn hollow. With ``period``: the ratio of each group over periods with a CI band.
+    ``label`` columns (default: the ``by`` columns and group), log scale, a line at 1. Rows on small
+    numbers are drawn hollow (disproportionality: not ``reliable``; outcome test: Fisher's test was
+    needed, an expected cell below 5); rows that are not like for like (officer-defined ethnicity
+    against Census groups) are drawn as crosses and say so in the legend; rows with no ratio (not
+    comparable, or 0/0) are left out and counted in the title. With ``period``: the ratio of each
+    group over periods with a CI band. Any other table raises
+    :class:`~saferstats.InvalidInputError` naming the columns expected.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -173,44 +180,83 @@ def plot_disproportionality(
     >>> ax = plot_disproportionality(saferstats.disproportionality(df, by="force"))
     >>> ax.get_xscale()
     'log'
+    >>> ax = plot_disproportionality(saferstats.outcome_test(df, outcome="arrest"))
+    >>> ax.get_xlabel()
+    'arrest rate ratio vs reference group (risk ratio, 95% CI, log scale)'
     """
+    if not isinstance(result, pd.DataFrame):
+        raise InvalidInputError("`result` must be the DataFrame that disproportionality() or outcome_test() returns",
+                                "result")
+    if {"ratio", "ratio_lower", "ratio_upper", "ratio_method"} <= set(result.columns):
+        est, method, what = "ratio", "ratio_method", "search rate ratio vs reference group"
+        small = ~result["reliable"].to_numpy(dtype=bool) if "reliable" in result.columns else np.zeros(len(result), bool)
+    elif {"rr", "rr_lower", "rr_upper", "rr_method"} <= set(result.columns):
+        est, method = "rr", "rr_method"
+        outcome = result.attrs.get("outcome", "hit")
+        what = f"{outcome} rate ratio vs reference group (risk ratio"
+        small = (result["test"].astype(str) == "fisher").to_numpy() if "test" in result.columns else np.zeros(len(result), bool)
+    else:
+        raise InvalidInputError(
+            "plot_disproportionality needs a disproportionality() result (columns ratio, ratio_lower, ratio_upper, "
+            "ratio_method) or an outcome_test() result (rr, rr_lower, rr_upper, rr_method); got columns "
+            f"{list(result.columns)[:12]}", "result")
     ax = _axes(ax)
-    res = result[result["ratio_method"].astype(str) != "reference"]
-    conf = float(result["confidence"].iloc[0]) if len(result) else 0.95
+    conf = float(result["confidence"].iloc[0]) if len(result) and "confidence" in result.columns else 0.95
+    keep = (result[method].astype(str) != "reference").to_numpy() & np.isfinite(result[est].to_numpy(dtype=float))
+    left_out = int(((result[method].astype(str) != "reference").to_numpy() & ~keep).sum())
+    res = result[keep]
+    small = small[keep]
+    like = res["like_for_like"].to_numpy(dtype=bool) if "like_for_like" in res.columns else np.ones(len(res), bool)
+    ci = f"{int(round(conf * 100))}% CI"
+    xlabel = f"{what}, {ci}, log scale)" if est == "rr" else f"{what} ({ci}, log scale)"
     if period is not None:
         others = [c for c in res.columns if c not in {period} and c not in _RESULT_COLUMNS]
         for key, g in res.groupby(others + ["group"], sort=True):
             g = g.sort_values(period)
             name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
-            (line,) = ax.plot(g[period].astype(str), g["ratio"], marker="o", ms=3, label=name)
-            ax.fill_between(g[period].astype(str), g["ratio_lower"], g["ratio_upper"], color=line.get_color(), alpha=0.15, lw=0)
+            (line,) = ax.plot(g[period].astype(str), g[est], marker="o", ms=3, label=name)
+            ax.fill_between(g[period].astype(str), g[f"{est}_lower"], g[f"{est}_upper"], color=line.get_color(), alpha=0.15, lw=0)
         ax.axhline(1, color="black", lw=0.8)
         ax.set_yscale("log")
-        ax.set_ylabel(f"rate ratio vs reference ({int(conf * 100)}% CI)")
+        ax.set_ylabel(xlabel.replace(", log scale", ""))
         ax.set_xlabel(period)
         ax.legend(fontsize=7)
     else:
         cols = [label] if isinstance(label, str) else (list(label) if label else [c for c in res.columns if c not in _RESULT_COLUMNS] + ["group"])
         names = res[cols].astype(str).agg(" / ".join, axis=1).to_numpy()
         y = np.arange(len(res))[::-1]
-        rel = res["reliable"].to_numpy(dtype=bool)
-        lo = (res["ratio"] - res["ratio_lower"]).to_numpy()
-        hi = (res["ratio_upper"] - res["ratio"]).to_numpy()
-        ax.errorbar(res["ratio"], y, xerr=[lo, hi], fmt="none", ecolor="#555555", elinewidth=1)
-        ax.scatter(res["ratio"][rel], y[rel], color="#c0392b", zorder=3, s=18, label="reliable")
-        ax.scatter(res["ratio"][~rel], y[~rel], facecolor="white", edgecolor="#c0392b", zorder=3, s=18, label="unreliable (small numbers)")
+        value = res[est].to_numpy(dtype=float)
+        lo = value - res[f"{est}_lower"].to_numpy(dtype=float)
+        hi = res[f"{est}_upper"].to_numpy(dtype=float) - value
+        ax.errorbar(value, y, xerr=[lo, hi], fmt="none", ecolor="#555555", elinewidth=1)
+        solid = ~small & like
+        if solid.any():
+            ax.scatter(value[solid], y[solid], color="#c0392b", zorder=3, s=18, label="reliable" if est == "ratio" else "z test")
+        hollow = small & like
+        if hollow.any():
+            ax.scatter(value[hollow], y[hollow], facecolor="white", edgecolor="#c0392b", zorder=3, s=18,
+                       label="unreliable (small numbers)" if est == "ratio" else "small numbers (Fisher)")
+        if (~like).any():
+            ax.scatter(value[~like], y[~like], marker="x", color="#7f7f7f", zorder=3, s=24,
+                       label="not like for like (see comparability)")
         ax.axvline(1, color="black", lw=0.8)
         ax.set_xscale("log")
         ax.set_yticks(y, names, fontsize=7)
-        ax.set_xlabel(f"search rate ratio vs reference group ({int(conf * 100)}% CI, log scale)")
+        ax.set_xlabel(xlabel)
         ax.legend(fontsize=7)
-    ax.set_title(title or "Stop and search disproportionality", fontsize=10)
+    default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
+    if left_out:
+        default += f" ({left_out} row{'s' if left_out > 1 else ''} with no ratio not shown)"
+    ax.set_title(title or default, fontsize=10)
     return ax
 
 
 _RESULT_COLUMNS = {
     "group", "searches", "population", "rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
-    "reliable", "ratio_method", "confidence",
+    "reliable", "ratio_method", "confidence", "like_for_like", "comparability",
+    # outcome_test
+    "n", "hits", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper", "p_value", "test", "z",
+    "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio", "rr_method",
 }
 
 

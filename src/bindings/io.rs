@@ -22,7 +22,8 @@ fn ascii(delimiter: char) -> PyResult<u8> {
 /// `"float"`, `"bool"`, `"datetime"`. Returns a dict: `columns` (per column an int32 code array
 /// and category list, a float64 array, an int8 array or an int64 ns array), `file`, `line`,
 /// `rows_per_file`, and `problems` as parallel lists `file, line, row, column, value, kind`
-/// (row/column -1 for a malformed record).
+/// (row/column -1 for a record left out; kinds `malformed`, `unterminated quote`, `unparsable`,
+/// `out of range`, `missing`, `invalid utf-8`).
 #[pyfunction]
 #[pyo3(signature = (files, columns))]
 fn read_columns<'py>(
@@ -97,6 +98,8 @@ fn read_columns<'py>(
         ProblemKind::Unparsable => "unparsable",
         ProblemKind::OutOfRange => "out of range",
         ProblemKind::Missing => "missing",
+        ProblemKind::InvalidUtf8 => "invalid utf-8",
+        ProblemKind::UnterminatedQuote => "unterminated quote",
     };
     problems.set_item("kind", p.iter().map(|x| kind(x.kind)).collect::<Vec<_>>())?;
     out.set_item("problems", problems)?;
