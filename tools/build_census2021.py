@@ -6,9 +6,9 @@ Reads (see ``shared/data/PROVENANCE.md`` sections 6-7, and ``tools/data/``):
 * ``population/census2021_ew/ts021_ethnic_group_detailed_ltla21.csv`` - TS021, 19 groups per LA 2021;
 * ``population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv`` - LSOA 2021 -> LA (December 2024);
 * ``population/census2021_ew/lookup_ltla24_csp24_pfa24.csv`` - LA -> CSP -> police force area (2024);
-* ``boundaries/boundaries_ltla24.geojson`` - 361 UK local authorities (December 2024), ultra-generalised;
-* ``boundaries/ons_uk_topo_2014-2023.json`` - ONS TopoJSON, for the outlines of the 22 pre-merger
-  districts of the seven authorities whose CSPs follow them;
+* ``boundaries/boundaries_ltla24.geojson`` - 361 UK local authorities (December 2024): codes and names;
+* ``boundaries/ons_uk_topo_2014-2023.json`` - ONS TopoJSON: the outlines of the local authorities and
+  of the 22 pre-merger districts of the seven authorities whose CSPs follow them;
 * ``tools/data/lsoa21_premerger_district.csv`` - LSOA 2021 -> pre-merger district for those seven
   authorities (made by ``tools/derive_premerger_lsoa21.py`` from two ONS lookups).
 
@@ -20,8 +20,8 @@ Writes into ``python/saferstats/data/`` (gzip CSV / GeoJSON, about 0.9 MB in all
 * ``census2021_detailed_la24.csv.gz`` - the 19 detailed groups per LA with 2024 codes (2021 districts
   merged in 2023 are summed; ``boundary_note`` flags the two LAs whose 2021-2024 boundary moved).
 * ``lookup_la24_csp24_pfa24.csv.gz`` - the ONS LA -> CSP -> force lookup with police.uk force ids.
-* ``boundaries_la24.geojson.gz`` - the 361 local authority outlines (``la_code``, ``la``), unchanged
-  coordinates (WGS84, 5 decimals).
+* ``boundaries_la24.geojson.gz`` - the 361 UK local authority outlines valid in 2024 (``la_code``,
+  ``la``), decoded from the ONS TopoJSON (WGS84, 5 decimals), with the December 2024 codes and names.
 * ``boundaries_premerger_districts.geojson.gz`` - the 22 pre-merger districts (``district_code``,
   ``district``, ``la_code``, ``csp_code``), decoded from the ONS TopoJSON.
 
@@ -263,17 +263,32 @@ def main(shared: Path) -> None:
     lookup = la_lk[["la_code", "la", "csp_code", "csp", "force_code", "force_name", "force", "csp_split"]]
 
     # ---- boundaries
+    # Outlines: the ONS TopoJSON's local authorities valid in 2024 (start <= 2024 <= end), which
+    # are more detailed than the ultra-generalised ltla24 file (75k vs 29k vertices; on the 13
+    # Hertfordshire street-crime months they agree with the records' LSOA codes 99.6% vs 98.7%)
+    # and share their arcs with the pre-merger districts. Codes and names are ltla24's (the
+    # TopoJSON has two pre-2018 Scottish codes and a 2025 name).
     gj = json.loads((shared / "boundaries" / "boundaries_ltla24.geojson").read_text())
+    ltla24 = {f["properties"]["ltla24_code"]: f["properties"]["ltla24_name"] for f in gj["features"]}
+    by_name = {v: k for k, v in ltla24.items()}
+    topo = json.loads((shared / "boundaries" / "ons_uk_topo_2014-2023.json").read_text())
     feats = []
-    for f in gj["features"]:
-        p = f["properties"]
-        feats.append({"type": "Feature", "properties": {"la_code": p["ltla24_code"], "la": p["ltla24_name"]},
-                      "geometry": f["geometry"]})
-    check(len(feats) == 361, "361 LA outlines")
+    for g in decode_topojson(topo, "ltla"):
+        p = g["properties"]
+        if not (p.get("start", 0) <= 2024 <= p.get("end", 9999)):
+            continue
+        code = p["areacd"] if p["areacd"] in ltla24 else by_name.get(p["areanm"])
+        if code is None:
+            raise SystemExit(f"TopoJSON LA {p} matches no December 2024 LA")
+        if code != p["areacd"]:
+            print(f"   TopoJSON {p['areacd']} {p['areanm']} -> {code} {ltla24[code]}")
+        feats.append({"type": "Feature", "properties": {"la_code": code, "la": ltla24[code]},
+                      "geometry": {"type": "MultiPolygon", "coordinates": g["coordinates"]}})
+    check(len(feats) == 361 and {f["properties"]["la_code"] for f in feats} == set(ltla24),
+          "361 LA outlines (2024), one per December 2024 LA")
     check(set(names["la"].index) <= {f["properties"]["la_code"] for f in feats}, "every E&W LA (2024) has an outline")
     la_geo = {"type": "FeatureCollection", "name": "boundaries_la24", "crs": gj.get("crs"), "features": feats}
 
-    topo = json.loads((shared / "boundaries" / "ons_uk_topo_2014-2023.json").read_text())
     want = premerger.drop_duplicates("district18_code").set_index("district18_code")
     dfeats = []
     for g in decode_topojson(topo, "ltla"):
