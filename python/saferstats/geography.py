@@ -582,17 +582,23 @@ def _nearest_district(d: _Areas, x: float, y: float, la_code: str) -> int:
 
 
 def _frame(ids: np.ndarray, codes: np.ndarray, names: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    ids = np.asarray(ids, dtype=np.int64)
-    # areas sharing a code (user boundaries with several features per code) map to one category
-    cat_codes, uniq = pd.factorize(pd.Index(codes.astype(str)))
-    first_name = pd.Series(names.astype(str)).groupby(cat_codes).first().to_numpy(object)
-    mapped = np.where(ids >= 0, cat_codes[np.maximum(ids, 0)], -1)
-    return pd.DataFrame(
-        {"code": pd.Categorical.from_codes(mapped, categories=pd.Index(uniq)),
-         "name": pd.Categorical.from_codes(mapped, categories=pd.Index(first_name)) if pd.Index(first_name).is_unique
-         else pd.Series(np.where(mapped >= 0, first_name[np.maximum(mapped, 0)], None), dtype=object).to_numpy()},
-        index=index,
-    )
+    """``code`` and ``name`` columns (categorical) from area indices (-1 = none)."""
+    ids = np.asarray(ids)
+    code_index = pd.Index(codes.astype(str))
+    if code_index.is_unique:
+        mapped, cats = ids, code_index
+        first_name = names.astype(str)
+    else:  # user boundaries with several features per code: one category per code
+        cat_codes, uniq = pd.factorize(code_index)
+        cats = pd.Index(uniq)
+        first_name = pd.Series(names.astype(str)).groupby(cat_codes).first().to_numpy(str)
+        mapped = np.where(ids >= 0, cat_codes[np.maximum(ids, 0)], -1)
+    name_index = pd.Index(first_name)
+    if name_index.is_unique:
+        name_col: Any = pd.Categorical.from_codes(mapped, categories=name_index)
+    else:  # two areas with one name: plain strings
+        name_col = np.where(mapped >= 0, np.asarray(first_name, dtype=object)[np.maximum(mapped, 0)], None)
+    return pd.DataFrame({"code": pd.Categorical.from_codes(mapped, categories=cats), "name": name_col}, index=index)
 
 
 def _report(out: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:

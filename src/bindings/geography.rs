@@ -45,7 +45,7 @@ fn area_ids(v: &[i64]) -> PyResult<Vec<u32>> {
 impl AreaIndex {
     /// Build the index from rings in a flat layout (GIL released while building).
     #[new]
-    #[pyo3(signature = (x, y, ring_offsets, ring_area, n_areas, cells_per_edge = 32.0, max_cells = 4_194_304))]
+    #[pyo3(signature = (x, y, ring_offsets, ring_area, n_areas, cells_per_edge = 16.0, max_cells = 4_194_304))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -72,22 +72,40 @@ impl AreaIndex {
     }
 
     /// The area index (0-based) containing each point (x = longitude, y = latitude), -1 for none.
+    ///
+    /// Points are copied block by block (64 Ki points) into buffers owned by Rust, and each block
+    /// is located with the GIL released: nothing Python owns is read while detached, and no
+    /// full-size copy of the inputs is made.
     fn locate<'py>(
         &self,
         py: Python<'py>,
         x: PyReadonlyArray1<'py, f64>,
         y: PyReadonlyArray1<'py, f64>,
-    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let (x, y) = (slice("lon", &x)?.to_vec(), slice("lat", &y)?.to_vec());
-        let out = py
-            .detach(|| {
-                self.inner.try_locate(&x, &y).map(|v| {
-                    v.into_iter()
-                        .map(|a| if a == NO_AREA { -1 } else { a as i64 })
-                        .collect::<Vec<i64>>()
-                })
-            })
-            .py_err()?;
+    ) -> PyResult<Bound<'py, PyArray1<i32>>> {
+        const BLOCK: usize = 1 << 16;
+        let (xs, ys) = (slice("lon", &x)?, slice("lat", &y)?);
+        if xs.len() != ys.len() {
+            return Err(super::errors::to_py(Error::LengthMismatch {
+                name_a: "lon".into(),
+                len_a: xs.len(),
+                name_b: "lat".into(),
+                len_b: ys.len(),
+            }));
+        }
+        let mut out: Vec<i32> = Vec::with_capacity(xs.len());
+        let (mut bx, mut by) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+        for (cx, cy) in xs.chunks(BLOCK).zip(ys.chunks(BLOCK)) {
+            bx.clear();
+            by.clear();
+            bx.extend_from_slice(cx);
+            by.extend_from_slice(cy);
+            let ids = py.detach(|| self.inner.locate(&bx, &by));
+            out.extend(
+                ids.into_iter()
+                    .map(|a| if a == NO_AREA { -1 } else { a as i32 }),
+            );
+            py.check_signals()?;
+        }
         Ok(out.into_pyarray(py))
     }
 

@@ -19,7 +19,7 @@
 //! shared by several areas goes to the area containing the points just north-east of it.
 //! If areas overlap (user boundaries that are not a partition), the lowest area index wins.
 //!
-//! **Index.** A regular grid of square cells covers the areas' bounding box (by default about 32
+//! **Index.** A regular grid of square cells covers the areas' bounding box (by default about 16
 //! cells per polygon edge, at most 2²² cells). Each cell either touches no edge — then every
 //! point in it has the same answer, stored once ("interior" cell, no polygon test) — or lists the
 //! edges that touch it ("boundary" cell). For a boundary cell the build stores the exact answer
@@ -55,7 +55,7 @@ const MAX_AREAS: usize = (BOUNDARY - 2) as usize;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AreaIndexOptions {
     /// Target number of grid cells per polygon edge (more: fewer edges per boundary cell, faster
-    /// queries, more memory). Default 32.
+    /// queries up to a point, more memory). Default 16.
     pub cells_per_edge: f64,
     /// Upper bound on the number of grid cells (4 bytes each). Default 2²² (16 MiB).
     pub max_cells: usize,
@@ -64,7 +64,7 @@ pub struct AreaIndexOptions {
 impl Default for AreaIndexOptions {
     fn default() -> Self {
         AreaIndexOptions {
-            cells_per_edge: 32.0,
+            cells_per_edge: 16.0,
             max_cells: 1 << 22,
         }
     }
