@@ -606,9 +606,10 @@ def _report(out: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
     total = sum(counts.values())
     if total:
         detail = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v)
+        rows = list(out.index[np.flatnonzero(out["code"].isna().to_numpy())[:5]])
         warnings.warn(
             f"{total} of {len(out)} points are in no area ({detail}); their code and name are missing "
-            "(counts in .attrs['unassigned'])",
+            f"(counts in .attrs['unassigned']; first rows: {rows})",
             SaferstatsWarning,
             stacklevel=3,
         )

@@ -207,7 +207,7 @@ def test_tie_rule_on_a_shared_edge_and_overlaps():
 def test_unassigned_points_are_counted_never_dropped():
     lat = pd.Series([51.75, np.nan, 50.0, 55.95, 51.75], index=list("abcde"))
     lon = pd.Series([-0.34, -0.34, -3.0, -3.19, np.nan], index=list("abcde"))
-    with pytest.warns(SaferstatsWarning, match="4 of 5 points are in no area"):
+    with pytest.warns(SaferstatsWarning, match=r"4 of 5 points are in no area.*first rows: \['b', 'c', 'd', 'e'\]"):
         out = assign_area(lat, lon, level="force")
     assert list(out.index) == list("abcde") and len(out) == 5
     assert out.attrs["unassigned"] == {"missing_coordinates": 2, "no_area": 1, "outside_england_and_wales": 1}
@@ -427,3 +427,24 @@ def _distance_m(x: float, y: float, rings: list[np.ndarray]) -> float:
         t = np.clip(-(ax * dx + ay * dy) / np.maximum(dx * dx + dy * dy, 1e-30), 0, 1)
         best = min(best, float(np.min(np.hypot(ax + t * dx, ay + t * dy))))
     return best * 111_195.0
+
+
+def test_compiled_index_rejects_bad_rings():
+    from saferstats import _saferstats as ext
+
+    x, y = np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])
+    with pytest.raises(InvalidInputError) as e:
+        ext.AreaIndex(x, y, np.array([0, -3]), np.array([0]), 1)
+    assert e.value.argument == "ring_offsets"
+    with pytest.raises(InvalidInputError) as e:
+        ext.AreaIndex(x, y, np.array([0, 3]), np.array([5]), 1)
+    assert (e.value.argument, e.value.index) == ("ring_area", 0)
+    with pytest.raises(InvalidInputError) as e:
+        ext.AreaIndex(np.array([0.0, np.nan, 0.0]), y, np.array([0, 3]), np.array([0]), 1)
+    assert (e.value.argument, e.value.index) == ("x", 1)
+    with pytest.raises(InvalidInputError, match="max_cells"):
+        ext.AreaIndex(x, y, np.array([0, 3]), np.array([0]), 1, max_cells=0)
+    idx = ext.AreaIndex(x, y, np.array([0, 3]), np.array([0]), 1)
+    with pytest.raises(LengthMismatchError):
+        idx.locate(np.array([0.1, 0.2]), np.array([0.1]))
+    assert idx.locate(np.array([0.1, 5.0, np.nan]), np.array([0.1, 5.0, 0.1])).tolist() == [0, -1, -1]
