@@ -93,7 +93,7 @@ def main() -> None:
           f"(+{peer['call_mb']:.0f} MB)")
     print(f"  geopandas sjoin alone           {peer['time_join_only'] * 1e3:8.1f} ms")
     print(f"  ratio {peer['time'] / ours['time']:.1f}x (sjoin alone: {peer['time_join_only'] / ours['time']:.1f}x); "
-          f"same area for {agree:.6%} of points (differences: points on boundaries, where shapely's 'within' is false)")
+          f"same area for {agree:.6%} of points (any difference: a point exactly on a boundary, where shapely's 'within' is false)")
 
 
 if __name__ == "__main__":
