@@ -37,6 +37,7 @@ pub mod csvscan;
 pub mod disclosure;
 pub mod disproportionality;
 pub mod error;
+pub mod geography;
 pub mod glm;
 pub mod hotspot;
 pub mod outcomes;

@@ -13,9 +13,10 @@ with a pandas-facing Python API.
 
 from __future__ import annotations
 
-from . import datasets, plotting
+from . import datasets, geography, plotting
 from ._saferstats import __version__
 from .disclosure import suppress
+from .geography import assign_area
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
@@ -124,5 +125,7 @@ __all__ = [
     "plot_funnel",
     "plot_trend",
     "plot_disproportionality",
+    "assign_area",
+    "geography",
 ]
 __all__ += _hotspot.__all__

@@ -153,3 +153,29 @@ def hdbscan_mst(
 def hdbscan_labels(
     n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64], distance: _F64, min_cluster_size: int
 ) -> npt.NDArray[np.int64]: ...
+from typing import final
+
+from typing_extensions import Self
+
+@final
+class AreaIndex:
+    def __new__(
+        cls,
+        x: _F64,
+        y: _F64,
+        ring_offsets: npt.NDArray[np.int64],
+        ring_area: npt.NDArray[np.int64],
+        n_areas: int,
+        cells_per_edge: float = 16.0,
+        max_cells: int = 4194304,
+    ) -> Self: ...
+    def locate(self, x: _F64, y: _F64) -> npt.NDArray[np.int32]: ...
+    def locate_exhaustive(self, x: float, y: float) -> int: ...
+    @property
+    def n_areas(self) -> int: ...
+    @property
+    def grid(self) -> tuple[int, int, float]: ...
+    @property
+    def boundary_cells(self) -> int: ...
+    @property
+    def memory_bytes(self) -> int: ...

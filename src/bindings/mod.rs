@@ -7,6 +7,7 @@ use pyo3::types::PyDict;
 
 mod disproportionality;
 mod errors;
+mod geography;
 mod hotspot;
 mod io;
 mod outcomes;
@@ -23,6 +24,7 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     outcomes::register(m)?;
     disproportionality::register(m)?;
     trend::register(m)?;
+    geography::register(m)?;
     Ok(())
 }
 

@@ -1,0 +1,616 @@
+"""Census 2021 denominators and the areas a CSP reports on: which local authority, Community Safety
+Partnership or police force area each point falls in (issue 12).
+
+* :func:`census_population` - usual residents by the five broad ethnic groups (Census 2021, TS021)
+  for every police force area, local authority (2024 codes), CSP and LSOA 2021 in England and Wales,
+  and the 19 detailed groups by local authority; ``census=2011`` gives the bundled 2011 tables.
+* :func:`assign_area` - the local authority, CSP or force containing each point (exact
+  point-in-polygon in Rust against the bundled generalised boundaries, or your own boundaries),
+  with every point in no area counted and reported.
+* :func:`find_area` - look an area up by name or code (close matches listed when there is none).
+* :func:`area_lookup` - the ONS local authority -> CSP -> police force area lookup (December 2024).
+
+Data: ``saferstats/data/PROVENANCE.md`` ("Census 2021 denominators and boundaries"); the bundled
+files are built by ``tools/build_census2021.py``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import gzip
+import json
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _saferstats as _ext
+from ._frames import as_float_array
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+
+__all__ = [
+    "census_population",
+    "assign_area",
+    "find_area",
+    "area_lookup",
+    "CoordinateError",
+    "UnknownAreaError",
+    "BoundaryError",
+    "BROAD_GROUPS",
+]
+
+#: The five broad ethnic groups (Census 2021 TS021 and Home Office stop-and-search statistics).
+BROAD_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
+
+_LEVELS = ("force", "la", "csp", "lsoa")
+_POINT_LEVELS = ("la", "csp", "force")
+#: Great Britain, generously (longitude, latitude): used to detect swapped coordinates.
+_GB_LON = (-9.0, 2.5)
+_GB_LAT = (49.0, 61.5)
+
+
+class CoordinateError(InvalidInputError):
+    """Point coordinates that cannot be right: latitude outside [-90, 90], longitude outside
+    [-180, 180], or latitude and longitude swapped (points that land in Great Britain only with the
+    two exchanged). ``argument`` names ``lat`` or ``lon``; ``index`` the first offending row."""
+
+
+class UnknownAreaError(InvalidInputError):
+    """An area name or code (or a level) that is not known; the message lists the close matches."""
+
+
+class BoundaryError(InvalidInputError):
+    """Boundaries that cannot be used: no code column (or several candidates), a GeoDataFrame
+    without a CRS, projected coordinates in GeoJSON, or geometries that are not polygons."""
+
+
+# ------------------------------------------------------------------------------------------------
+# bundled data
+
+
+def _path(name: str) -> Any:
+    return resources.files("saferstats").joinpath("data", name)
+
+
+@functools.lru_cache(maxsize=None)
+def _table(name: str) -> pd.DataFrame:
+    with _path(name).open("rb") as fh:
+        return pd.read_csv(fh, compression="gzip", dtype={"csp_basis": str, "district18_code": str},
+                           keep_default_na=False, na_values=[])
+
+
+@functools.lru_cache(maxsize=None)
+def _geojson(name: str) -> dict:
+    with _path(name).open("rb") as fh:
+        return json.loads(gzip.decompress(fh.read()))
+
+
+def area_lookup() -> pd.DataFrame:
+    """The ONS "Local Authority District to Community Safety Partnership to Police Force Area
+    (December 2024)" lookup for England and Wales, with police.uk force identifiers.
+
+    Columns ``la_code, la, csp_code, csp, force_code, force_name, force, csp_split``. Seven
+    authorities formed by mergers (BCP, Buckinghamshire, North and West Northamptonshire,
+    Cumberland, Westmorland and Furness, East Suffolk) have one row per CSP (``csp_split`` True):
+    their CSPs follow the districts they were merged from.
+
+    >>> lk = area_lookup()
+    >>> len(lk), lk["la_code"].nunique(), int(lk["csp_split"].sum())
+    (332, 318, 21)
+    """
+    return _table("lookup_la24_csp24_pfa24.csv.gz").copy()
+
+
+def _names(level: str) -> pd.Series:
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    col = {"la": ("la_code", "la"), "csp": ("csp_code", "csp"), "force": ("force_code", "force_name")}[level]
+    return lk.drop_duplicates(col[0]).set_index(col[0])[col[1]]
+
+
+def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
+    lower = {o.lower(): o for o in options}
+    return [lower[m] for m in difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)]
+
+
+def _check_level(level: Any, valid: Sequence[str]) -> str:
+    if level not in valid:
+        hint = _close(str(level), valid, 2)
+        raise UnknownAreaError(
+            f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+            "level",
+        )
+    return str(level)
+
+
+def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dict[str, str]:
+    """The area whose name or code is ``query`` (case-insensitive; police.uk force ids such as
+    ``"avon-and-somerset"`` work at ``level="force"``), as ``{"level", "code", "name"}``.
+
+    Raises :class:`UnknownAreaError` listing the close matches when there is no such area.
+
+    >>> find_area("st albans")
+    {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
+    >>> find_area("Hertfordshre", level="force")
+    Traceback (most recent call last):
+    ...
+    saferstats.geography.UnknownAreaError: no force named or coded 'Hertfordshre'; close matches: 'Hertfordshire', ...
+    """
+    lvl = _check_level(level, _POINT_LEVELS)
+    names = _names(lvl)
+    q = str(query).strip().lower()
+    for code, name in names.items():
+        if q in (str(code).lower(), str(name).lower()):
+            return {"level": lvl, "code": str(code), "name": str(name)}
+    if lvl == "force":
+        from .io import force_slug
+
+        for code, name in names.items():
+            if force_slug(name) == q:
+                return {"level": lvl, "code": str(code), "name": str(name)}
+    close = _close(str(query), [str(n) for n in names.values])
+    raise UnknownAreaError(
+        f"no {lvl} named or coded {query!r}; "
+        + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
+        "query",
+    )
+
+
+def census_population(
+    level: Literal["force", "la", "csp", "lsoa"] = "force",
+    *,
+    census: int = 2021,
+    detailed: bool = False,
+) -> pd.DataFrame:
+    """Census usual residents by ethnic group, long format, bundled (England and Wales).
+
+    ``census=2021`` (default; Census 2021 table TS021, which the Home Office has used for
+    stop-and-search rates since March 2023): the five broad groups for every ``level``:
+
+    * ``"force"``: ``force`` (police.uk id, e.g. ``"hertfordshire"``), ``force_name``, ``force_code``;
+    * ``"la"``: ``la``, ``la_code`` (December 2024 codes, 318 authorities), ``csp``, ``csp_code``,
+      ``force``, ``csp_split`` (True for the seven merged authorities whose CSPs follow their
+      pre-merger districts: their ``csp`` lists those CSPs, joined with ``"; "``);
+    * ``"csp"``: ``csp``, ``csp_code`` (314 CSPs), ``force``, ``csp_basis`` (``"la"``: whole local
+      authorities; ``"district"``: built from the LSOAs of pre-merger districts, exact because LSOAs
+      2021 nest in them);
+    * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``la``, ``la_code``, ``csp``,
+      ``csp_code``, ``force``;
+
+    then ``ethnicity`` and ``population``. All levels are sums of the LSOA table, so they add up
+    to 59,597,576 and to each other exactly. ``detailed=True`` (``level="la"`` only): the 19
+    detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:
+    Chinese"``, with its ``broad`` group) from ONS's local-authority table, which is perturbed
+    separately (its broad sums differ from the LSOA sums by up to about one person per LSOA);
+    build other groupings from it, such as the Home Office's pre-2020 "Other inc Chinese".
+    ``boundary_note`` flags Cherwell and West Northamptonshire, whose 2021 counts are for the
+    2021 boundary (one LSOA, 1,914 residents, moved between them by 2024).
+
+    ``census=2011``: the bundled 2011 Census tables (``level`` force, la or csp; 2011 districts
+    and CSPs), for series before 2022/23 - see :func:`saferstats.census_population`.
+
+    ``.attrs["census"]`` holds the census year. Method: sums of ONS Census 2021 TS021 LSOA
+    counts through the ONS LSOA (2021) -> LA (Dec 2024) -> CSP -> PFA lookups; reference values:
+    Hertfordshire force area Asian 103,679, Black 44,863, Mixed 45,127, White 980,115, Other 25,048.
+
+    >>> pop = census_population("force")
+    >>> pop[pop.force == "hertfordshire"][["ethnicity", "population"]].to_string(index=False)
+    'ethnicity  population\\n    Asian      103679\\n    Black       44863\\n    Mixed       45127\\n    Other       25048\\n    White      980115'
+    >>> int(census_population("lsoa")["population"].sum())
+    59597576
+    >>> csp = census_population("csp")
+    >>> csp[csp.csp == "Dorset"].groupby("csp_basis")["population"].sum().to_dict()
+    {'district': 429710}
+    """
+    if census == 2011:
+        if detailed:
+            raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
+        from .disproportionality import census_population as _pop2011
+
+        out = _pop2011(_check_level(level, ("force", "la", "csp")))  # type: ignore[arg-type]
+        out.attrs["census"] = 2011
+        return out
+    if census != 2021:
+        raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
+    lvl = _check_level(level, _LEVELS)
+    if detailed and lvl != "la":
+        raise InvalidInputError("detailed=True is available at level='la' only", "detailed")
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    force_of = lk.drop_duplicates("force_code").set_index("force_code")["force"]
+    la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
+    csp_force = lk.drop_duplicates("csp_code").set_index("csp_code")["force"]
+    if detailed:
+        wide = _table("census2021_detailed_la24.csv.gz")
+        groups = [c for c in wide.columns if ":" in c]
+        wide = wide.assign(force=wide["la_code"].map(la_force))
+        keys = ["la", "la_code", "force", "boundary_note"]
+        out = wide.melt(id_vars=keys, value_vars=groups, var_name="ethnicity", value_name="population")
+        out.insert(len(keys), "broad", out["ethnicity"].map(_broad_of))
+        out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable").reset_index(drop=True)
+        flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
+        if flagged:
+            warnings.warn(
+                f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
+                "boundary_note column); the five broad groups at level='la' are at 2024 boundaries",
+                SaferstatsWarning,
+                stacklevel=2,
+            )
+        out.attrs["census"] = 2021
+        return out
+    if lvl == "lsoa":
+        wide = _table("census2021_lsoa21.csv.gz")
+        names_la, names_csp = _names("la"), _names("csp")
+        wide = pd.DataFrame({
+            "lsoa": wide["lsoa"], "lsoa_code": wide["lsoa_code"],
+            "la": wide["la_code"].map(names_la), "la_code": wide["la_code"],
+            "csp": wide["csp_code"].map(names_csp), "csp_code": wide["csp_code"],
+            "force": wide["la_code"].map(la_force), **{g: wide[g] for g in BROAD_GROUPS},
+        })
+        keys = ["lsoa", "lsoa_code", "la", "la_code", "csp", "csp_code", "force"]
+        sort = ["lsoa_code"]
+    else:
+        areas = _table("census2021_areas.csv.gz")
+        wide = areas[areas["level"] == lvl]
+        if lvl == "force":
+            wide = pd.DataFrame({"force": wide["code"].map(force_of), "force_name": wide["name"],
+                                 "force_code": wide["code"], **{g: wide[g] for g in BROAD_GROUPS}})
+            keys = ["force", "force_name", "force_code"]
+            sort = ["force"]
+        elif lvl == "la":
+            cs = lk.groupby("la_code").agg(csp=("csp", "; ".join), csp_code=("csp_code", "; ".join),
+                                           csp_split=("csp_split", "first"))
+            wide = pd.DataFrame({"la": wide["name"], "la_code": wide["code"],
+                                 "csp": wide["code"].map(cs["csp"]), "csp_code": wide["code"].map(cs["csp_code"]),
+                                 "force": wide["code"].map(la_force), "csp_split": wide["code"].map(cs["csp_split"]).astype(bool),
+                                 **{g: wide[g] for g in BROAD_GROUPS}})
+            keys = ["la", "la_code", "csp", "csp_code", "force", "csp_split"]
+            sort = ["la", "la_code"]
+        else:
+            wide = pd.DataFrame({"csp": wide["name"], "csp_code": wide["code"], "force": wide["code"].map(csp_force),
+                                 "csp_basis": wide["csp_basis"], **{g: wide[g] for g in BROAD_GROUPS}})
+            keys = ["csp", "csp_code", "force", "csp_basis"]
+            sort = ["csp", "csp_code"]
+    long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
+    long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
+    long.attrs["census"] = 2021
+    return long
+
+
+def _broad_of(label: str) -> str:
+    head = label.split(":", 1)[0]
+    for g in BROAD_GROUPS:
+        if head.startswith(g):
+            return g
+    return "Other"
+
+
+# ------------------------------------------------------------------------------------------------
+# points -> areas
+
+
+def _rings_of(geometry: Mapping[str, Any], feature: int) -> list[np.ndarray]:
+    gtype = geometry.get("type")
+    coords: Any = geometry.get("coordinates")
+    polys: Any
+    if gtype == "Polygon":
+        polys = [coords]
+    elif gtype == "MultiPolygon":
+        polys = coords
+    else:
+        raise BoundaryError(f"boundaries feature {feature}: geometry type {gtype!r} is not a Polygon or MultiPolygon",
+                            "boundaries", feature)
+    rings = []
+    for poly in polys or []:
+        for ring in poly:
+            arr = np.asarray(ring, dtype=np.float64)
+            if arr.ndim != 2 or arr.shape[0] < 3 or arr.shape[1] < 2:
+                raise BoundaryError(f"boundaries feature {feature}: a ring has fewer than 3 positions", "boundaries", feature)
+            rings.append(arr[:, :2])
+    return rings
+
+
+class _Areas:
+    """An AreaIndex with the codes and names of its areas."""
+
+    def __init__(self, codes: Sequence[str], names: Sequence[str], rings: list[list[np.ndarray]], extra: dict | None = None):
+        self.codes = np.asarray(codes, dtype=object)
+        self.names = np.asarray(names, dtype=object)
+        flat = [(i, r) for i, rs in enumerate(rings) for r in rs]
+        if not flat:
+            raise BoundaryError("boundaries have no polygons", "boundaries")
+        xy = np.concatenate([r for _, r in flat])
+        if not np.isfinite(xy).all():
+            raise BoundaryError("boundaries have non-finite coordinates", "boundaries")
+        if np.abs(xy[:, 0]).max() > 180 or np.abs(xy[:, 1]).max() > 90:
+            raise BoundaryError(
+                "boundary coordinates are not longitude/latitude degrees (they look projected, e.g. British "
+                "National Grid metres): pass a GeoDataFrame with its CRS, or reproject to EPSG:4326",
+                "boundaries",
+            )
+        offsets = np.zeros(len(flat) + 1, dtype=np.int64)
+        np.cumsum([len(r) for _, r in flat], out=offsets[1:])
+        ring_area = np.asarray([i for i, _ in flat], dtype=np.int64)
+        self.index = _ext.AreaIndex(np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1]),
+                                    offsets, ring_area, len(self.codes))
+        self.rings = rings
+        self.extra = extra or {}
+
+
+@functools.lru_cache(maxsize=None)
+def _bundled_la() -> _Areas:
+    gj = _geojson("boundaries_la24.geojson.gz")
+    feats = gj["features"]
+    return _Areas([f["properties"]["la_code"] for f in feats], [f["properties"]["la"] for f in feats],
+                  [_rings_of(f["geometry"], i) for i, f in enumerate(feats)])
+
+
+@functools.lru_cache(maxsize=None)
+def _bundled_districts() -> _Areas:
+    gj = _geojson("boundaries_premerger_districts.geojson.gz")
+    feats = gj["features"]
+    return _Areas([f["properties"]["district_code"] for f in feats], [f["properties"]["district"] for f in feats],
+                  [_rings_of(f["geometry"], i) for i, f in enumerate(feats)],
+                  extra={"la_code": np.asarray([f["properties"]["la_code"] for f in feats], dtype=object),
+                         "csp_code": np.asarray([f["properties"]["csp_code"] for f in feats], dtype=object)})
+
+
+def _detect(props: Sequence[str], given: str | None, kind: str, pattern: str) -> str | None:
+    if given is not None:
+        if given not in props:
+            raise BoundaryError(f"boundaries have no column {given!r} (keyword `{kind}`); columns are: {list(props)}", kind)
+        return given
+    found = [p for p in props if re.search(pattern, p, flags=re.I)]
+    if len(found) > 1:
+        raise BoundaryError(
+            f"boundaries have several possible {kind} columns {found}; choose one with {kind}=...", kind)
+    return found[0] if found else None
+
+
+def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
+    gj: Any
+    if hasattr(boundaries, "geometry") and hasattr(boundaries, "crs") and hasattr(boundaries, "to_crs"):
+        if boundaries.crs is None:
+            raise BoundaryError(
+                "boundaries (a GeoDataFrame) has no CRS: set it with .set_crs(...) (e.g. 'EPSG:27700' for British "
+                "National Grid, 'EPSG:4326' for longitude/latitude)", "boundaries")
+        gdf = boundaries if boundaries.crs.to_epsg() == 4326 else boundaries.to_crs(4326)
+        gj = json.loads(gdf.to_json(drop_id=True))
+    elif isinstance(boundaries, Mapping):
+        gj = boundaries
+    elif isinstance(boundaries, (str, Path)):
+        p = Path(boundaries)
+        try:
+            raw = p.read_bytes()
+            gj = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+        except (OSError, ValueError, EOFError) as exc:
+            raise BoundaryError(f"boundaries file {str(p)!r} could not be read as GeoJSON: {exc}", "boundaries") from exc
+    else:
+        raise BoundaryError(
+            f"boundaries must be a GeoJSON dict, a path to a GeoJSON file or a GeoDataFrame, got {type(boundaries).__name__}",
+            "boundaries")
+    if not isinstance(gj, Mapping) or gj.get("type") != "FeatureCollection" or not isinstance(gj.get("features"), list):
+        raise BoundaryError("boundaries must be a GeoJSON FeatureCollection", "boundaries")
+    crs = str(((gj.get("crs") or {}).get("properties") or {}).get("name", ""))
+    if crs and not re.search(r"CRS84|4326", crs):
+        raise BoundaryError(
+            f"boundaries GeoJSON declares CRS {crs!r}; saferstats reads longitude/latitude (EPSG:4326) GeoJSON - "
+            "reproject it, or pass a GeoDataFrame", "boundaries")
+    feats = [f for f in gj["features"] if f.get("geometry")]
+    n_null = len(gj["features"]) - len(feats)
+    if not feats:
+        raise BoundaryError("boundaries have no features with a geometry", "boundaries")
+    props = list(dict.fromkeys(k for f in feats for k in (f.get("properties") or {})))
+    code_col = _detect(props, code, "code", r"(^|_)(code|cd)$|[a-z]cd$|CD$")
+    name_col = _detect(props, name, "name", r"(^|_)(name|nm)$|[a-z]nm$|NM$")
+    if code_col is None:
+        raise BoundaryError(
+            f"boundaries have no code column (a property named like 'code', 'la_code', 'LAD24CD'); properties are "
+            f"{props}: pass code=... (and name=...)", "code")
+    codes = [str((f.get("properties") or {}).get(code_col, "")) for f in feats]
+    names = [str((f.get("properties") or {}).get(name_col, c)) for f, c in zip(feats, codes)] if name_col else codes
+    if n_null:
+        warnings.warn(f"{n_null} boundary feature(s) without a geometry were left out", SaferstatsWarning, stacklevel=3)
+    return _Areas(codes, names, [_rings_of(f["geometry"], i) for i, f in enumerate(feats)])
+
+
+def _points(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    la = as_float_array("lat", lat)
+    lo = as_float_array("lon", lon)
+    if len(la) != len(lo):
+        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    index = next((v.index for v in (lat, lon) if isinstance(v, pd.Series) and len(v.index) == len(la)), None)
+    if index is None:
+        index = pd.RangeIndex(len(la))
+    for nm, arr, lim in (("lat", la, 90.0), ("lon", lo, 180.0)):
+        bad = np.flatnonzero(np.isinf(arr) | (np.abs(arr) > lim))
+        if bad.size:
+            raise CoordinateError(
+                f"`{nm}` at row {bad[0]}: {arr[bad[0]]} is outside [-{lim:g}, {lim:g}] ({bad.size} such rows)",
+                nm, int(bad[0]))
+    return la, lo, index
+
+
+def _check_swapped(la: np.ndarray, lo: np.ndarray) -> None:
+    ok = np.isfinite(la) & np.isfinite(lo)
+    n = int(ok.sum())
+    if n == 0:
+        return
+    in_gb = (lo > _GB_LON[0]) & (lo < _GB_LON[1]) & (la > _GB_LAT[0]) & (la < _GB_LAT[1])
+    swapped = (la > _GB_LON[0]) & (la < _GB_LON[1]) & (lo > _GB_LAT[0]) & (lo < _GB_LAT[1])
+    n_gb, n_sw = int(in_gb.sum()), int(swapped.sum())
+    if n_sw > n_gb and n_sw >= 0.5 * n:
+        first = int(np.flatnonzero(swapped)[0])
+        raise CoordinateError(
+            f"`lat` and `lon` look swapped: {n_sw} of {n} points fall in Great Britain only with latitude and "
+            f"longitude exchanged (row {first}: lat={la[first]}, lon={lo[first]}); pass lat=latitude, lon=longitude",
+            "lat", first)
+
+
+def assign_area(
+    lat: Any,
+    lon: Any,
+    *,
+    level: Literal["la", "csp", "force"] | None = None,
+    boundaries: Any = None,
+    code: str | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """The area containing each point: ``code`` and ``name`` columns, aligned to the input's index.
+
+    ``lat``/``lon`` in degrees (WGS84, e.g. police.uk ``Latitude``/``Longitude``). With the bundled
+    boundaries (``boundaries=None``), ``level`` is ``"la"`` (default: the 361 UK local authorities,
+    December 2024, ONS ultra-generalised outlines - England, Wales, Scotland, Northern Ireland),
+    ``"csp"`` or ``"force"`` (England and Wales). CSPs and forces are unions of local authorities,
+    mapped through the ONS lookup (exact); in the seven merged authorities whose CSPs follow their
+    pre-merger districts, the district is found from the districts' ONS outlines (a point that the
+    two generalisations place differently goes to the nearest district of its authority, counted in
+    ``.attrs["csp_from_nearest_district"]``).
+
+    ``boundaries``: your own areas instead - a GeoJSON FeatureCollection (dict, or path to a
+    ``.geojson``/``.geojson.gz`` file, longitude/latitude) or a GeoDataFrame in any CRS (reprojected
+    with geopandas). ``code``/``name`` name its code and name properties (detected when there is one
+    property named like ``code``/``*_code``/``LAD24CD`` and ``name``/``*_name``/``LAD24NM``).
+
+    Method: exact point-in-polygon (even-odd rule with exact orientation tests) in Rust, indexed by
+    a fine lookup grid whose interior cells need no polygon test, parallel, GIL released. A point
+    exactly on a boundary shared by two areas goes to the area east of it (north, for an east-west
+    boundary): one area, never two (``saferstats::geography::areas``). Overlapping user areas:
+    the first listed wins.
+
+    Points in no area are never dropped: their ``code`` and ``name`` are missing and
+    ``.attrs["unassigned"]`` counts them by reason - ``missing_coordinates`` (NaN), ``no_area`` (at
+    sea or beyond the generalised coastline, or outside the boundaries' coverage) and, for
+    ``level="csp"``/``"force"``, ``outside_england_and_wales`` (in Scotland or Northern Ireland) -
+    with a :class:`SaferstatsWarning`. Coordinates out of range or latitude/longitude swapped raise
+    :class:`CoordinateError`; unusable boundaries :class:`BoundaryError`.
+
+    >>> import pandas as pd
+    >>> pts = pd.DataFrame({"lat": [51.7527, 51.6578, 51.5007], "lon": [-0.3394, -0.2723, -0.1246]}, index=[10, 11, 12])
+    >>> assign_area(pts.lat, pts.lon)
+             code         name
+    10  E07000240    St Albans
+    11  E07000098    Hertsmere
+    12  E09000033  Westminster
+    >>> assign_area(pts.lat, pts.lon, level="force")["name"].tolist()
+    ['Hertfordshire', 'Hertfordshire', 'Metropolitan Police']
+    """
+    la, lo, index = _points(lat, lon)
+    if boundaries is not None:
+        if level is not None:
+            raise InvalidInputError("`level` applies to the bundled boundaries; omit it when passing boundaries=",
+                                    "level")
+        areas = _user_areas(boundaries, code, name)
+        ids = areas.index.locate(np.ascontiguousarray(lo), np.ascontiguousarray(la))
+        out = _frame(ids, areas.codes, areas.names, index)
+        counts = {"missing_coordinates": int((~(np.isfinite(la) & np.isfinite(lo))).sum())}
+        counts["no_area"] = int((ids < 0).sum()) - counts["missing_coordinates"]
+        return _report(out, counts)
+    if code is not None or name is not None:
+        raise InvalidInputError("`code`/`name` name the columns of your own boundaries= only", "code" if code else "name")
+    lvl = _check_level("la" if level is None else level, _POINT_LEVELS)
+    _check_swapped(la, lo)
+    bundle = _bundled_la()
+    x, y = np.ascontiguousarray(lo), np.ascontiguousarray(la)
+    ids = bundle.index.locate(x, y)
+    missing = ~(np.isfinite(la) & np.isfinite(lo))
+    counts = {"missing_coordinates": int(missing.sum()), "no_area": int(((ids < 0) & ~missing).sum())}
+    if lvl == "la":
+        out = _frame(ids, bundle.codes, bundle.names, index)
+        outside = np.asarray([c[:1] in ("S", "N") for c in bundle.codes], dtype=bool)
+        n_out = int(outside[ids[ids >= 0]].sum())
+        out = _report(out, counts)
+        out.attrs["outside_england_and_wales"] = n_out
+        return out
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    la_codes = bundle.codes
+    if lvl == "force":
+        f = lk.drop_duplicates("la_code").set_index("la_code")
+        targets = pd.Index(sorted(f["force_code"].unique()))
+        tnames = f.drop_duplicates("force_code").set_index("force_code")["force_name"].reindex(targets).to_numpy(object)
+        per_la = targets.get_indexer(pd.Index(la_codes).map(f["force_code"]))  # -1 outside E&W
+        out_ids = np.where(ids >= 0, per_la[np.maximum(ids, 0)], -1)
+        n_nearest = 0
+    else:
+        single = lk[~lk["csp_split"]].drop_duplicates("la_code").set_index("la_code")
+        targets = pd.Index(sorted(lk["csp_code"].unique()))
+        tnames = lk.drop_duplicates("csp_code").set_index("csp_code")["csp"].reindex(targets).to_numpy(object)
+        per_la = targets.get_indexer(pd.Index(la_codes).map(single["csp_code"]))
+        out_ids = np.where(ids >= 0, per_la[np.maximum(ids, 0)], -1)
+        split_las = set(lk.loc[lk["csp_split"], "la_code"])
+        la_split = np.isin(la_codes.astype(str), list(split_las))
+        in_split = np.flatnonzero((ids >= 0) & la_split[np.maximum(ids, 0)])
+        n_nearest = 0
+        if in_split.size:
+            d = _bundled_districts()
+            did = d.index.locate(x[in_split], y[in_split])
+            point_la = la_codes[ids[in_split]]
+            ok = did >= 0
+            ok[ok] = d.extra["la_code"][did[ok]] == point_la[ok]
+            for k in np.flatnonzero(~ok):
+                did[k] = _nearest_district(d, x[in_split[k]], y[in_split[k]], point_la[k])
+            n_nearest = int((~ok).sum())
+            out_ids[in_split] = targets.get_indexer(d.extra["csp_code"][did])
+    ew = (ids >= 0) & (out_ids < 0)
+    counts["outside_england_and_wales"] = int(ew.sum())
+    out = _report(_frame(out_ids, targets.to_numpy(object), tnames, index), counts)
+    if lvl == "csp":
+        out.attrs["csp_from_nearest_district"] = n_nearest
+    return out
+
+
+def _nearest_district(d: _Areas, x: float, y: float, la_code: str) -> int:
+    """Index of the pre-merger district of ``la_code`` nearest to (x, y) (planar degrees with the
+    longitude scaled by cos(latitude); only for the few points the two generalisations disagree on)."""
+    best, best_d = -1, np.inf
+    k = np.cos(np.radians(y))
+    for i in np.flatnonzero(d.extra["la_code"] == la_code):
+        for r in d.rings[i]:
+            a, b = r[:-1], r[1:]
+            ax, ay, bx, by = (a[:, 0] - x) * k, a[:, 1] - y, (b[:, 0] - x) * k, b[:, 1] - y
+            dx, dy = bx - ax, by - ay
+            t = np.clip(-(ax * dx + ay * dy) / np.maximum(dx * dx + dy * dy, 1e-30), 0.0, 1.0)
+            dist = np.min((ax + t * dx) ** 2 + (ay + t * dy) ** 2)
+            if dist < best_d:
+                best, best_d = int(i), float(dist)
+    return best
+
+
+def _frame(ids: np.ndarray, codes: np.ndarray, names: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """``code`` and ``name`` columns (categorical) from area indices (-1 = none)."""
+    ids = np.asarray(ids)
+    code_index = pd.Index(codes.astype(str))
+    if code_index.is_unique:
+        mapped, cats = ids, code_index
+        first_name = names.astype(str)
+    else:  # user boundaries with several features per code: one category per code
+        cat_codes, uniq = pd.factorize(code_index)
+        cats = pd.Index(uniq)
+        first_name = pd.Series(names.astype(str)).groupby(cat_codes).first().to_numpy(str)
+        mapped = np.where(ids >= 0, cat_codes[np.maximum(ids, 0)], -1)
+    name_index = pd.Index(first_name)
+    if name_index.is_unique:
+        name_col: Any = pd.Categorical.from_codes(mapped, categories=name_index)
+    else:  # two areas with one name: plain strings
+        name_col = np.where(mapped >= 0, np.asarray(first_name, dtype=object)[np.maximum(mapped, 0)], None)
+    return pd.DataFrame({"code": pd.Categorical.from_codes(mapped, categories=cats), "name": name_col}, index=index)
+
+
+def _report(out: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
+    out.attrs["unassigned"] = dict(counts)
+    total = sum(counts.values())
+    if total:
+        detail = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v)
+        rows = list(out.index[np.flatnonzero(out["code"].isna().to_numpy())[:5]])
+        warnings.warn(
+            f"{total} of {len(out)} points are in no area ({detail}); their code and name are missing "
+            f"(counts in .attrs['unassigned']; first rows: {rows})",
+            SaferstatsWarning,
+            stacklevel=3,
+        )
+    return out
