@@ -657,6 +657,8 @@ fn one_rate_ratio(
     if [a, na, b, nb].iter().any(|v| v.is_nan()) || (a == 0.0 && b == 0.0) {
         return (Estimate::nan(), f64::NAN, f64::NAN);
     }
+    // -0.0 is a zero count: + 0.0 makes it +0.0, so the ratio is 0 or +inf, never -inf.
+    let (a, b) = (a + 0.0, b + 0.0);
     let ratio = (a / na) / (b / nb);
     let exact = method == RatioMethod::Exact || a == 0.0 || b == 0.0;
     if !exact {

@@ -412,6 +412,8 @@ pub fn two_by_two_many(
 /// [`two_by_two`] without validation (callers have validated: finite counts, 0 ≤ x ≤ n,
 /// 0 < n ≤ 2⁵³).
 pub(crate) fn compare(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> TwoByTwo {
+    // -0.0 is a valid zero count; adding +0.0 makes it +0.0 so that ratios are 0, never -inf.
+    let (x1, n1, x2, n2) = (x1 + 0.0, n1 + 0.0, x2 + 0.0, n2 + 0.0);
     let wilson = |x: f64, n: f64| {
         let (l, u) = wilson_limits(x, n, z, false);
         Estimate {

@@ -361,3 +361,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn negative_zero_count_is_a_zero_count() {
+    // found by the hypothesis probe: x2 = -0.0 gave rr = -inf
+    let t = two_by_two(1.0, 1.0, -0.0, 1.0, 0.95).unwrap();
+    let u = two_by_two(1.0, 1.0, 0.0, 1.0, 0.95).unwrap();
+    assert_eq!(t.risk_ratio.value.to_bits(), u.risk_ratio.value.to_bits());
+    assert!(t.risk_ratio.lower <= t.risk_ratio.value && t.risk_ratio.value <= t.risk_ratio.upper);
+}

@@ -398,3 +398,13 @@ fn only_the_last_method_code_repeats_a_label() {
         assert_eq!(*m as usize, code);
     }
 }
+
+#[test]
+fn negative_zero_count_is_a_zero_count_in_rate_ratios() {
+    use saferstats::rates::{rate_ratio, RatioOptions};
+    let o = RatioOptions::default();
+    let t = rate_ratio(&[1.0], &[1.0], &[-0.0], &[1.0], &o).unwrap();
+    let u = rate_ratio(&[1.0], &[1.0], &[0.0], &[1.0], &o).unwrap();
+    assert_eq!(t.estimate.value[0].to_bits(), u.estimate.value[0].to_bits());
+    assert!(t.estimate.value[0] > 0.0);
+}
