@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._confidence import confidence_levels
 from ._frames import as_float_array, count_by_codes, per_distinct, require_columns
 from .exceptions import InvalidInputError
 from .io import force_slug
@@ -359,6 +360,7 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None
         SaferstatsWarning, stacklevel=3)
 
 
+@confidence_levels("rate_lower", "rate_upper", "ratio_lower", "ratio_upper")
 def disproportionality(
     searches: pd.DataFrame,
     population: pd.DataFrame | Mapping[str, float] | None = None,
@@ -450,7 +452,7 @@ def disproportionality(
     mapping = _check_mapping(mapping)
     source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
-    mult, conf = _number(multiplier, "multiplier"), _number(confidence, "confidence")
+    mult, conf = _number(multiplier, "multiplier"), float(confidence)
     min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
     officer_counts: pd.DataFrame | None = None
@@ -592,6 +594,7 @@ def disproportionality(
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
 
 
+@confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
     searches: pd.DataFrame,
     *,
@@ -642,7 +645,7 @@ def outcome_test(
     _choice(outcome, "outcome", ("arrest", "find", "positive"))
     _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
-    conf = _number(confidence, "confidence")
+    conf = float(confidence)
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search"])

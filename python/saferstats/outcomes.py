@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._confidence import confidence_levels, normalise_confidence
 from ._frames import aligned, require_columns
 from ._results import Result
 from .disclosure import suppress
@@ -58,13 +59,15 @@ _TEST_LABELS = list(_ext.test_labels())
 # ------------------------------------------------------------------------------------------ ITS
 
 def _confidence(confidence: Any) -> float:
-    """One confidence level as a float, or :class:`InvalidInputError` naming ``confidence`` (the
-    range is checked by the core)."""
-    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (int, float, np.integer, np.floating)):
+    """One confidence level as a fraction (0.95, or 95 as a percentage; the shared rules of
+    :mod:`saferstats._confidence`), or :class:`InvalidInputError` naming ``confidence``. For the
+    functions that return a result object, which hold one level at a time."""
+    level = normalise_confidence(confidence)
+    if not isinstance(level, float):
         raise InvalidInputError(
-            f"`confidence` must be one number such as 0.95, got {confidence!r} ({type(confidence).__name__})",
-            "confidence")
-    return float(confidence)
+            "`confidence`: this result holds one level at a time; call it once per level "
+            f"(got {confidence!r})", "confidence")
+    return level
 
 
 def _whole(value: Any, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
@@ -246,6 +249,7 @@ def its_poisson(
 
 # ------------------------------------------------------------------------ two proportions
 
+@confidence_levels("diff_lower", "diff_upper", "rr_lower", "rr_upper", "p1_lower", "p1_upper", "p2_lower", "p2_upper")
 def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95) -> pd.DataFrame:
     """Compare proportions x1/n1 and x2/n2, element by element: **first against second**
     (``diff = p1 - p2``, ``rr = p1 / p2``).
@@ -543,6 +547,8 @@ def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.nd
     return dropped
 
 
+@confidence_levels("pre_lower", "pre_upper", "post_lower", "post_upper", "diff_lower", "diff_upper", "rr_lower",
+                   "rr_upper")
 def before_after(
     records: pd.DataFrame,
     *,

@@ -127,7 +127,7 @@ def test_published_precision_and_census_denominator():
     agg = pd.DataFrame({"force": ["hertfordshire"] * 2, "ethnicity": ["Black", "White"], "searches": [755, 2000]})
     out = saferstats.disproportionality(agg, pop, count="searches", by="force").set_index("group")
     assert round(out.loc["Black", "rate"], 2) == 24.04
-    assert set(out.index) == set(saferstats.disproportionality.__globals__["ETHNIC_GROUPS"])  # zero-search groups kept
+    assert set(out.index) == set(saferstats.disproportionality.__wrapped__.__globals__["ETHNIC_GROUPS"])  # zero-search groups kept
     assert out.loc["Asian", "searches"] == 0 and out.loc["Asian", "ratio_method"] == "exact (zero count)"
 
 
@@ -491,3 +491,19 @@ def test_disproportionality_bad_input_is_a_saferstats_error(sample):
             saferstats.census_population(level)
         except saferstats.SaferstatsError:
             pass
+
+
+def test_confidence_as_phe_gives_it():
+    # issue 18.8: a percentage is a level; a list gives every interval, named by level
+    recs = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    one = saferstats.disproportionality(recs, by="force", confidence=0.998)
+    pct = saferstats.disproportionality(recs, by="force", confidence=99.8)
+    pd.testing.assert_frame_equal(one, pct)
+    both = saferstats.disproportionality(recs, by="force", confidence=[0.95, 0.998])
+    np.testing.assert_array_equal(both["ratio_lower_99_8"], one["ratio_lower"])
+    assert (both["ratio_lower_95"].dropna() >= both["ratio_lower_99_8"].dropna()).all()
+    hits = saferstats.outcome_test(recs, by="force", confidence=[95, 99.8])
+    assert {"rr_lower_95", "rr_upper_99_8", "rate_lower_95"} <= set(hits.columns)
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.disproportionality(recs, by="force", confidence="95%")
+    assert e.value.argument == "confidence"

@@ -361,7 +361,7 @@ def test_confidence_at_the_maximum_gives_finite_limits():
     assert np.isfinite(fin[~np.isnan(fin)]).all()
 
 
-BAD_CONF = ["x", None, [0.95, 0.998], float("nan"), float("inf"), -1, 0, 1.0, True]
+BAD_CONF = ["x", None, [0.95, [0.998]], [0.95, 0.95], float("nan"), float("inf"), -1, 0, 1.0, True, 0.9999999999999999]
 
 
 @pytest.mark.parametrize("conf", BAD_CONF, ids=repr)
@@ -374,6 +374,24 @@ def test_bad_confidence_is_named(conf):
         with pytest.raises(saferstats.SaferstatsError) as e:
             call()
         assert e.value.argument == "confidence"
+
+
+def test_confidence_as_phe_gives_it():
+    # issue 18.8: percentages and lists of levels, as PHEindicatormethods phe_rate
+    one = saferstats.compare_proportions(14, 250, 3, 160, confidence=0.998)
+    pct = saferstats.compare_proportions(14, 250, 3, 160, confidence=99.8)
+    pd.testing.assert_frame_equal(one, pct)
+    both = saferstats.compare_proportions(14, 250, 3, 160, confidence=[95, 99.8])
+    assert both["rr_lower_99_8"].iloc[0] == one["rr_lower"].iloc[0]
+    assert both["rr_lower_95"].iloc[0] > both["rr_lower_99_8"].iloc[0]
+    assert both["confidence"].iloc[0] == "95%, 99.8%"
+    recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    ba = saferstats.before_after(recs, split="2024-01-01", confidence=[0.95, 0.998])
+    assert {"rr_lower_95", "rr_upper_99_8", "pre_lower_95", "post_upper_99_8"} <= set(ba.columns)
+    its = saferstats.its_poisson(OUT["its"]["rows"][0]["counts"], break_index=24, population=1.1e6, confidence=95)
+    assert its.confidence == 0.95
+    with pytest.raises(saferstats.InvalidInputError, match="one level at a time"):
+        saferstats.its_poisson(OUT["its"]["rows"][0]["counts"], break_index=24, confidence=[0.95, 0.998])
 
 
 def test_bad_its_arguments_are_named():
