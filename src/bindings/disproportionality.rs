@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::rates::slice;
+use super::parallel::{detach, owned};
 use crate::ci::Estimate;
 use crate::disproportionality as core;
 use crate::tables::{TestUsed, TwoByTwo};
@@ -67,13 +67,8 @@ fn disproportionality<'py>(
         min_count,
         min_population,
     };
-    let (s, p) = (
-        slice("searches", &searches)?,
-        slice("population", &population)?,
-    );
-    let out = py
-        .detach(|| core::disproportionality(s, p, &reference, &opts))
-        .py_err()?;
+    let (s, p) = (owned(&searches), owned(&population));
+    let out = detach(py, || core::disproportionality(&s, &p, &reference, &opts))?.py_err()?;
     let d = PyDict::new(py);
     put_estimates(&d, "rate", &out.rate)?;
     put_estimates(&d, "ratio", &out.ratio)?;
@@ -117,10 +112,8 @@ fn outcome_tests<'py>(
     reference: Vec<usize>,
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (h, m) = (slice("hits", &hits)?, slice("n", &n)?);
-    let out = py
-        .detach(|| core::outcome_tests(h, m, &reference, confidence))
-        .py_err()?;
+    let (h, m) = (owned(&hits), owned(&n));
+    let out = detach(py, || core::outcome_tests(&h, &m, &reference, confidence))?.py_err()?;
     two_by_two_dict(py, &out.rows)
 }
 
@@ -135,16 +128,11 @@ fn two_by_two<'py>(
     n2: PyReadonlyArray1<'py, f64>,
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    // copies: the arrays are read while the GIL is released
-    let (a, b, c, d) = (
-        slice("x1", &x1)?.to_vec(),
-        slice("n1", &n1)?.to_vec(),
-        slice("x2", &x2)?.to_vec(),
-        slice("n2", &n2)?.to_vec(),
-    );
-    let rows = py
-        .detach(|| crate::tables::two_by_two_many(&a, &b, &c, &d, confidence))
-        .py_err()?;
+    let (a, b, c, d) = (owned(&x1), owned(&n1), owned(&x2), owned(&n2));
+    let rows = detach(py, || {
+        crate::tables::two_by_two_many(&a, &b, &c, &d, confidence)
+    })?
+    .py_err()?;
     two_by_two_dict(py, &rows)
 }
 

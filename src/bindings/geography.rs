@@ -4,6 +4,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use super::errors::IntoPy;
+use super::parallel::{detach, owned};
 use super::rates::slice;
 use crate::error::Error;
 use crate::geography::{AreaIndex as Core, AreaIndexOptions, NO_AREA};
@@ -58,16 +59,17 @@ impl AreaIndex {
         max_cells: usize,
     ) -> PyResult<Self> {
         // copies: nothing Python owns is read while the GIL is released
-        let (x, y) = (slice("x", &x)?.to_vec(), slice("y", &y)?.to_vec());
+        let (x, y) = (owned(&x), owned(&y));
         let offs = offsets("ring_offsets", slice("ring_offsets", &ring_offsets)?)?;
         let areas = area_ids(slice("ring_area", &ring_area)?)?;
         let opts = AreaIndexOptions {
             cells_per_edge,
             max_cells,
         };
-        let inner = py
-            .detach(|| Core::from_rings(&x, &y, &offs, &areas, n_areas, &opts))
-            .py_err()?;
+        let inner = detach(py, || {
+            Core::from_rings(&x, &y, &offs, &areas, n_areas, &opts)
+        })?
+        .py_err()?;
         Ok(AreaIndex { inner })
     }
 
@@ -99,7 +101,7 @@ impl AreaIndex {
             by.clear();
             bx.extend_from_slice(cx);
             by.extend_from_slice(cy);
-            let ids = py.detach(|| self.inner.locate(&bx, &by));
+            let ids = detach(py, || self.inner.locate(&bx, &by))?;
             out.extend(
                 ids.into_iter()
                     .map(|a| if a == NO_AREA { -1 } else { a as i32 }),

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use super::errors::IntoPy;
+use super::parallel::{detach, owned};
 use crate::csvscan::{self, ColumnData, ColumnKind, ColumnSpec, FileSpec, ProblemKind};
 
 fn ascii(delimiter: char) -> PyResult<u8> {
@@ -62,7 +63,7 @@ fn read_columns<'py>(
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let table = py.detach(|| csvscan::read_files(&files, &specs)).py_err()?;
+    let table = detach(py, || csvscan::read_files(&files, &specs))?.py_err()?;
     let out = PyDict::new(py);
     let cols = PyList::empty(py);
     for col in table.columns {
@@ -113,8 +114,8 @@ fn month_codes<'py>(
     py: Python<'py>,
     ns: PyReadonlyArray1<'py, i64>,
 ) -> PyResult<(Bound<'py, PyArray1<i32>>, Vec<String>)> {
-    let ns = super::rates::slice("ns", &ns)?;
-    let (codes, labels) = py.detach(|| csvscan::month_codes(ns));
+    let ns = owned(&ns);
+    let (codes, labels) = detach(py, || csvscan::month_codes(&ns))?;
     Ok((codes.into_pyarray(py), labels))
 }
 

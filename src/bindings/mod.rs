@@ -11,6 +11,7 @@ mod geography;
 mod hotspot;
 mod io;
 mod outcomes;
+mod parallel;
 mod rates;
 mod trend;
 
@@ -18,6 +19,7 @@ mod trend;
 #[pymodule]
 fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    parallel::init();
     rates::register(m)?;
     io::register(m)?;
     hotspot::register(m)?;

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::rates::slice;
+use super::parallel::{detach, owned};
 use crate::disclosure::{suppress as core_suppress, DisclosureOptions};
 use crate::outcomes::{its_poisson as core_its, ItsOptions, Seasonality};
 
@@ -46,14 +46,8 @@ fn its_poisson<'py>(
         dispersion: dispersion.parse().py_err()?,
         seasonality,
     };
-    // copies: read while the GIL is released, so another thread cannot change them mid-fit
-    let (y, p) = (
-        slice("counts", &counts)?.to_vec(),
-        slice("population", &population)?.to_vec(),
-    );
-    let r = py
-        .detach(|| core_its(&y, &p, break_index, &opts))
-        .py_err()?;
+    let (y, p) = (owned(&counts), owned(&population));
+    let r = detach(py, || core_its(&y, &p, break_index, &opts))?.py_err()?;
     let d = PyDict::new(py);
     d.set_item("beta", r.beta.into_pyarray(py))?;
     d.set_item("se", r.se.into_pyarray(py))?;
@@ -83,14 +77,14 @@ fn suppress<'py>(
     Bound<'py, numpy::PyArray1<f64>>,
     Bound<'py, numpy::PyArray1<u8>>,
 )> {
-    let v = slice("table", &values)?;
+    let v = owned(&values);
     let opts = DisclosureOptions {
         threshold,
         zeros,
         secondary,
         round_to,
     };
-    let s = py.detach(|| core_suppress(v, n_cols, &opts)).py_err()?;
+    let s = detach(py, || core_suppress(&v, n_cols, &opts))?.py_err()?;
     let codes: Vec<u8> = s.reason.iter().map(|r| *r as u8).collect();
     Ok((s.values.into_pyarray(py), codes.into_pyarray(py)))
 }

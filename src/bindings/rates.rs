@@ -1,9 +1,10 @@
-//! Bindings for [`crate::rates`]: arrays in (borrowed, no copy), arrays out (moved, no copy).
+//! Bindings for [`crate::rates`]: arrays in (copied while the GIL is held), arrays out (moved, no copy).
 
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use super::errors::IntoPy;
+use super::parallel::{detach, owned};
 use crate::ci::{CiMethod, EstimateColumns, Missing};
 use crate::rates as core;
 
@@ -56,20 +57,27 @@ fn row<'py>(block: &Bound<'py, PyArray2<f64>>, i: usize) -> PyResult<F64Array<'p
     Ok(block.get_item(i)?.cast_into::<PyArray1<f64>>()?)
 }
 
-/// Run a core two-column `*_into` function on fresh numpy columns (GIL released) and return
-/// them, with copies of the two input columns made in the same pass (the result table shows
-/// them; it must never alias the caller's arrays, and Python then makes no further copies).
+/// Run a core two-column `*_into` function on fresh numpy columns and return them with the
+/// copies of the two input columns (the result table shows them; it must never alias the
+/// caller's arrays, and Python then makes no further copies).
+///
+/// The inputs are copied into their result columns while the GIL is held; the core then reads
+/// only those copies, with the GIL released (another Python thread may change the caller's
+/// arrays meanwhile without changing the result).
 ///
 /// Returns (input_a, input_b, value, lower, upper, method), all allocated by numpy and filled
 /// in place: no copy crosses the boundary.
 fn filled<'py>(
     py: Python<'py>,
-    n: usize,
-    fill: impl FnOnce(crate::ci::EstimateSlices<'_>) -> crate::error::Result<()> + Send,
+    (name_a, a): (&str, &PyReadonlyArray1<'py, f64>),
+    (name_b, b): (&str, &PyReadonlyArray1<'py, f64>),
+    fill: impl FnOnce(&[f64], &[f64], crate::ci::EstimateSlices<'_>) -> crate::error::Result<()> + Send,
 ) -> PyResult<EstimateArraysWithInputs<'py>> {
-    // SAFETY: the two-column `*_into` functions write every element of every output column and
-    // of both input copies before they return Ok; on Err the arrays are dropped without Python
-    // ever seeing them, so uninitialised values are never read.
+    let (n, len_b) = (a.as_array().len(), b.as_array().len());
+    crate::ci::check_lengths(&[(name_a, n), (name_b, len_b)]).py_err()?;
+    // SAFETY: the input copies are written below (every element) and the two-column `*_into`
+    // functions write every element of every output column before they return Ok; on Err the
+    // arrays are dropped without Python ever seeing them, so uninitialised values are never read.
     let (copies, outputs, method) = unsafe {
         (
             block(py, 2, n),
@@ -78,17 +86,28 @@ fn filled<'py>(
         )
     };
     {
-        let (mut c, mut b, mut m) = (copies.readwrite(), outputs.readwrite(), method.readwrite());
-        let (value, rest) = b.as_slice_mut()?.split_at_mut(n);
+        let (mut c, mut o, mut m) = (copies.readwrite(), outputs.readwrite(), method.readwrite());
+        let (ca, cb) = c.as_slice_mut()?.split_at_mut(n);
+        for (dst, src) in [(&mut *ca, a), (&mut *cb, b)] {
+            match src.as_slice() {
+                Ok(s) => dst.copy_from_slice(s),
+                Err(_) => dst
+                    .iter_mut()
+                    .zip(src.as_array().iter())
+                    .for_each(|(d, v)| *d = *v),
+            }
+        }
+        let (value, rest) = o.as_slice_mut()?.split_at_mut(n);
         let (lower, upper) = rest.split_at_mut(n);
         let out = crate::ci::EstimateSlices {
             value,
             lower,
             upper,
             method: m.as_slice_mut()?,
-            inputs: Some(c.as_slice_mut()?.split_at_mut(n)),
+            inputs: None,
         };
-        py.detach(|| fill(out)).py_err()?;
+        let (ca, cb) = (&*ca, &*cb);
+        super::parallel::detach(py, || fill(ca, cb, out))?.py_err()?;
     }
     Ok((
         row(&copies, 0)?,
@@ -125,8 +144,12 @@ fn rate_ci<'py>(
         method: method.parse().py_err()?,
         missing: missing.parse().py_err()?,
     };
-    let (x, n) = (slice("count", &count)?, slice("population", &population)?);
-    filled(py, x.len(), |out| core::rate_ci_into(x, n, &opts, out))
+    filled(
+        py,
+        ("count", &count),
+        ("population", &population),
+        |x, n, out| core::rate_ci_into(x, n, &opts, out),
+    )
 }
 
 /// Proportions with Wilson CIs. Returns (successes, trials, value, lower, upper, method_code), the
@@ -148,10 +171,12 @@ fn proportion_ci<'py>(
         method: method.parse().py_err()?,
         missing: missing.parse().py_err()?,
     };
-    let (x, n) = (slice("successes", &successes)?, slice("trials", &trials)?);
-    filled(py, x.len(), |out| {
-        core::proportion_ci_into(x, n, &opts, out)
-    })
+    filled(
+        py,
+        ("successes", &successes),
+        ("trials", &trials),
+        |x, n, out| core::proportion_ci_into(x, n, &opts, out),
+    )
 }
 
 /// Rate ratios. Returns (ratio, lower, upper, method_code, z, p_value), and with `percent`
@@ -184,18 +209,19 @@ fn rate_ratio<'py>(
         method: method.parse().py_err()?,
         missing: missing.parse().py_err()?,
     };
-    let a = slice("count_a", &count_a)?;
-    let na = slice("population_a", &population_a)?;
-    let b = slice("count_b", &count_b)?;
-    let nb = slice("population_b", &population_b)?;
-    let (out, pct) = py
-        .detach(|| {
-            core::rate_ratio(a, na, b, nb, &opts).map(|out| {
-                let pct = percent.then(|| core::percent_change_columns(&out.estimate));
-                (out, pct)
-            })
+    let (a, na, b, nb) = (
+        owned(&count_a),
+        owned(&population_a),
+        owned(&count_b),
+        owned(&population_b),
+    );
+    let (out, pct) = detach(py, || {
+        core::rate_ratio(&a, &na, &b, &nb, &opts).map(|out| {
+            let pct = percent.then(|| core::percent_change_columns(&out.estimate));
+            (out, pct)
         })
-        .py_err()?;
+    })?
+    .py_err()?;
     let pct = pct.map(|p| {
         (
             p.value.into_pyarray(py),
@@ -228,13 +254,16 @@ fn proportion_difference<'py>(
     missing: &str,
 ) -> PyResult<EstimateArrays<'py>> {
     let missing: Missing = missing.parse().py_err()?;
-    let x1 = slice("successes_a", &successes_a)?;
-    let n1 = slice("trials_a", &trials_a)?;
-    let x2 = slice("successes_b", &successes_b)?;
-    let n2 = slice("trials_b", &trials_b)?;
-    let cols = py
-        .detach(|| core::proportion_difference(x1, n1, x2, n2, confidence, missing))
-        .py_err()?;
+    let (x1, n1, x2, n2) = (
+        owned(&successes_a),
+        owned(&trials_a),
+        owned(&successes_b),
+        owned(&trials_b),
+    );
+    let cols = detach(py, || {
+        core::proportion_difference(&x1, &n1, &x2, &n2, confidence, missing)
+    })?
+    .py_err()?;
     Ok(to_arrays(py, cols))
 }
 
@@ -285,14 +314,11 @@ fn dsr_many<'py>(
     multiplier: f64,
     confidence: f64,
 ) -> PyResult<(Bound<'py, pyo3::types::PyDict>, Vec<Option<String>>)> {
-    let (x, n, w) = (
-        slice("counts", &counts)?,
-        slice("populations", &populations)?,
-        slice("standard", &standard)?,
-    );
-    let rows = py
-        .detach(|| core::dsr_many(x, n, w, &offsets, multiplier, confidence))
-        .py_err()?;
+    let (x, n, w) = (owned(&counts), owned(&populations), owned(&standard));
+    let rows = detach(py, || {
+        core::dsr_many(&x, &n, &w, &offsets, multiplier, confidence)
+    })?
+    .py_err()?;
     let d = pyo3::types::PyDict::new(py);
     super::put_column(&d, "total_count", &rows, |r| r.total_count)?;
     super::put_column(&d, "total_population", &rows, |r| r.total_population)?;

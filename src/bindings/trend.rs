@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::rates::slice;
+use super::parallel::{detach, owned};
 use crate::trend as core;
 
 /// Labels of the trend method codes (index = code).
@@ -48,14 +48,11 @@ fn poisson_trend_many<'py>(
         dispersion: dispersion.parse().py_err()?,
         auto_threshold,
     };
-    let (y, n, tt) = (
-        slice("count", &count)?,
-        slice("population", &population)?,
-        slice("period", &t)?,
-    );
-    let fits = py
-        .detach(|| core::poisson_trend_many(y, n, tt, &offsets, &opts))
-        .py_err()?;
+    let (y, n, tt) = (owned(&count), owned(&population), owned(&t));
+    let fits = detach(py, || {
+        core::poisson_trend_many(&y, &n, &tt, &offsets, &opts)
+    })?
+    .py_err()?;
     let d = PyDict::new(py);
     super::put_column(&d, "intercept", &fits, |f| f.intercept)?;
     super::put_column(&d, "beta", &fits, |f| f.beta)?;
@@ -100,14 +97,12 @@ fn mann_kendall_rows<'py>(
     skip_missing: bool,
     times: Option<PyReadonlyArray1<'py, f64>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let x = slice("values", &values)?;
-    let t = match &times {
-        Some(t) => Some(slice("times", t)?),
-        None => None,
-    };
-    let rows = py
-        .detach(|| core::mann_kendall_rows_at(x, n_cols, t, confidence, skip_missing))
-        .py_err()?;
+    let x = owned(&values);
+    let t = times.as_ref().map(owned);
+    let rows = detach(py, || {
+        core::mann_kendall_rows_at(&x, n_cols, t.as_deref(), confidence, skip_missing)
+    })?
+    .py_err()?;
     mk_dict(py, &rows)
 }
 
@@ -122,7 +117,7 @@ fn seasonal_mann_kendall_rows<'py>(
     confidence: f64,
     skip_missing: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let x = slice("values", &values)?;
+    let x = owned(&values);
     if n_cols == 0 || !x.len().is_multiple_of(n_cols) {
         return Err(crate::Error::argument(
             "values",
@@ -130,11 +125,12 @@ fn seasonal_mann_kendall_rows<'py>(
         ))
         .py_err();
     }
-    let rows: Vec<core::MannKendall> = x
-        .chunks(n_cols)
-        .map(|row| core::seasonal_mann_kendall(row, period, confidence, skip_missing))
-        .collect::<crate::Result<_>>()
-        .py_err()?;
+    let rows: Vec<core::MannKendall> = detach(py, || {
+        x.chunks(n_cols)
+            .map(|row| core::seasonal_mann_kendall(row, period, confidence, skip_missing))
+            .collect::<crate::Result<_>>()
+    })?
+    .py_err()?;
     mk_dict(py, &rows)
 }
 
@@ -149,10 +145,8 @@ fn funnel_limits<'py>(
     multiplier: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let kind: core::FunnelKind = kind.parse().py_err()?;
-    let n = slice("denominators", &denominators)?;
-    let l = py
-        .detach(|| core::funnel_limits(n, target, kind, multiplier))
-        .py_err()?;
+    let n = owned(&denominators);
+    let l = detach(py, || core::funnel_limits(&n, target, kind, multiplier))?.py_err()?;
     let d = PyDict::new(py);
     d.set_item(
         "lower_998",
@@ -197,13 +191,11 @@ fn funnel_significance<'py>(
     multiplier: f64,
 ) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
     let kind: core::FunnelKind = kind.parse().py_err()?;
-    let (o, n) = (
-        slice("numerators", &numerators)?,
-        slice("denominators", &denominators)?,
-    );
-    let s = py
-        .detach(|| core::funnel_significance(o, n, target, kind, multiplier))
-        .py_err()?;
+    let (o, n) = (owned(&numerators), owned(&denominators));
+    let s = detach(py, || {
+        core::funnel_significance(&o, &n, target, kind, multiplier)
+    })?
+    .py_err()?;
     Ok(s.into_iter()
         .map(|x| x as u8)
         .collect::<Vec<_>>()
