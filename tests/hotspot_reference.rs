@@ -95,7 +95,7 @@ fn gi_star_and_local_moran_match_esda() {
             let y: Vec<f64> = pts.iter().map(|p| p[1].as_f64().unwrap()).collect();
             Weights::distance_band(&x, &y, 15.0, true).unwrap()
         } else {
-            Weights::lattice(12, 12, true)
+            Weights::lattice(12, 12, true).unwrap()
         };
         let tr: Transform = r["transform"].as_str().unwrap().parse().unwrap();
         if r["kind"] == "gi_star" {
@@ -149,7 +149,7 @@ fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
     let vals = arr(&r["values"]);
     let m = local_moran(
         &vals,
-        &Weights::lattice(12, 12, true),
+        &Weights::lattice(12, 12, true).unwrap(),
         Transform::Row,
         999,
         7,
@@ -171,7 +171,7 @@ fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
     // reproducible from the seed, independent of threads
     let again = local_moran(
         &vals,
-        &Weights::lattice(12, 12, true),
+        &Weights::lattice(12, 12, true).unwrap(),
         Transform::Row,
         999,
         7,
@@ -339,9 +339,34 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
     let ce = clark_evans(&x, &y, 10_000.0, Some(400.0)).unwrap();
     assert!((ce.r_obs - 18.614070).abs() < 1e-6);
     assert!((ce.r - 1.1772572).abs() < 1e-7);
-    assert!((ce.z - 1.072345).abs() < 1e-6);
-    assert!((ce.p_value - 0.2836).abs() < 1e-4);
+    // issue 18.3: the exact SE constant √((4 − π)/(4π)), as spatstat (z 1.0723389, not 1.072345)
+    assert!(
+        (CLARK_EVANS_SE - ((4.0 - std::f64::consts::PI) / (4.0 * std::f64::consts::PI)).sqrt())
+            .abs()
+            < 1e-16
+    );
     assert!((ce.r_donnelly - 1.0122652).abs() < 1e-7);
+    // spatstat 3.0.3 (tests/fixtures/generate_hotspot_clarkevans.R): R, z, two-sided p, Donnelly R
+    let fx = fixture_file("hotspot_clarkevans_spatstat.json");
+    for row in fx["clark_evans"].as_array().unwrap() {
+        let (x, y) = (arr(&row["x"]), arr(&row["y"]));
+        let area = row["area"].as_f64().unwrap();
+        let c = clark_evans(&x, &y, area, row["perimeter"].as_f64()).unwrap();
+        let name = row["name"].as_str().unwrap();
+        let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol * b.abs().max(1e-300);
+        assert!(close(c.r, row["r"].as_f64().unwrap(), 1e-12), "{name} r");
+        assert!(close(c.z, row["z"].as_f64().unwrap(), 1e-12), "{name} z");
+        let p = row["p_two_sided"].as_f64().unwrap();
+        assert!(
+            (c.p_value - p).abs() <= 1e-12 + 1e-9 * p,
+            "{name} p {} vs {p}",
+            c.p_value
+        );
+        assert!(
+            close(c.r_donnelly, row["r_donnelly"].as_f64().unwrap(), 1e-12),
+            "{name} donnelly"
+        );
+    }
     for (p, want) in [
         (0.5, 15.811388),
         (0.1, 12.461925),
@@ -404,6 +429,15 @@ fn bng_matches_os_example_and_proj() {
         assert!((de * de + dn * dn).sqrt() < 1.0, "{r}: {de} {dn}");
     }
     assert!(wgs84_to_bng(&[95.0], &[0.0]).is_err());
+    // issue 16.7: swapped latitude and longitude are refused (it gave E 7,416,214, N −5,549,935)
+    let err = wgs84_to_bng(&[51.5, -0.12], &[-0.12, 51.5])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("position 1") && err.contains("swapped"),
+        "{err}"
+    );
+    assert!(wgs84_to_bng(&[40.0], &[-3.7]).is_err()); // Madrid
 }
 
 #[test]
@@ -566,4 +600,82 @@ fn nnh_bad_input_is_an_error() {
     assert!(nnh(&x, &y, NnhDistance::Fixed(1.0), 2, 0).is_err());
     assert!(nnh(&x, &y, NnhDistance::Random { area: -1.0, p: 0.5 }, 2, 1).is_err());
     assert!(nnh(&x[..2], &y, NnhDistance::Fixed(1.0), 2, 1).is_err());
+}
+
+/// Issue 16.3: HDBSCAN on collinear points returned never (vanishing grid cells); degenerate
+/// inputs (collinear, identical, two points, huge spans) finish at once.
+#[test]
+fn hdbscan_degenerate_inputs_finish() {
+    use saferstats::hotspot::hdbscan::hdbscan;
+    let t = std::time::Instant::now();
+    assert_eq!(
+        hdbscan(&[51.0; 3], &[-0.1, -0.15, -0.2], 2, None)
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(hdbscan(&[51.0; 50], &[0.0; 50], 5, None).unwrap().len(), 50);
+    let lat: Vec<f64> = (0..2000).map(|i| 51.0 + i as f64 * 1e-5).collect();
+    let lon = vec![-0.1; 2000];
+    assert_eq!(hdbscan(&lat, &lon, 5, None).unwrap().len(), 2000);
+    let lon: Vec<f64> = (0..2000).map(|i| -179.0 + i as f64 * 0.179).collect();
+    assert_eq!(hdbscan(&[0.0; 2000], &lon, 5, None).unwrap().len(), 2000);
+    assert_eq!(
+        hdbscan(&[-90.0, 90.0], &[-180.0, 180.0], 2, None).unwrap(),
+        vec![-1, -1]
+    );
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
+
+/// Issue 16.7: collinear points have no outline (not the Earth's area), the centroid of a
+/// cluster across ±180° is on the meridian (a spherical mean), missing times are skipped and
+/// counted.
+#[test]
+fn cluster_summary_degenerate_and_meridian() {
+    let lat = [51.0, 51.001, 51.002, 51.003];
+    let lon = [-0.1, -0.1013, -0.1026, -0.1039];
+    let s = cluster_summary(&lat, &lon, &[0; 4], None, Hull::Convex).unwrap();
+    assert!(s[0].hull.is_empty() && s[0].area_m2 == 0.0, "{:?}", s[0]);
+    let s = cluster_summary(
+        &[51.0; 3],
+        &[-0.1, -0.15, -0.2],
+        &[0; 3],
+        None,
+        Hull::Convex,
+    )
+    .unwrap();
+    assert_eq!(s[0].area_m2, 0.0);
+    // three points across the meridian: centroid at ±180, a small outline
+    let s = cluster_summary(
+        &[0.0, 0.001, 0.0],
+        &[179.9995, 180.0, -179.9995],
+        &[0; 3],
+        Some(&[3.0, f64::NAN, 1.0]),
+        Hull::Convex,
+    )
+    .unwrap();
+    assert!(
+        (s[0].centroid_lon.abs() - 180.0).abs() < 1e-9,
+        "{}",
+        s[0].centroid_lon
+    );
+    assert!(
+        s[0].area_m2 > 0.0 && s[0].area_m2 < 10_000.0,
+        "{}",
+        s[0].area_m2
+    );
+    assert_eq!(
+        (s[0].first_time, s[0].last_time, s[0].missing_times),
+        (1.0, 3.0, 1)
+    );
+}
+
+/// Issue 18.2: DBSCAN across the 180° meridian (scikit-learn: one cluster).
+#[test]
+fn dbscan_wraps_the_antimeridian() {
+    let (l, _) = dbscan(&[0.0, 0.0], &[179.9999, -179.9999], 60.0, 2).unwrap();
+    assert_eq!(l, vec![0, 0]);
+    // also through the coarse grid (wide latitude band)
+    let (l, _) = dbscan(&[0.0, 0.0, 70.0], &[180.0, -179.9999, 0.0], 60.0, 2).unwrap();
+    assert_eq!(l, vec![0, 0, -1]);
 }

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
+use super::cancel::{Cancel, NEVER};
 use super::dbscan::{haversine_cos, to_radians_checked};
 
 struct Hierarchy {
@@ -37,7 +38,13 @@ struct Hierarchy {
 /// are binned in a lat/lon grid sized for about `min_samples` points a cell, and rings of cells are
 /// searched around each point until the k-th smallest haversine distance found is no larger than
 /// a lower bound on the distance to every point outside the searched block.
-fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec<f64> {
+fn core_distances(
+    la: &[f64],
+    lo: &[f64],
+    cs: &[f64],
+    min_samples: usize,
+    cancel: &Cancel,
+) -> Vec<f64> {
     let n = la.len();
     let k = min_samples;
     if k <= 1 {
@@ -58,11 +65,19 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
     };
     let c_max = min_abs.cos();
     let c_min = lat0.abs().max(lat1.abs()).cos().max(0.0);
-    // cells of about k points each if the points were spread evenly over the bounding box
-    let area = ((lat1 - lat0) * (lon1 - lon0) * c_max).max(1e-30);
-    let s = (area * k as f64 / n as f64).sqrt().max(1e-12);
+    // cells of about k points each if the points were spread evenly over the bounding box, and
+    // at most n / k cells along either side (collinear or degenerate boxes: a zero side must not
+    // make the cells vanishingly small and the grid astronomically long)
+    let (h, w) = (lat1 - lat0, (lon1 - lon0) * c_max);
+    let s = (h * w * k as f64 / n as f64)
+        .sqrt()
+        .max(h.max(w) * k as f64 / n as f64)
+        .max(1e-12);
     let cell_lat = s;
     let cell_lon = s / c_max.max(1e-12);
+    // points beyond the searched block in longitude may still be close across the ±180° meridian:
+    // their separation is at least min(gap, 2π − longitude span)
+    let wrap_gap = std::f64::consts::TAU - (lon1 - lon0);
     let key = |i: usize| {
         (
             ((la[i] - lat0) / cell_lat).floor() as i64,
@@ -83,9 +98,17 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
         .with_min_len(64)
         .map_init(Vec::new, |best: &mut Vec<f64>, i| {
             best.clear();
+            if cancel.is_cancelled() {
+                return 0.0;
+            }
             let (ri, ci) = key(i);
             let ui = unit(i);
             let scan = |best: &mut Vec<f64>, r: i64, c0: i64, c1: i64| {
+                // rows and columns outside the grid hold no points
+                let (c0, c1) = (c0.max(0), c1.min(cmax));
+                if r < 0 || r > rmax || c0 > c1 {
+                    return;
+                }
                 let mut p = keys.partition_point(|x| *x < (r, c0));
                 while p < keys.len() && keys[p] <= (r, c1) {
                     let j = idx[p] as usize;
@@ -119,7 +142,7 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
                 } else {
                     scan(best, ri - ring, ci - ring, ci + ring);
                     scan(best, ri + ring, ci - ring, ci + ring);
-                    for r in ri - ring + 1..ri + ring {
+                    for r in (ri - ring + 1).max(0)..(ri + ring).min(rmax + 1) {
                         scan(best, r, ci - ring, ci - ring);
                         scan(best, r, ci + ring, ci + ring);
                     }
@@ -135,6 +158,7 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
                         .min(lat0 + (ri + ring + 1) as f64 * cell_lat - la[i]);
                     let lon_gap = (lo[i] - (lon0 + (ci - ring) as f64 * cell_lon))
                         .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lo[i]);
+                    let lon_gap = lon_gap.min(wrap_gap);
                     let lon_bound =
                         2.0 * (c_min * (0.5 * lon_gap.min(std::f64::consts::PI)).sin()).asin();
                     let bound = lat_gap.min(lon_bound) * (1.0 - 1e-9);
@@ -374,7 +398,13 @@ impl LazyPrim<'_> {
 /// the box's largest entry or an earlier pending point's upper bound). Each step resolves only
 /// the boxes whose lower bound does not exceed the best entry found, so the minimum (with the
 /// lowest index among ties) is exact.
-fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usize, f64)> {
+fn prim_mst(
+    la: &[f64],
+    lo: &[f64],
+    cs: &[f64],
+    core: &[f64],
+    cancel: &Cancel,
+) -> Vec<(usize, usize, f64)> {
     let n = la.len();
     if n < 2 {
         return Vec::new();
@@ -489,6 +519,9 @@ fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usi
     let mut mst = Vec::with_capacity(n - 1);
     let mut current = 0usize;
     for step in 0..n - 1 {
+        if step % 256 == 0 && cancel.is_cancelled() {
+            break;
+        }
         st.rank[current] = step as u32;
         // `current` leaves the candidates: its leaf is brought up to date, its ancestors re-resolve
         let p = st.slot_of[current];
@@ -642,7 +675,30 @@ pub fn mutual_reachability_mst(
     lon: &[f64],
     min_samples: usize,
 ) -> Result<Vec<(usize, usize, f64)>> {
+    mutual_reachability_mst_with(lat, lon, min_samples, &NEVER)
+}
+
+/// [`mutual_reachability_mst`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`mutual_reachability_mst`]; [`Error::Interrupted`] when cancelled.
+pub fn mutual_reachability_mst_with(
+    lat: &[f64],
+    lon: &[f64],
+    min_samples: usize,
+    cancel: &Cancel,
+) -> Result<Vec<(usize, usize, f64)>> {
     let (la, lo) = to_radians_checked(lat, lon)?;
+    if la.len() >= u32::MAX as usize {
+        return Err(Error::argument(
+            "lat",
+            format!(
+                "{} points: at most {} are supported",
+                la.len(),
+                u32::MAX - 1
+            ),
+        ));
+    }
     let n = la.len();
     if min_samples < 1 || min_samples > n {
         return Err(Error::argument(
@@ -654,8 +710,11 @@ pub fn mutual_reachability_mst(
         return Ok(Vec::new());
     }
     let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-    let core = core_distances(&la, &lo, &cs, min_samples);
-    Ok(prim_mst(&la, &lo, &cs, &core))
+    let core = core_distances(&la, &lo, &cs, min_samples, cancel);
+    cancel.check()?;
+    let mst = prim_mst(&la, &lo, &cs, &core, cancel);
+    cancel.check()?;
+    Ok(mst)
 }
 
 /// HDBSCAN labels (−1 noise) for points in degrees.
@@ -939,9 +998,9 @@ mod tests {
             }
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-            let core = core_distances(&la, &lo, &cs, ms);
+            let core = core_distances(&la, &lo, &cs, ms, &NEVER);
             assert_eq!(
-                prim_mst(&la, &lo, &cs, &core),
+                prim_mst(&la, &lo, &cs, &core, &NEVER),
                 prim_reference(&la, &lo, &cs, &core),
                 "span {span} snap {snap}"
             );
@@ -984,7 +1043,7 @@ mod tests {
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
             for k in [1, 2, 5, 15, 40] {
-                let fast = core_distances(&la, &lo, &cs, k);
+                let fast = core_distances(&la, &lo, &cs, k, &NEVER);
                 for i in 0..n {
                     let mut d: Vec<f64> = (0..n)
                         .map(|j| haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]))
