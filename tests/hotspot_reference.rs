@@ -679,3 +679,101 @@ fn dbscan_wraps_the_antimeridian() {
     let (l, _) = dbscan(&[0.0, 0.0, 70.0], &[180.0, -179.9999, 0.0], 60.0, 2).unwrap();
     assert_eq!(l, vec![0, 0, -1]);
 }
+
+/// Issue 16.6: a set cancellation flag stops every long computation with `Error::Interrupted`.
+#[test]
+fn cancelled_computations_return_interrupted() {
+    use saferstats::hotspot::cancel::Cancel;
+    use saferstats::Error;
+    let c = Cancel::new();
+    c.cancel();
+    let lat: Vec<f64> = (0..500).map(|i| 51.0 + (i % 23) as f64 * 1e-4).collect();
+    let lon: Vec<f64> = (0..500).map(|i| -0.1 + (i % 17) as f64 * 1e-4).collect();
+    let x: Vec<f64> = (0..500).map(|i| (i % 23) as f64 * 10.0).collect();
+    let y: Vec<f64> = (0..500).map(|i| (i % 17) as f64 * 10.0).collect();
+    let t: Vec<f64> = (0..500).map(|i| (i % 31) as f64).collect();
+    assert_eq!(
+        dbscan_with(&lat, &lon, 50.0, 3, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        saferstats::hotspot::hdbscan::mutual_reachability_mst_with(&lat, &lon, 5, &c),
+        Err(Error::Interrupted)
+    );
+    let g = GridSpec::covering(0.0, 200.0, 0.0, 200.0, 5.0).unwrap();
+    assert_eq!(
+        kde_grid_with(&x, &y, None, 30.0, Kernel::Quartic, &g, &c),
+        Err(Error::Interrupted)
+    );
+    let w = Weights::lattice(20, 25, true).unwrap();
+    assert_eq!(
+        gi_star_with(&t, &w, Transform::Binary, 99, 1, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        local_moran_with(&t, &w, Transform::Row, 99, 1, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        knox_with(
+            &x,
+            &y,
+            &t,
+            &[0., 50., 200.],
+            &[0., 3., 10.],
+            9,
+            1,
+            Metric::Euclidean,
+            &c
+        ),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        Weights::distance_band_with(&x, &y, 30.0, true, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        saferstats::hotspot::nnh::nnh_with(&x, &y, NnhDistance::Fixed(15.0), 3, 2, &c).map(|_| ()),
+        Err(Error::Interrupted)
+    );
+}
+
+/// Issue 16.4: sizes that cannot be allocated are refused with the size (no abort, no overflow).
+#[test]
+fn oversized_inputs_are_refused_before_allocating() {
+    let e = Weights::lattice(100_000, 100_000, true)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("10000000000 units"), "{e}");
+    assert!(Weights::lattice(1 << 33, 1 << 31, false).is_err());
+    assert!(Weights::lattice(usize::MAX, usize::MAX, false).is_err());
+    let e = Weights::from_adjacency(&[0], &[1], None, 1_000_000_000_000)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1000000000000 units"), "{e}");
+    let e = Weights::distance_band(&[0.0, 0.0], &[0.0, 0.0], 1.0, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("points 0 and 1 are at the same location"), "{e}");
+    let edges: Vec<f64> = (0..2001).map(f64::from).collect();
+    let e = knox(
+        &[0.0, 1.0],
+        &[0.0, 0.0],
+        &[0.0, 1.0],
+        &edges,
+        &edges,
+        0,
+        1,
+        Metric::Euclidean,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("4000000 cells"), "{e}");
+    // repeated pairs are summed in input order; indices are checked per argument
+    let w = Weights::from_adjacency(&[0, 0, 1], &[1, 1, 0], Some(&[0.5, 0.25, 2.0]), 2).unwrap();
+    assert_eq!((w.row(0).1, w.row(1).1), (&[0.75][..], &[2.0][..]));
+    assert!(Weights::from_adjacency(&[0], &[5], None, 2)
+        .unwrap_err()
+        .to_string()
+        .contains("`neighbor`"));
+}

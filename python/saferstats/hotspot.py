@@ -198,10 +198,16 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
             raise InvalidInputError(f"`{name}` must be a whole number", name)
     _choice("missing", missing, ("error", "drop"))
     a, b, ok = _latlon(lat, lon, missing)
-    if int(min_cluster_size) < 2:
+    if isinstance(min_cluster_size, (int, np.integer)) and min_cluster_size < 2:
         raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
     mcs = _int_arg("min_cluster_size", min_cluster_size, 2)
-    ms = int(min_cluster_size if min_samples is None else min_samples)
+    if min_samples is None:
+        ms = mcs
+        if ms > len(a):
+            raise InvalidInputError(f"min_cluster_size (also min_samples when that is not given) must be at most the "
+                                    f"number of points ({len(a)}), got {ms}", "min_cluster_size")
+    else:
+        ms = _int_arg("min_samples", min_samples, -(2**63), 2**63 - 1)
     if ms < 1 or ms > len(a):
         raise InvalidInputError(f"min_samples must be between 1 and the number of points ({len(a)}), got {ms}",
                                 "min_samples")
@@ -263,7 +269,10 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
         raise MissingValueError("every point has a missing coordinate", "lat", 0)
     k = np.pi / 180 * EARTH_RADIUS_M
     dlon = (lo - lon0 + 180.0) % 360.0 - 180.0
-    return dlon * k * np.cos(np.radians(lat0)), (la - lat0) * k
+    x, y = dlon * k * np.cos(np.radians(lat0)), (la - lat0) * k
+    x[~ok] = np.nan  # a point missing either coordinate is missing in both
+    y[~ok] = np.nan
+    return x, y
 
 
 class _ExcelMixin:
@@ -491,12 +500,12 @@ class Weights:
     @classmethod
     def lattice(cls, nrows: int, ncols: int, *, contiguity: Literal["queen", "rook"] = "queen") -> Weights:
         """Contiguity on an ``nrows × ncols`` grid of cells numbered row by row (binary). At most
-        25 million cells (larger grids are refused with their size before anything is allocated)."""
+        10 million cells (larger grids are refused with their size before anything is allocated)."""
         _choice("contiguity", contiguity, ("queen", "rook"))
         r = _int_arg("nrows", nrows, 0)
         c = _int_arg("ncols", ncols, 0)
-        if r * c > 25_000_000:
-            raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 25,000,000 are supported (the weights would "
+        if r * c > 10_000_000:
+            raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
                                     f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
         return cls(*_ext.weights_lattice(r, c, contiguity == "queen"))
 
@@ -504,7 +513,7 @@ class Weights:
     def from_adjacency(cls, focal: Any, neighbor: Any, weight: Any = None, *, n: int | None = None) -> Weights:
         """From an adjacency list (focal → neighbour [, weight]) over units 0..n−1, e.g. polygons'
         contiguity exported from a GIS. Self-pairs are dropped; repeated pairs are summed. At most
-        25 million units (``n`` larger is refused before anything is allocated)."""
+        10 million units (``n`` larger is refused before anything is allocated)."""
         f = _index_array("focal", focal)
         nb = _index_array("neighbor", neighbor)
         if len(f) != len(nb):
@@ -513,8 +522,8 @@ class Weights:
             raise LengthMismatchError(f"length mismatch: `focal` has {len(f)} elements but `neighbor` has {len(nb)}",
                                       "neighbor")
         size = _int_arg("n", n, 0) if n is not None else int(max(f.max(initial=-1), nb.max(initial=-1)) + 1)
-        if size > 25_000_000:
-            raise InvalidInputError(f"n = {size:,} units: at most 25,000,000 are supported", "n")
+        if size > 10_000_000:
+            raise InvalidInputError(f"n = {size:,} units: at most 10,000,000 are supported", "n")
         for name, v in (("focal", f), ("neighbor", nb)):
             if len(v) and v.max() >= size:
                 row = int(np.flatnonzero(v >= size)[0])
@@ -765,7 +774,7 @@ def _times_in_days(name: str, t: Any) -> np.ndarray:
 
 
 def _edges(name: str, v: Any) -> np.ndarray:
-    if isinstance(v, (str, bytes)) or np.isscalar(v):
+    if v is None or isinstance(v, (str, bytes)) or np.isscalar(v):
         raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name)
     e = as_float_array(name, list(v) if not isinstance(v, np.ndarray) else v)
     return e
@@ -829,37 +838,38 @@ class ClusterTable(pd.DataFrame):
     def _constructor(self):
         return ClusterTable
 
-    def to_geojson(self, path: Any = None, *, geometry: Literal["polygon", "point", "mixed"] = "polygon") -> str:
+    def to_geojson(self, path: Any = None, *, geometry: Literal["polygon", "point", "mixed"] = "polygon",
+                   marker_m: float = 10.0) -> str:
         """The clusters as a GeoJSON FeatureCollection (RFC 7946: WGS84 lon/lat; opens in QGIS),
         written to ``path`` when given.
 
-        One geometry type per file (what most GIS layers require): ``geometry="polygon"`` (default)
-        writes each cluster's outline; clusters without one (fewer than 3 distinct points, or points
-        on one line) are left out with a :class:`~saferstats.SaferstatsWarning` naming them.
-        ``"point"`` writes every cluster's centroid; ``"mixed"`` outlines where there is one,
-        centroids elsewhere. Properties: every column but the outline; times as ISO 8601 text.
+        One geometry type per file (what most GIS layers require). ``geometry="polygon"`` (default):
+        each cluster's outline; a cluster without one (its points at one or two locations, or on one
+        line — common with police.uk's snapped locations) gets a marker polygon instead, a circle
+        about its centroid reaching its farthest point (at least ``marker_m`` metres), with
+        ``"outline": "marker"`` in its properties (``"hull"`` otherwise) and ``area_m2`` 0 — every
+        cluster is on the map, and none is given an area it does not have. ``"point"``: every
+        cluster's centroid. ``"mixed"``: outlines where there is one, centroids elsewhere (two
+        geometry types). Properties: every column but the outline; times as ISO 8601 text.
         """
-        from .exceptions import SaferstatsWarning
-
         _choice("geometry", geometry, ("polygon", "point", "mixed"))
-        features, omitted = [], []
+        marker = _float_arg("marker_m", marker_m, positive=True)
+        features = []
         props_cols = [c for c in self.columns if c != "hull"]
         for _, row in self.iterrows():
             ring = row["hull"] if "hull" in self.columns else None
             has_ring = ring is not None and len(ring) >= 4
+            props = {c: _json_value(row[c]) for c in props_cols}
+            clat, clon = float(row["centroid_lat"]), float(row["centroid_lon"])
             if geometry == "point" or (geometry == "mixed" and not has_ring):
-                geom = {"type": "Point", "coordinates": [float(row["centroid_lon"]), float(row["centroid_lat"])]}
+                geom = {"type": "Point", "coordinates": [clon, clat]}
             elif has_ring:
                 geom = {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in ring]]}
+                props["outline"] = "hull"
             else:
-                omitted.append(row["label"])
-                continue
-            features.append({"type": "Feature", "geometry": geom,
-                             "properties": {c: _json_value(row[c]) for c in props_cols}})
-        if omitted:
-            warnings.warn(f"{len(omitted)} cluster(s) have no outline (fewer than 3 distinct points or points on one "
-                          f"line) and are not in the polygon GeoJSON: labels {[_json_value(v) for v in omitted]}; "
-                          "use geometry='point' (centroids) or 'mixed'", SaferstatsWarning, stacklevel=2)
+                geom = {"type": "Polygon", "coordinates": [_circle(clat, clon, max(marker, _reach_m(row, clat, clon)))]}
+                props["outline"] = "marker"
+            features.append({"type": "Feature", "geometry": geom, "properties": props})
         text = json.dumps({"type": "FeatureCollection", "features": features}, allow_nan=False)
         if path is not None:
             from pathlib import Path
@@ -872,6 +882,21 @@ class ClusterTable(pd.DataFrame):
         times as naive UTC (Excel cannot hold either); ``index=False`` by default."""
         kwargs.setdefault("index", False)
         pd.DataFrame(_excel_safe(self)).to_excel(excel_writer, *args, **kwargs)
+
+
+def _reach_m(row: Any, clat: float, clon: float) -> float:
+    """Farthest distance (m) from the centroid to the cluster's points (``radius_m``), 0 if absent."""
+    v = row["radius_m"] if "radius_m" in row.index else 0.0
+    return float(v) if np.isfinite(v) else 0.0
+
+
+def _circle(lat: float, lon: float, radius_m: float, k: int = 24) -> list[list[float]]:
+    """A closed ring of ``k`` vertices at ``radius_m`` about (lat, lon), counter-clockwise."""
+    a = np.linspace(0, 2 * np.pi, k, endpoint=False)
+    dlat = np.degrees(radius_m / EARTH_RADIUS_M)
+    dlon = dlat / max(np.cos(np.radians(lat)), 1e-6)
+    ring = [[float(lon + dlon * np.cos(t)), float(np.clip(lat + dlat * np.sin(t), -90, 90))] for t in a]
+    return ring + [ring[0]]
 
 
 def _json_value(v: Any) -> Any:
@@ -896,10 +921,29 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def _cluster_radius(la: np.ndarray, lo: np.ndarray, lab: np.ndarray, table: pd.DataFrame) -> np.ndarray:
+    """Per cluster (rows of ``table``), the largest haversine distance (m) from its centroid to
+    its points."""
+    if len(table) == 0:
+        return np.zeros(0)
+    pos = np.searchsorted(table["label"].to_numpy(), lab)
+    use = (lab >= 0) & (pos < len(table))
+    pos = pos[use]
+    p0 = np.radians(table["centroid_lat"].to_numpy()[pos])
+    l0 = np.radians(table["centroid_lon"].to_numpy()[pos])
+    p, lm = np.radians(la[use]), np.radians(lo[use])
+    h = np.sin((p - p0) / 2) ** 2 + np.cos(p) * np.cos(p0) * np.sin((lm - l0) / 2) ** 2
+    d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    out = np.zeros(len(table))
+    np.maximum.at(out, pos, d)
+    return out
+
+
 def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", "concave"] = "convex",
                     concavity: float = 2.0, times: Any = None) -> ClusterTable:
     """Per-cluster count, centroid, outline (convex or concave hull, ``geo``), geodesic area (m²),
-    density per km² and date span (noise, labels < 0, left out).
+    density per km², ``radius_m`` (the farthest point from the centroid) and date span (noise,
+    labels < 0, left out).
 
     The centroid is the spherical mean (normalised mean of unit vectors), right for clusters across
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
@@ -946,6 +990,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
                                           "first_time", "last_time"]})
     if times is not None:
         out["missing_times"] = d["missing_times"]
+    out["radius_m"] = _cluster_radius(la, lo, lab, out)
     out["hull"] = pd.Series(d["hull"], index=out.index, dtype=object)
     if is_dates:
         for c in ("first_time", "last_time"):

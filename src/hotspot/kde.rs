@@ -265,6 +265,9 @@ pub fn kde_grid_with(
             let cy = grid.y(j);
             let bj = ((cy - by0) / support).floor() as i64;
             for (i, cell) in row.iter_mut().enumerate() {
+                if cancel.is_cancelled() {
+                    return;
+                }
                 let cx = grid.x(i);
                 let bi = ((cx - bx0) / support).floor() as i64;
                 let mut acc = 0.0;

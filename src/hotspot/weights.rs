@@ -18,9 +18,9 @@ pub struct Weights {
     pub weights: Vec<f64>,
 }
 
-/// Most units a weights object may have (a 5,000 × 5,000 lattice): beyond it the constructors
+/// Most units a weights object may have (a 3,162 × 3,162 lattice): beyond it the constructors
 /// refuse with the size instead of trying to allocate.
-pub const MAX_UNITS: usize = 25_000_000;
+pub const MAX_UNITS: usize = 10_000_000;
 
 /// Most neighbour entries (pairs) a weights object may hold (~1.2 GB): beyond it the constructors
 /// refuse with the size.
