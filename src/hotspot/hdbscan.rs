@@ -34,6 +34,27 @@ struct Hierarchy {
     size: Vec<usize>,
 }
 
+/// Longitudes (radians) re-measured in [0, 2π) from the end of the widest empty arc of longitude:
+/// points either side of the ±180° meridian become neighbours in this coordinate (used only to
+/// order and bin points; distances use the original longitudes).
+fn lon_from_widest_gap(lo: &[f64]) -> Vec<f64> {
+    if lo.is_empty() {
+        return Vec::new();
+    }
+    let mut s = lo.to_vec();
+    s.sort_unstable_by(f64::total_cmp);
+    let mut best = (s[0] + std::f64::consts::TAU - s[s.len() - 1], s[0]);
+    for w in s.windows(2) {
+        if w[1] - w[0] > best.0 {
+            best = (w[1] - w[0], w[1]);
+        }
+    }
+    let cut = best.1;
+    lo.iter()
+        .map(|&v| (v - cut).rem_euclid(std::f64::consts::TAU))
+        .collect()
+}
+
 /// Distance to the `min_samples`-th nearest point (the point itself included), exactly: points
 /// are binned in a lat/lon grid sized for about `min_samples` points a cell, and rings of cells are
 /// searched around each point until the k-th smallest haversine distance found is no larger than
@@ -47,7 +68,7 @@ fn core_distances(
 ) -> Vec<f64> {
     let n = la.len();
     let k = min_samples;
-    if k <= 1 {
+    if k <= 1 || n == 0 {
         return vec![0.0; n];
     }
     let fold = |v: &[f64]| {
@@ -57,7 +78,10 @@ fn core_distances(
             })
     };
     let (lat0, lat1) = fold(la);
-    let (lon0, lon1) = fold(lo);
+    // grid longitudes measured from the end of the widest empty arc of longitude, so that data
+    // straddling the ±180° meridian is one compact block (distances still use `lo` itself)
+    let lg = lon_from_widest_gap(lo);
+    let (lon0, lon1) = fold(&lg);
     let min_abs = if lat0 <= 0.0 && lat1 >= 0.0 {
         0.0
     } else {
@@ -81,7 +105,7 @@ fn core_distances(
     let key = |i: usize| {
         (
             ((la[i] - lat0) / cell_lat).floor() as i64,
-            ((lo[i] - lon0) / cell_lon).floor() as i64,
+            ((lg[i] - lon0) / cell_lon).floor() as i64,
         )
     };
     let mut idx: Vec<u32> = (0..n as u32).collect();
@@ -156,8 +180,8 @@ fn core_distances(
                     // every point outside the block is at least this far away
                     let lat_gap = (la[i] - (lat0 + (ri - ring) as f64 * cell_lat))
                         .min(lat0 + (ri + ring + 1) as f64 * cell_lat - la[i]);
-                    let lon_gap = (lo[i] - (lon0 + (ci - ring) as f64 * cell_lon))
-                        .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lo[i]);
+                    let lon_gap = (lg[i] - (lon0 + (ci - ring) as f64 * cell_lon))
+                        .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lg[i]);
                     let lon_gap = lon_gap.min(wrap_gap);
                     let lon_bound =
                         2.0 * (c_min * (0.5 * lon_gap.min(std::f64::consts::PI)).sin()).asin();
@@ -420,7 +444,8 @@ fn prim_mst(
             })
     };
     let (a0, a1) = fold(la);
-    let (o0, o1) = fold(lo);
+    let lg = lon_from_widest_gap(lo);
+    let (o0, o1) = fold(&lg);
     let q = |v: f64, lo_: f64, hi: f64| -> u64 {
         if hi > lo_ {
             (((v - lo_) / (hi - lo_)) * 65_535.0) as u64
@@ -439,7 +464,7 @@ fn prim_mst(
     order.sort_unstable_by_key(|&i| {
         let i = i as usize;
         (
-            spread(q(la[i], a0, a1)) | (spread(q(lo[i], o0, o1)) << 1),
+            spread(q(la[i], a0, a1)) | (spread(q(lg[i], o0, o1)) << 1),
             i,
         )
     });
@@ -845,26 +870,36 @@ pub fn labels_from_sorted_mst(
     for &c in &nodes {
         is_cluster[c] = true;
     }
-    let children = |node: usize| {
-        cluster_rows
-            .iter()
-            .filter(move |r| r.0 == node)
-            .map(|r| r.1)
-    };
+    // children of each cluster node, in row order (the order scikit-learn sums their stabilities)
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); largest_parent + 1];
+    for r in &cluster_rows {
+        kids[r.0].push(r.1);
+    }
+    let children = |node: usize| -> &[usize] { kids.get(node).map_or(&[][..], Vec::as_slice) };
+    // `cleared[c]`: every descendant of c is already deselected (so a later deselection of an
+    // ancestor need not walk below c): the whole pass is O(clusters), not O(clusters × depth)
+    let mut cleared = vec![false; largest_parent + 1];
     for &node in &nodes {
-        let sub: f64 = children(node).map(|c| stability[c - smallest]).sum();
+        let sub: f64 = children(node)
+            .iter()
+            .map(|&c| stability[c - smallest])
+            .sum();
         if sub > stability[node - smallest] {
             is_cluster[node] = false;
             stability[node - smallest] = sub;
         } else {
             // deselect every descendant
-            let mut queue: Vec<usize> = children(node).collect();
+            let mut queue: Vec<usize> = children(node).to_vec();
             while let Some(c) = queue.pop() {
                 if c <= largest_parent {
                     is_cluster[c] = false;
+                    if cleared[c] {
+                        continue;
+                    }
                 }
-                queue.extend(children(c));
+                queue.extend_from_slice(children(c));
             }
+            cleared[node] = true;
         }
     }
     let mut selected: Vec<usize> = (0..=largest_parent).filter(|&c| is_cluster[c]).collect();
@@ -1022,6 +1057,7 @@ mod tests {
             (51.8, -0.25, 0.01, true),
             (0.0, 100.0, 2.0, false),
             (-60.0, 170.0, 0.5, true),
+            (10.0, 179.95, 0.3, false), // across the ±180° meridian
         ] {
             let n = 1500;
             let mut lat = Vec::new();
@@ -1040,6 +1076,10 @@ mod tests {
                     lon.push(c_lon + span * (u() - 0.5));
                 }
             }
+            let lon: Vec<f64> = lon
+                .iter()
+                .map(|v| (v + 180.0f64).rem_euclid(360.0) - 180.0)
+                .collect();
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
             for k in [1, 2, 5, 15, 40] {
