@@ -113,12 +113,14 @@ pub fn cluster_summary(
             return Err(Error::argument("concavity", "must be a positive number"));
         }
     }
-    let mut ids: Vec<i64> = labels.iter().copied().filter(|&l| l >= 0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = Vec::with_capacity(ids.len());
-    for label in ids {
-        let idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == label).collect();
+    // the points of each label, labels ascending, points in input order: O(n log n) whatever the
+    // number of clusters
+    let mut order: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] >= 0).collect();
+    order.sort_by_key(|&i| labels[i]);
+    let mut out = Vec::new();
+    for group in order.chunk_by(|&a, &b| labels[a] == labels[b]) {
+        let label = labels[group[0]];
+        let idx: Vec<usize> = group.to_vec();
         let n = idx.len();
         let (clat, clon) = centroid(lat, lon, &idx);
         let pts: Vec<Point<f64>> = idx

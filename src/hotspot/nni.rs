@@ -74,7 +74,7 @@ pub fn mean_nearest_neighbour(x: &[f64], y: &[f64]) -> Result<f64> {
             let mut best = f64::INFINITY;
             let mut ring = 0i64;
             // search rings of cells until the ring's inner distance exceeds the best found
-            while ring <= max_ring {
+            'rings: while ring <= max_ring {
                 for di in -ring..=ring {
                     for dj in -ring..=ring {
                         if di.abs() != ring && dj.abs() != ring {
@@ -87,6 +87,11 @@ pub fn mean_nearest_neighbour(x: &[f64], y: &[f64]) -> Result<f64> {
                                     best = best.min(
                                         ((x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2)).sqrt(),
                                     );
+                                    if best == 0.0 {
+                                        // a duplicate: nothing is nearer (many points at one
+                                        // location must not make this quadratic)
+                                        break 'rings;
+                                    }
                                 }
                             }
                         }

@@ -155,6 +155,10 @@ check()
 print(ss.hdbscan([51.0] * 3, [-0.1, -0.15, -0.2], min_cluster_size=2).tolist())
 lat = np.full(20000, 51.0); lon = np.linspace(-0.5, 0.5, 20000)
 print(len(ss.hdbscan(lat, lon, min_cluster_size=10)))
+# 100,000 two-point clusters (was O(points x clusters)); 100,000 points at one location
+k = np.arange(200000)
+print(len(ss.cluster_summary(51.0 + (k % 7) * 1e-5, -0.1 + (k % 5) * 1e-5, k // 2)))
+print(ss.clark_evans(np.zeros(100000), np.zeros(100000), area=1e6)["r"])
 print("done")
 """
 
@@ -162,7 +166,7 @@ print("done")
 def test_degenerate_inputs_finish_for_every_hotspot_algorithm():
     out = ok(run_bounded(DEGENERATE, timeout=240, mem_gb=6))
     lines = out.splitlines()
-    assert lines == ["[-1, -1, -1]", "20000", "done"], out
+    assert lines == ["[-1, -1, -1]", "20000", "100000", "0.0", "done"], out
 
 
 # --------------------------------------------------------------------------------------------
