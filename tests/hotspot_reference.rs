@@ -777,3 +777,27 @@ fn oversized_inputs_are_refused_before_allocating() {
         .to_string()
         .contains("`neighbor`"));
 }
+
+/// Issue 16.3/16.8: coordinates at the ends of the float range give answers or errors, never an
+/// overflow panic (cell indices saturate; neighbouring cells past the end are skipped).
+#[test]
+fn extreme_projected_coordinates_do_not_overflow() {
+    let big = [1e300, -1e300, 1e300, 1e300 + 1e285, 0.0];
+    let t = [0.0, 1.0, 2.0, 3.0, 4.0];
+    let k = knox(
+        &big,
+        &big,
+        &t,
+        &[0.0, 1e286, f64::INFINITY],
+        &[0.0, 2.0, f64::INFINITY],
+        3,
+        1,
+        Metric::Euclidean,
+    )
+    .unwrap();
+    assert_eq!(k.observed.iter().sum::<f64>(), 10.0);
+    let w = Weights::distance_band(&big, &big, 1e286, true).unwrap();
+    assert_eq!(w.cardinality(0), 2); // 0, 2 and 3 are within 1e286 of each other
+    let r = nnh(&big, &big, NnhDistance::Fixed(1e286), 2, 2).unwrap();
+    assert_eq!(r.labels[0], vec![0, -1, 0, 0, -1]);
+}

@@ -133,7 +133,11 @@ impl ClosePairs<'_> {
         let (bi, bj) = self.key(i);
         for di in -1..=1 {
             for dj in -1..=1 {
-                let Some(v) = self.bins.get(&(bi + di, bj + dj)) else {
+                // coordinates ~1e300 saturate the cell index: skip cells past the end
+                let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
+                    continue;
+                };
+                let Some(v) = self.bins.get(&(a, b)) else {
                     continue;
                 };
                 for &j in v {

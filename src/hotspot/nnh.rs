@@ -91,7 +91,10 @@ fn components(x: &[f64], y: &[f64], t: f64, cancel: &Cancel) -> Vec<usize> {
     for (&(cx, cy), members) in &cells {
         for dx in -1..=1 {
             for dy in -1..=1 {
-                let Some(others) = cells.get(&(cx + dx, cy + dy)) else {
+                let (Some(a), Some(b)) = (cx.checked_add(dx), cy.checked_add(dy)) else {
+                    continue;
+                };
+                let Some(others) = cells.get(&(a, b)) else {
                     continue;
                 };
                 for &i in members {
@@ -101,7 +104,13 @@ fn components(x: &[f64], y: &[f64], t: f64, cancel: &Cancel) -> Vec<usize> {
                     for &j in others {
                         if j > i {
                             let d2 = (x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2);
-                            if d2 < t2 {
+                            // squares overflow for coordinates beyond ~1e154: compare distances
+                            let close = if d2.is_finite() && t2.is_finite() {
+                                d2 < t2
+                            } else {
+                                (x[i] - x[j]).hypot(y[i] - y[j]) < t
+                            };
+                            if close {
                                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
                                 if ri != rj {
                                     parent[ri.max(rj)] = ri.min(rj);

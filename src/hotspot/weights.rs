@@ -272,11 +272,11 @@ impl Weights {
                 let mut r = Vec::new();
                 for di in -1..=1 {
                     for dj in -1..=1 {
-                        for &j in bins
-                            .get(&(bi + di, bj + dj))
-                            .map(|v| v.as_slice())
-                            .unwrap_or(&[])
-                        {
+                        // coordinates ~1e300 saturate the cell index: skip cells past the end
+                        let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
+                            continue;
+                        };
+                        for &j in bins.get(&(a, b)).map(|v| v.as_slice()).unwrap_or(&[]) {
                             let j = j as usize;
                             if j == i {
                                 continue;

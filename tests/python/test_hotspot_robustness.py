@@ -155,6 +155,17 @@ check()
 print(ss.hdbscan([51.0] * 3, [-0.1, -0.15, -0.2], min_cluster_size=2).tolist())
 lat = np.full(20000, 51.0); lon = np.linspace(-0.5, 0.5, 20000)
 print(len(ss.hdbscan(lat, lon, min_cluster_size=10)))
+# projected coordinates at the ends of the float range: answers or named errors, no panic
+big = np.array([1e300, -1e300, 1e300, 1e300 + 1e285, 0.0])
+for f in (lambda: ss.knox(big, big, [0, 1, 2, 3, 4], distance_bands=[0, 1e286, np.inf], time_bands=[0, 2, np.inf],
+                          permutations=3),
+          lambda: ss.Weights.distance_band(big, big, threshold=1e286), lambda: ss.nnh(big, big, threshold=1e286, min_points=2),
+          lambda: ss.clark_evans(big, big, area=1e6), lambda: ss.kde_grid(big, big, cell_size=1.0, bandwidth=1.0),
+          lambda: ss.grid_counts(big, big, cell_size=1.0)):
+    try:
+        f()
+    except ss.SaferstatsError:
+        pass
 # 100,000 two-point clusters (was O(points x clusters)); 100,000 points at one location
 k = np.arange(200000)
 print(len(ss.cluster_summary(51.0 + (k % 7) * 1e-5, -0.1 + (k % 5) * 1e-5, k // 2)))
