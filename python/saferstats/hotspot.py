@@ -760,10 +760,22 @@ class KnoxTable(pd.DataFrame):
         return f"<p><b>{html.escape(self.headline())}</b></p>" + pd.DataFrame(self)._repr_html_()  # type: ignore[operator]
 
 
+def _series(name: str, v: Any) -> pd.Series:
+    """``v`` as a Series with a fresh index, or InvalidInputError naming ``name``."""
+    if isinstance(v, pd.DataFrame):
+        raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame", name)
+    if isinstance(v, pd.Series):
+        return v.reset_index(drop=True)
+    try:
+        return pd.Series(v)
+    except (TypeError, ValueError) as e:
+        raise InvalidInputError(f"`{name}` could not be read as a column of values: {e}", name) from None
+
+
 def _times_in_days(name: str, t: Any) -> np.ndarray:
     """Event times as days: numbers as given, datetimes as days since the earliest (missing
     times refused with the row)."""
-    tt = pd.Series(t) if not isinstance(t, pd.Series) else t.reset_index(drop=True)
+    tt = _series(name, t)
     if pd.api.types.is_datetime64_any_dtype(tt):
         nat = tt.isna().to_numpy()
         if nat.any():
@@ -776,8 +788,11 @@ def _times_in_days(name: str, t: Any) -> np.ndarray:
 def _edges(name: str, v: Any) -> np.ndarray:
     if v is None or isinstance(v, (str, bytes)) or np.isscalar(v):
         raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name)
-    e = as_float_array(name, list(v) if not isinstance(v, np.ndarray) else v)
-    return e
+    try:
+        items = list(v) if not isinstance(v, np.ndarray) else v
+    except TypeError:
+        raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name) from None
+    return as_float_array(name, items)
 
 
 def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permutations: int = 99,
@@ -971,7 +986,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     lab = np.ascontiguousarray(lab_f.astype(np.int64))
     tt, is_dates, tz = None, False, None
     if times is not None:
-        ts = pd.Series(times) if not isinstance(times, pd.Series) else times.reset_index(drop=True)
+        ts = _series("times", times)
         if pd.api.types.is_datetime64_any_dtype(ts):
             is_dates = True
             if isinstance(ts.dtype, pd.DatetimeTZDtype):

@@ -517,3 +517,33 @@ def test_reprs_show_the_headline():
     k = saferstats.knox([0, 0, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], [0, 3, 1, 2, 30, 40],
                         distance_bands=[0, 200, np.inf], time_bands=[0, 8, np.inf], permutations=99, seed=1)
     assert repr(k).startswith("Knox test: 6 events, 99 permutations") and "highest ratio" in k._repr_html_()
+
+
+ARRAY_JUNK = [None, "abc", [[1, 2], [3, 4]], {"a": 1}, [], [1], [np.nan], [np.inf], ["x", 1], np.array(["2020-01-01"]),
+              pd.Series([1, None], dtype="Int64"), pd.DataFrame({"a": [1]}), 5, [True, False],
+              np.ma.masked_array([1.0], mask=[True]), [1 + 1j], object(), pd.Categorical(["a"]),
+              pd.to_datetime(["2020-01-01", None]), [1e308]]
+L3, O3, X3, Y3 = [51.5, 51.5003, 51.5001], [-0.12, -0.1201, -0.1196], [0.0, 10.0, 20.0], [0.0, 5.0, 0.0]
+ARRAY_CALLS = {
+    "lat": lambda v: saferstats.dbscan(v, O3, eps_m=50), "lon": lambda v: saferstats.hdbscan(L3, v, min_cluster_size=2),
+    "x": lambda v: saferstats.kde_grid(v, Y3, cell_size=5, bandwidth=10),
+    "weights": lambda v: saferstats.kde_grid(X3, Y3, cell_size=5, bandwidth=10, weights=v),
+    "y": lambda v: saferstats.grid_counts(X3, v, cell_size=5),
+    "neighbor": lambda v: Weights.from_adjacency([0], v, n=3), "weight": lambda v: Weights.from_adjacency([0], [1], v, n=3),
+    "values": lambda v: saferstats.gi_star(v, Weights.lattice(1, 3)),
+    "t": lambda v: saferstats.knox(X3, Y3, v, distance_bands=[0, 10], time_bands=[0, 5]),
+    "time_bands": lambda v: saferstats.knox(X3, Y3, [0, 1, 2], distance_bands=[0, 10], time_bands=v),
+    "labels": lambda v: saferstats.cluster_summary(L3, O3, v),
+    "times": lambda v: saferstats.cluster_summary(L3, O3, [0, 0, 0], times=v),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CALLS))
+def test_bad_array_input_is_a_saferstats_error(name):
+    for v in ARRAY_JUNK:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ARRAY_CALLS[name](v)
+            except SaferstatsError as e:
+                assert e.argument is not None, (name, v, e)
