@@ -50,8 +50,8 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
         isinstance(x, (list, tuple)) and any(isinstance(v, (complex, np.complexfloating)) for v in x)
     ):
         flat = np.asarray(x, dtype=complex).ravel()
-        bad = np.flatnonzero(np.imag(flat) != 0)
-        pos = int(bad[0]) if bad.size else 0
+        imaginary = np.flatnonzero(np.imag(flat) != 0)
+        pos = int(imaginary[0]) if imaginary.size else 0
         raise InvalidInputError(
             f"`{name}` has complex values (first at position {pos}); give real numbers", name, pos
         )

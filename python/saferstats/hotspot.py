@@ -396,16 +396,16 @@ def kde_grid(
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `weights` has {len(w)}", "weights")
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
-    kernel = _choice("kernel", kernel, ("quartic", "gaussian"))
+    kern = _choice("kernel", kernel, ("quartic", "gaussian"))
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
     if bounds is None:
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
     bnd = _bounds(bounds)
-    d, x0, y0, nx, ny = _ext.kde_grid(xs, ys, w, h, kernel, *bnd, cs)
+    d, x0, y0, nx, ny = _ext.kde_grid(xs, ys, w, h, kern, *bnd, cs)
     dens = d.reshape(ny, nx) * (1e6 if per_km2 else 1.0)
     return KdeResult(density=dens, x=x0 + (np.arange(nx) + 0.5) * cs, y=y0 + (np.arange(ny) + 0.5) * cs,
-                     bandwidth=h, kernel=kernel, cell_size=cs, units="per km²" if per_km2 else "per unit²")
+                     bandwidth=h, kernel=kern, cell_size=cs, units="per km²" if per_km2 else "per unit²")
 
 
 def _bounds(bounds: Any) -> tuple[float, float, float, float]:
@@ -789,7 +789,7 @@ def _edges(name: str, v: Any) -> np.ndarray:
     if v is None or isinstance(v, (str, bytes)) or np.isscalar(v):
         raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name)
     try:
-        items = list(v) if not isinstance(v, np.ndarray) else v
+        items = v if isinstance(v, np.ndarray) else list(v)  # type: ignore[union-attr]
     except TypeError:
         raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name) from None
     return as_float_array(name, items)
@@ -824,8 +824,8 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     tt = _times_in_days("t", t)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     perms = _int_arg("permutations", permutations, 0, 10**9)
-    metric = _choice("metric", metric, ("euclidean", "manhattan"))
-    res = _ext.knox(xs, ys, tt, de, te, perms, _seed(seed), metric)
+    how = _choice("metric", metric, ("euclidean", "manhattan"))
+    res = _ext.knox(xs, ys, tt, de, te, perms, _seed(seed), how)
 
     def lab(e: np.ndarray, k: int) -> str:
         def f(v: float) -> str:
@@ -838,7 +838,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         "time_band": [lab(te, i % nt) for i in range(nd * nt)],
         "observed": res["observed"], "expected": res["expected"], "knox_ratio": res["ratio"], "p_value": res["p_value"],
     })
-    out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": metric}
+    out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": how}
     return out
 
 
@@ -878,7 +878,7 @@ class ClusterTable(pd.DataFrame):
             clat, clon = float(row["centroid_lat"]), float(row["centroid_lon"])
             if geometry == "point" or (geometry == "mixed" and not has_ring):
                 geom = {"type": "Point", "coordinates": [clon, clat]}
-            elif has_ring:
+            elif ring is not None and has_ring:
                 geom = {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in ring]]}
                 props["outline"] = "hull"
             else:
