@@ -65,6 +65,10 @@ pub enum Error {
         /// Iterations spent.
         iterations: usize,
     },
+
+    /// A long computation was stopped through its cancellation flag (e.g. Ctrl-C in Python).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl Error {

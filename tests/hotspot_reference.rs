@@ -95,7 +95,7 @@ fn gi_star_and_local_moran_match_esda() {
             let y: Vec<f64> = pts.iter().map(|p| p[1].as_f64().unwrap()).collect();
             Weights::distance_band(&x, &y, 15.0, true).unwrap()
         } else {
-            Weights::lattice(12, 12, true)
+            Weights::lattice(12, 12, true).unwrap()
         };
         let tr: Transform = r["transform"].as_str().unwrap().parse().unwrap();
         if r["kind"] == "gi_star" {
@@ -149,7 +149,7 @@ fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
     let vals = arr(&r["values"]);
     let m = local_moran(
         &vals,
-        &Weights::lattice(12, 12, true),
+        &Weights::lattice(12, 12, true).unwrap(),
         Transform::Row,
         999,
         7,
@@ -171,7 +171,7 @@ fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
     // reproducible from the seed, independent of threads
     let again = local_moran(
         &vals,
-        &Weights::lattice(12, 12, true),
+        &Weights::lattice(12, 12, true).unwrap(),
         Transform::Row,
         999,
         7,
@@ -339,9 +339,34 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
     let ce = clark_evans(&x, &y, 10_000.0, Some(400.0)).unwrap();
     assert!((ce.r_obs - 18.614070).abs() < 1e-6);
     assert!((ce.r - 1.1772572).abs() < 1e-7);
-    assert!((ce.z - 1.072345).abs() < 1e-6);
-    assert!((ce.p_value - 0.2836).abs() < 1e-4);
+    // issue 18.3: the exact SE constant √((4 − π)/(4π)), as spatstat (z 1.0723389, not 1.072345)
+    assert!(
+        (CLARK_EVANS_SE - ((4.0 - std::f64::consts::PI) / (4.0 * std::f64::consts::PI)).sqrt())
+            .abs()
+            < 1e-16
+    );
     assert!((ce.r_donnelly - 1.0122652).abs() < 1e-7);
+    // spatstat 3.0.3 (tests/fixtures/generate_hotspot_clarkevans.R): R, z, two-sided p, Donnelly R
+    let fx = fixture_file("hotspot_clarkevans_spatstat.json");
+    for row in fx["clark_evans"].as_array().unwrap() {
+        let (x, y) = (arr(&row["x"]), arr(&row["y"]));
+        let area = row["area"].as_f64().unwrap();
+        let c = clark_evans(&x, &y, area, row["perimeter"].as_f64()).unwrap();
+        let name = row["name"].as_str().unwrap();
+        let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol * b.abs().max(1e-300);
+        assert!(close(c.r, row["r"].as_f64().unwrap(), 1e-12), "{name} r");
+        assert!(close(c.z, row["z"].as_f64().unwrap(), 1e-12), "{name} z");
+        let p = row["p_two_sided"].as_f64().unwrap();
+        assert!(
+            (c.p_value - p).abs() <= 1e-12 + 1e-9 * p,
+            "{name} p {} vs {p}",
+            c.p_value
+        );
+        assert!(
+            close(c.r_donnelly, row["r_donnelly"].as_f64().unwrap(), 1e-12),
+            "{name} donnelly"
+        );
+    }
     for (p, want) in [
         (0.5, 15.811388),
         (0.1, 12.461925),
@@ -404,6 +429,15 @@ fn bng_matches_os_example_and_proj() {
         assert!((de * de + dn * dn).sqrt() < 1.0, "{r}: {de} {dn}");
     }
     assert!(wgs84_to_bng(&[95.0], &[0.0]).is_err());
+    // issue 16.7: swapped latitude and longitude are refused (it gave E 7,416,214, N −5,549,935)
+    let err = wgs84_to_bng(&[51.5, -0.12], &[-0.12, 51.5])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("position 1") && err.contains("swapped"),
+        "{err}"
+    );
+    assert!(wgs84_to_bng(&[40.0], &[-3.7]).is_err()); // Madrid
 }
 
 #[test]
@@ -566,4 +600,204 @@ fn nnh_bad_input_is_an_error() {
     assert!(nnh(&x, &y, NnhDistance::Fixed(1.0), 2, 0).is_err());
     assert!(nnh(&x, &y, NnhDistance::Random { area: -1.0, p: 0.5 }, 2, 1).is_err());
     assert!(nnh(&x[..2], &y, NnhDistance::Fixed(1.0), 2, 1).is_err());
+}
+
+/// Issue 16.3: HDBSCAN on collinear points returned never (vanishing grid cells); degenerate
+/// inputs (collinear, identical, two points, huge spans) finish at once.
+#[test]
+fn hdbscan_degenerate_inputs_finish() {
+    use saferstats::hotspot::hdbscan::hdbscan;
+    let t = std::time::Instant::now();
+    assert_eq!(
+        hdbscan(&[51.0; 3], &[-0.1, -0.15, -0.2], 2, None)
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(hdbscan(&[51.0; 50], &[0.0; 50], 5, None).unwrap().len(), 50);
+    let lat: Vec<f64> = (0..2000).map(|i| 51.0 + i as f64 * 1e-5).collect();
+    let lon = vec![-0.1; 2000];
+    assert_eq!(hdbscan(&lat, &lon, 5, None).unwrap().len(), 2000);
+    let lon: Vec<f64> = (0..2000).map(|i| -179.0 + i as f64 * 0.179).collect();
+    assert_eq!(hdbscan(&[0.0; 2000], &lon, 5, None).unwrap().len(), 2000);
+    assert_eq!(
+        hdbscan(&[-90.0, 90.0], &[-180.0, 180.0], 2, None).unwrap(),
+        vec![-1, -1]
+    );
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+}
+
+/// Issue 16.7: collinear points have no outline (not the Earth's area), the centroid of a
+/// cluster across ±180° is on the meridian (a spherical mean), missing times are skipped and
+/// counted.
+#[test]
+fn cluster_summary_degenerate_and_meridian() {
+    let lat = [51.0, 51.001, 51.002, 51.003];
+    let lon = [-0.1, -0.1013, -0.1026, -0.1039];
+    let s = cluster_summary(&lat, &lon, &[0; 4], None, Hull::Convex).unwrap();
+    assert!(s[0].hull.is_empty() && s[0].area_m2 == 0.0, "{:?}", s[0]);
+    let s = cluster_summary(
+        &[51.0; 3],
+        &[-0.1, -0.15, -0.2],
+        &[0; 3],
+        None,
+        Hull::Convex,
+    )
+    .unwrap();
+    assert_eq!(s[0].area_m2, 0.0);
+    // three points across the meridian: centroid at ±180, a small outline
+    let s = cluster_summary(
+        &[0.0, 0.001, 0.0],
+        &[179.9995, 180.0, -179.9995],
+        &[0; 3],
+        Some(&[3.0, f64::NAN, 1.0]),
+        Hull::Convex,
+    )
+    .unwrap();
+    assert!(
+        (s[0].centroid_lon.abs() - 180.0).abs() < 1e-9,
+        "{}",
+        s[0].centroid_lon
+    );
+    assert!(
+        s[0].area_m2 > 0.0 && s[0].area_m2 < 10_000.0,
+        "{}",
+        s[0].area_m2
+    );
+    assert_eq!(
+        (s[0].first_time, s[0].last_time, s[0].missing_times),
+        (1.0, 3.0, 1)
+    );
+}
+
+/// Issue 18.2: DBSCAN across the 180° meridian (scikit-learn: one cluster).
+#[test]
+fn dbscan_wraps_the_antimeridian() {
+    let (l, _) = dbscan(&[0.0, 0.0], &[179.9999, -179.9999], 60.0, 2).unwrap();
+    assert_eq!(l, vec![0, 0]);
+    // also through the coarse grid (wide latitude band)
+    let (l, _) = dbscan(&[0.0, 0.0, 70.0], &[180.0, -179.9999, 0.0], 60.0, 2).unwrap();
+    assert_eq!(l, vec![0, 0, -1]);
+}
+
+/// Issue 16.6: a set cancellation flag stops every long computation with `Error::Interrupted`.
+#[test]
+fn cancelled_computations_return_interrupted() {
+    use saferstats::hotspot::cancel::Cancel;
+    use saferstats::Error;
+    let c = Cancel::new();
+    c.cancel();
+    let lat: Vec<f64> = (0..500).map(|i| 51.0 + (i % 23) as f64 * 1e-4).collect();
+    let lon: Vec<f64> = (0..500).map(|i| -0.1 + (i % 17) as f64 * 1e-4).collect();
+    let x: Vec<f64> = (0..500).map(|i| (i % 23) as f64 * 10.0).collect();
+    let y: Vec<f64> = (0..500).map(|i| (i % 17) as f64 * 10.0).collect();
+    let t: Vec<f64> = (0..500).map(|i| (i % 31) as f64).collect();
+    assert_eq!(
+        dbscan_with(&lat, &lon, 50.0, 3, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        saferstats::hotspot::hdbscan::mutual_reachability_mst_with(&lat, &lon, 5, &c),
+        Err(Error::Interrupted)
+    );
+    let g = GridSpec::covering(0.0, 200.0, 0.0, 200.0, 5.0).unwrap();
+    assert_eq!(
+        kde_grid_with(&x, &y, None, 30.0, Kernel::Quartic, &g, &c),
+        Err(Error::Interrupted)
+    );
+    let w = Weights::lattice(20, 25, true).unwrap();
+    assert_eq!(
+        gi_star_with(&t, &w, Transform::Binary, 99, 1, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        local_moran_with(&t, &w, Transform::Row, 99, 1, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        knox_with(
+            &x,
+            &y,
+            &t,
+            &[0., 50., 200.],
+            &[0., 3., 10.],
+            9,
+            1,
+            Metric::Euclidean,
+            &c
+        ),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        Weights::distance_band_with(&x, &y, 30.0, true, &c),
+        Err(Error::Interrupted)
+    );
+    assert_eq!(
+        saferstats::hotspot::nnh::nnh_with(&x, &y, NnhDistance::Fixed(15.0), 3, 2, &c).map(|_| ()),
+        Err(Error::Interrupted)
+    );
+}
+
+/// Issue 16.4: sizes that cannot be allocated are refused with the size (no abort, no overflow).
+#[test]
+fn oversized_inputs_are_refused_before_allocating() {
+    let e = Weights::lattice(100_000, 100_000, true)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("10000000000 units"), "{e}");
+    assert!(Weights::lattice(1 << 33, 1 << 31, false).is_err());
+    assert!(Weights::lattice(usize::MAX, usize::MAX, false).is_err());
+    let e = Weights::from_adjacency(&[0], &[1], None, 1_000_000_000_000)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1000000000000 units"), "{e}");
+    let e = Weights::distance_band(&[0.0, 0.0], &[0.0, 0.0], 1.0, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("points 0 and 1 are at the same location"), "{e}");
+    let edges: Vec<f64> = (0..2001).map(f64::from).collect();
+    let e = knox(
+        &[0.0, 1.0],
+        &[0.0, 0.0],
+        &[0.0, 1.0],
+        &edges,
+        &edges,
+        0,
+        1,
+        Metric::Euclidean,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("4000000 cells"), "{e}");
+    // repeated pairs are summed in input order; indices are checked per argument
+    let w = Weights::from_adjacency(&[0, 0, 1], &[1, 1, 0], Some(&[0.5, 0.25, 2.0]), 2).unwrap();
+    assert_eq!((w.row(0).1, w.row(1).1), (&[0.75][..], &[2.0][..]));
+    assert!(Weights::from_adjacency(&[0], &[5], None, 2)
+        .unwrap_err()
+        .to_string()
+        .contains("`neighbor`"));
+}
+
+/// Issue 16.3/16.8: coordinates at the ends of the float range give answers or errors, never an
+/// overflow panic (cell indices saturate; neighbouring cells past the end are skipped).
+#[test]
+fn extreme_projected_coordinates_do_not_overflow() {
+    let big = [1e300, -1e300, 1e300, 1e300 + 1e285, 0.0];
+    let t = [0.0, 1.0, 2.0, 3.0, 4.0];
+    let k = knox(
+        &big,
+        &big,
+        &t,
+        &[0.0, 1e286, f64::INFINITY],
+        &[0.0, 2.0, f64::INFINITY],
+        3,
+        1,
+        Metric::Euclidean,
+    )
+    .unwrap();
+    assert_eq!(k.observed.iter().sum::<f64>(), 10.0);
+    let w = Weights::distance_band(&big, &big, 1e286, true).unwrap();
+    assert_eq!(w.cardinality(0), 2); // 0, 2 and 3 are within 1e286 of each other
+    let r = nnh(&big, &big, NnhDistance::Fixed(1e286), 2, 2).unwrap();
+    assert_eq!(r.labels[0], vec![0, -1, 0, 0, -1]);
 }

@@ -35,14 +35,36 @@ def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
 def as_float_array(name: str, x: Any) -> np.ndarray:
     """Convert ``x`` to a 1-D contiguous float64 array (no copy when it already is one).
 
-    Missing values (None, NaN, pandas NA) become NaN; text that is not a number raises
-    :class:`InvalidInputError` naming ``name`` and the position.
+    Missing values (None, NaN, pandas NA, masked entries of a numpy masked array) become NaN; text
+    that is not a number and complex numbers raise :class:`InvalidInputError` naming ``name`` and the
+    position.
 
     >>> as_float_array("count", [1, None, 3])
+    array([ 1., nan,  3.])
+    >>> as_float_array("count", np.ma.masked_array([1.0, 2.0, 3.0], mask=[False, True, False]))
     array([ 1., nan,  3.])
     """
     if isinstance(x, pd.DataFrame):
         raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame", name)
+    if isinstance(x, np.ma.MaskedArray):
+        if x.dtype.kind == "c":
+            raise InvalidInputError(f"`{name}` has complex values; give real numbers", name)
+        mask = np.ma.getmaskarray(x)
+        data = np.ma.getdata(x) if x.dtype.kind in "fiub" else np.ma.filled(x.astype(object), None)
+        out = as_float_array(name, data)
+        if mask.any():  # masked entries are missing: the caller's missing-value rule applies
+            out = out.copy()
+            out[np.ravel(mask)] = np.nan
+        return out
+    if np.iscomplexobj(x) or isinstance(x, (complex, np.complexfloating)) or (
+        isinstance(x, (list, tuple)) and any(isinstance(v, (complex, np.complexfloating)) for v in x)
+    ):
+        flat = np.asarray(x, dtype=complex).ravel()
+        imaginary = np.flatnonzero(np.imag(flat) != 0)
+        pos = int(imaginary[0]) if imaginary.size else 0
+        raise InvalidInputError(
+            f"`{name}` has complex values (first at position {pos}); give real numbers", name, pos
+        )
     if isinstance(x, pd.Series):
         values: Any = x.array
     else:

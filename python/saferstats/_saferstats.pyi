@@ -112,18 +112,21 @@ def kde_grid(
     ymax: float,
     cell_size: float,
 ) -> tuple[_F64, float, float, int, int]: ...
-def weights_lattice(nrows: int, ncols: int, queen: bool) -> tuple[int, list[int], list[int], list[float]]: ...
+_I64 = npt.NDArray[np.int64]
+_Csr = tuple[int, _I64, _I64, _F64]
+
+def weights_lattice(nrows: int, ncols: int, queen: bool) -> _Csr: ...
 def weights_adjacency(
-    focal: list[int], neighbor: list[int], weight: list[float] | None, n: int
-) -> tuple[int, list[int], list[int], list[float]]: ...
-def weights_distance_band(x: _F64, y: _F64, threshold: float, binary: bool) -> tuple[int, list[int], list[int], list[float]]: ...
+    focal: npt.NDArray[np.uint32], neighbor: npt.NDArray[np.uint32], weight: _F64 | None, n: int
+) -> _Csr: ...
+def weights_distance_band(x: _F64, y: _F64, threshold: float, binary: bool) -> _Csr: ...
 def local_statistic(
     statistic: str,
     values: _F64,
     n: int,
-    offsets: list[int],
-    neighbors: list[int],
-    weights: list[float],
+    offsets: _I64,
+    neighbors: _I64,
+    weights: _F64,
     transform: str,
     permutations: int,
     seed: int,
@@ -132,15 +135,15 @@ def knox(
     x: _F64,
     y: _F64,
     t: _F64,
-    distance_edges: list[float],
-    time_edges: list[float],
+    distance_edges: _F64,
+    time_edges: _F64,
     permutations: int,
     seed: int,
     metric: str,
 ) -> dict[str, _F64]: ...
 def cluster_summary(
     lat: _F64, lon: _F64, labels: npt.NDArray[np.int64], times: _F64 | None, concavity: float | None
-) -> tuple[dict[str, Any], str]: ...
+) -> dict[str, Any]: ...
 def clark_evans(x: _F64, y: _F64, area: float, perimeter: float | None) -> tuple[float, float, float, float, float, float]: ...
 def nnh_threshold(n: int, area: float, p: float) -> float: ...
 def nnh(

@@ -28,6 +28,7 @@ pub fn to_py(err: Error) -> PyErr {
         Error::NotConverged { .. } => {
             ConvergenceError::new_err((msg, None::<String>, None::<usize>))
         }
+        Error::Interrupted => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
     }
 }
 

@@ -1,19 +1,108 @@
 //! Bindings for [`crate::hotspot`].
+//!
+//! Every call that can take long runs through [`interruptible`]: the computation runs on a worker
+//! thread with the GIL released, while the calling thread re-attaches every few tens of
+//! milliseconds to check for Ctrl-C (`Python::check_signals`); a pending signal sets the core's
+//! [`Cancel`] flag, the loops stop at their next poll, and the call raises `KeyboardInterrupt`.
+//! Inputs are copied before the GIL is released, so another Python thread cannot change them
+//! mid-computation.
+
+use std::sync::mpsc;
+use std::time::Duration;
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::rates::slice;
+use crate::hotspot::cancel::Cancel;
 use crate::hotspot::{clusters, dbscan as db, kde, knox as kx, local, weights::Weights};
 
-/// CSR weights as crossing the boundary: (n, offsets, neighbors, weights).
-type CsrTuple = (usize, Vec<usize>, Vec<u32>, Vec<f64>);
+/// CSR weights as crossing the boundary: (n, offsets, neighbors, weights) as numpy arrays.
+type CsrArrays<'py> = (
+    usize,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<f64>>,
+);
 /// Eastings and northings.
 type EastNorth<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 /// DBSCAN output: (labels, core flags).
 type LabelsCore<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>);
+
+/// How often the calling thread checks for Ctrl-C while the work runs.
+const SIGNAL_POLL: Duration = Duration::from_millis(40);
+
+/// A copy of a 1-D array (contiguous or not), so that the computation does not read memory that
+/// another thread may change while the GIL is released.
+fn owned<T: numpy::Element + Copy>(name: &str, a: &PyReadonlyArray1<'_, T>) -> PyResult<Vec<T>> {
+    match a.as_slice() {
+        Ok(s) => Ok(s.to_vec()),
+        Err(_) => {
+            let v = a.as_array();
+            if v.len() > isize::MAX as usize / 16 {
+                return Err(crate::Error::argument(name, "array too large")).py_err();
+            }
+            Ok(v.iter().copied().collect())
+        }
+    }
+}
+
+/// Run `work` with the GIL released on a worker thread, checking for Ctrl-C (and other signals)
+/// on the calling thread every [`SIGNAL_POLL`]; a signal's Python exception (`KeyboardInterrupt`)
+/// cancels the work and is raised. Core errors become saferstats exceptions.
+fn interruptible<T, F>(py: Python<'_>, work: F) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce(&Cancel) -> crate::Result<T> + Send,
+{
+    let cancel = Cancel::new();
+    let outcome: Result<crate::Result<T>, PyErr> = py.detach(|| {
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::channel::<()>();
+            let cancel = &cancel;
+            let handle = std::thread::Builder::new()
+                .name("saferstats-hotspot".into())
+                .spawn_scoped(s, move || {
+                    let r = work(cancel);
+                    let _ = tx.send(());
+                    r
+                });
+            let handle = match handle {
+                Ok(h) => h,
+                Err(e) => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                        "could not start a worker thread: {e}"
+                    )))
+                }
+            };
+            let mut signal: Option<PyErr> = None;
+            loop {
+                match rx.recv_timeout(SIGNAL_POLL) {
+                    Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if signal.is_none() {
+                            if let Err(e) = Python::attach(|py| py.check_signals()) {
+                                cancel.cancel();
+                                signal = Some(e);
+                            }
+                        }
+                    }
+                }
+            }
+            let joined = handle.join().map_err(|_| {
+                pyo3::exceptions::PyRuntimeError::new_err(
+                    "internal error in a saferstats hotspot computation (please report it)",
+                )
+            })?;
+            match signal {
+                Some(e) => Err(e),
+                None => Ok(joined),
+            }
+        })
+    });
+    outcome?.py_err()
+}
 
 /// DBSCAN labels and core flags.
 #[pyfunction]
@@ -25,10 +114,8 @@ fn dbscan<'py>(
     eps_m: f64,
     min_samples: usize,
 ) -> PyResult<LabelsCore<'py>> {
-    let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
-    let (labels, core) = py
-        .detach(|| db::dbscan(a, b, eps_m, min_samples))
-        .py_err()?;
+    let (a, b) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let (labels, core) = interruptible(py, |c| db::dbscan_with(&a, &b, eps_m, min_samples, c))?;
     Ok((labels.into_pyarray(py), core.into_pyarray(py)))
 }
 
@@ -46,10 +133,10 @@ fn hdbscan_mst<'py>(
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<f64>>,
 )> {
-    let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
-    let mst = py
-        .detach(|| crate::hotspot::hdbscan::mutual_reachability_mst(a, b, min_samples))
-        .py_err()?;
+    let (a, b) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let mst = interruptible(py, |c| {
+        crate::hotspot::hdbscan::mutual_reachability_mst_with(&a, &b, min_samples, c)
+    })?;
     let from: Vec<i64> = mst.iter().map(|e| e.0 as i64).collect();
     let to: Vec<i64> = mst.iter().map(|e| e.1 as i64).collect();
     let d: Vec<f64> = mst.iter().map(|e| e.2).collect();
@@ -72,31 +159,35 @@ fn hdbscan_labels<'py>(
     min_cluster_size: usize,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
     let (f, t, d) = (
-        slice("src", &src)?,
-        slice("dst", &dst)?,
-        slice("distance", &distance)?,
+        owned("src", &src)?,
+        owned("dst", &dst)?,
+        owned("distance", &distance)?,
     );
     if f.len() != t.len() || f.len() != d.len() {
-        return Err(pyo3::exceptions::PyValueError::new_err(
+        return Err(crate::Error::argument(
+            "mst",
             "src, dst and distance must have the same length",
-        ));
+        ))
+        .py_err();
     }
     let idx = |v: i64| usize::try_from(v).unwrap_or(usize::MAX);
     let mst: Vec<(usize, usize, f64)> =
         (0..f.len()).map(|k| (idx(f[k]), idx(t[k]), d[k])).collect();
-    let l = py
-        .detach(|| crate::hotspot::hdbscan::labels_from_sorted_mst(n, &mst, min_cluster_size))
-        .py_err()?;
+    let l = interruptible(py, |_| {
+        crate::hotspot::hdbscan::labels_from_sorted_mst(n, &mst, min_cluster_size)
+    })?;
     Ok(l.into_pyarray(py))
 }
 
 /// Default (ArcGIS) KDE bandwidth.
 #[pyfunction]
 fn kde_default_bandwidth(
+    py: Python<'_>,
     x: PyReadonlyArray1<'_, f64>,
     y: PyReadonlyArray1<'_, f64>,
 ) -> PyResult<f64> {
-    kde::default_bandwidth(slice("x", &x)?, slice("y", &y)?).py_err()
+    let (a, b) = (owned("x", &x)?, owned("y", &y)?);
+    interruptible(py, |_| kde::default_bandwidth(&a, &b))
 }
 
 /// KDE on the grid covering bounds; returns (density row-major, x0, y0, nx, ny).
@@ -118,83 +209,102 @@ fn kde_grid<'py>(
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, f64, f64, usize, usize)> {
     let kernel: kde::Kernel = kernel.parse().py_err()?;
     let grid = kde::GridSpec::covering(xmin, xmax, ymin, ymax, cell_size).py_err()?;
-    let (xs, ys) = (slice("x", &x)?, slice("y", &y)?);
+    let (xs, ys) = (owned("x", &x)?, owned("y", &y)?);
     let ws = match &weights {
-        Some(w) => Some(slice("weights", w)?),
+        Some(w) => Some(owned("weights", w)?),
         None => None,
     };
-    let d = py
-        .detach(|| kde::kde_grid(xs, ys, ws, bandwidth, kernel, &grid))
-        .py_err()?;
+    let d = interruptible(py, |c| {
+        kde::kde_grid_with(&xs, &ys, ws.as_deref(), bandwidth, kernel, &grid, c)
+    })?;
     Ok((d.into_pyarray(py), grid.x0, grid.y0, grid.nx, grid.ny))
 }
 
 fn weights_from(
     n: usize,
-    offsets: Vec<usize>,
-    neighbors: Vec<u32>,
+    offsets: &[i64],
+    neighbors: &[i64],
     weights: Vec<f64>,
-) -> PyResult<Weights> {
-    if offsets.len() != n + 1
-        || offsets.last() != Some(&neighbors.len())
+) -> crate::Result<Weights> {
+    let bad = || crate::Error::argument("weights", "inconsistent weights structure");
+    if offsets.len() != n.saturating_add(1)
+        || offsets.first() != Some(&0)
+        || usize::try_from(*offsets.last().unwrap_or(&-1)).ok() != Some(neighbors.len())
         || neighbors.len() != weights.len()
+        || offsets.windows(2).any(|w| w[1] < w[0])
     {
-        return Err(crate::Error::argument(
-            "weights",
-            "inconsistent weights structure",
-        ))
-        .py_err();
+        return Err(bad());
     }
-    if neighbors.iter().any(|&j| j as usize >= n) || offsets.windows(2).any(|w| w[1] < w[0]) {
+    if neighbors.iter().any(|&j| j < 0 || j as u64 >= n as u64) || n > u32::MAX as usize {
         return Err(crate::Error::argument(
             "weights",
             "neighbour index outside the units",
-        ))
-        .py_err();
+        ));
     }
     Ok(Weights {
         n,
-        offsets,
-        neighbors,
+        offsets: offsets.iter().map(|&o| o as usize).collect(),
+        neighbors: neighbors.iter().map(|&j| j as u32).collect(),
         weights,
     })
 }
 
-fn weights_tuple(w: Weights) -> CsrTuple {
-    (w.n, w.offsets, w.neighbors, w.weights)
+fn weights_arrays(py: Python<'_>, w: Weights) -> CsrArrays<'_> {
+    let offsets: Vec<i64> = w.offsets.iter().map(|&o| o as i64).collect();
+    let neighbors: Vec<i64> = w.neighbors.iter().map(|&j| i64::from(j)).collect();
+    (
+        w.n,
+        offsets.into_pyarray(py),
+        neighbors.into_pyarray(py),
+        w.weights.into_pyarray(py),
+    )
 }
 
 /// Lattice contiguity weights as (n, offsets, neighbors, weights).
 #[pyfunction]
-fn weights_lattice(nrows: usize, ncols: usize, queen: bool) -> CsrTuple {
-    weights_tuple(Weights::lattice(nrows, ncols, queen))
+fn weights_lattice(
+    py: Python<'_>,
+    nrows: usize,
+    ncols: usize,
+    queen: bool,
+) -> PyResult<CsrArrays<'_>> {
+    let w = interruptible(py, |_| Weights::lattice(nrows, ncols, queen))?;
+    Ok(weights_arrays(py, w))
 }
 
 /// Adjacency-list weights.
 #[pyfunction]
 #[pyo3(signature = (focal, neighbor, weight, n))]
-fn weights_adjacency(
-    focal: Vec<u32>,
-    neighbor: Vec<u32>,
-    weight: Option<Vec<f64>>,
+fn weights_adjacency<'py>(
+    py: Python<'py>,
+    focal: PyReadonlyArray1<'py, u32>,
+    neighbor: PyReadonlyArray1<'py, u32>,
+    weight: Option<PyReadonlyArray1<'py, f64>>,
     n: usize,
-) -> PyResult<CsrTuple> {
-    Ok(weights_tuple(
-        Weights::from_adjacency(&focal, &neighbor, weight.as_deref(), n).py_err()?,
-    ))
+) -> PyResult<CsrArrays<'py>> {
+    let (f, nb) = (owned("focal", &focal)?, owned("neighbor", &neighbor)?);
+    let wt = match &weight {
+        Some(w) => Some(owned("weight", w)?),
+        None => None,
+    };
+    let w = interruptible(py, |_| Weights::from_adjacency(&f, &nb, wt.as_deref(), n))?;
+    Ok(weights_arrays(py, w))
 }
 
 /// Distance-band weights.
 #[pyfunction]
-fn weights_distance_band(
-    x: PyReadonlyArray1<'_, f64>,
-    y: PyReadonlyArray1<'_, f64>,
+fn weights_distance_band<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray1<'py, f64>,
+    y: PyReadonlyArray1<'py, f64>,
     threshold: f64,
     binary: bool,
-) -> PyResult<CsrTuple> {
-    Ok(weights_tuple(
-        Weights::distance_band(slice("x", &x)?, slice("y", &y)?, threshold, binary).py_err()?,
-    ))
+) -> PyResult<CsrArrays<'py>> {
+    let (a, b) = (owned("x", &x)?, owned("y", &y)?);
+    let w = interruptible(py, |c| {
+        Weights::distance_band_with(&a, &b, threshold, binary, c)
+    })?;
+    Ok(weights_arrays(py, w))
 }
 
 fn local_dict<'py>(py: Python<'py>, r: local::LocalResult) -> PyResult<Bound<'py, PyDict>> {
@@ -218,21 +328,40 @@ fn local_statistic<'py>(
     statistic: &str,
     values: PyReadonlyArray1<'py, f64>,
     n: usize,
-    offsets: Vec<usize>,
-    neighbors: Vec<u32>,
-    weights: Vec<f64>,
+    offsets: PyReadonlyArray1<'py, i64>,
+    neighbors: PyReadonlyArray1<'py, i64>,
+    weights: PyReadonlyArray1<'py, f64>,
     transform: &str,
     permutations: usize,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = weights_from(n, offsets, neighbors, weights)?;
-    let tr: local::Transform = transform.parse().py_err()?;
-    let v = slice("values", &values)?;
-    let r = match statistic {
-        "gi_star" => py.detach(|| local::gi_star(v, &w, tr, permutations, seed)),
-        _ => py.detach(|| local::local_moran(v, &w, tr, permutations, seed)),
-    }
+    let w = weights_from(
+        n,
+        &owned("offsets", &offsets)?,
+        &owned("neighbors", &neighbors)?,
+        owned("weights", &weights)?,
+    )
     .py_err()?;
+    let tr: local::Transform = transform.parse().py_err()?;
+    let v = owned("values", &values)?;
+    let gi = match statistic {
+        "gi_star" => true,
+        "moran" => false,
+        other => {
+            return Err(crate::Error::argument(
+                "statistic",
+                format!("unknown statistic {other:?}"),
+            ))
+            .py_err()
+        }
+    };
+    let r = interruptible(py, |c| {
+        if gi {
+            local::gi_star_with(&v, &w, tr, permutations, seed, c)
+        } else {
+            local::local_moran_with(&v, &w, tr, permutations, seed, c)
+        }
+    })?;
     local_dict(py, r)
 }
 
@@ -245,8 +374,8 @@ fn knox<'py>(
     x: PyReadonlyArray1<'py, f64>,
     y: PyReadonlyArray1<'py, f64>,
     t: PyReadonlyArray1<'py, f64>,
-    distance_edges: Vec<f64>,
-    time_edges: Vec<f64>,
+    distance_edges: PyReadonlyArray1<'py, f64>,
+    time_edges: PyReadonlyArray1<'py, f64>,
     permutations: usize,
     seed: u64,
     metric: &str,
@@ -262,21 +391,14 @@ fn knox<'py>(
             .py_err()
         }
     };
-    let (a, b, c) = (slice("x", &x)?, slice("y", &y)?, slice("t", &t)?);
-    let k = py
-        .detach(|| {
-            kx::knox(
-                a,
-                b,
-                c,
-                &distance_edges,
-                &time_edges,
-                permutations,
-                seed,
-                metric,
-            )
-        })
-        .py_err()?;
+    let (a, b, c) = (owned("x", &x)?, owned("y", &y)?, owned("t", &t)?);
+    let (de, te) = (
+        owned("distance_bands", &distance_edges)?,
+        owned("time_bands", &time_edges)?,
+    );
+    let k = interruptible(py, |cancel| {
+        kx::knox_with(&a, &b, &c, &de, &te, permutations, seed, metric, cancel)
+    })?;
     let d = PyDict::new(py);
     d.set_item("observed", k.observed.into_pyarray(py))?;
     d.set_item("expected", k.expected.into_pyarray(py))?;
@@ -285,7 +407,7 @@ fn knox<'py>(
     Ok(d)
 }
 
-/// Cluster summaries and their GeoJSON.
+/// Cluster summaries (a dict of columns; GeoJSON is written by the Python layer from the table).
 #[pyfunction]
 #[pyo3(signature = (lat, lon, labels, times, concavity))]
 fn cluster_summary<'py>(
@@ -295,59 +417,45 @@ fn cluster_summary<'py>(
     labels: PyReadonlyArray1<'py, i64>,
     times: Option<PyReadonlyArray1<'py, f64>>,
     concavity: Option<f64>,
-) -> PyResult<(Bound<'py, PyDict>, String)> {
-    let labels = labels
-        .as_slice()
-        .map_err(|_| pyo3::exceptions::PyValueError::new_err("labels must be contiguous int64"))?;
+) -> PyResult<Bound<'py, PyDict>> {
+    let labels = owned("labels", &labels)?;
     let t = match &times {
-        Some(t) => Some(slice("times", t)?),
+        Some(t) => Some(owned("times", t)?),
         None => None,
     };
     let hull = concavity.map_or(clusters::Hull::Convex, clusters::Hull::Concave);
-    let (la, lo) = (slice("lat", &lat)?, slice("lon", &lon)?);
-    let s = py
-        .detach(|| clusters::cluster_summary(la, lo, labels, t, hull))
-        .py_err()?;
-    let geojson = clusters::to_geojson(&s);
+    let (la, lo) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let s = interruptible(py, |_| {
+        clusters::cluster_summary(&la, &lo, &labels, t.as_deref(), hull)
+    })?;
     let d = PyDict::new(py);
-    d.set_item("label", s.iter().map(|c| c.label).collect::<Vec<_>>())?;
-    d.set_item("n", s.iter().map(|c| c.n as i64).collect::<Vec<_>>())?;
-    d.set_item(
-        "centroid_lat",
-        s.iter().map(|c| c.centroid_lat).collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "centroid_lon",
-        s.iter().map(|c| c.centroid_lon).collect::<Vec<_>>(),
-    )?;
-    d.set_item("area_m2", s.iter().map(|c| c.area_m2).collect::<Vec<_>>())?;
-    d.set_item(
-        "density_per_km2",
-        s.iter().map(|c| c.density_per_km2).collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "first_time",
-        s.iter().map(|c| c.first_time).collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "last_time",
-        s.iter().map(|c| c.last_time).collect::<Vec<_>>(),
-    )?;
+    super::put_column(&d, "label", &s, |c| c.label)?;
+    super::put_column(&d, "n", &s, |c| c.n as i64)?;
+    super::put_column(&d, "centroid_lat", &s, |c| c.centroid_lat)?;
+    super::put_column(&d, "centroid_lon", &s, |c| c.centroid_lon)?;
+    super::put_column(&d, "area_m2", &s, |c| c.area_m2)?;
+    super::put_column(&d, "density_per_km2", &s, |c| c.density_per_km2)?;
+    super::put_column(&d, "first_time", &s, |c| c.first_time)?;
+    super::put_column(&d, "last_time", &s, |c| c.last_time)?;
+    super::put_column(&d, "missing_times", &s, |c| c.missing_times as i64)?;
     d.set_item("hull", s.iter().map(|c| c.hull.clone()).collect::<Vec<_>>())?;
-    Ok((d, geojson))
+    Ok(d)
 }
 
 /// Clark-Evans index: (r_obs, r_exp, r, z, p_value, r_donnelly).
 #[pyfunction]
 #[pyo3(signature = (x, y, area, perimeter))]
 fn clark_evans(
+    py: Python<'_>,
     x: PyReadonlyArray1<'_, f64>,
     y: PyReadonlyArray1<'_, f64>,
     area: f64,
     perimeter: Option<f64>,
 ) -> PyResult<(f64, f64, f64, f64, f64, f64)> {
-    let c = crate::hotspot::nni::clark_evans(slice("x", &x)?, slice("y", &y)?, area, perimeter)
-        .py_err()?;
+    let (a, b) = (owned("x", &x)?, owned("y", &y)?);
+    let c = interruptible(py, |_| {
+        crate::hotspot::nni::clark_evans(&a, &b, area, perimeter)
+    })?;
     Ok((c.r_obs, c.r_exp, c.r, c.z, c.p_value, c.r_donnelly))
 }
 
@@ -358,10 +466,8 @@ fn wgs84_to_bng<'py>(
     lat: PyReadonlyArray1<'py, f64>,
     lon: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<EastNorth<'py>> {
-    let (a, b) = (slice("lat", &lat)?, slice("lon", &lon)?);
-    let (e, n) = py
-        .detach(|| crate::hotspot::bng::wgs84_to_bng(a, b))
-        .py_err()?;
+    let (a, b) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let (e, n) = interruptible(py, |_| crate::hotspot::bng::wgs84_to_bng(&a, &b))?;
     Ok((e.into_pyarray(py), n.into_pyarray(py)))
 }
 
@@ -384,15 +490,13 @@ fn nnh<'py>(
     Bound<'py, numpy::PyArray2<i64>>,
     Bound<'py, PyDict>,
 )> {
-    use crate::hotspot::nnh::{nnh as run, NnhDistance};
-    let (xs, ys) = (slice("x", &x)?, slice("y", &y)?);
+    use crate::hotspot::nnh::{nnh_with as run, NnhDistance};
+    let (xs, ys) = (owned("x", &x)?, owned("y", &y)?);
     let distance = match threshold {
         Some(t) => NnhDistance::Fixed(t),
         None => NnhDistance::Random { area, p },
     };
-    let r = py
-        .detach(|| run(xs, ys, distance, min_points, max_order))
-        .py_err()?;
+    let r = interruptible(py, |c| run(&xs, &ys, distance, min_points, max_order, c))?;
     let n = xs.len();
     let flat: Vec<i64> = r.labels.iter().flatten().copied().collect();
     let labels = numpy::ndarray::Array2::from_shape_vec((r.labels.len(), n), flat)

@@ -105,10 +105,22 @@ pub fn wgs84_to_osgb36(lat_deg: f64, lon_deg: f64) -> (f64, f64) {
     (lat.to_degrees(), y2.atan2(x2).to_degrees())
 }
 
+/// The British National Grid's area of use (EPSG:27700): latitude 49.75–61.01°N, longitude
+/// 9.01°W–2.01°E, as [lat min, lat max, lon min, lon max]. Outside it the projection's numbers
+/// mean nothing (swapped latitude and longitude give E 7,416,214 m, N −5,549,935 m).
+pub const BNG_EXTENT: [f64; 4] = [49.75, 61.01, -9.01, 2.01];
+
+/// Whether (lat, lon) lies in [`BNG_EXTENT`].
+pub fn in_bng_extent(lat: f64, lon: f64) -> bool {
+    (BNG_EXTENT[0]..=BNG_EXTENT[1]).contains(&lat) && (BNG_EXTENT[2]..=BNG_EXTENT[3]).contains(&lon)
+}
+
 /// WGS84 latitude/longitude (degrees) → British National Grid eastings and northings (metres).
 ///
 /// # Errors
-/// Length mismatch; coordinates missing or out of range (naming the row).
+/// Length mismatch; coordinates missing or out of range (naming the row); a point outside the
+/// grid's area of use [`BNG_EXTENT`] (naming the row, and saying so when latitude and longitude
+/// look swapped).
 ///
 /// # Examples
 /// ```
@@ -120,6 +132,23 @@ pub fn wgs84_to_bng(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
     super::dbscan::to_radians_checked(lat, lon)?;
     if lat.is_empty() {
         return Err(Error::argument("lat", "no points"));
+    }
+    if let Some(i) = (0..lat.len()).find(|&i| !in_bng_extent(lat[i], lon[i])) {
+        let hint = if in_bng_extent(lon[i], lat[i]) {
+            "; it is inside with latitude and longitude swapped: check the column order (lat, lon)"
+        } else {
+            ""
+        };
+        return Err(Error::value(
+            "lat",
+            i,
+            lat[i],
+            format!(
+                "the point ({}, {}) is outside the British National Grid's area of use \
+                 ({}–{}°N, {}–{}°E, EPSG:27700){hint}",
+                lat[i], lon[i], BNG_EXTENT[0], BNG_EXTENT[1], BNG_EXTENT[2], BNG_EXTENT[3]
+            ),
+        ));
     }
     let (e, n): (Vec<f64>, Vec<f64>) = lat
         .iter()

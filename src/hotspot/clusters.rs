@@ -22,27 +22,62 @@ pub struct ClusterSummary {
     pub label: i64,
     /// Number of points.
     pub n: usize,
-    /// Mean latitude.
+    /// Latitude of the centroid (the normalised mean of the points' unit vectors).
     pub centroid_lat: f64,
-    /// Mean longitude.
+    /// Longitude of the centroid (a circular mean: right across the ±180° meridian).
     pub centroid_lon: f64,
-    /// Outline in (lon, lat) degrees (empty for fewer than 3 distinct points).
+    /// Outline in (lon, lat) degrees (empty for fewer than 3 distinct points or points on one
+    /// line). Longitudes are unwrapped about the centroid, so an outline across the ±180°
+    /// meridian has longitudes beyond ±180 on one side rather than spanning the globe.
     pub hull: Vec<(f64, f64)>,
     /// Geodesic area of the outline on the WGS84 ellipsoid, m².
     pub area_m2: f64,
     /// Points per km² of the outline (NaN when the area is 0).
     pub density_per_km2: f64,
-    /// Earliest time (NaN without times).
+    /// Earliest time (NaN without times; missing times are skipped).
     pub first_time: f64,
     /// Latest time.
     pub last_time: f64,
+    /// Points of the cluster whose time is missing (NaN), not used for the date span.
+    pub missing_times: usize,
+}
+
+/// Surface area of the WGS84 ellipsoid, m² (an outline's area is at most half of it).
+const WGS84_SURFACE_M2: f64 = 510_065_621_724_088.4;
+
+/// The centroid (lat, lon) in degrees of points as the normalised mean of their unit vectors.
+fn centroid(lat: &[f64], lon: &[f64], idx: &[usize]) -> (f64, f64) {
+    let (mut x, mut y, mut z) = (0.0, 0.0, 0.0);
+    for &i in idx {
+        let (p, l) = (lat[i].to_radians(), lon[i].to_radians());
+        x += p.cos() * l.cos();
+        y += p.cos() * l.sin();
+        z += p.sin();
+    }
+    let h = x.hypot(y);
+    let clat = z.atan2(h).to_degrees();
+    // at a pole (or points averaging to the Earth's centre) longitude is undefined: use the mean
+    let clon = if h > 1e-12 * (idx.len() as f64) {
+        y.atan2(x).to_degrees()
+    } else {
+        idx.iter().map(|&i| lon[i]).sum::<f64>() / idx.len() as f64
+    };
+    (clat, clon)
+}
+
+/// `lon` moved by a multiple of 360° to within 180° of `centre`.
+fn unwrap_lon(lon: f64, centre: f64) -> f64 {
+    centre + (lon - centre + 180.0).rem_euclid(360.0) - 180.0
 }
 
 /// Summarise each cluster label ≥ 0 (noise, −1, is left out), ordered by label.
 ///
-/// Method: centroid = mean of latitudes and longitudes (adequate at city scale); outline =
-/// `geo` convex hull (Graham/QuickHull) or concave hull of the points in (lon, lat); area =
-/// `geo::GeodesicArea` (Karney's geodesic polygon area on WGS84).
+/// Method: centroid = the normalised mean of the points' unit vectors (a proper spherical mean,
+/// right across the ±180° meridian); outline = `geo` convex hull (Graham/QuickHull) or concave
+/// hull of the points in (lon, lat), longitudes unwrapped about the centroid; area =
+/// `geo::GeodesicArea` (Karney's geodesic polygon area on WGS84). Points on one line (or fewer
+/// than 3 distinct points) have no outline and area 0. Times: the earliest and latest
+/// non-missing time; NaN times are skipped and counted in `missing_times`.
 ///
 /// # Errors
 /// Length mismatch; coordinates missing or out of range (naming the row); concavity ≤ 0.
@@ -78,14 +113,20 @@ pub fn cluster_summary(
             return Err(Error::argument("concavity", "must be a positive number"));
         }
     }
-    let mut ids: Vec<i64> = labels.iter().copied().filter(|&l| l >= 0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = Vec::with_capacity(ids.len());
-    for label in ids {
-        let idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == label).collect();
+    // the points of each label, labels ascending, points in input order: O(n log n) whatever the
+    // number of clusters
+    let mut order: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] >= 0).collect();
+    order.sort_by_key(|&i| labels[i]);
+    let mut out = Vec::new();
+    for group in order.chunk_by(|&a, &b| labels[a] == labels[b]) {
+        let label = labels[group[0]];
+        let idx: Vec<usize> = group.to_vec();
         let n = idx.len();
-        let pts: Vec<Point<f64>> = idx.iter().map(|&i| Point::new(lon[i], lat[i])).collect();
+        let (clat, clon) = centroid(lat, lon, &idx);
+        let pts: Vec<Point<f64>> = idx
+            .iter()
+            .map(|&i| Point::new(unwrap_lon(lon[i], clon), lat[i]))
+            .collect();
         let mp = MultiPoint::new(pts);
         let poly: Polygon<f64> = match hull {
             Hull::Convex => mp.convex_hull(),
@@ -101,24 +142,45 @@ pub fn cluster_summary(
             r.dedup();
             r.len()
         };
-        let (hull_ring, area) = if distinct >= 3 {
-            (ring, poly.geodesic_area_unsigned())
+        // points on one line have no outline: a hull whose planar area is nil next to its extent
+        let flat = {
+            let (w, h) = ring.iter().fold(
+                (
+                    [f64::INFINITY, f64::NEG_INFINITY],
+                    [f64::INFINITY, f64::NEG_INFINITY],
+                ),
+                |(a, b), &(x, y)| ([a[0].min(x), a[1].max(x)], [b[0].min(y), b[1].max(y)]),
+            );
+            let twice: f64 = ring
+                .windows(2)
+                .map(|q| q[0].0 * q[1].1 - q[1].0 * q[0].1)
+                .sum();
+            let extent = (w[1] - w[0]).max(h[1] - h[0]);
+            twice.abs() <= 1e-9 * extent * extent
+        };
+        let (hull_ring, area) = if distinct >= 3 && !flat {
+            // an orientation slip would give the rest of the Earth: an outline is the smaller side
+            let a = poly.geodesic_area_unsigned();
+            (ring, a.min(WGS84_SURFACE_M2 - a).max(0.0))
         } else {
             (Vec::new(), 0.0)
         };
-        let (t0, t1) = match times {
-            Some(t) => idx
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &i| {
-                    (a.min(t[i]), b.max(t[i]))
-                }),
-            None => (f64::NAN, f64::NAN),
-        };
+        let (mut t0, mut t1, mut missing_times) = (f64::NAN, f64::NAN, 0usize);
+        if let Some(t) = times {
+            for &i in &idx {
+                if t[i].is_nan() {
+                    missing_times += 1;
+                } else {
+                    t0 = if t0.is_nan() { t[i] } else { t0.min(t[i]) };
+                    t1 = if t1.is_nan() { t[i] } else { t1.max(t[i]) };
+                }
+            }
+        }
         out.push(ClusterSummary {
             label,
             n,
-            centroid_lat: idx.iter().map(|&i| lat[i]).sum::<f64>() / n as f64,
-            centroid_lon: idx.iter().map(|&i| lon[i]).sum::<f64>() / n as f64,
+            centroid_lat: clat,
+            centroid_lon: clon,
             hull: hull_ring,
             area_m2: area,
             density_per_km2: if area > 0.0 {
@@ -128,6 +190,7 @@ pub fn cluster_summary(
             },
             first_time: t0,
             last_time: t1,
+            missing_times,
         });
     }
     Ok(out)

@@ -16,15 +16,17 @@
 //! the first core pair found within eps. Memory is O(n): neighbourhoods are never stored
 //! (scikit-learn's `radius_neighbors` lists need O(n·k)). Data spanning a wide band of latitude
 //! (cos φ varying more than 4×) or reaching a pole use a plain 3×3 grid search instead; both give
-//! the same labels (tested).
-//! Points are not wrapped across the ±180° meridian.
+//! the same labels (tested). Longitude columns are cyclic, so neighbours across the ±180° meridian
+//! are found as scikit-learn finds them (tested against its labels).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
+use super::cancel::{Cancel, NEVER};
 use super::EARTH_RADIUS_M;
 
 /// Haversine distance in radians between (lat1, lon1) and (lat2, lon2) given in radians —
@@ -94,12 +96,59 @@ pub(crate) fn to_radians_checked(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, 
     ))
 }
 
+/// Number of longitude columns of width at least `min_width` (radians) that tile the full circle,
+/// and their exact width 2π / columns: columns are cyclic, so column `cols − 1` neighbours
+/// column 0 across the ±180° meridian.
+fn lon_columns(min_width: f64) -> (i64, f64) {
+    let tau = std::f64::consts::TAU;
+    let cols = if min_width > 0.0 && min_width < tau {
+        ((tau / min_width).floor() as i64).max(1)
+    } else {
+        1
+    };
+    (cols, tau / cols as f64)
+}
+
+/// Cyclic longitude column of `lon` (radians, in [−π, π]); +π and −π share column 0.
+#[inline]
+fn lon_column(lon: f64, width: f64, cols: i64) -> i64 {
+    let c = ((lon + std::f64::consts::PI) / width).floor() as i64;
+    if c >= cols {
+        if lon >= std::f64::consts::PI {
+            0
+        } else {
+            cols - 1
+        }
+    } else {
+        c.max(0)
+    }
+}
+
+/// Call `f(lo, hi)` for the runs of columns within `reach` of column `c` on a circle of `cols`
+/// columns, each column once (one or two runs; the whole row when the reach covers it).
+#[inline]
+fn column_runs(c: i64, reach: i64, cols: i64, mut f: impl FnMut(i64, i64) -> bool) -> bool {
+    if 2 * reach + 1 >= cols {
+        return f(0, cols - 1);
+    }
+    let (lo, hi) = (c - reach, c + reach);
+    if lo < 0 {
+        f(lo + cols, cols - 1) && f(0, hi)
+    } else if hi >= cols {
+        f(lo, cols - 1) && f(0, hi - cols)
+    } else {
+        f(lo, hi)
+    }
+}
+
 /// A uniform grid over (lat, lon) in radians for fixed-radius neighbour queries: points sorted by
 /// cell (row-major), with their coordinates stored in that order so that the candidates of a query
-/// are read from three contiguous runs found by binary search.
+/// are read from contiguous runs found by binary search. Longitude columns wrap around the ±180°
+/// meridian.
 pub(crate) struct Grid {
     cell_lat: f64,
     cell_lon: f64,
+    cols: i64,
     keys: Vec<(i64, i64)>,
     order: Vec<u32>,
     lat: Vec<f64>,
@@ -114,17 +163,18 @@ impl Grid {
         let cell_lat = radius_rad.max(1e-12);
         // at latitude φ a distance r spans at most r / cos φ of longitude; near the poles use
         // one column for everything
-        let cell_lon = if cos > 1e-6 {
-            (radius_rad / cos).min(2.0 * std::f64::consts::PI)
+        let (cols, cell_lon) = if cos > 1e-6 {
+            lon_columns(radius_rad / cos)
         } else {
-            2.0 * std::f64::consts::PI
+            (1, std::f64::consts::TAU)
         };
         let mut idx: Vec<u32> = (0..lat.len() as u32).collect();
-        let key = |i: u32| Self::key_of(lat[i as usize], lon[i as usize], cell_lat, cell_lon);
+        let key = |i: u32| Self::key_of(lat[i as usize], lon[i as usize], cell_lat, cell_lon, cols);
         idx.par_sort_unstable_by_key(|&i| (key(i), i));
         Grid {
             cell_lat,
             cell_lon,
+            cols,
             keys: idx.iter().map(|&i| key(i)).collect(),
             lat: idx.iter().map(|&i| lat[i as usize]).collect(),
             lon: idx.iter().map(|&i| lon[i as usize]).collect(),
@@ -133,70 +183,97 @@ impl Grid {
         }
     }
 
-    fn key_of(lat: f64, lon: f64, cl: f64, cn: f64) -> (i64, i64) {
-        ((lat / cl).floor() as i64, (lon / cn).floor() as i64)
+    fn key_of(lat: f64, lon: f64, cl: f64, cn: f64, cols: i64) -> (i64, i64) {
+        ((lat / cl).floor() as i64, lon_column(lon, cn, cols))
     }
 
     /// Call `f(j, lat_j, lon_j, cos lat_j)` for every point j in the 3×3 block of cells around
-    /// (lat, lon), until `f` returns false.
+    /// (lat, lon) (columns wrapping at ±180°), until `f` returns false.
     pub(crate) fn for_candidates(
         &self,
         lat: f64,
         lon: f64,
         mut f: impl FnMut(usize, f64, f64, f64) -> bool,
     ) {
-        let (ki, kj) = Self::key_of(lat, lon, self.cell_lat, self.cell_lon);
+        let (ki, kj) = Self::key_of(lat, lon, self.cell_lat, self.cell_lon, self.cols);
         for r in ki - 1..=ki + 1 {
-            let mut p = self.keys.partition_point(|k| *k < (r, kj - 1));
-            while p < self.keys.len() && self.keys[p] <= (r, kj + 1) {
-                // `f` returns false to stop the search early
-                if !f(
-                    self.order[p] as usize,
-                    self.lat[p],
-                    self.lon[p],
-                    self.cos[p],
-                ) {
-                    return;
+            let go_on = column_runs(kj, 1, self.cols, |c0, c1| {
+                let mut p = self.keys.partition_point(|k| *k < (r, c0));
+                while p < self.keys.len() && self.keys[p] <= (r, c1) {
+                    // `f` returns false to stop the search early
+                    if !f(
+                        self.order[p] as usize,
+                        self.lat[p],
+                        self.lon[p],
+                        self.cos[p],
+                    ) {
+                        return false;
+                    }
+                    p += 1;
                 }
-                p += 1;
+                true
+            });
+            if !go_on {
+                return;
             }
         }
     }
 }
 
-/// Disjoint-set forest with path halving and union by lower index (so each root is the lowest
-/// core index of its component).
-struct UnionFind {
-    parent: Vec<u32>,
+/// Disjoint-set forest shared by threads: roots are linked by compare-and-swap, always the higher
+/// root under the lower (so each root is the lowest index of its component), with path halving.
+struct ConcurrentUnionFind {
+    parent: Vec<AtomicU32>,
 }
 
-impl UnionFind {
+impl ConcurrentUnionFind {
     fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n as u32).collect(),
+        ConcurrentUnionFind {
+            parent: (0..n as u32).map(AtomicU32::new).collect(),
         }
     }
-    /// Root of `x` without path compression (shared, read-only use).
-    fn find_const(&self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            x = self.parent[x as usize];
+
+    fn find(&self, mut x: u32) -> u32 {
+        loop {
+            let p = self.parent[x as usize].load(Ordering::Acquire);
+            if p == x {
+                return x;
+            }
+            let g = self.parent[p as usize].load(Ordering::Acquire);
+            if g != p {
+                // path halving: x's parent becomes its grandparent (still an ancestor)
+                let _ = self.parent[x as usize].compare_exchange_weak(
+                    p,
+                    g,
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                );
+            }
+            x = g;
         }
-        x
     }
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = self.parent[x as usize];
+
+    fn union(&self, a: u32, b: u32) {
+        let (mut a, mut b) = (a, b);
+        loop {
+            a = self.find(a);
+            b = self.find(b);
+            if a == b {
+                return;
+            }
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            if self.parent[hi as usize]
+                .compare_exchange(hi, lo, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                return;
+            }
         }
-        x
     }
-    fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.parent[hi as usize] = lo;
-        }
+
+    fn into_roots(self) -> Vec<u32> {
+        let n = self.parent.len();
+        (0..n as u32).map(|i| self.find(i)).collect()
     }
 }
 
@@ -221,6 +298,20 @@ pub fn dbscan(
     eps_m: f64,
     min_samples: usize,
 ) -> Result<(Vec<i64>, Vec<bool>)> {
+    dbscan_with(lat, lon, eps_m, min_samples, &NEVER)
+}
+
+/// [`dbscan`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`dbscan`]; [`Error::Interrupted`] when cancelled.
+pub fn dbscan_with(
+    lat: &[f64],
+    lon: &[f64],
+    eps_m: f64,
+    min_samples: usize,
+    cancel: &Cancel,
+) -> Result<(Vec<i64>, Vec<bool>)> {
     if !(eps_m.is_finite() && eps_m > 0.0) {
         return Err(Error::argument(
             "eps_m",
@@ -234,16 +325,48 @@ pub fn dbscan(
         ));
     }
     let (la, lo) = to_radians_checked(lat, lon)?;
-    let eps = eps_m / EARTH_RADIUS_M;
-    match FineGrid::new(&la, &lo, eps) {
-        Some(g) => Ok(dbscan_fine(&g, &la, eps, min_samples)),
-        None => Ok(dbscan_coarse(&la, &lo, eps, min_samples)),
+    if la.len() >= u32::MAX as usize {
+        return Err(Error::argument(
+            "lat",
+            format!(
+                "{} points: at most {} are supported",
+                la.len(),
+                u32::MAX - 1
+            ),
+        ));
     }
+    let eps = eps_m / EARTH_RADIUS_M;
+    let out = match FineGrid::new(&la, &lo, eps) {
+        Some(g) => dbscan_fine(&g, &la, eps, min_samples, cancel),
+        None => dbscan_coarse(&la, &lo, eps, min_samples, cancel),
+    };
+    cancel.check()?;
+    Ok(out)
+}
+
+/// Labels from core flags and component roots: components numbered in order of their lowest core
+/// index (the root), as scikit-learn's expansion loop numbers them.
+fn number_components(core: &[bool], root: impl Fn(usize) -> u32) -> Vec<i64> {
+    let mut labels = vec![-1i64; core.len()];
+    let mut label_of_root: HashMap<u32, i64> = HashMap::new();
+    for (i, &c) in core.iter().enumerate() {
+        if c {
+            let next = label_of_root.len() as i64;
+            labels[i] = *label_of_root.entry(root(i)).or_insert(next);
+        }
+    }
+    labels
 }
 
 /// DBSCAN with the 3×3 coarse grid (cells ≥ eps); used where the fine grid does not apply
 /// (data spanning a wide band of latitude, or near the poles).
-fn dbscan_coarse(la: &[f64], lo: &[f64], eps: f64, min_samples: usize) -> (Vec<i64>, Vec<bool>) {
+fn dbscan_coarse(
+    la: &[f64],
+    lo: &[f64],
+    eps: f64,
+    min_samples: usize,
+    cancel: &Cancel,
+) -> (Vec<i64>, Vec<bool>) {
     let n = la.len();
     let grid = Grid::new(la, lo, eps);
     let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
@@ -257,6 +380,9 @@ fn dbscan_coarse(la: &[f64], lo: &[f64], eps: f64, min_samples: usize) -> (Vec<i
         .into_par_iter()
         .with_min_len(256)
         .map(|i| {
+            if cancel.is_cancelled() {
+                return false;
+            }
             let mut count = 0usize;
             grid.for_candidates(la[i], lo[i], |_, a, b, c| {
                 if within(i, a, b, c) {
@@ -267,52 +393,28 @@ fn dbscan_coarse(la: &[f64], lo: &[f64], eps: f64, min_samples: usize) -> (Vec<i
             count >= min_samples
         })
         .collect();
-    // 2. connect core points within eps (union-find). Work in blocks: each block's core-core
-    // edges are found in parallel, skipping pairs already known to be connected, then merged.
-    let mut uf = UnionFind::new(n);
-    let block = 16_384;
-    for start in (0..n).step_by(block) {
-        let end = (start + block).min(n);
-        let snapshot = &uf;
-        let edges: Vec<(u32, u32)> = (start..end)
-            .into_par_iter()
-            .with_min_len(64)
-            .flat_map_iter(|i| {
-                let mut out = Vec::new();
-                if core[i] {
-                    let ri = snapshot.find_const(i as u32);
-                    grid.for_candidates(la[i], lo[i], |j, a, b, c| {
-                        if j > i
-                            && core[j]
-                            && snapshot.find_const(j as u32) != ri
-                            && within(i, a, b, c)
-                        {
-                            out.push((i as u32, j as u32));
-                        }
-                        true
-                    });
+    // 2. connect core points within eps: a union-find shared by the threads (O(n) memory, no
+    // edge lists), skipping pairs already known to be connected
+    let uf = ConcurrentUnionFind::new(n);
+    (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .filter(|&i| core[i])
+        .for_each(|i| {
+            if cancel.is_cancelled() {
+                return;
+            }
+            grid.for_candidates(la[i], lo[i], |j, a, b, c| {
+                if j > i && core[j] && uf.find(i as u32) != uf.find(j as u32) && within(i, a, b, c)
+                {
+                    uf.union(i as u32, j as u32);
                 }
-                out.into_iter()
-            })
-            .collect();
-        for (a, b) in edges {
-            uf.union(a, b);
-        }
-    }
-    // 3. label components in order of their lowest core index (the root)
-    let mut labels = vec![-1i64; n];
-    let mut label_of_root: HashMap<u32, i64> = HashMap::new();
-    let mut next = 0i64;
-    for i in 0..n {
-        if core[i] {
-            let r = uf.find(i as u32);
-            let l = *label_of_root.entry(r).or_insert_with(|| {
-                next += 1;
-                next - 1
+                true
             });
-            labels[i] = l;
-        }
-    }
+        });
+    let roots = uf.into_roots();
+    // 3. label components in order of their lowest core index (the root)
+    let mut labels = number_components(&core, |i| roots[i]);
     // 4. border points: the lowest label among the cores within eps
     let core_labels = labels.clone();
     let border: Vec<(usize, i64)> = (0..n)
@@ -320,6 +422,9 @@ fn dbscan_coarse(la: &[f64], lo: &[f64], eps: f64, min_samples: usize) -> (Vec<i
         .with_min_len(256)
         .filter(|&i| !core[i])
         .filter_map(|i| {
+            if cancel.is_cancelled() {
+                return None;
+            }
             let mut best = i64::MAX;
             grid.for_candidates(la[i], lo[i], |j, a, b, c| {
                 if core[j] && core_labels[j] < best && within(i, a, b, c) {
@@ -337,13 +442,15 @@ fn dbscan_coarse(la: &[f64], lo: &[f64], eps: f64, min_samples: usize) -> (Vec<i
 }
 
 /// A grid of cells small enough that any two points in one cell are within eps of each other
-/// (cell sides s = √2·sin(eps/2) in latitude and s / cos φ_min in longitude, so that
+/// (cell sides s = √2·sin(eps/2) in latitude and at most s / cos φ_min in longitude, so that
 /// hav(d) ≤ s²/2 < hav(eps) inside a cell), with the points sorted by cell (row-major). Whole
 /// cells are then core (≥ min_samples points) or joined without distance checks — the grid
 /// DBSCAN of Gunawan (2013) / Gan & Tao (2015), with exact haversine tests between cells.
+/// Longitude columns tile the circle and wrap at ±180°.
 pub(crate) struct FineGrid {
     reach_r: i64,
     reach_c: i64,
+    cols: i64,
     /// sorted position -> original index
     order: Vec<u32>,
     lat: Vec<f64>,
@@ -379,7 +486,10 @@ impl FineGrid {
         }
         let s = std::f64::consts::SQRT_2 * (0.5 * eps).sin() * (1.0 - 1e-9);
         let cell_lat = s;
-        let cell_lon = s / c_max;
+        // cyclic columns no wider than s / c_max (at least 3 columns, so that the ±180° seam is
+        // a boundary between two columns)
+        let cols = ((std::f64::consts::TAU * c_max / s).ceil() as i64).max(3);
+        let cell_lon = std::f64::consts::TAU / cols as f64;
         // rows: |Δφ| ≤ eps; columns: hav(Δλ) ≤ hav(eps) / cos φ₁ cos φ₂ ≤ hav(eps) / c_min²
         let dlon_max = 2.0 * ((0.5 * eps).sin() / c_min).min(1.0).asin() * (1.0 + 1e-9);
         let reach_r = (eps * (1.0 + 1e-9) / cell_lat).floor() as i64 + 1;
@@ -390,7 +500,7 @@ impl FineGrid {
         let key = |i: usize| {
             (
                 (la[i] / cell_lat).floor() as i64,
-                (lo[i] / cell_lon).floor() as i64,
+                lon_column(lo[i], cell_lon, cols),
             )
         };
         let mut idx: Vec<u32> = (0..la.len() as u32).collect();
@@ -408,6 +518,7 @@ impl FineGrid {
         Some(FineGrid {
             reach_r,
             reach_c,
+            cols,
             lat: idx.iter().map(|&i| la[i as usize]).collect(),
             lon: idx.iter().map(|&i| lo[i as usize]).collect(),
             cos: idx.iter().map(|&i| la[i as usize].cos()).collect(),
@@ -421,25 +532,37 @@ impl FineGrid {
         self.start[k]..self.start[k + 1]
     }
 
-    /// Call `f(m)` for every non-empty cell m within reach of cell k (k included), in sorted
-    /// order, until `f` returns false.
+    /// Call `f(m)` for every non-empty cell m within reach of cell k (k included; columns wrap
+    /// at ±180°), each once, until `f` returns false.
     fn for_near_cells(&self, k: usize, mut f: impl FnMut(usize) -> bool) {
         let (r, c) = self.cells[k];
         for dr in -self.reach_r..=self.reach_r {
-            let lo = (r + dr, c - self.reach_c);
-            let hi = (r + dr, c + self.reach_c);
-            let mut m = self.cells.partition_point(|x| *x < lo);
-            while m < self.cells.len() && self.cells[m] <= hi {
-                if !f(m) {
-                    return;
+            let go_on = column_runs(c, self.reach_c, self.cols, |c0, c1| {
+                let lo = (r + dr, c0);
+                let hi = (r + dr, c1);
+                let mut m = self.cells.partition_point(|x| *x < lo);
+                while m < self.cells.len() && self.cells[m] <= hi {
+                    if !f(m) {
+                        return false;
+                    }
+                    m += 1;
                 }
-                m += 1;
+                true
+            });
+            if !go_on {
+                return;
             }
         }
     }
 }
 
-fn dbscan_fine(g: &FineGrid, la: &[f64], eps: f64, min_samples: usize) -> (Vec<i64>, Vec<bool>) {
+fn dbscan_fine(
+    g: &FineGrid,
+    la: &[f64],
+    eps: f64,
+    min_samples: usize,
+    cancel: &Cancel,
+) -> (Vec<i64>, Vec<bool>) {
     let n = la.len();
     let nc = g.cells.len();
     let within = |p: usize, q: usize| -> bool {
@@ -456,17 +579,19 @@ fn dbscan_fine(g: &FineGrid, la: &[f64], eps: f64, min_samples: usize) -> (Vec<i
             range.map(move |p| {
                 full || {
                     let mut count = 0usize;
-                    g.for_near_cells(k, |m| {
-                        for q in g.range(m) {
-                            if within(p, q) {
-                                count += 1;
-                                if count >= min_samples {
-                                    return false;
+                    if !cancel.is_cancelled() {
+                        g.for_near_cells(k, |m| {
+                            for q in g.range(m) {
+                                if within(p, q) {
+                                    count += 1;
+                                    if count >= min_samples {
+                                        return false;
+                                    }
                                 }
                             }
-                        }
-                        true
-                    });
+                            true
+                        });
+                    }
                     count >= min_samples
                 }
             })
@@ -474,52 +599,18 @@ fn dbscan_fine(g: &FineGrid, la: &[f64], eps: f64, min_samples: usize) -> (Vec<i
         .collect();
     // per cell: its core positions' bounding box, for pruning cell pairs
     let first_core: Vec<Option<usize>> = (0..nc).map(|k| g.range(k).find(|&p| core_s[p])).collect();
-    let bbox: Vec<[f64; 4]> = (0..nc)
+    let bbox: Vec<[f64; 2]> = (0..nc)
         .map(|k| {
-            g.range(k).filter(|&p| core_s[p]).fold(
-                [
-                    f64::INFINITY,
-                    f64::NEG_INFINITY,
-                    f64::INFINITY,
-                    f64::NEG_INFINITY,
-                ],
-                |b, p| {
-                    [
-                        b[0].min(g.lat[p]),
-                        b[1].max(g.lat[p]),
-                        b[2].min(g.lon[p]),
-                        b[3].max(g.lon[p]),
-                    ]
-                },
-            )
+            g.range(k)
+                .filter(|&p| core_s[p])
+                .fold([f64::INFINITY, f64::NEG_INFINITY], |b, p| {
+                    [b[0].min(g.lat[p]), b[1].max(g.lat[p])]
+                })
         })
         .collect();
-    // 2. cells joined when some pair of their core points is within eps (each pair of cells once)
-    let edges: Vec<(usize, usize)> = (0..nc)
-        .into_par_iter()
-        .filter(|&k| first_core[k].is_some())
-        .flat_map_iter(|k| {
-            let mut out = Vec::new();
-            g.for_near_cells(k, |m| {
-                if m > k && first_core[m].is_some() {
-                    let (a, b) = (&bbox[k], &bbox[m]);
-                    let gap = (b[0] - a[1]).max(a[0] - b[1]);
-                    if gap <= eps {
-                        let linked = g
-                            .range(k)
-                            .filter(|&p| core_s[p])
-                            .any(|p| g.range(m).any(|q| core_s[q] && within(p, q)));
-                        if linked {
-                            out.push((k, m));
-                        }
-                    }
-                }
-                true
-            });
-            out.into_iter()
-        })
-        .collect();
-    let mut uf = UnionFind::new(n);
+    // 2. the core points of a cell are one component; cells are joined when some pair of their
+    // core points is within eps (each pair of cells once), through a shared union-find
+    let uf = ConcurrentUnionFind::new(n);
     for (k, first) in first_core.iter().enumerate() {
         if let Some(f) = *first {
             let root = g.order[f];
@@ -530,25 +621,39 @@ fn dbscan_fine(g: &FineGrid, la: &[f64], eps: f64, min_samples: usize) -> (Vec<i
             }
         }
     }
-    for (k, m) in edges {
-        if let (Some(a), Some(b)) = (first_core[k], first_core[m]) {
-            uf.union(g.order[a], g.order[b]);
-        }
-    }
+    (0..nc)
+        .into_par_iter()
+        .filter(|&k| first_core[k].is_some())
+        .for_each(|k| {
+            if cancel.is_cancelled() {
+                return;
+            }
+            let Some(fk) = first_core[k] else { return };
+            g.for_near_cells(k, |m| {
+                let Some(fm) = (if m > k { first_core[m] } else { None }) else {
+                    return true;
+                };
+                let (a, b) = (&bbox[k], &bbox[m]);
+                let gap = (b[0] - a[1]).max(a[0] - b[1]);
+                if gap <= eps && uf.find(g.order[fk]) != uf.find(g.order[fm]) {
+                    let linked = g
+                        .range(k)
+                        .filter(|&p| core_s[p])
+                        .any(|p| g.range(m).any(|q| core_s[q] && within(p, q)));
+                    if linked {
+                        uf.union(g.order[fk], g.order[fm]);
+                    }
+                }
+                true
+            });
+        });
+    let roots = uf.into_roots();
     // 3. labels in order of each component's lowest core index (its root)
     let mut core = vec![false; n];
     for (p, &c) in core_s.iter().enumerate() {
         core[g.order[p] as usize] = c;
     }
-    let mut labels = vec![-1i64; n];
-    let mut label_of_root: HashMap<u32, i64> = HashMap::new();
-    for i in 0..n {
-        if core[i] {
-            let r = uf.find(i as u32);
-            let next = label_of_root.len() as i64;
-            labels[i] = *label_of_root.entry(r).or_insert(next);
-        }
-    }
+    let mut labels = number_components(&core, |i| roots[i]);
     // 4. border points: the lowest label among the cores within eps
     let core_labels = &labels;
     let cell_of: Vec<u32> = (0..nc)
@@ -559,6 +664,9 @@ fn dbscan_fine(g: &FineGrid, la: &[f64], eps: f64, min_samples: usize) -> (Vec<i
         .with_min_len(256)
         .filter(|&p| !core_s[p])
         .filter_map(|p| {
+            if cancel.is_cancelled() {
+                return None;
+            }
             let mut best = i64::MAX;
             g.for_near_cells(cell_of[p] as usize, |m| {
                 for q in g.range(m) {
@@ -637,8 +745,8 @@ mod tests {
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let eps = eps_m / EARTH_RADIUS_M;
             let g = FineGrid::new(&la, &lo, eps).expect("fine grid applies");
-            let fine = dbscan_fine(&g, &la, eps, min_samples);
-            let coarse = dbscan_coarse(&la, &lo, eps, min_samples);
+            let fine = dbscan_fine(&g, &la, eps, min_samples, &NEVER);
+            let coarse = dbscan_coarse(&la, &lo, eps, min_samples, &NEVER);
             assert_eq!(fine, coarse, "centre {centre:?} eps {eps_m}");
             assert!(fine.0.iter().any(|&l| l >= 0), "clusters found");
         }

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
+use super::cancel::{Cancel, NEVER};
 use super::dbscan::{haversine_cos, to_radians_checked};
 
 struct Hierarchy {
@@ -33,14 +34,41 @@ struct Hierarchy {
     size: Vec<usize>,
 }
 
+/// Longitudes (radians) re-measured in [0, 2π) from the end of the widest empty arc of longitude:
+/// points either side of the ±180° meridian become neighbours in this coordinate (used only to
+/// order and bin points; distances use the original longitudes).
+fn lon_from_widest_gap(lo: &[f64]) -> Vec<f64> {
+    if lo.is_empty() {
+        return Vec::new();
+    }
+    let mut s = lo.to_vec();
+    s.sort_unstable_by(f64::total_cmp);
+    let mut best = (s[0] + std::f64::consts::TAU - s[s.len() - 1], s[0]);
+    for w in s.windows(2) {
+        if w[1] - w[0] > best.0 {
+            best = (w[1] - w[0], w[1]);
+        }
+    }
+    let cut = best.1;
+    lo.iter()
+        .map(|&v| (v - cut).rem_euclid(std::f64::consts::TAU))
+        .collect()
+}
+
 /// Distance to the `min_samples`-th nearest point (the point itself included), exactly: points
 /// are binned in a lat/lon grid sized for about `min_samples` points a cell, and rings of cells are
 /// searched around each point until the k-th smallest haversine distance found is no larger than
 /// a lower bound on the distance to every point outside the searched block.
-fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec<f64> {
+fn core_distances(
+    la: &[f64],
+    lo: &[f64],
+    cs: &[f64],
+    min_samples: usize,
+    cancel: &Cancel,
+) -> Vec<f64> {
     let n = la.len();
     let k = min_samples;
-    if k <= 1 {
+    if k <= 1 || n == 0 {
         return vec![0.0; n];
     }
     let fold = |v: &[f64]| {
@@ -50,7 +78,10 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
             })
     };
     let (lat0, lat1) = fold(la);
-    let (lon0, lon1) = fold(lo);
+    // grid longitudes measured from the end of the widest empty arc of longitude, so that data
+    // straddling the ±180° meridian is one compact block (distances still use `lo` itself)
+    let lg = lon_from_widest_gap(lo);
+    let (lon0, lon1) = fold(&lg);
     let min_abs = if lat0 <= 0.0 && lat1 >= 0.0 {
         0.0
     } else {
@@ -58,15 +89,23 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
     };
     let c_max = min_abs.cos();
     let c_min = lat0.abs().max(lat1.abs()).cos().max(0.0);
-    // cells of about k points each if the points were spread evenly over the bounding box
-    let area = ((lat1 - lat0) * (lon1 - lon0) * c_max).max(1e-30);
-    let s = (area * k as f64 / n as f64).sqrt().max(1e-12);
+    // cells of about k points each if the points were spread evenly over the bounding box, and
+    // at most n / k cells along either side (collinear or degenerate boxes: a zero side must not
+    // make the cells vanishingly small and the grid astronomically long)
+    let (h, w) = (lat1 - lat0, (lon1 - lon0) * c_max);
+    let s = (h * w * k as f64 / n as f64)
+        .sqrt()
+        .max(h.max(w) * k as f64 / n as f64)
+        .max(1e-12);
     let cell_lat = s;
     let cell_lon = s / c_max.max(1e-12);
+    // points beyond the searched block in longitude may still be close across the ±180° meridian:
+    // their separation is at least min(gap, 2π − longitude span)
+    let wrap_gap = std::f64::consts::TAU - (lon1 - lon0);
     let key = |i: usize| {
         (
             ((la[i] - lat0) / cell_lat).floor() as i64,
-            ((lo[i] - lon0) / cell_lon).floor() as i64,
+            ((lg[i] - lon0) / cell_lon).floor() as i64,
         )
     };
     let mut idx: Vec<u32> = (0..n as u32).collect();
@@ -83,9 +122,17 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
         .with_min_len(64)
         .map_init(Vec::new, |best: &mut Vec<f64>, i| {
             best.clear();
+            if cancel.is_cancelled() {
+                return 0.0;
+            }
             let (ri, ci) = key(i);
             let ui = unit(i);
             let scan = |best: &mut Vec<f64>, r: i64, c0: i64, c1: i64| {
+                // rows and columns outside the grid hold no points
+                let (c0, c1) = (c0.max(0), c1.min(cmax));
+                if r < 0 || r > rmax || c0 > c1 {
+                    return;
+                }
                 let mut p = keys.partition_point(|x| *x < (r, c0));
                 while p < keys.len() && keys[p] <= (r, c1) {
                     let j = idx[p] as usize;
@@ -119,7 +166,7 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
                 } else {
                     scan(best, ri - ring, ci - ring, ci + ring);
                     scan(best, ri + ring, ci - ring, ci + ring);
-                    for r in ri - ring + 1..ri + ring {
+                    for r in (ri - ring + 1).max(0)..(ri + ring).min(rmax + 1) {
                         scan(best, r, ci - ring, ci - ring);
                         scan(best, r, ci + ring, ci + ring);
                     }
@@ -133,8 +180,9 @@ fn core_distances(la: &[f64], lo: &[f64], cs: &[f64], min_samples: usize) -> Vec
                     // every point outside the block is at least this far away
                     let lat_gap = (la[i] - (lat0 + (ri - ring) as f64 * cell_lat))
                         .min(lat0 + (ri + ring + 1) as f64 * cell_lat - la[i]);
-                    let lon_gap = (lo[i] - (lon0 + (ci - ring) as f64 * cell_lon))
-                        .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lo[i]);
+                    let lon_gap = (lg[i] - (lon0 + (ci - ring) as f64 * cell_lon))
+                        .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lg[i]);
+                    let lon_gap = lon_gap.min(wrap_gap);
                     let lon_bound =
                         2.0 * (c_min * (0.5 * lon_gap.min(std::f64::consts::PI)).sin()).asin();
                     let bound = lat_gap.min(lon_bound) * (1.0 - 1e-9);
@@ -374,7 +422,13 @@ impl LazyPrim<'_> {
 /// the box's largest entry or an earlier pending point's upper bound). Each step resolves only
 /// the boxes whose lower bound does not exceed the best entry found, so the minimum (with the
 /// lowest index among ties) is exact.
-fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usize, f64)> {
+fn prim_mst(
+    la: &[f64],
+    lo: &[f64],
+    cs: &[f64],
+    core: &[f64],
+    cancel: &Cancel,
+) -> Vec<(usize, usize, f64)> {
     let n = la.len();
     if n < 2 {
         return Vec::new();
@@ -390,7 +444,8 @@ fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usi
             })
     };
     let (a0, a1) = fold(la);
-    let (o0, o1) = fold(lo);
+    let lg = lon_from_widest_gap(lo);
+    let (o0, o1) = fold(&lg);
     let q = |v: f64, lo_: f64, hi: f64| -> u64 {
         if hi > lo_ {
             (((v - lo_) / (hi - lo_)) * 65_535.0) as u64
@@ -409,7 +464,7 @@ fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usi
     order.sort_unstable_by_key(|&i| {
         let i = i as usize;
         (
-            spread(q(la[i], a0, a1)) | (spread(q(lo[i], o0, o1)) << 1),
+            spread(q(la[i], a0, a1)) | (spread(q(lg[i], o0, o1)) << 1),
             i,
         )
     });
@@ -489,6 +544,9 @@ fn prim_mst(la: &[f64], lo: &[f64], cs: &[f64], core: &[f64]) -> Vec<(usize, usi
     let mut mst = Vec::with_capacity(n - 1);
     let mut current = 0usize;
     for step in 0..n - 1 {
+        if step % 256 == 0 && cancel.is_cancelled() {
+            break;
+        }
         st.rank[current] = step as u32;
         // `current` leaves the candidates: its leaf is brought up to date, its ancestors re-resolve
         let p = st.slot_of[current];
@@ -642,7 +700,30 @@ pub fn mutual_reachability_mst(
     lon: &[f64],
     min_samples: usize,
 ) -> Result<Vec<(usize, usize, f64)>> {
+    mutual_reachability_mst_with(lat, lon, min_samples, &NEVER)
+}
+
+/// [`mutual_reachability_mst`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`mutual_reachability_mst`]; [`Error::Interrupted`] when cancelled.
+pub fn mutual_reachability_mst_with(
+    lat: &[f64],
+    lon: &[f64],
+    min_samples: usize,
+    cancel: &Cancel,
+) -> Result<Vec<(usize, usize, f64)>> {
     let (la, lo) = to_radians_checked(lat, lon)?;
+    if la.len() >= u32::MAX as usize {
+        return Err(Error::argument(
+            "lat",
+            format!(
+                "{} points: at most {} are supported",
+                la.len(),
+                u32::MAX - 1
+            ),
+        ));
+    }
     let n = la.len();
     if min_samples < 1 || min_samples > n {
         return Err(Error::argument(
@@ -654,8 +735,11 @@ pub fn mutual_reachability_mst(
         return Ok(Vec::new());
     }
     let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-    let core = core_distances(&la, &lo, &cs, min_samples);
-    Ok(prim_mst(&la, &lo, &cs, &core))
+    let core = core_distances(&la, &lo, &cs, min_samples, cancel);
+    cancel.check()?;
+    let mst = prim_mst(&la, &lo, &cs, &core, cancel);
+    cancel.check()?;
+    Ok(mst)
 }
 
 /// HDBSCAN labels (−1 noise) for points in degrees.
@@ -786,26 +870,36 @@ pub fn labels_from_sorted_mst(
     for &c in &nodes {
         is_cluster[c] = true;
     }
-    let children = |node: usize| {
-        cluster_rows
-            .iter()
-            .filter(move |r| r.0 == node)
-            .map(|r| r.1)
-    };
+    // children of each cluster node, in row order (the order scikit-learn sums their stabilities)
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); largest_parent + 1];
+    for r in &cluster_rows {
+        kids[r.0].push(r.1);
+    }
+    let children = |node: usize| -> &[usize] { kids.get(node).map_or(&[][..], Vec::as_slice) };
+    // `cleared[c]`: every descendant of c is already deselected (so a later deselection of an
+    // ancestor need not walk below c): the whole pass is O(clusters), not O(clusters × depth)
+    let mut cleared = vec![false; largest_parent + 1];
     for &node in &nodes {
-        let sub: f64 = children(node).map(|c| stability[c - smallest]).sum();
+        let sub: f64 = children(node)
+            .iter()
+            .map(|&c| stability[c - smallest])
+            .sum();
         if sub > stability[node - smallest] {
             is_cluster[node] = false;
             stability[node - smallest] = sub;
         } else {
             // deselect every descendant
-            let mut queue: Vec<usize> = children(node).collect();
+            let mut queue: Vec<usize> = children(node).to_vec();
             while let Some(c) = queue.pop() {
                 if c <= largest_parent {
                     is_cluster[c] = false;
+                    if cleared[c] {
+                        continue;
+                    }
                 }
-                queue.extend(children(c));
+                queue.extend_from_slice(children(c));
             }
+            cleared[node] = true;
         }
     }
     let mut selected: Vec<usize> = (0..=largest_parent).filter(|&c| is_cluster[c]).collect();
@@ -939,9 +1033,9 @@ mod tests {
             }
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-            let core = core_distances(&la, &lo, &cs, ms);
+            let core = core_distances(&la, &lo, &cs, ms, &NEVER);
             assert_eq!(
-                prim_mst(&la, &lo, &cs, &core),
+                prim_mst(&la, &lo, &cs, &core, &NEVER),
                 prim_reference(&la, &lo, &cs, &core),
                 "span {span} snap {snap}"
             );
@@ -963,6 +1057,7 @@ mod tests {
             (51.8, -0.25, 0.01, true),
             (0.0, 100.0, 2.0, false),
             (-60.0, 170.0, 0.5, true),
+            (10.0, 179.95, 0.3, false), // across the ±180° meridian
         ] {
             let n = 1500;
             let mut lat = Vec::new();
@@ -981,10 +1076,14 @@ mod tests {
                     lon.push(c_lon + span * (u() - 0.5));
                 }
             }
+            let lon: Vec<f64> = lon
+                .iter()
+                .map(|v| (v + 180.0f64).rem_euclid(360.0) - 180.0)
+                .collect();
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
             for k in [1, 2, 5, 15, 40] {
-                let fast = core_distances(&la, &lo, &cs, k);
+                let fast = core_distances(&la, &lo, &cs, k, &NEVER);
                 for i in 0..n {
                     let mut d: Vec<f64> = (0..n)
                         .map(|j| haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]))

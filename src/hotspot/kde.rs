@@ -174,6 +174,31 @@ pub fn kde_grid(
     kernel: Kernel,
     grid: &GridSpec,
 ) -> Result<Vec<f64>> {
+    kde_grid_with(x, y, w, bandwidth, kernel, grid, &super::cancel::NEVER)
+}
+
+/// [`kde_grid`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`kde_grid`]; [`Error::Interrupted`] when cancelled.
+pub fn kde_grid_with(
+    x: &[f64],
+    y: &[f64],
+    w: Option<&[f64]>,
+    bandwidth: f64,
+    kernel: Kernel,
+    grid: &GridSpec,
+    cancel: &super::cancel::Cancel,
+) -> Result<Vec<f64>> {
+    if grid.nx.checked_mul(grid.ny).is_none_or(|c| c > MAX_CELLS) || grid.nx == 0 {
+        return Err(Error::argument(
+            "cell_size",
+            format!(
+                "the grid would have {} x {} cells: at most {MAX_CELLS} are supported",
+                grid.nx, grid.ny
+            ),
+        ));
+    }
     crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
     if let Some(w) = w {
         crate::ci::check_lengths(&[("x", x.len()), ("weights", w.len())])?;
@@ -234,9 +259,15 @@ pub fn kde_grid(
     out.par_chunks_mut(grid.nx)
         .enumerate()
         .for_each(|(j, row)| {
+            if cancel.is_cancelled() {
+                return;
+            }
             let cy = grid.y(j);
             let bj = ((cy - by0) / support).floor() as i64;
             for (i, cell) in row.iter_mut().enumerate() {
+                if cancel.is_cancelled() {
+                    return;
+                }
                 let cx = grid.x(i);
                 let bi = ((cx - bx0) / support).floor() as i64;
                 let mut acc = 0.0;
@@ -263,5 +294,6 @@ pub fn kde_grid(
                 *cell = acc;
             }
         });
+    cancel.check()?;
     Ok(out)
 }

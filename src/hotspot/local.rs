@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::special::norm_sf;
 
+use super::cancel::{Cancel, NEVER};
 use super::weights::Weights;
 
 /// Weights transform.
@@ -113,6 +114,10 @@ fn row_weights(w: &Weights, i: usize, transform: Transform, star: bool) -> (f64,
     }
 }
 
+/// Most neighbour draws (permutations × largest neighbour count) held for the permutation test
+/// (4 bytes each).
+pub const MAX_DRAWS: usize = 250_000_000;
+
 /// Random neighbour draws shared by every unit, as esda does (`vec_permutations`): row b holds
 /// `k_max` distinct indices in 0..n−1 (uniform, without replacement). Unit i uses the first kᵢ
 /// of each row, shifting indices ≥ i up by one so that i itself is never drawn — each unit's draws
@@ -123,8 +128,19 @@ struct PermutedIds {
 }
 
 impl PermutedIds {
-    fn new(n: usize, k_max: usize, perms: usize, seed: u64) -> Self {
+    fn new(n: usize, k_max: usize, perms: usize, seed: u64) -> Result<Self> {
         let k_max = k_max.min(n - 1);
+        if perms as u128 * k_max as u128 > MAX_DRAWS as u128 {
+            return Err(Error::argument(
+                "permutations",
+                format!(
+                    "{perms} permutations × {k_max} neighbours = {} draws: at most {MAX_DRAWS} \
+                     are supported (about {:.1} GB); use fewer permutations",
+                    perms as u128 * k_max as u128,
+                    perms as f64 * k_max as f64 * 4.0 / 1e9
+                ),
+            ));
+        }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut ids = Vec::with_capacity(perms * k_max);
         let mut pool: Vec<u32> = Vec::new();
@@ -148,7 +164,7 @@ impl PermutedIds {
                 ids.extend_from_slice(&pool[..k_max]);
             }
         }
-        PermutedIds { k_max, ids }
+        Ok(PermutedIds { k_max, ids })
     }
 
     /// Folded one-sided pseudo p for unit i with k neighbours (larger = #(sim ≥ obs), as esda).
@@ -212,6 +228,21 @@ pub fn gi_star(
     permutations: usize,
     seed: u64,
 ) -> Result<LocalResult> {
+    gi_star_with(values, w, transform, permutations, seed, &NEVER)
+}
+
+/// [`gi_star`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`gi_star`]; [`Error::Interrupted`] when cancelled.
+pub fn gi_star_with(
+    values: &[f64],
+    w: &Weights,
+    transform: Transform,
+    permutations: usize,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<LocalResult> {
     check(values, w)?;
     let n = values.len();
     let nf = n as f64;
@@ -219,10 +250,13 @@ pub fn gi_star(
     let mean = sum / nf;
     let var = values.iter().map(|v| v * v).sum::<f64>() / nf - mean * mean;
     let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
-    let perm_ids = PermutedIds::new(n, k_max, permutations, seed);
+    let perm_ids = PermutedIds::new(n, k_max, permutations, seed)?;
     let rows: Vec<(f64, f64, f64, f64, f64)> = (0..n)
         .into_par_iter()
         .map(|i| {
+            if cancel.is_cancelled() {
+                return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN);
+            }
             let (sw, ws) = row_weights(w, i, transform, true);
             let (nb, _) = w.row(i);
             let lag: f64 = sw * values[i]
@@ -245,6 +279,7 @@ pub fn gi_star(
             (g, z, e, v, p_sim)
         })
         .collect();
+    cancel.check()?;
     Ok(LocalResult {
         stat: rows.iter().map(|r| r.0).collect(),
         z: rows.iter().map(|r| r.1).collect(),
@@ -282,6 +317,21 @@ pub fn local_moran(
     permutations: usize,
     seed: u64,
 ) -> Result<LocalResult> {
+    local_moran_with(values, w, transform, permutations, seed, &NEVER)
+}
+
+/// [`local_moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`local_moran`]; [`Error::Interrupted`] when cancelled.
+pub fn local_moran_with(
+    values: &[f64],
+    w: &Weights,
+    transform: Transform,
+    permutations: usize,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<LocalResult> {
     check(values, w)?;
     let n = values.len();
     let nf = n as f64;
@@ -300,10 +350,13 @@ pub fn local_moran(
     let b2 = m4 / (m2 * m2);
     let scaling = (nf - 1.0) / den;
     let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
-    let perm_ids = PermutedIds::new(n, k_max, permutations, seed);
+    let perm_ids = PermutedIds::new(n, k_max, permutations, seed)?;
     let rows: Vec<(f64, f64, f64, f64, f64, u8)> = (0..n)
         .into_par_iter()
         .map(|i| {
+            if cancel.is_cancelled() {
+                return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 0);
+            }
             let (_, ws) = row_weights(w, i, transform, false);
             let (nb, _) = w.row(i);
             let lag: f64 = nb.iter().zip(&ws).map(|(&j, wt)| wt * z[j as usize]).sum();
@@ -331,6 +384,7 @@ pub fn local_moran(
             (ii, zi, ei, vi, p_sim, q)
         })
         .collect();
+    cancel.check()?;
     Ok(LocalResult {
         stat: rows.iter().map(|r| r.0).collect(),
         z: rows.iter().map(|r| r.1).collect(),

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::cancel::{Cancel, NEVER};
 use super::nni::nnh_threshold;
 use crate::error::{Error, Result};
 
@@ -68,7 +69,7 @@ pub struct Nnh {
 
 /// Connected components of the graph linking points closer than `t` (grid search, exact).
 /// Returns a component root per point.
-fn components(x: &[f64], y: &[f64], t: f64) -> Vec<usize> {
+fn components(x: &[f64], y: &[f64], t: f64, cancel: &Cancel) -> Vec<usize> {
     let n = x.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut a: usize) -> usize {
@@ -90,14 +91,26 @@ fn components(x: &[f64], y: &[f64], t: f64) -> Vec<usize> {
     for (&(cx, cy), members) in &cells {
         for dx in -1..=1 {
             for dy in -1..=1 {
-                let Some(others) = cells.get(&(cx + dx, cy + dy)) else {
+                let (Some(a), Some(b)) = (cx.checked_add(dx), cy.checked_add(dy)) else {
+                    continue;
+                };
+                let Some(others) = cells.get(&(a, b)) else {
                     continue;
                 };
                 for &i in members {
+                    if cancel.is_cancelled() {
+                        return parent;
+                    }
                     for &j in others {
                         if j > i {
                             let d2 = (x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2);
-                            if d2 < t2 {
+                            // squares overflow for coordinates beyond ~1e154: compare distances
+                            let close = if d2.is_finite() && t2.is_finite() {
+                                d2 < t2
+                            } else {
+                                (x[i] - x[j]).hypot(y[i] - y[j]) < t
+                            };
+                            if close {
                                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
                                 if ri != rj {
                                     parent[ri.max(rj)] = ri.min(rj);
@@ -136,6 +149,21 @@ pub fn nnh(
     distance: NnhDistance,
     min_points: usize,
     max_order: usize,
+) -> Result<Nnh> {
+    nnh_with(x, y, distance, min_points, max_order, &NEVER)
+}
+
+/// [`nnh`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`nnh`]; [`Error::Interrupted`] when cancelled.
+pub fn nnh_with(
+    x: &[f64],
+    y: &[f64],
+    distance: NnhDistance,
+    min_points: usize,
+    max_order: usize,
+    cancel: &Cancel,
 ) -> Result<Nnh> {
     crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
     for (name, v) in [("x", x), ("y", y)] {
@@ -184,7 +212,8 @@ pub fn nnh(
             NnhDistance::Random { area, p } => nnh_threshold(m, area, p)?,
         };
         out.thresholds.push(t);
-        let root = components(&cx, &cy, t);
+        let root = components(&cx, &cy, t, cancel);
+        cancel.check()?;
         let mut size: HashMap<usize, usize> = HashMap::new();
         for &r in &root {
             *size.entry(r).or_default() += 1;
@@ -288,7 +317,7 @@ mod tests {
         for t in [0.5, 3.0, 11.0, 40.0] {
             let x: Vec<f64> = (0..300).map(|_| next() * 100.0 - 50.0).collect();
             let y: Vec<f64> = (0..300).map(|_| next() * 100.0).collect();
-            assert_eq!(components(&x, &y, t), brute(&x, &y, t), "t = {t}");
+            assert_eq!(components(&x, &y, t, &NEVER), brute(&x, &y, t), "t = {t}");
         }
     }
 }

@@ -18,11 +18,45 @@ pub struct Weights {
     pub weights: Vec<f64>,
 }
 
+/// Most units a weights object may have (a 3,162 × 3,162 lattice): beyond it the constructors
+/// refuse with the size instead of trying to allocate.
+pub const MAX_UNITS: usize = 10_000_000;
+
+/// Most neighbour entries (pairs) a weights object may hold (~1.2 GB): beyond it the constructors
+/// refuse with the size.
+pub const MAX_NEIGHBOURS: usize = 100_000_000;
+
+fn check_units(name: &str, n: u128) -> Result<usize> {
+    if n > MAX_UNITS as u128 {
+        return Err(Error::argument(
+            name,
+            format!(
+                "{n} units: at most {MAX_UNITS} are supported (the weights would need about {:.1} GB)",
+                n as f64 * 100.0 / 1e9
+            ),
+        ));
+    }
+    Ok(n as usize)
+}
+
+fn too_many_pairs(name: &str, pairs: usize) -> Error {
+    Error::argument(
+        name,
+        format!(
+            "{pairs} or more neighbour pairs: at most {MAX_NEIGHBOURS} are supported (about {:.1} GB); \
+             use a smaller threshold",
+            pairs as f64 * 12.0 / 1e9
+        ),
+    )
+}
+
 impl Weights {
-    /// Build from (focal, neighbour, weight) triples; self-pairs are dropped, duplicates summed.
+    /// Build from (focal, neighbour, weight) triples; self-pairs are dropped, duplicates summed
+    /// (in input order).
     ///
     /// # Errors
-    /// Indices ≥ n, negative or non-finite weights, mismatched lengths.
+    /// Indices ≥ n, negative or non-finite weights, mismatched lengths, more than [`MAX_UNITS`]
+    /// units or [`MAX_NEIGHBOURS`] pairs.
     ///
     /// # Examples
     /// ```
@@ -46,33 +80,71 @@ impl Weights {
                 crate::ci::Missing::Error,
             )?;
         }
-        let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+        let n = check_units("n", n as u128)?;
+        if focal.len() > MAX_NEIGHBOURS {
+            return Err(too_many_pairs("focal", focal.len()));
+        }
         for (k, (&i, &j)) in focal.iter().zip(neighbor).enumerate() {
-            if i as usize >= n || j as usize >= n {
+            if i as usize >= n {
                 return Err(Error::value(
                     "focal",
                     k,
-                    f64::from(i.max(j)),
+                    f64::from(i),
                     format!("index outside the {n} units"),
                 ));
             }
-            if i == j {
-                continue;
-            }
-            let w = weight.map_or(1.0, |w| w[k]);
-            match rows[i as usize].iter_mut().find(|(nb, _)| *nb == j) {
-                Some(e) => e.1 += w,
-                None => rows[i as usize].push((j, w)),
+            if j as usize >= n {
+                return Err(Error::value(
+                    "neighbor",
+                    k,
+                    f64::from(j),
+                    format!("index outside the {n} units"),
+                ));
             }
         }
-        Ok(Self::from_rows(rows))
+        // (focal, neighbour, input position) sorted: duplicates adjacent, summed in input order
+        let mut e: Vec<(u32, u32, u32)> = focal
+            .iter()
+            .zip(neighbor)
+            .enumerate()
+            .filter(|(_, (i, j))| i != j)
+            .map(|(k, (&i, &j))| (i, j, k as u32))
+            .collect();
+        e.sort_unstable();
+        let mut offsets = vec![0usize; n + 1];
+        let mut neighbors = Vec::with_capacity(e.len());
+        let mut weights: Vec<f64> = Vec::with_capacity(e.len());
+        let mut last: Option<(u32, u32)> = None;
+        for &(i, j, k) in &e {
+            let w = weight.map_or(1.0, |w| w[k as usize]);
+            if last == Some((i, j)) {
+                if let Some(v) = weights.last_mut() {
+                    *v += w;
+                }
+                continue;
+            }
+            last = Some((i, j));
+            neighbors.push(j);
+            weights.push(w);
+            offsets[i as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        Ok(Weights {
+            n,
+            offsets,
+            neighbors,
+            weights,
+        })
     }
 
     fn from_rows(mut rows: Vec<Vec<(u32, f64)>>) -> Self {
         let n = rows.len();
+        let total: usize = rows.iter().map(Vec::len).sum();
         let mut offsets = Vec::with_capacity(n + 1);
-        let mut neighbors = Vec::new();
-        let mut weights = Vec::new();
+        let mut neighbors = Vec::with_capacity(total);
+        let mut weights = Vec::with_capacity(total);
         offsets.push(0);
         for r in rows.iter_mut() {
             r.sort_unstable_by_key(|e| e.0);
@@ -93,16 +165,22 @@ impl Weights {
     /// Contiguity on an `nrows × ncols` lattice (cells numbered row-major): rook (shared edge) or
     /// queen (shared edge or corner), binary.
     ///
+    /// # Errors
+    /// More than [`MAX_UNITS`] cells (the message gives the size).
+    ///
     /// # Examples
     /// ```
-    /// let w = saferstats::hotspot::weights::Weights::lattice(3, 3, true);
+    /// let w = saferstats::hotspot::weights::Weights::lattice(3, 3, true).unwrap();
     /// assert_eq!(w.cardinality(4), 8); // the centre cell, queen
+    /// assert!(saferstats::hotspot::weights::Weights::lattice(100_000, 100_000, true).is_err());
     /// ```
-    pub fn lattice(nrows: usize, ncols: usize, queen: bool) -> Self {
-        let mut rows = vec![Vec::new(); nrows * ncols];
+    pub fn lattice(nrows: usize, ncols: usize, queen: bool) -> Result<Self> {
+        let n = check_units("nrows", nrows as u128 * ncols as u128)?;
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut neighbors = Vec::with_capacity(n * if queen { 8 } else { 4 });
+        offsets.push(0);
         for r in 0..nrows {
             for c in 0..ncols {
-                let i = r * ncols + c;
                 for dr in -1i64..=1 {
                     for dc in -1i64..=1 {
                         if (dr == 0 && dc == 0) || (!queen && dr != 0 && dc != 0) {
@@ -110,20 +188,30 @@ impl Weights {
                         }
                         let (rr, cc) = (r as i64 + dr, c as i64 + dc);
                         if rr >= 0 && cc >= 0 && (rr as usize) < nrows && (cc as usize) < ncols {
-                            rows[i].push(((rr as usize * ncols + cc as usize) as u32, 1.0));
+                            neighbors.push((rr as usize * ncols + cc as usize) as u32);
                         }
                     }
                 }
+                offsets.push(neighbors.len());
             }
         }
-        Self::from_rows(rows)
+        let weights = vec![1.0; neighbors.len()];
+        Ok(Weights {
+            n,
+            offsets,
+            neighbors,
+            weights,
+        })
     }
 
     /// Every pair of points within `threshold` (Euclidean, inclusive) — binary, or inverse
     /// distance d^(−1) when `binary` is false (libpysal `DistanceBand(alpha=-1)`).
     ///
     /// # Errors
-    /// Length mismatch, non-finite coordinates, threshold ≤ 0.
+    /// Length mismatch, non-finite coordinates, threshold ≤ 0 or not finite; with
+    /// `binary = false`, two points at the same location (their inverse-distance weight would be
+    /// infinite: the error names both rows); more than [`MAX_UNITS`] points or
+    /// [`MAX_NEIGHBOURS`] pairs (the message gives the size).
     ///
     /// # Examples
     /// ```
@@ -131,54 +219,98 @@ impl Weights {
     /// assert_eq!((w.cardinality(0), w.cardinality(2)), (1, 0));
     /// ```
     pub fn distance_band(x: &[f64], y: &[f64], threshold: f64, binary: bool) -> Result<Self> {
+        Self::distance_band_with(x, y, threshold, binary, &super::cancel::NEVER)
+    }
+
+    /// [`distance_band`](Self::distance_band) that stops with [`Error::Interrupted`] soon after
+    /// `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`distance_band`](Self::distance_band); [`Error::Interrupted`] when cancelled.
+    pub fn distance_band_with(
+        x: &[f64],
+        y: &[f64],
+        threshold: f64,
+        binary: bool,
+        cancel: &super::cancel::Cancel,
+    ) -> Result<Self> {
+        use rayon::prelude::*;
+        use std::sync::atomic::{AtomicUsize, Ordering};
         crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
         if !(threshold.is_finite() && threshold > 0.0) {
-            return Err(Error::argument("threshold", "must be a positive distance"));
+            return Err(Error::argument(
+                "threshold",
+                format!("must be a positive finite distance, got {threshold}"),
+            ));
         }
         for (name, v) in [("x", x), ("y", y)] {
             if let Some(i) = v.iter().position(|c| !c.is_finite()) {
                 return Err(Error::value(name, i, v[i], "coordinates must be finite"));
             }
         }
-        let n = x.len();
+        let n = check_units("x", x.len() as u128)?;
+        let key = |i: usize| {
+            (
+                (x[i] / threshold).floor() as i64,
+                (y[i] / threshold).floor() as i64,
+            )
+        };
         let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
             std::collections::HashMap::new();
         for i in 0..n {
-            bins.entry((
-                (x[i] / threshold).floor() as i64,
-                (y[i] / threshold).floor() as i64,
-            ))
-            .or_default()
-            .push(i as u32);
+            bins.entry(key(i)).or_default().push(i as u32);
         }
-        let rows: Vec<Vec<(u32, f64)>> = (0..n)
+        let total = AtomicUsize::new(0);
+        let rows: Vec<Result<Vec<(u32, f64)>>> = (0..n)
+            .into_par_iter()
             .map(|i| {
-                let (bi, bj) = (
-                    (x[i] / threshold).floor() as i64,
-                    (y[i] / threshold).floor() as i64,
-                );
+                cancel.check()?;
+                if total.load(Ordering::Relaxed) > MAX_NEIGHBOURS {
+                    return Err(too_many_pairs("threshold", MAX_NEIGHBOURS + 1));
+                }
+                let (bi, bj) = key(i);
                 let mut r = Vec::new();
                 for di in -1..=1 {
                     for dj in -1..=1 {
-                        for &j in bins
-                            .get(&(bi + di, bj + dj))
-                            .map(|v| v.as_slice())
-                            .unwrap_or(&[])
-                        {
+                        // coordinates ~1e300 saturate the cell index: skip cells past the end
+                        let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
+                            continue;
+                        };
+                        for &j in bins.get(&(a, b)).map(|v| v.as_slice()).unwrap_or(&[]) {
                             let j = j as usize;
                             if j == i {
                                 continue;
                             }
-                            let d = ((x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2)).sqrt();
+                            let d = (x[i] - x[j]).hypot(y[i] - y[j]);
                             if d <= threshold {
+                                if !binary && d == 0.0 {
+                                    let (a, b) = (i.min(j), i.max(j));
+                                    return Err(Error::value(
+                                        "x",
+                                        b,
+                                        x[b],
+                                        format!(
+                                            "points {a} and {b} are at the same location: their \
+                                             inverse-distance weight would be infinite; remove or \
+                                             merge duplicates, or use binary weights"
+                                        ),
+                                    ));
+                                }
                                 r.push((j as u32, if binary { 1.0 } else { 1.0 / d }));
                             }
                         }
                     }
                 }
-                r
+                total.fetch_add(r.len(), Ordering::Relaxed);
+                Ok(r)
             })
             .collect();
+        cancel.check()?;
+        if total.load(Ordering::Relaxed) > MAX_NEIGHBOURS {
+            return Err(too_many_pairs("threshold", total.load(Ordering::Relaxed)));
+        }
+        // the first error in row order (deterministic whatever the threads did)
+        let rows = rows.into_iter().collect::<Result<Vec<_>>>()?;
         Ok(Self::from_rows(rows))
     }
 

@@ -190,7 +190,7 @@ def test_nnh_bad_input():
         saferstats.nnh([0, 1], [0, 1])
     with pytest.raises(saferstats.InvalidInputError, match="min_points"):
         saferstats.nnh([0, 1], [0, 1], threshold=5, min_points=-1)
-    with pytest.raises(saferstats.InvalidInputError, match="finite"):
+    with pytest.raises(saferstats.MissingValueError, match="row 1"):
         saferstats.nnh([0, np.nan], [0, 1], threshold=5, min_points=2)
     with pytest.raises(saferstats.InvalidInputError):
         saferstats.nnh([0, 1], [0, 1], threshold=-5, min_points=2)

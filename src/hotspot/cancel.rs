@@ -1,0 +1,62 @@
+//! Cooperative cancellation of long hotspot computations.
+//!
+//! The long loops (DBSCAN, HDBSCAN, KDE, Gi*/Local Moran permutations, Knox, NNH, distance-band
+//! weights) poll a [`Cancel`] flag — one relaxed atomic load, every iteration of their outer
+//! loops — and return [`Error::Interrupted`] soon after it is set. The core knows nothing about
+//! Python: the binding runs the computation on a worker thread, checks for Ctrl-C on the calling
+//! thread every few tens of milliseconds, and sets the flag when a signal arrives.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
+
+/// A cancellation flag shared between a computation and whoever may stop it.
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::cancel::Cancel;
+/// let c = Cancel::new();
+/// assert!(c.check().is_ok());
+/// c.cancel();
+/// assert!(c.is_cancelled() && c.check().is_err());
+/// ```
+#[derive(Debug, Default)]
+pub struct Cancel {
+    flag: AtomicBool,
+}
+
+/// A flag nobody sets: for calls that cannot be interrupted.
+pub static NEVER: Cancel = Cancel::new();
+
+impl Cancel {
+    /// A flag that is not set.
+    pub const fn new() -> Self {
+        Cancel {
+            flag: AtomicBool::new(false),
+        }
+    }
+
+    /// Ask the computation to stop.
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`cancel`](Self::cancel) has been called.
+    #[inline]
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::Relaxed)
+    }
+
+    /// `Err(Error::Interrupted)` once cancelled.
+    ///
+    /// # Errors
+    /// [`Error::Interrupted`] after [`cancel`](Self::cancel).
+    #[inline]
+    pub fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+}
