@@ -32,6 +32,7 @@
 #[macro_use]
 mod codes;
 
+pub mod cancel;
 pub mod ci;
 pub mod csvscan;
 pub mod disclosure;

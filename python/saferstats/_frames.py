@@ -56,7 +56,7 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
             out = out.copy()
             out[np.ravel(mask)] = np.nan
         return out
-    if np.iscomplexobj(x) or isinstance(x, (complex, np.complexfloating)) or (
+    if getattr(getattr(x, "dtype", None), "kind", None) == "c" or isinstance(x, (complex, np.complexfloating)) or (
         isinstance(x, (list, tuple)) and any(isinstance(v, (complex, np.complexfloating)) for v in x)
     ):
         flat = np.asarray(x, dtype=complex).ravel()

@@ -1,21 +1,14 @@
 //! Bindings for [`crate::hotspot`].
 //!
-//! Every call that can take long runs through [`interruptible`]: the computation runs on a worker
-//! thread with the GIL released, while the calling thread re-attaches every few tens of
-//! milliseconds to check for Ctrl-C (`Python::check_signals`); a pending signal sets the core's
-//! [`Cancel`] flag, the loops stop at their next poll, and the call raises `KeyboardInterrupt`.
-//! Inputs are copied before the GIL is released, so another Python thread cannot change them
-//! mid-computation.
-
-use std::sync::mpsc;
-use std::time::Duration;
+//! Every call that can take long runs through [`interruptible`] (Ctrl-C stops it within a
+//! poll; fork-safe thread pool); inputs are copied with [`owned`] before the GIL is released.
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use crate::hotspot::cancel::Cancel;
+use super::parallel::{interruptible, owned};
 use crate::hotspot::{clusters, dbscan as db, kde, knox as kx, local, weights::Weights};
 
 /// CSR weights as crossing the boundary: (n, offsets, neighbors, weights) as numpy arrays.
@@ -30,80 +23,6 @@ type EastNorth<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 /// DBSCAN output: (labels, core flags).
 type LabelsCore<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<bool>>);
 
-/// How often the calling thread checks for Ctrl-C while the work runs.
-const SIGNAL_POLL: Duration = Duration::from_millis(40);
-
-/// A copy of a 1-D array (contiguous or not), so that the computation does not read memory that
-/// another thread may change while the GIL is released.
-fn owned<T: numpy::Element + Copy>(name: &str, a: &PyReadonlyArray1<'_, T>) -> PyResult<Vec<T>> {
-    match a.as_slice() {
-        Ok(s) => Ok(s.to_vec()),
-        Err(_) => {
-            let v = a.as_array();
-            if v.len() > isize::MAX as usize / 16 {
-                return Err(crate::Error::argument(name, "array too large")).py_err();
-            }
-            Ok(v.iter().copied().collect())
-        }
-    }
-}
-
-/// Run `work` with the GIL released on a worker thread, checking for Ctrl-C (and other signals)
-/// on the calling thread every [`SIGNAL_POLL`]; a signal's Python exception (`KeyboardInterrupt`)
-/// cancels the work and is raised. Core errors become saferstats exceptions.
-fn interruptible<T, F>(py: Python<'_>, work: F) -> PyResult<T>
-where
-    T: Send,
-    F: FnOnce(&Cancel) -> crate::Result<T> + Send,
-{
-    let cancel = Cancel::new();
-    let outcome: Result<crate::Result<T>, PyErr> = py.detach(|| {
-        std::thread::scope(|s| {
-            let (tx, rx) = mpsc::channel::<()>();
-            let cancel = &cancel;
-            let handle = std::thread::Builder::new()
-                .name("saferstats-hotspot".into())
-                .spawn_scoped(s, move || {
-                    let r = work(cancel);
-                    let _ = tx.send(());
-                    r
-                });
-            let handle = match handle {
-                Ok(h) => h,
-                Err(e) => {
-                    return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
-                        "could not start a worker thread: {e}"
-                    )))
-                }
-            };
-            let mut signal: Option<PyErr> = None;
-            loop {
-                match rx.recv_timeout(SIGNAL_POLL) {
-                    Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if signal.is_none() {
-                            if let Err(e) = Python::attach(|py| py.check_signals()) {
-                                cancel.cancel();
-                                signal = Some(e);
-                            }
-                        }
-                    }
-                }
-            }
-            let joined = handle.join().map_err(|_| {
-                pyo3::exceptions::PyRuntimeError::new_err(
-                    "internal error in a saferstats hotspot computation (please report it)",
-                )
-            })?;
-            match signal {
-                Some(e) => Err(e),
-                None => Ok(joined),
-            }
-        })
-    });
-    outcome?.py_err()
-}
-
 /// DBSCAN labels and core flags.
 #[pyfunction]
 #[pyo3(signature = (lat, lon, eps_m, min_samples))]
@@ -114,7 +33,7 @@ fn dbscan<'py>(
     eps_m: f64,
     min_samples: usize,
 ) -> PyResult<LabelsCore<'py>> {
-    let (a, b) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let (a, b) = (owned(&lat), owned(&lon));
     let (labels, core) = interruptible(py, |c| db::dbscan_with(&a, &b, eps_m, min_samples, c))?;
     Ok((labels.into_pyarray(py), core.into_pyarray(py)))
 }
@@ -133,7 +52,7 @@ fn hdbscan_mst<'py>(
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<f64>>,
 )> {
-    let (a, b) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let (a, b) = (owned(&lat), owned(&lon));
     let mst = interruptible(py, |c| {
         crate::hotspot::hdbscan::mutual_reachability_mst_with(&a, &b, min_samples, c)
     })?;
@@ -158,11 +77,7 @@ fn hdbscan_labels<'py>(
     distance: PyReadonlyArray1<'py, f64>,
     min_cluster_size: usize,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let (f, t, d) = (
-        owned("src", &src)?,
-        owned("dst", &dst)?,
-        owned("distance", &distance)?,
-    );
+    let (f, t, d) = (owned(&src), owned(&dst), owned(&distance));
     if f.len() != t.len() || f.len() != d.len() {
         return Err(crate::Error::argument(
             "mst",
@@ -186,7 +101,7 @@ fn kde_default_bandwidth(
     x: PyReadonlyArray1<'_, f64>,
     y: PyReadonlyArray1<'_, f64>,
 ) -> PyResult<f64> {
-    let (a, b) = (owned("x", &x)?, owned("y", &y)?);
+    let (a, b) = (owned(&x), owned(&y));
     interruptible(py, |_| kde::default_bandwidth(&a, &b))
 }
 
@@ -209,9 +124,9 @@ fn kde_grid<'py>(
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, f64, f64, usize, usize)> {
     let kernel: kde::Kernel = kernel.parse().py_err()?;
     let grid = kde::GridSpec::covering(xmin, xmax, ymin, ymax, cell_size).py_err()?;
-    let (xs, ys) = (owned("x", &x)?, owned("y", &y)?);
+    let (xs, ys) = (owned(&x), owned(&y));
     let ws = match &weights {
-        Some(w) => Some(owned("weights", w)?),
+        Some(w) => Some(owned(w)),
         None => None,
     };
     let d = interruptible(py, |c| {
@@ -282,9 +197,9 @@ fn weights_adjacency<'py>(
     weight: Option<PyReadonlyArray1<'py, f64>>,
     n: usize,
 ) -> PyResult<CsrArrays<'py>> {
-    let (f, nb) = (owned("focal", &focal)?, owned("neighbor", &neighbor)?);
+    let (f, nb) = (owned(&focal), owned(&neighbor));
     let wt = match &weight {
-        Some(w) => Some(owned("weight", w)?),
+        Some(w) => Some(owned(w)),
         None => None,
     };
     let w = interruptible(py, |_| Weights::from_adjacency(&f, &nb, wt.as_deref(), n))?;
@@ -300,7 +215,7 @@ fn weights_distance_band<'py>(
     threshold: f64,
     binary: bool,
 ) -> PyResult<CsrArrays<'py>> {
-    let (a, b) = (owned("x", &x)?, owned("y", &y)?);
+    let (a, b) = (owned(&x), owned(&y));
     let w = interruptible(py, |c| {
         Weights::distance_band_with(&a, &b, threshold, binary, c)
     })?;
@@ -335,15 +250,9 @@ fn local_statistic<'py>(
     permutations: usize,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = weights_from(
-        n,
-        &owned("offsets", &offsets)?,
-        &owned("neighbors", &neighbors)?,
-        owned("weights", &weights)?,
-    )
-    .py_err()?;
+    let w = weights_from(n, &owned(&offsets), &owned(&neighbors), owned(&weights)).py_err()?;
     let tr: local::Transform = transform.parse().py_err()?;
-    let v = owned("values", &values)?;
+    let v = owned(&values);
     let gi = match statistic {
         "gi_star" => true,
         "moran" => false,
@@ -391,11 +300,8 @@ fn knox<'py>(
             .py_err()
         }
     };
-    let (a, b, c) = (owned("x", &x)?, owned("y", &y)?, owned("t", &t)?);
-    let (de, te) = (
-        owned("distance_bands", &distance_edges)?,
-        owned("time_bands", &time_edges)?,
-    );
+    let (a, b, c) = (owned(&x), owned(&y), owned(&t));
+    let (de, te) = (owned(&distance_edges), owned(&time_edges));
     let k = interruptible(py, |cancel| {
         kx::knox_with(&a, &b, &c, &de, &te, permutations, seed, metric, cancel)
     })?;
@@ -418,13 +324,13 @@ fn cluster_summary<'py>(
     times: Option<PyReadonlyArray1<'py, f64>>,
     concavity: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let labels = owned("labels", &labels)?;
+    let labels = owned(&labels);
     let t = match &times {
-        Some(t) => Some(owned("times", t)?),
+        Some(t) => Some(owned(t)),
         None => None,
     };
     let hull = concavity.map_or(clusters::Hull::Convex, clusters::Hull::Concave);
-    let (la, lo) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let (la, lo) = (owned(&lat), owned(&lon));
     let s = interruptible(py, |_| {
         clusters::cluster_summary(&la, &lo, &labels, t.as_deref(), hull)
     })?;
@@ -452,7 +358,7 @@ fn clark_evans(
     area: f64,
     perimeter: Option<f64>,
 ) -> PyResult<(f64, f64, f64, f64, f64, f64)> {
-    let (a, b) = (owned("x", &x)?, owned("y", &y)?);
+    let (a, b) = (owned(&x), owned(&y));
     let c = interruptible(py, |_| {
         crate::hotspot::nni::clark_evans(&a, &b, area, perimeter)
     })?;
@@ -466,7 +372,7 @@ fn wgs84_to_bng<'py>(
     lat: PyReadonlyArray1<'py, f64>,
     lon: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<EastNorth<'py>> {
-    let (a, b) = (owned("lat", &lat)?, owned("lon", &lon)?);
+    let (a, b) = (owned(&lat), owned(&lon));
     let (e, n) = interruptible(py, |_| crate::hotspot::bng::wgs84_to_bng(&a, &b))?;
     Ok((e.into_pyarray(py), n.into_pyarray(py)))
 }
@@ -491,7 +397,7 @@ fn nnh<'py>(
     Bound<'py, PyDict>,
 )> {
     use crate::hotspot::nnh::{nnh_with as run, NnhDistance};
-    let (xs, ys) = (owned("x", &x)?, owned("y", &y)?);
+    let (xs, ys) = (owned(&x), owned(&y));
     let distance = match threshold {
         Some(t) => NnhDistance::Fixed(t),
         None => NnhDistance::Random { area, p },

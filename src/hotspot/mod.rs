@@ -10,11 +10,11 @@
 //! - [`bng`] — WGS84 → British National Grid (OS Helmert + Transverse Mercator).
 //! - [`nni`] — Clark–Evans nearest-neighbour index and the CrimeStat NNH threshold.
 //! - [`nnh`] — CrimeStat-style nearest-neighbour hierarchical clustering (orders 1, 2, ...).
-//! - [`cancel`] — the cancellation flag the long loops poll (Ctrl-C from Python).
+//! - [`cancel`] — re-export of [`crate::cancel`], the flag the long loops poll (Ctrl-C from Python).
 //! - [`clusters`] — per-cluster summaries, convex/concave hulls (`geo`) and GeoJSON export.
 
 pub mod bng;
-pub mod cancel;
+pub use crate::cancel;
 pub mod clusters;
 pub mod dbscan;
 pub mod hdbscan;

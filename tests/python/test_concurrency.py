@@ -36,6 +36,9 @@ def test_parallel_calls_work_in_a_forked_child():
         counts = np.arange(n, dtype=float) % 50
         pops = np.full(n, 1000.0)
         parent = saferstats.rate_ci(counts, pops)["upper"].to_numpy()   # starts the thread pool
+        rng = np.random.default_rng(0)
+        lat, lon = 51.7 + rng.random(20_000) * 0.1, -0.3 + rng.random(20_000) * 0.1
+        labels = saferstats.dbscan(lat, lon, eps_m=50, min_samples=5)
 
         def child(q):
             r = saferstats.rate_ci(counts, pops)["upper"].to_numpy()
@@ -43,7 +46,9 @@ def test_parallel_calls_work_in_a_forked_child():
                 __import__("pandas").DataFrame({"group": ["White", "Black"], "searches": [10, 20]}),
                 __import__("pandas").DataFrame({"group": ["White", "Black"], "population": [1e4, 1e3]}),
                 group="group", count="searches")
-            q.put((bool(np.array_equal(r, parent)), float(g["ratio"].iloc[-1])))
+            lab = saferstats.dbscan(lat, lon, eps_m=50, min_samples=5)   # interruptible worker path
+            q.put((bool(np.array_equal(r, parent)) and bool(np.array_equal(lab, labels)),
+                   float(g["ratio"].iloc[-1])))
 
         ctx = mp.get_context("fork")
         q = ctx.Queue()

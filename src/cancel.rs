@@ -1,4 +1,4 @@
-//! Cooperative cancellation of long hotspot computations.
+//! Cooperative cancellation of long computations (any analysis; today the hotspot loops poll it).
 //!
 //! The long loops (DBSCAN, HDBSCAN, KDE, Gi*/Local Moran permutations, Knox, NNH, distance-band
 //! weights) poll a [`Cancel`] flag — one relaxed atomic load, every iteration of their outer
@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 ///
 /// # Examples
 /// ```
-/// use saferstats::hotspot::cancel::Cancel;
+/// use saferstats::cancel::Cancel;
 /// let c = Cancel::new();
 /// assert!(c.check().is_ok());
 /// c.cancel();
