@@ -372,15 +372,23 @@ pub fn protect(
     let mut unprotected: Vec<usize> = (0..n)
         .filter(|&i| sensitive[i] && kinds[i] == CellKind::Fixed)
         .collect();
+    let graph = problem.is_graph();
     if opts.secondary {
-        let exposed = if problem.is_graph() {
+        let exposed = if graph {
             problem.secure_graph(&mut hidden, &sensitive, &mut reason)
         } else {
             problem.secure_linear(&mut hidden, &sensitive, &mut reason)?
         };
         unprotected.extend(exposed);
+        // a secondary cell that the rest determines protects nothing: publish it
+        for c in problem.audit(graph, &hidden, None)? {
+            if reason[c] == Suppression::Secondary {
+                reason[c] = Suppression::None;
+                hidden[c] = false;
+            }
+        }
     } else {
-        unprotected.extend(problem.determined(&hidden, Some(&sensitive))?);
+        unprotected.extend(problem.audit(graph, &hidden, Some(&sensitive))?);
     }
     unprotected.sort_unstable();
     unprotected.dedup();
@@ -756,6 +764,33 @@ impl<'a> Problem<'a> {
         Ok(Elimination::new(self, block, &rels, with_identity))
     }
 
+    /// Hidden cells that are determined (only `sensitive` ones when given): bridges of the hidden
+    /// graph for graph-shaped tables (no size limit), the exact elimination otherwise.
+    fn audit(
+        &self,
+        graph: bool,
+        hidden: &[bool],
+        sensitive: Option<&[bool]>,
+    ) -> Result<Vec<usize>> {
+        if !graph {
+            return self.determined(hidden, sensitive);
+        }
+        let n = self.values.len();
+        let edges: Vec<Option<(usize, usize)>> = (0..n)
+            .map(|i| {
+                if self.active[i] {
+                    self.endpoints(i)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let is_bridge = bridges(self.rel_terms.len() + 1, &edges, hidden);
+        Ok((0..n)
+            .filter(|&c| is_bridge[c] && sensitive.is_none_or(|s| s[c]))
+            .collect())
+    }
+
     /// Hidden cells that are determined (only `sensitive` ones when given).
     fn determined(&self, hidden: &[bool], sensitive: Option<&[bool]>) -> Result<Vec<usize>> {
         let mut out = Vec::new();
@@ -784,6 +819,12 @@ impl<'a> Problem<'a> {
     ) -> Result<Vec<usize>> {
         let n = self.values.len();
         let mut exposed = vec![false; n];
+        // cells recoverable even with every count hidden cannot be protected: give them up now
+        // rather than hide everything around them
+        let all: Vec<bool> = (0..n).map(|i| self.active[i]).collect();
+        for c in self.determined(&all, Some(sensitive))? {
+            exposed[c] = true;
+        }
         let by_cost = |a: &usize, b: &usize| self.cost(*a).total_cmp(&self.cost(*b)).then(a.cmp(b));
         // every iteration hides a cell or gives one up, so this ends
         'outer: for _ in 0..=2 * n {

@@ -39,6 +39,8 @@ fn check(values: &[f64], kinds: &[CellKind], rel: &Relations, opts: &DisclosureO
         if sensitive(i) && kinds[i] != CellKind::Fixed {
             assert!(p.unprotected.contains(&i), "cell {i} recoverable: {p:?}");
         }
+        // a secondary cell that can be worked out protected nothing: it should be published
+        assert_ne!(p.reason[i], Suppression::Secondary, "secondary cell {i} recoverable");
     }
     // everything hidden except what is known anyway (fixed cells, and zeros: never protection)
     let all: Vec<bool> = kinds
