@@ -40,7 +40,11 @@ fn check(values: &[f64], kinds: &[CellKind], rel: &Relations, opts: &DisclosureO
             assert!(p.unprotected.contains(&i), "cell {i} recoverable: {p:?}");
         }
         // a secondary cell that can be worked out protected nothing: it should be published
-        assert_ne!(p.reason[i], Suppression::Secondary, "secondary cell {i} recoverable");
+        assert_ne!(
+            p.reason[i],
+            Suppression::Secondary,
+            "secondary cell {i} recoverable"
+        );
     }
     // everything hidden except what is known anyway (fixed cells, and zeros: never protection)
     let all: Vec<bool> = kinds
