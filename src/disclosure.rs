@@ -9,11 +9,11 @@
 //! successes + failures. A hidden cell is *recoverable* when the published cells and the relations
 //! determine it, i.e. when the unit vector of that cell lies in the row space of the relations
 //! restricted to the hidden cells ([`recoverable`]). This is the exact linear audit of
-//! Cox (1980) and of τ-ARGUS' "audit" step. A hidden zero is never used as protection (it is
-//! treated as known): then every hidden cell that protects is positive, so a cell that is not
-//! linearly determined also has a feasible interval of positive width under non-negativity (the
-//! true table is interior to the feasible set). Only with `zeros = true`, where zeros are primary
-//! cells, can a published total of zero still reveal its hidden zeros.
+//! Cox (1980) and of τ-ARGUS' "audit" step. A zero count is never used as protection (it is
+//! treated as known): then every hidden count that protects is positive, and a cell that is not
+//! linearly determined has a feasible interval of positive width under non-negativity unless a
+//! latent cell (never published, so unknown) is zero. With `zeros = true`, where zeros are
+//! primary cells, a published total of zero still reveals its hidden zeros.
 //!
 //! Primary suppression hides every count `0 < n < threshold` (also zeros with `zeros`). Secondary
 //! suppression then hides further cells until no primary cell (nor any sensitive *latent* cell,
@@ -344,7 +344,45 @@ pub fn protect(
     opts: &DisclosureOptions,
 ) -> Result<Protected> {
     opts.validate()?;
-    let problem = Problem::new(values, kinds, relations, Some(opts))?;
+    match protect_with(values, kinds, relations, opts, Zeros::CountsKnown)? {
+        Some(p) => Ok(p),
+        // a latent zero let linear programming pin a hidden cell (counts >= 0): take latent
+        // zeros as known too, so every unknown that protects is positive
+        None => Ok(
+            protect_with(values, kinds, relations, opts, Zeros::AllKnown)?
+                .unwrap_or_else(|| unreachable_protected(values.len())),
+        ),
+    }
+}
+
+/// Which zero cells the securing step takes as known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zeros {
+    /// None (the plain linear audit).
+    Unknown,
+    /// Published zero counts (not latent cells).
+    CountsKnown,
+    /// Zero counts and latent zeros.
+    AllKnown,
+}
+
+fn unreachable_protected(n: usize) -> Protected {
+    // AllKnown never asks for a retry; kept total rather than panicking
+    Protected {
+        reason: vec![Suppression::Primary; n],
+        unprotected: Vec::new(),
+    }
+}
+
+/// One securing pass; `None` asks for a retry with every zero known (a cell was pinned).
+fn protect_with(
+    values: &[f64],
+    kinds: &[CellKind],
+    relations: &Relations,
+    opts: &DisclosureOptions,
+    zeros: Zeros,
+) -> Result<Option<Protected>> {
+    let problem = Problem::new(values, kinds, relations, Some(opts), zeros)?;
     let n = values.len();
     let mut reason = vec![Suppression::None; n];
     let mut hidden = vec![false; n];
@@ -366,7 +404,7 @@ pub fn protect(
                 hidden[i] = true;
                 sensitive[i] = s;
             }
-            CellKind::Fixed => sensitive[i] = s && !values[i].is_nan(),
+            CellKind::Fixed => sensitive[i] = s,
         }
     }
     let mut unprotected: Vec<usize> = (0..n)
@@ -379,7 +417,7 @@ pub fn protect(
         } else {
             problem.secure_linear(&mut hidden, &sensitive, &mut reason)?
         };
-        unprotected.extend(exposed);
+        unprotected.extend(exposed.iter().copied());
         // a secondary cell that the rest determines protects nothing: publish it
         for c in problem.audit(graph, &hidden, None)? {
             if reason[c] == Suppression::Secondary {
@@ -387,15 +425,31 @@ pub fn protect(
                 hidden[c] = false;
             }
         }
+        if !graph {
+            let pinned: Vec<usize> = problem
+                .pinned(&hidden, &sensitive)?
+                .into_iter()
+                .filter(|c| !exposed.contains(c))
+                .collect();
+            if !pinned.is_empty() {
+                if zeros == Zeros::CountsKnown {
+                    return Ok(None);
+                }
+                unprotected.extend(pinned);
+            }
+        }
     } else {
         unprotected.extend(problem.audit(graph, &hidden, Some(&sensitive))?);
+        if !graph {
+            unprotected.extend(problem.pinned(&hidden, &sensitive)?);
+        }
     }
     unprotected.sort_unstable();
     unprotected.dedup();
-    Ok(Protected {
+    Ok(Some(Protected {
         reason,
         unprotected,
-    })
+    }))
 }
 
 /// The hidden cells that the published cells and the relations determine exactly (the linear
@@ -428,7 +482,7 @@ pub fn recoverable(
             len_b: hidden.len(),
         });
     }
-    let problem = Problem::new(values, kinds, relations, None)?;
+    let problem = Problem::new(values, kinds, relations, None, Zeros::Unknown)?;
     let h: Vec<bool> = (0..values.len())
         .map(|i| problem.active[i] && (hidden[i] || kinds[i] == CellKind::Latent))
         .collect();
@@ -451,13 +505,15 @@ struct Problem<'a> {
 }
 
 impl<'a> Problem<'a> {
-    /// With `opts`, zeros that are not sensitive count as known (a hidden zero protects nothing:
-    /// with non-negativity it can pin its partners), so they are neither protection nor candidates.
+    /// With `opts`, zero cells that are not sensitive count as known as `zeros` says (a hidden
+    /// zero protects little: with non-negativity it can pin its partners), so they are neither
+    /// protection nor candidates.
     fn new(
         values: &'a [f64],
         kinds: &'a [CellKind],
         relations: &Relations,
         opts: Option<&DisclosureOptions>,
+        zeros: Zeros,
     ) -> Result<Self> {
         let n = values.len();
         if kinds.len() != n {
@@ -478,7 +534,15 @@ impl<'a> Problem<'a> {
                 ));
             }
         }
-        let known_zero = |i: usize| opts.is_some_and(|o| values[i] == 0.0 && !o.sensitive(0.0));
+        // a published zero is known; a latent zero only when asked (see `Zeros`)
+        let known_zero = |i: usize| {
+            opts.is_some_and(|o| values[i] == 0.0 && !o.sensitive(0.0))
+                && match zeros {
+                    Zeros::Unknown => false,
+                    Zeros::CountsKnown => kinds[i] == CellKind::Count,
+                    Zeros::AllKnown => true,
+                }
+        };
         let active: Vec<bool> = (0..n)
             .map(|i| !values[i].is_nan() && kinds[i] != CellKind::Fixed && !known_zero(i))
             .collect();
@@ -811,6 +875,34 @@ impl<'a> Problem<'a> {
         Ok(out)
     }
 
+    /// Sensitive hidden cells that linear programming pins although no linear combination does:
+    /// every direction that moves the cell would push some hidden zero below 0 (both ways).
+    fn pinned(&self, hidden: &[bool], sensitive: &[bool]) -> Result<Vec<usize>> {
+        let mut out = Vec::new();
+        for block in self.blocks(hidden) {
+            let zeros: Vec<usize> = (0..block.len())
+                .filter(|&k| self.values[block[k]] == 0.0)
+                .collect();
+            if zeros.is_empty() || !block.iter().any(|&c| sensitive[c]) {
+                continue;
+            }
+            let el = self.eliminate(&block, false)?;
+            let null = el.null_basis();
+            let gens: Vec<&[f64]> = zeros.iter().map(|&k| null[k].as_slice()).collect();
+            for (k, &c) in block.iter().enumerate() {
+                if !sensitive[c] || null[k].iter().all(|x| x.abs() <= TOL) {
+                    continue; // not sensitive, or linearly determined (reported elsewhere)
+                }
+                let neg: Vec<f64> = null[k].iter().map(|x| -x).collect();
+                if cone_contains(&gens, &null[k]) && cone_contains(&gens, &neg) {
+                    out.push(c);
+                }
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
     fn secure_linear(
         &self,
         hidden: &mut [bool],
@@ -958,6 +1050,22 @@ impl Elimination {
         }
     }
 
+    /// A basis of the null space, as one row per block cell (its coordinates in the basis).
+    fn null_basis(&self) -> Vec<Vec<f64>> {
+        let h = self.cells.len();
+        let free: Vec<usize> = (0..h).filter(|c| !self.pivots.contains(c)).collect();
+        let mut rows = vec![vec![0.0; free.len()]; h];
+        for (j, &f) in free.iter().enumerate() {
+            rows[f][j] = 1.0;
+        }
+        for (r, &p) in self.pivots.iter().enumerate() {
+            for (j, &f) in free.iter().enumerate() {
+                rows[p][j] = -self.m[r * self.width + f];
+            }
+        }
+        rows
+    }
+
     /// Cells whose reduced row is a unit vector (determined by the relations).
     fn determined(&self) -> Vec<usize> {
         let h = self.cells.len();
@@ -1001,6 +1109,71 @@ impl Elimination {
         let consistent = v[self.rank..].iter().all(|x| x.abs() <= TOL);
         consistent && v[prow].abs() > TOL
     }
+}
+
+/// Is `b` a non-negative combination of `gens` (∃ λ ≥ 0: Σ λⱼ gⱼ = b)? Phase-one simplex with
+/// Bland's rule (no cycling) on the small systems of [`Problem::pinned`].
+fn cone_contains(gens: &[&[f64]], b: &[f64]) -> bool {
+    let (k, m) = (b.len(), gens.len());
+    if k == 0 {
+        return true;
+    }
+    let w = m + k + 1;
+    let rhs = w - 1;
+    let mut t = vec![0.0; (k + 1) * w];
+    for r in 0..k {
+        let sign = if b[r] < 0.0 { -1.0 } else { 1.0 };
+        for (j, g) in gens.iter().enumerate() {
+            t[r * w + j] = sign * g[r];
+        }
+        t[r * w + m + r] = 1.0;
+        t[r * w + rhs] = sign * b[r];
+    }
+    let obj = k;
+    for r in 0..k {
+        for c in (0..m).chain([rhs]) {
+            t[obj * w + c] -= t[r * w + c];
+        }
+    }
+    let mut basis: Vec<usize> = (m..m + k).collect();
+    for _ in 0..(50 * (m + k) + 100) {
+        let Some(enter) = (0..m + k).find(|&c| t[obj * w + c] < -TOL) else {
+            break;
+        };
+        let mut leave: Option<(usize, f64)> = None;
+        for r in 0..k {
+            let a = t[r * w + enter];
+            if a > TOL {
+                let ratio = t[r * w + rhs] / a;
+                let better = match leave {
+                    None => true,
+                    Some((lr, lv)) => {
+                        ratio < lv - TOL || ((ratio - lv).abs() <= TOL && basis[r] < basis[lr])
+                    }
+                };
+                if better {
+                    leave = Some((r, ratio));
+                }
+            }
+        }
+        let Some((pr, _)) = leave else { break };
+        let piv = t[pr * w + enter];
+        for c in 0..w {
+            t[pr * w + c] /= piv;
+        }
+        for r in 0..=k {
+            if r != pr {
+                let f = t[r * w + enter];
+                if f != 0.0 {
+                    for c in 0..w {
+                        t[r * w + c] -= f * t[pr * w + c];
+                    }
+                }
+            }
+        }
+        basis[pr] = enter;
+    }
+    -t[obj * w + rhs] <= 1e-7
 }
 
 /// Bridges of the multigraph of the hidden edges (iterative Tarjan low-link).
@@ -1085,7 +1258,7 @@ mod tests {
         let v = [2.0, 7.0, 9.0, 11.0, 4.0, 6.0, 8.0, 10.0, 12.0];
         let rel = Relations::margins(3, 3);
         let k = [CellKind::Count; 9];
-        let p = Problem::new(&v, &k, &rel, None).unwrap();
+        let p = Problem::new(&v, &k, &rel, None, Zeros::Unknown).unwrap();
         assert!(p.is_graph());
         let opts = DisclosureOptions::default();
         let mut hidden: Vec<bool> = v.iter().map(|&x| x < 5.0).collect();
@@ -1150,5 +1323,48 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.unprotected, [0]);
+    }
+
+    #[test]
+    fn cone_membership() {
+        let g1 = [1.0, 0.0];
+        let g2 = [0.0, 1.0];
+        let gens: Vec<&[f64]> = vec![&g1, &g2];
+        assert!(cone_contains(&gens, &[2.0, 3.0]));
+        assert!(!cone_contains(&gens, &[-1.0, 3.0]));
+        assert!(cone_contains(&[], &[0.0, 0.0]));
+        assert!(!cone_contains(&[], &[0.0, 1.0]));
+    }
+
+    #[test]
+    fn latent_zeros_cannot_pin_a_hidden_cell() {
+        // detentions D = known place K + not known NK = assessed A + unknown U, per group, with
+        // the total of D over the groups known. NK is 0 in both groups: if D is hidden, linear
+        // programming gives D_N >= K_N and D_S >= K_S, so D_N = T - D_S <= K_N: pinned, and with
+        // it the small U_N = D_N - A_N.
+        let v = [40.0, 42.0, 40.0, 42.0, 0.0, 0.0, 39.0, 42.0, 1.0, 0.0];
+        use CellKind::{Count as C, Latent as L};
+        let k = [C, C, C, C, L, L, C, C, L, L];
+        let mut rel = Relations::new();
+        rel.push([(2, 1.0), (4, 1.0), (0, -1.0)]);
+        rel.push([(3, 1.0), (5, 1.0), (1, -1.0)]);
+        rel.push([(6, 1.0), (8, 1.0), (0, -1.0)]);
+        rel.push([(7, 1.0), (9, 1.0), (1, -1.0)]);
+        rel.push([(0, 1.0), (1, 1.0)]);
+        let opts = DisclosureOptions::default();
+        let p = protect(&v, &k, &rel, &opts).unwrap();
+        let hidden: Vec<bool> = (0..10)
+            .map(|i| p.reason[i] != Suppression::None || k[i] == L)
+            .collect();
+        let sens: Vec<bool> = v.iter().map(|&x| x > 0.0 && x < 5.0).collect();
+        let audit = Problem::new(&v, &k, &rel, None, Zeros::Unknown).unwrap();
+        let pinned = audit.pinned(&hidden, &sens).unwrap();
+        assert!(
+            pinned.iter().all(|c| p.unprotected.contains(c)),
+            "{p:?} {pinned:?}"
+        );
+        // and the pattern of hiding D alone is pinned indeed
+        let only_d: Vec<bool> = (0..10).map(|i| i < 2 || k[i] == L).collect();
+        assert_eq!(audit.pinned(&only_d, &sens).unwrap(), [8]);
     }
 }

@@ -50,7 +50,11 @@ fn check(values: &[f64], kinds: &[CellKind], rel: &Relations, opts: &DisclosureO
     let all: Vec<bool> = kinds
         .iter()
         .zip(values)
-        .map(|(k, &v)| *k != CellKind::Fixed && !v.is_nan() && (v != 0.0 || opts.zeros))
+        .map(|(k, &v)| {
+            *k != CellKind::Fixed
+                && !v.is_nan()
+                && (v != 0.0 || opts.zeros || *k == CellKind::Latent)
+        })
         .collect();
     let known: Vec<CellKind> = kinds
         .iter()

@@ -11,14 +11,19 @@ in published tables go through :func:`saferstats.suppress`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import html
 import io
+import json
+import math
+import os
 import shutil
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +33,28 @@ import pandas as pd
 from . import datasets
 from .exceptions import InvalidInputError, SaferstatsError
 
-__all__ = ["ConfigError", "load_config", "demo_config", "build_report", "SECTION_KEYS"]
+__all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "build_report",
+           "check_input_file", "prepare_output", "write_csv", "csv_safe", "SECTION_KEYS", "MAX_INPUT_BYTES"]
 
 SECTION_KEYS = ("hate_crime", "stop_search", "flytipping", "hotspots", "s136")
-_SECTION_FIELDS = {
-    "hate_crime": {"file", "area", "period", "count", "population", "source"},
-    "stop_search": {"files", "by", "population", "ethnicity_source", "source"},
-    "flytipping": {"file", "area", "period", "count", "population", "source"},
-    "hotspots": {"file", "lat", "lon", "date", "eps_m", "min_samples", "cell_size", "source"},
-    "s136": {"file", "split", "population", "columns", "source"},
+
+#: Largest input file the report reads (bytes); larger files, and anything that is not a regular
+#: file (a device such as /dev/zero, a pipe), are refused before reading, naming the key.
+MAX_INPUT_BYTES = 1 << 30
+
+# value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
+_SECTION_SCHEMA: dict[str, dict[str, Any]] = {
+    "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "stop_search": {"files": "files", "by": "strlist", "population": "file",
+                    "ethnicity_source": ("self", "officer", "self_then_officer"), "source": str},
+    "flytipping": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "hotspots": {"file": "file", "lat": str, "lon": str, "date": str, "eps_m": "posnum", "min_samples": "posint",
+                 "cell_size": "posnum", "source": str},
+    "s136": {"file": "file", "split": "date", "population": "posnum", "columns": "strmap", "source": str},
 }
+_REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": ["file"],
+             "s136": ["file", "split"]}
+_SECTION_FIELDS = {k: set(v) for k, v in _SECTION_SCHEMA.items()}
 _TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", *SECTION_KEYS}
 
 
@@ -45,23 +62,92 @@ class ConfigError(InvalidInputError):
     """The report configuration is invalid: the message names the key and the fix."""
 
 
+class OutputError(SaferstatsError):
+    """The output folder cannot be used (a file, not writable): raised before any analysis runs."""
+
+
 # --------------------------------------------------------------------------------- config
 
-def _need(section: dict, key: str, where: str, kind: type | tuple = str) -> Any:
-    if key not in section:
-        raise ConfigError(f"[{where}] is missing the key '{key}'", f"{where}.{key}")
-    v = section[key]
-    if not isinstance(v, kind):
-        raise ConfigError(f"[{where}] {key} must be {getattr(kind, '__name__', kind)}, got {v!r}", f"{where}.{key}")
-    return v
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _file(base: Path, section: dict, key: str, where: str) -> Path:
-    p = Path(_need(section, key, where))
-    p = p if p.is_absolute() else base / p
-    if not p.exists():
-        raise ConfigError(f"[{where}] {key} = '{section[key]}': no such file or folder ({p})", f"{where}.{key}")
+def check_input_file(p: Path, key: str, *, folder_ok: bool = False) -> Path:
+    """Refuse what is not a regular file (devices, pipes) or is larger than :data:`MAX_INPUT_BYTES`,
+    before anything reads it. Folders (``folder_ok``) are checked file by file."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise ConfigError(f"{key} = '{p}': no such file or folder ({exc.strerror})", key) from exc
+    if stat.S_ISDIR(st.st_mode):
+        if not folder_ok:
+            raise ConfigError(f"{key} = '{p}' is a folder; give a file", key)
+        for f in sorted(p.iterdir()):
+            if f.name.endswith((".csv", ".csv.gz", ".json")):
+                check_input_file(f, key)
+        return p
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{key} = '{p}' is not a regular file (a device or pipe cannot be read as data)", key)
+    if st.st_size > MAX_INPUT_BYTES:
+        raise ConfigError(f"{key} = '{p}' is {st.st_size / 2**20:,.0f} MiB, above the report's limit of "
+                          f"{MAX_INPUT_BYTES / 2**20:,.0f} MiB per input file (saferstats.report.MAX_INPUT_BYTES)", key)
     return p
+
+
+def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
+    name = f"[{where}] {key}" if where else key
+    arg = f"{where}.{key}" if where else key
+
+    def fail(what: str) -> ConfigError:
+        return ConfigError(f"{name} must be {what}, got {v!r}", arg)
+
+    if kind is str:
+        if not isinstance(v, str):
+            raise fail("text (in quotes)")
+        return v
+    if isinstance(kind, tuple):
+        if v not in kind:
+            raise fail("one of " + ", ".join(repr(k) for k in kind))
+        return v
+    if kind in ("file", "files"):
+        items = v if kind == "files" else [v]
+        if kind == "files" and (not isinstance(v, list) or not v):
+            raise fail("a non-empty list of files or folders")
+        out = []
+        for f in items:
+            if not isinstance(f, str) or not f:
+                raise ConfigError(f"{name} must list file or folder paths as text, got {f!r}", arg)
+            p = Path(f) if Path(f).is_absolute() else base / f
+            try:
+                out.append(check_input_file(p, arg, folder_ok=kind == "files"))
+            except ConfigError as exc:
+                raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}", arg) from None
+        return out if kind == "files" else out[0]
+    if kind == "strlist":
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
+            raise fail("a non-empty list of column names")
+        return v
+    if kind == "strmap":
+        if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
+            raise fail("a table of column names (key = \"column\")")
+        return v
+    if kind == "posnum":
+        if not _is_number(v) or v <= 0:
+            raise fail("a positive number")
+        return v
+    if kind == "posint":
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise fail("a whole number >= 1")
+        return v
+    if kind == "date":
+        if not isinstance(v, (str, date)) or isinstance(v, bool):
+            raise fail('a date such as "2024-01-01"')
+        try:
+            pd.Timestamp(v)
+        except (ValueError, TypeError) as exc:
+            raise fail('a date such as "2024-01-01"') from exc
+        return str(v)
+    raise AssertionError(kind)  # pragma: no cover
 
 
 def load_config(path: str | Path) -> dict:
@@ -70,29 +156,40 @@ def load_config(path: str | Path) -> dict:
     Raises :class:`ConfigError` naming the key and the problem.
     """
     path = Path(path)
-    if not path.exists():
+    check = path.stat() if path.exists() else None
+    if check is None:
         raise ConfigError(f"{path}: no such config file", "config")
+    check_input_file(path, "config")
     try:
-        raw = tomllib.loads(path.read_text())
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})", "config") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})", "config") from exc
     raw.setdefault("base_dir", str(path.parent))
     return validate_config(raw)
 
 
 def validate_config(raw: dict) -> dict:
-    """Check keys, types, ranges and that input files exist; return the config with paths resolved."""
+    """Check every key's type and range, name unknown keys, and check that input files are regular
+    files within :data:`MAX_INPUT_BYTES`; return the config with paths resolved."""
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a table of settings", "config")
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
         raise ConfigError(f"unknown top-level key(s) {unknown}; valid: {sorted(_TOP_KEYS)}", unknown[0])
     cfg = dict(raw)
+    for key in ("title", "area", "base_dir"):
+        if key in cfg:
+            _check_value("", key, cfg[key], str, Path("."))
     base = Path(cfg.get("base_dir", "."))
     conf = cfg.setdefault("confidence", 0.95)
-    if not isinstance(conf, (int, float)) or not 0 < conf < 1:
+    if not _is_number(conf) or not 0 < conf < 1:
         raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {conf!r}", "confidence")
     thr = cfg.setdefault("disclosure_threshold", 5)
-    if not isinstance(thr, int) or thr < 1:
-        raise ConfigError(f"disclosure_threshold must be a whole number >= 1, got {thr!r}", "disclosure_threshold")
+    if not isinstance(thr, int) or isinstance(thr, bool) or not 2 <= thr <= 1000:
+        raise ConfigError(f"disclosure_threshold must be a whole number from 2 (e.g. 5: counts 1-4 hidden), "
+                          f"got {thr!r}", "disclosure_threshold")
     cfg.setdefault("title", "Community Safety Strategic Assessment")
     cfg.setdefault("area", "")
     if not any(k in cfg for k in SECTION_KEYS):
@@ -105,22 +202,19 @@ def validate_config(raw: dict) -> dict:
             raise ConfigError(f"[{key}] must be a table of settings", key)
         if "data" in sec:  # already-loaded DataFrame (the demo)
             continue
+        sec = cfg[key] = dict(sec)
         extra = sorted(set(sec) - _SECTION_FIELDS[key])
         if extra:
             raise ConfigError(f"[{key}] unknown key(s) {extra}; valid: {sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
-        if key == "stop_search":
-            files = sec.get("files")
-            if not isinstance(files, list) or not files:
-                raise ConfigError("[stop_search] files must be a non-empty list of police.uk CSV files or folders", "stop_search.files")
-            resolved = []
-            for f in files:
-                p = Path(f) if Path(f).is_absolute() else base / f
-                if not p.exists():
-                    raise ConfigError(f"[stop_search] files: '{f}': no such file or folder ({p})", "stop_search.files")
-                resolved.append(p)
-            sec["files"] = resolved
-        else:
-            sec["file"] = _file(base, sec, "file", key)
+        for req in _REQUIRED[key]:
+            if req not in sec:
+                hint = ' (the first date of the pilot, e.g. "2024-01-01")' if req == "split" else ""
+                raise ConfigError(f"[{key}] is missing the key '{req}'{hint}", f"{key}.{req}")
+        for k, kind in _SECTION_SCHEMA[key].items():
+            if k in sec:
+                if key == "flytipping" and k == "population":
+                    kind = str  # a column of the file
+                sec[k] = _check_value(key, k, sec[k], kind, base)
     return cfg
 
 
@@ -494,46 +588,174 @@ def render_html(cfg: dict, sections: list[Section]) -> str:
     return "\n".join(parts)
 
 
-def build_report(cfg: dict, out_dir: str | Path, *, quiet: bool = False) -> Path:
-    """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
-    and any GeoJSON into ``out_dir`` (replaced only when everything succeeded). Returns the path of
-    ``index.html``."""
-    out_dir = Path(out_dir)
-    keys = [k for k in SECTION_KEYS if k in cfg]
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover
-        tqdm = None
-    bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
-    sections = []
-    for k in keys:
-        if bar is not None:
-            bar.set_postfix_str(k)
+# ---------------------------------------------------------------------------- safe output
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(v: Any) -> Any:
+    """OWASP CSV-injection defence: text starting with = + - @ tab or CR gets a leading single
+    quote, so a spreadsheet shows it as text instead of running it. Text that is a plain number
+    (e.g. "-1.5") is left alone."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
         try:
-            sections.append(_BUILDERS[k](cfg, cfg[k]))
-        except (ConfigError, SaferstatsError):
-            raise
-        except (KeyError, ValueError, OSError) as exc:
-            raise ConfigError(f"[{k}] could not be analysed: {exc}", k) from exc
-        if bar is not None:
-            bar.update(1)
-    tmp = Path(tempfile.mkdtemp(prefix=".saferstats-report-", dir=out_dir.parent if out_dir.parent.exists() else None))
+            float(v)
+            return v
+        except ValueError:
+            return "'" + v
+    return v
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names cannot run as spreadsheet formulas
+    (:func:`_neutral`); numeric columns are untouched, so negative numbers stay numbers.
+
+    >>> csv_safe(pd.DataFrame({"area": ["=HYPERLINK(1)", "-x", "Luton"], "change": [-1.5, 2.0, 0.0]}))
+                area  change
+    0  '=HYPERLINK(1)    -1.5
+    1             '-x     2.0
+    2           Luton     0.0
+    """
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
+                or pd.api.types.is_datetime64_any_dtype(col)):
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                col = col.astype(object)
+            out[c] = col.map(_neutral)
+    out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
+    if isinstance(out.index, pd.Index) and out.index.dtype == object:
+        out.index = out.index.map(_neutral)
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:
+    """Write ``df`` as CSV safely: formula-looking text neutralised (:func:`csv_safe`), written to a
+    temporary file beside ``path`` and renamed into place (never a half-written file)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        (tmp / "index.html").write_text(render_html(cfg, sections), encoding="utf-8")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            csv_safe(df).to_csv(fh, index=index)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+_MANIFEST = ".saferstats-report.json"
+
+
+class _Output:
+    """The report's output folder: checked (and a private staging folder made inside it) before any
+    analysis runs; files are staged, then each renamed into place (index.html last). Only files this
+    report writes are replaced, and only files an earlier saferstats report listed in its manifest
+    are removed; nothing else in the folder is touched."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = out_dir
+        self.created = False
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder for the report")
+        try:
+            if not out_dir.exists():
+                out_dir.mkdir(parents=True)
+                self.created = True
+            self.stage = Path(tempfile.mkdtemp(prefix=".saferstats-report-", dir=out_dir))
+        except OSError as exc:
+            raise OutputError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from exc
+        self.files: list[str] = []
+
+    def write_text(self, name: str, text: str) -> None:
+        (self.stage / name).write_text(text, encoding="utf-8")
+        self.files.append(name)
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        (self.stage / name).write_bytes(data)
+        self.files.append(name)
+
+    def write_csv(self, name: str, df: pd.DataFrame) -> None:
+        csv_safe(df).to_csv(self.stage / name, index=False)
+        self.files.append(name)
+
+    def commit(self) -> None:
+        """Rename the staged files into place (index.html last), remove the previous report's files
+        that this one did not rewrite (from the manifest only), write the manifest."""
+        previous: list[str] = []
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            previous = [str(f) for f in json.loads((self.dir / _MANIFEST).read_text())["files"]]
+        order = sorted(self.files, key=lambda n: n == "index.html")
+        for name in order:
+            dest = self.dir / name
+            if dest.is_dir():
+                raise OutputError(f"--out {self.dir}: '{name}' is a folder; cannot write the report's {name} there")
+            os.replace(self.stage / name, dest)
+        for name in previous:
+            if name not in self.files and "/" not in name and name not in ("", ".", "..") and \
+                    (self.dir / name).is_file():
+                with contextlib.suppress(OSError):
+                    (self.dir / name).unlink()
+        write_json = {"generator": "saferstats report", "files": self.files}
+        (self.stage / _MANIFEST).write_text(json.dumps(write_json, indent=1))
+        os.replace(self.stage / _MANIFEST, self.dir / _MANIFEST)
+        self.close()
+
+    def close(self) -> None:
+        """Remove the staging folder (ours) and, if this run created the output folder and wrote
+        nothing to it, that folder too."""
+        if self.stage.exists():
+            shutil.rmtree(self.stage, ignore_errors=True)
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.dir.rmdir()  # only when empty
+
+
+def prepare_output(out_dir: str | Path) -> _Output:
+    """Check ``out_dir`` before any analysis runs: it must be a folder (created when missing) that
+    can be written to. Raises :class:`OutputError` with a one-line message."""
+    return _Output(Path(out_dir))
+
+
+def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False) -> Path:
+    """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
+    and any GeoJSON into ``out_dir``. The folder is checked first (:func:`prepare_output`); the files
+    are staged and renamed into place only when everything succeeded; other files in the folder are
+    never touched (``--out .`` is safe). Returns the path of ``index.html``."""
+    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir)
+    try:
+        keys = [k for k in SECTION_KEYS if k in cfg]
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover
+            tqdm = None
+        bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
+        sections = []
+        for k in keys:
+            if bar is not None:
+                bar.set_postfix_str(k)
+            try:
+                sections.append(_BUILDERS[k](cfg, cfg[k]))
+            except SaferstatsError:
+                raise
+            except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
+            if bar is not None:
+                bar.update(1)
+        out.write_text("index.html", render_html(cfg, sections))
         for s in sections:
             for t in s.tables:
-                t.frame.to_csv(tmp / f"{t.name}.csv", index=False)
+                out.write_csv(f"{t.name}.csv", t.frame)
             for f in s.figures:
-                (tmp / f"{f.name}.png").write_bytes(f.png)
+                out.write_bytes(f"{f.name}.png", f.png)
             for name, text in s.geojson.items():
-                (tmp / name).write_text(text)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        shutil.move(str(tmp), str(out_dir))
+                out.write_text(name, text)
+        out.commit()
+        if bar is not None:
+            bar.update(1)
+            bar.close()
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    if bar is not None:
-        bar.update(1)
-        bar.close()
-    return out_dir / "index.html"
+        out.close()
+    return out.dir / "index.html"

@@ -178,9 +178,11 @@ class Attack:
         return out
 
     def derived(self, name: str, *, population: Any = None, denominator: dict[Any, Any] | None = None,
-                derived: Sequence[Any] = (), reference: Any = None, strata: Sequence[Any] = ()) -> list[Finding]:
-        """Back-solve hidden counts of table ``name`` from published derived values of their row."""
-        published, truth, counts = self.tables[name]
+                derived: Sequence[Any] = (), counts: Sequence[Any] | None = None) -> list[Finding]:
+        """Back-solve hidden counts (``counts``, default all) of table ``name`` from published derived
+        values of their row."""
+        published, truth, all_counts = self.tables[name]
+        counts = all_counts if counts is None else list(counts)
         out = []
         denominator = denominator or {}
         for r in truth.index:

@@ -301,3 +301,164 @@ def test_before_after_conversion_is_s2_plus_s3():
         a.relation([("b", idx[("rate", "nfa")], c)], [("b", idx[("outcome", "nfa")], c)])
         a.totals_over_keys("b", ["kind", "measure"], c)
     assert a.run() == []
+
+
+# ------------------------------------------------------------------------------- s136_summary
+
+def _s136_attack(s, truth, *, groups):
+    """The published S136Summary against the unsuppressed one: the tables are one publication."""
+    pub = s.published()
+    a = Attack()
+    for name, counts in (("outcomes", ["count", "assessed"]), ("rates", ["count", "assessed"]),
+                         ("place_of_safety", ["count", "known"]), ("durations", ["n", "censored", "over_24h", "over_36h"]),
+                         ("flags", ["child_in_police_station", "over_24h_without_extension", "over_36h", "detentions"])):
+        a.table(name, getattr(pub, name), getattr(truth, name), counts)
+    ex_pub = pd.DataFrame([pub.excluded])
+    ex_true = pd.DataFrame([truth.excluded])
+    a.table("excluded", ex_pub, ex_true, list(truth.excluded))
+    n_groups = len(truth.flags)
+    unknowns, not_known = [], []
+    for g in range(n_groups):
+        o = [("outcomes", 5 * g + k, "count") for k in range(5)]   # informal, s2, s3, referred, nfa
+        assessed = ("outcomes", 5 * g, "assessed")
+        a.relation(o, [assessed])
+        for k in range(5):
+            a.relation([("outcomes", 5 * g + k, "assessed")], [assessed])
+        for k in range(3):
+            a.relation([("rates", 3 * g + k, "assessed")], [assessed])
+        a.relation([("rates", 3 * g, "count")], [o[1], o[2]])            # conversion = s2 + s3
+        a.relation([("rates", 3 * g + 1, "count")], [o[0], o[1], o[2]])  # admission
+        a.relation([("rates", 3 * g + 2, "count")], [o[4]])              # nfa
+        p = [("place_of_safety", 4 * g + k, "count") for k in range(4)]
+        known = ("place_of_safety", 4 * g, "known")
+        a.relation(p, [known])
+        for k in range(4):
+            a.relation([("place_of_safety", 4 * g + k, "known")], [known])
+        det = ("flags", g, "detentions")
+        where = f" ({groups}={truth.flags[groups][g]})" if groups else ""
+        lat = {k: ("difference", None, k + where) for k in (
+            "unknown outcomes", "place not known", "completed within 24 h", "between 24 and 36 h",
+            "over 24 h with an extension", "adults taken to a police station")}
+        unk = a.latent_cell(lat["unknown outcomes"], truth.flags.detentions[g] - truth.outcomes.assessed[5 * g])
+        nk = a.latent_cell(lat["place not known"], truth.flags.detentions[g] - truth.place_of_safety.known[4 * g])
+        unknowns.append(unk)
+        not_known.append(nk)
+        a.relation([assessed, unk], [det])
+        a.relation([known, nk], [det])
+        a.relation([("durations", g, "n"), ("durations", g, "censored")], [det])
+        a.relation([("durations", g, "over_36h")], [("flags", g, "over_36h")])
+        a.subset(("durations", g, "over_24h"), ("durations", g, "n"), lat["completed within 24 h"])
+        a.subset(("durations", g, "over_36h"), ("durations", g, "over_24h"), lat["between 24 and 36 h"])
+        a.subset(("flags", g, "over_24h_without_extension"), ("durations", g, "over_24h"),
+                 lat["over 24 h with an extension"])
+        a.subset(("flags", g, "child_in_police_station"), p[2], lat["adults taken to a police station"])
+    a.relation([("excluded", 0, "unknown_outcome")], unknowns)
+    a.relation([("excluded", 0, "place_not_known")], not_known)
+    a.relation([("excluded", 0, "censored_durations")], [("durations", g, "censored") for g in range(n_groups)])
+    if n_groups > 1:
+        for name, per, cols in (("outcomes", 5, ["count"]), ("rates", 3, ["count"]), ("place_of_safety", 4, ["count"]),
+                                ("durations", 1, ["n", "censored", "over_24h", "over_36h"]),
+                                ("flags", 1, ["child_in_police_station", "over_24h_without_extension", "detentions"])):
+            for j in range(per):
+                for c in cols:
+                    a.total((name, g * per + j, c) for g in range(n_groups))
+        a.total(("outcomes", 5 * g, "assessed") for g in range(n_groups))
+        a.total(("place_of_safety", 4 * g, "known") for g in range(n_groups))
+    found = a.run()
+    for name, den in (("outcomes", "assessed"), ("rates", "assessed"), ("place_of_safety", "known")):
+        found += a.derived(name, denominator={"count": den}, derived=["percent", "lower", "upper"])
+    found += a.derived("durations", derived=["median_hours", "q1_hours", "q3_hours", "mean_hours", "over_24h_percent"],
+                       counts=["n"])
+    found += a.derived("durations", derived=["over_24h_percent"], counts=["over_24h"])
+    return found
+
+
+@st.composite
+def s136_records(draw):
+    n = draw(st.integers(20, 160))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    recs = saferstats.synthetic.s136_pilot_records(seed=int(rng.integers(1 << 30))).sample(
+        n, random_state=int(rng.integers(1 << 30))).reset_index(drop=True)
+    k = draw(st.integers(1, 3))
+    recs["area"] = rng.choice(["North", "South", "East"][:k], size=n)
+    return recs
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(s136_records(), st.sampled_from([None, "area"]))
+def test_s136_summary_resists_every_attack(recs, by):
+    """Issue 16.2: primary-only suppression let a hidden s2 = conversions - s3; durations.over_36h
+    printed what flags.over_36h hid. Now the five tables are one publication."""
+    truth = saferstats.s136_summary(recs, by=by, disclosure=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        s = saferstats.s136_summary(recs, by=by)
+    found = _s136_attack(s, truth, groups=by)
+    exposed = {(u[0], None if u[0] == "excluded" else u[1], u[2]) for u in s.unprotected}
+    assert [f for f in found if (f.cell[0], None if f.cell[0] == "excluded" else f.cell[1], f.cell[2])
+            not in exposed] == [], found
+    # over_36h is one number in two tables: hidden in both or neither
+    assert (s.suppressed["durations"]["over_36h"].to_numpy() == s.suppressed["flags"]["over_36h"].to_numpy()).all()
+
+
+def test_s136_summary_conversion_attack_example():
+    recs = saferstats.synthetic.s136_pilot_records(seed=3).iloc[:200].copy()
+    s3 = np.flatnonzero(recs.outcome == "Detained under section 3")
+    recs = recs.drop(recs.index[s3[3:]]).reset_index(drop=True)  # 3 detained under s3
+    truth = saferstats.s136_summary(recs, disclosure=False)
+    assert 0 < truth.outcomes.set_index("outcome").loc["s3", "count"] < 5
+    s = saferstats.s136_summary(recs)
+    o = s.published().outcomes.set_index("outcome")
+    r = s.published().rates.set_index("measure")
+    assert o.loc["s3", "count"] == C
+    # conversions - s2 would give s3 back: one of them is hidden too
+    assert C in (o.loc["s2", "count"], r.loc["conversion", "count"])
+    assert _s136_attack(s, truth, groups=None) == []
+
+
+def test_s136_summary_numbers_stay_numeric():
+    """Issue 18.11: with nothing to hide the tables keep numeric dtypes (the report printed
+    20.061412 from an object column); markers only in .published()."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=136)
+    s = saferstats.s136_summary(recs)
+    for name in ("outcomes", "rates", "place_of_safety", "durations", "flags"):
+        t = getattr(s, name)
+        for c in t.columns:
+            if c not in ("outcome", "label", "measure", "place_of_safety"):
+                assert pd.api.types.is_numeric_dtype(t[c]), (name, c, t[c].dtype)
+    assert pd.api.types.is_float_dtype(s.rates["percent"])
+    hidden = s.suppressed["flags"]
+    assert hidden.to_numpy().any()  # the 2 over 24 h with an extension: noext = over_24h - 2 is hidden
+    pub = s.published()
+    assert (pub.flags["over_24h_without_extension"] == C).all()
+    assert s.flags["over_24h_without_extension"].isna().all()
+
+
+def test_s136_summary_repr_shows_every_part_as_a_headline():
+    """Issue 18.15: the headline of each part, not long tables of zeros."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=136)
+    s = saferstats.s136_summary(recs)
+    text = repr(s)
+    for part in ("unknown outcome", "conversion %", "admission %", "nfa %", "police station %", "median hours (IQR)",
+                 "children in police station", "over 36 h", "20.1 (17.7–22.7)", "9.2 (6.0–14.1)"):
+        assert part in text, part
+    assert len(text.splitlines()) <= 4
+    page = s._repr_html_()
+    assert "<table" in page and "conversion %" in page and "<details>" in page
+    by = saferstats.s136_summary(recs.assign(area=np.where(np.arange(len(recs)) % 2, "A", "B")), by="area",
+                                 disclosure=False)
+    assert len(repr(by).splitlines()) == 4  # title, header, one line per group
+
+
+@pytest.mark.parametrize("kwargs, arg", [
+    ({"threshold": True}, "threshold"), ({"threshold": 0}, "threshold"), ({"confidence": 95}, "confidence"),
+    ({"disclosure": "yes"}, "disclosure"), ({"quantile_method": "type7"}, "quantile_method"),
+    ({"columns": {"outcome": 5}}, "columns"), ({"columns": {"colour": "x"}}, "columns"), ({"by": 5}, "by"),
+])
+def test_s136_summary_bad_options_are_named(kwargs, arg):
+    recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.s136_summary(recs, **kwargs)
+    assert e.value.argument == arg
+    with pytest.raises(InvalidInputError, match="DataFrame"):
+        saferstats.s136_summary([1, 2])
