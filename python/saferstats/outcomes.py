@@ -420,12 +420,38 @@ def s136_summary(
     >>> s.rates["percent"].dtype
     dtype('float64')
     """
+    if not isinstance(disclosure, (bool, np.bool_)):
+        raise InvalidInputError(f"`disclosure` must be True or False, got {disclosure!r}", "disclosure")
+    b = _s136_build(records, by=by, columns=columns, outcome_labels=outcome_labels, place_labels=place_labels,
+                    confidence=confidence, quantile_method=quantile_method, threshold=threshold)
+    if not disclosure:
+        return S136Summary(**b.tables, excluded=b.excluded, confidence=float(confidence), disclosure="none",
+                           by=tuple(b.keys))
+    reason, unprotected = b.cells.solve(threshold=threshold, zeros=False, secondary=True)
+    return _s136_finish(b, reason, unprotected, threshold)
+
+
+@dataclasses.dataclass
+class _S136Build:
+    """The tables of a summary and the cells of its disclosure problem (for the report, which adds
+    its own cells before solving)."""
+
+    tables: dict
+    cells: Any
+    ids: dict
+    ex_ids: dict
+    names: dict
+    keys: list
+    excluded: dict
+    confidence: float
+
+
+def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, place_labels: Any, confidence: Any,
+                quantile_method: Any, threshold: Any) -> _S136Build:
     from .disclosure import LATENT, _Cells
 
     if not isinstance(records, pd.DataFrame):
         raise InvalidInputError(f"`records` must be a pandas DataFrame, got {type(records).__name__}", "records")
-    if isinstance(disclosure, (bool, np.bool_)) is False:
-        raise InvalidInputError(f"`disclosure` must be True or False, got {disclosure!r}", "disclosure")
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
             or not np.isfinite(threshold) or threshold <= 0:
         raise InvalidInputError(f"`threshold` must be a positive number, got {threshold!r}", "threshold")
@@ -593,10 +619,15 @@ def s136_summary(
         "durations": pd.DataFrame(dur_rows),
         "flags": pd.DataFrame(flag_rows),
     }
-    if not disclosure:
-        return S136Summary(**tables, excluded=excluded, confidence=float(confidence), disclosure="none",
-                           by=tuple(keys))
-    reason, unprotected = cells.solve(threshold=threshold, zeros=False, secondary=True)
+    return _S136Build(tables=tables, cells=cells, ids=ids, ex_ids=ex_ids, names=names, keys=keys, excluded=excluded,
+                      confidence=float(confidence))
+
+
+def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], threshold: float) -> S136Summary:
+    """Masks, missing cells and the rule from a solved problem."""
+    tables, ids, ex_ids, names, keys, excluded = b.tables, b.ids, b.ex_ids, b.names, b.keys, b.excluded
+    confidence = b.confidence
+
     hidden_cell = reason > 0
     derived = {"outcomes": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
                "rates": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
