@@ -31,7 +31,8 @@ from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
 
 
-def _demo(out_dir: Path) -> int:
+def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The headline tables on bundled real data (hate crime rates by force) and what to print."""
     df = datasets.hate_crime_by_force()
     no_pop = df.loc[df["population"].isna(), "force"].unique().tolist()
     rates = rate_ci(df["offences"], df["population"], multiplier=100_000, confidence=0.95, missing="propagate")
@@ -42,24 +43,30 @@ def _demo(out_dir: Path) -> int:
         wide[("offences", "2017-18")], wide[("population", "2017-18")], missing="propagate",
     )
     change.index.name = "force"
+    lines = ["Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)",
+             "Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)", ""]
+    show = table[table["year"] == "2018-19"].sort_values("rate", ascending=False)
+    show = show.astype({"count": "Int64", "population": "Int64"})
+    with pd.option_context("display.width", 120):
+        lines.append(show.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    if no_pop:
+        lines.append(f"\nNo published population, so no rate (rows kept with NaN): {', '.join(no_pop)}")
+    herts = change.loc["Hertfordshire"]
+    lines.append(
+        f"\nHertfordshire 2017-18 -> 2018-19: {herts['percent_change']:+.1f}% "
+        f"(95% CI {herts['percent_lower']:+.1f}% to {herts['percent_upper']:+.1f}%, p = {herts['p_value']:.3f})"
+    )
+    return table, change, "\n".join(lines)
+
+
+def _demo(out_dir: Path) -> int:
+    table, change, text = _demo_tables()
     _out_folder(out_dir)
     rates_csv = out_dir / "hate_crime_rates_by_force.csv"
     change_csv = out_dir / "hate_crime_change_by_force.csv"
     write_csv(table, rates_csv)
     write_csv(change, change_csv, index=True)
-    print("Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)")
-    print("Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)\n")
-    show = table[table["year"] == "2018-19"].sort_values("rate", ascending=False)
-    show = show.astype({"count": "Int64", "population": "Int64"})
-    with pd.option_context("display.width", 120):
-        print(show.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    if no_pop:
-        print(f"\nNo published population, so no rate (rows kept with NaN): {', '.join(no_pop)}")
-    herts = change.loc["Hertfordshire"]
-    print(
-        f"\nHertfordshire 2017-18 -> 2018-19: {herts['percent_change']:+.1f}% "
-        f"(95% CI {herts['percent_lower']:+.1f}% to {herts['percent_upper']:+.1f}%, p = {herts['p_value']:.3f})"
-    )
+    print(text)
     print(f"\nWrote {rates_csv} and {change_csv}")
     return 0
 
@@ -184,11 +191,16 @@ def _report(args: argparse.Namespace) -> int:
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE", "config")
     cfg = demo_config() if args.demo else load_config(args.config)
-    out = prepare_output(args.out)  # a bad --out stops here, before any analysis runs
-    path = build_report(cfg, out, quiet=args.quiet)
-    if args.demo:  # the headline table on real data: force rates, with CSVs
-        _demo(path.parent)
-        print()
+    extra = {}
+    if args.demo:  # the headline table on real data: force rates, with CSVs beside the report
+        table, change, text = _demo_tables()
+        extra = {"hate_crime_rates_by_force.csv": (table, False), "hate_crime_change_by_force.csv": (change, True)}
+    # a bad --out stops here, before any analysis runs
+    out = prepare_output(args.out, cfg, extra=list(extra))
+    path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra)
+    if args.demo:
+        print(text)
+        print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")
     print(f"Report written: {path.resolve()}")
     return 0
 

@@ -22,7 +22,7 @@ import shutil
 import stat
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -915,17 +915,40 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> Pat
 _MANIFEST = ".saferstats-report.json"
 
 
+#: Every file a report may write, per section (checked against the output folder up front).
+OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
+    "hate_crime": ("hate_crime_rates.csv", "hate_crime_change.csv", "hate_crime_funnel.png",
+                   "hate_crime_national_trend.csv", "hate_crime_national.png"),
+    "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
+    "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
+    "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
+    "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
+             "s136_its.csv", "s136_its.png"),
+}
+DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
+
+
 class _Output:
     """The report's output folder: checked (and a private staging folder made inside it) before any
     analysis runs; files are staged, then each renamed into place (index.html last). Only files this
     report writes are replaced, and only files an earlier saferstats report listed in its manifest
     are removed; nothing else in the folder is touched."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, names: Sequence[str] = ()) -> None:
         self.dir = out_dir
         self.created = False
+        self.stage = None
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder for the report")
+        self.previous: list[str] = []
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            self.previous = [str(f) for f in json.loads((out_dir / _MANIFEST).read_text())["files"]]
+        self.allowed = {"index.html", *names}
+        clash = sorted(n for n in self.allowed if (out_dir / n).exists() and n not in self.previous)
+        if clash:
+            raise OutputError(f"--out {out_dir}: already holds {', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''}, "
+                              "not written by a saferstats report; choose another folder or move them (nothing is "
+                              "overwritten that saferstats did not write)")
         try:
             if not out_dir.exists():
                 out_dir.mkdir(parents=True)
@@ -943,22 +966,21 @@ class _Output:
         (self.stage / name).write_bytes(data)
         self.files.append(name)
 
-    def write_csv(self, name: str, df: pd.DataFrame) -> None:
-        csv_safe(df).to_csv(self.stage / name, index=False)
+    def write_csv(self, name: str, df: pd.DataFrame, *, index: bool = False) -> None:
+        csv_safe(df).to_csv(self.stage / name, index=index)
         self.files.append(name)
 
     def commit(self) -> None:
         """Rename the staged files into place (index.html last), remove the previous report's files
         that this one did not rewrite (from the manifest only), write the manifest."""
-        previous: list[str] = []
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            previous = [str(f) for f in json.loads((self.dir / _MANIFEST).read_text())["files"]]
+        previous = self.previous
         order = sorted(self.files, key=lambda n: n == "index.html")
         for name in order:
             dest = self.dir / name
-            if dest.is_dir():
-                raise OutputError(f"--out {self.dir}: '{name}' is a folder; cannot write the report's {name} there")
-            os.replace(self.stage / name, dest)
+            if dest.is_dir() or (dest.exists() and name not in previous and name not in self.allowed):
+                raise OutputError(f"--out {self.dir}: '{name}' exists and was not written by a saferstats report")
+        for name in order:
+            os.replace(self.stage / name, self.dir / name)
         for name in previous:
             if name not in self.files and "/" not in name and name not in ("", ".", "..") and \
                     (self.dir / name).is_file():
@@ -972,25 +994,29 @@ class _Output:
     def close(self) -> None:
         """Remove the staging folder (ours) and, if this run created the output folder and wrote
         nothing to it, that folder too."""
-        if self.stage.exists():
+        if self.stage is not None and self.stage.exists():
             shutil.rmtree(self.stage, ignore_errors=True)
         if self.created:
             with contextlib.suppress(OSError):
                 self.dir.rmdir()  # only when empty
 
 
-def prepare_output(out_dir: str | Path) -> _Output:
+def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Sequence[str] = ()) -> _Output:
     """Check ``out_dir`` before any analysis runs: it must be a folder (created when missing) that
-    can be written to. Raises :class:`OutputError` with a one-line message."""
-    return _Output(Path(out_dir))
+    can be written to, and must not hold a file the report would write that an earlier saferstats
+    report did not write (``cfg`` says which sections run; ``extra`` names further files).
+    Raises :class:`OutputError` with a one-line message."""
+    names = [n for k in SECTION_KEYS if cfg is None or k in cfg for n in OUTPUT_NAMES[k]]
+    return _Output(Path(out_dir), [*names, *extra])
 
 
-def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False) -> Path:
+def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
+                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
     and any GeoJSON into ``out_dir``. The folder is checked first (:func:`prepare_output`); the files
     are staged and renamed into place only when everything succeeded; other files in the folder are
     never touched (``--out .`` is safe). Returns the path of ``index.html``."""
-    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir)
+    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=list(extra_csv or {}))
     try:
         keys = [k for k in SECTION_KEYS if k in cfg]
         try:
@@ -1018,6 +1044,8 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                 out.write_bytes(f"{f.name}.png", f.png)
             for name, text in s.geojson.items():
                 out.write_text(name, text)
+        for name, (frame, index) in (extra_csv or {}).items():
+            out.write_csv(name, frame, index=index)
         out.commit()
         if bar is not None:
             bar.update(1)
