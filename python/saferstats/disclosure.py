@@ -216,7 +216,7 @@ def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
                                     str(col), int(bad[0]))
     bad = np.flatnonzero(np.isinf(v) | (v < 0))
     if bad.size:
-        raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {v[bad[0]]!r} is not a count "
+        raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {float(v[bad[0]]):g} is not a count "
                                 "(finite and non-negative)", str(col), int(bad[0]))
     return v
 
@@ -261,6 +261,8 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
     """The smallest grouping of rows under which ``tot`` is constant and equals the sum of ``num``."""
     from itertools import combinations
 
+    if len(table) == 0:
+        return None
     options: list[list[Any]] = [prefer] if prefer is not None else []
     options += [[]] + [[c] for c in candidates] + [list(p) for p in combinations(candidates, 2)]
     ok_rows = ~(np.isnan(num) | np.isnan(tot))
@@ -434,6 +436,11 @@ def suppress(
     pairs = [(a, b) for a, b in _PAIRS if a in rest and b in rest]
     used = {c for p in pairs for c in p}
     for num, den in pairs:
+        over = np.flatnonzero(vals[num] > vals[den])
+        if over.size:
+            i = int(over[0])
+            raise InvalidInputError(f"row {i}: {num} ({vals[num][i]:g}) is more than {den} ({vals[den][i]:g}), which "
+                                    f"counts it", str(num), i)
         cn = np.array([cells.add(v) for v in vals[num]], dtype=np.int64)
         cell_of[num] = cn
         add_margins(cn)
@@ -483,7 +490,7 @@ def suppress(
         shown = ~hidden[c] & ~np.isnan(v)
         if round_to is not None:
             v[shown] = np.floor(v[shown] / round_to + 0.5) * round_to
-        integral = bool(np.all(v[shown] % 1 == 0))
+        integral = bool(np.all(v[shown] % 1 == 0) and np.all(np.abs(v[shown]) < 2**53))
         col = pd.Series(np.where(hidden[c], np.nan, v), index=table.index)
         col = col.astype("Int64") if integral else col
         if hidden[c].any() and marker is not None:

@@ -156,7 +156,9 @@ def test_plain_table_of_counts_with_text_counts():
     (pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]), {}, "table", "duplicate column names"),
     (pd.DataFrame({"n": ["3", "x"]}), {"columns": ["n"]}, "n", "row 1: 'x' is not a number"),
     (pd.DataFrame({"n": [3, C]}), {"columns": ["n"]}, "n", "already shows the marker"),
-    (pd.DataFrame({"n": [3, -1]}), {}, "n", "row 1"),
+    (pd.DataFrame({"n": [3, -1]}), {}, "n", "row 1: -1 is not a count"),
+    (pd.DataFrame({"n": [3, np.inf]}), {}, "n", "row 1: inf is not a count"),
+    (pd.DataFrame({"successes": [3, 4], "trials": [2, 10]}), {}, "successes", "row 0: successes .3. is more than"),
     (pd.DataFrame({"n": [3, 4]}), {"columns": ["m"]}, "columns", "no column"),
     (pd.DataFrame({"n": [3, 4]}), {"threshold": True}, "threshold", "positive number"),
     (pd.DataFrame({"n": [3, 4]}), {"threshold": "5"}, "threshold", "positive number"),
@@ -462,3 +464,32 @@ def test_s136_summary_bad_options_are_named(kwargs, arg):
     assert e.value.argument == arg
     with pytest.raises(InvalidInputError, match="DataFrame"):
         saferstats.s136_summary([1, 2])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_suppress_never_raises_anything_but_a_named_error(data):
+    """Issue 16.8: any table, any options -> a result or a SaferstatsError naming the argument."""
+    n = data.draw(st.integers(0, 6))
+    value = st.one_of(st.integers(-3, 60), st.floats(allow_nan=True, allow_infinity=True), st.none(),
+                      st.text(max_size=3), st.booleans(), st.just("[c]"))
+    cols = data.draw(st.lists(st.sampled_from(["count", "n", "hits", "total", "rate", "area", "x", "population",
+                                               "successes", "trials", "count_from", "count_to"]),
+                              min_size=1, max_size=4, unique=True))
+    t = pd.DataFrame({c: [data.draw(value) for _ in range(n)] for c in cols})
+    kwargs = data.draw(st.fixed_dictionaries({}, optional={
+        "threshold": st.one_of(st.integers(-1, 10), st.floats(allow_nan=True), st.text(max_size=2)),
+        "secondary": st.one_of(st.booleans(), st.integers(0, 2)),
+        "round_to": st.one_of(st.none(), st.integers(-1, 10)),
+        "columns": st.lists(st.sampled_from(cols + ["nope"]), max_size=2),
+        "keys": st.lists(st.sampled_from(cols), max_size=2),
+        "zeros": st.booleans(),
+    }))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            out = suppress(t, **kwargs)
+        except saferstats.SaferstatsError as e:
+            assert e.argument is not None and "np." not in str(e)
+            return
+    assert len(out) == len(t) and list(out.columns) == list(t.columns)
