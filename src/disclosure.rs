@@ -9,10 +9,13 @@
 //! successes + failures. A hidden cell is *recoverable* when the published cells and the relations
 //! determine it, i.e. when the unit vector of that cell lies in the row space of the relations
 //! restricted to the hidden cells ([`recoverable`]). This is the exact linear audit of
-//! Cox (1980) and of τ-ARGUS' "audit" step. A zero count is never used as protection (it is
-//! treated as known): then every hidden count that protects is positive, and a cell that is not
-//! linearly determined has a feasible interval of positive width under non-negativity unless a
-//! latent cell (never published, so unknown) is zero. With `zeros = true`, where zeros are
+//! Cox (1980) and of τ-ARGUS' "audit" step. Counts are non-negative, so an attacker can also
+//! use linear programming: a hidden zero (or a zero latent cell) can *pin* its partners when
+//! every direction that moves them would push a zero below 0. Zero counts are therefore treated
+//! as known and used as protection only as a last resort (when no positive cells can protect a
+//! cell), and every result is checked for pinning exactly (null space plus a phase-one simplex):
+//! a pinned secondary is published (it protects nothing), a pinned sensitive cell makes the
+//! securing step rerun with latent zeros taken as known too. With `zeros = true`, where zeros are
 //! primary cells, a published total of zero still reveals its hidden zeros.
 //!
 //! Primary suppression hides every count `0 < n < threshold` (also zeros with `zeros`). Secondary
@@ -426,9 +429,11 @@ fn protect_with(
             }
         }
         if !graph {
-            let pinned: Vec<usize> = problem
-                .pinned(&hidden, &sensitive)?
+            let pinned_before = problem.pinned(&hidden, &sensitive)?;
+            problem.publish_pinned_secondaries(&mut hidden, &mut reason)?;
+            let pinned: Vec<usize> = pinned_before
                 .into_iter()
+                .chain(problem.pinned(&hidden, &sensitive)?)
                 .filter(|c| !exposed.contains(c))
                 .collect();
             if !pinned.is_empty() {
@@ -436,6 +441,24 @@ fn protect_with(
                     return Ok(None);
                 }
                 unprotected.extend(pinned);
+            }
+        }
+        if !exposed.is_empty() {
+            // last resort: hidden zeros as protection, kept only where linear programming
+            // cannot pin anything (e.g. a column of zeros and one 1 under a published total)
+            let fixed: Vec<usize> = unprotected
+                .iter()
+                .copied()
+                .filter(|c| !exposed.contains(c))
+                .collect();
+            if let Some((r2, still)) =
+                zero_fallback(values, kinds, relations, opts, &hidden, &reason, &sensitive)?
+            {
+                if still.len() < exposed.len() {
+                    reason = r2;
+                    unprotected = fixed;
+                    unprotected.extend(still);
+                }
             }
         }
     } else {
@@ -450,6 +473,56 @@ fn protect_with(
         reason,
         unprotected,
     }))
+}
+
+/// Secure again with zero counts allowed as protection (at a high cost); `None` when the exact
+/// check is too large. Returns the new reasons and the sensitive cells still recoverable
+/// (linearly, or pinned by linear programming).
+#[allow(clippy::type_complexity)]
+fn zero_fallback(
+    values: &[f64],
+    kinds: &[CellKind],
+    relations: &Relations,
+    opts: &DisclosureOptions,
+    hidden: &[bool],
+    reason: &[Suppression],
+    sensitive: &[bool],
+) -> Result<Option<(Vec<Suppression>, Vec<usize>)>> {
+    let p2 = Problem::new(values, kinds, relations, Some(opts), Zeros::Unknown)?;
+    let (mut h2, mut r2) = (hidden.to_vec(), reason.to_vec());
+    let graph = p2.is_graph();
+    let mut still = if graph {
+        p2.secure_graph(&mut h2, sensitive, &mut r2)
+    } else {
+        match p2.secure_linear(&mut h2, sensitive, &mut r2) {
+            Ok(e) => e,
+            Err(_) => return Ok(None),
+        }
+    };
+    let Ok(det) = p2.audit(graph, &h2, None) else {
+        return Ok(None);
+    };
+    for c in det {
+        if r2[c] == Suppression::Secondary {
+            r2[c] = Suppression::None;
+            h2[c] = false;
+        }
+    }
+    // sensitive cells pinned now (linear programming) or once the pinned secondaries are published
+    let Ok(pinned) = p2.pinned(&h2, sensitive) else {
+        return Ok(None);
+    };
+    still.extend(pinned);
+    if p2.publish_pinned_secondaries(&mut h2, &mut r2).is_err() {
+        return Ok(None);
+    }
+    let Ok(det) = p2.audit(graph, &h2, Some(sensitive)) else {
+        return Ok(None);
+    };
+    still.extend(det);
+    still.sort_unstable();
+    still.dedup();
+    Ok(Some((r2, still)))
 }
 
 /// The hidden cells that the published cells and the relations determine exactly (the linear
@@ -596,10 +669,12 @@ impl<'a> Problem<'a> {
         })
     }
 
-    /// Cost of hiding published count `i`: fewer cells first, then smaller values.
+    /// Cost of hiding published count `i`: zeros last, then fewer cells, then smaller values.
     fn cost(&self, i: usize) -> f64 {
         let n = self.n_active as f64 + 2.0;
-        1.0 + self.values[i] / ((self.vmax + 1.0) * n)
+        // a zero (a candidate only in the last-resort pass) after any number of positive cells
+        let zero = if self.values[i] == 0.0 { n } else { 0.0 };
+        zero + 1.0 + self.values[i] / ((self.vmax + 1.0) * n)
     }
 
     /// Plain sums, every cell in at most two relations, bipartite relation graph.
@@ -873,6 +948,24 @@ impl<'a> Problem<'a> {
         }
         out.sort_unstable();
         Ok(out)
+    }
+
+    /// Publish the secondary cells linear programming pins (their value is fixed by the rest, so
+    /// they protect nothing, and publishing them changes no other cell's feasible range).
+    fn publish_pinned_secondaries(
+        &self,
+        hidden: &mut [bool],
+        reason: &mut [Suppression],
+    ) -> Result<()> {
+        let secondary: Vec<bool> = reason
+            .iter()
+            .map(|r| *r == Suppression::Secondary)
+            .collect();
+        for c in self.pinned(hidden, &secondary)? {
+            reason[c] = Suppression::None;
+            hidden[c] = false;
+        }
+        Ok(())
     }
 
     /// Sensitive hidden cells that linear programming pins although no linear combination does:

@@ -319,8 +319,10 @@ def suppress(
       conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables.
 
     In two-way tables a hidden cell is recoverable exactly when it bridges the cycles of hidden
-    cells; each is put on a cycle through the fewest, smallest published cells. Zeros are
-    published (and, being known, never used as protection) unless ``zeros=True``. A secondary
+    cells; each is put on a cycle through the fewest, smallest published cells. Counts are never
+    negative, so the audit also runs the attacker's linear programme: zeros are published unless
+    ``zeros=True`` and serve as protection only as a last resort, never where they would pin a
+    hidden cell. A secondary
     cell that the rest would give back is published again (it protects nothing).
     ``round_to=5`` rounds the published counts to the nearest 5 (derived values still come from
     the unrounded counts: a warning says so).

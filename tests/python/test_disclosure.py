@@ -493,3 +493,21 @@ def test_suppress_never_raises_anything_but_a_named_error(data):
             assert e.argument is not None and "np." not in str(e)
             return
     assert len(out) == len(t) and list(out.columns) == list(t.columns)
+
+
+def test_zeros_protect_only_as_a_last_resort_and_never_pin():
+    """A column of zeros and one 1 under a published total: a hidden zero beside it keeps the 1
+    from being worked back (the attacker cannot tell which hidden cell is the 1); zeros are never
+    used where positive cells can protect, and never where linear programming would pin."""
+    t = pd.DataFrame({"area": list("ABCDE"), "x": [0, 0, 1, 0, 0]})
+    s = suppress(t)
+    assert s.loc[2, "x"] == C and (s["x"] == C).sum() == 2 and not s.attrs["unprotected"]
+    assert totals_attack_on_suppressed(s, t, ["x"], ["area"]) == []
+    t2 = pd.DataFrame({"area": list("ABCD"), "x": [0, 3, 40, 52]})
+    s2 = suppress(t2)
+    assert s2.loc[0, "x"] == 0 and s2.loc[2, "x"] == C  # the smallest positive partner, not the zero
+    t3 = pd.DataFrame({"area": ["A", "B"], "x": [0, 1], "y": [0, 0]})  # any partner cycle is pinned
+    with pytest.warns(SaferstatsWarning):
+        s3 = suppress(t3)
+    found = {f.cell for f in totals_attack_on_suppressed(s3, t3, ["x", "y"], ["area"], row_totals=True)}
+    assert found <= unprotected(s3) and ("t", 1, "x") in unprotected(s3)
