@@ -299,8 +299,8 @@ class S136Summary(Result):
 
     def headline(self) -> pd.DataFrame:
         """One row per group: detentions, the conversion / admission / NFA rates and the share taken
-        to a police station (% with CI), median detention time (IQR) and the legal flags, as text
-        ready to read (hidden cells ``[c]``)."""
+        to a police station (% with CI), every outcome's and place's share, median detention time
+        (IQR) and the legal flags, as text ready to read (hidden cells ``[c]``)."""
         pub = self.published()
         keys = list(self.by)
 
@@ -313,6 +313,19 @@ class S136Summary(Result):
         for m in ("conversion", "admission", "nfa"):
             rows[f"{m} %"] = pct(pub.rates, "measure", m).to_numpy()
         rows["police station %"] = pct(pub.place_of_safety, "place_of_safety", "police_station").to_numpy()
+
+        def shares(t: pd.DataFrame, col: str, codes: list[str]) -> list[str]:
+            out = []
+            for gi in range(len(rows)):
+                sub = t.iloc[gi * len(codes):(gi + 1) * len(codes)]
+                out.append("/".join("[c]" if isinstance(v, str) else ("—" if pd.isna(v) else f"{v:.1f}")
+                                    for v in sub["percent"]))
+            return out
+
+        outcome_codes = [c for c in OUTCOMES if c != "unknown"]
+        place_codes = [c for c in PLACES_OF_SAFETY if c != "not_known"]
+        rows["outcomes % (informal/s2/s3/referred/nfa)"] = shares(pub.outcomes, "outcome", outcome_codes)
+        rows["place % (health-based/A&E/police/other)"] = shares(pub.place_of_safety, "place_of_safety", place_codes)
         d = pub.durations.reset_index(drop=True)
         rows["median hours (IQR)"] = [
             "[c]" if any(isinstance(r[c], str) for c in ("median_hours", "q1_hours", "q3_hours"))

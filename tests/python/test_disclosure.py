@@ -442,7 +442,8 @@ def test_s136_summary_repr_shows_every_part_as_a_headline():
     s = saferstats.s136_summary(recs)
     text = repr(s)
     for part in ("unknown outcome", "conversion %", "admission %", "nfa %", "police station %", "median hours (IQR)",
-                 "children in police station", "over 36 h", "20.1 (17.7–22.7)", "9.2 (6.0–14.1)"):
+                 "children in police station", "over 36 h", "20.1 (17.7–22.7)", "9.2 (6.0–14.1)",
+                 "outcomes % (informal/s2/s3/referred/nfa)", "place % (health-based/A&E/police/other)", "63.2/29.0/5.8/1.9"):
         assert part in text, part
     assert len(text.splitlines()) <= 4
     page = s._repr_html_()
