@@ -349,7 +349,7 @@ class S136Summary(Result):
 
     def _repr_html_(self) -> str:
         pub = self.published()
-        parts = [f"<p><b>{html_escape(self._title())}</b></p>", self.headline().to_html(index=False, border=0)]
+        parts = [f"<p><b>{_html_escape(self._title())}</b></p>", self.headline().to_html(index=False, border=0)]
         for name, title in (("outcomes", "Outcomes (% of assessed)"), ("place_of_safety", "Place of safety"),
                             ("durations", "Detention time (hours)")):
             parts.append(f"<details><summary>{title}</summary>{getattr(pub, name).to_html(index=False, border=0)}"
@@ -365,7 +365,7 @@ def _pct_text(r: pd.Series) -> str:
     return f"{r['percent']:.1f} ({r['lower']:.1f}–{r['upper']:.1f})"
 
 
-def html_escape(text: str) -> str:
+def _html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
