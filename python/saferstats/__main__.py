@@ -10,23 +10,29 @@
 ``saferstats demo [--out DIR]``
     Hate crime rates with CIs for every police force area (the quick table).
 
-Bad input stops with one line naming the file/key and the problem, exit code 2.
+Bad input stops with one line naming the file/key and the problem, exit code 2 — including an
+output folder that is a file or cannot be written, checked before any analysis runs. The report
+writes only its own files into ``--out`` (``--out .`` is safe); every CSV has spreadsheet formulas
+neutralised (a leading ``'`` on text starting with ``= + - @``, tab or CR).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from . import datasets
-from .exceptions import SaferstatsError
+from .exceptions import InvalidInputError, SaferstatsError
 from .rates import percent_change, rate_ci
+from .report import OutputError, check_input_file, write_csv
 
 
-def _demo(out_dir: Path) -> int:
+def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The headline tables on bundled real data (hate crime rates by force) and what to print."""
     df = datasets.hate_crime_by_force()
     no_pop = df.loc[df["population"].isna(), "force"].unique().tolist()
     rates = rate_ci(df["offences"], df["population"], multiplier=100_000, confidence=0.95, missing="propagate")
@@ -37,44 +43,78 @@ def _demo(out_dir: Path) -> int:
         wide[("offences", "2017-18")], wide[("population", "2017-18")], missing="propagate",
     )
     change.index.name = "force"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rates_csv = out_dir / "hate_crime_rates_by_force.csv"
-    change_csv = out_dir / "hate_crime_change_by_force.csv"
-    table.to_csv(rates_csv, index=False)
-    change.to_csv(change_csv)
-    print("Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)")
-    print("Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)\n")
+    lines = ["Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)",
+             "Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)", ""]
     show = table[table["year"] == "2018-19"].sort_values("rate", ascending=False)
     show = show.astype({"count": "Int64", "population": "Int64"})
     with pd.option_context("display.width", 120):
-        print(show.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        lines.append(show.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     if no_pop:
-        print(f"\nNo published population, so no rate (rows kept with NaN): {', '.join(no_pop)}")
+        lines.append(f"\nNo published population, so no rate (rows kept with NaN): {', '.join(no_pop)}")
     herts = change.loc["Hertfordshire"]
-    print(
+    lines.append(
         f"\nHertfordshire 2017-18 -> 2018-19: {herts['percent_change']:+.1f}% "
         f"(95% CI {herts['percent_lower']:+.1f}% to {herts['percent_upper']:+.1f}%, p = {herts['p_value']:.3f})"
     )
+    return table, change, "\n".join(lines)
+
+
+def _demo(out_dir: Path) -> int:
+    table, change, text = _demo_tables()
+    _out_folder(out_dir)
+    rates_csv = out_dir / "hate_crime_rates_by_force.csv"
+    change_csv = out_dir / "hate_crime_change_by_force.csv"
+    write_csv(table, rates_csv)
+    write_csv(change, change_csv, index=True)
+    print(text)
     print(f"\nWrote {rates_csv} and {change_csv}")
     return 0
 
 
+def _out_folder(out_dir: Path) -> None:
+    """The demo's output folder: created when missing; a file there is an error."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out {out_dir}: is a file, not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--out {out_dir}: cannot create the folder ({exc.strerror or exc})") from exc
+
+
+def _check_out_file(out: Path | None) -> None:
+    """Before any analysis: --out must be a file path in an existing, writable folder."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise OutputError(f"--out {out}: is a folder; give a .csv file name")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"--out {out}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"--out {out}: the folder {parent} is not writable")
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
+    check_input_file(path, "file")
     try:
         return pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise SaferstatsError(f"{path}: cannot read CSV ({exc})") from exc
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInputError(f"{path}: cannot read CSV ({type(exc).__name__}: {exc})", "file") from exc
 
 
 def _require(df: pd.DataFrame, path: Path, **cols: str) -> None:
     for flag, col in cols.items():
         if col not in df.columns:
-            raise SaferstatsError(f"{path}: no column {col!r} (--{flag.replace('_', '-')}); columns are {list(df.columns)}")
+            raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')}); columns are {list(df.columns)}",
+                                    flag)
 
 
 def _write(df: pd.DataFrame, out: Path | None) -> None:
     if out:
-        df.to_csv(out, index=False)
+        try:
+            write_csv(df, out)
+        except OSError as exc:
+            raise OutputError(f"--out {out}: cannot write ({exc.strerror or exc})") from exc
         print(f"Wrote {out}")
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 40):
@@ -82,6 +122,7 @@ def _write(df: pd.DataFrame, out: Path | None) -> None:
 
 
 def _rates(args: argparse.Namespace) -> int:
+    _check_out_file(args.out)
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, population=args.population)
     out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence, method=args.method)
@@ -92,6 +133,7 @@ def _rates(args: argparse.Namespace) -> int:
 def _trend(args: argparse.Namespace) -> int:
     from .trend import poisson_trend
 
+    _check_out_file(args.out)
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, period=args.period)
     pop = None if args.population in ("", "none") else args.population
@@ -105,6 +147,9 @@ def _disp(args: argparse.Namespace) -> int:
     from .disproportionality import disproportionality
     from .io import read_stop_search
 
+    _check_out_file(args.out)
+    for p in args.paths:
+        check_input_file(p, "paths", folder_ok=True)
     recs = read_stop_search(args.paths)
     pop = _read_csv(args.population) if args.population else None
     _write(disproportionality(recs, pop, by=args.by or None, ethnicity_source=args.ethnicity_source, confidence=args.confidence), args.out)
@@ -114,6 +159,8 @@ def _disp(args: argparse.Namespace) -> int:
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
 
+    _check_out_file(args.out)
+    _check_out_file(args.geojson)
     df = _read_csv(args.file)
     _require(df, args.file, lat=args.lat, lon=args.lon)
     pts = df.dropna(subset=[args.lat, args.lon])
@@ -129,22 +176,31 @@ def _hotspots(args: argparse.Namespace) -> int:
 def _s136(args: argparse.Namespace) -> int:
     from .outcomes import s136_summary
 
+    _check_out_file(args.out)
+    if args.threshold < 2:
+        raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
     df = _read_csv(args.file)
     res = s136_summary(df, threshold=args.threshold, confidence=args.confidence)
-    _write(res.rates, args.out)
+    _write(res.published().rates, args.out)
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import build_report, demo_config, load_config
+    from .report import build_report, demo_config, load_config, prepare_output
 
     if bool(args.demo) == bool(args.config):
-        raise SaferstatsError("report needs exactly one of --demo or --config FILE")
+        raise InvalidInputError("report needs exactly one of --demo or --config FILE", "config")
     cfg = demo_config() if args.demo else load_config(args.config)
-    path = build_report(cfg, args.out, quiet=args.quiet)
-    if args.demo:  # the headline table on real data: force rates, with CSVs
-        _demo(path.parent)
-        print()
+    extra = {}
+    if args.demo:  # the headline table on real data: force rates, with CSVs beside the report
+        table, change, text = _demo_tables()
+        extra = {"hate_crime_rates_by_force.csv": (table, False), "hate_crime_change_by_force.csv": (change, True)}
+    # a bad --out stops here, before any analysis runs
+    out = prepare_output(args.out, cfg, extra=list(extra))
+    path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra)
+    if args.demo:
+        print(text)
+        print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")
     print(f"Report written: {path.resolve()}")
     return 0
 
@@ -215,8 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except SaferstatsError as exc:
-        print(f"saferstats: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("saferstats: interrupted", file=sys.stderr)
+        return 130
+    except (SaferstatsError, OSError, ValueError, TypeError, KeyError) as exc:
+        # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
+        msg = str(exc) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
+        print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
         return 2
 
 

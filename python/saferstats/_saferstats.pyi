@@ -98,6 +98,16 @@ def its_poisson(
 def suppress(
     values: _F64, n_cols: int, threshold: float, zeros: bool, secondary: bool, round_to: float | None
 ) -> tuple[_F64, _U8]: ...
+def protect(
+    values: _F64,
+    kinds: _U8,
+    offsets: npt.NDArray[np.int64],
+    cells: npt.NDArray[np.int64],
+    coefs: _F64,
+    threshold: float,
+    zeros: bool,
+    secondary: bool,
+) -> tuple[_U8, npt.NDArray[np.int64]]: ...
 def dbscan(lat: _F64, lon: _F64, eps_m: float, min_samples: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]: ...
 def kde_default_bandwidth(x: _F64, y: _F64) -> float: ...
 def kde_grid(

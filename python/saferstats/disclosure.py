@@ -1,19 +1,285 @@
-"""Small-number disclosure control for published tables (the Rust ``disclosure`` module)."""
+"""Small-number disclosure control for published tables (the Rust ``disclosure`` module).
+
+:func:`suppress` hides small counts and every published cell from which a hidden count could be
+worked back: other counts through totals (row, column, group totals and derived totals), and
+derived values (rates, confidence limits, percentages, ratios, p-values) of a hidden count.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, SaferstatsWarning
 
-__all__ = ["suppress"]
+__all__ = ["suppress", "column_roles"]
 
 _REASONS = {1: "primary", 2: "secondary"}
+COUNT, FIXED, LATENT = 0, 1, 2
 
+# Column roles of saferstats' own tables (lower-case names).
+_COUNT_NAMES = {
+    "count", "counts", "n", "hits", "searches", "successes", "trials", "events", "cases", "incidents",
+    "offences", "detentions", "assessed", "known", "count_from", "count_to", "pre_count", "post_count",
+    "pre_n", "post_n", "x1", "n1", "x2", "n2", "total", "frequency", "observed", "censored",
+    "over_24h", "over_36h", "child_in_police_station", "over_24h_without_extension",
+}
+_OTHER_NAMES = {
+    "population", "population_from", "population_to", "pre_population", "post_population", "pop",
+    "confidence", "multiplier", "target", "year", "period", "month", "quarter", "n_periods", "period_from",
+    "period_to",
+    "dispersion_ratio", "break_index", "denominator", "order", "rank", "id",
+}
+_DERIVED_EXACT = {
+    "rate", "value", "lower", "upper", "share", "percent", "ratio", "rr", "diff", "difference", "z",
+    "p_value", "p", "fisher_p", "p_fisher", "chi2", "chi2_yates", "p_chi2_yates", "odds_ratio", "p1", "p2",
+    "pct_change", "percent_change", "apc", "median_hours", "q1_hours", "q3_hours", "mean_hours",
+    "over_24h_percent", "proportion", "estimate", "se",
+}
+_DERIVED_PREFIXES = ("rate_", "ratio_", "rr_", "diff_", "pct_", "percent_", "p1_", "p2_", "share_", "apc_",
+                     "lower_", "upper_", "odds_ratio_")
+_DERIVED_SUFFIXES = ("_rate", "_lower", "_upper", "_percent", "_ratio", "_pct", "_share", "_per_100k",
+                     "_per_1000", "_hours")
+# (numerator, denominator) count pairs: the numerator is part of the denominator
+_PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count", "known"), ("count", "total"),
+          ("pre_count", "pre_n"), ("post_count", "post_n"), ("x1", "n1"), ("x2", "n2")]
+# columns that compare a row with a reference row of its stratum
+_COMPARISON_PREFIXES = ("ratio", "rr", "diff", "p_value", "z", "chi2", "p_chi2", "p_fisher", "fisher_p", "odds_ratio")
+_CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_of_safety", "category", "kind",
+                   "strand", "effect", "legislation", "object_of_search"}
+
+
+# ------------------------------------------------------------------------------ cell problems
+
+class _Cells:
+    """Cells tied by linear relations, solved by the Rust ``protect`` (internal)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.kinds: list[int] = []
+        self.relations: list[list[tuple[int, float]]] = []
+
+    def add(self, value: float, kind: int = COUNT) -> int:
+        self.values.append(float(value))
+        self.kinds.append(kind)
+        return len(self.values) - 1
+
+    def relate(self, terms: Iterable[tuple[int, float]]) -> None:
+        t = list(terms)
+        if len(t) > 1:
+            self.relations.append(t)
+
+    def sum_to(self, parts: Sequence[int], total: int) -> None:
+        """``Σ parts = total`` (total a cell)."""
+        self.relate([*((p, 1.0) for p in parts), (total, -1.0)])
+
+    def margin(self, parts: Sequence[int]) -> None:
+        """``Σ parts`` is published (a total known to anyone)."""
+        self.relate((p, 1.0) for p in parts)
+
+    def subset(self, part: int, whole: int) -> None:
+        """``part`` is a subset of ``whole``: their difference is a latent cell, protected when small."""
+        a, b = self.values[part], self.values[whole]
+        if np.isnan(a) or np.isnan(b):
+            return
+        rest = self.add(max(b - a, 0.0), LATENT)
+        self.sum_to([part, rest], whole)
+
+    def solve(self, *, threshold: float, zeros: bool, secondary: bool) -> tuple[np.ndarray, list[int]]:
+        offsets = np.zeros(len(self.relations) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(r) for r in self.relations])
+        cells = np.array([c for r in self.relations for c, _ in r], dtype=np.int64)
+        coefs = np.array([k for r in self.relations for _, k in r], dtype=np.float64)
+        reason, unprotected = _ext.protect(
+            np.asarray(self.values, dtype=np.float64), np.asarray(self.kinds, dtype=np.uint8), offsets, cells,
+            coefs, float(threshold), bool(zeros), bool(secondary))
+        return reason, [int(i) for i in unprotected]
+
+
+# ------------------------------------------------------------------------------------ roles
+
+def _is_derived_name(name: str) -> bool:
+    n = name.lower()
+    return n in _DERIVED_EXACT or n.startswith(_DERIVED_PREFIXES) or n.endswith(_DERIVED_SUFFIXES)
+
+
+def _is_method_like(table: pd.DataFrame, c: Any) -> bool:
+    n = str(c).lower()
+    return "method" in n or n in {"test", "reliable", "significance", "dispersion"} or pd.api.types.is_bool_dtype(table[c])
+
+
+def _numeric_text(s: pd.Series) -> bool:
+    """An object/string column whose non-missing values all read as numbers."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return False
+    present = s.dropna()
+    if len(present) == 0:
+        return False
+    return bool(pd.to_numeric(present.astype(str).str.strip(), errors="coerce").notna().all())
+
+
+def _numeric(s: pd.Series) -> bool:
+    return (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)) or _numeric_text(s)
+
+
+def column_roles(
+    table: pd.DataFrame,
+    *,
+    columns: Sequence[str] | str | None = None,
+    derived: Sequence[str] | str | None = None,
+    other: Sequence[str] | str | None = None,
+) -> dict[str, list[str]]:
+    """The roles :func:`suppress` gives the columns of ``table``: ``counts`` (suppressed when small,
+    and as needed to protect other counts), ``derived`` (rates, limits, percentages, ratios,
+    p-values, duration statistics: blanked with the counts they come from) and ``other`` (never
+    touched: labels, populations, confidence levels, methods).
+
+    Without ``columns``, counts are the numeric columns saferstats' own tables use for counts
+    (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...);
+    a table with none of those treats every numeric column as a count (a plain table of counts).
+    Numbers stored as text count as numbers. Derived columns are the other numeric columns, except
+    known non-count values (``population``, ``confidence``, ``multiplier``, ``year``, ...) and
+    anything named in ``other``: an unrecognised number next to counts is assumed to come from
+    them (pass it in ``other`` to publish it).
+
+    >>> import saferstats
+    >>> t = saferstats.add_rates(pd.DataFrame({"area": ["A", "B"], "count": [3, 40], "population": [900, 1000]}),
+    ...                          count="count", population="population")
+    >>> column_roles(t)
+    {'counts': ['count'], 'derived': ['rate', 'lower', 'upper'], 'other': ['area', 'population', 'confidence', 'method']}
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise InvalidInputError(f"`table` must be a pandas DataFrame, got {type(table).__name__}", "table")
+    dup = table.columns[table.columns.duplicated()].unique().tolist()
+    if dup:
+        raise InvalidInputError(f"`table` has duplicate column names {dup}; give every column a distinct name", "table")
+    names = list(table.columns)
+
+    def as_list(x: Any, arg: str) -> list[str] | None:
+        if x is None:
+            return None
+        lst = [x] if isinstance(x, str) else list(x)
+        missing = [c for c in lst if c not in table.columns]
+        if missing:
+            raise InvalidInputError(f"`{arg}`: table has no column(s) {missing}; columns are {names}", arg)
+        if len(set(lst)) != len(lst):
+            raise InvalidInputError(f"`{arg}` names a column twice: {lst}", arg)
+        return lst
+
+    cols = as_list(columns, "columns")
+    oth = as_list(other, "other") or []
+    der = as_list(derived, "derived")
+    numeric = [c for c in names if _numeric(table[c])]
+    if cols is None:
+        cols = [c for c in numeric if str(c).lower() in _COUNT_NAMES and c not in oth and c not in (der or [])]
+        if not cols:
+            cols = [c for c in numeric if str(c).lower() not in _OTHER_NAMES and not _is_derived_name(str(c))
+                    and c not in oth and c not in (der or [])]
+        if not cols:
+            raise InvalidInputError(f"table has no count columns to suppress (columns: {names}); pass columns=[...]",
+                                    "columns")
+    overlap = set(cols) & (set(oth) | set(der or []))
+    if overlap:
+        raise InvalidInputError(f"column(s) {sorted(overlap, key=str)} cannot be both counts and derived/other",
+                                "columns")
+    if der is None:
+        der = [c for c in numeric if c not in cols and c not in oth and str(c).lower() not in _OTHER_NAMES]
+    rest = [c for c in names if c not in cols and c not in der]
+    return {"counts": cols, "derived": der, "other": rest}
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
+    s = table[col]
+    if pd.api.types.is_bool_dtype(s):
+        raise InvalidInputError(f"count column {col!r} holds true/false values, not counts", str(col))
+    if pd.api.types.is_numeric_dtype(s):
+        v = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        text = s.astype("string").str.strip()
+        if marker is not None and (text == marker).any():
+            row = int(np.flatnonzero((text == marker).fillna(False).to_numpy())[0])
+            raise InvalidInputError(
+                f"count column {col!r} row {row} already shows the marker {marker!r}: pass the table before "
+                "suppression (a hidden cell cannot be protected again without its value)", str(col), row)
+        v = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = np.flatnonzero(np.isnan(v) & s.notna().to_numpy() & (text.fillna("") != "").to_numpy())
+        if bad.size:
+            raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {s.iloc[bad[0]]!r} is not a number",
+                                    str(col), int(bad[0]))
+    bad = np.flatnonzero(np.isinf(v) | (v < 0))
+    if bad.size:
+        raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {float(v[bad[0]]):g} is not a count "
+                                "(finite and non-negative)", str(col), int(bad[0]))
+    return v
+
+
+def _groups(table: pd.DataFrame, keys: list[Any]) -> np.ndarray:
+    """Group number of every row (one group when ``keys`` is empty)."""
+    if not keys:
+        return np.zeros(len(table), dtype=np.int64)
+    return table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+
+
+def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
+    """Columns that may identify strata: labels and period-like numbers."""
+    out = []
+    for c in table.columns:
+        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c):
+            continue
+        if _numeric(table[c]) and str(c).lower() not in {"year", "period", "month", "quarter", "period_from",
+                                                          "period_to"}:
+            continue
+        out.append(c)
+    return out
+
+
+def _keys(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
+    """Key columns of a table (labels and period columns), one per distinct partition of the rows
+    (a label that is 1:1 with an earlier key, e.g. ``label`` beside ``outcome``, is dropped)."""
+    out: list[Any] = []
+    for c in _key_candidates(table, roles):
+        if c in ("period_from", "period_to"):
+            continue
+        g = _groups(table, [c])
+        if any(len(np.unique(_groups(table, [k, c]))) == len(np.unique(g)) == len(np.unique(_groups(table, [k])))
+               for k in out):
+            continue
+        out.append(c)
+    return out
+
+
+def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, tot: np.ndarray,
+                   prefer: list[Any] | None) -> list[Any] | None:
+    """The smallest grouping of rows under which ``tot`` is constant and equals the sum of ``num``."""
+    from itertools import combinations
+
+    if len(table) == 0:
+        return None
+    options: list[list[Any]] = [prefer] if prefer is not None else []
+    options += [[]] + [[c] for c in candidates] + [list(p) for p in combinations(candidates, 2)]
+    ok_rows = ~(np.isnan(num) | np.isnan(tot))
+    for keys in options:
+        g = _groups(table, keys)
+        sums = np.bincount(g, weights=np.where(ok_rows, num, 0.0))
+        lo = np.full(g.max() + 1, np.inf)
+        hi = np.full(g.max() + 1, -np.inf)
+        np.minimum.at(lo, g, np.where(ok_rows, tot, np.inf))
+        np.maximum.at(hi, g, np.where(ok_rows, tot, -np.inf))
+        if (np.bincount(g).max() >= 2 and np.all(lo[g] == hi[g]) and np.allclose(sums[g], tot, rtol=0, atol=1e-9)
+                and ok_rows.all()):
+            return keys
+    return None
+
+
+# --------------------------------------------------------------------------------- suppress
 
 def suppress(
     table: pd.DataFrame,
@@ -21,23 +287,57 @@ def suppress(
     threshold: float = 5,
     secondary: bool = True,
     round_to: float | None = None,
-    columns: Sequence[str] | None = None,
-    marker: str = "[c]",
+    columns: Sequence[str] | str | None = None,
+    derived: Sequence[str] | str | None = None,
+    other: Sequence[str] | str | None = None,
+    keys: Sequence[str] | str | None = None,
+    reference: Mapping[str, Any] | None = None,
+    marker: str | None = "[c]",
     zeros: bool = False,
 ) -> pd.DataFrame:
-    """Suppress small counts in a table for publication.
+    """Suppress small counts in a table for publication, and everything a hidden count could be
+    worked back from.
 
-    Method (ONS / NHS England practice): counts ``0 < n < threshold`` (default: 1–4) are hidden
-    (primary); then, treating the row and column totals of the count ``columns`` as published, any
-    row or column left with a single hidden cell gets a second one (secondary: preferring a cell
-    whose column/row already has a hidden cell, then the smallest), repeatedly, so that no hidden
-    cell can be recovered by subtraction from a total.
-    ``round_to=5`` rounds the published counts to the nearest 5. Zeros are published unless
-    ``zeros=True``.
+    Columns have roles (:func:`column_roles`, inferred for saferstats' own tables): **counts**
+    get primary and secondary suppression; **derived** values (rates, limits, percentages,
+    ratios, p-values) are blanked wherever a count of their row is hidden; **other** columns
+    (labels, populations, confidence) are never touched.
 
-    ``columns``: the count columns forming the table (default: every numeric column). Hidden cells
-    show ``marker``; ``.attrs["suppression"]`` lists each hidden cell with the rule applied and
-    ``.attrs["rule"]`` states the rule.
+    Method (ONS / NHS England practice; Cox 1980): counts ``0 < n < threshold`` (default: 1–4)
+    are hidden (primary). Secondary suppression then hides further counts until no hidden count
+    can be recovered exactly from what stays published plus the totals an analyst can expect to
+    be public — the exact linear audit over:
+
+    - for each count column, its totals over each key given the others (``keys``: the label and
+      period columns identifying a row, inferred when not given — e.g. by force and by ethnic
+      group in a :func:`disproportionality` table; the column total when rows have no key);
+    - the row totals across the counts of a plain table of counts;
+    - totals the table carries: a denominator that sums its group (``total`` in :func:`shares`,
+      ``assessed`` in an outcomes table), a numerator within its denominator (``hits`` of ``n``,
+      ``successes`` of ``trials``: the difference is protected too when small), a period's
+      ``count_to`` that is the next row's ``count_from`` in :func:`year_on_year`, and
+      conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables.
+
+    In two-way tables a hidden cell is recoverable exactly when it bridges the cycles of hidden
+    cells; each is put on a cycle through the fewest, smallest published cells. Counts are never
+    negative, so the audit also runs the attacker's linear programme: zeros are published unless
+    ``zeros=True`` and serve as protection only as a last resort, never where they would pin a
+    hidden cell. A secondary
+    cell that the rest would give back is published again (it protects nothing).
+    ``round_to=5`` rounds the published counts to the nearest 5 (derived values still come from
+    the unrounded counts: a warning says so).
+
+    Comparisons with a reference row (``ratio``, ``rr``, ``diff``, ``p_value`` ... in
+    :func:`disproportionality` / :func:`outcome_test` tables) are blanked in the whole stratum when
+    the reference row's count is hidden; ``reference={"group": "White"}`` names the reference
+    rows (default: inferred from the ``reference`` / ``not applicable`` method label, or a ratio
+    of 1 without limits).
+
+    Hidden cells show ``marker`` (``marker=None``: missing values, keeping numeric columns
+    numeric). ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
+    derived), ``.attrs["roles"]`` the column roles and ``.attrs["rule"]`` the rule. A small count
+    that cannot be protected (a total equal to one cell, or whose partners are known zeros)
+    raises a :class:`SaferstatsWarning` and is listed in ``.attrs["unprotected"]``.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"area": ["A", "B", "C", "D"], "s2": [3, 40, 25, 52], "s3": [12, 19, 30, 44],
@@ -48,37 +348,254 @@ def suppress(
     1    B   40   19       33
     2    C  [c]  [c]       41
     3    D   52   44       60
+
+    A rates table: the rate and its limits go with the count (else count = rate × population):
+
+    >>> import saferstats
+    >>> r = saferstats.add_rates(pd.DataFrame({"area": ["A", "B", "C"], "count": [3, 40, 52],
+    ...                          "population": [900, 1000, 1200]}), count="count", population="population")
+    >>> suppress(r.round(1))[["area", "count", "population", "rate", "lower", "upper"]]
+      area count  population    rate   lower   upper
+    0    A   [c]         900     [c]     [c]     [c]
+    1    B   [c]        1000     [c]     [c]     [c]
+    2    C    52        1200  4333.3  3236.1  5682.7
     """
     if not isinstance(table, pd.DataFrame):
-        raise InvalidInputError("`table` must be a pandas DataFrame", "table")
-    cols = list(columns) if columns is not None else [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    missing = [c for c in cols if c not in table.columns]
-    if missing:
-        raise InvalidInputError(f"table has no column(s) {missing}", "columns")
-    if not cols:
-        raise InvalidInputError("table has no numeric count columns to suppress", "columns")
-    values = table[cols].to_numpy(dtype=np.float64, na_value=np.nan)
-    published, reason = _ext.suppress(
-        np.ascontiguousarray(values.ravel()), len(cols), float(threshold), bool(zeros), bool(secondary),
-        None if round_to is None else float(round_to),
-    )
-    published = published.reshape(values.shape)
-    reason = reason.reshape(values.shape)
+        raise InvalidInputError(f"`table` must be a pandas DataFrame, got {type(table).__name__}", "table")
+    for name, v in (("threshold", threshold), ("round_to", round_to)):
+        if v is None and name == "round_to":
+            continue
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v <= 0:
+            raise InvalidInputError(f"`{name}` must be a positive number, got {v!r}", name)
+    for name, v in (("secondary", secondary), ("zeros", zeros)):
+        if not isinstance(v, (bool, np.bool_)):
+            raise InvalidInputError(f"`{name}` must be True or False, got {v!r}", name)
+    if marker is not None and not isinstance(marker, str):
+        raise InvalidInputError(f"`marker` must be a string or None, got {marker!r}", "marker")
+    roles = column_roles(table, columns=columns, derived=derived, other=other)
+    by_list = None if keys is None else ([keys] if isinstance(keys, str) else list(keys))
+    if by_list is not None:
+        missing = [c for c in by_list if c not in table.columns]
+        if missing:
+            raise InvalidInputError(f"`keys`: table has no column(s) {missing}", "keys")
+    if reference is not None and (not isinstance(reference, Mapping) or any(c not in table.columns for c in reference)):
+        raise InvalidInputError(f"`reference` must map column names of the table to values, got {reference!r}",
+                                "reference")
+    counts = roles["counts"]
+    n = len(table)
+    vals = {c: _as_counts(table, c, marker) for c in counts}
+    cells = _Cells()
+    cell_of: dict[Any, np.ndarray] = {}
+    key_cols = by_list if by_list is not None else _keys(table, roles)
+    keys = key_cols
+    strata = [c for c in keys if str(c).lower() not in _CATEGORY_NAMES]
+    unique = n > 0 and bool(keys) and not table.duplicated(subset=keys).any()
+    # row groups whose totals are taken as published: every key summed out given the others
+    # (rows identified only by position: the totals over all rows of each key group)
+    margin_groups = [_groups(table, [c for c in keys if c != k]) for k in keys] if unique else [_groups(table, keys)]
+
+    def add_margins(ids: np.ndarray) -> None:
+        for g in margin_groups:
+            order = np.argsort(g, kind="stable")
+            bounds = np.flatnonzero(np.diff(g[order])) + 1
+            for part in np.split(ids[order], bounds):
+                members = np.unique(part)
+                if len(members) > 1:
+                    cells.margin([int(x) for x in members])
+
+    # year_on_year: count_to of one row is count_from of the next period's row (one cell)
+    yoy = {"count_from", "count_to"} <= set(counts) and {"period_from", "period_to"} <= set(table.columns)
+    if yoy:
+        ykeys = [c for c in keys if c not in ("period_from", "period_to")]
+        kt = [tuple(r) for r in table[ykeys].astype(str).itertuples(index=False)] if ykeys else [()] * n
+        ids: dict[tuple, int] = {}
+        cf, ct = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+        for i in range(n):
+            for arr, per, col in ((cf, "period_from", "count_from"), (ct, "period_to", "count_to")):
+                key = (kt[i], str(table[per].iloc[i]))
+                v = vals[col][i]
+                if key in ids:
+                    old = cells.values[ids[key]]
+                    if not (np.isnan(v) and np.isnan(old)) and old != v:
+                        raise InvalidInputError(
+                            f"row {i}: {col} = {v:g} but period {key[1]} has {old:g} in another row", col, i)
+                else:
+                    ids[key] = cells.add(v)
+                arr[i] = ids[key]
+        cell_of["count_from"], cell_of["count_to"] = cf, ct
+        by_key: dict[tuple, list[int]] = {}
+        by_period: dict[str, list[int]] = {}
+        for (k, per), cid in ids.items():
+            by_key.setdefault(k, []).append(cid)
+            by_period.setdefault(per, []).append(cid)
+        for group in (*by_key.values(), *by_period.values()):
+            cells.margin(group)
+        rest = [c for c in counts if c not in ("count_from", "count_to")]
+    else:
+        rest = list(counts)
+
+    # numerator / denominator pairs
+    pairs = [(a, b) for a, b in _PAIRS if a in rest and b in rest]
+    used = {c for p in pairs for c in p}
+    for num, den in pairs:
+        over = np.flatnonzero(vals[num] > vals[den])
+        if over.size:
+            i = int(over[0])
+            raise InvalidInputError(f"row {i}: {num} ({vals[num][i]:g}) is more than {den} ({vals[den][i]:g}), which "
+                                    f"counts it", str(num), i)
+        cn = np.array([cells.add(v) for v in vals[num]], dtype=np.int64)
+        cell_of[num] = cn
+        add_margins(cn)
+        if den in cell_of:  # a second numerator of the same denominator
+            for i in range(n):
+                cells.subset(int(cn[i]), int(cell_of[den][i]))
+            continue
+        grouping = _find_grouping(table, keys, vals[num], vals[den], by_list)
+        if grouping is not None:
+            # exhaustive categories: the denominator is the group total (one cell per group)
+            g = _groups(table, grouping)
+            first: dict[int, int] = {}
+            cd = np.empty(n, dtype=np.int64)
+            for i in range(n):
+                if g[i] not in first:
+                    first[g[i]] = cells.add(vals[den][i])
+                cd[i] = first[g[i]]
+            cell_of[den] = cd
+            for gi, tot in first.items():
+                cells.sum_to([int(c) for c in cn[g == gi]], tot)
+            cells.margin(list(first.values()))
+        else:
+            cd = np.array([cells.add(v) for v in vals[den]], dtype=np.int64)
+            cell_of[den] = cd
+            add_margins(cd)
+            for i in range(n):
+                cells.subset(int(cn[i]), int(cd[i]))
+    plain = [c for c in rest if c not in used]
+    for c in plain:
+        cell_of[c] = np.array([cells.add(v) for v in vals[c]], dtype=np.int64)
+        add_margins(cell_of[c])
+    # Section 136 derived totals (conversion = s2 + s3, ...) in a table of measures
+    if "measure" in table.columns:
+        _measure_totals(table, rest, cell_of, cells)
+    # row totals across the counts of a plain table of counts
+    if len(plain) > 1 and not pairs and not yoy:
+        for i in range(n):
+            cells.margin([int(cell_of[c][i]) for c in plain])
+
+    reason, unprotected = cells.solve(threshold=threshold, zeros=zeros, secondary=secondary)
+    hidden_cell = reason > 0
+    hidden = {c: hidden_cell[cell_of[c]] for c in counts}
     out = table.copy()
-    cells = []
-    for j, c in enumerate(cols):
-        shown = pd.Series(published[:, j], index=table.index)
-        hidden = reason[:, j] > 0
-        as_int = np.all(np.isnan(shown[~hidden]) | (shown[~hidden] % 1 == 0))
-        col = shown.astype("Int64") if as_int else shown
-        out[c] = col.astype(object).where(~hidden, marker)
-        for i in np.flatnonzero(hidden):
-            cells.append({"row": table.index[i], "column": c, "rule": _REASONS[int(reason[i, j])]})
-    out.attrs["suppression"] = cells
+    log: list[dict[str, Any]] = []
+    for c in counts:
+        v = vals[c].copy()
+        shown = ~hidden[c] & ~np.isnan(v)
+        if round_to is not None:
+            v[shown] = np.floor(v[shown] / round_to + 0.5) * round_to
+        integral = bool(np.all(v[shown] % 1 == 0) and np.all(np.abs(v[shown]) < 2**53))
+        col = pd.Series(np.where(hidden[c], np.nan, v), index=table.index)
+        col = col.astype("Int64") if integral else col
+        if hidden[c].any() and marker is not None:
+            col = col.astype(object).where(~hidden[c], marker)
+        if hidden[c].any() or round_to is not None or not pd.api.types.is_numeric_dtype(table[c]):
+            out[c] = col
+        for i in np.flatnonzero(hidden[c]):
+            log.append({"row": table.index[i], "column": c, "rule": _REASONS[int(reason[cell_of[c][i]])]})
+    row_hidden = np.zeros(n, dtype=bool)
+    for c in counts:
+        row_hidden |= hidden[c]
+    # comparisons with a reference row: hidden reference -> the stratum's comparisons go
+    comp = [c for c in roles["derived"] if str(c).lower().startswith(_COMPARISON_PREFIXES)]
+    blank = {c: row_hidden.copy() for c in roles["derived"]}
+    ref = _reference_rows(table, comp, reference) if comp else np.zeros(n, dtype=bool)
+    if ref.any() and row_hidden.any():
+        gs = _groups(table, strata)
+        for gi in np.unique(gs[row_hidden]):
+            members = gs == gi
+            refs = members & ref
+            if not refs.any() or row_hidden[refs].any():
+                for c in comp:
+                    blank[c] |= members
+    for c in roles["derived"]:
+        b = blank[c] & out[c].notna().to_numpy()
+        if b.any():
+            out[c] = out[c].astype(object).where(~b, marker) if marker is not None else out[c].where(~b)
+            for i in np.flatnonzero(b):
+                log.append({"row": table.index[i], "column": c, "rule": "derived"})
+    if round_to is not None and roles["derived"]:
+        warnings.warn(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
+                      "counts, from which the exact counts can be worked back; publish them from rounded counts or "
+                      "drop them", SaferstatsWarning, stacklevel=2)
+    exposed = []
+    unp = set(unprotected)
+    for c in counts:
+        for i in range(n):
+            if int(cell_of[c][i]) in unp:
+                exposed.append({"row": table.index[i], "column": c})
+    if unprotected:
+        latent = [u for u in unprotected if cells.kinds[u] == LATENT]
+        msg = f"{len(exposed)} small count(s) {exposed[:5]}" if exposed else ""
+        if latent:
+            msg += (" and " if msg else "") + f"{len(latent)} small difference(s) between a count and its denominator"
+        where = f"the totals assumed known (over {keys})" if keys else "the column totals"
+        if secondary:
+            msg += f" cannot be protected: {where} give them back whatever else is hidden; merge or drop those rows"
+        else:
+            msg += f" can be worked back from {where}: secondary suppression is off"
+        warnings.warn(msg, SaferstatsWarning, stacklevel=2)
+    out.attrs["suppression"] = log
+    out.attrs["roles"] = roles
+    out.attrs["unprotected"] = exposed
     out.attrs["rule"] = (
         f"counts 0 < n < {threshold:g} suppressed{' (zeros too)' if zeros else ''}"
-        + ("; secondary suppression against row and column totals" if secondary else "")
+        + ("; secondary suppression until no hidden count can be recovered from totals" if secondary
+           else "; no secondary suppression (hidden counts may be recoverable from totals)")
+        + ("; derived values of hidden counts blanked" if roles["derived"] else "")
         + (f"; published counts rounded to base {round_to:g}" if round_to else "")
-        + f"; marker {marker!r}"
+        + (f"; marker {marker!r}" if marker is not None else "; hidden cells missing")
+        + (f"; {len(unprotected)} cell(s) could not be protected" if unprotected else "")
     )
     return out
+
+
+#: Derived totals of Section 136 outcome tables (METHODS.md D2).
+_MEASURE_TOTALS = {"conversion": ("s2", "s3"), "admission": ("informal", "s2", "s3"), "nfa": ("nfa",)}
+
+
+def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: _Cells) -> None:
+    """Rows of a ``measure`` column that are sums of other rows (e.g. conversion = s2 + s3 in a
+    :func:`before_after` table) are tied to them, per count column."""
+    measure = table["measure"].astype(str).to_numpy()
+    kind = table["kind"].astype(str).to_numpy() if "kind" in table.columns else np.full(len(table), "")
+    where = {(k, m): i for i, (k, m) in enumerate(zip(kind, measure))}
+    for total, parts in _MEASURE_TOTALS.items():
+        tk = "rate" if "kind" in table.columns else ""
+        pk = "outcome" if "kind" in table.columns else ""
+        if (tk, total) not in where or not all((pk, p) in where for p in parts):
+            continue
+        t, ps = where[(tk, total)], [where[(pk, p)] for p in parts]
+        if t in ps:
+            continue
+        for c in counts:
+            if c in cell_of:
+                cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t]))
+
+
+def _reference_rows(table: pd.DataFrame, comp: list[Any], reference: Mapping[str, Any] | None) -> np.ndarray:
+    n = len(table)
+    if reference is not None:
+        m = np.ones(n, dtype=bool)
+        for c, v in reference.items():
+            m &= (table[c] == v).to_numpy()
+        return m
+    for c in table.columns:
+        if "method" in str(c).lower() or str(c).lower() == "test":
+            lab = table[c].astype(str).str.lower()
+            m = lab.isin(["reference", "not applicable"]).to_numpy()
+            if m.any():
+                return m
+    for c in comp:
+        if str(c).lower() in {"ratio", "rr"} and f"{c}_lower" in table.columns:
+            v = pd.to_numeric(table[c], errors="coerce")
+            return ((v == 1) & pd.to_numeric(table[f"{c}_lower"], errors="coerce").isna()).to_numpy()
+    return np.zeros(n, dtype=bool)

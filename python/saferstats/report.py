@@ -11,14 +11,19 @@ in published tables go through :func:`saferstats.suppress`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import html
 import io
+import json
+import math
+import os
 import shutil
+import stat
 import tempfile
 import tomllib
-from collections.abc import Callable
-from datetime import datetime, timezone
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +33,28 @@ import pandas as pd
 from . import datasets
 from .exceptions import InvalidInputError, SaferstatsError
 
-__all__ = ["ConfigError", "load_config", "demo_config", "build_report", "SECTION_KEYS"]
+__all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "build_report",
+           "check_input_file", "prepare_output", "write_csv", "csv_safe", "SECTION_KEYS", "MAX_INPUT_BYTES"]
 
 SECTION_KEYS = ("hate_crime", "stop_search", "flytipping", "hotspots", "s136")
-_SECTION_FIELDS = {
-    "hate_crime": {"file", "area", "period", "count", "population", "source"},
-    "stop_search": {"files", "by", "population", "ethnicity_source", "source"},
-    "flytipping": {"file", "area", "period", "count", "population", "source"},
-    "hotspots": {"file", "lat", "lon", "date", "eps_m", "min_samples", "cell_size", "source"},
-    "s136": {"file", "split", "population", "columns", "source"},
+
+#: Largest input file the report reads (bytes); larger files, and anything that is not a regular
+#: file (a device such as /dev/zero, a pipe), are refused before reading, naming the key.
+MAX_INPUT_BYTES = 1 << 30
+
+# value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
+_SECTION_SCHEMA: dict[str, dict[str, Any]] = {
+    "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "stop_search": {"files": "files", "by": "strlist", "population": "file",
+                    "ethnicity_source": ("self", "officer", "self_then_officer"), "source": str},
+    "flytipping": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "hotspots": {"file": "file", "lat": str, "lon": str, "date": str, "eps_m": "posnum", "min_samples": "posint",
+                 "cell_size": "posnum", "source": str},
+    "s136": {"file": "file", "split": "date", "population": "posnum", "columns": "strmap", "source": str},
 }
+_REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": ["file"],
+             "s136": ["file", "split"]}
+_SECTION_FIELDS = {k: set(v) for k, v in _SECTION_SCHEMA.items()}
 _TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", *SECTION_KEYS}
 
 
@@ -45,23 +62,92 @@ class ConfigError(InvalidInputError):
     """The report configuration is invalid: the message names the key and the fix."""
 
 
+class OutputError(SaferstatsError):
+    """The output folder cannot be used (a file, not writable): raised before any analysis runs."""
+
+
 # --------------------------------------------------------------------------------- config
 
-def _need(section: dict, key: str, where: str, kind: type | tuple = str) -> Any:
-    if key not in section:
-        raise ConfigError(f"[{where}] is missing the key '{key}'", f"{where}.{key}")
-    v = section[key]
-    if not isinstance(v, kind):
-        raise ConfigError(f"[{where}] {key} must be {getattr(kind, '__name__', kind)}, got {v!r}", f"{where}.{key}")
-    return v
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _file(base: Path, section: dict, key: str, where: str) -> Path:
-    p = Path(_need(section, key, where))
-    p = p if p.is_absolute() else base / p
-    if not p.exists():
-        raise ConfigError(f"[{where}] {key} = '{section[key]}': no such file or folder ({p})", f"{where}.{key}")
+def check_input_file(p: Path, key: str, *, folder_ok: bool = False) -> Path:
+    """Refuse what is not a regular file (devices, pipes) or is larger than :data:`MAX_INPUT_BYTES`,
+    before anything reads it. Folders (``folder_ok``) are checked file by file."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise ConfigError(f"{key} = '{p}': no such file or folder ({exc.strerror})", key) from exc
+    if stat.S_ISDIR(st.st_mode):
+        if not folder_ok:
+            raise ConfigError(f"{key} = '{p}' is a folder; give a file", key)
+        for f in sorted(p.iterdir()):
+            if f.name.endswith((".csv", ".csv.gz", ".json")):
+                check_input_file(f, key)
+        return p
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{key} = '{p}' is not a regular file (a device or pipe cannot be read as data)", key)
+    if st.st_size > MAX_INPUT_BYTES:
+        raise ConfigError(f"{key} = '{p}' is {st.st_size / 2**20:,.0f} MiB, above the report's limit of "
+                          f"{MAX_INPUT_BYTES / 2**20:,.0f} MiB per input file (saferstats.report.MAX_INPUT_BYTES)", key)
     return p
+
+
+def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
+    name = f"[{where}] {key}" if where else key
+    arg = f"{where}.{key}" if where else key
+
+    def fail(what: str) -> ConfigError:
+        return ConfigError(f"{name} must be {what}, got {v!r}", arg)
+
+    if kind is str:
+        if not isinstance(v, str):
+            raise fail("text (in quotes)")
+        return v
+    if isinstance(kind, tuple):
+        if v not in kind:
+            raise fail("one of " + ", ".join(repr(k) for k in kind))
+        return v
+    if kind in ("file", "files"):
+        items = v if kind == "files" else [v]
+        if kind == "files" and (not isinstance(v, list) or not v):
+            raise fail("a non-empty list of files or folders")
+        out = []
+        for f in items:
+            if not isinstance(f, str) or not f:
+                raise ConfigError(f"{name} must list file or folder paths as text, got {f!r}", arg)
+            p = Path(f) if Path(f).is_absolute() else base / f
+            try:
+                out.append(check_input_file(p, arg, folder_ok=kind == "files"))
+            except ConfigError as exc:
+                raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}", arg) from None
+        return out if kind == "files" else out[0]
+    if kind == "strlist":
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
+            raise fail("a non-empty list of column names")
+        return v
+    if kind == "strmap":
+        if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
+            raise fail("a table of column names (key = \"column\")")
+        return v
+    if kind == "posnum":
+        if not _is_number(v) or v <= 0:
+            raise fail("a positive number")
+        return v
+    if kind == "posint":
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise fail("a whole number >= 1")
+        return v
+    if kind == "date":
+        if not isinstance(v, (str, date)) or isinstance(v, bool):
+            raise fail('a date such as "2024-01-01"')
+        try:
+            pd.Timestamp(v)
+        except (ValueError, TypeError) as exc:
+            raise fail('a date such as "2024-01-01"') from exc
+        return str(v)
+    raise AssertionError(kind)  # pragma: no cover
 
 
 def load_config(path: str | Path) -> dict:
@@ -70,29 +156,40 @@ def load_config(path: str | Path) -> dict:
     Raises :class:`ConfigError` naming the key and the problem.
     """
     path = Path(path)
-    if not path.exists():
+    check = path.stat() if path.exists() else None
+    if check is None:
         raise ConfigError(f"{path}: no such config file", "config")
+    check_input_file(path, "config")
     try:
-        raw = tomllib.loads(path.read_text())
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})", "config") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})", "config") from exc
     raw.setdefault("base_dir", str(path.parent))
     return validate_config(raw)
 
 
 def validate_config(raw: dict) -> dict:
-    """Check keys, types, ranges and that input files exist; return the config with paths resolved."""
+    """Check every key's type and range, name unknown keys, and check that input files are regular
+    files within :data:`MAX_INPUT_BYTES`; return the config with paths resolved."""
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a table of settings", "config")
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
         raise ConfigError(f"unknown top-level key(s) {unknown}; valid: {sorted(_TOP_KEYS)}", unknown[0])
     cfg = dict(raw)
+    for key in ("title", "area", "base_dir"):
+        if key in cfg:
+            _check_value("", key, cfg[key], str, Path("."))
     base = Path(cfg.get("base_dir", "."))
     conf = cfg.setdefault("confidence", 0.95)
-    if not isinstance(conf, (int, float)) or not 0 < conf < 1:
+    if not _is_number(conf) or not 0 < conf < 1:
         raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {conf!r}", "confidence")
     thr = cfg.setdefault("disclosure_threshold", 5)
-    if not isinstance(thr, int) or thr < 1:
-        raise ConfigError(f"disclosure_threshold must be a whole number >= 1, got {thr!r}", "disclosure_threshold")
+    if not isinstance(thr, int) or isinstance(thr, bool) or not 2 <= thr <= 1000:
+        raise ConfigError(f"disclosure_threshold must be a whole number from 2 (e.g. 5: counts 1-4 hidden), "
+                          f"got {thr!r}", "disclosure_threshold")
     cfg.setdefault("title", "Community Safety Strategic Assessment")
     cfg.setdefault("area", "")
     if not any(k in cfg for k in SECTION_KEYS):
@@ -105,22 +202,19 @@ def validate_config(raw: dict) -> dict:
             raise ConfigError(f"[{key}] must be a table of settings", key)
         if "data" in sec:  # already-loaded DataFrame (the demo)
             continue
+        sec = cfg[key] = dict(sec)
         extra = sorted(set(sec) - _SECTION_FIELDS[key])
         if extra:
             raise ConfigError(f"[{key}] unknown key(s) {extra}; valid: {sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
-        if key == "stop_search":
-            files = sec.get("files")
-            if not isinstance(files, list) or not files:
-                raise ConfigError("[stop_search] files must be a non-empty list of police.uk CSV files or folders", "stop_search.files")
-            resolved = []
-            for f in files:
-                p = Path(f) if Path(f).is_absolute() else base / f
-                if not p.exists():
-                    raise ConfigError(f"[stop_search] files: '{f}': no such file or folder ({p})", "stop_search.files")
-                resolved.append(p)
-            sec["files"] = resolved
-        else:
-            sec["file"] = _file(base, sec, "file", key)
+        for req in _REQUIRED[key]:
+            if req not in sec:
+                hint = ' (the first date of the pilot, e.g. "2024-01-01")' if req == "split" else ""
+                raise ConfigError(f"[{key}] is missing the key '{req}'{hint}", f"{key}.{req}")
+        for k, kind in _SECTION_SCHEMA[key].items():
+            if k in sec:
+                if key == "flytipping" and k == "population":
+                    kind = str  # a column of the file
+                sec[k] = _check_value(key, k, sec[k], kind, base)
     return cfg
 
 
@@ -222,22 +316,56 @@ def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
     return out
 
 
-def _suppressed(df: pd.DataFrame, columns: list[str], thr: int, derived: list[str] | None = None) -> pd.DataFrame:
-    """Suppress small counts in ``columns``; cells of ``derived`` columns (rates, ratios, CIs) in a
-    row with a suppressed count are blanked too, since count = rate × population could be recovered."""
-    from .disclosure import suppress
+MARKER = "[c]"
 
-    cols = [c for c in columns if c in df.columns]
-    if not cols:
-        return df
-    out = suppress(df, columns=cols, threshold=thr, secondary=False)
-    hidden = np.zeros(len(out), dtype=bool)
-    for c in cols:
-        hidden |= (out[c].astype(str) == "[c]").to_numpy()
-    for c in derived or []:
-        if c in out.columns:
-            out[c] = out[c].astype(object).where(~hidden, "[c]")
+
+def _mask_frame(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Numeric published copy: hidden cells missing (counts stay integers)."""
+    out = frame.copy()
+    for c, m in hidden.items():
+        m = np.asarray(m, dtype=bool)
+        if c in out.columns and m.any():
+            col = out[c]
+            if pd.api.types.is_integer_dtype(col):
+                col = col.astype("Int64")
+            elif not pd.api.types.is_numeric_dtype(col):
+                col = col.astype(object)
+            out[c] = col.mask(m)
     return out
+
+
+def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The table as published: hidden cells show the marker."""
+    out = frame.copy()
+    for c, m in hidden.items():
+        m = np.asarray(m, dtype=bool)
+        if c in out.columns and m.any():
+            out[c] = out[c].astype(object).where(~m, MARKER)
+    return out
+
+
+def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[str]) -> None:
+    """Totals of one count over each key given the others (what releases publish), as relations."""
+    for k in keys:
+        rest = [c for c in keys if c != k]
+        groups = frame.groupby(rest, sort=False, dropna=False).ngroup().to_numpy() if rest else np.zeros(len(frame), int)
+        for g in np.unique(groups):
+            members = sorted({int(x) for x in ids[groups == g]})
+            if len(members) > 1:
+                cells.margin(members)
+
+
+def _warn_unprotected(section: str, n: int) -> str:
+    if not n:
+        return ""
+    import warnings
+
+    from .exceptions import SaferstatsWarning
+
+    msg = (f"{n} small count(s) in the {section} tables cannot be protected by suppression (published totals give "
+           "them back); check the tables before publishing")
+    warnings.warn(msg, SaferstatsWarning, stacklevel=3)
+    return f" Note: {msg}."
 
 
 # ------------------------------------------------------------------------------ sections
@@ -245,104 +373,245 @@ def _suppressed(df: pd.DataFrame, columns: list[str], thr: int, derived: list[st
 def _hate_crime(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
+    from .disclosure import suppress
+
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
     area, period, count, pop = sec.get("area", "area"), sec.get("period", "period"), sec.get("count", "count"), sec.get("population", "population")
+    for key, col in (("area", area), ("period", period), ("count", count), ("population", pop)):
+        if col not in data.columns:
+            raise ConfigError(f"[hate_crime] the file has no column '{col}'; set {key} to one of {list(data.columns)}",
+                              f"hate_crime.{key}")
+    # one suppression of the area x period counts for every table and figure of the section: the
+    # rates of the latest period, the changes between periods and the funnel's overall rate
+    keys = [area, period] + [c for c in data.columns if c not in (area, period, count, pop)
+                             and not pd.api.types.is_numeric_dtype(data[c])]
+    with warnings_as_notes() as notes:
+        sup = suppress(data[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None)
+    hidden = (sup[count].isna() & data[count].notna()).to_numpy()
+    hidden_at = {tuple(map(str, k)): h for k, h in zip(data[keys].itertuples(index=False), hidden)}
+    rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
+    last = rates[period].astype(str).max()
+    is_last = (rates[period].astype(str) == last).to_numpy()
+    latest = rates[is_last][[*keys, count, pop, "rate", "lower", "upper", "method"]]
+    h_latest = hidden[is_last]
+    latest_hidden = {c: h_latest for c in (count, "rate", "lower", "upper")}
     s = Section("hate_crime", "Hate crime: rates, change and districts that stand out",
                 "Police-recorded hate crime per 100,000 residents with exact (below 10) / Byar's 95% confidence intervals "
                 "(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of districts "
-                "for the latest period.", sec.get("source", str(sec.get("file", ""))))
-    rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
-    last = rates[period].astype(str).max()
-    latest = rates[rates[period].astype(str) == last]
+                f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
+                "totals, and every rate or change computed from them." + "".join(notes),
+                sec.get("source", str(sec.get("file", ""))))
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
-                          _suppressed(_round(latest[[area, period, count, pop, "rate", "lower", "upper", "method"]], 1), [count], thr, ["rate", "lower", "upper"])))
-    yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=area, confidence=conf)
+                          _mark(_round(latest, 1), latest_hidden)))
+    yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
+                          confidence=conf)
+    others = [k for k in keys if k != period]
+
+    def hid(row: Any, per: str) -> bool:
+        key = []
+        for k in keys:
+            key.append(str(row[per]) if k == period else str(row[k]))
+        return bool(hidden_at.get(tuple(key), True))
+
+    h_from = np.array([hid(r, "period_from") for _, r in yoy.iterrows()], dtype=bool)
+    h_to = np.array([hid(r, "period_to") for _, r in yoy.iterrows()], dtype=bool)
+    either = h_from | h_to
+    change = yoy[[*others, "period_from", "period_to", "count_from", "count_to", "pct_change", "pct_lower", "pct_upper",
+                  "p_value", "method"]]
+    change_hidden = {"count_from": h_from, "count_to": h_to, **{c: either for c in ("pct_change", "pct_lower", "pct_upper", "p_value")}}
     s.tables.append(Table("hate_crime_change", f"Change between consecutive periods by {area} (rate ratio, wald-log {int(conf*100)}% CI)",
-                          _suppressed(_round(yoy[[area, "period_from", "period_to", "count_from", "count_to", "pct_change", "pct_lower", "pct_upper", "p_value", "method"]], 2), ["count_from", "count_to"], thr)))
+                          _mark(_round(change, 2), change_hidden)))
+    # the funnel from the published rows; its target (the overall rate) is a published total
     target = ss.funnel_target(latest[count], latest[pop], kind="rate")
+    shown = latest[~h_latest]
     fig, ax = _fig()
-    ss.plot_funnel(latest[count], latest[pop], labels=latest[area], kind="rate", target=target, highlight=list(latest[area]), ax=ax,
+    ss.plot_funnel(shown[count], shown[pop], labels=shown[area], kind="rate", target=target, highlight=list(shown[area]), ax=ax,
                    title=f"Hate crime per 100,000 by {area}, {last}: PHE funnel (exact Poisson 95% / 99.8% limits)")
-    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000", _png(fig)))
+    left_out = int(h_latest.sum())
+    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000"
+                            + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     if "national" in sec:
         nat = sec["national"]
         strands = nat[nat.strand != "Total offences"]
+        pub_nat = suppress(strands, columns=["offences"] if "offences" in strands.columns else None,
+                           keys=["strand", "year"], threshold=thr, marker=None)
         tr = ss.poisson_trend(strands, population=None, period="year", by="strand", dispersion="auto", confidence=conf)
         s.tables.append(Table("hate_crime_national_trend", "England and Wales trend by strand, 2011/12-2018/19: annual % change "
                               "(Poisson GLM; quasi-Poisson where over-dispersed)",
                               _round(tr[["strand", "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
         fig, ax = _fig()
-        ss.plot_trend(strands, population=None, period="year", by="strand", ax=ax, confidence=conf)
+        ss.plot_trend(pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"]), population=None, period="year", by="strand",
+                      ax=ax, confidence=conf)
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     return s
 
 
+class warnings_as_notes:
+    """Collect SaferstatsWarnings raised inside (e.g. counts that cannot be protected) as notes for
+    the section's text, and warn once more from the report."""
+
+    def __enter__(self) -> list[str]:
+        import warnings
+
+        self._cm = warnings.catch_warnings(record=True)
+        self._records = self._cm.__enter__()
+        warnings.simplefilter("always")
+        self.notes: list[str] = []
+        return self.notes
+
+    def __exit__(self, *exc: Any) -> None:
+        import warnings
+
+        from .exceptions import SaferstatsWarning
+
+        self._cm.__exit__(*exc)
+        for w in self._records:
+            if issubclass(w.category, SaferstatsWarning):
+                self.notes.append(f" Note: {w.message}.")
+                warnings.warn(str(w.message), SaferstatsWarning, stacklevel=3)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def _stop_search(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    conf = cfg["confidence"]
+    from .disclosure import LATENT, _Cells
+
+    conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
     records = ss.read_stop_search(src)
     by = sec.get("by", ["force"])
     pop = ss.census_population() if "population" not in sec else pd.read_csv(sec["population"])
     disp = ss.disproportionality(records, pop, by=by, confidence=conf, ethnicity_source=sec.get("ethnicity_source", "self"))
     out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
+    keys = [*by, "group"]
+    # one problem for both tables: searches per group, those with a known outcome link (n) within
+    # them, finds (hits) within those; totals by area and by group; small differences protected
+    cells = _Cells()
+    s_ids = np.array([cells.add(v) for v in disp["searches"].to_numpy(dtype=float)], dtype=np.int64)
+    where = {tuple(map(str, k)): i for i, k in enumerate(disp[keys].itertuples(index=False))}
+    n_ids = np.array([cells.add(v) for v in out["n"].to_numpy(dtype=float)], dtype=np.int64)
+    h_ids = np.array([cells.add(v) for v in out["hits"].to_numpy(dtype=float)], dtype=np.int64)
+    for j, k in enumerate(out[keys].itertuples(index=False)):
+        i = where.get(tuple(map(str, k)))
+        if i is not None:
+            cells.subset(int(n_ids[j]), int(s_ids[i]))
+        else:  # searches not in the rates table: n is part of an unpublished count
+            rest = cells.add(0.0, LATENT)
+            cells.relate([(int(n_ids[j]), 1.0), (rest, 1.0)])
+        cells.subset(int(h_ids[j]), int(n_ids[j]))
+    # totals assumed known: searches by area and by group (Home Office statistics publish them);
+    # the outcome-linked subset and its finds are known only through these tables
+    _key_margins(cells, disp, s_ids, keys)
+    reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
+    hidden = reason > 0
+    hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
+
+    def stratum_of(frame: pd.DataFrame) -> np.ndarray:
+        return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
+
+    def compare_mask(frame: pd.DataFrame, own: np.ndarray) -> np.ndarray:
+        """Comparisons with the reference group go with the reference's hidden count."""
+        st, ref = stratum_of(frame), (frame["group"].astype(str) == "White").to_numpy()
+        m = own.copy()
+        for g in np.unique(st):
+            rows = st == g
+            if not (rows & ref).any() or own[rows & ref].any():
+                m |= rows
+        return m
+
+    d_hidden = {"searches": hs, **{c: hs for c in ("rate", "rate_lower", "rate_upper")},
+                **{c: compare_mask(disp, hs) for c in ("ratio", "ratio_lower", "ratio_upper")}}
+    own = hn | hh
+    find_cols = [*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr",
+                 "p_value", "test"]
+    f_hidden = {"n": hn, "hits": hh, **{c: own for c in ("rate", "rate_lower", "rate_upper")},
+                **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value")}}
     ex = disp.attrs["excluded"]
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
                 f"Searches per 1,000 residents by self-defined ethnic group (Home Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
                 f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
-                "where an expected cell is below 5).", sec.get("source", ""))
-    thr = cfg["disclosure_threshold"]
+                f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
+                "counts that would give them back from totals, and every rate, ratio or test computed from them."
+                + _warn_unprotected("stop and search", len(unprotected)), sec.get("source", ""))
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000 and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
-                          _suppressed(_round(disp, 3), ["searches"], thr, ["rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper"])))
-    find_cols = [*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "p_value", "test"]
+                          _mark(_round(disp, 3), d_hidden)))
     s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed",
-                          _suppressed(_round(out[find_cols], 3), ["n", "hits"], thr, ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr"])))
+                          _mark(_round(out[find_cols], 3), f_hidden)))
+    # the forest plot shows exactly the published ratios
+    pub = _mask_frame(disp, d_hidden)
+    shown = pub[pub["ratio"].notna() | (pub["ratio_method"].astype(str) == "reference")]
     fig, ax = _fig()
-    ss.plot_disproportionality(disp, ax=ax)
-    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)", _png(fig)))
+    ss.plot_disproportionality(shown, ax=ax)
+    left_out = int((pub["ratio"].isna() & (pub["ratio_method"].astype(str) != "reference")).sum())
+    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
+                            + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
 
 
 def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    conf = cfg["confidence"]
+    from .disclosure import suppress
+
+    conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
     area, period, count = sec.get("area", "area"), sec.get("period", "period"), sec.get("count", "count")
+    for key, col in (("area", area), ("period", period), ("count", count)):
+        if col not in data.columns:
+            raise ConfigError(f"[flytipping] the file has no column '{col}'; set {key} to one of {list(data.columns)}",
+                              f"flytipping.{key}")
     if "population" in sec and sec["population"] in data.columns:
         data = data.assign(population=data[sec["population"]])
+    elif "population" in sec:
+        raise ConfigError(f"[flytipping] population = '{sec['population']}' is not a column of the file", "flytipping.population")
     else:
-        pop = datasets.census2011_by_la().set_index("la")["All"]
-        data = data.assign(population=data[area].map(pop))
+        popn = datasets.census2011_by_la().set_index("la")["All"]
+        data = data.assign(population=data[area].map(popn))
     missing = data.population.isna()
     if missing.any():
         raise ConfigError(f"[flytipping] no population for {sorted(data.loc[missing, area].unique())[:5]}; add a population column", "flytipping.population")
+    data = data.dropna(subset=[count])
+    with warnings_as_notes() as notes:
+        sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
+                       keys=[area, period], threshold=thr, marker=None)
+    hidden = (sup[count].isna() & data[count].notna()).to_numpy()
     last = data[period].astype(str).max()
-    latest = ss.add_rates(data[data[period].astype(str) == last].dropna(subset=[count]), count=count, multiplier=1000, confidence=conf)
+    is_last = (data[period].astype(str) == last).to_numpy()
+    latest = ss.add_rates(data[is_last], count=count, multiplier=1000, confidence=conf)
+    h_latest = hidden[is_last]
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
-                "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed).",
-                sec.get("source", ""))
+                "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
+                + "".join(notes), sec.get("source", ""))
     target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
     latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000, target=target).to_numpy()
-    s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}", _round(latest[[area, period, count, "population", "rate", "lower", "upper", "significance"]], 2)))
-    trend = ss.poisson_trend(data.dropna(subset=[count]), count=count, period=period, by=area, dispersion="auto", confidence=conf)
+    hid = {c: h_latest for c in (count, "rate", "lower", "upper", "significance")}
+    s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}",
+                          _mark(_round(latest[[area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)))
+    trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
     s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "method"]], 2)))
+    shown = latest[~h_latest]
     fig, ax = _fig()
-    ss.plot_funnel(latest[count], latest.population, labels=latest[area], kind="rate", multiplier=1000, target=target, highlight=list(latest[area]), ax=ax,
+    ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target, highlight=list(shown[area]), ax=ax,
                    title=f"Fly-tipping per 1,000 residents, {last}: PHE funnel")
-    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}", _png(fig)))
+    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}"
+                            + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else ""),
+                            _png(fig)))
     return s
 
 
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
+    from .disclosure import suppress
+
+    thr = cfg["disclosure_threshold"]
     data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
     lat_c, lon_c = sec.get("lat", "lat"), sec.get("lon", "lon")
     for c in (lat_c, lon_c):
@@ -364,8 +633,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                 f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts (queen contiguity, 999 "
                 "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson.",
                 sec.get("source", ""))
-    tab = clusters.drop(columns=["hull"]).sort_values("n", ascending=False)
-    s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(pd.DataFrame(tab), 4)))
+    tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
+    if len(tab):
+        with warnings_as_notes() as notes:
+            tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],
+                           other=[c for c in tab.columns if c not in ("n", "density_per_km2")], keys=[], threshold=thr)
+        s.intro += "".join(notes)
+    s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax)
     s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls", _png(fig)))
@@ -379,40 +653,121 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     return s
 
 
+def _ratio_direction(ba: pd.DataFrame) -> str:
+    """Which way before_after's risk ratio reads, from its own numbers (later / earlier is the
+    convention; say which it is rather than assume)."""
+    ok = ba[(ba.pre_count > 0) & (ba.post_count > 0) & ba.rr.notna()]
+    if not len(ok):
+        return "risk ratio"
+    r = ok.iloc[0]
+    post_over_pre = (r.post_count / r.post_n) / (r.pre_count / r.pre_n)
+    return "post / pre" if abs(r.rr - post_over_pre) <= 1e-6 * abs(post_over_pre) else "pre / post"
+
+
 def _s136(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
+
+    from . import outcomes as oc
+    from .disclosure import LATENT
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     recs = ss.synthetic.s136_pilot_records(seed=136) if sec.get("data", 0) is None else (
         sec["data"] if "data" in sec else pd.read_csv(sec["file"]))
     cols = sec.get("columns", {})
-    summ = ss.s136_summary(recs, columns=cols, confidence=conf, threshold=thr)
     split = sec.get("split")
     if split is None:
         raise ConfigError("[s136] is missing the key 'split' (the first date of the pilot, e.g. \"2024-01-01\")", "s136.split")
     popn = sec.get("population")
+    # one disclosure problem for the summary tables, the before/after table and the monthly
+    # counts of the ITS figure: all are sums of the same detentions
+    b = oc._s136_build(recs, by=None, columns=cols, outcome_labels=None, place_labels=None, confidence=conf,
+                       quantile_method="linear", threshold=thr)
     ba = ss.before_after(recs, split=split, columns=cols, confidence=conf,
                          population=None if popn is None else (float(popn), float(popn)))
+    cells, ids = b.cells, b.ids
+    summary_cell = {("outcome", c): ids["outcomes"][k]["count"] for k, c in enumerate([o for o in oc.OUTCOMES if o != "unknown"])}
+    summary_cell.update({("rate", m): ids["rates"][k]["count"] for k, m in enumerate(["conversion", "admission", "nfa"])})
+    summary_cell.update({("place_of_safety", p): ids["place_of_safety"][k]["count"]
+                         for k, p in enumerate([p for p in oc.PLACES_OF_SAFETY if p != "not_known"])})
+    den_cell = {"outcome": ids["outcomes"][0]["assessed"], "rate": ids["outcomes"][0]["assessed"],
+                "place_of_safety": ids["place_of_safety"][0]["known"]}
+    ba_ids: dict[str, np.ndarray] = {c: np.zeros(len(ba), dtype=np.int64) for c in ("pre_count", "post_count", "pre_n", "post_n")}
+    dens: dict[tuple[str, str], int] = {}
+    by_key: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(ba.itertuples(index=False)):
+        kind = "outcome" if r.kind == "rate" else r.kind  # outcome and rate rows share their denominator
+        for per, num_col, den_col in (("pre", "pre_count", "pre_n"), ("post", "post_count", "post_n")):
+            if (kind, per) not in dens:
+                dens[(kind, per)] = cells.add(getattr(r, den_col))
+            ba_ids[den_col][i] = dens[(kind, per)]
+            measure = "nfa" if (r.kind, r.measure) == ("rate", "nfa") else r.measure
+            key = ("outcome" if r.kind == "rate" and measure == "nfa" else r.kind, measure, per)
+            if key not in by_key:  # the NFA count is one number in both rows
+                by_key[key] = cells.add(getattr(r, num_col))
+            ba_ids[num_col][i] = by_key[key]
+    for i, r in enumerate(ba.itertuples(index=False)):
+        k = ("outcome", "nfa") if (r.kind, r.measure) == ("rate", "nfa") else (r.kind, r.measure)
+        total = summary_cell[k]
+        pre, post = int(ba_ids["pre_count"][i]), int(ba_ids["post_count"][i])
+        rest = cells.add(max(cells.values[total] - cells.values[pre] - cells.values[post], 0.0), LATENT)  # undated
+        cells.sum_to([pre, post, rest], total)
+    for kind in ("outcome", "place_of_safety"):
+        total = den_cell[kind]
+        rest = cells.add(max(cells.values[total] - cells.values[dens[(kind, "pre")]] - cells.values[dens[(kind, "post")]], 0.0), LATENT)
+        cells.sum_to([dens[(kind, "pre")], dens[(kind, "post")], rest], total)
+        for per in ("pre", "post"):
+            parts = [by_key[(kind, m, per)] for (kk, m, pp) in by_key if kk == kind and pp == per
+                     and not (kind == "outcome" and m in ("conversion", "admission"))]
+            cells.sum_to(sorted(set(parts)), dens[(kind, per)])
+    for per in ("pre", "post"):
+        o = {m: by_key[("outcome", m, per)] for m in ("informal", "s2", "s3", "nfa")}
+        cells.sum_to([o["s2"], o["s3"]], by_key[("rate", "conversion", per)])
+        cells.sum_to([o["informal"], o["s2"], o["s3"]], by_key[("rate", "admission", per)])
     monthly = ss.monthly_counts(recs, date=cols.get("detention_time", "detention_time"))
-    bi = int((monthly.index >= pd.Period(split, "M")).argmax())
+    m_ids = np.array([cells.add(v) for v in monthly.to_numpy(dtype=float)], dtype=np.int64)
+    det = ids["flags"][0]["detentions"]
+    undated = cells.add(max(cells.values[det] - float(monthly.sum()), 0.0), LATENT)
+    cells.sum_to([*map(int, m_ids), undated], det)
+
+    reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
+    with warnings_as_notes() as notes:
+        summ = oc._s136_finish(b, reason, unprotected, thr)
+    hidden = reason > 0
+    own = {c: hidden[ba_ids[c]] for c in ba_ids}
+    row = own["pre_count"] | own["post_count"] | own["pre_n"] | own["post_n"]
+    ba_hidden = {**own, **{c: row for c in ("rr", "rr_lower", "rr_upper", "p_value")}}
+    m_hidden = hidden[m_ids]
+
     s = Section("s136", "Section 136 and street triage",
                 f"Outcome rates with Wilson {int(conf*100)}% CIs (unknown outcomes excluded from denominators), places of "
-                f"safety, detention times, a before/after comparison at {split} (risk ratio with Katz CI; z or Fisher's test) "
-                f"and an interrupted time series (segmented Poisson, METHODS D3). Counts below {thr} are suppressed.",
-                sec.get("source", ""))
-    s.tables.append(Table("s136_rates", "Conversion, admission and NFA rates (%)", _round(summ.rates, 2)))
-    s.tables.append(Table("s136_place_of_safety", "Place of safety (% of detentions with a known place)", _round(summ.place_of_safety, 2)))
+                f"safety, detention times, a before/after comparison at {split} (risk ratio, {_ratio_direction(ba)}, with Katz CI; z or "
+                f"Fisher's test) and an interrupted time series (segmented Poisson, METHODS D3). Counts below {thr} are "
+                "suppressed in all these tables and the figure together, with every count that would give them back "
+                "and every rate computed from them." + "".join(notes), sec.get("source", ""))
+
+    def published(name: str, nd: int) -> pd.DataFrame:
+        t = getattr(summ, name)
+        mask = summ.suppressed[name]
+        return _mark(_round(t, nd), {c: mask[c].to_numpy() for c in mask.columns})
+
+    s.tables.append(Table("s136_rates", "Conversion, admission and NFA rates (%)", published("rates", 2)))
+    s.tables.append(Table("s136_place_of_safety", "Place of safety (% of detentions with a known place)", published("place_of_safety", 2)))
+    flags = published("flags", 2)
     s.tables.append(Table("s136_durations", "Detention time (hours; type-7 quantiles) and legal flags",
-                          pd.concat([_round(summ.durations, 2), summ.flags.drop(columns=[c for c in summ.flags.columns if c in summ.durations.columns])], axis=1)))
+                          pd.concat([published("durations", 2), flags.drop(columns=[c for c in flags.columns if c in summ.durations.columns])], axis=1)))
     bat = ba[["kind", "measure", "pre_count", "pre_n", "post_count", "post_n", "rr", "rr_lower", "rr_upper", "p_value", "test"]]
-    s.tables.append(Table("s136_before_after", f"Before vs after {split}: risk ratio (pre / post)",
-                          _suppressed(_round(bat, 3), ["pre_count", "post_count"], thr)))
+    s.tables.append(Table("s136_before_after", f"Before vs after {split}: risk ratio ({_ratio_direction(ba)})",
+                          _mark(_round(bat, 3), ba_hidden)))
+    bi = int((monthly.index >= pd.Period(split, "M")).argmax())
     if 3 <= bi <= len(monthly) - 3:
         its = ss.its_poisson(monthly.to_numpy(), break_index=bi, population=popn, dispersion="quasi", confidence=conf)
         s.tables.append(Table("s136_its", "Interrupted time series effects (segmented Poisson, quasi-Poisson SEs)", _round(its.effects(), 3)))
         fig, ax = _fig()
-        ss.plot_its(its, labels=monthly.index.to_timestamp(), ax=ax)
-        s.figures.append(Figure("s136_its", "Monthly detentions: observed, fitted and counterfactual", _png(fig)))
+        observed = np.where(m_hidden, np.nan, np.asarray(its.observed, dtype=float))  # the figure obeys the tables
+        ss.plot_its(dataclasses.replace(its, observed=observed), labels=monthly.index.to_timestamp(), ax=ax)
+        s.figures.append(Figure("s136_its", "Monthly detentions: observed, fitted and counterfactual"
+                                + (f"; {int(m_hidden.sum())} month(s) with suppressed counts not shown" if m_hidden.any() else ""),
+                                _png(fig)))
     return s
 
 
@@ -455,7 +810,12 @@ def _methods_appendix(cfg: dict) -> str:
         "conditional permutations).",
         "Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et al. 2017); durations with "
         "numpy 'linear' (R type 7) quantiles.",
-        f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c] in published tables.",
+        f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
+        "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes and "
+        "the totals assumed known — counts by area and by period (hate crime, fly-tipping), searches by area and by "
+        "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
+        "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
+        "with it, and figures show only published numbers.",
         "Every method, its reference and test values: saferstats METHODS.md and the package docstrings.",
     ]
     return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
@@ -494,46 +854,202 @@ def render_html(cfg: dict, sections: list[Section]) -> str:
     return "\n".join(parts)
 
 
-def build_report(cfg: dict, out_dir: str | Path, *, quiet: bool = False) -> Path:
-    """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
-    and any GeoJSON into ``out_dir`` (replaced only when everything succeeded). Returns the path of
-    ``index.html``."""
-    out_dir = Path(out_dir)
-    keys = [k for k in SECTION_KEYS if k in cfg]
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover
-        tqdm = None
-    bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
-    sections = []
-    for k in keys:
-        if bar is not None:
-            bar.set_postfix_str(k)
+# ---------------------------------------------------------------------------- safe output
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(v: Any) -> Any:
+    """OWASP CSV-injection defence: text starting with = + - @ tab or CR gets a leading single
+    quote, so a spreadsheet shows it as text instead of running it. Text that is a plain number
+    (e.g. "-1.5") is left alone."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
         try:
-            sections.append(_BUILDERS[k](cfg, cfg[k]))
-        except (ConfigError, SaferstatsError):
-            raise
-        except (KeyError, ValueError, OSError) as exc:
-            raise ConfigError(f"[{k}] could not be analysed: {exc}", k) from exc
-        if bar is not None:
-            bar.update(1)
-    tmp = Path(tempfile.mkdtemp(prefix=".saferstats-report-", dir=out_dir.parent if out_dir.parent.exists() else None))
+            float(v)
+            return v
+        except ValueError:
+            return "'" + v
+    return v
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names cannot run as spreadsheet formulas
+    (:func:`_neutral`); numeric columns are untouched, so negative numbers stay numbers.
+
+    >>> csv_safe(pd.DataFrame({"area": ["=HYPERLINK(1)", "-x", "Luton"], "change": [-1.5, 2.0, 0.0]}))
+                area  change
+    0  '=HYPERLINK(1)    -1.5
+    1             '-x     2.0
+    2           Luton     0.0
+    """
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
+                or pd.api.types.is_datetime64_any_dtype(col)):
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                col = col.astype(object)
+            out[c] = col.map(_neutral)
+    out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
+    if isinstance(out.index, pd.Index) and out.index.dtype == object:
+        out.index = out.index.map(_neutral)
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:
+    """Write ``df`` as CSV safely: formula-looking text neutralised (:func:`csv_safe`), written to a
+    temporary file beside ``path`` and renamed into place (never a half-written file)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        (tmp / "index.html").write_text(render_html(cfg, sections), encoding="utf-8")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            csv_safe(df).to_csv(fh, index=index)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+_MANIFEST = ".saferstats-report.json"
+
+
+#: Every file a report may write, per section (checked against the output folder up front).
+OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
+    "hate_crime": ("hate_crime_rates.csv", "hate_crime_change.csv", "hate_crime_funnel.png",
+                   "hate_crime_national_trend.csv", "hate_crime_national.png"),
+    "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
+    "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
+    "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
+    "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
+             "s136_its.csv", "s136_its.png"),
+}
+DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
+
+
+class _Output:
+    """The report's output folder: checked (and a private staging folder made inside it) before any
+    analysis runs; files are staged, then each renamed into place (index.html last). Only files this
+    report writes are replaced, and only files an earlier saferstats report listed in its manifest
+    are removed; nothing else in the folder is touched."""
+
+    def __init__(self, out_dir: Path, names: Sequence[str] = ()) -> None:
+        self.dir = out_dir
+        self.created = False
+        self.stage = None
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder for the report")
+        self.previous: list[str] = []
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            self.previous = [str(f) for f in json.loads((out_dir / _MANIFEST).read_text())["files"]]
+        self.allowed = {"index.html", *names}
+        clash = sorted(n for n in self.allowed if (out_dir / n).exists() and n not in self.previous)
+        if clash:
+            raise OutputError(f"--out {out_dir}: already holds {', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''}, "
+                              "not written by a saferstats report; choose another folder or move them (nothing is "
+                              "overwritten that saferstats did not write)")
+        try:
+            if not out_dir.exists():
+                out_dir.mkdir(parents=True)
+                self.created = True
+            self.stage = Path(tempfile.mkdtemp(prefix=".saferstats-report-", dir=out_dir))
+        except OSError as exc:
+            raise OutputError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from exc
+        self.files: list[str] = []
+
+    def write_text(self, name: str, text: str) -> None:
+        (self.stage / name).write_text(text, encoding="utf-8")
+        self.files.append(name)
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        (self.stage / name).write_bytes(data)
+        self.files.append(name)
+
+    def write_csv(self, name: str, df: pd.DataFrame, *, index: bool = False) -> None:
+        csv_safe(df).to_csv(self.stage / name, index=index)
+        self.files.append(name)
+
+    def commit(self) -> None:
+        """Rename the staged files into place (index.html last), remove the previous report's files
+        that this one did not rewrite (from the manifest only), write the manifest."""
+        previous = self.previous
+        order = sorted(self.files, key=lambda n: n == "index.html")
+        for name in order:
+            dest = self.dir / name
+            if dest.is_dir() or (dest.exists() and name not in previous and name not in self.allowed):
+                raise OutputError(f"--out {self.dir}: '{name}' exists and was not written by a saferstats report")
+        for name in order:
+            os.replace(self.stage / name, self.dir / name)
+        for name in previous:
+            if name not in self.files and "/" not in name and name not in ("", ".", "..") and \
+                    (self.dir / name).is_file():
+                with contextlib.suppress(OSError):
+                    (self.dir / name).unlink()
+        write_json = {"generator": "saferstats report", "files": self.files}
+        (self.stage / _MANIFEST).write_text(json.dumps(write_json, indent=1))
+        os.replace(self.stage / _MANIFEST, self.dir / _MANIFEST)
+        self.close()
+
+    def close(self) -> None:
+        """Remove the staging folder (ours) and, if this run created the output folder and wrote
+        nothing to it, that folder too."""
+        if self.stage is not None and self.stage.exists():
+            shutil.rmtree(self.stage, ignore_errors=True)
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.dir.rmdir()  # only when empty
+
+
+def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Sequence[str] = ()) -> _Output:
+    """Check ``out_dir`` before any analysis runs: it must be a folder (created when missing) that
+    can be written to, and must not hold a file the report would write that an earlier saferstats
+    report did not write (``cfg`` says which sections run; ``extra`` names further files).
+    Raises :class:`OutputError` with a one-line message."""
+    names = [n for k in SECTION_KEYS if cfg is None or k in cfg for n in OUTPUT_NAMES[k]]
+    return _Output(Path(out_dir), [*names, *extra])
+
+
+def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
+                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None) -> Path:
+    """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
+    and any GeoJSON into ``out_dir``. The folder is checked first (:func:`prepare_output`); the files
+    are staged and renamed into place only when everything succeeded; other files in the folder are
+    never touched (``--out .`` is safe). Returns the path of ``index.html``."""
+    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=list(extra_csv or {}))
+    try:
+        keys = [k for k in SECTION_KEYS if k in cfg]
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover
+            tqdm = None
+        bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
+        sections = []
+        for k in keys:
+            if bar is not None:
+                bar.set_postfix_str(k)
+            try:
+                sections.append(_BUILDERS[k](cfg, cfg[k]))
+            except SaferstatsError:
+                raise
+            except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
+            if bar is not None:
+                bar.update(1)
+        out.write_text("index.html", render_html(cfg, sections))
         for s in sections:
             for t in s.tables:
-                t.frame.to_csv(tmp / f"{t.name}.csv", index=False)
+                out.write_csv(f"{t.name}.csv", t.frame)
             for f in s.figures:
-                (tmp / f"{f.name}.png").write_bytes(f.png)
+                out.write_bytes(f"{f.name}.png", f.png)
             for name, text in s.geojson.items():
-                (tmp / name).write_text(text)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        shutil.move(str(tmp), str(out_dir))
+                out.write_text(name, text)
+        for name, (frame, index) in (extra_csv or {}).items():
+            out.write_csv(name, frame, index=index)
+        out.commit()
+        if bar is not None:
+            bar.update(1)
+            bar.close()
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    if bar is not None:
-        bar.update(1)
-        bar.close()
-    return out_dir / "index.html"
+        out.close()
+    return out.dir / "index.html"

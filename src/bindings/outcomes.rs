@@ -6,7 +6,9 @@ use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
 use super::parallel::{detach, owned};
-use crate::disclosure::{suppress as core_suppress, DisclosureOptions};
+use crate::disclosure::{
+    protect as core_protect, suppress as core_suppress, CellKind, DisclosureOptions, Relations,
+};
 use crate::outcomes::{its_poisson as core_its, ItsOptions, Seasonality};
 
 /// Segmented Poisson ITS; seasonality = None, ("fourier", period, k) or ("dummies", period).
@@ -89,8 +91,66 @@ fn suppress<'py>(
     Ok((s.values.into_pyarray(py), codes.into_pyarray(py)))
 }
 
+/// Primary and secondary suppression of cells tied by linear relations (compressed: relation r
+/// has terms `offsets[r]..offsets[r+1]` of `cells` / `coefs`); kinds 0 count, 1 fixed, 2 latent.
+/// Returns (reason codes, unprotected cell indices).
+#[pyfunction]
+#[pyo3(signature = (values, kinds, offsets, cells, coefs, threshold, zeros, secondary))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn protect<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, f64>,
+    kinds: PyReadonlyArray1<'py, u8>,
+    offsets: PyReadonlyArray1<'py, i64>,
+    cells: PyReadonlyArray1<'py, i64>,
+    coefs: PyReadonlyArray1<'py, f64>,
+    threshold: f64,
+    zeros: bool,
+    secondary: bool,
+) -> PyResult<(
+    Bound<'py, numpy::PyArray1<u8>>,
+    Bound<'py, numpy::PyArray1<i64>>,
+)> {
+    let v = owned(&values);
+    let kinds = owned(&kinds)
+        .iter()
+        .map(|&k| CellKind::from_code(k))
+        .collect::<crate::error::Result<Vec<_>>>()
+        .py_err()?;
+    let index = |name: &str, a: &[i64]| -> PyResult<Vec<usize>> {
+        a.iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                usize::try_from(x).map_err(|_| {
+                    crate::Error::value(name, i, x as f64, "must be a non-negative index")
+                })
+            })
+            .collect::<crate::error::Result<Vec<_>>>()
+            .py_err()
+    };
+    let offsets = index("offsets", &owned(&offsets))?;
+    let cells = index("cells", &owned(&cells))?;
+    let coefs = owned(&coefs);
+    let rel = Relations::from_parts(offsets, cells, coefs).py_err()?;
+    let opts = DisclosureOptions {
+        threshold,
+        zeros,
+        secondary,
+        round_to: None,
+    };
+    let p = detach(py, || core_protect(&v, &kinds, &rel, &opts))?.py_err()?;
+    let codes: Vec<u8> = p.reason.iter().map(|r| *r as u8).collect();
+    let unprotected: Vec<i64> = p
+        .unprotected
+        .iter()
+        .map(|&i| i64::try_from(i).unwrap_or(i64::MAX))
+        .collect();
+    Ok((codes.into_pyarray(py), unprotected.into_pyarray(py)))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(its_poisson, m)?)?;
     m.add_function(wrap_pyfunction!(suppress, m)?)?;
+    m.add_function(wrap_pyfunction!(protect, m)?)?;
     Ok(())
 }

@@ -74,3 +74,45 @@ def test_rates_command_bad_column_exits_2(tmp_path, capsys):
 def test_python_dash_m_runs():
     res = subprocess.run([sys.executable, "-m", "saferstats", "--help"], capture_output=True, text=True)
     assert res.returncode == 0 and "demo" in res.stdout
+
+
+# ------------------------------------------------- one line, exit 2, never a traceback (16.8)
+
+@pytest.mark.parametrize("argv, message", [
+    (["rates", "{d}/in.csv", "--count", "n", "--population", "pop", "--out", "{d}"], "is a folder"),
+    (["rates", "{d}/in.csv", "--count", "n", "--population", "pop", "--out", "{d}/missing/x.csv"], "does not exist"),
+    (["rates", "/dev/zero", "--count", "n", "--population", "pop"], "is not a regular file"),
+    (["rates", "{d}/empty.csv", "--count", "n", "--population", "pop"], "cannot read CSV"),
+    (["rates", "{d}/nothere.csv", "--count", "n", "--population", "pop"], "no such file"),
+    (["rates", "{d}/in.csv", "--count", "n", "--population", "area"], "population"),
+    (["s136", "{d}/in.csv", "--threshold", "1"], "--threshold must be"),
+    (["s136", "{d}/in.csv"], "no column"),
+    (["demo", "--out", "{d}/in.csv"], "is a file, not a folder"),
+    (["hotspots", "{d}/in.csv", "--geojson", "{d}"], "is a folder"),
+])
+def test_cli_errors_are_one_line_exit_2(tmp_path, capsys, argv, message):
+    pd.DataFrame({"area": ["A", "B"], "n": [5, 50], "pop": [1000, 2000]}).to_csv(tmp_path / "in.csv", index=False)
+    (tmp_path / "empty.csv").write_text("")
+    rc = main([a.format(d=tmp_path) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and message in err and len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+def test_cli_csv_output_neutralises_formulas(tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"area": ["=cmd|' /C calc'!A0", "@x", "Luton"], "n": [5, 50, 7], "pop": [1000, 2000, 3000]}).to_csv(
+        src, index=False)
+    dest = tmp_path / "out.csv"
+    assert main(["rates", str(src), "--count", "n", "--population", "pop", "--out", str(dest)]) == 0
+    out = pd.read_csv(dest)
+    assert list(out["area"]) == ["'=cmd|' /C calc'!A0", "'@x", "Luton"]
+    assert not list(tmp_path.glob(".out.csv.*"))  # written through a temporary file, renamed
+
+
+def test_cli_s136_writes_the_published_rates(tmp_path, capsys):
+    src = tmp_path / "s.csv"
+    saferstats.synthetic.s136_pilot_records(seed=2).to_csv(src, index=False)
+    assert main(["s136", str(src), "--out", str(tmp_path / "r.csv")]) == 0
+    r = pd.read_csv(tmp_path / "r.csv")
+    assert list(r["measure"]) == ["conversion", "admission", "nfa"]

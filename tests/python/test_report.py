@@ -5,6 +5,7 @@ bad-input rules of issue 7 (one clear line, exit 2, no half-written report)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -140,12 +141,13 @@ def test_invalid_config_one_line_exit_2_no_half_report(tmp_path, capsys, edit, m
     cfg.write_text(edit(cfg.read_text()))
     out = tmp_path / "out"
     out.mkdir()
-    (out / "index.html").write_text("previous report")
+    (out / "index.html").write_text("previous report")  # as an earlier saferstats report left it
+    (out / ".saferstats-report.json").write_text('{"files": ["index.html"]}')
     assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1, err
     assert (out / "index.html").read_text() == "previous report"  # untouched
-    assert not list(tmp_path.glob(".saferstats-report-*"))
+    assert not list(tmp_path.glob(".saferstats-report-*")) and not list(out.glob(".saferstats-report-*"))
 
 
 def test_report_needs_demo_or_config(capsys):
@@ -166,3 +168,203 @@ def test_analysis_subcommands(tmp_path, capsys):
     assert main(["s136", str(d / "s136_records.csv"), "--out", str(tmp_path / "s.csv")]) == 0
     assert main(["trend", str(d / "flytipping.csv"), "--count", "nope"]) == 2
     assert "no column 'nope'" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------- the output folder (issue 16.1)
+
+def _small_config(d: Path, districts: list[str] | None = None, extra: str = "") -> Path:
+    """A one-section config (hate crime by district), quick to run."""
+    (d / "data").mkdir(exist_ok=True)
+    hc = saferstats.datasets.hate_crime_by_force().dropna(subset=["population"])
+    hc = hc.rename(columns={"force": "district", "offences": "count"})[["district", "year", "count", "population"]]
+    hc = hc[hc.district.isin(hc.district.unique()[:6])].copy()
+    if districts:
+        names = dict(zip(hc.district.unique(), districts))
+        hc["district"] = hc.district.map(lambda x: names.get(x, x))
+    hc.to_csv(d / "data" / "hc.csv", index=False)
+    cfg = d / "small.toml"
+    title = "" if extra.startswith("title") else 'title = "Small"\n'
+    cfg.write_text(f'{title}{extra}\n[hate_crime]\nfile = "data/hc.csv"\narea = "district"\nperiod = "year"\n')
+    return cfg
+
+
+def _tree(d: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_out_folder_with_other_files_keeps_them(tmp_path):
+    cfg = _small_config(tmp_path)
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    (out / "notes.txt").write_text("mine")
+    (out / "sub" / "keep.csv").write_text("a,b\n1,2\n")
+    before = _tree(out)
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 0
+    after = _tree(out)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing of theirs touched
+    assert "index.html" in after and "hate_crime_rates.csv" in after
+    assert not list(out.glob(".saferstats-report-*"))  # the staging folder is gone
+    # a second run replaces its own files only, and removes its own stale ones
+    (out / "hate_crime_funnel.png").unlink()
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 0
+    assert {k: v for k, v in _tree(out).items() if k in before} == before
+
+
+def test_out_dot_in_a_working_folder_deletes_nothing(tmp_path, monkeypatch):
+    """`--out .` used to rmtree the working directory."""
+    cfg = _small_config(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "analysis.py").write_text("print('my work')")
+    (work / "data.csv").write_text("x\n1\n")
+    monkeypatch.chdir(work)
+    assert main(["report", "--config", str(cfg), "--out", ".", "--quiet"]) == 0
+    assert (work / "analysis.py").read_text() == "print('my work')" and (work / "data.csv").exists()
+    assert (work / "index.html").exists()
+
+
+def test_out_folder_holding_a_users_file_of_the_same_name_is_refused_first(tmp_path, capsys, monkeypatch):
+    cfg = _small_config(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("my own page")
+    ran = []
+    monkeypatch.setattr("saferstats.report._hate_crime", lambda *a: ran.append(1))
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "already holds index.html" in err and len(err.splitlines()) == 1
+    assert (out / "index.html").read_text() == "my own page" and not ran
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: (d / "afile").write_text("x") and d / "afile", "is a file, not a folder"),
+    (lambda d: (d / "afile").write_text("x") and d / "afile" / "sub", "cannot write there"),
+])
+def test_bad_out_folder_is_one_line_before_any_analysis(tmp_path, capsys, monkeypatch, make, message):
+    cfg = _small_config(tmp_path)
+    out = make(tmp_path)
+    ran = []
+    monkeypatch.setattr("saferstats.report._hate_crime", lambda *a: ran.append(1))
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and not ran
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
+def test_unwritable_out_folder(tmp_path, capsys):
+    cfg = _small_config(tmp_path)
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
+        assert "cannot write there" in capsys.readouterr().err
+    finally:
+        out.chmod(0o700)
+
+
+def test_unwritable_out_folder_via_a_read_only_mount(tmp_path, capsys):
+    """Also as root: /proc cannot hold a new folder."""
+    cfg = _small_config(tmp_path)
+    assert main(["report", "--config", str(cfg), "--out", "/proc/saferstats-report", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--out /proc/saferstats-report" in err and len(err.splitlines()) == 1
+
+
+def test_failed_analysis_leaves_no_half_report_and_no_new_folder(tmp_path, capsys, monkeypatch):
+    cfg = _small_config(tmp_path)
+    out = tmp_path / "new"
+
+    def boom(*a):
+        raise saferstats.InvalidInputError("bad data", "x")
+
+    monkeypatch.setattr("saferstats.report._BUILDERS", {"hate_crime": boom})
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
+    assert not out.exists()
+
+
+# ----------------------------------------------------------------- config safety (issue 16.9)
+
+@pytest.mark.parametrize("extra, section_edit, message", [
+    ("disclosure_threshold = true", None, "disclosure_threshold must be a whole number"),
+    ("disclosure_threshold = 1", None, "disclosure_threshold must be a whole number from 2"),
+    ("title = 123", None, "title must be text"),
+    ("confidence = true", None, "confidence must be between 0 and 1"),
+    ("", ("file = \"data/hc.csv\"", "file = 5"), "[hate_crime] file must list file or folder paths as text"),
+    ("", ("file = \"data/hc.csv\"", "file = \"/dev/zero\""), "is not a regular file"),
+    ("", ("file = \"data/hc.csv\"", "file = \"data\""), "is a folder"),
+    ("", ("area = \"district\"", "area = [\"district\"]"), "[hate_crime] area must be text"),
+    ("", ("area = \"district\"", "area = \"district\"\ncolour = 1"), "[hate_crime] unknown key(s) ['colour']"),
+])
+def test_config_types_are_checked_key_by_key(tmp_path, capsys, extra, section_edit, message):
+    cfg = _small_config(tmp_path, extra=extra)
+    if section_edit:
+        cfg.write_text(cfg.read_text().replace(*section_edit))
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("edit, message", [
+    ('files = ["data/stop-search/"]', 'files = [5]'),
+    ('eps_m = 150 ', 'eps_m = "wide" '),
+    ('min_samples = 15 ', 'min_samples = 1.5 '),
+    ('split = "2024-01-01"', 'split = "not a date"'),
+    ('population = 1100000', 'population = true'),
+])
+def test_every_section_key_is_typed(tmp_path, capsys, edit, message):
+    cfg = _write_inputs(tmp_path)
+    cfg.write_text(cfg.read_text().replace(*((edit, message))))
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    key = message.split(" =")[0]
+    assert f"] {key} must" in err and len(err.splitlines()) == 1, err
+
+
+def test_huge_input_file_is_refused_before_reading(tmp_path, capsys, monkeypatch):
+    cfg = _small_config(tmp_path)
+    big = tmp_path / "data" / "hc.csv"
+    monkeypatch.setattr("saferstats.report.MAX_INPUT_BYTES", 100)  # the cap, documented in report.py
+    assert big.stat().st_size > 100
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "[hate_crime] file = 'data/hc.csv'" in err and "above the report's limit" in err
+
+
+def test_sparse_file_over_the_real_cap_is_refused(tmp_path, capsys):
+    cfg = _small_config(tmp_path)
+    big = tmp_path / "data" / "hc.csv"
+    with open(big, "r+b") as fh:
+        fh.truncate(saferstats.report.MAX_INPUT_BYTES + 1)  # sparse: no disk used
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "MiB" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------ CSV formula injection (16.9)
+
+def test_csv_cells_cannot_run_as_formulas(tmp_path):
+    evil = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+    cfg = _small_config(tmp_path, districts=evil)
+    out = tmp_path / "out"
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 0
+    for name in ("hate_crime_rates.csv", "hate_crime_change.csv"):
+        text = (out / name).read_text()
+        t = pd.read_csv(out / name, dtype=str, keep_default_na=False)
+        for cell in t["district"]:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        assert "'=HYPERLINK" in text and "'-2+3" in text
+    change = pd.read_csv(out / "hate_crime_change.csv")
+    assert (change["pct_lower"].dropna() < 0).any()  # negative numbers stay numbers
+    assert pd.api.types.is_float_dtype(change["pct_lower"])
+    page = (out / "index.html").read_text()
+    assert '=HYPERLINK("http://x")' in page  # the page shows the label as it is (HTML is no formula context)
+
+
+def test_csv_safe_helper():
+    from saferstats.report import csv_safe
+
+    t = pd.DataFrame({"=a": ["=1+2", "-1.5", "ok", None], "n": [-1, 2, 3, 4]})
+    s = csv_safe(t)
+    assert list(s.columns) == ["'=a", "n"]
+    assert list(s["'=a"])[:3] == ["'=1+2", "-1.5", "ok"] and (s["n"] == t["n"]).all()

@@ -1,0 +1,222 @@
+//! Disclosure control: no suppressed (or small latent) cell may be recoverable from what stays
+//! published, checked by the exact linear audit on random tables, random extra relations (derived
+//! totals such as conversions = s2 + s3, denominators such as trials = successes + failures) and
+//! missing cells; and the cells reported unprotected really cannot be protected.
+
+use proptest::prelude::*;
+use saferstats::disclosure::{
+    protect, recoverable, suppress, CellKind, DisclosureOptions, Relations, Suppression,
+};
+
+fn hidden_of(reason: &[Suppression], kinds: &[CellKind]) -> Vec<bool> {
+    reason
+        .iter()
+        .zip(kinds)
+        .map(|(r, k)| *r != Suppression::None || *k == CellKind::Latent)
+        .collect()
+}
+
+/// Every sensitive cell is either not recoverable or reported unprotected, and a reported cell
+/// stays recoverable even when every non-zero count is hidden.
+fn check(values: &[f64], kinds: &[CellKind], rel: &Relations, opts: &DisclosureOptions) {
+    let p = protect(values, kinds, rel, opts).unwrap();
+    let hidden = hidden_of(&p.reason, kinds);
+    let sensitive = |i: usize| {
+        !values[i].is_nan()
+            && values[i] < opts.threshold
+            && (values[i] > 0.0 || opts.zeros && values[i] == 0.0)
+    };
+    for (i, (&v, r)) in values.iter().zip(&p.reason).enumerate() {
+        if kinds[i] == CellKind::Count && sensitive(i) {
+            assert_eq!(*r, Suppression::Primary, "small cell {i} ({v}) published");
+        }
+        if kinds[i] != CellKind::Count {
+            assert_eq!(*r, Suppression::None);
+        }
+    }
+    let rec = recoverable(values, kinds, &hidden, rel).unwrap();
+    for &i in &rec {
+        if sensitive(i) && kinds[i] != CellKind::Fixed {
+            assert!(p.unprotected.contains(&i), "cell {i} recoverable: {p:?}");
+        }
+        // a secondary cell that can be worked out protected nothing: it should be published
+        assert_ne!(
+            p.reason[i],
+            Suppression::Secondary,
+            "secondary cell {i} recoverable"
+        );
+    }
+    // everything hidden except what is known anyway (fixed cells, and zeros: never protection)
+    let all: Vec<bool> = kinds
+        .iter()
+        .zip(values)
+        .map(|(k, &v)| {
+            *k != CellKind::Fixed
+                && !v.is_nan()
+                && (v != 0.0 || opts.zeros || *k == CellKind::Latent)
+        })
+        .collect();
+    let known: Vec<CellKind> = kinds
+        .iter()
+        .zip(&all)
+        .map(|(k, &a)| if a { *k } else { CellKind::Fixed })
+        .collect();
+    let rec_all = recoverable(values, &known, &all, rel).unwrap();
+    for &i in &p.unprotected {
+        assert!(
+            kinds[i] == CellKind::Fixed || rec_all.contains(&i),
+            "cell {i} reported unprotected but hiding everything protects it"
+        );
+    }
+}
+
+#[test]
+fn two_by_two_example_and_margins() {
+    let s = suppress(&[3.0, 10.0, 12.0, 20.0], 2, &DisclosureOptions::default()).unwrap();
+    assert!(s.values.iter().all(|v| v.is_nan()));
+    assert!(s.unprotected.is_empty());
+    assert_eq!(Relations::margins(2, 3).len(), 5);
+    assert_eq!(Relations::margins(1, 3).len(), 1);
+    assert_eq!(Relations::margins(4, 1).len(), 1);
+}
+
+#[test]
+fn derived_total_cannot_give_back_a_hidden_count() {
+    // outcomes s2 = 3, s3 = 40 with conversions = s2 + s3 published in another table, and
+    // the assessed total = informal + s2 + s3
+    let v = [30.0, 3.0, 40.0, 43.0, 73.0];
+    let k = [CellKind::Count; 5];
+    let mut rel = Relations::new();
+    rel.push([(1, 1.0), (2, 1.0), (3, -1.0)]);
+    rel.push([(0, 1.0), (1, 1.0), (2, 1.0), (4, -1.0)]);
+    check(&v, &k, &rel, &DisclosureOptions::default());
+    let p = protect(&v, &k, &rel, &DisclosureOptions::default()).unwrap();
+    assert_eq!(p.reason[1], Suppression::Primary);
+    assert!(p.reason[2] != Suppression::None || p.reason[3] != Suppression::None);
+}
+
+#[test]
+fn primary_only_reports_what_stays_recoverable() {
+    let v = [3.0, 40.0, 43.0];
+    let k = [CellKind::Count; 3];
+    let mut rel = Relations::new();
+    rel.push([(0, 1.0), (1, 1.0), (2, -1.0)]);
+    let opts = DisclosureOptions {
+        secondary: false,
+        ..Default::default()
+    };
+    let p = protect(&v, &k, &rel, &opts).unwrap();
+    assert_eq!(p.unprotected, [0]);
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let k = [CellKind::Count; 2];
+    let mut rel = Relations::new();
+    rel.push([(0, 1.0), (5, 1.0)]);
+    let e = protect(&[1.0, 2.0], &k, &rel, &DisclosureOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("cell 5"));
+    assert!(protect(&[1.0], &k, &Relations::new(), &DisclosureOptions::default()).is_err());
+    assert!(protect(
+        &[-1.0, 2.0],
+        &k,
+        &Relations::new(),
+        &DisclosureOptions::default()
+    )
+    .is_err());
+    assert!(Relations::from_parts(vec![0, 2], vec![0, 1], vec![1.0, 0.0]).is_err());
+    assert!(Relations::from_parts(vec![1, 2], vec![0, 1], vec![1.0, 1.0]).is_err());
+    assert!(CellKind::from_code(7).is_err());
+    let bad = DisclosureOptions {
+        threshold: f64::NAN,
+        ..Default::default()
+    };
+    assert!(suppress(&[1.0, 2.0], 2, &bad).is_err());
+}
+
+#[test]
+fn large_graph_table_is_fast_and_safe() {
+    // 2,000 x 6 with ~15% small cells: the graph path, no dense audit
+    let mut x: u64 = 12345;
+    let v: Vec<f64> = (0..12_000)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = (x >> 33) % 100;
+            if r < 15 {
+                (1 + r % 4) as f64
+            } else {
+                (5 + r) as f64
+            }
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    let s = suppress(&v, 6, &DisclosureOptions::default()).unwrap();
+    assert!(t.elapsed().as_secs() < 60);
+    assert!(s.unprotected.is_empty());
+    // every line holds zero or at least two hidden cells (a necessary condition)
+    for r in 0..2000 {
+        let k = (0..6).filter(|&c| s.values[r * 6 + c].is_nan()).count();
+        assert_ne!(k, 1);
+    }
+}
+
+fn table() -> impl Strategy<Value = (Vec<f64>, usize)> {
+    (1usize..6, 1usize..8).prop_flat_map(|(c, r)| {
+        (
+            proptest::collection::vec(
+                prop_oneof![
+                    6 => (0u32..40).prop_map(f64::from),
+                    2 => (1u32..5).prop_map(f64::from),
+                    1 => Just(0.0),
+                    1 => Just(f64::NAN),
+                ],
+                r * c,
+            ),
+            Just(c),
+        )
+    })
+}
+
+proptest! {
+    /// Two-way tables with margins (the graph path), zeros and missing cells.
+    #[test]
+    fn suppressed_two_way_tables_pass_the_audit((v, n_cols) in table(), zeros in any::<bool>()) {
+        let opts = DisclosureOptions { zeros, ..Default::default() };
+        let n_rows = v.len() / n_cols;
+        let k = vec![CellKind::Count; v.len()];
+        check(&v, &k, &Relations::margins(n_rows, n_cols), &opts);
+        let s = suppress(&v, n_cols, &opts).unwrap();
+        for (i, &x) in v.iter().enumerate() {
+            prop_assert_eq!(s.values[i].is_nan(), x.is_nan() || s.reason[i] != Suppression::None);
+        }
+    }
+
+    /// Margins plus random derived totals and latent complements (the exact-audit path).
+    #[test]
+    fn any_relations_pass_the_audit(
+        (v, n_cols) in table(),
+        subsets in proptest::collection::vec(proptest::collection::vec(0usize..40, 2..4), 0..4),
+        latent in proptest::collection::vec(any::<bool>(), 40),
+    ) {
+        let n_rows = v.len() / n_cols;
+        let mut values = v.clone();
+        let mut kinds = vec![CellKind::Count; v.len()];
+        for (i, &l) in latent.iter().enumerate().take(v.len()) {
+            if l && i % 5 == 0 && !v[i].is_nan() {
+                kinds[i] = CellKind::Latent;
+            }
+        }
+        let mut rel = Relations::margins(n_rows, n_cols);
+        for s in &subsets {
+            let cells: Vec<usize> = s.iter().map(|&c| c % v.len()).collect();
+            let total: f64 = cells.iter().map(|&c| if v[c].is_nan() { 0.0 } else { v[c] }).sum();
+            let t = values.len();
+            values.push(total);
+            kinds.push(CellKind::Count);
+            rel.push(cells.iter().map(|&c| (c, 1.0)).chain([(t, -1.0)]));
+        }
+        check(&values, &kinds, &rel, &DisclosureOptions::default());
+    }
+}
