@@ -801,3 +801,24 @@ def test_csp_level_bad_input_names_the_problem():
     with pytest.raises(saferstats.UnknownAreaError, match=r"la 'North Yorkshire' is not in it.*use census=2021"):
         _quiet(saferstats.disproportionality, york, by="la", census=2011)
     assert set(_quiet(saferstats.disproportionality, york, by="la").la) == {"North Yorkshire"}
+
+
+def test_plot_of_a_csp_result_names_csps_and_the_census():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    recs = saferstats.read_stop_search(SAMPLE)
+    out = _quiet(saferstats.disproportionality, recs[recs.force == "derbyshire"], by="csp", census=2011)
+    fig, ax = plt.subplots()
+    saferstats.plot_disproportionality(out, ax=ax)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Amber Valley / Black" in labels and not any("E22" in t or "Census" in t for t in labels)
+    assert "(Census 2011 denominators)" in ax.get_title()
+    monthly = _quiet(saferstats.disproportionality, recs[recs.force == "derbyshire"], by=["csp", "month"], census=2011)
+    fig2, ax2 = plt.subplots()
+    saferstats.plot_disproportionality(monthly.query("csp == 'Amber Valley'"), period="month", ax=ax2)
+    assert {t.get_text() for t in ax2.get_legend().get_texts()} >= {"Amber Valley / Black"}
+    plt.close(fig)
+    plt.close(fig2)
