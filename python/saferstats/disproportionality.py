@@ -369,47 +369,56 @@ def _location_level(searches: pd.DataFrame, keys: list[str]) -> str | None:
 
 def _locate(searches: pd.DataFrame, level: str, use: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
     """Each search's area (``code``, ``name``) from its latitude/longitude, which of the counted
-    searches (``use``) could be placed, and the report of those that could not."""
+    searches (``use``) could be placed, and the report of those that could not (work on the
+    areas' category codes: a million records, a few hundred areas)."""
     import warnings
+
+    from .geography import area_lookup
 
     lat, lon = searches["latitude"], searches["longitude"]
     with warnings.catch_warnings():  # one warning, from disproportionality, says it all
         warnings.simplefilter("ignore", SaferstatsWarning)
         found = assign_area(lat, lon, level=level)  # type: ignore[arg-type]
-    code = found["code"].astype(object).to_numpy()
-    placed = pd.notna(code)
+    codes = found["code"].cat.codes.to_numpy()
+    cats = found["code"].cat.categories.astype(str)
+    placed = codes >= 0
     la_arr, lo_arr = as_float_array("latitude", lat), as_float_array("longitude", lon)
-    missing = ~(np.isfinite(la_arr) & np.isfinite(lo_arr))
-    reason = np.full(len(searches), "", dtype=object)
-    reason[missing] = "missing_coordinates"
-    nowhere = np.flatnonzero(~placed & ~missing & use)
+    reason = np.full(len(searches), -1, dtype=np.int8)  # index into _UNASSIGNED
+    reason[~(np.isfinite(la_arr) & np.isfinite(lo_arr))] = 0
+    nowhere = np.flatnonzero(~placed & (reason < 0) & use)
     if nowhere.size:  # at sea / beyond the coastline, or in Scotland / Northern Ireland?
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SaferstatsWarning)
-            uk = assign_area(la_arr[nowhere], lo_arr[nowhere], level="la")["code"].astype(object).to_numpy()
-        reason[nowhere] = np.where(pd.notna(uk), "outside_england_and_wales", "no_area")
+            uk = assign_area(la_arr[nowhere], lo_arr[nowhere], level="la")["code"].isna().to_numpy()
+        reason[nowhere] = np.where(uk, 1, 2)
     if level == "la":  # the bundled local authorities cover the UK: Scottish / NI ones have no population here
-        uk_only = placed & np.asarray([isinstance(c, str) and c[:1] in ("S", "N") for c in code])
-        reason[uk_only] = "outside_england_and_wales"
+        uk_cat = np.asarray([c[:1] in ("S", "N") for c in cats], dtype=bool)
+        uk_only = placed & uk_cat[np.maximum(codes, 0)]
+        reason[uk_only] = 2
         placed &= ~uk_only
     checked_force = "force" in searches.columns
     if checked_force:  # a search placed in another force's area is not one of this force's area's searches
-        from .geography import area_lookup
-
         lk = area_lookup()
+        slugs = pd.Index(sorted(lk["force"].unique()))
         area_force = lk.drop_duplicates(f"{level}_code").set_index(f"{level}_code")["force"]
-        own = per_distinct(searches["force"], lambda f: force_id(f) or "").to_numpy(object)
-        where = pd.Series(code).map(area_force).to_numpy(object)
-        other = placed & (own != "") & pd.notna(where) & (own != where)
-        reason[other] = "outside_force"
+        where = np.append(slugs.get_indexer(cats.map(area_force)), -1)[codes]  # code -1 -> -1
+        own = per_distinct(searches["force"], lambda f: int(slugs.get_indexer([force_id(f)])[0])).to_numpy(np.int64)
+        other = placed & (own >= 0) & (where >= 0) & (own != where)
+        reason[other] = 3
         placed &= ~other
     lost = use & ~placed
-    counts = {k: int(((reason == k) & lost).sum()) for k in _UNASSIGNED if k != "outside_force" or checked_force}
+    lost_reason = reason[lost]
+    counts = {k: int((lost_reason == i).sum()) for i, k in enumerate(_UNASSIGNED) if i < 3 or checked_force}
     rows = searches.index[np.flatnonzero(lost)[:20]]
     report: dict[str, Any] = {"unassigned": counts, "unassigned_rows": list(rows)}
     if checked_force and lost.any():
-        tab = pd.crosstab(searches["force"].astype(str).to_numpy()[lost], reason[lost])
-        report["unassigned_by_force"] = {str(f): {str(r): int(n) for r, n in row.items() if n} for f, row in tab.iterrows()}
+        fcodes, flabels = pd.factorize(searches["force"].astype(str)[lost])
+        tally = np.bincount(fcodes * len(_UNASSIGNED) + lost_reason, minlength=len(flabels) * len(_UNASSIGNED))
+        by_force: dict[str, dict[str, int]] = {}
+        for k in np.flatnonzero(tally):
+            f, r = divmod(int(k), len(_UNASSIGNED))
+            by_force.setdefault(str(flabels[f]), {})[_UNASSIGNED[r]] = int(tally[k])
+        report["unassigned_by_force"] = by_force
     where_txt = []
     if lost.any() and {"source_file", "source_line"} <= set(searches.columns):
         for i in np.flatnonzero(lost)[:3]:
@@ -449,9 +458,9 @@ def _month_index(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _periods_of(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+def _periods_of(values: pd.Series, numbers: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
     """First and last month of each value (NaN where unknown), or None when the column holds no
-    periods at all."""
+    periods at all. ``numbers``: whether whole numbers 1900-2100 are read as calendar years."""
     if isinstance(values.dtype, pd.PeriodDtype):
         st, en = values.dt.start_time, values.dt.end_time
         return ((st.dt.year * 12 + st.dt.month - 1).to_numpy(float), (en.dt.year * 12 + en.dt.month - 1).to_numpy(float))
@@ -459,16 +468,18 @@ def _periods_of(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
         m = (values.dt.year * 12 + values.dt.month - 1).to_numpy(float)
         return m, m
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        if not numbers:
+            return None
         v = values.to_numpy(float)
         ok = (v == np.round(v)) & (v >= 1900) & (v <= 2100)
         if not ok[np.isfinite(v)].all():
             return None
         return np.where(ok, v * 12, np.nan), np.where(ok, v * 12 + 11, np.nan)
-    codes, uniq = pd.factorize(values.astype(object).map(lambda v: "" if pd.isna(v) else str(v)), use_na_sentinel=True)
-    spans = [_month_index(u) if u.strip() else (np.nan, np.nan) for u in uniq]
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)  # distinct labels once (categorical: its codes)
+    spans = [_month_index(str(u)) if str(u).strip() else (np.nan, np.nan) for u in uniq]
     if any(sp is None for sp in spans):
         return None
-    table = np.asarray(spans, dtype=float).reshape(-1, 2)
+    table = np.asarray([*spans, (np.nan, np.nan)], dtype=float).reshape(-1, 2)  # code -1 (missing): last row
     if np.isnan(table[:, 0]).all():
         return None
     return table[codes, 0], table[codes, 1]
@@ -544,6 +555,8 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
             close = _close(str(row[k]), [str(v) for v in vals])
             msg += f": {k} {str(row[k])!r} is not in it" + (
                 f"; close matches: {', '.join(repr(c) for c in close)}" if close else "; no close matches")
+            if k == "force" and not str(row[k]).strip():
+                msg += " (the records name no force, as police.uk API responses do: read them with read_stop_search(..., force=...))"
             area = k in ("force", "force_code", "csp", "csp_code", "la", "la_code", "lsoa", "lsoa_code")
             return (UnknownAreaError if area else InvalidInputError)(msg + hint, k)
     return InvalidInputError(msg + hint, "population")
@@ -744,7 +757,7 @@ def disproportionality(
         agg = searches[keys].assign(**{group: labels.to_numpy(), "searches": vals})
         counts = agg.groupby(keys + [group], dropna=False, observed=True, sort=False)["searches"].sum().reset_index()
         for k in keys:  # a period column among `by`: which years the searches are from
-            spans = _periods_of(counts[k])
+            spans = _periods_of(counts[k], numbers=any(w in str(k).lower() for w in ("year", "period")))
             if spans is not None:
                 periods = (spans[0], spans[1], counts["searches"].to_numpy(dtype=float))
                 break

@@ -822,3 +822,26 @@ def test_plot_of_a_csp_result_names_csps_and_the_census():
     assert {t.get_text() for t in ax2.get_legend().get_texts()} >= {"Amber Valley / Black"}
     plt.close(fig)
     plt.close(fig2)
+
+
+@pytest.mark.parametrize("col, labels, before", [
+    ("period", ["2021/22", "2022/23"], 1),  # financial years: April to March
+    ("period", ["2021-22", "2022-2023"], 1),
+    ("period", ["year ending March 2022", "year ending March 2023"], 1),
+    ("month", ["2022-03", "2022-04"], 1),  # the cut is April 2022
+    ("year", [2021, 2023], 1),  # calendar years, in a column named like a period
+    ("year", [2022, 2023], 1),  # 2022 straddles the cut: its searches count as before
+    ("district_id", [2021, 2023], 0),  # numbers in another column are not years
+    ("period", ["2022/23", "2023/24"], 0),
+])
+def test_period_labels_read_for_the_census_check(col, labels, before):
+    import warnings
+
+    t = pd.DataFrame({col: np.repeat(labels, 2), "ethnicity": ["Black", "White"] * 2, "searches": [10, 90, 10, 90]})
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        out = saferstats.disproportionality(t, {"Black": 40_000, "White": 900_000}, count="searches", by=col, census=2021)
+    warned = [w for w in rec if "before April 2022" in str(w.message)]
+    assert len(warned) == before
+    assert out.attrs["denominator_check"].get("searches", 0) == 100 * before
+    assert (out["denominator"] == "Census 2021 (population table as given)").all()
