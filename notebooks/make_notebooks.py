@@ -226,11 +226,17 @@ STOP = [
         "coverage.columns = ['not_stated', 'person_searches', 'share']\n"
         "coverage.assign(share=lambda d: (100 * d.share).round(1))"
     ),
-    new_markdown_cell("## Search rates per 1,000 and ratios to the White rate, per force (self-defined ethnicity)"),
+    new_markdown_cell(
+        "## Search rates per 1,000 and ratios to the White rate, per force (self-defined ethnicity)\n\n"
+        "These searches are from December 2019 – February 2020, when the Home Office published rates on 2011 Census "
+        "populations, so `census=2011` keeps them like for like with that series (saferstats uses Census 2021 by "
+        "default and warns when the searches' years do not match; see notebook 05). The `denominator` column says "
+        "which Census each rate uses."
+    ),
     new_code_cell(
-        "disp = saferstats.disproportionality(searches, by='force')\n"
+        "disp = saferstats.disproportionality(searches, by='force', census=2011)\n"
         "print('excluded:', disp.attrs['excluded'], f\"({disp.attrs['not_stated_percent']:.1f}% of person searches not stated)\")\n"
-        "black = disp.query(\"group == 'Black'\")[['force', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'reliable', 'ratio_method']]\n"
+        "black = disp.query(\"group == 'Black'\")[['force', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'reliable', 'ratio_method', 'denominator']]\n"
         "black.round(2)"
     ),
     new_code_cell(
@@ -244,13 +250,13 @@ STOP = [
     new_code_cell(
         "cmp = []\n"
         "for src in ['self', 'officer', 'self_then_officer']:\n"
-        "    d = saferstats.disproportionality(searches, by='force', ethnicity_source=src)\n"
+        "    d = saferstats.disproportionality(searches, by='force', ethnicity_source=src, census=2011)\n"
         "    cmp.append(d.query(\"group == 'Black'\").set_index('force')['ratio'].rename(src))\n"
         "pd.concat(cmp, axis=1).round(2)"
     ),
     new_markdown_cell("## Is it changing? The Black/White ratio by month"),
     new_code_cell(
-        "monthly = saferstats.disproportionality(searches, by=['force', 'month'])\n"
+        "monthly = saferstats.disproportionality(searches, by=['force', 'month'], census=2011)\n"
         "big = monthly[monthly.force.isin(['essex', 'merseyside', 'south-yorkshire', 'leicestershire'])]\n"
         "fig, ax = plt.subplots(figsize=(7, 4))\n"
         "saferstats.plot_disproportionality(big.query(\"group in ['Black', 'White']\"), period='month', ax=ax);\n"
@@ -483,6 +489,144 @@ HOT = [
 ]
 
 
+AREAS = [
+    new_markdown_cell(
+        "# Areas and denominators: stop and search by Community Safety Partnership\n\n"
+        "A CSP analyst reports on *their* area. This notebook places each police.uk stop-and-search record in the "
+        "Community Safety Partnership containing its location (bundled ONS boundaries, exact point-in-polygon in "
+        "Rust), compares it with that CSP's Census population by ethnic group, and shows every search that could "
+        "not be placed. **Data** (real, public): police.uk stop-and-search records for Essex, December 2019 – "
+        "February 2020 (`../shared/data/stop_search/`; when that folder is absent the notebook uses the bundled "
+        "Derbyshire records instead and says so); Census 2021 (TS021) and 2011 (QS201EW) usual residents by ethnic "
+        "group, bundled (`saferstats/data/PROVENANCE.md`). Method: Home Office (`METHODS.md` B1–B2): self-defined "
+        "ethnicity in five groups, rates per 1,000 residents, ratio to the White rate with a Katz CI."
+    ),
+    new_code_cell(
+        "import warnings\n"
+        "from pathlib import Path\n"
+        "import numpy as np, pandas as pd\n"
+        "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt\n"
+        "import saferstats\n"
+        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
+        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
+        "if sorted(shared.glob('*-essex-stop-and-search.csv')):\n"
+        "    force, records = 'essex', saferstats.read_stop_search(sorted(shared.glob('*-essex-stop-and-search.csv')))\n"
+        "else:\n"
+        "    print('NOTE: ../shared/data/stop_search is not here: using the bundled Derbyshire records instead of Essex')\n"
+        "    force = 'derbyshire'\n"
+        "    records = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())\n"
+        "    records = records[records.force == force]\n"
+        "print(f'{force}: {len(records):,} searches, {records.month.astype(str).min()} to {records.month.astype(str).max()}; '\n"
+        "      f'{records.latitude.isna().sum():,} without a location')"
+    ),
+    new_markdown_cell(
+        "## Census 2021 denominators for every level\n\n`census_population(level)` gives usual residents by the "
+        "five broad groups for police force areas, local authorities (2024), CSPs and LSOAs 2021 — all sums of the "
+        "same LSOA counts, so they add up exactly. The Hertfordshire force area reproduces the published figures "
+        "(Asian 103,679; Black 44,863; Mixed 45,127; White 980,115; Other 25,048)."
+    ),
+    new_code_cell(
+        "forces = saferstats.census_population('force')\n"
+        "herts = forces[forces.force == 'hertfordshire'].set_index('ethnicity')['population']\n"
+        "assert herts.to_dict() == {'Asian': 103_679, 'Black': 44_863, 'Mixed': 45_127, 'Other': 25_048, 'White': 980_115}\n"
+        "csp = saferstats.census_population('csp')\n"
+        "mine = csp[csp.force == force].pivot(index='csp', columns='ethnicity', values='population')\n"
+        "assert mine.to_numpy().sum() == forces[forces.force == force]['population'].sum()  # the CSPs make up the force\n"
+        "mine.assign(total=mine.sum(axis=1))"
+    ),
+    new_markdown_cell(
+        "## Stop and search by CSP (Census 2021 denominators)\n\n`disproportionality(records, by='csp')` places "
+        "each search by its `latitude`/`longitude`. The searches are from before April 2022, so saferstats warns "
+        "that Census 2021 denominators are not like for like with the Home Office series of that time (below we "
+        "put them beside the 2011 ones)."
+    ),
+    new_code_cell(
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    by_csp = saferstats.disproportionality(records, by='csp')\n"
+        "for w in caught:\n"
+        "    print('WARNING:', w.message, '\\n')\n"
+        "print('denominator:', by_csp.attrs['denominator'])\n"
+        "by_csp.query(\"group == 'Black'\")[['csp', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'reliable']].round(2)"
+    ),
+    new_markdown_cell(
+        "## The unassigned-row report\n\nNo search is dropped silently. Those that cannot be placed in one of "
+        "the force's CSPs are counted by reason: no coordinates, beyond the generalised coastline or river outline "
+        "(`no_area`), outside England and Wales (a few Essex records carry points in Northern Ireland), or in "
+        "another force's area (`outside_force`). The CSP counts add up to the force's searches minus these."
+    ),
+    new_code_cell(
+        "force_level = saferstats.disproportionality(records, by='force', census=2011)\n"
+        "unassigned = by_csp.attrs['unassigned']\n"
+        "print('unassigned by reason:', unassigned)\n"
+        "print('by force:', by_csp.attrs.get('unassigned_by_force'))\n"
+        "total, placed = force_level['searches'].sum(), by_csp['searches'].sum()\n"
+        "assert placed == total - sum(unassigned.values())\n"
+        "print(f'{total:,} searches in the force rates = {placed:,} placed in a CSP + {sum(unassigned.values()):,} unassigned')\n"
+        "first = by_csp.attrs['unassigned_rows'][:8]\n"
+        "records.loc[first, ['source_file', 'source_line', 'latitude', 'longitude', 'self_defined_ethnicity']]"
+    ),
+    new_markdown_cell(
+        "**Approximate near boundaries.** police.uk publishes each search at an anonymised *snap point* (the "
+        "centre of a street or a public place that covers several addresses), not where it happened, so a search "
+        "close to a CSP boundary may be counted in the neighbouring CSP. CSP rates are rates of the snap points' "
+        "CSPs; differences between neighbouring CSPs on small numbers should be read with that in mind."
+    ),
+    new_markdown_cell(
+        "## Census 2011 vs Census 2021 denominators, side by side\n\nThe Home Office used 2011 populations up to "
+        "2021/22 and 2021 populations from 2022/23. For these months the 2011 figures are like for like with the "
+        "published series; the 2021 ones show how much the choice matters: Essex's Black population grew from "
+        "about 35,000 (2011) to about 63,000 (2021), so the same searches give a much lower rate and ratio."
+    ),
+    new_code_cell(
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('error', saferstats.SaferstatsWarning)  # like for like: no warning at all ...\n"
+        "    warnings.filterwarnings('ignore', message='.*could not be placed')  # ... except the unassigned report above\n"
+        "    by_csp_2011 = saferstats.disproportionality(records, by='csp', census=2011)\n"
+        "assert (by_csp_2011['searches'].to_numpy() == by_csp['searches'].to_numpy()).all()  # same searches, other denominators\n"
+        "side = by_csp.merge(by_csp_2011, on=['csp', 'csp_code', 'group'], suffixes=('_2021', '_2011'))\n"
+        "black = side[side.group == 'Black'].set_index('csp')\n"
+        "black[['searches_2021', 'population_2011', 'population_2021', 'rate_2011', 'rate_2021', 'ratio_2011', 'ratio_2021']].round(2)"
+    ),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=(7, 5))\n"
+        "y = np.arange(len(black))\n"
+        "for col, off, colour in [('2011', 0.15, '#1f77b4'), ('2021', -0.15, '#d62728')]:\n"
+        "    r = black[f'ratio_{col}']\n"
+        "    ax.errorbar(r, y + off, xerr=[r - black[f'ratio_lower_{col}'], black[f'ratio_upper_{col}'] - r], fmt='o', ms=4,\n"
+        "                color=colour, label=f'Census {col} denominators')\n"
+        "ax.axvline(1, color='black', lw=0.8); ax.set_xscale('log')\n"
+        "ax.set_yticks(y, black.index, fontsize=8)\n"
+        "ax.set_xlabel('Black / White search rate ratio (95% CI, log scale)')\n"
+        "ax.set_title(f'{force.title()} stop and search by CSP, Dec 2019 - Feb 2020', fontsize=10)\n"
+        "ax.legend(fontsize=8);"
+    ),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=(7, 9))\n"
+        "saferstats.plot_disproportionality(by_csp_2011, ax=ax);"
+    ),
+    new_markdown_cell(
+        "## Local authorities, and the force as a whole\n\n`by='la'` does the same for local authorities "
+        "(December 2024). The force-level rates use the same denominators summed: the CSP figures are a "
+        "breakdown of them, not a different statistic."
+    ),
+    new_code_cell(
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('ignore', saferstats.SaferstatsWarning)  # the same unassigned searches as above\n"
+        "    by_la = saferstats.disproportionality(records, by='la', census=2011)\n"
+        "print(by_la.la.nunique(), 'local authorities;', by_la['searches'].sum(), 'searches placed')\n"
+        "force_level[['force', 'group', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'denominator']].round(2)"
+    ),
+    new_markdown_cell(
+        "## Still to come: a Hertfordshire ASB map with district boundaries\n\nThe issue also asks for the "
+        "Hertfordshire anti-social behaviour points drawn over the district outlines (hotspot plots with boundaries "
+        "and cluster labels by district). That needs the boundary layer in the hotspot plots, which is being added "
+        "separately; this section will show it once it is in."
+    ),
+]
+
+
 def write(name: str, cells) -> None:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -495,3 +639,4 @@ if __name__ == "__main__":
     write("02_stop_search_disproportionality.ipynb", STOP)
     write("03_flytipping_hotspots.ipynb", HOT)
     write("04_s136_triage_outcomes.ipynb", S136)
+    write("05_areas_and_denominators.ipynb", AREAS)

@@ -16,21 +16,23 @@ from __future__ import annotations
 from . import datasets, geography, plotting
 from ._saferstats import __version__
 from .disclosure import suppress
-from .geography import assign_area
+from .geography import assign_area, census_population, find_area
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
-    census_population,
     disproportionality,
     outcome_test,
 )
 from .exceptions import (
+    BoundaryError,
     ConvergenceError,
+    CoordinateError,
     InvalidInputError,
     LengthMismatchError,
     MissingValueError,
     SaferstatsError,
     SaferstatsWarning,
+    UnknownAreaError,
 )
 from . import synthetic
 from .trend import (
@@ -84,6 +86,9 @@ __all__ = [
     "MissingValueError",
     "LengthMismatchError",
     "ConvergenceError",
+    "CoordinateError",
+    "UnknownAreaError",
+    "BoundaryError",
     "SaferstatsWarning",
     "rate_ci",
     "proportion_ci",
@@ -126,6 +131,7 @@ __all__ = [
     "plot_trend",
     "plot_disproportionality",
     "assign_area",
+    "find_area",
     "geography",
 ]
 __all__ += _hotspot.__all__

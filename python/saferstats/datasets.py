@@ -106,6 +106,8 @@ def census2011_by_force() -> pd.DataFrame:
     One row per force (``force``); columns ``All``, the five broad groups (``White``,
     ``Mixed``, ``Asian``, ``Black``, ``Other``) and the 18 detailed groups (e.g.
     ``"White: Irish"``), as published. Force names as in the source (e.g. ``"Avon & Somerset"``).
+    The long table :func:`saferstats.disproportionality` takes is
+    ``saferstats.census_population("force", census=2011)``; Census 2021 is the default there.
 
     >>> pop = census2011_by_force()
     >>> int(pop.set_index("force").loc["Hertfordshire", "All"])

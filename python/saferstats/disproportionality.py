@@ -2,7 +2,9 @@
 per 1,000 by ethnic group against census denominators, each group's ratio to a reference group
 (White by default) with confidence intervals, and outcome (arrest / find / positive outcome)
 comparisons. The statistics run in the Rust ``disproportionality`` and ``tables`` modules; this
-layer maps ethnicity labels, counts records, joins denominators and reports every exclusion.
+layer maps ethnicity labels, counts records, places searches in CSPs / local authorities from their
+locations, joins denominators (Census 2021 by default, :func:`census_population`) and reports
+every exclusion.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import as_float_array, count_by_codes, per_distinct, require_columns
-from .exceptions import InvalidInputError
-from .io import force_slug
+from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError
+from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
 
 __all__ = [
@@ -154,40 +156,6 @@ def assign_ethnicity(
         a, b = first.to_numpy(object), second.to_numpy(object)
         first = pd.Series(pd.Categorical(np.where(a != NOT_STATED, a, b)), index=first.index)
     return first.rename("ethnicity")
-
-
-def census_population(level: Literal["force", "la", "csp"] = "force") -> pd.DataFrame:
-    """2011 Census usual residents by the five ethnic groups, long format, bundled.
-
-    ``level="force"``: columns ``force`` (police.uk identifier, e.g. ``"essex"``), ``force_name``,
-    ``ethnicity``, ``population``. ``"la"`` / ``"csp"``: by local authority / Community Safety
-    Partnership with its ``force``. Any user table with the same columns can be passed to
-    :func:`disproportionality` instead (e.g. Census 2021).
-
-    >>> pop = census_population()
-    >>> int(pop.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0])
-    31401
-    """
-    from . import datasets
-
-    if not isinstance(level, str) or level not in ("force", "la", "csp"):
-        raise InvalidInputError(f"unknown level {level!r}; valid: 'force', 'la', 'csp'", "level")
-    if level == "force":
-        wide = datasets.census2011_by_force().rename(columns={"force": "force_name"})
-        wide["force"] = wide["force_name"].map(force_slug)
-        keys = ["force", "force_name"]
-    elif level in ("la", "csp"):
-        wide = datasets.census2011_by_la()
-        wide["force"] = wide["force"].map(force_slug)
-        if level == "csp":
-            wide = wide.groupby(["csp", "csp_code", "force"], as_index=False)[list(ETHNIC_GROUPS)].sum()
-            keys = ["csp", "csp_code", "force"]
-        else:
-            keys = ["la", "la_code", "csp", "force"]
-    else:
-        raise InvalidInputError(f"unknown level {level!r}; valid: 'force', 'la', 'csp'", "level")
-    long = wide.melt(id_vars=keys, value_vars=list(ETHNIC_GROUPS), var_name="ethnicity", value_name="population")
-    return long.sort_values(keys + ["ethnicity"], kind="stable").reset_index(drop=True)
 
 
 def _record_groups(
@@ -360,6 +328,250 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None
         SaferstatsWarning, stacklevel=3)
 
 
+# ----------------------------------------------------------------- denominators and areas (issue 12)
+
+#: Census 2021 denominators are like for like from the searches of April 2022 (2022/23) on: the
+#: Home Office's statistics for the year ending March 2023 were the first on Census 2021; earlier
+#: years were published with Census 2011 populations.
+CENSUS2021_FROM = "2022-04"
+_CUT = 2022 * 12 + 3  # months since year 0 of April 2022
+_AREA_LEVELS = ("csp", "la")
+_AREA_NAMES = {"csp": "Community Safety Partnership", "la": "local authority"}
+_UNASSIGNED = ("missing_coordinates", "no_area", "outside_england_and_wales", "outside_force")
+
+
+def _census_arg(census: Any) -> int | None:
+    if census is None:
+        return None
+    if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
+        raise InvalidInputError(f"`census` must be 2021 or 2011 (or None: 2021), got {census!r}", "census")
+    return int(census)
+
+
+def _location_level(searches: pd.DataFrame, keys: list[str]) -> str | None:
+    """``"csp"`` / ``"la"`` when ``by`` asks for that area and the records do not carry it: the
+    searches are then placed by their coordinates."""
+    wanted = [lv for lv in _AREA_LEVELS if lv in keys and lv not in searches.columns]
+    if len(wanted) > 1:
+        raise InvalidInputError("`by` may place searches in CSPs or in local authorities from their locations, not both "
+                                "at once: use by='csp' or by='la'", "by")
+    if not wanted:
+        return None
+    level = wanted[0]
+    for col in ("latitude", "longitude"):
+        if col not in searches.columns:
+            raise InvalidInputError(
+                f"by={level!r} places each search in its {_AREA_NAMES[level]} from its location, but searches has no "
+                f"column {col!r} (read_stop_search gives 'latitude' and 'longitude'); columns are: "
+                f"{list(map(str, searches.columns))[:20]}. Or give the searches a {level!r} column of your own.", col)
+    return level
+
+
+def _locate(searches: pd.DataFrame, level: str, use: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
+    """Each search's area (``code``, ``name``) from its latitude/longitude, which of the counted
+    searches (``use``) could be placed, and the report of those that could not (work on the
+    areas' category codes: a million records, a few hundred areas)."""
+    import warnings
+
+    from .geography import area_lookup
+
+    lat, lon = searches["latitude"], searches["longitude"]
+    with warnings.catch_warnings():  # one warning, from disproportionality, says it all
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        found = assign_area(lat, lon, level=level)  # type: ignore[arg-type]
+    codes = found["code"].cat.codes.to_numpy()
+    cats = found["code"].cat.categories.astype(str)
+    placed = codes >= 0
+    la_arr, lo_arr = as_float_array("latitude", lat), as_float_array("longitude", lon)
+    reason = np.full(len(searches), -1, dtype=np.int8)  # index into _UNASSIGNED
+    reason[~(np.isfinite(la_arr) & np.isfinite(lo_arr))] = 0
+    nowhere = np.flatnonzero(~placed & (reason < 0) & use)
+    if nowhere.size:  # at sea / beyond the coastline, or in Scotland / Northern Ireland?
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
+            uk = assign_area(la_arr[nowhere], lo_arr[nowhere], level="la")["code"].isna().to_numpy()
+        reason[nowhere] = np.where(uk, 1, 2)
+    if level == "la":  # the bundled local authorities cover the UK: Scottish / NI ones have no population here
+        uk_cat = np.asarray([c[:1] in ("S", "N") for c in cats], dtype=bool)
+        uk_only = placed & uk_cat[np.maximum(codes, 0)]
+        reason[uk_only] = 2
+        placed &= ~uk_only
+    checked_force = "force" in searches.columns
+    if checked_force:  # a search placed in another force's area is not one of this force's area's searches
+        lk = area_lookup()
+        slugs = pd.Index(sorted(lk["force"].unique()))
+        area_force = lk.drop_duplicates(f"{level}_code").set_index(f"{level}_code")["force"]
+        where = np.append(slugs.get_indexer(cats.map(area_force)), -1)[codes]  # code -1 -> -1
+        own = per_distinct(searches["force"], lambda f: int(slugs.get_indexer([force_id(f)])[0])).to_numpy(np.int64)
+        other = placed & (own >= 0) & (where >= 0) & (own != where)
+        reason[other] = 3
+        placed &= ~other
+    lost = use & ~placed
+    lost_reason = reason[lost]
+    counts = {k: int((lost_reason == i).sum()) for i, k in enumerate(_UNASSIGNED) if i < 3 or checked_force}
+    rows = searches.index[np.flatnonzero(lost)[:20]]
+    report: dict[str, Any] = {"unassigned": counts, "unassigned_rows": list(rows)}
+    if checked_force and lost.any():
+        fcodes, flabels = pd.factorize(searches["force"].astype(str)[lost])
+        tally = np.bincount(fcodes * len(_UNASSIGNED) + lost_reason, minlength=len(flabels) * len(_UNASSIGNED))
+        by_force: dict[str, dict[str, int]] = {}
+        for k in np.flatnonzero(tally):
+            f, r = divmod(int(k), len(_UNASSIGNED))
+            by_force.setdefault(str(flabels[f]), {})[_UNASSIGNED[r]] = int(tally[k])
+        report["unassigned_by_force"] = by_force
+    where_txt = []
+    if lost.any() and {"source_file", "source_line"} <= set(searches.columns):
+        for i in np.flatnonzero(lost)[:3]:
+            where_txt.append(f"{searches['source_file'].iloc[i]} line {searches['source_line'].iloc[i]}")
+    report["first"] = where_txt or [str(r) for r in rows[:5]]
+    return found, placed, report
+
+
+def _month_index(text: str) -> tuple[int, int] | None:
+    """The months (first, last; months since year 0) a period label covers, or None: financial
+    years ``2019/20``, ``2019-20``, ``2019/2020``, "year ending March 2023", months ``2021-03``,
+    calendar years ``2021``."""
+    import re
+
+    t = text.strip()
+    m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", t)
+    if m:
+        y, z = int(m.group(1)), int(m.group(2))
+        if z in ((y + 1) % 100, y + 1):
+            return y * 12 + 3, (y + 1) * 12 + 2
+        if len(m.group(2)) == 2 and 1 <= z <= 12:
+            return y * 12 + z - 1, y * 12 + z - 1
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}(?:[ T].*)?", t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)) * 12 + int(m.group(2)) - 1, int(m.group(1)) * 12 + int(m.group(2)) - 1
+    m = re.fullmatch(r"(?i)(?:year|12 months) ending (\w+) (\d{4})", t)
+    if m:
+        months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                  "november", "december"]
+        if m.group(1).lower() in months:
+            end = int(m.group(2)) * 12 + months.index(m.group(1).lower())
+            return end - 11, end
+        return None
+    if re.fullmatch(r"\d{4}", t):
+        return int(t) * 12, int(t) * 12 + 11
+    return None
+
+
+def _periods_of(values: pd.Series, numbers: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+    """First and last month of each value (NaN where unknown), or None when the column holds no
+    periods at all. ``numbers``: whether whole numbers 1900-2100 are read as calendar years."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        st, en = values.dt.start_time, values.dt.end_time
+        return ((st.dt.year * 12 + st.dt.month - 1).to_numpy(float), (en.dt.year * 12 + en.dt.month - 1).to_numpy(float))
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        m = (values.dt.year * 12 + values.dt.month - 1).to_numpy(float)
+        return m, m
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        if not numbers:
+            return None
+        v = values.to_numpy(float)
+        ok = (v == np.round(v)) & (v >= 1900) & (v <= 2100)
+        if not ok[np.isfinite(v)].all():
+            return None
+        return np.where(ok, v * 12, np.nan), np.where(ok, v * 12 + 11, np.nan)
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)  # distinct labels once (categorical: its codes)
+    spans = [_month_index(str(u)) if str(u).strip() else (np.nan, np.nan) for u in uniq]
+    if any(sp is None for sp in spans):
+        return None
+    table = np.asarray([*spans, (np.nan, np.nan)], dtype=float).reshape(-1, 2)  # code -1 (missing): last row
+    if np.isnan(table[:, 0]).all():
+        return None
+    return table[codes, 0], table[codes, 1]
+
+
+def _label(m: float) -> str:
+    return f"{int(m) // 12}-{int(m) % 12 + 1:02d}"
+
+
+def _vintage_report(first: np.ndarray, last: np.ndarray, weight: np.ndarray, census: int) -> dict[str, Any] | None:
+    """The searches whose period is not like for like with Census ``census`` denominators in the
+    Home Office series (2011 before April 2022, 2021 from then), or None."""
+    ok = np.isfinite(first) & np.isfinite(last) & (weight > 0)
+    bad = ok & ((first < _CUT) if census == 2021 else (last >= _CUT))
+    if not bad.any():
+        return None
+    if census == 2021:
+        lo, hi = np.min(first[bad]), min(np.max(last[bad]), _CUT - 1)
+    else:
+        lo, hi = max(np.min(first[bad]), _CUT), np.max(last[bad])
+    return {"census": census, "searches": float(weight[bad].sum()), "of": float(weight[ok].sum()),
+            "from": _label(lo), "to": _label(hi), "like_for_like_census": 2011 if census == 2021 else 2021}
+
+
+def _warn_vintage(rep: dict[str, Any]) -> None:
+    import warnings
+
+    n, of = rep["searches"], rep["of"]
+    count = f"{n:,.0f} of {of:,.0f} searches" if n != of else f"all {of:,.0f} searches"
+    if rep["census"] == 2021:
+        why = ("are from before April 2022 (2022/23), but the denominators are Census 2021: the Home Office published "
+               "those years with Census 2011 populations, so these rates are not like for like with its series of that "
+               "time (pass census=2011 to reproduce it)")
+    else:
+        why = ("are from April 2022 (2022/23) on, but the denominators are Census 2011: the Home Office has used Census "
+               "2021 populations since then, so these rates are not like for like with its series (pass census=2021)")
+    warnings.warn(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']",
+                  SaferstatsWarning, stacklevel=4)
+
+
+def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
+    """The population table with rows for each force label of the searches that names a force of
+    the table another way (police.uk slug, name, ONS code: ``"Metropolitan Police"`` ->
+    ``"metropolitan"``), so Home Office tables and police.uk files join to the Census tables."""
+    have = pop["force"].astype(str)
+    known = set(have)
+    ids = {lab: force_id(lab) for lab in set(have)}
+    extra = []
+    for lab in labels:
+        if lab in known:
+            continue
+        fid = force_id(lab)
+        if fid is None:
+            continue
+        same = [h for h, i in ids.items() if i == fid]
+        if same:
+            extra.append(pop[have.isin(same).to_numpy()].assign(force=lab))
+    if not extra:
+        return pop
+    out = pd.concat([pop.assign(force=have.to_numpy()), *extra], ignore_index=True)
+    out.attrs = dict(pop.attrs)
+    return out
+
+
+def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str) -> InvalidInputError:
+    """The error for a stratum with no population: the first key whose value the table lacks, with
+    the close matches among the table's values (UnknownAreaError for an area)."""
+    where = dict((k, row[k]) for k in join)
+    msg = f"no population for {where} in the denominator table (columns {join})"
+    for k in join:
+        vals = pop[k].astype(str).unique()
+        if str(row[k]) not in set(vals):
+            close = _close(str(row[k]), [str(v) for v in vals])
+            msg += f": {k} {str(row[k])!r} is not in it" + (
+                f"; close matches: {', '.join(repr(c) for c in close)}" if close else "; no close matches")
+            if k == "force" and not str(row[k]).strip():
+                msg += " (the records name no force, as police.uk API responses do: read them with read_stop_search(..., force=...))"
+            area = k in ("force", "force_code", "csp", "csp_code", "la", "la_code", "lsoa", "lsoa_code")
+            return (UnknownAreaError if area else InvalidInputError)(msg + hint, k)
+    return InvalidInputError(msg + hint, "population")
+
+
+def _default_level(keys: list[str]) -> str:
+    if {"lsoa", "lsoa_code"} & set(keys):
+        return "lsoa"
+    if {"csp", "csp_code"} & set(keys):
+        return "csp"
+    if {"la", "la_code"} & set(keys):
+        return "la"
+    return "force"
+
+
 @confidence_levels("rate_lower", "rate_upper", "ratio_lower", "ratio_upper")
 def disproportionality(
     searches: pd.DataFrame,
@@ -380,6 +592,7 @@ def disproportionality(
     zero: Literal["exact", "haldane"] = "exact",
     min_count: float = 10,
     min_population: float = 1000,
+    census: Literal[2011, 2021] | None = None,
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
@@ -417,17 +630,48 @@ def disproportionality(
     :func:`census_population`) and one named by ``population_col``, plus any ``by`` columns it is
     joined on (e.g. ``period`` when group labels or populations change between periods); or a
     ``{group: population}`` mapping for a single area. When not given, a ``population_col`` column
-    of an aggregate ``searches`` table is used, else the bundled 2011 Census by force
-    (:func:`census_population`). Rows are the (stratum, group) pairs present in the population
-    table for that stratum (groups with no searches get 0); a pair in neither table is not a row,
-    so "Other inc Chinese" until 2018/19 and "Other" from 2019/20, each with its own population,
-    give one row each per period. Searches in a group with no population are an error.
+    of an aggregate ``searches`` table is used, else the bundled Census of ``census`` (**2021** by
+    default, as the Home Office since 2022/23; ``census=2011`` for series before that) at the level
+    ``by`` names: force, CSP, local authority or LSOA (:func:`census_population`). Forces join
+    however they are written: police.uk slugs (``"city-of-london"``, ``"metropolitan"``), Home
+    Office / ONS names (``"London, City of"``, ``"Metropolitan Police"``) or ONS codes. Rows are the
+    (stratum, group) pairs present in the population table for that stratum (groups with no
+    searches get 0); a pair in neither table is not a row, so "Other inc Chinese" until 2018/19 and
+    "Other" from 2019/20, each with its own population, give one row each per period. Searches in a
+    group with no population are an error; an area the table lacks raises
+    :class:`~saferstats.UnknownAreaError` listing the close matches.
+
+    **Which Census** (``denominator`` column, ``.attrs["denominator"]``, ``.attrs["census"]``): the
+    Home Office series used Census 2011 populations up to 2021/22 and Census 2021 from 2022/23
+    (searches from April 2022). When the searches' months (record level: ``date`` or ``month``;
+    aggregate: a ``by`` column of financial years, years or months) are not like for like with the
+    denominators' Census - 2021 denominators for earlier searches, or 2011 for later ones - a
+    :class:`~saferstats.SaferstatsWarning` says how many searches and which months, also in
+    ``.attrs["denominator_check"]``. ``census=`` with a population table of your own says which
+    Census it is (a table from :func:`census_population` carries it in ``.attrs["census"]``).
+
+    **CSPs and local authorities from locations**: with record-level searches and ``by="csp"``
+    (or ``"la"``, alone or with other columns such as ``"month"``) when the records have no such
+    column, each search is placed in the Community Safety Partnership / local authority (December
+    2024) containing its ``latitude``/``longitude`` (:func:`~saferstats.assign_area`, bundled ONS
+    boundaries) and compared with that area's Census population; the output has ``csp`` and
+    ``csp_code`` (``la``, ``la_code``). Searches that cannot be placed are never dropped silently:
+    ``.attrs["unassigned"]`` counts them by reason - ``missing_coordinates``, ``no_area`` (beyond
+    the generalised coastline or river outline, e.g. on a bridge), ``outside_england_and_wales`` and
+    ``outside_force`` (placed in another force's area than the force of the record) - with
+    ``.attrs["unassigned_by_force"]``, the first rows in ``.attrs["unassigned_rows"]``, the total in
+    ``.attrs["excluded"]["unassigned_location"]`` and a :class:`~saferstats.SaferstatsWarning`. The
+    searches per area add up to the force's searches minus the unassigned. **Approximate near
+    boundaries**: police.uk moves each search to an anonymised snap point (the centre of a street
+    or a public place, chosen to cover several addresses), so a search near a CSP boundary may be
+    placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Missing
+    ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
 
     Returns
     -------
     DataFrame, one row per ``by`` × group: the ``by`` columns, ``group, searches, population, rate,
     rate_lower, rate_upper, ratio, ratio_lower, ratio_upper, reliable, ratio_method, confidence,
-    like_for_like, comparability``. The reference group's ratio is 1 (no interval).
+    like_for_like, comparability, denominator``. The reference group's ratio is 1 (no interval).
 
     Examples
     --------
@@ -437,6 +681,21 @@ def disproportionality(
        group  searches  population  rate  rate_lower  rate_upper  ratio  ratio_lower  ratio_upper  reliable ratio_method  confidence
     0  Black      1200       48000  25.0     23.6053     26.4555    5.0          4.7       5.3192      True         katz        0.95
     1  White      5400     1080000   5.0      4.8675      5.1352    1.0          NaN          NaN      True    reference        0.95
+
+    Stop and search by CSP from police.uk records (here Derbyshire, with the Census of their time):
+
+    >>> recs = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    >>> derby = recs[recs.force == "derbyshire"]
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     csp = saferstats.disproportionality(derby, by="csp", census=2011)
+    >>> csp.query("group == 'White'")[["csp", "searches", "population"]].head(3)
+                 csp  searches  population
+    4   Amber Valley        39      120023
+    9       Bolsover        15       74452
+    14  Chesterfield        24      100172
+    >>> csp.attrs["denominator"], csp.attrs["unassigned"]
+    ('Census 2011 usual residents', {'missing_coordinates': 11, 'no_area': 0, 'outside_england_and_wales': 0, 'outside_force': 8})
     """
     keys = _by_list(by)
     if not isinstance(searches, pd.DataFrame):
@@ -452,16 +711,30 @@ def disproportionality(
     mapping = _check_mapping(mapping)
     source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
+    wanted = _census_arg(census)
     mult, conf = _number(multiplier, "multiplier"), float(confidence)
     min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
     officer_counts: pd.DataFrame | None = None
+    area_level: str | None = None
+    located: dict[str, Any] = {}
+    periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # first, last month, searches
+    pop_source = "given"
     if count is None and group != "ethnicity":
         source = "officer" if group == "officer_defined_ethnicity" else "self"  # the user's own grouping
     if count is None:
-        require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
+        area_level = _location_level(searches, keys)
+        require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys) if k != area_level}, "searches")
         groups, use, excluded = _record_groups(searches, group, source, mapping, unknown, include_vehicle)
-        keyed = pd.DataFrame({**{k: searches[k] for k in keys}, group: groups}, copy=False)
+        cols = {k: searches[k] for k in keys if k != area_level}
+        if area_level is not None:
+            found, placed, located = _locate(searches, area_level, use)
+            excluded["unassigned_location"] = int((use & ~placed).sum())
+            use = use & placed
+            cols[area_level], cols[f"{area_level}_code"] = found["name"], found["code"]
+            i = keys.index(area_level)
+            keys = [*keys[:i], area_level, f"{area_level}_code", *keys[i + 1:]]
+        keyed = pd.DataFrame({**{k: cols[k] for k in keys}, group: groups}, copy=False)
         counts = count_by_codes(keyed, keys + [group], use)  # categorical keys (read_stop_search)
         if counts is None:
             counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
@@ -471,6 +744,10 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
+        when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
+        spans = _periods_of(when[use]) if when is not None and use.any() else None
+        if spans is not None:
+            periods = (spans[0], spans[1], np.ones(len(spans[0])))
     else:
         if not isinstance(count, str):
             raise InvalidInputError(f"`count` must be a column name, not {count!r}", "count")
@@ -479,14 +756,38 @@ def disproportionality(
         labels = _relabel(searches[group], mapping)
         agg = searches[keys].assign(**{group: labels.to_numpy(), "searches": vals})
         counts = agg.groupby(keys + [group], dropna=False, observed=True, sort=False)["searches"].sum().reset_index()
+        for k in keys:  # a period column among `by`: which years the searches are from
+            spans = _periods_of(counts[k], numbers=any(w in str(k).lower() for w in ("year", "period")))
+            if spans is not None:
+                periods = (spans[0], spans[1], counts["searches"].to_numpy(dtype=float))
+                break
         if population is None and population_col in searches.columns:
             # the population column of the searches table: one value per (by, label) — repeated
             # on every row of that group (e.g. per legislation), not to be added up
             own = searches[keys + [group, population_col]]
             population = own.assign(**{group: own[group].astype(str).str.strip()}).drop_duplicates()
-    # population table
+            pop_source = "searches"
+    # population table: Census 2021 unless told otherwise; which one is said in the output
+    vintage: int | None
     if population is None:
-        population = census_population("force")
+        vintage = bundled = 2021 if wanted is None else wanted
+        if area_level is not None:
+            population = _areas_2024(area_level, bundled)
+        else:
+            population = census_population(_default_level(keys), census=bundled)  # type: ignore[arg-type]
+        denominator = f"Census {vintage} usual residents"
+    else:
+        own_census = population.attrs.get("census") if isinstance(population, pd.DataFrame) else None
+        if own_census in (2011, 2021):
+            if wanted is not None and wanted != own_census:
+                raise InvalidInputError(f"census={wanted} but the population table is Census {own_census} "
+                                        "(its .attrs['census']); pass one or the other", "census")
+            vintage = int(own_census)
+            denominator = f"Census {vintage} usual residents"
+        else:
+            vintage = wanted
+            what = "population column of `searches`" if pop_source == "searches" else "population table as given"
+            denominator = f"Census {wanted} ({what})" if wanted else what
     if isinstance(population, Mapping):
         pop = pd.DataFrame({group: list(population.keys()), population_col: list(population.values())})
     elif isinstance(population, pd.DataFrame):
@@ -495,6 +796,8 @@ def disproportionality(
         raise InvalidInputError("`population` must be a DataFrame or a {group: population} mapping", "population")
     require_columns(pop, {"group": group, "population_col": population_col}, "population")
     join = [k for k in keys if k in pop.columns]
+    if "force" in join:  # police.uk slugs, Home Office names, ONS codes: one force, however written
+        pop = _align_force(pop, [str(v) for v in counts["force"].astype(object).unique()])
     pop = pop[join + [group, population_col]].reset_index(drop=True)
     popv = _numbers(pop, population_col, "populations")
     pop_mapping = mapping if count is not None else None  # record level: mapping is for police.uk labels
@@ -516,10 +819,11 @@ def disproportionality(
         known = strata.merge(pop[join].drop_duplicates(), on=join, how="left", indicator=True)
         if (known["_merge"] == "left_only").any():
             row = known[known["_merge"] == "left_only"].iloc[0]
-            raise InvalidInputError(
-                f"no population for {dict((k, row[k]) for k in join)} in the denominator table (columns {join})",
-                "population",
-            )
+            hint = ""
+            if area_level is not None and vintage == 2011:
+                hint = (f" (Census 2011 has no population for {_AREA_NAMES[area_level]}s created since at their 2024 "
+                        "boundaries; use census=2021, or by='csp' for the merged authorities)")
+            raise _no_population(row, join, pop, hint)
         grid = strata.merge(pop[join + [group]], on=join, how="inner")
     else:
         grid = strata.merge(pop[[group]], how="cross")
@@ -576,6 +880,7 @@ def disproportionality(
     out["confidence"] = conf
     out["like_for_like"] = like
     out["comparability"] = note
+    out["denominator"] = denominator
     # not comparable: no rate or ratio to print (officers cannot record Mixed)
     na = np.asarray([str(c).startswith("not comparable") for c in note])
     if na.any():
@@ -587,8 +892,35 @@ def disproportionality(
     if "searches_with_person" in excluded:
         with_person = excluded["searches_with_person"]
         out.attrs["not_stated_percent"] = 100.0 * excluded["not_stated"] / with_person if with_person else float("nan")
+    out.attrs["denominator"] = denominator
+    out.attrs["census"] = vintage
+    check = _vintage_report(*periods, vintage) if periods is not None and vintage is not None else None
+    out.attrs["denominator_check"] = check or {}
+    if area_level is not None:
+        out.attrs["unassigned"] = located["unassigned"]
+        out.attrs["unassigned_rows"] = located["unassigned_rows"]
+        if "unassigned_by_force" in located:
+            out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
+        _warn_unassigned(located, area_level, excluded)
     _warn_comparability(out, keys, source)
+    if check:
+        _warn_vintage(check)
     return out
+
+
+def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, int]) -> None:
+    import warnings
+
+    lost = excluded.get("unassigned_location", 0)
+    if not lost:
+        return
+    counted = excluded["searches_with_person"] - excluded["not_stated"]
+    detail = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in located["unassigned"].items() if n)
+    warnings.warn(
+        f"disproportionality: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
+        f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} rates ({detail}; first: "
+        f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']",
+        SaferstatsWarning, stacklevel=4)
 
 
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}

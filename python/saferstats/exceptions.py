@@ -17,6 +17,9 @@ __all__ = [
     "MissingValueError",
     "LengthMismatchError",
     "ConvergenceError",
+    "CoordinateError",
+    "UnknownAreaError",
+    "BoundaryError",
     "SaferstatsWarning",
 ]
 
@@ -48,6 +51,21 @@ class MissingValueError(InvalidInputError):
 
 class LengthMismatchError(InvalidInputError):
     """Arrays that must have one element per row have different lengths."""
+
+
+class CoordinateError(InvalidInputError):
+    """Point coordinates that cannot be right: latitude outside [-90, 90], longitude outside
+    [-180, 180], or latitude and longitude swapped (points that land in Great Britain only with the
+    two exchanged). ``argument`` names ``lat`` or ``lon``; ``index`` the first offending row."""
+
+
+class UnknownAreaError(InvalidInputError):
+    """An area name or code (or a level) that is not known; the message lists the close matches."""
+
+
+class BoundaryError(InvalidInputError):
+    """Boundaries that cannot be used: no code column (or several candidates), a GeoDataFrame
+    without a CRS, projected coordinates in GeoJSON, or geometries that are not polygons."""
 
 
 class ConvergenceError(SaferstatsError, RuntimeError):

@@ -9,6 +9,8 @@ Partnership or police force area each point falls in (issue 12).
   with every point in no area counted and reported.
 * :func:`find_area` - look an area up by name or code (close matches listed when there is none).
 * :func:`area_lookup` - the ONS local authority -> CSP -> police force area lookup (December 2024).
+* :func:`force_id` - the police.uk identifier of a force slug, name or code (joins police.uk files,
+  Home Office tables and the Census tables).
 
 Data: ``saferstats/data/PROVENANCE.md`` ("Census 2021 denominators and boundaries"); the bundled
 files are built by ``tools/build_census2021.py``.
@@ -32,13 +34,21 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import as_float_array
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+from .exceptions import (
+    BoundaryError,
+    CoordinateError,
+    InvalidInputError,
+    LengthMismatchError,
+    SaferstatsWarning,
+    UnknownAreaError,
+)
 
 __all__ = [
     "census_population",
     "assign_area",
     "find_area",
     "area_lookup",
+    "force_id",
     "CoordinateError",
     "UnknownAreaError",
     "BoundaryError",
@@ -53,21 +63,6 @@ _POINT_LEVELS = ("la", "csp", "force")
 #: Great Britain, generously (longitude, latitude): used to detect swapped coordinates.
 _GB_LON = (-9.0, 2.5)
 _GB_LAT = (49.0, 61.5)
-
-
-class CoordinateError(InvalidInputError):
-    """Point coordinates that cannot be right: latitude outside [-90, 90], longitude outside
-    [-180, 180], or latitude and longitude swapped (points that land in Great Britain only with the
-    two exchanged). ``argument`` names ``lat`` or ``lon``; ``index`` the first offending row."""
-
-
-class UnknownAreaError(InvalidInputError):
-    """An area name or code (or a level) that is not known; the message lists the close matches."""
-
-
-class BoundaryError(InvalidInputError):
-    """Boundaries that cannot be used: no code column (or several candidates), a GeoDataFrame
-    without a CRS, projected coordinates in GeoJSON, or geometries that are not polygons."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -140,7 +135,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     >>> find_area("Hertfordshre", level="force")
     Traceback (most recent call last):
     ...
-    saferstats.geography.UnknownAreaError: no force named or coded 'Hertfordshre'; close matches: 'Hertfordshire', ...
+    saferstats.exceptions.UnknownAreaError: no force named or coded 'Hertfordshre'; close matches: 'Hertfordshire', ...
     """
     lvl = _check_level(level, _POINT_LEVELS)
     names = _names(lvl)
@@ -192,8 +187,12 @@ def census_population(
     ``boundary_note`` flags Cherwell and West Northamptonshire, whose 2021 counts are for the
     2021 boundary (one LSOA, 1,914 residents, moved between them by 2024).
 
-    ``census=2011``: the bundled 2011 Census tables (``level`` force, la or csp; 2011 districts
-    and CSPs), for series before 2022/23 - see :func:`saferstats.census_population`.
+    ``census=2011`` (ONS QS201EW, bundled; for series before 2022/23, which the Home Office
+    published with 2011 denominators): ``level`` ``"force"`` (``force``, ``force_name`` as the 2011
+    table spells it, e.g. ``"Avon & Somerset"``, ``force_code``), ``"la"`` (``la, la_code, csp,
+    force``: the 348 districts of 2016) or ``"csp"`` (``csp, csp_code, force``: the CSPs of the ONS
+    December 2016 lookup), then ``ethnicity`` and ``population``. Hertfordshire force area: Black
+    31,401 (2011).
 
     ``.attrs["census"]`` holds the census year. Method: sums of ONS Census 2021 TS021 LSOA
     counts through the ONS LSOA (2021) -> LA (Dec 2024) -> CSP -> PFA lookups; reference values:
@@ -207,13 +206,16 @@ def census_population(
     >>> csp = census_population("csp")
     >>> csp[csp.csp == "Dorset"].groupby("csp_basis")["population"].sum().to_dict()
     {'district': 429710}
+    >>> old = census_population("force", census=2011)
+    >>> int(old.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0])
+    31401
     """
+    if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
+        raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
-        from .disproportionality import census_population as _pop2011
-
-        out = _pop2011(_check_level(level, ("force", "la", "csp")))  # type: ignore[arg-type]
+        out = _census2011(_check_level(level, ("force", "la", "csp")))
         out.attrs["census"] = 2011
         return out
     if census != 2021:
@@ -280,6 +282,99 @@ def census_population(
     long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
     long.attrs["census"] = 2021
     return long
+
+
+def _census2011(level: str) -> pd.DataFrame:
+    """The bundled 2011 Census tables (QS201EW) in the long format of :func:`census_population`."""
+    from . import datasets
+    from .io import force_slug
+
+    codes = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_code"]
+    if level == "force":
+        wide = datasets.census2011_by_force().rename(columns={"force": "force_name"})
+        wide["force"] = wide["force_name"].map(force_slug)
+        wide["force_code"] = wide["force"].map(codes)  # police force area codes are unchanged since 2011
+        keys = ["force", "force_name", "force_code"]
+    else:
+        wide = datasets.census2011_by_la()
+        wide["force"] = wide["force"].map(force_slug)
+        if level == "csp":
+            wide = wide.groupby(["csp", "csp_code", "force"], as_index=False)[list(BROAD_GROUPS)].sum()
+            keys = ["csp", "csp_code", "force"]
+        else:
+            keys = ["la", "la_code", "csp", "force"]
+    long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
+    return long.sort_values(keys + ["ethnicity"], kind="stable").reset_index(drop=True)
+
+
+def _areas_2024(level: str, census: int) -> pd.DataFrame:
+    """Denominators for areas found from locations (December 2024 codes and names): columns
+    ``level, level_code, force, ethnicity, population``, one row per area and group.
+
+    ``census=2011``: the 2011 table's areas whose code is unchanged in 2024 (an ONS code changes
+    when its boundary does), plus each 2024 CSP that is a union of unchanged 2011 local authorities
+    (Cwm Taf = Merthyr Tydfil + Rhondda Cynon Taf). Areas created by later mergers (e.g. the
+    unitary North Yorkshire) have no 2011 row: searches there find no population and are refused."""
+    code = f"{level}_code"
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    names = _names(level)
+    force_of = lk.drop_duplicates(code).set_index(code)["force"]
+    if census == 2021:
+        out = census_population(level)[[level, code, "force", "ethnicity", "population"]]  # type: ignore[arg-type]
+        out.attrs["census"] = 2021
+        return out
+    old = _census2011(level)
+    parts = [old[old[code].isin(names.index)][[code, "ethnicity", "population"]]]
+    if level == "csp":
+        la11 = _census2011("la")
+        for c in sorted(set(names.index) - set(old[code])):
+            las = lk[lk["csp_code"] == c]
+            if las["csp_split"].any() or not set(las["la_code"]) <= set(la11["la_code"]):
+                continue
+            rows = la11[la11["la_code"].isin(las["la_code"])].groupby("ethnicity", as_index=False)["population"].sum()
+            parts.append(rows.assign(**{code: c}))
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(0, level, out[code].map(names).to_numpy())
+    out.insert(2, "force", out[code].map(force_of).to_numpy())
+    out = out.sort_values([level, code, "ethnicity"], kind="stable").reset_index(drop=True)
+    out.attrs["census"] = 2011
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _force_keys() -> dict[str, str]:
+    from .io import force_slug
+
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force_code")
+    keys: dict[str, str] = {}
+    for slug, name, fcode in zip(lk["force"], lk["force_name"], lk["force_code"]):
+        for k in (slug, name, fcode, force_slug(name)):
+            keys[str(k).strip().lower()] = str(slug)
+    return keys
+
+
+_FORCE_SUFFIX = re.compile(r"[\s-]+(police(\s+service|\s+force)?|constabulary)$", re.I)
+
+
+def force_id(label: Any) -> str | None:
+    """The police.uk force identifier (e.g. ``"hertfordshire"``) of a force slug, name or ONS code
+    as police.uk files, Home Office tables and ONS lookups write them, or None when it is none of
+    the 43 territorial forces of England and Wales.
+
+    >>> [force_id(x) for x in ["city-of-london", "London, City of", "Metropolitan Police", "E23000027",
+    ...                        "Avon & Somerset", "Essex Police", "btp"]]
+    ['city-of-london', 'city-of-london', 'metropolitan', 'hertfordshire', 'avon-and-somerset', 'essex', None]
+    """
+    from .io import force_slug
+
+    if label is None or (isinstance(label, float) and np.isnan(label)):
+        return None
+    keys = _force_keys()
+    text = str(label).strip().lower()
+    for cand in (text, force_slug(text), _FORCE_SUFFIX.sub("", text), force_slug(_FORCE_SUFFIX.sub("", text))):
+        if cand in keys:
+            return keys[cand]
+    return None
 
 
 def _broad_of(label: str) -> str:

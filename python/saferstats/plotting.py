@@ -209,8 +209,9 @@ def plot_disproportionality(
     like = res["like_for_like"].to_numpy(dtype=bool) if "like_for_like" in res.columns else np.ones(len(res), bool)
     ci = f"{int(round(conf * 100))}% CI"
     xlabel = f"{what}, {ci}, log scale)" if est == "rr" else f"{what} ({ci}, log scale)"
+    keys = _label_columns(res)
     if period is not None:
-        others = [c for c in res.columns if c not in {period} and c not in _RESULT_COLUMNS]
+        others = [c for c in keys if c != period]
         for key, g in res.groupby(others + ["group"], sort=True):
             g = g.sort_values(period)
             name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
@@ -222,7 +223,7 @@ def plot_disproportionality(
         ax.set_xlabel(period)
         ax.legend(fontsize=7)
     else:
-        cols = [label] if isinstance(label, str) else (list(label) if label else [c for c in res.columns if c not in _RESULT_COLUMNS] + ["group"])
+        cols = [label] if isinstance(label, str) else (list(label) if label else keys + ["group"])
         names = res[cols].astype(str).agg(" / ".join, axis=1).to_numpy()
         y = np.arange(len(res))[::-1]
         value = res[est].to_numpy(dtype=float)
@@ -245,15 +246,25 @@ def plot_disproportionality(
         ax.set_xlabel(xlabel)
         ax.legend(fontsize=7)
     default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
+    vintage = result["denominator"].dropna().astype(str).unique() if "denominator" in result.columns else []
+    if est == "ratio" and len(vintage) == 1 and vintage[0].startswith("Census "):
+        default += f" ({vintage[0][:11]} denominators)"
     if left_out:
         default += f" ({left_out} row{'s' if left_out > 1 else ''} with no ratio not shown)"
     ax.set_title(title or default, fontsize=10)
     return ax
 
 
+def _label_columns(res: pd.DataFrame) -> list[str]:
+    """The ``by`` columns of a result: every column that is not a statistic, leaving out an area's
+    code when its name is there too (``csp_code`` beside ``csp``)."""
+    cols = [c for c in res.columns if c not in _RESULT_COLUMNS and c != "group"]
+    return [c for c in cols if not (isinstance(c, str) and c.endswith("_code") and c[:-5] in cols)]
+
+
 _RESULT_COLUMNS = {
     "group", "searches", "population", "rate", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
-    "reliable", "ratio_method", "confidence", "like_for_like", "comparability",
+    "reliable", "ratio_method", "confidence", "like_for_like", "comparability", "denominator",
     # outcome_test
     "n", "hits", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper", "p_value", "test", "z",
     "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio", "rr_method",

@@ -122,11 +122,12 @@ def test_ratio_matches_statsmodels_through_python():
 
 def test_published_precision_and_census_denominator():
     # issue 4: 755 searches of a Black population of 31,401 -> 24.04 per 1,000 (Hertfordshire, 2011 Census)
-    pop = saferstats.census_population().query("force == 'hertfordshire'")
+    pop = saferstats.census_population(census=2011).query("force == 'hertfordshire'")
     assert int(pop.set_index("ethnicity").loc["Black", "population"]) == 31401
     agg = pd.DataFrame({"force": ["hertfordshire"] * 2, "ethnicity": ["Black", "White"], "searches": [755, 2000]})
     out = saferstats.disproportionality(agg, pop, count="searches", by="force").set_index("group")
     assert round(out.loc["Black", "rate"], 2) == 24.04
+    assert (out["denominator"] == "Census 2011 usual residents").all() and out.attrs["census"] == 2011
     assert set(out.index) == set(saferstats.disproportionality.__wrapped__.__globals__["ETHNIC_GROUPS"])  # zero-search groups kept
     assert out.loc["Asian", "searches"] == 0 and out.loc["Asian", "ratio_method"] == "exact (zero count)"
 
@@ -214,7 +215,7 @@ def test_all_seven_forces_from_shared(shared_data):
     df = saferstats.read_stop_search(shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02")
     assert len(df) == 22608 - 21 or len(df) > 22000  # rows, not lines; none dropped
     assert df.attrs["summary"]["problems"] == {}
-    out = saferstats.disproportionality(df, by="force")
+    out = saferstats.disproportionality(df, by="force", census=2011)  # Dec 2019 - Feb 2020: the 2011 Census
     essex = out.query("force == 'essex' and group == 'Black'").iloc[0]
     assert 4 < essex["ratio"] < 6 and essex["reliable"]
 
@@ -251,9 +252,9 @@ def test_self_defined_is_like_for_like_and_silent(sample):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", saferstats.SaferstatsWarning)
-        out = saferstats.disproportionality(sample, by="force")
+        out = saferstats.disproportionality(sample, by="force", census=2011)
     assert out["like_for_like"].all() and (out["comparability"] == "like for like").all()
-    assert list(out.columns[-4:]) == ["ratio_method", "confidence", "like_for_like", "comparability"]
+    assert list(out.columns[-5:]) == ["ratio_method", "confidence", "like_for_like", "comparability", "denominator"]
 
 
 def test_officer_defined_mixed_is_not_comparable_and_other_flagged(sample):
@@ -293,7 +294,7 @@ def test_self_then_officer_flags_rows_with_officer_defined_searches(sample):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", saferstats.SaferstatsWarning)
-        clean = saferstats.disproportionality(stated, by="force", ethnicity_source="self_then_officer")
+        clean = saferstats.disproportionality(stated, by="force", ethnicity_source="self_then_officer", census=2011)
     assert clean["like_for_like"].all()
 
 
@@ -303,10 +304,11 @@ def test_essex_officer_defined_from_issue_18(shared_data):
     no warning."""
     df = saferstats.read_stop_search(shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02")
     with pytest.warns(saferstats.SaferstatsWarning, match="essex / Mixed"):
-        out = saferstats.disproportionality(df, by="force", ethnicity_source="officer").set_index(["force", "group"])
+        out = saferstats.disproportionality(df, by="force", ethnicity_source="officer", census=2011)
+    out = out.set_index(["force", "group"])
     assert np.isnan(out.loc[("essex", "Mixed"), "ratio"])
     assert round(out.loc[("essex", "Other"), "ratio"], 2) == 10.18 and not out.loc[("essex", "Other"), "like_for_like"]
-    own = saferstats.disproportionality(df, by="force").set_index(["force", "group"])
+    own = saferstats.disproportionality(df, by="force", census=2011).set_index(["force", "group"])
     assert round(own.loc[("essex", "Other"), "ratio"], 2) == 0.95 and own.loc[("essex", "Other"), "like_for_like"]
 
 
@@ -362,7 +364,9 @@ def test_aggregate_labels_that_change_between_periods():
     # the same with a separate population table joined on period
     pop = t[["period", "ethnicity", "population"]]
     again = saferstats.disproportionality(t.drop(columns="population"), pop, count="searches", by="period")
-    pd.testing.assert_frame_equal(out, again)
+    pd.testing.assert_frame_equal(out.drop(columns="denominator"), again.drop(columns="denominator"))
+    assert (out["denominator"] == "population column of `searches`").all()
+    assert (again["denominator"] == "population table as given").all() and again.attrs["census"] is None
     # mapping= applies to aggregate input: labels mapped together, populations added up
     folded = saferstats.disproportionality(t, count="searches", by="period",
                                            mapping={"Other inc Chinese": "Other", "Mixed": "Other"})
@@ -448,7 +452,8 @@ def test_disproportionality_bad_input_is_a_saferstats_error(sample):
                                        saferstats.census_population().assign(population=lambda d: d.population.astype(str))]),
         "count": st.sampled_from([None, "searches", "nope", 3]),
         "group": st.sampled_from(["ethnicity", "nope", 5, None]),
-        "by": st.sampled_from([None, "force", ["force", "force"], 5, [["x"]], "missing", ("force",)]),
+        "by": st.sampled_from([None, "force", ["force", "force"], 5, [["x"]], "missing", ("force",), "csp", "la",
+                               ["csp", "la"], ["csp", "month"], ["force", "la"]]),
         "reference": st.sampled_from(["White", "Purple", 5, None]),
         "multiplier": st.sampled_from([1000, "x", -1, 0, np.nan, None, [1]]),
         "confidence": st.sampled_from([0.95, 95, 2, "x", None, -0.5]),
@@ -458,6 +463,7 @@ def test_disproportionality_bad_input_is_a_saferstats_error(sample):
         "ratio_method": st.sampled_from(["katz", "poisson", "bogus", 5]),
         "zero": st.sampled_from(["exact", "haldane", "bogus"]),
         "min_count": st.sampled_from([10, -1, "x"]),
+        "census": st.sampled_from([None, 2011, 2021, 2015, "2021", True]),
     }
 
     @settings(max_examples=300, deadline=None, derandomize=True, database=None,
@@ -507,3 +513,335 @@ def test_confidence_as_phe_gives_it():
     with pytest.raises(saferstats.InvalidInputError) as e:
         saferstats.disproportionality(recs, by="force", confidence="95%")
     assert e.value.argument == "confidence"
+
+
+# ------------------------------------------- Census 2021 denominators and CSPs (issue 12)
+
+HERTS_2021 = {"Asian": 103_679, "Black": 44_863, "Mixed": 45_127, "White": 980_115, "Other": 25_048}
+STOP_SEARCH_DIRS = ["policeuk_7forces_2019-12_to_2020-02", "city_of_london_2023", "api_format_leicester_2020-02"]
+
+
+def _quiet(f, *a, **k):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        return f(*a, **k)
+
+
+def test_default_denominator_is_census_2021_and_says_so():
+    """Hertfordshire force area, Census 2021 (published): the rates are searches / those residents."""
+    agg = pd.DataFrame({"force": "hertfordshire", "ethnicity": list(HERTS_2021), "searches": [300, 700, 120, 2500, 40]})
+    out = saferstats.disproportionality(agg, count="searches", by="force").set_index("group")
+    assert out["population"].to_dict() == HERTS_2021
+    for g, n in HERTS_2021.items():
+        assert out.loc[g, "rate"] == pytest.approx(out.loc[g, "searches"] / n * 1000, rel=1e-12)
+    assert out.loc["Black", "ratio"] == pytest.approx((700 / 44_863) / (2500 / 980_115), rel=1e-12)
+    assert (out["denominator"] == "Census 2021 usual residents").all()
+    assert out.attrs["denominator"] == "Census 2021 usual residents" and out.attrs["census"] == 2021
+    assert out.attrs["denominator_check"] == {}  # no period column: nothing to compare
+    old = saferstats.disproportionality(agg, count="searches", by="force", census=2011).set_index("group")
+    assert old.loc["Black", "population"] == 31_401 and (old["denominator"] == "Census 2011 usual residents").all()
+
+
+def test_the_report_style_call_still_works():
+    """report.py and older scripts call census_population() with no arguments and pass it on."""
+    pop = saferstats.census_population()
+    assert {"force", "force_name", "ethnicity", "population"} <= set(pop.columns)
+    recs = saferstats.read_stop_search(SAMPLE)
+    out = _quiet(saferstats.disproportionality, recs, pop, by=["force"])
+    assert out.attrs["census"] == 2021 and set(out.force) == set(recs.force)
+    herts = pop[pop.force == "derbyshire"].set_index("ethnicity")["population"]
+    assert (out[out.force == "derbyshire"].set_index("group")["population"] == herts.reindex(out[out.force == "derbyshire"].group).to_numpy()).all()
+
+
+def test_vintage_warning_record_level_both_ways():
+    import warnings
+
+    recs = saferstats.read_stop_search(SAMPLE)  # Dec 2019 - Feb 2020
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"all 1,987 searches \(2019-12 to 2020-02\) are from before "
+                      r"April 2022.*Census 2011.*census=2011"):
+        out = saferstats.disproportionality(recs, by="force")
+    chk = out.attrs["denominator_check"]
+    assert chk["searches"] == out["searches"].sum() == chk["of"] and chk["like_for_like_census"] == 2011
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        old = saferstats.disproportionality(recs, by="force", census=2011)
+    assert old.attrs["denominator_check"] == {} and old.attrs["census"] == 2011
+    # the same records moved to 2022: Jan-Mar are before April 2022, the rest after
+    later = recs.assign(date=recs["date"] + pd.DateOffset(years=2, months=3)).drop(columns="month")  # Mar - May 2022
+    months = later["date"].dt.strftime("%Y-%m")
+    n_after = int(((months >= "2022-04") & (saferstats.assign_ethnicity(recs) != "Not stated")
+                   & (recs["type"] != "Vehicle search")).sum())
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"from April 2022 \(2022/23\) on, but the denominators are Census 2011"):
+        o11 = saferstats.disproportionality(later, by="force", census=2011)
+    assert o11.attrs["denominator_check"]["searches"] == n_after > 0
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"before April 2022"):
+        o21 = saferstats.disproportionality(later, by="force")
+    assert o21.attrs["denominator_check"]["searches"] == o21["searches"].sum() - n_after
+    assert o21.attrs["denominator_check"]["to"] == "2022-03"
+
+
+def test_vintage_warning_for_aggregate_periods():
+    t = pd.DataFrame({"force": "Hertfordshire", "period": ["2021/22"] * 2 + ["2022/23"] * 2,
+                      "ethnicity": ["Black", "White"] * 2, "searches": [100, 900, 120, 880]})
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"1,000 of 2,000 searches \(2021-04 to 2022-03\)"):
+        out = saferstats.disproportionality(t, count="searches", by=["force", "period"])
+    assert (out["population"] == out["group"].map(HERTS_2021)).all() and len(out) == 10
+    assert out.attrs["denominator_check"]["searches"] == 1000
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"1,000 of 2,000 searches \(2022-04 to 2023-03\).*Census 2011"):
+        saferstats.disproportionality(t, count="searches", by=["force", "period"], census=2011)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        saferstats.disproportionality(t[t.period == "2022/23"], count="searches", by=["force", "period"])
+        # the user's own table of unknown Census: nothing to check against
+        saferstats.disproportionality(t, {"Black": 40_000, "White": 900_000}, count="searches", by="period")
+    # a table from census_population carries its Census; a contradicting census= is refused
+    pop = saferstats.census_population(census=2011)
+    with pytest.raises(InvalidInputError, match="census=2021 but the population table is Census 2011") as e:
+        saferstats.disproportionality(t, pop, count="searches", by="force", census=2021)
+    assert e.value.argument == "census"
+    with pytest.raises(InvalidInputError, match="`census` must be 2021 or 2011") as e:
+        saferstats.disproportionality(t, count="searches", by="force", census=2001)
+
+
+def test_force_spellings_join_the_2021_table():
+    """police.uk slugs, Home Office names and ONS codes of all 43 forces give the Census 2021 rows."""
+    pop = saferstats.census_population("force")
+    wide = pop.pivot(index="force", columns="ethnicity", values="population")
+    forces = pop.drop_duplicates("force")
+    for col in ("force", "force_name", "force_code"):
+        agg = pd.DataFrame({"force": np.repeat(forces[col].to_numpy(), 2), "ethnicity": ["Black", "White"] * 43,
+                            "searches": 10})
+        out = saferstats.disproportionality(agg, count="searches", by="force")
+        assert len(out) == 43 * 5 and set(out.force) == set(forces[col])
+        slug = dict(zip(forces[col], forces["force"]))
+        for _, r in out.iterrows():
+            assert r["population"] == wide.loc[slug[r["force"]], r["group"]]
+    agg = pd.DataFrame({"force": ["Metropolitan Police", "London, City of", "Avon & Somerset"] * 2,
+                        "ethnicity": ["White"] * 3 + ["Black"] * 3, "searches": 5})
+    out = saferstats.disproportionality(agg, count="searches", by="force")
+    assert out.query("force == 'Avon & Somerset' and group == 'Black'")["population"].iloc[0] == wide.loc["avon-and-somerset", "Black"]
+    with pytest.raises(saferstats.UnknownAreaError, match=r"force 'Hertfordshre' is not in it; close matches: 'hertfordshire'") as e:
+        saferstats.disproportionality(agg.assign(force="Hertfordshre"), count="searches", by="force")
+    assert e.value.argument == "force" and isinstance(e.value, InvalidInputError)
+
+
+def test_every_force_slug_in_the_shared_stop_search_files_joins(shared_data):
+    pop = saferstats.census_population("force").pivot(index="force", columns="ethnicity", values="population")
+    seen = set()
+    for d in STOP_SEARCH_DIRS:
+        path = shared_data / "stop_search" / d
+        if not path.is_dir():
+            continue
+        recs = saferstats.read_stop_search(path)
+        if d.startswith("api_format"):  # API responses carry no force: name it as the fixture test does
+            recs = saferstats.read_stop_search(path, force="Leicestershire")
+        out = _quiet(saferstats.disproportionality, recs, by="force")
+        for _, r in out.iterrows():
+            assert r["population"] == pop.loc[r["force"], r["group"]]
+        seen |= set(out.force)
+    assert {"city-of-london", "derbyshire", "durham", "essex", "leicestershire", "merseyside", "south-yorkshire"} <= seen
+
+
+# ---- CSP-level stop and search from records
+
+
+def _reference_areas(recs: pd.DataFrame) -> pd.Series:
+    """Each record's local authority by an independent point-in-polygon: matplotlib's Path on the
+    bundled ONS outlines, even-odd over each area's rings (no saferstats code)."""
+    from matplotlib.path import Path as MPath
+
+    gj = saferstats.geography._geojson("boundaries_la24.geojson.gz")
+    pts = np.column_stack([recs["longitude"].to_numpy(float), recs["latitude"].to_numpy(float)])
+    ok = np.isfinite(pts).all(axis=1)
+    code = np.full(len(recs), None, dtype=object)
+    lo, hi = np.nanmin(pts[ok], axis=0) - 0.5, np.nanmax(pts[ok], axis=0) + 0.5
+    for f in gj["features"]:
+        g = f["geometry"]
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        rings = [np.asarray(r, float) for poly in polys for r in poly]
+        allv = np.vstack(rings)
+        if (allv.max(axis=0) < lo).any() or (allv.min(axis=0) > hi).any():
+            continue
+        inside = np.zeros(len(recs), dtype=int)
+        for r in rings:
+            inside[ok] += MPath(r).contains_points(pts[ok])
+        code[(inside % 2 == 1) & (code == None)] = f["properties"]["la_code"]  # noqa: E711
+    return pd.Series(code, index=recs.index)
+
+
+def _reference_csp_counts(recs: pd.DataFrame) -> tuple[pd.Series, dict]:
+    """Searches per (CSP, group) and the unassigned counts by reason, by plain pandas from the
+    reference areas (forces whose CSPs are whole local authorities only)."""
+    lk = saferstats.geography.area_lookup()
+    assert not lk[lk.force.isin(recs.force.astype(str).unique())]["csp_split"].any()
+    la = lk.drop_duplicates("la_code").set_index("la_code")
+    eth = saferstats.assign_ethnicity(recs)
+    counted = (recs["type"].astype(str) != "Vehicle search") & (eth != "Not stated")
+    area = _reference_areas(recs)
+    missing = recs["latitude"].isna() | recs["longitude"].isna()
+    csp = area.map(la["csp_code"])
+    area_force = area.map(la["force"])
+    reason = pd.Series("", index=recs.index, dtype=object)
+    reason[missing] = "missing_coordinates"
+    reason[~missing & area.isna()] = "no_area"
+    reason[~missing & area.notna() & csp.isna()] = "outside_england_and_wales"
+    reason[area_force.notna() & (area_force != recs["force"].astype(str))] = "outside_force"
+    use = counted & (reason == "")
+    counts = pd.DataFrame({"csp_code": csp[use], "group": eth[use].astype(str)}).value_counts()
+    return counts, reason[counted & (reason != "")].value_counts().to_dict()
+
+
+def _check_csp_run(recs: pd.DataFrame, census: int = 2021) -> pd.DataFrame:
+    out = _quiet(saferstats.disproportionality, recs, by="csp", census=census)
+    ref, reasons = _reference_csp_counts(recs)
+    got = out[out.searches > 0].set_index(["csp_code", "group"])["searches"]
+    pd.testing.assert_series_equal(got.sort_index(), ref.rename("searches").sort_index().astype(got.dtype),
+                                   check_names=False, check_index_type=False)
+    un = out.attrs["unassigned"]
+    assert {k: v for k, v in un.items() if v} == reasons
+    # the CSP counts add up to the force-level searches minus the unassigned, per force
+    force = _quiet(saferstats.disproportionality, recs, by="force", census=census)
+    assert out["searches"].sum() == force["searches"].sum() - sum(un.values())
+    assert out.attrs["excluded"]["unassigned_location"] == sum(un.values())
+    for f, rs in out.attrs.get("unassigned_by_force", {}).items():
+        f_total = force.loc[force.force == f, "searches"].sum()
+        csps = saferstats.census_population("csp").query("force == @f")["csp_code"].unique()
+        assert out.loc[out.csp_code.isin(csps), "searches"].sum() == f_total - sum(rs.values())
+    # rates by hand from the bundled Census table of that vintage
+    table = saferstats.geography._areas_2024("csp", census).set_index(["csp_code", "ethnicity"])["population"]
+    for _, r in out.iterrows():
+        n = table.loc[(r["csp_code"], r["group"])]
+        assert r["population"] == n and r["rate"] == pytest.approx(r["searches"] / n * 1000, rel=1e-12)
+    assert (out["denominator"] == f"Census {census} usual residents").all()
+    assert list(out.columns[:3]) == ["csp", "csp_code", "group"]
+    return out
+
+
+def test_csp_level_bundled_sample_matches_an_independent_point_in_polygon():
+    recs = saferstats.read_stop_search(SAMPLE)
+    out = _check_csp_run(recs)
+    assert out.attrs["unassigned"]["outside_force"] > 0  # City of London officers search just outside the City
+    old = _check_csp_run(recs, census=2011)
+    assert (old["searches"].to_numpy() == out["searches"].to_numpy()).all()
+
+
+def test_csp_level_essex_from_shared_records(shared_data):
+    path = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    if not path.is_dir():
+        pytest.skip("police.uk Essex records not present in ../shared/data/stop_search")
+    recs = saferstats.read_stop_search(path)
+    essex = recs[recs.force == "essex"]
+    out = _check_csp_run(essex)
+    assert out.csp.nunique() == 14 and len(out) == 14 * 5  # the 12 districts, Southend-on-Sea and Thurrock
+    un = out.attrs["unassigned"]
+    assert un["missing_coordinates"] > 0 and un["outside_force"] > 0 and un["outside_england_and_wales"] > 0
+    # the whole file: South Yorkshire's searches carry no location at all - every one reported
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"could not be placed in a Community Safety Partnership"):
+        allf = saferstats.disproportionality(recs, by="csp")
+    sy = _quiet(saferstats.disproportionality, recs[recs.force == "south-yorkshire"], by="force")["searches"].sum()
+    assert allf.attrs["unassigned_by_force"]["south-yorkshire"] == {"missing_coordinates": sy}
+    # by local authority: in Essex each CSP is one authority, so the counts are the same
+    la = _quiet(saferstats.disproportionality, essex, by="la")
+    assert la.set_index(["la", "group"])["searches"].sort_index().equals(
+        out.set_index(["csp", "group"])["searches"].rename_axis(["la", "group"]).sort_index())
+
+
+def test_csp_level_with_month_and_outside_force_rows():
+    recs = saferstats.read_stop_search(SAMPLE)
+    derby = recs[recs.force == "derbyshire"].copy()
+    monthly = _quiet(saferstats.disproportionality, derby, by=["csp", "month"], census=2011)
+    total = _quiet(saferstats.disproportionality, derby, by="csp", census=2011)
+    assert list(monthly.columns[:3]) == ["csp", "csp_code", "month"]
+    assert monthly.groupby(["csp_code", "group"])["searches"].sum().sort_index().equals(
+        total.set_index(["csp_code", "group"])["searches"].sort_index())
+    # a Derbyshire search placed in St Albans is outside the force: counted, not in any Derbyshire CSP
+    stated = (saferstats.assign_ethnicity(derby) != "Not stated") & (derby["type"] != "Vehicle search") & derby.latitude.notna()
+    i = derby.index[stated.to_numpy()][0]
+    moved = derby.copy()
+    moved.loc[i, ["latitude", "longitude"]] = [51.7527, -0.3394]
+    with pytest.warns(saferstats.SaferstatsWarning, match="outside force") as rec:
+        out = saferstats.disproportionality(moved, by="csp", census=2011)
+    assert out.attrs["unassigned"]["outside_force"] == total.attrs["unassigned"]["outside_force"] + 1
+    assert i in out.attrs["unassigned_rows"] or len(out.attrs["unassigned_rows"]) == 20
+    assert "St Albans" not in set(out.csp)
+    assert any("derbyshire-stop-and-search.csv.gz line" in str(w.message) for w in rec), [str(w.message) for w in rec]
+    # without a force column nothing is "outside the force": the search counts in St Albans
+    free = _quiet(saferstats.disproportionality, moved.drop(columns="force"), by="csp", census=2011)
+    assert "outside_force" not in free.attrs["unassigned"]
+    assert free.query("csp == 'St Albans'")["searches"].sum() == 1
+
+
+def test_csp_level_bad_input_names_the_problem():
+    recs = saferstats.read_stop_search(SAMPLE)
+    with pytest.raises(InvalidInputError, match=r"by='csp' places each search in its Community Safety Partnership from "
+                       r"its location, but searches has no column 'latitude'") as e:
+        saferstats.disproportionality(recs.drop(columns="latitude"), by="csp")
+    assert e.value.argument == "latitude"
+    with pytest.raises(InvalidInputError, match="no column 'longitude'"):
+        saferstats.disproportionality(recs.drop(columns="longitude"), by="la")
+    with pytest.raises(InvalidInputError, match="not both"):
+        saferstats.disproportionality(recs, by=["csp", "la"])
+    with pytest.raises(saferstats.CoordinateError, match="look swapped"):
+        saferstats.disproportionality(recs.assign(latitude=recs.longitude, longitude=recs.latitude), by="csp")
+    # an aggregate table of CSPs: an unknown name lists the close matches
+    agg = pd.DataFrame({"csp": ["Epping Forrest"] * 2, "ethnicity": ["Black", "White"], "searches": [3, 30]})
+    with pytest.raises(saferstats.UnknownAreaError, match=r"csp 'Epping Forrest' is not in it; close matches: 'Epping Forest'") as e:
+        saferstats.disproportionality(agg, count="searches", by="csp")
+    assert e.value.argument == "csp"
+    ok = saferstats.disproportionality(agg.assign(csp="Epping Forest"), count="searches", by="csp").set_index("group")
+    ep = saferstats.census_population("csp").query("csp == 'Epping Forest'").set_index("ethnicity")["population"]
+    assert ok.loc["Black", "population"] == ep["Black"]
+    # a 2011 denominator for an authority created since: refused, with the way out
+    york = pd.DataFrame({"latitude": [54.0, 54.0], "longitude": [-1.55, -1.55], "type": "Person search",
+                         "self_defined_ethnicity": ["White - Irish", "Black/African/Caribbean/Black British - African"]})
+    with pytest.raises(saferstats.UnknownAreaError, match=r"la 'North Yorkshire' is not in it.*use census=2021"):
+        _quiet(saferstats.disproportionality, york, by="la", census=2011)
+    assert set(_quiet(saferstats.disproportionality, york, by="la").la) == {"North Yorkshire"}
+
+
+def test_plot_of_a_csp_result_names_csps_and_the_census():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    recs = saferstats.read_stop_search(SAMPLE)
+    out = _quiet(saferstats.disproportionality, recs[recs.force == "derbyshire"], by="csp", census=2011)
+    fig, ax = plt.subplots()
+    saferstats.plot_disproportionality(out, ax=ax)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Amber Valley / Black" in labels and not any("E22" in t or "Census" in t for t in labels)
+    assert "(Census 2011 denominators)" in ax.get_title()
+    monthly = _quiet(saferstats.disproportionality, recs[recs.force == "derbyshire"], by=["csp", "month"], census=2011)
+    fig2, ax2 = plt.subplots()
+    saferstats.plot_disproportionality(monthly.query("csp == 'Amber Valley'"), period="month", ax=ax2)
+    assert {t.get_text() for t in ax2.get_legend().get_texts()} >= {"Amber Valley / Black"}
+    plt.close(fig)
+    plt.close(fig2)
+
+
+@pytest.mark.parametrize("col, labels, before", [
+    ("period", ["2021/22", "2022/23"], 1),  # financial years: April to March
+    ("period", ["2021-22", "2022-2023"], 1),
+    ("period", ["year ending March 2022", "year ending March 2023"], 1),
+    ("month", ["2022-03", "2022-04"], 1),  # the cut is April 2022
+    ("year", [2021, 2023], 1),  # calendar years, in a column named like a period
+    ("year", [2022, 2023], 1),  # 2022 straddles the cut: its searches count as before
+    ("district_id", [2021, 2023], 0),  # numbers in another column are not years
+    ("period", ["2022/23", "2023/24"], 0),
+])
+def test_period_labels_read_for_the_census_check(col, labels, before):
+    import warnings
+
+    t = pd.DataFrame({col: np.repeat(labels, 2), "ethnicity": ["Black", "White"] * 2, "searches": [10, 90, 10, 90]})
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        out = saferstats.disproportionality(t, {"Black": 40_000, "White": 900_000}, count="searches", by=col, census=2021)
+    warned = [w for w in rec if "before April 2022" in str(w.message)]
+    assert len(warned) == before
+    assert out.attrs["denominator_check"].get("searches", 0) == 100 * before
+    assert (out["denominator"] == "Census 2021 (population table as given)").all()

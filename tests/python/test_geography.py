@@ -22,7 +22,8 @@ from conftest import FIXTURES
 import saferstats
 from saferstats import SaferstatsWarning, geography
 from saferstats.exceptions import InvalidInputError, LengthMismatchError, SaferstatsError
-from saferstats.geography import BoundaryError, CoordinateError, UnknownAreaError, assign_area, census_population
+from saferstats.exceptions import BoundaryError, CoordinateError, UnknownAreaError
+from saferstats.geography import assign_area, census_population
 
 GROUPS = ["Asian", "Black", "Mixed", "Other", "White"]
 EW_TOTAL = 59_597_576
@@ -89,16 +90,56 @@ def test_split_authorities_csps_from_pre_merger_districts():
     assert sorted(bucks.index) == ["Aylesbury Vale", "Chiltern", "South Bucks", "Wycombe"]
 
 
-def test_same_shape_as_the_2011_function():
-    """Same key and value columns as disproportionality.census_population, so it can replace it."""
-    from saferstats.disproportionality import census_population as pop2011
+def test_2011_tables_keep_the_old_columns_and_match_the_published_files():
+    """census=2011 (moved here from disproportionality): the old key and value columns, which the
+    2021 tables also have (so callers of the old function keep working), and values equal to the
+    bundled QS201EW files read with plain pandas; 2011 figures: England and Wales 56,075,912,
+    Hertfordshire Black 31,401."""
+    import importlib.resources as ir
 
-    for level in ("force", "la", "csp"):
-        old, new = pop2011(level), census_population(level)
-        assert set(old.columns) <= set(new.columns), (level, set(old.columns) - set(new.columns))
-        assert set(old["ethnicity"]) == set(new["ethnicity"])
-        pd.testing.assert_frame_equal(census_population(level, census=2011), old)
-    assert census_population("force", census=2011).attrs["census"] == 2011
+    old_cols = {"force": {"force", "force_name", "ethnicity", "population"},
+                "la": {"la", "la_code", "csp", "force", "ethnicity", "population"},
+                "csp": {"csp", "csp_code", "force", "ethnicity", "population"}}
+    for level, cols in old_cols.items():
+        old, new = census_population(level, census=2011), census_population(level)
+        assert cols <= set(old.columns) and cols <= set(new.columns), level
+        assert old.attrs["census"] == 2011 and new.attrs["census"] == 2021
+        assert int(old["population"].sum()) == 56_075_912
+    raw = pd.read_csv(ir.files("saferstats") / "data" / "census2011_ethnic_group_by_force.csv")
+    black = "Ethnic Group: Black; measures: Value"
+    old = census_population("force", census=2011)
+    herts = old[old.force == "hertfordshire"].set_index("ethnicity")["population"]
+    assert herts["Black"] == 31_401 == int(raw.loc[raw.PFA16NM == "Hertfordshire", black].iloc[0])
+    # slugs and ONS codes are the 2021 table's (police force areas have not changed)
+    new = census_population("force")
+    assert old.drop_duplicates("force").set_index("force")["force_code"].sort_index().equals(
+        new.drop_duplicates("force").set_index("force")["force_code"].sort_index())
+    # one implementation: the public name is the geography one
+    assert saferstats.census_population is census_population
+    from saferstats.disproportionality import census_population as via_old_module
+
+    assert via_old_module is census_population
+
+
+def test_exceptions_live_in_saferstats_exceptions():
+    from saferstats import exceptions
+
+    for cls in (CoordinateError, UnknownAreaError, BoundaryError):
+        assert getattr(exceptions, cls.__name__) is cls is getattr(saferstats, cls.__name__)
+        assert cls.__module__ == "saferstats.exceptions" and issubclass(cls, InvalidInputError)
+        assert cls.__name__ in exceptions.__all__ and cls.__name__ in saferstats.__all__
+
+
+def test_force_id_joins_police_uk_home_office_and_ons_spellings():
+    lk = geography.area_lookup().drop_duplicates("force")
+    assert len(lk) == 43
+    for slug, name, code in zip(lk.force, lk.force_name, lk.force_code):
+        assert geography.force_id(slug) == geography.force_id(name) == geography.force_id(code) == slug
+    old = census_population("force", census=2011).drop_duplicates("force")
+    assert all(geography.force_id(n) == s for n, s in zip(old.force_name, old.force))  # "Avon & Somerset"
+    assert geography.force_id("Metropolitan Police Service") == "metropolitan"
+    assert geography.force_id("Hertfordshire Constabulary") == "hertfordshire"
+    assert geography.force_id("btp") is None and geography.force_id("") is None and geography.force_id(None) is None
 
 
 def test_detailed_groups_by_la_and_other_inc_chinese():
