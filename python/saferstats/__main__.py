@@ -152,7 +152,8 @@ def _disp(args: argparse.Namespace) -> int:
         check_input_file(p, "paths", folder_ok=True)
     recs = read_stop_search(args.paths)
     pop = _read_csv(args.population) if args.population else None
-    _write(disproportionality(recs, pop, by=args.by or None, ethnicity_source=args.ethnicity_source, confidence=args.confidence), args.out)
+    _write(disproportionality(recs, pop, by=args.by or None, census=args.census, ethnicity_source=args.ethnicity_source,
+                              confidence=args.confidence), args.out)
     return 0
 
 
@@ -244,8 +245,10 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs")
     p.add_argument("paths", nargs="+", type=Path, help="police.uk files or folders")
-    p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default 2011 Census")
+    p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default the bundled Census 2021 (--census 2011 for searches before 2022/23)")
     p.add_argument("--by", nargs="*", default=["force"])
+    p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
+                   help="which Census the denominators are from (default 2021; 2011 for searches before 2022/23)")
     p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--out", type=Path)

@@ -45,7 +45,7 @@ MAX_INPUT_BYTES = 1 << 30
 # value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
     "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
-    "stop_search": {"files": "files", "by": "strlist", "population": "file",
+    "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "source": str},
     "flytipping": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
     "hotspots": {"file": "file", "lat": str, "lon": str, "date": str, "eps_m": "posnum", "min_samples": "posint",
@@ -244,7 +244,8 @@ def demo_config() -> dict:
         "stop_search": {
             "data": datasets.stop_search_sample_path(), "by": ["force"],
             "source": "police.uk stop-and-search records, City of London, Derbyshire, Durham, Leicestershire, "
-                      "Dec 2019 - Feb 2020; 2011 Census population by ethnic group",
+                      "Dec 2019 - Feb 2020; 2011 Census population by ethnic group (the Home Office's denominators for "
+                      "searches before 2022/23)",
         },
         "flytipping": {
             "data": datasets.flytipping_hertfordshire(), "area": "la", "period": "year", "count": "incidents",
@@ -484,8 +485,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     src = sec.get("data") or sec["files"]
     records = ss.read_stop_search(src)
     by = sec.get("by", ["force"])
-    pop = ss.census_population() if "population" not in sec else pd.read_csv(sec["population"])
-    disp = ss.disproportionality(records, pop, by=by, confidence=conf, ethnicity_source=sec.get("ethnicity_source", "self"))
+    census = _census_for(records, str(sec.get("census", "auto")))
+    pop = pd.read_csv(sec["population"]) if "population" in sec else None
+    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf,
+                                 ethnicity_source=sec.get("ethnicity_source", "self"))
     out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
@@ -532,7 +535,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value")}}
     ex = disp.attrs["excluded"]
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
-                f"Searches per 1,000 residents by self-defined ethnic group (Home Office mapping) and the ratio to the White "
+                f"Searches per 1,000 residents ({disp.attrs.get('denominator', 'population')}) by "
+                f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
+                "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
                 f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
@@ -552,6 +557,22 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+_ETHNICITY_WORDS = {"self": "self-defined", "officer": "officer-defined",
+                    "self_then_officer": "self-defined (officer-defined where not stated)"}
+
+
+def _census_for(records: pd.DataFrame, choice: str) -> int:
+    """The Census whose denominators match the searches' period, as the Home Office used them:
+    2011 for searches before April 2022 (year ending March 2022 and earlier), 2021 from 2022/23.
+    ``census = "2011"`` / ``"2021"`` in the config overrides it (a mismatch is then warned about
+    and noted by :func:`saferstats.disproportionality`)."""
+    if choice in ("2011", "2021"):
+        return int(choice)
+    dates = pd.to_datetime(records["date"], errors="coerce", utc=True) if "date" in records else pd.Series([], dtype=object)
+    last = dates.max() if len(dates) else pd.NaT
+    return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="UTC") else 2021
 
 
 def _flytipping(cfg: dict, sec: dict) -> Section:
@@ -804,7 +825,8 @@ def _methods_appendix(cfg: dict) -> str:
         "Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count is zero.",
         "Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson χ²/df > 1.5.",
         "Funnel plots: PHE method, 95% and 99.8% exact Poisson limits around the overall rate.",
-        "Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 residents (2011 Census), "
+        "Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 residents (the Census "
+        "the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the table says which), "
         "ratio to the White rate from unrounded rates, 'reliable' flag below 10 searches or 1,000 residents.",
         "Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (ArcGIS default radius), Getis-Ord Gi* (esda moments, "
         "conditional permutations).",

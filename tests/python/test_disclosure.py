@@ -454,7 +454,7 @@ def test_s136_summary_repr_shows_every_part_as_a_headline():
 
 
 @pytest.mark.parametrize("kwargs, arg", [
-    ({"threshold": True}, "threshold"), ({"threshold": 0}, "threshold"), ({"confidence": 95}, "confidence"),
+    ({"threshold": True}, "threshold"), ({"threshold": 0}, "threshold"), ({"confidence": 101}, "confidence"),
     ({"disclosure": "yes"}, "disclosure"), ({"quantile_method": "type7"}, "quantile_method"),
     ({"columns": {"outcome": 5}}, "columns"), ({"columns": {"colour": "x"}}, "columns"), ({"by": 5}, "by"),
 ])

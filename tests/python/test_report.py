@@ -368,3 +368,21 @@ def test_csv_safe_helper():
     s = csv_safe(t)
     assert list(s.columns) == ["'=a", "n"]
     assert list(s["'=a"])[:3] == ["'=1+2", "-1.5", "ok"] and (s["n"] == t["n"]).all()
+
+
+def test_demo_stop_search_uses_the_census_of_its_period(demo_report):
+    """The demo's searches are from Dec 2019 - Feb 2020: the Home Office's denominators then were
+    the 2011 Census (2021 from 2022/23), and the table and text say which (issue 12)."""
+    table = pd.read_csv(demo_report / "stop_search_disproportionality.csv")
+    assert set(table["denominator"].dropna()) == {"Census 2011 usual residents"}
+    page = (demo_report / "index.html").read_text()
+    assert "Census 2011 usual residents" in page
+
+
+def test_report_census_choice_follows_the_searches_period():
+    from saferstats.report import _census_for
+
+    old = pd.DataFrame({"date": pd.to_datetime(["2021-05-01", "2022-03-31"])})
+    new = pd.DataFrame({"date": pd.to_datetime(["2021-05-01", "2022-04-01"])})
+    assert _census_for(old, "auto") == 2011 and _census_for(new, "auto") == 2021
+    assert _census_for(old, "2021") == 2021
