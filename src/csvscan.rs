@@ -33,6 +33,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::cancel::Cancel;
 use crate::error::{Error, Result};
 
 /// What a column is converted to.
@@ -177,6 +178,31 @@ pub struct Table {
 /// assert_eq!((t.problems[1].kind, t.problems[1].value.as_str()), (ProblemKind::Unparsable, "north"));
 /// ```
 pub fn read_files(files: &[FileSpec], columns: &[ColumnSpec]) -> Result<Table> {
+    read_files_with(files, columns, &crate::cancel::NEVER)
+}
+
+/// [`read_files`], stopping with [`Error::Interrupted`] soon after `cancel` is set (polled per
+/// file and every 65,536 records).
+///
+/// # Errors
+/// As [`read_files`]; [`Error::Interrupted`] when cancelled.
+///
+/// # Examples
+/// ```
+/// use saferstats::cancel::Cancel;
+/// let c = Cancel::new();
+/// c.cancel();
+/// let spec = saferstats::csvscan::FileSpec { path: "missing.csv".into(), delimiter: b',', fields: vec![] };
+/// assert_eq!(
+///     saferstats::csvscan::read_files_with(&[spec], &[], &c).unwrap_err(),
+///     saferstats::Error::Interrupted
+/// );
+/// ```
+pub fn read_files_with(
+    files: &[FileSpec],
+    columns: &[ColumnSpec],
+    cancel: &Cancel,
+) -> Result<Table> {
     for f in files {
         let mut used = vec![false; columns.len()];
         for &c in f.fields.iter().flatten() {
@@ -198,7 +224,7 @@ pub fn read_files(files: &[FileSpec], columns: &[ColumnSpec]) -> Result<Table> {
     let parts: Vec<Part> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| read_one(u32::try_from(i).unwrap_or(u32::MAX), f, columns))
+        .map(|(i, f)| read_one(u32::try_from(i).unwrap_or(u32::MAX), f, columns, cancel))
         .collect::<Result<_>>()?;
     Ok(merge(parts, columns))
 }
@@ -636,6 +662,10 @@ fn parse_datetime_parts(b: &[u8]) -> Option<(i64, i64, i64)> {
 /// One file being read: its column builders and problems.
 struct FileState<'a> {
     index: u32,
+    /// Polled every [`CANCEL_EVERY`] records (Ctrl-C from Python).
+    cancel: &'a Cancel,
+    /// Records since the last poll.
+    since_poll: u32,
     spec: &'a FileSpec,
     columns: &'a [ColumnSpec],
     body: &'a [u8],
@@ -646,7 +676,20 @@ struct FileState<'a> {
     part: Part,
 }
 
+/// How many records are read between two polls of the cancellation flag.
+const CANCEL_EVERY: u32 = 1 << 16;
+
 impl FileState<'_> {
+    /// Poll the cancellation flag every [`CANCEL_EVERY`] records.
+    fn poll(&mut self) -> Result<()> {
+        self.since_poll += 1;
+        if self.since_poll >= CANCEL_EVERY {
+            self.since_poll = 0;
+            self.cancel.check()?;
+        }
+        Ok(())
+    }
+
     /// Take the header's field count, which must match the field map.
     fn header(&mut self, nh: usize) -> Result<()> {
         if nh != self.spec.fields.len() {
@@ -798,9 +841,10 @@ impl FileState<'_> {
     }
 }
 
-fn read_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec]) -> Result<Part> {
+fn read_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec], cancel: &Cancel) -> Result<Part> {
+    cancel.check()?;
     FILE_BUFFER.with_borrow_mut(|buf| {
-        let part = load_into(spec, buf).and_then(|()| parse_one(index, spec, columns, buf));
+        let part = load_into(spec, buf).and_then(|()| parse_one(index, spec, columns, buf, cancel));
         if buf.capacity() > KEEP_BUFFER_BYTES {
             *buf = Vec::new();
         }
@@ -808,7 +852,13 @@ fn read_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec]) -> Result<Part>
     })
 }
 
-fn parse_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec], data: &[u8]) -> Result<Part> {
+fn parse_one(
+    index: u32,
+    spec: &FileSpec,
+    columns: &[ColumnSpec],
+    data: &[u8],
+    cancel: &Cancel,
+) -> Result<Part> {
     let body = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     // rough row estimate for the allocations: ~200 bytes per police.uk record
     let cap = body.len() / 160 + 16;
@@ -829,6 +879,8 @@ fn parse_one(index: u32, spec: &FileSpec, columns: &[ColumnSpec], data: &[u8]) -
         .collect();
     let mut st = FileState {
         index,
+        cancel,
+        since_poll: 0,
         spec,
         columns,
         body,
@@ -879,6 +931,8 @@ fn read_plain(st: &mut FileState<'_>) -> Result<()> {
                 header = false;
             } else {
                 st.record(&fields, line, start);
+                st.poll()?;
+                st.poll()?;
             }
             fields.clear();
         }
@@ -1023,6 +1077,7 @@ fn read_quoted(st: &mut FileState<'_>) -> Result<()> {
             }
             let fields: Vec<&[u8]> = rec.iter().collect();
             st.record(&fields, line, start);
+            st.poll()?;
         }
     }
     Ok(())
@@ -1321,6 +1376,8 @@ mod tests {
                 let fed = vec![true; 3];
                 let mut st = FileState {
                     index: 0,
+                    cancel: &crate::cancel::NEVER,
+                    since_poll: 0,
                     spec: &spec,
                     columns: &columns,
                     body: &text,

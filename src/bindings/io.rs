@@ -6,8 +6,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::errors::IntoPy;
-use super::parallel::{detach, owned};
+use super::parallel::{detach, interruptible, owned};
 use crate::csvscan::{self, ColumnData, ColumnKind, ColumnSpec, FileSpec, ProblemKind};
 
 fn ascii(delimiter: char) -> PyResult<u8> {
@@ -63,7 +62,7 @@ fn read_columns<'py>(
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let table = detach(py, || csvscan::read_files(&files, &specs))?.py_err()?;
+    let table = interruptible(py, |c| csvscan::read_files_with(&files, &specs, c))?;
     let out = PyDict::new(py);
     let cols = PyList::empty(py);
     for col in table.columns {
