@@ -49,16 +49,15 @@ from .trend import (
 from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
+from .io import read_mha_annual
 from .outcomes import (
     ItsResult,
-    S136Summary,
     before_after,
     compare_proportions,
     its_poisson,
     monthly_counts,
-    read_mha_annual,
-    s136_summary,
 )
+from .s136 import S136Summary, s136_summary
 from .plotting import (
     plot_clusters,
     plot_disproportionality,

@@ -175,7 +175,7 @@ def _hotspots(args: argparse.Namespace) -> int:
 
 
 def _s136(args: argparse.Namespace) -> int:
-    from .outcomes import s136_summary
+    from .s136 import s136_summary
 
     _check_out_file(args.out)
     if args.threshold < 2:

@@ -48,6 +48,7 @@ __all__ = [
     "MAX_CONFIDENCE",
     "MAX_LEVELS",
     "normalise_confidence",
+    "single_confidence",
     "level_suffix",
     "confidence_levels",
 ]
@@ -111,6 +112,22 @@ def normalise_confidence(confidence: Any, *, allow_one: bool = False) -> float |
                 )
         return levels
     return _one_level(confidence, allow_one=allow_one, where="`confidence`")
+
+
+def single_confidence(confidence: Any) -> float:
+    """One confidence level as a fraction (0.95, or 95 as a percentage; the rules above), or
+    :class:`InvalidInputError` naming ``confidence``. For the functions that return a result object,
+    which hold one level at a time.
+
+    >>> single_confidence(95)
+    0.95
+    """
+    level = normalise_confidence(confidence)
+    if not isinstance(level, float):
+        raise InvalidInputError(
+            "`confidence`: this result holds one level at a time; call it once per level "
+            f"(got {confidence!r})", "confidence")
+    return level
 
 
 def level_suffix(level: float) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .outcomes import OUTCOMES, PLACES_OF_SAFETY
+from .s136 import OUTCOMES, PLACES_OF_SAFETY
 
 __all__ = ["s136_pilot_records"]
 

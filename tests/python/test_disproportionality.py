@@ -545,7 +545,7 @@ def test_default_denominator_is_census_2021_and_says_so():
 
 
 def test_the_report_style_call_still_works():
-    """report.py and older scripts call census_population() with no arguments and pass it on."""
+    """The report and older scripts call census_population() with no arguments and pass it on."""
     pop = saferstats.census_population()
     assert {"force", "force_name", "ethnicity", "population"} <= set(pop.columns)
     recs = saferstats.read_stop_search(SAMPLE)

@@ -229,7 +229,7 @@ def test_out_folder_holding_a_users_file_of_the_same_name_is_refused_first(tmp_p
     out.mkdir()
     (out / "index.html").write_text("my own page")
     ran = []
-    monkeypatch.setattr("saferstats.report._hate_crime", lambda *a: ran.append(1))
+    monkeypatch.setitem(saferstats.report.sections._BUILDERS, "hate_crime", lambda *a: ran.append(1))
     assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert "already holds index.html" in err and len(err.splitlines()) == 1
@@ -244,7 +244,7 @@ def test_bad_out_folder_is_one_line_before_any_analysis(tmp_path, capsys, monkey
     cfg = _small_config(tmp_path)
     out = make(tmp_path)
     ran = []
-    monkeypatch.setattr("saferstats.report._hate_crime", lambda *a: ran.append(1))
+    monkeypatch.setitem(saferstats.report.sections._BUILDERS, "hate_crime", lambda *a: ran.append(1))
     assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1 and not ran
@@ -278,7 +278,7 @@ def test_failed_analysis_leaves_no_half_report_and_no_new_folder(tmp_path, capsy
     def boom(*a):
         raise saferstats.InvalidInputError("bad data", "x")
 
-    monkeypatch.setattr("saferstats.report._BUILDERS", {"hate_crime": boom})
+    monkeypatch.setattr("saferstats.report.sections._BUILDERS", {"hate_crime": boom})
     assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet"]) == 2
     assert not out.exists()
 
@@ -325,7 +325,7 @@ def test_every_section_key_is_typed(tmp_path, capsys, edit, message):
 def test_huge_input_file_is_refused_before_reading(tmp_path, capsys, monkeypatch):
     cfg = _small_config(tmp_path)
     big = tmp_path / "data" / "hc.csv"
-    monkeypatch.setattr("saferstats.report.MAX_INPUT_BYTES", 100)  # the cap, documented in report.py
+    monkeypatch.setattr("saferstats.report.config.MAX_INPUT_BYTES", 100)  # the cap, documented in report/config.py
     assert big.stat().st_size > 100
     assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err

@@ -36,12 +36,12 @@ def published_and_truth(tmp_path_factory):
                                                           orig["plot_its"](res, **kw))[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pub = {k: rp._BUILDERS[k](cfg, cfg[k]) for k in rp.SECTION_KEYS}
+        pub = {k: rp.sections._BUILDERS[k](cfg, cfg[k]) for k in rp.SECTION_KEYS}
     mp.undo()
     truth_cfg = {**cfg, "disclosure_threshold": 1}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        truth = {k: rp._BUILDERS[k](truth_cfg, truth_cfg[k]) for k in ("hate_crime", "stop_search", "flytipping", "s136")}
+        truth = {k: rp.sections._BUILDERS[k](truth_cfg, truth_cfg[k]) for k in ("hate_crime", "stop_search", "flytipping", "s136")}
     return pub, truth, drawn
 
 
@@ -207,8 +207,8 @@ def test_small_hate_crime_counts_in_a_user_config(tmp_path):
     cfg = {"confidence": 0.95, "disclosure_threshold": 5, "hate_crime": sec}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = tables(rp._hate_crime(cfg, sec))
-        t = tables(rp._hate_crime({**cfg, "disclosure_threshold": 1}, sec))
+        p = tables(rp.sections._hate_crime(cfg, sec))
+        t = tables(rp.sections._hate_crime({**cfg, "disclosure_threshold": 1}, sec))
     a = Attack()
     a.table("rates", p["hate_crime_rates"], t["hate_crime_rates"], ["count"])
     a.table("change", p["hate_crime_change"], t["hate_crime_change"], ["count_from", "count_to"])

@@ -1,268 +1,21 @@
-"""The strategic assessment report: the four analyses turned into one self-contained HTML page
-(figures embedded), the tables as CSV and the cluster outlines as GeoJSON.
-
-``build_report(config, out_dir)`` runs from a validated configuration (``load_config`` reads a
-TOML file; ``demo_config()`` points at the bundled data). Everything is written to a temporary
-folder first and moved into place at the end, so a failed run never leaves a report that looks
-complete. Every table and figure states its method, confidence level, source and period; counts
-in published tables go through :func:`saferstats.suppress`.
-"""
+"""The report's sections: one builder per analysis (hate crime, stop and search, fly-tipping,
+hotspots, Section 136), each returning its tables (disclosure-controlled) and figures drawn from the
+published tables."""
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import dataclasses
-import html
 import io
-import json
-import math
-import os
-import shutil
-import stat
-import tempfile
-import tomllib
-from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import datasets
-from .exceptions import InvalidInputError, SaferstatsError
+from .. import datasets
+from .config import ConfigError
 
-__all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "build_report",
-           "check_input_file", "prepare_output", "write_csv", "csv_safe", "SECTION_KEYS", "MAX_INPUT_BYTES"]
-
-SECTION_KEYS = ("hate_crime", "stop_search", "flytipping", "hotspots", "s136")
-
-#: Largest input file the report reads (bytes); larger files, and anything that is not a regular
-#: file (a device such as /dev/zero, a pipe), are refused before reading, naming the key.
-MAX_INPUT_BYTES = 1 << 30
-
-# value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
-_SECTION_SCHEMA: dict[str, dict[str, Any]] = {
-    "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
-    "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
-                    "ethnicity_source": ("self", "officer", "self_then_officer"), "source": str},
-    "flytipping": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
-    "hotspots": {"file": "file", "lat": str, "lon": str, "date": str, "eps_m": "posnum", "min_samples": "posint",
-                 "cell_size": "posnum", "source": str},
-    "s136": {"file": "file", "split": "date", "population": "posnum", "columns": "strmap", "source": str},
-}
-_REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": ["file"],
-             "s136": ["file", "split"]}
-_SECTION_FIELDS = {k: set(v) for k, v in _SECTION_SCHEMA.items()}
-_TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", *SECTION_KEYS}
-
-
-class ConfigError(InvalidInputError):
-    """The report configuration is invalid: the message names the key and the fix."""
-
-
-class OutputError(SaferstatsError):
-    """The output folder cannot be used (a file, not writable): raised before any analysis runs."""
-
-
-# --------------------------------------------------------------------------------- config
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def check_input_file(p: Path, key: str, *, folder_ok: bool = False) -> Path:
-    """Refuse what is not a regular file (devices, pipes) or is larger than :data:`MAX_INPUT_BYTES`,
-    before anything reads it. Folders (``folder_ok``) are checked file by file."""
-    try:
-        st = p.stat()
-    except OSError as exc:
-        raise ConfigError(f"{key} = '{p}': no such file or folder ({exc.strerror})", key) from exc
-    if stat.S_ISDIR(st.st_mode):
-        if not folder_ok:
-            raise ConfigError(f"{key} = '{p}' is a folder; give a file", key)
-        for f in sorted(p.iterdir()):
-            if f.name.endswith((".csv", ".csv.gz", ".json")):
-                check_input_file(f, key)
-        return p
-    if not stat.S_ISREG(st.st_mode):
-        raise ConfigError(f"{key} = '{p}' is not a regular file (a device or pipe cannot be read as data)", key)
-    if st.st_size > MAX_INPUT_BYTES:
-        raise ConfigError(f"{key} = '{p}' is {st.st_size / 2**20:,.0f} MiB, above the report's limit of "
-                          f"{MAX_INPUT_BYTES / 2**20:,.0f} MiB per input file (saferstats.report.MAX_INPUT_BYTES)", key)
-    return p
-
-
-def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
-    name = f"[{where}] {key}" if where else key
-    arg = f"{where}.{key}" if where else key
-
-    def fail(what: str) -> ConfigError:
-        return ConfigError(f"{name} must be {what}, got {v!r}", arg)
-
-    if kind is str:
-        if not isinstance(v, str):
-            raise fail("text (in quotes)")
-        return v
-    if isinstance(kind, tuple):
-        if v not in kind:
-            raise fail("one of " + ", ".join(repr(k) for k in kind))
-        return v
-    if kind in ("file", "files"):
-        items = v if kind == "files" else [v]
-        if kind == "files" and (not isinstance(v, list) or not v):
-            raise fail("a non-empty list of files or folders")
-        out = []
-        for f in items:
-            if not isinstance(f, str) or not f:
-                raise ConfigError(f"{name} must list file or folder paths as text, got {f!r}", arg)
-            p = Path(f) if Path(f).is_absolute() else base / f
-            try:
-                out.append(check_input_file(p, arg, folder_ok=kind == "files"))
-            except ConfigError as exc:
-                raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}", arg) from None
-        return out if kind == "files" else out[0]
-    if kind == "strlist":
-        if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
-            raise fail("a non-empty list of column names")
-        return v
-    if kind == "strmap":
-        if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
-            raise fail("a table of column names (key = \"column\")")
-        return v
-    if kind == "posnum":
-        if not _is_number(v) or v <= 0:
-            raise fail("a positive number")
-        return v
-    if kind == "posint":
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise fail("a whole number >= 1")
-        return v
-    if kind == "date":
-        if not isinstance(v, (str, date)) or isinstance(v, bool):
-            raise fail('a date such as "2024-01-01"')
-        try:
-            pd.Timestamp(v)
-        except (ValueError, TypeError) as exc:
-            raise fail('a date such as "2024-01-01"') from exc
-        return str(v)
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def load_config(path: str | Path) -> dict:
-    """Read and validate an assessment TOML file (see ``examples/assessment.toml``).
-
-    Raises :class:`ConfigError` naming the key and the problem.
-    """
-    path = Path(path)
-    check = path.stat() if path.exists() else None
-    if check is None:
-        raise ConfigError(f"{path}: no such config file", "config")
-    check_input_file(path, "config")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})", "config") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})", "config") from exc
-    raw.setdefault("base_dir", str(path.parent))
-    return validate_config(raw)
-
-
-def validate_config(raw: dict) -> dict:
-    """Check every key's type and range, name unknown keys, and check that input files are regular
-    files within :data:`MAX_INPUT_BYTES`; return the config with paths resolved."""
-    if not isinstance(raw, dict):
-        raise ConfigError("the config must be a table of settings", "config")
-    unknown = sorted(set(raw) - _TOP_KEYS)
-    if unknown:
-        raise ConfigError(f"unknown top-level key(s) {unknown}; valid: {sorted(_TOP_KEYS)}", unknown[0])
-    cfg = dict(raw)
-    for key in ("title", "area", "base_dir"):
-        if key in cfg:
-            _check_value("", key, cfg[key], str, Path("."))
-    base = Path(cfg.get("base_dir", "."))
-    conf = cfg.setdefault("confidence", 0.95)
-    if not _is_number(conf) or not 0 < conf < 1:
-        raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {conf!r}", "confidence")
-    thr = cfg.setdefault("disclosure_threshold", 5)
-    if not isinstance(thr, int) or isinstance(thr, bool) or not 2 <= thr <= 1000:
-        raise ConfigError(f"disclosure_threshold must be a whole number from 2 (e.g. 5: counts 1-4 hidden), "
-                          f"got {thr!r}", "disclosure_threshold")
-    cfg.setdefault("title", "Community Safety Strategic Assessment")
-    cfg.setdefault("area", "")
-    if not any(k in cfg for k in SECTION_KEYS):
-        raise ConfigError(f"the config has no analysis sections; add at least one of {list(SECTION_KEYS)}", "config")
-    for key in SECTION_KEYS:
-        if key not in cfg:
-            continue
-        sec = cfg[key]
-        if not isinstance(sec, dict):
-            raise ConfigError(f"[{key}] must be a table of settings", key)
-        if "data" in sec:  # already-loaded DataFrame (the demo)
-            continue
-        sec = cfg[key] = dict(sec)
-        extra = sorted(set(sec) - _SECTION_FIELDS[key])
-        if extra:
-            raise ConfigError(f"[{key}] unknown key(s) {extra}; valid: {sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
-        for req in _REQUIRED[key]:
-            if req not in sec:
-                hint = ' (the first date of the pilot, e.g. "2024-01-01")' if req == "split" else ""
-                raise ConfigError(f"[{key}] is missing the key '{req}'{hint}", f"{key}.{req}")
-        for k, kind in _SECTION_SCHEMA[key].items():
-            if k in sec:
-                if key == "flytipping" and k == "population":
-                    kind = str  # a column of the file
-                sec[k] = _check_value(key, k, sec[k], kind, base)
-    return cfg
-
-
-def demo_config() -> dict:
-    """The demo assessment on bundled real data (and the documented synthetic S136 pilot)."""
-    forces = datasets.hate_crime_by_force()
-    herts = forces[forces.force == "Hertfordshire"]
-    la = datasets.census2011_by_la().query("force == 'Hertfordshire'")
-    rng = np.random.default_rng(2019)
-    w = la["All"].to_numpy() * np.where(la.csp.isin(["Watford", "Stevenage", "Welwyn Hatfield"]), 1.4, 1.0)
-    rows = []
-    for _, r in herts.iterrows():
-        for district, pop, k in zip(la.csp, la["All"], rng.multinomial(int(r.offences), w / w.sum())):
-            rows.append({"district": district, "year": r.year, "count": int(k), "population": int(pop)})
-    return validate_config({
-        "title": "Hertfordshire Community Safety Strategic Assessment (demo)",
-        "area": "Hertfordshire",
-        "confidence": 0.95,
-        "disclosure_threshold": 5,
-        "hate_crime": {
-            "data": pd.DataFrame(rows), "area": "district", "period": "year", "count": "count", "population": "population",
-            "national": datasets.hate_crime_national(), "forces": forces,
-            "source": "Home Office police-recorded hate crime by police force area 2017-18 and 2018-19 (district split "
-                      "SYNTHETIC: multinomial, seed 2019, proportional to 2011 Census population) and England & Wales "
-                      "series by strand 2011/12-2018/19 (HOSB 24/19, Table 2)",
-        },
-        "stop_search": {
-            "data": datasets.stop_search_sample_path(), "by": ["force"],
-            "source": "police.uk stop-and-search records, City of London, Derbyshire, Durham, Leicestershire, "
-                      "Dec 2019 - Feb 2020; 2011 Census population by ethnic group (the Home Office's denominators for "
-                      "searches before 2022/23)",
-        },
-        "flytipping": {
-            "data": datasets.flytipping_hertfordshire(), "area": "la", "period": "year", "count": "incidents",
-            "source": "Defra fly-tipping incidents reported by local authorities, 2012-13 to 2021-22; 2011 Census population",
-        },
-        "hotspots": {
-            "data": datasets.hertfordshire_asb(), "lat": "lat", "lon": "lon", "date": "month", "eps_m": 150.0,
-            "min_samples": 15, "cell_size": 1000.0,
-            "source": "police.uk anti-social behaviour points, Hertfordshire, April-June 2021 (anonymised snap points)",
-        },
-        "s136": {
-            "data": None, "split": "2024-01-01", "population": 1_100_000,
-            "source": "SYNTHETIC Section 136 records (saferstats.synthetic.s136_pilot_records, seed 136) around a pilot "
-                      "starting January 2024 - illustrates the method only",
-        },
-    })
-
+__all__ = ["Table", "Figure", "Section", "MARKER"]
 
 # --------------------------------------------------------------------------------- pieces
 
@@ -361,7 +114,7 @@ def _warn_unprotected(section: str, n: int) -> str:
         return ""
     import warnings
 
-    from .exceptions import SaferstatsWarning
+    from ..exceptions import SaferstatsWarning
 
     msg = (f"{n} small count(s) in the {section} tables cannot be protected by suppression (published totals give "
            "them back); check the tables before publishing")
@@ -374,7 +127,7 @@ def _warn_unprotected(section: str, n: int) -> str:
 def _hate_crime(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from .disclosure import suppress
+    from ..disclosure import suppress
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
@@ -465,7 +218,7 @@ class warnings_as_notes:
     def __exit__(self, *exc: Any) -> None:
         import warnings
 
-        from .exceptions import SaferstatsWarning
+        from ..exceptions import SaferstatsWarning
 
         self._cm.__exit__(*exc)
         for w in self._records:
@@ -479,7 +232,7 @@ class warnings_as_notes:
 def _stop_search(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from .disclosure import LATENT, _Cells
+    from ..disclosure import LATENT, _Cells
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
@@ -578,7 +331,7 @@ def _census_for(records: pd.DataFrame, choice: str) -> int:
 def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from .disclosure import suppress
+    from ..disclosure import suppress
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
@@ -630,7 +383,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from .disclosure import suppress
+    from ..disclosure import suppress
 
     thr = cfg["disclosure_threshold"]
     data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
@@ -688,8 +441,8 @@ def _ratio_direction(ba: pd.DataFrame) -> str:
 def _s136(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
-    from . import outcomes as oc
-    from .disclosure import LATENT
+    from .. import s136 as oc
+    from ..disclosure import LATENT
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     recs = ss.synthetic.s136_pilot_records(seed=136) if sec.get("data", 0) is None else (
@@ -795,283 +548,3 @@ def _s136(cfg: dict, sec: dict) -> Section:
 _BUILDERS: dict[str, Callable[[dict, dict], Section]] = {
     "hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping, "hotspots": _hotspots, "s136": _s136,
 }
-
-
-# ------------------------------------------------------------------------------- output
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45}
-h1{border-bottom:3px solid #1f4e9c}h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:.82rem;margin:.5rem 0 1.5rem}th,td{border:1px solid #ddd;padding:2px 6px;text-align:right}
-th{background:#f2f5fa}td:first-child,th:first-child{text-align:left}.caption{font-weight:600;margin:.8rem 0 .2rem}
-.source{color:#555;font-size:.85rem}figure{margin:1rem 0}img{max-width:100%}figcaption{font-size:.85rem;color:#444}
-nav a{margin-right:1rem}.appendix{font-size:.9rem}
-"""
-
-_CHECK_JS = """
-window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message||e));});
-window.addEventListener('load',function(){var imgs=document.images,bad=0;for(var i=0;i<imgs.length;i++){
-if(!(imgs[i].complete&&imgs[i].naturalWidth>0))bad++;}
-document.body.setAttribute('data-render-check','images='+imgs.length+';broken='+bad+';errors='+window.__errors.length);});
-"""
-
-
-def _methods_appendix(cfg: dict) -> str:
-    c = int(round(cfg["confidence"] * 100))
-    items = [
-        f"Confidence level {c}% throughout (two-sided).",
-        "Rates: crude rate with exact Poisson (Garwood) limits below 10 events and Byar's approximation from 10 (PHE/OHID).",
-        "Proportions: Wilson score intervals; differences: Newcombe's hybrid score interval; risk ratios: Katz log interval.",
-        "Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count is zero.",
-        "Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson χ²/df > 1.5.",
-        "Funnel plots: PHE method, 95% and 99.8% exact Poisson limits around the overall rate.",
-        "Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 residents (the Census "
-        "the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the table says which), "
-        "ratio to the White rate from unrounded rates, 'reliable' flag below 10 searches or 1,000 residents.",
-        "Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (ArcGIS default radius), Getis-Ord Gi* (esda moments, "
-        "conditional permutations).",
-        "Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et al. 2017); durations with "
-        "numpy 'linear' (R type 7) quantiles.",
-        f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
-        "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes and "
-        "the totals assumed known — counts by area and by period (hate crime, fly-tipping), searches by area and by "
-        "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
-        "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
-        "with it, and figures show only published numbers.",
-        "Every method, its reference and test values: saferstats METHODS.md and the package docstrings.",
-    ]
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-
-
-def _table_html(t: Table) -> str:
-    return (f'<div class="caption">{html.escape(t.caption)}</div>'
-            + t.frame.to_html(index=False, na_rep="", border=0, classes="data", escape=True)
-            + f'<div class="source">CSV: {html.escape(t.name)}.csv</div>')
-
-
-def render_html(cfg: dict, sections: list[Section]) -> str:
-    """The self-contained page (figures as data: URIs, no external resources)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    from . import __version__
-
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(cfg['title'])}</title>",
-             f"<style>{_CSS}</style><script>{_CHECK_JS}</script></head><body>",
-             f"<h1>{html.escape(cfg['title'])}</h1>",
-             f"<p class='source'>Generated {stamp} by saferstats {__version__}. Confidence level "
-             f"{int(round(cfg['confidence']*100))}%. Small counts suppressed below {cfg['disclosure_threshold']}.</p>",
-             "<nav>" + "".join(f"<a href='#{s.key}'>{html.escape(s.title.split(':')[0])}</a>" for s in sections)
-             + "<a href='#methods'>Methods</a></nav>"]
-    for s in sections:
-        parts.append(f"<section id='{s.key}'><h2>{html.escape(s.title)}</h2><p>{html.escape(s.intro)}</p>"
-                     f"<p class='source'>Source: {html.escape(s.source)}</p>")
-        for f in s.figures:
-            b64 = base64.b64encode(f.png).decode("ascii")
-            parts.append(f"<figure id='fig-{f.name}'><img alt='{html.escape(f.caption)}' src='data:image/png;base64,{b64}'>"
-                         f"<figcaption>{html.escape(f.caption)}</figcaption></figure>")
-        for t in s.tables:
-            parts.append(_table_html(t))
-        parts.append("</section>")
-    parts.append(f"<section id='methods' class='appendix'><h2>Methods appendix</h2>{_methods_appendix(cfg)}</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-# ---------------------------------------------------------------------------- safe output
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutral(v: Any) -> Any:
-    """OWASP CSV-injection defence: text starting with = + - @ tab or CR gets a leading single
-    quote, so a spreadsheet shows it as text instead of running it. Text that is a plain number
-    (e.g. "-1.5") is left alone."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        try:
-            float(v)
-            return v
-        except ValueError:
-            return "'" + v
-    return v
-
-
-def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells and column names cannot run as spreadsheet formulas
-    (:func:`_neutral`); numeric columns are untouched, so negative numbers stay numbers.
-
-    >>> csv_safe(pd.DataFrame({"area": ["=HYPERLINK(1)", "-x", "Luton"], "change": [-1.5, 2.0, 0.0]}))
-                area  change
-    0  '=HYPERLINK(1)    -1.5
-    1             '-x     2.0
-    2           Luton     0.0
-    """
-    out = df.copy()
-    for c in out.columns:
-        col = out[c]
-        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
-                or pd.api.types.is_datetime64_any_dtype(col)):
-            if isinstance(col.dtype, pd.CategoricalDtype):
-                col = col.astype(object)
-            out[c] = col.map(_neutral)
-    out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
-    if isinstance(out.index, pd.Index) and out.index.dtype == object:
-        out.index = out.index.map(_neutral)
-    return out
-
-
-def write_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:
-    """Write ``df`` as CSV safely: formula-looking text neutralised (:func:`csv_safe`), written to a
-    temporary file beside ``path`` and renamed into place (never a half-written file)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            csv_safe(df).to_csv(fh, index=index)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-_MANIFEST = ".saferstats-report.json"
-
-
-#: Every file a report may write, per section (checked against the output folder up front).
-OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
-    "hate_crime": ("hate_crime_rates.csv", "hate_crime_change.csv", "hate_crime_funnel.png",
-                   "hate_crime_national_trend.csv", "hate_crime_national.png"),
-    "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
-    "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
-    "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
-    "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
-             "s136_its.csv", "s136_its.png"),
-}
-DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
-
-
-class _Output:
-    """The report's output folder: checked (and a private staging folder made inside it) before any
-    analysis runs; files are staged, then each renamed into place (index.html last). Only files this
-    report writes are replaced, and only files an earlier saferstats report listed in its manifest
-    are removed; nothing else in the folder is touched."""
-
-    def __init__(self, out_dir: Path, names: Sequence[str] = ()) -> None:
-        self.dir = out_dir
-        self.created = False
-        self.stage = None
-        if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder for the report")
-        self.previous: list[str] = []
-        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-            self.previous = [str(f) for f in json.loads((out_dir / _MANIFEST).read_text())["files"]]
-        self.allowed = {"index.html", *names}
-        clash = sorted(n for n in self.allowed if (out_dir / n).exists() and n not in self.previous)
-        if clash:
-            raise OutputError(f"--out {out_dir}: already holds {', '.join(clash[:4])}{' ...' if len(clash) > 4 else ''}, "
-                              "not written by a saferstats report; choose another folder or move them (nothing is "
-                              "overwritten that saferstats did not write)")
-        try:
-            if not out_dir.exists():
-                out_dir.mkdir(parents=True)
-                self.created = True
-            self.stage = Path(tempfile.mkdtemp(prefix=".saferstats-report-", dir=out_dir))
-        except OSError as exc:
-            raise OutputError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from exc
-        self.files: list[str] = []
-
-    def write_text(self, name: str, text: str) -> None:
-        (self.stage / name).write_text(text, encoding="utf-8")
-        self.files.append(name)
-
-    def write_bytes(self, name: str, data: bytes) -> None:
-        (self.stage / name).write_bytes(data)
-        self.files.append(name)
-
-    def write_csv(self, name: str, df: pd.DataFrame, *, index: bool = False) -> None:
-        csv_safe(df).to_csv(self.stage / name, index=index)
-        self.files.append(name)
-
-    def commit(self) -> None:
-        """Rename the staged files into place (index.html last), remove the previous report's files
-        that this one did not rewrite (from the manifest only), write the manifest."""
-        previous = self.previous
-        order = sorted(self.files, key=lambda n: n == "index.html")
-        for name in order:
-            dest = self.dir / name
-            if dest.is_dir() or (dest.exists() and name not in previous and name not in self.allowed):
-                raise OutputError(f"--out {self.dir}: '{name}' exists and was not written by a saferstats report")
-        for name in order:
-            os.replace(self.stage / name, self.dir / name)
-        for name in previous:
-            if name not in self.files and "/" not in name and name not in ("", ".", "..") and \
-                    (self.dir / name).is_file():
-                with contextlib.suppress(OSError):
-                    (self.dir / name).unlink()
-        write_json = {"generator": "saferstats report", "files": self.files}
-        (self.stage / _MANIFEST).write_text(json.dumps(write_json, indent=1))
-        os.replace(self.stage / _MANIFEST, self.dir / _MANIFEST)
-        self.close()
-
-    def close(self) -> None:
-        """Remove the staging folder (ours) and, if this run created the output folder and wrote
-        nothing to it, that folder too."""
-        if self.stage is not None and self.stage.exists():
-            shutil.rmtree(self.stage, ignore_errors=True)
-        if self.created:
-            with contextlib.suppress(OSError):
-                self.dir.rmdir()  # only when empty
-
-
-def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Sequence[str] = ()) -> _Output:
-    """Check ``out_dir`` before any analysis runs: it must be a folder (created when missing) that
-    can be written to, and must not hold a file the report would write that an earlier saferstats
-    report did not write (``cfg`` says which sections run; ``extra`` names further files).
-    Raises :class:`OutputError` with a one-line message."""
-    names = [n for k in SECTION_KEYS if cfg is None or k in cfg for n in OUTPUT_NAMES[k]]
-    return _Output(Path(out_dir), [*names, *extra])
-
-
-def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
-                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None) -> Path:
-    """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
-    and any GeoJSON into ``out_dir``. The folder is checked first (:func:`prepare_output`); the files
-    are staged and renamed into place only when everything succeeded; other files in the folder are
-    never touched (``--out .`` is safe). Returns the path of ``index.html``."""
-    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=list(extra_csv or {}))
-    try:
-        keys = [k for k in SECTION_KEYS if k in cfg]
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:  # pragma: no cover
-            tqdm = None
-        bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
-        sections = []
-        for k in keys:
-            if bar is not None:
-                bar.set_postfix_str(k)
-            try:
-                sections.append(_BUILDERS[k](cfg, cfg[k]))
-            except SaferstatsError:
-                raise
-            except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
-            if bar is not None:
-                bar.update(1)
-        out.write_text("index.html", render_html(cfg, sections))
-        for s in sections:
-            for t in s.tables:
-                out.write_csv(f"{t.name}.csv", t.frame)
-            for f in s.figures:
-                out.write_bytes(f"{f.name}.png", f.png)
-            for name, text in s.geojson.items():
-                out.write_text(name, text)
-        for name, (frame, index) in (extra_csv or {}).items():
-            out.write_csv(name, frame, index=index)
-        out.commit()
-        if bar is not None:
-            bar.update(1)
-            bar.close()
-    finally:
-        out.close()
-    return out.dir / "index.html"

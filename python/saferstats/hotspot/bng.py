@@ -1,0 +1,115 @@
+"""Projections for the Euclidean hotspot methods: WGS84 to the British National Grid (the
+core's ``hotspot::bng``) and a local equirectangular projection in metres."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Literal
+
+import numpy as np
+
+from .. import _saferstats as _ext
+from .._frames import as_float_array
+from ..exceptions import InvalidInputError, MissingValueError
+from ._common import EARTH_RADIUS_M, _choice, _float_arg
+
+__all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
+
+#: The British National Grid's area of use (EPSG:27700): lat min, lat max, lon min, lon max.
+BNG_EXTENT = (49.75, 61.01, -9.01, 2.01)
+
+
+def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = None,
+                    missing: Literal["error", "propagate"] = "error") -> tuple[np.ndarray, np.ndarray]:
+    """Project lat/lon (degrees) to local east/north metres (equirectangular about ``origin``,
+    default the points' centre): accurate to ~0.1% across a county, for KDE, weights and Knox.
+
+    ``lat`` and ``lon`` must have equal lengths and lie in [−90, 90] / [−180, 180] (an error names
+    the row otherwise). Missing coordinates raise :class:`~saferstats.MissingValueError` naming the
+    row, or with ``missing="propagate"`` give NaN. Longitudes are taken relative to the origin
+    across the ±180° meridian (the shorter way round).
+
+    >>> x, y = to_local_metres([51.5, 51.5], [-0.12, -0.11])
+    >>> round(float(x[1] - x[0]))
+    692
+    """
+    from ..exceptions import LengthMismatchError
+
+    _choice("missing", missing, ("error", "propagate"))
+    la = as_float_array("lat", lat)
+    lo = as_float_array("lon", lon)
+    if len(la) != len(lo):
+        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    for name, v, lim in (("lat", la, 90.0), ("lon", lo, 180.0)):
+        nan = np.isnan(v)
+        if nan.any() and missing == "error":
+            row = int(np.flatnonzero(nan)[0])
+            raise MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {row}); pass "
+                                    "missing='propagate' to get NaN for them", name, row)
+        bad = ~nan & ~(np.abs(v) <= lim)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InvalidInputError(f"`{name}` at row {row}: {v[row]} is outside [-{lim:g}, {lim:g}] degrees", name, row)
+    ok = ~(np.isnan(la) | np.isnan(lo))
+    if origin is not None:
+        if not isinstance(origin, (tuple, list)) or len(origin) != 2:
+            raise InvalidInputError("`origin` must be a (lat, lon) pair in degrees", "origin")
+        lat0, lon0 = _float_arg("origin", origin[0]), _float_arg("origin", origin[1])
+        if abs(lat0) > 90 or abs(lon0) > 180:
+            raise InvalidInputError(f"`origin` {origin!r} is not a (lat, lon) in degrees", "origin")
+    elif ok.any():
+        lat0 = float(la[ok].mean())
+        lon0 = float(lo[ok].mean())
+        if lo[ok].max() - lo[ok].min() > 180:  # across the ±180° meridian: the circular mean
+            r = np.radians(lo[ok])
+            lon0 = float(np.degrees(np.arctan2(np.sin(r).mean(), np.cos(r).mean())))
+    else:
+        raise MissingValueError("every point has a missing coordinate", "lat", 0)
+    k = np.pi / 180 * EARTH_RADIUS_M
+    dlon = (lo - lon0 + 180.0) % 360.0 - 180.0
+    x, y = dlon * k * np.cos(np.radians(lat0)), (la - lat0) * k
+    x[~ok] = np.nan  # a point missing either coordinate is missing in both
+    y[~ok] = np.nan
+    return x, y
+
+
+def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 latitude/longitude → British National Grid (EPSG:27700) eastings and northings, metres.
+
+    Method: the Ordnance Survey's 7-parameter Helmert transformation ETRS89→OSGB36 and the OS
+    Transverse Mercator projection (*A guide to coordinate systems in Great Britain*). The projection
+    reproduces the OS worked example to the millimetre; the Helmert step is accurate to about 3–5 m
+    (OSTN15 is not used), and agrees with PROJ's grid-less EPSG:4326→27700 to under 1 m.
+
+    Points outside the grid's area of use (:data:`BNG_EXTENT`: 49.75–61.01°N, 9.01°W–2.01°E) have
+    no meaningful grid reference: they raise :class:`~saferstats.InvalidInputError` naming the row
+    (and saying so when latitude and longitude look swapped), or with ``outside="nan"`` get NaN with
+    a :class:`~saferstats.SaferstatsWarning` giving how many. Missing coordinates are an error.
+
+    >>> e, n = to_bng([51.5080], [-0.1281])   # Trafalgar Square
+    >>> int(e[0] // 1000), int(n[0] // 1000)
+    (530, 180)
+    """
+    from ..exceptions import LengthMismatchError, SaferstatsWarning
+
+    _choice("outside", outside, ("error", "nan"))
+    la = as_float_array("lat", lat)
+    lo = as_float_array("lon", lon)
+    if len(la) != len(lo):
+        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    if outside == "error" or len(la) == 0:
+        return _ext.wgs84_to_bng(la, lo)
+    for name, v in (("lat", la), ("lon", lo)):
+        if np.isnan(v).any():
+            row = int(np.flatnonzero(np.isnan(v))[0])
+            raise MissingValueError(f"`{name}` has a missing value at row {row}", name, row)
+    inside = (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
+    e = np.full(len(la), np.nan)
+    n = np.full(len(la), np.nan)
+    if inside.any():
+        e[inside], n[inside] = _ext.wgs84_to_bng(np.ascontiguousarray(la[inside]), np.ascontiguousarray(lo[inside]))
+    if not inside.all():
+        row = int(np.flatnonzero(~inside)[0])
+        warnings.warn(f"{int((~inside).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
+                      f"(first at row {row})", SaferstatsWarning, stacklevel=2)
+    return e, n

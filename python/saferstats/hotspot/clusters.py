@@ -1,0 +1,196 @@
+"""Cluster summaries and outlines as GeoJSON (the core's ``hotspot::clusters``)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import _saferstats as _ext
+from .._frames import as_float_array
+from ..exceptions import InvalidInputError
+from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _series
+
+__all__ = ["cluster_summary", "ClusterTable"]
+
+
+class ClusterTable(pd.DataFrame):
+    """A DataFrame of cluster summaries that can also write its outlines as GeoJSON. The GeoJSON
+    is built from the rows at the time of the call, so a filtered table writes only its own
+    clusters."""
+
+    _metadata = ["_times_are_dates"]
+
+    @property
+    def _constructor(self):
+        return ClusterTable
+
+    def to_geojson(self, path: Any = None, *, geometry: Literal["polygon", "point", "mixed"] = "polygon",
+                   marker_m: float = 10.0) -> str:
+        """The clusters as a GeoJSON FeatureCollection (RFC 7946: WGS84 lon/lat; opens in QGIS),
+        written to ``path`` when given.
+
+        One geometry type per file (what most GIS layers require). ``geometry="polygon"`` (default):
+        each cluster's outline; a cluster without one (its points at one or two locations, or on one
+        line — common with police.uk's snapped locations) gets a marker polygon instead, a circle
+        about its centroid reaching its farthest point (at least ``marker_m`` metres), with
+        ``"outline": "marker"`` in its properties (``"hull"`` otherwise) and ``area_m2`` 0 — every
+        cluster is on the map, and none is given an area it does not have. ``"point"``: every
+        cluster's centroid. ``"mixed"``: outlines where there is one, centroids elsewhere (two
+        geometry types). Properties: every column but the outline; times as ISO 8601 text.
+        """
+        _choice("geometry", geometry, ("polygon", "point", "mixed"))
+        marker = _float_arg("marker_m", marker_m, positive=True)
+        features = []
+        props_cols = [c for c in self.columns if c != "hull"]
+        for _, row in self.iterrows():
+            ring = row["hull"] if "hull" in self.columns else None
+            has_ring = ring is not None and len(ring) >= 4
+            props = {c: _json_value(row[c]) for c in props_cols}
+            clat, clon = float(row["centroid_lat"]), float(row["centroid_lon"])
+            if geometry == "point" or (geometry == "mixed" and not has_ring):
+                geom = {"type": "Point", "coordinates": [clon, clat]}
+            elif ring is not None and has_ring:
+                geom = {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in ring]]}
+                props["outline"] = "hull"
+            else:
+                geom = {"type": "Polygon", "coordinates": [_circle(clat, clon, max(marker, _reach_m(row, clat, clon)))]}
+                props["outline"] = "marker"
+            features.append({"type": "Feature", "geometry": geom, "properties": props})
+        text = json.dumps({"type": "FeatureCollection", "features": features}, allow_nan=False)
+        if path is not None:
+            from pathlib import Path
+
+            Path(path).write_text(text)
+        return text
+
+    def to_excel(self, excel_writer: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """As :meth:`pandas.DataFrame.to_excel`, with outlines as WKT text and timezone-aware
+        times as naive UTC (Excel cannot hold either); ``index=False`` by default."""
+        kwargs.setdefault("index", False)
+        pd.DataFrame(_excel_safe(self)).to_excel(excel_writer, *args, **kwargs)
+
+
+def _reach_m(row: Any, clat: float, clon: float) -> float:
+    """Farthest distance (m) from the centroid to the cluster's points (``radius_m``), 0 if absent."""
+    v = row["radius_m"] if "radius_m" in row.index else 0.0
+    return float(v) if np.isfinite(v) else 0.0
+
+
+def _circle(lat: float, lon: float, radius_m: float, k: int = 24) -> list[list[float]]:
+    """A closed ring of ``k`` vertices at ``radius_m`` about (lat, lon), counter-clockwise."""
+    a = np.linspace(0, 2 * np.pi, k, endpoint=False)
+    dlat = np.degrees(radius_m / EARTH_RADIUS_M)
+    dlon = dlat / max(np.cos(np.radians(lat)), 1e-6)
+    ring = [[float(lon + dlon * np.cos(t)), float(np.clip(lat + dlat * np.sin(t), -90, 90))] for t in a]
+    return ring + [ring[0]]
+
+
+def _json_value(v: Any) -> Any:
+    """A table value as JSON: NaN/NaT → null, timestamps → ISO 8601, numpy scalars → Python."""
+    if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else pd.Timestamp(v).isoformat()
+    if isinstance(v, np.floating):
+        return float(v) if np.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def _cluster_radius(la: np.ndarray, lo: np.ndarray, lab: np.ndarray, table: pd.DataFrame) -> np.ndarray:
+    """Per cluster (rows of ``table``), the largest haversine distance (m) from its centroid to
+    its points."""
+    if len(table) == 0:
+        return np.zeros(0)
+    pos = np.searchsorted(table["label"].to_numpy(), lab)
+    use = (lab >= 0) & (pos < len(table))
+    pos = pos[use]
+    p0 = np.radians(table["centroid_lat"].to_numpy()[pos])
+    l0 = np.radians(table["centroid_lon"].to_numpy()[pos])
+    p, lm = np.radians(la[use]), np.radians(lo[use])
+    h = np.sin((p - p0) / 2) ** 2 + np.cos(p) * np.cos(p0) * np.sin((lm - l0) / 2) ** 2
+    d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    out = np.zeros(len(table))
+    np.maximum.at(out, pos, d)
+    return out
+
+
+def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", "concave"] = "convex",
+                    concavity: float = 2.0, times: Any = None) -> ClusterTable:
+    """Per-cluster count, centroid, outline (convex or concave hull, ``geo``), geodesic area (m²),
+    density per km², ``radius_m`` (the farthest point from the centroid) and date span (noise,
+    labels < 0, left out).
+
+    The centroid is the spherical mean (normalised mean of unit vectors), right for clusters across
+    the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
+    0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
+    counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
+
+    >>> import saferstats
+    >>> t = saferstats.cluster_summary([51.5, 51.501, 51.5, 51.501], [-0.12, -0.12, -0.119, -0.119], [0, 0, 0, 0])
+    >>> t[["label", "n"]].to_dict("records"), '"Polygon"' in t.to_geojson()
+    ([{'label': 0, 'n': 4}], True)
+    """
+    from ..exceptions import LengthMismatchError, SaferstatsWarning
+
+    _choice("hull", hull, ("convex", "concave"))
+    la = as_float_array("lat", lat)
+    lo = as_float_array("lon", lon)
+    lab_f = as_float_array("labels", labels)
+    if len(lab_f) != len(la):
+        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `labels` has {len(lab_f)}", "labels")
+    bad = ~np.isfinite(lab_f) | (lab_f != np.floor(lab_f)) | (np.abs(lab_f) > 2**53)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InvalidInputError(f"`labels` at row {row}: {lab_f[row]!r} is not a cluster label (a whole number)",
+                                "labels", row)
+    lab = np.ascontiguousarray(lab_f.astype(np.int64))
+    tt, is_dates, tz = None, False, None
+    if times is not None:
+        ts = _series("times", times)
+        if pd.api.types.is_datetime64_any_dtype(ts):
+            is_dates = True
+            if isinstance(ts.dtype, pd.DatetimeTZDtype):
+                tz = ts.dt.tz
+                ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+            ns = ts.astype("datetime64[ns]")
+            tt = np.where(ns.isna().to_numpy(), np.nan, ns.to_numpy().view("int64") / 86400e9)
+            tt = np.ascontiguousarray(tt, dtype=np.float64)
+        else:
+            tt = as_float_array("times", ts.to_numpy())
+        if len(tt) != len(la):
+            raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `times` has {len(tt)}", "times")
+    conc = None if hull == "convex" else _float_arg("concavity", concavity, positive=True)
+    d = _ext.cluster_summary(la, lo, lab, tt, conc)
+    out = ClusterTable({k: d[k] for k in ["label", "n", "centroid_lat", "centroid_lon", "area_m2", "density_per_km2",
+                                          "first_time", "last_time"]})
+    if times is not None:
+        out["missing_times"] = d["missing_times"]
+    out["radius_m"] = _cluster_radius(la, lo, lab, out)
+    out["hull"] = pd.Series(d["hull"], index=out.index, dtype=object)
+    if is_dates:
+        for c in ("first_time", "last_time"):
+            col = pd.to_datetime(out[c] * 86400e9)
+            out[c] = col.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else col
+    out.attrs["noise_points"] = int((lab < 0).sum())
+    if times is not None:
+        miss = int(out["missing_times"].sum()) if len(out) else 0
+        out.attrs["missing_times"] = miss
+        if miss:
+            warnings.warn(f"{miss} clustered point(s) have no time; first_time/last_time use the others "
+                          "(per cluster in `missing_times`)", SaferstatsWarning, stacklevel=2)
+    return out

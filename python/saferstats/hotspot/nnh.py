@@ -1,0 +1,125 @@
+"""CrimeStat's nearest-neighbour hierarchical clustering (the core's ``hotspot::nnh``):
+docs/methods/hotspots.md (C3)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _saferstats as _ext
+from .._results import Result
+from ..exceptions import InvalidInputError
+from ._common import _ExcelMixin, _finite_xy, _float_arg, _int_arg
+
+__all__ = ["nnh_threshold", "nnh", "NnhResult"]
+
+
+def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
+    """CrimeStat's nearest-neighbour hierarchical clustering threshold distance: pairs closer than
+    this are linked (``METHODS.md`` C3): 0.5√(A/N) − t_p·0.26136/√(N²/A).
+
+    >>> round(nnh_threshold(10, area=10_000, p=0.05), 6)
+    11.512399
+    """
+    return _ext.nnh_threshold(_int_arg("n", n, 0), _float_arg("area", area, positive=True), _float_arg("p", p))
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class NnhResult(_ExcelMixin, Result):
+    """Nearest-neighbour hierarchical clusters (CrimeStat NNH).
+
+    ``labels[k, i]``: the order-(k+1) cluster of point ``i`` (−1: in none); ``clusters``: one row per
+    cluster — ``order, cluster, members`` (points at order 1, lower-order clusters above),
+    ``n_points`` (original points), mean centre ``x, y`` and ``std_distance``; ``thresholds``: the
+    linking distance used at each order.
+    """
+
+    labels: np.ndarray
+    clusters: pd.DataFrame
+    thresholds: list[float]
+    min_points: int
+
+    def headline(self) -> str:
+        """One line: clusters per order, points clustered at order 1, the largest cluster."""
+        n = self.labels.shape[1]
+        per = {int(k): int(v) for k, v in self.clusters.groupby("order").size().items()} if len(self.clusters) else {}
+        in1 = int((self.labels[0] >= 0).sum()) if self.labels.shape[0] else 0
+        t = ", ".join(f"{x:.4g}" for x in self.thresholds)
+        big = ""
+        first = self.clusters[self.clusters["order"] == 1] if len(self.clusters) else self.clusters
+        if len(first):
+            r = first.sort_values("n_points", ascending=False, kind="stable").iloc[0]
+            big = f"; largest: cluster {int(r['cluster'])}, {int(r['n_points'])} points at ({r['x']:,.6g}, {r['y']:,.6g})"
+        return (f"points={n}, clusters by order={per}, {in1} points in first-order clusters, "
+                f"thresholds=[{t}], min_points={self.min_points}{big}")
+
+    def __repr__(self) -> str:
+        return f"NnhResult({self.headline()})"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        tab = self.clusters.sort_values(["order", "n_points"], ascending=[True, False]).head(10)
+        return (f"<p><b>NnhResult</b> — {html.escape(self.headline())}</p>"
+                f"<p>Largest clusters by order (first 10 of {len(self.clusters)})</p>" + tab._repr_html_())
+
+    def _excel_sheets(self) -> dict[str, pd.DataFrame]:
+        labels = pd.DataFrame({f"order_{k + 1}": self.labels[k] for k in range(self.labels.shape[0])})
+        return {"clusters": self.clusters, "labels": labels}
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The cluster table."""
+        return self.clusters.copy()
+
+    def order(self, k: int = 1) -> np.ndarray:
+        """Labels of every point at order ``k`` (1-based); all −1 if that order found no cluster."""
+        if k < 1:
+            raise InvalidInputError("orders start at 1", "k")
+        if k > self.labels.shape[0]:
+            return np.full(self.labels.shape[1], -1, dtype=np.int64)
+        return self.labels[k - 1]
+
+
+def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
+        min_points: int = 10, max_order: int = 3) -> NnhResult:
+    """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``METHODS.md`` C3).
+
+    Points (projected metres, e.g. :func:`to_bng`) closer than the threshold distance are linked;
+    linked groups (single linkage) of at least ``min_points`` points are first-order clusters. The
+    mean centres of those are clustered the same way for second and higher orders (the same
+    minimum applies), up to ``max_order``. The threshold is CrimeStat's random nearest-neighbour
+    distance for the study ``area`` (m², the real boundary's area — results are very sensitive to
+    it) and one-tailed probability ``p`` (:func:`nnh_threshold`, recomputed for the number of
+    points at each order), or a fixed distance ``threshold`` in metres. Order-1 clusters equal
+    ``scipy.cluster.hierarchy`` single linkage cut at the threshold, keeping groups of at least
+    ``min_points`` (checked in the tests). For outlines pass ``result.order(1)`` as labels to
+    :func:`cluster_summary`.
+
+    >>> import numpy as np
+    >>> x = np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0]
+    >>> r = nnh(x, np.zeros(25), threshold=5, min_points=10)
+    >>> r.order(1).tolist() == [0] * 12 + [1] * 12 + [-1]
+    True
+    >>> r.clusters[["order", "cluster", "n_points", "x"]]
+       order  cluster  n_points      x
+    0      1        0        12    5.5
+    1      1        1        12  505.5
+    """
+    xs, ys = _finite_xy(x, y)
+    if threshold is None and area is None:
+        raise InvalidInputError("give the study `area` (m²) for CrimeStat's random threshold, or a fixed "
+                                "`threshold` distance", "area")
+    if isinstance(min_points, (int, np.integer)) and min_points < 2:
+        raise InvalidInputError(f"min_points must be at least 2, got {min_points}", "min_points")
+    if isinstance(max_order, (int, np.integer)) and max_order < 1:
+        raise InvalidInputError(f"max_order must be at least 1, got {max_order}", "max_order")
+    mp = _int_arg("min_points", min_points, 2)
+    mo = _int_arg("max_order", max_order, 1)
+    ar = 0.0 if area is None else _float_arg("area", area, positive=True)
+    pp = _float_arg("p", p)
+    th = None if threshold is None else _float_arg("threshold", threshold, positive=True)
+    thresholds, labels, cols = _ext.nnh(xs, ys, ar, pp, th, mp, mo)
+    return NnhResult(labels=labels, clusters=pd.DataFrame(cols), thresholds=list(thresholds), min_points=mp)

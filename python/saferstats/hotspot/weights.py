@@ -1,0 +1,104 @@
+"""Sparse spatial weights (the core's ``hotspot::weights``): lattice contiguity, adjacency
+lists and distance bands."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from .. import _saferstats as _ext
+from .._frames import as_float_array
+from ..exceptions import InvalidInputError
+from ._common import _choice, _finite_xy, _float_arg, _int_arg
+
+__all__ = ["Weights"]
+
+
+class Weights:
+    """Sparse spatial weights (who neighbours whom). Construct with :meth:`lattice`,
+    :meth:`from_adjacency` or :meth:`distance_band`. A unit with no neighbours is an *island*:
+    Gi* then uses only the unit itself, Local Moran gives I = 0 (``islands`` lists them).
+
+    >>> w = Weights.lattice(3, 3, contiguity="rook")
+    >>> w.n, w.cardinalities.tolist()[:3]
+    (9, [2, 3, 2])
+    """
+
+    def __init__(self, n: int, offsets: Any, neighbors: Any, weights: Any):
+        self.n = int(n)
+        self.offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+        self.neighbors = np.ascontiguousarray(neighbors, dtype=np.int64)
+        self.weights = np.ascontiguousarray(weights, dtype=np.float64)
+
+    @property
+    def cardinalities(self) -> np.ndarray:
+        """Number of neighbours of each unit."""
+        return np.diff(self.offsets)
+
+    @property
+    def islands(self) -> list[int]:
+        """Units with no neighbours."""
+        return np.flatnonzero(self.cardinalities == 0).tolist()
+
+    def __repr__(self) -> str:
+        c = self.cardinalities
+        return f"Weights(n={self.n}, mean_neighbours={c.mean() if len(c) else 0:.2f}, islands={len(self.islands)})"
+
+    @classmethod
+    def lattice(cls, nrows: int, ncols: int, *, contiguity: Literal["queen", "rook"] = "queen") -> Weights:
+        """Contiguity on an ``nrows × ncols`` grid of cells numbered row by row (binary). At most
+        10 million cells (larger grids are refused with their size before anything is allocated)."""
+        _choice("contiguity", contiguity, ("queen", "rook"))
+        r = _int_arg("nrows", nrows, 0)
+        c = _int_arg("ncols", ncols, 0)
+        if r * c > 10_000_000:
+            raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
+                                    f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
+        return cls(*_ext.weights_lattice(r, c, contiguity == "queen"))
+
+    @classmethod
+    def from_adjacency(cls, focal: Any, neighbor: Any, weight: Any = None, *, n: int | None = None) -> Weights:
+        """From an adjacency list (focal → neighbour [, weight]) over units 0..n−1, e.g. polygons'
+        contiguity exported from a GIS. Self-pairs are dropped; repeated pairs are summed. At most
+        10 million units (``n`` larger is refused before anything is allocated)."""
+        f = _index_array("focal", focal)
+        nb = _index_array("neighbor", neighbor)
+        if len(f) != len(nb):
+            from ..exceptions import LengthMismatchError
+
+            raise LengthMismatchError(f"length mismatch: `focal` has {len(f)} elements but `neighbor` has {len(nb)}",
+                                      "neighbor")
+        size = _int_arg("n", n, 0) if n is not None else int(max(f.max(initial=-1), nb.max(initial=-1)) + 1)
+        if size > 10_000_000:
+            raise InvalidInputError(f"n = {size:,} units: at most 10,000,000 are supported", "n")
+        for name, v in (("focal", f), ("neighbor", nb)):
+            if len(v) and v.max() >= size:
+                row = int(np.flatnonzero(v >= size)[0])
+                raise InvalidInputError(f"`{name}` at row {row}: unit {int(v[row])} is outside the {size} units", name, row)
+        wt = None if weight is None else as_float_array("weight", weight)
+        return cls(*_ext.weights_adjacency(f.astype(np.uint32), nb.astype(np.uint32), wt, size))
+
+    @classmethod
+    def distance_band(cls, x: Any, y: Any, *, threshold: float, binary: bool = True) -> Weights:
+        """Every pair within ``threshold`` (Euclidean, inclusive), binary or inverse-distance
+        (libpysal ``DistanceBand``). With ``binary=False`` two points at the same location would get
+        an infinite weight: that is refused, naming both rows (merge or remove duplicates first).
+        At most 100 million neighbour pairs (a larger threshold is refused with the size)."""
+        xs, ys = _finite_xy(x, y)
+        if not isinstance(binary, (bool, np.bool_)):
+            raise InvalidInputError(f"`binary` must be True or False, got {binary!r}", "binary")
+        return cls(*_ext.weights_distance_band(xs, ys, _float_arg("threshold", threshold, positive=True), bool(binary)))
+
+    def _args(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        return self.n, self.offsets, self.neighbors, self.weights
+
+
+def _index_array(name: str, v: Any) -> np.ndarray:
+    """Unit indices: whole numbers in [0, 2³²), or InvalidInputError naming the row."""
+    a = as_float_array(name, v)
+    bad = ~np.isfinite(a) | (a < 0) | (a != np.floor(a)) | (a >= 2**32 - 1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InvalidInputError(f"`{name}` at row {row}: {a[row]!r} is not a unit index (a whole number >= 0)", name, row)
+    return a.astype(np.int64)

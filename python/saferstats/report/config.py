@@ -1,0 +1,247 @@
+"""The report's configuration: the TOML schema, its validation (one line naming the key and the
+fix) and the demo configuration on the bundled data."""
+
+from __future__ import annotations
+
+import math
+import stat
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import datasets
+from ..exceptions import InvalidInputError, SaferstatsError
+
+__all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "check_input_file",
+           "SECTION_KEYS", "MAX_INPUT_BYTES"]
+
+SECTION_KEYS = ("hate_crime", "stop_search", "flytipping", "hotspots", "s136")
+
+#: Largest input file the report reads (bytes); larger files, and anything that is not a regular
+#: file (a device such as /dev/zero, a pipe), are refused before reading, naming the key.
+MAX_INPUT_BYTES = 1 << 30
+
+# value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
+_SECTION_SCHEMA: dict[str, dict[str, Any]] = {
+    "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
+                    "ethnicity_source": ("self", "officer", "self_then_officer"), "source": str},
+    "flytipping": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "hotspots": {"file": "file", "lat": str, "lon": str, "date": str, "eps_m": "posnum", "min_samples": "posint",
+                 "cell_size": "posnum", "source": str},
+    "s136": {"file": "file", "split": "date", "population": "posnum", "columns": "strmap", "source": str},
+}
+_REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": ["file"],
+             "s136": ["file", "split"]}
+_SECTION_FIELDS = {k: set(v) for k, v in _SECTION_SCHEMA.items()}
+_TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", *SECTION_KEYS}
+
+
+class ConfigError(InvalidInputError):
+    """The report configuration is invalid: the message names the key and the fix."""
+
+
+class OutputError(SaferstatsError):
+    """The output folder cannot be used (a file, not writable): raised before any analysis runs."""
+
+
+# --------------------------------------------------------------------------------- config
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def check_input_file(p: Path, key: str, *, folder_ok: bool = False) -> Path:
+    """Refuse what is not a regular file (devices, pipes) or is larger than :data:`MAX_INPUT_BYTES`,
+    before anything reads it. Folders (``folder_ok``) are checked file by file."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise ConfigError(f"{key} = '{p}': no such file or folder ({exc.strerror})", key) from exc
+    if stat.S_ISDIR(st.st_mode):
+        if not folder_ok:
+            raise ConfigError(f"{key} = '{p}' is a folder; give a file", key)
+        for f in sorted(p.iterdir()):
+            if f.name.endswith((".csv", ".csv.gz", ".json")):
+                check_input_file(f, key)
+        return p
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{key} = '{p}' is not a regular file (a device or pipe cannot be read as data)", key)
+    if st.st_size > MAX_INPUT_BYTES:
+        raise ConfigError(f"{key} = '{p}' is {st.st_size / 2**20:,.0f} MiB, above the report's limit of "
+                          f"{MAX_INPUT_BYTES / 2**20:,.0f} MiB per input file (saferstats.report.MAX_INPUT_BYTES)", key)
+    return p
+
+
+def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
+    name = f"[{where}] {key}" if where else key
+    arg = f"{where}.{key}" if where else key
+
+    def fail(what: str) -> ConfigError:
+        return ConfigError(f"{name} must be {what}, got {v!r}", arg)
+
+    if kind is str:
+        if not isinstance(v, str):
+            raise fail("text (in quotes)")
+        return v
+    if isinstance(kind, tuple):
+        if v not in kind:
+            raise fail("one of " + ", ".join(repr(k) for k in kind))
+        return v
+    if kind in ("file", "files"):
+        items = v if kind == "files" else [v]
+        if kind == "files" and (not isinstance(v, list) or not v):
+            raise fail("a non-empty list of files or folders")
+        out = []
+        for f in items:
+            if not isinstance(f, str) or not f:
+                raise ConfigError(f"{name} must list file or folder paths as text, got {f!r}", arg)
+            p = Path(f) if Path(f).is_absolute() else base / f
+            try:
+                out.append(check_input_file(p, arg, folder_ok=kind == "files"))
+            except ConfigError as exc:
+                raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}", arg) from None
+        return out if kind == "files" else out[0]
+    if kind == "strlist":
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
+            raise fail("a non-empty list of column names")
+        return v
+    if kind == "strmap":
+        if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
+            raise fail("a table of column names (key = \"column\")")
+        return v
+    if kind == "posnum":
+        if not _is_number(v) or v <= 0:
+            raise fail("a positive number")
+        return v
+    if kind == "posint":
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise fail("a whole number >= 1")
+        return v
+    if kind == "date":
+        if not isinstance(v, (str, date)) or isinstance(v, bool):
+            raise fail('a date such as "2024-01-01"')
+        try:
+            pd.Timestamp(v)
+        except (ValueError, TypeError) as exc:
+            raise fail('a date such as "2024-01-01"') from exc
+        return str(v)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def load_config(path: str | Path) -> dict:
+    """Read and validate an assessment TOML file (see ``examples/assessment.toml``).
+
+    Raises :class:`ConfigError` naming the key and the problem.
+    """
+    path = Path(path)
+    check = path.stat() if path.exists() else None
+    if check is None:
+        raise ConfigError(f"{path}: no such config file", "config")
+    check_input_file(path, "config")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})", "config") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})", "config") from exc
+    raw.setdefault("base_dir", str(path.parent))
+    return validate_config(raw)
+
+
+def validate_config(raw: dict) -> dict:
+    """Check every key's type and range, name unknown keys, and check that input files are regular
+    files within :data:`MAX_INPUT_BYTES`; return the config with paths resolved."""
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a table of settings", "config")
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown top-level key(s) {unknown}; valid: {sorted(_TOP_KEYS)}", unknown[0])
+    cfg = dict(raw)
+    for key in ("title", "area", "base_dir"):
+        if key in cfg:
+            _check_value("", key, cfg[key], str, Path("."))
+    base = Path(cfg.get("base_dir", "."))
+    conf = cfg.setdefault("confidence", 0.95)
+    if not _is_number(conf) or not 0 < conf < 1:
+        raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {conf!r}", "confidence")
+    thr = cfg.setdefault("disclosure_threshold", 5)
+    if not isinstance(thr, int) or isinstance(thr, bool) or not 2 <= thr <= 1000:
+        raise ConfigError(f"disclosure_threshold must be a whole number from 2 (e.g. 5: counts 1-4 hidden), "
+                          f"got {thr!r}", "disclosure_threshold")
+    cfg.setdefault("title", "Community Safety Strategic Assessment")
+    cfg.setdefault("area", "")
+    if not any(k in cfg for k in SECTION_KEYS):
+        raise ConfigError(f"the config has no analysis sections; add at least one of {list(SECTION_KEYS)}", "config")
+    for key in SECTION_KEYS:
+        if key not in cfg:
+            continue
+        sec = cfg[key]
+        if not isinstance(sec, dict):
+            raise ConfigError(f"[{key}] must be a table of settings", key)
+        if "data" in sec:  # already-loaded DataFrame (the demo)
+            continue
+        sec = cfg[key] = dict(sec)
+        extra = sorted(set(sec) - _SECTION_FIELDS[key])
+        if extra:
+            raise ConfigError(f"[{key}] unknown key(s) {extra}; valid: {sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
+        for req in _REQUIRED[key]:
+            if req not in sec:
+                hint = ' (the first date of the pilot, e.g. "2024-01-01")' if req == "split" else ""
+                raise ConfigError(f"[{key}] is missing the key '{req}'{hint}", f"{key}.{req}")
+        for k, kind in _SECTION_SCHEMA[key].items():
+            if k in sec:
+                if key == "flytipping" and k == "population":
+                    kind = str  # a column of the file
+                sec[k] = _check_value(key, k, sec[k], kind, base)
+    return cfg
+
+
+def demo_config() -> dict:
+    """The demo assessment on bundled real data (and the documented synthetic S136 pilot)."""
+    forces = datasets.hate_crime_by_force()
+    herts = forces[forces.force == "Hertfordshire"]
+    la = datasets.census2011_by_la().query("force == 'Hertfordshire'")
+    rng = np.random.default_rng(2019)
+    w = la["All"].to_numpy() * np.where(la.csp.isin(["Watford", "Stevenage", "Welwyn Hatfield"]), 1.4, 1.0)
+    rows = []
+    for _, r in herts.iterrows():
+        for district, pop, k in zip(la.csp, la["All"], rng.multinomial(int(r.offences), w / w.sum())):
+            rows.append({"district": district, "year": r.year, "count": int(k), "population": int(pop)})
+    return validate_config({
+        "title": "Hertfordshire Community Safety Strategic Assessment (demo)",
+        "area": "Hertfordshire",
+        "confidence": 0.95,
+        "disclosure_threshold": 5,
+        "hate_crime": {
+            "data": pd.DataFrame(rows), "area": "district", "period": "year", "count": "count", "population": "population",
+            "national": datasets.hate_crime_national(), "forces": forces,
+            "source": "Home Office police-recorded hate crime by police force area 2017-18 and 2018-19 (district split "
+                      "SYNTHETIC: multinomial, seed 2019, proportional to 2011 Census population) and England & Wales "
+                      "series by strand 2011/12-2018/19 (HOSB 24/19, Table 2)",
+        },
+        "stop_search": {
+            "data": datasets.stop_search_sample_path(), "by": ["force"],
+            "source": "police.uk stop-and-search records, City of London, Derbyshire, Durham, Leicestershire, "
+                      "Dec 2019 - Feb 2020; 2011 Census population by ethnic group (the Home Office's denominators for "
+                      "searches before 2022/23)",
+        },
+        "flytipping": {
+            "data": datasets.flytipping_hertfordshire(), "area": "la", "period": "year", "count": "incidents",
+            "source": "Defra fly-tipping incidents reported by local authorities, 2012-13 to 2021-22; 2011 Census population",
+        },
+        "hotspots": {
+            "data": datasets.hertfordshire_asb(), "lat": "lat", "lon": "lon", "date": "month", "eps_m": 150.0,
+            "min_samples": 15, "cell_size": 1000.0,
+            "source": "police.uk anti-social behaviour points, Hertfordshire, April-June 2021 (anonymised snap points)",
+        },
+        "s136": {
+            "data": None, "split": "2024-01-01", "population": 1_100_000,
+            "source": "SYNTHETIC Section 136 records (saferstats.synthetic.s136_pilot_records, seed 136) around a pilot "
+                      "starting January 2024 - illustrates the method only",
+        },
+    })

@@ -1,0 +1,546 @@
+"""Section 136 and street-triage outcome statistics from one row per detention
+(docs/methods/s136.md, D1, D2, D4): outcome proportions and conversion / admission / NFA rates with
+Wilson CIs, place-of-safety shares and the legal flags, detention times, with joint disclosure
+control of the published tables. Comparisons of periods and the interrupted time series are in
+:mod:`saferstats.outcomes`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._confidence import single_confidence as _confidence
+from ._frames import require_columns
+from ._results import Result
+from .exceptions import InvalidInputError
+from .rates import proportion_ci
+
+__all__ = ["OUTCOMES", "PLACES_OF_SAFETY", "S136Summary", "s136_summary"]
+
+#: Canonical post-assessment outcomes and their default labels (METHODS.md D2).
+OUTCOMES: dict[str, str] = {
+    "informal": "Admitted informally",
+    "s2": "Detained under section 2",
+    "s3": "Detained under section 3",
+    "referred": "Referred to community / other services",
+    "nfa": "Discharged - no mental disorder / no further action",
+    "unknown": "Other / not known",
+}
+#: Canonical places of safety and their default labels.
+PLACES_OF_SAFETY: dict[str, str] = {
+    "health_based": "Health-based place of safety",
+    "a_and_e": "A&E",
+    "police_station": "Police station",
+    "other": "Other",
+    "not_known": "Not known",
+}
+
+_DEFAULT_COLUMNS = {
+    "detention_time": "detention_time",
+    "arrival_time": "arrival_time",
+    "departure_time": "departure_time",
+    "place_of_safety": "place_of_safety",
+    "age": "age",
+    "outcome": "outcome",
+    "extension": "extension",
+}
+
+
+def _canonical(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str, str] | None, column: str) -> pd.Series:
+    table = {k: k for k in canon}
+    table.update({v: k for k, v in canon.items()})
+    table.update({v.lower(): k for k, v in canon.items()})
+    if mapping:
+        table.update(mapping)
+    raw = values.astype("string").fillna("").str.strip()
+    out = raw.map(lambda v: table.get(v, table.get(v.lower())))
+    unknown = sorted(raw[out.isna()].unique())
+    if unknown:
+        rows = list(np.flatnonzero(out.isna().to_numpy())[:5])
+        blank = " (blank or missing values: map them with {'': ...}, e.g. to 'unknown')" if "" in unknown else ""
+        raise InvalidInputError(
+            f"column {column!r} has unknown categories {unknown} (rows {rows}){blank}; expected one of "
+            f"{list(canon)} or their labels, or pass a mapping",
+            column,
+            int(rows[0]),
+        )
+    return out.astype(str)
+
+
+def _times(df: pd.DataFrame, col: str | None) -> pd.Series:
+    if col is None or col not in df.columns:
+        return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    s = df[col]
+    parsed = pd.to_datetime(s, errors="coerce")
+    bad = parsed.isna() & s.notna() & (s.astype("string").str.strip() != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InvalidInputError(f"column {col!r} row {row}: cannot read timestamp {s.iloc[row]!r}", col, row)
+    return parsed
+
+
+_S136_TABLES = ("outcomes", "rates", "place_of_safety", "durations", "flags")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class S136Summary(Result):
+    """Section 136 outcome statistics (see :func:`s136_summary`). Tables, each with the ``by``
+    columns: ``outcomes``, ``rates`` (conversion / admission / NFA), ``place_of_safety``,
+    ``durations``, ``flags``; ``excluded`` counts rows left out of a denominator and why.
+
+    The tables hold numbers (numeric columns stay numeric). With disclosure control (the
+    default) the cells that must not be published are missing, ``suppressed[name]`` is a
+    True/False frame of the same shape saying which, and :meth:`published` gives the copy to
+    publish, with hidden cells shown as ``[c]``.
+    """
+
+    outcomes: pd.DataFrame
+    rates: pd.DataFrame
+    place_of_safety: pd.DataFrame
+    durations: pd.DataFrame
+    flags: pd.DataFrame
+    excluded: dict
+    confidence: float
+    disclosure: str
+    suppressed: dict = dataclasses.field(default_factory=dict)
+    unprotected: list = dataclasses.field(default_factory=list)
+    by: tuple = ()
+
+    _summary_fields = ("outcomes", "rates", "place_of_safety", "durations", "flags", "excluded", "confidence")
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The headline rates table."""
+        return self.rates
+
+    def published(self, marker: str = "[c]") -> S136Summary:
+        """The copy to publish: every suppressed cell shows ``marker`` (text columns then), the
+        ``excluded`` counts too; numbers are otherwise unchanged. Without disclosure control the
+        summary is returned as it is.
+
+        >>> import saferstats
+        >>> s = saferstats.s136_summary(saferstats.synthetic.s136_pilot_records(seed=1))
+        >>> s.published().flags.columns.tolist()[:3]
+        ['child_in_police_station', 'over_24h_without_extension', 'over_36h']
+        """
+        if not isinstance(marker, str):
+            raise InvalidInputError(f"`marker` must be text, got {marker!r}", "marker")
+        tables = {}
+        for name in _S136_TABLES:
+            t = getattr(self, name).copy()
+            mask = self.suppressed.get(name)
+            if mask is not None:
+                for c in mask.columns:
+                    m = mask[c].to_numpy(dtype=bool)
+                    if m.any():
+                        t[c] = t[c].astype(object).where(~m, marker)
+            tables[name] = t
+        excluded = {k: (marker if self.suppressed.get("excluded", {}).get(k, False) else v)
+                    for k, v in self.excluded.items()}
+        return dataclasses.replace(self, **tables, excluded=excluded, suppressed={}, unprotected=list(self.unprotected))
+
+    def headline(self) -> pd.DataFrame:
+        """One row per group: detentions, the conversion / admission / NFA rates and the share taken
+        to a police station (% with CI), every outcome's and place's share, median detention time
+        (IQR) and the legal flags, as text ready to read (hidden cells ``[c]``)."""
+        pub = self.published()
+        keys = list(self.by)
+
+        def pct(t: pd.DataFrame, col: str, key: str) -> pd.Series:
+            sub = t[t[col] == key].reset_index(drop=True)
+            return pd.Series([_pct_text(r) for _, r in sub.iterrows()])
+
+        rows = pub.flags[keys].reset_index(drop=True).copy() if keys else pd.DataFrame(index=[0])
+        rows["detentions"] = pub.flags["detentions"].to_numpy()
+        for m in ("conversion", "admission", "nfa"):
+            rows[f"{m} %"] = pct(pub.rates, "measure", m).to_numpy()
+        rows["police station %"] = pct(pub.place_of_safety, "place_of_safety", "police_station").to_numpy()
+
+        def shares(t: pd.DataFrame, col: str, codes: list[str]) -> list[str]:
+            out = []
+            for gi in range(len(rows)):
+                sub = t.iloc[gi * len(codes):(gi + 1) * len(codes)]
+                out.append("/".join("[c]" if isinstance(v, str) else ("—" if pd.isna(v) else f"{v:.1f}")
+                                    for v in sub["percent"]))
+            return out
+
+        outcome_codes = [c for c in OUTCOMES if c != "unknown"]
+        place_codes = [c for c in PLACES_OF_SAFETY if c != "not_known"]
+        rows["outcomes % (informal/s2/s3/referred/nfa)"] = shares(pub.outcomes, "outcome", outcome_codes)
+        rows["place % (health-based/A&E/police/other)"] = shares(pub.place_of_safety, "place_of_safety", place_codes)
+        d = pub.durations.reset_index(drop=True)
+        rows["median hours (IQR)"] = [
+            "[c]" if any(isinstance(r[c], str) for c in ("median_hours", "q1_hours", "q3_hours"))
+            else ("—" if pd.isna(r.median_hours) else f"{r.median_hours:.1f} ({r.q1_hours:.1f}–{r.q3_hours:.1f})")
+            for _, r in d.iterrows()]
+        f = pub.flags.reset_index(drop=True)
+        for c, label in (("child_in_police_station", "children in police station"),
+                         ("over_24h_without_extension", "over 24 h, no extension"), ("over_36h", "over 36 h")):
+            rows[label] = f[c].astype(str).to_numpy()
+        return rows
+
+    def _title(self) -> str:
+        ex = self.published().excluded
+        return (f"S136Summary: Wilson {self.confidence:.0%} CIs; {ex.get('unknown_outcome')} unknown outcome(s), "
+                f"{ex.get('place_not_known')} place(s) not known, {ex.get('censored_durations')} detention(s) without "
+                f"a departure time left out of their denominators; disclosure: {self.disclosure}")
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_columns", 20):
+            return self._title() + "\n" + self.headline().to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        pub = self.published()
+        parts = [f"<p><b>{_html_escape(self._title())}</b></p>", self.headline().to_html(index=False, border=0)]
+        for name, title in (("outcomes", "Outcomes (% of assessed)"), ("place_of_safety", "Place of safety"),
+                            ("durations", "Detention time (hours)")):
+            parts.append(f"<details><summary>{title}</summary>{getattr(pub, name).to_html(index=False, border=0)}"
+                         "</details>")
+        return "".join(parts)
+
+
+def _pct_text(r: pd.Series) -> str:
+    if isinstance(r["percent"], str) or isinstance(r["count"], str):
+        return "[c]"
+    if pd.isna(r["percent"]):
+        return "—"
+    return f"{r['percent']:.1f} ({r['lower']:.1f}–{r['upper']:.1f})"
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _duration_stats(hours: np.ndarray, quantile_method: str) -> dict[str, float]:
+    done = hours[~np.isnan(hours)]
+    n = len(done)
+    if n:
+        q1, med, q3 = np.quantile(done, [0.25, 0.5, 0.75], method=quantile_method)
+    else:
+        q1 = med = q3 = float("nan")
+    return {"n": n, "censored": int(np.isnan(hours).sum()), "median_hours": float(med), "q1_hours": float(q1),
+            "q3_hours": float(q3), "mean_hours": float(done.mean()) if n else float("nan"),
+            "over_24h": int((done > 24).sum()), "over_24h_percent": 100.0 * (done > 24).mean() if n else float("nan"),
+            "over_36h": int((done > 36).sum())}
+
+
+def s136_summary(
+    records: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    outcome_labels: Mapping[str, str] | None = None,
+    place_labels: Mapping[str, str] | None = None,
+    confidence: float = 0.95,
+    quantile_method: str = "linear",
+    disclosure: bool = True,
+    threshold: float = 5,
+) -> S136Summary:
+    """Section 136 outcome statistics from one row per detention.
+
+    Method (``METHODS.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
+    (unknown outcomes excluded from the denominator and counted); ``conversion`` = (s2 + s3) /
+    assessed, ``admission`` = (informal + s2 + s3) / assessed, ``nfa`` = discharged NFA / assessed;
+    place-of-safety shares (Wilson) over detentions with a known place; detention time = departure −
+    arrival at the place of safety (detention time when not removed), with n, median and IQR
+    (``quantile_method``: numpy's, default ``"linear"`` = R type 7), mean, counts over 24 h and
+    36 h; detentions without a departure are censored (counted, left out of the quantiles). Legal
+    flags: under-18s taken to a police station (breach), over 24 h without a recorded extension,
+    over 36 h (breach).
+
+    ``columns`` maps the keys ``detention_time, arrival_time, departure_time, place_of_safety, age,
+    outcome, extension`` to your column names; ``outcome_labels`` / ``place_labels`` map your labels
+    to the canonical keys of :data:`OUTCOMES` / :data:`PLACES_OF_SAFETY` (their default labels and
+    keys are accepted as they are). Unknown labels are an error listing them.
+
+    Disclosure control (``disclosure=True``, the default) treats the five tables and the
+    ``excluded`` counts as one publication: counts below ``threshold`` are hidden, then further
+    counts until none can be worked back — from a denominator and the other categories
+    (assessed = informal + s2 + s3 + referred + nfa), from the derived totals (conversions =
+    s2 + s3, admissions = informal + s2 + s3, the NFA count in both tables), from the detentions
+    (assessed + unknown = known place + not known = completed + censored), from nested counts
+    (over 36 h within over 24 h within completed; children in police stations within police
+    stations; their small differences are protected too) and, with ``by``, from the totals over the
+    groups (exact linear audit, :func:`saferstats.suppress`). Percentages, CIs and duration
+    statistics of a hidden count are hidden with it. Hidden cells are missing in the numeric
+    tables (``suppressed`` says which); :meth:`S136Summary.published` marks them ``[c]``.
+
+    >>> import saferstats
+    >>> recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    >>> s = saferstats.s136_summary(recs, disclosure=False)
+    >>> list(s.rates["measure"])
+    ['conversion', 'admission', 'nfa']
+    >>> s.rates["percent"].dtype
+    dtype('float64')
+    """
+    if not isinstance(disclosure, (bool, np.bool_)):
+        raise InvalidInputError(f"`disclosure` must be True or False, got {disclosure!r}", "disclosure")
+    confidence = _confidence(confidence)
+    b = _s136_build(records, by=by, columns=columns, outcome_labels=outcome_labels, place_labels=place_labels,
+                    confidence=confidence, quantile_method=quantile_method, threshold=threshold)
+    if not disclosure:
+        return S136Summary(**b.tables, excluded=b.excluded, confidence=float(confidence), disclosure="none",
+                           by=tuple(b.keys))
+    reason, unprotected = b.cells.solve(threshold=threshold, zeros=False, secondary=True)
+    return _s136_finish(b, reason, unprotected, threshold)
+
+
+@dataclasses.dataclass
+class _S136Build:
+    """The tables of a summary and the cells of its disclosure problem (for the report, which adds
+    its own cells before solving)."""
+
+    tables: dict
+    cells: Any
+    ids: dict
+    ex_ids: dict
+    names: dict
+    keys: list
+    excluded: dict
+    confidence: float
+
+
+def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, place_labels: Any, confidence: Any,
+                quantile_method: Any, threshold: Any) -> _S136Build:
+    from .disclosure import LATENT, _Cells
+
+    if not isinstance(records, pd.DataFrame):
+        raise InvalidInputError(f"`records` must be a pandas DataFrame, got {type(records).__name__}", "records")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(threshold) or threshold <= 0:
+        raise InvalidInputError(f"`threshold` must be a positive number, got {threshold!r}", "threshold")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.integer, np.floating)) \
+            or not 0 < confidence < 1:
+        raise InvalidInputError(f"`confidence` must be between 0 and 1 (e.g. 0.95), got {confidence!r}", "confidence")
+    if quantile_method not in _QUANTILE_METHODS:
+        raise InvalidInputError(f"unknown quantile_method {quantile_method!r}; valid: {sorted(_QUANTILE_METHODS)}",
+                                "quantile_method")
+    for name, m in (("columns", columns), ("outcome_labels", outcome_labels), ("place_labels", place_labels)):
+        if m is not None and (not isinstance(m, Mapping) or not all(isinstance(v, str) for v in m.values())):
+            raise InvalidInputError(f"`{name}` must map names to text, got {m!r}", name)
+    cols = dict(_DEFAULT_COLUMNS)
+    if columns:
+        unknown = sorted(set(columns) - set(_DEFAULT_COLUMNS))
+        if unknown:
+            raise InvalidInputError(f"`columns` has unknown key(s) {unknown}; valid: {list(_DEFAULT_COLUMNS)}", "columns")
+        cols.update(columns)
+    if by is not None and not isinstance(by, str) and not (isinstance(by, Sequence) and all(isinstance(k, str) for k in by)):
+        raise InvalidInputError(f"`by` must be a column name or a list of them, got {by!r}", "by")
+    keys = [by] if isinstance(by, str) else list(by or [])
+    require_columns(records, {"outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"],
+                              **{f"by[{i}]": k for i, k in enumerate(keys)}}, "records")
+    if len(records) == 0:
+        raise InvalidInputError("`records` is empty", "records")
+    df = records.reset_index(drop=True)
+    outcome = _canonical(df[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"])
+    place = _canonical(df[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels, cols["place_of_safety"])
+    start = _times(df, cols["arrival_time"]).fillna(_times(df, cols["detention_time"]))
+    end = _times(df, cols["departure_time"])
+    if start.dt.tz is not None and end.dt.tz is None or start.dt.tz is None and end.dt.tz is not None:
+        raise InvalidInputError("arrival/detention and departure times must all carry a time zone or none",
+                                cols["departure_time"])
+    hours = ((end - start).dt.total_seconds() / 3600.0).to_numpy()
+    neg = np.flatnonzero(hours < 0)
+    if neg.size:
+        raise InvalidInputError(
+            f"row {neg[0]}: departure ({end.iloc[neg[0]]}) is before arrival/detention ({start.iloc[neg[0]]})",
+            cols["departure_time"], int(neg[0]))
+    long = np.flatnonzero(hours > 24 * 366)
+    if long.size:
+        raise InvalidInputError(f"row {long[0]}: detention of {hours[long[0]]:.0f} hours is longer than a year",
+                                cols["departure_time"], int(long[0]))
+    age = pd.to_numeric(df[cols["age"]], errors="coerce") if cols["age"] in df.columns else pd.Series(np.nan, index=df.index)
+    if cols["extension"] in df.columns:
+        try:
+            ext = df[cols["extension"]].astype("boolean").fillna(False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(f"column {cols['extension']!r} must hold True/False (extension granted): {exc}",
+                                    cols["extension"]) from exc
+    else:
+        ext = pd.Series(False, index=df.index)
+    work = df[keys].copy() if keys else pd.DataFrame(index=df.index)
+    work["__all"] = "all"
+    gkeys = keys or ["__all"]
+    work["outcome"] = outcome.to_numpy()
+    work["place"] = place.to_numpy()
+    work["hours"] = hours
+    work["age"] = age.to_numpy()
+    work["extension"] = ext.to_numpy(dtype=bool)
+    excluded = {"unknown_outcome": int((outcome == "unknown").sum()), "place_not_known": int((place == "not_known").sum()),
+                "censored_durations": int(np.isnan(hours).sum())}
+
+    # the tables' rows, and the cells of the disclosure problem (one publication)
+    cells = _Cells()
+    names: dict[int, str] = {}  # what a latent cell is, for messages
+    ids: dict[str, list[dict[str, int]]] = {name: [] for name in _S136_TABLES}
+    per_group: list[dict[str, int]] = []
+    out_rows, rate_rows, pos_rows, dur_rows, flag_rows = [], [], [], [], []
+    for g, sub in work.groupby(gkeys, sort=True, dropna=False):
+        g = g if isinstance(g, tuple) else (g,)
+        label = dict(zip(keys, g)) if keys else {}
+        assessed = sub[sub.outcome != "unknown"]
+        n = len(assessed)
+        counts = assessed.outcome.value_counts()
+        c_assessed = cells.add(n)
+        c_out = {}
+        for code in OUTCOMES:
+            if code == "unknown":
+                continue
+            k = int(counts.get(code, 0))
+            out_rows.append({**label, "outcome": code, "label": OUTCOMES[code], "count": k, "assessed": n})
+            c_out[code] = cells.add(k)
+            ids["outcomes"].append({"count": c_out[code], "assessed": c_assessed})
+        cells.sum_to(list(c_out.values()), c_assessed)
+        for measure, codes in (("conversion", ["s2", "s3"]), ("admission", ["informal", "s2", "s3"]), ("nfa", ["nfa"])):
+            k = int(sum(counts.get(c, 0) for c in codes))
+            rate_rows.append({**label, "measure": measure, "count": k, "assessed": n})
+            if len(codes) == 1:
+                cid = c_out[codes[0]]  # the NFA count is the same number in both tables
+            else:
+                cid = cells.add(k)
+                cells.sum_to([c_out[c] for c in codes], cid)
+            ids["rates"].append({"count": cid, "assessed": c_assessed})
+        known = sub[sub.place != "not_known"]
+        pc = known.place.value_counts()
+        c_known = cells.add(len(known))
+        c_pos = {}
+        for code in PLACES_OF_SAFETY:
+            if code != "not_known":
+                k = int(pc.get(code, 0))
+                pos_rows.append({**label, "place_of_safety": code, "label": PLACES_OF_SAFETY[code], "count": k,
+                                 "known": len(known)})
+                c_pos[code] = cells.add(k)
+                ids["place_of_safety"].append({"count": c_pos[code], "known": c_known})
+        cells.sum_to(list(c_pos.values()), c_known)
+        d = _duration_stats(sub.hours.to_numpy(), quantile_method)
+        dur_rows.append({**label, **d})
+        child = (sub.age < 18) & (sub.place == "police_station")
+        f = {"child_in_police_station": int(child.sum()),
+             "over_24h_without_extension": int(((sub.hours > 24) & ~sub.extension).sum()),
+             "over_36h": int((sub.hours > 36).sum()), "detentions": len(sub)}
+        flag_rows.append({**label, **f})
+        c_det = cells.add(len(sub))
+        c_n, c_cens = cells.add(d["n"]), cells.add(d["censored"])
+        c_24, c_36 = cells.add(d["over_24h"]), cells.add(d["over_36h"])
+        c_child, c_noext = cells.add(f["child_in_police_station"]), cells.add(f["over_24h_without_extension"])
+        c_unknown = cells.add(len(sub) - n, LATENT)
+        c_nk = cells.add(len(sub) - len(known), LATENT)
+        cells.sum_to([c_assessed, c_unknown], c_det)
+        cells.sum_to([c_known, c_nk], c_det)
+        cells.sum_to([c_n, c_cens], c_det)
+        where_g = f" ({', '.join(f'{k}={v}' for k, v in label.items())})" if label else ""
+        for part, whole, what in ((c_24, c_n, "completed within 24 h"), (c_36, c_24, "between 24 and 36 h"),
+                                  (c_noext, c_24, "over 24 h with an extension"),
+                                  (c_child, c_pos["police_station"], "adults taken to a police station")):
+            cells.subset(part, whole)
+            names[len(cells.values) - 1] = what + where_g
+        names[c_unknown] = "unknown outcomes" + where_g
+        names[c_nk] = "place not known" + where_g
+        ids["durations"].append({"n": c_n, "censored": c_cens, "over_24h": c_24, "over_36h": c_36})
+        ids["flags"].append({"child_in_police_station": c_child, "over_24h_without_extension": c_noext,
+                             "over_36h": c_36, "detentions": c_det})
+        per_group.append({"unknown": c_unknown, "nk": c_nk, "censored": c_cens})
+    # the excluded counts are published totals over the groups
+    ex_ids = {}
+    for key, part in (("unknown_outcome", "unknown"), ("place_not_known", "nk"), ("censored_durations", "censored")):
+        ex_ids[key] = cells.add(excluded[key])
+        cells.sum_to([p[part] for p in per_group], ex_ids[key])
+    if len(per_group) > 1:  # totals over the groups of every count
+        for name in _S136_TABLES:
+            rows = ids[name]
+            per = len(rows) // len(per_group)
+            for j in range(per):
+                for col in rows[j]:
+                    group_cells = sorted({rows[gi * per + j][col] for gi in range(len(per_group))})
+                    cells.margin(group_cells)
+
+    def with_ci(rows: list[dict], num: str, den: str) -> pd.DataFrame:
+        t = pd.DataFrame(rows)
+        if len(t) == 0:
+            return t
+        ok = t[den] > 0
+        ci = proportion_ci(t[num].where(ok, 0), t[den].where(ok, 1), confidence=confidence, multiplier=100)
+        t["percent"] = ci["value"].where(ok.to_numpy()).to_numpy()
+        t["lower"] = ci["lower"].where(ok.to_numpy()).to_numpy()
+        t["upper"] = ci["upper"].where(ok.to_numpy()).to_numpy()
+        t["confidence"] = float(confidence)
+        return t
+
+    tables = {
+        "outcomes": with_ci(out_rows, "count", "assessed"),
+        "rates": with_ci(rate_rows, "count", "assessed"),
+        "place_of_safety": with_ci(pos_rows, "count", "known"),
+        "durations": pd.DataFrame(dur_rows),
+        "flags": pd.DataFrame(flag_rows),
+    }
+    return _S136Build(tables=tables, cells=cells, ids=ids, ex_ids=ex_ids, names=names, keys=keys, excluded=excluded,
+                      confidence=float(confidence))
+
+
+def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], threshold: float) -> S136Summary:
+    """Masks, missing cells and the rule from a solved problem."""
+    tables, ids, ex_ids, names, keys, excluded = b.tables, b.ids, b.ex_ids, b.names, b.keys, b.excluded
+    confidence = b.confidence
+
+    hidden_cell = reason > 0
+    derived = {"outcomes": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
+               "rates": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
+               "place_of_safety": {c: ("count", "known") for c in ("percent", "lower", "upper")},
+               "durations": {**{c: ("n",) for c in ("median_hours", "q1_hours", "q3_hours", "mean_hours")},
+                             "over_24h_percent": ("n", "over_24h")},
+               "flags": {}}
+    masks: dict[str, Any] = {}
+    for name in _S136_TABLES:
+        t = tables[name]
+        mask = pd.DataFrame(False, index=t.index, columns=t.columns)
+        for i, row_ids in enumerate(ids[name]):
+            for col, cid in row_ids.items():
+                mask.iloc[i, t.columns.get_loc(col)] = bool(hidden_cell[cid])
+        for col, sources in derived[name].items():
+            mask[col] = mask[col] | mask[list(sources)].any(axis=1)
+        for col in mask.columns:
+            m = mask[col].to_numpy()
+            if m.any():
+                t[col] = (t[col].astype("Int64") if pd.api.types.is_integer_dtype(t[col]) else t[col]).mask(m)
+        masks[name] = mask
+    masks["excluded"] = {k: bool(hidden_cell[c]) for k, c in ex_ids.items()}
+    excluded_pub = {k: (pd.NA if masks["excluded"][k] else v) for k, v in excluded.items()}
+    where: dict[int, list[tuple]] = {}
+    for name in _S136_TABLES:
+        for i, row_ids in enumerate(ids[name]):
+            for col, cid in row_ids.items():
+                if (name, i, col) not in where.setdefault(cid, []):
+                    where[cid].append((name, i, col))
+    ex_names = {c: k for k, c in ex_ids.items()}
+    exposed: list[tuple] = []
+    for u in unprotected:
+        if u in where:
+            exposed.extend(where[u])  # every place the number is printed
+        elif u in ex_names:
+            exposed.append(("excluded", None, ex_names[u]))
+        else:
+            exposed.append(("difference", None, names.get(u, "a difference of published counts")))
+    rule = (f"counts 0 < n < {threshold:g} suppressed; secondary suppression across the five tables and the excluded "
+            "counts until no hidden count can be worked back; percentages, CIs and duration statistics of hidden "
+            "counts hidden")
+    if unprotected:
+        import warnings
+
+        from .exceptions import SaferstatsWarning
+
+        warnings.warn(f"s136_summary: {len(unprotected)} small count(s) cannot be protected ({exposed[:5]}); merge "
+                      "groups or drop them before publishing", SaferstatsWarning, stacklevel=2)
+        rule += f"; {len(unprotected)} cell(s) could not be protected"
+    return S136Summary(**tables, excluded=excluded_pub, confidence=float(confidence), disclosure=rule,
+                       suppressed=masks, unprotected=exposed, by=tuple(keys))
+
+
+_QUANTILE_METHODS = {"inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
+                     "hazen", "weibull", "linear", "median_unbiased", "normal_unbiased", "lower", "higher",
+                     "midpoint", "nearest"}
