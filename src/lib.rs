@@ -41,6 +41,7 @@ pub mod error;
 pub mod geography;
 pub mod glm;
 pub mod hotspot;
+pub mod monitoring;
 pub mod outcomes;
 pub mod rates;
 pub mod special;
