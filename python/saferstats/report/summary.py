@@ -100,11 +100,12 @@ def _level(confidence: float) -> str:
 
 
 def _too_few(counts: Sequence[Any]) -> tuple[bool, str]:
-    vals = [_num(c) for c in counts if c is not None]
-    if any(c is None for c in vals) or (counts and any(isinstance(c, str) for c in counts)):
+    nums = [_num(c) for c in counts if c is not None]
+    vals = [v for v in nums if v is not None]
+    if len(vals) < len(nums) or any(isinstance(c, str) for c in counts):
         return True, ""
-    if vals and min(vals) < MIN_COUNT:  # type: ignore[type-var]
-        return True, " and ".join(f"{int(v):,}" for v in vals)  # type: ignore[arg-type]
+    if vals and min(vals) < MIN_COUNT:
+        return True, " and ".join(f"{int(v):,}" for v in vals)
     return False, ""
 
 
@@ -261,7 +262,9 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
                                                f"{b:,.0f}) {when}"))
         if pc:
-            rises, falls, few = [], [], []
+            rises: list[str] = []
+            falls: list[str] = []
+            few: list[str] = []
             for _, r in last.iterrows():
                 text = describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
                                        confidence=conf, subject="x")
