@@ -3,7 +3,7 @@ p-values as ``<0.001``, constant ``confidence``/``method`` columns stated once i
 
 Only the page changes: the CSV files keep the machine column names and full values. The display
 is built at render time from the published (already disclosure-controlled) table, so a
-suppressed cell stays ``[c]``.
+suppressed cell stays ``[c]``. The rules: ``docs/methods/report_document.md``.
 
 >>> import pandas as pd
 >>> t = pd.DataFrame({"district": ["Dacorum", "Watford"], "count": [1950, 3], "rate": [134.61, 2.5],
