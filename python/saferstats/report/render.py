@@ -65,7 +65,7 @@ def _methods_appendix(cfg: dict) -> str:
         "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
         "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
         "with it, and figures show only published numbers.",
-        "Every method, its reference and test values: saferstats METHODS.md and the package docstrings.",
+        "Every method, its reference and test values: saferstats docs/methods/index.md and the package docstrings.",
     ]
     return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
