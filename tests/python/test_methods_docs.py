@@ -19,7 +19,8 @@ def _files():
         base = ROOT / name
         paths = [base] if base.is_file() else base.rglob("*")
         for p in paths:
-            if p.is_file() and p.suffix in SUFFIXES and "__pycache__" not in p.parts:
+            skip = {"__pycache__", "_build", "_notebooks", "api"} & set(p.relative_to(ROOT).parts[:-1])
+            if p.is_file() and p.suffix in SUFFIXES and not skip:
                 yield p
 
 
