@@ -32,6 +32,7 @@ $(BIN)/python:
 # dev, notebook and plotting extras. Rebuilt only when Rust or packaging files change.
 $(STAMP): $(BIN)/python $(RUST_SOURCES)
 	$(BIN)/python -m pip install --quiet "maturin>=1.9.4,<2"
+	rm -f python/saferstats/_saferstats*.so  # a stale cpython-3xx build would shadow the abi3 one
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras dev,notebooks,plot
 	touch $(STAMP)
 
