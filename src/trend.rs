@@ -1,6 +1,6 @@
 //! Trends over time: Poisson / quasi-Poisson / NB2 log-linear trend (annual % change),
 //! Mann–Kendall (with tie correction) and Sen's slope, seasonal Mann–Kendall, and PHE funnel
-//! plot limits and significance. Methods and reference values: `docs/methods/trends.md` A5–A7.
+//! plot limits and significance. Methods and reference values: `METHODS.md` A5–A7.
 //!
 //! Every function validates its input first and returns a named error; the `_many` variants fit
 //! many series (every district × strand) in parallel with rayon.
@@ -213,7 +213,7 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 
 /// Log-linear Poisson trend with population offset and its annual percentage change.
 ///
-/// Method (docs/methods/trends.md A5): Poisson GLM log E[yₜ] = β₀ + β₁t + log popₜ fitted by IRLS
+/// Method (METHODS.md A5): Poisson GLM log E[yₜ] = β₀ + β₁t + log popₜ fitted by IRLS
 /// ([`crate::glm`]); APC = 100(e^β₁ − 1) with CI from β₁ ± z·SE. Over-dispersion: the Pearson
 /// χ²/df of the Poisson fit is always reported; `Quasi` scales the SE by √(χ²/df), `NegBin` fits
 /// NB2 by maximum likelihood (reported as Poisson when α → 0), `Auto` uses quasi-Poisson when
@@ -238,7 +238,7 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 /// let pop = [250000., 252000., 254500., 256000., 258000., 260000.];
 /// let t = [0., 1., 2., 3., 4., 5.];
 /// let fit = poisson_trend(&y, &pop, &t, &TrendOptions::default()).unwrap();
-/// assert!((fit.apc - 5.642683).abs() < 1e-5); // statsmodels GLM, docs/methods/trends.md A5
+/// assert!((fit.apc - 5.642683).abs() < 1e-5); // statsmodels GLM, METHODS.md A5
 /// ```
 pub fn poisson_trend(
     y: &[f64],
@@ -513,7 +513,7 @@ fn present(x: &[f64], skip_missing: bool) -> Result<(Vec<f64>, Vec<f64>)> {
 
 /// Mann–Kendall trend test (tie-corrected) with Sen's slope and its confidence interval.
 ///
-/// Method (docs/methods/trends.md A6; pymannkendall `original_test`): S = Σ_{i<j} sgn(xⱼ − xᵢ),
+/// Method (METHODS.md A6; pymannkendall `original_test`): S = Σ_{i<j} sgn(xⱼ − xᵢ),
 /// Var(S) = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)]/18, z = (S ∓ 1)/√Var(S), two-sided normal p,
 /// tau-a. Sen's slope = median of (xⱼ − xᵢ)/(j − i) over index spacing; intercept
 /// median(x) − slope·median(index); slope CI by Sen (1968) as `scipy.stats.theilslopes`.
@@ -536,7 +536,7 @@ pub fn mann_kendall(x: &[f64], confidence: f64, skip_missing: bool) -> Result<Ma
 /// [`mann_kendall`] for a series observed at times `t` (e.g. years 2012, 2013, 2014, 2016):
 /// S, Var(S), z, p and tau depend only on the order and are as [`mann_kendall`]; Sen's slope is
 /// the median of (xⱼ − xᵢ)/(tⱼ − tᵢ) — per unit of `t`, with gaps counted as time — its CI and
-/// the intercept median(x) − slope·median(t) as `scipy.stats.theilslopes(x, t)` (docs/methods/trends.md A6:
+/// the intercept median(x) − slope·median(t) as `scipy.stats.theilslopes(x, t)` (METHODS.md A6:
 /// "for irregular series divide by Δt").
 ///
 /// # Errors
@@ -897,7 +897,7 @@ fn poisson_count_limits(e: f64, p: f64) -> (f64, f64) {
 
 /// PHE funnel plot control limits (95% and 99.8%) at each denominator.
 ///
-/// Method (docs/methods/trends.md A7; PHEindicatormethods `calculate_funnel_limits`):
+/// Method (METHODS.md A7; PHEindicatormethods `calculate_funnel_limits`):
 /// - `Proportion`: the closed-form limits at which a Wilson interval just reaches the target
 ///   (`target` and results on the `multiplier` scale, e.g. 100 for percentages), clipped to
 ///   [0, multiplier].
@@ -912,7 +912,7 @@ fn poisson_count_limits(e: f64, p: f64) -> (f64, f64) {
 /// # Examples
 /// ```
 /// use saferstats::trend::{funnel_limits, FunnelKind};
-/// // docs/methods/trends.md A7: target 20%, n = 100 -> 7.639071 / 12.160144 / 27.839856 / 32.360929
+/// // METHODS.md A7: target 20%, n = 100 -> 7.639071 / 12.160144 / 27.839856 / 32.360929
 /// let l = funnel_limits(&[100.0], 20.0, FunnelKind::Proportion, 100.0).unwrap();
 /// assert!((l[0].lower_998 - 7.639071).abs() < 1e-6 && (l[0].upper_95 - 27.839856).abs() < 1e-6);
 /// ```
@@ -994,7 +994,7 @@ coded_enum! {
 
 /// PHE funnel significance for each (numerator, denominator).
 ///
-/// Method (docs/methods/trends.md A7; `assign_funnel_significance`): proportions compare the observed
+/// Method (METHODS.md A7; `assign_funnel_significance`): proportions compare the observed
 /// value with the [`funnel_limits`] at its denominator; rates and ratios compare the point's own
 /// exact (O < 10) or Byar's (O ≥ 10) 95% and 99.8% intervals with the target (for ratios the
 /// denominator is the expected count and the target normally 1).
@@ -1006,7 +1006,7 @@ coded_enum! {
 /// # Examples
 /// ```
 /// use saferstats::trend::{funnel_significance, FunnelKind, FunnelSignificance};
-/// // docs/methods/trends.md A7 ratio fixture: (151 observed, 106.442972 expected) -> High (0.001)
+/// // METHODS.md A7 ratio fixture: (151 observed, 106.442972 expected) -> High (0.001)
 /// let s = funnel_significance(&[151.0], &[106.442972], 1.0, FunnelKind::Ratio, 1.0).unwrap();
 /// assert_eq!(s[0], FunnelSignificance::High0001);
 /// ```

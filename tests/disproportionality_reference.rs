@@ -1,4 +1,4 @@
-//! Disproportionality and 2×2 outcome tests against statsmodels/scipy fixtures and docs/methods/stop_search.md B.
+//! Disproportionality and 2×2 outcome tests against statsmodels/scipy fixtures and METHODS.md B.
 
 use saferstats::ci::CiMethod;
 use saferstats::disproportionality::*;
@@ -57,7 +57,7 @@ fn published_rate_is_reproduced_to_published_precision() {
     // issue 4: 755 searches of a Black population of 31,401 -> 24.04 per 1,000
     let d = disproportionality(&[755.0], &[31_401.0], &[0], &DispOptions::default()).unwrap();
     assert_eq!((d.rate[0].value * 100.0).round() / 100.0, 24.04);
-    // docs/methods/stop_search.md B1: West Midlands Black 24.2 / White 5.1 per 1,000 published as "4.8 times";
+    // METHODS.md B1: West Midlands Black 24.2 / White 5.1 per 1,000 published as "4.8 times";
     // the ratio of rounded rates is 4.745 -> always divide unrounded rates
     let d = disproportionality(
         &[3973.0, 9713.0],

@@ -1,6 +1,6 @@
 //! Hotspot module: DBSCAN vs scikit-learn, Gi*/Local Moran vs esda
 //! (tests/fixtures/hotspot_reference.json), NNH vs scipy single linkage (nnh_reference.json),
-//! KDE vs a direct sum, Knox vs brute force, docs/methods/hotspots.md C.
+//! KDE vs a direct sum, Knox vs brute force, METHODS C.
 
 use proptest::prelude::*;
 use saferstats::hotspot::clusters::*;
@@ -191,7 +191,7 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
         ny: 3,
     };
     let d = kde_grid(&x, &y, None, 50.0, Kernel::Quartic, &g).unwrap();
-    // docs/methods/hotspots.md C4 at (0,0)... is not a centre here; check cell centres against the direct sum
+    // METHODS.md C4 at (0,0)... is not a centre here; check cell centres against the direct sum
     for kernel in [Kernel::Quartic, Kernel::Gaussian] {
         let h = 23.0;
         let d = kde_grid(&x, &y, None, h, kernel, &g).unwrap();
@@ -442,7 +442,7 @@ fn bng_matches_os_example_and_proj() {
 
 #[test]
 fn hdbscan_labels_match_sklearn() {
-    // Identical labels where mutual-reachability ties do not arise (the docs/methods/hotspots.md C2 oracle and the
+    // Identical labels where mutual-reachability ties do not arise (the METHODS.md oracle and the
     // duplicate-points set); on dense blobs numpy's unstable argsort orders tied edges differently,
     // so cluster numbering can differ and a few tie-affected points change side: there we require
     // the same partition for at least 98% of points (documented in hotspot::hdbscan).

@@ -1,4 +1,4 @@
-//! ITS against statsmodels GLM (tests/fixtures/outcomes_reference.json, docs/methods/s136.md D3), 2×2
+//! ITS against statsmodels GLM (tests/fixtures/outcomes_reference.json, METHODS.md D3), 2×2
 //! risk ratios with zero cells against R / statsmodels (docs/methods/zero_cells.md), and
 //! disclosure control invariants.
 

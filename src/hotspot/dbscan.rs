@@ -1,6 +1,6 @@
 //! DBSCAN on latitude/longitude with the haversine metric, with scikit-learn's exact semantics.
 //!
-//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, docs/methods/hotspots.md C1):
+//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, METHODS.md C1):
 //! the neighbourhood of p is every q with haversine distance ≤ eps, **including p**; p is a core
 //! point when its neighbourhood has ≥ `min_samples` points; clusters are the connected components
 //! of core points (core–core within eps); a non-core point within eps of a core is a border point
@@ -36,7 +36,7 @@ use super::EARTH_RADIUS_M;
 /// ```
 /// use saferstats::hotspot::dbscan::haversine_rad;
 /// let d = haversine_rad(51.5f64.to_radians(), (-0.12f64).to_radians(), 51.5003f64.to_radians(), (-0.1201f64).to_radians());
-/// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // docs/methods/hotspots.md C: d(0,1) = 34.1 m
+/// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // METHODS.md C: d(0,1) = 34.1 m
 /// ```
 pub fn haversine_rad(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     haversine_cos(lat1, lon1, lat1.cos(), lat2, lon2, lat2.cos())
@@ -286,7 +286,7 @@ impl ConcurrentUnionFind {
 /// # Examples
 /// ```
 /// use saferstats::hotspot::dbscan::dbscan;
-/// // docs/methods/hotspots.md C1 oracle: eps 60 m, min_samples 3
+/// // METHODS.md C1 oracle: eps 60 m, min_samples 3
 /// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
 /// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
 /// let (labels, _core) = dbscan(&lat, &lon, 60.0, 3).unwrap();

@@ -1,5 +1,5 @@
 //! HDBSCAN on latitude/longitude (haversine), following scikit-learn's implementation
-//! (`sklearn.cluster.HDBSCAN(metric="haversine")`, docs/methods/hotspots.md C2) step by step:
+//! (`sklearn.cluster.HDBSCAN(metric="haversine")`, METHODS.md C2) step by step:
 //! core distances (distance to the `min_samples`-th nearest point, the point itself included);
 //! Prim's minimum spanning tree of the mutual-reachability graph max(coreᵢ, coreⱼ, dᵢⱼ) with
 //! scikit-learn's tie-breaking (lowest index); edges sorted by weight (stably); the single-linkage
@@ -693,7 +693,7 @@ fn condense(h: &Hierarchy, n: usize, min_cluster_size: usize) -> Vec<(usize, usi
 /// assert_eq!(mst[0].0, 0); // Prim starts at point 0
 /// mst.sort_by(|a, b| a.2.total_cmp(&b.2));
 /// let labels = labels_from_sorted_mst(lat.len(), &mst, 3).unwrap();
-/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, 0, -1, -1, -1, 1]); // docs/methods/hotspots.md C2 (sklearn)
+/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, 0, -1, -1, -1, 1]); // METHODS.md C2 (sklearn)
 /// ```
 pub fn mutual_reachability_mst(
     lat: &[f64],
@@ -754,7 +754,7 @@ pub fn mutual_reachability_mst_with(
 ///
 /// # Examples
 /// ```
-/// // docs/methods/hotspots.md C2: sklearn HDBSCAN(min_cluster_size=3, metric="haversine")
+/// // METHODS.md C2: sklearn HDBSCAN(min_cluster_size=3, metric="haversine")
 /// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
 /// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
 /// let l = saferstats::hotspot::hdbscan::hdbscan(&lat, &lon, 3, None).unwrap();

@@ -1,4 +1,4 @@
-//! The Knox space–time test and near-repeat table (docs/methods/hotspots.md C8).
+//! The Knox space–time test and near-repeat table (METHODS.md C8).
 //!
 //! All pairs of events are classified by distance band × time band (bands are left-closed,
 //! [a, b); a last edge of +∞ gives an open "and beyond" band). Under the null, event times are
@@ -246,7 +246,7 @@ fn count(pairs: &[(u32, u32, u32)], t: &[f64], time_edges: &[f64], nt: usize, ou
 /// # Examples
 /// ```
 /// use saferstats::hotspot::knox::{knox, Metric};
-/// // docs/methods/hotspots.md C8: close = d < 200 and |dt| < 8 (i.e. <= 7 days): 3 pairs
+/// // METHODS.md C8: close = d < 200 and |dt| < 8 (i.e. <= 7 days): 3 pairs
 /// let x = [0., 0., 50., 400., 410., 0.];
 /// let y = [0., 100., 50., 400., 400., 20.];
 /// let t = [0., 3., 1., 2., 30., 40.];

@@ -1,6 +1,6 @@
 //! Local indicators of spatial association with conditional-permutation inference:
 //! Getis–Ord Gi* and Local Moran's I, matching esda (`G_Local(star=True)`, `Moran_Local`) for the
-//! same weights transform (docs/methods/hotspots.md C5, C6).
+//! same weights transform (METHODS.md C5, C6).
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -202,7 +202,7 @@ impl PermutedIds {
 
 /// Getis–Ord Gi* for every unit (the unit itself included in its neighbourhood).
 ///
-/// Method (docs/methods/hotspots.md C5; esda `G_Local(star=True)`): Gᵢ* = Σⱼ wᵢⱼ yⱼ / Σ y (j includes i, self
+/// Method (METHODS.md C5; esda `G_Local(star=True)`): Gᵢ* = Σⱼ wᵢⱼ yⱼ / Σ y (j includes i, self
 /// weight 1 for 'B'; for 'R' the row maximum, then row-standardised, as esda); E = Wᵢ/N,
 /// Var = Wᵢ(N − Wᵢ)/(N − 1)/N² · s²/ȳ² with s² the population variance; z = (G − E)/√Var;
 /// `p_norm` = sf(|z|). With `permutations` > 0, conditional randomisation (neighbour values drawn
@@ -219,7 +219,7 @@ impl PermutedIds {
 /// let y = [10., 10., 10., 20., 20., 30.];
 /// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
 /// let g = gi_star(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Binary, 0, 0).unwrap();
-/// assert!((g.z[5] - 2.024243).abs() < 1e-6); // esda / spdep, docs/methods/hotspots.md C5
+/// assert!((g.z[5] - 2.024243).abs() < 1e-6); // esda / spdep, METHODS.md C5
 /// ```
 pub fn gi_star(
     values: &[f64],
@@ -293,7 +293,7 @@ pub fn gi_star_with(
 
 /// Local Moran's I for every unit.
 ///
-/// Method (docs/methods/hotspots.md C6; esda `Moran_Local`): with z = (y − ȳ)/sd (population sd),
+/// Method (METHODS.md C6; esda `Moran_Local`): with z = (y − ȳ)/sd (population sd),
 /// Iᵢ = (n − 1)·zᵢ·Σⱼ wᵢⱼ zⱼ / Σ z² (spdep scales by n instead). Analytic moments under total
 /// randomisation (Sokal et al. 1998; esda `EI`, `VI`) give `z`; quadrant 1 HH, 2 LH, 3 LL, 4 HL.
 /// Conditional permutations give `p_sim` as for [`gi_star`]. An island has I = 0.
@@ -308,7 +308,7 @@ pub fn gi_star_with(
 /// let y = [10., 10., 10., 20., 20., 30.];
 /// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
 /// let m = local_moran(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Row, 0, 0).unwrap();
-/// assert!((m.stat[2] + 0.862369).abs() < 1e-6 && m.quadrant[2] == 2); // esda, docs/methods/hotspots.md C6
+/// assert!((m.stat[2] + 0.862369).abs() < 1e-6 && m.quadrant[2] == 2); // esda, METHODS.md C6
 /// ```
 pub fn local_moran(
     values: &[f64],

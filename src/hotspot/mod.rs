@@ -1,4 +1,4 @@
-//! Hotspot analysis of incident points (fly-tipping, ASB, crime) — docs/methods/hotspots.md C.
+//! Hotspot analysis of incident points (fly-tipping, ASB, crime) — METHODS.md section C.
 //!
 //! - [`dbscan`] — density-based clustering with the haversine metric, scikit-learn's semantics,
 //!   O(n) memory through a grid index (no stored neighbourhood lists).
@@ -25,5 +25,5 @@ pub mod nnh;
 pub mod nni;
 pub mod weights;
 
-/// Mean Earth radius used by scikit-learn's haversine examples and docs/methods/hotspots.md (metres).
+/// Mean Earth radius used by scikit-learn's haversine examples and METHODS.md (metres).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;

@@ -1,4 +1,4 @@
-//! Nearest-neighbour hierarchical clustering (CrimeStat NNH, docs/methods/hotspots.md C3), for comparison
+//! Nearest-neighbour hierarchical clustering (CrimeStat NNH, METHODS.md C3), for comparison
 //! with existing practice.
 //!
 //! Order 1: points closer than the threshold distance are linked, and the linked groups (single
