@@ -19,7 +19,7 @@ def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) 
     spatstat ``clarkevans.test``; not the rounded 0.26136) and a two-sided normal p; ``r_donnelly`` applies Donnelly's
     edge correction when the study area's ``perimeter`` is given. Results depend strongly on the
     study ``area`` (in the units of x, y squared) — give the real boundary's area, not the points'
-    bounding box (``METHODS.md`` C7).
+    bounding box (``docs/methods/hotspots.md`` C7).
 
     >>> r = clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
     ...                 area=10_000, perimeter=400)
