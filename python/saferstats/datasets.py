@@ -26,7 +26,7 @@ def _path(name: str):
     return resources.files("saferstats").joinpath("data", name)
 
 
-def hate_crime_by_force(long: bool = False) -> pd.DataFrame:
+def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     """Home Office police-recorded hate crime by police force area, 2017-18 and 2018-19.
 
     Wide (default): one row per force and year with columns ``force, year, Race, Religion,

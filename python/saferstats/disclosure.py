@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._frames import accepts_frames
 from .exceptions import InvalidInputError, SaferstatsWarning
 
 __all__ = ["suppress", "column_roles"]
@@ -281,6 +282,7 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
 
 # --------------------------------------------------------------------------------- suppress
 
+@accepts_frames("table")
 def suppress(
     table: pd.DataFrame,
     *,
@@ -558,7 +560,7 @@ def suppress(
     return out
 
 
-#: Derived totals of Section 136 outcome tables (METHODS.md D2).
+#: Derived totals of Section 136 outcome tables (docs/methods/s136.md D2).
 _MEASURE_TOTALS = {"conversion": ("s2", "s3"), "admission": ("informal", "s2", "s3"), "nfa": ("nfa",)}
 
 

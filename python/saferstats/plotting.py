@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import normalise_confidence
-from ._frames import aligned, real_option
+from ._frames import accepts_frames, aligned, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
@@ -98,6 +98,7 @@ def plot_funnel(
     return ax
 
 
+@accepts_frames("data")
 def plot_trend(
     data: pd.DataFrame,
     *,
@@ -153,6 +154,7 @@ def plot_trend(
     return ax
 
 
+@accepts_frames("result")
 def plot_disproportionality(
     result: pd.DataFrame,
     *,

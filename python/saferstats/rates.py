@@ -1,6 +1,6 @@
 """Rates, proportions and ratios with confidence intervals (the Rust ``rates`` kernel).
 
-Methods follow PHE/OHID's PHEindicatormethods conventions (``METHODS.md`` A1-A4). Every function
+Methods follow PHE/OHID's PHEindicatormethods conventions (``docs/methods/rates.md`` A1-A4). Every function
 accepts scalars or equal-length array-likes (lists, numpy arrays, pandas Series; scalars are
 broadcast) and returns a :class:`pandas.DataFrame` with one row per input element, keeping the
 index of a Series input. Every interval carries ``lower``, ``upper``, ``confidence`` and ``method``.
@@ -23,7 +23,9 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import aligned, as_float_array, choice_option, plain, real_option
+from ._frames import (
+    aligned, as_float_array, choice_option, core_errors, plain, real_option, renamed_keywords, renames_columns,
+)
 from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
 
 __all__ = [
@@ -71,7 +73,8 @@ def _two_column_ci(
     multiplier = real_option("multiplier", multiplier)
     missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(**{names[0]: a, names[1]: b})
-    x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], multiplier, float(confidence), method, missing)
+    with core_errors(index=index):
+        x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], multiplier, float(confidence), method, missing)
     columns = {names[0]: x, names[1]: n, names[2]: v, "lower": lo, "upper": hi,
                "confidence": float(confidence), "method": _methods(m)}
     return _frame(columns, index)
@@ -97,7 +100,7 @@ def rate_ci(
     below 10 and Byar's approximation from 10, as PHEindicatormethods ``phe_rate``; ``"exact"``
     and ``"byar"`` use one method for every row. A count of 0 has lower limit 0. Non-integer
     counts are accepted, as PHE does; a count larger than its population is allowed (rates are
-    not proportions). Reference: ``METHODS.md`` A1; Breslow & Day (1987) for Byar's.
+    not proportions). Reference: ``docs/methods/rates.md`` A1; Breslow & Day (1987) for Byar's.
 
     Parameters
     ----------
@@ -133,7 +136,7 @@ def rate_ci(
     0     0.000   3688.879
     1  1623.486  11668.332
 
-    Both PHE intervals at once (METHODS.md A1 fixture, 5 in 100 per 100,000):
+    Both PHE intervals at once (docs/methods/rates.md A1 fixture, 5 in 100 per 100,000):
 
     >>> both = saferstats.rate_ci(5, 100, confidence=[95, 99.8])
     >>> both[["lower_95", "upper_95", "lower_99_8", "upper_99_8", "confidence"]].round(6)
@@ -157,7 +160,7 @@ def proportion_ci(
 ) -> pd.DataFrame:
     """Proportions with Wilson score confidence intervals.
 
-    Method: Wilson (1927) score interval, PHE's method (``METHODS.md`` A2); ``"wilson-cc"`` adds
+    Method: Wilson (1927) score interval, PHE's method (``docs/methods/rates.md`` A2); ``"wilson-cc"`` adds
     the continuity correction (Newcombe 1998 method 4, = R ``prop.test(correct=TRUE)``).
     0 successes give lower limit 0 and ``successes == trials`` upper limit 1 exactly;
     ``confidence=1`` (100%) gives (0, 1). Computed without overflow up to 1e308 trials.
@@ -194,7 +197,7 @@ def rate_ratio(
 ) -> pd.DataFrame:
     """Ratio of two rates ``(count_a/population_a) / (count_b/population_b)`` with CI and test.
 
-    Method (``METHODS.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
+    Method (``docs/methods/rates.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
     CI = RR·exp(∓z·SE), Wald z test of RR = 1. When a count is 0 the wald-log interval is
     undefined and the exact conditional interval is used, with ``method`` saying
     ``"exact (zero count)"``. ``"exact"`` — conditional on a + b, a ~ Bin(a + b, π): Clopper-
@@ -203,7 +206,8 @@ def rate_ratio(
 
     Returns
     -------
-    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence``.
+    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence`` (the order
+    fixed by issue 2, before the vocabulary's "end with confidence, method").
 
     Examples
     --------
@@ -227,36 +231,40 @@ def _rate_ratio_frame(
     arrays, index = aligned(
         count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
     )
-    v, lo, hi, m, z, p, pct = _ext.rate_ratio(
-        arrays["count_a"],
-        arrays["population_a"],
-        arrays["count_b"],
-        arrays["population_b"],
-        float(confidence),
-        method,
-        missing,
-        percent,
-    )
+    with core_errors(index=index):
+        v, lo, hi, m, z, p, pct = _ext.rate_ratio(
+            arrays["count_a"],
+            arrays["population_a"],
+            arrays["count_b"],
+            arrays["population_b"],
+            float(confidence),
+            method,
+            missing,
+            percent,
+        )
     columns = {
         "ratio": v,
         "lower": lo,
         "upper": hi,
         "z": z,
         "p_value": p,
-        "method": _methods(m),
+        "method": _methods(m),  # issue 2 fixed the first six columns: ratio, lower, upper, z, p_value, method
         "confidence": float(confidence),
     }
     if pct is not None:
-        columns.update(percent_change=pct[0], percent_lower=pct[1], percent_upper=pct[2])
+        columns.update(percent_change=pct[0], percent_change_lower=pct[1], percent_change_upper=pct[2])
     return _frame(columns, index)
 
 
-@confidence_levels("lower", "upper", "percent_lower", "percent_upper")
+@renamed_keywords(count_new="count_a", population_new="population_a", count_old="count_b",
+                  population_old="population_b")
+@renames_columns("percent_change", percent_lower="percent_change_lower", percent_upper="percent_change_upper")
+@confidence_levels("lower", "upper", "percent_change_lower", "percent_change_upper")
 def percent_change(
-    count_new: ArrayLike,
-    population_new: ArrayLike,
-    count_old: ArrayLike,
-    population_old: ArrayLike,
+    count_a: ArrayLike,
+    population_a: ArrayLike,
+    count_b: ArrayLike,
+    population_b: ArrayLike,
     *,
     confidence: float = 0.95,
     method: Literal["wald-log", "exact"] = "wald-log",
@@ -264,14 +272,19 @@ def percent_change(
 ) -> pd.DataFrame:
     """Percentage change in a rate (e.g. year on year) with CI: ``100·(RR − 1)``.
 
-    The ratio and its interval are :func:`rate_ratio` of the new period against the old one;
+    ``a`` is the later (new) period, ``b`` the earlier one (docs/vocabulary.md: paired inputs
+    read a against b). The ratio and its interval are :func:`rate_ratio` of ``a`` against ``b``;
     the percentage limits are the ratio limits transformed the same way. For a change in counts
-    (no population), pass the same population for both periods.
+    (no population), pass the same population for both periods. Reference:
+    ``docs/methods/rates.md`` (A4).
+
+    The old keywords ``count_new, population_new, count_old, population_old`` and columns
+    ``percent_lower, percent_upper`` still work, with a ``FutureWarning``.
 
     Returns
     -------
-    DataFrame with :func:`rate_ratio`'s columns plus ``percent_change, percent_lower,
-    percent_upper``.
+    DataFrame with :func:`rate_ratio`'s columns (``ratio, lower, upper, z, p_value, method,
+    confidence``) then ``percent_change, percent_change_lower, percent_change_upper``.
 
     Examples
     --------
@@ -279,11 +292,11 @@ def percent_change(
 
     >>> import saferstats
     >>> pc = saferstats.percent_change(2080, 1, 1597, 1)
-    >>> pc[["percent_change", "percent_lower", "percent_upper"]].round(2)
-       percent_change  percent_lower  percent_upper
-    0           30.24          22.02          39.02
+    >>> pc[["percent_change", "percent_change_lower", "percent_change_upper"]].round(2)
+       percent_change  percent_change_lower  percent_change_upper
+    0           30.24                 22.02                 39.02
     """
-    return _rate_ratio_frame(count_new, population_new, count_old, population_old, confidence, method, missing,
+    return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing,
                              percent=True)
 
 
@@ -317,20 +330,22 @@ def proportion_difference(
     arrays, index = aligned(
         successes_a=successes_a, trials_a=trials_a, successes_b=successes_b, trials_b=trials_b
     )
-    v, lo, hi, m = _ext.proportion_difference(
-        arrays["successes_a"],
-        arrays["trials_a"],
-        arrays["successes_b"],
-        arrays["trials_b"],
-        float(confidence),
-        missing,
-    )
+    with core_errors(index=index):
+        v, lo, hi, m = _ext.proportion_difference(
+            arrays["successes_a"],
+            arrays["trials_a"],
+            arrays["successes_b"],
+            arrays["trials_b"],
+            float(confidence),
+            missing,
+        )
     return _frame(
         {"difference": v, "lower": lo, "upper": hi, "confidence": float(confidence), "method": _methods(m)},
         index,
     )
 
 
+@renames_columns("dsr", value="rate")
 @confidence_levels("lower", "upper")
 def dsr(
     counts: ArrayLike,
@@ -343,7 +358,7 @@ def dsr(
 ) -> pd.DataFrame:
     """Directly standardised rate with the Dobson-method confidence interval.
 
-    Method (``METHODS.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
+    Method (``docs/methods/rates.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
     × multiplier, with Dobson's CI built from Byar's limits on the total count. A missing count is
     taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``. Every area is computed
     in the Rust core, in parallel.
@@ -362,16 +377,17 @@ def dsr(
 
     Returns
     -------
-    DataFrame with columns ``total_count, total_population, value, lower, upper, confidence,
-    method, note`` (indexed by group when ``groups`` is given).
+    DataFrame with columns ``total_count, total_population, rate, lower, upper, note,
+    confidence, method`` (indexed by group when ``groups`` is given). The column ``rate`` was
+    called ``value`` before; ``out["value"]`` still works, with a ``FutureWarning``.
 
     Examples
     --------
     >>> import saferstats
     >>> counts = [1, 2, 1]; pops = [1000, 2000, 1500]
-    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["value", "note"]]
-       value                         note
-    0    NaN  dsr NA for total count < 10
+    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["rate", "note"]]
+       rate                         note
+    0   NaN  dsr NA for total count < 10
     """
     if isinstance(standard, str):
         if standard.lower() != "esp2013":
@@ -449,12 +465,12 @@ def dsr(
         {
             "total_count": cols["total_count"],
             "total_population": cols["total_population"],
-            "value": cols["value"],
+            "rate": cols["value"],
             "lower": cols["lower"],
             "upper": cols["upper"],
+            "note": notes,
             "confidence": float(confidence),
             "method": _methods(cols["method"]),
-            "note": notes,
         },
         index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),
     )

@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import single_confidence as _confidence
-from ._frames import require_columns
+from ._frames import accepts_frames, require_columns
 from ._results import Result
 from .exceptions import InvalidInputError
 from .rates import proportion_ci
 
 __all__ = ["OUTCOMES", "PLACES_OF_SAFETY", "S136Summary", "s136_summary"]
 
-#: Canonical post-assessment outcomes and their default labels (METHODS.md D2).
+#: Canonical post-assessment outcomes and their default labels (docs/methods/s136.md D2).
 OUTCOMES: dict[str, str] = {
     "informal": "Admitted informally",
     "s2": "Detained under section 2",
@@ -230,6 +230,7 @@ def _duration_stats(hours: np.ndarray, quantile_method: str) -> dict[str, float]
             "over_36h": int((done > 36).sum())}
 
 
+@accepts_frames("records")
 def s136_summary(
     records: pd.DataFrame,
     *,
@@ -244,7 +245,7 @@ def s136_summary(
 ) -> S136Summary:
     """Section 136 outcome statistics from one row per detention.
 
-    Method (``METHODS.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
+    Method (``docs/methods/s136.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
     (unknown outcomes excluded from the denominator and counted); ``conversion`` = (s2 + s3) /
     assessed, ``admission`` = (informal + s2 + s3) / assessed, ``nfa`` = discharged NFA / assessed;
     place-of-safety shares (Wilson) over detentions with a known place; detention time = departure −
@@ -470,6 +471,7 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
         t["lower"] = ci["lower"].where(ok.to_numpy()).to_numpy()
         t["upper"] = ci["upper"].where(ok.to_numpy()).to_numpy()
         t["confidence"] = float(confidence)
+        t["method"] = ci["method"].astype(object).where(ok.to_numpy(), "not applicable").to_numpy()
         return t
 
     tables = {

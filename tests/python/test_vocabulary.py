@@ -128,7 +128,10 @@ _DATA_MODULES = {"datasets"}
 FIXED: dict[tuple[str, str], str] = {
     ("proportion_ci", "column:value"): "issue 2",
     ("rate_ratio", "plain lower/upper beside other intervals"): "issue 2",
+    ("rate_ratio", "ends with confidence, method"): "issue 2 (first six columns ratio, lower, upper, z, p_value, method)",
+    ("percent_change", "ends with confidence, method"): "issue 2 (rate_ratio's table, then the percent change)",
     ("percent_change", "plain lower/upper beside other intervals"): "issue 2 (rate_ratio's table)",
+    ("poisson_trend", "ends with confidence, method"): "issue 3 (apc, …, n_periods, method first)",
     ("year_on_year", "column:pct_change"): "issue 3",
     ("year_on_year", "column:pct_lower"): "issue 3",
     ("year_on_year", "column:pct_upper"): "issue 3",
@@ -156,26 +159,7 @@ FIXED: dict[tuple[str, str], str] = {
 }
 
 # Renames still to come in this issue (each is removed from here when it lands; see changelog).
-PENDING: dict[tuple[str, str], str] = {
-    ("datasets.hate_crime_by_force", "positional option:long"): "keyword-only",
-    ("s136_pilot_records", "positional option:seed"): "keyword-only",
-    ("mann_kendall", "keyword:period"): "season_length",
-    ("mann_kendall", "keyword:missing"): "'skip' -> 'drop'",
-    ("percent_change", "keyword:count_new"): "count_a",
-    ("percent_change", "keyword:population_new"): "population_a",
-    ("percent_change", "keyword:count_old"): "count_b",
-    ("percent_change", "keyword:population_old"): "population_b",
-    ("percent_change", "column:percent_lower"): "percent_change_lower",
-    ("percent_change", "column:percent_upper"): "percent_change_upper",
-    ("percent_change", "ends with confidence, method"): "reorder",
-    ("rate_ratio", "ends with confidence, method"): "reorder",
-    ("year_on_year", "ends with confidence, method"): "reorder",
-    ("poisson_trend", "ends with confidence, method"): "reorder",
-    ("dsr", "column:value"): "rate",
-    ("dsr", "ends with confidence, method"): "reorder",
-    ("s136_summary", "ends with confidence, method"): "method column",
-    ("clark_evans", "result object"): "ClarkEvansResult",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _allowed(func: str, rule: str) -> bool:
@@ -346,6 +330,44 @@ def test_analysis_columns_follow_the_vocabulary(name: str) -> None:
 def test_allow_lists_name_public_functions() -> None:
     for func, _rule in list(FIXED) + list(PENDING):
         assert func in PUBLIC, f"allow-list entry for {func}, which is not public"
+
+
+# --------------------------------------------------------------------------- renames keep working
+def test_renamed_names_still_work_with_a_future_warning() -> None:
+    """Every rename in docs/changelog.md: the old name gives the same numbers and a FutureWarning
+    naming the new one."""
+    new = saferstats.percent_change(count_a=2080, population_a=1, count_b=1597, population_b=1)
+    with pytest.warns(FutureWarning, match="`count_new` is now called `count_a`"):
+        old = saferstats.percent_change(count_new=2080, population_new=1, count_old=1597, population_old=1)
+    pd.testing.assert_frame_equal(pd.DataFrame(old), pd.DataFrame(new))
+    with pytest.warns(FutureWarning, match="`percent_lower` is now called `percent_change_lower`"):
+        assert old["percent_lower"].iloc[0] == new["percent_change_lower"].iloc[0]
+    with pytest.warns(FutureWarning, match="percent_upper"):
+        both = old[["percent_change", "percent_upper"]]
+    assert list(both.columns) == ["percent_change", "percent_change_upper"]
+    levels = saferstats.percent_change(2080, 1, 1597, 1, confidence=[0.95, 0.998])
+    with pytest.warns(FutureWarning, match="`percent_lower_99_8` is now called `percent_change_lower_99_8`"):
+        assert levels["percent_lower_99_8"].iloc[0] == levels["percent_change_lower_99_8"].iloc[0]
+    d = saferstats.dsr([10, 20, 30], [1000, 2000, 1500], standard=[1, 1, 1])
+    with pytest.warns(FutureWarning, match="`value` is now called `rate`"):
+        assert d["value"].iloc[0] == d["rate"].iloc[0]
+    with pytest.warns(FutureWarning, match="`value` is now called `rate`"):
+        assert d.round(3)["value"].iloc[0] == d.round(3)["rate"].iloc[0]  # survives pandas operations
+    x = [12, 15, 14, 18, 21, 19, 24, 26, 25, 30, 29, 33] * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        with pytest.warns(FutureWarning, match="`period` is now called `season_length`"):
+            a = saferstats.mann_kendall(x, period=12)
+        pd.testing.assert_frame_equal(a, saferstats.mann_kendall(x, season_length=12))
+        with pytest.warns(FutureWarning, match="missing='skip'` is now called `missing='drop'"):
+            b = saferstats.mann_kendall([1, 2, np.nan, 4, 5, 6, 7, 8, 9, 10, 11], missing="skip")
+        pd.testing.assert_frame_equal(b, saferstats.mann_kendall([1, 2, np.nan, 4, 5, 6, 7, 8, 9, 10, 11],
+                                                                 missing="drop"))
+    with pytest.raises(saferstats.InvalidInputError, match="give `count_a` only"):
+        saferstats.percent_change(1, 1, 1, 1, count_new=3)  # type: ignore[call-arg]
+    r = saferstats.clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
+                               area=10_000)
+    assert r["z"] == r.z and dict(r)["r"] == r.r and set(r) == {"r_obs", "r_exp", "r", "z", "p_value", "r_donnelly"}
 
 
 # --------------------------------------------------------------------------- the checker itself

@@ -1,4 +1,4 @@
-"""Fly-tipping / ASB hotspot analysis (``METHODS.md`` C): DBSCAN on lat/lon (haversine), kernel
+"""Fly-tipping / ASB hotspot analysis (``docs/methods/hotspots.md`` C): DBSCAN on lat/lon (haversine), kernel
 density surfaces, spatial weights, Getis-Ord Gi* and Local Moran's I, the Knox near-repeat test,
 and cluster outlines as GeoJSON. The work runs in the Rust ``hotspot`` module (rayon); this layer
 checks input, reports missing coordinates by row, and builds tables and result objects.
@@ -18,7 +18,7 @@ from .kde import KdeResult, grid_counts, kde_grid
 from .knox import KnoxTable, knox
 from .local import LocalResult, gi_star, local_moran
 from .nnh import NnhResult, nnh, nnh_threshold
-from .nni import clark_evans
+from .nni import ClarkEvansResult, clark_evans
 from .weights import Weights
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "grid_counts",
     "to_local_metres",
     "clark_evans",
+    "ClarkEvansResult",
     "nnh_threshold",
     "nnh",
     "NnhResult",

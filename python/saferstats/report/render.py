@@ -7,6 +7,7 @@ import base64
 import contextlib
 import html
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -65,7 +66,7 @@ def _methods_appendix(cfg: dict) -> str:
         "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
         "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
         "with it, and figures show only published numbers.",
-        "Every method, its reference and test values: saferstats METHODS.md and the package docstrings.",
+        "Every method, its reference and test values: saferstats docs/methods and the package docstrings.",
     ]
     return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
@@ -259,6 +260,9 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
     return _Output(Path(out_dir), [*names, *extra])
 
 
+_log = logging.getLogger("saferstats.report")
+
+
 def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
                  extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
@@ -275,6 +279,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
         bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
         sections = []
         for k in keys:
+            _log.info("report: section %s", k)
             if bar is not None:
                 bar.set_postfix_str(k)
             try:
@@ -285,6 +290,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                 raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
             if bar is not None:
                 bar.update(1)
+        _log.info("report: writing %d section(s)", len(sections))
         out.write_text("index.html", render_html(cfg, sections))
         for s in sections:
             for t in s.tables:
