@@ -471,7 +471,6 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
         t["lower"] = ci["lower"].where(ok.to_numpy()).to_numpy()
         t["upper"] = ci["upper"].where(ok.to_numpy()).to_numpy()
         t["confidence"] = float(confidence)
-        t["method"] = ci["method"].astype(object).where(ok.to_numpy(), "not applicable").to_numpy()
         return t
 
     tables = {

@@ -132,6 +132,8 @@ FIXED: dict[tuple[str, str], str] = {
     ("percent_change", "ends with confidence, method"): "issue 2 (rate_ratio's table, then the percent change)",
     ("percent_change", "plain lower/upper beside other intervals"): "issue 2 (rate_ratio's table)",
     ("poisson_trend", "ends with confidence, method"): "issue 3 (apc, …, n_periods, method first)",
+    ("s136_summary", "ends with confidence, method"): "issue 18.11 (tables numeric apart from their labels; "
+                                                      "Wilson is named in the summary's title)",
     ("year_on_year", "column:pct_change"): "issue 3",
     ("year_on_year", "column:pct_lower"): "issue 3",
     ("year_on_year", "column:pct_upper"): "issue 3",
