@@ -275,7 +275,7 @@ def int_option(name: str, value: Any, *, minimum: int, maximum: int | None = Non
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
-            value = int(value)
+            value = int(float(value))
         else:
             raise InvalidInputError(
                 f"`{name}` must be a whole number, got {type(value).__name__} {value!r}", name
@@ -284,10 +284,10 @@ def int_option(name: str, value: Any, *, minimum: int, maximum: int | None = Non
     if value < minimum or (maximum is not None and value > maximum):
         upper = f" and at most {maximum}" if maximum is not None else ""
         raise InvalidInputError(f"`{name}` must be at least {minimum}{upper}, got {value}", name)
-    return value
+    return int(value)
 
 
-def choice_option(name: str, value: Any, valid: Sequence[str], aliases: Sequence[str] = ()) -> str:
+def choice_option(name: str, value: Any, valid: Sequence[str], aliases: Sequence[str] = ()) -> Any:
     """A string option (``method``, ``missing``, ``kind``) that must be one of ``valid`` (or one
     of the accepted ``aliases``, which the message does not list).
 
@@ -369,7 +369,7 @@ def renamed_keywords(**renames: str) -> Callable[[F], F]:
     return decorate
 
 
-class RenamedColumns(pd.DataFrame):
+class RenamedColumns(pd.DataFrame):  # type: ignore[misc]
     """A DataFrame whose renamed columns still answer to their old names (``df["old"]``,
     ``df[["old", ...]]``, also with a confidence-level suffix: ``old_95``), with a
     :class:`FutureWarning` naming the new column. Everything else is a plain DataFrame.
@@ -469,7 +469,7 @@ def translate_error(
     >>> str(translate_error(e, columns={"count": "offences"}))
     "invalid value in column 'offences' (keyword `count`) at row 2: -1 (must not be negative)"
     """
-    pos = exc.index if isinstance(exc.index, (int, np.integer)) else None
+    pos = int(exc.index) if isinstance(exc.index, (int, np.integer)) else None
     if pos is not None and rows is not None and 0 <= pos < len(rows):
         pos = int(rows[pos])
     label: Any = pos

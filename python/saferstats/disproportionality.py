@@ -742,7 +742,7 @@ def disproportionality(
             counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
         counts = counts.rename(columns={"size": "searches", 0: "searches"})
         if group == "ethnicity" and source == "self_then_officer":
-            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)  # type: ignore[arg-type]
+            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()

@@ -54,7 +54,7 @@ def _whole(value: Any, name: str, *, minimum: int = 0, maximum: int | None = Non
     if value < minimum or (maximum is not None and value > maximum):
         top = "" if maximum is None else f" and at most {maximum}"
         raise InvalidInputError(f"`{name}` must be at least {minimum}{top}, got {value}", name)
-    return value
+    return int(value)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -288,12 +288,12 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     return out
 
 
-def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict]:
+def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
     """Rows left out (missing date, or outside a requested range), as ``attrs["dropped"]``
     records, with one :class:`SaferstatsWarning` naming the column and the counts."""
     reasons = {"missing date": when.isna().to_numpy()}
     reasons.update(extra or {})
-    dropped: list[dict] = []
+    dropped: list[dict[str, Any]] = []
     parts = []
     for reason, mask in reasons.items():
         rows = np.flatnonzero(mask)

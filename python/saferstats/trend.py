@@ -430,8 +430,7 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
     """``values`` as a 2-D float matrix (one row per series) and the row index to keep."""
     if isinstance(values, pd.DataFrame):
         cols = [as_float_array(f"values[{c!r}]", values[c]) for c in values.columns]
-        arr = np.column_stack(cols) if cols else np.empty((len(values), 0))
-        return arr, values.index
+        return (np.column_stack(cols) if cols else np.empty((len(values), 0))), values.index
     if isinstance(values, pd.Series):
         return as_float_array("values", values).reshape(1, -1), None
     if isinstance(values, (str, bytes, dict, set)) or values is None:
@@ -440,7 +439,7 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
             "values",
         )
     try:
-        arr = np.asarray(values, dtype=np.float64)
+        arr: np.ndarray | None = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         arr = None
     if arr is None:
@@ -523,7 +522,7 @@ def mann_kendall(
           s  var_s         z   p_value       tau  slope  slope_lower  slope_upper   n
     0  39.0  125.0  3.398823  0.000677  0.866667    2.0          1.5         2.25  10
     """
-    if isinstance(missing, str) and missing == "skip":
+    if isinstance(missing, str) and str(missing) == "skip":
         warnings.warn("mann_kendall: `missing='skip'` is now called `missing='drop'` (docs/vocabulary.md); the old "
                       "name will be removed in a future release", FutureWarning, stacklevel=3)
         missing = "drop"

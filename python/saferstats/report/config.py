@@ -133,7 +133,7 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def load_config(path: str | Path) -> dict:
+def load_config(path: str | Path) -> dict[str, Any]:
     """Read and validate an assessment TOML file (see ``examples/assessment.toml``).
 
     Raises :class:`ConfigError` naming the key and the problem.
@@ -153,7 +153,7 @@ def load_config(path: str | Path) -> dict:
     return validate_config(raw)
 
 
-def validate_config(raw: dict) -> dict:
+def validate_config(raw: dict[str, Any]) -> dict[str, Any]:
     """Check every key's type and range, name unknown keys, and check that input files are regular
     files within :data:`MAX_INPUT_BYTES`; return the config with paths resolved."""
     if not isinstance(raw, dict):
@@ -201,7 +201,7 @@ def validate_config(raw: dict) -> dict:
     return cfg
 
 
-def demo_config() -> dict:
+def demo_config() -> dict[str, Any]:
     """The demo assessment on bundled real data (and the documented synthetic S136 pilot)."""
     forces = datasets.hate_crime_by_force()
     herts = forces[forces.force == "Hertfordshire"]

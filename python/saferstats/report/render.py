@@ -44,7 +44,7 @@ document.body.setAttribute('data-render-check','images='+imgs.length+';broken='+
 """
 
 
-def _methods_appendix(cfg: dict) -> str:
+def _methods_appendix(cfg: dict[str, Any]) -> str:
     c = int(round(cfg["confidence"] * 100))
     items = [
         f"Confidence level {c}% throughout (two-sided).",
@@ -73,11 +73,11 @@ def _methods_appendix(cfg: dict) -> str:
 
 def _table_html(t: Table) -> str:
     return (f'<div class="caption">{html.escape(t.caption)}</div>'
-            + t.frame.to_html(index=False, na_rep="", border=0, classes="data", escape=True)
+            + str(t.frame.to_html(index=False, na_rep="", border=0, classes="data", escape=True))
             + f'<div class="source">CSV: {html.escape(t.name)}.csv</div>')
 
 
-def render_html(cfg: dict, sections: list[Section]) -> str:
+def render_html(cfg: dict[str, Any], sections: list[Section]) -> str:
     """The self-contained page (figures as data: URIs, no external resources)."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     from .. import __version__
@@ -184,10 +184,14 @@ class _Output:
     report writes are replaced, and only files an earlier saferstats report listed in its manifest
     are removed; nothing else in the folder is touched."""
 
+    def _stage(self) -> Path:
+        assert self.stage is not None, "the staging folder is made in __init__"
+        return self.stage
+
     def __init__(self, out_dir: Path, names: Sequence[str] = ()) -> None:
         self.dir = out_dir
         self.created = False
-        self.stage = None
+        self.stage: Path | None = None
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder for the report")
         self.previous: list[str] = []
@@ -209,15 +213,15 @@ class _Output:
         self.files: list[str] = []
 
     def write_text(self, name: str, text: str) -> None:
-        (self.stage / name).write_text(text, encoding="utf-8")
+        (self._stage() / name).write_text(text, encoding="utf-8")
         self.files.append(name)
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        (self.stage / name).write_bytes(data)
+        (self._stage() / name).write_bytes(data)
         self.files.append(name)
 
     def write_csv(self, name: str, df: pd.DataFrame, *, index: bool = False) -> None:
-        csv_safe(df).to_csv(self.stage / name, index=index)
+        csv_safe(df).to_csv(self._stage() / name, index=index)
         self.files.append(name)
 
     def commit(self) -> None:
@@ -230,15 +234,15 @@ class _Output:
             if dest.is_dir() or (dest.exists() and name not in previous and name not in self.allowed):
                 raise OutputError(f"--out {self.dir}: '{name}' exists and was not written by a saferstats report")
         for name in order:
-            os.replace(self.stage / name, self.dir / name)
+            os.replace(self._stage() / name, self.dir / name)
         for name in previous:
             if name not in self.files and "/" not in name and name not in ("", ".", "..") and \
                     (self.dir / name).is_file():
                 with contextlib.suppress(OSError):
                     (self.dir / name).unlink()
         write_json = {"generator": "saferstats report", "files": self.files}
-        (self.stage / _MANIFEST).write_text(json.dumps(write_json, indent=1))
-        os.replace(self.stage / _MANIFEST, self.dir / _MANIFEST)
+        (self._stage() / _MANIFEST).write_text(json.dumps(write_json, indent=1))
+        os.replace(self._stage() / _MANIFEST, self.dir / _MANIFEST)
         self.close()
 
     def close(self) -> None:
@@ -251,7 +255,7 @@ class _Output:
                 self.dir.rmdir()  # only when empty
 
 
-def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Sequence[str] = ()) -> _Output:
+def prepare_output(out_dir: str | Path, cfg: dict[str, Any] | None = None, *, extra: Sequence[str] = ()) -> _Output:
     """Check ``out_dir`` before any analysis runs: it must be a folder (created when missing) that
     can be written to, and must not hold a file the report would write that an earlier saferstats
     report did not write (``cfg`` says which sections run; ``extra`` names further files).
@@ -263,7 +267,7 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
 _log = logging.getLogger("saferstats.report")
 
 
-def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
+def build_report(cfg: dict[str, Any], out_dir: str | Path | _Output, *, quiet: bool = False,
                  extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
     and any GeoJSON into ``out_dir``. The folder is checked first (:func:`prepare_output`); the files
