@@ -364,6 +364,7 @@ def renamed_keywords(**renames: str) -> Callable[[F], F]:
                     kwargs[new] = kwargs.pop(old)
             return func(*args, **kwargs)
 
+        wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -426,6 +427,7 @@ def renames_columns(what: str, **renames: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             return renamed_columns(func(*args, **kwargs), renames, what)
 
+        wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -586,6 +588,7 @@ def accepts_frames(*names: str, optional: Sequence[str] = ()) -> Callable[[F], F
                     bound.arguments[name] = as_pandas(value, name, series=True)
             return func(*bound.args, **bound.kwargs)
 
+        wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
         return wrapper  # type: ignore[return-value]
 
     return decorate
