@@ -118,7 +118,21 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "nnh_threshold": ("helper", None),
     "nnh": ("analysis", lambda: saferstats.nnh(np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0],
                                                np.zeros(25), threshold=5, min_points=10)),
+    # monitoring (issue 14) and hotspot intelligence (issue 17): catalogued ahead of their landing
+    "spc": ("analysis", _quiet(lambda: saferstats.spc(
+        [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]))),
+    "e_test": ("helper", None),
+    "wdd": ("analysis", lambda: saferstats.wdd([308, 318], [207, 110], [150, 140], [178, 157])),
+    "wdd_harm": ("analysis", lambda: saferstats.wdd_harm([-118.0, 10.0], [39.6, 12.0], [1.0, 2.0])),
+    "global_moran": ("analysis", lambda: saferstats.global_moran([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "global_geary": ("analysis", lambda: saferstats.global_geary([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "general_g": ("analysis", lambda: saferstats.general_g([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "pai": ("analysis", lambda: saferstats.pai([6, 3, 0], [3, 2, 1])),
+    "concentration": ("analysis", lambda: saferstats.concentration([0, 0, 1, 1])),
 }
+
+# Catalogued before they are public (other issues in flight): not yet a stale entry.
+UPCOMING = {"spc", "e_test", "wdd", "wdd_harm", "global_moran", "global_geary", "general_g", "pai", "concentration"}
 
 # Bundled data loaders (saferstats.datasets) are "data"; plots are recognised by name.
 _DATA_MODULES = {"datasets"}
@@ -156,12 +170,25 @@ FIXED: dict[tuple[str, str], str] = {
     ("disproportionality", "ends with confidence, method"): "issues 4, 12, 18 (flags after the intervals; "
                                                             "ratio_method beside the ratio)",
     ("funnel_limits", "ends with confidence, method"): "issue 3 (control limits, not an interval of an estimate)",
+    ("spc", "column:value"): "issue 14 (the charted observation itself, as NHSRplotthedots; not an estimate)",
+    ("e_test", "keyword:k1"): "issue 14 (e_test(k1, k2, *, n1=1, n2=1), as ptools)",
+    ("e_test", "keyword:k2"): "issue 14",
+    ("e_test", "keyword:n1"): "issue 14",
+    ("e_test", "keyword:n2"): "issue 14",
+    ("wdd", "positional option:disp_control"): "issue 14 (wdd(control, treated, disp_control=None, disp_treated=None, *, ...))",
+    ("wdd", "positional option:disp_treated"): "issue 14",
+    ("wdd", "column:estimate"): "issue 14 (columns estimate, se, z, lower, upper)",
+    ("wdd_harm", "column:estimate"): "issue 14 (wdd's columns)",
     ("disproportionality", "positional option:population"): "issue 4 (disproportionality(searches, population, *, ...))",
     ("census_population", "positional option:level"): "issue 12 (census_population(level, *, census))",
 }
 
 # Renames still to come in this issue (each is removed from here when it lands; see changelog).
-PENDING: dict[tuple[str, str], str] = {}
+PENDING: dict[tuple[str, str], str] = {
+    ("global_moran", "column:value"): "issue 17: GlobalResult.to_pandas() names the statistic's value `value`",
+    ("global_geary", "column:value"): "issue 17: as global_moran",
+    ("general_g", "column:value"): "issue 17: as global_moran",
+}
 
 
 def _allowed(func: str, rule: str) -> bool:
@@ -219,7 +246,7 @@ def test_every_public_function_is_catalogued() -> None:
 
 
 def test_catalogue_has_no_stale_entries() -> None:
-    assert not sorted(set(CATALOGUE) - set(PUBLIC)), "catalogued but not public any more"
+    assert not sorted(set(CATALOGUE) - set(PUBLIC) - UPCOMING), "catalogued but not public any more"
 
 
 # --------------------------------------------------------------------------- keyword rules
@@ -302,7 +329,7 @@ def _column_problems(name: str, table: pd.DataFrame) -> list[str]:
     return problems
 
 
-ANALYSES = sorted(n for n, (kind, call) in CATALOGUE.items() if kind == "analysis")
+ANALYSES = sorted(n for n, (kind, call) in CATALOGUE.items() if kind == "analysis" and n in PUBLIC)
 
 
 @pytest.mark.parametrize("name", ANALYSES)
@@ -331,7 +358,7 @@ def test_analysis_columns_follow_the_vocabulary(name: str) -> None:
 
 def test_allow_lists_name_public_functions() -> None:
     for func, _rule in list(FIXED) + list(PENDING):
-        assert func in PUBLIC, f"allow-list entry for {func}, which is not public"
+        assert func in PUBLIC or func in UPCOMING, f"allow-list entry for {func}, which is not public"
 
 
 # --------------------------------------------------------------------------- renames keep working
