@@ -13,6 +13,7 @@ gives every interval, in columns ``lower_95, upper_95, lower_99_8, upper_99_8``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from typing import Any, Literal
 
@@ -25,8 +26,9 @@ from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
     aligned, as_float_array, choice_option, core_errors, plain, real_option, renamed_keywords, renames_columns,
+    translate_error,
 )
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, SaferstatsWarning
 
 __all__ = [
     "rate_ci",
@@ -445,22 +447,19 @@ def dsr(
             np.ascontiguousarray(x[flat]), np.ascontiguousarray(n[flat]), weights, offsets,
             multiplier, float(confidence),
         )
-    except InvalidInputError as exc:
-        # name the area and the caller's own row position
-        import re
-
-        msg = str(exc)
-        m = re.search(r"series (\d+)", msg)
+    except SaferstatsError as exc:
+        # the caller's row (label) through the one translation; then the area it belongs to
+        m = re.search(r"series (\d+)", str(exc))
         g_i = int(m.group(1)) if m else None
         if g_i is None and exc.index is not None:
             g_i = int(np.searchsorted(offsets, exc.index, side="right") - 1)
-        index = int(flat[exc.index]) if exc.index is not None and exc.index < len(flat) else None
-        if index is not None:
-            msg = re.sub(r"at position \d+", f"at position {index}", msg)
-        msg = re.sub(r"\s*\(?series \d+\)?:?", "", msg)
+        t = translate_error(exc, index=counts.index if isinstance(counts, pd.Series) else None, rows=flat)
+        msg = re.sub(r"\s*\(?series \d+\)?:?", "", str(t))
         if groups is not None and g_i is not None and 0 <= g_i < len(keys):
             msg = f"group {plain(keys[g_i])!r}: {msg}"
-        raise type(exc)(msg, exc.argument, index) from exc
+        out_exc = type(t)(msg, t.argument, t.index)
+        out_exc.position = t.position
+        raise out_exc from None
     out = pd.DataFrame(
         {
             "total_count": cols["total_count"],

@@ -111,3 +111,10 @@ def test_dataframe_functions_name_the_column_and_row_label():
     df.loc[6, "population"] = 0
     with pytest.raises(InvalidInputError, match=r"column 'population' at row 6: 0 \(must be greater than zero\)"):
         saferstats.poisson_trend(df, by="area")
+
+
+def test_dsr_names_the_area_and_the_row_label():
+    counts = pd.Series([10, 20, -1, 5], index=["a1", "a2", "b1", "b2"])
+    with pytest.raises(InvalidInputError, match=r"group 'B': .*`counts` at row 'b1'") as e:
+        saferstats.dsr(counts, [100] * 4, standard=[1, 1], groups=["A", "A", "B", "B"])
+    assert e.value.index == "b1" and e.value.position == 2
