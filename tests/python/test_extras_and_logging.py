@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(saferstats.__file__).resolve().parent
 
 
-def test_core_dependencies_are_numpy_and_pandas_only():
+def test_core_dependencies_are_numpy_pandas_and_jinja2_only():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = sorted(d.split(">")[0].split("=")[0].split("<")[0].strip() for d in meta["dependencies"])
-    assert names == ["numpy", "pandas"]
+    assert names == ["jinja2", "numpy", "pandas"]  # jinja2: the report's templates (issue 13)
     extras = meta["optional-dependencies"]
     assert any(d.startswith("matplotlib") for d in extras["plot"])
     assert any(d.startswith("tqdm") for d in extras["report"])
