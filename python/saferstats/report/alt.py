@@ -22,17 +22,17 @@ from .summary import _funnel_sentence, _names, _num, _table, fmt_pct
 __all__ = ["figure_alt"]
 
 
-def _hate_funnel(s: Section, cfg: dict[str, Any]) -> str:
+def _hate_funnel(s: Section, cfg: dict) -> str:
     t = _table(s, "hate_crime_rates")
     return " ".join(_funnel_sentence(t, "hate crime", 100_000, cfg.get("area") or "", alt=True)) if t is not None else ""
 
 
-def _fly_funnel(s: Section, cfg: dict[str, Any]) -> str:
+def _fly_funnel(s: Section, cfg: dict) -> str:
     t = _table(s, "flytipping_rates")
     return " ".join(_funnel_sentence(t, "fly-tipping", 1000, cfg.get("area") or "", alt=True)) if t is not None else ""
 
 
-def _national(s: Section, cfg: dict[str, Any]) -> str:
+def _national(s: Section, cfg: dict) -> str:
     t = _table(s, "hate_crime_national_trend")
     if t is None or not len(t):
         return ""
@@ -43,13 +43,13 @@ def _national(s: Section, cfg: dict[str, Any]) -> str:
             f"from {fmt_pct(float(lo.apc), signed=True)} a year ({lo.strand}) to {fmt_pct(float(hi.apc), signed=True)} a year ({hi.strand}).")
 
 
-def _forest(s: Section, cfg: dict[str, Any]) -> str:
+def _forest(s: Section, cfg: dict) -> str:
     d = _table(s, "stop_search_disproportionality")
     if d is None or not len(d):
         return ""
     shown = d[d["ratio"].map(lambda v: _num(v) is not None) & (d["group"].astype(str) != "White")]
     above = shown[shown["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
-    below = shown[shown["ratio_upper"].map(lambda v: (9 if (x := _num(v)) is None else x) < 1)]
+    below = shown[shown["ratio_upper"].map(lambda v: (_num(v) if _num(v) is not None else 9) < 1)]
     area_col = next((c for c in d.columns if c != "group" and not pd.api.types.is_numeric_dtype(d[c])), None)
     text = (f"Forest plot of {len(shown)} search rate ratios (each ethnic group against White, log scale"
             f"{', by ' + area_col if area_col else ''}); {len(above)} lie wholly above 1 (searched more than White people)"
@@ -61,7 +61,7 @@ def _forest(s: Section, cfg: dict[str, Any]) -> str:
     return text
 
 
-def _clusters(s: Section, cfg: dict[str, Any]) -> str:
+def _clusters(s: Section, cfg: dict) -> str:
     c = _table(s, "hotspot_clusters")
     if c is None or not len(c):
         return "Map of incident points with no clusters found."
@@ -72,7 +72,7 @@ def _clusters(s: Section, cfg: dict[str, Any]) -> str:
             f"{int(n.max()):,} points around {lat[n.idxmax()]:.3f}, {lon[n.idxmax()]:.3f}.")
 
 
-def _kde(s: Section, cfg: dict[str, Any]) -> str:
+def _kde(s: Section, cfg: dict) -> str:
     c = _table(s, "hotspot_clusters")
     where = ""
     if c is not None and len(c):
@@ -82,12 +82,12 @@ def _kde(s: Section, cfg: dict[str, Any]) -> str:
     return "Shaded map of incident density per square kilometre: darker cells have more incidents nearby." + where
 
 
-def _gi(s: Section, cfg: dict[str, Any]) -> str:
+def _gi(s: Section, cfg: dict) -> str:
     return ("Grid map of the Getis-Ord Gi* statistic per cell: red cells are statistically significant hot spots "
             "(more incidents than their neighbours), blue cells cold spots, grey cells neither.")
 
 
-def _its(s: Section, cfg: dict[str, Any]) -> str:
+def _its(s: Section, cfg: dict) -> str:
     t = _table(s, "s136_its")
     text = ("Line chart of monthly Section 136 detentions: observed points, the fitted segmented trend, and after the "
             "start of the pilot the counterfactual trend projected from before it.")
@@ -107,7 +107,7 @@ _BY_NAME = {"hate_crime_funnel": _hate_funnel, "flytipping_funnel": _fly_funnel,
             "s136_its": _its}
 
 
-def figure_alt(section: Section, figure: Figure, cfg: dict[str, Any]) -> str:
+def figure_alt(section: Section, figure: Figure, cfg: dict) -> str:
     """The alt text of a figure: the figure's own ``alt`` if its section set one, else a description
     built from the section's published tables (see the module's example); for a figure this
     module does not know, its kind and caption.

@@ -138,7 +138,7 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def load_config(path: str | Path) -> dict[str, Any]:
+def load_config(path: str | Path) -> dict:
     """Read and validate an assessment TOML file (see ``examples/assessment.toml``).
 
     Raises :class:`ConfigError` naming the key and the problem.
@@ -158,7 +158,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
     return validate_config(raw)
 
 
-def validate_config(raw: dict[str, Any]) -> dict[str, Any]:
+def validate_config(raw: dict) -> dict:
     """Check every key's type and range, name unknown keys, and check that input files are regular
     files within :data:`MAX_INPUT_BYTES`; return the config with paths resolved."""
     if not isinstance(raw, dict):
@@ -207,7 +207,7 @@ def validate_config(raw: dict[str, Any]) -> dict[str, Any]:
     return cfg
 
 
-def _check_report(sec: Any, base: Path) -> dict[str, Any]:
+def _check_report(sec: Any, base: Path) -> dict:
     """``[report]``: author, version, period (text), protective_marking (a Government Security
     Classification marking, default OFFICIAL) and template_dir (a folder of templates that override
     the bundled ones, relative to the config file)."""
@@ -235,7 +235,7 @@ def _check_report(sec: Any, base: Path) -> dict[str, Any]:
     return out
 
 
-def demo_config() -> dict[str, Any]:
+def demo_config() -> dict:
     """The demo assessment on bundled real data (and the documented synthetic S136 pilot)."""
     forces = datasets.hate_crime_by_force()
     herts = forces[forces.force == "Hertfordshire"]

@@ -33,7 +33,7 @@ __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_repo
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
 
-def _methods_appendix(cfg: dict[str, Any]) -> list[str]:
+def _methods_appendix(cfg: dict) -> list[str]:
     c = int(round(cfg["confidence"] * 100))
     return [
         f"Confidence level {c}% throughout (two-sided).",
@@ -73,7 +73,7 @@ def _environment(template_dir: Path | None = None) -> Any:
                               undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
 
 
-def _meta(cfg: dict[str, Any], sections: Sequence[Section]) -> dict[str, Any]:
+def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
     from .. import __version__
 
     rep = cfg.get("report") or {}
@@ -92,7 +92,7 @@ def _meta(cfg: dict[str, Any], sections: Sequence[Section]) -> dict[str, Any]:
     }
 
 
-def _view(cfg: dict[str, Any], s: Section) -> dict[str, Any]:
+def _view(cfg: dict, s: Section) -> dict[str, Any]:
     from .alt import figure_alt
     from .tables import display_table
 
@@ -109,7 +109,7 @@ def _view(cfg: dict[str, Any], s: Section) -> dict[str, Any]:
             "figures": figures, "tables": tables}
 
 
-def render_html(cfg: dict[str, Any], sections: list[Section]) -> str:
+def render_html(cfg: dict, sections: list[Section]) -> str:
     """The self-contained page (figures as data: URIs, no external resources), from the Jinja2
     templates (``report.html.j2``; a CSP's ``[report] template_dir`` overrides any of them) with
     HTML escaping on: title page, executive summary and key findings, the sections with readable
@@ -131,9 +131,9 @@ def render_html(cfg: dict[str, Any], sections: list[Section]) -> str:
     env = _environment(rep.get("template_dir"))
     summary = executive_summary(sections, cfg)
     try:
-        return str(env.get_template("report.html.j2").render(
+        return env.get_template("report.html.j2").render(
             meta=_meta(cfg, sections), sections=[_view(cfg, s) for s in sections], summary=summary,
-            methods=_methods_appendix(cfg), config=cfg))
+            methods=_methods_appendix(cfg), config=cfg)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"[report] template_dir: {exc.name or exc.filename} line {exc.lineno}: {exc.message}",
                           "report.template_dir") from exc
@@ -224,14 +224,10 @@ class _Output:
     report writes are replaced, and only files an earlier saferstats report listed in its manifest
     are removed; nothing else in the folder is touched."""
 
-    def _stage(self) -> Path:
-        assert self.stage is not None, "the staging folder is made in __init__"
-        return self.stage
-
     def __init__(self, out_dir: Path, names: Sequence[str] = ()) -> None:
         self.dir = out_dir
         self.created = False
-        self.stage: Path | None = None
+        self.stage = None
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder for the report")
         self.previous: list[str] = []
@@ -253,15 +249,15 @@ class _Output:
         self.files: list[str] = []
 
     def write_text(self, name: str, text: str) -> None:
-        (self._stage() / name).write_text(text, encoding="utf-8")
+        (self.stage / name).write_text(text, encoding="utf-8")
         self.files.append(name)
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        (self._stage() / name).write_bytes(data)
+        (self.stage / name).write_bytes(data)
         self.files.append(name)
 
     def write_csv(self, name: str, df: pd.DataFrame, *, index: bool = False) -> None:
-        csv_safe(df).to_csv(self._stage() / name, index=index)
+        csv_safe(df).to_csv(self.stage / name, index=index)
         self.files.append(name)
 
     def commit(self) -> None:
@@ -274,15 +270,15 @@ class _Output:
             if dest.is_dir() or (dest.exists() and name not in previous and name not in self.allowed):
                 raise OutputError(f"--out {self.dir}: '{name}' exists and was not written by a saferstats report")
         for name in order:
-            os.replace(self._stage() / name, self.dir / name)
+            os.replace(self.stage / name, self.dir / name)
         for name in previous:
             if name not in self.files and "/" not in name and name not in ("", ".", "..") and \
                     (self.dir / name).is_file():
                 with contextlib.suppress(OSError):
                     (self.dir / name).unlink()
         write_json = {"generator": "saferstats report", "files": self.files}
-        (self._stage() / _MANIFEST).write_text(json.dumps(write_json, indent=1))
-        os.replace(self._stage() / _MANIFEST, self.dir / _MANIFEST)
+        (self.stage / _MANIFEST).write_text(json.dumps(write_json, indent=1))
+        os.replace(self.stage / _MANIFEST, self.dir / _MANIFEST)
         self.close()
 
     def close(self) -> None:
@@ -295,7 +291,7 @@ class _Output:
                 self.dir.rmdir()  # only when empty
 
 
-def prepare_output(out_dir: str | Path, cfg: dict[str, Any] | None = None, *, extra: Sequence[str] = ()) -> _Output:
+def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Sequence[str] = ()) -> _Output:
     """Check ``out_dir`` before any analysis runs: it must be a folder (created when missing) that
     can be written to, and must not hold a file the report would write that an earlier saferstats
     report did not write (``cfg`` says which sections run; ``extra`` names further files).
@@ -304,10 +300,7 @@ def prepare_output(out_dir: str | Path, cfg: dict[str, Any] | None = None, *, ex
     return _Output(Path(out_dir), [*names, *extra])
 
 
-_log = logging.getLogger("saferstats.report")
-
-
-def build_report(cfg: dict[str, Any], out_dir: str | Path | _Output, *, quiet: bool = False,
+def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
                  extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
     and any GeoJSON into ``out_dir`` (and ``report.pdf`` with ``pdf=True``, printed by headless
@@ -333,7 +326,7 @@ def build_report(cfg: dict[str, Any], out_dir: str | Path | _Output, *, quiet: b
         bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
         sections = []
         for k in keys:
-            _log.info("report: section %s", k)
+            logging.getLogger("saferstats.report").info("report: section %s", k)
             if bar is not None:
                 bar.set_postfix_str(k)
             try:
@@ -344,12 +337,11 @@ def build_report(cfg: dict[str, Any], out_dir: str | Path | _Output, *, quiet: b
                 raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
             if bar is not None:
                 bar.update(1)
-        _log.info("report: writing %d section(s)", len(sections))
         out.write_text("index.html", render_html(cfg, sections))
         if pdf:
             from .pdf import html_to_pdf
 
-            if html_to_pdf(out._stage() / "index.html", out._stage() / PDF_NAME) is not None:
+            if html_to_pdf(out.stage / "index.html", out.stage / PDF_NAME) is not None:
                 out.files.append(PDF_NAME)
             else:
                 import warnings

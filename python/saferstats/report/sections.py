@@ -45,7 +45,7 @@ class Section:
     geojson: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-def _png(fig: Any) -> bytes:
+def _png(fig) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -54,7 +54,7 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _fig() -> Any:
+def _fig():
     try:
         import matplotlib
     except ImportError as exc:
@@ -129,7 +129,7 @@ def _warn_unprotected(section: str, n: int) -> str:
 
 # ------------------------------------------------------------------------------ sections
 
-def _hate_crime(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
+def _hate_crime(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
     from ..disclosure import suppress
@@ -234,7 +234,7 @@ class warnings_as_notes:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _stop_search(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
+def _stop_search(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
     from ..disclosure import LATENT, _Cells
@@ -245,7 +245,7 @@ def _stop_search(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
     by = sec.get("by", ["force"])
     census = _census_for(records, str(sec.get("census", "auto")))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
-    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf,  # type: ignore[arg-type]
+    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf,
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
     out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     keys = [*by, "group"]
@@ -333,7 +333,7 @@ def _census_for(records: pd.DataFrame, choice: str) -> int:
     return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="UTC") else 2021
 
 
-def _flytipping(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
+def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
     from ..disclosure import suppress
@@ -385,7 +385,7 @@ def _flytipping(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
     return s
 
 
-def _hotspots(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
+def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
     from ..disclosure import suppress
@@ -443,7 +443,7 @@ def _ratio_direction(ba: pd.DataFrame) -> str:
     return "post / pre" if abs(r.rr - post_over_pre) <= 1e-6 * abs(post_over_pre) else "pre / post"
 
 
-def _s136(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
+def _s136(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
     from .. import s136 as oc
@@ -472,7 +472,7 @@ def _s136(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
                 "place_of_safety": ids["place_of_safety"][0]["known"]}
     ba_ids: dict[str, np.ndarray] = {c: np.zeros(len(ba), dtype=np.int64) for c in ("pre_count", "post_count", "pre_n", "post_n")}
     dens: dict[tuple[str, str], int] = {}
-    by_key: dict[tuple[str, ...], int] = {}
+    by_key: dict[tuple[str, str], int] = {}
     for i, r in enumerate(ba.itertuples(index=False)):
         kind = "outcome" if r.kind == "rate" else r.kind  # outcome and rate rows share their denominator
         for per, num_col, den_col in (("pre", "pre_count", "pre_n"), ("post", "post_count", "post_n")):
@@ -550,6 +550,6 @@ def _s136(cfg: dict[str, Any], sec: dict[str, Any]) -> Section:
     return s
 
 
-_BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Section]] = {
+_BUILDERS: dict[str, Callable[[dict, dict], Section]] = {
     "hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping, "hotspots": _hotspots, "s136": _s136,
 }

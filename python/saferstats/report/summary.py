@@ -103,7 +103,7 @@ def _too_few(counts: Sequence[Any]) -> tuple[bool, str]:
     vals = [_num(c) for c in counts if c is not None]
     if any(c is None for c in vals) or (counts and any(isinstance(c, str) for c in counts)):
         return True, ""
-    if vals and min(float(v) for v in vals if v is not None) < MIN_COUNT:
+    if vals and min(vals) < MIN_COUNT:  # type: ignore[type-var]
         return True, " and ".join(f"{int(v):,}" for v in vals)  # type: ignore[arg-type]
     return False, ""
 
@@ -223,7 +223,7 @@ def _conf(df: pd.DataFrame, default: float) -> float:
 def _label_col(df: pd.DataFrame, avoid: Sequence[str] = ()) -> str:
     for c in df.columns:
         if c not in avoid and not pd.api.types.is_numeric_dtype(df[c]):
-            return c  # type: ignore[no-any-return]
+            return c
     return str(df.columns[0])
 
 
@@ -231,7 +231,7 @@ def _is_hidden(v: Any) -> bool:
     return isinstance(v, str) and v == MARKER
 
 
-def _hate_crime(s: Section, cfg: dict[str, Any]) -> list[str]:
+def _hate_crime(s: Section, cfg: dict) -> list[str]:
     import saferstats as ss
 
     conf = cfg.get("confidence", 0.95)
@@ -261,9 +261,7 @@ def _hate_crime(s: Section, cfg: dict[str, Any]) -> list[str]:
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
                                                f"{b:,.0f}) {when}"))
         if pc:
-            rises: list[Any] = []
-            falls: list[Any] = []
-            few: list[Any] = []
+            rises, falls, few = [], [], []
             for _, r in last.iterrows():
                 text = describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
                                        confidence=conf, subject="x")
@@ -351,7 +349,7 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     return [text + "."]
 
 
-def _stop_search(s: Section, cfg: dict[str, Any]) -> list[str]:
+def _stop_search(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     d = _table(s, "stop_search_disproportionality")
     if d is not None and len(d) and "ratio" in d.columns:
@@ -388,7 +386,7 @@ def _stop_search(s: Section, cfg: dict[str, Any]) -> list[str]:
     return out
 
 
-def _flytipping(s: Section, cfg: dict[str, Any]) -> list[str]:
+def _flytipping(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
     out: list[str] = []
     rates = _table(s, "flytipping_rates")
@@ -413,7 +411,7 @@ def _flytipping(s: Section, cfg: dict[str, Any]) -> list[str]:
     return out
 
 
-def _hotspots(s: Section, cfg: dict[str, Any]) -> list[str]:
+def _hotspots(s: Section, cfg: dict) -> list[str]:
     c = _table(s, "hotspot_clusters")
     if c is None or not len(c) or "n" not in c.columns:
         return ["No clusters of incidents were found."]
@@ -426,7 +424,7 @@ def _hotspots(s: Section, cfg: dict[str, Any]) -> list[str]:
     return [text + "."]
 
 
-def _s136(s: Section, cfg: dict[str, Any]) -> list[str]:
+def _s136(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
     out: list[str] = []
     r = _table(s, "s136_rates")
@@ -473,7 +471,7 @@ _FINDERS = {"hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping"
             "hotspots": _hotspots, "s136": _s136}
 
 
-def _limitations(sections: Sequence[Section], cfg: dict[str, Any]) -> list[str]:
+def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
     out = [
         "Police-recorded crime and incidents reflect what is reported to and recorded by the police: changes in "
         "reporting, recording practice or police activity move the figures as well as changes in offending.",
@@ -503,7 +501,7 @@ def _limitations(sections: Sequence[Section], cfg: dict[str, Any]) -> list[str]:
     return out
 
 
-def executive_summary(sections: Sequence[Section], cfg: dict[str, Any]) -> Summary:
+def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
     """The summary of a report from its sections' published tables: one headline sentence per
     section, the key findings per section, data limitations and the glossary.
 

@@ -185,7 +185,7 @@ def _cell(v: Any, kind: str, nd: int) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, pd.Timestamp):
-        return str(v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.strftime("%Y-%m-%d %H:%M"))
+        return v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.strftime("%Y-%m-%d %H:%M")
     if kind == "p":
         return format_p(v)
     f = _num(v)
@@ -239,14 +239,14 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     for c in _META:
         if c not in df.columns:
             continue
-        texts = {str(x) for x in df[c] if not _blank(x)}
-        if len(texts) <= 1:
+        vals = {str(v) for v in df[c] if not _blank(v)}
+        if len(vals) <= 1:
             drop.append(c)
-            if c != "confidence" and texts:
-                only = texts.pop()
+            if c != "confidence" and vals:
+                v = vals.pop()
                 if c == "like_for_like":
-                    only = "yes" if only == "True" else "no" if only == "False" else only
-                notes.append(f"{header(c)}: {METHOD_NAMES.get(only, only)}.")
+                    v = "yes" if v == "True" else "no" if v == "False" else v
+                notes.append(f"{header(c)}: {METHOD_NAMES.get(v, v)}.")
     df = df.drop(columns=drop)
     has_limits = any(re.search(r"(^|_)(lower|upper)$", c) for c in df.columns)
     text = caption.rstrip(". ") + "."
