@@ -28,7 +28,8 @@ import saferstats
 # --------------------------------------------------------------------------- the catalogue
 # kind: "analysis" (DataFrame or result object, checked), "labeller" (a label per input element),
 # "helper" (scalar/array/tuple), "lookup" (a small dict), "reader" (DataFrame + attrs["dropped"]),
-# "plot" (matplotlib), "data" (bundled data loader).
+# "plot" (matplotlib), "data" (bundled data loader), "unchecked" (catalogued while its issue is in
+# flight: keywords are checked, its output is not yet; to become "analysis" with an example call).
 
 _LAT = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
 _LON = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153]
@@ -129,10 +130,19 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "general_g": ("analysis", lambda: saferstats.general_g([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
     "pai": ("analysis", lambda: saferstats.pai([6, 3, 0], [3, 2, 1])),
     "concentration": ("analysis", lambda: saferstats.concentration([0, 0, 1, 1])),
+    # issue 14's second part, in flight: keywords checked now; give an example call (kind "analysis")
+    # once they are on main so that their tables are checked too
+    "funnel_overdispersion": ("unchecked", None),
+    "isr": ("unchecked", None),
+    "israte": ("unchecked", None),
+    "rate_funnel_limits": ("unchecked", None),
+    "rate_funnel_significance": ("labeller", None),
+    "p_adjust": ("helper", None),
 }
 
 # Catalogued before they are public (other issues in flight): not yet a stale entry.
-UPCOMING = {"spc", "e_test", "wdd", "wdd_harm", "global_moran", "global_geary", "general_g", "pai", "concentration"}
+UPCOMING = {"spc", "e_test", "wdd", "wdd_harm", "global_moran", "global_geary", "general_g", "pai", "concentration",
+            "funnel_overdispersion", "isr", "israte", "rate_funnel_limits", "rate_funnel_significance", "p_adjust"}
 
 # Bundled data loaders (saferstats.datasets) are "data"; plots are recognised by name.
 _DATA_MODULES = {"datasets"}
@@ -185,6 +195,7 @@ FIXED: dict[tuple[str, str], str] = {
 
 # Renames still to come in this issue (each is removed from here when it lands; see changelog).
 PENDING: dict[tuple[str, str], str] = {
+    ("p_adjust", "positional option:method"): "issue 14: make `method` keyword-only (p_adjust(p, *, method=...))",
     ("global_moran", "column:value"): "issue 17: GlobalResult.to_pandas() names the statistic's value `value`",
     ("global_geary", "column:value"): "issue 17: as global_moran",
     ("general_g", "column:value"): "issue 17: as global_moran",
