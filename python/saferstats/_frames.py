@@ -510,9 +510,9 @@ def core_errors(
     (:func:`translate_error`: the DataFrame column, the row label).
 
     >>> import saferstats
-    >>> s = pd.Series([1, 2, -1, 3], index=list("abcd"))
-    >>> with core_errors(index=s.index):
-    ...     saferstats._saferstats.rate_ci(as_float_array("count", s), np.full(4, 100.0), 1e5, 0.95, "phe", "error")
+    >>> with core_errors(index=pd.Index(list("abcd"))):
+    ...     raise saferstats.InvalidInputError("invalid value in `count` at position 2: -1 (must not be negative)",
+    ...                                        "count", 2)
     Traceback (most recent call last):
     ...
     saferstats.exceptions.InvalidInputError: invalid value in `count` at row 'c': -1 (must not be negative)
