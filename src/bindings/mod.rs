@@ -10,6 +10,7 @@ mod errors;
 mod geography;
 mod hotspot;
 mod io;
+mod monitoring;
 mod outcomes;
 mod parallel;
 mod rates;
@@ -27,6 +28,7 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     disproportionality::register(m)?;
     trend::register(m)?;
     geography::register(m)?;
+    monitoring::register(m)?;
     Ok(())
 }
 
