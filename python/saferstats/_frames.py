@@ -5,6 +5,7 @@ argument or DataFrame column and the row."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import inspect
 import numbers
@@ -30,6 +31,8 @@ __all__ = [
     "as_pandas",
     "accepts_frames",
     "core_errors",
+    "translates_core_errors",
+    "core_rows",
     "translate_error",
     "renamed_keywords",
     "renamed_columns",
@@ -471,7 +474,8 @@ def translate_error(
     >>> str(translate_error(e, columns={"count": "offences"}))
     "invalid value in column 'offences' (keyword `count`) at row 2: -1 (must not be negative)"
     """
-    pos = int(exc.index) if isinstance(exc.index, (int, np.integer)) else None
+    known = getattr(exc, "position", None)
+    pos = int(known) if known is not None else int(exc.index) if isinstance(exc.index, (int, np.integer)) else None
     if pos is not None and rows is not None and 0 <= pos < len(rows):
         pos = int(rows[pos])
     label: Any = pos
@@ -589,6 +593,71 @@ def accepts_frames(*names: str, optional: Sequence[str] = ()) -> Callable[[F], F
             return func(*bound.args, **bound.kwargs)
 
         wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+_CORE_ROWS: contextvars.ContextVar[Any] = contextvars.ContextVar("saferstats_core_rows", default=None)
+
+
+def core_rows(rows: Any) -> None:
+    """Tell the enclosing :func:`translates_core_errors` how the rows were reordered for the core
+    (``rows[i]`` is the caller's row of the core's position ``i``), e.g. sorted by group."""
+    _CORE_ROWS.set(rows)
+
+
+def translates_core_errors(
+    *arrays: str,
+    frame: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    missing_hint: bool = True,
+) -> Callable[[F], F]:
+    """Decorate a function that calls the core: a :class:`SaferstatsError` it raises comes out in
+    the caller's terms (:func:`translate_error`), the one mechanism for every public function.
+
+    ``arrays`` names the array arguments whose pandas index gives the row labels (the first
+    Series among them, as :func:`aligned` keeps it); ``frame`` names a DataFrame argument (its
+    index gives the labels) and ``columns`` maps the core's argument names to the keyword
+    arguments that name that DataFrame's columns; :func:`core_rows` inside the function says how
+    the rows were reordered for the core.
+
+    >>> @translates_core_errors("count")
+    ... def f(count):
+    ...     raise InvalidInputError("invalid value in `count` at position 1: -1", "count", 1)
+    >>> f(pd.Series([1, -1], index=["x", "y"]))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: invalid value in `count` at row 'y': -1
+    """
+
+    def decorate(func: F) -> F:
+        sig = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            token = _CORE_ROWS.set(None)
+            try:
+                return func(*args, **kwargs)
+            except SaferstatsError as exc:
+                try:
+                    bound = sig.bind(*args, **kwargs)
+                except TypeError:
+                    raise exc from None
+                bound.apply_defaults()
+                a = bound.arguments
+                index = None
+                cols: dict[str, Any] | None = None
+                if frame is not None and isinstance(a.get(frame), pd.DataFrame):
+                    index = a[frame].index
+                    cols = {core: (a[kw], kw) for core, kw in (columns or {}).items() if isinstance(a.get(kw), str)}
+                else:
+                    index = next((a[n].index for n in arrays if isinstance(a.get(n), pd.Series)), None)
+                raise translate_error(exc, columns=cols, index=index, rows=_CORE_ROWS.get(),
+                                      missing_hint=missing_hint) from None
+            finally:
+                _CORE_ROWS.reset(token)
+
         return wrapper  # type: ignore[return-value]
 
     return decorate

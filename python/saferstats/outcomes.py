@@ -17,7 +17,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import accepts_frames, aligned, core_errors, require_columns
+from ._frames import accepts_frames, aligned, require_columns, translates_core_errors
 from ._results import Result
 from .exceptions import InvalidInputError, SaferstatsWarning
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -222,6 +222,7 @@ def its_poisson(
 # ------------------------------------------------------------------------ two proportions
 
 @confidence_levels("diff_lower", "diff_upper", "rr_lower", "rr_upper", "p1_lower", "p1_upper", "p2_lower", "p2_upper")
+@translates_core_errors("x1", "n1", "x2", "n2")
 def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95) -> pd.DataFrame:
     """Compare proportions x1/n1 and x2/n2, element by element: **first against second**
     (``diff = p1 - p2``, ``rr = p1 / p2``).
@@ -271,8 +272,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     """
     conf = _confidence(confidence)
     arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
-    with core_errors(index=index):
-        res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], conf)
+    res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], conf)
     w2 = proportion_ci(arrays["x2"], arrays["n2"], confidence=conf)
     out = pd.DataFrame({
         "p1": res["rate"], "p2": arrays["x2"] / arrays["n2"], "diff": res["diff"], "diff_lower": res["diff_lower"],

@@ -25,7 +25,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    aligned, as_float_array, choice_option, core_errors, plain, real_option, renamed_keywords, renames_columns,
+    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns,
+    translates_core_errors,
     translate_error,
 )
 from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, SaferstatsWarning
@@ -66,6 +67,7 @@ def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
+@translates_core_errors("a", "b")
 def _two_column_ci(
     kernel: Any, names: tuple[str, str, str], a: ArrayLike, b: ArrayLike, multiplier: float, confidence: float,
     method: str, missing: str,
@@ -75,8 +77,7 @@ def _two_column_ci(
     multiplier = real_option("multiplier", multiplier)
     missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(**{names[0]: a, names[1]: b})
-    with core_errors(index=index):
-        x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], multiplier, float(confidence), method, missing)
+    x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], multiplier, float(confidence), method, missing)
     columns = {names[0]: x, names[1]: n, names[2]: v, "lower": lo, "upper": hi,
                "confidence": float(confidence), "method": _methods(m)}
     return _frame(columns, index)
@@ -223,6 +224,7 @@ def rate_ratio(
     return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing, percent=False)
 
 
+@translates_core_errors("count_a", "population_a", "count_b", "population_b")
 def _rate_ratio_frame(
     count_a: ArrayLike, population_a: ArrayLike, count_b: ArrayLike, population_b: ArrayLike,
     confidence: float, method: str, missing: str, *, percent: bool,
@@ -233,28 +235,27 @@ def _rate_ratio_frame(
     arrays, index = aligned(
         count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
     )
-    with core_errors(index=index):
-        v, lo, hi, m, z, p, pct = _ext.rate_ratio(
-            arrays["count_a"],
-            arrays["population_a"],
-            arrays["count_b"],
-            arrays["population_b"],
-            float(confidence),
-            method,
-            missing,
-            percent,
-        )
+    v, lo, hi, m, z, p, pct = _ext.rate_ratio(
+        arrays["count_a"],
+        arrays["population_a"],
+        arrays["count_b"],
+        arrays["population_b"],
+        float(confidence),
+        method,
+        missing,
+        percent,
+    )
     columns = {
         "ratio": v,
         "lower": lo,
         "upper": hi,
         "z": z,
         "p_value": p,
-        "method": _methods(m),  # issue 2 fixed the first six columns: ratio, lower, upper, z, p_value, method
+        "method": _methods(m),
         "confidence": float(confidence),
     }
     if pct is not None:
-        columns.update(percent_change=pct[0], percent_change_lower=pct[1], percent_change_upper=pct[2])
+        columns.update(percent_change=pct[0], percent_lower=pct[1], percent_upper=pct[2])
     return _frame(columns, index)
 
 
@@ -298,11 +299,13 @@ def percent_change(
        percent_change  percent_change_lower  percent_change_upper
     0           30.24                 22.02                 39.02
     """
-    return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing,
-                             percent=True)
+    out = _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing,
+                            percent=True)
+    return out.rename(columns={"percent_lower": "percent_change_lower", "percent_upper": "percent_change_upper"})
 
 
 @confidence_levels("lower", "upper")
+@translates_core_errors("successes_a", "trials_a", "successes_b", "trials_b")
 def proportion_difference(
     successes_a: ArrayLike,
     trials_a: ArrayLike,
@@ -332,15 +335,14 @@ def proportion_difference(
     arrays, index = aligned(
         successes_a=successes_a, trials_a=trials_a, successes_b=successes_b, trials_b=trials_b
     )
-    with core_errors(index=index):
-        v, lo, hi, m = _ext.proportion_difference(
-            arrays["successes_a"],
-            arrays["trials_a"],
-            arrays["successes_b"],
-            arrays["trials_b"],
-            float(confidence),
-            missing,
-        )
+    v, lo, hi, m = _ext.proportion_difference(
+        arrays["successes_a"],
+        arrays["trials_a"],
+        arrays["successes_b"],
+        arrays["trials_b"],
+        float(confidence),
+        missing,
+    )
     return _frame(
         {"difference": v, "lower": lo, "upper": hi, "confidence": float(confidence), "method": _methods(m)},
         index,
@@ -467,11 +469,13 @@ def dsr(
             "rate": cols["value"],
             "lower": cols["lower"],
             "upper": cols["upper"],
-            "note": notes,
             "confidence": float(confidence),
             "method": _methods(cols["method"]),
+            "note": notes,
         },
         index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),
     )
     out.attrs["excluded"] = excluded
+    # the vocabulary's order: the interval's confidence and method last
+    out = out[["total_count", "total_population", "rate", "lower", "upper", "note", "confidence", "method"]]
     return out

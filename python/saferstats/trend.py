@@ -26,8 +26,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, int_option, plain, real_option,
-    renamed_keywords, require_columns,
+    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, plain,
+    real_option, renamed_keywords, require_columns, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsWarning
 from .rates import percent_change, proportion_ci, rate_ci
@@ -328,6 +328,7 @@ _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
+@translates_core_errors(frame="data", columns={"count": "count", "population": "population"}, missing_hint=False)
 def poisson_trend(
     data: pd.DataFrame,
     *,
@@ -390,17 +391,16 @@ def poisson_trend(
         )
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
-    with core_errors(columns={"count": count, "population": population}, index=data.index, rows=flat,
-                     missing_hint=False):
-        res = _ext.poisson_trend_many(
-            np.ascontiguousarray(y[flat]),
-            np.ascontiguousarray(pop[flat]),
-            np.ascontiguousarray(t[flat]),
-            offsets,
-            float(confidence),
-            dispersion,
-            1.5,
-        )
+    core_rows(flat)  # the core sees the rows sorted by group and period
+    res = _ext.poisson_trend_many(
+        np.ascontiguousarray(y[flat]),
+        np.ascontiguousarray(pop[flat]),
+        np.ascontiguousarray(t[flat]),
+        offsets,
+        float(confidence),
+        dispersion,
+        1.5,
+    )
     out = pd.DataFrame(
         [dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g, _ in groups], index=range(len(groups))
     )
@@ -530,6 +530,8 @@ def mann_kendall(
     period = season_length
     arr, index = _mk_matrix(values)
     n_rows, n_cols = arr.shape
+    if period is not None:  # the cycle's length, named as the caller gave it
+        int_option("season_length", period, minimum=2, maximum=max(n_cols, 2))
     t = None
     if times is not None:
         if period is not None:
@@ -560,7 +562,7 @@ def mann_kendall(
             res = _ext.mann_kendall_rows(flat, n_cols, float(confidence), skip, t)
             label = "mann-kendall"
         else:
-            p = int_option("season_length", period, minimum=2, maximum=max(n_cols, 2))
+            p = int_option("period", period, minimum=2, maximum=max(n_cols, 2))
             res = _ext.seasonal_mann_kendall_rows(flat, n_cols, p, float(confidence), skip)
             label = f"seasonal mann-kendall (period {p})"
     except MissingValueError as exc:
@@ -720,6 +722,7 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion
     return float(o[ok].sum() / d[ok].sum() * mult)
 
 
+@translates_core_errors("denominators")
 def funnel_limits(
     denominators: Any,
     *,
@@ -752,14 +755,14 @@ def funnel_limits(
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
     d = as_float_array("denominators", denominators)
-    with core_errors(index=denominators.index if isinstance(denominators, pd.Series) else None):
-        res = _ext.funnel_limits(d, target, kind, mult)
+    res = _ext.funnel_limits(d, target, kind, mult)
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
         out[k] = res[k]
     return out
 
 
+@translates_core_errors("numerators", "denominators")
 def funnel_significance(
     numerators: Any,
     denominators: Any,
@@ -787,7 +790,6 @@ def funnel_significance(
     o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
+    codes = _ext.funnel_significance(o, d, real_option("target", target), kind, mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
-    with core_errors(index=index):
-        codes = _ext.funnel_significance(o, d, real_option("target", target), kind, mult)
     return pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
