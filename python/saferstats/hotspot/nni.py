@@ -49,7 +49,7 @@ class ClarkEvansResult(Result, Mapping[str, float]):
         return pd.DataFrame([{k: getattr(self, k) for k in _KEYS}])
 
 
-def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> dict[str, float]:
+def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> ClarkEvansResult:
     """Clark-Evans nearest-neighbour index (spatstat ``clarkevans`` / ``clarkevans.test``).
 
     R = mean nearest-neighbour distance / 0.5·√(A/n): below 1 clustered, above 1 dispersed;
@@ -66,15 +66,15 @@ def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = 
     >>> round(r["r"], 7), round(r["z"], 6), round(r["p_value"], 6), round(r["r_donnelly"], 7)
     (1.1772572, 1.072339, 0.283568, 1.0122652)
     """
+    values = _clark_evans_dict(x, y, area=area, perimeter=perimeter)
+    return ClarkEvansResult(**{k: float(v) for k, v in values.items()})
+
+
+def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> dict[str, float]:
+    """The core's Clark-Evans values as a dict (:func:`clark_evans` returns them as a result)."""
     keys = ("r_obs", "r_exp", "r", "z", "p_value", "r_donnelly")
     xs, ys = _finite_xy(x, y)
     vals = _ext.clark_evans(xs, ys, _float_arg("area", area, positive=True),
                             None if perimeter is None else _float_arg("perimeter", perimeter, positive=True))
     return dict(zip(keys, vals))
 
-
-def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> ClarkEvansResult:
-    return ClarkEvansResult(**{k: float(v) for k, v in _clark_evans_dict(x, y, area=area, perimeter=perimeter).items()})
-
-
-clark_evans.__doc__ = _clark_evans_dict.__doc__
