@@ -77,4 +77,3 @@ def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = 
     vals = _ext.clark_evans(xs, ys, _float_arg("area", area, positive=True),
                             None if perimeter is None else _float_arg("perimeter", perimeter, positive=True))
     return dict(zip(keys, vals))
-
