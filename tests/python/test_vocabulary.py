@@ -193,7 +193,7 @@ FIXED: dict[tuple[str, str], str] = {
     ("census_population", "positional option:level"): "issue 12 (census_population(level, *, census))",
 }
 
-# Renames still to come in this issue (each is removed from here when it lands; see changelog).
+# Renames still to come in this issue (each is removed from here when it lands; see docs/vocabulary.md §6).
 PENDING: dict[tuple[str, str], str] = {
     ("p_adjust", "positional option:method"): "issue 14: make `method` keyword-only (p_adjust(p, *, method=...))",
     ("global_moran", "column:value"): "issue 17: GlobalResult.to_pandas() names the statistic's value `value`",
@@ -374,7 +374,7 @@ def test_allow_lists_name_public_functions() -> None:
 
 # --------------------------------------------------------------------------- renames keep working
 def test_renamed_names_still_work_with_a_future_warning() -> None:
-    """Every rename in docs/changelog.md: the old name gives the same numbers and a FutureWarning
+    """Every rename in docs/vocabulary.md §6: the old name gives the same numbers and a FutureWarning
     naming the new one."""
     new = saferstats.percent_change(count_a=2080, population_a=1, count_b=1597, population_b=1)
     with pytest.warns(FutureWarning, match="`count_new` is now called `count_a`"):
