@@ -22,7 +22,7 @@ $(BIN)/python:
 # dev, notebook and plotting extras. Rebuilt only when Rust or packaging files change.
 $(STAMP): $(BIN)/python $(RUST_SOURCES)
 	$(BIN)/python -m pip install --quiet "maturin>=1.9.4,<2"
-	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras dev,notebooks,plot,report
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras dev,notebooks,plot
 	touch $(STAMP)
 
 demo: setup
