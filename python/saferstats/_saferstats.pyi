@@ -166,6 +166,20 @@ def hdbscan_mst(
 def hdbscan_labels(
     n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64], distance: _F64, min_cluster_size: int
 ) -> npt.NDArray[np.int64]: ...
+# hotspot intelligence (src/bindings/intel.rs)
+def global_statistic(
+    statistic: str,
+    values: _F64,
+    n: int,
+    offsets: _I64,
+    neighbors: _I64,
+    weights: _F64,
+    transform: str,
+    permutations: int,
+    seed: int,
+) -> dict[str, float]: ...
+def pai_table(observed: _F64, predicted: _F64, area: _F64 | None = None) -> dict[str, npt.NDArray[Any]]: ...
+def concentration(counts: _F64) -> dict[str, Any]: ...
 from typing import final
 
 from typing_extensions import Self

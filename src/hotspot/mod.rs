@@ -5,6 +5,8 @@
 //! - [`hdbscan`] — HDBSCAN (haversine) following scikit-learn step by step.
 //! - [`kde`] — kernel density surfaces (quartic, Gaussian) on a regular grid.
 //! - [`weights`] — sparse spatial weights (lattice contiguity, adjacency lists, distance bands).
+//! - [`global`] — global Moran's I, Geary's C and General G with permutation inference.
+//! - [`evaluate`] — hit rate, PAI, PEI, RRI of a hotspot map; Lorenz curve and Gini.
 //! - [`local`] — Getis–Ord Gi* and Local Moran's I with conditional-permutation inference.
 //! - [`knox`] — the Knox space–time test and near-repeat table.
 //! - [`bng`] — WGS84 → British National Grid (OS Helmert + Transverse Mercator).
@@ -17,6 +19,8 @@ pub mod bng;
 pub use crate::cancel;
 pub mod clusters;
 pub mod dbscan;
+pub mod evaluate;
+pub mod global;
 pub mod hdbscan;
 pub mod kde;
 pub mod knox;
