@@ -110,3 +110,20 @@ fn p_sim_agrees_with_esda_within_monte_carlo_error() {
     assert_eq!(r.p_sim, case["moran_R"]["p_sim"].as_f64().unwrap());
     assert_eq!(r.p_sim, 0.001);
 }
+
+#[test]
+fn bandwidth_nrd_equals_r_mass() {
+    // tests/fixtures/hotspot_intel_bandwidth.json: R MASS::bandwidth.nrd on real BNG coordinates
+    let p = format!(
+        "{}/tests/fixtures/hotspot_intel_bandwidth.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let fx: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let mut n = 0;
+    for case in fx["cases"].as_array().unwrap() {
+        let h = saferstats::hotspot::grid::bandwidth_nrd(&arr(&case["values"])).unwrap();
+        close(h, case["bandwidth_nrd"].as_f64().unwrap(), "bandwidth.nrd");
+        n += 1;
+    }
+    assert_eq!(n, 4);
+}
