@@ -106,7 +106,10 @@ impl ClassifyParams {
 pub struct PeriodGi {
     /// Analytic z of Gi* (esda `Zs`, binary weights with self).
     pub z: Vec<f64>,
-    /// Folded permutation pseudo p (esda `p_sim`), or with no permutations the two-sided normal p.
+    /// Permutation pseudo p of the nearer tail, (min(#sim ≥ obs, #sim ≤ obs) + 1)/(perms + 1) —
+    /// esda's folded `p_sim` without its tie bias (esda counts ties only as "larger", so a cell of
+    /// zeros among mostly empty cells looks like a significant cold spot) — or, with no
+    /// permutations, the two-sided normal p.
     pub p: Vec<f64>,
 }
 
@@ -249,13 +252,10 @@ pub fn gi_star_period(
             let s = &sims[cls[i]];
             let obs = nb_sum[i];
             let tol = 1e-9 * obs.abs().max(1.0);
-            // #(sim >= obs)
-            let below = s.partition_point(|&v| v < obs - tol);
-            let mut larger = m - below;
-            if m - larger < larger {
-                larger = m - larger;
-            }
-            (larger as f64 + 1.0) / (m as f64 + 1.0)
+            // the smaller tail, ties counted in both: #(sim >= obs) and #(sim <= obs)
+            let larger = m - s.partition_point(|&v| v < obs - tol);
+            let smaller = s.partition_point(|&v| v <= obs + tol);
+            (larger.min(smaller) as f64 + 1.0) / (m as f64 + 1.0)
         })
         .collect();
     Ok(PeriodGi { z, p })
