@@ -14,6 +14,8 @@
 //!   (Katz / Poisson / exact / Haldane), outcome (hit-rate) tests.
 //! - [`tables`] — two independent proportions: difference, risk ratio, z, χ², Fisher.
 //! - [`outcomes`] — Section 136 / street triage: interrupted time series (segmented Poisson).
+//! - [`monitoring`] — SPC charts with the NHS Making Data Count rules, the E-test for two
+//!   Poisson rates, the weighted displacement difference test.
 //! - [`disclosure`] — small-number suppression (primary, secondary) and rounding for publication.
 //! - Later (see the issue tracker): `hotspot` (DBSCAN, KDE, Gi*).
 //!
@@ -41,6 +43,7 @@ pub mod error;
 pub mod geography;
 pub mod glm;
 pub mod hotspot;
+pub mod monitoring;
 pub mod outcomes;
 pub mod rates;
 pub mod special;

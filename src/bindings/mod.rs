@@ -11,6 +11,7 @@ mod geography;
 mod hotspot;
 mod intel;
 mod io;
+mod monitoring;
 mod outcomes;
 mod parallel;
 mod rates;
@@ -29,6 +30,7 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     disproportionality::register(m)?;
     trend::register(m)?;
     geography::register(m)?;
+    monitoring::register(m)?;
     Ok(())
 }
 
