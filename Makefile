@@ -99,6 +99,7 @@ test: setup browser lint rust-test wheel-test docs
 bench: setup
 	$(BIN)/python -m pip install --quiet scikit-learn hdbscan esda libpysal pymannkendall
 	$(BIN)/python bench/compare_peers.py
+	$(BIN)/python bench/hotspot_intel_bench.py
 
 clean:
 	rm -rf $(VENV) target out docs/_build docs/analyses/_notebooks
