@@ -50,6 +50,7 @@ from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
 from .io import read_mha_annual
+from .published import read_flytipping, read_hate_crime, read_street_crime
 from .outcomes import (
     ItsResult,
     before_after,
@@ -119,6 +120,9 @@ __all__ = [
     "before_after",
     "monthly_counts",
     "read_mha_annual",
+    "read_street_crime",
+    "read_hate_crime",
+    "read_flytipping",
     "suppress",
     "synthetic",
     "plot_its",
