@@ -65,6 +65,7 @@ from .plotting import (
     plot_funnel,
     plot_gi,
     plot_its,
+    plot_areas,
     plot_kde,
     plot_trend,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "synthetic",
     "plot_its",
     "plot_clusters",
+    "plot_areas",
     "plot_kde",
     "plot_gi",
     "plotting",

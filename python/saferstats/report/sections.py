@@ -486,6 +486,20 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                 "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
                 + "".join(read_notes), sec.get("source", ""))
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
+    # name each cluster by where it is: its district, and the street most of its points are on
+    if len(tab):
+        import warnings as _w
+
+        from ..exceptions import SaferstatsWarning
+
+        with _w.catch_warnings():
+            _w.simplefilter("ignore", SaferstatsWarning)
+            tab.insert(1, "district", ss.assign_area(tab["centroid_lat"], tab["centroid_lon"], level="la")["name"].to_numpy())
+        if "location" in pts.columns:
+            lab = pd.Series(np.asarray(labels), index=pts.index)
+            loc = pts["location"].astype(str).str.replace(r"^On or near ", "", regex=True)
+            top = loc[lab >= 0].groupby(lab[lab >= 0]).agg(lambda v: v.value_counts().index[0])
+            tab.insert(2, "place", tab["label"].map(top).to_numpy())
     if len(tab):
         with warnings_as_notes() as notes:
             tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],
@@ -494,7 +508,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax)
-    s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls", _png(fig)))
+    ss.plot_areas(pts[lat_c], pts[lon_c], level="la", ax=ax)
+    for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name
+        name = getattr(r, "place", None) or f"cluster {r.label}"
+        ax.annotate(str(name), (r.centroid_lon, r.centroid_lat), fontsize=7, xytext=(4, 4), textcoords="offset points",
+                    color="#8b0000", zorder=4)
+    s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls, local "
+                            "authority boundaries (ONS, generalised) and the five largest clusters named", _png(fig)))
     fig, ax = _fig()
     ss.plot_kde(kde, ax=ax)
     s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)", _png(fig)))
