@@ -153,7 +153,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     latest_hidden = {c: h_latest for c in (count, "rate", "lower", "upper")}
     s = Section("hate_crime", "Hate crime: rates, change and districts that stand out",
                 "Police-recorded hate crime per 100,000 residents with exact (below 10) / Byar's 95% confidence intervals "
-                "(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of districts "
+                f"(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of {'police force areas' if area == 'force' else 'areas'} "
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
                 "totals, and every rate or change computed from them." + "".join(read_notes) + "".join(notes),
                 sec.get("source", str(sec.get("file", ""))))
