@@ -25,6 +25,17 @@ class Table:
     name: str
     caption: str
     frame: pd.DataFrame
+    #: rows about the report's own area (config ``area``), shown highlighted
+    highlight: list[bool] | None = None
+
+
+def _highlight_rows(cfg: dict, frame: pd.DataFrame, column: str) -> list[bool] | None:
+    """Which rows of ``frame`` are the report's area (or inside it), by the area column."""
+    if column not in frame.columns or not cfg.get("area"):
+        return None
+    mine = set(scope_of(cfg["area"]).highlights(frame[column].astype(str).unique()))
+    rows = frame[column].astype(str).isin(mine).tolist()
+    return rows if any(rows) and not all(rows) else None
 
 
 @dataclasses.dataclass
@@ -700,6 +711,27 @@ def _s136(cfg: dict, sec: dict) -> Section:
     return s
 
 
+_AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
+
+
+def _with_highlights(build: Callable[[dict, dict], Section]) -> Callable[[dict, dict], Section]:
+    """Mark the rows of the report's own area in every table a section builds."""
+    def run(cfg: dict, sec: dict) -> Section:
+        s = build(cfg, sec)
+        for t in s.tables:
+            if t.highlight is None:
+                col = next((c for c in t.frame.columns if c in _AREA_COLUMNS), None)
+                if col is not None:
+                    t.highlight = _highlight_rows(cfg, t.frame, col)
+        return s
+
+    run.__name__ = build.__name__
+    run.__doc__ = build.__doc__
+    return run
+
+
 _BUILDERS: dict[str, Callable[[dict, dict], Section]] = {
-    "hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping, "hotspots": _hotspots, "s136": _s136,
+    k: _with_highlights(f) for k, f in {
+        "hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping, "hotspots": _hotspots,
+        "s136": _s136}.items()
 }
