@@ -433,8 +433,10 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     rows = latest[area].astype(str).isin(mine).to_numpy() if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
     where = f" ({scope.label}'s {len(mine)} authorities; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
-    s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}",
-                          _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)))
+    shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
+    if narrow:
+        shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
+    s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
     data = data[data[area].astype(str).isin(mine)] if narrow else data
     trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
