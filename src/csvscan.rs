@@ -53,6 +53,39 @@ pub enum ColumnKind {
     DateTime,
 }
 
+choice! {
+    /// A [`ColumnKind`] by name, as the Python reader passes it ([`ColumnKind::from_name`]).
+    pub enum ColumnKindName("columns", "column kind") {
+        /// [`ColumnKind::Category`].
+        Category = "category",
+        /// [`ColumnKind::Float`].
+        Float = "float",
+        /// [`ColumnKind::Bool`].
+        Bool = "bool",
+        /// [`ColumnKind::DateTime`].
+        DateTime = "datetime",
+    }
+}
+
+impl ColumnKind {
+    /// The kind named `name`; `abs_max` is used by `Float` only.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::csvscan::{ColumnKind, ColumnKindName};
+    /// let k = ColumnKind::from_name("float".parse::<ColumnKindName>().unwrap(), 90.0);
+    /// assert_eq!(k, ColumnKind::Float { abs_max: 90.0 });
+    /// ```
+    pub fn from_name(name: ColumnKindName, abs_max: f64) -> Self {
+        match name {
+            ColumnKindName::Category => ColumnKind::Category,
+            ColumnKindName::Float => ColumnKind::Float { abs_max },
+            ColumnKindName::Bool => ColumnKind::Bool,
+            ColumnKindName::DateTime => ColumnKind::DateTime,
+        }
+    }
+}
+
 /// One output column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnSpec {
@@ -94,6 +127,26 @@ pub enum ProblemKind {
     /// left out and reading resumes on the next line (without this, every following record would
     /// be swallowed into one field).
     UnterminatedQuote,
+}
+
+impl ProblemKind {
+    /// The short label used in problem reports (`"malformed"`, `"unparsable"`, `"out of range"`,
+    /// `"missing"`, `"invalid utf-8"`, `"unterminated quote"`).
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(saferstats::csvscan::ProblemKind::OutOfRange.label(), "out of range");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            ProblemKind::MalformedLine => "malformed",
+            ProblemKind::Unparsable => "unparsable",
+            ProblemKind::OutOfRange => "out of range",
+            ProblemKind::Missing => "missing",
+            ProblemKind::InvalidUtf8 => "invalid utf-8",
+            ProblemKind::UnterminatedQuote => "unterminated quote",
+        }
+    }
 }
 
 /// A cell or record that could not be used.

@@ -6,8 +6,6 @@
 //! legislation, ...) and carries the row index of its stratum's reference group. The Python layer
 //! does the counting and the joins to census denominators.
 
-use std::str::FromStr;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -17,58 +15,34 @@ use crate::rates::{rate_ci, RateOptions};
 use crate::special::{beta_quantile, check_confidence, z_two_sided};
 use crate::tables::{compare, TwoByTwo};
 
-/// Interval for the disproportionality ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum RatioCi {
-    /// Katz log (risk-ratio) interval, √(1/a − 1/n₁ + 1/c − 1/n₂) (default; HO/statsmodels).
-    #[default]
-    Katz,
-    /// Poisson wald-log interval √(1/a + 1/c) (METHODS.md A4).
-    Poisson,
-}
-
-impl FromStr for RatioCi {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "katz" => Ok(RatioCi::Katz),
-            "poisson" | "wald-log" => Ok(RatioCi::Poisson),
-            other => Err(Error::argument(
-                "ratio_method",
-                format!("unknown ratio interval {other:?}; valid: \"katz\", \"poisson\""),
-            )),
-        }
+choice! {
+    /// Interval for the disproportionality ratio.
+    #[derive(Default)]
+    pub enum RatioCi("ratio_method", "ratio interval") {
+        /// Katz log (risk-ratio) interval, √(1/a − 1/n₁ + 1/c − 1/n₂) (default; HO/statsmodels).
+        #[default]
+        Katz = "katz",
+        /// Poisson wald-log interval √(1/a + 1/c) (METHODS.md A4).
+        Poisson = "poisson" | "wald-log",
     }
 }
 
-/// What to do when a ratio's table has a zero cell: a group (or the reference) with no searches,
-/// or — for the Katz interval — a group whose searches equal its population (nobody left
-/// unsearched). The same rule as the 2×2 outcome tables (issue 18.1): Katz's variance
-/// √(1/a − 1/n₁ + 1/c − 1/n₂) is undefined or degenerate there, so it is never used as is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum ZeroCount {
-    /// Exact conditional interval (METHODS.md A4: Clopper–Pearson on a | a + c), labelled
-    /// `exact (zero count)` for a zero count and `exact` for a full group (default).
-    #[default]
-    Exact,
-    /// Haldane–Anscombe: +0.5 to every cell of the 2×2 table (searched / not searched × group /
-    /// reference, so a + 0.5 of n₁ + 1 against c + 0.5 of n₂ + 1), then Katz; labelled
-    /// `katz (haldane +0.5)`, also when `ratio_ci` is Poisson (the correction is defined on the
-    /// table). Where a count exceeds its population (no such table) the exact interval is used.
-    Haldane,
-}
-
-impl FromStr for ZeroCount {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "exact" => Ok(ZeroCount::Exact),
-            "haldane" => Ok(ZeroCount::Haldane),
-            other => Err(Error::argument(
-                "zero",
-                format!("unknown zero-count rule {other:?}; valid: \"exact\", \"haldane\""),
-            )),
-        }
+choice! {
+    /// What to do when a ratio's table has a zero cell: a group (or the reference) with no searches,
+    /// or — for the Katz interval — a group whose searches equal its population (nobody left
+    /// unsearched). The same rule as the 2×2 outcome tables (issue 18.1): Katz's variance
+    /// √(1/a − 1/n₁ + 1/c − 1/n₂) is undefined or degenerate there, so it is never used as is.
+    #[derive(Default)]
+    pub enum ZeroCount("zero", "zero-count rule") {
+        /// Exact conditional interval (METHODS.md A4: Clopper–Pearson on a | a + c), labelled
+        /// `exact (zero count)` for a zero count and `exact` for a full group (default).
+        #[default]
+        Exact = "exact",
+        /// Haldane–Anscombe: +0.5 to every cell of the 2×2 table (searched / not searched × group /
+        /// reference, so a + 0.5 of n₁ + 1 against c + 0.5 of n₂ + 1), then Katz; labelled
+        /// `katz (haldane +0.5)`, also when `ratio_ci` is Poisson (the correction is defined on the
+        /// table). Where a count exceeds its population (no such table) the exact interval is used.
+        Haldane = "haldane",
     }
 }
 

@@ -14,8 +14,6 @@
 //! All vectorised functions validate the whole input first (so the first bad element is reported
 //! by position), then compute rows in parallel with rayon.
 
-use std::str::FromStr;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -181,30 +179,17 @@ fn wilson_block_loop(x: &[f64], n: &[f64], z: f64, cc: bool, mult: f64, out: Est
 // Crude rates
 // ---------------------------------------------------------------------------------------------
 
-/// Interval method for crude rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum RateMethod {
-    /// PHE convention: exact Poisson for counts below 10, Byar's from 10 (default).
-    #[default]
-    Phe,
-    /// Exact Poisson (Garwood) for every count.
-    Exact,
-    /// Byar's approximation for every count.
-    Byar,
-}
-
-impl FromStr for RateMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "phe" => Ok(RateMethod::Phe),
-            "exact" => Ok(RateMethod::Exact),
-            "byar" | "byars" => Ok(RateMethod::Byar),
-            other => Err(Error::argument(
-                "method",
-                format!("unknown rate method {other:?}; valid: \"phe\", \"exact\", \"byar\""),
-            )),
-        }
+choice! {
+    /// Interval method for crude rates.
+    #[derive(Default)]
+    pub enum RateMethod("method", "rate method") {
+        /// PHE convention: exact Poisson for counts below 10, Byar's from 10 (default).
+        #[default]
+        Phe = "phe",
+        /// Exact Poisson (Garwood) for every count.
+        Exact = "exact",
+        /// Byar's approximation for every count.
+        Byar = "byar" | "byars",
     }
 }
 
@@ -423,27 +408,15 @@ fn byar_block(
 // Proportions
 // ---------------------------------------------------------------------------------------------
 
-/// Interval method for proportions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum ProportionMethod {
-    /// Wilson score interval (PHE's method, default).
-    #[default]
-    Wilson,
-    /// Wilson score interval with continuity correction.
-    WilsonCc,
-}
-
-impl FromStr for ProportionMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "wilson" => Ok(ProportionMethod::Wilson),
-            "wilson-cc" | "wilson_cc" => Ok(ProportionMethod::WilsonCc),
-            other => Err(Error::argument(
-                "method",
-                format!("unknown proportion method {other:?}; valid: \"wilson\", \"wilson-cc\""),
-            )),
-        }
+choice! {
+    /// Interval method for proportions.
+    #[derive(Default)]
+    pub enum ProportionMethod("method", "proportion method") {
+        /// Wilson score interval (PHE's method, default).
+        #[default]
+        Wilson = "wilson",
+        /// Wilson score interval with continuity correction.
+        WilsonCc = "wilson-cc" | "wilson_cc",
     }
 }
 
@@ -581,27 +554,15 @@ pub fn proportion_ci_into(
 // Rate ratios and percentage change
 // ---------------------------------------------------------------------------------------------
 
-/// Interval method for a ratio of two Poisson rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum RatioMethod {
-    /// Wald interval on the log scale, SE = √(1/a + 1/b); exact conditional when a count is 0.
-    #[default]
-    WaldLog,
-    /// Exact conditional: Clopper–Pearson on a | a + b ~ Bin(a + b, π).
-    Exact,
-}
-
-impl FromStr for RatioMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "wald-log" | "wald_log" => Ok(RatioMethod::WaldLog),
-            "exact" | "exact-cond" => Ok(RatioMethod::Exact),
-            other => Err(Error::argument(
-                "method",
-                format!("unknown ratio method {other:?}; valid: \"wald-log\", \"exact\""),
-            )),
-        }
+choice! {
+    /// Interval method for a ratio of two Poisson rates.
+    #[derive(Default)]
+    pub enum RatioMethod("method", "ratio method") {
+        /// Wald interval on the log scale, SE = √(1/a + 1/b); exact conditional when a count is 0.
+        #[default]
+        WaldLog = "wald-log" | "wald_log",
+        /// Exact conditional: Clopper–Pearson on a | a + b ~ Bin(a + b, π).
+        Exact = "exact" | "exact-cond",
     }
 }
 

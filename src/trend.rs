@@ -5,8 +5,6 @@
 //! Every function validates its input first and returns a named error; the `_many` variants fit
 //! many series (every district × strand) in parallel with rayon.
 
-use std::str::FromStr;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -19,35 +17,19 @@ use crate::special::{check_confidence, gamma_quantile, norm_ppf, p_two_sided, z_
 // Poisson trend (APC)
 // ---------------------------------------------------------------------------------------------
 
-/// How over-dispersion is handled in [`poisson_trend`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Dispersion {
-    /// Plain Poisson standard errors (default).
-    #[default]
-    Poisson,
-    /// Quasi-Poisson: SEs × √(Pearson χ²/df) (statsmodels `fit(scale="X2")`).
-    Quasi,
-    /// Negative binomial NB2 with α by maximum likelihood (Poisson if α → 0).
-    NegBin,
-    /// Poisson, switching to quasi-Poisson when χ²/df > the threshold (1.5).
-    Auto,
-}
-
-impl FromStr for Dispersion {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "poisson" => Ok(Dispersion::Poisson),
-            "quasi" | "quasipoisson" | "quasi-poisson" => Ok(Dispersion::Quasi),
-            "negbin" | "nb" | "nb2" => Ok(Dispersion::NegBin),
-            "auto" => Ok(Dispersion::Auto),
-            other => Err(Error::argument(
-                "dispersion",
-                format!(
-                    "unknown dispersion {other:?}; valid: \"poisson\", \"quasi\", \"negbin\", \"auto\""
-                ),
-            )),
-        }
+choice! {
+    /// How over-dispersion is handled in [`poisson_trend`].
+    #[derive(Default)]
+    pub enum Dispersion("dispersion", "dispersion") {
+        /// Plain Poisson standard errors (default).
+        #[default]
+        Poisson = "poisson",
+        /// Quasi-Poisson: SEs × √(Pearson χ²/df) (statsmodels `fit(scale="X2")`).
+        Quasi = "quasi" | "quasipoisson" | "quasi-poisson",
+        /// Negative binomial NB2 with α by maximum likelihood (Poisson if α → 0).
+        NegBin = "negbin" | "nb" | "nb2",
+        /// Poisson, switching to quasi-Poisson when χ²/df > the threshold (1.5).
+        Auto = "auto",
     }
 }
 
@@ -105,7 +87,7 @@ impl Default for TrendOptions {
     }
 }
 
-/// A log-linear trend: log E[yₜ] = β₀ + β₁·t + log(popₜ).
+/// A log-linear trend: log E\[yₜ\] = β₀ + β₁·t + log(popₜ).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PoissonTrend {
     /// β₀ (at t = 0).
@@ -213,7 +195,7 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 
 /// Log-linear Poisson trend with population offset and its annual percentage change.
 ///
-/// Method (METHODS.md A5): Poisson GLM log E[yₜ] = β₀ + β₁t + log popₜ fitted by IRLS
+/// Method (METHODS.md A5): Poisson GLM log E\[yₜ\] = β₀ + β₁t + log popₜ fitted by IRLS
 /// ([`crate::glm`]); APC = 100(e^β₁ − 1) with CI from β₁ ± z·SE. Over-dispersion: the Pearson
 /// χ²/df of the Poisson fit is always reported; `Quasi` scales the SE by √(χ²/df), `NegBin` fits
 /// NB2 by maximum likelihood (reported as Poisson when α → 0), `Auto` uses quasi-Poisson when
@@ -675,6 +657,44 @@ pub fn mann_kendall_rows_at(
     if let Some(t) = times {
         check_times(t, n_cols)?;
     }
+    by_rows(x, n_cols, |row| {
+        mann_kendall_impl(row, times, confidence, skip_missing)
+    })
+}
+
+/// [`seasonal_mann_kendall`] on every row of a row-major matrix (`n_rows` × `n_cols`, each row
+/// one series with cycle length `period`), in parallel.
+///
+/// # Errors
+/// As [`seasonal_mann_kendall`] for the first invalid row (message names the row); a shape
+/// mismatch.
+///
+/// # Examples
+/// ```
+/// let row: Vec<f64> = (0..24).map(|i| (i % 12) as f64 + (i / 12) as f64).collect();
+/// let x = [row.clone(), row].concat();
+/// let r = saferstats::trend::seasonal_mann_kendall_rows(&x, 24, 12, 0.95, false).unwrap();
+/// assert_eq!((r.len(), r[1].s), (2, 12.0));
+/// ```
+pub fn seasonal_mann_kendall_rows(
+    x: &[f64],
+    n_cols: usize,
+    period: usize,
+    confidence: f64,
+    skip_missing: bool,
+) -> Result<Vec<MannKendall>> {
+    by_rows(x, n_cols, |row| {
+        seasonal_mann_kendall(row, period, confidence, skip_missing)
+    })
+}
+
+/// `f` on every row of a row-major matrix with `n_cols` columns, in parallel; an error's
+/// position becomes the flat index and its message names the row.
+fn by_rows(
+    x: &[f64],
+    n_cols: usize,
+    f: impl Fn(&[f64]) -> Result<MannKendall> + Sync,
+) -> Result<Vec<MannKendall>> {
     if n_cols == 0 || !x.len().is_multiple_of(n_cols) {
         return Err(Error::argument(
             "values",
@@ -684,7 +704,7 @@ pub fn mann_kendall_rows_at(
     x.par_chunks(n_cols)
         .enumerate()
         .map(|(r, row)| {
-            mann_kendall_impl(row, times, confidence, skip_missing).map_err(|e| match e {
+            f(row).map_err(|e| match e {
                 Error::MissingValue { name, index } => Error::MissingValue {
                     name,
                     index: r * n_cols + index,
@@ -796,31 +816,15 @@ pub fn seasonal_mann_kendall(
 // Funnel plots (PHE)
 // ---------------------------------------------------------------------------------------------
 
-/// What a funnel plot compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum FunnelKind {
-    /// Proportions (denominator = trials); Wilson-based closed-form limits.
-    Proportion,
-    /// Rates (denominator = population); exact Poisson limits.
-    Rate,
-    /// Ratios observed/expected (denominator = expected count); exact Poisson limits.
-    Ratio,
-}
-
-impl FromStr for FunnelKind {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "proportion" => Ok(FunnelKind::Proportion),
-            "rate" => Ok(FunnelKind::Rate),
-            "ratio" => Ok(FunnelKind::Ratio),
-            other => Err(Error::argument(
-                "kind",
-                format!(
-                    "unknown funnel kind {other:?}; valid: \"proportion\", \"rate\", \"ratio\""
-                ),
-            )),
-        }
+choice! {
+    /// What a funnel plot compares.
+    pub enum FunnelKind("kind", "funnel kind") {
+        /// Proportions (denominator = trials); Wilson-based closed-form limits.
+        Proportion = "proportion",
+        /// Rates (denominator = population); exact Poisson limits.
+        Rate = "rate",
+        /// Ratios observed/expected (denominator = expected count); exact Poisson limits.
+        Ratio = "ratio",
     }
 }
 

@@ -8,7 +8,7 @@
 //!
 //! Complexity: core distances by an exact grid k-nearest-neighbour search; the MST by Prim's
 //! algorithm over a tree of boxes with lazily applied relaxations and exact pruning bounds
-//! ([`prim_mst`]), which reproduces scikit-learn's edge sequence while touching only the boxes that
+//! (`prim_mst`), which reproduces scikit-learn's edge sequence while touching only the boxes that
 //! can matter. O(n) memory; 100,000 points in a few seconds on two cores.
 //!
 //! **Agreement with scikit-learn**: [`mutual_reachability_mst`] returns scikit-learn's MST edge
@@ -773,6 +773,40 @@ pub fn hdbscan(
     let mut mst = mutual_reachability_mst(lat, lon, ms)?;
     mst.sort_by(|a, b| a.2.total_cmp(&b.2));
     labels_from_sorted_mst(lat.len(), &mst, min_cluster_size)
+}
+
+/// [`labels_from_sorted_mst`] from the MST as three parallel columns (as they cross from
+/// Python: signed indices), validated here.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] on `mst` when the columns differ in length; as
+/// [`labels_from_sorted_mst`] otherwise (a negative index is out of range there).
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::hdbscan::labels_from_mst_columns;
+/// let l = labels_from_mst_columns(3, &[0, 1], &[1, 2], &[0.1, 0.2], 2).unwrap();
+/// assert_eq!(l.len(), 3);
+/// assert!(labels_from_mst_columns(3, &[0, 1], &[1], &[0.1, 0.2], 2).is_err());
+/// ```
+pub fn labels_from_mst_columns(
+    n: usize,
+    src: &[i64],
+    dst: &[i64],
+    distance: &[f64],
+    min_cluster_size: usize,
+) -> Result<Vec<i64>> {
+    if src.len() != dst.len() || src.len() != distance.len() {
+        return Err(Error::argument(
+            "mst",
+            "src, dst and distance must have the same length",
+        ));
+    }
+    let idx = |v: i64| usize::try_from(v).unwrap_or(usize::MAX);
+    let mst: Vec<(usize, usize, f64)> = (0..src.len())
+        .map(|k| (idx(src[k]), idx(dst[k]), distance[k]))
+        .collect();
+    labels_from_sorted_mst(n, &mst, min_cluster_size)
 }
 
 /// HDBSCAN labels from a mutual-reachability MST already sorted by distance: single-linkage

@@ -12,27 +12,15 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// Kernel shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Kernel {
-    /// Quartic (biweight), compact support of radius r (default; crime mapping convention).
-    #[default]
-    Quartic,
-    /// Gaussian with standard deviation h.
-    Gaussian,
-}
-
-impl std::str::FromStr for Kernel {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "quartic" | "biweight" => Ok(Kernel::Quartic),
-            "gaussian" | "normal" => Ok(Kernel::Gaussian),
-            other => Err(Error::argument(
-                "kernel",
-                format!("unknown kernel {other:?}; valid: \"quartic\", \"gaussian\""),
-            )),
-        }
+choice! {
+    /// Kernel shape.
+    #[derive(Default)]
+    pub enum Kernel("kernel", "kernel") {
+        /// Quartic (biweight), compact support of radius r (default; crime mapping convention).
+        #[default]
+        Quartic = "quartic" | "biweight",
+        /// Gaussian with standard deviation h.
+        Gaussian = "gaussian" | "normal",
     }
 }
 

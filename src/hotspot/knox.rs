@@ -18,14 +18,16 @@ use crate::error::{Error, Result};
 
 use super::cancel::{Cancel, NEVER};
 
-/// Distance metric for Knox pairs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Metric {
-    /// Straight-line distance (default).
-    #[default]
-    Euclidean,
-    /// City-block distance |Δx| + |Δy| (Near Repeat Calculator's default).
-    Manhattan,
+choice! {
+    /// Distance metric for Knox pairs.
+    #[derive(Default)]
+    pub enum Metric("metric", "metric") {
+        /// Straight-line distance (default).
+        #[default]
+        Euclidean = "euclidean",
+        /// City-block distance |Δx| + |Δy| (Near Repeat Calculator's default).
+        Manhattan = "manhattan",
+    }
 }
 
 /// A Knox near-repeat table, row-major by distance band then time band.

@@ -13,26 +13,24 @@ use crate::special::norm_sf;
 use super::cancel::{Cancel, NEVER};
 use super::weights::Weights;
 
-/// Weights transform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Transform {
-    /// Binary: every neighbour weight 1 ('B').
-    Binary,
-    /// Row-standardised: weights of a row sum to 1 ('R').
-    Row,
+choice! {
+    /// Weights transform.
+    pub enum Transform("transform", "transform") {
+        /// Binary: every neighbour weight 1 ('B').
+        Binary = "B" | "b" | "binary",
+        /// Row-standardised: weights of a row sum to 1 ('R').
+        Row = "R" | "r" | "row",
+    }
 }
 
-impl std::str::FromStr for Transform {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "B" | "b" | "binary" => Ok(Transform::Binary),
-            "R" | "r" | "row" => Ok(Transform::Row),
-            other => Err(Error::argument(
-                "transform",
-                format!("unknown transform {other:?}; valid: \"B\", \"R\""),
-            )),
-        }
+choice! {
+    /// Which local statistic [`local_statistic_with`] computes (an unknown name is an error,
+    /// never a silent default).
+    pub enum Statistic("statistic", "statistic") {
+        /// Getis–Ord Gi* ([`gi_star`]).
+        GiStar = "gi_star" | "gi*",
+        /// Local Moran's Iᵢ ([`local_moran`]).
+        Moran = "moran" | "local_moran",
     }
 }
 
@@ -318,6 +316,39 @@ pub fn local_moran(
     seed: u64,
 ) -> Result<LocalResult> {
     local_moran_with(values, w, transform, permutations, seed, &NEVER)
+}
+
+/// [`gi_star`] or [`local_moran`], chosen by `statistic`, stopping with [`Error::Interrupted`]
+/// soon after `cancel` is set.
+///
+/// # Errors
+/// As [`gi_star`] / [`local_moran`].
+///
+/// # Examples
+/// ```
+/// use saferstats::cancel::NEVER;
+/// use saferstats::hotspot::local::{local_statistic_with, Statistic, Transform};
+/// use saferstats::hotspot::weights::Weights;
+/// let w = Weights::lattice(3, 3, false).unwrap();
+/// let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+/// let s: Statistic = "moran".parse().unwrap();
+/// let r = local_statistic_with(s, &v, &w, Transform::Row, 0, 1, &NEVER).unwrap();
+/// assert_eq!(r.stat.len(), 9);
+/// assert!("geary".parse::<Statistic>().is_err());
+/// ```
+pub fn local_statistic_with(
+    statistic: Statistic,
+    values: &[f64],
+    w: &Weights,
+    transform: Transform,
+    permutations: usize,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<LocalResult> {
+    match statistic {
+        Statistic::GiStar => gi_star_with(values, w, transform, permutations, seed, cancel),
+        Statistic::Moran => local_moran_with(values, w, transform, permutations, seed, cancel),
+    }
 }
 
 /// [`local_moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.

@@ -51,6 +51,49 @@ fn too_many_pairs(name: &str, pairs: usize) -> Error {
 }
 
 impl Weights {
+    /// Weights from CSR parts as they cross from Python (signed offsets and neighbour indices),
+    /// validated: `offsets` has `n + 1` non-decreasing entries from 0 to `neighbors.len()`, one
+    /// weight per neighbour, every neighbour a unit index below `n` (at most `u32::MAX` units).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] on `weights` for an inconsistent structure or a neighbour
+    /// outside the units.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::weights::Weights;
+    /// let w = Weights::from_csr(2, &[0, 1, 2], &[1, 0], vec![1.0, 1.0]).unwrap();
+    /// assert_eq!(w.neighbors, vec![1, 0]);
+    /// assert!(Weights::from_csr(2, &[0, 1, 2], &[1, 2], vec![1.0, 1.0]).is_err());
+    /// ```
+    pub fn from_csr(
+        n: usize,
+        offsets: &[i64],
+        neighbors: &[i64],
+        weights: Vec<f64>,
+    ) -> Result<Self> {
+        if offsets.len() != n.saturating_add(1)
+            || offsets.first() != Some(&0)
+            || usize::try_from(*offsets.last().unwrap_or(&-1)).ok() != Some(neighbors.len())
+            || neighbors.len() != weights.len()
+            || offsets.windows(2).any(|w| w[1] < w[0])
+        {
+            return Err(Error::argument("weights", "inconsistent weights structure"));
+        }
+        if neighbors.iter().any(|&j| j < 0 || j as u64 >= n as u64) || n > u32::MAX as usize {
+            return Err(Error::argument(
+                "weights",
+                "neighbour index outside the units",
+            ));
+        }
+        Ok(Weights {
+            n,
+            offsets: offsets.iter().map(|&o| o as usize).collect(),
+            neighbors: neighbors.iter().map(|&j| j as u32).collect(),
+            weights,
+        })
+    }
+
     /// Build from (focal, neighbour, weight) triples; self-pairs are dropped, duplicates summed
     /// (in input order).
     ///
