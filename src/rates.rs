@@ -954,21 +954,13 @@ pub fn dsr_many(
     check_confidence(confidence)?;
     check_multiplier(multiplier)?;
     check_lengths(&[("counts", counts.len()), ("populations", populations.len())])?;
-    let ranges = crate::trend::group_ranges(offsets, counts.len())?;
-    ranges
-        .par_iter()
-        .enumerate()
-        .map(|(g, r)| {
-            dsr(
-                &counts[r.clone()],
-                &populations[r.clone()],
-                standard,
-                multiplier,
-                confidence,
-            )
-            .map_err(|e| crate::trend::in_group(e, g, r.start))
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+    crate::trend::Groups::from_offsets(offsets, counts.len())?.par_map(|r| {
+        dsr(
+            &counts[r.clone()],
+            &populations[r],
+            standard,
+            multiplier,
+            confidence,
+        )
+    })
 }

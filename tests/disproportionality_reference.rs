@@ -5,23 +5,8 @@ use saferstats::disproportionality::*;
 use saferstats::tables::*;
 use serde_json::Value;
 
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture readable"))
-        .expect("valid JSON")
-}
-
-#[track_caller]
-fn close(got: f64, want: f64, rel: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= rel * want.abs().max(1e-12),
-        "{what}: got {got}, want {want}"
-    );
-}
-
-fn g(r: &Value, k: &str) -> f64 {
-    r[k].as_f64().unwrap_or_else(|| panic!("{k} in {r}"))
-}
+mod common;
+use common::*;
 
 #[test]
 fn ratio_matches_statsmodels_katz_and_poisson() {

@@ -12,21 +12,11 @@ use saferstats::hotspot::nnh::{nnh, NnhDistance};
 use saferstats::hotspot::weights::Weights;
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 fn fixture() -> Value {
-    fixture_file("hotspot_reference.json")
-}
-
-fn fixture_file(name: &str) -> Value {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
-fn arr(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+    load("hotspot_reference.json")
 }
 
 #[test]
@@ -347,7 +337,7 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
     );
     assert!((ce.r_donnelly - 1.0122652).abs() < 1e-7);
     // spatstat 3.0.3 (tests/fixtures/generate_hotspot_clarkevans.R): R, z, two-sided p, Donnelly R
-    let fx = fixture_file("hotspot_clarkevans_spatstat.json");
+    let fx = load("hotspot_clarkevans_spatstat.json");
     for row in fx["clark_evans"].as_array().unwrap() {
         let (x, y) = (arr(&row["x"]), arr(&row["y"]));
         let area = row["area"].as_f64().unwrap();
@@ -403,11 +393,7 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
 #[test]
 fn bng_matches_os_example_and_proj() {
     use saferstats::hotspot::bng::*;
-    let p = format!(
-        "{}/tests/fixtures/bng_reference.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let fx: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let fx = load("bng_reference.json");
     let ex = &fx["os_tm_example"];
     let d = |v: &Value| {
         let a = arr(v);
@@ -485,14 +471,6 @@ fn hdbscan_labels_match_sklearn() {
     assert!(runs >= 12);
 }
 
-fn ints(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_i64().unwrap())
-        .collect()
-}
-
 #[test]
 fn hdbscan_mst_and_tree_equal_sklearn_exactly_also_under_ties() {
     // 1. Prim's MST of mutual reachability: the same edges, in the same order, with the same
@@ -543,7 +521,7 @@ fn hdbscan_mst_and_tree_equal_sklearn_exactly_also_under_ties() {
 
 #[test]
 fn nnh_orders_equal_scipy_single_linkage() {
-    let fx = fixture_file("nnh_reference.json"); // tests/fixtures/generate_nnh_fixtures.py (scipy)
+    let fx = load("nnh_reference.json"); // tests/fixtures/generate_nnh_fixtures.py (scipy)
     for row in fx["nnh"]["rows"].as_array().unwrap() {
         let name = row["name"].as_str().unwrap();
         let (x, y) = (arr(&row["x"]), arr(&row["y"]));

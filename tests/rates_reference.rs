@@ -7,11 +7,8 @@ use saferstats::rates::*;
 use saferstats::special::*;
 use serde_json::Value;
 
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("fixture file readable");
-    serde_json::from_str(&text).expect("fixture is valid JSON")
-}
+mod common;
+use common::*;
 
 /// A fixture number; the strings "inf"/"-inf" stand for infinities, null for "not given".
 fn num(v: &Value) -> Option<f64> {

@@ -2,27 +2,9 @@
 //! pymannkendall, scipy theilslopes) and the PHE funnel values quoted in METHODS.md A7.
 
 use saferstats::trend::*;
-use serde_json::Value;
 
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture readable"))
-        .expect("valid JSON")
-}
-
-fn arr(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-#[track_caller]
-fn close(got: f64, want: f64, rel: f64, what: &str) {
-    let tol = rel * want.abs().max(1e-12);
-    assert!((got - want).abs() <= tol, "{what}: got {got}, want {want}");
-}
+mod common;
+use common::*;
 
 fn opts(d: Dispersion) -> TrendOptions {
     TrendOptions {

@@ -1,4 +1,4 @@
-//! Bindings for [`crate::csvscan`].
+//! Bindings for [`crate::io::csvscan`].
 
 use std::path::PathBuf;
 
@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyList};
 
 use super::parallel::{detach, interruptible, owned};
 use super::Obj;
-use crate::csvscan::{self, ColumnData, ColumnKind, ColumnKindName, ColumnSpec, FileSpec};
+use crate::io::csvscan::{self, ColumnData, ColumnKind, ColumnKindName, ColumnSpec, FileSpec};
 
 fn ascii(delimiter: char) -> PyResult<u8> {
     u8::try_from(delimiter).map_err(|_| {
@@ -16,7 +16,7 @@ fn ascii(delimiter: char) -> PyResult<u8> {
     })
 }
 
-/// Read delimited files column by column (see `saferstats::csvscan::read_files`).
+/// Read delimited files column by column (see `saferstats::io::csvscan::read_files`).
 ///
 /// `files`: `(path, delimiter, fields)` with `fields[i]` the output column of header field `i`
 /// (or `None`); `columns`: `(name, kind, abs_max, required)` with kind one of `"category"`,
@@ -81,7 +81,7 @@ pub(super) fn read_columns<'py>(
     ))
 }
 
-/// Calendar months (UTC) of int64 ns timestamps (see `saferstats::csvscan::month_codes`):
+/// Calendar months (UTC) of int64 ns timestamps (see `saferstats::io::csvscan::month_codes`):
 /// dict of `codes` (into the sorted labels, -1 for NaT) and `labels` (`"YYYY-MM"`).
 #[pyfunction]
 pub(super) fn month_codes<'py>(

@@ -94,7 +94,7 @@ py_choice!(
     crate::hotspot::local::Transform,
     crate::hotspot::local::Statistic,
     crate::hotspot::knox::Metric,
-    crate::csvscan::ColumnKindName,
+    crate::io::csvscan::ColumnKindName,
 );
 
 /// A value of a result dict (see [`columns!`]).

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 
 use super::cancel::{Cancel, NEVER};
-use super::dbscan::{haversine_cos, to_radians_checked};
+use super::index::{haversine_cos, to_radians_checked, UnionFind};
 
 struct Hierarchy {
     left: Vec<usize>,
@@ -570,20 +570,8 @@ fn prim_mst(
 }
 
 fn single_linkage(n: usize, mst: &[(usize, usize, f64)]) -> Hierarchy {
-    let mut parent: Vec<usize> = (0..2 * n - 1).collect();
+    let mut uf = UnionFind::new(2 * n - 1);
     let mut size = vec![1usize; 2 * n - 1];
-    let find = |parent: &mut Vec<usize>, mut x: usize| {
-        let mut root = x;
-        while parent[root] != root {
-            root = parent[root];
-        }
-        while parent[x] != root {
-            let next = parent[x];
-            parent[x] = root;
-            x = next;
-        }
-        root
-    };
     let mut h = Hierarchy {
         left: vec![],
         right: vec![],
@@ -591,16 +579,15 @@ fn single_linkage(n: usize, mst: &[(usize, usize, f64)]) -> Hierarchy {
         size: vec![],
     };
     for (i, &(a, b, d)) in mst.iter().enumerate() {
-        let ra = find(&mut parent, a);
-        let rb = find(&mut parent, b);
+        let (ra, rb) = (uf.find(a), uf.find(b));
         let new = n + i;
         h.left.push(ra);
         h.right.push(rb);
         h.value.push(d);
         h.size.push(size[ra] + size[rb]);
         size[new] = size[ra] + size[rb];
-        parent[ra] = new;
-        parent[rb] = new;
+        uf.parent[ra] = new;
+        uf.parent[rb] = new;
     }
     h
 }
@@ -940,35 +927,22 @@ pub fn labels_from_sorted_mst(
     selected.sort_unstable();
     // labelling: union every non-selected child into its parent, as scikit-learn's TreeUnionFind
     let size = largest_parent + 1;
-    let mut parent: Vec<usize> = (0..size.max(n)).collect();
+    let mut uf = UnionFind::new(size.max(n));
     let mut rank = vec![0usize; size.max(n)];
-    fn find(parent: &mut [usize], x: usize) -> usize {
-        let mut root = x;
-        while parent[root] != root {
-            root = parent[root];
-        }
-        let mut y = x;
-        while parent[y] != root {
-            let next = parent[y];
-            parent[y] = root;
-            y = next;
-        }
-        root
-    }
     for r in &tree {
         let (p, c) = (r.0, r.1);
         if c < size && is_cluster[c] {
             continue;
         }
-        let (xr, yr) = (find(&mut parent, p), find(&mut parent, c));
+        let (xr, yr) = (uf.find(p), uf.find(c));
         if xr == yr {
             continue;
         }
         match rank[xr].cmp(&rank[yr]) {
-            std::cmp::Ordering::Less => parent[xr] = yr,
-            std::cmp::Ordering::Greater => parent[yr] = xr,
+            std::cmp::Ordering::Less => uf.parent[xr] = yr,
+            std::cmp::Ordering::Greater => uf.parent[yr] = xr,
             std::cmp::Ordering::Equal => {
-                parent[yr] = xr;
+                uf.parent[yr] = xr;
                 rank[xr] += 1;
             }
         }
@@ -976,7 +950,7 @@ pub fn labels_from_sorted_mst(
     let root_cluster = smallest;
     let mut labels = vec![-1i64; n];
     for (i, l) in labels.iter_mut().enumerate() {
-        let c = find(&mut parent, i);
+        let c = uf.find(i);
         if c != root_cluster {
             if let Ok(pos) = selected.binary_search(&c) {
                 *l = pos as i64;

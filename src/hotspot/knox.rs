@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 use super::cancel::{Cancel, NEVER};
+use super::index::CellBins;
 
 choice! {
     /// Distance metric for Knox pairs.
@@ -114,51 +115,47 @@ fn all_pairs_time(t: &[f64], time_edges: &[f64], cancel: &Cancel) -> Result<Vec<
 struct ClosePairs<'a> {
     x: &'a [f64],
     y: &'a [f64],
-    dmax: f64,
     finite_bands: usize,
     distance_edges: &'a [f64],
     metric: Metric,
-    bins: std::collections::HashMap<(i64, i64), Vec<u32>>,
+    bins: CellBins,
 }
 
-impl ClosePairs<'_> {
-    fn key(&self, i: usize) -> (i64, i64) {
-        (
-            (self.x[i] / self.dmax).floor() as i64,
-            (self.y[i] / self.dmax).floor() as i64,
-        )
+impl<'a> ClosePairs<'a> {
+    fn new(
+        (x, y): (&'a [f64], &'a [f64]),
+        dmax: f64,
+        finite_bands: usize,
+        distance_edges: &'a [f64],
+        metric: Metric,
+    ) -> Self {
+        ClosePairs {
+            x,
+            y,
+            finite_bands,
+            distance_edges,
+            metric,
+            bins: CellBins::new(x, y, dmax),
+        }
     }
 
     /// Call `f(j, distance band)` for every j > i closer than the last finite edge.
     fn for_pairs_of(&self, i: usize, mut f: impl FnMut(usize, usize)) {
         let (x, y) = (self.x, self.y);
-        let (bi, bj) = self.key(i);
-        for di in -1..=1 {
-            for dj in -1..=1 {
-                // coordinates ~1e300 saturate the cell index: skip cells past the end
-                let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
-                    continue;
-                };
-                let Some(v) = self.bins.get(&(a, b)) else {
-                    continue;
-                };
-                for &j in v {
-                    let j = j as usize;
-                    if j <= i {
-                        continue;
-                    }
-                    let d = match self.metric {
-                        Metric::Euclidean => (x[i] - x[j]).hypot(y[i] - y[j]),
-                        Metric::Manhattan => (x[i] - x[j]).abs() + (y[i] - y[j]).abs(),
-                    };
-                    if let Some(db) = band(self.distance_edges, d) {
-                        if db < self.finite_bands {
-                            f(j, db);
-                        }
-                    }
+        self.bins.for_candidates(x[i], y[i], |j| {
+            if j <= i {
+                return;
+            }
+            let d = match self.metric {
+                Metric::Euclidean => (x[i] - x[j]).hypot(y[i] - y[j]),
+                Metric::Manhattan => (x[i] - x[j]).abs() + (y[i] - y[j]).abs(),
+            };
+            if let Some(db) = band(self.distance_edges, d) {
+                if db < self.finite_bands {
+                    f(j, db);
                 }
             }
-        }
+        });
     }
 
     /// The close pairs as (i, j, band) when there are at most `budget` of them.
@@ -335,24 +332,8 @@ pub fn knox_with(
         distance_edges[nd]
     };
     let finite_bands = if open { nd - 1 } else { nd };
-    let close = (finite_bands > 0 && dmax > 0.0).then(|| {
-        let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
-            std::collections::HashMap::new();
-        for i in 0..n {
-            bins.entry(((x[i] / dmax).floor() as i64, (y[i] / dmax).floor() as i64))
-                .or_default()
-                .push(i as u32);
-        }
-        ClosePairs {
-            x,
-            y,
-            dmax,
-            finite_bands,
-            distance_edges,
-            metric,
-            bins,
-        }
-    });
+    let close = (finite_bands > 0 && dmax > 0.0)
+        .then(|| ClosePairs::new((x, y), dmax, finite_bands, distance_edges, metric));
     let stored = close.as_ref().and_then(|c| c.collect(PAIR_BUDGET, cancel));
     cancel.check()?;
     let table = |times: &[f64]| -> Vec<f64> {
@@ -462,21 +443,7 @@ mod tests {
         let t: Vec<f64> = (0..n).map(|_| (100.0 * u()).floor()).collect();
         let de = [0.0, 50.0, 120.0, 300.0];
         let te = [0.0, 3.0, 10.0, 30.0, f64::INFINITY];
-        let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> = Default::default();
-        for i in 0..n {
-            bins.entry(((x[i] / 300.0).floor() as i64, (y[i] / 300.0).floor() as i64))
-                .or_default()
-                .push(i as u32);
-        }
-        let cp = ClosePairs {
-            x: &x,
-            y: &y,
-            dmax: 300.0,
-            finite_bands: 3,
-            distance_edges: &de,
-            metric: Metric::Euclidean,
-            bins,
-        };
+        let cp = ClosePairs::new((&x, &y), 300.0, 3, &de, Metric::Euclidean);
         let pairs = cp.collect(usize::MAX, &NEVER).unwrap();
         assert!(cp.collect(10, &NEVER).is_none(), "over budget: not stored");
         let mut stored = vec![0.0; 12];

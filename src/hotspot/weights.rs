@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::index::CellBins;
+
 use crate::error::{Error, Result};
 
 /// Spatial weights for n units: for unit i, `neighbors[offsets[i]..offsets[i+1]]` with `weights`
@@ -292,17 +294,7 @@ impl Weights {
             }
         }
         let n = check_units("x", x.len() as u128)?;
-        let key = |i: usize| {
-            (
-                (x[i] / threshold).floor() as i64,
-                (y[i] / threshold).floor() as i64,
-            )
-        };
-        let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
-            std::collections::HashMap::new();
-        for i in 0..n {
-            bins.entry(key(i)).or_default().push(i as u32);
-        }
+        let bins = CellBins::new(&x[..n], &y[..n], threshold);
         let total = AtomicUsize::new(0);
         let rows: Vec<Result<Vec<(u32, f64)>>> = (0..n)
             .into_par_iter()
@@ -311,38 +303,32 @@ impl Weights {
                 if total.load(Ordering::Relaxed) > MAX_NEIGHBOURS {
                     return Err(too_many_pairs("threshold", MAX_NEIGHBOURS + 1));
                 }
-                let (bi, bj) = key(i);
                 let mut r = Vec::new();
-                for di in -1..=1 {
-                    for dj in -1..=1 {
-                        // coordinates ~1e300 saturate the cell index: skip cells past the end
-                        let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
-                            continue;
-                        };
-                        for &j in bins.get(&(a, b)).map(|v| v.as_slice()).unwrap_or(&[]) {
-                            let j = j as usize;
-                            if j == i {
-                                continue;
-                            }
-                            let d = (x[i] - x[j]).hypot(y[i] - y[j]);
-                            if d <= threshold {
-                                if !binary && d == 0.0 {
-                                    let (a, b) = (i.min(j), i.max(j));
-                                    return Err(Error::value(
-                                        "x",
-                                        b,
-                                        x[b],
-                                        format!(
-                                            "points {a} and {b} are at the same location: their \
-                                             inverse-distance weight would be infinite; remove or \
-                                             merge duplicates, or use binary weights"
-                                        ),
-                                    ));
-                                }
-                                r.push((j as u32, if binary { 1.0 } else { 1.0 / d }));
-                            }
-                        }
+                let mut same_place = None;
+                bins.for_candidates(x[i], y[i], |j| {
+                    if j == i || same_place.is_some() {
+                        return;
                     }
+                    let d = (x[i] - x[j]).hypot(y[i] - y[j]);
+                    if d <= threshold {
+                        if !binary && d == 0.0 {
+                            same_place = Some((i.min(j), i.max(j)));
+                            return;
+                        }
+                        r.push((j as u32, if binary { 1.0 } else { 1.0 / d }));
+                    }
+                });
+                if let Some((a, b)) = same_place {
+                    return Err(Error::value(
+                        "x",
+                        b,
+                        x[b],
+                        format!(
+                            "points {a} and {b} are at the same location: their \
+                             inverse-distance weight would be infinite; remove or \
+                             merge duplicates, or use binary weights"
+                        ),
+                    ));
                 }
                 total.fetch_add(r.len(), Ordering::Relaxed);
                 Ok(r)

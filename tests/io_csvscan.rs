@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use saferstats::csvscan::*;
+use saferstats::io::csvscan::*;
 
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("saferstats_csvscan_{}", std::process::id()));
