@@ -44,6 +44,7 @@
 #[macro_use]
 mod codes;
 
+#[macro_use]
 pub mod cancel;
 pub mod ci;
 pub mod disclosure;

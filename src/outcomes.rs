@@ -1,5 +1,5 @@
 //! Section 136 street-triage outcome statistics: the interrupted time series (segmented Poisson
-//! regression) used to judge a pilot — METHODS.md D3. Outcome proportions and before/after
+//! regression) used to judge a pilot — docs/methods/s136.md D3. Outcome proportions and before/after
 //! comparisons use [`crate::rates`] and [`crate::tables`].
 
 use std::f64::consts::PI;
@@ -133,7 +133,7 @@ pub struct ItsResult {
 
 /// Segmented (interrupted time series) Poisson regression with a population offset.
 ///
-/// Method (METHODS.md D3, Bernal, Cummins & Gasparrini 2017):
+/// Method (docs/methods/s136.md D3, Bernal, Cummins & Gasparrini 2017):
 /// log E\[yₜ\] = β₀ + β₁t + β₂·postₜ + β₃·sinceₜ + [seasonal terms] + log popₜ, with t = 1..T,
 /// postₜ = 1[t ≥ t₀], **sinceₜ = max(0, t − t₀)** (0 in the first post period, so e^β₂ is the
 /// immediate level change at the break) and t₀ = `break_index` + 1 (`break_index` is the 0-based
@@ -159,7 +159,7 @@ pub struct ItsResult {
 ///          29., 27., 32., 30., 33., 31., 24., 23., 25., 22., 24., 21., 23., 22., 20., 22., 21., 19.];
 /// let pop = [1.1e6; 36];
 /// let r = its_poisson(&y, &pop, 24, &ItsOptions::default()).unwrap();
-/// assert!((r.level.value - 0.743616).abs() < 1e-6); // METHODS.md D3 (statsmodels)
+/// assert!((r.level.value - 0.743616).abs() < 1e-6); // docs/methods/s136.md D3 (statsmodels)
 /// ```
 pub fn its_poisson(
     y: &[f64],

@@ -1,7 +1,7 @@
 //! Rates, proportions and ratios with confidence intervals — the kernel every analysis uses.
 //!
 //! Methods follow PHE/OHID's PHEindicatormethods (v2.1.0) conventions, documented in
-//! `METHODS.md` sections A1–A4:
+//! docs/methods/rates.md sections A1–A4:
 //!
 //! | function | statistic | interval |
 //! |---|---|---|
@@ -242,7 +242,7 @@ impl RateOptions {
 
 /// Crude rates `count / population × multiplier` with exact Poisson / Byar's confidence intervals.
 ///
-/// Method (METHODS.md A1; PHEindicatormethods `phe_rate`): `"phe"` uses the exact Poisson
+/// Method (docs/methods/rates.md A1; PHEindicatormethods `phe_rate`): `"phe"` uses the exact Poisson
 /// (Garwood) interval for counts below 10 and Byar's approximation from 10; `"exact"` and
 /// `"byar"` use one method throughout. Count 0 gives lower limit 0. Non-integer counts are
 /// accepted (the gamma form of the exact limits and Byar's formula are defined for them), as
@@ -480,7 +480,7 @@ fn check_successes_le_trials(xs: &[f64], ns: &[f64], xname: &str) -> Result<()> 
 
 /// Proportions `successes / trials × multiplier` with Wilson score confidence intervals.
 ///
-/// Method (METHODS.md A2; PHEindicatormethods `phe_proportion`): Wilson score interval,
+/// Method (docs/methods/rates.md A2; PHEindicatormethods `phe_proportion`): Wilson score interval,
 /// optionally with continuity correction (Newcombe 1998 method 4, = R `prop.test(correct=TRUE)`).
 /// Non-integer successes are accepted, as PHE does.
 ///
@@ -668,7 +668,7 @@ fn one_rate_ratio(
 
 /// Ratio of two Poisson rates (a/Nₐ)/(b/N_b) with confidence interval and test of RR = 1.
 ///
-/// Method (METHODS.md A4): `wald-log` — SE(ln RR) = √(1/a + 1/b), CI = RR·exp(∓z·SE), z test;
+/// Method (docs/methods/rates.md A4): `wald-log` — SE(ln RR) = √(1/a + 1/b), CI = RR·exp(∓z·SE), z test;
 /// when either count is 0 the wald-log interval is undefined and the exact conditional interval
 /// is used instead, labelled `"exact (zero count)"`. `exact` — a | a+b ~ Bin(a+b, π) with
 /// Clopper–Pearson limits on π mapped to RR = π/(1−π)·N_b/Nₐ, and the two-sided exact binomial
@@ -850,7 +850,7 @@ pub struct DsrResult {
 
 /// Directly standardised rate with the Dobson-method confidence interval.
 ///
-/// Method (METHODS.md A3; PHEindicatormethods `calculate_dsr`): DSR = Σ (xᵢ/nᵢ)·wᵢ / Σ wᵢ × mult;
+/// Method (docs/methods/rates.md A3; PHEindicatormethods `calculate_dsr`): DSR = Σ (xᵢ/nᵢ)·wᵢ / Σ wᵢ × mult;
 /// var = Σ xᵢ (wᵢ/nᵢ)² / (Σwᵢ)²; O = Σ xᵢ; CI = DSR + √(var/O)·(Byar's(O) − O)·mult (Byar's
 /// always). A NaN count is treated as 0 (as PHE); O < 10 gives NaN with a note.
 /// `standard` is the standard population per band (e.g. [`ESP2013`]).

@@ -1,6 +1,6 @@
 //! Hotspot module: DBSCAN vs scikit-learn, Gi*/Local Moran vs esda
 //! (tests/fixtures/hotspot_reference.json), NNH vs scipy single linkage (nnh_reference.json),
-//! KDE vs a direct sum, Knox vs brute force, METHODS C.
+//! KDE vs a direct sum, Knox vs brute force, docs/methods/hotspots.md C.
 
 use proptest::prelude::*;
 use saferstats::hotspot::clusters::*;
@@ -29,12 +29,7 @@ fn dbscan_labels_identical_to_sklearn() {
             let eps = run["eps_m"].as_f64().unwrap();
             let ms = run["min_samples"].as_u64().unwrap() as usize;
             let (labels, core) = dbscan(&lat, &lon, eps, ms).unwrap();
-            let want: Vec<i64> = run["labels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_i64().unwrap())
-                .collect();
+            let want = ints(&run["labels"]);
             assert_eq!(labels, want, "{} eps {eps} min_samples {ms}", set["name"]);
             let want_core: Vec<usize> = run["core"]
                 .as_array()
@@ -181,7 +176,7 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
         ny: 3,
     };
     let d = kde_grid(&x, &y, None, 50.0, Kernel::Quartic, &g).unwrap();
-    // METHODS.md C4 at (0,0)... is not a centre here; check cell centres against the direct sum
+    // docs/methods/hotspots.md C4 at (0,0)... is not a centre here; check cell centres against the direct sum
     for kernel in [Kernel::Quartic, Kernel::Gaussian] {
         let h = 23.0;
         let d = kde_grid(&x, &y, None, h, kernel, &g).unwrap();
@@ -428,7 +423,7 @@ fn bng_matches_os_example_and_proj() {
 
 #[test]
 fn hdbscan_labels_match_sklearn() {
-    // Identical labels where mutual-reachability ties do not arise (the METHODS.md oracle and the
+    // Identical labels where mutual-reachability ties do not arise (the docs/methods/hotspots.md oracle and the
     // duplicate-points set); on dense blobs numpy's unstable argsort orders tied edges differently,
     // so cluster numbering can differ and a few tie-affected points change side: there we require
     // the same partition for at least 98% of points (documented in hotspot::hdbscan).
@@ -442,12 +437,7 @@ fn hdbscan_labels_match_sklearn() {
             let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
             let ms = run["min_samples"].as_u64().map(|v| v as usize);
             let labels = hdbscan(&lat, &lon, mcs, ms).unwrap();
-            let want: Vec<i64> = run["labels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_i64().unwrap())
-                .collect();
+            let want = ints(&run["labels"]);
             if exact {
                 assert_eq!(labels, want, "{} mcs {mcs}", set["name"]);
             } else {

@@ -1,5 +1,5 @@
 //! Trend module against tests/fixtures/trend_reference.json (statsmodels GLM / NegativeBinomial,
-//! pymannkendall, scipy theilslopes) and the PHE funnel values quoted in METHODS.md A7.
+//! pymannkendall, scipy theilslopes) and the PHE funnel values quoted in docs/methods/trends.md A7.
 
 use saferstats::trend::*;
 
@@ -224,7 +224,7 @@ fn proportion_funnel_matches_methods_a7() {
 
 #[test]
 fn ratio_funnel_matches_phe_poisson_funnel() {
-    // METHODS.md A7: for O = 1 the expected counts at the limits are 9.233410 (low3s),
+    // docs/methods/trends.md A7: for O = 1 the expected counts at the limits are 9.233410 (low3s),
     // 5.571645 (low2s), 0.025318 (up2s), 0.001001 (up3s); evaluating the funnel at those E
     // must give back O = 1, i.e. ratio limits 1/E.
     let es = [9.233410, 5.571645, 0.025318, 0.001001];

@@ -60,8 +60,8 @@ pub(super) fn hdbscan_labels<'py>(
     min_cluster_size: usize,
 ) -> PyResult<Bound<'py, numpy::PyArray1<i64>>> {
     let (f, t, d) = (owned(&src), owned(&dst), owned(&distance));
-    let l = interruptible(py, |_| {
-        hdb::labels_from_mst_columns(n, &f, &t, &d, min_cluster_size)
+    let l = interruptible(py, |c| {
+        hdb::labels_from_mst_columns(n, &f, &t, &d, min_cluster_size, c)
     })?;
     Ok(l.into_pyarray(py))
 }

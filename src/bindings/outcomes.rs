@@ -5,11 +5,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::parallel::{detach, owned};
+use super::parallel::{detach, interruptible, owned};
 use super::Obj;
-use crate::disclosure::{
-    protect as core_protect, suppress as core_suppress, CellKind, DisclosureOptions, Relations,
-};
+use crate::disclosure::{protect_with, suppress_with, CellKind, DisclosureOptions, Relations};
 use crate::outcomes::{
     its_poisson as core_its, ItsDispersion, ItsOptions, Seasonality, SeasonalityKind,
 };
@@ -85,7 +83,7 @@ pub(super) fn suppress<'py>(
         secondary,
         round_to,
     };
-    let s = detach(py, || core_suppress(&v, n_cols, &opts))?.py_err()?;
+    let s = interruptible(py, |c| suppress_with(&v, n_cols, &opts, c))?;
     let reason: Vec<u8> = s.reason.iter().map(|r| *r as u8).collect();
     Ok(columns!(py; "values" => s.values, "reason" => reason))
 }
@@ -139,7 +137,7 @@ pub(super) fn protect<'py>(
         secondary,
         round_to: None,
     };
-    let p = detach(py, || core_protect(&v, &kinds, &rel, &opts))?.py_err()?;
+    let p = interruptible(py, |c| protect_with(&v, &kinds, &rel, &opts, c))?;
     let reason: Vec<u8> = p.reason.iter().map(|r| *r as u8).collect();
     let unprotected: Vec<i64> = p
         .unprotected

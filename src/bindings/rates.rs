@@ -115,71 +115,56 @@ pub(super) fn ci_method_labels() -> Vec<&'static str> {
     CiMethod::ALL.iter().map(|m| m.label()).collect()
 }
 
-/// Crude rates with exact / Byar's CIs: dict of `count, population` (copies of the inputs),
-/// `value, lower, upper, method`.
-#[pyfunction]
-#[pyo3(signature = (
-    count, population, *,
-    multiplier = RateOptions::default().multiplier,
-    confidence = RateOptions::default().confidence,
-    method = RateOptions::default().method,
-    missing = RateOptions::default().missing,
-))]
-pub(super) fn rate_ci<'py>(
-    py: Python<'py>,
-    count: PyReadonlyArray1<'py, f64>,
-    population: PyReadonlyArray1<'py, f64>,
-    multiplier: f64,
-    confidence: f64,
-    method: core::RateMethod,
-    missing: Missing,
-) -> PyResult<Bound<'py, PyDict>> {
-    let opts = RateOptions {
-        multiplier,
-        confidence,
-        method,
-        missing,
+/// A two-column interval binding (`count, population` -> rates; `successes, trials` ->
+/// proportions): keyword options with the defaults of the core's options struct, the inputs
+/// copied into the result and the core's `*_into` kernel filling fresh numpy columns.
+macro_rules! two_column_ci {
+    ($(#[$meta:meta])* $name:ident($a:ident, $b:ident), $opts:ident, $method:ty, $kernel:path) => {
+        $(#[$meta])*
+        #[pyfunction]
+        #[pyo3(signature = (
+            $a, $b, *,
+            multiplier = $opts::default().multiplier,
+            confidence = $opts::default().confidence,
+            method = $opts::default().method,
+            missing = $opts::default().missing,
+        ))]
+        pub(super) fn $name<'py>(
+            py: Python<'py>,
+            $a: PyReadonlyArray1<'py, f64>,
+            $b: PyReadonlyArray1<'py, f64>,
+            multiplier: f64,
+            confidence: f64,
+            method: $method,
+            missing: Missing,
+        ) -> PyResult<Bound<'py, PyDict>> {
+            let opts = $opts {
+                multiplier,
+                confidence,
+                method,
+                missing,
+            };
+            filled(
+                py,
+                (stringify!($a), &$a),
+                (stringify!($b), &$b),
+                |x, n, out| $kernel(x, n, &opts, out),
+            )
+        }
     };
-    filled(
-        py,
-        ("count", &count),
-        ("population", &population),
-        |x, n, out| core::rate_ci_into(x, n, &opts, out),
-    )
 }
 
-/// Proportions with Wilson CIs: dict of `successes, trials` (copies of the inputs),
-/// `value, lower, upper, method`.
-#[pyfunction]
-#[pyo3(signature = (
-    successes, trials, *,
-    multiplier = ProportionOptions::default().multiplier,
-    confidence = ProportionOptions::default().confidence,
-    method = ProportionOptions::default().method,
-    missing = ProportionOptions::default().missing,
-))]
-pub(super) fn proportion_ci<'py>(
-    py: Python<'py>,
-    successes: PyReadonlyArray1<'py, f64>,
-    trials: PyReadonlyArray1<'py, f64>,
-    multiplier: f64,
-    confidence: f64,
-    method: core::ProportionMethod,
-    missing: Missing,
-) -> PyResult<Bound<'py, PyDict>> {
-    let opts = ProportionOptions {
-        multiplier,
-        confidence,
-        method,
-        missing,
-    };
-    filled(
-        py,
-        ("successes", &successes),
-        ("trials", &trials),
-        |x, n, out| core::proportion_ci_into(x, n, &opts, out),
-    )
-}
+two_column_ci!(
+    /// Crude rates with exact / Byar's CIs: dict of `count, population` (copies of the inputs),
+    /// `value, lower, upper, method`.
+    rate_ci(count, population), RateOptions, core::RateMethod, core::rate_ci_into
+);
+
+two_column_ci!(
+    /// Proportions with Wilson CIs: dict of `successes, trials` (copies of the inputs),
+    /// `value, lower, upper, method`.
+    proportion_ci(successes, trials), ProportionOptions, core::ProportionMethod, core::proportion_ci_into
+);
 
 /// Rate ratios: dict of `value, lower, upper, method, z, p_value`, and with `percent` also
 /// `percent_change, percent_lower, percent_upper` from the core's

@@ -1,6 +1,6 @@
 //! DBSCAN on latitude/longitude with the haversine metric, with scikit-learn's exact semantics.
 //!
-//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, METHODS.md C1):
+//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, docs/methods/hotspots.md C1):
 //! the neighbourhood of p is every q with haversine distance ≤ eps, **including p**; p is a core
 //! point when its neighbourhood has ≥ `min_samples` points; clusters are the connected components
 //! of core points (core–core within eps); a non-core point within eps of a core is a border point
@@ -25,33 +25,30 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-use super::cancel::{Cancel, NEVER};
-use super::index::{column_runs, haversine_cos, lon_column, ConcurrentUnionFind, Grid};
+use super::cancel::Cancel;
+use super::index::{
+    column_runs, haversine_cos, lon_column, to_radians_indexed, ConcurrentUnionFind, Grid,
+};
 pub use super::index::{haversine_rad, to_radians_checked};
 use super::EARTH_RADIUS_M;
 
-/// DBSCAN labels (−1 noise) and core flags for points in degrees, with `eps_m` in metres.
-///
-/// # Errors
-/// Latitude/longitude missing or out of range (error names the row), length mismatch,
-/// `eps_m` ≤ 0 or not finite, `min_samples` < 1.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::dbscan::dbscan;
-/// // METHODS.md C1 oracle: eps 60 m, min_samples 3
-/// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
-/// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
-/// let (labels, _core) = dbscan(&lat, &lon, 60.0, 3).unwrap();
-/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, -1, -1, -1, -1, 1]);
-/// ```
-pub fn dbscan(
-    lat: &[f64],
-    lon: &[f64],
-    eps_m: f64,
-    min_samples: usize,
-) -> Result<(Vec<i64>, Vec<bool>)> {
-    dbscan_with(lat, lon, eps_m, min_samples, &NEVER)
+uninterruptible! {
+    /// DBSCAN labels (−1 noise) and core flags for points in degrees, with `eps_m` in metres.
+    ///
+    /// # Errors
+    /// Latitude/longitude missing or out of range (error names the row), length mismatch,
+    /// `eps_m` ≤ 0 or not finite, `min_samples` < 1.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::dbscan::dbscan;
+    /// // docs/methods/hotspots.md C1 oracle: eps 60 m, min_samples 3
+    /// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
+    /// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
+    /// let (labels, _core) = dbscan(&lat, &lon, 60.0, 3).unwrap();
+    /// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, -1, -1, -1, -1, 1]);
+    /// ```
+    pub fn dbscan(lat: &[f64], lon: &[f64], eps_m: f64, min_samples: usize) -> Result<(Vec<i64>, Vec<bool>)> = dbscan_with;
 }
 
 /// [`dbscan`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -77,17 +74,7 @@ pub fn dbscan_with(
             "must be at least 1 (it counts the point itself)",
         ));
     }
-    let (la, lo) = to_radians_checked(lat, lon)?;
-    if la.len() >= u32::MAX as usize {
-        return Err(Error::argument(
-            "lat",
-            format!(
-                "{} points: at most {} are supported",
-                la.len(),
-                u32::MAX - 1
-            ),
-        ));
-    }
+    let (la, lo) = to_radians_indexed(lat, lon)?;
     let eps = eps_m / EARTH_RADIUS_M;
     let out = match FineGrid::new(&la, &lo, eps) {
         Some(g) => dbscan_fine(&g, &la, eps, min_samples, cancel),
@@ -447,22 +434,13 @@ fn dbscan_fine(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lcg(seed: u64) -> impl FnMut() -> f64 {
-        let mut s = seed;
-        move || {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::cancel::NEVER;
 
     /// The fine grid (whole cells core / joined without distance checks) gives exactly the
     /// labels of the plain neighbour search, including duplicates, the equator and sparse data.
     #[test]
     fn fine_grid_equals_plain_search() {
-        let mut u = lcg(11);
+        let mut u = crate::hotspot::index::lcg(11);
         for (centre, span, eps_m, min_samples, dup) in [
             ((51.8, -0.25), 0.05, 150.0, 5, false),
             ((51.8, -0.25), 0.05, 150.0, 5, true),

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 /// ```
 /// use saferstats::hotspot::index::haversine_rad;
 /// let d = haversine_rad(51.5f64.to_radians(), (-0.12f64).to_radians(), 51.5003f64.to_radians(), (-0.1201f64).to_radians());
-/// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // METHODS.md C: d(0,1) = 34.1 m
+/// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // docs/methods/hotspots.md C: d(0,1) = 34.1 m
 /// ```
 pub fn haversine_rad(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     haversine_cos(lat1, lon1, lat1.cos(), lat2, lon2, lat2.cos())
@@ -87,6 +87,26 @@ pub fn to_radians_checked(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64
         lat.iter().map(|v| v.to_radians()).collect(),
         lon.iter().map(|v| v.to_radians()).collect(),
     ))
+}
+
+/// [`to_radians_checked`] for the clustering algorithms, which index points with `u32`: also
+/// refuses `u32::MAX` points or more.
+///
+/// # Errors
+/// As [`to_radians_checked`]; [`Error::InvalidArgument`] on `lat` for too many points.
+pub(crate) fn to_radians_indexed(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
+    let (la, lo) = to_radians_checked(lat, lon)?;
+    if la.len() >= u32::MAX as usize {
+        return Err(Error::argument(
+            "lat",
+            format!(
+                "{} points: at most {} are supported",
+                la.len(),
+                u32::MAX - 1
+            ),
+        ));
+    }
+    Ok((la, lo))
 }
 
 /// Number of longitude columns of width at least `min_width` (radians) that tile the full circle,
@@ -377,5 +397,18 @@ impl UnionFind {
     /// The root of every node.
     pub fn roots(&mut self) -> Vec<usize> {
         (0..self.parent.len()).map(|i| self.find(i)).collect()
+    }
+}
+
+/// Uniform numbers in [0, 1) from a fixed seed (Knuth's MMIX LCG), for the unit tests of the
+/// hotspot algorithms.
+#[cfg(test)]
+pub(crate) fn lcg(seed: u64) -> impl FnMut() -> f64 {
+    let mut s = seed;
+    move || {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
     }
 }

@@ -1,4 +1,4 @@
-//! The Knox space–time test and near-repeat table (METHODS.md C8).
+//! The Knox space–time test and near-repeat table (docs/methods/hotspots.md C8).
 //!
 //! All pairs of events are classified by distance band × time band (bands are left-closed,
 //! [a, b); a last edge of +∞ gives an open "and beyond" band). Under the null, event times are
@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
 use super::index::CellBins;
 
 choice! {
@@ -232,48 +232,29 @@ fn count(pairs: &[(u32, u32, u32)], t: &[f64], time_edges: &[f64], nt: usize, ou
     }
 }
 
-/// Knox test / near-repeat table.
-///
-/// Memory is O(n + cells): close pairs are kept (up to ~8 million) to be re-counted under each
-/// permutation, or enumerated again per permutation beyond that; permuted tables are accumulated
-/// (sum and exceedance count per cell), never stored.
-///
-/// # Errors
-/// Length mismatch, non-finite coordinates or times (naming the row), band edges not strictly
-/// increasing from ≥ 0, fewer than 2 events, more than [`MAX_CELLS`] cells.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::knox::{knox, Metric};
-/// // METHODS.md C8: close = d < 200 and |dt| < 8 (i.e. <= 7 days): 3 pairs
-/// let x = [0., 0., 50., 400., 410., 0.];
-/// let y = [0., 100., 50., 400., 400., 20.];
-/// let t = [0., 3., 1., 2., 30., 40.];
-/// let k = knox(&x, &y, &t, &[0., 200., f64::INFINITY], &[0., 8., f64::INFINITY], 99, 1, Metric::Euclidean).unwrap();
-/// assert_eq!(k.observed, [3., 4., 3., 5.]);
-/// ```
-#[allow(clippy::too_many_arguments)]
-pub fn knox(
-    x: &[f64],
-    y: &[f64],
-    t: &[f64],
-    distance_edges: &[f64],
-    time_edges: &[f64],
-    permutations: usize,
-    seed: u64,
-    metric: Metric,
-) -> Result<KnoxTable> {
-    knox_with(
-        x,
-        y,
-        t,
-        distance_edges,
-        time_edges,
-        permutations,
-        seed,
-        metric,
-        &NEVER,
-    )
+uninterruptible! {
+    /// Knox test / near-repeat table.
+    ///
+    /// Memory is O(n + cells): close pairs are kept (up to ~8 million) to be re-counted under each
+    /// permutation, or enumerated again per permutation beyond that; permuted tables are accumulated
+    /// (sum and exceedance count per cell), never stored.
+    ///
+    /// # Errors
+    /// Length mismatch, non-finite coordinates or times (naming the row), band edges not strictly
+    /// increasing from ≥ 0, fewer than 2 events, more than [`MAX_CELLS`] cells.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::knox::{knox, Metric};
+    /// // docs/methods/hotspots.md C8: close = d < 200 and |dt| < 8 (i.e. <= 7 days): 3 pairs
+    /// let x = [0., 0., 50., 400., 410., 0.];
+    /// let y = [0., 100., 50., 400., 400., 20.];
+    /// let t = [0., 3., 1., 2., 30., 40.];
+    /// let k = knox(&x, &y, &t, &[0., 200., f64::INFINITY], &[0., 8., f64::INFINITY], 99, 1, Metric::Euclidean).unwrap();
+    /// assert_eq!(k.observed, [3., 4., 3., 5.]);
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn knox(x: &[f64], y: &[f64], t: &[f64], distance_edges: &[f64], time_edges: &[f64], permutations: usize, seed: u64, metric: Metric) -> Result<KnoxTable> = knox_with;
 }
 
 /// [`knox`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -426,17 +407,12 @@ pub fn knox_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::NEVER;
 
     /// The streaming count (pairs enumerated again) equals the count over stored pairs.
     #[test]
     fn streaming_counts_equal_stored_counts() {
-        let mut s = 3u64;
-        let mut u = move || {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut u = crate::hotspot::index::lcg(3);
         let n = 3000;
         let x: Vec<f64> = (0..n).map(|_| 2000.0 * u()).collect();
         let y: Vec<f64> = (0..n).map(|_| 2000.0 * u()).collect();

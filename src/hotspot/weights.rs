@@ -249,22 +249,22 @@ impl Weights {
         })
     }
 
-    /// Every pair of points within `threshold` (Euclidean, inclusive) — binary, or inverse
-    /// distance d^(−1) when `binary` is false (libpysal `DistanceBand(alpha=-1)`).
-    ///
-    /// # Errors
-    /// Length mismatch, non-finite coordinates, threshold ≤ 0 or not finite; with
-    /// `binary = false`, two points at the same location (their inverse-distance weight would be
-    /// infinite: the error names both rows); more than [`MAX_UNITS`] points or
-    /// [`MAX_NEIGHBOURS`] pairs (the message gives the size).
-    ///
-    /// # Examples
-    /// ```
-    /// let w = saferstats::hotspot::weights::Weights::distance_band(&[0., 10., 40.], &[0., 0., 0.], 15.0, true).unwrap();
-    /// assert_eq!((w.cardinality(0), w.cardinality(2)), (1, 0));
-    /// ```
-    pub fn distance_band(x: &[f64], y: &[f64], threshold: f64, binary: bool) -> Result<Self> {
-        Self::distance_band_with(x, y, threshold, binary, &super::cancel::NEVER)
+    uninterruptible! {
+        /// Every pair of points within `threshold` (Euclidean, inclusive) — binary, or inverse
+        /// distance d^(−1) when `binary` is false (libpysal `DistanceBand(alpha=-1)`).
+        ///
+        /// # Errors
+        /// Length mismatch, non-finite coordinates, threshold ≤ 0 or not finite; with
+        /// `binary = false`, two points at the same location (their inverse-distance weight would be
+        /// infinite: the error names both rows); more than [`MAX_UNITS`] points or
+        /// [`MAX_NEIGHBOURS`] pairs (the message gives the size).
+        ///
+        /// # Examples
+        /// ```
+        /// let w = saferstats::hotspot::weights::Weights::distance_band(&[0., 10., 40.], &[0., 0., 0.], 15.0, true).unwrap();
+        /// assert_eq!((w.cardinality(0), w.cardinality(2)), (1, 0));
+        /// ```
+        pub fn distance_band(x: &[f64], y: &[f64], threshold: f64, binary: bool) -> Result<Self> = Self::distance_band_with;
     }
 
     /// [`distance_band`](Self::distance_band) that stops with [`Error::Interrupted`] soon after

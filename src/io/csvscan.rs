@@ -201,36 +201,36 @@ pub struct Table {
     pub problems: Vec<Problem>,
 }
 
-/// Read `files` into the columns `columns`, in parallel over files; rows keep file order.
-///
-/// # Errors
-/// [`Error::InvalidArgument`] (naming the file, and the line where there is one) if a file cannot
-/// be opened or decompressed, expands beyond the gzip bound, its header has a quote that does not
-/// close on the header line or a different number of fields from its field map, or its field map
-/// points at a column that does not exist.
-///
-/// # Examples
-/// ```
-/// use saferstats::csvscan::*;
-/// let dir = std::env::temp_dir().join("saferstats_csvscan_doc");
-/// std::fs::create_dir_all(&dir).unwrap();
-/// let path = dir.join("a.csv");
-/// std::fs::write(&path, "Type,Date,Lat\nPerson,2020-01-02T03:04:05+01:00,51.5\n Vehicle ,,north\n").unwrap();
-/// let cols = vec![
-///     ColumnSpec { name: "type".into(), kind: ColumnKind::Category, required: false },
-///     ColumnSpec { name: "date".into(), kind: ColumnKind::DateTime, required: true },
-///     ColumnSpec { name: "lat".into(), kind: ColumnKind::Float { abs_max: 90.0 }, required: false },
-/// ];
-/// let files = vec![FileSpec { path, delimiter: b',', fields: vec![Some(0), Some(1), Some(2)] }];
-/// let t = read_files(&files, &cols).unwrap();
-/// assert_eq!(t.columns[0], ColumnData::Category { codes: vec![0, 1], categories: vec!["Person".into(), "Vehicle".into()] });
-/// assert_eq!(t.columns[1], ColumnData::DateTime(vec![1_577_930_645_000_000_000, NAT]));
-/// assert_eq!(t.line, vec![2, 3]);
-/// assert_eq!(t.problems.len(), 2); // the missing date and the latitude "north", both on line 3
-/// assert_eq!((t.problems[1].kind, t.problems[1].value.as_str()), (ProblemKind::Unparsable, "north"));
-/// ```
-pub fn read_files(files: &[FileSpec], columns: &[ColumnSpec]) -> Result<Table> {
-    read_files_with(files, columns, &crate::cancel::NEVER)
+uninterruptible! {
+    /// Read `files` into the columns `columns`, in parallel over files; rows keep file order.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (naming the file, and the line where there is one) if a file cannot
+    /// be opened or decompressed, expands beyond the gzip bound, its header has a quote that does not
+    /// close on the header line or a different number of fields from its field map, or its field map
+    /// points at a column that does not exist.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::csvscan::*;
+    /// let dir = std::env::temp_dir().join("saferstats_csvscan_doc");
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("a.csv");
+    /// std::fs::write(&path, "Type,Date,Lat\nPerson,2020-01-02T03:04:05+01:00,51.5\n Vehicle ,,north\n").unwrap();
+    /// let cols = vec![
+    ///     ColumnSpec { name: "type".into(), kind: ColumnKind::Category, required: false },
+    ///     ColumnSpec { name: "date".into(), kind: ColumnKind::DateTime, required: true },
+    ///     ColumnSpec { name: "lat".into(), kind: ColumnKind::Float { abs_max: 90.0 }, required: false },
+    /// ];
+    /// let files = vec![FileSpec { path, delimiter: b',', fields: vec![Some(0), Some(1), Some(2)] }];
+    /// let t = read_files(&files, &cols).unwrap();
+    /// assert_eq!(t.columns[0], ColumnData::Category { codes: vec![0, 1], categories: vec!["Person".into(), "Vehicle".into()] });
+    /// assert_eq!(t.columns[1], ColumnData::DateTime(vec![1_577_930_645_000_000_000, NAT]));
+    /// assert_eq!(t.line, vec![2, 3]);
+    /// assert_eq!(t.problems.len(), 2); // the missing date and the latitude "north", both on line 3
+    /// assert_eq!((t.problems[1].kind, t.problems[1].value.as_str()), (ProblemKind::Unparsable, "north"));
+    /// ```
+    pub fn read_files(files: &[FileSpec], columns: &[ColumnSpec]) -> Result<Table> = read_files_with;
 }
 
 /// [`read_files`], stopping with [`Error::Interrupted`] soon after `cancel` is set (polled per

@@ -93,7 +93,7 @@ fn poisson_count_limits(e: f64, p: f64) -> (f64, f64) {
 
 /// PHE funnel plot control limits (95% and 99.8%) at each denominator.
 ///
-/// Method (METHODS.md A7; PHEindicatormethods `calculate_funnel_limits`):
+/// Method (docs/methods/trends.md A7; PHEindicatormethods `calculate_funnel_limits`):
 /// - `Proportion`: the closed-form limits at which a Wilson interval just reaches the target
 ///   (`target` and results on the `multiplier` scale, e.g. 100 for percentages), clipped to
 ///   [0, multiplier].
@@ -108,7 +108,7 @@ fn poisson_count_limits(e: f64, p: f64) -> (f64, f64) {
 /// # Examples
 /// ```
 /// use saferstats::trend::{funnel_limits, FunnelKind};
-/// // METHODS.md A7: target 20%, n = 100 -> 7.639071 / 12.160144 / 27.839856 / 32.360929
+/// // docs/methods/trends.md A7: target 20%, n = 100 -> 7.639071 / 12.160144 / 27.839856 / 32.360929
 /// let l = funnel_limits(&[100.0], 20.0, FunnelKind::Proportion, 100.0).unwrap();
 /// assert!((l[0].lower_998 - 7.639071).abs() < 1e-6 && (l[0].upper_95 - 27.839856).abs() < 1e-6);
 /// ```
@@ -190,7 +190,7 @@ coded_enum! {
 
 /// PHE funnel significance for each (numerator, denominator).
 ///
-/// Method (METHODS.md A7; `assign_funnel_significance`): proportions compare the observed
+/// Method (docs/methods/trends.md A7; `assign_funnel_significance`): proportions compare the observed
 /// value with the [`funnel_limits`] at its denominator; rates and ratios compare the point's own
 /// exact (O < 10) or Byar's (O ≥ 10) 95% and 99.8% intervals with the target (for ratios the
 /// denominator is the expected count and the target normally 1).
@@ -202,7 +202,7 @@ coded_enum! {
 /// # Examples
 /// ```
 /// use saferstats::trend::{funnel_significance, FunnelKind, FunnelSignificance};
-/// // METHODS.md A7 ratio fixture: (151 observed, 106.442972 expected) -> High (0.001)
+/// // docs/methods/trends.md A7 ratio fixture: (151 observed, 106.442972 expected) -> High (0.001)
 /// let s = funnel_significance(&[151.0], &[106.442972], 1.0, FunnelKind::Ratio, 1.0).unwrap();
 /// assert_eq!(s[0], FunnelSignificance::High0001);
 /// ```

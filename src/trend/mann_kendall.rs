@@ -125,7 +125,7 @@ fn present(x: &[f64], skip_missing: bool) -> Result<(Vec<f64>, Vec<f64>)> {
 
 /// Mann–Kendall trend test (tie-corrected) with Sen's slope and its confidence interval.
 ///
-/// Method (METHODS.md A6; pymannkendall `original_test`): S = Σ_{i<j} sgn(xⱼ − xᵢ),
+/// Method (docs/methods/trends.md A6; pymannkendall `original_test`): S = Σ_{i<j} sgn(xⱼ − xᵢ),
 /// Var(S) = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)]/18, z = (S ∓ 1)/√Var(S), two-sided normal p,
 /// tau-a. Sen's slope = median of (xⱼ − xᵢ)/(j − i) over index spacing; intercept
 /// median(x) − slope·median(index); slope CI by Sen (1968) as `scipy.stats.theilslopes`.
@@ -148,7 +148,7 @@ pub fn mann_kendall(x: &[f64], confidence: f64, skip_missing: bool) -> Result<Ma
 /// [`mann_kendall`] for a series observed at times `t` (e.g. years 2012, 2013, 2014, 2016):
 /// S, Var(S), z, p and tau depend only on the order and are as [`mann_kendall`]; Sen's slope is
 /// the median of (xⱼ − xᵢ)/(tⱼ − tᵢ) — per unit of `t`, with gaps counted as time — its CI and
-/// the intercept median(x) − slope·median(t) as `scipy.stats.theilslopes(x, t)` (METHODS.md A6:
+/// the intercept median(x) − slope·median(t) as `scipy.stats.theilslopes(x, t)` (docs/methods/trends.md A6:
 /// "for irregular series divide by Δt").
 ///
 /// # Errors

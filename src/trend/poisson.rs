@@ -186,7 +186,7 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 
 /// Log-linear Poisson trend with population offset and its annual percentage change.
 ///
-/// Method (METHODS.md A5): Poisson GLM log E\[yₜ\] = β₀ + β₁t + log popₜ fitted by IRLS
+/// Method (docs/methods/trends.md A5): Poisson GLM log E\[yₜ\] = β₀ + β₁t + log popₜ fitted by IRLS
 /// ([`crate::glm`]); APC = 100(e^β₁ − 1) with CI from β₁ ± z·SE. Over-dispersion: the Pearson
 /// χ²/df of the Poisson fit is always reported; `Quasi` scales the SE by √(χ²/df), `NegBin` fits
 /// NB2 by maximum likelihood (reported as Poisson when α → 0), `Auto` uses quasi-Poisson when
@@ -211,7 +211,7 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 /// let pop = [250000., 252000., 254500., 256000., 258000., 260000.];
 /// let t = [0., 1., 2., 3., 4., 5.];
 /// let fit = poisson_trend(&y, &pop, &t, &TrendOptions::default()).unwrap();
-/// assert!((fit.apc - 5.642683).abs() < 1e-5); // statsmodels GLM, METHODS.md A5
+/// assert!((fit.apc - 5.642683).abs() < 1e-5); // statsmodels GLM, docs/methods/trends.md A5
 /// ```
 pub fn poisson_trend(
     y: &[f64],
