@@ -19,6 +19,9 @@
 //! - [`tables`] — two independent proportions: difference, risk ratio, z, χ², Fisher.
 //! - [`outcomes`] — Section 136 / street triage: interrupted time series (segmented Poisson).
 //!   Methods: `docs/methods/s136.md`.
+//! - [`monitoring`] — SPC charts with the NHS Making Data Count rules, the E-test for two
+//!   Poisson rates, the weighted displacement difference test. Methods:
+//!   `docs/methods/monitoring.md`.
 //! - [`disclosure`] — small-number suppression (primary, secondary) and rounding for publication.
 //! - [`hotspot`] — DBSCAN, HDBSCAN, KDE, spatial weights, Gi* / Local Moran, Knox, NNH,
 //!   Clark–Evans, British National Grid, cluster hulls; one spatial index
@@ -54,6 +57,7 @@ pub mod geography;
 pub mod glm;
 pub mod hotspot;
 pub mod io;
+pub mod monitoring;
 pub mod outcomes;
 pub mod rates;
 pub mod special;

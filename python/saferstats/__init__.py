@@ -49,6 +49,8 @@ from .trend import (
 from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
+from . import monitoring
+from .monitoring import e_test, spc, wdd, wdd_harm
 from .io import read_mha_annual
 from .outcomes import (
     ItsResult,
@@ -132,5 +134,10 @@ __all__ = [
     "assign_area",
     "find_area",
     "geography",
+    "monitoring",
+    "spc",
+    "e_test",
+    "wdd",
+    "wdd_harm",
 ]
 __all__ += _hotspot.__all__

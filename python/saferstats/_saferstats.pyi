@@ -29,6 +29,7 @@ __all__ = [
     "disproportionality",
     "dsr",
     "dsr_many",
+    "e_test_many",
     "esp2013",
     "funnel_limits",
     "funnel_significance",
@@ -53,11 +54,15 @@ __all__ = [
     "rate_ratio",
     "read_columns",
     "seasonal_mann_kendall_rows",
+    "spc_labels",
+    "spc_many",
     "suppress",
     "test_labels",
     "trend_method_labels",
     "trend_note_labels",
     "two_by_two",
+    "wdd",
+    "wdd_harm",
     "weights_adjacency",
     "weights_distance_band",
     "weights_lattice",
@@ -281,3 +286,31 @@ class AreaIndex:
     def boundary_cells(self) -> int: ...
     @property
     def memory_bytes(self) -> int: ...
+
+# monitoring (src/bindings/monitoring.rs)
+def spc_labels() -> dict[str, list[str]]: ...
+def spc_many(
+    values: _F64,
+    denominators: _F64 | None,
+    series_starts: list[int],
+    rebase: npt.NDArray[np.bool_],
+    targets: _F64,
+    chart: str,
+    improvement: str,
+    fix_after: int | None,
+    screen_outliers: bool,
+    trend_points: int,
+    shift_points: int,
+    laney: bool,
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]: ...
+def e_test_many(k1: _F64, k2: _F64, n1: _F64, n2: _F64) -> _F64: ...
+def wdd(
+    control: list[float],
+    treated: list[float],
+    disp_control: list[float] | None,
+    disp_treated: list[float] | None,
+    time_weights: list[float],
+    area_weights: list[float],
+    confidence: float,
+) -> list[list[float]]: ...
+def wdd_harm(estimates: list[float], se: list[float], weights: list[float], confidence: float) -> list[float]: ...

@@ -74,6 +74,7 @@ mod errors;
 mod geography;
 mod hotspot;
 mod io;
+mod monitoring;
 mod outcomes;
 mod parallel;
 mod rates;
@@ -133,6 +134,8 @@ mod _saferstats {
     };
     #[pymodule_export]
     use super::io::{month_codes, read_columns};
+    #[pymodule_export]
+    use super::monitoring::{e_test_many, spc_labels, spc_many, wdd, wdd_harm};
     #[pymodule_export]
     use super::outcomes::{its_poisson, protect, suppress};
     #[pymodule_export]

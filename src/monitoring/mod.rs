@@ -1,0 +1,14 @@
+//! Performance-monitoring methods used month to month by police, PCC and NHS performance teams.
+//!
+//! - [`spc`] — statistical process control charts (XmR, c, u, p and Laney p′/u′) with the NHS
+//!   "Making Data Count" special-cause rules, variation and assurance classification.
+//! - [`etest`] — the E-test for two Poisson rates (Krishnamoorthy & Thomson 2004).
+//! - [`wdd`] — the weighted displacement difference test (Wheeler & Ratcliffe 2018) and its
+//!   harm-weighted combination.
+//!
+//! Methods, references and the choices made where the anchors differ are written up in
+//! `docs/methods/monitoring.md`.
+
+pub mod etest;
+pub mod spc;
+pub mod wdd;
