@@ -22,6 +22,9 @@ $(BIN)/python:
 # dev, notebook and plotting extras. Rebuilt only when Rust or packaging files change.
 $(STAMP): $(BIN)/python $(RUST_SOURCES)
 	$(BIN)/python -m pip install --quiet "maturin>=1.9.4,<2"
+	# an extension built before the abi3 switch would shadow the new one (Python tries
+	# .cpython-3XX-*.so before .abi3.so)
+	rm -f python/saferstats/_saferstats.cpython-*.so
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras dev,notebooks,plot
 	touch $(STAMP)
 
