@@ -198,12 +198,13 @@ def _report(args: argparse.Namespace) -> int:
         table, change, text = _demo_tables()
         extra = {"hate_crime_rates_by_force.csv": (table, False), "hate_crime_change_by_force.csv": (change, True)}
     # a bad --out stops here, before any analysis runs
-    out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else [])])
+    out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else []),
+                                               *(["report.docx"] if args.docx else [])])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SaferstatsWarning)
-        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf)
+        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
     for w in caught:
-        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith("--pdf"):
+        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -211,8 +212,9 @@ def _report(args: argparse.Namespace) -> int:
         print(text)
         print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")
     print(f"Report written: {path.resolve()}")
-    if args.pdf and (path.parent / "report.pdf").exists():
-        print(f"PDF written: {(path.parent / 'report.pdf').resolve()}")
+    for flag, name in ((args.pdf, "report.pdf"), (args.docx, "report.docx")):
+        if flag and (path.parent / name).exists():
+            print(f"{name.split('.')[1].upper()} written: {(path.parent / name).resolve()}")
     return 0
 
 
@@ -227,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("out/report"), help="output folder (default out/report)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf (A4) through headless Chromium")
+    p.add_argument("--docx", action="store_true", help="also write report.docx, an editable Word copy (python-docx)")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("demo", help="hate crime rates with CIs on bundled Home Office data")

@@ -24,7 +24,7 @@ from .config import SECTION_KEYS, ConfigError, OutputError, validate_config
 from .sections import Section, Table
 
 __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES",
-           "PDF_NAME", "TEMPLATE_DIR"]
+           "PDF_NAME", "DOCX_NAME", "TEMPLATE_DIR"]
 
 # ------------------------------------------------------------------------------- output
 
@@ -215,6 +215,8 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
 #: The PDF copy written with ``--pdf``.
 PDF_NAME = "report.pdf"
+#: The editable Word copy written with ``--docx``.
+DOCX_NAME = "report.docx"
 
 
 class _Output:
@@ -300,10 +302,12 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
 
 
 def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
-                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False) -> Path:
+                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False,
+                 docx: bool = False) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
     and any GeoJSON into ``out_dir`` (and ``report.pdf`` with ``pdf=True``, printed by headless
-    Chromium; without a browser the PDF is left out with a warning). The folder is checked first
+    Chromium; ``report.docx`` with ``docx=True``, an editable Word copy; without a browser or
+    python-docx that copy is left out with a warning). The folder is checked first
     (:func:`prepare_output`); the files are staged and renamed into place only when everything
     succeeded; other files in the folder are never touched (``--out .`` is safe). Returns the path
     of ``index.html``.
@@ -314,7 +318,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
     >>> page.name, "Executive summary" in page.read_text()
     ('index.html', True)
     """
-    extra = [*(extra_csv or {}), *([PDF_NAME] if pdf else [])]
+    extra = [*(extra_csv or {}), *([PDF_NAME] if pdf else []), *([DOCX_NAME] if docx else [])]
     out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=extra)
     try:
         keys = [k for k in SECTION_KEYS if k in cfg]
@@ -339,7 +343,9 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
         if pdf:
             from .pdf import html_to_pdf
 
-            if html_to_pdf(out.stage / "index.html", out.stage / PDF_NAME) is not None:
+            stage = out.stage
+            assert stage is not None  # made in _Output.__init__
+            if html_to_pdf(stage / "index.html", stage / PDF_NAME) is not None:
                 out.files.append(PDF_NAME)
             else:
                 import warnings
@@ -348,6 +354,21 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
 
                 warnings.warn("--pdf: Chromium is not installed (make browser, or apt-get install chromium); the "
                               "report was written without a PDF", SaferstatsWarning, stacklevel=2)
+        if docx:
+            from .docx import docx_available, write_docx
+
+            stage = out.stage
+            assert stage is not None  # made in _Output.__init__
+            if docx_available():
+                write_docx(cfg, sections, stage / DOCX_NAME)
+                out.files.append(DOCX_NAME)
+            else:
+                import warnings
+
+                from ..exceptions import SaferstatsWarning
+
+                warnings.warn("--docx: python-docx is not installed (pip install python-docx); the report was "
+                              "written without a Word copy", SaferstatsWarning, stacklevel=2)
         for s in sections:
             for t in s.tables:
                 out.write_csv(f"{t.name}.csv", t.frame)

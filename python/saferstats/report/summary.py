@@ -4,7 +4,8 @@ English from the sections' published tables (never from suppressed numbers).
 The wording never overstates: a change is called a rise or fall only when its confidence interval
 excludes no change ("a statistically significant rise"); otherwise "no statistically significant
 change"; with fewer than :data:`MIN_COUNT` incidents in either period, or a suppressed count, "too
-few incidents to say". Ratios and trends follow the same three cases.
+few incidents to say". Ratios and trends follow the same three cases. Method and reference:
+``docs/methods/report_document.md``.
 
 >>> describe_change(9.0, 1.5, 17.0, count_from=1470, count_to=1600, subject="Police-recorded hate crime")
 'Police-recorded hate crime rose 9% (95% CI +1.5% to +17%), a statistically significant rise'
@@ -100,11 +101,12 @@ def _level(confidence: float) -> str:
 
 
 def _too_few(counts: Sequence[Any]) -> tuple[bool, str]:
-    vals = [_num(c) for c in counts if c is not None]
-    if any(c is None for c in vals) or (counts and any(isinstance(c, str) for c in counts)):
+    nums = [_num(c) for c in counts if c is not None]
+    vals = [v for v in nums if v is not None]
+    if len(vals) < len(nums) or any(isinstance(c, str) for c in counts):
         return True, ""
-    if vals and min(vals) < MIN_COUNT:  # type: ignore[type-var]
-        return True, " and ".join(f"{int(v):,}" for v in vals)  # type: ignore[arg-type]
+    if vals and min(vals) < MIN_COUNT:
+        return True, " and ".join(f"{int(v):,}" for v in vals)
     return False, ""
 
 
@@ -261,7 +263,9 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
                                                f"{b:,.0f}) {when}"))
         if pc:
-            rises, falls, few = [], [], []
+            rises: list[str] = []
+            falls: list[str] = []
+            few: list[str] = []
             for _, r in last.iterrows():
                 text = describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
                                        confidence=conf, subject="x")
@@ -294,7 +298,8 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             txt += f", by an average of {fmt_pct(float(lo_))} to {fmt_pct(float(hi_))} a year"
         if down:
             txt += f"; it fell significantly in {_names(down)}"
-        out.append(txt + "; part of the rise reflects better police recording, not only more offending.")
+        out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
+                         "more offending).")
     return out
 
 
