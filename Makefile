@@ -61,6 +61,7 @@ test: setup browser lint rust-test py-test
 bench: setup
 	$(BIN)/python -m pip install --quiet scikit-learn hdbscan esda libpysal pymannkendall
 	$(BIN)/python bench/compare_peers.py
+	$(BIN)/python bench/hotspot_intel_bench.py
 
 clean:
 	rm -rf $(VENV) target out

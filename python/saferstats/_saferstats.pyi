@@ -166,6 +166,55 @@ def hdbscan_mst(
 def hdbscan_labels(
     n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64], distance: _F64, min_cluster_size: int
 ) -> npt.NDArray[np.int64]: ...
+# hotspot intelligence (src/bindings/intel.rs)
+def global_statistic(
+    statistic: str,
+    values: _F64,
+    n: int,
+    offsets: _I64,
+    neighbors: _I64,
+    weights: _F64,
+    transform: str,
+    permutations: int,
+    seed: int,
+) -> dict[str, float]: ...
+def pai_table(observed: _F64, predicted: _F64, area: _F64 | None = None) -> dict[str, npt.NDArray[Any]]: ...
+def concentration(counts: _F64) -> dict[str, Any]: ...
+_Grid = tuple[str, float, float, float, int, int]
+def grid_spec(xmin: float, xmax: float, ymin: float, ymax: float, cell: float, shape: str) -> tuple[float, float, int, int]: ...
+def grid_auto_cell_size(x: _F64, y: _F64) -> float: ...
+def grid_bandwidth_nrd(v: _F64) -> float: ...
+def grid_auto_bandwidth(x: _F64, y: _F64) -> float: ...
+def grid_centres(grid: _Grid) -> tuple[_F64, _F64]: ...
+def grid_locate(grid: _Grid, x: _F64, y: _F64) -> _I64: ...
+def grid_counts(grid: _Grid, x: _F64, y: _F64, weights: _F64 | None = None) -> tuple[_F64, int]: ...
+def grid_kde(grid: _Grid, x: _F64, y: _F64, weights: _F64 | None, bandwidth: float, kernel: str) -> _F64: ...
+def grid_dual(a: _F64, b: _F64, method: str) -> _F64: ...
+def hotspot_classify(
+    grid: _Grid,
+    counts: _F64,
+    periods: int,
+    hotspot_prop: float,
+    persistent_prop: float,
+    recent_prop: float,
+    critical_p: float,
+    permutations: int,
+    holm: bool,
+    seed: int,
+) -> dict[str, Any]: ...
+def hotspot_change_test(before: _F64, after: _F64, length_before: float, length_after: float) -> tuple[_F64, _F64, _F64]: ...
+def prospective_risk(
+    grid: _Grid,
+    x: _F64,
+    y: _F64,
+    t: _F64,
+    cutoff_time: float,
+    predict_time: float,
+    space_bandwidth: float,
+    time_bandwidth: float,
+    time_unit: float,
+    distance: str,
+) -> _F64: ...
 from typing import final
 
 from typing_extensions import Self

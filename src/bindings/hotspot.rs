@@ -135,7 +135,7 @@ fn kde_grid<'py>(
     Ok((d.into_pyarray(py), grid.x0, grid.y0, grid.nx, grid.ny))
 }
 
-fn weights_from(
+pub(crate) fn weights_from(
     n: usize,
     offsets: &[i64],
     neighbors: &[i64],

@@ -9,6 +9,7 @@ mod disproportionality;
 mod errors;
 mod geography;
 mod hotspot;
+mod intel;
 mod io;
 mod monitoring;
 mod outcomes;
@@ -24,6 +25,7 @@ fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rates::register(m)?;
     io::register(m)?;
     hotspot::register(m)?;
+    intel::register(m)?;
     outcomes::register(m)?;
     disproportionality::register(m)?;
     trend::register(m)?;
