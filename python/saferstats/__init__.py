@@ -52,6 +52,7 @@ from .io import read_stop_search
 from . import monitoring
 from .monitoring import e_test, spc, wdd, wdd_harm
 from .io import read_mha_annual
+from .published import read_flytipping, read_hate_crime, read_street_crime
 from .outcomes import (
     ItsResult,
     before_after,
@@ -66,6 +67,7 @@ from .plotting import (
     plot_funnel,
     plot_gi,
     plot_its,
+    plot_areas,
     plot_kde,
     plot_trend,
 )
@@ -121,10 +123,14 @@ __all__ = [
     "before_after",
     "monthly_counts",
     "read_mha_annual",
+    "read_street_crime",
+    "read_hate_crime",
+    "read_flytipping",
     "suppress",
     "synthetic",
     "plot_its",
     "plot_clusters",
+    "plot_areas",
     "plot_kde",
     "plot_gi",
     "plotting",

@@ -13,6 +13,9 @@ __all__ = [
     "census2011_by_la",
     "stop_search_sample_path",
     "mha_annual_excerpt_path",
+    "street_crime_sample_path",
+    "hate_crime_table_path",
+    "flytipping_table_path",
     "flytipping_hertfordshire",
     "hertfordshire_asb",
     "STRANDS",
@@ -178,6 +181,43 @@ def mha_annual_excerpt_path():
     from pathlib import Path
 
     return Path(str(_path("nhs_mha_annual_2023-24_s136_excerpt.csv")))
+
+
+def street_crime_sample_path():
+    """Folder of two bundled police.uk street-level crime files as published (the first 400 and
+    200 records of Hertfordshire's January and February 2021 files), for
+    :func:`saferstats.read_street_crime`.
+
+    >>> sorted(p.name for p in street_crime_sample_path().iterdir())
+    ['2021-01-hertfordshire-street.csv', '2021-02-hertfordshire-street.csv']
+    """
+    from pathlib import Path
+
+    return Path(str(_path("street_crime_sample")))
+
+
+def hate_crime_table_path():
+    """The Home Office hate crime by police force area table (2017-18, 2018-19) as published,
+    for :func:`saferstats.read_hate_crime`.
+
+    >>> hate_crime_table_path().suffix
+    '.csv'
+    """
+    from pathlib import Path
+
+    return Path(str(_path("hate_crime_by_force_2017-18_2018-19.csv")))
+
+
+def flytipping_table_path():
+    """Defra fly-tipping incidents by local authority (the ten Hertfordshire districts, 2012-13 to
+    2021-22, columns as published), for :func:`saferstats.read_flytipping`.
+
+    >>> flytipping_table_path().name
+    'defra_flytipping_hertfordshire_2012-13_2021-22.csv'
+    """
+    from pathlib import Path
+
+    return Path(str(_path("defra_flytipping_hertfordshire_2012-13_2021-22.csv")))
 
 
 def flytipping_hertfordshire() -> pd.DataFrame:

@@ -16,7 +16,8 @@ from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
-__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi"]
+__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi",
+           "plot_areas"]
 
 _SIG_COLOURS = {
     "Low (0.001)": "#1f4e9c",
@@ -381,4 +382,65 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     present = sorted(set(code.ravel().tolist()))
     ax.legend(handles=[Patch(color=colours[k], label=order[k]) for k in present], fontsize=7, loc="upper right")
     ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
+    return ax
+
+
+def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: bool = True, margin: float = 0.02):
+    """Outlines (and names) of the local authorities — or CSPs / police force areas — that the
+    points ``lat``/``lon`` fall in, from the bundled ONS generalised boundaries (December 2024), in
+    lon/lat like :func:`plot_clusters`, so hotspot maps show the districts a CSP reports on.
+
+    ``level``: ``"la"`` (default), ``"csp"`` or ``"force"`` (CSPs and forces are drawn as the
+    outlines of their local authorities, named at the largest one). Points in no area are ignored.
+    Returns the axes.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> ax = plot_areas([51.90, 51.75], [-0.20, -0.34])
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['St Albans', 'Stevenage']
+    """
+    import warnings
+
+    from .exceptions import SaferstatsWarning
+    from .geography import _bundled_la, area_lookup, assign_area
+
+    ax = _axes(ax)
+    la_ = np.asarray(lat, dtype=float)
+    lo_ = np.asarray(lon, dtype=float)
+    ok = np.isfinite(la_) & np.isfinite(lo_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        where = assign_area(la_[ok], lo_[ok], level="la")
+    codes = set(where["code"].dropna())
+    lk = area_lookup()
+    if level in ("csp", "force"):
+        key = {"csp": "csp_code", "force": "force_code"}[level]
+        groups = set(lk.loc[lk.la_code.isin(codes), key])
+        codes = set(lk.loc[lk[key].isin(groups), "la_code"])
+        label_of = lk.drop_duplicates("la_code").set_index("la_code")[{"csp": "csp", "force": "force_name"}[level]]
+    elif level == "la":
+        label_of = None
+    else:
+        from .exceptions import InvalidInputError
+
+        raise InvalidInputError(f"unknown level {level!r}; valid: 'la', 'csp', 'force'", "level")
+    areas = _bundled_la()
+    named: dict[str, tuple[float, float, float]] = {}
+    for i, code in enumerate(areas.codes):
+        if code not in codes:
+            continue
+        for ring in areas.rings[i]:
+            ax.plot(ring[:, 0], ring[:, 1], color="#555555", lw=0.7, zorder=1)
+            size = float(np.ptp(ring[:, 0]) * np.ptp(ring[:, 1]))
+            label = str(areas.names[i]) if label_of is None else str(label_of.get(code, areas.names[i]))
+            if size > named.get(label, (0.0, 0.0, -1.0))[2]:
+                named[label] = (float(ring[:, 0].mean()), float(ring[:, 1].mean()), size)
+    if names:
+        for label, (x, y, _) in sorted(named.items()):
+            ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    if ok.any():
+        ax.set_xlim(lo_[ok].min() - margin, lo_[ok].max() + margin)
+        ax.set_ylim(la_[ok].min() - margin, la_[ok].max() + margin)
+        ax.set_aspect(1 / np.cos(np.radians(float(np.mean(la_[ok])))))  # metres the same both ways
     return ax

@@ -100,8 +100,10 @@ def _view(cfg: dict, s: Section) -> dict[str, Any]:
     for t in s.tables:
         d = display_table(t.frame, t.caption, confidence=cfg["confidence"])
         lead = d.row_header_columns
+        own = getattr(t, "highlight", None)  # the section's rows of the report's area (districts inside it too)
         tables.append({"name": t.name, "display": d,
-                       "highlight": [bool(area) and area in row[:lead] for row in d.rows]})
+                       "highlight": [bool(area) and (area in row[:lead] or bool(own and len(own) == len(d.rows) and own[i]))
+                                     for i, row in enumerate(d.rows)]})
     figures = [{"name": f.name, "caption": f.caption, "alt": figure_alt(s, f, cfg),
                 "b64": base64.b64encode(f.png).decode("ascii")} for f in s.figures]
     return {"key": s.key, "title": s.title, "short_title": s.title.split(":")[0], "intro": s.intro, "source": s.source,
@@ -210,7 +212,7 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
     "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
     "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
-             "s136_its.csv", "s136_its.png"),
+             "s136_its.csv", "s136_its.png", "s136_mha_ethnicity.csv", "s136_mha_conversion.csv"),
 }
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
 #: The PDF copy written with ``--pdf``.

@@ -344,8 +344,10 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
                 "overall rate: " + "; ".join(parts))
     else:
-        text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of the {_areas(lab, n)} "
-                f"(funnel plot): " + "; ".join(parts))
+        against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
+        text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of "
+                + (f"{against}, for the {_areas(lab, n)} shown" if against else f"the {_areas(lab, n)}")
+                + " (funnel plot): " + "; ".join(parts))
     if area and area in set(map(str, shown[lab])):
         g = sig[list(map(str, shown[lab])).index(area)]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
@@ -424,8 +426,14 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
     big = c.loc[n.idxmax()] if n.notna().any() else None
     text = f"{len(c)} clusters of incidents were found"
     if big is not None:
-        text += (f"; the largest holds {int(n.max()):,} incidents around {float(big['centroid_lat']):.4f}, "
-                 f"{float(big['centroid_lon']):.4f}")
+        where = [str(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
+        text += (f"; the largest holds {int(n.max()):,} incidents "
+                 + (f"around {', '.join(where)}" if where else "")
+                 + f" ({float(big['centroid_lat']):.4f}, {float(big['centroid_lon']):.4f})")
+        others = c.loc[n.sort_values(ascending=False).index[1:4]]
+        if "district" in c.columns and len(others):
+            text += "; the next largest are in " + ", ".join(
+                f"{d} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
     return [text + "."]
 
 
