@@ -45,7 +45,10 @@ endif
 rust-test:
 	cargo test --quiet
 
+# mypy --strict on the package (pyproject [tool.mypy]) with the Python tests, so Python-only
+# landings are type-checked too
 py-test: setup
+	$(BIN)/python -m mypy --strict python/saferstats
 	$(BIN)/python -m pytest -q
 
 # headless Chromium for the report's render check (Debian package); skipped with a note if it

@@ -54,8 +54,8 @@ RATES = [
         "import matplotlib.pyplot as plt\n"
         "c = change.dropna(subset=['ratio']).sort_values('percent_change')\n"
         "fig, ax = plt.subplots(figsize=(6, 9))\n"
-        "ax.errorbar(c['percent_change'], range(len(c)), xerr=[c['percent_change'] - c['percent_lower'],\n"
-        "            c['percent_upper'] - c['percent_change']], fmt='o', ms=3)\n"
+        "ax.errorbar(c['percent_change'], range(len(c)), xerr=[c['percent_change'] - c['percent_change_lower'],\n"
+        "            c['percent_change_upper'] - c['percent_change']], fmt='o', ms=3)\n"
         "ax.axvline(0, color='grey', lw=0.8)\n"
         "ax.set_yticks(range(len(c)), c.index, fontsize=7)\n"
         "ax.set_xlabel('% change in hate crime rate, 2018-19 vs 2017-18 (95% CI)')\n"
@@ -67,8 +67,8 @@ RATES = [
     ),
     new_code_cell(
         "seed = saferstats.percent_change(2080, 1, 1597, 1).iloc[0]\n"
-        "print(f\"{seed.percent_change:.1f}% (95% CI {seed.percent_lower:.1f}% to {seed.percent_upper:.1f}%)\")\n"
-        "assert seed.percent_lower > 20  # 'over 30%' is the estimate; the CI rules out anything under 22%"
+        "print(f\"{seed.percent_change:.1f}% (95% CI {seed.percent_change_lower:.1f}% to {seed.percent_change_upper:.1f}%)\")\n"
+        "assert seed.percent_change_lower > 20  # 'over 30%' is the estimate; the CI rules out anything under 22%"
     ),
 ]
 

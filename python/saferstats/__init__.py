@@ -13,7 +13,13 @@ with a pandas-facing Python API.
 
 from __future__ import annotations
 
-from . import datasets, geography, plotting
+import logging as _logging
+
+# Progress and diagnostics go through logging (the "saferstats" logger); nothing is printed
+# unless the application configures logging (the CLI's --verbose does).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+
+from . import datasets, geography, plotting  # noqa: E402
 from ._saferstats import __version__
 from .disclosure import suppress
 from .geography import assign_area, census_population, find_area

@@ -55,7 +55,7 @@ def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
     herts = change.loc["Hertfordshire"]
     lines.append(
         f"\nHertfordshire 2017-18 -> 2018-19: {herts['percent_change']:+.1f}% "
-        f"(95% CI {herts['percent_lower']:+.1f}% to {herts['percent_upper']:+.1f}%, p = {herts['p_value']:.3f})"
+        f"(95% CI {herts['percent_change_lower']:+.1f}% to {herts['percent_change_upper']:+.1f}%, p = {herts['p_value']:.3f})"
     )
     return table, change, "\n".join(lines)
 
@@ -221,6 +221,11 @@ def _report(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``saferstats`` console script and ``python -m saferstats``."""
     parser = argparse.ArgumentParser(prog="saferstats", description="Community-safety statistics (saferstats).")
+    from ._saferstats import __version__
+
+    parser.add_argument("--version", action="version", version=f"saferstats {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show the library's progress and diagnostics (logging at INFO on stderr)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("report", help="the strategic assessment as a self-contained HTML report")
@@ -286,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_s136)
 
     args = parser.parse_args(argv)
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="saferstats: %(message)s", stream=sys.stderr)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,11 +27,11 @@ __all__ = [
 STRANDS = ("Race", "Religion", "Sexual orientation", "Disability", "Transgender")
 
 
-def _path(name: str):
+def _path(name: str) -> Any:
     return resources.files("saferstats").joinpath("data", name)
 
 
-def hate_crime_by_force(long: bool = False) -> pd.DataFrame:
+def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     """Home Office police-recorded hate crime by police force area, 2017-18 and 2018-19.
 
     Wide (default): one row per force and year with columns ``force, year, Race, Religion,
@@ -159,7 +161,7 @@ def census2011_by_la() -> pd.DataFrame:
     return df[first + [c for c in df.columns if c not in first and c != "la_name"]]
 
 
-def stop_search_sample_path():
+def stop_search_sample_path() -> Path:
     """Folder of bundled police.uk stop-and-search files (City of London, Derbyshire, Durham,
     Leicestershire; December 2019 – February 2020), for :func:`saferstats.read_stop_search`.
 
@@ -171,7 +173,7 @@ def stop_search_sample_path():
     return Path(str(_path("stop_search_sample")))
 
 
-def mha_annual_excerpt_path():
+def mha_annual_excerpt_path() -> Path:
     """Bundled excerpt (all Section 136 rows) of NHS England's Mental Health Act Statistics,
     Annual Figures 2023-24, for :func:`saferstats.read_mha_annual`.
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import as_float_array, count_by_codes, per_distinct, require_columns
+from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, require_columns
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError
 from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
@@ -97,6 +97,7 @@ def _check_mapping(mapping: Any) -> Mapping[str, str] | None:
     return mapping
 
 
+@accepts_frames("searches")
 def assign_ethnicity(
     searches: pd.DataFrame,
     *,
@@ -572,6 +573,7 @@ def _default_level(keys: list[str]) -> str:
     return "force"
 
 
+@accepts_frames("searches", optional=("population",))
 @confidence_levels("rate_lower", "rate_upper", "ratio_lower", "ratio_upper")
 def disproportionality(
     searches: pd.DataFrame,
@@ -740,7 +742,7 @@ def disproportionality(
             counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
         counts = counts.rename(columns={"size": "searches", 0: "searches"})
         if group == "ethnicity" and source == "self_then_officer":
-            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)  # type: ignore[arg-type]
+            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
@@ -926,6 +928,7 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
 
 
+@accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
     searches: pd.DataFrame,

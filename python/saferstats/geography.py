@@ -81,9 +81,10 @@ def _table(name: str) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=None)
-def _geojson(name: str) -> dict:
+def _geojson(name: str) -> dict[str, Any]:
     with _path(name).open("rb") as fh:
-        return json.loads(gzip.decompress(fh.read()))
+        out: dict[str, Any] = json.loads(gzip.decompress(fh.read()))
+        return out
 
 
 def area_lookup() -> pd.DataFrame:
@@ -413,7 +414,7 @@ def _rings_of(geometry: Mapping[str, Any], feature: int) -> list[np.ndarray]:
 class _Areas:
     """An AreaIndex with the codes and names of its areas."""
 
-    def __init__(self, codes: Sequence[str], names: Sequence[str], rings: list[list[np.ndarray]], extra: dict | None = None):
+    def __init__(self, codes: Sequence[str], names: Sequence[str], rings: list[list[np.ndarray]], extra: dict[str, Any] | None = None):
         self.codes = np.asarray(codes, dtype=object)
         self.names = np.asarray(names, dtype=object)
         flat = [(i, r) for i, rs in enumerate(rings) for r in rs]

@@ -17,7 +17,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import aligned, require_columns
+from ._frames import accepts_frames, aligned, require_columns, translates_core_errors
 from ._results import Result
 from .exceptions import InvalidInputError, SaferstatsWarning
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -54,7 +54,7 @@ def _whole(value: Any, name: str, *, minimum: int = 0, maximum: int | None = Non
     if value < minimum or (maximum is not None and value > maximum):
         top = "" if maximum is None else f" and at most {maximum}"
         raise InvalidInputError(f"`{name}` must be at least {minimum}{top}, got {value}", name)
-    return value
+    return int(value)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -222,6 +222,7 @@ def its_poisson(
 # ------------------------------------------------------------------------ two proportions
 
 @confidence_levels("diff_lower", "diff_upper", "rr_lower", "rr_upper", "p1_lower", "p1_upper", "p2_lower", "p2_upper")
+@translates_core_errors("x1", "n1", "x2", "n2")
 def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95) -> pd.DataFrame:
     """Compare proportions x1/n1 and x2/n2, element by element: **first against second**
     (``diff = p1 - p2``, ``rr = p1 / p2``).
@@ -287,12 +288,12 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     return out
 
 
-def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict]:
+def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
     """Rows left out (missing date, or outside a requested range), as ``attrs["dropped"]``
     records, with one :class:`SaferstatsWarning` naming the column and the counts."""
     reasons = {"missing date": when.isna().to_numpy()}
     reasons.update(extra or {})
-    dropped: list[dict] = []
+    dropped: list[dict[str, Any]] = []
     parts = []
     for reason, mask in reasons.items():
         rows = np.flatnonzero(mask)
@@ -305,6 +306,7 @@ def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.nd
     return dropped
 
 
+@accepts_frames("records")
 @confidence_levels("pre_lower", "pre_upper", "post_lower", "post_upper", "diff_lower", "diff_upper", "rr_lower",
                    "rr_upper")
 def before_after(
@@ -431,6 +433,7 @@ def before_after(
     return out
 
 
+@accepts_frames("records")
 def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None) -> pd.Series:
     """Detentions per calendar month (months with none included as 0), for :func:`its_poisson`.
 

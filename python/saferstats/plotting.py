@@ -5,13 +5,13 @@ its labels. No statistics are computed here beyond calling the saferstats API.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ._confidence import normalise_confidence
-from ._frames import aligned, real_option
+from ._frames import accepts_frames, aligned, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
@@ -29,7 +29,7 @@ _SIG_COLOURS = {
 }
 
 
-def _axes(ax: Any):
+def _axes(ax: Any) -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -44,7 +44,7 @@ def plot_funnel(
     denominators: Any,
     *,
     labels: Sequence[str] | None = None,
-    kind: str = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] = "proportion",
     target: float | None = None,
     multiplier: float | None = None,
     highlight: Sequence[str] = (),
@@ -52,7 +52,7 @@ def plot_funnel(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
-):
+) -> Any:
     """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
     limits (:func:`saferstats.funnel_limits`) around the target (default: the overall value,
     :func:`saferstats.funnel_target`), points coloured by :func:`saferstats.funnel_significance`.
@@ -99,6 +99,7 @@ def plot_funnel(
     return ax
 
 
+@accepts_frames("data")
 def plot_trend(
     data: pd.DataFrame,
     *,
@@ -109,10 +110,10 @@ def plot_trend(
     multiplier: float = 100_000,
     confidence: float = 0.95,
     fit: bool = True,
-    dispersion: str = "auto",
+    dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "auto",
     ax: Any = None,
     title: str | None = None,
-):
+) -> Any:
     """Rate per period with its confidence band (PHE exact/Byar's) and, with ``fit=True``, the
     fitted log-linear trend (:func:`saferstats.poisson_trend`) with the APC in the legend.
     ``by`` draws one line per group on the same axes. ``population=None`` plots counts.
@@ -154,6 +155,7 @@ def plot_trend(
     return ax
 
 
+@accepts_frames("result")
 def plot_disproportionality(
     result: pd.DataFrame,
     *,
@@ -161,7 +163,7 @@ def plot_disproportionality(
     period: str | None = None,
     ax: Any = None,
     title: str | None = None,
-):
+) -> Any:
     """Ratios to the reference group with their CIs: search-rate ratios of a
     :func:`saferstats.disproportionality` result, or hit-rate (risk) ratios of an
     :func:`saferstats.outcome_test` result.
@@ -272,7 +274,7 @@ _RESULT_COLUMNS = {
 }
 
 
-def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None):
+def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None) -> Any:
     """Interrupted time series plot of an :class:`saferstats.ItsResult`: observed counts, the
     fitted segmented model and the counterfactual (pre-break trend carried forward), with the level
     and slope changes (rate ratios after / before, below 1 = a fall) and their CIs in the title.
@@ -302,7 +304,7 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     return ax
 
 
-def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None):
+def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None) -> Any:
     """Points coloured by cluster (noise grey) with the cluster outlines of a
     :func:`saferstats.cluster_summary` table, in lon/lat (no basemap).
 
@@ -333,7 +335,7 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     return ax
 
 
-def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None):
+def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None) -> Any:
     """Heat map of a :class:`saferstats.KdeResult` (optionally with the points).
 
     >>> import matplotlib; matplotlib.use("Agg")
@@ -353,7 +355,7 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
     return ax
 
 
-def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None):
+def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None) -> Any:
     """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
     cells coloured by their ``label`` (99/95/90% hot red, cold blue).
 

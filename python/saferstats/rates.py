@@ -13,6 +13,7 @@ gives every interval, in columns ``lower_95, upper_95, lower_99_8, upper_99_8``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from typing import Any, Literal
 
@@ -23,8 +24,12 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import aligned, as_float_array, choice_option, plain, real_option
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+from ._frames import (
+    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns,
+    translates_core_errors,
+    translate_error,
+)
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, SaferstatsWarning
 
 __all__ = [
     "rate_ci",
@@ -62,6 +67,7 @@ def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
+@translates_core_errors("a", "b")
 def _two_column_ci(
     kernel: Any, names: tuple[str, str, str], a: ArrayLike, b: ArrayLike, multiplier: float, confidence: float,
     method: str, missing: str,
@@ -203,7 +209,8 @@ def rate_ratio(
 
     Returns
     -------
-    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence``.
+    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence`` (the order
+    fixed by issue 2, before the vocabulary's "end with confidence, method").
 
     Examples
     --------
@@ -217,6 +224,7 @@ def rate_ratio(
     return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing, percent=False)
 
 
+@translates_core_errors("count_a", "population_a", "count_b", "population_b")
 def _rate_ratio_frame(
     count_a: ArrayLike, population_a: ArrayLike, count_b: ArrayLike, population_b: ArrayLike,
     confidence: float, method: str, missing: str, *, percent: bool,
@@ -251,12 +259,15 @@ def _rate_ratio_frame(
     return _frame(columns, index)
 
 
-@confidence_levels("lower", "upper", "percent_lower", "percent_upper")
+@renamed_keywords(count_new="count_a", population_new="population_a", count_old="count_b",
+                  population_old="population_b")
+@renames_columns("percent_change", percent_lower="percent_change_lower", percent_upper="percent_change_upper")
+@confidence_levels("lower", "upper", "percent_change_lower", "percent_change_upper")
 def percent_change(
-    count_new: ArrayLike,
-    population_new: ArrayLike,
-    count_old: ArrayLike,
-    population_old: ArrayLike,
+    count_a: ArrayLike,
+    population_a: ArrayLike,
+    count_b: ArrayLike,
+    population_b: ArrayLike,
     *,
     confidence: float = 0.95,
     method: Literal["wald-log", "exact"] = "wald-log",
@@ -264,14 +275,19 @@ def percent_change(
 ) -> pd.DataFrame:
     """Percentage change in a rate (e.g. year on year) with CI: ``100·(RR − 1)``.
 
-    The ratio and its interval are :func:`rate_ratio` of the new period against the old one;
+    ``a`` is the later (new) period, ``b`` the earlier one (docs/vocabulary.md: paired inputs
+    read a against b). The ratio and its interval are :func:`rate_ratio` of ``a`` against ``b``;
     the percentage limits are the ratio limits transformed the same way. For a change in counts
-    (no population), pass the same population for both periods.
+    (no population), pass the same population for both periods. Reference:
+    ``docs/methods/rates.md`` (A4).
+
+    The old keywords ``count_new, population_new, count_old, population_old`` and columns
+    ``percent_lower, percent_upper`` still work, with a ``FutureWarning``.
 
     Returns
     -------
-    DataFrame with :func:`rate_ratio`'s columns plus ``percent_change, percent_lower,
-    percent_upper``.
+    DataFrame with :func:`rate_ratio`'s columns (``ratio, lower, upper, z, p_value, method,
+    confidence``) then ``percent_change, percent_change_lower, percent_change_upper``.
 
     Examples
     --------
@@ -279,15 +295,17 @@ def percent_change(
 
     >>> import saferstats
     >>> pc = saferstats.percent_change(2080, 1, 1597, 1)
-    >>> pc[["percent_change", "percent_lower", "percent_upper"]].round(2)
-       percent_change  percent_lower  percent_upper
-    0           30.24          22.02          39.02
+    >>> pc[["percent_change", "percent_change_lower", "percent_change_upper"]].round(2)
+       percent_change  percent_change_lower  percent_change_upper
+    0           30.24                 22.02                 39.02
     """
-    return _rate_ratio_frame(count_new, population_new, count_old, population_old, confidence, method, missing,
-                             percent=True)
+    out = _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing,
+                            percent=True)
+    return out.rename(columns={"percent_lower": "percent_change_lower", "percent_upper": "percent_change_upper"})
 
 
 @confidence_levels("lower", "upper")
+@translates_core_errors("successes_a", "trials_a", "successes_b", "trials_b")
 def proportion_difference(
     successes_a: ArrayLike,
     trials_a: ArrayLike,
@@ -331,6 +349,7 @@ def proportion_difference(
     )
 
 
+@renames_columns("dsr", value="rate")
 @confidence_levels("lower", "upper")
 def dsr(
     counts: ArrayLike,
@@ -362,16 +381,17 @@ def dsr(
 
     Returns
     -------
-    DataFrame with columns ``total_count, total_population, value, lower, upper, confidence,
-    method, note`` (indexed by group when ``groups`` is given).
+    DataFrame with columns ``total_count, total_population, rate, lower, upper, note,
+    confidence, method`` (indexed by group when ``groups`` is given). The column ``rate`` was
+    called ``value`` before; ``out["value"]`` still works, with a ``FutureWarning``.
 
     Examples
     --------
     >>> import saferstats
     >>> counts = [1, 2, 1]; pops = [1000, 2000, 1500]
-    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["value", "note"]]
-       value                         note
-    0    NaN  dsr NA for total count < 10
+    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["rate", "note"]]
+       rate                         note
+    0   NaN  dsr NA for total count < 10
     """
     if isinstance(standard, str):
         if standard.lower() != "esp2013":
@@ -429,27 +449,24 @@ def dsr(
             np.ascontiguousarray(x[flat]), np.ascontiguousarray(n[flat]), weights, offsets,
             multiplier, float(confidence),
         )
-    except InvalidInputError as exc:
-        # name the area and the caller's own row position
-        import re
-
-        msg = str(exc)
-        m = re.search(r"series (\d+)", msg)
+    except SaferstatsError as exc:
+        # the caller's row (label) through the one translation; then the area it belongs to
+        m = re.search(r"series (\d+)", str(exc))
         g_i = int(m.group(1)) if m else None
         if g_i is None and exc.index is not None:
             g_i = int(np.searchsorted(offsets, exc.index, side="right") - 1)
-        index = int(flat[exc.index]) if exc.index is not None and exc.index < len(flat) else None
-        if index is not None:
-            msg = re.sub(r"at position \d+", f"at position {index}", msg)
-        msg = re.sub(r"\s*\(?series \d+\)?:?", "", msg)
+        t = translate_error(exc, index=counts.index if isinstance(counts, pd.Series) else None, rows=flat)
+        msg = re.sub(r"\s*\(?series \d+\)?:?", "", str(t))
         if groups is not None and g_i is not None and 0 <= g_i < len(keys):
             msg = f"group {plain(keys[g_i])!r}: {msg}"
-        raise type(exc)(msg, exc.argument, index) from exc
+        out_exc = type(t)(msg, t.argument, t.index)
+        out_exc.position = t.position
+        raise out_exc from None
     out = pd.DataFrame(
         {
             "total_count": cols["total_count"],
             "total_population": cols["total_population"],
-            "value": cols["value"],
+            "rate": cols["value"],
             "lower": cols["lower"],
             "upper": cols["upper"],
             "confidence": float(confidence),
@@ -459,4 +476,6 @@ def dsr(
         index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),
     )
     out.attrs["excluded"] = excluded
+    # the vocabulary's order: the interval's confidence and method last
+    out = out[["total_count", "total_population", "rate", "lower", "upper", "note", "confidence", "method"]]
     return out

@@ -36,7 +36,7 @@ from .kde import KdeResult, grid_counts, kde_grid
 from .knox import KnoxTable, knox
 from .local import LocalResult, gi_star, local_moran
 from .nnh import NnhResult, nnh, nnh_threshold
-from .nni import clark_evans
+from .nni import ClarkEvansResult, clark_evans
 from .weights import Weights
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "grid_counts",
     "to_local_metres",
     "clark_evans",
+    "ClarkEvansResult",
     "nnh_threshold",
     "nnh",
     "NnhResult",

@@ -114,7 +114,7 @@ class LocalResult(_ExcelMixin, Result):
         return pd.DataFrame(d)
 
 
-def _local(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> dict:
+def _local(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> dict[str, Any]:
     if not isinstance(weights, Weights):
         raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
     v = as_float_array("values", values)

@@ -64,7 +64,7 @@ class NnhResult(_ExcelMixin, Result):
 
         tab = self.clusters.sort_values(["order", "n_points"], ascending=[True, False]).head(10)
         return (f"<p><b>NnhResult</b> — {html.escape(self.headline())}</p>"
-                f"<p>Largest clusters by order (first 10 of {len(self.clusters)})</p>" + tab._repr_html_())
+                f"<p>Largest clusters by order (first 10 of {len(self.clusters)})</p>" + str(tab._repr_html_()))
 
     def _excel_sheets(self) -> dict[str, pd.DataFrame]:
         labels = pd.DataFrame({f"order_{k + 1}": self.labels[k] for k in range(self.labels.shape[0])})
@@ -80,7 +80,7 @@ class NnhResult(_ExcelMixin, Result):
             raise InvalidInputError("orders start at 1", "k")
         if k > self.labels.shape[0]:
             return np.full(self.labels.shape[1], -1, dtype=np.int64)
-        return self.labels[k - 1]
+        return np.asarray(self.labels[k - 1])
 
 
 def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -331,6 +332,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
         bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
         sections = []
         for k in keys:
+            logging.getLogger("saferstats.report").info("report: section %s", k)
             if bar is not None:
                 bar.set_postfix_str(k)
             try:

@@ -67,7 +67,10 @@ def _png(fig) -> bytes:
 
 
 def _fig():
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise ImportError("the report's figures need matplotlib: pip install 'saferstats[report]'") from exc
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
