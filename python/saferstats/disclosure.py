@@ -560,7 +560,7 @@ def suppress(
     return out
 
 
-#: Derived totals of Section 136 outcome tables (METHODS.md D2).
+#: Derived totals of Section 136 outcome tables (docs/methods/s136.md D2).
 _MEASURE_TOTALS = {"conversion": ("s2", "s3"), "admission": ("informal", "s2", "s3"), "nfa": ("nfa",)}
 
 

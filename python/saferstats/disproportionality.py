@@ -1,4 +1,4 @@
-"""Stop-and-search disproportionality (Home Office method, ``METHODS.md`` B1-B3): search rates
+"""Stop-and-search disproportionality (Home Office method, ``docs/methods/stop_search.md`` B1-B3): search rates
 per 1,000 by ethnic group against census denominators, each group's ratio to a reference group
 (White by default) with confidence intervals, and outcome (arrest / find / positive outcome)
 comparisons. The statistics run in the Rust ``disproportionality`` and ``tables`` modules; this
@@ -598,7 +598,7 @@ def disproportionality(
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
-    Method (``METHODS.md`` B1, B2): rate = searches / population × 1,000 with PHE exact/Byar's CI;
+    Method (``docs/methods/stop_search.md`` B1, B2): rate = searches / population × 1,000 with PHE exact/Byar's CI;
     ratio = group rate / reference rate from **unrounded** rates, Katz log CI (``ratio_method=
     "poisson"`` for the wald-log CI). ``reliable`` is False when searches < ``min_count`` or
     population < ``min_population`` (HO/ONS suppress such rates).
@@ -949,7 +949,7 @@ def outcome_test(
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
     other than no further action; blank outcomes excluded and counted).
 
-    Method (``METHODS.md`` B3): Wilson CI for each rate; difference (group − reference) with
+    Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
     cell is below 5, else the pooled two-proportion z test (``test`` says which); χ² with Yates'
     correction and the Fisher p are also given.

@@ -149,7 +149,7 @@ def its_poisson(
 ) -> ItsResult:
     """Interrupted time series: segmented Poisson regression with a population offset.
 
-    Method (``METHODS.md`` D3, Bernal et al. 2017), fitted by IRLS in Rust:
+    Method (``docs/methods/s136.md`` D3, Bernal et al. 2017), fitted by IRLS in Rust:
     ``log E[y_t] = b0 + b1 t + b2 post_t + b3 since_t [+ seasonal] + log pop_t`` with t = 1..T,
     ``post_t = 1`` from the break and ``since_t = max(0, t - t0)`` — **0 in the first post period**,
     so ``level_rr = e^b2`` is the immediate change at the break and ``slope_rr = e^b3`` the change in
@@ -163,7 +163,7 @@ def its_poisson(
 
     Examples
     --------
-    METHODS.md D3: a triage pilot starting in month 25 of 36 (population 1.1 million):
+    docs/methods/s136.md D3: a triage pilot starting in month 25 of 36 (population 1.1 million):
 
     >>> import saferstats
     >>> y = [21, 24, 19, 23, 26, 22, 25, 27, 24, 26, 28, 25, 27, 29, 26, 30, 28, 31, 29, 27, 32, 30,
@@ -231,7 +231,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     reads ``rr < 1`` and ``diff < 0`` — as :func:`before_after` does; for an outcome test pass the
     group first and the reference second.
 
-    Method (``METHODS.md`` D3, B3): Wilson CIs; difference with Newcombe's hybrid score CI; risk
+    Method (``docs/methods/s136.md`` D3, ``docs/methods/stop_search.md`` B3): Wilson CIs; difference with Newcombe's hybrid score CI; risk
     ratio with Katz's log CI; pooled two-proportion z; Fisher's exact test, which is the reported
     ``p_value`` when any expected cell is below 5 (``test`` says which); χ² with Yates' correction.
     **Zero cells** (``docs/methods/zero_cells.md``): ``rr`` is always the observed ratio (0 or inf
@@ -251,7 +251,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
 
     Examples
     --------
-    Police custody as the place of safety, post (pilot) 3/160 against pre 14/250 (METHODS.md D3
+    Police custody as the place of safety, post (pilot) 3/160 against pre 14/250 (docs/methods/s136.md D3
     gives pre / post = 2.986667, 0.872058-10.228878; this is its reciprocal):
 
     >>> import saferstats

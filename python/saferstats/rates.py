@@ -1,6 +1,6 @@
 """Rates, proportions and ratios with confidence intervals (the Rust ``rates`` kernel).
 
-Methods follow PHE/OHID's PHEindicatormethods conventions (``METHODS.md`` A1-A4). Every function
+Methods follow PHE/OHID's PHEindicatormethods conventions (``docs/methods/rates.md`` A1-A4). Every function
 accepts scalars or equal-length array-likes (lists, numpy arrays, pandas Series; scalars are
 broadcast) and returns a :class:`pandas.DataFrame` with one row per input element, keeping the
 index of a Series input. Every interval carries ``lower``, ``upper``, ``confidence`` and ``method``.
@@ -103,7 +103,7 @@ def rate_ci(
     below 10 and Byar's approximation from 10, as PHEindicatormethods ``phe_rate``; ``"exact"``
     and ``"byar"`` use one method for every row. A count of 0 has lower limit 0. Non-integer
     counts are accepted, as PHE does; a count larger than its population is allowed (rates are
-    not proportions). Reference: ``METHODS.md`` A1; Breslow & Day (1987) for Byar's.
+    not proportions). Reference: ``docs/methods/rates.md`` A1; Breslow & Day (1987) for Byar's.
 
     Parameters
     ----------
@@ -139,7 +139,7 @@ def rate_ci(
     0     0.000   3688.879
     1  1623.486  11668.332
 
-    Both PHE intervals at once (METHODS.md A1 fixture, 5 in 100 per 100,000):
+    Both PHE intervals at once (docs/methods/rates.md A1 fixture, 5 in 100 per 100,000):
 
     >>> both = saferstats.rate_ci(5, 100, confidence=[95, 99.8])
     >>> both[["lower_95", "upper_95", "lower_99_8", "upper_99_8", "confidence"]].round(6)
@@ -163,7 +163,7 @@ def proportion_ci(
 ) -> pd.DataFrame:
     """Proportions with Wilson score confidence intervals.
 
-    Method: Wilson (1927) score interval, PHE's method (``METHODS.md`` A2); ``"wilson-cc"`` adds
+    Method: Wilson (1927) score interval, PHE's method (``docs/methods/rates.md`` A2); ``"wilson-cc"`` adds
     the continuity correction (Newcombe 1998 method 4, = R ``prop.test(correct=TRUE)``).
     0 successes give lower limit 0 and ``successes == trials`` upper limit 1 exactly;
     ``confidence=1`` (100%) gives (0, 1). Computed without overflow up to 1e308 trials.
@@ -200,7 +200,7 @@ def rate_ratio(
 ) -> pd.DataFrame:
     """Ratio of two rates ``(count_a/population_a) / (count_b/population_b)`` with CI and test.
 
-    Method (``METHODS.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
+    Method (``docs/methods/rates.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
     CI = RR·exp(∓z·SE), Wald z test of RR = 1. When a count is 0 the wald-log interval is
     undefined and the exact conditional interval is used, with ``method`` saying
     ``"exact (zero count)"``. ``"exact"`` — conditional on a + b, a ~ Bin(a + b, π): Clopper-
@@ -362,7 +362,7 @@ def dsr(
 ) -> pd.DataFrame:
     """Directly standardised rate with the Dobson-method confidence interval.
 
-    Method (``METHODS.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
+    Method (``docs/methods/rates.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
     × multiplier, with Dobson's CI built from Byar's limits on the total count. A missing count is
     taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``. Every area is computed
     in the Rust core, in parallel.

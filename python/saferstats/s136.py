@@ -22,7 +22,7 @@ from .rates import proportion_ci
 
 __all__ = ["OUTCOMES", "PLACES_OF_SAFETY", "S136Summary", "s136_summary"]
 
-#: Canonical post-assessment outcomes and their default labels (METHODS.md D2).
+#: Canonical post-assessment outcomes and their default labels (docs/methods/s136.md D2).
 OUTCOMES: dict[str, str] = {
     "informal": "Admitted informally",
     "s2": "Detained under section 2",
@@ -245,7 +245,7 @@ def s136_summary(
 ) -> S136Summary:
     """Section 136 outcome statistics from one row per detention.
 
-    Method (``METHODS.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
+    Method (``docs/methods/s136.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
     (unknown outcomes excluded from the denominator and counted); ``conversion`` = (s2 + s3) /
     assessed, ``admission`` = (informal + s2 + s3) / assessed, ``nfa`` = discharged NFA / assessed;
     place-of-safety shares (Wilson) over detentions with a known place; detention time = departure −

@@ -3,7 +3,7 @@ year-on-year change, log-linear trends (annual % change), Mann-Kendall / Sen's s
 funnel plots. The statistics run in the Rust ``trend`` and ``rates`` modules; this layer turns
 tidy DataFrames into arrays and back, with errors that name the column and row.
 
-Methods and reference values: ``METHODS.md`` A1-A7. ``confidence`` follows PHE everywhere
+Methods and reference values: ``docs/methods/rates.md`` A1–A4 and ``docs/methods/trends.md`` A5–A7. ``confidence`` follows PHE everywhere
 (:mod:`saferstats._confidence`): 0.95, 95, or a list ``[0.95, 0.998]`` for both intervals.
 
 Periods are read by :func:`parse_periods` onto a years scale, so a gap (2015/16, 2016/17,
@@ -341,7 +341,7 @@ def poisson_trend(
 ) -> pd.DataFrame:
     """Log-linear trend of a rate over periods: the annual percentage change (APC) with CI.
 
-    Method (``METHODS.md`` A5): Poisson GLM ``log E[y_t] = b0 + b1 t + log(pop_t)`` fitted by IRLS
+    Method (``docs/methods/trends.md`` A5): Poisson GLM ``log E[y_t] = b0 + b1 t + log(pop_t)`` fitted by IRLS
     in Rust, one fit per ``by`` group, all groups in parallel; APC = 100(e^b1 − 1) with CI from
     b1 ± z·SE (t in years, see :func:`parse_periods`; a gap in the periods is a gap in t, so
     the APC stays per year). The Pearson χ²/df of the Poisson fit is
@@ -490,7 +490,7 @@ def mann_kendall(
 ) -> pd.DataFrame:
     """Mann-Kendall trend test with Sen's slope (and its CI), for one series or many.
 
-    Method (``METHODS.md`` A6; pymannkendall ``original_test``): S with tie-corrected variance,
+    Method (``docs/methods/trends.md`` A6; pymannkendall ``original_test``): S with tie-corrected variance,
     continuity-corrected z, two-sided p, tau-a; Sen's slope over index spacing with the Sen (1968)
     CI as ``scipy.stats.theilslopes``; intercept median(x) − slope·median(index).
     ``season_length=12`` (the length of the seasonal cycle; formerly ``period=``) runs the seasonal
@@ -601,7 +601,7 @@ def year_on_year(
     """Change between successive periods, per group: both periods' rates with CIs, the rate
     ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
 
-    Method (``METHODS.md`` A4): rates by :func:`saferstats.rate_ci` (PHE), the ratio later/earlier
+    Method (``docs/methods/rates.md`` A4): rates by :func:`saferstats.rate_ci` (PHE), the ratio later/earlier
     by :func:`saferstats.rate_ratio` (wald-log; exact conditional when a count is 0, which the
     ``method`` column says), ``pct_change = 100(ratio − 1)``. ``population=None`` compares counts.
 
@@ -732,7 +732,7 @@ def funnel_limits(
 ) -> pd.DataFrame:
     """PHE funnel plot control limits (95% and 99.8%) at each denominator.
 
-    Method (``METHODS.md`` A7; PHEindicatormethods ``calculate_funnel_limits``): proportions use
+    Method (``docs/methods/trends.md`` A7; PHEindicatormethods ``calculate_funnel_limits``): proportions use
     the closed form at which a Wilson interval just reaches the target; rates and ratios use exact
     Poisson limits (the count whose exact lower/upper confidence limit equals the expected count).
     ``target`` and the limits are on the ``multiplier`` scale (default 100 for proportions, i.e.
@@ -774,7 +774,7 @@ def funnel_significance(
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
     ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing).
 
-    Method (``METHODS.md`` A7; ``assign_funnel_significance``): proportions are compared with
+    Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
     (below 10) or Byar's 95% / 99.8% interval with the target. ``target`` defaults to the PHE
     baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios).

@@ -108,7 +108,7 @@ def test_a_list_of_levels_gives_each_interval(name):
 
 
 def test_list_of_levels_matches_phe_both_intervals():
-    # METHODS.md A1 (PHEindicatormethods testdata_Rate): 65 in 100 per 100,000
+    # docs/methods/rates.md A1 (PHEindicatormethods testdata_Rate): 65 in 100 per 100,000
     out = saferstats.rate_ci(65, 100, confidence=[0.95, 0.998]).iloc[0]
     assert out["lower_95"] == pytest.approx(50163.187710, abs=1e-5)
     assert out["upper_95"] == pytest.approx(82849.138546, abs=1e-5)

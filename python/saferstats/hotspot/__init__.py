@@ -1,4 +1,4 @@
-"""Fly-tipping / ASB hotspot analysis (``METHODS.md`` C): DBSCAN on lat/lon (haversine), kernel
+"""Fly-tipping / ASB hotspot analysis (``docs/methods/hotspots.md`` C): DBSCAN on lat/lon (haversine), kernel
 density surfaces, spatial weights, Getis-Ord Gi* and Local Moran's I, the Knox near-repeat test,
 and cluster outlines as GeoJSON. The work runs in the Rust ``hotspot`` module (rayon); this layer
 checks input, reports missing coordinates by row, and builds tables and result objects.

@@ -79,7 +79,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
          seed: int | None = None, metric: Literal["euclidean", "manhattan"] = "euclidean") -> KnoxTable:
     """Knox space-time test / near-repeat table.
 
-    Method (``METHODS.md`` C8): every pair of events is classed by distance band × time band;
+    Method (``docs/methods/hotspots.md`` C8): every pair of events is classed by distance band × time band;
     bands are the intervals between consecutive edges, **left-closed [a, b)** (append ``np.inf`` for
     an open last band) — labelled exactly by their edges, without the Near Repeat Calculator's
     off-by-one. Event times are permuted over locations ``permutations`` times (seeded);

@@ -19,7 +19,7 @@ __all__ = ["nnh_threshold", "nnh", "NnhResult"]
 
 def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
     """CrimeStat's nearest-neighbour hierarchical clustering threshold distance: pairs closer than
-    this are linked (``METHODS.md`` C3): 0.5√(A/N) − t_p·0.26136/√(N²/A).
+    this are linked (``docs/methods/hotspots.md`` C3): 0.5√(A/N) − t_p·0.26136/√(N²/A).
 
     >>> round(nnh_threshold(10, area=10_000, p=0.05), 6)
     11.512399
@@ -85,7 +85,7 @@ class NnhResult(_ExcelMixin, Result):
 
 def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
         min_points: int = 10, max_order: int = 3) -> NnhResult:
-    """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``METHODS.md`` C3).
+    """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``docs/methods/hotspots.md`` C3).
 
     Points (projected metres, e.g. :func:`to_bng`) closer than the threshold distance are linked;
     linked groups (single linkage) of at least ``min_points`` points are first-order clusters. The

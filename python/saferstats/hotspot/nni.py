@@ -57,7 +57,7 @@ def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) 
     spatstat ``clarkevans.test``; not the rounded 0.26136) and a two-sided normal p; ``r_donnelly`` applies Donnelly's
     edge correction when the study area's ``perimeter`` is given. Results depend strongly on the
     study ``area`` (in the units of x, y squared) — give the real boundary's area, not the points'
-    bounding box (``METHODS.md`` C7).
+    bounding box (``docs/methods/hotspots.md`` C7).
 
     Returns a :class:`ClarkEvansResult` (before issue 19 a plain dict; it still reads like one).
 

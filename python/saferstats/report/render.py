@@ -58,7 +58,7 @@ def _methods_appendix(cfg: dict) -> list[str]:
         "Plain-English summary: a change is called a rise or fall only when its confidence interval excludes no change; "
         "with fewer than 20 incidents in either period (ONS reliability threshold) or a suppressed count the report "
         "says there are too few to say.",
-        "Every method, its reference and test values: the saferstats method notes (docs/methods) and the package docstrings.",
+        "Every method, its reference and test values: the saferstats methods pages (docs/methods/index.md) and the package docstrings.",
     ]
 
 
