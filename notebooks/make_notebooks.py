@@ -54,8 +54,8 @@ RATES = [
         "import matplotlib.pyplot as plt\n"
         "c = change.dropna(subset=['ratio']).sort_values('percent_change')\n"
         "fig, ax = plt.subplots(figsize=(6, 9))\n"
-        "ax.errorbar(c['percent_change'], range(len(c)), xerr=[c['percent_change'] - c['percent_lower'],\n"
-        "            c['percent_upper'] - c['percent_change']], fmt='o', ms=3)\n"
+        "ax.errorbar(c['percent_change'], range(len(c)), xerr=[c['percent_change'] - c['percent_change_lower'],\n"
+        "            c['percent_change_upper'] - c['percent_change']], fmt='o', ms=3)\n"
         "ax.axvline(0, color='grey', lw=0.8)\n"
         "ax.set_yticks(range(len(c)), c.index, fontsize=7)\n"
         "ax.set_xlabel('% change in hate crime rate, 2018-19 vs 2017-18 (95% CI)')\n"
@@ -67,8 +67,8 @@ RATES = [
     ),
     new_code_cell(
         "seed = saferstats.percent_change(2080, 1, 1597, 1).iloc[0]\n"
-        "print(f\"{seed.percent_change:.1f}% (95% CI {seed.percent_lower:.1f}% to {seed.percent_upper:.1f}%)\")\n"
-        "assert seed.percent_lower > 20  # 'over 30%' is the estimate; the CI rules out anything under 22%"
+        "print(f\"{seed.percent_change:.1f}% (95% CI {seed.percent_change_lower:.1f}% to {seed.percent_change_upper:.1f}%)\")\n"
+        "assert seed.percent_change_lower > 20  # 'over 30%' is the estimate; the CI rules out anything under 22%"
     ),
 ]
 
@@ -81,7 +81,7 @@ HATE = [
         "**Data** (real, public): Home Office police-recorded hate crime by police force area and strand, "
         "2017-18 and 2018-19, with populations; and the England and Wales series by strand 2011/12–2018/19 "
         "(Home Office bulletin HOSB 24/19, Table 2). Both are bundled in saferstats as byte-for-byte copies of "
-        "`../shared/data/hate_crime/` (see `saferstats/data/PROVENANCE.md`). Methods: `METHODS.md` A1–A7."
+        "`../shared/data/hate_crime/` (see `saferstats/data/PROVENANCE.md`). Methods: `docs/methods/rates.md` A1–A4 and `docs/methods/trends.md` A5–A7."
     ),
     new_code_cell(
         "from pathlib import Path\n"
@@ -201,7 +201,7 @@ STOP = [
         "questions.) **Data** (real, public): police.uk stop-and-search records for seven forces, December 2019 – "
         "February 2020 (`../shared/data/stop_search/`; four of the forces are bundled with saferstats), and 2011 "
         "Census populations by ethnic group for each police force area (bundled). Method: Home Office "
-        "(`METHODS.md` B1–B3): self-defined ethnicity mapped to five groups, \"Not stated\" and vehicle-only "
+        "(`docs/methods/stop_search.md` B1–B3): self-defined ethnicity mapped to five groups, \"Not stated\" and vehicle-only "
         "searches excluded (and counted), rates per 1,000 residents, ratio to the White rate with a Katz CI, "
         "outcome tests with Wilson / Newcombe / Katz intervals and Fisher's test for small cells."
     ),
@@ -266,7 +266,7 @@ STOP = [
         "## Outcome tests: do searches of each group find what they look for as often?\n\n"
         "\"Find\" = outcome linked to the object of search (searches where that is not recorded are excluded and "
         "counted). A lower find rate for a group is consistent with a lower threshold for searching it "
-        "(subject to infra-marginality; METHODS.md B3)."
+        "(subject to infra-marginality; docs/methods/stop_search.md B3)."
     ),
     new_code_cell(
         "finds = saferstats.outcome_test(searches, outcome='find', by='force')\n"
@@ -354,7 +354,7 @@ S136 = [
     new_markdown_cell(
         "## Interrupted time series (SYNTHETIC)\n\nSegmented Poisson regression on monthly detentions with a "
         "population offset and Fourier seasonality; `break_index=24` is the first pilot month and time-since-break "
-        "is 0 in that month, so the level change is the immediate effect (METHODS.md D3)."
+        "is 0 in that month, so the level change is the immediate effect (docs/methods/s136.md D3)."
     ),
     new_code_cell(
         "monthly = saferstats.monthly_counts(recs)\n"
@@ -385,7 +385,7 @@ HOT = [
         "**Data** (real, public): Defra fly-tipping incidents reported by each Hertfordshire district (2012-13 to "
         "2021-22) for district rates; police.uk anti-social behaviour points in Hertfordshire, April–June 2021, as the "
         "point pattern — no council publishes point-level fly-tipping, so ASB stands in for the method (both bundled "
-        "from `../shared/data/`). Methods: `METHODS.md` C (DBSCAN with scikit-learn's semantics, quartic KDE, "
+        "from `../shared/data/`). Methods: `docs/methods/hotspots.md` C (DBSCAN with scikit-learn's semantics, quartic KDE, "
         "Getis–Ord Gi*, Knox)."
     ),
     new_code_cell(
@@ -498,7 +498,7 @@ AREAS = [
         "not be placed. **Data** (real, public): police.uk stop-and-search records for Essex, December 2019 – "
         "February 2020 (`../shared/data/stop_search/`; when that folder is absent the notebook uses the bundled "
         "Derbyshire records instead and says so); Census 2021 (TS021) and 2011 (QS201EW) usual residents by ethnic "
-        "group, bundled (`saferstats/data/PROVENANCE.md`). Method: Home Office (`METHODS.md` B1–B2): self-defined "
+        "group, bundled (`saferstats/data/PROVENANCE.md`). Method: Home Office (`docs/methods/stop_search.md` B1–B2): self-defined "
         "ethnicity in five groups, rates per 1,000 residents, ratio to the White rate with a Katz CI."
     ),
     new_code_cell(

@@ -13,7 +13,13 @@ with a pandas-facing Python API.
 
 from __future__ import annotations
 
-from . import datasets, geography, plotting
+import logging as _logging
+
+# Progress and diagnostics go through logging (the "saferstats" logger); nothing is printed
+# unless the application configures logging (the CLI's --verbose does).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+
+from . import datasets, geography, plotting  # noqa: E402
 from ._saferstats import __version__
 from .disclosure import suppress
 from .geography import assign_area, census_population, find_area
@@ -52,6 +58,7 @@ from .io import read_stop_search
 from . import monitoring
 from .monitoring import e_test, spc, wdd, wdd_harm
 from .io import read_mha_annual
+from .published import read_flytipping, read_hate_crime, read_street_crime
 from .outcomes import (
     ItsResult,
     before_after,
@@ -66,6 +73,7 @@ from .plotting import (
     plot_funnel,
     plot_gi,
     plot_its,
+    plot_areas,
     plot_kde,
     plot_trend,
 )
@@ -121,10 +129,14 @@ __all__ = [
     "before_after",
     "monthly_counts",
     "read_mha_annual",
+    "read_street_crime",
+    "read_hate_crime",
+    "read_flytipping",
     "suppress",
     "synthetic",
     "plot_its",
     "plot_clusters",
+    "plot_areas",
     "plot_kde",
     "plot_gi",
     "plotting",

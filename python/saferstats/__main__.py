@@ -55,7 +55,7 @@ def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
     herts = change.loc["Hertfordshire"]
     lines.append(
         f"\nHertfordshire 2017-18 -> 2018-19: {herts['percent_change']:+.1f}% "
-        f"(95% CI {herts['percent_lower']:+.1f}% to {herts['percent_upper']:+.1f}%, p = {herts['p_value']:.3f})"
+        f"(95% CI {herts['percent_change_lower']:+.1f}% to {herts['percent_change_upper']:+.1f}%, p = {herts['p_value']:.3f})"
     )
     return table, change, "\n".join(lines)
 
@@ -198,12 +198,13 @@ def _report(args: argparse.Namespace) -> int:
         table, change, text = _demo_tables()
         extra = {"hate_crime_rates_by_force.csv": (table, False), "hate_crime_change_by_force.csv": (change, True)}
     # a bad --out stops here, before any analysis runs
-    out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else [])])
+    out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else []),
+                                               *(["report.docx"] if args.docx else [])])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SaferstatsWarning)
-        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf)
+        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
     for w in caught:
-        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith("--pdf"):
+        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -211,14 +212,20 @@ def _report(args: argparse.Namespace) -> int:
         print(text)
         print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")
     print(f"Report written: {path.resolve()}")
-    if args.pdf and (path.parent / "report.pdf").exists():
-        print(f"PDF written: {(path.parent / 'report.pdf').resolve()}")
+    for flag, name in ((args.pdf, "report.pdf"), (args.docx, "report.docx")):
+        if flag and (path.parent / name).exists():
+            print(f"{name.split('.')[1].upper()} written: {(path.parent / name).resolve()}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``saferstats`` console script and ``python -m saferstats``."""
     parser = argparse.ArgumentParser(prog="saferstats", description="Community-safety statistics (saferstats).")
+    from ._saferstats import __version__
+
+    parser.add_argument("--version", action="version", version=f"saferstats {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show the library's progress and diagnostics (logging at INFO on stderr)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("report", help="the strategic assessment as a self-contained HTML report")
@@ -227,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("out/report"), help="output folder (default out/report)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf (A4) through headless Chromium")
+    p.add_argument("--docx", action="store_true", help="also write report.docx, an editable Word copy (python-docx)")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("demo", help="hate crime rates with CIs on bundled Home Office data")
@@ -283,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_s136)
 
     args = parser.parse_args(argv)
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="saferstats: %(message)s", stream=sys.stderr)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

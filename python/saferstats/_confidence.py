@@ -1,6 +1,6 @@
 """Confidence levels as PHE gives them — one mechanism shared by every public function.
 
-The rules (``METHODS.md`` global conventions; PHEindicatormethods ``phe_rate``):
+The rules (``docs/methods/index.md`` global conventions; PHEindicatormethods ``phe_rate``):
 
 * a level is a fraction between 0.5 and 0.9999 (``0.95``, ``0.998``), or a percentage between 50
   and 99.99 (``95``, ``99.8``), which is divided by 100. Values above 1 are always read as

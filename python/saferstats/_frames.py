@@ -4,14 +4,20 @@ argument or DataFrame column and the row."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
+import inspect
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+import re
+import warnings
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import InvalidInputError, LengthMismatchError
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError
 
 __all__ = [
     "as_float_array",
@@ -22,7 +28,18 @@ __all__ = [
     "choice_option",
     "column_list",
     "plain",
+    "as_pandas",
+    "accepts_frames",
+    "core_errors",
+    "translates_core_errors",
+    "core_rows",
+    "translate_error",
+    "renamed_keywords",
+    "renamed_columns",
+    "RenamedColumns",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
@@ -44,6 +61,8 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
     >>> as_float_array("count", np.ma.masked_array([1.0, 2.0, 3.0], mask=[False, True, False]))
     array([ 1., nan,  3.])
     """
+    if _library(x) in ("polars", "pyarrow"):
+        x = as_pandas(x, name, series=True)
     if isinstance(x, pd.DataFrame):
         raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame", name)
     if isinstance(x, np.ma.MaskedArray):
@@ -140,7 +159,7 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
     saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['n']
     """
     if not isinstance(df, pd.DataFrame):
-        raise InvalidInputError(f"{what} must be a pandas DataFrame, got {type(df).__name__}", what)
+        raise InvalidInputError(f"{what} must be a DataFrame (pandas, polars or pyarrow), got {type(df).__name__}", what)
     for kw, col in columns.items():
         try:
             present = col in df.columns
@@ -259,7 +278,7 @@ def int_option(name: str, value: Any, *, minimum: int, maximum: int | None = Non
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
-            value = int(value)
+            value = int(float(value))
         else:
             raise InvalidInputError(
                 f"`{name}` must be a whole number, got {type(value).__name__} {value!r}", name
@@ -268,10 +287,10 @@ def int_option(name: str, value: Any, *, minimum: int, maximum: int | None = Non
     if value < minimum or (maximum is not None and value > maximum):
         upper = f" and at most {maximum}" if maximum is not None else ""
         raise InvalidInputError(f"`{name}` must be at least {minimum}{upper}, got {value}", name)
-    return value
+    return int(value)
 
 
-def choice_option(name: str, value: Any, valid: Sequence[str], aliases: Sequence[str] = ()) -> str:
+def choice_option(name: str, value: Any, valid: Sequence[str], aliases: Sequence[str] = ()) -> Any:
     """A string option (``method``, ``missing``, ``kind``) that must be one of ``valid`` (or one
     of the accepted ``aliases``, which the message does not list).
 
@@ -305,3 +324,340 @@ def column_list(name: str, value: Any) -> list[Any]:
                 name,
             )
     return items
+
+
+# ----------------------------------------------------------------------------- renames
+# Names changed by the API vocabulary (docs/vocabulary.md, docs/changelog.md) keep working for a
+# while: the old keyword or column is accepted with a FutureWarning that names the new one.
+
+
+def _renamed_warning(what: str, old: str, new: str, stacklevel: int) -> None:
+    warnings.warn(
+        f"{what}: `{old}` is now called `{new}` (docs/vocabulary.md); the old name will be removed in a "
+        "future release",
+        FutureWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def renamed_keywords(**renames: str) -> Callable[[F], F]:
+    """Accept old keyword names (``old="new"``) with a :class:`FutureWarning` naming the new one.
+
+    >>> @renamed_keywords(count_new="count_a")
+    ... def f(count_a=0):
+    ...     return count_a
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     f(count_new=3), str(w[0].message)[:38]
+    (3, 'f: `count_new` is now called `count_a`')
+    """
+
+    def decorate(func: F) -> F:
+        positional = [p.name for p in inspect.signature(func).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs or new in positional[: len(args)]:
+                        raise InvalidInputError(f"give `{new}` only (`{old}` is its old name)", new)
+                    _renamed_warning(func.__name__, old, new, 3)
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+class RenamedColumns(pd.DataFrame):  # type: ignore[misc]
+    """A DataFrame whose renamed columns still answer to their old names (``df["old"]``,
+    ``df[["old", ...]]``, also with a confidence-level suffix: ``old_95``), with a
+    :class:`FutureWarning` naming the new column. Everything else is a plain DataFrame.
+
+    >>> t = renamed_columns(pd.DataFrame({"rate": [1.0]}), {"value": "rate"}, "dsr")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     float(t["value"].iloc[0])
+    1.0
+    """
+
+    _metadata = ["_renamed", "_renamed_in"]
+
+    @property
+    def _constructor(self) -> Callable[..., RenamedColumns]:
+        return RenamedColumns
+
+    def _new_name(self, key: Any) -> Any:
+        renamed: dict[str, str] | None = getattr(self, "_renamed", None)
+        if not renamed or not isinstance(key, str) or key in self.columns:
+            return key
+        for old, new in renamed.items():
+            if key == old or key.startswith(old + "_"):
+                candidate = new + key[len(old):]
+                if candidate in self.columns:
+                    _renamed_warning(getattr(self, "_renamed_in", None) or "result", key, candidate, 4)
+                    return candidate
+        return key
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            key = self._new_name(key)
+        elif isinstance(key, list):
+            key = [self._new_name(k) for k in key]
+        return super().__getitem__(key)
+
+
+def renamed_columns(frame: pd.DataFrame, renames: Mapping[str, str], what: str) -> pd.DataFrame:
+    """``frame`` as a :class:`RenamedColumns` answering to the old names in ``renames``
+    (``{old: new}``); ``what`` names the function in the warning."""
+    out = RenamedColumns(frame)
+    out.attrs = dict(frame.attrs)
+    object.__setattr__(out, "_renamed", dict(renames))
+    object.__setattr__(out, "_renamed_in", what)
+    return out
+
+
+def renames_columns(what: str, **renames: str) -> Callable[[F], F]:
+    """Decorate a function returning a DataFrame so that its old column names keep working."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return renamed_columns(func(*args, **kwargs), renames, what)
+
+        wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+# ----------------------------------------------------------------------------- core errors
+# The core checks its inputs and names the argument and the 0-based position. The one place that
+# turns that into the caller's terms (the DataFrame column, the row label) is here.
+
+_AT_POSITION = re.compile(r"\bat position (\d+)")
+_SERIES = re.compile(r"\s*\(series \d+\)")
+_MISSING_HINT = re.compile(r"; pass missing=.*$")
+
+
+def _default_index(index: pd.Index) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def translate_error(
+    exc: SaferstatsError,
+    *,
+    columns: Mapping[str, Any] | None = None,
+    index: pd.Index | None = None,
+    rows: Any = None,
+    missing_hint: bool = True,
+) -> SaferstatsError:
+    """The core's error ``exc`` in the caller's terms.
+
+    ``columns`` maps the core's argument name to the DataFrame column it came from (or to
+    ``(column, keyword)`` when the public keyword differs from the core's name); ``rows`` maps
+    the core's position to the caller's position (when the data were reordered or subset for the
+    core, e.g. sorted by group); ``index`` turns that position into the row label. The returned
+    exception (same class) has ``argument`` = the column (or the argument), ``index`` = the row
+    label (the position when there is no index) and ``position`` = the 0-based row.
+
+    >>> import saferstats
+    >>> e = saferstats.InvalidInputError("invalid value in `count` at position 2: -1 (must not be negative)", "count", 2)
+    >>> t = translate_error(e, index=pd.Index(list("abcd")))
+    >>> str(t), t.index, t.position
+    ("invalid value in `count` at row 'c': -1 (must not be negative)", 'c', 2)
+    >>> str(translate_error(e, columns={"count": "offences"}))
+    "invalid value in column 'offences' (keyword `count`) at row 2: -1 (must not be negative)"
+    """
+    known = getattr(exc, "position", None)
+    pos = int(known) if known is not None else int(exc.index) if isinstance(exc.index, (int, np.integer)) else None
+    if pos is not None and rows is not None and 0 <= pos < len(rows):
+        pos = int(rows[pos])
+    label: Any = pos
+    if pos is not None and index is not None and 0 <= pos < len(index):
+        label = plain(index[pos])
+    arg = exc.argument
+    col = columns.get(arg) if (columns is not None and arg is not None) else None
+    keyword = arg
+    if isinstance(col, tuple):  # (column, the public keyword that named it)
+        col, keyword = col
+    msg = str(exc)
+    if col is not None:
+        named = f"column {col!r}" if col == keyword else f"column {col!r} (keyword `{keyword}`)"
+        msg = msg.replace(f"`{arg}`", named)
+    if pos is not None:
+        as_row = col is not None or (index is not None and not _default_index(index))
+        msg = _AT_POSITION.sub(f"at row {label!r}" if as_row else f"at position {pos}", msg, count=1)
+    if rows is not None:
+        msg = _SERIES.sub("", msg)
+    if not missing_hint:
+        msg = _MISSING_HINT.sub("", msg)
+    out = type(exc)(msg, str(col) if col is not None else arg, label)
+    out.position = pos
+    return out
+
+
+@contextlib.contextmanager
+def core_errors(
+    *,
+    columns: Mapping[str, Any] | None = None,
+    index: pd.Index | None = None,
+    rows: Any = None,
+    missing_hint: bool = True,
+) -> Iterator[None]:
+    """Run core calls; a :class:`SaferstatsError` they raise comes out in the caller's terms
+    (:func:`translate_error`: the DataFrame column, the row label).
+
+    >>> import saferstats
+    >>> with core_errors(index=pd.Index(list("abcd"))):
+    ...     raise saferstats.InvalidInputError("invalid value in `count` at position 2: -1 (must not be negative)",
+    ...                                        "count", 2)
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: invalid value in `count` at row 'c': -1 (must not be negative)
+    """
+    try:
+        yield
+    except SaferstatsError as exc:
+        raise translate_error(exc, columns=columns, index=index, rows=rows, missing_hint=missing_hint) from None
+
+
+# ----------------------------------------------------------------------------- other frames
+# polars and pyarrow tables are accepted wherever a pandas DataFrame is: converted once, here, at
+# the boundary (results are pandas). Neither library is imported unless the caller passed one.
+
+
+def _library(x: Any) -> str:
+    return type(x).__module__.split(".", 1)[0]
+
+
+def as_pandas(data: Any, what: str = "data", *, series: bool = False) -> Any:
+    """``data`` as a pandas DataFrame: a pandas DataFrame as it is; a polars ``DataFrame`` /
+    ``LazyFrame`` or a pyarrow ``Table`` / ``RecordBatch`` converted (with ``series=True`` also a
+    polars ``Series`` or pyarrow ``Array`` / ``ChunkedArray``, to a pandas Series); anything else
+    raises :class:`InvalidInputError` naming ``what``.
+
+    >>> as_pandas([1, 2], "searches")
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `searches` must be a DataFrame (pandas, polars or pyarrow), got list
+    """
+    if isinstance(data, pd.DataFrame) or (series and isinstance(data, pd.Series)):
+        return data
+    lib = _library(data)
+    name = type(data).__name__
+    if lib == "polars":
+        if name == "LazyFrame":
+            data, name = data.collect(), "DataFrame"
+        if name == "DataFrame":
+            return pd.DataFrame({c: data.get_column(c).to_numpy() for c in data.columns})
+        if name == "Series" and series:
+            return pd.Series(data.to_numpy(), name=data.name)
+    if lib == "pyarrow":
+        if name in ("Table", "RecordBatch"):
+            return data.to_pandas()
+        if series and name in ("Array", "ChunkedArray") or series and name.endswith("Array"):
+            return data.to_pandas()
+    kinds = "a DataFrame (pandas, polars or pyarrow)"
+    raise InvalidInputError(f"`{what}` must be {kinds}, got {f'{lib}.' if lib not in ('builtins', 'numpy') else ''}{name}",
+                            what)
+
+
+def accepts_frames(*names: str, optional: Sequence[str] = ()) -> Callable[[F], F]:
+    """Decorate a public function whose arguments ``names`` are DataFrames (``optional``: may
+    also be None or a non-frame value the function handles itself, e.g. a mapping): polars and
+    pyarrow tables given there are converted to pandas once, before the function runs.
+    """
+
+    def decorate(func: F) -> F:
+        sig = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = sig.bind_partial(*args, **kwargs)
+            except TypeError:  # old keyword names (renamed_keywords) or a wrong call: the function says
+                return func(*args, **kwargs)
+            for name in names:
+                if name in bound.arguments:
+                    bound.arguments[name] = as_pandas(bound.arguments[name], name)
+            for name in optional:
+                value = bound.arguments.get(name)
+                if _library(value) in ("polars", "pyarrow"):
+                    bound.arguments[name] = as_pandas(value, name, series=True)
+            return func(*bound.args, **bound.kwargs)
+
+        wrapper.__wrapped__ = inspect.unwrap(func)  # the function itself (its module globals, its signature)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+_CORE_ROWS: contextvars.ContextVar[Any] = contextvars.ContextVar("saferstats_core_rows", default=None)
+
+
+def core_rows(rows: Any) -> None:
+    """Tell the enclosing :func:`translates_core_errors` how the rows were reordered for the core
+    (``rows[i]`` is the caller's row of the core's position ``i``), e.g. sorted by group."""
+    _CORE_ROWS.set(rows)
+
+
+def translates_core_errors(
+    *arrays: str,
+    frame: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    missing_hint: bool = True,
+) -> Callable[[F], F]:
+    """Decorate a function that calls the core: a :class:`SaferstatsError` it raises comes out in
+    the caller's terms (:func:`translate_error`), the one mechanism for every public function.
+
+    ``arrays`` names the array arguments whose pandas index gives the row labels (the first
+    Series among them, as :func:`aligned` keeps it); ``frame`` names a DataFrame argument (its
+    index gives the labels) and ``columns`` maps the core's argument names to the keyword
+    arguments that name that DataFrame's columns; :func:`core_rows` inside the function says how
+    the rows were reordered for the core.
+
+    >>> @translates_core_errors("count")
+    ... def f(count):
+    ...     raise InvalidInputError("invalid value in `count` at position 1: -1", "count", 1)
+    >>> f(pd.Series([1, -1], index=["x", "y"]))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: invalid value in `count` at row 'y': -1
+    """
+
+    def decorate(func: F) -> F:
+        sig = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            token = _CORE_ROWS.set(None)
+            try:
+                return func(*args, **kwargs)
+            except SaferstatsError as exc:
+                try:
+                    bound = sig.bind(*args, **kwargs)
+                except TypeError:
+                    raise exc from None
+                bound.apply_defaults()
+                a = bound.arguments
+                index = None
+                cols: dict[str, Any] | None = None
+                if frame is not None and isinstance(a.get(frame), pd.DataFrame):
+                    index = a[frame].index
+                    cols = {core: (a[kw], kw) for core, kw in (columns or {}).items() if isinstance(a.get(kw), str)}
+                else:
+                    index = next((a[n].index for n in arrays if isinstance(a.get(n), pd.Series)), None)
+                raise translate_error(exc, columns=cols, index=index, rows=_CORE_ROWS.get(),
+                                      missing_hint=missing_hint) from None
+            finally:
+                _CORE_ROWS.reset(token)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -46,4 +46,4 @@ class Result:
         return f"{type(self).__name__}({body})"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>{type(self).__name__}</b></p>" + self.to_pandas()._repr_html_()  # type: ignore[operator]
+        return f"<p><b>{type(self).__name__}</b></p>" + str(self.to_pandas()._repr_html_())

@@ -25,6 +25,7 @@ __all__ = [
     "ci_method_labels",
     "clark_evans",
     "cluster_summary",
+    "concentration",
     "dbscan",
     "disproportionality",
     "dsr",
@@ -34,8 +35,20 @@ __all__ = [
     "funnel_limits",
     "funnel_significance",
     "funnel_significance_labels",
+    "global_statistic",
+    "grid_auto_bandwidth",
+    "grid_auto_cell_size",
+    "grid_bandwidth_nrd",
+    "grid_centres",
+    "grid_counts",
+    "grid_dual",
+    "grid_kde",
+    "grid_locate",
+    "grid_spec",
     "hdbscan_labels",
     "hdbscan_mst",
+    "hotspot_change_test",
+    "hotspot_classify",
     "its_poisson",
     "kde_default_bandwidth",
     "kde_grid",
@@ -46,9 +59,11 @@ __all__ = [
     "nnh",
     "nnh_threshold",
     "outcome_tests",
+    "pai_table",
     "poisson_trend_many",
     "proportion_ci",
     "proportion_difference",
+    "prospective_risk",
     "protect",
     "rate_ci",
     "rate_ratio",
@@ -264,6 +279,55 @@ def nnh(
 def wgs84_to_bng(lat: _F64, lon: _F64) -> _Columns: ...
 def hdbscan_mst(lat: _F64, lon: _F64, *, min_samples: int) -> _Columns: ...
 def hdbscan_labels(n: int, src: _I64, dst: _I64, distance: _F64, *, min_cluster_size: int) -> _I64: ...
+# hotspot intelligence (src/bindings/intel.rs)
+def global_statistic(
+    statistic: str,
+    values: _F64,
+    n: int,
+    offsets: _I64,
+    neighbors: _I64,
+    weights: _F64,
+    transform: str,
+    permutations: int,
+    seed: int,
+) -> dict[str, float]: ...
+def pai_table(observed: _F64, predicted: _F64, area: _F64 | None = None) -> dict[str, npt.NDArray[Any]]: ...
+def concentration(counts: _F64) -> dict[str, Any]: ...
+_Grid = tuple[str, float, float, float, int, int]
+def grid_spec(xmin: float, xmax: float, ymin: float, ymax: float, cell: float, shape: str) -> tuple[float, float, int, int]: ...
+def grid_auto_cell_size(x: _F64, y: _F64) -> float: ...
+def grid_bandwidth_nrd(v: _F64) -> float: ...
+def grid_auto_bandwidth(x: _F64, y: _F64) -> float: ...
+def grid_centres(grid: _Grid) -> tuple[_F64, _F64]: ...
+def grid_locate(grid: _Grid, x: _F64, y: _F64) -> _I64: ...
+def grid_counts(grid: _Grid, x: _F64, y: _F64, weights: _F64 | None = None) -> tuple[_F64, int]: ...
+def grid_kde(grid: _Grid, x: _F64, y: _F64, weights: _F64 | None, bandwidth: float, kernel: str) -> _F64: ...
+def grid_dual(a: _F64, b: _F64, method: str) -> _F64: ...
+def hotspot_classify(
+    grid: _Grid,
+    counts: _F64,
+    periods: int,
+    hotspot_prop: float,
+    persistent_prop: float,
+    recent_prop: float,
+    critical_p: float,
+    permutations: int,
+    holm: bool,
+    seed: int,
+) -> dict[str, Any]: ...
+def hotspot_change_test(before: _F64, after: _F64, length_before: float, length_after: float) -> tuple[_F64, _F64, _F64]: ...
+def prospective_risk(
+    grid: _Grid,
+    x: _F64,
+    y: _F64,
+    t: _F64,
+    cutoff_time: float,
+    predict_time: float,
+    space_bandwidth: float,
+    time_bandwidth: float,
+    time_unit: float,
+    distance: str,
+) -> _F64: ...
 @final
 class AreaIndex:
     def __new__(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -13,6 +15,9 @@ __all__ = [
     "census2011_by_la",
     "stop_search_sample_path",
     "mha_annual_excerpt_path",
+    "street_crime_sample_path",
+    "hate_crime_table_path",
+    "flytipping_table_path",
     "flytipping_hertfordshire",
     "hertfordshire_asb",
     "STRANDS",
@@ -22,11 +27,11 @@ __all__ = [
 STRANDS = ("Race", "Religion", "Sexual orientation", "Disability", "Transgender")
 
 
-def _path(name: str):
+def _path(name: str) -> Any:
     return resources.files("saferstats").joinpath("data", name)
 
 
-def hate_crime_by_force(long: bool = False) -> pd.DataFrame:
+def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     """Home Office police-recorded hate crime by police force area, 2017-18 and 2018-19.
 
     Wide (default): one row per force and year with columns ``force, year, Race, Religion,
@@ -156,7 +161,7 @@ def census2011_by_la() -> pd.DataFrame:
     return df[first + [c for c in df.columns if c not in first and c != "la_name"]]
 
 
-def stop_search_sample_path():
+def stop_search_sample_path() -> Path:
     """Folder of bundled police.uk stop-and-search files (City of London, Derbyshire, Durham,
     Leicestershire; December 2019 – February 2020), for :func:`saferstats.read_stop_search`.
 
@@ -168,7 +173,7 @@ def stop_search_sample_path():
     return Path(str(_path("stop_search_sample")))
 
 
-def mha_annual_excerpt_path():
+def mha_annual_excerpt_path() -> Path:
     """Bundled excerpt (all Section 136 rows) of NHS England's Mental Health Act Statistics,
     Annual Figures 2023-24, for :func:`saferstats.read_mha_annual`.
 
@@ -178,6 +183,43 @@ def mha_annual_excerpt_path():
     from pathlib import Path
 
     return Path(str(_path("nhs_mha_annual_2023-24_s136_excerpt.csv")))
+
+
+def street_crime_sample_path():
+    """Folder of two bundled police.uk street-level crime files as published (the first 400 and
+    200 records of Hertfordshire's January and February 2021 files), for
+    :func:`saferstats.read_street_crime`.
+
+    >>> sorted(p.name for p in street_crime_sample_path().iterdir())
+    ['2021-01-hertfordshire-street.csv', '2021-02-hertfordshire-street.csv']
+    """
+    from pathlib import Path
+
+    return Path(str(_path("street_crime_sample")))
+
+
+def hate_crime_table_path():
+    """The Home Office hate crime by police force area table (2017-18, 2018-19) as published,
+    for :func:`saferstats.read_hate_crime`.
+
+    >>> hate_crime_table_path().suffix
+    '.csv'
+    """
+    from pathlib import Path
+
+    return Path(str(_path("hate_crime_by_force_2017-18_2018-19.csv")))
+
+
+def flytipping_table_path():
+    """Defra fly-tipping incidents by local authority (the ten Hertfordshire districts, 2012-13 to
+    2021-22, columns as published), for :func:`saferstats.read_flytipping`.
+
+    >>> flytipping_table_path().name
+    'defra_flytipping_hertfordshire_2012-13_2021-22.csv'
+    """
+    from pathlib import Path
+
+    return Path(str(_path("defra_flytipping_hertfordshire_2012-13_2021-22.csv")))
 
 
 def flytipping_hertfordshire() -> pd.DataFrame:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._frames import accepts_frames
 from .exceptions import InvalidInputError, SaferstatsWarning
 
 __all__ = ["suppress", "column_roles"]
@@ -218,14 +219,14 @@ def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
     if bad.size:
         raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {float(v[bad[0]]):g} is not a count "
                                 "(finite and non-negative)", str(col), int(bad[0]))
-    return v
+    return np.asarray(v)
 
 
 def _groups(table: pd.DataFrame, keys: list[Any]) -> np.ndarray:
     """Group number of every row (one group when ``keys`` is empty)."""
     if not keys:
         return np.zeros(len(table), dtype=np.int64)
-    return table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    return np.asarray(table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
 
 
 def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
@@ -281,6 +282,7 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
 
 # --------------------------------------------------------------------------------- suppress
 
+@accepts_frames("table")
 def suppress(
     table: pd.DataFrame,
     *,
@@ -408,7 +410,7 @@ def suppress(
     if yoy:
         ykeys = [c for c in keys if c not in ("period_from", "period_to")]
         kt = [tuple(r) for r in table[ykeys].astype(str).itertuples(index=False)] if ykeys else [()] * n
-        ids: dict[tuple, int] = {}
+        ids: dict[tuple[Any, ...], int] = {}
         cf, ct = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
         for i in range(n):
             for arr, per, col in ((cf, "period_from", "count_from"), (ct, "period_to", "count_to")):
@@ -423,7 +425,7 @@ def suppress(
                     ids[key] = cells.add(v)
                 arr[i] = ids[key]
         cell_of["count_from"], cell_of["count_to"] = cf, ct
-        by_key: dict[tuple, list[int]] = {}
+        by_key: dict[tuple[Any, ...], list[int]] = {}
         by_period: dict[str, list[int]] = {}
         for (k, per), cid in ids.items():
             by_key.setdefault(k, []).append(cid)
@@ -488,18 +490,18 @@ def suppress(
     out = table.copy()
     log: list[dict[str, Any]] = []
     for c in counts:
-        v = vals[c].copy()
-        shown = ~hidden[c] & ~np.isnan(v)
+        cv = np.asarray(vals[c]).copy()
+        shown = ~hidden[c] & ~np.isnan(cv)
         if round_to is not None:
-            v[shown] = np.floor(v[shown] / round_to + 0.5) * round_to
-        integral = bool(np.all(v[shown] % 1 == 0) and np.all(np.abs(v[shown]) < 2**53))
-        col = pd.Series(np.where(hidden[c], np.nan, v), index=table.index)
+            cv[shown] = np.floor(cv[shown] / round_to + 0.5) * round_to
+        integral = bool(np.all(cv[shown] % 1 == 0) and np.all(np.abs(cv[shown]) < 2**53))
+        col = pd.Series(np.where(hidden[c], np.nan, cv), index=table.index)
         col = col.astype("Int64") if integral else col
         if hidden[c].any() and marker is not None:
             col = col.astype(object).where(~hidden[c], marker)
         if hidden[c].any() or round_to is not None or not pd.api.types.is_numeric_dtype(table[c]):
             out[c] = col
-        for i in np.flatnonzero(hidden[c]):
+        for i in np.flatnonzero(hidden[c]).tolist():
             log.append({"row": table.index[i], "column": c, "rule": _REASONS[int(reason[cell_of[c][i]])]})
     row_hidden = np.zeros(n, dtype=bool)
     for c in counts:
@@ -520,7 +522,7 @@ def suppress(
         b = blank[c] & out[c].notna().to_numpy()
         if b.any():
             out[c] = out[c].astype(object).where(~b, marker) if marker is not None else out[c].where(~b)
-            for i in np.flatnonzero(b):
+            for i in np.flatnonzero(b).tolist():
                 log.append({"row": table.index[i], "column": c, "rule": "derived"})
     if round_to is not None and roles["derived"]:
         warnings.warn(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
@@ -558,7 +560,7 @@ def suppress(
     return out
 
 
-#: Derived totals of Section 136 outcome tables (METHODS.md D2).
+#: Derived totals of Section 136 outcome tables (docs/methods/s136.md D2).
 _MEASURE_TOTALS = {"conversion": ("s2", "s3"), "admission": ("informal", "s2", "s3"), "nfa": ("nfa",)}
 
 
@@ -593,9 +595,9 @@ def _reference_rows(table: pd.DataFrame, comp: list[Any], reference: Mapping[str
             lab = table[c].astype(str).str.lower()
             m = lab.isin(["reference", "not applicable"]).to_numpy()
             if m.any():
-                return m
+                return np.asarray(m)
     for c in comp:
         if str(c).lower() in {"ratio", "rr"} and f"{c}_lower" in table.columns:
             v = pd.to_numeric(table[c], errors="coerce")
-            return ((v == 1) & pd.to_numeric(table[f"{c}_lower"], errors="coerce").isna()).to_numpy()
+            return np.asarray(((v == 1) & pd.to_numeric(table[f"{c}_lower"], errors="coerce").isna()).to_numpy())
     return np.zeros(n, dtype=bool)

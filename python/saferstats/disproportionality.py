@@ -1,4 +1,4 @@
-"""Stop-and-search disproportionality (Home Office method, ``METHODS.md`` B1-B3): search rates
+"""Stop-and-search disproportionality (Home Office method, ``docs/methods/stop_search.md`` B1-B3): search rates
 per 1,000 by ethnic group against census denominators, each group's ratio to a reference group
 (White by default) with confidence intervals, and outcome (arrest / find / positive outcome)
 comparisons. The statistics run in the Rust ``disproportionality`` and ``tables`` modules; this
@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import as_float_array, count_by_codes, per_distinct, require_columns
+from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, require_columns
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError
 from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
@@ -97,6 +97,7 @@ def _check_mapping(mapping: Any) -> Mapping[str, str] | None:
     return mapping
 
 
+@accepts_frames("searches")
 def assign_ethnicity(
     searches: pd.DataFrame,
     *,
@@ -572,6 +573,7 @@ def _default_level(keys: list[str]) -> str:
     return "force"
 
 
+@accepts_frames("searches", optional=("population",))
 @confidence_levels("rate_lower", "rate_upper", "ratio_lower", "ratio_upper")
 def disproportionality(
     searches: pd.DataFrame,
@@ -596,7 +598,7 @@ def disproportionality(
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
-    Method (``METHODS.md`` B1, B2): rate = searches / population × 1,000 with PHE exact/Byar's CI;
+    Method (``docs/methods/stop_search.md`` B1, B2): rate = searches / population × 1,000 with PHE exact/Byar's CI;
     ratio = group rate / reference rate from **unrounded** rates, Katz log CI (``ratio_method=
     "poisson"`` for the wald-log CI). ``reliable`` is False when searches < ``min_count`` or
     population < ``min_population`` (HO/ONS suppress such rates).
@@ -740,7 +742,7 @@ def disproportionality(
             counts = keyed[use].groupby(keys + [group], dropna=False, observed=True).size().reset_index()
         counts = counts.rename(columns={"size": "searches", 0: "searches"})
         if group == "ethnicity" and source == "self_then_officer":
-            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)  # type: ignore[arg-type]
+            own = assign_ethnicity(searches, source="self", mapping=mapping, unknown=unknown)
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
@@ -926,6 +928,7 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
 
 
+@accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
     searches: pd.DataFrame,
@@ -946,7 +949,7 @@ def outcome_test(
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
     other than no further action; blank outcomes excluded and counted).
 
-    Method (``METHODS.md`` B3): Wilson CI for each rate; difference (group − reference) with
+    Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
     cell is below 5, else the pooled two-proportion z test (``test`` says which); χ² with Yates'
     correction and the Fisher p are also given.

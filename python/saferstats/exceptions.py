@@ -5,11 +5,14 @@ count, a zero denominator, a missing value, arrays of different lengths, an unkn
 a missing DataFrame column) are :class:`InvalidInputError`, which is also a :class:`ValueError`,
 so ``except ValueError`` keeps working in existing scripts.
 
-Each exception carries ``argument`` (the keyword or DataFrame column concerned, if any) and
-``index`` (the zero-based row, if any) besides the message.
+Each exception carries ``argument`` (the keyword or DataFrame column concerned, if any),
+``index`` (the row: its label when the input was a pandas Series or DataFrame, else the zero-based
+position) and ``position`` (the zero-based row) besides the message.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "SaferstatsError",
@@ -35,10 +38,11 @@ class SaferstatsError(Exception):
     InvalidInputError count 0
     """
 
-    def __init__(self, message: str, argument: str | None = None, index: int | None = None):
+    def __init__(self, message: str, argument: str | None = None, index: Any = None):
         super().__init__(message)
         self.argument = argument
         self.index = index
+        self.position: int | None = index if isinstance(index, int) else None
 
 
 class InvalidInputError(SaferstatsError, ValueError):

@@ -81,9 +81,10 @@ def _table(name: str) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=None)
-def _geojson(name: str) -> dict:
+def _geojson(name: str) -> dict[str, Any]:
     with _path(name).open("rb") as fh:
-        return json.loads(gzip.decompress(fh.read()))
+        out: dict[str, Any] = json.loads(gzip.decompress(fh.read()))
+        return out
 
 
 def area_lookup() -> pd.DataFrame:
@@ -413,7 +414,7 @@ def _rings_of(geometry: Mapping[str, Any], feature: int) -> list[np.ndarray]:
 class _Areas:
     """An AreaIndex with the codes and names of its areas."""
 
-    def __init__(self, codes: Sequence[str], names: Sequence[str], rings: list[list[np.ndarray]], extra: dict | None = None):
+    def __init__(self, codes: Sequence[str], names: Sequence[str], rings: list[list[np.ndarray]], extra: dict[str, Any] | None = None):
         self.codes = np.asarray(codes, dtype=object)
         self.names = np.asarray(names, dtype=object)
         flat = [(i, r) for i, rs in enumerate(rings) for r in rs]
@@ -555,6 +556,7 @@ def assign_area(
     boundaries: Any = None,
     code: str | None = None,
     name: str | None = None,
+    tolerance_m: float = 0.0,
 ) -> pd.DataFrame:
     """The area containing each point: ``code`` and ``name`` columns, aligned to the input's index.
 
@@ -578,6 +580,10 @@ def assign_area(
     boundary): one area, never two (``saferstats::geography::areas``). Overlapping user areas:
     the first listed wins.
 
+    ``tolerance_m``: a point in no area but within this many metres of one (e.g. a police.uk snap
+    point on a bridge or a sea wall, just outside the generalised outlines) is given the nearest
+    area; such points are counted in ``.attrs["snapped"]``. Default 0: strictly inside.
+
     Points in no area are never dropped: their ``code`` and ``name`` are missing and
     ``.attrs["unassigned"]`` counts them by reason - ``missing_coordinates`` (NaN), ``no_area`` (at
     sea or beyond the generalised coastline, or outside the boundaries' coverage) and, for
@@ -596,16 +602,22 @@ def assign_area(
     ['Hertfordshire', 'Hertfordshire', 'Metropolitan Police']
     """
     la, lo, index = _points(lat, lon)
+    if isinstance(tolerance_m, bool) or not isinstance(tolerance_m, (int, float)) or not 0 <= tolerance_m <= 10_000:
+        raise InvalidInputError(f"tolerance_m must be a distance in metres from 0 to 10,000, got {tolerance_m!r}",
+                                "tolerance_m")
     if boundaries is not None:
         if level is not None:
             raise InvalidInputError("`level` applies to the bundled boundaries; omit it when passing boundaries=",
                                     "level")
         areas = _user_areas(boundaries, code, name)
         ids = areas.index.locate(np.ascontiguousarray(lo), np.ascontiguousarray(la))
+        snapped = _snap(areas, lo, la, ids, float(tolerance_m))
         out = _frame(ids, areas.codes, areas.names, index)
         counts = {"missing_coordinates": int((~(np.isfinite(la) & np.isfinite(lo))).sum())}
         counts["no_area"] = int((ids < 0).sum()) - counts["missing_coordinates"]
-        return _report(out, counts)
+        out = _report(out, counts)
+        out.attrs["snapped"] = snapped
+        return out
     if code is not None or name is not None:
         raise InvalidInputError("`code`/`name` name the columns of your own boundaries= only", "code" if code else "name")
     lvl = _check_level("la" if level is None else level, _POINT_LEVELS)
@@ -613,6 +625,7 @@ def assign_area(
     bundle = _bundled_la()
     x, y = np.ascontiguousarray(lo), np.ascontiguousarray(la)
     ids = bundle.index.locate(x, y)
+    snapped = _snap(bundle, lo, la, ids, float(tolerance_m))
     missing = ~(np.isfinite(la) & np.isfinite(lo))
     counts = {"missing_coordinates": int(missing.sum()), "no_area": int(((ids < 0) & ~missing).sum())}
     if lvl == "la":
@@ -621,6 +634,7 @@ def assign_area(
         n_out = int(outside[ids[ids >= 0]].sum())
         out = _report(out, counts)
         out.attrs["outside_england_and_wales"] = n_out
+        out.attrs["snapped"] = snapped
         return out
     lk = _table("lookup_la24_csp24_pfa24.csv.gz")
     la_codes = bundle.codes
@@ -656,7 +670,47 @@ def assign_area(
     out = _report(_frame(out_ids, targets.to_numpy(object), tnames, index), counts)
     if lvl == "csp":
         out.attrs["csp_from_nearest_district"] = n_nearest
+    out.attrs["snapped"] = snapped
     return out
+
+
+def _snap(areas: _Areas, lon: np.ndarray, lat: np.ndarray, ids: np.ndarray, tol_m: float) -> int:
+    """Give each point in no area (``ids`` -1, finite coordinates) the nearest area whose outline is
+    within ``tol_m`` metres (local equirectangular distance to the outline's segments; rings
+    prefiltered by their bounding boxes). Updates ``ids`` in place; returns how many were given."""
+    if tol_m <= 0:
+        return 0
+    todo = np.flatnonzero((ids < 0) & np.isfinite(lat) & np.isfinite(lon))
+    if not todo.size:
+        return 0
+    boxes = getattr(areas, "_boxes", None)
+    if boxes is None:
+        flat = [(i, r) for i, rs in enumerate(areas.rings) for r in rs]
+        boxes = (np.array([i for i, _ in flat]), [r for _, r in flat],
+                 np.array([[r[:, 0].min(), r[:, 0].max(), r[:, 1].min(), r[:, 1].max()] for _, r in flat]))
+        areas._boxes = boxes  # type: ignore[attr-defined]
+    owner, rings, bb = boxes
+    done = 0
+    for k in todo:
+        x0, y0 = float(lon[k]), float(lat[k])
+        dlat = tol_m / 111_320.0
+        dlon = dlat / max(np.cos(np.radians(y0)), 1e-6)
+        near = np.flatnonzero((bb[:, 0] - dlon <= x0) & (bb[:, 1] + dlon >= x0) & (bb[:, 2] - dlat <= y0) & (bb[:, 3] + dlat >= y0))
+        best, best_d = -1, tol_m
+        kx = 111_320.0 * np.cos(np.radians(y0))
+        for j in near:
+            r = rings[j]
+            ax_, ay_ = (r[:-1, 0] - x0) * kx, (r[:-1, 1] - y0) * 111_320.0
+            bx_, by_ = (r[1:, 0] - x0) * kx, (r[1:, 1] - y0) * 111_320.0
+            dx, dy = bx_ - ax_, by_ - ay_
+            t = np.clip(-(ax_ * dx + ay_ * dy) / np.maximum(dx * dx + dy * dy, 1e-30), 0.0, 1.0)
+            d = float(np.sqrt(np.min((ax_ + t * dx) ** 2 + (ay_ + t * dy) ** 2)))
+            if d <= best_d:
+                best, best_d = int(owner[j]), d
+        if best >= 0:
+            ids[k] = best
+            done += 1
+    return done
 
 
 def _nearest_district(d: _Areas, x: float, y: float, la_code: str) -> int:

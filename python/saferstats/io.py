@@ -390,7 +390,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
         raise InvalidInputError("the input has no stop-and-search rows", "path_or_paths")
     paths = [p for p, _ in plans]
     # One parallel Rust pass parses every file and converts every cell (src/csvscan.rs).
-    res = _ext.read_columns([(str(p), d, f) for p, (d, f) in plans], _KINDS)
+    res = _ext.read_columns([(str(p), d, f) for p, (d, f) in plans], _KINDS)  # type: ignore[misc]
     cols = res["columns"]
     file_idx = res["file"]
     n = len(file_idx)

@@ -68,13 +68,13 @@ def _period_numbers(labels: Any, name: str) -> np.ndarray:
 
     s = pd.Series(labels)
     if pd.api.types.is_datetime64_any_dtype(s):
-        return ((s.dt.year - 1970) * 12 + s.dt.month - 1).to_numpy(dtype=float) + s.dt.day.to_numpy() / 100.0
+        return np.asarray(((s.dt.year - 1970) * 12 + s.dt.month - 1).to_numpy(dtype=float) + s.dt.day.to_numpy() / 100.0)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         t = s.to_numpy(dtype=float)
         if np.isnan(t).any():
             i = int(np.flatnonzero(np.isnan(t))[0])
             raise MissingValueError(f"`{name}` row {i}: missing period", name, i)
-        return t
+        return np.asarray(t)
     try:
         return np.asarray(parse_periods(s, column=name), dtype=float)
     except SaferstatsError as e:
@@ -386,6 +386,9 @@ def wdd(
     """
     conf = single_confidence(confidence)
     c, t = _pair("control", control), _pair("treated", treated)
+    if c is None or t is None:
+        raise InvalidInputError("give `control` and `treated`: [pre, post] counts of each area",
+                                "control" if c is None else "treated")
     dc, dt = _pair("disp_control", disp_control), _pair("disp_treated", disp_treated)
     if (dc is None) != (dt is None):
         raise InvalidInputError(

@@ -17,7 +17,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import aligned, require_columns
+from ._frames import accepts_frames, aligned, require_columns, translates_core_errors
 from ._results import Result
 from .exceptions import InvalidInputError, SaferstatsWarning
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -54,7 +54,7 @@ def _whole(value: Any, name: str, *, minimum: int = 0, maximum: int | None = Non
     if value < minimum or (maximum is not None and value > maximum):
         top = "" if maximum is None else f" and at most {maximum}"
         raise InvalidInputError(f"`{name}` must be at least {minimum}{top}, got {value}", name)
-    return value
+    return int(value)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -149,7 +149,7 @@ def its_poisson(
 ) -> ItsResult:
     """Interrupted time series: segmented Poisson regression with a population offset.
 
-    Method (``METHODS.md`` D3, Bernal et al. 2017), fitted by IRLS in Rust:
+    Method (``docs/methods/s136.md`` D3, Bernal et al. 2017), fitted by IRLS in Rust:
     ``log E[y_t] = b0 + b1 t + b2 post_t + b3 since_t [+ seasonal] + log pop_t`` with t = 1..T,
     ``post_t = 1`` from the break and ``since_t = max(0, t - t0)`` — **0 in the first post period**,
     so ``level_rr = e^b2`` is the immediate change at the break and ``slope_rr = e^b3`` the change in
@@ -163,7 +163,7 @@ def its_poisson(
 
     Examples
     --------
-    METHODS.md D3: a triage pilot starting in month 25 of 36 (population 1.1 million):
+    docs/methods/s136.md D3: a triage pilot starting in month 25 of 36 (population 1.1 million):
 
     >>> import saferstats
     >>> y = [21, 24, 19, 23, 26, 22, 25, 27, 24, 26, 28, 25, 27, 29, 26, 30, 28, 31, 29, 27, 32, 30,
@@ -223,6 +223,7 @@ def its_poisson(
 # ------------------------------------------------------------------------ two proportions
 
 @confidence_levels("diff_lower", "diff_upper", "rr_lower", "rr_upper", "p1_lower", "p1_upper", "p2_lower", "p2_upper")
+@translates_core_errors("x1", "n1", "x2", "n2")
 def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float = 0.95) -> pd.DataFrame:
     """Compare proportions x1/n1 and x2/n2, element by element: **first against second**
     (``diff = p1 - p2``, ``rr = p1 / p2``).
@@ -231,7 +232,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     reads ``rr < 1`` and ``diff < 0`` — as :func:`before_after` does; for an outcome test pass the
     group first and the reference second.
 
-    Method (``METHODS.md`` D3, B3): Wilson CIs; difference with Newcombe's hybrid score CI; risk
+    Method (``docs/methods/s136.md`` D3, ``docs/methods/stop_search.md`` B3): Wilson CIs; difference with Newcombe's hybrid score CI; risk
     ratio with Katz's log CI; pooled two-proportion z; Fisher's exact test, which is the reported
     ``p_value`` when any expected cell is below 5 (``test`` says which); χ² with Yates' correction.
     **Zero cells** (``docs/methods/zero_cells.md``): ``rr`` is always the observed ratio (0 or inf
@@ -251,7 +252,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
 
     Examples
     --------
-    Police custody as the place of safety, post (pilot) 3/160 against pre 14/250 (METHODS.md D3
+    Police custody as the place of safety, post (pilot) 3/160 against pre 14/250 (docs/methods/s136.md D3
     gives pre / post = 2.986667, 0.872058-10.228878; this is its reciprocal):
 
     >>> import saferstats
@@ -288,12 +289,12 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     return out
 
 
-def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict]:
+def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
     """Rows left out (missing date, or outside a requested range), as ``attrs["dropped"]``
     records, with one :class:`SaferstatsWarning` naming the column and the counts."""
     reasons = {"missing date": when.isna().to_numpy()}
     reasons.update(extra or {})
-    dropped: list[dict] = []
+    dropped: list[dict[str, Any]] = []
     parts = []
     for reason, mask in reasons.items():
         rows = np.flatnonzero(mask)
@@ -306,6 +307,7 @@ def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.nd
     return dropped
 
 
+@accepts_frames("records")
 @confidence_levels("pre_lower", "pre_upper", "post_lower", "post_upper", "diff_lower", "diff_upper", "rr_lower",
                    "rr_upper")
 def before_after(
@@ -432,6 +434,7 @@ def before_after(
     return out
 
 
+@accepts_frames("records")
 def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None) -> pd.Series:
     """Detentions per calendar month (months with none included as 0), for :func:`its_poisson`.
 

@@ -5,18 +5,19 @@ its labels. No statistics are computed here beyond calling the saferstats API.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ._confidence import normalise_confidence
-from ._frames import aligned, real_option
+from ._frames import accepts_frames, aligned, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
-__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi"]
+__all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi",
+           "plot_areas"]
 
 _SIG_COLOURS = {
     "Low (0.001)": "#1f4e9c",
@@ -28,7 +29,7 @@ _SIG_COLOURS = {
 }
 
 
-def _axes(ax: Any):
+def _axes(ax: Any) -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -43,7 +44,7 @@ def plot_funnel(
     denominators: Any,
     *,
     labels: Sequence[str] | None = None,
-    kind: str = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] = "proportion",
     target: float | None = None,
     multiplier: float | None = None,
     highlight: Sequence[str] = (),
@@ -51,7 +52,7 @@ def plot_funnel(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
-):
+) -> Any:
     """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
     limits (:func:`saferstats.funnel_limits`) around the target (default: the overall value,
     :func:`saferstats.funnel_target`), points coloured by :func:`saferstats.funnel_significance`.
@@ -98,6 +99,7 @@ def plot_funnel(
     return ax
 
 
+@accepts_frames("data")
 def plot_trend(
     data: pd.DataFrame,
     *,
@@ -108,10 +110,10 @@ def plot_trend(
     multiplier: float = 100_000,
     confidence: float = 0.95,
     fit: bool = True,
-    dispersion: str = "auto",
+    dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "auto",
     ax: Any = None,
     title: str | None = None,
-):
+) -> Any:
     """Rate per period with its confidence band (PHE exact/Byar's) and, with ``fit=True``, the
     fitted log-linear trend (:func:`saferstats.poisson_trend`) with the APC in the legend.
     ``by`` draws one line per group on the same axes. ``population=None`` plots counts.
@@ -153,6 +155,7 @@ def plot_trend(
     return ax
 
 
+@accepts_frames("result")
 def plot_disproportionality(
     result: pd.DataFrame,
     *,
@@ -160,7 +163,7 @@ def plot_disproportionality(
     period: str | None = None,
     ax: Any = None,
     title: str | None = None,
-):
+) -> Any:
     """Ratios to the reference group with their CIs: search-rate ratios of a
     :func:`saferstats.disproportionality` result, or hit-rate (risk) ratios of an
     :func:`saferstats.outcome_test` result.
@@ -271,7 +274,7 @@ _RESULT_COLUMNS = {
 }
 
 
-def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None):
+def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None) -> Any:
     """Interrupted time series plot of an :class:`saferstats.ItsResult`: observed counts, the
     fitted segmented model and the counterfactual (pre-break trend carried forward), with the level
     and slope changes (rate ratios after / before, below 1 = a fall) and their CIs in the title.
@@ -301,7 +304,7 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     return ax
 
 
-def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None):
+def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None) -> Any:
     """Points coloured by cluster (noise grey) with the cluster outlines of a
     :func:`saferstats.cluster_summary` table, in lon/lat (no basemap).
 
@@ -332,7 +335,7 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     return ax
 
 
-def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None):
+def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None) -> Any:
     """Heat map of a :class:`saferstats.KdeResult` (optionally with the points).
 
     >>> import matplotlib; matplotlib.use("Agg")
@@ -352,7 +355,7 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
     return ax
 
 
-def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None):
+def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None) -> Any:
     """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
     cells coloured by their ``label`` (99/95/90% hot red, cold blue).
 
@@ -381,4 +384,65 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     present = sorted(set(code.ravel().tolist()))
     ax.legend(handles=[Patch(color=colours[k], label=order[k]) for k in present], fontsize=7, loc="upper right")
     ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
+    return ax
+
+
+def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: bool = True, margin: float = 0.02):
+    """Outlines (and names) of the local authorities — or CSPs / police force areas — that the
+    points ``lat``/``lon`` fall in, from the bundled ONS generalised boundaries (December 2024), in
+    lon/lat like :func:`plot_clusters`, so hotspot maps show the districts a CSP reports on.
+
+    ``level``: ``"la"`` (default), ``"csp"`` or ``"force"`` (CSPs and forces are drawn as the
+    outlines of their local authorities, named at the largest one). Points in no area are ignored.
+    Returns the axes.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> ax = plot_areas([51.90, 51.75], [-0.20, -0.34])
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['St Albans', 'Stevenage']
+    """
+    import warnings
+
+    from .exceptions import SaferstatsWarning
+    from .geography import _bundled_la, area_lookup, assign_area
+
+    ax = _axes(ax)
+    la_ = np.asarray(lat, dtype=float)
+    lo_ = np.asarray(lon, dtype=float)
+    ok = np.isfinite(la_) & np.isfinite(lo_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        where = assign_area(la_[ok], lo_[ok], level="la")
+    codes = set(where["code"].dropna())
+    lk = area_lookup()
+    if level in ("csp", "force"):
+        key = {"csp": "csp_code", "force": "force_code"}[level]
+        groups = set(lk.loc[lk.la_code.isin(codes), key])
+        codes = set(lk.loc[lk[key].isin(groups), "la_code"])
+        label_of = lk.drop_duplicates("la_code").set_index("la_code")[{"csp": "csp", "force": "force_name"}[level]]
+    elif level == "la":
+        label_of = None
+    else:
+        from .exceptions import InvalidInputError
+
+        raise InvalidInputError(f"unknown level {level!r}; valid: 'la', 'csp', 'force'", "level")
+    areas = _bundled_la()
+    named: dict[str, tuple[float, float, float]] = {}
+    for i, code in enumerate(areas.codes):
+        if code not in codes:
+            continue
+        for ring in areas.rings[i]:
+            ax.plot(ring[:, 0], ring[:, 1], color="#555555", lw=0.7, zorder=1)
+            size = float(np.ptp(ring[:, 0]) * np.ptp(ring[:, 1]))
+            label = str(areas.names[i]) if label_of is None else str(label_of.get(code, areas.names[i]))
+            if size > named.get(label, (0.0, 0.0, -1.0))[2]:
+                named[label] = (float(ring[:, 0].mean()), float(ring[:, 1].mean()), size)
+    if names:
+        for label, (x, y, _) in sorted(named.items()):
+            ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    if ok.any():
+        ax.set_xlim(lo_[ok].min() - margin, lo_[ok].max() + margin)
+        ax.set_ylim(la_[ok].min() - margin, la_[ok].max() + margin)
+        ax.set_aspect(1 / np.cos(np.radians(float(np.mean(la_[ok])))))  # metres the same both ways
     return ax

@@ -1,6 +1,6 @@
 """Rates, proportions and ratios with confidence intervals (the Rust ``rates`` kernel).
 
-Methods follow PHE/OHID's PHEindicatormethods conventions (``METHODS.md`` A1-A4). Every function
+Methods follow PHE/OHID's PHEindicatormethods conventions (``docs/methods/rates.md`` A1-A4). Every function
 accepts scalars or equal-length array-likes (lists, numpy arrays, pandas Series; scalars are
 broadcast) and returns a :class:`pandas.DataFrame` with one row per input element, keeping the
 index of a Series input. Every interval carries ``lower``, ``upper``, ``confidence`` and ``method``.
@@ -13,6 +13,7 @@ gives every interval, in columns ``lower_95, upper_95, lower_99_8, upper_99_8``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from typing import Any, Literal
 
@@ -23,8 +24,12 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import aligned, as_float_array, choice_option, plain, real_option
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+from ._frames import (
+    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns,
+    translates_core_errors,
+    translate_error,
+)
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, SaferstatsWarning
 
 __all__ = [
     "rate_ci",
@@ -62,6 +67,7 @@ def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
+@translates_core_errors("a", "b")
 def _two_column_ci(
     kernel: Any, names: tuple[str, str, str], a: ArrayLike, b: ArrayLike, multiplier: float, confidence: float,
     method: str, missing: str,
@@ -98,7 +104,7 @@ def rate_ci(
     below 10 and Byar's approximation from 10, as PHEindicatormethods ``phe_rate``; ``"exact"``
     and ``"byar"`` use one method for every row. A count of 0 has lower limit 0. Non-integer
     counts are accepted, as PHE does; a count larger than its population is allowed (rates are
-    not proportions). Reference: ``METHODS.md`` A1; Breslow & Day (1987) for Byar's.
+    not proportions). Reference: ``docs/methods/rates.md`` A1; Breslow & Day (1987) for Byar's.
 
     Parameters
     ----------
@@ -134,7 +140,7 @@ def rate_ci(
     0     0.000   3688.879
     1  1623.486  11668.332
 
-    Both PHE intervals at once (METHODS.md A1 fixture, 5 in 100 per 100,000):
+    Both PHE intervals at once (docs/methods/rates.md A1 fixture, 5 in 100 per 100,000):
 
     >>> both = saferstats.rate_ci(5, 100, confidence=[95, 99.8])
     >>> both[["lower_95", "upper_95", "lower_99_8", "upper_99_8", "confidence"]].round(6)
@@ -158,7 +164,7 @@ def proportion_ci(
 ) -> pd.DataFrame:
     """Proportions with Wilson score confidence intervals.
 
-    Method: Wilson (1927) score interval, PHE's method (``METHODS.md`` A2); ``"wilson-cc"`` adds
+    Method: Wilson (1927) score interval, PHE's method (``docs/methods/rates.md`` A2); ``"wilson-cc"`` adds
     the continuity correction (Newcombe 1998 method 4, = R ``prop.test(correct=TRUE)``).
     0 successes give lower limit 0 and ``successes == trials`` upper limit 1 exactly;
     ``confidence=1`` (100%) gives (0, 1). Computed without overflow up to 1e308 trials.
@@ -195,7 +201,7 @@ def rate_ratio(
 ) -> pd.DataFrame:
     """Ratio of two rates ``(count_a/population_a) / (count_b/population_b)`` with CI and test.
 
-    Method (``METHODS.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
+    Method (``docs/methods/rates.md`` A4): ``"wald-log"`` (default) — SE(ln RR) = sqrt(1/a + 1/b),
     CI = RR·exp(∓z·SE), Wald z test of RR = 1. When a count is 0 the wald-log interval is
     undefined and the exact conditional interval is used, with ``method`` saying
     ``"exact (zero count)"``. ``"exact"`` — conditional on a + b, a ~ Bin(a + b, π): Clopper-
@@ -204,7 +210,8 @@ def rate_ratio(
 
     Returns
     -------
-    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence``.
+    DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence`` (the order
+    fixed by issue 2, before the vocabulary's "end with confidence, method").
 
     Examples
     --------
@@ -218,6 +225,7 @@ def rate_ratio(
     return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing, percent=False)
 
 
+@translates_core_errors("count_a", "population_a", "count_b", "population_b")
 def _rate_ratio_frame(
     count_a: ArrayLike, population_a: ArrayLike, count_b: ArrayLike, population_b: ArrayLike,
     confidence: float, method: str, missing: str, *, percent: bool,
@@ -252,12 +260,15 @@ def _rate_ratio_frame(
     return _frame(columns, index)
 
 
-@confidence_levels("lower", "upper", "percent_lower", "percent_upper")
+@renamed_keywords(count_new="count_a", population_new="population_a", count_old="count_b",
+                  population_old="population_b")
+@renames_columns("percent_change", percent_lower="percent_change_lower", percent_upper="percent_change_upper")
+@confidence_levels("lower", "upper", "percent_change_lower", "percent_change_upper")
 def percent_change(
-    count_new: ArrayLike,
-    population_new: ArrayLike,
-    count_old: ArrayLike,
-    population_old: ArrayLike,
+    count_a: ArrayLike,
+    population_a: ArrayLike,
+    count_b: ArrayLike,
+    population_b: ArrayLike,
     *,
     confidence: float = 0.95,
     method: Literal["wald-log", "exact"] = "wald-log",
@@ -265,14 +276,19 @@ def percent_change(
 ) -> pd.DataFrame:
     """Percentage change in a rate (e.g. year on year) with CI: ``100·(RR − 1)``.
 
-    The ratio and its interval are :func:`rate_ratio` of the new period against the old one;
+    ``a`` is the later (new) period, ``b`` the earlier one (docs/vocabulary.md: paired inputs
+    read a against b). The ratio and its interval are :func:`rate_ratio` of ``a`` against ``b``;
     the percentage limits are the ratio limits transformed the same way. For a change in counts
-    (no population), pass the same population for both periods.
+    (no population), pass the same population for both periods. Reference:
+    ``docs/methods/rates.md`` (A4).
+
+    The old keywords ``count_new, population_new, count_old, population_old`` and columns
+    ``percent_lower, percent_upper`` still work, with a ``FutureWarning``.
 
     Returns
     -------
-    DataFrame with :func:`rate_ratio`'s columns plus ``percent_change, percent_lower,
-    percent_upper``.
+    DataFrame with :func:`rate_ratio`'s columns (``ratio, lower, upper, z, p_value, method,
+    confidence``) then ``percent_change, percent_change_lower, percent_change_upper``.
 
     Examples
     --------
@@ -280,15 +296,17 @@ def percent_change(
 
     >>> import saferstats
     >>> pc = saferstats.percent_change(2080, 1, 1597, 1)
-    >>> pc[["percent_change", "percent_lower", "percent_upper"]].round(2)
-       percent_change  percent_lower  percent_upper
-    0           30.24          22.02          39.02
+    >>> pc[["percent_change", "percent_change_lower", "percent_change_upper"]].round(2)
+       percent_change  percent_change_lower  percent_change_upper
+    0           30.24                 22.02                 39.02
     """
-    return _rate_ratio_frame(count_new, population_new, count_old, population_old, confidence, method, missing,
-                             percent=True)
+    out = _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing,
+                            percent=True)
+    return out.rename(columns={"percent_lower": "percent_change_lower", "percent_upper": "percent_change_upper"})
 
 
 @confidence_levels("lower", "upper")
+@translates_core_errors("successes_a", "trials_a", "successes_b", "trials_b")
 def proportion_difference(
     successes_a: ArrayLike,
     trials_a: ArrayLike,
@@ -333,6 +351,7 @@ def proportion_difference(
     )
 
 
+@renames_columns("dsr", value="rate")
 @confidence_levels("lower", "upper")
 def dsr(
     counts: ArrayLike,
@@ -345,7 +364,7 @@ def dsr(
 ) -> pd.DataFrame:
     """Directly standardised rate with the Dobson-method confidence interval.
 
-    Method (``METHODS.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
+    Method (``docs/methods/rates.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
     × multiplier, with Dobson's CI built from Byar's limits on the total count. A missing count is
     taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``. Every area is computed
     in the Rust core, in parallel.
@@ -364,16 +383,17 @@ def dsr(
 
     Returns
     -------
-    DataFrame with columns ``total_count, total_population, value, lower, upper, confidence,
-    method, note`` (indexed by group when ``groups`` is given).
+    DataFrame with columns ``total_count, total_population, rate, lower, upper, note,
+    confidence, method`` (indexed by group when ``groups`` is given). The column ``rate`` was
+    called ``value`` before; ``out["value"]`` still works, with a ``FutureWarning``.
 
     Examples
     --------
     >>> import saferstats
     >>> counts = [1, 2, 1]; pops = [1000, 2000, 1500]
-    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["value", "note"]]
-       value                         note
-    0    NaN  dsr NA for total count < 10
+    >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["rate", "note"]]
+       rate                         note
+    0   NaN  dsr NA for total count < 10
     """
     if isinstance(standard, str):
         if standard.lower() != "esp2013":
@@ -431,27 +451,24 @@ def dsr(
             np.ascontiguousarray(x[flat]), np.ascontiguousarray(n[flat]), weights, offsets,
             multiplier=multiplier, confidence=float(confidence),
         )
-    except InvalidInputError as exc:
-        # name the area and the caller's own row position
-        import re
-
-        msg = str(exc)
-        m = re.search(r"series (\d+)", msg)
+    except SaferstatsError as exc:
+        # the caller's row (label) through the one translation; then the area it belongs to
+        m = re.search(r"series (\d+)", str(exc))
         g_i = int(m.group(1)) if m else None
         if g_i is None and exc.index is not None:
             g_i = int(np.searchsorted(offsets, exc.index, side="right") - 1)
-        index = int(flat[exc.index]) if exc.index is not None and exc.index < len(flat) else None
-        if index is not None:
-            msg = re.sub(r"at position \d+", f"at position {index}", msg)
-        msg = re.sub(r"\s*\(?series \d+\)?:?", "", msg)
+        t = translate_error(exc, index=counts.index if isinstance(counts, pd.Series) else None, rows=flat)
+        msg = re.sub(r"\s*\(?series \d+\)?:?", "", str(t))
         if groups is not None and g_i is not None and 0 <= g_i < len(keys):
             msg = f"group {plain(keys[g_i])!r}: {msg}"
-        raise type(exc)(msg, exc.argument, index) from exc
+        out_exc = type(t)(msg, t.argument, t.index)
+        out_exc.position = t.position
+        raise out_exc from None
     out = pd.DataFrame(
         {
             "total_count": cols["total_count"],
             "total_population": cols["total_population"],
-            "value": cols["value"],
+            "rate": cols["value"],
             "lower": cols["lower"],
             "upper": cols["upper"],
             "confidence": float(confidence),
@@ -461,4 +478,6 @@ def dsr(
         index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),
     )
     out.attrs["excluded"] = excluded
+    # the vocabulary's order: the interval's confidence and method last
+    out = out[["total_count", "total_population", "rate", "lower", "upper", "note", "confidence", "method"]]
     return out

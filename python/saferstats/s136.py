@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import single_confidence as _confidence
-from ._frames import require_columns
+from ._frames import accepts_frames, require_columns
 from ._results import Result
 from .exceptions import InvalidInputError
 from .rates import proportion_ci
 
 __all__ = ["OUTCOMES", "PLACES_OF_SAFETY", "S136Summary", "s136_summary"]
 
-#: Canonical post-assessment outcomes and their default labels (METHODS.md D2).
+#: Canonical post-assessment outcomes and their default labels (docs/methods/s136.md D2).
 OUTCOMES: dict[str, str] = {
     "informal": "Admitted informally",
     "s2": "Detained under section 2",
@@ -104,12 +104,12 @@ class S136Summary(Result):
     place_of_safety: pd.DataFrame
     durations: pd.DataFrame
     flags: pd.DataFrame
-    excluded: dict
+    excluded: dict[str, Any]
     confidence: float
     disclosure: str
-    suppressed: dict = dataclasses.field(default_factory=dict)
-    unprotected: list = dataclasses.field(default_factory=list)
-    by: tuple = ()
+    suppressed: dict[str, Any] = dataclasses.field(default_factory=dict)
+    unprotected: list[Any] = dataclasses.field(default_factory=list)
+    by: tuple[Any, ...] = ()
 
     _summary_fields = ("outcomes", "rates", "place_of_safety", "durations", "flags", "excluded", "confidence")
 
@@ -191,7 +191,7 @@ class S136Summary(Result):
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 160, "display.max_columns", 20):
-            return self._title() + "\n" + self.headline().to_string(index=False)
+            return self._title() + "\n" + str(self.headline().to_string(index=False))
 
     def _repr_html_(self) -> str:
         pub = self.published()
@@ -221,7 +221,7 @@ def _duration_stats(hours: np.ndarray, quantile_method: str) -> dict[str, float]
     done = hours[~np.isnan(hours)]
     n = len(done)
     if n:
-        q1, med, q3 = np.quantile(done, [0.25, 0.5, 0.75], method=quantile_method)
+        q1, med, q3 = np.quantile(done, [0.25, 0.5, 0.75], method=quantile_method)  # type: ignore[call-overload]
     else:
         q1 = med = q3 = float("nan")
     return {"n": n, "censored": int(np.isnan(hours).sum()), "median_hours": float(med), "q1_hours": float(q1),
@@ -230,6 +230,7 @@ def _duration_stats(hours: np.ndarray, quantile_method: str) -> dict[str, float]
             "over_36h": int((done > 36).sum())}
 
 
+@accepts_frames("records")
 def s136_summary(
     records: pd.DataFrame,
     *,
@@ -244,7 +245,7 @@ def s136_summary(
 ) -> S136Summary:
     """Section 136 outcome statistics from one row per detention.
 
-    Method (``METHODS.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
+    Method (``docs/methods/s136.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
     (unknown outcomes excluded from the denominator and counted); ``conversion`` = (s2 + s3) /
     assessed, ``admission`` = (informal + s2 + s3) / assessed, ``nfa`` = discharged NFA / assessed;
     place-of-safety shares (Wilson) over detentions with a known place; detention time = departure −
@@ -296,13 +297,13 @@ class _S136Build:
     """The tables of a summary and the cells of its disclosure problem (for the report, which adds
     its own cells before solving)."""
 
-    tables: dict
+    tables: dict[str, Any]
     cells: Any
-    ids: dict
-    ex_ids: dict
-    names: dict
-    keys: list
-    excluded: dict
+    ids: dict[str, Any]
+    ex_ids: dict[str, Any]
+    names: dict[Any, Any]
+    keys: list[Any]
+    excluded: dict[str, Any]
     confidence: float
 
 
@@ -372,14 +373,14 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     work["hours"] = hours
     work["age"] = age.to_numpy()
     work["extension"] = ext.to_numpy(dtype=bool)
-    excluded = {"unknown_outcome": int((outcome == "unknown").sum()), "place_not_known": int((place == "not_known").sum()),
+    excluded: dict[str, Any] = {"unknown_outcome": int((outcome == "unknown").sum()), "place_not_known": int((place == "not_known").sum()),
                 "censored_durations": int(np.isnan(hours).sum())}
 
     # the tables' rows, and the cells of the disclosure problem (one publication)
     cells = _Cells()
-    names: dict[int, str] = {}  # what a latent cell is, for messages
+    names: dict[Any, str] = {}  # what a latent cell is, for messages
     ids: dict[str, list[dict[str, int]]] = {name: [] for name in _S136_TABLES}
-    per_group: list[dict[str, int]] = []
+    per_group: list[dict[str, Any]] = []
     out_rows, rate_rows, pos_rows, dur_rows, flag_rows = [], [], [], [], []
     for g, sub in work.groupby(gkeys, sort=True, dropna=False):
         g = g if isinstance(g, tuple) else (g,)
@@ -447,10 +448,10 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
                              "over_36h": c_36, "detentions": c_det})
         per_group.append({"unknown": c_unknown, "nk": c_nk, "censored": c_cens})
     # the excluded counts are published totals over the groups
-    ex_ids = {}
-    for key, part in (("unknown_outcome", "unknown"), ("place_not_known", "nk"), ("censored_durations", "censored")):
-        ex_ids[key] = cells.add(excluded[key])
-        cells.sum_to([p[part] for p in per_group], ex_ids[key])
+    ex_ids: dict[str, Any] = {}
+    for ex_key, ex_part in (("unknown_outcome", "unknown"), ("place_not_known", "nk"), ("censored_durations", "censored")):
+        ex_ids[ex_key] = cells.add(excluded[ex_key])
+        cells.sum_to([p[ex_part] for p in per_group], ex_ids[ex_key])
     if len(per_group) > 1:  # totals over the groups of every count
         for name in _S136_TABLES:
             rows = ids[name]
@@ -460,12 +461,12 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
                     group_cells = sorted({rows[gi * per + j][col] for gi in range(len(per_group))})
                     cells.margin(group_cells)
 
-    def with_ci(rows: list[dict], num: str, den: str) -> pd.DataFrame:
+    def with_ci(rows: list[dict[str, Any]], num: str, den: str) -> pd.DataFrame:
         t = pd.DataFrame(rows)
         if len(t) == 0:
             return t
         ok = t[den] > 0
-        ci = proportion_ci(t[num].where(ok, 0), t[den].where(ok, 1), confidence=confidence, multiplier=100)
+        ci = proportion_ci(t[num].where(ok, 0), t[den].where(ok, 1), confidence=float(confidence), multiplier=100)
         t["percent"] = ci["value"].where(ok.to_numpy()).to_numpy()
         t["lower"] = ci["lower"].where(ok.to_numpy()).to_numpy()
         t["upper"] = ci["upper"].where(ok.to_numpy()).to_numpy()
@@ -489,7 +490,7 @@ def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], thre
     confidence = b.confidence
 
     hidden_cell = reason > 0
-    derived = {"outcomes": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
+    derived: dict[str, Any] = {"outcomes": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
                "rates": {c: ("count", "assessed") for c in ("percent", "lower", "upper")},
                "place_of_safety": {c: ("count", "known") for c in ("percent", "lower", "upper")},
                "durations": {**{c: ("n",) for c in ("median_hours", "q1_hours", "q3_hours", "mean_hours")},
@@ -511,14 +512,14 @@ def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], thre
         masks[name] = mask
     masks["excluded"] = {k: bool(hidden_cell[c]) for k, c in ex_ids.items()}
     excluded_pub = {k: (pd.NA if masks["excluded"][k] else v) for k, v in excluded.items()}
-    where: dict[int, list[tuple]] = {}
+    where: dict[int, list[tuple[Any, ...]]] = {}
     for name in _S136_TABLES:
         for i, row_ids in enumerate(ids[name]):
             for col, cid in row_ids.items():
                 if (name, i, col) not in where.setdefault(cid, []):
                     where[cid].append((name, i, col))
     ex_names = {c: k for k, c in ex_ids.items()}
-    exposed: list[tuple] = []
+    exposed: list[tuple[Any, ...]] = []
     for u in unprotected:
         if u in where:
             exposed.extend(where[u])  # every place the number is printed

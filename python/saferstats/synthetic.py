@@ -15,7 +15,7 @@ from .s136 import OUTCOMES, PLACES_OF_SAFETY
 __all__ = ["s136_pilot_records"]
 
 
-def s136_pilot_records(seed: int = 136, *, start: str = "2022-01-01", months: int = 36, pilot_month: int = 24,
+def s136_pilot_records(*, seed: int = 136, start: str = "2022-01-01", months: int = 36, pilot_month: int = 24,
                        area: str = "Synthetic county") -> pd.DataFrame:
     """Synthetic Section 136 detention records around a street-triage pilot (one row per detention).
 

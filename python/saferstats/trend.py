@@ -3,7 +3,7 @@ year-on-year change, log-linear trends (annual % change), Mann-Kendall / Sen's s
 funnel plots. The statistics run in the Rust ``trend`` and ``rates`` modules; this layer turns
 tidy DataFrames into arrays and back, with errors that name the column and row.
 
-Methods and reference values: ``METHODS.md`` A1-A7. ``confidence`` follows PHE everywhere
+Methods and reference values: ``docs/methods/rates.md`` A1–A4 and ``docs/methods/trends.md`` A5–A7. ``confidence`` follows PHE everywhere
 (:mod:`saferstats._confidence`): 0.95, 95, or a list ``[0.95, 0.998]`` for both intervals.
 
 Periods are read by :func:`parse_periods` onto a years scale, so a gap (2015/16, 2016/17,
@@ -25,7 +25,10 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import aligned, as_float_array, choice_option, column_list, int_option, plain, real_option, require_columns
+from ._frames import (
+    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, plain,
+    real_option, renamed_keywords, require_columns, translates_core_errors,
+)
 from .exceptions import InvalidInputError, MissingValueError, SaferstatsWarning
 from .rates import percent_change, proportion_ci, rate_ci
 
@@ -211,38 +214,7 @@ def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
         raise InvalidInputError(f"column {column!r} (keyword `{kw}`): {exc}", column, exc.index) from exc
 
 
-def _check_counts(values: np.ndarray, column: str, integer: bool = True) -> None:
-    bad = np.flatnonzero(np.isnan(values))
-    if bad.size:
-        raise InvalidInputError(f"column {column!r} row {bad[0]}: missing value", column, int(bad[0]))
-    bad = np.flatnonzero(values < 0)
-    if bad.size:
-        raise InvalidInputError(
-            f"column {column!r} row {bad[0]}: negative count {values[bad[0]]}", column, int(bad[0])
-        )
-    if integer:
-        bad = np.flatnonzero(values != np.round(values))
-        if bad.size:
-            raise InvalidInputError(
-                f"column {column!r} row {bad[0]}: {values[bad[0]]} is not a whole number", column, int(bad[0])
-            )
-
-
-def _check_population(values: np.ndarray, column: str) -> None:
-    bad = np.flatnonzero(np.isnan(values))
-    if bad.size:
-        raise InvalidInputError(
-            f"column {column!r} row {bad[0]}: missing population", column, int(bad[0])
-        )
-    bad = np.flatnonzero(values <= 0)
-    if bad.size:
-        raise InvalidInputError(
-            f"column {column!r} row {bad[0]}: population must be greater than zero, got {values[bad[0]]}",
-            column,
-            int(bad[0]),
-        )
-
-
+@accepts_frames("data")
 @confidence_levels("lower", "upper")
 def add_rates(
     data: pd.DataFrame,
@@ -268,15 +240,15 @@ def add_rates(
     require_columns(data, {"count": count, "population": population})
     x = _column_array(data, count, "count")
     n = _column_array(data, population, "population")
-    _check_counts(x, count, integer=False)
-    _check_population(n, population)
-    r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method)
+    with core_errors(columns={"count": count, "population": population}, index=data.index, missing_hint=False):
+        r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
     return out
 
 
+@accepts_frames("data")
 @confidence_levels("lower", "upper", allow_one=True)
 def shares(
     data: pd.DataFrame,
@@ -304,7 +276,6 @@ def shares(
     keys = _by_list(by)
     require_columns(data, {"count": count, "category": category, **{f"by[{i}]": k for i, k in enumerate(keys)}})
     x = _column_array(data, count, "count")
-    _check_counts(x, count, integer=False)
     dup = data.duplicated(subset=keys + [category], keep=False)
     if dup.any():
         rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
@@ -319,7 +290,8 @@ def shares(
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
     else:
         totals = np.full(len(x), x.sum())
-    ci = proportion_ci(x, totals, confidence=confidence, multiplier=real_option("multiplier", multiplier))
+    with core_errors(columns={"successes": (count, "count")}, index=data.index, missing_hint=False):
+        ci = proportion_ci(x, totals, confidence=confidence, multiplier=real_option("multiplier", multiplier))
     out["total"] = totals
     out["share"] = ci["value"].to_numpy()
     out["lower"] = ci["lower"].to_numpy()
@@ -354,7 +326,9 @@ _DISPERSIONS = ("poisson", "quasi", "negbin", "auto")
 _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 
 
+@accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
+@translates_core_errors(frame="data", columns={"count": "count", "population": "population"}, missing_hint=False)
 def poisson_trend(
     data: pd.DataFrame,
     *,
@@ -367,7 +341,7 @@ def poisson_trend(
 ) -> pd.DataFrame:
     """Log-linear trend of a rate over periods: the annual percentage change (APC) with CI.
 
-    Method (``METHODS.md`` A5): Poisson GLM ``log E[y_t] = b0 + b1 t + log(pop_t)`` fitted by IRLS
+    Method (``docs/methods/trends.md`` A5): Poisson GLM ``log E[y_t] = b0 + b1 t + log(pop_t)`` fitted by IRLS
     in Rust, one fit per ``by`` group, all groups in parallel; APC = 100(e^b1 − 1) with CI from
     b1 ± z·SE (t in years, see :func:`parse_periods`; a gap in the periods is a gap in t, so
     the APC stays per year). The Pearson χ²/df of the Poisson fit is
@@ -384,8 +358,8 @@ def poisson_trend(
     Returns
     -------
     DataFrame, one row per group: the ``by`` columns, ``apc, apc_lower, apc_upper, beta, se,
-    dispersion_ratio, n_periods, method``, then ``z, p_value, alpha, intercept, first_period,
-    last_period, note, confidence``.
+    dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value, alpha,
+    intercept, first_period, last_period, note, confidence``.
 
     Examples
     --------
@@ -405,12 +379,7 @@ def poisson_trend(
         cols["population"] = population
     require_columns(data, cols)
     y = _column_array(data, count, "count")
-    _check_counts(y, count)
-    if population is None:
-        pop = np.ones(len(y))
-    else:
-        pop = _column_array(data, population, "population")
-        _check_population(pop, population)
+    pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
     t = parse_periods(data[period], column=period)
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
@@ -422,6 +391,7 @@ def poisson_trend(
         )
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
+    core_rows(flat)  # the core sees the rows sorted by group and period
     res = _ext.poisson_trend_many(
         np.ascontiguousarray(y[flat]),
         np.ascontiguousarray(pop[flat]),
@@ -436,7 +406,7 @@ def poisson_trend(
     )
     for col in ["apc", "apc_lower", "apc_upper", "beta", "se", "dispersion_ratio", "n_periods"]:
         out[col] = res[col]
-    out["method"] = pd.Categorical.from_codes(res["method"], categories=_TREND_LABELS)
+    out["method"] = pd.Categorical.from_codes(res["method"], categories=_TREND_LABELS)  # issue 3's column order
     for col in ["z", "p_value", "alpha", "intercept"]:
         out[col] = res[col]
     labels = data[period].to_numpy()
@@ -460,8 +430,7 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
     """``values`` as a 2-D float matrix (one row per series) and the row index to keep."""
     if isinstance(values, pd.DataFrame):
         cols = [as_float_array(f"values[{c!r}]", values[c]) for c in values.columns]
-        arr = np.column_stack(cols) if cols else np.empty((len(values), 0))
-        return arr, values.index
+        return (np.column_stack(cols) if cols else np.empty((len(values), 0))), values.index
     if isinstance(values, pd.Series):
         return as_float_array("values", values).reshape(1, -1), None
     if isinstance(values, (str, bytes, dict, set)) or values is None:
@@ -470,7 +439,7 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
             "values",
         )
     try:
-        arr = np.asarray(values, dtype=np.float64)
+        arr: np.ndarray | None = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         arr = None
     if arr is None:
@@ -508,23 +477,26 @@ def _gap_labels(labels: Any) -> list[str] | None:
     return [str(plain(list(labels)[i + 1])) for i in gaps] or None
 
 
+@accepts_frames(optional=("values",))
+@renamed_keywords(period="season_length")
 @confidence_levels("slope_lower", "slope_upper")
 def mann_kendall(
     values: Any,
     *,
     confidence: float = 0.95,
-    period: int | None = None,
-    missing: Literal["error", "skip"] = "error",
+    season_length: int | None = None,
+    missing: Literal["error", "drop"] = "error",
     times: Any = None,
 ) -> pd.DataFrame:
     """Mann-Kendall trend test with Sen's slope (and its CI), for one series or many.
 
-    Method (``METHODS.md`` A6; pymannkendall ``original_test``): S with tie-corrected variance,
+    Method (``docs/methods/trends.md`` A6; pymannkendall ``original_test``): S with tie-corrected variance,
     continuity-corrected z, two-sided p, tau-a; Sen's slope over index spacing with the Sen (1968)
-    CI as ``scipy.stats.theilslopes``; intercept median(x) − slope·median(index). ``period=12``
-    runs the seasonal test (pymannkendall ``seasonal_test``: S and Var(S) summed over seasons,
-    slope per cycle; no slope CI). ``missing="skip"`` drops NaNs (the count used is ``n``; their
-    positions still count as steps). Fewer than 10 values: a warning, since the normal
+    CI as ``scipy.stats.theilslopes``; intercept median(x) − slope·median(index).
+    ``season_length=12`` (the length of the seasonal cycle; formerly ``period=``) runs the seasonal
+    test (pymannkendall ``seasonal_test(period=12)``: S and Var(S) summed over seasons, slope per
+    cycle; no slope CI). ``missing="drop"`` leaves NaNs out (the count used is ``n``; their
+    positions still count as steps; ``"skip"``, its old name, still works with a ``FutureWarning``). Fewer than 10 values: a warning, since the normal
     approximation is rough.
 
     Gaps in time: Sen's slope is per *step* of the series. When observations are not equally
@@ -550,13 +522,20 @@ def mann_kendall(
           s  var_s         z   p_value       tau  slope  slope_lower  slope_upper   n
     0  39.0  125.0  3.398823  0.000677  0.866667    2.0          1.5         2.25  10
     """
-    missing = choice_option("missing", missing, ("error", "skip"))
+    if isinstance(missing, str) and str(missing) == "skip":
+        warnings.warn("mann_kendall: `missing='skip'` is now called `missing='drop'` (docs/vocabulary.md); the old "
+                      "name will be removed in a future release", FutureWarning, stacklevel=3)
+        missing = "drop"
+    missing = choice_option("missing", missing, ("error", "drop"))
+    period = season_length
     arr, index = _mk_matrix(values)
     n_rows, n_cols = arr.shape
+    if period is not None:  # the cycle's length, named as the caller gave it
+        int_option("season_length", period, minimum=2, maximum=max(n_cols, 2))
     t = None
     if times is not None:
         if period is not None:
-            raise InvalidInputError("`times` and a seasonal `period` cannot be combined (the seasonal test needs a regular cycle)", "times")
+            raise InvalidInputError("`times` and a seasonal `season_length` cannot be combined (the seasonal test needs a regular cycle)", "times")
         t = np.ascontiguousarray(parse_periods(times, column="times"), dtype=np.float64)
         if len(t) != n_cols:
             raise InvalidInputError(f"`times` has {len(t)} periods but each series has {n_cols} values", "times")
@@ -577,7 +556,7 @@ def mann_kendall(
             stacklevel=3,
         )
     flat = np.ascontiguousarray(arr.ravel())
-    skip = missing == "skip"
+    skip = missing == "drop"
     try:
         if period is None:
             res = _ext.mann_kendall_rows(flat, n_cols, confidence=float(confidence), skip_missing=skip, times=t)
@@ -591,7 +570,7 @@ def mann_kendall(
         row, col = divmod(pos, max(n_cols, 1))
         where = f"series {row}, position {col}" if n_rows > 1 else f"position {col}"
         raise MissingValueError(
-            f"missing value (NaN) in `values` at {where}; pass missing='skip' to leave missing values out",
+            f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
             pos,
         ) from None
@@ -604,6 +583,7 @@ def mann_kendall(
     return out
 
 
+@accepts_frames("data")
 @confidence_levels(
     "rate_from_lower", "rate_from_upper", "rate_to_lower", "rate_to_upper", "lower", "upper", "pct_lower", "pct_upper"
 )
@@ -621,7 +601,7 @@ def year_on_year(
     """Change between successive periods, per group: both periods' rates with CIs, the rate
     ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
 
-    Method (``METHODS.md`` A4): rates by :func:`saferstats.rate_ci` (PHE), the ratio later/earlier
+    Method (``docs/methods/rates.md`` A4): rates by :func:`saferstats.rate_ci` (PHE), the ratio later/earlier
     by :func:`saferstats.rate_ratio` (wald-log; exact conditional when a count is 0, which the
     ``method`` column says), ``pct_change = 100(ratio − 1)``. ``population=None`` compares counts.
 
@@ -637,7 +617,8 @@ def year_on_year(
     DataFrame, one row per group and pair of successive periods: the ``by`` columns,
     ``period_from, period_to, consecutive, count_from, count_to, rate_from, rate_from_lower,
     rate_from_upper, rate_to, rate_to_lower, rate_to_upper, ratio, lower, upper, pct_change,
-    pct_lower, pct_upper, p_value, method, confidence``.
+    pct_lower, pct_upper, p_value, confidence, method`` (``pct_change`` is
+    :func:`saferstats.percent_change`'s ``percent_change``; these names were fixed by issue 3).
 
     Examples
     --------
@@ -657,14 +638,16 @@ def year_on_year(
         cols["population"] = population
     require_columns(data, cols)
     y = _column_array(data, count, "count")
-    _check_counts(y, count, integer=False)
     if population is None:
         pop = np.ones(len(y))
         mult = 1.0
     else:
         pop = _column_array(data, population, "population")
-        _check_population(pop, population)
         mult = real_option("multiplier", multiplier)
+    # every row's rate once (the core checks every count and population, naming column and row
+    # label); each pair then takes its two rows
+    with core_errors(columns={"count": count, "population": population}, index=data.index, missing_hint=False):
+        rates_all = rate_ci(y, pop, multiplier=mult, confidence=confidence)
     t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
@@ -680,8 +663,8 @@ def year_on_year(
     if step is None:
         step = float(gap.min()) if len(gap) else 1.0
     consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
-    ra = rate_ci(y[a_idx_arr], pop[a_idx_arr], multiplier=mult, confidence=confidence)
-    rb = rate_ci(y[b_idx_arr], pop[b_idx_arr], multiplier=mult, confidence=confidence)
+    ra = rates_all.iloc[a_idx_arr]
+    rb = rates_all.iloc[b_idx_arr]
     rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method)
     out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)))
     labels = data[period].to_numpy()
@@ -699,11 +682,11 @@ def year_on_year(
     out["lower"] = rr["lower"].to_numpy()
     out["upper"] = rr["upper"].to_numpy()
     out["pct_change"] = rr["percent_change"].to_numpy()
-    out["pct_lower"] = rr["percent_lower"].to_numpy()
-    out["pct_upper"] = rr["percent_upper"].to_numpy()
+    out["pct_lower"] = rr["percent_change_lower"].to_numpy()
+    out["pct_upper"] = rr["percent_change_upper"].to_numpy()
     out["p_value"] = rr["p_value"].to_numpy()
-    out["method"] = rr["method"].array
     out["confidence"] = float(confidence)
+    out["method"] = rr["method"].array
     if not consecutive.all():
         bad = np.flatnonzero(~consecutive)
         pairs = "; ".join(
@@ -739,6 +722,7 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion
     return float(o[ok].sum() / d[ok].sum() * mult)
 
 
+@translates_core_errors("denominators")
 def funnel_limits(
     denominators: Any,
     *,
@@ -748,7 +732,7 @@ def funnel_limits(
 ) -> pd.DataFrame:
     """PHE funnel plot control limits (95% and 99.8%) at each denominator.
 
-    Method (``METHODS.md`` A7; PHEindicatormethods ``calculate_funnel_limits``): proportions use
+    Method (``docs/methods/trends.md`` A7; PHEindicatormethods ``calculate_funnel_limits``): proportions use
     the closed form at which a Wilson interval just reaches the target; rates and ratios use exact
     Poisson limits (the count whose exact lower/upper confidence limit equals the expected count).
     ``target`` and the limits are on the ``multiplier`` scale (default 100 for proportions, i.e.
@@ -778,6 +762,7 @@ def funnel_limits(
     return out
 
 
+@translates_core_errors("numerators", "denominators")
 def funnel_significance(
     numerators: Any,
     denominators: Any,
@@ -789,7 +774,7 @@ def funnel_significance(
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
     ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing).
 
-    Method (``METHODS.md`` A7; ``assign_funnel_significance``): proportions are compared with
+    Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
     (below 10) or Byar's 95% / 99.8% interval with the target. ``target`` defaults to the PHE
     baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios).

@@ -73,6 +73,7 @@ mod disproportionality;
 mod errors;
 mod geography;
 mod hotspot;
+mod intel;
 mod io;
 mod monitoring;
 mod outcomes;
@@ -131,6 +132,12 @@ mod _saferstats {
         clark_evans, cluster_summary, dbscan, hdbscan_labels, hdbscan_mst, kde_default_bandwidth,
         kde_grid, knox, local_statistic, nnh, nnh_threshold, weights_adjacency,
         weights_distance_band, weights_lattice, wgs84_to_bng,
+    };
+    #[pymodule_export]
+    use super::intel::{
+        concentration, global_statistic, grid_auto_bandwidth, grid_auto_cell_size,
+        grid_bandwidth_nrd, grid_centres, grid_counts, grid_dual, grid_kde, grid_locate, grid_spec,
+        hotspot_change_test, hotspot_classify, pai_table, prospective_risk,
     };
     #[pymodule_export]
     use super::io::{month_codes, read_columns};

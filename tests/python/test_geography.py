@@ -13,6 +13,7 @@ import glob
 import gzip
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -489,3 +490,44 @@ def test_compiled_index_rejects_bad_rings():
     with pytest.raises(LengthMismatchError):
         idx.locate(np.array([0.1, 0.2]), np.array([0.1]))
     assert idx.locate(np.array([0.1, 5.0, np.nan]), np.array([0.1, 5.0, 0.1])).tolist() == [0, -1, -1]
+
+
+def test_assign_area_tolerance_snaps_points_just_outside():
+    """tolerance_m gives a point in no area the nearest area within that distance (police.uk snap
+    points on bridges and sea walls, just outside generalised outlines); counted, never silent."""
+    import math
+    import warnings as _w
+
+    import saferstats as ss
+
+    square = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "A", "name": "Square"},
+              "geometry": {"type": "Polygon", "coordinates": [[[0, 51], [0.01, 51], [0.01, 51.01], [0, 51.01], [0, 51]]]}}]}
+    lat = 51.005
+    east_50m = 0.01 + 50 / (6_371_008.8 * math.radians(1) * math.cos(math.radians(lat)))  # 50 m east of the edge
+    with _w.catch_warnings():
+        _w.simplefilter("ignore", ss.SaferstatsWarning)
+        strict = ss.assign_area([lat, lat], [0.005, east_50m], boundaries=square)
+        loose = ss.assign_area([lat, lat], [0.005, east_50m], boundaries=square, tolerance_m=60)
+        short = ss.assign_area([lat, lat], [0.005, east_50m], boundaries=square, tolerance_m=40)
+    assert strict["code"].isna().tolist() == [False, True] and strict.attrs["snapped"] == 0
+    assert loose["code"].tolist() == ["A", "A"] and loose.attrs["snapped"] == 1
+    assert short["code"].isna().tolist() == [False, True] and short.attrs["unassigned"]["no_area"] == 1
+    with pytest.raises(ss.InvalidInputError, match="tolerance_m"):
+        ss.assign_area([lat], [0.005], boundaries=square, tolerance_m=-1)
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "street_crime").is_dir(),
+                    reason="../shared/data is not beside the repository")
+def test_assign_area_tolerance_on_city_of_london_snap_points():
+    import warnings as _w
+
+    import saferstats as ss
+
+    d = ss.read_street_crime(Path(__file__).resolve().parents[2].parent / "shared/data/street_crime/city_of_london_2023/street.csv")
+    with _w.catch_warnings():
+        _w.simplefilter("ignore", ss.SaferstatsWarning)
+        strict = ss.assign_area(d.latitude, d.longitude)
+        loose = ss.assign_area(d.latitude, d.longitude, tolerance_m=100)
+    n = strict.attrs["unassigned"]["no_area"]
+    assert n > 0 and loose.attrs["snapped"] == n and loose.attrs["unassigned"]["no_area"] == 0
+    assert (loose["code"].notna() | d.latitude.isna().to_numpy()).all()

@@ -41,7 +41,7 @@ CONFIDENCE_CALLS = {
     # (b = 0 with a > 0 has upper limit +inf by definition: left out here)
     "rate_ratio": (lambda c: saferstats.rate_ratio([468, 0, 5], 312_500, [412, 5, 3], 310_000, confidence=c), ["lower", "upper"]),
     "percent_change": (lambda c: saferstats.percent_change(2080, 1, 1597, 1, confidence=c),
-                       ["lower", "upper", "percent_lower", "percent_upper"]),
+                       ["lower", "upper", "percent_change_lower", "percent_change_upper"]),
     "proportion_difference": (lambda c: saferstats.proportion_difference(180, 1200, 756, 5400, confidence=c), ["lower", "upper"]),
     "dsr": (lambda c: saferstats.dsr([10, 20, 30, 1, 2, 30], [100] * 6, standard=[1, 2, 3], groups=list("AAABBB"), confidence=c),
             ["lower", "upper"]),
@@ -108,7 +108,7 @@ def test_a_list_of_levels_gives_each_interval(name):
 
 
 def test_list_of_levels_matches_phe_both_intervals():
-    # METHODS.md A1 (PHEindicatormethods testdata_Rate): 65 in 100 per 100,000
+    # docs/methods/rates.md A1 (PHEindicatormethods testdata_Rate): 65 in 100 per 100,000
     out = saferstats.rate_ci(65, 100, confidence=[0.95, 0.998]).iloc[0]
     assert out["lower_95"] == pytest.approx(50163.187710, abs=1e-5)
     assert out["upper_95"] == pytest.approx(82849.138546, abs=1e-5)
@@ -205,7 +205,7 @@ HOSTILE_CALLS = {
     "poisson_trend.population": lambda v: saferstats.poisson_trend(FRAME, by=["area", "strand"], population=v),
     "mann_kendall.values": lambda v: saferstats.mann_kendall(v),
     "mann_kendall.value": lambda v: saferstats.mann_kendall([v, 1, 2, 3]),
-    "mann_kendall.period": lambda v: saferstats.mann_kendall(SERIES, period=v),
+    "mann_kendall.season_length": lambda v: saferstats.mann_kendall(SERIES, season_length=v),
     "mann_kendall.missing": lambda v: saferstats.mann_kendall(SERIES, missing=v),
     "mann_kendall.times": lambda v: saferstats.mann_kendall(SERIES[:4], times=v),
     "funnel_limits.denominators": lambda v: saferstats.funnel_limits(v, target=20),
@@ -267,8 +267,8 @@ def test_dsr_reports_rows_without_a_group():
     assert list(out.index) == ["A", "B"]
     # the grouped core call equals one call per area
     a = saferstats.dsr([10, 20, 30], [100] * 3, standard=[1, 1, 1]).iloc[0]
-    assert out.loc["A", "value"] == a["value"] and out.loc["A", "lower"] == a["lower"]
+    assert out.loc["A", "rate"] == a["rate"] and out.loc["A", "lower"] == a["lower"]
     # an area with a band missing is a length mismatch naming the area
     with pytest.raises(saferstats.LengthMismatchError, match="group 'B'"):
         saferstats.dsr(counts[:5], pops[:5], standard=[1, 1, 1], groups=["A"] * 3 + ["B"] * 2)
-    assert math.isnan(saferstats.dsr([1, 2, 3], [100] * 3, standard=[1, 1, 1]).loc[0, "value"])
+    assert math.isnan(saferstats.dsr([1, 2, 3], [100] * 3, standard=[1, 1, 1]).loc[0, "rate"])

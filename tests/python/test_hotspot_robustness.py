@@ -15,6 +15,7 @@ import sys
 import textwrap
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,11 @@ from saferstats import InvalidInputError, MissingValueError, SaferstatsError, Sa
 # helpers: run code in a child interpreter with an address-space cap and a timeout
 
 
+# the subprocesses import the saferstats this test imported (the installed wheel under
+# `make wheel-test`, the editable build otherwise), not whatever python/ holds
+_PACKAGE_PARENT = str(Path(saferstats.__file__).resolve().parents[1])
+
+
 def run_bounded(code: str, *, timeout: float = 120, mem_gb: float = 6.0) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter with RLIMIT_AS = ``mem_gb`` and a wall-clock timeout
     (the child is killed on expiry, failing the test instead of hanging the suite)."""
@@ -39,7 +45,7 @@ def run_bounded(code: str, *, timeout: float = 120, mem_gb: float = 6.0) -> subp
         lim = int(mem_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
 
-    env = dict(os.environ, RAYON_NUM_THREADS="2", PYTHONPATH=str(ROOT / "python"))
+    env = dict(os.environ, RAYON_NUM_THREADS="2", PYTHONPATH=_PACKAGE_PARENT)
     try:
         return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
                               timeout=timeout, preexec_fn=cap, env=env, cwd=str(ROOT))
@@ -272,7 +278,7 @@ except KeyboardInterrupt:
     print("interrupted", round(time.monotonic() - t0, 2), len(ticks) > 10, flush=True)
     sys.exit(3)
 """
-    env = dict(os.environ, RAYON_NUM_THREADS="2", PYTHONPATH=str(ROOT / "python"))
+    env = dict(os.environ, RAYON_NUM_THREADS="2", PYTHONPATH=_PACKAGE_PARENT)
     p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env=env)
     try:

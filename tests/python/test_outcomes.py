@@ -1,4 +1,4 @@
-"""S136 outcomes, before/after, ITS and disclosure: statsmodels/scipy/numpy fixtures, METHODS.md D
+"""S136 outcomes, before/after, ITS and disclosure: statsmodels/scipy/numpy fixtures, docs/methods/s136.md D
 published oracles, and the bad inputs named in issue 6."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_its_matches_statsmodels(row):
 
 
 def test_its_parameterisation_is_fixed_at_the_break():
-    """since_t = 0 in the first post period: METHODS.md D3's beta2 = -0.296231 (not -0.262767)."""
+    """since_t = 0 in the first post period: docs/methods/s136.md D3's beta2 = -0.296231 (not -0.262767)."""
     row = OUT["its"]["rows"][0]
     r = saferstats.its_poisson(row["counts"], break_index=24, population=1.1e6)
     assert np.log(r.level_rr) == pytest.approx(-0.296231, abs=1e-6)
@@ -50,7 +50,7 @@ def test_compare_proportions_matches_scipy_statsmodels():
     np.testing.assert_allclose(out["diff_lower"], [r["newcombe"][0] for r in rows], rtol=1e-9)
     assert list(out.columns[:12]) == ["p1", "p2", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper",
                                       "z", "p_value", "fisher_p", "test"]
-    # METHODS.md D3: admission pre 90/250 vs post 41/160
+    # docs/methods/s136.md D3: admission pre 90/250 vs post 41/160
     r = saferstats.compare_proportions(90, 250, 41, 160).iloc[0]
     assert r.z == pytest.approx(2.197720, abs=1e-6) and r.fisher_p == pytest.approx(0.030172, abs=1e-6)
     assert (r.rr, r.rr_lower, r.rr_upper) == pytest.approx((1.404878, 1.028909, 1.918228), abs=1e-6)

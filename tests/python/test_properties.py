@@ -18,7 +18,7 @@ confs = st.floats(min_value=0.5, max_value=0.9999)
 @given(x=counts, n=pops, conf=confs, method=st.sampled_from(["phe", "exact", "byar"]))
 def test_rate_interval_contains_rate(x, n, conf, method):
     r = saferstats.rate_ci(x, n, confidence=conf, method=method).iloc[0]
-    # Byar's lower limit is NaN for tiny counts at very high confidence (PHE; METHODS.md A1)
+    # Byar's lower limit is NaN for tiny counts at very high confidence (PHE; docs/methods/rates.md A1)
     if method == "byar" and np.isnan(r["lower"]):
         assert x < 10 and r["rate"] <= r["upper"]
         return

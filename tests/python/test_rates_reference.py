@@ -97,8 +97,8 @@ def test_percent_change_published_oracle():
     r = PHE["rate_ratio"][0]
     out = saferstats.percent_change(r["count_a"], r["population_a"], r["count_b"], r["population_b"]).iloc[0]
     assert out["percent_change"] == pytest.approx(12.6835, abs=1e-4)
-    assert out["percent_lower"] == pytest.approx(-1.2912, abs=1e-4)
-    assert out["percent_upper"] == pytest.approx(28.6367, abs=1e-4)
+    assert out["percent_change_lower"] == pytest.approx(-1.2912, abs=1e-4)
+    assert out["percent_change_upper"] == pytest.approx(28.6367, abs=1e-4)
 
 
 def test_newcombe_matches_statsmodels():
@@ -117,7 +117,7 @@ def test_dsr_matches_phe_fixture(conf, lk, uk):
     d = PHE["dsr"]
     out = saferstats.dsr(d["counts"], d["populations"], confidence=conf).iloc[0]
     assert out["total_count"] == 895 and out["total_population"] == 8970
-    assert out["value"] == pytest.approx(d["value"], abs=1e-5)
+    assert out["rate"] == pytest.approx(d["value"], abs=1e-5)
     assert out["lower"] == pytest.approx(d[lk], abs=1e-5)
     assert out["upper"] == pytest.approx(d[uk], abs=1e-5)
     assert out["method"] == "dobson"
@@ -130,7 +130,7 @@ def test_dsr_groups_give_one_row_per_area():
     groups = ["A"] * 19 + ["B"] * 19
     out = saferstats.dsr(counts, pops, groups=groups)
     assert list(out.index) == ["A", "B"]
-    np.testing.assert_allclose(out["value"], [d["value"]] * 2, atol=1e-5)
+    np.testing.assert_allclose(out["rate"], [d["value"]] * 2, atol=1e-5)
 
 
 def test_scipy_is_an_independent_check_of_a_real_rate():

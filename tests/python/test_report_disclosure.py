@@ -103,15 +103,15 @@ def test_stop_search_tables_and_forest_plot(published_and_truth):
     assert a.derived("d", population="population", derived=["rate", "rate_lower", "rate_upper", "ratio"]) == []
     assert a.derived("f", denominator={"hits": "n"}, derived=["rate", "rate_lower", "diff", "rr", "p_value"]) == []
     assert a.ratios("d", ratio="ratio", rate="rate", population="population", strata=["force"],
-                    reference_rows=d_t.index[d_t.group == "White"], multipliers=(1000,)) == []
+                    reference_rows=d_t.index[d_t.group == "White"], multipliers=(1000, 4000)) == []
     # issue 18.10: Durham/Black (4 searches) is [c] in the table and must not be in the figure
-    durham_black = (d_t.force == "durham") & (d_t.group == "Black")
+    durham_black = (d_t.force == "Durham") & (d_t.group == "Black")
     assert is_hidden(d_p.loc[durham_black.idxmax(), "searches"])
     forest = drawn["forest"][0]
     plotted = set(zip(forest.force, forest.group))
     hidden_rows = {(d_p.force[r], d_p.group[r]) for r in d_p.index if is_hidden(d_p.ratio[r])
                    and d_p.ratio_method[r] != "reference"}
-    assert ("durham", "Black") in hidden_rows and not plotted & hidden_rows
+    assert ("Durham", "Black") in hidden_rows and not plotted & hidden_rows
     for _, r in forest.iterrows():  # the figure's numbers are the table's
         if r.ratio_method != "reference":
             row = d_p[(d_p.force == r.force) & (d_p.group == r.group)].iloc[0]

@@ -311,6 +311,33 @@ def _browser() -> str | None:
     return saferstats.report.find_browser()
 
 
+def _probe(browser: str, page: str, tmp_path: Path, width: int, *flags: str) -> dict:
+    import tempfile
+
+    probe = tmp_path / f"probe{width}.html"
+    probe.write_text(page)
+    with tempfile.TemporaryDirectory() as profile:
+        run = subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                              f"--user-data-dir={profile}", f"--window-size={width},1123", "--virtual-time-budget=10000",
+                              *flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=180)
+    m = re.search(r'data-a11y="([^"]*)"', run.stdout)
+    assert m, run.stderr[-2000:]
+    return json.loads(html.unescape(m.group(1)))
+
+
+def test_print_layout_fits_the_a4_text_width(demo_doc, tmp_path):
+    """The print stylesheet applied on screen at the printed text width (A4 210 mm less 2 x 14 mm
+    margins = 182 mm = 688 CSS px): no table is wider than the page, so none is cut off in the PDF."""
+    browser = _browser()
+    if browser is None:
+        pytest.skip("Chromium is not installed here (make browser installs it); the print check is skipped")
+    page = (demo_doc / "index.html").read_text()
+    assert "@media print{" in page and "@page{size:A4" in page
+    page = page.replace("@media print{", "@media screen{").replace("</body>", _A11Y_JS + "</body>")
+    r = _probe(browser, page, tmp_path, 688, "--hide-scrollbars")
+    assert r["clientWidth"] == 688 and r["scrollWidth"] <= 689 and r["wide"] == [], r
+
+
 def test_document_in_chromium_at_a4_width(demo_doc, tmp_path):
     """A4 is 210 mm = 794 CSS px: the page must not scroll sideways and no table may stick out;
     every table has a caption and scoped headers, every figure alt text that is not its caption,
@@ -319,15 +346,7 @@ def test_document_in_chromium_at_a4_width(demo_doc, tmp_path):
     if browser is None:
         pytest.skip("Chromium is not installed here (make browser installs it); the document check is skipped")
     page = (demo_doc / "index.html").read_text().replace("</body>", _A11Y_JS + "</body>")
-    probe = tmp_path / "probe.html"
-    probe.write_text(page)
-    with __import__("tempfile").TemporaryDirectory() as profile:
-        run = subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                              f"--user-data-dir={profile}", "--window-size=794,1123", "--virtual-time-budget=10000",
-                              "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=180)
-    m = re.search(r'data-a11y="([^"]*)"', run.stdout)
-    assert m, run.stderr[-2000:]
-    r = json.loads(html.unescape(m.group(1)))
+    r = _probe(browser, page, tmp_path, 794)
     assert r["scrollWidth"] <= r["clientWidth"] + 1 and r["wide"] == [], r
     assert r["tables"] >= 13 and r["noCaption"] == [] and r["noScope"] == 0
     assert len(r["imgs"]) >= 8
@@ -371,3 +390,34 @@ def test_headless_print_of_a_small_report(tmp_path):
         assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet", "--pdf"]) == 0
     assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
     assert "report.pdf" in json.loads((out / ".saferstats-report.json").read_text())["files"]
+
+
+# ---------------------------------------------------------------------- the Word copy
+
+def test_docx_is_an_editable_copy_of_the_report(tmp_path):
+    docx = pytest.importorskip("docx")
+    cfg = _cfg(tmp_path, report='[report]\nprotective_marking = "OFFICIAL-SENSITIVE"\nauthor = "A. Analyst"\n',
+               area='area = "Dacorum"')
+    out = tmp_path / "out"
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet", "--docx"]) == 0
+    d = docx.Document(str(out / "report.docx"))
+    text = "\n".join(p.text for p in d.paragraphs)
+    for part in ("Executive summary", "Key findings", "Data limitations", "Glossary", "Author: A. Analyst"):
+        assert part in text, part
+    page = (out / "index.html").read_text()
+    assert len(d.tables) == page.count("<table") == 2
+    headers = [c.text for c in d.tables[0].rows[0].cells]
+    assert "Lower 95% limit" in headers and "lower" not in headers
+    alts = [s._inline.docPr.get("descr") for s in d.inline_shapes]
+    assert len(alts) == 1 and alts[0].startswith("Funnel plot of hate crime rates for 6 districts")
+    assert all(s.header.paragraphs[0].text == "OFFICIAL-SENSITIVE" for s in d.sections)
+    assert "report.docx" in json.loads((out / ".saferstats-report.json").read_text())["files"]
+
+
+def test_docx_without_python_docx_is_a_note(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("saferstats.report.docx.docx_available", lambda: False)
+    cfg = _cfg(tmp_path)
+    out = tmp_path / "out"
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet", "--docx"]) == 0
+    assert "note: --docx: python-docx is not installed" in capsys.readouterr().err
+    assert not (out / "report.docx").exists()

@@ -1,4 +1,4 @@
-"""Fly-tipping / ASB hotspot analysis (``METHODS.md`` C): DBSCAN on lat/lon (haversine), kernel
+"""Fly-tipping / ASB hotspot analysis (``docs/methods/hotspots.md`` C): DBSCAN on lat/lon (haversine), kernel
 density surfaces, spatial weights, Getis-Ord Gi* and Local Moran's I, the Knox near-repeat test,
 and cluster outlines as GeoJSON. The work runs in the Rust ``hotspot`` module (rayon); this layer
 checks input, reports missing coordinates by row, and builds tables and result objects.
@@ -6,19 +6,37 @@ checks input, reports missing coordinates by row, and builds tables and result o
 The package mirrors the core's ``hotspot`` modules: :mod:`.dbscan` (DBSCAN, HDBSCAN), :mod:`.kde`
 (kernel density, grid counts), :mod:`.weights`, :mod:`.local` (Gi*, Local Moran), :mod:`.knox`,
 :mod:`.clusters` (summaries, GeoJSON), :mod:`.nni` (Clark-Evans), :mod:`.nnh`, :mod:`.bng`
-(projections). Every public name is importable from ``saferstats.hotspot`` and ``saferstats``.
+(projections), :mod:`.autocorrelation` (global Moran, Geary, General G), :mod:`.evaluate` (PAI,
+concentration), :mod:`.grid` (square/hex grids, counts, KDE, dual KDE, emerging hotspots, change,
+prospective hotspots). Every public name is importable from ``saferstats.hotspot`` and ``saferstats``.
 """
 
 from __future__ import annotations
 
+from .autocorrelation import GlobalResult, general_g, global_geary, global_moran
 from .bng import BNG_EXTENT, to_bng, to_local_metres
 from .clusters import ClusterTable, cluster_summary
 from .dbscan import dbscan, hdbscan
+from .evaluate import ConcentrationResult, concentration, pai
+from .grid import (
+    ClassifyResult,
+    HotspotGrid,
+    auto_bandwidth,
+    auto_cell_size,
+    bandwidth_nrd,
+    hotspot_change,
+    hotspot_classify,
+    hotspot_count,
+    hotspot_dual_kde,
+    hotspot_grid,
+    hotspot_kde,
+    prospective_hotspots,
+)
 from .kde import KdeResult, grid_counts, kde_grid
 from .knox import KnoxTable, knox
 from .local import LocalResult, gi_star, local_moran
 from .nnh import NnhResult, nnh, nnh_threshold
-from .nni import clark_evans
+from .nni import ClarkEvansResult, clark_evans
 from .weights import Weights
 
 __all__ = [
@@ -36,10 +54,30 @@ __all__ = [
     "grid_counts",
     "to_local_metres",
     "clark_evans",
+    "ClarkEvansResult",
     "nnh_threshold",
     "nnh",
     "NnhResult",
     "to_bng",
     "KnoxTable",
     "BNG_EXTENT",
+    "global_moran",
+    "global_geary",
+    "general_g",
+    "GlobalResult",
+    "pai",
+    "concentration",
+    "ConcentrationResult",
+    "HotspotGrid",
+    "ClassifyResult",
+    "hotspot_grid",
+    "hotspot_count",
+    "hotspot_kde",
+    "hotspot_dual_kde",
+    "hotspot_classify",
+    "hotspot_change",
+    "prospective_hotspots",
+    "auto_cell_size",
+    "auto_bandwidth",
+    "bandwidth_nrd",
 ]

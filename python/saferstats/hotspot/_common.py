@@ -29,7 +29,7 @@ def _int_arg(name: str, v: Any, lo: int = 0, hi: int = 2**63 - 1) -> int:
     v = int(v)
     if not lo <= v <= hi:
         raise InvalidInputError(f"`{name}` must be between {lo} and {hi}, got {v}", name)
-    return v
+    return int(v)
 
 
 def _float_arg(name: str, v: Any, *, positive: bool = False, finite: bool = True) -> float:

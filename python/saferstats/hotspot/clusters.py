@@ -17,7 +17,7 @@ from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _series
 __all__ = ["cluster_summary", "ClusterTable"]
 
 
-class ClusterTable(pd.DataFrame):
+class ClusterTable(pd.DataFrame):  # type: ignore[misc]
     """A DataFrame of cluster summaries that can also write its outlines as GeoJSON. The GeoJSON
     is built from the rows at the time of the call, so a filtered table writes only its own
     clusters."""
@@ -25,7 +25,7 @@ class ClusterTable(pd.DataFrame):
     _metadata = ["_times_are_dates"]
 
     @property
-    def _constructor(self):
+    def _constructor(self) -> Any:
         return ClusterTable
 
     def to_geojson(self, path: Any = None, *, geometry: Literal["polygon", "point", "mixed"] = "polygon",
@@ -67,7 +67,7 @@ class ClusterTable(pd.DataFrame):
             Path(path).write_text(text)
         return text
 
-    def to_excel(self, excel_writer: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def to_excel(self, excel_writer: Any, *args: Any, **kwargs: Any) -> None:
         """As :meth:`pandas.DataFrame.to_excel`, with outlines as WKT text and timezone-aware
         times as naive UTC (Excel cannot hold either); ``index=False`` by default."""
         kwargs.setdefault("index", False)

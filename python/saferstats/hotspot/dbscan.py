@@ -17,7 +17,7 @@ __all__ = ["dbscan", "hdbscan"]
 def dbscan(lat: Any, lon: Any, *, eps_m: float, min_samples: int = 5, missing: Literal["error", "drop"] = "error") -> np.ndarray:
     """DBSCAN cluster labels (−1 noise) for points in degrees, with ``eps_m`` in metres.
 
-    Method (``METHODS.md`` C1): scikit-learn's semantics exactly — neighbourhoods by haversine
+    Method (``docs/methods/hotspots.md`` C1): scikit-learn's semantics exactly — neighbourhoods by haversine
     distance ≤ eps (R = 6,371,008.8 m) including the point itself, core points with
     ≥ ``min_samples`` neighbours, border points to the first cluster reaching them, labels in order of
     discovery — so the labels are identical to ``sklearn.cluster.DBSCAN(eps=eps_m/6371008.8,
@@ -55,7 +55,7 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
             missing: Literal["error", "drop"] = "error") -> np.ndarray:
     """HDBSCAN cluster labels (−1 noise) for points in degrees (haversine), following
     scikit-learn's ``HDBSCAN(metric="haversine", cluster_selection_method="eom")`` step by step
-    (``METHODS.md`` C2): core distance to the ``min_samples``-th nearest point (itself included;
+    (``docs/methods/hotspots.md`` C2): core distance to the ``min_samples``-th nearest point (itself included;
     default ``min_cluster_size``), Prim's MST of mutual reachability, condensed tree, excess of mass.
 
     Labels are identical to scikit-learn's, also on dense data where mutual-reachability distances

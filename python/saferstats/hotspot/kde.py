@@ -87,7 +87,7 @@ def kde_grid(
 ) -> KdeResult:
     """Kernel density of points on a regular grid.
 
-    Method (``METHODS.md`` C4): quartic kernel 3/(π r²)(1 − (d/r)²)² within radius r (ArcGIS /
+    Method (``docs/methods/hotspots.md`` C4): quartic kernel 3/(π r²)(1 − (d/r)²)² within radius r (ArcGIS /
     CrimeStat) or Gaussian; ``bandwidth=None`` uses ArcGIS's default radius
     0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2. ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the

@@ -16,13 +16,13 @@ from ._common import _choice, _finite_xy, _int_arg, _seed, _series
 __all__ = ["knox", "KnoxTable"]
 
 
-class KnoxTable(pd.DataFrame):
+class KnoxTable(pd.DataFrame):  # type: ignore[misc]
     """The Knox near-repeat table (a DataFrame, one row per distance band × time band) whose
     display starts with the headline: events, permutations, the strongest near-repeat cell and how
     many cells are significant. Selecting columns or rows gives a plain DataFrame."""
 
     @property
-    def _constructor(self):
+    def _constructor(self) -> Any:
         return pd.DataFrame
 
     def headline(self) -> str:
@@ -44,12 +44,12 @@ class KnoxTable(pd.DataFrame):
         return f"{head}; {len(sig)} of {len(self)} cells with p < 0.05{best}"
 
     def __repr__(self) -> str:
-        return self.headline() + "\n" + pd.DataFrame(self).__repr__()
+        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
 
-    def _repr_html_(self) -> str:  # type: ignore[override]
+    def _repr_html_(self) -> str:
         import html
 
-        return f"<p><b>{html.escape(self.headline())}</b></p>" + pd.DataFrame(self)._repr_html_()  # type: ignore[operator]
+        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
 
 
 def _times_in_days(name: str, t: Any) -> np.ndarray:
@@ -61,7 +61,7 @@ def _times_in_days(name: str, t: Any) -> np.ndarray:
         if nat.any():
             row = int(np.flatnonzero(nat)[0])
             raise MissingValueError(f"`{name}` has {int(nat.sum())} missing time(s) (first at row {row})", name, row)
-        return ((tt - tt.min()).dt.total_seconds() / 86400.0).to_numpy(dtype=float)
+        return np.asarray(((tt - tt.min()).dt.total_seconds() / 86400.0).to_numpy(dtype=float))
     return as_float_array(name, tt.to_numpy())
 
 
@@ -69,7 +69,7 @@ def _edges(name: str, v: Any) -> np.ndarray:
     if v is None or isinstance(v, (str, bytes)) or np.isscalar(v):
         raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name)
     try:
-        items = v if isinstance(v, np.ndarray) else list(v)  # type: ignore[union-attr]
+        items = v if isinstance(v, np.ndarray) else list(v)
     except TypeError:
         raise InvalidInputError(f"`{name}` must be a list of band edges, e.g. [0, 100, 200]", name) from None
     return as_float_array(name, items)
@@ -79,7 +79,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
          seed: int | None = None, metric: Literal["euclidean", "manhattan"] = "euclidean") -> KnoxTable:
     """Knox space-time test / near-repeat table.
 
-    Method (``METHODS.md`` C8): every pair of events is classed by distance band × time band;
+    Method (``docs/methods/hotspots.md`` C8): every pair of events is classed by distance band × time band;
     bands are the intervals between consecutive edges, **left-closed [a, b)** (append ``np.inf`` for
     an open last band) — labelled exactly by their edges, without the Near Repeat Calculator's
     off-by-one. Event times are permuted over locations ``permutations`` times (seeded);

@@ -114,7 +114,7 @@ class LocalResult(_ExcelMixin, Result):
         return pd.DataFrame(d)
 
 
-def _local(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> dict:
+def _local(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> dict[str, Any]:
     if not isinstance(weights, Weights):
         raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
     v = as_float_array("values", values)
@@ -133,7 +133,7 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
             seed: int | None = None, fdr: bool = False) -> LocalResult:
     """Getis-Ord Gi* hot and cold spots.
 
-    Method (``METHODS.md`` C5): Gi* = Σ_j w_ij y_j / Σ y with the unit in its own neighbourhood;
+    Method (``docs/methods/hotspots.md`` C5): Gi* = Σ_j w_ij y_j / Σ y with the unit in its own neighbourhood;
     analytic z as esda ``G_Local(star=True)`` (equal to esda's ``Zs`` for the same transform, and to
     spdep ``localG`` for binary weights); ``p_norm`` = one-sided normal p of |z|; ``p_sim`` from
     ``permutations`` conditional permutations (seeded; reproducible whatever the thread count).
@@ -167,7 +167,7 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
                 seed: int | None = None, alpha: float = 0.05) -> LocalResult:
     """Local Moran's I (LISA) with conditional-permutation pseudo p-values.
 
-    Method (``METHODS.md`` C6; esda ``Moran_Local``): I_i = (n−1) z_i Σ_j w_ij z_j / Σ z² (esda's
+    Method (``docs/methods/hotspots.md`` C6; esda ``Moran_Local``): I_i = (n−1) z_i Σ_j w_ij z_j / Σ z² (esda's
     scaling; spdep uses n), z from the total-randomisation moments (esda ``EI``/``VI``), quadrant 1 HH,
     2 LH, 3 LL, 4 HL; ``label`` = the quadrant name where ``p_sim`` < ``alpha`` (GeoDa's convention),
     else "Not significant" (with ``permutations=0``, the normal p is used).

@@ -19,7 +19,7 @@ __all__ = ["nnh_threshold", "nnh", "NnhResult"]
 
 def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
     """CrimeStat's nearest-neighbour hierarchical clustering threshold distance: pairs closer than
-    this are linked (``METHODS.md`` C3): 0.5√(A/N) − t_p·0.26136/√(N²/A).
+    this are linked (``docs/methods/hotspots.md`` C3): 0.5√(A/N) − t_p·0.26136/√(N²/A).
 
     >>> round(nnh_threshold(10, area=10_000, p=0.05), 6)
     11.512399
@@ -64,7 +64,7 @@ class NnhResult(_ExcelMixin, Result):
 
         tab = self.clusters.sort_values(["order", "n_points"], ascending=[True, False]).head(10)
         return (f"<p><b>NnhResult</b> — {html.escape(self.headline())}</p>"
-                f"<p>Largest clusters by order (first 10 of {len(self.clusters)})</p>" + tab._repr_html_())
+                f"<p>Largest clusters by order (first 10 of {len(self.clusters)})</p>" + str(tab._repr_html_()))
 
     def _excel_sheets(self) -> dict[str, pd.DataFrame]:
         labels = pd.DataFrame({f"order_{k + 1}": self.labels[k] for k in range(self.labels.shape[0])})
@@ -80,12 +80,12 @@ class NnhResult(_ExcelMixin, Result):
             raise InvalidInputError("orders start at 1", "k")
         if k > self.labels.shape[0]:
             return np.full(self.labels.shape[1], -1, dtype=np.int64)
-        return self.labels[k - 1]
+        return np.asarray(self.labels[k - 1])
 
 
 def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
         min_points: int = 10, max_order: int = 3) -> NnhResult:
-    """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``METHODS.md`` C3).
+    """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``docs/methods/hotspots.md`` C3).
 
     Points (projected metres, e.g. :func:`to_bng`) closer than the threshold distance are linked;
     linked groups (single linkage) of at least ``min_points`` points are first-order clusters. The

@@ -3,15 +3,53 @@ docs/methods/hotspots.md (C7)."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pandas as pd
+
 from .. import _saferstats as _ext
+from .._results import Result
 from ._common import _finite_xy, _float_arg
 
-__all__ = ["clark_evans"]
+__all__ = ["clark_evans", "ClarkEvansResult"]
+
+_KEYS = ("r_obs", "r_exp", "r", "z", "p_value", "r_donnelly")
 
 
-def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> dict[str, float]:
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class ClarkEvansResult(Result, Mapping[str, float]):
+    """The Clark-Evans index: ``r`` (below 1 clustered, above 1 dispersed), the observed and
+    expected mean nearest-neighbour distances, ``z``, the two-sided ``p_value`` and Donnelly's
+    edge-corrected ``r_donnelly`` (NaN without a perimeter). Also reads like the dict it used to
+    be: ``r["z"]``, ``dict(r)``, ``r.items()``.
+    """
+
+    r_obs: float
+    r_exp: float
+    r: float
+    z: float
+    p_value: float
+    r_donnelly: float
+
+    def __getitem__(self, key: str) -> float:
+        if key not in _KEYS:
+            raise KeyError(key)
+        return float(getattr(self, key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row: ``r_obs, r_exp, r, z, p_value, r_donnelly``."""
+        return pd.DataFrame([{k: getattr(self, k) for k in _KEYS}])
+
+
+def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> ClarkEvansResult:
     """Clark-Evans nearest-neighbour index (spatstat ``clarkevans`` / ``clarkevans.test``).
 
     R = mean nearest-neighbour distance / 0.5·√(A/n): below 1 clustered, above 1 dispersed;
@@ -19,13 +57,21 @@ def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) 
     spatstat ``clarkevans.test``; not the rounded 0.26136) and a two-sided normal p; ``r_donnelly`` applies Donnelly's
     edge correction when the study area's ``perimeter`` is given. Results depend strongly on the
     study ``area`` (in the units of x, y squared) — give the real boundary's area, not the points'
-    bounding box (``METHODS.md`` C7).
+    bounding box (``docs/methods/hotspots.md`` C7).
+
+    Returns a :class:`ClarkEvansResult` (before issue 19 a plain dict; it still reads like one).
 
     >>> r = clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
     ...                 area=10_000, perimeter=400)
     >>> round(r["r"], 7), round(r["z"], 6), round(r["p_value"], 6), round(r["r_donnelly"], 7)
     (1.1772572, 1.072339, 0.283568, 1.0122652)
     """
+    values = _clark_evans_dict(x, y, area=area, perimeter=perimeter)
+    return ClarkEvansResult(**{k: float(v) for k, v in values.items()})
+
+
+def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> dict[str, float]:
+    """The core's Clark-Evans values as a dict (:func:`clark_evans` returns them as a result)."""
     keys = ("r_obs", "r_exp", "r", "z", "p_value", "r_donnelly")
     xs, ys = _finite_xy(x, y)
     res = _ext.clark_evans(xs, ys, area=_float_arg("area", area, positive=True),

@@ -11,7 +11,7 @@ The package: :mod:`.config` (schema, validation, demo configuration), :mod:`.sec
 builder per analysis), :mod:`.render` (HTML from the Jinja2 templates in ``templates/``, safe CSV,
 output folder, :func:`build_report`), :mod:`.tables` (readable tables for the page),
 :mod:`.summary` (executive summary, key findings, limitations, glossary), :mod:`.alt` (figure
-descriptions) and :mod:`.pdf` (the A4 PDF through headless Chromium).
+descriptions) and :mod:`.pdf` (the A4 PDF through headless Chromium), :mod:`.docx` (an editable Word copy).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .config import (
 from .pdf import find_browser, html_to_pdf
 from .render import (
     DEMO_NAMES,
+    DOCX_NAME,
     OUTPUT_NAMES,
     PDF_NAME,
     TEMPLATE_DIR,
@@ -44,5 +45,5 @@ from .sections import _census_for  # noqa: F401 - tested directly
 
 __all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "build_report",
            "check_input_file", "prepare_output", "write_csv", "csv_safe", "SECTION_KEYS", "MAX_INPUT_BYTES",
-           "render_html", "OUTPUT_NAMES", "DEMO_NAMES", "PDF_NAME", "TEMPLATE_DIR", "html_to_pdf", "find_browser",
+           "render_html", "OUTPUT_NAMES", "DEMO_NAMES", "PDF_NAME", "DOCX_NAME", "TEMPLATE_DIR", "html_to_pdf", "find_browser",
            "executive_summary", "describe_change", "describe_ratio", "describe_trend", "display_table"]

@@ -49,7 +49,7 @@ def _forest(s: Section, cfg: dict) -> str:
         return ""
     shown = d[d["ratio"].map(lambda v: _num(v) is not None) & (d["group"].astype(str) != "White")]
     above = shown[shown["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
-    below = shown[shown["ratio_upper"].map(lambda v: (_num(v) if _num(v) is not None else 9) < 1)]
+    below = shown[shown["ratio_upper"].map(lambda v: (_num(v) or 9.0) < 1)]
     area_col = next((c for c in d.columns if c != "group" and not pd.api.types.is_numeric_dtype(d[c])), None)
     text = (f"Forest plot of {len(shown)} search rate ratios (each ethnic group against White, log scale"
             f"{', by ' + area_col if area_col else ''}); {len(above)} lie wholly above 1 (searched more than White people)"

@@ -28,16 +28,24 @@ MAX_INPUT_BYTES = 1 << 30
 
 # value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
-    "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
+    "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "sheet": str,
+                   "source": str},
     "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
-                    "ethnicity_source": ("self", "officer", "self_then_officer"), "source": str},
-    "flytipping": {"file": "file", "area": str, "period": str, "count": str, "population": str, "source": str},
-    "hotspots": {"file": "file", "lat": str, "lon": str, "date": str, "eps_m": "posnum", "min_samples": "posint",
-                 "cell_size": "posnum", "source": str},
-    "s136": {"file": "file", "split": "date", "population": "posnum", "columns": "strmap", "source": str},
+                    "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},
+    "flytipping": {"file": "file", "area": str, "code": str, "period": str, "count": str, "population": str,
+                   "sheet": str, "source": str},
+    "hotspots": {"file": "file", "files": "files", "crime_type": "strlist", "study_area": str,
+                 "study_area_level": ("force", "csp", "la"), "lat": str, "lon": str, "date": str, "eps_m": "posnum",
+                 "min_samples": "posint", "cell_size": "posnum", "source": str},
+    "s136": {"file": "file", "mha_file": "file", "split": "date", "population": "posnum", "columns": "strmap",
+             "seasonality": ("none", "fourier", "dummies"), "source": str},
 }
-_REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": ["file"],
-             "s136": ["file", "split"]}
+_REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": [],
+             "s136": []}
+#: Sections that need one of several keys: (keys, what to say).
+_ONE_OF = {"hotspots": (("file", "files"), "file (a table of points) or files (police.uk street-level CSVs, "
+                        "folders or the police.uk .zip)"),
+           "s136": (("file", "mha_file"), "file (one row per detention) or mha_file (NHS MHA annual statistics)")}
 _SECTION_FIELDS = {k: set(v) for k, v in _SECTION_SCHEMA.items()}
 _TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", "report", *SECTION_KEYS}
 
@@ -112,8 +120,14 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
                 raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}", arg) from None
         return out if kind == "files" else out[0]
     if kind == "strlist":
+        if isinstance(v, str) and key == "crime_type":
+            return [v]
         if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
-            raise fail("a non-empty list of column names")
+            raise fail("a non-empty list of column names" if key != "crime_type" else "a crime type or a list of them")
+        return v
+    if kind is bool:
+        if not isinstance(v, bool):
+            raise fail("true or false")
         return v
     if kind == "strmap":
         if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
@@ -199,6 +213,13 @@ def validate_config(raw: dict) -> dict:
             if req not in sec:
                 hint = ' (the first date of the pilot, e.g. "2024-01-01")' if req == "split" else ""
                 raise ConfigError(f"[{key}] is missing the key '{req}'{hint}", f"{key}.{req}")
+        if key in _ONE_OF:
+            keys, what = _ONE_OF[key]
+            if not any(k in sec for k in keys):
+                raise ConfigError(f"[{key}] needs {what}", f"{key}.{keys[0]}")
+        if key == "s136" and "file" in sec and "split" not in sec:
+            raise ConfigError('[s136] is missing the key \'split\' (the first date of the pilot, e.g. "2024-01-01")',
+                              "s136.split")
         for k, kind in _SECTION_SCHEMA[key].items():
             if k in sec:
                 if key == "flytipping" and k == "population":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -24,7 +25,7 @@ from .config import SECTION_KEYS, ConfigError, OutputError, validate_config
 from .sections import Section, Table
 
 __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES",
-           "PDF_NAME", "TEMPLATE_DIR"]
+           "PDF_NAME", "DOCX_NAME", "TEMPLATE_DIR"]
 
 # ------------------------------------------------------------------------------- output
 
@@ -57,7 +58,7 @@ def _methods_appendix(cfg: dict) -> list[str]:
         "Plain-English summary: a change is called a rise or fall only when its confidence interval excludes no change; "
         "with fewer than 20 incidents in either period (ONS reliability threshold) or a suppressed count the report "
         "says there are too few to say.",
-        "Every method, its reference and test values: the saferstats method notes (docs/methods) and the package docstrings.",
+        "Every method, its reference and test values: the saferstats methods pages (docs/methods/index.md) and the package docstrings.",
     ]
 
 
@@ -100,8 +101,10 @@ def _view(cfg: dict, s: Section) -> dict[str, Any]:
     for t in s.tables:
         d = display_table(t.frame, t.caption, confidence=cfg["confidence"])
         lead = d.row_header_columns
+        own = getattr(t, "highlight", None)  # the section's rows of the report's area (districts inside it too)
         tables.append({"name": t.name, "display": d,
-                       "highlight": [bool(area) and area in row[:lead] for row in d.rows]})
+                       "highlight": [bool(area) and (area in row[:lead] or bool(own and len(own) == len(d.rows) and own[i]))
+                                     for i, row in enumerate(d.rows)]})
     figures = [{"name": f.name, "caption": f.caption, "alt": figure_alt(s, f, cfg),
                 "b64": base64.b64encode(f.png).decode("ascii")} for f in s.figures]
     return {"key": s.key, "title": s.title, "short_title": s.title.split(":")[0], "intro": s.intro, "source": s.source,
@@ -210,11 +213,13 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
     "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
     "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
-             "s136_its.csv", "s136_its.png"),
+             "s136_its.csv", "s136_its.png", "s136_mha_ethnicity.csv", "s136_mha_conversion.csv"),
 }
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
 #: The PDF copy written with ``--pdf``.
 PDF_NAME = "report.pdf"
+#: The editable Word copy written with ``--docx``.
+DOCX_NAME = "report.docx"
 
 
 class _Output:
@@ -300,10 +305,12 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
 
 
 def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
-                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False) -> Path:
+                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False,
+                 docx: bool = False) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
     and any GeoJSON into ``out_dir`` (and ``report.pdf`` with ``pdf=True``, printed by headless
-    Chromium; without a browser the PDF is left out with a warning). The folder is checked first
+    Chromium; ``report.docx`` with ``docx=True``, an editable Word copy; without a browser or
+    python-docx that copy is left out with a warning). The folder is checked first
     (:func:`prepare_output`); the files are staged and renamed into place only when everything
     succeeded; other files in the folder are never touched (``--out .`` is safe). Returns the path
     of ``index.html``.
@@ -314,7 +321,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
     >>> page.name, "Executive summary" in page.read_text()
     ('index.html', True)
     """
-    extra = [*(extra_csv or {}), *([PDF_NAME] if pdf else [])]
+    extra = [*(extra_csv or {}), *([PDF_NAME] if pdf else []), *([DOCX_NAME] if docx else [])]
     out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=extra)
     try:
         keys = [k for k in SECTION_KEYS if k in cfg]
@@ -325,6 +332,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
         bar = None if quiet or tqdm is None else tqdm(total=len(keys) + 1, desc="strategic assessment", unit="section")
         sections = []
         for k in keys:
+            logging.getLogger("saferstats.report").info("report: section %s", k)
             if bar is not None:
                 bar.set_postfix_str(k)
             try:
@@ -339,7 +347,9 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
         if pdf:
             from .pdf import html_to_pdf
 
-            if html_to_pdf(out.stage / "index.html", out.stage / PDF_NAME) is not None:
+            stage = out.stage
+            assert stage is not None  # made in _Output.__init__
+            if html_to_pdf(stage / "index.html", stage / PDF_NAME) is not None:
                 out.files.append(PDF_NAME)
             else:
                 import warnings
@@ -348,6 +358,21 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
 
                 warnings.warn("--pdf: Chromium is not installed (make browser, or apt-get install chromium); the "
                               "report was written without a PDF", SaferstatsWarning, stacklevel=2)
+        if docx:
+            from .docx import docx_available, write_docx
+
+            stage = out.stage
+            assert stage is not None  # made in _Output.__init__
+            if docx_available():
+                write_docx(cfg, sections, stage / DOCX_NAME)
+                out.files.append(DOCX_NAME)
+            else:
+                import warnings
+
+                from ..exceptions import SaferstatsWarning
+
+                warnings.warn("--docx: python-docx is not installed (pip install python-docx); the report was "
+                              "written without a Word copy", SaferstatsWarning, stacklevel=2)
         for s in sections:
             for t in s.tables:
                 out.write_csv(f"{t.name}.csv", t.frame)

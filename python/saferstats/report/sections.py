@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import datasets
 from .config import ConfigError
+from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -24,6 +25,17 @@ class Table:
     name: str
     caption: str
     frame: pd.DataFrame
+    #: rows about the report's own area (config ``area``), shown highlighted
+    highlight: list[bool] | None = None
+
+
+def _highlight_rows(cfg: dict, frame: pd.DataFrame, column: str) -> list[bool] | None:
+    """Which rows of ``frame`` are the report's area (or inside it), by the area column."""
+    if column not in frame.columns or not cfg.get("area"):
+        return None
+    mine = set(scope_of(cfg["area"]).highlights(frame[column].astype(str).unique()))
+    rows = frame[column].astype(str).isin(mine).tolist()
+    return rows if any(rows) and not all(rows) else None
 
 
 @dataclasses.dataclass
@@ -55,7 +67,10 @@ def _png(fig) -> bytes:
 
 
 def _fig():
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise ImportError("the report's figures need matplotlib: pip install 'saferstats[report]'") from exc
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
@@ -132,8 +147,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     from ..disclosure import suppress
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
-    data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
-    area, period, count, pop = sec.get("area", "area"), sec.get("period", "period"), sec.get("count", "count"), sec.get("population", "population")
+    data, defaults, read_notes = read_table("hate_crime", sec)
+    area, period, count, pop = (sec.get(k, defaults.get(k, k if k != "count" else "count")) for k in ("area", "period", "count", "population"))
     for key, col in (("area", area), ("period", period), ("count", count), ("population", pop)):
         if col not in data.columns:
             raise ConfigError(f"[hate_crime] the file has no column '{col}'; set {key} to one of {list(data.columns)}",
@@ -154,9 +169,9 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     latest_hidden = {c: h_latest for c in (count, "rate", "lower", "upper")}
     s = Section("hate_crime", "Hate crime: rates, change and districts that stand out",
                 "Police-recorded hate crime per 100,000 residents with exact (below 10) / Byar's 95% confidence intervals "
-                "(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of districts "
+                f"(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of {'police force areas' if area == 'force' else 'areas'} "
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
-                "totals, and every rate or change computed from them." + "".join(notes),
+                "totals, and every rate or change computed from them." + "".join(read_notes) + "".join(notes),
                 sec.get("source", str(sec.get("file", ""))))
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
                           _mark(_round(latest, 1), latest_hidden)))
@@ -182,7 +197,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     target = ss.funnel_target(latest[count], latest[pop], kind="rate")
     shown = latest[~h_latest]
     fig, ax = _fig()
-    ss.plot_funnel(shown[count], shown[pop], labels=shown[area], kind="rate", target=target, highlight=list(shown[area]), ax=ax,
+    ss.plot_funnel(shown[count], shown[pop], labels=shown[area], kind="rate", target=target,
+                   highlight=scope_of(cfg.get("area", "")).highlights(shown[area]), ax=ax,
                    title=f"Hate crime per 100,000 by {area}, {last}: PHE funnel (exact Poisson 95% / 99.8% limits)")
     left_out = int(h_latest.sum())
     s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000"
@@ -242,9 +258,16 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     by = sec.get("by", ["force"])
     census = _census_for(records, str(sec.get("census", "auto")))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
-    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf,
+    # the period the searches cover; rates per 1,000 per year when it is not a year
+    span, n_months = stop_search_period(records)
+    per_year = 12 / n_months if n_months and n_months != 12 and sec.get("annualise", True) else 1.0
+    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
     out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
+    if "force" in by:  # areas by their names, never police.uk slugs
+        names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
+        disp["force"] = disp["force"].astype(str).map(names)
+        out["force"] = out["force"].astype(str).map(names)
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
     # them, finds (hits) within those; totals by area and by group; small differences protected
@@ -289,8 +312,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     f_hidden = {"n": hn, "hits": hh, **{c: own for c in ("rate", "rate_lower", "rate_upper")},
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value")}}
     ex = disp.attrs["excluded"]
+    period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
+                    + (f"; rates are annualised (searches × 12/{n_months}) so they read as searches per 1,000 residents "
+                       "per year. " if per_year != 1.0 else ". "))
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
-                f"Searches per 1,000 residents ({disp.attrs.get('denominator', 'population')}) by "
+                period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
@@ -299,7 +325,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)), sec.get("source", ""))
-    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000 and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
+    s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
     s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed",
                           _mark(_round(out[find_cols], 3), f_hidden)))
@@ -312,6 +338,20 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+def _force_names(values: Any) -> dict[str, str]:
+    """police.uk force identifiers -> force names ('city-of-london' -> 'City of London')."""
+    from ..exceptions import UnknownAreaError
+    from ..geography import find_area
+
+    out = {}
+    for v in values:
+        try:
+            out[v] = find_area(v, level="force")["name"]
+        except UnknownAreaError:
+            out[v] = v
+    return out
 
 
 _ETHNICITY_WORDS = {"self": "self-defined", "officer": "officer-defined",
@@ -336,22 +376,46 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     from ..disclosure import suppress
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
-    data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
-    area, period, count = sec.get("area", "area"), sec.get("period", "period"), sec.get("count", "count")
+    data, defaults, read_notes = read_table("flytipping", sec)
+    area, period, count = (sec.get(k, defaults.get(k, k)) for k in ("area", "period", "count"))
     for key, col in (("area", area), ("period", period), ("count", count)):
         if col not in data.columns:
             raise ConfigError(f"[flytipping] the file has no column '{col}'; set {key} to one of {list(data.columns)}",
                               f"flytipping.{key}")
+    code = sec.get("code", defaults.get("code", next((c for c in ("la_code", "ons_code", "code") if c in data.columns), None)))
+    if code is not None and code not in data.columns:
+        raise ConfigError(f"[flytipping] code = '{code}' is not a column of the file; valid: {list(data.columns)}",
+                          "flytipping.code")
+    denominator = ""
     if "population" in sec and sec["population"] in data.columns:
         data = data.assign(population=data[sec["population"]])
+        denominator = f"population from the file's '{sec['population']}' column"
     elif "population" in sec:
         raise ConfigError(f"[flytipping] population = '{sec['population']}' is not a column of the file", "flytipping.population")
+    elif code is not None:
+        popn, denominator = population_by_code(data[code])
+        data = data.assign(population=popn.to_numpy())
     else:
         popn = datasets.census2011_by_la().set_index("la")["All"]
         data = data.assign(population=data[area].map(popn))
+        denominator = "Census 2011 usual residents (matched by authority name: add an ONS code column to match by code)"
     missing = data.population.isna()
-    if missing.any():
+    if missing.any() and code is None:
         raise ConfigError(f"[flytipping] no population for {sorted(data.loc[missing, area].unique())[:5]}; add a population column", "flytipping.population")
+    if missing.any():
+        gone = data.loc[missing, [area, code]].drop_duplicates()
+        read_notes.append(f" {len(gone)} authorit{'y' if len(gone) == 1 else 'ies'} with codes not in Census 2021 (e.g. "
+                          f"authorities merged since) left out: {', '.join(f'{a} ({c})' for a, c in gone.head(8).itertuples(index=False))}"
+                          + (" and others" if len(gone) > 8 else "") + ".")
+        data = data[~missing]
+    read_notes.append(f" Denominator: {denominator}.")
+    dropped_counts = int(data[count].isna().sum())
+    if dropped_counts:
+        read_notes.append(f" {dropped_counts} authority-year(s) with no published count left out.")
+    scope = scope_of(cfg.get("area", ""))
+    mine = scope.highlights(data[area].astype(str).unique()) if scope.label else []
+    if code is not None and scope.la_codes:
+        mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
@@ -367,14 +431,23 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                 + "".join(notes), sec.get("source", ""))
     target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
     latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000, target=target).to_numpy()
-    hid = {c: h_latest for c in (count, "rate", "lower", "upper", "significance")}
-    s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}",
-                          _mark(_round(latest[[area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)))
+    # a national table is narrowed to the report's area (the funnel keeps every authority)
+    narrow = bool(mine) and len(mine) < latest[area].nunique()
+    rows = latest[area].astype(str).isin(mine).to_numpy() if narrow else np.ones(len(latest), dtype=bool)
+    hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
+    where = f" ({scope.label}'s {len(mine)} authorities; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
+    if narrow:
+        shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
+    s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
+    s.intro += "".join(read_notes)
+    data = data[data[area].astype(str).isin(mine)] if narrow else data
     trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
     s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "method"]], 2)))
     shown = latest[~h_latest]
     fig, ax = _fig()
-    ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target, highlight=list(shown[area]), ax=ax,
+    ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
+                   highlight=mine if mine else list(shown[area]), ax=ax,
                    title=f"Fly-tipping per 1,000 residents, {last}: PHE funnel")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else ""),
@@ -388,13 +461,34 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     from ..disclosure import suppress
 
     thr = cfg["disclosure_threshold"]
-    data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
+    read_notes: list[str] = []
+    if "files" in sec and "data" not in sec:
+        # police.uk street-level files as published (files, folders, the .zip archive)
+        data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
+        summ = data.attrs["summary"]
+        kinds = ", ".join(sec["crime_type"]) if sec.get("crime_type") else "all crime types"
+        read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
+                          f"{summ['rows']:,} records" + (f"; {summ['lines_left_out']} unreadable line(s) left out" if summ["lines_left_out"] else "") + ".")
+        sec = {**sec, "lat": sec.get("lat", "latitude"), "lon": sec.get("lon", "longitude"), "date": sec.get("date", "month")}
+        if sec["date"] == "month" and "month" in data.columns:
+            data = data.assign(month=data["month"].astype(str).where(data["month"].notna(), None))
+    else:
+        data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
     lat_c, lon_c = sec.get("lat", "lat"), sec.get("lon", "lon")
     for c in (lat_c, lon_c):
         if c not in data.columns:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
-    pts = data.dropna(subset=[lat_c, lon_c])
-    dropped = len(data) - len(pts)
+    if sec.get("study_area"):
+        before = len(data)
+        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"))
+        read_notes.append(note)
+        dropped = 0
+        if not len(pts):
+            raise ConfigError(f"[hotspots] no points inside study_area = '{sec['study_area']}' (of {before:,})",
+                              "hotspots.study_area")
+    else:
+        pts = data.dropna(subset=[lat_c, lon_c])
+        dropped = len(data) - len(pts)
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
     times = pd.to_datetime(pts[sec["date"]]) if sec.get("date") in pts.columns else None
@@ -404,12 +498,26 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     counts, cx, cy = ss.grid_counts(x, y, cell_size=cell)
     gi = ss.gi_star(counts.ravel(), ss.Weights.lattice(*counts.shape), permutations=999, seed=2021)
     s = Section("hotspots", "Hotspots: clusters, density and Gi*",
-                f"{len(pts):,} points ({dropped} without coordinates left out). DBSCAN (haversine, eps {eps:g} m, at least {ms} "
+                f"{len(pts):,} points" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". DBSCAN (haversine, eps {eps:g} m, at least {ms} "
                 f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
                 f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts (queen contiguity, 999 "
-                "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson.",
-                sec.get("source", ""))
+                "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
+                + "".join(read_notes), sec.get("source", ""))
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
+    # name each cluster by where it is: its district, and the street most of its points are on
+    if len(tab):
+        import warnings as _w
+
+        from ..exceptions import SaferstatsWarning
+
+        with _w.catch_warnings():
+            _w.simplefilter("ignore", SaferstatsWarning)
+            tab.insert(1, "district", ss.assign_area(tab["centroid_lat"], tab["centroid_lon"], level="la")["name"].to_numpy())
+        if "location" in pts.columns:
+            lab = pd.Series(np.asarray(labels), index=pts.index)
+            loc = pts["location"].astype(str).str.replace(r"^On or near ", "", regex=True)
+            top = loc[lab >= 0].groupby(lab[lab >= 0]).agg(lambda v: v.value_counts().index[0])
+            tab.insert(2, "place", tab["label"].map(top).to_numpy())
     if len(tab):
         with warnings_as_notes() as notes:
             tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],
@@ -418,7 +526,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax)
-    s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls", _png(fig)))
+    ss.plot_areas(pts[lat_c], pts[lon_c], level="la", ax=ax)
+    for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name
+        name = getattr(r, "place", None) or f"cluster {r.label}"
+        ax.annotate(str(name), (r.centroid_lon, r.centroid_lat), fontsize=7, xytext=(4, 4), textcoords="offset points",
+                    color="#8b0000", zorder=4)
+    s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls, local "
+                            "authority boundaries (ONS, generalised) and the five largest clusters named", _png(fig)))
     fig, ax = _fig()
     ss.plot_kde(kde, ax=ax)
     s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)", _png(fig)))
@@ -440,6 +554,53 @@ def _ratio_direction(ba: pd.DataFrame) -> str:
     return "post / pre" if abs(r.rr - post_over_pre) <= 1e-6 * abs(post_over_pre) else "pre / post"
 
 
+_MHA_BROAD = ["White", "Black or Black British", "Asian or Asian British", "Mixed", "Other Ethnic Groups"]
+
+
+def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
+    """Tables from NHS England's Mental Health Act annual statistics (as published): Section 136
+    uses by broad ethnic group with the published crude and age-standardised rates (and the
+    standardised rate's published CI), the ratio to White, and the share of S136 detentions
+    followed by a Section 2 or 3 detention (Wilson CI)."""
+    import saferstats as ss
+
+    conf = cfg["confidence"]
+    t = ss.read_mha_annual(path)
+    year = str(t["year"].dropna().iloc[0]) if t["year"].notna().any() else ""
+    nat = t[(t.organisation_level == "All submissions")]
+    s136 = nat[(nat.subcategory == "Section 136") & (nat.measure == "Short term orders")]
+    if not len(s136):
+        raise ConfigError(f"[s136] mha_file = '{Path(str(path)).name}' has no Section 136 rows (measure 'Short term orders', "
+                          "subcategory 'Section 136'); is it the MHA annual main sheet?", "s136.mha_file")
+    eth = s136[(s136.demographic == "Ethnicity") & s136.breakdown.isin(_MHA_BROAD)].set_index("breakdown").reindex(_MHA_BROAD)
+    white = eth.loc["White", "std_rate"]
+    tab = pd.DataFrame({
+        "ethnic_group": _MHA_BROAD,
+        "detentions": eth["count"].to_numpy(),
+        "crude_rate": eth["crude_rate"].to_numpy(),
+        "standardised_rate": eth["std_rate"].to_numpy(),
+        "standardised_lower": (eth["std_rate"] - eth["std_rate_ci"]).to_numpy(),
+        "standardised_upper": (eth["std_rate"] + eth["std_rate_ci"]).to_numpy(),
+        "ratio_to_white": (eth["std_rate"] / white).to_numpy(),
+    })
+    tables = [Table("s136_mha_ethnicity", f"Section 136 uses per 100,000 by ethnic group, England {year} (NHS England; "
+                    "age-standardised rates with the published 95% CI)", _round(tab, 2))]
+    total = s136[s136.demographic == "All"]["count"]
+    conv = nat[nat.measure.isin(["Uses of section 2", "Uses of section 3"]) & nat.subcategory.isin(["Section 136 to 2", "Section 136 to 3"])]
+    if len(total) and len(conv):
+        n = float(total.iloc[0])
+        k = conv.set_index("subcategory")["count"]
+        pc = ss.proportion_ci([k.get("Section 136 to 2", np.nan), k.get("Section 136 to 3", np.nan)], [n, n],
+                              confidence=conf, multiplier=100)
+        pc.insert(0, "followed_by", ["Section 2 detention", "Section 3 detention"])
+        tables.append(Table("s136_mha_conversion", f"Section 136 uses followed by a detention under Section 2 or 3, England "
+                            f"{year} (% of {int(n):,} uses; Wilson {int(conf * 100)}% CI)", _round(pc, 2)))
+    words = (f" NHS England Mental Health Act statistics {year}: {int(total.iloc[0]) if len(total) else 0:,} Section 136 uses "
+             "recorded by providers; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
+             "(rates for Not Stated / Not Known are not published). NHS figures are rounded and suppressed at source.")
+    return tables, words, year
+
+
 def _s136(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -447,6 +608,13 @@ def _s136(cfg: dict, sec: dict) -> Section:
     from ..disclosure import LATENT
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
+    mha_tables, mha_words = [], ""
+    if sec.get("mha_file") is not None:
+        mha_tables, mha_words, _year = _s136_mha(cfg, sec["mha_file"])
+    if "file" not in sec and "data" not in sec:
+        s = Section("s136", "Section 136: detentions in the NHS statistics", mha_words.strip(), sec.get("source", ""))
+        s.tables.extend(mha_tables)
+        return s
     recs = ss.synthetic.s136_pilot_records(seed=136) if sec.get("data", 0) is None else (
         sec["data"] if "data" in sec else pd.read_csv(sec["file"]))
     cols = sec.get("columns", {})
@@ -517,9 +685,9 @@ def _s136(cfg: dict, sec: dict) -> Section:
     s = Section("s136", "Section 136 and street triage",
                 f"Outcome rates with Wilson {int(conf*100)}% CIs (unknown outcomes excluded from denominators), places of "
                 f"safety, detention times, a before/after comparison at {split} (risk ratio, {_ratio_direction(ba)}, with Katz CI; z or "
-                f"Fisher's test) and an interrupted time series (segmented Poisson, METHODS D3). Counts below {thr} are "
+                f"Fisher's test) and an interrupted time series (segmented Poisson, docs/methods/s136.md D3). Counts below {thr} are "
                 "suppressed in all these tables and the figure together, with every count that would give them back "
-                "and every rate computed from them." + "".join(notes), sec.get("source", ""))
+                "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", ""))
 
     def published(name: str, nd: int) -> pd.DataFrame:
         t = getattr(summ, name)
@@ -536,7 +704,9 @@ def _s136(cfg: dict, sec: dict) -> Section:
                           _mark(_round(bat, 3), ba_hidden)))
     bi = int((monthly.index >= pd.Period(split, "M")).argmax())
     if 3 <= bi <= len(monthly) - 3:
-        its = ss.its_poisson(monthly.to_numpy(), break_index=bi, population=popn, dispersion="quasi", confidence=conf)
+        season = sec.get("seasonality", "none")
+        its = ss.its_poisson(monthly.to_numpy(), break_index=bi, population=popn, dispersion="quasi", confidence=conf,
+                             seasonality=None if season == "none" else season)
         s.tables.append(Table("s136_its", "Interrupted time series effects (segmented Poisson, quasi-Poisson SEs)", _round(its.effects(), 3)))
         fig, ax = _fig()
         observed = np.where(m_hidden, np.nan, np.asarray(its.observed, dtype=float))  # the figure obeys the tables
@@ -544,9 +714,31 @@ def _s136(cfg: dict, sec: dict) -> Section:
         s.figures.append(Figure("s136_its", "Monthly detentions: observed, fitted and counterfactual"
                                 + (f"; {int(m_hidden.sum())} month(s) with suppressed counts not shown" if m_hidden.any() else ""),
                                 _png(fig)))
+    s.tables.extend(mha_tables)
     return s
 
 
+_AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
+
+
+def _with_highlights(build: Callable[[dict, dict], Section]) -> Callable[[dict, dict], Section]:
+    """Mark the rows of the report's own area in every table a section builds."""
+    def run(cfg: dict, sec: dict) -> Section:
+        s = build(cfg, sec)
+        for t in s.tables:
+            if t.highlight is None:
+                col = next((c for c in t.frame.columns if c in _AREA_COLUMNS), None)
+                if col is not None:
+                    t.highlight = _highlight_rows(cfg, t.frame, col)
+        return s
+
+    run.__name__ = build.__name__
+    run.__doc__ = build.__doc__
+    return run
+
+
 _BUILDERS: dict[str, Callable[[dict, dict], Section]] = {
-    "hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping, "hotspots": _hotspots, "s136": _s136,
+    k: _with_highlights(f) for k, f in {
+        "hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping, "hotspots": _hotspots,
+        "s136": _s136}.items()
 }

@@ -4,7 +4,8 @@ English from the sections' published tables (never from suppressed numbers).
 The wording never overstates: a change is called a rise or fall only when its confidence interval
 excludes no change ("a statistically significant rise"); otherwise "no statistically significant
 change"; with fewer than :data:`MIN_COUNT` incidents in either period, or a suppressed count, "too
-few incidents to say". Ratios and trends follow the same three cases.
+few incidents to say". Ratios and trends follow the same three cases. Method and reference:
+``docs/methods/report_document.md``.
 
 >>> describe_change(9.0, 1.5, 17.0, count_from=1470, count_to=1600, subject="Police-recorded hate crime")
 'Police-recorded hate crime rose 9% (95% CI +1.5% to +17%), a statistically significant rise'
@@ -100,11 +101,12 @@ def _level(confidence: float) -> str:
 
 
 def _too_few(counts: Sequence[Any]) -> tuple[bool, str]:
-    vals = [_num(c) for c in counts if c is not None]
-    if any(c is None for c in vals) or (counts and any(isinstance(c, str) for c in counts)):
+    nums = [_num(c) for c in counts if c is not None]
+    vals = [v for v in nums if v is not None]
+    if len(vals) < len(nums) or any(isinstance(c, str) for c in counts):
         return True, ""
-    if vals and min(vals) < MIN_COUNT:  # type: ignore[type-var]
-        return True, " and ".join(f"{int(v):,}" for v in vals)  # type: ignore[arg-type]
+    if vals and min(vals) < MIN_COUNT:
+        return True, " and ".join(f"{int(v):,}" for v in vals)
     return False, ""
 
 
@@ -261,7 +263,9 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
                                                f"{b:,.0f}) {when}"))
         if pc:
-            rises, falls, few = [], [], []
+            rises: list[str] = []
+            falls: list[str] = []
+            few: list[str] = []
             for _, r in last.iterrows():
                 text = describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
                                        confidence=conf, subject="x")
@@ -294,7 +298,8 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             txt += f", by an average of {fmt_pct(float(lo_))} to {fmt_pct(float(hi_))} a year"
         if down:
             txt += f"; it fell significantly in {_names(down)}"
-        out.append(txt + "; part of the rise reflects better police recording, not only more offending.")
+        out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
+                         "more offending).")
     return out
 
 
@@ -339,8 +344,10 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
                 "overall rate: " + "; ".join(parts))
     else:
-        text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of the {_areas(lab, n)} "
-                f"(funnel plot): " + "; ".join(parts))
+        against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
+        text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of "
+                + (f"{against}, for the {_areas(lab, n)} shown" if against else f"the {_areas(lab, n)}")
+                + " (funnel plot): " + "; ".join(parts))
     if area and area in set(map(str, shown[lab])):
         g = sig[list(map(str, shown[lab])).index(area)]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
@@ -419,8 +426,14 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
     big = c.loc[n.idxmax()] if n.notna().any() else None
     text = f"{len(c)} clusters of incidents were found"
     if big is not None:
-        text += (f"; the largest holds {int(n.max()):,} incidents around {float(big['centroid_lat']):.4f}, "
-                 f"{float(big['centroid_lon']):.4f}")
+        where = [str(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
+        text += (f"; the largest holds {int(n.max()):,} incidents "
+                 + (f"around {', '.join(where)}" if where else "")
+                 + f" ({float(big['centroid_lat']):.4f}, {float(big['centroid_lon']):.4f})")
+        others = c.loc[n.sort_values(ascending=False).index[1:4]]
+        if "district" in c.columns and len(others):
+            text += "; the next largest are in " + ", ".join(
+                f"{d} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
     return [text + "."]
 
 

@@ -3,7 +3,7 @@ p-values as ``<0.001``, constant ``confidence``/``method`` columns stated once i
 
 Only the page changes: the CSV files keep the machine column names and full values. The display
 is built at render time from the published (already disclosure-controlled) table, so a
-suppressed cell stays ``[c]``.
+suppressed cell stays ``[c]``. The rules: ``docs/methods/report_document.md``.
 
 >>> import pandas as pd
 >>> t = pd.DataFrame({"district": ["Dacorum", "Watford"], "count": [1950, 3], "rate": [134.61, 2.5],
@@ -239,14 +239,14 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     for c in _META:
         if c not in df.columns:
             continue
-        vals = {str(v) for v in df[c] if not _blank(v)}
-        if len(vals) <= 1:
+        texts = {str(v) for v in df[c] if not _blank(v)}
+        if len(texts) <= 1:
             drop.append(c)
-            if c != "confidence" and vals:
-                v = vals.pop()
+            if c != "confidence" and texts:
+                word = texts.pop()
                 if c == "like_for_like":
-                    v = "yes" if v == "True" else "no" if v == "False" else v
-                notes.append(f"{header(c)}: {METHOD_NAMES.get(v, v)}.")
+                    word = "yes" if word == "True" else "no" if word == "False" else word
+                notes.append(f"{header(c)}: {METHOD_NAMES.get(word, word)}.")
     df = df.drop(columns=drop)
     has_limits = any(re.search(r"(^|_)(lower|upper)$", c) for c in df.columns)
     text = caption.rstrip(". ") + "."
@@ -272,4 +272,7 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
         if isnum or lead >= 2:
             break
         lead += 1
-    return DisplayTable(text, [header(c, conf) for c in df.columns], rows, numeric, max(lead, 1), list(df.columns))
+    heads = [header(c, conf) for c in df.columns]
+    if "label" in df.columns and "centroid_lat" not in df.columns:  # a name, not a cluster number
+        heads[list(df.columns).index("label")] = "Name"
+    return DisplayTable(text, heads, rows, numeric, max(lead, 1), list(df.columns))

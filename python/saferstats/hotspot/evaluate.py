@@ -1,0 +1,126 @@
+"""Scoring a hotspot map against later events (the core's ``hotspot::evaluate``): hit rate,
+PAI, PEI and RRI by cumulative top-k cells, and the concentration of events over places
+(Lorenz curve, Gini, the Bernasco & Steenbeek generalised Gini).
+See docs/methods/hotspot_intelligence.md."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _saferstats as _ext
+from .._frames import as_float_array
+from .._results import Result
+from ..exceptions import InvalidInputError, LengthMismatchError
+
+__all__ = ["pai", "concentration", "ConcentrationResult"]
+
+
+def _cells(name: str, v: Any) -> tuple[np.ndarray, tuple[Any, ...] | None]:
+    """Cell values as a flat float array, and the grid's identity when ``v`` is a grid layer."""
+    grid_key = getattr(v, "_grid_key", None)
+    if grid_key is not None:
+        key = grid_key()
+        return np.ascontiguousarray(np.asarray(v.values, dtype=float).ravel()), key
+    if isinstance(v, pd.DataFrame):
+        raise InvalidInputError(f"`{name}` must be one column of cell values (a Series or array), not a DataFrame",
+                                name)
+    a = np.asarray(v.to_numpy() if isinstance(v, pd.Series) else v)
+    if a.ndim > 1:
+        return np.ascontiguousarray(as_float_array(name, a.ravel())), ("shape", a.shape)
+    return np.ascontiguousarray(as_float_array(name, a)), None
+
+
+def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
+    """Hit rate, PAI, PEI and RRI of a hotspot map, for every cumulative top-k cell.
+
+    ``observed``: events per cell in the evaluation period; ``predicted``: the map's score per
+    cell (a count, density or risk) on the *same* cells (a different grid is refused);
+    ``area``: cell areas (default 1 each, i.e. equal cells).
+
+    Method (ptools ``pai``; Chainey 2008, Hunt 2016, Wheeler & Steenbeek 2021): cells sorted by
+    predicted density (``predicted/area``) descending, ties by fewer observed events first (the
+    smallest PAI a tie allows, as ptools). Row k covers the top k cells: ``coverage`` = their
+    share of the area, ``hit_rate`` = their share of the events, ``pai`` = hit_rate / coverage,
+    ``pei`` = pai / the PAI of a perfect map with the same number of cells (cells by observed
+    density), ``rri`` = cumulative predicted / cumulative observed (∞ or NaN before the first
+    captured event). Columns: ``k, cell, observed, cum_observed, predicted, cum_predicted, area,
+    cum_area, coverage, hit_rate, pai, pei, rri``. See docs/methods/hotspot_intelligence.md.
+
+    >>> import saferstats
+    >>> t = saferstats.pai([6, 3, 0], [3, 2, 1])   # ptools test-pai.R
+    >>> t[["k", "hit_rate", "pai", "pei"]].round(4).to_dict("list")
+    {'k': [1, 2, 3], 'hit_rate': [0.6667, 1.0, 1.0], 'pai': [2.0, 1.5, 1.0], 'pei': [1.0, 1.0, 1.0]}
+    """
+    o, ko = _cells("observed", observed)
+    p, kp = _cells("predicted", predicted)
+    if ko is not None and kp is not None and ko != kp:
+        raise InvalidInputError(f"`predicted` is on a different grid than `observed` ({kp!r} vs {ko!r}): "
+                                "evaluate a prediction on the grid of the events", "predicted")
+    if len(o) != len(p):
+        raise LengthMismatchError(f"`predicted` has {len(p)} cells but `observed` has {len(o)}: the prediction must "
+                                  "be on the same grid as the events", "predicted")
+    a = None
+    if area is not None:
+        a, _ = _cells("area", area)
+    d = _ext.pai_table(o, p, a)
+    out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
+    for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
+              "hit_rate", "pai", "pei", "rri"):
+        out[c] = d[c]
+    return out
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ConcentrationResult(Result):
+    """How concentrated events are over places: ``gini``, ``gini_generalized`` (Bernasco &
+    Steenbeek 2017) and the Lorenz curve (``to_pandas()``: ``share_places, share_events``)."""
+
+    gini: float
+    gini_generalized: float
+    events: float
+    places: int
+    share_places: np.ndarray
+    share_events: np.ndarray
+
+    _summary_fields = ("gini", "gini_generalized", "events", "places")
+
+    def share_of_events(self, share_places: float = 0.05) -> float:
+        """Share of events in the busiest ``share_places`` of places (e.g. 0.05 → top 5%)."""
+        if not 0 <= float(share_places) <= 1:
+            raise InvalidInputError(f"`share_places` must be between 0 and 1, got {share_places!r}", "share_places")
+        # the Lorenz curve runs from the quietest place up: the top share is 1 - L(1 - s)
+        return float(1.0 - np.interp(1.0 - float(share_places), self.share_places, self.share_events))
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>ConcentrationResult</b> — Gini {self.gini:.4f}, generalised Gini {self.gini_generalized:.4f}"
+                f" ({html.escape(f'{self.events:g}')} events over {self.places} places); the busiest 5% of places "
+                f"hold {100 * self.share_of_events(0.05):.1f}% of events</p>")
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The Lorenz curve: ``share_places, share_events`` from (0, 0) to (1, 1)."""
+        return pd.DataFrame({"share_places": self.share_places, "share_events": self.share_events})
+
+
+def concentration(counts: Any) -> ConcentrationResult:
+    """Concentration of events over places (crime concentration at place).
+
+    Method: the Lorenz curve of the counts (places from fewest events up) and the sample Gini
+    G = 2 Σ i·x₍ᵢ₎/(n N) − (n + 1)/n (as R ``ineq::Gini``). With fewer events N than places n the
+    Gini cannot fall below 1 − N/n, so ``gini_generalized`` rescales it to that bound (Bernasco &
+    Steenbeek 2017, "More places than crimes"): G′ = (n/N)·G − (n − N)/N; equal to ``gini``
+    when N ≥ n. See docs/methods/hotspot_intelligence.md.
+
+    >>> import saferstats
+    >>> c = saferstats.concentration([0, 0, 1, 1])   # 2 events spread as evenly as they can be
+    >>> round(c.gini, 3), round(c.gini_generalized, 3)
+    (0.5, 0.0)
+    """
+    c, _ = _cells("counts", counts)
+    d = _ext.concentration(c)
+    return ConcentrationResult(d["gini"], d["gini_generalized"], d["events"], int(d["places"]), d["share_places"],
+                               d["share_events"])

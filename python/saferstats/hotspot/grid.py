@@ -1,0 +1,530 @@
+"""Square and hexagonal grids with automatic cell size and bandwidth; counts, KDE, dual KDE,
+emerging hotspot classification, per-cell change and prospective hotspotting on them (the core's
+``hotspot::{grid, classify, prospective}``). See docs/methods/hotspot_intelligence.md."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import warnings
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import _saferstats as _ext
+from .._frames import as_float_array
+from .._results import Result
+from ..exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+from ._common import _bounds, _choice, _finite_xy, _float_arg, _int_arg, _seed
+
+__all__ = [
+    "HotspotGrid",
+    "ClassifyResult",
+    "hotspot_grid",
+    "hotspot_count",
+    "hotspot_kde",
+    "hotspot_dual_kde",
+    "hotspot_classify",
+    "hotspot_change",
+    "prospective_hotspots",
+    "auto_cell_size",
+    "auto_bandwidth",
+    "bandwidth_nrd",
+]
+
+#: Grids larger than this many cells get a warning (they are slow to draw and to read).
+LARGE_GRID = 100_000
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class HotspotGrid(Result):
+    """A square or hexagonal grid with one or more layers per cell.
+
+    ``cells`` is a DataFrame with ``cell, x, y`` (the cell centre) and the layers (``count``,
+    ``kde``, ``risk``, ...); ``value`` names the main layer, which :func:`saferstats.pai` reads
+    (it refuses a prediction on a different grid). ``polygons()`` gives the cell outlines for a
+    map."""
+
+    grid_type: str
+    cell_size: float
+    x0: float
+    y0: float
+    ncols: int
+    nrows: int
+    cells: pd.DataFrame
+    value: str | None = None
+    bandwidth: float | None = None
+
+    _summary_fields = ("grid_type", "cell_size", "ncols", "nrows", "value", "bandwidth")
+
+    @property
+    def values(self) -> np.ndarray:
+        """The main layer (``cells[value]``)."""
+        if self.value is None:
+            raise InvalidInputError("this grid has no layer yet: count or smooth points on it first", "grid")
+        return self.cells[self.value].to_numpy()
+
+    def _grid_key(self) -> tuple[Any, ...]:
+        return (self.grid_type, self.x0, self.y0, self.cell_size, self.ncols, self.nrows)
+
+    def _args(self) -> tuple[str, float, float, float, int, int]:
+        return (self.grid_type, self.x0, self.y0, self.cell_size, self.ncols, self.nrows)
+
+    @property
+    def cell_area(self) -> float:
+        """Area of one cell (units²)."""
+        s = self.cell_size
+        return s * s if self.grid_type == "square" else np.sqrt(3) / 2 * s * s
+
+    def layer(self, name: str) -> HotspotGrid:
+        """The same grid with ``name`` as its main layer (e.g. ``g.layer("count")``)."""
+        if name not in self.cells.columns:
+            raise InvalidInputError(f"no layer {name!r}; layers: {', '.join(self.cells.columns[3:])}", "name")
+        return dataclasses.replace(self, value=name)
+
+    def polygons(self) -> list[np.ndarray]:
+        """Cell outlines: one (4 or 6) × 2 array of vertices per cell."""
+        cx = self.cells["x"].to_numpy()[:, None]
+        cy = self.cells["y"].to_numpy()[:, None]
+        if self.grid_type == "square":
+            h = self.cell_size / 2
+            dx, dy = np.array([-h, h, h, -h]), np.array([-h, -h, h, h])
+        else:
+            r = self.cell_size / np.sqrt(3)
+            a = np.radians(60 * np.arange(6) - 90)
+            dx, dy = r * np.cos(a), r * np.sin(a)
+        return list(np.stack([cx + dx, cy + dy], axis=-1))
+
+    def headline(self) -> str:
+        """One line: the grid and its main layer."""
+        g = f"{self.ncols} × {self.nrows} {self.grid_type} cells of {self.cell_size:,.6g}"
+        if self.bandwidth is not None:
+            g += f", bandwidth {self.bandwidth:,.6g}"
+        if self.value is not None:
+            v = self.values
+            finite = v[np.isfinite(v)]
+            top = f"max {finite.max():.6g}" if finite.size else "no finite values"
+            g += f"; {self.value}: {top}, {int((v > 0).sum()):,} cells > 0"
+        return g
+
+    def __repr__(self) -> str:
+        return f"HotspotGrid({self.headline()})"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>HotspotGrid</b> — {html.escape(self.headline())}</p>" + self.cells.head(10)._repr_html_()
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per cell: ``cell, x, y`` and the layers."""
+        return self.cells.copy()
+
+
+def auto_cell_size(x: Any, y: Any) -> float:
+    """sfhotspot's rule: 1/50 of the shorter side of the points' bounding box, floored to a
+    multiple of 100 (metres) when that is at least 100.
+
+    >>> auto_cell_size([0, 40_000], [0, 12_345])
+    200.0
+    """
+    xs, ys = _finite_xy(x, y)
+    return float(_ext.grid_auto_cell_size(xs, ys))
+
+
+def bandwidth_nrd(x: Any) -> float:
+    """R ``MASS::bandwidth.nrd``: 4 · 1.06 · min(sd, IQR/1.34) · n^(−1/5).
+
+    >>> round(bandwidth_nrd([1, 2, 3, 4, 10]), 9)
+    4.586665334
+    """
+    return float(_ext.grid_bandwidth_nrd(as_float_array("x", x)))
+
+
+def auto_bandwidth(x: Any, y: Any) -> float:
+    """The automatic KDE bandwidth: the mean of ``bandwidth_nrd`` of x and of y (both axes;
+    sfhotspot's own code uses x only).
+
+    >>> round(auto_bandwidth([1, 2, 3, 4, 10], [1, 2, 3, 4, 10]), 6)
+    4.586665
+    """
+    xs, ys = _finite_xy(x, y)
+    return float(_ext.grid_auto_bandwidth(xs, ys))
+
+
+def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
+               grid: HotspotGrid | None) -> HotspotGrid:
+    if grid is not None:
+        if not isinstance(grid, HotspotGrid):
+            raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
+        return dataclasses.replace(grid, cells=grid.cells[["cell", "x", "y"]].copy(), value=None, bandwidth=None)
+    _choice("grid_type", grid_type, ("square", "hex"))
+    if bounds is None:
+        if len(xs) == 0:
+            raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
+        b = (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
+    else:
+        b = _bounds(bounds)
+    if cell_size is None:
+        if bounds is not None:
+            cs = float(_ext.grid_auto_cell_size(np.array([b[0], b[1]]), np.array([b[2], b[3]])))
+        else:
+            cs = float(_ext.grid_auto_cell_size(xs, ys))
+    else:
+        cs = _float_arg("cell_size", cell_size, positive=True)
+    x0, y0, nc, nr = _ext.grid_spec(*b, cs, grid_type)
+    if nc * nr > LARGE_GRID:
+        warnings.warn(f"the grid has {nc} x {nr} = {nc * nr:,} cells (more than {LARGE_GRID:,}): slow to draw and hard "
+                      "to read; consider a larger cell_size", SaferstatsWarning, stacklevel=3)
+    cx, cy = _ext.grid_centres((grid_type, x0, y0, cs, nc, nr))
+    cells = pd.DataFrame({"cell": np.arange(nc * nr), "x": cx, "y": cy})
+    return HotspotGrid(grid_type, cs, float(x0), float(y0), int(nc), int(nr), cells)
+
+
+def _weights(w: Any, n: int) -> np.ndarray | None:
+    if w is None:
+        return None
+    a = as_float_array("weights", w)
+    if len(a) != n:
+        raise LengthMismatchError(f"length mismatch: `x` has {n} elements but `weights` has {len(a)}", "weights")
+    return a
+
+
+def hotspot_grid(x: Any, y: Any, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
+                 bounds: tuple[float, float, float, float] | None = None) -> HotspotGrid:
+    """A square or hexagonal grid covering the points (or ``bounds`` = (xmin, xmax, ymin, ymax),
+    a study area's extent).
+
+    ``x``/``y`` are projected coordinates in metres (:func:`saferstats.to_bng`).
+    ``cell_size=None`` applies sfhotspot's rule (:func:`auto_cell_size`); hexagons are
+    pointy-topped with ``cell_size`` the distance between side-by-side centres. A grid of more
+    than 50 million cells is refused with its size before anything is allocated; more than
+    100,000 cells gives a warning. See docs/methods/hotspot_intelligence.md.
+
+    >>> g = hotspot_grid([0, 1000], [0, 500], cell_size=100)
+    >>> g.ncols, g.nrows, len(g.cells)
+    (11, 6, 66)
+    """
+    xs, ys = _finite_xy(x, y)
+    return _make_grid(xs, ys, cell_size, grid_type, bounds, None)
+
+
+def hotspot_count(x: Any, y: Any, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
+                  bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
+                  weights: Any = None) -> HotspotGrid:
+    """Points (or their ``weights``) per cell: layer ``count``. Points outside a given ``grid`` or
+    ``bounds`` are not counted; a :class:`~saferstats.SaferstatsWarning` says how many.
+
+    >>> g = hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
+    >>> g.cells["count"].tolist()
+    [2.0, 1.0]
+    """
+    xs, ys = _finite_xy(x, y)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    c, outside = _ext.grid_counts(g._args(), xs, ys, _weights(weights, len(xs)))
+    if outside:
+        warnings.warn(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted", SaferstatsWarning,
+                      stacklevel=2)
+    g.cells["count"] = c
+    return dataclasses.replace(g, value="count")
+
+
+def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float) -> float:
+    if bandwidth is None:
+        h = float(_ext.grid_auto_bandwidth(xs, ys))
+    else:
+        h = _float_arg("bandwidth", bandwidth, positive=True)
+    h *= _float_arg("bandwidth_adjust", adjust, positive=True)
+    if h < cell:
+        warnings.warn(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
+                      "patchy; use a larger bandwidth or smaller cells", SaferstatsWarning, stacklevel=3)
+    return h
+
+
+def hotspot_kde(x: Any, y: Any, *, cell_size: float | None = None, bandwidth: float | None = None,
+                bandwidth_adjust: float = 1.0, grid_type: Literal["square", "hex"] = "square",
+                bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
+                kernel: Literal["quartic", "gaussian"] = "quartic", weights: Any = None) -> HotspotGrid:
+    """Counts and kernel density per cell: layers ``count`` and ``kde`` (events per km² for
+    coordinates in metres).
+
+    Method: quartic kernel 3/(π h²)(1 − d²/h²)² within radius h (sfhotspot, ArcGIS, CrimeStat) or
+    Gaussian with sd h, evaluated at the cell centres (square or hexagonal); ``bandwidth=None``
+    uses :func:`auto_bandwidth` (``MASS::bandwidth.nrd`` on both axes), times
+    ``bandwidth_adjust``. A bandwidth below the cell size gives a warning; bandwidth ≤ 0 is
+    refused. See docs/methods/hotspot_intelligence.md.
+
+    >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
+    >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
+    1.0
+    """
+    xs, ys = _finite_xy(x, y)
+    if len(xs) == 0:
+        raise InvalidInputError("no points to smooth", "x")
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
+    w = _weights(weights, len(xs))
+    _choice("kernel", kernel, ("quartic", "gaussian"))
+    c, _ = _ext.grid_counts(g._args(), xs, ys, w)
+    g.cells["count"] = c
+    g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, h, kernel) * 1e6
+    return dataclasses.replace(g, value="kde", bandwidth=h)
+
+
+def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
+                     method: Literal["ratio", "log_ratio", "difference"] = "ratio", cell_size: float | None = None,
+                     bandwidth: float | None = None, bandwidth_adjust: float = 1.0,
+                     grid_type: Literal["square", "hex"] = "square",
+                     bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
+                     kernel: Literal["quartic", "gaussian"] = "quartic") -> HotspotGrid:
+    """Compare two densities on one grid (e.g. this year vs last, incidents vs households):
+    layers ``count_a, count_b, kde_a, kde_b`` and ``kde`` = ratio a/b, log ratio ln(a/b) or
+    difference a − b (NaN where a ratio is undefined).
+
+    Method: both densities as :func:`hotspot_kde` on the same grid and bandwidth (default the
+    automatic bandwidth of the two sets together). See docs/methods/hotspot_intelligence.md.
+
+    >>> g = hotspot_dual_kde([0, 1], [0, 1], [0], [0], cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5))
+    >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
+    1.996
+    """
+    xa, ya = _finite_xy(x_a, y_a, ("x_a", "y_a"))
+    xb, yb = _finite_xy(x_b, y_b, ("x_b", "y_b"))
+    if len(xa) == 0 or len(xb) == 0:
+        raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
+    _choice("method", method, ("ratio", "log_ratio", "difference"))
+    xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
+    _choice("kernel", kernel, ("quartic", "gaussian"))
+    for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
+        g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)[0]
+        g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, h, kernel) * 1e6
+    g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method)
+    return dataclasses.replace(g, value="kde", bandwidth=h)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ClassifyResult(Result):
+    """Emerging hotspot classes per cell (``cells``: ``cell, x, y, hotspot_category,
+    hot_periods, cold_periods``) and the Gi* of every cell and period (``periods``: ``cell,
+    period, count, z, p_value, p_adjusted, significant``)."""
+
+    grid: HotspotGrid
+    cells: pd.DataFrame
+    periods: pd.DataFrame
+    period_labels: list[Any]
+    recent: int
+    permutations: int
+    p_adjust: str
+
+    def _counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.cells["hotspot_category"].value_counts().items()}
+
+    def headline(self) -> str:
+        """One line: how many cells of each class."""
+        c = {k: v for k, v in self._counts().items() if k != "no pattern"}
+        what = ", ".join(f"{v:,} {k}" for k, v in sorted(c.items(), key=lambda kv: -kv[1])) or "no hot or cold spots"
+        return (f"{what} of {len(self.cells):,} cells; {len(self.period_labels)} periods "
+                f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}")
+
+    def __repr__(self) -> str:
+        return f"ClassifyResult({self.headline()})"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>" for k, v in sorted(self._counts().items()))
+        return (f"<p><b>ClassifyResult</b> — {html.escape(self.headline())}</p><table><tr><th>class</th>"
+                f"<th>cells</th></tr>{rows}</table>")
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per cell with its class."""
+        return self.cells.copy()
+
+
+def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds: Any,
+                 grid: HotspotGrid | None) -> tuple[np.ndarray, np.ndarray, HotspotGrid]:
+    xs, ys = _finite_xy(x, y)
+    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+
+
+def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_size: float | None = None,
+                     grid_type: Literal["square", "hex"] = "square",
+                     bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
+                     hotspot_prop: float = 0.1, persistent_prop: float = 0.8, recent_prop: float = 0.2,
+                     critical_p: float = 0.05, permutations: int = 999,
+                     p_adjust: Literal["holm", "none"] = "holm", seed: int | None = None) -> ClassifyResult:
+    """Emerging hotspot classification: persistent, emerging, former and intermittent hot and
+    cold spots (Chainey 2020; sfhotspot ``hotspot_classify``).
+
+    ``period`` labels each event's period (e.g. the police.uk ``Month`` column); periods run in
+    sorted order, or in the order of ``periods`` (all periods, so that an empty one is caught).
+    Method: counts per cell and period on the grid; Gi* per period with binary weights over the
+    adjacent cells and the cell itself (queen squares, six hexagons); significance from
+    ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z); each cell's
+    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip); a cell-period is
+    a significant hot (cold) spot when p_adjusted < ``critical_p`` and z > 0 (< 0). With R =
+    max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
+    of all periods; emerging if in < ``hotspot_prop`` of older and ≥ ``hotspot_prop`` of recent
+    periods; former if the reverse; intermittent if in ≥ ``hotspot_prop`` of all; a cell both
+    hot and cold is "mixed hot/coldspot". Bad input: fewer than 2 periods, an empty period or a
+    period with no events on the grid raise :class:`~saferstats.InvalidInputError`.
+    See docs/methods/hotspot_intelligence.md.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
+    >>> x[-60:], y[-60:] = rng.normal(500, 20, 60), rng.normal(500, 20, 60)   # a new cluster in period 5
+    >>> r = hotspot_classify(x, y, m, cell_size=100, seed=1)
+    >>> r.cells.loc[r.cells["hotspot_category"] == "emerging hotspot", "cell"].size > 0
+    True
+    """
+    xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid)
+    lab = pd.Series(np.asarray(period, dtype=object) if not isinstance(period, pd.Series) else period.to_numpy())
+    if len(lab) != len(xs):
+        raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `period` has {len(lab)}", "period")
+    if lab.isna().any():
+        row = int(np.flatnonzero(lab.isna().to_numpy())[0])
+        raise InvalidInputError(f"`period` is missing at row {row}", "period", row)
+    if periods is None:
+        try:
+            order = sorted(pd.unique(lab))
+        except TypeError:
+            raise InvalidInputError("`period` labels cannot be sorted; give `periods` in time order", "period") from None
+    else:
+        order = list(periods)
+        unknown = ~lab.isin(order)
+        if unknown.any():
+            row = int(np.flatnonzero(unknown.to_numpy())[0])
+            raise InvalidInputError(f"`period` {lab.iloc[row]!r} at row {row} is not in `periods`", "period", row)
+        if len(set(order)) != len(order):
+            raise InvalidInputError("`periods` has repeated labels", "periods")
+    t_count = len(order)
+    if t_count < 2:
+        raise InvalidInputError(f"{t_count} period(s): the classification needs at least 2", "periods")
+    index = {p: i for i, p in enumerate(order)}
+    pidx = lab.map(index).to_numpy(dtype=np.int64)
+    cell = _ext.grid_locate(g._args(), xs, ys)
+    inside = cell >= 0
+    if (~inside).any():
+        warnings.warn(f"{int((~inside).sum())} of {len(xs)} point(s) lie outside the grid and are not counted",
+                      SaferstatsWarning, stacklevel=2)
+    n = g.ncols * g.nrows
+    counts = np.bincount(pidx[inside] * n + cell[inside], minlength=n * t_count).astype(np.float64)
+    empty = np.flatnonzero(counts.reshape(t_count, n).sum(axis=1) == 0)
+    if empty.size:
+        raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
+                                "drop the period or use longer periods", "periods")
+    _choice("p_adjust", p_adjust, ("holm", "none"))
+    perms = _int_arg("permutations", permutations, 0, 1_000_000)
+    props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
+                                              ("recent_prop", recent_prop), ("critical_p", critical_p))}
+    r = _ext.hotspot_classify(g._args(), counts, t_count, props["hotspot_prop"], props["persistent_prop"],
+                              props["recent_prop"], props["critical_p"], perms, p_adjust == "holm", _seed(seed))
+    names = np.array(r["classes"], dtype=object)
+    sig = r["sig"].reshape(n, t_count)
+    cells = g.cells.copy()
+    cells["hotspot_category"] = names[r["class"]]
+    cells["hot_periods"] = (sig == 1).sum(axis=1)
+    cells["cold_periods"] = (sig == -1).sum(axis=1)
+    per = pd.DataFrame({"cell": np.repeat(np.arange(n), t_count),
+                        "period": np.tile(np.array(order, dtype=object), n),
+                        "count": counts.reshape(t_count, n).T.ravel(), "z": r["z"], "p_value": r["p"],
+                        "p_adjusted": r["p_adjusted"], "significant": r["sig"]})
+    return ClassifyResult(dataclasses.replace(g, cells=cells, value=None), cells, per, order, int(r["recent"]), perms,
+                          p_adjust)
+
+
+def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, cell_size: float | None = None,
+                   grid_type: Literal["square", "hex"] = "square",
+                   bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
+                   length_before: float = 1.0, length_after: float = 1.0) -> HotspotGrid:
+    """Change in each cell's count between two periods, with a Poisson test of each cell's change
+    (sfhotspot ``hotspot_change`` plus the test): layers ``count_before, count_after, change``
+    (after − before), ``ratio`` (rate ratio after/before, adjusted for the periods' lengths) and
+    ``p_value``: the exact conditional test of equal rates (given the cell's total, the after
+    count is Binomial(total, length_after/(length_before + length_after)); two-sided as R
+    ``binom.test``). Periods of different lengths: give ``length_before``/``length_after``
+    (e.g. days). See docs/methods/hotspot_intelligence.md.
+
+    >>> g = hotspot_change([5] * 10, [5] * 10, [5, 5], [5, 5], cell_size=10, bounds=(0, 9, 0, 9))
+    >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
+    ([10.0, 2.0, -8.0], 0.038574)
+    """
+    xb, yb = _finite_xy(x_before, y_before, ("x_before", "y_before"))
+    xa, ya = _finite_xy(x_after, y_after, ("x_after", "y_after"))
+    if len(xb) == 0 or len(xa) == 0:
+        raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
+    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid)
+    cb, ob = _ext.grid_counts(g._args(), xb, yb, None)
+    ca, oa = _ext.grid_counts(g._args(), xa, ya, None)
+    if ob or oa:
+        warnings.warn(f"{ob + oa} point(s) lie outside the grid and are not counted", SaferstatsWarning, stacklevel=2)
+    lb = _float_arg("length_before", length_before, positive=True)
+    la = _float_arg("length_after", length_after, positive=True)
+    change, ratio, p = _ext.hotspot_change_test(cb, ca, lb, la)
+    g.cells["count_before"] = cb
+    g.cells["count_after"] = ca
+    g.cells["change"] = change
+    g.cells["ratio"] = ratio
+    g.cells["p_value"] = p
+    return dataclasses.replace(g, value="change")
+
+
+def _days(name: str, t: Any) -> np.ndarray:
+    """Times as days (floats): numbers as given, datetimes as days since the epoch."""
+    a = np.asarray(t.to_numpy() if isinstance(t, pd.Series) else t)
+    if a.dtype.kind in "Mm" or (a.dtype == object and len(a) and isinstance(a.flat[0], (pd.Timestamp, np.datetime64))):
+        d = pd.to_datetime(pd.Series(a), errors="coerce")
+        if d.isna().any():
+            row = int(np.flatnonzero(d.isna().to_numpy())[0])
+            raise InvalidInputError(f"`{name}` at row {row} is not a date", name, row)
+        if d.dt.tz is not None:
+            d = d.dt.tz_convert("UTC").dt.tz_localize(None)
+        return ((d - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    v = as_float_array(name, a)
+    if np.isnan(v).any():
+        row = int(np.flatnonzero(np.isnan(v))[0])
+        raise InvalidInputError(f"`{name}` is missing at row {row}", name, row)
+    return v
+
+
+def _day(name: str, v: Any) -> float:
+    if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"):
+        ts = pd.Timestamp(v)
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert("UTC").tz_localize(None)
+        return float((ts - pd.Timestamp(0)) / pd.Timedelta(days=1))
+    return _float_arg(name, v)
+
+
+def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_time: Any = None,
+                         cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
+                         grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
+                         time_unit: float = 7, distance: Literal["chebyshev", "manhattan"] = "chebyshev") -> HotspotGrid:
+    """Prospective hotspotting (Bowers, Johnson & Pease 2004; open_cp ``prohotspot``): the risk
+    of each square cell at ``predict_time`` from the events up to ``cutoff_time`` (default
+    ``predict_time``): layer ``risk``.
+
+    Method (open_cp ``ProspectiveHotSpot``, classic weights): an event's age is the number of
+    whole ``time_unit``s (7 days) before ``predict_time``, d its distance in cells (Chebyshev:
+    diagonal neighbours at 1; or Manhattan); it adds 1/((1 + d)(1 + age)) to every cell with
+    d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
+    as datetimes. See docs/methods/hotspot_intelligence.md.
+
+    >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
+    >>> g.cells["risk"].tolist()   # open_cp prohotspot_test: a week later, half the weight
+    [0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.25, 0.25, 0.25]
+    """
+    xs, ys = _finite_xy(x, y)
+    ts = _days("t", t)
+    if len(ts) != len(xs):
+        raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `t` has {len(ts)}", "t")
+    if grid is not None and grid.grid_type != "square":
+        raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
+    g = _make_grid(xs, ys, cell_size, "square", bounds, grid)
+    pt = _day("predict_time", predict_time)
+    ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
+    _choice("distance", distance, ("chebyshev", "manhattan"))
+    risk = _ext.prospective_risk(g._args(), xs, ys, ts, ct, pt, _float_arg("space_bandwidth", space_bandwidth),
+                                 _float_arg("time_bandwidth", time_bandwidth), _float_arg("time_unit", time_unit),
+                                 distance)
+    g.cells["risk"] = risk
+    return dataclasses.replace(g, value="risk")

@@ -1,0 +1,622 @@
+"""Readers for the public files CSP analysts download, exactly as published.
+
+- :func:`read_street_crime` — police.uk street-level crime CSVs (``YYYY-MM-<force>-street.csv``):
+  one file, folders, or the police.uk archive ``.zip`` read directly, with a crime-type filter;
+  parsed in Rust with the guarantees of :mod:`saferstats.io`.
+- :func:`read_hate_crime` — Home Office hate crime tables: police force area by year (``Force,
+  Year, Race, ..., Population``) and the bulletin's strand series (``Hate crime strand, 2011/12,
+  ..., 2017/18³``), as CSV, or the bulletin's ODS/XLSX workbook.
+- :func:`read_flytipping` — Defra *Fly-tipping incidents and actions reported by local
+  authorities* (the ``LA_incidents`` sheet of the workbook, or its CSV export).
+
+All readers share one naming convention (``read_<dataset>``) and one contract: a tidy DataFrame
+with snake_case columns, numbers as numbers (thousands separators removed, footnote markers
+stripped from period labels, ``N/A``, ``..``, ``:``, ``[c]`` and blanks as missing — never zero),
+and every row or cell that could not be used listed in ``df.attrs["dropped"]`` (``source_file,
+source_line, column, value, reason``) and counted in ``df.attrs["summary"]``. Aggregate rows
+(England totals, regional totals) are not data rows: they are left out and counted separately
+(``summary["aggregate_rows"]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _stdio
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _saferstats as _ext
+from .exceptions import InvalidInputError
+from .io import _categorical, _field_map, _files, _header, _reason, _snake
+
+__all__ = ["read_street_crime", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
+
+#: Columns of the tidy street-level crime table, in order (``crime_id`` only with ``ids=True``).
+STREET_CRIME_COLUMNS = [
+    "crime_id",
+    "month",
+    "reported_by",
+    "falls_within",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "crime_type",
+    "last_outcome_category",
+    "context",
+    "source_file",
+    "source_line",
+]
+
+#: The crime types police.uk publishes (street-level files since May 2013).
+CRIME_TYPES = [
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+]
+
+#: Short names analysts use for crime types (lower case) -> the published name.
+_CRIME_ALIASES = {"asb": "Anti-social behaviour", "antisocial behaviour": "Anti-social behaviour",
+                  "anti-social behavior": "Anti-social behaviour", "vso": "Violence and sexual offences",
+                  "violence": "Violence and sexual offences"}
+
+_STREET_KINDS: list[tuple[str, str, float, bool]] = [
+    ("crime_id", "category", 0.0, False),
+    ("month", "category", 0.0, True),
+    ("reported_by", "category", 0.0, False),
+    ("falls_within", "category", 0.0, False),
+    ("longitude", "float", 180.0, False),
+    ("latitude", "float", 90.0, False),
+    ("location", "category", 0.0, False),
+    ("lsoa_code", "category", 0.0, False),
+    ("lsoa_name", "category", 0.0, False),
+    ("crime_type", "category", 0.0, True),
+    ("last_outcome_category", "category", 0.0, False),
+    ("context", "category", 0.0, False),
+]
+_STREET_INDEX = {name: i for i, (name, *_rest) in enumerate(_STREET_KINDS)}
+_STREET_REQUIRED = ["month", "crime_type"]
+_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-\d{2}(?:[ T].*)?)?$")
+_ZIP_MEMBER = re.compile(r"(^|/)\d{4}-\d{2}-[a-z0-9-]+-street\.csv$", re.I)
+#: Members of an archive are unpacked to a temporary folder in batches of at most this many bytes,
+#: so reading a national archive needs a bounded amount of scratch disk.
+_ZIP_BATCH_BYTES = 2 << 30
+
+
+def _crime_types(crime_type: Any) -> list[str] | None:
+    if crime_type is None:
+        return None
+    items = [crime_type] if isinstance(crime_type, str) else crime_type
+    try:
+        items = list(items)
+    except TypeError:
+        raise InvalidInputError(f"crime_type must be a crime type name or a list of them, not {crime_type!r}",
+                                "crime_type") from None
+    if not items:
+        raise InvalidInputError("crime_type is an empty list; pass None to keep every crime type", "crime_type")
+    out = []
+    lower = {c.lower(): c for c in CRIME_TYPES}
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInputError(f"crime_type must be text, got {item!r}", "crime_type")
+        key = " ".join(item.strip().lower().split())
+        name = lower.get(key) or _CRIME_ALIASES.get(key)
+        if name is None:
+            raise InvalidInputError(f"unknown crime type {item!r}; valid: {', '.join(CRIME_TYPES)} (or 'ASB')",
+                                    "crime_type")
+        out.append(name)
+    return out
+
+
+def _street_plan(path: Path, shown_name: str) -> tuple[str, list[int | None]] | None:
+    header = _header(path)
+    if not header.strip():
+        return None
+    delim = ";" if header.count(";") > header.count(",") else ","
+    try:
+        shown = next(csv.reader([header], delimiter=delim))
+    except csv.Error as e:
+        raise InvalidInputError(f"{shown_name}: line 1 (the header) cannot be read: {e}", "path_or_paths") from None
+    names = [_snake(c) for c in shown]
+    missing = [c for c in _STREET_REQUIRED if c not in names]
+    if missing:
+        raise InvalidInputError(
+            f"{shown_name}: not a police.uk street-level crime file: missing column(s) {missing} (header: "
+            f"{header[:120]!r}); expected Crime ID, Month, Reported by, Falls within, Longitude, Latitude, "
+            "Location, LSOA code, LSOA name, Crime type, Last outcome category, Context", missing[0])
+    return delim, _field_map(path, names, _STREET_INDEX, shown)
+
+
+def _street_inputs(path_or_paths: Any) -> tuple[list[Path], list[Path]]:
+    """(csv files, zip archives) named by the argument."""
+    files = _files(path_or_paths, patterns=("*-street.csv", "*-street.csv.gz", "*.zip"))
+    return ([f for f in files if f.suffix.lower() != ".zip"], [f for f in files if f.suffix.lower() == ".zip"])
+
+
+def _zip_members(archive: Path) -> list[zipfile.ZipInfo]:
+    try:
+        with zipfile.ZipFile(archive) as z:
+            members = [m for m in z.infolist() if not m.is_dir() and _ZIP_MEMBER.search(m.filename)]
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InvalidInputError(f"{archive}: not a readable zip archive ({e})", "path_or_paths") from None
+    if not members:
+        raise InvalidInputError(f"{archive}: the archive holds no police.uk street-level files "
+                                "(YYYY-MM/YYYY-MM-<force>-street.csv)", "path_or_paths")
+    return members
+
+
+def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | None = None,
+                      ids: bool = False) -> pd.DataFrame:
+    """Read police.uk street-level crime CSVs into one tidy DataFrame.
+
+    Accepts a file, a folder (its ``*-street.csv`` files), the police.uk archive ``.zip`` (read
+    directly: its ``YYYY-MM/YYYY-MM-<force>-street.csv`` members are streamed through a temporary
+    folder in bounded batches and removed), or a list of these. Semicolon re-exports with
+    snake_case headers are read too. Columns (:data:`STREET_CRIME_COLUMNS`): ``month`` as an
+    ordered categorical ``"YYYY-MM"``; ``longitude``/``latitude`` as floats (missing where the
+    record has no location, as ~1% of police.uk records do); the text columns as categoricals;
+    ``source_file``/``source_line``. ``crime_id`` (a unique hash per crime, empty for ASB) is
+    read only with ``ids=True``: at national scale it is most of the memory.
+
+    ``crime_type`` keeps only the named crime types (a name or a list; case and spacing are
+    ignored; ``"ASB"`` means ``"Anti-social behaviour"``); an unknown name is an
+    :class:`~saferstats.InvalidInputError` listing :data:`CRIME_TYPES`. Rows of other types are
+    not "dropped": ``df.attrs["summary"]`` counts ``records`` read, ``rows`` kept and
+    ``other_crime_types``. Unusable cells and lines (see :mod:`saferstats.io`) are listed in
+    ``df.attrs["dropped"]``; a record whose ``month`` is not ``YYYY-MM`` keeps a missing month.
+
+    Method: one parallel Rust pass (``src/csvscan.rs``) over all files, text cells interned to
+    categorical codes, so a national extract (tens of millions of rows) reads in seconds and
+    bounded memory (see ``bench/``).
+
+    >>> import saferstats
+    >>> df = saferstats.read_street_crime(saferstats.datasets.street_crime_sample_path(), crime_type="ASB")
+    >>> df["crime_type"].unique().tolist(), df.attrs["summary"]["rows"] > 0
+    (['Anti-social behaviour'], True)
+    >>> df["month"].cat.ordered, df.attrs["summary"]["lines_left_out"]
+    (True, 0)
+    """
+    wanted = _crime_types(crime_type)
+    if not isinstance(ids, bool):
+        raise InvalidInputError(f"ids must be True or False, not {ids!r}", "ids")
+    csv_files, archives = _street_inputs(path_or_paths)
+    parts: list[pd.DataFrame] = []
+    if csv_files:
+        parts.append(_read_street([(p, p.name) for p in csv_files], wanted, ids))
+    for archive in archives:
+        members = _zip_members(archive)
+        batch: list[zipfile.ZipInfo] = []
+        size = 0
+        for m in members + [None]:  # type: ignore[list-item]
+            if m is not None and (not batch or size + m.file_size <= _ZIP_BATCH_BYTES):
+                batch.append(m)
+                size += m.file_size
+                continue
+            with tempfile.TemporaryDirectory(prefix="saferstats_zip_") as tmp, zipfile.ZipFile(archive) as z:
+                plain = []
+                for k, info in enumerate(batch):
+                    target = Path(tmp) / f"{k:06d}.csv"
+                    with z.open(info) as src, open(target, "wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+                    plain.append((target, f"{archive.name}:{info.filename}"))
+                parts.append(_read_street(plain, wanted, ids))
+            batch, size = ([m], m.file_size) if m is not None else ([], 0)
+    return _concat(parts, ids)
+
+
+def _concat(parts: list[pd.DataFrame], ids: bool) -> pd.DataFrame:
+    if len(parts) == 1:
+        return parts[0]
+    from pandas.api.types import union_categoricals
+
+    data: dict[str, Any] = {}
+    for c in parts[0].columns:
+        if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
+            u = union_categoricals([p[c].array for p in parts], ignore_order=True)
+            if c == "month":
+                u = u.reorder_categories(sorted(u.categories), ordered=True)
+            data[c] = u
+        else:
+            data[c] = np.concatenate([p[c].to_numpy() for p in parts])
+    out = pd.DataFrame(data, copy=False)
+    out.attrs["dropped"] = [d for p in parts for d in p.attrs["dropped"]]
+    summary: dict[str, Any] = {"records": 0, "rows": 0, "other_crime_types": 0, "lines_left_out": 0, "files": 0,
+                               "problems": {}}
+    for p in parts:
+        s = p.attrs["summary"]
+        for k in ("records", "rows", "other_crime_types", "lines_left_out", "files"):
+            summary[k] += s[k]
+        for r, n in s["problems"].items():
+            summary["problems"][r] = summary["problems"].get(r, 0) + n
+    out.attrs["summary"] = summary
+    return out
+
+
+def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, ids: bool) -> pd.DataFrame:
+    plans = [(p, name, _street_plan(p, name)) for p, name in files]
+    plans = [(p, name, plan) for p, name, plan in plans if plan is not None]
+    if not plans:
+        raise InvalidInputError("the input has no street-level crime rows", "path_or_paths")
+    specs = []
+    for p, _name, (delim, fields) in plans:
+        if not ids:
+            fields = [None if f == _STREET_INDEX["crime_id"] else f for f in fields]
+        specs.append((str(p), delim, fields))
+    res = _ext.read_columns(specs, _STREET_KINDS)
+    cols = res["columns"]
+    names = [name for _p, name, _plan in plans]
+    file_idx = res["file"]
+    n = len(file_idx)
+    keep: np.ndarray | None = None
+    crime_codes, crime_cats = cols[_STREET_INDEX["crime_type"]]
+    crime_cats = [" ".join(c.split()) for c in crime_cats]
+    if wanted is not None:
+        chosen = np.isin(np.asarray(crime_cats, dtype=object), wanted)
+        keep = chosen[crime_codes] if n else np.zeros(0, dtype=bool)
+    dropped: list[dict[str, Any]] = []
+    pr = res["problems"]
+    for k in range(len(pr["kind"])):
+        ci, row = pr["column"][k], pr["row"][k]
+        if keep is not None and row >= 0 and not keep[row]:
+            continue  # a cell of a record of another crime type: not asked for
+        col = _STREET_KINDS[ci][0] if ci >= 0 else None
+        dropped.append({"source_file": names[pr["file"][k]], "source_line": int(pr["line"][k]), "column": col,
+                        "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, _STREET_KINDS[ci][1] if ci >= 0 else "")})
+    lines = res["line"].view(np.int64)
+    # month: "YYYY-MM" (or a date in that month) -> an ordered categorical of months
+    m_codes, m_cats = cols[_STREET_INDEX["month"]]
+    month_of = []
+    for c in m_cats:
+        mt = _MONTH.match(c.strip())
+        month_of.append(f"{mt.group(1)}-{mt.group(2)}" if mt and 1 <= int(mt.group(2)) <= 12 else None)
+    bad_month = np.array([m is None for m in month_of], dtype=bool)
+    months = sorted({m for m in month_of if m is not None})
+    to_new = np.array([months.index(m) if m is not None else -1 for m in month_of], dtype=np.int32)
+    month_codes = to_new[m_codes] if n else np.zeros(0, dtype=np.int32)
+    if bad_month.any():
+        for r in np.flatnonzero(bad_month[m_codes] & (keep if keep is not None else True)):
+            value = m_cats[m_codes[r]]
+            if value.strip():  # an empty month is already reported as missing by the reader
+                dropped.append({"source_file": names[file_idx[r]], "source_line": int(lines[r]), "column": "month",
+                                "value": value, "reason": "unparsable month (expected YYYY-MM)"})
+    data: dict[str, Any] = {}
+    for name, kind, _, _ in _STREET_KINDS:
+        if name == "crime_id" and not ids:
+            continue
+        if name == "month":
+            data[name] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
+        elif name == "crime_type":
+            data[name] = _categorical(crime_codes, crime_cats)
+        elif kind == "category":
+            codes, cats = cols[_STREET_INDEX[name]]
+            if "" in cats:  # an empty cell (e.g. no outcome for ASB) is missing, not a category ""
+                blank = cats.index("")
+                codes = np.where(codes == blank, -1, codes - (codes > blank)).astype(np.int32)
+                cats = cats[:blank] + cats[blank + 1:]
+            data[name] = _categorical(codes, cats)
+        else:
+            data[name] = cols[_STREET_INDEX[name]]
+    data["source_file"] = _categorical(file_idx.astype(np.int64), names)
+    data["source_line"] = lines
+    out = pd.DataFrame(data, copy=False)
+    records = n
+    if keep is not None:
+        out = out[keep].reset_index(drop=True)
+        for c in out.columns:
+            if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in ("month", "crime_type", "source_file"):
+                out[c] = out[c].cat.remove_unused_categories()
+    dropped.sort(key=lambda d: (d["source_file"], d["source_line"]))
+    reasons: dict[str, int] = {}
+    for d in dropped:
+        reasons[d["reason"]] = reasons.get(d["reason"], 0) + 1
+    out.attrs["dropped"] = dropped
+    out.attrs["summary"] = {"records": records, "rows": len(out), "other_crime_types": records - len(out),
+                            "lines_left_out": sum(1 for d in dropped if d["column"] is None),
+                            "files": int(sum(1 for r in res["rows_per_file"] if r)), "problems": reasons}
+    return out
+
+
+# --------------------------------------------------------------------------- published tables
+
+#: Cells that mean "no figure" in Home Office / Defra / ONS tables.
+_NO_FIGURE = {"", "n/a", "#n/a", "na", "..", ":", "-", "*", "[c]", "[x]", "[z]", "[u]", "[low]", "x", "z"}
+_PERIOD = re.compile(r"^(?P<y1>(19|20)\d{2})(?P<sep>[/-])(?P<y2>\d{2})(?P<foot>[\d\u00b9\u00b2\u00b3\u2070-\u2079*,]*)\s*$")
+
+
+def _period_label(text: Any) -> str | None:
+    """``"2017/18³"``, ``"2017/183"``, ``"2017-18"`` -> ``"2017/18"``; None if not a financial year."""
+    m = _PERIOD.match(str(text).strip())
+    if not m:
+        return None
+    y1, y2 = int(m.group("y1")), m.group("y2")
+    if (y1 + 1) % 100 != int(y2):
+        return None
+    return f"{y1}/{y2}"
+
+
+def _number(value: Any) -> tuple[float, str]:
+    """(number, status): status "ok", "missing" (a no-figure marker) or "unparsable"."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan, "missing"
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value), "ok"
+    text = str(value).strip().replace("\u00a0", " ")
+    if text.lower() in _NO_FIGURE:
+        return np.nan, "missing"
+    text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text).replace(" ", "")
+    text = re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+$", "", text)  # a footnote marker after a number
+    try:
+        return float(text), "ok"
+    except ValueError:
+        return np.nan, "unparsable"
+
+
+def _read_sheet(path: Path, sheet: str | None, arg: str) -> list[list[Any]]:
+    """All rows of a CSV file, or of one sheet of an ODS/XLSX workbook, as lists of cells."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = path.read_bytes().decode("cp1252")
+        except OSError as e:
+            raise InvalidInputError(f"{path}: cannot read: {e}", arg) from None
+        return [row for row in csv.reader(_stdio.StringIO(text))]
+    if suffix in (".ods", ".xlsx", ".xlsm"):
+        engine = "odf" if suffix == ".ods" else "openpyxl"
+        try:
+            book = pd.read_excel(path, sheet_name=None, header=None, engine=engine, dtype=object)
+        except ImportError as e:
+            pkg = "odfpy" if engine == "odf" else "openpyxl"
+            raise InvalidInputError(f"{path}: reading {suffix} files needs the {pkg} package (pip install "
+                                    f"'saferstats[readers]'), or export the sheet as CSV", arg) from e
+        except Exception as e:  # noqa: BLE001 - any parser failure is an unreadable workbook
+            raise InvalidInputError(f"{path}: not a readable {suffix} workbook ({type(e).__name__}: {e})", arg) from None
+        if sheet is None:
+            raise InvalidInputError(f"{path}: a workbook; name the sheet to read (sheet=...; sheets: "
+                                    f"{', '.join(map(str, book))})", "sheet")
+        chosen = [k for k in book if str(k).strip().lower() == sheet.strip().lower()]
+        if not chosen:
+            raise InvalidInputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(map(str, book))}", "sheet")
+        frame = book[chosen[0]]
+        return [[None if (isinstance(v, float) and np.isnan(v)) else v for v in row] for row in frame.itertuples(index=False)]
+    raise InvalidInputError(f"{path}: expected a .csv, .ods or .xlsx file", arg)
+
+
+def _one_file(path: Any, arg: str) -> Path:
+    files = _files(path, patterns=("*.csv", "*.ods", "*.xlsx"))
+    if len(files) != 1:
+        raise InvalidInputError(f"{arg} names {len(files)} files; this reader reads one file", arg)
+    return files[0]
+
+
+_HO_FORCE_COLUMNS = {"force": "force", "year": "period", "race": "race", "total_religion": "religion",
+                     "religion": "religion", "sexual_orientation": "sexual_orientation", "disability": "disability",
+                     "transgender": "transgender", "total_number_of_motivating_factors": "motivating_factors",
+                     "total_number_of_offences": "offences", "population": "population",
+                     "offences_per_100_000_pop": "published_rate"}
+_HO_STRANDS = {"race": "race", "religion": "religion", "sexual orientation": "sexual_orientation",
+               "disability": "disability", "transgender": "transgender",
+               "total number of motivating factors": "motivating_factors",
+               "total number of offences": "offences"}
+
+
+def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read a Home Office hate crime table as published into a tidy DataFrame.
+
+    Two layouts are recognised from their headers:
+
+    - **by police force area and year** (``Force, Year, Race, Total Religion, Sexual orientation,
+      Disability, Transgender, Total number of motivating factors, Total number of offences,
+      Population, Offences per 100,000 pop``) -> one row per force and year: ``force, period,
+      race, religion, sexual_orientation, disability, transgender, motivating_factors, offences,
+      population, published_rate``;
+    - **the bulletin's strand series** (a title, then ``Hate crime strand, 2011/12, ...,
+      2017/18³, 2018/19, % change ...`` and one row per strand) -> long: ``strand, period,
+      count`` (the "% change" column, notes and source lines are not data).
+
+    Published cells are taken as they are: thousands separators (``"567,700"``), footnote
+    markers on periods (``2017/18³``, or ``2017/183`` where a CSV export flattened the
+    superscript) and numbers, ``N/A``/``..`` as missing (never zero), trailing spaces. Periods come
+    out as ``"YYYY/YY"``. A CSV export, or a sheet of the ODS/XLSX workbook (``sheet=``), is read.
+    ``df.attrs["dropped"]`` lists every cell that is not a number (with file, line and column) and
+    ``df.attrs["summary"]`` counts rows, missing and unparsable cells.
+
+    >>> import saferstats
+    >>> t = saferstats.read_hate_crime(saferstats.datasets.hate_crime_table_path())
+    >>> herts = t[(t.force == "Hertfordshire") & (t.period == "2018/19")]
+    >>> int(herts.offences.iloc[0]), int(herts.population.iloc[0])
+    (1600, 1184400)
+    """
+    src = _one_file(path, "path")
+    rows = _read_sheet(src, sheet, "path")
+    header_at = None
+    for i, row in enumerate(rows[:60]):
+        cells = [_snake(str(c)) if c is not None else "" for c in row]
+        if "force" in cells and "year" in cells:
+            header_at, layout = i, "force"
+            break
+        if cells and cells[0] in ("hate_crime_strand", "strand", "monitored_strand"):
+            header_at, layout = i, "strand"
+            break
+    if header_at is None:
+        raise InvalidInputError(f"{src}: not a Home Office hate crime table: no header row with 'Force, Year' or "
+                                "'Hate crime strand, <years>' in the first 60 rows", "path")
+    header = ["" if c is None else str(c) for c in rows[header_at]]
+    dropped: list[dict[str, Any]] = []
+    missing = 0
+    if layout == "force":
+        names = [_HO_FORCE_COLUMNS.get(_snake(h)) for h in header]
+        need = ["force", "period", "offences"]
+        absent = [c for c in need if c not in names]
+        if absent:
+            raise InvalidInputError(f"{src}: missing column(s) {absent} in the force table header {header}", absent[0])
+        records = []
+        for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            if not any(str(c).strip() for c in row if c is not None):
+                continue
+            rec: dict[str, Any] = {}
+            for name, cell in zip(names, row):
+                if name is None:
+                    continue
+                if name == "force":
+                    rec[name] = " ".join(str(cell or "").split())
+                elif name == "period":
+                    label = _period_label(cell)
+                    if label is None:
+                        dropped.append({"source_file": src.name, "source_line": i, "column": "Year", "value": cell,
+                                        "reason": "not a financial year (YYYY/YY or YYYY-YY)"})
+                    rec[name] = label
+                else:
+                    v, status = _number(cell)
+                    if status != "ok":
+                        missing += status == "missing"
+                        dropped.append({"source_file": src.name, "source_line": i, "column": name, "value": cell,
+                                        "reason": "no figure published" if status == "missing" else f"unparsable {name}"})
+                    rec[name] = v
+            if not rec.get("force"):
+                dropped.append({"source_file": src.name, "source_line": i, "column": None, "value": row,
+                                "reason": "row without a force name (left out)"})
+                continue
+            rec["source_line"] = i
+            records.append(rec)
+        out = pd.DataFrame.from_records(records)
+        cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
+        out = out[cols]
+    else:
+        periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
+        periods = [(p, h, k) for p, h, k in periods if p is not None]
+        if not periods:
+            raise InvalidInputError(f"{src}: strand table header has no financial years: {header}", "path")
+        records = []
+        for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            label = " ".join(str(row[0] or "").split()) if row else ""
+            key = re.sub(r"[\d\u00b9\u00b2\u00b3,]+$", "", label).strip().lower()
+            if key not in _HO_STRANDS:
+                continue  # blank, source and footnote lines
+            for p, h, k in periods:
+                cell = row[k] if k < len(row) else None
+                v, status = _number(cell)
+                if status != "ok":
+                    missing += status == "missing"
+                    dropped.append({"source_file": src.name, "source_line": i, "column": h, "value": cell,
+                                    "reason": "no figure published" if status == "missing" else "unparsable count"})
+                records.append({"strand": _HO_STRANDS[key], "period": p, "count": v, "source_line": i})
+        if not records:
+            raise InvalidInputError(f"{src}: the strand table has no strand rows (Race, Religion, ...)", "path")
+        out = pd.DataFrame.from_records(records)
+    out.attrs["dropped"] = dropped
+    out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
+                            "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
+                            "layout": layout, "file": src.name}
+    return out
+
+
+_DEFRA_RENAME = {"year": "period", "ons_code": "la_code", "la_name": "la_name", "region": "region",
+                 "total_incidents": "incidents"}
+
+
+def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
+    """Read Defra's *Fly-tipping incidents and actions reported by local authorities in England*
+    as published: the workbook (``Flytipping.xlsx``, sheet ``LA_incidents`` by default) or a
+    CSV export of that sheet.
+
+    Returns one row per local authority and year: ``period`` (``"YYYY/YY"``), ``la_code`` (the
+    ONS code as published — match populations on it, never on the name), ``la_name``,
+    ``region``, ``incidents`` (total incidents), then every other published column in snake_case
+    (incidents by land type, waste type and size, clearance costs). Regional and England total
+    rows (``*Total``) and the unallocated ``E00000000`` rows are aggregates, not authorities:
+    they are left out and counted in ``df.attrs["summary"]["aggregate_rows"]``. ``:`` and other
+    no-figure markers are missing (never zero); every such cell, and anything unparsable, is
+    listed in ``df.attrs["dropped"]``.
+
+    >>> import saferstats
+    >>> ft = saferstats.read_flytipping(saferstats.datasets.flytipping_table_path())
+    >>> row = ft[(ft.la_name == "Stevenage") & (ft.period == "2021/22")]
+    >>> row[["la_code", "incidents"]].to_dict("records")
+    [{'la_code': 'E07000243', 'incidents': 3223.0}]
+    """
+    src = _one_file(path, "path")
+    rows = _read_sheet(src, sheet if src.suffix.lower() != ".csv" else None, "path")
+    header_at = None
+    for i, row in enumerate(rows[:30]):
+        cells = [_snake(str(c)) if c is not None else "" for c in row]
+        if "ons_code" in cells and "total_incidents" in cells:
+            header_at = i
+            break
+    if header_at is None:
+        raise InvalidInputError(f"{src}: not the Defra fly-tipping LA table: no header row with 'ONS Code' and "
+                                "'Total Incidents' in the first 30 rows", "path")
+    header = [_snake(str(c)) if c is not None else "" for c in rows[header_at]]
+    names = [_DEFRA_RENAME.get(h, h) for h in header]
+    text_cols = {"period", "la_code", "la_name", "region"}
+    body = [(i, row) for i, row in enumerate(rows[header_at + 1:], start=header_at + 2)
+            if any(str(c).strip() for c in row if c is not None)]
+    # a column none of whose published cells is a number (e.g. "Reporting basis") is text
+    for k, name in enumerate(names):
+        if name and name not in text_cols:
+            parsed = [_number(row[k])[1] for _i, row in body if k < len(row)]
+            if "ok" not in parsed and "unparsable" in parsed:
+                text_cols.add(name)
+    records = []
+    dropped: list[dict[str, Any]] = []
+    aggregates = 0
+    for i, row in body:
+        rec: dict[str, Any] = {}
+        cells: list[dict[str, Any]] = []
+        for name, cell in zip(names, row):
+            if not name:
+                continue
+            if name in text_cols:
+                text = " ".join(str(cell if cell is not None else "").split())
+                key = name in ("period", "la_code", "la_name", "region")
+                rec[name] = None if not key and text.lower() in _NO_FIGURE else text
+            else:
+                v, status = _number(cell)
+                if status != "ok":
+                    cells.append({"source_file": src.name, "source_line": i, "column": name, "value": cell,
+                                  "reason": "no figure published" if status == "missing" else f"unparsable {name}"})
+                rec[name] = v
+        code = rec.get("la_code", "")
+        if code.startswith("*") or code in ("", "E00000000") or rec.get("la_name", "").startswith("*"):
+            aggregates += 1
+            continue
+        label = _period_label(rec.get("period", ""))
+        if label is None:
+            dropped.append({"source_file": src.name, "source_line": i, "column": "period", "value": rec.get("period"),
+                            "reason": "not a financial year (row left out)"})
+            continue
+        dropped.extend(cells)
+        rec["period"] = label
+        rec["source_line"] = i
+        records.append(rec)
+    out = pd.DataFrame.from_records(records)
+    first = ["period", "la_code", "la_name", "region", "incidents"]
+    out = out[first + [c for c in out.columns if c not in first]]
+    out.attrs["dropped"] = dropped
+    out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
+                            "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
+                            "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
+                            "file": src.name}
+    return out
+

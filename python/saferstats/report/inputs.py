@@ -1,0 +1,165 @@
+"""The report's inputs as analysts download them: each section's file is recognised from its
+header (a Home Office hate crime table, the Defra fly-tipping table, police.uk street-level files,
+the NHS MHA annual statistics) and read with the matching reader, so no hand-cleaning is needed;
+the config's ``area`` is resolved to the forces, CSPs and local authorities it names, for
+highlighting; study areas keep the points inside them and count the rest."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import ConfigError
+
+__all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area"]
+
+
+@dataclasses.dataclass
+class Scope:
+    """What the config's ``area`` names: its label, and the forces, CSPs and local authorities
+    (codes and names) inside it — or that contain it (the force of a CSP)."""
+
+    label: str
+    forces: set[str]
+    csps: set[str]
+    las: set[str]
+    la_codes: set[str]
+
+    def highlights(self, labels: Any) -> list[str]:
+        """The labels (area names or codes) that are this area or inside it; all of them when the
+        area is not known (the demo's districts are its CSPs)."""
+        names = [str(x) for x in labels]
+        if not self.label:
+            return names
+        mine = {n.lower() for n in (self.forces | self.csps | self.las | self.la_codes | {self.label})}
+        hit = [n for n in names if n.lower() in mine]
+        return hit
+
+
+def scope_of(area: str) -> Scope:
+    """The config's ``area`` resolved through the ONS LA -> CSP -> force lookup (December 2024).
+
+    >>> s = scope_of("Hertfordshire")
+    >>> sorted(s.forces), len(s.las), "Stevenage" in s.csps
+    (['Hertfordshire'], 10, True)
+    >>> scope_of("Stevenage").forces
+    {'Hertfordshire'}
+    """
+    from ..geography import area_lookup
+
+    lk = area_lookup()
+    a = str(area or "").strip().lower()
+    if not a:
+        return Scope("", set(), set(), set(), set())
+    for col in ("force_name", "csp", "la", "la_code", "csp_code", "force_code", "force"):
+        rows = lk[lk[col].astype(str).str.lower() == a]
+        if len(rows):
+            return Scope(str(area), set(rows.force_name), set(rows.csp), set(rows.la), set(rows.la_code))
+    return Scope(str(area), set(), set(), set(), set())
+
+
+def _header(path: Path) -> list[str]:
+    if path.suffix.lower() != ".csv":
+        return []
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        for row in csv.reader(fh):
+            if any(c.strip() for c in row):
+                return [c.strip() for c in row]
+    return []
+
+
+def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """(data, column defaults, notes) for a section's ``file``: a published table when its header
+    says so (read with :func:`saferstats.read_hate_crime` / :func:`saferstats.read_flytipping`,
+    every unusable row counted in a note), otherwise the file as a plain CSV."""
+    import saferstats as ss
+
+    if "data" in sec:
+        return sec["data"], {}, []
+    path = Path(sec["file"])
+    head = [h.lower() for h in _header(path)]
+    notes: list[str] = []
+    published = path.suffix.lower() in (".ods", ".xlsx")
+    if section == "hate_crime" and (published or ("force" in head and "year" in head) or
+                                    (head and head[0].startswith("table") and "hate" in head[0])):
+        t = ss.read_hate_crime(path, sheet=sec.get("sheet"))
+        if t.attrs["summary"]["layout"] != "force":
+            raise ConfigError(f"[hate_crime] file = '{path.name}' is the national strand table; the section needs one "
+                              "row per area and period (e.g. the Home Office table by police force area)", "hate_crime.file")
+        unusable = t["offences"].isna() | t["population"].isna()
+        if unusable.any():
+            left = t[unusable]
+            notes.append(f" {int(unusable.sum())} row(s) of the published table left out: no count or population "
+                         f"published ({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}).")
+        notes.append(" Denominator: the populations published in the Home Office table (ONS mid-year estimates).")
+        return t[~unusable].reset_index(drop=True), {"area": "force", "period": "period", "count": "offences",
+                                                      "population": "population"}, notes
+    if section == "flytipping" and (published or ("ons code" in head and "total incidents" in head)):
+        t = ss.read_flytipping(path, **({"sheet": sec["sheet"]} if "sheet" in sec else {}))
+        s = t.attrs["summary"]
+        notes.append(f" Read from the Defra table as published: {s['rows']:,} authority-years; {s['aggregate_rows']} "
+                     "regional and England total rows are not authorities and were left out.")
+        return t, {"area": "la_name", "code": "la_code", "period": "period", "count": "incidents"}, notes
+    try:
+        return pd.read_csv(path), {}, notes
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+        raise ConfigError(f"[{section}] file = '{path.name}' cannot be read as CSV: {e}", f"{section}.file") from None
+
+
+def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
+    """Census 2021 usual residents of each local authority code (ONS codes, December 2024), and
+    the denominator's description. Codes not in the Census table are missing (never matched by
+    name)."""
+    import saferstats as ss
+
+    pop = ss.census_population(level="la", census=2021).groupby("la_code")["population"].sum()
+    return codes.astype(str).map(pop), "Census 2021 usual residents (matched by ONS code)"
+
+
+def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None) -> tuple[pd.DataFrame, str]:
+    """The points inside the study area (a force, CSP or local authority name), and a sentence
+    counting those left out: outside the area, or without coordinates."""
+    import warnings
+
+    import saferstats as ss
+    from ..exceptions import SaferstatsWarning, UnknownAreaError
+
+    levels = [level] if level else ["force", "csp", "la"]
+    found = None
+    for lv in levels:
+        try:
+            found = ss.find_area(area, level=lv)
+            break
+        except UnknownAreaError:
+            continue
+    if found is None:
+        raise ConfigError(f"[hotspots] study_area = '{area}' is not a police force area, CSP or local authority "
+                          "(see saferstats.find_area)", "hotspots.study_area")
+    has = points[lat].notna() & points[lon].notna()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        where = ss.assign_area(points.loc[has, lat], points.loc[has, lon], level=found["level"])
+    inside = pd.Series(False, index=points.index)
+    inside.loc[has] = (where["code"] == found["code"]).to_numpy()
+    outside = int(has.sum() - inside.sum())
+    no_xy = int((~has).sum())
+    note = (f" Study area {found['name']} ({found['level'].upper() if found['level'] != 'force' else 'police force area'}, "
+            f"{found['code']}): {int(inside.sum()):,} points inside; {outside:,} outside it and {no_xy:,} without "
+            "coordinates were left out.")
+    return points[inside.to_numpy()], note
+
+
+def stop_search_period(records: pd.DataFrame) -> tuple[str, int]:
+    """('Dec 2019 to Feb 2020', 3): the months the searches cover (first to last, inclusive)."""
+    months = pd.to_datetime(records["date"], errors="coerce", utc=True).dropna()
+    if not len(months):
+        return "unknown period", 0
+    first, last = months.min(), months.max()
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    return f"{first:%b %Y} to {last:%b %Y}", int(n)
+

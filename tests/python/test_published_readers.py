@@ -1,0 +1,215 @@
+"""Readers for files as published (issue 13): police.uk street-level crime, Home Office hate crime
+tables, Defra fly-tipping. Expected values are the published figures (read independently with the
+csv module, or quoted from the source), never the reader's own output."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats as ss
+from saferstats import datasets
+from saferstats.exceptions import InvalidInputError
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+STREET = SHARED / "street_crime"
+HATE = SHARED / "hate_crime" / "home_office_by_force_2017-18_2018-19"
+DEFRA = SHARED / "fly_tipping" / "defra_la_2012-13_to_2021-22"
+needs_shared = pytest.mark.skipif(not STREET.is_dir(), reason="../shared/data is not beside the repository")
+
+
+def _count_types(files):
+    """Independent count of records by crime type, with the csv module."""
+    c = Counter()
+    for f in files:
+        with open(f, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                c[row["Crime type"]] += 1
+    return c
+
+
+# ------------------------------------------------------------------------------ street crime
+
+def test_street_sample_counts_equal_the_csv_module():
+    folder = datasets.street_crime_sample_path()
+    expected = _count_types(sorted(folder.glob("*.csv")))
+    df = ss.read_street_crime(folder)
+    assert df.attrs["summary"]["rows"] == sum(expected.values()) == 600
+    assert df["crime_type"].value_counts().to_dict() == dict(expected)
+    assert df["month"].cat.categories.tolist() == ["2021-01", "2021-02"]
+    assert df["month"].cat.ordered
+    asb = ss.read_street_crime(folder, crime_type="asb")
+    assert len(asb) == expected["Anti-social behaviour"]
+    assert asb.attrs["summary"]["other_crime_types"] == 600 - len(asb)
+    # ASB has no outcome: missing, not an empty-string category
+    assert asb["last_outcome_category"].isna().all()
+    assert "" not in df["lsoa_code"].cat.categories
+
+
+def test_street_crime_ids_and_columns():
+    folder = datasets.street_crime_sample_path()
+    df = ss.read_street_crime(folder, ids=True)
+    assert list(df.columns) == ss.published.STREET_CRIME_COLUMNS
+    assert "crime_id" not in ss.read_street_crime(folder).columns
+    first = next(csv.DictReader(open(folder / "2021-01-hertfordshire-street.csv", encoding="utf-8")))
+    row = df.iloc[0]
+    assert row["crime_id"] == first["Crime ID"]
+    assert row["longitude"] == pytest.approx(float(first["Longitude"]))
+    assert row["lsoa_name"] == first["LSOA name"] and row["source_line"] == 2
+
+
+def test_street_crime_zip_archive_equals_folder(tmp_path):
+    folder = datasets.street_crime_sample_path()
+    archive = tmp_path / "2021-02.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.glob("*.csv")):
+            z.write(p, f"{p.name[:7]}/{p.name}")
+        z.writestr("2021-02/2021-02-hertfordshire-outcomes.csv", "Crime ID,Month\n")  # not a street file
+    a = ss.read_street_crime(archive, crime_type=["Burglary", "ASB"])
+    b = ss.read_street_crime(folder, crime_type=["Burglary", "ASB"])
+    cols = ["month", "crime_type", "lsoa_code", "longitude", "source_line"]
+    pd.testing.assert_frame_equal(a[cols].astype(str), b[cols].astype(str))
+    assert a["source_file"].iloc[0] == "2021-02.zip:2021-01/2021-01-hertfordshire-street.csv"
+
+
+def test_street_crime_zip_in_small_batches(tmp_path, monkeypatch):
+    folder = datasets.street_crime_sample_path()
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for p in sorted(folder.glob("*.csv")):
+            z.write(p, f"x/{p.name}")
+    monkeypatch.setattr(ss.published, "_ZIP_BATCH_BYTES", 1)  # one member per batch
+    a = ss.read_street_crime(archive)
+    assert len(a) == 600 and a["month"].cat.categories.tolist() == ["2021-01", "2021-02"]
+    assert a.attrs["summary"]["files"] == 2
+
+
+def test_street_crime_bad_input(tmp_path):
+    folder = datasets.street_crime_sample_path()
+    with pytest.raises(InvalidInputError, match="unknown crime type 'Burglery'.*Burglary"):
+        ss.read_street_crime(folder, crime_type="Burglery")
+    with pytest.raises(InvalidInputError, match="crime_type"):
+        ss.read_street_crime(folder, crime_type=[])
+    bad = tmp_path / "2021-03-x-street.csv"
+    lines = (folder / "2021-01-hertfordshire-street.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",2021-01,", ",21-1,")  # an unreadable month
+    lines[5] = "only,three,fields"
+    bad.write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
+    df = ss.read_street_crime(bad)
+    s = df.attrs["summary"]
+    assert s["rows"] + s["lines_left_out"] == 9 and s["lines_left_out"] == 1
+    reasons = {(d["source_line"], d["reason"].split(" (")[0]) for d in df.attrs["dropped"]}
+    assert (4, "unparsable month") in reasons and (6, "malformed line") in reasons
+    assert df["month"].isna().sum() == 1
+    other = tmp_path / "notstreet-street.csv"
+    other.write_text("a,b\n1,2\n")
+    with pytest.raises(InvalidInputError, match="not a police.uk street-level crime file"):
+        ss.read_street_crime(other)
+    with pytest.raises(InvalidInputError, match="no such file"):
+        ss.read_street_crime(tmp_path / "missing.csv")
+    junk = tmp_path / "j.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(InvalidInputError, match="not a readable zip"):
+        ss.read_street_crime(junk)
+
+
+@needs_shared
+def test_street_crime_real_files_as_published():
+    files = sorted(STREET.glob("*-hertfordshire-street.csv"))
+    expected = _count_types(files)
+    df = ss.read_street_crime(STREET, crime_type="Anti-social behaviour")
+    assert df.attrs["summary"]["records"] == sum(expected.values()) == 108_465  # PROVENANCE.md
+    assert len(df) == expected["Anti-social behaviour"]
+    assert len(df["month"].cat.categories) == 13
+
+
+# ------------------------------------------------------------------------------ hate crime
+
+def test_hate_crime_force_table_published_figures():
+    t = ss.read_hate_crime(datasets.hate_crime_table_path())
+    assert t.attrs["summary"]["layout"] == "force" and len(t) == 86
+    herts = t[(t.force == "Hertfordshire")].set_index("period")
+    # Home Office table as published: Hertfordshire 1,468 (2017/18) and 1,600 (2018/19) offences,
+    # population "1,184,400", 135 per 100,000 in 2018/19
+    assert herts.loc["2017/18", "offences"] == 1468 and herts.loc["2018/19", "offences"] == 1600
+    assert herts.loc["2018/19", "population"] == 1_184_400 and herts.loc["2018/19", "published_rate"] == 135
+    assert set(t.period) == {"2017/18", "2018/19"}
+    # '#N/A' populations are missing and listed, never zero
+    na = [d for d in t.attrs["dropped"] if d["value"] == "#N/A"]
+    assert na and all(np.isnan(t.loc[t.source_line == d["source_line"], d["column"]]).all() for d in na)
+
+
+def test_hate_crime_strand_table_footnotes_and_na():
+    t = ss.read_hate_crime(datasets._path("hate_crime_national_strands_2011-12_2018-19.csv"))
+    assert t.attrs["summary"]["layout"] == "strand"
+    wide = t.pivot(index="strand", columns="period", values="count")
+    # published: Race 71,264 in "2017/18³" (exported as "2017/183"), 78,991 in 2018/19
+    assert wide.loc["race", "2017/18"] == 71264 and wide.loc["race", "2018/19"] == 78991
+    assert wide.loc["transgender", "2011/12"] == 313
+    assert np.isnan(wide.loc["offences", "2011/12"])  # "N/A" in the table
+    assert [d["value"] for d in t.attrs["dropped"]] == ["N/A"]
+    assert list(wide.columns) == [f"{y}/{(y + 1) % 100:02d}" for y in range(2011, 2019)]
+
+
+def test_hate_crime_messy_cells(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text('Force,Year,Race,Total number of offences,Population\n'
+                 'Kent ,2019/20\u00b3,"1,234",..,"1,000,000 "\n'
+                 'Essex,2019-20,12a,5,N/A\n', encoding="utf-8")
+    t = ss.read_hate_crime(f)
+    assert t.force.tolist() == ["Kent", "Essex"] and t.period.tolist() == ["2019/20", "2019/20"]
+    assert t.race.iloc[0] == 1234 and np.isnan(t.offences.iloc[0]) and t.population.iloc[0] == 1_000_000
+    assert t.attrs["summary"]["unparsable_cells"] == 1 and t.attrs["summary"]["missing_cells"] == 2
+    bad = tmp_path / "b.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(InvalidInputError, match="not a Home Office hate crime table"):
+        ss.read_hate_crime(bad)
+
+
+@needs_shared
+def test_hate_crime_ods_equals_its_csv_export():
+    pytest.importorskip("odf")
+    ods = ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods", sheet="Table_2")
+    csv_ = ss.read_hate_crime(HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    pd.testing.assert_frame_equal(ods.drop(columns="source_line"), csv_.drop(columns="source_line"))
+    with pytest.raises(InvalidInputError, match="name the sheet"):
+        ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods")
+
+
+# ------------------------------------------------------------------------------ fly-tipping
+
+def test_flytipping_excerpt():
+    ft = ss.read_flytipping(datasets.flytipping_table_path())
+    with open(datasets.flytipping_table_path(), newline="") as fh:
+        published = list(csv.DictReader(fh))
+    assert len(ft) == len(published) == 85  # Defra publishes 1 and 4 Hertfordshire rows for 2018-19, 2019-20
+    assert set(ft.period) == {f"{y}/{(y + 1) % 100:02d}" for y in range(2012, 2022)}
+    ref = datasets.flytipping_hertfordshire()
+    merged = ft.merge(ref.assign(period=ref.year.str.replace("-", "/")), on=["period", "la_code"])
+    assert len(merged) == 85
+    assert (merged["incidents_x"] == merged["incidents_y"].astype(float)).all()
+
+
+@needs_shared
+def test_flytipping_workbook_as_published():
+    pytest.importorskip("openpyxl")
+    x = ss.read_flytipping(DEFRA / "Flytipping.xlsx")
+    c = ss.read_flytipping(DEFRA / "DERIVED_Flytipping_LA_incidents.csv")
+    # 3,323 published rows (PROVENANCE.md) = authorities + regional/England/unallocated aggregates
+    assert x.attrs["summary"]["rows"] + x.attrs["summary"]["aggregate_rows"] == 3323
+    assert not x.la_code.str.startswith("*").any() and "E00000000" not in set(x.la_code)
+    pd.testing.assert_frame_equal(x[["period", "la_code", "incidents"]], c[["period", "la_code", "incidents"]])
+    # a text column stays text; its ':' is missing
+    assert pd.api.types.is_string_dtype(x.reporting_basis) and x.reporting_basis.isna().any()
+    assert "All incidents" in set(x.reporting_basis)
+    assert x.attrs["summary"]["unparsable_cells"] == 0
+    # ':' is "no figure", never zero
+    na_lines = set(x.loc[x["incidents"].isna(), "source_line"])
+    listed = {d["source_line"] for d in x.attrs["dropped"] if d["column"] == "incidents"}
+    assert x.attrs["summary"]["missing_cells"] > 0 and na_lines == listed and (x["incidents"].dropna() >= 0).all()

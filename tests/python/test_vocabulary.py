@@ -1,0 +1,437 @@
+"""The API vocabulary (docs/vocabulary.md), enforced.
+
+Walks every public function (``saferstats.__all__`` and the ``__all__`` of every public
+subpackage/module listed there, plus ``saferstats.hotspot`` and ``saferstats.monitoring`` when
+present), checks its keywords against the rules and calls it on a small example to check what it
+returns. A new public function fails ``test_every_public_function_is_catalogued`` until it is added
+to ``CATALOGUE`` below (with an example call when it is an analysis).
+
+Names fixed by earlier issues stay as they are; they are listed in ``FIXED`` with the issue.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import types
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+
+# --------------------------------------------------------------------------- the catalogue
+# kind: "analysis" (DataFrame or result object, checked), "labeller" (a label per input element),
+# "helper" (scalar/array/tuple), "lookup" (a small dict), "reader" (DataFrame + attrs["dropped"]),
+# "plot" (matplotlib), "data" (bundled data loader), "unchecked" (catalogued while its issue is in
+# flight: keywords are checked, its output is not yet; to become "analysis" with an example call).
+
+_LAT = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
+_LON = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153]
+_X = [10, 20, 40, 15, 30, 30]
+_Y = [10, 10, 10, 20, 20, 30]
+
+
+def _tidy() -> pd.DataFrame:
+    return pd.DataFrame({
+        "area": ["A"] * 4 + ["B"] * 4,
+        "period": ["2015/16", "2016/17", "2017/18", "2018/19"] * 2,
+        "count": [10, 14, 19, 25, 30, 28, 33, 31],
+        "population": [10_000] * 8,
+    })
+
+
+def _weights() -> Any:
+    return saferstats.Weights.distance_band(_X, _Y, threshold=15)
+
+
+def _quiet(f: Callable[[], Any]) -> Callable[[], Any]:
+    def call() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return f()
+    return call
+
+
+CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
+    # rates
+    "rate_ci": ("analysis", lambda: saferstats.rate_ci([5, 20], [100, 100])),
+    "proportion_ci": ("analysis", lambda: saferstats.proportion_ci([5, 20], [100, 100])),
+    "rate_ratio": ("analysis", lambda: saferstats.rate_ratio(1600, 1_184_400, 1468, 1_195_700)),
+    "percent_change": ("analysis", lambda: saferstats.percent_change(2080, 1, 1597, 1)),
+    "proportion_difference": ("analysis", lambda: saferstats.proportion_difference(180, 1200, 756, 5400)),
+    "dsr": ("analysis", lambda: saferstats.dsr([10, 20, 30], [1000, 2000, 1500], standard=[1, 1, 1])),
+    # trends
+    "add_rates": ("analysis", lambda: saferstats.add_rates(_tidy())),
+    "shares": ("analysis", lambda: saferstats.shares(_tidy(), category="area", by="period")),
+    "year_on_year": ("analysis", lambda: saferstats.year_on_year(_tidy(), by="area")),
+    "poisson_trend": ("analysis", lambda: saferstats.poisson_trend(_tidy(), by="area")),
+    "mann_kendall": ("analysis", _quiet(lambda: saferstats.mann_kendall([12, 15, 14, 18, 21, 19, 24, 26, 25, 30]))),
+    "funnel_limits": ("analysis", lambda: saferstats.funnel_limits([50, 100, 1000], target=20)),
+    "funnel_significance": ("labeller", None),
+    "funnel_target": ("helper", None),
+    "parse_periods": ("helper", None),
+    # stop and search
+    "read_stop_search": ("reader", None),
+    "disproportionality": ("analysis", lambda: saferstats.disproportionality(
+        pd.DataFrame({"ethnicity": ["Black", "White"], "searches": [1200, 5400]}),
+        {"Black": 48_000, "White": 1_080_000}, count="searches")),
+    "outcome_test": ("analysis", _quiet(lambda: saferstats.outcome_test(
+        saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path()), outcome="arrest"))),
+    "assign_ethnicity": ("labeller", None),
+    "census_population": ("data", None),
+    "area_lookup": ("data", None),
+    "force_id": ("lookup", None),
+    "assign_area": ("labeller", None),
+    "find_area": ("lookup", None),
+    # section 136 and disclosure
+    "its_poisson": ("analysis", lambda: saferstats.its_poisson(
+        [21, 24, 19, 23, 26, 22, 25, 27, 24, 26, 28, 25, 24, 23, 25, 22, 24, 21, 23, 22], break_index=12)),
+    "compare_proportions": ("analysis", lambda: saferstats.compare_proportions(3, 160, 14, 250)),
+    "before_after": ("analysis", _quiet(lambda: saferstats.before_after(
+        saferstats.synthetic.s136_pilot_records(seed=1), split="2024-01-01"))),
+    "s136_summary": ("analysis", _quiet(lambda: saferstats.s136_summary(saferstats.synthetic.s136_pilot_records(seed=1)))),
+    "monthly_counts": ("helper", None),
+    "read_mha_annual": ("reader", None),
+    "suppress": ("analysis", lambda: saferstats.suppress(pd.DataFrame({"area": ["A", "B", "C"], "count": [3, 20, 30]}),
+                                                         columns=["count"], keys=["area"])),
+    "s136_pilot_records": ("data", None),
+    # hotspots
+    "dbscan": ("labeller", None),
+    "hdbscan": ("labeller", None),
+    "kde_grid": ("analysis", lambda: saferstats.kde_grid([0, 30, 10], [0, 0, 10], cell_size=10, bandwidth=50)),
+    "gi_star": ("analysis", lambda: saferstats.gi_star([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "local_moran": ("analysis", lambda: saferstats.local_moran([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "knox": ("analysis", lambda: saferstats.knox([0, 0, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20],
+                                                 [0, 3, 1, 2, 30, 40], distance_bands=[100, 500],
+                                                 time_bands=[7, 60], permutations=9, seed=1)),
+    "cluster_summary": ("analysis", lambda: saferstats.cluster_summary(_LAT, _LON, [0] * 6 + [1] * 6)),
+    "grid_counts": ("helper", None),
+    "to_local_metres": ("helper", None),
+    "to_bng": ("helper", None),
+    "clark_evans": ("analysis", lambda: saferstats.clark_evans(
+        [10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90], area=10_000)),
+    "nnh_threshold": ("helper", None),
+    "nnh": ("analysis", lambda: saferstats.nnh(np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0],
+                                               np.zeros(25), threshold=5, min_points=10)),
+    # monitoring (issue 14) and hotspot intelligence (issue 17): catalogued ahead of their landing
+    "spc": ("analysis", _quiet(lambda: saferstats.spc(
+        [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]))),
+    "e_test": ("helper", None),
+    "wdd": ("analysis", lambda: saferstats.wdd([308, 318], [207, 110], [150, 140], [178, 157])),
+    "wdd_harm": ("analysis", lambda: saferstats.wdd_harm([-118.0, 10.0], [39.6, 12.0], [1.0, 2.0])),
+    "global_moran": ("analysis", lambda: saferstats.global_moran([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "global_geary": ("analysis", lambda: saferstats.global_geary([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "general_g": ("analysis", lambda: saferstats.general_g([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
+    "pai": ("analysis", lambda: saferstats.pai([6, 3, 0], [3, 2, 1])),
+    "concentration": ("analysis", lambda: saferstats.concentration([0, 0, 1, 1])),
+    # issue 14's second part, in flight: keywords checked now; give an example call (kind "analysis")
+    # once they are on main so that their tables are checked too
+    "funnel_overdispersion": ("unchecked", None),
+    "isr": ("unchecked", None),
+    "israte": ("unchecked", None),
+    "rate_funnel_limits": ("unchecked", None),
+    "rate_funnel_significance": ("labeller", None),
+    "p_adjust": ("helper", None),
+}
+
+# Catalogued before they are public (other issues in flight): not yet a stale entry.
+UPCOMING = {"spc", "e_test", "wdd", "wdd_harm", "global_moran", "global_geary", "general_g", "pai", "concentration",
+            "funnel_overdispersion", "isr", "israte", "rate_funnel_limits", "rate_funnel_significance", "p_adjust"}
+
+# Bundled data loaders (saferstats.datasets) are "data"; plots are recognised by name.
+_DATA_MODULES = {"datasets"}
+
+# --------------------------------------------------------------------------- fixed names
+# (function, name) pairs fixed by earlier issues: external checks call them (docs/vocabulary.md §5).
+FIXED: dict[tuple[str, str], str] = {
+    ("proportion_ci", "column:value"): "issue 2",
+    ("rate_ratio", "plain lower/upper beside other intervals"): "issue 2",
+    ("rate_ratio", "ends with confidence, method"): "issue 2 (first six columns ratio, lower, upper, z, p_value, method)",
+    ("percent_change", "ends with confidence, method"): "issue 2 (rate_ratio's table, then the percent change)",
+    ("percent_change", "plain lower/upper beside other intervals"): "issue 2 (rate_ratio's table)",
+    ("poisson_trend", "ends with confidence, method"): "issue 3 (apc, …, n_periods, method first)",
+    ("s136_summary", "ends with confidence, method"): "issue 18.11 (tables numeric apart from their labels; "
+                                                      "Wilson is named in the summary's title)",
+    ("year_on_year", "column:pct_change"): "issue 3",
+    ("year_on_year", "column:pct_lower"): "issue 3",
+    ("year_on_year", "column:pct_upper"): "issue 3",
+    ("year_on_year", "plain lower/upper beside other intervals"): "issue 3",
+    ("outcome_test", "column:diff"): "issue 4",
+    ("outcome_test", "column:rr"): "issue 4",
+    ("outcome_test", "ends with confidence, method"): "issue 4 (… p_value, test)",
+    ("compare_proportions", "keyword:x1"): "issue 6",
+    ("compare_proportions", "keyword:n1"): "issue 6",
+    ("compare_proportions", "keyword:x2"): "issue 6",
+    ("compare_proportions", "keyword:n2"): "issue 6",
+    ("compare_proportions", "column:diff"): "issue 6",
+    ("compare_proportions", "column:rr"): "issue 6",
+    ("compare_proportions", "ends with confidence, method"): "issue 6 (… fisher_p, test)",
+    ("before_after", "column:diff"): "issue 6 (compare_proportions' columns)",
+    ("before_after", "column:rr"): "issue 6 (compare_proportions' columns)",
+    ("before_after", "ends with confidence, method"): "issue 6 (compare_proportions' columns)",
+    ("before_after", "interval pre_lower without its estimate"): "issue 18 (pre_p, post_p by period)",
+    ("before_after", "interval post_lower without its estimate"): "issue 18 (pre_p, post_p by period)",
+    ("disproportionality", "ends with confidence, method"): "issues 4, 12, 18 (flags after the intervals; "
+                                                            "ratio_method beside the ratio)",
+    ("funnel_limits", "ends with confidence, method"): "issue 3 (control limits, not an interval of an estimate)",
+    ("spc", "column:value"): "issue 14 (the charted observation itself, as NHSRplotthedots; not an estimate)",
+    ("e_test", "keyword:k1"): "issue 14 (e_test(k1, k2, *, n1=1, n2=1), as ptools)",
+    ("e_test", "keyword:k2"): "issue 14",
+    ("e_test", "keyword:n1"): "issue 14",
+    ("e_test", "keyword:n2"): "issue 14",
+    ("wdd", "positional option:disp_control"): "issue 14 (wdd(control, treated, disp_control=None, disp_treated=None, *, ...))",
+    ("wdd", "positional option:disp_treated"): "issue 14",
+    ("wdd", "column:estimate"): "issue 14 (columns estimate, se, z, lower, upper)",
+    ("wdd_harm", "column:estimate"): "issue 14 (wdd's columns)",
+    ("disproportionality", "positional option:population"): "issue 4 (disproportionality(searches, population, *, ...))",
+    ("census_population", "positional option:level"): "issue 12 (census_population(level, *, census))",
+}
+
+# Renames still to come in this issue (each is removed from here when it lands; see docs/vocabulary.md §6).
+PENDING: dict[tuple[str, str], str] = {
+    ("p_adjust", "positional option:method"): "issue 14: make `method` keyword-only (p_adjust(p, *, method=...))",
+    ("global_moran", "column:value"): "issue 17: GlobalResult.to_pandas() names the statistic's value `value`",
+    ("global_geary", "column:value"): "issue 17: as global_moran",
+    ("general_g", "column:value"): "issue 17: as global_moran",
+}
+
+
+def _allowed(func: str, rule: str) -> bool:
+    return (func, rule) in FIXED or (func, rule) in PENDING
+
+
+# --------------------------------------------------------------------------- discovery
+def _public() -> dict[str, Any]:
+    """Every public callable: saferstats.__all__ and the __all__ of its public modules."""
+    found: dict[str, Any] = {}
+    modules: list[types.ModuleType] = [saferstats]
+    for extra in ("saferstats.hotspot", "saferstats.monitoring", "saferstats.geography"):
+        try:
+            modules.append(importlib.import_module(extra))
+        except ImportError:
+            pass
+    seen: set[str] = set()
+    while modules:
+        mod = modules.pop()
+        if mod.__name__ in seen:
+            continue
+        seen.add(mod.__name__)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if isinstance(obj, types.ModuleType):
+                if obj.__name__.startswith("saferstats"):
+                    modules.append(obj)
+                continue
+            if name.startswith("_") or isinstance(obj, type) or not callable(obj):
+                continue
+            qual = name
+            if mod.__name__.rsplit(".", 1)[-1] in _DATA_MODULES:
+                qual = f"datasets.{name}"
+            found.setdefault(qual, obj)
+    return found
+
+
+PUBLIC = _public()
+
+
+def _kind(name: str) -> str:
+    if name.startswith("datasets."):
+        return "data"
+    if name.startswith("plot_"):
+        return "plot"
+    return CATALOGUE[name][0] if name in CATALOGUE else "unknown"
+
+
+def test_every_public_function_is_catalogued() -> None:
+    unknown = sorted(n for n in PUBLIC if _kind(n) == "unknown")
+    assert not unknown, (
+        f"public functions not in tests/python/test_vocabulary.py CATALOGUE: {unknown} — add each with its kind "
+        "(and an example call when it is an analysis); see docs/vocabulary.md"
+    )
+
+
+def test_catalogue_has_no_stale_entries() -> None:
+    assert not sorted(set(CATALOGUE) - set(PUBLIC) - UPCOMING), "catalogued but not public any more"
+
+
+# --------------------------------------------------------------------------- keyword rules
+_PAIRED_OLD = re.compile(r"^(x|n|k)\d$|_(new|old|1|2)$|^(count|population|successes|trials)\d$")
+_MISSING_VALUES = {"error", "propagate", "drop"}
+_CYCLE_NAMES = {"frequency", "cycle", "seasonal_period", "seasonal_periods", "season", "seasons", "cycle_length"}
+
+
+def _keyword_problems(name: str, func: Any) -> list[str]:
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return []
+    problems = []
+    for p in sig.parameters.values():
+        if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is not p.empty:
+            rule = f"positional option:{p.name}"
+            if not _allowed(name, rule):
+                problems.append(f"{rule} (options after the data are keyword-only: add `*,`)")
+        if _PAIRED_OLD.search(p.name) and not _allowed(name, f"keyword:{p.name}"):
+            problems.append(f"keyword:{p.name} (paired inputs are `<name>_a`, `<name>_b`)")
+        if p.name == "missing":
+            values = set(re.findall(r"['\"](\w+)['\"]", str(p.annotation)))
+            if p.default != "error" or not values <= _MISSING_VALUES or "error" not in values:
+                if not _allowed(name, "keyword:missing"):
+                    problems.append(f"keyword:missing ({sorted(values)}, default {p.default!r}; use a subset of "
+                                    "'error' (default), 'propagate', 'drop')")
+        if p.name == "period" and (isinstance(p.default, int) and not isinstance(p.default, bool)
+                                   or "int" in str(p.annotation)):
+            if not _allowed(name, "keyword:period"):
+                problems.append("keyword:period (period is a column; a seasonal cycle is `season_length`)")
+        if p.name in _CYCLE_NAMES and not _allowed(name, f"keyword:{p.name}"):
+            problems.append(f"keyword:{p.name} (a seasonal cycle is `season_length`)")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_keywords_follow_the_vocabulary(name: str) -> None:
+    assert _keyword_problems(name, PUBLIC[name]) == []
+
+
+# --------------------------------------------------------------------------- output rules
+_BANNED_COLUMNS = {"value", "estimate", "est", "diff", "rr", "pct_change", "pct_lower", "pct_upper",
+                   "percent_lower", "percent_upper"}
+_LEVEL = re.compile(r"_\d+(_\d+)?$")
+
+
+def _tables(result: Any) -> list[pd.DataFrame]:
+    if isinstance(result, pd.DataFrame):
+        return [result]
+    tables = [result.to_pandas()]
+    for v in vars(result).values() if hasattr(result, "__dict__") else []:
+        if isinstance(v, pd.DataFrame) and not any(v is t for t in tables):
+            tables.append(v)
+    return tables
+
+
+def _column_problems(name: str, table: pd.DataFrame) -> list[str]:
+    cols = [str(c) for c in table.columns]
+    problems = []
+    for c in cols:
+        if c in _BANNED_COLUMNS and not _allowed(name, f"column:{c}"):
+            problems.append(f"column:{c} (name the estimate after the statistic; <stat>_lower/_upper)")
+    bases = {_LEVEL.sub("", c) for c in cols}
+    lowers = {c[: -len("_lower")] for c in bases if c.endswith("_lower")}
+    uppers = {c[: -len("_upper")] for c in bases if c.endswith("_upper")}
+    for stem in lowers ^ uppers:
+        problems.append(f"interval {stem}: a lower without its upper (or the reverse)")
+    for stem in sorted(lowers):
+        if stem not in cols and not any(c.startswith(stem + "_") and not c.endswith(("_lower", "_upper"))
+                                        for c in cols):
+            rule = f"interval {stem}_lower without its estimate"
+            if not _allowed(name, rule):
+                problems.append(rule)
+    plain = "lower" in bases or "upper" in bases
+    if plain and lowers and not _allowed(name, "plain lower/upper beside other intervals"):
+        problems.append("plain lower/upper beside other intervals (several estimates: <stat>_lower/_upper)")
+    if (plain or lowers) and cols[-2:] != ["confidence", "method"] and not _allowed(name, "ends with confidence, method"):
+        problems.append(f"ends with confidence, method (ends with {cols[-2:]})")
+    return problems
+
+
+ANALYSES = sorted(n for n, (kind, call) in CATALOGUE.items() if kind == "analysis" and n in PUBLIC)
+
+
+@pytest.mark.parametrize("name", ANALYSES)
+def test_analysis_returns_a_table_or_a_result_object(name: str) -> None:
+    call = CATALOGUE[name][1]
+    assert call is not None, f"{name}: an analysis needs an example call in CATALOGUE"
+    result = call()
+    if _allowed(name, "result object"):
+        pytest.skip("listed in PENDING")
+    if not isinstance(result, pd.DataFrame):
+        for attr in ("to_pandas", "_repr_html_", "__repr__"):
+            assert callable(getattr(result, attr, None)), f"{name}: a result object needs {attr}()"
+        assert type(result).__repr__ is not object.__repr__, f"{name}: a readable __repr__"
+        assert isinstance(result.to_pandas(), pd.DataFrame)
+        assert isinstance(result._repr_html_(), str)
+
+
+@pytest.mark.parametrize("name", ANALYSES)
+def test_analysis_columns_follow_the_vocabulary(name: str) -> None:
+    result = CATALOGUE[name][1]()  # type: ignore[misc]
+    if _allowed(name, "result object") and not hasattr(result, "to_pandas"):
+        pytest.skip("listed in PENDING")
+    problems = [p for t in _tables(result) for p in _column_problems(name, t)]
+    assert sorted(set(problems)) == []
+
+
+def test_allow_lists_name_public_functions() -> None:
+    for func, _rule in list(FIXED) + list(PENDING):
+        assert func in PUBLIC or func in UPCOMING, f"allow-list entry for {func}, which is not public"
+
+
+# --------------------------------------------------------------------------- renames keep working
+def test_renamed_names_still_work_with_a_future_warning() -> None:
+    """Every rename in docs/vocabulary.md §6: the old name gives the same numbers and a FutureWarning
+    naming the new one."""
+    new = saferstats.percent_change(count_a=2080, population_a=1, count_b=1597, population_b=1)
+    with pytest.warns(FutureWarning, match="`count_new` is now called `count_a`"):
+        old = saferstats.percent_change(count_new=2080, population_new=1, count_old=1597, population_old=1)
+    pd.testing.assert_frame_equal(pd.DataFrame(old), pd.DataFrame(new))
+    with pytest.warns(FutureWarning, match="`percent_lower` is now called `percent_change_lower`"):
+        assert old["percent_lower"].iloc[0] == new["percent_change_lower"].iloc[0]
+    with pytest.warns(FutureWarning, match="percent_upper"):
+        both = old[["percent_change", "percent_upper"]]
+    assert list(both.columns) == ["percent_change", "percent_change_upper"]
+    levels = saferstats.percent_change(2080, 1, 1597, 1, confidence=[0.95, 0.998])
+    with pytest.warns(FutureWarning, match="`percent_lower_99_8` is now called `percent_change_lower_99_8`"):
+        assert levels["percent_lower_99_8"].iloc[0] == levels["percent_change_lower_99_8"].iloc[0]
+    d = saferstats.dsr([10, 20, 30], [1000, 2000, 1500], standard=[1, 1, 1])
+    with pytest.warns(FutureWarning, match="`value` is now called `rate`"):
+        assert d["value"].iloc[0] == d["rate"].iloc[0]
+    with pytest.warns(FutureWarning, match="`value` is now called `rate`"):
+        assert d.round(3)["value"].iloc[0] == d.round(3)["rate"].iloc[0]  # survives pandas operations
+    x = [12, 15, 14, 18, 21, 19, 24, 26, 25, 30, 29, 33] * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        with pytest.warns(FutureWarning, match="`period` is now called `season_length`"):
+            a = saferstats.mann_kendall(x, period=12)
+        pd.testing.assert_frame_equal(a, saferstats.mann_kendall(x, season_length=12))
+        with pytest.warns(FutureWarning, match="missing='skip'` is now called `missing='drop'"):
+            b = saferstats.mann_kendall([1, 2, np.nan, 4, 5, 6, 7, 8, 9, 10, 11], missing="skip")
+        pd.testing.assert_frame_equal(b, saferstats.mann_kendall([1, 2, np.nan, 4, 5, 6, 7, 8, 9, 10, 11],
+                                                                 missing="drop"))
+    with pytest.raises(saferstats.InvalidInputError, match="give `count_a` only"):
+        saferstats.percent_change(1, 1, 1, 1, count_new=3)  # type: ignore[call-arg]
+    r = saferstats.clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
+                               area=10_000)
+    assert r["z"] == r.z and dict(r)["r"] == r.r and set(r) == {"r_obs", "r_exp", "r", "z", "p_value", "r_donnelly"}
+
+
+# --------------------------------------------------------------------------- the checker itself
+def test_the_checker_catches_the_old_names() -> None:
+    """The rules bite: the old shapes the vocabulary replaced are reported."""
+    bad = pd.DataFrame({"value": [1.0], "lower": [0.5], "upper": [2.0], "diff_lower": [0.1],
+                        "diff_upper": [0.2], "method": ["x"], "confidence": [0.95]})
+    problems = _column_problems("_probe", bad)
+    assert any(p.startswith("column:value") for p in problems)
+    assert any(p.startswith("interval diff_lower without") for p in problems)
+    assert any(p.startswith("plain lower/upper") for p in problems)
+    assert any(p.startswith("ends with") for p in problems)
+
+    def old(x1: Any, n1: Any, *, period: int = 12, missing: str = "skip", frequency: int = 4, level: float = 0.95) -> None:
+        """probe"""
+
+    old.__annotations__["missing"] = "Literal['error', 'skip']"
+    found = _keyword_problems("_probe", old)
+    for rule in ("keyword:x1", "keyword:n1", "keyword:period", "keyword:missing", "keyword:frequency"):
+        assert any(p.startswith(rule) for p in found), rule
+
+    def positional(data: Any, confidence: float = 0.95) -> None:
+        """probe"""
+
+    assert _keyword_problems("_probe", positional) == [
+        "positional option:confidence (options after the data are keyword-only: add `*,`)"
+    ]
