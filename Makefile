@@ -42,10 +42,14 @@ demo: setup
 fmt:
 	cargo fmt
 
-lint:
+# fmt, clippy (both feature sets), rustdoc with warnings as errors (broken intra-doc links), and
+# the compiled module checked against its stubs (mypy's stubtest; needs the installed build)
+lint: setup
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --features python -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+	$(BIN)/python -m mypy.stubtest saferstats._saferstats
 
 # Under CI (CI=true) property tests use fixed seeds, so a green main stays green; locally they
 # draw new cases every run.

@@ -8,6 +8,22 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// `uninterruptible! { /// doc  pub fn name(args) -> R = name_with; }` defines `name` as
+/// `name_with(args, &NEVER)`: the plain form of a computation whose `_with` form polls a
+/// [`Cancel`] (used for every long loop: DBSCAN, HDBSCAN, KDE, Gi*, Local Moran, Knox, NNH,
+/// distance-band weights, the CSV reader).
+macro_rules! uninterruptible {
+    (
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $with:path;
+    ) => {
+        $(#[$meta])*
+        $vis fn $name($($arg: $ty),*) -> $ret {
+            $with($($arg),*, &$crate::cancel::NEVER)
+        }
+    };
+}
+
 use crate::error::{Error, Result};
 
 /// A cancellation flag shared between a computation and whoever may stop it.

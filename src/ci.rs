@@ -169,7 +169,7 @@ impl EstimateColumns {
     }
 }
 
-/// Output columns to fill in place (see [`par_rows_into`]); `method` holds [`CiMethod`] codes
+/// Output columns to fill in place (see `par_rows_into`); `method` holds [`CiMethod`] codes
 /// (`CiMethod as u8`, the order of [`CiMethod::ALL`]).
 #[derive(Debug)]
 pub struct EstimateSlices<'a> {
@@ -331,27 +331,15 @@ pub(crate) fn vectorised<R>(body: impl FnOnce() -> R) -> R {
     body()
 }
 
-/// What to do with missing (NaN) inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Missing {
-    /// Raise an error naming the argument and position (default).
-    #[default]
-    Error,
-    /// Return NaN value and limits for that row, as PHEindicatormethods does.
-    Propagate,
-}
-
-impl std::str::FromStr for Missing {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "error" => Ok(Missing::Error),
-            "propagate" => Ok(Missing::Propagate),
-            other => Err(Error::argument(
-                "missing",
-                format!("unknown policy {other:?}; valid: \"error\", \"propagate\""),
-            )),
-        }
+choice! {
+    /// What to do with missing (NaN) inputs.
+    #[derive(Default)]
+    pub enum Missing("missing", "policy") {
+        /// Raise an error naming the argument and position (default).
+        #[default]
+        Error = "error",
+        /// Return NaN value and limits for that row, as PHEindicatormethods does.
+        Propagate = "propagate",
     }
 }
 

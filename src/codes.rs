@@ -1,7 +1,8 @@
-//! `coded_enum!`: the small enums whose values travel to Python as `u8` codes with a label each
-//! (interval method, trend model, funnel significance, test used), defined in one place: the
+//! The two enum macros. `coded_enum!`: the small enums whose values travel to Python as `u8`
+//! codes with a label each (interval method, trend model, funnel significance, test used): the
 //! enum (`#[repr(u8)]`, code = discriminant), `ALL` in code order (checked at compile time) and
-//! `label()`.
+//! `label()`. `choice!`: the option enums Python passes by name (string parsing, aliases and the
+//! "valid: …" message generated in one place).
 
 /// Define a `#[repr(u8)]` enum of coded values with `ALL` (index = code) and `label()`.
 ///
@@ -50,4 +51,71 @@ macro_rules! coded_enum {
             }
         };
     };
+}
+
+/// Define an option enum chosen by name: the enum, `NAMES` (the canonical names in order),
+/// `name()`, and `FromStr` accepting each name and its aliases; an unknown name is
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for the argument, reading
+/// `unknown <what> "x"; valid: "a", "b"`. Every option enum that Python passes as a string is
+/// defined this way (the binding contract, `src/bindings/mod.rs`).
+///
+/// Syntax: `choice! { /// doc  #[derive(Default)]  pub enum Name("argument", "what") {
+/// /// doc  #[default] Variant = "name" | "alias", ... } }`.
+macro_rules! choice {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident($arg:literal, $what:literal) {
+            $($(#[$vmeta:meta])* $variant:ident = $primary:literal $(| $alias:literal)*),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// The canonical names, in declaration order (aliases are accepted but not listed).
+            pub const NAMES: &'static [&'static str] = &[$($primary),+];
+            /// The argument whose value this is (named in the error for an unknown name).
+            pub const ARGUMENT: &'static str = $arg;
+
+            /// The canonical name of this value (parses back to it).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $primary,)+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::error::Error;
+            fn from_str(s: &str) -> $crate::error::Result<Self> {
+                match s {
+                    $($primary $(| $alias)* => Ok($name::$variant),)+
+                    other => Err($crate::codes::unknown_choice($arg, $what, other, Self::NAMES)),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+/// The error for an unknown option name: `unknown <what> "x"; valid: "a", "b"` on `argument`.
+pub(crate) fn unknown_choice(
+    argument: &str,
+    what: &str,
+    got: &str,
+    names: &[&str],
+) -> crate::error::Error {
+    let valid: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    crate::error::Error::argument(
+        argument,
+        format!("unknown {what} {got:?}; valid: {}", valid.join(", ")),
+    )
 }

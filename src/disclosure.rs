@@ -41,30 +41,32 @@ use std::collections::BinaryHeap;
 
 use serde::Serialize;
 
+use crate::cancel::{Cancel, NEVER};
 use crate::error::{Error, Result};
 
-/// Why a cell was hidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[repr(u8)]
-pub enum Suppression {
-    /// Published (or, for a latent cell, never published and needing no protection).
-    None = 0,
-    /// Below the threshold.
-    Primary = 1,
-    /// Hidden so that a primary cell cannot be recovered.
-    Secondary = 2,
+coded_enum! {
+    /// Why a cell was hidden.
+    pub enum Suppression in "disclosure" {
+        /// Published (or, for a latent cell, never published and needing no protection).
+        None = 0 => "none",
+        /// Below the threshold.
+        Primary = 1 => "primary",
+        /// Hidden so that a primary cell cannot be recovered.
+        Secondary = 2 => "secondary",
+    }
 }
 
-/// What a cell of a [`protect`] problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[repr(u8)]
-pub enum CellKind {
-    /// A published count: suppressed when small (primary) or when needed (secondary).
-    Count = 0,
-    /// Always published (e.g. a total the publisher must show): never hidden.
-    Fixed = 1,
-    /// Never published but implied by others (e.g. `trials − successes`): protected when small.
-    Latent = 2,
+coded_enum! {
+    /// What a cell of a [`protect`] problem is.
+    pub enum CellKind in "disclosure" {
+        /// A published count: suppressed when small (primary) or when needed (secondary).
+        Count = 0 => "count",
+        /// Always published (e.g. a total the publisher must show): never hidden.
+        Fixed = 1 => "fixed",
+        /// Never published but implied by others (e.g. `trials − successes`): protected when
+        /// small.
+        Latent = 2 => "latent",
+    }
 }
 
 impl CellKind {
@@ -73,15 +75,17 @@ impl CellKind {
     /// # Errors
     /// Any other code.
     pub fn from_code(code: u8) -> Result<Self> {
-        match code {
-            0 => Ok(CellKind::Count),
-            1 => Ok(CellKind::Fixed),
-            2 => Ok(CellKind::Latent),
-            other => Err(Error::argument(
-                "kinds",
-                format!("unknown cell kind code {other}; valid: 0 (count), 1 (fixed), 2 (latent)"),
-            )),
-        }
+        CellKind::ALL
+            .get(usize::from(code))
+            .copied()
+            .ok_or_else(|| {
+                Error::argument(
+                    "kinds",
+                    format!(
+                        "unknown cell kind code {code}; valid: 0 (count), 1 (fixed), 2 (latent)"
+                    ),
+                )
+            })
     }
 }
 
@@ -263,26 +267,39 @@ pub struct Suppressed {
 /// no such limit.
 pub const MAX_AUDIT_BLOCK: usize = 800;
 
-/// Suppress small counts in a row-major `n_rows × n_cols` table whose row and column totals are
-/// published ([`Relations::margins`]).
-///
-/// Primary: 0 < value < `threshold` (or value < threshold with `zeros`). Secondary: until no
-/// primary cell can be recovered from the totals, put each recoverable one on a cycle of hidden
-/// cells through the cheapest published cells (fewest zeros, then fewest cells, then smallest
-/// values; see the module docs). NaN cells are missing: not published, not part of a total, never
-/// counted as protection. Then round published values to `round_to` (nearest multiple, halves up).
+uninterruptible! {
+    /// Suppress small counts in a row-major `n_rows × n_cols` table whose row and column totals are
+    /// published ([`Relations::margins`]).
+    ///
+    /// Primary: 0 < value < `threshold` (or value < threshold with `zeros`). Secondary: until no
+    /// primary cell can be recovered from the totals, put each recoverable one on a cycle of hidden
+    /// cells through the cheapest published cells (fewest zeros, then fewest cells, then smallest
+    /// values; see the module docs). NaN cells are missing: not published, not part of a total, never
+    /// counted as protection. Then round published values to `round_to` (nearest multiple, halves up).
+    ///
+    /// # Errors
+    /// A shape that does not match the data, a negative or infinite count, a threshold or base ≤ 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::disclosure::{suppress, DisclosureOptions, Suppression};
+    /// // one small cell in a 2x2 table: its row and column partners are hidden too
+    /// let s = suppress(&[3.0, 10.0, 12.0, 20.0], 2, &DisclosureOptions::default()).unwrap();
+    /// assert_eq!(s.reason, [Suppression::Primary, Suppression::Secondary, Suppression::Secondary, Suppression::Secondary]);
+    /// ```
+    pub fn suppress(values: &[f64], n_cols: usize, opts: &DisclosureOptions) -> Result<Suppressed> = suppress_with;
+}
+
+/// [`suppress`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
 ///
 /// # Errors
-/// A shape that does not match the data, a negative or infinite count, a threshold or base ≤ 0.
-///
-/// # Examples
-/// ```
-/// use saferstats::disclosure::{suppress, DisclosureOptions, Suppression};
-/// // one small cell in a 2x2 table: its row and column partners are hidden too
-/// let s = suppress(&[3.0, 10.0, 12.0, 20.0], 2, &DisclosureOptions::default()).unwrap();
-/// assert_eq!(s.reason, [Suppression::Primary, Suppression::Secondary, Suppression::Secondary, Suppression::Secondary]);
-/// ```
-pub fn suppress(values: &[f64], n_cols: usize, opts: &DisclosureOptions) -> Result<Suppressed> {
+/// As [`suppress`]; [`Error::Interrupted`] when cancelled.
+pub fn suppress_with(
+    values: &[f64],
+    n_cols: usize,
+    opts: &DisclosureOptions,
+    cancel: &Cancel,
+) -> Result<Suppressed> {
     if n_cols == 0 || !values.len().is_multiple_of(n_cols) {
         return Err(Error::argument(
             "table",
@@ -294,7 +311,13 @@ pub fn suppress(values: &[f64], n_cols: usize, opts: &DisclosureOptions) -> Resu
     }
     let n_rows = values.len() / n_cols;
     let kinds = vec![CellKind::Count; values.len()];
-    let p = protect(values, &kinds, &Relations::margins(n_rows, n_cols), opts)?;
+    let p = protect_with(
+        values,
+        &kinds,
+        &Relations::margins(n_rows, n_cols),
+        opts,
+        cancel,
+    )?;
     let out = values
         .iter()
         .zip(&p.reason)
@@ -315,44 +338,53 @@ pub fn suppress(values: &[f64], n_cols: usize, opts: &DisclosureOptions) -> Resu
     })
 }
 
-/// Primary and secondary suppression of any table described as cells and linear relations.
-///
-/// `values[i]` is cell i's true value (NaN: missing — not published and dropped from every
-/// relation, as a total skips it); `kinds[i]` says whether it is a published count, a fixed
-/// (always published) value or a latent (never published) cell. Sensitive cells are counts and
-/// latent cells with `0 < value < threshold` (zeros too with `zeros`); sensitive counts are hidden
-/// (primary), then, with `secondary`, further counts are hidden until no sensitive hidden cell is
-/// [`recoverable`] — see the module docs for the two algorithms.
+uninterruptible! {
+    /// Primary and secondary suppression of any table described as cells and linear relations.
+    ///
+    /// `values[i]` is cell i's true value (NaN: missing — not published and dropped from every
+    /// relation, as a total skips it); `kinds[i]` says whether it is a published count, a fixed
+    /// (always published) value or a latent (never published) cell. Sensitive cells are counts and
+    /// latent cells with `0 < value < threshold` (zeros too with `zeros`); sensitive counts are hidden
+    /// (primary), then, with `secondary`, further counts are hidden until no sensitive hidden cell is
+    /// [`recoverable`] — see the module docs for the two algorithms.
+    ///
+    /// # Errors
+    /// Lengths that differ, a value that is negative or infinite, a relation naming a cell that does
+    /// not exist, bad options, or a linked block of more than [`MAX_AUDIT_BLOCK`] hidden cells in a
+    /// table that is not graph-shaped.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::disclosure::{protect, CellKind, DisclosureOptions, Relations, Suppression};
+    /// // s2 = 3, s3 = 40 and the published conversions s2 + s3 = 43: hiding s2 alone is not enough
+    /// let mut rel = Relations::new();
+    /// rel.push([(0, 1.0), (1, 1.0), (2, -1.0)]);
+    /// let p = protect(&[3.0, 40.0, 43.0], &[CellKind::Count; 3], &rel, &DisclosureOptions::default()).unwrap();
+    /// assert_eq!(p.reason[0], Suppression::Primary);
+    /// assert_ne!(p.reason[1..], [Suppression::None, Suppression::None]);
+    /// assert!(p.unprotected.is_empty());
+    /// ```
+    pub fn protect(values: &[f64], kinds: &[CellKind], relations: &Relations, opts: &DisclosureOptions) -> Result<Protected> = protect_with;
+}
+
+/// [`protect`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
 ///
 /// # Errors
-/// Lengths that differ, a value that is negative or infinite, a relation naming a cell that does
-/// not exist, bad options, or a linked block of more than [`MAX_AUDIT_BLOCK`] hidden cells in a
-/// table that is not graph-shaped.
-///
-/// # Examples
-/// ```
-/// use saferstats::disclosure::{protect, CellKind, DisclosureOptions, Relations, Suppression};
-/// // s2 = 3, s3 = 40 and the published conversions s2 + s3 = 43: hiding s2 alone is not enough
-/// let mut rel = Relations::new();
-/// rel.push([(0, 1.0), (1, 1.0), (2, -1.0)]);
-/// let p = protect(&[3.0, 40.0, 43.0], &[CellKind::Count; 3], &rel, &DisclosureOptions::default()).unwrap();
-/// assert_eq!(p.reason[0], Suppression::Primary);
-/// assert_ne!(p.reason[1..], [Suppression::None, Suppression::None]);
-/// assert!(p.unprotected.is_empty());
-/// ```
-pub fn protect(
+/// As [`protect`]; [`Error::Interrupted`] when cancelled.
+pub fn protect_with(
     values: &[f64],
     kinds: &[CellKind],
     relations: &Relations,
     opts: &DisclosureOptions,
+    cancel: &Cancel,
 ) -> Result<Protected> {
     opts.validate()?;
-    match protect_with(values, kinds, relations, opts, Zeros::CountsKnown)? {
+    match protect_pass(values, kinds, relations, opts, Zeros::CountsKnown, cancel)? {
         Some(p) => Ok(p),
         // a latent zero let linear programming pin a hidden cell (counts >= 0): take latent
         // zeros as known too, so every unknown that protects is positive
         None => Ok(
-            protect_with(values, kinds, relations, opts, Zeros::AllKnown)?
+            protect_pass(values, kinds, relations, opts, Zeros::AllKnown, cancel)?
                 .unwrap_or_else(|| unreachable_protected(values.len())),
         ),
     }
@@ -378,14 +410,15 @@ fn unreachable_protected(n: usize) -> Protected {
 }
 
 /// One securing pass; `None` asks for a retry with every zero known (a cell was pinned).
-fn protect_with(
+fn protect_pass(
     values: &[f64],
     kinds: &[CellKind],
     relations: &Relations,
     opts: &DisclosureOptions,
     zeros: Zeros,
+    cancel: &Cancel,
 ) -> Result<Option<Protected>> {
-    let problem = Problem::new(values, kinds, relations, Some(opts), zeros)?;
+    let problem = Problem::new(values, kinds, relations, Some(opts), zeros)?.polling(cancel);
     let n = values.len();
     let mut reason = vec![Suppression::None; n];
     let mut hidden = vec![false; n];
@@ -451,9 +484,9 @@ fn protect_with(
                 .copied()
                 .filter(|c| !exposed.contains(c))
                 .collect();
-            if let Some((r2, still)) =
-                zero_fallback(values, kinds, relations, opts, &hidden, &reason, &sensitive)?
-            {
+            if let Some((r2, still)) = zero_fallback(
+                values, kinds, relations, opts, &hidden, &reason, &sensitive, cancel,
+            )? {
                 if still.len() < exposed.len() {
                     reason = r2;
                     unprotected = fixed;
@@ -467,6 +500,7 @@ fn protect_with(
             unprotected.extend(problem.pinned(&hidden, &sensitive)?);
         }
     }
+    cancel.check()?;
     unprotected.sort_unstable();
     unprotected.dedup();
     Ok(Some(Protected {
@@ -478,7 +512,7 @@ fn protect_with(
 /// Secure again with zero counts allowed as protection (at a high cost); `None` when the exact
 /// check is too large. Returns the new reasons and the sensitive cells still recoverable
 /// (linearly, or pinned by linear programming).
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn zero_fallback(
     values: &[f64],
     kinds: &[CellKind],
@@ -487,8 +521,9 @@ fn zero_fallback(
     hidden: &[bool],
     reason: &[Suppression],
     sensitive: &[bool],
+    cancel: &Cancel,
 ) -> Result<Option<(Vec<Suppression>, Vec<usize>)>> {
-    let p2 = Problem::new(values, kinds, relations, Some(opts), Zeros::Unknown)?;
+    let p2 = Problem::new(values, kinds, relations, Some(opts), Zeros::Unknown)?.polling(cancel);
     let (mut h2, mut r2) = (hidden.to_vec(), reason.to_vec());
     let graph = p2.is_graph();
     let mut still = if graph {
@@ -575,9 +610,17 @@ struct Problem<'a> {
     cell_rels: Vec<Vec<usize>>,
     vmax: f64,
     n_active: usize,
+    /// Polled by the securing loops (Ctrl-C from Python).
+    cancel: &'a Cancel,
 }
 
 impl<'a> Problem<'a> {
+    /// The same problem, its securing loops stopping soon after `cancel` is set.
+    fn polling(mut self, cancel: &'a Cancel) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
     /// With `opts`, zero cells that are not sensitive count as known as `zeros` says (a hidden
     /// zero protects little: with non-negativity it can pin its partners), so they are neither
     /// protection nor candidates.
@@ -666,6 +709,7 @@ impl<'a> Problem<'a> {
             rel_terms,
             cell_rels,
             vmax,
+            cancel: &NEVER,
         })
     }
 
@@ -718,6 +762,20 @@ impl<'a> Problem<'a> {
         true
     }
 
+    /// The two nodes joined by every active cell (`None` for inactive cells and cells that are
+    /// not an edge of the relations' graph).
+    fn edges(&self) -> Vec<Option<(usize, usize)>> {
+        (0..self.values.len())
+            .map(|i| {
+                if self.active[i] {
+                    self.endpoints(i)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
     /// Graph endpoints of active cell `i` (ground = m), or None for a cell in no relation.
     fn endpoints(&self, i: usize) -> Option<(usize, usize)> {
         let m = self.rel_terms.len();
@@ -736,15 +794,7 @@ impl<'a> Problem<'a> {
     ) -> Vec<usize> {
         let n = self.values.len();
         let n_nodes = self.rel_terms.len() + 1;
-        let edges: Vec<Option<(usize, usize)>> = (0..n)
-            .map(|i| {
-                if self.active[i] {
-                    self.endpoints(i)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let edges = self.edges();
         let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_nodes];
         for (e, ends) in edges.iter().enumerate() {
             if let Some((a, b)) = *ends {
@@ -754,6 +804,9 @@ impl<'a> Problem<'a> {
         }
         let mut exposed = vec![false; n];
         loop {
+            if self.cancel.is_cancelled() {
+                break;
+            }
             let is_bridge = bridges(n_nodes, &edges, hidden);
             let todo: Vec<usize> = (0..n)
                 .filter(|&e| is_bridge[e] && sensitive[e] && !exposed[e])
@@ -915,15 +968,7 @@ impl<'a> Problem<'a> {
             return self.determined(hidden, sensitive);
         }
         let n = self.values.len();
-        let edges: Vec<Option<(usize, usize)>> = (0..n)
-            .map(|i| {
-                if self.active[i] {
-                    self.endpoints(i)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let edges = self.edges();
         let is_bridge = bridges(self.rel_terms.len() + 1, &edges, hidden);
         Ok((0..n)
             .filter(|&c| is_bridge[c] && sensitive.is_none_or(|s| s[c]))
@@ -1013,6 +1058,9 @@ impl<'a> Problem<'a> {
         let by_cost = |a: &usize, b: &usize| self.cost(*a).total_cmp(&self.cost(*b)).then(a.cmp(b));
         // every iteration hides a cell or gives one up, so this ends
         'outer: for _ in 0..=2 * n {
+            if self.cancel.is_cancelled() {
+                break;
+            }
             for block in self.blocks(hidden) {
                 if !block.iter().any(|&c| sensitive[c] && !exposed[c]) {
                     continue;

@@ -1,12 +1,10 @@
 //! Stop-and-search disproportionality: search rates per 1,000 by ethnic group, the ratio of
 //! each group's rate to a reference group's (White by default) with confidence intervals, and
-//! outcome ("hit-rate") comparisons — METHODS.md B1–B3.
+//! outcome ("hit-rate") comparisons — docs/methods/stop_search.md B1–B3.
 //!
 //! The core works on aggregated rows: each row is one group within one stratum (force, month,
 //! legislation, ...) and carries the row index of its stratum's reference group. The Python layer
 //! does the counting and the joins to census denominators.
-
-use std::str::FromStr;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,58 +15,34 @@ use crate::rates::{rate_ci, RateOptions};
 use crate::special::{beta_quantile, check_confidence, z_two_sided};
 use crate::tables::{compare, TwoByTwo};
 
-/// Interval for the disproportionality ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum RatioCi {
-    /// Katz log (risk-ratio) interval, √(1/a − 1/n₁ + 1/c − 1/n₂) (default; HO/statsmodels).
-    #[default]
-    Katz,
-    /// Poisson wald-log interval √(1/a + 1/c) (METHODS.md A4).
-    Poisson,
-}
-
-impl FromStr for RatioCi {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "katz" => Ok(RatioCi::Katz),
-            "poisson" | "wald-log" => Ok(RatioCi::Poisson),
-            other => Err(Error::argument(
-                "ratio_method",
-                format!("unknown ratio interval {other:?}; valid: \"katz\", \"poisson\""),
-            )),
-        }
+choice! {
+    /// Interval for the disproportionality ratio.
+    #[derive(Default)]
+    pub enum RatioCi("ratio_method", "ratio interval") {
+        /// Katz log (risk-ratio) interval, √(1/a − 1/n₁ + 1/c − 1/n₂) (default; HO/statsmodels).
+        #[default]
+        Katz = "katz",
+        /// Poisson wald-log interval √(1/a + 1/c) (docs/methods/rates.md A4).
+        Poisson = "poisson" | "wald-log",
     }
 }
 
-/// What to do when a ratio's table has a zero cell: a group (or the reference) with no searches,
-/// or — for the Katz interval — a group whose searches equal its population (nobody left
-/// unsearched). The same rule as the 2×2 outcome tables (issue 18.1): Katz's variance
-/// √(1/a − 1/n₁ + 1/c − 1/n₂) is undefined or degenerate there, so it is never used as is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum ZeroCount {
-    /// Exact conditional interval (METHODS.md A4: Clopper–Pearson on a | a + c), labelled
-    /// `exact (zero count)` for a zero count and `exact` for a full group (default).
-    #[default]
-    Exact,
-    /// Haldane–Anscombe: +0.5 to every cell of the 2×2 table (searched / not searched × group /
-    /// reference, so a + 0.5 of n₁ + 1 against c + 0.5 of n₂ + 1), then Katz; labelled
-    /// `katz (haldane +0.5)`, also when `ratio_ci` is Poisson (the correction is defined on the
-    /// table). Where a count exceeds its population (no such table) the exact interval is used.
-    Haldane,
-}
-
-impl FromStr for ZeroCount {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "exact" => Ok(ZeroCount::Exact),
-            "haldane" => Ok(ZeroCount::Haldane),
-            other => Err(Error::argument(
-                "zero",
-                format!("unknown zero-count rule {other:?}; valid: \"exact\", \"haldane\""),
-            )),
-        }
+choice! {
+    /// What to do when a ratio's table has a zero cell: a group (or the reference) with no searches,
+    /// or — for the Katz interval — a group whose searches equal its population (nobody left
+    /// unsearched). The same rule as the 2×2 outcome tables (issue 18.1): Katz's variance
+    /// √(1/a − 1/n₁ + 1/c − 1/n₂) is undefined or degenerate there, so it is never used as is.
+    #[derive(Default)]
+    pub enum ZeroCount("zero", "zero-count rule") {
+        /// Exact conditional interval (docs/methods/rates.md A4: Clopper–Pearson on a | a + c), labelled
+        /// `exact (zero count)` for a zero count and `exact` for a full group (default).
+        #[default]
+        Exact = "exact",
+        /// Haldane–Anscombe: +0.5 to every cell of the 2×2 table (searched / not searched × group /
+        /// reference, so a + 0.5 of n₁ + 1 against c + 0.5 of n₂ + 1), then Katz; labelled
+        /// `katz (haldane +0.5)`, also when `ratio_ci` is Poisson (the correction is defined on the
+        /// table). Where a count exceeds its population (no such table) the exact interval is used.
+        Haldane = "haldane",
     }
 }
 
@@ -129,7 +103,7 @@ fn check_reference(reference: &[usize], n: usize) -> Result<()> {
 
 /// Search rates per group and each group's ratio to its reference group.
 ///
-/// Method (METHODS.md B1, B2): rate = searches/population × multiplier with PHE exact (< 10) /
+/// Method (docs/methods/stop_search.md B1, B2): rate = searches/population × multiplier with PHE exact (< 10) /
 /// Byar's CI; ratio = rate / reference rate from unrounded rates, Katz log CI (or Poisson
 /// wald-log). When the ratio's table has a zero cell — the group or the reference has no
 /// searches, or (Katz) searches equal the population — the exact conditional interval (default)
@@ -146,7 +120,7 @@ fn check_reference(reference: &[usize], n: usize) -> Result<()> {
 /// # Examples
 /// ```
 /// use saferstats::disproportionality::{disproportionality, DispOptions};
-/// // METHODS.md B2: 1200/48,000 vs White 5400/1,080,000 -> 5.0 (4.699983-5.319168)
+/// // docs/methods/stop_search.md B2: 1200/48,000 vs White 5400/1,080,000 -> 5.0 (4.699983-5.319168)
 /// let d = disproportionality(&[1200.0, 5400.0], &[48_000.0, 1_080_000.0], &[1, 1], &DispOptions::default()).unwrap();
 /// assert!((d.ratio[0].value - 5.0).abs() < 1e-12);
 /// assert!((d.ratio[0].lower - 4.699983).abs() < 1e-6);
@@ -272,7 +246,7 @@ fn katz(a: f64, n1: f64, c: f64, n2: f64, z: f64, method: CiMethod) -> Estimate 
     log_ratio(a, n1, c, n2, se, z, method)
 }
 
-/// Exact conditional interval for the rate ratio (METHODS.md A4): a | a + c ~ Bin(a + c, π),
+/// Exact conditional interval for the rate ratio (docs/methods/rates.md A4): a | a + c ~ Bin(a + c, π),
 /// π = n₁·RR/(n₁·RR + n₂); Clopper–Pearson limits on π mapped to RR = π/(1 − π)·n₂/n₁.
 /// The limit is 0 for a = 0 and +∞ for c = 0. No p-value (no enumeration, whatever the counts).
 fn exact_conditional(a: f64, n1: f64, c: f64, n2: f64, confidence: f64) -> Estimate {
@@ -312,7 +286,7 @@ pub struct OutcomeColumns {
 /// Compare each group's outcome rate (arrests, finds, positive outcomes per search) with its
 /// reference group's.
 ///
-/// Method (METHODS.md B3): Wilson CI for each rate; difference (group − reference) with
+/// Method (docs/methods/stop_search.md B3): Wilson CI for each rate; difference (group − reference) with
 /// Newcombe's CI; risk ratio with Katz's CI (Haldane +0.5 at zero cells, flagged); pooled
 /// two-proportion z; χ² with and without Yates; Fisher's exact test, which is the reported
 /// p-value whenever an expected cell is below 5 (see [`crate::tables`]).
@@ -324,7 +298,7 @@ pub struct OutcomeColumns {
 /// # Examples
 /// ```
 /// use saferstats::disproportionality::outcome_tests;
-/// // METHODS.md B3: 3/20 vs 40/200 -> Fisher p = 0.771325 (expected cell < 5)
+/// // docs/methods/stop_search.md B3: 3/20 vs 40/200 -> Fisher p = 0.771325 (expected cell < 5)
 /// let o = outcome_tests(&[3.0, 40.0], &[20.0, 200.0], &[1, 1], 0.95).unwrap();
 /// assert!((o.rows[0].p_value - 0.771325).abs() < 1e-6);
 /// ```

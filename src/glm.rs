@@ -167,7 +167,7 @@ impl Design<'_> {
 /// # Examples
 /// ```
 /// use saferstats::glm::{fit_log_link, Design, Family};
-/// // METHODS.md A5 oracle 1: beta1 = 0.054892 (SE 0.012486)
+/// // docs/methods/trends.md A5 oracle 1: beta1 = 0.054892 (SE 0.012486)
 /// let y = [310., 335., 352., 401., 388., 430.];
 /// let pop: [f64; 6] = [250000., 252000., 254500., 256000., 258000., 260000.];
 /// let x: Vec<f64> = (0..6).flat_map(|t| [1.0, t as f64]).collect();
@@ -473,7 +473,7 @@ pub const NB_ALPHA_BOUNDARY: f64 = 1e-6;
 /// # Examples
 /// ```
 /// use saferstats::glm::{fit_negbin2_ml, Design};
-/// // METHODS.md A5 oracle 2 (statsmodels NegativeBinomial nb2): alpha = 0.011678
+/// // docs/methods/trends.md A5 oracle 2 (statsmodels NegativeBinomial nb2): alpha = 0.011678
 /// let y = [310., 420., 352., 480., 388., 520.];
 /// let pop: [f64; 6] = [250000., 252000., 254500., 256000., 258000., 260000.];
 /// let x: Vec<f64> = (0..6).flat_map(|t| [1.0, t as f64]).collect();

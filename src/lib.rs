@@ -7,21 +7,34 @@
 //!
 //! ## Capabilities
 //! - [`rates`] — crude rates with exact Poisson / Byar's CIs, Wilson proportions, rate ratios,
-//!   differences of proportions, directly standardised rates (PHEindicatormethods conventions).
-//! - [`trend`] — log-linear Poisson / quasi-Poisson / NB2 trends (annual % change), Mann–Kendall
-//!   and Sen's slope (plain and seasonal), PHE funnel plot limits and significance.
+//!   percentage change, differences of proportions, directly standardised rates
+//!   (PHEindicatormethods conventions). Methods: `docs/methods/rates.md`.
+//! - [`trend`] — log-linear Poisson / quasi-Poisson / NB2 trends (annual % change)
+//!   ([`trend::poisson`]), Mann–Kendall and Sen's slope, plain and seasonal
+//!   ([`trend::mann_kendall`](mod@trend::mann_kendall)), PHE funnel plot limits and significance
+//!   ([`trend::funnel`]); series grouped by [`trend::Groups`]. Methods: `docs/methods/trends.md`.
 //! - [`disproportionality`] — stop-and-search rates by ethnic group, ratios to a reference group
 //!   (Katz / Poisson / exact / Haldane), outcome (hit-rate) tests.
+//!   Methods: `docs/methods/stop_search.md`.
 //! - [`tables`] — two independent proportions: difference, risk ratio, z, χ², Fisher.
 //! - [`outcomes`] — Section 136 / street triage: interrupted time series (segmented Poisson).
+//!   Methods: `docs/methods/s136.md`.
 //! - [`monitoring`] — SPC charts with the NHS Making Data Count rules, the E-test for two
-//!   Poisson rates, the weighted displacement difference test.
+//!   Poisson rates, the weighted displacement difference test. Methods:
+//!   `docs/methods/monitoring.md`.
 //! - [`disclosure`] — small-number suppression (primary, secondary) and rounding for publication.
-//! - Later (see the issue tracker): `hotspot` (DBSCAN, KDE, Gi*).
+//! - [`hotspot`] — DBSCAN, HDBSCAN, KDE, spatial weights, Gi* / Local Moran, Knox, NNH,
+//!   Clark–Evans, British National Grid, cluster hulls; one spatial index
+//!   ([`hotspot::index`]). Methods: `docs/methods/hotspots.md`.
+//! - [`geography`] — point-in-polygon assignment of points to areas.
+//! - [`io`] — the columnar CSV reader ([`io::csvscan`]) and its calendar helpers
+//!   ([`io::calendar`]).
 //!
 //! Shared pieces: [`ci`] (estimate types, method labels, input checks), [`special`]
 //! (quantiles and tests over `statrs`), [`glm`] (log-link IRLS engine), [`error`] (the one
-//! error enum).
+//! error enum), [`cancel`] (Ctrl-C polling of long loops). Option enums are declared with the
+//! `choice!` macro and coded result values with `coded_enum!` (`src/codes.rs`); the binding
+//! contract is described in `docs/architecture.md`.
 //!
 //! ## Example
 //! ```
@@ -34,15 +47,16 @@
 #[macro_use]
 mod codes;
 
+#[macro_use]
 pub mod cancel;
 pub mod ci;
-pub mod csvscan;
 pub mod disclosure;
 pub mod disproportionality;
 pub mod error;
 pub mod geography;
 pub mod glm;
 pub mod hotspot;
+pub mod io;
 pub mod monitoring;
 pub mod outcomes;
 pub mod rates;
@@ -51,6 +65,9 @@ pub mod tables;
 pub mod trend;
 
 pub use error::{Error, Result};
+/// The CSV reader under its former path (`saferstats::csvscan`); now [`io::csvscan`].
+#[doc(hidden)]
+pub use io::csvscan;
 
 #[cfg(feature = "python")]
 mod bindings;

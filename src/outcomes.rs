@@ -1,9 +1,8 @@
 //! Section 136 street-triage outcome statistics: the interrupted time series (segmented Poisson
-//! regression) used to judge a pilot — METHODS.md D3. Outcome proportions and before/after
+//! regression) used to judge a pilot — docs/methods/s136.md D3. Outcome proportions and before/after
 //! comparisons use [`crate::rates`] and [`crate::tables`].
 
 use std::f64::consts::PI;
-use std::str::FromStr;
 
 use serde::Serialize;
 
@@ -33,27 +32,55 @@ pub enum Seasonality {
     },
 }
 
-/// Over-dispersion handling in [`its_poisson`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum ItsDispersion {
-    /// Poisson standard errors (default).
-    #[default]
-    Poisson,
-    /// Quasi-Poisson: covariance × Pearson χ²/df.
-    Quasi,
+choice! {
+    /// The kind of seasonal terms, by name (see [`Seasonality::from_parts`]).
+    pub enum SeasonalityKind("seasonality", "seasonality") {
+        /// No seasonal terms.
+        None = "none",
+        /// Fourier pairs.
+        Fourier = "fourier",
+        /// Season indicators.
+        Dummies = "dummies",
+    }
 }
 
-impl FromStr for ItsDispersion {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "poisson" => Ok(ItsDispersion::Poisson),
-            "quasi" | "quasipoisson" => Ok(ItsDispersion::Quasi),
-            other => Err(Error::argument(
-                "dispersion",
-                format!("unknown dispersion {other:?}; valid: \"poisson\", \"quasi\""),
-            )),
+impl Seasonality {
+    /// The seasonality named `kind` with cycle length `period` and `k` harmonics (`k` is used by
+    /// Fourier terms only, `period` by both).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown kind (valid: "none", "fourier", "dummies").
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::outcomes::Seasonality;
+    /// assert_eq!(Seasonality::from_parts("fourier", 12, 2).unwrap(), Seasonality::Fourier { period: 12, k: 2 });
+    /// assert!(Seasonality::from_parts("weekly", 7, 1).is_err());
+    /// ```
+    pub fn from_parts(kind: &str, period: usize, k: usize) -> Result<Self> {
+        Ok(Self::from_kind(kind.parse()?, period, k))
+    }
+
+    /// The seasonality of `kind` with cycle length `period` and `k` harmonics (as
+    /// [`from_parts`](Self::from_parts), with the kind already parsed).
+    pub fn from_kind(kind: SeasonalityKind, period: usize, k: usize) -> Self {
+        match kind {
+            SeasonalityKind::None => Seasonality::None,
+            SeasonalityKind::Fourier => Seasonality::Fourier { period, k },
+            SeasonalityKind::Dummies => Seasonality::Dummies { period },
         }
+    }
+}
+
+choice! {
+    /// Over-dispersion handling in [`its_poisson`].
+    #[derive(Default)]
+    pub enum ItsDispersion("dispersion", "dispersion") {
+        /// Poisson standard errors (default).
+        #[default]
+        Poisson = "poisson",
+        /// Quasi-Poisson: covariance × Pearson χ²/df.
+        Quasi = "quasi" | "quasipoisson",
     }
 }
 
@@ -106,8 +133,8 @@ pub struct ItsResult {
 
 /// Segmented (interrupted time series) Poisson regression with a population offset.
 ///
-/// Method (METHODS.md D3, Bernal, Cummins & Gasparrini 2017):
-/// log E[yₜ] = β₀ + β₁t + β₂·postₜ + β₃·sinceₜ + [seasonal terms] + log popₜ, with t = 1..T,
+/// Method (docs/methods/s136.md D3, Bernal, Cummins & Gasparrini 2017):
+/// log E\[yₜ\] = β₀ + β₁t + β₂·postₜ + β₃·sinceₜ + [seasonal terms] + log popₜ, with t = 1..T,
 /// postₜ = 1[t ≥ t₀], **sinceₜ = max(0, t − t₀)** (0 in the first post period, so e^β₂ is the
 /// immediate level change at the break) and t₀ = `break_index` + 1 (`break_index` is the 0-based
 /// position of the first post-intervention period). Wald CIs on the log scale; quasi-Poisson
@@ -132,7 +159,7 @@ pub struct ItsResult {
 ///          29., 27., 32., 30., 33., 31., 24., 23., 25., 22., 24., 21., 23., 22., 20., 22., 21., 19.];
 /// let pop = [1.1e6; 36];
 /// let r = its_poisson(&y, &pop, 24, &ItsOptions::default()).unwrap();
-/// assert!((r.level.value - 0.743616).abs() < 1e-6); // METHODS.md D3 (statsmodels)
+/// assert!((r.level.value - 0.743616).abs() < 1e-6); // docs/methods/s136.md D3 (statsmodels)
 /// ```
 pub fn its_poisson(
     y: &[f64],

@@ -1,7 +1,7 @@
 //! Rates, proportions and ratios with confidence intervals — the kernel every analysis uses.
 //!
 //! Methods follow PHE/OHID's PHEindicatormethods (v2.1.0) conventions, documented in
-//! `METHODS.md` sections A1–A4:
+//! docs/methods/rates.md sections A1–A4:
 //!
 //! | function | statistic | interval |
 //! |---|---|---|
@@ -13,8 +13,6 @@
 //!
 //! All vectorised functions validate the whole input first (so the first bad element is reported
 //! by position), then compute rows in parallel with rayon.
-
-use std::str::FromStr;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -181,30 +179,17 @@ fn wilson_block_loop(x: &[f64], n: &[f64], z: f64, cc: bool, mult: f64, out: Est
 // Crude rates
 // ---------------------------------------------------------------------------------------------
 
-/// Interval method for crude rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum RateMethod {
-    /// PHE convention: exact Poisson for counts below 10, Byar's from 10 (default).
-    #[default]
-    Phe,
-    /// Exact Poisson (Garwood) for every count.
-    Exact,
-    /// Byar's approximation for every count.
-    Byar,
-}
-
-impl FromStr for RateMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "phe" => Ok(RateMethod::Phe),
-            "exact" => Ok(RateMethod::Exact),
-            "byar" | "byars" => Ok(RateMethod::Byar),
-            other => Err(Error::argument(
-                "method",
-                format!("unknown rate method {other:?}; valid: \"phe\", \"exact\", \"byar\""),
-            )),
-        }
+choice! {
+    /// Interval method for crude rates.
+    #[derive(Default)]
+    pub enum RateMethod("method", "rate method") {
+        /// PHE convention: exact Poisson for counts below 10, Byar's from 10 (default).
+        #[default]
+        Phe = "phe",
+        /// Exact Poisson (Garwood) for every count.
+        Exact = "exact",
+        /// Byar's approximation for every count.
+        Byar = "byar" | "byars",
     }
 }
 
@@ -257,7 +242,7 @@ impl RateOptions {
 
 /// Crude rates `count / population × multiplier` with exact Poisson / Byar's confidence intervals.
 ///
-/// Method (METHODS.md A1; PHEindicatormethods `phe_rate`): `"phe"` uses the exact Poisson
+/// Method (docs/methods/rates.md A1; PHEindicatormethods `phe_rate`): `"phe"` uses the exact Poisson
 /// (Garwood) interval for counts below 10 and Byar's approximation from 10; `"exact"` and
 /// `"byar"` use one method throughout. Count 0 gives lower limit 0. Non-integer counts are
 /// accepted (the gamma form of the exact limits and Byar's formula are defined for them), as
@@ -423,27 +408,15 @@ fn byar_block(
 // Proportions
 // ---------------------------------------------------------------------------------------------
 
-/// Interval method for proportions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum ProportionMethod {
-    /// Wilson score interval (PHE's method, default).
-    #[default]
-    Wilson,
-    /// Wilson score interval with continuity correction.
-    WilsonCc,
-}
-
-impl FromStr for ProportionMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "wilson" => Ok(ProportionMethod::Wilson),
-            "wilson-cc" | "wilson_cc" => Ok(ProportionMethod::WilsonCc),
-            other => Err(Error::argument(
-                "method",
-                format!("unknown proportion method {other:?}; valid: \"wilson\", \"wilson-cc\""),
-            )),
-        }
+choice! {
+    /// Interval method for proportions.
+    #[derive(Default)]
+    pub enum ProportionMethod("method", "proportion method") {
+        /// Wilson score interval (PHE's method, default).
+        #[default]
+        Wilson = "wilson",
+        /// Wilson score interval with continuity correction.
+        WilsonCc = "wilson-cc" | "wilson_cc",
     }
 }
 
@@ -507,7 +480,7 @@ fn check_successes_le_trials(xs: &[f64], ns: &[f64], xname: &str) -> Result<()> 
 
 /// Proportions `successes / trials × multiplier` with Wilson score confidence intervals.
 ///
-/// Method (METHODS.md A2; PHEindicatormethods `phe_proportion`): Wilson score interval,
+/// Method (docs/methods/rates.md A2; PHEindicatormethods `phe_proportion`): Wilson score interval,
 /// optionally with continuity correction (Newcombe 1998 method 4, = R `prop.test(correct=TRUE)`).
 /// Non-integer successes are accepted, as PHE does.
 ///
@@ -581,27 +554,15 @@ pub fn proportion_ci_into(
 // Rate ratios and percentage change
 // ---------------------------------------------------------------------------------------------
 
-/// Interval method for a ratio of two Poisson rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum RatioMethod {
-    /// Wald interval on the log scale, SE = √(1/a + 1/b); exact conditional when a count is 0.
-    #[default]
-    WaldLog,
-    /// Exact conditional: Clopper–Pearson on a | a + b ~ Bin(a + b, π).
-    Exact,
-}
-
-impl FromStr for RatioMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "wald-log" | "wald_log" => Ok(RatioMethod::WaldLog),
-            "exact" | "exact-cond" => Ok(RatioMethod::Exact),
-            other => Err(Error::argument(
-                "method",
-                format!("unknown ratio method {other:?}; valid: \"wald-log\", \"exact\""),
-            )),
-        }
+choice! {
+    /// Interval method for a ratio of two Poisson rates.
+    #[derive(Default)]
+    pub enum RatioMethod("method", "ratio method") {
+        /// Wald interval on the log scale, SE = √(1/a + 1/b); exact conditional when a count is 0.
+        #[default]
+        WaldLog = "wald-log" | "wald_log",
+        /// Exact conditional: Clopper–Pearson on a | a + b ~ Bin(a + b, π).
+        Exact = "exact" | "exact-cond",
     }
 }
 
@@ -707,7 +668,7 @@ fn one_rate_ratio(
 
 /// Ratio of two Poisson rates (a/Nₐ)/(b/N_b) with confidence interval and test of RR = 1.
 ///
-/// Method (METHODS.md A4): `wald-log` — SE(ln RR) = √(1/a + 1/b), CI = RR·exp(∓z·SE), z test;
+/// Method (docs/methods/rates.md A4): `wald-log` — SE(ln RR) = √(1/a + 1/b), CI = RR·exp(∓z·SE), z test;
 /// when either count is 0 the wald-log interval is undefined and the exact conditional interval
 /// is used instead, labelled `"exact (zero count)"`. `exact` — a | a+b ~ Bin(a+b, π) with
 /// Clopper–Pearson limits on π mapped to RR = π/(1−π)·N_b/Nₐ, and the two-sided exact binomial
@@ -889,7 +850,7 @@ pub struct DsrResult {
 
 /// Directly standardised rate with the Dobson-method confidence interval.
 ///
-/// Method (METHODS.md A3; PHEindicatormethods `calculate_dsr`): DSR = Σ (xᵢ/nᵢ)·wᵢ / Σ wᵢ × mult;
+/// Method (docs/methods/rates.md A3; PHEindicatormethods `calculate_dsr`): DSR = Σ (xᵢ/nᵢ)·wᵢ / Σ wᵢ × mult;
 /// var = Σ xᵢ (wᵢ/nᵢ)² / (Σwᵢ)²; O = Σ xᵢ; CI = DSR + √(var/O)·(Byar's(O) − O)·mult (Byar's
 /// always). A NaN count is treated as 0 (as PHE); O < 10 gives NaN with a note.
 /// `standard` is the standard population per band (e.g. [`ESP2013`]).
@@ -993,21 +954,13 @@ pub fn dsr_many(
     check_confidence(confidence)?;
     check_multiplier(multiplier)?;
     check_lengths(&[("counts", counts.len()), ("populations", populations.len())])?;
-    let ranges = crate::trend::group_ranges(offsets, counts.len())?;
-    ranges
-        .par_iter()
-        .enumerate()
-        .map(|(g, r)| {
-            dsr(
-                &counts[r.clone()],
-                &populations[r.clone()],
-                standard,
-                multiplier,
-                confidence,
-            )
-            .map_err(|e| crate::trend::in_group(e, g, r.start))
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+    crate::trend::Groups::from_offsets(offsets, counts.len())?.par_map(|r| {
+        dsr(
+            &counts[r.clone()],
+            &populations[r],
+            standard,
+            multiplier,
+            confidence,
+        )
+    })
 }

@@ -3,7 +3,7 @@
 //! Thin wrappers over [`statrs`] (normal quantiles, regularised incomplete gamma and beta,
 //! binomial distribution) plus one dedicated routine, [`gamma_quantile`]: statrs'
 //! `Gamma::inverse_cdf` / `ChiSquared::inverse_cdf` bisect and take about 4 µs a call, which is too
-//! slow for exact Poisson limits on millions of rows (`METHODS.md` F). `gamma_quantile` starts from
+//! slow for exact Poisson limits on millions of rows (docs/methods/rates.md F). `gamma_quantile` starts from
 //! the Wilson–Hilferty approximation and refines with Halley steps on statrs' regularised gamma
 //! (Numerical Recipes, 3rd ed., §6.2.1 `invgammp`), converging to full double precision.
 
@@ -49,7 +49,7 @@ pub fn check_confidence(confidence: f64) -> Result<f64> {
 }
 
 /// As [`check_confidence`], but also accepts exactly 1.0 — for methods that define a 100%
-/// interval (the Wilson score interval: (0, 1), METHODS.md A2).
+/// interval (the Wilson score interval: (0, 1), docs/methods/rates.md A2).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] naming `confidence` when it is NaN or outside 0.5–0.9999 and not 1.

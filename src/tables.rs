@@ -5,7 +5,7 @@
 //! ratio p₁/p₂ with Katz's log interval (and the zero-cell rules of [`risk_ratio`]), the sample
 //! odds ratio, the pooled two-proportion z test, Pearson's χ² with and without Yates'
 //! correction, and Fisher's exact test — with the rule that Fisher's test is the one reported
-//! when any expected cell is below 5 (METHODS.md B3, D3).
+//! when any expected cell is below 5 (docs/methods/stop_search.md B3, D3).
 //!
 //! **Direction.** Every statistic compares the first proportion with the second: p₁ − p₂ and
 //! p₁ / p₂. For a before/after comparison pass the later (post) period first, so a fall reads
@@ -151,7 +151,7 @@ fn katz_limits(rr: f64, a: f64, m1: f64, c: f64, m2: f64, z: f64) -> (f64, f64) 
 ///   = statsmodels `Table2x2.riskratio_confint`), method `katz`;
 /// - **any zero cell** — a zero count (x = 0) or a 100% rate (x = n, zero "misses"): the exact
 ///   conditional interval, x₁ | x₁ + x₂ ~ Bin(x₁ + x₂, π), Clopper–Pearson limits on π mapped
-///   to RR = π/(1−π)·n₂/n₁ (= R `poisson.test(c(x1, x2), c(n1, n2))$conf.int`; METHODS.md A4,
+///   to RR = π/(1−π)·n₂/n₁ (= R `poisson.test(c(x1, x2), c(n1, n2))$conf.int`; docs/methods/rates.md A4,
 ///   the zero-count rule of `disproportionality`), method `exact (zero count)`. Like Fisher's
 ///   test it conditions on the total of events, and it treats them as Poisson counts, which
 ///   ignores the 100% ceiling: it is conservative (wide) when a rate is high, never narrower
@@ -224,7 +224,7 @@ pub fn risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
 ///
 /// # Examples
 /// ```
-/// // METHODS.md D3: police custody pre 14/250 vs post 3/160 -> p = 0.077291
+/// // docs/methods/s136.md D3: police custody pre 14/250 vs post 3/160 -> p = 0.077291
 /// let p = saferstats::tables::fisher_exact(14, 236, 3, 157).unwrap();
 /// assert!((p - 0.077291).abs() < 1e-6);
 /// ```
@@ -361,7 +361,7 @@ fn check_pair(names: (&str, &str), row: usize, x: f64, n: f64) -> Result<()> {
 ///
 /// # Examples
 /// ```
-/// // METHODS.md B3: 180/1200 vs 756/5400 -> z = 0.898173, p = 0.369093
+/// // docs/methods/stop_search.md B3: 180/1200 vs 756/5400 -> z = 0.898173, p = 0.369093
 /// let t = saferstats::tables::two_by_two(180.0, 1200.0, 756.0, 5400.0, 0.95).unwrap();
 /// assert!((t.z - 0.898173).abs() < 1e-6 && (t.p_value - 0.369093).abs() < 1e-6);
 /// ```

@@ -220,3 +220,68 @@ proptest! {
         check(&values, &kinds, &rel, &DisclosureOptions::default());
     }
 }
+
+#[test]
+fn disclosure_examples() {
+    // rounding to base 5 of published cells
+    let s = suppress(
+        &[12.0, 7.0, 23.0, 30.0],
+        2,
+        &DisclosureOptions {
+            round_to: Some(5.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(s.values, [10.0, 5.0, 25.0, 30.0]);
+    // zeros are published by default, suppressed on request
+    let s = suppress(&[0.0, 9.0, 8.0, 7.0], 2, &DisclosureOptions::default()).unwrap();
+    assert!(s.reason.iter().all(|r| *r == Suppression::None));
+    let s = suppress(
+        &[0.0, 9.0, 8.0, 7.0],
+        2,
+        &DisclosureOptions {
+            zeros: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(s.reason[0], Suppression::Primary);
+    assert!(suppress(&[1.0, 2.0, 3.0], 2, &DisclosureOptions::default()).is_err());
+    assert!(suppress(&[-1.0, 2.0], 2, &DisclosureOptions::default()).is_err());
+}
+
+proptest! {
+    /// No suppressed cell can be recovered from a row or column total: every line of more than
+    /// one cell holds zero or at least two hidden cells; and no count below the threshold is shown.
+    #[test]
+    fn suppressed_cells_are_not_recoverable_from_margins(
+        cells in proptest::collection::vec(0u32..40, 1..60), n_cols in 1usize..7
+    ) {
+        let n = cells.len() - cells.len() % n_cols;
+        prop_assume!(n > 0);
+        let v: Vec<f64> = cells[..n].iter().map(|&c| f64::from(c)).collect();
+        let s = suppress(&v, n_cols, &DisclosureOptions::default()).unwrap();
+        let n_rows = n / n_cols;
+        for (i, (&x, r)) in v.iter().zip(&s.reason).enumerate() {
+            if x > 0.0 && x < 5.0 {
+                prop_assert_eq!(*r, Suppression::Primary, "cell {} shown", i);
+            }
+            prop_assert_eq!(s.values[i].is_nan(), *r != Suppression::None);
+        }
+        let count = |idx: Vec<usize>| idx.iter().filter(|&&i| s.reason[i] != Suppression::None).count();
+        if n_cols > 1 {
+            for r in 0..n_rows {
+                let k = count((0..n_cols).map(|c| r * n_cols + c).collect());
+                // a line whose other cells are all hidden already is fine (k == n_cols)
+                prop_assert!(k != 1, "row {} has one hidden cell", r);
+            }
+        }
+        if n_rows > 1 {
+            for c in 0..n_cols {
+                let k = count((0..n_rows).map(|r| r * n_cols + c).collect());
+                prop_assert!(k != 1, "column {} has one hidden cell", c);
+            }
+        }
+    }
+}

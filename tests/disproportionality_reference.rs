@@ -1,27 +1,12 @@
-//! Disproportionality and 2×2 outcome tests against statsmodels/scipy fixtures and METHODS.md B.
+//! Disproportionality and 2×2 outcome tests against statsmodels/scipy fixtures and docs/methods/stop_search.md B.
 
 use saferstats::ci::CiMethod;
 use saferstats::disproportionality::*;
 use saferstats::tables::*;
 use serde_json::Value;
 
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture readable"))
-        .expect("valid JSON")
-}
-
-#[track_caller]
-fn close(got: f64, want: f64, rel: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= rel * want.abs().max(1e-12),
-        "{what}: got {got}, want {want}"
-    );
-}
-
-fn g(r: &Value, k: &str) -> f64 {
-    r[k].as_f64().unwrap_or_else(|| panic!("{k} in {r}"))
-}
+mod common;
+use common::*;
 
 #[test]
 fn ratio_matches_statsmodels_katz_and_poisson() {
@@ -57,7 +42,7 @@ fn published_rate_is_reproduced_to_published_precision() {
     // issue 4: 755 searches of a Black population of 31,401 -> 24.04 per 1,000
     let d = disproportionality(&[755.0], &[31_401.0], &[0], &DispOptions::default()).unwrap();
     assert_eq!((d.rate[0].value * 100.0).round() / 100.0, 24.04);
-    // METHODS.md B1: West Midlands Black 24.2 / White 5.1 per 1,000 published as "4.8 times";
+    // docs/methods/stop_search.md B1: West Midlands Black 24.2 / White 5.1 per 1,000 published as "4.8 times";
     // the ratio of rounded rates is 4.745 -> always divide unrounded rates
     let d = disproportionality(
         &[3973.0, 9713.0],
@@ -179,20 +164,10 @@ fn outcome_tests_match_statsmodels_and_scipy() {
     let fx = load("disproportionality_reference.json");
     for r in fx["outcome"]["rows"].as_array().unwrap() {
         let t = two_by_two(g(r, "x1"), g(r, "n1"), g(r, "x2"), g(r, "n2"), 0.95).unwrap();
-        let w1: Vec<f64> = r["wilson1"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap())
-            .collect();
+        let w1 = arr(&r["wilson1"]);
         close(t.p1.lower, w1[0], 1e-9, "wilson1 lower");
         close(t.p1.upper, w1[1], 1e-9, "wilson1 upper");
-        let nc: Vec<f64> = r["newcombe"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap())
-            .collect();
+        let nc = arr(&r["newcombe"]);
         close(t.difference.lower, nc[0], 1e-9, "newcombe lower");
         close(t.difference.upper, nc[1], 1e-9, "newcombe upper");
         close(t.z, g(r, "z"), 1e-9, "z");
@@ -210,12 +185,7 @@ fn outcome_tests_match_statsmodels_and_scipy() {
         assert_eq!(t.test, want_test, "{r}");
         if let Some(rr) = r["rr"].as_f64() {
             close(t.risk_ratio.value, rr, 1e-12, "rr");
-            let ci: Vec<f64> = r["rr_ci"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_f64().unwrap())
-                .collect();
+            let ci = arr(&r["rr_ci"]);
             close(t.risk_ratio.lower, ci[0], 1e-9, "rr lower");
             close(t.risk_ratio.upper, ci[1], 1e-9, "rr upper");
             close(t.odds_ratio, g(r, "odds_ratio"), 1e-12, "odds ratio");

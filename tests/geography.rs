@@ -242,69 +242,20 @@ fn missing_and_out_of_grid_points_are_no_area() {
 fn bad_boundaries_are_errors_naming_the_argument() {
     let o = AreaIndexOptions::default();
     let err = |r: saferstats::Result<AreaIndex>| r.unwrap_err().to_string();
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, f64::NAN],
-        &[0.0, 0.0, 1.0],
-        &[0, 3],
-        &[0],
-        1,
-        &o
-    ))
-    .contains("`x` at position 2"));
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0],
-        &[0.0, 0.0],
-        &[0, 2],
-        &[0],
-        1,
-        &o
-    ))
-    .contains("ring_offsets"));
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, 0.0],
-        &[0.0, 0.0, 1.0],
-        &[0, 3],
-        &[4],
-        1,
-        &o
-    ))
-    .contains("ring_area"));
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, 0.0],
-        &[0.0, 0.0, 1.0],
-        &[0, 2],
-        &[0],
-        1,
-        &o
-    ))
-    .contains("ring_offsets"));
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, 0.0],
-        &[0.0, 0.0],
-        &[0, 3],
-        &[0],
-        1,
-        &o
-    ))
-    .contains("length mismatch"));
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 0.0, 0.0],
-        &[1.0, 1.0, 1.0],
-        &[0, 3],
-        &[0],
-        1,
-        &o
-    ))
-    .contains("no edges"));
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, 0.0],
-        &[0.0, 0.0, 1.0],
-        &[0, 3],
-        &[0],
-        0,
-        &o
-    ))
-    .contains("n_areas"));
+    type Case<'a> = (&'a [f64], &'a [f64], &'a [usize], &'a [u32], usize, &'a str);
+    #[rustfmt::skip]
+    let cases: [Case; 7] = [
+        (&[0.0, 1.0, f64::NAN], &[0.0, 0.0, 1.0], &[0, 3], &[0], 1, "`x` at position 2"),
+        (&[0.0, 1.0], &[0.0, 0.0], &[0, 2], &[0], 1, "ring_offsets"),
+        (&[0.0, 1.0, 0.0], &[0.0, 0.0, 1.0], &[0, 3], &[4], 1, "ring_area"),
+        (&[0.0, 1.0, 0.0], &[0.0, 0.0, 1.0], &[0, 2], &[0], 1, "ring_offsets"),
+        (&[0.0, 1.0, 0.0], &[0.0, 0.0], &[0, 3], &[0], 1, "length mismatch"),
+        (&[0.0, 0.0, 0.0], &[1.0, 1.0, 1.0], &[0, 3], &[0], 1, "no edges"),
+        (&[0.0, 1.0, 0.0], &[0.0, 0.0, 1.0], &[0, 3], &[0], 0, "n_areas"),
+    ];
+    for (x, y, offsets, areas, n, want) in cases {
+        assert!(err(AreaIndex::from_rings(x, y, offsets, areas, n, &o)).contains(want));
+    }
     let bad = AreaIndexOptions {
         cells_per_edge: f64::NAN,
         max_cells: 10,

@@ -1,6 +1,6 @@
 //! Hotspot module: DBSCAN vs scikit-learn, Gi*/Local Moran vs esda
 //! (tests/fixtures/hotspot_reference.json), NNH vs scipy single linkage (nnh_reference.json),
-//! KDE vs a direct sum, Knox vs brute force, METHODS C.
+//! KDE vs a direct sum, Knox vs brute force, docs/methods/hotspots.md C.
 
 use proptest::prelude::*;
 use saferstats::hotspot::clusters::*;
@@ -12,21 +12,11 @@ use saferstats::hotspot::nnh::{nnh, NnhDistance};
 use saferstats::hotspot::weights::Weights;
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 fn fixture() -> Value {
-    fixture_file("hotspot_reference.json")
-}
-
-fn fixture_file(name: &str) -> Value {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
-fn arr(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+    load("hotspot_reference.json")
 }
 
 #[test]
@@ -39,12 +29,7 @@ fn dbscan_labels_identical_to_sklearn() {
             let eps = run["eps_m"].as_f64().unwrap();
             let ms = run["min_samples"].as_u64().unwrap() as usize;
             let (labels, core) = dbscan(&lat, &lon, eps, ms).unwrap();
-            let want: Vec<i64> = run["labels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_i64().unwrap())
-                .collect();
+            let want = ints(&run["labels"]);
             assert_eq!(labels, want, "{} eps {eps} min_samples {ms}", set["name"]);
             let want_core: Vec<usize> = run["core"]
                 .as_array()
@@ -191,7 +176,7 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
         ny: 3,
     };
     let d = kde_grid(&x, &y, None, 50.0, Kernel::Quartic, &g).unwrap();
-    // METHODS.md C4 at (0,0)... is not a centre here; check cell centres against the direct sum
+    // docs/methods/hotspots.md C4 at (0,0)... is not a centre here; check cell centres against the direct sum
     for kernel in [Kernel::Quartic, Kernel::Gaussian] {
         let h = 23.0;
         let d = kde_grid(&x, &y, None, h, kernel, &g).unwrap();
@@ -347,7 +332,7 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
     );
     assert!((ce.r_donnelly - 1.0122652).abs() < 1e-7);
     // spatstat 3.0.3 (tests/fixtures/generate_hotspot_clarkevans.R): R, z, two-sided p, Donnelly R
-    let fx = fixture_file("hotspot_clarkevans_spatstat.json");
+    let fx = load("hotspot_clarkevans_spatstat.json");
     for row in fx["clark_evans"].as_array().unwrap() {
         let (x, y) = (arr(&row["x"]), arr(&row["y"]));
         let area = row["area"].as_f64().unwrap();
@@ -403,11 +388,7 @@ fn clark_evans_and_nnh_match_spatstat_and_crimestat() {
 #[test]
 fn bng_matches_os_example_and_proj() {
     use saferstats::hotspot::bng::*;
-    let p = format!(
-        "{}/tests/fixtures/bng_reference.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let fx: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let fx = load("bng_reference.json");
     let ex = &fx["os_tm_example"];
     let d = |v: &Value| {
         let a = arr(v);
@@ -442,7 +423,7 @@ fn bng_matches_os_example_and_proj() {
 
 #[test]
 fn hdbscan_labels_match_sklearn() {
-    // Identical labels where mutual-reachability ties do not arise (the METHODS.md oracle and the
+    // Identical labels where mutual-reachability ties do not arise (the docs/methods/hotspots.md oracle and the
     // duplicate-points set); on dense blobs numpy's unstable argsort orders tied edges differently,
     // so cluster numbering can differ and a few tie-affected points change side: there we require
     // the same partition for at least 98% of points (documented in hotspot::hdbscan).
@@ -456,12 +437,7 @@ fn hdbscan_labels_match_sklearn() {
             let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
             let ms = run["min_samples"].as_u64().map(|v| v as usize);
             let labels = hdbscan(&lat, &lon, mcs, ms).unwrap();
-            let want: Vec<i64> = run["labels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_i64().unwrap())
-                .collect();
+            let want = ints(&run["labels"]);
             if exact {
                 assert_eq!(labels, want, "{} mcs {mcs}", set["name"]);
             } else {
@@ -483,14 +459,6 @@ fn hdbscan_labels_match_sklearn() {
         }
     }
     assert!(runs >= 12);
-}
-
-fn ints(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_i64().unwrap())
-        .collect()
 }
 
 #[test]
@@ -543,7 +511,7 @@ fn hdbscan_mst_and_tree_equal_sklearn_exactly_also_under_ties() {
 
 #[test]
 fn nnh_orders_equal_scipy_single_linkage() {
-    let fx = fixture_file("nnh_reference.json"); // tests/fixtures/generate_nnh_fixtures.py (scipy)
+    let fx = load("nnh_reference.json"); // tests/fixtures/generate_nnh_fixtures.py (scipy)
     for row in fx["nnh"]["rows"].as_array().unwrap() {
         let name = row["name"].as_str().unwrap();
         let (x, y) = (arr(&row["x"]), arr(&row["y"]));

@@ -139,7 +139,7 @@ fn every_allowed_confidence_gives_finite_limits() {
 
 #[test]
 fn wilson_at_confidence_one_is_the_unit_interval() {
-    // METHODS.md A2: conf = 1 => (0, 1); only proportions define a 100% interval
+    // docs/methods/rates.md A2: conf = 1 => (0, 1); only proportions define a 100% interval
     for method in [ProportionMethod::Wilson, ProportionMethod::WilsonCc] {
         let opts = ProportionOptions {
             confidence: 1.0,
@@ -230,7 +230,7 @@ proptest! {
             let opts = RateOptions { confidence: conf, method, ..RateOptions::default() };
             let out = rate_ci(&[x as f64], &[n], &opts).unwrap();
             // Byar's lower limit is negative for tiny counts at very high confidence: reported as
-            // NaN, as PHEindicatormethods does (METHODS.md A1); every other limit is defined.
+            // NaN, as PHEindicatormethods does (docs/methods/rates.md A1); every other limit is defined.
             let byar_undefined = out.method[0] == saferstats::ci::CiMethod::Byar && out.lower[0].is_nan();
             prop_assert!(byar_undefined || out.lower[0] <= out.value[0] + 1e-9 * out.value[0].abs());
             prop_assert!(out.value[0] <= out.upper[0]);

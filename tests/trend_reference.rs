@@ -1,28 +1,10 @@
 //! Trend module against tests/fixtures/trend_reference.json (statsmodels GLM / NegativeBinomial,
-//! pymannkendall, scipy theilslopes) and the PHE funnel values quoted in METHODS.md A7.
+//! pymannkendall, scipy theilslopes) and the PHE funnel values quoted in docs/methods/trends.md A7.
 
 use saferstats::trend::*;
-use serde_json::Value;
 
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture readable"))
-        .expect("valid JSON")
-}
-
-fn arr(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
-}
-
-#[track_caller]
-fn close(got: f64, want: f64, rel: f64, what: &str) {
-    let tol = rel * want.abs().max(1e-12);
-    assert!((got - want).abs() <= tol, "{what}: got {got}, want {want}");
-}
+mod common;
+use common::*;
 
 fn opts(d: Dispersion) -> TrendOptions {
     TrendOptions {
@@ -242,7 +224,7 @@ fn proportion_funnel_matches_methods_a7() {
 
 #[test]
 fn ratio_funnel_matches_phe_poisson_funnel() {
-    // METHODS.md A7: for O = 1 the expected counts at the limits are 9.233410 (low3s),
+    // docs/methods/trends.md A7: for O = 1 the expected counts at the limits are 9.233410 (low3s),
     // 5.571645 (low2s), 0.025318 (up2s), 0.001001 (up3s); evaluating the funnel at those E
     // must give back O = 1, i.e. ratio limits 1/E.
     let es = [9.233410, 5.571645, 0.025318, 0.001001];

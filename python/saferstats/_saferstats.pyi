@@ -1,49 +1,149 @@
 """Type stubs for the compiled core ``saferstats._saferstats`` (Rust, PyO3).
 
-Every array argument is a 1-D contiguous float64 numpy array (borrowed without copying); every
-array result is moved from Rust into numpy without copying. Method codes index
+The binding contract (``src/bindings/mod.rs``): data arguments are positional, every option is
+keyword-only with the default of the core's options struct; option names are parsed by the core
+(an unknown name raises ``InvalidInputError`` listing the valid ones); results are one dict of
+numpy arrays (and scalars or lists where the result has them), moved from Rust without copying.
+Every array argument is a 1-D float64 numpy array unless typed otherwise. Method codes index
 :func:`ci_method_labels`.
 """
 
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import Self
 
 __version__: str
+#: Mean Earth radius in metres used by every haversine distance in the core.
+EARTH_RADIUS_M: float
+
+__all__ = [
+    "AreaIndex",
+    "EARTH_RADIUS_M",
+    "__version__",
+    "ci_method_labels",
+    "clark_evans",
+    "cluster_summary",
+    "concentration",
+    "dbscan",
+    "disproportionality",
+    "dsr",
+    "dsr_many",
+    "e_test_many",
+    "esp2013",
+    "funnel_limits",
+    "funnel_significance",
+    "funnel_significance_labels",
+    "global_statistic",
+    "grid_auto_bandwidth",
+    "grid_auto_cell_size",
+    "grid_bandwidth_nrd",
+    "grid_centres",
+    "grid_counts",
+    "grid_dual",
+    "grid_kde",
+    "grid_locate",
+    "grid_spec",
+    "hdbscan_labels",
+    "hdbscan_mst",
+    "hotspot_change_test",
+    "hotspot_classify",
+    "its_poisson",
+    "kde_default_bandwidth",
+    "kde_grid",
+    "knox",
+    "local_statistic",
+    "mann_kendall_rows",
+    "month_codes",
+    "nnh",
+    "nnh_threshold",
+    "outcome_tests",
+    "pai_table",
+    "poisson_trend_many",
+    "proportion_ci",
+    "proportion_difference",
+    "prospective_risk",
+    "protect",
+    "rate_ci",
+    "rate_ratio",
+    "read_columns",
+    "seasonal_mann_kendall_rows",
+    "spc_labels",
+    "spc_many",
+    "suppress",
+    "test_labels",
+    "trend_method_labels",
+    "trend_note_labels",
+    "two_by_two",
+    "wdd",
+    "wdd_harm",
+    "weights_adjacency",
+    "weights_distance_band",
+    "weights_lattice",
+    "wgs84_to_bng",
+]
 
 _F64 = npt.NDArray[np.float64]
 _U8 = npt.NDArray[np.uint8]
+_I64 = npt.NDArray[np.int64]
+_Columns = dict[str, Any]
 
 def ci_method_labels() -> list[str]: ...
 def esp2013() -> list[float]: ...
 def rate_ci(
-    count: _F64, population: _F64, multiplier: float, confidence: float, method: str, missing: str
-) -> tuple[_F64, _F64, _F64, _F64, _F64, _U8]:
-    """(count copy, population copy, rate, lower, upper, method code)."""
+    count: _F64,
+    population: _F64,
+    *,
+    multiplier: float = ...,
+    confidence: float = ...,
+    method: str = ...,
+    missing: str = ...,
+) -> _Columns:
+    """count, population (copies), value, lower, upper, method (codes)."""
 def proportion_ci(
-    successes: _F64, trials: _F64, multiplier: float, confidence: float, method: str, missing: str
-) -> tuple[_F64, _F64, _F64, _F64, _F64, _U8]:
-    """(successes copy, trials copy, value, lower, upper, method code)."""
+    successes: _F64,
+    trials: _F64,
+    *,
+    multiplier: float = ...,
+    confidence: float = ...,
+    method: str = ...,
+    missing: str = ...,
+) -> _Columns:
+    """successes, trials (copies), value, lower, upper, method (codes)."""
 def rate_ratio(
     count_a: _F64,
     population_a: _F64,
     count_b: _F64,
     population_b: _F64,
-    confidence: float,
-    method: str,
-    missing: str,
-    percent: bool = False,
-) -> tuple[_F64, _F64, _F64, _U8, _F64, _F64, tuple[_F64, _F64, _F64] | None]: ...
+    *,
+    confidence: float = ...,
+    method: str = ...,
+    missing: str = ...,
+    percent: bool = ...,
+) -> _Columns:
+    """value, lower, upper, method, z, p_value [, percent_change, percent_lower, percent_upper]."""
 def proportion_difference(
-    successes_a: _F64, trials_a: _F64, successes_b: _F64, trials_b: _F64, confidence: float, missing: str
-) -> tuple[_F64, _F64, _F64, _U8]: ...
+    successes_a: _F64,
+    trials_a: _F64,
+    successes_b: _F64,
+    trials_b: _F64,
+    *,
+    confidence: float = ...,
+    missing: str = ...,
+) -> _Columns: ...
 def dsr(
-    counts: _F64, populations: _F64, standard: _F64, multiplier: float, confidence: float
-) -> tuple[float, float, float, float, float, int, str | None]: ...
+    counts: _F64, populations: _F64, standard: _F64, *, multiplier: float = ..., confidence: float = ...
+) -> _Columns: ...
 def dsr_many(
-    counts: _F64, populations: _F64, standard: _F64, offsets: list[int], multiplier: float, confidence: float
-) -> tuple[dict[str, npt.NDArray[Any]], list[str | None]]: ...
+    counts: _F64,
+    populations: _F64,
+    standard: _F64,
+    offsets: list[int],
+    *,
+    multiplier: float = ...,
+    confidence: float = ...,
+) -> _Columns: ...
 def trend_method_labels() -> list[str]: ...
 def trend_note_labels() -> list[str]: ...
 def funnel_significance_labels() -> list[str]: ...
@@ -52,120 +152,133 @@ def poisson_trend_many(
     population: _F64,
     t: _F64,
     offsets: list[int],
-    confidence: float,
-    dispersion: str,
-    auto_threshold: float,
-) -> dict[str, npt.NDArray[Any]]: ...
+    *,
+    confidence: float = ...,
+    dispersion: str = ...,
+    auto_threshold: float = ...,
+) -> _Columns: ...
 def mann_kendall_rows(
-    values: _F64, n_cols: int, confidence: float, skip_missing: bool, times: _F64 | None = None
-) -> dict[str, npt.NDArray[Any]]: ...
+    values: _F64, n_cols: int, *, confidence: float = ..., skip_missing: bool = ..., times: _F64 | None = ...
+) -> _Columns: ...
 def seasonal_mann_kendall_rows(
-    values: _F64, n_cols: int, period: int, confidence: float, skip_missing: bool
-) -> dict[str, npt.NDArray[Any]]: ...
-def funnel_limits(denominators: _F64, target: float, kind: str, multiplier: float) -> dict[str, _F64]: ...
+    values: _F64, n_cols: int, period: int, *, confidence: float = ..., skip_missing: bool = ...
+) -> _Columns: ...
+def funnel_limits(denominators: _F64, target: float, *, kind: str, multiplier: float) -> _Columns: ...
 def funnel_significance(
-    numerators: _F64, denominators: _F64, target: float, kind: str, multiplier: float
+    numerators: _F64, denominators: _F64, target: float, *, kind: str, multiplier: float
 ) -> _U8: ...
 def read_columns(
     files: list[tuple[str, str, list[int | None]]], columns: list[tuple[str, str, float, bool]]
-) -> dict[str, Any]: ...
-def month_codes(ns: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int32], list[str]]:
+) -> _Columns: ...
+def month_codes(ns: _I64) -> _Columns:
     """UTC calendar months of ns timestamps: codes into sorted "YYYY-MM" labels (-1 for NaT)."""
 def disproportionality(
     searches: _F64,
     population: _F64,
     reference: list[int],
-    multiplier: float,
-    confidence: float,
-    ratio_method: str,
-    zero: str,
-    min_count: float,
-    min_population: float,
-) -> dict[str, npt.NDArray[Any]]: ...
-def outcome_tests(hits: _F64, n: _F64, reference: list[int], confidence: float) -> dict[str, npt.NDArray[Any]]: ...
-def two_by_two(x1: _F64, n1: _F64, x2: _F64, n2: _F64, confidence: float) -> dict[str, npt.NDArray[Any]]: ...
+    *,
+    multiplier: float = ...,
+    confidence: float = ...,
+    ratio_method: str = ...,
+    zero: str = ...,
+    min_count: float = ...,
+    min_population: float = ...,
+) -> _Columns: ...
+def outcome_tests(hits: _F64, n: _F64, reference: list[int], *, confidence: float = ...) -> _Columns: ...
+def two_by_two(x1: _F64, n1: _F64, x2: _F64, n2: _F64, *, confidence: float = ...) -> _Columns: ...
 def test_labels() -> list[str]: ...
 def its_poisson(
     counts: _F64,
     population: _F64,
     break_index: int,
-    confidence: float,
-    dispersion: str,
-    season_kind: str,
-    season_period: int,
-    season_k: int,
-) -> dict[str, Any]: ...
+    *,
+    confidence: float = ...,
+    dispersion: str = ...,
+    season_kind: str = ...,
+    season_period: int = ...,
+    season_k: int = ...,
+) -> _Columns: ...
 def suppress(
-    values: _F64, n_cols: int, threshold: float, zeros: bool, secondary: bool, round_to: float | None
-) -> tuple[_F64, _U8]: ...
+    values: _F64,
+    n_cols: int,
+    *,
+    threshold: float = ...,
+    zeros: bool = ...,
+    secondary: bool = ...,
+    round_to: float | None = ...,
+) -> _Columns: ...
 def protect(
     values: _F64,
     kinds: _U8,
-    offsets: npt.NDArray[np.int64],
-    cells: npt.NDArray[np.int64],
+    offsets: _I64,
+    cells: _I64,
     coefs: _F64,
-    threshold: float,
-    zeros: bool,
-    secondary: bool,
-) -> tuple[_U8, npt.NDArray[np.int64]]: ...
-def dbscan(lat: _F64, lon: _F64, eps_m: float, min_samples: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]: ...
+    *,
+    threshold: float = ...,
+    zeros: bool = ...,
+    secondary: bool = ...,
+) -> _Columns: ...
+def dbscan(lat: _F64, lon: _F64, *, eps_m: float, min_samples: int) -> _Columns: ...
 def kde_default_bandwidth(x: _F64, y: _F64) -> float: ...
 def kde_grid(
     x: _F64,
     y: _F64,
     weights: _F64 | None,
+    *,
     bandwidth: float,
-    kernel: str,
+    kernel: str = ...,
     xmin: float,
     xmax: float,
     ymin: float,
     ymax: float,
     cell_size: float,
-) -> tuple[_F64, float, float, int, int]: ...
-_I64 = npt.NDArray[np.int64]
-_Csr = tuple[int, _I64, _I64, _F64]
-
-def weights_lattice(nrows: int, ncols: int, queen: bool) -> _Csr: ...
+) -> _Columns: ...
+def weights_lattice(nrows: int, ncols: int, *, queen: bool) -> _Columns: ...
 def weights_adjacency(
-    focal: npt.NDArray[np.uint32], neighbor: npt.NDArray[np.uint32], weight: _F64 | None, n: int
-) -> _Csr: ...
-def weights_distance_band(x: _F64, y: _F64, threshold: float, binary: bool) -> _Csr: ...
+    focal: npt.NDArray[np.uint32], neighbor: npt.NDArray[np.uint32], weight: _F64 | None, *, n: int
+) -> _Columns: ...
+def weights_distance_band(x: _F64, y: _F64, *, threshold: float, binary: bool = ...) -> _Columns: ...
 def local_statistic(
-    statistic: str,
     values: _F64,
     n: int,
     offsets: _I64,
     neighbors: _I64,
     weights: _F64,
+    *,
+    statistic: str,
     transform: str,
-    permutations: int,
-    seed: int,
-) -> dict[str, npt.NDArray[Any]]: ...
+    permutations: int = ...,
+    seed: int = ...,
+) -> _Columns: ...
 def knox(
     x: _F64,
     y: _F64,
     t: _F64,
     distance_edges: _F64,
     time_edges: _F64,
-    permutations: int,
-    seed: int,
-    metric: str,
-) -> dict[str, _F64]: ...
+    *,
+    permutations: int = ...,
+    seed: int = ...,
+    metric: str = ...,
+) -> _Columns: ...
 def cluster_summary(
-    lat: _F64, lon: _F64, labels: npt.NDArray[np.int64], times: _F64 | None, concavity: float | None
-) -> dict[str, Any]: ...
-def clark_evans(x: _F64, y: _F64, area: float, perimeter: float | None) -> tuple[float, float, float, float, float, float]: ...
-def nnh_threshold(n: int, area: float, p: float) -> float: ...
+    lat: _F64, lon: _F64, labels: _I64, times: _F64 | None = ..., *, concavity: float | None = ...
+) -> _Columns: ...
+def clark_evans(x: _F64, y: _F64, *, area: float, perimeter: float | None = ...) -> _Columns: ...
+def nnh_threshold(n: int, *, area: float, p: float) -> float: ...
 def nnh(
-    x: _F64, y: _F64, area: float, p: float, threshold: float | None, min_points: int, max_order: int
-) -> tuple[list[float], npt.NDArray[np.int64], dict[str, npt.NDArray[Any]]]: ...
-def wgs84_to_bng(lat: _F64, lon: _F64) -> tuple[_F64, _F64]: ...
-def hdbscan_mst(
-    lat: _F64, lon: _F64, min_samples: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
-def hdbscan_labels(
-    n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64], distance: _F64, min_cluster_size: int
-) -> npt.NDArray[np.int64]: ...
+    x: _F64,
+    y: _F64,
+    *,
+    area: float,
+    p: float,
+    min_points: int,
+    max_order: int,
+    threshold: float | None = ...,
+) -> _Columns: ...
+def wgs84_to_bng(lat: _F64, lon: _F64) -> _Columns: ...
+def hdbscan_mst(lat: _F64, lon: _F64, *, min_samples: int) -> _Columns: ...
+def hdbscan_labels(n: int, src: _I64, dst: _I64, distance: _F64, *, min_cluster_size: int) -> _I64: ...
 # hotspot intelligence (src/bindings/intel.rs)
 def global_statistic(
     statistic: str,
@@ -215,18 +328,14 @@ def prospective_risk(
     time_unit: float,
     distance: str,
 ) -> _F64: ...
-from typing import final
-
-from typing_extensions import Self
-
 @final
 class AreaIndex:
     def __new__(
         cls,
         x: _F64,
         y: _F64,
-        ring_offsets: npt.NDArray[np.int64],
-        ring_area: npt.NDArray[np.int64],
+        ring_offsets: _I64,
+        ring_area: _I64,
         n_areas: int,
         cells_per_edge: float = 16.0,
         max_cells: int = 4194304,

@@ -97,10 +97,10 @@ class _Cells:
         offsets[1:] = np.cumsum([len(r) for r in self.relations])
         cells = np.array([c for r in self.relations for c, _ in r], dtype=np.int64)
         coefs = np.array([k for r in self.relations for _, k in r], dtype=np.float64)
-        reason, unprotected = _ext.protect(
+        res = _ext.protect(
             np.asarray(self.values, dtype=np.float64), np.asarray(self.kinds, dtype=np.uint8), offsets, cells,
-            coefs, float(threshold), bool(zeros), bool(secondary))
-        return reason, [int(i) for i in unprotected]
+            coefs, threshold=float(threshold), zeros=bool(zeros), secondary=bool(secondary))
+        return res["reason"], [int(i) for i in res["unprotected"]]
 
 
 # ------------------------------------------------------------------------------------ roles

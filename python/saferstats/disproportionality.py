@@ -860,12 +860,12 @@ def disproportionality(
         np.ascontiguousarray(frame["searches"].to_numpy(dtype=float)),
         np.ascontiguousarray(popv),
         ref_idx.tolist(),
-        mult,
-        conf,
-        ratio_method,
-        zero,
-        min_count,
-        min_population,
+        multiplier=mult,
+        confidence=conf,
+        ratio_method=ratio_method,
+        zero=zero,
+        min_count=min_count,
+        min_population=min_population,
     )
     out = frame[keys].copy() if keys else pd.DataFrame(index=frame.index)
     out["group"] = frame[group].to_numpy()
@@ -1012,7 +1012,7 @@ def outcome_test(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
         np.ascontiguousarray(agg["n"].to_numpy(dtype=float)),
         ref_idx.tolist(),
-        conf,
+        confidence=conf,
     )
     out = agg[keys].copy() if keys else pd.DataFrame(index=agg.index)
     out["group"] = agg[group].to_numpy()

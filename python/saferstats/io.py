@@ -467,7 +467,8 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     data["force"] = pd.Categorical.from_codes(force_codes, categories=force_cats)
     data["date"] = dates.array
     # "YYYY-MM" from the timestamps, as a sorted categorical (NaT -> missing)
-    month_codes, months = _ext.month_codes(dates.array.asi8)
+    mc = _ext.month_codes(dates.array.asi8)
+    month_codes, months = mc["codes"], mc["labels"]
     data["month"] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
     data["source_line"] = res["line"].view(np.int64)  # u64 line numbers, far below 2**63

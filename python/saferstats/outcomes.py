@@ -208,7 +208,8 @@ def its_poisson(
         kind = spec[0]
         period = _whole(spec[1], "seasonality", minimum=2, maximum=len(y)) if len(spec) > 1 else 12
         k = _whole(spec[2], "seasonality", minimum=1, maximum=max(1, period // 2)) if len(spec) > 2 else 1
-    res = _ext.its_poisson(y, pop, break_index, conf, dispersion, kind, period, k)
+    res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind=kind,
+                           season_period=period, season_k=k)
     return ItsResult(
         level_rr=res["level"][0], level_lower=res["level"][1], level_upper=res["level"][2],
         slope_rr=res["slope"][0], slope_lower=res["slope"][1], slope_upper=res["slope"][2],
@@ -272,7 +273,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     """
     conf = _confidence(confidence)
     arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
-    res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], conf)
+    res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], confidence=conf)
     w2 = proportion_ci(arrays["x2"], arrays["n2"], confidence=conf)
     out = pd.DataFrame({
         "p1": res["rate"], "p2": arrays["x2"] / arrays["n2"], "diff": res["diff"], "diff_lower": res["diff_lower"],

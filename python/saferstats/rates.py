@@ -77,9 +77,10 @@ def _two_column_ci(
     multiplier = real_option("multiplier", multiplier)
     missing = choice_option("missing", missing, _MISSING)
     arrays, index = aligned(**{names[0]: a, names[1]: b})
-    x, n, v, lo, hi, m = kernel(arrays[names[0]], arrays[names[1]], multiplier, float(confidence), method, missing)
-    columns = {names[0]: x, names[1]: n, names[2]: v, "lower": lo, "upper": hi,
-               "confidence": float(confidence), "method": _methods(m)}
+    res = kernel(arrays[names[0]], arrays[names[1]], multiplier=multiplier, confidence=float(confidence),
+                 method=method, missing=missing)
+    columns = {names[0]: res[names[0]], names[1]: res[names[1]], names[2]: res["value"], "lower": res["lower"],
+               "upper": res["upper"], "confidence": float(confidence), "method": _methods(res["method"])}
     return _frame(columns, index)
 
 
@@ -235,27 +236,27 @@ def _rate_ratio_frame(
     arrays, index = aligned(
         count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
     )
-    v, lo, hi, m, z, p, pct = _ext.rate_ratio(
+    res = _ext.rate_ratio(
         arrays["count_a"],
         arrays["population_a"],
         arrays["count_b"],
         arrays["population_b"],
-        float(confidence),
-        method,
-        missing,
-        percent,
+        confidence=float(confidence),
+        method=method,
+        missing=missing,
+        percent=percent,
     )
     columns = {
-        "ratio": v,
-        "lower": lo,
-        "upper": hi,
-        "z": z,
-        "p_value": p,
-        "method": _methods(m),
+        "ratio": res["value"],
+        "lower": res["lower"],
+        "upper": res["upper"],
+        "z": res["z"],
+        "p_value": res["p_value"],
+        "method": _methods(res["method"]),
         "confidence": float(confidence),
     }
-    if pct is not None:
-        columns.update(percent_change=pct[0], percent_lower=pct[1], percent_upper=pct[2])
+    if percent:
+        columns.update({k: res[k] for k in ("percent_change", "percent_lower", "percent_upper")})
     return _frame(columns, index)
 
 
@@ -335,16 +336,17 @@ def proportion_difference(
     arrays, index = aligned(
         successes_a=successes_a, trials_a=trials_a, successes_b=successes_b, trials_b=trials_b
     )
-    v, lo, hi, m = _ext.proportion_difference(
+    res = _ext.proportion_difference(
         arrays["successes_a"],
         arrays["trials_a"],
         arrays["successes_b"],
         arrays["trials_b"],
-        float(confidence),
-        missing,
+        confidence=float(confidence),
+        missing=missing,
     )
     return _frame(
-        {"difference": v, "lower": lo, "upper": hi, "confidence": float(confidence), "method": _methods(m)},
+        {"difference": res["value"], "lower": res["lower"], "upper": res["upper"], "confidence": float(confidence),
+         "method": _methods(res["method"])},
         index,
     )
 
@@ -445,9 +447,9 @@ def dsr(
     flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
     offsets = np.cumsum([0] + [len(p) for p in positions]).tolist()
     try:
-        cols, notes = _ext.dsr_many(
+        cols = _ext.dsr_many(
             np.ascontiguousarray(x[flat]), np.ascontiguousarray(n[flat]), weights, offsets,
-            multiplier, float(confidence),
+            multiplier=multiplier, confidence=float(confidence),
         )
     except SaferstatsError as exc:
         # the caller's row (label) through the one translation; then the area it belongs to
@@ -471,7 +473,7 @@ def dsr(
             "upper": cols["upper"],
             "confidence": float(confidence),
             "method": _methods(cols["method"]),
-            "note": notes,
+            "note": cols["note"],
         },
         index=None if groups is None else pd.Index([plain(k) for k in keys], name="group"),
     )

@@ -397,9 +397,9 @@ def poisson_trend(
         np.ascontiguousarray(pop[flat]),
         np.ascontiguousarray(t[flat]),
         offsets,
-        float(confidence),
-        dispersion,
-        1.5,
+        confidence=float(confidence),
+        dispersion=dispersion,
+        auto_threshold=1.5,
     )
     out = pd.DataFrame(
         [dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g, _ in groups], index=range(len(groups))
@@ -559,11 +559,11 @@ def mann_kendall(
     skip = missing == "drop"
     try:
         if period is None:
-            res = _ext.mann_kendall_rows(flat, n_cols, float(confidence), skip, t)
+            res = _ext.mann_kendall_rows(flat, n_cols, confidence=float(confidence), skip_missing=skip, times=t)
             label = "mann-kendall"
         else:
             p = int_option("period", period, minimum=2, maximum=max(n_cols, 2))
-            res = _ext.seasonal_mann_kendall_rows(flat, n_cols, p, float(confidence), skip)
+            res = _ext.seasonal_mann_kendall_rows(flat, n_cols, p, confidence=float(confidence), skip_missing=skip)
             label = f"seasonal mann-kendall (period {p})"
     except MissingValueError as exc:
         pos = exc.index if exc.index is not None else 0
@@ -755,7 +755,7 @@ def funnel_limits(
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
     d = as_float_array("denominators", denominators)
-    res = _ext.funnel_limits(d, target, kind, mult)
+    res = _ext.funnel_limits(d, target, kind=kind, multiplier=mult)
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
         out[k] = res[k]
@@ -790,6 +790,6 @@ def funnel_significance(
     o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
-    codes = _ext.funnel_significance(o, d, real_option("target", target), kind, mult)
+    codes = _ext.funnel_significance(o, d, real_option("target", target), kind=kind, multiplier=mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     return pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")

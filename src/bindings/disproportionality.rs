@@ -7,63 +7,52 @@ use pyo3::types::PyDict;
 use super::errors::IntoPy;
 use super::parallel::{detach, owned};
 use crate::ci::Estimate;
-use crate::disproportionality as core;
+use crate::disproportionality::{self as core, DispOptions};
 use crate::tables::{TestUsed, TwoByTwo};
 
+/// The columns `prefix`, `prefix_lower`, `prefix_upper`, `prefix_method` of estimates.
 fn put_estimates<'py>(d: &Bound<'py, PyDict>, prefix: &str, e: &[Estimate]) -> PyResult<()> {
-    let py = d.py();
-    d.set_item(
-        prefix,
-        e.iter()
-            .map(|x| x.value)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    d.set_item(
-        format!("{prefix}_lower"),
-        e.iter()
-            .map(|x| x.lower)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    d.set_item(
-        format!("{prefix}_upper"),
-        e.iter()
-            .map(|x| x.upper)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    d.set_item(
-        format!("{prefix}_method"),
-        e.iter()
-            .map(|x| x.method as u8)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
+    let cols = columns!(d.py(), e;
+        "" => |x| x.value,
+        "_lower" => |x| x.lower,
+        "_upper" => |x| x.upper,
+        "_method" => |x| x.method as u8,
+    );
+    for (suffix, col) in cols.iter() {
+        d.set_item(format!("{prefix}{}", suffix.extract::<&str>()?), col)?;
+    }
     Ok(())
 }
 
 /// Rates and ratios to the reference row; dict of arrays.
 #[pyfunction]
-#[pyo3(signature = (searches, population, reference, multiplier, confidence, ratio_method, zero, min_count, min_population))]
+#[pyo3(signature = (
+    searches, population, reference, *,
+    multiplier = DispOptions::default().multiplier,
+    confidence = DispOptions::default().confidence,
+    ratio_method = DispOptions::default().ratio_ci,
+    zero = DispOptions::default().zero,
+    min_count = DispOptions::default().min_count,
+    min_population = DispOptions::default().min_population,
+))]
 #[allow(clippy::too_many_arguments)]
-fn disproportionality<'py>(
+pub(super) fn disproportionality<'py>(
     py: Python<'py>,
     searches: PyReadonlyArray1<'py, f64>,
     population: PyReadonlyArray1<'py, f64>,
     reference: Vec<usize>,
     multiplier: f64,
     confidence: f64,
-    ratio_method: &str,
-    zero: &str,
+    ratio_method: core::RatioCi,
+    zero: core::ZeroCount,
     min_count: f64,
     min_population: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let opts = core::DispOptions {
+    let opts = DispOptions {
         multiplier,
         confidence,
-        ratio_ci: ratio_method.parse().py_err()?,
-        zero: zero.parse().py_err()?,
+        ratio_ci: ratio_method,
+        zero,
         min_count,
         min_population,
     };
@@ -89,23 +78,26 @@ fn two_by_two_dict<'py>(py: Python<'py>, rows: &[TwoByTwo]) -> PyResult<Bound<'p
         "rr",
         &rows.iter().map(|t| t.risk_ratio).collect::<Vec<_>>(),
     )?;
-    super::put_column(&d, "odds_ratio", rows, |t| t.odds_ratio)?;
-    super::put_column(&d, "z", rows, |t| t.z)?;
-    super::put_column(&d, "p_z", rows, |t| t.p_z)?;
-    super::put_column(&d, "chi2", rows, |t| t.chi2)?;
-    super::put_column(&d, "chi2_yates", rows, |t| t.chi2_yates)?;
-    super::put_column(&d, "p_chi2_yates", rows, |t| t.p_chi2_yates)?;
-    super::put_column(&d, "p_fisher", rows, |t| t.p_fisher)?;
-    super::put_column(&d, "min_expected", rows, |t| t.min_expected)?;
-    super::put_column(&d, "p_value", rows, |t| t.p_value)?;
-    super::put_column(&d, "test", rows, |t| t.test as u8)?;
+    let rest = columns!(py, rows;
+        "odds_ratio" => |t| t.odds_ratio,
+        "z" => |t| t.z,
+        "p_z" => |t| t.p_z,
+        "chi2" => |t| t.chi2,
+        "chi2_yates" => |t| t.chi2_yates,
+        "p_chi2_yates" => |t| t.p_chi2_yates,
+        "p_fisher" => |t| t.p_fisher,
+        "min_expected" => |t| t.min_expected,
+        "p_value" => |t| t.p_value,
+        "test" => |t| t.test as u8,
+    );
+    d.update(rest.as_mapping())?;
     Ok(d)
 }
 
 /// Outcome tests of each row against its reference row; dict of arrays.
 #[pyfunction]
-#[pyo3(signature = (hits, n, reference, confidence))]
-fn outcome_tests<'py>(
+#[pyo3(signature = (hits, n, reference, *, confidence = 0.95))]
+pub(super) fn outcome_tests<'py>(
     py: Python<'py>,
     hits: PyReadonlyArray1<'py, f64>,
     n: PyReadonlyArray1<'py, f64>,
@@ -119,8 +111,8 @@ fn outcome_tests<'py>(
 
 /// One 2x2 comparison of x1/n1 against x2/n2 for each pair of array elements; dict of arrays.
 #[pyfunction]
-#[pyo3(signature = (x1, n1, x2, n2, confidence))]
-fn two_by_two<'py>(
+#[pyo3(signature = (x1, n1, x2, n2, *, confidence = 0.95))]
+pub(super) fn two_by_two<'py>(
     py: Python<'py>,
     x1: PyReadonlyArray1<'py, f64>,
     n1: PyReadonlyArray1<'py, f64>,
@@ -138,14 +130,6 @@ fn two_by_two<'py>(
 
 /// Labels of the test codes (index = code).
 #[pyfunction]
-fn test_labels() -> Vec<&'static str> {
+pub(super) fn test_labels() -> Vec<&'static str> {
     TestUsed::ALL.iter().map(|t| t.label()).collect()
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(disproportionality, m)?)?;
-    m.add_function(wrap_pyfunction!(outcome_tests, m)?)?;
-    m.add_function(wrap_pyfunction!(two_by_two, m)?)?;
-    m.add_function(wrap_pyfunction!(test_labels, m)?)?;
-    Ok(())
 }

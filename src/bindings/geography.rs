@@ -152,8 +152,3 @@ impl AreaIndex {
         )
     }
 }
-
-/// Add the geography class to the module.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<AreaIndex>()
-}

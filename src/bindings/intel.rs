@@ -6,7 +6,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::hotspot::weights_from;
 use super::parallel::{detach, interruptible, owned};
 use crate::hotspot::{classify, evaluate, global, grid, local, prospective};
 
@@ -14,7 +13,7 @@ use crate::hotspot::{classify, evaluate, global, grid, local, prospective};
 #[pyfunction]
 #[pyo3(signature = (statistic, values, n, offsets, neighbors, weights, transform, permutations, seed))]
 #[allow(clippy::too_many_arguments)]
-fn global_statistic<'py>(
+pub(super) fn global_statistic<'py>(
     py: Python<'py>,
     statistic: &str,
     values: PyReadonlyArray1<'py, f64>,
@@ -26,7 +25,13 @@ fn global_statistic<'py>(
     permutations: usize,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = weights_from(n, &owned(&offsets), &owned(&neighbors), owned(&weights)).py_err()?;
+    let w = crate::hotspot::weights::Weights::from_csr(
+        n,
+        &owned(&offsets),
+        &owned(&neighbors),
+        owned(&weights),
+    )
+    .py_err()?;
     let tr: local::Transform = transform.parse().py_err()?;
     let v = owned(&values);
     let f = match statistic {
@@ -69,7 +74,7 @@ fn global_statistic<'py>(
 /// Hit rate / PAI / PEI / RRI table as a dict of columns.
 #[pyfunction]
 #[pyo3(signature = (observed, predicted, area=None))]
-fn pai_table<'py>(
+pub(super) fn pai_table<'py>(
     py: Python<'py>,
     observed: PyReadonlyArray1<'py, f64>,
     predicted: PyReadonlyArray1<'py, f64>,
@@ -102,7 +107,7 @@ fn pai_table<'py>(
 /// Lorenz curve and Gini as a dict.
 #[pyfunction]
 #[pyo3(signature = (counts,))]
-fn concentration<'py>(
+pub(super) fn concentration<'py>(
     py: Python<'py>,
     counts: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -153,7 +158,7 @@ fn check_cell_count(ncols: usize, nrows: usize) -> crate::Result<()> {
 /// Grid covering the bounds: (x0, y0, ncols, nrows).
 #[pyfunction]
 #[pyo3(signature = (xmin, xmax, ymin, ymax, cell, shape))]
-fn grid_spec(
+pub(super) fn grid_spec(
     xmin: f64,
     xmax: f64,
     ymin: f64,
@@ -168,7 +173,7 @@ fn grid_spec(
 
 /// sfhotspot's automatic cell size.
 #[pyfunction]
-fn grid_auto_cell_size(
+pub(super) fn grid_auto_cell_size(
     x: PyReadonlyArray1<'_, f64>,
     y: PyReadonlyArray1<'_, f64>,
 ) -> PyResult<f64> {
@@ -177,13 +182,13 @@ fn grid_auto_cell_size(
 
 /// MASS::bandwidth.nrd of one axis.
 #[pyfunction]
-fn grid_bandwidth_nrd(v: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+pub(super) fn grid_bandwidth_nrd(v: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
     grid::bandwidth_nrd(&owned(&v)).py_err()
 }
 
 /// Mean of bandwidth.nrd of x and y.
 #[pyfunction]
-fn grid_auto_bandwidth(
+pub(super) fn grid_auto_bandwidth(
     x: PyReadonlyArray1<'_, f64>,
     y: PyReadonlyArray1<'_, f64>,
 ) -> PyResult<f64> {
@@ -193,7 +198,7 @@ fn grid_auto_bandwidth(
 /// Cell centres (x, y).
 #[pyfunction]
 #[allow(clippy::type_complexity)]
-fn grid_centres<'py>(
+pub(super) fn grid_centres<'py>(
     py: Python<'py>,
     grid: GridArgs<'_>,
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
@@ -204,7 +209,7 @@ fn grid_centres<'py>(
 
 /// Cell of each point (−1 outside the grid).
 #[pyfunction]
-fn grid_locate<'py>(
+pub(super) fn grid_locate<'py>(
     py: Python<'py>,
     grid: GridArgs<'_>,
     x: PyReadonlyArray1<'py, f64>,
@@ -225,7 +230,7 @@ fn grid_locate<'py>(
 /// Points per cell and the number outside.
 #[pyfunction]
 #[pyo3(signature = (grid, x, y, weights=None))]
-fn grid_counts<'py>(
+pub(super) fn grid_counts<'py>(
     py: Python<'py>,
     grid: GridArgs<'_>,
     x: PyReadonlyArray1<'py, f64>,
@@ -242,7 +247,7 @@ fn grid_counts<'py>(
 /// Kernel density at the cell centres (per unit²).
 #[pyfunction]
 #[pyo3(signature = (grid, x, y, weights, bandwidth, kernel))]
-fn grid_kde<'py>(
+pub(super) fn grid_kde<'py>(
     py: Python<'py>,
     grid: GridArgs<'_>,
     x: PyReadonlyArray1<'py, f64>,
@@ -261,7 +266,7 @@ fn grid_kde<'py>(
 
 /// Combine two layers ("ratio" | "log_ratio" | "difference").
 #[pyfunction]
-fn grid_dual<'py>(
+pub(super) fn grid_dual<'py>(
     py: Python<'py>,
     a: PyReadonlyArray1<'py, f64>,
     b: PyReadonlyArray1<'py, f64>,
@@ -277,7 +282,7 @@ fn grid_dual<'py>(
 #[pyfunction]
 #[pyo3(signature = (grid, counts, periods, hotspot_prop, persistent_prop, recent_prop, critical_p, permutations, holm, seed))]
 #[allow(clippy::too_many_arguments)]
-fn hotspot_classify<'py>(
+pub(super) fn hotspot_classify<'py>(
     py: Python<'py>,
     grid: GridArgs<'_>,
     counts: PyReadonlyArray1<'py, f64>,
@@ -319,7 +324,7 @@ fn hotspot_classify<'py>(
 /// Per-cell change with the conditional Poisson test: (change, ratio, p_value).
 #[pyfunction]
 #[allow(clippy::type_complexity)]
-fn hotspot_change_test<'py>(
+pub(super) fn hotspot_change_test<'py>(
     py: Python<'py>,
     before: PyReadonlyArray1<'py, f64>,
     after: PyReadonlyArray1<'py, f64>,
@@ -343,7 +348,7 @@ fn hotspot_change_test<'py>(
 #[pyfunction]
 #[pyo3(signature = (grid, x, y, t, cutoff_time, predict_time, space_bandwidth, time_bandwidth, time_unit, distance))]
 #[allow(clippy::too_many_arguments)]
-fn prospective_risk<'py>(
+pub(super) fn prospective_risk<'py>(
     py: Python<'py>,
     grid: GridArgs<'_>,
     x: PyReadonlyArray1<'py, f64>,
@@ -369,24 +374,4 @@ fn prospective_risk<'py>(
     })?
     .py_err()?;
     Ok(r.into_pyarray(py))
-}
-
-/// Register the functions of this file.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(global_statistic, m)?)?;
-    m.add_function(wrap_pyfunction!(pai_table, m)?)?;
-    m.add_function(wrap_pyfunction!(concentration, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_spec, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_auto_cell_size, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_bandwidth_nrd, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_auto_bandwidth, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_centres, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_locate, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_counts, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_kde, m)?)?;
-    m.add_function(wrap_pyfunction!(grid_dual, m)?)?;
-    m.add_function(wrap_pyfunction!(hotspot_classify, m)?)?;
-    m.add_function(wrap_pyfunction!(hotspot_change_test, m)?)?;
-    m.add_function(wrap_pyfunction!(prospective_risk, m)?)?;
-    Ok(())
 }

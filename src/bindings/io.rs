@@ -1,13 +1,14 @@
-//! Bindings for [`crate::csvscan`].
+//! Bindings for [`crate::io::csvscan`].
 
 use std::path::PathBuf;
 
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use super::parallel::{detach, interruptible, owned};
-use crate::csvscan::{self, ColumnData, ColumnKind, ColumnSpec, FileSpec, ProblemKind};
+use super::Obj;
+use crate::io::csvscan::{self, ColumnData, ColumnKind, ColumnKindName, ColumnSpec, FileSpec};
 
 fn ascii(delimiter: char) -> PyResult<u8> {
     u8::try_from(delimiter).map_err(|_| {
@@ -15,7 +16,7 @@ fn ascii(delimiter: char) -> PyResult<u8> {
     })
 }
 
-/// Read delimited files column by column (see `saferstats::csvscan::read_files`).
+/// Read delimited files column by column (see `saferstats::io::csvscan::read_files`).
 ///
 /// `files`: `(path, delimiter, fields)` with `fields[i]` the output column of header field `i`
 /// (or `None`); `columns`: `(name, kind, abs_max, required)` with kind one of `"category"`,
@@ -26,32 +27,19 @@ fn ascii(delimiter: char) -> PyResult<u8> {
 /// `out of range`, `missing`, `invalid utf-8`).
 #[pyfunction]
 #[pyo3(signature = (files, columns))]
-fn read_columns<'py>(
+pub(super) fn read_columns<'py>(
     py: Python<'py>,
     files: Vec<(PathBuf, char, Vec<Option<usize>>)>,
-    columns: Vec<(String, String, f64, bool)>,
+    columns: Vec<(String, ColumnKindName, f64, bool)>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let specs = columns
         .into_iter()
-        .map(|(name, kind, abs_max, required)| {
-            let kind = match kind.as_str() {
-                "category" => ColumnKind::Category,
-                "float" => ColumnKind::Float { abs_max },
-                "bool" => ColumnKind::Bool,
-                "datetime" => ColumnKind::DateTime,
-                other => {
-                    return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                        "unknown column kind {other:?}"
-                    )))
-                }
-            };
-            Ok(ColumnSpec {
-                name,
-                kind,
-                required,
-            })
+        .map(|(name, kind, abs_max, required)| ColumnSpec {
+            name,
+            kind: ColumnKind::from_name(kind, abs_max),
+            required,
         })
-        .collect::<PyResult<Vec<_>>>()?;
+        .collect::<Vec<_>>();
     let files = files
         .into_iter()
         .map(|(path, d, fields)| {
@@ -63,7 +51,6 @@ fn read_columns<'py>(
         })
         .collect::<PyResult<Vec<_>>>()?;
     let table = interruptible(py, |c| csvscan::read_files_with(&files, &specs, c))?;
-    let out = PyDict::new(py);
     let cols = PyList::empty(py);
     for col in table.columns {
         match col {
@@ -75,51 +62,33 @@ fn read_columns<'py>(
             ColumnData::DateTime(v) => cols.append(v.into_pyarray(py))?,
         }
     }
-    out.set_item("columns", cols)?;
-    out.set_item("file", table.file.into_pyarray(py))?;
-    out.set_item("line", table.line.into_pyarray(py))?;
-    out.set_item("rows_per_file", table.rows_per_file)?;
-    let p = &table.problems;
     let sign = |v: Option<usize>| v.map_or(-1, |x| i64::try_from(x).unwrap_or(i64::MAX));
-    let problems = PyDict::new(py);
-    problems.set_item("file", p.iter().map(|x| x.file).collect::<Vec<_>>())?;
-    problems.set_item("line", p.iter().map(|x| x.line).collect::<Vec<_>>())?;
-    problems.set_item("row", p.iter().map(|x| sign(x.row)).collect::<Vec<_>>())?;
-    problems.set_item(
-        "column",
-        p.iter().map(|x| sign(x.column)).collect::<Vec<_>>(),
-    )?;
-    problems.set_item(
-        "value",
-        p.iter().map(|x| x.value.clone()).collect::<Vec<_>>(),
-    )?;
-    let kind = |k: ProblemKind| match k {
-        ProblemKind::MalformedLine => "malformed",
-        ProblemKind::Unparsable => "unparsable",
-        ProblemKind::OutOfRange => "out of range",
-        ProblemKind::Missing => "missing",
-        ProblemKind::InvalidUtf8 => "invalid utf-8",
-        ProblemKind::UnterminatedQuote => "unterminated quote",
-    };
-    problems.set_item("kind", p.iter().map(|x| kind(x.kind)).collect::<Vec<_>>())?;
-    out.set_item("problems", problems)?;
-    Ok(out)
+    let p = &table.problems;
+    let problems = columns!(py;
+        "file" => Obj(p.iter().map(|x| x.file).collect::<Vec<_>>()),
+        "line" => Obj(p.iter().map(|x| x.line).collect::<Vec<_>>()),
+        "row" => Obj(p.iter().map(|x| sign(x.row)).collect::<Vec<_>>()),
+        "column" => Obj(p.iter().map(|x| sign(x.column)).collect::<Vec<_>>()),
+        "value" => Obj(p.iter().map(|x| x.value.clone()).collect::<Vec<_>>()),
+        "kind" => Obj(p.iter().map(|x| x.kind.label()).collect::<Vec<_>>()),
+    );
+    Ok(columns!(py;
+        "columns" => Obj(cols),
+        "file" => table.file,
+        "line" => table.line,
+        "rows_per_file" => Obj(table.rows_per_file),
+        "problems" => Obj(problems),
+    ))
 }
 
-/// Calendar months (UTC) of int64 ns timestamps (see `saferstats::csvscan::month_codes`):
-/// (codes into the sorted labels, -1 for NaT; labels `"YYYY-MM"`).
+/// Calendar months (UTC) of int64 ns timestamps (see `saferstats::io::csvscan::month_codes`):
+/// dict of `codes` (into the sorted labels, -1 for NaT) and `labels` (`"YYYY-MM"`).
 #[pyfunction]
-fn month_codes<'py>(
+pub(super) fn month_codes<'py>(
     py: Python<'py>,
     ns: PyReadonlyArray1<'py, i64>,
-) -> PyResult<(Bound<'py, PyArray1<i32>>, Vec<String>)> {
+) -> PyResult<Bound<'py, PyDict>> {
     let ns = owned(&ns);
     let (codes, labels) = detach(py, || csvscan::month_codes(&ns))?;
-    Ok((codes.into_pyarray(py), labels))
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(read_columns, m)?)?;
-    m.add_function(wrap_pyfunction!(month_codes, m)?)?;
-    Ok(())
+    Ok(columns!(py; "codes" => codes, "labels" => Obj(labels)))
 }

@@ -1,9 +1,73 @@
 //! The PyO3 binding layer: the only place pyo3 and numpy appear. Each file converts types,
-//! releases the GIL around the core call and maps errors; no statistics live here.
+//! releases the GIL around the core call and maps errors; no statistics and no validation live
+//! here.
+//!
+//! # The binding contract
+//! Every binding (existing and new: monitoring, hotspot intelligence, ...) follows these rules.
+//!
+//! 1. **One file per core module** (`src/bindings/<module>.rs`), its functions exported by name
+//!    in the declarative `#[pymodule] mod _saferstats` below (`#[pymodule_export] use ...`).
+//!    The Python layer (`python/saferstats/*`) is the public API; the compiled module is private
+//!    and typed by `python/saferstats/_saferstats.pyi`, checked by `stubtest` in `make lint`.
+//! 2. **Keyword signatures.** Data arguments (arrays) are positional; every option is
+//!    keyword-only, after `*`, with the default of the core's options struct written as that
+//!    default, e.g. `#[pyo3(signature = (count, population, *, multiplier =
+//!    RateOptions::default().multiplier, ...))]`, so the two cannot drift apart. Keyword names
+//!    are the options struct's field names.
+//! 3. **Option enums by name.** Each option enum is declared in the core with `choice!`
+//!    (`src/codes.rs`: parsing, aliases, the `valid: "a", "b"` message); [`py_choice!`] here makes
+//!    it a typed argument, so a binding takes `method: RateMethod`, never a `&str` it parses.
+//! 4. **One result shape.** A binding returns a dict built by [`columns!`]: numpy arrays (moved,
+//!    not copied) keyed by column name, plus scalars or lists where the result has them. A
+//!    function that returns one array or one scalar returns it as is. No tuples.
+//! 5. **Running the work.** Inputs are copied with [`parallel::owned`] while the GIL is held;
+//!    the core runs in [`parallel::detach`] (GIL released, fork-safe pool), or in
+//!    [`parallel::interruptible`] when it can run longer than about a second — its loops then
+//!    poll [`crate::cancel::Cancel`] and Ctrl-C stops them.
+//! 6. **Errors.** Core [`crate::Error`]s become the `saferstats.exceptions` classes through
+//!    [`errors::to_py`] (`.py_err()`); the Python layer renames the argument to the DataFrame
+//!    column and the position to the row label.
 
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::IntoPyObjectExt;
+
+/// A dict of result columns: `columns!(py; "name" => value, ...)` with each value a `Vec` of a
+/// numpy element type (moved into numpy, no copy) or [`Obj`] (any Python-convertible value:
+/// scalars, lists of strings, nested dicts); or `columns!(py, rows; "name" => |r| expr, ...)`
+/// with one numpy column per closure over the result rows. Evaluates to `Bound<PyDict>`; use
+/// inside a function returning `PyResult`.
+macro_rules! columns {
+    ($py:expr, $rows:expr; $($name:literal => |$r:ident| $e:expr),+ $(,)?) => {{
+        let rows = $rows;
+        columns!($py; $($name => rows.iter().map(|$r| $e).collect::<Vec<_>>()),+)
+    }};
+    ($py:expr; $($name:literal => $value:expr),+ $(,)?) => {{
+        let py = $py;
+        let d = pyo3::types::PyDict::new(py);
+        $(pyo3::types::PyDictMethods::set_item(
+            &d,
+            $name,
+            $crate::bindings::IntoColumn::into_column($value, py)?,
+        )?;)+
+        d
+    }};
+}
+
+/// Make `choice!` option enums typed binding arguments: a Python `str` parsed by the enum's
+/// `FromStr` (an unknown name raises `InvalidInputError` naming the argument and the valid
+/// names; a non-string raises `TypeError`).
+macro_rules! py_choice {
+    ($($t:ty),+ $(,)?) => {$(
+        impl<'a, 'py> FromPyObject<'a, 'py> for $t {
+            type Error = PyErr;
+            fn extract(obj: pyo3::Borrowed<'a, 'py, pyo3::PyAny>) -> PyResult<Self> {
+                let s = obj.extract::<pyo3::pybacked::PyBackedStr>()?;
+                s.parse::<$t>().map_err(errors::to_py)
+            }
+        }
+    )+};
+}
 
 mod disproportionality;
 mod errors;
@@ -17,32 +81,93 @@ mod parallel;
 mod rates;
 mod trend;
 
-/// The compiled module `saferstats._saferstats`.
-#[pymodule]
-fn _saferstats(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    parallel::init();
-    rates::register(m)?;
-    io::register(m)?;
-    hotspot::register(m)?;
-    intel::register(m)?;
-    outcomes::register(m)?;
-    disproportionality::register(m)?;
-    trend::register(m)?;
-    geography::register(m)?;
-    monitoring::register(m)?;
-    Ok(())
+py_choice!(
+    crate::ci::Missing,
+    crate::rates::RateMethod,
+    crate::rates::ProportionMethod,
+    crate::rates::RatioMethod,
+    crate::trend::Dispersion,
+    crate::trend::FunnelKind,
+    crate::disproportionality::RatioCi,
+    crate::disproportionality::ZeroCount,
+    crate::outcomes::ItsDispersion,
+    crate::outcomes::SeasonalityKind,
+    crate::hotspot::kde::Kernel,
+    crate::hotspot::local::Transform,
+    crate::hotspot::local::Statistic,
+    crate::hotspot::knox::Metric,
+    crate::io::csvscan::ColumnKindName,
+);
+
+/// A value of a result dict (see [`columns!`]).
+pub(crate) trait IntoColumn<'py> {
+    /// The Python object stored under the column's name.
+    fn into_column(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
 }
 
-/// Put `f(row)` for every row into `d[name]` as a numpy array (moved into numpy, no copy).
-pub(crate) fn put_column<R, T: numpy::Element>(
-    d: &Bound<'_, PyDict>,
-    name: &str,
-    rows: &[R],
-    f: impl Fn(&R) -> T,
-) -> PyResult<()> {
-    d.set_item(
-        name,
-        rows.iter().map(f).collect::<Vec<T>>().into_pyarray(d.py()),
-    )
+impl<'py, T: numpy::Element> IntoColumn<'py> for Vec<T> {
+    fn into_column(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.into_pyarray(py).into_any())
+    }
+}
+
+/// Any Python-convertible value as a result entry (scalars, string lists, arrays, dicts).
+pub(crate) struct Obj<T>(pub T);
+
+impl<'py, T: IntoPyObject<'py>> IntoColumn<'py> for Obj<T> {
+    fn into_column(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.0.into_bound_py_any(py)
+    }
+}
+
+/// The compiled module `saferstats._saferstats` (private; the API is the `saferstats` package).
+#[pymodule]
+mod _saferstats {
+    #[pymodule_export]
+    use super::disproportionality::{disproportionality, outcome_tests, test_labels, two_by_two};
+    #[pymodule_export]
+    use super::geography::AreaIndex;
+    #[pymodule_export]
+    use super::hotspot::{
+        clark_evans, cluster_summary, dbscan, hdbscan_labels, hdbscan_mst, kde_default_bandwidth,
+        kde_grid, knox, local_statistic, nnh, nnh_threshold, weights_adjacency,
+        weights_distance_band, weights_lattice, wgs84_to_bng,
+    };
+    #[pymodule_export]
+    use super::intel::{
+        concentration, global_statistic, grid_auto_bandwidth, grid_auto_cell_size,
+        grid_bandwidth_nrd, grid_centres, grid_counts, grid_dual, grid_kde, grid_locate, grid_spec,
+        hotspot_change_test, hotspot_classify, pai_table, prospective_risk,
+    };
+    #[pymodule_export]
+    use super::io::{month_codes, read_columns};
+    #[pymodule_export]
+    use super::monitoring::{e_test_many, spc_labels, spc_many, wdd, wdd_harm};
+    #[pymodule_export]
+    use super::outcomes::{its_poisson, protect, suppress};
+    #[pymodule_export]
+    use super::rates::{
+        ci_method_labels, dsr, dsr_many, esp2013, proportion_ci, proportion_difference, rate_ci,
+        rate_ratio,
+    };
+    #[pymodule_export]
+    use super::trend::{
+        funnel_limits, funnel_significance, funnel_significance_labels, mann_kendall_rows,
+        poisson_trend_many, seasonal_mann_kendall_rows, trend_method_labels, trend_note_labels,
+    };
+
+    /// The package version.
+    #[pymodule_export]
+    #[allow(non_upper_case_globals)]
+    const __version__: &str = env!("CARGO_PKG_VERSION");
+
+    /// Mean Earth radius in metres used by every haversine distance in the core.
+    #[pymodule_export]
+    const EARTH_RADIUS_M: f64 = crate::hotspot::EARTH_RADIUS_M;
+
+    #[pymodule_init]
+    fn init() -> pyo3::PyResult<()> {
+        super::parallel::init();
+        Ok(())
+    }
 }

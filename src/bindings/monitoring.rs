@@ -10,7 +10,7 @@ use crate::monitoring::{etest, spc as core, wdd as wdd_core};
 
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
 #[pyfunction]
-fn spc_labels(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+pub(super) fn spc_labels(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item(
         "special_cause",
@@ -41,7 +41,7 @@ fn spc_labels(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[pyo3(signature = (values, denominators, series_starts, rebase, targets, chart, improvement,
     fix_after, screen_outliers, trend_points, shift_points, laney))]
 #[allow(clippy::too_many_arguments)]
-fn spc_many<'py>(
+pub(super) fn spc_many<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, f64>,
     denominators: Option<PyReadonlyArray1<'py, f64>>,
@@ -73,47 +73,35 @@ fn spc_many<'py>(
         core::spc(&v, d.as_deref(), &series_starts, &rb, &t, &opts, cancel)
     })?;
     let r = out.rows;
-    let rows = PyDict::new(py);
-    rows.set_item("value", r.value.into_pyarray(py))?;
-    rows.set_item("mean", r.mean.into_pyarray(py))?;
-    rows.set_item("lpl", r.lpl.into_pyarray(py))?;
-    rows.set_item("upl", r.upl.into_pyarray(py))?;
-    rows.set_item("lower_2sigma", r.lower_2sigma.into_pyarray(py))?;
-    rows.set_item("upper_2sigma", r.upper_2sigma.into_pyarray(py))?;
-    rows.set_item("segment", r.segment.into_pyarray(py))?;
-    rows.set_item("trial_limits", r.trial.into_pyarray(py))?;
-    rows.set_item("outside_limits", r.outside_limits.into_pyarray(py))?;
-    rows.set_item("trend", r.trend.into_pyarray(py))?;
-    rows.set_item("two_in_three", r.two_in_three.into_pyarray(py))?;
-    rows.set_item("shift", r.shift.into_pyarray(py))?;
-    rows.set_item(
-        "special_cause",
-        r.special_cause
-            .iter()
-            .map(|c| *c as u8)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    rows.set_item(
-        "point_type",
-        r.point_type
-            .iter()
-            .map(|c| *c as u8)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    let s = PyDict::new(py);
-    super::put_column(&s, "n", &out.series, |x| x.n as i64)?;
-    super::put_column(&s, "segments", &out.series, |x| x.segments as i64)?;
-    super::put_column(&s, "trial_limits", &out.series, |x| x.trial)?;
-    super::put_column(&s, "variation", &out.series, |x| x.variation as u8)?;
-    super::put_column(&s, "assurance", &out.series, |x| x.assurance as u8)?;
+    let rows = columns!(py;
+        "value" => r.value,
+        "mean" => r.mean,
+        "lpl" => r.lpl,
+        "upl" => r.upl,
+        "lower_2sigma" => r.lower_2sigma,
+        "upper_2sigma" => r.upper_2sigma,
+        "segment" => r.segment,
+        "trial_limits" => r.trial,
+        "outside_limits" => r.outside_limits,
+        "trend" => r.trend,
+        "two_in_three" => r.two_in_three,
+        "shift" => r.shift,
+        "special_cause" => r.special_cause.iter().map(|c| *c as u8).collect::<Vec<_>>(),
+        "point_type" => r.point_type.iter().map(|c| *c as u8).collect::<Vec<_>>(),
+    );
+    let s = columns!(py, &out.series;
+        "n" => |x| x.n as i64,
+        "segments" => |x| x.segments as i64,
+        "trial_limits" => |x| x.trial,
+        "variation" => |x| x.variation as u8,
+        "assurance" => |x| x.assurance as u8,
+    );
     Ok((rows, s))
 }
 
 /// E-test p-values for equal-length arrays.
 #[pyfunction]
-fn e_test_many<'py>(
+pub(super) fn e_test_many<'py>(
     py: Python<'py>,
     k1: PyReadonlyArray1<'py, f64>,
     k2: PyReadonlyArray1<'py, f64>,
@@ -132,7 +120,7 @@ fn row_list(r: &wdd_core::WddRow) -> Vec<f64> {
 /// WDD: rows local, displacement, total of [estimate, se, z, p_value, lower, upper].
 #[pyfunction]
 #[pyo3(signature = (control, treated, disp_control, disp_treated, time_weights, area_weights, confidence))]
-fn wdd(
+pub(super) fn wdd(
     control: [f64; 2],
     treated: [f64; 2],
     disp_control: Option<[f64; 2]>,
@@ -160,7 +148,7 @@ fn wdd(
 
 /// Harm-weighted WDD: [estimate, se, z, p_value, lower, upper].
 #[pyfunction]
-fn wdd_harm(
+pub(super) fn wdd_harm(
     estimates: Vec<f64>,
     se: Vec<f64>,
     weights: Vec<f64>,
@@ -169,13 +157,4 @@ fn wdd_harm(
     Ok(row_list(
         &wdd_core::wdd_harm(&estimates, &se, &weights, confidence).py_err()?,
     ))
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(spc_labels, m)?)?;
-    m.add_function(wrap_pyfunction!(spc_many, m)?)?;
-    m.add_function(wrap_pyfunction!(e_test_many, m)?)?;
-    m.add_function(wrap_pyfunction!(wdd, m)?)?;
-    m.add_function(wrap_pyfunction!(wdd_harm, m)?)?;
-    Ok(())
 }

@@ -1,73 +1,73 @@
 //! Bindings for [`crate::outcomes`] and [`crate::disclosure`].
 
-use numpy::{IntoPyArray, PyReadonlyArray1};
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::parallel::{detach, owned};
-use crate::disclosure::{
-    protect as core_protect, suppress as core_suppress, CellKind, DisclosureOptions, Relations,
+use super::parallel::{detach, interruptible, owned};
+use super::Obj;
+use crate::disclosure::{protect_with, suppress_with, CellKind, DisclosureOptions, Relations};
+use crate::outcomes::{
+    its_poisson as core_its, ItsDispersion, ItsOptions, Seasonality, SeasonalityKind,
 };
-use crate::outcomes::{its_poisson as core_its, ItsOptions, Seasonality};
 
-/// Segmented Poisson ITS; seasonality = None, ("fourier", period, k) or ("dummies", period).
+/// Segmented Poisson ITS: dict of `beta, se, fitted, counterfactual` (arrays), `level`,
+/// `slope` ((value, lower, upper)), `pre_slope_rr`, `post_slope_rr`, `dispersion_ratio`.
+/// `season_kind` is "none", "fourier" (with `season_period`, `season_k`) or "dummies" (with
+/// `season_period`).
 #[pyfunction]
-#[pyo3(signature = (counts, population, break_index, confidence, dispersion, season_kind, season_period, season_k))]
+#[pyo3(signature = (
+    counts, population, break_index, *,
+    confidence = ItsOptions::default().confidence,
+    dispersion = ItsOptions::default().dispersion,
+    season_kind = SeasonalityKind::None,
+    season_period = 12,
+    season_k = 1,
+))]
 #[allow(clippy::too_many_arguments)]
-fn its_poisson<'py>(
+pub(super) fn its_poisson<'py>(
     py: Python<'py>,
     counts: PyReadonlyArray1<'py, f64>,
     population: PyReadonlyArray1<'py, f64>,
     break_index: usize,
     confidence: f64,
-    dispersion: &str,
-    season_kind: &str,
+    dispersion: ItsDispersion,
+    season_kind: SeasonalityKind,
     season_period: usize,
     season_k: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let seasonality = match season_kind {
-        "none" => Seasonality::None,
-        "fourier" => Seasonality::Fourier {
-            period: season_period,
-            k: season_k,
-        },
-        "dummies" => Seasonality::Dummies {
-            period: season_period,
-        },
-        other => {
-            return Err(crate::Error::argument(
-                "seasonality",
-                format!("unknown seasonality {other:?}; valid: None, \"fourier\", \"dummies\""),
-            ))
-            .py_err()
-        }
-    };
     let opts = ItsOptions {
         confidence,
-        dispersion: dispersion.parse().py_err()?,
-        seasonality,
+        dispersion,
+        seasonality: Seasonality::from_kind(season_kind, season_period, season_k),
     };
     let (y, p) = (owned(&counts), owned(&population));
     let r = detach(py, || core_its(&y, &p, break_index, &opts))?.py_err()?;
-    let d = PyDict::new(py);
-    d.set_item("beta", r.beta.into_pyarray(py))?;
-    d.set_item("se", r.se.into_pyarray(py))?;
-    d.set_item("level", (r.level.value, r.level.lower, r.level.upper))?;
-    d.set_item("slope", (r.slope.value, r.slope.lower, r.slope.upper))?;
-    d.set_item("pre_slope_rr", r.pre_slope_rr)?;
-    d.set_item("post_slope_rr", r.post_slope_rr)?;
-    d.set_item("fitted", r.fitted.into_pyarray(py))?;
-    d.set_item("counterfactual", r.counterfactual.into_pyarray(py))?;
-    d.set_item("dispersion_ratio", r.dispersion_ratio)?;
-    Ok(d)
+    Ok(columns!(py;
+        "beta" => r.beta,
+        "se" => r.se,
+        "level" => Obj((r.level.value, r.level.lower, r.level.upper)),
+        "slope" => Obj((r.slope.value, r.slope.lower, r.slope.upper)),
+        "pre_slope_rr" => Obj(r.pre_slope_rr),
+        "post_slope_rr" => Obj(r.post_slope_rr),
+        "fitted" => r.fitted,
+        "counterfactual" => r.counterfactual,
+        "dispersion_ratio" => Obj(r.dispersion_ratio),
+    ))
 }
 
-/// Disclosure control of a row-major table; returns (values with NaN when hidden, reason codes).
+/// Disclosure control of a row-major table: dict of `values` (NaN when hidden) and `reason`
+/// codes.
 #[pyfunction]
-#[pyo3(signature = (values, n_cols, threshold, zeros, secondary, round_to))]
-#[allow(clippy::type_complexity)]
-fn suppress<'py>(
+#[pyo3(signature = (
+    values, n_cols, *,
+    threshold = DisclosureOptions::default().threshold,
+    zeros = DisclosureOptions::default().zeros,
+    secondary = DisclosureOptions::default().secondary,
+    round_to = DisclosureOptions::default().round_to,
+))]
+pub(super) fn suppress<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, f64>,
     n_cols: usize,
@@ -75,10 +75,7 @@ fn suppress<'py>(
     zeros: bool,
     secondary: bool,
     round_to: Option<f64>,
-) -> PyResult<(
-    Bound<'py, numpy::PyArray1<f64>>,
-    Bound<'py, numpy::PyArray1<u8>>,
-)> {
+) -> PyResult<Bound<'py, PyDict>> {
     let v = owned(&values);
     let opts = DisclosureOptions {
         threshold,
@@ -86,18 +83,23 @@ fn suppress<'py>(
         secondary,
         round_to,
     };
-    let s = detach(py, || core_suppress(&v, n_cols, &opts))?.py_err()?;
-    let codes: Vec<u8> = s.reason.iter().map(|r| *r as u8).collect();
-    Ok((s.values.into_pyarray(py), codes.into_pyarray(py)))
+    let s = interruptible(py, |c| suppress_with(&v, n_cols, &opts, c))?;
+    let reason: Vec<u8> = s.reason.iter().map(|r| *r as u8).collect();
+    Ok(columns!(py; "values" => s.values, "reason" => reason))
 }
 
 /// Primary and secondary suppression of cells tied by linear relations (compressed: relation r
 /// has terms `offsets[r]..offsets[r+1]` of `cells` / `coefs`); kinds 0 count, 1 fixed, 2 latent.
-/// Returns (reason codes, unprotected cell indices).
+/// Returns a dict of `reason` codes and `unprotected` cell indices.
 #[pyfunction]
-#[pyo3(signature = (values, kinds, offsets, cells, coefs, threshold, zeros, secondary))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
-fn protect<'py>(
+#[pyo3(signature = (
+    values, kinds, offsets, cells, coefs, *,
+    threshold = DisclosureOptions::default().threshold,
+    zeros = DisclosureOptions::default().zeros,
+    secondary = DisclosureOptions::default().secondary,
+))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn protect<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, f64>,
     kinds: PyReadonlyArray1<'py, u8>,
@@ -107,10 +109,7 @@ fn protect<'py>(
     threshold: f64,
     zeros: bool,
     secondary: bool,
-) -> PyResult<(
-    Bound<'py, numpy::PyArray1<u8>>,
-    Bound<'py, numpy::PyArray1<i64>>,
-)> {
+) -> PyResult<Bound<'py, PyDict>> {
     let v = owned(&values);
     let kinds = owned(&kinds)
         .iter()
@@ -138,19 +137,12 @@ fn protect<'py>(
         secondary,
         round_to: None,
     };
-    let p = detach(py, || core_protect(&v, &kinds, &rel, &opts))?.py_err()?;
-    let codes: Vec<u8> = p.reason.iter().map(|r| *r as u8).collect();
+    let p = interruptible(py, |c| protect_with(&v, &kinds, &rel, &opts, c))?;
+    let reason: Vec<u8> = p.reason.iter().map(|r| *r as u8).collect();
     let unprotected: Vec<i64> = p
         .unprotected
         .iter()
         .map(|&i| i64::try_from(i).unwrap_or(i64::MAX))
         .collect();
-    Ok((codes.into_pyarray(py), unprotected.into_pyarray(py)))
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(its_poisson, m)?)?;
-    m.add_function(wrap_pyfunction!(suppress, m)?)?;
-    m.add_function(wrap_pyfunction!(protect, m)?)?;
-    Ok(())
+    Ok(columns!(py; "reason" => reason, "unprotected" => unprotected))
 }

@@ -1,28 +1,16 @@
 //! Bindings for [`crate::rates`]: arrays in (copied while the GIL is held), arrays out (moved, no copy).
 
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
 use super::parallel::{detach, owned};
+use super::Obj;
 use crate::ci::{CiMethod, EstimateColumns, Missing};
-use crate::rates as core;
+use crate::rates::{self as core, ProportionOptions, RateOptions, RatioOptions};
 
 type F64Array<'py> = Bound<'py, PyArray1<f64>>;
-type EstimateArraysWithInputs<'py> = (
-    F64Array<'py>,
-    F64Array<'py>,
-    F64Array<'py>,
-    F64Array<'py>,
-    F64Array<'py>,
-    Bound<'py, PyArray1<u8>>,
-);
-type EstimateArrays<'py> = (
-    F64Array<'py>,
-    F64Array<'py>,
-    F64Array<'py>,
-    Bound<'py, PyArray1<u8>>,
-);
 
 pub(super) fn slice<'a, T: numpy::Element>(
     name: &str,
@@ -33,14 +21,15 @@ pub(super) fn slice<'a, T: numpy::Element>(
     })
 }
 
-fn to_arrays(py: Python<'_>, cols: EstimateColumns) -> EstimateArrays<'_> {
-    let codes: Vec<u8> = cols.method.iter().map(|m| *m as u8).collect();
-    (
-        cols.value.into_pyarray(py),
-        cols.lower.into_pyarray(py),
-        cols.upper.into_pyarray(py),
-        codes.into_pyarray(py),
-    )
+/// The columns `value, lower, upper, method` (codes) of an estimate table.
+fn estimate_dict(py: Python<'_>, cols: EstimateColumns) -> PyResult<Bound<'_, PyDict>> {
+    let method: Vec<u8> = cols.method.iter().map(|m| *m as u8).collect();
+    Ok(columns!(py;
+        "value" => cols.value,
+        "lower" => cols.lower,
+        "upper" => cols.upper,
+        "method" => method,
+    ))
 }
 
 /// Fresh uninitialised numpy (rows, n) block: one allocation, which glibc keeps warm between
@@ -65,14 +54,14 @@ fn row<'py>(block: &Bound<'py, PyArray2<f64>>, i: usize) -> PyResult<F64Array<'p
 /// only those copies, with the GIL released (another Python thread may change the caller's
 /// arrays meanwhile without changing the result).
 ///
-/// Returns (input_a, input_b, value, lower, upper, method), all allocated by numpy and filled
-/// in place: no copy crosses the boundary.
+/// Returns a dict of `name_a`, `name_b` (the copies), `value, lower, upper, method`, all
+/// allocated by numpy and filled in place: no copy crosses the boundary.
 fn filled<'py>(
     py: Python<'py>,
     (name_a, a): (&str, &PyReadonlyArray1<'py, f64>),
     (name_b, b): (&str, &PyReadonlyArray1<'py, f64>),
     fill: impl FnOnce(&[f64], &[f64], crate::ci::EstimateSlices<'_>) -> crate::error::Result<()> + Send,
-) -> PyResult<EstimateArraysWithInputs<'py>> {
+) -> PyResult<Bound<'py, PyDict>> {
     let (n, len_b) = (a.as_array().len(), b.as_array().len());
     crate::ci::check_lengths(&[(name_a, n), (name_b, len_b)]).py_err()?;
     // SAFETY: the input copies are written below (every element) and the two-column `*_into`
@@ -109,105 +98,101 @@ fn filled<'py>(
         let (ca, cb) = (&*ca, &*cb);
         super::parallel::detach(py, || fill(ca, cb, out))?.py_err()?;
     }
-    Ok((
-        row(&copies, 0)?,
-        row(&copies, 1)?,
-        row(&outputs, 0)?,
-        row(&outputs, 1)?,
-        row(&outputs, 2)?,
-        method,
-    ))
+    let d = columns!(py;
+        "value" => Obj(row(&outputs, 0)?),
+        "lower" => Obj(row(&outputs, 1)?),
+        "upper" => Obj(row(&outputs, 2)?),
+        "method" => Obj(method),
+    );
+    d.set_item(name_a, row(&copies, 0)?)?;
+    d.set_item(name_b, row(&copies, 1)?)?;
+    Ok(d)
 }
 
 /// Labels of the method codes returned by every function (index = code).
 #[pyfunction]
-fn ci_method_labels() -> Vec<&'static str> {
+pub(super) fn ci_method_labels() -> Vec<&'static str> {
     CiMethod::ALL.iter().map(|m| m.label()).collect()
 }
 
-/// Crude rates with exact / Byar's CIs. Returns (count, population, value, lower, upper,
-/// method_code), the first two copies of the inputs.
-#[pyfunction]
-#[pyo3(signature = (count, population, multiplier, confidence, method, missing))]
-fn rate_ci<'py>(
-    py: Python<'py>,
-    count: PyReadonlyArray1<'py, f64>,
-    population: PyReadonlyArray1<'py, f64>,
-    multiplier: f64,
-    confidence: f64,
-    method: &str,
-    missing: &str,
-) -> PyResult<EstimateArraysWithInputs<'py>> {
-    let opts = core::RateOptions {
-        multiplier,
-        confidence,
-        method: method.parse().py_err()?,
-        missing: missing.parse().py_err()?,
+/// A two-column interval binding (`count, population` -> rates; `successes, trials` ->
+/// proportions): keyword options with the defaults of the core's options struct, the inputs
+/// copied into the result and the core's `*_into` kernel filling fresh numpy columns.
+macro_rules! two_column_ci {
+    ($(#[$meta:meta])* $name:ident($a:ident, $b:ident), $opts:ident, $method:ty, $kernel:path) => {
+        $(#[$meta])*
+        #[pyfunction]
+        #[pyo3(signature = (
+            $a, $b, *,
+            multiplier = $opts::default().multiplier,
+            confidence = $opts::default().confidence,
+            method = $opts::default().method,
+            missing = $opts::default().missing,
+        ))]
+        pub(super) fn $name<'py>(
+            py: Python<'py>,
+            $a: PyReadonlyArray1<'py, f64>,
+            $b: PyReadonlyArray1<'py, f64>,
+            multiplier: f64,
+            confidence: f64,
+            method: $method,
+            missing: Missing,
+        ) -> PyResult<Bound<'py, PyDict>> {
+            let opts = $opts {
+                multiplier,
+                confidence,
+                method,
+                missing,
+            };
+            filled(
+                py,
+                (stringify!($a), &$a),
+                (stringify!($b), &$b),
+                |x, n, out| $kernel(x, n, &opts, out),
+            )
+        }
     };
-    filled(
-        py,
-        ("count", &count),
-        ("population", &population),
-        |x, n, out| core::rate_ci_into(x, n, &opts, out),
-    )
 }
 
-/// Proportions with Wilson CIs. Returns (successes, trials, value, lower, upper, method_code), the
-/// first two copies of the inputs.
-#[pyfunction]
-#[pyo3(signature = (successes, trials, multiplier, confidence, method, missing))]
-fn proportion_ci<'py>(
-    py: Python<'py>,
-    successes: PyReadonlyArray1<'py, f64>,
-    trials: PyReadonlyArray1<'py, f64>,
-    multiplier: f64,
-    confidence: f64,
-    method: &str,
-    missing: &str,
-) -> PyResult<EstimateArraysWithInputs<'py>> {
-    let opts = core::ProportionOptions {
-        multiplier,
-        confidence,
-        method: method.parse().py_err()?,
-        missing: missing.parse().py_err()?,
-    };
-    filled(
-        py,
-        ("successes", &successes),
-        ("trials", &trials),
-        |x, n, out| core::proportion_ci_into(x, n, &opts, out),
-    )
-}
+two_column_ci!(
+    /// Crude rates with exact / Byar's CIs: dict of `count, population` (copies of the inputs),
+    /// `value, lower, upper, method`.
+    rate_ci(count, population), RateOptions, core::RateMethod, core::rate_ci_into
+);
 
-/// Rate ratios. Returns (ratio, lower, upper, method_code, z, p_value), and with `percent`
-/// also (percent_change, percent_lower, percent_upper) from the core's
-/// [`core::percent_change_columns`] (None otherwise).
+two_column_ci!(
+    /// Proportions with Wilson CIs: dict of `successes, trials` (copies of the inputs),
+    /// `value, lower, upper, method`.
+    proportion_ci(successes, trials), ProportionOptions, core::ProportionMethod, core::proportion_ci_into
+);
+
+/// Rate ratios: dict of `value, lower, upper, method, z, p_value`, and with `percent` also
+/// `percent_change, percent_lower, percent_upper` from the core's
+/// [`core::percent_change_columns`].
 #[pyfunction]
-#[pyo3(signature = (count_a, population_a, count_b, population_b, confidence, method, missing, percent=false))]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
-fn rate_ratio<'py>(
+#[pyo3(signature = (
+    count_a, population_a, count_b, population_b, *,
+    confidence = RatioOptions::default().confidence,
+    method = RatioOptions::default().method,
+    missing = RatioOptions::default().missing,
+    percent = false,
+))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn rate_ratio<'py>(
     py: Python<'py>,
     count_a: PyReadonlyArray1<'py, f64>,
     population_a: PyReadonlyArray1<'py, f64>,
     count_b: PyReadonlyArray1<'py, f64>,
     population_b: PyReadonlyArray1<'py, f64>,
     confidence: f64,
-    method: &str,
-    missing: &str,
+    method: core::RatioMethod,
+    missing: Missing,
     percent: bool,
-) -> PyResult<(
-    F64Array<'py>,
-    F64Array<'py>,
-    F64Array<'py>,
-    Bound<'py, PyArray1<u8>>,
-    F64Array<'py>,
-    F64Array<'py>,
-    Option<(F64Array<'py>, F64Array<'py>, F64Array<'py>)>,
-)> {
-    let opts = core::RatioOptions {
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = RatioOptions {
         confidence,
-        method: method.parse().py_err()?,
-        missing: missing.parse().py_err()?,
+        method,
+        missing,
     };
     let (a, na, b, nb) = (
         owned(&count_a),
@@ -222,38 +207,37 @@ fn rate_ratio<'py>(
         })
     })?
     .py_err()?;
-    let pct = pct.map(|p| {
-        (
-            p.value.into_pyarray(py),
-            p.lower.into_pyarray(py),
-            p.upper.into_pyarray(py),
-        )
-    });
-    let (v, l, u, m) = to_arrays(py, out.estimate);
-    Ok((
-        v,
-        l,
-        u,
-        m,
-        out.z.into_pyarray(py),
-        out.p_value.into_pyarray(py),
-        pct,
-    ))
+    let d = estimate_dict(py, out.estimate)?;
+    d.update(columns!(py; "z" => out.z, "p_value" => out.p_value).as_mapping())?;
+    if let Some(p) = pct {
+        d.update(
+            columns!(py;
+                "percent_change" => p.value,
+                "percent_lower" => p.lower,
+                "percent_upper" => p.upper,
+            )
+            .as_mapping(),
+        )?;
+    }
+    Ok(d)
 }
 
-/// Differences of proportions (Newcombe). Returns (difference, lower, upper, method_code).
+/// Differences of proportions (Newcombe): dict of `value, lower, upper, method`.
 #[pyfunction]
-#[pyo3(signature = (successes_a, trials_a, successes_b, trials_b, confidence, missing))]
-fn proportion_difference<'py>(
+#[pyo3(signature = (
+    successes_a, trials_a, successes_b, trials_b, *,
+    confidence = 0.95,
+    missing = Missing::default(),
+))]
+pub(super) fn proportion_difference<'py>(
     py: Python<'py>,
     successes_a: PyReadonlyArray1<'py, f64>,
     trials_a: PyReadonlyArray1<'py, f64>,
     successes_b: PyReadonlyArray1<'py, f64>,
     trials_b: PyReadonlyArray1<'py, f64>,
     confidence: f64,
-    missing: &str,
-) -> PyResult<EstimateArrays<'py>> {
-    let missing: Missing = missing.parse().py_err()?;
+    missing: Missing,
+) -> PyResult<Bound<'py, PyDict>> {
     let (x1, n1, x2, n2) = (
         owned(&successes_a),
         owned(&trials_a),
@@ -264,21 +248,21 @@ fn proportion_difference<'py>(
         core::proportion_difference(&x1, &n1, &x2, &n2, confidence, missing)
     })?
     .py_err()?;
-    Ok(to_arrays(py, cols))
+    estimate_dict(py, cols)
 }
 
-/// One directly standardised rate. Returns (total_count, total_population, value, lower, upper,
-/// method_code, note).
+/// One directly standardised rate: dict of `total_count, total_population, value, lower,
+/// upper, method, note` (scalars).
 #[pyfunction]
-#[pyo3(signature = (counts, populations, standard, multiplier, confidence))]
-#[allow(clippy::type_complexity)]
-fn dsr(
-    counts: PyReadonlyArray1<'_, f64>,
-    populations: PyReadonlyArray1<'_, f64>,
-    standard: PyReadonlyArray1<'_, f64>,
+#[pyo3(signature = (counts, populations, standard, *, multiplier = 100_000.0, confidence = 0.95))]
+pub(super) fn dsr<'py>(
+    py: Python<'py>,
+    counts: PyReadonlyArray1<'py, f64>,
+    populations: PyReadonlyArray1<'py, f64>,
+    standard: PyReadonlyArray1<'py, f64>,
     multiplier: f64,
     confidence: f64,
-) -> PyResult<(f64, f64, f64, f64, f64, u8, Option<String>)> {
+) -> PyResult<Bound<'py, PyDict>> {
     let r = core::dsr(
         slice("counts", &counts)?,
         slice("populations", &populations)?,
@@ -288,24 +272,23 @@ fn dsr(
     )
     .py_err()?;
     let e = r.estimate;
-    Ok((
-        r.total_count,
-        r.total_population,
-        e.value,
-        e.lower,
-        e.upper,
-        e.method as u8,
-        r.note,
+    Ok(columns!(py;
+        "total_count" => Obj(r.total_count),
+        "total_population" => Obj(r.total_population),
+        "value" => Obj(e.value),
+        "lower" => Obj(e.lower),
+        "upper" => Obj(e.upper),
+        "method" => Obj(e.method as u8),
+        "note" => Obj(r.note),
     ))
 }
 
 /// Directly standardised rates for areas stored contiguously (`offsets` as
-/// [`core::dsr_many`]), computed in parallel with the GIL released. Returns a dict of columns
-/// (total_count, total_population, value, lower, upper, method) and the notes (None or text).
+/// [`core::dsr_many`]), computed in parallel with the GIL released: dict of `total_count,
+/// total_population, value, lower, upper, method` and `note` (a list of None or text).
 #[pyfunction]
-#[pyo3(signature = (counts, populations, standard, offsets, multiplier, confidence))]
-#[allow(clippy::type_complexity)]
-fn dsr_many<'py>(
+#[pyo3(signature = (counts, populations, standard, offsets, *, multiplier = 100_000.0, confidence = 0.95))]
+pub(super) fn dsr_many<'py>(
     py: Python<'py>,
     counts: PyReadonlyArray1<'py, f64>,
     populations: PyReadonlyArray1<'py, f64>,
@@ -313,36 +296,26 @@ fn dsr_many<'py>(
     offsets: Vec<usize>,
     multiplier: f64,
     confidence: f64,
-) -> PyResult<(Bound<'py, pyo3::types::PyDict>, Vec<Option<String>>)> {
+) -> PyResult<Bound<'py, PyDict>> {
     let (x, n, w) = (owned(&counts), owned(&populations), owned(&standard));
     let rows = detach(py, || {
         core::dsr_many(&x, &n, &w, &offsets, multiplier, confidence)
     })?
     .py_err()?;
-    let d = pyo3::types::PyDict::new(py);
-    super::put_column(&d, "total_count", &rows, |r| r.total_count)?;
-    super::put_column(&d, "total_population", &rows, |r| r.total_population)?;
-    super::put_column(&d, "value", &rows, |r| r.estimate.value)?;
-    super::put_column(&d, "lower", &rows, |r| r.estimate.lower)?;
-    super::put_column(&d, "upper", &rows, |r| r.estimate.upper)?;
-    super::put_column(&d, "method", &rows, |r| r.estimate.method as u8)?;
-    Ok((d, rows.into_iter().map(|r| r.note).collect()))
+    let d = columns!(py, &rows;
+        "total_count" => |r| r.total_count,
+        "total_population" => |r| r.total_population,
+        "value" => |r| r.estimate.value,
+        "lower" => |r| r.estimate.lower,
+        "upper" => |r| r.estimate.upper,
+        "method" => |r| r.estimate.method as u8,
+    );
+    d.set_item("note", rows.into_iter().map(|r| r.note).collect::<Vec<_>>())?;
+    Ok(d)
 }
 
 /// The ESP2013 standard population (19 bands, 0-4 ... 90+).
 #[pyfunction]
-fn esp2013() -> Vec<f64> {
+pub(super) fn esp2013() -> Vec<f64> {
     core::ESP2013.to_vec()
-}
-
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(ci_method_labels, m)?)?;
-    m.add_function(wrap_pyfunction!(rate_ci, m)?)?;
-    m.add_function(wrap_pyfunction!(proportion_ci, m)?)?;
-    m.add_function(wrap_pyfunction!(rate_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(proportion_difference, m)?)?;
-    m.add_function(wrap_pyfunction!(dsr, m)?)?;
-    m.add_function(wrap_pyfunction!(dsr_many, m)?)?;
-    m.add_function(wrap_pyfunction!(esp2013, m)?)?;
-    Ok(())
 }

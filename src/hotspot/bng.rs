@@ -129,7 +129,7 @@ pub fn in_bng_extent(lat: f64, lon: f64) -> bool {
 /// assert!((e[0] - 530_000.0).abs() < 500.0 && (n[0] - 180_400.0).abs() < 500.0);
 /// ```
 pub fn wgs84_to_bng(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
-    super::dbscan::to_radians_checked(lat, lon)?;
+    super::index::to_radians_checked(lat, lon)?;
     if lat.is_empty() {
         return Err(Error::argument("lat", "no points"));
     }

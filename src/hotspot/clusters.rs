@@ -107,7 +107,7 @@ pub fn cluster_summary(
     if let Some(t) = times {
         crate::ci::check_lengths(&[("lat", lat.len()), ("times", t.len())])?;
     }
-    super::dbscan::to_radians_checked(lat, lon)?;
+    super::index::to_radians_checked(lat, lon)?;
     if let Hull::Concave(c) = hull {
         if !(c.is_finite() && c > 0.0) {
             return Err(Error::argument("concavity", "must be a positive number"));

@@ -1,6 +1,6 @@
 //! DBSCAN on latitude/longitude with the haversine metric, with scikit-learn's exact semantics.
 //!
-//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, METHODS.md C1):
+//! Method (Ester et al. 1996; `sklearn.cluster.DBSCAN(metric="haversine")`, docs/methods/hotspots.md C1):
 //! the neighbourhood of p is every q with haversine distance ≤ eps, **including p**; p is a core
 //! point when its neighbourhood has ≥ `min_samples` points; clusters are the connected components
 //! of core points (core–core within eps); a non-core point within eps of a core is a border point
@@ -20,285 +20,35 @@
 //! are found as scikit-learn finds them (tested against its labels).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
+use super::index::{
+    column_runs, haversine_cos, lon_column, to_radians_indexed, ConcurrentUnionFind, Grid,
+};
+pub use super::index::{haversine_rad, to_radians_checked};
 use super::EARTH_RADIUS_M;
 
-/// Haversine distance in radians between (lat1, lon1) and (lat2, lon2) given in radians —
-/// the formula of `sklearn.metrics.pairwise.haversine_distances`.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::dbscan::haversine_rad;
-/// let d = haversine_rad(51.5f64.to_radians(), (-0.12f64).to_radians(), 51.5003f64.to_radians(), (-0.1201f64).to_radians());
-/// assert!((d * 6_371_008.8 - 34.1).abs() < 0.1); // METHODS.md C: d(0,1) = 34.1 m
-/// ```
-pub fn haversine_rad(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    haversine_cos(lat1, lon1, lat1.cos(), lat2, lon2, lat2.cos())
-}
-
-/// [`haversine_rad`] with the cosines of the latitudes precomputed (same operations, same result).
-#[inline]
-pub(crate) fn haversine_cos(
-    lat1: f64,
-    lon1: f64,
-    cos1: f64,
-    lat2: f64,
-    lon2: f64,
-    cos2: f64,
-) -> f64 {
-    let s1 = (0.5 * (lat2 - lat1)).sin();
-    let s2 = (0.5 * (lon2 - lon1)).sin();
-    2.0 * (s1 * s1 + cos1 * cos2 * s2 * s2).sqrt().asin()
-}
-
-/// Check coordinates in degrees: finite and in range. Returns them in radians.
-pub(crate) fn to_radians_checked(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
-    crate::ci::check_lengths(&[("lat", lat.len()), ("lon", lon.len())])?;
-    for (i, (&a, &b)) in lat.iter().zip(lon).enumerate() {
-        if a.is_nan() {
-            return Err(Error::MissingValue {
-                name: "lat".into(),
-                index: i,
-            });
-        }
-        if b.is_nan() {
-            return Err(Error::MissingValue {
-                name: "lon".into(),
-                index: i,
-            });
-        }
-        if !(-90.0..=90.0).contains(&a) {
-            return Err(Error::value(
-                "lat",
-                i,
-                a,
-                "latitude must be within [-90, 90] degrees",
-            ));
-        }
-        if !(-180.0..=180.0).contains(&b) {
-            return Err(Error::value(
-                "lon",
-                i,
-                b,
-                "longitude must be within [-180, 180] degrees",
-            ));
-        }
-    }
-    Ok((
-        lat.iter().map(|v| v.to_radians()).collect(),
-        lon.iter().map(|v| v.to_radians()).collect(),
-    ))
-}
-
-/// Number of longitude columns of width at least `min_width` (radians) that tile the full circle,
-/// and their exact width 2π / columns: columns are cyclic, so column `cols − 1` neighbours
-/// column 0 across the ±180° meridian.
-fn lon_columns(min_width: f64) -> (i64, f64) {
-    let tau = std::f64::consts::TAU;
-    let cols = if min_width > 0.0 && min_width < tau {
-        ((tau / min_width).floor() as i64).max(1)
-    } else {
-        1
-    };
-    (cols, tau / cols as f64)
-}
-
-/// Cyclic longitude column of `lon` (radians, in [−π, π]); +π and −π share column 0.
-#[inline]
-fn lon_column(lon: f64, width: f64, cols: i64) -> i64 {
-    let c = ((lon + std::f64::consts::PI) / width).floor() as i64;
-    if c >= cols {
-        if lon >= std::f64::consts::PI {
-            0
-        } else {
-            cols - 1
-        }
-    } else {
-        c.max(0)
-    }
-}
-
-/// Call `f(lo, hi)` for the runs of columns within `reach` of column `c` on a circle of `cols`
-/// columns, each column once (one or two runs; the whole row when the reach covers it).
-#[inline]
-fn column_runs(c: i64, reach: i64, cols: i64, mut f: impl FnMut(i64, i64) -> bool) -> bool {
-    if 2 * reach + 1 >= cols {
-        return f(0, cols - 1);
-    }
-    let (lo, hi) = (c - reach, c + reach);
-    if lo < 0 {
-        f(lo + cols, cols - 1) && f(0, hi)
-    } else if hi >= cols {
-        f(lo, cols - 1) && f(0, hi - cols)
-    } else {
-        f(lo, hi)
-    }
-}
-
-/// A uniform grid over (lat, lon) in radians for fixed-radius neighbour queries: points sorted by
-/// cell (row-major), with their coordinates stored in that order so that the candidates of a query
-/// are read from contiguous runs found by binary search. Longitude columns wrap around the ±180°
-/// meridian.
-pub(crate) struct Grid {
-    cell_lat: f64,
-    cell_lon: f64,
-    cols: i64,
-    keys: Vec<(i64, i64)>,
-    order: Vec<u32>,
-    lat: Vec<f64>,
-    lon: Vec<f64>,
-    cos: Vec<f64>,
-}
-
-impl Grid {
-    pub(crate) fn new(lat: &[f64], lon: &[f64], radius_rad: f64) -> Self {
-        let max_abs_lat = lat.iter().fold(0.0f64, |m, v| m.max(v.abs())) + radius_rad;
-        let cos = max_abs_lat.min(std::f64::consts::FRAC_PI_2).cos();
-        let cell_lat = radius_rad.max(1e-12);
-        // at latitude φ a distance r spans at most r / cos φ of longitude; near the poles use
-        // one column for everything
-        let (cols, cell_lon) = if cos > 1e-6 {
-            lon_columns(radius_rad / cos)
-        } else {
-            (1, std::f64::consts::TAU)
-        };
-        let mut idx: Vec<u32> = (0..lat.len() as u32).collect();
-        let key = |i: u32| Self::key_of(lat[i as usize], lon[i as usize], cell_lat, cell_lon, cols);
-        idx.par_sort_unstable_by_key(|&i| (key(i), i));
-        Grid {
-            cell_lat,
-            cell_lon,
-            cols,
-            keys: idx.iter().map(|&i| key(i)).collect(),
-            lat: idx.iter().map(|&i| lat[i as usize]).collect(),
-            lon: idx.iter().map(|&i| lon[i as usize]).collect(),
-            cos: idx.iter().map(|&i| lat[i as usize].cos()).collect(),
-            order: idx,
-        }
-    }
-
-    fn key_of(lat: f64, lon: f64, cl: f64, cn: f64, cols: i64) -> (i64, i64) {
-        ((lat / cl).floor() as i64, lon_column(lon, cn, cols))
-    }
-
-    /// Call `f(j, lat_j, lon_j, cos lat_j)` for every point j in the 3×3 block of cells around
-    /// (lat, lon) (columns wrapping at ±180°), until `f` returns false.
-    pub(crate) fn for_candidates(
-        &self,
-        lat: f64,
-        lon: f64,
-        mut f: impl FnMut(usize, f64, f64, f64) -> bool,
-    ) {
-        let (ki, kj) = Self::key_of(lat, lon, self.cell_lat, self.cell_lon, self.cols);
-        for r in ki - 1..=ki + 1 {
-            let go_on = column_runs(kj, 1, self.cols, |c0, c1| {
-                let mut p = self.keys.partition_point(|k| *k < (r, c0));
-                while p < self.keys.len() && self.keys[p] <= (r, c1) {
-                    // `f` returns false to stop the search early
-                    if !f(
-                        self.order[p] as usize,
-                        self.lat[p],
-                        self.lon[p],
-                        self.cos[p],
-                    ) {
-                        return false;
-                    }
-                    p += 1;
-                }
-                true
-            });
-            if !go_on {
-                return;
-            }
-        }
-    }
-}
-
-/// Disjoint-set forest shared by threads: roots are linked by compare-and-swap, always the higher
-/// root under the lower (so each root is the lowest index of its component), with path halving.
-struct ConcurrentUnionFind {
-    parent: Vec<AtomicU32>,
-}
-
-impl ConcurrentUnionFind {
-    fn new(n: usize) -> Self {
-        ConcurrentUnionFind {
-            parent: (0..n as u32).map(AtomicU32::new).collect(),
-        }
-    }
-
-    fn find(&self, mut x: u32) -> u32 {
-        loop {
-            let p = self.parent[x as usize].load(Ordering::Acquire);
-            if p == x {
-                return x;
-            }
-            let g = self.parent[p as usize].load(Ordering::Acquire);
-            if g != p {
-                // path halving: x's parent becomes its grandparent (still an ancestor)
-                let _ = self.parent[x as usize].compare_exchange_weak(
-                    p,
-                    g,
-                    Ordering::AcqRel,
-                    Ordering::Relaxed,
-                );
-            }
-            x = g;
-        }
-    }
-
-    fn union(&self, a: u32, b: u32) {
-        let (mut a, mut b) = (a, b);
-        loop {
-            a = self.find(a);
-            b = self.find(b);
-            if a == b {
-                return;
-            }
-            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-            if self.parent[hi as usize]
-                .compare_exchange(hi, lo, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-            {
-                return;
-            }
-        }
-    }
-
-    fn into_roots(self) -> Vec<u32> {
-        let n = self.parent.len();
-        (0..n as u32).map(|i| self.find(i)).collect()
-    }
-}
-
-/// DBSCAN labels (−1 noise) and core flags for points in degrees, with `eps_m` in metres.
-///
-/// # Errors
-/// Latitude/longitude missing or out of range (error names the row), length mismatch,
-/// `eps_m` ≤ 0 or not finite, `min_samples` < 1.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::dbscan::dbscan;
-/// // METHODS.md C1 oracle: eps 60 m, min_samples 3
-/// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
-/// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
-/// let (labels, _core) = dbscan(&lat, &lon, 60.0, 3).unwrap();
-/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, -1, -1, -1, -1, 1]);
-/// ```
-pub fn dbscan(
-    lat: &[f64],
-    lon: &[f64],
-    eps_m: f64,
-    min_samples: usize,
-) -> Result<(Vec<i64>, Vec<bool>)> {
-    dbscan_with(lat, lon, eps_m, min_samples, &NEVER)
+uninterruptible! {
+    /// DBSCAN labels (−1 noise) and core flags for points in degrees, with `eps_m` in metres.
+    ///
+    /// # Errors
+    /// Latitude/longitude missing or out of range (error names the row), length mismatch,
+    /// `eps_m` ≤ 0 or not finite, `min_samples` < 1.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::dbscan::dbscan;
+    /// // docs/methods/hotspots.md C1 oracle: eps 60 m, min_samples 3
+    /// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
+    /// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
+    /// let (labels, _core) = dbscan(&lat, &lon, 60.0, 3).unwrap();
+    /// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, -1, -1, -1, -1, 1]);
+    /// ```
+    pub fn dbscan(lat: &[f64], lon: &[f64], eps_m: f64, min_samples: usize) -> Result<(Vec<i64>, Vec<bool>)> = dbscan_with;
 }
 
 /// [`dbscan`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -324,17 +74,7 @@ pub fn dbscan_with(
             "must be at least 1 (it counts the point itself)",
         ));
     }
-    let (la, lo) = to_radians_checked(lat, lon)?;
-    if la.len() >= u32::MAX as usize {
-        return Err(Error::argument(
-            "lat",
-            format!(
-                "{} points: at most {} are supported",
-                la.len(),
-                u32::MAX - 1
-            ),
-        ));
-    }
+    let (la, lo) = to_radians_indexed(lat, lon)?;
     let eps = eps_m / EARTH_RADIUS_M;
     let out = match FineGrid::new(&la, &lo, eps) {
         Some(g) => dbscan_fine(&g, &la, eps, min_samples, cancel),
@@ -694,22 +434,13 @@ fn dbscan_fine(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lcg(seed: u64) -> impl FnMut() -> f64 {
-        let mut s = seed;
-        move || {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::cancel::NEVER;
 
     /// The fine grid (whole cells core / joined without distance checks) gives exactly the
     /// labels of the plain neighbour search, including duplicates, the equator and sparse data.
     #[test]
     fn fine_grid_equals_plain_search() {
-        let mut u = lcg(11);
+        let mut u = crate::hotspot::index::lcg(11);
         for (centre, span, eps_m, min_samples, dup) in [
             ((51.8, -0.25), 0.05, 150.0, 5, false),
             ((51.8, -0.25), 0.05, 150.0, 5, true),

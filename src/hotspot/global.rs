@@ -497,7 +497,7 @@ fn check_perms(permutations: usize) -> Result<()> {
 
 /// Global Moran's I.
 ///
-/// Method (Cliff & Ord 1981; esda `Moran`): I = n/S0 · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σ zᵢ², z = y − ȳ; E[I] =
+/// Method (Cliff & Ord 1981; esda `Moran`): I = n/S0 · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σ zᵢ², z = y − ȳ; E\[I\] =
 /// −1/(n − 1); variance under normality and under randomisation (kurtosis term) as esda;
 /// `p_norm`, `p_rand` two-sided; `permutations` random permutations of the values give `p_sim`
 /// (folded: (min(#sim ≥ I, perms − #sim ≥ I) + 1)/(perms + 1)), `expected_sim`, `se_sim`,
@@ -586,7 +586,7 @@ pub fn moran_with(
 
 /// Global Geary's C.
 ///
-/// Method (Geary 1954; esda `Geary`): C = (n − 1) Σᵢⱼ wᵢⱼ (yᵢ − yⱼ)² / (2 S0 Σ zᵢ²); E[C] = 1;
+/// Method (Geary 1954; esda `Geary`): C = (n − 1) Σᵢⱼ wᵢⱼ (yᵢ − yⱼ)² / (2 S0 Σ zᵢ²); E\[C\] = 1;
 /// variances under normality and randomisation as esda; `p_norm`, `p_rand` one-sided as esda
 /// (C < 1 is positive autocorrelation); permutations as [`moran`].
 ///
@@ -653,8 +653,8 @@ pub fn geary_with(
 /// Getis–Ord General G.
 ///
 /// Method (Getis & Ord 1992; esda `G`): G = Σᵢ≠ⱼ wᵢⱼ yᵢ yⱼ / Σᵢ≠ⱼ yᵢ yⱼ for values ≥ 0;
-/// E[G] = S0/(n(n − 1)); the variance from the moments b0…b4 as esda; `p_norm` one-sided (as
-/// esda; G above E[G] means high values cluster); permutations as [`moran`].
+/// E\[G\] = S0/(n(n − 1)); the variance from the moments b0…b4 as esda; `p_norm` one-sided (as
+/// esda; G above E\[G\] means high values cluster); permutations as [`moran`].
 ///
 /// # Errors
 /// As [`moran`]; negative values; fewer than two positive values.

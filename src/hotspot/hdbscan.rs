@@ -1,5 +1,5 @@
 //! HDBSCAN on latitude/longitude (haversine), following scikit-learn's implementation
-//! (`sklearn.cluster.HDBSCAN(metric="haversine")`, METHODS.md C2) step by step:
+//! (`sklearn.cluster.HDBSCAN(metric="haversine")`, docs/methods/hotspots.md C2) step by step:
 //! core distances (distance to the `min_samples`-th nearest point, the point itself included);
 //! Prim's minimum spanning tree of the mutual-reachability graph max(coreᵢ, coreⱼ, dᵢⱼ) with
 //! scikit-learn's tie-breaking (lowest index); edges sorted by weight (stably); the single-linkage
@@ -8,7 +8,7 @@
 //!
 //! Complexity: core distances by an exact grid k-nearest-neighbour search; the MST by Prim's
 //! algorithm over a tree of boxes with lazily applied relaxations and exact pruning bounds
-//! ([`prim_mst`]), which reproduces scikit-learn's edge sequence while touching only the boxes that
+//! (`prim_mst`), which reproduces scikit-learn's edge sequence while touching only the boxes that
 //! can matter. O(n) memory; 100,000 points in a few seconds on two cores.
 //!
 //! **Agreement with scikit-learn**: [`mutual_reachability_mst`] returns scikit-learn's MST edge
@@ -24,8 +24,8 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-use super::cancel::{Cancel, NEVER};
-use super::dbscan::{haversine_cos, to_radians_checked};
+use super::cancel::Cancel;
+use super::index::{haversine_cos, to_radians_indexed, UnionFind};
 
 struct Hierarchy {
     left: Vec<usize>,
@@ -570,20 +570,8 @@ fn prim_mst(
 }
 
 fn single_linkage(n: usize, mst: &[(usize, usize, f64)]) -> Hierarchy {
-    let mut parent: Vec<usize> = (0..2 * n - 1).collect();
+    let mut uf = UnionFind::new(2 * n - 1);
     let mut size = vec![1usize; 2 * n - 1];
-    let find = |parent: &mut Vec<usize>, mut x: usize| {
-        let mut root = x;
-        while parent[root] != root {
-            root = parent[root];
-        }
-        while parent[x] != root {
-            let next = parent[x];
-            parent[x] = root;
-            x = next;
-        }
-        root
-    };
     let mut h = Hierarchy {
         left: vec![],
         right: vec![],
@@ -591,16 +579,15 @@ fn single_linkage(n: usize, mst: &[(usize, usize, f64)]) -> Hierarchy {
         size: vec![],
     };
     for (i, &(a, b, d)) in mst.iter().enumerate() {
-        let ra = find(&mut parent, a);
-        let rb = find(&mut parent, b);
+        let (ra, rb) = (uf.find(a), uf.find(b));
         let new = n + i;
         h.left.push(ra);
         h.right.push(rb);
         h.value.push(d);
         h.size.push(size[ra] + size[rb]);
         size[new] = size[ra] + size[rb];
-        parent[ra] = new;
-        parent[rb] = new;
+        uf.parent[ra] = new;
+        uf.parent[rb] = new;
     }
     h
 }
@@ -676,31 +663,27 @@ fn condense(h: &Hierarchy, n: usize, min_cluster_size: usize) -> Vec<(usize, usi
     out
 }
 
-/// The minimum spanning tree of the mutual-reachability graph, in the order Prim's algorithm adds
-/// the edges (scikit-learn's `mst_from_data_matrix`: start at point 0, lowest index on ties):
-/// `(from, to, distance)` with distances in radians.
-///
-/// # Errors
-/// As [`hdbscan`] (coordinates, `min_samples`).
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::hdbscan::{labels_from_sorted_mst, mutual_reachability_mst};
-/// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
-/// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
-/// let mut mst = mutual_reachability_mst(&lat, &lon, 3).unwrap();
-/// assert_eq!(mst.len(), 11);
-/// assert_eq!(mst[0].0, 0); // Prim starts at point 0
-/// mst.sort_by(|a, b| a.2.total_cmp(&b.2));
-/// let labels = labels_from_sorted_mst(lat.len(), &mst, 3).unwrap();
-/// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, 0, -1, -1, -1, 1]); // METHODS.md C2 (sklearn)
-/// ```
-pub fn mutual_reachability_mst(
-    lat: &[f64],
-    lon: &[f64],
-    min_samples: usize,
-) -> Result<Vec<(usize, usize, f64)>> {
-    mutual_reachability_mst_with(lat, lon, min_samples, &NEVER)
+uninterruptible! {
+    /// The minimum spanning tree of the mutual-reachability graph, in the order Prim's algorithm adds
+    /// the edges (scikit-learn's `mst_from_data_matrix`: start at point 0, lowest index on ties):
+    /// `(from, to, distance)` with distances in radians.
+    ///
+    /// # Errors
+    /// As [`hdbscan`] (coordinates, `min_samples`).
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::hdbscan::{labels_from_sorted_mst, mutual_reachability_mst};
+    /// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
+    /// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
+    /// let mut mst = mutual_reachability_mst(&lat, &lon, 3).unwrap();
+    /// assert_eq!(mst.len(), 11);
+    /// assert_eq!(mst[0].0, 0); // Prim starts at point 0
+    /// mst.sort_by(|a, b| a.2.total_cmp(&b.2));
+    /// let labels = labels_from_sorted_mst(lat.len(), &mst, 3).unwrap();
+    /// assert_eq!(labels, [0, 0, 0, 0, 1, 1, 1, 0, -1, -1, -1, 1]); // docs/methods/hotspots.md C2 (sklearn)
+    /// ```
+    pub fn mutual_reachability_mst(lat: &[f64], lon: &[f64], min_samples: usize) -> Result<Vec<(usize, usize, f64)>> = mutual_reachability_mst_with;
 }
 
 /// [`mutual_reachability_mst`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -713,17 +696,7 @@ pub fn mutual_reachability_mst_with(
     min_samples: usize,
     cancel: &Cancel,
 ) -> Result<Vec<(usize, usize, f64)>> {
-    let (la, lo) = to_radians_checked(lat, lon)?;
-    if la.len() >= u32::MAX as usize {
-        return Err(Error::argument(
-            "lat",
-            format!(
-                "{} points: at most {} are supported",
-                la.len(),
-                u32::MAX - 1
-            ),
-        ));
-    }
+    let (la, lo) = to_radians_indexed(lat, lon)?;
     let n = la.len();
     if min_samples < 1 || min_samples > n {
         return Err(Error::argument(
@@ -754,7 +727,7 @@ pub fn mutual_reachability_mst_with(
 ///
 /// # Examples
 /// ```
-/// // METHODS.md C2: sklearn HDBSCAN(min_cluster_size=3, metric="haversine")
+/// // docs/methods/hotspots.md C2: sklearn HDBSCAN(min_cluster_size=3, metric="haversine")
 /// let lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031];
 /// let lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153];
 /// let l = saferstats::hotspot::hdbscan::hdbscan(&lat, &lon, 3, None).unwrap();
@@ -775,27 +748,72 @@ pub fn hdbscan(
     labels_from_sorted_mst(lat.len(), &mst, min_cluster_size)
 }
 
-/// HDBSCAN labels from a mutual-reachability MST already sorted by distance: single-linkage
-/// tree, condensed tree for `min_cluster_size`, stabilities, excess-of-mass selection (root
-/// excluded), labels in order of the selected clusters' ids — scikit-learn's `_process_mst`,
-/// `_condense_tree`, `_get_clusters`.
+/// [`labels_from_sorted_mst_with`] from the MST as three parallel columns (as they cross from
+/// Python: signed indices), validated here.
 ///
 /// # Errors
-/// `min_cluster_size` < 2; not n − 1 edges; an endpoint ≥ n; distances not finite,
-/// negative or not sorted.
+/// [`Error::InvalidArgument`] on `mst` when the columns differ in length; as
+/// [`labels_from_sorted_mst`] otherwise (a negative index is out of range there).
 ///
 /// # Examples
 /// ```
-/// use saferstats::hotspot::hdbscan::labels_from_sorted_mst;
-/// // two tight groups of three joined by one long edge: two clusters
-/// let mst = [(0, 1, 0.1), (1, 2, 0.1), (3, 4, 0.1), (4, 5, 0.1), (2, 3, 5.0)];
-/// assert_eq!(labels_from_sorted_mst(6, &mst, 3).unwrap(), [0, 0, 0, 1, 1, 1]);
-/// assert!(labels_from_sorted_mst(6, &mst[..4], 3).is_err()); // not a spanning tree
+/// use saferstats::{cancel::NEVER, hotspot::hdbscan::labels_from_mst_columns};
+/// let l = labels_from_mst_columns(3, &[0, 1], &[1, 2], &[0.1, 0.2], 2, &NEVER).unwrap();
+/// assert_eq!(l.len(), 3);
+/// assert!(labels_from_mst_columns(3, &[0, 1], &[1], &[0.1, 0.2], 2, &NEVER).is_err());
 /// ```
-pub fn labels_from_sorted_mst(
+pub fn labels_from_mst_columns(
+    n: usize,
+    src: &[i64],
+    dst: &[i64],
+    distance: &[f64],
+    min_cluster_size: usize,
+    cancel: &Cancel,
+) -> Result<Vec<i64>> {
+    if src.len() != dst.len() || src.len() != distance.len() {
+        return Err(Error::argument(
+            "mst",
+            "src, dst and distance must have the same length",
+        ));
+    }
+    let idx = |v: i64| usize::try_from(v).unwrap_or(usize::MAX);
+    let mst: Vec<(usize, usize, f64)> = (0..src.len())
+        .map(|k| (idx(src[k]), idx(dst[k]), distance[k]))
+        .collect();
+    labels_from_sorted_mst_with(n, &mst, min_cluster_size, cancel)
+}
+
+uninterruptible! {
+    /// HDBSCAN labels from a mutual-reachability MST already sorted by distance: single-linkage
+    /// tree, condensed tree for `min_cluster_size`, stabilities, excess-of-mass selection (root
+    /// excluded), labels in order of the selected clusters' ids — scikit-learn's `_process_mst`,
+    /// `_condense_tree`, `_get_clusters`.
+    ///
+    /// # Errors
+    /// `min_cluster_size` < 2; not n − 1 edges; an endpoint ≥ n; distances not finite,
+    /// negative or not sorted.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::hdbscan::labels_from_sorted_mst;
+    /// // two tight groups of three joined by one long edge: two clusters
+    /// let mst = [(0, 1, 0.1), (1, 2, 0.1), (3, 4, 0.1), (4, 5, 0.1), (2, 3, 5.0)];
+    /// assert_eq!(labels_from_sorted_mst(6, &mst, 3).unwrap(), [0, 0, 0, 1, 1, 1]);
+    /// assert!(labels_from_sorted_mst(6, &mst[..4], 3).is_err()); // not a spanning tree
+    /// ```
+    pub fn labels_from_sorted_mst(n: usize, mst: &[(usize, usize, f64)], min_cluster_size: usize) -> Result<Vec<i64>> = labels_from_sorted_mst_with;
+}
+
+/// [`labels_from_sorted_mst`] that stops with [`Error::Interrupted`] between its stages (cycle
+/// check, single linkage, condensed tree, cluster selection) once `cancel` is set.
+///
+/// # Errors
+/// As [`labels_from_sorted_mst`]; [`Error::Interrupted`] when cancelled.
+pub fn labels_from_sorted_mst_with(
     n: usize,
     mst: &[(usize, usize, f64)],
     min_cluster_size: usize,
+    cancel: &Cancel,
 ) -> Result<Vec<i64>> {
     if min_cluster_size < 2 {
         return Err(Error::argument("min_cluster_size", "must be at least 2"));
@@ -827,26 +845,22 @@ pub fn labels_from_sorted_mst(
             format!("edge {k}: distances must be finite, non-negative and sorted"),
         ));
     }
-    let mut comp: Vec<usize> = (0..n).collect();
-    fn root(c: &mut [usize], mut x: usize) -> usize {
-        while c[x] != x {
-            c[x] = c[c[x]];
-            x = c[x];
-        }
-        x
-    }
+    let mut comp = UnionFind::new(n);
     for (k, e) in mst.iter().enumerate() {
-        let (a, b) = (root(&mut comp, e.0), root(&mut comp, e.1));
+        let (a, b) = (comp.find(e.0), comp.find(e.1));
         if a == b {
             return Err(Error::argument(
                 "mst",
                 format!("edge {k} closes a cycle: not a spanning tree"),
             ));
         }
-        comp[a] = b;
+        comp.parent[a] = b;
     }
+    cancel.check()?;
     let h = single_linkage(n, mst);
+    cancel.check()?;
     let tree = condense(&h, n, min_cluster_size);
+    cancel.check()?;
     if tree.is_empty() {
         return Ok(vec![-1; n]);
     }
@@ -906,35 +920,22 @@ pub fn labels_from_sorted_mst(
     selected.sort_unstable();
     // labelling: union every non-selected child into its parent, as scikit-learn's TreeUnionFind
     let size = largest_parent + 1;
-    let mut parent: Vec<usize> = (0..size.max(n)).collect();
+    let mut uf = UnionFind::new(size.max(n));
     let mut rank = vec![0usize; size.max(n)];
-    fn find(parent: &mut [usize], x: usize) -> usize {
-        let mut root = x;
-        while parent[root] != root {
-            root = parent[root];
-        }
-        let mut y = x;
-        while parent[y] != root {
-            let next = parent[y];
-            parent[y] = root;
-            y = next;
-        }
-        root
-    }
     for r in &tree {
         let (p, c) = (r.0, r.1);
         if c < size && is_cluster[c] {
             continue;
         }
-        let (xr, yr) = (find(&mut parent, p), find(&mut parent, c));
+        let (xr, yr) = (uf.find(p), uf.find(c));
         if xr == yr {
             continue;
         }
         match rank[xr].cmp(&rank[yr]) {
-            std::cmp::Ordering::Less => parent[xr] = yr,
-            std::cmp::Ordering::Greater => parent[yr] = xr,
+            std::cmp::Ordering::Less => uf.parent[xr] = yr,
+            std::cmp::Ordering::Greater => uf.parent[yr] = xr,
             std::cmp::Ordering::Equal => {
-                parent[yr] = xr;
+                uf.parent[yr] = xr;
                 rank[xr] += 1;
             }
         }
@@ -942,7 +943,7 @@ pub fn labels_from_sorted_mst(
     let root_cluster = smallest;
     let mut labels = vec![-1i64; n];
     for (i, l) in labels.iter_mut().enumerate() {
-        let c = find(&mut parent, i);
+        let c = uf.find(i);
         if c != root_cluster {
             if let Ok(pos) = selected.binary_search(&c) {
                 *l = pos as i64;
@@ -955,6 +956,8 @@ pub fn labels_from_sorted_mst(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::NEVER;
+    use crate::hotspot::index::to_radians_checked;
 
     /// Plain O(n²) Prim, written as scikit-learn's `mst_from_data_matrix` loop: the reference the
     /// pruned implementation must reproduce edge for edge (including the source on ties).
@@ -998,13 +1001,7 @@ mod tests {
 
     #[test]
     fn pruned_prim_equals_the_plain_loop_with_ties_and_duplicates() {
-        let mut s = 17u64;
-        let mut u = move || {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut u = crate::hotspot::index::lcg(17);
         for (span, snap, ms) in [
             (0.2, 0.0, 5),
             (0.05, 0.002, 4),
@@ -1045,13 +1042,7 @@ mod tests {
     /// The grid search returns exactly the brute-force k-th smallest distance.
     #[test]
     fn grid_core_distances_equal_brute_force() {
-        let mut s = 5u64;
-        let mut u = move || {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut u = crate::hotspot::index::lcg(5);
         for (c_lat, c_lon, span, dup) in [
             (51.8, -0.25, 0.3, false),
             (51.8, -0.25, 0.01, true),

@@ -1,4 +1,4 @@
-//! Kernel density estimation on a regular grid (METHODS.md C4).
+//! Kernel density estimation on a regular grid (docs/methods/hotspots.md C4).
 //!
 //! Quartic (biweight) kernel as in ArcGIS Spatial Analyst / CrimeStat:
 //! f(x) = Σᵢ wᵢ · 3/(π r²) · (1 − (dᵢ/r)²)² for dᵢ < r; Gaussian: Σᵢ wᵢ · exp(−d²/(2h²)) / (2πh²).
@@ -12,27 +12,15 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// Kernel shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Kernel {
-    /// Quartic (biweight), compact support of radius r (default; crime mapping convention).
-    #[default]
-    Quartic,
-    /// Gaussian with standard deviation h.
-    Gaussian,
-}
-
-impl std::str::FromStr for Kernel {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "quartic" | "biweight" => Ok(Kernel::Quartic),
-            "gaussian" | "normal" => Ok(Kernel::Gaussian),
-            other => Err(Error::argument(
-                "kernel",
-                format!("unknown kernel {other:?}; valid: \"quartic\", \"gaussian\""),
-            )),
-        }
+choice! {
+    /// Kernel shape.
+    #[derive(Default)]
+    pub enum Kernel("kernel", "kernel") {
+        /// Quartic (biweight), compact support of radius r (default; crime mapping convention).
+        #[default]
+        Quartic = "quartic" | "biweight",
+        /// Gaussian with standard deviation h.
+        Gaussian = "gaussian" | "normal",
     }
 }
 
@@ -108,7 +96,7 @@ impl GridSpec {
     }
 }
 
-/// ArcGIS default search radius (METHODS.md C4): r = 0.9·min(SD, √(1/ln 2)·D_m)·n^(−0.2), with SD
+/// ArcGIS default search radius (docs/methods/hotspots.md C4): r = 0.9·min(SD, √(1/ln 2)·D_m)·n^(−0.2), with SD
 /// the standard distance about the mean centre and D_m the median distance to it.
 ///
 /// # Examples
@@ -153,28 +141,21 @@ pub fn default_bandwidth(x: &[f64], y: &[f64]) -> Result<f64> {
     }
 }
 
-/// Kernel density at every cell centre of `grid` (row-major, `ny` rows of `nx`), per unit².
-///
-/// # Errors
-/// Length mismatch, non-finite coordinates or weights (naming the row), bandwidth ≤ 0.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::kde::{kde_grid, GridSpec, Kernel};
-/// // METHODS.md C4: points (0,0), (30,0), (10,10), r = 50 -> f(0,0) = 8.617285e-4
-/// let g = GridSpec { x0: -0.5, y0: -0.5, cell: 1.0, nx: 1, ny: 1 };
-/// let d = kde_grid(&[0., 30., 10.], &[0., 0., 10.], None, 50.0, Kernel::Quartic, &g).unwrap();
-/// assert!((d[0] - 8.617285e-4).abs() < 1e-10);
-/// ```
-pub fn kde_grid(
-    x: &[f64],
-    y: &[f64],
-    w: Option<&[f64]>,
-    bandwidth: f64,
-    kernel: Kernel,
-    grid: &GridSpec,
-) -> Result<Vec<f64>> {
-    kde_grid_with(x, y, w, bandwidth, kernel, grid, &super::cancel::NEVER)
+uninterruptible! {
+    /// Kernel density at every cell centre of `grid` (row-major, `ny` rows of `nx`), per unit².
+    ///
+    /// # Errors
+    /// Length mismatch, non-finite coordinates or weights (naming the row), bandwidth ≤ 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::kde::{kde_grid, GridSpec, Kernel};
+    /// // docs/methods/hotspots.md C4: points (0,0), (30,0), (10,10), r = 50 -> f(0,0) = 8.617285e-4
+    /// let g = GridSpec { x0: -0.5, y0: -0.5, cell: 1.0, nx: 1, ny: 1 };
+    /// let d = kde_grid(&[0., 30., 10.], &[0., 0., 10.], None, 50.0, Kernel::Quartic, &g).unwrap();
+    /// assert!((d[0] - 8.617285e-4).abs() < 1e-10);
+    /// ```
+    pub fn kde_grid(x: &[f64], y: &[f64], w: Option<&[f64]>, bandwidth: f64, kernel: Kernel, grid: &GridSpec) -> Result<Vec<f64>> = kde_grid_with;
 }
 
 /// [`kde_grid`] that stops with [`Error::Interrupted`] soon after `cancel` is set.

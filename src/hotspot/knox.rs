@@ -1,4 +1,4 @@
-//! The Knox space–time test and near-repeat table (METHODS.md C8).
+//! The Knox space–time test and near-repeat table (docs/methods/hotspots.md C8).
 //!
 //! All pairs of events are classified by distance band × time band (bands are left-closed,
 //! [a, b); a last edge of +∞ gives an open "and beyond" band). Under the null, event times are
@@ -16,16 +16,19 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
+use super::index::CellBins;
 
-/// Distance metric for Knox pairs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Metric {
-    /// Straight-line distance (default).
-    #[default]
-    Euclidean,
-    /// City-block distance |Δx| + |Δy| (Near Repeat Calculator's default).
-    Manhattan,
+choice! {
+    /// Distance metric for Knox pairs.
+    #[derive(Default)]
+    pub enum Metric("metric", "metric") {
+        /// Straight-line distance (default).
+        #[default]
+        Euclidean = "euclidean",
+        /// City-block distance |Δx| + |Δy| (Near Repeat Calculator's default).
+        Manhattan = "manhattan",
+    }
 }
 
 /// A Knox near-repeat table, row-major by distance band then time band.
@@ -112,51 +115,47 @@ fn all_pairs_time(t: &[f64], time_edges: &[f64], cancel: &Cancel) -> Result<Vec<
 struct ClosePairs<'a> {
     x: &'a [f64],
     y: &'a [f64],
-    dmax: f64,
     finite_bands: usize,
     distance_edges: &'a [f64],
     metric: Metric,
-    bins: std::collections::HashMap<(i64, i64), Vec<u32>>,
+    bins: CellBins,
 }
 
-impl ClosePairs<'_> {
-    fn key(&self, i: usize) -> (i64, i64) {
-        (
-            (self.x[i] / self.dmax).floor() as i64,
-            (self.y[i] / self.dmax).floor() as i64,
-        )
+impl<'a> ClosePairs<'a> {
+    fn new(
+        (x, y): (&'a [f64], &'a [f64]),
+        dmax: f64,
+        finite_bands: usize,
+        distance_edges: &'a [f64],
+        metric: Metric,
+    ) -> Self {
+        ClosePairs {
+            x,
+            y,
+            finite_bands,
+            distance_edges,
+            metric,
+            bins: CellBins::new(x, y, dmax),
+        }
     }
 
     /// Call `f(j, distance band)` for every j > i closer than the last finite edge.
     fn for_pairs_of(&self, i: usize, mut f: impl FnMut(usize, usize)) {
         let (x, y) = (self.x, self.y);
-        let (bi, bj) = self.key(i);
-        for di in -1..=1 {
-            for dj in -1..=1 {
-                // coordinates ~1e300 saturate the cell index: skip cells past the end
-                let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
-                    continue;
-                };
-                let Some(v) = self.bins.get(&(a, b)) else {
-                    continue;
-                };
-                for &j in v {
-                    let j = j as usize;
-                    if j <= i {
-                        continue;
-                    }
-                    let d = match self.metric {
-                        Metric::Euclidean => (x[i] - x[j]).hypot(y[i] - y[j]),
-                        Metric::Manhattan => (x[i] - x[j]).abs() + (y[i] - y[j]).abs(),
-                    };
-                    if let Some(db) = band(self.distance_edges, d) {
-                        if db < self.finite_bands {
-                            f(j, db);
-                        }
-                    }
+        self.bins.for_candidates(x[i], y[i], |j| {
+            if j <= i {
+                return;
+            }
+            let d = match self.metric {
+                Metric::Euclidean => (x[i] - x[j]).hypot(y[i] - y[j]),
+                Metric::Manhattan => (x[i] - x[j]).abs() + (y[i] - y[j]).abs(),
+            };
+            if let Some(db) = band(self.distance_edges, d) {
+                if db < self.finite_bands {
+                    f(j, db);
                 }
             }
-        }
+        });
     }
 
     /// The close pairs as (i, j, band) when there are at most `budget` of them.
@@ -233,48 +232,29 @@ fn count(pairs: &[(u32, u32, u32)], t: &[f64], time_edges: &[f64], nt: usize, ou
     }
 }
 
-/// Knox test / near-repeat table.
-///
-/// Memory is O(n + cells): close pairs are kept (up to ~8 million) to be re-counted under each
-/// permutation, or enumerated again per permutation beyond that; permuted tables are accumulated
-/// (sum and exceedance count per cell), never stored.
-///
-/// # Errors
-/// Length mismatch, non-finite coordinates or times (naming the row), band edges not strictly
-/// increasing from ≥ 0, fewer than 2 events, more than [`MAX_CELLS`] cells.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::knox::{knox, Metric};
-/// // METHODS.md C8: close = d < 200 and |dt| < 8 (i.e. <= 7 days): 3 pairs
-/// let x = [0., 0., 50., 400., 410., 0.];
-/// let y = [0., 100., 50., 400., 400., 20.];
-/// let t = [0., 3., 1., 2., 30., 40.];
-/// let k = knox(&x, &y, &t, &[0., 200., f64::INFINITY], &[0., 8., f64::INFINITY], 99, 1, Metric::Euclidean).unwrap();
-/// assert_eq!(k.observed, [3., 4., 3., 5.]);
-/// ```
-#[allow(clippy::too_many_arguments)]
-pub fn knox(
-    x: &[f64],
-    y: &[f64],
-    t: &[f64],
-    distance_edges: &[f64],
-    time_edges: &[f64],
-    permutations: usize,
-    seed: u64,
-    metric: Metric,
-) -> Result<KnoxTable> {
-    knox_with(
-        x,
-        y,
-        t,
-        distance_edges,
-        time_edges,
-        permutations,
-        seed,
-        metric,
-        &NEVER,
-    )
+uninterruptible! {
+    /// Knox test / near-repeat table.
+    ///
+    /// Memory is O(n + cells): close pairs are kept (up to ~8 million) to be re-counted under each
+    /// permutation, or enumerated again per permutation beyond that; permuted tables are accumulated
+    /// (sum and exceedance count per cell), never stored.
+    ///
+    /// # Errors
+    /// Length mismatch, non-finite coordinates or times (naming the row), band edges not strictly
+    /// increasing from ≥ 0, fewer than 2 events, more than [`MAX_CELLS`] cells.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::knox::{knox, Metric};
+    /// // docs/methods/hotspots.md C8: close = d < 200 and |dt| < 8 (i.e. <= 7 days): 3 pairs
+    /// let x = [0., 0., 50., 400., 410., 0.];
+    /// let y = [0., 100., 50., 400., 400., 20.];
+    /// let t = [0., 3., 1., 2., 30., 40.];
+    /// let k = knox(&x, &y, &t, &[0., 200., f64::INFINITY], &[0., 8., f64::INFINITY], 99, 1, Metric::Euclidean).unwrap();
+    /// assert_eq!(k.observed, [3., 4., 3., 5.]);
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn knox(x: &[f64], y: &[f64], t: &[f64], distance_edges: &[f64], time_edges: &[f64], permutations: usize, seed: u64, metric: Metric) -> Result<KnoxTable> = knox_with;
 }
 
 /// [`knox`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -333,24 +313,8 @@ pub fn knox_with(
         distance_edges[nd]
     };
     let finite_bands = if open { nd - 1 } else { nd };
-    let close = (finite_bands > 0 && dmax > 0.0).then(|| {
-        let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
-            std::collections::HashMap::new();
-        for i in 0..n {
-            bins.entry(((x[i] / dmax).floor() as i64, (y[i] / dmax).floor() as i64))
-                .or_default()
-                .push(i as u32);
-        }
-        ClosePairs {
-            x,
-            y,
-            dmax,
-            finite_bands,
-            distance_edges,
-            metric,
-            bins,
-        }
-    });
+    let close = (finite_bands > 0 && dmax > 0.0)
+        .then(|| ClosePairs::new((x, y), dmax, finite_bands, distance_edges, metric));
     let stored = close.as_ref().and_then(|c| c.collect(PAIR_BUDGET, cancel));
     cancel.check()?;
     let table = |times: &[f64]| -> Vec<f64> {
@@ -443,38 +407,19 @@ pub fn knox_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::NEVER;
 
     /// The streaming count (pairs enumerated again) equals the count over stored pairs.
     #[test]
     fn streaming_counts_equal_stored_counts() {
-        let mut s = 3u64;
-        let mut u = move || {
-            s = s
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut u = crate::hotspot::index::lcg(3);
         let n = 3000;
         let x: Vec<f64> = (0..n).map(|_| 2000.0 * u()).collect();
         let y: Vec<f64> = (0..n).map(|_| 2000.0 * u()).collect();
         let t: Vec<f64> = (0..n).map(|_| (100.0 * u()).floor()).collect();
         let de = [0.0, 50.0, 120.0, 300.0];
         let te = [0.0, 3.0, 10.0, 30.0, f64::INFINITY];
-        let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> = Default::default();
-        for i in 0..n {
-            bins.entry(((x[i] / 300.0).floor() as i64, (y[i] / 300.0).floor() as i64))
-                .or_default()
-                .push(i as u32);
-        }
-        let cp = ClosePairs {
-            x: &x,
-            y: &y,
-            dmax: 300.0,
-            finite_bands: 3,
-            distance_edges: &de,
-            metric: Metric::Euclidean,
-            bins,
-        };
+        let cp = ClosePairs::new((&x, &y), 300.0, 3, &de, Metric::Euclidean);
         let pairs = cp.collect(usize::MAX, &NEVER).unwrap();
         assert!(cp.collect(10, &NEVER).is_none(), "over budget: not stored");
         let mut stored = vec![0.0; 12];

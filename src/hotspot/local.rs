@@ -1,6 +1,6 @@
 //! Local indicators of spatial association with conditional-permutation inference:
 //! Getis–Ord Gi* and Local Moran's I, matching esda (`G_Local(star=True)`, `Moran_Local`) for the
-//! same weights transform (METHODS.md C5, C6).
+//! same weights transform (docs/methods/hotspots.md C5, C6).
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -10,29 +10,27 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::special::norm_sf;
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
 use super::weights::Weights;
 
-/// Weights transform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Transform {
-    /// Binary: every neighbour weight 1 ('B').
-    Binary,
-    /// Row-standardised: weights of a row sum to 1 ('R').
-    Row,
+choice! {
+    /// Weights transform.
+    pub enum Transform("transform", "transform") {
+        /// Binary: every neighbour weight 1 ('B').
+        Binary = "B" | "b" | "binary",
+        /// Row-standardised: weights of a row sum to 1 ('R').
+        Row = "R" | "r" | "row",
+    }
 }
 
-impl std::str::FromStr for Transform {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "B" | "b" | "binary" => Ok(Transform::Binary),
-            "R" | "r" | "row" => Ok(Transform::Row),
-            other => Err(Error::argument(
-                "transform",
-                format!("unknown transform {other:?}; valid: \"B\", \"R\""),
-            )),
-        }
+choice! {
+    /// Which local statistic [`local_statistic_with`] computes (an unknown name is an error,
+    /// never a silent default).
+    pub enum Statistic("statistic", "statistic") {
+        /// Getis–Ord Gi* ([`gi_star`]).
+        GiStar = "gi_star" | "gi*",
+        /// Local Moran's Iᵢ ([`local_moran`]).
+        Moran = "moran" | "local_moran",
     }
 }
 
@@ -200,35 +198,29 @@ impl PermutedIds {
     }
 }
 
-/// Getis–Ord Gi* for every unit (the unit itself included in its neighbourhood).
-///
-/// Method (METHODS.md C5; esda `G_Local(star=True)`): Gᵢ* = Σⱼ wᵢⱼ yⱼ / Σ y (j includes i, self
-/// weight 1 for 'B'; for 'R' the row maximum, then row-standardised, as esda); E = Wᵢ/N,
-/// Var = Wᵢ(N − Wᵢ)/(N − 1)/N² · s²/ȳ² with s² the population variance; z = (G − E)/√Var;
-/// `p_norm` = sf(|z|). With `permutations` > 0, conditional randomisation (neighbour values drawn
-/// from the other n − 1 units; one seeded set of draws shared by all units, as esda) gives
-/// `p_sim` = (larger + 1)/(permutations + 1), folded. An island has only itself.
-///
-/// # Errors
-/// Values/weights length mismatch, fewer than 3 units, non-finite values.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::{local::{gi_star, Transform}, weights::Weights};
-/// let x = [10., 20., 40., 15., 30., 30.];
-/// let y = [10., 10., 10., 20., 20., 30.];
-/// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
-/// let g = gi_star(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Binary, 0, 0).unwrap();
-/// assert!((g.z[5] - 2.024243).abs() < 1e-6); // esda / spdep, METHODS.md C5
-/// ```
-pub fn gi_star(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-) -> Result<LocalResult> {
-    gi_star_with(values, w, transform, permutations, seed, &NEVER)
+uninterruptible! {
+    /// Getis–Ord Gi* for every unit (the unit itself included in its neighbourhood).
+    ///
+    /// Method (docs/methods/hotspots.md C5; esda `G_Local(star=True)`): Gᵢ* = Σⱼ wᵢⱼ yⱼ / Σ y (j includes i, self
+    /// weight 1 for 'B'; for 'R' the row maximum, then row-standardised, as esda); E = Wᵢ/N,
+    /// Var = Wᵢ(N − Wᵢ)/(N − 1)/N² · s²/ȳ² with s² the population variance; z = (G − E)/√Var;
+    /// `p_norm` = sf(|z|). With `permutations` > 0, conditional randomisation (neighbour values drawn
+    /// from the other n − 1 units; one seeded set of draws shared by all units, as esda) gives
+    /// `p_sim` = (larger + 1)/(permutations + 1), folded. An island has only itself.
+    ///
+    /// # Errors
+    /// Values/weights length mismatch, fewer than 3 units, non-finite values.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{local::{gi_star, Transform}, weights::Weights};
+    /// let x = [10., 20., 40., 15., 30., 30.];
+    /// let y = [10., 10., 10., 20., 20., 30.];
+    /// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
+    /// let g = gi_star(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Binary, 0, 0).unwrap();
+    /// assert!((g.z[5] - 2.024243).abs() < 1e-6); // esda / spdep, docs/methods/hotspots.md C5
+    /// ```
+    pub fn gi_star(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<LocalResult> = gi_star_with;
 }
 
 /// [`gi_star`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -249,75 +241,84 @@ pub fn gi_star_with(
     let sum: f64 = values.iter().sum();
     let mean = sum / nf;
     let var = values.iter().map(|v| v * v).sum::<f64>() / nf - mean * mean;
-    let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
-    let perm_ids = PermutedIds::new(n, k_max, permutations, seed)?;
-    let rows: Vec<(f64, f64, f64, f64, f64)> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            if cancel.is_cancelled() {
-                return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN);
-            }
-            let (sw, ws) = row_weights(w, i, transform, true);
-            let (nb, _) = w.row(i);
-            let lag: f64 = sw * values[i]
-                + nb.iter()
-                    .zip(&ws)
-                    .map(|(&j, wt)| wt * values[j as usize])
-                    .sum::<f64>();
-            let g = lag / sum;
-            let wi: f64 = sw + ws.iter().sum::<f64>();
-            let e = wi / nf;
-            let v = wi * (nf - wi) / (nf - 1.0) / (nf * nf) * var / (mean * mean);
-            let z = (g - e) / v.sqrt();
-            let p_sim = if permutations > 0 {
-                perm_ids.p_sim(values, i, nb.len(), g, |draw| {
-                    (sw * values[i] + draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()) / sum
-                })
-            } else {
-                f64::NAN
-            };
-            (g, z, e, v, p_sim)
-        })
-        .collect();
-    cancel.check()?;
-    Ok(LocalResult {
-        stat: rows.iter().map(|r| r.0).collect(),
-        z: rows.iter().map(|r| r.1).collect(),
-        expected: rows.iter().map(|r| r.2).collect(),
-        variance: rows.iter().map(|r| r.3).collect(),
-        p_norm: rows.iter().map(|r| norm_sf(r.1.abs())).collect(),
-        p_sim: rows.iter().map(|r| r.4).collect(),
-        quadrant: vec![0; n],
+    local_result(w, permutations, seed, cancel, |i, perm_ids| {
+        let (sw, ws) = row_weights(w, i, transform, true);
+        let (nb, _) = w.row(i);
+        let lag: f64 = sw * values[i]
+            + nb.iter()
+                .zip(&ws)
+                .map(|(&j, wt)| wt * values[j as usize])
+                .sum::<f64>();
+        let g = lag / sum;
+        let wi: f64 = sw + ws.iter().sum::<f64>();
+        let e = wi / nf;
+        let v = wi * (nf - wi) / (nf - 1.0) / (nf * nf) * var / (mean * mean);
+        let z = (g - e) / v.sqrt();
+        let p_sim = if permutations > 0 {
+            perm_ids.p_sim(values, i, nb.len(), g, |draw| {
+                (sw * values[i] + draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()) / sum
+            })
+        } else {
+            f64::NAN
+        };
+        (g, z, e, v, p_sim, 0)
     })
 }
 
-/// Local Moran's I for every unit.
-///
-/// Method (METHODS.md C6; esda `Moran_Local`): with z = (y − ȳ)/sd (population sd),
-/// Iᵢ = (n − 1)·zᵢ·Σⱼ wᵢⱼ zⱼ / Σ z² (spdep scales by n instead). Analytic moments under total
-/// randomisation (Sokal et al. 1998; esda `EI`, `VI`) give `z`; quadrant 1 HH, 2 LH, 3 LL, 4 HL.
-/// Conditional permutations give `p_sim` as for [`gi_star`]. An island has I = 0.
+uninterruptible! {
+    /// Local Moran's I for every unit.
+    ///
+    /// Method (docs/methods/hotspots.md C6; esda `Moran_Local`): with z = (y − ȳ)/sd (population sd),
+    /// Iᵢ = (n − 1)·zᵢ·Σⱼ wᵢⱼ zⱼ / Σ z² (spdep scales by n instead). Analytic moments under total
+    /// randomisation (Sokal et al. 1998; esda `EI`, `VI`) give `z`; quadrant 1 HH, 2 LH, 3 LL, 4 HL.
+    /// Conditional permutations give `p_sim` as for [`gi_star`]. An island has I = 0.
+    ///
+    /// # Errors
+    /// As [`gi_star`].
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{local::{local_moran, Transform}, weights::Weights};
+    /// let x = [10., 20., 40., 15., 30., 30.];
+    /// let y = [10., 10., 10., 20., 20., 30.];
+    /// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
+    /// let m = local_moran(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Row, 0, 0).unwrap();
+    /// assert!((m.stat[2] + 0.862369).abs() < 1e-6 && m.quadrant[2] == 2); // esda, docs/methods/hotspots.md C6
+    /// ```
+    pub fn local_moran(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<LocalResult> = local_moran_with;
+}
+
+/// [`gi_star`] or [`local_moran`], chosen by `statistic`, stopping with [`Error::Interrupted`]
+/// soon after `cancel` is set.
 ///
 /// # Errors
-/// As [`gi_star`].
+/// As [`gi_star`] / [`local_moran`].
 ///
 /// # Examples
 /// ```
-/// use saferstats::hotspot::{local::{local_moran, Transform}, weights::Weights};
-/// let x = [10., 20., 40., 15., 30., 30.];
-/// let y = [10., 10., 10., 20., 20., 30.];
-/// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
-/// let m = local_moran(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Row, 0, 0).unwrap();
-/// assert!((m.stat[2] + 0.862369).abs() < 1e-6 && m.quadrant[2] == 2); // esda, METHODS.md C6
+/// use saferstats::cancel::NEVER;
+/// use saferstats::hotspot::local::{local_statistic_with, Statistic, Transform};
+/// use saferstats::hotspot::weights::Weights;
+/// let w = Weights::lattice(3, 3, false).unwrap();
+/// let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+/// let s: Statistic = "moran".parse().unwrap();
+/// let r = local_statistic_with(s, &v, &w, Transform::Row, 0, 1, &NEVER).unwrap();
+/// assert_eq!(r.stat.len(), 9);
+/// assert!("geary".parse::<Statistic>().is_err());
 /// ```
-pub fn local_moran(
+pub fn local_statistic_with(
+    statistic: Statistic,
     values: &[f64],
     w: &Weights,
     transform: Transform,
     permutations: usize,
     seed: u64,
+    cancel: &Cancel,
 ) -> Result<LocalResult> {
-    local_moran_with(values, w, transform, permutations, seed, &NEVER)
+    match statistic {
+        Statistic::GiStar => gi_star_with(values, w, transform, permutations, seed, cancel),
+        Statistic::Moran => local_moran_with(values, w, transform, permutations, seed, cancel),
+    }
 }
 
 /// [`local_moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -349,39 +350,59 @@ pub fn local_moran_with(
     let m4 = z.iter().map(|v| v.powi(4)).sum::<f64>() / nf;
     let b2 = m4 / (m2 * m2);
     let scaling = (nf - 1.0) / den;
+    local_result(w, permutations, seed, cancel, |i, perm_ids| {
+        let (_, ws) = row_weights(w, i, transform, false);
+        let (nb, _) = w.row(i);
+        let lag: f64 = nb.iter().zip(&ws).map(|(&j, wt)| wt * z[j as usize]).sum();
+        let ii = scaling * z[i] * lag;
+        let wi: f64 = ws.iter().sum();
+        let wi2: f64 = ws.iter().map(|v| v * v).sum();
+        let n1 = nf - 1.0;
+        let ei = -wi / n1;
+        let vi = wi2 * (nf - b2) / n1 + (wi * wi - wi2) * (2.0 * b2 - nf) / (n1 * (nf - 2.0))
+            - (wi / n1).powi(2);
+        let zi = (ii - ei) / vi.sqrt();
+        let q = match (z[i] > 0.0, lag > 0.0) {
+            (true, true) => 1,
+            (false, true) => 2,
+            (false, false) => 3,
+            (true, false) => 4,
+        };
+        let p_sim = if permutations > 0 && !nb.is_empty() {
+            perm_ids.p_sim(&z, i, nb.len(), ii, |draw| {
+                scaling * z[i] * draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()
+            })
+        } else {
+            f64::NAN
+        };
+        (ii, zi, ei, vi, p_sim, q)
+    })
+}
+
+/// One row per unit: (statistic, z, expected, variance, p_sim, quadrant).
+type LocalRow = (f64, f64, f64, f64, f64, u8);
+
+/// The [`LocalResult`] of `row(i, draws)` for every unit, in parallel, with one seeded set of
+/// conditional-permutation draws shared by all units; `p_norm` = sf(|z|). Stops with
+/// [`Error::Interrupted`] soon after `cancel` is set.
+fn local_result(
+    w: &Weights,
+    permutations: usize,
+    seed: u64,
+    cancel: &Cancel,
+    row: impl Fn(usize, &PermutedIds) -> LocalRow + Sync,
+) -> Result<LocalResult> {
+    let n = w.n;
     let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
     let perm_ids = PermutedIds::new(n, k_max, permutations, seed)?;
-    let rows: Vec<(f64, f64, f64, f64, f64, u8)> = (0..n)
+    let rows: Vec<LocalRow> = (0..n)
         .into_par_iter()
         .map(|i| {
             if cancel.is_cancelled() {
-                return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 0);
-            }
-            let (_, ws) = row_weights(w, i, transform, false);
-            let (nb, _) = w.row(i);
-            let lag: f64 = nb.iter().zip(&ws).map(|(&j, wt)| wt * z[j as usize]).sum();
-            let ii = scaling * z[i] * lag;
-            let wi: f64 = ws.iter().sum();
-            let wi2: f64 = ws.iter().map(|v| v * v).sum();
-            let n1 = nf - 1.0;
-            let ei = -wi / n1;
-            let vi = wi2 * (nf - b2) / n1 + (wi * wi - wi2) * (2.0 * b2 - nf) / (n1 * (nf - 2.0))
-                - (wi / n1).powi(2);
-            let zi = (ii - ei) / vi.sqrt();
-            let q = match (z[i] > 0.0, lag > 0.0) {
-                (true, true) => 1,
-                (false, true) => 2,
-                (false, false) => 3,
-                (true, false) => 4,
-            };
-            let p_sim = if permutations > 0 && !nb.is_empty() {
-                perm_ids.p_sim(&z, i, nb.len(), ii, |draw| {
-                    scaling * z[i] * draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()
-                })
+                (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 0)
             } else {
-                f64::NAN
-            };
-            (ii, zi, ei, vi, p_sim, q)
+                row(i, &perm_ids)
+            }
         })
         .collect();
     cancel.check()?;

@@ -1,5 +1,8 @@
-//! Hotspot analysis of incident points (fly-tipping, ASB, crime) — METHODS.md section C.
+//! Hotspot analysis of incident points (fly-tipping, ASB, crime). Methods and references:
+//! `docs/methods/hotspots.md`.
 //!
+//! - [`index`] — the spatial index they share: haversine distances, the latitude/longitude cell
+//!   grid, square cells for projected coordinates, union-find forests.
 //! - [`dbscan`] — density-based clustering with the haversine metric, scikit-learn's semantics,
 //!   O(n) memory through a grid index (no stored neighbourhood lists).
 //! - [`hdbscan`] — HDBSCAN (haversine) following scikit-learn step by step.
@@ -27,6 +30,7 @@ pub mod evaluate;
 pub mod global;
 pub mod grid;
 pub mod hdbscan;
+pub mod index;
 pub mod kde;
 pub mod knox;
 pub mod local;
@@ -35,5 +39,6 @@ pub mod nni;
 pub mod prospective;
 pub mod weights;
 
-/// Mean Earth radius used by scikit-learn's haversine examples and METHODS.md (metres).
+/// Mean Earth radius (IUGG R1, metres) used by every haversine distance, as scikit-learn's
+/// haversine examples (exported to Python as `saferstats._saferstats.EARTH_RADIUS_M`).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;

@@ -1,4 +1,4 @@
-//! Nearest-neighbour hierarchical clustering (CrimeStat NNH, METHODS.md C3), for comparison
+//! Nearest-neighbour hierarchical clustering (CrimeStat NNH, docs/methods/hotspots.md C3), for comparison
 //! with existing practice.
 //!
 //! Order 1: points closer than the threshold distance are linked, and the linked groups (single
@@ -18,7 +18,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
+use super::index::{CellBins, UnionFind};
 use super::nni::nnh_threshold;
 use crate::error::{Error, Result};
 
@@ -71,86 +72,54 @@ pub struct Nnh {
 /// Returns a component root per point.
 fn components(x: &[f64], y: &[f64], t: f64, cancel: &Cancel) -> Vec<usize> {
     let n = x.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut a: usize) -> usize {
-        while p[a] != a {
-            p[a] = p[p[a]];
-            a = p[a];
-        }
-        a
-    }
+    let mut uf = UnionFind::new(n);
     if t.is_nan() || t <= 0.0 || n < 2 {
-        return parent;
+        return uf.parent;
     }
-    let key = |i: usize| ((x[i] / t).floor() as i64, (y[i] / t).floor() as i64);
-    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
-    for i in 0..n {
-        cells.entry(key(i)).or_default().push(i);
-    }
+    let bins = CellBins::new(x, y, t);
     let t2 = t * t;
-    for (&(cx, cy), members) in &cells {
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                let (Some(a), Some(b)) = (cx.checked_add(dx), cy.checked_add(dy)) else {
-                    continue;
+    for i in 0..n {
+        if cancel.is_cancelled() {
+            return uf.parent;
+        }
+        bins.for_candidates(x[i], y[i], |j| {
+            if j > i {
+                let d2 = (x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2);
+                // squares overflow for coordinates beyond ~1e154: compare distances
+                let close = if d2.is_finite() && t2.is_finite() {
+                    d2 < t2
+                } else {
+                    (x[i] - x[j]).hypot(y[i] - y[j]) < t
                 };
-                let Some(others) = cells.get(&(a, b)) else {
-                    continue;
-                };
-                for &i in members {
-                    if cancel.is_cancelled() {
-                        return parent;
-                    }
-                    for &j in others {
-                        if j > i {
-                            let d2 = (x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2);
-                            // squares overflow for coordinates beyond ~1e154: compare distances
-                            let close = if d2.is_finite() && t2.is_finite() {
-                                d2 < t2
-                            } else {
-                                (x[i] - x[j]).hypot(y[i] - y[j]) < t
-                            };
-                            if close {
-                                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                                if ri != rj {
-                                    parent[ri.max(rj)] = ri.min(rj);
-                                }
-                            }
-                        }
-                    }
+                if close {
+                    uf.link_lower(i, j);
                 }
             }
-        }
+        });
     }
-    (0..n).map(|i| find(&mut parent, i)).collect()
+    uf.roots()
 }
 
-/// Nearest-neighbour hierarchical clustering of projected points (metres, e.g. British
-/// National Grid), up to `max_order` orders.
-///
-/// # Errors
-/// Length mismatch, non-finite coordinates (the error names the row), `min_points` < 2,
-/// `max_order` < 1, a non-positive fixed distance, or an invalid area / probability.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::nnh::{nnh, NnhDistance};
-/// // two tight groups of three points 100 m apart, and a lone point; fixed 10 m linking distance
-/// let x = [0., 5., 9., 100., 104., 108., 500.];
-/// let y = [0., 3., 0., 0., 2., 0., 500.];
-/// let r = nnh(&x, &y, NnhDistance::Fixed(10.0), 3, 2).unwrap();
-/// assert_eq!(r.labels[0], vec![0, 0, 0, 1, 1, 1, -1]);
-/// assert_eq!(r.clusters.len(), 2); // no second-order cluster: the centres are 100 m apart
-/// assert!((r.clusters[1].x - 104.0).abs() < 1e-12);
-/// ```
-pub fn nnh(
-    x: &[f64],
-    y: &[f64],
-    distance: NnhDistance,
-    min_points: usize,
-    max_order: usize,
-) -> Result<Nnh> {
-    nnh_with(x, y, distance, min_points, max_order, &NEVER)
+uninterruptible! {
+    /// Nearest-neighbour hierarchical clustering of projected points (metres, e.g. British
+    /// National Grid), up to `max_order` orders.
+    ///
+    /// # Errors
+    /// Length mismatch, non-finite coordinates (the error names the row), `min_points` < 2,
+    /// `max_order` < 1, a non-positive fixed distance, or an invalid area / probability.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::nnh::{nnh, NnhDistance};
+    /// // two tight groups of three points 100 m apart, and a lone point; fixed 10 m linking distance
+    /// let x = [0., 5., 9., 100., 104., 108., 500.];
+    /// let y = [0., 3., 0., 0., 2., 0., 500.];
+    /// let r = nnh(&x, &y, NnhDistance::Fixed(10.0), 3, 2).unwrap();
+    /// assert_eq!(r.labels[0], vec![0, 0, 0, 1, 1, 1, -1]);
+    /// assert_eq!(r.clusters.len(), 2); // no second-order cluster: the centres are 100 m apart
+    /// assert!((r.clusters[1].x - 104.0).abs() < 1e-12);
+    /// ```
+    pub fn nnh(x: &[f64], y: &[f64], distance: NnhDistance, min_points: usize, max_order: usize) -> Result<Nnh> = nnh_with;
 }
 
 /// [`nnh`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
@@ -283,6 +252,7 @@ pub fn nnh_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::NEVER;
 
     /// O(n²) union of all close pairs: the definition, to check the grid search against.
     fn brute(x: &[f64], y: &[f64], t: f64) -> Vec<usize> {

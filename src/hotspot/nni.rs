@@ -1,6 +1,6 @@
 //! Nearest-neighbour statistics for comparison with existing practice: the Clark–Evans index
-//! (spatstat `clarkevans`, METHODS.md C7) and CrimeStat's nearest-neighbour hierarchical
-//! clustering threshold distance (METHODS.md C3).
+//! (spatstat `clarkevans`, docs/methods/hotspots.md C7) and CrimeStat's nearest-neighbour hierarchical
+//! clustering threshold distance (docs/methods/hotspots.md C3).
 
 use serde::Serialize;
 
@@ -159,7 +159,7 @@ pub fn clark_evans(x: &[f64], y: &[f64], area: f64, perimeter: Option<f64>) -> R
 /// # Examples
 /// ```
 /// let t = saferstats::hotspot::nni::nnh_threshold(10, 10_000.0, 0.1).unwrap();
-/// assert!((t - 12.461925).abs() < 1e-5); // METHODS.md C3
+/// assert!((t - 12.461925).abs() < 1e-5); // docs/methods/hotspots.md C3
 /// ```
 pub fn nnh_threshold(n: usize, area: f64, p: f64) -> Result<f64> {
     if n < 2 {

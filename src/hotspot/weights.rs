@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::index::CellBins;
+
 use crate::error::{Error, Result};
 
 /// Spatial weights for n units: for unit i, `neighbors[offsets[i]..offsets[i+1]]` with `weights`
@@ -51,6 +53,49 @@ fn too_many_pairs(name: &str, pairs: usize) -> Error {
 }
 
 impl Weights {
+    /// Weights from CSR parts as they cross from Python (signed offsets and neighbour indices),
+    /// validated: `offsets` has `n + 1` non-decreasing entries from 0 to `neighbors.len()`, one
+    /// weight per neighbour, every neighbour a unit index below `n` (at most `u32::MAX` units).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] on `weights` for an inconsistent structure or a neighbour
+    /// outside the units.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::weights::Weights;
+    /// let w = Weights::from_csr(2, &[0, 1, 2], &[1, 0], vec![1.0, 1.0]).unwrap();
+    /// assert_eq!(w.neighbors, vec![1, 0]);
+    /// assert!(Weights::from_csr(2, &[0, 1, 2], &[1, 2], vec![1.0, 1.0]).is_err());
+    /// ```
+    pub fn from_csr(
+        n: usize,
+        offsets: &[i64],
+        neighbors: &[i64],
+        weights: Vec<f64>,
+    ) -> Result<Self> {
+        if offsets.len() != n.saturating_add(1)
+            || offsets.first() != Some(&0)
+            || usize::try_from(*offsets.last().unwrap_or(&-1)).ok() != Some(neighbors.len())
+            || neighbors.len() != weights.len()
+            || offsets.windows(2).any(|w| w[1] < w[0])
+        {
+            return Err(Error::argument("weights", "inconsistent weights structure"));
+        }
+        if neighbors.iter().any(|&j| j < 0 || j as u64 >= n as u64) || n > u32::MAX as usize {
+            return Err(Error::argument(
+                "weights",
+                "neighbour index outside the units",
+            ));
+        }
+        Ok(Weights {
+            n,
+            offsets: offsets.iter().map(|&o| o as usize).collect(),
+            neighbors: neighbors.iter().map(|&j| j as u32).collect(),
+            weights,
+        })
+    }
+
     /// Build from (focal, neighbour, weight) triples; self-pairs are dropped, duplicates summed
     /// (in input order).
     ///
@@ -204,22 +249,22 @@ impl Weights {
         })
     }
 
-    /// Every pair of points within `threshold` (Euclidean, inclusive) — binary, or inverse
-    /// distance d^(−1) when `binary` is false (libpysal `DistanceBand(alpha=-1)`).
-    ///
-    /// # Errors
-    /// Length mismatch, non-finite coordinates, threshold ≤ 0 or not finite; with
-    /// `binary = false`, two points at the same location (their inverse-distance weight would be
-    /// infinite: the error names both rows); more than [`MAX_UNITS`] points or
-    /// [`MAX_NEIGHBOURS`] pairs (the message gives the size).
-    ///
-    /// # Examples
-    /// ```
-    /// let w = saferstats::hotspot::weights::Weights::distance_band(&[0., 10., 40.], &[0., 0., 0.], 15.0, true).unwrap();
-    /// assert_eq!((w.cardinality(0), w.cardinality(2)), (1, 0));
-    /// ```
-    pub fn distance_band(x: &[f64], y: &[f64], threshold: f64, binary: bool) -> Result<Self> {
-        Self::distance_band_with(x, y, threshold, binary, &super::cancel::NEVER)
+    uninterruptible! {
+        /// Every pair of points within `threshold` (Euclidean, inclusive) — binary, or inverse
+        /// distance d^(−1) when `binary` is false (libpysal `DistanceBand(alpha=-1)`).
+        ///
+        /// # Errors
+        /// Length mismatch, non-finite coordinates, threshold ≤ 0 or not finite; with
+        /// `binary = false`, two points at the same location (their inverse-distance weight would be
+        /// infinite: the error names both rows); more than [`MAX_UNITS`] points or
+        /// [`MAX_NEIGHBOURS`] pairs (the message gives the size).
+        ///
+        /// # Examples
+        /// ```
+        /// let w = saferstats::hotspot::weights::Weights::distance_band(&[0., 10., 40.], &[0., 0., 0.], 15.0, true).unwrap();
+        /// assert_eq!((w.cardinality(0), w.cardinality(2)), (1, 0));
+        /// ```
+        pub fn distance_band(x: &[f64], y: &[f64], threshold: f64, binary: bool) -> Result<Self> = Self::distance_band_with;
     }
 
     /// [`distance_band`](Self::distance_band) that stops with [`Error::Interrupted`] soon after
@@ -249,17 +294,7 @@ impl Weights {
             }
         }
         let n = check_units("x", x.len() as u128)?;
-        let key = |i: usize| {
-            (
-                (x[i] / threshold).floor() as i64,
-                (y[i] / threshold).floor() as i64,
-            )
-        };
-        let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
-            std::collections::HashMap::new();
-        for i in 0..n {
-            bins.entry(key(i)).or_default().push(i as u32);
-        }
+        let bins = CellBins::new(&x[..n], &y[..n], threshold);
         let total = AtomicUsize::new(0);
         let rows: Vec<Result<Vec<(u32, f64)>>> = (0..n)
             .into_par_iter()
@@ -268,38 +303,32 @@ impl Weights {
                 if total.load(Ordering::Relaxed) > MAX_NEIGHBOURS {
                     return Err(too_many_pairs("threshold", MAX_NEIGHBOURS + 1));
                 }
-                let (bi, bj) = key(i);
                 let mut r = Vec::new();
-                for di in -1..=1 {
-                    for dj in -1..=1 {
-                        // coordinates ~1e300 saturate the cell index: skip cells past the end
-                        let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
-                            continue;
-                        };
-                        for &j in bins.get(&(a, b)).map(|v| v.as_slice()).unwrap_or(&[]) {
-                            let j = j as usize;
-                            if j == i {
-                                continue;
-                            }
-                            let d = (x[i] - x[j]).hypot(y[i] - y[j]);
-                            if d <= threshold {
-                                if !binary && d == 0.0 {
-                                    let (a, b) = (i.min(j), i.max(j));
-                                    return Err(Error::value(
-                                        "x",
-                                        b,
-                                        x[b],
-                                        format!(
-                                            "points {a} and {b} are at the same location: their \
-                                             inverse-distance weight would be infinite; remove or \
-                                             merge duplicates, or use binary weights"
-                                        ),
-                                    ));
-                                }
-                                r.push((j as u32, if binary { 1.0 } else { 1.0 / d }));
-                            }
-                        }
+                let mut same_place = None;
+                bins.for_candidates(x[i], y[i], |j| {
+                    if j == i || same_place.is_some() {
+                        return;
                     }
+                    let d = (x[i] - x[j]).hypot(y[i] - y[j]);
+                    if d <= threshold {
+                        if !binary && d == 0.0 {
+                            same_place = Some((i.min(j), i.max(j)));
+                            return;
+                        }
+                        r.push((j as u32, if binary { 1.0 } else { 1.0 / d }));
+                    }
+                });
+                if let Some((a, b)) = same_place {
+                    return Err(Error::value(
+                        "x",
+                        b,
+                        x[b],
+                        format!(
+                            "points {a} and {b} are at the same location: their \
+                             inverse-distance weight would be infinite; remove or \
+                             merge duplicates, or use binary weights"
+                        ),
+                    ));
                 }
                 total.fetch_add(r.len(), Ordering::Relaxed);
                 Ok(r)

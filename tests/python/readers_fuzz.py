@@ -6,7 +6,7 @@ reported line (``source_line``); any failure is a ``SaferstatsError``.
 
 Not collected by pytest itself (no ``test_`` prefix): ``tests/python/test_readers.py`` runs
 ``run(n)`` in a subprocess with a memory cap and a timeout. Under CI (``CI`` set) the examples are
-derandomized, so a run is reproducible. Generator constraint (as in ``tests/csvscan_fuzz.rs``): a
+derandomized, so a run is reproducible. Generator constraint (as in ``tests/io_csvscan_fuzz.rs``): a
 file with a quote that never closes has no other quoted fields — RFC 4180 itself cannot tell the
 two apart.
 """

@@ -94,7 +94,8 @@ def test_month_codes_equal_pandas_factorize_of_calendar_months(values):
     from saferstats import _saferstats as ext
 
     ns = np.array([np.iinfo(np.int64).min if v is None else v for v in values], dtype=np.int64)
-    codes, labels = ext.month_codes(ns)
+    res = ext.month_codes(ns)
+    codes, labels = res["codes"], res["labels"]
     ref_codes, ref_months = pd.factorize(ns.view("datetime64[ns]").astype("datetime64[M]"), sort=True)
     np.testing.assert_array_equal(codes, ref_codes)
     assert labels == [str(m)[:7] for m in ref_months]

@@ -8,11 +8,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError
 
-#: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances.
-EARTH_RADIUS_M = 6_371_008.8
+#: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
+#: constant, exported by the compiled module).
+EARTH_RADIUS_M: float = _ext.EARTH_RADIUS_M
 _UK = (49.8, 61.0, -8.7, 2.0)  # lat min, lat max, lon min, lon max
 
 

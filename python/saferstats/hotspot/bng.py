@@ -98,7 +98,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") ->
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
     if outside == "error" or len(la) == 0:
-        return _ext.wgs84_to_bng(la, lo)
+        res = _ext.wgs84_to_bng(la, lo)
+        return res["easting"], res["northing"]
     for name, v in (("lat", la), ("lon", lo)):
         if np.isnan(v).any():
             row = int(np.flatnonzero(np.isnan(v))[0])
@@ -107,7 +108,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") ->
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
     if inside.any():
-        e[inside], n[inside] = _ext.wgs84_to_bng(np.ascontiguousarray(la[inside]), np.ascontiguousarray(lo[inside]))
+        res = _ext.wgs84_to_bng(np.ascontiguousarray(la[inside]), np.ascontiguousarray(lo[inside]))
+        e[inside], n[inside] = res["easting"], res["northing"]
     if not inside.all():
         row = int(np.flatnonzero(~inside)[0])
         warnings.warn(f"{int((~inside).sum())} point(s) lie outside the British National Grid's area of use and get NaN "

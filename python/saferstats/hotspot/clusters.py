@@ -175,7 +175,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         if len(tt) != len(la):
             raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `times` has {len(tt)}", "times")
     conc = None if hull == "convex" else _float_arg("concavity", concavity, positive=True)
-    d = _ext.cluster_summary(la, lo, lab, tt, conc)
+    d = _ext.cluster_summary(la, lo, lab, tt, concavity=conc)
     out = ClusterTable({k: d[k] for k in ["label", "n", "centroid_lat", "centroid_lon", "area_m2", "density_per_km2",
                                           "first_time", "last_time"]})
     if times is not None:

@@ -43,7 +43,7 @@ def dbscan(lat: Any, lon: Any, *, eps_m: float, min_samples: int = 5, missing: L
     eps = _float_arg("eps_m", eps_m, positive=True)
     _choice("missing", missing, ("error", "drop"))
     a, b, ok = _latlon(lat, lon, missing)
-    labels, _core = _ext.dbscan(a, b, eps, min_samples)
+    labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
     if ok.all():
         return labels
     out = np.full(len(ok), -2, dtype=np.int64)
@@ -91,9 +91,10 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
     if ms < 1 or ms > len(a):
         raise InvalidInputError(f"min_samples must be between 1 and the number of points ({len(a)}), got {ms}",
                                 "min_samples")
-    src, dst, dist = _ext.hdbscan_mst(a, b, ms)
+    mst = _ext.hdbscan_mst(a, b, min_samples=ms)
+    src, dst, dist = mst["src"], mst["dst"], mst["distance"]
     order = np.argsort(dist)  # scikit-learn's _process_mst: np.argsort(mst["distance"]) (same tie order)
-    labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], mcs)
+    labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], min_cluster_size=mcs)
     if ok.all():
         return labels
     out = np.full(len(ok), -2, dtype=np.int64)

@@ -113,7 +113,9 @@ def kde_grid(
     if bounds is None:
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
     bnd = _bounds(bounds)
-    d, x0, y0, nx, ny = _ext.kde_grid(xs, ys, w, h, kern, *bnd, cs)
+    res = _ext.kde_grid(xs, ys, w, bandwidth=h, kernel=kern, xmin=bnd[0], xmax=bnd[1], ymin=bnd[2], ymax=bnd[3],
+                        cell_size=cs)
+    d, x0, y0, nx, ny = res["density"], res["x0"], res["y0"], res["nx"], res["ny"]
     dens = d.reshape(ny, nx) * (1e6 if per_km2 else 1.0)
     return KdeResult(density=dens, x=x0 + (np.arange(nx) + 0.5) * cs, y=y0 + (np.arange(ny) + 0.5) * cs,
                      bandwidth=h, kernel=kern, cell_size=cs, units="per km²" if per_km2 else "per unit²")

@@ -105,7 +105,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     perms = _int_arg("permutations", permutations, 0, 10**9)
     how = _choice("metric", metric, ("euclidean", "manhattan"))
-    res = _ext.knox(xs, ys, tt, de, te, perms, _seed(seed), how)
+    res = _ext.knox(xs, ys, tt, de, te, permutations=perms, seed=_seed(seed), metric=how)
 
     def lab(e: np.ndarray, k: int) -> str:
         def f(v: float) -> str:

@@ -125,7 +125,8 @@ def _local(stat: str, values: Any, weights: Weights, transform: str, permutation
         raise InvalidInputError("`permutations` must be >= 0", "permutations")
     perms = _int_arg("permutations", permutations, 0, 10**9)
     _choice("transform", transform, ("B", "R"))
-    return _ext.local_statistic(stat, v, *weights._args(), transform, perms, _seed(seed))
+    return _ext.local_statistic(v, *weights._args(), statistic=stat, transform=transform, permutations=perms,
+                                seed=_seed(seed))
 
 
 def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B", permutations: int = 999,

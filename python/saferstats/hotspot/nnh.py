@@ -24,7 +24,7 @@ def nnh_threshold(n: int, *, area: float, p: float = 0.5) -> float:
     >>> round(nnh_threshold(10, area=10_000, p=0.05), 6)
     11.512399
     """
-    return _ext.nnh_threshold(_int_arg("n", n, 0), _float_arg("area", area, positive=True), _float_arg("p", p))
+    return _ext.nnh_threshold(_int_arg("n", n, 0), area=_float_arg("area", area, positive=True), p=_float_arg("p", p))
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -121,5 +121,6 @@ def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold:
     ar = 0.0 if area is None else _float_arg("area", area, positive=True)
     pp = _float_arg("p", p)
     th = None if threshold is None else _float_arg("threshold", threshold, positive=True)
-    thresholds, labels, cols = _ext.nnh(xs, ys, ar, pp, th, mp, mo)
-    return NnhResult(labels=labels, clusters=pd.DataFrame(cols), thresholds=list(thresholds), min_points=mp)
+    res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
+    return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),
+                     min_points=mp)

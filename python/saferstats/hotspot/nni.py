@@ -74,6 +74,6 @@ def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = 
     """The core's Clark-Evans values as a dict (:func:`clark_evans` returns them as a result)."""
     keys = ("r_obs", "r_exp", "r", "z", "p_value", "r_donnelly")
     xs, ys = _finite_xy(x, y)
-    vals = _ext.clark_evans(xs, ys, _float_arg("area", area, positive=True),
-                            None if perimeter is None else _float_arg("perimeter", perimeter, positive=True))
-    return dict(zip(keys, vals))
+    res = _ext.clark_evans(xs, ys, area=_float_arg("area", area, positive=True),
+                           perimeter=None if perimeter is None else _float_arg("perimeter", perimeter, positive=True))
+    return {k: res[k] for k in keys}

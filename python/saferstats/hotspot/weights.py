@@ -55,7 +55,7 @@ class Weights:
         if r * c > 10_000_000:
             raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
                                     f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
-        return cls(*_ext.weights_lattice(r, c, contiguity == "queen"))
+        return cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen"))
 
     @classmethod
     def from_adjacency(cls, focal: Any, neighbor: Any, weight: Any = None, *, n: int | None = None) -> Weights:
@@ -77,7 +77,7 @@ class Weights:
                 row = int(np.flatnonzero(v >= size)[0])
                 raise InvalidInputError(f"`{name}` at row {row}: unit {int(v[row])} is outside the {size} units", name, row)
         wt = None if weight is None else as_float_array("weight", weight)
-        return cls(*_ext.weights_adjacency(f.astype(np.uint32), nb.astype(np.uint32), wt, size))
+        return cls(**_ext.weights_adjacency(f.astype(np.uint32), nb.astype(np.uint32), wt, n=size))
 
     @classmethod
     def distance_band(cls, x: Any, y: Any, *, threshold: float, binary: bool = True) -> Weights:
@@ -88,7 +88,8 @@ class Weights:
         xs, ys = _finite_xy(x, y)
         if not isinstance(binary, (bool, np.bool_)):
             raise InvalidInputError(f"`binary` must be True or False, got {binary!r}", "binary")
-        return cls(*_ext.weights_distance_band(xs, ys, _float_arg("threshold", threshold, positive=True), bool(binary)))
+        return cls(**_ext.weights_distance_band(xs, ys, threshold=_float_arg("threshold", threshold, positive=True),
+                                                binary=bool(binary)))
 
     def _args(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
         return self.n, self.offsets, self.neighbors, self.weights

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use saferstats::csvscan::*;
+use saferstats::io::csvscan::*;
 
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("saferstats_csvscan_{}", std::process::id()));
@@ -43,17 +43,19 @@ fn spec(path: PathBuf, fields: Vec<Option<usize>>) -> FileSpec {
     }
 }
 
+/// Read one file whose three fields feed the three columns of [`cols`].
+fn read_three(name: &str, text: &[u8]) -> Table {
+    read_files(
+        &[spec(write(name, text), vec![Some(0), Some(1), Some(2)])],
+        &cols(),
+    )
+    .unwrap()
+}
+
 #[test]
 fn crlf_and_quoted_newlines_give_the_starting_line() {
     let text = b"\xEF\xBB\xBFeth,date,flag\r\nWhite,2020-01-01,True\r\n\"Black\r\nCaribbean\",2020-01-02,no\r\n\r\nAsian,2020-01-03,1\r\n";
-    let t = read_files(
-        &[spec(
-            write("crlf.csv", text),
-            vec![Some(0), Some(1), Some(2)],
-        )],
-        &cols(),
-    )
-    .unwrap();
+    let t = read_three("crlf.csv", text);
     assert_eq!(t.line, vec![2, 3, 6]);
     assert_eq!(t.columns[2], ColumnData::Bool(vec![1, 0, 1]));
     match &t.columns[0] {
@@ -82,14 +84,7 @@ fn blank_lines_are_skipped_but_counted() {
             vec![2, 5],
         ),
     ] {
-        let t = read_files(
-            &[spec(
-                write("blank.csv", text),
-                vec![Some(0), Some(1), Some(2)],
-            )],
-            &cols(),
-        )
-        .unwrap();
+        let t = read_three("blank.csv", text);
         assert_eq!(t.line, lines, "{}", String::from_utf8_lossy(text));
     }
 }
@@ -97,14 +92,7 @@ fn blank_lines_are_skipped_but_counted() {
 #[test]
 fn malformed_records_are_reported_and_left_out() {
     let text = b"eth,date,flag\nWhite,2020-01-01,True\nBlack,2020-01-02\nAsian,2020-01-03,1,extra\nMixed,2020-01-04,maybe\n";
-    let t = read_files(
-        &[spec(
-            write("bad.csv", text),
-            vec![Some(0), Some(1), Some(2)],
-        )],
-        &cols(),
-    )
-    .unwrap();
+    let t = read_three("bad.csv", text);
     assert_eq!(t.line, vec![2, 5]);
     let kinds: Vec<_> = t
         .problems
@@ -249,14 +237,7 @@ fn bad_headers_are_errors_naming_the_file() {
 fn invalid_utf8_and_far_dates_are_reported() {
     let text =
         b"eth,date,flag\nCaf\xe9,2020-01-01,1\nWhite,1500-01-01,1\nWhite,2300-06-30T10:00:00Z,1\n";
-    let t = read_files(
-        &[spec(
-            write("latin1.csv", text),
-            vec![Some(0), Some(1), Some(2)],
-        )],
-        &cols(),
-    )
-    .unwrap();
+    let t = read_three("latin1.csv", text);
     assert_eq!(t.line, vec![2, 3, 4]);
     let probs: Vec<_> = t
         .problems

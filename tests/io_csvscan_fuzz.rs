@@ -13,13 +13,13 @@
 //! holds no other quoted fields, and a quoted field with line breaks holds no delimiter (an inner
 //! line that looks like a whole record is taken as one that a quote swallowed). RFC 4180 cannot tell an unterminated quote from the opening
 //! quote of a later multi-line field when both occur (the reader then still never merges records
-//! silently in the cases tested in `tests/csvscan.rs`, but which line is left out is a guess).
+//! silently in the cases tested in `tests/io_csvscan.rs`, but which line is left out is a guess).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use saferstats::csvscan::*;
+use saferstats::io::csvscan::*;
 
 fn dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("saferstats_csvfuzz_{}", std::process::id()));

@@ -1,0 +1,332 @@
+//! PHE funnel plot limits (99.8% and 95%) for proportions, rates and ratios, and the
+//! significance of each point against them. Method: `docs/methods/trends.md`.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::rates::{byar_limits, poisson_exact_limits, PHE_EXACT_BELOW};
+use crate::special::{gamma_quantile, norm_ppf, z_two_sided};
+
+choice! {
+    /// What a funnel plot compares.
+    pub enum FunnelKind("kind", "funnel kind") {
+        /// Proportions (denominator = trials); Wilson-based closed-form limits.
+        Proportion = "proportion",
+        /// Rates (denominator = population); exact Poisson limits.
+        Rate = "rate",
+        /// Ratios observed/expected (denominator = expected count); exact Poisson limits.
+        Ratio = "ratio",
+    }
+}
+
+/// The four PHE funnel limits at one denominator: 99.8% and 95% lower and upper.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FunnelLimits {
+    /// Lower 99.8% ("3 sigma") limit.
+    pub lower_998: f64,
+    /// Lower 95% ("2 sigma") limit.
+    pub lower_95: f64,
+    /// Upper 95% limit.
+    pub upper_95: f64,
+    /// Upper 99.8% limit.
+    pub upper_998: f64,
+}
+
+/// One-tail probabilities of the two PHE limits: 95% ("2s") and 99.8% ("3s").
+const FUNNEL_P: [f64; 2] = [0.975, 0.999];
+
+/// PHE proportion funnel limit (closed form, `sigma_adjustment`) at denominator `n`, target
+/// proportion `pbar` (0–1), one-tail probability `p`; returns (low, high) as proportions.
+fn proportion_limit(n: f64, pbar: f64, p: f64) -> (f64, f64) {
+    let q = norm_ppf(p).powi(2);
+    let a = pbar * (n / q + 1.0);
+    let b = (64.0 * pbar.powi(2) * (n / q + 1.0).powi(2)
+        - 64.0
+            * (1.0 / q + 1.0 / n)
+            * pbar
+            * (n * (pbar * (n / q + 2.0) - 1.0) + q * (pbar - 1.0)))
+        .max(0.0)
+        .sqrt();
+    let c = 1.0 / q + 1.0 / n;
+    let low = ((a - b / 8.0) / c / n).clamp(0.0, 1.0);
+    let high = ((a + b / 8.0) / c / n).clamp(0.0, 1.0);
+    (low, high)
+}
+
+/// Continuous count O at which `f(O)` (increasing in O) equals `target`, by bisection.
+fn solve_count(target: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let mut lo = 0.0;
+    let mut hi = target.max(1.0) * 2.0 + 50.0;
+    while f(hi) < target {
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return f64::NAN;
+        }
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-12 * hi.max(1e-300) {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Exact Poisson funnel limits on the count scale for an expected count `e`:
+/// the upper limit is the O whose exact lower limit equals e, the lower limit the O whose exact
+/// upper limit equals e (0 when even O = 0 has an upper limit above e). Returns (low, high).
+fn poisson_count_limits(e: f64, p: f64) -> (f64, f64) {
+    let high = solve_count(e, |o| gamma_quantile(1.0 - p, o));
+    let low = if gamma_quantile(p, 1.0) >= e {
+        0.0
+    } else {
+        solve_count(e, |o| gamma_quantile(p, o + 1.0))
+    };
+    (low, high)
+}
+
+/// PHE funnel plot control limits (95% and 99.8%) at each denominator.
+///
+/// Method (docs/methods/trends.md A7; PHEindicatormethods `calculate_funnel_limits`):
+/// - `Proportion`: the closed-form limits at which a Wilson interval just reaches the target
+///   (`target` and results on the `multiplier` scale, e.g. 100 for percentages), clipped to
+///   [0, multiplier].
+/// - `Rate`: exact Poisson limits. With expected count E = target/multiplier × denominator, the
+///   upper limit is the (continuous) count whose exact lower confidence limit equals E, the lower
+///   limit the count whose exact upper limit equals E; reported as rates per multiplier.
+/// - `Ratio`: as `Rate` with E = denominator (the expected count) and limits as O/E × target.
+///
+/// # Errors
+/// Denominators ≤ 0 or not finite; target outside (0, multiplier) for proportions or ≤ 0 otherwise.
+///
+/// # Examples
+/// ```
+/// use saferstats::trend::{funnel_limits, FunnelKind};
+/// // docs/methods/trends.md A7: target 20%, n = 100 -> 7.639071 / 12.160144 / 27.839856 / 32.360929
+/// let l = funnel_limits(&[100.0], 20.0, FunnelKind::Proportion, 100.0).unwrap();
+/// assert!((l[0].lower_998 - 7.639071).abs() < 1e-6 && (l[0].upper_95 - 27.839856).abs() < 1e-6);
+/// ```
+pub fn funnel_limits(
+    denominators: &[f64],
+    target: f64,
+    kind: FunnelKind,
+    multiplier: f64,
+) -> Result<Vec<FunnelLimits>> {
+    crate::ci::check_column(
+        "denominators",
+        denominators,
+        crate::ci::Domain::Positive,
+        crate::ci::Missing::Error,
+    )?;
+    if !(multiplier.is_finite() && multiplier > 0.0) {
+        return Err(Error::argument("multiplier", "must be a positive number"));
+    }
+    let ok_target = match kind {
+        FunnelKind::Proportion => target > 0.0 && target < multiplier,
+        _ => target > 0.0 && target.is_finite(),
+    };
+    if !ok_target {
+        return Err(Error::argument(
+            "target",
+            format!("target {target} is outside the valid range for a {kind:?} funnel"),
+        ));
+    }
+    Ok(denominators
+        .par_iter()
+        .map(|&n| match kind {
+            FunnelKind::Proportion => {
+                let pbar = target / multiplier;
+                let (l2, h2) = proportion_limit(n, pbar, FUNNEL_P[0]);
+                let (l3, h3) = proportion_limit(n, pbar, FUNNEL_P[1]);
+                FunnelLimits {
+                    lower_998: l3 * multiplier,
+                    lower_95: l2 * multiplier,
+                    upper_95: h2 * multiplier,
+                    upper_998: h3 * multiplier,
+                }
+            }
+            FunnelKind::Rate | FunnelKind::Ratio => {
+                let (e, to_out) = if kind == FunnelKind::Rate {
+                    (target / multiplier * n, multiplier / n)
+                } else {
+                    (target * n, 1.0 / n)
+                };
+                let (l2, h2) = poisson_count_limits(e, FUNNEL_P[0]);
+                let (l3, h3) = poisson_count_limits(e, FUNNEL_P[1]);
+                FunnelLimits {
+                    lower_998: l3 * to_out,
+                    lower_95: l2 * to_out,
+                    upper_95: h2 * to_out,
+                    upper_998: h3 * to_out,
+                }
+            }
+        })
+        .collect())
+}
+
+coded_enum! {
+    /// PHE funnel significance of one point.
+    pub enum FunnelSignificance in "trend" {
+        /// Below the 99.8% lower limit.
+        Low0001 = 0 => "Low (0.001)",
+        /// Below the 95% lower limit.
+        Low0025 = 1 => "Low (0.025)",
+        /// Within the 95% limits.
+        NotSignificant = 2 => "Not significant",
+        /// Above the 95% upper limit.
+        High0025 = 3 => "High (0.025)",
+        /// Above the 99.8% upper limit.
+        High0001 = 4 => "High (0.001)",
+        /// Missing input.
+        NotApplicable = 5 => "Not applicable",
+    }
+}
+
+/// PHE funnel significance for each (numerator, denominator).
+///
+/// Method (docs/methods/trends.md A7; `assign_funnel_significance`): proportions compare the observed
+/// value with the [`funnel_limits`] at its denominator; rates and ratios compare the point's own
+/// exact (O < 10) or Byar's (O ≥ 10) 95% and 99.8% intervals with the target (for ratios the
+/// denominator is the expected count and the target normally 1).
+///
+/// # Errors
+/// Negative numerators, denominators ≤ 0, a proportion numerator above its denominator, or an
+/// invalid target.
+///
+/// # Examples
+/// ```
+/// use saferstats::trend::{funnel_significance, FunnelKind, FunnelSignificance};
+/// // docs/methods/trends.md A7 ratio fixture: (151 observed, 106.442972 expected) -> High (0.001)
+/// let s = funnel_significance(&[151.0], &[106.442972], 1.0, FunnelKind::Ratio, 1.0).unwrap();
+/// assert_eq!(s[0], FunnelSignificance::High0001);
+/// ```
+pub fn funnel_significance(
+    numerators: &[f64],
+    denominators: &[f64],
+    target: f64,
+    kind: FunnelKind,
+    multiplier: f64,
+) -> Result<Vec<FunnelSignificance>> {
+    crate::ci::check_lengths(&[
+        ("numerators", numerators.len()),
+        ("denominators", denominators.len()),
+    ])?;
+    crate::ci::check_column(
+        "numerators",
+        numerators,
+        crate::ci::Domain::NonNegative,
+        crate::ci::Missing::Propagate,
+    )?;
+    crate::ci::check_column(
+        "denominators",
+        denominators,
+        crate::ci::Domain::Positive,
+        crate::ci::Missing::Propagate,
+    )?;
+    if kind == FunnelKind::Proportion {
+        for (i, (&x, &n)) in numerators.iter().zip(denominators).enumerate() {
+            if x > n {
+                return Err(Error::value(
+                    "numerators",
+                    i,
+                    x,
+                    format!("is larger than its denominator ({n})"),
+                ));
+            }
+        }
+    }
+    let limits = match kind {
+        FunnelKind::Proportion => {
+            let dens: Vec<f64> = denominators
+                .iter()
+                .map(|d| if d.is_nan() { 1.0 } else { *d })
+                .collect();
+            Some(funnel_limits(&dens, target, kind, multiplier)?)
+        }
+        _ => {
+            if !(target > 0.0 && target.is_finite()) {
+                return Err(Error::argument("target", "must be a positive number"));
+            }
+            None
+        }
+    };
+    let z95 = z_two_sided(0.95);
+    let z998 = z_two_sided(0.998);
+    Ok((0..numerators.len())
+        .map(|i| {
+            let (o, d) = (numerators[i], denominators[i]);
+            if o.is_nan() || d.is_nan() {
+                return FunnelSignificance::NotApplicable;
+            }
+            let (lo3, lo2, hi2, hi3, value) = match (&limits, kind) {
+                (Some(l), _) => {
+                    let l = l[i];
+                    (
+                        l.lower_998,
+                        l.lower_95,
+                        l.upper_95,
+                        l.upper_998,
+                        o / d * multiplier,
+                    )
+                }
+                _ => {
+                    // The point's own CI against the target.
+                    let ci = |conf: f64, z: f64| {
+                        if o < PHE_EXACT_BELOW {
+                            poisson_exact_limits(o, conf)
+                        } else {
+                            byar_limits(o, z)
+                        }
+                    };
+                    let scale = if kind == FunnelKind::Rate {
+                        multiplier / d
+                    } else {
+                        1.0 / d
+                    };
+                    let (l95, u95) = ci(0.95, z95);
+                    let (l998, u998) = ci(0.998, z998);
+                    // express as "target within the point's interval" by mirroring: value is the
+                    // target, limits are the point's interval
+                    return classify_interval(
+                        target,
+                        l95 * scale,
+                        u95 * scale,
+                        l998 * scale,
+                        u998 * scale,
+                    );
+                }
+            };
+            if value < lo3 {
+                FunnelSignificance::Low0001
+            } else if value < lo2 {
+                FunnelSignificance::Low0025
+            } else if value > hi3 {
+                FunnelSignificance::High0001
+            } else if value > hi2 {
+                FunnelSignificance::High0025
+            } else {
+                FunnelSignificance::NotSignificant
+            }
+        })
+        .collect())
+}
+
+fn classify_interval(target: f64, l95: f64, u95: f64, l998: f64, u998: f64) -> FunnelSignificance {
+    if u998 < target {
+        FunnelSignificance::Low0001
+    } else if u95 < target {
+        FunnelSignificance::Low0025
+    } else if l998 > target {
+        FunnelSignificance::High0001
+    } else if l95 > target {
+        FunnelSignificance::High0025
+    } else {
+        FunnelSignificance::NotSignificant
+    }
+}

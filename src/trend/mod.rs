@@ -1,0 +1,23 @@
+//! Trends over time: Poisson / quasi-Poisson / NB2 log-linear trend (annual % change),
+//! Mann–Kendall (with tie correction) and Sen's slope, seasonal Mann–Kendall, and PHE funnel
+//! plot limits and significance. Methods and reference values: `docs/methods/trends.md`.
+//!
+//! Every function validates its input first and returns a named error; the `_many` / `_rows`
+//! variants fit many series (every district × strand) in parallel with rayon, grouped by
+//! [`Groups`].
+//!
+//! - [`poisson`] — [`poisson_trend`], [`poisson_trend_many`].
+//! - [`mann_kendall`](mod@mann_kendall) — [`mann_kendall()`], [`mann_kendall_at`],
+//!   [`seasonal_mann_kendall`] and their `_rows` variants.
+//! - [`funnel`] — [`funnel_limits`], [`funnel_significance`].
+//! - [`groups`] — [`Groups`], series stored contiguously.
+
+pub mod funnel;
+pub mod groups;
+pub mod mann_kendall;
+pub mod poisson;
+
+pub use funnel::*;
+pub use groups::Groups;
+pub use mann_kendall::*;
+pub use poisson::*;

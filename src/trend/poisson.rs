@@ -1,0 +1,312 @@
+//! Log-linear Poisson / quasi-Poisson / NB2 trends: the annual percentage change (APC) of a
+//! count series with its population as offset. Method: `docs/methods/trends.md`.
+
+use serde::Serialize;
+
+use super::groups::Groups;
+use crate::error::{Error, Result};
+use crate::glm::{fit_log_link, fit_negbin2_ml, mle_exists, Design, Family};
+use crate::special::{check_confidence, p_two_sided, z_two_sided};
+
+choice! {
+    /// How over-dispersion is handled in [`poisson_trend`].
+    #[derive(Default)]
+    pub enum Dispersion("dispersion", "dispersion") {
+        /// Plain Poisson standard errors (default).
+        #[default]
+        Poisson = "poisson",
+        /// Quasi-Poisson: SEs × √(Pearson χ²/df) (statsmodels `fit(scale="X2")`).
+        Quasi = "quasi" | "quasipoisson" | "quasi-poisson",
+        /// Negative binomial NB2 with α by maximum likelihood (Poisson if α → 0).
+        NegBin = "negbin" | "nb" | "nb2",
+        /// Poisson, switching to quasi-Poisson when χ²/df > the threshold (1.5).
+        Auto = "auto",
+    }
+}
+
+coded_enum! {
+    /// The model that produced a trend estimate.
+    pub enum TrendMethod in "trend" {
+        /// Poisson GLM.
+        Poisson = 0 => "poisson",
+        /// Quasi-Poisson (requested).
+        Quasi = 1 => "quasi-poisson",
+        /// Quasi-Poisson chosen by `auto` because χ²/df exceeded the threshold.
+        AutoQuasi = 2 => "quasi-poisson (auto: dispersion > 1.5)",
+        /// NB2 with interior α.
+        NegBin = 3 => "negbin",
+        /// NB2 requested but α → 0: Poisson reported.
+        NegBinBoundary = 4 => "poisson (negbin alpha at 0)",
+        /// No estimate (all counts zero, or the fit failed).
+        NotEstimable = 5 => "not estimable",
+    }
+}
+
+coded_enum! {
+    /// Why a trend is [`TrendMethod::NotEstimable`] (the `note` column).
+    pub enum TrendNote in "trend" {
+        /// An estimate was produced.
+        None = 0 => "",
+        /// Every count is zero.
+        AllZero = 1 => "all counts are zero",
+        /// The events fall in one end period only (quasi-complete separation): the
+        /// maximum-likelihood slope is ±∞ (see [`crate::glm::mle_exists`]).
+        Separation = 2 => "all events in the first or the last period: the slope is not finite (separation)",
+        /// The fit failed to converge or the information matrix was singular.
+        FitFailed = 3 => "the model fit did not converge",
+    }
+}
+
+/// Options for [`poisson_trend`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TrendOptions {
+    /// Two-sided confidence level, 0.5–0.9999 (see [`crate::special::check_confidence`]).
+    pub confidence: f64,
+    /// Over-dispersion handling.
+    pub dispersion: Dispersion,
+    /// χ²/df above which `Auto` switches to quasi-Poisson.
+    pub auto_threshold: f64,
+}
+
+impl Default for TrendOptions {
+    fn default() -> Self {
+        TrendOptions {
+            confidence: 0.95,
+            dispersion: Dispersion::Poisson,
+            auto_threshold: 1.5,
+        }
+    }
+}
+
+/// A log-linear trend: log E\[yₜ\] = β₀ + β₁·t + log(popₜ).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PoissonTrend {
+    /// β₀ (at t = 0).
+    pub intercept: f64,
+    /// β₁: change in log rate per unit of t.
+    pub beta: f64,
+    /// Standard error of β₁ (after any dispersion scaling).
+    pub se: f64,
+    /// Annual (per unit t) percentage change 100(e^β₁ − 1).
+    pub apc: f64,
+    /// Lower confidence limit of the APC.
+    pub apc_lower: f64,
+    /// Upper confidence limit of the APC.
+    pub apc_upper: f64,
+    /// Wald z = β₁/SE.
+    pub z: f64,
+    /// Two-sided p-value of β₁ = 0.
+    pub p_value: f64,
+    /// Pearson χ²/df of the Poisson fit.
+    pub dispersion_ratio: f64,
+    /// NB2 α (NaN unless NB2 was fitted with an interior α).
+    pub alpha: f64,
+    /// Number of periods used.
+    pub n_periods: usize,
+    /// Model that produced the estimate.
+    pub method: TrendMethod,
+    /// Why there is no estimate ([`TrendNote::None`] when there is one).
+    pub note: TrendNote,
+}
+
+impl PoissonTrend {
+    fn not_estimable(n: usize, note: TrendNote) -> Self {
+        PoissonTrend {
+            intercept: f64::NAN,
+            beta: f64::NAN,
+            se: f64::NAN,
+            apc: f64::NAN,
+            apc_lower: f64::NAN,
+            apc_upper: f64::NAN,
+            z: f64::NAN,
+            p_value: f64::NAN,
+            dispersion_ratio: f64::NAN,
+            alpha: f64::NAN,
+            n_periods: n,
+            method: TrendMethod::NotEstimable,
+            note,
+        }
+    }
+}
+
+fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
+    crate::ci::check_lengths(&[
+        ("count", y.len()),
+        ("population", pop.len()),
+        ("period", t.len()),
+    ])?;
+    if y.len() < 3 {
+        return Err(Error::argument(
+            "period",
+            format!("a trend needs at least 3 periods, got {}", y.len()),
+        ));
+    }
+    for (i, &v) in y.iter().enumerate() {
+        if v.is_nan() {
+            return Err(Error::MissingValue {
+                name: "count".into(),
+                index: i,
+            });
+        }
+        if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
+            return Err(Error::value(
+                "count",
+                i,
+                v,
+                "counts must be non-negative whole numbers",
+            ));
+        }
+    }
+    crate::ci::check_column(
+        "population",
+        pop,
+        crate::ci::Domain::Positive,
+        crate::ci::Missing::Error,
+    )?;
+    for (i, &v) in t.iter().enumerate() {
+        if !v.is_finite() {
+            return Err(Error::value(
+                "period",
+                i,
+                v,
+                "periods must be finite numbers",
+            ));
+        }
+        if i > 0 && v <= t[i - 1] {
+            return Err(Error::value(
+                "period",
+                i,
+                v,
+                "periods must be strictly increasing (sorted, no duplicates)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Log-linear Poisson trend with population offset and its annual percentage change.
+///
+/// Method (docs/methods/trends.md A5): Poisson GLM log E\[yₜ\] = β₀ + β₁t + log popₜ fitted by IRLS
+/// ([`crate::glm`]); APC = 100(e^β₁ − 1) with CI from β₁ ± z·SE. Over-dispersion: the Pearson
+/// χ²/df of the Poisson fit is always reported; `Quasi` scales the SE by √(χ²/df), `NegBin` fits
+/// NB2 by maximum likelihood (reported as Poisson when α → 0), `Auto` uses quasi-Poisson when
+/// χ²/df > 1.5. Time is centred internally for numerical stability; `intercept` is at t = 0.
+/// `t` is used with its real spacing, so a gap in the periods (2016, 2017, 2019) is a gap in
+/// time, not a step of 1.
+///
+/// A series whose counts are all zero, or whose events all fall in the first or the last
+/// period (quasi-complete separation: the maximum-likelihood slope is ∓∞, [`crate::glm::mle_exists`]),
+/// is returned as [`TrendMethod::NotEstimable`] with NaN estimates and the reason in `note` —
+/// never as a large finite slope (statsmodels 0.15 reports e.g. β₁ = −19.3, SE 1329 for counts
+/// 10, 0, 0, 0).
+///
+/// # Errors
+/// Fewer than 3 periods; negative, non-integer or missing counts; population ≤ 0 or missing;
+/// periods not strictly increasing; invalid confidence.
+///
+/// # Examples
+/// ```
+/// use saferstats::trend::{poisson_trend, TrendOptions};
+/// let y = [310., 335., 352., 401., 388., 430.];
+/// let pop = [250000., 252000., 254500., 256000., 258000., 260000.];
+/// let t = [0., 1., 2., 3., 4., 5.];
+/// let fit = poisson_trend(&y, &pop, &t, &TrendOptions::default()).unwrap();
+/// assert!((fit.apc - 5.642683).abs() < 1e-5); // statsmodels GLM, docs/methods/trends.md A5
+/// ```
+pub fn poisson_trend(
+    y: &[f64],
+    pop: &[f64],
+    t: &[f64],
+    opts: &TrendOptions,
+) -> Result<PoissonTrend> {
+    check_confidence(opts.confidence)?;
+    check_trend_series(y, pop, t)?;
+    Ok(fit_trend(y, pop, t, opts))
+}
+
+fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonTrend {
+    let n = y.len();
+    let tbar = t.iter().sum::<f64>() / n as f64;
+    let x: Vec<f64> = t.iter().flat_map(|&ti| [1.0, ti - tbar]).collect();
+    let off: Vec<f64> = pop.iter().map(|p| p.ln()).collect();
+    let design = Design { values: &x, p: 2 };
+    if y.iter().all(|&v| v == 0.0) {
+        return PoissonTrend::not_estimable(n, TrendNote::AllZero);
+    }
+    if mle_exists(design, y) == Some(false) {
+        return PoissonTrend::not_estimable(n, TrendNote::Separation);
+    }
+    let Ok(pois) = fit_log_link(design, y, &off, Family::Poisson) else {
+        return PoissonTrend::not_estimable(n, TrendNote::FitFailed);
+    };
+    let ratio = pois.dispersion_ratio();
+    let (fit, scale, method, alpha) = match opts.dispersion {
+        Dispersion::Poisson => (pois, 1.0, TrendMethod::Poisson, f64::NAN),
+        Dispersion::Quasi => (pois, ratio, TrendMethod::Quasi, f64::NAN),
+        Dispersion::Auto if ratio > opts.auto_threshold => {
+            (pois, ratio, TrendMethod::AutoQuasi, f64::NAN)
+        }
+        Dispersion::Auto => (pois, 1.0, TrendMethod::Poisson, f64::NAN),
+        Dispersion::NegBin => match fit_negbin2_ml(design, y, &off) {
+            Ok(nb) if nb.alpha > 0.0 => {
+                let a = nb.alpha;
+                (nb, 1.0, TrendMethod::NegBin, a)
+            }
+            Ok(p) => (p, 1.0, TrendMethod::NegBinBoundary, f64::NAN),
+            Err(_) => return PoissonTrend::not_estimable(n, TrendNote::FitFailed),
+        },
+    };
+    let beta = fit.beta[1];
+    let se = fit.se(1, if scale.is_finite() { scale } else { 1.0 });
+    let z = z_two_sided(opts.confidence);
+    let zstat = beta / se;
+    PoissonTrend {
+        intercept: fit.beta[0] - beta * tbar,
+        beta,
+        se,
+        apc: 100.0 * beta.exp_m1(),
+        apc_lower: 100.0 * (beta - z * se).exp_m1(),
+        apc_upper: 100.0 * (beta + z * se).exp_m1(),
+        z: zstat,
+        p_value: p_two_sided(zstat),
+        dispersion_ratio: ratio,
+        alpha,
+        n_periods: n,
+        method,
+        note: TrendNote::None,
+    }
+}
+
+/// [`poisson_trend`] for many series at once, in parallel. Series `g` occupies rows
+/// `offsets[g]..offsets[g+1]` of the flat arrays (`offsets` starts at 0 and ends at the length).
+///
+/// # Errors
+/// The first invalid series (by position) as in [`poisson_trend`], with the message prefixed by
+/// the series number; offsets that are not increasing or do not cover the arrays.
+///
+/// # Examples
+/// ```
+/// use saferstats::trend::{poisson_trend_many, TrendOptions};
+/// let y = [10., 12., 15., 5., 4., 3.];
+/// let pop = [1e4; 6];
+/// let t = [0., 1., 2., 0., 1., 2.];
+/// let fits = poisson_trend_many(&y, &pop, &t, &[0, 3, 6], &TrendOptions::default()).unwrap();
+/// assert!(fits[0].apc > 0.0 && fits[1].apc < 0.0);
+/// ```
+pub fn poisson_trend_many(
+    y: &[f64],
+    pop: &[f64],
+    t: &[f64],
+    offsets: &[usize],
+    opts: &TrendOptions,
+) -> Result<Vec<PoissonTrend>> {
+    check_confidence(opts.confidence)?;
+    crate::ci::check_lengths(&[
+        ("count", y.len()),
+        ("population", pop.len()),
+        ("period", t.len()),
+    ])?;
+    let groups = Groups::from_offsets(offsets, y.len())?;
+    groups.check_each(|r| check_trend_series(&y[r.clone()], &pop[r.clone()], &t[r]))?;
+    groups.par_map(|r| Ok(fit_trend(&y[r.clone()], &pop[r.clone()], &t[r], opts)))
+}

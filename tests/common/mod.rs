@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests: fixtures (`tests/fixtures/`), JSON columns and
+//! tolerance checks. Each test file includes this with `mod common;` and uses what it needs.
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+/// A JSON fixture from `tests/fixtures/`.
+pub fn load(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture file readable");
+    serde_json::from_str(&text).expect("fixture is valid JSON")
+}
+
+/// A JSON array of numbers.
+pub fn arr(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+/// A JSON array of integers.
+pub fn ints(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_i64().expect("integer"))
+        .collect()
+}
+
+/// A number field of a fixture row.
+pub fn g(r: &Value, k: &str) -> f64 {
+    r[k].as_f64().unwrap_or_else(|| panic!("{k} in {r}"))
+}
+
+/// `got` within relative tolerance `rel` of `want` (absolute below 1e-12).
+#[track_caller]
+pub fn close(got: f64, want: f64, rel: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= rel * want.abs().max(1e-12),
+        "{what}: got {got}, want {want}"
+    );
+}
