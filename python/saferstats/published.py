@@ -128,7 +128,7 @@ def _crime_types(crime_type: Any) -> list[str] | None:
     return out
 
 
-def _street_plan(path: Path, shown_name: str) -> tuple[str, list[int | None]] | None:
+def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[str, list[int | None]] | None:
     header = _header(path)
     if not header.strip():
         return None
@@ -144,7 +144,7 @@ def _street_plan(path: Path, shown_name: str) -> tuple[str, list[int | None]] | 
             f"{shown_name}: not a police.uk street-level crime file: missing column(s) {missing} (header: "
             f"{header[:120]!r}); expected Crime ID, Month, Reported by, Falls within, Longitude, Latitude, "
             "Location, LSOA code, LSOA name, Crime type, Last outcome category, Context", missing[0])
-    return delim, _field_map(path, names, _STREET_INDEX, shown)
+    return delim, _field_map(path, names, index, shown)
 
 
 def _street_inputs(path_or_paths: Any) -> tuple[list[Path], list[Path]]:
@@ -166,7 +166,7 @@ def _zip_members(archive: Path) -> list[zipfile.ZipInfo]:
 
 
 def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | None = None,
-                      ids: bool = False) -> pd.DataFrame:
+                      ids: bool = False, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Read police.uk street-level crime CSVs into one tidy DataFrame.
 
     Accepts a file, a folder (its ``*-street.csv`` files), the police.uk archive ``.zip`` (read
@@ -176,7 +176,9 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     ordered categorical ``"YYYY-MM"``; ``longitude``/``latitude`` as floats (missing where the
     record has no location, as ~1% of police.uk records do); the text columns as categoricals;
     ``source_file``/``source_line``. ``crime_id`` (a unique hash per crime, empty for ASB) is
-    read only with ``ids=True``: at national scale it is most of the memory.
+    read only with ``ids=True``: at national scale it is most of the memory. ``columns`` reads only
+    the named columns (like pandas' ``usecols``; ``source_file``/``source_line`` always come), which
+    keeps a national extract within a few GB: ``columns=["month", "lsoa_code", "crime_type"]``.
 
     ``crime_type`` keeps only the named crime types (a name or a list; case and spacing are
     ignored; ``"ASB"`` means ``"Anti-social behaviour"``); an unknown name is an
@@ -199,10 +201,21 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     wanted = _crime_types(crime_type)
     if not isinstance(ids, bool):
         raise InvalidInputError(f"ids must be True or False, not {ids!r}", "ids")
+    known = [k[0] for k in _STREET_KINDS]
+    if columns is not None:
+        if isinstance(columns, str):
+            columns = [columns]
+        unknown = [c for c in columns if c not in known]
+        if unknown:
+            raise InvalidInputError(f"unknown column(s) {unknown}; valid: {', '.join(known)}", "columns")
+    skip = {c for c in known if columns is not None and c not in columns and c not in ("month", "crime_type")}
+    if not ids and (columns is None or "crime_id" not in columns):
+        skip.add("crime_id")
+    drop_after = [c for c in ("month", "crime_type") if columns is not None and c not in columns]
     csv_files, archives = _street_inputs(path_or_paths)
     parts: list[pd.DataFrame] = []
     if csv_files:
-        parts.append(_read_street([(p, p.name) for p in csv_files], wanted, ids))
+        parts.append(_read_street([(p, p.name) for p in csv_files], wanted, skip))
     for archive in archives:
         members = _zip_members(archive)
         batch: list[zipfile.ZipInfo] = []
@@ -219,12 +232,13 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                     with z.open(info) as src, open(target, "wb") as dst:
                         shutil.copyfileobj(src, dst, 1 << 20)
                     plain.append((target, f"{archive.name}:{info.filename}"))
-                parts.append(_read_street(plain, wanted, ids))
+                parts.append(_read_street(plain, wanted, skip))
             batch, size = ([m], m.file_size) if m is not None else ([], 0)
-    return _concat(parts, ids)
+    out = _concat(parts)
+    return out.drop(columns=drop_after) if drop_after else out
 
 
-def _concat(parts: list[pd.DataFrame], ids: bool) -> pd.DataFrame:
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if len(parts) == 1:
         return parts[0]
     from pandas.api.types import union_categoricals
@@ -252,23 +266,23 @@ def _concat(parts: list[pd.DataFrame], ids: bool) -> pd.DataFrame:
     return out
 
 
-def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, ids: bool) -> pd.DataFrame:
-    plans = [(p, name, _street_plan(p, name)) for p, name in files]
+def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: set[str]) -> pd.DataFrame:
+    kinds = [k for k in _STREET_KINDS if k[0] not in skip]  # only the columns asked for are read
+    index = {name: i for i, (name, *_rest) in enumerate(kinds)}
+    plans = [(p, name, _street_plan(p, name, index)) for p, name in files]
     plans = [(p, name, plan) for p, name, plan in plans if plan is not None]
     if not plans:
         raise InvalidInputError("the input has no street-level crime rows", "path_or_paths")
     specs = []
     for p, _name, (delim, fields) in plans:
-        if not ids:
-            fields = [None if f == _STREET_INDEX["crime_id"] else f for f in fields]
         specs.append((str(p), delim, fields))
-    res = _ext.read_columns(specs, _STREET_KINDS)
+    res = _ext.read_columns(specs, kinds)
     cols = res["columns"]
     names = [name for _p, name, _plan in plans]
     file_idx = res["file"]
     n = len(file_idx)
     keep: np.ndarray | None = None
-    crime_codes, crime_cats = cols[_STREET_INDEX["crime_type"]]
+    crime_codes, crime_cats = cols[index["crime_type"]]
     crime_cats = [" ".join(c.split()) for c in crime_cats]
     if wanted is not None:
         chosen = np.isin(np.asarray(crime_cats, dtype=object), wanted)
@@ -279,12 +293,12 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, ids: b
         ci, row = pr["column"][k], pr["row"][k]
         if keep is not None and row >= 0 and not keep[row]:
             continue  # a cell of a record of another crime type: not asked for
-        col = _STREET_KINDS[ci][0] if ci >= 0 else None
+        col = kinds[ci][0] if ci >= 0 else None
         dropped.append({"source_file": names[pr["file"][k]], "source_line": int(pr["line"][k]), "column": col,
-                        "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, _STREET_KINDS[ci][1] if ci >= 0 else "")})
+                        "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, kinds[ci][1] if ci >= 0 else "")})
     lines = res["line"].view(np.int64)
     # month: "YYYY-MM" (or a date in that month) -> an ordered categorical of months
-    m_codes, m_cats = cols[_STREET_INDEX["month"]]
+    m_codes, m_cats = cols[index["month"]]
     month_of = []
     for c in m_cats:
         mt = _MONTH.match(c.strip())
@@ -300,22 +314,20 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, ids: b
                 dropped.append({"source_file": names[file_idx[r]], "source_line": int(lines[r]), "column": "month",
                                 "value": value, "reason": "unparsable month (expected YYYY-MM)"})
     data: dict[str, Any] = {}
-    for name, kind, _, _ in _STREET_KINDS:
-        if name == "crime_id" and not ids:
-            continue
+    for name, kind, _, _ in kinds:
         if name == "month":
             data[name] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
         elif name == "crime_type":
             data[name] = _categorical(crime_codes, crime_cats)
         elif kind == "category":
-            codes, cats = cols[_STREET_INDEX[name]]
+            codes, cats = cols[index[name]]
             if "" in cats:  # an empty cell (e.g. no outcome for ASB) is missing, not a category ""
                 blank = cats.index("")
                 codes = np.where(codes == blank, -1, codes - (codes > blank)).astype(np.int32)
                 cats = cats[:blank] + cats[blank + 1:]
             data[name] = _categorical(codes, cats)
         else:
-            data[name] = cols[_STREET_INDEX[name]]
+            data[name] = cols[index[name]]
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
     data["source_line"] = lines
     out = pd.DataFrame(data, copy=False)

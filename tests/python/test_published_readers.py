@@ -64,6 +64,16 @@ def test_street_crime_ids_and_columns():
     assert row["lsoa_name"] == first["LSOA name"] and row["source_line"] == 2
 
 
+def test_street_crime_columns_read_only_what_is_asked():
+    folder = datasets.street_crime_sample_path()
+    full = ss.read_street_crime(folder, crime_type="ASB")
+    few = ss.read_street_crime(folder, crime_type="ASB", columns=["lsoa_code", "month"])
+    assert list(few.columns) == ["month", "lsoa_code", "source_file", "source_line"]
+    pd.testing.assert_frame_equal(few[["month", "lsoa_code"]].astype(str), full[["month", "lsoa_code"]].astype(str))
+    with pytest.raises(InvalidInputError, match="unknown column"):
+        ss.read_street_crime(folder, columns=["lsoa"])
+
+
 def test_street_crime_zip_archive_equals_folder(tmp_path):
     folder = datasets.street_crime_sample_path()
     archive = tmp_path / "2021-02.zip"
