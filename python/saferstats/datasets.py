@@ -185,7 +185,7 @@ def mha_annual_excerpt_path() -> Path:
     return Path(str(_path("nhs_mha_annual_2023-24_s136_excerpt.csv")))
 
 
-def street_crime_sample_path():
+def street_crime_sample_path() -> Path:
     """Folder of two bundled police.uk street-level crime files as published (the first 400 and
     200 records of Hertfordshire's January and February 2021 files), for
     :func:`saferstats.read_street_crime`.
@@ -198,7 +198,7 @@ def street_crime_sample_path():
     return Path(str(_path("street_crime_sample")))
 
 
-def hate_crime_table_path():
+def hate_crime_table_path() -> Path:
     """The Home Office hate crime by police force area table (2017-18, 2018-19) as published,
     for :func:`saferstats.read_hate_crime`.
 
@@ -210,7 +210,7 @@ def hate_crime_table_path():
     return Path(str(_path("hate_crime_by_force_2017-18_2018-19.csv")))
 
 
-def flytipping_table_path():
+def flytipping_table_path() -> Path:
     """Defra fly-tipping incidents by local authority (the ten Hertfordshire districts, 2012-13 to
     2021-22, columns as published), for :func:`saferstats.read_flytipping`.
 

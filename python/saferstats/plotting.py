@@ -387,7 +387,7 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     return ax
 
 
-def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: bool = True, margin: float = 0.02):
+def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: bool = True, margin: float = 0.02) -> Any:
     """Outlines (and names) of the local authorities — or CSPs / police force areas — that the
     points ``lat``/``lon`` fall in, from the bundled ONS generalised boundaries (December 2024), in
     lon/lat like :func:`plot_clusters`, so hotspot maps show the districts a CSP reports on.

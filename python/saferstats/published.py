@@ -220,7 +220,7 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
         members = _zip_members(archive)
         batch: list[zipfile.ZipInfo] = []
         size = 0
-        for m in members + [None]:  # type: ignore[list-item]
+        for m in [*members, None]:
             if m is not None and (not batch or size + m.file_size <= _ZIP_BATCH_BYTES):
                 batch.append(m)
                 size += m.file_size
@@ -274,8 +274,9 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
     if not plans:
         raise InvalidInputError("the input has no street-level crime rows", "path_or_paths")
     specs = []
-    for p, _name, (delim, fields) in plans:
-        specs.append((str(p), delim, fields))
+    for p, _name, plan in plans:
+        assert plan is not None  # empty files were left out above
+        specs.append((str(p), plan[0], plan[1]))
     res = _ext.read_columns(specs, kinds)
     cols = res["columns"]
     names = [name for _p, name, _plan in plans]
@@ -595,7 +596,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     aggregates = 0
     for i, row in body:
         rec: dict[str, Any] = {}
-        cells: list[dict[str, Any]] = []
+        problems: list[dict[str, Any]] = []
         for name, cell in zip(names, row):
             if not name:
                 continue
@@ -606,7 +607,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
             else:
                 v, status = _number(cell)
                 if status != "ok":
-                    cells.append({"source_file": src.name, "source_line": i, "column": name, "value": cell,
+                    problems.append({"source_file": src.name, "source_line": i, "column": name, "value": cell,
                                   "reason": "no figure published" if status == "missing" else f"unparsable {name}"})
                 rec[name] = v
         code = rec.get("la_code", "")
@@ -618,7 +619,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
             dropped.append({"source_file": src.name, "source_line": i, "column": "period", "value": rec.get("period"),
                             "reason": "not a financial year (row left out)"})
             continue
-        dropped.extend(cells)
+        dropped.extend(problems)
         rec["period"] = label
         rec["source_line"] = i
         records.append(rec)

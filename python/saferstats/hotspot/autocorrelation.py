@@ -82,7 +82,7 @@ class GlobalResult(Result):
         return f"GlobalResult({self.headline()}; n={self.n}, transform={self.transform!r})"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>GlobalResult</b> — {html.escape(self.headline())}</p>" + self.to_pandas()._repr_html_()
+        return f"<p><b>GlobalResult</b> — {html.escape(self.headline())}</p>" + str(self.to_pandas()._repr_html_())
 
     def to_pandas(self) -> pd.DataFrame:
         """One row: ``statistic, value, expected, variance, z, p_value, z_rand, p_rand, p_sim,

@@ -45,7 +45,7 @@ def dbscan(lat: Any, lon: Any, *, eps_m: float, min_samples: int = 5, missing: L
     a, b, ok = _latlon(lat, lon, missing)
     labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
     if ok.all():
-        return labels
+        return np.asarray(labels)
     out = np.full(len(ok), -2, dtype=np.int64)
     out[ok] = labels
     return out

@@ -63,7 +63,7 @@ class HotspotGrid(Result):
         """The main layer (``cells[value]``)."""
         if self.value is None:
             raise InvalidInputError("this grid has no layer yet: count or smooth points on it first", "grid")
-        return self.cells[self.value].to_numpy()
+        return np.asarray(self.cells[self.value].to_numpy())
 
     def _grid_key(self) -> tuple[Any, ...]:
         return (self.grid_type, self.x0, self.y0, self.cell_size, self.ncols, self.nrows)
@@ -112,7 +112,7 @@ class HotspotGrid(Result):
         return f"HotspotGrid({self.headline()})"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>HotspotGrid</b> — {html.escape(self.headline())}</p>" + self.cells.head(10)._repr_html_()
+        return f"<p><b>HotspotGrid</b> — {html.escape(self.headline())}</p>" + str(self.cells.head(10)._repr_html_())
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per cell: ``cell, x, y`` and the layers."""
@@ -478,7 +478,7 @@ def _days(name: str, t: Any) -> np.ndarray:
             raise InvalidInputError(f"`{name}` at row {row} is not a date", name, row)
         if d.dt.tz is not None:
             d = d.dt.tz_convert("UTC").dt.tz_localize(None)
-        return ((d - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+        return np.asarray(((d - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float))
     v = as_float_array(name, a)
     if np.isnan(v).any():
         row = int(np.flatnonzero(np.isnan(v))[0])
