@@ -50,6 +50,7 @@ lint: setup
 	cargo clippy --all-targets --features python -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	$(BIN)/python -m mypy.stubtest saferstats._saferstats
+	$(BIN)/python -m mypy --strict python/saferstats
 
 # Under CI (CI=true) property tests use fixed seeds, so a green main stays green; locally they
 # draw new cases every run.
