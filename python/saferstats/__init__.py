@@ -50,7 +50,18 @@ from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
 from . import monitoring
-from .monitoring import e_test, spc, wdd, wdd_harm
+from .monitoring import (
+    e_test,
+    funnel_overdispersion,
+    isr,
+    israte,
+    p_adjust,
+    rate_funnel_limits,
+    rate_funnel_significance,
+    spc,
+    wdd,
+    wdd_harm,
+)
 from .io import read_mha_annual
 from .outcomes import (
     ItsResult,
@@ -139,5 +150,11 @@ __all__ = [
     "e_test",
     "wdd",
     "wdd_harm",
+    "funnel_overdispersion",
+    "isr",
+    "israte",
+    "rate_funnel_limits",
+    "rate_funnel_significance",
+    "p_adjust",
 ]
 __all__ += _hotspot.__all__

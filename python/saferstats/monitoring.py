@@ -22,7 +22,18 @@ from ._confidence import single_confidence
 from ._frames import aligned, as_float_array, choice_option, int_option, plain, real_option
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, SaferstatsWarning
 
-__all__ = ["spc", "e_test", "wdd", "wdd_harm"]
+__all__ = [
+    "spc",
+    "e_test",
+    "wdd",
+    "wdd_harm",
+    "funnel_overdispersion",
+    "isr",
+    "israte",
+    "rate_funnel_limits",
+    "rate_funnel_significance",
+    "p_adjust",
+]
 
 _LABELS = _ext.spc_labels()
 _SPECIAL = list(_LABELS["special_cause"])
@@ -418,3 +429,394 @@ def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95)
     arrays, _ = aligned(estimates=estimates, se=se, weights=weights)
     row = _ext.wdd_harm(arrays["estimates"].tolist(), arrays["se"].tolist(), arrays["weights"].tolist(), conf)
     return _wdd_frame([row], ["harm"], conf, "wdd_harm")
+
+
+# --------------------------------------------------------------------------------------------
+# Over-dispersed funnels (Spiegelhalter 2005; FunnelPlotR)
+
+_FUNNEL_KINDS = ("proportion", "rate", "ratio")
+_DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
+
+
+def funnel_overdispersion(
+    numerators: Any,
+    denominators: Any,
+    *,
+    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    target: float | None = None,
+    multiplier: float | None = None,
+    trim: float = 0.1,
+    model: Literal["additive", "multiplicative"] = "additive",
+) -> pd.Series:
+    """How over-dispersed are funnel-plot points? The dispersion ratio φ and between-area
+    variance τ² of Spiegelhalter (2005), as FunnelPlotR computes them.
+
+    Method (``docs/methods/monitoring.md``): z-scores on a variance-stabilising scale
+    (arcsine-square-root for proportions, log for rates and ratios), winsorised at ``trim`` and
+    ``1 − trim`` (10%), ``φ = mean(z²)``; ``τ²`` by DerSimonian–Laird. φ > 1 means more spread
+    than chance allows: pass the result as ``overdispersion=`` to :func:`saferstats.funnel_limits`
+    or use ``overdispersion=True`` in :func:`saferstats.funnel_significance`.
+
+    Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``.
+
+    >>> import saferstats
+    >>> hc = saferstats.datasets.hate_crime_by_force().query("year == '2018-19'").dropna()
+    >>> od = saferstats.funnel_overdispersion(hc["offences"], hc["population"], kind="rate")
+    >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
+    (191.91, 0.0842, True)
+    """
+    kind = choice_option("kind", kind, _FUNNEL_KINDS)
+    model = choice_option("model", model, ("additive", "multiplicative"))
+    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
+    if target is None:
+        ok = ~(np.isnan(o) | np.isnan(d))
+        target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
+    target = real_option("target", target)
+    phi, tau2, n, _z = _ext.funnel_overdispersion(o, d, kind, target, mult, real_option("trim", trim))
+    return pd.Series({
+        "phi": phi, "tau2": tau2, "n": n, "overdispersed": bool(phi > 1.0), "kind": kind,
+        "target": target, "multiplier": mult, "model": model, "trim": float(trim),
+    }, name="overdispersion")
+
+
+def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
+    """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number."""
+    if isinstance(overdispersion, (pd.Series, Mapping)):
+        try:
+            phi, tau2 = float(overdispersion["phi"]), float(overdispersion["tau2"])
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInputError(
+                "`overdispersion` must be a funnel_overdispersion() result (phi, tau2) or a τ² number",
+                "overdispersion") from None
+        model = str(overdispersion.get("model", "additive"))
+        return phi, tau2, model
+    if isinstance(overdispersion, numbers.Real) and not isinstance(overdispersion, (bool, np.bool_)):
+        return np.nan, float(overdispersion), "additive"
+    raise InvalidInputError(
+        f"`overdispersion` must be a funnel_overdispersion() result or a τ² number, got {overdispersion!r}",
+        "overdispersion")
+
+
+def _od_limits(d: np.ndarray, target: float, kind: str, mult: float, overdispersion: Any) -> dict[str, np.ndarray]:
+    phi, tau2, model = _od_parameters(overdispersion)
+    return _ext.funnel_od_limits(d, kind, target, mult, 0.0 if np.isnan(phi) else phi, tau2, model)
+
+
+def _od_significance(o: np.ndarray, d: np.ndarray, target: float, kind: str, mult: float, od: pd.Series) -> np.ndarray:
+    return _ext.funnel_od_significance(o, d, kind, target, mult, float(od["phi"]), float(od["tau2"]), str(od["model"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Indirect standardisation (PHEindicatormethods calculate_ISRatio / calculate_ISRate)
+
+
+def _isr_frame(
+    data: pd.DataFrame, x: str, n: str, x_ref: Any, n_ref: Any, by: Any, confidence: Any
+) -> pd.DataFrame:
+    from ._frames import column_list, require_columns
+
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInputError(f"`data` must be a DataFrame (one row per area × stratum), got {type(data).__name__}", "data")
+    keys = column_list("by", by)
+    cols: dict[str, Any] = {"x": x, "n": n, **{("by" if len(keys) == 1 else f"by[{i}]"): k for i, k in enumerate(keys)}}
+    for kw, c in (("x_ref", x_ref), ("n_ref", n_ref)):
+        if isinstance(c, str):
+            cols[kw] = c
+    require_columns(data, cols)
+    xs = as_float_array(x, data[x])
+    ns = as_float_array(n, data[n])
+
+    def ref(name: str, v: Any) -> np.ndarray:
+        if isinstance(v, str):
+            return as_float_array(v, data[v])
+        a = as_float_array(name, v)
+        if keys:
+            first = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+            size = np.bincount(first)
+            if len(a) != size[0] or (size != size[0]).any():
+                raise LengthMismatchError(
+                    f"`{name}` has {len(a)} values but the groups have {sorted(set(size.tolist()))} strata; give one "
+                    "reference value per stratum, in the same order in every group", name)
+            return np.tile(a, len(size))
+        if len(a) != len(data):
+            raise LengthMismatchError(f"length mismatch: `data` has {len(data)} rows but `{name}` has {len(a)}", name)
+        return a
+
+    xr, nr = ref("x_ref", x_ref), ref("n_ref", n_ref)
+    for name, v, positive in ((x, xs, False), (n, ns, False), ("x_ref", xr, False), ("n_ref", nr, True)):
+        bad = np.flatnonzero(~np.isnan(v) & ((v <= 0) if positive else (v < 0)))
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInputError(f"`{name}` row {i}: {plain(v[i])} is not allowed ({'must be > 0' if positive else 'must be ≥ 0'})", name, i)
+    miss = np.flatnonzero(np.isnan(nr))
+    if miss.size:
+        i = int(miss[0])
+        raise MissingValueError(f"`n_ref` row {i}: missing reference population", "n_ref", i)
+    # as PHEindicatormethods (na.zero): a missing count, population or reference count adds 0
+    frame = pd.DataFrame({"x": np.nan_to_num(xs), "e": np.nan_to_num(ns) * np.nan_to_num(xr) / nr})
+    for k in keys:
+        frame[k] = data[k].to_numpy()
+    if keys:
+        g = frame.groupby(keys, sort=False, dropna=False)[["x", "e"]].sum().reset_index()
+    else:
+        g = pd.DataFrame({"x": [frame["x"].sum()], "e": [frame["e"].sum()]})
+    return g.rename(columns={"x": "observed", "e": "expected"})
+
+
+def isr(
+    data: pd.DataFrame,
+    *,
+    x: str = "count",
+    n: str = "population",
+    x_ref: Any,
+    n_ref: Any,
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    refvalue: float = 1.0,
+) -> pd.DataFrame:
+    """Indirectly standardised ratio (ISR; an SMR for deaths) per area, with PHE's confidence
+    limits (PHEindicatormethods ``calculate_ISRatio``).
+
+    ``data`` has one row per area × stratum (e.g. age band) with the observed count ``x`` and the
+    population ``n``; ``x_ref`` / ``n_ref`` are the reference (e.g. England) count and population
+    per stratum — column names, or one value per stratum in the order the strata appear in each
+    group. A missing count, population or reference count counts as 0 (as PHE). Expected =
+    Σ n × x_ref / n_ref; ratio = observed / expected × ``refvalue`` (1 or 100);
+    limits exact (χ²) below 10 observed events, Byar's from 10 (``docs/methods/monitoring.md``).
+
+    Returns one row per area: ``by`` columns, ``observed, expected, ratio, lower, upper,
+    confidence, method``.
+
+    >>> import pandas as pd, saferstats
+    >>> df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "count": [5, 20, 60, 1, 4, 10],
+    ...                    "population": [1000, 2000, 3000] * 2})
+    >>> saferstats.isr(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000], by="area").round(4)
+      area  observed  expected   ratio   lower   upper  confidence  method
+    0    A      85.0      69.0  1.2319  0.9839  1.5232        0.95    byar
+    1    B      15.0      69.0  0.2174  0.1216  0.3585        0.95    byar
+    """
+    conf = single_confidence(confidence)
+    refvalue = real_option("refvalue", refvalue)
+    g = _isr_frame(data, x, n, x_ref, n_ref, by, confidence)
+    r = _ext.isr_ratio(g["observed"].to_numpy(float), g["expected"].to_numpy(float), conf)
+    g["ratio"] = r["ratio"] * refvalue
+    g["lower"] = r["lower"] * refvalue
+    g["upper"] = r["upper"] * refvalue
+    g["confidence"] = conf
+    g["method"] = np.where(r["exact"], "exact", "byar")
+    return g
+
+
+def israte(
+    data: pd.DataFrame,
+    *,
+    x: str = "count",
+    n: str = "population",
+    x_ref: Any,
+    n_ref: Any,
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    multiplier: float = 100_000,
+) -> pd.DataFrame:
+    """Indirectly standardised rate per area (PHEindicatormethods ``calculate_ISRate``): the
+    :func:`isr` ratio and its limits times the reference rate ``Σ x_ref / Σ n_ref`` times
+    ``multiplier``. Returns ``by`` columns, ``observed, expected, reference_rate, rate, lower,
+    upper, confidence, method``.
+
+    >>> import pandas as pd, saferstats
+    >>> df = pd.DataFrame({"count": [5, 20, 60], "population": [1000, 2000, 3000]})
+    >>> saferstats.israte(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000]).round(2)
+       observed  expected  reference_rate     rate    lower    upper  confidence method
+    0      85.0      69.0          1150.0  1416.67  1131.55  1751.75        0.95   byar
+    """
+    conf = single_confidence(confidence)
+    mult = real_option("multiplier", multiplier)
+    out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
+    keys = [c for c in out.columns if c not in ("observed", "expected", "ratio", "lower", "upper", "confidence", "method")]
+    xr = data[x_ref].to_numpy(float) if isinstance(x_ref, str) else as_float_array("x_ref", x_ref)
+    nr = data[n_ref].to_numpy(float) if isinstance(n_ref, str) else as_float_array("n_ref", n_ref)
+    if isinstance(x_ref, str) and keys:
+        first = data.groupby(keys, sort=False).ngroup().to_numpy() == 0
+        xr, nr = xr[first], nr[first]
+    elif isinstance(x_ref, str):
+        pass
+    ref_rate = float(np.nansum(xr) / np.nansum(nr)) * mult
+    res = out[keys + ["observed", "expected"]].copy()
+    res["reference_rate"] = ref_rate
+    res["rate"] = out["ratio"] * ref_rate
+    res["lower"] = out["lower"] * ref_rate
+    res["upper"] = out["upper"] * ref_rate
+    res["confidence"] = conf
+    res["method"] = out["method"]
+    return res
+
+
+# --------------------------------------------------------------------------------------------
+# Rate funnels from rates (crude or DSR) and several years of data (PHE calculate_funnel_limits)
+
+
+def _r_nchar(x: float) -> int:
+    """``nchar(x)`` for a whole number in R, which prints 1e+05 when that is shorter."""
+    s = str(int(x))
+    k = len(s.rstrip("0")) or 1
+    sci = k + (1 if k > 1 else 0) + (4 if len(s) - 1 < 100 else 5)
+    return sci if len(s) > sci else len(s)
+
+
+def _signif_floor(x: float) -> float:
+    if x == 0:
+        return 0.0
+    k = _r_nchar(np.floor(x * 0.95)) - 1
+    return float(np.floor(x * 0.95 / 10**k) * 10**k)
+
+
+def _signif_ceiling(x: float) -> float:
+    if x == 0:
+        return 0.0
+    k = _r_nchar(np.ceil(x * 1.05)) - 2
+    return float(np.ceil(x * 1.05 / 10.0**k) * 10.0**k)
+
+
+def _derived_denominators(o: np.ndarray, rate: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = mult * o / rate
+    if rate_type == "dsr":
+        d[o == 0] = np.nan
+    elif den is not None:
+        d[o == 0] = den[o == 0]
+    return d
+
+
+def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    named = {"numerators": numerators, "rates": rates}
+    if denominators is not None:
+        named["denominators"] = denominators
+    arrays, _ = aligned(**named)
+    o, r = arrays["numerators"], arrays["rates"]
+    for name, v in (("numerators", o), ("rates", r)):
+        bad = np.flatnonzero(~np.isnan(v) & (v < 0))
+        if bad.size:
+            raise InvalidInputError(f"`{name}` row {int(bad[0])}: negative value {plain(v[bad[0]])}", name, int(bad[0]))
+    return o, r, arrays.get("denominators")
+
+
+def rate_funnel_limits(
+    numerators: Any,
+    rates: Any,
+    *,
+    rate_type: Literal["crude", "dsr"] = "crude",
+    multiplier: float = 100_000,
+    years_of_data: float = 1,
+    denominators: Any = None,
+) -> pd.DataFrame:
+    """PHE funnel limits for rates given as (count, rate) pairs — crude rates or directly
+    standardised rates (DSRs) — over ``years_of_data`` years (PHEindicatormethods
+    ``calculate_funnel_limits(statistic="rate", rate_type=, years_of_data=)``).
+
+    Method (``docs/methods/monitoring.md``): each area's denominator is derived as
+    ``multiplier × count / rate`` (for DSRs an "effective population"); the baseline is
+    Σ counts / Σ derived denominators; for 100 event counts E (PHE's axis algorithm) the exact
+    Poisson 95% / 99.8% limits give the population at which E events are just significant, and
+    the limit ``E / population × multiplier``. Population columns are per year
+    (``÷ years_of_data``). ``denominators`` (crude rates only) supplies the population where the
+    count is 0.
+
+    Returns 100 rows: ``events, lower_2s_population_1_year, lower_2s_limit,
+    upper_2s_population_1_year, upper_2s_limit, lower_3s_population_1_year, lower_3s_limit,
+    upper_3s_population_1_year, upper_3s_limit, baseline, statistic, method``.
+
+    >>> import saferstats
+    >>> t = saferstats.rate_funnel_limits([414, 462, 178, 525], [184, 102, 83, 118], rate_type="dsr", years_of_data=3)
+    >>> t.loc[0, ["events", "lower_2s_limit", "upper_2s_limit"]].round(3).tolist()
+    [1.0, 21.192, 4663.614]
+    """
+    rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
+    mult = real_option("multiplier", multiplier)
+    years = real_option("years_of_data", years_of_data)
+    if not years > 0:
+        raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
+    o, r, den = _rate_inputs(numerators, rates, denominators)
+    d = _derived_denominators(o, r, den, rate_type, mult)
+    av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
+    dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
+    axis_min = 0.0 if dmax > 2 * dmin else _signif_floor(dmin / years) * years
+    axis_max = _signif_ceiling(dmax / years) * years
+    axis_min, axis_max = float(np.floor(axis_min * av)), float(np.ceil(axis_max * av))
+    ev = [max(1.0, axis_min)]
+    for j in range(2, 101):
+        ev.append(max(float(round((axis_max / ev[-1]) ** (1 / (101 - j)) * ev[-1])), ev[-1] + 1))
+    events = np.array(ev)
+    out = pd.DataFrame({"events": events})
+    for s, p in (("2s", 0.025), ("3s", 0.001)):
+        low_e, high_e = _ext.poisson_expected_limits(events, p)
+        pop_low = high_e / av
+        pop_high = low_e / av
+        out[f"lower_{s}_population_1_year"] = pop_low / years
+        out[f"lower_{s}_limit"] = events / pop_low * mult
+        out[f"upper_{s}_population_1_year"] = pop_high / years
+        out[f"upper_{s}_limit"] = events / pop_high * mult
+    out = out[["events", "lower_2s_population_1_year", "lower_2s_limit", "upper_2s_population_1_year", "upper_2s_limit",
+               "lower_3s_population_1_year", "lower_3s_limit", "upper_3s_population_1_year", "upper_3s_limit"]]
+    out["baseline"] = av * mult
+    out["statistic"] = f"rate ({rate_type} per {mult:,.0f})"
+    out["method"] = "Poisson"
+    return out
+
+
+def rate_funnel_significance(
+    numerators: Any,
+    rates: Any,
+    *,
+    rate_type: Literal["crude", "dsr"] = "crude",
+    multiplier: float = 100_000,
+    denominators: Any = None,
+) -> pd.Series:
+    """PHE funnel significance for (count, rate) pairs (``assign_funnel_significance(statistic=
+    "rate")``): each area's exact (< 10 events) or Byar's 95% / 99.8% interval on its derived
+    denominator compared with the baseline Σ counts / Σ derived denominators. DSRs from fewer
+    than 10 events are "Not applicable for events less than 10 for dsrs".
+
+    >>> import saferstats
+    >>> saferstats.rate_funnel_significance([2419, 5, 80], [907.6, 50.0, 120.0], rate_type="dsr").tolist()
+    ['High (0.001)', 'Not applicable for events less than 10 for dsrs', 'Low (0.001)']
+    """
+    rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
+    mult = real_option("multiplier", multiplier)
+    o, r, den = _rate_inputs(numerators, rates, denominators)
+    d = _derived_denominators(o, r, den, rate_type, mult)
+    ok = ~np.isnan(d)
+    av = float(o[ok].sum() / d[ok].sum())
+    codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, "rate", mult)
+    labels = list(_ext.funnel_significance_labels())
+    out = [labels[c] for c in codes]
+    if rate_type == "dsr":
+        out = ["Not applicable for events less than 10 for dsrs" if (not np.isnan(x) and x < 10) else s
+               for x, s in zip(o, out)]
+    index = numerators.index if isinstance(numerators, pd.Series) else None
+    return pd.Series(out, index=index, name="significance")
+
+
+# --------------------------------------------------------------------------------------------
+# Multiple testing
+
+
+def p_adjust(p: Any, method: Literal["holm", "bh", "bonferroni"] = "holm") -> Any:
+    """Adjust p-values for multiple testing (R ``p.adjust``): ``"holm"`` (family-wise error,
+    Holm 1979), ``"bh"`` (false discovery rate, Benjamini–Hochberg 1995) or ``"bonferroni"``.
+    Missing p-values stay missing and do not count. Returns the same shape (a Series keeps its
+    index).
+
+    >>> import saferstats
+    >>> saferstats.p_adjust([0.01, 0.04, 0.03, 0.005], "holm").round(3).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    >>> saferstats.p_adjust([0.01, 0.04, 0.03, 0.005], "bh").round(3).tolist()
+    [0.02, 0.04, 0.04, 0.02]
+    """
+    method = choice_option("method", method, ("holm", "bh", "bonferroni"), aliases=("fdr_bh", "BH", "fdr"))
+    a = as_float_array("p", p)
+    out = _ext.p_adjust(np.ascontiguousarray(a), method)
+    if isinstance(p, pd.Series):
+        return pd.Series(out, index=p.index, name=p.name)
+    return out

@@ -6,7 +6,9 @@ use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
 use super::parallel::{detach, interruptible, owned};
-use crate::monitoring::{etest, spc as core, wdd as wdd_core};
+use crate::monitoring::{
+    etest, funnel_od, isr as isr_core, multiple, spc as core, wdd as wdd_core,
+};
 
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
 #[pyfunction]
@@ -171,11 +173,148 @@ fn wdd_harm(
     ))
 }
 
+/// Over-dispersion of funnel points: (phi, tau2, n, z).
+#[pyfunction]
+#[pyo3(signature = (numerators, denominators, kind, target, multiplier, trim))]
+fn funnel_overdispersion<'py>(
+    py: Python<'py>,
+    numerators: PyReadonlyArray1<'py, f64>,
+    denominators: PyReadonlyArray1<'py, f64>,
+    kind: &str,
+    target: f64,
+    multiplier: f64,
+    trim: f64,
+) -> PyResult<(f64, f64, usize, Bound<'py, numpy::PyArray1<f64>>)> {
+    let kind = kind.parse().py_err()?;
+    let (o, n) = (owned(&numerators), owned(&denominators));
+    let od = detach(py, || {
+        funnel_od::overdispersion(&o, &n, kind, target, multiplier, trim)
+    })?
+    .py_err()?;
+    Ok((od.phi, od.tau2, od.n, od.z.into_pyarray(py)))
+}
+
+/// Over-dispersed funnel limits: dict of lower_998, lower_95, upper_95, upper_998.
+#[pyfunction]
+#[pyo3(signature = (denominators, kind, target, multiplier, phi, tau2, model))]
+#[allow(clippy::too_many_arguments)]
+fn funnel_od_limits<'py>(
+    py: Python<'py>,
+    denominators: PyReadonlyArray1<'py, f64>,
+    kind: &str,
+    target: f64,
+    multiplier: f64,
+    phi: f64,
+    tau2: f64,
+    model: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let kind = kind.parse().py_err()?;
+    let model = model.parse().py_err()?;
+    let n = owned(&denominators);
+    let l = detach(py, || {
+        funnel_od::od_limits(&n, kind, target, multiplier, phi, tau2, model)
+    })?
+    .py_err()?;
+    let d = PyDict::new(py);
+    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
+        .iter()
+        .enumerate()
+    {
+        super::put_column(&d, name, &l, |x| x[k])?;
+    }
+    Ok(d)
+}
+
+/// Over-dispersed funnel significance codes (FunnelSignificance).
+#[pyfunction]
+#[pyo3(signature = (numerators, denominators, kind, target, multiplier, phi, tau2, model))]
+#[allow(clippy::too_many_arguments)]
+fn funnel_od_significance<'py>(
+    py: Python<'py>,
+    numerators: PyReadonlyArray1<'py, f64>,
+    denominators: PyReadonlyArray1<'py, f64>,
+    kind: &str,
+    target: f64,
+    multiplier: f64,
+    phi: f64,
+    tau2: f64,
+    model: &str,
+) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
+    let kind = kind.parse().py_err()?;
+    let model = model.parse().py_err()?;
+    let (o, n) = (owned(&numerators), owned(&denominators));
+    let s = detach(py, || {
+        funnel_od::od_significance(&o, &n, kind, target, multiplier, phi, tau2, model)
+    })?
+    .py_err()?;
+    Ok(s.into_iter()
+        .map(|x| x as u8)
+        .collect::<Vec<_>>()
+        .into_pyarray(py))
+}
+
+/// Indirectly standardised ratios: dict of ratio, lower, upper, exact.
+#[pyfunction]
+fn isr_ratio<'py>(
+    py: Python<'py>,
+    observed: PyReadonlyArray1<'py, f64>,
+    expected: PyReadonlyArray1<'py, f64>,
+    confidence: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (o, e) = (owned(&observed), owned(&expected));
+    let rows = detach(py, || isr_core::isr(&o, &e, confidence))?.py_err()?;
+    let d = PyDict::new(py);
+    super::put_column(&d, "ratio", &rows, |r| r.ratio)?;
+    super::put_column(&d, "lower", &rows, |r| r.lower)?;
+    super::put_column(&d, "upper", &rows, |r| r.upper)?;
+    super::put_column(&d, "exact", &rows, |r| r.exact)?;
+    Ok(d)
+}
+
+type ArrayPair<'py> = (
+    Bound<'py, numpy::PyArray1<f64>>,
+    Bound<'py, numpy::PyArray1<f64>>,
+);
+
+/// Exact Poisson expected counts (low, high) at which each event count is just significant.
+#[pyfunction]
+fn poisson_expected_limits<'py>(
+    py: Python<'py>,
+    events: PyReadonlyArray1<'py, f64>,
+    p: f64,
+) -> PyResult<ArrayPair<'py>> {
+    let e = owned(&events);
+    let l = detach(py, || isr_core::poisson_expected_limits(&e, p))?.py_err()?;
+    Ok((
+        l.iter().map(|x| x.0).collect::<Vec<_>>().into_pyarray(py),
+        l.iter().map(|x| x.1).collect::<Vec<_>>().into_pyarray(py),
+    ))
+}
+
+/// Adjusted p-values (holm, bh, bonferroni).
+#[pyfunction]
+fn p_adjust<'py>(
+    py: Python<'py>,
+    p: PyReadonlyArray1<'py, f64>,
+    method: &str,
+) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+    let method: multiple::Adjust = method.parse().py_err()?;
+    let v = owned(&p);
+    let out = detach(py, || multiple::p_adjust(&v, method))?.py_err()?;
+    Ok(out.into_pyarray(py))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spc_labels, m)?)?;
     m.add_function(wrap_pyfunction!(spc_many, m)?)?;
     m.add_function(wrap_pyfunction!(e_test_many, m)?)?;
     m.add_function(wrap_pyfunction!(wdd, m)?)?;
     m.add_function(wrap_pyfunction!(wdd_harm, m)?)?;
+    m.add_function(wrap_pyfunction!(funnel_overdispersion, m)?)?;
+    m.add_function(wrap_pyfunction!(funnel_od_limits, m)?)?;
+    m.add_function(wrap_pyfunction!(funnel_od_significance, m)?)?;
+    m.add_function(wrap_pyfunction!(isr_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(p_adjust, m)?)?;
+    m.add_function(wrap_pyfunction!(poisson_expected_limits, m)?)?;
     Ok(())
 }
