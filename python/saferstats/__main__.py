@@ -21,12 +21,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from . import datasets
-from .exceptions import InvalidInputError, SaferstatsError
+from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
 
@@ -197,12 +198,21 @@ def _report(args: argparse.Namespace) -> int:
         table, change, text = _demo_tables()
         extra = {"hate_crime_rates_by_force.csv": (table, False), "hate_crime_change_by_force.csv": (change, True)}
     # a bad --out stops here, before any analysis runs
-    out = prepare_output(args.out, cfg, extra=list(extra))
-    path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra)
+    out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else [])])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SaferstatsWarning)
+        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf)
+    for w in caught:
+        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith("--pdf"):
+            print(f"saferstats: note: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if args.demo:
         print(text)
         print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")
     print(f"Report written: {path.resolve()}")
+    if args.pdf and (path.parent / "report.pdf").exists():
+        print(f"PDF written: {(path.parent / 'report.pdf').resolve()}")
     return 0
 
 
@@ -216,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--config", type=Path, help="assessment TOML file (see examples/assessment.toml)")
     p.add_argument("--out", type=Path, default=Path("out/report"), help="output folder (default out/report)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf (A4) through headless Chromium")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("demo", help="hate crime rates with CIs on bundled Home Office data")

@@ -8,7 +8,10 @@ complete. Every table and figure states its method, confidence level, source and
 in published tables go through :func:`saferstats.suppress`.
 
 The package: :mod:`.config` (schema, validation, demo configuration), :mod:`.sections` (one
-builder per analysis), :mod:`.render` (HTML, safe CSV, output folder, :func:`build_report`).
+builder per analysis), :mod:`.render` (HTML from the Jinja2 templates in ``templates/``, safe CSV,
+output folder, :func:`build_report`), :mod:`.tables` (readable tables for the page),
+:mod:`.summary` (executive summary, key findings, limitations, glossary), :mod:`.alt` (figure
+descriptions) and :mod:`.pdf` (the A4 PDF through headless Chromium).
 """
 
 from __future__ import annotations
@@ -23,9 +26,23 @@ from .config import (
     load_config,
     validate_config,
 )
-from .render import DEMO_NAMES, OUTPUT_NAMES, build_report, csv_safe, prepare_output, render_html, write_csv
+from .pdf import find_browser, html_to_pdf
+from .render import (
+    DEMO_NAMES,
+    OUTPUT_NAMES,
+    PDF_NAME,
+    TEMPLATE_DIR,
+    build_report,
+    csv_safe,
+    prepare_output,
+    render_html,
+    write_csv,
+)
+from .summary import describe_change, describe_ratio, describe_trend, executive_summary
+from .tables import display_table
 from .sections import _census_for  # noqa: F401 - tested directly
 
 __all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "build_report",
            "check_input_file", "prepare_output", "write_csv", "csv_safe", "SECTION_KEYS", "MAX_INPUT_BYTES",
-           "render_html", "OUTPUT_NAMES", "DEMO_NAMES"]
+           "render_html", "OUTPUT_NAMES", "DEMO_NAMES", "PDF_NAME", "TEMPLATE_DIR", "html_to_pdf", "find_browser",
+           "executive_summary", "describe_change", "describe_ratio", "describe_trend", "display_table"]

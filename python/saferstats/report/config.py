@@ -4,6 +4,7 @@ fix) and the demo configuration on the bundled data."""
 from __future__ import annotations
 
 import math
+import re
 import stat
 import tomllib
 from datetime import date
@@ -17,7 +18,7 @@ from .. import datasets
 from ..exceptions import InvalidInputError, SaferstatsError
 
 __all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "check_input_file",
-           "SECTION_KEYS", "MAX_INPUT_BYTES"]
+           "SECTION_KEYS", "MAX_INPUT_BYTES", "REPORT_KEYS"]
 
 SECTION_KEYS = ("hate_crime", "stop_search", "flytipping", "hotspots", "s136")
 
@@ -38,7 +39,11 @@ _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
 _REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": ["file"],
              "s136": ["file", "split"]}
 _SECTION_FIELDS = {k: set(v) for k, v in _SECTION_SCHEMA.items()}
-_TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", *SECTION_KEYS}
+_TOP_KEYS = {"title", "area", "confidence", "disclosure_threshold", "base_dir", "report", *SECTION_KEYS}
+
+#: ``[report]``: the document's title page and branding (all optional).
+REPORT_KEYS = ("author", "version", "period", "protective_marking", "template_dir")
+_MARKING = re.compile(r"(OFFICIAL|OFFICIAL-SENSITIVE|NOT PROTECTIVELY MARKED)( [A-Z\[\]/ -]+)?")
 
 
 class ConfigError(InvalidInputError):
@@ -175,6 +180,7 @@ def validate_config(raw: dict) -> dict:
                           f"got {thr!r}", "disclosure_threshold")
     cfg.setdefault("title", "Community Safety Strategic Assessment")
     cfg.setdefault("area", "")
+    cfg["report"] = _check_report(cfg.get("report", {}), base)
     if not any(k in cfg for k in SECTION_KEYS):
         raise ConfigError(f"the config has no analysis sections; add at least one of {list(SECTION_KEYS)}", "config")
     for key in SECTION_KEYS:
@@ -199,6 +205,34 @@ def validate_config(raw: dict) -> dict:
                     kind = str  # a column of the file
                 sec[k] = _check_value(key, k, sec[k], kind, base)
     return cfg
+
+
+def _check_report(sec: Any, base: Path) -> dict:
+    """``[report]``: author, version, period (text), protective_marking (a Government Security
+    Classification marking, default OFFICIAL) and template_dir (a folder of templates that override
+    the bundled ones, relative to the config file)."""
+    if not isinstance(sec, dict):
+        raise ConfigError("[report] must be a table of settings (author, version, period, protective_marking, "
+                          "template_dir)", "report")
+    extra = sorted(set(sec) - set(REPORT_KEYS))
+    if extra:
+        raise ConfigError(f"[report] unknown key(s) {extra}; valid: {sorted(REPORT_KEYS)}", f"report.{extra[0]}")
+    out = dict(sec)
+    for k in ("author", "version", "period", "protective_marking", "template_dir"):
+        if k in out and not (k == "template_dir" and isinstance(out[k], Path)):
+            _check_value("report", k, out[k], str, base)
+    marking = out.setdefault("protective_marking", "OFFICIAL")
+    if not _MARKING.fullmatch(marking):
+        raise ConfigError(f"[report] protective_marking must be OFFICIAL, OFFICIAL-SENSITIVE (optionally with a "
+                          f"descriptor in capitals) or NOT PROTECTIVELY MARKED, got {marking!r}", "report.protective_marking")
+    if "template_dir" in out:
+        p = Path(out["template_dir"])
+        p = p if p.is_absolute() else base / p
+        if not p.is_dir():
+            raise ConfigError(f"[report] template_dir = '{out['template_dir']}' is not a folder (give the folder "
+                              "holding your report.html.j2 / report.css overrides)", "report.template_dir")
+        out["template_dir"] = p
+    return out
 
 
 def demo_config() -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import html
 import json
 import os
 import shutil
@@ -19,33 +18,23 @@ import pandas as pd
 
 from ..exceptions import SaferstatsError
 from . import sections as _sections
-from .config import SECTION_KEYS, ConfigError, OutputError
+import saferstats
+
+from .config import SECTION_KEYS, ConfigError, OutputError, validate_config
 from .sections import Section, Table
 
-__all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES"]
+__all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES",
+           "PDF_NAME", "TEMPLATE_DIR"]
 
 # ------------------------------------------------------------------------------- output
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.45}
-h1{border-bottom:3px solid #1f4e9c}h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:.82rem;margin:.5rem 0 1.5rem}th,td{border:1px solid #ddd;padding:2px 6px;text-align:right}
-th{background:#f2f5fa}td:first-child,th:first-child{text-align:left}.caption{font-weight:600;margin:.8rem 0 .2rem}
-.source{color:#555;font-size:.85rem}figure{margin:1rem 0}img{max-width:100%}figcaption{font-size:.85rem;color:#444}
-nav a{margin-right:1rem}.appendix{font-size:.9rem}
-"""
-
-_CHECK_JS = """
-window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message||e));});
-window.addEventListener('load',function(){var imgs=document.images,bad=0;for(var i=0;i<imgs.length;i++){
-if(!(imgs[i].complete&&imgs[i].naturalWidth>0))bad++;}
-document.body.setAttribute('data-render-check','images='+imgs.length+';broken='+bad+';errors='+window.__errors.length);});
-"""
+#: The bundled templates (package data); ``[report] template_dir`` files of the same name win.
+TEMPLATE_DIR = Path(__file__).with_name("templates")
 
 
-def _methods_appendix(cfg: dict) -> str:
+def _methods_appendix(cfg: dict) -> list[str]:
     c = int(round(cfg["confidence"] * 100))
-    items = [
+    return [
         f"Confidence level {c}% throughout (two-sided).",
         "Rates: crude rate with exact Poisson (Garwood) limits below 10 events and Byar's approximation from 10 (PHE/OHID).",
         "Proportions: Wilson score intervals; differences: Newcombe's hybrid score interval; risk ratios: Katz log interval.",
@@ -65,42 +54,91 @@ def _methods_appendix(cfg: dict) -> str:
         "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
         "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
         "with it, and figures show only published numbers.",
-        "Every method, its reference and test values: saferstats METHODS.md and the package docstrings.",
+        "Plain-English summary: a change is called a rise or fall only when its confidence interval excludes no change; "
+        "with fewer than 20 incidents in either period (ONS reliability threshold) or a suppressed count the report "
+        "says there are too few to say.",
+        "Every method, its reference and test values: the saferstats method notes (docs/methods) and the package docstrings.",
     ]
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
 
-def _table_html(t: Table) -> str:
-    return (f'<div class="caption">{html.escape(t.caption)}</div>'
-            + t.frame.to_html(index=False, na_rep="", border=0, classes="data", escape=True)
-            + f'<div class="source">CSV: {html.escape(t.name)}.csv</div>')
+def _environment(template_dir: Path | None = None) -> Any:
+    """The Jinja2 environment: ``template_dir`` (a CSP's overrides) first, then the bundled
+    templates; HTML autoescaping on for every template; undefined names are errors."""
+    import jinja2
+
+    loaders: list[Any] = [jinja2.FileSystemLoader(str(template_dir))] if template_dir else []
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+
+
+def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
+    from .. import __version__
+
+    rep = cfg.get("report") or {}
+    area = cfg.get("area") or ""
+    return {
+        "title": cfg.get("title", "Community Safety Strategic Assessment"),
+        "area": area,
+        "period": rep.get("period") or "the latest data available for each analysis (stated in each section)",
+        "author": rep.get("author") or (f"{area} Community Safety Partnership" if area else "Community Safety Partnership"),
+        "version": rep.get("version") or "draft",
+        "protective_marking": rep.get("protective_marking") or "OFFICIAL",
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "saferstats_version": __version__,
+        "confidence": f"{cfg['confidence'] * 100:.10g}%",
+        "threshold": cfg["disclosure_threshold"],
+    }
+
+
+def _view(cfg: dict, s: Section) -> dict[str, Any]:
+    from .alt import figure_alt
+    from .tables import display_table
+
+    area = str(cfg.get("area") or "")
+    tables = []
+    for t in s.tables:
+        d = display_table(t.frame, t.caption, confidence=cfg["confidence"])
+        lead = d.row_header_columns
+        tables.append({"name": t.name, "display": d,
+                       "highlight": [bool(area) and area in row[:lead] for row in d.rows]})
+    figures = [{"name": f.name, "caption": f.caption, "alt": figure_alt(s, f, cfg),
+                "b64": base64.b64encode(f.png).decode("ascii")} for f in s.figures]
+    return {"key": s.key, "title": s.title, "short_title": s.title.split(":")[0], "intro": s.intro, "source": s.source,
+            "figures": figures, "tables": tables}
 
 
 def render_html(cfg: dict, sections: list[Section]) -> str:
-    """The self-contained page (figures as data: URIs, no external resources)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    from .. import __version__
+    """The self-contained page (figures as data: URIs, no external resources), from the Jinja2
+    templates (``report.html.j2``; a CSP's ``[report] template_dir`` overrides any of them) with
+    HTML escaping on: title page, executive summary and key findings, the sections with readable
+    tables and described figures, limitations, glossary and methods.
 
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(cfg['title'])}</title>",
-             f"<style>{_CSS}</style><script>{_CHECK_JS}</script></head><body>",
-             f"<h1>{html.escape(cfg['title'])}</h1>",
-             f"<p class='source'>Generated {stamp} by saferstats {__version__}. Confidence level "
-             f"{int(round(cfg['confidence']*100))}%. Small counts suppressed below {cfg['disclosure_threshold']}.</p>",
-             "<nav>" + "".join(f"<a href='#{s.key}'>{html.escape(s.title.split(':')[0])}</a>" for s in sections)
-             + "<a href='#methods'>Methods</a></nav>"]
-    for s in sections:
-        parts.append(f"<section id='{s.key}'><h2>{html.escape(s.title)}</h2><p>{html.escape(s.intro)}</p>"
-                     f"<p class='source'>Source: {html.escape(s.source)}</p>")
-        for f in s.figures:
-            b64 = base64.b64encode(f.png).decode("ascii")
-            parts.append(f"<figure id='fig-{f.name}'><img alt='{html.escape(f.caption)}' src='data:image/png;base64,{b64}'>"
-                         f"<figcaption>{html.escape(f.caption)}</figcaption></figure>")
-        for t in s.tables:
-            parts.append(_table_html(t))
-        parts.append("</section>")
-    parts.append(f"<section id='methods' class='appendix'><h2>Methods appendix</h2>{_methods_appendix(cfg)}</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    >>> from saferstats.report.sections import Section, Table
+    >>> import pandas as pd
+    >>> cfg = {"title": "<Demo>", "area": "", "confidence": 0.95, "disclosure_threshold": 5}
+    >>> t = Table("t", "Counts", pd.DataFrame({"district": ["A"], "count": [12]}))
+    >>> page = render_html(cfg, [Section("hate_crime", "Hate crime: demo", "Intro", "Mine", tables=[t])])
+    >>> "<title>&lt;Demo&gt;</title>" in page, '<th scope="col" class="num">Count</th>' in page
+    (True, True)
+    """
+    import jinja2
+
+    from .summary import executive_summary
+
+    rep = cfg.get("report") or {}
+    env = _environment(rep.get("template_dir"))
+    summary = executive_summary(sections, cfg)
+    try:
+        return env.get_template("report.html.j2").render(
+            meta=_meta(cfg, sections), sections=[_view(cfg, s) for s in sections], summary=summary,
+            methods=_methods_appendix(cfg), config=cfg)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"[report] template_dir: {exc.name or exc.filename} line {exc.lineno}: {exc.message}",
+                          "report.template_dir") from exc
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"[report] template_dir: the templates could not be rendered: {exc}",
+                          "report.template_dir") from exc
 
 
 # ---------------------------------------------------------------------------- safe output
@@ -175,6 +213,8 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
              "s136_its.csv", "s136_its.png"),
 }
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
+#: The PDF copy written with ``--pdf``.
+PDF_NAME = "report.pdf"
 
 
 class _Output:
@@ -260,12 +300,22 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
 
 
 def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
-                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None) -> Path:
+                 extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False) -> Path:
     """Run every configured analysis and write ``index.html``, the CSV tables, the figures as PNG
-    and any GeoJSON into ``out_dir``. The folder is checked first (:func:`prepare_output`); the files
-    are staged and renamed into place only when everything succeeded; other files in the folder are
-    never touched (``--out .`` is safe). Returns the path of ``index.html``."""
-    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=list(extra_csv or {}))
+    and any GeoJSON into ``out_dir`` (and ``report.pdf`` with ``pdf=True``, printed by headless
+    Chromium; without a browser the PDF is left out with a warning). The folder is checked first
+    (:func:`prepare_output`); the files are staged and renamed into place only when everything
+    succeeded; other files in the folder are never touched (``--out .`` is safe). Returns the path
+    of ``index.html``.
+
+    >>> import tempfile
+    >>> cfg = validate_config({"hotspots": {"data": saferstats.datasets.hertfordshire_asb(), "date": "month"}})
+    >>> page = build_report(cfg, Path(tempfile.mkdtemp()) / "out", quiet=True)
+    >>> page.name, "Executive summary" in page.read_text()
+    ('index.html', True)
+    """
+    extra = [*(extra_csv or {}), *([PDF_NAME] if pdf else [])]
+    out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=extra)
     try:
         keys = [k for k in SECTION_KEYS if k in cfg]
         try:
@@ -286,6 +336,18 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
             if bar is not None:
                 bar.update(1)
         out.write_text("index.html", render_html(cfg, sections))
+        if pdf:
+            from .pdf import html_to_pdf
+
+            if html_to_pdf(out.stage / "index.html", out.stage / PDF_NAME) is not None:
+                out.files.append(PDF_NAME)
+            else:
+                import warnings
+
+                from ..exceptions import SaferstatsWarning
+
+                warnings.warn("--pdf: Chromium is not installed (make browser, or apt-get install chromium); the "
+                              "report was written without a PDF", SaferstatsWarning, stacklevel=2)
         for s in sections:
             for t in s.tables:
                 out.write_csv(f"{t.name}.csv", t.frame)

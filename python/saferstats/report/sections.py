@@ -31,6 +31,7 @@ class Figure:
     name: str
     caption: str
     png: bytes
+    alt: str = ""  # what the figure shows, for screen readers; report.alt builds it from the tables when empty
 
 
 @dataclasses.dataclass
@@ -63,9 +64,10 @@ def _fig():
 
 
 def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
+    """Round float columns for the CSV; p-values keep full precision (the page shows ``<0.001``)."""
     out = df.copy()
     for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]):
+        if pd.api.types.is_float_dtype(out[c]) and c != "p_value":
             out[c] = out[c].round(nd)
     return out
 

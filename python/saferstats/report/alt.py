@@ -1,0 +1,129 @@
+"""Alt text for the report's figures, built from the section's published numbers: what the figure
+shows (its kind, how many points, which stand out), not its caption repeated.
+
+>>> import pandas as pd
+>>> from saferstats.report.sections import Figure, Section, Table
+>>> rates = pd.DataFrame({"district": ["A", "B", "C"], "year": ["2019"] * 3, "count": [10, 200, 90],
+...                       "population": [100_000] * 3, "rate": [10.0, 200.0, 90.0]})
+>>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_rates", "", rates)])
+>>> figure_alt(s, Figure("hate_crime_funnel", "Funnel plot", b""), {"area": "C"})
+'Funnel plot of hate crime rates for 3 districts in 2019 against the overall rate: 1 above the upper 99.8% limit (B); 1 below the lower 99.8% limit (A); 1 within the limits; C is within the 99.8% limits.'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .sections import Figure, Section
+from .summary import _funnel_sentence, _names, _num, _table, fmt_pct
+
+__all__ = ["figure_alt"]
+
+
+def _hate_funnel(s: Section, cfg: dict) -> str:
+    t = _table(s, "hate_crime_rates")
+    return " ".join(_funnel_sentence(t, "hate crime", 100_000, cfg.get("area") or "", alt=True)) if t is not None else ""
+
+
+def _fly_funnel(s: Section, cfg: dict) -> str:
+    t = _table(s, "flytipping_rates")
+    return " ".join(_funnel_sentence(t, "fly-tipping", 1000, cfg.get("area") or "", alt=True)) if t is not None else ""
+
+
+def _national(s: Section, cfg: dict) -> str:
+    t = _table(s, "hate_crime_national_trend")
+    if t is None or not len(t):
+        return ""
+    up = t.sort_values("apc")
+    lo, hi = up.iloc[0], up.iloc[-1]
+    return (f"Line chart of recorded hate crime in England and Wales for {len(t)} strands ({_names(list(map(str, t.strand)))}) "
+            f"by year, each with its fitted log-linear trend; all lines slope {'upwards' if (t.apc > 0).all() else 'in different directions'}, "
+            f"from {fmt_pct(float(lo.apc), signed=True)} a year ({lo.strand}) to {fmt_pct(float(hi.apc), signed=True)} a year ({hi.strand}).")
+
+
+def _forest(s: Section, cfg: dict) -> str:
+    d = _table(s, "stop_search_disproportionality")
+    if d is None or not len(d):
+        return ""
+    shown = d[d["ratio"].map(lambda v: _num(v) is not None) & (d["group"].astype(str) != "White")]
+    above = shown[shown["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
+    below = shown[shown["ratio_upper"].map(lambda v: (_num(v) if _num(v) is not None else 9) < 1)]
+    area_col = next((c for c in d.columns if c != "group" and not pd.api.types.is_numeric_dtype(d[c])), None)
+    text = (f"Forest plot of {len(shown)} search rate ratios (each ethnic group against White, log scale"
+            f"{', by ' + area_col if area_col else ''}); {len(above)} lie wholly above 1 (searched more than White people)"
+            f", {len(below)} wholly below 1 and {len(shown) - len(above) - len(below)} cross 1.")
+    if len(above):
+        top = above.loc[above["ratio"].map(_num).idxmax()]
+        where = f" in {top[area_col]}" if area_col else ""
+        text += f" The highest is {top['group']}{where} at {float(_num(top['ratio']) or 0):.1f} times."
+    return text
+
+
+def _clusters(s: Section, cfg: dict) -> str:
+    c = _table(s, "hotspot_clusters")
+    if c is None or not len(c):
+        return "Map of incident points with no clusters found."
+    n = pd.to_numeric(c["n"], errors="coerce")
+    lat, lon = pd.to_numeric(c["centroid_lat"]), pd.to_numeric(c["centroid_lon"])
+    return (f"Map of incident points with {len(c)} clusters outlined, spread between latitudes {lat.min():.2f} and "
+            f"{lat.max():.2f} and longitudes {lon.min():.2f} and {lon.max():.2f}; the largest cluster has "
+            f"{int(n.max()):,} points around {lat[n.idxmax()]:.3f}, {lon[n.idxmax()]:.3f}.")
+
+
+def _kde(s: Section, cfg: dict) -> str:
+    c = _table(s, "hotspot_clusters")
+    where = ""
+    if c is not None and len(c):
+        n = pd.to_numeric(c["n"], errors="coerce")
+        where = (f" The densest areas coincide with the largest clusters, e.g. around "
+                 f"{float(c['centroid_lat'][n.idxmax()]):.3f}, {float(c['centroid_lon'][n.idxmax()]):.3f}.")
+    return "Shaded map of incident density per square kilometre: darker cells have more incidents nearby." + where
+
+
+def _gi(s: Section, cfg: dict) -> str:
+    return ("Grid map of the Getis-Ord Gi* statistic per cell: red cells are statistically significant hot spots "
+            "(more incidents than their neighbours), blue cells cold spots, grey cells neither.")
+
+
+def _its(s: Section, cfg: dict) -> str:
+    t = _table(s, "s136_its")
+    text = ("Line chart of monthly Section 136 detentions: observed points, the fitted segmented trend, and after the "
+            "start of the pilot the counterfactual trend projected from before it.")
+    if t is not None and len(t):
+        for _, x in t.iterrows():
+            rr, lo, hi = (_num(x[k]) for k in ("rr", "lower", "upper"))
+            if rr is None or lo is None or hi is None:
+                continue
+            kind = "level" if str(x["effect"]).startswith("level") else "slope"
+            sig = "a statistically significant" if lo > 1 or hi < 1 else "no statistically significant"
+            text += f" The {kind} change is a rate ratio of {rr:.3f} ({lo:.3f} to {hi:.3f}), {sig} change."
+    return text
+
+
+_BY_NAME = {"hate_crime_funnel": _hate_funnel, "flytipping_funnel": _fly_funnel, "hate_crime_national": _national,
+            "stop_search_forest": _forest, "hotspot_clusters": _clusters, "hotspot_kde": _kde, "hotspot_gi": _gi,
+            "s136_its": _its}
+
+
+def figure_alt(section: Section, figure: Figure, cfg: dict) -> str:
+    """The alt text of a figure: the figure's own ``alt`` if its section set one, else a description
+    built from the section's published tables (see the module's example); for a figure this
+    module does not know, its kind and caption.
+
+    >>> from saferstats.report.sections import Figure, Section
+    >>> figure_alt(Section("x", "X", "", ""), Figure("other", "Counts by month", b""), {})
+    'Figure: Counts by month (the numbers are in the tables of this section).'
+    """
+    own: Any = getattr(figure, "alt", "")
+    if own:
+        return str(own)
+    f = _BY_NAME.get(figure.name)
+    text = ""
+    if f is not None:
+        try:
+            text = f(section, cfg)
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError):
+            text = ""
+    return text or f"Figure: {figure.caption} (the numbers are in the tables of this section)."

@@ -1,0 +1,533 @@
+"""The report's executive summary, key findings, data limitations and glossary, written in plain
+English from the sections' published tables (never from suppressed numbers).
+
+The wording never overstates: a change is called a rise or fall only when its confidence interval
+excludes no change ("a statistically significant rise"); otherwise "no statistically significant
+change"; with fewer than :data:`MIN_COUNT` incidents in either period, or a suppressed count, "too
+few incidents to say". Ratios and trends follow the same three cases.
+
+>>> describe_change(9.0, 1.5, 17.0, count_from=1470, count_to=1600, subject="Police-recorded hate crime")
+'Police-recorded hate crime rose 9% (95% CI +1.5% to +17%), a statistically significant rise'
+>>> describe_change(2.8, -21.1, 34.0, count_from=108, count_to=111, subject="Hate crime in Broxbourne")
+'Hate crime in Broxbourne was 2.8% higher (95% CI -21% to +34%): no statistically significant change'
+>>> describe_change(50.0, -40.0, 300.0, count_from=4, count_to=6, subject="Hate crime in Watford")
+'Hate crime in Watford: too few incidents (4 and 6) to say whether it changed'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .sections import Section, Table
+
+__all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
+           "executive_summary", "GLOSSARY"]
+
+#: Fewest incidents in each period for a change to be described (ONS flags rates from fewer than 20
+#: events as unreliable); below it the summary says there are too few to say.
+MIN_COUNT = 20
+
+MARKER = "[c]"
+
+#: Terms the report uses, in plain English.
+GLOSSARY: list[tuple[str, str]] = [
+    ("Confidence interval (CI)", "The range within which the true value is likely to lie, allowing for chance "
+     "variation in the numbers. A 95% CI would contain the true value in 95 of 100 repeats."),
+    ("Statistically significant", "A difference or change that is unlikely to be due to chance alone: its confidence "
+     "interval excludes no change. It does not mean large or important."),
+    ("No statistically significant change", "The numbers moved, but by no more than chance could explain; it does not "
+     "prove that nothing changed."),
+    ("Rate per 100,000", "The number of incidents for every 100,000 residents, so that areas of different size can be "
+     "compared."),
+    ("Funnel plot", "A chart of each area's rate against its population with control limits around the overall rate; "
+     "areas outside the 99.8% limits differ from the overall rate by more than chance would explain."),
+    ("Rate ratio / risk ratio", "One rate divided by another: 2 means twice as high, 0.5 half as high, 1 the same."),
+    ("Disproportionality", "How many times more (or less) often people of one ethnic group are stopped and searched "
+     "than White people, per resident."),
+    ("Find rate", "The share of searches in which the object searched for was found."),
+    ("Annual % change", "The average change per year over the whole series, from a Poisson trend model."),
+    ("Over-dispersion", "More variation from year to year than a simple count model expects; the intervals are "
+     "widened (quasi-Poisson) to allow for it."),
+    ("Hotspot / cluster", "A concentration of incidents closer together than chance would produce (DBSCAN, "
+     "kernel density and Getis-Ord Gi*)."),
+    ("Interrupted time series", "A model of the monthly trend before an intervention, projected forward to show what "
+     "would have been expected without it (the counterfactual)."),
+    ("p-value", "The chance of a difference at least this large if there were no real difference; <0.001 means less "
+     "than 1 in 1,000."),
+    ("[c]", "A number withheld to protect individuals (a small count, or one that would give a small count away)."),
+]
+
+
+def _num(v: Any) -> float | None:
+    if v is None or isinstance(v, (str, bool)):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def fmt_pct(v: float, *, signed: bool = False) -> str:
+    """A percentage to two significant figures (at most one decimal), e.g. for a change.
+
+    >>> fmt_pct(9.04), fmt_pct(1.46, signed=True), fmt_pct(16.83, signed=True), fmt_pct(-21.14, signed=True)
+    ('9%', '+1.5%', '+17%', '-21%')
+    >>> fmt_pct(0.04), fmt_pct(126.4)
+    ('0%', '126%')
+    """
+    a = abs(v)
+    if a >= 10 or a == 0:
+        s = f"{a:.0f}"
+    else:
+        s = f"{a:.2g}" if a >= 0.1 else f"{a:.1f}"
+        if "e" in s:  # pragma: no cover - guarded by the branches above
+            s = f"{a:.1f}"
+    if s in ("0", "0.0"):
+        return "0%"
+    sign = "-" if v < 0 else ("+" if signed else "")
+    return f"{sign}{s}%"
+
+
+def _level(confidence: float) -> str:
+    return f"{confidence * 100:.10g}%"
+
+
+def _too_few(counts: Sequence[Any]) -> tuple[bool, str]:
+    vals = [_num(c) for c in counts if c is not None]
+    if any(c is None for c in vals) or (counts and any(isinstance(c, str) for c in counts)):
+        return True, ""
+    if vals and min(vals) < MIN_COUNT:  # type: ignore[type-var]
+        return True, " and ".join(f"{int(v):,}" for v in vals)  # type: ignore[arg-type]
+    return False, ""
+
+
+def describe_change(change: Any, lower: Any, upper: Any, *, count_from: Any = None, count_to: Any = None,
+                    confidence: float = 0.95, subject: str = "The count") -> str:
+    """One sentence on a percent change between two periods (see the module's examples): a
+    statistically significant rise or fall only when the CI excludes 0; "no statistically
+    significant change" otherwise; "too few incidents to say" when a count is below
+    :data:`MIN_COUNT`, suppressed or the interval is missing.
+
+    >>> describe_change(-30.0, -45.0, -11.0, count_from=300, count_to=210, subject="Burglary")
+    'Burglary fell 30% (95% CI -45% to -11%), a statistically significant fall'
+    >>> describe_change("[c]", "[c]", "[c]", count_from="[c]", count_to=40, subject="Arson")
+    'Arson: too few incidents to say whether it changed'
+    """
+    few, shown = _too_few([c for c in (count_from, count_to) if c is not None] if
+                          (count_from is not None or count_to is not None) else [])
+    c, lo, hi = _num(change), _num(lower), _num(upper)
+    if few or c is None or lo is None or hi is None:
+        return f"{subject}: too few incidents{f' ({shown})' if shown else ''} to say whether it changed"
+    ci = f"({_level(confidence)} CI {fmt_pct(lo, signed=True)} to {fmt_pct(hi, signed=True)})"
+    if lo > 0:
+        return f"{subject} rose {fmt_pct(abs(c))} {ci}, a statistically significant rise"
+    if hi < 0:
+        return f"{subject} fell {fmt_pct(abs(c))} {ci}, a statistically significant fall"
+    word = "higher" if c > 0 else "lower" if c < 0 else "unchanged"
+    amount = f"was {fmt_pct(abs(c))} {word}" if word != "unchanged" else "was unchanged"
+    return f"{subject} {amount} {ci}: no statistically significant change"
+
+
+def describe_ratio(ratio: Any, lower: Any, upper: Any, *, count: Any = None, confidence: float = 0.95,
+                   subject: str = "The rate", reference: str = "the comparison group") -> str:
+    """One sentence on a ratio of two rates: "x times" only when the CI excludes 1.
+
+    >>> describe_ratio(3.21, 2.5, 4.07, count=115, subject="Black people were searched", reference="White people")
+    'Black people were searched at 3.21 times the rate of White people (95% CI 2.50 to 4.07), a statistically significant difference'
+    >>> describe_ratio(1.3, 0.9, 1.9, count=40, subject="Asian people were searched", reference="White people")
+    'Asian people were searched at 1.30 times the rate of White people (95% CI 0.90 to 1.90): no statistically significant difference'
+    >>> describe_ratio(2.0, 0.5, 8.0, count=3, subject="Mixed", reference="White people")
+    'Mixed: too few incidents (3) to compare with White people'
+    """
+    few, shown = _too_few([count] if count is not None else [])
+    r, lo, hi = _num(ratio), _num(lower), _num(upper)
+    if few or r is None or lo is None or hi is None:
+        return f"{subject}: too few incidents{f' ({shown})' if shown else ''} to compare with {reference}"
+    ci = f"({_level(confidence)} CI {_fmt_ratio(lo)} to {_fmt_ratio(hi)})"
+    verdict = (", a statistically significant difference" if lo > 1 or hi < 1
+               else ": no statistically significant difference")
+    return f"{subject} at {_fmt_ratio(r)} times the rate of {reference} {ci}{verdict}"
+
+
+def _fmt_ratio(v: float) -> str:
+    return f"{v:.2f}" if v < 10 else f"{v:.1f}"
+
+
+def describe_trend(apc: Any, lower: Any, upper: Any, *, confidence: float = 0.95, subject: str = "The count",
+                   span: str = "") -> str:
+    """One sentence on an annual % change from a trend model.
+
+    >>> describe_trend(14.0, 11.5, 16.6, subject="Race hate crime", span="2011/12 to 2018/19")
+    'Race hate crime rose by an average of 14% a year from 2011/12 to 2018/19 (95% CI +12% to +17%), a statistically significant upward trend'
+    >>> describe_trend(-1.6, -7.0, 4.1, subject="Fly-tipping in St Albans")
+    'Fly-tipping in St Albans: no statistically significant trend (-1.6% a year, 95% CI -7% to +4.1%)'
+    """
+    a, lo, hi = _num(apc), _num(lower), _num(upper)
+    if a is None or lo is None or hi is None:
+        return f"{subject}: too few data to estimate a trend"
+    when = f" from {span}" if span else ""
+    ci = f"{_level(confidence)} CI {fmt_pct(lo, signed=True)} to {fmt_pct(hi, signed=True)}"
+    if lo > 0:
+        return f"{subject} rose by an average of {fmt_pct(abs(a))} a year{when} ({ci}), a statistically significant upward trend"
+    if hi < 0:
+        return f"{subject} fell by an average of {fmt_pct(abs(a))} a year{when} ({ci}), a statistically significant downward trend"
+    return f"{subject}: no statistically significant trend ({fmt_pct(a, signed=True)} a year, {ci})"
+
+
+# ------------------------------------------------------------------------ the summary
+
+@dataclasses.dataclass
+class Summary:
+    """What the report says up front: ``headline`` (the executive summary, a few sentences),
+    ``findings`` (key findings per section key), ``limitations`` and ``glossary``."""
+
+    headline: list[str]
+    findings: dict[str, list[str]]
+    limitations: list[str]
+    glossary: list[tuple[str, str]]
+
+
+def _table(section: Section, name: str) -> pd.DataFrame | None:
+    for t in section.tables:
+        if t.name == name:
+            return t.frame.reset_index(drop=True)
+    return None
+
+
+def _col(df: pd.DataFrame, *names: str) -> str | None:
+    return next((n for n in names if n in df.columns), None)
+
+
+def _names(items: Sequence[str], limit: int = 5) -> str:
+    items = list(items)
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _conf(df: pd.DataFrame, default: float) -> float:
+    if "confidence" in df.columns:
+        v = pd.to_numeric(df["confidence"], errors="coerce").dropna().unique()
+        if len(v) == 1:
+            return float(v[0])
+    return default
+
+
+def _label_col(df: pd.DataFrame, avoid: Sequence[str] = ()) -> str:
+    for c in df.columns:
+        if c not in avoid and not pd.api.types.is_numeric_dtype(df[c]):
+            return c
+    return str(df.columns[0])
+
+
+def _is_hidden(v: Any) -> bool:
+    return isinstance(v, str) and v == MARKER
+
+
+def _hate_crime(s: Section, cfg: dict) -> list[str]:
+    import saferstats as ss
+
+    conf = cfg.get("confidence", 0.95)
+    out: list[str] = []
+    ch = _table(s, "hate_crime_change")
+    area = cfg.get("area") or ""
+    if ch is not None and len(ch):
+        pc, lo, hi = _col(ch, "percent_change", "pct_change"), _col(ch, "percent_lower", "pct_lower", "lower"), \
+            _col(ch, "percent_upper", "pct_upper", "upper")
+        lab = _label_col(ch, ("period_from", "period_to"))
+        last_to = ch["period_to"].astype(str).max()
+        last = ch[ch["period_to"].astype(str) == last_to]
+        per_from = str(last["period_from"].iloc[0])
+        when = f"between {per_from} and {last_to}"
+        own = last[last[lab].astype(str) == area] if area else last.iloc[0:0]
+        if len(own) and pc:
+            r = own.iloc[0]
+            out.append(describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
+                                       confidence=conf, subject=f"Police-recorded hate crime in {area} {when}"))
+        elif not any(_is_hidden(v) for v in [*last["count_from"], *last["count_to"]]) and len(last) > 1:
+            a = float(pd.to_numeric(last["count_from"]).sum())
+            b = float(pd.to_numeric(last["count_to"]).sum())
+            rr = ss.rate_ratio([b], [1.0], [a], [1.0], confidence=conf)
+            where = f"in {area}" if area else f"across the {len(last)} areas"
+            out.append(describe_change(100 * (rr["ratio"].iloc[0] - 1), 100 * (rr["lower"].iloc[0] - 1),
+                                       100 * (rr["upper"].iloc[0] - 1), count_from=a, count_to=b, confidence=conf,
+                                       subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
+                                               f"{b:,.0f}) {when}"))
+        if pc:
+            rises, falls, few = [], [], []
+            for _, r in last.iterrows():
+                text = describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
+                                       confidence=conf, subject="x")
+                name = str(r[lab])
+                (rises if "significant rise" in text else falls if "significant fall" in text
+                 else few if "too few" in text else []).append(name)
+            parts = []
+            if rises:
+                parts.append(f"statistically significant rises in {_names(rises)}")
+            if falls:
+                parts.append(f"statistically significant falls in {_names(falls)}")
+            rest = len(last) - len(rises) - len(falls) - len(few)
+            if rest:
+                parts.append(f"no statistically significant change in {'the other ' if parts else ''}{rest} "
+                             f"area{'s' if rest != 1 else ''}")
+            if few:
+                parts.append(f"too few incidents to say in {_names(few)}")
+            out.append(f"By {lab} {when}: " + "; ".join(parts) + ".")
+    rates = _table(s, "hate_crime_rates")
+    if rates is not None and len(rates):
+        out.extend(_funnel_sentence(rates, "hate crime", 100_000, area))
+    tr = _table(s, "hate_crime_national_trend")
+    if tr is not None and len(tr) and "apc" in tr.columns:
+        up = [str(r.strand) for r in tr.itertuples() if (_num(r.apc_lower) or 0) > 0]
+        down = [str(r.strand) for r in tr.itertuples() if (_num(r.apc_upper) or 0) < 0]
+        txt = (f"In England and Wales, recorded hate crime rose significantly in {len(up)} of {len(tr)} strands "
+               f"({_names(up)})" if up else "In England and Wales, no strand of recorded hate crime rose significantly")
+        if up:
+            lo_, hi_ = tr.loc[tr.strand.isin(up), "apc"].min(), tr.loc[tr.strand.isin(up), "apc"].max()
+            txt += f", by an average of {fmt_pct(float(lo_))} to {fmt_pct(float(hi_))} a year"
+        if down:
+            txt += f"; it fell significantly in {_names(down)}"
+        out.append(txt + "; part of the rise reflects better police recording, not only more offending.")
+    return out
+
+
+_AREA_WORDS = {"district": "districts", "la": "local authority areas", "force": "police force areas",
+               "csp": "community safety partnership areas", "lsoa": "LSOAs", "ward": "wards"}
+
+
+def _areas(column: str, n: int) -> str:
+    return f"{n} {_AREA_WORDS.get(column.lower(), 'areas')}"
+
+
+def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, alt: bool = False) -> list[str]:
+    import saferstats as ss
+
+    cnt = _col(rates, "count", "incidents", "offences")
+    if cnt is None or "population" not in rates.columns:
+        return []
+    shown = rates[~rates[cnt].map(_is_hidden)]
+    if not len(shown):
+        return []
+    lab = _label_col(shown)
+    c = pd.to_numeric(shown[cnt]).to_numpy(dtype=float)
+    p = pd.to_numeric(shown["population"]).to_numpy(dtype=float)
+    if "significance" in shown.columns:
+        sig = shown["significance"].astype(str).tolist()
+    else:
+        sig = ss.funnel_significance(c, p, kind="rate", multiplier=per).tolist()
+    high = [str(n) for n, g in zip(shown[lab], sig) if g == "High (0.001)"]
+    low = [str(n) for n, g in zip(shown[lab], sig) if g == "Low (0.001)"]
+    n = len(shown)
+    parts = []
+    if high:
+        parts.append(f"{len(high)} above the upper 99.8% limit ({_names(high)})")
+    if low:
+        parts.append(f"{len(low)} below the lower 99.8% limit ({_names(low)})")
+    inside = n - len(high) - len(low)
+    if inside:
+        parts.append(f"{inside} within the limits")
+    period = _col(shown, "year", "period", "month")
+    when = f", {shown[period].astype(str).max()}" if period else ""
+    if alt:
+        text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
+                "overall rate: " + "; ".join(parts))
+    else:
+        text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of the {_areas(lab, n)} "
+                f"(funnel plot): " + "; ".join(parts))
+    if area and area in set(map(str, shown[lab])):
+        g = sig[list(map(str, shown[lab])).index(area)]
+        pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
+               if g == "Low (0.001)" else "within the 99.8% limits")
+        text += f"; {area} is {pos}"
+    return [text + "."]
+
+
+def _stop_search(s: Section, cfg: dict) -> list[str]:
+    out: list[str] = []
+    d = _table(s, "stop_search_disproportionality")
+    if d is not None and len(d) and "ratio" in d.columns:
+        conf = _conf(d, cfg.get("confidence", 0.95))
+        area_col = next((c for c in d.columns if c not in ("group",) and not pd.api.types.is_numeric_dtype(d[c])), None)
+        for key, g in (d.groupby(area_col, sort=False) if area_col else [("", d)]):
+            cand = g[(g["group"].astype(str) != "White")]
+            cand = cand[cand["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
+            if not len(cand):
+                out.append(f"In {key}, no ethnic group was searched at a statistically significantly higher rate "
+                           "than White people (or the numbers were too small to say).")
+                continue
+            enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
+            pick = enough if len(enough) else cand
+            r = pick.loc[pick["ratio"].map(lambda v: _num(v) or 0).idxmax()]
+            if (_num(r["searches"]) or 0) < MIN_COUNT:
+                out.append(f"{key}: too few searches of any group to compare with White people reliably.")
+                continue
+            txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
+                                 subject=f"In {key}, {r['group']} people were searched", reference="White people")
+            if str(r.get("reliable", "")) == "False":
+                txt += " (flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents)"
+            out.append(txt + ".")
+    f = _table(s, "stop_search_find_rates")
+    if f is not None and len(f) and "diff_lower" in f.columns:
+        sig = [r for _, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+        if sig:
+            items = [f"{r['group']}{' in ' + str(r.iloc[0]) if r.index[0] != 'group' else ''} "
+                     f"({'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})" for r in sig]
+            out.append("Find rates differed significantly from White for " + _names(items) + ".")
+        else:
+            out.append("Find rates (searches finding what was searched for) showed no statistically significant "
+                       "difference from White for any group.")
+    return out
+
+
+def _flytipping(s: Section, cfg: dict) -> list[str]:
+    conf = cfg.get("confidence", 0.95)
+    out: list[str] = []
+    rates = _table(s, "flytipping_rates")
+    if rates is not None and len(rates):
+        out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
+    tr = _table(s, "flytipping_trend")
+    if tr is not None and len(tr) and "apc" in tr.columns:
+        lab = _label_col(tr)
+        up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
+        down = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
+        rest = len(tr) - len(up) - len(down)
+        parts = [f"statistically significant upward trends in {_names(up)}"] if up else []
+        if down:
+            parts.append(f"downward trends in {_names(down)}")
+        if rest:
+            parts.append(f"no statistically significant trend in {'the other ' if parts else ''}{rest}")
+        out.append("Fly-tipping over the whole series: " + "; ".join(parts) + ".")
+        if up:
+            top = tr.loc[tr["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
+            out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
+                                      subject=f"Fly-tipping in {top[lab]}") + ".")
+    return out
+
+
+def _hotspots(s: Section, cfg: dict) -> list[str]:
+    c = _table(s, "hotspot_clusters")
+    if c is None or not len(c) or "n" not in c.columns:
+        return ["No clusters of incidents were found."]
+    n = pd.to_numeric(c["n"], errors="coerce")
+    big = c.loc[n.idxmax()] if n.notna().any() else None
+    text = f"{len(c)} clusters of incidents were found"
+    if big is not None:
+        text += (f"; the largest holds {int(n.max()):,} incidents around {float(big['centroid_lat']):.4f}, "
+                 f"{float(big['centroid_lon']):.4f}")
+    return [text + "."]
+
+
+def _s136(s: Section, cfg: dict) -> list[str]:
+    conf = cfg.get("confidence", 0.95)
+    out: list[str] = []
+    r = _table(s, "s136_rates")
+    if r is not None and len(r) and "measure" in r.columns:
+        conv = r[r["measure"].astype(str) == "conversion"]
+        if len(conv) and _num(conv.iloc[0]["percent"]) is not None:
+            x = conv.iloc[0]
+            out.append(f"{float(x['percent']):.0f}% of assessed Section 136 detentions led to detention under section "
+                       f"2 or 3 ({_level(_conf(r, conf))} CI {float(x['lower']):.0f}% to {float(x['upper']):.0f}%).")
+    ba = _table(s, "s136_before_after")
+    if ba is not None and len(ba) and "rr" in ba.columns:
+        for _, x in ba.iterrows():
+            if x["measure"] in ("conversion", "nfa") and (x["kind"] == "rate" or x["measure"] == "nfa"):
+                sub = {"conversion": "The conversion rate", "nfa": "The share with no further action"}[str(x["measure"])]
+                rr, lo, hi = (_num(x[k]) for k in ("rr", "rr_lower", "rr_upper"))
+                txt = describe_change(None if rr is None else 100 * (rr - 1), None if lo is None else 100 * (lo - 1),
+                                      None if hi is None else 100 * (hi - 1), count_from=x["pre_count"],
+                                      count_to=x["post_count"], confidence=conf,
+                                      subject=f"{sub} after the pilot compared with before")
+                if not any(t.startswith(sub) for t in out):
+                    out.append(txt + ".")
+    its = _table(s, "s136_its")
+    if its is not None and len(its) and "rr" in its.columns:
+        for _, x in its.iterrows():
+            eff = str(x["effect"])
+            rr, lo, hi = (_num(x[k]) for k in ("rr", "lower", "upper"))
+            if rr is None or lo is None or hi is None:
+                continue
+            what = "Monthly detentions at the start of the pilot" if eff.startswith("level") else \
+                "The monthly trend in detentions after the pilot began"
+            pct = "a month" if not eff.startswith("level") else ""
+            ci = f"({_level(_conf(its, conf))} CI {fmt_pct(100 * (lo - 1), signed=True)} to {fmt_pct(100 * (hi - 1), signed=True)})"
+            if lo > 1 or hi < 1:
+                verb = "rose" if rr > 1 else "fell"
+                out.append(f"{what} {verb} {fmt_pct(100 * abs(rr - 1))}{' ' + pct if pct else ''} compared with the "
+                           f"trend before {ci}, a statistically significant {'rise' if rr > 1 else 'fall'}.")
+            else:
+                out.append(f"{what}: no statistically significant change compared with the trend before "
+                           f"({fmt_pct(100 * (rr - 1), signed=True)}{' ' + pct if pct else ''}, {ci[1:-1]}).")
+    return out
+
+
+_FINDERS = {"hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping,
+            "hotspots": _hotspots, "s136": _s136}
+
+
+def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
+    out = [
+        "Police-recorded crime and incidents reflect what is reported to and recorded by the police: changes in "
+        "reporting, recording practice or police activity move the figures as well as changes in offending.",
+        f"Numbers below {cfg.get('disclosure_threshold', 5)} are withheld ([c]), with any number that would give them "
+        "back; rates and comparisons built on them are withheld too, so some areas or groups are not shown.",
+        "Confidence intervals allow for chance variation only, not for errors or changes in the data; a statistically "
+        "significant result is not necessarily an important one, and a non-significant one does not show that "
+        "nothing changed.",
+        "Rates use resident population estimates as denominators: areas with many visitors, commuters or students "
+        "(town centres, night-time economies) can show high rates per resident.",
+    ]
+    for s in sections:
+        if "SYNTHETIC" in s.source.upper():
+            out.append(f"{s.title.split(':')[0]}: some of the data are synthetic (see the section's source) and "
+                       "illustrate the method only; they are not findings about real people or places.")
+        if s.key == "stop_search":
+            d = _table(s, "stop_search_disproportionality")
+            if d is not None and "denominator" in d.columns:
+                den = sorted({str(v) for v in d["denominator"].dropna()})
+                if den:
+                    out.append(f"Stop-and-search rates use {', '.join(den)} as the population; populations change "
+                               "between censuses, and searches of people who do not live in the area count against "
+                               "its residents.")
+        if s.key == "hotspots":
+            out.append("Hotspot locations are police.uk anonymised snap points, not exact addresses; clusters show "
+                       "where incidents concentrate, not why.")
+    return out
+
+
+def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
+    """The summary of a report from its sections' published tables: one headline sentence per
+    section, the key findings per section, data limitations and the glossary.
+
+    >>> import pandas as pd
+    >>> from saferstats.report.sections import Section, Table
+    >>> ch = pd.DataFrame({"district": ["A", "B"], "period_from": ["2017-18"] * 2, "period_to": ["2018-19"] * 2,
+    ...                    "count_from": [700, 770], "count_to": [780, 820], "pct_change": [11.4, 6.5],
+    ...                    "pct_lower": [0.6, -3.6], "pct_upper": [23.3, 17.6], "p_value": [0.04, 0.2]})
+    >>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_change", "", ch)])
+    >>> summary = executive_summary([s], {"area": "Hertfordshire", "confidence": 0.95})
+    >>> print(summary.headline[0])
+    The number of police-recorded hate crimes in Hertfordshire (1,470 to 1,600) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise.
+    >>> print(summary.findings["hate_crime"][1])
+    By district between 2017-18 and 2018-19: statistically significant rises in A; no statistically significant change in the other 1 area.
+    """
+    findings: dict[str, list[str]] = {}
+    for s in sections:
+        f = _FINDERS.get(s.key)
+        try:
+            findings[s.key] = [_sentence(x) for x in (f(s, cfg) if f else [])]
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError):
+            findings[s.key] = []  # a table without the expected columns: no generated sentence
+    headline = [findings[s.key][0] for s in sections if findings.get(s.key)]
+    return Summary(headline, findings, _limitations(sections, cfg), list(GLOSSARY))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if re.search(r"[.!?]$", text) else text + "."

@@ -1,0 +1,275 @@
+"""Readable tables for the report page: plain-English column headers, rounding by column kind,
+p-values as ``<0.001``, constant ``confidence``/``method`` columns stated once in the caption.
+
+Only the page changes: the CSV files keep the machine column names and full values. The display
+is built at render time from the published (already disclosure-controlled) table, so a
+suppressed cell stays ``[c]``.
+
+>>> import pandas as pd
+>>> t = pd.DataFrame({"district": ["Dacorum", "Watford"], "count": [1950, 3], "rate": [134.61, 2.5],
+...                   "lower": [116.4, 0.5], "upper": [154.9, 7.3], "p_value": [0.0004, 0.31],
+...                   "confidence": [0.95, 0.95], "method": ["byar", "byar"]})
+>>> d = display_table(t, "Rates per 100,000", confidence=0.95)
+>>> d.headers
+['District', 'Count', 'Rate', 'Lower 95% limit', 'Upper 95% limit', 'p-value']
+>>> d.rows[0]
+['Dacorum', '1,950', '134.6', '116.4', '154.9', '<0.001']
+>>> d.caption
+"Rates per 100,000. Limits are 95% confidence intervals. Method: Byar's approximation."
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES"]
+
+MARKER = "[c]"
+
+#: Plain-English names of the methods the analyses write in their ``method`` columns.
+METHOD_NAMES = {
+    "exact": "exact Poisson (Garwood)",
+    "byar": "Byar's approximation",
+    "wilson": "Wilson score",
+    "wilson-cc": "Wilson score with continuity correction",
+    "wald-log": "Wald interval on the log scale",
+    "exact (zero count)": "exact conditional (a count is zero)",
+    "dobson": "Dobson's method",
+    "newcombe": "Newcombe's hybrid score",
+    "katz": "Katz log interval",
+    "katz (haldane +0.5)": "Katz log interval (Haldane +0.5 correction)",
+    "reference": "reference group",
+    "not applicable": "not applicable",
+    "poisson": "Poisson regression",
+    "quasi-poisson": "quasi-Poisson regression",
+    "quasi-poisson (auto: dispersion > 1.5)": "quasi-Poisson regression (over-dispersed: Pearson χ²/df > 1.5)",
+    "negbin": "negative binomial regression",
+    "z": "z test",
+    "fisher": "Fisher's exact test",
+}
+
+# exact column names -> header ("{c}" is the confidence level, e.g. "95%")
+_HEADERS = {
+    "count": "Count", "population": "Population", "rate": "Rate", "lower": "Lower {c} limit",
+    "upper": "Upper {c} limit", "method": "Method", "confidence": "Confidence level",
+    "period_from": "From", "period_to": "To", "count_from": "Count (from)", "count_to": "Count (to)",
+    "pct_change": "% change", "percent_change": "% change", "p_value": "p-value",
+    "apc": "Annual % change", "dispersion_ratio": "Dispersion (χ²/df)", "n_periods": "Periods",
+    "searches": "Searches", "ratio": "Ratio to White", "reliable": "Reliable",
+    "ratio_method": "Ratio method", "like_for_like": "Like for like", "comparability": "Comparability",
+    "denominator": "Denominator", "group": "Ethnic group", "n": "Number", "hits": "Finds",
+    "diff": "Difference from White", "rr": "Risk ratio", "test": "Test", "significance": "Funnel position",
+    "label": "Cluster", "centroid_lat": "Centre latitude", "centroid_lon": "Centre longitude",
+    "area_m2": "Area (m²)", "density_per_km2": "Points per km²", "first_time": "First", "last_time": "Last",
+    "missing_times": "Without date", "radius_m": "Radius (m)", "measure": "Measure", "assessed": "Assessed",
+    "percent": "%", "place_of_safety": "Place of safety", "known": "Known", "censored": "Censored",
+    "median_hours": "Median (hours)", "q1_hours": "Lower quartile (hours)", "q3_hours": "Upper quartile (hours)",
+    "mean_hours": "Mean (hours)", "over_24h": "Over 24 h", "over_24h_percent": "Over 24 h (%)",
+    "over_36h": "Over 36 h", "child_in_police_station": "Children in police station",
+    "over_24h_without_extension": "Over 24 h without extension", "detentions": "Detentions", "kind": "Kind",
+    "pre_count": "Before: count", "pre_n": "Before: of", "post_count": "After: count", "post_n": "After: of",
+    "effect": "Effect", "model": "Model", "strand": "Strand", "force": "Police force area", "district": "District",
+    "la": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
+    "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
+}
+_PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
+           "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",
+           "rate_to": "Rate (to)"}
+
+#: Columns that describe how a table was made: stated once in the caption when constant.
+_META = ("confidence", "method", "ratio_method", "model", "test", "denominator", "comparability", "like_for_like")
+
+
+def header(column: str, confidence: float = 0.95) -> str:
+    """The plain-English header of a column (the confidence level in the limits' names).
+
+    >>> header("rate_lower", 0.95), header("pct_upper", 0.998), header("p_value"), header("my_col")
+    ('Rate: lower 95% limit', '% change: upper 99.8% limit', 'p-value', 'My col')
+    """
+    c = _level(confidence)
+    if column in _HEADERS:
+        return _HEADERS[column].format(c=c)
+    m = re.fullmatch(r"(.+)_(lower|upper)", column)
+    if m:
+        stem = _PREFIX.get(m.group(1), _HEADERS.get(m.group(1), m.group(1).replace("_", " ").capitalize()))
+        return f"{stem}: {m.group(2)} {c} limit"
+    return column.replace("_", " ").capitalize()
+
+
+def _level(confidence: float) -> str:
+    return f"{confidence * 100:.10g}%"
+
+
+def column_kind(column: str) -> str:
+    """How a column is shown: ``count``, ``p``, ``percent``, ``ratio``, ``coordinate``, ``measure``
+    (areas, lengths), ``hours``, ``estimate`` (rates and their limits) or ``other``.
+
+    >>> [column_kind(c) for c in ("searches", "p_value", "pct_lower", "rr_upper", "rate", "apc")]
+    ['count', 'p', 'percent', 'ratio', 'estimate', 'percent']
+    """
+    if column == "p_value":
+        return "p"
+    if column in ("count", "population", "searches", "n", "hits", "count_from", "count_to", "assessed", "known",
+                  "censored", "detentions", "pre_count", "pre_n", "post_count", "post_n", "missing_times",
+                  "n_periods", "incidents", "offences") or column.startswith("over_") and \
+            not column.endswith("percent") or column.startswith("child_"):
+        return "count"
+    if column.startswith(("pct", "percent", "apc")) or column.endswith("_percent"):
+        return "percent"
+    if column.startswith(("ratio", "rr")) or column == "dispersion_ratio":
+        return "ratio"
+    if column.startswith("centroid_"):
+        return "coordinate"
+    if column in ("area_m2", "density_per_km2", "radius_m"):
+        return "measure"
+    if column.endswith("_hours"):
+        return "hours"
+    if column.startswith(("rate", "diff")) or column in ("lower", "upper"):
+        return "estimate"
+    return "other"
+
+
+def format_p(p: Any) -> str:
+    """A p-value as a report prints it: ``<0.001`` below 0.001, else three decimals.
+
+    >>> [format_p(p) for p in (0.0, 0.00042, 0.0123, 0.5, float("nan"), "[c]")]
+    ['<0.001', '<0.001', '0.012', '0.500', '', '[c]']
+    """
+    v = _num(p)
+    if v is None:
+        return "" if _blank(p) else str(p)
+    return "<0.001" if v < 0.001 else f"{v:.3f}"
+
+
+def _blank(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or _blank(v) or isinstance(v, str):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _decimals(kind: str, values: list[float]) -> int:
+    if kind == "count" or kind == "measure":
+        return 0
+    if kind in ("percent", "hours"):
+        return 1
+    if kind == "ratio":
+        return 2
+    if kind == "coordinate":
+        return 4
+    big = sorted(abs(v) for v in values)
+    mid = big[len(big) // 2] if big else 0.0
+    return 1 if mid >= 10 else 2 if mid >= 1 else 3
+
+
+def _stem(column: str) -> str:
+    return re.sub(r"_(lower|upper)$", "", column) if column not in ("lower", "upper") else "rate"
+
+
+def _cell(v: Any, kind: str, nd: int) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.strftime("%Y-%m-%d %H:%M")
+    if kind == "p":
+        return format_p(v)
+    f = _num(v)
+    if f is None:
+        if _blank(v):
+            return ""
+        s = str(v)
+        return METHOD_NAMES.get(s, s) if kind == "method" else s
+    if isinstance(v, str):
+        return v
+    if kind == "other":
+        return str(int(f)) if float(f).is_integer() and not isinstance(v, float) else f"{f:.{nd}f}"
+    if kind in ("count", "measure") and float(f).is_integer():
+        return f"{int(f):,}"
+    return f"{f:,.{nd}f}"
+
+
+@dataclasses.dataclass
+class DisplayTable:
+    """A table as the page shows it: the caption (with the confidence statement and the constant
+    method), plain-English headers, formatted cells, which columns are numbers (right-aligned) and
+    how many leading columns name the row (``<th scope="row">``)."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    row_header_columns: int = 1
+    columns: list[str] = dataclasses.field(default_factory=list)
+
+
+def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95) -> DisplayTable:
+    """The page's version of a published table (see the module's example): constant
+    ``confidence``/``method``-like columns leave the table for one sentence in the caption, limits
+    are named with the confidence level, numbers are rounded by column kind and ``[c]`` stays.
+
+    >>> import pandas as pd
+    >>> d = display_table(pd.DataFrame({"group": ["Black"], "ratio": [3.21], "ratio_lower": [2.5],
+    ...                                 "ratio_upper": [4.07], "ratio_method": ["katz"]}), "Search rates")
+    >>> d.headers, d.rows, d.caption
+    (['Ethnic group', 'Ratio to White', 'Ratio: lower 95% limit', 'Ratio: upper 95% limit'], [['Black', '3.21', '2.50', '4.07']], 'Search rates. Limits are 95% confidence intervals. Ratio method: Katz log interval.')
+    """
+    df = frame.reset_index(drop=True)
+    notes: list[str] = []
+    conf = confidence
+    if "confidence" in df.columns:
+        vals = {float(v) for v in pd.to_numeric(df["confidence"], errors="coerce").dropna()}
+        if len(vals) == 1:
+            conf = vals.pop()
+    drop = []
+    for c in _META:
+        if c not in df.columns:
+            continue
+        vals = {str(v) for v in df[c] if not _blank(v)}
+        if len(vals) <= 1:
+            drop.append(c)
+            if c != "confidence" and vals:
+                v = vals.pop()
+                if c == "like_for_like":
+                    v = "yes" if v == "True" else "no" if v == "False" else v
+                notes.append(f"{header(c)}: {METHOD_NAMES.get(v, v)}.")
+    df = df.drop(columns=drop)
+    has_limits = any(re.search(r"(^|_)(lower|upper)$", c) for c in df.columns)
+    text = caption.rstrip(". ") + "."
+    if has_limits:
+        text += f" Limits are {_level(conf)} confidence intervals."
+    if notes:
+        text += " " + " ".join(notes)
+    if any((df[c].astype(str) == MARKER).any() for c in df.columns):
+        text += f" {MARKER} = suppressed to protect small numbers."
+    kinds = {c: ("method" if c in _META else column_kind(c)) for c in df.columns}
+    # an estimate and its limits share their decimals
+    groups: dict[str, list[float]] = {}
+    for c in df.columns:
+        if kinds[c] == "estimate":
+            groups.setdefault(_stem(c), []).extend(v for v in map(_num, df[c]) if v is not None)
+    nd = {c: _decimals(kinds[c], groups.get(_stem(c), [v for v in map(_num, df[c]) if v is not None]))
+          for c in df.columns}
+    numeric = [kinds[c] not in ("other", "method") or pd.api.types.is_numeric_dtype(df[c])
+               and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    rows = [[_cell(v, kinds[c], nd[c]) for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
+    lead = 0
+    for c, isnum in zip(df.columns, numeric):
+        if isnum or lead >= 2:
+            break
+        lead += 1
+    return DisplayTable(text, [header(c, conf) for c in df.columns], rows, numeric, max(lead, 1), list(df.columns))
