@@ -56,9 +56,12 @@ from .monitoring import (
     isr,
     israte,
     p_adjust,
+    peer_compare,
+    plot_spc,
     rate_funnel_limits,
     rate_funnel_significance,
     spc,
+    unusual_periods,
     wdd,
     wdd_harm,
 )
@@ -156,5 +159,8 @@ __all__ = [
     "rate_funnel_limits",
     "rate_funnel_significance",
     "p_adjust",
+    "unusual_periods",
+    "peer_compare",
+    "plot_spc",
 ]
 __all__ += _hotspot.__all__

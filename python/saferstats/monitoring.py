@@ -33,6 +33,9 @@ __all__ = [
     "rate_funnel_limits",
     "rate_funnel_significance",
     "p_adjust",
+    "unusual_periods",
+    "peer_compare",
+    "plot_spc",
 ]
 
 _LABELS = _ext.spc_labels()
@@ -820,3 +823,337 @@ def p_adjust(p: Any, method: Literal["holm", "bh", "bonferroni"] = "holm") -> An
     if isinstance(p, pd.Series):
         return pd.Series(out, index=p.index, name=p.name)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Unusual periods
+
+
+def unusual_periods(
+    values: Any,
+    *,
+    periods: Any = None,
+    by: Any = None,
+    baseline: int = 12,
+    method: Literal["e_test", "poisson"] = "e_test",
+    adjust: Literal["holm", "bh", "bonferroni"] | None = "holm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Is this period's count unusual given the ``baseline`` periods before it?
+
+    Method (``docs/methods/monitoring.md``): each count is compared with the sum of the previous
+    ``baseline`` counts of its series — by the E-test of two Poisson rates (``method="e_test"``,
+    default, which allows for the baseline being estimated) or an exact Poisson test against the
+    baseline mean (``"poisson"``). With many periods tested, p-values are adjusted within each
+    series (``adjust="holm"`` by default; ``"bh"``, ``"bonferroni"`` or None), and ``unusual`` is
+    ``"high"`` / ``"low"`` where the adjusted p is below ``alpha``.
+
+    ``values`` are counts in period order (or give ``periods``), ``by`` labels series. Returns one
+    row per input row, in input order: ``series``, ``period`` (when given), ``value, expected,
+    ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
+    have no test (NaN).
+
+    >>> import saferstats
+    >>> x = [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20]
+    >>> out = saferstats.unusual_periods(x, baseline=12)
+    >>> row = out.loc[12]
+    >>> round(float(row["expected"]), 3), round(float(row["p_value"]), 6), row["unusual"]
+    (21.167, 0.000134, 'high')
+    """
+    method = choice_option("method", method, ("e_test", "poisson"))
+    if adjust is not None:
+        adjust = choice_option("adjust", adjust, ("holm", "bh", "bonferroni"))
+    baseline = int_option("baseline", baseline, minimum=1)
+    alpha = real_option("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
+    v = as_float_array("values", values)
+    n = len(v)
+    index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
+    codes, labels = _labels("by", by, n)
+    t, period_labels = _times(periods, n)
+    order = np.lexsort((t if t is not None else np.arange(n, dtype=float), codes))
+    cs = codes[order]
+    if t is not None:
+        ts = t[order]
+        same = np.flatnonzero((cs[1:] == cs[:-1]) & (ts[1:] == ts[:-1]))
+        if same.size:
+            i = int(order[same[0] + 1])
+            raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
+    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
+    try:
+        expected, p = _ext.unusual_periods(np.ascontiguousarray(v[order]), starts, baseline, method)
+    except SaferstatsError as e:
+        if e.index is not None and e.index < n:
+            i = int(order[e.index])
+            raise type(e)(str(e).replace(f"position {e.index}", f"row {i}"), e.argument, i) from None
+        raise
+    padj = p.copy()
+    if adjust is not None:
+        for a, b in zip(starts, starts[1:] + [n]):
+            padj[a:b] = _ext.p_adjust(np.ascontiguousarray(p[a:b]), adjust)
+    inv = np.empty(n, dtype=np.int64)
+    inv[order] = np.arange(n)
+    out = pd.DataFrame(index=index)
+    if by is not None:
+        out["series"] = [labels[c] for c in codes]
+    if period_labels is not None:
+        out["period"] = np.asarray(period_labels)
+    out["value"] = v
+    out["expected"] = expected[inv]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = v / out["expected"].to_numpy()
+    out["p_value"] = p[inv]
+    out["p_adjusted"] = padj[inv]
+    sig = out["p_adjusted"].to_numpy() < alpha
+    out["unusual"] = np.where(sig & (v > out["expected"].to_numpy()), "high", np.where(sig, "low", ""))
+    out["method"] = method + ("" if adjust is None else f", {adjust}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Most-similar-group (peer) comparison
+
+
+def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[Any, list[Any]]:
+    names = [plain(a) for a in data[area].tolist()]
+    if len(set(names)) != len(names):
+        dup = next(a for a in names if names.count(a) > 1)
+        raise InvalidInputError(f"column {area!r}: area {dup!r} appears more than once; give one row per area", "area")
+    known = set(names)
+    if isinstance(peers, str):
+        if peers not in data.columns:
+            raise InvalidInputError(f"`peers` {peers!r} is neither a column of data nor a mapping", "peers")
+        grp = data[peers].tolist()
+        groups = {a: [b for b, h in zip(names, grp) if h == g and b != a] for a, g in zip(names, grp)}
+    elif isinstance(peers, Mapping):
+        groups = {}
+        for a, members in peers.items():
+            a = plain(a)
+            if a not in known:
+                raise InvalidInputError(f"`peers` names area {a!r}, which is not in column {area!r}", "peers")
+            if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__"):
+                raise InvalidInputError(f"`peers[{a!r}]` must be a list of areas, got {members!r}", "peers")
+            ms = [plain(m) for m in members if plain(m) != a]
+            missing = [m for m in ms if m not in known]
+            if missing:
+                raise InvalidInputError(f"`peers[{a!r}]` names {missing[0]!r}, which is not in column {area!r}", "peers")
+            groups[a] = ms
+    else:
+        raise InvalidInputError(
+            "`peers` must be a mapping {area: [peer areas]} or the name of a column of peer-group labels", "peers")
+    if areas is not None:
+        want = [plain(a) for a in ([areas] if isinstance(areas, str) else areas)]
+        for a in want:
+            if a not in groups:
+                raise InvalidInputError(f"`areas`: {a!r} has no peer group", "areas")
+        groups = {a: groups[a] for a in want}
+    for a, ms in groups.items():
+        if not ms:
+            raise InvalidInputError(f"area {a!r} has no peers to compare with", "peers")
+    return groups
+
+
+def peer_compare(
+    data: pd.DataFrame,
+    *,
+    area: str,
+    peers: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    value: str | None = None,
+    lower: str | None = None,
+    upper: str | None = None,
+    areas: Any = None,
+    multiplier: float = 100_000,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Compare each area with its most similar group (a user-supplied peer group).
+
+    ``data`` has one row per area. ``peers`` is a mapping ``{area: [peer areas]}`` or the name of
+    a column of group labels (areas with the same label are each other's peers; the area itself
+    is never its own peer). The indicator is either a **rate** (``numerator``, ``denominator``;
+    per ``multiplier``) or any **ratio-type estimate with a CI** (``value``, ``lower``,
+    ``upper``; e.g. disproportionality ratios), whose log-scale standard error is read off the
+    interval.
+
+    For each compared area (``areas``, default all with peers): the group's pooled rate (Σ
+    numerators / Σ denominators, PHE exact/Byar CI; for estimates the inverse-variance weighted
+    geometric mean) and the mean of the peers' values with a t interval; the area's rank among
+    itself and its peers (1 = highest); the ratio of the area to the pooled group value with a CI
+    (Poisson wald-log for rates; log-scale for estimates) and ``significance`` ("higher",
+    "lower", "similar"). Method: ``docs/methods/monitoring.md``.
+
+    >>> import pandas as pd, saferstats
+    >>> df = pd.DataFrame({"force": list("ABCDE"), "offences": [120, 80, 95, 60, 300],
+    ...                    "population": [100_000, 90_000, 110_000, 70_000, 150_000]})
+    >>> out = saferstats.peer_compare(df, area="force", peers={"E": ["A", "B", "C", "D"]},
+    ...                               numerator="offences", denominator="population")
+    >>> out[["area", "value", "group_rate", "rank", "ratio", "significance"]].round(3)
+      area  value  group_rate  rank  ratio significance
+    0    E  200.0      95.946     1  2.085       higher
+    """
+    from ._frames import require_columns
+    from .rates import rate_ci, rate_ratio
+
+    conf = single_confidence(confidence)
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInputError(f"`data` must be a DataFrame (one row per area), got {type(data).__name__}", "data")
+    rate_mode = numerator is not None or denominator is not None
+    est_mode = value is not None or lower is not None or upper is not None
+    if rate_mode == est_mode or (rate_mode and (numerator is None or denominator is None)) or (
+            est_mode and (value is None or lower is None or upper is None)):
+        raise InvalidInputError(
+            "give either `numerator` and `denominator` (a rate) or `value`, `lower` and `upper` (an estimate with its CI)",
+            "numerator" if not rate_mode else "denominator")
+    cols = {"area": area, **({"numerator": numerator, "denominator": denominator} if rate_mode
+                             else {"value": value, "lower": lower, "upper": upper})}
+    require_columns(data, cols)
+    groups = _peer_groups(data, area, peers, areas)
+    names = [plain(a) for a in data[area].tolist()]
+    pos = {a: i for i, a in enumerate(names)}
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1 - (1 - conf) / 2)
+    rows = []
+    if rate_mode:
+        num = as_float_array(numerator, data[numerator])
+        den = as_float_array(denominator, data[denominator])
+        own = rate_ci(num, den, multiplier=multiplier, confidence=conf)
+        vals = num / den * multiplier
+    else:
+        vals = as_float_array(value, data[value])
+        lo = as_float_array(lower, data[lower])
+        hi = as_float_array(upper, data[upper])
+        bad = np.flatnonzero(~((vals > 0) & (lo > 0) & (hi >= lo)))
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInputError(
+                f"row {i}: value {plain(vals[i])} with CI {plain(lo[i])}-{plain(hi[i])} cannot be read on the log scale "
+                "(all must be positive, lower ≤ upper)", value, i)
+        se = (np.log(hi) - np.log(lo)) / (2 * z)
+    for a, ms in groups.items():
+        i = pos[a]
+        idx = np.array([pos[m] for m in ms])
+        k = len(idx)
+        peer_vals = vals[idx]
+        mean = float(np.mean(peer_vals))
+        if k >= 2:
+            half = float(_ext.t_quantile(1 - (1 - conf) / 2, k - 1)) * float(np.std(peer_vals, ddof=1)) / np.sqrt(k)
+        else:
+            half = np.nan
+        rank = int(1 + np.sum(np.r_[peer_vals] > vals[i]))
+        row: dict[str, Any] = {"area": a, "n_peers": k, "value": float(vals[i])}
+        if rate_mode:
+            row["value_lower"], row["value_upper"] = float(own["lower"].iloc[i]), float(own["upper"].iloc[i])
+            g = rate_ci([num[idx].sum()], [den[idx].sum()], multiplier=multiplier, confidence=conf)
+            row["group_rate"], row["group_rate_lower"], row["group_rate_upper"] = (
+                float(g["rate"].iloc[0]), float(g["lower"].iloc[0]), float(g["upper"].iloc[0]))
+            rr = rate_ratio(num[i], den[i], num[idx].sum(), den[idx].sum(), confidence=conf)
+            ratio, rlo, rhi = float(rr["ratio"].iloc[0]), float(rr["lower"].iloc[0]), float(rr["upper"].iloc[0])
+        else:
+            row["value_lower"], row["value_upper"] = float(lo[i]), float(hi[i])
+            w = 1 / se[idx] ** 2
+            lg = float(np.sum(w * np.log(peer_vals)) / np.sum(w))
+            sg = float(1 / np.sqrt(np.sum(w)))
+            row["group_rate"], row["group_rate_lower"], row["group_rate_upper"] = (
+                float(np.exp(lg)), float(np.exp(lg - z * sg)), float(np.exp(lg + z * sg)))
+            lr = float(np.log(vals[i]) - lg)
+            sr = float(np.sqrt(se[i] ** 2 + sg**2))
+            ratio, rlo, rhi = float(np.exp(lr)), float(np.exp(lr - z * sr)), float(np.exp(lr + z * sr))
+        row.update({
+            "group_mean": mean, "group_mean_lower": mean - half, "group_mean_upper": mean + half,
+            "rank": rank, "of": k + 1, "ratio": ratio, "ratio_lower": rlo, "ratio_upper": rhi,
+            "significance": "higher" if rlo > 1 else ("lower" if rhi < 1 else "similar"),
+            "confidence": conf,
+            "method": "rate: pooled Byar/exact, ratio wald-log" if rate_mode else "estimate: inverse-variance pooled, log scale",
+        })
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if not est_mode:
+        return out
+    return out.rename(columns={"group_rate": "group_value", "group_rate_lower": "group_value_lower",
+                               "group_rate_upper": "group_value_upper"})
+
+
+# --------------------------------------------------------------------------------------------
+# Plot
+
+SPC_COLOURS = {
+    "common_cause": "#7B7D7D",
+    "special_cause_improvement": "#289DE0",
+    "special_cause_concern": "#FAB428",
+    "special_cause_neutral_high": "#490092",
+    "special_cause_neutral_low": "#490092",
+}
+
+
+def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None = None, ax: Any = None,
+             title: str | None = None, ylabel: str | None = None) -> Any:
+    """Draw an NHS *Making Data Count* style SPC chart from a :func:`spc` result: the values,
+    mean, process limits (dashed), points coloured by type (grey common cause, blue improvement,
+    orange concern, purple neutral) and the variation and assurance classification in a box.
+    With a many-series result, ``series`` picks one.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> res = saferstats.spc([5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5, 14], improvement="decrease")
+    >>> ax = saferstats.plot_spc(res)
+    >>> ax.texts[0].get_text()
+    'Variation: special cause concern\\nAssurance: no target'
+    """
+    if not isinstance(result, pd.DataFrame) or not {"mean", "lpl", "upl", "point_type"} <= set(result.columns):
+        raise InvalidInputError("`result` must be the DataFrame returned by saferstats.spc()", "result")
+    d = result
+    if "series" in d.columns:
+        names = list(dict.fromkeys(d["series"].tolist()))
+        if series is None:
+            if len(names) > 1:
+                raise InvalidInputError(f"`result` has {len(names)} series; pick one with series= (e.g. {names[0]!r})", "series")
+            series = names[0]
+        if series not in names:
+            raise InvalidInputError(f"`series` {series!r} is not in the result (series: {names[:10]})", "series")
+        d = d[d["series"] == series]
+    from .plotting import _axes
+
+    ax = _axes(ax)
+    if "period" in d.columns:
+        x = d["period"].astype(str).tolist()
+        pos = np.arange(len(x))
+    else:
+        x = None
+        pos = np.arange(len(d))
+    ax.plot(pos, d["value"], color="#7B7D7D", lw=1, zorder=1)
+    for seg in sorted(d["segment"].unique()):
+        m = (d["segment"] == seg).to_numpy()
+        ax.plot(pos[m], d["mean"].to_numpy()[m], color="black", lw=1.2, label="mean" if seg == 0 else None)
+        ax.plot(pos[m], d["lpl"].to_numpy()[m], color="#444444", lw=1, ls="--", label="process limits" if seg == 0 else None)
+        ax.plot(pos[m], d["upl"].to_numpy()[m], color="#444444", lw=1, ls="--")
+    for kind, colour in SPC_COLOURS.items():
+        m = (d["point_type"] == kind).to_numpy()
+        if m.any():
+            ax.scatter(pos[m], d["value"].to_numpy()[m], color=colour, s=26, zorder=3,
+                       label=kind.replace("special_cause_", "special cause ").replace("_", " "))
+    summary = result.attrs.get("summary")
+    if target is None and summary is not None and "target" in summary:
+        row = summary if "series" not in summary else summary[summary["series"] == series]
+        tv = row["target"].iloc[0] if len(row) else np.nan
+        target = None if pd.isna(tv) else float(tv)
+    if target is not None:
+        ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {target:,.3g}")
+    variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
+    assurance = d["assurance"].iloc[-1]
+    assurance = "no target" if assurance is None or pd.isna(assurance) else assurance.replace("_", " ")
+    ax.text(0.01, 0.98, f"Variation: {variation}\nAssurance: {assurance}", transform=ax.transAxes, va="top",
+            fontsize=8, bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"})
+    if x is not None:
+        step = max(1, len(x) // 12)
+        ax.set_xticks(pos[::step])
+        ax.set_xticklabels(x[::step], rotation=45, ha="right", fontsize=7)
+    if d["trial_limits"].any():
+        ax.set_title((title or "SPC chart") + " (trial limits)", fontsize=10)
+    else:
+        ax.set_title(title or (f"SPC chart: {series}" if series is not None else "SPC chart"), fontsize=10)
+    ax.set_ylabel(ylabel or "value")
+    ax.legend(fontsize=7, loc="lower left")
+    return ax

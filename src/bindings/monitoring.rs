@@ -7,7 +7,7 @@ use pyo3::types::PyDict;
 use super::errors::IntoPy;
 use super::parallel::{detach, interruptible, owned};
 use crate::monitoring::{
-    etest, funnel_od, isr as isr_core, multiple, spc as core, wdd as wdd_core,
+    etest, funnel_od, isr as isr_core, multiple, spc as core, unusual, wdd as wdd_core,
 };
 
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
@@ -304,6 +304,45 @@ fn p_adjust<'py>(
     Ok(out.into_pyarray(py))
 }
 
+/// Unusual-period tests: (expected, p_value).
+#[pyfunction]
+fn unusual_periods<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, f64>,
+    series_starts: Vec<usize>,
+    baseline: usize,
+    method: &str,
+) -> PyResult<ArrayPair<'py>> {
+    let method: unusual::UnusualMethod = method.parse().py_err()?;
+    let v = owned(&values);
+    let rows = interruptible(py, |cancel| {
+        unusual::unusual_periods(&v, &series_starts, baseline, method, cancel)
+    })?;
+    Ok((
+        rows.iter()
+            .map(|r| r.expected)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+        rows.iter()
+            .map(|r| r.p_value)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    ))
+}
+
+/// Student t quantile (for the peer-group mean's interval).
+#[pyfunction]
+fn t_quantile(p: f64, df: f64) -> PyResult<f64> {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    if !(p > 0.0 && p < 1.0) {
+        return Err(crate::Error::argument("p", "must be in (0, 1)")).py_err();
+    }
+    let t = StudentsT::new(0.0, 1.0, df)
+        .map_err(|_| crate::Error::argument("df", "must be positive"))
+        .py_err()?;
+    Ok(t.inverse_cdf(p))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spc_labels, m)?)?;
     m.add_function(wrap_pyfunction!(spc_many, m)?)?;
@@ -316,5 +355,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(isr_ratio, m)?)?;
     m.add_function(wrap_pyfunction!(p_adjust, m)?)?;
     m.add_function(wrap_pyfunction!(poisson_expected_limits, m)?)?;
+    m.add_function(wrap_pyfunction!(unusual_periods, m)?)?;
+    m.add_function(wrap_pyfunction!(t_quantile, m)?)?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //!   harm-weighted combination.
 //! - [`funnel_od`] — funnel plots allowing for over-dispersion (Spiegelhalter 2005).
 //! - [`isr`] — indirectly standardised ratios with exact / Byar's limits.
+//! - [`unusual`] — is this period unusual given the last N (E-test or exact Poisson).
 //! - [`multiple`] — Holm, Bonferroni and Benjamini–Hochberg p-value adjustment.
 //!
 //! Methods, references and the choices made where the anchors differ are written up in
@@ -17,4 +18,5 @@ pub mod funnel_od;
 pub mod isr;
 pub mod multiple;
 pub mod spc;
+pub mod unusual;
 pub mod wdd;
