@@ -279,24 +279,36 @@ def spc(
             msg = str(e).replace(f"position {e.index}", f"row {i}")
             raise type(e)(msg, e.argument, i) from None
         raise
-    inv = np.empty(n, dtype=np.int64)
-    inv[order] = np.arange(n)
-    out = pd.DataFrame(index=index)
+    if np.array_equal(order, np.arange(n)):
+        def take(a: np.ndarray) -> np.ndarray:
+            return a
+    else:
+        inv = np.empty(n, dtype=np.int64)
+        inv[order] = np.arange(n)
+
+        def take(a: np.ndarray) -> np.ndarray:
+            return a[inv]
+    cols: dict[str, Any] = {}
     if by is not None:
-        out["series"] = [labels[c] for c in codes]
+        cols["series"] = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
     if period_labels is not None:
-        out["period"] = np.asarray(period_labels)
+        cols["period"] = np.asarray(period_labels)
     for k in ("value", "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma"):
-        col = rows[k][inv]
-        out[k] = col * mult if chart in ("u", "p") else col
+        col = take(rows[k])
+        cols[k] = col * mult if chart in ("u", "p") else col
     for k in ("segment", "trial_limits", "outside_limits", "trend", "two_in_three", "shift"):
-        out[k] = rows[k][inv]
-    out["special_cause"] = [_SPECIAL[c] for c in rows["special_cause"][inv]]
-    out["point_type"] = [_POINT[c] for c in rows["point_type"][inv]]
-    variation = [_POINT[c] for c in series["variation"]]
+        cols[k] = take(rows[k])
+    # text columns as categoricals: built from the codes without a Python loop over rows
+    cols["special_cause"] = pd.Categorical.from_codes(take(rows["special_cause"]).astype(np.int64), categories=_SPECIAL)
+    cols["point_type"] = pd.Categorical.from_codes(take(rows["point_type"]).astype(np.int64), categories=_POINT)
+    vcodes = series["variation"].astype(np.int64)
+    acodes = series["assurance"].astype(np.int64) - 1  # code 0 ("" = no target) -> missing
+    cols["variation"] = pd.Categorical.from_codes(vcodes[codes], categories=_POINT)
+    cols["assurance"] = pd.Categorical.from_codes(acodes[codes], categories=_ASSURANCE[1:])
+    # copy=False: the arrays are ours (fresh from the core); no stacking into 2-D blocks
+    out = pd.DataFrame(cols, index=index, copy=False)
+    variation = [_POINT[c] for c in vcodes]
     assurance = [_ASSURANCE[c] or None for c in series["assurance"]]
-    out["variation"] = [variation[c] for c in codes]
-    out["assurance"] = [assurance[c] for c in codes]
     summary = pd.DataFrame({
         "series": labels,
         "n": series["n"],
