@@ -19,7 +19,7 @@ CELLS = [
         "with its most similar group, and did an intervention work (the weighted displacement "
         "difference test). Methods: `docs/methods/monitoring.md`.\n\n"
         "Data: read from `../shared/data` when it is there, otherwise from the small excerpts in "
-        "`notebooks/data/` (same numbers; `notebooks/data/PROVENANCE.md`). There is no monthly Section 136 "
+        "`notebooks/data_06/` (same numbers; `notebooks/data_06/PROVENANCE.md`). There is no monthly Section 136 "
         "series in the public data available here (the NHS MHA statistics are annual), so the SPC "
         "examples use monthly hate crime and police.uk crime counts."
     ),
@@ -32,7 +32,7 @@ CELLS = [
         "import saferstats\n"
         "\n"
         "SHARED = Path.cwd().resolve().parent.parent / 'shared' / 'data'\n"
-        "EXCERPTS = Path.cwd() / 'data'\n"
+        "EXCERPTS = Path.cwd() / 'data_06'\n"
         "street = sorted((SHARED / 'street_crime').glob('*-hertfordshire-street.csv')) if SHARED.exists() else []\n"
         "if street:\n"
         "    herts = pd.concat(pd.read_csv(f, usecols=['Month', 'Crime type']).groupby(['Month', 'Crime type']).size()\n"

@@ -1,6 +1,6 @@
 """Make the small excerpts notebook 06 falls back on when ../shared/data is absent.
 
-    python notebooks/data/make_excerpts.py   (from the repository root, with ../shared/data present)
+    python notebooks/data_06/make_excerpts.py   (from the repository root, with ../shared/data present)
 
 See PROVENANCE.md beside this file.
 """
