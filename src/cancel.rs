@@ -24,6 +24,21 @@ macro_rules! uninterruptible {
     };
 }
 
+/// `with_choice! { /// doc  pub fn name(args) -> R = target(Choice::Variant); }` defines `name`
+/// as `target(Choice::Variant, args)`: the entry point of one choice of a computation written
+/// once over an option enum (Moran / Geary / General G, Gi* / Local Moran).
+macro_rules! with_choice {
+    (
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $target:ident($choice:expr);
+    ) => {
+        $(#[$meta])*
+        $vis fn $name($($arg: $ty),*) -> $ret {
+            $target($choice, $($arg),*)
+        }
+    };
+}
+
 use crate::error::{Error, Result};
 
 /// A cancellation flag shared between a computation and whoever may stop it.

@@ -246,12 +246,10 @@ def weights_adjacency(
     focal: npt.NDArray[np.uint32], neighbor: npt.NDArray[np.uint32], weight: _F64 | None, *, n: int
 ) -> _Columns: ...
 def weights_distance_band(x: _F64, y: _F64, *, threshold: float, binary: bool = ...) -> _Columns: ...
+_Csr = tuple[int, _I64, _I64, _F64]
 def local_statistic(
     values: _F64,
-    n: int,
-    offsets: _I64,
-    neighbors: _I64,
-    weights: _F64,
+    weights: _Csr,
     *,
     statistic: str,
     transform: str,
@@ -289,15 +287,13 @@ def hdbscan_mst(lat: _F64, lon: _F64, *, min_samples: int) -> _Columns: ...
 def hdbscan_labels(n: int, src: _I64, dst: _I64, distance: _F64, *, min_cluster_size: int) -> _I64: ...
 # hotspot intelligence (src/bindings/intel.rs)
 def global_statistic(
-    statistic: str,
     values: _F64,
-    n: int,
-    offsets: _I64,
-    neighbors: _I64,
-    weights: _F64,
+    weights: _Csr,
+    *,
+    statistic: str,
     transform: str,
-    permutations: int,
-    seed: int,
+    permutations: int = ...,
+    seed: int = ...,
 ) -> dict[str, float]: ...
 def pai_table(observed: _F64, predicted: _F64, area: _F64 | None = None) -> dict[str, npt.NDArray[Any]]: ...
 def concentration(counts: _F64) -> dict[str, Any]: ...

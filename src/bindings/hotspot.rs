@@ -167,29 +167,41 @@ pub(super) fn weights_distance_band<'py>(
     weights_dict(py, w)
 }
 
+/// Weights as they cross from Python: the tuple `(n, offsets, neighbors, weights)` of
+/// `saferstats.Weights._args()`, copied and checked by the core's [`Weights::from_csr`].
+pub(super) struct Csr(pub(super) Weights);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Csr {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, pyo3::PyAny>) -> PyResult<Self> {
+        type Parts<'py> = (
+            usize,
+            PyReadonlyArray1<'py, i64>,
+            PyReadonlyArray1<'py, i64>,
+            PyReadonlyArray1<'py, f64>,
+        );
+        let (n, offsets, neighbors, weights): Parts<'py> = obj.extract()?;
+        let w = Weights::from_csr(n, &owned(&offsets), &owned(&neighbors), owned(&weights));
+        w.py_err().map(Csr)
+    }
+}
+
 /// Gi* or Local Moran (`statistic` "gi_star" | "moran"; anything else is an error): dict of
 /// `stat, z, expected, variance, p_norm, p_sim, quadrant`.
 #[pyfunction]
-#[pyo3(signature = (
-    values, n, offsets, neighbors, weights, *, statistic, transform, permutations = 999, seed = 0
-))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
 pub(super) fn local_statistic<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, f64>,
-    n: usize,
-    offsets: PyReadonlyArray1<'py, i64>,
-    neighbors: PyReadonlyArray1<'py, i64>,
-    weights: PyReadonlyArray1<'py, f64>,
+    weights: Csr,
     statistic: local::Statistic,
     transform: local::Transform,
     permutations: usize,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = Weights::from_csr(n, &owned(&offsets), &owned(&neighbors), owned(&weights)).py_err()?;
     let v = owned(&values);
     let r = interruptible(py, |c| {
-        local::local_statistic_with(statistic, &v, &w, transform, permutations, seed, c)
+        local::local_statistic_with(statistic, &v, &weights.0, transform, permutations, seed, c)
     })?;
     Ok(columns!(py;
         "stat" => r.stat,

@@ -6,69 +6,46 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
+use super::hotspot::Csr;
 use super::parallel::{detach, interruptible, owned};
+use super::Obj;
 use crate::hotspot::{classify, evaluate, global, grid, local, prospective};
 
-/// Global Moran / Geary / General G ("moran" | "geary" | "general_g") as a dict of floats.
+/// Global Moran / Geary / General G (`statistic` "moran" | "geary" | "general_g"): dict of the
+/// [`global::GlobalResult`] fields (floats).
 #[pyfunction]
-#[pyo3(signature = (statistic, values, n, offsets, neighbors, weights, transform, permutations, seed))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
 pub(super) fn global_statistic<'py>(
     py: Python<'py>,
-    statistic: &str,
     values: PyReadonlyArray1<'py, f64>,
-    n: usize,
-    offsets: PyReadonlyArray1<'py, i64>,
-    neighbors: PyReadonlyArray1<'py, i64>,
-    weights: PyReadonlyArray1<'py, f64>,
-    transform: &str,
+    weights: Csr,
+    statistic: global::Statistic,
+    transform: local::Transform,
     permutations: usize,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = crate::hotspot::weights::Weights::from_csr(
-        n,
-        &owned(&offsets),
-        &owned(&neighbors),
-        owned(&weights),
-    )
-    .py_err()?;
-    let tr: local::Transform = transform.parse().py_err()?;
     let v = owned(&values);
-    let f = match statistic {
-        "moran" => global::moran_with,
-        "geary" => global::geary_with,
-        "general_g" => global::general_g_with,
-        other => {
-            return Err(crate::Error::argument(
-                "statistic",
-                format!("unknown statistic {other:?}; valid: \"moran\", \"geary\", \"general_g\""),
-            ))
-            .py_err()
-        }
-    };
-    let r = interruptible(py, |c| f(&v, &w, tr, permutations, seed, c))?;
-    let d = PyDict::new(py);
-    for (k, x) in [
-        ("value", r.value),
-        ("expected", r.expected),
-        ("variance_norm", r.variance_norm),
-        ("z_norm", r.z_norm),
-        ("p_norm", r.p_norm),
-        ("variance_rand", r.variance_rand),
-        ("z_rand", r.z_rand),
-        ("p_rand", r.p_rand),
-        ("p_sim", r.p_sim),
-        ("expected_sim", r.expected_sim),
-        ("se_sim", r.se_sim),
-        ("z_sim", r.z_sim),
-        ("p_z_sim", r.p_z_sim),
-        ("s0", r.s0),
-        ("s1", r.s1),
-        ("s2", r.s2),
-    ] {
-        d.set_item(k, x)?;
-    }
-    Ok(d)
+    let r = interruptible(py, |c| {
+        global::statistic_with(statistic, &v, &weights.0, transform, permutations, seed, c)
+    })?;
+    Ok(columns!(py;
+        "value" => Obj(r.value),
+        "expected" => Obj(r.expected),
+        "variance_norm" => Obj(r.variance_norm),
+        "z_norm" => Obj(r.z_norm),
+        "p_norm" => Obj(r.p_norm),
+        "variance_rand" => Obj(r.variance_rand),
+        "z_rand" => Obj(r.z_rand),
+        "p_rand" => Obj(r.p_rand),
+        "p_sim" => Obj(r.p_sim),
+        "expected_sim" => Obj(r.expected_sim),
+        "se_sim" => Obj(r.se_sim),
+        "z_sim" => Obj(r.z_sim),
+        "p_z_sim" => Obj(r.p_z_sim),
+        "s0" => Obj(r.s0),
+        "s1" => Obj(r.s1),
+        "s2" => Obj(r.s2),
+    ))
 }
 
 /// Hit rate / PAI / PEI / RRI table as a dict of columns.

@@ -95,6 +95,7 @@ py_choice!(
     crate::hotspot::kde::Kernel,
     crate::hotspot::local::Transform,
     crate::hotspot::local::Statistic,
+    crate::hotspot::global::Statistic,
     crate::hotspot::knox::Metric,
     crate::io::csvscan::ColumnKindName,
     crate::monitoring::spc::Chart,

@@ -87,17 +87,7 @@ impl ClassifyParams {
                 ));
             }
         }
-        if self.permutations > super::global::MAX_PERMUTATIONS {
-            return Err(Error::argument(
-                "permutations",
-                format!(
-                    "{}: at most {} are supported",
-                    self.permutations,
-                    super::global::MAX_PERMUTATIONS
-                ),
-            ));
-        }
-        Ok(())
+        super::global::check_permutations(self.permutations)
     }
 }
 

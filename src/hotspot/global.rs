@@ -3,14 +3,19 @@
 //! `Moran`, `Geary` and `G` for the same weights transform (docs/methods/hotspot_intelligence.md).
 //!
 //! # How the permutations are made fast
-//! The three statistics are quadratic forms Σᵢ<ⱼ cᵢⱼ f(yᵢ, yⱼ) with cᵢⱼ = wᵢⱼ + wⱼᵢ, so the weights
-//! are folded once into unordered pairs (half the work of a sparse product). When the pairs use
-//! few index offsets j − i (lattices: rook 2, queen 4), they are stored as one dense weight array
-//! per offset (diagonal storage) and each permutation costs a few streaming, vectorisable passes;
-//! otherwise as a pair list. Each permutation shuffles a copy of the values in place
-//! (Fisher–Yates with Xoshiro256++ and Lemire's unbiased bounded integers); permutations run in
-//! fixed blocks of [`BLOCK`] over rayon, each block with its own stream derived from `seed` and
-//! the block number, so the results do not depend on the number of threads.
+//! The three statistics are one quadratic form Σ_{a ≤ b} c_ab v_a v_b of the (centred) values,
+//! evaluated by one kernel ([`Folded`]): Moran's I and General G over unordered pairs with
+//! cᵢⱼ = wᵢⱼ + wⱼᵢ (half the work of a sparse product), Geary's C with −2cᵢⱼ and the square terms
+//! (wᵢ. + w.ᵢ) vᵢ² (its Σ cᵢⱼ (vᵢ − vⱼ)² expanded). When the pairs use few index offsets j − i
+//! (lattices: rook 2, queen 4), each offset keeps one weight, its most frequent, and the pairs
+//! whose weight differs (borders, row ends) are a short correction list: a permutation then costs
+//! one shuffle and a few streaming dot products of the values with themselves shifted (AVX2
+//! where the CPU has it), reading no weights. Other weights are a pair list. Each permutation
+//! shuffles a buffer of the values in place (Fisher–Yates with Xoshiro256++, two interleaved
+//! streams, and Lemire's unbiased bounded integers); permutations run in fixed blocks of
+//! [`BLOCK`] over rayon, each block with its own stream derived from `seed` and the block
+//! number, one buffer per thread and nothing allocated per permutation, so the results do not
+//! depend on the number of threads.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
@@ -20,7 +25,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::special::norm_sf;
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
 use super::local::Transform;
 use super::weights::Weights;
 
@@ -45,42 +50,53 @@ pub(crate) fn bounded(rng: &mut Xoshiro256PlusPlus, bound: u64) -> u64 {
     (m >> 64) as u64
 }
 
+/// A uniform integer in `0..s` from the 32 random bits `x` (Lemire's method; the rare rejection
+/// draws anew from `rng`).
+#[inline(always)]
+fn bounded32(rng: &mut Xoshiro256PlusPlus, x: u32, s: u32) -> usize {
+    let mut m = u64::from(x) * u64::from(s);
+    if (m as u32) < s {
+        let t = s.wrapping_neg() % s;
+        while (m as u32) < t {
+            m = u64::from(rng.next_u64() as u32) * u64::from(s);
+        }
+    }
+    (m >> 32) as usize
+}
+
 /// Shuffle `v` in place (Fisher–Yates, every permutation equally likely). Slices shorter than
 /// 2³² draw their positions as 32-bit integers, two from each 64-bit output (Lemire's unbiased
-/// method on each half), which halves the generator calls.
+/// method on each half), alternating between `rng` and a second stream seeded from it so that
+/// the two generators' dependency chains run side by side.
 #[inline]
 pub(crate) fn shuffle<T>(rng: &mut Xoshiro256PlusPlus, v: &mut [T]) {
-    if v.len() > u32::MAX as usize {
-        for i in (1..v.len()).rev() {
-            let j = bounded(rng, i as u64 + 1) as usize;
-            v.swap(i, j);
+    let n = v.len();
+    if n > u32::MAX as usize {
+        for p in (1..n).rev() {
+            let j = bounded(rng, p as u64 + 1) as usize;
+            v.swap(p, j);
         }
         return;
     }
-    let mut buf: u64 = 0;
-    let mut have = false;
-    let mut next32 = |rng: &mut Xoshiro256PlusPlus| -> u32 {
-        if have {
-            have = false;
-            (buf >> 32) as u32
-        } else {
-            buf = rng.next_u64();
-            have = true;
-            buf as u32
+    let mut other = Xoshiro256PlusPlus::seed_from_u64(rng.next_u64());
+    let mut i = n;
+    while i > 4 {
+        let (r, q) = (rng.next_u64(), other.next_u64());
+        for (k, x) in [r as u32, (r >> 32) as u32, q as u32, (q >> 32) as u32]
+            .into_iter()
+            .enumerate()
+        {
+            let p = i - k - 1;
+            let j = bounded32(rng, x, p as u32 + 1);
+            v.swap(p, j);
         }
-    };
-    for i in (1..v.len()).rev() {
-        let s = i as u32 + 1;
-        let mut m = u64::from(next32(rng)) * u64::from(s);
-        let mut low = m as u32;
-        if low < s {
-            let t = s.wrapping_neg() % s;
-            while low < t {
-                m = u64::from(next32(rng)) * u64::from(s);
-                low = m as u32;
-            }
-        }
-        v.swap(i, (m >> 32) as usize);
+        i -= 4;
+    }
+    while i > 1 {
+        let x = rng.next_u64() as u32;
+        let j = bounded32(rng, x, i as u32);
+        v.swap(i - 1, j);
+        i -= 1;
     }
 }
 
@@ -93,16 +109,25 @@ pub(crate) fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
 }
 
-/// Unordered neighbour pairs with combined weights cᵢⱼ = wᵢⱼ + wⱼᵢ (i < j).
+/// Most index offsets j − i the banded storage of [`Folded`] takes.
+const MAX_OFFSETS: usize = 16;
+
+/// The pairs of a quadratic form Σ_{a ≤ b} c_ab v_a v_b.
 #[derive(Debug, Clone)]
 enum Pairs {
-    /// Dense weight array per offset d = j − i: `w[i]` pairs i with i + d.
-    Diagonal(Vec<(usize, Vec<f64>)>),
-    /// Explicit pairs.
+    /// Few index offsets (lattices): every pair (i, i + offsets[k]) with i + offsets[k] < n
+    /// weighted `weights[k]`, then `fixes` (a, b, c) adding c to the pairs whose weight differs
+    /// (borders, row ends) — a constant-weight sweep plus a short list.
+    Diagonals {
+        offsets: Vec<usize>,
+        weights: Vec<f64>,
+        fixes: Vec<(u32, u32, f64)>,
+    },
+    /// Explicit pairs (a ≤ b).
     List(Vec<(u32, u32, f64)>),
 }
 
-/// Weights folded for the global statistics, with their moments S0, S1, S2.
+/// Weights folded into the quadratic form of a global statistic, with their moments S0, S1, S2.
 #[derive(Debug, Clone)]
 pub struct Folded {
     pairs: Pairs,
@@ -115,17 +140,23 @@ pub struct Folded {
 }
 
 impl Folded {
-    /// Fold `w` after `transform` ('B' binary, 'R' row-standardised; an island keeps no weight).
+    /// Fold `w` after `transform` ('B' binary, 'R' row-standardised; an island keeps no weight)
+    /// into Σᵢ<ⱼ cᵢⱼ vᵢ vⱼ with cᵢⱼ = wᵢⱼ + wⱼᵢ (Moran's I, General G).
     ///
     /// # Errors
     /// Weights with no positive weight at all (S0 = 0).
-    #[allow(clippy::needless_range_loop)]
     pub fn new(w: &Weights, transform: Transform) -> Result<Self> {
+        Self::build(w, transform, false)
+    }
+
+    /// As [`Folded::new`]; with `squared_differences`, the form Σᵢ<ⱼ cᵢⱼ (vᵢ − vⱼ)² (Geary's C),
+    /// expanded into Σᵢ (wᵢ. + w.ᵢ) vᵢ² − 2 Σᵢ<ⱼ cᵢⱼ vᵢ vⱼ.
+    fn build(w: &Weights, transform: Transform, squared_differences: bool) -> Result<Self> {
         let n = w.n;
         let mut row_sum = vec![0.0; n];
         let mut col_sum = vec![0.0; n];
         let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(w.neighbors.len());
-        for i in 0..n {
+        for (i, row) in row_sum.iter_mut().enumerate() {
             let (nb, ws) = w.row(i);
             let scale = match transform {
                 Transform::Binary => None,
@@ -134,33 +165,14 @@ impl Folded {
                     Some(if t > 0.0 { 1.0 / t } else { 0.0 })
                 }
             };
+            let i = i as u32;
             for (&j, &wij) in nb.iter().zip(ws) {
-                let v = match scale {
-                    None => 1.0,
-                    Some(s) => wij * s,
-                };
-                row_sum[i] += v;
+                let v = scale.map_or(1.0, |s| wij * s);
+                *row += v;
                 col_sum[j as usize] += v;
-                let (a, b) = if (i as u32) < j {
-                    (i as u32, j)
-                } else {
-                    (j, i as u32)
-                };
-                pairs.push((a, b, v));
+                pairs.push((i.min(j), i.max(j), v));
             }
         }
-        if let Some(f) = Self::diagonal_fast(n, &pairs, &row_sum, &col_sum) {
-            return Ok(f);
-        }
-        pairs.sort_unstable_by_key(|p| (p.0, p.1));
-        let mut merged: Vec<(u32, u32, f64)> = Vec::with_capacity(pairs.len());
-        for p in pairs {
-            match merged.last_mut() {
-                Some(last) if last.0 == p.0 && last.1 == p.1 => last.2 += p.2,
-                _ => merged.push(p),
-            }
-        }
-        merged.retain(|p| p.2 != 0.0);
         let s0: f64 = row_sum.iter().sum();
         if s0.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             return Err(Error::argument(
@@ -168,162 +180,189 @@ impl Folded {
                 "no unit has a neighbour (every weight is zero): the statistic is undefined",
             ));
         }
-        let s1: f64 = merged.iter().map(|p| p.2 * p.2).sum();
-        let s2: f64 = row_sum
-            .iter()
-            .zip(&col_sum)
-            .map(|(r, c)| (r + c) * (r + c))
-            .sum();
-        // diagonal storage when few offsets cover the pairs
-        let mut offs: Vec<usize> = merged.iter().map(|p| (p.1 - p.0) as usize).collect();
-        offs.sort_unstable();
-        offs.dedup();
-        let pairs = if !offs.is_empty()
-            && offs.len() <= 16
-            && offs.len() as u128 * n as u128 <= 3 * merged.len() as u128 + n as u128
-        {
-            let mut diags: Vec<(usize, Vec<f64>)> =
-                offs.iter().map(|&d| (d, vec![0.0; n - d])).collect();
-            for &(a, b, c) in &merged {
-                let d = (b - a) as usize;
-                if let Ok(k) = offs.binary_search(&d) {
-                    diags[k].1[a as usize] = c;
+        let degree: Vec<f64> = row_sum.iter().zip(&col_sum).map(|(r, c)| r + c).collect();
+        let s2: f64 = degree.iter().map(|d| d * d).sum();
+        let (s1, pairs) = match by_offset(n, &pairs) {
+            Some((offsets, mut dense)) => {
+                let s1 = dense.iter().flatten().map(|c| c * c).sum();
+                if squared_differences {
+                    dense.iter_mut().flatten().for_each(|c| *c *= -2.0);
+                    dense.insert(0, degree);
                 }
+                let offsets: Vec<usize> = squared_differences
+                    .then_some(0)
+                    .into_iter()
+                    .chain(offsets)
+                    .collect();
+                (s1, diagonals(&offsets, &dense))
             }
-            Pairs::Diagonal(diags)
-        } else {
-            Pairs::List(merged)
+            None => {
+                pairs.sort_unstable_by_key(|p| (p.0, p.1));
+                let mut merged: Vec<(u32, u32, f64)> = Vec::with_capacity(pairs.len());
+                for p in pairs {
+                    match merged.last_mut() {
+                        Some(last) if last.0 == p.0 && last.1 == p.1 => last.2 += p.2,
+                        _ => merged.push(p),
+                    }
+                }
+                merged.retain(|p| p.2 != 0.0);
+                let s1 = merged.iter().map(|p| p.2 * p.2).sum();
+                if squared_differences {
+                    merged.iter_mut().for_each(|p| p.2 *= -2.0);
+                    merged.extend((0..n as u32).map(|i| (i, i, degree[i as usize])));
+                }
+                (s1, Pairs::List(merged))
+            }
         };
         Ok(Folded { pairs, s0, s1, s2 })
     }
 
-    /// Diagonal storage built without sorting, when at most 16 offsets occur (lattices).
-    fn diagonal_fast(
-        n: usize,
-        pairs: &[(u32, u32, f64)],
-        row_sum: &[f64],
-        col_sum: &[f64],
-    ) -> Option<Self> {
-        let mut offs: Vec<usize> = Vec::new();
-        for p in pairs {
-            let d = (p.1 - p.0) as usize;
-            if !offs.contains(&d) {
-                if offs.len() == 16 || d == 0 {
-                    return None;
-                }
-                offs.push(d);
-            }
+    /// Zeros [`Folded::eval`] needs after the n values (the largest offset).
+    fn padding(&self) -> usize {
+        match &self.pairs {
+            Pairs::Diagonals { offsets, .. } => offsets.last().copied().unwrap_or(0),
+            Pairs::List(_) => 0,
         }
-        offs.sort_unstable();
-        if offs.is_empty()
-            || offs.len() as u128 * n as u128 > 3 * pairs.len() as u128 / 2 + n as u128
-        {
-            return None;
-        }
-        let mut diags: Vec<(usize, Vec<f64>)> =
-            offs.iter().map(|&d| (d, vec![0.0; n - d])).collect();
-        for &(a, b, c) in pairs {
-            let d = (b - a) as usize;
-            let k = offs.iter().position(|&o| o == d)?;
-            diags[k].1[a as usize] += c;
-        }
-        let s0: f64 = row_sum.iter().sum();
-        if s0.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-            return None;
-        }
-        let s1: f64 = diags
-            .iter()
-            .flat_map(|(_, w)| w.iter())
-            .map(|c| c * c)
-            .sum();
-        let s2: f64 = row_sum
-            .iter()
-            .zip(col_sum)
-            .map(|(r, c)| (r + c) * (r + c))
-            .sum();
-        Some(Folded {
-            pairs: Pairs::Diagonal(diags),
-            s0,
-            s1,
-            s2,
-        })
     }
 
-    /// Σᵢ<ⱼ cᵢⱼ vᵢ vⱼ.
-    #[inline]
-    fn cross(&self, v: &[f64]) -> f64 {
-        match &self.pairs {
-            Pairs::Diagonal(d) => d
-                .iter()
-                .map(|(off, w)| {
-                    let (a, b) = (&v[..w.len()], &v[*off..]);
-                    let mut acc = [0.0f64; 4];
-                    let mut k = 0;
-                    while k + 4 <= w.len() {
-                        for l in 0..4 {
-                            acc[l] += w[k + l] * a[k + l] * b[k + l];
-                        }
-                        k += 4;
-                    }
-                    let mut s = acc[0] + acc[1] + acc[2] + acc[3];
-                    for l in k..w.len() {
-                        s += w[l] * a[l] * b[l];
-                    }
-                    s
-                })
-                .sum(),
-            Pairs::List(p) => p
+    /// The form at `v` (the n values followed by [`Folded::padding`] zeros): Σ_{a ≤ b} c_ab v_a
+    /// v_b, f64 accumulation, nothing allocated; a lattice's diagonals are swept in AVX2 where
+    /// the CPU has it.
+    fn eval(&self, v: &[f64]) -> f64 {
+        let pair_sum = |pairs: &[(u32, u32, f64)]| -> f64 {
+            pairs
                 .iter()
                 .map(|&(a, b, c)| c * v[a as usize] * v[b as usize])
-                .sum(),
-        }
-    }
-
-    /// Σᵢ<ⱼ cᵢⱼ (vᵢ − vⱼ)².
-    #[inline]
-    fn sqdiff(&self, v: &[f64]) -> f64 {
+                .sum()
+        };
         match &self.pairs {
-            Pairs::Diagonal(d) => d
-                .iter()
-                .map(|(off, w)| {
-                    let (a, b) = (&v[..w.len()], &v[*off..]);
-                    let mut acc = [0.0f64; 4];
-                    let mut k = 0;
-                    while k + 4 <= w.len() {
-                        for l in 0..4 {
-                            let e = a[k + l] - b[k + l];
-                            acc[l] += w[k + l] * e * e;
-                        }
-                        k += 4;
-                    }
-                    let mut s = acc[0] + acc[1] + acc[2] + acc[3];
-                    for l in k..w.len() {
-                        let e = a[l] - b[l];
-                        s += w[l] * e * e;
-                    }
-                    s
-                })
-                .sum(),
-            Pairs::List(p) => p
-                .iter()
-                .map(|&(a, b, c)| {
-                    let e = v[a as usize] - v[b as usize];
-                    c * e * e
-                })
-                .sum(),
+            Pairs::Diagonals {
+                offsets,
+                weights,
+                fixes,
+            } => {
+                let n = v.len() - self.padding();
+                let swept: f64 = crate::ci::vectorised(
+                    #[inline(always)]
+                    || {
+                        let dots = offsets.iter().map(|&d| dot(&v[..n], &v[d..d + n]));
+                        dots.zip(weights).map(|(s, c)| c * s).sum()
+                    },
+                );
+                swept + pair_sum(fixes)
+            }
+            Pairs::List(p) => pair_sum(p),
         }
     }
 }
 
-/// Which global statistic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Statistic {
-    /// Moran's I.
-    Moran,
-    /// Geary's C.
-    Geary,
-    /// Getis–Ord General G.
-    GeneralG,
+/// Σ xᵢ yᵢ in sixteen independent sums.
+#[inline(always)]
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let (xs, ys) = (x.chunks_exact(16), y.chunks_exact(16));
+    let tail: f64 = xs
+        .remainder()
+        .iter()
+        .zip(ys.remainder())
+        .map(|(p, q)| p * q)
+        .sum();
+    let mut acc = [0.0f64; 16];
+    for (p, q) in xs.zip(ys) {
+        for l in 0..16 {
+            acc[l] += p[l] * q[l];
+        }
+    }
+    let mut half = [0.0f64; 8];
+    for l in 0..8 {
+        half[l] = acc[l] + acc[l + 8];
+    }
+    ((half[0] + half[1]) + (half[2] + half[3])) + ((half[4] + half[5]) + (half[6] + half[7])) + tail
+}
+
+/// The folded pairs (a < b) as one dense weight array per offset b − a (indexed by a), when at
+/// most [`MAX_OFFSETS`] offsets occur and the arrays take about as much memory as the pairs.
+fn by_offset(n: usize, pairs: &[(u32, u32, f64)]) -> Option<(Vec<usize>, Vec<Vec<f64>>)> {
+    let mut offsets: Vec<usize> = Vec::new();
+    let mut dense: Vec<Vec<f64>> = Vec::new();
+    let mut last = usize::MAX;
+    let mut k = 0;
+    for &(a, b, c) in pairs {
+        let d = (b - a) as usize;
+        if d != last {
+            k = match offsets.iter().position(|&o| o == d) {
+                Some(k) => k,
+                None if offsets.len() < MAX_OFFSETS
+                    && (offsets.len() as u128 + 1) * n as u128
+                        <= 3 * pairs.len() as u128 / 2 + n as u128 =>
+                {
+                    offsets.push(d);
+                    dense.push(vec![0.0; n]);
+                    offsets.len() - 1
+                }
+                None => return None,
+            };
+            last = d;
+        }
+        dense[k][a as usize] += c;
+    }
+    if offsets.is_empty() {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_unstable_by_key(|&k| offsets[k]);
+    let mut dense: Vec<Option<Vec<f64>>> = dense.into_iter().map(Some).collect();
+    Some((
+        order.iter().map(|&k| offsets[k]).collect(),
+        order.iter().filter_map(|&k| dense[k].take()).collect(),
+    ))
+}
+
+/// Dense per-offset weights as [`Pairs::Diagonals`] (each offset's most frequent weight, and
+/// the pairs that differ from it) when the differing pairs are few (a quarter of the units),
+/// else as a pair list.
+fn diagonals(offsets: &[usize], dense: &[Vec<f64>]) -> Pairs {
+    let n = dense[0].len();
+    let mut weights = Vec::with_capacity(offsets.len());
+    let mut fixes = Vec::new();
+    for (&d, w) in offsets.iter().zip(dense) {
+        let w = &w[..n - d];
+        // the majority weight (Boyer–Moore vote); any other choice is only slower
+        let (mut c, mut votes) = (0.0, 0usize);
+        for &x in w {
+            if votes == 0 {
+                c = x;
+            }
+            votes = if x == c { votes + 1 } else { votes - 1 };
+        }
+        weights.push(c);
+        let differ = w.iter().enumerate().filter(|(_, &x)| x != c);
+        fixes.extend(differ.map(|(a, &x)| (a as u32, (a + d) as u32, x - c)));
+        if fixes.len() > n / 4 + 16 {
+            let mut list = Vec::new();
+            for (&d, w) in offsets.iter().zip(dense) {
+                let nz = w.iter().enumerate().filter(|(_, &x)| x != 0.0);
+                list.extend(nz.map(|(a, &x)| (a as u32, (a + d) as u32, x)));
+            }
+            return Pairs::List(list);
+        }
+    }
+    Pairs::Diagonals {
+        offsets: offsets.to_vec(),
+        weights,
+        fixes,
+    }
+}
+
+choice! {
+    /// Which global statistic [`statistic_with`] computes.
+    pub enum Statistic("statistic", "statistic") {
+        /// Moran's I ([`moran`]).
+        Moran = "moran" | "global_moran",
+        /// Geary's C ([`geary`]).
+        Geary = "geary" | "global_geary",
+        /// Getis–Ord General G ([`general_g`]).
+        GeneralG = "general_g" | "g",
+    }
 }
 
 /// A global statistic with its inference (esda's attribute names in brackets).
@@ -363,42 +402,6 @@ pub struct GlobalResult {
     pub s2: f64,
 }
 
-fn check_values(values: &[f64], w: &Weights, stat: Statistic) -> Result<()> {
-    if values.len() != w.n {
-        return Err(Error::LengthMismatch {
-            name_a: "values".into(),
-            len_a: values.len(),
-            name_b: "weights".into(),
-            len_b: w.n,
-        });
-    }
-    if values.len() < 4 {
-        return Err(Error::argument(
-            "values",
-            format!("{} units: global statistics need at least 4", values.len()),
-        ));
-    }
-    if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-        return Err(Error::value(
-            "values",
-            i,
-            values[i],
-            "values must be finite (drop or fill missing units first)",
-        ));
-    }
-    if stat == Statistic::GeneralG {
-        if let Some(i) = values.iter().position(|&v| v < 0.0) {
-            return Err(Error::value(
-                "values",
-                i,
-                values[i],
-                "General G needs values >= 0 (counts or rates)",
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Sign-folded one-sided normal p (esda: `1 - cdf(z)` above 0, `cdf(z)` below).
 fn one_sided(z: f64) -> f64 {
     if z.is_nan() {
@@ -408,9 +411,12 @@ fn one_sided(z: f64) -> f64 {
     }
 }
 
-/// Permuted statistics: `permutations` values of `stat(shuffled copy of v)`.
+/// Permuted statistics: `permutations` values of `stat(v with its first n values shuffled)`, in
+/// blocks of [`BLOCK`] with one random stream each (one buffer per thread, nothing allocated per
+/// permutation).
 fn simulate<F>(
     v: &[f64],
+    n: usize,
     permutations: usize,
     seed: u64,
     cancel: &Cancel,
@@ -419,27 +425,21 @@ fn simulate<F>(
 where
     F: Fn(&[f64]) -> f64 + Sync,
 {
-    let blocks = permutations.div_ceil(BLOCK);
-    let out: Vec<Result<Vec<f64>>> = (0..blocks)
-        .into_par_iter()
-        .map(|b| {
+    let mut sims = vec![0.0; permutations];
+    sims.par_chunks_mut(BLOCK).enumerate().try_for_each_init(
+        || v.to_vec(),
+        |buf, (b, out)| {
             cancel.check()?;
+            buf.copy_from_slice(v);
             let mut rng = block_rng(seed, b as u64);
-            let mut buf = v.to_vec();
-            let m = BLOCK.min(permutations - b * BLOCK);
-            let mut r = Vec::with_capacity(m);
-            for _ in 0..m {
-                shuffle(&mut rng, &mut buf);
-                r.push(stat(&buf));
+            for s in out {
+                shuffle(&mut rng, &mut buf[..n]);
+                *s = stat(buf);
             }
-            Ok(r)
-        })
-        .collect();
+            Ok::<(), Error>(())
+        },
+    )?;
     cancel.check()?;
-    let mut sims = Vec::with_capacity(permutations);
-    for r in out {
-        sims.extend(r?);
-    }
     Ok(sims)
 }
 
@@ -464,9 +464,81 @@ fn permutation_inference(r: &mut GlobalResult, sims: &[f64]) {
     r.p_z_sim = one_sided(r.z_sim);
 }
 
-fn blank(value: f64, f: &Folded) -> GlobalResult {
-    GlobalResult {
-        value,
+/// At most [`MAX_PERMUTATIONS`] permutations (shared by every permutation test of the module
+/// family).
+pub(crate) fn check_permutations(permutations: usize) -> Result<()> {
+    if permutations > MAX_PERMUTATIONS {
+        return Err(Error::argument(
+            "permutations",
+            format!("{permutations}: at most {MAX_PERMUTATIONS} are supported"),
+        ));
+    }
+    Ok(())
+}
+
+/// Centred values z = y − ȳ with Σ z² and the kurtosis (Σz⁴/n)/(Σz²/n)² (as esda).
+fn centred(values: &[f64]) -> Result<(Vec<f64>, f64, f64)> {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let z: Vec<f64> = values.iter().map(|v| v - mean).collect();
+    let m2: f64 = z.iter().map(|v| v * v).sum();
+    if m2.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return Err(Error::argument(
+            "values",
+            "all values are equal: the statistic is undefined",
+        ));
+    }
+    let m4: f64 = z.iter().map(|v| v * v * v * v).sum();
+    Ok((z, m2, (m4 / n) / ((m2 / n) * (m2 / n))))
+}
+
+/// Moran's I, Geary's C or General G with analytic and permutation inference (see [`moran`],
+/// [`geary`], [`general_g`]); stops with [`Error::Interrupted`] soon after `cancel` is set.
+///
+/// # Errors
+/// As [`moran`] (and [`general_g`] for `Statistic::GeneralG`); [`Error::Interrupted`] when
+/// cancelled.
+///
+/// # Examples
+/// ```
+/// use saferstats::cancel::NEVER;
+/// use saferstats::hotspot::{global::{statistic_with, Statistic}, local::Transform, weights::Weights};
+/// let w = Weights::lattice(3, 3, false).unwrap();
+/// let s: Statistic = "geary".parse().unwrap();
+/// let v = [1., 1., 1., 1., 5., 1., 1., 1., 1.];
+/// assert!(statistic_with(s, &v, &w, Transform::Row, 0, 0, &NEVER).unwrap().value > 1.0);
+/// ```
+pub fn statistic_with(
+    statistic: Statistic,
+    values: &[f64],
+    w: &Weights,
+    transform: Transform,
+    permutations: usize,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<GlobalResult> {
+    w.check_values(values, 4, "global statistics")?;
+    check_permutations(permutations)?;
+    let f = Folded::build(w, transform, statistic == Statistic::Geary)?;
+    let n = values.len() as f64;
+    // the values the form is evaluated at, and the scale that makes it the statistic
+    let (v, scale, kurtosis) = match statistic {
+        Statistic::Moran | Statistic::Geary => {
+            let (z, m2, k) = centred(values)?;
+            let scale = match statistic {
+                Statistic::Moran => n / f.s0 / m2,
+                _ => (n - 1.0) / (2.0 * f.s0 * m2),
+            };
+            (z, scale, k)
+        }
+        Statistic::GeneralG => (values.to_vec(), 1.0 / general_g_denominator(values)?, 0.0),
+    };
+    let v: Vec<f64> = v
+        .into_iter()
+        .chain(std::iter::repeat_n(0.0, f.padding()))
+        .collect();
+    let mut r = GlobalResult {
+        value: scale * f.eval(&v),
         expected: f64::NAN,
         variance_norm: f64::NAN,
         z_norm: f64::NAN,
@@ -482,233 +554,83 @@ fn blank(value: f64, f: &Folded) -> GlobalResult {
         s0: f.s0,
         s1: f.s1,
         s2: f.s2,
+    };
+    match statistic {
+        Statistic::Moran => moran_moments(&mut r, n, kurtosis),
+        Statistic::Geary => geary_moments(&mut r, n, kurtosis),
+        Statistic::GeneralG => general_g_moments(&mut r, values),
     }
-}
-
-fn check_perms(permutations: usize) -> Result<()> {
-    if permutations > MAX_PERMUTATIONS {
-        return Err(Error::argument(
-            "permutations",
-            format!("{permutations}: at most {MAX_PERMUTATIONS} are supported"),
-        ));
+    if permutations > 0 {
+        let n = values.len();
+        let sims = simulate(&v, n, permutations, seed, cancel, |p| scale * f.eval(p))?;
+        permutation_inference(&mut r, &sims);
     }
-    Ok(())
+    Ok(r)
 }
 
-/// Global Moran's I.
-///
-/// Method (Cliff & Ord 1981; esda `Moran`): I = n/S0 · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σ zᵢ², z = y − ȳ; E\[I\] =
-/// −1/(n − 1); variance under normality and under randomisation (kurtosis term) as esda;
-/// `p_norm`, `p_rand` two-sided; `permutations` random permutations of the values give `p_sim`
-/// (folded: (min(#sim ≥ I, perms − #sim ≥ I) + 1)/(perms + 1)), `expected_sim`, `se_sim`,
-/// `z_sim` and one-sided `p_z_sim`.
-///
-/// # Errors
-/// Length mismatch, fewer than 4 units, non-finite values, constant values, weights without any
-/// neighbour, more than [`MAX_PERMUTATIONS`] permutations.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::{global::moran, local::Transform, weights::Weights};
-/// let x = [10., 20., 40., 15., 30., 30.];
-/// let y = [10., 10., 10., 20., 20., 30.];
-/// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
-/// let r = moran(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Row, 0, 0).unwrap();
-/// assert!((r.value - 0.118990).abs() < 1e-6); // esda, METHODS.md C6
-/// assert!((r.z_norm - 1.177735).abs() < 1e-6);
-/// ```
-pub fn moran(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-) -> Result<GlobalResult> {
-    moran_with(values, w, transform, permutations, seed, &NEVER)
-}
-
-fn centred(values: &[f64]) -> Result<(Vec<f64>, f64, f64)> {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let z: Vec<f64> = values.iter().map(|v| v - mean).collect();
-    let m2: f64 = z.iter().map(|v| v * v).sum();
-    if m2.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-        return Err(Error::argument(
-            "values",
-            "all values are equal: the statistic is undefined",
-        ));
-    }
-    let m4: f64 = z.iter().map(|v| v * v * v * v).sum();
-    // kurtosis as esda: (Σz⁴/n)/(Σz²/n)²
-    let k = (m4 / n) / ((m2 / n) * (m2 / n));
-    Ok((z, m2, k))
-}
-
-/// [`moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-///
-/// # Errors
-/// As [`moran`]; [`Error::Interrupted`] when cancelled.
-pub fn moran_with(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<GlobalResult> {
-    check_values(values, w, Statistic::Moran)?;
-    check_perms(permutations)?;
-    let f = Folded::new(w, transform)?;
-    let (z, m2, k) = centred(values)?;
-    let n = values.len() as f64;
-    let scale = n / f.s0 / m2;
-    let value = scale * f.cross(&z);
-    let mut r = blank(value, &f);
-    let (s0, s1, s2) = (f.s0, f.s1, f.s2);
-    let s02 = s0 * s0;
-    let n2 = n * n;
+/// Moran's moments under normality and randomisation (esda `Moran`).
+fn moran_moments(r: &mut GlobalResult, n: f64, k: f64) {
+    let (s0, s1, s2) = (r.s0, r.s1, r.s2);
+    let (s02, n2) = (s0 * s0, n * n);
     let ei = -1.0 / (n - 1.0);
     r.expected = ei;
     r.variance_norm = (n2 * s1 - n * s2 + 3.0 * s02) / ((n - 1.0) * (n + 1.0) * s02) - ei * ei;
     let a = n * ((n2 - 3.0 * n + 3.0) * s1 - n * s2 + 3.0 * s02);
     let b = k * ((n2 - n) * s1 - 2.0 * n * s2 + 6.0 * s02);
     r.variance_rand = (a - b) / ((n - 1.0) * (n - 2.0) * (n - 3.0) * s02) - ei * ei;
-    r.z_norm = (value - ei) / r.variance_norm.sqrt();
-    r.z_rand = (value - ei) / r.variance_rand.sqrt();
+    r.z_norm = (r.value - ei) / r.variance_norm.sqrt();
+    r.z_rand = (r.value - ei) / r.variance_rand.sqrt();
     r.p_norm = (2.0 * one_sided(r.z_norm)).min(1.0);
     r.p_rand = (2.0 * one_sided(r.z_rand)).min(1.0);
-    if permutations > 0 {
-        let sims = simulate(&z, permutations, seed, cancel, |v| scale * f.cross(v))?;
-        permutation_inference(&mut r, &sims);
-    }
-    Ok(r)
 }
 
-/// Global Geary's C.
-///
-/// Method (Geary 1954; esda `Geary`): C = (n − 1) Σᵢⱼ wᵢⱼ (yᵢ − yⱼ)² / (2 S0 Σ zᵢ²); E\[C\] = 1;
-/// variances under normality and randomisation as esda; `p_norm`, `p_rand` one-sided as esda
-/// (C < 1 is positive autocorrelation); permutations as [`moran`].
-///
-/// # Errors
-/// As [`moran`].
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::{global::geary, local::Transform, weights::Weights};
-/// let w = Weights::lattice(3, 3, false).unwrap();
-/// let r = geary(&[1., 1., 1., 1., 5., 1., 1., 1., 1.], &w, Transform::Row, 0, 0).unwrap();
-/// assert!(r.value > 1.0); // one high cell among low neighbours: negative autocorrelation
-/// ```
-pub fn geary(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-) -> Result<GlobalResult> {
-    geary_with(values, w, transform, permutations, seed, &NEVER)
-}
-
-/// [`geary`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-///
-/// # Errors
-/// As [`geary`]; [`Error::Interrupted`] when cancelled.
-pub fn geary_with(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<GlobalResult> {
-    check_values(values, w, Statistic::Geary)?;
-    check_perms(permutations)?;
-    let f = Folded::new(w, transform)?;
-    let (z, m2, k) = centred(values)?;
-    let n = values.len() as f64;
-    let scale = (n - 1.0) / (2.0 * f.s0 * m2);
-    let value = scale * f.sqdiff(&z);
-    let mut r = blank(value, &f);
-    let (s0, s1, s2) = (f.s0, f.s1, f.s2);
-    let s02 = s0 * s0;
-    let n2 = n * n;
+/// Geary's moments under normality and randomisation (esda `Geary`).
+fn geary_moments(r: &mut GlobalResult, n: f64, k: f64) {
+    let (s0, s1, s2) = (r.s0, r.s1, r.s2);
+    let (s02, n2) = (s0 * s0, n * n);
     r.expected = 1.0;
     let a = (n - 1.0) * s1 * (n2 - 3.0 * n + 3.0 - (n - 1.0) * k);
     let b = 0.25 * ((n - 1.0) * s2 * (n2 + 3.0 * n - 6.0 - (n2 - n + 2.0) * k));
     let c = s02 * (n2 - 3.0 - (n - 1.0) * (n - 1.0) * k);
     r.variance_rand = (a - b + c) / (n * (n - 2.0) * (n - 3.0) * s02);
     r.variance_norm = ((2.0 * s1 + s2) * (n - 1.0) - 4.0 * s02) / (2.0 * (n + 1.0) * s02);
-    r.z_norm = (value - 1.0) / r.variance_norm.sqrt();
-    r.z_rand = (value - 1.0) / r.variance_rand.sqrt();
+    r.z_norm = (r.value - 1.0) / r.variance_norm.sqrt();
+    r.z_rand = (r.value - 1.0) / r.variance_rand.sqrt();
     r.p_norm = one_sided(r.z_norm);
     r.p_rand = one_sided(r.z_rand);
-    if permutations > 0 {
-        let sims = simulate(&z, permutations, seed, cancel, |v| scale * f.sqdiff(v))?;
-        permutation_inference(&mut r, &sims);
+}
+
+/// Σᵢ≠ⱼ yᵢ yⱼ = (Σ y)² − Σ y² for values ≥ 0, which must be positive.
+fn general_g_denominator(y: &[f64]) -> Result<f64> {
+    if let Some(i) = y.iter().position(|&v| v < 0.0) {
+        return Err(Error::value(
+            "values",
+            i,
+            y[i],
+            "General G needs values >= 0 (counts or rates)",
+        ));
     }
-    Ok(r)
-}
-
-/// Getis–Ord General G.
-///
-/// Method (Getis & Ord 1992; esda `G`): G = Σᵢ≠ⱼ wᵢⱼ yᵢ yⱼ / Σᵢ≠ⱼ yᵢ yⱼ for values ≥ 0;
-/// E\[G\] = S0/(n(n − 1)); the variance from the moments b0…b4 as esda; `p_norm` one-sided (as
-/// esda; G above E\[G\] means high values cluster); permutations as [`moran`].
-///
-/// # Errors
-/// As [`moran`]; negative values; fewer than two positive values.
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::{global::general_g, local::Transform, weights::Weights};
-/// let w = Weights::lattice(3, 3, false).unwrap();
-/// let r = general_g(&[9., 8., 1., 7., 1., 1., 1., 1., 1.], &w, Transform::Binary, 0, 0).unwrap();
-/// assert!(r.value > r.expected); // the high values sit together
-/// ```
-pub fn general_g(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-) -> Result<GlobalResult> {
-    general_g_with(values, w, transform, permutations, seed, &NEVER)
-}
-
-/// [`general_g`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-///
-/// # Errors
-/// As [`general_g`]; [`Error::Interrupted`] when cancelled.
-pub fn general_g_with(
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<GlobalResult> {
-    check_values(values, w, Statistic::GeneralG)?;
-    check_perms(permutations)?;
-    let f = Folded::new(w, transform)?;
-    let y = values;
-    let n = y.len() as f64;
     let s1y: f64 = y.iter().sum();
-    let s2y: f64 = y.iter().map(|v| v * v).sum();
-    let s3y: f64 = y.iter().map(|v| v * v * v).sum();
-    let s4y: f64 = y.iter().map(|v| v * v * v * v).sum();
-    let den = s1y * s1y - s2y;
+    let den = s1y * s1y - y.iter().map(|v| v * v).sum::<f64>();
     if den.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return Err(Error::argument(
             "values",
             "General G needs at least two positive values",
         ));
     }
-    let value = f.cross(y) / den;
-    let mut r = blank(value, &f);
-    let (s0, s1, s2) = (f.s0, f.s1, f.s2);
-    let s02 = s0 * s0;
-    let n2 = n * n;
+    Ok(den)
+}
+
+/// General G's moments from b0…b4 (esda `G`; normality only).
+fn general_g_moments(r: &mut GlobalResult, y: &[f64]) {
+    let n = y.len() as f64;
+    let s1y: f64 = y.iter().sum();
+    let s2y: f64 = y.iter().map(|v| v * v).sum();
+    let s3y: f64 = y.iter().map(|v| v * v * v).sum();
+    let s4y: f64 = y.iter().map(|v| v * v * v * v).sum();
+    let den = s1y * s1y - s2y;
+    let (s0, s1, s2) = (r.s0, r.s1, r.s2);
+    let (s02, n2) = (s0 * s0, n * n);
     let eg = s0 / (n * (n - 1.0));
     let b0 = (n2 - 3.0 * n + 3.0) * s1 - n * s2 + 3.0 * s02;
     let b1 = -((n2 - n) * s1 - 2.0 * n * s2 + 6.0 * s02);
@@ -720,13 +642,98 @@ pub fn general_g_with(
             / (den * den * n * (n - 1.0) * (n - 2.0) * (n - 3.0));
     r.expected = eg;
     r.variance_norm = eg2 - eg * eg;
-    r.z_norm = (value - eg) / r.variance_norm.sqrt();
+    r.z_norm = (r.value - eg) / r.variance_norm.sqrt();
     r.p_norm = one_sided(r.z_norm);
-    if permutations > 0 {
-        let sims = simulate(y, permutations, seed, cancel, |v| f.cross(v) / den)?;
-        permutation_inference(&mut r, &sims);
-    }
-    Ok(r)
+}
+
+with_choice! {
+    /// [`moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`moran`]; [`Error::Interrupted`] when cancelled.
+    pub fn moran_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<GlobalResult> = statistic_with(Statistic::Moran);
+}
+
+with_choice! {
+    /// [`geary`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`geary`]; [`Error::Interrupted`] when cancelled.
+    pub fn geary_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<GlobalResult> = statistic_with(Statistic::Geary);
+}
+
+with_choice! {
+    /// [`general_g`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`general_g`]; [`Error::Interrupted`] when cancelled.
+    pub fn general_g_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<GlobalResult> = statistic_with(Statistic::GeneralG);
+}
+
+uninterruptible! {
+    /// Global Moran's I.
+    ///
+    /// Method (Cliff & Ord 1981; esda `Moran`): I = n/S0 · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σ zᵢ², z = y − ȳ; E\[I\] =
+    /// −1/(n − 1); variance under normality and under randomisation (kurtosis term) as esda;
+    /// `p_norm`, `p_rand` two-sided; `permutations` random permutations of the values give `p_sim`
+    /// (folded: (min(#sim ≥ I, perms − #sim ≥ I) + 1)/(perms + 1)), `expected_sim`, `se_sim`,
+    /// `z_sim` and one-sided `p_z_sim`.
+    ///
+    /// # Errors
+    /// Length mismatch, fewer than 4 units, non-finite values, constant values, weights without any
+    /// neighbour, more than [`MAX_PERMUTATIONS`] permutations.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{global::moran, local::Transform, weights::Weights};
+    /// let x = [10., 20., 40., 15., 30., 30.];
+    /// let y = [10., 10., 10., 20., 20., 30.];
+    /// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
+    /// let r = moran(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Row, 0, 0).unwrap();
+    /// assert!((r.value - 0.118990).abs() < 1e-6); // esda, docs/methods/hotspots.md C6
+    /// assert!((r.z_norm - 1.177735).abs() < 1e-6);
+    /// ```
+    pub fn moran(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<GlobalResult> = moran_with;
+}
+
+uninterruptible! {
+    /// Global Geary's C.
+    ///
+    /// Method (Geary 1954; esda `Geary`): C = (n − 1) Σᵢⱼ wᵢⱼ (yᵢ − yⱼ)² / (2 S0 Σ zᵢ²); E\[C\] = 1;
+    /// variances under normality and randomisation as esda; `p_norm`, `p_rand` one-sided as esda
+    /// (C < 1 is positive autocorrelation); permutations as [`moran`].
+    ///
+    /// # Errors
+    /// As [`moran`].
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{global::geary, local::Transform, weights::Weights};
+    /// let w = Weights::lattice(3, 3, false).unwrap();
+    /// let r = geary(&[1., 1., 1., 1., 5., 1., 1., 1., 1.], &w, Transform::Row, 0, 0).unwrap();
+    /// assert!(r.value > 1.0); // one high cell among low neighbours: negative autocorrelation
+    /// ```
+    pub fn geary(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<GlobalResult> = geary_with;
+}
+
+uninterruptible! {
+    /// Getis–Ord General G.
+    ///
+    /// Method (Getis & Ord 1992; esda `G`): G = Σᵢ≠ⱼ wᵢⱼ yᵢ yⱼ / Σᵢ≠ⱼ yᵢ yⱼ for values ≥ 0;
+    /// E\[G\] = S0/(n(n − 1)); the variance from the moments b0…b4 as esda; `p_norm` one-sided (as
+    /// esda; G above E\[G\] means high values cluster); permutations as [`moran`].
+    ///
+    /// # Errors
+    /// As [`moran`]; negative values; fewer than two positive values.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{global::general_g, local::Transform, weights::Weights};
+    /// let w = Weights::lattice(3, 3, false).unwrap();
+    /// let r = general_g(&[9., 8., 1., 7., 1., 1., 1., 1., 1.], &w, Transform::Binary, 0, 0).unwrap();
+    /// assert!(r.value > r.expected); // the high values sit together
+    /// ```
+    pub fn general_g(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<GlobalResult> = general_g_with;
 }
 
 #[cfg(test)]
@@ -760,32 +767,47 @@ mod tests {
     }
 
     #[test]
-    fn diagonal_and_list_storage_agree() {
-        // a lattice (diagonal storage) against the same pairs given as an irregular list
-        let w = Weights::lattice(7, 9, true).unwrap();
-        let f = Folded::new(&w, Transform::Row).unwrap();
-        assert!(matches!(f.pairs, Pairs::Diagonal(_)));
-        let list = match &f.pairs {
-            Pairs::Diagonal(d) => {
-                let mut l = Vec::new();
-                for (off, ws) in d {
-                    for (i, &c) in ws.iter().enumerate() {
-                        if c != 0.0 {
-                            l.push((i as u32, (i + off) as u32, c));
-                        }
+    fn band_and_list_storage_agree() {
+        // a lattice (constant diagonals over four offsets) against the same pairs given as an irregular list
+        let w = Weights::lattice(150, 150, true).unwrap();
+        let v: Vec<f64> = (0..22_500).map(|i| ((i * 37) % 11) as f64 - 4.0).collect();
+        for squared_differences in [false, true] {
+            let f = Folded::build(&w, Transform::Row, squared_differences).unwrap();
+            let list = match &f.pairs {
+                Pairs::Diagonals {
+                    offsets,
+                    weights,
+                    fixes,
+                } => {
+                    let mut l = fixes.clone();
+                    for (&off, &c) in offsets.iter().zip(weights) {
+                        l.extend((0..22_500 - off as u32).map(|i| (i, i + off as u32, c)));
                     }
+                    l
                 }
-                l
-            }
-            Pairs::List(_) => unreachable!(),
-        };
-        let g = Folded {
-            pairs: Pairs::List(list),
-            ..f.clone()
-        };
-        let v: Vec<f64> = (0..63).map(|i| ((i * 37) % 11) as f64 - 4.0).collect();
-        assert!((f.cross(&v) - g.cross(&v)).abs() < 1e-9);
-        assert!((f.sqdiff(&v) - g.sqdiff(&v)).abs() < 1e-9);
+                Pairs::List(_) => unreachable!(),
+            };
+            let g = Folded {
+                pairs: Pairs::List(list),
+                ..f.clone()
+            };
+            let padded: Vec<f64> = v.iter().copied().chain(vec![0.0; f.padding()]).collect();
+            let (a, b) = (f.eval(&padded), g.eval(&v));
+            assert!((a - b).abs() < 1e-12 * b.abs(), "{a} vs {b}");
+        }
+        let sqdiff: f64 = (0..22_500)
+            .flat_map(|i| {
+                let (nb, ws) = w.row(i);
+                let t: f64 = ws.iter().sum();
+                let v = &v;
+                nb.iter()
+                    .zip(ws)
+                    .map(move |(&j, &x)| x / t * (v[i] - v[j as usize]).powi(2))
+            })
+            .sum();
+        let g = Folded::build(&w, Transform::Row, true).unwrap();
+        let padded: Vec<f64> = v.iter().copied().chain(vec![0.0; g.padding()]).collect();
+        assert!((g.eval(&padded) - sqdiff).abs() < 1e-12 * sqdiff);
     }
 
     #[test]

@@ -53,32 +53,6 @@ pub struct LocalResult {
     pub quadrant: Vec<u8>,
 }
 
-fn check(values: &[f64], w: &Weights) -> Result<()> {
-    if values.len() != w.n {
-        return Err(Error::LengthMismatch {
-            name_a: "values".into(),
-            len_a: values.len(),
-            name_b: "weights".into(),
-            len_b: w.n,
-        });
-    }
-    if values.len() < 3 {
-        return Err(Error::argument(
-            "values",
-            "local statistics need at least 3 units",
-        ));
-    }
-    if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-        return Err(Error::value(
-            "values",
-            i,
-            values[i],
-            "values must be finite (drop or fill missing units first)",
-        ));
-    }
-    Ok(())
-}
-
 /// Per-unit weights after the transform: (self weight, neighbour weights).
 fn row_weights(w: &Weights, i: usize, transform: Transform, star: bool) -> (f64, Vec<f64>) {
     let (_, ws) = w.row(i);
@@ -223,25 +197,26 @@ uninterruptible! {
     pub fn gi_star(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<LocalResult> = gi_star_with;
 }
 
-/// [`gi_star`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-///
-/// # Errors
-/// As [`gi_star`]; [`Error::Interrupted`] when cancelled.
-pub fn gi_star_with(
-    values: &[f64],
-    w: &Weights,
+with_choice! {
+    /// [`gi_star`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`gi_star`]; [`Error::Interrupted`] when cancelled.
+    pub fn gi_star_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<LocalResult> = local_statistic_with(Statistic::GiStar);
+}
+
+/// The Gi* row of unit i (see [`gi_star`]).
+fn gi_star_row<'a>(
+    values: &'a [f64],
+    w: &'a Weights,
     transform: Transform,
     permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<LocalResult> {
-    check(values, w)?;
-    let n = values.len();
-    let nf = n as f64;
+) -> impl Fn(usize, &PermutedIds) -> LocalRow + Sync + 'a {
+    let nf = values.len() as f64;
     let sum: f64 = values.iter().sum();
     let mean = sum / nf;
     let var = values.iter().map(|v| v * v).sum::<f64>() / nf - mean * mean;
-    local_result(w, permutations, seed, cancel, |i, perm_ids| {
+    move |i, perm_ids| {
         let (sw, ws) = row_weights(w, i, transform, true);
         let (nb, _) = w.row(i);
         let lag: f64 = sw * values[i]
@@ -262,7 +237,7 @@ pub fn gi_star_with(
             f64::NAN
         };
         (g, z, e, v, p_sim, 0)
-    })
+    }
 }
 
 uninterruptible! {
@@ -315,27 +290,38 @@ pub fn local_statistic_with(
     seed: u64,
     cancel: &Cancel,
 ) -> Result<LocalResult> {
+    w.check_values(values, 3, "local statistics")?;
     match statistic {
-        Statistic::GiStar => gi_star_with(values, w, transform, permutations, seed, cancel),
-        Statistic::Moran => local_moran_with(values, w, transform, permutations, seed, cancel),
+        Statistic::GiStar => {
+            let row = gi_star_row(values, w, transform, permutations);
+            local_result(w, permutations, seed, cancel, row)
+        }
+        Statistic::Moran => {
+            let row = local_moran_row(values, w, transform, permutations)?;
+            local_result(w, permutations, seed, cancel, row)
+        }
     }
 }
 
-/// [`local_moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+with_choice! {
+    /// [`local_moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`local_moran`]; [`Error::Interrupted`] when cancelled.
+    pub fn local_moran_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<LocalResult> = local_statistic_with(Statistic::Moran);
+}
+
+/// The Local Moran row of unit i (see [`local_moran`]).
 ///
 /// # Errors
-/// As [`local_moran`]; [`Error::Interrupted`] when cancelled.
-pub fn local_moran_with(
-    values: &[f64],
-    w: &Weights,
+/// Constant values.
+fn local_moran_row<'a>(
+    values: &'a [f64],
+    w: &'a Weights,
     transform: Transform,
     permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<LocalResult> {
-    check(values, w)?;
-    let n = values.len();
-    let nf = n as f64;
+) -> Result<impl Fn(usize, &PermutedIds) -> LocalRow + Sync + 'a> {
+    let nf = values.len() as f64;
     let mean = values.iter().sum::<f64>() / nf;
     let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / nf).sqrt();
     if sd == 0.0 {
@@ -350,7 +336,7 @@ pub fn local_moran_with(
     let m4 = z.iter().map(|v| v.powi(4)).sum::<f64>() / nf;
     let b2 = m4 / (m2 * m2);
     let scaling = (nf - 1.0) / den;
-    local_result(w, permutations, seed, cancel, |i, perm_ids| {
+    Ok(move |i, perm_ids: &PermutedIds| {
         let (_, ws) = row_weights(w, i, transform, false);
         let (nb, _) = w.row(i);
         let lag: f64 = nb.iter().zip(&ws).map(|(&j, wt)| wt * z[j as usize]).sum();

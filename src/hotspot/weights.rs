@@ -53,6 +53,27 @@ fn too_many_pairs(name: &str, pairs: usize) -> Error {
 }
 
 impl Weights {
+    /// Check the values of a statistic over these weights: one finite value per unit and at
+    /// least `min_units` units (`what` names the statistics in the message).
+    pub(crate) fn check_values(&self, values: &[f64], min_units: usize, what: &str) -> Result<()> {
+        crate::ci::check_lengths(&[("values", values.len()), ("weights", self.n)])?;
+        if values.len() < min_units {
+            return Err(Error::argument(
+                "values",
+                format!("{} units: {what} need at least {min_units}", values.len()),
+            ));
+        }
+        if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+            return Err(Error::value(
+                "values",
+                i,
+                values[i],
+                "values must be finite (drop or fill missing units first)",
+            ));
+        }
+        Ok(())
+    }
+
     /// Weights from CSR parts as they cross from Python (signed offsets and neighbour indices),
     /// validated: `offsets` has `n + 1` non-decreasing entries from 0 to `neighbors.len()`, one
     /// weight per neighbour, every neighbour a unit index below `n` (at most `u32::MAX` units).

@@ -8,15 +8,12 @@ import dataclasses
 import html
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, MissingValueError
 from ._common import _choice, _int_arg, _seed
-from .weights import Weights
+from .weights import Weights, _values_on
 
 __all__ = ["global_moran", "global_geary", "general_g", "GlobalResult"]
 
@@ -93,15 +90,11 @@ class GlobalResult(Result):
 
 
 def _global(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> GlobalResult:
-    if not isinstance(weights, Weights):
-        raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
-    v = as_float_array("values", values)
-    if np.isnan(v).any():
-        row = int(np.flatnonzero(np.isnan(v))[0])
-        raise MissingValueError(f"`values` has a missing value at position {row}", "values", row)
+    v = _values_on(weights, values)
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     _choice("transform", transform, ("B", "R"))
-    r = _ext.global_statistic(stat, np.ascontiguousarray(v), *weights._args(), transform, perms, _seed(seed))
+    r = _ext.global_statistic(v, weights._args(), statistic=stat, transform=transform, permutations=perms,
+                              seed=_seed(seed))
     return GlobalResult(stat, r["value"], r["expected"], r["variance_norm"], r["z_norm"], r["p_norm"],
                         r["variance_rand"], r["z_rand"], r["p_rand"], r["p_sim"], r["expected_sim"], r["se_sim"],
                         r["z_sim"], r["p_z_sim"], len(v), transform, perms)

@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, MissingValueError
+from ..exceptions import InvalidInputError
 from ._common import _choice, _ExcelMixin, _float_arg, _int_arg, _seed
-from .weights import Weights
+from .weights import Weights, _values_on
 
 __all__ = ["gi_star", "local_moran", "LocalResult"]
 
@@ -115,17 +114,12 @@ class LocalResult(_ExcelMixin, Result):
 
 
 def _local(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> dict[str, Any]:
-    if not isinstance(weights, Weights):
-        raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
-    v = as_float_array("values", values)
-    if np.isnan(v).any():
-        row = int(np.flatnonzero(np.isnan(v))[0])
-        raise MissingValueError(f"`values` has a missing value at position {row}", "values", row)
+    v = _values_on(weights, values)
     if isinstance(permutations, (int, np.integer)) and not isinstance(permutations, bool) and permutations < 0:
         raise InvalidInputError("`permutations` must be >= 0", "permutations")
     perms = _int_arg("permutations", permutations, 0, 10**9)
     _choice("transform", transform, ("B", "R"))
-    return _ext.local_statistic(v, *weights._args(), statistic=stat, transform=transform, permutations=perms,
+    return _ext.local_statistic(v, weights._args(), statistic=stat, transform=transform, permutations=perms,
                                 seed=_seed(seed))
 
 

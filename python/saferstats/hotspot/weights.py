@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, MissingValueError
 from ._common import _choice, _finite_xy, _float_arg, _int_arg
 
 __all__ = ["Weights"]
@@ -93,6 +93,18 @@ class Weights:
 
     def _args(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
         return self.n, self.offsets, self.neighbors, self.weights
+
+
+def _values_on(weights: Any, values: Any) -> np.ndarray:
+    """The values of a statistic over ``weights`` (a :class:`Weights`): contiguous floats with
+    no missing value (the error names its position); the core checks the rest."""
+    if not isinstance(weights, Weights):
+        raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
+    v = as_float_array("values", values)
+    if np.isnan(v).any():
+        row = int(np.flatnonzero(np.isnan(v))[0])
+        raise MissingValueError(f"`values` has a missing value at position {row}", "values", row)
+    return np.ascontiguousarray(v)
 
 
 def _index_array(name: str, v: Any) -> np.ndarray:
