@@ -291,8 +291,18 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                             _png(fig)))
     monthly = sec.get("monthly")
     if monthly is not None:
+        gaps: list[str] = []
         if not isinstance(monthly, pd.DataFrame):
-            monthly = pd.read_csv(monthly, dtype=str, keep_default_na=False)
+            try:  # the Home Office bulletin's monthly figures as published (years across, months down)
+                grid = ss.read_hate_crime(monthly, sheet=sec.get("monthly_sheet"))
+            except SaferstatsError:
+                grid = None
+            if grid is not None and grid.attrs["summary"]["layout"] == "monthly":
+                gaps = [d["month"] for d in grid.attrs["dropped"]]
+                monthly = grid.dropna(subset=["count"])
+                sec = {**sec, "monthly_period": "month", "monthly_count": "count"}
+            else:
+                monthly = pd.read_csv(monthly, dtype=str, keep_default_na=False)
         mcol, ccol = sec.get("monthly_period", monthly.columns[0]), sec.get("monthly_count", monthly.columns[-1])
         for key, col in (("monthly_period", mcol), ("monthly_count", ccol)):
             if col not in monthly.columns:
@@ -307,10 +317,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hate_crime] monthly file row {i}: '{monthly[ccol].iloc[i]}' in column '{ccol}' is not "
                               "a count", "hate_crime.monthly_count")
         what = sec.get("monthly_label", "hate crimes recorded per month")
-        tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what)
-        s.tables.extend(tabs)
-        s.figures.extend(figs)
-        s.intro += words
+        if gaps:
+            s.intro += (f" The SPC chart of {what} is not shown: the series has no figure for {', '.join(gaps[:6])}"
+                        + (" and other months" if len(gaps) > 6 else "") + " (an SPC chart needs every month).")
+        else:
+            tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what)
+            s.tables.extend(tabs)
+            s.figures.extend(figs)
+            s.intro += words
     if "national" in sec:
         nat = sec["national"]
         strands = nat[nat.strand != "Total offences"]
