@@ -119,7 +119,7 @@ pub(super) fn e_test_many<'py>(
     n2: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
     let (a, b, c, d) = (owned(&k1), owned(&k2), owned(&n1), owned(&n2));
-    let p = detach(py, || etest::e_test_many(&a, &b, &c, &d))?.py_err()?;
+    let p = interruptible(py, |cancel| etest::e_test_many_with(&a, &b, &c, &d, cancel))?;
     Ok(p.into_pyarray(py))
 }
 

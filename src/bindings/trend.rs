@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::parallel::{detach, owned};
+use super::parallel::{detach, interruptible, owned};
 use crate::trend::{self as core, FunnelKind, TrendOptions};
 
 /// Labels of the trend method codes (index = code).
@@ -54,10 +54,9 @@ pub(super) fn poisson_trend_many<'py>(
         auto_threshold,
     };
     let (y, n, tt) = (owned(&count), owned(&population), owned(&t));
-    let fits = detach(py, || {
-        core::poisson_trend_many(&y, &n, &tt, &offsets, &opts)
-    })?
-    .py_err()?;
+    let fits = interruptible(py, |cancel| {
+        core::poisson_trend_many_with(&y, &n, &tt, &offsets, &opts, cancel)
+    })?;
     Ok(columns!(py, &fits;
         "intercept" => |f| f.intercept,
         "beta" => |f| f.beta,
