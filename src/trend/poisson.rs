@@ -304,7 +304,7 @@ pub fn poisson_trend_many(
 }
 
 /// [`poisson_trend_many`], polling `cancel` between series (tens of thousands of LSOA series
-/// take seconds); [`Error::Interrupted`](crate::Error::Interrupted) once it is set.
+/// take seconds); [`Error::Interrupted`] once it is set.
 ///
 /// # Errors
 /// As [`poisson_trend_many`]; `Interrupted` after `cancel` is set.
