@@ -213,12 +213,7 @@ pub(super) fn funnel_od_limits<'py>(
         funnel_od::od_limits(&n, kind, target, multiplier, phi, tau2, model)
     })?
     .py_err()?;
-    Ok(columns!(py, &l;
-        "lower_998" => |x| x[0],
-        "lower_95" => |x| x[1],
-        "upper_95" => |x| x[2],
-        "upper_998" => |x| x[3],
-    ))
+    super::trend::limits_columns(py, &l)
 }
 
 /// Over-dispersed funnel significance codes (FunnelSignificance).

@@ -141,7 +141,16 @@ pub(super) fn funnel_limits<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = owned(&denominators);
     let l = detach(py, || core::funnel_limits(&n, target, kind, multiplier))?.py_err()?;
-    Ok(columns!(py, &l;
+    limits_columns(py, &l)
+}
+
+/// Funnel control limits as a dict of lower_998, lower_95, upper_95, upper_998 (also the
+/// over-dispersed limits of `monitoring::funnel_od`).
+pub(super) fn limits_columns<'py>(
+    py: Python<'py>,
+    l: &[core::FunnelLimits],
+) -> PyResult<Bound<'py, PyDict>> {
+    Ok(columns!(py, l;
         "lower_998" => |x| x.lower_998,
         "lower_95" => |x| x.lower_95,
         "upper_95" => |x| x.upper_95,
