@@ -11,22 +11,19 @@ use crate::trend::{self as core, FunnelKind, TrendOptions};
 /// Labels of the trend method codes (index = code).
 #[pyfunction]
 pub(super) fn trend_method_labels() -> Vec<&'static str> {
-    core::TrendMethod::ALL.iter().map(|m| m.label()).collect()
+    core::TrendMethod::LABELS.to_vec()
 }
 
 /// Labels of the trend note codes (index = code; "" when there is an estimate).
 #[pyfunction]
 pub(super) fn trend_note_labels() -> Vec<&'static str> {
-    core::TrendNote::ALL.iter().map(|m| m.label()).collect()
+    core::TrendNote::LABELS.to_vec()
 }
 
 /// Labels of the funnel significance codes (index = code).
 #[pyfunction]
 pub(super) fn funnel_significance_labels() -> Vec<&'static str> {
-    core::FunnelSignificance::ALL
-        .iter()
-        .map(|m| m.label())
-        .collect()
+    core::FunnelSignificance::LABELS.to_vec()
 }
 
 /// Poisson trends for groups stored contiguously; returns a dict of column arrays.
