@@ -193,10 +193,18 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
                    "average moving range), NHS Making Data Count rules"
                    + (f"; limits recalculated from {', '.join(map(str, rebase))}" if rebase else ""))
-    first = signals["period"].iloc[0] if len(signals) else None
+    above = int((res["outside_limits"] & (res["value"] > res["upl"])).sum())
+    below = int((res["outside_limits"] & (res["value"] < res["lpl"])).sum())
+    runs = int(((res["shift"] | res["trend"] | res["two_in_three"]) & ~res["outside_limits"]).sum())
+    parts = [f"{above} month(s) above the upper process limit" if above else "",
+             f"{below} below the lower limit" if below else "",
+             f"{runs} in runs (a shift of 7 or more months on one side of the mean, a trend of rising or falling "
+             "months, or two of three near a limit)" if runs else ""]
+    detail = ", ".join(p for p in parts if p)
     text = (f" On an SPC chart of {what} ({len(v)} months), the latest month shows {_VARIATION_WORDS.get(variation, variation)}"
-            + (f"; {len(signals)} month(s) carry a special-cause signal, the first in {first}" if len(signals) else "")
-            + ".")
+            + (f"; special-cause signals: {detail}" if detail else "") + "."
+            + (" So many signals mean the series has changed level over the period rather than a few unusual months."
+               if len(signals) > len(v) / 2 else ""))
     return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals", _round(table, 1))],
             [Figure(name, fig_caption, _png(fig))], text)
 
