@@ -55,7 +55,7 @@ from .trend import (
 from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
-from . import monitoring
+from . import geo, monitoring
 from .monitoring import *  # noqa: F403 - the monitoring API, as listed in monitoring.__all__
 from .io import read_mha_annual
 from .published import read_flytipping, read_hate_crime, read_street_crime
@@ -147,6 +147,7 @@ __all__ = [
     "find_area",
     "geography",
     "monitoring",
+    "geo",
 ]
 __all__ += monitoring.__all__
 __all__ += _hotspot.__all__
