@@ -98,6 +98,37 @@ pub fn norm_ppf(p: f64) -> f64 {
     std_normal().inverse_cdf(p)
 }
 
+/// Student t quantile `F⁻¹(p)` with `df` degrees of freedom (statrs' `StudentsT`). Above
+/// 10⁷ degrees of freedom the normal quantile is returned (they agree to ~1e-7 there, and statrs'
+/// inversion does not terminate promptly for huge `df`).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] on `p` (outside (0, 1)) or `df` (not positive and finite).
+///
+/// # Examples
+/// ```
+/// // R: qt(0.975, 4) = 2.776445105197793
+/// let t = saferstats::special::t_quantile(0.975, 4.0).unwrap();
+/// assert!((t - 2.776445105197793).abs() < 1e-9);
+/// ```
+pub fn t_quantile(p: f64, df: f64) -> Result<f64> {
+    use statrs::distribution::StudentsT;
+    if !(p > 0.0 && p < 1.0) {
+        return Err(Error::argument("p", format!("must be in (0, 1), got {p}")));
+    }
+    if !(df > 0.0 && df.is_finite()) {
+        return Err(Error::argument(
+            "df",
+            format!("must be positive and finite, got {df}"),
+        ));
+    }
+    if df > 1e7 {
+        return Ok(norm_ppf(p));
+    }
+    let t = StudentsT::new(0.0, 1.0, df).map_err(|e| Error::argument("df", e.to_string()))?;
+    Ok(t.inverse_cdf(p))
+}
+
 /// Standard normal survival function 1 − Φ(x), accurate in the upper tail.
 ///
 /// # Examples

@@ -56,7 +56,21 @@ from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
 from . import monitoring
-from .monitoring import e_test, spc, wdd, wdd_harm
+from .monitoring import (
+    e_test,
+    funnel_overdispersion,
+    isr,
+    israte,
+    p_adjust,
+    peer_compare,
+    plot_spc,
+    rate_funnel_limits,
+    rate_funnel_significance,
+    spc,
+    unusual_periods,
+    wdd,
+    wdd_harm,
+)
 from .io import read_mha_annual
 from .published import read_flytipping, read_hate_crime, read_street_crime
 from .outcomes import (
@@ -151,5 +165,14 @@ __all__ = [
     "e_test",
     "wdd",
     "wdd_harm",
+    "funnel_overdispersion",
+    "isr",
+    "israte",
+    "rate_funnel_limits",
+    "rate_funnel_significance",
+    "p_adjust",
+    "unusual_periods",
+    "peer_compare",
+    "plot_spc",
 ]
 __all__ += _hotspot.__all__

@@ -33,6 +33,9 @@ __all__ = [
     "e_test_many",
     "esp2013",
     "funnel_limits",
+    "funnel_od_limits",
+    "funnel_od_significance",
+    "funnel_overdispersion",
     "funnel_significance",
     "funnel_significance_labels",
     "global_statistic",
@@ -49,6 +52,7 @@ __all__ = [
     "hdbscan_mst",
     "hotspot_change_test",
     "hotspot_classify",
+    "isr_ratio",
     "its_poisson",
     "kde_default_bandwidth",
     "kde_grid",
@@ -59,7 +63,9 @@ __all__ = [
     "nnh",
     "nnh_threshold",
     "outcome_tests",
+    "p_adjust",
     "pai_table",
+    "poisson_expected_limits",
     "poisson_trend_many",
     "proportion_ci",
     "proportion_difference",
@@ -72,10 +78,12 @@ __all__ = [
     "spc_labels",
     "spc_many",
     "suppress",
+    "t_quantile",
     "test_labels",
     "trend_method_labels",
     "trend_note_labels",
     "two_by_two",
+    "unusual_periods",
     "wdd",
     "wdd_harm",
     "weights_adjacency",
@@ -359,13 +367,14 @@ def spc_many(
     series_starts: list[int],
     rebase: npt.NDArray[np.bool_],
     targets: _F64,
-    chart: str,
-    improvement: str,
-    fix_after: int | None,
-    screen_outliers: bool,
-    trend_points: int,
-    shift_points: int,
-    laney: bool,
+    *,
+    chart: str = ...,
+    improvement: str = ...,
+    fix_after: int | None = ...,
+    screen_outliers: bool = ...,
+    trend_points: int = ...,
+    shift_points: int = ...,
+    laney: bool = ...,
 ) -> tuple[dict[str, npt.NDArray[Any]], dict[str, npt.NDArray[Any]]]: ...
 def e_test_many(k1: _F64, k2: _F64, n1: _F64, n2: _F64) -> _F64: ...
 def wdd(
@@ -378,3 +387,25 @@ def wdd(
     confidence: float,
 ) -> list[list[float]]: ...
 def wdd_harm(estimates: list[float], se: list[float], weights: list[float], confidence: float) -> list[float]: ...
+def funnel_overdispersion(
+    numerators: _F64, denominators: _F64, *, kind: str, target: float, multiplier: float, trim: float
+) -> dict[str, Any]: ...
+def funnel_od_limits(
+    denominators: _F64, *, kind: str, target: float, multiplier: float, phi: float, tau2: float, model: str
+) -> dict[str, _F64]: ...
+def funnel_od_significance(
+    numerators: _F64,
+    denominators: _F64,
+    *,
+    kind: str,
+    target: float,
+    multiplier: float,
+    phi: float,
+    tau2: float,
+    model: str,
+) -> npt.NDArray[np.uint8]: ...
+def isr_ratio(observed: _F64, expected: _F64, *, confidence: float) -> dict[str, npt.NDArray[Any]]: ...
+def p_adjust(p: _F64, *, method: str) -> _F64: ...
+def poisson_expected_limits(events: _F64, *, p: float) -> dict[str, _F64]: ...
+def unusual_periods(values: _F64, series_starts: list[int], *, baseline: int, method: str) -> dict[str, _F64]: ...
+def t_quantile(p: float, df: float) -> float: ...

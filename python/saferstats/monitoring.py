@@ -22,7 +22,21 @@ from ._confidence import single_confidence
 from ._frames import aligned, as_float_array, choice_option, int_option, plain, real_option
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, SaferstatsWarning
 
-__all__ = ["spc", "e_test", "wdd", "wdd_harm"]
+__all__ = [
+    "spc",
+    "e_test",
+    "wdd",
+    "wdd_harm",
+    "funnel_overdispersion",
+    "isr",
+    "israte",
+    "rate_funnel_limits",
+    "rate_funnel_significance",
+    "p_adjust",
+    "unusual_periods",
+    "peer_compare",
+    "plot_spc",
+]
 
 _LABELS = _ext.spc_labels()
 _SPECIAL = list(_LABELS["special_cause"])
@@ -257,32 +271,45 @@ def spc(
     try:
         rows, series = _ext.spc_many(
             np.ascontiguousarray(v[order]), None if den is None else np.ascontiguousarray(den[order]),
-            starts, flags, targets, chart, improvement, fix_after, bool(screen_outliers),
-            trend_points, shift_points, bool(laney))
+            starts, flags, targets, chart=chart, improvement=improvement, fix_after=fix_after,
+            screen_outliers=bool(screen_outliers), trend_points=trend_points, shift_points=shift_points,
+            laney=bool(laney))
     except SaferstatsError as e:
         if e.index is not None and e.argument in ("values", "denominators") and e.index < n:
             i = int(order[e.index])
             msg = str(e).replace(f"position {e.index}", f"row {i}")
             raise type(e)(msg, e.argument, i) from None
         raise
-    inv = np.empty(n, dtype=np.int64)
-    inv[order] = np.arange(n)
-    out = pd.DataFrame(index=index)
+    if np.array_equal(order, np.arange(n)):
+        def take(a: np.ndarray) -> np.ndarray:
+            return a
+    else:
+        inv = np.empty(n, dtype=np.int64)
+        inv[order] = np.arange(n)
+
+        def take(a: np.ndarray) -> np.ndarray:
+            return a[inv]
+    cols: dict[str, Any] = {}
     if by is not None:
-        out["series"] = [labels[c] for c in codes]
+        cols["series"] = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
     if period_labels is not None:
-        out["period"] = np.asarray(period_labels)
+        cols["period"] = np.asarray(period_labels)
     for k in ("value", "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma"):
-        col = rows[k][inv]
-        out[k] = col * mult if chart in ("u", "p") else col
+        col = take(rows[k])
+        cols[k] = col * mult if chart in ("u", "p") else col
     for k in ("segment", "trial_limits", "outside_limits", "trend", "two_in_three", "shift"):
-        out[k] = rows[k][inv]
-    out["special_cause"] = [_SPECIAL[c] for c in rows["special_cause"][inv]]
-    out["point_type"] = [_POINT[c] for c in rows["point_type"][inv]]
-    variation = [_POINT[c] for c in series["variation"]]
+        cols[k] = take(rows[k])
+    # text columns as categoricals: built from the codes without a Python loop over rows
+    cols["special_cause"] = pd.Categorical.from_codes(take(rows["special_cause"]).astype(np.int64), categories=_SPECIAL)
+    cols["point_type"] = pd.Categorical.from_codes(take(rows["point_type"]).astype(np.int64), categories=_POINT)
+    vcodes = series["variation"].astype(np.int64)
+    acodes = series["assurance"].astype(np.int64) - 1  # code 0 ("" = no target) -> missing
+    cols["variation"] = pd.Categorical.from_codes(vcodes[codes], categories=_POINT)
+    cols["assurance"] = pd.Categorical.from_codes(acodes[codes], categories=_ASSURANCE[1:])
+    # copy=False: the arrays are ours (fresh from the core); no stacking into 2-D blocks
+    out = pd.DataFrame(cols, index=index, copy=False)
+    variation = [_POINT[c] for c in vcodes]
     assurance = [_ASSURANCE[c] or None for c in series["assurance"]]
-    out["variation"] = [variation[c] for c in codes]
-    out["assurance"] = [assurance[c] for c in codes]
     summary = pd.DataFrame({
         "series": labels,
         "n": series["n"],
@@ -421,3 +448,738 @@ def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95)
     arrays, _ = aligned(estimates=estimates, se=se, weights=weights)
     row = _ext.wdd_harm(arrays["estimates"].tolist(), arrays["se"].tolist(), arrays["weights"].tolist(), conf)
     return _wdd_frame([row], ["harm"], conf, "wdd_harm")
+
+
+# --------------------------------------------------------------------------------------------
+# Over-dispersed funnels (Spiegelhalter 2005; FunnelPlotR)
+
+_FUNNEL_KINDS = ("proportion", "rate", "ratio")
+_DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
+
+
+def funnel_overdispersion(
+    numerators: Any,
+    denominators: Any,
+    *,
+    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    target: float | None = None,
+    multiplier: float | None = None,
+    trim: float = 0.1,
+    model: Literal["additive", "multiplicative"] = "additive",
+) -> pd.Series:
+    """How over-dispersed are funnel-plot points? The dispersion ratio φ and between-area
+    variance τ² of Spiegelhalter (2005), as FunnelPlotR computes them.
+
+    Method (``docs/methods/monitoring.md``): z-scores on a variance-stabilising scale
+    (arcsine-square-root for proportions, log for rates and ratios), winsorised at ``trim`` and
+    ``1 − trim`` (10%), ``φ = mean(z²)``; ``τ²`` by DerSimonian–Laird. φ > 1 means more spread
+    than chance allows: pass the result as ``overdispersion=`` to :func:`saferstats.funnel_limits`
+    or use ``overdispersion=True`` in :func:`saferstats.funnel_significance`.
+
+    Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``.
+
+    >>> import saferstats
+    >>> hc = saferstats.datasets.hate_crime_by_force().query("year == '2018-19'").dropna()
+    >>> od = saferstats.funnel_overdispersion(hc["offences"], hc["population"], kind="rate")
+    >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
+    (191.91, 0.0842, True)
+    """
+    kind = choice_option("kind", kind, _FUNNEL_KINDS)
+    model = choice_option("model", model, ("additive", "multiplicative"))
+    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
+    if target is None:
+        ok = ~(np.isnan(o) | np.isnan(d))
+        target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
+    target = real_option("target", target)
+    od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
+    phi, tau2, n = float(od["phi"]), float(od["tau2"]), int(od["n"])
+    return pd.Series({
+        "phi": phi, "tau2": tau2, "n": n, "overdispersed": bool(phi > 1.0), "kind": kind,
+        "target": target, "multiplier": mult, "model": model, "trim": float(trim),
+    }, name="overdispersion")
+
+
+def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
+    """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number."""
+    if isinstance(overdispersion, (pd.Series, Mapping)):
+        try:
+            phi, tau2 = float(overdispersion["phi"]), float(overdispersion["tau2"])
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInputError(
+                "`overdispersion` must be a funnel_overdispersion() result (phi, tau2) or a τ² number",
+                "overdispersion") from None
+        model = str(overdispersion.get("model", "additive"))
+        return phi, tau2, model
+    if isinstance(overdispersion, numbers.Real) and not isinstance(overdispersion, (bool, np.bool_)):
+        return np.nan, float(overdispersion), "additive"
+    raise InvalidInputError(
+        f"`overdispersion` must be a funnel_overdispersion() result or a τ² number, got {overdispersion!r}",
+        "overdispersion")
+
+
+def _od_limits(d: np.ndarray, target: float, kind: str, mult: float, overdispersion: Any) -> dict[str, np.ndarray]:
+    phi, tau2, model = _od_parameters(overdispersion)
+    return _ext.funnel_od_limits(d, kind=kind, target=target, multiplier=mult, phi=0.0 if np.isnan(phi) else phi,
+                                 tau2=tau2, model=model)
+
+
+def _od_significance(o: np.ndarray, d: np.ndarray, target: float, kind: str, mult: float, od: pd.Series) -> np.ndarray:
+    return _ext.funnel_od_significance(o, d, kind=kind, target=target, multiplier=mult, phi=float(od["phi"]),
+                                       tau2=float(od["tau2"]), model=str(od["model"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Indirect standardisation (PHEindicatormethods calculate_ISRatio / calculate_ISRate)
+
+
+def _isr_frame(
+    data: pd.DataFrame, x: str, n: str, x_ref: Any, n_ref: Any, by: Any, confidence: Any
+) -> pd.DataFrame:
+    from ._frames import column_list, require_columns
+
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInputError(f"`data` must be a DataFrame (one row per area × stratum), got {type(data).__name__}", "data")
+    keys = column_list("by", by)
+    cols: dict[str, Any] = {"x": x, "n": n, **{("by" if len(keys) == 1 else f"by[{i}]"): k for i, k in enumerate(keys)}}
+    for kw, c in (("x_ref", x_ref), ("n_ref", n_ref)):
+        if isinstance(c, str):
+            cols[kw] = c
+    require_columns(data, cols)
+    xs = as_float_array(x, data[x])
+    ns = as_float_array(n, data[n])
+
+    def ref(name: str, v: Any) -> np.ndarray:
+        if isinstance(v, str):
+            return as_float_array(v, data[v])
+        a = as_float_array(name, v)
+        if keys:
+            first = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+            size = np.bincount(first)
+            if len(a) != size[0] or (size != size[0]).any():
+                raise LengthMismatchError(
+                    f"`{name}` has {len(a)} values but the groups have {sorted(set(size.tolist()))} strata; give one "
+                    "reference value per stratum, in the same order in every group", name)
+            return np.tile(a, len(size))
+        if len(a) != len(data):
+            raise LengthMismatchError(f"length mismatch: `data` has {len(data)} rows but `{name}` has {len(a)}", name)
+        return a
+
+    xr, nr = ref("x_ref", x_ref), ref("n_ref", n_ref)
+    for name, v, positive in ((x, xs, False), (n, ns, False), ("x_ref", xr, False), ("n_ref", nr, True)):
+        bad = np.flatnonzero(~np.isnan(v) & ((v <= 0) if positive else (v < 0)))
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInputError(f"`{name}` row {i}: {plain(v[i])} is not allowed ({'must be > 0' if positive else 'must be ≥ 0'})", name, i)
+    miss = np.flatnonzero(np.isnan(nr))
+    if miss.size:
+        i = int(miss[0])
+        raise MissingValueError(f"`n_ref` row {i}: missing reference population", "n_ref", i)
+    # as PHEindicatormethods (na.zero): a missing count, population or reference count adds 0
+    frame = pd.DataFrame({"x": np.nan_to_num(xs), "e": np.nan_to_num(ns) * np.nan_to_num(xr) / nr})
+    for k in keys:
+        frame[k] = data[k].to_numpy()
+    if keys:
+        g = frame.groupby(keys, sort=False, dropna=False)[["x", "e"]].sum().reset_index()
+    else:
+        g = pd.DataFrame({"x": [frame["x"].sum()], "e": [frame["e"].sum()]})
+    return g.rename(columns={"x": "observed", "e": "expected"})
+
+
+def isr(
+    data: pd.DataFrame,
+    *,
+    x: str = "count",
+    n: str = "population",
+    x_ref: Any,
+    n_ref: Any,
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    refvalue: float = 1.0,
+) -> pd.DataFrame:
+    """Indirectly standardised ratio (ISR; an SMR for deaths) per area, with PHE's confidence
+    limits (PHEindicatormethods ``calculate_ISRatio``).
+
+    ``data`` has one row per area × stratum (e.g. age band) with the observed count ``x`` and the
+    population ``n``; ``x_ref`` / ``n_ref`` are the reference (e.g. England) count and population
+    per stratum — column names, or one value per stratum in the order the strata appear in each
+    group. A missing count, population or reference count counts as 0 (as PHE). Expected =
+    Σ n × x_ref / n_ref; ratio = observed / expected × ``refvalue`` (1 or 100);
+    limits exact (χ²) below 10 observed events, Byar's from 10 (``docs/methods/monitoring.md``).
+
+    Returns one row per area: ``by`` columns, ``observed, expected, ratio, lower, upper,
+    confidence, method``.
+
+    >>> import pandas as pd, saferstats
+    >>> df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "count": [5, 20, 60, 1, 4, 10],
+    ...                    "population": [1000, 2000, 3000] * 2})
+    >>> saferstats.isr(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000], by="area").round(4)
+      area  observed  expected   ratio   lower   upper  confidence  method
+    0    A      85.0      69.0  1.2319  0.9839  1.5232        0.95    byar
+    1    B      15.0      69.0  0.2174  0.1216  0.3585        0.95    byar
+    """
+    conf = single_confidence(confidence)
+    refvalue = real_option("refvalue", refvalue)
+    g = _isr_frame(data, x, n, x_ref, n_ref, by, confidence)
+    r = _ext.isr_ratio(g["observed"].to_numpy(float), g["expected"].to_numpy(float), confidence=conf)
+    g["ratio"] = r["ratio"] * refvalue
+    g["lower"] = r["lower"] * refvalue
+    g["upper"] = r["upper"] * refvalue
+    g["confidence"] = conf
+    g["method"] = np.where(r["exact"], "exact", "byar")
+    return g
+
+
+def israte(
+    data: pd.DataFrame,
+    *,
+    x: str = "count",
+    n: str = "population",
+    x_ref: Any,
+    n_ref: Any,
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    multiplier: float = 100_000,
+) -> pd.DataFrame:
+    """Indirectly standardised rate per area (PHEindicatormethods ``calculate_ISRate``): the
+    :func:`isr` ratio and its limits times the reference rate ``Σ x_ref / Σ n_ref`` times
+    ``multiplier``. Returns ``by`` columns, ``observed, expected, reference_rate, rate, lower,
+    upper, confidence, method``.
+
+    >>> import pandas as pd, saferstats
+    >>> df = pd.DataFrame({"count": [5, 20, 60], "population": [1000, 2000, 3000]})
+    >>> saferstats.israte(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000]).round(2)
+       observed  expected  reference_rate     rate    lower    upper  confidence method
+    0      85.0      69.0          1150.0  1416.67  1131.55  1751.75        0.95   byar
+    """
+    conf = single_confidence(confidence)
+    mult = real_option("multiplier", multiplier)
+    out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
+    keys = [c for c in out.columns if c not in ("observed", "expected", "ratio", "lower", "upper", "confidence", "method")]
+    xr = data[x_ref].to_numpy(float) if isinstance(x_ref, str) else as_float_array("x_ref", x_ref)
+    nr = data[n_ref].to_numpy(float) if isinstance(n_ref, str) else as_float_array("n_ref", n_ref)
+    if isinstance(x_ref, str) and keys:
+        first = data.groupby(keys, sort=False).ngroup().to_numpy() == 0
+        xr, nr = xr[first], nr[first]
+    elif isinstance(x_ref, str):
+        pass
+    ref_rate = float(np.nansum(xr) / np.nansum(nr)) * mult
+    res = out[keys + ["observed", "expected"]].copy()
+    res["reference_rate"] = ref_rate
+    res["rate"] = out["ratio"] * ref_rate
+    res["lower"] = out["lower"] * ref_rate
+    res["upper"] = out["upper"] * ref_rate
+    res["confidence"] = conf
+    res["method"] = out["method"]
+    return res
+
+
+# --------------------------------------------------------------------------------------------
+# Rate funnels from rates (crude or DSR) and several years of data (PHE calculate_funnel_limits)
+
+
+def _r_nchar(x: float) -> int:
+    """``nchar(x)`` for a whole number in R, which prints 1e+05 when that is shorter."""
+    s = str(int(x))
+    k = len(s.rstrip("0")) or 1
+    sci = k + (1 if k > 1 else 0) + (4 if len(s) - 1 < 100 else 5)
+    return sci if len(s) > sci else len(s)
+
+
+def _signif_floor(x: float) -> float:
+    if x == 0:
+        return 0.0
+    k = _r_nchar(np.floor(x * 0.95)) - 1
+    return float(np.floor(x * 0.95 / 10**k) * 10**k)
+
+
+def _signif_ceiling(x: float) -> float:
+    if x == 0:
+        return 0.0
+    k = _r_nchar(np.ceil(x * 1.05)) - 2
+    return float(np.ceil(x * 1.05 / 10.0**k) * 10.0**k)
+
+
+def _derived_denominators(o: np.ndarray, rate: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = mult * o / rate
+    if rate_type == "dsr":
+        d[o == 0] = np.nan
+    elif den is not None:
+        d[o == 0] = den[o == 0]
+    return np.asarray(d, dtype=float)
+
+
+def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    named = {"numerators": numerators, "rates": rates}
+    if denominators is not None:
+        named["denominators"] = denominators
+    arrays, _ = aligned(**named)
+    o, r = arrays["numerators"], arrays["rates"]
+    for name, v in (("numerators", o), ("rates", r)):
+        bad = np.flatnonzero(~np.isnan(v) & (v < 0))
+        if bad.size:
+            raise InvalidInputError(f"`{name}` row {int(bad[0])}: negative value {plain(v[bad[0]])}", name, int(bad[0]))
+    return o, r, arrays.get("denominators")
+
+
+def rate_funnel_limits(
+    numerators: Any,
+    rates: Any,
+    *,
+    rate_type: Literal["crude", "dsr"] = "crude",
+    multiplier: float = 100_000,
+    years_of_data: float = 1,
+    denominators: Any = None,
+) -> pd.DataFrame:
+    """PHE funnel limits for rates given as (count, rate) pairs — crude rates or directly
+    standardised rates (DSRs) — over ``years_of_data`` years (PHEindicatormethods
+    ``calculate_funnel_limits(statistic="rate", rate_type=, years_of_data=)``).
+
+    Method (``docs/methods/monitoring.md``): each area's denominator is derived as
+    ``multiplier × count / rate`` (for DSRs an "effective population"); the baseline is
+    Σ counts / Σ derived denominators; for 100 event counts E (PHE's axis algorithm) the exact
+    Poisson 95% / 99.8% limits give the population at which E events are just significant, and
+    the limit ``E / population × multiplier``. Population columns are per year
+    (``÷ years_of_data``). ``denominators`` (crude rates only) supplies the population where the
+    count is 0.
+
+    Returns 100 rows: ``events, lower_2s_population_1_year, lower_2s_limit,
+    upper_2s_population_1_year, upper_2s_limit, lower_3s_population_1_year, lower_3s_limit,
+    upper_3s_population_1_year, upper_3s_limit, baseline, statistic, method``.
+
+    >>> import saferstats
+    >>> t = saferstats.rate_funnel_limits([414, 462, 178, 525], [184, 102, 83, 118], rate_type="dsr", years_of_data=3)
+    >>> t.loc[0, ["events", "lower_2s_limit", "upper_2s_limit"]].round(3).tolist()
+    [1.0, 21.192, 4663.614]
+    """
+    rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
+    mult = real_option("multiplier", multiplier)
+    years = real_option("years_of_data", years_of_data)
+    if not years > 0:
+        raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
+    o, r, den = _rate_inputs(numerators, rates, denominators)
+    d = _derived_denominators(o, r, den, rate_type, mult)
+    av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
+    dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
+    axis_min = 0.0 if dmax > 2 * dmin else _signif_floor(dmin / years) * years
+    axis_max = _signif_ceiling(dmax / years) * years
+    axis_min, axis_max = float(np.floor(axis_min * av)), float(np.ceil(axis_max * av))
+    ev = [max(1.0, axis_min)]
+    for j in range(2, 101):
+        ev.append(max(float(round((axis_max / ev[-1]) ** (1 / (101 - j)) * ev[-1])), ev[-1] + 1))
+    events = np.array(ev)
+    out = pd.DataFrame({"events": events})
+    for s, p in (("2s", 0.025), ("3s", 0.001)):
+        lim = _ext.poisson_expected_limits(events, p=p)
+        low_e, high_e = lim["low"], lim["high"]
+        pop_low = high_e / av
+        pop_high = low_e / av
+        out[f"lower_{s}_population_1_year"] = pop_low / years
+        out[f"lower_{s}_limit"] = events / pop_low * mult
+        out[f"upper_{s}_population_1_year"] = pop_high / years
+        out[f"upper_{s}_limit"] = events / pop_high * mult
+    out = out[["events", "lower_2s_population_1_year", "lower_2s_limit", "upper_2s_population_1_year", "upper_2s_limit",
+               "lower_3s_population_1_year", "lower_3s_limit", "upper_3s_population_1_year", "upper_3s_limit"]]
+    out["baseline"] = av * mult
+    out["statistic"] = f"rate ({rate_type} per {mult:,.0f})"
+    out["method"] = "Poisson"
+    return out
+
+
+def rate_funnel_significance(
+    numerators: Any,
+    rates: Any,
+    *,
+    rate_type: Literal["crude", "dsr"] = "crude",
+    multiplier: float = 100_000,
+    denominators: Any = None,
+) -> pd.Series:
+    """PHE funnel significance for (count, rate) pairs (``assign_funnel_significance(statistic=
+    "rate")``): each area's exact (< 10 events) or Byar's 95% / 99.8% interval on its derived
+    denominator compared with the baseline Σ counts / Σ derived denominators. DSRs from fewer
+    than 10 events are "Not applicable for events less than 10 for dsrs".
+
+    >>> import saferstats
+    >>> saferstats.rate_funnel_significance([2419, 5, 80], [907.6, 50.0, 120.0], rate_type="dsr").tolist()
+    ['High (0.001)', 'Not applicable for events less than 10 for dsrs', 'Low (0.001)']
+    """
+    rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
+    mult = real_option("multiplier", multiplier)
+    o, r, den = _rate_inputs(numerators, rates, denominators)
+    d = _derived_denominators(o, r, den, rate_type, mult)
+    ok = ~np.isnan(d)
+    av = float(o[ok].sum() / d[ok].sum())
+    codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
+                                     multiplier=mult)
+    labels = list(_ext.funnel_significance_labels())
+    out = [labels[c] for c in codes]
+    if rate_type == "dsr":
+        out = ["Not applicable for events less than 10 for dsrs" if (not np.isnan(x) and x < 10) else s
+               for x, s in zip(o, out)]
+    index = numerators.index if isinstance(numerators, pd.Series) else None
+    return pd.Series(out, index=index, name="significance")
+
+
+# --------------------------------------------------------------------------------------------
+# Multiple testing
+
+
+def p_adjust(p: Any, *, method: Literal["holm", "bh", "bonferroni"] = "holm") -> Any:
+    """Adjust p-values for multiple testing (R ``p.adjust``): ``"holm"`` (family-wise error,
+    Holm 1979), ``"bh"`` (false discovery rate, Benjamini–Hochberg 1995) or ``"bonferroni"``.
+    Missing p-values stay missing and do not count. Returns the same shape (a Series keeps its
+    index).
+
+    >>> import saferstats
+    >>> saferstats.p_adjust([0.01, 0.04, 0.03, 0.005], method="holm").round(3).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    >>> saferstats.p_adjust([0.01, 0.04, 0.03, 0.005], method="bh").round(3).tolist()
+    [0.02, 0.04, 0.04, 0.02]
+    """
+    method = choice_option("method", method, ("holm", "bh", "bonferroni"), aliases=("fdr_bh", "BH", "fdr"))
+    a = as_float_array("p", p)
+    out = _ext.p_adjust(np.ascontiguousarray(a), method=method)
+    if isinstance(p, pd.Series):
+        return pd.Series(out, index=p.index, name=p.name)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Unusual periods
+
+
+def unusual_periods(
+    values: Any,
+    *,
+    periods: Any = None,
+    by: Any = None,
+    baseline: int = 12,
+    method: Literal["e_test", "poisson"] = "e_test",
+    adjust: Literal["holm", "bh", "bonferroni"] | None = "holm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Is this period's count unusual given the ``baseline`` periods before it?
+
+    Method (``docs/methods/monitoring.md``): each count is compared with the sum of the previous
+    ``baseline`` counts of its series — by the E-test of two Poisson rates (``method="e_test"``,
+    default, which allows for the baseline being estimated) or an exact Poisson test against the
+    baseline mean (``"poisson"``). With many periods tested, p-values are adjusted within each
+    series (``adjust="holm"`` by default; ``"bh"``, ``"bonferroni"`` or None), and ``unusual`` is
+    ``"high"`` / ``"low"`` where the adjusted p is below ``alpha``.
+
+    ``values`` are counts in period order (or give ``periods``), ``by`` labels series. Returns one
+    row per input row, in input order: ``series``, ``period`` (when given), ``count, expected,
+    ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
+    have no test (NaN).
+
+    >>> import saferstats
+    >>> x = [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20]
+    >>> out = saferstats.unusual_periods(x, baseline=12)
+    >>> row = out.loc[12]
+    >>> round(float(row["expected"]), 3), round(float(row["p_value"]), 6), row["unusual"]
+    (21.167, 0.000134, 'high')
+    """
+    method = choice_option("method", method, ("e_test", "poisson"))
+    if adjust is not None:
+        adjust = choice_option("adjust", adjust, ("holm", "bh", "bonferroni"))
+    baseline = int_option("baseline", baseline, minimum=1)
+    alpha = real_option("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
+    v = as_float_array("values", values)
+    n = len(v)
+    index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
+    codes, labels = _labels("by", by, n)
+    t, period_labels = _times(periods, n)
+    order = np.lexsort((t if t is not None else np.arange(n, dtype=float), codes))
+    cs = codes[order]
+    if t is not None:
+        ts = t[order]
+        same = np.flatnonzero((cs[1:] == cs[:-1]) & (ts[1:] == ts[:-1]))
+        if same.size:
+            i = int(order[same[0] + 1])
+            raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
+    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
+    try:
+        res = _ext.unusual_periods(np.ascontiguousarray(v[order]), starts, baseline=baseline, method=method)
+        expected, p = res["expected"], res["p_value"]
+    except SaferstatsError as e:
+        if e.index is not None and e.index < n:
+            i = int(order[e.index])
+            raise type(e)(str(e).replace(f"position {e.index}", f"row {i}"), e.argument, i) from None
+        raise
+    padj = p.copy()
+    if adjust is not None:
+        for a, b in zip(starts, starts[1:] + [n]):
+            padj[a:b] = _ext.p_adjust(np.ascontiguousarray(p[a:b]), method=adjust)
+    inv = np.empty(n, dtype=np.int64)
+    inv[order] = np.arange(n)
+    out = pd.DataFrame(index=index)
+    if by is not None:
+        out["series"] = [labels[c] for c in codes]
+    if period_labels is not None:
+        out["period"] = np.asarray(period_labels)
+    out["count"] = v
+    out["expected"] = expected[inv]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = v / out["expected"].to_numpy()
+    out["p_value"] = p[inv]
+    out["p_adjusted"] = padj[inv]
+    sig = out["p_adjusted"].to_numpy() < alpha
+    out["unusual"] = np.where(sig & (v > out["expected"].to_numpy()), "high", np.where(sig, "low", ""))
+    out["method"] = method + ("" if adjust is None else f", {adjust}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Most-similar-group (peer) comparison
+
+
+def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[Any, list[Any]]:
+    names = [plain(a) for a in data[area].tolist()]
+    if len(set(names)) != len(names):
+        dup = next(a for a in names if names.count(a) > 1)
+        raise InvalidInputError(f"column {area!r}: area {dup!r} appears more than once; give one row per area", "area")
+    known = set(names)
+    if isinstance(peers, str):
+        if peers not in data.columns:
+            raise InvalidInputError(f"`peers` {peers!r} is neither a column of data nor a mapping", "peers")
+        grp = data[peers].tolist()
+        groups = {a: [b for b, h in zip(names, grp) if h == g and b != a] for a, g in zip(names, grp)}
+    elif isinstance(peers, Mapping):
+        groups = {}
+        for a, members in peers.items():
+            a = plain(a)
+            if a not in known:
+                raise InvalidInputError(f"`peers` names area {a!r}, which is not in column {area!r}", "peers")
+            if isinstance(members, (str, bytes)) or not hasattr(members, "__iter__"):
+                raise InvalidInputError(f"`peers[{a!r}]` must be a list of areas, got {members!r}", "peers")
+            ms = [plain(m) for m in members if plain(m) != a]
+            missing = [m for m in ms if m not in known]
+            if missing:
+                raise InvalidInputError(f"`peers[{a!r}]` names {missing[0]!r}, which is not in column {area!r}", "peers")
+            groups[a] = ms
+    else:
+        raise InvalidInputError(
+            "`peers` must be a mapping {area: [peer areas]} or the name of a column of peer-group labels", "peers")
+    if areas is not None:
+        want = [plain(a) for a in ([areas] if isinstance(areas, str) else areas)]
+        for a in want:
+            if a not in groups:
+                raise InvalidInputError(f"`areas`: {a!r} has no peer group", "areas")
+        groups = {a: groups[a] for a in want}
+    for a, ms in groups.items():
+        if not ms:
+            raise InvalidInputError(f"area {a!r} has no peers to compare with", "peers")
+    return groups
+
+
+def peer_compare(
+    data: pd.DataFrame,
+    *,
+    area: str,
+    peers: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    value: str | None = None,
+    lower: str | None = None,
+    upper: str | None = None,
+    areas: Any = None,
+    multiplier: float = 100_000,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Compare each area with its most similar group (a user-supplied peer group).
+
+    ``data`` has one row per area. ``peers`` is a mapping ``{area: [peer areas]}`` or the name of
+    a column of group labels (areas with the same label are each other's peers; the area itself
+    is never its own peer). The indicator is either a **rate** (``numerator``, ``denominator``;
+    per ``multiplier``) or any **ratio-type estimate with a CI** (``value``, ``lower``,
+    ``upper``; e.g. disproportionality ratios), whose log-scale standard error is read off the
+    interval.
+
+    For each compared area (``areas``, default all with peers): the group's pooled rate (Σ
+    numerators / Σ denominators, PHE exact/Byar CI; for estimates the inverse-variance weighted
+    geometric mean) and the mean of the peers' values with a t interval; the area's rank among
+    itself and its peers (1 = highest); the ratio of the area to the pooled group value with a CI
+    (Poisson wald-log for rates; log-scale for estimates) and ``significance`` ("higher",
+    "lower", "similar"). Columns: ``area, n_peers, rate, rate_lower, rate_upper, group_rate…,
+    group_mean…, rank, of, ratio, ratio_lower, ratio_upper, significance, confidence, method``;
+    for an estimate, ``indicator…`` and ``group_indicator…`` in place of ``rate…`` and
+    ``group_rate…``. Method: ``docs/methods/monitoring.md``.
+
+    >>> import pandas as pd, saferstats
+    >>> df = pd.DataFrame({"force": list("ABCDE"), "offences": [120, 80, 95, 60, 300],
+    ...                    "population": [100_000, 90_000, 110_000, 70_000, 150_000]})
+    >>> out = saferstats.peer_compare(df, area="force", peers={"E": ["A", "B", "C", "D"]},
+    ...                               numerator="offences", denominator="population")
+    >>> out[["area", "rate", "group_rate", "rank", "ratio", "significance"]].round(3)
+      area   rate  group_rate  rank  ratio significance
+    0    E  200.0      95.946     1  2.085       higher
+    """
+    from ._frames import require_columns
+    from .rates import rate_ci, rate_ratio
+
+    conf = single_confidence(confidence)
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInputError(f"`data` must be a DataFrame (one row per area), got {type(data).__name__}", "data")
+    rate_mode = numerator is not None or denominator is not None
+    est_mode = value is not None or lower is not None or upper is not None
+    if rate_mode == est_mode or (rate_mode and (numerator is None or denominator is None)) or (
+            est_mode and (value is None or lower is None or upper is None)):
+        raise InvalidInputError(
+            "give either `numerator` and `denominator` (a rate) or `value`, `lower` and `upper` (an estimate with its CI)",
+            "numerator" if not rate_mode else "denominator")
+    cols: dict[str, str] = {"area": area, **({"numerator": str(numerator), "denominator": str(denominator)} if rate_mode
+                                             else {"value": str(value), "lower": str(lower), "upper": str(upper)})}
+    require_columns(data, cols)
+    groups = _peer_groups(data, area, peers, areas)
+    names = [plain(a) for a in data[area].tolist()]
+    pos = {a: i for i, a in enumerate(names)}
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1 - (1 - conf) / 2)
+    rows = []
+    if rate_mode:
+        num = as_float_array(cols["numerator"], data[cols["numerator"]])
+        den = as_float_array(cols["denominator"], data[cols["denominator"]])
+        own = rate_ci(num, den, multiplier=multiplier, confidence=conf)
+        vals = num / den * multiplier
+    else:
+        vals = as_float_array(cols["value"], data[cols["value"]])
+        lo = as_float_array(cols["lower"], data[cols["lower"]])
+        hi = as_float_array(cols["upper"], data[cols["upper"]])
+        bad = np.flatnonzero(~((vals > 0) & (lo > 0) & (hi >= lo)))
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInputError(
+                f"row {i}: value {plain(vals[i])} with CI {plain(lo[i])}-{plain(hi[i])} cannot be read on the log scale "
+                "(all must be positive, lower ≤ upper)", value, i)
+        se = (np.log(hi) - np.log(lo)) / (2 * z)
+    for a, ms in groups.items():
+        i = pos[a]
+        idx = np.array([pos[m] for m in ms])
+        k = len(idx)
+        peer_vals = vals[idx]
+        mean = float(np.mean(peer_vals))
+        if k >= 2:
+            half = float(_ext.t_quantile(1 - (1 - conf) / 2, k - 1)) * float(np.std(peer_vals, ddof=1)) / np.sqrt(k)
+        else:
+            half = np.nan
+        rank = int(1 + np.sum(np.r_[peer_vals] > vals[i]))
+        row: dict[str, Any] = {"area": a, "n_peers": k, "rate": float(vals[i])}
+        if rate_mode:
+            row["rate_lower"], row["rate_upper"] = float(own["lower"].iloc[i]), float(own["upper"].iloc[i])
+            g = rate_ci([num[idx].sum()], [den[idx].sum()], multiplier=multiplier, confidence=conf)
+            row["group_rate"], row["group_rate_lower"], row["group_rate_upper"] = (
+                float(g["rate"].iloc[0]), float(g["lower"].iloc[0]), float(g["upper"].iloc[0]))
+            rr = rate_ratio(num[i], den[i], num[idx].sum(), den[idx].sum(), confidence=conf)
+            ratio, rlo, rhi = float(rr["ratio"].iloc[0]), float(rr["lower"].iloc[0]), float(rr["upper"].iloc[0])
+        else:
+            row["rate_lower"], row["rate_upper"] = float(lo[i]), float(hi[i])
+            w = 1 / se[idx] ** 2
+            lg = float(np.sum(w * np.log(peer_vals)) / np.sum(w))
+            sg = float(1 / np.sqrt(np.sum(w)))
+            row["group_rate"], row["group_rate_lower"], row["group_rate_upper"] = (
+                float(np.exp(lg)), float(np.exp(lg - z * sg)), float(np.exp(lg + z * sg)))
+            lr = float(np.log(vals[i]) - lg)
+            sr = float(np.sqrt(se[i] ** 2 + sg**2))
+            ratio, rlo, rhi = float(np.exp(lr)), float(np.exp(lr - z * sr)), float(np.exp(lr + z * sr))
+        row.update({
+            "group_mean": mean, "group_mean_lower": mean - half, "group_mean_upper": mean + half,
+            "rank": rank, "of": k + 1, "ratio": ratio, "ratio_lower": rlo, "ratio_upper": rhi,
+            "significance": "higher" if rlo > 1 else ("lower" if rhi < 1 else "similar"),
+            "confidence": conf,
+            "method": "rate: pooled Byar/exact, ratio wald-log" if rate_mode else "estimate: inverse-variance pooled, log scale",
+        })
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if not est_mode:
+        return out
+    return out.rename(columns={"rate": "indicator", "rate_lower": "indicator_lower", "rate_upper": "indicator_upper",
+                               "group_rate": "group_indicator", "group_rate_lower": "group_indicator_lower",
+                               "group_rate_upper": "group_indicator_upper"})
+
+
+# --------------------------------------------------------------------------------------------
+# Plot
+
+SPC_COLOURS = {
+    "common_cause": "#7B7D7D",
+    "special_cause_improvement": "#289DE0",
+    "special_cause_concern": "#FAB428",
+    "special_cause_neutral_high": "#490092",
+    "special_cause_neutral_low": "#490092",
+}
+
+
+def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None = None, ax: Any = None,
+             title: str | None = None, ylabel: str | None = None) -> Any:
+    """Draw an NHS *Making Data Count* style SPC chart from a :func:`spc` result: the values,
+    mean, process limits (dashed), points coloured by type (grey common cause, blue improvement,
+    orange concern, purple neutral) and the variation and assurance classification in a box.
+    With a many-series result, ``series`` picks one.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import saferstats
+    >>> res = saferstats.spc([5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5, 14], improvement="decrease")
+    >>> ax = saferstats.plot_spc(res)
+    >>> ax.texts[0].get_text()
+    'Variation: special cause concern\\nAssurance: no target'
+    """
+    if not isinstance(result, pd.DataFrame) or not {"mean", "lpl", "upl", "point_type"} <= set(result.columns):
+        raise InvalidInputError("`result` must be the DataFrame returned by saferstats.spc()", "result")
+    d = result
+    if "series" in d.columns:
+        names = list(dict.fromkeys(d["series"].tolist()))
+        if series is None:
+            if len(names) > 1:
+                raise InvalidInputError(f"`result` has {len(names)} series; pick one with series= (e.g. {names[0]!r})", "series")
+            series = names[0]
+        if series not in names:
+            raise InvalidInputError(f"`series` {series!r} is not in the result (series: {names[:10]})", "series")
+        d = d[d["series"] == series]
+    from .plotting import _axes
+
+    ax = _axes(ax)
+    if "period" in d.columns:
+        x = d["period"].astype(str).tolist()
+        pos = np.arange(len(x))
+    else:
+        x = None
+        pos = np.arange(len(d))
+    ax.plot(pos, d["value"], color="#7B7D7D", lw=1, zorder=1)
+    for seg in sorted(d["segment"].unique()):
+        m = (d["segment"] == seg).to_numpy()
+        ax.plot(pos[m], d["mean"].to_numpy()[m], color="black", lw=1.2, label="mean" if seg == 0 else None)
+        ax.plot(pos[m], d["lpl"].to_numpy()[m], color="#444444", lw=1, ls="--", label="process limits" if seg == 0 else None)
+        ax.plot(pos[m], d["upl"].to_numpy()[m], color="#444444", lw=1, ls="--")
+    for kind, colour in SPC_COLOURS.items():
+        m = (d["point_type"] == kind).to_numpy()
+        if m.any():
+            ax.scatter(pos[m], d["value"].to_numpy()[m], color=colour, s=26, zorder=3,
+                       label=kind.replace("special_cause_", "special cause ").replace("_", " "))
+    summary = result.attrs.get("summary")
+    if target is None and summary is not None and "target" in summary:
+        row = summary if "series" not in summary else summary[summary["series"] == series]
+        tv = row["target"].iloc[0] if len(row) else np.nan
+        target = None if pd.isna(tv) else float(tv)
+    if target is not None:
+        ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {target:,.3g}")
+    variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
+    assurance = d["assurance"].iloc[-1]
+    assurance = "no target" if assurance is None or pd.isna(assurance) else assurance.replace("_", " ")
+    ax.text(0.01, 0.98, f"Variation: {variation}\nAssurance: {assurance}", transform=ax.transAxes, va="top",
+            fontsize=8, bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"})
+    if x is not None:
+        step = max(1, len(x) // 12)
+        ax.set_xticks(pos[::step])
+        ax.set_xticklabels(x[::step], rotation=45, ha="right", fontsize=7)
+    if d["trial_limits"].any():
+        ax.set_title((title or "SPC chart") + " (trial limits)", fontsize=10)
+    else:
+        ax.set_title(title or (f"SPC chart: {series}" if series is not None else "SPC chart"), fontsize=10)
+    ax.set_ylabel(ylabel or "value")
+    ax.legend(fontsize=7, loc="lower left")
+    return ax

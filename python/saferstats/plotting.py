@@ -52,11 +52,15 @@ def plot_funnel(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    overdispersion: Any = False,
 ) -> Any:
     """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
     limits (:func:`saferstats.funnel_limits`) around the target (default: the overall value,
     :func:`saferstats.funnel_target`), points coloured by :func:`saferstats.funnel_significance`.
     Limits are drawn at 100 geometrically spaced denominators, as PHE does.
+    ``overdispersion=True`` draws limits widened for over-dispersion when the points are
+    over-dispersed (φ > 1; :func:`saferstats.funnel_overdispersion`, Spiegelhalter 2005) and says
+    in the title which limits were used.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -72,11 +76,13 @@ def plot_funnel(
     o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
-    sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult)
+    sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult, overdispersion=overdispersion)
+    od = sig.attrs.get("overdispersion")
+    od_used = od is not None and od["phi"] > 1.0
     value = o / d * (mult if kind != "ratio" else 1.0)
     lo, hi = max(np.nanmin(d) * 0.8, 1e-9), np.nanmax(d) * 1.2
     grid = np.geomspace(lo, hi, 100)
-    lim = funnel_limits(grid, target=target, kind=kind, multiplier=mult)
+    lim = funnel_limits(grid, target=target, kind=kind, multiplier=mult, overdispersion=od if od_used else None)
     ax.plot(grid, lim["lower_998"], color="#444444", lw=1, ls="--", label="99.8% limits")
     ax.plot(grid, lim["upper_998"], color="#444444", lw=1, ls="--")
     ax.plot(grid, lim["lower_95"], color="#444444", lw=1, ls=":", label="95% limits")
@@ -94,7 +100,9 @@ def plot_funnel(
     unit = {"proportion": "%" if mult == 100 else f"per {mult:,.0f}", "rate": f"rate per {mult:,.0f}", "ratio": "ratio"}
     ax.set_ylabel(ylabel or unit.get(kind, "value"))
     ax.set_xlabel(xlabel or {"rate": "population", "ratio": "expected count"}.get(kind, "denominator"))
-    ax.set_title(title or f"Funnel plot ({kind}; PHE exact limits, 95% and 99.8%)", fontsize=10)
+    limits = (f"over-dispersed limits, phi {od['phi']:.3g}, tau2 {od['tau2']:.3g}" if od_used
+              else "PHE exact limits" + ("; not over-dispersed" if od is not None else ""))
+    ax.set_title(title or f"Funnel plot ({kind}; {limits}, 95% and 99.8%)", fontsize=10)
     ax.legend(fontsize=7, loc="best")
     return ax
 

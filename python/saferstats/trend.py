@@ -729,6 +729,7 @@ def funnel_limits(
     target: float,
     kind: Literal["proportion", "rate", "ratio"] = "proportion",
     multiplier: float | None = None,
+    overdispersion: Any = None,
 ) -> pd.DataFrame:
     """PHE funnel plot control limits (95% and 99.8%) at each denominator.
 
@@ -737,6 +738,9 @@ def funnel_limits(
     Poisson limits (the count whose exact lower/upper confidence limit equals the expected count).
     ``target`` and the limits are on the ``multiplier`` scale (default 100 for proportions, i.e.
     percentages; 100,000 for rates; 1 for ratios, whose denominators are expected counts).
+    ``overdispersion=`` (a :func:`saferstats.funnel_overdispersion` result, or a τ² number) gives
+    limits widened for over-dispersion instead (Spiegelhalter 2005, as FunnelPlotR;
+    ``docs/methods/monitoring.md``).
 
     Returns
     -------
@@ -755,7 +759,14 @@ def funnel_limits(
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
     d = as_float_array("denominators", denominators)
-    res = _ext.funnel_limits(d, target, kind=kind, multiplier=mult)
+    if overdispersion is not None and overdispersion is not False:
+        # over-dispersed limits (Spiegelhalter 2005): saferstats.funnel_overdispersion()'s
+        # result, or a τ² number; docs/methods/monitoring.md
+        from .monitoring import _od_limits
+
+        res = _od_limits(d, target, kind, mult, overdispersion)
+    else:
+        res = _ext.funnel_limits(d, target, kind=kind, multiplier=mult)
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
         out[k] = res[k]
@@ -770,6 +781,7 @@ def funnel_significance(
     target: float | None = None,
     kind: Literal["proportion", "rate", "ratio"] = "proportion",
     multiplier: float | None = None,
+    overdispersion: Any = False,
 ) -> pd.Series:
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
     ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing).
@@ -778,6 +790,12 @@ def funnel_significance(
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
     (below 10) or Byar's 95% / 99.8% interval with the target. ``target`` defaults to the PHE
     baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios).
+
+    ``overdispersion=True`` estimates the over-dispersion of the points
+    (:func:`saferstats.funnel_overdispersion`) and, when φ > 1 (FunnelPlotR's rule), compares
+    each point with limits widened by the between-area variance τ² instead (Spiegelhalter 2005);
+    a ``funnel_overdispersion`` result can be passed instead of True. The result's
+    ``.attrs["limits"]`` says which limits were used and ``.attrs["overdispersion"]`` holds φ, τ².
 
     >>> import saferstats
     >>> saferstats.funnel_significance([8, 151, 159, 150, 0],
@@ -790,6 +808,27 @@ def funnel_significance(
     o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
-    codes = _ext.funnel_significance(o, d, real_option("target", target), kind=kind, multiplier=mult)
+    target = real_option("target", target)
+    od = None
+    if overdispersion is not False and overdispersion is not None:
+        from .monitoring import _od_significance, funnel_overdispersion
+
+        if overdispersion is True:
+            od = funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult)
+        elif isinstance(overdispersion, (pd.Series, dict)):
+            od = pd.Series(overdispersion)
+        else:
+            raise InvalidInputError(
+                f"`overdispersion` must be True, False or a funnel_overdispersion() result, got {overdispersion!r}",
+                "overdispersion")
+    if od is not None and float(od["phi"]) > 1.0:
+        codes = _od_significance(o, d, target, kind, mult, od)
+        used = f"overdispersed ({od.get('model', 'additive')}; phi {float(od['phi']):.3g}, tau2 {float(od['tau2']):.3g})"
+    else:
+        codes = _ext.funnel_significance(o, d, target, kind=kind, multiplier=mult)
+        used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if od is not None else "")
     index = numerators.index if isinstance(numerators, pd.Series) else None
-    return pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
+    out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
+    out.attrs["limits"] = used
+    out.attrs["overdispersion"] = None if od is None else od.to_dict()
+    return out

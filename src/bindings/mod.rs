@@ -97,6 +97,11 @@ py_choice!(
     crate::hotspot::local::Statistic,
     crate::hotspot::knox::Metric,
     crate::io::csvscan::ColumnKindName,
+    crate::monitoring::spc::Chart,
+    crate::monitoring::spc::Improvement,
+    crate::monitoring::funnel_od::OdModel,
+    crate::monitoring::multiple::Adjust,
+    crate::monitoring::unusual::UnusualMethod,
 );
 
 /// A value of a result dict (see [`columns!`]).
@@ -142,7 +147,11 @@ mod _saferstats {
     #[pymodule_export]
     use super::io::{month_codes, read_columns};
     #[pymodule_export]
-    use super::monitoring::{e_test_many, spc_labels, spc_many, wdd, wdd_harm};
+    use super::monitoring::{
+        e_test_many, funnel_od_limits, funnel_od_significance, funnel_overdispersion, isr_ratio,
+        p_adjust, poisson_expected_limits, spc_labels, spc_many, t_quantile, unusual_periods, wdd,
+        wdd_harm,
+    };
     #[pymodule_export]
     use super::outcomes::{its_poisson, protect, suppress};
     #[pymodule_export]

@@ -6,7 +6,11 @@ use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
 use super::parallel::{detach, interruptible, owned};
-use crate::monitoring::{etest, spc as core, wdd as wdd_core};
+use super::Obj;
+use crate::monitoring::{
+    etest, funnel_od, isr as isr_core, multiple, spc as core, unusual, wdd as wdd_core,
+};
+use crate::trend::FunnelKind;
 
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
 #[pyfunction]
@@ -38,8 +42,14 @@ pub(super) fn spc_labels(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 
 /// SPC for series stored one after another: (rows dict, series dict).
 #[pyfunction]
-#[pyo3(signature = (values, denominators, series_starts, rebase, targets, chart, improvement,
-    fix_after, screen_outliers, trend_points, shift_points, laney))]
+#[pyo3(signature = (values, denominators, series_starts, rebase, targets, *,
+    chart = core::SpcOptions::default().chart,
+    improvement = core::SpcOptions::default().improvement,
+    fix_after = core::SpcOptions::default().fix_after,
+    screen_outliers = core::SpcOptions::default().screen_outliers,
+    trend_points = core::SpcOptions::default().trend_points,
+    shift_points = core::SpcOptions::default().shift_points,
+    laney = core::SpcOptions::default().laney))]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn spc_many<'py>(
     py: Python<'py>,
@@ -48,8 +58,8 @@ pub(super) fn spc_many<'py>(
     series_starts: Vec<usize>,
     rebase: PyReadonlyArray1<'py, bool>,
     targets: PyReadonlyArray1<'py, f64>,
-    chart: &str,
-    improvement: &str,
+    chart: core::Chart,
+    improvement: core::Improvement,
     fix_after: Option<usize>,
     screen_outliers: bool,
     trend_points: usize,
@@ -57,8 +67,8 @@ pub(super) fn spc_many<'py>(
     laney: bool,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let opts = core::SpcOptions {
-        chart: chart.parse().py_err()?,
-        improvement: improvement.parse().py_err()?,
+        chart,
+        improvement,
         fix_after,
         screen_outliers,
         trend_points,
@@ -157,4 +167,151 @@ pub(super) fn wdd_harm(
     Ok(row_list(
         &wdd_core::wdd_harm(&estimates, &se, &weights, confidence).py_err()?,
     ))
+}
+
+/// Over-dispersion of funnel points: dict of phi, tau2, n, z.
+#[pyfunction]
+#[pyo3(signature = (numerators, denominators, *, kind, target, multiplier, trim))]
+pub(super) fn funnel_overdispersion<'py>(
+    py: Python<'py>,
+    numerators: PyReadonlyArray1<'py, f64>,
+    denominators: PyReadonlyArray1<'py, f64>,
+    kind: FunnelKind,
+    target: f64,
+    multiplier: f64,
+    trim: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (o, n) = (owned(&numerators), owned(&denominators));
+    let od = detach(py, || {
+        funnel_od::overdispersion(&o, &n, kind, target, multiplier, trim)
+    })?
+    .py_err()?;
+    Ok(columns!(py;
+        "phi" => Obj(od.phi),
+        "tau2" => Obj(od.tau2),
+        "n" => Obj(od.n),
+        "z" => od.z,
+    ))
+}
+
+/// Over-dispersed funnel limits: dict of lower_998, lower_95, upper_95, upper_998.
+#[pyfunction]
+#[pyo3(signature = (denominators, *, kind, target, multiplier, phi, tau2, model))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn funnel_od_limits<'py>(
+    py: Python<'py>,
+    denominators: PyReadonlyArray1<'py, f64>,
+    kind: FunnelKind,
+    target: f64,
+    multiplier: f64,
+    phi: f64,
+    tau2: f64,
+    model: funnel_od::OdModel,
+) -> PyResult<Bound<'py, PyDict>> {
+    let n = owned(&denominators);
+    let l = detach(py, || {
+        funnel_od::od_limits(&n, kind, target, multiplier, phi, tau2, model)
+    })?
+    .py_err()?;
+    Ok(columns!(py, &l;
+        "lower_998" => |x| x[0],
+        "lower_95" => |x| x[1],
+        "upper_95" => |x| x[2],
+        "upper_998" => |x| x[3],
+    ))
+}
+
+/// Over-dispersed funnel significance codes (FunnelSignificance).
+#[pyfunction]
+#[pyo3(signature = (numerators, denominators, *, kind, target, multiplier, phi, tau2, model))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn funnel_od_significance<'py>(
+    py: Python<'py>,
+    numerators: PyReadonlyArray1<'py, f64>,
+    denominators: PyReadonlyArray1<'py, f64>,
+    kind: FunnelKind,
+    target: f64,
+    multiplier: f64,
+    phi: f64,
+    tau2: f64,
+    model: funnel_od::OdModel,
+) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
+    let (o, n) = (owned(&numerators), owned(&denominators));
+    let s = detach(py, || {
+        funnel_od::od_significance(&o, &n, kind, target, multiplier, phi, tau2, model)
+    })?
+    .py_err()?;
+    Ok(s.into_iter()
+        .map(|x| x as u8)
+        .collect::<Vec<_>>()
+        .into_pyarray(py))
+}
+
+/// Indirectly standardised ratios: dict of ratio, lower, upper, exact.
+#[pyfunction]
+#[pyo3(signature = (observed, expected, *, confidence))]
+pub(super) fn isr_ratio<'py>(
+    py: Python<'py>,
+    observed: PyReadonlyArray1<'py, f64>,
+    expected: PyReadonlyArray1<'py, f64>,
+    confidence: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (o, e) = (owned(&observed), owned(&expected));
+    let rows = detach(py, || isr_core::isr(&o, &e, confidence))?.py_err()?;
+    Ok(columns!(py, &rows;
+        "ratio" => |r| r.ratio,
+        "lower" => |r| r.lower,
+        "upper" => |r| r.upper,
+        "exact" => |r| r.exact,
+    ))
+}
+
+/// Exact Poisson expected counts at which each event count is just significant: dict of low,
+/// high.
+#[pyfunction]
+#[pyo3(signature = (events, *, p))]
+pub(super) fn poisson_expected_limits<'py>(
+    py: Python<'py>,
+    events: PyReadonlyArray1<'py, f64>,
+    p: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let e = owned(&events);
+    let l = detach(py, || isr_core::poisson_expected_limits(&e, p))?.py_err()?;
+    Ok(columns!(py, &l; "low" => |x| x.0, "high" => |x| x.1))
+}
+
+/// Adjusted p-values (holm, bh, bonferroni).
+#[pyfunction]
+#[pyo3(signature = (p, *, method))]
+pub(super) fn p_adjust<'py>(
+    py: Python<'py>,
+    p: PyReadonlyArray1<'py, f64>,
+    method: multiple::Adjust,
+) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+    let v = owned(&p);
+    let out = detach(py, || multiple::p_adjust(&v, method))?.py_err()?;
+    Ok(out.into_pyarray(py))
+}
+
+/// Unusual-period tests: dict of expected, p_value.
+#[pyfunction]
+#[pyo3(signature = (values, series_starts, *, baseline, method))]
+pub(super) fn unusual_periods<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, f64>,
+    series_starts: Vec<usize>,
+    baseline: usize,
+    method: unusual::UnusualMethod,
+) -> PyResult<Bound<'py, PyDict>> {
+    let v = owned(&values);
+    let rows = interruptible(py, |cancel| {
+        unusual::unusual_periods(&v, &series_starts, baseline, method, cancel)
+    })?;
+    Ok(columns!(py, &rows; "expected" => |r| r.expected, "p_value" => |r| r.p_value))
+}
+
+/// Student t quantile ([`crate::special::t_quantile`]).
+#[pyfunction]
+pub(super) fn t_quantile(p: f64, df: f64) -> PyResult<f64> {
+    crate::special::t_quantile(p, df).py_err()
 }

@@ -105,7 +105,7 @@ pub fn e_test(k1: f64, k2: f64, n1: f64, n2: f64) -> Result<f64> {
     Ok(e_test_unchecked(k1, k2, n1, n2))
 }
 
-fn e_test_unchecked(k1: f64, k2: f64, n1: f64, n2: f64) -> f64 {
+pub(crate) fn e_test_unchecked(k1: f64, k2: f64, n1: f64, n2: f64) -> f64 {
     if k1 == 0.0 && k2 == 0.0 {
         return f64::NAN;
     }

@@ -40,8 +40,6 @@
 //! # Complexity
 //! O(n) time and memory; series run in parallel.
 
-use std::str::FromStr;
-
 use rayon::prelude::*;
 
 use crate::cancel::Cancel;
@@ -54,56 +52,29 @@ pub const MR_SCREEN: f64 = 3.267;
 /// Segments with fewer points than this have trial limits.
 pub const TRIAL_BELOW: usize = 12;
 
-coded_enum! {
+choice! {
     /// Which way is better.
-    pub enum Improvement in "monitoring::spc" {
+    pub enum Improvement("improvement", "improvement direction") {
         /// Higher values are better.
-        Increase = 0 => "increase",
+        Increase = "increase",
         /// Lower values are better.
-        Decrease = 1 => "decrease",
+        Decrease = "decrease",
         /// No direction: special causes are "neutral".
-        Neutral = 2 => "neutral",
+        Neutral = "neutral",
     }
 }
 
-impl FromStr for Improvement {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        Improvement::ALL
-            .into_iter()
-            .find(|m| m.label() == s)
-            .ok_or_else(|| {
-                Error::argument(
-                    "improvement",
-                    format!("'{s}' is not one of 'increase', 'decrease', 'neutral'"),
-                )
-            })
-    }
-}
-
-coded_enum! {
+choice! {
     /// The kind of chart.
-    pub enum Chart in "monitoring::spc" {
+    pub enum Chart("chart", "chart") {
         /// Individuals (XmR) chart.
-        Xmr = 0 => "xmr",
+        Xmr = "xmr",
         /// c-chart for counts (Poisson).
-        C = 1 => "c",
+        C = "c",
         /// u-chart for rates x/n (Poisson).
-        U = 2 => "u",
+        U = "u",
         /// p-chart for proportions x/n (binomial).
-        P = 3 => "p",
-    }
-}
-
-impl FromStr for Chart {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        Chart::ALL
-            .into_iter()
-            .find(|m| m.label() == s)
-            .ok_or_else(|| {
-                Error::argument("chart", format!("'{s}' is not one of 'xmr', 'c', 'u', 'p'"))
-            })
+        P = "p",
     }
 }
 
@@ -387,7 +358,7 @@ pub fn spc(
         (true, None) => {
             return Err(Error::argument(
                 "denominators",
-                format!("a {} chart needs denominators", opts.chart.label()),
+                format!("a {} chart needs denominators", opts.chart.name()),
             ))
         }
         (true, Some(d)) => {

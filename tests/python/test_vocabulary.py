@@ -144,19 +144,28 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "general_g": ("analysis", lambda: saferstats.general_g([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
     "pai": ("analysis", lambda: saferstats.pai([6, 3, 0], [3, 2, 1])),
     "concentration": ("analysis", lambda: saferstats.concentration([0, 0, 1, 1])),
-    # issue 14's second part, in flight: keywords checked now; give an example call (kind "analysis")
-    # once they are on main so that their tables are checked too
-    "funnel_overdispersion": ("unchecked", None),
-    "isr": ("unchecked", None),
-    "israte": ("unchecked", None),
-    "rate_funnel_limits": ("unchecked", None),
+    "funnel_overdispersion": ("helper", None),
+    "isr": ("analysis", lambda: saferstats.isr(
+        pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "count": [5, 20, 60, 1, 4, 10],
+                      "population": [1000, 2000, 3000] * 2}),
+        x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000], by="area")),
+    "israte": ("analysis", lambda: saferstats.israte(
+        pd.DataFrame({"count": [5, 20, 60], "population": [1000, 2000, 3000]}),
+        x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000])),
+    "rate_funnel_limits": ("analysis", lambda: saferstats.rate_funnel_limits(
+        [414, 462, 178, 525], [184, 102, 83, 118], rate_type="dsr", years_of_data=3)),
     "rate_funnel_significance": ("labeller", None),
     "p_adjust": ("helper", None),
+    "unusual_periods": ("analysis", lambda: saferstats.unusual_periods(
+        [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20], baseline=12)),
+    "peer_compare": ("analysis", lambda: saferstats.peer_compare(
+        pd.DataFrame({"force": list("ABCDE"), "offences": [120, 80, 95, 60, 300],
+                      "population": [100_000, 90_000, 110_000, 70_000, 150_000]}),
+        area="force", peers={"E": ["A", "B", "C", "D"]}, numerator="offences", denominator="population")),
 }
 
 # Catalogued before they are public (other issues in flight): not yet a stale entry.
-UPCOMING = {"spc", "e_test", "wdd", "wdd_harm", "global_moran", "global_geary", "general_g", "pai", "concentration",
-            "funnel_overdispersion", "isr", "israte", "rate_funnel_limits", "rate_funnel_significance", "p_adjust"}
+UPCOMING: set[str] = set()
 
 # Bundled data loaders (saferstats.datasets) are "data"; plots are recognised by name.
 _DATA_MODULES = {"datasets"}
@@ -209,7 +218,6 @@ FIXED: dict[tuple[str, str], str] = {
 
 # Renames still to come in this issue (each is removed from here when it lands; see docs/vocabulary.md §6).
 PENDING: dict[tuple[str, str], str] = {
-    ("p_adjust", "positional option:method"): "issue 14: make `method` keyword-only (p_adjust(p, *, method=...))",
     ("global_moran", "column:value"): "issue 17: GlobalResult.to_pandas() names the statistic's value `value`",
     ("global_geary", "column:value"): "issue 17: as global_moran",
     ("general_g", "column:value"): "issue 17: as global_moran",

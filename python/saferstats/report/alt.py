@@ -102,9 +102,24 @@ def _its(s: Section, cfg: dict) -> str:
     return text
 
 
+def _spc(name: str) -> Any:
+    def describe(s: Section, cfg: dict) -> str:
+        t = _table(s, name)
+        if t is None or not len(t):
+            return ""
+        parts = []
+        for _, r in t.iterrows():
+            parts.append(f"{r['segment']}: mean {_num(r['mean']):,.1f}, process limits {_num(r['lower process limit']):,.1f} "
+                         f"to {_num(r['upper process limit']):,.1f}, {int(_num(r['signals']) or 0)} month(s) with a "
+                         "special-cause signal")
+        return ("Statistical process control chart of monthly counts with the mean and process limits"
+                + (" recalculated at the change of period" if len(t) > 1 else "") + ". " + "; ".join(parts) + ".")
+    return describe
+
+
 _BY_NAME = {"hate_crime_funnel": _hate_funnel, "flytipping_funnel": _fly_funnel, "hate_crime_national": _national,
             "stop_search_forest": _forest, "hotspot_clusters": _clusters, "hotspot_kde": _kde, "hotspot_gi": _gi,
-            "s136_its": _its}
+            "s136_its": _its, "hate_crime_spc": _spc("hate_crime_spc"), "s136_spc": _spc("s136_spc")}
 
 
 def figure_alt(section: Section, figure: Figure, cfg: dict) -> str:

@@ -29,11 +29,12 @@ MAX_INPUT_BYTES = 1 << 30
 # value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
     "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "sheet": str,
-                   "source": str},
+                   "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_period": str,
+                   "monthly_count": str, "monthly_label": str, "source": str},
     "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},
     "flytipping": {"file": "file", "area": str, "code": str, "period": str, "count": str, "population": str,
-                   "sheet": str, "source": str},
+                   "sheet": str, "funnel": ("auto", "exact", "overdispersed"), "source": str},
     "hotspots": {"file": "file", "files": "files", "crime_type": "strlist", "study_area": str,
                  "study_area_level": ("force", "csp", "la"), "lat": str, "lon": str, "date": str, "eps_m": "posnum",
                  "min_samples": "posint", "cell_size": "posnum", "source": str},
@@ -275,9 +276,12 @@ def demo_config() -> dict:
         "hate_crime": {
             "data": pd.DataFrame(rows), "area": "district", "period": "year", "count": "count", "population": "population",
             "national": datasets.hate_crime_national(), "forces": forces,
+            "monthly": datasets.hate_crime_monthly(), "monthly_period": "month", "monthly_count": "offences",
+            "monthly_label": "racially or religiously aggravated offences per month, England and Wales",
             "source": "Home Office police-recorded hate crime by police force area 2017-18 and 2018-19 (district split "
-                      "SYNTHETIC: multinomial, seed 2019, proportional to 2011 Census population) and England & Wales "
-                      "series by strand 2011/12-2018/19 (HOSB 24/19, Table 2)",
+                      "SYNTHETIC: multinomial, seed 2019, proportional to 2011 Census population), England & Wales "
+                      "series by strand 2011/12-2018/19 (HOSB 24/19, Table 2) and racially or religiously aggravated "
+                      "offences by month, April 2013 - March 2019 (HOSB 24/19, Figure 2)",
         },
         "stop_search": {
             "data": datasets.stop_search_sample_path(), "by": ["force"],
@@ -287,7 +291,7 @@ def demo_config() -> dict:
         },
         "flytipping": {
             "data": datasets.flytipping_hertfordshire(), "area": "la", "period": "year", "count": "incidents",
-            "source": "Defra fly-tipping incidents reported by local authorities, 2012-13 to 2021-22; 2011 Census population",
+            "source": "Defra fly-tipping incidents reported by local authorities, 2012-13 to 2021-22; Census 2021 usual residents (ONS)",
         },
         "hotspots": {
             "data": datasets.hertfordshire_asb(), "lat": "lat", "lon": "lon", "date": "month", "eps_m": 150.0,

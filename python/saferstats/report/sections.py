@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import datasets
+from ..exceptions import SaferstatsError
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
 
@@ -141,6 +142,83 @@ def _warn_unprotected(section: str, n: int) -> str:
 
 # ------------------------------------------------------------------------------ sections
 
+_VARIATION_WORDS = {
+    "common_cause": "common cause variation only (no signal)",
+    "special_cause_improvement": "special cause variation (improvement)",
+    "special_cause_concern": "special cause variation (concern)",
+    "special_cause_neutral_high": "special cause variation (higher than expected)",
+    "special_cause_neutral_low": "special cause variation (lower than expected)",
+}
+
+
+def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what: str, improvement: str = "neutral",
+               rebase: list[Any] | None = None) -> tuple[list[Table], list[Figure], str]:
+    """An XmR chart (NHS *Making Data Count*) of a monthly series for a section: its summary
+    table, the figure and a sentence for the section text. Refused (with the reason in the text)
+    when a month is suppressed: the mean and the moving-range limits of the others would give it
+    back; or when there are fewer than 12 months (limits would only be trial limits)."""
+    import warnings
+
+    import saferstats as ss
+
+    v = np.asarray(values, dtype=float)
+    if hidden.any():
+        return [], [], (f" The SPC chart of {what} is not shown: {int(hidden.sum())} month(s) are suppressed, and the "
+                        "chart's mean and limits would let them be worked out.")
+    if len(v) < 12:
+        return [], [], (f" The SPC chart of {what} is not shown: it needs at least 12 months ({len(v)} available).")
+    labels = pd.Series(periods).astype(str).tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # trial limits and gaps are stated in the table instead
+        res = ss.spc(pd.Series(v), periods=pd.PeriodIndex(labels, freq="M") if rebase else None,
+                     improvement=improvement, rebase=rebase)
+    res["period"] = labels
+    last = res.iloc[-1]
+    seg = res[res["segment"] == last["segment"]]
+    signals = res[res["point_type"] != "common_cause"]
+    table = pd.DataFrame({
+        "segment": [f"{seg['period'].iloc[0]} to {seg['period'].iloc[-1]}"] if not rebase else
+        [f"{g['period'].iloc[0]} to {g['period'].iloc[-1]}" for _, g in res.groupby("segment", sort=True)],
+    })
+    groups = [g for _, g in res.groupby("segment", sort=True)] if rebase else [seg]
+    table["months"] = [len(g) for g in groups]
+    table["mean"] = [float(g["mean"].iloc[0]) for g in groups]
+    table["lower process limit"] = [max(float(g["lpl"].iloc[0]), 0.0) for g in groups]
+    table["upper process limit"] = [float(g["upl"].iloc[0]) for g in groups]
+    table["signals"] = [int((g["point_type"] != "common_cause").sum()) for g in groups]
+    table["trial limits"] = [bool(g["trial_limits"].iloc[0]) for g in groups]
+    variation = str(last["variation"])
+    fig, ax = _fig()
+    ss.plot_spc(res, ax=ax, ylabel=what, title=f"{what[0].upper() + what[1:]}: XmR chart")
+    fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
+                   "average moving range), NHS Making Data Count rules"
+                   + (f"; limits recalculated from {', '.join(map(str, rebase))}" if rebase else ""))
+    first = signals["period"].iloc[0] if len(signals) else None
+    text = (f" On an SPC chart of {what} ({len(v)} months), the latest month shows {_VARIATION_WORDS.get(variation, variation)}"
+            + (f"; {len(signals)} month(s) carry a special-cause signal, the first in {first}" if len(signals) else "")
+            + ".")
+    return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals", _round(table, 1))],
+            [Figure(name, fig_caption, _png(fig))], text)
+
+
+def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float) -> tuple[Any, str]:
+    """The over-dispersion to use for a section's funnel (``mode`` "auto", "exact" or
+    "overdispersed"), and the words for it: over-dispersed limits (Spiegelhalter 2005) are used
+    when asked, or with "auto" when the published points are over-dispersed (φ > 1)."""
+    import saferstats as ss
+
+    if mode == "exact":
+        return False, "exact Poisson 95% / 99.8% limits"
+    try:
+        od = ss.funnel_overdispersion(counts, pops, kind="rate", target=target, multiplier=per)
+    except SaferstatsError:
+        return False, "exact Poisson 95% / 99.8% limits (too few areas to estimate over-dispersion)"
+    if mode == "overdispersed" or bool(od["overdispersed"]):
+        return od, (f"95% / 99.8% limits widened for over-dispersion (φ = {float(od['phi']):.2f}, τ² = "
+                    f"{float(od['tau2']):.3g}; Spiegelhalter 2005)")
+    return False, f"exact Poisson 95% / 99.8% limits (no over-dispersion: φ = {float(od['phi']):.2f})"
+
+
 def _hate_crime(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -196,13 +274,43 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     # the funnel from the published rows; its target (the overall rate) is a published total
     target = ss.funnel_target(latest[count], latest[pop], kind="rate")
     shown = latest[~h_latest]
+    od, limits = _funnel_limits(sec.get("funnel", "auto"), shown[count], shown[pop], target, 100_000)
+    sig = ss.funnel_significance(latest[count], latest[pop], kind="rate", target=target, overdispersion=od)
+    rates_table = next(t.frame for t in s.tables if t.name == "hate_crime_rates")
+    rates_table.insert(rates_table.columns.get_loc("method"), "significance",
+                       np.where(h_latest, "", sig.astype(str).to_numpy()))
+    rates_table.attrs["funnel_limits"] = limits
+    s.intro += f" The funnel plot uses {limits}."
     fig, ax = _fig()
-    ss.plot_funnel(shown[count], shown[pop], labels=shown[area], kind="rate", target=target,
+    ss.plot_funnel(shown[count], shown[pop], labels=shown[area], kind="rate", target=target, overdispersion=od,
                    highlight=scope_of(cfg.get("area", "")).highlights(shown[area]), ax=ax,
-                   title=f"Hate crime per 100,000 by {area}, {last}: PHE funnel (exact Poisson 95% / 99.8% limits)")
+                   title=f"Hate crime per 100,000 by {area}, {last}: funnel plot")
     left_out = int(h_latest.sum())
-    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000"
-                            + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
+    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000; "
+                            + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
+                            _png(fig)))
+    monthly = sec.get("monthly")
+    if monthly is not None:
+        if not isinstance(monthly, pd.DataFrame):
+            monthly = pd.read_csv(monthly, dtype=str, keep_default_na=False)
+        mcol, ccol = sec.get("monthly_period", monthly.columns[0]), sec.get("monthly_count", monthly.columns[-1])
+        for key, col in (("monthly_period", mcol), ("monthly_count", ccol)):
+            if col not in monthly.columns:
+                raise ConfigError(f"[hate_crime] the monthly file has no column '{col}'; set {key} to one of "
+                                  f"{list(monthly.columns)}", f"hate_crime.{key}")
+        raw = monthly[ccol]
+        if raw.dtype == object or pd.api.types.is_string_dtype(raw):  # as published: "2,391", trailing spaces
+            raw = raw.astype(str).str.strip().str.replace(",", "", regex=False)
+        counts = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        if np.isnan(counts).any():
+            i = int(np.flatnonzero(np.isnan(counts))[0])
+            raise ConfigError(f"[hate_crime] monthly file row {i}: '{monthly[ccol].iloc[i]}' in column '{ccol}' is not "
+                              "a count", "hate_crime.monthly_count")
+        what = sec.get("monthly_label", "hate crimes recorded per month")
+        tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what)
+        s.tables.extend(tabs)
+        s.figures.extend(figs)
+        s.intro += words
     if "national" in sec:
         nat = sec["national"]
         strands = nat[nat.strand != "Total offences"]
@@ -430,7 +538,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
                 + "".join(notes), sec.get("source", ""))
     target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
-    latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000, target=target).to_numpy()
+    # over-dispersion estimated from the published rows only
+    od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest], latest.population[~h_latest],
+                                target, 1000)
+    latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
+                                                    target=target, overdispersion=od).to_numpy()
+    s.intro += f" The funnel plot and its significance use {limits}."
     # a national table is narrowed to the report's area (the funnel keeps every authority)
     narrow = bool(mine) and len(mine) < latest[area].nunique()
     rows = latest[area].astype(str).isin(mine).to_numpy() if narrow else np.ones(len(latest), dtype=bool)
@@ -439,6 +552,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
+    shown_rates.attrs["funnel_limits"] = limits
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
     data = data[data[area].astype(str).isin(mine)] if narrow else data
@@ -447,9 +561,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     shown = latest[~h_latest]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
-                   highlight=mine if mine else list(shown[area]), ax=ax,
-                   title=f"Fly-tipping per 1,000 residents, {last}: PHE funnel")
-    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}"
+                   highlight=mine if mine else list(shown[area]), ax=ax, overdispersion=od,
+                   title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
+    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else ""),
                             _png(fig)))
     return s
@@ -714,6 +828,15 @@ def _s136(cfg: dict, sec: dict) -> Section:
         s.figures.append(Figure("s136_its", "Monthly detentions: observed, fitted and counterfactual"
                                 + (f"; {int(m_hidden.sum())} month(s) with suppressed counts not shown" if m_hidden.any() else ""),
                                 _png(fig)))
+    if len(monthly) >= 12:
+        split_month = pd.Period(split, "M")
+        months = monthly.index.astype(str).tolist()
+        rebase = [str(split_month)] if 3 <= bi <= len(monthly) - 3 else None
+        tabs, figs, words = _spc_chart("s136_spc", monthly.to_numpy(dtype=float), months, m_hidden,
+                                       what="Section 136 detentions per month", improvement="neutral", rebase=rebase)
+        s.tables.extend(tabs)
+        s.figures.extend(figs)
+        s.intro += words
     s.tables.extend(mha_tables)
     return s
 

@@ -348,6 +348,9 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of "
                 + (f"{against}, for the {_areas(lab, n)} shown" if against else f"the {_areas(lab, n)}")
                 + " (funnel plot): " + "; ".join(parts))
+    limits = str(rates.attrs.get("funnel_limits", ""))
+    if "over-dispersion" in limits and "widened" in limits:
+        text += " (limits widened for over-dispersion between areas)"
     if area and area in set(map(str, shown[lab])):
         g = sig[list(map(str, shown[lab])).index(area)]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"

@@ -1,0 +1,180 @@
+"""Write notebooks/06_monitoring.ipynb from its cell sources (kept here so diffs stay readable).
+
+Run: python notebooks/make_notebook_06.py — the test command executes the .ipynb file.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).parent
+
+CELLS = [
+    new_markdown_cell(
+        "# Performance monitoring: SPC charts, over-dispersed funnels, small counts and WDD\n\n"
+        "The monthly questions of a police, PCC or community-safety performance team, on real public "
+        "data: is hate crime changing (an NHS *Making Data Count* SPC chart), which forces really differ "
+        "(a funnel plot that allows for over-dispersion), is this month unusual, how does a force compare "
+        "with its most similar group, and did an intervention work (the weighted displacement "
+        "difference test). Methods: `docs/methods/monitoring.md`.\n\n"
+        "Data: read from `../shared/data` when it is there, otherwise from the small excerpts in "
+        "`notebooks/data_06/` (same numbers; `notebooks/data_06/PROVENANCE.md`). There is no monthly Section 136 "
+        "series in the public data available here (the NHS MHA statistics are annual), so the SPC "
+        "examples use monthly hate crime and police.uk crime counts."
+    ),
+    new_code_cell(
+        "from pathlib import Path\n"
+        "import warnings\n"
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "import matplotlib.pyplot as plt\n"
+        "import saferstats\n"
+        "\n"
+        "SHARED = Path.cwd().resolve().parent.parent / 'shared' / 'data'\n"
+        "EXCERPTS = Path.cwd() / 'data_06'\n"
+        "street = sorted((SHARED / 'street_crime').glob('*-hertfordshire-street.csv')) if SHARED.exists() else []\n"
+        "if street:\n"
+        "    herts = pd.concat(pd.read_csv(f, usecols=['Month', 'Crime type']).groupby(['Month', 'Crime type']).size()\n"
+        "                      .rename('count').reset_index() for f in street)\n"
+        "    herts = herts.rename(columns={'Month': 'month', 'Crime type': 'crime_type'})\n"
+        "    source = 'shared data (police.uk files)'\n"
+        "else:\n"
+        "    herts = pd.read_csv(EXCERPTS / 'hertfordshire_street_crime_monthly_2021-01_2022-01.csv')\n"
+        "    source = 'bundled excerpt'\n"
+        "monthly = pd.read_csv(EXCERPTS / 'ho_racially_religiously_aggravated_monthly_2013-04_2019-03.csv')\n"
+        "print('Hertfordshire street crime from the', source, '-', len(herts), 'month x type counts')\n"
+        "monthly.tail(3)"
+    ),
+    new_markdown_cell(
+        "## 1. An SPC chart of monthly racially or religiously aggravated offences\n\n"
+        "England and Wales, April 2013 to March 2019 (Home Office). Lower is better, so "
+        "`improvement='decrease'`. Limits are the mean ± 2.66 × the average moving range; the rules "
+        "flag points outside the limits, trends of 7, two of three beyond 2σ and shifts of 7."
+    ),
+    new_code_cell(
+        "chart = saferstats.spc(monthly['offences'], periods=monthly['month'], improvement='decrease')\n"
+        "print(chart.attrs['summary'].to_string(index=False))\n"
+        "chart.loc[chart['special_cause'] == 'above upper limit', ['period', 'value', 'upl', 'point_type']]"
+    ),
+    new_code_cell(
+        "# the months after the EU referendum (July 2016) and the 2017 terror attacks (June 2017) stand out\n"
+        "above = set(chart.loc[chart['outside_limits'] & (chart['value'] > chart['upl']), 'period'])\n"
+        "assert {'2016-07', '2017-06'} <= above, above\n"
+        "# a rising series on one set of limits: long runs above the mean at the end, below at the start\n"
+        "assert chart['shift'].iloc[:7].all() and chart['point_type'].iloc[-1] == 'special_cause_concern'\n"
+        "ax = saferstats.plot_spc(chart, title='Racially or religiously aggravated offences, E&W (monthly)')"
+    ),
+    new_markdown_cell(
+        "A single set of limits over six rising years is not a stable process. Rebasing recalculates "
+        "the limits from April 2016 (after the 2015/16 recording improvements), which is how an analyst "
+        "would read the recent period:"
+    ),
+    new_code_cell(
+        "rebased = saferstats.spc(monthly['offences'], periods=monthly['month'], improvement='decrease', rebase=['2016-04'])\n"
+        "assert rebased['segment'].iloc[-1] == 1\n"
+        "print(rebased.groupby('segment')[['mean', 'lpl', 'upl']].first().round(0))\n"
+        "ax = saferstats.plot_spc(rebased, title='Rebased at April 2016')"
+    ),
+    new_markdown_cell(
+        "## 2. Many series at once: Hertfordshire crime types, month by month\n\n"
+        "police.uk street-level records for Hertfordshire, January 2021 to January 2022: one SPC chart "
+        "per crime type in one call (`by=`). With 13 months the limits are close to the 12-point minimum."
+    ),
+    new_code_cell(
+        "types = saferstats.spc(herts['count'], periods=herts['month'], by=herts['crime_type'], improvement='decrease')\n"
+        "summary = types.attrs['summary'][['series', 'n', 'variation']]\n"
+        "assert len(summary) == herts['crime_type'].nunique() and (summary['n'] == 13).all()\n"
+        "summary.sort_values('variation')"
+    ),
+    new_code_cell(
+        "ax = saferstats.plot_spc(types, series='Anti-social behaviour', title='Hertfordshire ASB (police.uk records)')"
+    ),
+    new_markdown_cell(
+        "## 3. Is this month unusual?\n\nEach month's count against the six months before it (E-test of two "
+        "Poisson rates, which allows for the baseline being estimated); p-values Holm-adjusted within each "
+        "crime type because many months are tested."
+    ),
+    new_code_cell(
+        "unusual = saferstats.unusual_periods(herts['count'], periods=herts['month'], by=herts['crime_type'], baseline=6)\n"
+        "flagged = unusual[unusual['unusual'] != '']\n"
+        "assert (flagged['p_adjusted'] < 0.05).all() and unusual['p_value'].notna().sum() == 7 * herts['crime_type'].nunique()\n"
+        "flagged[['series', 'period', 'count', 'expected', 'p_adjusted', 'unusual']].round(4).head(10)"
+    ),
+    new_markdown_cell(
+        "## 4. The force funnel plot, with and without over-dispersion\n\n"
+        "Hate crime per 100,000 residents by police force area, 2018/19 (Home Office). On PHE's exact "
+        "Poisson limits almost every force is 'significant': forces differ for many reasons besides chance "
+        "(recording practice, demography). Spiegelhalter's over-dispersion adjustment estimates the "
+        "between-force variance τ² and widens the limits accordingly (as FunnelPlotR)."
+    ),
+    new_code_cell(
+        "hc = saferstats.datasets.hate_crime_by_force().query(\"year == '2018-19'\").dropna(subset=['population'])\n"
+        "od = saferstats.funnel_overdispersion(hc['offences'], hc['population'], kind='rate')\n"
+        "plain = saferstats.funnel_significance(hc['offences'], hc['population'], kind='rate')\n"
+        "adjusted = saferstats.funnel_significance(hc['offences'], hc['population'], kind='rate', overdispersion=True)\n"
+        "n_plain, n_adj = int((plain != 'Not significant').sum()), int((adjusted != 'Not significant').sum())\n"
+        "print(f'phi = {od.phi:.1f}, tau2 = {od.tau2:.4f}; significant forces: {n_plain} of {len(hc)} (PHE exact) '\n"
+        "      f'-> {n_adj} (over-dispersed limits)')\n"
+        "assert (n_plain, n_adj, len(hc)) == (40, 9, 42)\n"
+        "fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))\n"
+        "saferstats.plot_funnel(hc['offences'], hc['population'], labels=hc['force'], kind='rate', ax=axes[0])\n"
+        "saferstats.plot_funnel(hc['offences'], hc['population'], labels=hc['force'], kind='rate', overdispersion=True,\n"
+        "                       ax=axes[1], highlight=list(hc.loc[(adjusted != 'Not significant').to_numpy(), 'force']))\n"
+        "plt.tight_layout()"
+    ),
+    new_markdown_cell(
+        "## 5. A force against its most similar group\n\nThe scrutiny-panel question. Here an *illustrative* "
+        "peer group for Hertfordshire (home-county forces of similar size; not the official iQuanta most "
+        "similar group, which is not public data): its pooled rate and mean with CIs, Hertfordshire's rank "
+        "and its ratio to the group."
+    ),
+    new_code_cell(
+        "peers = {'Hertfordshire': ['Bedfordshire', 'Essex', 'Kent', 'Surrey', 'Sussex', 'Thames Valley', 'Cambridgeshire']}\n"
+        "cmp = saferstats.peer_compare(hc, area='force', peers=peers, numerator='offences', denominator='population')\n"
+        "assert cmp.loc[0, 'of'] == 8 and cmp.loc[0, 'ratio_lower'] <= cmp.loc[0, 'ratio'] <= cmp.loc[0, 'ratio_upper']\n"
+        "cmp.round(3).T"
+    ),
+    new_markdown_cell(
+        "## 6. Did it work? A weighted displacement difference test\n\n"
+        "Defra fly-tipping incidents reported by Hertfordshire districts (real counts). The *intervention* "
+        "is hypothetical, for illustration: suppose Stevenage put up cameras at hotspots from April 2019. "
+        "Treated area Stevenage; control the districts that do not border it; displacement area North "
+        "Hertfordshire (a neighbour) against the same control. Pre = 2017-18 and 2018-19, post = 2019-20 and 2020-21."
+    ),
+    new_code_cell(
+        "ft = saferstats.datasets.flytipping_hertfordshire()\n"
+        "pre, post = ['2017-18', '2018-19'], ['2019-20', '2020-21']\n"
+        "def total(las, years):\n"
+        "    return float(ft[ft['la'].isin(las) & ft['year'].isin(years)]['incidents'].sum())\n"
+        "neighbours = ['Stevenage', 'North Hertfordshire', 'East Hertfordshire', 'Welwyn Hatfield']\n"
+        "control = [la for la in ft['la'].unique() if la not in neighbours]\n"
+        "counts = {name: [total(las, pre), total(las, post)] for name, las in\n"
+        "          [('treated', ['Stevenage']), ('control', control), ('displacement', ['North Hertfordshire'])]}\n"
+        "print(counts)\n"
+        "res = saferstats.wdd(counts['control'], counts['treated'], counts['control'], counts['displacement'])\n"
+        "assert list(res.index) == ['local', 'displacement', 'total']\n"
+        "res.round(2)"
+    ),
+    new_markdown_cell(
+        "The control here is much bigger than the treated area; ptools' `area_weights` put areas of different "
+        "size on one footing. And the E-test asks whether a small count changed: Stevenage's incidents in "
+        "the two post years against the two pre years."
+    ),
+    new_code_cell(
+        "p = saferstats.e_test(counts['treated'][1], counts['treated'][0])\n"
+        "print(f'E-test p = {p:.3g}')\n"
+        "# the E-test anchors (ptools tests, Krishnamoorthy & Thomson 2004)\n"
+        "assert round(saferstats.e_test(0, 3), 4) == 0.0884 or abs(saferstats.e_test(0, 3) - 0.0884) < 5e-4\n"
+        "assert round(saferstats.e_test(6, 2), 4) == 0.1749"
+    ),
+]
+
+
+def main() -> None:
+    nb = new_notebook(cells=CELLS, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, HERE / "06_monitoring.ipynb")
+
+
+if __name__ == "__main__":
+    main()

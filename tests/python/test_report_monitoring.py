@@ -1,0 +1,140 @@
+"""The report's monitoring charts (issues 13 and 14): SPC (XmR) charts of monthly hate crime and
+Section 136 detentions, and funnel plots whose limits allow for over-dispersion.
+
+References: the XmR limits are recomputed here by hand from the NHS *Making Data Count* /
+NHSRplotthedots definition (mean ± 2.66 × average moving range, moving ranges at or above
+3.267 × AMR screened out); the over-dispersion by :func:`saferstats.funnel_overdispersion`, which
+is tested against FunnelPlotR in tests/python/test_monitoring_funnels.py."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats import report as rp
+from saferstats.report.config import ConfigError, validate_config
+
+
+@pytest.fixture(autouse=True)
+def _agg():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+
+
+def _build(cfg: dict, key: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return rp.sections._BUILDERS[key](cfg, cfg[key])
+
+
+def _tables(section) -> dict[str, pd.DataFrame]:
+    return {t.name: t.frame.reset_index(drop=True) for t in section.tables}
+
+
+def _xmr(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean, lpl, upl of an XmR chart by the Making Data Count definition."""
+    mr = np.abs(np.diff(x))
+    amr = mr.mean()
+    amr = mr[mr < 3.267 * amr].mean()
+    m = x.mean()
+    return m, m - 2.66 * amr, m + 2.66 * amr
+
+
+def test_demo_hate_crime_section_has_the_monthly_spc_chart():
+    cfg = rp.demo_config()
+    s = _build(cfg, "hate_crime")
+    t = _tables(s)["hate_crime_spc"]
+    x = saferstats.datasets.hate_crime_monthly()["offences"].to_numpy(dtype=float)
+    m, lo, hi = _xmr(x)
+    assert len(t) == 1 and t.loc[0, "months"] == 72
+    assert t.loc[0, "mean"] == pytest.approx(m, abs=0.05)
+    assert t.loc[0, "lower process limit"] == pytest.approx(lo, abs=0.05)
+    assert t.loc[0, "upper process limit"] == pytest.approx(hi, abs=0.05)
+    assert "hate_crime_spc" in {f.name for f in s.figures}
+    assert "On an SPC chart of racially or religiously aggravated offences" in s.intro
+
+
+def test_s136_spc_is_rebased_at_the_pilot_start():
+    cfg = rp.demo_config()
+    s = _build(cfg, "s136")
+    t = _tables(s)["s136_spc"]
+    monthly = saferstats.monthly_counts(saferstats.synthetic.s136_pilot_records(seed=136))
+    before = monthly[monthly.index < pd.Period("2024-01", "M")].to_numpy(dtype=float)
+    after = monthly[monthly.index >= pd.Period("2024-01", "M")].to_numpy(dtype=float)
+    assert t["months"].tolist() == [len(before), len(after)]
+    for i, part in enumerate((before, after)):
+        m, lo, hi = _xmr(part)
+        assert t.loc[i, "mean"] == pytest.approx(m, abs=0.05)
+        assert t.loc[i, "upper process limit"] == pytest.approx(hi, abs=0.05)
+        assert t.loc[i, "lower process limit"] == pytest.approx(max(lo, 0.0), abs=0.05)
+    assert "s136_spc" in {f.name for f in s.figures}
+
+
+def test_s136_spc_is_withheld_when_a_month_is_suppressed():
+    """One month with 2 detentions: its count is suppressed, and an XmR chart's mean and moving
+    ranges would give it back, so the chart is not drawn and the text says why."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=136)
+    month = recs["detention_time"].dt.to_period("M")
+    drop = recs.index[month == pd.Period("2022-06", "M")][2:]
+    cfg = rp.demo_config()
+    cfg["s136"] = {**cfg["s136"], "data": recs.drop(drop)}
+    s = _build(cfg, "s136")
+    assert "s136_spc" not in _tables(s) and "s136_spc" not in {f.name for f in s.figures}
+    assert "SPC chart of Section 136 detentions per month is not shown: 1 month(s) are suppressed" in s.intro
+
+
+def test_funnels_allow_for_overdispersion_and_say_so():
+    cfg = rp.demo_config()
+    s = _build(cfg, "hate_crime")
+    rates = _tables(s)["hate_crime_rates"]
+    od = saferstats.funnel_overdispersion(rates["count"], rates["population"], kind="rate",
+                                          target=saferstats.funnel_target(rates["count"], rates["population"], kind="rate"),
+                                          multiplier=100_000)
+    assert od["overdispersed"]
+    assert f"φ = {od['phi']:.2f}" in s.intro and "Spiegelhalter 2005" in s.intro
+    sig = saferstats.funnel_significance(rates["count"], rates["population"], kind="rate", overdispersion=True)
+    assert rates["significance"].tolist() == sig.astype(str).tolist()
+    exact_cfg = {**cfg, "hate_crime": {**cfg["hate_crime"], "funnel": "exact"}}
+    exact = _build(exact_cfg, "hate_crime")
+    assert "exact Poisson 95% / 99.8% limits" in exact.intro
+    plain = saferstats.funnel_significance(rates["count"], rates["population"], kind="rate")
+    assert _tables(exact)["hate_crime_rates"]["significance"].tolist() == plain.astype(str).tolist()
+    fly = _build(cfg, "flytipping")
+    assert "The funnel plot and its significance use" in fly.intro
+
+
+def test_funnel_significance_of_a_suppressed_area_is_blank():
+    data = pd.DataFrame({"district": list("ABCDE") * 2, "year": sorted(["2020", "2021"] * 5),
+                         "count": [30, 40, 52, 61, 70, 33, 2, 55, 60, 80],
+                         "population": [9e3, 1e4, 1.2e4, 1.5e4, 2e4] * 2})
+    sec = {"data": data, "area": "district", "period": "year", "count": "count", "population": "population"}
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "hate_crime": sec}
+    rates = _tables(_build(cfg, "hate_crime"))["hate_crime_rates"].set_index("district")
+    hidden = rates["count"].astype(str) == "[c]"
+    assert hidden["B"] and hidden.sum() >= 2  # B (2) and a partner that would give it back from the total
+    assert (rates.loc[hidden, "significance"] == "").all()
+    assert (rates.loc[~hidden, "significance"] != "").all()
+
+
+@pytest.mark.parametrize("edit, key", [({"funnel": "wide"}, "hate_crime.funnel"),
+                                       ({"monthly_count": 3}, "hate_crime.monthly_count")])
+def test_config_checks_the_new_keys(tmp_path, edit, key):
+    f = tmp_path / "h.csv"
+    f.write_text("district,year,count,population\nA,2020,10,1000\n")
+    with pytest.raises(ConfigError) as e:
+        validate_config({"hate_crime": {"file": str(f), **edit}, "base_dir": str(tmp_path)})
+    assert e.value.argument == key
+
+
+def test_monthly_file_with_a_bad_count_names_the_row(tmp_path):
+    m = tmp_path / "m.csv"
+    m.write_text("month,offences\n2020-01,10\n2020-02,n/a\n")
+    cfg = rp.demo_config()
+    cfg["hate_crime"] = {**cfg["hate_crime"], "monthly": str(m)}
+    with pytest.raises(ConfigError, match="row 1: 'n/a'"):
+        _build(cfg, "hate_crime")
