@@ -72,6 +72,23 @@ def test_gi_star_labels_and_fdr():
     assert "LocalResult(gi_star" in repr(g)
 
 
+def test_gi_star_fdr_is_benjamini_hochberg_as_statsmodels():
+    """fdr=True adjusts the two-sided normal p-values with the core's Benjamini-Hochberg
+    (= statsmodels multipletests(method="fdr_bh")) before labelling."""
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(5)
+    v = rng.poisson(3, 400).astype(float)
+    v[:30] += rng.poisson(4, 30)
+    w = Weights.lattice(20, 20)
+    g = saferstats.gi_star(v, w, permutations=0, fdr=True)
+    p = np.minimum(1.0, 2 * g.to_pandas()["p_norm"].to_numpy())
+    adj = multipletests(p, method="fdr_bh")[1]
+    want = np.where((adj < 0.05) & (g.z > 0), "Hot spot", np.where((adj < 0.05) & (g.z < 0), "Cold spot", ""))
+    got = np.array([lab.rsplit(" ", 1)[0] if lab.endswith(("95%", "99%")) else "" for lab in g.label])
+    assert (want != "").any() and (got == want).all()
+
+
 def test_weights_constructors_and_islands():
     w = Weights.from_adjacency([0, 1, 1, 2], [1, 0, 2, 1], n=4)
     assert w.cardinalities.tolist() == [1, 2, 1, 0] and w.islands == [3]

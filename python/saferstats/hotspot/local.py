@@ -18,15 +18,6 @@ from .weights import Weights, _values_on
 __all__ = ["gi_star", "local_moran", "LocalResult"]
 
 
-def _bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values."""
-    n = len(p)
-    order = np.argsort(p)
-    adj = np.empty(n)
-    adj[order] = np.minimum.accumulate((p[order] * n / np.arange(1, n + 1))[::-1])[::-1]
-    return np.minimum(adj, 1.0)
-
-
 @dataclasses.dataclass(frozen=True, repr=False)
 class LocalResult(_ExcelMixin, Result):
     """Gi* or Local Moran results for each unit (see :func:`gi_star`, :func:`local_moran`)."""
@@ -147,7 +138,8 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     res = _local("gi_star", values, weights, transform, permutations, seed)
     p2 = np.minimum(1.0, 2 * res["p_norm"])
     if fdr:
-        p2 = _bh(p2)
+        # Benjamini-Hochberg from the core (monitoring::multiple, = R p.adjust "BH")
+        p2 = _ext.p_adjust(np.ascontiguousarray(p2, dtype=float), method="bh")
     z = res["z"]
     label = np.full(len(z), "Not significant", dtype=object)
     for level, p in ((90, 0.10), (95, 0.05), (99, 0.01)):
