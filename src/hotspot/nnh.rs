@@ -134,12 +134,7 @@ pub fn nnh_with(
     max_order: usize,
     cancel: &Cancel,
 ) -> Result<Nnh> {
-    crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
-    for (name, v) in [("x", x), ("y", y)] {
-        if let Some(i) = v.iter().position(|c| !c.is_finite()) {
-            return Err(Error::value(name, i, v[i], "coordinates must be finite"));
-        }
-    }
+    super::index::check_planar(x, y, None)?;
     if min_points < 2 {
         return Err(Error::argument(
             "min_points",
