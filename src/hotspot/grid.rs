@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::cancel::{Cancel, NEVER};
+use super::cancel::Cancel;
 use super::index::check_planar;
 use super::kde::{Binned, Kernel};
 use super::weights::Weights;
@@ -465,29 +465,22 @@ pub fn kde(
     binned.surface(grid.nrows, grid.ncols, |k| grid.centre(k), cancel)
 }
 
-/// [`kde`] that cannot be interrupted.
-///
-/// # Errors
-/// As [`kde`].
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::{grid::{kde_uninterruptible, Grid, Shape}, kde::Kernel};
-/// let g = Grid::covering(-50.0, 50.0, -50.0, 50.0, 10.0, Shape::Hex).unwrap();
-/// let d = kde_uninterruptible(&g, &[0.0], &[0.0], None, 30.0, Kernel::Quartic).unwrap();
-/// // one point: the density sums to about 1 over the cells (× cell area)
-/// let total: f64 = d.iter().sum::<f64>() * g.cell_area();
-/// assert!((total - 1.0).abs() < 0.05);
-/// ```
-pub fn kde_uninterruptible(
-    grid: &Grid,
-    x: &[f64],
-    y: &[f64],
-    w: Option<&[f64]>,
-    bandwidth: f64,
-    kernel: Kernel,
-) -> Result<Vec<f64>> {
-    kde(grid, x, y, w, bandwidth, kernel, &NEVER)
+uninterruptible! {
+    /// [`kde`] that cannot be interrupted.
+    ///
+    /// # Errors
+    /// As [`kde`].
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{grid::{kde_uninterruptible, Grid, Shape}, kde::Kernel};
+    /// let g = Grid::covering(-50.0, 50.0, -50.0, 50.0, 10.0, Shape::Hex).unwrap();
+    /// let d = kde_uninterruptible(&g, &[0.0], &[0.0], None, 30.0, Kernel::Quartic).unwrap();
+    /// // one point: the density sums to about 1 over the cells (× cell area)
+    /// let total: f64 = d.iter().sum::<f64>() * g.cell_area();
+    /// assert!((total - 1.0).abs() < 0.05);
+    /// ```
+    pub fn kde_uninterruptible(grid: &Grid, x: &[f64], y: &[f64], w: Option<&[f64]>, bandwidth: f64, kernel: Kernel) -> Result<Vec<f64>> = kde;
 }
 
 choice! {
@@ -539,16 +532,10 @@ mod tests {
     #[test]
     fn hex_locate_is_the_nearest_centre() {
         let g = Grid::covering(0.0, 1000.0, 0.0, 700.0, 97.0, Shape::Hex).unwrap();
-        let mut s = 12345u64;
+        let mut next = crate::hotspot::index::uniform(12345);
         for _ in 0..5000 {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let x = (s >> 11) as f64 / (1u64 << 53) as f64 * 1000.0;
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let y = (s >> 11) as f64 / (1u64 << 53) as f64 * 700.0;
+            let x = next() * 1000.0;
+            let y = next() * 700.0;
             let k = g.locate(x, y).expect("inside the covering grid");
             let (cx, cy) = g.centre(k);
             let d = (cx - x).hypot(cy - y);

@@ -38,6 +38,17 @@ pub(crate) fn haversine_cos(
     2.0 * (s1 * s1 + cos1 * cos2 * s2 * s2).sqrt().asin()
 }
 
+/// Reproducible uniform draws in [0, 1) (a 64-bit LCG) for the unit tests' random points.
+#[cfg(test)]
+pub(crate) fn uniform(mut s: u64) -> impl FnMut() -> f64 {
+    move || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// Check planar coordinates (metres): as many `x` as `y`, every value finite; with `weights`, one
 /// finite weight ≥ 0 per point.
 ///

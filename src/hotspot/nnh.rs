@@ -272,13 +272,7 @@ mod tests {
 
     #[test]
     fn grid_components_equal_the_brute_force_definition() {
-        let mut s = 7u64;
-        let mut next = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::hotspot::index::uniform(7);
         for t in [0.5, 3.0, 11.0, 40.0] {
             let x: Vec<f64> = (0..300).map(|_| next() * 100.0 - 50.0).collect();
             let y: Vec<f64> = (0..300).map(|_| next() * 100.0).collect();
