@@ -87,7 +87,7 @@ API_SECTIONS = [
     ("plotting", "Plots", ["saferstats.plotting"]),
     ("exceptions", "Errors and warnings", ["saferstats.exceptions"]),
 ]
-API_MODULES = ["saferstats.datasets", "saferstats.synthetic"]
+API_MODULES = ["saferstats.datasets", "saferstats.synthetic", "saferstats.geo"]
 
 
 def _data(name: str, obj: object) -> list[str]:

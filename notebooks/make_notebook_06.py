@@ -20,8 +20,8 @@ CELLS = [
         "difference test). Methods: `docs/methods/monitoring.md`.\n\n"
         "Data: read from `../shared/data` when it is there, otherwise from the small excerpts in "
         "`notebooks/data_06/` (same numbers; `notebooks/data_06/PROVENANCE.md`). There is no monthly Section 136 "
-        "series in the public data available here (the NHS MHA statistics are annual), so the SPC "
-        "examples use monthly hate crime and police.uk crime counts."
+        "series in the public data available here (the NHS MHA statistics are annual), so the S136 SPC "
+        "chart uses the documented synthetic pilot; the others use monthly hate crime and police.uk crime counts."
     ),
     new_code_cell(
         "from pathlib import Path\n"
@@ -75,6 +75,26 @@ CELLS = [
         "assert rebased['segment'].iloc[-1] == 1\n"
         "print(rebased.groupby('segment')[['mean', 'lpl', 'upl']].first().round(0))\n"
         "ax = saferstats.plot_spc(rebased, title='Rebased at April 2016')"
+    ),
+    new_markdown_cell(
+        "### Monthly Section 136 detentions around a street-triage pilot\n\n"
+        "There is no public monthly S136 series, so this uses saferstats' documented **synthetic** pilot "
+        "(`saferstats.synthetic.s136_pilot_records`, seed 136; the pilot starts January 2024). The limits are "
+        "rebased at the pilot start, as a performance team would chart a service change; the strategic "
+        "assessment report draws the same chart (and withholds it when a month's count is suppressed)."
+    ),
+    new_code_cell(
+        "recs = saferstats.synthetic.s136_pilot_records(seed=136)\n"
+        "s136 = saferstats.monthly_counts(recs)\n"
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('ignore')\n"
+        "    s136_chart = saferstats.spc(s136.to_numpy(), periods=s136.index, improvement='neutral', rebase=['2024-01'])\n"
+        "pre, post = (s136_chart[s136_chart['segment'] == k] for k in (0, 1))\n"
+        "# each segment's centre line is the mean of its own months\n"
+        "assert abs(pre['mean'].iloc[0] - s136[s136.index < pd.Period('2024-01', 'M')].mean()) < 1e-9\n"
+        "assert abs(post['mean'].iloc[0] - s136[s136.index >= pd.Period('2024-01', 'M')].mean()) < 1e-9\n"
+        "ax = saferstats.plot_spc(s136_chart, title='Section 136 detentions per month (SYNTHETIC pilot)')\n"
+        "print(f\"mean before {pre['mean'].iloc[0]:.1f}, after {post['mean'].iloc[0]:.1f} detentions a month\")"
     ),
     new_markdown_cell(
         "## 2. Many series at once: Hertfordshire crime types, month by month\n\n"

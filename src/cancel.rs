@@ -1,7 +1,8 @@
-//! Cooperative cancellation of long computations (any analysis; today the hotspot loops poll it).
+//! Cooperative cancellation of long computations (any analysis).
 //!
 //! The long loops (DBSCAN, HDBSCAN, KDE, Gi*/Local Moran permutations, Knox, NNH, distance-band
-//! weights) poll a [`Cancel`] flag — one relaxed atomic load, every iteration of their outer
+//! weights, the CSV reader, SPC, unusual periods, trend fits of many series, E-tests on arrays,
+//! the area index build) poll a [`Cancel`] flag — one relaxed atomic load, every iteration of their outer
 //! loops — and return [`Error::Interrupted`] soon after it is set. The core knows nothing about
 //! Python: the binding runs the computation on a worker thread, checks for Ctrl-C on the calling
 //! thread every few tens of milliseconds, and sets the flag when a signal arrives.

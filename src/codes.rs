@@ -28,6 +28,8 @@ macro_rules! coded_enum {
         impl $name {
             /// Every value in code order (index = `as u8`).
             pub const ALL: [$name; [$fcode $(, $code)*].len()] = [$name::$first $(, $name::$variant)*];
+            /// Every label in code order (index = code): the list a binding hands to Python.
+            pub const LABELS: [&'static str; [$fcode $(, $code)*].len()] = [$flabel $(, $label)*];
 
             #[doc = concat!(
                 "The label shown in result tables.\n\n# Examples\n```\nassert_eq!(saferstats::",

@@ -55,22 +55,8 @@ from .trend import (
 from . import hotspot as _hotspot
 from .hotspot import *  # noqa: F403 - the hotspot API, as listed in hotspot.__all__
 from .io import read_stop_search
-from . import monitoring
-from .monitoring import (
-    e_test,
-    funnel_overdispersion,
-    isr,
-    israte,
-    p_adjust,
-    peer_compare,
-    plot_spc,
-    rate_funnel_limits,
-    rate_funnel_significance,
-    spc,
-    unusual_periods,
-    wdd,
-    wdd_harm,
-)
+from . import geo, monitoring
+from .monitoring import *  # noqa: F403 - the monitoring API, as listed in monitoring.__all__
 from .io import read_mha_annual
 from .published import read_flytipping, read_hate_crime, read_street_crime
 from .outcomes import (
@@ -161,18 +147,7 @@ __all__ = [
     "find_area",
     "geography",
     "monitoring",
-    "spc",
-    "e_test",
-    "wdd",
-    "wdd_harm",
-    "funnel_overdispersion",
-    "isr",
-    "israte",
-    "rate_funnel_limits",
-    "rate_funnel_significance",
-    "p_adjust",
-    "unusual_periods",
-    "peer_compare",
-    "plot_spc",
+    "geo",
 ]
+__all__ += monitoring.__all__
 __all__ += _hotspot.__all__

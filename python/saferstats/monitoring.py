@@ -373,9 +373,8 @@ def _pair(name: str, x: Any, length: int = 2) -> list[float] | None:
     return [float(u) for u in a]
 
 
-def _wdd_frame(rows: list[list[float]], index: list[str], confidence: float, method: str) -> pd.DataFrame:
-    out = pd.DataFrame(rows, index=index, columns=["estimate", "se", "z", "p_value", "lower", "upper"])
-    out = out[["estimate", "se", "z", "lower", "upper", "p_value"]]
+def _wdd_frame(cols: dict[str, np.ndarray], index: list[str], confidence: float, method: str) -> pd.DataFrame:
+    out = pd.DataFrame(cols, index=index)[["estimate", "se", "z", "lower", "upper", "p_value"]]
     out["confidence"] = confidence
     out["method"] = method
     return out
@@ -423,8 +422,8 @@ def wdd(
             "disp_control" if dc is None else "disp_treated")
     tw = _pair("time_weights", time_weights) or [1.0, 1.0]
     aw = _pair("area_weights", area_weights, 4) or [1.0, 1.0, 1.0, 1.0]
-    rows = _ext.wdd(c, t, dc, dt, tw, aw, conf)
-    return _wdd_frame(rows, ["local", "displacement", "total"], conf, "wdd")
+    cols = _ext.wdd(c, t, dc, dt, time_weights=tw, area_weights=aw, confidence=conf)
+    return _wdd_frame(cols, ["local", "displacement", "total"], conf, "wdd")
 
 
 def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95) -> pd.DataFrame:
@@ -446,8 +445,9 @@ def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95)
     """
     conf = single_confidence(confidence)
     arrays, _ = aligned(estimates=estimates, se=se, weights=weights)
-    row = _ext.wdd_harm(arrays["estimates"].tolist(), arrays["se"].tolist(), arrays["weights"].tolist(), conf)
-    return _wdd_frame([row], ["harm"], conf, "wdd_harm")
+    cols = _ext.wdd_harm(arrays["estimates"].tolist(), arrays["se"].tolist(), arrays["weights"].tolist(),
+                         confidence=conf)
+    return _wdd_frame(cols, ["harm"], conf, "wdd_harm")
 
 
 # --------------------------------------------------------------------------------------------

@@ -434,6 +434,75 @@ _HO_STRANDS = {"race": "race", "religion": "religion", "sexual orientation": "se
                "total number of offences": "offences"}
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+
+
+def _year_columns(row: list[Any]) -> list[tuple[int, int]]:
+    """(column, year) of the cells of ``row`` that are calendar years (a grid's header)."""
+    out = []
+    for k, c in enumerate(row):
+        text = str(c).strip() if c is not None else ""
+        if isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(c, bool) and float(c).is_integer():
+            text = str(int(c))
+        if re.fullmatch(r"(19|20)\d{2}", text):
+            out.append((k, int(text)))
+    return out
+
+
+def _month_name(row: list[Any]) -> int | None:
+    first = next((str(c).strip().lower() for c in row if c is not None and str(c).strip()), "")
+    return _MONTHS.index(first) + 1 if first in _MONTHS else None
+
+
+def _month_grid_header(rows: list[list[Any]], i: int) -> bool:
+    """Is row ``i`` the header of a month x year grid (consecutive calendar years over rows named
+    January, February, ...; the bulletin's monthly figures)?"""
+    years = [y for _, y in _year_columns(rows[i])]
+    if len(years) < 2 or years != list(range(years[0], years[0] + len(years))):
+        return False
+    below = [r for r in rows[i + 1:i + 4] if any(str(c).strip() for c in r if c is not None)]
+    return bool(below) and _month_name(below[0]) == 1
+
+
+def _read_month_grid(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:
+    """The monthly layout of :func:`read_hate_crime`: one row per month with a figure, ``month``
+    (``"YYYY-MM"``) and ``count``. Empty cells before the first and after the last figure are
+    outside the series; a gap inside it is reported in ``attrs["dropped"]``."""
+    cols = _year_columns(rows[header_at])
+    cells: dict[tuple[int, int], tuple[Any, int, str]] = {}
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        m = _month_name(row)
+        if m is None:
+            continue  # blank, source and footnote lines
+        for k, y in cols:
+            cells[(y, m)] = (row[k] if k < len(row) else None, i, str(y))
+    values = {key: (_number(cell), line, col) for key, (cell, line, col) in cells.items()}
+    have = sorted(key for key, ((_, status), _, _) in values.items() if status == "ok")
+    if not have:
+        raise InvalidInputError(f"{src}: the monthly table has no figures under its years", "path")
+    dropped: list[dict[str, Any]] = []
+    records = []
+    missing = 0
+    y, m = have[0]
+    while (y, m) <= have[-1]:
+        (v, status), line, col = values.get((y, m), ((np.nan, "missing"), None, str(y)))
+        if status != "ok":
+            missing += status == "missing"
+            dropped.append({"source_file": src.name, "source_line": line, "column": col,
+                            "value": cells.get((y, m), (None,))[0], "month": f"{y}-{m:02d}",
+                            "reason": "no figure published (a gap in the series)" if status == "missing"
+                            else "unparsable count"})
+        records.append({"month": f"{y}-{m:02d}", "count": v, "source_line": line})
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    out = pd.DataFrame.from_records(records)
+    out.attrs["dropped"] = dropped
+    out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
+                            "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
+                            "layout": "monthly", "file": src.name}
+    return out
+
+
 def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read a Home Office hate crime table as published into a tidy DataFrame.
 
@@ -446,7 +515,11 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       population, published_rate``;
     - **the bulletin's strand series** (a title, then ``Hate crime strand, 2011/12, ...,
       2017/18³, 2018/19, % change ...`` and one row per strand) -> long: ``strand, period,
-      count`` (the "% change" column, notes and source lines are not data).
+      count`` (the "% change" column, notes and source lines are not data);
+    - **the bulletin's monthly figures** (calendar years across, ``January`` ... ``December``
+      down, e.g. Figure 2: racially or religiously aggravated offences by month) -> one row per
+      month from the first figure to the last: ``month`` (``"YYYY-MM"``), ``count``; a month
+      without a figure inside the series is kept as missing and reported.
 
     Published cells are taken as they are: thousands separators (``"567,700"``), footnote
     markers on periods (``2017/18³``, or ``2017/183`` where a CSV export flattened the
@@ -472,9 +545,15 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         if cells and cells[0] in ("hate_crime_strand", "strand", "monitored_strand"):
             header_at, layout = i, "strand"
             break
+        if _month_grid_header(rows, i):
+            header_at, layout = i, "monthly"
+            break
     if header_at is None:
-        raise InvalidInputError(f"{src}: not a Home Office hate crime table: no header row with 'Force, Year' or "
-                                "'Hate crime strand, <years>' in the first 60 rows", "path")
+        raise InvalidInputError(f"{src}: not a Home Office hate crime table: no header row with 'Force, Year', "
+                                "'Hate crime strand, <years>' or calendar years over month rows in the first 60 rows",
+                                "path")
+    if layout == "monthly":
+        return _read_month_grid(rows, header_at, src)
     header = ["" if c is None else str(c) for c in rows[header_at]]
     dropped: list[dict[str, Any]] = []
     missing = 0

@@ -131,5 +131,5 @@ pub(super) fn two_by_two<'py>(
 /// Labels of the test codes (index = code).
 #[pyfunction]
 pub(super) fn test_labels() -> Vec<&'static str> {
-    TestUsed::ALL.iter().map(|t| t.label()).collect()
+    TestUsed::LABELS.to_vec()
 }

@@ -3,8 +3,7 @@
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use super::errors::IntoPy;
-use super::parallel::{detach, owned};
+use super::parallel::{detach, interruptible, owned};
 use super::rates::slice;
 use crate::error::Error;
 use crate::geography::{AreaIndex as Core, AreaIndexOptions, NO_AREA};
@@ -66,10 +65,9 @@ impl AreaIndex {
             cells_per_edge,
             max_cells,
         };
-        let inner = detach(py, || {
-            Core::from_rings(&x, &y, &offs, &areas, n_areas, &opts)
-        })?
-        .py_err()?;
+        let inner = interruptible(py, |cancel| {
+            Core::from_rings_with(&x, &y, &offs, &areas, n_areas, &opts, cancel)
+        })?;
         Ok(AreaIndex { inner })
     }
 

@@ -15,29 +15,11 @@ use crate::trend::FunnelKind;
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
 #[pyfunction]
 pub(super) fn spc_labels(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item(
-        "special_cause",
-        core::SpecialCause::ALL
-            .iter()
-            .map(|c| c.label())
-            .collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "point_type",
-        core::PointType::ALL
-            .iter()
-            .map(|c| c.label())
-            .collect::<Vec<_>>(),
-    )?;
-    d.set_item(
-        "assurance",
-        core::Assurance::ALL
-            .iter()
-            .map(|c| c.label())
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(d)
+    Ok(columns!(py;
+        "special_cause" => Obj(core::SpecialCause::LABELS),
+        "point_type" => Obj(core::PointType::LABELS),
+        "assurance" => Obj(core::Assurance::LABELS),
+    ))
 }
 
 /// SPC for series stored one after another: (rows dict, series dict).
@@ -119,18 +101,28 @@ pub(super) fn e_test_many<'py>(
     n2: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
     let (a, b, c, d) = (owned(&k1), owned(&k2), owned(&n1), owned(&n2));
-    let p = detach(py, || etest::e_test_many(&a, &b, &c, &d))?.py_err()?;
+    let p = interruptible(py, |cancel| etest::e_test_many_with(&a, &b, &c, &d, cancel))?;
     Ok(p.into_pyarray(py))
 }
 
-fn row_list(r: &wdd_core::WddRow) -> Vec<f64> {
-    vec![r.estimate, r.se, r.z, r.p_value, r.lower, r.upper]
+/// WDD rows as a dict of estimate, se, z, p_value, lower, upper (one entry per row).
+fn wdd_columns<'py>(py: Python<'py>, rows: &[wdd_core::WddRow]) -> PyResult<Bound<'py, PyDict>> {
+    Ok(columns!(py, rows;
+        "estimate" => |r| r.estimate,
+        "se" => |r| r.se,
+        "z" => |r| r.z,
+        "p_value" => |r| r.p_value,
+        "lower" => |r| r.lower,
+        "upper" => |r| r.upper,
+    ))
 }
 
-/// WDD: rows local, displacement, total of [estimate, se, z, p_value, lower, upper].
+/// WDD: dict of columns over the rows local, displacement, total.
 #[pyfunction]
-#[pyo3(signature = (control, treated, disp_control, disp_treated, time_weights, area_weights, confidence))]
-pub(super) fn wdd(
+#[pyo3(signature = (control, treated, disp_control, disp_treated, *, time_weights, area_weights, confidence))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn wdd<'py>(
+    py: Python<'py>,
     control: [f64; 2],
     treated: [f64; 2],
     disp_control: Option<[f64; 2]>,
@@ -138,7 +130,7 @@ pub(super) fn wdd(
     time_weights: [f64; 2],
     area_weights: [f64; 4],
     confidence: f64,
-) -> PyResult<Vec<Vec<f64>>> {
+) -> PyResult<Bound<'py, PyDict>> {
     let w = wdd_core::wdd(
         control,
         treated,
@@ -149,24 +141,21 @@ pub(super) fn wdd(
         confidence,
     )
     .py_err()?;
-    Ok(vec![
-        row_list(&w.local),
-        row_list(&w.displacement),
-        row_list(&w.total),
-    ])
+    wdd_columns(py, &[w.local, w.displacement, w.total])
 }
 
-/// Harm-weighted WDD: [estimate, se, z, p_value, lower, upper].
+/// Harm-weighted WDD: dict of columns over one row.
 #[pyfunction]
-pub(super) fn wdd_harm(
+#[pyo3(signature = (estimates, se, weights, *, confidence))]
+pub(super) fn wdd_harm<'py>(
+    py: Python<'py>,
     estimates: Vec<f64>,
     se: Vec<f64>,
     weights: Vec<f64>,
     confidence: f64,
-) -> PyResult<Vec<f64>> {
-    Ok(row_list(
-        &wdd_core::wdd_harm(&estimates, &se, &weights, confidence).py_err()?,
-    ))
+) -> PyResult<Bound<'py, PyDict>> {
+    let row = wdd_core::wdd_harm(&estimates, &se, &weights, confidence).py_err()?;
+    wdd_columns(py, &[row])
 }
 
 /// Over-dispersion of funnel points: dict of phi, tau2, n, z.
@@ -213,12 +202,7 @@ pub(super) fn funnel_od_limits<'py>(
         funnel_od::od_limits(&n, kind, target, multiplier, phi, tau2, model)
     })?
     .py_err()?;
-    Ok(columns!(py, &l;
-        "lower_998" => |x| x[0],
-        "lower_95" => |x| x[1],
-        "upper_95" => |x| x[2],
-        "upper_998" => |x| x[3],
-    ))
+    super::trend::limits_columns(py, &l)
 }
 
 /// Over-dispersed funnel significance codes (FunnelSignificance).

@@ -112,7 +112,7 @@ fn filled<'py>(
 /// Labels of the method codes returned by every function (index = code).
 #[pyfunction]
 pub(super) fn ci_method_labels() -> Vec<&'static str> {
-    CiMethod::ALL.iter().map(|m| m.label()).collect()
+    CiMethod::LABELS.to_vec()
 }
 
 /// A two-column interval binding (`count, population` -> rates; `successes, trials` ->

@@ -5,28 +5,25 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::parallel::{detach, owned};
+use super::parallel::{detach, interruptible, owned};
 use crate::trend::{self as core, FunnelKind, TrendOptions};
 
 /// Labels of the trend method codes (index = code).
 #[pyfunction]
 pub(super) fn trend_method_labels() -> Vec<&'static str> {
-    core::TrendMethod::ALL.iter().map(|m| m.label()).collect()
+    core::TrendMethod::LABELS.to_vec()
 }
 
 /// Labels of the trend note codes (index = code; "" when there is an estimate).
 #[pyfunction]
 pub(super) fn trend_note_labels() -> Vec<&'static str> {
-    core::TrendNote::ALL.iter().map(|m| m.label()).collect()
+    core::TrendNote::LABELS.to_vec()
 }
 
 /// Labels of the funnel significance codes (index = code).
 #[pyfunction]
 pub(super) fn funnel_significance_labels() -> Vec<&'static str> {
-    core::FunnelSignificance::ALL
-        .iter()
-        .map(|m| m.label())
-        .collect()
+    core::FunnelSignificance::LABELS.to_vec()
 }
 
 /// Poisson trends for groups stored contiguously; returns a dict of column arrays.
@@ -54,10 +51,9 @@ pub(super) fn poisson_trend_many<'py>(
         auto_threshold,
     };
     let (y, n, tt) = (owned(&count), owned(&population), owned(&t));
-    let fits = detach(py, || {
-        core::poisson_trend_many(&y, &n, &tt, &offsets, &opts)
-    })?
-    .py_err()?;
+    let fits = interruptible(py, |cancel| {
+        core::poisson_trend_many_with(&y, &n, &tt, &offsets, &opts, cancel)
+    })?;
     Ok(columns!(py, &fits;
         "intercept" => |f| f.intercept,
         "beta" => |f| f.beta,
@@ -142,7 +138,16 @@ pub(super) fn funnel_limits<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = owned(&denominators);
     let l = detach(py, || core::funnel_limits(&n, target, kind, multiplier))?.py_err()?;
-    Ok(columns!(py, &l;
+    limits_columns(py, &l)
+}
+
+/// Funnel control limits as a dict of lower_998, lower_95, upper_95, upper_998 (also the
+/// over-dispersed limits of `monitoring::funnel_od`).
+pub(super) fn limits_columns<'py>(
+    py: Python<'py>,
+    l: &[core::FunnelLimits],
+) -> PyResult<Bound<'py, PyDict>> {
+    Ok(columns!(py, l;
         "lower_998" => |x| x.lower_998,
         "lower_95" => |x| x.lower_95,
         "upper_95" => |x| x.upper_95,

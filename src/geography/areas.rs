@@ -41,6 +41,7 @@ use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
 
+use crate::cancel::{Cancel, NEVER};
 use crate::error::{Error, Result};
 
 /// The answer for a point inside no area (or with a missing / non-finite coordinate).
@@ -208,6 +209,23 @@ impl AreaIndex {
         n_areas: usize,
         options: &AreaIndexOptions,
     ) -> Result<Self> {
+        Self::from_rings_with(x, y, ring_offsets, ring_area, n_areas, options, &NEVER)
+    }
+
+    /// [`Self::from_rings`], polling `cancel` while the grid is filled (a national boundary set
+    /// with a fine grid can take seconds); [`Error::Interrupted`] once it is set.
+    ///
+    /// # Errors
+    /// As [`Self::from_rings`]; [`Error::Interrupted`] after `cancel` is set.
+    pub fn from_rings_with(
+        x: &[f64],
+        y: &[f64],
+        ring_offsets: &[usize],
+        ring_area: &[u32],
+        n_areas: usize,
+        options: &AreaIndexOptions,
+        cancel: &Cancel,
+    ) -> Result<Self> {
         options.validate()?;
         if x.len() != y.len() {
             return Err(Error::LengthMismatch {
@@ -297,7 +315,8 @@ impl AreaIndex {
                 "the rings have no edges of non-zero length",
             ));
         }
-        Self::build(edges, n_areas, options)
+        cancel.check()?;
+        Self::build(edges, n_areas, options, cancel)
     }
 
     /// Build an index from `geo` multipolygons (area `i` = `areas[i]`), as [`Self::from_rings`].
@@ -394,7 +413,12 @@ impl AreaIndex {
         Some(c as usize)
     }
 
-    fn build(edges: Vec<Edge>, n_areas: usize, options: &AreaIndexOptions) -> Result<Self> {
+    fn build(
+        edges: Vec<Edge>,
+        n_areas: usize,
+        options: &AreaIndexOptions,
+        cancel: &Cancel,
+    ) -> Result<Self> {
         let (mut xmin, mut xmax, mut ymin, mut ymax) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for e in &edges {
             xmin = xmin.min(e.a.x.min(e.b.x));
@@ -458,7 +482,7 @@ impl AreaIndex {
             cand_inside: Vec::new(),
             ledges: Vec::new(),
         };
-        idx.fill()?;
+        idx.fill(cancel)?;
         Ok(idx)
     }
 
@@ -529,7 +553,7 @@ impl AreaIndex {
     }
 
     /// Sweep every grid row from the west, classify its cells, and store boundary cells.
-    fn fill(&mut self) -> Result<()> {
+    fn fill(&mut self, cancel: &Cancel) -> Result<()> {
         if self.edges.len() > u32::MAX as usize || self.ncols * self.nrows >= BOUNDARY as usize {
             return Err(Error::argument(
                 "x",
@@ -537,6 +561,7 @@ impl AreaIndex {
             ));
         }
         let pairs = self.rasterise()?;
+        cancel.check()?;
         let ncols = self.ncols;
         // row boundaries in `pairs`
         let mut row_start = vec![0usize; self.nrows + 1];
@@ -565,6 +590,9 @@ impl AreaIndex {
                     inside: Vec::new(),
                     ledges: Vec::new(),
                 };
+                if cancel.is_cancelled() {
+                    return row; // discarded: the check after the loop returns Interrupted
+                }
                 let mut odd: BTreeSet<u32> = BTreeSet::new();
                 let toggle = |odd: &mut BTreeSet<u32>, a: u32| {
                     if !odd.remove(&a) {
@@ -640,6 +668,7 @@ impl AreaIndex {
                 row
             })
             .collect();
+        cancel.check()?;
         let total_b: usize = rows.iter().map(|r| r.bcells.len()).sum();
         if total_b >= BOUNDARY as usize {
             return Err(Error::argument("max_cells", "too many boundary cells"));

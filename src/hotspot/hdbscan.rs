@@ -6,10 +6,13 @@
 //! tree; the condensed tree for `min_cluster_size`; cluster stabilities; excess-of-mass selection
 //! (the root is never selected); labels numbered in order of the selected clusters' ids.
 //!
-//! Complexity: core distances by an exact grid k-nearest-neighbour search; the MST by Prim's
-//! algorithm over a tree of boxes with lazily applied relaxations and exact pruning bounds
-//! (`prim_mst`), which reproduces scikit-learn's edge sequence while touching only the boxes that
-//! can matter. O(n) memory; 100,000 points in a few seconds on two cores.
+//! Complexity: points with identical coordinates (police.uk points are snapped to anonymised map
+//! points: 106,676 Hertfordshire records sit on 12,685 locations) are collapsed to weighted
+//! distinct locations first; core distances by an exact grid k-nearest-neighbour search counting
+//! multiplicity; the MST by Prim's algorithm over the locations, on a tree of boxes with lazily
+//! applied relaxations and exact pruning bounds (`LazyPrim`), with the copies' edges merged in
+//! from a heap (`collapsed_prim_mst`) — scikit-learn's point-level edge sequence exactly, at the
+//! cost of the distinct locations plus O(n log k) for the copies. O(n) memory.
 //!
 //! **Agreement with scikit-learn**: [`mutual_reachability_mst`] returns scikit-learn's MST edge
 //! for edge, in Prim's order (tested). Ties between mutual-reachability distances are common on
@@ -55,22 +58,28 @@ fn lon_from_widest_gap(lo: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Distance to the `min_samples`-th nearest point (the point itself included), exactly: points
-/// are binned in a lat/lon grid sized for about `min_samples` points a cell, and rings of cells are
-/// searched around each point until the k-th smallest haversine distance found is no larger than
-/// a lower bound on the distance to every point outside the searched block.
+/// Distance to the `min_samples`-th nearest point (the point itself included), counting each
+/// location `weight` times (a location holding that many identical points), exactly: locations
+/// are binned in a lat/lon grid sized for about `min_samples` points a cell, and rings of cells
+/// are searched around each location until the distance at which the weights found reach
+/// `min_samples` is no larger than a lower bound on the distance to every location outside the
+/// searched block. A location of weight ≥ `min_samples` has core distance 0.
 fn core_distances(
     la: &[f64],
     lo: &[f64],
     cs: &[f64],
+    weight: &[u32],
     min_samples: usize,
     cancel: &Cancel,
 ) -> Vec<f64> {
     let n = la.len();
-    let k = min_samples;
+    let k = min_samples as u64;
     if k <= 1 || n == 0 {
         return vec![0.0; n];
     }
+    let total: u64 = weight.iter().map(|&w| u64::from(w)).sum();
+    // about `min_samples` points a cell: this many locations a cell
+    let kc = (min_samples as f64 * n as f64 / total.max(1) as f64).max(1.0);
     let fold = |v: &[f64]| {
         v.iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
@@ -89,13 +98,13 @@ fn core_distances(
     };
     let c_max = min_abs.cos();
     let c_min = lat0.abs().max(lat1.abs()).cos().max(0.0);
-    // cells of about k points each if the points were spread evenly over the bounding box, and
-    // at most n / k cells along either side (collinear or degenerate boxes: a zero side must not
+    // cells of about kc locations each if they were spread evenly over the bounding box, and at
+    // most n / kc cells along either side (collinear or degenerate boxes: a zero side must not
     // make the cells vanishingly small and the grid astronomically long)
     let (h, w) = (lat1 - lat0, (lon1 - lon0) * c_max);
-    let s = (h * w * k as f64 / n as f64)
+    let s = (h * w * kc / n as f64)
         .sqrt()
-        .max(h.max(w) * k as f64 / n as f64)
+        .max(h.max(w) * kc / n as f64)
         .max(1e-12);
     let cell_lat = s;
     let cell_lon = s / c_max.max(1e-12);
@@ -117,83 +126,112 @@ fn core_distances(
     let (rmax, cmax) = keys
         .iter()
         .fold((0i64, 0i64), |(a, b), &(r, c)| (a.max(r), b.max(c)));
+    // `best`: the nearest locations found, by distance, with their weights; only as many as are
+    // needed to reach weight k (dropping the last would leave less than k), and `tot` their weight
+    struct Near {
+        best: Vec<(f64, u64)>,
+        tot: u64,
+    }
+    impl Near {
+        fn full(&self, k: u64) -> bool {
+            self.tot >= k
+        }
+        fn kth(&self) -> f64 {
+            self.best.last().map_or(f64::INFINITY, |b| b.0)
+        }
+        fn add(&mut self, d: f64, w: u64, k: u64) {
+            let at = self.best.partition_point(|x| x.0 <= d);
+            self.best.insert(at, (d, w));
+            self.tot += w;
+            while let Some(&(_, wl)) = self.best.last() {
+                if self.tot - wl >= k {
+                    self.tot -= wl;
+                    self.best.pop();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
     (0..n)
         .into_par_iter()
         .with_min_len(64)
-        .map_init(Vec::new, |best: &mut Vec<f64>, i| {
-            best.clear();
-            if cancel.is_cancelled() {
-                return 0.0;
-            }
-            let (ri, ci) = key(i);
-            let ui = unit(i);
-            let scan = |best: &mut Vec<f64>, r: i64, c0: i64, c1: i64| {
-                // rows and columns outside the grid hold no points
-                let (c0, c1) = (c0.max(0), c1.min(cmax));
-                if r < 0 || r > rmax || c0 > c1 {
-                    return;
+        .map_init(
+            || Near {
+                best: Vec::new(),
+                tot: 0,
+            },
+            |near: &mut Near, i| {
+                near.best.clear();
+                near.tot = 0;
+                if u64::from(weight[i]) >= k || cancel.is_cancelled() {
+                    return 0.0;
                 }
-                let mut p = keys.partition_point(|x| *x < (r, c0));
-                while p < keys.len() && keys[p] <= (r, c1) {
-                    let j = idx[p] as usize;
-                    if best.len() == k {
-                        let v = sorted_xyz[p];
-                        let ch = ((v[0] - ui[0]).powi(2)
-                            + (v[1] - ui[1]).powi(2)
-                            + (v[2] - ui[2]).powi(2))
-                        .sqrt();
-                        if ch - 1e-14 >= best[k - 1] {
-                            p += 1;
-                            continue;
+                let (ri, ci) = key(i);
+                let ui = unit(i);
+                let scan = |near: &mut Near, r: i64, c0: i64, c1: i64| {
+                    // rows and columns outside the grid hold no points
+                    let (c0, c1) = (c0.max(0), c1.min(cmax));
+                    if r < 0 || r > rmax || c0 > c1 {
+                        return;
+                    }
+                    let mut p = keys.partition_point(|x| *x < (r, c0));
+                    while p < keys.len() && keys[p] <= (r, c1) {
+                        let j = idx[p] as usize;
+                        if near.full(k) {
+                            let v = sorted_xyz[p];
+                            let ch = ((v[0] - ui[0]).powi(2)
+                                + (v[1] - ui[1]).powi(2)
+                                + (v[2] - ui[2]).powi(2))
+                            .sqrt();
+                            if ch - 1e-14 >= near.kth() {
+                                p += 1;
+                                continue;
+                            }
+                        }
+                        let d = haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]);
+                        if !near.full(k) || d < near.kth() {
+                            near.add(d, u64::from(weight[j]), k);
+                        }
+                        p += 1;
+                    }
+                };
+                let mut ring = 0i64;
+                loop {
+                    if ring == 0 {
+                        scan(near, ri, ci, ci);
+                    } else {
+                        scan(near, ri - ring, ci - ring, ci + ring);
+                        scan(near, ri + ring, ci - ring, ci + ring);
+                        for r in (ri - ring + 1).max(0)..(ri + ring).min(rmax + 1) {
+                            scan(near, r, ci - ring, ci - ring);
+                            scan(near, r, ci + ring, ci + ring);
                         }
                     }
-                    let d = haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]);
-                    if best.len() < k {
-                        let at = best.partition_point(|&x| x <= d);
-                        best.insert(at, d);
-                    } else if d < best[k - 1] {
-                        best.pop();
-                        let at = best.partition_point(|&x| x <= d);
-                        best.insert(at, d);
-                    }
-                    p += 1;
-                }
-            };
-            let mut ring = 0i64;
-            loop {
-                if ring == 0 {
-                    scan(best, ri, ci, ci);
-                } else {
-                    scan(best, ri - ring, ci - ring, ci + ring);
-                    scan(best, ri + ring, ci - ring, ci + ring);
-                    for r in (ri - ring + 1).max(0)..(ri + ring).min(rmax + 1) {
-                        scan(best, r, ci - ring, ci - ring);
-                        scan(best, r, ci + ring, ci + ring);
-                    }
-                }
-                let covered =
-                    ri - ring <= 0 && ri + ring >= rmax && ci - ring <= 0 && ci + ring >= cmax;
-                if covered {
-                    break;
-                }
-                if best.len() == k {
-                    // every point outside the block is at least this far away
-                    let lat_gap = (la[i] - (lat0 + (ri - ring) as f64 * cell_lat))
-                        .min(lat0 + (ri + ring + 1) as f64 * cell_lat - la[i]);
-                    let lon_gap = (lg[i] - (lon0 + (ci - ring) as f64 * cell_lon))
-                        .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lg[i]);
-                    let lon_gap = lon_gap.min(wrap_gap);
-                    let lon_bound =
-                        2.0 * (c_min * (0.5 * lon_gap.min(std::f64::consts::PI)).sin()).asin();
-                    let bound = lat_gap.min(lon_bound) * (1.0 - 1e-9);
-                    if best[k - 1] <= bound {
+                    let covered =
+                        ri - ring <= 0 && ri + ring >= rmax && ci - ring <= 0 && ci + ring >= cmax;
+                    if covered {
                         break;
                     }
+                    if near.full(k) {
+                        // every point outside the block is at least this far away
+                        let lat_gap = (la[i] - (lat0 + (ri - ring) as f64 * cell_lat))
+                            .min(lat0 + (ri + ring + 1) as f64 * cell_lat - la[i]);
+                        let lon_gap = (lg[i] - (lon0 + (ci - ring) as f64 * cell_lon))
+                            .min(lon0 + (ci + ring + 1) as f64 * cell_lon - lg[i]);
+                        let lon_gap = lon_gap.min(wrap_gap);
+                        let lon_bound =
+                            2.0 * (c_min * (0.5 * lon_gap.min(std::f64::consts::PI)).sin()).asin();
+                        let bound = lat_gap.min(lon_bound) * (1.0 - 1e-9);
+                        if near.kth() <= bound {
+                            break;
+                        }
+                    }
+                    ring += 1;
                 }
-                ring += 1;
-            }
-            best[k - 1]
-        })
+                near.kth()
+            },
+        )
         .collect()
 }
 
@@ -410,10 +448,149 @@ impl LazyPrim<'_> {
     }
 }
 
+impl<'a> LazyPrim<'a> {
+    /// The tree of boxes over the points (Morton order), nothing in the MST yet.
+    fn build(la: &'a [f64], lo: &'a [f64], cs: &'a [f64], core: &'a [f64]) -> Self {
+        let n = la.len();
+        let xyz: Vec<[f64; 3]> = (0..n)
+            .map(|i| [cs[i] * lo[i].cos(), cs[i] * lo[i].sin(), la[i].sin()])
+            .collect();
+        // Morton order on a 2^16 x 2^16 grid over the bounding box
+        let fold = |v: &[f64]| {
+            v.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                })
+        };
+        let (a0, a1) = fold(la);
+        let lg = lon_from_widest_gap(lo);
+        let (o0, o1) = fold(&lg);
+        let q = |v: f64, lo_: f64, hi: f64| -> u64 {
+            if hi > lo_ {
+                (((v - lo_) / (hi - lo_)) * 65_535.0) as u64
+            } else {
+                0
+            }
+        };
+        let spread = |mut v: u64| {
+            v &= 0xFFFF;
+            v = (v | (v << 8)) & 0x00FF_00FF;
+            v = (v | (v << 4)) & 0x0F0F_0F0F;
+            v = (v | (v << 2)) & 0x3333_3333;
+            (v | (v << 1)) & 0x5555_5555
+        };
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&i| {
+            let i = i as usize;
+            (
+                spread(q(la[i], a0, a1)) | (spread(q(lg[i], o0, o1)) << 1),
+                i,
+            )
+        });
+        let mut slot_of = vec![0usize; n];
+        for (p, &i) in order.iter().enumerate() {
+            slot_of[i as usize] = p;
+        }
+        let blank = |lo: [f64; 3], hi: [f64; 3], min_core: f64, max_core: f64| BoxNode {
+            lo,
+            hi,
+            min_core,
+            max_core,
+            top: f64::INFINITY,
+            key: f64::NEG_INFINITY,
+            exact: false,
+            best: NONE,
+            pend: Vec::new(),
+            pend_ub: f64::INFINITY,
+        };
+        let mut levels: Vec<Vec<BoxNode>> = Vec::new();
+        let leaves: Vec<BoxNode> = (0..n.div_ceil(FAN))
+            .map(|b| {
+                let mut l = [f64::INFINITY; 3];
+                let mut h = [f64::NEG_INFINITY; 3];
+                let (mut cmin, mut cmax) = (f64::INFINITY, f64::NEG_INFINITY);
+                for &i in &order[b * FAN..((b + 1) * FAN).min(n)] {
+                    let v = xyz[i as usize];
+                    for k in 0..3 {
+                        l[k] = l[k].min(v[k]);
+                        h[k] = h[k].max(v[k]);
+                    }
+                    cmin = cmin.min(core[i as usize]);
+                    cmax = cmax.max(core[i as usize]);
+                }
+                blank(l, h, cmin, cmax)
+            })
+            .collect();
+        levels.push(leaves);
+        while levels.last().map_or(0, Vec::len) > 1 {
+            let below = levels.last().map_or(&[][..], Vec::as_slice);
+            let up: Vec<BoxNode> = below
+                .chunks(FAN)
+                .map(|ch| {
+                    let mut l = [f64::INFINITY; 3];
+                    let mut h = [f64::NEG_INFINITY; 3];
+                    for c in ch {
+                        for k in 0..3 {
+                            l[k] = l[k].min(c.lo[k]);
+                            h[k] = h[k].max(c.hi[k]);
+                        }
+                    }
+                    let cmin = ch.iter().map(|c| c.min_core).fold(f64::INFINITY, f64::min);
+                    let cmax = ch
+                        .iter()
+                        .map(|c| c.max_core)
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    blank(l, h, cmin, cmax)
+                })
+                .collect();
+            levels.push(up);
+        }
+        LazyPrim {
+            la,
+            lo,
+            cs,
+            core,
+            xyz,
+            order,
+            slot_of,
+            mr: vec![f64::INFINITY; n],
+            src: vec![1u32; n],
+            src_rank: vec![u32::MAX; n],
+            rank: vec![u32::MAX; n],
+            nodes: levels,
+        }
+    }
+
+    /// Point `t` joins the MST as its `rank`-th point: it leaves the candidates (its leaf is
+    /// brought up to date, its ancestors will re-resolve) and is offered to every other point.
+    fn add(&mut self, t: usize, rank: u32) {
+        self.rank[t] = rank;
+        let p = self.slot_of[t];
+        self.mr[p] = f64::NAN;
+        let mut node = p / FAN;
+        self.nodes[0][node].exact = false;
+        self.apply_leaf(node);
+        let root = self.nodes.len() - 1;
+        for level in 1..=root {
+            node /= FAN;
+            self.nodes[level][node].exact = false;
+        }
+        self.offer(root, 0, t);
+    }
+
+    /// The next MST edge as (reachability, point, source): the smallest entry, the lowest point
+    /// among ties; `NONE` (point `u32::MAX`) once every point is in the MST.
+    fn best(&mut self) -> Entry {
+        let root = self.nodes.len() - 1;
+        self.resolve(root, 0)
+    }
+}
+
 /// Prim's algorithm exactly as scikit-learn's `mst_from_data_matrix` (start at point 0; the
 /// lowest index wins ties; an entry is replaced only by a strictly smaller mutual reachability, so
 /// its source is the earliest MST point reaching the minimum) — the same edges in the same order,
-/// with far less work.
+/// with far less work. Points given as distinct locations ([`Locations`]); see
+/// [`collapsed_prim_mst`] for the copies. This is the plain form over distinct points (tests).
 ///
 /// The points sit in a tree of boxes (Morton order). A point joining the MST is not offered to
 /// every other point at once: it waits (pending) at a box until that box could hold the next
@@ -422,6 +599,7 @@ impl LazyPrim<'_> {
 /// the box's largest entry or an earlier pending point's upper bound). Each step resolves only
 /// the boxes whose lower bound does not exceed the best entry found, so the minimum (with the
 /// lowest index among ties) is exact.
+#[cfg(test)]
 fn prim_mst(
     la: &[f64],
     lo: &[f64],
@@ -433,138 +611,169 @@ fn prim_mst(
     if n < 2 {
         return Vec::new();
     }
-    let xyz: Vec<[f64; 3]> = (0..n)
-        .map(|i| [cs[i] * lo[i].cos(), cs[i] * lo[i].sin(), la[i].sin()])
-        .collect();
-    // Morton order on a 2^16 x 2^16 grid over the bounding box
-    let fold = |v: &[f64]| {
-        v.iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x), b.max(x))
-            })
-    };
-    let (a0, a1) = fold(la);
-    let lg = lon_from_widest_gap(lo);
-    let (o0, o1) = fold(&lg);
-    let q = |v: f64, lo_: f64, hi: f64| -> u64 {
-        if hi > lo_ {
-            (((v - lo_) / (hi - lo_)) * 65_535.0) as u64
-        } else {
-            0
-        }
-    };
-    let spread = |mut v: u64| {
-        v &= 0xFFFF;
-        v = (v | (v << 8)) & 0x00FF_00FF;
-        v = (v | (v << 4)) & 0x0F0F_0F0F;
-        v = (v | (v << 2)) & 0x3333_3333;
-        (v | (v << 1)) & 0x5555_5555
-    };
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by_key(|&i| {
-        let i = i as usize;
-        (
-            spread(q(la[i], a0, a1)) | (spread(q(lg[i], o0, o1)) << 1),
-            i,
-        )
-    });
-    let mut slot_of = vec![0usize; n];
-    for (p, &i) in order.iter().enumerate() {
-        slot_of[i as usize] = p;
-    }
-    let blank = |lo: [f64; 3], hi: [f64; 3], min_core: f64, max_core: f64| BoxNode {
-        lo,
-        hi,
-        min_core,
-        max_core,
-        top: f64::INFINITY,
-        key: f64::NEG_INFINITY,
-        exact: false,
-        best: NONE,
-        pend: Vec::new(),
-        pend_ub: f64::INFINITY,
-    };
-    let mut levels: Vec<Vec<BoxNode>> = Vec::new();
-    let leaves: Vec<BoxNode> = (0..n.div_ceil(FAN))
-        .map(|b| {
-            let mut l = [f64::INFINITY; 3];
-            let mut h = [f64::NEG_INFINITY; 3];
-            let (mut cmin, mut cmax) = (f64::INFINITY, f64::NEG_INFINITY);
-            for &i in &order[b * FAN..((b + 1) * FAN).min(n)] {
-                let v = xyz[i as usize];
-                for k in 0..3 {
-                    l[k] = l[k].min(v[k]);
-                    h[k] = h[k].max(v[k]);
-                }
-                cmin = cmin.min(core[i as usize]);
-                cmax = cmax.max(core[i as usize]);
-            }
-            blank(l, h, cmin, cmax)
-        })
-        .collect();
-    levels.push(leaves);
-    while levels.last().map_or(0, Vec::len) > 1 {
-        let below = levels.last().map_or(&[][..], Vec::as_slice);
-        let up: Vec<BoxNode> = below
-            .chunks(FAN)
-            .map(|ch| {
-                let mut l = [f64::INFINITY; 3];
-                let mut h = [f64::NEG_INFINITY; 3];
-                for c in ch {
-                    for k in 0..3 {
-                        l[k] = l[k].min(c.lo[k]);
-                        h[k] = h[k].max(c.hi[k]);
-                    }
-                }
-                let cmin = ch.iter().map(|c| c.min_core).fold(f64::INFINITY, f64::min);
-                let cmax = ch
-                    .iter()
-                    .map(|c| c.max_core)
-                    .fold(f64::NEG_INFINITY, f64::max);
-                blank(l, h, cmin, cmax)
-            })
-            .collect();
-        levels.push(up);
-    }
-    let root = levels.len() - 1;
-    let mut st = LazyPrim {
-        la,
-        lo,
-        cs,
-        core,
-        xyz,
-        order,
-        slot_of,
-        mr: vec![f64::INFINITY; n],
-        src: vec![1u32; n],
-        src_rank: vec![u32::MAX; n],
-        rank: vec![u32::MAX; n],
-        nodes: levels,
-    };
+    let mut st = LazyPrim::build(la, lo, cs, core);
     let mut mst = Vec::with_capacity(n - 1);
     let mut current = 0usize;
     for step in 0..n - 1 {
         if step % 256 == 0 && cancel.is_cancelled() {
             break;
         }
-        st.rank[current] = step as u32;
-        // `current` leaves the candidates: its leaf is brought up to date, its ancestors re-resolve
-        let p = st.slot_of[current];
-        st.mr[p] = f64::NAN;
-        let mut node = p / FAN;
-        st.nodes[0][node].exact = false;
-        st.apply_leaf(node);
-        for level in 1..=root {
-            node /= FAN;
-            st.nodes[level][node].exact = false;
-        }
-        st.offer(root, 0, current);
-        let best = st.resolve(root, 0);
+        st.add(current, step as u32);
+        let best = st.best();
         if best.1 == u32::MAX {
             break;
         }
         mst.push((best.2 as usize, best.1 as usize, best.0));
         current = best.1 as usize;
+    }
+    mst
+}
+
+/// Points with bit-identical coordinates collapsed to distinct locations, numbered in order of
+/// their first point (so location order is first-point order).
+struct Locations {
+    la: Vec<f64>,
+    lo: Vec<f64>,
+    cs: Vec<f64>,
+    /// points at each location
+    weight: Vec<u32>,
+    /// the points of location `l`, ascending: `members[start[l]..start[l + 1]]`
+    start: Vec<usize>,
+    members: Vec<u32>,
+}
+
+impl Locations {
+    fn collapse(la: &[f64], lo: &[f64]) -> Self {
+        let n = la.len();
+        let mut map: rustc_hash::FxHashMap<(u64, u64), u32> = rustc_hash::FxHashMap::default();
+        map.reserve(n.min(1 << 20));
+        let mut loc_of = Vec::with_capacity(n);
+        let (mut lla, mut llo, mut weight) = (Vec::new(), Vec::new(), Vec::<u32>::new());
+        for i in 0..n {
+            let next = weight.len() as u32;
+            let l = *map
+                .entry((la[i].to_bits(), lo[i].to_bits()))
+                .or_insert(next);
+            if l == next {
+                lla.push(la[i]);
+                llo.push(lo[i]);
+                weight.push(0);
+            }
+            weight[l as usize] += 1;
+            loc_of.push(l);
+        }
+        drop(map);
+        let mut start = Vec::with_capacity(weight.len() + 1);
+        start.push(0usize);
+        for &w in &weight {
+            start.push(start[start.len() - 1] + w as usize);
+        }
+        let mut fill = start.clone();
+        let mut members = vec![0u32; n];
+        for (i, &l) in loc_of.iter().enumerate() {
+            members[fill[l as usize]] = i as u32;
+            fill[l as usize] += 1;
+        }
+        let cs = lla.iter().map(|v: &f64| v.cos()).collect();
+        Locations {
+            la: lla,
+            lo: llo,
+            cs,
+            weight,
+            start,
+            members,
+        }
+    }
+
+    fn first(&self, l: usize) -> u32 {
+        self.members[self.start[l]]
+    }
+}
+
+/// scikit-learn's Prim MST over all points (see `prim_mst`), computed over the distinct
+/// locations. Copies of a location have the same mutual reachability to every other point, so
+/// until one of them joins the MST they share one entry (and its source), and the lowest-index
+/// copy is the one Prim's loop takes; once it has joined, the other copies' entries are the
+/// location's core distance c (their reachability to it, max(c, c, 0), no larger than any other)
+/// and none of them ever improves another point's entry. So Prim's algorithm runs over the
+/// locations (`LazyPrim`, core distances counting multiplicity), and the waiting copies sit in a
+/// heap keyed by (c, point index) beside it: each step takes whichever of the two is smaller by
+/// (reachability, point index), exactly the point scikit-learn's loop takes, with its source —
+/// the earliest MST point reaching the minimum: the source of the location's entry if that
+/// already equalled c, otherwise the location's first copy.
+fn collapsed_prim_mst(locs: &Locations, core: &[f64], cancel: &Cancel) -> Vec<(usize, usize, f64)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let n = locs.members.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    /// A location's waiting copies: (core distance, next copy, location, source point).
+    #[derive(PartialEq)]
+    struct Wait(f64, u32, u32, u32);
+    impl Eq for Wait {}
+    impl PartialOrd for Wait {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Wait {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            self.0.total_cmp(&o.0).then(self.1.cmp(&o.1))
+        }
+    }
+    let mut st = LazyPrim::build(&locs.la, &locs.lo, &locs.cs, core);
+    let mut heap: BinaryHeap<Reverse<Wait>> = BinaryHeap::new();
+    // position of each location's next waiting copy in `members`
+    let mut next = locs.start.clone();
+    let mut mst = Vec::with_capacity(n - 1);
+    let mut joined = 0u32;
+    // location `l` joins through its first copy, reached at `reach` from `source`
+    let mut join = |st: &mut LazyPrim<'_>,
+                    heap: &mut BinaryHeap<Reverse<Wait>>,
+                    next: &mut Vec<usize>,
+                    l: usize,
+                    reach: f64,
+                    source: u32| {
+        st.add(l, joined);
+        joined += 1;
+        next[l] += 1;
+        if next[l] < locs.start[l + 1] {
+            let c = core[l];
+            let s = if reach == c { source } else { locs.first(l) };
+            heap.push(Reverse(Wait(c, locs.members[next[l]], l as u32, s)));
+        }
+    };
+    join(&mut st, &mut heap, &mut next, 0, f64::INFINITY, 1);
+    while mst.len() < n - 1 {
+        if mst.len() % 1024 == 0 && cancel.is_cancelled() {
+            break;
+        }
+        let e = st.best();
+        let take_copy = match heap.peek() {
+            Some(Reverse(w)) => {
+                e.1 == u32::MAX || w.0 < e.0 || (w.0 == e.0 && w.1 < locs.first(e.1 as usize))
+            }
+            None => false,
+        };
+        if take_copy {
+            let Some(Reverse(Wait(c, p, l, s))) = heap.pop() else {
+                break;
+            };
+            mst.push((s as usize, p as usize, c));
+            let l = l as usize;
+            next[l] += 1;
+            if next[l] < locs.start[l + 1] {
+                heap.push(Reverse(Wait(c, locs.members[next[l]], l as u32, s)));
+            }
+        } else {
+            if e.1 == u32::MAX {
+                break;
+            }
+            let (l, from) = (e.1 as usize, locs.first(e.2 as usize));
+            mst.push((from as usize, locs.first(l) as usize, e.0));
+            join(&mut st, &mut heap, &mut next, l, e.0, from);
+        }
     }
     mst
 }
@@ -707,10 +916,18 @@ pub fn mutual_reachability_mst_with(
     if n < 2 {
         return Ok(Vec::new());
     }
-    let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-    let core = core_distances(&la, &lo, &cs, min_samples, cancel);
+    let locs = Locations::collapse(&la, &lo);
+    drop((la, lo));
+    let core = core_distances(
+        &locs.la,
+        &locs.lo,
+        &locs.cs,
+        &locs.weight,
+        min_samples,
+        cancel,
+    );
     cancel.check()?;
-    let mst = prim_mst(&la, &lo, &cs, &core, cancel);
+    let mst = collapsed_prim_mst(&locs, &core, cancel);
     cancel.check()?;
     Ok(mst)
 }
@@ -1030,13 +1247,104 @@ mod tests {
             }
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
-            let core = core_distances(&la, &lo, &cs, ms, &NEVER);
+            let core = core_distances(&la, &lo, &cs, &vec![1; la.len()], ms, &NEVER);
             assert_eq!(
                 prim_mst(&la, &lo, &cs, &core, &NEVER),
                 prim_reference(&la, &lo, &cs, &core),
                 "span {span} snap {snap}"
             );
         }
+    }
+
+    /// Duplicate-heavy points: `locations` distinct snapped locations, each repeated 1..=`max_mult`
+    /// times, the copies scattered through the index order.
+    fn duplicate_heavy(
+        seed: u64,
+        locations: usize,
+        max_mult: usize,
+        span: f64,
+        snap: f64,
+    ) -> (Vec<f64>, Vec<f64>) {
+        let mut u = crate::hotspot::index::lcg(seed);
+        let (mut lat, mut lon) = (Vec::new(), Vec::new());
+        for i in 0..locations {
+            // a few blobs plus scatter, snapped to a lattice (equal distances tie)
+            let (a, b) = if i % 3 == 0 {
+                (51.0 + span * u(), -1.0 + span * u())
+            } else {
+                let c = (i % 5) as f64;
+                (
+                    51.0 + span * (c / 5.0 + 0.05 * u()),
+                    -1.0 + span * (c / 7.0 + 0.05 * u()),
+                )
+            };
+            let (a, b) = ((a / snap).round() * snap, (b / snap).round() * snap);
+            let m = 1 + (u() * max_mult as f64) as usize;
+            for _ in 0..m {
+                lat.push(a);
+                lon.push(b);
+            }
+        }
+        // shuffle (Fisher-Yates) so that copies are interleaved
+        for i in (1..lat.len()).rev() {
+            let j = (u() * (i + 1) as f64) as usize;
+            lat.swap(i, j);
+            lon.swap(i, j);
+        }
+        (lat, lon)
+    }
+
+    /// Core distances by brute force over all points (the point itself included).
+    fn brute_core(la: &[f64], lo: &[f64], cs: &[f64], k: usize) -> Vec<f64> {
+        (0..la.len())
+            .map(|i| {
+                let mut d: Vec<f64> = (0..la.len())
+                    .map(|j| haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]))
+                    .collect();
+                d.sort_by(f64::total_cmp);
+                d[k - 1]
+            })
+            .collect()
+    }
+
+    /// The collapsed computation (distinct locations, core distances counting multiplicity, the
+    /// copies' edges from a heap) is scikit-learn's point-level Prim loop edge for edge: same
+    /// endpoints, same sources, same order, same distances — on duplicate-heavy data with
+    /// multiplicities below, at and above `min_samples`.
+    #[test]
+    fn collapsed_prim_equals_the_plain_loop_over_all_points() {
+        let mut cases = 0;
+        for (seed, locations, max_mult, span, snap, ms) in [
+            (1, 150, 12, 0.02, 0.0005f64, 5),
+            (2, 120, 30, 0.05, 0.001, 15),
+            (3, 300, 3, 0.01, 0.0002, 4),
+            (4, 60, 25, 0.002, 0.0001, 10),
+            (5, 200, 8, 0.2, 0.01, 8),
+            (6, 100, 6, 0.01, 0.0005, 1),
+            (7, 1, 40, 0.01, 0.001, 7),
+            (8, 2, 20, 0.01, 0.001, 12),
+            (9, 400, 1, 0.05, 0.0, 5),
+        ] {
+            let (lat, lon) = duplicate_heavy(seed, locations, max_mult, span, snap.max(1e-12));
+            let n = lat.len();
+            let ms = ms.min(n);
+            let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
+            let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
+            let core = brute_core(&la, &lo, &cs, ms);
+            let want = prim_reference(&la, &lo, &cs, &core);
+            let got = mutual_reachability_mst(&lat, &lon, ms).unwrap();
+            assert_eq!(got, want, "seed {seed}: {n} points, min_samples {ms}");
+            // and the collapsed core distances are the point-level ones
+            let locs = Locations::collapse(&la, &lo);
+            let lc = core_distances(&locs.la, &locs.lo, &locs.cs, &locs.weight, ms, &NEVER);
+            for (l, &c) in lc.iter().enumerate() {
+                for &p in &locs.members[locs.start[l]..locs.start[l + 1]] {
+                    assert_eq!(c, core[p as usize], "seed {seed}: location {l}");
+                }
+            }
+            cases += 1;
+        }
+        assert_eq!(cases, 9);
     }
 
     /// The grid search returns exactly the brute-force k-th smallest distance.
@@ -1074,7 +1382,7 @@ mod tests {
             let (la, lo) = to_radians_checked(&lat, &lon).unwrap();
             let cs: Vec<f64> = la.iter().map(|v| v.cos()).collect();
             for k in [1, 2, 5, 15, 40] {
-                let fast = core_distances(&la, &lo, &cs, k, &NEVER);
+                let fast = core_distances(&la, &lo, &cs, &vec![1; n], k, &NEVER);
                 for i in 0..n {
                     let mut d: Vec<f64> = (0..n)
                         .map(|j| haversine_cos(la[i], lo[i], cs[i], la[j], lo[j], cs[j]))

@@ -185,6 +185,21 @@ pub(crate) fn e_test_unchecked(k1: f64, k2: f64, n1: f64, n2: f64) -> f64 {
 /// assert!((p[0] - p[1]).abs() < 1e-12);
 /// ```
 pub fn e_test_many(k1: &[f64], k2: &[f64], n1: &[f64], n2: &[f64]) -> Result<Vec<f64>> {
+    e_test_many_with(k1, k2, n1, n2, &crate::cancel::NEVER)
+}
+
+/// [`e_test_many`], polling `cancel` between tests (each large-count test sums a wide grid);
+/// [`Error::Interrupted`] once it is set.
+///
+/// # Errors
+/// As [`e_test_many`]; `Interrupted` after `cancel` is set.
+pub fn e_test_many_with(
+    k1: &[f64],
+    k2: &[f64],
+    n1: &[f64],
+    n2: &[f64],
+    cancel: &crate::cancel::Cancel,
+) -> Result<Vec<f64>> {
     crate::ci::check_lengths(&[
         ("k1", k1.len()),
         ("k2", k2.len()),
@@ -197,10 +212,18 @@ pub fn e_test_many(k1: &[f64], k2: &[f64], n1: &[f64], n2: &[f64]) -> Result<Vec
         check_exposure("n1", i, n1[i])?;
         check_exposure("n2", i, n2[i])?;
     }
-    Ok((0..k1.len())
+    let p: Vec<f64> = (0..k1.len())
         .into_par_iter()
-        .map(|i| e_test_unchecked(k1[i], k2[i], n1[i], n2[i]))
-        .collect())
+        .map(|i| {
+            if cancel.is_cancelled() {
+                f64::NAN // discarded: the check below returns Interrupted
+            } else {
+                e_test_unchecked(k1[i], k2[i], n1[i], n2[i])
+            }
+        })
+        .collect();
+    cancel.check()?;
+    Ok(p)
 }
 
 #[cfg(test)]

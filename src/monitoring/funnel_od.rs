@@ -21,7 +21,7 @@
 
 use crate::error::{Error, Result};
 use crate::special::z_two_sided;
-use crate::trend::{FunnelKind, FunnelSignificance};
+use crate::trend::{FunnelKind, FunnelLimits, FunnelSignificance};
 
 choice! {
     /// How over-dispersion widens the limits.
@@ -64,6 +64,34 @@ fn transform(o: f64, n: f64, kind: FunnelKind, t: f64) -> (f64, f64, f64) {
             (o.max(0.5).ln() - e.ln(), 1.0 / e.sqrt(), 0.0)
         }
     }
+}
+
+/// Check point `i` of a funnel: `Ok(false)` when it is missing (NaN numerator or denominator,
+/// skipped), an error naming the array and position when it cannot be a funnel point.
+fn check_point(i: usize, o: f64, n: f64, kind: FunnelKind) -> Result<bool> {
+    if o.is_nan() || n.is_nan() {
+        return Ok(false);
+    }
+    if !(o >= 0.0 && o.is_finite()) {
+        return Err(Error::value("numerators", i, o, "must be ≥ 0 and finite"));
+    }
+    if !(n > 0.0 && n.is_finite()) {
+        return Err(Error::value(
+            "denominators",
+            i,
+            n,
+            "must be positive and finite",
+        ));
+    }
+    if kind == FunnelKind::Proportion && o > n {
+        return Err(Error::value(
+            "numerators",
+            i,
+            o,
+            "a proportion's numerator cannot exceed its denominator",
+        ));
+    }
+    Ok(true)
 }
 
 fn check_target(target: f64, kind: FunnelKind, multiplier: f64) -> Result<f64> {
@@ -130,27 +158,8 @@ pub fn overdispersion(
     let mut z = vec![f64::NAN; numerators.len()];
     let mut w = Vec::new();
     for (i, (&o, &n)) in numerators.iter().zip(denominators).enumerate() {
-        if o.is_nan() || n.is_nan() {
+        if !check_point(i, o, n, kind)? {
             continue;
-        }
-        if !(o >= 0.0 && o.is_finite()) {
-            return Err(Error::value("numerators", i, o, "must be ≥ 0 and finite"));
-        }
-        if !(n > 0.0 && n.is_finite()) {
-            return Err(Error::value(
-                "denominators",
-                i,
-                n,
-                "must be positive and finite",
-            ));
-        }
-        if kind == FunnelKind::Proportion && o > n {
-            return Err(Error::value(
-                "numerators",
-                i,
-                o,
-                "a proportion's numerator cannot exceed its denominator",
-            ));
         }
         let (y, s, th) = transform(o, n, kind, t);
         z[i] = (y - th) / s;
@@ -201,7 +210,7 @@ fn spread(s: f64, phi: f64, tau2: f64, model: OdModel) -> f64 {
 /// use saferstats::monitoring::funnel_od::{od_limits, OdModel};
 /// use saferstats::trend::FunnelKind;
 /// let l = od_limits(&[100.0], FunnelKind::Ratio, 1.0, 1.0, 1.0, 0.0, OdModel::Additive).unwrap();
-/// assert!((l[0][2] - (1.959963984540054f64 / 10.0).exp()).abs() < 1e-12);
+/// assert!((l[0].upper_95 - (1.959963984540054f64 / 10.0).exp()).abs() < 1e-12);
 /// ```
 pub fn od_limits(
     denominators: &[f64],
@@ -211,7 +220,7 @@ pub fn od_limits(
     phi: f64,
     tau2: f64,
     model: OdModel,
-) -> Result<Vec<[f64; 4]>> {
+) -> Result<Vec<FunnelLimits>> {
     let t = check_target(target, kind, multiplier)?;
     if !(tau2 >= 0.0 && tau2.is_finite() && phi >= 0.0 && phi.is_finite()) {
         return Err(Error::argument(
@@ -230,7 +239,12 @@ pub fn od_limits(
         .enumerate()
         .map(|(i, &n)| {
             if n.is_nan() {
-                return Ok([f64::NAN; 4]);
+                return Ok(FunnelLimits {
+                    lower_998: f64::NAN,
+                    lower_95: f64::NAN,
+                    upper_95: f64::NAN,
+                    upper_998: f64::NAN,
+                });
             }
             if !(n > 0.0 && n.is_finite()) {
                 return Err(Error::value(
@@ -250,12 +264,12 @@ pub fn od_limits(
                 FunnelKind::Ratio => v.exp(),
                 FunnelKind::Rate => t * v.exp() * scale,
             };
-            Ok([
-                back(th - z998 * sd),
-                back(th - z95 * sd),
-                back(th + z95 * sd),
-                back(th + z998 * sd),
-            ])
+            Ok(FunnelLimits {
+                lower_998: back(th - z998 * sd),
+                lower_95: back(th - z95 * sd),
+                upper_95: back(th + z95 * sd),
+                upper_998: back(th + z998 * sd),
+            })
         })
         .collect()
 }
@@ -294,19 +308,8 @@ pub fn od_significance(
         .zip(denominators)
         .enumerate()
         .map(|(i, (&o, &n))| {
-            if o.is_nan() || n.is_nan() {
+            if !check_point(i, o, n, kind)? {
                 return Ok(FunnelSignificance::NotApplicable);
-            }
-            if !(o >= 0.0 && o.is_finite()) {
-                return Err(Error::value("numerators", i, o, "must be ≥ 0 and finite"));
-            }
-            if !(n > 0.0 && n.is_finite()) {
-                return Err(Error::value(
-                    "denominators",
-                    i,
-                    n,
-                    "must be positive and finite",
-                ));
             }
             let (y, s, th) = transform(o, n, kind, t);
             let z = (y - th) / spread(s, phi, tau2, model);

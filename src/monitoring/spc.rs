@@ -40,10 +40,9 @@
 //! # Complexity
 //! O(n) time and memory; series run in parallel.
 
-use rayon::prelude::*;
-
 use crate::cancel::Cancel;
 use crate::error::{Error, Result};
+use crate::trend::Groups;
 
 /// XmR limit constant: 3 / d2 with d2 = 1.128 (NHSRplotthedots uses 2.66).
 pub const XMR_LIMIT: f64 = 2.66;
@@ -440,31 +439,23 @@ pub fn spc(
             }
         }
     }
-    let ranges: Vec<(usize, usize)> = series_starts
-        .iter()
-        .enumerate()
-        .map(|(k, &s)| (s, series_starts.get(k + 1).copied().unwrap_or(n)))
-        .collect();
-    let parts: Vec<(SpcRows, SpcSeries)> = ranges
-        .par_iter()
-        .enumerate()
-        .map(|(k, &(a, b))| {
-            cancel.check()?;
-            let target = targets.get(k).copied().unwrap_or(f64::NAN);
-            one_series(
-                &values[a..b],
-                den.map(|d| &d[a..b]),
-                if rebase.is_empty() {
-                    None
-                } else {
-                    Some(&rebase[a..b])
-                },
-                target,
-                opts,
-            )
-            .map_err(|e| shift_index(e, a))
-        })
-        .collect::<Result<_>>()?;
+    let offsets: Vec<usize> = series_starts.iter().copied().chain([n]).collect();
+    let groups = Groups::from_offsets(&offsets, n)?;
+    let parts = groups.par_map_indexed(|k, r| {
+        cancel.check()?;
+        let target = targets.get(k).copied().unwrap_or(f64::NAN);
+        one_series(
+            &values[r.clone()],
+            den.map(|d| &d[r.clone()]),
+            if rebase.is_empty() {
+                None
+            } else {
+                Some(&rebase[r])
+            },
+            target,
+            opts,
+        )
+    })?;
     let mut rows = SpcRows::with_capacity(n);
     let mut series = Vec::with_capacity(parts.len());
     for (r, s) in parts {
@@ -472,23 +463,6 @@ pub fn spc(
         series.push(s);
     }
     Ok(Spc { rows, series })
-}
-
-fn shift_index(e: Error, offset: usize) -> Error {
-    match e {
-        Error::InvalidValue {
-            name,
-            index,
-            value,
-            reason,
-        } => Error::InvalidValue {
-            name,
-            index: index + offset,
-            value,
-            reason,
-        },
-        other => other,
-    }
 }
 
 fn one_series(

@@ -33,6 +33,20 @@ pub struct FunnelLimits {
     pub upper_998: f64,
 }
 
+impl FunnelLimits {
+    /// The four limits in column order: `[lower_998, lower_95, upper_95, upper_998]`.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::trend::FunnelLimits;
+    /// let l = FunnelLimits { lower_998: 1.0, lower_95: 2.0, upper_95: 3.0, upper_998: 4.0 };
+    /// assert_eq!(l.to_array(), [1.0, 2.0, 3.0, 4.0]);
+    /// ```
+    pub fn to_array(&self) -> [f64; 4] {
+        [self.lower_998, self.lower_95, self.upper_95, self.upper_998]
+    }
+}
+
 /// One-tail probabilities of the two PHE limits: 95% ("2s") and 99.8% ("3s").
 const FUNNEL_P: [f64; 2] = [0.975, 0.999];
 

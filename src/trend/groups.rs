@@ -125,10 +125,22 @@ impl Groups {
     /// # Errors
     /// The first group's error, as [`locate`](Self::locate).
     pub fn par_map<T: Send>(&self, f: impl Fn(Range<usize>) -> Result<T> + Sync) -> Result<Vec<T>> {
+        self.par_map_indexed(|_, r| f(r))
+    }
+
+    /// [`par_map`](Self::par_map) with the group's number passed to `f` as well (for per-group
+    /// settings such as a series' target).
+    ///
+    /// # Errors
+    /// The first group's error, as [`locate`](Self::locate).
+    pub fn par_map_indexed<T: Send>(
+        &self,
+        f: impl Fn(usize, Range<usize>) -> Result<T> + Sync,
+    ) -> Result<Vec<T>> {
         self.ranges
             .par_iter()
             .enumerate()
-            .map(|(g, r)| f(r.clone()).map_err(|e| self.locate(e, g)))
+            .map(|(g, r)| f(g, r.clone()).map_err(|e| self.locate(e, g)))
             .collect::<Vec<_>>()
             .into_iter()
             .collect()

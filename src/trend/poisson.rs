@@ -300,6 +300,22 @@ pub fn poisson_trend_many(
     offsets: &[usize],
     opts: &TrendOptions,
 ) -> Result<Vec<PoissonTrend>> {
+    poisson_trend_many_with(y, pop, t, offsets, opts, &crate::cancel::NEVER)
+}
+
+/// [`poisson_trend_many`], polling `cancel` between series (tens of thousands of LSOA series
+/// take seconds); [`Error::Interrupted`] once it is set.
+///
+/// # Errors
+/// As [`poisson_trend_many`]; `Interrupted` after `cancel` is set.
+pub fn poisson_trend_many_with(
+    y: &[f64],
+    pop: &[f64],
+    t: &[f64],
+    offsets: &[usize],
+    opts: &TrendOptions,
+    cancel: &crate::cancel::Cancel,
+) -> Result<Vec<PoissonTrend>> {
     check_confidence(opts.confidence)?;
     crate::ci::check_lengths(&[
         ("count", y.len()),
@@ -308,5 +324,8 @@ pub fn poisson_trend_many(
     ])?;
     let groups = Groups::from_offsets(offsets, y.len())?;
     groups.check_each(|r| check_trend_series(&y[r.clone()], &pop[r.clone()], &t[r]))?;
-    groups.par_map(|r| Ok(fit_trend(&y[r.clone()], &pop[r.clone()], &t[r], opts)))
+    groups.par_map(|r| {
+        cancel.check()?;
+        Ok(fit_trend(&y[r.clone()], &pop[r.clone()], &t[r], opts))
+    })
 }

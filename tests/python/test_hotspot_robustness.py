@@ -256,6 +256,11 @@ LONG_CALLS = {
     # every pair within eps, no point core: each core count scans all 200,000 points
     "dbscan": "ss.dbscan(lat, lon, eps_m=3_000_000, min_samples=10**6)",
     "kde": "ss.kde_grid(x, y, cell_size=2, bandwidth=5000, kernel='gaussian')",
+    # not hotspots, the same contract (issue 15): E-tests on arrays, trend fits of many series
+    "e_test": "ss.e_test(rng.poisson(5000, 4000).astype(float), rng.poisson(5000, 4000).astype(float))",
+    "poisson_trend": "ss.poisson_trend(__import__('pandas').DataFrame({'area': np.repeat(np.arange(300000), 8), "
+                     "'year': np.tile(np.arange(8), 300000), 'count': rng.poisson(20, 2400000)}), count='count', "
+                     "population=None, period='year', by='area')",
 }
 
 

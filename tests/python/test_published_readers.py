@@ -192,6 +192,37 @@ def test_hate_crime_ods_equals_its_csv_export():
         ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods")
 
 
+def test_hate_crime_monthly_grid(tmp_path):
+    """The bulletin's monthly figure layout: years across, months down, blanks before the series
+    starts; a blank inside the series is a reported gap, never a zero."""
+    f = tmp_path / "fig.csv"
+    f.write_text('"Figure 2: offences by month"\n\nNumbers,,,"England and Wales"\n,,2013,2014\n\n'
+                 'January,,,"2,409"\nFebruary,,,..\nMarch,,,"2,816"\nApril,,"2,391",\nMay,,"2,903",\n'
+                 'June,,"2,926",\nJuly,,"3,004",\nAugust,,"2,855",\nSeptember,,"2,745",\nOctober,,"2,738",\n'
+                 'November,,"2,479",\nDecember,,"2,223",\n\n"Source: Police recorded crime, Home Office"\n',
+                 encoding="utf-8")
+    t = ss.read_hate_crime(f)
+    assert t.attrs["summary"]["layout"] == "monthly"
+    assert t.month.tolist()[0] == "2013-04" and t.month.tolist()[-1] == "2014-03" and len(t) == 12
+    assert t["count"].iloc[0] == 2391 and t["count"].iloc[9] == 2409
+    assert np.isnan(t.loc[t.month == "2014-02", "count"].iloc[0])
+    assert [(d["month"], d["value"]) for d in t.attrs["dropped"]] == [("2014-02", "..")]
+
+
+@needs_shared
+def test_hate_crime_monthly_figure_as_published():
+    """Figure 2 of the 2018/19 bulletin (CSV export and the ODS sheet) = the bundled excerpt, which
+    notebooks/data_06/make_excerpts.py made from the same file with pandas."""
+    bundled = datasets.hate_crime_monthly()
+    csv_ = ss.read_hate_crime(HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Figure_2.csv")
+    assert csv_.month.tolist() == bundled.month.astype(str).tolist()
+    assert csv_["count"].tolist() == bundled.offences.astype(float).tolist()
+    assert csv_["count"].sum() == 273050 and not csv_.attrs["dropped"]
+    pytest.importorskip("odf")
+    ods = ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods", sheet="Figure_2")
+    assert ods["count"].tolist() == csv_["count"].tolist()
+
+
 # ------------------------------------------------------------------------------ fly-tipping
 
 def test_flytipping_excerpt():

@@ -138,3 +138,12 @@ def test_monthly_file_with_a_bad_count_names_the_row(tmp_path):
     cfg["hate_crime"] = {**cfg["hate_crime"], "monthly": str(m)}
     with pytest.raises(ConfigError, match="row 1: 'n/a'"):
         _build(cfg, "hate_crime")
+
+
+def test_title_page_period_lists_each_sections_data_period():
+    """Without ``[report] period`` the title page names each analysis' own period (issue 13)."""
+    cfg = rp.demo_config()
+    sections = [_build(cfg, k) for k in rp.SECTION_KEYS]
+    period = rp.render._periods(sections)
+    assert period.startswith("hate crime 2018-19; stop and search Dec 2019 to Feb 2020; fly-tipping 2021-22")
+    assert "hotspots Apr 2021 to Jun 2021" in period and "Section 136 Jan 2022 to Dec 2024" in period

@@ -47,6 +47,17 @@ def test_hate_crime_table_as_published(published):
     assert "London, City of 2018/19" in text  # its '#N/A' population: left out and said
 
 
+def test_hate_crime_monthly_spc_and_overdispersed_force_funnel(published):
+    out, text = published
+    spc = pd.read_csv(out / "hate_crime_spc.csv")
+    assert spc["months"].tolist() == [72]  # Figure 2, April 2013 to March 2019, read as published
+    assert "On an SPC chart of racially or religiously aggravated offences per month" in text
+    # 42 forces are over-dispersed (phi well above 1): the funnel says it widened its limits
+    assert "limits widened for over-dispersion" in text
+    rates = pd.read_csv(out / "hate_crime_rates.csv")
+    assert rates["significance"].notna().all()
+
+
 def test_stop_search_names_period_and_annualised_rates(published):
     out, text = published
     folder = SHARED / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"

@@ -163,6 +163,11 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
         [414, 462, 178, 525], [184, 102, 83, 118], rate_type="dsr", years_of_data=3)),
     "rate_funnel_significance": ("labeller", None),
     "p_adjust": ("helper", None),
+    # geopandas interop (saferstats.geo): conversions, not analyses
+    "latlon": ("helper", None),
+    "bng": ("helper", None),
+    "to_geodataframe": ("helper", None),
+    "write_ascii_grid": ("helper", None),
     "unusual_periods": ("analysis", lambda: saferstats.unusual_periods(
         [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20], baseline=12)),
     "peer_compare": ("analysis", lambda: saferstats.peer_compare(

@@ -61,11 +61,14 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
     Labels are identical to scikit-learn's, also on dense data where mutual-reachability distances
     tie: the MST comes from Prim's algorithm exactly as scikit-learn's ``mst_from_data_matrix``
     (Rust), and its edges are ordered with the same ``numpy.argsort`` call scikit-learn makes, so
-    tied edges are processed in scikit-learn's order. Prim's algorithm is pruned with exact bounds
-    (a tree of boxes, lazily applied updates), so 100,000 points take a few seconds where
-    scikit-learn's O(n²) loop takes minutes. Degenerate inputs (points on one line, duplicates,
-    one location) finish at once; longitudes wrap at ±180°; Ctrl-C stops it. Missing coordinates
-    as :func:`dbscan`.
+    tied edges are processed in scikit-learn's order. Points with identical coordinates (police.uk
+    locations are snapped to anonymised map points) are collapsed to weighted distinct locations,
+    so the work grows with the distinct locations — the labels are unchanged, since copies of a
+    location join Prim's tree at its core distance in an order the core reproduces exactly — and
+    Prim's algorithm is pruned with exact bounds (a tree of boxes, lazily applied updates) where
+    scikit-learn's O(n²) loop takes minutes. Degenerate inputs (points on one line, one location)
+    finish at once; longitudes wrap at ±180°; Ctrl-C stops it. Missing coordinates as
+    :func:`dbscan`.
 
     >>> import saferstats
     >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]

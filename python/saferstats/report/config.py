@@ -29,7 +29,7 @@ MAX_INPUT_BYTES = 1 << 30
 # value kinds: str, "file", "files", "strlist", "strmap", "posnum", "posint", "date", a tuple of choices
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
     "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "sheet": str,
-                   "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_period": str,
+                   "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_sheet": str, "monthly_period": str,
                    "monthly_count": str, "monthly_label": str, "source": str},
     "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},

@@ -73,6 +73,17 @@ def _environment(template_dir: Path | None = None) -> Any:
                               undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
 
 
+_SHORT = {"hate_crime": "hate crime", "stop_search": "stop and search", "flytipping": "fly-tipping",
+          "hotspots": "hotspots", "s136": "Section 136"}
+
+
+def _periods(sections: Sequence[Section]) -> str:
+    """The title page's period when ``[report] period`` is not set: each section's own period
+    (e.g. "hate crime 2018/19; stop and search Dec 2019 to Feb 2020")."""
+    parts = [f"{_SHORT.get(s.key, s.key)} {s.period}" for s in sections if getattr(s, "period", "")]
+    return "; ".join(parts) if parts else "the latest data available for each analysis (stated in each section)"
+
+
 def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
     from .. import __version__
 
@@ -81,7 +92,7 @@ def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
     return {
         "title": cfg.get("title", "Community Safety Strategic Assessment"),
         "area": area,
-        "period": rep.get("period") or "the latest data available for each analysis (stated in each section)",
+        "period": rep.get("period") or _periods(sections),
         "author": rep.get("author") or (f"{area} Community Safety Partnership" if area else "Community Safety Partnership"),
         "version": rep.get("version") or "draft",
         "protective_marking": rep.get("protective_marking") or "OFFICIAL",

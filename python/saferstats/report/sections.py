@@ -56,6 +56,8 @@ class Section:
     tables: list[Table] = dataclasses.field(default_factory=list)
     figures: list[Figure] = dataclasses.field(default_factory=list)
     geojson: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: the period the section's data cover, for the title page (e.g. "2018/19", "Dec 2019 to Feb 2020")
+    period: str = ""
 
 
 def _png(fig) -> bytes:
@@ -193,10 +195,18 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
                    "average moving range), NHS Making Data Count rules"
                    + (f"; limits recalculated from {', '.join(map(str, rebase))}" if rebase else ""))
-    first = signals["period"].iloc[0] if len(signals) else None
+    above = int((res["outside_limits"] & (res["value"] > res["upl"])).sum())
+    below = int((res["outside_limits"] & (res["value"] < res["lpl"])).sum())
+    runs = int(((res["shift"] | res["trend"] | res["two_in_three"]) & ~res["outside_limits"]).sum())
+    parts = [f"{above} month(s) above the upper process limit" if above else "",
+             f"{below} below the lower limit" if below else "",
+             f"{runs} in runs (a shift of 7 or more months on one side of the mean, a trend of rising or falling "
+             "months, or two of three near a limit)" if runs else ""]
+    detail = ", ".join(p for p in parts if p)
     text = (f" On an SPC chart of {what} ({len(v)} months), the latest month shows {_VARIATION_WORDS.get(variation, variation)}"
-            + (f"; {len(signals)} month(s) carry a special-cause signal, the first in {first}" if len(signals) else "")
-            + ".")
+            + (f"; special-cause signals: {detail}" if detail else "") + "."
+            + (" So many signals mean the series has changed level over the period rather than a few unusual months."
+               if len(signals) > len(v) / 2 else ""))
     return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals", _round(table, 1))],
             [Figure(name, fig_caption, _png(fig))], text)
 
@@ -251,6 +261,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
                 "totals, and every rate or change computed from them." + "".join(read_notes) + "".join(notes),
                 sec.get("source", str(sec.get("file", ""))))
+    s.period = str(last)
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
                           _mark(_round(latest, 1), latest_hidden)))
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
@@ -291,8 +302,18 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                             _png(fig)))
     monthly = sec.get("monthly")
     if monthly is not None:
+        gaps: list[str] = []
         if not isinstance(monthly, pd.DataFrame):
-            monthly = pd.read_csv(monthly, dtype=str, keep_default_na=False)
+            try:  # the Home Office bulletin's monthly figures as published (years across, months down)
+                grid = ss.read_hate_crime(monthly, sheet=sec.get("monthly_sheet"))
+            except SaferstatsError:
+                grid = None
+            if grid is not None and grid.attrs["summary"]["layout"] == "monthly":
+                gaps = [d["month"] for d in grid.attrs["dropped"]]
+                monthly = grid.dropna(subset=["count"])
+                sec = {**sec, "monthly_period": "month", "monthly_count": "count"}
+            else:
+                monthly = pd.read_csv(monthly, dtype=str, keep_default_na=False)
         mcol, ccol = sec.get("monthly_period", monthly.columns[0]), sec.get("monthly_count", monthly.columns[-1])
         for key, col in (("monthly_period", mcol), ("monthly_count", ccol)):
             if col not in monthly.columns:
@@ -307,10 +328,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hate_crime] monthly file row {i}: '{monthly[ccol].iloc[i]}' in column '{ccol}' is not "
                               "a count", "hate_crime.monthly_count")
         what = sec.get("monthly_label", "hate crimes recorded per month")
-        tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what)
-        s.tables.extend(tabs)
-        s.figures.extend(figs)
-        s.intro += words
+        if gaps:
+            s.intro += (f" The SPC chart of {what} is not shown: the series has no figure for {', '.join(gaps[:6])}"
+                        + (" and other months" if len(gaps) > 6 else "") + " (an SPC chart needs every month).")
+        else:
+            tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what)
+            s.tables.extend(tabs)
+            s.figures.extend(figs)
+            s.intro += words
     if "national" in sec:
         nat = sec["national"]
         strands = nat[nat.strand != "Total offences"]
@@ -433,6 +458,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)), sec.get("source", ""))
+    s.period = str(span)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
     s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed",
@@ -553,6 +579,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
     shown_rates.attrs["funnel_limits"] = limits
+    s.period = str(last)
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
     data = data[data[area].astype(str).isin(mine)] if narrow else data
@@ -617,6 +644,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                 f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts (queen contiguity, 999 "
                 "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
                 + "".join(read_notes), sec.get("source", ""))
+    if times is not None and times.notna().any():
+        first, final = times.min(), times.max()
+        s.period = (f"{first:%b %Y}" if (first.year, first.month) == (final.year, final.month)
+                    else f"{first:%b %Y} to {final:%b %Y}")
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
     # name each cluster by where it is: its district, and the street most of its points are on
     if len(tab):
@@ -722,12 +753,13 @@ def _s136(cfg: dict, sec: dict) -> Section:
     from ..disclosure import LATENT
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
-    mha_tables, mha_words = [], ""
+    mha_tables, mha_words, _year = [], "", ""
     if sec.get("mha_file") is not None:
         mha_tables, mha_words, _year = _s136_mha(cfg, sec["mha_file"])
     if "file" not in sec and "data" not in sec:
         s = Section("s136", "Section 136: detentions in the NHS statistics", mha_words.strip(), sec.get("source", ""))
         s.tables.extend(mha_tables)
+        s.period = str(_year)
         return s
     recs = ss.synthetic.s136_pilot_records(seed=136) if sec.get("data", 0) is None else (
         sec["data"] if "data" in sec else pd.read_csv(sec["file"]))
@@ -808,6 +840,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
         mask = summ.suppressed[name]
         return _mark(_round(t, nd), {c: mask[c].to_numpy() for c in mask.columns})
 
+    if len(monthly):
+        s.period = f"{monthly.index[0].strftime('%b %Y')} to {monthly.index[-1].strftime('%b %Y')}"
     s.tables.append(Table("s136_rates", "Conversion, admission and NFA rates (%)", published("rates", 2)))
     s.tables.append(Table("s136_place_of_safety", "Place of safety (% of detentions with a known place)", published("place_of_safety", 2)))
     flags = published("flags", 2)

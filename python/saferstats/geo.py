@@ -1,0 +1,217 @@
+"""GeoPandas interop (the optional extra ``geo``: ``pip install "saferstats[geo]"``).
+
+Points in, layers out, in the coordinate reference systems a GIS expects:
+
+- :func:`latlon` and :func:`bng` turn a ``GeoSeries`` / ``GeoDataFrame`` of points in **any** CRS
+  into the WGS84 latitude/longitude the clustering functions take, or the British National Grid
+  metres (EPSG:27700) the grid, KDE and Gi* functions take.
+- :func:`to_geodataframe` turns cluster outlines (:func:`saferstats.cluster_summary`), hotspot
+  grids (:func:`saferstats.hotspot_kde`, ``hotspot_classify`` ...) and KDE surfaces
+  (:func:`saferstats.kde_grid`) into GeoDataFrames with their CRS.
+- :func:`write_ascii_grid` writes a KDE surface or a square hotspot grid as an ESRI ASCII grid
+  with its ``.prj`` — a raster QGIS and ArcGIS open directly.
+
+Reprojection is pyproj's (through geopandas); nothing here is hand-written geodesy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InvalidInputError, MissingValueError
+
+__all__ = ["latlon", "bng", "to_geodataframe", "write_ascii_grid"]
+
+
+def _gpd() -> Any:
+    try:
+        import geopandas
+    except ImportError as e:
+        raise ImportError("saferstats.geo needs geopandas: pip install 'saferstats[geo]'") from e
+    return geopandas
+
+
+def _points(points: Any, name: str, crs: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """x, y of point geometries reprojected to ``crs`` (missing or empty geometries are NaN)."""
+    gpd = _gpd()
+    if isinstance(points, gpd.GeoDataFrame):
+        points = points.geometry
+    if not isinstance(points, gpd.GeoSeries):
+        raise InvalidInputError(f"`{name}` must be a GeoSeries or GeoDataFrame of points, got {type(points).__name__}",
+                                name)
+    if points.crs is None:
+        raise InvalidInputError(f"`{name}` has no CRS: set one (e.g. points.set_crs('EPSG:4326')) so it can be "
+                                "reprojected", name)
+    empty = points.isna().to_numpy() | points.is_empty.to_numpy()
+    types = points.geom_type.to_numpy()
+    bad = np.flatnonzero(~empty & (types != "Point"))
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidInputError(f"`{name}` row {points.index[i]!r}: a {types[i]}, not a point ({bad.size} such "
+                                "row(s)); use .centroid or .representative_point() first", name, i)
+    out = points.to_crs(crs)
+    x = np.full(len(out), np.nan)
+    y = np.full(len(out), np.nan)
+    ok = ~empty
+    x[ok] = out[ok].x.to_numpy()
+    y[ok] = out[ok].y.to_numpy()
+    return x, y, points.index
+
+
+def latlon(points: Any, *, missing: Literal["error", "propagate"] = "error") -> tuple[pd.Series, pd.Series]:
+    """Latitude and longitude (WGS84, EPSG:4326) of a ``GeoSeries`` / ``GeoDataFrame`` of points
+    in any CRS, as two Series on its index — the inputs of :func:`saferstats.dbscan`,
+    :func:`saferstats.hdbscan`, :func:`saferstats.assign_area` and the other lat/lon functions.
+
+    Missing or empty geometries raise :class:`~saferstats.exceptions.MissingValueError` naming the
+    row, or with ``missing="propagate"`` come out as NaN (counted in ``lat.attrs["missing"]``).
+    Reprojection by pyproj (``GeoSeries.to_crs``).
+
+    >>> import geopandas as gpd, saferstats
+    >>> pts = gpd.GeoSeries.from_xy([530000.0], [180000.0], crs="EPSG:27700")
+    >>> lat, lon = saferstats.geo.latlon(pts)
+    >>> round(float(lat.iloc[0]), 4), round(float(lon.iloc[0]), 4)
+    (51.504, -0.1284)
+    """
+    x, y, index = _points(points, "points", "EPSG:4326")
+    return _finish(y, x, index, ("lat", "lon"), missing)
+
+
+def bng(points: Any, *, missing: Literal["error", "propagate"] = "error") -> tuple[pd.Series, pd.Series]:
+    """Easting and northing in metres on the British National Grid (EPSG:27700) of a
+    ``GeoSeries`` / ``GeoDataFrame`` of points in any CRS: the projected ``x, y`` that
+    :func:`saferstats.hotspot_grid`, :func:`saferstats.hotspot_kde` and :func:`saferstats.kde_grid`
+    take. Missing geometries as in :func:`latlon`. Reprojection by pyproj (OSTN15 where installed,
+    else the Helmert transformation).
+
+    >>> import geopandas as gpd, saferstats
+    >>> pts = gpd.GeoSeries.from_xy([-0.1248], [51.5081], crs="EPSG:4326")
+    >>> x, y = saferstats.geo.bng(pts)
+    >>> round(float(x.iloc[0])), round(float(y.iloc[0]))
+    (530235, 180463)
+    >>> e, n = saferstats.to_bng([51.5081], [-0.1248])   # saferstats' own OS Helmert + TM agrees
+    >>> bool(abs(float(x.iloc[0]) - e[0]) < 0.01 and abs(float(y.iloc[0]) - n[0]) < 0.01)
+    True
+    """
+    x, y, index = _points(points, "points", "EPSG:27700")
+    return _finish(x, y, index, ("x", "y"), missing)
+
+
+def _finish(a: np.ndarray, b: np.ndarray, index: pd.Index, names: tuple[str, str],
+            missing: str) -> tuple[pd.Series, pd.Series]:
+    if missing not in ("error", "propagate"):
+        raise InvalidInputError(f"`missing` must be 'error' or 'propagate', got {missing!r}", "missing")
+    gone = np.isnan(a) | np.isnan(b)
+    if gone.any() and missing == "error":
+        i = int(np.flatnonzero(gone)[0])
+        raise MissingValueError(f"`points` row {index[i]!r}: missing or empty geometry ({int(gone.sum())} such "
+                                "row(s)); pass missing='propagate' to keep them as NaN", "points", i)
+    sa, sb = pd.Series(a, index=index, name=names[0]), pd.Series(b, index=index, name=names[1])
+    sa.attrs["missing"] = sb.attrs["missing"] = int(gone.sum())
+    return sa, sb
+
+
+def to_geodataframe(result: Any, *, crs: Any = None) -> Any:
+    """A GeoDataFrame of a saferstats spatial result, with its CRS:
+
+    - a cluster table (:func:`saferstats.cluster_summary`): one polygon per cluster (its outline,
+      or a marker circle where it has none, as ``ClusterTable.to_geojson``), EPSG:4326;
+    - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` /
+      ``hotspot_classify`` ...): one square or hexagon per cell with every layer as a column;
+    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``.
+
+    Grids and surfaces are in the coordinates their points were given in, so ``crs`` names that
+    CRS (default EPSG:27700, British National Grid metres from :func:`bng` or
+    :func:`saferstats.to_bng`).
+
+    >>> import saferstats
+    >>> g = saferstats.hotspot_count([530050.0, 530150.0], [180050.0, 180050.0], cell_size=100,
+    ...                              bounds=(530000, 530199, 180000, 180099))
+    >>> gdf = saferstats.geo.to_geodataframe(g)
+    >>> gdf.crs.to_epsg(), gdf["count"].tolist(), round(float(gdf.geometry.area.iloc[0]))
+    (27700, [1.0, 1.0], 10000)
+    """
+    import json
+
+    from shapely.geometry import Polygon
+
+    gpd = _gpd()
+    from .hotspot.clusters import ClusterTable
+    from .hotspot.grid import HotspotGrid
+    from .hotspot.kde import KdeResult
+
+    if isinstance(result, ClusterTable):
+        features = json.loads(result.to_geojson())["features"]
+        return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    crs = "EPSG:27700" if crs is None else crs
+    if isinstance(result, HotspotGrid):
+        polys = [Polygon(p) for p in result.polygons()]
+        return gpd.GeoDataFrame(result.cells.reset_index(drop=True), geometry=polys, crs=crs)
+    if isinstance(result, KdeResult):
+        h = result.cell_size / 2
+        xx, yy = np.meshgrid(result.x, result.y)
+        polys = [Polygon([(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)])
+                 for x, y in zip(xx.ravel(), yy.ravel())]
+        frame = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": result.density.ravel()})
+        return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
+    raise InvalidInputError("`result` must be a cluster table, a hotspot grid or a KDE surface, got "
+                            f"{type(result).__name__}", "result")
+
+
+def _prj(crs: Any) -> str:
+    from pyproj import CRS
+
+    return str(CRS.from_user_input(crs).to_wkt(version="WKT1_ESRI"))
+
+
+def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: Any = "EPSG:27700",
+                     nodata: float = -9999.0) -> Path:
+    """Write a KDE surface (:func:`saferstats.kde_grid`) or a square hotspot grid (its main layer,
+    or ``layer``) as an ESRI ASCII grid (``.asc``) with its ``.prj`` (ESRI WKT of ``crs``, by
+    pyproj) beside it — a raster QGIS and ArcGIS open directly. Cell values are written row by
+    row from the north; missing values as ``nodata``. Hexagonal grids are refused (a raster has
+    square cells). Returns the path of the ``.asc`` file.
+
+    >>> import tempfile, pathlib, saferstats
+    >>> k = saferstats.kde_grid([0.0, 50.0], [0.0, 50.0], cell_size=25, bandwidth=100)
+    >>> p = saferstats.geo.write_ascii_grid(k, pathlib.Path(tempfile.mkdtemp()) / "kde.asc")
+    >>> p.read_text().splitlines()[0], p.with_suffix(".prj").exists()
+    ('ncols 10', True)
+    """
+    from .hotspot.grid import HotspotGrid
+    from .hotspot.kde import KdeResult
+
+    if isinstance(result, KdeResult):
+        values, cell = np.asarray(result.density, dtype=float), float(result.cell_size)
+        x0, y0 = float(result.x[0]) - cell / 2, float(result.y[0]) - cell / 2
+        if layer is not None:
+            raise InvalidInputError("a KDE surface has one layer (density); leave `layer` unset", "layer")
+    elif isinstance(result, HotspotGrid):
+        if result.grid_type != "square":
+            raise InvalidInputError("a hexagonal grid cannot be written as a raster; use to_geodataframe() and save "
+                                    "the polygons", "result")
+        g = result.layer(layer) if layer is not None else result
+        cells = g.cells
+        cell = float(g.cell_size)
+        col = np.rint((cells["x"].to_numpy() - cells["x"].min()) / cell).astype(np.int64)
+        row = np.rint((cells["y"].to_numpy() - cells["y"].min()) / cell).astype(np.int64)
+        values = np.full((int(row.max()) + 1, int(col.max()) + 1), np.nan)
+        values[row, col] = g.values
+        x0, y0 = float(cells["x"].min()) - cell / 2, float(cells["y"].min()) - cell / 2
+    else:
+        raise InvalidInputError(f"`result` must be a KDE surface or a square hotspot grid, got {type(result).__name__}",
+                                "result")
+    asc = Path(path).with_suffix(".asc")
+    nrows, ncols = values.shape
+    out = np.where(np.isfinite(values), values, nodata)[::-1]  # rows from the north
+    header = (f"ncols {ncols}\nnrows {nrows}\nxllcorner {x0:.6f}\nyllcorner {y0:.6f}\ncellsize {cell:.6f}\n"
+              f"NODATA_value {nodata:g}\n")
+    with asc.open("w", encoding="ascii") as fh:
+        fh.write(header)
+        np.savetxt(fh, out, fmt="%.10g")
+    asc.with_suffix(".prj").write_text(_prj(crs), encoding="ascii")
+    return asc
