@@ -289,32 +289,41 @@ struct LazyPrim<'a> {
 }
 
 impl LazyPrim<'_> {
-    fn chord_range(&self, t: usize, nd: &BoxNode) -> (f64, f64) {
+    /// The smallest chord from point `t` to the box (0 inside it).
+    fn chord_near(&self, t: usize, nd: &BoxNode) -> f64 {
         let v = self.xyz[t];
-        let (mut near, mut far) = (0.0, 0.0);
+        let mut near = 0.0;
         for ((&x, &l), &h) in v.iter().zip(&nd.lo).zip(&nd.hi) {
             let g = (l - x).max(x - h).max(0.0);
-            let f = (x - l).abs().max((x - h).abs());
             near += g * g;
+        }
+        near.sqrt()
+    }
+
+    /// The largest chord from point `t` to the box.
+    fn chord_far(&self, t: usize, nd: &BoxNode) -> f64 {
+        let v = self.xyz[t];
+        let mut far = 0.0;
+        for ((&x, &l), &h) in v.iter().zip(&nd.lo).zip(&nd.hi) {
+            let f = (x - l).abs().max((x - h).abs());
             far += f * f;
         }
-        (near.sqrt(), far.sqrt())
+        far.sqrt()
     }
 
     /// Offer MST point `t` to a box: kept (pending) unless it provably cannot improve or tie any
     /// entry below — its reachability to every point below is strictly above `top` or above what
     /// an earlier pending point guarantees.
     fn offer(&mut self, level: usize, node: usize, t: usize) {
-        let (near, far) = self.chord_range(t, &self.nodes[level][node]);
         let nd = &self.nodes[level][node];
         let ct = self.core[t];
         // great-circle distance >= chord; <= 2 asin(chord / 2)
-        let lb = ct.max(nd.min_core).max(near - 1e-14);
+        let lb = ct.max(nd.min_core).max(self.chord_near(t, nd) - 1e-14);
         if lb > nd.top.min(nd.pend_ub) {
             return;
         }
         // asin(h) <= h / sqrt(1 - h²): an upper bound without the transcendental call
-        let h = 0.5 * far;
+        let h = 0.5 * self.chord_far(t, nd);
         let d_ub = if h < 0.999 {
             2.0 * h / (1.0 - h * h).sqrt()
         } else {
