@@ -6,20 +6,11 @@ use saferstats::hotspot::local::Transform;
 use saferstats::hotspot::weights::Weights;
 use serde_json::Value;
 
-fn fixture() -> Value {
-    let p = format!(
-        "{}/tests/fixtures/hotspot_intel_reference.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
+mod common;
+use common::arr;
 
-fn arr(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
+fn fixture() -> Value {
+    common::load("hotspot_intel_reference.json")
 }
 
 fn weights(case: &Value) -> Weights {
@@ -114,11 +105,7 @@ fn p_sim_agrees_with_esda_within_monte_carlo_error() {
 #[test]
 fn bandwidth_nrd_equals_r_mass() {
     // tests/fixtures/hotspot_intel_bandwidth.json: R MASS::bandwidth.nrd on real BNG coordinates
-    let p = format!(
-        "{}/tests/fixtures/hotspot_intel_bandwidth.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let fx: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let fx = common::load("hotspot_intel_bandwidth.json");
     let mut n = 0;
     for case in fx["cases"].as_array().unwrap() {
         let h = saferstats::hotspot::grid::bandwidth_nrd(&arr(&case["values"])).unwrap();

@@ -236,13 +236,7 @@ fn kde_equals_direct_evaluation_and_methods_c4() {
 #[test]
 fn knox_equals_brute_force_pair_count() {
     let n = 300;
-    let mut s = 12345u64;
-    let mut next = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = common::uniform(12345);
     let x: Vec<f64> = (0..n).map(|_| next() * 2000.0).collect();
     let y: Vec<f64> = (0..n).map(|_| next() * 2000.0).collect();
     let t: Vec<f64> = (0..n).map(|_| (next() * 365.0).floor()).collect();

@@ -1,5 +1,7 @@
 //! Bindings for the hotspot-intelligence parts of [`crate::hotspot`]: global autocorrelation
-//! ([`crate::hotspot::global`]) and map evaluation ([`crate::hotspot::evaluate`]).
+//! ([`crate::hotspot::global`]), map evaluation ([`crate::hotspot::evaluate`]), grids, emerging
+//! hotspots and prospective hotspotting ([`crate::hotspot::grid`], [`crate::hotspot::classify`],
+//! [`crate::hotspot::prospective`]).
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -9,7 +11,9 @@ use super::errors::IntoPy;
 use super::hotspot::Csr;
 use super::parallel::{detach, interruptible, owned};
 use super::Obj;
-use crate::hotspot::{classify, evaluate, global, grid, local, prospective};
+use crate::hotspot::classify::{self, ClassifyParams};
+use crate::hotspot::prospective::{self, ProspectiveOptions};
+use crate::hotspot::{evaluate, global, grid, kde::Kernel, local};
 
 /// Global Moran / Geary / General G (`statistic` "moran" | "geary" | "general_g"): dict of the
 /// [`global::GlobalResult`] fields (floats).
@@ -60,25 +64,20 @@ pub(super) fn pai_table<'py>(
     let (o, p) = (owned(&observed), owned(&predicted));
     let a = area.as_ref().map(owned);
     let t = detach(py, || evaluate::pai(&o, &p, a.as_deref()))?.py_err()?;
-    let d = PyDict::new(py);
-    let cell: Vec<i64> = t.cell.iter().map(|&c| c as i64).collect();
-    d.set_item("cell", cell.into_pyarray(py))?;
-    for (k, v) in [
-        ("observed", t.observed),
-        ("cum_observed", t.cum_observed),
-        ("predicted", t.predicted),
-        ("cum_predicted", t.cum_predicted),
-        ("area", t.area),
-        ("cum_area", t.cum_area),
-        ("coverage", t.coverage),
-        ("hit_rate", t.hit_rate),
-        ("pai", t.pai),
-        ("pei", t.pei),
-        ("rri", t.rri),
-    ] {
-        d.set_item(k, v.into_pyarray(py))?;
-    }
-    Ok(d)
+    Ok(columns!(py;
+        "cell" => t.cell.iter().map(|&c| c as i64).collect::<Vec<_>>(),
+        "observed" => t.observed,
+        "cum_observed" => t.cum_observed,
+        "predicted" => t.predicted,
+        "cum_predicted" => t.cum_predicted,
+        "area" => t.area,
+        "cum_area" => t.cum_area,
+        "coverage" => t.coverage,
+        "hit_rate" => t.hit_rate,
+        "pai" => t.pai,
+        "pei" => t.pei,
+        "rri" => t.rri,
+    ))
 }
 
 /// Lorenz curve and Gini as a dict.
@@ -90,71 +89,64 @@ pub(super) fn concentration<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let c = owned(&counts);
     let r = detach(py, || evaluate::concentration(&c))?.py_err()?;
-    let d = PyDict::new(py);
-    d.set_item("share_places", r.share_places.into_pyarray(py))?;
-    d.set_item("share_events", r.share_events.into_pyarray(py))?;
-    d.set_item("gini", r.gini)?;
-    d.set_item("gini_generalized", r.gini_generalized)?;
-    d.set_item("events", r.events)?;
-    d.set_item("places", r.places)?;
-    Ok(d)
+    Ok(columns!(py;
+        "share_places" => r.share_places,
+        "share_events" => r.share_events,
+        "gini" => Obj(r.gini),
+        "gini_generalized" => Obj(r.gini_generalized),
+        "events" => Obj(r.events),
+        "places" => Obj(r.places),
+    ))
 }
 
-/// A grid crossing the boundary: (shape, x0, y0, cell, ncols, nrows).
-type GridArgs<'a> = (&'a str, f64, f64, f64, usize, usize);
-
-fn grid_from(g: GridArgs<'_>) -> crate::Result<grid::Grid> {
-    let shape: grid::Shape = g.0.parse()?;
-    check_cell_count(g.4, g.5)?;
-    if !(g.3.is_finite() && g.3 > 0.0 && g.1.is_finite() && g.2.is_finite()) {
-        return Err(crate::Error::argument("grid", "inconsistent grid"));
-    }
-    Ok(grid::Grid {
-        shape,
-        x0: g.1,
-        y0: g.2,
-        cell: g.3,
-        ncols: g.4,
-        nrows: g.5,
-    })
-}
-
-fn check_cell_count(ncols: usize, nrows: usize) -> crate::Result<()> {
-    match ncols.checked_mul(nrows) {
-        Some(c) if c <= grid::MAX_CELLS && c > 0 => Ok(()),
-        _ => Err(crate::Error::argument(
-            "grid",
-            format!(
-                "{ncols} x {nrows} cells: at most {} are supported",
-                grid::MAX_CELLS
-            ),
-        )),
+/// A grid as it crosses from Python: the tuple `(grid_type, x0, y0, cell_size, ncols, nrows)`
+/// of `HotspotGrid._args()`, checked by the core's [`grid::Grid::new`].
+impl<'a, 'py> FromPyObject<'a, 'py> for grid::Grid {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, pyo3::PyAny>) -> PyResult<Self> {
+        let (shape, x0, y0, cell, ncols, nrows): (grid::Shape, f64, f64, f64, usize, usize) =
+            obj.extract()?;
+        grid::Grid::new(shape, x0, y0, cell, ncols, nrows).py_err()
     }
 }
 
-/// Grid covering the bounds: (x0, y0, ncols, nrows).
+/// The grid of `shape` covering the bounds: dict of `x0, y0, ncols, nrows`.
 #[pyfunction]
-#[pyo3(signature = (xmin, xmax, ymin, ymax, cell, shape))]
+#[pyo3(signature = (xmin, xmax, ymin, ymax, cell, *, shape = grid::Shape::default()))]
 pub(super) fn grid_spec(
+    py: Python<'_>,
     xmin: f64,
     xmax: f64,
     ymin: f64,
     ymax: f64,
     cell: f64,
-    shape: &str,
-) -> PyResult<(f64, f64, usize, usize)> {
-    let s: grid::Shape = shape.parse().py_err()?;
-    let g = grid::Grid::covering(xmin, xmax, ymin, ymax, cell, s).py_err()?;
-    Ok((g.x0, g.y0, g.ncols, g.nrows))
+    shape: grid::Shape,
+) -> PyResult<Bound<'_, PyDict>> {
+    let g = grid::Grid::covering(xmin, xmax, ymin, ymax, cell, shape).py_err()?;
+    Ok(columns!(py;
+        "x0" => Obj(g.x0),
+        "y0" => Obj(g.y0),
+        "ncols" => Obj(g.ncols),
+        "nrows" => Obj(g.nrows),
+    ))
 }
 
-/// sfhotspot's automatic cell size.
-#[pyfunction]
-pub(super) fn grid_auto_cell_size(
-    x: PyReadonlyArray1<'_, f64>,
-    y: PyReadonlyArray1<'_, f64>,
-) -> PyResult<f64> {
-    grid::auto_cell_size(&owned(&x), &owned(&y)).py_err()
+/// Rules of a point pattern computed in the core: `name(x, y) -> float`.
+macro_rules! point_rules {
+    ($($(#[$meta:meta])* $name:ident = $rule:path;)+) => {$(
+        $(#[$meta])*
+        #[pyfunction]
+        pub(super) fn $name(x: PyReadonlyArray1<'_, f64>, y: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+            $rule(&owned(&x), &owned(&y)).py_err()
+        }
+    )+};
+}
+
+point_rules! {
+    /// sfhotspot's automatic cell size.
+    grid_auto_cell_size = grid::auto_cell_size;
+    /// The automatic bandwidth: mean of bandwidth.nrd of x and y.
+    grid_auto_bandwidth = grid::auto_bandwidth;
 }
 
 /// MASS::bandwidth.nrd of one axis.
@@ -163,105 +155,92 @@ pub(super) fn grid_bandwidth_nrd(v: PyReadonlyArray1<'_, f64>) -> PyResult<f64> 
     grid::bandwidth_nrd(&owned(&v)).py_err()
 }
 
-/// Mean of bandwidth.nrd of x and y.
+/// Cell centres: dict of `x, y`.
 #[pyfunction]
-pub(super) fn grid_auto_bandwidth(
-    x: PyReadonlyArray1<'_, f64>,
-    y: PyReadonlyArray1<'_, f64>,
-) -> PyResult<f64> {
-    grid::auto_bandwidth(&owned(&x), &owned(&y)).py_err()
-}
-
-/// Cell centres (x, y).
-#[pyfunction]
-#[allow(clippy::type_complexity)]
-pub(super) fn grid_centres<'py>(
-    py: Python<'py>,
-    grid: GridArgs<'_>,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
-    let g = grid_from(grid).py_err()?;
-    let (cx, cy): (Vec<f64>, Vec<f64>) = (0..g.len()).map(|k| g.centre(k)).unzip();
-    Ok((cx.into_pyarray(py), cy.into_pyarray(py)))
+pub(super) fn grid_centres(py: Python<'_>, grid: grid::Grid) -> PyResult<Bound<'_, PyDict>> {
+    let (cx, cy): (Vec<f64>, Vec<f64>) = (0..grid.len()).map(|k| grid.centre(k)).unzip();
+    Ok(columns!(py; "x" => cx, "y" => cy))
 }
 
 /// Cell of each point (−1 outside the grid).
 #[pyfunction]
 pub(super) fn grid_locate<'py>(
     py: Python<'py>,
-    grid: GridArgs<'_>,
+    grid: grid::Grid,
     x: PyReadonlyArray1<'py, f64>,
     y: PyReadonlyArray1<'py, f64>,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let g = grid_from(grid).py_err()?;
     let (a, b) = (owned(&x), owned(&y));
-    crate::ci::check_lengths(&[("x", a.len()), ("y", b.len())]).py_err()?;
-    let k: Vec<i64> = detach(py, || {
-        a.iter()
-            .zip(&b)
-            .map(|(&p, &q)| g.locate(p, q).map_or(-1, |k| k as i64))
-            .collect()
-    })?;
+    let k = detach(py, || grid.locate_all(&a, &b))?.py_err()?;
     Ok(k.into_pyarray(py))
 }
 
-/// Points per cell and the number outside.
+/// Points (or their weights) per cell: dict of `count` and `outside` (points off the grid).
 #[pyfunction]
 #[pyo3(signature = (grid, x, y, weights=None))]
 pub(super) fn grid_counts<'py>(
     py: Python<'py>,
-    grid: GridArgs<'_>,
+    grid: grid::Grid,
     x: PyReadonlyArray1<'py, f64>,
     y: PyReadonlyArray1<'py, f64>,
     weights: Option<PyReadonlyArray1<'py, f64>>,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, usize)> {
-    let g = grid_from(grid).py_err()?;
+) -> PyResult<Bound<'py, PyDict>> {
     let (a, b) = (owned(&x), owned(&y));
     let w = weights.as_ref().map(owned);
-    let (c, out) = detach(py, || grid::counts(&g, &a, &b, w.as_deref()))?.py_err()?;
-    Ok((c.into_pyarray(py), out))
+    let (c, out) = detach(py, || grid::counts(&grid, &a, &b, w.as_deref()))?.py_err()?;
+    Ok(columns!(py; "count" => c, "outside" => Obj(out)))
 }
 
 /// Kernel density at the cell centres (per unit²).
 #[pyfunction]
-#[pyo3(signature = (grid, x, y, weights, bandwidth, kernel))]
+#[pyo3(signature = (grid, x, y, weights=None, *, bandwidth, kernel = Kernel::default()))]
 pub(super) fn grid_kde<'py>(
     py: Python<'py>,
-    grid: GridArgs<'_>,
+    grid: grid::Grid,
     x: PyReadonlyArray1<'py, f64>,
     y: PyReadonlyArray1<'py, f64>,
     weights: Option<PyReadonlyArray1<'py, f64>>,
     bandwidth: f64,
-    kernel: &str,
+    kernel: Kernel,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let g = grid_from(grid).py_err()?;
-    let k: crate::hotspot::kde::Kernel = kernel.parse().py_err()?;
     let (a, b) = (owned(&x), owned(&y));
     let w = weights.as_ref().map(owned);
-    let d = interruptible(py, |c| grid::kde(&g, &a, &b, w.as_deref(), bandwidth, k, c))?;
+    let d = interruptible(py, |c| {
+        grid::kde(&grid, &a, &b, w.as_deref(), bandwidth, kernel, c)
+    })?;
     Ok(d.into_pyarray(py))
 }
 
-/// Combine two layers ("ratio" | "log_ratio" | "difference").
+/// Combine two layers cell by cell (`method` "ratio" | "log_ratio" | "difference").
 #[pyfunction]
+#[pyo3(signature = (a, b, *, method = grid::DualMethod::default()))]
 pub(super) fn grid_dual<'py>(
     py: Python<'py>,
     a: PyReadonlyArray1<'py, f64>,
     b: PyReadonlyArray1<'py, f64>,
-    method: &str,
+    method: grid::DualMethod,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let m: grid::DualMethod = method.parse().py_err()?;
     let (p, q) = (owned(&a), owned(&b));
-    crate::ci::check_lengths(&[("a", p.len()), ("b", q.len())]).py_err()?;
-    Ok(grid::dual(&p, &q, m).into_pyarray(py))
+    Ok(grid::dual(&p, &q, method).py_err()?.into_pyarray(py))
 }
 
-/// Emerging hotspot classification on a grid; counts period-major.
+/// Emerging hotspot classification of `periods` count layers (period-major) on a grid: dict of
+/// `z, p, p_adjusted, sig, class` (cell-major) with `recent` and the class names `classes`.
 #[pyfunction]
-#[pyo3(signature = (grid, counts, periods, hotspot_prop, persistent_prop, recent_prop, critical_p, permutations, holm, seed))]
+#[pyo3(signature = (
+    grid, counts, periods, *,
+    hotspot_prop = ClassifyParams::default().hotspot_prop,
+    persistent_prop = ClassifyParams::default().persistent_prop,
+    recent_prop = ClassifyParams::default().recent_prop,
+    critical_p = ClassifyParams::default().critical_p,
+    permutations = ClassifyParams::default().permutations,
+    holm = ClassifyParams::default().holm,
+    seed = ClassifyParams::default().seed,
+))]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn hotspot_classify<'py>(
     py: Python<'py>,
-    grid: GridArgs<'_>,
+    grid: grid::Grid,
     counts: PyReadonlyArray1<'py, f64>,
     periods: usize,
     hotspot_prop: f64,
@@ -272,10 +251,7 @@ pub(super) fn hotspot_classify<'py>(
     holm: bool,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let g = grid_from(grid).py_err()?;
-    let w = g.neighbours().py_err()?;
-    let c = owned(&counts);
-    let params = classify::ClassifyParams {
+    let params = ClassifyParams {
         hotspot_prop,
         persistent_prop,
         recent_prop,
@@ -284,50 +260,51 @@ pub(super) fn hotspot_classify<'py>(
         holm,
         seed,
     };
+    let c = owned(&counts);
     let r = interruptible(py, |cancel| {
+        let w = grid.neighbours()?;
         classify::classify_with(&c, &w, periods, &params, cancel)
     })?;
-    let d = PyDict::new(py);
-    d.set_item("recent", r.recent)?;
-    d.set_item("z", r.z.into_pyarray(py))?;
-    d.set_item("p", r.p.into_pyarray(py))?;
-    d.set_item("p_adjusted", r.p_adjusted.into_pyarray(py))?;
-    d.set_item("sig", r.sig.into_pyarray(py))?;
-    d.set_item("class", r.class.into_pyarray(py))?;
-    d.set_item("classes", classify::CLASSES.to_vec())?;
-    Ok(d)
+    Ok(columns!(py;
+        "recent" => Obj(r.recent),
+        "z" => r.z,
+        "p" => r.p,
+        "p_adjusted" => r.p_adjusted,
+        "sig" => r.sig,
+        "class" => r.class,
+        "classes" => Obj(classify::CLASSES.to_vec()),
+    ))
 }
 
-/// Per-cell change with the conditional Poisson test: (change, ratio, p_value).
+/// Per-cell change between two periods with the conditional Poisson test: dict of `change,
+/// ratio, p_value`.
 #[pyfunction]
-#[allow(clippy::type_complexity)]
+#[pyo3(signature = (before, after, *, length_before, length_after))]
 pub(super) fn hotspot_change_test<'py>(
     py: Python<'py>,
     before: PyReadonlyArray1<'py, f64>,
     after: PyReadonlyArray1<'py, f64>,
     length_before: f64,
     length_after: f64,
-) -> PyResult<(
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-)> {
+) -> PyResult<Bound<'py, PyDict>> {
     let (b, a) = (owned(&before), owned(&after));
     let r = detach(py, || classify::change(&b, &a, length_before, length_after))?.py_err()?;
-    Ok((
-        r.change.into_pyarray(py),
-        r.ratio.into_pyarray(py),
-        r.p_value.into_pyarray(py),
-    ))
+    Ok(columns!(py; "change" => r.change, "ratio" => r.ratio, "p_value" => r.p_value))
 }
 
 /// Prospective risk per cell of a square grid.
 #[pyfunction]
-#[pyo3(signature = (grid, x, y, t, cutoff_time, predict_time, space_bandwidth, time_bandwidth, time_unit, distance))]
+#[pyo3(signature = (
+    grid, x, y, t, *, cutoff_time, predict_time,
+    space_bandwidth = ProspectiveOptions::default().space_bandwidth,
+    time_bandwidth = ProspectiveOptions::default().time_bandwidth,
+    time_unit = ProspectiveOptions::default().time_unit,
+    distance = ProspectiveOptions::default().distance,
+))]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn prospective_risk<'py>(
     py: Python<'py>,
-    grid: GridArgs<'_>,
+    grid: grid::Grid,
     x: PyReadonlyArray1<'py, f64>,
     y: PyReadonlyArray1<'py, f64>,
     t: PyReadonlyArray1<'py, f64>,
@@ -336,19 +313,17 @@ pub(super) fn prospective_risk<'py>(
     space_bandwidth: f64,
     time_bandwidth: f64,
     time_unit: f64,
-    distance: &str,
+    distance: prospective::CellDistance,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let g = grid_from(grid).py_err()?;
-    let opt = prospective::ProspectiveOptions {
+    let opt = ProspectiveOptions {
         space_bandwidth,
         time_bandwidth,
         time_unit,
-        distance: distance.parse().py_err()?,
+        distance,
     };
     let (a, b, c) = (owned(&x), owned(&y), owned(&t));
     let r = detach(py, || {
-        prospective::prospective(&g, &a, &b, &c, cutoff_time, predict_time, &opt)
-    })?
-    .py_err()?;
-    Ok(r.into_pyarray(py))
+        prospective::prospective(&grid, &a, &b, &c, cutoff_time, predict_time, &opt)
+    })?;
+    Ok(r.py_err()?.into_pyarray(py))
 }

@@ -7,11 +7,11 @@
 //! `cellsize`); odd rows are shifted east by half a cell ("odd-r" offset layout), rows are
 //! `cell`·√3/2 apart, and a point belongs to the hexagon whose centre is nearest.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::cancel::{Cancel, NEVER};
-use super::kde::Kernel;
+use super::cancel::Cancel;
+use super::index::check_planar;
+use super::kde::{Binned, Kernel};
 use super::weights::Weights;
 use crate::error::{Error, Result};
 
@@ -19,26 +19,15 @@ use crate::error::{Error, Result};
 /// size, before anything is allocated.
 pub const MAX_CELLS: usize = 50_000_000;
 
-/// Cell shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Shape {
-    /// Square cells.
-    Square,
-    /// Pointy-topped hexagons.
-    Hex,
-}
-
-impl std::str::FromStr for Shape {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "square" | "rect" => Ok(Shape::Square),
-            "hex" | "hexagon" => Ok(Shape::Hex),
-            other => Err(Error::argument(
-                "grid_type",
-                format!("unknown grid type {other:?}; valid: \"square\", \"hex\""),
-            )),
-        }
+choice! {
+    /// Cell shape.
+    #[derive(Default)]
+    pub enum Shape("grid_type", "grid type") {
+        /// Square cells (default).
+        #[default]
+        Square = "square" | "rect",
+        /// Pointy-topped hexagons.
+        Hex = "hex" | "hexagon",
     }
 }
 
@@ -72,6 +61,46 @@ fn check_cell(cell: f64) -> Result<()> {
 }
 
 impl Grid {
+    /// A grid given by its parts (as it crosses from Python), checked: a finite origin, a
+    /// positive cell size, 1 to [`MAX_CELLS`] cells.
+    ///
+    /// # Errors
+    /// A non-finite origin or cell size ≤ 0; no cells or more than [`MAX_CELLS`].
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::grid::{Grid, Shape};
+    /// assert_eq!(Grid::new(Shape::Hex, 0.0, 0.0, 10.0, 3, 2).unwrap().len(), 6);
+    /// assert!(Grid::new(Shape::Square, 0.0, 0.0, 10.0, 0, 2).is_err());
+    /// ```
+    pub fn new(
+        shape: Shape,
+        x0: f64,
+        y0: f64,
+        cell: f64,
+        ncols: usize,
+        nrows: usize,
+    ) -> Result<Self> {
+        check_cell(cell)?;
+        if !(x0.is_finite() && y0.is_finite()) {
+            return Err(Error::argument("grid", "the grid origin must be finite"));
+        }
+        match ncols.checked_mul(nrows) {
+            Some(c) if (1..=MAX_CELLS).contains(&c) => Ok(Grid {
+                shape,
+                x0,
+                y0,
+                cell,
+                ncols,
+                nrows,
+            }),
+            _ => Err(Error::argument(
+                "grid",
+                format!("{ncols} x {nrows} cells: at most {MAX_CELLS} are supported"),
+            )),
+        }
+    }
+
     /// The grid of `shape` covering [xmin, xmax] × [ymin, ymax] with cells of `cell`.
     ///
     /// # Errors
@@ -235,6 +264,16 @@ impl Grid {
         Some(r as usize * self.ncols + c as usize)
     }
 
+    /// The cell of every point, −1 outside the grid (or at a non-finite coordinate).
+    ///
+    /// # Errors
+    /// As many `x` as `y`.
+    pub fn locate_all(&self, x: &[f64], y: &[f64]) -> Result<Vec<i64>> {
+        crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
+        let cell = |(&p, &q): (&f64, &f64)| self.locate(p, q).map_or(-1, |k| k as i64);
+        Ok(x.iter().zip(y).map(cell).collect())
+    }
+
     /// Adjacent cells as binary weights: the 8 queen neighbours of a square, the 6 neighbours of
     /// a hexagon (sfhotspot's default neighbourhood, distance cell·√2 between centres).
     ///
@@ -273,16 +312,6 @@ impl Grid {
     }
 }
 
-fn check_xy(x: &[f64], y: &[f64]) -> Result<()> {
-    crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
-    for (name, v) in [("x", x), ("y", y)] {
-        if let Some(i) = v.iter().position(|c| !c.is_finite()) {
-            return Err(Error::value(name, i, v[i], "coordinates must be finite"));
-        }
-    }
-    Ok(())
-}
-
 /// sfhotspot's automatic cell size: 1/50 of the shorter side of the points' bounding box,
 /// floored to a multiple of 100 (metres) when that is at least 100, else the exact 1/50.
 ///
@@ -295,7 +324,7 @@ fn check_xy(x: &[f64], y: &[f64]) -> Result<()> {
 /// assert_eq!(c, 200.0); // 12,345 / 50 = 246.9 → 200
 /// ```
 pub fn auto_cell_size(x: &[f64], y: &[f64]) -> Result<f64> {
-    check_xy(x, y)?;
+    check_planar(x, y, None)?;
     if x.len() < 2 {
         return Err(Error::argument(
             "x",
@@ -380,7 +409,7 @@ pub fn bandwidth_nrd(v: &[f64]) -> Result<f64> {
 /// assert!((h - 4.586665334319).abs() < 1e-9);
 /// ```
 pub fn auto_bandwidth(x: &[f64], y: &[f64]) -> Result<f64> {
-    check_xy(x, y)?;
+    check_planar(x, y, None)?;
     let hx = bandwidth_nrd(x)?;
     let hy = bandwidth_nrd(y).map_err(|e| match e {
         Error::InvalidValue {
@@ -404,16 +433,7 @@ pub fn auto_bandwidth(x: &[f64], y: &[f64]) -> Result<f64> {
 /// # Errors
 /// Length mismatch, non-finite coordinates, negative or non-finite weights.
 pub fn counts(grid: &Grid, x: &[f64], y: &[f64], w: Option<&[f64]>) -> Result<(Vec<f64>, usize)> {
-    check_xy(x, y)?;
-    if let Some(w) = w {
-        crate::ci::check_lengths(&[("x", x.len()), ("weights", w.len())])?;
-        crate::ci::check_column(
-            "weights",
-            w,
-            crate::ci::Domain::NonNegative,
-            crate::ci::Missing::Error,
-        )?;
-    }
+    check_planar(x, y, w)?;
     let mut out = vec![0.0; grid.len()];
     let mut outside = 0;
     for i in 0..x.len() {
@@ -441,131 +461,49 @@ pub fn kde(
     kernel: Kernel,
     cancel: &Cancel,
 ) -> Result<Vec<f64>> {
-    check_xy(x, y)?;
-    if let Some(w) = w {
-        crate::ci::check_lengths(&[("x", x.len()), ("weights", w.len())])?;
-        crate::ci::check_column(
-            "weights",
-            w,
-            crate::ci::Domain::NonNegative,
-            crate::ci::Missing::Error,
-        )?;
-    }
-    if !(bandwidth.is_finite() && bandwidth > 0.0) {
-        return Err(Error::argument(
-            "bandwidth",
-            format!("must be a positive number, got {bandwidth}"),
-        ));
-    }
-    let support = match kernel {
-        Kernel::Quartic => bandwidth,
-        Kernel::Gaussian => 9.0 * bandwidth,
-    };
-    let key = |px: f64, py: f64| ((px / support).floor() as i64, (py / support).floor() as i64);
-    let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
-        std::collections::HashMap::new();
-    for i in 0..x.len() {
-        bins.entry(key(x[i], y[i])).or_default().push(i as u32);
-    }
-    let r2 = bandwidth * bandwidth;
-    let norm_q = 3.0 / (std::f64::consts::PI * r2);
-    let norm_g = 1.0 / (2.0 * std::f64::consts::PI * r2);
-    let s2 = support * support;
-    let mut out = vec![0.0; grid.len()];
-    out.par_chunks_mut(grid.ncols.max(1))
-        .enumerate()
-        .try_for_each(|(row, vals)| {
-            cancel.check()?;
-            for (c, v) in vals.iter_mut().enumerate() {
-                let (cx, cy) = grid.centre(row * grid.ncols + c);
-                let (bi, bj) = key(cx, cy);
-                let mut acc = 0.0;
-                for di in -1..=1 {
-                    for dj in -1..=1 {
-                        let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
-                            continue;
-                        };
-                        let Some(pts) = bins.get(&(a, b)) else {
-                            continue;
-                        };
-                        for &p in pts {
-                            let p = p as usize;
-                            let d2 = (x[p] - cx).powi(2) + (y[p] - cy).powi(2);
-                            if d2 >= s2 {
-                                continue;
-                            }
-                            let wt = w.map_or(1.0, |w| w[p]);
-                            acc += wt
-                                * match kernel {
-                                    Kernel::Quartic => norm_q * (1.0 - d2 / r2).powi(2),
-                                    Kernel::Gaussian => norm_g * (-d2 / (2.0 * r2)).exp(),
-                                };
-                        }
-                    }
-                }
-                *v = acc;
-            }
-            Ok::<(), Error>(())
-        })?;
-    Ok(out)
+    let binned = Binned::new(x, y, w, bandwidth, kernel, (0.0, 0.0), |_| true)?;
+    binned.surface(grid.nrows, grid.ncols, |k| grid.centre(k), cancel)
 }
 
-/// [`kde`] that cannot be interrupted.
-///
-/// # Errors
-/// As [`kde`].
-///
-/// # Examples
-/// ```
-/// use saferstats::hotspot::{grid::{kde_uninterruptible, Grid, Shape}, kde::Kernel};
-/// let g = Grid::covering(-50.0, 50.0, -50.0, 50.0, 10.0, Shape::Hex).unwrap();
-/// let d = kde_uninterruptible(&g, &[0.0], &[0.0], None, 30.0, Kernel::Quartic).unwrap();
-/// // one point: the density sums to about 1 over the cells (× cell area)
-/// let total: f64 = d.iter().sum::<f64>() * g.cell_area();
-/// assert!((total - 1.0).abs() < 0.05);
-/// ```
-pub fn kde_uninterruptible(
-    grid: &Grid,
-    x: &[f64],
-    y: &[f64],
-    w: Option<&[f64]>,
-    bandwidth: f64,
-    kernel: Kernel,
-) -> Result<Vec<f64>> {
-    kde(grid, x, y, w, bandwidth, kernel, &NEVER)
+uninterruptible! {
+    /// [`kde`] that cannot be interrupted.
+    ///
+    /// # Errors
+    /// As [`kde`].
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::{grid::{kde_uninterruptible, Grid, Shape}, kde::Kernel};
+    /// let g = Grid::covering(-50.0, 50.0, -50.0, 50.0, 10.0, Shape::Hex).unwrap();
+    /// let d = kde_uninterruptible(&g, &[0.0], &[0.0], None, 30.0, Kernel::Quartic).unwrap();
+    /// // one point: the density sums to about 1 over the cells (× cell area)
+    /// let total: f64 = d.iter().sum::<f64>() * g.cell_area();
+    /// assert!((total - 1.0).abs() < 0.05);
+    /// ```
+    pub fn kde_uninterruptible(grid: &Grid, x: &[f64], y: &[f64], w: Option<&[f64]>, bandwidth: f64, kernel: Kernel) -> Result<Vec<f64>> = kde;
 }
 
-/// How two densities are compared by [`dual`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum DualMethod {
-    /// a / b (NaN where b = 0).
-    Ratio,
-    /// ln(a / b) (NaN where either is 0).
-    LogRatio,
-    /// a − b.
-    Difference,
-}
-
-impl std::str::FromStr for DualMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "ratio" => Ok(DualMethod::Ratio),
-            "log_ratio" | "log" => Ok(DualMethod::LogRatio),
-            "difference" | "diff" => Ok(DualMethod::Difference),
-            other => Err(Error::argument(
-                "method",
-                format!(
-                    "unknown method {other:?}; valid: \"ratio\", \"log_ratio\", \"difference\""
-                ),
-            )),
-        }
+choice! {
+    /// How two densities are compared by [`dual`].
+    #[derive(Default)]
+    pub enum DualMethod("method", "method") {
+        /// a / b (NaN where b = 0; default).
+        #[default]
+        Ratio = "ratio",
+        /// ln(a / b) (NaN where either is 0).
+        LogRatio = "log_ratio" | "log",
+        /// a − b.
+        Difference = "difference" | "diff",
     }
 }
 
 /// Combine two density layers cell by cell.
-pub fn dual(a: &[f64], b: &[f64], method: DualMethod) -> Vec<f64> {
-    a.iter()
+///
+/// # Errors
+/// Layers of different lengths.
+pub fn dual(a: &[f64], b: &[f64], method: DualMethod) -> Result<Vec<f64>> {
+    crate::ci::check_lengths(&[("a", a.len()), ("b", b.len())])?;
+    Ok(a.iter()
         .zip(b)
         .map(|(&p, &q)| match method {
             DualMethod::Ratio => {
@@ -584,7 +522,7 @@ pub fn dual(a: &[f64], b: &[f64], method: DualMethod) -> Vec<f64> {
             }
             DualMethod::Difference => p - q,
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -594,16 +532,10 @@ mod tests {
     #[test]
     fn hex_locate_is_the_nearest_centre() {
         let g = Grid::covering(0.0, 1000.0, 0.0, 700.0, 97.0, Shape::Hex).unwrap();
-        let mut s = 12345u64;
+        let mut next = crate::hotspot::index::uniform(12345);
         for _ in 0..5000 {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let x = (s >> 11) as f64 / (1u64 << 53) as f64 * 1000.0;
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let y = (s >> 11) as f64 / (1u64 << 53) as f64 * 700.0;
+            let x = next() * 1000.0;
+            let y = next() * 700.0;
             let k = g.locate(x, y).expect("inside the covering grid");
             let (cx, cy) = g.centre(k);
             let d = (cx - x).hypot(cy - y);
@@ -648,11 +580,14 @@ mod tests {
 
     #[test]
     fn dual_methods() {
-        let d = dual(&[2.0, 1.0, 0.0], &[1.0, 0.0, 1.0], DualMethod::Ratio);
+        let d = dual(&[2.0, 1.0, 0.0], &[1.0, 0.0, 1.0], DualMethod::Ratio).unwrap();
         assert_eq!(d[0], 2.0);
         assert!(d[1].is_nan());
-        let l = dual(&[2.0, 0.0], &[1.0, 1.0], DualMethod::LogRatio);
+        let l = dual(&[2.0, 0.0], &[1.0, 1.0], DualMethod::LogRatio).unwrap();
         assert!((l[0] - 2f64.ln()).abs() < 1e-15 && l[1].is_nan());
-        assert_eq!(dual(&[2.0], &[3.0], DualMethod::Difference), vec![-1.0]);
+        assert_eq!(
+            dual(&[2.0], &[3.0], DualMethod::Difference).unwrap(),
+            vec![-1.0]
+        );
     }
 }

@@ -38,6 +38,51 @@ pub(crate) fn haversine_cos(
     2.0 * (s1 * s1 + cos1 * cos2 * s2 * s2).sqrt().asin()
 }
 
+/// Reproducible uniform draws in [0, 1) (a 64-bit LCG) for the unit tests' random points.
+#[cfg(test)]
+pub(crate) fn uniform(mut s: u64) -> impl FnMut() -> f64 {
+    move || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Check planar coordinates (metres): as many `x` as `y`, every value finite; with `weights`, one
+/// finite weight ≥ 0 per point.
+///
+/// # Errors
+/// A length mismatch; a non-finite coordinate or a bad weight, naming the argument and row.
+pub(crate) fn check_planar(x: &[f64], y: &[f64], weights: Option<&[f64]>) -> Result<()> {
+    crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
+    check_weights(("x", x.len()), "weights", weights)?;
+    for (name, v) in [("x", x), ("y", y)] {
+        if let Some(i) = v.iter().position(|c| !c.is_finite()) {
+            return Err(Error::value(name, i, v[i], "coordinates must be finite"));
+        }
+    }
+    Ok(())
+}
+
+/// Check optional weights `name` of the items counted by `along` (name, length): one finite
+/// weight ≥ 0 each.
+///
+/// # Errors
+/// A length mismatch; a missing, infinite or negative weight, naming its row.
+pub(crate) fn check_weights(along: (&str, usize), name: &str, w: Option<&[f64]>) -> Result<()> {
+    if let Some(w) = w {
+        crate::ci::check_lengths(&[along, (name, w.len())])?;
+        crate::ci::check_column(
+            name,
+            w,
+            crate::ci::Domain::NonNegative,
+            crate::ci::Missing::Error,
+        )?;
+    }
+    Ok(())
+}
+
 /// Check coordinates in degrees: finite and in range. Returns them in radians.
 ///
 /// # Errors

@@ -7,9 +7,13 @@
 //! output cell in parallel, over the points in the surrounding bins: equal to the direct O(n·cells)
 //! sum (the Gaussian is truncated at 9h, where it is below 1e-17 of its peak).
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::cancel::Cancel;
+use super::index::check_planar;
 use crate::error::{Error, Result};
 
 choice! {
@@ -169,7 +173,7 @@ pub fn kde_grid_with(
     bandwidth: f64,
     kernel: Kernel,
     grid: &GridSpec,
-    cancel: &super::cancel::Cancel,
+    cancel: &Cancel,
 ) -> Result<Vec<f64>> {
     if grid.nx.checked_mul(grid.ny).is_none_or(|c| c > MAX_CELLS) || grid.nx == 0 {
         return Err(Error::argument(
@@ -180,101 +184,142 @@ pub fn kde_grid_with(
             ),
         ));
     }
-    crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
-    if let Some(w) = w {
-        crate::ci::check_lengths(&[("x", x.len()), ("weights", w.len())])?;
-        crate::ci::check_column(
-            "weights",
-            w,
-            crate::ci::Domain::NonNegative,
-            crate::ci::Missing::Error,
-        )?;
-    }
-    for (name, v) in [("x", x), ("y", y)] {
-        if let Some(i) = v.iter().position(|c| !c.is_finite()) {
-            return Err(Error::value(
-                name,
-                i,
-                v[i],
-                "coordinates must be finite numbers",
-            ));
-        }
-    }
-    if !(bandwidth.is_finite() && bandwidth > 0.0) {
-        return Err(Error::argument(
-            "bandwidth",
-            format!("must be a positive number, got {bandwidth}"),
-        ));
-    }
-    let support = match kernel {
-        Kernel::Quartic => bandwidth,
-        Kernel::Gaussian => 9.0 * bandwidth,
-    };
-    // bin points into cells of size `support`
-    let bx0 = grid.x0 - support;
-    let by0 = grid.y0 - support;
+    let support = Binned::support(bandwidth, kernel);
+    // bins farther than the support from every cell centre are dropped
+    let (bx0, by0) = (grid.x0 - support, grid.y0 - support);
     let bnx = (((grid.nx as f64) * grid.cell + 2.0 * support) / support).ceil() as i64 + 1;
     let bny = (((grid.ny as f64) * grid.cell + 2.0 * support) / support).ceil() as i64 + 1;
-    let mut bins: std::collections::HashMap<(i64, i64), Vec<u32>> =
-        std::collections::HashMap::new();
-    for i in 0..x.len() {
-        let (bi, bj) = (
-            ((x[i] - bx0) / support).floor() as i64,
-            ((y[i] - by0) / support).floor() as i64,
-        );
-        if bi < -1 || bj < -1 || bi > bnx || bj > bny {
-            continue; // farther than the support from every cell centre
+    let keep = |(bi, bj): (i64, i64)| bi >= -1 && bj >= -1 && bi <= bnx && bj <= bny;
+    let binned = Binned::new(x, y, w, bandwidth, kernel, (bx0, by0), keep)?;
+    binned.surface(
+        grid.ny,
+        grid.nx,
+        |k| (grid.x(k % grid.nx), grid.y(k / grid.nx)),
+        cancel,
+    )
+}
+
+/// Points binned in square cells the size of a kernel's support, to sum the kernel at any
+/// location over the points within reach (the 3 × 3 bins around it): the one kernel loop of
+/// [`kde_grid`] and [`crate::hotspot::grid::kde`].
+pub(crate) struct Binned<'a> {
+    x: &'a [f64],
+    y: &'a [f64],
+    w: Option<&'a [f64]>,
+    kernel: Kernel,
+    origin: (f64, f64),
+    support: f64,
+    /// bandwidth².
+    h2: f64,
+    bins: HashMap<(i64, i64), Vec<u32>>,
+}
+
+impl<'a> Binned<'a> {
+    /// Radius beyond which the kernel is 0 (the Gaussian truncated at 9 sd).
+    pub(crate) fn support(bandwidth: f64, kernel: Kernel) -> f64 {
+        match kernel {
+            Kernel::Quartic => bandwidth,
+            Kernel::Gaussian => 9.0 * bandwidth,
         }
-        bins.entry((bi, bj)).or_default().push(i as u32);
     }
-    let (r2, norm_q) = (
-        bandwidth * bandwidth,
-        3.0 / (std::f64::consts::PI * bandwidth * bandwidth),
-    );
-    let (two_h2, norm_g) = (
-        2.0 * bandwidth * bandwidth,
-        1.0 / (2.0 * std::f64::consts::PI * bandwidth * bandwidth),
-    );
-    let s2 = support * support;
-    let mut out = vec![0.0; grid.nx * grid.ny];
-    out.par_chunks_mut(grid.nx)
-        .enumerate()
-        .for_each(|(j, row)| {
-            if cancel.is_cancelled() {
-                return;
+
+    /// Check the points, weights and bandwidth; bin the points (bins counted from `origin`)
+    /// whose bin `keep` accepts.
+    ///
+    /// # Errors
+    /// Length mismatch, non-finite coordinates or weights (naming the row), bandwidth ≤ 0.
+    pub(crate) fn new(
+        x: &'a [f64],
+        y: &'a [f64],
+        w: Option<&'a [f64]>,
+        bandwidth: f64,
+        kernel: Kernel,
+        origin: (f64, f64),
+        keep: impl Fn((i64, i64)) -> bool,
+    ) -> Result<Self> {
+        check_planar(x, y, w)?;
+        if !(bandwidth.is_finite() && bandwidth > 0.0) {
+            return Err(Error::argument(
+                "bandwidth",
+                format!("must be a positive number, got {bandwidth}"),
+            ));
+        }
+        let mut b = Binned {
+            x,
+            y,
+            w,
+            kernel,
+            origin,
+            support: Self::support(bandwidth, kernel),
+            h2: bandwidth * bandwidth,
+            bins: HashMap::new(),
+        };
+        for i in 0..x.len() {
+            let key = b.key(x[i], y[i]);
+            if keep(key) {
+                b.bins.entry(key).or_default().push(i as u32);
             }
-            let cy = grid.y(j);
-            let bj = ((cy - by0) / support).floor() as i64;
-            for (i, cell) in row.iter_mut().enumerate() {
-                if cancel.is_cancelled() {
-                    return;
-                }
-                let cx = grid.x(i);
-                let bi = ((cx - bx0) / support).floor() as i64;
-                let mut acc = 0.0;
-                for di in -1..=1 {
-                    for dj in -1..=1 {
-                        let Some(pts) = bins.get(&(bi + di, bj + dj)) else {
-                            continue;
-                        };
-                        for &p in pts {
-                            let p = p as usize;
-                            let d2 = (x[p] - cx).powi(2) + (y[p] - cy).powi(2);
-                            if d2 >= s2 {
-                                continue;
-                            }
-                            let wt = w.map_or(1.0, |w| w[p]);
-                            acc += wt
-                                * match kernel {
-                                    Kernel::Quartic => norm_q * (1.0 - d2 / r2).powi(2),
-                                    Kernel::Gaussian => norm_g * (-d2 / two_h2).exp(),
-                                };
-                        }
+        }
+        Ok(b)
+    }
+
+    fn key(&self, px: f64, py: f64) -> (i64, i64) {
+        (
+            ((px - self.origin.0) / self.support).floor() as i64,
+            ((py - self.origin.1) / self.support).floor() as i64,
+        )
+    }
+
+    /// The density at (cx, cy).
+    fn at(&self, cx: f64, cy: f64) -> f64 {
+        let (bi, bj) = self.key(cx, cy);
+        let s2 = self.support * self.support;
+        let norm_q = 3.0 / (std::f64::consts::PI * self.h2);
+        let norm_g = 1.0 / (2.0 * std::f64::consts::PI * self.h2);
+        let mut acc = 0.0;
+        for di in -1..=1 {
+            for dj in -1..=1 {
+                let (Some(a), Some(b)) = (bi.checked_add(di), bj.checked_add(dj)) else {
+                    continue;
+                };
+                for &p in self.bins.get(&(a, b)).map_or(&[][..], |v| v) {
+                    let p = p as usize;
+                    let d2 = (self.x[p] - cx).powi(2) + (self.y[p] - cy).powi(2);
+                    if d2 >= s2 {
+                        continue;
                     }
+                    acc += self.w.map_or(1.0, |w| w[p])
+                        * match self.kernel {
+                            Kernel::Quartic => norm_q * (1.0 - d2 / self.h2).powi(2),
+                            Kernel::Gaussian => norm_g * (-d2 / (2.0 * self.h2)).exp(),
+                        };
                 }
-                *cell = acc;
             }
-        });
-    cancel.check()?;
-    Ok(out)
+        }
+        acc
+    }
+
+    /// The density at `centre(k)` for the cells k of a `rows` × `cols` grid (row-major), rows
+    /// in parallel; stops with [`Error::Interrupted`] soon after `cancel` is set (polled per
+    /// cell: a cell can sum many points).
+    pub(crate) fn surface(
+        &self,
+        rows: usize,
+        cols: usize,
+        centre: impl Fn(usize) -> (f64, f64) + Sync,
+        cancel: &Cancel,
+    ) -> Result<Vec<f64>> {
+        let mut out = vec![0.0; rows * cols];
+        out.par_chunks_mut(cols.max(1))
+            .enumerate()
+            .try_for_each(|(r, vals)| {
+                for (c, v) in vals.iter_mut().enumerate() {
+                    cancel.check()?;
+                    let (cx, cy) = centre(r * cols + c);
+                    *v = self.at(cx, cy);
+                }
+                Ok::<(), Error>(())
+            })?;
+        Ok(out)
+    }
 }

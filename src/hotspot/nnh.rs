@@ -134,12 +134,7 @@ pub fn nnh_with(
     max_order: usize,
     cancel: &Cancel,
 ) -> Result<Nnh> {
-    crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
-    for (name, v) in [("x", x), ("y", y)] {
-        if let Some(i) = v.iter().position(|c| !c.is_finite()) {
-            return Err(Error::value(name, i, v[i], "coordinates must be finite"));
-        }
-    }
+    super::index::check_planar(x, y, None)?;
     if min_points < 2 {
         return Err(Error::argument(
             "min_points",
@@ -277,13 +272,7 @@ mod tests {
 
     #[test]
     fn grid_components_equal_the_brute_force_definition() {
-        let mut s = 7u64;
-        let mut next = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::hotspot::index::uniform(7);
         for t in [0.5, 3.0, 11.0, 40.0] {
             let x: Vec<f64> = (0..300).map(|_| next() * 100.0 - 50.0).collect();
             let y: Vec<f64> = (0..300).map(|_| next() * 100.0).collect();

@@ -31,18 +31,13 @@ pub const CLARK_EVANS_SE: f64 = 0.261_361_600_438_531_7;
 
 /// Mean distance from each point to its nearest other point (grid search, exact).
 pub fn mean_nearest_neighbour(x: &[f64], y: &[f64]) -> Result<f64> {
-    crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
+    super::index::check_planar(x, y, None)?;
     let n = x.len();
     if n < 2 {
         return Err(Error::argument(
             "x",
             "nearest neighbours need at least 2 points",
         ));
-    }
-    for (name, v) in [("x", x), ("y", y)] {
-        if let Some(i) = v.iter().position(|c| !c.is_finite()) {
-            return Err(Error::value(name, i, v[i], "coordinates must be finite"));
-        }
     }
     let (xmin, xmax) = x
         .iter()

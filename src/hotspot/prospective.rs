@@ -7,26 +7,16 @@ use serde::Serialize;
 use super::grid::{Grid, Shape};
 use crate::error::{Error, Result};
 
-/// Grid distance between cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum CellDistance {
-    /// max(|Δcol|, |Δrow|): diagonal neighbours at distance 1 (open_cp `DistanceDiagonalsSame`).
-    Chebyshev,
-    /// |Δcol| + |Δrow| (open_cp `DistanceDiagonalsDifferent`).
-    Manhattan,
-}
-
-impl std::str::FromStr for CellDistance {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "chebyshev" | "diagonals_same" => Ok(CellDistance::Chebyshev),
-            "manhattan" | "diagonals_different" => Ok(CellDistance::Manhattan),
-            other => Err(Error::argument(
-                "distance",
-                format!("unknown distance {other:?}; valid: \"chebyshev\", \"manhattan\""),
-            )),
-        }
+choice! {
+    /// Grid distance between cells.
+    #[derive(Default)]
+    pub enum CellDistance("distance", "distance") {
+        /// max(|Δcol|, |Δrow|): diagonal neighbours at distance 1 (open_cp
+        /// `DistanceDiagonalsSame`; default).
+        #[default]
+        Chebyshev = "chebyshev" | "diagonals_same",
+        /// |Δcol| + |Δrow| (open_cp `DistanceDiagonalsDifferent`).
+        Manhattan = "manhattan" | "diagonals_different",
     }
 }
 
@@ -49,7 +39,7 @@ impl Default for ProspectiveOptions {
             space_bandwidth: 8.0,
             time_bandwidth: 8.0,
             time_unit: 7.0,
-            distance: CellDistance::Chebyshev,
+            distance: CellDistance::default(),
         }
     }
 }

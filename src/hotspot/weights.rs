@@ -137,15 +137,7 @@ impl Weights {
         n: usize,
     ) -> Result<Self> {
         crate::ci::check_lengths(&[("focal", focal.len()), ("neighbor", neighbor.len())])?;
-        if let Some(w) = weight {
-            crate::ci::check_lengths(&[("focal", focal.len()), ("weight", w.len())])?;
-            crate::ci::check_column(
-                "weight",
-                w,
-                crate::ci::Domain::NonNegative,
-                crate::ci::Missing::Error,
-            )?;
-        }
+        super::index::check_weights(("focal", focal.len()), "weight", weight)?;
         let n = check_units("n", n as u128)?;
         if focal.len() > MAX_NEIGHBOURS {
             return Err(too_many_pairs("focal", focal.len()));
@@ -302,17 +294,12 @@ impl Weights {
     ) -> Result<Self> {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicUsize, Ordering};
-        crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
+        super::index::check_planar(x, y, None)?;
         if !(threshold.is_finite() && threshold > 0.0) {
             return Err(Error::argument(
                 "threshold",
                 format!("must be a positive finite distance, got {threshold}"),
             ));
-        }
-        for (name, v) in [("x", x), ("y", y)] {
-            if let Some(i) = v.iter().position(|c| !c.is_finite()) {
-                return Err(Error::value(name, i, v[i], "coordinates must be finite"));
-            }
         }
         let n = check_units("x", x.len() as u128)?;
         let bins = CellBins::new(&x[..n], &y[..n], threshold);

@@ -42,3 +42,13 @@ pub fn close(got: f64, want: f64, rel: f64, what: &str) {
         "{what}: got {got}, want {want}"
     );
 }
+
+/// Reproducible uniform draws in [0, 1) (a 64-bit LCG) for random test points.
+pub fn uniform(mut s: u64) -> impl FnMut() -> f64 {
+    move || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

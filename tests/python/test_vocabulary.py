@@ -101,14 +101,21 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "read_street_crime": ("reader", None),
     "read_hate_crime": ("reader", None),
     "read_flytipping": ("reader", None),
-    # hotspot intelligence, steps 2-3 (issue 17): keywords checked; outputs once their examples are added
-    "hotspot_grid": ("unchecked", None),
-    "hotspot_count": ("unchecked", None),
-    "hotspot_kde": ("unchecked", None),
-    "hotspot_dual_kde": ("unchecked", None),
-    "hotspot_classify": ("unchecked", None),
-    "hotspot_change": ("unchecked", None),
-    "prospective_hotspots": ("unchecked", None),
+    # hotspot intelligence (issue 17): grids, emerging hotspots, change, prospective hotspots
+    "hotspot_grid": ("analysis", lambda: saferstats.hotspot_grid([0, 1000], [0, 500], cell_size=100)),
+    "hotspot_count": ("analysis", lambda: saferstats.hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100,
+                                                                   bounds=(0, 199, 0, 99))),
+    "hotspot_kde": ("analysis", lambda: saferstats.hotspot_kde([0.0, 20.0], [0.0, 10.0], cell_size=10, bandwidth=30,
+                                                               bounds=(-50, 50, -50, 50))),
+    "hotspot_dual_kde": ("analysis", lambda: saferstats.hotspot_dual_kde([0, 1], [0, 1], [0], [0], cell_size=10,
+                                                                         bandwidth=30, bounds=(-5, 5, -5, 5))),
+    "hotspot_classify": ("analysis", _quiet(lambda: saferstats.hotspot_classify(
+        np.tile([50.0, 150.0, 250.0, 50.0], 6), np.tile([50.0, 50.0, 150.0, 250.0], 6), np.repeat([1, 2, 3], 8),
+        cell_size=100, bounds=(0, 299, 0, 299), permutations=9, seed=1))),
+    "hotspot_change": ("analysis", _quiet(lambda: saferstats.hotspot_change(
+        [50, 60], [50, 50], [50, 150, 160], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99)))),
+    "prospective_hotspots": ("analysis", lambda: saferstats.prospective_hotspots(
+        [50.0, 120.0], [50.0, 60.0], [0.0, 3.0], predict_time=7.0, cell_size=50, bounds=(0, 149, 0, 149))),
     "auto_cell_size": ("helper", None),
     "auto_bandwidth": ("helper", None),
     "bandwidth_nrd": ("helper", None),

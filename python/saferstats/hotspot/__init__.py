@@ -18,20 +18,8 @@ from .bng import BNG_EXTENT, to_bng, to_local_metres
 from .clusters import ClusterTable, cluster_summary
 from .dbscan import dbscan, hdbscan
 from .evaluate import ConcentrationResult, concentration, pai
-from .grid import (
-    ClassifyResult,
-    HotspotGrid,
-    auto_bandwidth,
-    auto_cell_size,
-    bandwidth_nrd,
-    hotspot_change,
-    hotspot_classify,
-    hotspot_count,
-    hotspot_dual_kde,
-    hotspot_grid,
-    hotspot_kde,
-    prospective_hotspots,
-)
+from . import grid as _grid
+from .grid import *  # noqa: F403 - grids, emerging hotspots, change, prospective (grid.__all__)
 from .kde import KdeResult, grid_counts, kde_grid
 from .knox import KnoxTable, knox
 from .local import LocalResult, gi_star, local_moran
@@ -68,16 +56,5 @@ __all__ = [
     "pai",
     "concentration",
     "ConcentrationResult",
-    "HotspotGrid",
-    "ClassifyResult",
-    "hotspot_grid",
-    "hotspot_count",
-    "hotspot_kde",
-    "hotspot_dual_kde",
-    "hotspot_classify",
-    "hotspot_change",
-    "prospective_hotspots",
-    "auto_cell_size",
-    "auto_bandwidth",
-    "bandwidth_nrd",
 ]
+__all__ += _grid.__all__

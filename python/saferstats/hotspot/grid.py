@@ -170,12 +170,13 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
             cs = float(_ext.grid_auto_cell_size(xs, ys))
     else:
         cs = _float_arg("cell_size", cell_size, positive=True)
-    x0, y0, nc, nr = _ext.grid_spec(*b, cs, grid_type)
+    spec = _ext.grid_spec(*b, cs, shape=grid_type)
+    x0, y0, nc, nr = spec["x0"], spec["y0"], spec["ncols"], spec["nrows"]
     if nc * nr > LARGE_GRID:
         warnings.warn(f"the grid has {nc} x {nr} = {nc * nr:,} cells (more than {LARGE_GRID:,}): slow to draw and hard "
                       "to read; consider a larger cell_size", SaferstatsWarning, stacklevel=3)
-    cx, cy = _ext.grid_centres((grid_type, x0, y0, cs, nc, nr))
-    cells = pd.DataFrame({"cell": np.arange(nc * nr), "x": cx, "y": cy})
+    centres = _ext.grid_centres((grid_type, x0, y0, cs, nc, nr))
+    cells = pd.DataFrame({"cell": np.arange(nc * nr), "x": centres["x"], "y": centres["y"]})
     return HotspotGrid(grid_type, cs, float(x0), float(y0), int(nc), int(nr), cells)
 
 
@@ -219,7 +220,8 @@ def hotspot_count(x: Any, y: Any, *, cell_size: float | None = None, grid_type: 
     """
     xs, ys = _finite_xy(x, y)
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
-    c, outside = _ext.grid_counts(g._args(), xs, ys, _weights(weights, len(xs)))
+    r = _ext.grid_counts(g._args(), xs, ys, _weights(weights, len(xs)))
+    c, outside = r["count"], r["outside"]
     if outside:
         warnings.warn(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted", SaferstatsWarning,
                       stacklevel=2)
@@ -263,9 +265,8 @@ def hotspot_kde(x: Any, y: Any, *, cell_size: float | None = None, bandwidth: fl
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     w = _weights(weights, len(xs))
     _choice("kernel", kernel, ("quartic", "gaussian"))
-    c, _ = _ext.grid_counts(g._args(), xs, ys, w)
-    g.cells["count"] = c
-    g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, h, kernel) * 1e6
+    g.cells["count"] = _ext.grid_counts(g._args(), xs, ys, w)["count"]
+    g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
     return dataclasses.replace(g, value="kde", bandwidth=h)
 
 
@@ -296,9 +297,9 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     _choice("kernel", kernel, ("quartic", "gaussian"))
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
-        g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)[0]
-        g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, h, kernel) * 1e6
-    g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method)
+        g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)["count"]
+        g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
+    g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
     return dataclasses.replace(g, value="kde", bandwidth=h)
 
 
@@ -416,8 +417,10 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
                                               ("recent_prop", recent_prop), ("critical_p", critical_p))}
-    r = _ext.hotspot_classify(g._args(), counts, t_count, props["hotspot_prop"], props["persistent_prop"],
-                              props["recent_prop"], props["critical_p"], perms, p_adjust == "holm", _seed(seed))
+    r = _ext.hotspot_classify(g._args(), counts, t_count, hotspot_prop=props["hotspot_prop"],
+                              persistent_prop=props["persistent_prop"], recent_prop=props["recent_prop"],
+                              critical_p=props["critical_p"], permutations=perms, holm=p_adjust == "holm",
+                              seed=_seed(seed))
     names = np.array(r["classes"], dtype=object)
     sig = r["sig"].reshape(n, t_count)
     cells = g.cells.copy()
@@ -453,18 +456,17 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
     g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid)
-    cb, ob = _ext.grid_counts(g._args(), xb, yb, None)
-    ca, oa = _ext.grid_counts(g._args(), xa, ya, None)
+    rb, ra = _ext.grid_counts(g._args(), xb, yb, None), _ext.grid_counts(g._args(), xa, ya, None)
+    (cb, ob), (ca, oa) = (rb["count"], rb["outside"]), (ra["count"], ra["outside"])
     if ob or oa:
         warnings.warn(f"{ob + oa} point(s) lie outside the grid and are not counted", SaferstatsWarning, stacklevel=2)
     lb = _float_arg("length_before", length_before, positive=True)
     la = _float_arg("length_after", length_after, positive=True)
-    change, ratio, p = _ext.hotspot_change_test(cb, ca, lb, la)
+    test = _ext.hotspot_change_test(cb, ca, length_before=lb, length_after=la)
     g.cells["count_before"] = cb
     g.cells["count_after"] = ca
-    g.cells["change"] = change
-    g.cells["ratio"] = ratio
-    g.cells["p_value"] = p
+    for column in ("change", "ratio", "p_value"):
+        g.cells[column] = test[column]
     return dataclasses.replace(g, value="change")
 
 
@@ -523,8 +525,9 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     pt = _day("predict_time", predict_time)
     ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
     _choice("distance", distance, ("chebyshev", "manhattan"))
-    risk = _ext.prospective_risk(g._args(), xs, ys, ts, ct, pt, _float_arg("space_bandwidth", space_bandwidth),
-                                 _float_arg("time_bandwidth", time_bandwidth), _float_arg("time_unit", time_unit),
-                                 distance)
+    risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
+                                 space_bandwidth=_float_arg("space_bandwidth", space_bandwidth),
+                                 time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
+                                 time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
     return dataclasses.replace(g, value="risk")
