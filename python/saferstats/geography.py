@@ -803,11 +803,19 @@ def _index_of(rings: Sequence[np.ndarray]) -> Any:
 
 
 @functools.lru_cache(maxsize=None)
+def _la_rings_bng() -> list[tuple[str, str, list[np.ndarray]]]:
+    """(code, name, rings on the British National Grid) of each bundled local authority."""
+    la = _bundled_la()
+    return [(str(c), str(n), _to_bng_rings(rs)) for c, n, rs in zip(la.codes, la.names, la.rings)]
+
+
+@functools.lru_cache(maxsize=None)
 def _bundled_la_bng() -> tuple[Any, np.ndarray]:
     """The bundled local authorities projected to British National Grid: (AreaIndex, names)."""
     la = _bundled_la()
-    flat = [(i, r) for i, rs in enumerate(la.rings) for r in rs]
-    rings = _to_bng_rings([r for _, r in flat])
+    per = _la_rings_bng()
+    flat = [(i, r) for i, (_, _, rs) in enumerate(per) for r in rs]
+    rings = [r for _, r in flat]
     xy = np.concatenate(rings)
     offsets = np.zeros(len(rings) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in rings], out=offsets[1:])

@@ -200,3 +200,32 @@ def test_bad_study_areas_are_named_errors():
 def test_repr():
     assert repr(StudyArea("St Albans", level="la")).startswith("StudyArea(St Albans, local authority E07000240; ")
     assert StudyArea("Hertfordshire").describe() == "Hertfordshire (police force area E23000027)"
+
+
+def test_maps_show_the_districts_and_name_the_clusters():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(1)
+    lat = np.r_[rng.normal(51.752, 0.002, 150), rng.normal(51.903, 0.002, 150), rng.uniform(51.6, 52.0, 200)]
+    lon = np.r_[rng.normal(-0.337, 0.003, 150), rng.normal(-0.200, 0.003, 150), rng.uniform(-0.6, 0.1, 200)]
+    lab = ss.dbscan(lat, lon, eps_m=100, min_samples=10)
+    table = ss.cluster_summary(lat, lon, lab)
+    ax = ss.plot_clusters(lat, lon, lab, table=table)
+    texts = {t.get_text() for t in ax.texts}
+    # clusters 0 and 1 are in St Albans (found first), 2 in Stevenage: assign_area names them
+    assert {"0: St Albans", "1: St Albans", "2: Stevenage"} <= texts and {"St Albans", "Stevenage", "Dacorum"} <= texts
+    assert len(ax.lines) > len(table)   # district outlines drawn beside the hulls
+    plt.close("all")
+    x, y = ss.to_bng(lat, lon)
+    k = _quiet(ss.kde_grid, x, y, cell_size=1000, study_area="Hertfordshire")
+    ax = ss.plot_kde(k, areas="csp")
+    assert {"St Albans", "Stevenage", "Welwyn Hatfield"} <= {t.get_text() for t in ax.texts}
+    c, cx, cy = _quiet(ss.grid_counts, x, y, cell_size=2000, study_area="St Albans")
+    gi = ss.gi_star(c.ravel().astype(float), ss.Weights.lattice(*c.shape), permutations=0)
+    ax = ss.plot_gi(gi, c.shape, x=cx, y=cy, areas="la")
+    assert "St Albans" in {t.get_text() for t in ax.texts}
+    with pytest.raises(InvalidInputError, match="British National Grid"):
+        ss.plot_kde(ss.kde_grid([0, 30, 10], [0, 0, 10], cell_size=5, bandwidth=40), areas="la")
+    plt.close("all")
