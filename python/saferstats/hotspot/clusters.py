@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError
-from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _series
+from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -130,7 +130,7 @@ def _cluster_radius(la: np.ndarray, lo: np.ndarray, lab: np.ndarray, table: pd.D
 
 
 def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", "concave"] = "convex",
-                    concavity: float = 2.0, times: Any = None) -> ClusterTable:
+                    concavity: float = 2.0, times: Any = None, study_area: Any = None) -> ClusterTable:
     """Per-cluster count, centroid, outline (convex or concave hull, ``geo``), geodesic area (m²),
     density per km², ``radius_m`` (the farthest point from the centroid) and date span (noise,
     labels < 0, left out).
@@ -139,6 +139,8 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
     0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
+    ``study_area`` (see :class:`saferstats.StudyArea`): points outside it are treated as noise
+    (label −3), counted with where they are in a :class:`~saferstats.SaferstatsWarning`.
 
     >>> import saferstats
     >>> t = saferstats.cluster_summary([51.5, 51.501, 51.5, 51.501], [-0.12, -0.12, -0.119, -0.119], [0, 0, 0, 0])
@@ -159,6 +161,9 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         raise InvalidInputError(f"`labels` at row {row}: {lab_f[row]!r} is not a cluster label (a whole number)",
                                 "labels", row)
     lab = np.ascontiguousarray(lab_f.astype(np.int64))
+    if study_area is not None:
+        _, _, kept, fill = _latlon(la, lo, "drop", study_area)
+        lab = np.ascontiguousarray(np.where(kept | (fill == -2), lab, -3))
     tt, is_dates, tz = None, False, None
     if times is not None:
         ts = _series("times", times)
