@@ -193,6 +193,8 @@ def test_bad_study_areas_are_named_errors():
     lat, lon = _herts_points(50)
     with pytest.raises(InvalidInputError, match="no points inside the study area"):
         _quiet(ss.dbscan, lat, lon, eps_m=100, study_area="Cornwall")
+    with pytest.raises(InvalidInputError, match="look like longitude/latitude degrees"):
+        ss.hotspot_grid(lon, lat, cell_size=100, study_area="Hertfordshire")
     with pytest.raises(InvalidInputError, match="`level` applies"):
         StudyArea([(0, 51), (1, 51), (1, 52)], level="la")
 
