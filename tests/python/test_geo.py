@@ -123,3 +123,15 @@ def test_gi_star_cells_as_a_geodataframe():
         saferstats.geo.to_geodataframe(gi)
     with pytest.raises(InvalidInputError, match="units"):
         saferstats.geo.to_geodataframe(gi, cells=(cx[:1], cy))
+
+
+def test_to_local_metres_is_pyprojs_equirectangular_projection():
+    pyproj = pytest.importorskip("pyproj")
+    lat, lon = _england(300, seed=5)
+    lat0, lon0 = float(lat.mean()), float(lon.mean())
+    eqc = pyproj.Transformer.from_crs(
+        "EPSG:4326", f"+proj=eqc +lat_ts={lat0!r} +lat_0={lat0!r} +lon_0={lon0!r} +R=6371008.8 +units=m",
+        always_xy=True)
+    ex, ey = eqc.transform(lon, lat)
+    x, y = saferstats.to_local_metres(lat, lon)
+    assert np.abs(x - ex).max() < 1e-6 and np.abs(y - ey).max() < 1e-6

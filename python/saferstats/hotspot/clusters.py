@@ -111,24 +111,6 @@ def _json_value(v: Any) -> Any:
     return v
 
 
-def _cluster_radius(la: np.ndarray, lo: np.ndarray, lab: np.ndarray, table: pd.DataFrame) -> np.ndarray:
-    """Per cluster (rows of ``table``), the largest haversine distance (m) from its centroid to
-    its points."""
-    if len(table) == 0:
-        return np.zeros(0)
-    pos = np.searchsorted(table["label"].to_numpy(), lab)
-    use = (lab >= 0) & (pos < len(table))
-    pos = pos[use]
-    p0 = np.radians(table["centroid_lat"].to_numpy()[pos])
-    l0 = np.radians(table["centroid_lon"].to_numpy()[pos])
-    p, lm = np.radians(la[use]), np.radians(lo[use])
-    h = np.sin((p - p0) / 2) ** 2 + np.cos(p) * np.cos(p0) * np.sin((lm - l0) / 2) ** 2
-    d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    out = np.zeros(len(table))
-    np.maximum.at(out, pos, d)
-    return out
-
-
 def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", "concave"] = "convex",
                     concavity: float = 2.0, times: Any = None, study_area: Any = None) -> ClusterTable:
     """Per-cluster count, centroid, outline (convex or concave hull, ``geo``), geodesic area (m²),
@@ -185,7 +167,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
                                           "first_time", "last_time"]})
     if times is not None:
         out["missing_times"] = d["missing_times"]
-    out["radius_m"] = _cluster_radius(la, lo, lab, out)
+    out["radius_m"] = d["radius_m"]
     out["hull"] = pd.Series(d["hull"], index=out.index, dtype=object)
     if is_dates:
         for c in ("first_time", "last_time"):
