@@ -10,6 +10,18 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).parent
 
+# The first code cell of the two stop-and-search notebooks: imports, display options and the
+# shared police.uk folder (which may be absent; each notebook then falls back on bundled data).
+STOP_SEARCH_SETUP = (
+    "from pathlib import Path\n"
+    "import numpy as np, pandas as pd\n"
+    "%matplotlib inline\n"
+    "import matplotlib.pyplot as plt\n"
+    "import saferstats\n"
+    "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
+    "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
+)
+
 RATES = [
     new_markdown_cell(
         "# Hate crime rates with confidence intervals — a saferstats quick start\n\n"
@@ -206,14 +218,8 @@ STOP = [
         "outcome tests with Wilson / Newcombe / Katz intervals and Fisher's test for small cells."
     ),
     new_code_cell(
-        "from pathlib import Path\n"
-        "import numpy as np, pandas as pd\n"
-        "%matplotlib inline\n"
-        "import matplotlib.pyplot as plt\n"
-        "import saferstats\n"
-        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
-        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
-        "source = shared if shared.is_dir() else saferstats.datasets.stop_search_sample_path()\n"
+        STOP_SEARCH_SETUP
+        + "source = shared if shared.is_dir() else saferstats.datasets.stop_search_sample_path()\n"
         "searches = saferstats.read_stop_search(source)\n"
         "print(f'{len(searches):,} searches from {searches.attrs[\"summary\"][\"files\"]} files; problems: {searches.attrs[\"summary\"][\"problems\"]}')\n"
         "searches.groupby('force').size().rename('searches').to_frame().T"
@@ -503,14 +509,8 @@ AREAS = [
     ),
     new_code_cell(
         "import warnings\n"
-        "from pathlib import Path\n"
-        "import numpy as np, pandas as pd\n"
-        "%matplotlib inline\n"
-        "import matplotlib.pyplot as plt\n"
-        "import saferstats\n"
-        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
-        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
-        "if sorted(shared.glob('*-essex-stop-and-search.csv')):\n"
+        + STOP_SEARCH_SETUP
+        + "if sorted(shared.glob('*-essex-stop-and-search.csv')):\n"
         "    force, records = 'essex', saferstats.read_stop_search(sorted(shared.glob('*-essex-stop-and-search.csv')))\n"
         "else:\n"
         "    print('NOTE: ../shared/data/stop_search is not here: using the bundled Derbyshire records instead of Essex')\n"
@@ -662,6 +662,7 @@ AREAS = [
 
 
 def write(name: str, cells) -> None:
+    """Write notebook `name` next to this script (also used by make_notebook_06.py)."""
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, HERE / name)
