@@ -107,14 +107,7 @@ pub(super) fn e_test_many<'py>(
 
 /// WDD rows as a dict of estimate, se, z, p_value, lower, upper (one entry per row).
 fn wdd_columns<'py>(py: Python<'py>, rows: &[wdd_core::WddRow]) -> PyResult<Bound<'py, PyDict>> {
-    Ok(columns!(py, rows;
-        "estimate" => |r| r.estimate,
-        "se" => |r| r.se,
-        "z" => |r| r.z,
-        "p_value" => |r| r.p_value,
-        "lower" => |r| r.lower,
-        "upper" => |r| r.upper,
-    ))
+    Ok(columns!(py, rows; [estimate, se, z, p_value, lower, upper]))
 }
 
 /// WDD: dict of columns over the rows local, displacement, total.
@@ -242,12 +235,7 @@ pub(super) fn isr_ratio<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let (o, e) = (owned(&observed), owned(&expected));
     let rows = detach(py, || isr_core::isr(&o, &e, confidence))?.py_err()?;
-    Ok(columns!(py, &rows;
-        "ratio" => |r| r.ratio,
-        "lower" => |r| r.lower,
-        "upper" => |r| r.upper,
-        "exact" => |r| r.exact,
-    ))
+    Ok(columns!(py, &rows; [ratio, lower, upper, exact]))
 }
 
 /// Exact Poisson expected counts at which each event count is just significant: dict of low,
@@ -291,7 +279,7 @@ pub(super) fn unusual_periods<'py>(
     let rows = interruptible(py, |cancel| {
         unusual::unusual_periods(&v, &series_starts, baseline, method, cancel)
     })?;
-    Ok(columns!(py, &rows; "expected" => |r| r.expected, "p_value" => |r| r.p_value))
+    Ok(columns!(py, &rows; [expected, p_value]))
 }
 
 /// Student t quantile ([`crate::special::t_quantile`]).

@@ -313,17 +313,10 @@ pub fn od_significance(
             }
             let (y, s, th) = transform(o, n, kind, t);
             let z = (y - th) / spread(s, phi, tau2, model);
-            Ok(if z > z998 {
-                FunnelSignificance::High0001
-            } else if z > z95 {
-                FunnelSignificance::High0025
-            } else if z < -z998 {
-                FunnelSignificance::Low0001
-            } else if z < -z95 {
-                FunnelSignificance::Low0025
-            } else {
-                FunnelSignificance::NotSignificant
-            })
+            Ok(FunnelSignificance::from_tests(
+                [z < -z998, z < -z95],
+                [z > z998, z > z95],
+            ))
         })
         .collect()
 }

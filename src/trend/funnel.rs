@@ -202,6 +202,21 @@ coded_enum! {
     }
 }
 
+impl FunnelSignificance {
+    /// The label of a point from the four comparisons with its limits, each `[99.8%, 95%]`:
+    /// `below` when it lies below the lower limit (or its interval below the target), `above`
+    /// when above the upper one; the 99.8% comparison first, and neither when it is missing.
+    pub(crate) fn from_tests(below: [bool; 2], above: [bool; 2]) -> Self {
+        match (below, above) {
+            ([true, _], _) => FunnelSignificance::Low0001,
+            ([_, true], _) => FunnelSignificance::Low0025,
+            (_, [true, _]) => FunnelSignificance::High0001,
+            (_, [_, true]) => FunnelSignificance::High0025,
+            _ => FunnelSignificance::NotSignificant,
+        }
+    }
+}
+
 /// PHE funnel significance for each (numerator, denominator).
 ///
 /// Method (docs/methods/trends.md A7; `assign_funnel_significance`): proportions compare the observed
@@ -307,40 +322,13 @@ pub fn funnel_significance(
                     let (l998, u998) = ci(0.998, z998);
                     // express as "target within the point's interval" by mirroring: value is the
                     // target, limits are the point's interval
-                    return classify_interval(
-                        target,
-                        l95 * scale,
-                        u95 * scale,
-                        l998 * scale,
-                        u998 * scale,
+                    return FunnelSignificance::from_tests(
+                        [u998 * scale < target, u95 * scale < target],
+                        [l998 * scale > target, l95 * scale > target],
                     );
                 }
             };
-            if value < lo3 {
-                FunnelSignificance::Low0001
-            } else if value < lo2 {
-                FunnelSignificance::Low0025
-            } else if value > hi3 {
-                FunnelSignificance::High0001
-            } else if value > hi2 {
-                FunnelSignificance::High0025
-            } else {
-                FunnelSignificance::NotSignificant
-            }
+            FunnelSignificance::from_tests([value < lo3, value < lo2], [value > hi3, value > hi2])
         })
         .collect())
-}
-
-fn classify_interval(target: f64, l95: f64, u95: f64, l998: f64, u998: f64) -> FunnelSignificance {
-    if u998 < target {
-        FunnelSignificance::Low0001
-    } else if u95 < target {
-        FunnelSignificance::Low0025
-    } else if l998 > target {
-        FunnelSignificance::High0001
-    } else if l95 > target {
-        FunnelSignificance::High0025
-    } else {
-        FunnelSignificance::NotSignificant
-    }
 }
