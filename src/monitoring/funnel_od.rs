@@ -69,19 +69,8 @@ fn transform(o: f64, n: f64, kind: FunnelKind, t: f64) -> (f64, f64, f64) {
 /// Check point `i` of a funnel: `Ok(false)` when it is missing (NaN numerator or denominator,
 /// skipped), an error naming the array and position when it cannot be a funnel point.
 fn check_point(i: usize, o: f64, n: f64, kind: FunnelKind) -> Result<bool> {
-    if o.is_nan() || n.is_nan() {
+    if !crate::ci::check_count_pair(i, ["numerators", "denominators"], o, n)? {
         return Ok(false);
-    }
-    if !(o >= 0.0 && o.is_finite()) {
-        return Err(Error::value("numerators", i, o, "must be ≥ 0 and finite"));
-    }
-    if !(n > 0.0 && n.is_finite()) {
-        return Err(Error::value(
-            "denominators",
-            i,
-            n,
-            "must be positive and finite",
-        ));
     }
     if kind == FunnelKind::Proportion && o > n {
         return Err(Error::value(
