@@ -10,7 +10,7 @@ use super::Obj;
 use crate::monitoring::{
     etest, funnel_od, isr as isr_core, multiple, spc as core, unusual, wdd as wdd_core,
 };
-use crate::trend::FunnelKind;
+use crate::trend::{Funnel, FunnelKind};
 
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
 #[pyfunction]
@@ -164,10 +164,8 @@ pub(super) fn funnel_overdispersion<'py>(
     trim: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (o, n) = (owned(&numerators), owned(&denominators));
-    let od = detach(py, || {
-        funnel_od::overdispersion(&o, &n, kind, target, multiplier, trim)
-    })?
-    .py_err()?;
+    let funnel = Funnel::new(kind, target, multiplier);
+    let od = detach(py, || funnel_od::overdispersion(&o, &n, &funnel, trim))?.py_err()?;
     Ok(columns!(py;
         "phi" => Obj(od.phi),
         "tau2" => Obj(od.tau2),
@@ -191,10 +189,9 @@ pub(super) fn funnel_od_limits<'py>(
     model: funnel_od::OdModel,
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = owned(&denominators);
-    let l = detach(py, || {
-        funnel_od::od_limits(&n, kind, target, multiplier, phi, tau2, model)
-    })?
-    .py_err()?;
+    let funnel = Funnel::new(kind, target, multiplier);
+    let adjustment = funnel_od::OdAdjustment { phi, tau2, model };
+    let l = detach(py, || funnel_od::od_limits(&n, &funnel, &adjustment))?.py_err()?;
     super::trend::limits_columns(py, &l)
 }
 
@@ -214,8 +211,10 @@ pub(super) fn funnel_od_significance<'py>(
     model: funnel_od::OdModel,
 ) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
     let (o, n) = (owned(&numerators), owned(&denominators));
+    let funnel = Funnel::new(kind, target, multiplier);
+    let adjustment = funnel_od::OdAdjustment { phi, tau2, model };
     let s = detach(py, || {
-        funnel_od::od_significance(&o, &n, kind, target, multiplier, phi, tau2, model)
+        funnel_od::od_significance(&o, &n, &funnel, &adjustment)
     })?
     .py_err()?;
     Ok(s.into_iter()

@@ -120,7 +120,8 @@ pub(super) fn funnel_limits<'py>(
     multiplier: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = owned(&denominators);
-    let l = detach(py, || core::funnel_limits(&n, target, kind, multiplier))?.py_err()?;
+    let funnel = core::Funnel::new(kind, target, multiplier);
+    let l = detach(py, || core::funnel_limits(&n, &funnel))?.py_err()?;
     limits_columns(py, &l)
 }
 
@@ -145,10 +146,8 @@ pub(super) fn funnel_significance<'py>(
     multiplier: f64,
 ) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
     let (o, n) = (owned(&numerators), owned(&denominators));
-    let s = detach(py, || {
-        core::funnel_significance(&o, &n, target, kind, multiplier)
-    })?
-    .py_err()?;
+    let funnel = core::Funnel::new(kind, target, multiplier);
+    let s = detach(py, || core::funnel_significance(&o, &n, &funnel))?.py_err()?;
     Ok(s.into_iter()
         .map(|x| x as u8)
         .collect::<Vec<_>>()
