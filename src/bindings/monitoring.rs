@@ -112,7 +112,10 @@ fn wdd_columns<'py>(py: Python<'py>, rows: &[wdd_core::WddRow]) -> PyResult<Boun
 
 /// WDD: dict of columns over the rows local, displacement, total.
 #[pyfunction]
-#[pyo3(signature = (control, treated, disp_control, disp_treated, *, time_weights, area_weights, confidence))]
+#[pyo3(signature = (control, treated, disp_control, disp_treated, *,
+    time_weights = wdd_core::WddOptions::default().time_weights,
+    area_weights = wdd_core::WddOptions::default().area_weights,
+    confidence = wdd_core::WddOptions::default().confidence))]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn wdd<'py>(
     py: Python<'py>,
@@ -124,16 +127,12 @@ pub(super) fn wdd<'py>(
     area_weights: [f64; 4],
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = wdd_core::wdd(
-        control,
-        treated,
-        disp_control,
-        disp_treated,
+    let opts = wdd_core::WddOptions {
         time_weights,
         area_weights,
         confidence,
-    )
-    .py_err()?;
+    };
+    let w = wdd_core::wdd(control, treated, disp_control, disp_treated, &opts).py_err()?;
     wdd_columns(py, &[w.local, w.displacement, w.total])
 }
 
