@@ -619,10 +619,44 @@ AREAS = [
         "force_level[['force', 'group', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'denominator']].round(2)"
     ),
     new_markdown_cell(
-        "## Still to come: a Hertfordshire ASB map with district boundaries\n\nThe issue also asks for the "
-        "Hertfordshire anti-social behaviour points drawn over the district outlines (hotspot plots with boundaries "
-        "and cluster labels by district). That needs the boundary layer in the hotspot plots, which is being added "
-        "separately; this section will show it once it is in."
+        "## Hertfordshire anti-social behaviour on a map with its districts\n\n"
+        "police.uk street-level files, as published, for Hertfordshire (January-March 2021; the committed excerpt "
+        "of the same records when `../shared/data/street_crime` is absent). police.uk snaps some records of a "
+        "force's file to map points outside the force: `study_area='Hertfordshire'` leaves them out and says how "
+        "many and where (a `SaferstatsWarning`; their DBSCAN label is -3), and grids cover the force instead of "
+        "being stretched by them."
+    ),
+    new_code_cell(
+        "street = Path('..').resolve().parent / 'shared' / 'data' / 'street_crime'\n"
+        "files = [street / f'2021-0{m}-hertfordshire-street.csv' for m in (1, 2, 3)]\n"
+        "if all(f.exists() for f in files):\n"
+        "    asb = saferstats.read_street_crime(files, crime_type='Anti-social behaviour')\n"
+        "    asb = asb.rename(columns={'latitude': 'lat', 'longitude': 'lon'})\n"
+        "else:\n"
+        "    print('NOTE: ../shared/data/street_crime is not here: using the committed excerpt')\n"
+        "    asb = pd.read_csv('data/herts_asb_2021_excerpt.csv.gz').rename(columns={'Latitude': 'lat', 'Longitude': 'lon'})\n"
+        "asb = asb.dropna(subset=['lat', 'lon']).reset_index(drop=True)\n"
+        "labels = saferstats.dbscan(asb.lat, asb.lon, eps_m=150, min_samples=25, study_area='Hertfordshire')\n"
+        "inside = labels != -3\n"
+        "clusters = saferstats.cluster_summary(asb.lat[inside], asb.lon[inside], labels[inside])\n"
+        "print(f'{len(asb):,} ASB points; {(~inside).sum()} outside Hertfordshire; {len(clusters)} clusters')"
+    ),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=(8, 8))\n"
+        "saferstats.plot_clusters(asb.lat[inside], asb.lon[inside], labels[inside], table=clusters, ax=ax, label=8)\n"
+        "ax.set_title('ASB clusters (DBSCAN 150 m, 25 points) over the Hertfordshire districts; the 8 largest named by district', fontsize=9);"
+    ),
+    new_markdown_cell(
+        "The same points as a density surface on the British National Grid, over the force area only, with the "
+        "district outlines (`plot_kde(..., areas='la')`)."
+    ),
+    new_code_cell(
+        "x, y = saferstats.to_bng(asb.lat, asb.lon)\n"
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('ignore', saferstats.SaferstatsWarning)  # the same points outside, counted above\n"
+        "    kde = saferstats.kde_grid(x, y, cell_size=250, bandwidth=1000, study_area='Hertfordshire')\n"
+        "fig, ax = plt.subplots(figsize=(8, 7))\n"
+        "saferstats.plot_kde(kde, ax=ax, areas='la');"
     ),
 ]
 

@@ -22,7 +22,7 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 from . import datasets, geography, plotting  # noqa: E402
 from ._saferstats import __version__
 from .disclosure import suppress
-from .geography import assign_area, census_population, find_area
+from .geography import StudyArea, assign_area, census_population, find_area
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
@@ -123,6 +123,7 @@ __all__ = [
     "plot_disproportionality",
     "assign_area",
     "find_area",
+    "StudyArea",
     "geography",
     "monitoring",
     "geo",
