@@ -42,6 +42,7 @@ use std::collections::BinaryHeap;
 use serde::Serialize;
 
 use crate::cancel::{Cancel, NEVER};
+use crate::ci::check_lengths;
 use crate::error::{Error, Result};
 use crate::lp::cone_contains;
 
@@ -173,14 +174,10 @@ impl Relations {
     /// Offsets that do not start at 0, decrease, or do not end at the number of terms; arrays of
     /// different lengths; a coefficient that is zero or not finite.
     pub fn from_parts(offsets: Vec<usize>, cells: Vec<usize>, coefs: Vec<f64>) -> Result<Self> {
-        if cells.len() != coefs.len() {
-            return Err(Error::LengthMismatch {
-                name_a: "relation cells".into(),
-                len_a: cells.len(),
-                name_b: "relation coefficients".into(),
-                len_b: coefs.len(),
-            });
-        }
+        check_lengths(&[
+            ("relation cells", cells.len()),
+            ("relation coefficients", coefs.len()),
+        ])?;
         let ok = offsets.first() == Some(&0)
             && offsets.last() == Some(&cells.len())
             && offsets.windows(2).all(|w| w[0] <= w[1]);
@@ -583,14 +580,7 @@ pub fn recoverable(
     hidden: &[bool],
     relations: &Relations,
 ) -> Result<Vec<usize>> {
-    if hidden.len() != values.len() {
-        return Err(Error::LengthMismatch {
-            name_a: "values".into(),
-            len_a: values.len(),
-            name_b: "hidden".into(),
-            len_b: hidden.len(),
-        });
-    }
+    check_lengths(&[("values", values.len()), ("hidden", hidden.len())])?;
     let problem = Problem::new(values, kinds, relations, None, Zeros::Unknown)?;
     let h: Vec<bool> = (0..values.len())
         .map(|i| problem.active[i] && (hidden[i] || kinds[i] == CellKind::Latent))
@@ -633,14 +623,7 @@ impl<'a> Problem<'a> {
         zeros: Zeros,
     ) -> Result<Self> {
         let n = values.len();
-        if kinds.len() != n {
-            return Err(Error::LengthMismatch {
-                name_a: "values".into(),
-                len_a: n,
-                name_b: "kinds".into(),
-                len_b: kinds.len(),
-            });
-        }
+        check_lengths(&[("values", n), ("kinds", kinds.len())])?;
         for (i, &v) in values.iter().enumerate() {
             if v.is_infinite() || v < 0.0 {
                 return Err(Error::value(

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 import saferstats
+from conftest import tidy_counts
 
 # --------------------------------------------------------------------------- the catalogue
 # kind: "analysis" (DataFrame or result object, checked), "labeller" (a label per input element),
@@ -38,12 +39,7 @@ _Y = [10, 10, 10, 20, 20, 30]
 
 
 def _tidy() -> pd.DataFrame:
-    return pd.DataFrame({
-        "area": ["A"] * 4 + ["B"] * 4,
-        "period": ["2015/16", "2016/17", "2017/18", "2018/19"] * 2,
-        "count": [10, 14, 19, 25, 30, 28, 33, 31],
-        "population": [10_000] * 8,
-    })
+    return tidy_counts(population=10_000)
 
 
 def _weights() -> Any:
