@@ -99,6 +99,15 @@ def _data(name: str, obj: object) -> list[str]:
             *(f"      {line}" for line in value.splitlines()), ""]
 
 
+def _entry(n: str, obj: object) -> list[str]:
+    """The autodoc directive of one public name: a class, a function or a documented value."""
+    if inspect.isclass(obj):
+        return [f".. autoclass:: {n}", "   :members:", ""]
+    if callable(obj):
+        return [f".. autofunction:: {n}", ""]
+    return _data(n, obj)
+
+
 def _write_api_pages() -> None:
     out = HERE / "api" / "_generated"
     out.mkdir(parents=True, exist_ok=True)
@@ -117,12 +126,7 @@ def _write_api_pages() -> None:
                 continue
             placed.add(n)
             found += 1
-            if inspect.isclass(obj):
-                lines += [f".. autoclass:: {n}", "   :members:", ""]
-            elif callable(obj):
-                lines += [f".. autofunction:: {n}", ""]
-            else:
-                lines += _data(n, obj)
+            lines += _entry(n, obj)
         lines += ["```", ""]
         if found:
             (out / f"{slug}.md").write_text("\n".join(lines), encoding="utf-8")
@@ -140,13 +144,7 @@ def _write_api_pages() -> None:
     if rest:
         lines = ["# Constants and other names", "", "```{eval-rst}", ".. currentmodule:: saferstats", ""]
         for n in rest:
-            obj = getattr(saferstats, n)
-            if inspect.isclass(obj):
-                lines += [f".. autoclass:: {n}", "   :members:", ""]
-            elif callable(obj):
-                lines += [f".. autofunction:: {n}", ""]
-            else:
-                lines += _data(n, obj)
+            lines += _entry(n, getattr(saferstats, n))
         lines += ["```", ""]
         (out / "other.md").write_text("\n".join(lines), encoding="utf-8")
         sections.append("other")

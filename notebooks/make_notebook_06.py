@@ -1,14 +1,10 @@
-"""Write notebooks/06_monitoring.ipynb from its cell sources (kept here so diffs stay readable).
-
-Run: python notebooks/make_notebook_06.py — the test command executes the .ipynb file.
+"""Write notebooks/06_monitoring.ipynb from its cell sources (kept here so diffs stay readable),
+with the writer of make_notebooks.py. Run: python notebooks/make_notebook_06.py
 """
 
-from pathlib import Path
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-HERE = Path(__file__).parent
+from make_notebooks import write
 
 CELLS = [
     new_markdown_cell(
@@ -191,10 +187,5 @@ CELLS = [
 ]
 
 
-def main() -> None:
-    nb = new_notebook(cells=CELLS, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
-    nbformat.write(nb, HERE / "06_monitoring.ipynb")
-
-
 if __name__ == "__main__":
-    main()
+    write("06_monitoring.ipynb", CELLS)

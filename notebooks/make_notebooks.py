@@ -10,6 +10,18 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).parent
 
+# The first code cell of the two stop-and-search notebooks: imports, display options and the
+# shared police.uk folder (which may be absent; each notebook then falls back on bundled data).
+STOP_SEARCH_SETUP = (
+    "from pathlib import Path\n"
+    "import numpy as np, pandas as pd\n"
+    "%matplotlib inline\n"
+    "import matplotlib.pyplot as plt\n"
+    "import saferstats\n"
+    "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
+    "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
+)
+
 RATES = [
     new_markdown_cell(
         "# Hate crime rates with confidence intervals — a saferstats quick start\n\n"
@@ -206,14 +218,8 @@ STOP = [
         "outcome tests with Wilson / Newcombe / Katz intervals and Fisher's test for small cells."
     ),
     new_code_cell(
-        "from pathlib import Path\n"
-        "import numpy as np, pandas as pd\n"
-        "%matplotlib inline\n"
-        "import matplotlib.pyplot as plt\n"
-        "import saferstats\n"
-        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
-        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
-        "source = shared if shared.is_dir() else saferstats.datasets.stop_search_sample_path()\n"
+        STOP_SEARCH_SETUP
+        + "source = shared if shared.is_dir() else saferstats.datasets.stop_search_sample_path()\n"
         "searches = saferstats.read_stop_search(source)\n"
         "print(f'{len(searches):,} searches from {searches.attrs[\"summary\"][\"files\"]} files; problems: {searches.attrs[\"summary\"][\"problems\"]}')\n"
         "searches.groupby('force').size().rename('searches').to_frame().T"
@@ -503,14 +509,8 @@ AREAS = [
     ),
     new_code_cell(
         "import warnings\n"
-        "from pathlib import Path\n"
-        "import numpy as np, pandas as pd\n"
-        "%matplotlib inline\n"
-        "import matplotlib.pyplot as plt\n"
-        "import saferstats\n"
-        "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)\n"
-        "shared = Path('..').resolve().parent / 'shared' / 'data' / 'stop_search' / 'policeuk_7forces_2019-12_to_2020-02'\n"
-        "if sorted(shared.glob('*-essex-stop-and-search.csv')):\n"
+        + STOP_SEARCH_SETUP
+        + "if sorted(shared.glob('*-essex-stop-and-search.csv')):\n"
         "    force, records = 'essex', saferstats.read_stop_search(sorted(shared.glob('*-essex-stop-and-search.csv')))\n"
         "else:\n"
         "    print('NOTE: ../shared/data/stop_search is not here: using the bundled Derbyshire records instead of Essex')\n"
@@ -619,15 +619,50 @@ AREAS = [
         "force_level[['force', 'group', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'denominator']].round(2)"
     ),
     new_markdown_cell(
-        "## Still to come: a Hertfordshire ASB map with district boundaries\n\nThe issue also asks for the "
-        "Hertfordshire anti-social behaviour points drawn over the district outlines (hotspot plots with boundaries "
-        "and cluster labels by district). That needs the boundary layer in the hotspot plots, which is being added "
-        "separately; this section will show it once it is in."
+        "## Hertfordshire anti-social behaviour on a map with its districts\n\n"
+        "police.uk street-level files, as published, for Hertfordshire (January-March 2021; the committed excerpt "
+        "of the same records when `../shared/data/street_crime` is absent). police.uk snaps some records of a "
+        "force's file to map points outside the force: `study_area='Hertfordshire'` leaves them out and says how "
+        "many and where (a `SaferstatsWarning`; their DBSCAN label is -3), and grids cover the force instead of "
+        "being stretched by them."
+    ),
+    new_code_cell(
+        "street = Path('..').resolve().parent / 'shared' / 'data' / 'street_crime'\n"
+        "files = [street / f'2021-0{m}-hertfordshire-street.csv' for m in (1, 2, 3)]\n"
+        "if all(f.exists() for f in files):\n"
+        "    asb = saferstats.read_street_crime(files, crime_type='Anti-social behaviour')\n"
+        "    asb = asb.rename(columns={'latitude': 'lat', 'longitude': 'lon'})\n"
+        "else:\n"
+        "    print('NOTE: ../shared/data/street_crime is not here: using the committed excerpt')\n"
+        "    asb = pd.read_csv('data/herts_asb_2021_excerpt.csv.gz').rename(columns={'Latitude': 'lat', 'Longitude': 'lon'})\n"
+        "asb = asb.dropna(subset=['lat', 'lon']).reset_index(drop=True)\n"
+        "labels = saferstats.dbscan(asb.lat, asb.lon, eps_m=150, min_samples=25, study_area='Hertfordshire')\n"
+        "inside = labels != -3\n"
+        "clusters = saferstats.cluster_summary(asb.lat[inside], asb.lon[inside], labels[inside])\n"
+        "print(f'{len(asb):,} ASB points; {(~inside).sum()} outside Hertfordshire; {len(clusters)} clusters')"
+    ),
+    new_code_cell(
+        "fig, ax = plt.subplots(figsize=(8, 8))\n"
+        "saferstats.plot_clusters(asb.lat[inside], asb.lon[inside], labels[inside], table=clusters, ax=ax, label=8)\n"
+        "ax.set_title('ASB clusters (DBSCAN 150 m, 25 points) over the Hertfordshire districts; the 8 largest named by district', fontsize=9);"
+    ),
+    new_markdown_cell(
+        "The same points as a density surface on the British National Grid, over the force area only, with the "
+        "district outlines (`plot_kde(..., areas='la')`)."
+    ),
+    new_code_cell(
+        "x, y = saferstats.to_bng(asb.lat, asb.lon)\n"
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('ignore', saferstats.SaferstatsWarning)  # the same points outside, counted above\n"
+        "    kde = saferstats.kde_grid(x, y, cell_size=250, bandwidth=1000, study_area='Hertfordshire')\n"
+        "fig, ax = plt.subplots(figsize=(8, 7))\n"
+        "saferstats.plot_kde(kde, ax=ax, areas='la');"
     ),
 ]
 
 
 def write(name: str, cells) -> None:
+    """Write notebook `name` next to this script (also used by make_notebook_06.py)."""
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, HERE / name)

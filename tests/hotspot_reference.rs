@@ -461,36 +461,13 @@ fn hdbscan_mst_and_tree_equal_sklearn_exactly_also_under_ties() {
     //    distances as scikit-learn's mst_from_data_matrix (deterministic, CPU-independent).
     // 2. Given scikit-learn's own edge order (numpy argsort, stored), the tree processing gives
     //    scikit-learn's labels exactly, on every set including dense blobs with many ties.
-    use saferstats::hotspot::hdbscan::{labels_from_sorted_mst, mutual_reachability_mst};
+    use saferstats::hotspot::hdbscan::labels_from_sorted_mst;
     let fx = fixture();
     let mut runs = 0;
     for set in fx["hdbscan"]["rows"].as_array().unwrap() {
         let (lat, lon) = (arr(&set["lat"]), arr(&set["lon"]));
         for run in set["runs"].as_array().unwrap() {
-            let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
-            let ms = run["min_samples"].as_u64().map_or(mcs, |v| v as usize);
-            let mst = mutual_reachability_mst(&lat, &lon, ms).unwrap();
-            let (from, to, dist) = (
-                ints(&run["mst_from"]),
-                ints(&run["mst_to"]),
-                arr(&run["mst_distance"]),
-            );
-            assert_eq!(mst.len(), from.len());
-            for (k, e) in mst.iter().enumerate() {
-                assert_eq!(
-                    (e.0 as i64, e.1 as i64),
-                    (from[k], to[k]),
-                    "{} mcs {mcs}: edge {k}",
-                    set["name"]
-                );
-                assert!((e.2 - dist[k]).abs() <= 1e-15 * dist[k].abs().max(1e-300));
-            }
-            let sorted: Vec<(usize, usize, f64)> = ints(&run["argsort"])
-                .iter()
-                .map(|&k| mst[k as usize])
-                .collect();
-            let labels = labels_from_sorted_mst(lat.len(), &sorted, mcs).unwrap();
-            assert_eq!(labels, ints(&run["labels"]), "{} mcs {mcs}", set["name"]);
+            check_hdbscan_run(&lat, &lon, run, set["name"].as_str().unwrap());
             runs += 1;
         }
     }

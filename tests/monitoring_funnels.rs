@@ -28,6 +28,37 @@ fn close(got: f64, want: f64, rel: f64, what: &str) {
     assert!((got - want).abs() <= tol, "{what}: got {got}, want {want}");
 }
 
+/// Additive over-dispersed limits at `denominators` for `(kind, target, multiplier)`, divided by
+/// `scale`, against a FunnelPlotR grid of lower_998, lower_95, upper_95, upper_998 (to 2e-6:
+/// FunnelPlotR rounds z to 1.959964 / 3.090232).
+#[track_caller]
+fn check_additive_limits(
+    denominators: &[f64],
+    (kind, target, multiplier): (FunnelKind, f64, f64),
+    od: &Overdispersion,
+    grid: &Value,
+    scale: f64,
+) {
+    let l = od_limits(
+        denominators,
+        kind,
+        target,
+        multiplier,
+        od.phi,
+        od.tau2,
+        OdModel::Additive,
+    )
+    .unwrap();
+    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
+        .iter()
+        .enumerate()
+    {
+        for (i, w) in arr(&grid[*name]).into_iter().enumerate() {
+            close(l[i].to_array()[k] / scale, w, 2e-6, name);
+        }
+    }
+}
+
 #[test]
 fn hate_crime_rate_funnel_overdispersion_matches_funnelplotr() {
     let fx = &load("monitoring_funnel_reference.json")["rate_sr"];
@@ -43,26 +74,8 @@ fn hate_crime_rate_funnel_overdispersion_matches_funnelplotr() {
     // populations E / target rate
     let e = arr(&fx["expected_grid"]);
     let pops: Vec<f64> = e.iter().map(|x| x / (target / 1e5)).collect();
-    let l = od_limits(
-        &pops,
-        FunnelKind::Rate,
-        target,
-        1e5,
-        od.phi,
-        od.tau2,
-        OdModel::Additive,
-    )
-    .unwrap();
-    let g = &fx["ratio_limits_grid"];
-    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
-        .iter()
-        .enumerate()
-    {
-        for (i, w) in arr(&g[*name]).into_iter().enumerate() {
-            // FunnelPlotR rounds z to 1.959964 / 3.090232
-            close(l[i].to_array()[k] / target, w, 2e-6, name);
-        }
-    }
+    let limits = (FunnelKind::Rate, target, 1e5);
+    check_additive_limits(&pops, limits, &od, &fx["ratio_limits_grid"], target);
     // 42 forces: 9 outside the 95% over-dispersed limits, 1 outside 99.8%
     let s = od_significance(
         &o,
@@ -106,25 +119,8 @@ fn proportion_funnel_overdispersion_matches_funnelplotr() {
     let od = overdispersion(&x, &m, FunnelKind::Proportion, t * 100.0, 100.0, 0.1).unwrap();
     close(od.phi, fx["phi"].as_f64().unwrap(), 1e-10, "phi");
     close(od.tau2, fx["tau2"].as_f64().unwrap(), 1e-10, "tau2");
-    let l = od_limits(
-        &arr(&fx["n_grid"]),
-        FunnelKind::Proportion,
-        t * 100.0,
-        100.0,
-        od.phi,
-        od.tau2,
-        OdModel::Additive,
-    )
-    .unwrap();
-    let g = &fx["limits_grid"];
-    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
-        .iter()
-        .enumerate()
-    {
-        for (i, w) in arr(&g[*name]).into_iter().enumerate() {
-            close(l[i].to_array()[k] / 100.0, w, 2e-6, name);
-        }
-    }
+    let limits = (FunnelKind::Proportion, t * 100.0, 100.0);
+    check_additive_limits(&arr(&fx["n_grid"]), limits, &od, &fx["limits_grid"], 100.0);
     // multiplicative: √φ × s
     let lm = od_limits(
         &[1000.0],

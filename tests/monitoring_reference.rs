@@ -177,30 +177,17 @@ fn variation_and_assurance() {
         spc(&y, None, &[0], &[], &[t], &o, &NEVER).unwrap().series[0]
     };
     // NHSRplotthedots ptd_calculate_assurance_type: target above upl + increase = fail
-    assert_eq!(
-        s(4.0, Improvement::Increase).assurance,
-        Assurance::ConsistentFail
-    );
-    assert_eq!(
-        s(4.0, Improvement::Decrease).assurance,
-        Assurance::ConsistentPass
-    );
-    assert_eq!(
-        s(-4.0, Improvement::Increase).assurance,
-        Assurance::ConsistentPass
-    );
-    assert_eq!(
-        s(0.5, Improvement::Increase).assurance,
-        Assurance::Inconsistent
-    );
-    assert_eq!(
-        s(4.0, Improvement::Neutral).assurance,
-        Assurance::NotApplicable
-    );
-    assert_eq!(
-        s(f64::NAN, Improvement::Increase).assurance,
-        Assurance::NotApplicable
-    );
+    for (target, improvement, want) in [
+        (4.0, Improvement::Increase, Assurance::ConsistentFail),
+        (4.0, Improvement::Decrease, Assurance::ConsistentPass),
+        (-4.0, Improvement::Increase, Assurance::ConsistentPass),
+        (0.5, Improvement::Increase, Assurance::Inconsistent),
+        (4.0, Improvement::Neutral, Assurance::NotApplicable),
+        (f64::NAN, Improvement::Increase, Assurance::NotApplicable),
+    ] {
+        let got = s(target, improvement).assurance;
+        assert_eq!(got, want, "target {target} {improvement:?}");
+    }
     assert_eq!(
         s(0.5, Improvement::Increase).variation,
         PointType::CommonCause

@@ -22,7 +22,7 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 from . import datasets, geography, plotting  # noqa: E402
 from ._saferstats import __version__
 from .disclosure import suppress
-from .geography import assign_area, census_population, find_area
+from .geography import StudyArea, assign_area, census_population, find_area
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
@@ -40,7 +40,10 @@ from .exceptions import (
     SaferstatsWarning,
     UnknownAreaError,
 )
+from . import exceptions as _exceptions
+from . import rates as _rates
 from . import synthetic
+from . import trend as _trend
 from .trend import (
     add_rates,
     funnel_limits,
@@ -90,31 +93,6 @@ from .rates import (
 __all__ = [
     "__version__",
     "datasets",
-    "SaferstatsError",
-    "InvalidInputError",
-    "MissingValueError",
-    "LengthMismatchError",
-    "ConvergenceError",
-    "CoordinateError",
-    "UnknownAreaError",
-    "BoundaryError",
-    "SaferstatsWarning",
-    "rate_ci",
-    "proportion_ci",
-    "rate_ratio",
-    "percent_change",
-    "proportion_difference",
-    "dsr",
-    "ESP2013",
-    "add_rates",
-    "shares",
-    "year_on_year",
-    "poisson_trend",
-    "mann_kendall",
-    "funnel_limits",
-    "funnel_significance",
-    "funnel_target",
-    "parse_periods",
     "read_stop_search",
     "disproportionality",
     "outcome_test",
@@ -145,9 +123,14 @@ __all__ = [
     "plot_disproportionality",
     "assign_area",
     "find_area",
+    "StudyArea",
     "geography",
     "monitoring",
     "geo",
 ]
+# the public names of these modules, as their __all__ lists them
+__all__ += _exceptions.__all__
+__all__ += _rates.__all__
+__all__ += _trend.__all__
 __all__ += monitoring.__all__
 __all__ += _hotspot.__all__

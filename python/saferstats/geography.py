@@ -49,6 +49,7 @@ __all__ = [
     "find_area",
     "area_lookup",
     "force_id",
+    "StudyArea",
     "CoordinateError",
     "UnknownAreaError",
     "BoundaryError",
@@ -763,3 +764,316 @@ def _report(out: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
             stacklevel=3,
         )
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# study areas
+
+
+def _ring_area(r: np.ndarray) -> float:
+    x, y = r[:, 0], r[:, 1]
+    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)
+
+
+def _ring_length(r: np.ndarray) -> float:
+    d = np.diff(np.vstack([r, r[:1]]), axis=0)
+    return float(np.hypot(d[:, 0], d[:, 1]).sum())
+
+
+def _to_bng_rings(rings: Sequence[np.ndarray]) -> list[np.ndarray]:
+    from .hotspot.bng import to_bng
+
+    out = []
+    for r in rings:
+        e, n = to_bng(r[:, 1], r[:, 0], outside="nan")
+        if np.isnan(e).any():
+            raise BoundaryError("study area: a vertex lies outside the British National Grid's area of use "
+                                "(49.75-61.01N, 9.01W-2.01E)", "study_area")
+        out.append(np.column_stack([e, n]))
+    return out
+
+
+def _index_of(rings: Sequence[np.ndarray]) -> Any:
+    """An AreaIndex of one area made of ``rings`` (even-odd rule: holes need no orientation)."""
+    xy = np.concatenate(list(rings))
+    offsets = np.zeros(len(rings) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rings], out=offsets[1:])
+    return _ext.AreaIndex(np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1]), offsets,
+                          np.zeros(len(rings), dtype=np.int64), 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _la_rings_bng() -> list[tuple[str, str, list[np.ndarray]]]:
+    """(code, name, rings on the British National Grid) of each bundled local authority."""
+    la = _bundled_la()
+    return [(str(c), str(n), _to_bng_rings(rs)) for c, n, rs in zip(la.codes, la.names, la.rings)]
+
+
+@functools.lru_cache(maxsize=None)
+def _bundled_la_bng() -> tuple[Any, np.ndarray]:
+    """The bundled local authorities projected to British National Grid: (AreaIndex, names)."""
+    la = _bundled_la()
+    per = _la_rings_bng()
+    flat = [(i, r) for i, (_, _, rs) in enumerate(per) for r in rs]
+    rings = [r for _, r in flat]
+    xy = np.concatenate(rings)
+    offsets = np.zeros(len(rings) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rings], out=offsets[1:])
+    idx = _ext.AreaIndex(np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1]), offsets,
+                         np.asarray([i for i, _ in flat], dtype=np.int64), len(la.codes))
+    return idx, la.names
+
+
+def _polygons_of(geom: Mapping[str, Any], what: str) -> list[tuple[np.ndarray, bool]]:
+    """(ring, is_hole) of a GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection/GeometryCollection."""
+    t = geom.get("type")
+    if t == "FeatureCollection":
+        return [p for f in geom.get("features") or [] for p in _polygons_of(f, what)]
+    if t == "Feature":
+        return _polygons_of(geom.get("geometry") or {}, what)
+    if t == "GeometryCollection":
+        return [p for g in geom.get("geometries") or [] for p in _polygons_of(g, what)]
+    if t not in ("Polygon", "MultiPolygon"):
+        raise BoundaryError(f"{what}: a {t!r} geometry is not an area (Polygon or MultiPolygon)", "study_area")
+    rings = _rings_of(geom, 0)
+    holes = ([k > 0 for k in range(len(geom["coordinates"]))] if t == "Polygon"
+             else [k > 0 for poly in geom["coordinates"] for k in range(len(poly))])
+    return list(zip(rings, holes))
+
+
+class StudyArea:
+    """The area a hotspot analysis is about: points outside it are left out and counted, and grids
+    cover its extent instead of being stretched by stray points (police.uk snaps some records of a
+    force's file to places far outside it).
+
+    ``area`` is one of:
+
+    * a name or code of a police force area, CSP or local authority (``"Hertfordshire"``,
+      ``"E07000240"``, ``"st albans"``; ``level`` chooses between a force and an authority of one
+      name, otherwise force, then CSP, then local authority) — its outline is the bundled ONS
+      generalised boundaries, and a point is inside exactly when :func:`assign_area` puts it there;
+    * a polygon: a shapely (Multi)Polygon, a GeoJSON dict (geometry, Feature or FeatureCollection),
+      a GeoSeries/GeoDataFrame with a CRS (all its shapes together), or an ``(n, 2)`` array of
+      vertices. Coordinates without a CRS are longitude/latitude when every vertex is within
+      ±180/±90, otherwise British National Grid metres; ``crs=4326`` or ``crs=27700`` says so.
+
+    Method: exact point-in-polygon (the even-odd rule, so holes and several parts need no
+    orientation) in Rust, in longitude/latitude for lat/lon points and on the British National
+    Grid (:func:`saferstats.to_bng`) for projected ``x``/``y`` (``docs/methods/hotspots.md`` C9).
+    ``bounds`` (xmin, xmax, ymin, ymax) and ``area_m2`` are on the British National Grid.
+
+    >>> sa = StudyArea("Stevenage", level="la")
+    >>> sa
+    StudyArea(Stevenage, local authority E07000243; 26.1 km²)
+    >>> sa.contains([51.90, 51.75], [-0.20, -0.34]).tolist()
+    [True, False]
+    >>> sa.outside([51.90, 51.75], [-0.20, -0.34])
+            area  count
+    0  St Albans      1
+    """
+
+    name: str
+    code: str | None
+    level: str
+
+    def __init__(self, area: Any, *, level: Literal["force", "csp", "la"] | None = None, crs: Any = None) -> None:
+        if isinstance(area, StudyArea):
+            self.__dict__.update(area.__dict__)
+            return
+        self._lonlat: list[np.ndarray] | None = None
+        self._bng: list[np.ndarray] | None = None
+        self._holes: list[bool] = []
+        self._idx: dict[str, Any] = {}
+        if isinstance(area, str):
+            self._named(area, level)
+            return
+        if level is not None:
+            raise InvalidInputError("`level` applies to a study area given by name or code", "level")
+        self.code, self.level = None, "polygon"
+        self.name = "the study area polygon"
+        if hasattr(area, "to_crs") and hasattr(area, "crs"):
+            if area.crs is None:
+                raise BoundaryError("study_area (a GeoSeries/GeoDataFrame) has no CRS: set it with .set_crs(...)",
+                                    "study_area")
+            geoms = area.geometry if hasattr(area, "geometry") else area
+            crs = 4326 if geoms.crs.to_epsg() == 4326 else 27700
+            gj: Mapping[str, Any] = json.loads((geoms if crs == 4326 else geoms.to_crs(crs)).to_json())
+            parts = _polygons_of(gj, "study_area")
+        elif hasattr(area, "__geo_interface__"):
+            parts = _polygons_of(area.__geo_interface__, "study_area")
+        elif isinstance(area, Mapping):
+            parts = _polygons_of(area, "study_area")
+            crs = 4326 if crs is None else crs
+        else:
+            try:
+                ring = np.asarray(area, dtype=np.float64)
+            except (TypeError, ValueError):
+                ring = np.empty((0,))
+            if ring.ndim != 2 or ring.shape[1] != 2 or len(ring) < 3:
+                raise InvalidInputError(
+                    f"study_area must be an area name or code, a polygon (shapely, GeoJSON, GeoSeries) or an (n, 2) "
+                    f"array of vertices, got {type(area).__name__}", "study_area")
+            parts = [(ring, False)]
+        if not parts:
+            raise BoundaryError("study_area has no polygon", "study_area")
+        rings = [r for r, _ in parts]
+        xy = np.concatenate(rings)
+        if not np.isfinite(xy).all():
+            raise BoundaryError("study_area has non-finite coordinates", "study_area")
+        epsg = None if crs is None else int(str(crs).upper().replace("EPSG:", ""))
+        if epsg is None:
+            epsg = 4326 if (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all() else 27700
+        if epsg == 4326:
+            if (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+                raise BoundaryError("study_area: coordinates are not longitude/latitude degrees", "study_area")
+            self._lonlat = rings
+        elif epsg == 27700:
+            if not ((xy[:, 0] > -1e5) & (xy[:, 0] < 8e5) & (xy[:, 1] > -1e5) & (xy[:, 1] < 1.3e6)).all():
+                raise BoundaryError("study_area: coordinates are neither longitude/latitude nor British National Grid "
+                                    "metres (easting 0-700,000, northing 0-1,250,000)", "study_area")
+            self._bng = rings
+        else:
+            raise InvalidInputError(f"crs must be 4326 (longitude/latitude) or 27700 (British National Grid), got {crs!r}",
+                                    "crs")
+        self._holes = [h for _, h in parts]
+
+    def _named(self, query: str, level: str | None) -> None:
+        levels = [_check_level(level, _POINT_LEVELS)] if level is not None else ["force", "csp", "la"]
+        found = None
+        for lv in levels:
+            try:
+                found = find_area(query, level=lv)  # type: ignore[arg-type]
+                break
+            except UnknownAreaError as e:
+                err = e
+        if found is None:
+            if len(levels) == 1:
+                raise err
+            close = _close(query, [str(n) for lv in levels for n in _names(lv).values])
+            raise UnknownAreaError(
+                f"no police force area, CSP or local authority named or coded {query!r}; "
+                + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"), "study_area")
+        self.name, self.code, self.level = found["name"], found["code"], found["level"]
+        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+        districts: list[Any] = []
+        if self.level == "la":
+            members = {self.code}
+        elif self.level == "force":
+            members = set(lk.loc[lk["force_code"] == self.code, "la_code"])
+        else:
+            rows = lk[lk["csp_code"] == self.code]
+            members = set(rows.loc[~rows["csp_split"], "la_code"])
+            districts = [f for f in _geojson("boundaries_premerger_districts.geojson.gz")["features"]
+                         if f["properties"]["csp_code"] == self.code]
+        feats = [f for f in _geojson("boundaries_la24.geojson.gz")["features"] if f["properties"]["la_code"] in members]
+        parts = [p for f in feats + districts for p in _polygons_of(f, "boundaries")]
+        self._lonlat = [r for r, _ in parts]
+        self._holes = [h for _, h in parts]
+
+    # -- geometry -----------------------------------------------------------------------------
+    @property
+    def rings_bng(self) -> list[np.ndarray]:
+        """The outline's rings on the British National Grid (metres)."""
+        if self._bng is None:
+            assert self._lonlat is not None
+            self._bng = _to_bng_rings(self._lonlat)
+        return self._bng
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) on the British National Grid: the extent of a grid over the area."""
+        xy = np.concatenate(self.rings_bng)
+        return (float(xy[:, 0].min()), float(xy[:, 0].max()), float(xy[:, 1].min()), float(xy[:, 1].max()))
+
+    @property
+    def area_m2(self) -> float:
+        """The area in square metres (British National Grid; outer rings minus holes)."""
+        return float(sum(-a if h else a for a, h in zip(map(_ring_area, self.rings_bng), self._holes)))
+
+    @property
+    def perimeter_m(self) -> float:
+        """The length of the outline in metres (British National Grid)."""
+        return float(sum(map(_ring_length, self.rings_bng)))
+
+    def _index(self, space: str) -> Any:
+        if space not in self._idx:
+            rings = self.rings_bng if space == "bng" else self._lonlat
+            assert rings is not None
+            self._idx[space] = _index_of(rings)
+        return self._idx[space]
+
+    # -- points -------------------------------------------------------------------------------
+    def contains(self, lat: Any, lon: Any) -> np.ndarray:
+        """For each point (degrees): inside the area? Missing coordinates are not inside."""
+        la, lo, _ = _points(lat, lon)
+        if self.level != "polygon":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SaferstatsWarning)
+                where = assign_area(la, lo, level=self.level)  # type: ignore[arg-type]
+            return np.asarray((where["code"] == self.code).to_numpy(), dtype=bool)
+        if self._lonlat is not None:
+            return np.asarray(self._index("lonlat").locate(np.ascontiguousarray(lo), np.ascontiguousarray(la)) >= 0)
+        from .hotspot.bng import to_bng
+
+        x, y = to_bng(la, lo, outside="nan")
+        return self.contains_xy(x, y)
+
+    def contains_xy(self, x: Any, y: Any) -> np.ndarray:
+        """For each point on the British National Grid (metres): inside the area?"""
+        xs = np.ascontiguousarray(as_float_array("x", x))
+        ys = np.ascontiguousarray(as_float_array("y", y))
+        if len(xs) != len(ys):
+            raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `y` has {len(ys)}", "y")
+        return np.asarray(self._index("bng").locate(xs, ys) >= 0)
+
+    def outside(self, lat: Any, lon: Any) -> pd.DataFrame:
+        """Where the points outside the area are: ``area`` (local authority, or "no area" /
+        "missing coordinates") and ``count``, most first."""
+        la, lo, _ = _points(lat, lon)
+        out = ~self.contains(la, lo)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
+            names = assign_area(la[out], lo[out], level="la")["name"].astype(object)
+        missing = ~(np.isfinite(la[out]) & np.isfinite(lo[out]))
+        labels = np.where(missing, "missing coordinates", names.where(names.notna(), "no area").to_numpy())
+        return _count_table(labels)
+
+    def outside_xy(self, x: Any, y: Any) -> pd.DataFrame:
+        """As :meth:`outside` for points on the British National Grid (metres)."""
+        xs = np.ascontiguousarray(as_float_array("x", x))
+        ys = np.ascontiguousarray(as_float_array("y", y))
+        out = ~self.contains_xy(xs, ys)
+        idx, names = _bundled_la_bng()
+        ids = idx.locate(np.ascontiguousarray(xs[out]), np.ascontiguousarray(ys[out]))
+        labels = np.where(ids >= 0, names[np.maximum(ids, 0)], "no area").astype(object)
+        labels[~(np.isfinite(xs[out]) & np.isfinite(ys[out]))] = "missing coordinates"
+        return _count_table(labels)
+
+    def describe(self) -> str:
+        """'Hertfordshire (police force area E23000026)'."""
+        kind = {"force": "police force area", "csp": "CSP", "la": "local authority", "polygon": ""}[self.level]
+        return self.name if self.level == "polygon" else f"{self.name} ({kind} {self.code})"
+
+    def note(self, n_in: int, where: pd.DataFrame) -> str:
+        """A sentence counting the points inside and where the others are."""
+        n_out = int(where["count"].sum())
+        s = f"study area {self.describe()}: {n_in:,} of {n_in + n_out:,} points inside"
+        if n_out:
+            top = ", ".join(f"{int(c):,} {a if a in ('no area', 'missing coordinates') else 'in ' + str(a)}"
+                            for a, c in zip(where["area"][:6], where["count"][:6]))
+            more = f" and {len(where) - 6} more places" if len(where) > 6 else ""
+            s += f"; {n_out:,} outside were left out ({top}{more})"
+        return s
+
+    def __repr__(self) -> str:
+        kind = {"force": "police force area", "csp": "CSP", "la": "local authority", "polygon": "polygon"}[self.level]
+        head = f"{self.name}, {kind} {self.code}" if self.code else "polygon"
+        return f"StudyArea({head}; {self.area_m2 / 1e6:,.1f} km²)"
+
+
+def _count_table(labels: np.ndarray) -> pd.DataFrame:
+    if not len(labels):
+        return pd.DataFrame({"area": pd.Series([], dtype=object), "count": pd.Series([], dtype=np.int64)})
+    vc = pd.Series(labels, dtype=object).value_counts(sort=False)
+    df = pd.DataFrame({"area": vc.index.astype(object), "count": vc.to_numpy(np.int64)})
+    return df.sort_values(["count", "area"], ascending=[False, True], kind="stable").reset_index(drop=True)

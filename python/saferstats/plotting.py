@@ -312,9 +312,13 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     return ax
 
 
-def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None) -> Any:
+def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any = None, title: str | None = None,
+                  areas: Literal["la", "csp", "force"] | None = "la", label: int = 5) -> Any:
     """Points coloured by cluster (noise grey) with the cluster outlines of a
-    :func:`saferstats.cluster_summary` table, in lon/lat (no basemap).
+    :func:`saferstats.cluster_summary` table, in lon/lat (no basemap), over the outlines and
+    names of the local authorities (``areas="csp"``/``"force"``: CSPs, forces; ``None``: none) the
+    points fall in (:func:`plot_areas`). The ``label`` largest clusters of the table are labelled
+    with their number and the local authority their centroid is in (``label=0``: none).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -328,6 +332,8 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     labels = np.asarray(labels)
+    if areas is not None:
+        plot_areas(lat[labels > -3], lon[labels > -3], level=areas, ax=ax)
     noise = labels < 0
     ax.scatter(lon[noise], lat[noise], s=2, color="#c8c8c8", label="noise", rasterized=True)
     ax.scatter(lon[~noise], lat[~noise], s=4, c=labels[~noise] % 20, cmap="tab20", rasterized=True)
@@ -336,6 +342,7 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
             if len(ring):
                 xs, ys = zip(*ring)
                 ax.plot(xs, ys, color="black", lw=0.8)
+        _label_clusters(ax, table, label)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect(1 / np.cos(np.radians(np.nanmean(lat))) if len(lat) else 1)
@@ -343,8 +350,11 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     return ax
 
 
-def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None) -> Any:
-    """Heat map of a :class:`saferstats.KdeResult` (optionally with the points).
+def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None,
+             areas: Literal["la", "csp", "force"] | None = None) -> Any:
+    """Heat map of a :class:`saferstats.KdeResult` (optionally with the points). ``areas="la"``
+    (``"csp"``, ``"force"``) draws the outlines and names of the local authorities (CSPs, forces)
+    over it — for a surface on the British National Grid (:func:`saferstats.to_bng`).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -359,13 +369,18 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
     ax.figure.colorbar(im, ax=ax, label=f"density ({result.units})", shrink=0.8)
     if points is not None:
         ax.scatter(points[0], points[1], s=1, color="white", alpha=0.3)
+    if areas is not None:
+        _areas_bng(ax, extent, areas, colour="#dddddd")
     ax.set_title(title or f"Kernel density ({result.kernel}, bandwidth {result.bandwidth:,.0f})", fontsize=10)
     return ax
 
 
-def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None) -> Any:
+def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None,
+            areas: Literal["la", "csp", "force"] | None = None) -> Any:
     """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
-    cells coloured by their ``label`` (99/95/90% hot red, cold blue).
+    cells coloured by their ``label`` (99/95/90% hot red, cold blue). With the cell centres ``x``,
+    ``y`` on the British National Grid, ``areas="la"`` (``"csp"``, ``"force"``) draws the local
+    authority (CSP, force) outlines and names over the cells.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -387,6 +402,10 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
         dy = (y[1] - y[0]) / 2 if len(y) > 1 else 0.5
         extent = (x[0] - dx, x[-1] + dx, y[0] - dy, y[-1] + dy)
     ax.imshow(code, origin="lower", cmap=ListedColormap(colours), vmin=-0.5, vmax=6.5, extent=extent, interpolation="nearest")
+    if areas is not None:
+        if extent is None:
+            raise InvalidInputError("`areas` needs the cell centres `x` and `y` (British National Grid)", "areas")
+        _areas_bng(ax, extent, areas, colour="#555555")
     from matplotlib.patches import Patch
 
     present = sorted(set(code.ravel().tolist()))
@@ -454,3 +473,67 @@ def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: 
         ax.set_ylim(la_[ok].min() - margin, la_[ok].max() + margin)
         ax.set_aspect(1 / np.cos(np.radians(float(np.mean(la_[ok])))))  # metres the same both ways
     return ax
+
+
+def _label_clusters(ax: Any, table: Any, n: int) -> None:
+    """Number the ``n`` largest clusters and name the local authority their centroid is in."""
+    import warnings
+
+    from .exceptions import SaferstatsWarning
+    from .geography import assign_area
+
+    top = pd.DataFrame(table).sort_values("n", ascending=False, kind="stable").head(max(int(n), 0))
+    if not len(top):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        names = assign_area(top["centroid_lat"].to_numpy(float), top["centroid_lon"].to_numpy(float))["name"]
+    for (lab, la_, lo_), nm in zip(top[["label", "centroid_lat", "centroid_lon"]].itertuples(index=False), names):
+        text = f"{int(lab)}" + (f": {nm}" if isinstance(nm, str) else "")
+        ax.annotate(text, (lo_, la_), fontsize=7, xytext=(4, 4), textcoords="offset points", color="#8b0000", zorder=4)
+
+
+def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, colour: str) -> None:
+    """Outlines and names of the areas (``level``) that overlap ``extent`` (British National Grid)."""
+    from .geography import _la_rings_bng, area_lookup
+
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    if not (-1e5 < x0 < x1 < 8e5 and -1e5 < y0 < y1 < 1.3e6) or max(x1 - x0, y1 - y0) < 100:
+        raise InvalidInputError("`areas` needs a surface on the British National Grid (metres; saferstats.to_bng): "
+                                f"the extent {extent} is not one", "areas")
+    if level not in ("la", "csp", "force"):
+        raise InvalidInputError(f"unknown areas {level!r}; valid: 'la', 'csp', 'force'", "areas")
+    label_of = None
+    if level != "la":
+        lk = area_lookup().drop_duplicates("la_code").set_index("la_code")
+        label_of = lk[{"csp": "csp", "force": "force_name"}[level]]
+    named: dict[str, tuple[float, float, float]] = {}
+    drawn = 0
+    for code, name, rings in _la_rings_bng():
+        for r in rings:
+            if r[:, 0].max() < x0 or r[:, 0].min() > x1 or r[:, 1].max() < y0 or r[:, 1].min() > y1:
+                continue
+            drawn += 1
+            ax.plot(r[:, 0], r[:, 1], color=colour, lw=0.7, zorder=3)
+            inside = (r[:, 0] >= x0) & (r[:, 0] <= x1) & (r[:, 1] >= y0) & (r[:, 1] <= y1)
+            nm = str(name) if label_of is None else str(label_of.get(code, name))
+            if inside.sum() > named.get(nm, (0.0, 0.0, 0))[2]:
+                named[nm] = (float(r[inside, 0].mean()), float(r[inside, 1].mean()), int(inside.sum()))
+    if drawn and not named:  # a small extent inside one area: name it at the centre
+        from .geography import _bundled_la_bng
+
+        idx, names = _bundled_la_bng()
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        k = int(idx.locate(np.array([cx]), np.array([cy]))[0])
+        if k >= 0:
+            code = _la_rings_bng()[k][0]
+            nm = str(names[k]) if label_of is None else str(label_of.get(code, names[k]))
+            named[nm] = (cx, cy, 1)
+    if not drawn:
+        raise InvalidInputError(f"`areas`: no local authority lies in the extent {extent}: is the surface on the British "
+                                "National Grid (metres; saferstats.to_bng)?", "areas")
+    for nm, (x, y, _) in sorted(named.items()):
+        ax.text(x, y, nm, fontsize=7, color="#333333", ha="center", va="center", zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)

@@ -67,6 +67,16 @@ def _frame(columns: dict[str, Any], index: pd.Index | None) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
+def _aligned_call(
+    kernel: Any, inputs: dict[str, ArrayLike], missing: str, **options: Any
+) -> tuple[dict[str, Any], pd.Index | None]:
+    """Align the named inputs (scalars broadcast, the first Series' index kept), check
+    ``missing`` and call the core kernel with the arrays in order and the keyword options."""
+    missing = choice_option("missing", missing, _MISSING)
+    arrays, index = aligned(**inputs)
+    return kernel(*arrays.values(), missing=missing, **options), index
+
+
 @translates_core_errors("a", "b")
 def _two_column_ci(
     kernel: Any, names: tuple[str, str, str], a: ArrayLike, b: ArrayLike, multiplier: float, confidence: float,
@@ -74,11 +84,8 @@ def _two_column_ci(
 ) -> pd.DataFrame:
     """The table of a two-column core kernel (rates, proportions): the core returns copies of
     the inputs beside value, limits and method codes, all fresh arrays, framed without copies."""
-    multiplier = real_option("multiplier", multiplier)
-    missing = choice_option("missing", missing, _MISSING)
-    arrays, index = aligned(**{names[0]: a, names[1]: b})
-    res = kernel(arrays[names[0]], arrays[names[1]], multiplier=multiplier, confidence=float(confidence),
-                 method=method, missing=missing)
+    res, index = _aligned_call(kernel, {names[0]: a, names[1]: b}, missing, confidence=float(confidence),
+                               multiplier=real_option("multiplier", multiplier), method=method)
     columns = {names[0]: res[names[0]], names[1]: res[names[1]], names[2]: res["value"], "lower": res["lower"],
                "upper": res["upper"], "confidence": float(confidence), "method": _methods(res["method"])}
     return _frame(columns, index)
@@ -232,20 +239,9 @@ def _rate_ratio_frame(
 ) -> pd.DataFrame:
     """The rate-ratio table (and, with ``percent``, the core's percentage change columns)."""
     method = choice_option("method", method, _RATIO_METHODS, ("wald_log", "exact-cond"))
-    missing = choice_option("missing", missing, _MISSING)
-    arrays, index = aligned(
-        count_a=count_a, population_a=population_a, count_b=count_b, population_b=population_b
-    )
-    res = _ext.rate_ratio(
-        arrays["count_a"],
-        arrays["population_a"],
-        arrays["count_b"],
-        arrays["population_b"],
-        confidence=float(confidence),
-        method=method,
-        missing=missing,
-        percent=percent,
-    )
+    inputs = {"count_a": count_a, "population_a": population_a, "count_b": count_b, "population_b": population_b}
+    res, index = _aligned_call(_ext.rate_ratio, inputs, missing, confidence=float(confidence), method=method,
+                               percent=percent)
     columns = {
         "ratio": res["value"],
         "lower": res["lower"],
@@ -332,18 +328,8 @@ def proportion_difference(
        difference     lower    upper  confidence    method
     0        0.01 -0.011323  0.03314        0.95  newcombe
     """
-    missing = choice_option("missing", missing, _MISSING)
-    arrays, index = aligned(
-        successes_a=successes_a, trials_a=trials_a, successes_b=successes_b, trials_b=trials_b
-    )
-    res = _ext.proportion_difference(
-        arrays["successes_a"],
-        arrays["trials_a"],
-        arrays["successes_b"],
-        arrays["trials_b"],
-        confidence=float(confidence),
-        missing=missing,
-    )
+    inputs = {"successes_a": successes_a, "trials_a": trials_a, "successes_b": successes_b, "trials_b": trials_b}
+    res, index = _aligned_call(_ext.proportion_difference, inputs, missing, confidence=float(confidence))
     return _frame(
         {"difference": res["value"], "lower": res["lower"], "upper": res["upper"], "confidence": float(confidence),
          "method": _methods(res["method"])},

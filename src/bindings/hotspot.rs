@@ -283,6 +283,7 @@ pub(super) fn cluster_summary<'py>(
         "centroid_lon" => |c| c.centroid_lon,
         "area_m2" => |c| c.area_m2,
         "density_per_km2" => |c| c.density_per_km2,
+        "radius_m" => |c| c.radius_m,
         "first_time" => |c| c.first_time,
         "last_time" => |c| c.last_time,
         "missing_times" => |c| c.missing_times as i64,
@@ -323,6 +324,21 @@ pub(super) fn wgs84_to_bng<'py>(
     let (a, b) = (owned(&lat), owned(&lon));
     let (e, n) = interruptible(py, |_| bng::wgs84_to_bng(&a, &b))?;
     Ok(columns!(py; "easting" => e, "northing" => n))
+}
+
+/// Latitude/longitude -> local east/north metres (equirectangular about `origin`, default the
+/// points' centre): dict of `x`, `y`.
+#[pyfunction]
+#[pyo3(signature = (lat, lon, *, origin = None))]
+pub(super) fn to_local_metres<'py>(
+    py: Python<'py>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+    origin: Option<(f64, f64)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (a, b) = (owned(&lat), owned(&lon));
+    let (x, y) = interruptible(py, |_| bng::to_local_metres(&a, &b, origin))?;
+    Ok(columns!(py; "x" => x, "y" => y))
 }
 
 /// CrimeStat-style NNH clustering: dict of `thresholds` (list), `labels` (orders x n int64

@@ -122,6 +122,19 @@ class Attack:
             self.latent_cell(key, self.truth[whole] - self.truth[part])
             self.relation([part, key], [whole])
 
+    def part_of_whole_table(
+        self, name: str, published: pd.DataFrame, truth: pd.DataFrame, counts: Sequence[Any],
+        part: Any, whole: Any, rest: Any, keys: Sequence[Any],
+    ) -> None:
+        """A table whose ``part`` column counts within its ``whole`` column (successes of trials,
+        hits of searches): the table, each row's unpublished ``rest = whole - part`` and the
+        totals of every count column over ``keys``."""
+        self.table(name, published, truth, counts)
+        for r in truth.index:
+            self.subset((name, r, part), (name, r, whole), (name, r, rest))
+        for c in counts:
+            self.totals_over_keys(name, keys, c)
+
     def totals_over_keys(self, name: str, keys: Sequence[Any], column: Any) -> None:
         """Totals of ``column`` over each key given the others (what releases usually publish)."""
         _, truth, _ = self.tables[name]

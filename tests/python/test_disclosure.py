@@ -197,11 +197,7 @@ def test_proportion_table_protects_a_small_difference():
     t = saferstats.proportion_ci([10, 40, 3, 60], [12, 80, 20, 100])  # 10 of 12: 2 failures
     s = suppress(t)
     a = Attack()
-    a.table("p", s, t, ["successes", "trials"])
-    for r in t.index:
-        a.subset(("p", r, "successes"), ("p", r, "trials"), ("p", r, "failures"))
-    for c in ("successes", "trials"):
-        a.totals_over_keys("p", [], c)
+    a.part_of_whole_table("p", s, t, ["successes", "trials"], "successes", "trials", "failures", [])
     assert a.run() == []
     assert a.derived("p", denominator={"successes": "trials"}, derived=["value", "lower", "upper"]) == []
     assert is_hidden(s.loc[0, "successes"]) or is_hidden(s.loc[0, "trials"])
@@ -273,11 +269,7 @@ def test_outcome_test_table():
         warnings.simplefilter("always")
         s = suppress(o)
     a = Attack()
-    a.table("o", s, o, ["n", "hits"])
-    for r in o.index:
-        a.subset(("o", r, "hits"), ("o", r, "n"), ("o", r, "misses"))
-    for c in ("n", "hits"):
-        a.totals_over_keys("o", ["force", "group"], c)
+    a.part_of_whole_table("o", s, o, ["n", "hits"], "hits", "n", "misses", ["force", "group"])
     found = {f.cell for f in a.run()}
     assert found <= {("o", u["row"], u["column"]) for u in s.attrs["unprotected"]}
     if s.attrs["unprotected"]:

@@ -240,13 +240,17 @@ def test_broken_template_is_one_line_exit_2(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_pdf_without_a_browser_is_a_note(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("saferstats.report.pdf.find_browser", lambda: None)
+@pytest.mark.parametrize("flag, probe, absent, note, document", [
+    ("--pdf", "saferstats.report.pdf.find_browser", None, "Chromium is not installed", "report.pdf"),
+    ("--docx", "saferstats.report.docx.docx_available", False, "python-docx is not installed", "report.docx"),
+])
+def test_document_without_its_tool_is_a_note(tmp_path, capsys, monkeypatch, flag, probe, absent, note, document):
+    monkeypatch.setattr(probe, lambda: absent)
     cfg = _cfg(tmp_path)
     out = tmp_path / "out"
-    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet", "--pdf"]) == 0
-    assert "note: --pdf: Chromium is not installed" in capsys.readouterr().err
-    assert (out / "index.html").exists() and not (out / "report.pdf").exists()
+    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet", flag]) == 0
+    assert f"note: {flag}: {note}" in capsys.readouterr().err
+    assert (out / "index.html").exists() and not (out / document).exists()
 
 
 def test_pdf_name_held_by_a_users_file_is_refused(tmp_path, capsys):
@@ -413,12 +417,3 @@ def test_docx_is_an_editable_copy_of_the_report(tmp_path):
     assert len(alts) == 1 and alts[0].startswith("Funnel plot of hate crime rates for 6 districts")
     assert all(s.header.paragraphs[0].text == "OFFICIAL-SENSITIVE" for s in d.sections)
     assert "report.docx" in json.loads((out / ".saferstats-report.json").read_text())["files"]
-
-
-def test_docx_without_python_docx_is_a_note(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("saferstats.report.docx.docx_available", lambda: False)
-    cfg = _cfg(tmp_path)
-    out = tmp_path / "out"
-    assert main(["report", "--config", str(cfg), "--out", str(out), "--quiet", "--docx"]) == 0
-    assert "note: --docx: python-docx is not installed" in capsys.readouterr().err
-    assert not (out / "report.docx").exists()

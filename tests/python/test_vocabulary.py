@@ -303,7 +303,8 @@ def _keyword_problems(name: str, func: Any) -> list[str]:
         return []
     problems = []
     for p in sig.parameters.values():
-        if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is not p.empty:
+        point_pair = p.name in ("lon", "y") and p.default is None  # GeoSeries points given alone as lat / x
+        if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is not p.empty and not point_pair:
             rule = f"positional option:{p.name}"
             if not _allowed(name, rule):
                 problems.append(f"{rule} (options after the data are keyword-only: add `*,`)")

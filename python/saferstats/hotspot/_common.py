@@ -60,9 +60,12 @@ def _choice(name: str, v: Any, options: tuple[str, ...]) -> str:
 
 
 def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, np.ndarray]:
-    """Projected coordinates: equal lengths, no missing or infinite values (errors name the row)."""
+    """Projected coordinates: equal lengths, no missing or infinite values (errors name the row).
+    ``x`` may be a GeoSeries/GeoDataFrame of points (``y=None``): its British National Grid x/y."""
     from ..exceptions import LengthMismatchError
 
+    if y is None:
+        x, y = _geo_points(x, names, "bng")
     xs, ys = as_float_array(names[0], x), as_float_array(names[1], y)
     if len(xs) != len(ys):
         raise LengthMismatchError(f"length mismatch: `{names[0]}` has {len(xs)} elements but `{names[1]}` has "
@@ -79,7 +82,12 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     return xs, ys
 
 
-def _latlon(lat: Any, lon: Any, missing: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Finite lat/lon of the points used, the mask of those points, and the label each input
+    point gets when it is not used: -2 (missing coordinates, ``missing="drop"``) or -3 (outside
+    ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``)."""
+    if lon is None:
+        lat, lon = _geo_points(lat, ("lat", "lon"), "latlon")
     la = as_float_array("lat", lat)
     lo = as_float_array("lon", lon)
     if len(la) != len(lo):
@@ -93,6 +101,15 @@ def _latlon(lat: Any, lon: Any, missing: str) -> tuple[np.ndarray, np.ndarray, n
             f"{int(bad.sum())} point(s) have missing coordinates (first at row {row}); pass missing='drop' to leave "
             "them out (their label is -2)", "lat", row)
     ok = ~bad
+    fill = np.where(bad, -2, 0).astype(np.int64)
+    if study_area is not None:
+        area = _study_area(study_area)
+        inside = np.zeros(len(la), dtype=bool)
+        inside[ok] = area.contains(la[ok], lo[ok])
+        outside = ok & ~inside
+        _warn_outside(area, int(inside.sum()), area.outside(la[outside], lo[outside]))
+        fill[outside] = -3
+        ok = inside
     a, b = la[ok], lo[ok]
     if len(a):
         in_uk = (a >= _UK[0]) & (a <= _UK[1]) & (b >= _UK[2]) & (b <= _UK[3])
@@ -100,7 +117,90 @@ def _latlon(lat: Any, lon: Any, missing: str) -> tuple[np.ndarray, np.ndarray, n
         if not in_uk.any() and swapped.all():
             warnings.warn("every point is outside the UK but inside it with latitude and longitude swapped: "
                           "check the column order (lat, lon)", UserWarning, stacklevel=3)
-    return np.ascontiguousarray(a), np.ascontiguousarray(b), ok
+    return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+
+
+def _geo_points(points: Any, names: tuple[str, str], kind: str) -> tuple[Any, Any]:
+    """lat/lon (``kind="latlon"``) or British National Grid x/y (``"bng"``) of a GeoSeries or
+    GeoDataFrame of points given alone (the second coordinate argument ``None``)."""
+    if not (hasattr(points, "crs") and hasattr(points, "to_crs")):
+        raise InvalidInputError(f"`{names[1]}` is missing: pass both coordinates, or a GeoSeries/GeoDataFrame of "
+                                f"points as `{names[0]}` alone", names[1])
+    from .. import geo
+
+    return geo.latlon(points, missing="propagate") if kind == "latlon" else geo.bng(points, missing="propagate")
+
+
+def _study_area(v: Any) -> Any:
+    from ..geography import StudyArea
+
+    return v if isinstance(v, StudyArea) else StudyArea(v)
+
+
+def _warn_outside(area: Any, n_in: int, where: pd.DataFrame, stacklevel: int = 4) -> None:
+    from ..exceptions import SaferstatsWarning
+
+    if len(where):
+        warnings.warn(area.note(n_in, where), SaferstatsWarning, stacklevel=stacklevel)
+    if n_in == 0:
+        raise InvalidInputError(f"no points inside the study area {area.describe()}", "study_area")
+
+
+def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> tuple[Any, np.ndarray, np.ndarray, list[Any]]:
+    """With a study area: the area, and the projected points (and the arrays aligned with them)
+    inside it, the others counted in a warning that says where they are. Without: unchanged."""
+    if study_area is None:
+        return None, xs, ys, list(others)
+    area = _study_area(study_area)
+    inside = area.contains_xy(xs, ys)
+    if not inside.any() and len(xs) and (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
+        raise InvalidInputError("no points inside the study area: x/y look like longitude/latitude degrees, but a "
+                                "study area needs British National Grid metres here (saferstats.to_bng)", "x")
+    _warn_outside(area, int(inside.sum()), area.outside_xy(xs[~inside], ys[~inside]), stacklevel=6)
+    kept = [None if o is None else (o[inside] if isinstance(o, np.ndarray) else _series_take(o, inside)) for o in others]
+    return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
+
+
+def _points_in(x: Any, y: Any, study_area: Any, bounds: Any, *others: Any, names: tuple[str, str] = ("x", "y"),
+               fixed: bool = False) -> tuple[np.ndarray, np.ndarray, list[Any], Any, Any]:
+    """Checked projected points (and arrays aligned with them) inside ``study_area``; the bounds
+    of a grid over them (the study area's extent when ``bounds`` is None and the grid is not
+    ``fixed`` by a given grid); and the StudyArea (or None)."""
+    xs, ys = _finite_xy(x, y, names)
+    area, xs, ys, kept = _in_area(study_area, xs, ys, *others)
+    if bounds is None and not fixed and area is not None:
+        bounds = area.bounds
+    return xs, ys, kept, bounds, area
+
+
+def _series_take(v: Any, mask: np.ndarray) -> Any:
+    s = v if isinstance(v, pd.Series) else pd.Series(v)
+    if len(s) != len(mask):
+        return v  # a length mismatch is reported by the function's own checks
+    return s[mask].reset_index(drop=True)
+
+
+def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
+    """Warn when a few far-away points stretch a grid over the points (police.uk snaps some
+    records of a force's file to places outside it): the extent is over 4 times the area of the
+    central 99% of the points on each axis and some points lie beyond it by more than its width."""
+    from ..exceptions import SaferstatsWarning
+
+    if len(xs) < 100:
+        return
+    qx = np.quantile(xs, [0.005, 0.995])
+    qy = np.quantile(ys, [0.005, 0.995])
+    wx, wy = max(qx[1] - qx[0], 1.0), max(qy[1] - qy[0], 1.0)
+    far = (xs < qx[0] - wx) | (xs > qx[1] + wx) | (ys < qy[0] - wy) | (ys > qy[1] + wy)
+    full = (xs.max() - xs.min()) * (ys.max() - ys.min())
+    if far.any() and full > 4 * wx * wy:
+        warnings.warn(
+            f"{int(far.sum())} of {len(xs):,} points lie far outside the rest and stretch the grid to "
+            f"{(xs.max() - xs.min()) / 1000:,.1f} x {(ys.max() - ys.min()) / 1000:,.1f} (thousand units; km for metres) "
+            f"where 99% of the points span {wx / 1000:,.1f} x {wy / 1000:,.1f}: pass study_area= (e.g. the force or "
+            "district) or bounds= (first far point at row "
+            f"{int(np.flatnonzero(far)[0])})", SaferstatsWarning, stacklevel=4)
+
 
 def _series(name: str, v: Any) -> pd.Series:
     """``v`` as a Series with a fresh index, or InvalidInputError naming ``name``."""

@@ -14,7 +14,8 @@ from ._common import _choice, _float_arg, _int_arg, _latlon
 __all__ = ["dbscan", "hdbscan"]
 
 
-def dbscan(lat: Any, lon: Any, *, eps_m: float, min_samples: int = 5, missing: Literal["error", "drop"] = "error") -> np.ndarray:
+def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, missing: Literal["error", "drop"] = "error",
+           study_area: Any = None) -> np.ndarray:
     """DBSCAN cluster labels (−1 noise) for points in degrees, with ``eps_m`` in metres.
 
     Method (``docs/methods/hotspots.md`` C1): scikit-learn's semantics exactly — neighbourhoods by haversine
@@ -27,7 +28,12 @@ def dbscan(lat: Any, lon: Any, *, eps_m: float, min_samples: int = 5, missing: L
     by the threads) and all cores in parallel. Ctrl-C stops it within a fraction of a second.
 
     Missing coordinates raise :class:`~saferstats.MissingValueError` naming the row; with
-    ``missing="drop"`` those points are left out and labelled −2.
+    ``missing="drop"`` those points are left out and labelled −2. ``lat`` may be a GeoSeries or
+    GeoDataFrame of points in any CRS, with ``lon`` omitted (needs the ``geo`` extra).
+
+    ``study_area``: a police force area, CSP or local authority (name or code), or a polygon —
+    see :class:`saferstats.StudyArea`. Points outside it are left out, labelled −3, and a
+    :class:`~saferstats.SaferstatsWarning` counts them and says where they are.
 
     >>> import saferstats
     >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
@@ -42,17 +48,16 @@ def dbscan(lat: Any, lon: Any, *, eps_m: float, min_samples: int = 5, missing: L
     min_samples = _int_arg("min_samples", min_samples, 1)
     eps = _float_arg("eps_m", eps_m, positive=True)
     _choice("missing", missing, ("error", "drop"))
-    a, b, ok = _latlon(lat, lon, missing)
+    a, b, ok, out = _latlon(lat, lon, missing, study_area)
     labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
     if ok.all():
         return np.asarray(labels)
-    out = np.full(len(ok), -2, dtype=np.int64)
     out[ok] = labels
     return out
 
 
-def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int | None = None,
-            missing: Literal["error", "drop"] = "error") -> np.ndarray:
+def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_samples: int | None = None,
+            missing: Literal["error", "drop"] = "error", study_area: Any = None) -> np.ndarray:
     """HDBSCAN cluster labels (−1 noise) for points in degrees (haversine), following
     scikit-learn's ``HDBSCAN(metric="haversine", cluster_selection_method="eom")`` step by step
     (``docs/methods/hotspots.md`` C2): core distance to the ``min_samples``-th nearest point (itself included;
@@ -67,8 +72,8 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
     location join Prim's tree at its core distance in an order the core reproduces exactly — and
     Prim's algorithm is pruned with exact bounds (a tree of boxes, lazily applied updates) where
     scikit-learn's O(n²) loop takes minutes. Degenerate inputs (points on one line, one location)
-    finish at once; longitudes wrap at ±180°; Ctrl-C stops it. Missing coordinates as
-    :func:`dbscan`.
+    finish at once; longitudes wrap at ±180°; Ctrl-C stops it. Missing coordinates, a GeoSeries
+    as ``lat`` and ``study_area`` (outside points labelled −3) as :func:`dbscan`.
 
     >>> import saferstats
     >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
@@ -80,7 +85,7 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
             raise InvalidInputError(f"`{name}` must be a whole number", name)
     _choice("missing", missing, ("error", "drop"))
-    a, b, ok = _latlon(lat, lon, missing)
+    a, b, ok, out = _latlon(lat, lon, missing, study_area)
     if isinstance(min_cluster_size, (int, np.integer)) and min_cluster_size < 2:
         raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
     mcs = _int_arg("min_cluster_size", min_cluster_size, 2)
@@ -100,6 +105,5 @@ def hdbscan(lat: Any, lon: Any, *, min_cluster_size: int = 15, min_samples: int 
     labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], min_cluster_size=mcs)
     if ok.all():
         return labels
-    out = np.full(len(ok), -2, dtype=np.int64)
     out[ok] = labels
     return out

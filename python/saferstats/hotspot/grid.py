@@ -16,7 +16,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
-from ._common import _bounds, _choice, _finite_xy, _float_arg, _int_arg, _seed
+from ._common import _bounds, _choice, _finite_xy, _float_arg, _int_arg, _points_in, _seed, _series, _warn_stretched
 
 __all__ = [
     "HotspotGrid",
@@ -161,6 +161,7 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
         b = (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
+        _warn_stretched(xs, ys)
     else:
         b = _bounds(bounds)
     if cell_size is None:
@@ -180,6 +181,18 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
     return HotspotGrid(grid_type, cs, float(x0), float(y0), int(nc), int(nr), cells)
 
 
+def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, str]) -> Any:
+    """Each (x, y, suffix) point set checked and kept to ``study_area``; then the bounds (the
+    area's extent when none and no grid are given)."""
+    out, area = [], None
+    for x, y, tag in sets:
+        xs, ys, _, _, area = _points_in(x, y, study_area, None, names=(f"x{tag}", f"y{tag}"), fixed=True)
+        out.append((xs, ys))
+    if bounds is None and grid is None and area is not None:
+        bounds = area.bounds
+    return (*out, bounds)
+
+
 def _weights(w: Any, n: int) -> np.ndarray | None:
     if w is None:
         return None
@@ -189,8 +202,8 @@ def _weights(w: Any, n: int) -> np.ndarray | None:
     return a
 
 
-def hotspot_grid(x: Any, y: Any, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
-                 bounds: tuple[float, float, float, float] | None = None) -> HotspotGrid:
+def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
+                 bounds: tuple[float, float, float, float] | None = None, study_area: Any = None) -> HotspotGrid:
     """A square or hexagonal grid covering the points (or ``bounds`` = (xmin, xmax, ymin, ymax),
     a study area's extent).
 
@@ -200,27 +213,41 @@ def hotspot_grid(x: Any, y: Any, *, cell_size: float | None = None, grid_type: L
     than 50 million cells is refused with its size before anything is allocated; more than
     100,000 cells gives a warning. See docs/methods/hotspot_intelligence.md.
 
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
+
     >>> g = hotspot_grid([0, 1000], [0, 500], cell_size=100)
     >>> g.ncols, g.nrows, len(g.cells)
     (11, 6, 66)
     """
-    xs, ys = _finite_xy(x, y)
+    xs, ys, _, bounds, _ = _points_in(x, y, study_area, bounds)
     return _make_grid(xs, ys, cell_size, grid_type, bounds, None)
 
 
-def hotspot_count(x: Any, y: Any, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
+def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
                   bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                  weights: Any = None) -> HotspotGrid:
+                  weights: Any = None, study_area: Any = None) -> HotspotGrid:
     """Points (or their ``weights``) per cell: layer ``count``. Points outside a given ``grid`` or
     ``bounds`` are not counted; a :class:`~saferstats.SaferstatsWarning` says how many.
+
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
 
     >>> g = hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
     >>> g.cells["count"].tolist()
     [2.0, 1.0]
     """
     xs, ys = _finite_xy(x, y)
+    w = _weights(weights, len(xs))
+    xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
-    r = _ext.grid_counts(g._args(), xs, ys, _weights(weights, len(xs)))
+    r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
     if outside:
         warnings.warn(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted", SaferstatsWarning,
@@ -241,10 +268,11 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
     return h
 
 
-def hotspot_kde(x: Any, y: Any, *, cell_size: float | None = None, bandwidth: float | None = None,
+def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwidth: float | None = None,
                 bandwidth_adjust: float = 1.0, grid_type: Literal["square", "hex"] = "square",
                 bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                kernel: Literal["quartic", "gaussian"] = "quartic", weights: Any = None) -> HotspotGrid:
+                kernel: Literal["quartic", "gaussian"] = "quartic", weights: Any = None,
+                study_area: Any = None) -> HotspotGrid:
     """Counts and kernel density per cell: layers ``count`` and ``kde`` (events per km² for
     coordinates in metres).
 
@@ -254,16 +282,23 @@ def hotspot_kde(x: Any, y: Any, *, cell_size: float | None = None, bandwidth: fl
     ``bandwidth_adjust``. A bandwidth below the cell size gives a warning; bandwidth ≤ 0 is
     refused. See docs/methods/hotspot_intelligence.md.
 
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
+
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
     1.0
     """
     xs, ys = _finite_xy(x, y)
+    w = _weights(weights, len(xs))
+    xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
-    w = _weights(weights, len(xs))
     _choice("kernel", kernel, ("quartic", "gaussian"))
     g.cells["count"] = _ext.grid_counts(g._args(), xs, ys, w)["count"]
     g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
@@ -275,7 +310,7 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
                      bandwidth: float | None = None, bandwidth_adjust: float = 1.0,
                      grid_type: Literal["square", "hex"] = "square",
                      bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                     kernel: Literal["quartic", "gaussian"] = "quartic") -> HotspotGrid:
+                     kernel: Literal["quartic", "gaussian"] = "quartic", study_area: Any = None) -> HotspotGrid:
     """Compare two densities on one grid (e.g. this year vs last, incidents vs households):
     layers ``count_a, count_b, kde_a, kde_b`` and ``kde`` = ratio a/b, log ratio ln(a/b) or
     difference a − b (NaN where a ratio is undefined).
@@ -283,12 +318,17 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     Method: both densities as :func:`hotspot_kde` on the same grid and bandwidth (default the
     automatic bandwidth of the two sets together). See docs/methods/hotspot_intelligence.md.
 
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
+
     >>> g = hotspot_dual_kde([0, 1], [0, 1], [0], [0], cell_size=10, bandwidth=30, bounds=(-5, 5, -5, 5))
     >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
     1.996
     """
-    xa, ya = _finite_xy(x_a, y_a, ("x_a", "y_a"))
-    xb, yb = _finite_xy(x_b, y_b, ("x_b", "y_b"))
+    (xa, ya), (xb, yb), bounds = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     _choice("method", method, ("ratio", "log_ratio", "difference"))
@@ -351,7 +391,8 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                      bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
                      hotspot_prop: float = 0.1, persistent_prop: float = 0.8, recent_prop: float = 0.2,
                      critical_p: float = 0.05, permutations: int = 999,
-                     p_adjust: Literal["holm", "none"] = "holm", seed: int | None = None) -> ClassifyResult:
+                     p_adjust: Literal["holm", "none"] = "holm", seed: int | None = None,
+                     study_area: Any = None) -> ClassifyResult:
     """Emerging hotspot classification: persistent, emerging, former and intermittent hot and
     cold spots (Chainey 2020; sfhotspot ``hotspot_classify``).
 
@@ -369,6 +410,12 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     period with no events on the grid raise :class:`~saferstats.InvalidInputError`.
     See docs/methods/hotspot_intelligence.md.
 
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
+
     >>> import numpy as np
     >>> rng = np.random.default_rng(1)
     >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
@@ -377,6 +424,11 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     >>> r.cells.loc[r.cells["hotspot_category"] == "emerging hotspot", "cell"].size > 0
     True
     """
+    if study_area is not None:
+        x, y = _finite_xy(x, y)
+        if len(period) == len(x):
+            x, y, (period,), bounds, _ = _points_in(x, y, study_area, bounds, _series("period", period),
+                                                    fixed=grid is not None)
     xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid)
     lab = pd.Series(np.asarray(period, dtype=object) if not isinstance(period, pd.Series) else period.to_numpy())
     if len(lab) != len(xs):
@@ -438,7 +490,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
 def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, cell_size: float | None = None,
                    grid_type: Literal["square", "hex"] = "square",
                    bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                   length_before: float = 1.0, length_after: float = 1.0) -> HotspotGrid:
+                   length_before: float = 1.0, length_after: float = 1.0, study_area: Any = None) -> HotspotGrid:
     """Change in each cell's count between two periods, with a Poisson test of each cell's change
     (sfhotspot ``hotspot_change`` plus the test): layers ``count_before, count_after, change``
     (after − before), ``ratio`` (rate ratio after/before, adjusted for the periods' lengths) and
@@ -447,12 +499,18 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     ``binom.test``). Periods of different lengths: give ``length_before``/``length_after``
     (e.g. days). See docs/methods/hotspot_intelligence.md.
 
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
+
     >>> g = hotspot_change([5] * 10, [5] * 10, [5, 5], [5, 5], cell_size=10, bounds=(0, 9, 0, 9))
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
     ([10.0, 2.0, -8.0], 0.038574)
     """
-    xb, yb = _finite_xy(x_before, y_before, ("x_before", "y_before"))
-    xa, ya = _finite_xy(x_after, y_after, ("x_after", "y_after"))
+    (xb, yb), (xa, ya), bounds = _two_sets(study_area, bounds, grid, (x_before, y_before, "_before"),
+                                           (x_after, y_after, "_after"))
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
     g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid)
@@ -500,7 +558,8 @@ def _day(name: str, v: Any) -> float:
 def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_time: Any = None,
                          cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
                          grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
-                         time_unit: float = 7, distance: Literal["chebyshev", "manhattan"] = "chebyshev") -> HotspotGrid:
+                         time_unit: float = 7, distance: Literal["chebyshev", "manhattan"] = "chebyshev",
+                         study_area: Any = None) -> HotspotGrid:
     """Prospective hotspotting (Bowers, Johnson & Pease 2004; open_cp ``prohotspot``): the risk
     of each square cell at ``predict_time`` from the events up to ``cutoff_time`` (default
     ``predict_time``): layer ``risk``.
@@ -511,6 +570,12 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
     as datetimes. See docs/methods/hotspot_intelligence.md.
 
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
+    are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
+    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
+    covers the points, with a warning when a few far-away points stretch it.
+
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
     >>> g.cells["risk"].tolist()   # open_cp prohotspot_test: a week later, half the weight
     [0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.25, 0.25, 0.25]
@@ -519,6 +584,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     ts = _days("t", t)
     if len(ts) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `t` has {len(ts)}", "t")
+    xs, ys, (ts,), bounds, _ = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
     g = _make_grid(xs, ys, cell_size, "square", bounds, grid)

@@ -14,7 +14,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError
-from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg
+from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _study_area, _warn_stretched
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -76,7 +76,7 @@ class KdeResult(_ExcelMixin, Result):
 
 def kde_grid(
     x: Any,
-    y: Any,
+    y: Any = None,
     *,
     cell_size: float,
     bandwidth: float | None = None,
@@ -84,6 +84,7 @@ def kde_grid(
     bounds: tuple[float, float, float, float] | None = None,
     weights: Any = None,
     per_km2: bool = True,
+    study_area: Any = None,
 ) -> KdeResult:
     """Kernel density of points on a regular grid.
 
@@ -92,8 +93,13 @@ def kde_grid(
     0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2. ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the
     direct sum over points at every cell centre. ``bounds`` = (xmin, xmax, ymin, ymax), default the
-    points' extent plus one bandwidth. A grid that would not fit in memory raises an error giving
-    its size.
+    points' extent plus one bandwidth (the study area's extent with ``study_area``; a warning when
+    a few far-away points stretch the extent). A grid that would not fit in memory raises an
+    error giving its size. ``x`` may be a GeoSeries/GeoDataFrame of points (``y=None``).
+
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`.
 
     >>> r = kde_grid([0, 30, 10], [0, 0, 10], cell_size=1, bandwidth=50, bounds=(-0.5, 0.5, -0.5, 0.5), per_km2=False)
     >>> float(r.density[0, 0].round(10))
@@ -105,12 +111,16 @@ def kde_grid(
         from ..exceptions import LengthMismatchError
 
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `weights` has {len(w)}", "weights")
+    xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=True)
+    if study_area is not None and bounds is None:
+        bounds = _study_area(study_area).bounds
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     kern = _choice("kernel", kernel, ("quartic", "gaussian"))
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
     if bounds is None:
+        _warn_stretched(xs, ys)
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
     bnd = _bounds(bounds)
     res = _ext.kde_grid(xs, ys, w, bandwidth=h, kernel=kern, xmin=bnd[0], xmax=bnd[1], ymin=bnd[2], ymax=bnd[3],
@@ -121,8 +131,8 @@ def kde_grid(
                      bandwidth=h, kernel=kern, cell_size=cs, units="per km²" if per_km2 else "per unit²")
 
 
-def grid_counts(x: Any, y: Any, *, cell_size: float, bounds: tuple[float, float, float, float] | None = None,
-                outside: Literal["warn", "error"] = "warn") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float, float, float, float] | None = None,
+                outside: Literal["warn", "error"] = "warn", study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Counts of points per square cell: ``(counts[nrows, ncols], x_centres, y_centres)``, rows
     south to north — the lattice for :meth:`Weights.lattice` and :func:`gi_star`.
 
@@ -130,7 +140,9 @@ def grid_counts(x: Any, y: Any, *, cell_size: float, bounds: tuple[float, float,
     ``histogram2d``). Points outside ``bounds`` are not counted: a
     :class:`~saferstats.SaferstatsWarning` gives how many (``outside="error"`` refuses instead).
     Missing or infinite coordinates raise an error naming the row; a grid of more than 50 million
-    cells is refused with its size.
+    cells is refused with its size. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; the grid covers the study area's extent.
 
     >>> c, cx, cy = grid_counts([1, 2, 12], [1, 1, 1], cell_size=10, bounds=(0, 20, 0, 10))
     >>> c.tolist()
@@ -139,11 +151,12 @@ def grid_counts(x: Any, y: Any, *, cell_size: float, bounds: tuple[float, float,
     from ..exceptions import SaferstatsWarning
 
     _choice("outside", outside, ("warn", "error"))
-    xs, ys = _finite_xy(x, y)
+    xs, ys, _, bounds, _ = _points_in(x, y, study_area, bounds)
     cs = _float_arg("cell_size", cell_size, positive=True)
     if bounds is None:
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
+        _warn_stretched(xs, ys)
         bounds = (float(xs.min()), float(xs.max()) + 1e-9, float(ys.min()), float(ys.max()) + 1e-9)
     b = _bounds(bounds)
     nxf = max(1.0, np.ceil((b[1] - b[0]) / cs))

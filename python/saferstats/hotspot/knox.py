@@ -11,7 +11,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError
-from ._common import _choice, _finite_xy, _int_arg, _seed, _series
+from ._common import _choice, _finite_xy, _int_arg, _points_in, _seed, _series
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -76,7 +76,8 @@ def _edges(name: str, v: Any) -> np.ndarray:
 
 
 def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permutations: int = 99,
-         seed: int | None = None, metric: Literal["euclidean", "manhattan"] = "euclidean") -> KnoxTable:
+         seed: int | None = None, metric: Literal["euclidean", "manhattan"] = "euclidean",
+         study_area: Any = None) -> KnoxTable:
     """Knox space-time test / near-repeat table.
 
     Method (``docs/methods/hotspots.md`` C8): every pair of events is classed by distance band × time band;
@@ -102,6 +103,8 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     """
     xs, ys = _finite_xy(x, y)
     tt = _times_in_days("t", t)
+    if study_area is not None and len(tt) == len(xs):
+        xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     perms = _int_arg("permutations", permutations, 0, 10**9)
     how = _choice("metric", metric, ("euclidean", "manhattan"))

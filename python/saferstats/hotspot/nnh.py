@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError
-from ._common import _ExcelMixin, _finite_xy, _float_arg, _int_arg
+from ._common import _ExcelMixin, _float_arg, _int_arg, _points_in
 
 __all__ = ["nnh_threshold", "nnh", "NnhResult"]
 
@@ -83,8 +83,8 @@ class NnhResult(_ExcelMixin, Result):
         return np.asarray(self.labels[k - 1])
 
 
-def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
-        min_points: int = 10, max_order: int = 3) -> NnhResult:
+def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, threshold: float | None = None,
+        min_points: int = 10, max_order: int = 3, study_area: Any = None) -> NnhResult:
     """Nearest-neighbour hierarchical clustering, as CrimeStat's NNH (``docs/methods/hotspots.md`` C3).
 
     Points (projected metres, e.g. :func:`to_bng`) closer than the threshold distance are linked;
@@ -96,7 +96,10 @@ def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold:
     points at each order), or a fixed distance ``threshold`` in metres. Order-1 clusters equal
     ``scipy.cluster.hierarchy`` single linkage cut at the threshold, keeping groups of at least
     ``min_points`` (checked in the tests). For outlines pass ``result.order(1)`` as labels to
-    :func:`cluster_summary`.
+    :func:`cluster_summary`. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area is the default ``area``, and the labels
+    are those of the points inside.
 
     >>> import numpy as np
     >>> x = np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0]
@@ -108,7 +111,9 @@ def nnh(x: Any, y: Any, *, area: float | None = None, p: float = 0.5, threshold:
     0      1        0        12    5.5
     1      1        1        12  505.5
     """
-    xs, ys = _finite_xy(x, y)
+    xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True)
+    if area is None and sa is not None:
+        area = sa.area_m2
     if threshold is None and area is None:
         raise InvalidInputError("give the study `area` (m²) for CrimeStat's random threshold, or a fixed "
                                 "`threshold` distance", "area")

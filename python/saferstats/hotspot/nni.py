@@ -11,7 +11,8 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._results import Result
-from ._common import _finite_xy, _float_arg
+from ..exceptions import InvalidInputError
+from ._common import _finite_xy, _float_arg, _points_in
 
 __all__ = ["clark_evans", "ClarkEvansResult"]
 
@@ -49,7 +50,8 @@ class ClarkEvansResult(Result, Mapping[str, float]):
         return pd.DataFrame([{k: getattr(self, k) for k in _KEYS}])
 
 
-def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> ClarkEvansResult:
+def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: float | None = None,
+                study_area: Any = None) -> ClarkEvansResult:
     """Clark-Evans nearest-neighbour index (spatstat ``clarkevans`` / ``clarkevans.test``).
 
     R = mean nearest-neighbour distance / 0.5·√(A/n): below 1 clustered, above 1 dispersed;
@@ -57,7 +59,10 @@ def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) 
     spatstat ``clarkevans.test``; not the rounded 0.26136) and a two-sided normal p; ``r_donnelly`` applies Donnelly's
     edge correction when the study area's ``perimeter`` is given. Results depend strongly on the
     study ``area`` (in the units of x, y squared) — give the real boundary's area, not the points'
-    bounding box (``docs/methods/hotspots.md`` C7).
+    bounding box (``docs/methods/hotspots.md`` C7). ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area and perimeter (m², m)
+    are the defaults of ``area`` and ``perimeter``.
 
     Returns a :class:`ClarkEvansResult` (before issue 19 a plain dict; it still reads like one).
 
@@ -66,7 +71,13 @@ def clark_evans(x: Any, y: Any, *, area: float, perimeter: float | None = None) 
     >>> round(r["r"], 7), round(r["z"], 6), round(r["p_value"], 6), round(r["r_donnelly"], 7)
     (1.1772572, 1.072339, 0.283568, 1.0122652)
     """
-    values = _clark_evans_dict(x, y, area=area, perimeter=perimeter)
+    xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True)
+    if sa is not None:
+        area = sa.area_m2 if area is None else area
+        perimeter = sa.perimeter_m if perimeter is None else perimeter
+    if area is None:
+        raise InvalidInputError("give the study `area` (in the units of x, y squared), or a `study_area`", "area")
+    values = _clark_evans_dict(xs, ys, area=area, perimeter=perimeter)
     return ClarkEvansResult(**{k: float(v) for k, v in values.items()})
 
 

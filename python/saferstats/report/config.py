@@ -295,7 +295,7 @@ def demo_config() -> dict:
         },
         "hotspots": {
             "data": datasets.hertfordshire_asb(), "lat": "lat", "lon": "lon", "date": "month", "eps_m": 150.0,
-            "min_samples": 15, "cell_size": 1000.0,
+            "min_samples": 15, "cell_size": 1000.0, "study_area": "Hertfordshire",
             "source": "police.uk anti-social behaviour points, Hertfordshire, April-June 2021 (anonymised snap points)",
         },
         "s136": {

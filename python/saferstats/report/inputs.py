@@ -124,33 +124,28 @@ def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
 def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None) -> tuple[pd.DataFrame, str]:
     """The points inside the study area (a force, CSP or local authority name), and a sentence
     counting those left out: outside the area, or without coordinates."""
-    import warnings
-
     import saferstats as ss
-    from ..exceptions import SaferstatsWarning, UnknownAreaError
+    from ..exceptions import UnknownAreaError
 
-    levels = [level] if level else ["force", "csp", "la"]
-    found = None
-    for lv in levels:
-        try:
-            found = ss.find_area(area, level=lv)
-            break
-        except UnknownAreaError:
-            continue
-    if found is None:
+    try:
+        sa = ss.StudyArea(area, level=level)  # type: ignore[arg-type]
+    except UnknownAreaError:
         raise ConfigError(f"[hotspots] study_area = '{area}' is not a police force area, CSP or local authority "
-                          "(see saferstats.find_area)", "hotspots.study_area")
+                          "(see saferstats.find_area)", "hotspots.study_area") from None
     has = points[lat].notna() & points[lon].notna()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        where = ss.assign_area(points.loc[has, lat], points.loc[has, lon], level=found["level"])
     inside = pd.Series(False, index=points.index)
-    inside.loc[has] = (where["code"] == found["code"]).to_numpy()
+    inside.loc[has] = sa.contains(points.loc[has, lat], points.loc[has, lon])
     outside = int(has.sum() - inside.sum())
     no_xy = int((~has).sum())
-    note = (f" Study area {found['name']} ({found['level'].upper() if found['level'] != 'force' else 'police force area'}, "
-            f"{found['code']}): {int(inside.sum()):,} points inside; {outside:,} outside it and {no_xy:,} without "
+    note = (f" Study area {sa.name} ({sa.level.upper() if sa.level != 'force' else 'police force area'}, "
+            f"{sa.code}): {int(inside.sum()):,} points inside; {outside:,} outside it and {no_xy:,} without "
             "coordinates were left out.")
+    if outside:
+        out = has & ~inside
+        where = sa.outside(points.loc[out, lat], points.loc[out, lon])
+        top = ", ".join(f"{int(c):,} {'in ' + str(a) if a != 'no area' else 'in no area (at sea or beyond the coast)'}"
+                        for a, c in zip(where["area"][:5], where["count"][:5]))
+        note += f" Outside: {top}" + (f" and {len(where) - 5} more places." if len(where) > 5 else ".")
     return points[inside.to_numpy()], note
 
 

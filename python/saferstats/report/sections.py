@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -634,7 +634,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
     times = pd.to_datetime(pts[sec["date"]]) if sec.get("date") in pts.columns else None
     clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=times)
-    x, y = ss.to_local_metres(pts[lat_c], pts[lon_c])
+    try:  # on the British National Grid, so that the maps can show the districts
+        x, y = ss.to_bng(pts[lat_c], pts[lon_c])
+        areas: Literal["la"] | None = "la"
+    except ss.SaferstatsError:  # points beyond the grid's area of use: local metres, no district outlines
+        x, y = ss.to_local_metres(pts[lat_c], pts[lon_c])
+        areas = None
     kde = ss.kde_grid(x, y, cell_size=cell / 4)
     counts, cx, cy = ss.grid_counts(x, y, cell_size=cell)
     gi = ss.gi_star(counts.ravel(), ss.Weights.lattice(*counts.shape), permutations=999, seed=2021)
@@ -670,8 +675,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         s.intro += "".join(notes)
     s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
     fig, ax = _fig()
-    ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax)
-    ss.plot_areas(pts[lat_c], pts[lon_c], level="la", ax=ax)
+    ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)
     for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name
         name = getattr(r, "place", None) or f"cluster {r.label}"
         ax.annotate(str(name), (r.centroid_lon, r.centroid_lat), fontsize=7, xytext=(4, 4), textcoords="offset points",
@@ -679,11 +683,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls, local "
                             "authority boundaries (ONS, generalised) and the five largest clusters named", _png(fig)))
     fig, ax = _fig()
-    ss.plot_kde(kde, ax=ax)
-    s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)", _png(fig)))
+    ss.plot_kde(kde, ax=ax, areas=areas)
+    bounds_note = ", local authority boundaries (ONS, generalised)" if areas else ""
+    s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)"
+                            + bounds_note, _png(fig)))
     fig, ax = _fig()
-    ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax)
-    s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells", _png(fig)))
+    ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas)
+    s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note, _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
 

@@ -18,7 +18,6 @@ few incidents to say". Ratios and trends follow the same three cases. Method and
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from .sections import Section, Table
+from .tables import _num
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
            "executive_summary", "GLOSSARY"]
@@ -63,16 +63,6 @@ GLOSSARY: list[tuple[str, str]] = [
      "than 1 in 1,000."),
     ("[c]", "A number withheld to protect individuals (a small count, or one that would give a small count away)."),
 ]
-
-
-def _num(v: Any) -> float | None:
-    if v is None or isinstance(v, (str, bool)):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def fmt_pct(v: float, *, signed: bool = False) -> str:
