@@ -3,9 +3,14 @@
 
     .venv/bin/python bench/hotspot_intel_bench.py            # 300 x 300, 12 periods, 999 perms
     .venv/bin/python bench/hotspot_intel_bench.py --side 100 # quicker
+    .venv/bin/python bench/hotspot_intel_bench.py --only moran   # one of the two comparisons
+
+The machine's load average is printed with the ratios: on a shared 2-core machine the ratio of a
+multi-threaded run to esda's single thread falls as the load rises, so compare runs at low load.
 
 1. Global Moran's I with 999 permutations on a side x side queen lattice: saferstats.global_moran
-   vs esda.Moran.
+   vs esda.Moran; then Geary's C (esda.Geary) and General G (esda.G, on a 60 x 60 corner because
+   esda.G forms an n x n array), which share the permutation kernel.
 2. Emerging hotspot classification of a side x side grid over 12 periods with 999 permutations:
    saferstats.hotspot_classify (counting included) vs a loop over the periods of
    esda.G_Local(star=True, permutations=999) on the same counts, with the same Holm adjustment and
@@ -15,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import warnings
 
@@ -48,8 +54,8 @@ def main() -> None:
     ap.add_argument("--side", type=int, default=300)
     ap.add_argument("--periods", type=int, default=12)
     ap.add_argument("--permutations", type=int, default=999)
+    ap.add_argument("--only", choices=["moran", "classify"], default=None)
     a = ap.parse_args()
-    import esda
     import libpysal
 
     rng = np.random.default_rng(2026)
@@ -58,7 +64,18 @@ def main() -> None:
     w_esda = libpysal.weights.lat2W(side, side, rook=False)
     w = saferstats.Weights.lattice(side, side, contiguity="queen")
 
-    # 1. global Moran
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    if a.only != "classify":
+        global_moran(counts, w, w_esda, P, side)
+    if a.only != "moran":
+        classify(counts, w_esda, P, side, T)
+
+
+def global_moran(counts, w, w_esda, P, side):
+    """1. Global Moran's I (then Geary's C and General G, the same kernel): saferstats vs esda."""
+    import esda
+    import libpysal
+
     y = counts.sum(axis=0)
     saferstats.global_moran(y[:100], saferstats.Weights.lattice(10, 10), permutations=9)  # warm-up
     ts, ours = timed(lambda: saferstats.global_moran(y, w, permutations=P, seed=1))
@@ -68,8 +85,24 @@ def main() -> None:
     tp, peer = timed(lambda: esda.Moran(y, w_esda, transformation="r", permutations=P))
     print(f"global Moran, {side}x{side} queen, {P} permutations: saferstats {ts:.3f} s, esda {tp:.3f} s, "
           f"ratio {tp / ts:.1f}x; I {ours.I:.6f} vs {peer.I:.6f}, p_sim {ours.p_sim:.4f} vs {peer.p_sim:.4f}")
+    ts, ours = timed(lambda: saferstats.global_geary(y, w, permutations=P, seed=1))
+    tp, peer = timed(lambda: esda.Geary(y, w_esda, transformation="r", permutations=P))
+    print(f"global Geary, same lattice: saferstats {ts:.3f} s, esda {tp:.3f} s, ratio {tp / ts:.1f}x; "
+          f"C {ours.C:.6f} vs {peer.C:.6f}")
+    ts, ours = timed(lambda: saferstats.general_g(y, w, permutations=P, seed=1))
+    # esda.G forms y yᵀ (n × n: 60 GiB at 300 x 300), so it is compared on a 60 x 60 corner
+    small, k = y.reshape(side, side)[:60, :60].ravel(), 60
+    ws = saferstats.Weights.lattice(k, k, contiguity="queen")
+    tsm, _ = timed(lambda: saferstats.general_g(small, ws, permutations=P, seed=1))
+    tpm, peer = timed(lambda: esda.G(small, libpysal.weights.lat2W(k, k, rook=False), permutations=P))
+    print(f"General G, same lattice (binary): saferstats {ts:.3f} s (esda.G needs an n x n array here); "
+          f"on the 60x60 corner saferstats {tsm:.4f} s, esda {tpm:.3f} s, ratio {tpm / tsm:.1f}x")
 
-    # 2. emerging hotspot classification
+
+def classify(counts, w_esda, P, side, T):
+    """2. Emerging hotspot classification vs a loop of esda.G_Local over the periods."""
+    import esda
+
     cx = (np.arange(side) + 0.5) * 100.0
     xs, ys, ps = [], [], []
     for t in range(T):

@@ -9,12 +9,16 @@
 //! (wᵢ. + w.ᵢ) vᵢ² (its Σ cᵢⱼ (vᵢ − vⱼ)² expanded). When the pairs use few index offsets j − i
 //! (lattices: rook 2, queen 4), each offset keeps one weight, its most frequent, and the pairs
 //! whose weight differs (borders, row ends) are a short correction list: a permutation then costs
-//! one shuffle and a few streaming dot products of the values with themselves shifted (AVX2
-//! where the CPU has it), reading no weights. Other weights are a pair list. Each permutation
-//! shuffles a buffer of the values in place (Fisher–Yates with Xoshiro256++, two interleaved
-//! streams, and Lemire's unbiased bounded integers); permutations run in fixed blocks of
-//! [`BLOCK`] over rayon, each block with its own stream derived from `seed` and the block
-//! number, one buffer per thread and nothing allocated per permutation, so the results do not
+//! one shuffle and one streaming pass over the values, Σᵢ vᵢ Σₖ cₖ vᵢ₊ₒₖ, whose shifted reads hit
+//! cache lines just read (AVX2 where the CPU has it), reading no weights. Other weights are a
+//! pair list. Each permutation shuffles a buffer of the values in place (Fisher–Yates drawing two
+//! positions from each 64-bit output of wyrand, a generator that costs one multiply per output,
+//! with Lemire's unbiased bounded integers); permutations run in fixed blocks of [`BLOCK`] over
+//! rayon, each block with its own stream derived from `seed` and the block number, one buffer per
+//! thread and nothing allocated per permutation, so the results do not depend on the number of
+//! threads. (On a 300 × 300 queen lattice this halves the cost of a permutation against
+//! Xoshiro256++ and one dot product per offset; `bench/hotspot_intel_bench.py` has the ratio to
+//! esda.)
 //! depend on the number of threads.
 
 use rand::rngs::Xoshiro256PlusPlus;
@@ -50,63 +54,97 @@ pub(crate) fn bounded(rng: &mut Xoshiro256PlusPlus, bound: u64) -> u64 {
     (m >> 64) as u64
 }
 
-/// A uniform integer in `0..s` from the 32 random bits `x` (Lemire's method; the rare rejection
-/// draws anew from `rng`).
-#[inline(always)]
-fn bounded32(rng: &mut Xoshiro256PlusPlus, x: u32, s: u32) -> usize {
-    let mut m = u64::from(x) * u64::from(s);
-    if (m as u32) < s {
-        let t = s.wrapping_neg() % s;
-        while (m as u32) < t {
-            m = u64::from(rng.next_u64() as u32) * u64::from(s);
-        }
+/// The random stream of the permutations of the global statistics: wyrand (Wang Yi's generator:
+/// a 64-bit Weyl counter whose value is mixed by one 64 × 64 → 128-bit multiply; period 2⁶⁴,
+/// passes BigCrush and PractRand). One output costs a multiply and two xors — about half of
+/// what Xoshiro256++ costs — which matters because a permutation of a 300 × 300 lattice draws
+/// 90,000 positions and the random numbers were the limit of the shuffle.
+#[derive(Debug, Clone)]
+pub(crate) struct WyRand(u64);
+
+impl WyRand {
+    /// The stream of permutation block `block` for `seed` (the SplitMix mixing of
+    /// [`block_rng`], so that neighbouring blocks start far apart on the counter).
+    pub(crate) fn block(seed: u64, block: u64) -> Self {
+        WyRand(mix(seed, block))
     }
-    (m >> 32) as usize
+
+    /// The next 64 random bits.
+    #[inline(always)]
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0xA076_1D64_78BD_642F);
+        let t = u128::from(self.0) * u128::from(self.0 ^ 0xE703_7ED1_A0B4_28DB);
+        (t >> 64) as u64 ^ t as u64
+    }
+
+    /// A uniform integer in `0..bound` (Lemire 2019, unbiased: rare rejection).
+    #[inline]
+    fn bounded(&mut self, bound: u64) -> u64 {
+        let mut m = u128::from(self.next_u64()) * u128::from(bound);
+        if (m as u64) < bound {
+            let t = bound.wrapping_neg() % bound;
+            while (m as u64) < t {
+                m = u128::from(self.next_u64()) * u128::from(bound);
+            }
+        }
+        (m >> 64) as u64
+    }
+
+    /// A uniform integer in `0..s` from the 32 random bits `x` (Lemire's method; the rare
+    /// rejection draws anew).
+    #[inline(always)]
+    fn bounded32(&mut self, x: u32, s: u32) -> usize {
+        let mut m = u64::from(x) * u64::from(s);
+        if (m as u32) < s {
+            let t = s.wrapping_neg() % s;
+            while (m as u32) < t {
+                m = u64::from(self.next_u64() as u32) * u64::from(s);
+            }
+        }
+        (m >> 32) as usize
+    }
 }
 
 /// Shuffle `v` in place (Fisher–Yates, every permutation equally likely). Slices shorter than
-/// 2³² draw their positions as 32-bit integers, two from each 64-bit output (Lemire's unbiased
-/// method on each half), alternating between `rng` and a second stream seeded from it so that
-/// the two generators' dependency chains run side by side.
+/// 2³² draw two positions from each 64-bit output (Lemire's unbiased method on each half).
 #[inline]
-pub(crate) fn shuffle<T>(rng: &mut Xoshiro256PlusPlus, v: &mut [T]) {
+pub(crate) fn shuffle<T>(rng: &mut WyRand, v: &mut [T]) {
     let n = v.len();
     if n > u32::MAX as usize {
         for p in (1..n).rev() {
-            let j = bounded(rng, p as u64 + 1) as usize;
+            let j = rng.bounded(p as u64 + 1) as usize;
             v.swap(p, j);
         }
         return;
     }
-    let mut other = Xoshiro256PlusPlus::seed_from_u64(rng.next_u64());
     let mut i = n;
-    while i > 4 {
-        let (r, q) = (rng.next_u64(), other.next_u64());
-        for (k, x) in [r as u32, (r >> 32) as u32, q as u32, (q >> 32) as u32]
-            .into_iter()
-            .enumerate()
-        {
-            let p = i - k - 1;
-            let j = bounded32(rng, x, p as u32 + 1);
-            v.swap(p, j);
-        }
-        i -= 4;
-    }
-    while i > 1 {
-        let x = rng.next_u64() as u32;
-        let j = bounded32(rng, x, i as u32);
+    while i > 2 {
+        let r = rng.next_u64();
+        let j = rng.bounded32(r as u32, i as u32);
         v.swap(i - 1, j);
-        i -= 1;
+        let j = rng.bounded32((r >> 32) as u32, i as u32 - 1);
+        v.swap(i - 2, j);
+        i -= 2;
+    }
+    if i == 2 {
+        let x = rng.next_u64() as u32;
+        let j = rng.bounded32(x, 2);
+        v.swap(1, j);
     }
 }
 
-/// The random stream of permutation block `block` for `seed`.
-pub(crate) fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
-    // SplitMix-style mixing of (seed, block) into one 64-bit seed
+/// SplitMix-style mixing of (seed, block) into one 64-bit seed.
+fn mix(seed: u64, block: u64) -> u64 {
     let mut z = seed ^ block.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
+    z ^ (z >> 31)
+}
+
+/// A Xoshiro256++ stream for permutation block `block` of `seed` (the emerging-hotspot
+/// classification's conditional permutations).
+pub(crate) fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(mix(seed, block))
 }
 
 /// Most index offsets j − i the banded storage of [`Folded`] takes.
@@ -242,12 +280,9 @@ impl Folded {
                 fixes,
             } => {
                 let n = v.len() - self.padding();
-                let swept: f64 = crate::ci::vectorised(
+                let swept = crate::ci::vectorised(
                     #[inline(always)]
-                    || {
-                        let dots = offsets.iter().map(|&d| dot(&v[..n], &v[d..d + n]));
-                        dots.zip(weights).map(|(s, c)| c * s).sum()
-                    },
+                    || diagonal_sum(v, n, offsets, weights),
                 );
                 swept + pair_sum(fixes)
             }
@@ -256,28 +291,80 @@ impl Folded {
     }
 }
 
-/// Σ xᵢ yᵢ in sixteen independent sums.
+/// Σᵢ<n vᵢ Σₖ cₖ vᵢ₊ₒₖ (offsets `o`, weights `c`; `v` padded with zeros after its n values) in one
+/// pass over the values: per block of [`SWEEP`] values, tᵢ = Σₖ cₖ vᵢ₊ₒₖ into a buffer that stays
+/// in L1 (the shifted reads fall in cache lines just read), then Σ vᵢ tᵢ in sixteen independent
+/// sums — a lattice's form streams the values once instead of once per offset. When every offset
+/// has the same weight c (a lattice's interior, binary or row-standardised) it is c Σ vᵢ Σₖ vᵢ₊ₒₖ,
+/// with no multiply per offset. A fixed order of operations: the same result on every CPU.
 #[inline(always)]
-fn dot(x: &[f64], y: &[f64]) -> f64 {
-    let (xs, ys) = (x.chunks_exact(16), y.chunks_exact(16));
-    let tail: f64 = xs
-        .remainder()
-        .iter()
-        .zip(ys.remainder())
-        .map(|(p, q)| p * q)
-        .sum();
-    let mut acc = [0.0f64; 16];
-    for (p, q) in xs.zip(ys) {
-        for l in 0..16 {
-            acc[l] += p[l] * q[l];
-        }
+fn diagonal_sum(v: &[f64], n: usize, offsets: &[usize], weights: &[f64]) -> f64 {
+    let equal = weights.iter().all(|&c| c == weights[0]);
+    macro_rules! by_count {
+        ($($k:literal)+) => {
+            match offsets.len() {
+                0 => 0.0,
+                $($k => {
+                    let (o, c) = (offsets.try_into().expect("K"), weights.try_into().expect("K"));
+                    if equal {
+                        weights[0] * sweep::<$k, false>(v, n, o, c)
+                    } else {
+                        sweep::<$k, true>(v, n, o, c)
+                    }
+                })+
+                _ => offsets
+                    .iter()
+                    .zip(weights)
+                    .map(|(&o, &c)| sweep::<1, true>(v, n, &[o], &[c]))
+                    .sum(),
+            }
+        };
     }
-    let mut half = [0.0f64; 8];
-    for l in 0..8 {
-        half[l] = acc[l] + acc[l + 8];
-    }
-    ((half[0] + half[1]) + (half[2] + half[3])) + ((half[4] + half[5]) + (half[6] + half[7])) + tail
+    by_count!(1 2 3 4 5 6 7 8)
 }
+
+/// [`diagonal_sum`] for `K` offsets: with `WEIGHTED`, Σ vᵢ Σₖ cₖ vᵢ₊ₒₖ, else Σ vᵢ Σₖ vᵢ₊ₒₖ.
+#[inline(always)]
+fn sweep<const K: usize, const WEIGHTED: bool>(
+    v: &[f64],
+    n: usize,
+    offsets: &[usize; K],
+    weights: &[f64; K],
+) -> f64 {
+    let mut t = [0.0f64; SWEEP];
+    let mut acc = [0.0f64; 16];
+    let mut tail = 0.0;
+    let mut start = 0;
+    while start < n {
+        let m = (n - start).min(SWEEP);
+        let t = &mut t[..m];
+        for k in 0..K {
+            let y = &v[start + offsets[k]..start + offsets[k] + m];
+            let c = weights[k];
+            for (a, y) in t.iter_mut().zip(y) {
+                let y = if WEIGHTED { c * y } else { *y };
+                *a = if k == 0 { y } else { *a + y };
+            }
+        }
+        let (xs, ts) = (v[start..start + m].chunks_exact(16), t.chunks_exact(16));
+        tail += xs
+            .remainder()
+            .iter()
+            .zip(ts.remainder())
+            .map(|(p, q)| p * q)
+            .sum::<f64>();
+        for (p, q) in xs.zip(ts) {
+            for l in 0..16 {
+                acc[l] += p[l] * q[l];
+            }
+        }
+        start += m;
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
+/// Values per block of [`diagonal_sum`] (2 KiB of f64: the block and its shifted reads stay in L1).
+const SWEEP: usize = 256;
 
 /// The folded pairs (a < b) as one dense weight array per offset b − a (indexed by a), when at
 /// most [`MAX_OFFSETS`] offsets occur and the arrays take about as much memory as the pairs.
@@ -431,7 +518,7 @@ where
         |buf, (b, out)| {
             cancel.check()?;
             buf.copy_from_slice(v);
-            let mut rng = block_rng(seed, b as u64);
+            let mut rng = WyRand::block(seed, b as u64);
             for s in out {
                 shuffle(&mut rng, &mut buf[..n]);
                 *s = stat(buf);
@@ -727,13 +814,89 @@ mod tests {
     fn shuffle_is_a_permutation_and_reproducible() {
         let mut a: Vec<u32> = (0..1000).collect();
         let mut b = a.clone();
-        shuffle(&mut block_rng(7, 3), &mut a);
-        shuffle(&mut block_rng(7, 3), &mut b);
+        shuffle(&mut WyRand::block(7, 3), &mut a);
+        shuffle(&mut WyRand::block(7, 3), &mut b);
         assert_eq!(a, b);
         let mut s = a.clone();
         s.sort_unstable();
         assert_eq!(s, (0..1000).collect::<Vec<u32>>());
         assert_ne!(a, s);
+    }
+
+    #[test]
+    fn shuffle_gives_every_order_equally_often() {
+        // the 24 orders of 4 items, 48,000 shuffles: each order 2,000 ± 5 sd (sd ≈ 44)
+        let mut rng = WyRand::block(11, 0);
+        let mut counts = std::collections::HashMap::new();
+        for _ in 0..48_000 {
+            let mut v = [0u8, 1, 2, 3];
+            shuffle(&mut rng, &mut v);
+            *counts.entry(v).or_insert(0usize) += 1;
+        }
+        assert_eq!(counts.len(), 24);
+        assert!(
+            counts.values().all(|&c| (1_780..2_220).contains(&c)),
+            "{counts:?}"
+        );
+        // and every position of a longer slice is uniform (odd length: the last draw alone)
+        let mut at = [[0usize; 7]; 7];
+        for _ in 0..70_000 {
+            let mut v = [0usize, 1, 2, 3, 4, 5, 6];
+            shuffle(&mut rng, &mut v);
+            for (p, &x) in v.iter().enumerate() {
+                at[p][x] += 1;
+            }
+        }
+        assert!(
+            at.iter().flatten().all(|&c| (9_500..10_500).contains(&c)),
+            "{at:?}"
+        );
+    }
+
+    #[test]
+    fn wyrand_bounded_is_roughly_uniform() {
+        let mut rng = WyRand::block(3, 1);
+        let mut counts = [0usize; 6];
+        for _ in 0..60_000 {
+            counts[rng.bounded(6) as usize] += 1;
+        }
+        assert!(
+            counts.iter().all(|&c| (9_400..10_600).contains(&c)),
+            "{counts:?}"
+        );
+    }
+
+    #[test]
+    fn diagonal_sum_equals_the_plain_sum_for_any_number_of_offsets() {
+        let n = 1_003;
+        let v: Vec<f64> = (0..n + 40)
+            .map(|i| {
+                if i < n {
+                    ((i * 7919) % 23) as f64 - 11.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        for (k, equal) in [1usize, 2, 4, 5, 8, 9, 13]
+            .into_iter()
+            .flat_map(|k| [(k, false), (k, true)])
+        {
+            let offsets: Vec<usize> = (0..k).map(|j| j * 3 + usize::from(j > 0)).collect();
+            let weights: Vec<f64> = (0..k)
+                .map(|j| if equal { 0.25 } else { 0.25 + j as f64 })
+                .collect();
+            let plain: f64 = offsets
+                .iter()
+                .zip(&weights)
+                .map(|(&d, c)| c * (0..n).map(|i| v[i] * v[i + d]).sum::<f64>())
+                .sum();
+            let fast = diagonal_sum(&v, n, &offsets, &weights);
+            assert!(
+                (fast - plain).abs() <= 1e-12 * plain.abs(),
+                "{k}: {fast} vs {plain}"
+            );
+        }
     }
 
     #[test]
