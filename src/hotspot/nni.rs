@@ -187,6 +187,10 @@ mod tests {
         let s = 1e300;
         let ce = clark_evans(&[0.0, s, 0.5 * s], &[0.0, s, 0.0], 1e300, None).unwrap();
         let want = (0.5 * s + 0.5 * s + 1.25f64.sqrt() * s) / 3.0;
-        assert!(ce.r_obs.is_finite() && (ce.r_obs / want - 1.0).abs() < 1e-12, "{}", ce.r_obs);
+        assert!(
+            ce.r_obs.is_finite() && (ce.r_obs / want - 1.0).abs() < 1e-12,
+            "{}",
+            ce.r_obs
+        );
     }
 }
