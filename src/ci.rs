@@ -404,6 +404,28 @@ pub(crate) fn check_column(name: &str, xs: &[f64], domain: Domain, missing: Miss
     Ok(())
 }
 
+/// Check row `i` of a (count, denominator) pair of columns named `names`: `Ok(false)` when either
+/// value is missing (NaN: the row is skipped), an [`Error::InvalidValue`] naming the column and
+/// row when the count is negative or infinite or the denominator is not positive and finite.
+pub(crate) fn check_count_pair(
+    i: usize,
+    names: [&str; 2],
+    count: f64,
+    denominator: f64,
+) -> Result<bool> {
+    if count.is_nan() || denominator.is_nan() {
+        return Ok(false);
+    }
+    if !(count >= 0.0 && count.is_finite()) {
+        return Err(Error::value(names[0], i, count, "must be ≥ 0 and finite"));
+    }
+    if !(denominator > 0.0 && denominator.is_finite()) {
+        let reason = "must be positive and finite";
+        return Err(Error::value(names[1], i, denominator, reason));
+    }
+    Ok(true)
+}
+
 /// Check that all named columns have the same length as the first.
 pub(crate) fn check_lengths(cols: &[(&str, usize)]) -> Result<()> {
     if let Some(&(name_a, len_a)) = cols.first() {

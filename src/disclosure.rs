@@ -42,7 +42,9 @@ use std::collections::BinaryHeap;
 use serde::Serialize;
 
 use crate::cancel::{Cancel, NEVER};
+use crate::ci::check_lengths;
 use crate::error::{Error, Result};
+use crate::lp::cone_contains;
 
 coded_enum! {
     /// Why a cell was hidden.
@@ -172,14 +174,10 @@ impl Relations {
     /// Offsets that do not start at 0, decrease, or do not end at the number of terms; arrays of
     /// different lengths; a coefficient that is zero or not finite.
     pub fn from_parts(offsets: Vec<usize>, cells: Vec<usize>, coefs: Vec<f64>) -> Result<Self> {
-        if cells.len() != coefs.len() {
-            return Err(Error::LengthMismatch {
-                name_a: "relation cells".into(),
-                len_a: cells.len(),
-                name_b: "relation coefficients".into(),
-                len_b: coefs.len(),
-            });
-        }
+        check_lengths(&[
+            ("relation cells", cells.len()),
+            ("relation coefficients", coefs.len()),
+        ])?;
         let ok = offsets.first() == Some(&0)
             && offsets.last() == Some(&cells.len())
             && offsets.windows(2).all(|w| w[0] <= w[1]);
@@ -582,14 +580,7 @@ pub fn recoverable(
     hidden: &[bool],
     relations: &Relations,
 ) -> Result<Vec<usize>> {
-    if hidden.len() != values.len() {
-        return Err(Error::LengthMismatch {
-            name_a: "values".into(),
-            len_a: values.len(),
-            name_b: "hidden".into(),
-            len_b: hidden.len(),
-        });
-    }
+    check_lengths(&[("values", values.len()), ("hidden", hidden.len())])?;
     let problem = Problem::new(values, kinds, relations, None, Zeros::Unknown)?;
     let h: Vec<bool> = (0..values.len())
         .map(|i| problem.active[i] && (hidden[i] || kinds[i] == CellKind::Latent))
@@ -632,14 +623,7 @@ impl<'a> Problem<'a> {
         zeros: Zeros,
     ) -> Result<Self> {
         let n = values.len();
-        if kinds.len() != n {
-            return Err(Error::LengthMismatch {
-                name_a: "values".into(),
-                len_a: n,
-                name_b: "kinds".into(),
-                len_b: kinds.len(),
-            });
-        }
+        check_lengths(&[("values", n), ("kinds", kinds.len())])?;
         for (i, &v) in values.iter().enumerate() {
             if v.is_infinite() || v < 0.0 {
                 return Err(Error::value(
@@ -1032,7 +1016,9 @@ impl<'a> Problem<'a> {
                     continue; // not sensitive, or linearly determined (reported elsewhere)
                 }
                 let neg: Vec<f64> = null[k].iter().map(|x| -x).collect();
-                if cone_contains(&gens, &null[k]) && cone_contains(&gens, &neg) {
+                if cone_contains(&gens, &null[k]) == Some(true)
+                    && cone_contains(&gens, &neg) == Some(true)
+                {
                     out.push(c);
                 }
             }
@@ -1252,71 +1238,6 @@ impl Elimination {
     }
 }
 
-/// Is `b` a non-negative combination of `gens` (∃ λ ≥ 0: Σ λⱼ gⱼ = b)? Phase-one simplex with
-/// Bland's rule (no cycling) on the small systems of [`Problem::pinned`].
-fn cone_contains(gens: &[&[f64]], b: &[f64]) -> bool {
-    let (k, m) = (b.len(), gens.len());
-    if k == 0 {
-        return true;
-    }
-    let w = m + k + 1;
-    let rhs = w - 1;
-    let mut t = vec![0.0; (k + 1) * w];
-    for r in 0..k {
-        let sign = if b[r] < 0.0 { -1.0 } else { 1.0 };
-        for (j, g) in gens.iter().enumerate() {
-            t[r * w + j] = sign * g[r];
-        }
-        t[r * w + m + r] = 1.0;
-        t[r * w + rhs] = sign * b[r];
-    }
-    let obj = k;
-    for r in 0..k {
-        for c in (0..m).chain([rhs]) {
-            t[obj * w + c] -= t[r * w + c];
-        }
-    }
-    let mut basis: Vec<usize> = (m..m + k).collect();
-    for _ in 0..(50 * (m + k) + 100) {
-        let Some(enter) = (0..m + k).find(|&c| t[obj * w + c] < -TOL) else {
-            break;
-        };
-        let mut leave: Option<(usize, f64)> = None;
-        for r in 0..k {
-            let a = t[r * w + enter];
-            if a > TOL {
-                let ratio = t[r * w + rhs] / a;
-                let better = match leave {
-                    None => true,
-                    Some((lr, lv)) => {
-                        ratio < lv - TOL || ((ratio - lv).abs() <= TOL && basis[r] < basis[lr])
-                    }
-                };
-                if better {
-                    leave = Some((r, ratio));
-                }
-            }
-        }
-        let Some((pr, _)) = leave else { break };
-        let piv = t[pr * w + enter];
-        for c in 0..w {
-            t[pr * w + c] /= piv;
-        }
-        for r in 0..=k {
-            if r != pr {
-                let f = t[r * w + enter];
-                if f != 0.0 {
-                    for c in 0..w {
-                        t[r * w + c] -= f * t[pr * w + c];
-                    }
-                }
-            }
-        }
-        basis[pr] = enter;
-    }
-    -t[obj * w + rhs] <= 1e-7
-}
-
 /// Bridges of the multigraph of the hidden edges (iterative Tarjan low-link).
 fn bridges(n_nodes: usize, edges: &[Option<(usize, usize)>], hidden: &[bool]) -> Vec<bool> {
     let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_nodes];
@@ -1464,17 +1385,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.unprotected, [0]);
-    }
-
-    #[test]
-    fn cone_membership() {
-        let g1 = [1.0, 0.0];
-        let g2 = [0.0, 1.0];
-        let gens: Vec<&[f64]> = vec![&g1, &g2];
-        assert!(cone_contains(&gens, &[2.0, 3.0]));
-        assert!(!cone_contains(&gens, &[-1.0, 3.0]));
-        assert!(cone_contains(&[], &[0.0, 0.0]));
-        assert!(!cone_contains(&[], &[0.0, 1.0]));
     }
 
     #[test]

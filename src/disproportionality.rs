@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::ci::{check_column, check_lengths, CiMethod, Domain, Estimate, Missing, PAR_MIN_LEN};
 use crate::error::{Error, Result};
 use crate::rates::{rate_ci, RateOptions};
-use crate::special::{beta_quantile, check_confidence, z_two_sided};
+use crate::special::{check_confidence, z_two_sided};
 use crate::tables::{compare, TwoByTwo};
 
 choice! {
@@ -250,24 +250,7 @@ fn katz(a: f64, n1: f64, c: f64, n2: f64, z: f64, method: CiMethod) -> Estimate 
 /// π = n₁·RR/(n₁·RR + n₂); Clopper–Pearson limits on π mapped to RR = π/(1 − π)·n₂/n₁.
 /// The limit is 0 for a = 0 and +∞ for c = 0. No p-value (no enumeration, whatever the counts).
 fn exact_conditional(a: f64, n1: f64, c: f64, n2: f64, confidence: f64) -> Estimate {
-    let alpha = 1.0 - confidence;
-    let to_rr = |pi: f64| {
-        if pi >= 1.0 {
-            f64::INFINITY
-        } else {
-            pi / (1.0 - pi) * n2 / n1
-        }
-    };
-    let lower = if a == 0.0 {
-        0.0
-    } else {
-        to_rr(beta_quantile(alpha / 2.0, a, c + 1.0))
-    };
-    let upper = if c == 0.0 {
-        f64::INFINITY
-    } else {
-        to_rr(beta_quantile(1.0 - alpha / 2.0, a + 1.0, c))
-    };
+    let (lower, upper) = crate::rates::exact_conditional_limits(a, n1, c, n2, 1.0 - confidence);
     Estimate {
         value: (a / n1) / (c / n2),
         lower,

@@ -57,6 +57,7 @@ pub mod geography;
 pub mod glm;
 pub mod hotspot;
 pub mod io;
+mod lp;
 pub mod monitoring;
 pub mod outcomes;
 pub mod rates;

@@ -605,6 +605,32 @@ pub struct RatioColumns {
     pub p_value: Vec<f64>,
 }
 
+/// Exact conditional limits (docs/methods/rates.md A4) of the ratio (a/n_a)/(b/n_b) at level
+/// 1 − `alpha`: given a + b, a ~ Bin(a + b, π) with π = n_a·RR/(n_a·RR + n_b), so the
+/// Clopper–Pearson limits on π map to RR = π/(1 − π)·n_b/n_a; the lower limit is 0 for a = 0
+/// and the upper +∞ for b = 0. Shared by rate ratios, risk ratios at a zero cell and the
+/// stop-and-search ratios.
+pub(crate) fn exact_conditional_limits(a: f64, na: f64, b: f64, nb: f64, alpha: f64) -> (f64, f64) {
+    let to_rr = |pi: f64| {
+        if pi >= 1.0 {
+            f64::INFINITY
+        } else {
+            pi / (1.0 - pi) * nb / na
+        }
+    };
+    let lower = if a == 0.0 {
+        0.0
+    } else {
+        to_rr(beta_quantile(alpha / 2.0, a, b + 1.0))
+    };
+    let upper = if b == 0.0 {
+        f64::INFINITY
+    } else {
+        to_rr(beta_quantile(1.0 - alpha / 2.0, a + 1.0, b))
+    };
+    (lower, upper)
+}
+
 /// One rate ratio (a/Na)/(b/Nb) with CI, z and p.
 fn one_rate_ratio(
     a: f64,
@@ -633,17 +659,7 @@ fn one_rate_ratio(
         };
         return (est, zstat, p_two_sided(zstat));
     }
-    // Exact conditional: a | a+b ~ Bin(a+b, pi), pi = Na*RR/(Na*RR + Nb).
-    let alpha = 1.0 - conf;
-    let pi_lo = beta_quantile(alpha / 2.0, a, b + 1.0);
-    let pi_hi = beta_quantile(1.0 - alpha / 2.0, a + 1.0, b);
-    let to_rr = |pi: f64| {
-        if pi >= 1.0 {
-            f64::INFINITY
-        } else {
-            pi / (1.0 - pi) * nb / na
-        }
-    };
+    let (lower, upper) = exact_conditional_limits(a, na, b, nb, 1.0 - conf);
     let p = if a.fract() == 0.0 && b.fract() == 0.0 {
         binom_test_two_sided(a as u64, (a + b) as u64, na / (na + nb))
     } else {
@@ -657,8 +673,8 @@ fn one_rate_ratio(
     (
         Estimate {
             value: ratio,
-            lower: to_rr(pi_lo),
-            upper: to_rr(pi_hi),
+            lower,
+            upper,
             method,
         },
         f64::NAN,

@@ -24,8 +24,8 @@ use serde::Serialize;
 
 use crate::ci::{CiMethod, Estimate};
 use crate::error::{Error, Result};
-use crate::rates::{newcombe_difference, wilson_limits};
-use crate::special::{beta_quantile, check_confidence, norm_ppf, p_two_sided};
+use crate::rates::{exact_conditional_limits, newcombe_difference, wilson_limits};
+use crate::special::{check_confidence, norm_ppf, p_two_sided};
 
 coded_enum! {
     /// Which test produced the reported p-value.
@@ -182,20 +182,11 @@ pub fn risk_ratio(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Estimate {
     }
     let value = (x1 / n1) / (x2 / n2);
     if x1 == 0.0 || x2 == 0.0 || x1 == n1 || x2 == n2 {
-        let alpha = p_two_sided(z);
-        let pi_lo = beta_quantile(alpha / 2.0, x1, x2 + 1.0);
-        let pi_hi = beta_quantile(1.0 - alpha / 2.0, x1 + 1.0, x2);
-        let to_rr = |pi: f64| {
-            if pi >= 1.0 {
-                f64::INFINITY
-            } else {
-                pi / (1.0 - pi) * n2 / n1
-            }
-        };
+        let (lower, upper) = exact_conditional_limits(x1, n1, x2, n2, p_two_sided(z));
         return Estimate {
             value,
-            lower: to_rr(pi_lo),
-            upper: to_rr(pi_hi),
+            lower,
+            upper,
             method: CiMethod::ExactZeroCount,
         };
     }

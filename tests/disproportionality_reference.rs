@@ -21,13 +21,8 @@ fn ratio_matches_statsmodels_katz_and_poisson() {
                 ratio_ci: ci,
                 ..DispOptions::default()
             };
-            let d = disproportionality(
-                &[g(r, "searches"), g(r, "ref_searches")],
-                &[g(r, "population"), g(r, "ref_population")],
-                &[1, 1],
-                &opts,
-            )
-            .unwrap();
+            let (a, n1) = (g(r, "searches"), g(r, "population"));
+            let d = against_reference(a, n1, g(r, "ref_searches"), g(r, "ref_population"), &opts);
             close(d.ratio[0].value, g(r, "ratio"), 1e-12, "ratio");
             close(d.ratio[0].lower, g(r, lo), 1e-9, &format!("{lo} {r}"));
             close(d.ratio[0].upper, g(r, hi), 1e-9, &format!("{hi} {r}"));
@@ -37,6 +32,11 @@ fn ratio_matches_statsmodels_katz_and_poisson() {
     }
 }
 
+/// A group's `a` searches of `n1` people against the reference group's `c` of `n2` (row 1).
+fn against_reference(a: f64, n1: f64, c: f64, n2: f64, opts: &DispOptions) -> DispColumns {
+    disproportionality(&[a, c], &[n1, n2], &[1, 1], opts).unwrap()
+}
+
 #[test]
 fn published_rate_is_reproduced_to_published_precision() {
     // issue 4: 755 searches of a Black population of 31,401 -> 24.04 per 1,000
@@ -44,13 +44,13 @@ fn published_rate_is_reproduced_to_published_precision() {
     assert_eq!((d.rate[0].value * 100.0).round() / 100.0, 24.04);
     // docs/methods/stop_search.md B1: West Midlands Black 24.2 / White 5.1 per 1,000 published as "4.8 times";
     // the ratio of rounded rates is 4.745 -> always divide unrounded rates
-    let d = disproportionality(
-        &[3973.0, 9713.0],
-        &[164_174.0, 1_904_510.0],
-        &[1, 1],
+    let d = against_reference(
+        3973.0,
+        164_174.0,
+        9713.0,
+        1_904_510.0,
         &DispOptions::default(),
-    )
-    .unwrap();
+    );
     close(d.ratio[0].value, 4.745086, 1e-6, "WMP ratio");
     close(d.ratio[0].lower, 4.574717, 1e-6, "WMP lower");
 }
@@ -83,17 +83,12 @@ fn zero_cells_exact_or_haldane_match_statsmodels() {
                 zero: ZeroCount::Haldane,
                 ..DispOptions::default()
             };
-            let h = disproportionality(&[a, c], &[n1, n2], &[1, 1], &opts).unwrap();
-            let e = disproportionality(
-                &[a, c],
-                &[n1, n2],
-                &[1, 1],
-                &DispOptions {
-                    zero: ZeroCount::Exact,
-                    ..opts
-                },
-            )
-            .unwrap();
+            let h = against_reference(a, n1, c, n2, &opts);
+            let exact = DispOptions {
+                zero: ZeroCount::Exact,
+                ..opts
+            };
+            let e = against_reference(a, n1, c, n2, &exact);
             if ci == RatioCi::Poisson && a > 0.0 && c > 0.0 {
                 // no zero count: the Poisson interval has no zero cell (a = n1 is no cell of it)
                 assert_eq!(h.ratio[0].method, CiMethod::WaldLog, "{r}");
@@ -132,29 +127,17 @@ fn zero_cells_exact_or_haldane_match_statsmodels() {
     }
     // issue 18.1's example as a ratio: 13 of 13 against 333 of 359 — the corrected interval
     // contains 1 (plain Katz gave 1.047-1.110)
-    let h = disproportionality(
-        &[13.0, 333.0],
-        &[13.0, 359.0],
-        &[1, 1],
-        &DispOptions {
-            zero: ZeroCount::Haldane,
-            ..DispOptions::default()
-        },
-    )
-    .unwrap();
+    let haldane = DispOptions {
+        zero: ZeroCount::Haldane,
+        ..DispOptions::default()
+    };
+    let h = against_reference(13.0, 13.0, 333.0, 359.0, &haldane);
     assert!(h.ratio[0].lower < 1.0 && h.ratio[0].upper > 1.0);
     // both counts zero: no ratio
-    let d =
-        disproportionality(&[0.0, 0.0], &[10.0, 10.0], &[1, 1], &DispOptions::default()).unwrap();
+    let d = against_reference(0.0, 10.0, 0.0, 10.0, &DispOptions::default());
     assert!(d.ratio[0].value.is_nan() && d.ratio[0].method == CiMethod::NotApplicable);
     // reliability is unchanged by the zero rule
-    let d = disproportionality(
-        &[0.0, 300.0],
-        &[2500.0, 500_000.0],
-        &[1, 1],
-        &DispOptions::default(),
-    )
-    .unwrap();
+    let d = against_reference(0.0, 2500.0, 300.0, 500_000.0, &DispOptions::default());
     assert_eq!(d.ratio[0].value, 0.0);
     assert!(!d.reliable[0] && d.reliable[1]);
 }

@@ -256,32 +256,26 @@ fn bad_boundaries_are_errors_naming_the_argument() {
     for (x, y, offsets, areas, n, want) in cases {
         assert!(err(AreaIndex::from_rings(x, y, offsets, areas, n, &o)).contains(want));
     }
-    let bad = AreaIndexOptions {
-        cells_per_edge: f64::NAN,
-        max_cells: 10,
-    };
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, 0.0],
-        &[0.0, 0.0, 1.0],
-        &[0, 3],
-        &[0],
-        1,
-        &bad
-    ))
-    .contains("cells_per_edge"));
-    let bad = AreaIndexOptions {
-        cells_per_edge: 1.0,
-        max_cells: 0,
-    };
-    assert!(err(AreaIndex::from_rings(
-        &[0.0, 1.0, 0.0],
-        &[0.0, 0.0, 1.0],
-        &[0, 3],
-        &[0],
-        1,
-        &bad
-    ))
-    .contains("max_cells"));
+    for (bad, want) in [
+        (
+            AreaIndexOptions {
+                cells_per_edge: f64::NAN,
+                max_cells: 10,
+            },
+            "cells_per_edge",
+        ),
+        (
+            AreaIndexOptions {
+                cells_per_edge: 1.0,
+                max_cells: 0,
+            },
+            "max_cells",
+        ),
+    ] {
+        let triangle = ([0.0, 1.0, 0.0], [0.0, 0.0, 1.0]);
+        let index = AreaIndex::from_rings(&triangle.0, &triangle.1, &[0, 3], &[0], 1, &bad);
+        assert!(err(index).contains(want));
+    }
 }
 
 proptest! {

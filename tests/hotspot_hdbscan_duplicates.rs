@@ -7,8 +7,8 @@ mod common;
 
 use std::io::Read;
 
-use common::{arr, ints};
-use saferstats::hotspot::hdbscan::{hdbscan, labels_from_sorted_mst, mutual_reachability_mst};
+use common::{arr, check_hdbscan_run};
+use saferstats::hotspot::hdbscan::{hdbscan, mutual_reachability_mst};
 use serde_json::Value;
 
 fn fixture() -> Value {
@@ -30,29 +30,7 @@ fn synthetic_duplicates_mst_and_labels_equal_sklearn() {
     let (lat, lon) = (arr(&s["lat"]), arr(&s["lon"]));
     let mut runs = 0;
     for run in s["runs"].as_array().unwrap() {
-        let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
-        let ms = run["min_samples"].as_u64().map_or(mcs, |v| v as usize);
-        let mst = mutual_reachability_mst(&lat, &lon, ms).unwrap();
-        let (from, to, dist) = (
-            ints(&run["mst_from"]),
-            ints(&run["mst_to"]),
-            arr(&run["mst_distance"]),
-        );
-        assert_eq!(mst.len(), from.len());
-        for (k, e) in mst.iter().enumerate() {
-            assert_eq!(
-                (e.0 as i64, e.1 as i64),
-                (from[k], to[k]),
-                "mcs {mcs} ms {ms}: edge {k}"
-            );
-            assert!((e.2 - dist[k]).abs() <= 1e-15 * dist[k].abs().max(1e-300));
-        }
-        let sorted: Vec<(usize, usize, f64)> = ints(&run["argsort"])
-            .iter()
-            .map(|&k| mst[k as usize])
-            .collect();
-        let labels = labels_from_sorted_mst(lat.len(), &sorted, mcs).unwrap();
-        assert_eq!(labels, ints(&run["labels"]), "mcs {mcs} ms {ms}");
+        check_hdbscan_run(&lat, &lon, run, "synthetic");
         runs += 1;
     }
     assert!(runs >= 7);

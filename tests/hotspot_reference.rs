@@ -31,12 +31,7 @@ fn dbscan_labels_identical_to_sklearn() {
             let (labels, core) = dbscan(&lat, &lon, eps, ms).unwrap();
             let want = ints(&run["labels"]);
             assert_eq!(labels, want, "{} eps {eps} min_samples {ms}", set["name"]);
-            let want_core: Vec<usize> = run["core"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap() as usize)
-                .collect();
+            let want_core: Vec<usize> = ints(&run["core"]).iter().map(|&v| v as usize).collect();
             let got_core: Vec<usize> = (0..core.len()).filter(|&i| core[i]).collect();
             assert_eq!(got_core, want_core);
             runs += 1;
@@ -111,12 +106,7 @@ fn gi_star_and_local_moran_match_esda() {
             for (a, b) in m.variance.iter().zip(arr(&r["VI"])) {
                 assert!((a - b).abs() < 1e-9 * b.abs().max(1.0), "VI {a} vs {b}");
             }
-            let q: Vec<u8> = r["q"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap() as u8)
-                .collect();
+            let q: Vec<u8> = ints(&r["q"]).iter().map(|&v| v as u8).collect();
             assert_eq!(m.quadrant, q);
         }
     }
@@ -132,14 +122,9 @@ fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
         .find(|r| r["kind"] == "moran" && r["name"] == "lattice_12x12")
         .unwrap();
     let vals = arr(&r["values"]);
-    let m = local_moran(
-        &vals,
-        &Weights::lattice(12, 12, true).unwrap(),
-        Transform::Row,
-        999,
-        7,
-    )
-    .unwrap();
+    let w = Weights::lattice(12, 12, true).unwrap();
+    let run = || local_moran(&vals, &w, Transform::Row, 999, 7).unwrap();
+    let m = run();
     let esda = arr(&r["p_sim_esda"]);
     let mut outside = 0;
     for (a, b) in m.p_sim.iter().zip(&esda) {
@@ -154,14 +139,7 @@ fn permutation_p_values_agree_with_esda_within_monte_carlo_error() {
         "{outside} of 144 p_sim outside 4 MC standard errors"
     );
     // reproducible from the seed, independent of threads
-    let again = local_moran(
-        &vals,
-        &Weights::lattice(12, 12, true).unwrap(),
-        Transform::Row,
-        999,
-        7,
-    )
-    .unwrap();
+    let again = run();
     assert_eq!(m.p_sim, again.p_sim);
 }
 
@@ -422,37 +400,45 @@ fn hdbscan_labels_match_sklearn() {
     // so cluster numbering can differ and a few tie-affected points change side: there we require
     // the same partition for at least 98% of points (documented in hotspot::hdbscan).
     use saferstats::hotspot::hdbscan::hdbscan;
+    let runs = each_hdbscan_run(|name, lat, lon, run| {
+        let exact = name == "oracle" || name == "duplicates";
+        let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
+        let ms = run["min_samples"].as_u64().map(|v| v as usize);
+        let labels = hdbscan(lat, lon, mcs, ms).unwrap();
+        let want = ints(&run["labels"]);
+        if exact {
+            assert_eq!(labels, want, "{name} mcs {mcs}");
+        } else {
+            let mut map = std::collections::HashMap::new();
+            let mut bad = 0usize;
+            for (a, b) in labels.iter().zip(&want) {
+                if (*a == -1) != (*b == -1) || (*a >= 0 && *map.entry(*a).or_insert(*b) != *b) {
+                    bad += 1;
+                }
+            }
+            let n = want.len();
+            assert!(
+                bad * 50 <= n,
+                "{name} mcs {mcs}: {bad} of {n} points differ"
+            );
+        }
+    });
+    assert!(runs >= 12);
+}
+
+/// Calls `check(set name, lat, lon, run)` on every scikit-learn HDBSCAN run of the fixture's
+/// point sets; returns how many runs there were.
+fn each_hdbscan_run(mut check: impl FnMut(&str, &[f64], &[f64], &Value)) -> usize {
     let fx = fixture();
     let mut runs = 0;
     for set in fx["hdbscan"]["rows"].as_array().unwrap() {
         let (lat, lon) = (arr(&set["lat"]), arr(&set["lon"]));
-        let exact = set["name"] == "oracle" || set["name"] == "duplicates";
         for run in set["runs"].as_array().unwrap() {
-            let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
-            let ms = run["min_samples"].as_u64().map(|v| v as usize);
-            let labels = hdbscan(&lat, &lon, mcs, ms).unwrap();
-            let want = ints(&run["labels"]);
-            if exact {
-                assert_eq!(labels, want, "{} mcs {mcs}", set["name"]);
-            } else {
-                let mut map = std::collections::HashMap::new();
-                let mut bad = 0usize;
-                for (a, b) in labels.iter().zip(&want) {
-                    if (*a == -1) != (*b == -1) || (*a >= 0 && *map.entry(*a).or_insert(*b) != *b) {
-                        bad += 1;
-                    }
-                }
-                assert!(
-                    bad * 50 <= want.len(),
-                    "{} mcs {mcs}: {bad} of {} points differ",
-                    set["name"],
-                    want.len()
-                );
-            }
+            check(set["name"].as_str().unwrap(), &lat, &lon, run);
             runs += 1;
         }
     }
-    assert!(runs >= 12);
+    runs
 }
 
 #[test]
@@ -461,39 +447,8 @@ fn hdbscan_mst_and_tree_equal_sklearn_exactly_also_under_ties() {
     //    distances as scikit-learn's mst_from_data_matrix (deterministic, CPU-independent).
     // 2. Given scikit-learn's own edge order (numpy argsort, stored), the tree processing gives
     //    scikit-learn's labels exactly, on every set including dense blobs with many ties.
-    use saferstats::hotspot::hdbscan::{labels_from_sorted_mst, mutual_reachability_mst};
-    let fx = fixture();
-    let mut runs = 0;
-    for set in fx["hdbscan"]["rows"].as_array().unwrap() {
-        let (lat, lon) = (arr(&set["lat"]), arr(&set["lon"]));
-        for run in set["runs"].as_array().unwrap() {
-            let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
-            let ms = run["min_samples"].as_u64().map_or(mcs, |v| v as usize);
-            let mst = mutual_reachability_mst(&lat, &lon, ms).unwrap();
-            let (from, to, dist) = (
-                ints(&run["mst_from"]),
-                ints(&run["mst_to"]),
-                arr(&run["mst_distance"]),
-            );
-            assert_eq!(mst.len(), from.len());
-            for (k, e) in mst.iter().enumerate() {
-                assert_eq!(
-                    (e.0 as i64, e.1 as i64),
-                    (from[k], to[k]),
-                    "{} mcs {mcs}: edge {k}",
-                    set["name"]
-                );
-                assert!((e.2 - dist[k]).abs() <= 1e-15 * dist[k].abs().max(1e-300));
-            }
-            let sorted: Vec<(usize, usize, f64)> = ints(&run["argsort"])
-                .iter()
-                .map(|&k| mst[k as usize])
-                .collect();
-            let labels = labels_from_sorted_mst(lat.len(), &sorted, mcs).unwrap();
-            assert_eq!(labels, ints(&run["labels"]), "{} mcs {mcs}", set["name"]);
-            runs += 1;
-        }
-    }
+    use saferstats::hotspot::hdbscan::labels_from_sorted_mst;
+    let runs = each_hdbscan_run(|name, lat, lon, run| check_hdbscan_run(lat, lon, run, name));
     assert!(runs >= 12);
     // a non-tree or an unsorted edge list is an error, not a panic
     let bad = [(0usize, 1usize, 0.1), (1, 0, 0.2)];

@@ -6,7 +6,7 @@
 use saferstats::monitoring::funnel_od::*;
 use saferstats::monitoring::isr::{isr, poisson_expected_limits};
 use saferstats::monitoring::multiple::{p_adjust, Adjust};
-use saferstats::trend::{FunnelKind, FunnelSignificance};
+use saferstats::trend::{Funnel, FunnelKind, FunnelSignificance};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -28,12 +28,44 @@ fn close(got: f64, want: f64, rel: f64, what: &str) {
     assert!((got - want).abs() <= tol, "{what}: got {got}, want {want}");
 }
 
+/// Additive over-dispersed limits at `denominators` for `(kind, target, multiplier)`, divided by
+/// `scale`, against a FunnelPlotR grid of lower_998, lower_95, upper_95, upper_998 (to 2e-6:
+/// FunnelPlotR rounds z to 1.959964 / 3.090232).
+/// The adjustment of an estimated over-dispersion under `model`.
+fn adjustment(od: &Overdispersion, model: OdModel) -> OdAdjustment {
+    OdAdjustment {
+        phi: od.phi,
+        tau2: od.tau2,
+        model,
+    }
+}
+
+#[track_caller]
+fn check_additive_limits(
+    denominators: &[f64],
+    funnel: &Funnel,
+    od: &Overdispersion,
+    grid: &Value,
+    scale: f64,
+) {
+    let l = od_limits(denominators, funnel, &adjustment(od, OdModel::Additive)).unwrap();
+    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
+        .iter()
+        .enumerate()
+    {
+        for (i, w) in arr(&grid[*name]).into_iter().enumerate() {
+            close(l[i].to_array()[k] / scale, w, 2e-6, name);
+        }
+    }
+}
+
 #[test]
 fn hate_crime_rate_funnel_overdispersion_matches_funnelplotr() {
     let fx = &load("monitoring_funnel_reference.json")["rate_sr"];
     let (o, n) = (arr(&fx["offences"]), arr(&fx["population"]));
     let target = fx["target_per_100000"].as_f64().unwrap();
-    let od = overdispersion(&o, &n, FunnelKind::Rate, target, 1e5, 0.1).unwrap();
+    let funnel = Funnel::new(FunnelKind::Rate, target, 1e5);
+    let od = overdispersion(&o, &n, &funnel, 0.1).unwrap();
     close(od.phi, fx["phi"].as_f64().unwrap(), 1e-10, "phi");
     close(od.tau2, fx["tau2"].as_f64().unwrap(), 1e-10, "tau2");
     for (g, w) in od.z.iter().zip(arr(&fx["z"])) {
@@ -43,38 +75,9 @@ fn hate_crime_rate_funnel_overdispersion_matches_funnelplotr() {
     // populations E / target rate
     let e = arr(&fx["expected_grid"]);
     let pops: Vec<f64> = e.iter().map(|x| x / (target / 1e5)).collect();
-    let l = od_limits(
-        &pops,
-        FunnelKind::Rate,
-        target,
-        1e5,
-        od.phi,
-        od.tau2,
-        OdModel::Additive,
-    )
-    .unwrap();
-    let g = &fx["ratio_limits_grid"];
-    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
-        .iter()
-        .enumerate()
-    {
-        for (i, w) in arr(&g[*name]).into_iter().enumerate() {
-            // FunnelPlotR rounds z to 1.959964 / 3.090232
-            close(l[i].to_array()[k] / target, w, 2e-6, name);
-        }
-    }
+    check_additive_limits(&pops, &funnel, &od, &fx["ratio_limits_grid"], target);
     // 42 forces: 9 outside the 95% over-dispersed limits, 1 outside 99.8%
-    let s = od_significance(
-        &o,
-        &n,
-        FunnelKind::Rate,
-        target,
-        1e5,
-        od.phi,
-        od.tau2,
-        OdModel::Additive,
-    )
-    .unwrap();
+    let s = od_significance(&o, &n, &funnel, &adjustment(&od, OdModel::Additive)).unwrap();
     let sig95 = s
         .iter()
         .filter(|x| !matches!(x, FunnelSignificance::NotSignificant))
@@ -103,37 +106,16 @@ fn proportion_funnel_overdispersion_matches_funnelplotr() {
     let fx = &load("monitoring_funnel_reference.json")["proportion_pr"];
     let (x, m) = (arr(&fx["race"]), arr(&fx["motivating_factors"]));
     let t = fx["target"].as_f64().unwrap();
-    let od = overdispersion(&x, &m, FunnelKind::Proportion, t * 100.0, 100.0, 0.1).unwrap();
+    let funnel = Funnel::new(FunnelKind::Proportion, t * 100.0, 100.0);
+    let od = overdispersion(&x, &m, &funnel, 0.1).unwrap();
     close(od.phi, fx["phi"].as_f64().unwrap(), 1e-10, "phi");
     close(od.tau2, fx["tau2"].as_f64().unwrap(), 1e-10, "tau2");
-    let l = od_limits(
-        &arr(&fx["n_grid"]),
-        FunnelKind::Proportion,
-        t * 100.0,
-        100.0,
-        od.phi,
-        od.tau2,
-        OdModel::Additive,
-    )
-    .unwrap();
-    let g = &fx["limits_grid"];
-    for (k, name) in ["lower_998", "lower_95", "upper_95", "upper_998"]
-        .iter()
-        .enumerate()
-    {
-        for (i, w) in arr(&g[*name]).into_iter().enumerate() {
-            close(l[i].to_array()[k] / 100.0, w, 2e-6, name);
-        }
-    }
+    check_additive_limits(&arr(&fx["n_grid"]), &funnel, &od, &fx["limits_grid"], 100.0);
     // multiplicative: √φ × s
     let lm = od_limits(
         &[1000.0],
-        FunnelKind::Proportion,
-        t * 100.0,
-        100.0,
-        od.phi,
-        od.tau2,
-        OdModel::Multiplicative,
+        &funnel,
+        &adjustment(&od, OdModel::Multiplicative),
     )
     .unwrap();
     let s = 1.0 / (2.0 * 1000f64.sqrt());
@@ -206,4 +188,20 @@ fn p_adjust_matches_r() {
         }
     }
     assert!(p_adjust(&[1.5], Adjust::Holm).is_err());
+}
+
+#[test]
+fn a_bad_adjustment_is_an_error_for_limits_and_significance() {
+    let funnel = Funnel::new(FunnelKind::Ratio, 1.0, 1.0);
+    for (phi, tau2) in [(f64::NAN, 0.0), (1.0, -0.1), (1.0, f64::INFINITY)] {
+        let bad = OdAdjustment {
+            phi,
+            tau2,
+            model: OdModel::Additive,
+        };
+        let e = od_limits(&[100.0], &funnel, &bad).unwrap_err();
+        assert!(e.to_string().contains("overdispersion"), "{e}");
+        let e = od_significance(&[120.0], &[100.0], &funnel, &bad).unwrap_err();
+        assert!(e.to_string().contains("overdispersion"), "{e}");
+    }
 }

@@ -5,7 +5,7 @@
 use saferstats::cancel::NEVER;
 use saferstats::monitoring::etest::{e_test, e_test_many};
 use saferstats::monitoring::spc::*;
-use saferstats::monitoring::wdd::{wdd, wdd_harm};
+use saferstats::monitoring::wdd::{wdd, wdd_harm, WddOptions};
 use serde_json::Value;
 
 fn load() -> Value {
@@ -177,30 +177,17 @@ fn variation_and_assurance() {
         spc(&y, None, &[0], &[], &[t], &o, &NEVER).unwrap().series[0]
     };
     // NHSRplotthedots ptd_calculate_assurance_type: target above upl + increase = fail
-    assert_eq!(
-        s(4.0, Improvement::Increase).assurance,
-        Assurance::ConsistentFail
-    );
-    assert_eq!(
-        s(4.0, Improvement::Decrease).assurance,
-        Assurance::ConsistentPass
-    );
-    assert_eq!(
-        s(-4.0, Improvement::Increase).assurance,
-        Assurance::ConsistentPass
-    );
-    assert_eq!(
-        s(0.5, Improvement::Increase).assurance,
-        Assurance::Inconsistent
-    );
-    assert_eq!(
-        s(4.0, Improvement::Neutral).assurance,
-        Assurance::NotApplicable
-    );
-    assert_eq!(
-        s(f64::NAN, Improvement::Increase).assurance,
-        Assurance::NotApplicable
-    );
+    for (target, improvement, want) in [
+        (4.0, Improvement::Increase, Assurance::ConsistentFail),
+        (4.0, Improvement::Decrease, Assurance::ConsistentPass),
+        (-4.0, Improvement::Increase, Assurance::ConsistentPass),
+        (0.5, Improvement::Increase, Assurance::Inconsistent),
+        (4.0, Improvement::Neutral, Assurance::NotApplicable),
+        (f64::NAN, Improvement::Increase, Assurance::NotApplicable),
+    ] {
+        let got = s(target, improvement).assurance;
+        assert_eq!(got, want, "target {target} {improvement:?}");
+    }
     assert_eq!(
         s(0.5, Improvement::Increase).variation,
         PointType::CommonCause
@@ -303,9 +290,11 @@ fn wdd_matches_ptools() {
             pair(&c["treated"]),
             Some(pair(&c["disp_control"])),
             Some(pair(&c["disp_treated"])),
-            pair(&c["time_weights"]),
-            [aw[0], aw[1], aw[2], aw[3]],
-            c["confidence"].as_f64().unwrap(),
+            &WddOptions {
+                time_weights: pair(&c["time_weights"]),
+                area_weights: [aw[0], aw[1], aw[2], aw[3]],
+                confidence: c["confidence"].as_f64().unwrap(),
+            },
         )
         .unwrap();
         let l = arr(&c["local"]);
@@ -327,9 +316,7 @@ fn wdd_matches_ptools() {
         [207.0, 110.0],
         Some([150.0, 140.0]),
         Some([178.0, 157.0]),
-        [1.0, 1.0],
-        [1.0; 4],
-        0.95,
+        &WddOptions::default(),
     )
     .unwrap();
     assert_eq!(w.total.estimate, -118.0);
@@ -372,25 +359,12 @@ fn bad_input_is_an_error_not_a_panic() {
         .unwrap()
         .rows
         .is_empty());
-    assert!(wdd(
-        [1.0, -1.0],
-        [1.0, 1.0],
-        None,
-        None,
-        [1.0, 1.0],
-        [1.0; 4],
-        0.95
-    )
-    .is_err());
-    assert!(wdd(
-        [1.0, 1.0],
-        [1.0, 1.0],
-        None,
-        None,
-        [0.0, 1.0],
-        [1.0; 4],
-        0.95
-    )
-    .is_err());
+    let o = WddOptions::default();
+    assert!(wdd([1.0, -1.0], [1.0, 1.0], None, None, &o).is_err());
+    let zero_weight = WddOptions {
+        time_weights: [0.0, 1.0],
+        ..o
+    };
+    assert!(wdd([1.0, 1.0], [1.0, 1.0], None, None, &zero_weight).is_err());
     assert!(wdd_harm(&[], &[], &[], 0.95).is_err());
 }

@@ -176,10 +176,15 @@ fn mann_kendall_bad_inputs() {
 
 #[test]
 fn funnel_bad_inputs() {
-    assert!(funnel_limits(&[0.0], 0.2, FunnelKind::Proportion, 1.0).is_err());
-    assert!(funnel_limits(&[10.0], 1.2, FunnelKind::Proportion, 1.0).is_err());
-    assert!(funnel_limits(&[10.0], -1.0, FunnelKind::Rate, 1e5).is_err());
-    assert!(funnel_significance(&[11.0], &[10.0], 50.0, FunnelKind::Proportion, 100.0).is_err());
+    assert!(funnel_limits(&[0.0], &Funnel::new(FunnelKind::Proportion, 0.2, 1.0)).is_err());
+    assert!(funnel_limits(&[10.0], &Funnel::new(FunnelKind::Proportion, 1.2, 1.0)).is_err());
+    assert!(funnel_limits(&[10.0], &Funnel::new(FunnelKind::Rate, -1.0, 1e5)).is_err());
+    assert!(funnel_significance(
+        &[11.0],
+        &[10.0],
+        &Funnel::new(FunnelKind::Proportion, 50.0, 100.0)
+    )
+    .is_err());
     assert!("bar".parse::<FunnelKind>().is_err());
 }
 
@@ -249,7 +254,7 @@ proptest! {
     fn funnel_limits_are_ordered_and_narrow_with_n(n in 2.0f64..1e6, target in 0.01f64..0.99) {
         for kind in [FunnelKind::Proportion, FunnelKind::Rate] {
             let (tg, mult) = if kind == FunnelKind::Proportion { (target * 100.0, 100.0) } else { (target * 1000.0, 1e5) };
-            let l = funnel_limits(&[n, n * 10.0], tg, kind, mult).unwrap();
+            let l = funnel_limits(&[n, n * 10.0], &Funnel::new(kind, tg, mult)).unwrap();
             for x in &l {
                 prop_assert!(x.lower_998 <= x.lower_95 && x.lower_95 <= tg && tg <= x.upper_95 && x.upper_95 <= x.upper_998);
             }

@@ -209,7 +209,7 @@ fn proportion_funnel_matches_methods_a7() {
         (1000.0, [16.091131, 17.520820, 22.479180, 23.908869]),
     ];
     let dens: Vec<f64> = cases.iter().map(|c| c.0).collect();
-    let l = funnel_limits(&dens, 20.0, FunnelKind::Proportion, 100.0).unwrap();
+    let l = funnel_limits(&dens, &Funnel::new(FunnelKind::Proportion, 20.0, 100.0)).unwrap();
     for (got, (_, want)) in l.iter().zip(cases) {
         let g = [got.lower_998, got.lower_95, got.upper_95, got.upper_998];
         for k in 0..4 {
@@ -217,7 +217,11 @@ fn proportion_funnel_matches_methods_a7() {
         }
     }
     // PHE fixture, target 80.642448%: n = 1 -> low2s 3.204264, low3s 0; n = 3 -> low3s 10.150815
-    let l = funnel_limits(&[1.0, 3.0], 80.642448, FunnelKind::Proportion, 100.0).unwrap();
+    let l = funnel_limits(
+        &[1.0, 3.0],
+        &Funnel::new(FunnelKind::Proportion, 80.642448, 100.0),
+    )
+    .unwrap();
     assert!((l[0].lower_95 - 3.204264).abs() < 1e-5 && l[0].lower_998 == 0.0);
     assert!((l[1].lower_998 - 10.150815).abs() < 1e-5);
 }
@@ -228,7 +232,7 @@ fn ratio_funnel_matches_phe_poisson_funnel() {
     // 5.571645 (low2s), 0.025318 (up2s), 0.001001 (up3s); evaluating the funnel at those E
     // must give back O = 1, i.e. ratio limits 1/E.
     let es = [9.233410, 5.571645, 0.025318, 0.001001];
-    let l = funnel_limits(&es, 1.0, FunnelKind::Ratio, 1.0).unwrap();
+    let l = funnel_limits(&es, &Funnel::new(FunnelKind::Ratio, 1.0, 1.0)).unwrap();
     // inputs and oracle are quoted to 6 d.p.
     assert!(
         (l[0].lower_998 - 0.108302).abs() < 1e-6,
@@ -244,7 +248,7 @@ fn ratio_funnel_matches_phe_poisson_funnel() {
     close(l[3].upper_998, 999.453272, 1e-3, "up3s");
     // O = 100: E 134.924319 / 121.626811 / 81.364007 / 71.921400 -> 0.741156 / 0.822187 / 1.229045 / 1.390407
     let es = [134.924319, 121.626811, 81.364007, 71.921400];
-    let l = funnel_limits(&es, 1.0, FunnelKind::Ratio, 1.0).unwrap();
+    let l = funnel_limits(&es, &Funnel::new(FunnelKind::Ratio, 1.0, 1.0)).unwrap();
     close(l[0].lower_998, 0.741156, 1e-6, "low3s 100");
     close(l[1].lower_95, 0.822187, 1e-6, "low2s 100");
     close(l[2].upper_95, 1.229045, 1e-6, "up2s 100");
@@ -255,7 +259,7 @@ fn ratio_funnel_matches_phe_poisson_funnel() {
 fn ratio_significance_matches_phe_fixture() {
     let obs = [8.0, 151.0, 159.0, 150.0, 0.0];
     let exp = [6.239860, 106.442972, 232.932904, 119.569550, 240.627350];
-    let got = funnel_significance(&obs, &exp, 1.0, FunnelKind::Ratio, 1.0).unwrap();
+    let got = funnel_significance(&obs, &exp, &Funnel::new(FunnelKind::Ratio, 1.0, 1.0)).unwrap();
     let labels: Vec<&str> = got.iter().map(|s| s.label()).collect();
     assert_eq!(
         labels,
@@ -274,7 +278,7 @@ fn rate_funnel_is_consistent_with_exact_intervals() {
     // A point exactly on the upper 95% limit has an exact lower 95% limit equal to the target.
     let target = 150.0; // per 100,000
     let pop = 250_000.0;
-    let l = funnel_limits(&[pop], target, FunnelKind::Rate, 1e5).unwrap()[0];
+    let l = funnel_limits(&[pop], &Funnel::new(FunnelKind::Rate, target, 1e5)).unwrap()[0];
     let o = l.upper_95 * pop / 1e5;
     let lower = saferstats::special::gamma_quantile(0.025, o) / pop * 1e5;
     close(lower, target, 1e-9, "exact lower at the limit");

@@ -385,9 +385,9 @@ def wdd(
     disp_control: list[float] | None,
     disp_treated: list[float] | None,
     *,
-    time_weights: list[float],
-    area_weights: list[float],
-    confidence: float,
+    time_weights: list[float] = ...,
+    area_weights: list[float] = ...,
+    confidence: float = ...,
 ) -> dict[str, _F64]: ...
 def wdd_harm(estimates: list[float], se: list[float], weights: list[float], *, confidence: float) -> dict[str, _F64]: ...
 def funnel_overdispersion(

@@ -79,15 +79,7 @@ fn two_by_two_dict<'py>(py: Python<'py>, rows: &[TwoByTwo]) -> PyResult<Bound<'p
         &rows.iter().map(|t| t.risk_ratio).collect::<Vec<_>>(),
     )?;
     let rest = columns!(py, rows;
-        "odds_ratio" => |t| t.odds_ratio,
-        "z" => |t| t.z,
-        "p_z" => |t| t.p_z,
-        "chi2" => |t| t.chi2,
-        "chi2_yates" => |t| t.chi2_yates,
-        "p_chi2_yates" => |t| t.p_chi2_yates,
-        "p_fisher" => |t| t.p_fisher,
-        "min_expected" => |t| t.min_expected,
-        "p_value" => |t| t.p_value,
+        [odds_ratio, z, p_z, chi2, chi2_yates, p_chi2_yates, p_fisher, min_expected, p_value],
         "test" => |t| t.test as u8,
     );
     d.update(rest.as_mapping())?;

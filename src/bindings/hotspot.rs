@@ -186,24 +186,38 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Csr {
     }
 }
 
-/// Gi* or Local Moran (`statistic` "gi_star" | "moran"; anything else is an error): dict of
-/// `stat, z, expected, variance, p_norm, p_sim, quadrant`.
-#[pyfunction]
-#[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
-pub(super) fn local_statistic<'py>(
-    py: Python<'py>,
-    values: PyReadonlyArray1<'py, f64>,
-    weights: Csr,
-    statistic: local::Statistic,
-    transform: local::Transform,
-    permutations: usize,
-    seed: u64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let v = owned(&values);
-    let r = interruptible(py, |c| {
-        local::local_statistic_with(statistic, &v, &weights.0, transform, permutations, seed, c)
-    })?;
-    Ok(columns!(py;
+/// `statistic_binding! { /// doc  name(Choice) = core_with, |py, r| columns }` defines the binding
+/// of a family of statistics of values on weights (the core's [`local::on_weights!`]
+/// dispatchers): `name(values, weights, *, statistic, transform, permutations=999, seed=0)`,
+/// run interruptibly, returning the columns made from the core's result `r`.
+macro_rules! statistic_binding {
+    ($(#[$meta:meta])* $name:ident($choice:ty) = $core:path, |$py:ident, $r:ident| $columns:expr) => {
+        $(#[$meta])*
+        #[pyfunction]
+        #[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
+        pub(super) fn $name<'py>(
+            $py: Python<'py>,
+            values: PyReadonlyArray1<'py, f64>,
+            weights: $crate::bindings::hotspot::Csr,
+            statistic: $choice,
+            transform: $crate::hotspot::local::Transform,
+            permutations: usize,
+            seed: u64,
+        ) -> PyResult<Bound<'py, PyDict>> {
+            let v = owned(&values);
+            let $r = interruptible($py, |c| {
+                $core(statistic, &v, &weights.0, transform, permutations, seed, c)
+            })?;
+            Ok($columns)
+        }
+    };
+}
+pub(super) use statistic_binding;
+
+statistic_binding! {
+    /// Gi* or Local Moran (`statistic` "gi_star" | "moran"; anything else is an error): dict of
+    /// `stat, z, expected, variance, p_norm, p_sim, quadrant`.
+    local_statistic(local::Statistic) = local::local_statistic_with, |py, r| columns!(py;
         "stat" => r.stat,
         "z" => r.z,
         "expected" => r.expected,
@@ -211,7 +225,7 @@ pub(super) fn local_statistic<'py>(
         "p_norm" => r.p_norm,
         "p_sim" => r.p_sim,
         "quadrant" => r.quadrant,
-    ))
+    )
 }
 
 /// Knox near-repeat table; dict of flat arrays (distance-band major).

@@ -35,14 +35,22 @@ use pyo3::IntoPyObjectExt;
 /// A dict of result columns: `columns!(py; "name" => value, ...)` with each value a `Vec` of a
 /// numpy element type (moved into numpy, no copy) or [`Obj`] (any Python-convertible value:
 /// scalars, lists of strings, nested dicts); or `columns!(py, rows; "name" => |r| expr, ...)`
-/// with one numpy column per closure over the result rows. Evaluates to `Bound<PyDict>`; use
+/// with one numpy column per closure over the result rows, where `[a, b, ...]` first gives the
+/// fields copied as they are into columns of the same names. Evaluates to `Bound<PyDict>`; use
 /// inside a function returning `PyResult`.
 macro_rules! columns {
+    ($py:expr, $rows:expr; [$($field:ident),+ $(,)?] $(, $name:literal => |$r:ident| $e:expr)* $(,)?) => {{
+        let rows = $rows;
+        columns!($py;
+            $(stringify!($field) => rows.iter().map(|r| r.$field).collect::<Vec<_>>(),)+
+            $($name => rows.iter().map(|$r| $e).collect::<Vec<_>>()),*
+        )
+    }};
     ($py:expr, $rows:expr; $($name:literal => |$r:ident| $e:expr),+ $(,)?) => {{
         let rows = $rows;
         columns!($py; $($name => rows.iter().map(|$r| $e).collect::<Vec<_>>()),+)
     }};
-    ($py:expr; $($name:literal => $value:expr),+ $(,)?) => {{
+    ($py:expr; $($name:expr => $value:expr),+ $(,)?) => {{
         let py = $py;
         let d = pyo3::types::PyDict::new(py);
         $(pyo3::types::PyDictMethods::set_item(

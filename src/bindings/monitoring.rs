@@ -10,7 +10,7 @@ use super::Obj;
 use crate::monitoring::{
     etest, funnel_od, isr as isr_core, multiple, spc as core, unusual, wdd as wdd_core,
 };
-use crate::trend::FunnelKind;
+use crate::trend::{Funnel, FunnelKind};
 
 /// Label lists of the SPC codes: dict of special_cause, point_type, assurance (index = code).
 #[pyfunction]
@@ -107,19 +107,15 @@ pub(super) fn e_test_many<'py>(
 
 /// WDD rows as a dict of estimate, se, z, p_value, lower, upper (one entry per row).
 fn wdd_columns<'py>(py: Python<'py>, rows: &[wdd_core::WddRow]) -> PyResult<Bound<'py, PyDict>> {
-    Ok(columns!(py, rows;
-        "estimate" => |r| r.estimate,
-        "se" => |r| r.se,
-        "z" => |r| r.z,
-        "p_value" => |r| r.p_value,
-        "lower" => |r| r.lower,
-        "upper" => |r| r.upper,
-    ))
+    Ok(columns!(py, rows; [estimate, se, z, p_value, lower, upper]))
 }
 
 /// WDD: dict of columns over the rows local, displacement, total.
 #[pyfunction]
-#[pyo3(signature = (control, treated, disp_control, disp_treated, *, time_weights, area_weights, confidence))]
+#[pyo3(signature = (control, treated, disp_control, disp_treated, *,
+    time_weights = wdd_core::WddOptions::default().time_weights,
+    area_weights = wdd_core::WddOptions::default().area_weights,
+    confidence = wdd_core::WddOptions::default().confidence))]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn wdd<'py>(
     py: Python<'py>,
@@ -131,16 +127,12 @@ pub(super) fn wdd<'py>(
     area_weights: [f64; 4],
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let w = wdd_core::wdd(
-        control,
-        treated,
-        disp_control,
-        disp_treated,
+    let opts = wdd_core::WddOptions {
         time_weights,
         area_weights,
         confidence,
-    )
-    .py_err()?;
+    };
+    let w = wdd_core::wdd(control, treated, disp_control, disp_treated, &opts).py_err()?;
     wdd_columns(py, &[w.local, w.displacement, w.total])
 }
 
@@ -171,10 +163,8 @@ pub(super) fn funnel_overdispersion<'py>(
     trim: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (o, n) = (owned(&numerators), owned(&denominators));
-    let od = detach(py, || {
-        funnel_od::overdispersion(&o, &n, kind, target, multiplier, trim)
-    })?
-    .py_err()?;
+    let funnel = Funnel::new(kind, target, multiplier);
+    let od = detach(py, || funnel_od::overdispersion(&o, &n, &funnel, trim))?.py_err()?;
     Ok(columns!(py;
         "phi" => Obj(od.phi),
         "tau2" => Obj(od.tau2),
@@ -198,10 +188,9 @@ pub(super) fn funnel_od_limits<'py>(
     model: funnel_od::OdModel,
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = owned(&denominators);
-    let l = detach(py, || {
-        funnel_od::od_limits(&n, kind, target, multiplier, phi, tau2, model)
-    })?
-    .py_err()?;
+    let funnel = Funnel::new(kind, target, multiplier);
+    let adjustment = funnel_od::OdAdjustment { phi, tau2, model };
+    let l = detach(py, || funnel_od::od_limits(&n, &funnel, &adjustment))?.py_err()?;
     super::trend::limits_columns(py, &l)
 }
 
@@ -221,8 +210,10 @@ pub(super) fn funnel_od_significance<'py>(
     model: funnel_od::OdModel,
 ) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
     let (o, n) = (owned(&numerators), owned(&denominators));
+    let funnel = Funnel::new(kind, target, multiplier);
+    let adjustment = funnel_od::OdAdjustment { phi, tau2, model };
     let s = detach(py, || {
-        funnel_od::od_significance(&o, &n, kind, target, multiplier, phi, tau2, model)
+        funnel_od::od_significance(&o, &n, &funnel, &adjustment)
     })?
     .py_err()?;
     Ok(s.into_iter()
@@ -242,12 +233,7 @@ pub(super) fn isr_ratio<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let (o, e) = (owned(&observed), owned(&expected));
     let rows = detach(py, || isr_core::isr(&o, &e, confidence))?.py_err()?;
-    Ok(columns!(py, &rows;
-        "ratio" => |r| r.ratio,
-        "lower" => |r| r.lower,
-        "upper" => |r| r.upper,
-        "exact" => |r| r.exact,
-    ))
+    Ok(columns!(py, &rows; [ratio, lower, upper, exact]))
 }
 
 /// Exact Poisson expected counts at which each event count is just significant: dict of low,
@@ -291,7 +277,7 @@ pub(super) fn unusual_periods<'py>(
     let rows = interruptible(py, |cancel| {
         unusual::unusual_periods(&v, &series_starts, baseline, method, cancel)
     })?;
-    Ok(columns!(py, &rows; "expected" => |r| r.expected, "p_value" => |r| r.p_value))
+    Ok(columns!(py, &rows; [expected, p_value]))
 }
 
 /// Student t quantile ([`crate::special::t_quantile`]).

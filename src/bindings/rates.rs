@@ -303,8 +303,7 @@ pub(super) fn dsr_many<'py>(
     })?
     .py_err()?;
     let d = columns!(py, &rows;
-        "total_count" => |r| r.total_count,
-        "total_population" => |r| r.total_population,
+        [total_count, total_population],
         "value" => |r| r.estimate.value,
         "lower" => |r| r.estimate.lower,
         "upper" => |r| r.estimate.upper,

@@ -55,16 +55,7 @@ pub(super) fn poisson_trend_many<'py>(
         core::poisson_trend_many_with(&y, &n, &tt, &offsets, &opts, cancel)
     })?;
     Ok(columns!(py, &fits;
-        "intercept" => |f| f.intercept,
-        "beta" => |f| f.beta,
-        "se" => |f| f.se,
-        "apc" => |f| f.apc,
-        "apc_lower" => |f| f.apc_lower,
-        "apc_upper" => |f| f.apc_upper,
-        "z" => |f| f.z,
-        "p_value" => |f| f.p_value,
-        "dispersion_ratio" => |f| f.dispersion_ratio,
-        "alpha" => |f| f.alpha,
+        [intercept, beta, se, apc, apc_lower, apc_upper, z, p_value, dispersion_ratio, alpha],
         "n_periods" => |f| f.n_periods as i64,
         "method" => |f| f.method as u8,
         "note" => |f| f.note as u8,
@@ -73,15 +64,7 @@ pub(super) fn poisson_trend_many<'py>(
 
 fn mk_dict<'py>(py: Python<'py>, rows: &[core::MannKendall]) -> PyResult<Bound<'py, PyDict>> {
     Ok(columns!(py, rows;
-        "s" => |m| m.s,
-        "var_s" => |m| m.var_s,
-        "z" => |m| m.z,
-        "p_value" => |m| m.p_value,
-        "tau" => |m| m.tau,
-        "slope" => |m| m.slope,
-        "slope_lower" => |m| m.slope_lower,
-        "slope_upper" => |m| m.slope_upper,
-        "intercept" => |m| m.intercept,
+        [s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept],
         "n" => |m| m.n as i64,
     ))
 }
@@ -137,7 +120,8 @@ pub(super) fn funnel_limits<'py>(
     multiplier: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let n = owned(&denominators);
-    let l = detach(py, || core::funnel_limits(&n, target, kind, multiplier))?.py_err()?;
+    let funnel = core::Funnel::new(kind, target, multiplier);
+    let l = detach(py, || core::funnel_limits(&n, &funnel))?.py_err()?;
     limits_columns(py, &l)
 }
 
@@ -147,12 +131,7 @@ pub(super) fn limits_columns<'py>(
     py: Python<'py>,
     l: &[core::FunnelLimits],
 ) -> PyResult<Bound<'py, PyDict>> {
-    Ok(columns!(py, l;
-        "lower_998" => |x| x.lower_998,
-        "lower_95" => |x| x.lower_95,
-        "upper_95" => |x| x.upper_95,
-        "upper_998" => |x| x.upper_998,
-    ))
+    Ok(columns!(py, l; [lower_998, lower_95, upper_95, upper_998]))
 }
 
 /// PHE funnel significance codes for each point.
@@ -167,10 +146,8 @@ pub(super) fn funnel_significance<'py>(
     multiplier: f64,
 ) -> PyResult<Bound<'py, numpy::PyArray1<u8>>> {
     let (o, n) = (owned(&numerators), owned(&denominators));
-    let s = detach(py, || {
-        core::funnel_significance(&o, &n, target, kind, multiplier)
-    })?
-    .py_err()?;
+    let funnel = core::Funnel::new(kind, target, multiplier);
+    let s = detach(py, || core::funnel_significance(&o, &n, &funnel))?.py_err()?;
     Ok(s.into_iter()
         .map(|x| x as u8)
         .collect::<Vec<_>>()

@@ -21,7 +21,7 @@
 
 use crate::error::{Error, Result};
 use crate::special::z_two_sided;
-use crate::trend::{FunnelKind, FunnelLimits, FunnelSignificance};
+use crate::trend::{Funnel, FunnelKind, FunnelLimits, FunnelSignificance};
 
 choice! {
     /// How over-dispersion widens the limits.
@@ -44,6 +44,33 @@ pub struct Overdispersion {
     pub n: usize,
     /// Unadjusted z-scores (NaN for points not used).
     pub z: Vec<f64>,
+}
+
+/// How much the limits are widened: φ and τ² (from [`overdispersion`]) and the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OdAdjustment {
+    /// Dispersion ratio φ (the multiplicative model widens by √φ when φ > 1).
+    pub phi: f64,
+    /// Between-area variance τ² on the transformed scale (the additive model).
+    pub tau2: f64,
+    /// Additive or multiplicative widening.
+    pub model: OdModel,
+}
+
+impl OdAdjustment {
+    /// The adjustment itself when φ and τ² are ≥ 0 and finite.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming `overdispersion` otherwise.
+    pub fn checked(&self) -> Result<Self> {
+        let (phi, tau2) = (self.phi, self.tau2);
+        if tau2 >= 0.0 && tau2.is_finite() && phi >= 0.0 && phi.is_finite() {
+            Ok(*self)
+        } else {
+            let reason = "phi and tau2 must be ≥ 0 and finite";
+            Err(Error::argument("overdispersion", reason))
+        }
+    }
 }
 
 /// Target on the ratio scale: proportion 0–1, rate per unit, ratio.
@@ -69,19 +96,8 @@ fn transform(o: f64, n: f64, kind: FunnelKind, t: f64) -> (f64, f64, f64) {
 /// Check point `i` of a funnel: `Ok(false)` when it is missing (NaN numerator or denominator,
 /// skipped), an error naming the array and position when it cannot be a funnel point.
 fn check_point(i: usize, o: f64, n: f64, kind: FunnelKind) -> Result<bool> {
-    if o.is_nan() || n.is_nan() {
+    if !crate::ci::check_count_pair(i, ["numerators", "denominators"], o, n)? {
         return Ok(false);
-    }
-    if !(o >= 0.0 && o.is_finite()) {
-        return Err(Error::value("numerators", i, o, "must be ≥ 0 and finite"));
-    }
-    if !(n > 0.0 && n.is_finite()) {
-        return Err(Error::value(
-            "denominators",
-            i,
-            n,
-            "must be positive and finite",
-        ));
     }
     if kind == FunnelKind::Proportion && o > n {
         return Err(Error::value(
@@ -131,19 +147,18 @@ fn quantile7(sorted: &[f64], p: f64) -> f64 {
 /// # Examples
 /// ```
 /// use saferstats::monitoring::funnel_od::overdispersion;
-/// use saferstats::trend::FunnelKind;
-/// let od = overdispersion(&[10.0, 40.0, 25.0, 60.0], &[100.0, 100.0, 100.0, 100.0],
-///                         FunnelKind::Proportion, 33.75, 100.0, 0.1).unwrap();
+/// use saferstats::trend::{Funnel, FunnelKind};
+/// let funnel = Funnel { kind: FunnelKind::Proportion, target: 33.75, multiplier: 100.0 };
+/// let od = overdispersion(&[10.0, 40.0, 25.0, 60.0], &[100.0; 4], &funnel, 0.1).unwrap();
 /// assert!(od.phi > 1.0 && od.tau2 > 0.0);
 /// ```
 pub fn overdispersion(
     numerators: &[f64],
     denominators: &[f64],
-    kind: FunnelKind,
-    target: f64,
-    multiplier: f64,
+    funnel: &Funnel,
     trim: f64,
 ) -> Result<Overdispersion> {
+    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
     crate::ci::check_lengths(&[
         ("numerators", numerators.len()),
         ("denominators", denominators.len()),
@@ -207,27 +222,21 @@ fn spread(s: f64, phi: f64, tau2: f64, model: OdModel) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use saferstats::monitoring::funnel_od::{od_limits, OdModel};
-/// use saferstats::trend::FunnelKind;
-/// let l = od_limits(&[100.0], FunnelKind::Ratio, 1.0, 1.0, 1.0, 0.0, OdModel::Additive).unwrap();
+/// use saferstats::monitoring::funnel_od::{od_limits, OdAdjustment, OdModel};
+/// use saferstats::trend::{Funnel, FunnelKind};
+/// let funnel = Funnel { kind: FunnelKind::Ratio, target: 1.0, multiplier: 1.0 };
+/// let none = OdAdjustment { phi: 1.0, tau2: 0.0, model: OdModel::Additive };
+/// let l = od_limits(&[100.0], &funnel, &none).unwrap();
 /// assert!((l[0].upper_95 - (1.959963984540054f64 / 10.0).exp()).abs() < 1e-12);
 /// ```
 pub fn od_limits(
     denominators: &[f64],
-    kind: FunnelKind,
-    target: f64,
-    multiplier: f64,
-    phi: f64,
-    tau2: f64,
-    model: OdModel,
+    funnel: &Funnel,
+    adjustment: &OdAdjustment,
 ) -> Result<Vec<FunnelLimits>> {
+    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
+    let OdAdjustment { phi, tau2, model } = adjustment.checked()?;
     let t = check_target(target, kind, multiplier)?;
-    if !(tau2 >= 0.0 && tau2.is_finite() && phi >= 0.0 && phi.is_finite()) {
-        return Err(Error::argument(
-            "overdispersion",
-            "phi and tau2 must be ≥ 0 and finite",
-        ));
-    }
     let (z95, z998) = (z_two_sided(0.95), z_two_sided(0.998));
     let scale = if kind == FunnelKind::Ratio {
         1.0
@@ -277,26 +286,25 @@ pub fn od_limits(
 /// Significance of each point against the adjusted limits (PHE labels).
 ///
 /// # Errors
-/// As [`overdispersion`] and [`od_limits`].
+/// As [`overdispersion`] and [`od_limits`] (including φ or τ² < 0 or not finite).
 ///
 /// # Examples
 /// ```
-/// use saferstats::monitoring::funnel_od::{od_significance, OdModel};
-/// use saferstats::trend::{FunnelKind, FunnelSignificance};
-/// let s = od_significance(&[130.0], &[100.0], FunnelKind::Ratio, 1.0, 1.0, 1.0, 0.0, OdModel::Additive).unwrap();
+/// use saferstats::monitoring::funnel_od::{od_significance, OdAdjustment, OdModel};
+/// use saferstats::trend::{Funnel, FunnelKind, FunnelSignificance};
+/// let funnel = Funnel { kind: FunnelKind::Ratio, target: 1.0, multiplier: 1.0 };
+/// let none = OdAdjustment { phi: 1.0, tau2: 0.0, model: OdModel::Additive };
+/// let s = od_significance(&[130.0], &[100.0], &funnel, &none).unwrap();
 /// assert_eq!(s[0], FunnelSignificance::High0025);
 /// ```
-#[allow(clippy::too_many_arguments)]
 pub fn od_significance(
     numerators: &[f64],
     denominators: &[f64],
-    kind: FunnelKind,
-    target: f64,
-    multiplier: f64,
-    phi: f64,
-    tau2: f64,
-    model: OdModel,
+    funnel: &Funnel,
+    adjustment: &OdAdjustment,
 ) -> Result<Vec<FunnelSignificance>> {
+    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
+    let OdAdjustment { phi, tau2, model } = adjustment.checked()?;
     crate::ci::check_lengths(&[
         ("numerators", numerators.len()),
         ("denominators", denominators.len()),
@@ -313,17 +321,10 @@ pub fn od_significance(
             }
             let (y, s, th) = transform(o, n, kind, t);
             let z = (y - th) / spread(s, phi, tau2, model);
-            Ok(if z > z998 {
-                FunnelSignificance::High0001
-            } else if z > z95 {
-                FunnelSignificance::High0025
-            } else if z < -z998 {
-                FunnelSignificance::Low0001
-            } else if z < -z95 {
-                FunnelSignificance::Low0025
-            } else {
-                FunnelSignificance::NotSignificant
-            })
+            Ok(FunnelSignificance::from_tests(
+                [z < -z998, z < -z95],
+                [z > z998, z > z95],
+            ))
         })
         .collect()
 }

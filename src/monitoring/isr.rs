@@ -52,24 +52,13 @@ pub fn isr(observed: &[f64], expected: &[f64], confidence: f64) -> Result<Vec<Is
         .zip(expected)
         .enumerate()
         .map(|(i, (&o, &e))| {
-            if o.is_nan() || e.is_nan() {
+            if !crate::ci::check_count_pair(i, ["observed", "expected"], o, e)? {
                 return Ok(IsrRow {
                     ratio: f64::NAN,
                     lower: f64::NAN,
                     upper: f64::NAN,
                     exact: false,
                 });
-            }
-            if !(o >= 0.0 && o.is_finite()) {
-                return Err(Error::value("observed", i, o, "must be ≥ 0 and finite"));
-            }
-            if !(e > 0.0 && e.is_finite()) {
-                return Err(Error::value(
-                    "expected",
-                    i,
-                    e,
-                    "must be positive and finite",
-                ));
             }
             let exact = o < 10.0;
             let (l, u) = if exact {

@@ -92,8 +92,28 @@ fn check_weights(name: &str, v: &[f64]) -> Result<()> {
     Ok(())
 }
 
-/// The WDD test. Each area is `[pre, post]`; `time_weights = [pre, post]`, `area_weights =
-/// [control, treated, displacement control, displacement]`.
+/// Options of [`wdd`]: the weights of the cells and the confidence level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WddOptions {
+    /// `[pre, post]` time weights (e.g. the months in each period); default `[1, 1]`.
+    pub time_weights: [f64; 2],
+    /// `[control, treated, displacement control, displacement]` area weights; default all 1.
+    pub area_weights: [f64; 4],
+    /// Two-sided confidence level (default 0.95).
+    pub confidence: f64,
+}
+
+impl Default for WddOptions {
+    fn default() -> Self {
+        WddOptions {
+            time_weights: [1.0; 2],
+            area_weights: [1.0; 4],
+            confidence: 0.95,
+        }
+    }
+}
+
+/// The WDD test. Each area is `[pre, post]`; the weights are those of [`WddOptions`].
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for a negative or infinite count or a weight ≤ 0;
@@ -101,9 +121,9 @@ fn check_weights(name: &str, v: &[f64]) -> Result<()> {
 ///
 /// # Examples
 /// ```
-/// use saferstats::monitoring::wdd::wdd;
+/// use saferstats::monitoring::wdd::{wdd, WddOptions};
 /// let w = wdd([308.0, 318.0], [207.0, 110.0], Some([150.0, 140.0]), Some([178.0, 157.0]),
-///             [1.0, 1.0], [1.0; 4], 0.95).unwrap();
+///             &WddOptions::default()).unwrap();
 /// assert_eq!(w.total.estimate, -118.0);
 /// assert!((w.total.se - 1568f64.sqrt()).abs() < 1e-12);
 /// ```
@@ -112,10 +132,13 @@ pub fn wdd(
     treated: [f64; 2],
     disp_control: Option<[f64; 2]>,
     disp_treated: Option<[f64; 2]>,
-    time_weights: [f64; 2],
-    area_weights: [f64; 4],
-    confidence: f64,
+    opts: &WddOptions,
 ) -> Result<Wdd> {
+    let WddOptions {
+        time_weights,
+        area_weights,
+        confidence,
+    } = *opts;
     let confidence = crate::special::check_confidence(confidence)?;
     check_pair("control", control)?;
     check_pair("treated", treated)?;

@@ -20,6 +20,31 @@ choice! {
     }
 }
 
+/// A funnel: what it compares, its target (the centre line) and the scale of the target and the
+/// limits. Shared by the PHE funnels here and the over-dispersed ones of
+/// [`crate::monitoring::funnel_od`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Funnel {
+    /// Proportions, rates or ratios.
+    pub kind: FunnelKind,
+    /// Target on the `multiplier` scale (a percentage with 100, a rate per 100,000 with 1e5);
+    /// for ratios normally 1.
+    pub target: f64,
+    /// Scale of the target and the limits (1, 100, 1e5, ...; not used by ratios).
+    pub multiplier: f64,
+}
+
+impl Funnel {
+    /// A funnel of `kind` around `target` on the `multiplier` scale.
+    pub const fn new(kind: FunnelKind, target: f64, multiplier: f64) -> Self {
+        Funnel {
+            kind,
+            target,
+            multiplier,
+        }
+    }
+}
+
 /// The four PHE funnel limits at one denominator: 99.8% and 95% lower and upper.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FunnelLimits {
@@ -121,17 +146,14 @@ fn poisson_count_limits(e: f64, p: f64) -> (f64, f64) {
 ///
 /// # Examples
 /// ```
-/// use saferstats::trend::{funnel_limits, FunnelKind};
+/// use saferstats::trend::{funnel_limits, Funnel, FunnelKind};
 /// // docs/methods/trends.md A7: target 20%, n = 100 -> 7.639071 / 12.160144 / 27.839856 / 32.360929
-/// let l = funnel_limits(&[100.0], 20.0, FunnelKind::Proportion, 100.0).unwrap();
+/// let funnel = Funnel { kind: FunnelKind::Proportion, target: 20.0, multiplier: 100.0 };
+/// let l = funnel_limits(&[100.0], &funnel).unwrap();
 /// assert!((l[0].lower_998 - 7.639071).abs() < 1e-6 && (l[0].upper_95 - 27.839856).abs() < 1e-6);
 /// ```
-pub fn funnel_limits(
-    denominators: &[f64],
-    target: f64,
-    kind: FunnelKind,
-    multiplier: f64,
-) -> Result<Vec<FunnelLimits>> {
+pub fn funnel_limits(denominators: &[f64], funnel: &Funnel) -> Result<Vec<FunnelLimits>> {
+    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
     crate::ci::check_column(
         "denominators",
         denominators,
@@ -202,6 +224,21 @@ coded_enum! {
     }
 }
 
+impl FunnelSignificance {
+    /// The label of a point from the four comparisons with its limits, each `[99.8%, 95%]`:
+    /// `below` when it lies below the lower limit (or its interval below the target), `above`
+    /// when above the upper one; the 99.8% comparison first, and neither when it is missing.
+    pub(crate) fn from_tests(below: [bool; 2], above: [bool; 2]) -> Self {
+        match (below, above) {
+            ([true, _], _) => FunnelSignificance::Low0001,
+            ([_, true], _) => FunnelSignificance::Low0025,
+            (_, [true, _]) => FunnelSignificance::High0001,
+            (_, [_, true]) => FunnelSignificance::High0025,
+            _ => FunnelSignificance::NotSignificant,
+        }
+    }
+}
+
 /// PHE funnel significance for each (numerator, denominator).
 ///
 /// Method (docs/methods/trends.md A7; `assign_funnel_significance`): proportions compare the observed
@@ -215,18 +252,18 @@ coded_enum! {
 ///
 /// # Examples
 /// ```
-/// use saferstats::trend::{funnel_significance, FunnelKind, FunnelSignificance};
+/// use saferstats::trend::{funnel_significance, Funnel, FunnelKind, FunnelSignificance};
 /// // docs/methods/trends.md A7 ratio fixture: (151 observed, 106.442972 expected) -> High (0.001)
-/// let s = funnel_significance(&[151.0], &[106.442972], 1.0, FunnelKind::Ratio, 1.0).unwrap();
+/// let funnel = Funnel { kind: FunnelKind::Ratio, target: 1.0, multiplier: 1.0 };
+/// let s = funnel_significance(&[151.0], &[106.442972], &funnel).unwrap();
 /// assert_eq!(s[0], FunnelSignificance::High0001);
 /// ```
 pub fn funnel_significance(
     numerators: &[f64],
     denominators: &[f64],
-    target: f64,
-    kind: FunnelKind,
-    multiplier: f64,
+    funnel: &Funnel,
 ) -> Result<Vec<FunnelSignificance>> {
+    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
     crate::ci::check_lengths(&[
         ("numerators", numerators.len()),
         ("denominators", denominators.len()),
@@ -261,7 +298,7 @@ pub fn funnel_significance(
                 .iter()
                 .map(|d| if d.is_nan() { 1.0 } else { *d })
                 .collect();
-            Some(funnel_limits(&dens, target, kind, multiplier)?)
+            Some(funnel_limits(&dens, funnel)?)
         }
         _ => {
             if !(target > 0.0 && target.is_finite()) {
@@ -307,40 +344,13 @@ pub fn funnel_significance(
                     let (l998, u998) = ci(0.998, z998);
                     // express as "target within the point's interval" by mirroring: value is the
                     // target, limits are the point's interval
-                    return classify_interval(
-                        target,
-                        l95 * scale,
-                        u95 * scale,
-                        l998 * scale,
-                        u998 * scale,
+                    return FunnelSignificance::from_tests(
+                        [u998 * scale < target, u95 * scale < target],
+                        [l998 * scale > target, l95 * scale > target],
                     );
                 }
             };
-            if value < lo3 {
-                FunnelSignificance::Low0001
-            } else if value < lo2 {
-                FunnelSignificance::Low0025
-            } else if value > hi3 {
-                FunnelSignificance::High0001
-            } else if value > hi2 {
-                FunnelSignificance::High0025
-            } else {
-                FunnelSignificance::NotSignificant
-            }
+            FunnelSignificance::from_tests([value < lo3, value < lo2], [value > hi3, value > hi2])
         })
         .collect())
-}
-
-fn classify_interval(target: f64, l95: f64, u95: f64, l998: f64, u998: f64) -> FunnelSignificance {
-    if u998 < target {
-        FunnelSignificance::Low0001
-    } else if u95 < target {
-        FunnelSignificance::Low0025
-    } else if l998 > target {
-        FunnelSignificance::High0001
-    } else if l95 > target {
-        FunnelSignificance::High0025
-    } else {
-        FunnelSignificance::NotSignificant
-    }
 }

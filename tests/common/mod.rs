@@ -52,3 +52,35 @@ pub fn uniform(mut s: u64) -> impl FnMut() -> f64 {
         (s >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// One scikit-learn HDBSCAN run of a fixture (`min_cluster_size`, `min_samples` (default
+/// `min_cluster_size`), `mst_from`, `mst_to`, `mst_distance`, `argsort`, `labels`) checked
+/// against the core: Prim's mutual-reachability MST edge for edge (same order, distances to
+/// 1e-15), then, given scikit-learn's own edge order, its labels exactly. `what` names the data.
+#[track_caller]
+pub fn check_hdbscan_run(lat: &[f64], lon: &[f64], run: &Value, what: &str) {
+    use saferstats::hotspot::hdbscan::{labels_from_sorted_mst, mutual_reachability_mst};
+    let mcs = run["min_cluster_size"].as_u64().unwrap() as usize;
+    let ms = run["min_samples"].as_u64().map_or(mcs, |v| v as usize);
+    let mst = mutual_reachability_mst(lat, lon, ms).unwrap();
+    let (from, to, dist) = (
+        ints(&run["mst_from"]),
+        ints(&run["mst_to"]),
+        arr(&run["mst_distance"]),
+    );
+    assert_eq!(mst.len(), from.len(), "{what} mcs {mcs} ms {ms}");
+    for (k, e) in mst.iter().enumerate() {
+        assert_eq!(
+            (e.0 as i64, e.1 as i64),
+            (from[k], to[k]),
+            "{what} mcs {mcs} ms {ms}: edge {k}"
+        );
+        assert!((e.2 - dist[k]).abs() <= 1e-15 * dist[k].abs().max(1e-300));
+    }
+    let sorted: Vec<(usize, usize, f64)> = ints(&run["argsort"])
+        .iter()
+        .map(|&k| mst[k as usize])
+        .collect();
+    let labels = labels_from_sorted_mst(lat.len(), &sorted, mcs).unwrap();
+    assert_eq!(labels, ints(&run["labels"]), "{what} mcs {mcs} ms {ms}");
+}

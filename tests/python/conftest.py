@@ -36,3 +36,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data not present beside the repository")
     return SHARED_DATA
+
+
+def tidy_counts(population: float = 10_000.0) -> "pd.DataFrame":
+    """A small tidy table (two areas × four financial years: area, period, count, population)
+    that the frame and vocabulary tests pass to every table-taking function."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        "area": ["A"] * 4 + ["B"] * 4,
+        "period": ["2015/16", "2016/17", "2017/18", "2018/19"] * 2,
+        "count": [10, 14, 19, 25, 30, 28, 33, 31],
+        "population": [population] * 8,
+    })

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import saferstats
+from conftest import tidy_counts
 from saferstats import InvalidInputError, MissingValueError
 
 pl = pytest.importorskip("polars")
@@ -17,12 +18,7 @@ pa = pytest.importorskip("pyarrow")
 
 
 def _tidy() -> pd.DataFrame:
-    return pd.DataFrame({
-        "area": ["A"] * 4 + ["B"] * 4,
-        "period": ["2015/16", "2016/17", "2017/18", "2018/19"] * 2,
-        "count": [10, 14, 19, 25, 30, 28, 33, 31],
-        "population": [10_000.0] * 8,
-    })
+    return tidy_counts()
 
 
 CONVERTERS = {
