@@ -79,9 +79,7 @@ pub fn mean_nearest_neighbour(x: &[f64], y: &[f64]) -> Result<f64> {
                             for &j in v {
                                 let j = j as usize;
                                 if j != i {
-                                    best = best.min(
-                                        ((x[i] - x[j]).powi(2) + (y[i] - y[j]).powi(2)).sqrt(),
-                                    );
+                                    best = best.min((x[i] - x[j]).hypot(y[i] - y[j]));
                                     if best == 0.0 {
                                         // a duplicate: nothing is nearer (many points at one
                                         // location must not make this quadratic)
@@ -176,4 +174,23 @@ pub fn nnh_threshold(n: usize, area: f64, p: f64) -> Result<f64> {
     let r_rand = 0.5 * (area / nf).sqrt();
     let se = 0.26136 / (nf * nf / area).sqrt();
     Ok(r_rand - norm_ppf(1.0 - p) * se)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clark_evans;
+
+    #[test]
+    fn huge_coordinates_do_not_overflow_the_distances() {
+        // squared differences of 1e300 overflow; hypot does not: r_obs is the true mean
+        // nearest-neighbour distance by hand: A-C and C-A 0.5e300, B-C √1.25·1e300
+        let s = 1e300;
+        let ce = clark_evans(&[0.0, s, 0.5 * s], &[0.0, s, 0.0], 1e300, None).unwrap();
+        let want = (0.5 * s + 0.5 * s + 1.25f64.sqrt() * s) / 3.0;
+        assert!(
+            ce.r_obs.is_finite() && (ce.r_obs / want - 1.0).abs() < 1e-12,
+            "{}",
+            ce.r_obs
+        );
+    }
 }
