@@ -115,14 +115,18 @@ def _finish(a: np.ndarray, b: np.ndarray, index: pd.Index, names: tuple[str, str
     return sa, sb
 
 
-def to_geodataframe(result: Any, *, crs: Any = None) -> Any:
+def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | None = None) -> Any:
     """A GeoDataFrame of a saferstats spatial result, with its CRS:
 
     - a cluster table (:func:`saferstats.cluster_summary`): one polygon per cluster (its outline,
       or a marker circle where it has none, as ``ClusterTable.to_geojson``), EPSG:4326;
     - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` /
       ``hotspot_classify`` ...): one square or hexagon per cell with every layer as a column;
-    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``.
+    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``;
+    - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
+      lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
+      y_centres)``; one square per cell (rows south to north, as the counts) with the result's
+      columns.
 
     Grids and surfaces are in the coordinates their points were given in, so ``crs`` names that
     CRS (default EPSG:27700, British National Grid metres from :func:`bng` or
@@ -158,7 +162,27 @@ def to_geodataframe(result: Any, *, crs: Any = None) -> Any:
                  for x, y in zip(xx.ravel(), yy.ravel())]
         frame = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": result.density.ravel()})
         return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
-    raise InvalidInputError("`result` must be a cluster table, a hotspot grid or a KDE surface, got "
+    from .hotspot.local import LocalResult
+
+    if isinstance(result, LocalResult):
+        if cells is None:
+            raise InvalidInputError("a Gi* / Local Moran result has no coordinates: pass cells=(x_centres, y_centres) "
+                                    "from grid_counts", "cells")
+        cx, cy = (np.asarray(c, dtype=float) for c in cells)
+        if len(cx) * len(cy) != len(result.stat):
+            raise InvalidInputError(f"cells has {len(cx)} x {len(cy)} = {len(cx) * len(cy)} cells but the result has "
+                                    f"{len(result.stat)} units", "cells")
+        hx = (cx[1] - cx[0]) / 2 if len(cx) > 1 else (cy[1] - cy[0]) / 2 if len(cy) > 1 else 0.5
+        hy = (cy[1] - cy[0]) / 2 if len(cy) > 1 else hx
+        xx, yy = np.meshgrid(cx, cy)
+        polys = [Polygon([(x - hx, y - hy), (x + hx, y - hy), (x + hx, y + hy), (x - hx, y + hy)])
+                 for x, y in zip(xx.ravel(), yy.ravel())]
+        frame = result.to_pandas().reset_index(drop=True)
+        frame.insert(0, "y", yy.ravel())
+        frame.insert(0, "x", xx.ravel())
+        return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
+    raise InvalidInputError("`result` must be a cluster table, a hotspot grid, a KDE surface or a Gi* / Local Moran "
+                            "result, got "
                             f"{type(result).__name__}", "result")
 
 

@@ -859,7 +859,7 @@ class StudyArea:
 
     Method: exact point-in-polygon (the even-odd rule, so holes and several parts need no
     orientation) in Rust, in longitude/latitude for lat/lon points and on the British National
-    Grid (:func:`saferstats.to_bng`) for projected ``x``/``y``; ``docs/methods/hotspots.md``.
+    Grid (:func:`saferstats.to_bng`) for projected ``x``/``y`` (``docs/methods/hotspots.md`` C9).
     ``bounds`` (xmin, xmax, ymin, ymax) and ``area_m2`` are on the British National Grid.
 
     >>> sa = StudyArea("Stevenage", level="la")

@@ -186,24 +186,38 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Csr {
     }
 }
 
-/// Gi* or Local Moran (`statistic` "gi_star" | "moran"; anything else is an error): dict of
-/// `stat, z, expected, variance, p_norm, p_sim, quadrant`.
-#[pyfunction]
-#[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
-pub(super) fn local_statistic<'py>(
-    py: Python<'py>,
-    values: PyReadonlyArray1<'py, f64>,
-    weights: Csr,
-    statistic: local::Statistic,
-    transform: local::Transform,
-    permutations: usize,
-    seed: u64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let v = owned(&values);
-    let r = interruptible(py, |c| {
-        local::local_statistic_with(statistic, &v, &weights.0, transform, permutations, seed, c)
-    })?;
-    Ok(columns!(py;
+/// `statistic_binding! { /// doc  name(Choice) = core_with, |py, r| columns }` defines the binding
+/// of a family of statistics of values on weights (the core's [`local::on_weights!`]
+/// dispatchers): `name(values, weights, *, statistic, transform, permutations=999, seed=0)`,
+/// run interruptibly, returning the columns made from the core's result `r`.
+macro_rules! statistic_binding {
+    ($(#[$meta:meta])* $name:ident($choice:ty) = $core:path, |$py:ident, $r:ident| $columns:expr) => {
+        $(#[$meta])*
+        #[pyfunction]
+        #[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
+        pub(super) fn $name<'py>(
+            $py: Python<'py>,
+            values: PyReadonlyArray1<'py, f64>,
+            weights: $crate::bindings::hotspot::Csr,
+            statistic: $choice,
+            transform: $crate::hotspot::local::Transform,
+            permutations: usize,
+            seed: u64,
+        ) -> PyResult<Bound<'py, PyDict>> {
+            let v = owned(&values);
+            let $r = interruptible($py, |c| {
+                $core(statistic, &v, &weights.0, transform, permutations, seed, c)
+            })?;
+            Ok($columns)
+        }
+    };
+}
+pub(super) use statistic_binding;
+
+statistic_binding! {
+    /// Gi* or Local Moran (`statistic` "gi_star" | "moran"; anything else is an error): dict of
+    /// `stat, z, expected, variance, p_norm, p_sim, quadrant`.
+    local_statistic(local::Statistic) = local::local_statistic_with, |py, r| columns!(py;
         "stat" => r.stat,
         "z" => r.z,
         "expected" => r.expected,
@@ -211,7 +225,7 @@ pub(super) fn local_statistic<'py>(
         "p_norm" => r.p_norm,
         "p_sim" => r.p_sim,
         "quadrant" => r.quadrant,
-    ))
+    )
 }
 
 /// Knox near-repeat table; dict of flat arrays (distance-band major).
@@ -269,6 +283,7 @@ pub(super) fn cluster_summary<'py>(
         "centroid_lon" => |c| c.centroid_lon,
         "area_m2" => |c| c.area_m2,
         "density_per_km2" => |c| c.density_per_km2,
+        "radius_m" => |c| c.radius_m,
         "first_time" => |c| c.first_time,
         "last_time" => |c| c.last_time,
         "missing_times" => |c| c.missing_times as i64,
@@ -309,6 +324,21 @@ pub(super) fn wgs84_to_bng<'py>(
     let (a, b) = (owned(&lat), owned(&lon));
     let (e, n) = interruptible(py, |_| bng::wgs84_to_bng(&a, &b))?;
     Ok(columns!(py; "easting" => e, "northing" => n))
+}
+
+/// Latitude/longitude -> local east/north metres (equirectangular about `origin`, default the
+/// points' centre): dict of `x`, `y`.
+#[pyfunction]
+#[pyo3(signature = (lat, lon, *, origin = None))]
+pub(super) fn to_local_metres<'py>(
+    py: Python<'py>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+    origin: Option<(f64, f64)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (a, b) = (owned(&lat), owned(&lon));
+    let (x, y) = interruptible(py, |_| bng::to_local_metres(&a, &b, origin))?;
+    Ok(columns!(py; "x" => x, "y" => y))
 }
 
 /// CrimeStat-style NNH clustering: dict of `thresholds` (list), `labels` (orders x n int64

@@ -8,31 +8,17 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::hotspot::Csr;
+use super::hotspot::statistic_binding;
 use super::parallel::{detach, interruptible, owned};
 use super::Obj;
 use crate::hotspot::classify::{self, ClassifyParams};
 use crate::hotspot::prospective::{self, ProspectiveOptions};
-use crate::hotspot::{evaluate, global, grid, kde::Kernel, local};
+use crate::hotspot::{evaluate, global, grid, kde::Kernel};
 
-/// Global Moran / Geary / General G (`statistic` "moran" | "geary" | "general_g"): dict of the
-/// [`global::GlobalResult`] fields (floats).
-#[pyfunction]
-#[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
-pub(super) fn global_statistic<'py>(
-    py: Python<'py>,
-    values: PyReadonlyArray1<'py, f64>,
-    weights: Csr,
-    statistic: global::Statistic,
-    transform: local::Transform,
-    permutations: usize,
-    seed: u64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let v = owned(&values);
-    let r = interruptible(py, |c| {
-        global::statistic_with(statistic, &v, &weights.0, transform, permutations, seed, c)
-    })?;
-    Ok(columns!(py;
+statistic_binding! {
+    /// Global Moran / Geary / General G (`statistic` "moran" | "geary" | "general_g"): dict of the
+    /// [`global::GlobalResult`] fields (floats).
+    global_statistic(global::Statistic) = global::statistic_with, |py, r| columns!(py;
         "value" => Obj(r.value),
         "expected" => Obj(r.expected),
         "variance_norm" => Obj(r.variance_norm),
@@ -49,7 +35,7 @@ pub(super) fn global_statistic<'py>(
         "s0" => Obj(r.s0),
         "s1" => Obj(r.s1),
         "s2" => Obj(r.s2),
-    ))
+    )
 }
 
 /// Hit rate / PAI / PEI / RRI table as a dict of columns.

@@ -4,6 +4,8 @@ use geo::algorithm::concave_hull::ConcaveHullOptions;
 use geo::{ConcaveHull, ConvexHull, GeodesicArea, MultiPoint, Point, Polygon};
 use serde::Serialize;
 
+use super::index::haversine_rad;
+use super::EARTH_RADIUS_M;
 use crate::error::{Error, Result};
 
 /// Hull type for cluster outlines.
@@ -34,6 +36,8 @@ pub struct ClusterSummary {
     pub area_m2: f64,
     /// Points per km² of the outline (NaN when the area is 0).
     pub density_per_km2: f64,
+    /// The largest haversine distance from the centroid to a point of the cluster, m.
+    pub radius_m: f64,
     /// Earliest time (NaN without times; missing times are skipped).
     pub first_time: f64,
     /// Latest time.
@@ -75,7 +79,8 @@ fn unwrap_lon(lon: f64, centre: f64) -> f64 {
 /// Method: centroid = the normalised mean of the points' unit vectors (a proper spherical mean,
 /// right across the ±180° meridian); outline = `geo` convex hull (Graham/QuickHull) or concave
 /// hull of the points in (lon, lat), longitudes unwrapped about the centroid; area =
-/// `geo::GeodesicArea` (Karney's geodesic polygon area on WGS84). Points on one line (or fewer
+/// `geo::GeodesicArea` (Karney's geodesic polygon area on WGS84); radius = the largest haversine
+/// distance (mean Earth radius) from the centroid to a point. Points on one line (or fewer
 /// than 3 distinct points) have no outline and area 0. Times: the earliest and latest
 /// non-missing time; NaN times are skipped and counted in `missing_times`.
 ///
@@ -91,6 +96,7 @@ fn unwrap_lon(lon: f64, centre: f64) -> f64 {
 /// assert_eq!(s.len(), 1);
 /// assert_eq!(s[0].n, 4);
 /// assert!(s[0].area_m2 > 7000.0 && s[0].area_m2 < 8000.0); // ~111 m x ~69 m
+/// assert!((s[0].radius_m - 65.49).abs() < 0.01); // half the diagonal of ~111 m x ~69 m
 /// ```
 pub fn cluster_summary(
     lat: &[f64],
@@ -123,6 +129,12 @@ pub fn cluster_summary(
         let idx: Vec<usize> = group.to_vec();
         let n = idx.len();
         let (clat, clon) = centroid(lat, lon, &idx);
+        let (p0, l0) = (clat.to_radians(), clon.to_radians());
+        let radius_m = idx
+            .iter()
+            .map(|&i| haversine_rad(p0, l0, lat[i].to_radians(), lon[i].to_radians()))
+            .fold(0.0, f64::max)
+            * EARTH_RADIUS_M;
         let pts: Vec<Point<f64>> = idx
             .iter()
             .map(|&i| Point::new(unwrap_lon(lon[i], clon), lat[i]))
@@ -188,6 +200,7 @@ pub fn cluster_summary(
             } else {
                 f64::NAN
             },
+            radius_m,
             first_time: t0,
             last_time: t1,
             missing_times,

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::special::norm_sf;
 
 use super::cancel::Cancel;
-use super::local::Transform;
+use super::local::{on_weights, OnWeights, Transform};
 use super::weights::Weights;
 
 /// Permutations per random stream (the unit of parallel work).
@@ -492,32 +492,39 @@ fn centred(values: &[f64]) -> Result<(Vec<f64>, f64, f64)> {
     Ok((z, m2, (m4 / n) / ((m2 / n) * (m2 / n))))
 }
 
-/// Moran's I, Geary's C or General G with analytic and permutation inference (see [`moran`],
-/// [`geary`], [`general_g`]); stops with [`Error::Interrupted`] soon after `cancel` is set.
-///
-/// # Errors
-/// As [`moran`] (and [`general_g`] for `Statistic::GeneralG`); [`Error::Interrupted`] when
-/// cancelled.
-///
-/// # Examples
-/// ```
-/// use saferstats::cancel::NEVER;
-/// use saferstats::hotspot::{global::{statistic_with, Statistic}, local::Transform, weights::Weights};
-/// let w = Weights::lattice(3, 3, false).unwrap();
-/// let s: Statistic = "geary".parse().unwrap();
-/// let v = [1., 1., 1., 1., 5., 1., 1., 1., 1.];
-/// assert!(statistic_with(s, &v, &w, Transform::Row, 0, 0, &NEVER).unwrap().value > 1.0);
-/// ```
-pub fn statistic_with(
-    statistic: Statistic,
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<GlobalResult> {
-    w.check_values(values, 4, "global statistics")?;
+on_weights! {
+    /// Moran's I, Geary's C or General G with analytic and permutation inference (see [`moran`],
+    /// [`geary`], [`general_g`]); stops with [`Error::Interrupted`] soon after `cancel` is set.
+    ///
+    /// # Errors
+    /// As [`moran`] (and [`general_g`] for `Statistic::GeneralG`); [`Error::Interrupted`] when
+    /// cancelled.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::cancel::NEVER;
+    /// use saferstats::hotspot::{global::{statistic_with, Statistic}, local::Transform, weights::Weights};
+    /// let w = Weights::lattice(3, 3, false).unwrap();
+    /// let s: Statistic = "geary".parse().unwrap();
+    /// let v = [1., 1., 1., 1., 5., 1., 1., 1., 1.];
+    /// assert!(statistic_with(s, &v, &w, Transform::Row, 0, 0, &NEVER).unwrap().value > 1.0);
+    /// ```
+    pub fn statistic_with(Statistic) -> GlobalResult = global_statistic, at least 4 units of "global statistics";
+    pub fn moran_with = Statistic::Moran, as moran;
+    pub fn geary_with = Statistic::Geary, as geary;
+    pub fn general_g_with = Statistic::GeneralG, as general_g;
+}
+
+/// The body of [`statistic_with`].
+fn global_statistic(statistic: Statistic, args: OnWeights) -> Result<GlobalResult> {
+    let OnWeights {
+        values,
+        w,
+        transform,
+        permutations,
+        seed,
+        cancel,
+    } = args;
     check_permutations(permutations)?;
     let f = Folded::build(w, transform, statistic == Statistic::Geary)?;
     let n = values.len() as f64;
@@ -644,30 +651,6 @@ fn general_g_moments(r: &mut GlobalResult, y: &[f64]) {
     r.variance_norm = eg2 - eg * eg;
     r.z_norm = (r.value - eg) / r.variance_norm.sqrt();
     r.p_norm = one_sided(r.z_norm);
-}
-
-with_choice! {
-    /// [`moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-    ///
-    /// # Errors
-    /// As [`moran`]; [`Error::Interrupted`] when cancelled.
-    pub fn moran_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<GlobalResult> = statistic_with(Statistic::Moran);
-}
-
-with_choice! {
-    /// [`geary`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-    ///
-    /// # Errors
-    /// As [`geary`]; [`Error::Interrupted`] when cancelled.
-    pub fn geary_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<GlobalResult> = statistic_with(Statistic::Geary);
-}
-
-with_choice! {
-    /// [`general_g`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-    ///
-    /// # Errors
-    /// As [`general_g`]; [`Error::Interrupted`] when cancelled.
-    pub fn general_g_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<GlobalResult> = statistic_with(Statistic::GeneralG);
 }
 
 uninterruptible! {

@@ -13,6 +13,65 @@ use crate::special::norm_sf;
 use super::cancel::Cancel;
 use super::weights::Weights;
 
+/// The arguments every statistic of values on [`Weights`] takes (the local and the global ones),
+/// after the dispatcher made by [`on_weights!`] has checked the values against the weights.
+#[derive(Clone, Copy)]
+pub(crate) struct OnWeights<'a> {
+    pub(crate) values: &'a [f64],
+    pub(crate) w: &'a Weights,
+    pub(crate) transform: Transform,
+    pub(crate) permutations: usize,
+    pub(crate) seed: u64,
+    pub(crate) cancel: &'a Cancel,
+}
+
+/// `on_weights! { /// doc  pub fn name(Choice) -> R = body, at least N units of "what";  pub fn
+/// x_with = Choice::X, as x; … }` defines the dispatcher of a family of statistics of values on
+/// [`Weights`]: `name(statistic: Choice, values: &[f64], w: &Weights, transform: Transform,
+/// permutations: usize, seed: u64, cancel: &Cancel) -> Result<R>`, which checks the values against
+/// the weights (at least N units) and runs `body(statistic, OnWeights { … })`; and each choice's
+/// interruptible entry point `x_with(values, w, transform, permutations, seed, cancel)`,
+/// documented after `x`.
+macro_rules! on_weights {
+    (
+        $(#[$meta:meta])*
+        pub fn $name:ident($choice:ty) -> $ret:ty = $body:ident, at least $min:literal units of $what:literal;
+        $(pub fn $variant:ident = $which:expr, as $plain:ident;)+
+    ) => {
+        $(#[$meta])*
+        pub fn $name(
+            statistic: $choice,
+            values: &[f64],
+            w: &$crate::hotspot::weights::Weights,
+            transform: $crate::hotspot::local::Transform,
+            permutations: usize,
+            seed: u64,
+            cancel: &$crate::cancel::Cancel,
+        ) -> $crate::error::Result<$ret> {
+            w.check_values(values, $min, $what)?;
+            let args = $crate::hotspot::local::OnWeights { values, w, transform, permutations, seed, cancel };
+            $body(statistic, args)
+        }
+        $(
+            with_choice! {
+                #[doc = concat!("[`", stringify!($plain), "`] that stops with [`Error::Interrupted`] soon after `cancel` is set.")]
+                ///
+                /// # Errors
+                #[doc = concat!("As [`", stringify!($plain), "`]; [`Error::Interrupted`] when cancelled.")]
+                pub fn $variant(
+                    values: &[f64],
+                    w: &$crate::hotspot::weights::Weights,
+                    transform: $crate::hotspot::local::Transform,
+                    permutations: usize,
+                    seed: u64,
+                    cancel: &$crate::cancel::Cancel
+                ) -> $crate::error::Result<$ret> = $name($which);
+            }
+        )+
+    };
+}
+pub(crate) use on_weights;
+
 choice! {
     /// Weights transform.
     pub enum Transform("transform", "transform") {
@@ -51,6 +110,43 @@ pub struct LocalResult {
     pub p_sim: Vec<f64>,
     /// Moran only: quadrant 1 HH, 2 LH, 3 LL, 4 HL (esda `q`); 0 for Gi*.
     pub quadrant: Vec<u8>,
+}
+
+/// Unit i's neighbours with their weights after the transform, and its self weight (Gi*).
+struct Neighbourhood<'a> {
+    /// The weight of the unit itself (0 unless `star`).
+    self_weight: f64,
+    /// The neighbours' indices.
+    neighbours: &'a [u32],
+    /// Their weights after the transform.
+    weights: Vec<f64>,
+}
+
+impl<'a> Neighbourhood<'a> {
+    /// Unit i of `w` after `transform`; `star` includes the unit itself (see [`row_weights`]).
+    fn new(w: &'a Weights, i: usize, transform: Transform, star: bool) -> Self {
+        let (neighbours, _) = w.row(i);
+        let (self_weight, weights) = row_weights(w, i, transform, star);
+        Neighbourhood {
+            self_weight,
+            neighbours,
+            weights,
+        }
+    }
+
+    /// Σⱼ wᵢⱼ xⱼ over the neighbours (the spatial lag of x without the unit itself).
+    fn lag(&self, x: &[f64]) -> f64 {
+        self.neighbours
+            .iter()
+            .zip(&self.weights)
+            .map(|(&j, wt)| wt * x[j as usize])
+            .sum()
+    }
+
+    /// Σₖ wₖ drawₖ: the lag of one conditional permutation's neighbour values.
+    fn drawn_lag(&self, draw: &[f64]) -> f64 {
+        draw.iter().zip(&self.weights).map(|(d, wt)| d * wt).sum()
+    }
 }
 
 /// Per-unit weights after the transform: (self weight, neighbour weights).
@@ -197,41 +293,25 @@ uninterruptible! {
     pub fn gi_star(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<LocalResult> = gi_star_with;
 }
 
-with_choice! {
-    /// [`gi_star`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
-    ///
-    /// # Errors
-    /// As [`gi_star`]; [`Error::Interrupted`] when cancelled.
-    pub fn gi_star_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<LocalResult> = local_statistic_with(Statistic::GiStar);
-}
-
 /// The Gi* row of unit i (see [`gi_star`]).
-fn gi_star_row<'a>(
-    values: &'a [f64],
-    w: &'a Weights,
-    transform: Transform,
-    permutations: usize,
-) -> impl Fn(usize, &PermutedIds) -> LocalRow + Sync + 'a {
+fn gi_star_row(args: OnWeights<'_>) -> impl Fn(usize, &PermutedIds) -> LocalRow + Sync + '_ {
+    let values = args.values;
     let nf = values.len() as f64;
     let sum: f64 = values.iter().sum();
     let mean = sum / nf;
     let var = values.iter().map(|v| v * v).sum::<f64>() / nf - mean * mean;
     move |i, perm_ids| {
-        let (sw, ws) = row_weights(w, i, transform, true);
-        let (nb, _) = w.row(i);
-        let lag: f64 = sw * values[i]
-            + nb.iter()
-                .zip(&ws)
-                .map(|(&j, wt)| wt * values[j as usize])
-                .sum::<f64>();
+        let nbh = Neighbourhood::new(args.w, i, args.transform, true);
+        let sw = nbh.self_weight;
+        let lag: f64 = sw * values[i] + nbh.lag(values);
         let g = lag / sum;
-        let wi: f64 = sw + ws.iter().sum::<f64>();
+        let wi: f64 = sw + nbh.weights.iter().sum::<f64>();
         let e = wi / nf;
         let v = wi * (nf - wi) / (nf - 1.0) / (nf * nf) * var / (mean * mean);
         let z = (g - e) / v.sqrt();
-        let p_sim = if permutations > 0 {
-            perm_ids.p_sim(values, i, nb.len(), g, |draw| {
-                (sw * values[i] + draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()) / sum
+        let p_sim = if args.permutations > 0 {
+            perm_ids.p_sim(values, i, nbh.neighbours.len(), g, |draw| {
+                (sw * values[i] + nbh.drawn_lag(draw)) / sum
             })
         } else {
             f64::NAN
@@ -263,64 +343,52 @@ uninterruptible! {
     pub fn local_moran(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<LocalResult> = local_moran_with;
 }
 
-/// [`gi_star`] or [`local_moran`], chosen by `statistic`, stopping with [`Error::Interrupted`]
-/// soon after `cancel` is set.
-///
-/// # Errors
-/// As [`gi_star`] / [`local_moran`].
-///
-/// # Examples
-/// ```
-/// use saferstats::cancel::NEVER;
-/// use saferstats::hotspot::local::{local_statistic_with, Statistic, Transform};
-/// use saferstats::hotspot::weights::Weights;
-/// let w = Weights::lattice(3, 3, false).unwrap();
-/// let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
-/// let s: Statistic = "moran".parse().unwrap();
-/// let r = local_statistic_with(s, &v, &w, Transform::Row, 0, 1, &NEVER).unwrap();
-/// assert_eq!(r.stat.len(), 9);
-/// assert!("geary".parse::<Statistic>().is_err());
-/// ```
-pub fn local_statistic_with(
-    statistic: Statistic,
-    values: &[f64],
-    w: &Weights,
-    transform: Transform,
-    permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
-) -> Result<LocalResult> {
-    w.check_values(values, 3, "local statistics")?;
-    match statistic {
-        Statistic::GiStar => {
-            let row = gi_star_row(values, w, transform, permutations);
-            local_result(w, permutations, seed, cancel, row)
-        }
-        Statistic::Moran => {
-            let row = local_moran_row(values, w, transform, permutations)?;
-            local_result(w, permutations, seed, cancel, row)
-        }
-    }
-}
-
-with_choice! {
-    /// [`local_moran`] that stops with [`Error::Interrupted`] soon after `cancel` is set.
+on_weights! {
+    /// [`gi_star`] or [`local_moran`], chosen by `statistic`, stopping with [`Error::Interrupted`]
+    /// soon after `cancel` is set.
     ///
     /// # Errors
-    /// As [`local_moran`]; [`Error::Interrupted`] when cancelled.
-    pub fn local_moran_with(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64, cancel: &Cancel) -> Result<LocalResult> = local_statistic_with(Statistic::Moran);
+    /// As [`gi_star`] / [`local_moran`].
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::cancel::NEVER;
+    /// use saferstats::hotspot::local::{local_statistic_with, Statistic, Transform};
+    /// use saferstats::hotspot::weights::Weights;
+    /// let w = Weights::lattice(3, 3, false).unwrap();
+    /// let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+    /// let s: Statistic = "moran".parse().unwrap();
+    /// let r = local_statistic_with(s, &v, &w, Transform::Row, 0, 1, &NEVER).unwrap();
+    /// assert_eq!(r.stat.len(), 9);
+    /// assert!("geary".parse::<Statistic>().is_err());
+    /// ```
+    pub fn local_statistic_with(Statistic) -> LocalResult = local_statistic, at least 3 units of "local statistics";
+    pub fn gi_star_with = Statistic::GiStar, as gi_star;
+    pub fn local_moran_with = Statistic::Moran, as local_moran;
+}
+
+/// The body of [`local_statistic_with`].
+fn local_statistic(statistic: Statistic, args: OnWeights) -> Result<LocalResult> {
+    match statistic {
+        Statistic::GiStar => local_result(args, gi_star_row(args)),
+        Statistic::Moran => local_result(args, local_moran_row(args)?),
+    }
 }
 
 /// The Local Moran row of unit i (see [`local_moran`]).
 ///
 /// # Errors
 /// Constant values.
-fn local_moran_row<'a>(
-    values: &'a [f64],
-    w: &'a Weights,
-    transform: Transform,
-    permutations: usize,
-) -> Result<impl Fn(usize, &PermutedIds) -> LocalRow + Sync + 'a> {
+fn local_moran_row(
+    args: OnWeights<'_>,
+) -> Result<impl Fn(usize, &PermutedIds) -> LocalRow + Sync + '_> {
+    let OnWeights {
+        values,
+        w,
+        transform,
+        permutations,
+        ..
+    } = args;
     let nf = values.len() as f64;
     let mean = values.iter().sum::<f64>() / nf;
     let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / nf).sqrt();
@@ -337,9 +405,9 @@ fn local_moran_row<'a>(
     let b2 = m4 / (m2 * m2);
     let scaling = (nf - 1.0) / den;
     Ok(move |i, perm_ids: &PermutedIds| {
-        let (_, ws) = row_weights(w, i, transform, false);
-        let (nb, _) = w.row(i);
-        let lag: f64 = nb.iter().zip(&ws).map(|(&j, wt)| wt * z[j as usize]).sum();
+        let nbh = Neighbourhood::new(w, i, transform, false);
+        let ws = &nbh.weights;
+        let lag: f64 = nbh.lag(&z);
         let ii = scaling * z[i] * lag;
         let wi: f64 = ws.iter().sum();
         let wi2: f64 = ws.iter().map(|v| v * v).sum();
@@ -354,10 +422,9 @@ fn local_moran_row<'a>(
             (false, false) => 3,
             (true, false) => 4,
         };
-        let p_sim = if permutations > 0 && !nb.is_empty() {
-            perm_ids.p_sim(&z, i, nb.len(), ii, |draw| {
-                scaling * z[i] * draw.iter().zip(&ws).map(|(d, wt)| d * wt).sum::<f64>()
-            })
+        let k = nbh.neighbours.len();
+        let p_sim = if permutations > 0 && k > 0 {
+            perm_ids.p_sim(&z, i, k, ii, |draw| scaling * z[i] * nbh.drawn_lag(draw))
         } else {
             f64::NAN
         };
@@ -368,16 +435,20 @@ fn local_moran_row<'a>(
 /// One row per unit: (statistic, z, expected, variance, p_sim, quadrant).
 type LocalRow = (f64, f64, f64, f64, f64, u8);
 
-/// The [`LocalResult`] of `row(i, draws)` for every unit, in parallel, with one seeded set of
-/// conditional-permutation draws shared by all units; `p_norm` = sf(|z|). Stops with
-/// [`Error::Interrupted`] soon after `cancel` is set.
+/// The [`LocalResult`] of `row(i, draws)` for every unit of `args.w`, in parallel, with one
+/// seeded set of conditional-permutation draws shared by all units; `p_norm` = sf(|z|). Stops
+/// with [`Error::Interrupted`] soon after `args.cancel` is set.
 fn local_result(
-    w: &Weights,
-    permutations: usize,
-    seed: u64,
-    cancel: &Cancel,
+    args: OnWeights,
     row: impl Fn(usize, &PermutedIds) -> LocalRow + Sync,
 ) -> Result<LocalResult> {
+    let OnWeights {
+        w,
+        permutations,
+        seed,
+        cancel,
+        ..
+    } = args;
     let n = w.n;
     let k_max = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
     let perm_ids = PermutedIds::new(n, k_max, permutations, seed)?;

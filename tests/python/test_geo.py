@@ -102,3 +102,36 @@ def test_ascii_grid_reads_back(tmp_path):
         saferstats.geo.write_ascii_grid(saferstats.hotspot_count(x, y, cell_size=100, grid_type="hex"), tmp_path / "h")
     with pytest.raises(InvalidInputError, match="result"):
         saferstats.geo.to_geodataframe(pd.DataFrame({"a": [1]}))
+
+
+def test_gi_star_cells_as_a_geodataframe():
+    # a 2 x 3 lattice of 100 m cells from grid_counts; the Gi* of each cell keeps its place
+    x = [530050.0, 530150.0, 530150.0, 530250.0, 530250.0, 530250.0]
+    y = [180050.0, 180050.0, 180150.0, 180150.0, 180150.0, 180150.0]
+    counts, cx, cy = saferstats.grid_counts(x, y, cell_size=100, bounds=(530000, 530300, 180000, 180200))
+    gi = saferstats.gi_star(counts.ravel().astype(float), saferstats.Weights.lattice(*counts.shape), permutations=0)
+    gdf = saferstats.geo.to_geodataframe(gi, cells=(cx, cy))
+    assert gdf.crs.to_epsg() == 27700 and len(gdf) == counts.size
+    assert np.allclose(gdf.geometry.area, 10_000)
+    # row k is lattice unit k (counts.ravel() order: rows south to north): its square is centred on
+    # that cell's centre, and the points counted in it lie inside it
+    np.testing.assert_array_equal(gdf["z"].to_numpy(), gi.z)
+    assert np.allclose(gdf.geometry.centroid.x, np.tile(cx, 2)) and np.allclose(gdf.geometry.centroid.y, np.repeat(cy, 3))
+    inside = [sum(g.contains(shapely.Point(px, py)) for px, py in zip(x, y)) for g in gdf.geometry]
+    assert inside == counts.ravel().tolist() == [1, 1, 0, 0, 1, 3]
+    with pytest.raises(InvalidInputError, match="cells="):
+        saferstats.geo.to_geodataframe(gi)
+    with pytest.raises(InvalidInputError, match="units"):
+        saferstats.geo.to_geodataframe(gi, cells=(cx[:1], cy))
+
+
+def test_to_local_metres_is_pyprojs_equirectangular_projection():
+    pyproj = pytest.importorskip("pyproj")
+    lat, lon = _england(300, seed=5)
+    lat0, lon0 = float(lat.mean()), float(lon.mean())
+    eqc = pyproj.Transformer.from_crs(
+        "EPSG:4326", f"+proj=eqc +lat_ts={lat0!r} +lat_0={lat0!r} +lon_0={lon0!r} +R=6371008.8 +units=m",
+        always_xy=True)
+    ex, ey = eqc.transform(lon, lat)
+    x, y = saferstats.to_local_metres(lat, lon)
+    assert np.abs(x - ex).max() < 1e-6 and np.abs(y - ey).max() < 1e-6

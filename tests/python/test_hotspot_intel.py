@@ -64,7 +64,7 @@ def test_global_result_is_readable_and_reproducible():
     assert a.p_sim == b.p_sim and a.z_sim == b.z_sim
     assert "Moran's I" in repr(a) and "p_sim" in repr(a)
     df = a.to_pandas()
-    assert list(df.columns[:6]) == ["statistic", "value", "expected", "variance", "z", "p_value"]
+    assert list(df.columns[:6]) == ["statistic", "I", "expected", "variance", "z", "p_value"]
     assert df["method"].iloc[0].startswith("Moran's I")
     assert "<b>GlobalResult</b>" in a._repr_html_()
     with pytest.raises(AttributeError):

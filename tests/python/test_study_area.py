@@ -193,6 +193,8 @@ def test_bad_study_areas_are_named_errors():
     lat, lon = _herts_points(50)
     with pytest.raises(InvalidInputError, match="no points inside the study area"):
         _quiet(ss.dbscan, lat, lon, eps_m=100, study_area="Cornwall")
+    with pytest.raises(InvalidInputError, match="look like longitude/latitude degrees"):
+        ss.hotspot_grid(lon, lat, cell_size=100, study_area="Hertfordshire")
     with pytest.raises(InvalidInputError, match="`level` applies"):
         StudyArea([(0, 51), (1, 51), (1, 52)], level="la")
 
@@ -229,3 +231,14 @@ def test_maps_show_the_districts_and_name_the_clusters():
     with pytest.raises(InvalidInputError, match="British National Grid"):
         ss.plot_kde(ss.kde_grid([0, 30, 10], [0, 0, 10], cell_size=5, bandwidth=40), areas="la")
     plt.close("all")
+
+
+def test_cluster_summary_treats_points_outside_as_noise():
+    lat, lon = _herts_points(600, far=30, seed=4)
+    lab = np.where(np.arange(len(lat)) % 2 == 0, 0, 1)   # two "clusters" over everything
+    with pytest.warns(SaferstatsWarning, match="outside were left out"):
+        t = ss.cluster_summary(lat, lon, lab, study_area="Hertfordshire")
+    inside = StudyArea("Hertfordshire").contains(lat, lon)
+    ref = ss.cluster_summary(lat[inside], lon[inside], lab[inside])
+    assert t["n"].tolist() == ref["n"].tolist()
+    assert t.attrs["noise_points"] == (~inside).sum()

@@ -225,11 +225,7 @@ FIXED: dict[tuple[str, str], str] = {
 }
 
 # Renames still to come in this issue (each is removed from here when it lands; see docs/vocabulary.md §6).
-PENDING: dict[tuple[str, str], str] = {
-    ("global_moran", "column:value"): "issue 17: GlobalResult.to_pandas() names the statistic's value `value`",
-    ("global_geary", "column:value"): "issue 17: as global_moran",
-    ("general_g", "column:value"): "issue 17: as global_moran",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _allowed(func: str, rule: str) -> bool:
@@ -439,6 +435,19 @@ def test_renamed_names_still_work_with_a_future_warning() -> None:
     r = saferstats.clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
                                area=10_000)
     assert r["z"] == r.z and dict(r)["r"] == r.r and set(r) == {"r_obs", "r_exp", "r", "z", "p_value", "r_donnelly"}
+
+
+def test_global_result_names_its_statistic_and_keeps_value_as_an_alias() -> None:
+    """GlobalResult.to_pandas() (issue 17): the statistic's column is `I`, `C` or `G`; the old
+    column `value` still answers, with a FutureWarning naming the new one."""
+    w = _weights()
+    for func, sym in ((saferstats.global_moran, "I"), (saferstats.global_geary, "C"), (saferstats.general_g, "G")):
+        r = func([2, 3, 3.2, 5, 8, 7], w, permutations=0)
+        t = r.to_pandas()
+        assert list(t.columns[:3]) == ["statistic", sym, "expected"] and "value" not in t.columns
+        assert t[sym].iloc[0] == r.value == getattr(r, sym)
+        with pytest.warns(FutureWarning, match=f"`value` is now called `{sym}`"):
+            assert t["value"].iloc[0] == r.value
 
 
 # --------------------------------------------------------------------------- the checker itself

@@ -153,6 +153,9 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
         return None, xs, ys, list(others)
     area = _study_area(study_area)
     inside = area.contains_xy(xs, ys)
+    if not inside.any() and len(xs) and (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
+        raise InvalidInputError("no points inside the study area: x/y look like longitude/latitude degrees, but a "
+                                "study area needs British National Grid metres here (saferstats.to_bng)", "x")
     _warn_outside(area, int(inside.sum()), area.outside_xy(xs[~inside], ys[~inside]), stacklevel=6)
     kept = [None if o is None else (o[inside] if isinstance(o, np.ndarray) else _series_take(o, inside)) for o in others]
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from .. import _saferstats as _ext
+from .._frames import renamed_columns
 from .._results import Result
 from ._common import _choice, _int_arg, _seed
 from .weights import Weights, _values_on
@@ -82,11 +83,21 @@ class GlobalResult(Result):
         return f"<p><b>GlobalResult</b> — {html.escape(self.headline())}</p>" + str(self.to_pandas()._repr_html_())
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row: ``statistic, value, expected, variance, z, p_value, z_rand, p_rand, p_sim,
-        expected_sim, se_sim, z_sim, p_z_sim, n, transform, permutations, method``."""
-        d = {f.name: [getattr(self, f.name)] for f in dataclasses.fields(self)}
+        """One row: ``statistic``, the statistic under its own name (``I``, ``C`` or ``G``), then
+        ``expected, variance, z, p_value, variance_rand, z_rand, p_rand, p_sim, expected_sim,
+        se_sim, z_sim, p_z_sim, n, transform, permutations, method``. The column was called
+        ``value`` before (docs/vocabulary.md §6): ``df["value"]`` still works, with a
+        FutureWarning.
+
+        >>> import saferstats
+        >>> w = saferstats.Weights.lattice(3, 3, contiguity="rook")
+        >>> saferstats.global_geary([1, 1, 1, 1, 5, 1, 1, 1, 1], w, permutations=0).to_pandas().columns[:3].tolist()
+        ['statistic', 'C', 'expected']
+        """
+        sym = _NAMES[self.statistic][1]
+        d = {(sym if f.name == "value" else f.name): [getattr(self, f.name)] for f in dataclasses.fields(self)}
         d["method"] = [f"{_NAMES[self.statistic][0]}, {self.transform} weights, normal and permutation inference"]
-        return pd.DataFrame(d)
+        return renamed_columns(pd.DataFrame(d), {"value": sym}, "GlobalResult.to_pandas()")
 
 
 def _global(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> GlobalResult:

@@ -11,7 +11,7 @@ import numpy as np
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError
-from ._common import EARTH_RADIUS_M, _choice, _float_arg
+from ._common import _choice, _float_arg
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 
@@ -23,6 +23,7 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
                     missing: Literal["error", "propagate"] = "error") -> tuple[np.ndarray, np.ndarray]:
     """Project lat/lon (degrees) to local east/north metres (equirectangular about ``origin``,
     default the points' centre): accurate to ~0.1% across a county, for KDE, weights and Knox.
+    Computed by the core (``saferstats::hotspot::bng::to_local_metres``).
 
     ``lat`` and ``lon`` must have equal lengths and lie in [−90, 90] / [−180, 180] (an error names
     the row otherwise). Missing coordinates raise :class:`~saferstats.MissingValueError` naming the
@@ -40,37 +41,21 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     lo = as_float_array("lon", lon)
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
-    for name, v, lim in (("lat", la, 90.0), ("lon", lo, 180.0)):
+    for name, v in (("lat", la), ("lon", lo)):
         nan = np.isnan(v)
         if nan.any() and missing == "error":
             row = int(np.flatnonzero(nan)[0])
             raise MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {row}); pass "
                                     "missing='propagate' to get NaN for them", name, row)
-        bad = ~nan & ~(np.abs(v) <= lim)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise InvalidInputError(f"`{name}` at row {row}: {v[row]} is outside [-{lim:g}, {lim:g}] degrees", name, row)
-    ok = ~(np.isnan(la) | np.isnan(lo))
+    org = None
     if origin is not None:
         if not isinstance(origin, (tuple, list)) or len(origin) != 2:
             raise InvalidInputError("`origin` must be a (lat, lon) pair in degrees", "origin")
-        lat0, lon0 = _float_arg("origin", origin[0]), _float_arg("origin", origin[1])
-        if abs(lat0) > 90 or abs(lon0) > 180:
-            raise InvalidInputError(f"`origin` {origin!r} is not a (lat, lon) in degrees", "origin")
-    elif ok.any():
-        lat0 = float(la[ok].mean())
-        lon0 = float(lo[ok].mean())
-        if lo[ok].max() - lo[ok].min() > 180:  # across the ±180° meridian: the circular mean
-            r = np.radians(lo[ok])
-            lon0 = float(np.degrees(np.arctan2(np.sin(r).mean(), np.cos(r).mean())))
-    else:
+        org = (_float_arg("origin", origin[0]), _float_arg("origin", origin[1]))
+    elif not (~(np.isnan(la) | np.isnan(lo))).any():
         raise MissingValueError("every point has a missing coordinate", "lat", 0)
-    k = np.pi / 180 * EARTH_RADIUS_M
-    dlon = (lo - lon0 + 180.0) % 360.0 - 180.0
-    x, y = dlon * k * np.cos(np.radians(lat0)), (la - lat0) * k
-    x[~ok] = np.nan  # a point missing either coordinate is missing in both
-    y[~ok] = np.nan
-    return x, y
+    res = _ext.to_local_metres(np.ascontiguousarray(la), np.ascontiguousarray(lo), origin=org)
+    return np.asarray(res["x"]), np.asarray(res["y"])
 
 
 def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") -> tuple[np.ndarray, np.ndarray]:

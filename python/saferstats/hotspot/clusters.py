@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError
-from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _series
+from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -111,26 +111,8 @@ def _json_value(v: Any) -> Any:
     return v
 
 
-def _cluster_radius(la: np.ndarray, lo: np.ndarray, lab: np.ndarray, table: pd.DataFrame) -> np.ndarray:
-    """Per cluster (rows of ``table``), the largest haversine distance (m) from its centroid to
-    its points."""
-    if len(table) == 0:
-        return np.zeros(0)
-    pos = np.searchsorted(table["label"].to_numpy(), lab)
-    use = (lab >= 0) & (pos < len(table))
-    pos = pos[use]
-    p0 = np.radians(table["centroid_lat"].to_numpy()[pos])
-    l0 = np.radians(table["centroid_lon"].to_numpy()[pos])
-    p, lm = np.radians(la[use]), np.radians(lo[use])
-    h = np.sin((p - p0) / 2) ** 2 + np.cos(p) * np.cos(p0) * np.sin((lm - l0) / 2) ** 2
-    d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    out = np.zeros(len(table))
-    np.maximum.at(out, pos, d)
-    return out
-
-
 def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", "concave"] = "convex",
-                    concavity: float = 2.0, times: Any = None) -> ClusterTable:
+                    concavity: float = 2.0, times: Any = None, study_area: Any = None) -> ClusterTable:
     """Per-cluster count, centroid, outline (convex or concave hull, ``geo``), geodesic area (m²),
     density per km², ``radius_m`` (the farthest point from the centroid) and date span (noise,
     labels < 0, left out).
@@ -139,6 +121,8 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
     0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
+    ``study_area`` (see :class:`saferstats.StudyArea`): points outside it are treated as noise
+    (label −3), counted with where they are in a :class:`~saferstats.SaferstatsWarning`.
 
     >>> import saferstats
     >>> t = saferstats.cluster_summary([51.5, 51.501, 51.5, 51.501], [-0.12, -0.12, -0.119, -0.119], [0, 0, 0, 0])
@@ -159,6 +143,9 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         raise InvalidInputError(f"`labels` at row {row}: {lab_f[row]!r} is not a cluster label (a whole number)",
                                 "labels", row)
     lab = np.ascontiguousarray(lab_f.astype(np.int64))
+    if study_area is not None:
+        _, _, kept, fill = _latlon(la, lo, "drop", study_area)
+        lab = np.ascontiguousarray(np.where(kept | (fill == -2), lab, -3))
     tt, is_dates, tz = None, False, None
     if times is not None:
         ts = _series("times", times)
@@ -180,7 +167,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
                                           "first_time", "last_time"]})
     if times is not None:
         out["missing_times"] = d["missing_times"]
-    out["radius_m"] = _cluster_radius(la, lo, lab, out)
+    out["radius_m"] = d["radius_m"]
     out["hull"] = pd.Series(d["hull"], index=out.index, dtype=object)
     if is_dates:
         for c in ("first_time", "last_time"):

@@ -181,6 +181,18 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
     return HotspotGrid(grid_type, cs, float(x0), float(y0), int(nc), int(nr), cells)
 
 
+def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, str]) -> Any:
+    """Each (x, y, suffix) point set checked and kept to ``study_area``; then the bounds (the
+    area's extent when none and no grid are given)."""
+    out, area = [], None
+    for x, y, tag in sets:
+        xs, ys, _, _, area = _points_in(x, y, study_area, None, names=(f"x{tag}", f"y{tag}"), fixed=True)
+        out.append((xs, ys))
+    if bounds is None and grid is None and area is not None:
+        bounds = area.bounds
+    return (*out, bounds)
+
+
 def _weights(w: Any, n: int) -> np.ndarray | None:
     if w is None:
         return None
@@ -316,10 +328,7 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
     1.996
     """
-    xa, ya, _, _, _ = _points_in(x_a, y_a, study_area, None, names=("x_a", "y_a"), fixed=True)
-    xb, yb, _, _, area = _points_in(x_b, y_b, study_area, None, names=("x_b", "y_b"), fixed=True)
-    if bounds is None and grid is None and area is not None:
-        bounds = area.bounds
+    (xa, ya), (xb, yb), bounds = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     _choice("method", method, ("ratio", "log_ratio", "difference"))
@@ -500,10 +509,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
     ([10.0, 2.0, -8.0], 0.038574)
     """
-    xb, yb, _, _, _ = _points_in(x_before, y_before, study_area, None, names=("x_before", "y_before"), fixed=True)
-    xa, ya, _, _, area = _points_in(x_after, y_after, study_area, None, names=("x_after", "y_after"), fixed=True)
-    if bounds is None and grid is None and area is not None:
-        bounds = area.bounds
+    (xb, yb), (xa, ya), bounds = _two_sets(study_area, bounds, grid, (x_before, y_before, "_before"),
+                                           (x_after, y_after, "_after"))
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
     g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid)
