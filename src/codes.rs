@@ -44,6 +44,12 @@ macro_rules! coded_enum {
             }
         }
 
+        impl From<$name> for u8 {
+            fn from(v: $name) -> u8 {
+                v as u8
+            }
+        }
+
         // ALL[i] has code i, so codes index ALL and the label lists built from it
         const _: () = {
             let mut i = 0;

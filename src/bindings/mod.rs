@@ -62,6 +62,92 @@ macro_rules! columns {
     }};
 }
 
+/// A binding written once: its Python signature, its Rust parameters and the copies of its
+/// array inputs all come from one argument list, so they cannot drift apart (rule 2).
+///
+/// ```text
+/// binding! {
+///     /// Doc of the compiled function.
+///     fn name(py, lat: &[f64], lon: &[f64], offsets: Vec<usize>, *,
+///             eps_m: f64, min_samples: usize = 5,
+///             ..opts: core::Options { confidence: f64, method: core::Method }) -> Dict<'py> {
+///         // body: `lat`, `lon` are `Vec<f64>` copies made while the GIL is held
+///     }
+/// }
+/// ```
+///
+/// * `x: &[T]` is a numpy array, copied by [`parallel::owned`] into a `Vec<T>` named `x`;
+///   `x: Option<&[T]>` the same or `None`; any other type is extracted by pyo3 as it is.
+/// * After `*` every argument is keyword-only; `= default` gives its default.
+/// * `..opts: Struct { field: Type, ... }` makes one keyword argument per field, with the
+///   default `Struct::default().field`, and binds `opts` to the struct built from them.
+/// * The first name (`py`) is the `Python<'py>` token the body uses.
+macro_rules! binding {
+    (
+        $(#[$meta:meta])*
+        fn $name:ident($py:ident $(, $($args:tt)*)?) -> $ret:ty $body:block
+    ) => {
+        binding!(@arg [$(#[$meta])*] $name $py ($ret) $body; []; []; []; $($($args)*)?);
+    };
+    // `*`: the keyword-only marker.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        * $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body; [$($sig)* *,]; [$($par)*]; [$($conv)*]; $($($rest)*)?);
+    };
+    // `..opts: Struct { field: Type, ... }`: one keyword per field, defaults from the struct.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        .. $o:ident : $s:ty { $($f:ident : $ft:ty),+ $(,)? } $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $($f = <$s>::default().$f,)+];
+            [$($par)* $($f: $ft,)+];
+            [$($conv)* let $o = { type Options = $s; Options { $($f),+ } };];
+            $($($rest)*)?);
+    };
+    // `x: &[T]`: a numpy array copied into `Vec<T>`.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        $a:ident : &[$t:ty] $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $a,]; [$($par)* $a: numpy::PyReadonlyArray1<'py, $t>,];
+            [$($conv)* let $a = $crate::bindings::parallel::owned(&$a);]; $($($rest)*)?);
+    };
+    // `x: Option<&[T]>`: an optional numpy array.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        $a:ident : Option<&[$t:ty]> $(= $d:expr)? $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $a $(= $d)?,]; [$($par)* $a: Option<numpy::PyReadonlyArray1<'py, $t>>,];
+            [$($conv)* let $a = $a.as_ref().map($crate::bindings::parallel::owned);];
+            $($($rest)*)?);
+    };
+    // `x: T = default`.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        $a:ident : $t:ty = $d:expr $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $a = $d,]; [$($par)* $a: $t,]; [$($conv)*]; $($($rest)*)?);
+    };
+    // `x: T`.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        $a:ident : $t:ty $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $a,]; [$($par)* $a: $t,]; [$($conv)*]; $($($rest)*)?);
+    };
+    // All arguments read: emit the function.
+    (@arg [$($meta:tt)*] $name:ident $py:ident ($ret:ty) $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];) => {
+        $($meta)*
+        #[pyo3::pyfunction]
+        #[pyo3(signature = ($($sig)*))]
+        #[allow(clippy::too_many_arguments)]
+        pub(super) fn $name<'py>($py: pyo3::Python<'py>, $($par)*) -> pyo3::PyResult<$ret> {
+            $($conv)*
+            $body
+        }
+    };
+}
+
+/// The result dict of a binding.
+pub(crate) type Dict<'py> = Bound<'py, pyo3::types::PyDict>;
+/// A numpy array returned by a binding.
+pub(crate) type Array<'py, T> = Bound<'py, numpy::PyArray1<T>>;
+
 /// Make `choice!` option enums typed binding arguments: a Python `str` parsed by the enum's
 /// `FromStr` (an unknown name raises `InvalidInputError` naming the argument and the valid
 /// names; a non-string raises `TypeError`).
