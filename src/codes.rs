@@ -87,6 +87,8 @@ macro_rules! choice {
             pub const NAMES: &'static [&'static str] = &[$($primary),+];
             /// The argument whose value this is (named in the error for an unknown name).
             pub const ARGUMENT: &'static str = $arg;
+            /// What a value is called in the error for an unknown name.
+            pub const WHAT: &'static str = $what;
 
             /// The canonical name of this value (parses back to it).
             pub fn name(self) -> &'static str {
@@ -112,6 +114,25 @@ macro_rules! choice {
             }
         }
     };
+}
+
+/// The error for an option given as something other than a name (e.g. a number from Python):
+/// `unknown <what> 3 (a name is expected); valid: "a", "b"` on `argument`.
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) fn not_a_name(
+    argument: &str,
+    what: &str,
+    got: &str,
+    names: &[&str],
+) -> crate::error::Error {
+    let valid: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    crate::error::Error::argument(
+        argument,
+        format!(
+            "unknown {what} {got} (a name is expected); valid: {}",
+            valid.join(", ")
+        ),
+    )
 }
 
 /// The error for an unknown option name: `unknown <what> "x"; valid: "a", "b"` on `argument`.

@@ -1,11 +1,12 @@
 //! Bindings for [`crate::disproportionality`] and [`crate::tables`].
 
-use numpy::{IntoPyArray, PyReadonlyArray1};
+use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::parallel::{detach, owned};
+use super::parallel::detach;
+use super::Dict;
 use crate::ci::Estimate;
 use crate::disproportionality::{self as core, DispOptions};
 use crate::tables::{TestUsed, TwoByTwo};
@@ -24,48 +25,36 @@ fn put_estimates<'py>(d: &Bound<'py, PyDict>, prefix: &str, e: &[Estimate]) -> P
     Ok(())
 }
 
-/// Rates and ratios to the reference row; dict of arrays.
-#[pyfunction]
-#[pyo3(signature = (
-    searches, population, reference, *,
-    multiplier = DispOptions::default().multiplier,
-    confidence = DispOptions::default().confidence,
-    ratio_method = DispOptions::default().ratio_ci,
-    zero = DispOptions::default().zero,
-    min_count = DispOptions::default().min_count,
-    min_population = DispOptions::default().min_population,
-))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn disproportionality<'py>(
-    py: Python<'py>,
-    searches: PyReadonlyArray1<'py, f64>,
-    population: PyReadonlyArray1<'py, f64>,
-    reference: Vec<usize>,
-    multiplier: f64,
-    confidence: f64,
-    ratio_method: core::RatioCi,
-    zero: core::ZeroCount,
-    min_count: f64,
-    min_population: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let opts = DispOptions {
-        multiplier,
-        confidence,
-        ratio_ci: ratio_method,
-        zero,
-        min_count,
-        min_population,
-    };
-    let (s, p) = (owned(&searches), owned(&population));
-    let out = detach(py, || core::disproportionality(&s, &p, &reference, &opts))?.py_err()?;
-    let d = PyDict::new(py);
-    put_estimates(&d, "rate", &out.rate)?;
-    put_estimates(&d, "ratio", &out.ratio)?;
-    d.set_item("reliable", out.reliable.into_pyarray(py))?;
-    Ok(d)
+binding! {
+    /// Rates and ratios to the reference row; dict of arrays.
+    fn disproportionality(py, searches: &[f64], population: &[f64], reference: Vec<usize>, *,
+        multiplier: f64 = DispOptions::default().multiplier,
+        confidence: f64 = DispOptions::default().confidence,
+        ratio_method: core::RatioCi = DispOptions::default().ratio_ci,
+        zero: core::ZeroCount = DispOptions::default().zero,
+        min_count: f64 = DispOptions::default().min_count,
+        min_population: f64 = DispOptions::default().min_population) -> Dict<'py> {
+        let opts = DispOptions {
+            multiplier,
+            confidence,
+            ratio_ci: ratio_method,
+            zero,
+            min_count,
+            min_population,
+        };
+        let out = detach(py, || {
+            core::disproportionality(&searches, &population, &reference, &opts)
+        })?
+        .py_err()?;
+        let d = PyDict::new(py);
+        put_estimates(&d, "rate", &out.rate)?;
+        put_estimates(&d, "ratio", &out.ratio)?;
+        d.set_item("reliable", out.reliable.into_pyarray(py))?;
+        Ok(d)
+    }
 }
 
-fn two_by_two_dict<'py>(py: Python<'py>, rows: &[TwoByTwo]) -> PyResult<Bound<'py, PyDict>> {
+fn two_by_two_dict<'py>(py: Python<'py>, rows: &[TwoByTwo]) -> PyResult<Dict<'py>> {
     let d = PyDict::new(py);
     put_estimates(&d, "rate", &rows.iter().map(|t| t.p1).collect::<Vec<_>>())?;
     put_estimates(
@@ -86,38 +75,23 @@ fn two_by_two_dict<'py>(py: Python<'py>, rows: &[TwoByTwo]) -> PyResult<Bound<'p
     Ok(d)
 }
 
-/// Outcome tests of each row against its reference row; dict of arrays.
-#[pyfunction]
-#[pyo3(signature = (hits, n, reference, *, confidence = 0.95))]
-pub(super) fn outcome_tests<'py>(
-    py: Python<'py>,
-    hits: PyReadonlyArray1<'py, f64>,
-    n: PyReadonlyArray1<'py, f64>,
-    reference: Vec<usize>,
-    confidence: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (h, m) = (owned(&hits), owned(&n));
-    let out = detach(py, || core::outcome_tests(&h, &m, &reference, confidence))?.py_err()?;
-    two_by_two_dict(py, &out.rows)
+binding! {
+    /// Outcome tests of each row against its reference row; dict of arrays.
+    fn outcome_tests(py, hits: &[f64], n: &[f64], reference: Vec<usize>, *,
+        confidence: f64 = 0.95) -> Dict<'py> {
+        let out = detach(py, || core::outcome_tests(&hits, &n, &reference, confidence))?;
+        two_by_two_dict(py, &out.py_err()?.rows)
+    }
 }
 
-/// One 2x2 comparison of x1/n1 against x2/n2 for each pair of array elements; dict of arrays.
-#[pyfunction]
-#[pyo3(signature = (x1, n1, x2, n2, *, confidence = 0.95))]
-pub(super) fn two_by_two<'py>(
-    py: Python<'py>,
-    x1: PyReadonlyArray1<'py, f64>,
-    n1: PyReadonlyArray1<'py, f64>,
-    x2: PyReadonlyArray1<'py, f64>,
-    n2: PyReadonlyArray1<'py, f64>,
-    confidence: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b, c, d) = (owned(&x1), owned(&n1), owned(&x2), owned(&n2));
-    let rows = detach(py, || {
-        crate::tables::two_by_two_many(&a, &b, &c, &d, confidence)
-    })?
-    .py_err()?;
-    two_by_two_dict(py, &rows)
+binding! {
+    /// One 2x2 comparison of x1/n1 against x2/n2 for each pair of array elements; dict of
+    /// arrays.
+    fn two_by_two(py, x1: &[f64], n1: &[f64], x2: &[f64], n2: &[f64], *, confidence: f64 = 0.95)
+        -> Dict<'py> {
+        let rows = detach(py, || crate::tables::two_by_two_many(&x1, &n1, &x2, &n2, confidence))?;
+        two_by_two_dict(py, &rows.py_err()?)
+    }
 }
 
 /// Labels of the test codes (index = code).

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use numpy::{IntoPyArray, PyReadonlyArray1};
+use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::parallel::{detach, interruptible, owned};
-use super::Obj;
+use super::parallel::{detach, interruptible};
+use super::{Dict, Obj};
 use crate::io::csvscan::{self, ColumnData, ColumnKind, ColumnKindName, ColumnSpec, FileSpec};
 
 fn ascii(delimiter: char) -> PyResult<u8> {
@@ -81,14 +81,11 @@ pub(super) fn read_columns<'py>(
     ))
 }
 
-/// Calendar months (UTC) of int64 ns timestamps (see `saferstats::io::csvscan::month_codes`):
-/// dict of `codes` (into the sorted labels, -1 for NaT) and `labels` (`"YYYY-MM"`).
-#[pyfunction]
-pub(super) fn month_codes<'py>(
-    py: Python<'py>,
-    ns: PyReadonlyArray1<'py, i64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let ns = owned(&ns);
-    let (codes, labels) = detach(py, || csvscan::month_codes(&ns))?;
-    Ok(columns!(py; "codes" => codes, "labels" => Obj(labels)))
+binding! {
+    /// Calendar months (UTC) of int64 ns timestamps (see `saferstats::io::csvscan::month_codes`):
+    /// dict of `codes` (into the sorted labels, -1 for NaT) and `labels` (`"YYYY-MM"`).
+    fn month_codes(py, ns: &[i64]) -> Dict<'py> {
+        let (codes, labels) = detach(py, || csvscan::month_codes(&ns))?;
+        Ok(columns!(py; "codes" => codes, "labels" => Obj(labels)))
+    }
 }

@@ -80,7 +80,8 @@ macro_rules! columns {
 ///   `x: Option<&[T]>` the same or `None`; any other type is extracted by pyo3 as it is.
 /// * After `*` every argument is keyword-only; `= default` gives its default.
 /// * `..opts: Struct { field: Type, ... }` makes one keyword argument per field, with the
-///   default `Struct::default().field`, and binds `opts` to the struct built from them.
+///   default `Struct::default().field`, and binds `opts` to the struct built from them;
+///   `..opts: required Struct { ... }` the same with no defaults (every field must be given).
 /// * The first name (`py`) is the `Python<'py>` token the body uses.
 macro_rules! binding {
     (
@@ -93,6 +94,15 @@ macro_rules! binding {
     (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
         * $(, $($rest:tt)*)?) => {
         binding!(@arg $m $name $py $ret $body; [$($sig)* *,]; [$($par)*]; [$($conv)*]; $($($rest)*)?);
+    };
+    // `..opts: required Struct { field: Type, ... }`: one keyword per field, no defaults.
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        .. $o:ident : required $s:ty { $($f:ident : $ft:ty),+ $(,)? } $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $($f,)+];
+            [$($par)* $($f: $ft,)+];
+            [$($conv)* let $o = { type Options = $s; Options { $($f),+ } };];
+            $($($rest)*)?);
     };
     // `..opts: Struct { field: Type, ... }`: one keyword per field, defaults from the struct.
     (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
@@ -149,15 +159,22 @@ pub(crate) type Dict<'py> = Bound<'py, pyo3::types::PyDict>;
 pub(crate) type Array<'py, T> = Bound<'py, numpy::PyArray1<T>>;
 
 /// Make `choice!` option enums typed binding arguments: a Python `str` parsed by the enum's
-/// `FromStr` (an unknown name raises `InvalidInputError` naming the argument and the valid
-/// names; a non-string raises `TypeError`).
+/// `FromStr`; an unknown name or a value that is not a string raises `InvalidInputError`
+/// naming the argument and the valid names (so the Python layer need not check options first).
 macro_rules! py_choice {
     ($($t:ty),+ $(,)?) => {$(
         impl<'a, 'py> FromPyObject<'a, 'py> for $t {
             type Error = PyErr;
             fn extract(obj: pyo3::Borrowed<'a, 'py, pyo3::PyAny>) -> PyResult<Self> {
-                let s = obj.extract::<pyo3::pybacked::PyBackedStr>()?;
-                s.parse::<$t>().map_err(errors::to_py)
+                match obj.extract::<pyo3::pybacked::PyBackedStr>() {
+                    Ok(s) => s.parse::<$t>().map_err(errors::to_py),
+                    Err(_) => {
+                        let got = obj.repr().map(|r| r.to_string()).unwrap_or_default();
+                        let (arg, what) = (<$t>::ARGUMENT, <$t>::WHAT);
+                        let e = crate::codes::not_a_name(arg, what, &got, <$t>::NAMES);
+                        Err(errors::to_py(e))
+                    }
+                }
             }
         }
     )+};

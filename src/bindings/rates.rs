@@ -5,8 +5,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
-use super::parallel::{detach, owned};
-use super::Obj;
+use super::parallel::detach;
+use super::{Dict, Obj};
 use crate::ci::{CiMethod, EstimateColumns, Missing};
 use crate::rates::{self as core, ProportionOptions, RateOptions, RatioOptions};
 
@@ -120,36 +120,14 @@ pub(super) fn ci_method_labels() -> Vec<&'static str> {
 /// copied into the result and the core's `*_into` kernel filling fresh numpy columns.
 macro_rules! two_column_ci {
     ($(#[$meta:meta])* $name:ident($a:ident, $b:ident), $opts:ident, $method:ty, $kernel:path) => {
-        $(#[$meta])*
-        #[pyfunction]
-        #[pyo3(signature = (
-            $a, $b, *,
-            multiplier = $opts::default().multiplier,
-            confidence = $opts::default().confidence,
-            method = $opts::default().method,
-            missing = $opts::default().missing,
-        ))]
-        pub(super) fn $name<'py>(
-            py: Python<'py>,
-            $a: PyReadonlyArray1<'py, f64>,
-            $b: PyReadonlyArray1<'py, f64>,
-            multiplier: f64,
-            confidence: f64,
-            method: $method,
-            missing: Missing,
-        ) -> PyResult<Bound<'py, PyDict>> {
-            let opts = $opts {
-                multiplier,
-                confidence,
-                method,
-                missing,
-            };
-            filled(
-                py,
-                (stringify!($a), &$a),
-                (stringify!($b), &$b),
-                |x, n, out| $kernel(x, n, &opts, out),
-            )
+        binding! {
+            $(#[$meta])*
+            fn $name(py, $a: PyReadonlyArray1<'py, f64>, $b: PyReadonlyArray1<'py, f64>, *,
+                ..opts: $opts { multiplier: f64, confidence: f64, method: $method, missing: Missing }
+            ) -> Dict<'py> {
+                let (a, b) = ((stringify!($a), &$a), (stringify!($b), &$b));
+                filled(py, a, b, |x, n, out| $kernel(x, n, &opts, out))
+            }
         }
     };
 }
@@ -166,151 +144,92 @@ two_column_ci!(
     proportion_ci(successes, trials), ProportionOptions, core::ProportionMethod, core::proportion_ci_into
 );
 
-/// Rate ratios: dict of `value, lower, upper, method, z, p_value`, and with `percent` also
-/// `percent_change, percent_lower, percent_upper` from the core's
-/// [`core::percent_change_columns`].
-#[pyfunction]
-#[pyo3(signature = (
-    count_a, population_a, count_b, population_b, *,
-    confidence = RatioOptions::default().confidence,
-    method = RatioOptions::default().method,
-    missing = RatioOptions::default().missing,
-    percent = false,
-))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn rate_ratio<'py>(
-    py: Python<'py>,
-    count_a: PyReadonlyArray1<'py, f64>,
-    population_a: PyReadonlyArray1<'py, f64>,
-    count_b: PyReadonlyArray1<'py, f64>,
-    population_b: PyReadonlyArray1<'py, f64>,
-    confidence: f64,
-    method: core::RatioMethod,
-    missing: Missing,
-    percent: bool,
-) -> PyResult<Bound<'py, PyDict>> {
-    let opts = RatioOptions {
-        confidence,
-        method,
-        missing,
-    };
-    let (a, na, b, nb) = (
-        owned(&count_a),
-        owned(&population_a),
-        owned(&count_b),
-        owned(&population_b),
-    );
-    let (out, pct) = detach(py, || {
-        core::rate_ratio(&a, &na, &b, &nb, &opts).map(|out| {
-            let pct = percent.then(|| core::percent_change_columns(&out.estimate));
-            (out, pct)
-        })
-    })?
-    .py_err()?;
-    let d = estimate_dict(py, out.estimate)?;
-    d.update(columns!(py; "z" => out.z, "p_value" => out.p_value).as_mapping())?;
-    if let Some(p) = pct {
-        d.update(
-            columns!(py;
-                "percent_change" => p.value,
-                "percent_lower" => p.lower,
-                "percent_upper" => p.upper,
-            )
-            .as_mapping(),
-        )?;
+binding! {
+    /// Rate ratios: dict of `value, lower, upper, method, z, p_value`, and with `percent` also
+    /// `percent_change, percent_lower, percent_upper` from the core's
+    /// [`core::percent_change_columns`].
+    fn rate_ratio(py, count_a: &[f64], population_a: &[f64], count_b: &[f64],
+        population_b: &[f64], *,
+        ..opts: RatioOptions { confidence: f64, method: core::RatioMethod, missing: Missing },
+        percent: bool = false) -> Dict<'py> {
+        let (out, pct) = detach(py, || {
+            core::rate_ratio(&count_a, &population_a, &count_b, &population_b, &opts).map(|out| {
+                let pct = percent.then(|| core::percent_change_columns(&out.estimate));
+                (out, pct)
+            })
+        })?
+        .py_err()?;
+        let d = estimate_dict(py, out.estimate)?;
+        d.update(columns!(py; "z" => out.z, "p_value" => out.p_value).as_mapping())?;
+        if let Some(p) = pct {
+            d.update(
+                columns!(py;
+                    "percent_change" => p.value,
+                    "percent_lower" => p.lower,
+                    "percent_upper" => p.upper,
+                )
+                .as_mapping(),
+            )?;
+        }
+        Ok(d)
     }
-    Ok(d)
 }
 
-/// Differences of proportions (Newcombe): dict of `value, lower, upper, method`.
-#[pyfunction]
-#[pyo3(signature = (
-    successes_a, trials_a, successes_b, trials_b, *,
-    confidence = 0.95,
-    missing = Missing::default(),
-))]
-pub(super) fn proportion_difference<'py>(
-    py: Python<'py>,
-    successes_a: PyReadonlyArray1<'py, f64>,
-    trials_a: PyReadonlyArray1<'py, f64>,
-    successes_b: PyReadonlyArray1<'py, f64>,
-    trials_b: PyReadonlyArray1<'py, f64>,
-    confidence: f64,
-    missing: Missing,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (x1, n1, x2, n2) = (
-        owned(&successes_a),
-        owned(&trials_a),
-        owned(&successes_b),
-        owned(&trials_b),
-    );
-    let cols = detach(py, || {
-        core::proportion_difference(&x1, &n1, &x2, &n2, confidence, missing)
-    })?
-    .py_err()?;
-    estimate_dict(py, cols)
+binding! {
+    /// Differences of proportions (Newcombe): dict of `value, lower, upper, method`.
+    fn proportion_difference(py, successes_a: &[f64], trials_a: &[f64], successes_b: &[f64],
+        trials_b: &[f64], *, confidence: f64 = 0.95, missing: Missing = Missing::default())
+        -> Dict<'py> {
+        let (x1, n1, x2, n2) = (&successes_a, &trials_a, &successes_b, &trials_b);
+        let cols = detach(py, || {
+            core::proportion_difference(x1, n1, x2, n2, confidence, missing)
+        })?;
+        estimate_dict(py, cols.py_err()?)
+    }
 }
 
-/// One directly standardised rate: dict of `total_count, total_population, value, lower,
-/// upper, method, note` (scalars).
-#[pyfunction]
-#[pyo3(signature = (counts, populations, standard, *, multiplier = 100_000.0, confidence = 0.95))]
-pub(super) fn dsr<'py>(
-    py: Python<'py>,
-    counts: PyReadonlyArray1<'py, f64>,
-    populations: PyReadonlyArray1<'py, f64>,
-    standard: PyReadonlyArray1<'py, f64>,
-    multiplier: f64,
-    confidence: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let r = core::dsr(
-        slice("counts", &counts)?,
-        slice("populations", &populations)?,
-        slice("standard", &standard)?,
-        multiplier,
-        confidence,
-    )
-    .py_err()?;
-    let e = r.estimate;
-    Ok(columns!(py;
-        "total_count" => Obj(r.total_count),
-        "total_population" => Obj(r.total_population),
-        "value" => Obj(e.value),
-        "lower" => Obj(e.lower),
-        "upper" => Obj(e.upper),
-        "method" => Obj(e.method as u8),
-        "note" => Obj(r.note),
-    ))
+binding! {
+    /// One directly standardised rate: dict of `total_count, total_population, value, lower,
+    /// upper, method, note` (scalars).
+    fn dsr(py, counts: &[f64], populations: &[f64], standard: &[f64], *,
+        multiplier: f64 = 100_000.0, confidence: f64 = 0.95) -> Dict<'py> {
+        let r = detach(py, || {
+            core::dsr(&counts, &populations, &standard, multiplier, confidence)
+        })?
+        .py_err()?;
+        let e = r.estimate;
+        Ok(columns!(py;
+            "total_count" => Obj(r.total_count),
+            "total_population" => Obj(r.total_population),
+            "value" => Obj(e.value),
+            "lower" => Obj(e.lower),
+            "upper" => Obj(e.upper),
+            "method" => Obj(e.method as u8),
+            "note" => Obj(r.note),
+        ))
+    }
 }
 
-/// Directly standardised rates for areas stored contiguously (`offsets` as
-/// [`core::dsr_many`]), computed in parallel with the GIL released: dict of `total_count,
-/// total_population, value, lower, upper, method` and `note` (a list of None or text).
-#[pyfunction]
-#[pyo3(signature = (counts, populations, standard, offsets, *, multiplier = 100_000.0, confidence = 0.95))]
-pub(super) fn dsr_many<'py>(
-    py: Python<'py>,
-    counts: PyReadonlyArray1<'py, f64>,
-    populations: PyReadonlyArray1<'py, f64>,
-    standard: PyReadonlyArray1<'py, f64>,
-    offsets: Vec<usize>,
-    multiplier: f64,
-    confidence: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (x, n, w) = (owned(&counts), owned(&populations), owned(&standard));
-    let rows = detach(py, || {
-        core::dsr_many(&x, &n, &w, &offsets, multiplier, confidence)
-    })?
-    .py_err()?;
-    let d = columns!(py, &rows;
-        [total_count, total_population],
-        "value" => |r| r.estimate.value,
-        "lower" => |r| r.estimate.lower,
-        "upper" => |r| r.estimate.upper,
-        "method" => |r| r.estimate.method as u8,
-    );
-    d.set_item("note", rows.into_iter().map(|r| r.note).collect::<Vec<_>>())?;
-    Ok(d)
+binding! {
+    /// Directly standardised rates for areas stored contiguously (`offsets` as
+    /// [`core::dsr_many`]), computed in parallel with the GIL released: dict of `total_count,
+    /// total_population, value, lower, upper, method` and `note` (a list of None or text).
+    fn dsr_many(py, counts: &[f64], populations: &[f64], standard: &[f64], offsets: Vec<usize>,
+        *, multiplier: f64 = 100_000.0, confidence: f64 = 0.95) -> Dict<'py> {
+        let rows = detach(py, || {
+            core::dsr_many(&counts, &populations, &standard, &offsets, multiplier, confidence)
+        })?
+        .py_err()?;
+        let d = columns!(py, &rows;
+            [total_count, total_population],
+            "value" => |r| r.estimate.value,
+            "lower" => |r| r.estimate.lower,
+            "upper" => |r| r.estimate.upper,
+            "method" => |r| r.estimate.method as u8,
+        );
+        d.set_item("note", rows.into_iter().map(|r| r.note).collect::<Vec<_>>())?;
+        Ok(d)
+    }
 }
 
 /// The ESP2013 standard population (19 bands, 0-4 ... 90+).

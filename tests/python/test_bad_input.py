@@ -78,6 +78,22 @@ def test_unknown_method_lists_valid_ones():
         saferstats.rate_ci(1, 10, missing="drop")
 
 
+@pytest.mark.parametrize("call, argument", [
+    (lambda: saferstats.hotspot_kde([0, 1], [0, 1], cell_size=1, bandwidth=5, kernel=3), "kernel"),
+    (lambda: saferstats.kde_grid([0, 1], [0, 1], cell_size=1, bandwidth=5, kernel="triangle"), "kernel"),
+    (lambda: saferstats.hotspot_dual_kde([0], [0], [1], [1], cell_size=1, bandwidth=5, method=None), "method"),
+    (lambda: saferstats.knox([0, 1], [0, 1], [0, 1], distance_bands=[0, 1], time_bands=[0, 1],
+                             metric=2), "metric"),
+    (lambda: saferstats.rate_ci([1], [10], method=1.5), "method"),
+])
+def test_an_option_that_is_not_a_valid_name_names_the_argument(call, argument):
+    # the core parses every option (one `choice!` enum each): a number or None is refused like
+    # an unknown name, as InvalidInputError naming the argument and listing the valid names
+    with pytest.raises(InvalidInputError, match="valid:") as exc:
+        call()
+    assert exc.value.argument == argument
+
+
 def test_successes_above_trials():
     with pytest.raises(InvalidInputError, match="successes.*larger than the number of trials"):
         saferstats.proportion_ci(11, 10)

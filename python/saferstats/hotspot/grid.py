@@ -299,7 +299,6 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
-    _choice("kernel", kernel, ("quartic", "gaussian"))
     g.cells["count"] = _ext.grid_counts(g._args(), xs, ys, w)["count"]
     g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
     return dataclasses.replace(g, value="kde", bandwidth=h)
@@ -331,11 +330,9 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     (xa, ya), (xb, yb), bounds = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
-    _choice("method", method, ("ratio", "log_ratio", "difference"))
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
-    _choice("kernel", kernel, ("quartic", "gaussian"))
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
@@ -590,7 +587,6 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     g = _make_grid(xs, ys, cell_size, "square", bounds, grid)
     pt = _day("predict_time", predict_time)
     ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
-    _choice("distance", distance, ("chebyshev", "manhattan"))
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
                                  space_bandwidth=_float_arg("space_bandwidth", space_bandwidth),
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),

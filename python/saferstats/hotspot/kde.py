@@ -116,19 +116,18 @@ def kde_grid(
         bounds = _study_area(study_area).bounds
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
-    kern = _choice("kernel", kernel, ("quartic", "gaussian"))
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
     if bounds is None:
         _warn_stretched(xs, ys)
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
     bnd = _bounds(bounds)
-    res = _ext.kde_grid(xs, ys, w, bandwidth=h, kernel=kern, xmin=bnd[0], xmax=bnd[1], ymin=bnd[2], ymax=bnd[3],
+    res = _ext.kde_grid(xs, ys, w, bandwidth=h, kernel=kernel, xmin=bnd[0], xmax=bnd[1], ymin=bnd[2], ymax=bnd[3],
                         cell_size=cs)
     d, x0, y0, nx, ny = res["density"], res["x0"], res["y0"], res["nx"], res["ny"]
     dens = d.reshape(ny, nx) * (1e6 if per_km2 else 1.0)
     return KdeResult(density=dens, x=x0 + (np.arange(nx) + 0.5) * cs, y=y0 + (np.arange(ny) + 0.5) * cs,
-                     bandwidth=h, kernel=kern, cell_size=cs, units="per km²" if per_km2 else "per unit²")
+                     bandwidth=h, kernel=kernel, cell_size=cs, units="per km²" if per_km2 else "per unit²")
 
 
 def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float, float, float, float] | None = None,

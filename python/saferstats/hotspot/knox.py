@@ -11,7 +11,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError
-from ._common import _choice, _finite_xy, _int_arg, _points_in, _seed, _series
+from ._common import _finite_xy, _int_arg, _points_in, _seed, _series
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -107,8 +107,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     perms = _int_arg("permutations", permutations, 0, 10**9)
-    how = _choice("metric", metric, ("euclidean", "manhattan"))
-    res = _ext.knox(xs, ys, tt, de, te, permutations=perms, seed=_seed(seed), metric=how)
+    res = _ext.knox(xs, ys, tt, de, te, permutations=perms, seed=_seed(seed), metric=metric)
 
     def lab(e: np.ndarray, k: int) -> str:
         def f(v: float) -> str:
@@ -121,5 +120,5 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         "time_band": [lab(te, i % nt) for i in range(nd * nt)],
         "observed": res["observed"], "expected": res["expected"], "knox_ratio": res["ratio"], "p_value": res["p_value"],
     })
-    out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": how}
+    out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": metric}
     return out
