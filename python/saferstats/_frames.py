@@ -90,6 +90,7 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
         values = x
     if np.isscalar(values) or values is None:
         values = [values]
+    _refuse_booleans(name, values)
     try:
         if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
             arr = values
@@ -115,6 +116,24 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
         else:
             raise InvalidInputError(f"`{name}` must be one-dimensional, got shape {arr.shape}", name)
     return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def _refuse_booleans(name: str, values: Any) -> None:
+    """True/False is a flag, not a number: a boolean column passed as counts (``df.arrested``
+    instead of its sum) would otherwise be read as 1/0 and give a plausible, wrong rate."""
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    if kind == "b":
+        raise InvalidInputError(
+            f"`{name}` is True/False (boolean), not numbers; a flag is not a count: give numbers "
+            "(e.g. the number of True values per group, or .astype(int) if 1/0 is meant)", name
+        )
+    if kind in (None, "O"):
+        for i, v in enumerate(values):
+            if isinstance(v, (bool, np.bool_)):
+                raise InvalidInputError(
+                    f"`{name}` at position {i}: {v!r} is True/False, not a number; a flag is not a count",
+                    name, i,
+                )
 
 
 def aligned(**named: Any) -> tuple[dict[str, np.ndarray], pd.Index | None]:

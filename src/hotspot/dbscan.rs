@@ -157,14 +157,11 @@ fn dbscan_coarse(
     let mut labels = number_components(&core, |i| roots[i]);
     // 4. border points: the lowest label among the cores within eps
     let core_labels = labels.clone();
-    let border: Vec<(usize, i64)> = (0..n)
-        .into_par_iter()
-        .with_min_len(256)
-        .filter(|&i| !core[i])
-        .filter_map(|i| {
-            if cancel.is_cancelled() {
-                return None;
-            }
+    let border = border_labels(
+        n,
+        |i| core[i],
+        cancel,
+        |i| {
             let mut best = i64::MAX;
             grid.for_candidates(la[i], lo[i], |j, a, b, c| {
                 if core[j] && core_labels[j] < best && within(i, a, b, c) {
@@ -172,13 +169,33 @@ fn dbscan_coarse(
                 }
                 best > 0 // label 0 cannot be beaten
             });
-            (best != i64::MAX).then_some((i, best))
-        })
-        .collect();
+            best
+        },
+    );
     for (i, l) in border {
         labels[i] = l;
     }
     (labels, core)
+}
+
+/// Step 4 of both DBSCAN paths: every non-core point (in parallel, polling `cancel`) with the
+/// label `best_core` finds for it — the lowest label among the cores within eps, `i64::MAX` when
+/// there is none (the point stays noise and is not listed).
+fn border_labels(
+    n: usize,
+    is_core: impl Fn(usize) -> bool + Sync,
+    cancel: &Cancel,
+    best_core: impl Fn(usize) -> i64 + Sync,
+) -> Vec<(usize, i64)> {
+    (0..n)
+        .into_par_iter()
+        .with_min_len(256)
+        .filter(|&i| !is_core(i) && !cancel.is_cancelled())
+        .filter_map(|i| {
+            let best = best_core(i);
+            (best != i64::MAX).then_some((i, best))
+        })
+        .collect()
 }
 
 /// A grid of cells small enough that any two points in one cell are within eps of each other
@@ -399,14 +416,11 @@ fn dbscan_fine(
     let cell_of: Vec<u32> = (0..nc)
         .flat_map(|k| std::iter::repeat_n(k as u32, g.range(k).len()))
         .collect();
-    let border: Vec<(usize, i64)> = (0..n)
-        .into_par_iter()
-        .with_min_len(256)
-        .filter(|&p| !core_s[p])
-        .filter_map(|p| {
-            if cancel.is_cancelled() {
-                return None;
-            }
+    let border = border_labels(
+        n,
+        |p| core_s[p],
+        cancel,
+        |p| {
             let mut best = i64::MAX;
             g.for_near_cells(cell_of[p] as usize, |m| {
                 for q in g.range(m) {
@@ -422,11 +436,11 @@ fn dbscan_fine(
                 }
                 true
             });
-            (best != i64::MAX).then_some((g.order[p] as usize, best))
-        })
-        .collect();
-    for (i, l) in border {
-        labels[i] = l;
+            best
+        },
+    );
+    for (p, l) in border {
+        labels[g.order[p] as usize] = l;
     }
     (labels, core)
 }

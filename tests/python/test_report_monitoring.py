@@ -147,3 +147,31 @@ def test_title_page_period_lists_each_sections_data_period():
     period = rp.render._periods(sections)
     assert period.startswith("hate crime 2018-19; stop and search Dec 2019 to Feb 2020; fly-tipping 2021-22")
     assert "hotspots Apr 2021 to Jun 2021" in period and "Section 136 Jan 2022 to Dec 2024" in period
+
+
+@pytest.mark.parametrize("improvement, words", [(None, "(higher than expected)"), ("neutral", "(higher than expected)"),
+                                                ("decrease", "(concern)"), ("increase", "(improvement)")])
+def test_hate_crime_spc_direction_is_a_config_key(improvement, words):
+    # the latest month of the demo series is above the upper process limit (recomputed by hand
+    # from the Making Data Count definition), so its special cause is "concern" when fewer
+    # offences are the improvement, "improvement" when more are, and neutral by default (more
+    # recorded hate crime can mean more reporting)
+    x = saferstats.datasets.hate_crime_monthly()["offences"].to_numpy(dtype=float)
+    assert x[-1] > _xmr(x)[2]
+    cfg = rp.demo_config()
+    if improvement is not None:
+        cfg["hate_crime"] = {**cfg["hate_crime"], "monthly_improvement": improvement}
+    s = _build(cfg, "hate_crime")
+    assert f"the latest month shows special cause variation {words}" in s.intro
+
+
+def test_spc_direction_keys_are_checked(tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_text("district,year,count,population\nA,2020,10,1000\n")
+    with pytest.raises(ConfigError) as e:
+        validate_config({"hate_crime": {"file": str(f), "monthly_improvement": "down"}, "base_dir": str(tmp_path)})
+    assert e.value.argument == "hate_crime.monthly_improvement"
+    with pytest.raises(ConfigError) as e:
+        validate_config({"s136": {"file": str(f), "split": "2024-01-01", "improvement": "up"},
+                         "base_dir": str(tmp_path)})
+    assert e.value.argument == "s136.improvement"

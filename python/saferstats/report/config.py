@@ -30,7 +30,8 @@ MAX_INPUT_BYTES = 1 << 30
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
     "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "sheet": str,
                    "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_sheet": str, "monthly_period": str,
-                   "monthly_count": str, "monthly_label": str, "source": str},
+                   "monthly_count": str, "monthly_label": str,
+                   "monthly_improvement": ("neutral", "increase", "decrease"), "source": str},
     "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},
     "flytipping": {"file": "file", "area": str, "code": str, "period": str, "count": str, "population": str,
@@ -39,7 +40,8 @@ _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
                  "study_area_level": ("force", "csp", "la"), "lat": str, "lon": str, "date": str, "eps_m": "posnum",
                  "min_samples": "posint", "cell_size": "posnum", "source": str},
     "s136": {"file": "file", "mha_file": "file", "split": "date", "population": "posnum", "columns": "strmap",
-             "seasonality": ("none", "fourier", "dummies"), "source": str},
+             "seasonality": ("none", "fourier", "dummies"),
+             "improvement": ("neutral", "increase", "decrease"), "source": str},
 }
 _REQUIRED = {"hate_crime": ["file"], "stop_search": ["files"], "flytipping": ["file"], "hotspots": [],
              "s136": []}

@@ -332,7 +332,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
             s.intro += (f" The SPC chart of {what} is not shown: the series has no figure for {', '.join(gaps[:6])}"
                         + (" and other months" if len(gaps) > 6 else "") + " (an SPC chart needs every month).")
         else:
-            tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what)
+            tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what,
+                                           improvement=sec.get("monthly_improvement", "neutral"))
             s.tables.extend(tabs)
             s.figures.extend(figs)
             s.intro += words
@@ -873,7 +874,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
         months = monthly.index.astype(str).tolist()
         rebase = [str(split_month)] if 3 <= bi <= len(monthly) - 3 else None
         tabs, figs, words = _spc_chart("s136_spc", monthly.to_numpy(dtype=float), months, m_hidden,
-                                       what="Section 136 detentions per month", improvement="neutral", rebase=rebase)
+                                       what="Section 136 detentions per month",
+                                       improvement=sec.get("improvement", "neutral"), rebase=rebase)
         s.tables.extend(tabs)
         s.figures.extend(figs)
         s.intro += words
