@@ -5,114 +5,75 @@
 
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
 use super::parallel::{interruptible, owned};
-use super::Obj;
+use super::{Array, Dict, Obj};
 use crate::hotspot::{bng, nnh as nn, nni, weights::Weights};
 use crate::hotspot::{clusters, dbscan as db, hdbscan as hdb, kde, knox as kx, local};
 
-/// DBSCAN: dict of `labels` (int64, -1 noise) and `core` (bool).
-#[pyfunction]
-#[pyo3(signature = (lat, lon, *, eps_m, min_samples))]
-pub(super) fn dbscan<'py>(
-    py: Python<'py>,
-    lat: PyReadonlyArray1<'py, f64>,
-    lon: PyReadonlyArray1<'py, f64>,
-    eps_m: f64,
-    min_samples: usize,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&lat), owned(&lon));
-    let (labels, core) = interruptible(py, |c| db::dbscan_with(&a, &b, eps_m, min_samples, c))?;
-    Ok(columns!(py; "labels" => labels, "core" => core))
+binding! {
+    /// DBSCAN: dict of `labels` (int64, -1 noise) and `core` (bool).
+    fn dbscan(py, lat: &[f64], lon: &[f64], *, eps_m: f64, min_samples: usize) -> Dict<'py> {
+        let (labels, core) =
+            interruptible(py, |c| db::dbscan_with(&lat, &lon, eps_m, min_samples, c))?;
+        Ok(columns!(py; "labels" => labels, "core" => core))
+    }
 }
 
-/// The mutual-reachability MST in Prim's order: dict of `src`, `dst`, `distance` (radians).
-#[pyfunction]
-#[pyo3(signature = (lat, lon, *, min_samples))]
-pub(super) fn hdbscan_mst<'py>(
-    py: Python<'py>,
-    lat: PyReadonlyArray1<'py, f64>,
-    lon: PyReadonlyArray1<'py, f64>,
-    min_samples: usize,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&lat), owned(&lon));
-    let mst = interruptible(py, |c| {
-        hdb::mutual_reachability_mst_with(&a, &b, min_samples, c)
-    })?;
-    Ok(columns!(py, &mst;
-        "src" => |e| e.0 as i64,
-        "dst" => |e| e.1 as i64,
-        "distance" => |e| e.2,
-    ))
+binding! {
+    /// The mutual-reachability MST in Prim's order: dict of `src`, `dst`, `distance` (radians).
+    fn hdbscan_mst(py, lat: &[f64], lon: &[f64], *, min_samples: usize) -> Dict<'py> {
+        let mst = interruptible(py, |c| {
+            hdb::mutual_reachability_mst_with(&lat, &lon, min_samples, c)
+        })?;
+        Ok(columns!(py, &mst;
+            "src" => |e| e.0 as i64,
+            "dst" => |e| e.1 as i64,
+            "distance" => |e| e.2,
+        ))
+    }
 }
 
-/// HDBSCAN labels from an MST sorted by distance.
-#[pyfunction]
-#[pyo3(signature = (n, src, dst, distance, *, min_cluster_size))]
-pub(super) fn hdbscan_labels<'py>(
-    py: Python<'py>,
-    n: usize,
-    src: PyReadonlyArray1<'py, i64>,
-    dst: PyReadonlyArray1<'py, i64>,
-    distance: PyReadonlyArray1<'py, f64>,
-    min_cluster_size: usize,
-) -> PyResult<Bound<'py, numpy::PyArray1<i64>>> {
-    let (f, t, d) = (owned(&src), owned(&dst), owned(&distance));
-    let l = interruptible(py, |c| {
-        hdb::labels_from_mst_columns(n, &f, &t, &d, min_cluster_size, c)
-    })?;
-    Ok(l.into_pyarray(py))
+binding! {
+    /// HDBSCAN labels from an MST sorted by distance.
+    fn hdbscan_labels(py, n: usize, src: &[i64], dst: &[i64], distance: &[f64], *,
+        min_cluster_size: usize) -> Array<'py, i64> {
+        let l = interruptible(py, |c| {
+            hdb::labels_from_mst_columns(n, &src, &dst, &distance, min_cluster_size, c)
+        })?;
+        Ok(l.into_pyarray(py))
+    }
 }
 
-/// Default (ArcGIS) KDE bandwidth.
-#[pyfunction]
-pub(super) fn kde_default_bandwidth(
-    py: Python<'_>,
-    x: PyReadonlyArray1<'_, f64>,
-    y: PyReadonlyArray1<'_, f64>,
-) -> PyResult<f64> {
-    let (a, b) = (owned(&x), owned(&y));
-    interruptible(py, |_| kde::default_bandwidth(&a, &b))
+binding! {
+    /// Default (ArcGIS) KDE bandwidth.
+    fn kde_default_bandwidth(py, x: &[f64], y: &[f64]) -> f64 {
+        interruptible(py, |_| kde::default_bandwidth(&x, &y))
+    }
 }
 
-/// KDE on the grid covering the bounds: dict of `density` (row-major), `x0`, `y0`, `nx`, `ny`.
-#[pyfunction]
-#[pyo3(signature = (
-    x, y, weights, *, bandwidth, kernel = kde::Kernel::default(), xmin, xmax, ymin, ymax, cell_size
-))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn kde_grid<'py>(
-    py: Python<'py>,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    bandwidth: f64,
-    kernel: kde::Kernel,
-    xmin: f64,
-    xmax: f64,
-    ymin: f64,
-    ymax: f64,
-    cell_size: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let grid = kde::GridSpec::covering(xmin, xmax, ymin, ymax, cell_size).py_err()?;
-    let (xs, ys) = (owned(&x), owned(&y));
-    let ws = weights.as_ref().map(owned);
-    let d = interruptible(py, |c| {
-        kde::kde_grid_with(&xs, &ys, ws.as_deref(), bandwidth, kernel, &grid, c)
-    })?;
-    Ok(columns!(py;
-        "density" => d,
-        "x0" => Obj(grid.x0),
-        "y0" => Obj(grid.y0),
-        "nx" => Obj(grid.nx),
-        "ny" => Obj(grid.ny),
-    ))
+binding! {
+    /// KDE on the grid covering the bounds: dict of `density` (row-major), `x0`, `y0`, `nx`, `ny`.
+    fn kde_grid(py, x: &[f64], y: &[f64], weights: Option<&[f64]>, *, bandwidth: f64,
+        kernel: kde::Kernel = kde::Kernel::default(), xmin: f64, xmax: f64, ymin: f64, ymax: f64,
+        cell_size: f64) -> Dict<'py> {
+        let grid = kde::GridSpec::covering(xmin, xmax, ymin, ymax, cell_size).py_err()?;
+        let d = interruptible(py, |c| {
+            kde::kde_grid_with(&x, &y, weights.as_deref(), bandwidth, kernel, &grid, c)
+        })?;
+        Ok(columns!(py;
+            "density" => d,
+            "x0" => Obj(grid.x0),
+            "y0" => Obj(grid.y0),
+            "nx" => Obj(grid.nx),
+            "ny" => Obj(grid.ny),
+        ))
+    }
 }
 
 /// CSR weights as they cross the boundary: dict of `n`, `offsets`, `neighbors`, `weights`.
-fn weights_dict(py: Python<'_>, w: Weights) -> PyResult<Bound<'_, PyDict>> {
+fn weights_dict(py: Python<'_>, w: Weights) -> PyResult<Dict<'_>> {
     Ok(columns!(py;
         "n" => Obj(w.n),
         "offsets" => w.offsets.iter().map(|&o| o as i64).collect::<Vec<_>>(),
@@ -121,50 +82,34 @@ fn weights_dict(py: Python<'_>, w: Weights) -> PyResult<Bound<'_, PyDict>> {
     ))
 }
 
-/// Lattice contiguity weights (CSR dict).
-#[pyfunction]
-#[pyo3(signature = (nrows, ncols, *, queen))]
-pub(super) fn weights_lattice(
-    py: Python<'_>,
-    nrows: usize,
-    ncols: usize,
-    queen: bool,
-) -> PyResult<Bound<'_, PyDict>> {
-    let w = interruptible(py, |_| Weights::lattice(nrows, ncols, queen))?;
-    weights_dict(py, w)
+binding! {
+    /// Lattice contiguity weights (CSR dict).
+    fn weights_lattice(py, nrows: usize, ncols: usize, *, queen: bool) -> Dict<'py> {
+        let w = interruptible(py, |_| Weights::lattice(nrows, ncols, queen))?;
+        weights_dict(py, w)
+    }
 }
 
-/// Adjacency-list weights (CSR dict).
-#[pyfunction]
-#[pyo3(signature = (focal, neighbor, weight, *, n))]
-pub(super) fn weights_adjacency<'py>(
-    py: Python<'py>,
-    focal: PyReadonlyArray1<'py, u32>,
-    neighbor: PyReadonlyArray1<'py, u32>,
-    weight: Option<PyReadonlyArray1<'py, f64>>,
-    n: usize,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (f, nb) = (owned(&focal), owned(&neighbor));
-    let wt = weight.as_ref().map(owned);
-    let w = interruptible(py, |_| Weights::from_adjacency(&f, &nb, wt.as_deref(), n))?;
-    weights_dict(py, w)
+binding! {
+    /// Adjacency-list weights (CSR dict).
+    fn weights_adjacency(py, focal: &[u32], neighbor: &[u32], weight: Option<&[f64]>, *,
+        n: usize) -> Dict<'py> {
+        let w = interruptible(py, |_| {
+            Weights::from_adjacency(&focal, &neighbor, weight.as_deref(), n)
+        })?;
+        weights_dict(py, w)
+    }
 }
 
-/// Distance-band weights (CSR dict).
-#[pyfunction]
-#[pyo3(signature = (x, y, *, threshold, binary = true))]
-pub(super) fn weights_distance_band<'py>(
-    py: Python<'py>,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    threshold: f64,
-    binary: bool,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&x), owned(&y));
-    let w = interruptible(py, |c| {
-        Weights::distance_band_with(&a, &b, threshold, binary, c)
-    })?;
-    weights_dict(py, w)
+binding! {
+    /// Distance-band weights (CSR dict).
+    fn weights_distance_band(py, x: &[f64], y: &[f64], *, threshold: f64, binary: bool = true)
+        -> Dict<'py> {
+        let w = interruptible(py, |c| {
+            Weights::distance_band_with(&x, &y, threshold, binary, c)
+        })?;
+        weights_dict(py, w)
+    }
 }
 
 /// Weights as they cross from Python: the tuple `(n, offsets, neighbors, weights)` of
@@ -192,23 +137,16 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Csr {
 /// run interruptibly, returning the columns made from the core's result `r`.
 macro_rules! statistic_binding {
     ($(#[$meta:meta])* $name:ident($choice:ty) = $core:path, |$py:ident, $r:ident| $columns:expr) => {
-        $(#[$meta])*
-        #[pyfunction]
-        #[pyo3(signature = (values, weights, *, statistic, transform, permutations = 999, seed = 0))]
-        pub(super) fn $name<'py>(
-            $py: Python<'py>,
-            values: PyReadonlyArray1<'py, f64>,
-            weights: $crate::bindings::hotspot::Csr,
-            statistic: $choice,
-            transform: $crate::hotspot::local::Transform,
-            permutations: usize,
-            seed: u64,
-        ) -> PyResult<Bound<'py, PyDict>> {
-            let v = owned(&values);
-            let $r = interruptible($py, |c| {
-                $core(statistic, &v, &weights.0, transform, permutations, seed, c)
-            })?;
-            Ok($columns)
+        binding! {
+            $(#[$meta])*
+            fn $name($py, values: &[f64], weights: $crate::bindings::hotspot::Csr, *,
+                statistic: $choice, transform: $crate::hotspot::local::Transform,
+                permutations: usize = 999, seed: u64 = 0) -> $crate::bindings::Dict<'py> {
+                let $r = $crate::bindings::parallel::interruptible($py, |c| {
+                    $core(statistic, &values, &weights.0, transform, permutations, seed, c)
+                })?;
+                Ok($columns)
+            }
         }
     };
 }
@@ -228,162 +166,118 @@ statistic_binding! {
     )
 }
 
-/// Knox near-repeat table; dict of flat arrays (distance-band major).
-#[pyfunction]
-#[pyo3(signature = (
-    x, y, t, distance_edges, time_edges, *, permutations = 999, seed = 0, metric = kx::Metric::default()
-))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn knox<'py>(
-    py: Python<'py>,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    t: PyReadonlyArray1<'py, f64>,
-    distance_edges: PyReadonlyArray1<'py, f64>,
-    time_edges: PyReadonlyArray1<'py, f64>,
-    permutations: usize,
-    seed: u64,
-    metric: kx::Metric,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b, c) = (owned(&x), owned(&y), owned(&t));
-    let (de, te) = (owned(&distance_edges), owned(&time_edges));
-    let k = interruptible(py, |cancel| {
-        kx::knox_with(&a, &b, &c, &de, &te, permutations, seed, metric, cancel)
-    })?;
-    Ok(columns!(py;
-        "observed" => k.observed,
-        "expected" => k.expected,
-        "ratio" => k.ratio,
-        "p_value" => k.p_value,
-    ))
+binding! {
+    /// Knox near-repeat table; dict of flat arrays (distance-band major).
+    fn knox(py, x: &[f64], y: &[f64], t: &[f64], distance_edges: &[f64], time_edges: &[f64], *,
+        permutations: usize = 999, seed: u64 = 0, metric: kx::Metric = kx::Metric::default())
+        -> Dict<'py> {
+        let k = interruptible(py, |cancel| {
+            kx::knox_with(
+                &x, &y, &t, &distance_edges, &time_edges, permutations, seed, metric, cancel,
+            )
+        })?;
+        Ok(columns!(py;
+            "observed" => k.observed,
+            "expected" => k.expected,
+            "ratio" => k.ratio,
+            "p_value" => k.p_value,
+        ))
+    }
 }
 
-/// Cluster summaries (a dict of columns; GeoJSON is written by the Python layer from the table).
-#[pyfunction]
-#[pyo3(signature = (lat, lon, labels, times = None, *, concavity = None))]
-pub(super) fn cluster_summary<'py>(
-    py: Python<'py>,
-    lat: PyReadonlyArray1<'py, f64>,
-    lon: PyReadonlyArray1<'py, f64>,
-    labels: PyReadonlyArray1<'py, i64>,
-    times: Option<PyReadonlyArray1<'py, f64>>,
-    concavity: Option<f64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let labels = owned(&labels);
-    let t = times.as_ref().map(owned);
-    let hull = concavity.map_or(clusters::Hull::Convex, clusters::Hull::Concave);
-    let (la, lo) = (owned(&lat), owned(&lon));
-    let s = interruptible(py, |_| {
-        clusters::cluster_summary(&la, &lo, &labels, t.as_deref(), hull)
-    })?;
-    let d = columns!(py, &s;
-        "label" => |c| c.label,
-        "n" => |c| c.n as i64,
-        "centroid_lat" => |c| c.centroid_lat,
-        "centroid_lon" => |c| c.centroid_lon,
-        "area_m2" => |c| c.area_m2,
-        "density_per_km2" => |c| c.density_per_km2,
-        "radius_m" => |c| c.radius_m,
-        "first_time" => |c| c.first_time,
-        "last_time" => |c| c.last_time,
-        "missing_times" => |c| c.missing_times as i64,
-    );
-    d.set_item("hull", s.into_iter().map(|c| c.hull).collect::<Vec<_>>())?;
-    Ok(d)
+binding! {
+    /// Cluster summaries (a dict of columns; GeoJSON is written by the Python layer from the
+    /// table).
+    fn cluster_summary(py, lat: &[f64], lon: &[f64], labels: &[i64],
+        times: Option<&[f64]> = None, *, concavity: Option<f64> = None) -> Dict<'py> {
+        let hull = concavity.map_or(clusters::Hull::Convex, clusters::Hull::Concave);
+        let s = interruptible(py, |_| {
+            clusters::cluster_summary(&lat, &lon, &labels, times.as_deref(), hull)
+        })?;
+        let d = columns!(py, &s;
+            "label" => |c| c.label,
+            "n" => |c| c.n as i64,
+            "centroid_lat" => |c| c.centroid_lat,
+            "centroid_lon" => |c| c.centroid_lon,
+            "area_m2" => |c| c.area_m2,
+            "density_per_km2" => |c| c.density_per_km2,
+            "radius_m" => |c| c.radius_m,
+            "first_time" => |c| c.first_time,
+            "last_time" => |c| c.last_time,
+            "missing_times" => |c| c.missing_times as i64,
+        );
+        d.set_item("hull", s.into_iter().map(|c| c.hull).collect::<Vec<_>>())?;
+        Ok(d)
+    }
 }
 
-/// Clark-Evans index: dict of `r_obs, r_exp, r, z, p_value, r_donnelly` (scalars).
-#[pyfunction]
-#[pyo3(signature = (x, y, *, area, perimeter = None))]
-pub(super) fn clark_evans<'py>(
-    py: Python<'py>,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    area: f64,
-    perimeter: Option<f64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&x), owned(&y));
-    let c = interruptible(py, |_| nni::clark_evans(&a, &b, area, perimeter))?;
-    Ok(columns!(py;
-        "r_obs" => Obj(c.r_obs),
-        "r_exp" => Obj(c.r_exp),
-        "r" => Obj(c.r),
-        "z" => Obj(c.z),
-        "p_value" => Obj(c.p_value),
-        "r_donnelly" => Obj(c.r_donnelly),
-    ))
+binding! {
+    /// Clark-Evans index: dict of `r_obs, r_exp, r, z, p_value, r_donnelly` (scalars).
+    fn clark_evans(py, x: &[f64], y: &[f64], *, area: f64, perimeter: Option<f64> = None)
+        -> Dict<'py> {
+        let c = interruptible(py, |_| nni::clark_evans(&x, &y, area, perimeter))?;
+        Ok(columns!(py;
+            "r_obs" => Obj(c.r_obs),
+            "r_exp" => Obj(c.r_exp),
+            "r" => Obj(c.r),
+            "z" => Obj(c.z),
+            "p_value" => Obj(c.p_value),
+            "r_donnelly" => Obj(c.r_donnelly),
+        ))
+    }
 }
 
-/// WGS84 -> British National Grid: dict of `easting`, `northing`.
-#[pyfunction]
-pub(super) fn wgs84_to_bng<'py>(
-    py: Python<'py>,
-    lat: PyReadonlyArray1<'py, f64>,
-    lon: PyReadonlyArray1<'py, f64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&lat), owned(&lon));
-    let (e, n) = interruptible(py, |_| bng::wgs84_to_bng(&a, &b))?;
-    Ok(columns!(py; "easting" => e, "northing" => n))
+binding! {
+    /// WGS84 -> British National Grid: dict of `easting`, `northing`.
+    fn wgs84_to_bng(py, lat: &[f64], lon: &[f64]) -> Dict<'py> {
+        let (e, n) = interruptible(py, |_| bng::wgs84_to_bng(&lat, &lon))?;
+        Ok(columns!(py; "easting" => e, "northing" => n))
+    }
 }
 
-/// Latitude/longitude -> local east/north metres (equirectangular about `origin`, default the
-/// points' centre): dict of `x`, `y`.
-#[pyfunction]
-#[pyo3(signature = (lat, lon, *, origin = None))]
-pub(super) fn to_local_metres<'py>(
-    py: Python<'py>,
-    lat: PyReadonlyArray1<'py, f64>,
-    lon: PyReadonlyArray1<'py, f64>,
-    origin: Option<(f64, f64)>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&lat), owned(&lon));
-    let (x, y) = interruptible(py, |_| bng::to_local_metres(&a, &b, origin))?;
-    Ok(columns!(py; "x" => x, "y" => y))
+binding! {
+    /// Latitude/longitude -> local east/north metres (equirectangular about `origin`, default
+    /// the points' centre): dict of `x`, `y`.
+    fn to_local_metres(py, lat: &[f64], lon: &[f64], *, origin: Option<(f64, f64)> = None)
+        -> Dict<'py> {
+        let (x, y) = interruptible(py, |_| bng::to_local_metres(&lat, &lon, origin))?;
+        Ok(columns!(py; "x" => x, "y" => y))
+    }
 }
 
-/// CrimeStat-style NNH clustering: dict of `thresholds` (list), `labels` (orders x n int64
-/// array) and `clusters` (dict of columns). `threshold` given: fixed distance; otherwise the
-/// random threshold for `area`, `p`.
-#[pyfunction]
-#[pyo3(signature = (x, y, *, area, p, min_points, max_order, threshold = None))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn nnh<'py>(
-    py: Python<'py>,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    area: f64,
-    p: f64,
-    min_points: usize,
-    max_order: usize,
-    threshold: Option<f64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (xs, ys) = (owned(&x), owned(&y));
-    let distance = match threshold {
-        Some(t) => nn::NnhDistance::Fixed(t),
-        None => nn::NnhDistance::Random { area, p },
-    };
-    let r = interruptible(py, |c| {
-        nn::nnh_with(&xs, &ys, distance, min_points, max_order, c)
-    })?;
-    let n = xs.len();
-    let flat: Vec<i64> = r.labels.iter().flatten().copied().collect();
-    let labels = numpy::ndarray::Array2::from_shape_vec((r.labels.len(), n), flat)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?
-        .into_pyarray(py);
-    let clusters = columns!(py, &r.clusters;
-        "order" => |k| k.order as i64,
-        "cluster" => |k| k.id as i64,
-        "members" => |k| k.members as i64,
-        "n_points" => |k| k.n_points as i64,
-        "x" => |k| k.x,
-        "y" => |k| k.y,
-        "std_distance" => |k| k.std_distance,
-    );
-    Ok(columns!(py;
-        "thresholds" => Obj(r.thresholds),
-        "labels" => Obj(labels),
-        "clusters" => Obj(clusters),
-    ))
+binding! {
+    /// CrimeStat-style NNH clustering: dict of `thresholds` (list), `labels` (orders x n int64
+    /// array) and `clusters` (dict of columns). `threshold` given: fixed distance; otherwise the
+    /// random threshold for `area`, `p`.
+    fn nnh(py, x: &[f64], y: &[f64], *, area: f64, p: f64, min_points: usize, max_order: usize,
+        threshold: Option<f64> = None) -> Dict<'py> {
+        let distance = match threshold {
+            Some(t) => nn::NnhDistance::Fixed(t),
+            None => nn::NnhDistance::Random { area, p },
+        };
+        let r = interruptible(py, |c| {
+            nn::nnh_with(&x, &y, distance, min_points, max_order, c)
+        })?;
+        let n = x.len();
+        let flat: Vec<i64> = r.labels.iter().flatten().copied().collect();
+        let labels = numpy::ndarray::Array2::from_shape_vec((r.labels.len(), n), flat)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?
+            .into_pyarray(py);
+        let clusters = columns!(py, &r.clusters;
+            "order" => |k| k.order as i64,
+            "cluster" => |k| k.id as i64,
+            "members" => |k| k.members as i64,
+            "n_points" => |k| k.n_points as i64,
+            "x" => |k| k.x,
+            "y" => |k| k.y,
+            "std_distance" => |k| k.std_distance,
+        );
+        Ok(columns!(py;
+            "thresholds" => Obj(r.thresholds),
+            "labels" => Obj(labels),
+            "clusters" => Obj(clusters),
+        ))
+    }
 }
 
 /// CrimeStat NNH threshold distance.

@@ -3,14 +3,13 @@
 //! hotspots and prospective hotspotting ([`crate::hotspot::grid`], [`crate::hotspot::classify`],
 //! [`crate::hotspot::prospective`]).
 
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use super::errors::IntoPy;
 use super::hotspot::statistic_binding;
 use super::parallel::{detach, interruptible, owned};
-use super::Obj;
+use super::{Array, Dict, Obj};
 use crate::hotspot::classify::{self, ClassifyParams};
 use crate::hotspot::prospective::{self, ProspectiveOptions};
 use crate::hotspot::{evaluate, global, grid, kde::Kernel};
@@ -38,51 +37,41 @@ statistic_binding! {
     )
 }
 
-/// Hit rate / PAI / PEI / RRI table as a dict of columns.
-#[pyfunction]
-#[pyo3(signature = (observed, predicted, area=None))]
-pub(super) fn pai_table<'py>(
-    py: Python<'py>,
-    observed: PyReadonlyArray1<'py, f64>,
-    predicted: PyReadonlyArray1<'py, f64>,
-    area: Option<PyReadonlyArray1<'py, f64>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (o, p) = (owned(&observed), owned(&predicted));
-    let a = area.as_ref().map(owned);
-    let t = detach(py, || evaluate::pai(&o, &p, a.as_deref()))?.py_err()?;
-    Ok(columns!(py;
-        "cell" => t.cell.iter().map(|&c| c as i64).collect::<Vec<_>>(),
-        "observed" => t.observed,
-        "cum_observed" => t.cum_observed,
-        "predicted" => t.predicted,
-        "cum_predicted" => t.cum_predicted,
-        "area" => t.area,
-        "cum_area" => t.cum_area,
-        "coverage" => t.coverage,
-        "hit_rate" => t.hit_rate,
-        "pai" => t.pai,
-        "pei" => t.pei,
-        "rri" => t.rri,
-    ))
+binding! {
+    /// Hit rate / PAI / PEI / RRI table as a dict of columns.
+    fn pai_table(py, observed: &[f64], predicted: &[f64], area: Option<&[f64]> = None)
+        -> Dict<'py> {
+        let t = detach(py, || evaluate::pai(&observed, &predicted, area.as_deref()))?.py_err()?;
+        Ok(columns!(py;
+            "cell" => t.cell.iter().map(|&c| c as i64).collect::<Vec<_>>(),
+            "observed" => t.observed,
+            "cum_observed" => t.cum_observed,
+            "predicted" => t.predicted,
+            "cum_predicted" => t.cum_predicted,
+            "area" => t.area,
+            "cum_area" => t.cum_area,
+            "coverage" => t.coverage,
+            "hit_rate" => t.hit_rate,
+            "pai" => t.pai,
+            "pei" => t.pei,
+            "rri" => t.rri,
+        ))
+    }
 }
 
-/// Lorenz curve and Gini as a dict.
-#[pyfunction]
-#[pyo3(signature = (counts,))]
-pub(super) fn concentration<'py>(
-    py: Python<'py>,
-    counts: PyReadonlyArray1<'py, f64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let c = owned(&counts);
-    let r = detach(py, || evaluate::concentration(&c))?.py_err()?;
-    Ok(columns!(py;
-        "share_places" => r.share_places,
-        "share_events" => r.share_events,
-        "gini" => Obj(r.gini),
-        "gini_generalized" => Obj(r.gini_generalized),
-        "events" => Obj(r.events),
-        "places" => Obj(r.places),
-    ))
+binding! {
+    /// Lorenz curve and Gini as a dict.
+    fn concentration(py, counts: &[f64]) -> Dict<'py> {
+        let r = detach(py, || evaluate::concentration(&counts))?.py_err()?;
+        Ok(columns!(py;
+            "share_places" => r.share_places,
+            "share_events" => r.share_events,
+            "gini" => Obj(r.gini),
+            "gini_generalized" => Obj(r.gini_generalized),
+            "events" => Obj(r.events),
+            "places" => Obj(r.places),
+        ))
+    }
 }
 
 /// A grid as it crosses from Python: the tuple `(grid_type, x0, y0, cell_size, ncols, nrows)`
@@ -96,25 +85,18 @@ impl<'a, 'py> FromPyObject<'a, 'py> for grid::Grid {
     }
 }
 
-/// The grid of `shape` covering the bounds: dict of `x0, y0, ncols, nrows`.
-#[pyfunction]
-#[pyo3(signature = (xmin, xmax, ymin, ymax, cell, *, shape = grid::Shape::default()))]
-pub(super) fn grid_spec(
-    py: Python<'_>,
-    xmin: f64,
-    xmax: f64,
-    ymin: f64,
-    ymax: f64,
-    cell: f64,
-    shape: grid::Shape,
-) -> PyResult<Bound<'_, PyDict>> {
-    let g = grid::Grid::covering(xmin, xmax, ymin, ymax, cell, shape).py_err()?;
-    Ok(columns!(py;
-        "x0" => Obj(g.x0),
-        "y0" => Obj(g.y0),
-        "ncols" => Obj(g.ncols),
-        "nrows" => Obj(g.nrows),
-    ))
+binding! {
+    /// The grid of `shape` covering the bounds: dict of `x0, y0, ncols, nrows`.
+    fn grid_spec(py, xmin: f64, xmax: f64, ymin: f64, ymax: f64, cell: f64, *,
+        shape: grid::Shape = grid::Shape::default()) -> Dict<'py> {
+        let g = grid::Grid::covering(xmin, xmax, ymin, ymax, cell, shape).py_err()?;
+        Ok(columns!(py;
+            "x0" => Obj(g.x0),
+            "y0" => Obj(g.y0),
+            "ncols" => Obj(g.ncols),
+            "nrows" => Obj(g.nrows),
+        ))
+    }
 }
 
 /// Rules of a point pattern computed in the core: `name(x, y) -> float`.
@@ -141,175 +123,106 @@ pub(super) fn grid_bandwidth_nrd(v: PyReadonlyArray1<'_, f64>) -> PyResult<f64> 
     grid::bandwidth_nrd(&owned(&v)).py_err()
 }
 
-/// Cell centres: dict of `x, y`.
-#[pyfunction]
-pub(super) fn grid_centres(py: Python<'_>, grid: grid::Grid) -> PyResult<Bound<'_, PyDict>> {
-    let (cx, cy): (Vec<f64>, Vec<f64>) = (0..grid.len()).map(|k| grid.centre(k)).unzip();
-    Ok(columns!(py; "x" => cx, "y" => cy))
+binding! {
+    /// Cell centres: dict of `x, y`.
+    fn grid_centres(py, grid: grid::Grid) -> Dict<'py> {
+        let (cx, cy): (Vec<f64>, Vec<f64>) = (0..grid.len()).map(|k| grid.centre(k)).unzip();
+        Ok(columns!(py; "x" => cx, "y" => cy))
+    }
 }
 
-/// Cell of each point (−1 outside the grid).
-#[pyfunction]
-pub(super) fn grid_locate<'py>(
-    py: Python<'py>,
-    grid: grid::Grid,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let (a, b) = (owned(&x), owned(&y));
-    let k = detach(py, || grid.locate_all(&a, &b))?.py_err()?;
-    Ok(k.into_pyarray(py))
+binding! {
+    /// Cell of each point (−1 outside the grid).
+    fn grid_locate(py, grid: grid::Grid, x: &[f64], y: &[f64]) -> Array<'py, i64> {
+        let k = detach(py, || grid.locate_all(&x, &y))?.py_err()?;
+        Ok(k.into_pyarray(py))
+    }
 }
 
-/// Points (or their weights) per cell: dict of `count` and `outside` (points off the grid).
-#[pyfunction]
-#[pyo3(signature = (grid, x, y, weights=None))]
-pub(super) fn grid_counts<'py>(
-    py: Python<'py>,
-    grid: grid::Grid,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (a, b) = (owned(&x), owned(&y));
-    let w = weights.as_ref().map(owned);
-    let (c, out) = detach(py, || grid::counts(&grid, &a, &b, w.as_deref()))?.py_err()?;
-    Ok(columns!(py; "count" => c, "outside" => Obj(out)))
+binding! {
+    /// Points (or their weights) per cell: dict of `count` and `outside` (points off the grid).
+    fn grid_counts(py, grid: grid::Grid, x: &[f64], y: &[f64], weights: Option<&[f64]> = None)
+        -> Dict<'py> {
+        let (c, out) = detach(py, || grid::counts(&grid, &x, &y, weights.as_deref()))?.py_err()?;
+        Ok(columns!(py; "count" => c, "outside" => Obj(out)))
+    }
 }
 
-/// Kernel density at the cell centres (per unit²).
-#[pyfunction]
-#[pyo3(signature = (grid, x, y, weights=None, *, bandwidth, kernel = Kernel::default()))]
-pub(super) fn grid_kde<'py>(
-    py: Python<'py>,
-    grid: grid::Grid,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    bandwidth: f64,
-    kernel: Kernel,
-) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let (a, b) = (owned(&x), owned(&y));
-    let w = weights.as_ref().map(owned);
-    let d = interruptible(py, |c| {
-        grid::kde(&grid, &a, &b, w.as_deref(), bandwidth, kernel, c)
-    })?;
-    Ok(d.into_pyarray(py))
+binding! {
+    /// Kernel density at the cell centres (per unit²).
+    fn grid_kde(py, grid: grid::Grid, x: &[f64], y: &[f64], weights: Option<&[f64]> = None, *,
+        bandwidth: f64, kernel: Kernel = Kernel::default()) -> Array<'py, f64> {
+        let d = interruptible(py, |c| {
+            grid::kde(&grid, &x, &y, weights.as_deref(), bandwidth, kernel, c)
+        })?;
+        Ok(d.into_pyarray(py))
+    }
 }
 
-/// Combine two layers cell by cell (`method` "ratio" | "log_ratio" | "difference").
-#[pyfunction]
-#[pyo3(signature = (a, b, *, method = grid::DualMethod::default()))]
-pub(super) fn grid_dual<'py>(
-    py: Python<'py>,
-    a: PyReadonlyArray1<'py, f64>,
-    b: PyReadonlyArray1<'py, f64>,
-    method: grid::DualMethod,
-) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let (p, q) = (owned(&a), owned(&b));
-    Ok(grid::dual(&p, &q, method).py_err()?.into_pyarray(py))
+binding! {
+    /// Combine two layers cell by cell (`method` "ratio" | "log_ratio" | "difference").
+    fn grid_dual(py, a: &[f64], b: &[f64], *,
+        method: grid::DualMethod = grid::DualMethod::default()) -> Array<'py, f64> {
+        Ok(grid::dual(&a, &b, method).py_err()?.into_pyarray(py))
+    }
 }
 
-/// Emerging hotspot classification of `periods` count layers (period-major) on a grid: dict of
-/// `z, p, p_adjusted, sig, class` (cell-major) with `recent` and the class names `classes`.
-#[pyfunction]
-#[pyo3(signature = (
-    grid, counts, periods, *,
-    hotspot_prop = ClassifyParams::default().hotspot_prop,
-    persistent_prop = ClassifyParams::default().persistent_prop,
-    recent_prop = ClassifyParams::default().recent_prop,
-    critical_p = ClassifyParams::default().critical_p,
-    permutations = ClassifyParams::default().permutations,
-    holm = ClassifyParams::default().holm,
-    seed = ClassifyParams::default().seed,
-))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn hotspot_classify<'py>(
-    py: Python<'py>,
-    grid: grid::Grid,
-    counts: PyReadonlyArray1<'py, f64>,
-    periods: usize,
-    hotspot_prop: f64,
-    persistent_prop: f64,
-    recent_prop: f64,
-    critical_p: f64,
-    permutations: usize,
-    holm: bool,
-    seed: u64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let params = ClassifyParams {
-        hotspot_prop,
-        persistent_prop,
-        recent_prop,
-        critical_p,
-        permutations,
-        holm,
-        seed,
-    };
-    let c = owned(&counts);
-    let r = interruptible(py, |cancel| {
-        let w = grid.neighbours()?;
-        classify::classify_with(&c, &w, periods, &params, cancel)
-    })?;
-    Ok(columns!(py;
-        "recent" => Obj(r.recent),
-        "z" => r.z,
-        "p" => r.p,
-        "p_adjusted" => r.p_adjusted,
-        "sig" => r.sig,
-        "class" => r.class,
-        "classes" => Obj(classify::CLASSES.to_vec()),
-    ))
+binding! {
+    /// Emerging hotspot classification of `periods` count layers (period-major) on a grid: dict
+    /// of `z, p, p_adjusted, sig, class` (cell-major) with `recent` and the class names
+    /// `classes`.
+    fn hotspot_classify(py, grid: grid::Grid, counts: &[f64], periods: usize, *,
+        ..params: ClassifyParams {
+            hotspot_prop: f64,
+            persistent_prop: f64,
+            recent_prop: f64,
+            critical_p: f64,
+            permutations: usize,
+            holm: bool,
+            seed: u64,
+        }) -> Dict<'py> {
+        let r = interruptible(py, |cancel| {
+            let w = grid.neighbours()?;
+            classify::classify_with(&counts, &w, periods, &params, cancel)
+        })?;
+        Ok(columns!(py;
+            "recent" => Obj(r.recent),
+            "z" => r.z,
+            "p" => r.p,
+            "p_adjusted" => r.p_adjusted,
+            "sig" => r.sig,
+            "class" => r.class,
+            "classes" => Obj(classify::CLASSES.to_vec()),
+        ))
+    }
 }
 
-/// Per-cell change between two periods with the conditional Poisson test: dict of `change,
-/// ratio, p_value`.
-#[pyfunction]
-#[pyo3(signature = (before, after, *, length_before, length_after))]
-pub(super) fn hotspot_change_test<'py>(
-    py: Python<'py>,
-    before: PyReadonlyArray1<'py, f64>,
-    after: PyReadonlyArray1<'py, f64>,
-    length_before: f64,
-    length_after: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (b, a) = (owned(&before), owned(&after));
-    let r = detach(py, || classify::change(&b, &a, length_before, length_after))?.py_err()?;
-    Ok(columns!(py; "change" => r.change, "ratio" => r.ratio, "p_value" => r.p_value))
+binding! {
+    /// Per-cell change between two periods with the conditional Poisson test: dict of `change,
+    /// ratio, p_value`.
+    fn hotspot_change_test(py, before: &[f64], after: &[f64], *, length_before: f64,
+        length_after: f64) -> Dict<'py> {
+        let r = detach(py, || {
+            classify::change(&before, &after, length_before, length_after)
+        })?
+        .py_err()?;
+        Ok(columns!(py; "change" => r.change, "ratio" => r.ratio, "p_value" => r.p_value))
+    }
 }
 
-/// Prospective risk per cell of a square grid.
-#[pyfunction]
-#[pyo3(signature = (
-    grid, x, y, t, *, cutoff_time, predict_time,
-    space_bandwidth = ProspectiveOptions::default().space_bandwidth,
-    time_bandwidth = ProspectiveOptions::default().time_bandwidth,
-    time_unit = ProspectiveOptions::default().time_unit,
-    distance = ProspectiveOptions::default().distance,
-))]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn prospective_risk<'py>(
-    py: Python<'py>,
-    grid: grid::Grid,
-    x: PyReadonlyArray1<'py, f64>,
-    y: PyReadonlyArray1<'py, f64>,
-    t: PyReadonlyArray1<'py, f64>,
-    cutoff_time: f64,
-    predict_time: f64,
-    space_bandwidth: f64,
-    time_bandwidth: f64,
-    time_unit: f64,
-    distance: prospective::CellDistance,
-) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let opt = ProspectiveOptions {
-        space_bandwidth,
-        time_bandwidth,
-        time_unit,
-        distance,
-    };
-    let (a, b, c) = (owned(&x), owned(&y), owned(&t));
-    let r = detach(py, || {
-        prospective::prospective(&grid, &a, &b, &c, cutoff_time, predict_time, &opt)
-    })?;
-    Ok(r.py_err()?.into_pyarray(py))
+binding! {
+    /// Prospective risk per cell of a square grid.
+    fn prospective_risk(py, grid: grid::Grid, x: &[f64], y: &[f64], t: &[f64], *,
+        cutoff_time: f64, predict_time: f64,
+        ..opt: ProspectiveOptions {
+            space_bandwidth: f64,
+            time_bandwidth: f64,
+            time_unit: f64,
+            distance: prospective::CellDistance,
+        }) -> Array<'py, f64> {
+        let r = detach(py, || {
+            prospective::prospective(&grid, &x, &y, &t, cutoff_time, predict_time, &opt)
+        })?;
+        Ok(r.py_err()?.into_pyarray(py))
+    }
 }

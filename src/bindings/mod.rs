@@ -122,11 +122,18 @@ macro_rules! binding {
     };
     // `x: Option<&[T]>`: an optional numpy array.
     (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
-        $a:ident : Option<&[$t:ty]> $(= $d:expr)? $(, $($rest:tt)*)?) => {
+        $a:ident : Option<&[$t:ty]> $(= $d:tt)? $(, $($rest:tt)*)?) => {
         binding!(@arg $m $name $py $ret $body;
             [$($sig)* $a $(= $d)?,]; [$($par)* $a: Option<numpy::PyReadonlyArray1<'py, $t>>,];
             [$($conv)* let $a = $a.as_ref().map($crate::bindings::parallel::owned);];
             $($($rest)*)?);
+    };
+    // `x: T = default` with a one-token default (`None`, `true`, `0.95`): passed on as a token,
+    // so pyo3 shows it in `__text_signature__` (an `expr` fragment would show as `...`).
+    (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
+        $a:ident : $t:ty = $d:tt $(, $($rest:tt)*)?) => {
+        binding!(@arg $m $name $py $ret $body;
+            [$($sig)* $a = $d,]; [$($par)* $a: $t,]; [$($conv)*]; $($($rest)*)?);
     };
     // `x: T = default`.
     (@arg $m:tt $name:ident $py:ident $ret:tt $body:block; [$($sig:tt)*]; [$($par:tt)*]; [$($conv:tt)*];
