@@ -134,3 +134,41 @@ fn bandwidth_nrd_equals_r_mass() {
     }
     assert_eq!(n, 4);
 }
+
+/// The period-major count layers of the emerging-hotspot classification equal the per-cell
+/// counts of each period's points alone (`grid::counts`, tested against sfhotspot's counts), and
+/// bad period indices are named errors.
+#[test]
+fn counts_by_period_equal_counts_of_each_period() {
+    use saferstats::hotspot::grid::{counts, counts_by_period, Grid, Shape};
+    let g = Grid::new(Shape::Hex, 0.0, 0.0, 7.0, 6, 5).unwrap();
+    let n = 500;
+    let x: Vec<f64> = (0..n).map(|i| ((i * 37) % 61) as f64 - 5.0).collect();
+    let y: Vec<f64> = (0..n).map(|i| ((i * 53) % 47) as f64 - 3.0).collect();
+    let period: Vec<i64> = (0..n).map(|i| ((i * 7) % 4) as i64).collect();
+    let (all, outside) = counts_by_period(&g, &x, &y, &period, 4).unwrap();
+    let mut outside_sum = 0;
+    for t in 0..4 {
+        let keep: Vec<usize> = (0..n).filter(|&i| period[i] == t as i64).collect();
+        let (xs, ys): (Vec<f64>, Vec<f64>) = keep.iter().map(|&i| (x[i], y[i])).unzip();
+        let (c, o) = counts(&g, &xs, &ys, None).unwrap();
+        assert_eq!(&all[t * g.len()..(t + 1) * g.len()], &c[..]);
+        outside_sum += o;
+    }
+    assert_eq!(outside, outside_sum);
+    assert!(outside > 0 && all.iter().sum::<f64>() as usize + outside == n);
+    let bad = counts_by_period(&g, &x, &y, &[&period[..n - 1], &[4]].concat(), 4).unwrap_err();
+    assert!(
+        bad.to_string().contains("`period` at position 499"),
+        "{bad}"
+    );
+    assert!(counts_by_period(&g, &x, &y, &period[1..], 4).is_err());
+    assert!(
+        counts_by_period(&g, &x, &y, &[&period[..1], &[-1], &period[2..]].concat(), 4).is_err()
+    );
+    let huge = Grid::new(Shape::Square, 0.0, 0.0, 1.0, 10_000, 5_000).unwrap();
+    assert!(counts_by_period(&huge, &x, &y, &period, 4)
+        .unwrap_err()
+        .to_string()
+        .contains("cell-periods"));
+}

@@ -127,7 +127,7 @@ def _refuse_booleans(name: str, values: Any) -> None:
             f"`{name}` is True/False (boolean), not numbers; a flag is not a count: give numbers "
             "(e.g. the number of True values per group, or .astype(int) if 1/0 is meant)", name
         )
-    if kind in (None, "O"):
+    if isinstance(values, (list, tuple)) or kind == "O":
         for i, v in enumerate(values):
             if isinstance(v, (bool, np.bool_)):
                 raise InvalidInputError(

@@ -149,6 +149,16 @@ binding! {
 }
 
 binding! {
+    /// Points per cell and period, period-major: dict of `count` and `outside`.
+    fn grid_counts_by_period(py, grid: grid::Grid, x: &[f64], y: &[f64], period: &[i64], *,
+        periods: usize) -> Dict<'py> {
+        let r = detach(py, || grid::counts_by_period(&grid, &x, &y, &period, periods))?;
+        let (c, out) = r.py_err()?;
+        Ok(columns!(py; "count" => c, "outside" => Obj(out)))
+    }
+}
+
+binding! {
     /// Kernel density at the cell centres (per unit²).
     fn grid_kde(py, grid: grid::Grid, x: &[f64], y: &[f64], weights: Option<&[f64]> = None, *,
         bandwidth: f64, kernel: Kernel = Kernel::default()) -> Array<'py, f64> {

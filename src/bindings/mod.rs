@@ -263,8 +263,8 @@ mod _saferstats {
     #[pymodule_export]
     use super::intel::{
         concentration, global_statistic, grid_auto_bandwidth, grid_auto_cell_size,
-        grid_bandwidth_nrd, grid_centres, grid_counts, grid_dual, grid_kde, grid_locate, grid_spec,
-        hotspot_change_test, hotspot_classify, pai_table, prospective_risk,
+        grid_bandwidth_nrd, grid_centres, grid_counts, grid_counts_by_period, grid_dual, grid_kde,
+        grid_locate, grid_spec, hotspot_change_test, hotspot_classify, pai_table, prospective_risk,
     };
     #[pymodule_export]
     use super::io::{month_codes, read_columns};

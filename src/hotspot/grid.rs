@@ -445,6 +445,68 @@ pub fn counts(grid: &Grid, x: &[f64], y: &[f64], w: Option<&[f64]>) -> Result<(V
     Ok((out, outside))
 }
 
+/// Most cell-periods [`counts_by_period`] builds (800 MB of counts).
+pub const MAX_CELL_PERIODS: usize = 100_000_000;
+
+/// Points per cell in each of `periods` periods, period-major (`out[t * grid.len() + k]` counts
+/// the points with `period[i] == t` in cell k), and the number of points outside the grid: the
+/// count layers of [`crate::hotspot::classify::classify`].
+///
+/// # Errors
+/// As [`counts`]; `period` not as long as `x`; a period index that is negative or ≥ `periods`
+/// (named `period`, with its position); more than [`MAX_CELL_PERIODS`] cells × periods.
+///
+/// # Examples
+/// ```
+/// use saferstats::hotspot::grid::{counts_by_period, Grid, Shape};
+/// let g = Grid::new(Shape::Square, 0.0, 0.0, 10.0, 2, 1).unwrap(); // two 10 m cells in a row
+/// let (c, outside) = counts_by_period(&g, &[1.0, 15.0, 16.0, 99.0], &[1.0; 4], &[0, 0, 1, 1], 2).unwrap();
+/// assert_eq!((c, outside), (vec![1.0, 1.0, 0.0, 1.0], 1));
+/// ```
+pub fn counts_by_period(
+    grid: &Grid,
+    x: &[f64],
+    y: &[f64],
+    period: &[i64],
+    periods: usize,
+) -> Result<(Vec<f64>, usize)> {
+    check_planar(x, y, None)?;
+    crate::ci::check_lengths(&[("x", x.len()), ("period", period.len())])?;
+    let cells = grid.len();
+    let total = cells
+        .checked_mul(periods)
+        .filter(|&t| t <= MAX_CELL_PERIODS);
+    let Some(total) = total else {
+        return Err(Error::argument(
+            "periods",
+            format!(
+                "{cells} cells x {periods} periods is more than {MAX_CELL_PERIODS} cell-periods: \
+                 use larger cells or fewer periods"
+            ),
+        ));
+    };
+    let mut out = vec![0.0; total];
+    let mut outside = 0;
+    for (i, &t) in period.iter().enumerate() {
+        let t = usize::try_from(t)
+            .ok()
+            .filter(|&t| t < periods)
+            .ok_or_else(|| {
+                Error::value(
+                    "period",
+                    i,
+                    t as f64,
+                    format!("must be a period index 0..{periods}"),
+                )
+            })?;
+        match grid.locate(x[i], y[i]) {
+            Some(k) => out[t * cells + k] += 1.0,
+            None => outside += 1,
+        }
+    }
+    Ok((out, outside))
+}
+
 /// Kernel density at every cell centre (per unit² of the coordinates; integrates to the number
 /// of points): quartic 3/(π r²)(1 − d²/r²)² within radius r = `bandwidth`, or Gaussian with
 /// sd `bandwidth` (truncated at 9 sd). Points are binned in cells of the kernel's support and each

@@ -451,13 +451,12 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
         raise InvalidInputError(f"{t_count} period(s): the classification needs at least 2", "periods")
     index = {p: i for i, p in enumerate(order)}
     pidx = lab.map(index).to_numpy(dtype=np.int64)
-    cell = _ext.grid_locate(g._args(), xs, ys)
-    inside = cell >= 0
-    if (~inside).any():
-        warnings.warn(f"{int((~inside).sum())} of {len(xs)} point(s) lie outside the grid and are not counted",
+    layers = _ext.grid_counts_by_period(g._args(), xs, ys, pidx, periods=t_count)
+    counts, outside = layers["count"], int(layers["outside"])
+    if outside:
+        warnings.warn(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted",
                       SaferstatsWarning, stacklevel=2)
     n = g.ncols * g.nrows
-    counts = np.bincount(pidx[inside] * n + cell[inside], minlength=n * t_count).astype(np.float64)
     empty = np.flatnonzero(counts.reshape(t_count, n).sum(axis=1) == 0)
     if empty.size:
         raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
