@@ -116,25 +116,6 @@ macro_rules! choice {
     };
 }
 
-/// The error for an option given as something other than a name (e.g. a number from Python):
-/// `unknown <what> 3 (a name is expected); valid: "a", "b"` on `argument`.
-#[cfg_attr(not(feature = "python"), allow(dead_code))]
-pub(crate) fn not_a_name(
-    argument: &str,
-    what: &str,
-    got: &str,
-    names: &[&str],
-) -> crate::error::Error {
-    let valid: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    crate::error::Error::argument(
-        argument,
-        format!(
-            "unknown {what} {got} (a name is expected); valid: {}",
-            valid.join(", ")
-        ),
-    )
-}
-
 /// The error for an unknown option name: `unknown <what> "x"; valid: "a", "b"` on `argument`.
 pub(crate) fn unknown_choice(
     argument: &str,
@@ -142,9 +123,26 @@ pub(crate) fn unknown_choice(
     got: &str,
     names: &[&str],
 ) -> crate::error::Error {
-    let valid: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    crate::error::Error::argument(
+    choice_error(argument, format!("unknown {what} {got:?}"), names)
+}
+
+/// The error for an option given as something other than a name (`got` is its repr, e.g. a
+/// number from Python): `unknown <what> 3 (a name is expected); valid: "a", "b"` on `argument`.
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) fn not_a_name(
+    argument: &str,
+    what: &str,
+    got: &str,
+    names: &[&str],
+) -> crate::error::Error {
+    choice_error(
         argument,
-        format!("unknown {what} {got:?}; valid: {}", valid.join(", ")),
+        format!("unknown {what} {got} (a name is expected)"),
+        names,
     )
+}
+
+fn choice_error(argument: &str, unknown: String, names: &[&str]) -> crate::error::Error {
+    let valid: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    crate::error::Error::argument(argument, format!("{unknown}; valid: {}", valid.join(", ")))
 }

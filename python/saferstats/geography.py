@@ -24,6 +24,7 @@ import gzip
 import json
 import re
 import warnings
+import zlib
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -469,6 +470,28 @@ def _detect(props: Sequence[str], given: str | None, kind: str, pattern: str) ->
     return found[0] if found else None
 
 
+#: Largest boundaries GeoJSON read, on disk and after gunzip (bytes): a national LSOA set is
+#: about 0.5 GB; a gzip bomb is refused at this size instead of filling memory.
+MAX_BOUNDARY_BYTES = 1 << 30
+
+
+def _gunzip_bounded(raw: bytes, what: str) -> bytes:
+    """gunzip ``raw`` (every member), refusing output beyond :data:`MAX_BOUNDARY_BYTES` before
+    it is held in memory."""
+    out = bytearray()
+    data = raw
+    while data:
+        d = zlib.decompressobj(wbits=31)
+        out += d.decompress(data, MAX_BOUNDARY_BYTES + 1 - len(out))
+        if len(out) > MAX_BOUNDARY_BYTES or d.unconsumed_tail:
+            raise BoundaryError(f"boundaries file {what!r} unpacks to more than {MAX_BOUNDARY_BYTES:,} bytes: refused "
+                                "(a likely gzip bomb, or a file too large to read whole)", "boundaries")
+        if not d.eof:
+            raise EOFError("the gzip stream is truncated")
+        data = d.unused_data
+    return bytes(out)
+
+
 def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     gj: Any
     if hasattr(boundaries, "geometry") and hasattr(boundaries, "crs") and hasattr(boundaries, "to_crs"):
@@ -483,9 +506,15 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     elif isinstance(boundaries, (str, Path)):
         p = Path(boundaries)
         try:
+            size = p.stat().st_size
+            if size > MAX_BOUNDARY_BYTES:
+                raise BoundaryError(f"boundaries file {str(p)!r} is {size:,} bytes, more than the "
+                                    f"{MAX_BOUNDARY_BYTES:,} saferstats reads", "boundaries")
             raw = p.read_bytes()
-            gj = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-        except (OSError, ValueError, EOFError) as exc:
+            gj = json.loads(_gunzip_bounded(raw, str(p)) if raw[:2] == b"\x1f\x8b" else raw)
+        except (OSError, ValueError, EOFError, zlib.error) as exc:
+            if isinstance(exc, BoundaryError):
+                raise
             raise BoundaryError(f"boundaries file {str(p)!r} could not be read as GeoJSON: {exc}", "boundaries") from exc
     else:
         raise BoundaryError(

@@ -9,14 +9,17 @@
 //!    in the declarative `#[pymodule] mod _saferstats` below (`#[pymodule_export] use ...`).
 //!    The Python layer (`python/saferstats/*`) is the public API; the compiled module is private
 //!    and typed by `python/saferstats/_saferstats.pyi`, checked by `stubtest` in `make lint`.
-//! 2. **Keyword signatures.** Data arguments (arrays) are positional; every option is
-//!    keyword-only, after `*`, with the default of the core's options struct written as that
-//!    default, e.g. `#[pyo3(signature = (count, population, *, multiplier =
-//!    RateOptions::default().multiplier, ...))]`, so the two cannot drift apart. Keyword names
-//!    are the options struct's field names.
+//! 2. **Keyword signatures, written once.** Every binding that takes arrays is declared with
+//!    [`binding!`]: one argument list gives the pyo3 signature, the Rust parameters and the
+//!    copies of the arrays. Data arguments (arrays) are positional; every option is
+//!    keyword-only, after `*`; an options struct is written `..opts: RateOptions { multiplier:
+//!    f64, ... }` and becomes one keyword per field with the struct's own default
+//!    (`RateOptions::default().multiplier`), so Rust and Python cannot drift apart. Keyword
+//!    names are the options struct's field names.
 //! 3. **Option enums by name.** Each option enum is declared in the core with `choice!`
 //!    (`src/codes.rs`: parsing, aliases, the `valid: "a", "b"` message); [`py_choice!`] here makes
-//!    it a typed argument, so a binding takes `method: RateMethod`, never a `&str` it parses.
+//!    it a typed argument, so a binding takes `method: RateMethod`, never a `&str` it parses; a
+//!    value that is not a string is refused the same way, naming the argument.
 //! 4. **One result shape.** A binding returns a dict built by [`columns!`]: numpy arrays (moved,
 //!    not copied) keyed by column name, plus scalars or lists where the result has them. A
 //!    function that returns one array or one scalar returns it as is. No tuples.

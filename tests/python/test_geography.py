@@ -531,3 +531,27 @@ def test_assign_area_tolerance_on_city_of_london_snap_points():
     n = strict.attrs["unassigned"]["no_area"]
     assert n > 0 and loose.attrs["snapped"] == n and loose.attrs["unassigned"]["no_area"] == 0
     assert (loose["code"].notna() | d.latitude.isna().to_numpy()).all()
+
+
+def test_boundaries_gzip_bomb_and_truncated_file_are_refused(tmp_path, monkeypatch):
+    # the bound is checked while unpacking, so a bomb never fills memory; lowered here so the
+    # test is small (the default is 1 GiB)
+    monkeypatch.setattr(geography, "MAX_BOUNDARY_BYTES", 100_000)
+    bomb = tmp_path / "bomb.geojson.gz"
+    bomb.write_bytes(gzip.compress(b'{"type": "FeatureCollection", "features": [' + b" " * 5_000_000 + b"]}"))
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(BoundaryError, match="unpacks to more than 100,000 bytes") as e:
+        assign_area([0.2], [0.5], boundaries=bomb)
+    assert e.value.argument == "boundaries"
+    fine = tmp_path / "two_members.geojson.gz"  # concatenated gzip members are one file
+    text = json.dumps(_fc({"code": "A"})).encode()
+    fine.write_bytes(gzip.compress(text[:20]) + gzip.compress(text[20:]))
+    assert quiet(assign_area, [0.2], [0.5], boundaries=fine)["code"].tolist() == ["A"]
+    cut = tmp_path / "cut.geojson.gz"
+    cut.write_bytes(gzip.compress(text)[:-12])
+    with pytest.raises(BoundaryError, match="could not be read"):
+        assign_area([0.2], [0.5], boundaries=cut)
+    big = tmp_path / "big.geojson"
+    big.write_bytes(b" " * 100_001)
+    with pytest.raises(BoundaryError, match="more than the 100,000"):
+        assign_area([0.2], [0.5], boundaries=big)
