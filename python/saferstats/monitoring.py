@@ -269,11 +269,12 @@ def spc(
     flags = _rebase_flags(rebase, cs, ts, labels) if n else np.zeros(0, dtype=bool)
     targets = _target(target, labels)
     try:
-        rows, series = _ext.spc_many(
+        out = _ext.spc_many(
             np.ascontiguousarray(v[order]), None if den is None else np.ascontiguousarray(den[order]),
             starts, flags, targets, chart=chart, improvement=improvement, fix_after=fix_after,
             screen_outliers=bool(screen_outliers), trend_points=trend_points, shift_points=shift_points,
             laney=bool(laney))
+        rows, series = out["rows"], out["series"]
     except SaferstatsError as e:
         if e.index is not None and e.argument in ("values", "denominators") and e.index < n:
             i = int(order[e.index])

@@ -22,13 +22,14 @@ pub(super) fn spc_labels(py: Python<'_>) -> PyResult<Dict<'_>> {
 }
 
 binding! {
-    /// SPC for series stored one after another: (rows dict, series dict).
+    /// SPC for series stored one after another: dict of `rows` (a dict of columns, one entry
+    /// per point) and `series` (a dict of columns, one entry per series).
     fn spc_many(py, values: &[f64], denominators: Option<&[f64]>, series_starts: Vec<usize>,
         rebase: &[bool], targets: &[f64], *,
         ..opts: core::SpcOptions { chart: core::Chart, improvement: core::Improvement,
             fix_after: Option<usize>, screen_outliers: bool, trend_points: usize,
             shift_points: usize, laney: bool }
-    ) -> (Dict<'py>, Dict<'py>) {
+    ) -> Dict<'py> {
         let out = interruptible(py, |cancel| {
             let d = denominators.as_deref();
             core::spc(&values, d, &series_starts, &rebase, &targets, &opts, cancel)
@@ -57,7 +58,7 @@ binding! {
             "variation" => |x| x.variation as u8,
             "assurance" => |x| x.assurance as u8,
         );
-        Ok((rows, s))
+        Ok(columns!(py; "rows" => Obj(rows), "series" => Obj(s)))
     }
 }
 
@@ -117,7 +118,9 @@ binding! {
     /// Over-dispersed funnel limits: dict of lower_998, lower_95, upper_95, upper_998.
     fn funnel_od_limits(py, denominators: &[f64], *, kind: FunnelKind, target: f64,
         multiplier: f64,
-        ..adjustment: required funnel_od::OdAdjustment { phi: f64, tau2: f64, model: funnel_od::OdModel }
+        ..adjustment: required funnel_od::OdAdjustment {
+            phi: f64, tau2: f64, model: funnel_od::OdModel
+        }
     ) -> Dict<'py> {
         let funnel = Funnel::new(kind, target, multiplier);
         let l = detach(py, || funnel_od::od_limits(&denominators, &funnel, &adjustment))?;
@@ -129,7 +132,9 @@ binding! {
     /// Over-dispersed funnel significance codes (FunnelSignificance).
     fn funnel_od_significance(py, numerators: &[f64], denominators: &[f64], *, kind: FunnelKind,
         target: f64, multiplier: f64,
-        ..adjustment: required funnel_od::OdAdjustment { phi: f64, tau2: f64, model: funnel_od::OdModel }
+        ..adjustment: required funnel_od::OdAdjustment {
+            phi: f64, tau2: f64, model: funnel_od::OdModel
+        }
     ) -> Array<'py, u8> {
         let funnel = Funnel::new(kind, target, multiplier);
         let s = detach(py, || {

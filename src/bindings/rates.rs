@@ -123,7 +123,9 @@ macro_rules! two_column_ci {
         binding! {
             $(#[$meta])*
             fn $name(py, $a: PyReadonlyArray1<'py, f64>, $b: PyReadonlyArray1<'py, f64>, *,
-                ..opts: $opts { multiplier: f64, confidence: f64, method: $method, missing: Missing }
+                ..opts: $opts {
+                    multiplier: f64, confidence: f64, method: $method, missing: Missing
+                }
             ) -> Dict<'py> {
                 let (a, b) = ((stringify!($a), &$a), (stringify!($b), &$b));
                 filled(py, a, b, |x, n, out| $kernel(x, n, &opts, out))
