@@ -103,7 +103,9 @@ macro_rules! choice {
             fn from_str(s: &str) -> $crate::error::Result<Self> {
                 match s {
                     $($primary $(| $alias)* => Ok($name::$variant),)+
-                    other => Err($crate::codes::unknown_choice($arg, $what, other, Self::NAMES)),
+                    other => Err($crate::codes::unknown_choice(
+                        $arg, $what, $crate::codes::Given::Name(other), Self::NAMES,
+                    )),
                 }
             }
         }
@@ -116,33 +118,30 @@ macro_rules! choice {
     };
 }
 
-/// The error for an unknown option name: `unknown <what> "x"; valid: "a", "b"` on `argument`.
+/// What was given for an option that is not one of its names.
+pub(crate) enum Given<'a> {
+    /// A string that is not a name (shown quoted).
+    Name(&'a str),
+    /// Something other than a string, e.g. a number from Python (its repr, shown as it is).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    NotAName(&'a str),
+}
+
+/// The error for an unknown option: `unknown <what> "x"; valid: "a", "b"` on `argument`, or
+/// `unknown <what> 3 (a name is expected); valid: ...` for a value that is not a string.
 pub(crate) fn unknown_choice(
     argument: &str,
     what: &str,
-    got: &str,
+    given: Given<'_>,
     names: &[&str],
 ) -> crate::error::Error {
-    choice_error(argument, format!("unknown {what} {got:?}"), names)
-}
-
-/// The error for an option given as something other than a name (`got` is its repr, e.g. a
-/// number from Python): `unknown <what> 3 (a name is expected); valid: "a", "b"` on `argument`.
-#[cfg_attr(not(feature = "python"), allow(dead_code))]
-pub(crate) fn not_a_name(
-    argument: &str,
-    what: &str,
-    got: &str,
-    names: &[&str],
-) -> crate::error::Error {
-    choice_error(
-        argument,
-        format!("unknown {what} {got} (a name is expected)"),
-        names,
-    )
-}
-
-fn choice_error(argument: &str, unknown: String, names: &[&str]) -> crate::error::Error {
+    let got = match given {
+        Given::Name(s) => format!("{s:?}"),
+        Given::NotAName(r) => format!("{r} (a name is expected)"),
+    };
     let valid: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    crate::error::Error::argument(argument, format!("{unknown}; valid: {}", valid.join(", ")))
+    crate::error::Error::argument(
+        argument,
+        format!("unknown {what} {got}; valid: {}", valid.join(", ")),
+    )
 }

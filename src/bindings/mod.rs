@@ -181,7 +181,8 @@ macro_rules! py_choice {
                     Err(_) => {
                         let got = obj.repr().map(|r| r.to_string()).unwrap_or_default();
                         let (arg, what) = (<$t>::ARGUMENT, <$t>::WHAT);
-                        let e = crate::codes::not_a_name(arg, what, &got, <$t>::NAMES);
+                        let given = crate::codes::Given::NotAName(&got);
+                        let e = crate::codes::unknown_choice(arg, what, given, <$t>::NAMES);
                         Err(errors::to_py(e))
                     }
                 }
