@@ -145,7 +145,9 @@ macro_rules! statistic_binding {
                 let $r = $crate::bindings::parallel::interruptible($py, |c| {
                     $core(statistic, &values, &weights.0, transform, permutations, seed, c)
                 })?;
-                Ok($columns)
+                let d = $columns;
+                d.set_item("transform", transform.name())?; // the canonical name ("B" | "R")
+                Ok(d)
             }
         }
     };

@@ -91,6 +91,7 @@ binding! {
         shape: grid::Shape = grid::Shape::default()) -> Dict<'py> {
         let g = grid::Grid::covering(xmin, xmax, ymin, ymax, cell, shape).py_err()?;
         Ok(columns!(py;
+            "shape" => Obj(g.shape.name()),
             "x0" => Obj(g.x0),
             "y0" => Obj(g.y0),
             "ncols" => Obj(g.ncols),

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import renamed_columns
 from .._results import Result
-from ._common import _choice, _int_arg, _seed
+from ._common import _int_arg, _seed
 from .weights import Weights, _values_on
 
 __all__ = ["global_moran", "global_geary", "general_g", "GlobalResult"]
@@ -103,12 +103,11 @@ class GlobalResult(Result):
 def _global(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> GlobalResult:
     v = _values_on(weights, values)
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
-    _choice("transform", transform, ("B", "R"))
     r = _ext.global_statistic(v, weights._args(), statistic=stat, transform=transform, permutations=perms,
                               seed=_seed(seed))
     return GlobalResult(stat, r["value"], r["expected"], r["variance_norm"], r["z_norm"], r["p_norm"],
                         r["variance_rand"], r["z_rand"], r["p_rand"], r["p_sim"], r["expected_sim"], r["se_sim"],
-                        r["z_sim"], r["p_z_sim"], len(v), transform, perms)
+                        r["z_sim"], r["p_z_sim"], len(v), r["transform"], perms)
 
 
 def global_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] = "R", permutations: int = 999,

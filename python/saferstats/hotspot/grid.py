@@ -156,7 +156,6 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
         return dataclasses.replace(grid, cells=grid.cells[["cell", "x", "y"]].copy(), value=None, bandwidth=None)
-    _choice("grid_type", grid_type, ("square", "hex"))
     if bounds is None:
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
@@ -171,8 +170,8 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
             cs = float(_ext.grid_auto_cell_size(xs, ys))
     else:
         cs = _float_arg("cell_size", cell_size, positive=True)
-    spec = _ext.grid_spec(*b, cs, shape=grid_type)
-    x0, y0, nc, nr = spec["x0"], spec["y0"], spec["ncols"], spec["nrows"]
+    spec = _ext.grid_spec(*b, cs, shape=grid_type)  # the core checks the name (aliases too)
+    grid_type, x0, y0, nc, nr = spec["shape"], spec["x0"], spec["y0"], spec["ncols"], spec["nrows"]
     if nc * nr > LARGE_GRID:
         warnings.warn(f"the grid has {nc} x {nr} = {nc * nr:,} cells (more than {LARGE_GRID:,}): slow to draw and hard "
                       "to read; consider a larger cell_size", SaferstatsWarning, stacklevel=3)

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError
-from ._common import _choice, _ExcelMixin, _float_arg, _int_arg, _seed
+from ._common import _ExcelMixin, _float_arg, _int_arg, _seed
 from .weights import Weights, _values_on
 
 __all__ = ["gi_star", "local_moran", "LocalResult"]
@@ -109,7 +109,6 @@ def _local(stat: str, values: Any, weights: Weights, transform: str, permutation
     if isinstance(permutations, (int, np.integer)) and not isinstance(permutations, bool) and permutations < 0:
         raise InvalidInputError("`permutations` must be >= 0", "permutations")
     perms = _int_arg("permutations", permutations, 0, 10**9)
-    _choice("transform", transform, ("B", "R"))
     return _ext.local_statistic(v, weights._args(), statistic=stat, transform=transform, permutations=perms,
                                 seed=_seed(seed))
 
@@ -145,7 +144,7 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     for level, p in ((90, 0.10), (95, 0.05), (99, 0.01)):
         label[(p2 < p) & (z > 0)] = f"Hot spot {level}%"
         label[(p2 < p) & (z < 0)] = f"Cold spot {level}%"
-    return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, transform,
+    return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, res["transform"],
                        int(permutations), fdr=bool(fdr))
 
 
@@ -171,4 +170,4 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     names = np.array(["", "High-High", "Low-High", "Low-Low", "High-Low"], dtype=object)
     label = np.where(p < a, names[res["quadrant"]], "Not significant")
     return LocalResult("local_moran", res["stat"], res["z"], res["p_norm"], res["p_sim"], res["quadrant"],
-                       label.astype(object), transform, int(permutations), alpha=a)
+                       label.astype(object), res["transform"], int(permutations), alpha=a)
