@@ -41,7 +41,7 @@ use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
 
-use crate::cancel::{Cancel, NEVER};
+use crate::cancel::Cancel;
 use crate::error::{Error, Result};
 
 /// The answer for a point inside no area (or with a missing / non-finite coordinate).
@@ -182,34 +182,28 @@ fn side_vertical(a: Coord<f64>, b: Coord<f64>, q: Coord<f64>) -> bool {
 }
 
 impl AreaIndex {
-    /// Build an index from rings in a flat (GeoArrow-like) layout: ring `i` has the vertices
-    /// `x[ring_offsets[i]..ring_offsets[i+1]]` (and `y`), closed implicitly (a repeated first
-    /// vertex is allowed), and belongs to area `ring_area[i]` < `n_areas`. Outer rings and holes
-    /// are not told apart (even–odd rule). Coordinates are planar: longitude/latitude degrees
-    /// (x = longitude) or projected metres, the same as the points later queried.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for inconsistent offsets or lengths, too many areas, no edges
-    /// at all, or invalid options; [`Error::InvalidValue`] for a non-finite vertex (`x`/`y`,
-    /// with its position), a ring with fewer than 3 vertices (`ring_offsets`), or an area index
-    /// out of range (`ring_area`).
-    ///
-    /// # Examples
-    /// ```
-    /// use saferstats::geography::{AreaIndex, AreaIndexOptions};
-    /// let idx = AreaIndex::from_rings(&[0.0, 2.0, 0.0], &[0.0, 0.0, 2.0], &[0, 3], &[0], 1, &AreaIndexOptions::default()).unwrap();
-    /// assert_eq!(idx.locate(&[0.5], &[0.5]), vec![0]);
-    /// assert!(AreaIndex::from_rings(&[0.0, f64::NAN, 0.0], &[0.0, 0.0, 2.0], &[0, 3], &[0], 1, &AreaIndexOptions::default()).is_err());
-    /// ```
-    pub fn from_rings(
-        x: &[f64],
-        y: &[f64],
-        ring_offsets: &[usize],
-        ring_area: &[u32],
-        n_areas: usize,
-        options: &AreaIndexOptions,
-    ) -> Result<Self> {
-        Self::from_rings_with(x, y, ring_offsets, ring_area, n_areas, options, &NEVER)
+    uninterruptible! {
+        /// Build an index from rings in a flat (GeoArrow-like) layout: ring `i` has the vertices
+        /// `x[ring_offsets[i]..ring_offsets[i+1]]` (and `y`), closed implicitly (a repeated first
+        /// vertex is allowed), and belongs to area `ring_area[i]` < `n_areas`. Outer rings and holes
+        /// are not told apart (even–odd rule). Coordinates are planar: longitude/latitude degrees
+        /// (x = longitude) or projected metres, the same as the points later queried.
+        ///
+        /// # Errors
+        /// [`Error::InvalidArgument`] for inconsistent offsets or lengths, too many areas, no edges
+        /// at all, or invalid options; [`Error::InvalidValue`] for a non-finite vertex (`x`/`y`,
+        /// with its position), a ring with fewer than 3 vertices (`ring_offsets`), or an area index
+        /// out of range (`ring_area`).
+        ///
+        /// # Examples
+        /// ```
+        /// use saferstats::geography::{AreaIndex, AreaIndexOptions};
+        /// let idx = AreaIndex::from_rings(&[0.0, 2.0, 0.0], &[0.0, 0.0, 2.0], &[0, 3], &[0], 1, &AreaIndexOptions::default()).unwrap();
+        /// assert_eq!(idx.locate(&[0.5], &[0.5]), vec![0]);
+        /// assert!(AreaIndex::from_rings(&[0.0, f64::NAN, 0.0], &[0.0, 0.0, 2.0], &[0, 3], &[0], 1, &AreaIndexOptions::default()).is_err());
+        /// ```
+        pub fn from_rings(x: &[f64], y: &[f64], ring_offsets: &[usize], ring_area: &[u32],
+            n_areas: usize, options: &AreaIndexOptions) -> Result<Self> = Self::from_rings_with;
     }
 
     /// [`Self::from_rings`], polling `cancel` while the grid is filled (a national boundary set
