@@ -110,6 +110,40 @@ fn check_point(i: usize, o: f64, n: f64, kind: FunnelKind) -> Result<bool> {
     Ok(true)
 }
 
+/// A funnel and its over-dispersion adjustment, checked, with the two-sided z of the 95% and
+/// 99.8% limits: what [`od_limits`] and [`od_significance`] both start from.
+#[derive(Clone, Copy)]
+struct Adjusted {
+    kind: FunnelKind,
+    /// The target on the unit scale (see [`check_target`]).
+    t: f64,
+    multiplier: f64,
+    adjustment: OdAdjustment,
+    z95: f64,
+    z998: f64,
+}
+
+impl Adjusted {
+    fn new(funnel: &Funnel, adjustment: &OdAdjustment) -> Result<Self> {
+        let adjustment = adjustment.checked()?;
+        let t = check_target(funnel.target, funnel.kind, funnel.multiplier)?;
+        Ok(Adjusted {
+            kind: funnel.kind,
+            t,
+            multiplier: funnel.multiplier,
+            adjustment,
+            z95: z_two_sided(0.95),
+            z998: z_two_sided(0.998),
+        })
+    }
+
+    /// The adjusted spread of a point whose unadjusted standard error is `s`.
+    fn spread(&self, s: f64) -> f64 {
+        let OdAdjustment { phi, tau2, model } = self.adjustment;
+        spread(s, phi, tau2, model)
+    }
+}
+
 fn check_target(target: f64, kind: FunnelKind, multiplier: f64) -> Result<f64> {
     if !(multiplier > 0.0 && multiplier.is_finite()) {
         return Err(Error::argument("multiplier", "must be positive and finite"));
@@ -234,10 +268,15 @@ pub fn od_limits(
     funnel: &Funnel,
     adjustment: &OdAdjustment,
 ) -> Result<Vec<FunnelLimits>> {
-    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
-    let OdAdjustment { phi, tau2, model } = adjustment.checked()?;
-    let t = check_target(target, kind, multiplier)?;
-    let (z95, z998) = (z_two_sided(0.95), z_two_sided(0.998));
+    let adjusted = Adjusted::new(funnel, adjustment)?;
+    let Adjusted {
+        kind,
+        t,
+        multiplier,
+        z95,
+        z998,
+        ..
+    } = adjusted;
     let scale = if kind == FunnelKind::Ratio {
         1.0
     } else {
@@ -264,7 +303,7 @@ pub fn od_limits(
                 ));
             }
             let (_, s, th) = transform(1.0, n, kind, t);
-            let sd = spread(s, phi, tau2, model);
+            let sd = adjusted.spread(s);
             let back = |v: f64| match kind {
                 FunnelKind::Proportion => {
                     let a = v.clamp(0.0, std::f64::consts::FRAC_PI_2);
@@ -303,14 +342,14 @@ pub fn od_significance(
     funnel: &Funnel,
     adjustment: &OdAdjustment,
 ) -> Result<Vec<FunnelSignificance>> {
-    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
-    let OdAdjustment { phi, tau2, model } = adjustment.checked()?;
+    let adjusted = Adjusted::new(funnel, adjustment)?;
+    let Adjusted {
+        kind, t, z95, z998, ..
+    } = adjusted;
     crate::ci::check_lengths(&[
         ("numerators", numerators.len()),
         ("denominators", denominators.len()),
     ])?;
-    let t = check_target(target, kind, multiplier)?;
-    let (z95, z998) = (z_two_sided(0.95), z_two_sided(0.998));
     numerators
         .iter()
         .zip(denominators)
@@ -320,7 +359,7 @@ pub fn od_significance(
                 return Ok(FunnelSignificance::NotApplicable);
             }
             let (y, s, th) = transform(o, n, kind, t);
-            let z = (y - th) / spread(s, phi, tau2, model);
+            let z = (y - th) / adjusted.spread(s);
             Ok(FunnelSignificance::from_tests(
                 [z < -z998, z < -z95],
                 [z > z998, z > z95],
