@@ -35,6 +35,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import as_float_array
+from .io import _gunzip_bounded
 from .exceptions import (
     BoundaryError,
     CoordinateError,
@@ -475,23 +476,6 @@ def _detect(props: Sequence[str], given: str | None, kind: str, pattern: str) ->
 MAX_BOUNDARY_BYTES = 1 << 30
 
 
-def _gunzip_bounded(raw: bytes, what: str) -> bytes:
-    """gunzip ``raw`` (every member), refusing output beyond :data:`MAX_BOUNDARY_BYTES` before
-    it is held in memory."""
-    out = bytearray()
-    data = raw
-    while data:
-        d = zlib.decompressobj(wbits=31)
-        out += d.decompress(data, MAX_BOUNDARY_BYTES + 1 - len(out))
-        if len(out) > MAX_BOUNDARY_BYTES or d.unconsumed_tail:
-            raise BoundaryError(f"boundaries file {what!r} unpacks to more than {MAX_BOUNDARY_BYTES:,} bytes: refused "
-                                "(a likely gzip bomb, or a file too large to read whole)", "boundaries")
-        if not d.eof:
-            raise EOFError("the gzip stream is truncated")
-        data = d.unused_data
-    return bytes(out)
-
-
 def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     gj: Any
     if hasattr(boundaries, "geometry") and hasattr(boundaries, "crs") and hasattr(boundaries, "to_crs"):
@@ -511,7 +495,14 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
                 raise BoundaryError(f"boundaries file {str(p)!r} is {size:,} bytes, more than the "
                                     f"{MAX_BOUNDARY_BYTES:,} saferstats reads", "boundaries")
             raw = p.read_bytes()
-            gj = json.loads(_gunzip_bounded(raw, str(p)) if raw[:2] == b"\x1f\x8b" else raw)
+            if raw[:2] == b"\x1f\x8b":
+                unpacked = _gunzip_bounded(raw, MAX_BOUNDARY_BYTES)
+                if unpacked is None:
+                    raise BoundaryError(f"boundaries file {str(p)!r} unpacks to more than {MAX_BOUNDARY_BYTES:,} "
+                                        "bytes: refused (a likely gzip bomb, or a file too large to read whole)",
+                                        "boundaries")
+                raw = unpacked
+            gj = json.loads(raw)
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             if isinstance(exc, BoundaryError):
                 raise

@@ -76,7 +76,9 @@ _API_RENAME = {
     "removal_of_more_than_outer_clothing": "removal_of_more_than_just_outer_clothing",
 }
 _REQUIRED = ["type", "date", "self_defined_ethnicity", "officer_defined_ethnicity", "outcome"]
-_FILE_FORCE = re.compile(r"^\d{4}-\d{2}-(?P<force>.+?)-stop-and-search\.(csv(\.gz)?|json)$", re.I)
+_FILE_FORCE = re.compile(r"^\d{4}-\d{2}-(?P<force>.+?)-stop-and-search\.(csv|json)(\.gz)?$", re.I)
+#: Largest police.uk API JSON response read (bytes, after gunzip): one force-month is a few MB.
+MAX_JSON_BYTES = 1 << 30
 
 
 def force_slug(name: Any) -> str:
@@ -94,7 +96,8 @@ def _snake(col: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", col.strip().lower()).strip("_")
 
 
-def _files(path_or_paths: Any, patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json")) -> list[Path]:
+def _files(path_or_paths: Any,
+           patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json", "*.json.gz")) -> list[Path]:
     """The files named by a path, a folder (its files matching ``patterns``) or a list of either;
     each file once (by resolved path), and ``x.csv.gz`` left out when it holds what ``x.csv``
     holds — with a :class:`SaferstatsWarning` for anything not read."""
@@ -176,6 +179,47 @@ def _same_content(plain: Path, gz: Path) -> bool:
     return len(data) == size and data == plain.read_bytes()
 
 
+def _gunzip_bounded(raw: bytes, limit: int) -> bytes | None:
+    """gunzip ``raw`` (every member); ``None`` as soon as the output would pass ``limit`` bytes,
+    so a gzip bomb is refused before it fills memory. Raises ``EOFError`` for a truncated
+    stream and ``zlib.error`` for a corrupt one."""
+    out = bytearray()
+    data = raw
+    while data:
+        d = zlib.decompressobj(wbits=31)
+        out += d.decompress(data, limit + 1 - len(out))
+        if len(out) > limit or d.unconsumed_tail:
+            return None
+        if not d.eof:
+            raise EOFError("the gzip stream is truncated")
+        data = d.unused_data
+    return bytes(out)
+
+
+def _is_json(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(".json") or name.endswith(".json.gz")
+
+
+def _json_text(path: Path) -> str:
+    """The text of a JSON file, ``.json`` or ``.json.gz``, refused beyond :data:`MAX_JSON_BYTES`."""
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise InvalidInputError(f"{path}: {size:,} bytes, more than the {MAX_JSON_BYTES:,} bytes of JSON "
+                                "saferstats reads (a police.uk API response is a few MB)", "path_or_paths")
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            unpacked = _gunzip_bounded(raw, MAX_JSON_BYTES)
+        except (EOFError, zlib.error) as e:
+            raise InvalidInputError(f"{path}: not a readable gzip file ({e})", "path_or_paths") from None
+        if unpacked is None:
+            raise InvalidInputError(f"{path}: unpacks to more than {MAX_JSON_BYTES:,} bytes: refused as a likely "
+                                    f"gzip bomb ({size:,} bytes on disk)", "path_or_paths")
+        raw = unpacked
+    return raw.decode("utf-8-sig")
+
+
 def _json_as_csv(path: Path, folder: Path) -> Path:
     """A police.uk API JSON response (an array of stop-and-search objects, as ``/api/stops-force``
     and ``/api/stops-street`` return) flattened to the API's CSV layout in ``folder``
@@ -183,7 +227,7 @@ def _json_as_csv(path: Path, folder: Path) -> Path:
     import json
 
     try:
-        records = json.loads(path.read_text(encoding="utf-8-sig"))
+        records = json.loads(_json_text(path))
     except json.JSONDecodeError as e:
         raise InvalidInputError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
                                 "path_or_paths") from e
@@ -334,8 +378,8 @@ def read_stop_search(
 ) -> pd.DataFrame:
     """Read police.uk stop-and-search CSVs (or API JSON responses) into one tidy DataFrame.
 
-    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz`` and ``*.json`` in it), or a list of
-    either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
+    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it), or
+    a list of either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
     Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
     as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
@@ -369,13 +413,12 @@ def read_stop_search(
     if force is not None and not isinstance(force, str):
         raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
     files = _files(path_or_paths)
-    if any(p.suffix.lower() == ".json" for p in files):
+    if any(_is_json(p) for p in files):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="saferstats_json_") as tmp:
-            readable = [_json_as_csv(p, Path(tmp)) if p.suffix.lower() == ".json" else p for p in files]
-            return _read(readable, [p.name for p in files], [p.suffix.lower() == ".json" for p in files],
-                         format, force)
+            readable = [_json_as_csv(p, Path(tmp)) if _is_json(p) else p for p in files]
+            return _read(readable, [p.name for p in files], [_is_json(p) for p in files], format, force)
     return _read(files, [p.name for p in files], [False] * len(files), format, force)
 
 

@@ -73,6 +73,34 @@ def test_api_json_problems_name_the_record(tmp_path):
             saferstats.read_stop_search(p)
 
 
+def test_api_json_gz_reads_as_the_json_and_a_bomb_is_refused(tmp_path, monkeypatch):
+    """A gzipped API response (``.json.gz``, in a folder too) gives the table of the plain JSON;
+    one that unpacks beyond the limit is refused before it fills memory (the limit is lowered
+    here so that the test is small; by default it is 1 GiB)."""
+    import gzip
+
+    json_path = FIXTURES / "stop_search" / "api_leicester_2020-02.json"
+    plain = saferstats.read_stop_search(json_path, force="Leicestershire")
+    folder = tmp_path / "api"
+    folder.mkdir()
+    gz = folder / "2020-02-leicestershire-stop-and-search.json.gz"
+    gz.write_bytes(gzip.compress(json_path.read_bytes()))
+    packed = saferstats.read_stop_search(folder)
+    cols = [c for c in saferstats.io.STOP_SEARCH_COLUMNS if c not in ("source_file", "force")]
+    pd.testing.assert_frame_equal(packed[cols], plain[cols], check_categorical=False)
+    assert (packed["force"] == "leicestershire").all() and (packed["source_file"] == gz.name).all()
+    monkeypatch.setattr(saferstats.io, "MAX_JSON_BYTES", 50_000)
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b"[" + b" " * 10_000_000 + b"]"))
+    with pytest.raises(InvalidInputError, match="refused as a likely gzip bomb") as e:
+        saferstats.read_stop_search(bomb)
+    assert e.value.argument == "path_or_paths"
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(gzip.compress(b"[]")[:-10])
+    with pytest.raises(InvalidInputError, match="not a readable gzip file"):
+        saferstats.read_stop_search(cut)
+
+
 def test_unparsable_values_are_kept_and_reported(tmp_path):
     src = (FIXTURES / "stop_search" / "api_leicester_2020-02.csv").read_text().splitlines()
     header, rows = src[0], src[1:6]
