@@ -243,7 +243,8 @@ def flytipping_table_path() -> Path:
 
 def flytipping_hertfordshire() -> pd.DataFrame:
     """Defra fly-tipping incidents reported by the ten Hertfordshire districts, 2012-13 to 2021-22:
-    ``year, la_code, la, region, incidents``.
+    ``year, la_code, la, region, incidents`` (``region`` the ONS name, "East of England", in every
+    year; Defra prints "East", then "Eastern" in 2021-22: see :func:`saferstats.read_flytipping`).
 
     >>> df = flytipping_hertfordshire()
     >>> int(df.query("la == 'Stevenage' and year == '2012-13'")["incidents"].iloc[0])
@@ -253,6 +254,9 @@ def flytipping_hertfordshire() -> pd.DataFrame:
         df = pd.read_csv(fh)
     df = df.rename(columns={"Year": "year", "ONS Code": "la_code", "LA Name": "la", "Region": "region", "Total Incidents": "incidents"})
     df["incidents"] = pd.to_numeric(df["incidents"], errors="coerce").astype("Int64")
+    from .published import _DEFRA_REGIONS
+
+    df["region"] = df["region"].map(lambda r: _DEFRA_REGIONS.get(r, r))
     return df
 
 

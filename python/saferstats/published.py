@@ -628,6 +628,14 @@ _DEFRA_RENAME = {"year": "period", "ons_code": "la_code", "la_name": "la_name", 
                  "total_incidents": "incidents"}
 
 
+#: Defra's region labels as published in some years -> the ONS region name, so that a region is
+#: one series across years (2021/22 prints "Eastern", "E Midlands", "W Midlands"; earlier years
+#: "East", "East Midlands", "West Midlands").
+_DEFRA_REGIONS = {"East": "East of England", "Eastern": "East of England", "E Midlands": "East Midlands",
+                  "W Midlands": "West Midlands", "Yorkshire & The Humber": "Yorkshire and The Humber",
+                  "Yorkshire and the Humber": "Yorkshire and The Humber"}
+
+
 def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     """Read Defra's *Fly-tipping incidents and actions reported by local authorities in England*
     as published: the workbook (``Flytipping.xlsx``, sheet ``LA_incidents`` by default) or a
@@ -635,7 +643,10 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
 
     Returns one row per local authority and year: ``period`` (``"YYYY/YY"``), ``la_code`` (the
     ONS code as published — match populations on it, never on the name), ``la_name``,
-    ``region``, ``incidents`` (total incidents), then every other published column in snake_case
+    ``region`` (the ONS region name: Defra labels the same region differently across years —
+    "East", then "Eastern" in 2021/22 — so the published labels are mapped to one name each and
+    the mapping applied is in ``df.attrs["summary"]["regions_renamed"]``), ``incidents`` (total
+    incidents), then every other published column in snake_case
     (incidents by land type, waste type and size, clearance costs). Regional and England total
     rows (``*Total``) and the unallocated ``E00000000`` rows are aggregates, not authorities:
     they are left out and counted in ``df.attrs["summary"]["aggregate_rows"]``. ``:`` and other
@@ -705,10 +716,14 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     out = pd.DataFrame.from_records(records)
     first = ["period", "la_code", "la_name", "region", "incidents"]
     out = out[first + [c for c in out.columns if c not in first]]
+    published = out["region"]
+    out["region"] = published.map(lambda r: _DEFRA_REGIONS.get(r, r))
+    changed = published != out["region"]
+    renamed = {str(a): str(b) for a, b in zip(published[changed], out["region"][changed])}
     out.attrs["dropped"] = dropped
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
-                            "file": src.name}
+                            "regions_renamed": renamed, "file": src.name}
     return out
 

@@ -235,6 +235,7 @@ def test_flytipping_excerpt():
     merged = ft.merge(ref.assign(period=ref.year.str.replace("-", "/")), on=["period", "la_code"])
     assert len(merged) == 85
     assert (merged["incidents_x"] == merged["incidents_y"].astype(float)).all()
+    assert set(ft.region) == set(ref.region) == {"East of England"}  # "East", then "Eastern" as published
 
 
 @needs_shared
@@ -254,3 +255,12 @@ def test_flytipping_workbook_as_published():
     na_lines = set(x.loc[x["incidents"].isna(), "source_line"])
     listed = {d["source_line"] for d in x.attrs["dropped"] if d["column"] == "incidents"}
     assert x.attrs["summary"]["missing_cells"] > 0 and na_lines == listed and (x["incidents"].dropna() >= 0).all()
+
+    # one name per region in every year: Defra prints "East" to 2020/21 and "Eastern", "E Midlands",
+    # "W Midlands" in 2021/22; the ONS names (the nine English regions) are used throughout, so no
+    # authority changes region and a regional series does not split in its last year
+    assert sorted(x.region.unique()) == ["East Midlands", "East of England", "London", "North East", "North West",
+                                        "South East", "South West", "West Midlands", "Yorkshire and The Humber"]
+    assert (x.groupby("la_code")["region"].nunique() == 1).all()
+    assert x.attrs["summary"]["regions_renamed"] == {"East": "East of England", "Eastern": "East of England",
+                                                     "E Midlands": "East Midlands", "W Midlands": "West Midlands"}
