@@ -175,3 +175,18 @@ def test_spc_direction_keys_are_checked(tmp_path):
         validate_config({"s136": {"file": str(f), "split": "2024-01-01", "improvement": "up"},
                          "base_dir": str(tmp_path)})
     assert e.value.argument == "s136.improvement"
+
+
+def test_flytipping_trend_says_which_district_years_are_not_published():
+    # Defra publishes no 2018-19 figure for 9 Hertfordshire districts and no 2019-20 figure for 6
+    # (the rows are absent from the table as downloaded): each district's trend uses the years it
+    # has, the table shows how many, and the text names the gaps
+    cfg = rp.demo_config()
+    s = _build(cfg, "flytipping")
+    published = saferstats.datasets.flytipping_hertfordshire().groupby("la")["year"].nunique()
+    t = _tables(s)["flytipping_trend"].set_index("la")
+    assert (t["n_periods"] == published.reindex(t.index)).all()
+    assert t.loc["Hertsmere", "n_periods"] == 8 and t.loc["St Albans", "n_periods"] == 10
+    assert "No figure is published for 9 of 10 areas in some years" in s.intro
+    assert "Hertsmere (2018-19, 2019-20)" in s.intro and "Broxbourne (2018-19)" in s.intro
+    assert "St Albans (" not in s.intro

@@ -585,7 +585,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     s.intro += "".join(read_notes)
     data = data[data[area].astype(str).isin(mine)] if narrow else data
     trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
-    s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "method"]], 2)))
+    s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
+    s.intro += _series_gaps(data, area, period)
     shown = latest[~h_latest]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
@@ -595,6 +596,20 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else ""),
                             _png(fig)))
     return s
+
+
+def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:
+    """A sentence naming the areas whose series lacks some of the periods the others have (a
+    published table with no figure for them): their trend uses the periods they have, and the
+    table's periods column shows how many; "" when every series is complete."""
+    every = sorted(set(data[period].astype(str)))
+    gaps = {str(a): sorted(set(every) - set(g[period].astype(str))) for a, g in data.groupby(area, observed=True)}
+    gaps = {a: g for a, g in gaps.items() if g}
+    if not gaps:
+        return ""
+    listed = "; ".join(f"{a} ({', '.join(g)})" for a, g in sorted(gaps.items()))
+    return (f" No figure is published for {len(gaps)} of {data[area].nunique()} areas in some years: {listed}. "
+            "Their annual % change is estimated from the years they have (the Periods column).")
 
 
 def _hotspots(cfg: dict, sec: dict) -> Section:
