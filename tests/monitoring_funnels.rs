@@ -205,3 +205,40 @@ fn a_bad_adjustment_is_an_error_for_limits_and_significance() {
         assert!(e.to_string().contains("overdispersion"), "{e}");
     }
 }
+
+/// Every funnel function refuses an unusable funnel with the same words (`Funnel::checked`):
+/// the PHE limits and significance and the over-dispersed limits, significance and φ.
+#[test]
+fn every_funnel_function_refuses_a_bad_target_alike() {
+    use saferstats::monitoring::funnel_od::{
+        od_limits, od_significance, overdispersion, OdAdjustment, OdModel,
+    };
+    use saferstats::trend::{funnel_limits, funnel_significance, Funnel, FunnelKind};
+    let none = OdAdjustment {
+        phi: 1.0,
+        tau2: 0.0,
+        model: OdModel::Additive,
+    };
+    let (o, n) = ([10.0, 20.0, 30.0], [100.0, 200.0, 300.0]);
+    for (kind, target, multiplier) in [
+        (FunnelKind::Proportion, 100.0, 100.0),
+        (FunnelKind::Proportion, 0.0, 100.0),
+        (FunnelKind::Rate, -5.0, 1e5),
+        (FunnelKind::Ratio, f64::NAN, 1.0),
+    ] {
+        let f = Funnel::new(kind, target, multiplier);
+        let want = f.checked().unwrap_err().to_string();
+        assert!(
+            want.contains("not a usable target") && want.contains("`target`"),
+            "{want}"
+        );
+        let got = [
+            funnel_limits(&n, &f).unwrap_err().to_string(),
+            funnel_significance(&o, &n, &f).unwrap_err().to_string(),
+            od_limits(&n, &f, &none).unwrap_err().to_string(),
+            od_significance(&o, &n, &f, &none).unwrap_err().to_string(),
+            overdispersion(&o, &n, &f, 0.0).unwrap_err().to_string(),
+        ];
+        assert!(got.iter().all(|g| *g == want), "{kind:?} {target}: {got:?}");
+    }
+}

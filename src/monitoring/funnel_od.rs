@@ -126,7 +126,7 @@ struct Adjusted {
 impl Adjusted {
     fn new(funnel: &Funnel, adjustment: &OdAdjustment) -> Result<Self> {
         let adjustment = adjustment.checked()?;
-        let t = check_target(funnel.target, funnel.kind, funnel.multiplier)?;
+        let t = check_target(funnel)?;
         Ok(Adjusted {
             kind: funnel.kind,
             t,
@@ -144,23 +144,15 @@ impl Adjusted {
     }
 }
 
-fn check_target(target: f64, kind: FunnelKind, multiplier: f64) -> Result<f64> {
-    if !(multiplier > 0.0 && multiplier.is_finite()) {
-        return Err(Error::argument("multiplier", "must be positive and finite"));
-    }
-    let t = unit_target(target, kind, multiplier);
-    let ok = match kind {
-        FunnelKind::Proportion => t > 0.0 && t < 1.0,
-        _ => t > 0.0 && t.is_finite(),
-    };
-    if ok {
-        Ok(t)
-    } else {
-        Err(Error::argument(
-            "target",
-            format!("{target} is not a usable funnel target for {kind:?}"),
-        ))
-    }
+/// The funnel's target on the unit scale (a proportion, a rate per person, a ratio), once
+/// [`Funnel::checked`] accepts the funnel.
+fn check_target(funnel: &Funnel) -> Result<f64> {
+    let Funnel {
+        kind,
+        target,
+        multiplier,
+    } = funnel.checked()?;
+    Ok(unit_target(target, kind, multiplier))
 }
 
 /// R's type-7 quantile of sorted values.
@@ -192,7 +184,7 @@ pub fn overdispersion(
     funnel: &Funnel,
     trim: f64,
 ) -> Result<Overdispersion> {
-    let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
+    let kind = funnel.kind;
     crate::ci::check_lengths(&[
         ("numerators", numerators.len()),
         ("denominators", denominators.len()),
@@ -203,7 +195,7 @@ pub fn overdispersion(
             format!("must be in [0, 0.5), got {trim}"),
         ));
     }
-    let t = check_target(target, kind, multiplier)?;
+    let t = check_target(funnel)?;
     let mut z = vec![f64::NAN; numerators.len()];
     let mut w = Vec::new();
     for (i, (&o, &n)) in numerators.iter().zip(denominators).enumerate() {

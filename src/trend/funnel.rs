@@ -43,6 +43,46 @@ impl Funnel {
             multiplier,
         }
     }
+
+    /// The funnel itself when it is usable: `multiplier` positive and finite; `target` between 0
+    /// and `multiplier` (exclusive) for proportions, positive and finite for rates and ratios.
+    /// Every funnel function (the PHE ones here and the over-dispersed ones) checks with this,
+    /// so they refuse the same funnels with the same words.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] on `multiplier` or `target`.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::trend::{Funnel, FunnelKind};
+    /// assert!(Funnel::new(FunnelKind::Proportion, 20.0, 100.0).checked().is_ok());
+    /// let e = Funnel::new(FunnelKind::Proportion, 120.0, 100.0).checked().unwrap_err();
+    /// assert!(e.to_string().contains("between 0 and 100"));
+    /// ```
+    pub fn checked(&self) -> Result<Self> {
+        let (kind, target, multiplier) = (self.kind, self.target, self.multiplier);
+        if !(multiplier.is_finite() && multiplier > 0.0) {
+            return Err(Error::argument("multiplier", "must be a positive number"));
+        }
+        let (ok, range) = match kind {
+            FunnelKind::Proportion => (
+                target > 0.0 && target < multiplier,
+                format!("between 0 and {multiplier} (the multiplier), exclusive"),
+            ),
+            _ => (
+                target > 0.0 && target.is_finite(),
+                "a positive number".to_string(),
+            ),
+        };
+        if ok {
+            Ok(*self)
+        } else {
+            Err(Error::argument(
+                "target",
+                format!("{target} is not a usable target for a {kind} funnel: it must be {range}"),
+            ))
+        }
+    }
 }
 
 /// The four PHE funnel limits at one denominator: 99.8% and 95% lower and upper.
@@ -160,19 +200,7 @@ pub fn funnel_limits(denominators: &[f64], funnel: &Funnel) -> Result<Vec<Funnel
         crate::ci::Domain::Positive,
         crate::ci::Missing::Error,
     )?;
-    if !(multiplier.is_finite() && multiplier > 0.0) {
-        return Err(Error::argument("multiplier", "must be a positive number"));
-    }
-    let ok_target = match kind {
-        FunnelKind::Proportion => target > 0.0 && target < multiplier,
-        _ => target > 0.0 && target.is_finite(),
-    };
-    if !ok_target {
-        return Err(Error::argument(
-            "target",
-            format!("target {target} is outside the valid range for a {kind:?} funnel"),
-        ));
-    }
+    funnel.checked()?;
     Ok(denominators
         .par_iter()
         .map(|&n| match kind {
@@ -301,9 +329,7 @@ pub fn funnel_significance(
             Some(funnel_limits(&dens, funnel)?)
         }
         _ => {
-            if !(target > 0.0 && target.is_finite()) {
-                return Err(Error::argument("target", "must be a positive number"));
-            }
+            funnel.checked()?;
             None
         }
     };
