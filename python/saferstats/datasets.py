@@ -254,6 +254,7 @@ def flytipping_hertfordshire() -> pd.DataFrame:
         df = pd.read_csv(fh)
     df = df.rename(columns={"Year": "year", "ONS Code": "la_code", "LA Name": "la", "Region": "region", "Total Incidents": "incidents"})
     df["incidents"] = pd.to_numeric(df["incidents"], errors="coerce").astype("Int64")
+    df["la"] = df["la"].str.split().str.join(" ")  # 2018-19 and 2019-20 names end in spaces as published
     from .published import _DEFRA_REGIONS
 
     df["region"] = df["region"].map(lambda r: _DEFRA_REGIONS.get(r, r))

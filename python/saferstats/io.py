@@ -589,10 +589,14 @@ _MHA_REQUIRED = ["Measure", "measureSubcategory", "Demographic", "DemographicBre
 _MHA_SUPPRESSED = {"", "*", "[c]", "[x]", "[z]", "-"}
 
 
-def read_mha_annual(path: Any) -> pd.DataFrame:
-    """Read NHS England's *Mental Health Act Statistics, Annual Figures* main-sheet CSV (suppressed
+def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read NHS England's *Mental Health Act Statistics, Annual Figures* main sheet (suppressed
     publication) into a tidy table: ``year, measure, subcategory, demographic, breakdown,
     organisation_level, org_id, org_name, count, crude_rate, std_rate, std_rate_ci``.
+
+    ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
+    the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
+    sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.
 
     Counts suppressed in the source (``*`` or empty) are missing, not zero; ``.attrs["suppressed"]``
     counts them. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
@@ -613,17 +617,78 @@ def read_mha_annual(path: Any) -> pd.DataFrame:
     if len(files) != 1:
         raise InvalidInputError(f"read_mha_annual reads one file; {path} names {len(files)}", "path")
     src = files[0]
+    if src.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="saferstats_mha_") as tmp:
+            return _read_mha_csv(_mha_sheet_as_csv(src, sheet, Path(tmp)), src)
+    if sheet is not None:
+        raise InvalidInputError(f"{src}: `sheet` applies to a workbook (.xlsx/.ods); this is a CSV file", "sheet")
+    return _read_mha_csv(src, src)
+
+
+def _mha_sheet_as_csv(book: Path, sheet: str | None, folder: Path) -> Path:
+    """The MHA main sheet of a workbook written as CSV in ``folder`` (row k of the sheet on line
+    k), its cells as published: an Excel error cell such as ``#N/A`` keeps its text, as in NHS
+    England's CSV."""
+    try:
+        sheets = _workbook_rows(book)
+        names = list(sheets)
+        if sheet is None:
+            for name in names:
+                first = {str(v).strip() for v in next(iter(sheets[name]()), ())}
+                if all(c in first for c in _MHA_REQUIRED):
+                    sheet = name
+                    break
+            else:
+                raise InvalidInputError(f"{book}: no sheet has the NHS MHA annual main sheet's columns "
+                                        f"({_MHA_REQUIRED}); sheets: {', '.join(names)}", "path")
+        chosen = [n for n in names if n.strip().lower() == sheet.strip().lower()]
+        if not chosen:
+            raise InvalidInputError(f"{book}: no sheet {sheet!r}; sheets: {', '.join(names)}", "sheet")
+        out = folder / (book.stem + ".csv")
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            for row in sheets[chosen[0]]():
+                w.writerow(["" if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in row])
+        return out
+    except ImportError as e:
+        raise InvalidInputError(f"{book}: reading workbooks needs openpyxl (xlsx) or odfpy (ods): pip install "
+                                "'saferstats[readers]', or export the main sheet as CSV", "path") from e
+    except InvalidInputError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any parser failure is an unreadable workbook
+        raise InvalidInputError(f"{book}: not a readable workbook ({type(e).__name__}: {e})", "path") from None
+
+
+def _workbook_rows(book: Path) -> dict[str, Any]:
+    """Sheet name -> a function giving that sheet's rows (tuples of cell values, error cells as
+    their text): openpyxl for .xlsx/.xlsm, pandas (odfpy) for .ods."""
+    if book.suffix.lower() == ".ods":
+        frames = pd.read_excel(book, sheet_name=None, header=None, dtype=object, engine="odf",
+                               keep_default_na=False, na_values=[])
+        return {str(k): (lambda f=f: f.itertuples(index=False)) for k, f in frames.items()}
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
+    return {ws.title: (lambda ws=ws: ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def _read_mha_csv(src: Path, shown: Path) -> pd.DataFrame:
+    """:func:`read_mha_annual` of one CSV file; ``shown`` is the file as the caller named it (the
+    workbook, when ``src`` is its main sheet written out), named in errors and problems."""
+    name = shown.name
     header = _header(src)
     if not header.strip():
-        raise InvalidInputError(f"{src}: the file is empty; expected the NHS MHA annual main sheet", "path")
+        raise InvalidInputError(f"{shown}: the file is empty; expected the NHS MHA annual main sheet", "path")
     try:
         shown = next(csv.reader([header]))
     except csv.Error as e:
-        raise InvalidInputError(f"{src}: line 1 (the header) cannot be read: {e}", "path") from None
+        raise InvalidInputError(f"{shown}: line 1 (the header) cannot be read: {e}", "path") from None
     wanted = list(_MHA_TEXT) + list(_MHA_NUMBERS)
     missing = [c for c in _MHA_REQUIRED if c not in shown]
     if missing:
-        raise InvalidInputError(f"{src}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
+        raise InvalidInputError(f"{shown}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
                                 f"(found {shown[:16]})", missing[0])
     index = {c: i for i, c in enumerate(wanted)}
     fields = _field_map(src, shown, index, shown)
@@ -637,7 +702,7 @@ def read_mha_annual(path: Any) -> pd.DataFrame:
     for k in range(len(pr["kind"])):
         ci = pr["column"][k]
         col = wanted[ci] if ci >= 0 else None
-        dropped.append({"source_file": src.name, "source_line": int(pr["line"][k]), "column": col,
+        dropped.append({"source_file": name, "source_line": int(pr["line"][k]), "column": col,
                         "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, "category")})
     out = pd.DataFrame(index=pd.RangeIndex(n))
     for c, name in _MHA_TEXT.items():
@@ -654,7 +719,7 @@ def read_mha_annual(path: Any) -> pd.DataFrame:
         out[name] = value_of[codes] if n else np.array([], dtype=float)
         if bad.size:  # neither a number nor a suppression marker
             for r in np.flatnonzero(np.isin(codes, bad)):
-                dropped.append({"source_file": src.name, "source_line": int(lines[r]), "column": c,
+                dropped.append({"source_file": name, "source_line": int(lines[r]), "column": c,
                                 "value": cats[codes[r]], "reason": f"unparsable {c}"})
         if c == "Total_Count":
             suppressed = int(np.isin(codes, np.flatnonzero(blank)).sum())
