@@ -267,3 +267,27 @@ def test_flytipping_workbook_as_published():
     assert (x.groupby("la_code")["region"].nunique() == 1).all()
     assert x.attrs["summary"]["regions_renamed"] == {"East": "East of England", "Eastern": "East of England",
                                                      "E Midlands": "East Midlands", "W Midlands": "West Midlands"}
+
+
+# ------------------------------------------------------------------------- NHS MHA statistics
+
+MHA = SHARED / "s136_mental_health" / "nhs_mha_annual_2023_24"
+
+
+@needs_shared
+def test_mha_workbook_as_published_equals_its_main_sheet_csv():
+    # the workbook as published (main sheet + the author's pivot sheets) gives exactly the table of
+    # the main sheet's CSV export (PROVENANCE.md), "#N/A" error cells included as their text
+    pytest.importorskip("openpyxl")
+    book = MHA / "mha_annual_suppressed_2023_24 (version 1).xlsx"
+    x = ss.read_mha_annual(book)
+    c = ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
+    pd.testing.assert_frame_equal(x, c, check_categorical=False)
+    assert len(x) == 6947 and x.attrs["suppressed"] == c.attrs["suppressed"] > 0
+    assert (x["breakdown"] == "#N/A").sum() == (c["breakdown"] == "#N/A").sum() > 0
+    assert ss.read_mha_annual(book, sheet="mha_annual_suppressed_2023_24").equals(x)
+    with pytest.raises(InvalidInputError, match="no sheet 'Pivot'") as e:
+        ss.read_mha_annual(book, sheet="Pivot")
+    assert e.value.argument == "sheet"
+    with pytest.raises(InvalidInputError, match="applies to a workbook"):
+        ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv", sheet="x")
