@@ -649,7 +649,9 @@ def disproportionality(
     aggregate: a ``by`` column of financial years, years or months) are not like for like with the
     denominators' Census - 2021 denominators for earlier searches, or 2011 for later ones - a
     :class:`~saferstats.SaferstatsWarning` says how many searches and which months, also in
-    ``.attrs["denominator_check"]``. ``census=`` with a population table of your own says which
+    ``.attrs["denominator_check"]`` and in the ``denominator`` column itself (so an exported table
+    says it: ``"Census 2021 usual residents; the Home Office used Census 2011 for the searches of
+    2019-12 to 2020-02"``). ``census=`` with a population table of your own says which
     Census it is (a table from :func:`census_population` carries it in ``.attrs["census"]``).
 
     **CSPs and local authorities from locations**: with record-level searches and ``by="csp"``
@@ -898,6 +900,9 @@ def disproportionality(
     out.attrs["census"] = vintage
     check = _vintage_report(*periods, vintage) if periods is not None and vintage is not None else None
     out.attrs["denominator_check"] = check or {}
+    if check:  # said in the table too, so that it travels with an exported CSV
+        out["denominator"] = (f"{denominator}; the Home Office used Census {check['like_for_like_census']} for the "
+                              f"searches of {check['from']} to {check['to']}")
     if area_level is not None:
         out.attrs["unassigned"] = located["unassigned"]
         out.attrs["unassigned_rows"] = located["unassigned_rows"]

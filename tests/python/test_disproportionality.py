@@ -744,7 +744,11 @@ def _check_csp_run(recs: pd.DataFrame, census: int = 2021) -> pd.DataFrame:
     for _, r in out.iterrows():
         n = table.loc[(r["csp_code"], r["group"])]
         assert r["population"] == n and r["rate"] == pytest.approx(r["searches"] / n * 1000, rel=1e-12)
-    assert (out["denominator"] == f"Census {census} usual residents").all()
+    check = out.attrs["denominator_check"]
+    said = f"Census {census} usual residents" + (
+        f"; the Home Office used Census {check['like_for_like_census']} for the searches of {check['from']} to "
+        f"{check['to']}" if check else "")
+    assert (out["denominator"] == said).all()
     assert list(out.columns[:3]) == ["csp", "csp_code", "group"]
     return out
 
@@ -872,4 +876,9 @@ def test_period_labels_read_for_the_census_check(col, labels, before):
     warned = [w for w in rec if "before April 2022" in str(w.message)]
     assert len(warned) == before
     assert out.attrs["denominator_check"].get("searches", 0) == 100 * before
-    assert (out["denominator"] == "Census 2021 (population table as given)").all()
+    # the table says it too (a CSV export loses the warning and .attrs)
+    said = out["denominator"].str.endswith("the Home Office used Census 2011 for the searches of "
+                                           f"{out.attrs['denominator_check'].get('from')} to "
+                                           f"{out.attrs['denominator_check'].get('to')}")
+    assert out["denominator"].str.startswith("Census 2021 (population table as given)").all()
+    assert (said.all() if before else not said.any())
