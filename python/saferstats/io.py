@@ -668,27 +668,27 @@ def _workbook_rows(book: Path) -> dict[str, Any]:
         frames = pd.read_excel(book, sheet_name=None, header=None, dtype=object, engine="odf",
                                keep_default_na=False, na_values=[])
         return {str(k): (lambda f=f: f.itertuples(index=False)) for k, f in frames.items()}
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
     return {ws.title: (lambda ws=ws: ws.iter_rows(values_only=True)) for ws in wb.worksheets}
 
 
-def _read_mha_csv(src: Path, shown: Path) -> pd.DataFrame:
-    """:func:`read_mha_annual` of one CSV file; ``shown`` is the file as the caller named it (the
+def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
+    """:func:`read_mha_annual` of one CSV file; ``named`` is the file as the caller named it (the
     workbook, when ``src`` is its main sheet written out), named in errors and problems."""
-    name = shown.name
+    name = named.name
     header = _header(src)
     if not header.strip():
-        raise InvalidInputError(f"{shown}: the file is empty; expected the NHS MHA annual main sheet", "path")
+        raise InvalidInputError(f"{named}: the file is empty; expected the NHS MHA annual main sheet", "path")
     try:
         shown = next(csv.reader([header]))
     except csv.Error as e:
-        raise InvalidInputError(f"{shown}: line 1 (the header) cannot be read: {e}", "path") from None
+        raise InvalidInputError(f"{named}: line 1 (the header) cannot be read: {e}", "path") from None
     wanted = list(_MHA_TEXT) + list(_MHA_NUMBERS)
     missing = [c for c in _MHA_REQUIRED if c not in shown]
     if missing:
-        raise InvalidInputError(f"{shown}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
+        raise InvalidInputError(f"{named}: missing column(s) {missing}; expected the NHS MHA annual main sheet "
                                 f"(found {shown[:16]})", missing[0])
     index = {c: i for i, c in enumerate(wanted)}
     fields = _field_map(src, shown, index, shown)
