@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import as_float_array
-from .io import _gunzip_bounded
+from .io import _read_bounded
 from .exceptions import (
     BoundaryError,
     CoordinateError,
@@ -490,19 +490,8 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     elif isinstance(boundaries, (str, Path)):
         p = Path(boundaries)
         try:
-            size = p.stat().st_size
-            if size > MAX_BOUNDARY_BYTES:
-                raise BoundaryError(f"boundaries file {str(p)!r} is {size:,} bytes, more than the "
-                                    f"{MAX_BOUNDARY_BYTES:,} saferstats reads", "boundaries")
-            raw = p.read_bytes()
-            if raw[:2] == b"\x1f\x8b":
-                unpacked = _gunzip_bounded(raw, MAX_BOUNDARY_BYTES)
-                if unpacked is None:
-                    raise BoundaryError(f"boundaries file {str(p)!r} unpacks to more than {MAX_BOUNDARY_BYTES:,} "
-                                        "bytes: refused (a likely gzip bomb, or a file too large to read whole)",
-                                        "boundaries")
-                raw = unpacked
-            gj = json.loads(raw)
+            gj = json.loads(_read_bounded(p, MAX_BOUNDARY_BYTES,
+                                          lambda why: BoundaryError(f"boundaries file {str(p)!r}: {why}", "boundaries")))
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             if isinstance(exc, BoundaryError):
                 raise

@@ -32,7 +32,7 @@ import gzip
 import re
 import warnings
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -201,22 +201,31 @@ def _is_json(path: Path) -> bool:
     return name.endswith(".json") or name.endswith(".json.gz")
 
 
+def _read_bounded(path: Path, limit: int, refuse: Callable[[str], Exception]) -> bytes:
+    """The bytes of ``path``, gunzipped when it is gzip, never more than ``limit`` of them: a larger
+    file, or one that unpacks to more (a gzip bomb), raises ``refuse(reason)`` before it fills
+    memory. A truncated or corrupt gzip stream raises ``EOFError`` / ``zlib.error``."""
+    size = path.stat().st_size
+    if size > limit:
+        raise refuse(f"{size:,} bytes, more than the {limit:,} bytes saferstats reads")
+    raw = path.read_bytes()
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    unpacked = _gunzip_bounded(raw, limit)
+    if unpacked is None:
+        raise refuse(f"unpacks to more than {limit:,} bytes: refused as a likely gzip bomb ({size:,} bytes on disk)")
+    return unpacked
+
+
 def _json_text(path: Path) -> str:
     """The text of a JSON file, ``.json`` or ``.json.gz``, refused beyond :data:`MAX_JSON_BYTES`."""
-    size = path.stat().st_size
-    if size > MAX_JSON_BYTES:
-        raise InvalidInputError(f"{path}: {size:,} bytes, more than the {MAX_JSON_BYTES:,} bytes of JSON "
-                                "saferstats reads (a police.uk API response is a few MB)", "path_or_paths")
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            unpacked = _gunzip_bounded(raw, MAX_JSON_BYTES)
-        except (EOFError, zlib.error) as e:
-            raise InvalidInputError(f"{path}: not a readable gzip file ({e})", "path_or_paths") from None
-        if unpacked is None:
-            raise InvalidInputError(f"{path}: unpacks to more than {MAX_JSON_BYTES:,} bytes: refused as a likely "
-                                    f"gzip bomb ({size:,} bytes on disk)", "path_or_paths")
-        raw = unpacked
+    def refuse(reason: str) -> Exception:
+        return InvalidInputError(f"{path}: {reason} (a police.uk API response is a few MB)", "path_or_paths")
+
+    try:
+        raw = _read_bounded(path, MAX_JSON_BYTES, refuse)
+    except (EOFError, zlib.error) as e:
+        raise InvalidInputError(f"{path}: not a readable gzip file ({e})", "path_or_paths") from None
     return raw.decode("utf-8-sig")
 
 
