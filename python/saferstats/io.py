@@ -643,18 +643,20 @@ def _mha_sheet_as_csv(book: Path, sheet: str | None, folder: Path) -> Path:
     try:
         sheets = _workbook_rows(book)
         names = list(sheets)
+        main = [n for n in names
+                if all(c in {str(v).strip() for v in next(iter(sheets[n]()), ())} for c in _MHA_REQUIRED)]
         if sheet is None:
-            for name in names:
-                first = {str(v).strip() for v in next(iter(sheets[name]()), ())}
-                if all(c in first for c in _MHA_REQUIRED):
-                    sheet = name
-                    break
-            else:
+            if not main:
                 raise InvalidInputError(f"{book}: no sheet has the NHS MHA annual main sheet's columns "
                                         f"({_MHA_REQUIRED}); sheets: {', '.join(names)}", "path")
+            sheet = main[0]
         chosen = [n for n in names if n.strip().lower() == sheet.strip().lower()]
         if not chosen:
             raise InvalidInputError(f"{book}: no sheet {sheet!r}; sheets: {', '.join(names)}", "sheet")
+        if chosen[0] not in main:
+            hint = f"the sheet that has them: {main[0]!r}" if main else "no sheet has them"
+            raise InvalidInputError(f"{book}: sheet {chosen[0]!r} does not have the NHS MHA annual main sheet's "
+                                    f"columns ({_MHA_REQUIRED}) in its first row; {hint}", "sheet")
         out = folder / (book.stem + ".csv")
         with open(out, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh, lineterminator="\n")
@@ -714,18 +716,18 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
         dropped.append({"source_file": name, "source_line": int(pr["line"][k]), "column": col,
                         "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, "category")})
     out = pd.DataFrame(index=pd.RangeIndex(n))
-    for c, name in _MHA_TEXT.items():
+    for c, column in _MHA_TEXT.items():
         codes, cats = cols[index[c]]
-        out[name] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
+        out[column] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
     suppressed = 0
-    for c, name in _MHA_NUMBERS.items():
+    for c, column in _MHA_NUMBERS.items():
         codes, cats = cols[index[c]]
         text = pd.Series(cats, dtype=object).str.strip()
         values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
         blank = text.isin(_MHA_SUPPRESSED).to_numpy()
         bad = np.flatnonzero(values.isna().to_numpy() & ~blank)
         value_of = values.to_numpy(dtype=float)
-        out[name] = value_of[codes] if n else np.array([], dtype=float)
+        out[column] = value_of[codes] if n else np.array([], dtype=float)
         if bad.size:  # neither a number nor a suppression marker
             for r in np.flatnonzero(np.isin(codes, bad)):
                 dropped.append({"source_file": name, "source_line": int(lines[r]), "column": c,

@@ -289,5 +289,9 @@ def test_mha_workbook_as_published_equals_its_main_sheet_csv():
     with pytest.raises(InvalidInputError, match="no sheet 'Pivot'") as e:
         ss.read_mha_annual(book, sheet="Pivot")
     assert e.value.argument == "sheet"
+    # a sheet that exists but is one of the pivot sheets: say so, and name the main sheet
+    with pytest.raises(InvalidInputError, match="sheet 'Dashboard' does not have .*'mha_annual_suppressed_2023_24'") as e:
+        ss.read_mha_annual(book, sheet="dashboard")
+    assert e.value.argument == "sheet"
     with pytest.raises(InvalidInputError, match="applies to a workbook"):
         ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv", sheet="x")

@@ -163,7 +163,8 @@ def test_mha_numbers_suppression_markers_and_errors(tmp_path):
     lines[1], lines[2] = ",".join(f1), ",".join(f2)
     df = saferstats.read_mha_annual(_write(tmp_path / "mha.csv", lines))
     assert np.isnan(df["count"].iloc[0]) and np.isnan(df["count"].iloc[1])
-    assert [(d["source_line"], d["column"], d["value"]) for d in df.attrs["dropped"]] == [(3, "Total_Count", "12a")]
+    assert [(d["source_file"], d["source_line"], d["column"], d["value"]) for d in df.attrs["dropped"]] == [
+        ("mha.csv", 3, "Total_Count", "12a")]
     assert df.attrs["suppressed"] == saferstats.read_mha_annual(MHA).attrs["suppressed"] + 1
     for content, message in ((b"", "empty"), (b"a,b\n1,2\n", r"missing column\(s\)"),
                              (gzip.compress(MHA.read_bytes())[:-20], "gzip")):
