@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -384,8 +384,12 @@ def _number(value: Any) -> tuple[float, str]:
         return np.nan, "unparsable"
 
 
-def _read_sheet(path: Path, sheet: str | None, arg: str) -> list[list[Any]]:
-    """All rows of a CSV file, or of one sheet of an ODS/XLSX workbook, as lists of cells."""
+def _read_sheet(path: Path, sheet: str | None, arg: str,
+                layout: Callable[[list[list[Any]]], str | None] | None = None) -> list[list[Any]]:
+    """All rows of a CSV file, or of one sheet of an ODS/XLSX workbook, as lists of cells.
+
+    A workbook read without ``sheet`` is refused; with ``layout`` (rows -> the name of the table
+    found in them, or None), the error names the sheets that hold a table the reader knows."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         try:
@@ -405,14 +409,19 @@ def _read_sheet(path: Path, sheet: str | None, arg: str) -> list[list[Any]]:
                                     f"'saferstats[readers]'), or export the sheet as CSV", arg) from e
         except Exception as e:  # noqa: BLE001 - any parser failure is an unreadable workbook
             raise InvalidInputError(f"{path}: not a readable {suffix} workbook ({type(e).__name__}: {e})", arg) from None
+        sheets = {str(k): [[None if (isinstance(v, float) and np.isnan(v)) else v for v in row]
+                           for row in frame.itertuples(index=False)] for k, frame in book.items()}
         if sheet is None:
+            found = {k: layout(rows) for k, rows in sheets.items()} if layout is not None else {}
+            known = [f"{k!r} ({kind})" for k, kind in found.items() if kind is not None]
+            hint = (f"; sheets with a table this reader knows: {', '.join(known)}" if known else
+                    "; no sheet holds a table this reader knows" if layout is not None else "")
             raise InvalidInputError(f"{path}: a workbook; name the sheet to read (sheet=...; sheets: "
-                                    f"{', '.join(map(str, book))})", "sheet")
-        chosen = [k for k in book if str(k).strip().lower() == sheet.strip().lower()]
+                                    f"{', '.join(sheets)}){hint}", "sheet")
+        chosen = [k for k in sheets if k.strip().lower() == sheet.strip().lower()]
         if not chosen:
-            raise InvalidInputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(map(str, book))}", "sheet")
-        frame = book[chosen[0]]
-        return [[None if (isinstance(v, float) and np.isnan(v)) else v for v in row] for row in frame.itertuples(index=False)]
+            raise InvalidInputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(sheets)}", "sheet")
+        return sheets[chosen[0]]
     raise InvalidInputError(f"{path}: expected a .csv, .ods or .xlsx file", arg)
 
 
@@ -503,6 +512,24 @@ def _read_month_grid(rows: list[list[Any]], header_at: int, src: Path) -> pd.Dat
     return out
 
 
+_HO_LAYOUT_NAMES = {"force": "by force and year", "strand": "strand series", "monthly": "monthly figures"}
+
+
+def _ho_layout(rows: list[list[Any]]) -> tuple[int | None, str]:
+    """The header row of a Home Office hate crime table in the first 60 rows, and its layout
+    (``force``, ``strand`` or ``monthly``); ``(None, "")`` when there is none."""
+    for i, row in enumerate(rows[:60]):
+        cells = [_snake(str(c)) if c is not None else "" for c in row]
+        if "force" in cells and "year" in cells:
+            return i, "force"
+        if cells and cells[0] in ("hate_crime_strand", "strand", "monitored_strand") and any(
+                _period_label(c) for c in row[1:] if c is not None):
+            return i, "strand"
+        if _month_grid_header(rows, i):
+            return i, "monthly"
+    return None, ""
+
+
 def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read a Home Office hate crime table as published into a tidy DataFrame.
 
@@ -535,19 +562,8 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     (1600, 1184400)
     """
     src = _one_file(path, "path")
-    rows = _read_sheet(src, sheet, "path")
-    header_at = None
-    for i, row in enumerate(rows[:60]):
-        cells = [_snake(str(c)) if c is not None else "" for c in row]
-        if "force" in cells and "year" in cells:
-            header_at, layout = i, "force"
-            break
-        if cells and cells[0] in ("hate_crime_strand", "strand", "monitored_strand"):
-            header_at, layout = i, "strand"
-            break
-        if _month_grid_header(rows, i):
-            header_at, layout = i, "monthly"
-            break
+    rows = _read_sheet(src, sheet, "path", lambda r: _HO_LAYOUT_NAMES.get(_ho_layout(r)[1]))
+    header_at, layout = _ho_layout(rows)
     if header_at is None:
         raise InvalidInputError(f"{src}: not a Home Office hate crime table: no header row with 'Force, Year', "
                                 "'Hate crime strand, <years>' or calendar years over month rows in the first 60 rows",
@@ -597,9 +613,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         out = out[cols]
     else:
         periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
-        periods = [(p, h, k) for p, h, k in periods if p is not None]
-        if not periods:
-            raise InvalidInputError(f"{src}: strand table header has no financial years: {header}", "path")
+        periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
         records = []
         for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
             label = " ".join(str(row[0] or "").split()) if row else ""

@@ -5,6 +5,7 @@ csv module, or quoted from the source), never the reader's own output."""
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -188,8 +189,14 @@ def test_hate_crime_ods_equals_its_csv_export():
     ods = ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods", sheet="Table_2")
     csv_ = ss.read_hate_crime(HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
     pd.testing.assert_frame_equal(ods.drop(columns="source_line"), csv_.drop(columns="source_line"))
-    with pytest.raises(InvalidInputError, match="name the sheet"):
+    # without sheet=, the error names the sheets that hold a table the reader knows, and each
+    # one it names is read
+    with pytest.raises(InvalidInputError, match="name the sheet") as e:
         ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods")
+    assert e.value.argument == "sheet"
+    assert "'Table_2' (strand series), 'Figure_2' (monthly figures)" in str(e.value)
+    for name in re.findall(r"'(\w+)' \(", str(e.value).split("knows:")[1]):
+        assert len(ss.read_hate_crime(HATE / "hate-crime-1819-hosb2419-tables.ods", sheet=name)) > 0
 
 
 def test_hate_crime_monthly_grid(tmp_path):
