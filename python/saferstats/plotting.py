@@ -342,11 +342,12 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
             if len(ring):
                 xs, ys = zip(*ring)
                 ax.plot(xs, ys, color="black", lw=0.8)
-        _label_clusters(ax, table, label)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect(1 / np.cos(np.radians(np.nanmean(lat))) if len(lat) else 1)
     ax.set_title(title or f"DBSCAN clusters ({int(labels.max()) + 1 if len(labels) else 0}) with convex hulls", fontsize=10)
+    if table is not None:
+        _label_clusters(ax, table, label)
     return ax
 
 
@@ -466,7 +467,7 @@ def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: 
                 named[label] = (float(ring[:, 0].mean()), float(ring[:, 1].mean()), size)
     if names:
         for label, (x, y, _) in sorted(named.items()):
-            ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3,
+            ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3, clip_on=True,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
     if ok.any():
         ax.set_xlim(lo_[ok].min() - margin, lo_[ok].max() + margin)
@@ -488,9 +489,38 @@ def _label_clusters(ax: Any, table: Any, n: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
         names = assign_area(top["centroid_lat"].to_numpy(float), top["centroid_lon"].to_numpy(float))["name"]
-    for (lab, la_, lo_), nm in zip(top[["label", "centroid_lat", "centroid_lon"]].itertuples(index=False), names):
-        text = f"{int(lab)}" + (f": {nm}" if isinstance(nm, str) else "")
-        ax.annotate(text, (lo_, la_), fontsize=7, xytext=(4, 4), textcoords="offset points", color="#8b0000", zorder=4)
+    texts = [f"{int(lab)}" + (f": {nm}" if isinstance(nm, str) else "") for lab, nm in zip(top["label"], names)]
+    anchors = list(zip(top["centroid_lon"].to_numpy(float), top["centroid_lat"].to_numpy(float)))
+    for text, at, (offset, moved) in zip(texts, anchors, _label_offsets(ax, texts, anchors, fontsize=7)):
+        ax.annotate(text, at, fontsize=7, xytext=offset, textcoords="offset points", color="#8b0000", zorder=4,
+                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "#8b0000"} if moved else None)
+
+
+def _label_offsets(ax: Any, texts: list[str], anchors: list[tuple[float, float]],
+                   fontsize: float) -> list[tuple[tuple[float, float], bool]]:
+    """Offsets (points) for labels at ``anchors`` (data coordinates) that do not overlap: each
+    label, in order, takes the first of a few positions around its point whose box (estimated
+    from the font size) is clear of those already placed; a label moved away from its point gets
+    a leader line (``moved``). Dense town centres otherwise print labels on top of each other."""
+    ax.apply_aspect()
+    points = ax.transData.transform(np.asarray(anchors, dtype=float).reshape(-1, 2)) * 72 / ax.figure.dpi
+    height = fontsize * 1.25
+    placed: list[tuple[float, float, float, float]] = []
+    out: list[tuple[tuple[float, float], bool]] = []
+    for text, (px, py) in zip(texts, points):
+        width = 0.62 * fontsize * len(text)
+        near = [(4.0, 4.0), (4.0, -4.0 - height), (-4.0 - width, 4.0), (-4.0 - width, -4.0 - height)]
+        far = [(4.0, sign * (4.0 + k * height)) for k in range(2, 9) for sign in (1, -1)]
+        for i, (dx, dy) in enumerate(near + far):
+            box = (px + dx, py + dy, px + dx + width, py + dy + height)
+            if all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1] for b in placed):
+                break
+        else:
+            i, (dx, dy) = 0, near[0]
+            box = (px + dx, py + dy, px + dx + width, py + dy + height)
+        placed.append(box)
+        out.append(((dx, dy), i >= len(near)))
+    return out
 
 
 def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, colour: str) -> None:
@@ -533,7 +563,7 @@ def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, c
         raise InvalidInputError(f"`areas`: no local authority lies in the extent {extent}: is the surface on the British "
                                 "National Grid (metres; saferstats.to_bng)?", "areas")
     for nm, (x, y, _) in sorted(named.items()):
-        ax.text(x, y, nm, fontsize=7, color="#333333", ha="center", va="center", zorder=4,
+        ax.text(x, y, nm, fontsize=7, color="#333333", ha="center", va="center", zorder=4, clip_on=True,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)

@@ -233,6 +233,33 @@ def test_maps_show_the_districts_and_name_the_clusters():
     plt.close("all")
 
 
+def test_cluster_labels_in_a_dense_town_centre_do_not_overlap():
+    # six clusters 120 m apart in Watford town centre: each label is readable (no two label boxes
+    # overlap, as drawn by matplotlib), and a label moved off its cluster has a leader line
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(3)
+    centres = [(51.6565 + 0.0011 * (k % 3), -0.3960 + 0.0017 * (k // 3)) for k in range(6)]
+    lat = np.concatenate([rng.normal(a, 0.0001, 40) for a, _ in centres] + [rng.uniform(51.60, 51.72, 300)])
+    lon = np.concatenate([rng.normal(b, 0.00015, 40) for _, b in centres] + [rng.uniform(-0.48, -0.30, 300)])
+    lab = ss.dbscan(lat, lon, eps_m=40, min_samples=15)
+    table = ss.cluster_summary(lat, lon, lab)
+    assert len(table) >= 6
+    ax = ss.plot_clusters(lat, lon, lab, table=table, label=6)
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    from matplotlib.text import Text
+
+    # the text's own box (an Annotation's extent also covers its leader line)
+    boxes = [Text.get_window_extent(t, r) for t in ax.texts if t.get_text().endswith(": Watford")]
+    assert len(boxes) == 6
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close("all")
+
+
 def test_cluster_summary_treats_points_outside_as_noise():
     lat, lon = _herts_points(600, far=30, seed=4)
     lab = np.where(np.arange(len(lat)) % 2 == 0, 0, 1)   # two "clusters" over everything
