@@ -8,6 +8,7 @@ derived values (rates, confidence limits, percentages, ratios, p-values) of a hi
 from __future__ import annotations
 
 import numbers
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -52,6 +53,8 @@ _PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count
           ("pre_count", "pre_n"), ("post_count", "post_n"), ("x1", "n1"), ("x2", "n2")]
 # columns that compare a row with a reference row of its stratum
 _COMPARISON_PREFIXES = ("ratio", "rr", "diff", "p_value", "z", "chi2", "p_chi2", "p_fisher", "fisher_p", "odds_ratio")
+# labels of a row that do not depend on its counts (never blanked with them)
+_NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidence"}
 _CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_of_safety", "category", "kind",
                    "strand", "effect", "legislation", "object_of_search"}
 
@@ -296,6 +299,7 @@ def suppress(
     reference: Mapping[str, Any] | None = None,
     marker: str | None = "[c]",
     zeros: bool = False,
+    totals: Mapping[Any, Sequence[Any]] | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts in a table for publication, and everything a hidden count could be
     worked back from.
@@ -328,6 +332,18 @@ def suppress(
     cell that the rest would give back is published again (it protects nothing).
     ``round_to=5`` rounds the published counts to the nearest 5 (derived values still come from
     the unrounded counts: a warning says so).
+
+    Rows that are totals of other rows (subtotals, as NHS and ONS tables publish them: "White" =
+    British + Irish + Any other White) are named in ``totals``, by their labels:
+    ``totals={"Other Ethnic Groups": ["Chinese", "Any Other Ethnic Group"]}`` ties, in every
+    stratum (the same values of the other keys), the total's counts to the sum of its parts, so a
+    hidden part is not published as the total minus the rest. Without ``totals`` a row whose count
+    is exactly a small count plus one to three other rows of its stratum raises a
+    :class:`SaferstatsWarning` naming them (it may be a subtotal); ``totals={}`` says there are none.
+
+    Labels that depend on a row's counts — method labels (``exact (zero count)`` gives a zero
+    away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags — are
+    blanked with the row's hidden counts.
 
     Comparisons with a reference row (``ratio``, ``rr``, ``diff``, ``p_value`` ... in
     :func:`disproportionality` / :func:`outcome_test` tables) are blanked in the whole stratum when
@@ -383,6 +399,10 @@ def suppress(
     if reference is not None and (not isinstance(reference, Mapping) or any(c not in table.columns for c in reference)):
         raise InvalidInputError(f"`reference` must map column names of the table to values, got {reference!r}",
                                 "reference")
+    if totals is not None and (not isinstance(totals, Mapping) or any(
+            isinstance(v, str) or not isinstance(v, Sequence) or not len(v) for v in totals.values())):
+        raise InvalidInputError("`totals` must map the label of a total row to the labels of its parts, e.g. "
+                                f"{{'Other': ['Chinese', 'Any other']}}; got {totals!r}", "totals")
     counts = roles["counts"]
     n = len(table)
     vals = {c: _as_counts(table, c, marker) for c in counts}
@@ -479,6 +499,8 @@ def suppress(
     # Section 136 derived totals (conversion = s2 + s3, ...) in a table of measures
     if "measure" in table.columns:
         _measure_totals(table, rest, cell_of, cells)
+    if totals is not None:
+        _label_totals(table, key_cols, totals, [c for c in counts if c in cell_of], cell_of, cells)
     # row totals across the counts of a plain table of counts
     if len(plain) > 1 and not pairs and not yoy:
         for i in range(n):
@@ -524,6 +546,21 @@ def suppress(
             out[c] = out[c].astype(object).where(~b, marker) if marker is not None else out[c].where(~b)
             for i in np.flatnonzero(b).tolist():
                 log.append({"row": table.index[i], "column": c, "rule": "derived"})
+    for c in roles["other"]:
+        if c in keys or str(c).lower() in _NOT_COUNT_LABELS or not _is_method_like(table, c):
+            continue
+        b = row_hidden & out[c].notna().to_numpy()
+        if b.any():
+            out[c] = out[c].astype(object).where(~b, marker) if marker is not None else out[c].astype(object).where(~b)
+            for i in np.flatnonzero(b).tolist():
+                log.append({"row": table.index[i], "column": c, "rule": "derived"})
+    if totals is None and row_hidden.any():
+        found = _subtotal_candidates(table, key_cols, vals, threshold)
+        if found:
+            warnings.warn(f"row(s) that may be totals of other rows, which would give hidden counts back: "
+                          f"{'; '.join(found[:4])}{' ...' if len(found) > 4 else ''}. If they are, name them: "
+                          "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows",
+                          SaferstatsWarning, stacklevel=2)
     if round_to is not None and roles["derived"]:
         warnings.warn(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
                       "counts, from which the exact counts can be worked back; publish them from rounded counts or "
@@ -581,6 +618,96 @@ def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, n
         for c in counts:
             if c in cell_of:
                 cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t]))
+
+
+def _label_column(table: pd.DataFrame, keys: list[Any], labels: Sequence[Any]) -> Any:
+    """The key column (else any column) in which all ``labels`` appear."""
+    want = {str(v) for v in labels}
+    for c in [*keys, *[c for c in table.columns if c not in keys]]:
+        if want <= {str(x) for x in table[c].tolist()}:
+            return c
+    return None
+
+
+def _label_totals(table: pd.DataFrame, keys: list[Any], totals: Mapping[Any, Sequence[Any]], counts: list[Any],
+                  cell_of: dict[Any, np.ndarray], cells: _Cells) -> None:
+    """``totals`` (label of a total row -> labels of its parts): Σ parts = total in every stratum of the
+    other keys, per count column. A part absent from a stratum is taken as not there (zero)."""
+    for total, parts in totals.items():
+        col = _label_column(table, keys, [total, *parts])
+        if col is None:
+            raise InvalidInputError(f"`totals`: no column of the table has all of the labels {[total, *parts]}",
+                                    "totals")
+        labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
+        strata = _groups(table, [k for k in keys if k != col])
+        for g in np.unique(strata):
+            rows = np.flatnonzero(strata == g)
+            t = [i for i in rows if labels[i] == str(total)]
+            ps = [i for i in rows if labels[i] in {str(p) for p in parts} and labels[i] != str(total)]
+            if len(t) != 1 or not ps:
+                continue
+            for c in counts:
+                cells.sum_to([int(cell_of[c][i]) for i in ps], int(cell_of[c][t[0]]))
+
+
+def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, np.ndarray],
+                         threshold: float) -> list[str]:
+    """Rows whose count is exactly a small count (0 < n < threshold) of its stratum plus one to
+    three other rows of it, where the labels say it may be a total (``All``, ``Total``, or a word
+    shared with a part: ``Mixed`` and ``Any other Mixed background``): possible subtotals
+    (``"'Other Ethnic Groups' (461) = 'Chinese' 38 + 'Any Other Ethnic Group' 423"``). Sums
+    that only happen to match among unrelated labels are not reported."""
+    from itertools import combinations
+
+    found: list[str] = []
+    for col in keys:
+        labels = np.array([str(x) for x in table[col].tolist()], dtype=object)
+        words = [_label_words(x) for x in labels]
+
+        def related(t: int, parts: Sequence[int]) -> bool:
+            return bool(words[t] & _TOTAL_WORDS) or any(words[t] & words[i] - _TOTAL_WORDS for i in parts)
+
+        strata = _groups(table, [k for k in keys if k != col])
+        for c, v in vals.items():
+            for g in np.unique(strata):
+                rows = [int(i) for i in np.flatnonzero(strata == g) if np.isfinite(v[i]) and v[i] > 0]
+                if len(rows) < 3 or len(rows) > 80:
+                    continue
+                small = [i for i in rows if v[i] < threshold]
+                for t in rows:
+                    for s_ in small:
+                        if s_ == t or v[s_] >= v[t]:
+                            continue
+                        rest = [i for i in rows if i not in (t, s_) and v[i] < v[t]]
+                        need = v[t] - v[s_]
+                        hit = None
+                        for k in (1, 2, 3):
+                            if k == 3 and len(rest) > 40:
+                                break
+                            hit = next((combo for combo in combinations(rest, k)
+                                        if abs(sum(v[i] for i in combo) - need) < 1e-9
+                                        and related(t, (s_, *combo))), None)
+                            if hit is not None:
+                                break
+                        if hit is not None:
+                            parts = sorted((s_, *hit))
+                            found.append(f"{labels[t]!r} ({v[t]:g}) = " + " + ".join(
+                                f"{labels[i]!r} {v[i]:g}" for i in parts))
+                            break
+    return list(dict.fromkeys(found))
+
+
+_TOTAL_WORDS = {"all", "total", "totals", "subtotal"}
+_LABEL_STOPWORDS = {"any", "other", "and", "or", "the", "of", "a", "in", "background", "not", "no"}
+
+
+def _label_words(label: str) -> set[str]:
+    """Content words of a label, lower case, a plural ``s`` dropped."""
+    out = set()
+    for w in re.findall(r"[a-z]+", label.lower()):
+        if w not in _LABEL_STOPWORDS and len(w) > 1:
+            out.add(w[:-1] if w.endswith("s") and len(w) > 3 else w)
+    return out
 
 
 def _reference_rows(table: pd.DataFrame, comp: list[Any], reference: Mapping[str, Any] | None) -> np.ndarray:

@@ -640,8 +640,9 @@ def _mha_sheet_as_csv(book: Path, sheet: str | None, folder: Path) -> Path:
     """The MHA main sheet of a workbook written as CSV in ``folder`` (row k of the sheet on line
     k), its cells as published: an Excel error cell such as ``#N/A`` keeps its text, as in NHS
     England's CSV."""
+    close: Any = None
     try:
-        sheets = _workbook_rows(book)
+        sheets, close = _workbook_rows(book)
         names = list(sheets)
         main = [n for n in names
                 if all(c in {str(v).strip() for v in next(iter(sheets[n]()), ())} for c in _MHA_REQUIRED)]
@@ -670,19 +671,22 @@ def _mha_sheet_as_csv(book: Path, sheet: str | None, folder: Path) -> Path:
         raise
     except Exception as e:  # noqa: BLE001 - any parser failure is an unreadable workbook
         raise InvalidInputError(f"{book}: not a readable workbook ({type(e).__name__}: {e})", "path") from None
+    finally:
+        if close is not None:
+            close()
 
 
-def _workbook_rows(book: Path) -> dict[str, Any]:
-    """Sheet name -> a function giving that sheet's rows (tuples of cell values, error cells as
-    their text): openpyxl for .xlsx/.xlsm, pandas (odfpy) for .ods."""
+def _workbook_rows(book: Path) -> tuple[dict[str, Any], Any]:
+    """(sheet name -> a function giving that sheet's rows (tuples of cell values, error cells as
+    their text), a function that closes the file): openpyxl for .xlsx/.xlsm, pandas (odfpy) for .ods."""
     if book.suffix.lower() == ".ods":
         frames = pd.read_excel(book, sheet_name=None, header=None, dtype=object, engine="odf",
                                keep_default_na=False, na_values=[])
-        return {str(k): (lambda f=f: f.itertuples(index=False)) for k, f in frames.items()}
+        return {str(k): (lambda f=f: f.itertuples(index=False)) for k, f in frames.items()}, None
     import openpyxl  # type: ignore[import-untyped]
 
     wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
-    return {ws.title: (lambda ws=ws: ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    return {ws.title: (lambda ws=ws: ws.iter_rows(values_only=True)) for ws in wb.worksheets}, wb.close
 
 
 def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:

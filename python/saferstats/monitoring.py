@@ -615,10 +615,10 @@ def isr(
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "count": [5, 20, 60, 1, 4, 10],
     ...                    "population": [1000, 2000, 3000] * 2})
-    >>> saferstats.isr(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000], by="area").round(4)
-      area  observed  expected   ratio   lower   upper  confidence  method
-    0    A      85.0      69.0  1.2319  0.9839  1.5232        0.95    byar
-    1    B      15.0      69.0  0.2174  0.1216  0.3585        0.95    byar
+    >>> saferstats.isr(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000], by="area").round(3)
+      area  observed  expected  ratio  lower  upper  confidence method
+    0    A      85.0      69.0  1.232  0.984  1.523        0.95   byar
+    1    B      15.0      69.0  0.217  0.122  0.359        0.95   byar
     """
     conf = single_confidence(confidence)
     refvalue = real_option("refvalue", refvalue)

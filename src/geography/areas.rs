@@ -221,14 +221,7 @@ impl AreaIndex {
         cancel: &Cancel,
     ) -> Result<Self> {
         options.validate()?;
-        if x.len() != y.len() {
-            return Err(Error::LengthMismatch {
-                name_a: "x".into(),
-                len_a: x.len(),
-                name_b: "y".into(),
-                len_b: y.len(),
-            });
-        }
+        crate::ci::check_lengths(&[("x", x.len()), ("y", y.len())])?;
         if n_areas == 0 || n_areas > MAX_AREAS {
             return Err(Error::argument(
                 "n_areas",
@@ -771,14 +764,7 @@ impl AreaIndex {
     /// # Errors
     /// [`Error::LengthMismatch`] when `x` and `y` differ in length.
     pub fn try_locate(&self, x: &[f64], y: &[f64]) -> Result<Vec<u32>> {
-        if x.len() != y.len() {
-            return Err(Error::LengthMismatch {
-                name_a: "lon".into(),
-                len_a: x.len(),
-                name_b: "lat".into(),
-                len_b: y.len(),
-            });
-        }
+        crate::ci::check_lengths(&[("lon", x.len()), ("lat", y.len())])?;
         Ok(self.locate(x, y))
     }
 

@@ -27,7 +27,8 @@ use crate::error::{Error, Result};
 
 use super::cancel::Cancel;
 use super::index::{
-    column_runs, haversine_cos, lon_column, to_radians_indexed, ConcurrentUnionFind, Grid,
+    abs_lat_range, column_runs, haversine_cos, lon_column, min_max, to_radians_indexed,
+    ConcurrentUnionFind, Grid,
 };
 pub use super::index::{haversine_rad, to_radians_checked};
 use super::EARTH_RADIUS_M;
@@ -225,17 +226,8 @@ impl FineGrid {
         if la.is_empty() {
             return None;
         }
-        let (mn, mx) = la
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
-        let min_abs = if mn <= 0.0 && mx >= 0.0 {
-            0.0
-        } else {
-            mn.abs().min(mx.abs())
-        };
-        let max_abs = mn.abs().max(mx.abs());
+        let (mn, mx) = min_max(la);
+        let (min_abs, max_abs) = abs_lat_range(mn, mx);
         let c_max = min_abs.cos();
         let c_min = (max_abs + eps).min(std::f64::consts::FRAC_PI_2).cos();
         if c_min < 1e-3 || c_max / c_min > 4.0 {

@@ -332,11 +332,7 @@ pub fn auto_cell_size(x: &[f64], y: &[f64]) -> Result<f64> {
         ));
     }
     let span = |v: &[f64]| {
-        let (lo, hi) = v
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &c| {
-                (a.min(c), b.max(c))
-            });
+        let (lo, hi) = crate::hotspot::index::min_max(v);
         hi - lo
     };
     let side = span(x).min(span(y));

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 
 use super::cancel::Cancel;
-use super::index::{haversine_cos, to_radians_indexed, UnionFind};
+use super::index::{abs_lat_range, haversine_cos, min_max, to_radians_indexed, UnionFind};
 
 struct Hierarchy {
     left: Vec<usize>,
@@ -80,24 +80,14 @@ fn core_distances(
     let total: u64 = weight.iter().map(|&w| u64::from(w)).sum();
     // about `min_samples` points a cell: this many locations a cell
     let kc = (min_samples as f64 * n as f64 / total.max(1) as f64).max(1.0);
-    let fold = |v: &[f64]| {
-        v.iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x), b.max(x))
-            })
-    };
-    let (lat0, lat1) = fold(la);
+    let (lat0, lat1) = min_max(la);
     // grid longitudes measured from the end of the widest empty arc of longitude, so that data
     // straddling the ±180° meridian is one compact block (distances still use `lo` itself)
     let lg = lon_from_widest_gap(lo);
-    let (lon0, lon1) = fold(&lg);
-    let min_abs = if lat0 <= 0.0 && lat1 >= 0.0 {
-        0.0
-    } else {
-        lat0.abs().min(lat1.abs())
-    };
+    let (lon0, lon1) = min_max(&lg);
+    let (min_abs, max_abs) = abs_lat_range(lat0, lat1);
     let c_max = min_abs.cos();
-    let c_min = lat0.abs().max(lat1.abs()).cos().max(0.0);
+    let c_min = max_abs.cos().max(0.0);
     // cells of about kc locations each if they were spread evenly over the bounding box, and at
     // most n / kc cells along either side (collinear or degenerate boxes: a zero side must not
     // make the cells vanishingly small and the grid astronomically long)
@@ -465,15 +455,9 @@ impl<'a> LazyPrim<'a> {
             .map(|i| [cs[i] * lo[i].cos(), cs[i] * lo[i].sin(), la[i].sin()])
             .collect();
         // Morton order on a 2^16 x 2^16 grid over the bounding box
-        let fold = |v: &[f64]| {
-            v.iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                    (a.min(x), b.max(x))
-                })
-        };
-        let (a0, a1) = fold(la);
+        let (a0, a1) = min_max(la);
         let lg = lon_from_widest_gap(lo);
-        let (o0, o1) = fold(&lg);
+        let (o0, o1) = min_max(&lg);
         let q = |v: f64, lo_: f64, hi: f64| -> u64 {
             if hi > lo_ {
                 (((v - lo_) / (hi - lo_)) * 65_535.0) as u64

@@ -154,6 +154,25 @@ pub(crate) fn to_radians_indexed(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, 
     Ok((la, lo))
 }
 
+/// The smallest and largest value (∞, −∞ when empty).
+pub(crate) fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        })
+}
+
+/// The smallest and the largest |φ| in the latitude band [`lat0`, `lat1`] (radians): where
+/// cos φ is largest and smallest, which bounds the east–west size of a longitude cell.
+pub(crate) fn abs_lat_range(lat0: f64, lat1: f64) -> (f64, f64) {
+    let min_abs = if lat0 <= 0.0 && lat1 >= 0.0 {
+        0.0
+    } else {
+        lat0.abs().min(lat1.abs())
+    };
+    (min_abs, lat0.abs().max(lat1.abs()))
+}
+
 /// Number of longitude columns of width at least `min_width` (radians) that tile the full circle,
 /// and their exact width 2π / columns: columns are cyclic, so column `cols − 1` neighbours
 /// column 0 across the ±180° meridian.

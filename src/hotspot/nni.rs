@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::index::min_max;
 use crate::error::{Error, Result};
 use crate::special::{norm_ppf, p_two_sided};
 
@@ -39,16 +40,7 @@ pub fn mean_nearest_neighbour(x: &[f64], y: &[f64]) -> Result<f64> {
             "nearest neighbours need at least 2 points",
         ));
     }
-    let (xmin, xmax) = x
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    let (ymin, ymax) = y
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
+    let ((xmin, xmax), (ymin, ymax)) = (min_max(x), min_max(y));
     let span = (xmax - xmin).max(ymax - ymin).max(1e-12);
     let cell = (span / (n as f64).sqrt()).max(1e-12);
     let key = |i: usize| {

@@ -504,3 +504,73 @@ def test_zeros_protect_only_as_a_last_resort_and_never_pin():
         s3 = suppress(t3)
     found = {f.cell for f in totals_attack_on_suppressed(s3, t3, ["x", "y"], ["area"], row_totals=True)}
     assert found <= unprotected(s3) and ("t", 1, "x") in unprotected(s3)
+
+
+# ------------------------------------------------------------- subtotal rows and count labels
+
+def _nhs_ethnicity() -> pd.DataFrame:
+    # NHS England MHA Annual Figures 2023-24, Section 136, ethnicity, all submissions (the shape of
+    # the published table: broad groups are the totals of their detailed groups)
+    rows = {"British": 9670, "Irish": 94, "Any Other White background": 719, "White": 10483,
+            "White and Asian": 57, "White and Black African": 54, "White and Black Caribbean": 170,
+            "Any Other Mixed background": 269, "Mixed": 550, "Chinese": 38, "Any Other Ethnic Group": 423,
+            "Other Ethnic Groups": 461}
+    return pd.DataFrame({"breakdown": list(rows), "count": list(rows.values())})
+
+
+NHS_TOTALS = {"White": ["British", "Irish", "Any Other White background"],
+              "Mixed": ["White and Asian", "White and Black African", "White and Black Caribbean",
+                        "Any Other Mixed background"],
+              "Other Ethnic Groups": ["Chinese", "Any Other Ethnic Group"]}
+
+
+def test_subtotal_rows_named_in_totals_do_not_give_hidden_counts_back():
+    t = _nhs_ethnicity()
+    # without totals=: Chinese (38 < 60) is hidden but Other Ethnic Groups - Any Other = 38; the
+    # warning names that relation (and the Mixed one)
+    with pytest.warns(SaferstatsWarning, match=r"'Other Ethnic Groups' \(461\) = 'Chinese' 38 \+ "
+                                               r"'Any Other Ethnic Group' 423") as w:
+        s0 = suppress(t, threshold=60)
+    assert "'Mixed' (550)" in str(w[0].message)
+    assert is_hidden(s0["count"][9]) and not is_hidden(s0["count"][10]) and not is_hidden(s0["count"][11])
+    # with totals=: an independent attacker who knows every subtotal relation and the column total
+    # recovers nothing
+    s1 = suppress(t, threshold=60, totals=NHS_TOTALS)
+
+    def attack(published: pd.DataFrame) -> list:
+        a = Attack()
+        a.table("t", published, t, ["count"])
+        lab = dict(zip(t["breakdown"], t.index))
+        for total, parts in NHS_TOTALS.items():
+            a.relation([("t", lab[p], "count") for p in parts], [("t", lab[total], "count")])
+        a.totals_over_keys("t", ["breakdown"], "count")
+        return a.run(60)
+
+    assert [f.cell for f in attack(s0)] == [("t", 9, "count")]   # Chinese = 461 - 423
+    assert attack(s1) == []
+    assert hidden_mask(s1, "count").sum() > hidden_mask(s0, "count").sum()
+    # totals={} says there are none: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        suppress(t, threshold=60, totals={})
+    with pytest.raises(InvalidInputError, match="no column of the table has all of the labels") as e:
+        suppress(t, totals={"Asian": ["Indian"]})
+    assert e.value.argument == "totals"
+    with pytest.raises(InvalidInputError, match="must map the label of a total row"):
+        suppress(t, totals={"White": "British"})
+
+
+def test_labels_that_depend_on_a_hidden_count_are_blanked():
+    # "exact (zero count)" beside a hidden zero gives it away; "katz" / "reference" do not depend
+    # on a hidden count in a published row and stay
+    t = pd.DataFrame({"group": ["Asian", "Black", "Mixed", "White"], "searches": [0, 3, 40, 259],
+                      "population": [7852, 2000, 9000, 505482],
+                      "ratio_method": ["exact (zero count)", "exact", "katz", "reference"],
+                      "reliable": [False, False, True, True], "like_for_like": [True] * 4})
+    s = suppress(t, zeros=True)
+    hid = hidden_mask(s, "searches")
+    assert hid[0] and hid[1] and not hid[3]
+    assert all(is_hidden(v) for v in s.loc[hid, "ratio_method"]) and all(is_hidden(v) for v in s.loc[hid, "reliable"])
+    assert s.loc[~hid, "ratio_method"].tolist() == t.loc[~hid, "ratio_method"].tolist()
+    assert s["like_for_like"].tolist() == [True] * 4   # not a function of the counts
+    assert {(d["column"], d["rule"]) for d in s.attrs["suppression"] if d["row"] == 0} >= {("ratio_method", "derived")}
