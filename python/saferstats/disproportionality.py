@@ -617,7 +617,10 @@ def disproportionality(
     Other is overstated (officers' Other absorbs people who self-define as Mixed or Asian) and the
     other groups are approximate; with ``"self_then_officer"`` the rows holding officer-defined
     searches are flagged likewise. Every row says so in ``like_for_like`` and ``comparability``,
-    and a :class:`~saferstats.SaferstatsWarning` names the rows.
+    and a :class:`~saferstats.SaferstatsWarning` names the rows. Rows are not like for like either
+    when the Census is not the one the Home Office used for the searches' period (Census 2021
+    populations for searches before April 2022): ``like_for_like`` is False and ``comparability``
+    names both.
 
     ``searches`` is record level (one row per search, e.g. from :func:`read_stop_search`; counts
     are made, ethnicity assigned from ``ethnicity_source`` via :data:`HO_ETHNICITY_GROUPS` +
@@ -911,6 +914,12 @@ def disproportionality(
         _warn_unassigned(located, area_level, excluded)
     _warn_comparability(out, keys, source)
     if check:
+        # not like for like with the Home Office's series of that time either: said in every row,
+        # so that filtering or exporting on like_for_like keeps it
+        era = (f"not like for like: Census {vintage} populations for searches of {check['from']} to {check['to']} "
+               f"(the Home Office used Census {check['like_for_like_census']})")
+        out["comparability"] = [era if c == LIKE_FOR_LIKE else f"{c}; {era}" for c in out["comparability"]]
+        out["like_for_like"] = False
         _warn_vintage(check)
     return out
 

@@ -882,3 +882,8 @@ def test_period_labels_read_for_the_census_check(col, labels, before):
                                            f"{out.attrs['denominator_check'].get('to')}")
     assert out["denominator"].str.startswith("Census 2021 (population table as given)").all()
     assert (said.all() if before else not said.any())
+    # ... and so do like_for_like / comparability, which analysts filter and export on
+    assert out["like_for_like"].tolist() == [not before] * len(out)
+    era = out["comparability"].str.startswith("not like for like: Census 2021 populations for searches of ")
+    assert (era.all() and out["comparability"].str.endswith("(the Home Office used Census 2011)").all()
+            if before else (out["comparability"] == "like for like").all())
