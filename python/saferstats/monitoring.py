@@ -77,6 +77,23 @@ def _times(periods: Any, n: int) -> tuple[np.ndarray | None, Any]:
     return _period_numbers(labels, "periods"), labels
 
 
+def _period_index(index: pd.Index) -> Any:
+    """The index of a Series of values as its periods when it holds periods — dates, pandas
+    Periods or labels such as ``"2021-06"`` / ``"2019/20"`` (a ``groupby("month").size()``) —
+    else None (a plain position or number index says nothing about time)."""
+    if isinstance(index, pd.PeriodIndex):
+        return pd.Series(index.to_timestamp(), name=index.name)
+    if isinstance(index, pd.DatetimeIndex):
+        return pd.Series(index, name=index.name)
+    if isinstance(index, pd.MultiIndex) or pd.api.types.is_numeric_dtype(index) or pd.api.types.is_bool_dtype(index):
+        return None
+    try:
+        _period_numbers(pd.Series(index), "periods")
+    except SaferstatsError:
+        return None
+    return pd.Series(index, name=index.name)
+
+
 def _period_numbers(labels: Any, name: str) -> np.ndarray:
     from .trend import parse_periods
 
@@ -163,7 +180,7 @@ def spc(
     *,
     periods: Any = None,
     by: Any = None,
-    improvement: Literal["increase", "decrease", "neutral"] = "increase",
+    improvement: Literal["increase", "decrease", "neutral"] = "neutral",
     target: float | Mapping[Any, float] | None = None,
     rebase: Any = None,
     fix_after: int | None = None,
@@ -188,10 +205,18 @@ def spc(
     ``trend_points=6, shift_points=6``).
 
     ``values`` are in period order within each series (or give ``periods`` and they are put in
-    order); ``by`` labels the series (many series in one call). ``rebase`` lists the periods (or,
+    order; a Series indexed by period — dates, pandas Periods or labels such as ``"2021-06"``, as
+    from ``groupby("month").size()`` — gives its index as ``periods``, so a missing month is
+    found); ``by`` labels the series (many series in one call). ``rebase`` lists the periods (or,
     without ``periods``, positions) where limits are recalculated — a list for every series or a
     dict ``{series: [periods]}``; ``fix_after`` computes each segment's limits from its first
     points only. ``target`` (a number or ``{series: number}``) gives the assurance.
+
+    ``improvement`` is the direction that is better: ``"neutral"`` by default, so that a special
+    cause is "high" or "low", never an "improvement" nobody chose (more recorded burglary is not
+    one; more recorded hate crime may be better reporting); ``"decrease"`` or ``"increase"`` to
+    classify special causes as improvement or concern, and to give the ``assurance`` of a target.
+    (NHSRplotthedots defaults to ``"increase"``; pass it to reproduce that.)
 
     Returns one row per input row, in input order: ``series`` (with ``by``), ``period`` (with
     ``periods``), ``value, mean, lpl, upl, lower_2sigma, upper_2sigma, segment, trial_limits,
@@ -207,7 +232,7 @@ def spc(
 
     >>> import saferstats
     >>> y = [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]
-    >>> out = saferstats.spc(y)
+    >>> out = saferstats.spc(y, improvement="increase")
     >>> out[["value", "mean", "lpl", "upl", "special_cause"]].round(3).tail(2)
         value   mean   lpl    upl      special_cause
     11   0.36  0.726 -2.19  3.642       common cause
@@ -230,6 +255,8 @@ def spc(
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
+    if periods is None and by is None and isinstance(values, pd.Series):
+        periods = _period_index(values.index)
     miss = np.isnan(v)
     if miss.any():
         i = int(np.flatnonzero(miss)[0])
@@ -892,6 +919,8 @@ def unusual_periods(
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
+    if periods is None and by is None and isinstance(values, pd.Series):
+        periods = _period_index(values.index)
     codes, labels = _labels("by", by, n)
     t, period_labels = _times(periods, n)
     order = np.lexsort((t if t is not None else np.arange(n, dtype=float), codes))
@@ -1120,7 +1149,8 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     """Draw an NHS *Making Data Count* style SPC chart from a :func:`spc` result: the values,
     mean, process limits (dashed), points coloured by type (grey common cause, blue improvement,
     orange concern, purple neutral) and the variation and assurance classification in a box.
-    With a many-series result, ``series`` picks one.
+    With a many-series result, ``series`` picks one. With periods, points are drawn in period
+    order, and a missing period is a shaded gap (no line across it).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -1144,18 +1174,34 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     from .plotting import _axes
 
     ax = _axes(ax)
+    pos = np.arange(len(d), dtype=float)
+    x = None
     if "period" in d.columns:
+        # periods in order, on their own scale where it is regular: a missing period leaves a gap
+        t = _period_numbers(d["period"].reset_index(drop=True), "period")
+        o = np.argsort(t, kind="stable")
+        d, t = d.iloc[o], t[o]
         x = d["period"].astype(str).tolist()
-        pos = np.arange(len(x))
-    else:
-        x = None
-        pos = np.arange(len(d))
-    ax.plot(pos, d["value"], color="#7B7D7D", lw=1, zorder=1)
+        dt = np.diff(t)
+        step = float(np.min(dt)) if dt.size and np.min(dt) > 0 else 0.0
+        if step > 0 and np.all(np.abs(dt / step - np.round(dt / step)) < 0.01):
+            pos = np.round((t - t[0]) / step)
+    run = np.r_[0, np.cumsum(np.diff(pos) > 1.5)] if len(pos) else np.zeros(0, dtype=int)
+    gaps = [(a, b) for a, b in zip(pos[:-1], pos[1:]) if b - a > 1.5]
+    for k, (a, b) in enumerate(gaps):
+        ax.axvspan(a + 0.5, b - 0.5, color="#eeeeee", zorder=0, label="no data" if k == 0 else None)
+    for r in np.unique(run):
+        k = run == r
+        ax.plot(pos[k], d["value"].to_numpy()[k], color="#7B7D7D", lw=1, zorder=1)
     for seg in sorted(d["segment"].unique()):
-        m = (d["segment"] == seg).to_numpy()
-        ax.plot(pos[m], d["mean"].to_numpy()[m], color="black", lw=1.2, label="mean" if seg == 0 else None)
-        ax.plot(pos[m], d["lpl"].to_numpy()[m], color="#444444", lw=1, ls="--", label="process limits" if seg == 0 else None)
-        ax.plot(pos[m], d["upl"].to_numpy()[m], color="#444444", lw=1, ls="--")
+        in_seg = (d["segment"] == seg).to_numpy()
+        for r in np.unique(run[in_seg]):
+            m = in_seg & (run == r)
+            first = seg == 0 and r == run[in_seg][0]
+            ax.plot(pos[m], d["mean"].to_numpy()[m], color="black", lw=1.2, label="mean" if first else None)
+            ax.plot(pos[m], d["lpl"].to_numpy()[m], color="#444444", lw=1, ls="--",
+                    label="process limits" if first else None)
+            ax.plot(pos[m], d["upl"].to_numpy()[m], color="#444444", lw=1, ls="--")
     for kind, colour in SPC_COLOURS.items():
         m = (d["point_type"] == kind).to_numpy()
         if m.any():

@@ -19,7 +19,7 @@ SNAP = FX["spc_xmr"][0]
 
 
 def test_spc_matches_the_nhsrplotthedots_snapshot():
-    out = saferstats.spc(SNAP["values"])
+    out = saferstats.spc(SNAP["values"], improvement="increase")  # NHSRplotthedots' default
     assert out["mean"].round(7).unique().tolist() == [0.1416238]
     assert out["lpl"].round(5).unique().tolist() == [-3.01138]
     assert out["upl"].round(6).unique().tolist() == [3.294627]
@@ -50,7 +50,7 @@ def test_spc_by_series_equals_the_facet_snapshot_and_keeps_input_order():
 
 def test_spc_screening_fixture():
     for fx in FX["spc_xmr"][3:]:
-        out = saferstats.spc(fx["values"], screen_outliers=fx["screen_outliers"])
+        out = saferstats.spc(fx["values"], screen_outliers=fx["screen_outliers"], improvement="increase")
         assert out["upl"].iloc[0] == pytest.approx(fx["upl"], rel=1e-12)
         assert out["upper_2sigma"].iloc[0] == pytest.approx(fx["upper_2sigma"], rel=1e-12)
 
@@ -70,7 +70,8 @@ def test_spc_rebase_target_and_improvement():
     # positions without periods; per-series dict
     re2 = saferstats.spc(y, rebase=[16], improvement="decrease", target=15)
     assert re2["mean"].tolist() == re["mean"].tolist()
-    by = saferstats.spc(np.r_[y, y], by=["x"] * 32 + ["y"] * 32, rebase={"y": [16]}, target={"x": 30})
+    by = saferstats.spc(np.r_[y, y], by=["x"] * 32 + ["y"] * 32, rebase={"y": [16]}, target={"x": 30},
+                        improvement="increase")
     assert by.loc[by["series"] == "x", "segment"].max() == 0 and by.loc[by["series"] == "y", "segment"].max() == 1
     a = by.attrs["summary"]["assurance"]
     assert a.iloc[0] == "consistent_fail" and pd.isna(a.iloc[1])
@@ -184,3 +185,48 @@ def test_wdd_harm_matches_ptools():
 def test_wdd_bad_input(args, kw, match):
     with pytest.raises(InvalidInputError, match=match):
         saferstats.wdd(*args, **kw)
+
+
+def test_spc_calls_nothing_an_improvement_unless_told():
+    # a rise in recorded burglary is not an improvement: by default special causes are high/low
+    y = [5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5, 14]
+    out = saferstats.spc(y)
+    assert out["point_type"].iloc[-1] == "special_cause_neutral_high"
+    assert not out["point_type"].astype(str).str.contains("improvement|concern").any()
+    assert out.attrs["summary"]["improvement"].tolist() == ["neutral"]
+    assert saferstats.spc(y, improvement="decrease")["point_type"].iloc[-1] == "special_cause_concern"
+
+
+def test_spc_takes_the_period_index_of_a_series():
+    # a monthly count from groupby("month").size() with June missing: the gap is found from the
+    # index (it was ignored unless periods= was passed), and the rows keep the index
+    months = [f"2021-{m:02d}" for m in range(1, 13) if m != 6] + ["2022-01"]
+    counts = pd.Series([266, 258, 269, 257, 259, 263, 286, 294, 297, 369, 305, 372], index=pd.Index(months, name="month"))
+    with pytest.warns(SaferstatsWarning, match="periods are missing"):
+        out = saferstats.spc(counts, chart="c")
+    assert out["period"].tolist() == months and out.index.tolist() == months
+    for idx in (pd.PeriodIndex(months, freq="M"), pd.to_datetime(months)):
+        with pytest.warns(SaferstatsWarning, match="periods are missing"):
+            saferstats.spc(pd.Series(counts.to_numpy(), index=idx), chart="c")
+    # a plain position or number index says nothing about time
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "period" not in saferstats.spc(pd.Series(counts.to_numpy(), index=range(0, 24, 2)), chart="c").columns
+
+
+def test_plot_spc_leaves_a_gap_for_a_missing_period():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    months = [f"2021-{m:02d}" for m in range(1, 13) if m != 6] + ["2022-01"]
+    y = [266, 258, 269, 257, 259, 263, 286, 294, 297, 369, 305, 372]
+    order = [5, 0, 11, 3, 1, 2, 4, 6, 7, 8, 9, 10]          # rows need not be in period order
+    with pytest.warns(SaferstatsWarning, match="periods are missing"):
+        res = saferstats.spc([y[i] for i in order], periods=[months[i] for i in order], chart="c")
+    ax = saferstats.plot_spc(res)
+    value_lines = [ln for ln in ax.lines if ln.get_color() == "#7B7D7D"]
+    xs = [list(ln.get_xdata()) for ln in value_lines]
+    assert xs == [[0, 1, 2, 3, 4], [6, 7, 8, 9, 10, 11, 12]]          # June (x = 5) is a gap
+    assert [t.get_text() for t in ax.get_xticklabels()][:1] == ["2021-01"]
+    plt.close("all")
