@@ -942,6 +942,34 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
 
 
+_NOTHING_FURTHER = {"a no further action disposal", "nothing found - no further action", "no further action"}
+
+
+def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> None:
+    """Warn where "linked to the object of the search" is set on searches that ended in no further
+    action for most of a force's (else the data's) finds: the flag then does not mean that what was
+    searched for was found (police.uk, Derbyshire 2019-20: 345 of its 472 "finds" were no further
+    action), and a find rate is not comparable with other forces'."""
+    if "outcome" not in records.columns or not hit.any():
+        return
+    nfa = per_distinct(records["outcome"], lambda o: str(o).strip().lower() in _NOTHING_FURTHER).astype(bool)
+    unit = "force" if "force" in records.columns else None
+    frame = pd.DataFrame({"unit": records[unit].astype(str).to_numpy() if unit else "all searches",
+                          "find": hit.to_numpy(), "nfa": (hit.to_numpy() & nfa.to_numpy())})
+    per = frame.groupby("unit", sort=True)[["find", "nfa"]].sum()
+    bad = per[(per["find"] >= 10) & (per["nfa"] > 0.5 * per["find"])]
+    if len(bad):
+        import warnings
+
+        from .exceptions import SaferstatsWarning
+
+        where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
+        warnings.warn(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
+                      f"ended in no further action ({where}), so the flag there does not show that what was searched "
+                      "for was found and the find rate is not comparable; compare outcome='positive' or 'arrest'",
+                      SaferstatsWarning, stacklevel=4)
+
+
 @accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
@@ -961,7 +989,9 @@ def outcome_test(
 
     ``outcome``: ``"arrest"`` (outcome = Arrest), ``"find"`` (``outcome_linked_to_object_of_search``
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
-    other than no further action; blank outcomes excluded and counted).
+    other than no further action; blank outcomes excluded and counted). Some forces set the
+    "linked" flag on searches that ended in no further action; where that is most of a force's
+    finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable).
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -997,7 +1027,7 @@ def outcome_test(
     conf = float(confidence)
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
-                                         keep=[*keys, "outcome", "outcome_linked_to_object_of_search"])
+                                         keep=[*keys, "outcome", "outcome_linked_to_object_of_search", "force"])
     if outcome == "arrest":
         require_columns(records, {"outcome": "outcome"}, "searches")
         hit = per_distinct(records["outcome"], lambda o: o.strip().lower() == "arrest").astype(bool)
@@ -1009,6 +1039,7 @@ def outcome_test(
         usable = linked.notna()
         hit = linked.fillna(False).astype(bool)
         excluded["outcome_linked_missing"] = int((~usable).sum())
+        _check_finds(records, hit, keys)
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())

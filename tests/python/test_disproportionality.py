@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, load_fixture
 
 import saferstats
-from saferstats import InvalidInputError
+from saferstats import InvalidInputError, SaferstatsWarning
 
 FX = load_fixture("disproportionality_reference.json")
 SAMPLE = saferstats.datasets.stop_search_sample_path()
@@ -207,6 +207,24 @@ def test_outcome_tests_match_statsmodels_scipy():
         assert out["test"] == ("fisher" if r["min_expected"] < 5 else "z")
         if "rr" in r:
             assert out["rr_lower"] == pytest.approx(r["rr_ci"][0], rel=1e-9)
+
+
+def test_outcome_find_warns_where_the_link_flag_is_set_on_no_further_action(sample):
+    # police.uk as published: Derbyshire sets "outcome linked to object of search" on searches that
+    # ended in no further action, so most of its "finds" found nothing; counted here independently
+    import re
+
+    with pytest.warns(SaferstatsWarning, match="most searches flagged 'outcome linked") as w:
+        saferstats.outcome_test(sample, outcome="find")
+    counted = saferstats.outcome_test(sample, outcome="find", by="force")
+    recs = sample[sample["force"] == "derbyshire"]
+    linked = recs["outcome_linked_to_object_of_search"].astype("boolean").fillna(False).astype(bool)
+    nfa = recs["outcome"].astype(str).str.strip().str.lower() == "a no further action disposal"
+    said = re.search(r"derbyshire: (\d+) of (\d+)", str(w[0].message))
+    assert said is not None and "durham" not in str(w[0].message)
+    n_nfa, n_find = int(said.group(1)), int(said.group(2))
+    assert n_find == counted.loc[counted["force"] == "derbyshire", "hits"].sum() <= linked.sum()
+    assert n_nfa > n_find / 2 and n_nfa <= int((linked & nfa).sum())
 
 
 def test_outcome_find_excludes_missing_links(sample):
