@@ -162,7 +162,7 @@ pub(crate) fn min_max(v: &[f64]) -> (f64, f64) {
         })
 }
 
-/// The smallest and the largest |φ| in the latitude band [`lat0`, `lat1`] (radians): where
+/// The smallest and the largest |φ| in the latitude band from `lat0` to `lat1` (radians): where
 /// cos φ is largest and smallest, which bounds the east–west size of a longitude cell.
 pub(crate) fn abs_lat_range(lat0: f64, lat1: f64) -> (f64, f64) {
     let min_abs = if lat0 <= 0.0 && lat1 >= 0.0 {
