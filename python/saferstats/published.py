@@ -21,6 +21,7 @@ source_line, column, value, reason``) and counted in ``df.attrs["summary"]``. Ag
 from __future__ import annotations
 
 import csv
+import functools
 import io as _stdio
 import re
 import shutil
@@ -179,6 +180,11 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     read only with ``ids=True``: at national scale it is most of the memory. ``columns`` reads only
     the named columns (like pandas' ``usecols``; ``source_file``/``source_line`` always come), which
     keeps a national extract within a few GB: ``columns=["month", "lsoa_code", "crime_type"]``.
+
+    ``lsoa_code`` is as police.uk published it: LSOA 2011 codes for earlier months, about 5% of
+    which are not LSOAs of 2021 and so do not join Census 2021 LSOA tables
+    (:func:`census_population` ``"lsoa"``); ``df.attrs["summary"]["lsoa_codes_not_2021"]`` counts
+    them (``codes``, ``rows``). Count by area from the coordinates (:func:`assign_area`) instead.
 
     ``crime_type`` keeps only the named crime types (a name or a list; case and spacing are
     ignored; ``"ASB"`` means ``"Anti-social behaviour"``); an unknown name is an
@@ -346,7 +352,27 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
     out.attrs["summary"] = {"records": records, "rows": len(out), "other_crime_types": records - len(out),
                             "lines_left_out": sum(1 for d in dropped if d["column"] is None),
                             "files": int(sum(1 for r in res["rows_per_file"] if r)), "problems": reasons}
+    if "lsoa_code" in out.columns:
+        out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
     return out
+
+
+def _lsoa_codes_not_2021(codes: pd.Series) -> dict[str, int]:
+    """How many LSOA codes (and the rows that carry them) are not LSOAs of 2021: police.uk coded
+    earlier months with LSOA 2011 codes, about 5% of which changed in 2021, so those rows do not
+    join Census 2021 LSOA tables."""
+    cats = pd.Series(codes.cat.categories if isinstance(codes.dtype, pd.CategoricalDtype) else codes.dropna().unique(),
+                     dtype=object)
+    looks = cats.astype(str).str.fullmatch(r"[EW]01\d{6}").fillna(False).astype(bool)
+    other = set(cats[looks & ~cats.isin(_lsoa21_codes())])
+    return {"codes": len(other), "rows": int(codes.isin(other).sum())}
+
+
+@functools.lru_cache(maxsize=1)
+def _lsoa21_codes() -> frozenset[str]:
+    from .geography import _table
+
+    return frozenset(_table("census2021_lsoa21.csv.gz")["lsoa_code"])
 
 
 # --------------------------------------------------------------------------- published tables

@@ -302,3 +302,22 @@ def test_mha_workbook_as_published_equals_its_main_sheet_csv():
     assert e.value.argument == "sheet"
     with pytest.raises(InvalidInputError, match="applies to a workbook"):
         ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv", sheet="x")
+
+
+@needs_shared
+def test_street_crime_counts_lsoa_codes_that_are_not_2021_lsoas():
+    # police.uk 2021 street crime carries LSOA 2011 codes; those that are not LSOAs of 2021 (ONS
+    # TS021 by LSOA 2021, read here from the published file) do not join Census 2021 tables
+    df = ss.read_street_crime(STREET)
+    with open(SHARED / "population" / "census2021_ew" / "ts021_ethnic_group_lsoa21.csv", newline="") as fh:
+        lsoa21 = {r["lsoa21_code"] for r in csv.DictReader(fh)}
+    rows = Counter()
+    for f in sorted(STREET.glob("*-street.csv")):
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for r in csv.DictReader(fh):
+                code = r["LSOA code"]
+                if re.fullmatch(r"[EW]01\d{6}", code) and code not in lsoa21:
+                    rows[code] += 1
+    assert len(lsoa21) == 35672
+    assert df.attrs["summary"]["lsoa_codes_not_2021"] == {"codes": len(rows), "rows": sum(rows.values())}
+    assert len(rows) > 0
