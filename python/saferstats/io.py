@@ -374,8 +374,23 @@ def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
     if len(set(categories)) == len(categories):
         # the reader's codes index its categories by construction
         return pd.Categorical.from_codes(codes, categories=categories, validate=False)
-    # two byte strings decoded to the same text (invalid UTF-8 replaced): merge them
-    return pd.Categorical(np.asarray(categories, dtype=object)[codes])
+    # two byte strings decoded to the same text (invalid UTF-8 replaced): merge them (code -1 stays missing)
+    values = np.asarray([*categories, None], dtype=object)[np.where(codes < 0, len(categories), codes)]
+    return pd.Categorical(values)
+
+
+def _blank_as_missing(codes: np.ndarray, categories: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The reader's (codes, categories) with every empty or whitespace-only category made missing
+    (code -1): a blank cell is no value, not a category ``""``.
+
+    >>> _blank_as_missing(np.array([0, 1, 2, 1]), ["Male", "", "Female"])
+    (array([ 0, -1,  1, -1], dtype=int32), ['Male', 'Female'])
+    """
+    blank = np.array([not c.strip() for c in categories], dtype=bool)
+    if not blank.any():
+        return codes, categories
+    new = np.where(blank, -1, np.cumsum(~blank) - 1).astype(np.int32)
+    return new[codes], [c for c, b in zip(categories, blank) if not b]
 
 
 def _bool(values: np.ndarray) -> pd.arrays.BooleanArray:
@@ -398,8 +413,14 @@ def read_stop_search(
     ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` (an ordered categorical, so
     months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
-    (pass ``force=`` for files that do not say, such as API exports), plus ``source_file`` and
-    ``source_line``.
+    (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``), plus
+    ``source_file`` and ``source_line``. The text columns (``gender``, ``age_range``, both
+    ethnicities, ``legislation``, ``object_of_search``, ``outcome``, ``type``,
+    ``policing_operation``) are categoricals in which an empty (or whitespace-only) cell is
+    missing (``NaN``), as in :func:`~saferstats.read_street_crime`, never a category ``""``: so
+    ``isna()``, ``dropna()`` and ``value_counts()`` see it as missing. (Blank cells are not
+    problems and are not listed in ``df.attrs["dropped"]``; in ethnicity they count as "Not
+    stated" in :func:`~saferstats.disproportionality`.)
 
     Nothing is dropped silently (see :mod:`saferstats.io` for the guarantees): values that cannot
     be used become missing and every such cell is listed in ``df.attrs["dropped"]`` (records
@@ -416,6 +437,8 @@ def read_stop_search(
     (['city-of-london', 'derbyshire', 'durham'], True)
     >>> df.attrs["summary"]["lines_left_out"], df["month"].cat.ordered
     (0, True)
+    >>> "" in df["gender"].cat.categories, bool(df["gender"].isna().any())
+    (False, True)
     """
     if format not in ("auto", "bulk", "api", "snake"):
         raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
@@ -455,7 +478,9 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     for name, kind, _, _ in _KINDS:
         col = cols[_INDEX[name]]
         if kind == "category":
-            data[name] = _categorical(*col)
+            # a blank cell (no gender, no legislation...) is missing, as in read_street_crime; the
+            # force and file-name columns keep "" (no value there: the force comes from elsewhere)
+            data[name] = _categorical(*(col if name in ("force", "file_name") else _blank_as_missing(*col)))
         elif kind == "bool":
             data[name] = _bool(col)
         elif kind == "float":

@@ -882,3 +882,85 @@ def test_period_labels_read_for_the_census_check(col, labels, before):
                                            f"{out.attrs['denominator_check'].get('to')}")
     assert out["denominator"].str.startswith("Census 2021 (population table as given)").all()
     assert (said.all() if before else not said.any())
+
+
+# ------------------------------------------------ blank cells are missing (walk-through defect 3)
+
+_BLANK_COLUMNS = {"Gender": "gender", "Age range": "age_range", "Self-defined ethnicity": "self_defined_ethnicity",
+                  "Officer-defined ethnicity": "officer_defined_ethnicity", "Legislation": "legislation",
+                  "Object of search": "object_of_search", "Outcome": "outcome"}
+
+
+def _csv_blanks(files, delimiter=",", rename=None):
+    """Per column: blank (whitespace-only) cells and the non-blank value counts, with the csv module."""
+    import csv
+    from collections import Counter
+
+    rename = rename or {}
+    blanks, values = Counter(), {}
+    for f in files:
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh, delimiter=delimiter):
+                for src, col in rename.items():
+                    v = (row[src] or "").strip()
+                    if v:
+                        values.setdefault(col, Counter())[v] += 1
+                    else:
+                        blanks[col] += 1
+    return blanks, values
+
+
+def test_blank_cells_are_missing_not_an_empty_category(shared_data):
+    """read_stop_search gave 1,445 blank genders as a category "" (isna() 0); they are missing,
+    as read_street_crime's blanks are, in every text column and in both published layouts."""
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    df = saferstats.read_stop_search(folder)
+    blanks, values = _csv_blanks(sorted(folder.glob("*.csv")), rename=_BLANK_COLUMNS)
+    assert blanks["gender"] == 1445  # the walk-through's figure
+    for col in _BLANK_COLUMNS.values():
+        assert "" not in df[col].cat.categories, col
+        assert int(df[col].isna().sum()) == blanks[col], col
+        assert df[col].value_counts().to_dict() == dict(values[col]), col
+    assert int(df["gender"].value_counts(dropna=False).sum()) == len(df)
+    # the City of London re-export: quoted "" cells, semicolon-separated, snake_case
+    col_file = shared_data / "stop_search" / "city_of_london_2023" / "stop_and_search.csv"
+    snake = {c: c for c in ("gender", "age_range", "self_defined_ethnicity", "legislation", "object_of_search",
+                            "outcome")}
+    cblanks, cvalues = _csv_blanks([col_file], delimiter=";", rename=snake)
+    city = saferstats.read_stop_search(col_file)
+    assert cblanks["legislation"] > 0
+    for col in snake:
+        assert "" not in city[col].cat.categories, col
+        assert int(city[col].isna().sum()) == cblanks[col], col
+        assert city[col].value_counts().to_dict() == dict(cvalues[col]), col
+
+
+def test_blank_ethnicity_still_counts_as_not_stated(shared_data):
+    """Downstream meaning unchanged: a blank self-defined ethnicity (now missing) is "Not stated"
+    in disproportionality, as "" was; the count is taken independently with the csv module."""
+    import csv
+
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    not_stated = 0
+    for f in sorted(folder.glob("*.csv")):
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                if row["Type"].strip().lower() == "vehicle search":
+                    continue
+                eth = row["Self-defined ethnicity"].strip()
+                not_stated += eth in ("", "Other ethnic group - Not stated")
+    df = saferstats.read_stop_search(folder)
+    out = saferstats.disproportionality(df, by="force", census=2011)
+    assert out.attrs["excluded"]["not_stated"] == not_stated
+    assert saferstats.assign_ethnicity(df)[df["self_defined_ethnicity"].isna()].eq("Not stated").all()
+
+
+def test_whitespace_only_cell_is_missing(tmp_path):
+    lines = (FIXTURES / "stop_search" / "api_leicester_2020-02.csv").read_text().splitlines()
+    row = lines[1].split(",")
+    row[3] = "   "  # gender
+    path = tmp_path / "ws.csv"
+    path.write_text("\n".join([lines[0], ",".join(row), lines[2]]) + "\n")
+    df = saferstats.read_stop_search(path, force="Leicestershire")
+    assert df["gender"].isna().tolist() == [True, False]
+    assert df.attrs["dropped"] == []
