@@ -613,10 +613,12 @@ def _reason(kind: str, col: str | None, col_kind: str) -> str:
 
 #: Columns of the NHS England MHA annual main sheet -> output names (text as published).
 _MHA_TEXT = {"Year": "year", "Measure": "measure", "measureSubcategory": "subcategory", "Demographic": "demographic",
-             "DemographicBreakdown": "breakdown", "OrganisationBreakdown": "organisation_level", "OrgID": "org_id",
-             "OrgName": "org_name"}
-_MHA_NUMBERS = {"Total_Count": "count", "CrudeRate": "crude_rate", "StdRate": "std_rate",
-                "Confidence_interval": "std_rate_ci"}
+             "DemographicBreakdown": "breakdown", "OrganisationBreakdown": "organisation_level",
+             "Datasource": "datasource", "OrgID": "org_id", "OrgName": "org_name"}
+_MHA_NUMBERS = {"MHSDS_Count": "mhsds_count", "Acute_Count": "acute_count", "Total_Count": "count",
+                "CrudeRate": "crude_rate", "StdRate": "std_rate", "Confidence_interval": "std_rate_ci"}
+#: Columns of the main sheet that older or cut-down files may lack: missing in every row then.
+_MHA_OPTIONAL = {"Datasource", "MHSDS_Count", "Acute_Count"}
 _MHA_REQUIRED = ["Measure", "measureSubcategory", "Demographic", "DemographicBreakdown", "OrganisationBreakdown",
                  "Total_Count"]
 #: What NHS England prints in a suppressed cell (the DERIVED CSV export leaves it empty).
@@ -626,14 +628,25 @@ _MHA_SUPPRESSED = {"", "*", "[c]", "[x]", "[z]", "-"}
 def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read NHS England's *Mental Health Act Statistics, Annual Figures* main sheet (suppressed
     publication) into a tidy table: ``year, measure, subcategory, demographic, breakdown,
-    organisation_level, org_id, org_name, count, crude_rate, std_rate, std_rate_ci``.
+    organisation_level, datasource, org_id, org_name, mhsds_count, acute_count, count, crude_rate,
+    std_rate, std_rate_ci``.
+
+    **Which source a count comes from.** ``datasource`` is the sheet's ``Datasource`` as published:
+    ``"MHSDS"`` (mental health services), ``"ECDS"`` (A&E, the Emergency Care Data Set) or
+    ``"Both"``; ``mhsds_count`` and ``acute_count`` are the two parts of ``count``. The "All" row
+    and its breakdowns can come from different sources: for Section 136 in 2023-24 the "All" row is
+    ``Both`` (MHSDS 15,212 + A&E 1,625 = 16,837) while the age and ethnicity breakdowns are MHSDS
+    only (age sums to 15,212). A share of a breakdown (or of an MHSDS-only measure such as
+    "Section 136 to 2") must be taken of the like-for-like total, the "All" row's
+    ``mhsds_count``, not its ``count``: 18-34 is 52.0% of 15,212, not 47.0% of 16,837. Files
+    without these columns (older years, cut-down exports) give them missing in every row.
 
     ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
     the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
     sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.
 
-    Counts suppressed in the source (``*`` or empty) are missing, not zero; ``.attrs["suppressed"]``
-    counts them. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
+    Counts suppressed in the source (``*`` or empty) are missing, not zero (in ``mhsds_count`` and
+    ``acute_count`` too); ``.attrs["suppressed"]`` counts the suppressed ``count`` cells. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
     the wrong number of fields or an unterminated quote is left out and listed in
     ``.attrs["dropped"]`` with its line (the columns of the other lines never shift), and so is a
     number that cannot be read (e.g. ``"12a"``: missing, not silently "suppressed");
@@ -644,6 +657,9 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
     >>> int(t.query("subcategory == 'Section 136' and demographic == 'All' and organisation_level == 'All submissions'")["count"].iloc[0])
     16837
+    >>> s136 = t.query("subcategory == 'Section 136' and breakdown == 'All' and organisation_level == 'All submissions'")
+    >>> [(r.demographic, r.datasource, int(r.mhsds_count), int(r.acute_count), int(r.count)) for r in s136.itertuples()]
+    [('Age', 'MHSDS', 15212, 0, 15212), ('All', 'Both', 15212, 1625, 16837), ('Ethnicity', 'MHSDS', 13156, 0, 13156)]
     >>> t.attrs["summary"]["lines_left_out"], t.attrs["suppressed"] > 0
     (0, True)
     """
@@ -739,18 +755,25 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
         dropped.append({"source_file": name, "source_line": int(pr["line"][k]), "column": col,
                         "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, "category")})
     out = pd.DataFrame(index=pd.RangeIndex(n))
-    for c, name in _MHA_TEXT.items():
+    absent = {c for c in _MHA_OPTIONAL if c not in shown}
+    for c, out_col in _MHA_TEXT.items():
         codes, cats = cols[index[c]]
-        out[name] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
+        if c in absent:
+            out[out_col] = np.full(n, None, dtype=object)
+            continue
+        out[out_col] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
     suppressed = 0
-    for c, name in _MHA_NUMBERS.items():
+    for c, out_col in _MHA_NUMBERS.items():
         codes, cats = cols[index[c]]
+        if c in absent:
+            out[out_col] = np.full(n, np.nan)
+            continue
         text = pd.Series(cats, dtype=object).str.strip()
         values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
         blank = text.isin(_MHA_SUPPRESSED).to_numpy()
         bad = np.flatnonzero(values.isna().to_numpy() & ~blank)
         value_of = values.to_numpy(dtype=float)
-        out[name] = value_of[codes] if n else np.array([], dtype=float)
+        out[out_col] = value_of[codes] if n else np.array([], dtype=float)
         if bad.size:  # neither a number nor a suppression marker
             for r in np.flatnonzero(np.isin(codes, bad)):
                 dropped.append({"source_file": name, "source_line": int(lines[r]), "column": c,
