@@ -964,3 +964,53 @@ def test_whitespace_only_cell_is_missing(tmp_path):
     df = saferstats.read_stop_search(path, force="Leicestershire")
     assert df["gender"].isna().tolist() == [True, False]
     assert df.attrs["dropped"] == []
+
+
+# --------------------------------------- forest plot: labels fit, zero ratios shown (walk-through 8)
+
+def _forest_table():
+    long = "a-force-with-a-rather-long-police-uk-identifier"
+    return pd.DataFrame({
+        "force": [long] * 4 + ["durham"] * 2,
+        "group": ["White", "Black", "Other", "Asian", "White", "Black"],
+        "ratio": [1.0, 2.5, 0.0, 1.4, 1.0, 3.0],
+        "ratio_lower": [1.0, 1.8, 0.0, 0.9, 1.0, 2.0],
+        "ratio_upper": [1.0, 3.4, 2.3, 2.1, 1.0, 4.4],
+        "ratio_method": ["reference", "katz", "exact (zero count)", "katz", "reference", "katz"],
+        "reliable": [True, True, False, True, True, True],
+        "confidence": [0.95] * 6,
+    })
+
+
+@pytest.mark.parametrize("own_figure", [False, True])
+def test_forest_plot_labels_inside_the_figure_and_zero_ratio_marked(own_figure):
+    """Labels ran off the left edge ("f-london / Asian") and a ratio of 0 (CI 0-2.3) had no marker
+    on the log axis. Now every label's extent is inside the figure, and the zero ratio has a marker
+    at the axis's left edge with its own legend entry."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = None
+    if own_figure:  # a caller's plain figure (no layout engine)
+        _, ax = plt.subplots(figsize=(6, 4))
+    ax = saferstats.plot_disproportionality(_forest_table(), ax=ax)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.get_yticklabels() if t.get_text()]
+    assert "a-force-with-a-rather-long-police-uk-identifier / Other" in [t.get_text() for t in labels]
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, t.get_text()
+    # the zero ratio: a marker at the left edge of the axis, on the row of "... / Other"
+    y_other = next(t.get_position()[1] for t in labels if t.get_text().endswith("/ Other"))
+    left = ax.get_xlim()[0]
+    assert 0 < left < 0.9  # below every other lower limit shown
+    marked = [pc for pc in ax.collections if str(pc.get_label()).startswith("ratio 0")]
+    assert len(marked) == 1
+    xy = marked[0].get_offsets()
+    assert xy.shape == (1, 2) and xy[0][0] == pytest.approx(left) and xy[0][1] == y_other
+    assert any(t.get_text().startswith("ratio 0") for t in ax.get_legend().get_texts())
+    plt.close(fig)
