@@ -45,7 +45,10 @@ def _fit_left_labels(ax: Any) -> None:
     fig = ax.figure
     if fig.get_layout_engine() is not None:
         return
-    renderer = fig.canvas.get_renderer()
+    try:
+        renderer = fig.canvas.get_renderer()
+    except AttributeError:  # a canvas that cannot measure text before saving: leave the layout alone
+        return
     fig_width = fig.bbox.width
     for _ in range(3):
         boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
