@@ -308,13 +308,20 @@ S136 = [
         "mha = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())\n"
         "nat = mha[(mha.organisation_level == 'All submissions') & (mha.demographic == 'All')\n"
         "          & mha.measure.isin(['Short term orders', 'Detentions following use of Place of Safety Order'])]\n"
-        "nat[['measure', 'subcategory', 'count']]"
+        "nat[['measure', 'subcategory', 'datasource', 'mhsds_count', 'acute_count', 'count']]"
     ),
-    new_markdown_cell("## 1a. Conversion of s136 to s2/s3, England 2023-24 (Wilson 95% CI)"),
+    new_markdown_cell(
+        "## 1a. Conversion of s136 to s2/s3, England 2023-24 (Wilson 95% CI)\n\n"
+        "The conversions are counted in the Mental Health Services Data Set (MHSDS) only, while the s136 total "
+        "(`datasource` \"Both\") adds the uses recorded in A&E (ECDS). The like-for-like denominator is the total's "
+        "MHSDS part, `mhsds_count`."
+    ),
     new_code_cell(
         "n = nat.set_index('subcategory')['count']\n"
+        "uses = nat.set_index('subcategory').loc['Section 136', 'mhsds_count']\n"
+        "assert uses < n['Section 136']  # 15,212 of the 16,837 uses are in MHSDS\n"
         "conv = saferstats.proportion_ci([n['Section 136 to 2'], n['Section 136 to 3'], n['Section 136 to 2'] + n['Section 136 to 3']],\n"
-        "                                n['Section 136'], multiplier=100)\n"
+        "                                uses, multiplier=100)\n"
         "conv.index = ['to s2', 'to s3', 'to s2 or s3']\n"
         "conv.round(2)"
     ),

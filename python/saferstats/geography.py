@@ -132,7 +132,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     """The area whose name or code is ``query`` (case-insensitive; police.uk force ids such as
     ``"avon-and-somerset"`` work at ``level="force"``), as ``{"level", "code", "name"}``.
 
-    Raises :class:`UnknownAreaError` listing the close matches when there is no such area.
+    Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
+    the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
+    whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
+    a CSP covering Buckinghamshire), otherwise it lists the close matches.
 
     >>> find_area("st albans")
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
@@ -140,6 +143,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     Traceback (most recent call last):
     ...
     saferstats.exceptions.UnknownAreaError: no force named or coded 'Hertfordshre'; close matches: 'Hertfordshire', ...
+    >>> find_area("Westmorland and Furness", level="csp")
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.UnknownAreaError: no csp named or coded 'Westmorland and Furness': Westmorland and Furness (E06000064) is a local authority formed by a merger; its CSPs follow the districts it was merged from: 'Barrow-in-Furness' (E22000032), 'Eden' (E22000035), 'South Lakeland' (E22000036). Pass one of them, or level='la' for the authority
     """
     lvl = _check_level(level, _POINT_LEVELS)
     names = _names(lvl)
@@ -153,12 +160,48 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         for code, name in names.items():
             if force_slug(name) == q:
                 return {"level": lvl, "code": str(code), "name": str(name)}
+    other = _other_level(q, lvl)
+    if other:
+        raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     close = _close(str(query), [str(n) for n in names.values])
     raise UnknownAreaError(
         f"no {lvl} named or coded {query!r}; "
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )
+
+
+def _other_level(q: str, level: str) -> str:
+    """What a query that names no area of ``level`` names at the other level (LA <-> CSP), as a
+    sentence for the error: ``""`` when it names neither."""
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+
+    def listing(rows: pd.DataFrame, name: str, code: str) -> str:
+        rows = rows.drop_duplicates(code)
+        return ", ".join(f"{n!r} ({c})" for n, c in zip(rows[name], rows[code]))
+
+    if level == "csp":
+        rows = lk[(lk["la"].str.lower() == q) | (lk["la_code"].str.lower() == q)]
+        if not len(rows):
+            return ""
+        la, code = rows["la"].iloc[0], rows["la_code"].iloc[0]
+        if bool(rows["csp_split"].any()):
+            return (f"{la} ({code}) is a local authority formed by a merger; its CSPs follow the districts it was "
+                    f"merged from: {listing(rows, 'csp', 'csp_code')}. Pass one of them, or level='la' for the "
+                    "authority")
+        csps = rows.drop_duplicates("csp_code")
+        return (f"{la} ({code}) is a local authority in the CSP{'s' if len(csps) > 1 else ''} "
+                f"{listing(csps, 'csp', 'csp_code')}; pass {'one of them' if len(csps) > 1 else 'that'}, or level='la'")
+    if level == "la":
+        rows = lk[(lk["csp"].str.lower() == q) | (lk["csp_code"].str.lower() == q)]
+        if not len(rows):
+            return ""
+        csp, code = rows["csp"].iloc[0], rows["csp_code"].iloc[0]
+        las = rows.drop_duplicates("la_code")
+        part = "part of " if bool(rows["csp_split"].any()) else ""
+        return (f"{csp} ({code}) is a community safety partnership (level='csp') covering {part}the local "
+                f"authorit{'ies' if len(las) > 1 else 'y'} {listing(las, 'la', 'la_code')}")
+    return ""
 
 
 def census_population(

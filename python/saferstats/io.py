@@ -374,8 +374,23 @@ def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
     if len(set(categories)) == len(categories):
         # the reader's codes index its categories by construction
         return pd.Categorical.from_codes(codes, categories=categories, validate=False)
-    # two byte strings decoded to the same text (invalid UTF-8 replaced): merge them
-    return pd.Categorical(np.asarray(categories, dtype=object)[codes])
+    # two byte strings decoded to the same text (invalid UTF-8 replaced): merge them (code -1 stays missing)
+    values = np.asarray([*categories, None], dtype=object)[np.where(codes < 0, len(categories), codes)]
+    return pd.Categorical(values)
+
+
+def _blank_as_missing(codes: np.ndarray, categories: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The reader's (codes, categories) with every empty or whitespace-only category made missing
+    (code -1): a blank cell is no value, not a category ``""``.
+
+    >>> _blank_as_missing(np.array([0, 1, 2, 1]), ["Male", "", "Female"])
+    (array([ 0, -1,  1, -1], dtype=int32), ['Male', 'Female'])
+    """
+    blank = np.array([not c.strip() for c in categories], dtype=bool)
+    if not blank.any():
+        return codes, categories
+    new = np.where(blank, -1, np.cumsum(~blank) - 1).astype(np.int32)
+    return new[codes], [c for c, b in zip(categories, blank) if not b]
 
 
 def _bool(values: np.ndarray) -> pd.arrays.BooleanArray:
@@ -398,8 +413,14 @@ def read_stop_search(
     ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` (an ordered categorical, so
     months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
-    (pass ``force=`` for files that do not say, such as API exports), plus ``source_file`` and
-    ``source_line``.
+    (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``), plus
+    ``source_file`` and ``source_line``. The text columns (``gender``, ``age_range``, both
+    ethnicities, ``legislation``, ``object_of_search``, ``outcome``, ``type``,
+    ``policing_operation``) are categoricals in which an empty (or whitespace-only) cell is
+    missing (``NaN``), as in :func:`~saferstats.read_street_crime`, never a category ``""``: so
+    ``isna()``, ``dropna()`` and ``value_counts()`` see it as missing. (Blank cells are not
+    problems and are not listed in ``df.attrs["dropped"]``; in ethnicity they count as "Not
+    stated" in :func:`~saferstats.disproportionality`.)
 
     Nothing is dropped silently (see :mod:`saferstats.io` for the guarantees): values that cannot
     be used become missing and every such cell is listed in ``df.attrs["dropped"]`` (records
@@ -416,6 +437,8 @@ def read_stop_search(
     (['city-of-london', 'derbyshire', 'durham'], True)
     >>> df.attrs["summary"]["lines_left_out"], df["month"].cat.ordered
     (0, True)
+    >>> "" in df["gender"].cat.categories, bool(df["gender"].isna().any())
+    (False, True)
     """
     if format not in ("auto", "bulk", "api", "snake"):
         raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
@@ -455,7 +478,9 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     for name, kind, _, _ in _KINDS:
         col = cols[_INDEX[name]]
         if kind == "category":
-            data[name] = _categorical(*col)
+            # a blank cell (no gender, no legislation...) is missing, as in read_street_crime; the
+            # force and file-name columns keep "" (no value there: the force comes from elsewhere)
+            data[name] = _categorical(*(col if name in ("force", "file_name") else _blank_as_missing(*col)))
         elif kind == "bool":
             data[name] = _bool(col)
         elif kind == "float":
@@ -588,10 +613,12 @@ def _reason(kind: str, col: str | None, col_kind: str) -> str:
 
 #: Columns of the NHS England MHA annual main sheet -> output names (text as published).
 _MHA_TEXT = {"Year": "year", "Measure": "measure", "measureSubcategory": "subcategory", "Demographic": "demographic",
-             "DemographicBreakdown": "breakdown", "OrganisationBreakdown": "organisation_level", "OrgID": "org_id",
-             "OrgName": "org_name"}
-_MHA_NUMBERS = {"Total_Count": "count", "CrudeRate": "crude_rate", "StdRate": "std_rate",
-                "Confidence_interval": "std_rate_ci"}
+             "DemographicBreakdown": "breakdown", "OrganisationBreakdown": "organisation_level",
+             "Datasource": "datasource", "OrgID": "org_id", "OrgName": "org_name"}
+_MHA_NUMBERS = {"MHSDS_Count": "mhsds_count", "Acute_Count": "acute_count", "Total_Count": "count",
+                "CrudeRate": "crude_rate", "StdRate": "std_rate", "Confidence_interval": "std_rate_ci"}
+#: Columns of the main sheet that older or cut-down files may lack: missing in every row then.
+_MHA_OPTIONAL = {"Datasource", "MHSDS_Count", "Acute_Count"}
 _MHA_REQUIRED = ["Measure", "measureSubcategory", "Demographic", "DemographicBreakdown", "OrganisationBreakdown",
                  "Total_Count"]
 #: What NHS England prints in a suppressed cell (the DERIVED CSV export leaves it empty).
@@ -601,14 +628,25 @@ _MHA_SUPPRESSED = {"", "*", "[c]", "[x]", "[z]", "-"}
 def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read NHS England's *Mental Health Act Statistics, Annual Figures* main sheet (suppressed
     publication) into a tidy table: ``year, measure, subcategory, demographic, breakdown,
-    organisation_level, org_id, org_name, count, crude_rate, std_rate, std_rate_ci``.
+    organisation_level, datasource, org_id, org_name, mhsds_count, acute_count, count, crude_rate,
+    std_rate, std_rate_ci``.
+
+    **Which source a count comes from.** ``datasource`` is the sheet's ``Datasource`` as published:
+    ``"MHSDS"`` (mental health services), ``"ECDS"`` (A&E, the Emergency Care Data Set) or
+    ``"Both"``; ``mhsds_count`` and ``acute_count`` are the two parts of ``count``. The "All" row
+    and its breakdowns can come from different sources: for Section 136 in 2023-24 the "All" row is
+    ``Both`` (MHSDS 15,212 + A&E 1,625 = 16,837) while the age and ethnicity breakdowns are MHSDS
+    only (age sums to 15,212). A share of a breakdown (or of an MHSDS-only measure such as
+    "Section 136 to 2") must be taken of the like-for-like total, the "All" row's
+    ``mhsds_count``, not its ``count``: 18-34 is 52.0% of 15,212, not 47.0% of 16,837. Files
+    without these columns (older years, cut-down exports) give them missing in every row.
 
     ``path`` is the main-sheet CSV as published, or a workbook (``.xlsx``/``.ods``) holding it:
     the sheet whose first row has the main sheet's columns is read (``sheet=`` names it; other
     sheets, such as pivot tables, are ignored), and its lines are counted as in the sheet.
 
-    Counts suppressed in the source (``*`` or empty) are missing, not zero; ``.attrs["suppressed"]``
-    counts them. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
+    Counts suppressed in the source (``*`` or empty) are missing, not zero (in ``mhsds_count`` and
+    ``acute_count`` too); ``.attrs["suppressed"]`` counts the suppressed ``count`` cells. Parsed by the Rust reader with the guarantees of :mod:`saferstats.io`: a line with
     the wrong number of fields or an unterminated quote is left out and listed in
     ``.attrs["dropped"]`` with its line (the columns of the other lines never shift), and so is a
     number that cannot be read (e.g. ``"12a"``: missing, not silently "suppressed");
@@ -619,6 +657,9 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
     >>> int(t.query("subcategory == 'Section 136' and demographic == 'All' and organisation_level == 'All submissions'")["count"].iloc[0])
     16837
+    >>> s136 = t.query("subcategory == 'Section 136' and breakdown == 'All' and organisation_level == 'All submissions'")
+    >>> [(r.demographic, r.datasource, int(r.mhsds_count), int(r.acute_count), int(r.count)) for r in s136.itertuples()]
+    [('Age', 'MHSDS', 15212, 0, 15212), ('All', 'Both', 15212, 1625, 16837), ('Ethnicity', 'MHSDS', 13156, 0, 13156)]
     >>> t.attrs["summary"]["lines_left_out"], t.attrs["suppressed"] > 0
     (0, True)
     """
@@ -720,18 +761,25 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
         dropped.append({"source_file": name, "source_line": int(pr["line"][k]), "column": col,
                         "value": pr["value"][k], "reason": _reason(pr["kind"][k], col, "category")})
     out = pd.DataFrame(index=pd.RangeIndex(n))
-    for c, column in _MHA_TEXT.items():
+    absent = {c for c in _MHA_OPTIONAL if c not in shown}
+    for c, out_col in _MHA_TEXT.items():
         codes, cats = cols[index[c]]
-        out[column] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
+        if c in absent:
+            out[out_col] = np.full(n, None, dtype=object)
+            continue
+        out[out_col] = np.asarray(cats, dtype=object)[codes] if n else np.array([], dtype=object)
     suppressed = 0
-    for c, column in _MHA_NUMBERS.items():
+    for c, out_col in _MHA_NUMBERS.items():
         codes, cats = cols[index[c]]
+        if c in absent:
+            out[out_col] = np.full(n, np.nan)
+            continue
         text = pd.Series(cats, dtype=object).str.strip()
         values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
         blank = text.isin(_MHA_SUPPRESSED).to_numpy()
         bad = np.flatnonzero(values.isna().to_numpy() & ~blank)
         value_of = values.to_numpy(dtype=float)
-        out[column] = value_of[codes] if n else np.array([], dtype=float)
+        out[out_col] = value_of[codes] if n else np.array([], dtype=float)
         if bad.size:  # neither a number nor a suppression marker
             for r in np.flatnonzero(np.isin(codes, bad)):
                 dropped.append({"source_file": name, "source_line": int(lines[r]), "column": c,

@@ -29,14 +29,38 @@ _SIG_COLOURS = {
 }
 
 
-def _axes(ax: Any) -> Any:
+def _axes(ax: Any, **fig_kw: Any) -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ImportError("plotting needs matplotlib: pip install 'saferstats[plot]'") from exc
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 5))
+        _, ax = plt.subplots(figsize=(7, 5), **fig_kw)
     return ax
+
+
+def _fit_left_labels(ax: Any) -> None:
+    """Widen the figure's left margin until ``ax``'s y tick labels lie inside the figure (a figure
+    with a layout engine, e.g. constrained layout, already does this when drawn)."""
+    fig = ax.figure
+    if fig.get_layout_engine() is not None:
+        return
+    try:
+        renderer = fig.canvas.get_renderer()
+    except AttributeError:  # a canvas that cannot measure text before saving: leave the layout alone
+        return
+    fig_width = fig.bbox.width
+    for _ in range(3):
+        boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+        if ax.yaxis.label.get_text():
+            boxes.append(ax.yaxis.label.get_window_extent(renderer))
+        if not boxes:
+            return
+        overflow = -min(b.x0 for b in boxes)
+        if overflow <= 0:
+            return
+        left = fig.subplotpars.left + (overflow + 4) / fig_width
+        fig.subplots_adjust(left=min(left, 0.8))
 
 
 def plot_funnel(
@@ -181,7 +205,11 @@ def plot_disproportionality(
     numbers are drawn hollow (disproportionality: not ``reliable``; outcome test: Fisher's test was
     needed, an expected cell below 5); rows that are not like for like (officer-defined ethnicity
     against Census groups) are drawn as crosses and say so in the legend; rows with no ratio (not
-    comparable, or 0/0) are left out and counted in the title. With ``period``: the ratio of each
+    comparable, or 0/0) are left out and counted in the title. A ratio of exactly 0 (no searches or
+    hits in a group, CI from 0) has no place on a log axis: it is drawn as a ``>`` marker at the
+    axis's left edge, with its own legend entry. The labels fit in the figure: a figure made here
+    uses constrained layout, and a caller's figure without a layout engine gets a wider left
+    margin when the labels need it. With ``period``: the ratio of each
     group over periods with a CI band. Any other table raises
     :class:`~saferstats.InvalidInputError` naming the columns expected.
 
@@ -211,7 +239,7 @@ def plot_disproportionality(
             "plot_disproportionality needs a disproportionality() result (columns ratio, ratio_lower, ratio_upper, "
             "ratio_method) or an outcome_test() result (rr, rr_lower, rr_upper, rr_method); got columns "
             f"{list(result.columns)[:12]}", "result")
-    ax = _axes(ax)
+    ax = _axes(ax, layout="constrained")
     conf = float(result["confidence"].iloc[0]) if len(result) and "confidence" in result.columns else 0.95
     keep = (result[method].astype(str) != "reference").to_numpy() & np.isfinite(result[est].to_numpy(dtype=float))
     left_out = int(((result[method].astype(str) != "reference").to_numpy() & ~keep).sum())
@@ -241,21 +269,30 @@ def plot_disproportionality(
         lo = value - res[f"{est}_lower"].to_numpy(dtype=float)
         hi = res[f"{est}_upper"].to_numpy(dtype=float) - value
         ax.errorbar(value, y, xerr=[lo, hi], fmt="none", ecolor="#555555", elinewidth=1)
-        solid = ~small & like
+        zero = value == 0  # e.g. no searches of a group: no point on a log axis, so marked at its edge
+        positive = np.concatenate([a[np.isfinite(a) & (a > 0)] for a in
+                                   (value, res[f"{est}_lower"].to_numpy(dtype=float), res[f"{est}_upper"].to_numpy(dtype=float))])
+        if zero.any():
+            edge = float(positive.min()) / 2 if positive.size else 0.01
+            ax.set_xlim(left=edge, right=float(positive.max()) * 1.5 if positive.size else 10.0)
+            ax.scatter(np.full(int(zero.sum()), edge), y[zero], marker=">", color="#2c7fb8", zorder=4, s=30,
+                       clip_on=False, label=f"ratio 0 (no {'searches' if est == 'ratio' else 'hits'}; drawn at the axis edge)")
+        solid = ~small & like & ~zero
         if solid.any():
             ax.scatter(value[solid], y[solid], color="#c0392b", zorder=3, s=18, label="reliable" if est == "ratio" else "z test")
-        hollow = small & like
+        hollow = small & like & ~zero
         if hollow.any():
             ax.scatter(value[hollow], y[hollow], facecolor="white", edgecolor="#c0392b", zorder=3, s=18,
                        label="unreliable (small numbers)" if est == "ratio" else "small numbers (Fisher)")
-        if (~like).any():
-            ax.scatter(value[~like], y[~like], marker="x", color="#7f7f7f", zorder=3, s=24,
+        if (~like & ~zero).any():
+            ax.scatter(value[~like & ~zero], y[~like & ~zero], marker="x", color="#7f7f7f", zorder=3, s=24,
                        label="not like for like (see comparability)")
         ax.axvline(1, color="black", lw=0.8)
         ax.set_xscale("log")
         ax.set_yticks(y, names, fontsize=7)
         ax.set_xlabel(xlabel)
         ax.legend(fontsize=7)
+        _fit_left_labels(ax)
     default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
     vintage = result["denominator"].dropna().astype(str).unique() if "denominator" in result.columns else []
     if est == "ratio" and len(vintage) == 1 and vintage[0].startswith("Census "):

@@ -224,11 +224,17 @@ def add_rates(
     multiplier: float = 100_000,
     confidence: float = 0.95,
     method: Literal["phe", "exact", "byar"] = "phe",
+    missing: Literal["error", "propagate"] = "error",
 ) -> pd.DataFrame:
     """Rates with confidence intervals for every row of a tidy table (area × period × strand).
 
     A copy of ``data`` with ``rate, lower, upper, confidence, method`` added, computed by
     :func:`saferstats.rate_ci` (PHE: exact Poisson below 10, Byar's from 10).
+
+    ``missing`` (as in :func:`~saferstats.rate_ci`): ``"error"`` (default) raises
+    :class:`~saferstats.MissingValueError` naming the column and row of a missing count or
+    population (e.g. a figure the source did not publish); ``"propagate"`` gives that row NaN
+    rate and limits and keeps every row.
 
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A", "B"], "count": [4, 40], "population": [50_000, 60_000]})
@@ -236,12 +242,17 @@ def add_rates(
       area  count  population   rate  lower  upper  confidence method
     0    A      4       50000   8.00   2.18  20.48        0.95  exact
     1    B     40       60000  66.67  47.62  90.78        0.95   byar
+    >>> df.loc[1, "population"] = float("nan")  # not published
+    >>> saferstats.add_rates(df, missing="propagate").round(2)[["area", "rate", "lower", "upper"]]
+      area  rate  lower  upper
+    0    A   8.0   2.18  20.48
+    1    B   NaN    NaN    NaN
     """
     require_columns(data, {"count": count, "population": population})
     x = _column_array(data, count, "count")
     n = _column_array(data, population, "population")
-    with core_errors(columns={"count": count, "population": population}, index=data.index, missing_hint=False):
-        r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method)
+    with core_errors(columns={"count": count, "population": population}, index=data.index):
+        r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
@@ -597,6 +608,7 @@ def year_on_year(
     confidence: float = 0.95,
     multiplier: float = 100_000,
     method: Literal["wald-log", "exact"] = "wald-log",
+    missing: Literal["error", "propagate"] = "error",
 ) -> pd.DataFrame:
     """Change between successive periods, per group: both periods' rates with CIs, the rate
     ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
@@ -611,6 +623,12 @@ def year_on_year(
     :class:`~saferstats.SaferstatsWarning` names them. One step is a year for years and
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
     between periods in the table.
+
+    Missing counts or populations (a figure the source did not publish): ``missing="error"``
+    (default) raises :class:`~saferstats.MissingValueError` naming the column and row;
+    ``missing="propagate"`` keeps the row in its series, so the comparisons into and out of that
+    period have NaN rates, ratio and change (every other comparison is unaffected), and a
+    :class:`~saferstats.SaferstatsWarning` names the rows.
 
     Returns
     -------
@@ -630,9 +648,24 @@ def year_on_year(
     >>> yoy[["force", "period_from", "period_to", "pct_change", "pct_lower", "pct_upper", "p_value"]].round(3)
                force period_from period_to  pct_change  pct_lower  pct_upper  p_value
     0  Hertfordshire     2017-18   2018-19       8.992      1.538     16.992    0.017
+
+    A count not published (NaN) with ``missing="propagate"``: only its comparisons are NaN.
+
+    >>> import pandas as pd, warnings
+    >>> t = pd.DataFrame({"period": ["2016/17", "2017/18", "2018/19"], "count": [float("nan"), 120, 150]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     yoy = saferstats.year_on_year(t, population=None, missing="propagate")
+    >>> yoy[["period_from", "period_to", "pct_change"]].round(1)
+      period_from period_to  pct_change
+    0     2016/17   2017/18         NaN
+    1     2017/18   2018/19        25.0
+    >>> print(w[0].message)
+    year_on_year: 1 row(s) with a missing count or population give NaN for the comparisons into and out of their period: row 0 (2016/17)
     """
     keys = _by_list(by)
     method = choice_option("method", method, ("wald-log", "exact"), ("wald_log", "exact-cond"))
+    missing = choice_option("missing", missing, ("error", "propagate"))
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
@@ -646,8 +679,8 @@ def year_on_year(
         mult = real_option("multiplier", multiplier)
     # every row's rate once (the core checks every count and population, naming column and row
     # label); each pair then takes its two rows
-    with core_errors(columns={"count": count, "population": population}, index=data.index, missing_hint=False):
-        rates_all = rate_ci(y, pop, multiplier=mult, confidence=confidence)
+    with core_errors(columns={"count": count, "population": population}, index=data.index):
+        rates_all = rate_ci(y, pop, multiplier=mult, confidence=confidence, missing=missing)
     t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
@@ -665,7 +698,8 @@ def year_on_year(
     consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
     ra = rates_all.iloc[a_idx_arr]
     rb = rates_all.iloc[b_idx_arr]
-    rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method)
+    rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method,
+                        missing=missing)
     out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)))
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
@@ -698,6 +732,20 @@ def year_on_year(
         warnings.warn(
             f"year_on_year: {len(bad)} pair(s) of periods are not consecutive (a period is missing between "
             f"them), flagged consecutive=False: {pairs}{more}",
+            SaferstatsWarning,
+            stacklevel=3,
+        )
+    absent = np.flatnonzero(np.isnan(y) | np.isnan(pop))
+    if absent.size:  # only with missing="propagate": "error" raised above
+        rows = "; ".join(
+            f"row {plain(data.index[r])} ("
+            + ", ".join([*(f"{plain(data[k].iloc[r])}" for k in keys), f"{plain(data[period].iloc[r])}"]) + ")"
+            for r in absent[:10]
+        )
+        more = f" (and {absent.size - 10} more)" if absent.size > 10 else ""
+        warnings.warn(
+            f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
+            f"and out of their period: {rows}{more}",
             SaferstatsWarning,
             stacklevel=3,
         )

@@ -905,3 +905,135 @@ def test_period_labels_read_for_the_census_check(col, labels, before):
     era = out["comparability"].str.startswith("not like for like: Census 2021 populations for searches of ")
     assert (era.all() and out["comparability"].str.endswith("(the Home Office used Census 2011)").all()
             if before else (out["comparability"] == "like for like").all())
+
+
+# ------------------------------------------------ blank cells are missing (walk-through defect 3)
+
+_BLANK_COLUMNS = {"Gender": "gender", "Age range": "age_range", "Self-defined ethnicity": "self_defined_ethnicity",
+                  "Officer-defined ethnicity": "officer_defined_ethnicity", "Legislation": "legislation",
+                  "Object of search": "object_of_search", "Outcome": "outcome"}
+
+
+def _csv_blanks(files, delimiter=",", rename=None):
+    """Per column: blank (whitespace-only) cells and the non-blank value counts, with the csv module."""
+    import csv
+    from collections import Counter
+
+    rename = rename or {}
+    blanks, values = Counter(), {}
+    for f in files:
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh, delimiter=delimiter):
+                for src, col in rename.items():
+                    v = (row[src] or "").strip()
+                    if v:
+                        values.setdefault(col, Counter())[v] += 1
+                    else:
+                        blanks[col] += 1
+    return blanks, values
+
+
+def test_blank_cells_are_missing_not_an_empty_category(shared_data):
+    """read_stop_search gave 1,445 blank genders as a category "" (isna() 0); they are missing,
+    as read_street_crime's blanks are, in every text column and in both published layouts."""
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    df = saferstats.read_stop_search(folder)
+    blanks, values = _csv_blanks(sorted(folder.glob("*.csv")), rename=_BLANK_COLUMNS)
+    assert blanks["gender"] == 1445  # the walk-through's figure
+    for col in _BLANK_COLUMNS.values():
+        assert "" not in df[col].cat.categories, col
+        assert int(df[col].isna().sum()) == blanks[col], col
+        assert df[col].value_counts().to_dict() == dict(values[col]), col
+    assert int(df["gender"].value_counts(dropna=False).sum()) == len(df)
+    # the City of London re-export: quoted "" cells, semicolon-separated, snake_case
+    col_file = shared_data / "stop_search" / "city_of_london_2023" / "stop_and_search.csv"
+    snake = {c: c for c in ("gender", "age_range", "self_defined_ethnicity", "legislation", "object_of_search",
+                            "outcome")}
+    cblanks, cvalues = _csv_blanks([col_file], delimiter=";", rename=snake)
+    city = saferstats.read_stop_search(col_file)
+    assert cblanks["legislation"] > 0
+    for col in snake:
+        assert "" not in city[col].cat.categories, col
+        assert int(city[col].isna().sum()) == cblanks[col], col
+        assert city[col].value_counts().to_dict() == dict(cvalues[col]), col
+
+
+def test_blank_ethnicity_still_counts_as_not_stated(shared_data):
+    """Downstream meaning unchanged: a blank self-defined ethnicity (now missing) is "Not stated"
+    in disproportionality, as "" was; the count is taken independently with the csv module."""
+    import csv
+
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    not_stated = 0
+    for f in sorted(folder.glob("*.csv")):
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                if row["Type"].strip().lower() == "vehicle search":
+                    continue
+                eth = row["Self-defined ethnicity"].strip()
+                not_stated += eth in ("", "Other ethnic group - Not stated")
+    df = saferstats.read_stop_search(folder)
+    out = saferstats.disproportionality(df, by="force", census=2011)
+    assert out.attrs["excluded"]["not_stated"] == not_stated
+    assert saferstats.assign_ethnicity(df)[df["self_defined_ethnicity"].isna()].eq("Not stated").all()
+
+
+def test_whitespace_only_cell_is_missing(tmp_path):
+    lines = (FIXTURES / "stop_search" / "api_leicester_2020-02.csv").read_text().splitlines()
+    row = lines[1].split(",")
+    row[3] = "   "  # gender
+    path = tmp_path / "ws.csv"
+    path.write_text("\n".join([lines[0], ",".join(row), lines[2]]) + "\n")
+    df = saferstats.read_stop_search(path, force="Leicestershire")
+    assert df["gender"].isna().tolist() == [True, False]
+    assert df.attrs["dropped"] == []
+
+
+# --------------------------------------- forest plot: labels fit, zero ratios shown (walk-through 8)
+
+def _forest_table():
+    long = "a-force-with-a-rather-long-police-uk-identifier"
+    return pd.DataFrame({
+        "force": [long] * 4 + ["durham"] * 2,
+        "group": ["White", "Black", "Other", "Asian", "White", "Black"],
+        "ratio": [1.0, 2.5, 0.0, 1.4, 1.0, 3.0],
+        "ratio_lower": [1.0, 1.8, 0.0, 0.9, 1.0, 2.0],
+        "ratio_upper": [1.0, 3.4, 2.3, 2.1, 1.0, 4.4],
+        "ratio_method": ["reference", "katz", "exact (zero count)", "katz", "reference", "katz"],
+        "reliable": [True, True, False, True, True, True],
+        "confidence": [0.95] * 6,
+    })
+
+
+@pytest.mark.parametrize("own_figure", [False, True])
+def test_forest_plot_labels_inside_the_figure_and_zero_ratio_marked(own_figure):
+    """Labels ran off the left edge ("f-london / Asian") and a ratio of 0 (CI 0-2.3) had no marker
+    on the log axis. Now every label's extent is inside the figure, and the zero ratio has a marker
+    at the axis's left edge with its own legend entry."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = None
+    if own_figure:  # a caller's plain figure (no layout engine)
+        _, ax = plt.subplots(figsize=(6, 4))
+    ax = saferstats.plot_disproportionality(_forest_table(), ax=ax)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.get_yticklabels() if t.get_text()]
+    assert "a-force-with-a-rather-long-police-uk-identifier / Other" in [t.get_text() for t in labels]
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, t.get_text()
+    # the zero ratio: a marker at the left edge of the axis, on the row of "... / Other"
+    y_other = next(t.get_position()[1] for t in labels if t.get_text().endswith("/ Other"))
+    left = ax.get_xlim()[0]
+    assert 0 < left < 0.9  # below every other lower limit shown
+    marked = [pc for pc in ax.collections if str(pc.get_label()).startswith("ratio 0")]
+    assert len(marked) == 1
+    xy = marked[0].get_offsets()
+    assert xy.shape == (1, 2) and xy[0][0] == pytest.approx(left) and xy[0][1] == y_other
+    assert any(t.get_text().startswith("ratio 0") for t in ax.get_legend().get_texts())
+    plt.close(fig)

@@ -201,6 +201,34 @@ def test_find_area_and_lookup():
     assert lk.groupby("la_code")["force_code"].nunique().max() == 1
 
 
+@pytest.mark.parametrize("query, csps", [
+    # the districts these unitary authorities were formed from (2020, 2023), whose CSPs remain
+    ("Buckinghamshire", ["Aylesbury Vale", "Chiltern", "South Bucks", "Wycombe"]),
+    ("Westmorland and Furness", ["Barrow-in-Furness", "Eden", "South Lakeland"]),
+    ("E06000061", ["Corby", "East Northamptonshire", "Kettering", "Wellingborough"]),
+])
+def test_find_area_csp_of_a_merged_authority_names_its_csps(query, csps):
+    """find_area("Buckinghamshire", level="csp") suggested 'South Nottinghamshire', 'North
+    Hampshire'...; it now says the authority's CSPs follow the districts it was merged from."""
+    with pytest.raises(UnknownAreaError) as e:
+        geography.find_area(query, level="csp")
+    msg = str(e.value)
+    assert "formed by a merger" in msg and e.value.argument == "query"
+    assert "close matches" not in msg and "Nottinghamshire" not in msg
+    for csp in csps:
+        assert f"'{csp}' (E22" in msg, csp
+        geography.find_area(csp, level="csp")  # each one it lists is found at that level
+
+
+def test_find_area_names_the_other_level():
+    with pytest.raises(UnknownAreaError, match=r"Broxtowe \(E07000172\) is a local authority in the CSP "
+                                               r"'South Nottinghamshire'"):
+        geography.find_area("Broxtowe", level="csp")
+    with pytest.raises(UnknownAreaError, match=r"community safety partnership \(level='csp'\) covering part of the "
+                                               r"local authority 'Buckinghamshire'"):
+        geography.find_area("Aylesbury Vale")
+
+
 # ------------------------------------------------------------------------------------------------
 # assign_area against a plain geopandas/shapely point-in-polygon (fixture: no geopandas needed)
 

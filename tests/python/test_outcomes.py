@@ -154,11 +154,13 @@ def test_mha_annual_conversion_rate_example():
     t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
     nat = t[(t.organisation_level == "All submissions") & (t.demographic == "All")
             & t.measure.isin(["Short term orders", "Detentions following use of Place of Safety Order"])]
-    nat = nat.set_index("subcategory")["count"]
-    s2, s3, uses = nat["Section 136 to 2"], nat["Section 136 to 3"], nat["Section 136"]
+    nat = nat.set_index("subcategory")
+    s2, s3, uses = nat.loc["Section 136 to 2", "count"], nat.loc["Section 136 to 3", "count"], nat.loc["Section 136", "count"]
     assert (s2, s3, uses) == (2485, 240, 16837)
-    ci = saferstats.proportion_ci(s2 + s3, uses, multiplier=100).iloc[0]
-    assert 15 < ci.value < 17 and ci.lower < ci.value < ci.upper
+    # the conversions are MHSDS counts; the s136 total adds A&E (ECDS) uses: divide by its MHSDS part
+    assert nat.loc["Section 136", ["datasource", "mhsds_count", "acute_count"]].tolist() == ["Both", 15212, 1625]
+    ci = saferstats.proportion_ci(s2 + s3, nat.loc["Section 136", "mhsds_count"], multiplier=100).iloc[0]
+    assert ci.value == pytest.approx(100 * 2725 / 15212) and ci.lower < ci.value < ci.upper
     assert t.attrs["suppressed"] > 0
 
 

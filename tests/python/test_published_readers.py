@@ -321,3 +321,60 @@ def test_street_crime_counts_lsoa_codes_that_are_not_2021_lsoas():
     assert len(lsoa21) == 35672
     assert df.attrs["summary"]["lsoa_codes_not_2021"] == {"codes": len(rows), "rows": sum(rows.values())}
     assert len(rows) > 0
+def test_mha_datasource_and_source_counts_as_in_the_workbook():
+    """read_mha_annual dropped Datasource, MHSDS_Count and Acute_Count: the S136 "All" row (MHSDS +
+    A&E) could not be told from its MHSDS-only breakdowns (18-34 came out 47.0% instead of 52.0%).
+    Every row's three values equal the workbook's cells, read independently with openpyxl."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = MHA / "mha_annual_suppressed_2023_24 (version 1).xlsx"
+    wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
+    rows = list(wb["mha_annual_suppressed_2023_24"].iter_rows(values_only=True))
+    head = list(rows[0])
+    ds, mh, ac = (head.index(c) for c in ("Datasource", "MHSDS_Count", "Acute_Count"))
+
+    def num(v):
+        if v is None or (isinstance(v, str) and v.strip() in ("", "*", "[c]", "[x]", "[z]", "-")):
+            return np.nan
+        return float(str(v).replace(",", ""))
+
+    t = ss.read_mha_annual(book)
+    assert len(t) == len(rows) - 1
+    assert t["datasource"].tolist() == [r[ds] for r in rows[1:]]
+    np.testing.assert_array_equal(t["mhsds_count"].to_numpy(), [num(r[mh]) for r in rows[1:]])
+    np.testing.assert_array_equal(t["acute_count"].to_numpy(), [num(r[ac]) for r in rows[1:]])
+    # the walk-through's figures: the S136 "All" row is both sources; its breakdowns are MHSDS only
+    q = t[(t.subcategory == "Section 136") & (t.organisation_level == "All submissions")]
+    all_row = q[(q.demographic == "All") & (q.breakdown == "All")].iloc[0]
+    assert (all_row.datasource, all_row.mhsds_count, all_row.acute_count, all_row["count"]) == ("Both", 15212, 1625, 16837)
+    age = q[(q.demographic == "Age") & (q.breakdown != "All")]
+    assert set(age[age["count"] > 0].datasource) == {"MHSDS"} and age["count"].sum() == all_row.mhsds_count
+    n = q.query("demographic == 'Age' and breakdown == '18 to 34'")["count"].iloc[0]
+    assert round(100 * n / all_row.mhsds_count, 1) == 52.0
+    # the CSV export gives the same
+    c = ss.read_mha_annual(MHA / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
+    pd.testing.assert_frame_equal(t[["datasource", "mhsds_count", "acute_count"]], c[["datasource", "mhsds_count", "acute_count"]])
+
+
+def test_mha_file_without_source_columns_reads_them_as_missing(tmp_path):
+    """The bundled excerpt has the source columns; a file without them (an older year's layout)
+    still reads, with datasource / mhsds_count / acute_count missing in every row."""
+    src = datasets.mha_annual_excerpt_path()
+    with open(src, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    keep = [i for i, c in enumerate(rows[0]) if c not in ("Datasource", "MHSDS_Count", "Acute_Count")]
+    assert len(keep) == len(rows[0]) - 3
+    path = tmp_path / "old.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([[r[i] for i in keep] for r in rows])
+    full, old = ss.read_mha_annual(src), ss.read_mha_annual(path)
+    assert full["datasource"].notna().all() and full["mhsds_count"].notna().any()
+    assert old["datasource"].isna().all() and old["mhsds_count"].isna().all() and old["acute_count"].isna().all()
+    pd.testing.assert_frame_equal(old.drop(columns=["datasource", "mhsds_count", "acute_count"]),
+                                  full.drop(columns=["datasource", "mhsds_count", "acute_count"]))
+    # an unparsable source count is reported with the file's own name, not the column's
+    rows[3][rows[0].index("Acute_Count")] = "12a"
+    bad = tmp_path / "bad.csv"
+    with open(bad, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    d = ss.read_mha_annual(bad).attrs["dropped"]
+    assert [(x["source_file"], x["source_line"], x["column"], x["value"]) for x in d] == [("bad.csv", 4, "Acute_Count", "12a")]

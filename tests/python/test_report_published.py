@@ -101,7 +101,10 @@ def test_s136_from_nhs_mha_statistics(published):
     # NHS England MHA 2023-24, Section 136 by ethnicity (published): White 10,483, std rate 23.7
     assert eth.loc["White", "detentions"] == 10483 and eth.loc["White", "standardised_rate"] == 23.7
     conv = pd.read_csv(out / "s136_mha_conversion.csv")
-    assert conv.successes.tolist() == [2485, 240] and (conv.trials == 16837).all()
+    # conversions are MHSDS counts: divided by the MHSDS part of the S136 total (15,212), not by
+    # the total with A&E (ECDS) uses (16,837) -- NHS England MHA 2023-24 main sheet, Datasource "Both"
+    assert conv.successes.tolist() == [2485, 240] and (conv.trials == 15212).all()
+    assert "16,837 Section 136 uses recorded by providers (15,212 recorded by mental health services and 1,625 in A&E" in text
 
 
 def test_config_errors_for_published_inputs(tmp_path, capsys):

@@ -350,3 +350,63 @@ def test_mann_kendall_missing_value_suggests_an_option_that_exists():
     with pytest.raises(saferstats.MissingValueError, match="series 1, position 0"):
         saferstats.mann_kendall([[1, 2, 3, 4], [np.nan, 1, 2, 3]])
     assert saferstats.mann_kendall([1, 2, np.nan, 4, 5], missing="drop").loc[0, "n"] == 4
+
+
+# ------------------------------------ missing= on add_rates and year_on_year (walk-through 11)
+
+def test_add_rates_missing_propagate_as_rate_ci():
+    """add_rates(..., missing="propagate") was a plain TypeError although rate_ci takes it."""
+    from saferstats.exceptions import MissingValueError
+
+    df = pd.DataFrame({"force": ["A", "City", "B"], "offences": [4, 79, 40],
+                       "population": [50_000, np.nan, 60_000]}, index=["a", "c", "b"])
+    with pytest.raises(MissingValueError) as e:
+        saferstats.add_rates(df, count="offences")
+    assert e.value.argument == "population" and e.value.index == "c" and 'missing="propagate"' in str(e.value)
+    out = saferstats.add_rates(df, count="offences", missing="propagate")
+    assert list(out.index) == ["a", "c", "b"] and out.loc["c", ["rate", "lower", "upper"]].isna().all()
+    # the other rows as PHE: 4 per 50,000 = 8 per 100,000 (exact), 40 per 60,000 = 66.67 (Byar)
+    assert out.loc["a", "rate"] == pytest.approx(8.0) and out.loc["b", "rate"] == pytest.approx(400 / 6)
+    same = saferstats.rate_ci(df["offences"], df["population"], missing="propagate")
+    np.testing.assert_allclose(out[["rate", "lower", "upper"]].to_numpy(), same[["rate", "lower", "upper"]].to_numpy())
+    with pytest.raises(InvalidInputError, match="missing"):
+        saferstats.add_rates(df, count="offences", missing="drop")
+
+
+def test_year_on_year_missing_propagate_on_the_home_office_strand_table():
+    """One unpublished cell (offences 2011/12) made the whole strand table fail; with
+    missing="propagate" only the comparisons with that period are NaN, and a warning names it."""
+    from conftest import SHARED_DATA
+
+    from saferstats.exceptions import MissingValueError
+
+    ods = SHARED_DATA / "hate_crime" / "home_office_by_force_2017-18_2018-19" / "hate-crime-1819-hosb2419-tables.ods"
+    if not ods.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    pytest.importorskip("odf")
+    st = saferstats.read_hate_crime(ods, sheet="Table_2")
+    with pytest.raises(MissingValueError):  # the default is unchanged
+        saferstats.year_on_year(st, count="count", population=None, by="strand")
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"1 row\(s\) with a missing count.*offences, 2011/12"):
+        yoy = saferstats.year_on_year(st, count="count", population=None, by="strand", missing="propagate")
+    assert len(yoy) == 7 * 7  # five strands, motivating factors and offences; seven pairs each: no row lost
+    off = yoy[yoy.strand == "offences"].set_index("period_from")
+    assert off.loc["2011/12", ["ratio", "lower", "upper", "pct_change", "p_value"]].isna().all()
+    # Home Office Table 2 as published: offences 42,255 (2012/13), 44,577 (2013/14), 103,379 (2018/19)
+    # and 94,121 (2017/18); race 35,944 (2011/12) and 35,845 (2012/13)
+    assert off.loc["2012/13", "pct_change"] == pytest.approx(100 * (44577 / 42255 - 1))
+    assert off.loc["2017/18", "pct_change"] == pytest.approx(100 * (103379 / 94121 - 1))
+    race = yoy[yoy.strand == "race"].set_index("period_from")
+    assert race.loc["2011/12", "pct_change"] == pytest.approx(100 * (35845 / 35944 - 1))
+
+
+def test_year_on_year_missing_population_propagates_and_bad_option_named():
+    df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "period": ["2016/17", "2017/18", "2018/19"] * 2,
+                       "count": [10, 20, 30, 5, 6, 7], "population": [1000, np.nan, 1000, 500, 500, 500]})
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"row 1 \(A, 2017/18\)"):
+        yoy = saferstats.year_on_year(df, by="area", missing="propagate")
+    a, b = yoy[yoy.area == "A"], yoy[yoy.area == "B"]
+    assert a["ratio"].isna().all() and a["rate_from"].isna().tolist() == [False, True]
+    assert b["ratio"].tolist() == pytest.approx([6 / 5, 7 / 6])
+    with pytest.raises(InvalidInputError, match="unknown `missing` 'drop'"):
+        saferstats.year_on_year(df, by="area", missing="drop")

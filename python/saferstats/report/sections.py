@@ -752,18 +752,34 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     })
     tables = [Table("s136_mha_ethnicity", f"Section 136 uses per 100,000 by ethnic group, England {year} (NHS England; "
                     "age-standardised rates with the published 95% CI)", _round(tab, 2))]
-    total = s136[s136.demographic == "All"]["count"]
+    all_row = s136[s136.demographic == "All"]
+    total = all_row["count"]
     conv = nat[nat.measure.isin(["Uses of section 2", "Uses of section 3"]) & nat.subcategory.isin(["Section 136 to 2", "Section 136 to 3"])]
+    # the s2/s3 conversions are MHSDS counts; the "All" s136 row can be MHSDS + A&E (ECDS): divide
+    # by its MHSDS part (like for like) whenever the sheet says which source a count comes from
+    mhsds = all_row["mhsds_count"] if "mhsds_count" in all_row.columns else pd.Series(dtype=float)
+    mixed = len(all_row) and str(all_row["datasource"].iloc[0] if "datasource" in all_row.columns else "") != "MHSDS"
+    like_for_like = bool(len(mhsds) and pd.notna(mhsds.iloc[0]))
     if len(total) and len(conv):
-        n = float(total.iloc[0])
+        n = float(mhsds.iloc[0]) if like_for_like else float(total.iloc[0])
         k = conv.set_index("subcategory")["count"]
         pc = ss.proportion_ci([k.get("Section 136 to 2", np.nan), k.get("Section 136 to 3", np.nan)], [n, n],
                               confidence=conf, multiplier=100)
         pc.insert(0, "followed_by", ["Section 2 detention", "Section 3 detention"])
+        of = (f"% of {int(n):,} uses recorded by mental health services (MHSDS), the source of the conversions"
+              if like_for_like else f"% of {int(n):,} uses" + (
+                  "; the total may include uses recorded in A&E (ECDS), which the conversions do not"
+                  if mixed else ""))
         tables.append(Table("s136_mha_conversion", f"Section 136 uses followed by a detention under Section 2 or 3, England "
-                            f"{year} (% of {int(n):,} uses; Wilson {int(conf * 100)}% CI)", _round(pc, 2)))
+                            f"{year} ({of}; Wilson {int(conf * 100)}% CI)", _round(pc, 2)))
+    split = ""
+    if like_for_like and "acute_count" in all_row.columns and pd.notna(all_row["acute_count"].iloc[0]) \
+            and float(all_row["acute_count"].iloc[0]) > 0:
+        split = (f" ({int(mhsds.iloc[0]):,} recorded by mental health services and "
+                 f"{int(all_row['acute_count'].iloc[0]):,} in A&E; the breakdowns by age and ethnicity are mental health "
+                 "services only)")
     words = (f" NHS England Mental Health Act statistics {year}: {int(total.iloc[0]) if len(total) else 0:,} Section 136 uses "
-             "recorded by providers; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
+             f"recorded by providers{split}; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
              "(rates for Not Stated / Not Known are not published). NHS figures are rounded and suppressed at source.")
     return tables, words, year
 
