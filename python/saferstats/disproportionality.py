@@ -945,13 +945,14 @@ _NFA = {"a no further action disposal", "nothing found - no further action", "no
 _NOTHING_FURTHER = {"a no further action disposal", "nothing found - no further action", "no further action"}
 
 
-def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> None:
+def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict[str, tuple[int, int]]:
     """Warn where "linked to the object of the search" is set on searches that ended in no further
     action for most of a force's (else the data's) finds: the flag then does not mean that what was
     searched for was found (police.uk, Derbyshire 2019-20: 345 of its 472 "finds" were no further
-    action), and a find rate is not comparable with other forces'."""
+    action), and a find rate is not comparable with other forces'. Returns those forces:
+    ``{force: (no further action, finds)}``."""
     if "outcome" not in records.columns or not hit.any():
-        return
+        return {}
     nfa = per_distinct(records["outcome"], lambda o: str(o).strip().lower() in _NOTHING_FURTHER).astype(bool)
     unit = "force" if "force" in records.columns else None
     frame = pd.DataFrame({"unit": records[unit].astype(str).to_numpy() if unit else "all searches",
@@ -968,6 +969,7 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> None
                       f"ended in no further action ({where}), so the flag there does not show that what was searched "
                       "for was found and the find rate is not comparable; compare outcome='positive' or 'arrest'",
                       SaferstatsWarning, stacklevel=4)
+    return {str(u): (int(r.nfa), int(r.find)) for u, r in bad.iterrows()}
 
 
 @accepts_frames("searches")
@@ -991,7 +993,8 @@ def outcome_test(
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
     other than no further action; blank outcomes excluded and counted). Some forces set the
     "linked" flag on searches that ended in no further action; where that is most of a force's
-    finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable).
+    finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable)
+    and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -1039,7 +1042,7 @@ def outcome_test(
         usable = linked.notna()
         hit = linked.fillna(False).astype(bool)
         excluded["outcome_linked_missing"] = int((~usable).sum())
-        _check_finds(records, hit, keys)
+        excluded_finds = _check_finds(records, hit, keys)
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
@@ -1074,4 +1077,6 @@ def outcome_test(
     out = out.reset_index(drop=True)
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
+    if outcome == "find":
+        out.attrs["finds_no_further_action"] = excluded_finds
     return out

@@ -75,6 +75,14 @@ def test_demo_report_has_every_section_figure_and_table(demo_report):
     assert small.any() and (disp.loc[small, "rate"] == "[c]").all()
     shown = pd.to_numeric(disp.loc[~small, "searches"])
     assert not ((shown > 0) & (shown < 5)).any()
+    # the bundled records include Derbyshire, whose "finds" are mostly no further action: the
+    # find-rate section says so, with the force's name, counted independently from the records
+    recs = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    d = recs[(recs["force"] == "derbyshire") & (recs["type"].astype(str) != "Vehicle search")
+             & recs["outcome_linked_to_object_of_search"].fillna(False).astype(bool)]
+    d = d[d["self_defined_ethnicity"].notna() & ~d["self_defined_ethnicity"].astype(str).str.startswith("Other ethnic group - Not stated")]
+    nfa = int((d["outcome"].astype(str) == "A no further action disposal").sum())
+    assert f"(Derbyshire: {nfa:,} of {len(d):,})" in page and "find rates are not comparable" in page
     # self-contained: no external resources
     assert not re.search(r"(src|href)=['\"]https?://", page)
 

@@ -354,6 +354,18 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     return s
 
 
+def _finds_caveat(out: pd.DataFrame, names: dict[str, str]) -> str:
+    """A sentence for the forces whose "finds" are mostly searches that ended in no further action."""
+    bad = out.attrs.get("finds_no_further_action") or {}
+    if not bad:
+        return ""
+    where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
+                      for f, (nfa, finds) in bad.items())
+    return (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
+            f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
+            "comparable with other forces'.")
+
+
 class warnings_as_notes:
     """Collect SaferstatsWarnings raised inside (e.g. counts that cannot be protected) as notes for
     the section's text, and warn once more from the report."""
@@ -397,7 +409,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     per_year = 12 / n_months if n_months and n_months != 12 and sec.get("annualise", True) else 1.0
     disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
-    out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
+    with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
+        out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
+    names_of = _force_names(list(out.attrs.get("finds_no_further_action", {})))
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
@@ -444,7 +458,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     find_cols = [*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr",
                  "p_value", "test"]
     f_hidden = {"n": hn, "hits": hh, **{c: own for c in ("rate", "rate_lower", "rate_upper")},
-                **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value")}}
+                **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
     ex = disp.attrs["excluded"]
     period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
                     + (f"; rates are annualised (searches × 12/{n_months}) so they read as searches per 1,000 residents "
@@ -458,7 +472,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
-                + _warn_unprotected("stop and search", len(unprotected)), sec.get("source", ""))
+                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", ""))
     s.period = str(span)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
