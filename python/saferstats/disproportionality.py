@@ -942,7 +942,7 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
 
 
-_NOTHING_FURTHER = {"a no further action disposal", "nothing found - no further action", "no further action"}
+_NOTHING_FURTHER = _NFA - {"offender given drugs possession warning"}  # nothing found, nothing done
 
 
 def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict[str, tuple[int, int]]:

@@ -36,7 +36,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from .exceptions import InvalidInputError
-from .io import _categorical, _field_map, _files, _header, _reason, _snake
+from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake
 
 __all__ = ["read_street_crime", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
 
@@ -327,12 +327,8 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
         elif name == "crime_type":
             data[name] = _categorical(crime_codes, crime_cats)
         elif kind == "category":
-            codes, cats = cols[index[name]]
-            if "" in cats:  # an empty cell (e.g. no outcome for ASB) is missing, not a category ""
-                blank = cats.index("")
-                codes = np.where(codes == blank, -1, codes - (codes > blank)).astype(np.int32)
-                cats = cats[:blank] + cats[blank + 1:]
-            data[name] = _categorical(codes, cats)
+            # an empty cell (e.g. no outcome for ASB) is missing, not a category "" (as in read_stop_search)
+            data[name] = _categorical(*_blank_as_missing(*cols[index[name]]))
         else:
             data[name] = cols[index[name]]
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
