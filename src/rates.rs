@@ -611,22 +611,31 @@ pub struct RatioColumns {
 /// and the upper +∞ for b = 0. Shared by rate ratios, risk ratios at a zero cell and the
 /// stop-and-search ratios.
 pub(crate) fn exact_conditional_limits(a: f64, na: f64, b: f64, nb: f64, alpha: f64) -> (f64, f64) {
-    let to_rr = |pi: f64| {
-        if pi >= 1.0 {
+    // The u-quantile of π ~ Beta(p, q) as odds π/(1 − π). Near π = 1 the complement 1 − π is
+    // taken from the mirrored quantile of Beta(q, p) rather than by subtraction, which loses
+    // every digit when b is tiny beside a (b = 1e-5 against a = 1 gave an upper limit below the
+    // ratio itself).
+    let odds = |u: f64, p: f64, q: f64| {
+        let pi = beta_quantile(u, p, q);
+        if pi <= 0.5 {
+            return pi / (1.0 - pi);
+        }
+        let rest = beta_quantile(1.0 - u, q, p);
+        if rest <= 0.0 {
             f64::INFINITY
         } else {
-            pi / (1.0 - pi) * nb / na
+            (1.0 - rest) / rest
         }
     };
     let lower = if a == 0.0 {
         0.0
     } else {
-        to_rr(beta_quantile(alpha / 2.0, a, b + 1.0))
+        odds(alpha / 2.0, a, b + 1.0) * nb / na
     };
     let upper = if b == 0.0 {
         f64::INFINITY
     } else {
-        to_rr(beta_quantile(1.0 - alpha / 2.0, a + 1.0, b))
+        odds(1.0 - alpha / 2.0, a + 1.0, b) * nb / na
     };
     (lower, upper)
 }

@@ -408,3 +408,42 @@ fn negative_zero_count_is_a_zero_count_in_rate_ratios() {
     assert_eq!(t.estimate.value[0].to_bits(), u.estimate.value[0].to_bits());
     assert!(t.estimate.value[0] > 0.0);
 }
+
+/// The exact conditional limits near π = 1 (b tiny beside a). Reference: scipy 1.17
+/// `beta.ppf(0.025, b, a + 1)` = 1 − π_U, mapped to odds (1 − q)/q, for a = 50, b = 0.3;
+/// for a = 1 and b = 1e-5 or 6.5e-121 the quantile underflows, so the upper limit is (all but)
+/// infinite and must not fall below the ratio itself (it was 1.5e15 beside a ratio of 1.5e120).
+#[test]
+fn exact_limits_near_one_keep_their_digits_and_contain_the_ratio() {
+    use saferstats::tables::{risk_ratio, z_finite};
+    let o = RatioOptions {
+        method: RatioMethod::Exact,
+        ..RatioOptions::default()
+    };
+    let r = rate_ratio(&[50.0], &[1.0], &[0.3], &[1.0], &o).unwrap();
+    let want = 15_899_513.561_258_55;
+    assert!(
+        (r.estimate.upper[0] - want).abs() / want < 1e-8,
+        "{}",
+        r.estimate.upper[0]
+    );
+    assert!(
+        (r.estimate.lower[0] - 11.186_444_878_348_08).abs() < 1e-9,
+        "{}",
+        r.estimate.lower[0]
+    );
+    for b in [1e-5, 6.5e-121] {
+        let r = rate_ratio(&[1.0], &[1.0], &[b], &[1.0], &o).unwrap();
+        let e = &r.estimate;
+        assert!(
+            e.lower[0] <= e.value[0] && e.value[0] <= e.upper[0],
+            "{b}: {} {} {}",
+            e.lower[0],
+            e.value[0],
+            e.upper[0]
+        );
+        // the 2×2 risk ratio (a full group: exact conditional) from compare_proportions
+        let rr = risk_ratio(1.0, 1.0, b, 1.0, z_finite(0.95));
+        assert!(rr.lower <= rr.value && rr.value <= rr.upper, "{b}: {rr:?}");
+    }
+}

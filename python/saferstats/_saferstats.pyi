@@ -166,6 +166,7 @@ def poisson_trend_many(
     confidence: float = ...,
     dispersion: str = ...,
     auto_threshold: float = ...,
+    missing: str = ...,
 ) -> _Columns: ...
 def mann_kendall_rows(
     values: _F64, n_cols: int, *, confidence: float = ..., skip_missing: bool = ..., times: _F64 | None = ...

@@ -339,7 +339,7 @@ _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
-@translates_core_errors(frame="data", columns={"count": "count", "population": "population"}, missing_hint=False)
+@translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
 def poisson_trend(
     data: pd.DataFrame,
     *,
@@ -349,6 +349,7 @@ def poisson_trend(
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
+    missing: Literal["error", "propagate"] = "error",
 ) -> pd.DataFrame:
     """Log-linear trend of a rate over periods: the annual percentage change (APC) with CI.
 
@@ -365,6 +366,11 @@ def poisson_trend(
     ``note`` and a :class:`~saferstats.SaferstatsWarning` naming it: all counts zero, or every
     event in the first or the last period (quasi-complete separation: the maximum-likelihood
     slope is −∞/+∞, where statsmodels reports a large finite slope with a huge SE).
+
+    A missing count or population (an unpublished cell) is an error naming its row by default;
+    ``missing="propagate"`` gives that group no estimate instead (note ``"a count or population
+    is missing"``), and the other groups are fitted as usual — never a trend over the periods
+    that happen to be published.
 
     Returns
     -------
@@ -411,6 +417,7 @@ def poisson_trend(
         confidence=float(confidence),
         dispersion=dispersion,
         auto_threshold=1.5,
+        missing=choice_option("missing", missing, ("error", "propagate")),
     )
     out = pd.DataFrame(
         [dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g, _ in groups], index=range(len(groups))
@@ -425,12 +432,12 @@ def poisson_trend(
     out["last_period"] = [labels[pos[-1]] for _, pos in groups]
     out["note"] = [_TREND_NOTES[c] for c in res["note"]]
     out["confidence"] = float(confidence)
-    missing = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
-    if missing:
-        names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in missing[:10])
-        more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
+    skipped = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
+    if skipped:
+        names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
+        more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
         warnings.warn(
-            f"poisson_trend: no trend estimated for {len(missing)} group(s) — {names}{more}",
+            f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}",
             SaferstatsWarning,
             stacklevel=3,
         )

@@ -54,6 +54,8 @@ coded_enum! {
         Separation = 2 => "all events in the first or the last period: the slope is not finite (separation)",
         /// The fit failed to converge or the information matrix was singular.
         FitFailed = 3 => "the model fit did not converge",
+        /// A count or population is missing and `missing` is `Propagate`.
+        Missing = 4 => "a count or population is missing",
     }
 }
 
@@ -66,6 +68,9 @@ pub struct TrendOptions {
     pub dispersion: Dispersion,
     /// χ²/df above which `Auto` switches to quasi-Poisson.
     pub auto_threshold: f64,
+    /// A missing (NaN) count or population: an error naming its row (`Error`, default), or no
+    /// estimate for that series, with [`TrendNote::Missing`] (`Propagate`).
+    pub missing: crate::ci::Missing,
 }
 
 impl Default for TrendOptions {
@@ -74,6 +79,7 @@ impl Default for TrendOptions {
             confidence: 0.95,
             dispersion: Dispersion::Poisson,
             auto_threshold: 1.5,
+            missing: crate::ci::Missing::Error,
         }
     }
 }
@@ -129,7 +135,12 @@ impl PoissonTrend {
     }
 }
 
-fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
+fn check_trend_series(
+    y: &[f64],
+    pop: &[f64],
+    t: &[f64],
+    missing: crate::ci::Missing,
+) -> Result<()> {
     crate::ci::check_lengths(&[
         ("count", y.len()),
         ("population", pop.len()),
@@ -142,6 +153,9 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
         ));
     }
     for (i, &v) in y.iter().enumerate() {
+        if v.is_nan() && missing == crate::ci::Missing::Propagate {
+            continue;
+        }
         if v.is_nan() {
             return Err(Error::MissingValue {
                 name: "count".into(),
@@ -157,12 +171,7 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
             ));
         }
     }
-    crate::ci::check_column(
-        "population",
-        pop,
-        crate::ci::Domain::Positive,
-        crate::ci::Missing::Error,
-    )?;
+    crate::ci::check_column("population", pop, crate::ci::Domain::Positive, missing)?;
     for (i, &v) in t.iter().enumerate() {
         if !v.is_finite() {
             return Err(Error::value(
@@ -201,7 +210,8 @@ fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64]) -> Result<()> {
 /// 10, 0, 0, 0).
 ///
 /// # Errors
-/// Fewer than 3 periods; negative, non-integer or missing counts; population ≤ 0 or missing;
+/// Fewer than 3 periods; negative or non-integer counts; population ≤ 0; a missing count or
+/// population unless `missing` is `Propagate`;
 /// periods not strictly increasing; invalid confidence.
 ///
 /// # Examples
@@ -220,7 +230,7 @@ pub fn poisson_trend(
     opts: &TrendOptions,
 ) -> Result<PoissonTrend> {
     check_confidence(opts.confidence)?;
-    check_trend_series(y, pop, t)?;
+    check_trend_series(y, pop, t, opts.missing)?;
     Ok(fit_trend(y, pop, t, opts))
 }
 
@@ -230,6 +240,9 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
     let x: Vec<f64> = t.iter().flat_map(|&ti| [1.0, ti - tbar]).collect();
     let off: Vec<f64> = pop.iter().map(|p| p.ln()).collect();
     let design = Design { values: &x, p: 2 };
+    if y.iter().chain(pop).any(|v| v.is_nan()) {
+        return PoissonTrend::not_estimable(n, TrendNote::Missing);
+    }
     if y.iter().all(|&v| v == 0.0) {
         return PoissonTrend::not_estimable(n, TrendNote::AllZero);
     }
@@ -323,7 +336,8 @@ pub fn poisson_trend_many_with(
         ("period", t.len()),
     ])?;
     let groups = Groups::from_offsets(offsets, y.len())?;
-    groups.check_each(|r| check_trend_series(&y[r.clone()], &pop[r.clone()], &t[r]))?;
+    groups
+        .check_each(|r| check_trend_series(&y[r.clone()], &pop[r.clone()], &t[r], opts.missing))?;
     groups.par_map(|r| {
         cancel.check()?;
         Ok(fit_trend(&y[r.clone()], &pop[r.clone()], &t[r], opts))

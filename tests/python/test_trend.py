@@ -410,3 +410,33 @@ def test_year_on_year_missing_population_propagates_and_bad_option_named():
     assert b["ratio"].tolist() == pytest.approx([6 / 5, 7 / 6])
     with pytest.raises(InvalidInputError, match="unknown `missing` 'drop'"):
         saferstats.year_on_year(df, by="area", missing="drop")
+
+
+def test_poisson_trend_missing_propagate_on_the_home_office_strand_table():
+    """poisson_trend had no missing= (add_rates and year_on_year have one): the one unpublished
+    cell in Home Office Table 2 (offences 2011/12) failed every strand. With "propagate" that
+    group alone is not estimable (never a trend over the periods that happen to be published) and
+    the others match statsmodels' Poisson GLM fitted independently on the published counts."""
+    from conftest import SHARED_DATA
+
+    from saferstats.exceptions import MissingValueError
+
+    ods = SHARED_DATA / "hate_crime" / "home_office_by_force_2017-18_2018-19" / "hate-crime-1819-hosb2419-tables.ods"
+    if not ods.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    pytest.importorskip("odf")
+    sm = pytest.importorskip("statsmodels.api")
+    st = saferstats.read_hate_crime(ods, sheet="Table_2")
+    with pytest.raises(MissingValueError, match=r"column 'count'.*missing=\"propagate\""):
+        saferstats.poisson_trend(st, population=None, by="strand")
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"'offences': a count or population is missing"):
+        tr = saferstats.poisson_trend(st, population=None, by="strand", missing="propagate").set_index("strand")
+    assert np.isnan(tr.loc["offences", "apc"]) and tr.loc["offences", "method"] == "not estimable"
+    for strand in ("race", "religion"):
+        s = st[st.strand == strand].reset_index(drop=True)
+        t = np.arange(len(s), dtype=float)  # one period a year, 2011/12 to 2018/19
+        fit = sm.GLM(s["count"].to_numpy(float), sm.add_constant(t), family=sm.families.Poisson()).fit()
+        assert tr.loc[strand, "apc"] == pytest.approx(100 * np.expm1(fit.params[1]), rel=1e-7)
+        assert tr.loc[strand, "apc_lower"] == pytest.approx(100 * np.expm1(fit.conf_int()[1][0]), rel=1e-6)
+    with pytest.raises(InvalidInputError, match="unknown `missing` 'drop'"):
+        saferstats.poisson_trend(st, population=None, by="strand", missing="drop")
