@@ -1148,7 +1148,9 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
              title: str | None = None, ylabel: str | None = None) -> Any:
     """Draw an NHS *Making Data Count* style SPC chart from a :func:`spc` result: the values,
     mean, process limits (dashed), points coloured by type (grey common cause, blue improvement,
-    orange concern, purple neutral) and the variation and assurance classification in a box.
+    orange concern, purple neutral) and the variation and assurance classification in a box beside
+    the chart, under the legend (nothing is drawn over the data). ``target`` draws a target line;
+    the assurance is the one :func:`spc` assessed against its own ``target``.
     With a many-series result, ``series`` picks one. With periods, points are drawn in period
     order, and a missing period is a shaded gap (no line across it).
 
@@ -1208,6 +1210,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
             ax.scatter(pos[m], d["value"].to_numpy()[m], color=colour, s=26, zorder=3,
                        label=kind.replace("special_cause_", "special cause ").replace("_", " "))
     summary = result.attrs.get("summary")
+    drawn_only = target is not None
     if target is None and summary is not None and "target" in summary:
         row = summary if "series" not in summary else summary[summary["series"] == series]
         tv = row["target"].iloc[0] if len(row) else np.nan
@@ -1216,9 +1219,14 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {target:,.3g}")
     variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
     assurance = d["assurance"].iloc[-1]
-    assurance = "no target" if assurance is None or pd.isna(assurance) else assurance.replace("_", " ")
-    ax.text(0.01, 0.98, f"Variation: {variation}\nAssurance: {assurance}", transform=ax.transAxes, va="top",
-            fontsize=8, bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"})
+    if assurance is None or pd.isna(assurance) or assurance == "":
+        # a target drawn here but not given to spc() has not been assessed: never "no target" beside it
+        assurance = ("not assessed (give spc() the target)" if drawn_only
+                     else "no target" if target is None else "not applicable (no improvement direction)")
+    else:
+        assurance = assurance.replace("_", " ")
+    ax.text(1.01, 0.0, f"Variation: {variation}\nAssurance: {assurance}", transform=ax.transAxes, va="bottom",
+            ha="left", fontsize=8, bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"})
     if x is not None:
         step = max(1, len(x) // 12)
         ax.set_xticks(pos[::step])
@@ -1228,5 +1236,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     else:
         ax.set_title(title or (f"SPC chart: {series}" if series is not None else "SPC chart"), fontsize=10)
     ax.set_ylabel(ylabel or "value")
-    ax.legend(fontsize=7, loc="lower left")
+    # legend and classification beside the plot, never over it: inside, any corner can hold points
+    # (low early values sat under the old lower-left legend, high ones under the box)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax

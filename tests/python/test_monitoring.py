@@ -230,3 +230,44 @@ def test_plot_spc_leaves_a_gap_for_a_missing_period():
     assert xs == [[0, 1, 2, 3, 4], [6, 7, 8, 9, 10, 11, 12]]          # June (x = 5) is a gap
     assert [t.get_text() for t in ax.get_xticklabels()][:1] == ["2021-01"]
     plt.close("all")
+
+
+def test_plot_spc_legend_covers_no_point():
+    """The legend sat in the lower left, over low early values, and the variation/assurance box in
+    the upper left, over high ones. Both are beside the axes now: no point lies under them."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rising = [3, 2, 4, 3, 5, 6, 8, 9, 12, 14, 15, 18, 21, 22]
+    for values in (rising, rising[::-1]):
+        ax = saferstats.plot_spc(saferstats.spc(values, chart="c", improvement="decrease"))
+        fig = ax.figure
+        fig.canvas.draw()
+        pts = np.vstack([c.get_offsets() for c in ax.collections])
+        disp = ax.transData.transform(pts)
+        for box in (ax.get_legend().get_window_extent(), ax.texts[0].get_window_extent()):
+            assert not any(box.contains(x, y) for x, y in disp)
+            assert box.x0 >= ax.get_window_extent().x1          # beside the plot area, not in it
+        plt.close(fig)
+
+
+def test_plot_spc_never_says_no_target_beside_a_target_line():
+    """plot_spc(target=) draws a line only; the assurance is spc()'s. The box said "no target"
+    beside the drawn target line, and the same for a neutral chart whose assurance does not apply."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = [3, 2, 4, 3, 5, 6, 8, 9, 12, 14, 15, 18, 21, 22]
+    box = {
+        "drawn": saferstats.plot_spc(saferstats.spc(v, chart="c", improvement="decrease"), target=4),
+        "assessed": saferstats.plot_spc(saferstats.spc(v, chart="c", improvement="decrease", target=4)),
+        "neutral": saferstats.plot_spc(saferstats.spc(v, chart="c", target=4)),
+        "none": saferstats.plot_spc(saferstats.spc(v, chart="c")),
+    }
+    said = {k: ax.texts[0].get_text().split("\n")[1] for k, ax in box.items()}
+    # the target 4 lies between the process limits: NHS "inconsistent"
+    assert said == {"drawn": "Assurance: not assessed (give spc() the target)", "assessed": "Assurance: inconsistent",
+                    "neutral": "Assurance: not applicable (no improvement direction)", "none": "Assurance: no target"}
+    plt.close("all")
