@@ -492,25 +492,56 @@ def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: 
 
         raise InvalidInputError(f"unknown level {level!r}; valid: 'la', 'csp', 'force'", "level")
     areas = _bundled_la()
+    x0, x1, y0, y1 = -np.inf, np.inf, -np.inf, np.inf
+    if ok.any():
+        x0, x1, y0, y1 = lo_[ok].min() - margin, lo_[ok].max() + margin, la_[ok].min() - margin, la_[ok].max() + margin
     named: dict[str, tuple[float, float, float]] = {}
     for i, code in enumerate(areas.codes):
         if code not in codes:
             continue
         for ring in areas.rings[i]:
             ax.plot(ring[:, 0], ring[:, 1], color="#555555", lw=0.7, zorder=1)
-            size = float(np.ptp(ring[:, 0]) * np.ptp(ring[:, 1]))
+            # named at the middle of its part on the map (the whole ring's middle can be off it)
+            seen = (ring[:, 0] >= x0) & (ring[:, 0] <= x1) & (ring[:, 1] >= y0) & (ring[:, 1] <= y1)
+            part = ring[seen] if seen.any() else ring
+            size = float(np.ptp(part[:, 0]) * np.ptp(part[:, 1]))
             label = str(areas.names[i]) if label_of is None else str(label_of.get(code, areas.names[i]))
             if size > named.get(label, (0.0, 0.0, -1.0))[2]:
-                named[label] = (float(ring[:, 0].mean()), float(ring[:, 1].mean()), size)
-    if names:
-        for label, (x, y, _) in sorted(named.items()):
-            ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3, clip_on=True,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+                named[label] = (float(part[:, 0].mean()), float(part[:, 1].mean()), size)
+    texts = [ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3, clip_on=True,
+                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+             for label, (x, y, _) in sorted(named.items())] if names else []
     if ok.any():
-        ax.set_xlim(lo_[ok].min() - margin, lo_[ok].max() + margin)
-        ax.set_ylim(la_[ok].min() - margin, la_[ok].max() + margin)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
         ax.set_aspect(1 / np.cos(np.radians(float(np.mean(la_[ok])))))  # metres the same both ways
+    _names_inside(ax, texts)
     return ax
+
+
+def _names_inside(ax: Any, texts: list[Any]) -> None:
+    """Move each area name that runs over the edge of ``ax`` just inside it (by at most half its
+    width, so it stays by its area), and remove a name whose anchor is outside the axes or that is
+    wider than them: a name cut mid-word at the edge of a map reads as a different place. On a
+    canvas that cannot measure text the names stay where they are (clipped at the edge)."""
+    fig = ax.figure
+    try:
+        renderer = fig.canvas.get_renderer()
+    except AttributeError:
+        return
+    ax.apply_aspect()
+    frame = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        if box.width > frame.width or box.height > frame.height or not frame.contains(cx, cy):
+            t.remove()
+            continue
+        dx = max(frame.x0 - box.x0, 0.0) + min(frame.x1 - box.x1, 0.0)
+        dy = max(frame.y0 - box.y0, 0.0) + min(frame.y1 - box.y1, 0.0)
+        if dx or dy:
+            t.set_position(tuple(to_data.transform((cx + dx, cy + dy))))
 
 
 def _label_clusters(ax: Any, table: Any, n: int) -> None:
@@ -599,8 +630,9 @@ def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, c
     if not drawn:
         raise InvalidInputError(f"`areas`: no local authority lies in the extent {extent}: is the surface on the British "
                                 "National Grid (metres; saferstats.to_bng)?", "areas")
-    for nm, (x, y, _) in sorted(named.items()):
-        ax.text(x, y, nm, fontsize=7, color="#333333", ha="center", va="center", zorder=4, clip_on=True,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+    texts = [ax.text(x, y, nm, fontsize=7, color="#333333", ha="center", va="center", zorder=4, clip_on=True,
+                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+             for nm, (x, y, _) in sorted(named.items())]
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+    _names_inside(ax, texts)

@@ -269,3 +269,30 @@ def test_cluster_summary_treats_points_outside_as_noise():
     ref = ss.cluster_summary(lat[inside], lon[inside], lab[inside])
     assert t["n"].tolist() == ref["n"].tolist()
     assert t.attrs["noise_points"] == (~inside).sum()
+
+
+def test_area_names_are_whole_inside_the_map():
+    """Names of areas at the edge of a map were cut mid-word by the axes ("…bans"), which reads as
+    another place. Each name drawn now lies wholly inside the axes, near its area."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(3)
+    lat, lon = rng.uniform(51.70, 51.80, 400), rng.uniform(-0.45, -0.25, 400)   # St Albans, Watford, Dacorum edges
+    x, y = ss.to_bng(lat, lon)
+    k = ss.kde_grid(x, y, cell_size=500, bandwidth=800)
+    drawn = {}
+    for name, ax in {"areas": ss.plot_areas(lat, lon, margin=0.0), "kde": ss.plot_kde(k, areas="la")}.items():
+        fig = ax.figure
+        fig.canvas.draw()
+        frame = ax.get_window_extent()
+        names = [t for t in ax.texts if t.get_text()]
+        drawn[name] = {t.get_text() for t in names}
+        for t in names:
+            b = t.get_window_extent()
+            assert frame.x0 - 0.5 <= b.x0 and b.x1 <= frame.x1 + 0.5 and frame.y0 - 0.5 <= b.y0 and b.y1 <= frame.y1 + 0.5, \
+                (name, t.get_text())
+    # the areas the points fall in are still named (bundled ONS boundaries)
+    assert {"St Albans", "Watford"} <= drawn["areas"] and {"St Albans", "Watford"} <= drawn["kde"]
+    plt.close("all")
