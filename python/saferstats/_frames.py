@@ -10,14 +10,13 @@ import functools
 import inspect
 import numbers
 import re
-import warnings
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, warn_user
 
 __all__ = [
     "as_float_array",
@@ -351,13 +350,9 @@ def column_list(name: str, value: Any) -> list[Any]:
 # while: the old keyword or column is accepted with a FutureWarning that names the new one.
 
 
-def _renamed_warning(what: str, old: str, new: str, stacklevel: int) -> None:
-    warnings.warn(
-        f"{what}: `{old}` is now called `{new}` (docs/vocabulary.md); the old name will be removed in a "
-        "future release",
-        FutureWarning,
-        stacklevel=stacklevel,
-    )
+def _renamed_warning(what: str, old: str, new: str) -> None:
+    warn_user(f"{what}: `{old}` is now called `{new}` (docs/vocabulary.md); the old name will be removed in a "
+              "future release", FutureWarning)
 
 
 def renamed_keywords(**renames: str) -> Callable[[F], F]:
@@ -383,7 +378,7 @@ def renamed_keywords(**renames: str) -> Callable[[F], F]:
                 if old in kwargs:
                     if new in kwargs or new in positional[: len(args)]:
                         raise InvalidInputError(f"give `{new}` only (`{old}` is its old name)", new)
-                    _renamed_warning(func.__name__, old, new, 3)
+                    _renamed_warning(func.__name__, old, new)
                     kwargs[new] = kwargs.pop(old)
             return func(*args, **kwargs)
 
@@ -420,7 +415,7 @@ class RenamedColumns(pd.DataFrame):  # type: ignore[misc]
             if key == old or key.startswith(old + "_"):
                 candidate = new + key[len(old):]
                 if candidate in self.columns:
-                    _renamed_warning(getattr(self, "_renamed_in", None) or "result", key, candidate, 4)
+                    _renamed_warning(getattr(self, "_renamed_in", None) or "result", key, candidate)
                     return candidate
         return key
 

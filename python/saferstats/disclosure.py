@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numbers
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import accepts_frames
-from .exceptions import InvalidInputError, SaferstatsWarning
+from .exceptions import InvalidInputError, warn_user
 
 __all__ = ["suppress", "column_roles"]
 
@@ -557,14 +556,13 @@ def suppress(
     if totals is None and row_hidden.any():
         found = _subtotal_candidates(table, key_cols, vals, threshold)
         if found:
-            warnings.warn(f"row(s) that may be totals of other rows, which would give hidden counts back: "
-                          f"{'; '.join(found[:4])}{' ...' if len(found) > 4 else ''}. If they are, name them: "
-                          "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows",
-                          SaferstatsWarning, stacklevel=2)
+            warn_user(f"row(s) that may be totals of other rows, which would give hidden counts back: "
+                      f"{'; '.join(found[:4])}{' ...' if len(found) > 4 else ''}. If they are, name them: "
+                      "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows")
     if round_to is not None and roles["derived"]:
-        warnings.warn(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
-                      "counts, from which the exact counts can be worked back; publish them from rounded counts or "
-                      "drop them", SaferstatsWarning, stacklevel=2)
+        warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
+                  "counts, from which the exact counts can be worked back; publish them from rounded counts or "
+                  "drop them")
     exposed = []
     unp = set(unprotected)
     for c in counts:
@@ -581,7 +579,7 @@ def suppress(
             msg += f" cannot be protected: {where} give them back whatever else is hidden; merge or drop those rows"
         else:
             msg += f" can be worked back from {where}: secondary suppression is off"
-        warnings.warn(msg, SaferstatsWarning, stacklevel=2)
+        warn_user(msg)
     out.attrs["suppression"] = log
     out.attrs["roles"] = roles
     out.attrs["unprotected"] = exposed

@@ -18,7 +18,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, require_columns
-from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError
+from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError, warn_user
 from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
 
@@ -322,11 +322,9 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None
         rows = bad[bad["comparability"].str.startswith(prefix)]
         if len(rows):
             parts.append(f"{head}: {names(rows)}")
-    warnings.warn(
-        f"disproportionality: {len(bad)} of {len(out)} rows compare searches and Census populations whose ethnic "
-        f"categories differ (ethnicity_source={source!r}) — {'; '.join(parts)}. See the `like_for_like` and "
-        "`comparability` columns; Home Office figures use self-defined ethnicity (docs/methods/officer_ethnicity.md).",
-        SaferstatsWarning, stacklevel=3)
+    warn_user(f"disproportionality: {len(bad)} of {len(out)} rows compare searches and Census populations whose ethnic "
+              f"categories differ (ethnicity_source={source!r}) — {'; '.join(parts)}. See the `like_for_like` and "
+              "`comparability` columns; Home Office figures use self-defined ethnicity (docs/methods/officer_ethnicity.md).")
 
 
 # ----------------------------------------------------------------- denominators and areas (issue 12)
@@ -517,8 +515,7 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     else:
         why = ("are from April 2022 (2022/23) on, but the denominators are Census 2011: the Home Office has used Census "
                "2021 populations since then, so these rates are not like for like with its series (pass census=2021)")
-    warnings.warn(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']",
-                  SaferstatsWarning, stacklevel=4)
+    warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
 
 
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
@@ -932,11 +929,9 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
         return
     counted = excluded["searches_with_person"] - excluded["not_stated"]
     detail = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in located["unassigned"].items() if n)
-    warnings.warn(
-        f"disproportionality: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
-        f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} rates ({detail}; first: "
-        f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']",
-        SaferstatsWarning, stacklevel=4)
+    warn_user(f"disproportionality: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
+              f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} rates ({detail}; first: "
+              f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
 
 
 _NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
@@ -965,10 +960,9 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
         from .exceptions import SaferstatsWarning
 
         where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
-        warnings.warn(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
-                      f"ended in no further action ({where}), so the flag there does not show that what was searched "
-                      "for was found and the find rate is not comparable; compare outcome='positive' or 'arrest'",
-                      SaferstatsWarning, stacklevel=4)
+        warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
+                  f"ended in no further action ({where}), so the flag there does not show that what was searched "
+                  "for was found and the find rate is not comparable; compare outcome='positive' or 'arrest'")
     return {str(u): (int(r.nfa), int(r.find)) for u, r in bad.iterrows()}
 
 

@@ -12,6 +12,8 @@ position) and ``position`` (the zero-based row) besides the message.
 
 from __future__ import annotations
 
+import os
+import warnings
 from typing import Any
 
 __all__ = [
@@ -88,3 +90,29 @@ class SaferstatsWarning(UserWarning):
     >>> issubclass(saferstats.SaferstatsWarning, UserWarning)
     True
     """
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn_user(message: str, category: type[Warning] = SaferstatsWarning) -> None:
+    """Issue ``message`` attributed to the first frame outside saferstats — the analyst's line in
+    a notebook or script — however deep in the package it is raised (one rule instead of a
+    hand-counted ``stacklevel`` at each call, which pointed inside the package whenever a
+    decorator or helper was added in between).
+
+    >>> import warnings, saferstats
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_user("check the denominators")
+    >>> w[0].category.__name__, w[0].filename.startswith(_PACKAGE)
+    ('SaferstatsWarning', False)
+    """
+    import sys
+    from types import FrameType
+
+    level, frame = 2, sys._getframe(1)
+    caller: FrameType | None = frame
+    while caller is not None and caller.f_code.co_filename.startswith(_PACKAGE):
+        caller, level = caller.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

@@ -43,6 +43,7 @@ from .exceptions import (
     LengthMismatchError,
     SaferstatsWarning,
     UnknownAreaError,
+    warn_user,
 )
 
 __all__ = [
@@ -284,12 +285,8 @@ def census_population(
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable").reset_index(drop=True)
         flagged = sorted(wide.loc[wide["boundary_note"] != "", "la"])
         if flagged:
-            warnings.warn(
-                f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
-                "boundary_note column); the five broad groups at level='la' are at 2024 boundaries",
-                SaferstatsWarning,
-                stacklevel=2,
-            )
+            warn_user(f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
+                      "boundary_note column); the five broad groups at level='la' are at 2024 boundaries")
         out.attrs["census"] = 2021
         return out
     if lvl == "lsoa":
@@ -564,7 +561,7 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
     codes = [str((f.get("properties") or {}).get(code_col, "")) for f in feats]
     names = [str((f.get("properties") or {}).get(name_col, c)) for f, c in zip(feats, codes)] if name_col else codes
     if n_null:
-        warnings.warn(f"{n_null} boundary feature(s) without a geometry were left out", SaferstatsWarning, stacklevel=3)
+        warn_user(f"{n_null} boundary feature(s) without a geometry were left out")
     return _Areas(codes, names, [_rings_of(f["geometry"], i) for i, f in enumerate(feats)])
 
 
@@ -809,12 +806,8 @@ def _report(out: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
     if total:
         detail = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v)
         rows = list(out.index[np.flatnonzero(out["code"].isna().to_numpy())[:5]])
-        warnings.warn(
-            f"{total} of {len(out)} points are in no area ({detail}); their code and name are missing "
-            f"(counts in .attrs['unassigned']; first rows: {rows})",
-            SaferstatsWarning,
-            stacklevel=3,
-        )
+        warn_user(f"{total} of {len(out)} points are in no area ({detail}); their code and name are missing "
+                  f"(counts in .attrs['unassigned']; first rows: {rows})")
     return out
 
 

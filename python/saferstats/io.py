@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import warnings
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -40,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from .exceptions import InvalidInputError, SaferstatsWarning
+from .exceptions import InvalidInputError, warn_user
 
 __all__ = ["read_stop_search", "read_mha_annual", "STOP_SEARCH_COLUMNS", "force_slug"]
 
@@ -143,8 +142,8 @@ def _unique_files(files: list[Path]) -> list[Path]:
         else:
             seen[key] = f
     if twice:
-        warnings.warn(f"read once: {len(twice)} file(s) given more than once (e.g. a file and its folder): "
-                      f"{'; '.join(twice[:5])}", SaferstatsWarning, stacklevel=4)
+        warn_user(f"read once: {len(twice)} file(s) given more than once (e.g. a file and its folder): "
+                  f"{'; '.join(twice[:5])}")
     unique = list(seen.values())
     by_name = {f.resolve(): f for f in unique}
     skipped, kept_both = [], []
@@ -158,12 +157,12 @@ def _unique_files(files: list[Path]) -> list[Path]:
             else:
                 kept_both.append(f"{by_name[plain].name} / {f.name}")
     if skipped:
-        warnings.warn(f"not read: {', '.join(str(f) for f in skipped)} (same content as the uncompressed file beside "
-                      "it)", SaferstatsWarning, stacklevel=4)
+        warn_user(f"not read: {', '.join(str(f) for f in skipped)} (same content as the uncompressed file beside "
+                  "it)")
         unique = [f for f in unique if f not in skipped]
     if kept_both:
-        warnings.warn(f"both read, with different content: {', '.join(kept_both)}; if one is an older copy of the "
-                      "other, pass only one (rows would otherwise be counted twice)", SaferstatsWarning, stacklevel=4)
+        warn_user(f"both read, with different content: {', '.join(kept_both)}; if one is an older copy of the "
+                  "other, pass only one (rows would otherwise be counted twice)")
     return unique
 
 

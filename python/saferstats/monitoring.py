@@ -10,7 +10,6 @@ Methods, references and the choices made where the anchor tools differ:
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -20,7 +19,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import single_confidence
 from ._frames import aligned, as_float_array, choice_option, int_option, plain, real_option
-from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, SaferstatsWarning
+from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
     "spc",
@@ -287,9 +286,8 @@ def spc(
             gaps = sorted({labels[c] for c, dd, ok in zip(cs[1:], np.diff(ts), cs[1:] == cs[:-1]) if ok and dd > 1.5 * step})
             if gaps:
                 where = "" if gaps == [None] else f" in series {gaps[:5]}"
-                warnings.warn(
-                    f"spc: periods are missing{where} (a step more than 1.5 × the usual one); moving ranges "
-                    "span the gap and runs count the points either side as neighbours", SaferstatsWarning, stacklevel=2)
+                warn_user(f"spc: periods are missing{where} (a step more than 1.5 × the usual one); moving ranges "
+                          "span the gap and runs count the points either side as neighbours")
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
@@ -355,9 +353,8 @@ def spc(
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
-        warnings.warn(
-            f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
-            "revised as more points arrive (column trial_limits)", SaferstatsWarning, stacklevel=2)
+        warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
+                  "revised as more points arrive (column trial_limits)")
     return out
 
 

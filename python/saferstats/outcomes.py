@@ -7,7 +7,6 @@ of a pilot. The Section 136 record summary (:func:`s136_summary`, :data:`OUTCOME
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -19,7 +18,7 @@ from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
 from ._frames import accepts_frames, aligned, require_columns, translates_core_errors
 from ._results import Result
-from .exceptions import InvalidInputError, SaferstatsWarning
+from .exceptions import InvalidInputError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, proportion_ci, rate_ci, rate_ratio
 from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
@@ -302,8 +301,8 @@ def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.nd
             dropped.extend({"row": int(r), "column": column, "reason": reason} for r in rows)
             parts.append(f"{rows.size} with {reason} (rows {rows[:5].tolist()}{', ...' if rows.size > 5 else ''})")
     if parts:
-        warnings.warn(f"{what}: {len(dropped)} of {len(when)} records left out of column {column!r}: "
-                      + "; ".join(parts) + " - listed in .attrs['dropped']", SaferstatsWarning, stacklevel=3)
+        warn_user(f"{what}: {len(dropped)} of {len(when)} records left out of column {column!r}: "
+                  + "; ".join(parts) + " - listed in .attrs['dropped']")
     return dropped
 
 

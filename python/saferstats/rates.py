@@ -17,7 +17,6 @@ import re
 from collections.abc import Hashable
 from typing import Any, Literal
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,7 @@ from ._frames import (
     translates_core_errors,
     translate_error,
 )
-from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, SaferstatsWarning
+from .exceptions import InvalidInputError, LengthMismatchError, SaferstatsError, warn_user
 
 __all__ = [
     "rate_ci",
@@ -415,11 +414,7 @@ def dsr(
         if missing.size:
             excluded["missing_group"] = int(missing.size)
             shown = ", ".join(str(int(i)) for i in missing[:10]) + (" …" if missing.size > 10 else "")
-            warnings.warn(
-                f"dsr: {missing.size} row(s) have no group (position {shown}) and are left out of every area",
-                SaferstatsWarning,
-                stacklevel=3,
-            )
+            warn_user(f"dsr: {missing.size} row(s) have no group (position {shown}) and are left out of every area")
         grouped = g.groupby(g, sort=False).indices
         keys = list(grouped.keys())
         positions = [grouped[k] for k in keys]

@@ -17,7 +17,7 @@ import pandas as pd
 from ._confidence import single_confidence as _confidence
 from ._frames import accepts_frames, require_columns
 from ._results import Result
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, warn_user
 from .rates import proportion_ci
 
 __all__ = ["OUTCOMES", "PLACES_OF_SAFETY", "S136Summary", "s136_summary"]
@@ -531,12 +531,10 @@ def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], thre
             "counts until no hidden count can be worked back; percentages, CIs and duration statistics of hidden "
             "counts hidden")
     if unprotected:
-        import warnings
 
-        from .exceptions import SaferstatsWarning
 
-        warnings.warn(f"s136_summary: {len(unprotected)} small count(s) cannot be protected ({exposed[:5]}); merge "
-                      "groups or drop them before publishing", SaferstatsWarning, stacklevel=2)
+        warn_user(f"s136_summary: {len(unprotected)} small count(s) cannot be protected ({exposed[:5]}); merge "
+                  "groups or drop them before publishing")
         rule += f"; {len(unprotected)} cell(s) could not be protected"
     return S136Summary(**tables, excluded=excluded_pub, confidence=float(confidence), disclosure=rule,
                        suppressed=masks, unprotected=exposed, by=tuple(keys))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numbers
 import re
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -29,7 +28,7 @@ from ._frames import (
     accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, plain,
     real_option, renamed_keywords, require_columns, translates_core_errors,
 )
-from .exceptions import InvalidInputError, MissingValueError, SaferstatsWarning
+from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -436,11 +435,7 @@ def poisson_trend(
     if skipped:
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
-        warnings.warn(
-            f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}",
-            SaferstatsWarning,
-            stacklevel=3,
-        )
+        warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
     return out
 
 
@@ -541,8 +536,8 @@ def mann_kendall(
     0  39.0  125.0  3.398823  0.000677  0.866667    2.0          1.5         2.25  10
     """
     if isinstance(missing, str) and str(missing) == "skip":
-        warnings.warn("mann_kendall: `missing='skip'` is now called `missing='drop'` (docs/vocabulary.md); the old "
-                      "name will be removed in a future release", FutureWarning, stacklevel=3)
+        warn_user("mann_kendall: `missing='skip'` is now called `missing='drop'` (docs/vocabulary.md); the old "
+                  "name will be removed in a future release", FutureWarning)
         missing = "drop"
     missing = choice_option("missing", missing, ("error", "drop"))
     period = season_length
@@ -561,18 +556,10 @@ def mann_kendall(
         labels = values.columns if isinstance(values, pd.DataFrame) else values.index if isinstance(values, pd.Series) else None
         gaps = _gap_labels(labels) if labels is not None and len(labels) == n_cols else None
         if gaps:
-            warnings.warn(
-                f"mann_kendall: the periods have gaps (before {', '.join(gaps[:5])}); Sen's slope is per step, "
-                "not per unit of time — pass times= to use the real spacing",
-                SaferstatsWarning,
-                stacklevel=3,
-            )
+            warn_user(f"mann_kendall: the periods have gaps (before {', '.join(gaps[:5])}); Sen's slope is per step, "
+                      "not per unit of time — pass times= to use the real spacing")
     if n_cols and n_cols < 10:
-        warnings.warn(
-            f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10",
-            SaferstatsWarning,
-            stacklevel=3,
-        )
+        warn_user(f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10")
     flat = np.ascontiguousarray(arr.ravel())
     skip = missing == "drop"
     try:
@@ -736,12 +723,8 @@ def year_on_year(
             for k in bad[:10]
         )
         more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
-        warnings.warn(
-            f"year_on_year: {len(bad)} pair(s) of periods are not consecutive (a period is missing between "
-            f"them), flagged consecutive=False: {pairs}{more}",
-            SaferstatsWarning,
-            stacklevel=3,
-        )
+        warn_user(f"year_on_year: {len(bad)} pair(s) of periods are not consecutive (a period is missing between "
+                  f"them), flagged consecutive=False: {pairs}{more}")
     absent = np.flatnonzero(np.isnan(y) | np.isnan(pop))
     if absent.size:  # only with missing="propagate": "error" raised above
         rows = "; ".join(
@@ -750,12 +733,8 @@ def year_on_year(
             for r in absent[:10]
         )
         more = f" (and {absent.size - 10} more)" if absent.size > 10 else ""
-        warnings.warn(
-            f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
-            f"and out of their period: {rows}{more}",
-            SaferstatsWarning,
-            stacklevel=3,
-        )
+        warn_user(f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
+                  f"and out of their period: {rows}{more}")
     return out
 
 

@@ -76,3 +76,36 @@ def test_the_library_logs_through_the_saferstats_logger(caplog, tmp_path):
     with caplog.at_level(logging.INFO, logger="saferstats"):
         build_report(cfg, tmp_path / "out", quiet=True)
     assert any(r.name == "saferstats.report" and "section" in r.getMessage() for r in caplog.records)
+
+
+def test_warnings_point_at_the_callers_line_not_inside_the_package():
+    """Each warning used a hand-counted stacklevel; with decorators in between many pointed inside
+    the package (``_confidence.py:196 ... return func(*args, **kwargs)`` under a poisson_trend
+    warning). Now every one is attributed to the first frame outside saferstats."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame({"g": ["a"] * 4, "period": [2018, 2019, 2020, 2021], "count": [0, 0, 0, 0],
+                       "population": [1e4] * 4})
+    calls = {
+        "poisson_trend": lambda: saferstats.poisson_trend(df, by="g"),
+        "mann_kendall": lambda: saferstats.mann_kendall([1, 2, 3, 4, 5]),
+        "renamed keyword": lambda: saferstats.percent_change(count_new=5, population_new=1, count_old=4, population_old=1),
+        "suppress": lambda: saferstats.suppress(pd.DataFrame({"area": ["A", "B", "C"], "count": [3, 40, 50],
+                                                              "rate": [0.3, 4.0, 5.0]}),
+                                                round_to=5, columns="count", derived="rate"),
+        "spc gap": lambda: saferstats.spc(pd.Series(np.arange(14.0), index=[f"2021-{m:02d}" for m in range(1, 13)]
+                                                    + ["2022-02", "2022-03"])),
+    }
+    for name, call in calls.items():
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            try:
+                call()
+            except saferstats.SaferstatsError:
+                pass
+        assert got, name
+        for w in got:
+            assert w.filename == __file__, (name, w.filename, str(w.message)[:80])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -10,7 +9,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError, MissingValueError
+from ..exceptions import InvalidInputError, MissingValueError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
 #: constant, exported by the compiled module).
@@ -115,8 +114,8 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         in_uk = (a >= _UK[0]) & (a <= _UK[1]) & (b >= _UK[2]) & (b <= _UK[3])
         swapped = (b >= _UK[0]) & (b <= _UK[1]) & (a >= _UK[2]) & (a <= _UK[3])
         if not in_uk.any() and swapped.all():
-            warnings.warn("every point is outside the UK but inside it with latitude and longitude swapped: "
-                          "check the column order (lat, lon)", UserWarning, stacklevel=3)
+            warn_user("every point is outside the UK but inside it with latitude and longitude swapped: "
+                      "check the column order (lat, lon)", UserWarning)
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
 
 
@@ -137,11 +136,10 @@ def _study_area(v: Any) -> Any:
     return v if isinstance(v, StudyArea) else StudyArea(v)
 
 
-def _warn_outside(area: Any, n_in: int, where: pd.DataFrame, stacklevel: int = 4) -> None:
-    from ..exceptions import SaferstatsWarning
+def _warn_outside(area: Any, n_in: int, where: pd.DataFrame) -> None:
 
     if len(where):
-        warnings.warn(area.note(n_in, where), SaferstatsWarning, stacklevel=stacklevel)
+        warn_user(area.note(n_in, where))
     if n_in == 0:
         raise InvalidInputError(f"no points inside the study area {area.describe()}", "study_area")
 
@@ -156,7 +154,7 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
     if not inside.any() and len(xs) and (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
         raise InvalidInputError("no points inside the study area: x/y look like longitude/latitude degrees, but a "
                                 "study area needs British National Grid metres here (saferstats.to_bng)", "x")
-    _warn_outside(area, int(inside.sum()), area.outside_xy(xs[~inside], ys[~inside]), stacklevel=6)
+    _warn_outside(area, int(inside.sum()), area.outside_xy(xs[~inside], ys[~inside]))
     kept = [None if o is None else (o[inside] if isinstance(o, np.ndarray) else _series_take(o, inside)) for o in others]
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
 
@@ -184,7 +182,6 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
     """Warn when a few far-away points stretch a grid over the points (police.uk snaps some
     records of a force's file to places outside it): the extent is over 4 times the area of the
     central 99% of the points on each axis and some points lie beyond it by more than its width."""
-    from ..exceptions import SaferstatsWarning
 
     if len(xs) < 100:
         return
@@ -194,12 +191,11 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
     far = (xs < qx[0] - wx) | (xs > qx[1] + wx) | (ys < qy[0] - wy) | (ys > qy[1] + wy)
     full = (xs.max() - xs.min()) * (ys.max() - ys.min())
     if far.any() and full > 4 * wx * wy:
-        warnings.warn(
-            f"{int(far.sum())} of {len(xs):,} points lie far outside the rest and stretch the grid to "
-            f"{(xs.max() - xs.min()) / 1000:,.1f} x {(ys.max() - ys.min()) / 1000:,.1f} (thousand units; km for metres) "
-            f"where 99% of the points span {wx / 1000:,.1f} x {wy / 1000:,.1f}: pass study_area= (e.g. the force or "
-            "district) or bounds= (first far point at row "
-            f"{int(np.flatnonzero(far)[0])})", SaferstatsWarning, stacklevel=4)
+        warn_user(f"{int(far.sum())} of {len(xs):,} points lie far outside the rest and stretch the grid to "
+                  f"{(xs.max() - xs.min()) / 1000:,.1f} x {(ys.max() - ys.min()) / 1000:,.1f} (thousand units; km for metres) "
+                  f"where 99% of the points span {wx / 1000:,.1f} x {wy / 1000:,.1f}: pass study_area= (e.g. the force or "
+                  "district) or bounds= (first far point at row "
+                  f"{int(np.flatnonzero(far)[0])})")
 
 
 def _series(name: str, v: Any) -> pd.Series:

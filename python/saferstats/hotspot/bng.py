@@ -3,14 +3,13 @@ core's ``hotspot::bng``) and a local equirectangular projection in metres."""
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Literal
 
 import numpy as np
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError, MissingValueError
+from ..exceptions import InvalidInputError, MissingValueError, warn_user
 from ._common import _choice, _float_arg
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
@@ -75,7 +74,7 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") ->
     >>> int(e[0] // 1000), int(n[0] // 1000)
     (530, 180)
     """
-    from ..exceptions import LengthMismatchError, SaferstatsWarning
+    from ..exceptions import LengthMismatchError
 
     _choice("outside", outside, ("error", "nan"))
     la = as_float_array("lat", lat)
@@ -97,6 +96,6 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") ->
         e[inside], n[inside] = res["easting"], res["northing"]
     if not inside.all():
         row = int(np.flatnonzero(~inside)[0])
-        warnings.warn(f"{int((~inside).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
-                      f"(first at row {row})", SaferstatsWarning, stacklevel=2)
+        warn_user(f"{int((~inside).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
+                  f"(first at row {row})")
     return e, n

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -11,7 +10,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, warn_user
 from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series
 
 __all__ = ["cluster_summary", "ClusterTable"]
@@ -129,7 +128,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     >>> t[["label", "n"]].to_dict("records"), '"Polygon"' in t.to_geojson()
     ([{'label': 0, 'n': 4}], True)
     """
-    from ..exceptions import LengthMismatchError, SaferstatsWarning
+    from ..exceptions import LengthMismatchError
 
     _choice("hull", hull, ("convex", "concave"))
     la = as_float_array("lat", lat)
@@ -178,6 +177,6 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         miss = int(out["missing_times"].sum()) if len(out) else 0
         out.attrs["missing_times"] = miss
         if miss:
-            warnings.warn(f"{miss} clustered point(s) have no time; first_time/last_time use the others "
-                          "(per cluster in `missing_times`)", SaferstatsWarning, stacklevel=2)
+            warn_user(f"{miss} clustered point(s) have no time; first_time/last_time use the others "
+                      "(per cluster in `missing_times`)")
     return out

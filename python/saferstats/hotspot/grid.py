@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, LengthMismatchError, SaferstatsWarning
+from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
 from ._common import _bounds, _choice, _finite_xy, _float_arg, _int_arg, _points_in, _seed, _series, _warn_stretched
 
 __all__ = [
@@ -173,8 +172,8 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
     spec = _ext.grid_spec(*b, cs, shape=grid_type)  # the core checks the name (aliases too)
     grid_type, x0, y0, nc, nr = spec["shape"], spec["x0"], spec["y0"], spec["ncols"], spec["nrows"]
     if nc * nr > LARGE_GRID:
-        warnings.warn(f"the grid has {nc} x {nr} = {nc * nr:,} cells (more than {LARGE_GRID:,}): slow to draw and hard "
-                      "to read; consider a larger cell_size", SaferstatsWarning, stacklevel=3)
+        warn_user(f"the grid has {nc} x {nr} = {nc * nr:,} cells (more than {LARGE_GRID:,}): slow to draw and hard "
+                  "to read; consider a larger cell_size")
     centres = _ext.grid_centres((grid_type, x0, y0, cs, nc, nr))
     cells = pd.DataFrame({"cell": np.arange(nc * nr), "x": centres["x"], "y": centres["y"]})
     return HotspotGrid(grid_type, cs, float(x0), float(y0), int(nc), int(nr), cells)
@@ -249,8 +248,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
     if outside:
-        warnings.warn(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted", SaferstatsWarning,
-                      stacklevel=2)
+        warn_user(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted")
     g.cells["count"] = c
     return dataclasses.replace(g, value="count")
 
@@ -262,8 +260,8 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
         h = _float_arg("bandwidth", bandwidth, positive=True)
     h *= _float_arg("bandwidth_adjust", adjust, positive=True)
     if h < cell:
-        warnings.warn(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
-                      "patchy; use a larger bandwidth or smaller cells", SaferstatsWarning, stacklevel=3)
+        warn_user(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
+                  "patchy; use a larger bandwidth or smaller cells")
     return h
 
 
@@ -453,8 +451,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     layers = _ext.grid_counts_by_period(g._args(), xs, ys, pidx, periods=t_count)
     counts, outside = layers["count"], int(layers["outside"])
     if outside:
-        warnings.warn(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted",
-                      SaferstatsWarning, stacklevel=2)
+        warn_user(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted")
     n = g.ncols * g.nrows
     empty = np.flatnonzero(counts.reshape(t_count, n).sum(axis=1) == 0)
     if empty.size:
@@ -512,7 +509,7 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     rb, ra = _ext.grid_counts(g._args(), xb, yb, None), _ext.grid_counts(g._args(), xa, ya, None)
     (cb, ob), (ca, oa) = (rb["count"], rb["outside"]), (ra["count"], ra["outside"])
     if ob or oa:
-        warnings.warn(f"{ob + oa} point(s) lie outside the grid and are not counted", SaferstatsWarning, stacklevel=2)
+        warn_user(f"{ob + oa} point(s) lie outside the grid and are not counted")
     lb = _float_arg("length_before", length_before, positive=True)
     la = _float_arg("length_after", length_after, positive=True)
     test = _ext.hotspot_change_test(cb, ca, length_before=lb, length_after=la)

@@ -4,7 +4,6 @@ docs/methods/hotspots.md (C4)."""
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -13,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, warn_user
 from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _study_area, _warn_stretched
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
@@ -147,7 +146,6 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     >>> c.tolist()
     [[2, 1]]
     """
-    from ..exceptions import SaferstatsWarning
 
     _choice("outside", outside, ("warn", "error"))
     xs, ys, _, bounds, _ = _points_in(x, y, study_area, bounds)
@@ -174,6 +172,6 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
                f"and are not counted (first at row {row})")
         if outside == "error":
             raise InvalidInputError(msg, "bounds", row)
-        warnings.warn(msg, SaferstatsWarning, stacklevel=2)
+        warn_user(msg)
     h, _, _ = np.histogram2d(ys, xs, bins=[ey, ex])
     return h.astype(np.int64), (ex[:-1] + ex[1:]) / 2, (ey[:-1] + ey[1:]) / 2

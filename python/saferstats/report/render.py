@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..exceptions import SaferstatsError
+from ..exceptions import SaferstatsError, warn_user
 from . import sections as _sections
 import saferstats
 
@@ -363,12 +363,10 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
             if html_to_pdf(stage / "index.html", stage / PDF_NAME) is not None:
                 out.files.append(PDF_NAME)
             else:
-                import warnings
 
-                from ..exceptions import SaferstatsWarning
 
-                warnings.warn("--pdf: Chromium is not installed (make browser, or apt-get install chromium); the "
-                              "report was written without a PDF", SaferstatsWarning, stacklevel=2)
+                warn_user("--pdf: Chromium is not installed (make browser, or apt-get install chromium); the "
+                          "report was written without a PDF")
         if docx:
             from .docx import docx_available, write_docx
 
@@ -378,12 +376,10 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                 write_docx(cfg, sections, stage / DOCX_NAME)
                 out.files.append(DOCX_NAME)
             else:
-                import warnings
 
-                from ..exceptions import SaferstatsWarning
 
-                warnings.warn("--docx: python-docx is not installed (pip install python-docx); the report was "
-                              "written without a Word copy", SaferstatsWarning, stacklevel=2)
+                warn_user("--docx: python-docx is not installed (pip install python-docx); the report was "
+                          "written without a Word copy")
         for s in sections:
             for t in s.tables:
                 out.write_csv(f"{t.name}.csv", t.frame)

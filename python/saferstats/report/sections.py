@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import datasets
-from ..exceptions import SaferstatsError
+from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
 
@@ -138,7 +138,7 @@ def _warn_unprotected(section: str, n: int) -> str:
 
     msg = (f"{n} small count(s) in the {section} tables cannot be protected by suppression (published totals give "
            "them back); check the tables before publishing")
-    warnings.warn(msg, SaferstatsWarning, stacklevel=3)
+    warn_user(msg)
     return f" Note: {msg}."
 
 
@@ -388,7 +388,7 @@ class warnings_as_notes:
         for w in self._records:
             if issubclass(w.category, SaferstatsWarning):
                 self.notes.append(f" Note: {w.message}.")
-                warnings.warn(str(w.message), SaferstatsWarning, stacklevel=3)
+                warn_user(str(w.message))
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
