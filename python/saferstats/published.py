@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, warn_user
 from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake
 
 __all__ = ["read_street_crime", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
@@ -689,6 +689,15 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     no-figure markers are missing (never zero); every such cell, and anything unparsable, is
     listed in ``df.attrs["dropped"]``.
 
+    Each council counts what it records, so some counts are not like for like. ``recording_note``
+    (``""`` when there is nothing to say) names a year not counted on the "All incidents" basis
+    (Defra's ``Reporting basis``, published from 2019/20: e.g. "Customer/public reported only") and
+    a year whose count changed 4-fold or more on the year before with 100 or more incidents in
+    one of them — a change in recording far more often than in fly-tipping (Reigate and Banstead:
+    524 in 2019/20, 10,530 in 2020/21). Both lists are in ``df.attrs["summary"]``
+    (``not_all_incidents``, ``recording_steps``) and a :class:`~saferstats.SaferstatsWarning`
+    counts them: leave those years out of a trend or a comparison, or say why not.
+
     >>> import saferstats
     >>> ft = saferstats.read_flytipping(saferstats.datasets.flytipping_table_path())
     >>> row = ft[(ft.la_name == "Stevenage") & (ft.period == "2021/22")]
@@ -756,10 +765,60 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     out["region"] = published.map(lambda r: _DEFRA_REGIONS.get(r, r))
     changed = published != out["region"]
     renamed = {str(a): str(b) for a, b in zip(published[changed], out["region"][changed])}
+    notes, basis, steps = _flytipping_recording(out)
+    out["recording_note"] = notes
     out.attrs["dropped"] = dropped
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
-                            "regions_renamed": renamed, "file": src.name}
+                            "regions_renamed": renamed, "file": src.name,
+                            "not_all_incidents": basis, "recording_steps": steps}
+    if basis or steps:
+        warn_user(f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
+                  f"and {len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
+                  f"(e.g. {steps[0]['la_name']} {steps[0]['previous']:,.0f} to {steps[0]['incidents']:,.0f} in "
+                  f"{steps[0]['period']}) — recording changes, not trends, until the council says otherwise. "
+                  "They are named in the recording_note column and attrs['summary']; compare them with care"
+                  if steps else
+                  f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
+                  "(named in the recording_note column and attrs['summary']); compare them with care")
     return out
+
+
+#: A year-on-year change at least this many fold (up or down), with 100 or more incidents in one of
+#: the two years, is flagged as a possible change in recording (docs/methods/trends.md A5, recording).
+_STEP = 4.0
+
+
+def _flytipping_recording(ft: pd.DataFrame) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``recording_note`` per row, the authority-years not on the 'All incidents' basis, and the
+    steps: Defra's counts are what each council records, and a council that starts counting
+    proactive clearances (Reigate and Banstead: 524 in 2019/20, 10,530 in 2020/21) or counts only
+    public reports (the 'Reporting basis' column, published from 2019/20) is not comparable with
+    its own past or with its neighbours."""
+    notes = [""] * len(ft)
+    basis: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = []
+    if "reporting_basis" in ft.columns:
+        for i, b in enumerate(ft["reporting_basis"].tolist()):
+            if isinstance(b, str) and b and b.lower() != "all incidents":
+                notes[i] = f"reporting basis: {b}"
+                basis.append({"la_code": ft["la_code"].iat[i], "la_name": ft["la_name"].iat[i],
+                              "period": ft["period"].iat[i], "reporting_basis": b})
+    order = ft.sort_values(["la_code", "period"], kind="stable").index
+    pos = {lab: k for k, lab in enumerate(ft.index)}
+    prev: tuple[str, float] | None = None
+    for lab in order:
+        k = pos[lab]
+        code, n = ft["la_code"].iat[k], float(ft["incidents"].iat[k])
+        if prev is not None and prev[0] == code and np.isfinite(n) and np.isfinite(prev[1]):
+            lo, hi = sorted((prev[1], n))
+            if hi >= 100 and (lo == 0 or hi / lo >= _STEP):
+                fold = f"{hi / lo:.1f}-fold" if lo else "from or to zero"
+                text = f"{'up' if n > prev[1] else 'down'} {fold} on the previous year published: a change in recording?"
+                notes[k] = f"{notes[k]}; {text}" if notes[k] else text
+                steps.append({"la_code": code, "la_name": ft["la_name"].iat[k], "period": ft["period"].iat[k],
+                              "previous": prev[1], "incidents": n})
+        prev = (code, n)
+    return notes, basis, steps
 

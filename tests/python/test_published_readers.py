@@ -378,3 +378,46 @@ def test_mha_file_without_source_columns_reads_them_as_missing(tmp_path):
         csv.writer(fh).writerows(rows)
     d = ss.read_mha_annual(bad).attrs["dropped"]
     assert [(x["source_file"], x["source_line"], x["column"], x["value"]) for x in d] == [("bad.csv", 4, "Acute_Count", "12a")]
+
+
+@needs_shared
+def test_flytipping_recording_changes_are_named_not_trended():
+    """Defra's counts are what each council records: Reigate and Banstead went from 524 (2019/20)
+    to 10,530 (2020/21) and the report called that a 79%-a-year rise. read_flytipping names every
+    year not on the 'All incidents' basis and every 4-fold change on the previous year (100+
+    incidents in one of them); checked here against the published CSV read with the csv module."""
+    with pytest.warns(ss.SaferstatsWarning, match=r"99 authority-year\(s\) are not counted.*16 count\(s\) changed 4-fold"):
+        x = ss.read_flytipping(DEFRA / "DERIVED_Flytipping_LA_incidents.csv")
+    with open(DEFRA / "DERIVED_Flytipping_LA_incidents.csv", newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    head = next(i for i, r in enumerate(rows) if "ONS Code" in [c.strip() for c in r])
+    cols = [c.strip() for c in rows[head]]
+    code, year, total, basis = (cols.index(k) for k in ("ONS Code", "Year", "Total Incidents", "Reporting basis"))
+    series: dict[str, dict[str, float]] = {}
+    not_all: set[str] = set()
+    for r in rows[head + 1:]:
+        if len(r) <= basis or r[code].startswith("*") or r[code] in ("", "E00000000") or not r[year].strip():
+            continue
+        b = r[basis].strip()
+        if b and b not in (":", "..") and b.lower() != "all incidents":
+            not_all.add(r[code])
+        v = r[total].replace(",", "").strip()
+        if v.replace(".", "", 1).isdigit():
+            series.setdefault(r[code], {})[r[year].strip()] = float(v)
+    want_steps = set()
+    for c, ys in series.items():
+        years = sorted(ys)
+        for a, b in zip(years, years[1:]):
+            lo, hi = sorted((ys[a], ys[b]))
+            if hi >= 100 and (lo == 0 or hi / lo >= 4):
+                want_steps.add((c, ys[b]))
+    got_steps = {(s["la_code"], s["incidents"]) for s in x.attrs["summary"]["recording_steps"]}
+    assert got_steps == want_steps and len(got_steps) == 16
+    assert len(x.attrs["summary"]["not_all_incidents"]) == 99
+    assert {d["la_code"] for d in x.attrs["summary"]["not_all_incidents"]} == not_all
+    rb = x[(x.la_name == "Reigate and Banstead") & (x.period == "2020/21")]
+    assert rb["recording_note"].iloc[0] == "up 20.1-fold on the previous year published: a change in recording?"
+    red = x[(x.la_name == "Redbridge") & (x.period == "2021/22")]["recording_note"].iloc[0]
+    assert red.startswith("reporting basis: Customer/public reported only; down 4.3-fold")
+    assert (x["recording_note"] != "").sum() == len({(d["la_code"], d["period"]) for d in x.attrs["summary"]["not_all_incidents"]}
+                                                   | {(s["la_code"], s["period"]) for s in x.attrs["summary"]["recording_steps"]})
