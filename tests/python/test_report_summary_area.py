@@ -49,3 +49,19 @@ def test_a_district_table_is_still_summed_for_its_force():
     sec.tables[0].frame = sec.tables[0].frame.rename(columns={"force": "district"})
     first = executive_summary([sec], {"area": "Hertfordshire", "confidence": 0.95}).findings["hate_crime"][0]
     assert "hate crimes in Hertfordshire (600 to 660)" in first
+
+
+def test_stop_search_headline_is_the_report_areas_force():
+    rows = []
+    for force, black in (("London, City of", 10.7), ("Derbyshire", 3.4), ("Merseyside", 3.03)):
+        rows.append({"force": force, "group": "Black", "searches": 300, "ratio": black, "ratio_lower": black * 0.9,
+                     "ratio_upper": black * 1.1, "reliable": "True"})
+        rows.append({"force": force, "group": "White", "searches": 900, "ratio": 1.0, "ratio_lower": None,
+                     "ratio_upper": None, "reliable": "True"})
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    summary = executive_summary([sec], {"area": "Merseyside", "confidence": 0.95})
+    assert summary.headline[0].startswith("In Merseyside, Black people were searched at 3.03 times")
+    assert len(summary.findings["stop_search"]) == 3  # every force still listed
+    other = executive_summary([sec], {"area": "Kent", "confidence": 0.95})
+    assert other.headline[0].startswith("In London, City of")  # no own force: table order kept

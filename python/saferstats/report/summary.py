@@ -412,7 +412,11 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     if d is not None and len(d) and "ratio" in d.columns:
         conf = _conf(d, cfg.get("confidence", 0.95))
         area_col = next((c for c in d.columns if c not in ("group",) and not pd.api.types.is_numeric_dtype(d[c])), None)
-        for key, g in (d.groupby(area_col, sort=False) if area_col else [("", d)]):
+        groups = list(d.groupby(area_col, sort=False)) if area_col else [("", d)]
+        at = _position_of(str(cfg.get("area") or ""), [str(k) for k, _ in groups]) if cfg.get("area") else None
+        if at:  # the report's own force first: the first sentence is the section's headline
+            groups.insert(0, groups.pop(at))
+        for key, g in groups:
             cand = g[(g["group"].astype(str) != "White")]
             cand = cand[cand["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
             if not len(cand):
