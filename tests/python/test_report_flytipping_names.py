@@ -43,3 +43,8 @@ def test_an_authority_with_fewer_than_three_years_is_named_not_fatal():
     assert "Buckinghamshire (2 years)" in s.intro
     rates = next(t.frame for t in s.tables if t.name == "flytipping_rates")
     assert "Buckinghamshire" in set(rates.la_name)  # still in the latest year's rates and funnel
+
+
+def test_an_area_with_no_authority_in_the_table_says_so():
+    s = _section("Cumbria")  # its districts merged in 2023: none of its authorities is in this table
+    assert "None of Cumbria's local authorities (Cumberland, Westmorland and Furness) has a row" in s.intro

@@ -579,6 +579,11 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     mine = scope.highlights(data[area].astype(str).unique()) if scope.label else []
     if code is not None and scope.la_codes:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
+    if scope.las and not mine:
+        # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
+        read_notes.append(f" None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
+                          "table with a population, so the tables and findings below are for every authority in it, "
+                          f"not {scope.label}.")
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
