@@ -11,7 +11,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError
-from ._common import _finite_xy, _int_arg, _points_in, _seed, _series
+from ._common import _finite_xy, _int_arg, _points_in, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -105,6 +105,8 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     tt = _times_in_days("t", t)
     if study_area is not None and len(tt) == len(xs):
         xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True)
+    else:
+        _warn_degrees(xs, ys, stacklevel=3)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     perms = _int_arg("permutations", permutations, 0, 10**9)
     res = _ext.knox(xs, ys, tt, de, te, permutations=perms, seed=_seed(seed), metric=metric)
