@@ -723,9 +723,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             tab.insert(1, "district", ss.assign_area(tab["centroid_lat"], tab["centroid_lon"], level="la")["name"].to_numpy())
         if "location" in pts.columns:
             lab = pd.Series(np.asarray(labels), index=pts.index)
-            loc = pts["location"].astype(str).str.replace(r"^On or near ", "", regex=True)
-            top = loc[lab >= 0].groupby(lab[lab >= 0]).agg(lambda v: v.value_counts().index[0])
-            tab.insert(2, "place", tab["label"].map(top).to_numpy())
+            # police.uk writes "On or near " with no street name and "No Location" (the reader trims the
+            # trailing space): not places, so a cluster is named by the commonest real street, if any
+            loc = pts["location"].astype("string").str.strip().str.replace(r"^On or near\b\s*", "", regex=True)
+            loc = loc.mask(loc.isna() | (loc == "") | loc.str.fullmatch(r"(?i)no location").fillna(False))
+            named = (lab >= 0) & loc.notna()
+            top = loc[named].groupby(lab[named]).agg(lambda v: v.value_counts().index[0])
+            tab.insert(2, "place", tab["label"].map(top).fillna("").astype(str).to_numpy())
     if len(tab):
         with warnings_as_notes() as notes:
             tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],
