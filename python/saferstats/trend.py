@@ -349,6 +349,7 @@ def poisson_trend(
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
+    missing: Literal["error", "drop"] = "error",
 ) -> pd.DataFrame:
     """Log-linear trend of a rate over periods: the annual percentage change (APC) with CI.
 
@@ -365,6 +366,12 @@ def poisson_trend(
     ``note`` and a :class:`~saferstats.SaferstatsWarning` naming it: all counts zero, or every
     event in the first or the last period (quasi-complete separation: the maximum-likelihood
     slope is −∞/+∞, where statsmodels reports a large finite slope with a huge SE).
+
+    ``missing``: a count or population the source did not publish (NaN) raises
+    :class:`~saferstats.MissingValueError` naming its row (``"error"``, the default); ``"drop"``
+    leaves such rows out, counted in ``.attrs["excluded"]`` and named in a
+    :class:`~saferstats.SaferstatsWarning`: the group's trend uses the periods it has (the missing
+    period is a gap in t; ``n_periods`` says how many were used).
 
     Returns
     -------
@@ -389,8 +396,26 @@ def poisson_trend(
     if population is not None:
         cols["population"] = population
     require_columns(data, cols)
+    missing = choice_option("missing", missing, ("error", "drop"))
     y = _column_array(data, count, "count")
     pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
+    absent = np.isnan(y) | np.isnan(pop)
+    if absent.any():
+        rows = np.flatnonzero(absent)
+        where = "; ".join(
+            f"row {data.index[i]!r} ({', '.join(str(data[k].iloc[i]) for k in [*keys, period])})" for i in rows[:10]
+        ) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
+        if missing == "error":
+            col = count if np.isnan(y[rows[0]]) else population
+            raise MissingValueError(
+                f"missing value (NaN) in column {col!r} at {where.split(';')[0]}; {len(rows)} row(s) in all have a "
+                "missing count or population — pass missing='drop' to fit each group on the periods it has",
+                str(col), int(rows[0]))
+        warnings.warn(f"poisson_trend: {len(rows)} row(s) with a missing count or population left out: {where}; "
+                      "their groups' trends use the periods they have", SaferstatsWarning, stacklevel=3)
+        data = data[~absent]
+        y, pop = y[~absent], pop[~absent]
+    n_excluded = int(absent.sum())
     t = parse_periods(data[period], column=period)
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
@@ -434,6 +459,7 @@ def poisson_trend(
             SaferstatsWarning,
             stacklevel=3,
         )
+    out.attrs["excluded"] = n_excluded
     return out
 
 
