@@ -131,7 +131,8 @@ def _check_level(level: Any, valid: Sequence[str]) -> str:
 
 def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dict[str, str]:
     """The area whose name or code is ``query`` (case-insensitive; police.uk force ids such as
-    ``"avon-and-somerset"`` work at ``level="force"``), as ``{"level", "code", "name"}``.
+    ``"avon-and-somerset"``, and a force as the Home Office or police.uk spells it, such as ``"City of
+    London"`` or ``"Devon and Cornwall"``, work at ``level="force"``), as ``{"level", "code", "name"}``.
 
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
@@ -161,6 +162,13 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         for code, name in names.items():
             if force_slug(name) == q:
                 return {"level": lvl, "code": str(code), "name": str(name)}
+        # the force as other publishers spell it: "City of London" ("London, City of"), "Devon and
+        # Cornwall" / "Avon & Somerset" (the ONS spelling is the other one), "Essex Police"
+        fid = force_id(query)
+        if fid is not None:
+            lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+            row = lk[lk["force"] == fid].iloc[0]
+            return {"level": lvl, "code": str(row["force_code"]), "name": str(row["force_name"])}
     other = _other_level(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")

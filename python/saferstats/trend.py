@@ -348,7 +348,7 @@ def poisson_trend(
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
-    missing: Literal["error", "propagate"] = "error",
+    missing: Literal["error", "drop", "propagate"] = "error",
 ) -> pd.DataFrame:
     """Log-linear trend of a rate over periods: the annual percentage change (APC) with CI.
 
@@ -366,10 +366,13 @@ def poisson_trend(
     event in the first or the last period (quasi-complete separation: the maximum-likelihood
     slope is −∞/+∞, where statsmodels reports a large finite slope with a huge SE).
 
-    A missing count or population (an unpublished cell) is an error naming its row by default;
-    ``missing="propagate"`` gives that group no estimate instead (note ``"a count or population
-    is missing"``), and the other groups are fitted as usual — never a trend over the periods
-    that happen to be published.
+    ``missing``: a count or population the source did not publish (NaN) raises
+    :class:`~saferstats.MissingValueError` naming its row (``"error"``, the default); ``"drop"``
+    leaves such rows out, counted in ``.attrs["excluded"]`` and named in a
+    :class:`~saferstats.SaferstatsWarning`: the group's trend uses the periods it has (the missing
+    period is a gap in t; ``n_periods`` says how many were used); ``"propagate"`` gives such a
+    group no estimate (method ``"not estimable"``, note ``"a count or population is missing"``)
+    and fits the other groups as usual.
 
     Returns
     -------
@@ -394,8 +397,29 @@ def poisson_trend(
     if population is not None:
         cols["population"] = population
     require_columns(data, cols)
+    missing = choice_option("missing", missing, ("error", "drop", "propagate"))
     y = _column_array(data, count, "count")
     pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
+    absent = np.isnan(y) | np.isnan(pop)
+    if missing == "propagate":  # the core gives those groups no estimate
+        absent[:] = False
+    if absent.any():
+        rows = np.flatnonzero(absent)
+        where = "; ".join(
+            f"row {data.index[i]!r} ({', '.join(str(data[k].iloc[i]) for k in [*keys, period])})" for i in rows[:10]
+        ) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
+        if missing == "error":
+            col = count if np.isnan(y[rows[0]]) else population
+            raise MissingValueError(
+                f"missing value (NaN) in column {col!r} at {where.split(';')[0]}; {len(rows)} row(s) in all have a "
+                "missing count or population — pass missing='drop' to fit each group on the periods it has, or "
+                "missing='propagate' to leave those groups without a trend",
+                str(col), int(rows[0]))
+        warn_user(f"poisson_trend: {len(rows)} row(s) with a missing count or population left out: {where}; "
+                  "their groups' trends use the periods they have")
+        data = data[~absent]
+        y, pop = y[~absent], pop[~absent]
+    n_excluded = int(absent.sum())
     t = parse_periods(data[period], column=period)
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
@@ -416,7 +440,7 @@ def poisson_trend(
         confidence=float(confidence),
         dispersion=dispersion,
         auto_threshold=1.5,
-        missing=choice_option("missing", missing, ("error", "propagate")),
+        missing="propagate" if missing == "propagate" else "error",
     )
     out = pd.DataFrame(
         [dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g, _ in groups], index=range(len(groups))
@@ -436,6 +460,7 @@ def poisson_trend(
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
         warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
+    out.attrs["excluded"] = n_excluded
     return out
 
 

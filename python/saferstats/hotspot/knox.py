@@ -3,6 +3,7 @@ docs/methods/hotspots.md (C8)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -10,8 +11,8 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError, MissingValueError
-from ._common import _finite_xy, _int_arg, _points_in, _seed, _series
+from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from ._common import _finite_xy, _int_arg, _points_in, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -62,7 +63,39 @@ def _times_in_days(name: str, t: Any) -> np.ndarray:
             row = int(np.flatnonzero(nat)[0])
             raise MissingValueError(f"`{name}` has {int(nat.sum())} missing time(s) (first at row {row})", name, row)
         return np.asarray(((tt - tt.min()).dt.total_seconds() / 86400.0).to_numpy(dtype=float))
+    if not (pd.api.types.is_numeric_dtype(tt) or pd.api.types.is_bool_dtype(tt)):
+        first = next((v for v in tt if isinstance(v, str)), None)
+        if first is not None and _MONTH.fullmatch(first.strip()):
+            raise InvalidInputError(
+                f"`{name}` holds months as text ({first!r}); pass days (numbers) or datetimes, e.g. "
+                f"pd.to_datetime({name}) — police.uk gives months only, so a time band shorter than a month cannot "
+                "be told apart from 'the same or the next month'", name)
     return as_float_array(name, tt.to_numpy())
+
+
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def _warn_months(t: Any, tt: np.ndarray, time_bands: np.ndarray) -> None:
+    """Warn when every event time is the first of a month at midnight (police.uk months) and the
+    time bands have an inner edge under 31 days: a difference of 0 days then means "the same
+    calendar month" and 28-31 days "the next", not days apart."""
+
+    s = _series("t", t)
+    if not pd.api.types.is_datetime64_any_dtype(s) or len(s) < 2:
+        return
+    d = pd.DatetimeIndex(s)
+    if not ((d.day == 1) & (d.hour == 0) & (d.minute == 0) & (d.second == 0)).all() or len(np.unique(tt)) < 2:
+        return
+    inner = time_bands[np.isfinite(time_bands) & (time_bands > 0)]
+    # k months apart is 28k-31k days: an edge between 1 and 28 days reads as days but only separates
+    # "the same month", and an edge inside [28k, 31k] splits k-month gaps by the months' lengths
+    bad = [e for e in inner if 1 < e < 28 or any(28 * k <= e <= 31 * k for k in range(1, int(e // 28) + 2))]
+    if bad:
+        warn_user("knox: every event time is the first day of a month (police.uk publishes months, not dates), so events "
+                  "are 0 days apart in the same month and 28-31 days per month otherwise; time band edges "
+                  f"{', '.join(f'{e:g}' for e in bad)} read as days but measure calendar months — use month-wide bands "
+                  "(e.g. [0, 1, 32, 63, inf]: same month, next month, the month after) or event dates")
 
 
 def _edges(name: str, v: Any) -> np.ndarray:
@@ -105,7 +138,10 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     tt = _times_in_days("t", t)
     if study_area is not None and len(tt) == len(xs):
         xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True)
+    else:
+        _warn_degrees(xs, ys, stacklevel=3)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
+    _warn_months(t, tt, te)
     perms = _int_arg("permutations", permutations, 0, 10**9)
     res = _ext.knox(xs, ys, tt, de, te, permutations=perms, seed=_seed(seed), metric=metric)
 

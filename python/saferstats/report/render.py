@@ -315,6 +315,22 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
     return _Output(Path(out_dir), [*names, *extra])
 
 
+def _check_area(area: str) -> None:
+    """Warn when the config's ``area`` is no police force area, CSP or local authority (a typo such
+    as "Mersyside"): the report then highlights nothing and describes no area of its own."""
+
+    from ..geography import _close, area_lookup, force_id
+    from .inputs import scope_of
+
+    if not str(area or "").strip() or scope_of(area).las or force_id(area) is not None:
+        return
+    lk = area_lookup()
+    close = _close(str(area), sorted({*lk.force_name, *lk.csp, *lk.la}), 3)
+    warn_user(f"area = {area!r} is not a police force area, CSP or local authority (ONS names and codes"
+              + (f"; close matches: {', '.join(repr(c) for c in close)}" if close else "")
+              + "): no table row or funnel point is highlighted as the report's own area")
+
+
 def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = False,
                  extra_csv: dict[str, tuple[pd.DataFrame, bool]] | None = None, pdf: bool = False,
                  docx: bool = False) -> Path:
@@ -334,6 +350,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
     """
     extra = [*(extra_csv or {}), *([PDF_NAME] if pdf else []), *([DOCX_NAME] if docx else [])]
     out = out_dir if isinstance(out_dir, _Output) else prepare_output(out_dir, cfg, extra=extra)
+    _check_area(cfg.get("area", ""))
     try:
         keys = [k for k in SECTION_KEYS if k in cfg]
         try:
@@ -348,8 +365,10 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                 bar.set_postfix_str(k)
             try:
                 sections.append(_sections._BUILDERS[k](cfg, cfg[k]))
-            except SaferstatsError:
+            except ConfigError:
                 raise
+            except SaferstatsError as exc:  # say which section of the config the data came from
+                raise ConfigError(f"[{k}] could not be analysed: {exc}", k) from exc
             except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
             if bar is not None:

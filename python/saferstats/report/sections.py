@@ -558,6 +558,20 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                           + (" and others" if len(gone) > 8 else "") + ".")
         data = data[~missing]
     read_notes.append(f" Denominator: {denominator}.")
+    if code is not None:
+        # one name per authority: Defra respells some across years ("St. Helens" / "St Helens", "Shepway" ->
+        # "Folkestone and Hythe"); a series split by name would be two areas, or too short for a trend
+        order = data.assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
+        name_of = order.groupby(data[code].astype(str).loc[order.index], sort=False)[area].last()
+        current = data[code].astype(str).map(name_of)
+        renamed = data[area].astype(str) != current.astype(str)
+        if renamed.any():
+            pairs = sorted({(c, str(o), str(n)) for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area],
+                                                                   current[renamed])})
+            read_notes.append(f" {len({p[0] for p in pairs})} authorit{'y is' if len(pairs) == 1 else 'ies are'} named "
+                              "differently in earlier years and shown under the latest name (matched by ONS code): "
+                              + ", ".join(f"{n} ({c}; earlier '{o}')" for c, o, n in pairs) + ".")
+            data = data.assign(**{area: current.to_numpy()})
     dropped_counts = int(data[count].isna().sum())
     if dropped_counts:
         read_notes.append(f" {dropped_counts} authority-year(s) with no published count left out.")
@@ -565,6 +579,11 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     mine = scope.highlights(data[area].astype(str).unique()) if scope.label else []
     if code is not None and scope.la_codes:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
+    if scope.las and not mine:
+        # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
+        read_notes.append(f" None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
+                          "table with a population, so the tables and findings below are for every authority in it, "
+                          f"not {scope.label}.")
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
@@ -598,9 +617,18 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
     data = data[data[area].astype(str).isin(mine)] if narrow else data
-    trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
-    s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
-    s.intro += _series_gaps(data, area, period)
+    # a trend needs 3 periods: authorities formed by a recent merger (Buckinghamshire 2020/21) have fewer
+    n_per = data.groupby(area, observed=True)[period].nunique()
+    short = n_per[n_per < 3]
+    if len(short):
+        s.intro += (f" {len(short)} authorit{'y has' if len(short) == 1 else 'ies have'} fewer than 3 years of figures "
+                    "(e.g. formed by a recent merger), too few for an annual % change: "
+                    + ", ".join(f"{a} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
+        data = data[~data[area].isin(short.index)]
+    if len(data):
+        trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
+        s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
+        s.intro += _series_gaps(data, area, period)
     shown = latest[~h_latest]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
@@ -695,9 +723,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             tab.insert(1, "district", ss.assign_area(tab["centroid_lat"], tab["centroid_lon"], level="la")["name"].to_numpy())
         if "location" in pts.columns:
             lab = pd.Series(np.asarray(labels), index=pts.index)
-            loc = pts["location"].astype(str).str.replace(r"^On or near ", "", regex=True)
-            top = loc[lab >= 0].groupby(lab[lab >= 0]).agg(lambda v: v.value_counts().index[0])
-            tab.insert(2, "place", tab["label"].map(top).to_numpy())
+            # police.uk writes "On or near " with no street name and "No Location" (the reader trims the
+            # trailing space): not places, so a cluster is named by the commonest real street, if any
+            loc = pts["location"].astype("string").str.strip().str.replace(r"^On or near\b\s*", "", regex=True)
+            loc = loc.mask(loc.isna() | (loc == "") | loc.str.fullmatch(r"(?i)no location").fillna(False))
+            named = (lab >= 0) & loc.notna()
+            top = loc[named].groupby(lab[named]).agg(lambda v: v.value_counts().index[0])
+            tab.insert(2, "place", tab["label"].map(top).fillna("").astype(str).to_numpy())
     if len(tab):
         with warnings_as_notes() as notes:
             tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],

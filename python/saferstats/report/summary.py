@@ -238,20 +238,23 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         last = ch[ch["period_to"].astype(str) == last_to]
         per_from = str(last["period_from"].iloc[0])
         when = f"between {per_from} and {last_to}"
-        own = last[last[lab].astype(str) == area] if area else last.iloc[0:0]
-        if len(own) and pc:
-            r = own.iloc[0]
+        own, inside, where = _rows_of_area(last, lab, area)
+        if own is not None and pc:
+            r = last.loc[own]
             out.append(describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
-                                       confidence=conf, subject=f"Police-recorded hate crime in {area} {when}"))
-        elif not any(_is_hidden(v) for v in [*last["count_from"], *last["count_to"]]) and len(last) > 1:
-            a = float(pd.to_numeric(last["count_from"]).sum())
-            b = float(pd.to_numeric(last["count_to"]).sum())
+                                       confidence=conf, subject=f"Police-recorded hate crime in {where} {when}"))
+        elif (own is None and len(inside) > 1
+              and not any(_is_hidden(v) for v in [*inside["count_from"], *inside["count_to"]])):
+            a = float(pd.to_numeric(inside["count_from"]).sum())
+            b = float(pd.to_numeric(inside["count_to"]).sum())
             rr = ss.rate_ratio([b], [1.0], [a], [1.0], confidence=conf)
-            where = f"in {area}" if area else f"across the {len(last)} areas"
             out.append(describe_change(100 * (rr["ratio"].iloc[0] - 1), 100 * (rr["lower"].iloc[0] - 1),
                                        100 * (rr["upper"].iloc[0] - 1), count_from=a, count_to=b, confidence=conf,
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
                                                f"{b:,.0f}) {when}"))
+            if where.startswith("across") and area:
+                out.append(f"{area} has no row with a published count and population in the hate crime table, so it "
+                           "is not described on its own")
         if pc:
             rises: list[str] = []
             falls: list[str] = []
@@ -291,6 +294,59 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
                          "more offending).")
     return out
+
+
+def _position_of(area: str, labels: Sequence[str]) -> int | None:
+    """Where ``area`` is among ``labels``: by name, or as the same police force area however it is
+    spelt ("City of London" / "London, City of")."""
+    from ..geography import force_id
+
+    low = [x.strip().lower() for x in labels]
+    if area.strip().lower() in low:
+        return low.index(area.strip().lower())
+    fid = force_id(area)
+    ids = [force_id(x) for x in labels] if fid is not None else []
+    return ids.index(fid) if fid in ids else None
+
+
+def _rows_of_area(last: pd.DataFrame, lab: str, area: str) -> tuple[Any, pd.DataFrame, str]:
+    """Which rows of a change table are the report's ``area``: ``(index of its own row or None, the rows
+    to add up instead, how to name them)``.
+
+    Its own row is matched by name or, for a police force area, as the Home Office and ONS spell it
+    ("City of London" is "London, City of"; "Devon & Cornwall" is "Devon and Cornwall"). Failing that,
+    the rows inside the area (its CSPs or districts, through the ONS lookup) are added up; a table whose
+    rows are not known areas is taken to be the area's own districts (the demo). In a table of police
+    force areas, an area inside a force (a CSP) is described by that force, named as such; an area that
+    is not in the table gets the whole table named as what it is, never under the area's name.
+    """
+    from ..geography import force_id
+    from .inputs import scope_of
+
+    labels = last[lab].astype(str)
+    if not area:
+        return None, last, f"across the {len(last)} areas"
+    exact = labels[labels.str.strip().str.lower() == area.strip().lower()]
+    if len(exact):
+        return exact.index[0], last.iloc[0:0], area
+    forces = labels.map(force_id)
+    if forces.notna().all():  # a table of police force areas
+        fid = force_id(area)
+        if fid is not None and (forces == fid).any():
+            return forces[forces == fid].index[0], last.iloc[0:0], area
+        scope = scope_of(area)
+        container = {force_id(f) for f in scope.forces} - {None}
+        if fid is None and len(container) == 1 and forces.isin(container).sum() == 1:
+            i = forces[forces.isin(container)].index[0]
+            return i, last.iloc[0:0], f"{labels[i]} (the police force area that includes {area})"
+        return None, last, f"across the {len(last)} police force areas in the table"
+    scope = scope_of(area)
+    if scope.las or scope.csps:
+        mine = {x.lower() for x in scope.csps | scope.las | scope.la_codes}
+        hit = labels.str.strip().str.lower().isin(mine)
+        if hit.any():
+            return None, last[hit.to_numpy()], f"in {area}"
+    return None, last, f"in {area}"
 
 
 _AREA_WORDS = {"district": "districts", "la": "local authority areas", "force": "police force areas",
@@ -341,8 +397,9 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     limits = str(rates.attrs.get("funnel_limits", ""))
     if "over-dispersion" in limits and "widened" in limits:
         text += " (limits widened for over-dispersion between areas)"
-    if area and area in set(map(str, shown[lab])):
-        g = sig[list(map(str, shown[lab])).index(area)]
+    at = _position_of(area, list(map(str, shown[lab]))) if area else None
+    if at is not None:
+        g = sig[at]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
                if g == "Low (0.001)" else "within the 99.8% limits")
         text += f"; {area} is {pos}"
@@ -355,7 +412,11 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     if d is not None and len(d) and "ratio" in d.columns:
         conf = _conf(d, cfg.get("confidence", 0.95))
         area_col = next((c for c in d.columns if c not in ("group",) and not pd.api.types.is_numeric_dtype(d[c])), None)
-        for key, g in (d.groupby(area_col, sort=False) if area_col else [("", d)]):
+        groups = list(d.groupby(area_col, sort=False)) if area_col else [("", d)]
+        at = _position_of(str(cfg.get("area") or ""), [str(k) for k, _ in groups]) if cfg.get("area") else None
+        if at:  # the report's own force first: the first sentence is the section's headline
+            groups.insert(0, groups.pop(at))
+        for key, g in groups:
             cand = g[(g["group"].astype(str) != "White")]
             cand = cand[cand["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
             if not len(cand):

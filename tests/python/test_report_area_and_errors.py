@@ -1,0 +1,44 @@
+"""Report CLI for an area other than the demo's (walk-through 2): a misspelt area is warned about, and
+an analysis error says which section of the config it came from."""
+
+import warnings
+
+import pytest
+
+import saferstats
+from saferstats.__main__ import main
+from saferstats.exceptions import SaferstatsWarning
+
+
+def _config(d, area):
+    (d / "data").mkdir(exist_ok=True)
+    hc = saferstats.datasets.hate_crime_by_force().dropna(subset=["population"])
+    hc = hc.rename(columns={"offences": "count", "force": "district"})[["district", "year", "count", "population"]]
+    hc[hc.district.isin(["Merseyside", "Cheshire", "Lancashire", "Cumbria"])].to_csv(d / "data" / "hc.csv", index=False)
+    cfg = d / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "{area}"\n[hate_crime]\nfile = "data/hc.csv"\narea = "district"\nperiod = "year"\n')
+    return cfg
+
+
+def test_misspelt_area_is_warned_about_with_close_matches(tmp_path):
+    with pytest.warns(SaferstatsWarning, match=r"area = 'Mersyside' is not a police force area.*'Merseyside'"):
+        assert main(["report", "--config", str(_config(tmp_path, "Mersyside")), "--out", str(tmp_path / "o"),
+                     "--quiet"]) == 0
+
+
+@pytest.mark.parametrize("area", ["Merseyside", "City of London", "St Albans", "North Hertfordshire", "E23000004"])
+def test_known_areas_are_not(tmp_path, area):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["report", "--config", str(_config(tmp_path, area)), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert not [w for w in caught if "is not a police force area" in str(w.message)]
+
+
+def test_an_analysis_error_names_the_section(tmp_path, capsys, monkeypatch):
+    def boom(*a):
+        raise saferstats.InvalidInputError("group 'St Helens' has 1 period(s); a trend needs at least 3", "period")
+
+    monkeypatch.setattr("saferstats.report.sections._BUILDERS", {"hate_crime": boom})
+    assert main(["report", "--config", str(_config(tmp_path, "Merseyside")), "--out", str(tmp_path / "o"),
+                 "--quiet"]) == 2
+    assert "saferstats: error: [hate_crime] could not be analysed: group 'St Helens'" in capsys.readouterr().err

@@ -1,0 +1,50 @@
+"""The fly-tipping section follows an authority by its ONS code, not its name, and leaves out of
+the trend an authority with too few years (walk-through 2: a Merseyside report stopped with "group
+'St Helens' has 1 period(s)", because Defra spells it "St. Helens" until 2020/21; Thames Valley
+stopped on Buckinghamshire, formed in 2020)."""
+
+import pandas as pd
+
+from saferstats.report.sections import _flytipping
+
+YEARS = ["2017/18", "2018/19", "2019/20", "2020/21", "2021/22"]
+
+
+def _table():
+    rows = []
+    for i, y in enumerate(YEARS):
+        rows.append(("St. Helens" if y != "2021/22" else "St Helens", "E08000013", y, 1800 + 40 * i))
+        rows.append(("Liverpool", "E08000012", y, 9000 + 100 * i))
+        rows.append(("Knowsley", "E08000011", y, 1200 - 10 * i))
+    rows.append(("Buckinghamshire", "E06000060", "2020/21", 3000))
+    rows.append(("Buckinghamshire", "E06000060", "2021/22", 3140))
+    return pd.DataFrame(rows, columns=["la_name", "la_code", "year", "incidents"])
+
+
+def _section(area):
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": area}
+    sec = {"data": _table(), "area": "la_name", "code": "la_code", "period": "year", "count": "incidents"}
+    return _flytipping(cfg, sec)
+
+
+def test_a_respelt_authority_is_one_series_under_its_latest_name():
+    s = _section("Merseyside")
+    trend = next(t.frame for t in s.tables if t.name == "flytipping_trend")
+    assert "St. Helens" not in set(trend.la_name)
+    row = trend[trend.la_name == "St Helens"]
+    assert len(row) == 1 and int(row.n_periods.iloc[0]) == 5
+    assert "St Helens (E08000013; earlier 'St. Helens')" in s.intro
+
+
+def test_an_authority_with_fewer_than_three_years_is_named_not_fatal():
+    s = _section("")
+    trend = next(t.frame for t in s.tables if t.name == "flytipping_trend")
+    assert "Buckinghamshire" not in set(trend.la_name)
+    assert "Buckinghamshire (2 years)" in s.intro
+    rates = next(t.frame for t in s.tables if t.name == "flytipping_rates")
+    assert "Buckinghamshire" in set(rates.la_name)  # still in the latest year's rates and funnel
+
+
+def test_an_area_with_no_authority_in_the_table_says_so():
+    s = _section("Cumbria")  # its districts merged in 2023: none of its authorities is in this table
+    assert "None of Cumbria's local authorities (Cumberland, Westmorland and Furness) has a row" in s.intro

@@ -1,0 +1,67 @@
+"""The executive summary names the report's own area, never a table total under its name
+(walk-through 2: a St Albans or City of London report with the Home Office table by force said
+"hate crimes in St Albans (90,756 to 99,680)", the sum over all forces)."""
+
+import pandas as pd
+
+from saferstats.report.sections import Section, Table
+from saferstats.report.summary import executive_summary
+
+
+def _section(forces, before, after):
+    n = len(forces)
+    ch = pd.DataFrame({"force": forces, "period_from": ["2017/18"] * n, "period_to": ["2018/19"] * n,
+                       "count_from": before, "count_to": after, "pct_change": [10.0] * n,
+                       "pct_lower": [1.0] * n, "pct_upper": [20.0] * n, "p_value": [0.01] * n})
+    return Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_change", "", ch)])
+
+
+FORCES = ["Hertfordshire", "Devon and Cornwall", "Merseyside", "Metropolitan Police"]
+BEFORE = [1468, 1467, 2653, 19424]
+AFTER = [1600, 1693, 2944, 16839]
+
+
+def _findings(area):
+    return executive_summary([_section(FORCES, BEFORE, AFTER)], {"area": area, "confidence": 0.95}).findings["hate_crime"]
+
+
+def test_csp_in_a_force_table_is_described_by_its_force_named_as_such():
+    first = _findings("St Albans")[0]
+    assert "in Hertfordshire (the police force area that includes St Albans)" in first
+    assert "St Albans (" not in first and "25,012" not in first
+
+
+def test_force_spelt_differently_is_its_own_row():
+    first = _findings("Devon & Cornwall")[0]
+    assert first.startswith("Police-recorded hate crime in Devon & Cornwall between 2017/18 and 2018/19")
+
+
+def test_area_not_in_the_force_table_is_not_given_the_table_total():
+    f = _findings("City of London")
+    total = f"{sum(BEFORE):,} to {sum(AFTER):,}"
+    assert total in f[0]
+    assert "in City of London" not in f[0] and "across the 4 police force areas in the table" in f[0]
+    assert any("City of London has no row" in x for x in f)
+
+
+def test_a_district_table_is_still_summed_for_its_force():
+    sec = _section(["Stevenage", "St Albans", "Watford"], [100, 200, 300], [110, 220, 330])
+    sec.tables[0].frame = sec.tables[0].frame.rename(columns={"force": "district"})
+    first = executive_summary([sec], {"area": "Hertfordshire", "confidence": 0.95}).findings["hate_crime"][0]
+    assert "hate crimes in Hertfordshire (600 to 660)" in first
+
+
+def test_stop_search_headline_is_the_report_areas_force():
+    rows = []
+    for force, black in (("London, City of", 10.7), ("Derbyshire", 3.4), ("Merseyside", 3.03)):
+        rows.append({"force": force, "group": "Black", "searches": 300, "ratio": black, "ratio_lower": black * 0.9,
+                     "ratio_upper": black * 1.1, "reliable": "True"})
+        rows.append({"force": force, "group": "White", "searches": 900, "ratio": 1.0, "ratio_lower": None,
+                     "ratio_upper": None, "reliable": "True"})
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    summary = executive_summary([sec], {"area": "Merseyside", "confidence": 0.95})
+    assert summary.headline[0].startswith("In Merseyside, Black people were searched at 3.03 times")
+    assert len(summary.findings["stop_search"]) == 3  # every force still listed
+    other = executive_summary([sec], {"area": "Kent", "confidence": 0.95})
+    assert other.headline[0].startswith("In London, City of")  # no own force: table order kept
