@@ -48,3 +48,38 @@ def test_an_authority_with_fewer_than_three_years_is_named_not_fatal():
 def test_an_area_with_no_authority_in_the_table_says_so():
     s = _section("Cumbria")  # its districts merged in 2023: none of its authorities is in this table
     assert "None of Cumbria's local authorities (Cumberland, Westmorland and Furness) has a row" in s.intro
+
+
+def test_a_recording_change_is_named_and_not_reported_as_a_trend():
+    """Walk-through 2: a South-East report's key finding was "Fly-tipping in Reigate and Banstead
+    rose by an average of 79% a year": Defra's table has 524 incidents in 2019/20 and 10,530 in
+    2020/21, a change in what the council records. The section names it and gives no trend for it;
+    an authority counting only public reports in the latest year is named too."""
+    import warnings
+
+    import pytest
+    from conftest import SHARED_DATA
+
+    import saferstats as ss
+    from saferstats.report.summary import _flytipping as finding
+
+    path = SHARED_DATA / "fly_tipping" / "defra_la_2012-13_to_2021-22" / "DERIVED_Flytipping_LA_incidents.csv"
+    if not path.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        data = ss.read_flytipping(path)
+        cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Surrey"}
+        s = _flytipping(cfg, {"data": data, "area": "la_name", "code": "la_code", "period": "period",
+                              "count": "incidents"})
+    trend = next(t.frame for t in s.tables if t.name == "flytipping_trend")
+    assert "Reigate and Banstead" not in set(trend.la_name) and "Guildford" in set(trend.la_name)
+    assert "Reigate and Banstead (2020/21: 524 to 10,530)" in s.intro
+    rates = next(t.frame for t in s.tables if t.name == "flytipping_rates")
+    assert "Reigate and Banstead" in set(rates.la_name)       # its latest rate is still shown
+    assert not any("Reigate" in line for line in finding(s, cfg))
+    # Surrey authorities not counting all incidents in 2021/22, as published
+    basis = data[(data.period == "2021/22") & data.la_name.isin(set(rates.la_name))
+                 & data.reporting_basis.notna() & (data.reporting_basis != "All incidents")]
+    for name in basis.la_name:
+        assert f"{name} (" in s.intro.split("did not count all incidents")[1]

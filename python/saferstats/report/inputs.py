@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,9 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
         return t[~unusable].reset_index(drop=True), {"area": "force", "period": "period", "count": "offences",
                                                       "population": "population"}, notes
     if section == "flytipping" and (published or ("ons code" in head and "total incidents" in head)):
-        t = ss.read_flytipping(path, **({"sheet": sec["sheet"]} if "sheet" in sec else {}))
+        with warnings.catch_warnings():  # the section names those counts in its text (sections._recording_changes)
+            warnings.filterwarnings("ignore", message="read_flytipping: ", category=ss.SaferstatsWarning)
+            t = ss.read_flytipping(path, **({"sheet": sec["sheet"]} if "sheet" in sec else {}))
         s = t.attrs["summary"]
         notes.append(f" Read from the Defra table as published: {s['rows']:,} authority-years; {s['aggregate_rows']} "
                      "regional and England total rows are not authorities and were left out.")

@@ -519,6 +519,37 @@ def _census_for(records: pd.DataFrame, choice: str) -> int:
     return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="UTC") else 2021
 
 
+def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, last: str) -> str:
+    """Sentences naming the fly-tipping counts that are not like for like (``recording_note`` from
+    :func:`saferstats.read_flytipping`): authorities whose count changed many-fold in one year,
+    left out of the trend, and those not counting all incidents in the latest year."""
+    if "recording_note" not in data.columns:
+        return ""
+    note = data["recording_note"].fillna("").astype(str)
+    text = ""
+    step = data[note.str.contains("change in recording", regex=False)]
+    if len(step):
+        prev = data.sort_values([area, period], kind="stable").groupby(area, observed=True)[count].shift()
+        cases = [f"{a} ({p}: {prev.loc[i]:,.0f} to {c:,.0f})" for i, a, p, c in
+                 zip(step.index, step[area].astype(str), step[period].astype(str), step[count])]
+        names = sorted(set(step[area].astype(str)))
+        one = len(names) == 1
+        text += (f" {len(names)} authorit{'y' if one else 'ies'} recorded a count of incidents that changed "
+                 f"4-fold or more in one year — a change in what the council counts, not in fly-tipping — so "
+                 f"{'its' if one else 'their'} annual % change is not given: " + "; ".join(cases[:8])
+                 + (" and others" if len(cases) > 8 else "") + ".")
+    basis = data[note.str.startswith("reporting basis:") & (data[period].astype(str) == last)]
+    if len(basis):
+        kinds = basis["recording_note"].astype(str).str.replace("reporting basis: ", "", regex=False).str.split(";").str[0]
+        one = len(basis) == 1
+        text += (f" In {last}, {len(basis)} authorit{'y' if one else 'ies'} did not count all incidents "
+                 f"(Defra's reporting basis), so {'its rate is' if one else 'their rates are'} not comparable with "
+                 "the others: "
+                 + "; ".join(f"{a} ({k.lower()})" for a, k in zip(basis[area].astype(str)[:8], kinds[:8]))
+                 + (" and others" if len(basis) > 8 else "") + ".")
+    return text
+
+
 def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -625,6 +656,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                     "(e.g. formed by a recent merger), too few for an annual % change: "
                     + ", ".join(f"{a} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
         data = data[~data[area].isin(short.index)]
+    s.intro += _recording_changes(data, area, period, count, str(last))
+    if "recording_note" in data.columns:
+        # a many-fold change in one year is a change in what the council counts: a trend through it
+        # would report the recording change as a rise or fall (docs/methods/trends.md A5)
+        stepped = data.loc[data["recording_note"].astype(str).str.contains("change in recording", regex=False), area]
+        data = data[~data[area].isin(set(stepped))]
     if len(data):
         trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
         s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
