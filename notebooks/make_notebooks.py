@@ -489,14 +489,16 @@ HOT = [
     ),
     new_markdown_cell(
         "## Near-repeat (Knox) table\n\nDo reports cluster in space *and* time beyond what their separate "
-        "patterns explain? Bands are left-closed [a, b) in metres and days (police.uk gives the month only, so "
-        "events are placed on the 15th: the time bands are whole months here)."
+        "patterns explain? Bands are left-closed [a, b) in metres and days. police.uk gives the month only, so "
+        "events are placed on the 15th and the time bands are whole months: k months apart is 28k to 31k days, "
+        "so the edges 1, 32 and 63 give the same month, the next month and the month after (edges at 31 and 61 "
+        "would put a 31-day month into the two-month band and a 30-day one into the one-month band)."
     ),
     new_code_cell(
         "t = (pd.to_datetime(asb.month) + pd.Timedelta(days=14) - pd.Timestamp('2021-04-01')).dt.days.to_numpy(float)\n"
         "sample = np.random.default_rng(1).choice(len(asb), 3000, replace=False)\n"
         "kn = saferstats.knox(x[sample], yv[sample], t[sample], distance_bands=[0, 100, 200, 400, np.inf],\n"
-        "                     time_bands=[0, 1, 31, 61, np.inf], permutations=99, seed=7)\n"
+        "                     time_bands=[0, 1, 32, 63, np.inf], permutations=99, seed=7)\n"
         "kn.round(3)"
     ),
 ]
