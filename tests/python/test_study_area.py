@@ -296,3 +296,24 @@ def test_area_names_are_whole_inside_the_map():
     # the areas the points fall in are still named (bundled ONS boundaries)
     assert {"St Albans", "Watford"} <= drawn["areas"] and {"St Albans", "Watford"} <= drawn["kde"]
     plt.close("all")
+
+
+def test_one_stray_point_in_a_police_uk_file_is_warned_about():
+    """Walk-through 2: police.uk's Hertfordshire ASB for June 2021 has a record snapped far north of
+    the force; without study_area= the 1 km grid grows from 58 x 49 km to 60 x 116 km (2.4 times the
+    area: the old rule needed 4 times), half of it empty cells that lower the mean Gi* compares
+    against. The warning names it."""
+    from conftest import SHARED_DATA
+
+    f = SHARED_DATA / "street_crime" / "2021-06-hertfordshire-street.csv"
+    if not f.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        a = ss.read_street_crime(f)
+    a = a[a.crime_type == "Anti-social behaviour"].dropna(subset=["latitude"])
+    x, y = ss.to_bng(a.latitude, a.longitude)
+    with pytest.warns(SaferstatsWarning, match=r"1 of 2,735 points lie far outside the rest and stretch the grid to "
+                                               r"59\.8 x 115\.8 .* 99% of the points span 57\.5 x 48\.9"):
+        counts, _, _ = ss.grid_counts(x, y, cell_size=1000)
+    assert counts.shape == (116, 60)

@@ -199,7 +199,7 @@ def _series_take(v: Any, mask: np.ndarray) -> Any:
 
 def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
     """Warn when a few far-away points stretch a grid over the points (police.uk snaps some
-    records of a force's file to places outside it): the extent is over 4 times the area of the
+    records of a force's file to places outside it): the extent is over twice the area of the
     central 99% of the points on each axis and some points lie beyond it by more than its width."""
 
     if len(xs) < 100:
@@ -209,7 +209,7 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
     wx, wy = max(qx[1] - qx[0], 1.0), max(qy[1] - qy[0], 1.0)
     far = (xs < qx[0] - wx) | (xs > qx[1] + wx) | (ys < qy[0] - wy) | (ys > qy[1] + wy)
     full = (xs.max() - xs.min()) * (ys.max() - ys.min())
-    if far.any() and full > 4 * wx * wy:
+    if far.any() and full > 2 * wx * wy:
         warn_user(f"{int(far.sum())} of {len(xs):,} points lie far outside the rest and stretch the grid to "
                   f"{(xs.max() - xs.min()) / 1000:,.1f} x {(ys.max() - ys.min()) / 1000:,.1f} (thousand units; km for metres) "
                   f"where 99% of the points span {wx / 1000:,.1f} x {wy / 1000:,.1f}: pass study_area= (e.g. the force or "
