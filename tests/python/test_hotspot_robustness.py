@@ -565,3 +565,12 @@ def test_bad_array_input_is_a_saferstats_error(name):
     for v in ARRAY_JUNK:
         e = _saferstats_error(ARRAY_CALLS[name], v)
         assert e is None or e.argument is not None, (name, v, e)
+
+
+def test_hdbscan_with_no_points_has_no_clusters_as_dbscan():
+    """hdbscan([], []) said "min_cluster_size ... must be at most the number of points (0), got 15"
+    where dbscan returns no labels: a district with no reports this month is not an error."""
+    for f in (lambda la, lo, **k: saferstats.hdbscan(la, lo, **k), lambda la, lo, **k: saferstats.dbscan(la, lo, eps_m=100, **k)):
+        empty = f([], [])
+        assert empty.dtype == np.int64 and len(empty) == 0
+        assert f([np.nan, np.nan], [0.1, np.nan], missing="drop").tolist() == [-2, -2]

@@ -89,6 +89,8 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     if isinstance(min_cluster_size, (int, np.integer)) and min_cluster_size < 2:
         raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
     mcs = _int_arg("min_cluster_size", min_cluster_size, 2)
+    if len(a) == 0:  # no points (e.g. a district with no reports this month): no clusters, as dbscan
+        return out
     if min_samples is None:
         ms = mcs
         if ms > len(a):
