@@ -173,8 +173,17 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     close = _close(str(query), [str(n) for n in names.values])
+    fid = force_id(query) if lvl != "force" else None
+    force = ""
+    if fid is not None:  # "Hertfordshire" at level="la": a force, not a district (nor "East Hertfordshire")
+        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+        rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
+        units = [str(n) for n in rows[lvl]]
+        force = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
+                 f"{len(units)} {'local authorities' if lvl == 'la' else 'CSPs'}: {', '.join(units[:6])}"
+                 + (", ..." if len(units) > 6 else "") + "; ")
     raise UnknownAreaError(
-        f"no {lvl} named or coded {query!r}; "
+        f"no {lvl} named or coded {query!r}; {force}"
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )

@@ -583,3 +583,19 @@ def test_boundaries_gzip_bomb_and_truncated_file_are_refused(tmp_path, monkeypat
     big.write_bytes(b" " * 100_001)
     with pytest.raises(BoundaryError, match="more than the 100,000"):
         assign_area([0.2], [0.5], boundaries=big)
+
+
+def test_find_area_says_a_force_is_a_force_at_la_and_csp_level():
+    """find_area("Hertfordshire") (level="la", the default) listed East and North Hertfordshire as
+    close matches with no word that Hertfordshire is the police force area; the error now says so
+    and lists what it covers (the ONS lookup: Hertfordshire's 10 districts), close matches after."""
+    lk = geography.area_lookup()
+    herts = sorted(lk.loc[lk.force_name == "Hertfordshire", "la"].unique())
+    assert len(herts) == 10
+    for level in ("la", "csp"):
+        with pytest.raises(UnknownAreaError) as e:
+            saferstats.find_area("Hertfordshire", level=level)
+        msg = str(e.value)
+        assert "Hertfordshire is a police force area (pass level='force'), covering 10 " in msg
+        assert "close matches: 'East Hertfordshire'" in msg
+    assert saferstats.find_area("Hertfordshire", level="force")["code"] == "E23000027"
