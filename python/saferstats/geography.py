@@ -1088,6 +1088,32 @@ class StudyArea:
             raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `y` has {len(ys)}", "y")
         return np.asarray(self._index("bng").locate(xs, ys) >= 0)
 
+    def grid_mask(self, x: Any, y: Any, counts: Any = None) -> np.ndarray:
+        """Which cells of a grid lie in the area: a boolean ``(len(y), len(x))`` array, True where
+        the cell centre is inside — the ``mask`` for :meth:`Weights.lattice` and :func:`plot_gi`,
+        so a Gi* or local Moran over a study area's grid leaves out the cells beyond its edge
+        (structural zeros that lower the mean every cell is compared with). ``x``/``y`` are the
+        cell centres :func:`grid_counts` returns (British National Grid metres). With the grid's
+        ``counts``, a cell holding points is kept too: its points are in the area, so the cell
+        is partly inside even when its centre is not (no point is lost at the edge).
+
+        >>> import numpy as np
+        >>> m = StudyArea("Stevenage", level="la").grid_mask(np.arange(521000, 530000, 1000.0), np.arange(220000, 229000, 1000.0))
+        >>> m.shape, int(m.sum())   # Stevenage is 26.1 km²: 27 cell centres of 1 km² fall in it
+        ((9, 9), 27)
+        """
+        cx = np.asarray(as_float_array("x", x))
+        cy = np.asarray(as_float_array("y", y))
+        gx, gy = np.meshgrid(cx, cy)
+        inside = self.contains_xy(gx.ravel(), gy.ravel()).reshape(len(cy), len(cx))
+        if counts is None:
+            return inside
+        c = np.asarray(counts)
+        if c.shape != inside.shape:
+            raise LengthMismatchError(f"`counts` has shape {c.shape} but the cell centres give {inside.shape} "
+                                      "(rows = len(y), columns = len(x))", "counts")
+        return np.asarray(inside | (c > 0))
+
     def outside(self, lat: Any, lon: Any) -> pd.DataFrame:
         """Where the points outside the area are: ``area`` (local authority, or "no area" /
         "missing coordinates") and ``count``, most first."""

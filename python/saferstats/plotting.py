@@ -414,11 +414,13 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
 
 
 def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None,
-            areas: Literal["la", "csp", "force"] | None = None) -> Any:
+            areas: Literal["la", "csp", "force"] | None = None, mask: Any = None) -> Any:
     """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
     cells coloured by their ``label`` (99/95/90% hot red, cold blue). With the cell centres ``x``,
     ``y`` on the British National Grid, ``areas="la"`` (``"csp"``, ``"force"``) draws the local
-    authority (CSP, force) outlines and names over the cells.
+    authority (CSP, force) outlines and names over the cells. With ``mask`` (the one given to
+    :meth:`Weights.lattice`, e.g. :meth:`StudyArea.grid_mask`) ``result`` has one value per kept
+    cell and the other cells are left blank, "outside the study area".
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -431,7 +433,19 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     ax = _axes(ax)
     order = ["Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant", "Hot spot 90%", "Hot spot 95%", "Hot spot 99%"]
     colours = ["#08306b", "#4f8fc0", "#a6cbe3", "#f2f2f2", "#f7b6a0", "#e3624a", "#99000d"]
-    code = np.array([order.index(str(v)) for v in result.label]).reshape(shape)
+    labels = np.array([order.index(str(v)) for v in result.label])
+    if mask is None:
+        code: Any = labels.reshape(shape)
+    else:
+        from .hotspot.weights import _lattice_mask
+
+        keep = _lattice_mask(mask, *shape)
+        if int(keep.sum()) != len(labels):
+            raise InvalidInputError(f"`mask` keeps {int(keep.sum())} cells but `result` has {len(labels)} values: pass "
+                                    "the mask its weights were built with", "mask")
+        full = np.zeros(keep.size, dtype=int)
+        full[keep] = labels
+        code = np.ma.masked_array(full, mask=~keep).reshape(shape)
     extent = None
     if x is not None and y is not None:
         x = np.asarray(x)
@@ -446,8 +460,11 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
         _areas_bng(ax, extent, areas, colour="#555555")
     from matplotlib.patches import Patch
 
-    present = sorted(set(code.ravel().tolist()))
-    ax.legend(handles=[Patch(color=colours[k], label=order[k]) for k in present], fontsize=7, loc="upper right")
+    present = sorted(set(labels.tolist()))
+    handles = [Patch(color=colours[k], label=order[k]) for k in present]
+    if mask is not None and np.ma.is_masked(code):
+        handles.append(Patch(facecolor="white", edgecolor="#999999", label="outside the study area"))
+    ax.legend(handles=handles, fontsize=7, loc="upper right")
     ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
     return ax
 

@@ -46,16 +46,38 @@ class Weights:
         return f"Weights(n={self.n}, mean_neighbours={c.mean() if len(c) else 0:.2f}, islands={len(self.islands)})"
 
     @classmethod
-    def lattice(cls, nrows: int, ncols: int, *, contiguity: Literal["queen", "rook"] = "queen") -> Weights:
+    def lattice(cls, nrows: int, ncols: int, *, contiguity: Literal["queen", "rook"] = "queen",
+                mask: Any = None) -> Weights:
         """Contiguity on an ``nrows × ncols`` grid of cells numbered row by row (binary). At most
-        10 million cells (larger grids are refused with their size before anything is allocated)."""
+        10 million cells (larger grids are refused with their size before anything is allocated).
+
+        ``mask`` (a boolean ``nrows × ncols`` array, e.g. :meth:`StudyArea.grid_mask`) keeps only
+        the cells where it is True, numbered row by row among themselves, each with its neighbours
+        among the kept cells: the weights of a study area's own cells, for values
+        ``counts[mask]``. A grid over a force's bounding box is more than half outside the force;
+        those cells are zeros by construction, and left in they lower the mean every Gi* is
+        measured from (ArcGIS's hot spot analysis takes a bounding polygon for this reason).
+
+        >>> keep = [[True, True, False], [True, True, False], [False, False, True]]
+        >>> w = Weights.lattice(3, 3, contiguity="rook", mask=keep)
+        >>> w.n, w.cardinalities.tolist()   # the far corner shares no edge with the others
+        (5, [2, 2, 2, 2, 0])
+        """
         _choice("contiguity", contiguity, ("queen", "rook"))
         r = _int_arg("nrows", nrows, 0)
         c = _int_arg("ncols", ncols, 0)
         if r * c > 10_000_000:
             raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
                                     f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
-        return cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen"))
+        full = cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen"))
+        if mask is None:
+            return full
+        keep = _lattice_mask(mask, r, c)
+        index = np.full(r * c, -1, dtype=np.int64)
+        index[keep] = np.arange(int(keep.sum()))
+        focal = np.repeat(np.arange(r * c), np.diff(full.offsets))
+        pair = keep[focal] & keep[full.neighbors]
+        return cls.from_adjacency(index[focal[pair]], index[full.neighbors[pair]], n=int(keep.sum()))
 
     @classmethod
     def from_adjacency(cls, focal: Any, neighbor: Any, weight: Any = None, *, n: int | None = None) -> Weights:
@@ -93,6 +115,15 @@ class Weights:
 
     def _args(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
         return self.n, self.offsets, self.neighbors, self.weights
+
+
+def _lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
+    """``mask`` as a flat boolean array over an ``nrows × ncols`` grid, row by row."""
+    m = np.asarray(mask)
+    if m.shape != (nrows, ncols) or m.dtype != bool:
+        raise InvalidInputError(f"`mask` must be a boolean array of shape ({nrows}, {ncols}) (one value per cell), got "
+                                f"{m.dtype} {m.shape}", "mask")
+    return m.ravel()
 
 
 def _values_on(weights: Any, values: Any) -> np.ndarray:

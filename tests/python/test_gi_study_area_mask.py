@@ -1,0 +1,72 @@
+"""Gi* over a study area's own cells (walk-through 2, item 14): a grid over Hertfordshire's
+bounding box is more than half outside the force; those cells are zeros by construction and lower
+the mean every Gi* is measured from. ``Weights.lattice(mask=)`` with ``StudyArea.grid_mask`` keeps
+the force's cells only; checked here against Getis and Ord's Gi* computed independently with numpy
+from the cell centres (queen neighbours within one cell, the cell itself included, binary)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import SHARED_DATA
+
+import saferstats as ss
+from saferstats.exceptions import InvalidInputError
+
+
+def _gi_star_z(values: np.ndarray, cx: np.ndarray, cy: np.ndarray, cell: float) -> np.ndarray:
+    """Getis & Ord (1992) Gi*: z = (Σ_j w_ij x_j − x̄ W_i) / (S √((n Σ_j w_ij² − W_i²)/(n − 1)))."""
+    n = len(values)
+    near = (np.abs(cx[:, None] - cx[None, :]) <= cell * 1.01) & (np.abs(cy[:, None] - cy[None, :]) <= cell * 1.01)
+    w = near.astype(float)                     # binary, self included (the star)
+    wi = w.sum(axis=1)
+    xbar = values.mean()
+    s = np.sqrt((values**2).mean() - xbar**2)
+    return (w @ values - xbar * wi) / (s * np.sqrt((n * (w**2).sum(axis=1) - wi**2) / (n - 1)))
+
+
+def test_weights_lattice_mask_matches_an_independent_gi_star_on_hertfordshire_asb():
+    f = SHARED_DATA / "street_crime" / "2021-06-hertfordshire-street.csv"
+    if not f.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        a = ss.read_street_crime(f)
+        a = a[a.crime_type == "Anti-social behaviour"].dropna(subset=["latitude"])
+        x, y = ss.to_bng(a.latitude, a.longitude)
+        counts, cx, cy = ss.grid_counts(x, y, cell_size=1000, study_area="Hertfordshire")
+    area = ss.StudyArea("Hertfordshire")
+    centre = area.grid_mask(cx, cy)
+    keep = area.grid_mask(cx, cy, counts)
+    assert counts.shape == (55, 65) and int(centre.sum()) == 1645
+    assert int(counts[keep].sum()) == int(counts.sum())          # no point lost at the edge
+    assert int(counts[centre].sum()) < int(counts.sum())         # (the centre rule alone would lose some)
+    w = ss.Weights.lattice(*counts.shape, mask=keep)
+    g = ss.gi_star(counts[keep].astype(float), w, permutations=0)
+    gx, gy = np.meshgrid(cx, cy)
+    want = _gi_star_z(counts[keep].astype(float), gx[keep], gy[keep], 1000.0)
+    np.testing.assert_allclose(g.z, want, rtol=1e-10, atol=1e-12)
+    # the structural zeros of the box inflate the hot spots
+    box = ss.gi_star(counts.ravel().astype(float), ss.Weights.lattice(*counts.shape), permutations=0)
+    hot_box = int(np.char.startswith(np.asarray(box.label, dtype=str), "Hot").sum())
+    hot_area = int(np.char.startswith(np.asarray(g.label, dtype=str), "Hot").sum())
+    assert hot_area < hot_box
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = ss.plot_gi(g, counts.shape, x=cx, y=cy, mask=keep)
+    assert "outside the study area" in [t.get_text() for t in ax.get_legend().get_texts()]
+    with pytest.raises(InvalidInputError, match="`mask` keeps"):
+        ss.plot_gi(g, counts.shape, mask=centre)
+    plt.close("all")
+
+
+def test_lattice_mask_is_checked():
+    with pytest.raises(InvalidInputError, match=r"`mask` must be a boolean array of shape \(2, 3\)"):
+        ss.Weights.lattice(2, 3, mask=np.ones((3, 2), dtype=bool))
+    w = ss.Weights.lattice(2, 3, mask=np.ones((2, 3), dtype=bool))
+    full = ss.Weights.lattice(2, 3)
+    assert w.n == full.n and w.cardinalities.tolist() == full.cardinalities.tolist()
