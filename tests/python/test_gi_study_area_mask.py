@@ -70,3 +70,26 @@ def test_lattice_mask_is_checked():
     w = ss.Weights.lattice(2, 3, mask=np.ones((2, 3), dtype=bool))
     full = ss.Weights.lattice(2, 3)
     assert w.n == full.n and w.cardinalities.tolist() == full.cardinalities.tolist()
+
+
+def test_report_gi_star_is_over_the_study_areas_cells():
+    """The report's Gi* map used the whole grid box (cells outside the study area as zeros)."""
+    f = SHARED_DATA / "street_crime" / "2021-06-hertfordshire-street.csv"
+    if not f.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    from saferstats.report.sections import _hotspots
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5}
+    sec = {"files": [str(f)], "crime_type": ["Anti-social behaviour"], "study_area": "Stevenage", "eps_m": 150,
+           "min_samples": 10, "cell_size": 500}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        s = _hotspots(cfg, sec)
+        a = ss.read_street_crime(f, crime_type=["Anti-social behaviour"]).dropna(subset=["latitude"])
+    area = ss.StudyArea("Stevenage")
+    a = a[area.contains(a.latitude, a.longitude)]
+    x, y = ss.to_bng(a.latitude, a.longitude)
+    counts, cx, cy = ss.grid_counts(x, y, cell_size=500)
+    keep = area.grid_mask(cx, cy, counts)
+    assert keep.sum() < keep.size
+    assert f"Gi* on a 500 m grid of counts (the {int(keep.sum()):,} cells in Stevenage;" in s.intro

@@ -737,11 +737,19 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         areas = None
     kde = ss.kde_grid(x, y, cell_size=cell / 4)
     counts, cx, cy = ss.grid_counts(x, y, cell_size=cell)
-    gi = ss.gi_star(counts.ravel(), ss.Weights.lattice(*counts.shape), permutations=999, seed=2021)
+    # Gi* over the study area's own cells: the grid's box reaches beyond it, and those cells are zeros
+    # by construction that would lower the mean every cell is compared with (docs/methods/hotspots.md C5)
+    mask = None
+    if sec.get("study_area") and areas:
+        mask = ss.StudyArea(sec["study_area"], level=sec.get("study_area_level")).grid_mask(cx, cy, counts)
+    gi = ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
+                    permutations=999, seed=2021)
+    on_cells = (f" (the {int(mask.sum()):,} cells in {sec['study_area']}; cells beyond it are left out)"
+                if mask is not None else "")
     s = Section("hotspots", "Hotspots: clusters, density and Gi*",
                 f"{len(pts):,} points" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". DBSCAN (haversine, eps {eps:g} m, at least {ms} "
                 f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
-                f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts (queen contiguity, 999 "
+                f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts{on_cells} (queen contiguity, 999 "
                 "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
                 + "".join(read_notes), sec.get("source", ""))
     if times is not None and times.notna().any():
@@ -787,7 +795,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)"
                             + bounds_note, _png(fig)))
     fig, ax = _fig()
-    ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas)
+    ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas, mask=mask)
     s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note, _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
