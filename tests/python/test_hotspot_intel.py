@@ -185,3 +185,21 @@ def test_concentration_bad_input():
         saferstats.concentration([1, np.nan])
     with pytest.raises(InvalidInputError):
         saferstats.concentration([])
+
+
+def test_nnh_area_in_other_units_is_warned_about():
+    """Walk-through 2: nnh(x, y, area=1641.05) with British National Grid metres (Hertfordshire's
+    km²) gives a threshold of 0.387 m (CrimeStat's formula, nnh_threshold) and silently no
+    cluster; in m² it is 387 m."""
+    import warnings
+
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(500_000, 540_000, 400), rng.uniform(200_000, 240_000, 400)
+    assert saferstats.nnh_threshold(2735, area=1641.05) == pytest.approx(
+        saferstats.nnh_threshold(2735, area=1641.05e6) / 1000, rel=1e-9)   # the formula scales with √area
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"area = 1600 is under 1/1000 .*\(km² for coordinates in metres"):
+        saferstats.nnh(x, y, area=1600, min_points=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        saferstats.nnh(x, y, area=1600e6, min_points=5)
+        saferstats.nnh(x, y, threshold=500, min_points=5)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._results import Result
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, warn_user
 from ._common import _ExcelMixin, _float_arg, _int_arg, _points_in
 
 __all__ = ["nnh_threshold", "nnh", "NnhResult"]
@@ -126,6 +126,12 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     ar = 0.0 if area is None else _float_arg("area", area, positive=True)
     pp = _float_arg("p", p)
     th = None if threshold is None else _float_arg("threshold", threshold, positive=True)
+    if th is None and len(xs) >= 10:
+        spread = float(np.ptp(xs) * np.ptp(ys))
+        if ar * 1000 < spread:  # the threshold would be a tiny fraction of the points' spacing: nothing links
+            warn_user(f"nnh: area = {ar:g} is under 1/1000 of the {spread:,.4g} (units of x, y squared) the points "
+                      "spread over, so the threshold distance is far below their spacing and no cluster can form — "
+                      "is the area in other units (km² for coordinates in metres: multiply by 1,000,000)?")
     res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
     return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),
                      min_points=mp)
