@@ -206,6 +206,10 @@ def _report(args: argparse.Namespace) -> int:
     for w in caught:
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
+        elif issubclass(w.category, SaferstatsWarning):
+            # on the command line the source line means nothing to the reader (it is runpy's or the
+            # console script's): the message alone, like the errors
+            print(f"saferstats: warning: {w.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if args.demo:

@@ -116,3 +116,29 @@ def test_cli_s136_writes_the_published_rates(tmp_path, capsys):
     assert main(["s136", str(src), "--out", str(tmp_path / "r.csv")]) == 0
     r = pd.read_csv(tmp_path / "r.csv")
     assert list(r["measure"]) == ["conversion", "admission", "nfa"]
+
+
+def test_report_warnings_on_the_command_line_are_plain_lines(tmp_path, capsys):
+    """A report's SaferstatsWarning printed as "<frozen runpy>:88: SaferstatsWarning: ..." under
+    ``python -m saferstats`` (the first frame outside the package is runpy's): it is one line now,
+    "saferstats: warning: ...", like the errors."""
+    import warnings
+
+    from saferstats.__main__ import main
+
+    def fake_build(cfg, out, **kw):
+        warnings.warn("a caution for the reader", saferstats.SaferstatsWarning)
+        page = tmp_path / "index.html"
+        page.write_text("<html></html>")
+        return page
+
+    import saferstats.report as rep
+
+    orig = rep.build_report
+    rep.build_report = fake_build
+    try:
+        assert main(["report", "--demo", "--quiet", "--out", str(tmp_path / "r")]) == 0
+    finally:
+        rep.build_report = orig
+    err = capsys.readouterr().err
+    assert "saferstats: warning: a caution for the reader" in err and "SaferstatsWarning" not in err
