@@ -93,3 +93,20 @@ def test_report_gi_star_is_over_the_study_areas_cells():
     keep = area.grid_mask(cx, cy, counts)
     assert keep.sum() < keep.size
     assert f"Gi* on a 500 m grid of counts (the {int(keep.sum()):,} cells in Stevenage;" in s.intro
+
+
+def test_report_hotspots_with_fewer_points_than_the_threshold_draws_and_counts_nothing():
+    """Walk-through 2: a hotspot section on 3 weapons offences in a CSP still drew their KDE and
+    Gi* maps and printed the counts, below the report's own disclosure threshold of 5."""
+    import pandas as pd
+
+    from saferstats.report.sections import _hotspots
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5}
+    data = pd.DataFrame({"lat": [51.90, 51.901, 51.905], "lon": [-0.20, -0.201, -0.203]})
+    s = _hotspots(cfg, {"data": data})
+    assert not s.figures and not s.tables and not s.geojson
+    assert "Fewer than 5 incidents" in s.intro and "3" not in s.intro
+    from saferstats.report.summary import _hotspots as finding
+
+    assert finding(s, cfg) == []            # not "No clusters of incidents were found"

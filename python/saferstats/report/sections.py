@@ -725,6 +725,13 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     else:
         pts = data.dropna(subset=[lat_c, lon_c])
         dropped = len(data) - len(pts)
+    if len(pts) < thr:
+        # a map of fewer points than the disclosure threshold shows each one (and how many there are):
+        # nothing is drawn or counted, as a table cell below the threshold is withheld
+        return Section("hotspots", "Hotspots: clusters, density and Gi*",
+                       f"Fewer than {thr} incidents with a location in the study area: too few to map or count "
+                       "without identifying them (numbers below the disclosure threshold are withheld), so no "
+                       "clusters, density or Gi* are shown.", sec.get("source", ""))
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
     times = pd.to_datetime(pts[sec["date"]]) if sec.get("date") in pts.columns else None

@@ -473,6 +473,8 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
 
 
 def _hotspots(s: Section, cfg: dict) -> list[str]:
+    if not s.tables and not s.figures:  # too few points to map (below the disclosure threshold): no finding
+        return []
     c = _table(s, "hotspot_clusters")
     if c is None or not len(c) or "n" not in c.columns:
         return ["No clusters of incidents were found."]
