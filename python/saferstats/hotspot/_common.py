@@ -111,13 +111,23 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         fill[outside] = -3
         ok = inside
     a, b = la[ok], lo[ok]
+    _warn_swapped(a, b, stacklevel=4)
+    return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+
+
+def _warn_swapped(a: np.ndarray, b: np.ndarray, stacklevel: int = 3) -> None:
+    """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when every point is
+    outside the UK as (lat, lon) but inside it as (lon, lat)."""
+    from ..exceptions import SaferstatsWarning
+
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
     if len(a):
         in_uk = (a >= _UK[0]) & (a <= _UK[1]) & (b >= _UK[2]) & (b <= _UK[3])
         swapped = (b >= _UK[0]) & (b <= _UK[1]) & (a >= _UK[2]) & (a <= _UK[3])
         if not in_uk.any() and swapped.all():
             warnings.warn("every point is outside the UK but inside it with latitude and longitude swapped: "
-                          "check the column order (lat, lon)", UserWarning, stacklevel=3)
-    return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+                          "check the column order (lat, lon)", SaferstatsWarning, stacklevel=stacklevel)
 
 
 def _geo_points(points: Any, names: tuple[str, str], kind: str) -> tuple[Any, Any]:
