@@ -437,6 +437,14 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
             order = sorted(pd.unique(lab))
         except TypeError:
             raise InvalidInputError("`period` labels cannot be sorted; give `periods` in time order", "period") from None
+        from ..trend import _gap_labels
+
+        gaps = _gap_labels(order)  # months / years with one missing: the neighbours would be read as adjacent
+        if gaps:
+            warnings.warn(f"hotspot_classify: the periods have gaps (before {', '.join(gaps[:5])}): with no event in "
+                          "a period (or a file not loaded) the periods either side are treated as consecutive, which "
+                          "shifts the recent/older split; pass `periods=` with every period to check",
+                          SaferstatsWarning, stacklevel=2)
     else:
         order = list(periods)
         unknown = ~lab.isin(order)
