@@ -48,3 +48,15 @@ def test_an_authority_with_fewer_than_three_years_is_named_not_fatal():
 def test_an_area_with_no_authority_in_the_table_says_so():
     s = _section("Cumbria")  # its districts merged in 2023: none of its authorities is in this table
     assert "None of Cumbria's local authorities (Cumberland, Westmorland and Furness) has a row" in s.intro
+
+
+def test_rows_without_a_code_keep_their_own_names():
+    t = _table()
+    t["population"] = 100_000.0
+    t.loc[t.la_name.isin(["Knowsley", "Liverpool"]), "la_code"] = None  # two authorities without a code
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": ""}
+    sec = {"data": t, "area": "la_name", "code": "la_code", "period": "year", "count": "incidents",
+           "population": "population"}
+    s = _flytipping(cfg, sec)
+    trend = next(x.frame for x in s.tables if x.name == "flytipping_trend")
+    assert {"Knowsley", "Liverpool", "St Helens"} <= set(trend.la_name)

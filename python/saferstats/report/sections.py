@@ -561,14 +561,16 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if code is not None:
         # one name per authority: Defra respells some across years ("St. Helens" / "St Helens", "Shepway" ->
         # "Folkestone and Hythe"); a series split by name would be two areas, or too short for a trend
-        order = data.assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
-        name_of = order.groupby(data[code].astype(str).loc[order.index], sort=False)[area].last()
-        current = data[code].astype(str).map(name_of)
+        coded = data[code].notna() & (data[code].astype(str).str.strip() != "")  # rows without a code keep their name
+        order = data[coded].assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
+        name_of = order.groupby(order[code].astype(str), sort=False)[area].last()
+        current = data[code].astype(str).map(name_of).where(coded, data[area])
         renamed = data[area].astype(str) != current.astype(str)
         if renamed.any():
             pairs = sorted({(c, str(o), str(n)) for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area],
                                                                    current[renamed])})
-            read_notes.append(f" {len({p[0] for p in pairs})} authorit{'y is' if len(pairs) == 1 else 'ies are'} named "
+            n_codes = len({p[0] for p in pairs})
+            read_notes.append(f" {n_codes} authorit{'y is' if n_codes == 1 else 'ies are'} named "
                               "differently in earlier years and shown under the latest name (matched by ONS code): "
                               + ", ".join(f"{n} ({c}; earlier '{o}')" for c, o, n in pairs) + ".")
             data = data.assign(**{area: current.to_numpy()})
