@@ -681,7 +681,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
         before = len(data)
-        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"))
+        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
         read_notes.append(note)
         dropped = 0
         if not len(pts):
