@@ -260,7 +260,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                 f"(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of {'police force areas' if area == 'force' else 'areas'} "
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
                 "totals, and every rate or change computed from them." + "".join(read_notes) + "".join(notes),
-                sec.get("source", str(sec.get("file", ""))))
+                sec.get("source", _file_names(sec)))
     s.period = str(last)
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
                           _mark(_round(latest, 1), latest_hidden)))
@@ -472,7 +472,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
-                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", ""))
+                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", _file_names(sec)))
     s.period = str(span)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
@@ -517,6 +517,16 @@ def _census_for(records: pd.DataFrame, choice: str) -> int:
     dates = pd.to_datetime(records["date"], errors="coerce", utc=True) if "date" in records else pd.Series([], dtype=object)
     last = dates.max() if len(dates) else pd.NaT
     return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="UTC") else 2021
+
+
+def _file_names(sec: dict) -> str:
+    """The section's input files by name (never their folders, which may say whose machine or which
+    protected share they came from): the source line when the config gives no ``source``."""
+    from pathlib import Path
+
+    files = [sec[k] for k in ("file", "mha_file") if isinstance(sec.get(k), (str, Path))]
+    files += [f for f in sec.get("files", []) if isinstance(f, (str, Path))] if isinstance(sec.get("files"), list) else []
+    return ", ".join(Path(str(f)).name or str(f) for f in files)
 
 
 def _flytipping(cfg: dict, sec: dict) -> Section:
@@ -598,7 +608,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
-                + "".join(notes), sec.get("source", ""))
+                + "".join(notes), sec.get("source", _file_names(sec)))
     target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
     # over-dispersion estimated from the published rows only
     od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest], latest.population[~h_latest],
@@ -708,7 +718,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                 f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
                 f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts (queen contiguity, 999 "
                 "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
-                + "".join(read_notes), sec.get("source", ""))
+                + "".join(read_notes), sec.get("source", _file_names(sec)))
     if times is not None and times.notna().any():
         first, final = times.min(), times.max()
         s.period = (f"{first:%b %Y}" if (first.year, first.month) == (final.year, final.month)
@@ -843,7 +853,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
     if sec.get("mha_file") is not None:
         mha_tables, mha_words, _year = _s136_mha(cfg, sec["mha_file"])
     if "file" not in sec and "data" not in sec:
-        s = Section("s136", "Section 136: detentions in the NHS statistics", mha_words.strip(), sec.get("source", ""))
+        s = Section("s136", "Section 136: detentions in the NHS statistics", mha_words.strip(), sec.get("source", _file_names(sec)))
         s.tables.extend(mha_tables)
         s.period = str(_year)
         return s
@@ -919,7 +929,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
                 f"safety, detention times, a before/after comparison at {split} (risk ratio, {_ratio_direction(ba)}, with Katz CI; z or "
                 f"Fisher's test) and an interrupted time series (segmented Poisson, docs/methods/s136.md D3). Counts below {thr} are "
                 "suppressed in all these tables and the figure together, with every count that would give them back "
-                "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", ""))
+                "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", _file_names(sec)))
 
     def published(name: str, nd: int) -> pd.DataFrame:
         t = getattr(summ, name)
