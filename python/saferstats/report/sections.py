@@ -266,6 +266,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                           _mark(_round(latest, 1), latest_hidden)))
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
                           confidence=conf)
+    if not len(yoy):  # one period only: an empty change table, said in the intro
+        s.intro += f" The table has one {period} only ({last}), so no change between periods is computed."
     others = [k for k in keys if k != period]
 
     def hid(row: Any, per: str) -> bool:
