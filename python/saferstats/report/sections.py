@@ -561,6 +561,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         data = data.assign(population=data[area].map(popn))
         denominator = "Census 2011 usual residents (matched by authority name: add an ONS code column to match by code)"
     missing = data.population.isna()
+    if missing.any() and "population" in sec:
+        # the file's own column has gaps (Defra's 'Mid population estimates' start in 2019/20): those rows, not
+        # whole authorities, are left out
+        yrs = sorted(data.loc[missing, period].astype(str).unique())
+        read_notes.append(f" {int(missing.sum())} authority-year(s) with no figure in the file's '{sec['population']}' "
+                          f"column left out ({', '.join(yrs[:6])}{' and others' if len(yrs) > 6 else ''}); rates and "
+                          "trends use the years with a population.")
+        data = data[~missing]
+        missing = data.population.isna()
     if missing.any() and code is None:
         raise ConfigError(f"[flytipping] no population for {sorted(data.loc[missing, area].unique())[:5]}; add a population column", "flytipping.population")
     if missing.any():
