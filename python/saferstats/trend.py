@@ -450,12 +450,12 @@ def poisson_trend(
     out["last_period"] = [labels[pos[-1]] for _, pos in groups]
     out["note"] = [_TREND_NOTES[c] for c in res["note"]]
     out["confidence"] = float(confidence)
-    missing = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
-    if missing:
-        names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in missing[:10])
-        more = f" (and {len(missing) - 10} more)" if len(missing) > 10 else ""
+    unestimable = [(g, note) for (g, _), note in zip(groups, out["note"]) if note]
+    if unestimable:
+        names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in unestimable[:10])
+        more = f" (and {len(unestimable) - 10} more)" if len(unestimable) > 10 else ""
         warnings.warn(
-            f"poisson_trend: no trend estimated for {len(missing)} group(s) — {names}{more}",
+            f"poisson_trend: no trend estimated for {len(unestimable)} group(s) — {names}{more}",
             SaferstatsWarning,
             stacklevel=3,
         )
