@@ -719,7 +719,11 @@ def year_on_year(
     rb = rates_all.iloc[b_idx_arr]
     rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method,
                         missing=missing)
-    out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)))
+    out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)),
+                       columns=keys)  # the by columns even when there is no pair (one period per group)
+    if not len(gkeys) and len(data):
+        warn_user(f"year_on_year: no {'group' if keys else 'series'} has two periods (column {period!r}); there is "
+                  "no change to compute")
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
     out["period_to"] = labels[b_idx_arr] if len(b_idx_arr) else []

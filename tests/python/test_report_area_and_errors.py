@@ -1,6 +1,7 @@
 """Report CLI for an area other than the demo's (walk-through 2): a misspelt area is warned about, and
 an analysis error says which section of the config it came from."""
 
+import re
 import warnings
 
 import pytest
@@ -20,18 +21,25 @@ def _config(d, area):
     return cfg
 
 
-def test_misspelt_area_is_warned_about_with_close_matches(tmp_path):
+def test_misspelt_area_is_warned_about_with_close_matches(tmp_path, capsys):
+    # the command line prints a report's warnings as "saferstats: warning: ..." lines
+    assert main(["report", "--config", str(_config(tmp_path, "Mersyside")), "--out", str(tmp_path / "o"),
+                 "--quiet"]) == 0
+    assert re.search(r"saferstats: warning: area = 'Mersyside' is not a police force area.*'Merseyside'",
+                     capsys.readouterr().err)
+    from saferstats.report import build_report, load_config
+
     with pytest.warns(SaferstatsWarning, match=r"area = 'Mersyside' is not a police force area.*'Merseyside'"):
-        assert main(["report", "--config", str(_config(tmp_path, "Mersyside")), "--out", str(tmp_path / "o"),
-                     "--quiet"]) == 0
+        build_report(load_config(_config(tmp_path, "Mersyside")), tmp_path / "p", quiet=True)
 
 
 @pytest.mark.parametrize("area", ["Merseyside", "City of London", "St Albans", "North Hertfordshire", "E23000004"])
-def test_known_areas_are_not(tmp_path, area):
+def test_known_areas_are_not(tmp_path, area, capsys):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert main(["report", "--config", str(_config(tmp_path, area)), "--out", str(tmp_path / "o"), "--quiet"]) == 0
     assert not [w for w in caught if "is not a police force area" in str(w.message)]
+    assert "is not a police force area" not in capsys.readouterr().err
 
 
 def test_an_analysis_error_names_the_section(tmp_path, capsys, monkeypatch):

@@ -83,3 +83,26 @@ def test_a_recording_change_is_named_and_not_reported_as_a_trend():
                  & data.reporting_basis.notna() & (data.reporting_basis != "All incidents")]
     for name in basis.la_name:
         assert f"{name} (" in s.intro.split("did not count all incidents")[1]
+
+
+def test_rows_without_a_code_keep_their_own_names():
+    t = _table()
+    t["population"] = 100_000.0
+    t.loc[t.la_name.isin(["Knowsley", "Liverpool"]), "la_code"] = None  # two authorities without a code
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": ""}
+    sec = {"data": t, "area": "la_name", "code": "la_code", "period": "year", "count": "incidents",
+           "population": "population"}
+    s = _flytipping(cfg, sec)
+    trend = next(x.frame for x in s.tables if x.name == "flytipping_trend")
+    assert {"Knowsley", "Liverpool", "St Helens"} <= set(trend.la_name)
+
+
+def test_gaps_in_the_files_population_column_are_years_not_authorities():
+    t = _table()
+    t["population"] = [None if y < "2019/20" else 150_000.0 for y in t.year]   # as Defra's own column
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": ""}
+    sec = {"data": t, "area": "la_name", "code": "la_code", "period": "year", "count": "incidents",
+           "population": "population"}
+    s = _flytipping(cfg, sec)
+    assert "codes not in Census 2021" not in s.intro
+    assert "6 authority-year(s) with no figure in the file's 'population' column left out (2017/18, 2018/19)" in s.intro

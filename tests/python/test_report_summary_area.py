@@ -64,4 +64,25 @@ def test_stop_search_headline_is_the_report_areas_force():
     assert summary.headline[0].startswith("In Merseyside, Black people were searched at 3.03 times")
     assert len(summary.findings["stop_search"]) == 3  # every force still listed
     other = executive_summary([sec], {"area": "Kent", "confidence": 0.95})
-    assert other.headline[0].startswith("In London, City of")  # no own force: table order kept
+    assert other.headline[0].startswith("The stop-and-search files have no searches in Kent")  # and says so
+
+
+def _search_section():
+    rows = []
+    for force, black in (("London, City of", 10.7), ("Derbyshire", 3.4), ("Merseyside", 3.03)):
+        rows.append({"force": force, "group": "Black", "searches": 300, "ratio": black, "ratio_lower": black * 0.9,
+                     "ratio_upper": black * 1.1, "reliable": "True"})
+    return Section("stop_search", "Stop and search", "", "",
+                   tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+
+
+def test_stop_search_headline_for_a_csp_is_its_force():
+    s = executive_summary([_search_section()], {"area": "Liverpool", "confidence": 0.95})
+    assert s.headline[0].startswith("In Merseyside, Black people")
+
+
+def test_stop_search_headline_says_when_the_areas_force_is_not_in_the_files():
+    s = executive_summary([_search_section()], {"area": "St Albans", "confidence": 0.95})
+    assert s.headline[0].startswith("The stop-and-search files have no searches in Hertfordshire (the report's police "
+                                    "force area); they cover London, City of, Derbyshire and Merseyside")
+    assert any(x.startswith("In London, City of") for x in s.findings["stop_search"])

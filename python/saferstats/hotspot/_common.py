@@ -110,13 +110,22 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         fill[outside] = -3
         ok = inside
     a, b = la[ok], lo[ok]
+    _warn_swapped(a, b)
+    return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+
+
+def _warn_swapped(a: np.ndarray, b: np.ndarray) -> None:
+    """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when every point is
+    outside the UK as (lat, lon) but inside it as (lon, lat)."""
+
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
     if len(a):
         in_uk = (a >= _UK[0]) & (a <= _UK[1]) & (b >= _UK[2]) & (b <= _UK[3])
         swapped = (b >= _UK[0]) & (b <= _UK[1]) & (a >= _UK[2]) & (a <= _UK[3])
         if not in_uk.any() and swapped.all():
             warn_user("every point is outside the UK but inside it with latitude and longitude swapped: "
-                      "check the column order (lat, lon)", UserWarning)
-    return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
+                      "check the column order (lat, lon)")
 
 
 def _geo_points(points: Any, names: tuple[str, str], kind: str) -> tuple[Any, Any]:
@@ -159,7 +168,7 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
 
 
-def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x", "y"), stacklevel: int = 4) -> None:
+def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x", "y")) -> None:
     """Warn when projected coordinates (metres) are in fact UK longitude/latitude degrees (or
     latitude/longitude): distances, cell sizes and bandwidths in metres would then be read as
     degrees, and a grid, density or near-repeat table comes out meaningless without an error."""
@@ -183,7 +192,7 @@ def _points_in(x: Any, y: Any, study_area: Any, bounds: Any, *others: Any, names
     about (with a study area they are an error, as no point is inside it)."""
     xs, ys = _finite_xy(x, y, names)
     if study_area is None:
-        _warn_degrees(xs, ys, names, stacklevel=5)
+        _warn_degrees(xs, ys, names)
     area, xs, ys, kept = _in_area(study_area, xs, ys, *others)
     if bounds is None and not fixed and area is not None:
         bounds = area.bounds

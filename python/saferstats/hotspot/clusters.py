@@ -11,7 +11,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, warn_user
-from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series
+from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series, _warn_swapped
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -145,6 +145,8 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     if study_area is not None:
         _, _, kept, fill = _latlon(la, lo, "drop", study_area)
         lab = np.ascontiguousarray(np.where(kept | (fill == -2), lab, -3))
+    else:
+        _warn_swapped(la[lab >= 0], lo[lab >= 0])
     tt, is_dates, tz = None, False, None
     if times is not None:
         ts = _series("times", times)

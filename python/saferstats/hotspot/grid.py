@@ -435,6 +435,13 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
             order = sorted(pd.unique(lab))
         except TypeError:
             raise InvalidInputError("`period` labels cannot be sorted; give `periods` in time order", "period") from None
+        from ..trend import _gap_labels
+
+        gaps = _gap_labels(order)  # months / years with one missing: the neighbours would be read as adjacent
+        if gaps:
+            warn_user(f"hotspot_classify: the periods have gaps (before {', '.join(gaps[:5])}): with no event in "
+                      "a period (or a file not loaded) the periods either side are treated as consecutive, which "
+                      "shifts the recent/older split; pass `periods=` with every period to check")
     else:
         order = list(periods)
         unknown = ~lab.isin(order)
@@ -547,6 +554,19 @@ def _day(name: str, v: Any) -> float:
     return _float_arg(name, v)
 
 
+def _month_starts(t: Any) -> bool:
+    """True when ``t`` is datetimes, at least two distinct, all at midnight on the first of a month
+    (police.uk months read with ``pd.to_datetime``)."""
+    try:
+        s = pd.Series(t) if not isinstance(t, pd.Series) else t
+    except (TypeError, ValueError):
+        return False
+    if not pd.api.types.is_datetime64_any_dtype(s) or s.isna().any() or s.nunique() < 2:
+        return False
+    d = pd.DatetimeIndex(s)
+    return bool(((d.day == 1) & (d.hour == 0) & (d.minute == 0) & (d.second == 0)).all())
+
+
 def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_time: Any = None,
                          cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
                          grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
@@ -576,6 +596,11 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     ts = _days("t", t)
     if len(ts) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `t` has {len(ts)}", "t")
+    unit = _float_arg("time_unit", time_unit)
+    if unit < 28 and _month_starts(t):
+        warn_user(f"prospective_hotspots: every event time is the first day of a month (police.uk publishes months, "
+                  f"not dates), so ages in units of {unit:g} days jump a month at a time and a month's events all "
+                  "get one weight; use time_unit=30 (time_bandwidth in months) or event dates")
     xs, ys, (ts,), bounds, _ = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")

@@ -139,7 +139,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     if study_area is not None and len(tt) == len(xs):
         xs, ys, (tt,), _, _ = _points_in(xs, ys, study_area, None, tt, fixed=True)
     else:
-        _warn_degrees(xs, ys, stacklevel=3)
+        _warn_degrees(xs, ys)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     _warn_months(t, tt, te)
     perms = _int_arg("permutations", permutations, 0, 10**9)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._results import Result
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, warn_user
 from ._common import _finite_xy, _float_arg, _points_in
 
 __all__ = ["clark_evans", "ClarkEvansResult"]
@@ -78,7 +78,18 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     if area is None:
         raise InvalidInputError("give the study `area` (in the units of x, y squared), or a `study_area`", "area")
     values = _clark_evans_dict(xs, ys, area=area, perimeter=perimeter)
+    if values["r"] > _R_IMPOSSIBLE and len(xs) >= 10:
+
+
+        warn_user(f"clark_evans: R = {values['r']:.4g}, far above 2.149 (a perfect hexagonal lattice, the most "
+                  f"dispersed pattern possible): the points cannot fit in area = {area:g} (units of x, y squared) - "
+                  "is it in other units (km² for coordinates in metres: multiply by 1,000,000)?")
     return ClarkEvansResult(**{k: float(v) for k, v in values.items()})
+
+
+#: Above this R the stated area cannot hold the points (the most dispersed pattern, a hexagonal
+#: lattice, has R = 2.149; with fewer than 10 points a long, thin area can give more, so those are not checked).
+_R_IMPOSSIBLE = 5.0
 
 
 def _clark_evans_dict(x: Any, y: Any, *, area: float, perimeter: float | None = None) -> dict[str, float]:

@@ -97,7 +97,8 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
         doc.add_page_break()
         doc.add_heading(s.title, 1)
         doc.add_paragraph(s.intro)
-        doc.add_paragraph(f"Source: {s.source}").runs[0].italic = True
+        if s.source:
+            doc.add_paragraph(f"Source: {s.source}").runs[0].italic = True
         for f in s.figures:
             doc.add_picture(io.BytesIO(f.png), width=Mm(165))
             pic = doc.inline_shapes[-1]

@@ -124,9 +124,12 @@ def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
     return codes.astype(str).map(pop), "Census 2021 usual residents (matched by ONS code)"
 
 
-def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None) -> tuple[pd.DataFrame, str]:
+def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None,
+                         threshold: int = 5) -> tuple[pd.DataFrame, str]:
     """The points inside the study area (a force, CSP or local authority name), and a sentence
-    counting those left out: outside the area, or without coordinates."""
+    counting those left out: outside the area, or without coordinates. Places outside are named
+    with their counts only from ``threshold`` up (the report's disclosure threshold); the others
+    are lumped together, and never a single one, whose count the total would give back."""
     import saferstats as ss
     from ..exceptions import UnknownAreaError
 
@@ -145,10 +148,17 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
             "coordinates were left out.")
     if outside:
         out = has & ~inside
-        where = sa.outside(points.loc[out, lat], points.loc[out, lon])
-        top = ", ".join(f"{int(c):,} {'in ' + str(a) if a != 'no area' else 'in no area (at sea or beyond the coast)'}"
-                        for a, c in zip(where["area"][:5], where["count"][:5]))
-        note += f" Outside: {top}" + (f" and {len(where) - 5} more places." if len(where) > 5 else ".")
+        where = sa.outside(points.loc[out, lat], points.loc[out, lon]).sort_values("count", ascending=False, kind="stable")
+        named = [(a, int(c)) for a, c in zip(where["area"], where["count"]) if int(c) >= threshold][:5]
+        rest = len(where) - len(named)
+        if rest == 1 and named:  # one place left over: its count would be the total less the others
+            named, rest = named[:-1], 2
+        top = ", ".join(f"{c:,} {'in ' + str(a) if a != 'no area' else 'in no area (at sea or beyond the coast)'}"
+                        for a, c in named)
+        left = [int(c) for a, c in zip(where["area"], where["count"]) if (a, int(c)) not in named]
+        more = (f"{rest} {'more ' if named else ''}place{'s' if rest != 1 else ''}"
+                + (f" with fewer than {threshold} each" if left and max(left) < threshold else ""))
+        note += " Outside: " + (f"{top} and {more}." if top and rest else f"{top}." if top else f"{more}.")
     return points[inside.to_numpy()], note
 
 

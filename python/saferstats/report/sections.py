@@ -260,12 +260,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                 f"(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of {'police force areas' if area == 'force' else 'areas'} "
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
                 "totals, and every rate or change computed from them." + "".join(read_notes) + "".join(notes),
-                sec.get("source", str(sec.get("file", ""))))
+                sec.get("source", _file_names(sec)))
     s.period = str(last)
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
                           _mark(_round(latest, 1), latest_hidden)))
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
                           confidence=conf)
+    if not len(yoy):  # one period only: an empty change table, said in the intro
+        s.intro += f" The table has one {period} only ({last}), so no change between periods is computed."
     others = [k for k in keys if k != period]
 
     def hid(row: Any, per: str) -> bool:
@@ -472,7 +474,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
-                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", ""))
+                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", _file_names(sec)))
     s.period = str(span)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
@@ -550,6 +552,16 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
     return text
 
 
+def _file_names(sec: dict) -> str:
+    """The section's input files by name (never their folders, which may say whose machine or which
+    protected share they came from): the source line when the config gives no ``source``."""
+    from pathlib import Path
+
+    files = [sec[k] for k in ("file", "mha_file") if isinstance(sec.get(k), (str, Path))]
+    files += [f for f in sec.get("files", []) if isinstance(f, (str, Path))] if isinstance(sec.get("files"), list) else []
+    return ", ".join(Path(str(f)).name or str(f) for f in files)
+
+
 def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -580,6 +592,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         data = data.assign(population=data[area].map(popn))
         denominator = "Census 2011 usual residents (matched by authority name: add an ONS code column to match by code)"
     missing = data.population.isna()
+    if missing.any() and "population" in sec:
+        # the file's own column has gaps (Defra's 'Mid population estimates' start in 2019/20): those rows, not
+        # whole authorities, are left out
+        yrs = sorted(data.loc[missing, period].astype(str).unique())
+        read_notes.append(f" {int(missing.sum())} authority-year(s) with no figure in the file's '{sec['population']}' "
+                          f"column left out ({', '.join(yrs[:6])}{' and others' if len(yrs) > 6 else ''}); rates and "
+                          "trends use the years with a population.")
+        data = data[~missing]
+        missing = data.population.isna()
     if missing.any() and code is None:
         raise ConfigError(f"[flytipping] no population for {sorted(data.loc[missing, area].unique())[:5]}; add a population column", "flytipping.population")
     if missing.any():
@@ -592,14 +613,16 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if code is not None:
         # one name per authority: Defra respells some across years ("St. Helens" / "St Helens", "Shepway" ->
         # "Folkestone and Hythe"); a series split by name would be two areas, or too short for a trend
-        order = data.assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
-        name_of = order.groupby(data[code].astype(str).loc[order.index], sort=False)[area].last()
-        current = data[code].astype(str).map(name_of)
+        coded = data[code].notna() & (data[code].astype(str).str.strip() != "")  # rows without a code keep their name
+        order = data[coded].assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
+        name_of = order.groupby(order[code].astype(str), sort=False)[area].last()
+        current = data[code].astype(str).map(name_of).where(coded, data[area])
         renamed = data[area].astype(str) != current.astype(str)
         if renamed.any():
             pairs = sorted({(c, str(o), str(n)) for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area],
                                                                    current[renamed])})
-            read_notes.append(f" {len({p[0] for p in pairs})} authorit{'y is' if len(pairs) == 1 else 'ies are'} named "
+            n_codes = len({p[0] for p in pairs})
+            read_notes.append(f" {n_codes} authorit{'y is' if n_codes == 1 else 'ies are'} named "
                               "differently in earlier years and shown under the latest name (matched by ONS code): "
                               + ", ".join(f"{n} ({c}; earlier '{o}')" for c, o, n in pairs) + ".")
             data = data.assign(**{area: current.to_numpy()})
@@ -627,7 +650,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
-                + "".join(notes), sec.get("source", ""))
+                + "".join(notes), sec.get("source", _file_names(sec)))
     target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
     # over-dispersion estimated from the published rows only
     od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest], latest.population[~h_latest],
@@ -716,7 +739,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
         before = len(data)
-        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"))
+        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
         read_notes.append(note)
         dropped = 0
         if not len(pts):
@@ -758,7 +781,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                 f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
                 f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts{on_cells} (queen contiguity, 999 "
                 "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
-                + "".join(read_notes), sec.get("source", ""))
+                + "".join(read_notes), sec.get("source", _file_names(sec)))
     if times is not None and times.notna().any():
         first, final = times.min(), times.max()
         s.period = (f"{first:%b %Y}" if (first.year, first.month) == (final.year, final.month)
@@ -893,7 +916,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
     if sec.get("mha_file") is not None:
         mha_tables, mha_words, _year = _s136_mha(cfg, sec["mha_file"])
     if "file" not in sec and "data" not in sec:
-        s = Section("s136", "Section 136: detentions in the NHS statistics", mha_words.strip(), sec.get("source", ""))
+        s = Section("s136", "Section 136: detentions in the NHS statistics", mha_words.strip(), sec.get("source", _file_names(sec)))
         s.tables.extend(mha_tables)
         s.period = str(_year)
         return s
@@ -969,7 +992,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
                 f"safety, detention times, a before/after comparison at {split} (risk ratio, {_ratio_direction(ba)}, with Katz CI; z or "
                 f"Fisher's test) and an interrupted time series (segmented Poisson, docs/methods/s136.md D3). Counts below {thr} are "
                 "suppressed in all these tables and the figure together, with every count that would give them back "
-                "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", ""))
+                "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", _file_names(sec)))
 
     def published(name: str, nd: int) -> pd.DataFrame:
         t = getattr(summ, name)

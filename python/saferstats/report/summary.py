@@ -413,9 +413,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         conf = _conf(d, cfg.get("confidence", 0.95))
         area_col = next((c for c in d.columns if c not in ("group",) and not pd.api.types.is_numeric_dtype(d[c])), None)
         groups = list(d.groupby(area_col, sort=False)) if area_col else [("", d)]
-        at = _position_of(str(cfg.get("area") or ""), [str(k) for k, _ in groups]) if cfg.get("area") else None
+        area = str(cfg.get("area") or "")
+        labels = [str(k) for k, _ in groups]
+        at = _position_of(area, labels) if area else None
+        own_force = None
+        if area and at is None and area_col:
+            from ..geography import force_id
+            from .inputs import scope_of
+
+            forces = sorted(scope_of(area).forces) or ([area] if force_id(area) else [])
+            for f in forces:  # a CSP or district: its force's searches
+                at = _position_of(f, labels)
+                if at is not None:
+                    break
+            if at is None and len(forces) == 1 and all(force_id(x) for x in labels):
+                own_force = forces[0]
         if at:  # the report's own force first: the first sentence is the section's headline
             groups.insert(0, groups.pop(at))
+        if own_force is not None:
+            out.append(f"The stop-and-search files have no searches in {own_force} (the report's police force area); "
+                       f"they cover {_names(labels, limit=8)}, described below")
         for key, g in groups:
             cand = g[(g["group"].astype(str) != "White")]
             cand = cand[cand["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
