@@ -170,14 +170,6 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
             row = lk[lk["force"] == fid].iloc[0]
             return {"level": lvl, "code": str(row["force_code"]), "name": str(row["force_name"])}
     other = _other_level(q, lvl)
-    fid = force_id(query) if not other and lvl != "force" else None
-    if fid is not None:  # "Hertfordshire" at level="la": a force, not a district
-        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-        rows = lk[lk["force"] == fid]
-        close = _close(str(query), [str(n) for n in names.values], 3)
-        other = (f"{rows['force_name'].iloc[0]} ({rows['force_code'].iloc[0]}) is a police force area (level='force') "
-                 f"covering {rows[lvl].nunique()} {'local authorities' if lvl == 'la' else 'CSPs'}"
-                 + (f"; close {lvl} names: {', '.join(repr(c) for c in close)}" if close else ""))
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     close = _close(str(query), [str(n) for n in names.values])

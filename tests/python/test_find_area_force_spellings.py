@@ -26,10 +26,3 @@ def test_unknown_force_still_raises():
     with pytest.raises(UnknownAreaError):
         saferstats.find_area("British Transport Police", level="force")
 
-
-@pytest.mark.parametrize("level, what", [("la", "10 local authorities"), ("csp", "10 CSPs")])
-def test_a_force_asked_for_at_la_or_csp_level_says_so(level, what):
-    with pytest.raises(UnknownAreaError, match=rf"Hertfordshire \(E23000027\) is a police force area "
-                                               rf"\(level='force'\) covering {what}; close {level} names: "
-                                               "'East Hertfordshire'"):
-        saferstats.find_area("Hertfordshire", level=level)
