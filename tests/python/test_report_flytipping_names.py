@@ -106,3 +106,18 @@ def test_gaps_in_the_files_population_column_are_years_not_authorities():
     s = _flytipping(cfg, sec)
     assert "codes not in Census 2021" not in s.intro
     assert "6 authority-year(s) with no figure in the file's 'population' column left out (2017/18, 2018/19)" in s.intro
+
+
+def test_trend_caption_says_when_the_population_is_one_for_every_year():
+    """Walk-through 2: the trend table said "per resident" while every year used the same Census 2021
+    population: the model's offset is constant, so the trend is the change in the count."""
+    t = _table()
+    t["population"] = 100_000.0                       # one population for every year
+    sec = {"data": t, "area": "la_name", "code": "la_code", "period": "year", "count": "incidents",
+           "population": "population"}
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": ""}
+    cap = next(x.caption for x in _flytipping(cfg, sec).tables if x.name == "flytipping_trend")
+    assert "one population for every year, so this is the change in the count" in cap
+    t["population"] = [100_000.0 + 1_000 * int(y[:4]) for y in t.year]   # a population per year
+    cap = next(x.caption for x in _flytipping(cfg, {**sec, "data": t}).tables if x.name == "flytipping_trend")
+    assert cap == "Annual % change in fly-tipping incidents per resident"

@@ -687,7 +687,13 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         data = data[~data[area].isin(set(stepped))]
     if len(data):
         trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
-        s.tables.append(Table("flytipping_trend", "Annual % change in fly-tipping incidents per resident", _round(trend[[area, "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
+        # with one population for every year (Census 2021 by code) the model's offset is constant: the
+        # trend is the change in the count, and a caption saying "per resident" would claim more
+        fixed = bool((data.groupby(area, observed=True)["population"].nunique(dropna=True) <= 1).all())
+        caption = ("Annual % change in fly-tipping incidents (one population for every year, so this is the change "
+                   "in the count)" if fixed else "Annual % change in fly-tipping incidents per resident")
+        s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
+                                                                         "dispersion_ratio", "n_periods", "method"]], 2)))
         s.intro += _series_gaps(data, area, period)
     shown = latest[~h_latest]
     fig, ax = _fig()
