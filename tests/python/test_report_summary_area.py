@@ -86,3 +86,32 @@ def test_stop_search_headline_says_when_the_areas_force_is_not_in_the_files():
     assert s.headline[0].startswith("The stop-and-search files have no searches in Hertfordshire (the report's police "
                                     "force area); they cover London, City of, Derbyshire and Merseyside")
     assert any(x.startswith("In London, City of") for x in s.findings["stop_search"])
+
+
+def test_home_office_denominator_note_says_one_population_for_both_years():
+    """Walk-through 2: every force has the same population in 2017/18 and 2018/19 in the Home
+    Office table (checked here with the csv module), so a change in rate is the change in count;
+    the report's denominator note now says so."""
+    import csv
+
+    import pytest
+    from conftest import SHARED_DATA
+
+    from saferstats.report.inputs import read_table
+
+    path = SHARED_DATA / "hate_crime" / "home_office_by_force_2017-18_2018-19" / "Hate crime.csv"
+    if not path.is_file():
+        pytest.skip("../shared/data not present beside the repository")
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    head = next(i for i, r in enumerate(rows) if any("opulation" in c for c in r))
+    cols = [c.strip().lower() for c in rows[head]]
+    force_col = next(i for i, c in enumerate(cols) if "force" in c)
+    pop_col = next(i for i, c in enumerate(cols) if "population" in c)
+    pops: dict[str, set[str]] = {}
+    for r in rows[head + 1:]:
+        if len(r) > pop_col and r[pop_col].strip() and r[pop_col].strip() not in ("#N/A", ".."):
+            pops.setdefault(r[force_col].strip(), set()).add(r[pop_col].strip())
+    assert len(pops) >= 40 and all(len(v) == 1 for v in pops.values())
+    _, _, notes = read_table("hate_crime", {"file": str(path)})
+    assert any("one population for every year, so a change in a rate is the change in the count" in n for n in notes)

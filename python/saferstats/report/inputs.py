@@ -97,7 +97,11 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
             left = t[unusable]
             notes.append(f" {int(unusable.sum())} row(s) of the published table left out: no count or population "
                          f"published ({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}).")
-        notes.append(" Denominator: the populations published in the Home Office table (ONS mid-year estimates).")
+        used = t[~unusable]
+        one = used["period"].nunique() > 1 and bool((used.groupby("force")["population"].nunique() <= 1).all())
+        notes.append(" Denominator: the populations published in the Home Office table (ONS mid-year estimates)"
+                     + ("; the table gives each force one population for every year, so a change in a rate is the "
+                        "change in the count." if one else "."))
         return t[~unusable].reset_index(drop=True), {"area": "force", "period": "period", "count": "offences",
                                                       "population": "population"}, notes
     if section == "flytipping" and (published or ("ons code" in head and "total incidents" in head)):
