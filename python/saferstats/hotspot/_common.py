@@ -117,7 +117,6 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
 def _warn_swapped(a: np.ndarray, b: np.ndarray) -> None:
     """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when every point is
     outside the UK as (lat, lon) but inside it as (lon, lat)."""
-
     ok = np.isfinite(a) & np.isfinite(b)
     a, b = a[ok], b[ok]
     if len(a):
@@ -146,7 +145,6 @@ def _study_area(v: Any) -> Any:
 
 
 def _warn_outside(area: Any, n_in: int, where: pd.DataFrame) -> None:
-
     if len(where):
         warn_user(area.note(n_in, where))
     if n_in == 0:
@@ -172,7 +170,6 @@ def _warn_degrees(xs: np.ndarray, ys: np.ndarray, names: tuple[str, str] = ("x",
     """Warn when projected coordinates (metres) are in fact UK longitude/latitude degrees (or
     latitude/longitude): distances, cell sizes and bandwidths in metres would then be read as
     degrees, and a grid, density or near-repeat table comes out meaningless without an error."""
-
     if not len(xs):
         return
     lonlat = (xs >= _UK[2]) & (xs <= _UK[3]) & (ys >= _UK[0]) & (ys <= _UK[1])
@@ -210,7 +207,6 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
     """Warn when a few far-away points stretch a grid over the points (police.uk snaps some
     records of a force's file to places outside it): the extent is over twice the area of the
     central 99% of the points on each axis and some points lie beyond it by more than its width."""
-
     if len(xs) < 100:
         return
     qx = np.quantile(xs, [0.005, 0.995])

@@ -318,7 +318,6 @@ def prepare_output(out_dir: str | Path, cfg: dict | None = None, *, extra: Seque
 def _check_area(area: str) -> None:
     """Warn when the config's ``area`` is no police force area, CSP or local authority (a typo such
     as "Mersyside"): the report then highlights nothing and describes no area of its own."""
-
     from ..geography import _close, area_lookup, force_id
     from .inputs import scope_of
 
