@@ -396,3 +396,13 @@ def test_report_census_choice_follows_the_searches_period():
     new = pd.DataFrame({"date": pd.to_datetime(["2021-05-01", "2022-04-01"])})
     assert _census_for(old, "auto") == 2011 and _census_for(new, "auto") == 2021
     assert _census_for(old, "2021") == 2021
+
+
+def test_missing_relative_file_says_where_it_was_looked_for(tmp_path, capsys):
+    """Walk-through 2: a missing file was named only as written in the config; a relative path is
+    read from the config file's folder, which the message now gives in full."""
+    cfg = _write_inputs(tmp_path)
+    cfg.write_text(cfg.read_text().replace('file = "data/flytipping.csv"', 'file = "data/missing.csv"'))
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"(read from the config file's folder: {(cfg.parent / 'data' / 'missing.csv').resolve()})" in err

@@ -120,7 +120,9 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
             try:
                 out.append(check_input_file(p, arg, folder_ok=kind == "files"))
             except ConfigError as exc:
-                raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}", arg) from None
+                # a relative path is read from the config file's folder: say where it was looked for
+                looked = f" (read from the config file's folder: {p.resolve()})" if p != Path(f) else ""
+                raise ConfigError(f"[{where}] {key} = '{f}': {str(exc).split(': ', 1)[-1]}{looked}", arg) from None
         return out if kind == "files" else out[0]
     if kind == "strlist":
         if isinstance(v, str) and key == "crime_type":
