@@ -132,6 +132,22 @@ def _target(target: Any, labels: list[Any]) -> np.ndarray:
     return np.full(len(labels), one(target, "target"))
 
 
+def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], consequence: str) -> None:
+    """Warn when a series skips periods (a step more than 1.5 × the usual one); ``cs``/``ts`` are
+    the series codes and period numbers in sorted order."""
+    same = cs[1:] == cs[:-1]
+    d = np.diff(ts)
+    if not same.any():
+        return
+    step = float(np.median(d[same]))
+    gaps = sorted({labels[c] for c, dd, ok in zip(cs[1:], d, same) if ok and dd > 1.5 * step}, key=str)
+    if gaps:
+        where = "" if gaps == [None] else f" in series {gaps[:5]}"
+        warn_user(f"{fn}: periods are missing{where} (a step more than 1.5 × the usual one); {consequence}. "
+                  "Counts made with groupby(...).size() have no row for a period with no records: if a missing "
+                  "period had none, give it a 0 (reindex with fill_value=0, or saferstats.monthly_counts)")
+
+
 def _rebase_flags(
     rebase: Any, codes_sorted: np.ndarray, t_sorted: np.ndarray | None, labels: list[Any]
 ) -> np.ndarray:
@@ -280,14 +296,8 @@ def spc(
             raise InvalidInputError(
                 f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice"
                 + ("" if labels[cs[same[0]]] is None else f" in series {labels[cs[same[0]]]!r}"), "periods", i)
-        d = np.diff(ts)[cs[1:] == cs[:-1]]
-        if d.size:
-            step = float(np.median(d))
-            gaps = sorted({labels[c] for c, dd, ok in zip(cs[1:], np.diff(ts), cs[1:] == cs[:-1]) if ok and dd > 1.5 * step})
-            if gaps:
-                where = "" if gaps == [None] else f" in series {gaps[:5]}"
-                warn_user(f"spc: periods are missing{where} (a step more than 1.5 × the usual one); moving ranges "
-                          "span the gap and runs count the points either side as neighbours")
+        _warn_gaps("spc", cs, ts, labels, "moving ranges span the gap and runs count the points either side as "
+                   "neighbours")
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
@@ -897,7 +907,10 @@ def unusual_periods(
     ``values`` are counts in period order (or give ``periods``), ``by`` labels series. Returns one
     row per input row, in input order: ``series``, ``period`` (when given), ``count, expected,
     ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
-    have no test (NaN).
+    have no test (NaN). With ``periods`` (or a Series indexed by period), a period missing from a
+    series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
+    count, so it reaches back across the gap. Counts from ``groupby(...).size()`` have no row for
+    a month with no records; fill those with 0 first.
 
     >>> import saferstats
     >>> x = [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20]
@@ -928,6 +941,8 @@ def unusual_periods(
         if same.size:
             i = int(order[same[0] + 1])
             raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
+        _warn_gaps("unusual_periods", cs, ts, labels, f"a baseline of {baseline} periods then reaches back across "
+                   "the gap, and the missing period is neither tested nor counted in any baseline")
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
     try:
         res = _ext.unusual_periods(np.ascontiguousarray(v[order]), starts, baseline=baseline, method=method)
