@@ -415,6 +415,33 @@ def _wdd_frame(cols: dict[str, np.ndarray], index: list[str], confidence: float,
     return out
 
 
+#: Pre-period counts of an area and its control further apart than this factor get a warning in wdd().
+WDD_SIZE_RATIO = 2.0
+
+
+def _warn_unequal_areas(c: list[float], t: list[float], dc: list[float] | None, dt: list[float] | None) -> None:
+    """WDD subtracts changes in *counts*: a control with many more (or fewer) events than its
+    treated area weighs its change by that factor. Warn, with the two % changes, when no
+    ``area_weights`` put them on one footing."""
+    pairs = [("control", "treated area", c, t)]
+    if dc is not None and dt is not None:
+        pairs.append(("displacement control", "displacement area", dc, dt))
+    notes = []
+    for cname, tname, cc, tt in pairs:
+        if cc[0] <= 0 or tt[0] <= 0:
+            continue
+        r = cc[0] / tt[0]
+        if 1 / WDD_SIZE_RATIO <= r <= WDD_SIZE_RATIO:
+            continue
+        notes.append(f"the {cname}'s pre-period count ({cc[0]:,.0f}) is {r:.3g} times the {tname}'s ({tt[0]:,.0f}); "
+                     f"their changes are {100 * (cc[1] / cc[0] - 1):+.1f}% and {100 * (tt[1] / tt[0] - 1):+.1f}%")
+    if notes:
+        warn_user("wdd: " + "; ".join(notes) + ". WDD subtracts changes in counts, so the bigger area's change "
+                  "dominates (an area can rise by a larger share than its control and still get a negative "
+                  "estimate). Give area_weights (the areas' sizes, or pre-period counts relative to the treated "
+                  "area to compare proportional changes) or choose controls of similar size")
+
+
 def wdd(
     control: Any,
     treated: Any,
@@ -438,6 +465,10 @@ def wdd(
     upper, p_value, confidence, method`` (negative estimates = fewer crimes; with no
     displacement areas that row is 0 with ``z`` NaN).
 
+    The estimate compares changes in *counts*: without ``area_weights``, a control whose
+    pre-period count is more than twice (or under half) its treated area's gives a
+    :class:`SaferstatsWarning` with both percentage changes (the bigger area's change dominates).
+
     >>> import saferstats
     >>> saferstats.wdd([308, 318], [207, 110], [150, 140], [178, 157]).round(2).iloc[:, :5]
                   estimate     se     z   lower   upper
@@ -457,6 +488,8 @@ def wdd(
             "disp_control" if dc is None else "disp_treated")
     tw = _pair("time_weights", time_weights) or [1.0, 1.0]
     aw = _pair("area_weights", area_weights, 4) or [1.0, 1.0, 1.0, 1.0]
+    if area_weights is None:
+        _warn_unequal_areas(c, t, dc, dt)
     cols = _ext.wdd(c, t, dc, dt, time_weights=tw, area_weights=aw, confidence=conf)
     return _wdd_frame(cols, ["local", "displacement", "total"], conf, "wdd")
 
