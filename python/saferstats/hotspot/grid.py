@@ -567,6 +567,28 @@ def _month_starts(t: Any) -> bool:
     return bool(((d.day == 1) & (d.hour == 0) & (d.minute == 0) & (d.second == 0)).all())
 
 
+def _is_dates(t: Any) -> bool:
+    a = np.asarray(t.to_numpy() if isinstance(t, pd.Series) else t)
+    return a.dtype.kind == "M" or (a.dtype == object and len(a) > 0 and isinstance(a.flat[0], (pd.Timestamp, np.datetime64)))
+
+
+def _check_some_recent(ts: np.ndarray, ct: float, pt: float, unit: float, tb: float, *, dates: bool) -> None:
+    """Refuse a risk surface no event counts towards (every event after ``cutoff_time`` or at
+    least ``time_bandwidth`` units older than ``predict_time``): it is all zeros, and a map of
+    zeros scored with pai() looks like a (bad) prediction."""
+    after = ts > ct
+    old = ~after & (np.floor((pt - ts) / unit) >= tb)
+    if (after | old).all():
+        def when(d: float) -> str:
+            return str((pd.Timestamp(0) + pd.Timedelta(days=d)).date()) if dates else f"{d:g}"
+
+        raise InvalidInputError(
+            f"no event counts towards the risk at predict_time {when(pt)}: {int(after.sum()):,} of {len(ts):,} are "
+            f"after cutoff_time {when(ct)} and {int(old.sum()):,} are {tb:g} or more time units ({tb * unit:g} days) "
+            f"before predict_time; the events run from {when(float(ts.min()))} to {when(float(ts.max()))}. Check "
+            "predict_time, or widen time_bandwidth / time_unit", "predict_time")
+
+
 def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_time: Any = None,
                          cell_size: float | None = None, bounds: tuple[float, float, float, float] | None = None,
                          grid: HotspotGrid | None = None, space_bandwidth: float = 8, time_bandwidth: float = 8,
@@ -580,7 +602,10 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     whole ``time_unit``s (7 days) before ``predict_time``, d its distance in cells (Chebyshev:
     diagonal neighbours at 1; or Manhattan); it adds 1/((1 + d)(1 + age)) to every cell with
     d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
-    as datetimes. See docs/methods/hotspot_intelligence.md.
+    as datetimes. Events after ``cutoff_time`` are not used; when no event counts (all after the
+    cutoff, or all ``time_bandwidth`` units or more old) the surface would be all zeros, and an
+    :class:`~saferstats.InvalidInputError` says so with the events' dates.
+    See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -607,6 +632,9 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     g = _make_grid(xs, ys, cell_size, "square", bounds, grid)
     pt = _day("predict_time", predict_time)
     ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
+    tb = _float_arg("time_bandwidth", time_bandwidth)
+    if len(ts) and ct <= pt and unit > 0:
+        _check_some_recent(ts, ct, pt, unit, tb, dates=_is_dates(t))
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
                                  space_bandwidth=_float_arg("space_bandwidth", space_bandwidth),
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
