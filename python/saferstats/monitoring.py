@@ -1218,7 +1218,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         if series not in names:
             raise InvalidInputError(f"`series` {series!r} is not in the result (series: {names[:10]})", "series")
         d = d[d["series"] == series]
-    from .plotting import _axes
+    from .plotting import _axes, _number_label
 
     ax = _axes(ax)
     pos = np.arange(len(d), dtype=float)
@@ -1261,7 +1261,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         tv = row["target"].iloc[0] if len(row) else np.nan
         target = None if pd.isna(tv) else float(tv)
     if target is not None:
-        ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {target:,.3g}")
+        ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {_number_label(target)}")
     variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
     assurance = d["assurance"].iloc[-1]
     if assurance is None or pd.isna(assurance) or assurance == "":

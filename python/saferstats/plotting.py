@@ -29,6 +29,12 @@ _SIG_COLOURS = {
 }
 
 
+def _number_label(v: float) -> str:
+    """A value for a legend or title: from 1,000 up in full with separators (a rate of 1,920 per
+    100,000 is not "1.92e+03"), smaller values to 3 significant figures."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+
+
 def _axes(ax: Any, **fig_kw: Any) -> Any:
     try:
         import matplotlib.pyplot as plt
@@ -111,11 +117,25 @@ def plot_funnel(
     ax.plot(grid, lim["upper_998"], color="#444444", lw=1, ls="--")
     ax.plot(grid, lim["lower_95"], color="#444444", lw=1, ls=":", label="95% limits")
     ax.plot(grid, lim["upper_95"], color="#444444", lw=1, ls=":")
-    ax.axhline(target, color="black", lw=1, label=f"target {target:,.3g}")
+    ax.axhline(target, color="black", lw=1, label=f"target {_number_label(target)}")
     for name, colour in _SIG_COLOURS.items():
         m = (sig == name).to_numpy()
         if m.any():
             ax.scatter(d[m], value[m], s=22, color=colour, label=name, zorder=3, edgecolor="white", linewidth=0.5)
+    if highlight:
+        wanted = [highlight] if isinstance(highlight, str) else list(highlight)
+        known = set() if labels is None else {str(v) for v in labels}
+        missing = [h for h in wanted if str(h) not in known]
+        if missing:
+            import difflib
+
+            from .exceptions import warn_user
+
+            close = {h: difflib.get_close_matches(str(h), sorted(known), n=2, cutoff=0.6) for h in missing[:5]}
+            hint = "; ".join(f"{h!r}: close labels {c}" for h, c in close.items() if c)
+            warn_user(f"plot_funnel: `highlight` {missing[:5]} not among the labels, so not marked"
+                      + (" (give labels=)" if labels is None else "") + (f" ({hint})" if hint else ""))
+        highlight = wanted
     if labels is not None:
         labels = list(labels)
         for i, name in enumerate(labels):
