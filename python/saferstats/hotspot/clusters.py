@@ -16,6 +16,10 @@ from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, 
 __all__ = ["cluster_summary", "ClusterTable"]
 
 
+#: Clusters with fewer points than this (1-4, the package's disclosure threshold) are warned about in to_geojson.
+SMALL_CLUSTER = 5
+
+
 class ClusterTable(pd.DataFrame):  # type: ignore[misc]
     """A DataFrame of cluster summaries that can also write its outlines as GeoJSON. The GeoJSON
     is built from the rows at the time of the call, so a filtered table writes only its own
@@ -40,9 +44,21 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
         cluster is on the map, and none is given an area it does not have. ``"point"``: every
         cluster's centroid. ``"mixed"``: outlines where there is one, centroids elsewhere (two
         geometry types). Properties: every column but the outline; times as ISO 8601 text.
+        Clusters of 1-4 points (their count ``n`` is a property) give a
+        :class:`~saferstats.SaferstatsWarning`: small numbers should not be published.
         """
         _choice("geometry", geometry, ("polygon", "point", "mixed"))
         marker = _float_arg("marker_m", marker_m, positive=True)
+        if "n" in self.columns and len(self):
+            n = pd.to_numeric(self["n"], errors="coerce").to_numpy(dtype=float)
+            small = (n > 0) & (n < SMALL_CLUSTER)
+            if small.any():
+                labels = self["label"].tolist() if "label" in self.columns else list(range(len(self)))
+                some = [lab for lab, s in zip(labels, small) if s][:5]
+                warn_user(f"to_geojson: {int(small.sum())} of {len(self)} cluster(s) have fewer than {SMALL_CLUSTER} "
+                          f"points (labels {some}{' ...' if small.sum() > 5 else ''}), and each cluster's count `n` "
+                          "is in the file: before publishing, drop them (table[table['n'] >= 5]) or raise "
+                          "min_samples / min_cluster_size")
         features = []
         props_cols = [c for c in self.columns if c != "hull"]
         for _, row in self.iterrows():
