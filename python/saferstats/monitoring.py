@@ -269,6 +269,8 @@ def spc(
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     v = as_float_array("values", values)
     n = len(v)
+    if n == 0:
+        raise InvalidInputError("`values` is empty: an SPC chart needs at least 2 values per series", "values")
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
     if periods is None and by is None and isinstance(values, pd.Series):
         periods = _period_index(values.index)
@@ -985,6 +987,10 @@ def unusual_periods(
             i = int(order[e.index])
             raise type(e)(str(e).replace(f"position {e.index}", f"row {i}"), e.argument, i) from None
         raise
+    if n and not np.isfinite(p).any():
+        longest = max(b - a for a, b in zip(starts, starts[1:] + [n]))
+        warn_user(f"unusual_periods: no period was tested: a test needs {baseline} earlier periods in its series "
+                  f"(baseline={baseline}) and the longest series has {longest}; use a smaller baseline")
     padj = p.copy()
     if adjust is not None:
         for a, b in zip(starts, starts[1:] + [n]):
