@@ -129,10 +129,15 @@ CELLS = [
     ),
     new_markdown_cell(
         "## Which cells changed? November–January vs August–October\n\n"
-        "Per-cell change with an exact conditional Poisson test; the cells with the strongest evidence of change:"
+        "Per-cell change with an exact conditional Poisson test. There are over a thousand cells with events, so "
+        "some have p < 0.05 by chance alone: `p_adjusted` (Benjamini–Hochberg over those cells) is the one to "
+        "read. The cells with the strongest evidence of change:"
     ),
     new_code_cell(
         "ch = saferstats.hotspot_change(past.x, past.y, future.x, future.y, grid=retro)\n"
+        "tested = (ch.cells.count_before + ch.cells.count_after) > 0\n"
+        "print(f'{tested.sum()} cells with events; p < 0.05 in {(ch.cells.p_value < 0.05).sum()}, '\n"
+        "      f'p_adjusted < 0.05 in {(ch.cells.p_adjusted < 0.05).sum()}')\n"
         "ch.cells.sort_values('p_value').head(8).round(4)"
     ),
 ]

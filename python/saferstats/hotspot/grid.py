@@ -515,8 +515,10 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     (after − before), ``ratio`` (rate ratio after/before, adjusted for the periods' lengths) and
     ``p_value``: the exact conditional test of equal rates (given the cell's total, the after
     count is Binomial(total, length_after/(length_before + length_after)); two-sided as R
-    ``binom.test``). Periods of different lengths: give ``length_before``/``length_after``
-    (e.g. days). See docs/methods/hotspot_intelligence.md.
+    ``binom.test``) and ``p_adjusted`` (Benjamini-Hochberg over the cells with an event: with
+    thousands of cells, some have p < 0.05 by chance, so read changed cells from this). Periods of
+    different lengths: give ``length_before``/``length_after`` (e.g. days).
+    See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -544,6 +546,12 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     g.cells["count_after"] = ca
     for column in ("change", "ratio", "p_value"):
         g.cells[column] = test[column]
+    # one test per cell: Benjamini-Hochberg over the cells that hold an event (empty cells: p 1)
+    tested = (cb + ca) > 0
+    padj = np.ones(len(cb))
+    if tested.any():
+        padj[tested] = _ext.p_adjust(np.ascontiguousarray(np.asarray(test["p_value"], dtype=float)[tested]), method="bh")
+    g.cells["p_adjusted"] = padj
     return dataclasses.replace(g, value="change")
 
 
