@@ -132,6 +132,17 @@ def _target(target: Any, labels: list[Any]) -> np.ndarray:
     return np.full(len(labels), one(target, "target"))
 
 
+def _gap_scale(period_labels: Any, order: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """Period positions for finding gaps, in sorted order: ``ts`` (month numbers for dates), but
+    days for dates that are not all on one day of the month (weekly or daily dates: on the month
+    scale each month boundary looked like a gap)."""
+    s = pd.Series(np.asarray(period_labels))
+    if not pd.api.types.is_datetime64_any_dtype(s) or s.dt.day.nunique() <= 1:
+        return ts
+    days = ((s - pd.Timestamp(0, tz=s.dt.tz)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    return np.asarray(days[order])
+
+
 def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], consequence: str) -> None:
     """Warn when a series skips periods (a step more than 1.5 × the usual one); ``cs``/``ts`` are
     the series codes and period numbers in sorted order."""
@@ -298,7 +309,7 @@ def spc(
             raise InvalidInputError(
                 f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice"
                 + ("" if labels[cs[same[0]]] is None else f" in series {labels[cs[same[0]]]!r}"), "periods", i)
-        _warn_gaps("spc", cs, ts, labels, "moving ranges span the gap and runs count the points either side as "
+        _warn_gaps("spc", cs, _gap_scale(period_labels, order, ts), labels, "moving ranges span the gap and runs count the points either side as "
                    "neighbours")
     else:
         ts = None
@@ -976,7 +987,7 @@ def unusual_periods(
         if same.size:
             i = int(order[same[0] + 1])
             raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
-        _warn_gaps("unusual_periods", cs, ts, labels, f"a baseline of {baseline} periods then reaches back across "
+        _warn_gaps("unusual_periods", cs, _gap_scale(period_labels, order, ts), labels, f"a baseline of {baseline} periods then reaches back across "
                    "the gap, and the missing period is neither tested nor counted in any baseline")
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
     try:

@@ -57,3 +57,23 @@ def test_spc_gap_warning_says_a_month_with_no_records_is_a_zero():
     counts = pd.Series([3, 5, 2, 4, 6, 1, 3, 2, 5, 4, 3, 2], index=months)
     with pytest.warns(SaferstatsWarning, match=r"groupby\(\.\.\.\)\.size\(\) have no row.*give it a 0"):
         saferstats.spc(counts, chart="c")
+
+
+def test_weekly_dates_are_not_read_as_gaps_at_month_ends():
+    # 26 Monday weeks of 2023: on the month scale used for dates every month boundary (e.g. 30 Jan ->
+    # 6 Feb) looked like a step of 0.76 months against a usual 0.07, so spc warned "periods are missing"
+    weeks = pd.date_range("2023-01-02", periods=26, freq="W-MON")
+    assert (np.diff(weeks.to_numpy()) == np.timedelta64(7, "D")).all()  # independently: no week is missing
+    y = np.random.default_rng(1).poisson(20, 26)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        saferstats.spc(y, periods=weeks, chart="c")
+        saferstats.unusual_periods(pd.Series(y, index=weeks), baseline=8)
+    with pytest.warns(SaferstatsWarning, match="periods are missing"):
+        saferstats.spc(np.delete(y, 10), periods=weeks.delete(10), chart="c")
+
+
+def test_monthly_dates_still_find_a_missing_month():
+    months = pd.date_range("2021-01-01", periods=13, freq="MS").delete(6)
+    with pytest.warns(SaferstatsWarning, match="periods are missing"):
+        saferstats.spc(np.arange(12) % 5 + 10.0, periods=months, chart="c")
