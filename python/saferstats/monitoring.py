@@ -160,7 +160,7 @@ def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], conse
 
 
 def _rebase_flags(
-    rebase: Any, codes_sorted: np.ndarray, t_sorted: np.ndarray | None, labels: list[Any]
+    rebase: Any, codes_sorted: np.ndarray, t_sorted: np.ndarray | None, labels: list[Any], period_labels: Any = None
 ) -> np.ndarray:
     n = len(codes_sorted)
     flags = np.zeros(n, dtype=bool)
@@ -192,7 +192,14 @@ def _rebase_flags(
                         "rebase points are positions 0, 1, ... within each series)", "rebase")
                 flags[a + int(p)] = True
         else:
-            want = _period_numbers(pd.Series(list(points)), "rebase")
+            pts = pd.Series(list(points))
+            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(pd.Series(np.asarray(period_labels))):
+                # periods are dates (pd.to_datetime of police.uk months): read "2023-01" as a date too
+                try:
+                    pts = pd.Series(pd.to_datetime(pts))
+                except (TypeError, ValueError):
+                    pass
+            want = _period_numbers(pts, "rebase")
             for p, w in zip(points, want):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
@@ -314,7 +321,7 @@ def spc(
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
-    flags = _rebase_flags(rebase, cs, ts, labels) if n else np.zeros(0, dtype=bool)
+    flags = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else np.zeros(0, dtype=bool)
     targets = _target(target, labels)
     try:
         out = _ext.spc_many(
