@@ -39,8 +39,9 @@ CELLS = [
     ),
     new_markdown_cell(
         "## A grid with automatic cell size and bandwidth\n\n"
-        "Cell size by sfhotspot's rule (1/50 of the shorter side, floored to 100 m) and bandwidth by "
-        "`MASS::bandwidth.nrd` on both axes. The study area is the 20 km square."
+        "Cell size by sfhotspot's rule (1/50 of the shorter side, floored to a multiple of 100 m) and bandwidth "
+        "by `MASS::bandwidth.nrd` on both axes. The study area is the 20 km square; its bounds run to 524,999 m "
+        "(a side of 19,999 m), so 1/50 is 399.98 m, floored to **300 m** cells (give `cell_size=400` for 400 m)."
     ),
     new_code_cell(
         "bounds = (505_000, 524_999, 195_000, 214_999)\n"
@@ -51,7 +52,8 @@ CELLS = [
     ),
     new_markdown_cell(
         "## Emerging hotspots (13 months)\n\n"
-        "Gi* per month on 400 m cells with 999 conditional permutations, Holm-adjusted over each cell's "
+        "Gi* per month on the automatic 300 m cells (67 × 67) with 999 conditional permutations, Holm-adjusted "
+        "over each cell's "
         "months, then the sfhotspot/Chainey classes (the last 2 months are 'recent')."
     ),
     new_code_cell(
