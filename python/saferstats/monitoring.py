@@ -1249,7 +1249,10 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     x = None
     if "period" in d.columns:
         # periods in order, on their own scale where it is regular: a missing period leaves a gap
-        t = _period_numbers(d["period"].reset_index(drop=True), "period")
+        per = d["period"].reset_index(drop=True)
+        t = _period_numbers(per, "period")
+        # weekly or daily dates: place them in days, so the spacing is regular and a missing week shows
+        t = _gap_scale(per, np.arange(len(per)), t)
         o = np.argsort(t, kind="stable")
         d, t = d.iloc[o], t[o]
         x = d["period"].astype(str).tolist()
