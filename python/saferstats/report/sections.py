@@ -604,9 +604,10 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if missing.any() and code is None:
         raise ConfigError(f"[flytipping] no population for {sorted(data.loc[missing, area].unique())[:5]}; add a population column", "flytipping.population")
     if missing.any():
-        gone = data.loc[missing, [area, code]].drop_duplicates()
-        read_notes.append(f" {len(gone)} authorit{'y' if len(gone) == 1 else 'ies'} with codes not in Census 2021 (e.g. "
-                          f"authorities merged since) left out: {', '.join(f'{a} ({c})' for a, c in gone.head(8).itertuples(index=False))}"
+        gone = data[missing].groupby([area, code], as_index=False, sort=False)[period].agg(lambda p: p.astype(str).max())
+        read_notes.append(f" {len(gone)} authorit{'y' if len(gone) == 1 else 'ies'} with no Census 2021 population at "
+                          "their own boundaries (e.g. districts merged in 2019, before the Census) left out: "
+                          + ", ".join(f"{a} ({c}; last year {p})" for a, c, p in gone.head(8).itertuples(index=False))
                           + (" and others" if len(gone) > 8 else "") + ".")
         data = data[~missing]
     read_notes.append(f" Denominator: {denominator}.")
@@ -662,7 +663,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     narrow = bool(mine) and len(mine) < latest[area].nunique()
     rows = latest[area].astype(str).isin(mine).to_numpy() if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
-    where = f" ({scope.label}'s {len(mine)} authorities; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    where = f" ({scope.label}'s {len(mine)} authorit{'y' if len(mine) == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
