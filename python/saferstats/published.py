@@ -694,7 +694,8 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     (Defra's ``Reporting basis``, published from 2019/20: e.g. "Customer/public reported only") and
     a year whose count changed 4-fold or more on the year before with 100 or more incidents in
     one of them — a change in recording far more often than in fly-tipping (Reigate and Banstead:
-    524 in 2019/20, 10,530 in 2020/21). Both lists are in ``df.attrs["summary"]``
+    524 in 2019/20, 10,530 in 2020/21). The boolean columns ``not_all_incidents`` and
+    ``recording_step`` flag the same rows; both lists are in ``df.attrs["summary"]``
     (``not_all_incidents``, ``recording_steps``) and a :class:`~saferstats.SaferstatsWarning`
     counts them: leave those years out of a trend or a comparison, or say why not.
 
@@ -767,6 +768,8 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     renamed = {str(a): str(b) for a, b in zip(published[changed], out["region"][changed])}
     notes, basis, steps = _flytipping_recording(out)
     out["recording_note"] = notes
+    out["not_all_incidents"] = [n.startswith("reporting basis:") for n in notes]
+    out["recording_step"] = ["change in recording" in n for n in notes]
     out.attrs["dropped"] = dropped
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),

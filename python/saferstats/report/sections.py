@@ -525,11 +525,10 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
     """Sentences naming the fly-tipping counts that are not like for like (``recording_note`` from
     :func:`saferstats.read_flytipping`): authorities whose count changed many-fold in one year,
     left out of the trend, and those not counting all incidents in the latest year."""
-    if "recording_note" not in data.columns:
+    if not {"recording_note", "not_all_incidents", "recording_step"} & set(data.columns):
         return ""
-    note = data["recording_note"].fillna("").astype(str)
     text = ""
-    step = data[note.str.contains("change in recording", regex=False)]
+    step = data[_flag(data, "recording_step")]
     if len(step):
         prev = data.sort_values([area, period], kind="stable").groupby(area, observed=True)[count].shift()
         cases = [f"{a} ({p}: {prev.loc[i]:,.0f} to {c:,.0f})" for i, a, p, c in
@@ -540,16 +539,26 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
                  f"4-fold or more in one year — a change in what the council counts, not in fly-tipping — so "
                  f"{'its' if one else 'their'} annual % change is not given: " + "; ".join(cases[:8])
                  + (" and others" if len(cases) > 8 else "") + ".")
-    basis = data[note.str.startswith("reporting basis:") & (data[period].astype(str) == last)]
+    basis = data[_flag(data, "not_all_incidents") & (data[period].astype(str) == last)]
     if len(basis):
-        kinds = basis["recording_note"].astype(str).str.replace("reporting basis: ", "", regex=False).str.split(";").str[0]
+        kinds = (basis["recording_note"].astype(str).str.replace("reporting basis: ", "", regex=False).str.split(";").str[0]
+                 if "recording_note" in basis.columns else pd.Series("not all incidents", index=basis.index))
         one = len(basis) == 1
         text += (f" In {last}, {len(basis)} authorit{'y' if one else 'ies'} did not count all incidents "
                  f"(Defra's reporting basis), so {'its rate is' if one else 'their rates are'} not comparable with "
-                 "the others: "
+                 "the others: left out of the funnel's target, its over-dispersion and its plot, and marked "
+                 "'Not comparable' in the table: "
                  + "; ".join(f"{a} ({k.lower()})" for a, k in zip(basis[area].astype(str)[:8], kinds[:8]))
                  + (" and others" if len(basis) > 8 else "") + ".")
     return text
+
+
+def _flag(data: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column of :func:`saferstats.read_flytipping` (``not_all_incidents``,
+    ``recording_step``) as a mask over ``data``; all False for a table without it."""
+    if column not in data.columns:
+        return pd.Series(False, index=data.index)
+    return data[column].fillna(False).astype(bool)
 
 
 def _file_names(sec: dict) -> str:
@@ -648,16 +657,19 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     is_last = (data[period].astype(str) == last).to_numpy()
     latest = ss.add_rates(data[is_last], count=count, multiplier=1000, confidence=conf)
     h_latest = hidden[is_last]
+    # a council not counting all incidents is compared with no one: out of the target, φ and plot
+    apart = _flag(latest, "not_all_incidents").to_numpy()
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
                 + "".join(notes), sec.get("source", _file_names(sec)))
-    target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
-    # over-dispersion estimated from the published rows only
-    od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest], latest.population[~h_latest],
-                                target, 1000)
+    target = ss.funnel_target(latest[count][~apart], latest.population[~apart], kind="rate", multiplier=1000)
+    # over-dispersion estimated from the published, like-for-like rows only
+    od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest & ~apart],
+                                latest.population[~h_latest & ~apart], target, 1000)
     latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
                                                     target=target, overdispersion=od).to_numpy()
+    latest.loc[apart, "significance"] = "Not comparable (reporting basis)"
     s.intro += f" The funnel plot and its significance use {limits}."
     # a national table is narrowed to the report's area (the funnel keeps every authority)
     narrow = bool(mine) and len(mine) < latest[area].nunique()
@@ -681,10 +693,10 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                     + ", ".join(f"{a} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
         data = data[~data[area].isin(short.index)]
     s.intro += _recording_changes(data, area, period, count, str(last))
-    if "recording_note" in data.columns:
+    if "recording_step" in data.columns:
         # a many-fold change in one year is a change in what the council counts: a trend through it
         # would report the recording change as a rise or fall (docs/methods/trends.md A5)
-        stepped = data.loc[data["recording_note"].astype(str).str.contains("change in recording", regex=False), area]
+        stepped = data.loc[_flag(data, "recording_step"), area]
         data = data[~data[area].isin(set(stepped))]
     if len(data):
         trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
@@ -696,13 +708,14 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
         s.intro += _series_gaps(data, area, period)
-    shown = latest[~h_latest]
+    shown = latest[~h_latest & ~apart]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
                    highlight=mine if mine else list(shown[area]), ax=ax, overdispersion=od,
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
-                            + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else ""),
+                            + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
+                            + (f"; {int((apart & ~h_latest).sum())} not counting all incidents not shown" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 

@@ -375,15 +375,18 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         sig = ss.funnel_significance(c, p, kind="rate", multiplier=per).tolist()
     high = [str(n) for n, g in zip(shown[lab], sig) if g == "High (0.001)"]
     low = [str(n) for n, g in zip(shown[lab], sig) if g == "Low (0.001)"]
+    apart = [str(n) for n, g in zip(shown[lab], sig) if g.startswith("Not comparable")]
     n = len(shown)
     parts = []
     if high:
         parts.append(f"{len(high)} above the upper 99.8% limit ({_names(high)})")
     if low:
         parts.append(f"{len(low)} below the lower 99.8% limit ({_names(low)})")
-    inside = n - len(high) - len(low)
+    inside = n - len(high) - len(low) - len(apart)
     if inside:
         parts.append(f"{inside} within the limits")
+    if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
+        parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
     if alt:
