@@ -157,11 +157,13 @@ def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
 
 
 def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None,
-                         threshold: int = 5) -> tuple[pd.DataFrame, str]:
-    """The points inside the study area (a force, CSP or local authority name), and a sentence
-    counting those left out: outside the area, or without coordinates. Places outside are named
-    with their counts only from ``threshold`` up (the report's disclosure threshold); the others
-    are lumped together, and never a single one, whose count the total would give back."""
+                         threshold: int = 5) -> tuple[pd.DataFrame, str, bool]:
+    """The points inside the study area (a force, CSP or local authority name), a sentence
+    counting those left out: outside the area, or without coordinates, and whether a count was
+    withheld. Counts from 1 to ``threshold`` - 1 (the report's disclosure threshold) are written
+    "fewer than {threshold}" - then the caller must not print the total, which would give them back.
+    Places outside are named with their counts only from ``threshold`` up; the others are lumped
+    together, and never a single one, whose count the total would give back."""
     import saferstats as ss
     from ..exceptions import UnknownAreaError
 
@@ -175,8 +177,13 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     inside.loc[has] = sa.contains(points.loc[has, lat], points.loc[has, lon])
     outside = int(has.sum() - inside.sum())
     no_xy = int((~has).sum())
+    small = [n for n in (outside, no_xy) if 0 < n < threshold]
+
+    def shown(n: int) -> str:
+        return f"fewer than {threshold}" if 0 < n < threshold else f"{n:,}"
+
     note = (f" Study area {sa.name} ({sa.level.upper() if sa.level != 'force' else 'police force area'}, "
-            f"{sa.code}): {int(inside.sum()):,} points inside; {outside:,} outside it and {no_xy:,} without "
+            f"{sa.code}): {int(inside.sum()):,} points inside; {shown(outside)} outside it and {shown(no_xy)} without "
             "coordinates were left out.")
     if outside:
         out = has & ~inside
@@ -189,9 +196,9 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
                         for a, c in named)
         left = [int(c) for a, c in zip(where["area"], where["count"]) if (a, int(c)) not in named]
         more = (f"{rest} {'more ' if named else ''}place{'s' if rest != 1 else ''}"
-                + (f" with fewer than {threshold} each" if left and max(left) < threshold else ""))
+                + (f" with fewer than {threshold}{' each' if rest != 1 else ''}" if left and max(left) < threshold else ""))
         note += " Outside: " + (f"{top} and {more}." if top and rest else f"{top}." if top else f"{more}.")
-    return points[inside.to_numpy()], note
+    return points[inside.to_numpy()], note, bool(small)
 
 
 def stop_search_period(records: pd.DataFrame) -> tuple[str, int]:

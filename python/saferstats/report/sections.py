@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import warnings
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -699,7 +700,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         stepped = data.loc[_flag(data, "recording_step"), area]
         data = data[~data[area].isin(set(stepped))]
     if len(data):
-        trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
+        with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
+            warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
+            trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
         # with one population for every year (Census 2021 by code) the model's offset is constant: the
         # trend is the change in the count, and a caption saying "per resident" would claim more
         fixed = bool((data.groupby(area, observed=True)["population"].nunique(dropna=True) <= 1).all())
@@ -748,6 +751,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         kinds = ", ".join(sec["crime_type"]) if sec.get("crime_type") else "all crime types"
         read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
                           f"{summ['rows']:,} records" + (f"; {summ['lines_left_out']} unreadable line(s) left out" if summ["lines_left_out"] else "") + ".")
+        kept_total = f"{summ['rows']:,} records"
         sec = {**sec, "lat": sec.get("lat", "latitude"), "lon": sec.get("lon", "longitude"), "date": sec.get("date", "month")}
         if sec["date"] == "month" and "month" in data.columns:
             data = data.assign(month=data["month"].astype(str).where(data["month"].notna(), None))
@@ -759,7 +763,9 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
         before = len(data)
-        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
+        pts, note, withheld = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
+        if withheld and read_notes:  # the total kept, less the points inside, would give a withheld count back
+            read_notes[0] = read_notes[0].replace(f": {kept_total}", " records")
         read_notes.append(note)
         dropped = 0
         if not len(pts):
@@ -792,10 +798,15 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     mask = None
     if sec.get("study_area") and areas:
         mask = ss.StudyArea(sec["study_area"], level=sec.get("study_area_level")).grid_mask(cx, cy, counts)
-    gi = ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
-                    permutations=999, seed=2021)
+    n_cells = int(counts.size if mask is None else mask.sum())
+    # Gi* compares each cell with all the others: with one or two cells there is nothing to compare
+    gi = (ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
+                     permutations=999, seed=2021) if n_cells >= 3 else None)
     on_cells = (f" (the {int(mask.sum()):,} cells in {sec['study_area']}; cells beyond it are left out)"
                 if mask is not None else "")
+    if gi is None:
+        on_cells += (f" - not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
+                     "(Gi* needs 3 or more; set a smaller cell_size)")
     s = Section("hotspots", "Hotspots: clusters, density and Gi*",
                 f"{len(pts):,} points" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". DBSCAN (haversine, eps {eps:g} m, at least {ms} "
                 f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
@@ -809,12 +820,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
     # name each cluster by where it is: its district, and the street most of its points are on
     if len(tab):
-        import warnings as _w
-
         from ..exceptions import SaferstatsWarning
 
-        with _w.catch_warnings():
-            _w.simplefilter("ignore", SaferstatsWarning)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
             tab.insert(1, "district", ss.assign_area(tab["centroid_lat"], tab["centroid_lon"], level="la")["name"].to_numpy())
         if "location" in pts.columns:
             lab = pd.Series(np.asarray(labels), index=pts.index)
@@ -844,9 +853,11 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     bounds_note = ", local authority boundaries (ONS, generalised)" if areas else ""
     s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)"
                             + bounds_note, _png(fig)))
-    fig, ax = _fig()
-    ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas, mask=mask)
-    s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note, _png(fig)))
+    if gi is not None:
+        fig, ax = _fig()
+        ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas, mask=mask)
+        s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note,
+                                _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
 
