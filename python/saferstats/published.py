@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._frames import Records
 from .exceptions import InvalidInputError, warn_user
 from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake
 
@@ -259,7 +260,7 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
         else:
             data[c] = np.concatenate([p[c].to_numpy() for p in parts])
     out = pd.DataFrame(data, copy=False)
-    out.attrs["dropped"] = [d for p in parts for d in p.attrs["dropped"]]
+    out.attrs["dropped"] = Records([d for p in parts for d in p.attrs["dropped"]])
     summary: dict[str, Any] = {"records": 0, "rows": 0, "other_crime_types": 0, "lines_left_out": 0, "files": 0,
                                "problems": {}}
     for p in parts:
@@ -344,7 +345,7 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
     reasons: dict[str, int] = {}
     for d in dropped:
         reasons[d["reason"]] = reasons.get(d["reason"], 0) + 1
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"records": records, "rows": len(out), "other_crime_types": records - len(out),
                             "lines_left_out": sum(1 for d in dropped if d["column"] is None),
                             "files": int(sum(1 for r in res["rows_per_file"] if r)), "problems": reasons}
@@ -527,7 +528,7 @@ def _read_month_grid(rows: list[list[Any]], header_at: int, src: Path) -> pd.Dat
         records.append({"month": f"{y}-{m:02d}", "count": v, "source_line": line})
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     out = pd.DataFrame.from_records(records)
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": "monthly", "file": src.name}
@@ -653,7 +654,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         if not records:
             raise InvalidInputError(f"{src}: the strand table has no strand rows (Race, Religion, ...)", "path")
         out = pd.DataFrame.from_records(records)
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": layout, "file": src.name}
@@ -770,7 +771,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     out["recording_note"] = notes
     out["not_all_incidents"] = [n.startswith("reporting basis:") for n in notes]
     out["recording_step"] = ["change in recording" in n for n in notes]
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
