@@ -715,6 +715,14 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
             header_at = i
             break
     if header_at is None:
+        actions = any("ons_code" in cells and "total_actions" in cells
+                      for cells in ([_snake(str(c)) if c is not None else "" for c in row] for row in rows[:30]))
+        if actions:  # Defra's enforcement actions sheet: same layout, another measure
+            raise InvalidInputError(
+                f"{src.name}{f' (sheet {sheet!r})' if src.suffix.lower() != '.csv' else ''} is Defra's enforcement "
+                "actions table (LA_actions: 'Total Actions'); read_flytipping reads the incidents table: the workbook's "
+                "sheet 'LA_incidents' (the default) or its CSV export, DERIVED_Flytipping_LA_incidents.csv",
+                "sheet" if src.suffix.lower() != ".csv" else "path")
         raise InvalidInputError(f"{src}: not the Defra fly-tipping LA table: no header row with 'ONS Code' and "
                                 "'Total Incidents' in the first 30 rows", "path")
     header = [_snake(str(c)) if c is not None else "" for c in rows[header_at]]
