@@ -76,3 +76,23 @@ def test_flytipping_section_uses_former_districts_and_names_what_it_leaves_out()
     assert "West Dorset (E07000052; last year 2018/19)" in s.intro  # merged in 2019: no Census 2021 area
     trend = next(t.frame for t in s.tables if t.name == "flytipping_trend")
     assert set(trend.la_name) == {"Allerdale", "Carlisle"}
+
+
+def test_a_csp_of_a_merged_authority_counts_the_authorities_it_shows():
+    """Daventry and South Northamptonshire CSP: Defra has Daventry and South Northamptonshire to
+    2020/21 and West Northamptonshire from 2021/22; the latest year's table shows one authority."""
+    rows = []
+    for y in ["2017/18", "2018/19", "2019/20", "2020/21"]:
+        rows += [("Daventry", "E07000151", y, 500), ("South Northamptonshire", "E07000155", y, 400)]
+    for y in ["2017/18", "2018/19", "2019/20", "2020/21", "2021/22"]:
+        rows.append(("Stevenage", "E07000243", y, 900))
+    rows.append(("West Northamptonshire", "E06000062", "2021/22", 3000))
+    data = pd.DataFrame(rows, columns=["la_name", "la_code", "year", "incidents"])
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Daventry and South Northamptonshire"}
+    sec = {"data": data, "area": "la_name", "code": "la_code", "period": "year", "count": "incidents"}
+    s = _flytipping(cfg, sec)
+    rates = next(t for t in s.tables if t.name == "flytipping_rates")
+    assert list(rates.frame.la_name) == ["West Northamptonshire"]
+    assert "Daventry and South Northamptonshire's 1 authority;" in rates.caption
+    trend = next(t.frame for t in s.tables if t.name == "flytipping_trend")
+    assert set(trend.la_name) == {"Daventry", "South Northamptonshire"}  # their own series, to 2020/21

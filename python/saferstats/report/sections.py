@@ -673,10 +673,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     latest.loc[apart, "significance"] = "Not comparable (reporting basis)"
     s.intro += f" The funnel plot and its significance use {limits}."
     # a national table is narrowed to the report's area (the funnel keeps every authority)
-    narrow = bool(mine) and len(mine) < latest[area].nunique()
-    rows = latest[area].astype(str).isin(mine).to_numpy() if narrow else np.ones(len(latest), dtype=bool)
+    in_mine = latest[area].astype(str).isin(mine).to_numpy()
+    narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
+    rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
-    where = f" ({scope.label}'s {len(mine)} authorit{'y' if len(mine) == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
+    where = f" ({scope.label}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
