@@ -349,12 +349,17 @@ def _rows_of_area(last: pd.DataFrame, lab: str, area: str) -> tuple[Any, pd.Data
     return None, last, f"in {area}"
 
 
-_AREA_WORDS = {"district": "districts", "la": "local authority areas", "force": "police force areas",
-               "csp": "community safety partnership areas", "lsoa": "LSOAs", "ward": "wards"}
+_AREA_WORDS = {"district": "districts", "la": "local authority areas", "la_name": "local authority areas",
+               "force": "police force areas", "csp": "community safety partnership areas", "lsoa": "LSOAs",
+               "ward": "wards"}
 
 
 def _areas(column: str, n: int) -> str:
-    return f"{n} {_AREA_WORDS.get(column.lower(), 'areas')}"
+    """'10 districts', '1 district' (one word per kind of area column)."""
+    words = _AREA_WORDS.get(column.lower(), "areas")
+    if n == 1:
+        words = words[:-1] if words.endswith("s") else words
+    return f"{n} {words}"
 
 
 def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, alt: bool = False) -> list[str]:
