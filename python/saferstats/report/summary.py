@@ -586,7 +586,11 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
             if d is not None and "denominator" in d.columns:
                 den = sorted({str(v) for v in d["denominator"].dropna()})
                 if den:
-                    out.append(f"Stop-and-search rates use {', '.join(den)} as the population; populations change "
+                    # a denominator may carry its own caveat after "; " (the Home Office's census for those months)
+                    first = sorted({d.split("; ", 1)[0] for d in den})
+                    notes = sorted({d.split("; ", 1)[1] for d in den if "; " in d})
+                    out.append(f"Stop-and-search rates use {', '.join(first)} as the population"
+                               + "".join(f" ({n})" for n in notes) + "; populations change "
                                "between censuses, and searches of people who do not live in the area count against "
                                "its residents.")
         if s.key == "hotspots":
