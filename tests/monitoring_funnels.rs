@@ -158,8 +158,8 @@ fn isr_matches_phe_fixture() {
 }
 
 #[test]
-fn poisson_funnel_expected_counts_match_methods_md() {
-    // METHODS.md A7 (PHE fixture): O = 100 -> E 134.924319 / 121.626811 / 81.364007 / 71.921400;
+fn poisson_funnel_expected_counts_match_the_methods_notes() {
+    // docs/methods/trends.md A7 (PHE fixture): O = 100 -> E 134.924319 / 121.626811 / 81.364007 / 71.921400;
     // PHE bisects to 1e-7 on E/(E+1+O), so agreement is to ~2e-7 relative (closed form here)
     let a = poisson_expected_limits(&[100.0], 0.001).unwrap()[0];
     let b = poisson_expected_limits(&[100.0], 0.025).unwrap()[0];

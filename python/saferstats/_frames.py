@@ -36,6 +36,7 @@ __all__ = [
     "renamed_keywords",
     "renamed_columns",
     "RenamedColumns",
+    "Records",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -676,3 +677,14 @@ def translates_core_errors(
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+class Records(list):  # type: ignore[type-arg]
+    """The list of dicts a reader keeps in ``df.attrs["dropped"]``: every row or cell it could not
+    use. pandas deep-copies ``attrs`` into the result of every operation, and a list of dicts is
+    copied item by item: with the 15,119 no-figure cells of Defra's fly-tipping table, each filter
+    of its 3,222 rows took 0.4 s instead of 5 ms. The records describe the read, not the frame, so
+    every frame derived from it shares them (a deep copy returns the same list)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Records:
+        return self

@@ -62,7 +62,7 @@ __all__ = [
 #: The five broad ethnic groups (Census 2021 TS021 and Home Office stop-and-search statistics).
 BROAD_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 
-_LEVELS = ("force", "la", "csp", "lsoa")
+_LEVELS = ("force", "la", "csp", "lsoa", "former_la")
 _POINT_LEVELS = ("la", "csp", "force")
 #: Great Britain, generously (longitude, latitude): used to detect swapped coordinates.
 _GB_LON = (-9.0, 2.5)
@@ -223,7 +223,7 @@ def _other_level(q: str, level: str) -> str:
 
 
 def census_population(
-    level: Literal["force", "la", "csp", "lsoa"] = "force",
+    level: Literal["force", "la", "csp", "lsoa", "former_la"] = "force",
     *,
     census: int = 2021,
     detailed: bool = False,
@@ -242,6 +242,17 @@ def census_population(
       2021 nest in them);
     * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``la``, ``la_code``, ``csp``,
       ``csp_code``, ``force``;
+    * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
+      exactly, for published series that keep a district's own code up to the merger (Defra
+      fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own
+      code), ``successor``, ``successor_code``, ``abolished`` (ISO date), ``csp``, ``csp_code``,
+      ``force``, ``basis`` and ``boundary_note`` (three West Northamptonshire districts: one LSOA,
+      1,914 residents, now in Cherwell, is in none of them). The 22 December 2018 districts whose
+      CSPs still follow them come from ONS's LSOA lookups; the 17 districts merged in April 2023
+      (Cumbria, North Yorkshire, Somerset) from the 2021 district name each LSOA 2021 carries, and
+      agree with ONS's own 2021 district totals to within its perturbation. The districts merged in
+      2019 into Dorset, Somerset West and Taunton and West Suffolk cannot be measured exactly and are
+      not included;
 
     then ``ethnicity`` and ``population``. All levels are sums of the LSOA table, so they add up
     to 59,597,576 and to each other exactly. ``detailed=True`` (``level="la"`` only): the 19
@@ -271,6 +282,9 @@ def census_population(
     >>> csp = census_population("csp")
     >>> csp[csp.csp == "Dorset"].groupby("csp_basis")["population"].sum().to_dict()
     {'district': 429710}
+    >>> former = census_population("former_la")
+    >>> int(former[former.la == "Allerdale"]["population"].sum()), former.la_code.nunique()
+    (96156, 33)
     >>> old = census_population("force", census=2011)
     >>> int(old.query("force == 'hertfordshire' and ethnicity == 'Black'")["population"].iloc[0])
     31401
@@ -306,7 +320,13 @@ def census_population(
                       "boundary_note column); the five broad groups at level='la' are at 2024 boundaries")
         out.attrs["census"] = 2021
         return out
-    if lvl == "lsoa":
+    if lvl == "former_la":
+        wide = _table("census2021_former_la.csv.gz")
+        wide = wide.assign(csp=wide["csp_code"].map(_names("csp")), force=wide["successor_code"].map(la_force))
+        keys = ["la", "la_code", "successor", "successor_code", "abolished", "csp", "csp_code", "force", "basis",
+                "boundary_note"]
+        sort = ["la", "la_code"]
+    elif lvl == "lsoa":
         wide = _table("census2021_lsoa21.csv.gz")
         names_la, names_csp = _names("la"), _names("csp")
         wide = pd.DataFrame({

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._frames import Records
 from .exceptions import InvalidInputError, warn_user
 
 __all__ = ["read_stop_search", "read_mha_annual", "STOP_SEARCH_COLUMNS", "force_slug"]
@@ -552,7 +553,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
         data["source_line"] = data["source_line"] - line_shift[file_idx]
     # every column was just built here from the reader's fresh arrays: no copy, no consolidation
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(len(out), res, dropped)
     return out
 
@@ -787,6 +788,6 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
             suppressed = int(np.isin(codes, np.flatnonzero(blank)).sum())
     dropped.sort(key=lambda d: d["source_line"])
     out.attrs["suppressed"] = suppressed
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(n, res, dropped)
     return out

@@ -16,7 +16,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import accepts_frames, aligned, require_columns, translates_core_errors
+from ._frames import Records, accepts_frames, aligned, require_columns, translates_core_errors
 from ._results import Result
 from .exceptions import InvalidInputError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -418,7 +418,7 @@ def before_after(
     out = pd.concat([t, cmp], axis=1)
     out["confidence"] = conf
     out.attrs["direction"] = "post / pre (later against earlier: below 1 is a fall); diff = post - pre"
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     if population is not None:
         if not isinstance(population, (tuple, list)) or len(population) != 2:
             raise InvalidInputError(f"`population` must be a pair (pre, post), got {population!r}", "population")
@@ -475,5 +475,5 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     dropped = _drop_report(when, date, "monthly_counts", {f"a date before {lo}": before, f"a date after {hi}": after})
     idx = pd.period_range(lo, hi, freq="M")
     out = months.value_counts().reindex(idx, fill_value=0).rename("detentions")
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     return out

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
+from ._frames import Records
 from .exceptions import InvalidInputError, warn_user
 from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake
 
@@ -259,7 +260,7 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
         else:
             data[c] = np.concatenate([p[c].to_numpy() for p in parts])
     out = pd.DataFrame(data, copy=False)
-    out.attrs["dropped"] = [d for p in parts for d in p.attrs["dropped"]]
+    out.attrs["dropped"] = Records([d for p in parts for d in p.attrs["dropped"]])
     summary: dict[str, Any] = {"records": 0, "rows": 0, "other_crime_types": 0, "lines_left_out": 0, "files": 0,
                                "problems": {}}
     for p in parts:
@@ -344,7 +345,7 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
     reasons: dict[str, int] = {}
     for d in dropped:
         reasons[d["reason"]] = reasons.get(d["reason"], 0) + 1
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"records": records, "rows": len(out), "other_crime_types": records - len(out),
                             "lines_left_out": sum(1 for d in dropped if d["column"] is None),
                             "files": int(sum(1 for r in res["rows_per_file"] if r)), "problems": reasons}
@@ -527,7 +528,7 @@ def _read_month_grid(rows: list[list[Any]], header_at: int, src: Path) -> pd.Dat
         records.append({"month": f"{y}-{m:02d}", "count": v, "source_line": line})
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     out = pd.DataFrame.from_records(records)
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": "monthly", "file": src.name}
@@ -653,7 +654,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         if not records:
             raise InvalidInputError(f"{src}: the strand table has no strand rows (Race, Religion, ...)", "path")
         out = pd.DataFrame.from_records(records)
-    out.attrs["dropped"] = dropped
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": layout, "file": src.name}
@@ -694,7 +695,8 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     (Defra's ``Reporting basis``, published from 2019/20: e.g. "Customer/public reported only") and
     a year whose count changed 4-fold or more on the year before with 100 or more incidents in
     one of them — a change in recording far more often than in fly-tipping (Reigate and Banstead:
-    524 in 2019/20, 10,530 in 2020/21). Both lists are in ``df.attrs["summary"]``
+    524 in 2019/20, 10,530 in 2020/21). The boolean columns ``not_all_incidents`` and
+    ``recording_step`` flag the same rows; both lists are in ``df.attrs["summary"]``
     (``not_all_incidents``, ``recording_steps``) and a :class:`~saferstats.SaferstatsWarning`
     counts them: leave those years out of a trend or a comparison, or say why not.
 
@@ -713,6 +715,14 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
             header_at = i
             break
     if header_at is None:
+        actions = any("ons_code" in cells and "total_actions" in cells
+                      for cells in ([_snake(str(c)) if c is not None else "" for c in row] for row in rows[:30]))
+        if actions:  # Defra's enforcement actions sheet: same layout, another measure
+            raise InvalidInputError(
+                f"{src.name}{f' (sheet {sheet!r})' if src.suffix.lower() != '.csv' else ''} is Defra's enforcement "
+                "actions table (LA_actions: 'Total Actions'); read_flytipping reads the incidents table: the workbook's "
+                "sheet 'LA_incidents' (the default) or its CSV export, DERIVED_Flytipping_LA_incidents.csv",
+                "sheet" if src.suffix.lower() != ".csv" else "path")
         raise InvalidInputError(f"{src}: not the Defra fly-tipping LA table: no header row with 'ONS Code' and "
                                 "'Total Incidents' in the first 30 rows", "path")
     header = [_snake(str(c)) if c is not None else "" for c in rows[header_at]]
@@ -767,7 +777,9 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     renamed = {str(a): str(b) for a, b in zip(published[changed], out["region"][changed])}
     notes, basis, steps = _flytipping_recording(out)
     out["recording_note"] = notes
-    out.attrs["dropped"] = dropped
+    out["not_all_incidents"] = [n.startswith("reporting basis:") for n in notes]
+    out["recording_step"] = ["change in recording" in n for n in notes]
+    out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),

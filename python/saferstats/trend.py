@@ -420,7 +420,7 @@ def poisson_trend(
         data = data[~absent]
         y, pop = y[~absent], pop[~absent]
     n_excluded = int(absent.sum())
-    t = parse_periods(data[period], column=period)
+    t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
@@ -460,8 +460,31 @@ def poisson_trend(
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
         warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
+    if not n_excluded:  # rows left out by missing="drop" were named above
+        _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
     out.attrs["excluded"] = n_excluded
     return out
+
+
+def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str]) -> None:
+    """Name the groups whose periods skip one or more steps (2016/17, 2018/19: no 2017/18). The fit
+    is right - a gap is a gap in t - but the APC then rests on fewer periods than the span
+    suggests, and the table that printed it would not say why."""
+    if step is None:  # numbers or dates: the smallest spacing seen is the step
+        d = np.concatenate([np.diff(t[pos]) for _, pos in groups]) if groups else np.empty(0)
+        d = d[d > 0]
+        if not len(d):
+            return
+        step = float(d.min())
+    gapped = []
+    for g, pos in groups:
+        after = np.flatnonzero(np.diff(t[pos]) > step * (1 + 1e-6))
+        if len(after):
+            gapped.append(f"{_key_text(g) if keys else 'the series'} (before {', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
+    if gapped:
+        warn_user(f"poisson_trend: {len(gapped)} group(s) have periods missing inside their series — "
+                  + "; ".join(gapped[:10]) + (f" (and {len(gapped) - 10} more)" if len(gapped) > 10 else "")
+                  + "; the APC is per year over the periods present (n_periods), with the gap as a gap in time")
 
 
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:

@@ -5,7 +5,7 @@
 //! Expected events `E = Σ_i n_i · x_ref,i / n_ref,i` over the strata (age bands) of an area
 //! (computed by the caller), observed `O = Σ x_i`; ratio `O/E`. Limits: exact Poisson
 //! (χ², Garwood) for `O < 10`, Byar's approximation for `O ≥ 10`, divided by `E` — the PHE
-//! switch (METHODS.md A1). The indirectly standardised *rate* multiplies the ratio and its limits
+//! switch (docs/methods/rates.md A1). The indirectly standardised *rate* multiplies the ratio and its limits
 //! by the reference rate `Σ x_ref / Σ n_ref` and a multiplier.
 //!
 //! # Reference
@@ -87,7 +87,7 @@ pub fn isr(observed: &[f64], expected: &[f64], confidence: f64) -> Result<Vec<Is
 /// # Examples
 /// ```
 /// use saferstats::monitoring::isr::poisson_expected_limits;
-/// // METHODS.md A7: O = 1 -> E 0.025318 (upper 2s) and 5.571645 (lower 2s)
+/// // docs/methods/trends.md A7: O = 1 -> E 0.025318 (upper 2s) and 5.571645 (lower 2s)
 /// let l = poisson_expected_limits(&[1.0], 0.025).unwrap();
 /// assert!((l[0].0 - 0.025318).abs() < 1e-6 && (l[0].1 - 5.571645).abs() < 1e-5);
 /// ```

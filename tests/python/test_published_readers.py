@@ -419,5 +419,9 @@ def test_flytipping_recording_changes_are_named_not_trended():
     assert rb["recording_note"].iloc[0] == "up 20.1-fold on the previous year published: a change in recording?"
     red = x[(x.la_name == "Redbridge") & (x.period == "2021/22")]["recording_note"].iloc[0]
     assert red.startswith("reporting basis: Customer/public reported only; down 4.3-fold")
+    # the boolean columns flag exactly the rows found independently above
+    assert set(zip(x.loc[x.not_all_incidents, "la_code"], x.loc[x.not_all_incidents, "period"])) == {
+        (d["la_code"], d["period"]) for d in x.attrs["summary"]["not_all_incidents"]}
+    assert set(zip(x.loc[x.recording_step, "la_code"], x.loc[x.recording_step, "incidents"])) == want_steps
     assert (x["recording_note"] != "").sum() == len({(d["la_code"], d["period"]) for d in x.attrs["summary"]["not_all_incidents"]}
                                                    | {(s["la_code"], s["period"]) for s in x.attrs["summary"]["recording_steps"]})

@@ -105,13 +105,17 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
             raise fail("text (in quotes)")
         return v
     if isinstance(kind, tuple):
+        if isinstance(v, int) and not isinstance(v, bool) and str(v) in kind:
+            return str(v)  # census = 2011, a TOML number, is the choice "2011"
         if v not in kind:
             raise fail("one of " + ", ".join(repr(k) for k in kind))
         return v
     if kind in ("file", "files"):
+        if kind == "files" and isinstance(v, str) and v:
+            v = [v]  # files = "folder/": one file or folder
         items = v if kind == "files" else [v]
         if kind == "files" and (not isinstance(v, list) or not v):
-            raise fail("a non-empty list of files or folders")
+            raise fail("a file or folder, or a non-empty list of them")
         out = []
         for f in items:
             if not isinstance(f, str) or not f:

@@ -60,8 +60,23 @@ def scope_of(area: str) -> Scope:
     for col in ("force_name", "csp", "la", "la_code", "csp_code", "force_code", "force"):
         rows = lk[lk[col].astype(str).str.lower() == a]
         if len(rows):
-            return Scope(str(area), set(rows.force_name), set(rows.csp), set(rows.la), set(rows.la_code))
+            # the districts merged into its authorities, which published series name up to the merger
+            # (Carlisle, E07000028, in Defra's table to 2021/22; now part of Cumberland)
+            former = _former_las()
+            former = former[former.csp_code.isin(set(rows.csp_code))]
+            return Scope(str(area), set(rows.force_name), set(rows.csp), set(rows.la) | set(former.la),
+                         set(rows.la_code) | set(former.la_code))
     return Scope(str(area), set(), set(), set(), set())
+
+
+def _former_las() -> pd.DataFrame:
+    """One row per district abolished by a merger since 2018 (:func:`saferstats.census_population`
+    ``level="former_la"``), with its Census 2021 usual residents."""
+    import saferstats as ss
+
+    long = ss.census_population("former_la")
+    keys = [c for c in long.columns if c not in ("ethnicity", "population")]
+    return long.groupby(keys, as_index=False, sort=False)["population"].sum()
 
 
 def _header(path: Path) -> list[str]:
@@ -119,21 +134,36 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
 
 
 def population_by_code(codes: pd.Series) -> tuple[pd.Series, str]:
-    """Census 2021 usual residents of each local authority code (ONS codes, December 2024), and
-    the denominator's description. Codes not in the Census table are missing (never matched by
-    name)."""
+    """Census 2021 usual residents of each local authority code (ONS codes, December 2024, and the
+    districts abolished by mergers since 2018, by their own areas), and the denominator's
+    description, which names the former districts used. Codes in neither are missing (never
+    matched by name)."""
     import saferstats as ss
 
     pop = ss.census_population(level="la", census=2021).groupby("la_code")["population"].sum()
-    return codes.astype(str).map(pop), "Census 2021 usual residents (matched by ONS code)"
+    former = _former_las().set_index("la_code")
+    key = codes.astype(str)
+    out = key.map(pop).fillna(key.map(former["population"]))
+    used = former[former.index.isin(set(key)) & ~former.index.isin(pop.index)]
+    note = "Census 2021 usual residents (matched by ONS code)"
+    if len(used):
+        moved = used[used.boundary_note != ""]
+        note += (f"; {len(used)} district(s) abolished by mergers since 2018 have rows under their own codes, and use "
+                 "the Census 2021 residents of their own areas (sums of the LSOAs 2021 inside them), e.g. "
+                 + ", ".join(f"{n} ({c}, now {s})" for c, n, s in zip(used.index[:4], used.la[:4], used.successor[:4]))
+                 + (f" and {len(used) - 4} others" if len(used) > 4 else "")
+                 + (f". {moved.boundary_note.iloc[0][0].upper()}{moved.boundary_note.iloc[0][1:]}" if len(moved) else ""))
+    return out, note
 
 
 def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, level: str | None,
-                         threshold: int = 5) -> tuple[pd.DataFrame, str]:
-    """The points inside the study area (a force, CSP or local authority name), and a sentence
-    counting those left out: outside the area, or without coordinates. Places outside are named
-    with their counts only from ``threshold`` up (the report's disclosure threshold); the others
-    are lumped together, and never a single one, whose count the total would give back."""
+                         threshold: int = 5) -> tuple[pd.DataFrame, str, bool]:
+    """The points inside the study area (a force, CSP or local authority name), a sentence
+    counting those left out: outside the area, or without coordinates, and whether a count was
+    withheld. Counts from 1 to ``threshold`` - 1 (the report's disclosure threshold) are written
+    "fewer than {threshold}" - then the caller must not print the total, which would give them back.
+    Places outside are named with their counts only from ``threshold`` up; the others are lumped
+    together, and never a single one, whose count the total would give back."""
     import saferstats as ss
     from ..exceptions import UnknownAreaError
 
@@ -147,8 +177,13 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     inside.loc[has] = sa.contains(points.loc[has, lat], points.loc[has, lon])
     outside = int(has.sum() - inside.sum())
     no_xy = int((~has).sum())
+    small = [n for n in (outside, no_xy) if 0 < n < threshold]
+
+    def shown(n: int) -> str:
+        return f"fewer than {threshold}" if 0 < n < threshold else f"{n:,}"
+
     note = (f" Study area {sa.name} ({sa.level.upper() if sa.level != 'force' else 'police force area'}, "
-            f"{sa.code}): {int(inside.sum()):,} points inside; {outside:,} outside it and {no_xy:,} without "
+            f"{sa.code}): {int(inside.sum()):,} points inside; {shown(outside)} outside it and {shown(no_xy)} without "
             "coordinates were left out.")
     if outside:
         out = has & ~inside
@@ -161,9 +196,9 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
                         for a, c in named)
         left = [int(c) for a, c in zip(where["area"], where["count"]) if (a, int(c)) not in named]
         more = (f"{rest} {'more ' if named else ''}place{'s' if rest != 1 else ''}"
-                + (f" with fewer than {threshold} each" if left and max(left) < threshold else ""))
+                + (f" with fewer than {threshold}{' each' if rest != 1 else ''}" if left and max(left) < threshold else ""))
         note += " Outside: " + (f"{top} and {more}." if top and rest else f"{top}." if top else f"{more}.")
-    return points[inside.to_numpy()], note
+    return points[inside.to_numpy()], note, bool(small)
 
 
 def stop_search_period(records: pd.DataFrame) -> tuple[str, int]:

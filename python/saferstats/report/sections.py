@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import warnings
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -525,11 +526,10 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
     """Sentences naming the fly-tipping counts that are not like for like (``recording_note`` from
     :func:`saferstats.read_flytipping`): authorities whose count changed many-fold in one year,
     left out of the trend, and those not counting all incidents in the latest year."""
-    if "recording_note" not in data.columns:
+    if not {"recording_note", "not_all_incidents", "recording_step"} & set(data.columns):
         return ""
-    note = data["recording_note"].fillna("").astype(str)
     text = ""
-    step = data[note.str.contains("change in recording", regex=False)]
+    step = data[_flag(data, "recording_step")]
     if len(step):
         prev = data.sort_values([area, period], kind="stable").groupby(area, observed=True)[count].shift()
         cases = [f"{a} ({p}: {prev.loc[i]:,.0f} to {c:,.0f})" for i, a, p, c in
@@ -540,16 +540,26 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
                  f"4-fold or more in one year — a change in what the council counts, not in fly-tipping — so "
                  f"{'its' if one else 'their'} annual % change is not given: " + "; ".join(cases[:8])
                  + (" and others" if len(cases) > 8 else "") + ".")
-    basis = data[note.str.startswith("reporting basis:") & (data[period].astype(str) == last)]
+    basis = data[_flag(data, "not_all_incidents") & (data[period].astype(str) == last)]
     if len(basis):
-        kinds = basis["recording_note"].astype(str).str.replace("reporting basis: ", "", regex=False).str.split(";").str[0]
+        kinds = (basis["recording_note"].astype(str).str.replace("reporting basis: ", "", regex=False).str.split(";").str[0]
+                 if "recording_note" in basis.columns else pd.Series("not all incidents", index=basis.index))
         one = len(basis) == 1
         text += (f" In {last}, {len(basis)} authorit{'y' if one else 'ies'} did not count all incidents "
                  f"(Defra's reporting basis), so {'its rate is' if one else 'their rates are'} not comparable with "
-                 "the others: "
+                 "the others: left out of the funnel's target, its over-dispersion and its plot, and marked "
+                 "'Not comparable' in the table: "
                  + "; ".join(f"{a} ({k.lower()})" for a, k in zip(basis[area].astype(str)[:8], kinds[:8]))
                  + (" and others" if len(basis) > 8 else "") + ".")
     return text
+
+
+def _flag(data: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column of :func:`saferstats.read_flytipping` (``not_all_incidents``,
+    ``recording_step``) as a mask over ``data``; all False for a table without it."""
+    if column not in data.columns:
+        return pd.Series(False, index=data.index)
+    return data[column].fillna(False).astype(bool)
 
 
 def _file_names(sec: dict) -> str:
@@ -604,9 +614,10 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if missing.any() and code is None:
         raise ConfigError(f"[flytipping] no population for {sorted(data.loc[missing, area].unique())[:5]}; add a population column", "flytipping.population")
     if missing.any():
-        gone = data.loc[missing, [area, code]].drop_duplicates()
-        read_notes.append(f" {len(gone)} authorit{'y' if len(gone) == 1 else 'ies'} with codes not in Census 2021 (e.g. "
-                          f"authorities merged since) left out: {', '.join(f'{a} ({c})' for a, c in gone.head(8).itertuples(index=False))}"
+        gone = data[missing].groupby([area, code], as_index=False, sort=False)[period].agg(lambda p: p.astype(str).max())
+        read_notes.append(f" {len(gone)} authorit{'y' if len(gone) == 1 else 'ies'} with no Census 2021 population at "
+                          "their own boundaries (e.g. districts merged in 2019, before the Census) left out: "
+                          + ", ".join(f"{a} ({c}; last year {p})" for a, c, p in gone.head(8).itertuples(index=False))
                           + (" and others" if len(gone) > 8 else "") + ".")
         data = data[~missing]
     read_notes.append(f" Denominator: {denominator}.")
@@ -647,22 +658,27 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     is_last = (data[period].astype(str) == last).to_numpy()
     latest = ss.add_rates(data[is_last], count=count, multiplier=1000, confidence=conf)
     h_latest = hidden[is_last]
+    # a council not counting all incidents is compared with no one: out of the target, φ and plot
+    apart = _flag(latest, "not_all_incidents").to_numpy()
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
                 + "".join(notes), sec.get("source", _file_names(sec)))
-    target = ss.funnel_target(latest[count], latest.population, kind="rate", multiplier=1000)
-    # over-dispersion estimated from the published rows only
-    od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest], latest.population[~h_latest],
-                                target, 1000)
+    target = ss.funnel_target(latest[count][~apart], latest.population[~apart], kind="rate", multiplier=1000)
+    # over-dispersion estimated from the published, like-for-like rows only
+    od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest & ~apart],
+                                latest.population[~h_latest & ~apart], target, 1000)
     latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
                                                     target=target, overdispersion=od).to_numpy()
+    latest.loc[apart, "significance"] = "Not comparable (reporting basis)"
     s.intro += f" The funnel plot and its significance use {limits}."
     # a national table is narrowed to the report's area (the funnel keeps every authority)
-    narrow = bool(mine) and len(mine) < latest[area].nunique()
-    rows = latest[area].astype(str).isin(mine).to_numpy() if narrow else np.ones(len(latest), dtype=bool)
+    in_mine = latest[area].astype(str).isin(mine).to_numpy()
+    narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
+    rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
-    where = f" ({scope.label}'s {len(mine)} authorities; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
+    where = f" ({scope.label}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
@@ -680,13 +696,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                     + ", ".join(f"{a} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
         data = data[~data[area].isin(short.index)]
     s.intro += _recording_changes(data, area, period, count, str(last))
-    if "recording_note" in data.columns:
+    if "recording_step" in data.columns:
         # a many-fold change in one year is a change in what the council counts: a trend through it
         # would report the recording change as a rise or fall (docs/methods/trends.md A5)
-        stepped = data.loc[data["recording_note"].astype(str).str.contains("change in recording", regex=False), area]
+        stepped = data.loc[_flag(data, "recording_step"), area]
         data = data[~data[area].isin(set(stepped))]
     if len(data):
-        trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
+        with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
+            warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
+            trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
         # with one population for every year (Census 2021 by code) the model's offset is constant: the
         # trend is the change in the count, and a caption saying "per resident" would claim more
         fixed = bool((data.groupby(area, observed=True)["population"].nunique(dropna=True) <= 1).all())
@@ -695,13 +713,14 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
         s.intro += _series_gaps(data, area, period)
-    shown = latest[~h_latest]
+    shown = latest[~h_latest & ~apart]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
                    highlight=mine if mine else list(shown[area]), ax=ax, overdispersion=od,
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
-                            + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else ""),
+                            + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
+                            + (f"; {int((apart & ~h_latest).sum())} not counting all incidents not shown" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 
@@ -734,6 +753,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         kinds = ", ".join(sec["crime_type"]) if sec.get("crime_type") else "all crime types"
         read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
                           f"{summ['rows']:,} records" + (f"; {summ['lines_left_out']} unreadable line(s) left out" if summ["lines_left_out"] else "") + ".")
+        kept_total = f"{summ['rows']:,} records"
         sec = {**sec, "lat": sec.get("lat", "latitude"), "lon": sec.get("lon", "longitude"), "date": sec.get("date", "month")}
         if sec["date"] == "month" and "month" in data.columns:
             data = data.assign(month=data["month"].astype(str).where(data["month"].notna(), None))
@@ -745,7 +765,9 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
         before = len(data)
-        pts, note = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
+        pts, note, withheld = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
+        if withheld and read_notes:  # the total kept, less the points inside, would give a withheld count back
+            read_notes[0] = read_notes[0].replace(f": {kept_total}", " records")
         read_notes.append(note)
         dropped = 0
         if not len(pts):
@@ -778,10 +800,15 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     mask = None
     if sec.get("study_area") and areas:
         mask = ss.StudyArea(sec["study_area"], level=sec.get("study_area_level")).grid_mask(cx, cy, counts)
-    gi = ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
-                    permutations=999, seed=2021)
+    n_cells = int(counts.size if mask is None else mask.sum())
+    # Gi* compares each cell with all the others: with one or two cells there is nothing to compare
+    gi = (ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
+                     permutations=999, seed=2021) if n_cells >= 3 else None)
     on_cells = (f" (the {int(mask.sum()):,} cells in {sec['study_area']}; cells beyond it are left out)"
                 if mask is not None else "")
+    if gi is None:
+        on_cells += (f" - not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
+                     "(Gi* needs 3 or more; set a smaller cell_size)")
     s = Section("hotspots", "Hotspots: clusters, density and Gi*",
                 f"{len(pts):,} points" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". DBSCAN (haversine, eps {eps:g} m, at least {ms} "
                 f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
@@ -795,12 +822,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
     # name each cluster by where it is: its district, and the street most of its points are on
     if len(tab):
-        import warnings as _w
-
         from ..exceptions import SaferstatsWarning
 
-        with _w.catch_warnings():
-            _w.simplefilter("ignore", SaferstatsWarning)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
             tab.insert(1, "district", ss.assign_area(tab["centroid_lat"], tab["centroid_lon"], level="la")["name"].to_numpy())
         if "location" in pts.columns:
             lab = pd.Series(np.asarray(labels), index=pts.index)
@@ -830,9 +855,11 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     bounds_note = ", local authority boundaries (ONS, generalised)" if areas else ""
     s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)"
                             + bounds_note, _png(fig)))
-    fig, ax = _fig()
-    ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas, mask=mask)
-    s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note, _png(fig)))
+    if gi is not None:
+        fig, ax = _fig()
+        ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas, mask=mask)
+        s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note,
+                                _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
 

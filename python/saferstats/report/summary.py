@@ -349,12 +349,17 @@ def _rows_of_area(last: pd.DataFrame, lab: str, area: str) -> tuple[Any, pd.Data
     return None, last, f"in {area}"
 
 
-_AREA_WORDS = {"district": "districts", "la": "local authority areas", "force": "police force areas",
-               "csp": "community safety partnership areas", "lsoa": "LSOAs", "ward": "wards"}
+_AREA_WORDS = {"district": "districts", "la": "local authority areas", "la_name": "local authority areas",
+               "force": "police force areas", "csp": "community safety partnership areas", "lsoa": "LSOAs",
+               "ward": "wards"}
 
 
 def _areas(column: str, n: int) -> str:
-    return f"{n} {_AREA_WORDS.get(column.lower(), 'areas')}"
+    """'10 districts', '1 district' (one word per kind of area column)."""
+    words = _AREA_WORDS.get(column.lower(), "areas")
+    if n == 1:
+        words = words[:-1] if words.endswith("s") else words
+    return f"{n} {words}"
 
 
 def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, alt: bool = False) -> list[str]:
@@ -375,15 +380,18 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         sig = ss.funnel_significance(c, p, kind="rate", multiplier=per).tolist()
     high = [str(n) for n, g in zip(shown[lab], sig) if g == "High (0.001)"]
     low = [str(n) for n, g in zip(shown[lab], sig) if g == "Low (0.001)"]
+    apart = [str(n) for n, g in zip(shown[lab], sig) if g.startswith("Not comparable")]
     n = len(shown)
     parts = []
     if high:
         parts.append(f"{len(high)} above the upper 99.8% limit ({_names(high)})")
     if low:
         parts.append(f"{len(low)} below the lower 99.8% limit ({_names(low)})")
-    inside = n - len(high) - len(low)
+    inside = n - len(high) - len(low) - len(apart)
     if inside:
         parts.append(f"{inside} within the limits")
+    if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
+        parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
     if alt:
@@ -578,7 +586,11 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
             if d is not None and "denominator" in d.columns:
                 den = sorted({str(v) for v in d["denominator"].dropna()})
                 if den:
-                    out.append(f"Stop-and-search rates use {', '.join(den)} as the population; populations change "
+                    # a denominator may carry its own caveat after "; " (the Home Office's census for those months)
+                    first = sorted({d.split("; ", 1)[0] for d in den})
+                    notes = sorted({d.split("; ", 1)[1] for d in den if "; " in d})
+                    out.append(f"Stop-and-search rates use {', '.join(first)} as the population"
+                               + "".join(f" ({n})" for n in notes) + "; populations change "
                                "between censuses, and searches of people who do not live in the area count against "
                                "its residents.")
         if s.key == "hotspots":

@@ -74,7 +74,7 @@ _HEADERS = {
     "over_24h_without_extension": "Over 24 h without extension", "detentions": "Detentions", "kind": "Kind",
     "pre_count": "Before: count", "pre_n": "Before: of", "post_count": "After: count", "post_n": "After: of",
     "effect": "Effect", "model": "Model", "strand": "Strand", "force": "Police force area", "district": "District",
-    "la": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
+    "la": "Local authority", "la_name": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
