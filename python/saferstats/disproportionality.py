@@ -966,6 +966,42 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     return {str(u): (int(r.nfa), int(r.find)) for u, r in bad.iterrows()}
 
 
+def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, tuple[int, int]]:
+    """Warn where "outcome linked to object of search" is missing for more than a tenth of a
+    force's (else the data's) searches: the find rate is then of the searches with the flag only,
+    which some forces record mainly for searches with an outcome (police.uk, Merseyside Dec 2019 to
+    Feb 2020: no flag on 6,414 of 8,166 searches, all of them no further action; all 1,752 with
+    the flag had an outcome), so it is not comparable with other forces'. Returns
+    ``{force: (searches without the flag, searches)}`` for those forces."""
+    unit = "force" if "force" in records.columns else None
+    missing = ~usable.to_numpy(bool)
+    if not missing.any():
+        return {}
+    frame = pd.DataFrame({"unit": records[unit].astype(str).to_numpy() if unit else "all searches",
+                          "missing": missing, "n": 1})
+    positive = None
+    if "outcome" in records.columns:
+        o = per_distinct(records["outcome"], lambda v: str(v).strip().lower()).to_numpy(object)
+        positive = (o != "") & ~np.isin(o, list(_NFA))
+        frame["pos_with"] = positive & ~missing
+        frame["pos_without"] = positive & missing
+    per = frame.groupby("unit", sort=True).sum(numeric_only=True)
+    bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
+    if len(bad):
+        def one(u: Any, r: pd.Series) -> str:
+            text = f"{u}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
+            if positive is not None and r.n > r.missing:
+                text += (f", and an outcome other than no further action for {r.pos_with / (r.n - r.missing):.0%} of "
+                         f"the searches with the flag against {r.pos_without / r.missing:.0%} of those without")
+            return text + ")"
+
+        where = "; ".join(one(u, r) for u, r in bad.iterrows())
+        warn_user("outcome_test(outcome='find'): 'outcome linked to object of search' is missing for many searches "
+                  f"({where}); the find rate there is of the searches with the flag only, which need not be like the "
+                  "rest, so it is not comparable with other forces'; counts in .attrs['outcome_linked_missing_by']")
+    return {str(u): (int(r.missing), int(r.n)) for u, r in bad.iterrows()}
+
+
 @accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
@@ -988,7 +1024,12 @@ def outcome_test(
     other than no further action; blank outcomes excluded and counted). Some forces set the
     "linked" flag on searches that ended in no further action; where that is most of a force's
     finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable)
-    and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``.
+    and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``. Some
+    forces leave the flag blank on most searches and set it mainly where there was an outcome
+    (police.uk Merseyside, Dec 2019 to Feb 2020: blank on 79% of searches, all of them no further
+    action); where it is missing for more than a tenth of a force's searches a warning says so, with
+    the share of searches with an outcome among those with and without the flag, and
+    ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -1037,6 +1078,7 @@ def outcome_test(
         hit = linked.fillna(False).astype(bool)
         excluded["outcome_linked_missing"] = int((~usable).sum())
         excluded_finds = _check_finds(records, hit, keys)
+        linked_missing = _check_find_coverage(records, usable)
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
@@ -1073,4 +1115,5 @@ def outcome_test(
     out.attrs["outcome"] = outcome
     if outcome == "find":
         out.attrs["finds_no_further_action"] = excluded_finds
+        out.attrs["outcome_linked_missing_by"] = linked_missing
     return out

@@ -356,16 +356,25 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     return s
 
 
-def _finds_caveat(out: pd.DataFrame, names: dict[str, str]) -> str:
+def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
     """A sentence for the forces whose "finds" are mostly searches that ended in no further action."""
     bad = out.attrs.get("finds_no_further_action") or {}
-    if not bad:
-        return ""
-    where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
-                      for f, (nfa, finds) in bad.items())
-    return (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
-            f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
-            "comparable with other forces'.")
+    blank = out.attrs.get("outcome_linked_missing_by") or {}
+    text = ""
+    if bad:
+        where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
+                          for f, (nfa, finds) in bad.items())
+        text += (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
+                 f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
+                 "comparable with other forces'.")
+    if blank:
+        # the counts only when the disclosure audit has the per-force totals they publish (counts=True)
+        where = "; ".join(f"{names.get(f, f)}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
+                          for f, (miss, n) in blank.items())
+        text += (f" Caution: the 'outcome linked to the object of the search' flag is blank for many searches ({where}); "
+                 "there the find rate is of the searches with the flag only (the Number column), which some forces "
+                 "record mainly where the search had an outcome, so it is not comparable with other forces'.")
+    return text
 
 
 class warnings_as_notes:
@@ -413,7 +422,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
-    names_of = _force_names(list(out.attrs.get("finds_no_further_action", {})))
+    names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
@@ -437,6 +446,13 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # totals assumed known: searches by area and by group (Home Office statistics publish them);
     # the outcome-linked subset and its finds are known only through these tables
     _key_margins(cells, disp, s_ids, keys)
+    # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
+    # (searches minus blanks): the sum of its n, a margin of the find table
+    blank = out.attrs.get("outcome_linked_missing_by") or {}
+    blank_counts = bool(blank) and ("force" in by or len(blank) == 1 == records["force"].nunique())
+    for f in blank if blank_counts else ():
+        rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
+        cells.margin([int(i) for i in n_ids[rows]])
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
@@ -474,7 +490,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
-                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", _file_names(sec)))
+                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts), sec.get("source", _file_names(sec)))
     s.period = str(span)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
