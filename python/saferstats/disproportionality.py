@@ -518,6 +518,40 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
 
 
+def _months_missing(searches: pd.DataFrame) -> tuple[dict[str, list[str]], str]:
+    """The months with no search for each force (else for the data as a whole) within the months
+    the searches cover, first to last: police.uk publishes a file per force and month, so a month
+    with no record is usually a file not downloaded or not read, and the force's counts then cover
+    fewer months than the others'. ``({force: ["2020-01", ...]}, "2019-12 to 2020-02")``."""
+    col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
+    spans = _periods_of(searches[col]) if col is not None else None
+    if spans is None or not np.isfinite(spans[0]).any():
+        return {}, ""
+    first = spans[0]
+    ok = np.isfinite(first)
+    lo, hi = int(np.nanmin(first)), int(np.nanmax(first))
+    if hi - lo > 600:  # not a run of months: nothing to check
+        return {}, ""
+    units = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "")
+    frame = pd.DataFrame({"unit": units[ok], "m": first[ok].astype(int)}).drop_duplicates()
+    out: dict[str, list[str]] = {}
+    for unit, ms in frame.groupby("unit", sort=True)["m"]:
+        gone = sorted(set(range(lo, hi + 1)) - set(ms.tolist()))
+        if gone:
+            out[str(unit)] = [_label(m) for m in gone]
+    return out, f"{_label(lo)} to {_label(hi)}"
+
+
+def _warn_months_missing(missing: dict[str, list[str]], span: str) -> None:
+    def months(ms: list[str]) -> str:
+        return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
+
+    where = "; ".join(f"{u or 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
+    warn_user(f"disproportionality: no searches at all in some months of {span} ({where}); police.uk publishes a file "
+              "per force and month, so a file may be missing: the counts and rates there cover fewer months than the "
+              "others' (ratios between groups are not affected); the months are in .attrs['months_missing']")
+
+
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """The population table with rows for each force label of the searches that names a force of
     the table another way (police.uk slug, name, ONS code: ``"Metropolitan Police"`` ->
@@ -671,6 +705,12 @@ def disproportionality(
     placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Missing
     ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
 
+    **Missing months** (record level): police.uk publishes one file per force and month, so a month
+    with no search for a force, within the months the records cover, is usually a file not read; a
+    :class:`~saferstats.SaferstatsWarning` names the force and months (also in
+    ``.attrs["months_missing"]``, ``{force: ["2020-01"]}``): that force's counts and rates cover
+    fewer months than the others'.
+
     Returns
     -------
     DataFrame, one row per ``by`` × group: the ``by`` columns, ``group, searches, population, rate,
@@ -723,6 +763,8 @@ def disproportionality(
     area_level: str | None = None
     located: dict[str, Any] = {}
     periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # first, last month, searches
+    months_missing: dict[str, list[str]] = {}
+    months_span = ""
     pop_source = "given"
     if count is None and group != "ethnicity":
         source = "officer" if group == "officer_defined_ethnicity" else "self"  # the user's own grouping
@@ -748,6 +790,7 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
+        months_missing, months_span = _months_missing(searches)
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
         spans = _periods_of(when[use]) if when is not None and use.any() else None
         if spans is not None:
@@ -898,6 +941,8 @@ def disproportionality(
         out.attrs["not_stated_percent"] = 100.0 * excluded["not_stated"] / with_person if with_person else float("nan")
     out.attrs["denominator"] = denominator
     out.attrs["census"] = vintage
+    if count is None:
+        out.attrs["months_missing"] = months_missing
     check = _vintage_report(*periods, vintage) if periods is not None and vintage is not None else None
     out.attrs["denominator_check"] = check or {}
     if check:  # said in the table too, so that it travels with an exported CSV
@@ -910,6 +955,8 @@ def disproportionality(
             out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
         _warn_unassigned(located, area_level, excluded)
     _warn_comparability(out, keys, source)
+    if count is None and months_missing:
+        _warn_months_missing(months_missing, months_span)
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it

@@ -420,6 +420,21 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     per_year = 12 / n_months if n_months and n_months != 12 and sec.get("annualise", True) else 1.0
     disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
+    # a force with no searches in some months (a police.uk file not given): its rates are per year
+    # over the months it has, and the text says so
+    gaps = disp.attrs.get("months_missing") or {}
+    gap_words = ""
+    if gaps and n_months:
+        if "force" in by and sec.get("annualise", True):
+            for f, miss in gaps.items():
+                rows = (disp["force"].astype(str) == f).to_numpy()
+                disp.loc[rows, ["rate", "rate_lower", "rate_upper"]] *= n_months / (n_months - len(miss))
+        gap_names = _force_names(list(gaps))
+        annualised = "force" in by and sec.get("annualise", True)
+        gap_words = " " + " ".join(
+            f"{gap_names.get(f, f) or 'The files'} {'has' if f else 'have'} no searches in {', '.join(miss)} (a police.uk "
+            f"file not given?): {'its rates are per year over the ' + str(n_months - len(miss)) + ' months it has' if annualised else 'its counts and rates cover fewer months than the others'}."
+            for f, miss in gaps.items())
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
@@ -480,7 +495,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     ex = disp.attrs["excluded"]
     period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
                     + (f"; rates are annualised (searches × 12/{n_months}) so they read as searches per 1,000 residents "
-                       "per year. " if per_year != 1.0 else ". "))
+                       "per year." if per_year != 1.0 else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
                 period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
