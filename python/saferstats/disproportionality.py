@@ -184,6 +184,18 @@ def _record_groups(
     return groups, use, excluded
 
 
+def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: bool) -> dict[str, tuple[int, int]]:
+    """``{force: (not stated, searches with a person)}`` for each force (else ``"all searches"``),
+    from the counted searches ``use`` of :func:`_record_groups`."""
+    person = np.ones(len(searches), dtype=bool)
+    if not include_vehicle and "type" in searches.columns:
+        person = ~per_distinct(searches["type"], lambda t: t.strip().lower() == "vehicle search").to_numpy(bool)
+    unit = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "all searches")
+    frame = pd.DataFrame({"unit": unit, "ns": person & ~use, "n": person})
+    per = frame.groupby("unit", sort=True)[["ns", "n"]].sum()
+    return {str(u): (int(r.ns), int(r.n)) for u, r in per.iterrows() if r.n > 0}
+
+
 def _prepare_records(
     searches: pd.DataFrame, group: str, source: str, mapping: Mapping[str, str] | None, unknown: str,
     include_vehicle: bool, keep: Sequence[str],
@@ -705,6 +717,11 @@ def disproportionality(
     placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Missing
     ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
 
+    **Ethnicity not stated** (record level): ``.attrs["not_stated_by"]`` holds ``{force: (not
+    stated, searches with a person)}`` (``"all searches"`` without a ``force`` column): rates count
+    only the searches with a stated ethnicity, so forces whose shares differ are not like for like
+    (police.uk City of London, Dec 2019 to Feb 2020: 34% not stated; Durham: 3%).
+
     **Missing months** (record level): police.uk publishes one file per force and month, so a month
     with no search for a force, within the months the records cover, is usually a file not read; a
     :class:`~saferstats.SaferstatsWarning` names the force and months (also in
@@ -764,6 +781,7 @@ def disproportionality(
     located: dict[str, Any] = {}
     periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # first, last month, searches
     months_missing: dict[str, list[str]] = {}
+    not_stated_by: dict[str, tuple[int, int]] = {}
     months_span = ""
     pop_source = "given"
     if count is None and group != "ethnicity":
@@ -772,6 +790,7 @@ def disproportionality(
         area_level = _location_level(searches, keys)
         require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys) if k != area_level}, "searches")
         groups, use, excluded = _record_groups(searches, group, source, mapping, unknown, include_vehicle)
+        not_stated_by = _not_stated_by(searches, use, include_vehicle)
         cols = {k: searches[k] for k in keys if k != area_level}
         if area_level is not None:
             found, placed, located = _locate(searches, area_level, use)
@@ -943,6 +962,7 @@ def disproportionality(
     out.attrs["census"] = vintage
     if count is None:
         out.attrs["months_missing"] = months_missing
+        out.attrs["not_stated_by"] = not_stated_by
     check = _vintage_report(*periods, vintage) if periods is not None and vintage is not None else None
     out.attrs["denominator_check"] = check or {}
     if check:  # said in the table too, so that it travels with an exported CSV

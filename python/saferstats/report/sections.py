@@ -435,6 +435,21 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             f"{gap_names.get(f, f) or 'The files'} {'has' if f else 'have'} no searches in {', '.join(miss)} (a police.uk "
             f"file not given?): {'its rates are per year over the ' + str(n_months - len(miss)) + ' months it has' if annualised else 'its counts and rates cover fewer months than the others'}."
             for f, miss in gaps.items())
+    # forces where a fifth or more of the searches have no stated ethnicity: their rates count the
+    # stated ones only, so they are lower than other forces' for that reason alone
+    ns_by = disp.attrs.get("not_stated_by") or {}
+    high = {f: ns / n for f, (ns, n) in ns_by.items() if n >= 10 and ns >= 0.2 * n}
+    ns_words = ""
+    if high and len(ns_by) > 1:
+        ns_names = _force_names(list(high))
+        ns_words = (" Ethnicity was not stated for " + "; ".join(f"{p:.0%} of searches in {ns_names.get(f, f)}"
+                                                                for f, p in sorted(high.items(), key=lambda x: -x[1]))
+                    + ": rates there count only the searches with a stated ethnicity, so they are lower than other "
+                    "forces' for that reason alone (ratios between groups assume the not stated are spread like the rest).")
+    elif high:
+        ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
+                    "understate searching of every group (ratios between groups assume the not stated are spread like the "
+                    "rest).")
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
@@ -502,7 +517,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
                 f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
-                "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
+                "are excluded and counted." + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts), sec.get("source", _file_names(sec)))
