@@ -1098,6 +1098,11 @@ def outcome_test(
     the share of searches with an outcome among those with and without the flag, and
     ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``.
 
+    ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
+    each search in its Community Safety Partnership / local authority from its location, as
+    :func:`disproportionality` does (same areas, same searches left out: counted in
+    ``.attrs["unassigned"]``), so the two tables line up.
+
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
     cell is below 5, else the pooled two-proportion z test (``test`` says which); χ² with Yates'
@@ -1130,6 +1135,18 @@ def outcome_test(
     _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
     conf = float(confidence)
+    area_level = _location_level(searches, keys)
+    located: dict[str, Any] = {}
+    if area_level is not None:  # by="csp" / "la" without such a column: placed by location, as disproportionality
+        counted = _record_groups(searches, group, ethnicity_source, mapping, unknown, include_vehicle)[1]
+        found, placed, located = _locate(searches, area_level, counted)  # unassigned counted as disproportionality's
+        searches = searches.assign(**{area_level: found["name"].to_numpy(), f"{area_level}_code": found["code"].to_numpy()})
+        searches = searches[placed]
+        i = keys.index(area_level)
+        keys = [*keys[:i], area_level, f"{area_level}_code", *keys[i + 1:]]
+        if len(searches) == 0:
+            raise InvalidInputError(f"no search could be placed in a {_AREA_NAMES[area_level]} from its location "
+                                    f"({located['unassigned']})", "by")
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search", "force"])
@@ -1158,6 +1175,23 @@ def outcome_test(
     recs = recs.assign(**{group: recs[group].astype(str)})
     agg = recs.groupby(keys + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
     agg = agg.rename(columns={"size": "n", "sum": "hits"})
+    if keys:  # a stratum with no search of the reference group has nothing to compare with: left out, said
+        is_ref = (agg[group].astype(str) == reference).to_numpy()
+        strata = agg.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        lacking = ~np.isin(strata, strata[is_ref])
+        if lacking.any() and is_ref.any():
+            gone = agg.loc[lacking, keys].drop_duplicates()
+            names = [" / ".join(map(str, r)) for r in gone.itertuples(index=False)]
+            warn_user(f"outcome_test: {len(names)} of {len(np.unique(strata))} strata have no {reference} searches with "
+                      f"a known outcome to compare with and are left out ({', '.join(names[:8])}"
+                      f"{' and more' if len(names) > 8 else ''}); listed in .attrs['no_reference']")
+            excluded["no_reference_searches"] = int(agg.loc[lacking, "n"].sum())
+            agg = agg[~lacking].reset_index(drop=True)
+            no_reference = [dict(zip(keys, r)) for r in gone.itertuples(index=False)]
+        else:
+            no_reference = []
+    else:
+        no_reference = []
     ref_idx = _reference_index(agg, keys, group, reference)
     res = _ext.outcome_tests(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
@@ -1178,8 +1212,12 @@ def outcome_test(
     out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = conf
     out = out.reset_index(drop=True)
+    if area_level is not None:
+        excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
+        out.attrs["unassigned"] = located["unassigned"]
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
+    out.attrs["no_reference"] = no_reference
     if outcome == "find":
         out.attrs["finds_no_further_action"] = excluded_finds
         out.attrs["outcome_linked_missing_by"] = linked_missing

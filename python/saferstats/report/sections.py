@@ -450,6 +450,24 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
                     "understate searching of every group (ratios between groups assume the not stated are spread like the "
                     "rest).")
+    # by CSP / local authority from locations: the searches that could not be placed (no location,
+    # or placed in another force's area) are not in the tables, said force by force (South
+    # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
+    place_words = ""
+    lost_by = {f: sum(r.values()) for f, r in (disp.attrs.get("unassigned_by_force") or {}).items()}
+    lost_all = int(sum((disp.attrs.get("unassigned") or {}).values()))
+    if lost_all:
+        level = "local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership"
+        lost_names = _force_names(list(lost_by))
+        big = {f: v for f, v in sorted(lost_by.items(), key=lambda x: -x[1]) if v >= thr}
+        small = [lost_names.get(f, f) for f, v in lost_by.items() if v < thr]
+        total = f"{lost_all:,} searches" if len(small) != 1 else "Some searches"
+        stated = {f: n - ns for f, (ns, n) in (disp.attrs.get("not_stated_by") or {}).items()}
+        where = "; ".join(f"{lost_names.get(f, f)}: {v:,}" + (f" of {stated[f]:,}" if f in stated else "")
+                          for f, v in big.items())
+        where += (("; " if where else "") + f"a few in {', '.join(small)}") if small else ""
+        place_words = (f" {total} could not be placed in a {level} (no location in the police.uk file, or a location "
+                       f"outside their force's area) and are not in the tables ({where}).")
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
@@ -517,7 +535,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
                 f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
-                "are excluded and counted." + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
+                "are excluded and counted." + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts), sec.get("source", _file_names(sec)))
