@@ -263,6 +263,21 @@ def _numbers(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
     return vals
 
 
+def _refuse_shares(frame: pd.DataFrame, keys: list[str], vals: np.ndarray, col: str) -> None:
+    """Counts that are shares (every value in [0, 1], not all whole, summing to 1 in each ``by``
+    stratum, as in West Midlands' published "searches_share") give the right ratio but rates per
+    1,000 and intervals of no meaning (a Poisson count of 0.18): refused, saying what to pass."""
+    if not len(vals) or np.any(vals > 1) or np.all(vals == np.round(vals)):
+        return
+    sums = (pd.Series(vals).groupby(frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()).sum()
+            if keys else pd.Series([vals.sum()]))
+    if np.allclose(sums.to_numpy(), 1.0, atol=0.02):
+        raise InvalidInputError(
+            f"column {col!r} holds shares (they sum to {sums.iloc[0]:.2f}), not counts of searches: rates and confidence "
+            "intervals need the counts (share x total searches); the ratio of two groups' search shares over their "
+            "population shares is the disproportionality ratio, but without counts it has no interval", col)
+
+
 def _relabel(labels: pd.Series, mapping: Mapping[str, str] | None) -> pd.Series:
     """Group labels as text, renamed by ``mapping`` where it names them (aggregate input)."""
     if labels.isna().any():
@@ -819,6 +834,7 @@ def disproportionality(
             raise InvalidInputError(f"`count` must be a column name, not {count!r}", "count")
         require_columns(searches, {"count": count, "group": group, **{f"by[{i}]": k for i, k in enumerate(keys)}}, "searches")
         vals = _numbers(searches, count, "counts")
+        _refuse_shares(searches, keys, vals, count)
         labels = _relabel(searches[group], mapping)
         agg = searches[keys].assign(**{group: labels.to_numpy(), "searches": vals})
         counts = agg.groupby(keys + [group], dropna=False, observed=True, sort=False)["searches"].sum().reset_index()
