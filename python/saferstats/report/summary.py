@@ -434,11 +434,16 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             out.append(f"The stop-and-search files have no searches in {own_force} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
         for key, g in groups:
-            cand = g[(g["group"].astype(str) != "White")]
-            cand = cand[cand["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
+            others = g[(g["group"].astype(str) != "White")]
+            # groups whose counts are suppressed: their ratios are not shown, and may be the largest
+            withheld = [str(x) for x in others.loc[others["ratio"].map(_is_hidden), "group"]]
+            inner = (f"{_names(withheld)}: counts suppressed, so {'its' if len(withheld) == 1 else 'their'} "
+                     f"{'ratio is' if len(withheld) == 1 else 'ratios are'} not shown") if withheld else ""
+            held = f" ({inner})" if inner else ""
+            cand = others[others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
             if not len(cand):
                 out.append(f"In {key}, no ethnic group was searched at a statistically significantly higher rate "
-                           "than White people (or the numbers were too small to say).")
+                           f"than White people (or the numbers were too small to say{'; ' + inner if inner else ''}).")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
             pick = enough if len(enough) else cand
@@ -450,7 +455,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                                  subject=f"In {key}, {r['group']} people were searched", reference="White people")
             if str(r.get("reliable", "")) == "False":
                 txt += " (flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents)"
-            out.append(txt + ".")
+            out.append(txt + held + ".")
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         sig = [r for _, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]

@@ -1,0 +1,40 @@
+"""The stop-and-search key finding for a force whose largest ratio is suppressed (walk-through 3).
+
+In the seven-force police.uk report, Leicestershire's Black, Mixed and Other counts are suppressed
+(Other 2, then Mixed 8 and Black 67 so that they cannot be worked back), and the key finding read
+"In Leicestershire, Asian people were searched at 1.26 times the rate of White people" - the
+largest ratio shown, though Black people's (5.45, hidden) was larger - with no word of the hidden
+groups. The finding now names the groups whose ratios are withheld.
+"""
+
+import pandas as pd
+
+from saferstats.report.sections import Section, Table
+from saferstats.report.summary import executive_summary
+
+
+def _rows(force, rows):
+    return [{"force": force, "group": g, "searches": n, "ratio": r, "ratio_lower": lo, "ratio_upper": hi,
+             "reliable": "True"} for g, n, r, lo, hi in rows]
+
+
+def test_withheld_groups_are_named_beside_the_largest_shown():
+    rows = _rows("Leicestershire", [("Asian", 103, 1.262, 1.016, 1.567), ("Black", "[c]", "[c]", "[c]", "[c]"),
+                                    ("Mixed", "[c]", "[c]", "[c]", "[c]"), ("Other", "[c]", "[c]", "[c]", "[c]"),
+                                    ("White", 398, 1.0, None, None)])
+    rows += _rows("Essex", [("Black", 395, 4.778, 4.310, 5.297), ("White", 3834, 1.0, None, None)])
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Leicestershire", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Leicestershire, Asian people were searched at 1.26 times")
+    assert "(Black, Mixed and Other: counts suppressed, so their ratios are not shown)" in f[0]
+    assert "suppressed" not in f[1]  # Essex: nothing withheld
+
+
+def test_no_significant_group_with_one_withheld():
+    rows = _rows("Durham", [("Asian", 6, 1.29, 0.58, 2.89), ("Black", "[c]", "[c]", "[c]", "[c]"),
+                            ("White", 398, 1.0, None, None)])
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Durham", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].endswith("(or the numbers were too small to say; Black: counts suppressed, so its ratio is not shown).")
