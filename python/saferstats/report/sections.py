@@ -957,6 +957,10 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
         pc = ss.proportion_ci([k.get("Section 136 to 2", np.nan), k.get("Section 136 to 3", np.nan)], [n, n],
                               confidence=conf, multiplier=100)
         pc.insert(0, "followed_by", ["Section 2 detention", "Section 3 detention"])
+        for c in ("successes", "trials"):  # counts, printed as counts (not "2485.0")
+            whole = pc[c].notna() & (pc[c] % 1 == 0)
+            if whole[pc[c].notna()].all():
+                pc[c] = pc[c].astype("Int64")
         of = (f"% of {int(n):,} uses recorded by mental health services (MHSDS), the source of the conversions"
               if like_for_like else f"% of {int(n):,} uses" + (
                   "; the total may include uses recorded in A&E (ECDS), which the conversions do not"
