@@ -38,3 +38,21 @@ def test_no_significant_group_with_one_withheld():
                   tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
     f = executive_summary([sec], {"area": "Durham", "confidence": 0.95}).findings["stop_search"]
     assert f[0].endswith("(or the numbers were too small to say; Black: counts suppressed, so its ratio is not shown).")
+
+
+def test_officer_defined_other_does_not_lead():
+    """With ethnicity_source = "officer" the Essex finding read "Other people were searched at 10.2
+    times the rate of White people" - the row disproportionality flags "overstated" (officers' Other
+    takes in people who self-define as Mixed or Asian; the Census Other does not)."""
+    approx = "approximate: officer-perceived ethnicity against self-defined Census groups"
+    over = ("overstated: officers' Other includes people who self-define as Mixed or Asian, whom the Census Other "
+            "denominator does not")
+    rows = _rows("Essex", [("Black", 463, 5.219, 4.744, 5.742), ("Other", 185, 10.185, 8.806, 11.779),
+                           ("White", 4114, 1.0, None, None)])
+    for r, c in zip(rows, (approx, over, approx)):
+        r["comparability"] = c
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Essex, Black people were searched at 5.22 times")
+    assert "(officer-defined ethnicity: approximate against the self-defined Census groups; Other left out" in f[0]
