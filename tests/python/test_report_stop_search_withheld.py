@@ -56,3 +56,19 @@ def test_officer_defined_other_does_not_lead():
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("In Essex, Black people were searched at 5.22 times")
     assert "(officer-defined ethnicity: approximate against the self-defined Census groups; Other left out" in f[0]
+
+
+def test_headline_says_when_the_census_is_not_the_home_offices_of_the_time():
+    """`census = "2021"` for Dec 2019 - Feb 2020 searches: Essex's Black/White ratio is 2.69 on
+    Census 2021 but 4.78 on Census 2011, which the Home Office used then; the table caption said
+    so, the executive summary did not."""
+    era = ("not like for like: Census 2021 populations for searches of 2019-12 to 2020-02 (the Home Office used "
+           "Census 2011)")
+    rows = _rows("Essex", [("Black", 395, 2.686, 2.422, 2.978), ("White", 3834, 1.0, None, None)])
+    for r in rows:
+        r["comparability"] = era
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].endswith("(on Census 2021 populations; the Home Office's figures for these months used Census 2011, "
+                         "so they differ).")

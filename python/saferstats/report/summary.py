@@ -465,6 +465,11 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                                  subject=f"In {key}, {r['group']} people were searched", reference="White people")
             if str(r.get("comparability", "")).startswith("approximate"):
                 caveats.insert(0, "officer-defined ethnicity: approximate against the self-defined Census groups")
+            era = re.search(r"not like for like: (Census \d{4}) populations for searches of (\S+) to (\S+) \(the Home "
+                            r"Office used (Census \d{4})\)", str(r.get("comparability", "")))
+            if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
+                caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
+                                  f"{era.group(4)}, so they differ")
             if str(r.get("reliable", "")) == "False":
                 caveats.insert(0, "flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents")
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
