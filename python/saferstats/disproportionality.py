@@ -569,6 +569,39 @@ def _months_missing(searches: pd.DataFrame) -> tuple[dict[str, list[str]], str]:
     return out, f"{_label(lo)} to {_label(hi)}"
 
 
+def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple[float, float]]:
+    """Forces whose counted searches all lie in a small patch of their area - a police.uk location
+    query (``stops-street``: one mile around a point) rather than the force's searches: their
+    rates against the whole force's population are not meaningful (police.uk API, Leicester,
+    Feb 2020: 63 searches within 2.6 km of the city centre, against Leicestershire's 2,551 km2 -
+    Black people "searched at 19.9 times the rate of White people"). ``{force: (spread km, force
+    km2)}`` where the searches' extent is below a fifth of the side of a square of the force's area."""
+    if "force" not in searches.columns or not {"latitude", "longitude"} <= set(searches.columns):
+        return {}
+    from .geography import StudyArea
+    from .hotspot.bng import to_bng
+
+    lat, lon = as_float_array("latitude", searches["latitude"]), as_float_array("longitude", searches["longitude"])
+    ok = use & np.isfinite(lat) & np.isfinite(lon)
+    force = searches["force"].astype(str).to_numpy()
+    out: dict[str, tuple[float, float]] = {}
+    for f in pd.unique(force[ok]):
+        rows = ok & (force == f)
+        if rows.sum() < 10 or not f:
+            continue
+        x, y = to_bng(lat[rows], lon[rows], outside="nan")
+        spread = float(np.hypot(np.nanmax(x) - np.nanmin(x), np.nanmax(y) - np.nanmin(y))) / 1000
+        if not np.isfinite(spread) or spread >= 10:
+            continue
+        try:
+            km2 = StudyArea(str(f), level="force").area_m2 / 1e6
+        except (UnknownAreaError, InvalidInputError):
+            continue
+        if spread < 0.2 * np.sqrt(km2):
+            out[str(f)] = (spread, km2)
+    return out
+
+
 def _warn_months_missing(missing: dict[str, list[str]], span: str) -> None:
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
@@ -796,6 +829,7 @@ def disproportionality(
     located: dict[str, Any] = {}
     periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # first, last month, searches
     months_missing: dict[str, list[str]] = {}
+    footprint: dict[str, tuple[float, float]] = {}
     not_stated_by: dict[str, tuple[int, int]] = {}
     months_span = ""
     pop_source = "given"
@@ -825,6 +859,7 @@ def disproportionality(
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
         months_missing, months_span = _months_missing(searches)
+        footprint = _small_footprint(searches, use) if "force" in keys else {}
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
         spans = _periods_of(when[use]) if when is not None and use.any() else None
         if spans is not None:
@@ -993,6 +1028,14 @@ def disproportionality(
     _warn_comparability(out, keys, source)
     if count is None and months_missing:
         _warn_months_missing(months_missing, months_span)
+    if footprint:
+        patches = "; ".join(f"{f}: all within {d:.1f} km, the force covers {a:,.0f} km2" for f, (d, a) in footprint.items())
+        warn_user(f"disproportionality: the searches of some forces lie in a small part of their area ({patches}): a "
+                  "police.uk location query (stops-street: one mile around a point), not the force's searches? Their rates "
+                  "against the whole force's population are not meaningful; use the force's bulk files, or by='csp'; "
+                  "listed in .attrs['small_footprint']")
+    if count is None:
+        out.attrs["small_footprint"] = footprint
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it
