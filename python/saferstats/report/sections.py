@@ -468,6 +468,13 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         where += (("; " if where else "") + f"a few in {', '.join(small)}") if small else ""
         place_words = (f" {total} could not be placed in a {level} (no location in the police.uk file, or a location "
                        f"outside their force's area) and are not in the tables ({where}).")
+    patch = disp.attrs.get("small_footprint") or {}
+    if patch:  # a police.uk location query, not a force's searches: say so beside its rates
+        patch_names = _force_names(list(patch))
+        place_words += " " + " ".join(
+            f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a force area of "
+            f"{a:,.0f} km² (a police.uk location query rather than the force's searches?), so its rates against the whole "
+            "force's population are not meaningful." for f, (d, a) in patch.items())
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
