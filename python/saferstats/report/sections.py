@@ -1080,6 +1080,9 @@ def _s136(cfg: dict, sec: dict) -> Section:
         mask = summ.suppressed[name]
         return _mark(_round(t, nd), {c: mask[c].to_numpy() for c in mask.columns})
 
+    if monthly.attrs.get("zero_months"):  # a gap in the records, more likely than a month with none
+        s.intro += (f" No detentions are recorded in {', '.join(monthly.attrs['zero_months'])}, though the other "
+                    "months have many: a gap in the records? The time series counts such a month as 0.")
     if len(monthly):
         s.period = f"{monthly.index[0].strftime('%b %Y')} to {monthly.index[-1].strftime('%b %Y')}"
     s.tables.append(Table("s136_rates", "Conversion, admission and NFA rates (%)", published("rates", 2)))
