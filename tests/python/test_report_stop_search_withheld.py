@@ -72,3 +72,19 @@ def test_headline_says_when_the_census_is_not_the_home_offices_of_the_time():
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].endswith("(on Census 2021 populations; the Home Office's figures for these months used Census 2011, "
                          "so they differ).")
+
+
+def test_by_force_and_month_names_the_month_and_each_group_once():
+    """`by = ["force", "month"]`: the finding was one month's ratio with no month named, and the
+    withheld list repeated groups ("Mixed, Other, Mixed, Other, Mixed and 1 more")."""
+    rows = []
+    for month, black in (("2019-12", 4.1), ("2020-01", 4.6), ("2020-02", 4.99)):
+        rows += [dict(r, month=month) for r in _rows("Essex", [
+            ("Black", 130, black, black * 0.85, black * 1.18), ("Mixed", "[c]", "[c]", "[c]", "[c]"),
+            ("Other", "[c]", "[c]", "[c]", "[c]"), ("White", 1300, 1.0, None, None)])]
+    frame = pd.DataFrame(rows)[["force", "month", "group", "searches", "ratio", "ratio_lower", "ratio_upper", "reliable"]]
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", frame)])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Essex in 2020-02, Black people were searched at 4.99 times")
+    assert "(Mixed and Other: counts suppressed, so their ratios are not shown)" in f[0]

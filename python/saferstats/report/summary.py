@@ -441,9 +441,9 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # is overstated by construction (docs/methods/officer_ethnicity.md)
             note = others["comparability"].astype(str) if "comparability" in others.columns else pd.Series("", index=others.index)
             skewed = note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
-            skipped = [str(x) for x in others.loc[skewed & significant, "group"]]
+            skipped = list(dict.fromkeys(str(x) for x in others.loc[skewed & significant, "group"]))
             # groups whose counts are suppressed: their ratios are not shown, and may be the largest
-            withheld = [str(x) for x in others.loc[others["ratio"].map(_is_hidden), "group"]]
+            withheld = list(dict.fromkeys(str(x) for x in others.loc[others["ratio"].map(_is_hidden), "group"]))
             caveats = []
             if withheld:
                 caveats.append(f"{_names(withheld)}: counts suppressed, so {'its' if len(withheld) == 1 else 'their'} "
@@ -461,8 +461,11 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if (_num(r["searches"]) or 0) < MIN_COUNT:
                 out.append(f"{key}: too few searches of any group to compare with White people reliably.")
                 continue
+            # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
+            when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
-                                 subject=f"In {key}, {r['group']} people were searched", reference="White people")
+                                 subject=f"In {key}{' in ' + when if when else ''}, {r['group']} people were searched",
+                                 reference="White people")
             if str(r.get("comparability", "")).startswith("approximate"):
                 caveats.insert(0, "officer-defined ethnicity: approximate against the self-defined Census groups")
             era = re.search(r"not like for like: (Census \d{4}) populations for searches of (\S+) to (\S+) \(the Home "
