@@ -418,13 +418,16 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
     per_year = 12 / n_months if n_months and n_months != 12 and sec.get("annualise", True) else 1.0
+    monthly_rows = "month" in by  # each row is one month's searches: x 12 to read per year
+    if monthly_rows and sec.get("annualise", True):
+        per_year = 12.0
     disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
     # a force with no searches in some months (a police.uk file not given): its rates are per year
     # over the months it has, and the text says so
     gaps = disp.attrs.get("months_missing") or {}
     gap_words = ""
-    if gaps and n_months:
+    if gaps and n_months and not monthly_rows:  # by month, a missing month is a missing row
         if "force" in by and sec.get("annualise", True):
             for f, miss in gaps.items():
                 rows = (disp["force"].astype(str) == f).to_numpy()
@@ -534,8 +537,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
     ex = disp.attrs["excluded"]
     period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
-                    + (f"; rates are annualised (searches × 12/{n_months}) so they read as searches per 1,000 residents "
-                       "per year." if per_year != 1.0 else ".") + gap_words + " ")
+                    + (f"; rates are annualised ({'each month' + chr(39) + 's searches × 12' if monthly_rows else f'searches × 12/{n_months}'}) "
+                       "so they read as searches per 1,000 residents per year." if per_year != 1.0 else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
                 period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
