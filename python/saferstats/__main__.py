@@ -319,13 +319,14 @@ def main(argv: list[str] | None = None) -> int:
         import logging
 
         logging.basicConfig(level=logging.INFO, format="saferstats: %(message)s", stream=sys.stderr)
+    caught: list[warnings.WarningMessage] = []
     try:
-        with warnings.catch_warnings(record=True) as caught:  # printed as one line each, also after an error
-            warnings.simplefilter("always", SaferstatsWarning)
-            try:
+        try:
+            with warnings.catch_warnings(record=True) as caught:  # printed as one line each, also after an error
+                warnings.simplefilter("always", SaferstatsWarning)
                 return int(args.func(args))
-            finally:
-                _print_warnings(caught)
+        finally:  # outside the recording: other warnings are re-issued to the caller's filters, not recorded again
+            _print_warnings(caught)
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
         return 130

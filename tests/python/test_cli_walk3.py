@@ -60,3 +60,27 @@ def test_s136_on_a_published_table_says_what_it_needs(capsys, shared_data, sub, 
     assert main(["s136", str(path)]) == 2
     err = capsys.readouterr().err
     assert words in err and "not one row per detention" in err and "keyword `outcome`" not in err
+
+
+def test_other_warnings_are_passed_on_once_and_do_not_hang(tmp_path):
+    """A non-saferstats warning during a subcommand (here a UserWarning from the analysis) is re-issued
+    once to the caller's filters. (The first version of the one-line printing re-issued it inside its
+    own recording, appending to the list it was reading: the command never ended.)"""
+    import subprocess
+    import sys
+
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("count,population\n5,1000\n")
+    code = (
+        "import warnings, saferstats.__main__ as m\n"
+        "real = m._rates\n"
+        "def noisy(a):\n"
+        "    warnings.warn('from a dependency', UserWarning)\n"
+        "    return real(a)\n"
+        "m._rates = noisy\n"
+        f"raise SystemExit(m.main(['rates', {str(csv_path)!r}, '--count', 'count', '--population', 'population']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("from a dependency") == 1
