@@ -242,6 +242,7 @@ STOP = [
     new_code_cell(
         "disp = saferstats.disproportionality(searches, by='force', census=2011)\n"
         "print('excluded:', disp.attrs['excluded'], f\"({disp.attrs['not_stated_percent']:.1f}% of person searches not stated)\")\n"
+        "print('not stated by force (not stated, person searches):', disp.attrs['not_stated_by'])\n"
         "black = disp.query(\"group == 'Black'\")[['force', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'reliable', 'ratio_method', 'denominator']]\n"
         "black.round(2)"
     ),
@@ -272,11 +273,15 @@ STOP = [
         "## Outcome tests: do searches of each group find what they look for as often?\n\n"
         "\"Find\" = outcome linked to the object of search (searches where that is not recorded are excluded and "
         "counted). A lower find rate for a group is consistent with a lower threshold for searching it "
-        "(subject to infra-marginality; docs/methods/stop_search.md B3)."
+        "(subject to infra-marginality; docs/methods/stop_search.md B3). Two cautions, each a warning: Derbyshire "
+        "sets the flag on searches that ended in no further action, and Merseyside and Leicestershire leave it blank "
+        "on most searches and set it mainly where the search had an outcome (Merseyside: blank on 79%, every one of "
+        "them no further action), so their find rates are of a selected subset and not comparable with the others'."
     ),
     new_code_cell(
         "finds = saferstats.outcome_test(searches, outcome='find', by='force')\n"
         "print('excluded:', finds.attrs['excluded'])\n"
+        "print('flag blank (blank, searches):', finds.attrs['outcome_linked_missing_by'])\n"
         "finds.query(\"group in ['Black', 'Asian']\")[['force', 'group', 'n', 'hits', 'rate', 'diff', 'diff_lower', 'diff_upper', 'rr', 'p_value', 'test']].round(3)"
     ),
     new_code_cell(

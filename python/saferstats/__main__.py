@@ -151,7 +151,12 @@ def _disp(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     for p in args.paths:
         check_input_file(p, "paths", folder_ok=True)
-    recs = read_stop_search(args.paths)
+    recs = read_stop_search(args.paths, force=args.force)
+    nameless = recs["force"].astype(str) == ""
+    if args.force is None and "force" in (args.by or []) and args.population is None and nameless.any():
+        files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
+        raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "
+                                "export?): give it with --force, e.g. --force Leicestershire", "force")
     pop = _read_csv(args.population) if args.population else None
     _write(disproportionality(recs, pop, by=args.by or None, census=args.census, ethnicity_source=args.ethnicity_source,
                               confidence=args.confidence), args.out)
@@ -182,9 +187,30 @@ def _s136(args: argparse.Namespace) -> int:
     if args.threshold < 2:
         raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
     df = _read_csv(args.file)
+    cols = {str(c).strip().lower() for c in df.columns}
+    if {"measure", "mhsds_count"} <= cols or {"tactic", "police force"} <= cols:
+        what = ("the NHS Mental Health Act statistics table (published counts; read it with saferstats.read_mha_annual, "
+                "or give it to the report as mha_file in [s136])" if "measure" in cols else
+                "a published Home Office use-of-force table (counts by tactic and health condition)")
+        raise InvalidInputError(f"{args.file}: this is {what}, not one row per detention; the s136 command needs the "
+                                "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
+                                "saferstats.s136_summary)", "file")
     res = s136_summary(df, threshold=args.threshold, confidence=args.confidence)
     _write(res.published().rates, args.out)
     return 0
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
+    the source line of a warning means nothing to the reader (it is runpy's or the console
+    script's, ``<frozen runpy>:88``): the message alone, like the errors."""
+    for w in caught:
+        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
+            print(f"saferstats: note: {w.message}", file=sys.stderr)
+        elif issubclass(w.category, SaferstatsWarning):
+            print(f"saferstats: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -203,15 +229,7 @@ def _report(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SaferstatsWarning)
         path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
-    for w in caught:
-        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
-            print(f"saferstats: note: {w.message}", file=sys.stderr)
-        elif issubclass(w.category, SaferstatsWarning):
-            # on the command line the source line means nothing to the reader (it is runpy's or the
-            # console script's): the message alone, like the errors
-            print(f"saferstats: warning: {w.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    _print_warnings(caught)
     if args.demo:
         print(text)
         print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")
@@ -272,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--by", nargs="*", default=["force"])
     p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
                    help="which Census the denominators are from (default 2021; 2011 for searches before 2022/23)")
+    p.add_argument("--force", help="the police force of files that do not name one (police.uk API exports), e.g. "
+                   "'Leicestershire'")
     p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--out", type=Path)
@@ -299,8 +319,14 @@ def main(argv: list[str] | None = None) -> int:
         import logging
 
         logging.basicConfig(level=logging.INFO, format="saferstats: %(message)s", stream=sys.stderr)
+    caught: list[warnings.WarningMessage] = []
     try:
-        return int(args.func(args))
+        try:
+            with warnings.catch_warnings(record=True) as caught:  # printed as one line each, also after an error
+                warnings.simplefilter("always", SaferstatsWarning)
+                return int(args.func(args))
+        finally:  # outside the recording: other warnings are re-issued to the caller's filters, not recorded again
+            _print_warnings(caught)
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
         return 130

@@ -184,6 +184,18 @@ def _record_groups(
     return groups, use, excluded
 
 
+def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: bool) -> dict[str, tuple[int, int]]:
+    """``{force: (not stated, searches with a person)}`` for each force (else ``"all searches"``),
+    from the counted searches ``use`` of :func:`_record_groups`."""
+    person = np.ones(len(searches), dtype=bool)
+    if not include_vehicle and "type" in searches.columns:
+        person = ~per_distinct(searches["type"], lambda t: t.strip().lower() == "vehicle search").to_numpy(bool)
+    unit = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "all searches")
+    frame = pd.DataFrame({"unit": unit, "ns": person & ~use, "n": person})
+    per = frame.groupby("unit", sort=True)[["ns", "n"]].sum()
+    return {str(u): (int(r.ns), int(r.n)) for u, r in per.iterrows() if r.n > 0}
+
+
 def _prepare_records(
     searches: pd.DataFrame, group: str, source: str, mapping: Mapping[str, str] | None, unknown: str,
     include_vehicle: bool, keep: Sequence[str],
@@ -249,6 +261,21 @@ def _numbers(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
         raise InvalidInputError(
             f"column {col!r} row {i}: {what} must be non-negative numbers, got {frame[col].iloc[i]!r}", col, i)
     return vals
+
+
+def _refuse_shares(frame: pd.DataFrame, keys: list[str], vals: np.ndarray, col: str) -> None:
+    """Counts that are shares (every value in [0, 1], not all whole, summing to 1 in each ``by``
+    stratum, as in West Midlands' published "searches_share") give the right ratio but rates per
+    1,000 and intervals of no meaning (a Poisson count of 0.18): refused, saying what to pass."""
+    if not len(vals) or np.any(vals > 1) or np.all(vals == np.round(vals)):
+        return
+    sums = (pd.Series(vals).groupby(frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()).sum()
+            if keys else pd.Series([vals.sum()]))
+    if np.allclose(sums.to_numpy(), 1.0, atol=0.02):
+        raise InvalidInputError(
+            f"column {col!r} holds shares (they sum to {sums.iloc[0]:.2f}), not counts of searches: rates and confidence "
+            "intervals need the counts (share x total searches); the ratio of two groups' search shares over their "
+            "population shares is the disproportionality ratio, but without counts it has no interval", col)
 
 
 def _relabel(labels: pd.Series, mapping: Mapping[str, str] | None) -> pd.Series:
@@ -518,6 +545,73 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
 
 
+def _months_missing(searches: pd.DataFrame) -> tuple[dict[str, list[str]], str]:
+    """The months with no search for each force (else for the data as a whole) within the months
+    the searches cover, first to last: police.uk publishes a file per force and month, so a month
+    with no record is usually a file not downloaded or not read, and the force's counts then cover
+    fewer months than the others'. ``({force: ["2020-01", ...]}, "2019-12 to 2020-02")``."""
+    col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
+    spans = _periods_of(searches[col]) if col is not None else None
+    if spans is None or not np.isfinite(spans[0]).any():
+        return {}, ""
+    first = spans[0]
+    ok = np.isfinite(first)
+    lo, hi = int(np.nanmin(first)), int(np.nanmax(first))
+    if hi - lo > 600:  # not a run of months: nothing to check
+        return {}, ""
+    units = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "")
+    frame = pd.DataFrame({"unit": units[ok], "m": first[ok].astype(int)}).drop_duplicates()
+    out: dict[str, list[str]] = {}
+    for unit, ms in frame.groupby("unit", sort=True)["m"]:
+        gone = sorted(set(range(lo, hi + 1)) - set(ms.tolist()))
+        if gone:
+            out[str(unit)] = [_label(m) for m in gone]
+    return out, f"{_label(lo)} to {_label(hi)}"
+
+
+def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple[float, float]]:
+    """Forces whose counted searches all lie in a small patch of their area - a police.uk location
+    query (``stops-street``: one mile around a point) rather than the force's searches: their
+    rates against the whole force's population are not meaningful (police.uk API, Leicester,
+    Feb 2020: 63 searches within 2.6 km of the city centre, against Leicestershire's 2,551 km2 -
+    Black people "searched at 19.9 times the rate of White people"). ``{force: (spread km, force
+    km2)}`` where the searches' extent is below a fifth of the side of a square of the force's area."""
+    if "force" not in searches.columns or not {"latitude", "longitude"} <= set(searches.columns):
+        return {}
+    from .geography import StudyArea
+    from .hotspot.bng import to_bng
+
+    lat, lon = as_float_array("latitude", searches["latitude"]), as_float_array("longitude", searches["longitude"])
+    ok = use & np.isfinite(lat) & np.isfinite(lon)
+    force = searches["force"].astype(str).to_numpy()
+    out: dict[str, tuple[float, float]] = {}
+    for f in pd.unique(force[ok]):
+        rows = ok & (force == f)
+        if rows.sum() < 10 or not f:
+            continue
+        x, y = to_bng(lat[rows], lon[rows], outside="nan")
+        spread = float(np.hypot(np.nanmax(x) - np.nanmin(x), np.nanmax(y) - np.nanmin(y))) / 1000
+        if not np.isfinite(spread) or spread >= 10:
+            continue
+        try:
+            km2 = StudyArea(str(f), level="force").area_m2 / 1e6
+        except (UnknownAreaError, InvalidInputError):
+            continue
+        if spread < 0.2 * np.sqrt(km2):
+            out[str(f)] = (spread, km2)
+    return out
+
+
+def _warn_months_missing(missing: dict[str, list[str]], span: str) -> None:
+    def months(ms: list[str]) -> str:
+        return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
+
+    where = "; ".join(f"{u or 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
+    warn_user(f"disproportionality: no searches at all in some months of {span} ({where}); police.uk publishes a file "
+              "per force and month, so a file may be missing: the counts and rates there cover fewer months than the "
+              "others' (ratios between groups are not affected); the months are in .attrs['months_missing']")
+
+
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """The population table with rows for each force label of the searches that names a force of
     the table another way (police.uk slug, name, ONS code: ``"Metropolitan Police"`` ->
@@ -671,6 +765,17 @@ def disproportionality(
     placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Missing
     ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
 
+    **Ethnicity not stated** (record level): ``.attrs["not_stated_by"]`` holds ``{force: (not
+    stated, searches with a person)}`` (``"all searches"`` without a ``force`` column): rates count
+    only the searches with a stated ethnicity, so forces whose shares differ are not like for like
+    (police.uk City of London, Dec 2019 to Feb 2020: 34% not stated; Durham: 3%).
+
+    **Missing months** (record level): police.uk publishes one file per force and month, so a month
+    with no search for a force, within the months the records cover, is usually a file not read; a
+    :class:`~saferstats.SaferstatsWarning` names the force and months (also in
+    ``.attrs["months_missing"]``, ``{force: ["2020-01"]}``): that force's counts and rates cover
+    fewer months than the others'.
+
     Returns
     -------
     DataFrame, one row per ``by`` × group: the ``by`` columns, ``group, searches, population, rate,
@@ -723,6 +828,10 @@ def disproportionality(
     area_level: str | None = None
     located: dict[str, Any] = {}
     periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # first, last month, searches
+    months_missing: dict[str, list[str]] = {}
+    footprint: dict[str, tuple[float, float]] = {}
+    not_stated_by: dict[str, tuple[int, int]] = {}
+    months_span = ""
     pop_source = "given"
     if count is None and group != "ethnicity":
         source = "officer" if group == "officer_defined_ethnicity" else "self"  # the user's own grouping
@@ -730,6 +839,7 @@ def disproportionality(
         area_level = _location_level(searches, keys)
         require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys) if k != area_level}, "searches")
         groups, use, excluded = _record_groups(searches, group, source, mapping, unknown, include_vehicle)
+        not_stated_by = _not_stated_by(searches, use, include_vehicle)
         cols = {k: searches[k] for k in keys if k != area_level}
         if area_level is not None:
             found, placed, located = _locate(searches, area_level, use)
@@ -748,6 +858,8 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
+        months_missing, months_span = _months_missing(searches)
+        footprint = _small_footprint(searches, use) if "force" in keys else {}
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
         spans = _periods_of(when[use]) if when is not None and use.any() else None
         if spans is not None:
@@ -757,6 +869,7 @@ def disproportionality(
             raise InvalidInputError(f"`count` must be a column name, not {count!r}", "count")
         require_columns(searches, {"count": count, "group": group, **{f"by[{i}]": k for i, k in enumerate(keys)}}, "searches")
         vals = _numbers(searches, count, "counts")
+        _refuse_shares(searches, keys, vals, count)
         labels = _relabel(searches[group], mapping)
         agg = searches[keys].assign(**{group: labels.to_numpy(), "searches": vals})
         counts = agg.groupby(keys + [group], dropna=False, observed=True, sort=False)["searches"].sum().reset_index()
@@ -898,6 +1011,9 @@ def disproportionality(
         out.attrs["not_stated_percent"] = 100.0 * excluded["not_stated"] / with_person if with_person else float("nan")
     out.attrs["denominator"] = denominator
     out.attrs["census"] = vintage
+    if count is None:
+        out.attrs["months_missing"] = months_missing
+        out.attrs["not_stated_by"] = not_stated_by
     check = _vintage_report(*periods, vintage) if periods is not None and vintage is not None else None
     out.attrs["denominator_check"] = check or {}
     if check:  # said in the table too, so that it travels with an exported CSV
@@ -910,6 +1026,16 @@ def disproportionality(
             out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
         _warn_unassigned(located, area_level, excluded)
     _warn_comparability(out, keys, source)
+    if count is None and months_missing:
+        _warn_months_missing(months_missing, months_span)
+    if footprint:
+        patches = "; ".join(f"{f}: all within {d:.1f} km, the force covers {a:,.0f} km2" for f, (d, a) in footprint.items())
+        warn_user(f"disproportionality: the searches of some forces lie in a small part of their area ({patches}): a "
+                  "police.uk location query (stops-street: one mile around a point), not the force's searches? Their rates "
+                  "against the whole force's population are not meaningful; use the force's bulk files, or by='csp'; "
+                  "listed in .attrs['small_footprint']")
+    if count is None:
+        out.attrs["small_footprint"] = footprint
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it
@@ -966,6 +1092,42 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     return {str(u): (int(r.nfa), int(r.find)) for u, r in bad.iterrows()}
 
 
+def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, tuple[int, int]]:
+    """Warn where "outcome linked to object of search" is missing for more than a tenth of a
+    force's (else the data's) searches: the find rate is then of the searches with the flag only,
+    which some forces record mainly for searches with an outcome (police.uk, Merseyside Dec 2019 to
+    Feb 2020: no flag on 6,414 of 8,166 searches, all of them no further action; all 1,752 with
+    the flag had an outcome), so it is not comparable with other forces'. Returns
+    ``{force: (searches without the flag, searches)}`` for those forces."""
+    unit = "force" if "force" in records.columns else None
+    missing = ~usable.to_numpy(bool)
+    if not missing.any():
+        return {}
+    frame = pd.DataFrame({"unit": records[unit].astype(str).to_numpy() if unit else "all searches",
+                          "missing": missing, "n": 1})
+    positive = None
+    if "outcome" in records.columns:
+        o = per_distinct(records["outcome"], lambda v: str(v).strip().lower()).to_numpy(object)
+        positive = (o != "") & ~np.isin(o, list(_NFA))
+        frame["pos_with"] = positive & ~missing
+        frame["pos_without"] = positive & missing
+    per = frame.groupby("unit", sort=True).sum(numeric_only=True)
+    bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
+    if len(bad):
+        def one(u: Any, r: pd.Series) -> str:
+            text = f"{u}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
+            if positive is not None and r.n > r.missing:
+                text += (f", and an outcome other than no further action for {r.pos_with / (r.n - r.missing):.0%} of "
+                         f"the searches with the flag against {r.pos_without / r.missing:.0%} of those without")
+            return text + ")"
+
+        where = "; ".join(one(u, r) for u, r in bad.iterrows())
+        warn_user("outcome_test(outcome='find'): 'outcome linked to object of search' is missing for many searches "
+                  f"({where}); the find rate there is of the searches with the flag only, which need not be like the "
+                  "rest, so it is not comparable with other forces'; counts in .attrs['outcome_linked_missing_by']")
+    return {str(u): (int(r.missing), int(r.n)) for u, r in bad.iterrows()}
+
+
 @accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
@@ -988,7 +1150,17 @@ def outcome_test(
     other than no further action; blank outcomes excluded and counted). Some forces set the
     "linked" flag on searches that ended in no further action; where that is most of a force's
     finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable)
-    and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``.
+    and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``. Some
+    forces leave the flag blank on most searches and set it mainly where there was an outcome
+    (police.uk Merseyside, Dec 2019 to Feb 2020: blank on 79% of searches, all of them no further
+    action); where it is missing for more than a tenth of a force's searches a warning says so, with
+    the share of searches with an outcome among those with and without the flag, and
+    ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``.
+
+    ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
+    each search in its Community Safety Partnership / local authority from its location, as
+    :func:`disproportionality` does (same areas, same searches left out: counted in
+    ``.attrs["unassigned"]``), so the two tables line up.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -1022,6 +1194,18 @@ def outcome_test(
     _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
     conf = float(confidence)
+    area_level = _location_level(searches, keys)
+    located: dict[str, Any] = {}
+    if area_level is not None:  # by="csp" / "la" without such a column: placed by location, as disproportionality
+        counted = _record_groups(searches, group, ethnicity_source, mapping, unknown, include_vehicle)[1]
+        found, placed, located = _locate(searches, area_level, counted)  # unassigned counted as disproportionality's
+        searches = searches.assign(**{area_level: found["name"].to_numpy(), f"{area_level}_code": found["code"].to_numpy()})
+        searches = searches[placed]
+        i = keys.index(area_level)
+        keys = [*keys[:i], area_level, f"{area_level}_code", *keys[i + 1:]]
+        if len(searches) == 0:
+            raise InvalidInputError(f"no search could be placed in a {_AREA_NAMES[area_level]} from its location "
+                                    f"({located['unassigned']})", "by")
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search", "force"])
@@ -1037,6 +1221,7 @@ def outcome_test(
         hit = linked.fillna(False).astype(bool)
         excluded["outcome_linked_missing"] = int((~usable).sum())
         excluded_finds = _check_finds(records, hit, keys)
+        linked_missing = _check_find_coverage(records, usable)
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
@@ -1049,6 +1234,23 @@ def outcome_test(
     recs = recs.assign(**{group: recs[group].astype(str)})
     agg = recs.groupby(keys + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
     agg = agg.rename(columns={"size": "n", "sum": "hits"})
+    if keys:  # a stratum with no search of the reference group has nothing to compare with: left out, said
+        is_ref = (agg[group].astype(str) == reference).to_numpy()
+        strata = agg.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        lacking = ~np.isin(strata, strata[is_ref])
+        if lacking.any() and is_ref.any():
+            gone = agg.loc[lacking, keys].drop_duplicates()
+            names = [" / ".join(map(str, r)) for r in gone.itertuples(index=False)]
+            warn_user(f"outcome_test: {len(names)} of {len(np.unique(strata))} strata have no {reference} searches with "
+                      f"a known outcome to compare with and are left out ({', '.join(names[:8])}"
+                      f"{' and more' if len(names) > 8 else ''}); listed in .attrs['no_reference']")
+            excluded["no_reference_searches"] = int(agg.loc[lacking, "n"].sum())
+            agg = agg[~lacking].reset_index(drop=True)
+            no_reference = [dict(zip(keys, r)) for r in gone.itertuples(index=False)]
+        else:
+            no_reference = []
+    else:
+        no_reference = []
     ref_idx = _reference_index(agg, keys, group, reference)
     res = _ext.outcome_tests(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
@@ -1069,8 +1271,13 @@ def outcome_test(
     out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = conf
     out = out.reset_index(drop=True)
+    if area_level is not None:
+        excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
+        out.attrs["unassigned"] = located["unassigned"]
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
+    out.attrs["no_reference"] = no_reference
     if outcome == "find":
         out.attrs["finds_no_further_action"] = excluded_finds
+        out.attrs["outcome_linked_missing_by"] = linked_missing
     return out

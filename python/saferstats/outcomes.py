@@ -439,7 +439,9 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
 
     Records with a missing ``date``, or (with ``start`` / ``end``) outside those months, are not
     counted: they are listed in ``.attrs["dropped"]`` (``row, column, reason``) and counted in a
-    :class:`SaferstatsWarning`.
+    :class:`SaferstatsWarning`. A month with no record at all, where the other months average 5 or
+    more, is more likely a gap in the records than a month without detentions: it stays 0, and a
+    :class:`SaferstatsWarning` and ``.attrs["zero_months"]`` name it.
 
     >>> import saferstats
     >>> m = saferstats.monthly_counts(saferstats.synthetic.s136_pilot_records(seed=1))
@@ -476,4 +478,16 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     idx = pd.period_range(lo, hi, freq="M")
     out = months.value_counts().reindex(idx, fill_value=0).rename("detentions")
     out.attrs["dropped"] = Records(dropped)
+    # a month with no record where the others have many is more likely a gap in the extract than a
+    # month without detentions (Poisson: P(0) = e^-mean < 0.7% from a mean of 5); kept as 0, said
+    values = out.to_numpy(dtype=float)
+    zero = np.flatnonzero(values == 0)
+    others = values[values > 0]
+    gaps = [str(out.index[i]) for i in zero] if len(zero) and len(others) and others.mean() >= 5 else []
+    out.attrs["zero_months"] = gaps
+    if gaps:
+        shown = ", ".join(gaps[:6]) + (f" and {len(gaps) - 6} more" if len(gaps) > 6 else "")
+        warn_user(f"monthly_counts: no records at all in {shown}, though the other months average {others.mean():.1f}: "
+                  "a gap in the records? The month is counted as 0, which its_poisson and SPC charts read as a real "
+                  "zero; check the extract, or model the months that are complete; listed in .attrs['zero_months']")
     return out

@@ -357,16 +357,25 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     return s
 
 
-def _finds_caveat(out: pd.DataFrame, names: dict[str, str]) -> str:
+def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
     """A sentence for the forces whose "finds" are mostly searches that ended in no further action."""
     bad = out.attrs.get("finds_no_further_action") or {}
-    if not bad:
-        return ""
-    where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
-                      for f, (nfa, finds) in bad.items())
-    return (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
-            f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
-            "comparable with other forces'.")
+    blank = out.attrs.get("outcome_linked_missing_by") or {}
+    text = ""
+    if bad:
+        where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
+                          for f, (nfa, finds) in bad.items())
+        text += (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
+                 f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
+                 "comparable with other forces'.")
+    if blank:
+        # the counts only when the disclosure audit has the per-force totals they publish (counts=True)
+        where = "; ".join(f"{names.get(f, f)}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
+                          for f, (miss, n) in blank.items())
+        text += (f" Caution: the 'outcome linked to the object of the search' flag is blank for many searches ({where}); "
+                 "there the find rate is of the searches with the flag only (the Number column), which some forces "
+                 "record mainly where the search had an outcome, so it is not comparable with other forces'.")
+    return text
 
 
 class warnings_as_notes:
@@ -410,11 +419,69 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
     per_year = 12 / n_months if n_months and n_months != 12 and sec.get("annualise", True) else 1.0
+    monthly_rows = "month" in by  # each row is one month's searches: x 12 to read per year
+    if monthly_rows and sec.get("annualise", True):
+        per_year = 12.0
     disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
                                  ethnicity_source=sec.get("ethnicity_source", "self"))
+    # a force with no searches in some months (a police.uk file not given): its rates are per year
+    # over the months it has, and the text says so
+    gaps = disp.attrs.get("months_missing") or {}
+    gap_words = ""
+    if gaps and n_months and not monthly_rows:  # by month, a missing month is a missing row
+        if "force" in by and sec.get("annualise", True):
+            for f, miss in gaps.items():
+                rows = (disp["force"].astype(str) == f).to_numpy()
+                disp.loc[rows, ["rate", "rate_lower", "rate_upper"]] *= n_months / (n_months - len(miss))
+        gap_names = _force_names(list(gaps))
+        annualised = "force" in by and sec.get("annualise", True)
+        gap_words = " " + " ".join(
+            f"{gap_names.get(f, f) or 'The files'} {'has' if f else 'have'} no searches in {', '.join(miss)} (a police.uk "
+            f"file not given?): {'its rates are per year over the ' + str(n_months - len(miss)) + ' months it has' if annualised else 'its counts and rates cover fewer months than the others'}."
+            for f, miss in gaps.items())
+    # forces where a fifth or more of the searches have no stated ethnicity: their rates count the
+    # stated ones only, so they are lower than other forces' for that reason alone
+    ns_by = disp.attrs.get("not_stated_by") or {}
+    high = {f: ns / n for f, (ns, n) in ns_by.items() if n >= 10 and ns >= 0.2 * n}
+    ns_words = ""
+    if high and len(ns_by) > 1:
+        ns_names = _force_names(list(high))
+        ns_words = (" Ethnicity was not stated for " + "; ".join(f"{p:.0%} of searches in {ns_names.get(f, f)}"
+                                                                for f, p in sorted(high.items(), key=lambda x: -x[1]))
+                    + ": rates there count only the searches with a stated ethnicity, so they are lower than other "
+                    "forces' for that reason alone (ratios between groups assume the not stated are spread like the rest).")
+    elif high:
+        ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
+                    "understate searching of every group (ratios between groups assume the not stated are spread like the "
+                    "rest).")
+    # by CSP / local authority from locations: the searches that could not be placed (no location,
+    # or placed in another force's area) are not in the tables, said force by force (South
+    # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
+    place_words = ""
+    lost_by = {f: sum(r.values()) for f, r in (disp.attrs.get("unassigned_by_force") or {}).items()}
+    lost_all = int(sum((disp.attrs.get("unassigned") or {}).values()))
+    if lost_all:
+        level = "local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership"
+        lost_names = _force_names(list(lost_by))
+        big = {f: v for f, v in sorted(lost_by.items(), key=lambda x: -x[1]) if v >= thr}
+        small = [lost_names.get(f, f) for f, v in lost_by.items() if v < thr]
+        total = f"{lost_all:,} searches" if len(small) != 1 else "Some searches"
+        stated = {f: n - ns for f, (ns, n) in (disp.attrs.get("not_stated_by") or {}).items()}
+        where = "; ".join(f"{lost_names.get(f, f)}: {v:,}" + (f" of {stated[f]:,}" if f in stated else "")
+                          for f, v in big.items())
+        where += (("; " if where else "") + f"a few in {', '.join(small)}") if small else ""
+        place_words = (f" {total} could not be placed in a {level} (no location in the police.uk file, or a location "
+                       f"outside their force's area) and are not in the tables ({where}).")
+    patch = disp.attrs.get("small_footprint") or {}
+    if patch:  # a police.uk location query, not a force's searches: say so beside its rates
+        patch_names = _force_names(list(patch))
+        place_words += " " + " ".join(
+            f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a force area of "
+            f"{a:,.0f} km² (a police.uk location query rather than the force's searches?), so its rates against the whole "
+            "force's population are not meaningful." for f, (d, a) in patch.items())
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
-    names_of = _force_names(list(out.attrs.get("finds_no_further_action", {})))
+    names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
@@ -438,6 +505,13 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # totals assumed known: searches by area and by group (Home Office statistics publish them);
     # the outcome-linked subset and its finds are known only through these tables
     _key_margins(cells, disp, s_ids, keys)
+    # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
+    # (searches minus blanks): the sum of its n, a margin of the find table
+    blank = out.attrs.get("outcome_linked_missing_by") or {}
+    blank_counts = bool(blank) and ("force" in by or len(blank) == 1 == records["force"].nunique())
+    for f in blank if blank_counts else ():
+        rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
+        cells.margin([int(i) for i in n_ids[rows]])
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
@@ -464,18 +538,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
     ex = disp.attrs["excluded"]
     period_words = (f"Searches from {span} ({n_months} month{'s' if n_months != 1 else ''})"
-                    + (f"; rates are annualised (searches × 12/{n_months}) so they read as searches per 1,000 residents "
-                       "per year. " if per_year != 1.0 else ". "))
+                    + (f"; rates are annualised ({'each month' + chr(39) + 's searches × 12' if monthly_rows else f'searches × 12/{n_months}'}) "
+                       "so they read as searches per 1,000 residents per year." if per_year != 1.0 else ".") + gap_words + " ")
     s = Section("stop_search", "Stop and search: disproportionality and outcomes",
                 period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
                 f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
                 f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
-                "are excluded and counted. Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
+                "are excluded and counted." + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
-                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of), sec.get("source", _file_names(sec)))
+                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts), sec.get("source", _file_names(sec)))
     s.period = str(span)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden)))
@@ -920,6 +994,10 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
         pc = ss.proportion_ci([k.get("Section 136 to 2", np.nan), k.get("Section 136 to 3", np.nan)], [n, n],
                               confidence=conf, multiplier=100)
         pc.insert(0, "followed_by", ["Section 2 detention", "Section 3 detention"])
+        for c in ("successes", "trials"):  # counts, printed as counts (not "2485.0")
+            whole = pc[c].notna() & (pc[c] % 1 == 0)
+            if whole[pc[c].notna()].all():
+                pc[c] = pc[c].astype("Int64")
         of = (f"% of {int(n):,} uses recorded by mental health services (MHSDS), the source of the conversions"
               if like_for_like else f"% of {int(n):,} uses" + (
                   "; the total may include uses recorded in A&E (ECDS), which the conversions do not"
@@ -1032,6 +1110,9 @@ def _s136(cfg: dict, sec: dict) -> Section:
         mask = summ.suppressed[name]
         return _mark(_round(t, nd), {c: mask[c].to_numpy() for c in mask.columns})
 
+    if monthly.attrs.get("zero_months"):  # a gap in the records, more likely than a month with none
+        s.intro += (f" No detentions are recorded in {', '.join(monthly.attrs['zero_months'])}, though the other "
+                    "months have many: a gap in the records? The time series counts such a month as 0.")
     if len(monthly):
         s.period = f"{monthly.index[0].strftime('%b %Y')} to {monthly.index[-1].strftime('%b %Y')}"
     s.tables.append(Table("s136_rates", "Conversion, admission and NFA rates (%)", published("rates", 2)))

@@ -442,11 +442,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             out.append(f"The stop-and-search files have no searches in {own_force} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
         for key, g in groups:
-            cand = g[(g["group"].astype(str) != "White")]
-            cand = cand[cand["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
+            others = g[(g["group"].astype(str) != "White")]
+            significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
+            # a group whose numerator and Census denominator are different categories (officer-defined
+            # "Other", which takes in people who self-define as Mixed or Asian) cannot lead: its ratio
+            # is overstated by construction (docs/methods/officer_ethnicity.md)
+            note = others["comparability"].astype(str) if "comparability" in others.columns else pd.Series("", index=others.index)
+            skewed = note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
+            skipped = list(dict.fromkeys(str(x) for x in others.loc[skewed & significant, "group"]))
+            # groups whose counts are suppressed: their ratios are not shown, and may be the largest
+            withheld = list(dict.fromkeys(str(x) for x in others.loc[others["ratio"].map(_is_hidden), "group"]))
+            caveats = []
+            if withheld:
+                caveats.append(f"{_names(withheld)}: counts suppressed, so {'its' if len(withheld) == 1 else 'their'} "
+                               f"{'ratio is' if len(withheld) == 1 else 'ratios are'} not shown")
+            if skipped:
+                caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
+            cand = others[~skewed & significant]
             if not len(cand):
                 out.append(f"In {key}, no ethnic group was searched at a statistically significantly higher rate "
-                           "than White people (or the numbers were too small to say).")
+                           f"than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
             pick = enough if len(enough) else cand
@@ -454,11 +469,21 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if (_num(r["searches"]) or 0) < MIN_COUNT:
                 out.append(f"{key}: too few searches of any group to compare with White people reliably.")
                 continue
+            # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
+            when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
-                                 subject=f"In {key}, {r['group']} people were searched", reference="White people")
+                                 subject=f"In {key}{' in ' + when if when else ''}, {r['group']} people were searched",
+                                 reference="White people")
+            if str(r.get("comparability", "")).startswith("approximate"):
+                caveats.insert(0, "officer-defined ethnicity: approximate against the self-defined Census groups")
+            era = re.search(r"not like for like: (Census \d{4}) populations for searches of (\S+) to (\S+) \(the Home "
+                            r"Office used (Census \d{4})\)", str(r.get("comparability", "")))
+            if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
+                caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
+                                  f"{era.group(4)}, so they differ")
             if str(r.get("reliable", "")) == "False":
-                txt += " (flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents)"
-            out.append(txt + ".")
+                caveats.insert(0, "flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents")
+            out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         sig = [r for _, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]

@@ -1,0 +1,86 @@
+"""The command line as a new analyst meets it (walk-through 3).
+
+- `saferstats disproportionality` (and every subcommand but `report`) printed library warnings in
+  Python's format, `<frozen runpy>:88: SaferstatsWarning: ...`; now `saferstats: warning: ...`,
+  as the report and the errors do.
+- A police.uk API export (no force in the file or its name) stopped with advice to call
+  `read_stop_search(..., force=...)`, which a command-line user cannot do; now it says to give
+  `--force`, which the subcommand takes.
+- `saferstats s136` on the NHS MHA table or the Home Office use-of-force table said "records has no
+  column 'outcome' (keyword `outcome`)"; now it says what the file is and what the command needs.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats.__main__ import main
+
+
+def test_subcommand_warnings_are_one_line_each(capsys, tmp_path):
+    f = next(saferstats.datasets.stop_search_sample_path().glob("2019-12-durham-*"))
+    assert main(["disproportionality", str(f), "--out", str(tmp_path / "d.csv")]) == 0  # Census 2021 for 2019
+    err = capsys.readouterr().err
+    assert "saferstats: warning: disproportionality: all" in err and "Census 2021" in err
+    assert "SaferstatsWarning" not in err and "runpy" not in err
+
+
+def test_api_export_without_a_force_asks_for_force(capsys, tmp_path, shared_data):
+    path = shared_data / "stop_search" / "api_format_leicester_2020-02" / "stop_and_search.csv"
+    assert main(["disproportionality", str(path)]) == 2
+    assert "give it with --force" in capsys.readouterr().err
+    out = tmp_path / "d.csv"
+    assert main(["disproportionality", str(path), "--force", "Leicestershire", "--census", "2011", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert set(table["force"]) == {"leicestershire"}
+    # the searches per group, counted by hand from the API columns (person searches, self-defined)
+    heads = {"White": "White", "Black/African/Caribbean/Black British": "Black", "Asian/Asian British": "Asian",
+             "Mixed/Multiple ethnic groups": "Mixed", "Other ethnic group": "Other"}
+    n: Counter[str] = Counter()
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            eth = row["self_defined_ethnicity"].strip()
+            if row["type"] == "Vehicle search" or eth in ("", "null") or eth.endswith("Not stated"):
+                continue
+            n[heads[eth.split(" - ")[0]]] += 1
+    assert dict(zip(table["group"], table["searches"])) == {g: n[g] for g in table["group"]}
+
+
+@pytest.mark.parametrize("sub, words", [
+    (("nhs_mha_annual_2023_24", "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"), "read_mha_annual"),
+    (("home_office_use_of_force_by_health_condition_2019-20", "april2019-march2020.csv"), "use-of-force table"),
+])
+def test_s136_on_a_published_table_says_what_it_needs(capsys, shared_data, sub, words):
+    path = shared_data.joinpath("s136_mental_health", *sub)
+    assert main(["s136", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "not one row per detention" in err and "keyword `outcome`" not in err
+
+
+def test_other_warnings_are_passed_on_once_and_do_not_hang(tmp_path):
+    """A non-saferstats warning during a subcommand (here a UserWarning from the analysis) is re-issued
+    once to the caller's filters. (The first version of the one-line printing re-issued it inside its
+    own recording, appending to the list it was reading: the command never ended.)"""
+    import subprocess
+    import sys
+
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("count,population\n5,1000\n")
+    code = (
+        "import warnings, saferstats.__main__ as m\n"
+        "real = m._rates\n"
+        "def noisy(a):\n"
+        "    warnings.warn('from a dependency', UserWarning)\n"
+        "    return real(a)\n"
+        "m._rates = noisy\n"
+        f"raise SystemExit(m.main(['rates', {str(csv_path)!r}, '--count', 'count', '--population', 'population']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("from a dependency") == 1

@@ -1,0 +1,33 @@
+"""The report's NHS Section 136 conversion table printed its counts as "2485.0" and "15212.0"
+(walk-through 3). The counts are checked against the published sheet with the csv module."""
+
+import csv
+import warnings
+
+import pandas as pd
+
+from saferstats.__main__ import main
+
+
+def test_conversion_counts_are_whole_numbers(tmp_path, shared_data):
+    folder = shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24"
+    want = {}
+    with open(folder / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["OrgName"] == "All providers" and r["OrganisationBreakdown"] == "All submissions" \
+                    and r["Demographic"] == "All":
+                if r["Measure"] == "Short term orders" and r["measureSubcategory"] == "Section 136":
+                    want["trials"] = r["MHSDS_Count"]
+                if r["measureSubcategory"] in ("Section 136 to 2", "Section 136 to 3") and r["Measure"].startswith("Uses"):
+                    want[r["measureSubcategory"]] = r["Total_Count"]
+    cfg = tmp_path / "a.toml"
+    xlsx = folder / "mha_annual_suppressed_2023_24 (version 1).xlsx"
+    cfg.write_text(f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{xlsx}"\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    t = pd.read_csv(tmp_path / "o" / "s136_mha_conversion.csv", dtype=str)
+    assert list(t["successes"]) == [want["Section 136 to 2"], want["Section 136 to 3"]]
+    assert set(t["trials"]) == {want["trials"]}
+    page = (tmp_path / "o" / "index.html").read_text()
+    assert "2485.0" not in page and "15212.0" not in page

@@ -1,0 +1,90 @@
+"""The stop-and-search key finding for a force whose largest ratio is suppressed (walk-through 3).
+
+In the seven-force police.uk report, Leicestershire's Black, Mixed and Other counts are suppressed
+(Other 2, then Mixed 8 and Black 67 so that they cannot be worked back), and the key finding read
+"In Leicestershire, Asian people were searched at 1.26 times the rate of White people" - the
+largest ratio shown, though Black people's (5.45, hidden) was larger - with no word of the hidden
+groups. The finding now names the groups whose ratios are withheld.
+"""
+
+import pandas as pd
+
+from saferstats.report.sections import Section, Table
+from saferstats.report.summary import executive_summary
+
+
+def _rows(force, rows):
+    return [{"force": force, "group": g, "searches": n, "ratio": r, "ratio_lower": lo, "ratio_upper": hi,
+             "reliable": "True"} for g, n, r, lo, hi in rows]
+
+
+def test_withheld_groups_are_named_beside_the_largest_shown():
+    rows = _rows("Leicestershire", [("Asian", 103, 1.262, 1.016, 1.567), ("Black", "[c]", "[c]", "[c]", "[c]"),
+                                    ("Mixed", "[c]", "[c]", "[c]", "[c]"), ("Other", "[c]", "[c]", "[c]", "[c]"),
+                                    ("White", 398, 1.0, None, None)])
+    rows += _rows("Essex", [("Black", 395, 4.778, 4.310, 5.297), ("White", 3834, 1.0, None, None)])
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Leicestershire", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Leicestershire, Asian people were searched at 1.26 times")
+    assert "(Black, Mixed and Other: counts suppressed, so their ratios are not shown)" in f[0]
+    assert "suppressed" not in f[1]  # Essex: nothing withheld
+
+
+def test_no_significant_group_with_one_withheld():
+    rows = _rows("Durham", [("Asian", 6, 1.29, 0.58, 2.89), ("Black", "[c]", "[c]", "[c]", "[c]"),
+                            ("White", 398, 1.0, None, None)])
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Durham", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].endswith("(or the numbers were too small to say; Black: counts suppressed, so its ratio is not shown).")
+
+
+def test_officer_defined_other_does_not_lead():
+    """With ethnicity_source = "officer" the Essex finding read "Other people were searched at 10.2
+    times the rate of White people" - the row disproportionality flags "overstated" (officers' Other
+    takes in people who self-define as Mixed or Asian; the Census Other does not)."""
+    approx = "approximate: officer-perceived ethnicity against self-defined Census groups"
+    over = ("overstated: officers' Other includes people who self-define as Mixed or Asian, whom the Census Other "
+            "denominator does not")
+    rows = _rows("Essex", [("Black", 463, 5.219, 4.744, 5.742), ("Other", 185, 10.185, 8.806, 11.779),
+                           ("White", 4114, 1.0, None, None)])
+    for r, c in zip(rows, (approx, over, approx)):
+        r["comparability"] = c
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Essex, Black people were searched at 5.22 times")
+    assert "(officer-defined ethnicity: approximate against the self-defined Census groups; Other left out" in f[0]
+
+
+def test_headline_says_when_the_census_is_not_the_home_offices_of_the_time():
+    """`census = "2021"` for Dec 2019 - Feb 2020 searches: Essex's Black/White ratio is 2.69 on
+    Census 2021 but 4.78 on Census 2011, which the Home Office used then; the table caption said
+    so, the executive summary did not."""
+    era = ("not like for like: Census 2021 populations for searches of 2019-12 to 2020-02 (the Home Office used "
+           "Census 2011)")
+    rows = _rows("Essex", [("Black", 395, 2.686, 2.422, 2.978), ("White", 3834, 1.0, None, None)])
+    for r in rows:
+        r["comparability"] = era
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].endswith("(on Census 2021 populations; the Home Office's figures for these months used Census 2011, "
+                         "so they differ).")
+
+
+def test_by_force_and_month_names_the_month_and_each_group_once():
+    """`by = ["force", "month"]`: the finding was one month's ratio with no month named, and the
+    withheld list repeated groups ("Mixed, Other, Mixed, Other, Mixed and 1 more")."""
+    rows = []
+    for month, black in (("2019-12", 4.1), ("2020-01", 4.6), ("2020-02", 4.99)):
+        rows += [dict(r, month=month) for r in _rows("Essex", [
+            ("Black", 130, black, black * 0.85, black * 1.18), ("Mixed", "[c]", "[c]", "[c]", "[c]"),
+            ("Other", "[c]", "[c]", "[c]", "[c]"), ("White", 1300, 1.0, None, None)])]
+    frame = pd.DataFrame(rows)[["force", "month", "group", "searches", "ratio", "ratio_lower", "ratio_upper", "reliable"]]
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", frame)])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Essex in 2020-02, Black people were searched at 4.99 times")
+    assert "(Mixed and Other: counts suppressed, so their ratios are not shown)" in f[0]

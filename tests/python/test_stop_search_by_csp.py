@@ -1,0 +1,83 @@
+"""Stop and search by Community Safety Partnership (walk-through 3).
+
+`disproportionality(by="csp")` places each search in its CSP from its location; `outcome_test` did
+not, so a report with `[stop_search] by = ["csp"]` stopped: "searches has no column 'csp'". With
+that fixed it stopped again on a CSP with no White search to compare with ("reference group 'White'
+has no row for Melton"). And the report never said that searches without a location were left out
+of the CSP tables - all 3,461 of South Yorkshire's in the seven-force files (no coordinates), 1,548
+of Merseyside's. Counts checked with the csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import warnings
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats.__main__ import main
+
+
+def _stated(folder):
+    """{force: (stated person searches, of them without coordinates)}."""
+    n, blank = Counter(), Counter()
+    for f in sorted(folder.iterdir()):
+        force = f.name[8:].split("-stop-and-search")[0]
+        with gzip.open(f, "rt", newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                eth = row["Self-defined ethnicity"].strip()
+                if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
+                    continue
+                n[force] += 1
+                blank[force] += row["Latitude"].strip() == ""
+    return n, blank
+
+
+def test_outcome_test_by_csp_places_searches_as_disproportionality_does():
+    folder = saferstats.datasets.stop_search_sample_path()
+    recs = saferstats.read_stop_search(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        disp = saferstats.disproportionality(recs, by="csp", census=2011)
+        arrests = saferstats.outcome_test(recs, outcome="arrest", by="csp")
+    assert {"csp", "csp_code"} <= set(arrests.columns)
+    both = disp.merge(arrests, on=["csp", "csp_code", "group"], how="inner")
+    # every search is in both tables (arrest: every search has an outcome) - the same areas
+    assert (both["searches"] == both["n"]).all()
+    assert int(arrests["n"].sum()) == int(disp["searches"].sum())
+    n, blank = _stated(folder)
+    assert int(arrests["n"].sum()) + arrests.attrs["excluded"]["unassigned_location"] == sum(n.values())
+    assert arrests.attrs["unassigned"]["missing_coordinates"] == sum(blank.values())
+
+
+def test_a_stratum_without_the_reference_group_is_left_out_and_said():
+    recs = pd.DataFrame({"area": ["A"] * 4 + ["B"] * 2,
+                         "self_defined_ethnicity": ["White - Irish", "White - Irish", "Other ethnic group - Arab",
+                                                    "Other ethnic group - Arab", "Other ethnic group - Arab",
+                                                    "Asian/Asian British - Indian"],
+                         "outcome": ["Arrest", "A no further action disposal"] * 3})
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"1 of 2 strata have no White searches.*\(B\)"):
+        out = saferstats.outcome_test(recs, outcome="arrest", by="area")
+    assert set(out["area"]) == {"A"} and out.attrs["no_reference"] == [{"area": "B"}]
+    assert out.attrs["excluded"]["no_reference_searches"] == 2
+
+
+def test_report_by_csp_builds_and_says_what_was_not_placed(tmp_path):
+    folder = saferstats.datasets.stop_search_sample_path()
+    n, blank = _stated(folder)
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "Derby"\n[stop_search]\nfiles = ["{folder}"]\nby = ["csp"]\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    page = (tmp_path / "o" / "index.html").read_text()
+    assert "could not be placed in a Community Safety Partnership" in page
+    # City of London: 100 stated searches without coordinates in the sample, more placed elsewhere
+    assert blank["city-of-london"] >= 5
+    assert f"London, City of: " in page and f" of {n['city-of-london']:,}" in page
+    finds = pd.read_csv(tmp_path / "o" / "stop_search_find_rates.csv", dtype=str)
+    assert "csp" in finds.columns

@@ -1,0 +1,82 @@
+"""A force with a month missing from the police.uk files (walk-through 3).
+
+police.uk publishes one stop-and-search file per force and month. With one Durham file left out of
+the Dec 2019 - Feb 2020 files, nothing said so: `disproportionality` counted Durham's two months
+beside the other forces' three, and the report annualised Durham's rates with the others' factor
+(x 12/3), a third too low. Now a warning names the force and month, `.attrs["months_missing"]`
+holds them, and the report annualises that force over the months it has. Counts by the csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats.__main__ import main
+
+LEFT_OUT = "2020-01-durham-stop-and-search.csv.gz"
+
+
+@pytest.fixture()
+def gap_folder(tmp_path):
+    src = saferstats.datasets.stop_search_sample_path()
+    dst = tmp_path / "files"
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name != LEFT_OUT:
+            shutil.copy(f, dst / f.name)
+    return dst
+
+
+def _white_durham(folder) -> int:
+    n = 0
+    for f in folder.glob("*-durham-*.csv.gz"):
+        with gzip.open(f, "rt", newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["Type"] != "Vehicle search" and row["Self-defined ethnicity"].startswith("White - "):
+                    n += 1
+    return n
+
+
+def test_missing_month_is_warned_about_and_listed(gap_folder):
+    recs = saferstats.read_stop_search(gap_folder)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = saferstats.disproportionality(recs, by="force", census=2011)
+    assert out.attrs["months_missing"] == {"durham": ["2020-01"]}
+    msg = [str(w.message) for w in caught if "no searches at all in some months" in str(w.message)]
+    assert msg and "(durham: 2020-01)" in msg[0] and "2019-12 to 2020-02" in msg[0]
+
+
+def test_complete_files_give_no_month_warning():
+    recs = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = saferstats.disproportionality(recs, by="force", census=2011)
+    assert out.attrs["months_missing"] == {}
+    assert not any("no searches at all in some months" in str(w.message) for w in caught)
+
+
+def test_report_annualises_a_force_over_the_months_it_has(gap_folder, tmp_path):
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = ["{gap_folder}"]\nby = ["force"]\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    page = (tmp_path / "o" / "index.html").read_text()
+    assert "Durham has no searches in 2020-01" in page and "over the 2 months it has" in page
+    table = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv", dtype=str)
+    row = table[(table["force"] == "Durham") & (table["group"] == "White")].iloc[0]
+    white = _white_durham(gap_folder)
+    assert int(row["searches"]) == white
+    pop = float(row["population"])
+    # per 1,000 residents per year over Durham's two months: x 12/2, not the others' 12/3
+    assert float(row["rate"]) == pytest.approx(white / pop * 1000 * 12 / 2, abs=6e-4)
+    other = table[(table["force"] == "Derbyshire") & (table["group"] == "White")].iloc[0]
+    assert float(other["rate"]) == pytest.approx(int(other["searches"]) / float(other["population"]) * 1000 * 4, abs=6e-4)
