@@ -1060,10 +1060,10 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
               f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
 
 
-_NFA = {"a no further action disposal", "nothing found - no further action", "no further action", "offender given drugs possession warning"}
-
-
-_NOTHING_FURTHER = _NFA - {"offender given drugs possession warning"}  # nothing found, nothing done
+#: police.uk outcomes that are no further action. A drugs possession warning (police.uk's older
+#: "Offender given drugs possession warning", now "Khat or Cannabis warning") is an outcome, as in
+#: the Home Office's statistics, and so is not in this set.
+_NFA = {"a no further action disposal", "nothing found - no further action", "no further action"}
 
 
 def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict[str, tuple[int, int]]:
@@ -1074,7 +1074,7 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     ``{force: (no further action, finds)}``."""
     if "outcome" not in records.columns or not hit.any():
         return {}
-    nfa = per_distinct(records["outcome"], lambda o: str(o).strip().lower() in _NOTHING_FURTHER).astype(bool)
+    nfa = per_distinct(records["outcome"], lambda o: str(o).strip().lower() in _NFA).astype(bool)
     unit = "force" if "force" in records.columns else None
     frame = pd.DataFrame({"unit": records[unit].astype(str).to_numpy() if unit else "all searches",
                           "find": hit.to_numpy(), "nfa": (hit.to_numpy() & nfa.to_numpy())})
@@ -1147,7 +1147,8 @@ def outcome_test(
 
     ``outcome``: ``"arrest"`` (outcome = Arrest), ``"find"`` (``outcome_linked_to_object_of_search``
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
-    other than no further action; blank outcomes excluded and counted). Some forces set the
+    other than no further action, as the Home Office counts them: a khat or cannabis / drugs
+    possession warning is an outcome; blank outcomes excluded and counted). Some forces set the
     "linked" flag on searches that ended in no further action; where that is most of a force's
     finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable)
     and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``. Some

@@ -17,8 +17,7 @@ from collections import Counter
 import saferstats
 from saferstats.__main__ import main
 
-NFA = {"a no further action disposal", "nothing found - no further action", "no further action",
-       "offender given drugs possession warning"}
+NFA = {"a no further action disposal", "nothing found - no further action", "no further action"}
 
 
 def _independent_counts(folder):
