@@ -41,7 +41,8 @@ def _axes(ax: Any, **fig_kw: Any) -> Any:
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ImportError("plotting needs matplotlib: pip install 'saferstats[plot]'") from exc
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 5), **fig_kw)
+        fig_kw.setdefault("figsize", (7, 5))
+        _, ax = plt.subplots(**fig_kw)
     return ax
 
 
@@ -259,7 +260,8 @@ def plot_disproportionality(
             "plot_disproportionality needs a disproportionality() result (columns ratio, ratio_lower, ratio_upper, "
             "ratio_method) or an outcome_test() result (rr, rr_lower, rr_upper, rr_method); got columns "
             f"{list(result.columns)[:12]}", "result")
-    ax = _axes(ax, layout="constrained")
+    # a forest plot's legend sits beside it: a figure made here is wider to hold it
+    ax = _axes(ax, layout="constrained", figsize=(7, 5) if period is not None else (9, 5))
     conf = float(result["confidence"].iloc[0]) if len(result) and "confidence" in result.columns else 0.95
     keep = (result[method].astype(str) != "reference").to_numpy() & np.isfinite(result[est].to_numpy(dtype=float))
     left_out = int(((result[method].astype(str) != "reference").to_numpy() & ~keep).sum())
@@ -311,7 +313,8 @@ def plot_disproportionality(
         ax.set_xscale("log")
         ax.set_yticks(y, names, fontsize=7)
         ax.set_xlabel(xlabel)
-        ax.legend(fontsize=7)
+        # beside the chart, never over the last rows' intervals (walk-through 3: South Yorkshire / Black)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         _fit_left_labels(ax)
     default = "Stop and search disproportionality" if est == "ratio" else "Stop and search outcomes by group"
     vintage = result["denominator"].dropna().astype(str).unique() if "denominator" in result.columns else []
