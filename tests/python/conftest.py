@@ -49,3 +49,67 @@ def tidy_counts(population: float = 10_000.0) -> "pd.DataFrame":
         "count": [10, 14, 19, 25, 30, 28, 33, 31],
         "population": [population] * 8,
     })
+
+
+def build_report(tmp_path: Path, config: str) -> Path:
+    """Write ``config`` (TOML text) to ``tmp_path / "a.toml"``, run ``saferstats report`` on it
+    (warnings ignored; relative paths are read from ``tmp_path``) and return the output folder,
+    ``tmp_path / "o"``."""
+    import warnings
+
+    from saferstats.__main__ import main
+
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    return tmp_path / "o"
+
+
+def policeuk_stop_search_rows(folder: Path):
+    """(force, row) for every record of the police.uk stop-and-search files in ``folder``
+    (``YYYY-MM-<force>-stop-and-search.csv``, gzipped or not), read with the csv module: the
+    independent count the reader's results are checked against."""
+    import csv
+    import gzip
+
+    for f in sorted(folder.iterdir()):
+        force = f.name[8:].split("-stop-and-search")[0]
+        opener = gzip.open if f.suffix == ".gz" else open
+        with opener(f, "rt", newline="", encoding="utf-8") as fh:
+            yield from ((force, row) for row in csv.DictReader(fh))
+
+
+def herts_street_points(shared_data: Path, crime_type: str, last_month: str = "9999-99"):
+    """(month, x, y) arrays (British National Grid metres) of one crime type in the 13 police.uk
+    Hertfordshire street-level files, read with the csv module (records without a location left
+    out), up to ``last_month``."""
+    import csv
+
+    import numpy as np
+
+    import saferstats
+
+    rows = []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == crime_type and r["Latitude"] and r["Month"] <= last_month]
+    month, lat, lon = zip(*rows)
+    x, y = saferstats.to_bng(np.array(lat), np.array(lon))
+    return np.array(month), x, y
+
+
+def sample_disproportionality_messages(attr: str):
+    """``disproportionality(by="force", census=2011)`` on the bundled police.uk sample (complete
+    bulk files): its ``attrs[attr]`` and the messages of every warning it gave."""
+    import warnings
+
+    import saferstats
+
+    recs = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = saferstats.disproportionality(recs, by="force", census=2011)
+    return out.attrs[attr], [str(w.message) for w in caught]

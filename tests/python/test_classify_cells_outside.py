@@ -4,28 +4,21 @@ lower the mean every Gi* is compared with (walk-through 2 item 14, fixed for gi_
 not for the classification, whose core has no mask). It now says so. The share outside is checked
 with shapely + pyproj against the ONS force boundary in shared/data/boundaries."""
 
-import csv
 import json
 import re
 import warnings
 
-import numpy as np
 import pytest
 
 import saferstats
 from saferstats.exceptions import SaferstatsWarning
+from conftest import herts_street_points
 
 
 @pytest.fixture(scope="module")
 def asb(shared_data):
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]]
-    month, lat, lon = zip(*rows)
-    x, y = saferstats.to_bng(np.array(lat), np.array(lon))
-    return x, y, np.array(month)
+    month, x, y = herts_street_points(shared_data, "Anti-social behaviour")
+    return x, y, month
 
 
 def test_cells_outside_the_force_are_warned_about(asb, shared_data):

@@ -3,7 +3,6 @@ them) returned an all-zero risk grid without a word ("max 0, 0 cells > 0"), whic
 scores like a prediction. Police.uk Hertfordshire burglary, read with the csv module; the normal
 path is checked against the open_cp classic weights written out in numpy."""
 
-import csv
 
 import numpy as np
 import pandas as pd
@@ -11,17 +10,12 @@ import pytest
 
 import saferstats
 from saferstats.exceptions import InvalidInputError
+from conftest import herts_street_points
 
 
 @pytest.fixture(scope="module")
 def burglary(shared_data):
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Burglary" and r["Latitude"] and r["Month"] <= "2021-06"]
-    month, lat, lon = zip(*rows)
-    x, y = saferstats.to_bng(np.array(lat), np.array(lon))
+    month, x, y = herts_street_points(shared_data, "Burglary", last_month="2021-06")
     keep = (x >= 520_000) & (x < 530_000) & (y >= 220_000) & (y < 230_000)  # a 10 km square over Stevenage
     return x[keep], y[keep], pd.to_datetime(pd.Series(month)[keep].to_numpy() + "-15")
 

@@ -2,11 +2,10 @@
 (walk-through 3). The counts are checked against the published sheet with the csv module."""
 
 import csv
-import warnings
 
 import pandas as pd
 
-from saferstats.__main__ import main
+from conftest import build_report
 
 
 def test_conversion_counts_are_whole_numbers(tmp_path, shared_data):
@@ -20,12 +19,8 @@ def test_conversion_counts_are_whole_numbers(tmp_path, shared_data):
                     want["trials"] = r["MHSDS_Count"]
                 if r["measureSubcategory"] in ("Section 136 to 2", "Section 136 to 3") and r["Measure"].startswith("Uses"):
                     want[r["measureSubcategory"]] = r["Total_Count"]
-    cfg = tmp_path / "a.toml"
     xlsx = folder / "mha_annual_suppressed_2023_24 (version 1).xlsx"
-    cfg.write_text(f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{xlsx}"\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{xlsx}"\n')
     t = pd.read_csv(tmp_path / "o" / "s136_mha_conversion.csv", dtype=str)
     assert list(t["successes"]) == [want["Section 136 to 2"], want["Section 136 to 3"]]
     assert set(t["trials"]) == {want["trials"]}

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import gzip
-import warnings
 
 import pandas as pd
 import pytest
 
 import saferstats
-from saferstats.__main__ import main
+from conftest import build_report
 
 
 def test_monthly_rows_are_annualised_by_twelve(tmp_path):
@@ -22,11 +21,7 @@ def test_monthly_rows_are_annualised_by_twelve(tmp_path):
     with gzip.open(folder / "2019-12-derbyshire-stop-and-search.csv.gz", "rt", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             n += row["Type"] != "Vehicle search" and row["Self-defined ethnicity"].startswith("White - ")
-    cfg = tmp_path / "a.toml"
-    cfg.write_text(f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force", "month"]\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, f'title = "T"\narea = "Derbyshire"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force", "month"]\n')
     t = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv", dtype=str)
     row = t[(t["force"] == "Derbyshire") & (t["month"] == "2019-12") & (t["group"] == "White")].iloc[0]
     assert int(row["searches"]) == n

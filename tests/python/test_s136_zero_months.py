@@ -13,7 +13,7 @@ import warnings
 import pandas as pd
 
 import saferstats
-from saferstats.__main__ import main
+from conftest import build_report
 
 
 def _records_without_may_2023():
@@ -45,9 +45,5 @@ def test_complete_records_give_no_zero_month():
 
 def test_report_says_so(tmp_path):
     _records_without_may_2023().to_csv(tmp_path / "s136.csv", index=False)
-    cfg = tmp_path / "a.toml"
-    cfg.write_text('title = "T"\narea = "Hertfordshire"\n[s136]\nfile = "s136.csv"\nsplit = "2024-01-01"\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, 'title = "T"\narea = "Hertfordshire"\n[s136]\nfile = "s136.csv"\nsplit = "2024-01-01"\n')
     assert "No detentions are recorded in 2023-05" in (tmp_path / "o" / "index.html").read_text()

@@ -10,8 +10,6 @@ of Merseyside's. Counts checked with the csv module.
 
 from __future__ import annotations
 
-import csv
-import gzip
 import warnings
 from collections import Counter
 
@@ -19,21 +17,18 @@ import pandas as pd
 import pytest
 
 import saferstats
-from saferstats.__main__ import main
+from conftest import build_report, policeuk_stop_search_rows
 
 
 def _stated(folder):
     """{force: (stated person searches, of them without coordinates)}."""
     n, blank = Counter(), Counter()
-    for f in sorted(folder.iterdir()):
-        force = f.name[8:].split("-stop-and-search")[0]
-        with gzip.open(f, "rt", newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                eth = row["Self-defined ethnicity"].strip()
-                if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
-                    continue
-                n[force] += 1
-                blank[force] += row["Latitude"].strip() == ""
+    for force, row in policeuk_stop_search_rows(folder):
+        eth = row["Self-defined ethnicity"].strip()
+        if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
+            continue
+        n[force] += 1
+        blank[force] += row["Latitude"].strip() == ""
     return n, blank
 
 
@@ -69,11 +64,7 @@ def test_a_stratum_without_the_reference_group_is_left_out_and_said():
 def test_report_by_csp_builds_and_says_what_was_not_placed(tmp_path):
     folder = saferstats.datasets.stop_search_sample_path()
     n, blank = _stated(folder)
-    cfg = tmp_path / "a.toml"
-    cfg.write_text(f'title = "T"\narea = "Derby"\n[stop_search]\nfiles = ["{folder}"]\nby = ["csp"]\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, f'title = "T"\narea = "Derby"\n[stop_search]\nfiles = ["{folder}"]\nby = ["csp"]\n')
     page = (tmp_path / "o" / "index.html").read_text()
     assert "could not be placed in a Community Safety Partnership" in page
     # City of London: 100 stated searches without coordinates in the sample, more placed elsewhere

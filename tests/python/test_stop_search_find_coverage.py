@@ -9,13 +9,11 @@ the flag is set on 53 of 578 searches. Counts are checked against the csv module
 
 from __future__ import annotations
 
-import csv
-import gzip
 import warnings
 from collections import Counter
 
 import saferstats
-from saferstats.__main__ import main
+from conftest import build_report, policeuk_stop_search_rows
 
 NFA = {"a no further action disposal", "nothing found - no further action", "no further action"}
 
@@ -24,22 +22,18 @@ def _independent_counts(folder):
     """{force: (blank flag, searches)} over person searches with a stated self-defined ethnicity,
     and the share with an outcome among those with / without the flag."""
     blank, n, pos_with, pos_without = Counter(), Counter(), Counter(), Counter()
-    for f in sorted(folder.iterdir()):
-        force = f.name[8:].split("-stop-and-search")[0]
-        opener = gzip.open if f.suffix == ".gz" else open
-        with opener(f, "rt", newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                eth = row["Self-defined ethnicity"].strip()
-                if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
-                    continue
-                n[force] += 1
-                o = row["Outcome"].strip().lower()
-                positive = o != "" and o not in NFA
-                if row["Outcome linked to object of search"].strip() == "":
-                    blank[force] += 1
-                    pos_without[force] += positive
-                else:
-                    pos_with[force] += positive
+    for force, row in policeuk_stop_search_rows(folder):
+        eth = row["Self-defined ethnicity"].strip()
+        if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
+            continue
+        n[force] += 1
+        o = row["Outcome"].strip().lower()
+        positive = o != "" and o not in NFA
+        if row["Outcome linked to object of search"].strip() == "":
+            blank[force] += 1
+            pos_without[force] += positive
+        else:
+            pos_with[force] += positive
     return blank, n, pos_with, pos_without
 
 
@@ -79,11 +73,7 @@ def test_complete_flags_give_no_warning():
 def test_report_says_so_and_the_find_table_stays_protected(tmp_path):
     folder = saferstats.datasets.stop_search_sample_path()
     blank, n, _, _ = _independent_counts(folder)
-    cfg = tmp_path / "a.toml"
-    cfg.write_text(f'title = "T"\narea = "Leicestershire"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force"]\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, f'title = "T"\narea = "Leicestershire"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force"]\n')
     page = (tmp_path / "o" / "index.html").read_text()
     b, t = blank["leicestershire"], n["leicestershire"]
     assert f"Leicestershire: {b:,} of {t:,} ({b / t:.0%})" in page

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import saferstats
-from saferstats.__main__ import main
+from conftest import build_report, sample_disproportionality_messages
 
 LEFT_OUT = "2020-01-durham-stop-and-search.csv.gz"
 
@@ -55,20 +55,13 @@ def test_missing_month_is_warned_about_and_listed(gap_folder):
 
 
 def test_complete_files_give_no_month_warning():
-    recs = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = saferstats.disproportionality(recs, by="force", census=2011)
-    assert out.attrs["months_missing"] == {}
-    assert not any("no searches at all in some months" in str(w.message) for w in caught)
+    missing, messages = sample_disproportionality_messages("months_missing")
+    assert missing == {}
+    assert not any("no searches at all in some months" in m for m in messages)
 
 
 def test_report_annualises_a_force_over_the_months_it_has(gap_folder, tmp_path):
-    cfg = tmp_path / "a.toml"
-    cfg.write_text(f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = ["{gap_folder}"]\nby = ["force"]\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = ["{gap_folder}"]\nby = ["force"]\n')
     page = (tmp_path / "o" / "index.html").read_text()
     assert "Durham has no searches in 2020-01" in page and "over the 2 months it has" in page
     table = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv", dtype=str)

@@ -9,26 +9,21 @@ forces with a fifth or more not stated. Checked against the csv module.
 
 from __future__ import annotations
 
-import csv
-import gzip
 import warnings
 from collections import Counter
 
 import saferstats
-from saferstats.__main__ import main
+from conftest import build_report, policeuk_stop_search_rows
 
 
 def _counts(folder):
     ns, n = Counter(), Counter()
-    for f in sorted(folder.iterdir()):
-        force = f.name[8:].split("-stop-and-search")[0]
-        with gzip.open(f, "rt", newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row["Type"] == "Vehicle search":
-                    continue
-                n[force] += 1
-                eth = row["Self-defined ethnicity"].strip()
-                ns[force] += (not eth) or eth.endswith("Not stated")
+    for force, row in policeuk_stop_search_rows(folder):
+        if row["Type"] == "Vehicle search":
+            continue
+        n[force] += 1
+        eth = row["Self-defined ethnicity"].strip()
+        ns[force] += (not eth) or eth.endswith("Not stated")
     return ns, n
 
 
@@ -47,11 +42,7 @@ def test_report_names_the_forces_with_many_not_stated(tmp_path):
     ns, n = _counts(folder)
     high = {f: ns[f] / n[f] for f in n if ns[f] >= 0.2 * n[f]}
     assert "city-of-london" in high and "durham" not in high
-    cfg = tmp_path / "a.toml"
-    cfg.write_text(f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force"]\n')
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    build_report(tmp_path, f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force"]\n')
     page = (tmp_path / "o" / "index.html").read_text()
     assert f"Ethnicity was not stated for {high['city-of-london']:.0%} of searches in London, City of" in page
     assert "searches in Durham" not in page
