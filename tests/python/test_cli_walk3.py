@@ -83,4 +83,5 @@ def test_other_warnings_are_passed_on_once_and_do_not_hang(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**__import__("os").environ})
     assert done.returncode == 0, done.stderr
-    assert done.stderr.count("from a dependency") == 1
+    # the warning's own line, once (Python 3.13 also prints the -c source line that raised it)
+    assert done.stderr.count("UserWarning: from a dependency") == 1
