@@ -172,3 +172,17 @@ fn counts_by_period_equal_counts_of_each_period() {
         .to_string()
         .contains("cell-periods"));
 }
+
+#[test]
+fn subset_of_a_lattice_block_is_the_smaller_lattice() {
+    // keeping rows 2..6 and columns 1..5 of a 9 × 8 queen lattice leaves exactly a 4 × 4 queen
+    // lattice (renumbered row by row); a mask of the wrong length is refused
+    let full = Weights::lattice(9, 8, true).unwrap();
+    let keep: Vec<bool> = (0..72)
+        .map(|k| (2..6).contains(&(k / 8)) && (1..5).contains(&(k % 8)))
+        .collect();
+    assert_eq!(full.subset(&keep).unwrap(), Weights::lattice(4, 4, true).unwrap());
+    assert!(full.subset(&keep[..71]).is_err());
+    let none = full.subset(&[false; 72]).unwrap();
+    assert_eq!((none.n, none.offsets.clone()), (0, vec![0]));
+}

@@ -244,7 +244,7 @@ def kde_grid(
     ymax: float,
     cell_size: float,
 ) -> _Columns: ...
-def weights_lattice(nrows: int, ncols: int, *, queen: bool) -> _Columns: ...
+def weights_lattice(nrows: int, ncols: int, *, queen: bool, mask: npt.NDArray[np.bool_] | None = ...) -> _Columns: ...
 def weights_adjacency(
     focal: npt.NDArray[np.uint32], neighbor: npt.NDArray[np.uint32], weight: _F64 | None, *, n: int
 ) -> _Columns: ...
@@ -319,6 +319,7 @@ def hotspot_classify(
     counts: _F64,
     periods: int,
     *,
+    mask: npt.NDArray[np.bool_] | None = ...,
     hotspot_prop: float = ...,
     persistent_prop: float = ...,
     recent_prop: float = ...,

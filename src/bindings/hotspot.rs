@@ -83,9 +83,17 @@ fn weights_dict(py: Python<'_>, w: Weights) -> PyResult<Dict<'_>> {
 }
 
 binding! {
-    /// Lattice contiguity weights (CSR dict).
-    fn weights_lattice(py, nrows: usize, ncols: usize, *, queen: bool) -> Dict<'py> {
-        let w = interruptible(py, |_| Weights::lattice(nrows, ncols, queen))?;
+    /// Lattice contiguity weights (CSR dict); with `mask` (one flag per cell, row-major) the kept
+    /// cells only.
+    fn weights_lattice(py, nrows: usize, ncols: usize, *, queen: bool,
+        mask: Option<&[bool]> = None) -> Dict<'py> {
+        let w = interruptible(py, |_| {
+            let w = Weights::lattice(nrows, ncols, queen)?;
+            match &mask {
+                Some(keep) => w.subset(keep),
+                None => Ok(w),
+            }
+        })?;
         weights_dict(py, w)
     }
 }

@@ -181,8 +181,10 @@ binding! {
 binding! {
     /// Emerging hotspot classification of `periods` count layers (period-major) on a grid: dict
     /// of `z, p, p_adjusted, sig, class` (cell-major) with `recent` and the class names
-    /// `classes`.
+    /// `classes`. With `mask` (one flag per cell), only the kept cells, with their neighbours
+    /// among themselves: `counts` then holds the kept cells' layers only.
     fn hotspot_classify(py, grid: grid::Grid, counts: &[f64], periods: usize, *,
+        mask: Option<&[bool]> = None,
         ..params: ClassifyParams {
             hotspot_prop: f64,
             persistent_prop: f64,
@@ -193,7 +195,10 @@ binding! {
             seed: u64,
         }) -> Dict<'py> {
         let r = interruptible(py, |cancel| {
-            let w = grid.neighbours()?;
+            let mut w = grid.neighbours()?;
+            if let Some(keep) = &mask {
+                w = w.subset(keep)?;
+            }
             classify::classify_with(&counts, &w, periods, &params, cancel)
         })?;
         Ok(columns!(py;

@@ -262,6 +262,51 @@ impl Weights {
         })
     }
 
+    /// The weights among the units where `keep` is true, renumbered in order among themselves,
+    /// each keeping its neighbours (and their weights) that are kept too — e.g. the cells of a
+    /// grid that lie in a study area: the cells beyond its edge are zeros by construction, and
+    /// left in they lower the mean every Gi\* compares a cell with (ArcGIS's hot spot analysis
+    /// takes a bounding polygon for this reason).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] when `keep` does not have one value per unit.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::hotspot::weights::Weights;
+    /// let keep = [true, true, false, true, true, false, false, false, true];
+    /// let w = Weights::lattice(3, 3, false).unwrap().subset(&keep).unwrap();
+    /// // the far corner (old unit 8) shares no edge with the 2 × 2 block
+    /// assert_eq!((0..w.n).map(|i| w.cardinality(i)).collect::<Vec<_>>(), vec![2, 2, 2, 2, 0]);
+    /// assert_eq!(w.row(0).0, &[1, 2]); // old units 1 and 3
+    /// ```
+    pub fn subset(&self, keep: &[bool]) -> Result<Self> {
+        crate::ci::check_lengths(&[("mask", keep.len()), ("weights", self.n)])?;
+        let mut index = vec![u32::MAX; self.n];
+        let mut n = 0usize;
+        for (i, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
+            index[i] = n as u32;
+            n += 1;
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let (mut neighbors, mut weights) = (Vec::new(), Vec::new());
+        offsets.push(0);
+        for i in (0..self.n).filter(|&i| keep[i]) {
+            let (nb, wt) = self.row(i);
+            for (&j, &v) in nb.iter().zip(wt).filter(|(&j, _)| keep[j as usize]) {
+                neighbors.push(index[j as usize]);
+                weights.push(v);
+            }
+            offsets.push(neighbors.len());
+        }
+        Ok(Weights {
+            n,
+            offsets,
+            neighbors,
+            weights,
+        })
+    }
+
     uninterruptible! {
         /// Every pair of points within `threshold` (Euclidean, inclusive) — binary, or inverse
         /// distance d^(−1) when `binary` is false (libpysal `DistanceBand(alpha=-1)`).

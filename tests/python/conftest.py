@@ -113,3 +113,19 @@ def sample_disproportionality_messages(attr: str):
         warnings.simplefilter("always")
         out = saferstats.disproportionality(recs, by="force", census=2011)
     return out.attrs[attr], [str(w.message) for w in caught]
+
+
+def gi_star_z_reference(values, cx, cy, cell: float):
+    """Getis & Ord (1992) Gi* computed independently with numpy from the cell centres (queen
+    neighbours within one cell, the cell itself included, binary):
+    z = (Σ_j w_ij x_j − x̄ W_i) / (S √((n Σ_j w_ij² − W_i²)/(n − 1)))."""
+    import numpy as np
+
+    values, cx, cy = (np.asarray(v, dtype=float) for v in (values, cx, cy))
+    n = len(values)
+    near = (np.abs(cx[:, None] - cx[None, :]) <= cell * 1.01) & (np.abs(cy[:, None] - cy[None, :]) <= cell * 1.01)
+    w = near.astype(float)
+    wi = w.sum(axis=1)
+    xbar = values.mean()
+    s = np.sqrt((values**2).mean() - xbar**2)
+    return (w @ values - xbar * wi) / (s * np.sqrt((n * (w**2).sum(axis=1) - wi**2) / (n - 1)))

@@ -356,9 +356,13 @@ class ClassifyResult(Result):
 
     def headline(self) -> str:
         """One line: how many cells of each class."""
-        c = {k: v for k, v in self._counts().items() if k != "no pattern"}
+        counts = self._counts()
+        out = counts.pop(OUTSIDE_STUDY_AREA, 0)
+        c = {k: v for k, v in counts.items() if k != "no pattern"}
         what = ", ".join(f"{v:,} {k}" for k, v in sorted(c.items(), key=lambda kv: -kv[1])) or "no hot or cold spots"
-        return (f"{what} of {len(self.cells):,} cells; {len(self.period_labels)} periods "
+        cells = (f"{len(self.cells) - out:,} cells in the study area ({out:,} outside it not classified)" if out
+                 else f"{len(self.cells):,} cells")
+        return (f"{what} of {cells}; {len(self.period_labels)} periods "
                 f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}")
 
     def __repr__(self) -> str:
@@ -380,21 +384,37 @@ def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds
     return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
 
 
-#: Share of a study area's grid cells outside the area above which hotspot_classify warns.
-OUTSIDE_CELLS_WARN = 0.1
+#: ``hotspot_category`` of a grid cell that lies outside ``study_area`` (not classified).
+OUTSIDE_STUDY_AREA = "outside study area"
 
 
-def _warn_cells_outside(area: Any, g: HotspotGrid, totals: np.ndarray) -> None:
-    """The grid over a study area's extent holds cells outside the area: zeros by construction in
-    every period, which lower the mean each Gi* compares a cell with. Warn when they are many."""
+def _cells_in_area(area: Any, g: HotspotGrid, totals: np.ndarray) -> np.ndarray | None:
+    """The grid cells a study area's classification uses: centre inside the area, or holding
+    points (which are in the area, so the cell is partly inside). None when that is every cell."""
     inside = np.asarray(area.contains_xy(g.cells["x"].to_numpy(), g.cells["y"].to_numpy()), dtype=bool)
-    outside = int((~inside & (totals == 0)).sum())
-    if outside > OUTSIDE_CELLS_WARN * len(inside):
-        warn_user(f"hotspot_classify: {outside:,} of {len(inside):,} grid cells ({100 * outside / len(inside):.0f}%) "
-                  f"lie outside {area.describe()} (the grid covers its bounding box): they count as zeros in every "
-                  "period's Gi*, which lowers the mean each cell is compared with, so more cells read as hot spots "
-                  "than over the area alone. For one period, gi_star with Weights.lattice(mask=StudyArea.grid_mask"
-                  "(...)) uses the area's own cells; the classification cannot leave cells out yet")
+    keep = np.ascontiguousarray(inside | (totals > 0))
+    return None if keep.all() else keep
+
+
+#: Mean events in a cell's Gi* neighbourhood (the cell and its adjacent cells) per period below
+#: which hotspot_classify warns that the data are too sparse for its classes.
+SPARSE_NEIGHBOURHOOD = 3.0
+
+
+def _warn_sparse(counts: np.ndarray, sig: np.ndarray, k: int) -> None:
+    """Warn when a period's events are so few per cell that a typical Gi* neighbourhood (``k``
+    cells) holds fewer than :data:`SPARSE_NEIGHBOURHOOD` and most significant hot cell-periods
+    hold no event themselves: the classes then mark cells next to one or two events. ``counts``
+    is period × cell, ``sig`` cell × period."""
+    mean = float(counts.mean()) if counts.size else 0.0
+    hot = sig.T == 1
+    empty = int((hot & (counts == 0)).sum())
+    if mean * k >= SPARSE_NEIGHBOURHOOD or 2 * empty <= int(hot.sum()):
+        return
+    warn_user(f"hotspot_classify: sparse data: {mean:.2g} events per cell per period on average ({mean * k:.2g} in "
+              f"a cell's neighbourhood of {k}); {empty:,} of the {int(hot.sum()):,} significant hot cell-periods hold "
+              "no event themselves. Gi* on so few events marks the cells next to one or two events; use larger "
+              "cells or longer periods (e.g. quarters) before reading the classes")
 
 
 def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_size: float | None = None,
@@ -417,15 +437,26 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
     of all periods; emerging if in < ``hotspot_prop`` of older and ≥ ``hotspot_prop`` of recent
     periods; former if the reverse; intermittent if in ≥ ``hotspot_prop`` of all; a cell both
-    hot and cold is "mixed hot/coldspot". Bad input: fewer than 2 periods, an empty period or a
-    period with no events on the grid raise :class:`~saferstats.InvalidInputError`.
+    hot and cold is "mixed hot/coldspot". Gi* measures a cell's neighbourhood, so a hot-spot
+    cell may hold no event itself; when a period's events are so few that a typical
+    neighbourhood holds fewer than 3 (:data:`SPARSE_NEIGHBOURHOOD`) and most significant hot
+    cell-periods hold no event of their own, the classes mark the cells next to one or two
+    events, and a :class:`~saferstats.SaferstatsWarning` says so (use larger cells or longer
+    periods). Bad input: fewer than 2 periods, an empty period or a period with
+    no events on the grid raise :class:`~saferstats.InvalidInputError`.
     See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
     are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
-    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
-    covers the points, with a warning when a few far-away points stretch it.
+    and the grid covers the area's extent. Only the cells in the area (centre inside, or holding
+    points) are classified, each with its neighbours among them: the cells of the extent beyond
+    the area's edge are zeros by construction, and left in they would lower the mean every Gi*
+    compares a cell with, so that more cells read as hot spots (ArcGIS's emerging hot spot
+    analysis takes a study-area polygon for this reason). Those cells are kept in ``cells`` as
+    ``hotspot_category`` "outside study area", with no z or p in ``periods``. Without it (and
+    without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
+    points stretch it.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(1)
@@ -482,26 +513,35 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     if empty.size:
         raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
                                 "drop the period or use longer periods", "periods")
-    if area is not None:
-        _warn_cells_outside(area, g, counts.reshape(t_count, n).sum(axis=0))
+    keep = None if area is None else _cells_in_area(area, g, counts.reshape(t_count, n).sum(axis=0))
     _choice("p_adjust", p_adjust, ("holm", "none"))
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
                                               ("recent_prop", recent_prop), ("critical_p", critical_p))}
-    r = _ext.hotspot_classify(g._args(), counts, t_count, hotspot_prop=props["hotspot_prop"],
+    used = np.ones(n, dtype=bool) if keep is None else keep
+    r = _ext.hotspot_classify(g._args(), np.ascontiguousarray(counts.reshape(t_count, n)[:, used].ravel()), t_count,
+                              mask=keep, hotspot_prop=props["hotspot_prop"],
                               persistent_prop=props["persistent_prop"], recent_prop=props["recent_prop"],
                               critical_p=props["critical_p"], permutations=perms, holm=p_adjust == "holm",
                               seed=_seed(seed))
     names = np.array(r["classes"], dtype=object)
-    sig = r["sig"].reshape(n, t_count)
+    category = np.full(n, OUTSIDE_STUDY_AREA, dtype=object)
+    category[used] = names[r["class"]]
+    sig = np.zeros((n, t_count), dtype=r["sig"].dtype)
+    sig[used] = r["sig"].reshape(-1, t_count)
+    stats = {}
+    for key, name in (("z", "z"), ("p", "p_value"), ("p_adjusted", "p_adjusted")):
+        full = np.full((n, t_count), np.nan)
+        full[used] = r[key].reshape(-1, t_count)
+        stats[name] = full.ravel()
+    _warn_sparse(counts.reshape(t_count, n)[:, used], sig[used], 9 if g.grid_type == "square" else 7)
     cells = g.cells.copy()
-    cells["hotspot_category"] = names[r["class"]]
+    cells["hotspot_category"] = category
     cells["hot_periods"] = (sig == 1).sum(axis=1)
     cells["cold_periods"] = (sig == -1).sum(axis=1)
     per = pd.DataFrame({"cell": np.repeat(np.arange(n), t_count),
                         "period": np.tile(np.array(order, dtype=object), n),
-                        "count": counts.reshape(t_count, n).T.ravel(), "z": r["z"], "p_value": r["p"],
-                        "p_adjusted": r["p_adjusted"], "significant": r["sig"]})
+                        "count": counts.reshape(t_count, n).T.ravel(), **stats, "significant": sig.ravel()})
     return ClassifyResult(dataclasses.replace(g, cells=cells, value=None), cells, per, order, int(r["recent"]), perms,
                           p_adjust)
 

@@ -69,15 +69,8 @@ class Weights:
         if r * c > 10_000_000:
             raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
                                     f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
-        full = cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen"))
-        if mask is None:
-            return full
-        keep = _lattice_mask(mask, r, c)
-        index = np.full(r * c, -1, dtype=np.int64)
-        index[keep] = np.arange(int(keep.sum()))
-        focal = np.repeat(np.arange(r * c), np.diff(full.offsets))
-        pair = keep[focal] & keep[full.neighbors]
-        return cls.from_adjacency(index[focal[pair]], index[full.neighbors[pair]], n=int(keep.sum()))
+        keep = None if mask is None else _lattice_mask(mask, r, c)
+        return cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen", mask=keep))
 
     @classmethod
     def from_adjacency(cls, focal: Any, neighbor: Any, weight: Any = None, *, n: int | None = None) -> Weights:
@@ -123,7 +116,7 @@ def _lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
     if m.shape != (nrows, ncols) or m.dtype != bool:
         raise InvalidInputError(f"`mask` must be a boolean array of shape ({nrows}, {ncols}) (one value per cell), got "
                                 f"{m.dtype} {m.shape}", "mask")
-    return m.ravel()
+    return np.ascontiguousarray(m.ravel())
 
 
 def _values_on(weights: Any, values: Any) -> np.ndarray:
