@@ -90,6 +90,8 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
         values = x
     if np.isscalar(values) or values is None:
         values = [values]
+    elif isinstance(values, np.ndarray) and values.ndim == 0:
+        values = values.reshape(1)
     _refuse_booleans(name, values)
     try:
         if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":

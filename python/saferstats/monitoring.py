@@ -791,7 +791,7 @@ def _signif_ceiling(x: float) -> float:
 
 def _derived_denominators(o: np.ndarray, rate: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        d = mult * o / rate
+        d = mult * (o / rate)
     if rate_type == "dsr":
         d[o == 0] = np.nan
     elif den is not None:
@@ -849,7 +849,19 @@ def rate_funnel_limits(
         raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _derived_denominators(o, r, den, rate_type, mult)
-    av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
+    inf = np.flatnonzero(np.isinf(d))
+    if inf.size:
+        i = int(inf[0])
+        raise InvalidInputError(f"`rates` row {i}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
+                                "denominator (multiplier × events / rate)", "rates", i)
+    if not (d > 0).any():
+        raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
+                                "need `denominators`, crude rates only)", "numerators")
+    with np.errstate(over="ignore"):
+        av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
+    if not (np.isfinite(av) and av > 0):
+        raise InvalidInputError(f"the baseline rate (Σ events / Σ denominators) is {plain(av)}: the funnel needs "
+                                "some events and finite totals", "numerators")
     dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
     axis_min = 0.0 if dmax > 2 * dmin else _signif_floor(dmin / years) * years
     axis_max = _signif_ceiling(dmax / years) * years
