@@ -181,7 +181,10 @@ fn subset_of_a_lattice_block_is_the_smaller_lattice() {
     let keep: Vec<bool> = (0..72)
         .map(|k| (2..6).contains(&(k / 8)) && (1..5).contains(&(k % 8)))
         .collect();
-    assert_eq!(full.subset(&keep).unwrap(), Weights::lattice(4, 4, true).unwrap());
+    assert_eq!(
+        full.subset(&keep).unwrap(),
+        Weights::lattice(4, 4, true).unwrap()
+    );
     assert!(full.subset(&keep[..71]).is_err());
     let none = full.subset(&[false; 72]).unwrap();
     assert_eq!((none.n, none.offsets.clone()), (0, vec![0]));
