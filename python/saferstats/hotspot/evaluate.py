@@ -51,6 +51,13 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     captured event). Columns: ``k, cell, observed, cum_observed, predicted, cum_predicted, area,
     cum_area, coverage, hit_rate, pai, pei, rri``. See docs/methods/hotspot_intelligence.md.
 
+    Grids made over a ``study_area`` (their ``cells`` have ``in_study_area``) are scored over the
+    area's cells only, with any other cell that holds an observed event: the cells of the area's
+    bounding box beyond its edge are no part of the area a map is judged on, and counted in the
+    coverage they would inflate every PAI (Hertfordshire's box is more than half outside the force:
+    a KDE of ASB read PAI 15.9 at 5% coverage instead of 11.0).
+    ``.attrs["cells_outside_study_area"]`` says how many were left out.
+
     >>> import saferstats
     >>> t = saferstats.pai([6, 3, 0], [3, 2, 1])   # ptools test-pai.R
     >>> t[["k", "hit_rate", "pai", "pei"]].round(4).to_dict("list")
@@ -67,12 +74,30 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     a = None
     if area is not None:
         a, _ = _cells("area", area)
+    masks = [m for m in (_study_area_mask(observed), _study_area_mask(predicted)) if m is not None]
+    idx = np.arange(len(o))
+    if masks:
+        idx = np.flatnonzero(np.logical_or.reduce(masks) | (o > 0))
+        o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
+        if a is not None and len(a) == len(masks[0]):
+            a = np.ascontiguousarray(a[idx])
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
               "hit_rate", "pai", "pei", "rri"):
         out[c] = d[c]
+    out["cell"] = idx[np.asarray(d["cell"], dtype=np.int64)]
+    if masks:
+        out.attrs["cells_outside_study_area"] = len(masks[0]) - len(idx)
     return out
+
+
+def _study_area_mask(v: Any) -> np.ndarray | None:
+    """A grid layer's ``in_study_area`` cells (a grid made over a study area), else None."""
+    cells = getattr(v, "cells", None)
+    if isinstance(cells, pd.DataFrame) and "in_study_area" in cells.columns and getattr(v, "_grid_key", None):
+        return np.asarray(cells["in_study_area"].to_numpy(dtype=bool))
+    return None
 
 
 @dataclasses.dataclass(frozen=True, repr=False)

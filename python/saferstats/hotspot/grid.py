@@ -42,7 +42,9 @@ class HotspotGrid(Result):
 
     ``cells`` is a DataFrame with ``cell, x, y`` (the cell centre) and the layers (``count``,
     ``kde``, ``risk``, ...); ``value`` names the main layer, which :func:`saferstats.pai` reads
-    (it refuses a prediction on a different grid). ``polygons()`` gives the cell outlines for a
+    (it refuses a prediction on a different grid). A grid made over a ``study_area`` also has
+    ``in_study_area`` (the cell's centre, or one of its points, is in the area), which
+    :func:`saferstats.pai` and :func:`saferstats.hotspot_classify` use to leave the rest out. ``polygons()`` gives the cell outlines for a
     map."""
 
     grid_type: str
@@ -150,11 +152,35 @@ def auto_bandwidth(x: Any, y: Any) -> float:
 
 
 def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
-               grid: HotspotGrid | None) -> HotspotGrid:
+               grid: HotspotGrid | None, area: Any = None) -> HotspotGrid:
+    """The grid of ``bounds`` (or of the points, or ``grid``'s cells); with a study ``area``, its
+    cells carry ``in_study_area`` (see :func:`_mark_study_area`), and a given ``grid`` keeps its own."""
+    g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    if area is not None:
+        _mark_study_area(g, area, xs, ys)
+    return g
+
+
+#: Column of a grid's ``cells`` made over a ``study_area``: the cell is in the area (its centre, or
+#: one of the points, lies inside). :func:`pai` scores such a grid over these cells only.
+IN_STUDY_AREA = "in_study_area"
+
+
+def _mark_study_area(g: HotspotGrid, area: Any, xs: np.ndarray, ys: np.ndarray) -> None:
+    """Mark the cells of ``g`` in ``area``: the centre inside, or holding one of the (inside) points,
+    so that no point is lost at the edge (the rule of :meth:`StudyArea.grid_mask`)."""
+    inside = np.asarray(area.contains_xy(g.cells["x"].to_numpy(), g.cells["y"].to_numpy()), dtype=bool)
+    held = _ext.grid_counts(g._args(), xs, ys, None)["count"] > 0
+    g.cells[IN_STUDY_AREA] = inside | held
+
+
+def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
+              grid: HotspotGrid | None) -> HotspotGrid:
     if grid is not None:
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
-        return dataclasses.replace(grid, cells=grid.cells[["cell", "x", "y"]].copy(), value=None, bandwidth=None)
+        keep = [c for c in ("cell", "x", "y", IN_STUDY_AREA) if c in grid.cells.columns]
+        return dataclasses.replace(grid, cells=grid.cells[keep].copy(), value=None, bandwidth=None)
     if bounds is None:
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
@@ -181,14 +207,14 @@ def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_typ
 
 def _two_sets(study_area: Any, bounds: Any, grid: Any, *sets: tuple[Any, Any, str]) -> Any:
     """Each (x, y, suffix) point set checked and kept to ``study_area``; then the bounds (the
-    area's extent when none and no grid are given)."""
+    area's extent when none and no grid are given) and the area (None without one)."""
     out, area = [], None
     for x, y, tag in sets:
         xs, ys, _, _, area = _points_in(x, y, study_area, None, names=(f"x{tag}", f"y{tag}"), fixed=True)
         out.append((xs, ys))
     if bounds is None and grid is None and area is not None:
         bounds = area.bounds
-    return (*out, bounds)
+    return (*out, bounds, area)
 
 
 def _weights(w: Any, n: int) -> np.ndarray | None:
@@ -221,8 +247,8 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
     >>> g.ncols, g.nrows, len(g.cells)
     (11, 6, 66)
     """
-    xs, ys, _, bounds, _ = _points_in(x, y, study_area, bounds)
-    return _make_grid(xs, ys, cell_size, grid_type, bounds, None)
+    xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds)
+    return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area)
 
 
 def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -243,8 +269,8 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     """
     xs, ys = _finite_xy(x, y)
     w = _weights(weights, len(xs))
-    xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
     if outside:
@@ -291,10 +317,10 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     """
     xs, ys = _finite_xy(x, y)
     w = _weights(weights, len(xs))
-    xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
+    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     g.cells["count"] = _ext.grid_counts(g._args(), xs, ys, w)["count"]
     g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
@@ -324,11 +350,11 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     >>> round(float(g.cells["kde"].iloc[0]), 3)   # twice the points: about twice the density
     1.996
     """
-    (xa, ya), (xb, yb), bounds = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
+    (xa, ya), (xb, yb), bounds, area = _two_sets(study_area, bounds, grid, (x_a, y_a, "_a"), (x_b, y_b, "_b"))
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)["count"]
@@ -379,21 +405,25 @@ class ClassifyResult(Result):
 
 
 def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds: Any,
-                 grid: HotspotGrid | None) -> tuple[np.ndarray, np.ndarray, HotspotGrid]:
+                 grid: HotspotGrid | None, area: Any = None) -> tuple[np.ndarray, np.ndarray, HotspotGrid]:
     xs, ys = _finite_xy(x, y)
-    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
 
 
 #: ``hotspot_category`` of a grid cell that lies outside ``study_area`` (not classified).
 OUTSIDE_STUDY_AREA = "outside study area"
 
 
-def _cells_in_area(area: Any, g: HotspotGrid, totals: np.ndarray) -> np.ndarray | None:
-    """The grid cells a study area's classification uses: centre inside the area, or holding
-    points (which are in the area, so the cell is partly inside). None when that is every cell."""
-    inside = np.asarray(area.contains_xy(g.cells["x"].to_numpy(), g.cells["y"].to_numpy()), dtype=bool)
-    keep = np.ascontiguousarray(inside | (totals > 0))
-    return None if keep.all() else keep
+def _study_area_cells(g: HotspotGrid, *held: np.ndarray) -> np.ndarray | None:
+    """The cells of a grid made over a study area (its ``in_study_area`` column) and any cell
+    holding events (``held``: values per cell), so that no event is left out; None when the grid
+    has no study area or that is every cell."""
+    if IN_STUDY_AREA not in g.cells.columns:
+        return None
+    keep = g.cells[IN_STUDY_AREA].to_numpy(dtype=bool)
+    for v in held:
+        keep = keep | (np.asarray(v) > 0)
+    return None if keep.all() else np.ascontiguousarray(keep)
 
 
 #: Mean events in a cell's Gi* neighbourhood (the cell and its adjacent cells) per period below
@@ -472,7 +502,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
                                                        fixed=grid is not None)
-    xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid)
+    xs, ys, g = _points_grid(x, y, cell_size, grid_type, bounds, grid, area)
     lab = pd.Series(np.asarray(period, dtype=object) if not isinstance(period, pd.Series) else period.to_numpy())
     if len(lab) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `period` has {len(lab)}", "period")
@@ -513,7 +543,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     if empty.size:
         raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
                                 "drop the period or use longer periods", "periods")
-    keep = None if area is None else _cells_in_area(area, g, counts.reshape(t_count, n).sum(axis=0))
+    keep = _study_area_cells(g, counts.reshape(t_count, n).sum(axis=0))
     _choice("p_adjust", p_adjust, ("holm", "none"))
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
@@ -570,11 +600,11 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
     ([10.0, 2.0, -8.0], 0.038574)
     """
-    (xb, yb), (xa, ya), bounds = _two_sets(study_area, bounds, grid, (x_before, y_before, "_before"),
-                                           (x_after, y_after, "_after"))
+    (xb, yb), (xa, ya), bounds, area = _two_sets(study_area, bounds, grid, (x_before, y_before, "_before"),
+                                                 (x_after, y_after, "_after"))
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
-    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid)
+    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid, area)
     rb, ra = _ext.grid_counts(g._args(), xb, yb, None), _ext.grid_counts(g._args(), xa, ya, None)
     (cb, ob), (ca, oa) = (rb["count"], rb["outside"]), (ra["count"], ra["outside"])
     if ob or oa:
@@ -694,10 +724,10 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         warn_user(f"prospective_hotspots: every event time is the first day of a month (police.uk publishes months, "
                   f"not dates), so ages in units of {unit:g} days jump a month at a time and a month's events all "
                   "get one weight; use time_unit=30 (time_bandwidth in months) or event dates")
-    xs, ys, (ts,), bounds, _ = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
+    xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
-    g = _make_grid(xs, ys, cell_size, "square", bounds, grid)
+    g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area)
     pt = _day("predict_time", predict_time)
     ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
     tb = _float_arg("time_bandwidth", time_bandwidth)
