@@ -63,3 +63,29 @@ def test_a_grid_without_a_study_area_is_scored_over_every_cell():
     g = saferstats.hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 399, 0, 99))
     t = saferstats.pai(g, g)
     assert len(t) == 4 and "cells_outside_study_area" not in t.attrs and "in_study_area" not in g.cells.columns
+
+
+def test_concentration_over_the_study_area_cells(shared_data):
+    """The Gini of a study area's count grid counted the empty cells of its bounding box beyond the
+    edge as places. Checked against the sample Gini (R ineq::Gini) computed here over the cells
+    whose centre shapely + pyproj put inside the ONS force boundary, or that hold an event."""
+    shapely = pytest.importorskip("shapely")
+    pyproj = pytest.importorskip("pyproj")
+    from shapely.geometry import shape
+
+    month, x, y = herts_street_points(shared_data, "Anti-social behaviour")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        g = saferstats.hotspot_count(x, y, study_area="Hertfordshire", cell_size=500)
+    gj = json.loads((shared_data / "boundaries" / "boundaries_pfa20.geojson").read_text())
+    herts = next(shape(f["geometry"]) for f in gj["features"] if f["properties"]["pfa20_code"] == "E23000027")
+    lon, lat = pyproj.Transformer.from_crs(27700, 4326, always_xy=True).transform(g.cells["x"].to_numpy(),
+                                                                                 g.cells["y"].to_numpy())
+    counts = g.cells["count"].to_numpy()
+    v = np.sort(counts[shapely.contains_xy(herts, lon, lat) | (counts > 0)])
+    n = len(v)
+    gini = 2 * np.sum(np.arange(1, n + 1) * v) / (n * v.sum()) - (n + 1) / n
+    c = saferstats.concentration(g)
+    assert c.places == pytest.approx(n, rel=0.005)
+    assert c.gini == pytest.approx(gini, abs=0.002)
+    assert saferstats.concentration(counts).gini > c.gini + 0.04   # the box's empty cells: 0.95 against 0.90

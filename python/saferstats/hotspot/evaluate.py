@@ -138,7 +138,10 @@ def concentration(counts: Any) -> ConcentrationResult:
     G = 2 Σ i·x₍ᵢ₎/(n N) − (n + 1)/n (as R ``ineq::Gini``). With fewer events N than places n the
     Gini cannot fall below 1 − N/n, so ``gini_generalized`` rescales it to that bound (Bernasco &
     Steenbeek 2017, "More places than crimes"): G′ = (n/N)·G − (n − N)/N; equal to ``gini``
-    when N ≥ n. See docs/methods/hotspot_intelligence.md.
+    when N ≥ n. A grid made over a ``study_area`` counts the area's cells only (its
+    ``in_study_area`` cells, with any other cell holding events): the empty cells of its bounding
+    box beyond the edge are not places in the area, and would raise the Gini.
+    See docs/methods/hotspot_intelligence.md.
 
     >>> import saferstats
     >>> c = saferstats.concentration([0, 0, 1, 1])   # 2 events spread as evenly as they can be
@@ -146,6 +149,9 @@ def concentration(counts: Any) -> ConcentrationResult:
     (0.5, 0.0)
     """
     c, _ = _cells("counts", counts)
+    inside = _study_area_mask(counts)
+    if inside is not None:
+        c = np.ascontiguousarray(c[inside | (c > 0)])
     d = _ext.concentration(c)
     return ConcentrationResult(d["gini"], d["gini_generalized"], d["events"], int(d["places"]), d["share_places"],
                                d["share_events"])
