@@ -545,25 +545,38 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
 
 
-def _months_missing(searches: pd.DataFrame) -> tuple[dict[str, list[str]], str]:
+def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = (),
+                    present: dict[str, list[str]] | None = None) -> tuple[dict[str, list[str]], str]:
     """The months with no search for each force (else for the data as a whole) within the months
     the searches cover, first to last: police.uk publishes a file per force and month, so a month
     with no record is usually a file not downloaded or not read, and the force's counts then cover
-    fewer months than the others'. ``({force: ["2020-01", ...]}, "2019-12 to 2020-02")``."""
+    fewer months than the others'. ``({force: ["2020-01", ...]}, "2019-12 to 2020-02")``.
+    ``read``: ``(force, "YYYY-MM")`` known to have been read though they hold no search (a police.uk
+    file with only its header), which are not missing. ``present``, when given, is filled with the
+    months each force has (``read`` included). Used by :func:`read_stop_search` and
+    :func:`disproportionality` (and so the report) alike."""
     col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
     spans = _periods_of(searches[col]) if col is not None else None
     if spans is None or not np.isfinite(spans[0]).any():
         return {}, ""
     first = spans[0]
     ok = np.isfinite(first)
-    lo, hi = int(np.nanmin(first)), int(np.nanmax(first))
+    extra = [(str(u), _month_index(m)) for u, m in read]
+    extra_m = [(u, sp[0]) for u, sp in extra if sp is not None]
+    lo = min([int(np.nanmin(first)), *[m for _, m in extra_m]])
+    hi = max([int(np.nanmax(first)), *[m for _, m in extra_m]])
     if hi - lo > 600:  # not a run of months: nothing to check
         return {}, ""
     units = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "")
-    frame = pd.DataFrame({"unit": units[ok], "m": first[ok].astype(int)}).drop_duplicates()
+    frame = pd.DataFrame({"unit": np.concatenate([units[ok], np.asarray([u for u, _ in extra_m], dtype=object)]),
+                          "m": np.concatenate([first[ok].astype(int), np.asarray([m for _, m in extra_m], dtype=int)])})
+    frame = frame.drop_duplicates()
     out: dict[str, list[str]] = {}
     for unit, ms in frame.groupby("unit", sort=True)["m"]:
-        gone = sorted(set(range(lo, hi + 1)) - set(ms.tolist()))
+        have = set(ms.tolist())
+        if present is not None:
+            present[str(unit)] = [_label(m) for m in sorted(have)]
+        gone = sorted(set(range(lo, hi + 1)) - have)
         if gone:
             out[str(unit)] = [_label(m) for m in gone]
     return out, f"{_label(lo)} to {_label(hi)}"
@@ -602,14 +615,17 @@ def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple
     return out
 
 
-def _warn_months_missing(missing: dict[str, list[str]], span: str) -> None:
+def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality") -> None:
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
 
     where = "; ".join(f"{u or 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
-    warn_user(f"disproportionality: no searches at all in some months of {span} ({where}); police.uk publishes a file "
-              "per force and month, so a file may be missing: the counts and rates there cover fewer months than the "
-              "others' (ratios between groups are not affected); the months are in .attrs['months_missing']")
+    more = f" and {len(missing) - 8} more forces" if len(missing) > 8 else ""
+    effect = ("the counts and rates there cover fewer months than the others' (ratios between groups are not affected)"
+              if who == "disproportionality" else
+              "that force's counts cover fewer months than the others', so its rates would be too low")
+    warn_user(f"{who}: no searches at all in some months of {span} ({where}{more}); police.uk publishes a file "
+              f"per force and month, so a file may be missing: {effect}; the months are in .attrs['months_missing']")
 
 
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:

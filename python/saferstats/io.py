@@ -428,7 +428,12 @@ def read_stop_search(
     lines with the wrong number of fields or a quote that never closes cannot be attributed to
     columns, so they are left out of the table and listed there too (``column`` None).
     ``df.attrs["summary"]`` counts ``rows``, ``lines_left_out`` (their sum is the number of
-    records in the files), ``files`` and problems by reason. The same file given twice (or a
+    records in the files), ``files`` and problems by reason. ``df.attrs["months_read"]`` lists the
+    months read for each force (``{"durham": ["2019-12", "2020-01"]}``; a police.uk file with only
+    its header counts as read) and ``df.attrs["months_missing"]`` the months within the span read
+    (first to last month, all forces) where a force has no search at all — police.uk publishes one
+    file per force and month, so usually a file not downloaded or not given — with a
+    :class:`~saferstats.SaferstatsWarning` naming the force and months. The same file given twice (or a
     ``.csv.gz`` copy of a ``.csv``) is read once, with a :class:`~saferstats.SaferstatsWarning`.
 
     >>> import saferstats
@@ -555,7 +560,30 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(len(out), res, dropped)
+    rows_of = dict(zip(paths, res["rows_per_file"]))
+    _check_months(out, [name_of[p] for p in files if not rows_of.get(p)])
     return out
+
+
+def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
+    """The months read for each force (``.attrs["months_read"]``) and those missing within the
+    span read (``.attrs["months_missing"]``, with a warning naming force and month): police.uk
+    publishes one file per force and month, so a force-month with no search is usually a file not
+    downloaded. A police.uk file read with no rows (``empty``: their names) counts as read.
+    The check is :func:`saferstats.disproportionality`'s, which the report uses too."""
+    from .disproportionality import _months_missing, _warn_months_missing
+
+    read = []
+    for name in empty:
+        m = _FILE_FORCE.match(name)
+        if m:
+            read.append((m.group("force"), name[:7]))
+    present: dict[str, list[str]] = {}
+    missing, span = _months_missing(out, read, present)
+    out.attrs["months_read"] = present
+    out.attrs["months_missing"] = missing
+    if missing:
+        _warn_months_missing(missing, span, "read_stop_search")
 
 
 def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> dict[str, Any]:
