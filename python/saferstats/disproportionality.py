@@ -1139,9 +1139,45 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
 
         where = "; ".join(one(u, r) for u, r in bad.iterrows())
         warn_user("outcome_test(outcome='find'): 'outcome linked to object of search' is missing for many searches "
-                  f"({where}); the find rate there is of the searches with the flag only, which need not be like the "
-                  "rest, so it is not comparable with other forces'; counts in .attrs['outcome_linked_missing_by']")
+                  f"({where}); a find rate there would be of the searches with the flag only, which need not be like "
+                  "the rest, so it is not comparable with other forces': it is withheld (NaN, reason in the 'withheld' "
+                  "column; with rows that pool forces, those forces' searches are left out); counts in "
+                  ".attrs['outcome_linked_missing_by']")
     return {str(u): (int(r.missing), int(r.n)) for u, r in bad.iterrows()}
+
+
+#: outcome_test columns that are withheld (NaN) with a find rate that is not comparable.
+_WITHHELD_FIND = ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper",
+                  "p_value", "z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]
+
+
+def _withhold_finds(out: pd.DataFrame, keys: list[str], blank: dict[str, tuple[int, int]], every_row: bool) -> list[str]:
+    """Withhold (NaN) the find rates, and every comparison made with them, of the rows of forces
+    whose "outcome linked" flag is blank for more than a tenth of their searches (``blank``, from
+    :func:`_check_find_coverage`): those rates are of a selected subset of searches (police.uk
+    Merseyside: the flag set on 21% of searches, all with an outcome; blank on the rest, all no
+    further action) and read beside other forces' would mislead. ``every_row``: the rows pool only
+    such searches. Returns the reason per row ("" where shown); ``n`` and ``hits`` stay, as counts
+    of the searches with the flag and of those flagged."""
+    def why(f: str) -> str:
+        miss, n = blank[f]
+        whose = "the searches" if f == "all searches" else f"{f}'s searches"
+        return (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
+                "so a rate over the searches with the flag is of a selected subset, not comparable with other forces' "
+                "(compare outcome='positive' or 'arrest')")
+
+    bad = list(blank)
+    if not bad:
+        return [""] * len(out)
+    if "force" in keys:
+        reason = [why(f) if f in bad else "" for f in out["force"].astype(str)]
+    else:
+        reason = ["; ".join(why(f) for f in bad) if every_row else ""] * len(out)
+    rows = np.array([r != "" for r in reason], dtype=bool)
+    if rows.any():
+        out.loc[rows, _WITHHELD_FIND] = np.nan
+        out["test"] = out["test"].where(~rows)
+    return reason
 
 
 @accepts_frames("searches")
@@ -1172,7 +1208,12 @@ def outcome_test(
     (police.uk Merseyside, Dec 2019 to Feb 2020: blank on 79% of searches, all of them no further
     action); where it is missing for more than a tenth of a force's searches a warning says so, with
     the share of searches with an outcome among those with and without the flag, and
-    ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``.
+    ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``. The
+    find rate of such a force is a rate over a selected subset, so it is withheld: in rows by
+    force its ``rate``, limits, comparisons and tests are NaN and the ``withheld`` column says why
+    (``n`` and ``hits`` stay: searches with the flag, and flagged); rows that pool forces leave
+    such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), or
+    are withheld if nothing else is left. ``withheld`` is ``""`` where the rate is shown.
 
     ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
     each search in its Community Safety Partnership / local authority from its location, as
@@ -1239,6 +1280,19 @@ def outcome_test(
         excluded["outcome_linked_missing"] = int((~usable).sum())
         excluded_finds = _check_finds(records, hit, keys)
         linked_missing = _check_find_coverage(records, usable)
+        bad = list(linked_missing)
+        every_row = bool(bad) and "force" not in records.columns
+        if bad and "force" not in keys and "force" in records.columns:
+            # rows that pool forces: these forces' searches are left out (their "finds" are of a
+            # selected subset), unless every search is theirs (then the rows are withheld)
+            drop = records["force"].astype(str).isin(bad).to_numpy()
+            every_row = bool(drop[usable.to_numpy(bool)].all())
+            if not every_row:
+                excluded["outcome_linked_selective"] = int((usable.to_numpy(bool) & drop).sum())
+                usable = usable & ~drop
+                warn_user(f"outcome_test(outcome='find'): the {excluded['outcome_linked_selective']:,} searches with the "
+                          f"flag of {', '.join(bad)} are left out of these find rates (the flag there is blank for many "
+                          "searches, see above); counted in .attrs['excluded']['outcome_linked_selective']")
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
@@ -1288,6 +1342,8 @@ def outcome_test(
     out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = conf
     out = out.reset_index(drop=True)
+    if outcome == "find":
+        out["withheld"] = _withhold_finds(out, keys, linked_missing, every_row)
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]

@@ -1,0 +1,95 @@
+"""Find rates of forces whose "outcome linked to object of search" flag is selective are withheld
+(walk-through 4).
+
+Walk-through 3 added a caution, but `outcome_test(outcome="find", by="force")` still printed
+Merseyside's 93% "find rate": the flag is blank on 79% of its searches (all no further action) and
+set on the rest (all with an outcome), so the rate is of a selected subset. Such rows now have NaN
+rates, comparisons and tests with the reason in a `withheld` column; pooled rows leave those forces
+out. Which forces, and the counts, come from the csv module over the police.uk files.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+
+import saferstats
+from conftest import policeuk_stop_search_rows
+
+def _counted(row: dict[str, str]) -> bool:
+    eth = row["Self-defined ethnicity"].strip()
+    return row["Type"] != "Vehicle search" and eth != "" and "Not stated" not in eth
+
+
+@pytest.fixture(scope="module")
+def folder(shared_data):
+    return shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+
+
+@pytest.fixture(scope="module")
+def truth(folder):
+    """Per force: searches counted (a person searched, ethnicity stated), flag blank, flagged True."""
+    out: dict[str, dict[str, int]] = {}
+    for force, row in policeuk_stop_search_rows(folder):
+        if not _counted(row):
+            continue
+        c = out.setdefault(force, {"n": 0, "blank": 0, "true": 0})
+        flag = row["Outcome linked to object of search"].strip().lower()
+        c["n"] += 1
+        c["blank"] += flag == ""
+        c["true"] += flag == "true"
+    return out
+
+
+@pytest.fixture(scope="module")
+def records(folder):
+    return saferstats.read_stop_search(folder)
+
+
+def _withheld_forces(truth) -> set[str]:
+    return {f for f, c in truth.items() if c["n"] >= 10 and c["blank"] > 0.1 * c["n"]}
+
+
+def test_by_force_selective_flags_are_withheld_with_a_reason(records, truth):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = saferstats.outcome_test(records, outcome="find", by="force")
+    bad = _withheld_forces(truth)
+    assert {"merseyside", "leicestershire", "durham"} <= bad  # the forces walk-through 3 named
+    for force, rows in out.groupby("force", observed=True):
+        c = truth[str(force)]
+        assert rows["n"].sum() == c["n"] - c["blank"]  # n: the searches with the flag, kept
+        if force in bad:
+            assert rows["rate"].isna().all() and rows["rr"].isna().all() and rows["p_value"].isna().all()
+            assert rows["test"].isna().all()
+            assert all(w.startswith("find rate withheld") for w in rows["withheld"])
+            assert all(f"{c['blank'] / c['n']:.0%} of {force}" in w for w in rows["withheld"])
+        else:
+            assert (rows["withheld"] == "").all()
+            assert rows["rate"].tolist() == pytest.approx((rows["hits"] / rows["n"]).tolist())
+
+
+def test_pooled_rows_leave_those_forces_out(records, truth):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = saferstats.outcome_test(records, outcome="find")
+    bad = _withheld_forces(truth)
+    kept = [c for f, c in truth.items() if f not in bad]
+    assert out["n"].sum() == sum(c["n"] - c["blank"] for c in kept)
+    assert out["hits"].sum() == sum(c["true"] for c in kept)
+    left = sum(truth[f]["n"] - truth[f]["blank"] for f in bad)
+    assert out.attrs["excluded"]["outcome_linked_selective"] == left
+    assert any(f"{left:,} searches" in str(w.message) for w in caught)
+    assert (out["withheld"] == "").all() and out["rate"].notna().all()
+
+
+def test_only_selective_force_is_withheld_whole(records, truth):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = saferstats.outcome_test(records[records["force"] == "merseyside"], outcome="find")
+    c = truth["merseyside"]
+    assert out["n"].sum() == c["n"] - c["blank"]
+    assert out["rate"].isna().all() and all(f"{c['blank'] / c['n']:.0%}" in w for w in out["withheld"])
+    assert not any(math.isfinite(v) for v in out["rr"])
