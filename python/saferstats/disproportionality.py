@@ -628,6 +628,47 @@ def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "d
               f"per force and month, so a file may be missing: {effect}; the months are in .attrs['months_missing']")
 
 
+#: Areas whose searches are mostly of people who do not live there: the City of London has about
+#: 7,400 (2011) / 8,600 (2021) residents and a working day population of over half a million, and
+#: its officers searched more Black people in a year than live there (police.uk, Dec 2019 - Feb
+#: 2020: 115 searches in three months, of 193 Black residents in Census 2011).
+_NON_RESIDENT = {"city-of-london": ("the City of London has a few thousand residents but a daytime population of "
+                                    "hundreds of thousands, and most people searched there do not live there")}
+
+
+def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFrame, denominator: str,
+                       records: bool) -> list[str]:
+    """Say, in the ``denominator`` column of their rows, where the denominator is the resident
+    population of an area whose searches are mostly of non-residents (City of London): rates per
+    resident there (and ratios of them) are not like for like with other areas'. Returns those
+    areas' labels (``.attrs["non_resident_areas"]``); tables by CSP or local authority keep one
+    ``denominator`` text for every row and name the areas in the attrs only."""
+    if "usual residents" not in denominator or len(out) == 0:
+        return []
+    rows = np.zeros(len(out), dtype=bool)
+    which: list[str] = []
+    for k in keys:
+        if k not in out.columns or k.endswith("_code"):
+            continue
+        ids = out[k].map(lambda v: force_id(v) if isinstance(v, str) else None)
+        hit = ids.isin(list(_NON_RESIDENT)).to_numpy(bool)
+        rows |= hit
+        which += [str(v) for v in pd.unique(out.loc[hit, k])]
+    if not keys and records and "force" in searches.columns:
+        forces = {force_id(str(f)) for f in pd.unique(searches["force"].astype(str))}
+        if len(forces) == 1 and forces <= set(_NON_RESIDENT):
+            rows[:] = True
+            which = [str(searches["force"].iloc[0])]
+    if rows.any() and any(k in ("csp", "la") for k in keys):
+        return list(dict.fromkeys(which))  # by area: the one denominator text of every row is kept (named in attrs)
+    if rows.any():
+        why = "; ".join(dict.fromkeys(_NON_RESIDENT[force_id(w) or ""] for w in which))
+        out["denominator"] = out["denominator"].astype(object)
+        out.loc[rows, "denominator"] = [f"{d}; not like for like: {why}, so rates per resident (and ratios of them) "
+                                        "are not comparable with other areas'" for d in out.loc[rows, "denominator"]]
+    return list(dict.fromkeys(which))
+
+
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """The population table with rows for each force label of the searches that names a force of
     the table another way (police.uk slug, name, ONS code: ``"Metropolitan Police"`` ->
@@ -790,7 +831,14 @@ def disproportionality(
     with no search for a force, within the months the records cover, is usually a file not read; a
     :class:`~saferstats.SaferstatsWarning` names the force and months (also in
     ``.attrs["months_missing"]``, ``{force: ["2020-01"]}``): that force's counts and rates cover
-    fewer months than the others'.
+    fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check.
+
+    **Residents who are not the people searched**: the City of London has a few thousand residents
+    and a daytime population of hundreds of thousands; its searches (115 of Black people in three
+    months of 2019-20, against 193 Black residents) are mostly of people who live elsewhere, so a
+    rate per resident there, and its ratio to White, is not like for like with other forces'. With
+    Census denominators its rows say so in ``denominator`` (by force), and
+    ``.attrs["non_resident_areas"]`` names such areas (also by CSP or local authority).
 
     Returns
     -------
@@ -1035,6 +1083,7 @@ def disproportionality(
     if check:  # said in the table too, so that it travels with an exported CSV
         out["denominator"] = (f"{denominator}; the Home Office used Census {check['like_for_like_census']} for the "
                               f"searches of {check['from']} to {check['to']}")
+    out.attrs["non_resident_areas"] = _non_resident_rows(out, keys, searches, denominator, count is None)
     if area_level is not None:
         out.attrs["unassigned"] = located["unassigned"]
         out.attrs["unassigned_rows"] = located["unassigned_rows"]
