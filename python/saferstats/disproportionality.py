@@ -664,7 +664,7 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
     if rows.any():
         why = "; ".join(dict.fromkeys(_NON_RESIDENT[force_id(w) or ""] for w in which))
         out["denominator"] = out["denominator"].astype(object)
-        out.loc[rows, "denominator"] = [f"{d}; not like for like: {why}, so rates per resident (and ratios of them) "
+        out.loc[rows, "denominator"] = [f"{d}; caution: {why}, so rates per resident (and ratios of them) "
                                         "are not comparable with other areas'" for d in out.loc[rows, "denominator"]]
     return list(dict.fromkeys(which))
 
