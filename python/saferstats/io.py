@@ -679,7 +679,9 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ``.attrs["dropped"]`` with its line (the columns of the other lines never shift), and so is a
     number that cannot be read (e.g. ``"12a"``: missing, not silently "suppressed");
     ``.attrs["summary"]`` counts rows and lines left out. A ``.gz`` file is read within the gzip
-    bound.
+    bound. A row of the national organisation (the ``org_id`` of the "All submissions" rows) with
+    an organisation level no other organisation has (2023-24: line 2, level ``h``) would be lost by a filter on
+    "All submissions": a warning names its line and ``.attrs["national_mislabelled"]`` lists it.
 
     >>> import saferstats
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
@@ -818,4 +820,32 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["suppressed"] = suppressed
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(n, res, dropped)
+    out.attrs["national_mislabelled"] = _national_mislabelled(out, lines, name)
     return out
+
+
+def _national_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
+    """Rows of the national organisation (the ``org_id`` of the "All submissions" rows) whose
+    ``organisation_level`` is neither that nor a level of any other organisation (NHS England
+    2023-24, line 2: ``h`` for All
+    providers, All detentions by age, 15 and under): filtering on "All submissions", as the
+    national figures are read, loses them silently. Warned about and listed (``source_line``,
+    ``organisation_level`` and the row's labels); the value is kept as published."""
+    level, org = out["organisation_level"].astype(str), out["org_id"].astype(str)
+    national = set(org[level == "All submissions"]) - {"None", "nan", ""}
+    # NHS England gives national totals at each organisation level too (All prov, level "ICB"):
+    # a level is odd when no other organisation has it
+    levels = set(level[~org.isin(national)]) | {"All submissions"}
+    odd = np.flatnonzero((org.isin(national) & ~level.isin(levels)).to_numpy())
+    found = [{"source_line": int(lines[i]), "organisation_level": level.iloc[i], "measure": out["measure"].iloc[i],
+              "subcategory": out["subcategory"].iloc[i], "demographic": out["demographic"].iloc[i],
+              "breakdown": out["breakdown"].iloc[i]} for i in odd]
+    if found:
+        shown = "; ".join(f"line {d['source_line']}: {d['organisation_level']!r} ({d['measure']}, {d['subcategory']}, "
+                          f"{d['demographic']} {d['breakdown']})" for d in found[:5])
+        warn_user(f"read_mha_annual: {name}: {len(found)} row(s) of the national organisation "
+                  f"({', '.join(sorted(national))}) have an organisation level that is not 'All submissions' nor "
+                  f"any other organisation's ({shown}"
+                  f"{' and more' if len(found) > 5 else ''}): selected with organisation_level == 'All submissions' "
+                  "they are left out; they are kept as published and listed in .attrs['national_mislabelled']")
+    return found
