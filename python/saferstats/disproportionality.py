@@ -1200,14 +1200,16 @@ _WITHHELD_FIND = ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "dif
                   "p_value", "z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]
 
 
-def _withhold_finds(out: pd.DataFrame, keys: list[str], blank: dict[str, tuple[int, int]], every_row: bool) -> list[str]:
+def _withhold_finds(out: pd.DataFrame, keys: list[str], blank: dict[str, tuple[int, int]],
+                    pure: dict[tuple[str, ...], list[str]]) -> list[str]:
     """Withhold (NaN) the find rates, and every comparison made with them, of the rows of forces
     whose "outcome linked" flag is blank for more than a tenth of their searches (``blank``, from
     :func:`_check_find_coverage`): those rates are of a selected subset of searches (police.uk
     Merseyside: the flag set on 21% of searches, all with an outcome; blank on the rest, all no
-    further action) and read beside other forces' would mislead. ``every_row``: the rows pool only
-    such searches. Returns the reason per row ("" where shown); ``n`` and ``hits`` stay, as counts
-    of the searches with the flag and of those flagged."""
+    further action) and read beside other forces' would mislead. Rows by force: those forces';
+    other rows: the strata (``pure``: key values -> forces) holding only such forces' searches
+    (a CSP of Merseyside). Returns the reason per row ("" where shown); ``n`` and ``hits`` stay, as
+    counts of the searches with the flag and of those flagged."""
     def why(f: str) -> str:
         miss, n = blank[f]
         whose = "the searches" if f == "all searches" else f"{f}'s searches"
@@ -1215,13 +1217,13 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], blank: dict[str, tuple[i
                 "so a rate over the searches with the flag is of a selected subset, not comparable with other forces' "
                 "(compare outcome='positive' or 'arrest')")
 
-    bad = list(blank)
-    if not bad:
+    if not blank:
         return [""] * len(out)
     if "force" in keys:
-        reason = [why(f) if f in bad else "" for f in out["force"].astype(str)]
+        reason = [why(f) if f in blank else "" for f in out["force"].astype(str)]
     else:
-        reason = ["; ".join(why(f) for f in bad) if every_row else ""] * len(out)
+        labels = out[keys].astype(str).itertuples(index=False, name=None) if keys else [()] * len(out)
+        reason = ["; ".join(why(f) for f in pure.get(tuple(k), [])) for k in labels]
     rows = np.array([r != "" for r in reason], dtype=bool)
     if rows.any():
         out.loc[rows, _WITHHELD_FIND] = np.nan
@@ -1261,8 +1263,8 @@ def outcome_test(
     find rate of such a force is a rate over a selected subset, so it is withheld: in rows by
     force its ``rate``, limits, comparisons and tests are NaN and the ``withheld`` column says why
     (``n`` and ``hits`` stay: searches with the flag, and flagged); rows that pool forces leave
-    such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), or
-    are withheld if nothing else is left. ``withheld`` is ``""`` where the rate is shown.
+    such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), and
+    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld. ``withheld`` is ``""`` where the rate is shown.
 
     ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
     each search in its Community Safety Partnership / local authority from its location, as
@@ -1329,19 +1331,31 @@ def outcome_test(
         excluded["outcome_linked_missing"] = int((~usable).sum())
         excluded_finds = _check_finds(records, hit, keys)
         linked_missing = _check_find_coverage(records, usable)
-        bad = list(linked_missing)
-        every_row = bool(bad) and "force" not in records.columns
-        if bad and "force" not in keys and "force" in records.columns:
-            # rows that pool forces: these forces' searches are left out (their "finds" are of a
-            # selected subset), unless every search is theirs (then the rows are withheld)
-            drop = records["force"].astype(str).isin(bad).to_numpy()
-            every_row = bool(drop[usable.to_numpy(bool)].all())
-            if not every_row:
-                excluded["outcome_linked_selective"] = int((usable.to_numpy(bool) & drop).sum())
-                usable = usable & ~drop
-                warn_user(f"outcome_test(outcome='find'): the {excluded['outcome_linked_selective']:,} searches with the "
-                          f"flag of {', '.join(bad)} are left out of these find rates (the flag there is blank for many "
-                          "searches, see above); counted in .attrs['excluded']['outcome_linked_selective']")
+        pure: dict[tuple[str, ...], list[str]] = {}  # strata of such forces' searches only: withheld below
+        if linked_missing and "force" not in keys:
+            units = (records["force"].astype(str).to_numpy() if "force" in records.columns
+                     else np.full(len(records), "all searches", dtype=object))
+            drop = np.isin(units, list(linked_missing))
+            u = usable.to_numpy(bool)
+            strata = (records.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy() if keys
+                      else np.zeros(len(records), dtype=np.int64))
+            other = pd.Series(u & ~drop).groupby(strata).any()  # the stratum has other forces' searches too
+            mixed = other.reindex(strata).fillna(False).to_numpy(bool)
+            left = u & drop & mixed  # rows that pool forces: such forces' searches are left out
+            if left.any():
+                excluded["outcome_linked_selective"] = int(left.sum())
+                usable = usable & ~pd.Series(left, index=usable.index)
+                warn_user(f"outcome_test(outcome='find'): the {int(left.sum()):,} searches with the flag of "
+                          f"{', '.join(sorted(set(units[left])))} are left out of rows that pool them with other forces' "
+                          "(the flag there is blank for many searches, see above); counted in "
+                          ".attrs['excluded']['outcome_linked_selective']")
+            only = u & drop & ~mixed
+            if only.any():
+                labels = records.loc[only, keys].astype(str).itertuples(index=False, name=None) if keys else [()] * int(only.sum())
+                for key, unit in zip(labels, units[only]):
+                    forces = pure.setdefault(tuple(key), [])
+                    if unit not in forces:
+                        forces.append(str(unit))
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
@@ -1392,7 +1406,7 @@ def outcome_test(
     out["confidence"] = conf
     out = out.reset_index(drop=True)
     if outcome == "find":
-        out["withheld"] = _withhold_finds(out, keys, linked_missing, every_row)
+        out["withheld"] = _withhold_finds(out, keys, linked_missing, pure)
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]

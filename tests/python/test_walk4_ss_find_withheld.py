@@ -93,3 +93,39 @@ def test_only_selective_force_is_withheld_whole(records, truth):
     assert out["n"].sum() == c["n"] - c["blank"]
     assert out["rate"].isna().all() and all(f"{c['blank'] / c['n']:.0%}" in w for w in out["withheld"])
     assert not any(math.isfinite(v) for v in out["rr"])
+
+
+def test_by_csp_rows_of_such_a_force_are_withheld_not_dropped(records, truth):
+    """By CSP the Merseyside CSPs' rows had vanished (their searches left out as if pooled): they
+    are kept, with n and hits, and withheld; n within a force's CSPs never exceeds its flagged
+    searches (csv count; searches without coordinates are not placed)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = saferstats.outcome_test(records, outcome="find", by="csp")
+    mersey = out[out["csp"].isin(["Liverpool", "Knowsley", "Sefton", "St. Helens", "Wirral"])]
+    assert set(mersey["csp"]) == {"Liverpool", "Knowsley", "Sefton", "St. Helens", "Wirral"}
+    assert mersey["rate"].isna().all() and all("of merseyside's searches" in w for w in mersey["withheld"])
+    c = truth["merseyside"]
+    assert 0 < mersey["n"].sum() <= c["n"] - c["blank"]
+    essex = out[out["csp"] == "Basildon"]
+    assert (essex["withheld"] == "").all() and essex["rate"].notna().all()
+    assert "outcome_linked_selective" not in out.attrs["excluded"]
+
+
+def test_the_reason_column_is_not_a_key_of_the_disclosure_control(records):
+    """`suppress` took the new `withheld` text as a key, so its totals of n over forces were split by
+    it and a hidden Durham n could be recovered from the published group totals (the attack of
+    tests/python/disclosure_attack.py); the reason is a row note, never blanked."""
+    from disclosure_attack import Attack
+
+    from saferstats.disclosure import suppress
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        o = saferstats.outcome_test(saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path()),
+                                    outcome="find", by=["force"])
+        s = suppress(o)
+    a = Attack()
+    a.part_of_whole_table("o", s, o, ["n", "hits"], "hits", "n", "misses", ["force", "group"])
+    assert {f.cell for f in a.run()} <= {("o", u["row"], u["column"]) for u in s.attrs["unprotected"]}
+    assert (s["withheld"] == o["withheld"]).all()
