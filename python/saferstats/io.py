@@ -410,8 +410,9 @@ def read_stop_search(
     ``datetime``...), and snake_case re-exports (also semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
     (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp (ISO 8601, or day first
     ``dd/mm/yyyy[ hh:mm[:ss]]`` — never month first; naive times taken as UTC),
-    ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` (an ordered categorical, so
-    months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
+    ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` of the UK local date (Europe/London:
+    a search at 00:30 on 1 June BST, 23:30 UTC on 31 May, is in June, as police.uk files it; an
+    ordered categorical, so months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
     (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``), plus
     ``source_file`` and ``source_line``. The text columns (``gender``, ``age_range``, both
@@ -548,8 +549,10 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
             force_codes, force_cats = codes2[force_codes], list(uniq2)
     data["force"] = pd.Categorical.from_codes(force_codes, categories=force_cats)
     data["date"] = dates.array
-    # "YYYY-MM" from the timestamps, as a sorted categorical (NaT -> missing)
-    mc = _ext.month_codes(dates.array.asi8)
+    # "YYYY-MM" of the UK local date, as police.uk files a search (a search at 00:30 on 1 June BST
+    # is 23:30 UTC on 31 May, and is in the June file), as a sorted categorical (NaT -> missing)
+    local = pd.DatetimeIndex(dates.array).tz_convert("Europe/London").tz_localize(None)
+    mc = _ext.month_codes(local.asi8)
     month_codes, months = mc["codes"], mc["labels"]
     data["month"] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
