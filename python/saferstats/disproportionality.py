@@ -1153,7 +1153,8 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
         where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
                   f"ended in no further action ({where}), so the flag there does not show that what was searched "
-                  "for was found and the find rate is not comparable; compare outcome='positive' or 'arrest'")
+                  "for was found and the find rate is not comparable (withheld where the records name the force: "
+                  "NaN, reason in the 'withheld' column); compare outcome='positive' or 'arrest'")
     return {str(u): (int(r.nfa), int(r.find)) for u, r in bad.iterrows()}
 
 
@@ -1200,30 +1201,42 @@ _WITHHELD_FIND = ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "dif
                   "p_value", "z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]
 
 
-def _withhold_finds(out: pd.DataFrame, keys: list[str], blank: dict[str, tuple[int, int]],
-                    pure: dict[tuple[str, ...], list[str]]) -> list[str]:
-    """Withhold (NaN) the find rates, and every comparison made with them, of the rows of forces
-    whose "outcome linked" flag is blank for more than a tenth of their searches (``blank``, from
-    :func:`_check_find_coverage`): those rates are of a selected subset of searches (police.uk
-    Merseyside: the flag set on 21% of searches, all with an outcome; blank on the rest, all no
-    further action) and read beside other forces' would mislead. Rows by force: those forces';
-    other rows: the strata (``pure``: key values -> forces) holding only such forces' searches
-    (a CSP of Merseyside). Returns the reason per row ("" where shown); ``n`` and ``hits`` stay, as
-    counts of the searches with the flag and of those flagged."""
-    def why(f: str) -> str:
-        miss, n = blank[f]
+def _find_reasons(blank: dict[str, tuple[int, int]], nfa: dict[str, tuple[int, int]]) -> dict[str, str]:
+    """Why the find rate of each force is withheld: its "outcome linked" flag is blank for more
+    than a tenth of its searches (``blank``, from :func:`_check_find_coverage`: the rate would be of
+    a selected subset; police.uk Merseyside: the flag set on 21% of searches, all with an outcome,
+    blank on the rest, all no further action), or most of its "finds" ended in no further action
+    (``nfa``, from :func:`_check_finds`: the flag there does not mean that anything was found;
+    Derbyshire 286 of 388). The second is a force's recording practice, so it is judged only where
+    the records name their force."""
+    out: dict[str, str] = {}
+    for f, (miss, n) in blank.items():
         whose = "the searches" if f == "all searches" else f"{f}'s searches"
-        return (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
-                "so a rate over the searches with the flag is of a selected subset, not comparable with other forces' "
-                "(compare outcome='positive' or 'arrest')")
+        out[f] = (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
+                  "so a rate over the searches with the flag is of a selected subset, not comparable with other "
+                  "forces' (compare outcome='positive' or 'arrest')")
+    for f, (no, finds) in nfa.items():
+        if f not in out and f != "all searches":
+            out[f] = (f"find rate withheld: {no / finds:.0%} of {f}'s searches flagged 'outcome linked to object of "
+                      "search' ended in no further action, so the flag does not show that anything was found, and the "
+                      "rate is not comparable with other forces' (compare outcome='positive' or 'arrest')")
+    return out
 
-    if not blank:
+
+def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
+                    pure: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """Withhold (NaN) the find rates, and every comparison made with them, of the rows of the
+    forces in ``reasons`` (:func:`_find_reasons`): read beside other forces' they would mislead.
+    Rows by force: those forces'; other rows: the strata (``pure``: key values -> forces) holding
+    only such forces' searches (a CSP of Merseyside). Returns the reason per row ("" where shown);
+    ``n`` and ``hits`` stay, as counts of the searches with the flag and of those flagged."""
+    if not reasons:
         return [""] * len(out)
     if "force" in keys:
-        reason = [why(f) if f in blank else "" for f in out["force"].astype(str)]
+        reason = [reasons.get(f, "") for f in out["force"].astype(str)]
     else:
         labels = out[keys].astype(str).itertuples(index=False, name=None) if keys else [()] * len(out)
-        reason = ["; ".join(why(f) for f in pure.get(tuple(k), [])) for k in labels]
+        reason = ["; ".join(reasons[f] for f in pure.get(tuple(k), [])) for k in labels]
     rows = np.array([r != "" for r in reason], dtype=bool)
     if rows.any():
         out.loc[rows, _WITHHELD_FIND] = np.nan
@@ -1264,7 +1277,9 @@ def outcome_test(
     force its ``rate``, limits, comparisons and tests are NaN and the ``withheld`` column says why
     (``n`` and ``hits`` stay: searches with the flag, and flagged); rows that pool forces leave
     such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), and
-    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld. ``withheld`` is ``""`` where the rate is shown.
+    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld.
+    So is the find rate of a force whose "finds" are mostly no further action (above; judged where
+    the records name their force: Derbyshire 2019-20). ``withheld`` is ``""`` where the rate is shown.
 
     ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
     each search in its Community Safety Partnership / local authority from its location, as
@@ -1331,11 +1346,12 @@ def outcome_test(
         excluded["outcome_linked_missing"] = int((~usable).sum())
         excluded_finds = _check_finds(records, hit, keys)
         linked_missing = _check_find_coverage(records, usable)
+        reasons = _find_reasons(linked_missing, excluded_finds)
         pure: dict[tuple[str, ...], list[str]] = {}  # strata of such forces' searches only: withheld below
-        if linked_missing and "force" not in keys:
+        if reasons and "force" not in keys:
             units = (records["force"].astype(str).to_numpy() if "force" in records.columns
                      else np.full(len(records), "all searches", dtype=object))
-            drop = np.isin(units, list(linked_missing))
+            drop = np.isin(units, list(reasons))
             u = usable.to_numpy(bool)
             strata = (records.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy() if keys
                       else np.zeros(len(records), dtype=np.int64))
@@ -1347,7 +1363,8 @@ def outcome_test(
                 usable = usable & ~pd.Series(left, index=usable.index)
                 warn_user(f"outcome_test(outcome='find'): the {int(left.sum()):,} searches with the flag of "
                           f"{', '.join(sorted(set(units[left])))} are left out of rows that pool them with other forces' "
-                          "(the flag there is blank for many searches, see above); counted in "
+                          "(the flag there is blank for many searches, or set on searches with no further action, see "
+                          "above); counted in "
                           ".attrs['excluded']['outcome_linked_selective']")
             only = u & drop & ~mixed
             if only.any():
@@ -1406,7 +1423,7 @@ def outcome_test(
     out["confidence"] = conf
     out = out.reset_index(drop=True)
     if outcome == "find":
-        out["withheld"] = _withhold_finds(out, keys, linked_missing, pure)
+        out["withheld"] = _withhold_finds(out, keys, reasons, pure)
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]
