@@ -402,8 +402,9 @@ def read_stop_search(
 ) -> pd.DataFrame:
     """Read police.uk stop-and-search CSVs (or API JSON responses) into one tidy DataFrame.
 
-    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it), or
-    a list of either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
+    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it, and
+    the ``*-stop-and-search.csv`` files of its ``YYYY-MM`` subfolders, as police.uk's download
+    unzips), or a list of either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
     Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
     as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
@@ -450,7 +451,7 @@ def read_stop_search(
         raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
     if force is not None and not isinstance(force, str):
         raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
-    files = _files(path_or_paths)
+    files = _files(_police_uk_folders(path_or_paths))
     if any(_is_json(p) for p in files):
         import tempfile
 
@@ -458,6 +459,37 @@ def read_stop_search(
             readable = [_json_as_csv(p, Path(tmp)) if _is_json(p) else p for p in files]
             return _read(readable, [p.name for p in files], [_is_json(p) for p in files], format, force)
     return _read(files, [p.name for p in files], [False] * len(files), format, force)
+
+
+_MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _police_uk_folders(path_or_paths: Any) -> Any:
+    """A folder as police.uk's download unzips (``2019-12/2019-12-essex-stop-and-search.csv``, beside
+    the street and outcomes files) becomes the stop-and-search files of its ``YYYY-MM`` subfolders
+    (and its own files): pointed at the download, the reader said "folder has no .csv files", or,
+    with a stray CSV beside the month folders, read that file alone and none of the months."""
+    items = [path_or_paths] if isinstance(path_or_paths, (str, Path)) else path_or_paths
+    try:
+        items = list(items)
+    except TypeError:
+        return path_or_paths  # _files names the problem
+    out: list[Any] = []
+    for item in items:
+        try:
+            p = Path(item)
+            months = sorted(d for d in p.iterdir() if d.is_dir() and _MONTH_FOLDER.match(d.name)) if p.is_dir() else []
+        except (TypeError, ValueError, OSError):
+            out.append(item)
+            continue
+        inner = [f for d in months for pattern in ("*-stop-and-search.csv", "*-stop-and-search.csv.gz")
+                 for f in sorted(d.glob(pattern)) if f.is_file()]
+        if not inner:
+            out.append(item)
+            continue
+        own = sorted(f for pattern in ("*.csv", "*.csv.gz", "*.json", "*.json.gz") for f in p.glob(pattern) if f.is_file())
+        out.extend(own + inner)
+    return out
 
 
 def _read(files: list[Path], names: list[str], from_json: list[bool], format: str, force: str | None) -> pd.DataFrame:
