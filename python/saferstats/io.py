@@ -404,7 +404,8 @@ def read_stop_search(
 
     Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it, and
     the ``*-stop-and-search.csv`` files of its ``YYYY-MM`` subfolders, as police.uk's download
-    unzips), or a list of either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
+    unzips), police.uk's download zip (its stop-and-search members; ``source_file`` is
+    ``archive.zip:member``), or a list of these; formats are detected per file: the police.uk bulk download (``Type,Date,...,
     Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
     as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
@@ -452,13 +453,55 @@ def read_stop_search(
     if force is not None and not isinstance(force, str):
         raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
     files = _files(_police_uk_folders(path_or_paths))
-    if any(_is_json(p) for p in files):
+    if any(_is_json(p) or p.suffix.lower() == ".zip" for p in files):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="saferstats_json_") as tmp:
-            readable = [_json_as_csv(p, Path(tmp)) if _is_json(p) else p for p in files]
-            return _read(readable, [p.name for p in files], [_is_json(p) for p in files], format, force)
+            readable, names, json_flags = [], [], []
+            for p in files:
+                if p.suffix.lower() == ".zip":  # police.uk's download as a zip: its stop-and-search members
+                    for target, name in _zip_stop_search(p, Path(tmp)):
+                        readable.append(target)
+                        names.append(name)
+                        json_flags.append(False)
+                    continue
+                readable.append(_json_as_csv(p, Path(tmp)) if _is_json(p) else p)
+                names.append(p.name)
+                json_flags.append(_is_json(p))
+            return _read(readable, names, json_flags, format, force)
     return _read(files, [p.name for p in files], [False] * len(files), format, force)
+
+
+_ZIP_STOP_SEARCH = re.compile(r"(^|/)\d{4}-\d{2}-[a-z0-9-]+-stop-and-search\.csv$", re.I)
+
+
+def _zip_stop_search(archive: Path, folder: Path) -> list[tuple[Path, str]]:
+    """The police.uk stop-and-search files in a zip archive (``2019-12/2019-12-essex-stop-and-search.csv``,
+    beside street and outcomes files), written to ``folder``: (path, name reported as
+    ``archive.zip:member``)."""
+    import shutil
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(archive) as z:
+            members = [m for m in z.infolist() if not m.is_dir() and _ZIP_STOP_SEARCH.search(m.filename)]
+            if not members:
+                raise InvalidInputError(f"{archive}: the archive holds no police.uk stop-and-search files "
+                                        "(YYYY-MM/YYYY-MM-<force>-stop-and-search.csv)", "path_or_paths")
+            out = []
+            for k, info in enumerate(members):
+                target = folder / f"zip{k:06d}_{Path(info.filename).name}"
+                with z.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                out.append((target, f"{archive.name}:{info.filename}"))
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InvalidInputError(f"{archive}: not a readable zip archive ({e})", "path_or_paths") from None
+    return out
+
+
+def _base_name(name: str) -> str:
+    """The file's own name in a reported name (``archive.zip:2019-12/2019-12-essex-...csv``)."""
+    return name.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
 
 
 _MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
@@ -557,7 +600,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     # force: a force column, else the police.uk file name in a file_name column, else the file's name
     file_force = []
     for p in paths:
-        m = _FILE_FORCE.match(name_of[p])
+        m = _FILE_FORCE.match(_base_name(name_of[p]))
         file_force.append(m.group("force") if m else "")
     force_col, file_name_col = data.pop("force"), data.pop("file_name")
     if (force_col.categories == "").all() and (file_name_col.categories == "").all():
@@ -610,9 +653,9 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
 
     read = []
     for name in empty:
-        m = _FILE_FORCE.match(name)
+        m = _FILE_FORCE.match(_base_name(name))
         if m:
-            read.append((m.group("force"), name[:7]))
+            read.append((m.group("force"), _base_name(name)[:7]))
     present: dict[str, list[str]] = {}
     missing, span = _months_missing(out, read, present)
     out.attrs["months_read"] = present
