@@ -478,8 +478,8 @@ _ZIP_STOP_SEARCH = re.compile(r"(^|/)\d{4}-\d{2}-[a-z0-9-]+-stop-and-search\.csv
 def _zip_stop_search(archive: Path, folder: Path) -> list[tuple[Path, str]]:
     """The police.uk stop-and-search files in a zip archive (``2019-12/2019-12-essex-stop-and-search.csv``,
     beside street and outcomes files), written to ``folder``: (path, name reported as
-    ``archive.zip:member``)."""
-    import shutil
+    ``archive.zip:member``). A member unpacking to more than 50 times its packed size (at least
+    64 MiB) is refused, as a ``.gz`` file is."""
     import zipfile
 
     try:
@@ -491,8 +491,15 @@ def _zip_stop_search(archive: Path, folder: Path) -> list[tuple[Path, str]]:
             out = []
             for k, info in enumerate(members):
                 target = folder / f"zip{k:06d}_{Path(info.filename).name}"
+                limit, written = max(50 * info.compress_size, 64 << 20), 0  # the .gz rule: a zip bomb refused
                 with z.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                    while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        if written > limit:
+                            raise InvalidInputError(
+                                f"{archive}: {info.filename} unpacks to more than {limit:,} bytes: refused as a likely "
+                                f"zip bomb ({info.compress_size:,} bytes packed)", "path_or_paths")
+                        dst.write(chunk)
                 out.append((target, f"{archive.name}:{info.filename}"))
     except (zipfile.BadZipFile, OSError) as e:
         raise InvalidInputError(f"{archive}: not a readable zip archive ({e})", "path_or_paths") from None

@@ -40,3 +40,12 @@ def test_zip_without_stop_and_search_files_is_a_named_error(tmp_path):
         z.writestr("2020-01/2020-01-essex-street.csv", "Crime ID,Month\n")
     with pytest.raises(saferstats.InvalidInputError, match="holds no police.uk stop-and-search files"):
         saferstats.read_stop_search(archive)
+
+
+def test_zip_bomb_member_is_refused(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    header = b"Type,Date,Self-defined ethnicity,Officer-defined ethnicity,Outcome\n"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("2020-01/2020-01-essex-stop-and-search.csv", header + b"\n" * (80 << 20))
+    with pytest.raises(saferstats.InvalidInputError, match="likely zip bomb"):
+        saferstats.read_stop_search(archive)
