@@ -491,19 +491,24 @@ def _zip_stop_search(archive: Path, folder: Path) -> list[tuple[Path, str]]:
             out = []
             for k, info in enumerate(members):
                 target = folder / f"zip{k:06d}_{Path(info.filename).name}"
-                limit, written = max(50 * info.compress_size, 64 << 20), 0  # the .gz rule: a zip bomb refused
-                with z.open(info) as src, open(target, "wb") as dst:
-                    while chunk := src.read(1 << 20):
-                        written += len(chunk)
-                        if written > limit:
-                            raise InvalidInputError(
-                                f"{archive}: {info.filename} unpacks to more than {limit:,} bytes: refused as a likely "
-                                f"zip bomb ({info.compress_size:,} bytes packed)", "path_or_paths")
-                        dst.write(chunk)
+                _unzip_bounded(z, info, target, archive)
                 out.append((target, f"{archive.name}:{info.filename}"))
     except (zipfile.BadZipFile, OSError) as e:
         raise InvalidInputError(f"{archive}: not a readable zip archive ({e})", "path_or_paths") from None
     return out
+
+
+def _unzip_bounded(z: Any, info: Any, target: Path, archive: Path) -> None:
+    """Write zip member ``info`` to ``target``, refusing it (InvalidInputError) once it unpacks to
+    more than 50 times its packed size (at least 64 MiB): the ``.gz`` rule, against zip bombs."""
+    limit, written = max(50 * info.compress_size, 64 << 20), 0
+    with z.open(info) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                raise InvalidInputError(f"{archive}: {info.filename} unpacks to more than {limit:,} bytes: refused as a "
+                                        f"likely zip bomb ({info.compress_size:,} bytes packed)", "path_or_paths")
+            dst.write(chunk)
 
 
 def _base_name(name: str) -> str:

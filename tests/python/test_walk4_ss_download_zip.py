@@ -49,3 +49,12 @@ def test_zip_bomb_member_is_refused(tmp_path):
         z.writestr("2020-01/2020-01-essex-stop-and-search.csv", header + b"\n" * (80 << 20))
     with pytest.raises(saferstats.InvalidInputError, match="likely zip bomb"):
         saferstats.read_stop_search(archive)
+
+
+def test_street_crime_zip_bomb_member_is_refused_too(tmp_path):
+    archive = tmp_path / "street-bomb.zip"
+    header = b"Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type\n"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("2020-01/2020-01-essex-street.csv", header + b"\n" * (80 << 20))
+    with pytest.raises(saferstats.InvalidInputError, match="likely zip bomb"):
+        saferstats.read_street_crime(archive)
