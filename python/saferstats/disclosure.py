@@ -54,6 +54,9 @@ _PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count
 _COMPARISON_PREFIXES = ("ratio", "rr", "diff", "p_value", "z", "chi2", "p_chi2", "p_fisher", "fisher_p", "odds_ratio")
 # labels of a row that do not depend on its counts (never blanked with them)
 _NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidence"}
+# notes on a row that are neither keys of the table nor blanked with its counts (outcome_test's
+# reason a find rate is withheld: a key made of it split the totals by force over groups)
+_ROW_NOTES = {"withheld"}
 _CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_of_safety", "category", "kind",
                    "strand", "effect", "legislation", "object_of_search"}
 
@@ -235,7 +238,7 @@ def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[An
     """Columns that may identify strata: labels and period-like numbers."""
     out = []
     for c in table.columns:
-        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c):
+        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c) or str(c).lower() in _ROW_NOTES:
             continue
         if _numeric(table[c]) and str(c).lower() not in {"year", "period", "month", "quarter", "period_from",
                                                           "period_to"}:

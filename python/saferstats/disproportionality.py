@@ -545,25 +545,38 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
 
 
-def _months_missing(searches: pd.DataFrame) -> tuple[dict[str, list[str]], str]:
+def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = (),
+                    present: dict[str, list[str]] | None = None) -> tuple[dict[str, list[str]], str]:
     """The months with no search for each force (else for the data as a whole) within the months
     the searches cover, first to last: police.uk publishes a file per force and month, so a month
     with no record is usually a file not downloaded or not read, and the force's counts then cover
-    fewer months than the others'. ``({force: ["2020-01", ...]}, "2019-12 to 2020-02")``."""
+    fewer months than the others'. ``({force: ["2020-01", ...]}, "2019-12 to 2020-02")``.
+    ``read``: ``(force, "YYYY-MM")`` known to have been read though they hold no search (a police.uk
+    file with only its header), which are not missing. ``present``, when given, is filled with the
+    months each force has (``read`` included). Used by :func:`read_stop_search` and
+    :func:`disproportionality` (and so the report) alike."""
     col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
     spans = _periods_of(searches[col]) if col is not None else None
     if spans is None or not np.isfinite(spans[0]).any():
         return {}, ""
     first = spans[0]
     ok = np.isfinite(first)
-    lo, hi = int(np.nanmin(first)), int(np.nanmax(first))
+    extra = [(str(u), _month_index(m)) for u, m in read]
+    extra_m = [(u, sp[0]) for u, sp in extra if sp is not None]
+    lo = min([int(np.nanmin(first)), *[m for _, m in extra_m]])
+    hi = max([int(np.nanmax(first)), *[m for _, m in extra_m]])
     if hi - lo > 600:  # not a run of months: nothing to check
         return {}, ""
     units = searches["force"].astype(str).to_numpy() if "force" in searches.columns else np.full(len(searches), "")
-    frame = pd.DataFrame({"unit": units[ok], "m": first[ok].astype(int)}).drop_duplicates()
+    frame = pd.DataFrame({"unit": np.concatenate([units[ok], np.asarray([u for u, _ in extra_m], dtype=object)]),
+                          "m": np.concatenate([first[ok].astype(int), np.asarray([m for _, m in extra_m], dtype=int)])})
+    frame = frame.drop_duplicates()
     out: dict[str, list[str]] = {}
     for unit, ms in frame.groupby("unit", sort=True)["m"]:
-        gone = sorted(set(range(lo, hi + 1)) - set(ms.tolist()))
+        have = set(ms.tolist())
+        if present is not None:
+            present[str(unit)] = [_label(m) for m in sorted(have)]
+        gone = sorted(set(range(lo, hi + 1)) - have)
         if gone:
             out[str(unit)] = [_label(m) for m in gone]
     return out, f"{_label(lo)} to {_label(hi)}"
@@ -602,14 +615,58 @@ def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple
     return out
 
 
-def _warn_months_missing(missing: dict[str, list[str]], span: str) -> None:
+def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality") -> None:
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
 
     where = "; ".join(f"{u or 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
-    warn_user(f"disproportionality: no searches at all in some months of {span} ({where}); police.uk publishes a file "
-              "per force and month, so a file may be missing: the counts and rates there cover fewer months than the "
-              "others' (ratios between groups are not affected); the months are in .attrs['months_missing']")
+    more = f" and {len(missing) - 8} more forces" if len(missing) > 8 else ""
+    effect = ("the counts and rates there cover fewer months than the others' (ratios between groups are not affected)"
+              if who == "disproportionality" else
+              "that force's counts cover fewer months than the others', so its rates would be too low")
+    warn_user(f"{who}: no searches at all in some months of {span} ({where}{more}); police.uk publishes a file "
+              f"per force and month, so a file may be missing: {effect}; the months are in .attrs['months_missing']")
+
+
+#: Areas whose searches are mostly of people who do not live there: the City of London has about
+#: 7,400 (2011) / 8,600 (2021) residents and a working day population of over half a million, and
+#: its officers searched more Black people in a year than live there (police.uk, Dec 2019 - Feb
+#: 2020: 115 searches in three months, of 193 Black residents in Census 2011).
+_NON_RESIDENT = {"city-of-london": ("the City of London has a few thousand residents but a daytime population of "
+                                    "hundreds of thousands, and most people searched there do not live there")}
+
+
+def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFrame, denominator: str,
+                       records: bool) -> list[str]:
+    """Say, in the ``denominator`` column of their rows, where the denominator is the resident
+    population of an area whose searches are mostly of non-residents (City of London): rates per
+    resident there (and ratios of them) are not like for like with other areas'. Returns those
+    areas' labels (``.attrs["non_resident_areas"]``); tables by CSP or local authority keep one
+    ``denominator`` text for every row and name the areas in the attrs only."""
+    if "usual residents" not in denominator or len(out) == 0:
+        return []
+    rows = np.zeros(len(out), dtype=bool)
+    which: list[str] = []
+    for k in keys:
+        if k not in out.columns or k.endswith("_code"):
+            continue
+        ids = out[k].map(lambda v: force_id(v) if isinstance(v, str) else None)
+        hit = ids.isin(list(_NON_RESIDENT)).to_numpy(bool)
+        rows |= hit
+        which += [str(v) for v in pd.unique(out.loc[hit, k])]
+    if not keys and records and "force" in searches.columns:
+        forces = {force_id(str(f)) for f in pd.unique(searches["force"].astype(str))}
+        if len(forces) == 1 and forces <= set(_NON_RESIDENT):
+            rows[:] = True
+            which = [str(searches["force"].iloc[0])]
+    if rows.any() and any(k in ("csp", "la") for k in keys):
+        return list(dict.fromkeys(which))  # by area: the one denominator text of every row is kept (named in attrs)
+    if rows.any():
+        why = "; ".join(dict.fromkeys(_NON_RESIDENT[force_id(w) or ""] for w in which))
+        out["denominator"] = out["denominator"].astype(object)
+        out.loc[rows, "denominator"] = [f"{d}; caution: {why}, so rates per resident (and ratios of them) "
+                                        "are not comparable with other areas'" for d in out.loc[rows, "denominator"]]
+    return list(dict.fromkeys(which))
 
 
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
@@ -774,7 +831,14 @@ def disproportionality(
     with no search for a force, within the months the records cover, is usually a file not read; a
     :class:`~saferstats.SaferstatsWarning` names the force and months (also in
     ``.attrs["months_missing"]``, ``{force: ["2020-01"]}``): that force's counts and rates cover
-    fewer months than the others'.
+    fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check.
+
+    **Residents who are not the people searched**: the City of London has a few thousand residents
+    and a daytime population of hundreds of thousands; its searches (115 of Black people in three
+    months of 2019-20, against 193 Black residents) are mostly of people who live elsewhere, so a
+    rate per resident there, and its ratio to White, is not like for like with other forces'. With
+    Census denominators its rows say so in ``denominator`` (by force), and
+    ``.attrs["non_resident_areas"]`` names such areas (also by CSP or local authority).
 
     Returns
     -------
@@ -1019,6 +1083,7 @@ def disproportionality(
     if check:  # said in the table too, so that it travels with an exported CSV
         out["denominator"] = (f"{denominator}; the Home Office used Census {check['like_for_like_census']} for the "
                               f"searches of {check['from']} to {check['to']}")
+    out.attrs["non_resident_areas"] = _non_resident_rows(out, keys, searches, denominator, count is None)
     if area_level is not None:
         out.attrs["unassigned"] = located["unassigned"]
         out.attrs["unassigned_rows"] = located["unassigned_rows"]
@@ -1088,7 +1153,8 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
         where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
                   f"ended in no further action ({where}), so the flag there does not show that what was searched "
-                  "for was found and the find rate is not comparable; compare outcome='positive' or 'arrest'")
+                  "for was found and the find rate is not comparable (withheld where the records name the force: "
+                  "NaN, reason in the 'withheld' column); compare outcome='positive' or 'arrest'")
     return {str(u): (int(r.nfa), int(r.find)) for u, r in bad.iterrows()}
 
 
@@ -1123,9 +1189,59 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
 
         where = "; ".join(one(u, r) for u, r in bad.iterrows())
         warn_user("outcome_test(outcome='find'): 'outcome linked to object of search' is missing for many searches "
-                  f"({where}); the find rate there is of the searches with the flag only, which need not be like the "
-                  "rest, so it is not comparable with other forces'; counts in .attrs['outcome_linked_missing_by']")
+                  f"({where}); a find rate there would be of the searches with the flag only, which need not be like "
+                  "the rest, so it is not comparable with other forces': it is withheld (NaN, reason in the 'withheld' "
+                  "column; with rows that pool forces, those forces' searches are left out); counts in "
+                  ".attrs['outcome_linked_missing_by']")
     return {str(u): (int(r.missing), int(r.n)) for u, r in bad.iterrows()}
+
+
+#: outcome_test columns that are withheld (NaN) with a find rate that is not comparable.
+_WITHHELD_FIND = ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper",
+                  "p_value", "z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]
+
+
+def _find_reasons(blank: dict[str, tuple[int, int]], nfa: dict[str, tuple[int, int]]) -> dict[str, str]:
+    """Why the find rate of each force is withheld: its "outcome linked" flag is blank for more
+    than a tenth of its searches (``blank``, from :func:`_check_find_coverage`: the rate would be of
+    a selected subset; police.uk Merseyside: the flag set on 21% of searches, all with an outcome,
+    blank on the rest, all no further action), or most of its "finds" ended in no further action
+    (``nfa``, from :func:`_check_finds`: the flag there does not mean that anything was found;
+    Derbyshire 286 of 388). The second is a force's recording practice, so it is judged only where
+    the records name their force."""
+    out: dict[str, str] = {}
+    for f, (miss, n) in blank.items():
+        whose = "the searches" if f == "all searches" else f"{f}'s searches"
+        out[f] = (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
+                  "so a rate over the searches with the flag is of a selected subset, not comparable with other "
+                  "forces' (compare outcome='positive' or 'arrest')")
+    for f, (no, finds) in nfa.items():
+        if f not in out and f != "all searches":
+            out[f] = (f"find rate withheld: {no / finds:.0%} of {f}'s searches flagged 'outcome linked to object of "
+                      "search' ended in no further action, so the flag does not show that anything was found, and the "
+                      "rate is not comparable with other forces' (compare outcome='positive' or 'arrest')")
+    return out
+
+
+def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
+                    pure: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """Withhold (NaN) the find rates, and every comparison made with them, of the rows of the
+    forces in ``reasons`` (:func:`_find_reasons`): read beside other forces' they would mislead.
+    Rows by force: those forces'; other rows: the strata (``pure``: key values -> forces) holding
+    only such forces' searches (a CSP of Merseyside). Returns the reason per row ("" where shown);
+    ``n`` and ``hits`` stay, as counts of the searches with the flag and of those flagged."""
+    if not reasons:
+        return [""] * len(out)
+    if "force" in keys:
+        reason = [reasons.get(f, "") for f in out["force"].astype(str)]
+    else:
+        labels = out[keys].astype(str).itertuples(index=False, name=None) if keys else [()] * len(out)
+        reason = ["; ".join(reasons[f] for f in pure.get(tuple(k), [])) for k in labels]
+    rows = np.array([r != "" for r in reason], dtype=bool)
+    if rows.any():
+        out.loc[rows, _WITHHELD_FIND] = np.nan
+        out["test"] = out["test"].where(~rows)
+    return reason
 
 
 @accepts_frames("searches")
@@ -1156,7 +1272,14 @@ def outcome_test(
     (police.uk Merseyside, Dec 2019 to Feb 2020: blank on 79% of searches, all of them no further
     action); where it is missing for more than a tenth of a force's searches a warning says so, with
     the share of searches with an outcome among those with and without the flag, and
-    ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``.
+    ``.attrs["outcome_linked_missing_by"]`` holds ``{force: (without the flag, searches)}``. The
+    find rate of such a force is a rate over a selected subset, so it is withheld: in rows by
+    force its ``rate``, limits, comparisons and tests are NaN and the ``withheld`` column says why
+    (``n`` and ``hits`` stay: searches with the flag, and flagged); rows that pool forces leave
+    such forces' searches out (counted in ``.attrs["excluded"]["outcome_linked_selective"]``), and
+    rows holding only such forces' searches (a CSP of Merseyside with ``by="csp"``) are withheld.
+    So is the find rate of a force whose "finds" are mostly no further action (above; judged where
+    the records name their force: Derbyshire 2019-20). ``withheld`` is ``""`` where the rate is shown.
 
     ``by="csp"`` or ``"la"`` (alone or with other columns) on records without such a column places
     each search in its Community Safety Partnership / local authority from its location, as
@@ -1223,6 +1346,33 @@ def outcome_test(
         excluded["outcome_linked_missing"] = int((~usable).sum())
         excluded_finds = _check_finds(records, hit, keys)
         linked_missing = _check_find_coverage(records, usable)
+        reasons = _find_reasons(linked_missing, excluded_finds)
+        pure: dict[tuple[str, ...], list[str]] = {}  # strata of such forces' searches only: withheld below
+        if reasons and "force" not in keys:
+            units = (records["force"].astype(str).to_numpy() if "force" in records.columns
+                     else np.full(len(records), "all searches", dtype=object))
+            drop = np.isin(units, list(reasons))
+            u = usable.to_numpy(bool)
+            strata = (records.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy() if keys
+                      else np.zeros(len(records), dtype=np.int64))
+            other = pd.Series(u & ~drop).groupby(strata).any()  # the stratum has other forces' searches too
+            mixed = other.reindex(strata).fillna(False).to_numpy(bool)
+            left = u & drop & mixed  # rows that pool forces: such forces' searches are left out
+            if left.any():
+                excluded["outcome_linked_selective"] = int(left.sum())
+                usable = usable & ~pd.Series(left, index=usable.index)
+                warn_user(f"outcome_test(outcome='find'): the {int(left.sum()):,} searches with the flag of "
+                          f"{', '.join(sorted(set(units[left])))} are left out of rows that pool them with other forces' "
+                          "(the flag there is blank for many searches, or set on searches with no further action, see "
+                          "above); counted in "
+                          ".attrs['excluded']['outcome_linked_selective']")
+            only = u & drop & ~mixed
+            if only.any():
+                labels = records.loc[only, keys].astype(str).itertuples(index=False, name=None) if keys else [()] * int(only.sum())
+                for key, unit in zip(labels, units[only]):
+                    forces = pure.setdefault(tuple(key), [])
+                    if unit not in forces:
+                        forces.append(str(unit))
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
@@ -1272,6 +1422,8 @@ def outcome_test(
     out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = conf
     out = out.reset_index(drop=True)
+    if outcome == "find":
+        out["withheld"] = _withhold_finds(out, keys, reasons, pure)
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]

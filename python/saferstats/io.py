@@ -402,16 +402,19 @@ def read_stop_search(
 ) -> pd.DataFrame:
     """Read police.uk stop-and-search CSVs (or API JSON responses) into one tidy DataFrame.
 
-    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it), or
-    a list of either; formats are detected per file: the police.uk bulk download (``Type,Date,...,
+    Accepts a file, a folder (all ``*.csv``, ``*.csv.gz``, ``*.json`` and ``*.json.gz`` in it, and
+    the ``*-stop-and-search.csv`` files of its ``YYYY-MM`` subfolders, as police.uk's download
+    unzips), police.uk's download zip (its stop-and-search members; ``source_file`` is
+    ``archive.zip:member``), or a list of these; formats are detected per file: the police.uk bulk download (``Type,Date,...,
     Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
     as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
     ``datetime``...), and snake_case re-exports (also semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
     (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp (ISO 8601, or day first
     ``dd/mm/yyyy[ hh:mm[:ss]]`` — never month first; naive times taken as UTC),
-    ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` (an ordered categorical, so
-    months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
+    ``latitude``/``longitude`` as floats, ``month`` as ``"YYYY-MM"`` of the UK local date (Europe/London:
+    a search at 00:30 on 1 June BST, 23:30 UTC on 31 May, is in June, as police.uk files it; an
+    ordered categorical, so months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
     (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``), plus
     ``source_file`` and ``source_line``. The text columns (``gender``, ``age_range``, both
@@ -428,7 +431,12 @@ def read_stop_search(
     lines with the wrong number of fields or a quote that never closes cannot be attributed to
     columns, so they are left out of the table and listed there too (``column`` None).
     ``df.attrs["summary"]`` counts ``rows``, ``lines_left_out`` (their sum is the number of
-    records in the files), ``files`` and problems by reason. The same file given twice (or a
+    records in the files), ``files`` and problems by reason. ``df.attrs["months_read"]`` lists the
+    months read for each force (``{"durham": ["2019-12", "2020-01"]}``; a police.uk file with only
+    its header counts as read) and ``df.attrs["months_missing"]`` the months within the span read
+    (first to last month, all forces) where a force has no search at all — police.uk publishes one
+    file per force and month, so usually a file not downloaded or not given — with a
+    :class:`~saferstats.SaferstatsWarning` naming the force and months. The same file given twice (or a
     ``.csv.gz`` copy of a ``.csv``) is read once, with a :class:`~saferstats.SaferstatsWarning`.
 
     >>> import saferstats
@@ -444,14 +452,99 @@ def read_stop_search(
         raise InvalidInputError(f"unknown format {format!r}; valid: 'auto', 'bulk', 'api', 'snake'", "format")
     if force is not None and not isinstance(force, str):
         raise InvalidInputError(f"`force` must be a force name such as 'Essex', not {force!r}", "force")
-    files = _files(path_or_paths)
-    if any(_is_json(p) for p in files):
+    files = _files(_police_uk_folders(path_or_paths))
+    if any(_is_json(p) or p.suffix.lower() == ".zip" for p in files):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="saferstats_json_") as tmp:
-            readable = [_json_as_csv(p, Path(tmp)) if _is_json(p) else p for p in files]
-            return _read(readable, [p.name for p in files], [_is_json(p) for p in files], format, force)
+            readable, names, json_flags = [], [], []
+            for p in files:
+                if p.suffix.lower() == ".zip":  # police.uk's download as a zip: its stop-and-search members
+                    for target, name in _zip_stop_search(p, Path(tmp)):
+                        readable.append(target)
+                        names.append(name)
+                        json_flags.append(False)
+                    continue
+                readable.append(_json_as_csv(p, Path(tmp)) if _is_json(p) else p)
+                names.append(p.name)
+                json_flags.append(_is_json(p))
+            return _read(readable, names, json_flags, format, force)
     return _read(files, [p.name for p in files], [False] * len(files), format, force)
+
+
+_ZIP_STOP_SEARCH = re.compile(r"(^|/)\d{4}-\d{2}-[a-z0-9-]+-stop-and-search\.csv$", re.I)
+
+
+def _zip_stop_search(archive: Path, folder: Path) -> list[tuple[Path, str]]:
+    """The police.uk stop-and-search files in a zip archive (``2019-12/2019-12-essex-stop-and-search.csv``,
+    beside street and outcomes files), written to ``folder``: (path, name reported as
+    ``archive.zip:member``). A member unpacking to more than 50 times its packed size (at least
+    64 MiB) is refused, as a ``.gz`` file is."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(archive) as z:
+            members = [m for m in z.infolist() if not m.is_dir() and _ZIP_STOP_SEARCH.search(m.filename)]
+            if not members:
+                raise InvalidInputError(f"{archive}: the archive holds no police.uk stop-and-search files "
+                                        "(YYYY-MM/YYYY-MM-<force>-stop-and-search.csv)", "path_or_paths")
+            out = []
+            for k, info in enumerate(members):
+                target = folder / f"zip{k:06d}_{Path(info.filename).name}"
+                _unzip_bounded(z, info, target, archive)
+                out.append((target, f"{archive.name}:{info.filename}"))
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InvalidInputError(f"{archive}: not a readable zip archive ({e})", "path_or_paths") from None
+    return out
+
+
+def _unzip_bounded(z: Any, info: Any, target: Path, archive: Path) -> None:
+    """Write zip member ``info`` to ``target``, refusing it (InvalidInputError) once it unpacks to
+    more than 50 times its packed size (at least 64 MiB): the ``.gz`` rule, against zip bombs."""
+    limit, written = max(50 * info.compress_size, 64 << 20), 0
+    with z.open(info) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                raise InvalidInputError(f"{archive}: {info.filename} unpacks to more than {limit:,} bytes: refused as a "
+                                        f"likely zip bomb ({info.compress_size:,} bytes packed)", "path_or_paths")
+            dst.write(chunk)
+
+
+def _base_name(name: str) -> str:
+    """The file's own name in a reported name (``archive.zip:2019-12/2019-12-essex-...csv``)."""
+    return name.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+
+
+_MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _police_uk_folders(path_or_paths: Any) -> Any:
+    """A folder as police.uk's download unzips (``2019-12/2019-12-essex-stop-and-search.csv``, beside
+    the street and outcomes files) becomes the stop-and-search files of its ``YYYY-MM`` subfolders
+    (and its own files): pointed at the download, the reader said "folder has no .csv files", or,
+    with a stray CSV beside the month folders, read that file alone and none of the months."""
+    items = [path_or_paths] if isinstance(path_or_paths, (str, Path)) else path_or_paths
+    try:
+        items = list(items)
+    except TypeError:
+        return path_or_paths  # _files names the problem
+    out: list[Any] = []
+    for item in items:
+        try:
+            p = Path(item)
+            months = sorted(d for d in p.iterdir() if d.is_dir() and _MONTH_FOLDER.match(d.name)) if p.is_dir() else []
+        except (TypeError, ValueError, OSError):
+            out.append(item)
+            continue
+        inner = [f for d in months for pattern in ("*-stop-and-search.csv", "*-stop-and-search.csv.gz")
+                 for f in sorted(d.glob(pattern)) if f.is_file()]
+        if not inner:
+            out.append(item)
+            continue
+        own = sorted(f for pattern in ("*.csv", "*.csv.gz", "*.json", "*.json.gz") for f in p.glob(pattern) if f.is_file())
+        out.extend(own + inner)
+    return out
 
 
 def _read(files: list[Path], names: list[str], from_json: list[bool], format: str, force: str | None) -> pd.DataFrame:
@@ -519,7 +612,7 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     # force: a force column, else the police.uk file name in a file_name column, else the file's name
     file_force = []
     for p in paths:
-        m = _FILE_FORCE.match(name_of[p])
+        m = _FILE_FORCE.match(_base_name(name_of[p]))
         file_force.append(m.group("force") if m else "")
     force_col, file_name_col = data.pop("force"), data.pop("file_name")
     if (force_col.categories == "").all() and (file_name_col.categories == "").all():
@@ -543,8 +636,10 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
             force_codes, force_cats = codes2[force_codes], list(uniq2)
     data["force"] = pd.Categorical.from_codes(force_codes, categories=force_cats)
     data["date"] = dates.array
-    # "YYYY-MM" from the timestamps, as a sorted categorical (NaT -> missing)
-    mc = _ext.month_codes(dates.array.asi8)
+    # "YYYY-MM" of the UK local date, as police.uk files a search (a search at 00:30 on 1 June BST
+    # is 23:30 UTC on 31 May, and is in the June file), as a sorted categorical (NaT -> missing)
+    local = pd.DatetimeIndex(dates.array).tz_convert("Europe/London").tz_localize(None)
+    mc = _ext.month_codes(local.asi8)
     month_codes, months = mc["codes"], mc["labels"]
     data["month"] = pd.Categorical.from_codes(month_codes, categories=months, ordered=True, validate=False)
     data["source_file"] = _categorical(file_idx.astype(np.int64), names)
@@ -555,7 +650,30 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(len(out), res, dropped)
+    rows_of = dict(zip(paths, res["rows_per_file"]))
+    _check_months(out, [name_of[p] for p in files if not rows_of.get(p)])
     return out
+
+
+def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
+    """The months read for each force (``.attrs["months_read"]``) and those missing within the
+    span read (``.attrs["months_missing"]``, with a warning naming force and month): police.uk
+    publishes one file per force and month, so a force-month with no search is usually a file not
+    downloaded. A police.uk file read with no rows (``empty``: their names) counts as read.
+    The check is :func:`saferstats.disproportionality`'s, which the report uses too."""
+    from .disproportionality import _months_missing, _warn_months_missing
+
+    read = []
+    for name in empty:
+        m = _FILE_FORCE.match(_base_name(name))
+        if m:
+            read.append((m.group("force"), _base_name(name)[:7]))
+    present: dict[str, list[str]] = {}
+    missing, span = _months_missing(out, read, present)
+    out.attrs["months_read"] = present
+    out.attrs["months_missing"] = missing
+    if missing:
+        _warn_months_missing(missing, span, "read_stop_search")
 
 
 def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> dict[str, Any]:
@@ -651,7 +769,9 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     ``.attrs["dropped"]`` with its line (the columns of the other lines never shift), and so is a
     number that cannot be read (e.g. ``"12a"``: missing, not silently "suppressed");
     ``.attrs["summary"]`` counts rows and lines left out. A ``.gz`` file is read within the gzip
-    bound.
+    bound. A row of the national organisation (the ``org_id`` of the "All submissions" rows) with
+    an organisation level no other organisation has (2023-24: line 2, level ``h``) would be lost by a filter on
+    "All submissions": a warning names its line and ``.attrs["national_mislabelled"]`` lists it.
 
     >>> import saferstats
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
@@ -790,4 +910,32 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["suppressed"] = suppressed
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(n, res, dropped)
+    out.attrs["national_mislabelled"] = _national_mislabelled(out, lines, name)
     return out
+
+
+def _national_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
+    """Rows of the national organisation (the ``org_id`` of the "All submissions" rows) whose
+    ``organisation_level`` is neither that nor a level of any other organisation (NHS England
+    2023-24, line 2: ``h`` for All
+    providers, All detentions by age, 15 and under): filtering on "All submissions", as the
+    national figures are read, loses them silently. Warned about and listed (``source_line``,
+    ``organisation_level`` and the row's labels); the value is kept as published."""
+    level, org = out["organisation_level"].astype(str), out["org_id"].astype(str)
+    national = set(org[level == "All submissions"]) - {"None", "nan", ""}
+    # NHS England gives national totals at each organisation level too (All prov, level "ICB"):
+    # a level is odd when no other organisation has it
+    levels = set(level[~org.isin(national)]) | {"All submissions"}
+    odd = np.flatnonzero((org.isin(national) & ~level.isin(levels)).to_numpy())
+    found = [{"source_line": int(lines[i]), "organisation_level": level.iloc[i], "measure": out["measure"].iloc[i],
+              "subcategory": out["subcategory"].iloc[i], "demographic": out["demographic"].iloc[i],
+              "breakdown": out["breakdown"].iloc[i]} for i in odd]
+    if found:
+        shown = "; ".join(f"line {d['source_line']}: {d['organisation_level']!r} ({d['measure']}, {d['subcategory']}, "
+                          f"{d['demographic']} {d['breakdown']})" for d in found[:5])
+        warn_user(f"read_mha_annual: {name}: {len(found)} row(s) of the national organisation "
+                  f"({', '.join(sorted(national))}) have an organisation level that is not 'All submissions' nor "
+                  f"any other organisation's ({shown}"
+                  f"{' and more' if len(found) > 5 else ''}): selected with organisation_level == 'All submissions' "
+                  "they are left out; they are kept as published and listed in .attrs['national_mislabelled']")
+    return found

@@ -323,7 +323,8 @@ def before_after(
     """Compare two periods, **post ÷ pre** (later against earlier): records before ``split``
     against records from ``split``, for each outcome and place of safety as a proportion, the
     conversion / admission / NFA rates, and with ``population=(pre, post)`` the detention rate per
-    100,000 with its rate ratio.
+    100,000 with its rate ratio. A ``split`` date without a time zone, against times with one, is
+    midnight in England and Wales (Europe/London).
 
     Direction: every comparison reads later against earlier, so a fall is below 1 (``rr``,
     ``rr_lower``, ``rr_upper`` = post / pre) or below 0 (``diff`` = post − pre); the ``direction``
@@ -368,7 +369,7 @@ def before_after(
     if pd.isna(cut):
         raise InvalidInputError("`split` is missing; give the first date of the post period", "split")
     if when.dt.tz is not None and cut.tz is None:
-        cut = cut.tz_localize(when.dt.tz)
+        cut = cut.tz_localize("Europe/London")  # a date in England and Wales: midnight there (BST in summer)
     elif when.dt.tz is None and cut.tz is not None:
         cut = cut.tz_convert(None)
     pre = (when < cut).to_numpy()
@@ -437,7 +438,9 @@ def before_after(
 def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None) -> pd.Series:
     """Detentions per calendar month (months with none included as 0), for :func:`its_poisson`.
 
-    Records with a missing ``date``, or (with ``start`` / ``end``) outside those months, are not
+    Times with a time zone are counted in the month of their UK local time (Europe/London: a
+    detention at 00:30 on 1 June BST, 23:30 UTC on 31 May, is in June); times without one are
+    taken as local. Records with a missing ``date``, or (with ``start`` / ``end``) outside those months, are not
     counted: they are listed in ``.attrs["dropped"]`` (``row, column, reason``) and counted in a
     :class:`SaferstatsWarning`. A month with no record at all, where the other months average 5 or
     more, is more likely a gap in the records than a month without detentions: it stays 0, and a
@@ -450,8 +453,8 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     """
     require_columns(records, {"date": date}, "records")
     when = _times(records, date)
-    if when.dt.tz is not None:
-        when = when.dt.tz_convert(None)
+    if when.dt.tz is not None:  # the month in England and Wales: 00:30 on 1 June BST is June, not May (UTC)
+        when = when.dt.tz_convert("Europe/London").dt.tz_localize(None)
     if when.isna().all():
         raise InvalidInputError(f"column {date!r} has no dates", date)
     months = when.dt.to_period("M")

@@ -24,7 +24,6 @@ import csv
 import functools
 import io as _stdio
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -37,7 +36,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import Records
 from .exceptions import InvalidInputError, warn_user
-from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake
+from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake, _unzip_bounded
 
 __all__ = ["read_street_crime", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
 
@@ -236,8 +235,7 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                 plain = []
                 for k, info in enumerate(batch):
                     target = Path(tmp) / f"{k:06d}.csv"
-                    with z.open(info) as src, open(target, "wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
+                    _unzip_bounded(z, info, target, archive)
                     plain.append((target, f"{archive.name}:{info.filename}"))
                 parts.append(_read_street(plain, wanted, skip))
             batch, size = ([m], m.file_size) if m is not None else ([], 0)

@@ -76,12 +76,37 @@ def _times(df: pd.DataFrame, col: str | None) -> pd.Series:
     if col is None or col not in df.columns:
         return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     s = df[col]
-    parsed = pd.to_datetime(s, errors="coerce")
+    try:
+        parsed = pd.to_datetime(s, errors="coerce")
+    except ValueError as exc:  # ISO times with GMT and BST offsets (+00:00 / +01:00): one instant each, in UTC
+        if "timezone" not in str(exc).lower() and "time zone" not in str(exc).lower():
+            raise InvalidInputError(f"column {col!r}: cannot read its times: {exc}", col) from None
+        text = s.astype("string").str.strip()
+        zoned = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).fillna(False).to_numpy(bool)
+        naive = np.flatnonzero(~zoned & (text.fillna("") != "").to_numpy(bool))
+        if naive.size:
+            row = int(naive[0])
+            raise InvalidInputError(f"column {col!r} row {row}: {s.iloc[row]!r} has no time zone while other times "
+                                    "have one; give every time a zone (or none)", col, row) from None
+        parsed = pd.to_datetime(s, errors="coerce", utc=True)
     bad = parsed.isna() & s.notna() & (s.astype("string").str.strip() != "")
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise InvalidInputError(f"column {col!r} row {row}: cannot read timestamp {s.iloc[row]!r}", col, row)
     return parsed
+
+
+def _zoned_alike(*times: pd.Series) -> list[pd.Series]:
+    """The time columns with an absent or empty one (all missing, so no zone of its own) given the
+    zone of the first that has times: zone-aware detention times beside no ``arrival_time`` column
+    (read as missing, naive) made ``arrival.fillna(detention)`` text, and a traceback."""
+    tz = next((t.dt.tz for t in times if t.notna().any()), None)
+    out = []
+    for t in times:
+        if tz is not None and t.isna().all() and t.dt.tz is None:
+            t = t.dt.tz_localize(tz)
+        out.append(t)
+    return out
 
 
 _S136_TABLES = ("outcomes", "rates", "place_of_safety", "durations", "flags")
@@ -341,8 +366,10 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     df = records.reset_index(drop=True)
     outcome = _canonical(df[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"])
     place = _canonical(df[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels, cols["place_of_safety"])
-    start = _times(df, cols["arrival_time"]).fillna(_times(df, cols["detention_time"]))
+    arrival, detained = _times(df, cols["arrival_time"]), _times(df, cols["detention_time"])
     end = _times(df, cols["departure_time"])
+    arrival, detained, end = _zoned_alike(arrival, detained, end)
+    start = arrival.fillna(detained)
     if start.dt.tz is not None and end.dt.tz is None or start.dt.tz is None and end.dt.tz is not None:
         raise InvalidInputError("arrival/detention and departure times must all carry a time zone or none",
                                 cols["departure_time"])
