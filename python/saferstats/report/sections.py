@@ -718,11 +718,21 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     mine = scope.highlights(data[area].astype(str).unique()) if scope.label else []
     if code is not None and scope.la_codes:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
+    absent = ""
     if scope.las and not mine:
-        # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
-        read_notes.append(f" None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
-                          "table with a population, so the tables and findings below are for every authority in it, "
-                          f"not {scope.label}.")
+        codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
+        if (scope.la_codes and all(c.startswith("W") for c in scope.la_codes) and len(codes)
+                and not codes.str.startswith("W").any()):
+            # Defra's table is England's only: a Welsh area is not in it at all (not a gap in its series)
+            absent = (f"The fly-tipping table has no figures for {scope.label}: it covers local authorities in England "
+                      "only (fly-tipping in Wales is published by the Welsh Government, not Defra), so the fly-tipping "
+                      f"rates and trends in this report are for authorities in England, for context, not {scope.label}.")
+        else:
+            # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
+            absent = (f"None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
+                      "table with a population, so the fly-tipping rates and trends in this report are for every "
+                      f"authority in it, not {scope.label}.")
+        read_notes.insert(0, " " + absent)
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
@@ -757,6 +767,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
     shown_rates.attrs["funnel_limits"] = limits
+    if absent:  # the summary says so first, not a national finding as if it were the area's
+        shown_rates.attrs["area_absent"] = absent
     s.period = str(last)
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)

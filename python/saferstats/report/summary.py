@@ -501,6 +501,9 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
     out: list[str] = []
     rates = _table(s, "flytipping_rates")
+    absent = str(rates.attrs.get("area_absent", "")) if rates is not None else ""
+    if absent:  # e.g. a Welsh area and Defra's table of England: said first, so it is the headline
+        out.append(absent)
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
     tr = _table(s, "flytipping_trend")
@@ -513,12 +516,21 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         if down:
             parts.append(f"downward trends in {_names(down)}")
         if rest:
-            parts.append(f"no statistically significant trend in {'the other ' if parts else ''}{rest}")
+            flat = [str(r[lab]) for _, r in tr.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
+            parts.append("no statistically significant trend in "
+                         + (_names(flat) if len(flat) <= 3 else
+                            f"{'the other ' if parts else ''}{rest} authorit{'y' if rest == 1 else 'ies'}"))
         out.append("Fly-tipping over the whole series: " + "; ".join(parts) + ".")
-        if up:
-            top = tr.loc[tr["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
+        if up and not absent:
+            # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
+            rising = tr[tr[lab].astype(str).isin(up)]
+            top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {top[lab]}") + ".")
+        elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
+            one = tr.iloc[0]
+            out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
+                                      subject=f"Fly-tipping in {one[lab]}") + ".")
     return out
 
 
