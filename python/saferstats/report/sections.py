@@ -237,6 +237,10 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data, defaults, read_notes = read_table("hate_crime", sec)
+    # rows with a count but no population (the City of London in the Home Office table): in the change table
+    # (the change in the count) and the disclosure control, not in the rates or the funnel
+    counts_only = data.attrs.get("counts_only")
+    counts_only = counts_only if isinstance(counts_only, pd.DataFrame) else data.iloc[:0]
     area, period, count, pop = (sec.get(k, defaults.get(k, k if k != "count" else "count")) for k in ("area", "period", "count", "population"))
     for key, col in (("area", area), ("period", period), ("count", count), ("population", pop)):
         if col not in data.columns:
@@ -246,10 +250,12 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     # rates of the latest period, the changes between periods and the funnel's overall rate
     keys = [area, period] + [c for c in data.columns if c not in (area, period, count, pop)
                              and not pd.api.types.is_numeric_dtype(data[c])]
+    every = pd.concat([data, counts_only], ignore_index=True) if len(counts_only) else data
     with warnings_as_notes() as notes:
-        sup = suppress(data[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None)
-    hidden = (sup[count].isna() & data[count].notna()).to_numpy()
-    hidden_at = {tuple(map(str, k)): h for k, h in zip(data[keys].itertuples(index=False), hidden)}
+        sup = suppress(every[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None)
+    hidden_every = (sup[count].isna() & every[count].notna()).to_numpy()
+    hidden = hidden_every[:len(data)]
+    hidden_at = {tuple(map(str, k)): h for k, h in zip(every[keys].itertuples(index=False), hidden_every)}
     rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
     last = rates[period].astype(str).max()
     is_last = (rates[period].astype(str) == last).to_numpy()
@@ -267,6 +273,10 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                           _mark(_round(latest, 1), latest_hidden)))
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
                           confidence=conf)
+    if len(counts_only):  # the same population in both years: the rate ratio is the ratio of the counts
+        extra = ss.year_on_year(counts_only.assign(**{pop: 1.0}), count=count, population=pop, period=period,
+                                by=[k for k in keys if k != period], confidence=conf)
+        yoy = pd.concat([yoy, extra], ignore_index=True)
     if not len(yoy):  # one period only: an empty change table, said in the intro
         s.intro += f" The table has one {period} only ({last}), so no change between periods is computed."
     others = [k for k in keys if k != period]
