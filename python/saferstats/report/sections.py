@@ -194,7 +194,8 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     fig, ax = _fig()
     ss.plot_spc(res, ax=ax, ylabel=what, title=f"{what[0].upper() + what[1:]}: XmR chart")
     fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
-                   "average moving range), NHS Making Data Count rules"
+                   "average moving range, moving ranges of 3.267 × the average or more screened out), NHS Making Data "
+                   "Count rules"
                    + (f"; limits recalculated from {', '.join(map(str, rebase))}" if rebase else ""))
     above = int((res["outside_limits"] & (res["value"] > res["upl"])).sum())
     below = int((res["outside_limits"] & (res["value"] < res["lpl"])).sum())
