@@ -263,7 +263,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     latest = rates[is_last][[*keys, count, pop, "rate", "lower", "upper", "method"]]
     h_latest = hidden[is_last]
     latest_hidden = {c: h_latest for c in (count, "rate", "lower", "upper")}
-    s = Section("hate_crime", "Hate crime: rates, change and districts that stand out",
+    s = Section("hate_crime", f"Hate crime: rates, change and {'police force areas' if area == 'force' else 'areas'} that stand out",
                 "Police-recorded hate crime per 100,000 residents with exact (below 10) / Byar's 95% confidence intervals "
                 f"(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of {'police force areas' if area == 'force' else 'areas'} "
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
@@ -314,6 +314,12 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000; "
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
+    strands = _strand_table(cfg, every, area, period, thr)
+    if strands is not None:
+        s.tables.append(strands)
+        s.intro += (" The Home Office table also gives the motivating factors (race, religion, sexual orientation, "
+                    "disability, transgender identity) recorded for each force's offences: one offence can have more "
+                    "than one, so the factors add up to more than the offences; the shares are of all factors recorded.")
     monthly = sec.get("monthly")
     if monthly is not None:
         gaps: list[str] = []
@@ -366,6 +372,53 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     return s
+
+
+#: the Home Office table's motivating factors (saferstats.read_hate_crime's columns) and their names
+STRANDS = {"race": "Race", "religion": "Religion", "sexual_orientation": "Sexual orientation",
+           "disability": "Disability", "transgender": "Transgender"}
+
+
+def _strand_table(cfg: dict, data: pd.DataFrame, area: str, period: str, thr: int) -> Table | None:
+    """What hate crime looks like in the report's police force area (the Panel's question): the
+    motivating factors recorded for its offences in each year, with their shares of all factors, and
+    the same for every force in the table together. Disclosure-controlled (a factor of 1-4, with the
+    factors that would give it back from the published total of factors); ``None`` when the table
+    has no factor columns or the report's area is not one of its forces."""
+    from ..disclosure import suppress
+
+    cols = [c for c in STRANDS if c in data.columns]
+    if len(cols) < 2 or area != "force":
+        return None
+    own = scope_of(cfg.get("area", "")).highlights(data[area].astype(str).unique()) if cfg.get("area") else []
+    if len(own) != 1:
+        return None
+    whole = "All forces in the table"
+    parts, masks = [], []
+    for name, rows in ((own[0], data[data[area].astype(str) == own[0]]), (whole, data)):
+        long = []
+        for per, g in rows.groupby(period, sort=True):
+            for c in cols:
+                v = pd.to_numeric(g[c], errors="coerce")
+                long.append({area: name, period: str(per), "factor": STRANDS[c],
+                             "count": float(v.sum()) if v.notna().all() else np.nan})
+        t = pd.DataFrame(long)
+        if t["count"].isna().any():
+            return None
+        # each area on its own (the two are not parts of a total): the published total of factors of a
+        # year is assumed known, so a hidden factor is not published as that total minus the rest
+        with warnings_as_notes():
+            sup = suppress(t[[period, "factor", "count"]], columns=["count"], keys=[period, "factor"], threshold=thr,
+                           marker=None)
+        masks.append((sup["count"].isna() & t["count"].notna()).to_numpy())
+        t["percent"] = 100 * t["count"] / t.groupby(period)["count"].transform("sum")
+        t["count"] = t["count"].astype("int64")
+        parts.append(t)
+    t = pd.concat(parts, ignore_index=True)
+    hidden = np.concatenate(masks)
+    out = _mark(_round(t, 1), {"count": hidden, "percent": hidden})
+    return Table("hate_crime_factors", f"Motivating factors recorded for hate crime offences, {own[0]} and all forces in "
+                 "the table (% of all factors recorded; one offence can have more than one)", out)
 
 
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:

@@ -277,6 +277,7 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             if few:
                 parts.append(f"too few incidents to say in {_names(few)}")
             out.append(f"By {lab} {when}: " + "; ".join(parts) + ".")
+    out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "hate crime", 100_000, area))
@@ -294,6 +295,30 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
                          "more offending).")
     return out
+
+
+def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
+    """The most often recorded motivating factor of the report's force in the latest year, with its
+    share beside that of all forces (the Panel's "what does hate crime look like here")."""
+    if f is None or not len(f) or not {"factor", "count", "percent"} <= set(f.columns):
+        return []
+    lab = f.columns[0]
+    per = next(c for c in f.columns if c not in (lab, "factor", "count", "percent"))
+    last = f[f[per].astype(str) == f[per].astype(str).max()]
+    own = last[last[lab].astype(str) != "All forces in the table"]
+    everyone = last[last[lab].astype(str) == "All forces in the table"].set_index("factor")
+    shown = own[~own["count"].map(_is_hidden)]
+    if not len(shown):
+        return []
+    top = shown.loc[shown["count"].map(lambda v: _num(v) or -1).idxmax()]
+    if any(_num(v) is not None and _num(v) > (_num(top["count"]) or 0) for v in own["count"]):
+        return []
+    name = str(top["factor"])
+    text = (f"In {top[lab]} in {top[per]}, {name.lower()} was the motivating factor recorded most often in hate crime "
+            f"offences: {_num(top['count']):,.0f} factors, {float(top['percent']):.0f}% of all recorded")
+    if name in everyone.index and not _is_hidden(everyone.loc[name, "percent"]):
+        text += f" (all forces in the table: {float(everyone.loc[name, 'percent']):.0f}%)"
+    return [text + "; one offence can have more than one factor."]
 
 
 def _position_of(area: str, labels: Sequence[str]) -> int | None:
