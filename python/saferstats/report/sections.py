@@ -560,7 +560,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     h_ids = np.array([cells.add(v) for v in out["hits"].to_numpy(dtype=float)], dtype=np.int64)
     for j, k in enumerate(out[keys].itertuples(index=False)):
         i = where.get(tuple(map(str, k)))
-        if i is not None:
+        if i is not None and cells.values[int(n_ids[j])] == cells.values[int(s_ids[i])]:
+            # every search of the group has the outcome-linked flag (Essex records it on all): the find
+            # table's number IS the searches count, so a count hidden in one table is hidden in both
+            cells.relate([(int(n_ids[j]), 1.0), (int(s_ids[i]), -1.0)])
+        elif i is not None:
             cells.subset(int(n_ids[j]), int(s_ids[i]))
         else:  # searches not in the rates table: n is part of an unpublished count
             rest = cells.add(0.0, LATENT)
