@@ -414,7 +414,11 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         parts.append(f"{len(low)} below the lower 99.8% limit ({_names(low)})")
     inside = n - len(high) - len(low) - len(apart)
     if inside:
-        parts.append(f"{inside} within the limits")
+        # the tables mark areas between the 95% and 99.8% limits "High (0.025)" / "Low (0.025)": said here
+        # too, so "within the limits" is not read as "not different"
+        warm = [str(x) for x, g in zip(shown[lab], sig) if g in ("High (0.025)", "Low (0.025)")]
+        parts.append(f"{inside} within the limits"
+                     + (f", {len(warm)} of them outside the narrower 95% limits ({_names(warm)})" if warm else ""))
     if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
         parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
