@@ -867,6 +867,16 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
         s.intro += _series_gaps(data, area, period)
+        steps = _doubling_steps(data, area, period, count)
+        if steps:
+            # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
+            # such a step may be a change in what the council counts as much as in fly-tipping
+            listed = "; ".join(f"{a} ({w})" for a, w in list(steps.items())[:8])
+            s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
+                        f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
+                        "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
+                        "in fly-tipping; the annual % change and the latest rate include it.")
+            s.tables[-1].frame.attrs["steps"] = steps
     shown = latest[~h_latest & ~apart]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
@@ -877,6 +887,23 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                             + (f"; {int((apart & ~h_latest).sum())} not counting all incidents not shown" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
+
+
+def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:
+    """``{area: "2017/18 to 2018/19: 12,170 to 25,765"}`` for each area whose count at least
+    doubled or halved between consecutive published years (the largest such step)."""
+    out: dict[str, tuple[float, str]] = {}
+    for a, g in data.groupby(area, observed=True, sort=True):
+        g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
+        y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
+        p = g["_p"].to_numpy()
+        for i in range(1, len(y)):
+            if not (y[i - 1] > 0 and y[i] > 0):
+                continue
+            fold = max(y[i] / y[i - 1], y[i - 1] / y[i])
+            if fold >= 2 and fold > out.get(str(a), (0.0, ""))[0]:
+                out[str(a)] = (fold, f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    return {a: w for a, (_, w) in out.items()}
 
 
 def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:

@@ -554,12 +554,18 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
             rising = tr[tr[lab].astype(str).isin(up)]
             top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
+            step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {top[lab]}") + ".")
+                                      subject=f"Fly-tipping in {top[lab]}")
+                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)" if step else "")
+                       + ".")
         elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
+            step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {one[lab]}") + ".")
+                                      subject=f"Fly-tipping in {one[lab]}")
+                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
+                          if step else "") + ".")
     return out
 
 
