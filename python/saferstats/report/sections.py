@@ -314,6 +314,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000; "
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
+    if sec.get("peers"):
+        s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last))
     strands = _strand_table(cfg, every, area, period, thr)
     if strands is not None:
         s.tables.append(strands)
@@ -372,6 +374,40 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     return s
+
+
+def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, area: str, count: str, pop: str,
+                last: str) -> str:
+    """``[hate_crime] peers``: the report's area against its most similar group (e.g. the Home
+    Office's Most Similar Forces), by :func:`saferstats.peer_compare` on the published rows of the
+    latest period; a table ``hate_crime_peers`` and a sentence for the intro."""
+    import saferstats as ss
+
+    from ..geography import force_id
+
+    labels = [str(x) for x in shown[area]]
+    key = (lambda x: force_id(x) or str(x).strip().lower()) if area == "force" else (lambda x: str(x).strip().lower())
+    by_key = {key(x): x for x in labels}
+    unknown = [p for p in peers if key(p) not in by_key]
+    if unknown:
+        raise ConfigError(f"[hate_crime] peers: {unknown} {'is' if len(unknown) == 1 else 'are'} not among the areas "
+                          f"with a published count and population in {last}; valid: {sorted(labels)}", "hate_crime.peers")
+    own = scope_of(cfg.get("area", "")).highlights(labels) if cfg.get("area") else []
+    if len(own) != 1:
+        return (" The peers given in the config are not compared: the report's area is not one area of the table"
+                f" ({cfg.get('area') or 'no area given'}).")
+    group = list(dict.fromkeys(by_key[key(p)] for p in peers if by_key[key(p)] != own[0]))
+    res = ss.peer_compare(shown, area=area, peers={own[0]: group}, numerator=count, denominator=pop,
+                          confidence=cfg["confidence"])
+    res.insert(1, "period", last)
+    res = res[["area", "period", "n_peers", "rate", "rate_lower", "rate_upper", "group_rate", "group_rate_lower",
+               "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
+    res = res.rename(columns={"area": area, "ratio": "ratio_to_group", "ratio_lower": "ratio_to_group_lower",
+                              "ratio_upper": "ratio_to_group_upper", "significance": "compared_with_group"})
+    s.tables.append(Table("hate_crime_peers", f"{own[0]} against its peer group ({', '.join(group)}), {last}: rate per "
+                          "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
+                          f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
+    return f" Peer group (from the config): {', '.join(group)}."
 
 
 #: the Home Office table's motivating factors (saferstats.read_hate_crime's columns) and their names

@@ -277,6 +277,7 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             if few:
                 parts.append(f"too few incidents to say in {_names(few)}")
             out.append(f"By {lab} {when}: " + "; ".join(parts) + ".")
+    out.extend(_peers_sentence(_table(s, "hate_crime_peers"), conf))
     out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
     if rates is not None and len(rates):
@@ -295,6 +296,20 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
                          "more offending).")
     return out
+
+
+def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
+    """The report's area against its peer group (``[hate_crime] peers``)."""
+    if p is None or not len(p) or "group_rate" not in p.columns:
+        return []
+    r = p.iloc[0]
+    how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
+        str(r["compared_with_group"]), "not statistically significantly different from")
+    return [f"{r.iloc[0]}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
+            f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
+            f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
+            f"{float(r['ratio_to_group_upper']):.2f}); it ranks "
+            f"{int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
 
 
 def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
