@@ -82,10 +82,20 @@ def _fig():
     return plt.subplots(figsize=(7.5, 4.8))
 
 
+#: count columns written as whole numbers when every value is one (a CSV reader sees 3138, not 3138.0)
+_COUNT_COLUMNS = {"count", "count_from", "count_to", "incidents", "offences", "searches", "n", "hits", "population"}
+
+
 def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
-    """Round float columns for the CSV; p-values keep full precision (the page shows ``<0.001``)."""
+    """Round float columns for the CSV; p-values keep full precision (the page shows ``<0.001``);
+    counts held as floats (a column that had a gap) are written as whole numbers."""
     out = df.copy()
     for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]) and c in _COUNT_COLUMNS:
+            v = out[c].dropna()
+            if len(v) and bool((v == np.round(v)).all()):
+                out[c] = out[c].astype("Int64")
+                continue
         if pd.api.types.is_float_dtype(out[c]) and c != "p_value":
             out[c] = out[c].round(nd)
     return out
