@@ -40,3 +40,26 @@ def test_funnel_finding_names_areas_between_the_95_and_998_limits(shared_data):
     assert sorted(rates.loc[rates["significance"].isin(["High (0.025)", "Low (0.025)"]), "force"]) == between
     text = " ".join(findings(s, cfg))
     assert "41 within the limits, 8 of them outside the narrower 95% limits (" in text
+
+
+def test_one_area_between_the_limits_is_said_plainly(shared_data):
+    """Camden (32,517 incidents in 2021/22, 154.7 per 1,000) is outside the 95% but inside the 99.8%
+    limits: the finding said "1 within the limits, 1 of them outside the narrower 95% limits (Camden)
+    ...; Camden is within the 99.8% limits" and "statistically significant upward trends in Camden"."""
+    import pandas as pd
+
+    from saferstats.report.sections import _flytipping
+    from saferstats.report.summary import _flytipping as ft_findings
+
+    path = shared_data / "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+    raw = pd.read_excel(path, sheet_name="LA_incidents", header=2)
+    camden = raw[(raw["ONS Code"] == "E09000007") & (raw["Year"] == "2021-22")]["Total Incidents"]
+    assert list(camden) == [32517]
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Camden"}
+    s = _flytipping(cfg, {"file": str(path)})
+    rates = next(t.frame for t in s.tables if t.name == "flytipping_rates")
+    assert list(rates["incidents"]) == [32517] and list(rates["significance"]) == ["High (0.025)"]
+    text = " ".join(ft_findings(s, cfg))
+    assert "Camden is above the upper 95% limit but within the 99.8% limits" in text
+    assert "1 of them outside" not in text
+    assert "a statistically significant upward trend in Camden" in text

@@ -433,7 +433,7 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         # too, so "within the limits" is not read as "not different"
         warm = [str(x) for x, g in zip(shown[lab], sig) if g in ("High (0.025)", "Low (0.025)")]
         parts.append(f"{inside} within the limits"
-                     + (f", {len(warm)} of them outside the narrower 95% limits ({_names(warm)})" if warm else ""))
+                     + (f", {len(warm)} of them outside the narrower 95% limits ({_names(warm)})" if warm and n > 1 else ""))
     if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
         parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
@@ -453,7 +453,9 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     if at is not None:
         g = sig[at]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
-               if g == "Low (0.001)" else "within the 99.8% limits")
+               if g == "Low (0.001)" else "above the upper 95% limit but within the 99.8% limits"
+               if g == "High (0.025)" else "below the lower 95% limit but within the 99.8% limits"
+               if g == "Low (0.025)" else "within the 99.8% limits")
         text += f"; {area} is {pos}"
     return [text + "."]
 
@@ -556,9 +558,10 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
         down = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
         rest = len(tr) - len(up) - len(down)
-        parts = [f"statistically significant upward trends in {_names(up)}"] if up else []
+        parts = [f"{'a statistically significant upward trend' if len(up) == 1 else 'statistically significant upward trends'}"
+                 f" in {_names(up)}"] if up else []
         if down:
-            parts.append(f"downward trends in {_names(down)}")
+            parts.append(f"{'a downward trend' if len(down) == 1 else 'downward trends'} in {_names(down)}")
         if rest:
             flat = [str(r[lab]) for _, r in tr.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
             parts.append("no statistically significant trend in "
