@@ -719,6 +719,15 @@ def year_on_year(
     else:
         pop = _column_array(data, population, "population")
         mult = real_option("multiplier", multiplier)
+        gap = np.flatnonzero(np.isnan(pop) & ~np.isnan(y)) if missing == "error" else np.array([], dtype=int)
+        if len(gap):  # a count published without a population (the City of London in the Home Office table)
+            i = int(gap[0])
+            label = plain(data.index[i])
+            what = ", ".join(str(data[k].iloc[i]) for k in [*keys, period])
+            raise MissingValueError(
+                f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing=\"propagate\" "
+                "to get NaN results for such rows, or population=None to compare the counts (the change in a count "
+                "is the change in its rate when the population is the same in both periods)", population, label)
     # every row's rate once (the core checks every count and population, naming column and row
     # label); each pair then takes its two rows
     with core_errors(columns={"count": count, "population": population}, index=data.index):

@@ -108,17 +108,27 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
             raise ConfigError(f"[hate_crime] file = '{path.name}' is the national strand table; the section needs one "
                               "row per area and period (e.g. the Home Office table by police force area)", "hate_crime.file")
         unusable = t["offences"].isna() | t["population"].isna()
-        if unusable.any():
-            left = t[unusable]
-            notes.append(f" {int(unusable.sum())} row(s) of the published table left out: no count or population "
-                         f"published ({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}).")
+        # a count published without a population (the City of London: '#N/A'): no rate, but its change
+        # between years is the change in the count, so the section keeps it for the change table
+        counts_only = t["offences"].notna() & t["population"].isna()
+        no_count = t["offences"].isna()
+        if no_count.any():
+            left = t[no_count]
+            notes.append(f" {int(no_count.sum())} row(s) of the published table left out: no count published "
+                         f"({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}).")
+        if counts_only.any():
+            left = t[counts_only]
+            notes.append(f" {int(counts_only.sum())} row(s) of the published table have a count but no population "
+                         f"({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}): no rate and not in the "
+                         "funnel plot; the change between years is shown, as the change in the count.")
         used = t[~unusable]
         one = used["period"].nunique() > 1 and bool((used.groupby("force")["population"].nunique() <= 1).all())
         notes.append(" Denominator: the populations published in the Home Office table (ONS mid-year estimates)"
                      + ("; the table gives each force one population for every year, so a change in a rate is the "
                         "change in the count." if one else "."))
-        return t[~unusable].reset_index(drop=True), {"area": "force", "period": "period", "count": "offences",
-                                                      "population": "population"}, notes
+        out = t[~unusable].reset_index(drop=True)
+        out.attrs["counts_only"] = t[counts_only].reset_index(drop=True)
+        return out, {"area": "force", "period": "period", "count": "offences", "population": "population"}, notes
     if section == "flytipping" and (published or ("ons code" in head and "total incidents" in head)):
         with warnings.catch_warnings():  # the section names those counts in its text (sections._recording_changes)
             warnings.filterwarnings("ignore", message="read_flytipping: ", category=ss.SaferstatsWarning)

@@ -219,7 +219,8 @@ _MANIFEST = ".saferstats-report.json"
 #: Every file a report may write, per section (checked against the output folder up front).
 OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
     "hate_crime": ("hate_crime_rates.csv", "hate_crime_change.csv", "hate_crime_funnel.png",
-                   "hate_crime_national_trend.csv", "hate_crime_national.png"),
+                   "hate_crime_national_trend.csv", "hate_crime_national.png", "hate_crime_factors.csv",
+                   "hate_crime_spc.csv", "hate_crime_spc.png", "hate_crime_peers.csv"),
     "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
     "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),

@@ -82,10 +82,20 @@ def _fig():
     return plt.subplots(figsize=(7.5, 4.8))
 
 
+#: count columns written as whole numbers when every value is one (a CSV reader sees 3138, not 3138.0)
+_COUNT_COLUMNS = {"count", "count_from", "count_to", "incidents", "offences", "searches", "n", "hits", "population"}
+
+
 def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
-    """Round float columns for the CSV; p-values keep full precision (the page shows ``<0.001``)."""
+    """Round float columns for the CSV; p-values keep full precision (the page shows ``<0.001``);
+    counts held as floats (a column that had a gap) are written as whole numbers."""
     out = df.copy()
     for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]) and c in _COUNT_COLUMNS:
+            v = out[c].dropna()
+            if len(v) and bool((v == np.round(v)).all()):
+                out[c] = out[c].astype("Int64")
+                continue
         if pd.api.types.is_float_dtype(out[c]) and c != "p_value":
             out[c] = out[c].round(nd)
     return out
@@ -194,7 +204,8 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     fig, ax = _fig()
     ss.plot_spc(res, ax=ax, ylabel=what, title=f"{what[0].upper() + what[1:]}: XmR chart")
     fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
-                   "average moving range), NHS Making Data Count rules"
+                   "average moving range, moving ranges of 3.267 × the average or more screened out), NHS Making Data "
+                   "Count rules"
                    + (f"; limits recalculated from {', '.join(map(str, rebase))}" if rebase else ""))
     above = int((res["outside_limits"] & (res["value"] > res["upl"])).sum())
     below = int((res["outside_limits"] & (res["value"] < res["lpl"])).sum())
@@ -237,6 +248,10 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     data, defaults, read_notes = read_table("hate_crime", sec)
+    # rows with a count but no population (the City of London in the Home Office table): in the change table
+    # (the change in the count) and the disclosure control, not in the rates or the funnel
+    counts_only = data.attrs.get("counts_only")
+    counts_only = counts_only if isinstance(counts_only, pd.DataFrame) else data.iloc[:0]
     area, period, count, pop = (sec.get(k, defaults.get(k, k if k != "count" else "count")) for k in ("area", "period", "count", "population"))
     for key, col in (("area", area), ("period", period), ("count", count), ("population", pop)):
         if col not in data.columns:
@@ -246,17 +261,19 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     # rates of the latest period, the changes between periods and the funnel's overall rate
     keys = [area, period] + [c for c in data.columns if c not in (area, period, count, pop)
                              and not pd.api.types.is_numeric_dtype(data[c])]
+    every = pd.concat([data, counts_only], ignore_index=True) if len(counts_only) else data
     with warnings_as_notes() as notes:
-        sup = suppress(data[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None)
-    hidden = (sup[count].isna() & data[count].notna()).to_numpy()
-    hidden_at = {tuple(map(str, k)): h for k, h in zip(data[keys].itertuples(index=False), hidden)}
+        sup = suppress(every[keys + [count, pop]], columns=[count], other=[pop], keys=keys, threshold=thr, marker=None)
+    hidden_every = (sup[count].isna() & every[count].notna()).to_numpy()
+    hidden = hidden_every[:len(data)]
+    hidden_at = {tuple(map(str, k)): h for k, h in zip(every[keys].itertuples(index=False), hidden_every)}
     rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
     last = rates[period].astype(str).max()
     is_last = (rates[period].astype(str) == last).to_numpy()
     latest = rates[is_last][[*keys, count, pop, "rate", "lower", "upper", "method"]]
     h_latest = hidden[is_last]
     latest_hidden = {c: h_latest for c in (count, "rate", "lower", "upper")}
-    s = Section("hate_crime", "Hate crime: rates, change and districts that stand out",
+    s = Section("hate_crime", f"Hate crime: rates, change and {'police force areas' if area == 'force' else 'areas'} that stand out",
                 "Police-recorded hate crime per 100,000 residents with exact (below 10) / Byar's 95% confidence intervals "
                 f"(PHE method), the change between the last two periods as a rate ratio, and a PHE funnel plot of {'police force areas' if area == 'force' else 'areas'} "
                 f"for the latest period. Counts below {thr} are suppressed, with the counts that would give them back from "
@@ -267,6 +284,10 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                           _mark(_round(latest, 1), latest_hidden)))
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
                           confidence=conf)
+    if len(counts_only):  # the same population in both years: the rate ratio is the ratio of the counts
+        extra = ss.year_on_year(counts_only.assign(**{pop: 1.0}), count=count, population=pop, period=period,
+                                by=[k for k in keys if k != period], confidence=conf)
+        yoy = pd.concat([yoy, extra], ignore_index=True)
     if not len(yoy):  # one period only: an empty change table, said in the intro
         s.intro += f" The table has one {period} only ({last}), so no change between periods is computed."
     others = [k for k in keys if k != period]
@@ -303,6 +324,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000; "
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
+    if sec.get("peers"):
+        s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last))
+    strands = _strand_table(cfg, every, area, period, thr)
+    if strands is not None:
+        s.tables.append(strands)
+        s.intro += (" The Home Office table also gives the motivating factors (race, religion, sexual orientation, "
+                    "disability, transgender identity) recorded for each force's offences: one offence can have more "
+                    "than one, so the factors add up to more than the offences; the shares are of all factors recorded.")
     monthly = sec.get("monthly")
     if monthly is not None:
         gaps: list[str] = []
@@ -355,6 +384,87 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     return s
+
+
+def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, area: str, count: str, pop: str,
+                last: str) -> str:
+    """``[hate_crime] peers``: the report's area against its most similar group (e.g. the Home
+    Office's Most Similar Forces), by :func:`saferstats.peer_compare` on the published rows of the
+    latest period; a table ``hate_crime_peers`` and a sentence for the intro."""
+    import saferstats as ss
+
+    from ..geography import force_id
+
+    labels = [str(x) for x in shown[area]]
+    key = (lambda x: force_id(x) or str(x).strip().lower()) if area == "force" else (lambda x: str(x).strip().lower())
+    by_key = {key(x): x for x in labels}
+    unknown = [p for p in peers if key(p) not in by_key]
+    if unknown:
+        raise ConfigError(f"[hate_crime] peers: {unknown} {'is' if len(unknown) == 1 else 'are'} not among the areas "
+                          f"with a published count and population in {last}; valid: {sorted(labels)}", "hate_crime.peers")
+    own = scope_of(cfg.get("area", "")).highlights(labels) if cfg.get("area") else []
+    if len(own) != 1:
+        return (" The peers given in the config are not compared: the report's area is not one area of the table"
+                f" ({cfg.get('area') or 'no area given'}).")
+    group = list(dict.fromkeys(by_key[key(p)] for p in peers if by_key[key(p)] != own[0]))
+    res = ss.peer_compare(shown, area=area, peers={own[0]: group}, numerator=count, denominator=pop,
+                          confidence=cfg["confidence"])
+    res.insert(1, "period", last)
+    res = res[["area", "period", "n_peers", "rate", "rate_lower", "rate_upper", "group_rate", "group_rate_lower",
+               "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
+    res = res.rename(columns={"area": area, "ratio": "ratio_to_group", "ratio_lower": "ratio_to_group_lower",
+                              "ratio_upper": "ratio_to_group_upper", "significance": "compared_with_group"})
+    s.tables.append(Table("hate_crime_peers", f"{own[0]} against its peer group ({', '.join(group)}), {last}: rate per "
+                          "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
+                          f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
+    return f" Peer group (from the config): {', '.join(group)}."
+
+
+#: the Home Office table's motivating factors (saferstats.read_hate_crime's columns) and their names
+STRANDS = {"race": "Race", "religion": "Religion", "sexual_orientation": "Sexual orientation",
+           "disability": "Disability", "transgender": "Transgender"}
+
+
+def _strand_table(cfg: dict, data: pd.DataFrame, area: str, period: str, thr: int) -> Table | None:
+    """What hate crime looks like in the report's police force area (the Panel's question): the
+    motivating factors recorded for its offences in each year, with their shares of all factors, and
+    the same for every force in the table together. Disclosure-controlled (a factor of 1-4, with the
+    factors that would give it back from the published total of factors); ``None`` when the table
+    has no factor columns or the report's area is not one of its forces."""
+    from ..disclosure import suppress
+
+    cols = [c for c in STRANDS if c in data.columns]
+    if len(cols) < 2 or area != "force":
+        return None
+    own = scope_of(cfg.get("area", "")).highlights(data[area].astype(str).unique()) if cfg.get("area") else []
+    if len(own) != 1:
+        return None
+    whole = "All forces in the table"
+    parts, masks = [], []
+    for name, rows in ((own[0], data[data[area].astype(str) == own[0]]), (whole, data)):
+        long = []
+        for per, g in rows.groupby(period, sort=True):
+            for c in cols:
+                v = pd.to_numeric(g[c], errors="coerce")
+                long.append({area: name, period: str(per), "factor": STRANDS[c],
+                             "count": float(v.sum()) if v.notna().all() else np.nan})
+        t = pd.DataFrame(long)
+        if t["count"].isna().any():
+            return None
+        # each area on its own (the two are not parts of a total): the published total of factors of a
+        # year is assumed known, so a hidden factor is not published as that total minus the rest
+        with warnings_as_notes():
+            sup = suppress(t[[period, "factor", "count"]], columns=["count"], keys=[period, "factor"], threshold=thr,
+                           marker=None)
+        masks.append((sup["count"].isna() & t["count"].notna()).to_numpy())
+        t["percent"] = 100 * t["count"] / t.groupby(period)["count"].transform("sum")
+        t["count"] = t["count"].astype("int64")
+        parts.append(t)
+    t = pd.concat(parts, ignore_index=True)
+    hidden = np.concatenate(masks)
+    out = _mark(_round(t, 1), {"count": hidden, "percent": hidden})
+    return Table("hate_crime_factors", f"Motivating factors recorded for hate crime offences, {own[0]} and all forces in "
+                 "the table (% of all factors recorded; one offence can have more than one)", out)
 
 
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
@@ -496,7 +606,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     h_ids = np.array([cells.add(v) for v in out["hits"].to_numpy(dtype=float)], dtype=np.int64)
     for j, k in enumerate(out[keys].itertuples(index=False)):
         i = where.get(tuple(map(str, k)))
-        if i is not None:
+        if i is not None and cells.values[int(n_ids[j])] == cells.values[int(s_ids[i])]:
+            # every search of the group has the outcome-linked flag (Essex records it on all): the find
+            # table's number IS the searches count, so a count hidden in one table is hidden in both
+            cells.relate([(int(n_ids[j]), 1.0), (int(s_ids[i]), -1.0)])
+        elif i is not None:
             cells.subset(int(n_ids[j]), int(s_ids[i]))
         else:  # searches not in the rates table: n is part of an unpublished count
             rest = cells.add(0.0, LATENT)
@@ -718,11 +832,21 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     mine = scope.highlights(data[area].astype(str).unique()) if scope.label else []
     if code is not None and scope.la_codes:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
+    absent = ""
     if scope.las and not mine:
-        # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
-        read_notes.append(f" None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
-                          "table with a population, so the tables and findings below are for every authority in it, "
-                          f"not {scope.label}.")
+        codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
+        if (scope.la_codes and all(c.startswith("W") for c in scope.la_codes) and len(codes)
+                and not codes.str.startswith("W").any()):
+            # Defra's table is England's only: a Welsh area is not in it at all (not a gap in its series)
+            absent = (f"The fly-tipping table has no figures for {scope.label}: it covers local authorities in England "
+                      "only (fly-tipping in Wales is published by the Welsh Government, not Defra), so the fly-tipping "
+                      f"rates and trends in this report are for authorities in England, for context, not {scope.label}.")
+        else:
+            # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
+            absent = (f"None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
+                      "table with a population, so the fly-tipping rates and trends in this report are for every "
+                      f"authority in it, not {scope.label}.")
+        read_notes.insert(0, " " + absent)
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
         sup = suppress(data[[area, period, count, "population"]], columns=[count], other=["population"],
@@ -757,6 +881,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
     shown_rates.attrs["funnel_limits"] = limits
+    if absent:  # the summary says so first, not a national finding as if it were the area's
+        shown_rates.attrs["area_absent"] = absent
     s.period = str(last)
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
@@ -787,6 +913,16 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
         s.intro += _series_gaps(data, area, period)
+        steps = _doubling_steps(data, area, period, count)
+        if steps:
+            # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
+            # such a step may be a change in what the council counts as much as in fly-tipping
+            listed = "; ".join(f"{a} ({w})" for a, w in list(steps.items())[:8])
+            s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
+                        f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
+                        "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
+                        "in fly-tipping; the annual % change and the latest rate include it.")
+            s.tables[-1].frame.attrs["steps"] = steps
     shown = latest[~h_latest & ~apart]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
@@ -797,6 +933,23 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                             + (f"; {int((apart & ~h_latest).sum())} not counting all incidents not shown" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
+
+
+def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:
+    """``{area: "2017/18 to 2018/19: 12,170 to 25,765"}`` for each area whose count at least
+    doubled or halved between consecutive published years (the largest such step)."""
+    out: dict[str, tuple[float, str]] = {}
+    for a, g in data.groupby(area, observed=True, sort=True):
+        g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
+        y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
+        p = g["_p"].to_numpy()
+        for i in range(1, len(y)):
+            if not (y[i - 1] > 0 and y[i] > 0):
+                continue
+            fold = max(y[i] / y[i - 1], y[i - 1] / y[i])
+            if fold >= 2 and fold > out.get(str(a), (0.0, ""))[0]:
+                out[str(a)] = (fold, f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    return {a: w for a, (_, w) in out.items()}
 
 
 def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:

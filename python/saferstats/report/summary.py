@@ -277,6 +277,8 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             if few:
                 parts.append(f"too few incidents to say in {_names(few)}")
             out.append(f"By {lab} {when}: " + "; ".join(parts) + ".")
+    out.extend(_peers_sentence(_table(s, "hate_crime_peers"), conf))
+    out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "hate crime", 100_000, area))
@@ -294,6 +296,44 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
                          "more offending).")
     return out
+
+
+def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
+    """The report's area against its peer group (``[hate_crime] peers``)."""
+    if p is None or not len(p) or "group_rate" not in p.columns:
+        return []
+    r = p.iloc[0]
+    how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
+        str(r["compared_with_group"]), "not statistically significantly different from")
+    return [f"{r.iloc[0]}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
+            f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
+            f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
+            f"{float(r['ratio_to_group_upper']):.2f}); it ranks "
+            f"{int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
+
+
+def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
+    """The most often recorded motivating factor of the report's force in the latest year, with its
+    share beside that of all forces (the Panel's "what does hate crime look like here")."""
+    if f is None or not len(f) or not {"factor", "count", "percent"} <= set(f.columns):
+        return []
+    lab = f.columns[0]
+    per = next(c for c in f.columns if c not in (lab, "factor", "count", "percent"))
+    last = f[f[per].astype(str) == f[per].astype(str).max()]
+    own = last[last[lab].astype(str) != "All forces in the table"]
+    everyone = last[last[lab].astype(str) == "All forces in the table"].set_index("factor")
+    shown = own[~own["count"].map(_is_hidden)]
+    if not len(shown):
+        return []
+    top = shown.loc[shown["count"].map(lambda v: _num(v) or -1).idxmax()]
+    if any(_num(v) is not None and _num(v) > (_num(top["count"]) or 0) for v in own["count"]):
+        return []
+    name = str(top["factor"])
+    text = (f"In {top[lab]} in {top[per]}, {name.lower()} was the motivating factor recorded most often in hate crime "
+            f"offences: {_num(top['count']):,.0f} factors, {float(top['percent']):.0f}% of all recorded")
+    if name in everyone.index and not _is_hidden(everyone.loc[name, "percent"]):
+        text += f" (all forces in the table: {float(everyone.loc[name, 'percent']):.0f}%)"
+    return [text + "; one offence can have more than one factor."]
 
 
 def _position_of(area: str, labels: Sequence[str]) -> int | None:
@@ -389,7 +429,11 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         parts.append(f"{len(low)} below the lower 99.8% limit ({_names(low)})")
     inside = n - len(high) - len(low) - len(apart)
     if inside:
-        parts.append(f"{inside} within the limits")
+        # the tables mark areas between the 95% and 99.8% limits "High (0.025)" / "Low (0.025)": said here
+        # too, so "within the limits" is not read as "not different"
+        warm = [str(x) for x, g in zip(shown[lab], sig) if g in ("High (0.025)", "Low (0.025)")]
+        parts.append(f"{inside} within the limits"
+                     + (f", {len(warm)} of them outside the narrower 95% limits ({_names(warm)})" if warm and n > 1 else ""))
     if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
         parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
@@ -409,7 +453,9 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     if at is not None:
         g = sig[at]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
-               if g == "Low (0.001)" else "within the 99.8% limits")
+               if g == "Low (0.001)" else "above the upper 95% limit but within the 99.8% limits"
+               if g == "High (0.025)" else "below the lower 95% limit but within the 99.8% limits"
+               if g == "Low (0.025)" else "within the 99.8% limits")
         text += f"; {area} is {pos}"
     return [text + "."]
 
@@ -501,6 +547,9 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
     out: list[str] = []
     rates = _table(s, "flytipping_rates")
+    absent = str(rates.attrs.get("area_absent", "")) if rates is not None else ""
+    if absent:  # e.g. a Welsh area and Defra's table of England: said first, so it is the headline
+        out.append(absent)
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
     tr = _table(s, "flytipping_trend")
@@ -509,16 +558,32 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
         down = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
         rest = len(tr) - len(up) - len(down)
-        parts = [f"statistically significant upward trends in {_names(up)}"] if up else []
+        parts = [f"{'a statistically significant upward trend' if len(up) == 1 else 'statistically significant upward trends'}"
+                 f" in {_names(up)}"] if up else []
         if down:
-            parts.append(f"downward trends in {_names(down)}")
+            parts.append(f"{'a downward trend' if len(down) == 1 else 'downward trends'} in {_names(down)}")
         if rest:
-            parts.append(f"no statistically significant trend in {'the other ' if parts else ''}{rest}")
+            flat = [str(r[lab]) for _, r in tr.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
+            parts.append("no statistically significant trend in "
+                         + (_names(flat) if len(flat) <= 3 else
+                            f"{'the other ' if parts else ''}{rest} authorit{'y' if rest == 1 else 'ies'}"))
         out.append("Fly-tipping over the whole series: " + "; ".join(parts) + ".")
-        if up:
-            top = tr.loc[tr["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
+        if up and not absent:
+            # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
+            rising = tr[tr[lab].astype(str).isin(up)]
+            top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
+            step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {top[lab]}") + ".")
+                                      subject=f"Fly-tipping in {top[lab]}")
+                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)" if step else "")
+                       + ".")
+        elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
+            one = tr.iloc[0]
+            step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
+            out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
+                                      subject=f"Fly-tipping in {one[lab]}")
+                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
+                          if step else "") + ".")
     return out
 
 
