@@ -31,15 +31,44 @@ class Scope:
     las: set[str]
     la_codes: set[str]
 
-    def highlights(self, labels: Any) -> list[str]:
+    def highlights(self, labels: Any, level: str | None = None) -> list[str]:
         """The labels (area names or codes) that are this area or inside it; all of them when the
-        area is not known (the demo's districts are its CSPs)."""
+        area is not known (the demo's districts are its CSPs). With ``level`` ("force", "csp" or
+        "la"), only names of that level count: a force and a local authority can share a name
+        (Dorset, Wiltshire, North Yorkshire), and the Poole CSP's local authority table is not the
+        Dorset force's.
+
+        >>> scope_of("Poole").highlights(["Dorset", "Bournemouth, Christchurch and Poole"], level="la")
+        ['Bournemouth, Christchurch and Poole']
+        """
         names = [str(x) for x in labels]
         if not self.label:
             return names
-        mine = {n.lower() for n in (self.forces | self.csps | self.las | self.la_codes | {self.label})}
-        hit = [n for n in names if n.lower() in mine]
-        return hit
+        pools = {"force": self.forces, "csp": self.csps, "la": self.las | self.la_codes}
+        if level is None:
+            pool = self.forces | self.csps | self.las | self.la_codes | {self.label}
+        else:
+            pool = pools[level] or {self.label}
+        mine = {n.lower() for n in pool}
+        return [n for n in names if n.lower() in mine]
+
+    def wider_authorities(self, las: Any) -> list[str]:
+        """Of ``las`` (local authority names), those that reach beyond this area when it is a CSP
+        that is part of an authority (Poole, Bournemouth and Christchurch's part of Dorset CSP in
+        Bournemouth, Christchurch and Poole): an authority's published figures are not the CSP's."""
+        from ..geography import area_lookup
+
+        if len(self.csps) != 1 or self.label.lower() not in {c.lower() for c in self.csps} | {
+                c.lower() for c in self._csp_codes()}:
+            return []
+        lk = area_lookup()
+        return sorted(la for la in map(str, las) if lk.loc[lk["la"] == la, "csp"].nunique() > 1)
+
+    def _csp_codes(self) -> set[str]:
+        from ..geography import area_lookup
+
+        lk = area_lookup()
+        return set(lk.loc[lk["csp"].isin(self.csps), "csp_code"].astype(str))
 
 
 def scope_of(area: str) -> Scope:

@@ -35,7 +35,8 @@ def _highlight_rows(cfg: dict, frame: pd.DataFrame, column: str) -> list[bool] |
     """Which rows of ``frame`` are the report's area (or inside it), by the area column."""
     if column not in frame.columns or not cfg.get("area"):
         return None
-    mine = set(scope_of(cfg["area"]).highlights(frame[column].astype(str).unique()))
+    level = {"force": "force", "csp": "csp", "la": "la", "la_name": "la"}.get(column)
+    mine = set(scope_of(cfg["area"]).highlights(frame[column].astype(str).unique(), level))
     rows = frame[column].astype(str).isin(mine).tolist()
     return rows if any(rows) and not all(rows) else None
 
@@ -829,9 +830,14 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if dropped_counts:
         read_notes.append(f" {dropped_counts} authority-year(s) with no published count left out.")
     scope = scope_of(cfg.get("area", ""))
-    mine = scope.highlights(data[area].astype(str).unique()) if scope.label else []
+    mine = scope.highlights(data[area].astype(str).unique(), "la") if scope.label else []
     if code is not None and scope.la_codes:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
+    wider = scope.wider_authorities(mine)
+    if wider:  # a CSP that is part of an authority: Defra's figures are the whole authority's
+        read_notes.append(f" {scope.label} is part of {' and '.join(wider)}: Defra publishes fly-tipping by local "
+                          f"authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} are for the whole "
+                          f"authorit{'y' if len(wider) == 1 else 'ies'}, not {scope.label} alone.")
     absent = ""
     if scope.las and not mine:
         codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
@@ -924,9 +930,11 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                         "in fly-tipping; the annual % change and the latest rate include it.")
             s.tables[-1].frame.attrs["steps"] = steps
     shown = latest[~h_latest & ~apart]
+    # the area's authorities in the plot (not former districts, nor one not counting on the same basis)
+    in_plot = [m for m in mine if m in set(shown[area].astype(str))]
     fig, ax = _fig()
     ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
-                   highlight=mine if mine else list(shown[area]), ax=ax, overdispersion=od,
+                   highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
