@@ -77,12 +77,15 @@ def test_report_says_so_and_the_find_table_stays_protected(tmp_path):
     page = (tmp_path / "o" / "index.html").read_text()
     b, t = blank["leicestershire"], n["leicestershire"]
     assert f"Leicestershire: {b:,} of {t:,} ({b / t:.0%})" in page
-    assert "find rate is of the searches with the flag only" in page
+    assert "find rate would be of the searches with the flag only" in page
+    # walk-through 4: those rates are withheld, and the find table marks the rows
+    assert "those find rates, and their comparisons, are withheld in the find table" in page
     # the caveat publishes each such force's total of n (searches minus blanks): with it, no hidden
     # n can be worked out from the published n of its force
     import pandas as pd
 
     finds = pd.read_csv(tmp_path / "o" / "stop_search_find_rates.csv", dtype=str)
+    assert finds.loc[finds["force"] == "Leicestershire", "rate"].isin(["withheld", "[c]"]).all()
     for force in ("Leicestershire", "Durham"):
         rows = finds[finds["force"] == force]
         hidden = (rows["n"] == "[c]").sum()

@@ -468,24 +468,50 @@ def _strand_table(cfg: dict, data: pd.DataFrame, area: str, period: str, thr: in
                  "the table (% of all factors recorded; one offence can have more than one)", out)
 
 
+def _any_text(frame: pd.DataFrame, column: str) -> bool:
+    """Whether ``column`` is in ``frame`` with some non-empty text."""
+    return column in frame.columns and bool(frame[column].fillna("").astype(str).str.len().gt(0).any())
+
+
+def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The disproportionality table with the caution on resident denominators (the City of London:
+    most people searched there live elsewhere) taken out of its rows' ``denominator`` cells, and
+    that caution as one sentence for the section's text (in a cell it made the table too wide)."""
+    areas = disp.attrs.get("non_resident_areas") or []
+    if not areas or "denominator" not in disp.columns:
+        return disp, ""
+    text = disp["denominator"].astype(str)
+    cautions = list(dict.fromkeys(t.split("; caution: ", 1)[1] for t in text if "; caution: " in t))
+    shown = disp.copy()
+    shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
+                                                     text.str.split("; caution: ", n=1).str[0])
+    why = "; ".join(cautions) if cautions else ("most people searched there do not live there, so rates per resident "
+                                                "(and ratios of them) are not comparable with other areas'")
+    names = _force_names(map(str, areas))
+    return shown, f" Caution for {', '.join(names[str(a)] for a in areas)}: {why}."
+
+
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
     """A sentence for the forces whose "finds" are mostly searches that ended in no further action."""
     bad = out.attrs.get("finds_no_further_action") or {}
     blank = out.attrs.get("outcome_linked_missing_by") or {}
+    withheld = _any_text(out, "withheld")
     text = ""
     if bad:
         where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
                           for f, (nfa, finds) in bad.items())
         text += (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
                  f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
-                 "comparable with other forces'.")
+                 "comparable with other forces'" + (" (withheld in the find table)." if withheld else "."))
     if blank:
         # the counts only when the disclosure audit has the per-force totals they publish (counts=True)
         where = "; ".join(f"{names.get(f, f)}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
                           for f, (miss, n) in blank.items())
         text += (f" Caution: the 'outcome linked to the object of the search' flag is blank for many searches ({where}); "
-                 "there the find rate is of the searches with the flag only (the Number column), which some forces "
-                 "record mainly where the search had an outcome, so it is not comparable with other forces'.")
+                 "there a find rate would be of the searches with the flag only (the Number column), which some forces "
+                 "record mainly where the search had an outcome, so it is not comparable with other forces'"
+                 + ("; those find rates, and their comparisons, are withheld in the find table."
+                    if withheld else "."))
     return text
 
 
@@ -648,7 +674,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 **{c: compare_mask(disp, hs) for c in ("ratio", "ratio_lower", "ratio_upper")}}
     own = hn | hh
     find_cols = [*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr",
-                 "p_value", "test"]
+                 "p_value", "test"] + (["withheld"] if _any_text(out, "withheld") else [])
     f_hidden = {"n": hn, "hits": hh, **{c: own for c in ("rate", "rate_lower", "rate_upper")},
                 **{c: compare_mask(out, own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
     ex = disp.attrs["excluded"]
@@ -666,10 +692,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
                 + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts), sec.get("source", _file_names(sec)))
     s.period = str(span)
+    shown_disp, resident_note = _resident_caution(disp)
+    s.intro += resident_note
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
-                          _mark(_round(disp, 3), d_hidden)))
-    s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed",
-                          _mark(_round(out[find_cols], 3), f_hidden)))
+                          _mark(_round(shown_disp, 3), d_hidden)))
+    finds = _mark(_round(out[find_cols], 3), f_hidden)
+    if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
+        gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
+        finds = finds.drop(columns="withheld").astype({"rate": object})
+        finds.loc[gone, "rate"] = "withheld"
+    s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed"
+                          + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else ""),
+                          finds))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
     shown = pub[pub["ratio"].notna() | (pub["ratio_method"].astype(str) == "reference")]

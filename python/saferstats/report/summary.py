@@ -460,6 +460,15 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     return [text + "."]
 
 
+def _non_resident(table: pd.DataFrame, key: Any) -> bool:
+    """Whether ``key`` (a force's label in the table) is one of the table's areas whose resident
+    denominators do not fit its searches (``.attrs["non_resident_areas"]``, e.g. the City of London)."""
+    from ..geography import force_id
+
+    areas = {force_id(str(a)) or str(a) for a in table.attrs.get("non_resident_areas", [])}
+    return bool(areas) and (force_id(str(key)) or str(key)) in areas
+
+
 def _stop_search(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     d = _table(s, "stop_search_disproportionality")
@@ -527,6 +536,9 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
                 caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
                                   f"{era.group(4)}, so they differ")
+            if _non_resident(d, key):  # (City of London: most people searched there live elsewhere)
+                caveats.insert(0, "rates per resident, but most people searched there do not live there, so not "
+                                  "comparable with other areas'")
             if str(r.get("reliable", "")) == "False":
                 caveats.insert(0, "flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents")
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
