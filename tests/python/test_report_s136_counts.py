@@ -2,6 +2,7 @@
 (walk-through 3). The counts are checked against the published sheet with the csv module."""
 
 import csv
+import html
 
 import pandas as pd
 
@@ -26,3 +27,31 @@ def test_conversion_counts_are_whole_numbers(tmp_path, shared_data):
     assert set(t["trials"]) == {want["trials"]}
     page = (tmp_path / "o" / "index.html").read_text()
     assert "2485.0" not in page and "15212.0" not in page
+
+
+def test_uses_in_no_ethnic_group_are_counted(tmp_path, shared_data):
+    """Walk-through 4 (h6 item 4): the ethnicity table's five groups sum to 13,156 of the 15,212 uses
+    recorded by mental health services; 1,791 are Not Known / Not Stated and 265 have no ethnicity
+    row at all. The report said only that Not Stated / Not Known rates are not published. Counts from
+    the published sheet with the csv module."""
+    folder = shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24"
+    eth, total = {}, None
+    with open(folder / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["OrgName"] == "All providers" and r["OrganisationBreakdown"] == "All submissions" \
+                    and r["Measure"] == "Short term orders" and r["measureSubcategory"] == "Section 136":
+                if r["Demographic"] == "All":
+                    total = int(float(r["MHSDS_Count"]))
+                elif r["Demographic"] == "Ethnicity":
+                    eth[r["DemographicBreakdown"]] = int(float(r["Total_Count"]))
+    unknown = eth["Not Known"] + eth["Not Stated"]
+    missing = total - eth["All"] - unknown
+    xlsx = folder / "mha_annual_suppressed_2023_24 (version 1).xlsx"
+    build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{xlsx}"\n')
+    page = html.unescape((tmp_path / "o" / "index.html").read_text())
+    assert (f"{total - eth['All']:,} of the {total:,} uses recorded by mental health services "
+            f"({100 * (total - eth['All']) / total:.1f}%) are in no ethnic group's rate: {unknown:,} recorded as Not "
+            f"Known or Not Stated, and {missing:,} with no ethnicity row at all") in page
+    t = pd.read_csv(tmp_path / "o" / "s136_mha_ethnicity.csv", dtype=str)
+    assert t.loc[t["ethnic_group"] == "White", "detentions"].iloc[0] == str(eth["White"])
+

@@ -1173,9 +1173,12 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
         "standardised_upper": (eth["std_rate"] + eth["std_rate_ci"]).to_numpy(),
         "ratio_to_white": (eth["std_rate"] / white).to_numpy(),
     })
+    if tab["detentions"].notna().all() and (tab["detentions"] % 1 == 0).all():
+        tab["detentions"] = tab["detentions"].astype("Int64")  # counts, printed as counts (not "10483.0")
     tables = [Table("s136_mha_ethnicity", f"Section 136 uses per 100,000 by ethnic group, England {year} (NHS England; "
                     "age-standardised rates with the published 95% CI)", _round(tab, 2))]
     all_row = s136[s136.demographic == "All"]
+    no_group = _mha_without_ethnicity(s136, all_row)
     total = all_row["count"]
     conv = nat[nat.measure.isin(["Uses of section 2", "Uses of section 3"]) & nat.subcategory.isin(["Section 136 to 2", "Section 136 to 3"])]
     # the s2/s3 conversions are MHSDS counts; the "All" s136 row can be MHSDS + A&E (ECDS): divide
@@ -1207,15 +1210,36 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
                  "services only)")
     words = (f" NHS England Mental Health Act statistics {year}: {int(total.iloc[0]) if len(total) else 0:,} Section 136 uses "
              f"recorded by providers{split}; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
-             "(rates for Not Stated / Not Known are not published). NHS figures are rounded and suppressed at source.")
+             "(rates for Not Stated / Not Known are not published)." + no_group
+             + " NHS figures are rounded and suppressed at source.")
     return tables, words, year
+
+
+def _mha_without_ethnicity(s136: pd.DataFrame, all_row: pd.DataFrame) -> str:
+    """How many of the uses recorded by mental health services are in no ethnic group's rate: those
+    recorded as Not Known / Not Stated ("Unknown"), and those the ethnicity breakdown leaves out
+    altogether (the total less "All" and "Unknown"; 265 in 2023-24)."""
+    eth = s136[s136.demographic == "Ethnicity"].set_index("breakdown")["count"]
+    col = "mhsds_count" if "mhsds_count" in all_row.columns and all_row["mhsds_count"].notna().any() else "count"
+    if not len(all_row) or "All" not in eth.index or pd.isna(all_row[col].iloc[0]):
+        return ""
+    total, grouped = float(all_row[col].iloc[0]), float(eth["All"])
+    unknown = float(eth.get("Unknown", np.nan))
+    if np.isnan(unknown):
+        unknown = float(eth.reindex(["Not Known", "Not Stated"]).sum())
+    missing = max(total - grouped - unknown, 0.0)
+    if grouped >= total:
+        return ""
+    return (f" {int(total - grouped):,} of the {int(total):,} uses recorded by mental health services "
+            f"({100 * (total - grouped) / total:.1f}%) are in no ethnic group's rate: {int(unknown):,} recorded as Not "
+            f"Known or Not Stated" + (f", and {int(missing):,} with no ethnicity row at all" if missing else "") + ".")
 
 
 def _s136(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
     from .. import s136 as oc
-    from ..disclosure import LATENT
+    from ..disclosure import FIXED
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     mha_tables, mha_words, _year = [], "", ""
@@ -1264,11 +1288,12 @@ def _s136(cfg: dict, sec: dict) -> Section:
         k = ("outcome", "nfa") if (r.kind, r.measure) == ("rate", "nfa") else (r.kind, r.measure)
         total = summary_cell[k]
         pre, post = int(ba_ids["pre_count"][i]), int(ba_ids["post_count"][i])
-        rest = cells.add(max(cells.values[total] - cells.values[pre] - cells.values[post], 0.0), LATENT)  # undated
+        # the undated records: a known number (said in the text when not 0), not a free cell
+        rest = cells.add(max(cells.values[total] - cells.values[pre] - cells.values[post], 0.0), FIXED)
         cells.sum_to([pre, post, rest], total)
     for kind in ("outcome", "place_of_safety"):
         total = den_cell[kind]
-        rest = cells.add(max(cells.values[total] - cells.values[dens[(kind, "pre")]] - cells.values[dens[(kind, "post")]], 0.0), LATENT)
+        rest = cells.add(max(cells.values[total] - cells.values[dens[(kind, "pre")]] - cells.values[dens[(kind, "post")]], 0.0), FIXED)
         cells.sum_to([dens[(kind, "pre")], dens[(kind, "post")], rest], total)
         for per in ("pre", "post"):
             parts = [by_key[(kind, m, per)] for (kk, m, pp) in by_key if kk == kind and pp == per
@@ -1281,7 +1306,9 @@ def _s136(cfg: dict, sec: dict) -> Section:
     monthly = ss.monthly_counts(recs, date=cols.get("detention_time", "detention_time"))
     m_ids = np.array([cells.add(v) for v in monthly.to_numpy(dtype=float)], dtype=np.int64)
     det = ids["flags"][0]["detentions"]
-    undated = cells.add(max(cells.values[det] - float(monthly.sum()), 0.0), LATENT)
+    # detentions with no date: known (monthly_counts says how many), so the months must protect each other
+    # (as a free cell it let total - the other months give back a hidden month exactly; walk-through 4)
+    undated = cells.add(max(cells.values[det] - float(monthly.sum()), 0.0), FIXED)
     cells.sum_to([*map(int, m_ids), undated], det)
 
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
