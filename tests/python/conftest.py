@@ -129,3 +129,20 @@ def gi_star_z_reference(values, cx, cy, cell: float):
     xbar = values.mean()
     s = np.sqrt((values**2).mean() - xbar**2)
     return (w @ values - xbar * wi) / (s * np.sqrt((n * (w**2).sum(axis=1) - wi**2) / (n - 1)))
+
+
+def stop_search_sample_without(tmp_path: Path, left_out: str) -> Path:
+    """A copy of the bundled police.uk stop-and-search sample in ``tmp_path / "files"`` without the
+    file ``left_out`` (a force-month whose file was not downloaded)."""
+    import shutil
+
+    import saferstats
+
+    src = saferstats.datasets.stop_search_sample_path()
+    dst = tmp_path / "files"
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name != left_out:
+            shutil.copy(f, dst / f.name)
+    return dst
+

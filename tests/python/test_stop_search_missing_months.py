@@ -11,27 +11,20 @@ from __future__ import annotations
 
 import csv
 import gzip
-import shutil
 import warnings
 
 import pandas as pd
 import pytest
 
 import saferstats
-from conftest import build_report, sample_disproportionality_messages
+from conftest import build_report, sample_disproportionality_messages, stop_search_sample_without
 
 LEFT_OUT = "2020-01-durham-stop-and-search.csv.gz"
 
 
 @pytest.fixture()
 def gap_folder(tmp_path):
-    src = saferstats.datasets.stop_search_sample_path()
-    dst = tmp_path / "files"
-    dst.mkdir()
-    for f in src.iterdir():
-        if f.name != LEFT_OUT:
-            shutil.copy(f, dst / f.name)
-    return dst
+    return stop_search_sample_without(tmp_path, LEFT_OUT)
 
 
 def _white_durham(folder) -> int:

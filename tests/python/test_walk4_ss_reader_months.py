@@ -10,13 +10,12 @@ force-months missing within the span read (`.attrs["months_missing"]`), with the
 from __future__ import annotations
 
 import gzip
-import shutil
 import warnings
 
 import pytest
 
 import saferstats
-from conftest import policeuk_stop_search_rows
+from conftest import policeuk_stop_search_rows, stop_search_sample_without
 
 LEFT_OUT = "2020-01-durham-stop-and-search.csv.gz"
 
@@ -37,13 +36,7 @@ def _read(folder):
 
 @pytest.fixture()
 def gap_folder(tmp_path):
-    src = saferstats.datasets.stop_search_sample_path()
-    dst = tmp_path / "files"
-    dst.mkdir()
-    for f in src.iterdir():
-        if f.name != LEFT_OUT:
-            shutil.copy(f, dst / f.name)
-    return dst
+    return stop_search_sample_without(tmp_path, LEFT_OUT)
 
 
 def test_reader_names_a_missing_force_month(gap_folder):
