@@ -491,6 +491,8 @@ def _periods_of(values: pd.Series, numbers: bool = True) -> tuple[np.ndarray, np
         st, en = values.dt.start_time, values.dt.end_time
         return ((st.dt.year * 12 + st.dt.month - 1).to_numpy(float), (en.dt.year * 12 + en.dt.month - 1).to_numpy(float))
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if getattr(values.dt, "tz", None) is not None:  # police.uk's months (and the Home Office's years) are UK local
+            values = values.dt.tz_convert("Europe/London")
         m = (values.dt.year * 12 + values.dt.month - 1).to_numpy(float)
         return m, m
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):

@@ -616,7 +616,7 @@ def test_vintage_warning_record_level_both_ways():
     assert old.attrs["denominator_check"] == {} and old.attrs["census"] == 2011
     # the same records moved to 2022: Jan-Mar are before April 2022, the rest after
     later = recs.assign(date=recs["date"] + pd.DateOffset(years=2, months=3)).drop(columns="month")  # Mar - May 2022
-    months = later["date"].dt.strftime("%Y-%m")
+    months = later["date"].dt.tz_convert("Europe/London").dt.strftime("%Y-%m")  # police.uk's months are UK local
     n_after = int(((months >= "2022-04") & (saferstats.assign_ethnicity(recs) != "Not stated")
                    & (recs["type"] != "Vehicle search")).sum())
     with pytest.warns(saferstats.SaferstatsWarning, match=r"from April 2022 \(2022/23\) on, but the denominators are Census 2011"):
