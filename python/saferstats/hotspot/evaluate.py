@@ -16,6 +16,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError
+from .grid import _study_area_cells
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
 
@@ -74,12 +75,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     a = None
     if area is not None:
         a, _ = _cells("area", area)
-    masks = [m for m in (_study_area_mask(observed), _study_area_mask(predicted)) if m is not None]
-    idx = np.arange(len(o))
-    if masks:
-        idx = np.flatnonzero(np.logical_or.reduce(masks) | (o > 0))
+    keep = _study_area_cells([observed, predicted], o)
+    idx = np.arange(len(o)) if keep is None else np.flatnonzero(keep)
+    if keep is not None:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
-        if a is not None and len(a) == len(masks[0]):
+        if a is not None and len(a) == len(keep):
             a = np.ascontiguousarray(a[idx])
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
@@ -87,17 +87,9 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
               "hit_rate", "pai", "pei", "rri"):
         out[c] = d[c]
     out["cell"] = idx[np.asarray(d["cell"], dtype=np.int64)]
-    if masks:
-        out.attrs["cells_outside_study_area"] = len(masks[0]) - len(idx)
+    if keep is not None:
+        out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     return out
-
-
-def _study_area_mask(v: Any) -> np.ndarray | None:
-    """A grid layer's ``in_study_area`` cells (a grid made over a study area), else None."""
-    cells = getattr(v, "cells", None)
-    if isinstance(cells, pd.DataFrame) and "in_study_area" in cells.columns and getattr(v, "_grid_key", None):
-        return np.asarray(cells["in_study_area"].to_numpy(dtype=bool))
-    return None
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -149,9 +141,9 @@ def concentration(counts: Any) -> ConcentrationResult:
     (0.5, 0.0)
     """
     c, _ = _cells("counts", counts)
-    inside = _study_area_mask(counts)
+    inside = _study_area_cells([counts], c)
     if inside is not None:
-        c = np.ascontiguousarray(c[inside | (c > 0)])
+        c = np.ascontiguousarray(c[inside])
     d = _ext.concentration(c)
     return ConcentrationResult(d["gini"], d["gini_generalized"], d["events"], int(d["places"]), d["share_places"],
                                d["share_events"])

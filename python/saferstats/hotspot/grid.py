@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -414,13 +415,15 @@ def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds
 OUTSIDE_STUDY_AREA = "outside study area"
 
 
-def _study_area_cells(g: HotspotGrid, *held: np.ndarray) -> np.ndarray | None:
-    """The cells of a grid made over a study area (its ``in_study_area`` column) and any cell
-    holding events (``held``: values per cell), so that no event is left out; None when the grid
-    has no study area or that is every cell."""
-    if IN_STUDY_AREA not in g.cells.columns:
+def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | None:
+    """The cells in the study area of any of ``grids`` made over one (their ``in_study_area``
+    column; other values are passed over) and any cell holding events (``held``: values per
+    cell), so that no event is left out; None when no grid has a study area or that is every cell."""
+    marks = [g.cells[IN_STUDY_AREA].to_numpy(dtype=bool) for g in grids
+             if isinstance(g, HotspotGrid) and IN_STUDY_AREA in g.cells.columns]
+    if not marks:
         return None
-    keep = g.cells[IN_STUDY_AREA].to_numpy(dtype=bool)
+    keep = np.logical_or.reduce(marks)
     for v in held:
         keep = keep | (np.asarray(v) > 0)
     return None if keep.all() else np.ascontiguousarray(keep)
@@ -543,7 +546,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     if empty.size:
         raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
                                 "drop the period or use longer periods", "periods")
-    keep = _study_area_cells(g, counts.reshape(t_count, n).sum(axis=0))
+    keep = _study_area_cells([g], counts.reshape(t_count, n).sum(axis=0))
     _choice("p_adjust", p_adjust, ("holm", "none"))
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
