@@ -300,6 +300,10 @@ _MIXED_UNDER = ("understated: searches whose self-defined ethnicity was not stat
                 "ethnicity, which has no Mixed")
 
 
+#: How a ``comparability`` note about the ethnic categories starts.
+_CATEGORY_NOTES = ("not comparable", "overstated", "understated", "approximate")
+
+
 def _comparability(frame: pd.DataFrame, keys: list[str], group: str, source: str,
                    officer_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(like_for_like, comparability) for each row: whether the numerator's categories are the
@@ -332,7 +336,8 @@ def _comparability(frame: pd.DataFrame, keys: list[str], group: str, source: str
 
 
 def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None:
-    bad = out[~out["like_for_like"]]
+    # the ethnic categories only (a non-resident denominator is said by its own caution)
+    bad = out[out["comparability"].astype(str).str.startswith(_CATEGORY_NOTES)]
     if bad.empty:
         return
     import warnings
@@ -638,11 +643,17 @@ _NON_RESIDENT = {"city-of-london": ("the City of London has a few thousand resid
                                     "hundreds of thousands, and most people searched there do not live there")}
 
 
+#: The ``comparability`` of such an area's rows (``like_for_like`` False).
+_NON_RESIDENT_ROW = ("not like for like: rates per resident, but most people searched there do not live there "
+                     "(.attrs['non_resident_areas'])")
+
+
 def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFrame, denominator: str,
                        records: bool) -> list[str]:
     """Say, in the ``denominator`` column of their rows, where the denominator is the resident
     population of an area whose searches are mostly of non-residents (City of London): rates per
-    resident there (and ratios of them) are not like for like with other areas'. Returns those
+    resident there (and ratios of them) are not like for like with other areas' (their rows'
+    ``like_for_like`` is False and ``comparability`` says why, at every level). Returns those
     areas' labels (``.attrs["non_resident_areas"]``); tables by CSP or local authority keep one
     ``denominator`` text for every row and name the areas in the attrs only."""
     if "usual residents" not in denominator or len(out) == 0:
@@ -661,6 +672,10 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
         if len(forces) == 1 and forces <= set(_NON_RESIDENT):
             rows[:] = True
             which = [str(searches["force"].iloc[0])]
+    if rows.any():  # per row at every level, so that filtering or exporting on like_for_like keeps it
+        out.loc[rows, "comparability"] = [_NON_RESIDENT_ROW if c == LIKE_FOR_LIKE else f"{c}; {_NON_RESIDENT_ROW}"
+                                          for c in out.loc[rows, "comparability"]]
+        out.loc[rows, "like_for_like"] = False
     if rows.any() and any(k in ("csp", "la") for k in keys):
         return list(dict.fromkeys(which))  # by area: the one denominator text of every row is kept (named in attrs)
     if rows.any():
@@ -839,8 +854,9 @@ def disproportionality(
     and a daytime population of hundreds of thousands; its searches (115 of Black people in three
     months of 2019-20, against 193 Black residents) are mostly of people who live elsewhere, so a
     rate per resident there, and its ratio to White, is not like for like with other forces'. With
-    Census denominators its rows say so in ``denominator`` (by force), and
-    ``.attrs["non_resident_areas"]`` names such areas (also by CSP or local authority).
+    Census denominators its rows have ``like_for_like`` False and say so in ``comparability`` (and
+    by force in ``denominator``), and ``.attrs["non_resident_areas"]`` names such areas (also by
+    CSP or local authority).
 
     Returns
     -------

@@ -1,7 +1,8 @@
 """disproportionality now cautions, in the `denominator` of the City of London's rows, that rates per
 resident are not comparable there (walk-through 4). In the report that long text made the
 disproportionality table wider than an A4 page; it is one sentence of the section's text instead, and
-the table keeps the plain denominator."""
+the page's table keeps the plain denominator. The CSV keeps the caution in every row of the City's,
+with ``like_for_like`` False (session 9: an exported table read "like for like" for them)."""
 
 import pandas as pd
 
@@ -14,8 +15,12 @@ def test_the_caution_is_in_the_text_not_the_table(tmp_path):
     out = build_report(tmp_path, f'title = "T"\narea = "City of London"\n[stop_search]\nfiles = ["{folder}"]\n'
                                  'by = ["force"]\ncensus = "2011"\n')
     table = pd.read_csv(out / "stop_search_disproportionality.csv")
-    assert set(table["denominator"].dropna()) == {"Census 2011 usual residents"}
+    city = table["force"].map(saferstats.geography.force_id) == "city-of-london"
+    assert set(table.loc[~city, "denominator"].dropna()) == {"Census 2011 usual residents"}
+    assert table.loc[city, "denominator"].str.startswith("Census 2011 usual residents; caution: the City").all()
+    assert not table.loc[city, "like_for_like"].any() and table.loc[~city, "like_for_like"].all()
     page = (out / "index.html").read_text()
+    assert "; caution:" not in page and "(.attrs[" not in page  # not in the page's cells
     assert "Caution for London, City of: the City of London has a few thousand residents" in page
     assert "rates per resident (and ratios of them) are not comparable with other areas" in page
     # the executive summary's headline ratio for the City carries it too

@@ -70,3 +70,22 @@ def test_a_population_given_by_the_user_is_left_alone():
         warnings.simplefilter("ignore")
         out = saferstats.disproportionality(pd.DataFrame(t), pop, count="n", group="ethnicity")
     assert out.attrs["non_resident_areas"] == [] and not out["denominator"].str.contains("caution").any()
+
+
+def test_rows_are_not_like_for_like_at_every_level(folder):
+    """The caution travels in ``like_for_like``/``comparability``, so that filtering or exporting on
+    ``like_for_like`` leaves the City out, by force and by CSP (session 9: by CSP it was in
+    ``.attrs`` only and the City's rows read "like for like")."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        recs = saferstats.read_stop_search(folder)
+        by_force = saferstats.disproportionality(recs, by="force", census=2011)
+        by_csp = saferstats.disproportionality(recs, by="csp", census=2011)
+    for out, key, city in ((by_force, "force", "city-of-london"), (by_csp, "csp", "City of London")):
+        mine = (out[key] == city).to_numpy()
+        assert mine.sum() == 5
+        assert not out.loc[mine, "like_for_like"].any()
+        assert out.loc[mine, "comparability"].str.contains("most people searched there do not live there").all()
+        # self-defined ethnicity against Census groups: every other row is like for like
+        assert out.loc[~mine, "like_for_like"].all() and (out.loc[~mine, "comparability"] == "like for like").all()
+

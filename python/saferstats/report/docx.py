@@ -105,7 +105,7 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
             pic._inline.docPr.set("descr", figure_alt(s, f, cfg))  # alt text for screen readers
             doc.add_paragraph(f.caption, style="Caption")
         for t in s.tables:
-            d = display_table(t.frame, t.caption, confidence=cfg["confidence"])
+            d = display_table(t.page, t.caption, confidence=cfg["confidence"])
             doc.add_paragraph(d.caption, style="Caption")
             table = doc.add_table(rows=1, cols=len(d.headers))
             table.style = "Table Grid"

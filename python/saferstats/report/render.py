@@ -110,7 +110,7 @@ def _view(cfg: dict, s: Section) -> dict[str, Any]:
     area = str(cfg.get("area") or "")
     tables = []
     for t in s.tables:
-        d = display_table(t.frame, t.caption, confidence=cfg["confidence"])
+        d = display_table(t.page, t.caption, confidence=cfg["confidence"])
         lead = d.row_header_columns
         own = getattr(t, "highlight", None)  # the section's rows of the report's area (districts inside it too)
         tables.append({"name": t.name, "display": d,

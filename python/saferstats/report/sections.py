@@ -29,6 +29,14 @@ class Table:
     frame: pd.DataFrame
     #: rows about the report's own area (config ``area``), shown highlighted
     highlight: list[bool] | None = None
+    #: what the page shows when it differs from ``frame`` (the CSV): a caution said once in the
+    #: section's text rather than in every row's cells (a column of it would not fit the page)
+    shown: pd.DataFrame | None = None
+
+    @property
+    def page(self) -> pd.DataFrame:
+        """The table as the page shows it."""
+        return self.frame if self.shown is None else self.shown
 
 
 def _highlight_rows(cfg: dict, frame: pd.DataFrame, column: str) -> list[bool] | None:
@@ -474,9 +482,12 @@ def _any_text(frame: pd.DataFrame, column: str) -> bool:
 
 
 def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The disproportionality table with the caution on resident denominators (the City of London:
-    most people searched there live elsewhere) taken out of its rows' ``denominator`` cells, and
-    that caution as one sentence for the section's text (in a cell it made the table too wide)."""
+    """The disproportionality table as the page shows it, with the caution on resident denominators
+    (the City of London: most people searched there live elsewhere) taken out of its rows'
+    ``denominator`` and ``comparability`` cells, and that caution as one sentence for the section's
+    text (in a cell it made the table too wide; the CSV keeps it in every row)."""
+    from ..disproportionality import _NON_RESIDENT_ROW
+
     areas = disp.attrs.get("non_resident_areas") or []
     if not areas or "denominator" not in disp.columns:
         return disp, ""
@@ -485,6 +496,12 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     shown = disp.copy()
     shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
                                                      text.str.split("; caution: ", n=1).str[0])
+    if "comparability" in disp.columns and "like_for_like" in disp.columns:
+        note = disp["comparability"].astype(str)
+        mine = note.str.contains(_NON_RESIDENT_ROW, regex=False)
+        kept = note.str.replace(f"; {_NON_RESIDENT_ROW}", "", regex=False).str.replace(_NON_RESIDENT_ROW, "", regex=False)
+        shown["comparability"] = kept.where(kept != "", "like for like")
+        shown.loc[mine & (shown["comparability"] == "like for like"), "like_for_like"] = True
     why = "; ".join(cautions) if cautions else ("most people searched there do not live there, so rates per resident "
                                                 "(and ratios of them) are not comparable with other areas'")
     names = _force_names(map(str, areas))
@@ -695,7 +712,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     shown_disp, resident_note = _resident_caution(disp)
     s.intro += resident_note
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
-                          _mark(_round(shown_disp, 3), d_hidden)))
+                          _mark(_round(disp, 3), d_hidden),
+                          shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
     finds = _mark(_round(out[find_cols], 3), f_hidden)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
