@@ -3,7 +3,10 @@
 on every search, so the find-rate table's Number is each group's searches. Before, the report hid
 Basildon's Black (36) and Mixed (12) searches in the rates table (secondary suppression, to protect
 Other = 2) but published 36 and 12 as the Number in the find table: with Basildon's total searches
-(which the report assumes known) Other = total - 18 - 455 - 36 - 12 = 2 came straight back."""
+(which the report assumes known) Other = total - 18 - 455 - 36 - 12 = 2 came straight back.
+
+Session 9: the securing also hid Asian (18) and Black (36), which protected nothing once Mixed (12)
+was hidden with Other; the core now publishes again every secondary cell not needed."""
 
 import sys
 from pathlib import Path
@@ -52,3 +55,8 @@ def test_find_table_number_does_not_give_back_hidden_searches(shared_data, tmp_p
         a.subset(("finds", j, "hits"), ("finds", j, "n"), ("finds", j, "misses"))
     assert leaks == []
     assert a.run() == []
+    # no more hidden than needed: Mixed protects Other (2) against Basildon's total; Asian, Black
+    # and White are published (and Other's secondary partner is one cell, not three)
+    shown = disp[disp.csp == "Basildon"].set_index("group")["searches"]
+    assert [g for g in shown.index if is_hidden(shown[g])] == ["Mixed", "Other"]
+    assert shown[["Asian", "Black", "White"]].astype(int).tolist() == [18, 36, 455]
