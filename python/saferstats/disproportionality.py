@@ -340,9 +340,6 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None
     bad = out[out["comparability"].astype(str).str.startswith(_CATEGORY_NOTES)]
     if bad.empty:
         return
-    import warnings
-
-    from .exceptions import SaferstatsWarning
 
     def names(rows: pd.DataFrame) -> str:
         items = [" / ".join(map(str, [*(r[k] for k in keys), r["group"]])) for _, r in rows.head(6).iterrows()]
@@ -538,8 +535,6 @@ def _vintage_report(first: np.ndarray, last: np.ndarray, weight: np.ndarray, cen
 
 
 def _warn_vintage(rep: dict[str, Any]) -> None:
-    import warnings
-
     n, of = rep["searches"], rep["of"]
     count = f"{n:,.0f} of {of:,.0f} searches" if n != of else f"all {of:,.0f} searches"
     if rep["census"] == 2021:
@@ -1131,8 +1126,6 @@ def disproportionality(
 
 
 def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, int]) -> None:
-    import warnings
-
     lost = excluded.get("unassigned_location", 0)
     if not lost:
         return
@@ -1164,10 +1157,6 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     per = frame.groupby("unit", sort=True)[["find", "nfa"]].sum()
     bad = per[(per["find"] >= 10) & (per["nfa"] > 0.5 * per["find"])]
     if len(bad):
-        import warnings
-
-        from .exceptions import SaferstatsWarning
-
         where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
                   f"ended in no further action ({where}), so the flag there does not show that what was searched "

@@ -55,3 +55,23 @@ def test_uses_in_no_ethnic_group_are_counted(tmp_path, shared_data):
     t = pd.read_csv(tmp_path / "o" / "s136_mha_ethnicity.csv", dtype=str)
     assert t.loc[t["ethnic_group"] == "White", "detentions"].iloc[0] == str(eth["White"])
 
+
+
+def test_an_mha_file_without_section_136_rows_is_a_named_config_error(tmp_path, shared_data, capsys):
+    """The message named the file with ``Path``, which sections.py did not import: the analyst got
+    "NameError: name 'Path' is not defined" (found by pyflakes, session 9)."""
+    from saferstats.__main__ import main
+
+    src = shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24" / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
+    with open(src, newline="") as fh:
+        rows = [r for r in csv.reader(fh)]
+    kept = [rows[0]] + [r for r in rows[1:] if r[2] != "Section 136"]
+    assert len(kept) < len(rows)
+    sheet = tmp_path / "no_s136.csv"
+    with open(sheet, "w", newline="") as fh:
+        csv.writer(fh).writerows(kept)
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{sheet}"\n')
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) != 0
+    err = capsys.readouterr().err
+    assert "mha_file = 'no_s136.csv' has no Section 136 rows" in err and "NameError" not in err

@@ -8,6 +8,7 @@ import dataclasses
 import io
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -152,10 +153,6 @@ def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[st
 def _warn_unprotected(section: str, n: int) -> str:
     if not n:
         return ""
-    import warnings
-
-    from ..exceptions import SaferstatsWarning
-
     msg = (f"{n} small count(s) in the {section} tables cannot be protected by suppression (published totals give "
            "them back); check the tables before publishing")
     warn_user(msg)
@@ -806,8 +803,6 @@ def _flag(data: pd.DataFrame, column: str) -> pd.Series:
 def _file_names(sec: dict) -> str:
     """The section's input files by name (never their folders, which may say whose machine or which
     protected share they came from): the source line when the config gives no ``source``."""
-    from pathlib import Path
-
     files = [sec[k] for k in ("file", "mha_file") if isinstance(sec.get(k), (str, Path))]
     files += [f for f in sec.get("files", []) if isinstance(f, (str, Path))] if isinstance(sec.get("files"), list) else []
     return ", ".join(Path(str(f)).name or str(f) for f in files)

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .sections import Section, Table
+from .sections import Section
 from .tables import _num
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
