@@ -108,6 +108,9 @@ class HotspotGrid(Result):
             finite = v[np.isfinite(v)]
             top = f"max {finite.max():.6g}" if finite.size else "no finite values"
             g += f"; {self.value}: {top}, {int((v > 0).sum()):,} cells > 0"
+            blank = int(np.isnan(v).sum())
+            if IN_STUDY_AREA in self.cells.columns and blank:
+                g += f" ({blank:,} cells outside the study area have no value)"
         return g
 
     def __repr__(self) -> str:
@@ -429,6 +432,20 @@ def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | N
     return None if keep.all() else np.ascontiguousarray(keep)
 
 
+def _blank_outside(g: HotspotGrid, columns: Sequence[str], *held: np.ndarray) -> None:
+    """Set ``columns`` of the cells outside the study area (as :func:`_study_area_cells`: not
+    ``in_study_area`` and holding no event) to NaN: a score there (a change of 0, a risk spread
+    over the edge from the area's own events) would be drawn on a map as if it were measured,
+    although the events beyond the edge were left out. Nothing happens on a grid without a study area."""
+    keep = _study_area_cells([g], *held)
+    if keep is None:
+        return
+    for c in columns:
+        v = g.cells[c].to_numpy(dtype=float, copy=True)
+        v[~keep] = np.nan
+        g.cells[c] = v
+
+
 #: Mean events in a cell's Gi* neighbourhood (the cell and its adjacent cells) per period below
 #: which hotspot_classify warns that the data are too sparse for its classes.
 SPARSE_NEIGHBOURHOOD = 3.0
@@ -596,8 +613,12 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
     are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
-    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
-    covers the points, with a warning when a few far-away points stretch it.
+    and the grid covers the area's extent. The cells of the extent outside the area (not
+    ``in_study_area``; as :func:`hotspot_classify`'s "outside study area") get NaN ``change``,
+    ``ratio``, ``p_value`` and ``p_adjusted``: their counts are 0 only because the events beyond
+    the edge were left out, so a map or table would read them as "no change". Without it (and
+    without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
+    points stretch it.
 
     >>> g = hotspot_change([5] * 10, [5] * 10, [5, 5], [5, 5], cell_size=10, bounds=(0, 9, 0, 9))
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
@@ -625,6 +646,7 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     if tested.any():
         padj[tested] = _ext.p_adjust(np.ascontiguousarray(np.asarray(test["p_value"], dtype=float)[tested]), method="bh")
     g.cells["p_adjusted"] = padj
+    _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), cb + ca)
     return dataclasses.replace(g, value="change")
 
 
@@ -711,8 +733,12 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
     are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
-    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
-    covers the points, with a warning when a few far-away points stretch it.
+    and the grid covers the area's extent. The cells of the extent outside the area (not
+    ``in_study_area``, as :func:`hotspot_classify`'s "outside study area") get NaN ``risk``: the
+    risk there would come from the area's own events spread over the edge, with the events beyond
+    it left out, and a map would show it as a measured (low) risk. Without it (and without
+    ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
+    stretch it.
 
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
     >>> g.cells["risk"].tolist()   # open_cp prohotspot_test: a week later, half the weight
@@ -741,4 +767,5 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
                                  time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
+    _blank_outside(g, ("risk",), _ext.grid_counts(g._args(), xs, ys, None)["count"])
     return dataclasses.replace(g, value="risk")
