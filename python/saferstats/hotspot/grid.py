@@ -467,6 +467,23 @@ def _warn_sparse(counts: np.ndarray, sig: np.ndarray, k: int) -> None:
               "cells or longer periods (e.g. quarters) before reading the classes")
 
 
+def _warn_unreachable(perms: int, tests: int, critical_p: float) -> None:
+    """Warn when no cell-period can be significant: the smallest permutation p-value is
+    1/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
+    at or above ``critical_p`` every class would be "no pattern" whatever the data."""
+    if perms == 0:
+        return
+    smallest = tests / (perms + 1)
+    if smallest < critical_p:
+        return
+    need = int(np.floor(tests / critical_p))
+    over = f", and the Holm adjustment over {tests} periods makes the smallest adjusted p {min(smallest, 1.0):.3g}" \
+        if tests > 1 else ""
+    warn_user(f"hotspot_classify: with {perms:,} permutations the smallest p-value is {1 / (perms + 1):.3g}{over}, not "
+              f"below critical_p {critical_p:g}: no cell can be a significant hot or cold spot, whatever the data. Use "
+              f"permutations >= {need:,} (or permutations=0 for the normal p of z, or longer periods)")
+
+
 def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_size: float | None = None,
                      grid_type: Literal["square", "hex"] = "square",
                      bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
@@ -482,7 +499,10 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     Method: counts per cell and period on the grid; Gi* per period with binary weights over the
     adjacent cells and the cell itself (queen squares, six hexagons); significance from
     ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z); each cell's
-    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip); a cell-period is
+    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip: the smallest
+    permutation p is 1/(permutations + 1), so with T periods no cell can be significant unless
+    T/(permutations + 1) < ``critical_p`` — 999 permutations allow up to 49 periods; a
+    :class:`~saferstats.SaferstatsWarning` says when none can be); a cell-period is
     a significant hot (cold) spot when p_adjusted < ``critical_p`` and z > 0 (< 0). With R =
     max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
     of all periods; emerging if in < ``hotspot_prop`` of older and ≥ ``hotspot_prop`` of recent
@@ -568,6 +588,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
                                               ("recent_prop", recent_prop), ("critical_p", critical_p))}
+    _warn_unreachable(perms, t_count if p_adjust == "holm" else 1, props["critical_p"])
     used = np.ones(n, dtype=bool) if keep is None else keep
     r = _ext.hotspot_classify(g._args(), np.ascontiguousarray(counts.reshape(t_count, n)[:, used].ravel()), t_count,
                               mask=keep, hotspot_prop=props["hotspot_prop"],
