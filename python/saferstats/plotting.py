@@ -412,10 +412,14 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
 
 
 def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None,
-             areas: Literal["la", "csp", "force"] | None = None) -> Any:
+             areas: Literal["la", "csp", "force"] | None = None, mask: Any = None) -> Any:
     """Heat map of a :class:`saferstats.KdeResult` (optionally with the points). ``areas="la"``
     (``"csp"``, ``"force"``) draws the outlines and names of the local authorities (CSPs, forces)
     over it — for a surface on the British National Grid (:func:`saferstats.to_bng`).
+    ``mask`` (a boolean array of the surface's shape, e.g. :meth:`StudyArea.grid_mask` of
+    ``result.x``, ``result.y``) leaves the other cells blank, "outside the study area": a surface
+    made over a ``study_area`` holds only the area's points, so beyond its edge it shows their
+    spread, not the density there.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -426,12 +430,24 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
     ax = _axes(ax)
     c = result.cell_size / 2
     extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
-    im = ax.imshow(result.density, origin="lower", extent=extent, cmap="magma", aspect="equal")
+    dens: Any = result.density
+    if mask is not None:
+        keep = np.asarray(mask, dtype=bool)
+        if keep.shape != dens.shape:
+            raise InvalidInputError(f"`mask` has shape {keep.shape} but the surface has {dens.shape} (rows = len(y), "
+                                    "columns = len(x)): use StudyArea.grid_mask(result.x, result.y)", "mask")
+        dens = np.ma.masked_array(dens, mask=~keep)
+    im = ax.imshow(dens, origin="lower", extent=extent, cmap="magma", aspect="equal")
     ax.figure.colorbar(im, ax=ax, label=f"density ({result.units})", shrink=0.8)
     if points is not None:
         ax.scatter(points[0], points[1], s=1, color="white", alpha=0.3)
     if areas is not None:
-        _areas_bng(ax, extent, areas, colour="#dddddd")
+        _areas_bng(ax, extent, areas, colour="#dddddd" if mask is None else "#555555")
+    if mask is not None and np.ma.is_masked(dens):
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor="white", edgecolor="#999999", label="outside the study area")], fontsize=7,
+                  loc="upper left", bbox_to_anchor=(0.0, -0.08), borderaxespad=0.0)
     ax.set_title(title or f"Kernel density ({result.kernel}, bandwidth {result.bandwidth:,.0f})", fontsize=10)
     return ax
 

@@ -88,3 +88,29 @@ def test_plot_areas_names_each_area_inside_it(june, shared_data):
     names = _check_names(ax, _districts(shared_data, 4326), 0.003)
     assert "Stevenage" in names
     plt.close("all")
+
+
+def test_plot_kde_blanks_the_cells_outside_the_study_area(june, shared_data):
+    """A KDE over Stevenage holds only Stevenage's points; beyond the edge it drew their spread as a
+    (low) density. With mask= (as plot_gi) those cells are blank; the blank cells are the ones whose
+    centre shapely puts outside the published district boundary (a generalised outline: within 10%)."""
+    from shapely import contains_xy
+
+    x, y = june
+    sa = saferstats.StudyArea("Stevenage")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        k = saferstats.kde_grid(x, y, cell_size=100, study_area=sa)
+    m = sa.grid_mask(k.x, k.y)
+    ax = saferstats.plot_kde(k, areas="la", mask=m)
+    shown = ax.images[0].get_array()
+    assert np.array_equal(np.ma.getmaskarray(shown), ~m)
+    np.testing.assert_array_equal(shown.compressed(), k.density[m])
+    gx, gy = np.meshgrid(k.x, k.y)
+    pub = contains_xy(_districts(shared_data, 27700)["Stevenage"], gx, gy)
+    assert abs(int((~m).sum()) - int((~pub).sum())) <= 0.1 * (~pub).sum()
+    assert "outside the study area" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close("all")
+    with pytest.raises(saferstats.InvalidInputError, match="grid_mask"):
+        saferstats.plot_kde(k, mask=m[1:])
+    plt.close("all")
