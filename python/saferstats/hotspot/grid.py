@@ -698,6 +698,20 @@ def _day(name: str, v: Any) -> float:
     return _float_arg(name, v)
 
 
+def _when(name: str, v: Any, dates: bool) -> Any:
+    """A date given as text ("2022-01-01") for event times that are dates: a Timestamp; text for
+    numeric times, or text that is no date, is refused naming the argument."""
+    if not isinstance(v, str):
+        return v
+    if not dates:
+        raise InvalidInputError(f"`{name}` is text ({v!r}) but `t` holds numbers: give {name} as a number in the "
+                                "units of `t` (or give `t` as dates, e.g. pd.to_datetime(month))", name)
+    try:
+        return pd.Timestamp(v)
+    except (ValueError, TypeError):
+        raise InvalidInputError(f"`{name}` {v!r} is not a date (e.g. '2022-01-01')", name) from None
+
+
 def _month_starts(t: Any) -> bool:
     """True when ``t`` is datetimes, at least two distinct, all at midnight on the first of a month
     (police.uk months read with ``pd.to_datetime``)."""
@@ -746,7 +760,8 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     whole ``time_unit``s (7 days) before ``predict_time``, d its distance in cells (Chebyshev:
     diagonal neighbours at 1; or Manhattan); it adds 1/((1 + d)(1 + age)) to every cell with
     d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
-    as datetimes. Events after ``cutoff_time`` are not used; when no event counts (all after the
+    as datetimes (then ``predict_time``/``cutoff_time`` as datetimes or date text such as
+    ``"2022-01-01"``). Events after ``cutoff_time`` are not used; when no event counts (all after the
     cutoff, or all ``time_bandwidth`` units or more old) the surface would be all zeros, and an
     :class:`~saferstats.InvalidInputError` says so with the events' dates.
     See docs/methods/hotspot_intelligence.md.
@@ -778,11 +793,12 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
     g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area)
-    pt = _day("predict_time", predict_time)
-    ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
+    dates = _is_dates(t)
+    pt = _day("predict_time", _when("predict_time", predict_time, dates))
+    ct = pt if cutoff_time is None else _day("cutoff_time", _when("cutoff_time", cutoff_time, dates))
     tb = _float_arg("time_bandwidth", time_bandwidth)
     if len(ts) and ct <= pt and unit > 0:
-        _check_some_recent(ts, ct, pt, unit, tb, dates=_is_dates(t))
+        _check_some_recent(ts, ct, pt, unit, tb, dates=dates)
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
                                  space_bandwidth=_float_arg("space_bandwidth", space_bandwidth),
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
