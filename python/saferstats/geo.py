@@ -197,8 +197,10 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
     """Write a KDE surface (:func:`saferstats.kde_grid`) or a square hotspot grid (its main layer,
     or ``layer``) as an ESRI ASCII grid (``.asc``) with its ``.prj`` (ESRI WKT of ``crs``, by
     pyproj) beside it — a raster QGIS and ArcGIS open directly. Cell values are written row by
-    row from the north; missing values as ``nodata``. Hexagonal grids are refused (a raster has
-    square cells). Returns the path of the ``.asc`` file.
+    row from the north; missing values as ``nodata``, and so are the cells of a grid made over a
+    ``study_area`` that are outside it (not ``in_study_area``): their 0 counts or spread-over-the-edge
+    densities were not measured (the points beyond the edge were left out). Hexagonal grids are
+    refused (a raster has square cells). Returns the path of the ``.asc`` file.
 
     >>> import tempfile, pathlib, saferstats
     >>> k = saferstats.kde_grid([0.0, 50.0], [0.0, 50.0], cell_size=25, bandwidth=100)
@@ -206,7 +208,7 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
     >>> p.read_text().splitlines()[0], p.with_suffix(".prj").exists()
     ('ncols 10', True)
     """
-    from .hotspot.grid import HotspotGrid
+    from .hotspot.grid import IN_STUDY_AREA, HotspotGrid
     from .hotspot.kde import KdeResult
 
     if isinstance(result, KdeResult):
@@ -224,7 +226,10 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
         col = np.rint((cells["x"].to_numpy() - cells["x"].min()) / cell).astype(np.int64)
         row = np.rint((cells["y"].to_numpy() - cells["y"].min()) / cell).astype(np.int64)
         values = np.full((int(row.max()) + 1, int(col.max()) + 1), np.nan)
-        values[row, col] = g.values
+        v = np.asarray(g.values, dtype=float).copy()
+        if IN_STUDY_AREA in cells.columns:  # beyond the study area's edge: no data, not 0 (as hotspot_classify)
+            v[~cells[IN_STUDY_AREA].to_numpy(dtype=bool)] = np.nan
+        values[row, col] = v
         x0, y0 = float(cells["x"].min()) - cell / 2, float(cells["y"].min()) - cell / 2
     else:
         raise InvalidInputError(f"`result` must be a KDE surface or a square hotspot grid, got {type(result).__name__}",
