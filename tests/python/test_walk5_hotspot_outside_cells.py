@@ -102,3 +102,21 @@ def test_no_study_area_no_blank_cells():
     assert np.isfinite(g.cells["change"]).all() and "in_study_area" not in g.cells.columns
     p = saferstats.prospective_hotspots([5.0], [5.0], [1.0], predict_time=8.0, cell_size=10, bounds=(0, 39, 0, 9))
     assert np.isfinite(p.cells["risk"]).all()
+
+
+def test_headline_counts_only_the_blank_cells_outside():
+    """hotspot_dual_kde's ratio is NaN where the second density is 0, inside the area too: the
+    headline must not call those "outside the study area"."""
+    a = saferstats.StudyArea("Stevenage")
+    x0, x1, y0, y1 = a.bounds
+    rng = np.random.default_rng(2)
+    xa, ya = rng.uniform(x0, x1, 400), rng.uniform(y0, y1, 400)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        g = saferstats.hotspot_dual_kde(xa, ya, xa[:5], ya[:5], cell_size=250, bandwidth=300, study_area=a)
+    v = g.cells["kde"].to_numpy()
+    out = ~g.cells["in_study_area"].to_numpy()
+    assert np.isnan(v[~out]).any()
+    expected = int((np.isnan(v) & out).sum())
+    assert (f"({expected:,} cells outside the study area have no value)" in repr(g)) == (expected > 0)
+    assert f"{int(np.isnan(v).sum()):,} cells outside" not in repr(g)

@@ -108,8 +108,9 @@ class HotspotGrid(Result):
             finite = v[np.isfinite(v)]
             top = f"max {finite.max():.6g}" if finite.size else "no finite values"
             g += f"; {self.value}: {top}, {int((v > 0).sum()):,} cells > 0"
-            blank = int(np.isnan(v).sum())
-            if IN_STUDY_AREA in self.cells.columns and blank:
+            blank = int((np.isnan(v) & ~self.cells[IN_STUDY_AREA].to_numpy(dtype=bool)).sum()
+                        ) if IN_STUDY_AREA in self.cells.columns else 0
+            if blank:
                 g += f" ({blank:,} cells outside the study area have no value)"
         return g
 
