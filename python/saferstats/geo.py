@@ -120,8 +120,9 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
 
     - a cluster table (:func:`saferstats.cluster_summary`): one polygon per cluster (its outline,
       or a marker circle where it has none, as ``ClusterTable.to_geojson``), EPSG:4326;
-    - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` /
-      ``hotspot_classify`` ...): one square or hexagon per cell with every layer as a column;
+    - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` ...) or
+      a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
+      (``hotspot_category``, ``hot_periods`` ...) as a column;
     - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``;
     - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
       lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
@@ -145,9 +146,11 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
 
     gpd = _gpd()
     from .hotspot.clusters import ClusterTable
-    from .hotspot.grid import HotspotGrid
+    from .hotspot.grid import ClassifyResult, HotspotGrid
     from .hotspot.kde import KdeResult
 
+    if isinstance(result, ClassifyResult):  # its grid carries the classes (and "outside study area")
+        result = result.grid
     if isinstance(result, ClusterTable):
         features = json.loads(result.to_geojson())["features"]
         return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
