@@ -120,3 +120,35 @@ def test_headline_counts_only_the_blank_cells_outside():
     expected = int((np.isnan(v) & out).sum())
     assert (f"({expected:,} cells outside the study area have no value)" in repr(g)) == (expected > 0)
     assert f"{int(np.isnan(v).sum()):,} cells outside" not in repr(g)
+
+
+def test_pai_of_a_prospective_map_names_observed_events_outside_the_area(stevenage):
+    """Scoring the Stevenage prospective map on January 2022 events counted on its grid without
+    study_area (2 events in cells outside the district, where the map now has no value) gave the
+    core's "missing value (NaN) in `predicted` at position 88; pass missing="propagate"" (pai has
+    no such argument, and 88 is no cell number). Now the error says what to do; counted over the
+    area, PAI at 5% coverage equals ptools' definition computed here with numpy."""
+    month, x, y = stevenage
+    use = np.isin(month, ["2021-10", "2021-11", "2021-12"])
+    jan = month == "2022-01"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        p = saferstats.prospective_hotspots(x[use], y[use], pd.to_datetime(pd.Series(month[use])),
+                                            predict_time="2022-01-01", time_unit=30, time_bandwidth=3, cell_size=250,
+                                            study_area="Stevenage")
+        loose = saferstats.hotspot_count(x[jan], y[jan], grid=p)
+        obs = saferstats.hotspot_count(x[jan], y[jan], grid=p, study_area="Stevenage")
+    out = ~p.cells["in_study_area"].to_numpy()
+    n_out = int(loose.cells["count"].to_numpy()[out].sum())
+    assert n_out > 0
+    with pytest.raises(saferstats.MissingValueError, match=rf"holding {n_out} observed event\(s\).*study_area"):
+        saferstats.pai(loose, p)
+    t = saferstats.pai(obs, p)
+    o = obs.cells["count"].to_numpy()[~out]
+    pr = p.cells["risk"].to_numpy()[~out]
+    order = np.lexsort((o, -pr))
+    hit = np.cumsum(o[order]) / o.sum()
+    cov = np.arange(1, len(o) + 1) / len(o)
+    k = int(np.searchsorted(cov, 0.05, side="right")) - 1
+    row = t[t.coverage <= 0.05].iloc[-1]
+    assert row["hit_rate"] == pytest.approx(hit[k]) and row["pai"] == pytest.approx(hit[k] / cov[k])

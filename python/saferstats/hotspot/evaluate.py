@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, LengthMismatchError
+from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError
 from .grid import _study_area_cells
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
@@ -81,6 +81,16 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
         if a is not None and len(a) == len(keep):
             a = np.ascontiguousarray(a[idx])
+    blank = np.isnan(p)
+    if blank.any() and keep is not None:
+        # prospective_hotspots / hotspot_change give no value outside their study area; observed events
+        # there were counted without the area
+        cells = idx[blank]
+        raise MissingValueError(
+            f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
+            f"(first: cell {int(cells[0])}), outside the study area it was made over: count the observed events "
+            "over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
+            int(cells[0]))
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
