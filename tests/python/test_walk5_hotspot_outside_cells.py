@@ -152,3 +152,10 @@ def test_pai_of_a_prospective_map_names_observed_events_outside_the_area(stevena
     k = int(np.searchsorted(cov, 0.05, side="right")) - 1
     row = t[t.coverage <= 0.05].iloc[-1]
     assert row["hit_rate"] == pytest.approx(hit[k]) and row["pai"] == pytest.approx(hit[k] / cov[k])
+
+
+def test_pai_nan_in_plain_arrays_names_the_cell():
+    with pytest.raises(saferstats.MissingValueError, match=r"`predicted` is missing \(NaN\) in 1 cell\(s\) \(first: cell 2\)"):
+        saferstats.pai([1, 0, 2, 0], [0.5, 0.1, np.nan, 0.2])
+    with pytest.raises(saferstats.MissingValueError, match=r"`observed` is missing \(NaN\) in 1 cell\(s\) \(first: cell 0\)"):
+        saferstats.pai([np.nan, 0, 2, 0], [0.5, 0.1, 0.3, 0.2])

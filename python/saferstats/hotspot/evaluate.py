@@ -81,8 +81,14 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
         if a is not None and len(a) == len(keep):
             a = np.ascontiguousarray(a[idx])
+    for name, v in (("observed", o), ("predicted", p)):
+        gap = np.isnan(v)
+        if gap.any() and not (name == "predicted" and keep is not None):
+            raise MissingValueError(f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: cell "
+                                    f"{int(idx[gap][0])}): give every cell a number (0 where none)", name,
+                                    int(idx[gap][0]))
     blank = np.isnan(p)
-    if blank.any() and keep is not None:
+    if blank.any():
         # prospective_hotspots / hotspot_change give no value outside their study area; observed events
         # there were counted without the area
         cells = idx[blank]
