@@ -159,3 +159,6 @@ def test_pai_nan_in_plain_arrays_names_the_cell():
         saferstats.pai([1, 0, 2, 0], [0.5, 0.1, np.nan, 0.2])
     with pytest.raises(saferstats.MissingValueError, match=r"`observed` is missing \(NaN\) in 1 cell\(s\) \(first: cell 0\)"):
         saferstats.pai([np.nan, 0, 2, 0], [0.5, 0.1, 0.3, 0.2])
+    with pytest.raises(saferstats.MissingValueError, match=r"`counts` is missing \(NaN\) in 1 place\(s\) \(first at 1\)") as e:
+        saferstats.concentration([1, np.nan, 2])
+    assert "propagate" not in str(e.value)

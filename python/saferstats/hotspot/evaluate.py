@@ -157,6 +157,10 @@ def concentration(counts: Any) -> ConcentrationResult:
     (0.5, 0.0)
     """
     c, _ = _cells("counts", counts)
+    if np.isnan(c).any():
+        first = int(np.flatnonzero(np.isnan(c))[0])
+        raise MissingValueError(f"`counts` is missing (NaN) in {int(np.isnan(c).sum()):,} place(s) (first at {first}): "
+                                "give every place a count (0 where none)", "counts", first)
     inside = _study_area_cells([counts], c)
     if inside is not None:
         c = np.ascontiguousarray(c[inside])
