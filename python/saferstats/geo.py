@@ -120,8 +120,9 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
 
     - a cluster table (:func:`saferstats.cluster_summary`): one polygon per cluster (its outline,
       or a marker circle where it has none, as ``ClusterTable.to_geojson``), EPSG:4326;
-    - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` /
-      ``hotspot_classify`` ...): one square or hexagon per cell with every layer as a column;
+    - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` ...) or
+      a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
+      (``hotspot_category``, ``hot_periods`` ...) as a column;
     - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``;
     - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
       lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
@@ -145,9 +146,11 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
 
     gpd = _gpd()
     from .hotspot.clusters import ClusterTable
-    from .hotspot.grid import HotspotGrid
+    from .hotspot.grid import ClassifyResult, HotspotGrid
     from .hotspot.kde import KdeResult
 
+    if isinstance(result, ClassifyResult):  # its grid carries the classes (and "outside study area")
+        result = result.grid
     if isinstance(result, ClusterTable):
         features = json.loads(result.to_geojson())["features"]
         return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
@@ -197,8 +200,10 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
     """Write a KDE surface (:func:`saferstats.kde_grid`) or a square hotspot grid (its main layer,
     or ``layer``) as an ESRI ASCII grid (``.asc``) with its ``.prj`` (ESRI WKT of ``crs``, by
     pyproj) beside it — a raster QGIS and ArcGIS open directly. Cell values are written row by
-    row from the north; missing values as ``nodata``. Hexagonal grids are refused (a raster has
-    square cells). Returns the path of the ``.asc`` file.
+    row from the north; missing values as ``nodata``, and so are the cells of a grid made over a
+    ``study_area`` that are outside it (not ``in_study_area``): their 0 counts or spread-over-the-edge
+    densities were not measured (the points beyond the edge were left out). Hexagonal grids are
+    refused (a raster has square cells). Returns the path of the ``.asc`` file.
 
     >>> import tempfile, pathlib, saferstats
     >>> k = saferstats.kde_grid([0.0, 50.0], [0.0, 50.0], cell_size=25, bandwidth=100)
@@ -206,7 +211,7 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
     >>> p.read_text().splitlines()[0], p.with_suffix(".prj").exists()
     ('ncols 10', True)
     """
-    from .hotspot.grid import HotspotGrid
+    from .hotspot.grid import IN_STUDY_AREA, HotspotGrid
     from .hotspot.kde import KdeResult
 
     if isinstance(result, KdeResult):
@@ -224,7 +229,10 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
         col = np.rint((cells["x"].to_numpy() - cells["x"].min()) / cell).astype(np.int64)
         row = np.rint((cells["y"].to_numpy() - cells["y"].min()) / cell).astype(np.int64)
         values = np.full((int(row.max()) + 1, int(col.max()) + 1), np.nan)
-        values[row, col] = g.values
+        v = np.asarray(g.values, dtype=float).copy()
+        if IN_STUDY_AREA in cells.columns:  # beyond the study area's edge: no data, not 0 (as hotspot_classify)
+            v[~cells[IN_STUDY_AREA].to_numpy(dtype=bool)] = np.nan
+        values[row, col] = v
         x0, y0 = float(cells["x"].min()) - cell / 2, float(cells["y"].min()) - cell / 2
     else:
         raise InvalidInputError(f"`result` must be a KDE surface or a square hotspot grid, got {type(result).__name__}",

@@ -412,10 +412,14 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
 
 
 def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = None, title: str | None = None,
-             areas: Literal["la", "csp", "force"] | None = None) -> Any:
+             areas: Literal["la", "csp", "force"] | None = None, mask: Any = None) -> Any:
     """Heat map of a :class:`saferstats.KdeResult` (optionally with the points). ``areas="la"``
     (``"csp"``, ``"force"``) draws the outlines and names of the local authorities (CSPs, forces)
     over it — for a surface on the British National Grid (:func:`saferstats.to_bng`).
+    ``mask`` (a boolean array of the surface's shape, e.g. :meth:`StudyArea.grid_mask` of
+    ``result.x``, ``result.y``) leaves the other cells blank, "outside the study area": a surface
+    made over a ``study_area`` holds only the area's points, so beyond its edge it shows their
+    spread, not the density there.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -426,12 +430,24 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
     ax = _axes(ax)
     c = result.cell_size / 2
     extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
-    im = ax.imshow(result.density, origin="lower", extent=extent, cmap="magma", aspect="equal")
+    dens: Any = result.density
+    if mask is not None:
+        keep = np.asarray(mask, dtype=bool)
+        if keep.shape != dens.shape:
+            raise InvalidInputError(f"`mask` has shape {keep.shape} but the surface has {dens.shape} (rows = len(y), "
+                                    "columns = len(x)): use StudyArea.grid_mask(result.x, result.y)", "mask")
+        dens = np.ma.masked_array(dens, mask=~keep)
+    im = ax.imshow(dens, origin="lower", extent=extent, cmap="magma", aspect="equal")
     ax.figure.colorbar(im, ax=ax, label=f"density ({result.units})", shrink=0.8)
     if points is not None:
         ax.scatter(points[0], points[1], s=1, color="white", alpha=0.3)
     if areas is not None:
-        _areas_bng(ax, extent, areas, colour="#dddddd")
+        _areas_bng(ax, extent, areas, colour="#dddddd" if mask is None else "#555555")
+    if mask is not None and np.ma.is_masked(dens):
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor="white", edgecolor="#999999", label="outside the study area")], fontsize=7,
+                  loc="upper left", bbox_to_anchor=(0.0, -0.08), borderaxespad=0.0)
     ax.set_title(title or f"Kernel density ({result.kernel}, bandwidth {result.bandwidth:,.0f})", fontsize=10)
     return ax
 
@@ -487,7 +503,8 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     handles = [Patch(color=colours[k], label=order[k]) for k in present]
     if mask is not None and np.ma.is_masked(code):
         handles.append(Patch(facecolor="white", edgecolor="#999999", label="outside the study area"))
-    ax.legend(handles=handles, fontsize=7, loc="upper right")
+    # beside the map, not on it: inside, the legend hid the cells (and area names) in its corner
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
     return ax
 
@@ -541,13 +558,11 @@ def plot_areas(lat: Any, lon: Any, *, level: str = "la", ax: Any = None, names: 
             continue
         for ring in areas.rings[i]:
             ax.plot(ring[:, 0], ring[:, 1], color="#555555", lw=0.7, zorder=1)
-            # named at the middle of its part on the map (the whole ring's middle can be off it)
-            seen = (ring[:, 0] >= x0) & (ring[:, 0] <= x1) & (ring[:, 1] >= y0) & (ring[:, 1] <= y1)
-            part = ring[seen] if seen.any() else ring
-            size = float(np.ptp(part[:, 0]) * np.ptp(part[:, 1]))
+            # named at a point of its own part on the map (the middle of its vertices can be in a neighbour)
             label = str(areas.names[i]) if label_of is None else str(label_of.get(code, areas.names[i]))
-            if size > named.get(label, (0.0, 0.0, -1.0))[2]:
-                named[label] = (float(part[:, 0].mean()), float(part[:, 1].mean()), size)
+            at = _label_point(ring, x0, x1, y0, y1, xscale=float(np.cos(np.radians(np.mean(ring[:, 1])))))
+            if at is not None and at[2] > named.get(label, (0.0, 0.0, -1.0))[2]:
+                named[label] = at
     texts = [ax.text(x, y, label, fontsize=7, color="#333333", ha="center", va="center", zorder=3, clip_on=True,
                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
              for label, (x, y, _) in sorted(named.items())] if names else []
@@ -631,6 +646,43 @@ def _label_offsets(ax: Any, texts: list[str], anchors: list[tuple[float, float]]
     return out
 
 
+def _label_point(ring: np.ndarray, x0: float, x1: float, y0: float, y1: float,
+                 xscale: float = 1.0) -> tuple[float, float, float] | None:
+    """Where to write an area's name: a point inside ``ring`` and inside the extent, as far as the
+    candidates allow from the ring's edges and the extent's (so the name sits in its own area, not
+    over the next one: the middle of the ring's vertices on the map can lie in a neighbour, e.g.
+    North Hertfordshire's vertices around Stevenage average to a point in Stevenage), and the
+    visible part's size (to pick the largest part of an area). None when no candidate is inside.
+    ``xscale`` multiplies x distances (cos(latitude) for lon/lat)."""
+    from matplotlib.path import Path
+
+    bx0, bx1 = max(float(ring[:, 0].min()), x0), min(float(ring[:, 0].max()), x1)
+    by0, by1 = max(float(ring[:, 1].min()), y0), min(float(ring[:, 1].max()), y1)
+    if not (bx0 < bx1 and by0 < by1):
+        return None
+    n = 40
+    gx, gy = np.meshgrid(np.linspace(bx0, bx1, n + 2)[1:-1], np.linspace(by0, by1, n + 2)[1:-1])
+    cand = np.column_stack([gx.ravel(), gy.ravel()])
+    inside = Path(ring).contains_points(cand)
+    if not inside.any():
+        return None
+    q = cand[inside]
+    step = max(1, len(ring) // 400)  # a label needs no more precision than a few hundred edges
+    v = ring[::step]
+    if not np.array_equal(v[-1], ring[-1]):
+        v = np.vstack([v, ring[-1:]])
+    a, b = v[:-1], v[1:]
+    sc = np.array([xscale, 1.0])
+    ab = (b - a) * sc
+    aq = (q[:, None, :] - a[None, :, :]) * sc
+    t = np.clip((aq * ab[None]).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-300)[None], 0.0, 1.0)
+    d = np.sqrt(((aq - t[..., None] * ab[None]) ** 2).sum(-1)).min(axis=1)
+    edge = np.minimum.reduce([(q[:, 0] - x0) * xscale, (x1 - q[:, 0]) * xscale, q[:, 1] - y0, y1 - q[:, 1]])
+    k = int(np.argmax(np.minimum(d, edge)))
+    size = float(inside.sum()) / inside.size * (bx1 - bx0) * (by1 - by0)
+    return float(q[k, 0]), float(q[k, 1]), size
+
+
 def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, colour: str) -> None:
     """Outlines and names of the areas (``level``) that overlap ``extent`` (British National Grid)."""
     from .geography import _la_rings_bng, area_lookup
@@ -653,10 +705,10 @@ def _areas_bng(ax: Any, extent: tuple[float, float, float, float], level: str, c
                 continue
             drawn += 1
             ax.plot(r[:, 0], r[:, 1], color=colour, lw=0.7, zorder=3)
-            inside = (r[:, 0] >= x0) & (r[:, 0] <= x1) & (r[:, 1] >= y0) & (r[:, 1] <= y1)
             nm = str(name) if label_of is None else str(label_of.get(code, name))
-            if inside.sum() > named.get(nm, (0.0, 0.0, 0))[2]:
-                named[nm] = (float(r[inside, 0].mean()), float(r[inside, 1].mean()), int(inside.sum()))
+            at = _label_point(r, x0, x1, y0, y1)  # inside its own area on the map
+            if at is not None and at[2] > named.get(nm, (0.0, 0.0, 0.0))[2]:
+                named[nm] = at
     if drawn and not named:  # a small extent inside one area: name it at the centre
         from .geography import _bundled_la_bng
 

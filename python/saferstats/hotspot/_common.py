@@ -73,7 +73,10 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
         nan = np.isnan(v)
         if nan.any():
             row = int(np.flatnonzero(nan)[0])
-            raise MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {row})", name, row)
+            raise MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {row}): points "
+                                    "without coordinates (police.uk publishes some records without a location) "
+                                    f"cannot be placed; leave them out (np.isfinite({name})) and report how many",
+                                    name, row)
         inf = ~np.isfinite(v)
         if inf.any():
             row = int(np.flatnonzero(inf)[0])

@@ -8,8 +8,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
-from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from .._frames import as_float_array, translate_error
+from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 from ._common import _choice, _float_arg
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
@@ -57,7 +57,8 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     return np.asarray(res["x"]), np.asarray(res["y"])
 
 
-def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") -> tuple[np.ndarray, np.ndarray]:
+def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
+           missing: Literal["error", "propagate"] = "error") -> tuple[np.ndarray, np.ndarray]:
     """WGS84 latitude/longitude → British National Grid (EPSG:27700) eastings and northings, metres.
 
     Method: the Ordnance Survey's 7-parameter Helmert transformation ETRS89→OSGB36 and the OS
@@ -68,7 +69,11 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") ->
     Points outside the grid's area of use (:data:`BNG_EXTENT`: 49.75–61.01°N, 9.01°W–2.01°E) have
     no meaningful grid reference: they raise :class:`~saferstats.InvalidInputError` naming the row
     (and saying so when latitude and longitude look swapped), or with ``outside="nan"`` get NaN with
-    a :class:`~saferstats.SaferstatsWarning` giving how many. Missing coordinates are an error.
+    a :class:`~saferstats.SaferstatsWarning` giving how many. Missing coordinates (police.uk
+    publishes some records without a location) raise :class:`~saferstats.MissingValueError` with
+    how many and the first row, or with ``missing="propagate"`` give NaN, counted in a
+    :class:`~saferstats.SaferstatsWarning`; the hotspot functions refuse NaN, so leave those rows
+    out (``np.isfinite(x)``) and report how many.
 
     >>> e, n = to_bng([51.5080], [-0.1281])   # Trafalgar Square
     >>> int(e[0] // 1000), int(n[0] // 1000)
@@ -77,25 +82,41 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error") ->
     from ..exceptions import LengthMismatchError
 
     _choice("outside", outside, ("error", "nan"))
+    _choice("missing", missing, ("error", "propagate"))
     la = as_float_array("lat", lat)
     lo = as_float_array("lon", lon)
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
-    if outside == "error" or len(la) == 0:
-        res = _ext.wgs84_to_bng(la, lo)
-        return res["easting"], res["northing"]
-    for name, v in (("lat", la), ("lon", lo)):
-        if np.isnan(v).any():
-            row = int(np.flatnonzero(np.isnan(v))[0])
-            raise MissingValueError(f"`{name}` has a missing value at row {row}", name, row)
-    inside = (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
+    absent = np.isnan(la) | np.isnan(lo)
+    if absent.any():
+        row = int(np.flatnonzero(absent)[0])
+        name = "lat" if np.isnan(la[row]) else "lon"
+        if missing == "error":
+            raise MissingValueError(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates (first at row "
+                                    f"{row}; police.uk publishes some records without a location); pass "
+                                    "missing='propagate' to get NaN for them, then leave those rows out", name, row)
+        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at row {row}); "
+                  "leave them out (np.isfinite(x)) before the hotspot functions, and report how many")
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
+    if outside == "error" or len(la) == 0:
+        if not absent.any():
+            res = _ext.wgs84_to_bng(la, lo)
+            return res["easting"], res["northing"]
+        kept = np.flatnonzero(~absent)
+        if kept.size:
+            try:
+                res = _ext.wgs84_to_bng(np.ascontiguousarray(la[kept]), np.ascontiguousarray(lo[kept]))
+            except SaferstatsError as exc:  # its row is a position among the located points
+                raise translate_error(exc, rows=kept) from None
+            e[kept], n[kept] = res["easting"], res["northing"]
+        return e, n
+    inside = ~absent & (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
     if inside.any():
         res = _ext.wgs84_to_bng(np.ascontiguousarray(la[inside]), np.ascontiguousarray(lo[inside]))
         e[inside], n[inside] = res["easting"], res["northing"]
-    if not inside.all():
-        row = int(np.flatnonzero(~inside)[0])
-        warn_user(f"{int((~inside).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
+    if not (inside | absent).all():
+        row = int(np.flatnonzero(~inside & ~absent)[0])
+        warn_user(f"{int((~inside & ~absent).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
                   f"(first at row {row})")
     return e, n

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError, warn_user
+from ..exceptions import InvalidInputError, MissingValueError, warn_user
 from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series, _warn_swapped
 
 __all__ = ["cluster_summary", "ClusterTable"]
@@ -138,6 +138,9 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
     ``study_area`` (see :class:`saferstats.StudyArea`): points outside it are treated as noise
     (label −3), counted with where they are in a :class:`~saferstats.SaferstatsWarning`.
+    Points without coordinates are allowed as noise (label < 0, e.g. −2 from ``dbscan(...,
+    missing="drop")``), counted in ``attrs["missing_coordinates"]`` (and in ``noise_points``); one
+    with a cluster label raises :class:`~saferstats.MissingValueError` naming the row.
 
     >>> import saferstats
     >>> t = saferstats.cluster_summary([51.5, 51.501, 51.5, 51.501], [-0.12, -0.12, -0.119, -0.119], [0, 0, 0, 0])
@@ -179,7 +182,20 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         if len(tt) != len(la):
             raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `times` has {len(tt)}", "times")
     conc = None if hull == "convex" else _float_arg("concavity", concavity, positive=True)
-    d = _ext.cluster_summary(la, lo, lab, tt, concavity=conc)
+    absent = np.isnan(la) | np.isnan(lo)
+    if absent.any():
+        clustered = absent & (lab >= 0)
+        if clustered.any():
+            row = int(np.flatnonzero(clustered)[0])
+            raise MissingValueError(f"the point at row {row} has no coordinates but cluster label {int(lab[row])}: "
+                                    "pass the lat/lon the labels were made from", "lat", row)
+        # noise without a location (dbscan/hdbscan missing="drop" label them -2): no part of any cluster
+        keep = ~absent
+        la, lo, lab_core = (np.ascontiguousarray(v[keep]) for v in (la, lo, lab))
+        tt = None if tt is None else np.ascontiguousarray(tt[keep])
+    else:
+        lab_core = lab
+    d = _ext.cluster_summary(la, lo, lab_core, tt, concavity=conc)
     out = ClusterTable({k: d[k] for k in ["label", "n", "centroid_lat", "centroid_lon", "area_m2", "density_per_km2",
                                           "first_time", "last_time"]})
     if times is not None:
@@ -191,6 +207,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
             col = pd.to_datetime(out[c] * 86400e9)
             out[c] = col.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else col
     out.attrs["noise_points"] = int((lab < 0).sum())
+    out.attrs["missing_coordinates"] = int(absent.sum())
     if times is not None:
         miss = int(out["missing_times"].sum()) if len(out) else 0
         out.attrs["missing_times"] = miss

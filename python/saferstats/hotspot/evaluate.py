@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, LengthMismatchError
+from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError
 from .grid import _study_area_cells
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
@@ -81,6 +81,22 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
         if a is not None and len(a) == len(keep):
             a = np.ascontiguousarray(a[idx])
+    for name, v in (("observed", o), ("predicted", p)):
+        gap = np.isnan(v)
+        if gap.any() and not (name == "predicted" and keep is not None):
+            raise MissingValueError(f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: cell "
+                                    f"{int(idx[gap][0])}): give every cell a number (0 where none)", name,
+                                    int(idx[gap][0]))
+    blank = np.isnan(p)
+    if blank.any():
+        # prospective_hotspots / hotspot_change give no value outside their study area; observed events
+        # there were counted without the area
+        cells = idx[blank]
+        raise MissingValueError(
+            f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
+            f"(first: cell {int(cells[0])}), outside the study area it was made over: count the observed events "
+            "over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
+            int(cells[0]))
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
@@ -141,6 +157,10 @@ def concentration(counts: Any) -> ConcentrationResult:
     (0.5, 0.0)
     """
     c, _ = _cells("counts", counts)
+    if np.isnan(c).any():
+        first = int(np.flatnonzero(np.isnan(c))[0])
+        raise MissingValueError(f"`counts` is missing (NaN) in {int(np.isnan(c).sum()):,} place(s) (first at {first}): "
+                                "give every place a count (0 where none)", "counts", first)
     inside = _study_area_cells([counts], c)
     if inside is not None:
         c = np.ascontiguousarray(c[inside])

@@ -108,6 +108,10 @@ class HotspotGrid(Result):
             finite = v[np.isfinite(v)]
             top = f"max {finite.max():.6g}" if finite.size else "no finite values"
             g += f"; {self.value}: {top}, {int((v > 0).sum()):,} cells > 0"
+            blank = int((np.isnan(v) & ~self.cells[IN_STUDY_AREA].to_numpy(dtype=bool)).sum()
+                        ) if IN_STUDY_AREA in self.cells.columns else 0
+            if blank:
+                g += f" ({blank:,} cells outside the study area have no value)"
         return g
 
     def __repr__(self) -> str:
@@ -429,6 +433,20 @@ def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | N
     return None if keep.all() else np.ascontiguousarray(keep)
 
 
+def _blank_outside(g: HotspotGrid, columns: Sequence[str], *held: np.ndarray) -> None:
+    """Set ``columns`` of the cells outside the study area (as :func:`_study_area_cells`: not
+    ``in_study_area`` and holding no event) to NaN: a score there (a change of 0, a risk spread
+    over the edge from the area's own events) would be drawn on a map as if it were measured,
+    although the events beyond the edge were left out. Nothing happens on a grid without a study area."""
+    keep = _study_area_cells([g], *held)
+    if keep is None:
+        return
+    for c in columns:
+        v = g.cells[c].to_numpy(dtype=float, copy=True)
+        v[~keep] = np.nan
+        g.cells[c] = v
+
+
 #: Mean events in a cell's Gi* neighbourhood (the cell and its adjacent cells) per period below
 #: which hotspot_classify warns that the data are too sparse for its classes.
 SPARSE_NEIGHBOURHOOD = 3.0
@@ -450,6 +468,23 @@ def _warn_sparse(counts: np.ndarray, sig: np.ndarray, k: int) -> None:
               "cells or longer periods (e.g. quarters) before reading the classes")
 
 
+def _warn_unreachable(perms: int, tests: int, critical_p: float) -> None:
+    """Warn when no cell-period can be significant: the smallest permutation p-value is
+    1/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
+    at or above ``critical_p`` every class would be "no pattern" whatever the data."""
+    if perms == 0:
+        return
+    smallest = tests / (perms + 1)
+    if smallest < critical_p:
+        return
+    need = int(np.floor(tests / critical_p))
+    over = f", and the Holm adjustment over {tests} periods makes the smallest adjusted p {min(smallest, 1.0):.3g}" \
+        if tests > 1 else ""
+    warn_user(f"hotspot_classify: with {perms:,} permutations the smallest p-value is {1 / (perms + 1):.3g}{over}, not "
+              f"below critical_p {critical_p:g}: no cell can be a significant hot or cold spot, whatever the data. Use "
+              f"permutations >= {need:,} (or permutations=0 for the normal p of z, or longer periods)")
+
+
 def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_size: float | None = None,
                      grid_type: Literal["square", "hex"] = "square",
                      bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
@@ -465,7 +500,10 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     Method: counts per cell and period on the grid; Gi* per period with binary weights over the
     adjacent cells and the cell itself (queen squares, six hexagons); significance from
     ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z); each cell's
-    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip); a cell-period is
+    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip: the smallest
+    permutation p is 1/(permutations + 1), so with T periods no cell can be significant unless
+    T/(permutations + 1) < ``critical_p`` — 999 permutations allow up to 49 periods; a
+    :class:`~saferstats.SaferstatsWarning` says when none can be); a cell-period is
     a significant hot (cold) spot when p_adjusted < ``critical_p`` and z > 0 (< 0). With R =
     max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
     of all periods; emerging if in < ``hotspot_prop`` of older and ≥ ``hotspot_prop`` of recent
@@ -551,6 +589,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
                                               ("recent_prop", recent_prop), ("critical_p", critical_p))}
+    _warn_unreachable(perms, t_count if p_adjust == "holm" else 1, props["critical_p"])
     used = np.ones(n, dtype=bool) if keep is None else keep
     r = _ext.hotspot_classify(g._args(), np.ascontiguousarray(counts.reshape(t_count, n)[:, used].ravel()), t_count,
                               mask=keep, hotspot_prop=props["hotspot_prop"],
@@ -596,8 +635,12 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
     are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
-    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
-    covers the points, with a warning when a few far-away points stretch it.
+    and the grid covers the area's extent. The cells of the extent outside the area (not
+    ``in_study_area``; as :func:`hotspot_classify`'s "outside study area") get NaN ``change``,
+    ``ratio``, ``p_value`` and ``p_adjusted``: their counts are 0 only because the events beyond
+    the edge were left out, so a map or table would read them as "no change". Without it (and
+    without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
+    points stretch it.
 
     >>> g = hotspot_change([5] * 10, [5] * 10, [5, 5], [5, 5], cell_size=10, bounds=(0, 9, 0, 9))
     >>> g.cells[["count_before", "count_after", "change"]].iloc[0].tolist(), round(float(g.cells["p_value"].iloc[0]), 6)
@@ -625,6 +668,7 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     if tested.any():
         padj[tested] = _ext.p_adjust(np.ascontiguousarray(np.asarray(test["p_value"], dtype=float)[tested]), method="bh")
     g.cells["p_adjusted"] = padj
+    _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), cb + ca)
     return dataclasses.replace(g, value="change")
 
 
@@ -653,6 +697,20 @@ def _day(name: str, v: Any) -> float:
             ts = ts.tz_convert("UTC").tz_localize(None)
         return float((ts - pd.Timestamp(0)) / pd.Timedelta(days=1))
     return _float_arg(name, v)
+
+
+def _when(name: str, v: Any, dates: bool) -> Any:
+    """A date given as text ("2022-01-01") for event times that are dates: a Timestamp; text for
+    numeric times, or text that is no date, is refused naming the argument."""
+    if not isinstance(v, str):
+        return v
+    if not dates:
+        raise InvalidInputError(f"`{name}` is text ({v!r}) but `t` holds numbers: give {name} as a number in the "
+                                "units of `t` (or give `t` as dates, e.g. pd.to_datetime(month))", name)
+    try:
+        return pd.Timestamp(v)
+    except (ValueError, TypeError):
+        raise InvalidInputError(f"`{name}` {v!r} is not a date (e.g. '2022-01-01')", name) from None
 
 
 def _month_starts(t: Any) -> bool:
@@ -703,7 +761,8 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     whole ``time_unit``s (7 days) before ``predict_time``, d its distance in cells (Chebyshev:
     diagonal neighbours at 1; or Manhattan); it adds 1/((1 + d)(1 + age)) to every cell with
     d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
-    as datetimes. Events after ``cutoff_time`` are not used; when no event counts (all after the
+    as datetimes (then ``predict_time``/``cutoff_time`` as datetimes or date text such as
+    ``"2022-01-01"``). Events after ``cutoff_time`` are not used; when no event counts (all after the
     cutoff, or all ``time_bandwidth`` units or more old) the surface would be all zeros, and an
     :class:`~saferstats.InvalidInputError` says so with the events' dates.
     See docs/methods/hotspot_intelligence.md.
@@ -711,8 +770,12 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
     are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
-    and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
-    covers the points, with a warning when a few far-away points stretch it.
+    and the grid covers the area's extent. The cells of the extent outside the area (not
+    ``in_study_area``, as :func:`hotspot_classify`'s "outside study area") get NaN ``risk``: the
+    risk there would come from the area's own events spread over the edge, with the events beyond
+    it left out, and a map would show it as a measured (low) risk. Without it (and without
+    ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
+    stretch it.
 
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
     >>> g.cells["risk"].tolist()   # open_cp prohotspot_test: a week later, half the weight
@@ -731,14 +794,16 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
     g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area)
-    pt = _day("predict_time", predict_time)
-    ct = pt if cutoff_time is None else _day("cutoff_time", cutoff_time)
+    dates = _is_dates(t)
+    pt = _day("predict_time", _when("predict_time", predict_time, dates))
+    ct = pt if cutoff_time is None else _day("cutoff_time", _when("cutoff_time", cutoff_time, dates))
     tb = _float_arg("time_bandwidth", time_bandwidth)
     if len(ts) and ct <= pt and unit > 0:
-        _check_some_recent(ts, ct, pt, unit, tb, dates=_is_dates(t))
+        _check_some_recent(ts, ct, pt, unit, tb, dates=dates)
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
                                  space_bandwidth=_float_arg("space_bandwidth", space_bandwidth),
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
                                  time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
+    _blank_outside(g, ("risk",), _ext.grid_counts(g._args(), xs, ys, None)["count"])
     return dataclasses.replace(g, value="risk")

@@ -42,7 +42,10 @@ class KnoxTable(pd.DataFrame):  # type: ignore[misc]
                     f"time {row['time_band']}")
         else:
             best = ""
-        return f"{head}; {len(sig)} of {len(self)} cells with p < 0.05{best}"
+        # one test per cell, not adjusted: with many cells some have p < 0.05 by chance (also in the
+        # far-apart / long-apart bands, which say nothing about near repeats)
+        return (f"{head}; {len(sig)} of {len(self)} cells with p < 0.05 (not adjusted for {len(self)} tests: about "
+                f"{0.05 * len(self):.2g} by chance){best}")
 
     def __repr__(self) -> str:
         return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
@@ -126,7 +129,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     >>> k = saferstats.knox([0, 0, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], [0, 3, 1, 2, 30, 40],
     ...                     distance_bands=[0, 200, np.inf], time_bands=[0, 8, np.inf], permutations=99, seed=1)
     >>> k.headline()
-    'Knox test: 6 events, 99 permutations; 0 of 4 cells with p < 0.05; highest ratio ... at distance [0, 200), time [0, 8)'
+    'Knox test: 6 events, 99 permutations; 0 of 4 cells with p < 0.05 (not adjusted for 4 tests: about 0.2 by chance); highest ratio ... at distance [0, 200), time [0, 8)'
     >>> k[["distance_band", "time_band", "observed"]]
       distance_band time_band  observed
     0      [0, 200)    [0, 8)       3.0

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
@@ -59,7 +60,9 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
     spatstat ``clarkevans.test``; not the rounded 0.26136) and a two-sided normal p; ``r_donnelly`` applies Donnelly's
     edge correction when the study area's ``perimeter`` is given. Results depend strongly on the
     study ``area`` (in the units of x, y squared) — give the real boundary's area, not the points'
-    bounding box (``docs/methods/hotspots.md`` C7). ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    bounding box (``docs/methods/hotspots.md`` C7). Points at one exact location have a
+    nearest-neighbour distance of 0: when more than 10% share a location (police.uk snaps records
+    to anonymised map points) a :class:`~saferstats.SaferstatsWarning` says so. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
     it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area and perimeter (m², m)
     are the defaults of ``area`` and ``perimeter``.
@@ -84,7 +87,30 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
         warn_user(f"clark_evans: R = {values['r']:.4g}, far above 2.149 (a perfect hexagonal lattice, the most "
                   f"dispersed pattern possible): the points cannot fit in area = {area:g} (units of x, y squared) - "
                   "is it in other units (km² for coordinates in metres: multiply by 1,000,000)?")
+    _warn_shared_locations(xs, ys)
     return ClarkEvansResult(**{k: float(v) for k, v in values.items()})
+
+
+#: Share of points at a location shared with another point above which clark_evans warns.
+SHARED_LOCATIONS = 0.1
+
+
+def _warn_shared_locations(xs: np.ndarray, ys: np.ndarray) -> None:
+    """Warn when many points share their exact location with another: their nearest-neighbour
+    distance is 0, so R reads "clustered" partly because the points were snapped (police.uk moves
+    every record to one of a set of anonymised map points), not because events cluster."""
+    n = len(xs)
+    if n < 10:
+        return
+    _, inverse, counts = np.unique(np.column_stack([xs, ys]), axis=0, return_inverse=True, return_counts=True)
+    shared = int((counts[np.asarray(inverse).ravel()] > 1).sum())
+    if shared <= SHARED_LOCATIONS * n:
+        return
+    warn_user(f"clark_evans: {shared:,} of {n:,} points ({shared / n:.0%}) share their exact location with another, so "
+              "their nearest-neighbour distance is 0: R reads as clustered partly because the points were snapped to "
+              "common locations (police.uk publishes records at anonymised map points), not only because events "
+              f"cluster ({len(counts):,} distinct locations). Compare R over the distinct locations, or count events "
+              "per location")
 
 
 #: Above this R the stated area cannot hold the points (the most dispersed pattern, a hexagonal
