@@ -74,3 +74,31 @@ def test_the_report_does_not_print_the_total_beside_a_withheld_count(tmp_path):
     assert "43 records" not in s.intro and "kept all crime types records" in s.intro
     # the 40 points fill one 1 km cell: no Gi* (it needs 3 cells), said, not an error
     assert "not computed: the points fill 1 cell" in s.intro and "hotspot_gi" not in [f.name for f in s.figures]
+
+
+def test_the_kde_map_is_blank_beyond_the_study_area(shared_data, monkeypatch):
+    """The report's KDE map of a study area drew the density its points spread over the edge (into
+    North Hertfordshire, Welwyn Hatfield...), where nothing was counted (walk-through 5, h7's note).
+    It now passes the study area's cells as ``mask``: checked against Stevenage's area, 26.1 km²
+    (ONS Standard Area Measurements), not against the package's own outline."""
+    import numpy as np
+
+    import saferstats
+    from saferstats.report.sections import _hotspots
+
+    seen = {}
+    real = saferstats.plot_kde
+
+    def spy(kde, **kw):
+        seen["kde"], seen["mask"] = kde, kw.get("mask")
+        return real(kde, **kw)
+
+    monkeypatch.setattr(saferstats, "plot_kde", spy)
+    files = [str(f) for f in sorted((shared_data / "street_crime").glob("2021-1*-hertfordshire-street.csv"))]
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Stevenage"}
+    _hotspots(cfg, {"files": files, "crime_type": "Anti-social behaviour", "study_area": "Stevenage"})
+    kde, mask = seen["kde"], seen["mask"]
+    assert mask is not None and mask.shape == kde.density.shape
+    cell_km2 = (kde.x[1] - kde.x[0]) * (kde.y[1] - kde.y[0]) / 1e6
+    assert abs(mask.sum() * cell_km2 - 26.1) < 0.1 * 26.1
+    assert (kde.density[~mask] > 0).any()  # the surface does spread beyond the area: the mask matters

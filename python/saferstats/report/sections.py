@@ -1079,9 +1079,11 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     counts, cx, cy = ss.grid_counts(x, y, cell_size=cell)
     # Gi* over the study area's own cells: the grid's box reaches beyond it, and those cells are zeros
     # by construction that would lower the mean every cell is compared with (docs/methods/hotspots.md C5)
-    mask = None
+    mask = kde_mask = None
     if sec.get("study_area") and areas:
-        mask = ss.StudyArea(sec["study_area"], level=sec.get("study_area_level")).grid_mask(cx, cy, counts)
+        study = ss.StudyArea(sec["study_area"], level=sec.get("study_area_level"))
+        mask = study.grid_mask(cx, cy, counts)
+        kde_mask = study.grid_mask(kde.x, kde.y)  # the map blanks the surface beyond the area (measured nowhere)
     n_cells = int(counts.size if mask is None else mask.sum())
     # Gi* compares each cell with all the others: with one or two cells there is nothing to compare
     gi = (ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
@@ -1133,7 +1135,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls, local "
                             "authority boundaries (ONS, generalised) and the five largest clusters named", _png(fig)))
     fig, ax = _fig()
-    ss.plot_kde(kde, ax=ax, areas=areas)
+    ss.plot_kde(kde, ax=ax, areas=areas, mask=kde_mask)
     bounds_note = ", local authority boundaries (ONS, generalised)" if areas else ""
     s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)"
                             + bounds_note, _png(fig)))
