@@ -745,13 +745,17 @@ def israte(
     mult = real_option("multiplier", multiplier)
     out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
     keys = [c for c in out.columns if c not in ("observed", "expected", "ratio", "lower", "upper", "confidence", "method")]
-    xr = data[x_ref].to_numpy(float) if isinstance(x_ref, str) else as_float_array("x_ref", x_ref)
-    nr = data[n_ref].to_numpy(float) if isinstance(n_ref, str) else as_float_array("n_ref", n_ref)
-    if isinstance(x_ref, str) and keys:
-        first = data.groupby(keys, sort=False).ngroup().to_numpy() == 0
-        xr, nr = xr[first], nr[first]
-    elif isinstance(x_ref, str):
-        pass
+    # one reference value per stratum, each read on its own (a column and a list may be mixed):
+    # a column's rows of the first group when there are groups, as `isr` tiles a list
+    first = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() == 0 if keys else None
+
+    def per_stratum(name: str, v: Any) -> np.ndarray:
+        if isinstance(v, str):
+            a = as_float_array(v, data[v])
+            return a if first is None else a[first]
+        return as_float_array(name, v)
+
+    xr, nr = per_stratum("x_ref", x_ref), per_stratum("n_ref", n_ref)
     ref_rate = float(np.nansum(xr) / np.nansum(nr)) * mult
     res = out[keys + ["observed", "expected"]].copy()
     res["reference_rate"] = ref_rate
