@@ -137,7 +137,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
     whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
-    a CSP covering Buckinghamshire), otherwise it lists the close matches.
+    a CSP covering Buckinghamshire); when it names a district abolished by a merger since 2016
+    (``"Harrogate"``, ``"Christchurch"``, ``"Taunton Deane"``) it names the successor, the CSP and
+    where the district's own population is; otherwise it lists the close matches.
 
     >>> find_area("st albans")
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
@@ -169,7 +171,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
             lk = _table("lookup_la24_csp24_pfa24.csv.gz")
             row = lk[lk["force"] == fid].iloc[0]
             return {"level": lvl, "code": str(row["force_code"]), "name": str(row["force_name"])}
-    other = _other_level(q, lvl)
+    other = _other_level(q, lvl) or _former_district(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     close = _close(str(query), [str(n) for n in names.values])
@@ -187,6 +189,50 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )
+
+
+#: Districts of 2016 abolished in the April 2019 mergers that Census 2021 LSOAs cannot split exactly
+#: (not in ``census_population("former_la")``): 2016 code -> (authority formed in 2019, 2024 successor code).
+_MERGED_2019 = {
+    "E07000201": ("West Suffolk", "E07000245"), "E07000204": ("West Suffolk", "E07000245"),
+    "E07000049": ("Dorset", "E06000059"), "E07000050": ("Dorset", "E06000059"), "E07000051": ("Dorset", "E06000059"),
+    "E07000052": ("Dorset", "E06000059"), "E07000053": ("Dorset", "E06000059"),
+    "E07000190": ("Somerset West and Taunton", "E06000066"), "E07000191": ("Somerset West and Taunton", "E06000066"),
+}
+
+
+def _former_district(q: str, level: str) -> str:
+    """What a query naming a district abolished by a merger since 2016 (Harrogate, Christchurch,
+    Taunton Deane) names now, as a sentence for the error: ``""`` when it names none. Without it the
+    error offered look-alikes ("close matches: 'Harrow'") for a district that existed."""
+    if level not in ("la", "csp"):
+        return ""
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    names = _names("la")
+    former = _table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+    hit = former[(former["la"].str.lower() == q) | (former["la_code"].str.lower() == q)]
+    if len(hit):
+        r = hit.iloc[0]
+        now = f"{r['successor']!r} ({r['successor_code']})"
+        where = (f"find_area({r['successor']!r}) for the authority now" if level == "la" else
+                 f"its area is in the CSP {_names('csp')[r['csp_code']]!r} ({r['csp_code']})")
+        return (f"{r['la']} ({r['la_code']}) was a district until {r['abolished']}, when it became part of {now}; "
+                f"{where}; census_population('former_la') has the district's own Census 2021 population")
+    from . import datasets
+
+    old = datasets.census2011_by_la().drop_duplicates("la_code")
+    hit = old[((old["la"].str.lower() == q) | (old["la_code"].str.lower() == q)) & old["la_code"].isin(_MERGED_2019)]
+    if not len(hit):
+        return ""
+    r = hit.iloc[0]
+    formed, code = _MERGED_2019[str(r["la_code"])]
+    csps = lk[lk["la_code"] == code].drop_duplicates("csp_code")
+    later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code})"
+    where = (f"find_area({names[code]!r}) for the authority now" if level == "la" else
+             "its area is in the CSP " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"])))
+    return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
+            f"{where}. Its Census 2021 population cannot be separated exactly from LSOAs; census_population('la', "
+            "census=2011) has its 2011 population")
 
 
 def _other_level(q: str, level: str) -> str:
