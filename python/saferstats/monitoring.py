@@ -560,7 +560,9 @@ def funnel_overdispersion(
 
     Method (``docs/methods/monitoring.md``): z-scores on a variance-stabilising scale
     (arcsine-square-root for proportions, log for rates and ratios), winsorised at ``trim`` and
-    ``1 − trim`` (10%), ``φ = mean(z²)``; ``τ²`` by DerSimonian–Laird. φ > 1 means more spread
+    ``1 − trim`` (10%), ``φ = mean(z²)``; ``τ²`` by DerSimonian–Laird. Points with a missing
+    numerator or denominator are left out (``n`` counts the points used) and named in a
+    :class:`~saferstats.SaferstatsWarning`. φ > 1 means more spread
     than chance allows: pass the result as ``overdispersion=`` to :func:`saferstats.funnel_limits`
     or use ``overdispersion=True`` in :func:`saferstats.funnel_significance`.
 
@@ -572,11 +574,22 @@ def funnel_overdispersion(
     >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
     (191.91, 0.0842, True)
     """
+    from .trend import _warn_missing_points
+
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
+    _warn_missing_points("funnel_overdispersion", o, d, index,
+                         "φ and τ²" + (" and the target" if target is None and kind != "ratio" else ""))
+    return _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model)
+
+
+def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | None = None,
+                    multiplier: float | None = None, trim: float = 0.1, model: str = "additive") -> pd.Series:
+    """:func:`funnel_overdispersion` of numerator and denominator arrays, with no warning about
+    missing points (for a caller that has named them)."""
     kind = choice_option("kind", kind, _FUNNEL_KINDS)
     model = choice_option("model", model, ("additive", "multiplicative"))
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
-    o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         ok = ~(np.isnan(o) | np.isnan(d))
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)

@@ -806,6 +806,18 @@ _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
 _KINDS = tuple(_DEFAULT_MULT)
 
 
+def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
+    """Name the funnel points with a missing numerator or denominator (NaN: a population the
+    source did not publish), which ``fn`` leaves out (``what`` says of what); their number."""
+    bad = np.flatnonzero(np.isnan(o) | np.isnan(d))
+    if bad.size:
+        labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
+        where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
+        warn_user(f"{fn}: {bad.size} point(s) with a missing numerator or denominator ({'row' if index is not None else 'position'}"
+                  f"{'s' if bad.size > 1 else ''} {where}) are left out of {what}")
+    return int(bad.size)
+
+
 def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None) -> float:
     """PHE funnel target: Σ numerators / Σ denominators × multiplier (missing pairs ignored).
 
@@ -882,7 +894,9 @@ def funnel_significance(
     overdispersion: Any = False,
 ) -> pd.Series:
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
-    ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing).
+    ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing:
+    such points, e.g. City of London with no population in the Home Office table, are left out of
+    the target, counted in ``.attrs["excluded"]`` and named in a :class:`~saferstats.SaferstatsWarning`).
 
     Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
@@ -902,17 +916,21 @@ def funnel_significance(
     """
     kind = choice_option("kind", kind, _KINDS)
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    estimated = [w for w, on in (("the target", target is None and kind != "ratio"),
+                                 ("the over-dispersion estimate", overdispersion is True)) if on]
+    excluded = _warn_missing_points("funnel_significance", o, d, index, " and ".join(
+        estimated + ["the comparison (labelled 'Not applicable')"]))
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     target = real_option("target", target)
     od = None
     if overdispersion is not False and overdispersion is not None:
-        from .monitoring import _od_significance, funnel_overdispersion
+        from .monitoring import _od_significance, _overdispersion
 
         if overdispersion is True:
-            od = funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult)
+            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult)
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
         else:
@@ -929,4 +947,5 @@ def funnel_significance(
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
     out.attrs["limits"] = used
     out.attrs["overdispersion"] = None if od is None else od.to_dict()
+    out.attrs["excluded"] = excluded
     return out
