@@ -1161,6 +1161,14 @@ def peer_compare(
             "numerator" if not rate_mode else "denominator")
     cols: dict[str, str] = {"area": area, **({"numerator": str(numerator), "denominator": str(denominator)} if rate_mode
                                              else {"value": str(value), "lower": str(lower), "upper": str(upper)})}
+    if isinstance(area, str) and area not in data.columns:
+        # area="Hertfordshire": an area's name where the column of area names is wanted
+        holder = next((c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])
+                       if (data[c].astype(str) == area).any()), None)
+        if holder is not None:
+            raise InvalidInputError(
+                f"`area` names the column of area names, and {area!r} is a value in column {holder!r}: pass "
+                f"area={holder!r}, areas=[{area!r}] to compare {area} with its peers", "area")
     require_columns(data, cols)
     groups = _peer_groups(data, area, peers, areas)
     names = [plain(a) for a in data[area].tolist()]
@@ -1172,8 +1180,20 @@ def peer_compare(
     if rate_mode:
         num = as_float_array(cols["numerator"], data[cols["numerator"]])
         den = as_float_array(cols["denominator"], data[cols["denominator"]])
-        own = rate_ci(num, den, multiplier=multiplier, confidence=conf)
-        vals = num / den * multiplier
+        # only the compared areas and their peers are used: a missing figure elsewhere (City of
+        # London's population in the Home Office table) does not matter; one among them is named
+        used = sorted({pos[a] for a in groups} | {pos[m] for ms in groups.values() for m in ms})
+        for col, arr in ((cols["numerator"], num), (cols["denominator"], den)):
+            gap = [i for i in used if np.isnan(arr[i])]
+            if gap:
+                raise MissingValueError(
+                    f"column {col!r}: area {names[gap[0]]!r} (row {data.index[gap[0]]!r}) has no figure (NaN) and is "
+                    "compared or a peer; leave it out of `peers` / `areas` or give its figure", col, gap[0])
+        own = pd.DataFrame({"lower": np.nan, "upper": np.nan}, index=range(len(num)))
+        ci = rate_ci(num[used], den[used], multiplier=multiplier, confidence=conf)
+        own.loc[used, "lower"], own.loc[used, "upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = num / den * multiplier
     else:
         vals = as_float_array(cols["value"], data[cols["value"]])
         lo = as_float_array(cols["lower"], data[cols["lower"]])
