@@ -118,15 +118,29 @@ def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
     return [lower[m] for m in difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)]
 
 
-def _check_level(level: Any, valid: Sequence[str]) -> str:
-    if level not in valid:
-        hint = _close(str(level), valid, 2)
+#: What analysts call the levels (ONS and police names), for the hint of an unknown level.
+_LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "force", "lad": "la", "ltla": "la",
+                "lta": "la", "district": "la", "local authority": "la", "community safety partnership": "csp",
+                "lsoa21": "lsoa", "lsoa 2021": "lsoa"}
+
+
+def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None) -> str:
+    """``level`` checked against ``valid`` (any case: ``"CSP"`` is ``"csp"``), or an
+    :class:`UnknownAreaError` with a hint: the level meant (``"pfa"``: ``'force'``), or that a level
+    exists for Census 2021 only."""
+    if isinstance(level, str) and level.strip().lower() in valid:
+        return level.strip().lower()
+    word = _LEVEL_WORDS.get(str(level).strip().lower())
+    if census == 2011 and (str(level).strip().lower() in _LEVELS or word in _LEVELS) and (word or str(level)) not in valid:
         raise UnknownAreaError(
-            f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
-            + (f" (did you mean {hint[0]!r}?)" if hint else ""),
-            "level",
-        )
-    return str(level)
+            f"level {level!r} is available for census=2021 only; census=2011 offers {', '.join(repr(v) for v in valid)}",
+            "level")
+    hint = [word] if word in valid else _close(str(level), valid, 2)
+    raise UnknownAreaError(
+        f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
+        + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+        "level",
+    )
 
 
 def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dict[str, str]:
@@ -340,7 +354,7 @@ def census_population(
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
-        out = _census2011(_check_level(level, ("force", "la", "csp")))
+        out = _census2011(_check_level(level, ("force", "la", "csp"), census=2011))
         out.attrs["census"] = 2011
         return out
     if census != 2021:
