@@ -301,7 +301,11 @@ def census_population(
       authorities; ``"district"``: built from the LSOAs of pre-merger districts, exact because LSOAs
       2021 nest in them);
     * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``la``, ``la_code``, ``csp``,
-      ``csp_code``, ``force``;
+      ``csp_code``, ``force``. police.uk files of earlier months carry LSOA **2011** codes: in
+      Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
+      LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
+      ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
+      coordinates (:func:`assign_area`) instead;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
       fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own
