@@ -816,6 +816,23 @@ def _derived_denominators(o: np.ndarray, rate: np.ndarray, den: np.ndarray | Non
     return np.asarray(d, dtype=float)
 
 
+def _warn_underived(fn: str, o: np.ndarray, r: np.ndarray, d: np.ndarray, index: pd.Index | None, rate_type: str) -> None:
+    """Name the rows a rate funnel leaves out because their denominator cannot be derived: a missing
+    count or rate, or (crude rates) no events and no ``denominators``. DSRs from no events are left
+    out by PHE's rule and labelled as such, so they are not named."""
+    gone = np.isnan(d) & ~((rate_type == "dsr") & (o == 0))
+    bad = np.flatnonzero(gone)
+    if not bad.size:
+        return
+    zero = np.flatnonzero(gone & (o == 0) & ~np.isnan(r))
+    labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
+    where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
+    why = (f"; {zero.size} have no events, whose population cannot be derived from a rate: give `denominators`"
+           if zero.size else "")
+    warn_user(f"{fn}: {bad.size} row(s) ({'rows' if index is not None else 'positions'} {where}) have no count, rate "
+              f"or derivable denominator and are left out of the baseline{' and labelled Not applicable' if fn == 'rate_funnel_significance' else ''}{why}")
+
+
 def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     named = {"numerators": numerators, "rates": rates}
     if denominators is not None:
@@ -866,6 +883,8 @@ def rate_funnel_limits(
         raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _derived_denominators(o, r, den, rate_type, mult)
+    _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
+                    rate_type)
     inf = np.flatnonzero(np.isinf(d))
     if inf.size:
         i = int(inf[0])
@@ -926,6 +945,8 @@ def rate_funnel_significance(
     mult = real_option("multiplier", multiplier)
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _derived_denominators(o, r, den, rate_type, mult)
+    _warn_underived("rate_funnel_significance", o, r, d,
+                    numerators.index if isinstance(numerators, pd.Series) else None, rate_type)
     ok = ~np.isnan(d)
     av = float(o[ok].sum() / d[ok].sum())
     codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
