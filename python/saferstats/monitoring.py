@@ -883,8 +883,6 @@ def rate_funnel_limits(
         raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _derived_denominators(o, r, den, rate_type, mult)
-    _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
-                    rate_type)
     inf = np.flatnonzero(np.isinf(d))
     if inf.size:
         i = int(inf[0])
@@ -893,6 +891,8 @@ def rate_funnel_limits(
     if not (d > 0).any():
         raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
                                 "need `denominators`, crude rates only)", "numerators")
+    _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
+                    rate_type)
     with np.errstate(over="ignore"):
         av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
     if not (np.isfinite(av) and av > 0):
