@@ -185,6 +185,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
             lk = _table("lookup_la24_csp24_pfa24.csv.gz")
             row = lk[lk["force"] == fid].iloc[0]
             return {"level": lvl, "code": str(row["force_code"]), "name": str(row["force_name"])}
+    if lvl == "force" and q in _OTHER_FORCES:
+        raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
+                               "which are the force areas saferstats knows (Census populations, boundaries)", "query")
     other = _other_level(q, lvl) or _former_district(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
@@ -495,7 +498,17 @@ def _force_keys() -> dict[str, str]:
     for slug, name, fcode in zip(lk["force"], lk["force_name"], lk["force_code"]):
         for k in (slug, name, fcode, force_slug(name)):
             keys[str(k).strip().lower()] = str(slug)
+    # names in use that the ONS lookup does not carry: Hampshire Constabulary is "Hampshire and Isle
+    # of Wight Constabulary" since 2022 (police.uk id still "hampshire"); "the Met"
+    for k, slug in (("hampshire and isle of wight", "hampshire"), ("met", "metropolitan"), ("the met", "metropolitan"),
+                    ("met police", "metropolitan")):
+        keys[k] = keys[force_slug(k)] = slug
     return keys
+
+
+#: Police forces that are not among the 43 territorial forces of England and Wales (for the error).
+_OTHER_FORCES = ("british transport police", "btp", "police scotland", "psni", "police service of northern ireland",
+                 "ministry of defence police", "mod police", "civil nuclear constabulary")
 
 
 _FORCE_SUFFIX = re.compile(r"[\s-]+(police(\s+service|\s+force)?|constabulary)$", re.I)
