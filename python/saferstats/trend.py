@@ -300,6 +300,17 @@ def shares(
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
     else:
         totals = np.full(len(x), x.sum())
+    empty = np.flatnonzero(totals == 0)
+    if empty.size:  # a share of nothing: name the group, not the core's "`trials` ... 0"
+        i = int(empty[0])
+        if not keys:
+            raise InvalidInputError(f"column {count!r} adds up to 0: there are no events to share out", count, i)
+        n_groups = len({tuple(data[k].iloc[j] for k in keys) for j in empty})
+        by_text = repr(keys if len(keys) > 1 else keys[0])
+        raise InvalidInputError(
+            f"group {({str(k): plain(data[k].iloc[i]) for k in keys})} has no events in column {count!r} (total 0), "
+            f"so its shares are undefined ({n_groups} group(s) in all); leave such groups out, e.g. "
+            f"data[data.groupby({by_text})[{count!r}].transform('sum') > 0]", count, i)
     with core_errors(columns={"successes": (count, "count")}, index=data.index, missing_hint=False):
         ci = proportion_ci(x, totals, confidence=confidence, multiplier=real_option("multiplier", multiplier))
     out["total"] = totals
