@@ -745,7 +745,8 @@ def israte(
 ) -> pd.DataFrame:
     """Indirectly standardised rate per area (PHEindicatormethods ``calculate_ISRate``): the
     :func:`isr` ratio and its limits times the reference rate ``Σ x_ref / Σ n_ref`` times
-    ``multiplier``. Returns ``by`` columns, ``observed, expected, reference_rate, rate, lower,
+    ``multiplier`` - per group when the references are columns (each area may have its own
+    reference, e.g. its force's rates), as PHE sums them within groups. Returns ``by`` columns, ``observed, expected, reference_rate, rate, lower,
     upper, confidence, method``.
 
     >>> import pandas as pd, saferstats
@@ -758,18 +759,20 @@ def israte(
     mult = real_option("multiplier", multiplier)
     out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
     keys = [c for c in out.columns if c not in ("observed", "expected", "ratio", "lower", "upper", "confidence", "method")]
-    # one reference value per stratum, each read on its own (a column and a list may be mixed):
-    # a column's rows of the first group when there are groups, as `isr` tiles a list
-    first = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() == 0 if keys else None
+    # the reference rate Σ x_ref / Σ n_ref of each group, as PHEindicatormethods (summarised within
+    # groups): a column is summed over the group's own rows (references may differ between groups,
+    # e.g. each CSP against its own force), a list over its strata; each read on its own
+    gid = (data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if keys
+           else np.zeros(len(data), dtype=np.intp))
+    n_groups = len(out)
 
-    def per_stratum(name: str, v: Any) -> np.ndarray:
+    def group_sums(name: str, v: Any) -> np.ndarray:
         if isinstance(v, str):
             a = as_float_array(v, data[v])
-            return a if first is None else a[first]
-        return as_float_array(name, v)
+            return np.bincount(gid, weights=np.nan_to_num(a), minlength=n_groups)
+        return np.full(n_groups, float(np.nansum(as_float_array(name, v))))
 
-    xr, nr = per_stratum("x_ref", x_ref), per_stratum("n_ref", n_ref)
-    ref_rate = float(np.nansum(xr) / np.nansum(nr)) * mult
+    ref_rate = group_sums("x_ref", x_ref) / group_sums("n_ref", n_ref) * mult
     res = out[keys + ["observed", "expected"]].copy()
     res["reference_rate"] = ref_rate
     res["rate"] = out["ratio"] * ref_rate

@@ -57,3 +57,20 @@ def test_israte_reference_given_as_column_or_list(x_ref, n_ref):
     want = _expected(df)
     for col in ["rate", "lower", "upper", "reference_rate"]:
         np.testing.assert_allclose(got[col].to_numpy(), want[col].to_numpy(), rtol=1e-9, err_msg=col)
+
+
+def test_israte_reference_columns_that_differ_between_areas():
+    """Each area against its own reference (e.g. a CSP against its force's age-specific rates):
+    PHEindicatormethods sums x_ref and n_ref within each group; saferstats used the first group's
+    reference rate for every group (area B: 125 instead of 250 per 100,000)."""
+    df = _data()
+    df.loc[df.area == "B", "xr"] = X_REF * 2   # B's force has twice A's rates
+    got = saferstats.israte(df, x_ref="xr", n_ref="nr", by="area").set_index("area")
+    z = stats.norm.ppf(0.975)
+    for area, g in df.groupby("area"):
+        o = g["count"].sum()
+        e = (g["population"] * g["xr"] / g["nr"]).sum()
+        ref = g["xr"].sum() / g["nr"].sum() * 100_000
+        lo, hi = _byars(o, z)
+        np.testing.assert_allclose(got.loc[area, ["reference_rate", "rate", "lower", "upper"]].to_numpy(float),
+                                   [ref, o / e * ref, lo / e * ref, hi / e * ref], rtol=1e-9)
