@@ -118,15 +118,29 @@ def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
     return [lower[m] for m in difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)]
 
 
-def _check_level(level: Any, valid: Sequence[str]) -> str:
-    if level not in valid:
-        hint = _close(str(level), valid, 2)
+#: What analysts call the levels (ONS and police names), for the hint of an unknown level.
+_LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "force", "lad": "la", "ltla": "la",
+                "lta": "la", "district": "la", "local authority": "la", "community safety partnership": "csp",
+                "lsoa21": "lsoa", "lsoa 2021": "lsoa"}
+
+
+def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None) -> str:
+    """``level`` checked against ``valid`` (any case: ``"CSP"`` is ``"csp"``), or an
+    :class:`UnknownAreaError` with a hint: the level meant (``"pfa"``: ``'force'``), or that a level
+    exists for Census 2021 only."""
+    if isinstance(level, str) and level.strip().lower() in valid:
+        return level.strip().lower()
+    word = _LEVEL_WORDS.get(str(level).strip().lower())
+    if census == 2011 and (str(level).strip().lower() in _LEVELS or word in _LEVELS) and (word or str(level)) not in valid:
         raise UnknownAreaError(
-            f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
-            + (f" (did you mean {hint[0]!r}?)" if hint else ""),
-            "level",
-        )
-    return str(level)
+            f"level {level!r} is available for census=2021 only; census=2011 offers {', '.join(repr(v) for v in valid)}",
+            "level")
+    hint = [word] if word in valid else _close(str(level), valid, 2)
+    raise UnknownAreaError(
+        f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
+        + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+        "level",
+    )
 
 
 def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dict[str, str]:
@@ -137,7 +151,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
     whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
-    a CSP covering Buckinghamshire), otherwise it lists the close matches.
+    a CSP covering Buckinghamshire); when it names a district abolished by a merger since 2016
+    (``"Harrogate"``, ``"Christchurch"``, ``"Taunton Deane"``) it names the successor, the CSP and
+    where the district's own population is; otherwise it lists the close matches.
 
     >>> find_area("st albans")
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
@@ -169,7 +185,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
             lk = _table("lookup_la24_csp24_pfa24.csv.gz")
             row = lk[lk["force"] == fid].iloc[0]
             return {"level": lvl, "code": str(row["force_code"]), "name": str(row["force_name"])}
-    other = _other_level(q, lvl)
+    if lvl == "force" and q in _OTHER_FORCES:
+        raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
+                               "which are the force areas saferstats knows (Census populations, boundaries)", "query")
+    other = _other_level(q, lvl) or _former_district(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     close = _close(str(query), [str(n) for n in names.values])
@@ -187,6 +206,50 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )
+
+
+#: Districts of 2016 abolished in the April 2019 mergers that Census 2021 LSOAs cannot split exactly
+#: (not in ``census_population("former_la")``): 2016 code -> (authority formed in 2019, 2024 successor code).
+_MERGED_2019 = {
+    "E07000201": ("West Suffolk", "E07000245"), "E07000204": ("West Suffolk", "E07000245"),
+    "E07000049": ("Dorset", "E06000059"), "E07000050": ("Dorset", "E06000059"), "E07000051": ("Dorset", "E06000059"),
+    "E07000052": ("Dorset", "E06000059"), "E07000053": ("Dorset", "E06000059"),
+    "E07000190": ("Somerset West and Taunton", "E06000066"), "E07000191": ("Somerset West and Taunton", "E06000066"),
+}
+
+
+def _former_district(q: str, level: str) -> str:
+    """What a query naming a district abolished by a merger since 2016 (Harrogate, Christchurch,
+    Taunton Deane) names now, as a sentence for the error: ``""`` when it names none. Without it the
+    error offered look-alikes ("close matches: 'Harrow'") for a district that existed."""
+    if level not in ("la", "csp"):
+        return ""
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    names = _names("la")
+    former = _table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+    hit = former[(former["la"].str.lower() == q) | (former["la_code"].str.lower() == q)]
+    if len(hit):
+        r = hit.iloc[0]
+        now = f"{r['successor']!r} ({r['successor_code']})"
+        where = (f"find_area({r['successor']!r}) for the authority now" if level == "la" else
+                 f"its area is in the CSP {_names('csp')[r['csp_code']]!r} ({r['csp_code']})")
+        return (f"{r['la']} ({r['la_code']}) was a district until {r['abolished']}, when it became part of {now}; "
+                f"{where}; census_population('former_la') has the district's own Census 2021 population")
+    from . import datasets
+
+    old = datasets.census2011_by_la().drop_duplicates("la_code")
+    hit = old[((old["la"].str.lower() == q) | (old["la_code"].str.lower() == q)) & old["la_code"].isin(_MERGED_2019)]
+    if not len(hit):
+        return ""
+    r = hit.iloc[0]
+    formed, code = _MERGED_2019[str(r["la_code"])]
+    csps = lk[lk["la_code"] == code].drop_duplicates("csp_code")
+    later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code})"
+    where = (f"find_area({names[code]!r}) for the authority now" if level == "la" else
+             "its area is in the CSP " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"])))
+    return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
+            f"{where}. Its Census 2021 population cannot be separated exactly from LSOAs; census_population('la', "
+            "census=2011) has its 2011 population")
 
 
 def _other_level(q: str, level: str) -> str:
@@ -241,7 +304,11 @@ def census_population(
       authorities; ``"district"``: built from the LSOAs of pre-merger districts, exact because LSOAs
       2021 nest in them);
     * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``la``, ``la_code``, ``csp``,
-      ``csp_code``, ``force``;
+      ``csp_code``, ``force``. police.uk files of earlier months carry LSOA **2011** codes: in
+      Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
+      LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
+      ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
+      coordinates (:func:`assign_area`) instead;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
       fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own
@@ -294,7 +361,7 @@ def census_population(
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
-        out = _census2011(_check_level(level, ("force", "la", "csp")))
+        out = _census2011(_check_level(level, ("force", "la", "csp"), census=2011))
         out.attrs["census"] = 2011
         return out
     if census != 2021:
@@ -431,7 +498,17 @@ def _force_keys() -> dict[str, str]:
     for slug, name, fcode in zip(lk["force"], lk["force_name"], lk["force_code"]):
         for k in (slug, name, fcode, force_slug(name)):
             keys[str(k).strip().lower()] = str(slug)
+    # names in use that the ONS lookup does not carry: Hampshire Constabulary is "Hampshire and Isle
+    # of Wight Constabulary" since 2022 (police.uk id still "hampshire"); "the Met"
+    for k, slug in (("hampshire and isle of wight", "hampshire"), ("met", "metropolitan"), ("the met", "metropolitan"),
+                    ("met police", "metropolitan")):
+        keys[k] = keys[force_slug(k)] = slug
     return keys
+
+
+#: Police forces that are not among the 43 territorial forces of England and Wales (for the error).
+_OTHER_FORCES = ("british transport police", "btp", "police scotland", "psni", "police service of northern ireland",
+                 "ministry of defence police", "mod police", "civil nuclear constabulary")
 
 
 _FORCE_SUFFIX = re.compile(r"[\s-]+(police(\s+service|\s+force)?|constabulary)$", re.I)

@@ -560,7 +560,9 @@ def funnel_overdispersion(
 
     Method (``docs/methods/monitoring.md``): z-scores on a variance-stabilising scale
     (arcsine-square-root for proportions, log for rates and ratios), winsorised at ``trim`` and
-    ``1 − trim`` (10%), ``φ = mean(z²)``; ``τ²`` by DerSimonian–Laird. φ > 1 means more spread
+    ``1 − trim`` (10%), ``φ = mean(z²)``; ``τ²`` by DerSimonian–Laird. Points with a missing
+    numerator or denominator are left out (``n`` counts the points used) and named in a
+    :class:`~saferstats.SaferstatsWarning`. φ > 1 means more spread
     than chance allows: pass the result as ``overdispersion=`` to :func:`saferstats.funnel_limits`
     or use ``overdispersion=True`` in :func:`saferstats.funnel_significance`.
 
@@ -572,11 +574,22 @@ def funnel_overdispersion(
     >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
     (191.91, 0.0842, True)
     """
+    from .trend import _warn_missing_points
+
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
+    o, d = arrays["numerators"], arrays["denominators"]
+    _warn_missing_points("funnel_overdispersion", o, d, index,
+                         "φ and τ²" + (" and the target" if target is None and kind != "ratio" else ""))
+    return _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model)
+
+
+def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | None = None,
+                    multiplier: float | None = None, trim: float = 0.1, model: str = "additive") -> pd.Series:
+    """:func:`funnel_overdispersion` of numerator and denominator arrays, with no warning about
+    missing points (for a caller that has named them)."""
     kind = choice_option("kind", kind, _FUNNEL_KINDS)
     model = choice_option("model", model, ("additive", "multiplicative"))
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
-    o, d = arrays["numerators"], arrays["denominators"]
     if target is None:
         ok = ~(np.isnan(o) | np.isnan(d))
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
@@ -732,7 +745,8 @@ def israte(
 ) -> pd.DataFrame:
     """Indirectly standardised rate per area (PHEindicatormethods ``calculate_ISRate``): the
     :func:`isr` ratio and its limits times the reference rate ``Σ x_ref / Σ n_ref`` times
-    ``multiplier``. Returns ``by`` columns, ``observed, expected, reference_rate, rate, lower,
+    ``multiplier`` - per group when the references are columns (each area may have its own
+    reference, e.g. its force's rates), as PHE sums them within groups. Returns ``by`` columns, ``observed, expected, reference_rate, rate, lower,
     upper, confidence, method``.
 
     >>> import pandas as pd, saferstats
@@ -745,14 +759,20 @@ def israte(
     mult = real_option("multiplier", multiplier)
     out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
     keys = [c for c in out.columns if c not in ("observed", "expected", "ratio", "lower", "upper", "confidence", "method")]
-    xr = data[x_ref].to_numpy(float) if isinstance(x_ref, str) else as_float_array("x_ref", x_ref)
-    nr = data[n_ref].to_numpy(float) if isinstance(n_ref, str) else as_float_array("n_ref", n_ref)
-    if isinstance(x_ref, str) and keys:
-        first = data.groupby(keys, sort=False).ngroup().to_numpy() == 0
-        xr, nr = xr[first], nr[first]
-    elif isinstance(x_ref, str):
-        pass
-    ref_rate = float(np.nansum(xr) / np.nansum(nr)) * mult
+    # the reference rate Σ x_ref / Σ n_ref of each group, as PHEindicatormethods (summarised within
+    # groups): a column is summed over the group's own rows (references may differ between groups,
+    # e.g. each CSP against its own force), a list over its strata; each read on its own
+    gid = (data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if keys
+           else np.zeros(len(data), dtype=np.intp))
+    n_groups = len(out)
+
+    def group_sums(name: str, v: Any) -> np.ndarray:
+        if isinstance(v, str):
+            a = as_float_array(v, data[v])
+            return np.bincount(gid, weights=np.nan_to_num(a), minlength=n_groups)
+        return np.full(n_groups, float(np.nansum(as_float_array(name, v))))
+
+    ref_rate = group_sums("x_ref", x_ref) / group_sums("n_ref", n_ref) * mult
     res = out[keys + ["observed", "expected"]].copy()
     res["reference_rate"] = ref_rate
     res["rate"] = out["ratio"] * ref_rate
@@ -797,6 +817,23 @@ def _derived_denominators(o: np.ndarray, rate: np.ndarray, den: np.ndarray | Non
     elif den is not None:
         d[o == 0] = den[o == 0]
     return np.asarray(d, dtype=float)
+
+
+def _warn_underived(fn: str, o: np.ndarray, r: np.ndarray, d: np.ndarray, index: pd.Index | None, rate_type: str) -> None:
+    """Name the rows a rate funnel leaves out because their denominator cannot be derived: a missing
+    count or rate, or (crude rates) no events and no ``denominators``. DSRs from no events are left
+    out by PHE's rule and labelled as such, so they are not named."""
+    gone = np.isnan(d) & ~((rate_type == "dsr") & (o == 0))
+    bad = np.flatnonzero(gone)
+    if not bad.size:
+        return
+    zero = np.flatnonzero(gone & (o == 0) & ~np.isnan(r))
+    labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
+    where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
+    why = (f"; {zero.size} have no events, whose population cannot be derived from a rate: give `denominators`"
+           if zero.size else "")
+    warn_user(f"{fn}: {bad.size} row(s) ({'rows' if index is not None else 'positions'} {where}) have no count, rate "
+              f"or derivable denominator and are left out of the baseline{' and labelled Not applicable' if fn == 'rate_funnel_significance' else ''}{why}")
 
 
 def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -857,6 +894,8 @@ def rate_funnel_limits(
     if not (d > 0).any():
         raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
                                 "need `denominators`, crude rates only)", "numerators")
+    _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
+                    rate_type)
     with np.errstate(over="ignore"):
         av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
     if not (np.isfinite(av) and av > 0):
@@ -909,6 +948,8 @@ def rate_funnel_significance(
     mult = real_option("multiplier", multiplier)
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _derived_denominators(o, r, den, rate_type, mult)
+    _warn_underived("rate_funnel_significance", o, r, d,
+                    numerators.index if isinstance(numerators, pd.Series) else None, rate_type)
     ok = ~np.isnan(d)
     av = float(o[ok].sum() / d[ok].sum())
     codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
@@ -950,6 +991,39 @@ def p_adjust(p: Any, *, method: Literal["holm", "bh", "bonferroni"] = "holm") ->
 # Unusual periods
 
 
+#: Mean (count − expected)² / expected above which unusual_periods says the counts are not Poisson.
+OVERDISPERSION_LIMIT = 3.0
+
+
+def _warn_overdispersed_counts(vs: np.ndarray, expected: np.ndarray, flagged: np.ndarray, starts: list[int],
+                               labels: list[Any], cs: np.ndarray, baseline: int) -> None:
+    """The tests of :func:`unusual_periods` assume Poisson counts around a steady rate. Recorded
+    crime per month or per year varies far more (seasons, trends, recording changes), and then
+    most periods come out "unusual". Name the series whose tested periods have a mean Pearson
+    (count − expected)² / expected above :data:`OVERDISPERSION_LIMIT` (about 1 + 1/baseline for
+    Poisson counts) over at least 5 tests and a third or more of them flagged (Poisson counts with
+    adjusted p-values flag next to none)."""
+    n = len(vs)
+    notes = []
+    for a, b in zip(starts, starts[1:] + [n]):
+        e, x = expected[a:b], vs[a:b]
+        ok = np.isfinite(e) & (e > 0)
+        if ok.sum() < 5:
+            continue
+        phi = float(np.mean((x[ok] - e[ok]) ** 2 / e[ok]))
+        if phi > OVERDISPERSION_LIMIT and 3 * int(flagged[a:b][ok].sum()) >= int(ok.sum()):
+            name = "" if len(labels) <= 1 else f"{plain(labels[int(cs[a])])!r}: "
+            notes.append((phi, f"{name}{int(flagged[a:b][ok].sum())} of {int(ok.sum())} tested periods flagged, "
+                               f"(count − expected)²/expected averages {phi:,.1f}"))
+    if notes:
+        notes.sort(key=lambda t: -t[0])
+        shown = "; ".join(t for _, t in notes[:5]) + (f" (and {len(notes) - 5} more series)" if len(notes) > 5 else "")
+        warn_user(f"unusual_periods: the counts vary far more than Poisson counts around a steady rate ({shown}; "
+                  f"Poisson counts give about {1 + 1 / baseline:.2f}), so many periods read as unusual: the test "
+                  "answers 'more than chance around the last periods' mean', not 'unusual for this series'. "
+                  "spc() sets limits from the series' own variation")
+
+
 def unusual_periods(
     values: Any,
     *,
@@ -976,6 +1050,12 @@ def unusual_periods(
     series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
     count, so it reaches back across the gap. Counts from ``groupby(...).size()`` have no row for
     a month with no records; fill those with 0 first.
+
+    The tests assume Poisson counts around the baseline's steady rate. Recorded crime varies far
+    more (seasons, trends, recording changes): a series whose (count − expected)²/expected averages
+    above 3 with a third or more of its tested periods flagged gets a :class:`SaferstatsWarning`
+    (national monthly hate crime 2013-2019, baseline 12: 91.6, 41 of 60 months "unusual"); use
+    :func:`spc` there, whose limits come from the series' own variation.
 
     >>> import saferstats
     >>> x = [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20]
@@ -1025,6 +1105,7 @@ def unusual_periods(
     if adjust is not None:
         for a, b in zip(starts, starts[1:] + [n]):
             padj[a:b] = _ext.p_adjust(np.ascontiguousarray(p[a:b]), method=adjust)
+    _warn_overdispersed_counts(v[order], expected, padj < alpha, starts, labels, cs, baseline)
     inv = np.empty(n, dtype=np.int64)
     inv[order] = np.arange(n)
     out = pd.DataFrame(index=index)
@@ -1144,6 +1225,14 @@ def peer_compare(
             "numerator" if not rate_mode else "denominator")
     cols: dict[str, str] = {"area": area, **({"numerator": str(numerator), "denominator": str(denominator)} if rate_mode
                                              else {"value": str(value), "lower": str(lower), "upper": str(upper)})}
+    if isinstance(area, str) and area not in data.columns:
+        # area="Hertfordshire": an area's name where the column of area names is wanted
+        holder = next((c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])
+                       if (data[c].astype(str) == area).any()), None)
+        if holder is not None:
+            raise InvalidInputError(
+                f"`area` names the column of area names, and {area!r} is a value in column {holder!r}: pass "
+                f"area={holder!r}, areas=[{area!r}] to compare {area} with its peers", "area")
     require_columns(data, cols)
     groups = _peer_groups(data, area, peers, areas)
     names = [plain(a) for a in data[area].tolist()]
@@ -1155,8 +1244,20 @@ def peer_compare(
     if rate_mode:
         num = as_float_array(cols["numerator"], data[cols["numerator"]])
         den = as_float_array(cols["denominator"], data[cols["denominator"]])
-        own = rate_ci(num, den, multiplier=multiplier, confidence=conf)
-        vals = num / den * multiplier
+        # only the compared areas and their peers are used: a missing figure elsewhere (City of
+        # London's population in the Home Office table) does not matter; one among them is named
+        used = sorted({pos[a] for a in groups} | {pos[m] for ms in groups.values() for m in ms})
+        for col, arr in ((cols["numerator"], num), (cols["denominator"], den)):
+            gap = [i for i in used if np.isnan(arr[i])]
+            if gap:
+                raise MissingValueError(
+                    f"column {col!r}: area {names[gap[0]]!r} (row {data.index[gap[0]]!r}) has no figure (NaN) and is "
+                    "compared or a peer; leave it out of `peers` / `areas` or give its figure", col, gap[0])
+        own = pd.DataFrame({"lower": np.nan, "upper": np.nan}, index=range(len(num)))
+        ci = rate_ci(num[used], den[used], multiplier=multiplier, confidence=conf)
+        own.loc[used, "lower"], own.loc[used, "upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = num / den * multiplier
     else:
         vals = as_float_array(cols["value"], data[cols["value"]])
         lo = as_float_array(cols["lower"], data[cols["lower"]])

@@ -300,6 +300,17 @@ def shares(
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
     else:
         totals = np.full(len(x), x.sum())
+    empty = np.flatnonzero(totals == 0)
+    if empty.size:  # a share of nothing: name the group, not the core's "`trials` ... 0"
+        i = int(empty[0])
+        if not keys:
+            raise InvalidInputError(f"column {count!r} adds up to 0: there are no events to share out", count, i)
+        n_groups = len({tuple(data[k].iloc[j] for k in keys) for j in empty})
+        by_text = repr(keys if len(keys) > 1 else keys[0])
+        raise InvalidInputError(
+            f"group {({str(k): plain(data[k].iloc[i]) for k in keys})} has no events in column {count!r} (total 0), "
+            f"so its shares are undefined ({n_groups} group(s) in all); leave such groups out, e.g. "
+            f"data[data.groupby({by_text})[{count!r}].transform('sum') > 0]", count, i)
     with core_errors(columns={"successes": (count, "count")}, index=data.index, missing_hint=False):
         ci = proportion_ci(x, totals, confidence=confidence, multiplier=real_option("multiplier", multiplier))
     out["total"] = totals
@@ -359,7 +370,10 @@ def poisson_trend(
     reported as ``dispersion_ratio``. ``dispersion="quasi"`` scales the SE by its square root
     (statsmodels ``scale="X2"``), ``"negbin"`` fits NB2 with α by maximum likelihood (Poisson when α
     goes to 0), ``"auto"`` switches to quasi-Poisson when χ²/df > 1.5; the ``method`` column says
-    which was used. ``population=None`` fits counts (no offset).
+    which was used. ``population=None`` fits counts (no offset). The default ``"poisson"`` does
+    not allow for over-dispersion and says nothing about it: read ``dispersion_ratio`` (national
+    race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
+    times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``.
 
     A group with no trend to estimate gets NaN with method ``"not estimable"``, the reason in
     ``note`` and a :class:`~saferstats.SaferstatsWarning` naming it: all counts zero, or every
@@ -803,6 +817,18 @@ _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
 _KINDS = tuple(_DEFAULT_MULT)
 
 
+def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
+    """Name the funnel points with a missing numerator or denominator (NaN: a population the
+    source did not publish), which ``fn`` leaves out (``what`` says of what); their number."""
+    bad = np.flatnonzero(np.isnan(o) | np.isnan(d))
+    if bad.size:
+        labels = [plain(index[i]) if index is not None else int(i) for i in bad[:10]]
+        where = ", ".join(repr(v) for v in labels) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
+        warn_user(f"{fn}: {bad.size} point(s) with a missing numerator or denominator ({'row' if index is not None else 'position'}"
+                  f"{'s' if bad.size > 1 else ''} {where}) are left out of {what}")
+    return int(bad.size)
+
+
 def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None) -> float:
     """PHE funnel target: Σ numerators / Σ denominators × multiplier (missing pairs ignored).
 
@@ -879,7 +905,9 @@ def funnel_significance(
     overdispersion: Any = False,
 ) -> pd.Series:
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
-    ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing).
+    ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing:
+    such points, e.g. City of London with no population in the Home Office table, are left out of
+    the target, counted in ``.attrs["excluded"]`` and named in a :class:`~saferstats.SaferstatsWarning`).
 
     Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
@@ -899,17 +927,21 @@ def funnel_significance(
     """
     kind = choice_option("kind", kind, _KINDS)
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    estimated = [w for w, on in (("the target", target is None and kind != "ratio"),
+                                 ("the over-dispersion estimate", overdispersion is True)) if on]
+    excluded = _warn_missing_points("funnel_significance", o, d, index, " and ".join(
+        estimated + ["the comparison (labelled 'Not applicable')"]))
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     target = real_option("target", target)
     od = None
     if overdispersion is not False and overdispersion is not None:
-        from .monitoring import _od_significance, funnel_overdispersion
+        from .monitoring import _od_significance, _overdispersion
 
         if overdispersion is True:
-            od = funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult)
+            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult)
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
         else:
@@ -926,4 +958,5 @@ def funnel_significance(
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
     out.attrs["limits"] = used
     out.attrs["overdispersion"] = None if od is None else od.to_dict()
+    out.attrs["excluded"] = excluded
     return out
