@@ -222,7 +222,7 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
                    "hate_crime_national_trend.csv", "hate_crime_national.png", "hate_crime_factors.csv",
                    "hate_crime_spc.csv", "hate_crime_spc.png", "hate_crime_peers.csv"),
     "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
-    "flytipping": ("flytipping_rates.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
+    "flytipping": ("flytipping_rates.csv", "flytipping_land.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
     "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
              "s136_its.csv", "s136_its.png", "s136_mha_ethnicity.csv", "s136_mha_conversion.csv"),

@@ -939,6 +939,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     s.period = str(last)
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
+    land = _flytipping_land(data[is_last], area, count, mine if narrow else list(latest[area].astype(str)), str(last), thr,
+                            scope.label or "the table")
+    if land is not None:
+        s.tables.append(land[0])
+        s.intro += land[1]
+    s.intro += _clearance_costs(data, area, period, mine if narrow else [], scope.label or "")
     data = data[data[area].astype(str).isin(mine)] if narrow else data
     # a trend needs 3 periods: authorities formed by a recent merger (Buckinghamshire 2020/21) have fewer
     n_per = data.groupby(area, observed=True)[period].nunique()
@@ -988,6 +994,82 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                             + (f"; {int((apart & ~h_latest).sum())} not counting all incidents not shown" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
+
+
+#: Defra's land types (``read_flytipping`` columns), grouped as the report's land table shows them.
+_LAND_GROUPS = {
+    "highway_footpath": ("highway", "footpath_bridleway", "back_alleyway"),
+    "council_land": ("council_land",),
+    "private_land": ("private_residential", "agricultural", "commercial_industrial"),
+    "other_land": ("railway", "watercourse_bank", "other_unidentified"),
+}
+
+
+def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str], last: str, thr: float,
+                     label: str) -> tuple[Table, str] | None:
+    """Where fly-tipping was recorded (Defra's land types, grouped) for the report's authorities in
+    the latest year, with the share on private land against England's, and the caveat that councils
+    count what they deal with (private land mostly not): the PCC's private-land fly-tipping fund asks
+    for "the number and types of incidents". None when the table has no land-type columns or more
+    than 20 authorities to show."""
+    from ..disclosure import suppress
+    from .summary import _names
+
+    cols = {g: [f"{c}_incidents" for c in parts] for g, parts in _LAND_GROUPS.items()}
+    if not all(c in latest.columns for parts in cols.values() for c in parts):
+        return None
+    rows = latest[latest[area].astype(str).isin(mine)]
+    if not len(rows) or len(rows) > 20:
+        return None
+    t = pd.DataFrame({area: rows[area].astype(str).to_numpy(), "incidents": rows[count].to_numpy(dtype=float)})
+    for g, parts in cols.items():
+        t[g] = rows[parts].sum(axis=1, min_count=len(parts)).to_numpy(dtype=float)
+    if t[list(cols)].isna().any().any() or not np.allclose(t[list(cols)].sum(axis=1), t["incidents"]):
+        return None  # land types missing or not adding up to the incidents: not shown as if complete
+    t["private_percent"] = 100 * t["private_land"] / t["incidents"].where(t["incidents"] > 0)
+    with warnings_as_notes() as notes:
+        sup = suppress(t[[area, *cols]], columns=list(cols), keys=[area], threshold=thr, marker=None, totals={})
+    hidden = {g: (sup[g].isna() & t[g].notna()).to_numpy() for g in cols}
+    hidden["incidents"] = t["incidents"].between(0, thr, inclusive="neither").to_numpy()
+    hidden["private_percent"] = hidden["private_land"] | hidden["incidents"]
+    nat = latest[[c for parts in cols.values() for c in parts]].sum()
+    nat_private = 100 * sum(nat[c] for c in cols["private_land"]) / float(nat.sum())
+    total = t["incidents"].sum()
+    own_private = 100 * t["private_land"].sum() / total if total > 0 else float("nan")
+    zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
+    who = label if len(t) > 1 else str(t[area].iloc[0])
+    text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {own_private:.0f}% of the incidents "
+            f"{who}'s {'councils' if len(t) > 1 else 'council'} recorded were on private land (residential, agricultural, "
+            f"commercial or industrial), against {nat_private:.0f}% across England. Councils count the fly-tipping they "
+            "deal with; on private land that is mostly not them (landowners clear it), so private-land figures are a "
+            "floor, not a measure of it")
+    text += (f", and {_names(zero)} recorded none at all." if zero else ".") + "".join(notes)
+    frame = _mark(_round(t, 1), hidden)
+    return Table("flytipping_land", f"Fly-tipping incidents by land type, {last}: highways, footpaths and alleys; "
+                 "council land; private land (residential, agricultural, commercial/industrial); other (railway, "
+                 f"watercourse, unidentified); % on private land (England: {nat_private:.1f}%)", frame), text
+
+
+def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str], label: str) -> str:
+    """A sentence on clearance costs: Defra's table has them by authority for early years only
+    (empty from 2017/18), so the latest year with costs is named with the area's total."""
+    col = "total_incidents_clearance_costs"
+    if col not in data.columns or not mine:
+        return ""
+    have = data[data[col].notna()]
+    if not len(have):
+        return ""
+    year = str(have[period].astype(str).max())
+    rows = have[(have[period].astype(str) == year) & have[area].astype(str).isin(mine)]
+    if not len(rows):
+        return ""
+    latest = str(data[period].astype(str).max())
+    later = "" if year == latest else (f"; the table has no clearance costs by authority after {year}, so there is no "
+                                       f"current figure")
+    top = rows.loc[rows[col].idxmax()]
+    return (f" Clearance costs (Defra's estimate from the size of each incident, not what councils spent): "
+            f"£{rows[col].sum():,.0f} for {label or 'the area'}'s {len(rows)} authorit{'y' if len(rows) == 1 else 'ies'} "
+            f"in {year}" + (f", the most in {top[area]} (£{top[col]:,.0f})" if len(rows) > 1 else "") + later + ".")
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:
