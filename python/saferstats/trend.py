@@ -371,7 +371,8 @@ def poisson_trend(
     (statsmodels ``scale="X2"``), ``"negbin"`` fits NB2 with α by maximum likelihood (Poisson when α
     goes to 0), ``"auto"`` switches to quasi-Poisson when χ²/df > 1.5; the ``method`` column says
     which was used. ``population=None`` fits counts (no offset). The default ``"poisson"`` does
-    not allow for over-dispersion and says nothing about it: read ``dispersion_ratio`` (national
+    not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
+    :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
     times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``.
 
@@ -474,10 +475,27 @@ def poisson_trend(
         names = "; ".join(f"{_key_text(g) if keys else 'the series'}: {note}" for g, note in skipped[:10])
         more = f" (and {len(skipped) - 10} more)" if len(skipped) > 10 else ""
         warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
+    if dispersion == "poisson":
+        _warn_overdispersed(out["dispersion_ratio"].to_numpy(dtype=float), [g for g, _ in groups], bool(keys))
     if not n_excluded:  # rows left out by missing="drop" were named above
         _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
     out.attrs["excluded"] = n_excluded
     return out
+
+
+def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:
+    """Name the groups a plain Poisson fit describes badly: Pearson χ²/df above 1.5 (the threshold of
+    ``dispersion="auto"``) makes the Poisson interval and p-value too narrow by √(χ²/df)."""
+    over = np.flatnonzero(ratio > 1.5)
+    if not over.size:
+        return
+    worst = over[np.argsort(-ratio[over], kind="stable")]
+    names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} {ratio[i]:.1f}" for i in worst[:5])
+    more = f" (and {len(over) - 5} more)" if len(over) > 5 else ""
+    warn_user(f"poisson_trend: the counts vary more than a Poisson model allows (Pearson χ²/df above 1.5 in "
+              f"{len(over)} of {len(ratio)} group(s): {names}{more}); the Poisson intervals and p-values are too "
+              f"narrow, by a factor of up to {np.sqrt(ratio[worst[0]]):.1f} - use dispersion='quasi' or 'auto' "
+              "(or 'negbin')")
 
 
 def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str]) -> None:
