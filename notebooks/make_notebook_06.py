@@ -109,7 +109,9 @@ CELLS = [
     new_markdown_cell(
         "## 3. Is this month unusual?\n\nEach month's count against the six months before it (E-test of two "
         "Poisson rates, which allows for the baseline being estimated); p-values Holm-adjusted within each "
-        "crime type because many months are tested."
+        "crime type because many months are tested. The E-test assumes Poisson variation: police.uk crime "
+        "types vary month to month far more than that, so it flags many months and warns, naming the crime "
+        "types; for those, the SPC chart above (limits from the series' own variation) is the better read."
     ),
     new_code_cell(
         "unusual = saferstats.unusual_periods(herts['count'], periods=herts['month'], by=herts['crime_type'], baseline=6)\n"
