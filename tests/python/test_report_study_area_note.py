@@ -81,8 +81,6 @@ def test_the_kde_map_is_blank_beyond_the_study_area(shared_data, monkeypatch):
     North Hertfordshire, Welwyn Hatfield...), where nothing was counted (walk-through 5, h7's note).
     It now passes the study area's cells as ``mask``: checked against Stevenage's area, 26.1 km²
     (ONS Standard Area Measurements), not against the package's own outline."""
-    import numpy as np
-
     import saferstats
     from saferstats.report.sections import _hotspots
 

@@ -11,7 +11,6 @@ was hidden with Other; the core now publishes again every secondary cell not nee
 import sys
 from pathlib import Path
 
-import pandas as pd
 
 import saferstats as ss
 from saferstats.report.sections import _stop_search

@@ -9,7 +9,6 @@ import csv
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import saferstats

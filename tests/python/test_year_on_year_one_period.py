@@ -1,7 +1,6 @@
 """year_on_year with one period per group (walk-through 2): the empty result lost its `by` columns, so a
 report built from one year of hate crime stopped with "KeyError: ['district'] not in index"."""
 
-import pandas as pd
 import pytest
 
 import saferstats
