@@ -58,6 +58,11 @@ def test_land_types_match_the_workbook(report, shared_data):
     herts_share = 100 * sum(float(herts[p].sum()) for p in PRIVATE) / float(herts["Total Incidents"].sum())
     assert f"{herts_share:.0f}% of the incidents Hertfordshire's councils recorded were on private land" in page
     assert "St Albans and Stevenage recorded none at all" in page  # zeros in the workbook: recording, not absence
+    # and a key finding, for the Panel
+    start = re.search(r"id=['\"]findings['\"]", page).start()
+    findings = page[start:page.index("</section>", start)]
+    assert (f"Of the fly-tipping Hertfordshire's councils recorded in 2021/22, {herts_share:.0f}% was on private land "
+            f"(England: {share:.0f}%)") in findings
     assert (herts.loc[["St Albans", "Stevenage"], list(PRIVATE)].astype(float) == 0).all().all()
 
 

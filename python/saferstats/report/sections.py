@@ -1045,6 +1045,8 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
             "floor, not a measure of it")
     text += (f", and {_names(zero)} recorded none at all." if zero else ".") + "".join(notes)
     frame = _mark(_round(t, 1), hidden)
+    frame.attrs["private_share"] = {"own": own_private, "england": nat_private, "who": who, "year": last,
+                                    "councils": len(t), "none": zero}
     return Table("flytipping_land", f"Fly-tipping incidents by land type, {last}: highways, footpaths and alleys; "
                  "council land; private land (residential, agricultural, commercial/industrial); other (railway, "
                  f"watercourse, unidentified); % on private land (England: {nat_private:.1f}%)", frame), text

@@ -596,6 +596,13 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                                       subject=f"Fly-tipping in {one[lab]}")
                        + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
                           if step else "") + ".")
+    land = _table(s, "flytipping_land")
+    share = land.attrs.get("private_share") if land is not None else None
+    if share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
+        out.append(f"Of the fly-tipping {share['who']}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
+                   f"in {share['year']}, {share['own']:.0f}% was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
+                   "which landowners clear, so this is a floor" + (f" ({_names(share['none'])} recorded none)"
+                                                                 if share["none"] else "") + ".")
     return out
 
 
