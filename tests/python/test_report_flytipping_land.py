@@ -94,5 +94,20 @@ def test_clearance_costs_are_the_last_published_year(report, shared_data):
     assert last == "2016-17"
     total = pd.to_numeric(costed.loc[costed["Year"] == last, col]).sum()
     page = html.unescape((report / "index.html").read_text())
-    assert f"£{total:,.0f} for Hertfordshire's 10 authorities in 2016/17" in page
+    assert f"£{total:,.0f} in 2016/17 for Hertfordshire's 10 authorities of that year" in page
     assert "no clearance costs by authority after 2016/17" in page
+
+
+def test_one_council_with_none_on_private_land(shared_data, tmp_path):
+    """Basildon recorded no fly-tipping on private land in 2021/22 (the workbook: 0 agricultural,
+    residential, commercial): said as such, not as "0% ... and Basildon recorded none at all"; the
+    costs of 2016/17 name the authority."""
+    wb = _sheet(shared_data, "LA_incidents")
+    row = wb[(wb["Year"] == "2021-22") & (wb["LA Name"] == "Basildon")].iloc[0]
+    assert sum(float(row[p]) for p in PRIVATE) == 0
+    out = build_report(tmp_path, f'title = "t"\narea = "Basildon"\n[flytipping]\nfile = "{shared_data / XLSX}"\n')
+    page = html.unescape((out / "index.html").read_text())
+    assert "Basildon's council recorded none on private land" in page
+    assert "Basildon's council recorded no fly-tipping on private land in 2021/22" in page  # the key finding
+    assert "0% of the incidents" not in page and "0% was on private land" not in page
+    assert re.search(r"£[\d,]+ in 2016/17 for Basildon; the table has no clearance costs", page)

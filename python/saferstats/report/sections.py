@@ -1038,12 +1038,19 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
     own_private = 100 * t["private_land"].sum() / total if total > 0 else float("nan")
     zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
     who = label if len(t) > 1 else str(t[area].iloc[0])
-    text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {own_private:.0f}% of the incidents "
-            f"{who}'s {'councils' if len(t) > 1 else 'council'} recorded were on private land (residential, agricultural, "
-            f"commercial or industrial), against {nat_private:.0f}% across England. Councils count the fly-tipping they "
-            "deal with; on private land that is mostly not them (landowners clear it), so private-land figures are a "
-            "floor, not a measure of it")
-    text += (f", and {_names(zero)} recorded none at all." if zero else ".") + "".join(notes)
+    councils = "councils" if len(t) > 1 else "council"
+    if len(zero) == len(t):  # nothing on private land at all: a share of 0% says only that
+        text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {who}'s {councils} recorded none on "
+                f"private land (residential, agricultural, commercial or industrial), against {nat_private:.0f}% of "
+                "incidents across England. Councils count the fly-tipping they deal with; on private land that is "
+                "mostly not them (landowners clear it), so this says nothing about how much there is.")
+    else:
+        text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {own_private:.0f}% of the incidents "
+                f"{who}'s {councils} recorded were on private land (residential, agricultural, commercial or "
+                f"industrial), against {nat_private:.0f}% across England. Councils count the fly-tipping they deal "
+                "with; on private land that is mostly not them (landowners clear it), so private-land figures are a "
+                "floor, not a measure of it" + (f", and {_names(zero)} recorded none at all." if zero else "."))
+    text += "".join(notes)
     frame = _mark(_round(t, 1), hidden)
     frame.attrs["private_share"] = {"own": own_private, "england": nat_private, "who": who, "year": last,
                                     "councils": len(t), "none": zero}
@@ -1069,9 +1076,11 @@ def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str]
     later = "" if year == latest else (f"; the table has no clearance costs by authority after {year}, so there is no "
                                        f"current figure")
     top = rows.loc[rows[col].idxmax()]
+    # the authorities of that year by name when there is one (Poole in 2016/17, before the 2019 merger)
+    whose = (str(top[area]) if len(rows) == 1
+             else f"{label or 'the area'}'s {len(rows)} authorities of that year, the most in {top[area]} (£{top[col]:,.0f})")
     return (f" Clearance costs (Defra's estimate from the size of each incident, not what councils spent): "
-            f"£{rows[col].sum():,.0f} for {label or 'the area'}'s {len(rows)} authorit{'y' if len(rows) == 1 else 'ies'} "
-            f"in {year}" + (f", the most in {top[area]} (£{top[col]:,.0f})" if len(rows) > 1 else "") + later + ".")
+            f"£{rows[col].sum():,.0f} in {year} for {whose}" + later + ".")
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:

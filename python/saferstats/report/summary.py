@@ -598,7 +598,12 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                           if step else "") + ".")
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
-    if share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
+    if share and not absent and share["own"] == 0 and share["none"]:
+        out.append(f"{share['who']}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
+                   f"private land in {share['year']} (England: {share['england']:.0f}% of incidents); councils record "
+                   "little of the fly-tipping on private land, which landowners clear, so this says nothing about how "
+                   "much there is.")
+    elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
         out.append(f"Of the fly-tipping {share['who']}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
                    f"in {share['year']}, {share['own']:.0f}% was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({_names(share['none'])} recorded none)"
