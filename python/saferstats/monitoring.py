@@ -1193,7 +1193,8 @@ def peer_compare(
 
     For each compared area (``areas``, default all with peers): the group's pooled rate (Σ
     numerators / Σ denominators, PHE exact/Byar CI; for estimates the inverse-variance weighted
-    geometric mean) and the mean of the peers' values with a t interval; the area's rank among
+    geometric mean) and the mean of the peers' values with a t interval (its lower limit not below
+    0: with two peers it is wide, t on 1 degree of freedom is 12.7); the area's rank among
     itself and its peers (1 = highest); the ratio of the area to the pooled group value with a CI
     (Poisson wald-log for rates; log-scale for estimates) and ``significance`` ("higher",
     "lower", "similar"). Columns: ``area, n_peers, rate, rate_lower, rate_upper, group_rate…,
@@ -1299,7 +1300,8 @@ def peer_compare(
             sr = float(np.sqrt(se[i] ** 2 + sg**2))
             ratio, rlo, rhi = float(np.exp(lr)), float(np.exp(lr - z * sr)), float(np.exp(lr + z * sr))
         row.update({
-            "group_mean": mean, "group_mean_lower": mean - half, "group_mean_upper": mean + half,
+            # a mean of rates or ratios is not negative: with two or three peers the t interval can reach below 0
+            "group_mean": mean, "group_mean_lower": max(mean - half, 0.0), "group_mean_upper": mean + half,
             "rank": rank, "of": k + 1, "ratio": ratio, "ratio_lower": rlo, "ratio_upper": rhi,
             "significance": "higher" if rlo > 1 else ("lower" if rhi < 1 else "similar"),
             "confidence": conf,
