@@ -117,6 +117,15 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
 
 
+def _warn_dropped(fill: np.ndarray, what: str) -> None:
+    """Say how many points ``missing="drop"`` left out (label -2 in ``fill`` of :func:`_latlon`),
+    as every other function that drops rows does."""
+    gone = np.flatnonzero(fill == -2)
+    if gone.size:
+        warn_user(f"{what}: {gone.size:,} of {len(fill):,} point(s) have missing coordinates and are left out "
+                  f"(label -2; first at row {int(gone[0])})")
+
+
 def _warn_swapped(a: np.ndarray, b: np.ndarray) -> None:
     """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when every point is
     outside the UK as (lat, lon) but inside it as (lon, lat)."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _saferstats as _ext
 from ..exceptions import InvalidInputError
-from ._common import _choice, _float_arg, _int_arg, _latlon
+from ._common import _choice, _float_arg, _int_arg, _latlon, _warn_dropped
 
 __all__ = ["dbscan", "hdbscan"]
 
@@ -49,6 +49,7 @@ def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, mis
     eps = _float_arg("eps_m", eps_m, positive=True)
     _choice("missing", missing, ("error", "drop"))
     a, b, ok, out = _latlon(lat, lon, missing, study_area)
+    _warn_dropped(out, "dbscan")
     labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
     if ok.all():
         return np.asarray(labels)
@@ -86,6 +87,7 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
             raise InvalidInputError(f"`{name}` must be a whole number", name)
     _choice("missing", missing, ("error", "drop"))
     a, b, ok, out = _latlon(lat, lon, missing, study_area)
+    _warn_dropped(out, "hdbscan")
     if isinstance(min_cluster_size, (int, np.integer)) and min_cluster_size < 2:
         raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
     mcs = _int_arg("min_cluster_size", min_cluster_size, 2)
