@@ -606,8 +606,9 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
         out.append(f"Of the fly-tipping {share['who']}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
                    f"in {share['year']}, {share['own']:.0f}% was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
-                   "which landowners clear, so this is a floor" + (f" ({_names(share['none'])} recorded none)"
-                                                                 if share["none"] else "") + ".")
+                   "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
+                                                                 f"{share['councils']} recorded none; named in the "
+                                                                 "section)" if share["none"] else "") + ".")
     return out
 
 
