@@ -59,3 +59,7 @@ def test_find_table_number_does_not_give_back_hidden_searches(shared_data, tmp_p
     shown = disp[disp.csp == "Basildon"].set_index("group")["searches"]
     assert [g for g in shown.index if is_hidden(shown[g])] == ["Mixed", "Other"]
     assert shown[["Asian", "Black", "White"]].astype(int).tolist() == [18, 36, 455]
+    # labels that depend on a hidden count are hidden with it: 'reliable' True said Mixed had 10 or
+    # more searches (with the CSP's total, Other then had at most 4)
+    gone = disp["searches"].map(is_hidden)
+    assert disp.loc[gone, "reliable"].map(is_hidden).all() and disp.loc[gone, "ratio_method"].map(is_hidden).all()

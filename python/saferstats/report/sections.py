@@ -684,8 +684,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 m |= rows
         return m
 
-    d_hidden = {"searches": hs, **{c: hs for c in ("rate", "rate_lower", "rate_upper")},
-                **{c: compare_mask(disp, hs) for c in ("ratio", "ratio_lower", "ratio_upper")}}
+    # labels that depend on a hidden count go with it, as suppress() does: 'reliable' says whether
+    # there were 10 or more searches, 'exact (zero count)' that a count was 0
+    d_hidden = {"searches": hs, **{c: hs for c in ("rate", "rate_lower", "rate_upper", "reliable")},
+                **{c: compare_mask(disp, hs) for c in ("ratio", "ratio_lower", "ratio_upper", "ratio_method")}}
     own = hn | hh
     find_cols = [*by, "group", "n", "hits", "rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr",
                  "p_value", "test"] + (["withheld"] if _any_text(out, "withheld") else [])
