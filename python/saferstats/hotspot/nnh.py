@@ -13,6 +13,7 @@ from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
 from ._common import _ExcelMixin, _float_arg, _int_arg, _points_in
+from .nni import _shared_locations
 
 __all__ = ["nnh_threshold", "nnh", "NnhResult"]
 
@@ -96,7 +97,10 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     points at each order), or a fixed distance ``threshold`` in metres. Order-1 clusters equal
     ``scipy.cluster.hierarchy`` single linkage cut at the threshold, keeping groups of at least
     ``min_points`` (checked in the tests). For outlines pass ``result.order(1)`` as labels to
-    :func:`cluster_summary`. ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
+    :func:`cluster_summary`. Points at one exact location are 0 m apart, so a location holding
+    ``min_points`` records is a cluster by itself: a warning says how many such locations there
+    are when many points share locations (police.uk snaps records to anonymised map points).
+    ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
     it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`; its area is the default ``area``, and the labels
     are those of the points inside.
@@ -132,6 +136,14 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
             warn_user(f"nnh: area = {ar:g} is under 1/1000 of the {spread:,.4g} (units of x, y squared) the points "
                       "spread over, so the threshold distance is far below their spacing and no cluster can form — "
                       "is the area in other units (km² for coordinates in metres: multiply by 1,000,000)?")
+    found = _shared_locations(xs, ys)
+    if found is not None:  # a map point holding min_points records is a cluster at distance 0 by itself
+        shared, counts = found
+        alone = int((counts >= mp).sum())
+        warn_user(f"nnh: {shared:,} of {len(xs):,} points ({shared / len(xs):.0%}) share their exact location with "
+                  "another (police.uk publishes records at anonymised map points), so they are 0 m apart: "
+                  f"{alone:,} location(s) hold {mp} or more records each and are clusters on their own, whatever the "
+                  "threshold; read such a cluster as a count at one map point, not as a spread of nearby events")
     res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
     return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),
                      min_points=mp)

@@ -95,17 +95,27 @@ def clark_evans(x: Any, y: Any = None, *, area: float | None = None, perimeter: 
 SHARED_LOCATIONS = 0.1
 
 
-def _warn_shared_locations(xs: np.ndarray, ys: np.ndarray) -> None:
-    """Warn when many points share their exact location with another: their nearest-neighbour
-    distance is 0, so R reads "clustered" partly because the points were snapped (police.uk moves
-    every record to one of a set of anonymised map points), not because events cluster."""
+def _shared_locations(xs: np.ndarray, ys: np.ndarray) -> tuple[int, np.ndarray] | None:
+    """(points sharing their exact location with another, points per distinct location) when more
+    than :data:`SHARED_LOCATIONS` of 10 or more points do (police.uk moves every record to one of a
+    set of anonymised map points); None otherwise."""
     n = len(xs)
     if n < 10:
-        return
+        return None
     _, inverse, counts = np.unique(np.column_stack([xs, ys]), axis=0, return_inverse=True, return_counts=True)
     shared = int((counts[np.asarray(inverse).ravel()] > 1).sum())
-    if shared <= SHARED_LOCATIONS * n:
+    return (shared, counts) if shared > SHARED_LOCATIONS * n else None
+
+
+def _warn_shared_locations(xs: np.ndarray, ys: np.ndarray) -> None:
+    """Warn when many points share their exact location with another: their nearest-neighbour
+    distance is 0, so R reads "clustered" partly because the points were snapped, not because
+    events cluster."""
+    found = _shared_locations(xs, ys)
+    if found is None:
         return
+    shared, counts = found
+    n = len(xs)
     warn_user(f"clark_evans: {shared:,} of {n:,} points ({shared / n:.0%}) share their exact location with another, so "
               "their nearest-neighbour distance is 0: R reads as clustered partly because the points were snapped to "
               "common locations (police.uk publishes records at anonymised map points), not only because events "
