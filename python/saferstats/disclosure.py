@@ -311,7 +311,7 @@ def suppress(
     ratios, p-values) are blanked wherever a count of their row is hidden; **other** columns
     (labels, populations, confidence) are never touched.
 
-    Method (ONS / NHS England practice; Cox 1980): counts ``0 < n < threshold`` (default: 1–4)
+    Method (ONS / NHS England practice; Cox 1980; ``docs/methods/disclosure.md``): counts ``0 < n < threshold`` (default: 1–4)
     are hidden (primary). Secondary suppression then hides further counts until no hidden count
     can be recovered exactly from what stays published plus the totals an analyst can expect to
     be public — the exact linear audit over:
