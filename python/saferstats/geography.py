@@ -148,6 +148,12 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     ``"avon-and-somerset"``, and a force as the Home Office or police.uk spells it, such as ``"City of
     London"`` or ``"Devon and Cornwall"``, work at ``level="force"``), as ``{"level", "code", "name"}``.
 
+    Other names of one area find it, and the result gives its ONS name: the ONS inverted names either
+    way round or without their tail (``"Bristol"``, ``"City of Bristol"``: ``"Bristol, City of"``),
+    the short form before a join (``"Southend"``, ``"Stoke"``, ``"Brighton"``, ``"Durham"``), the
+    Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``) and ``"Hull"``.
+    A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both.
+
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
     whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
@@ -157,6 +163,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
 
     >>> find_area("st albans")
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
+    >>> find_area("Caerdydd")
+    {'level': 'la', 'code': 'W06000015', 'name': 'Cardiff'}
     >>> find_area("Hertfordshre", level="force")
     Traceback (most recent call last):
     ...
@@ -191,6 +199,13 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     other = _other_level(q, lvl) or _former_district(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
+    codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
+    if len(codes) == 1:
+        return {"level": lvl, "code": codes[0], "name": str(names[codes[0]])}
+    if len(codes) > 1:
+        raise UnknownAreaError(
+            f"{query!r} could be more than one {lvl}: "
+            + ", ".join(f"{names[c]!r} ({c})" for c in codes) + "; pass the full name or the code", "query")
     close = _close(str(query), [str(n) for n in names.values])
     fid = force_id(query) if lvl != "force" else None
     force = ""
@@ -206,6 +221,64 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )
+
+
+#: The Welsh names of the 22 Welsh principal areas (ONS ``LAD24NMW``; the names of ISO 3166-2:GB),
+#: by 2024 code, where they differ from the English ones (Gwynedd, Conwy, Ceredigion, Powys,
+#: Blaenau Gwent and Rhondda Cynon Taf are spelt the same in both languages).
+_WELSH_LA = {
+    "W06000001": "Ynys Môn", "W06000004": "Sir Ddinbych", "W06000005": "Sir y Fflint", "W06000006": "Wrecsam",
+    "W06000009": "Sir Benfro", "W06000010": "Sir Gaerfyrddin", "W06000011": "Abertawe",
+    "W06000012": "Castell-nedd Port Talbot", "W06000013": "Pen-y-bont ar Ogwr", "W06000014": "Bro Morgannwg",
+    "W06000015": "Caerdydd", "W06000018": "Caerffili", "W06000020": "Tor-faen", "W06000021": "Sir Fynwy",
+    "W06000022": "Casnewydd", "W06000024": "Merthyr Tudful",
+}
+#: Names in everyday use that neither ONS form gives: 2024 LA code -> names.
+_LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT",)}
+#: Parts that join a place to the rest of its name ("Stoke-on-Trent", "Brighton and Hove"): the part
+#: before one is the name in everyday use ("Stoke", "Brighton") when no other area shares it.
+_NAME_JOINS = re.compile(r"(?:-on-|-upon-| upon |-under-| and | with )")
+
+
+@functools.lru_cache(maxsize=4)
+def _aliases(level: str) -> dict[str, tuple[str, ...]]:
+    """Other names of the areas of ``level`` ("la" or "csp"), lower case, to the codes they name:
+    the ONS inverted names the other way round and without their tail ("Bristol, City of": "City
+    of Bristol", "Bristol"), "County Durham" as "Durham", the everyday short form before a join
+    ("Southend-on-Sea": "Southend"; "Newcastle" names two areas), the Welsh names of Welsh areas
+    ("Caerdydd") and a few names in everyday use ("Hull")."""
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    names = _names(level)
+    out: dict[str, set[str]] = {}
+
+    def add(form: str, code: str) -> None:
+        out.setdefault(form.strip().lower(), set()).add(str(code))
+
+    for code, name in names.items():
+        base = str(name)
+        m = re.fullmatch(r"(.+), ((?:City|County) of)", base)
+        if m:
+            base = m.group(1)
+            add(f"{m.group(2)} {base}", code)
+            add(base, code)
+        if base.startswith("County "):
+            add(base[len("County "):], code)
+        stem = _NAME_JOINS.split(base)[0]
+        if stem != base and len(stem) >= 4:
+            add(stem, code)
+    by_la = {**{c: (w,) for c, w in _WELSH_LA.items()}}
+    for c, extra in _LA_EVERYDAY.items():
+        by_la[c] = (*by_la.get(c, ()), *extra)
+    for la_code, forms in by_la.items():
+        rows = lk[lk["la_code"] == la_code]
+        # at level "csp", only an authority that is a CSP of its own (Merthyr Tydfil is part of Cwm Taf,
+        # which its English name does not find either)
+        codes = [la_code] if level == "la" else list(rows.loc[rows["csp"] == rows["la"], "csp_code"].unique())
+        for form in forms:
+            for code in codes:
+                add(form, code)
+    exact = {str(n).lower() for n in names.values}
+    return {k: tuple(sorted(v)) for k, v in out.items() if k not in exact}
 
 
 #: Districts of 2016 abolished in the April 2019 mergers that Census 2021 LSOAs cannot split exactly
@@ -499,9 +572,12 @@ def _force_keys() -> dict[str, str]:
         for k in (slug, name, fcode, force_slug(name)):
             keys[str(k).strip().lower()] = str(slug)
     # names in use that the ONS lookup does not carry: Hampshire Constabulary is "Hampshire and Isle
-    # of Wight Constabulary" since 2022 (police.uk id still "hampshire"); "the Met"
+    # of Wight Constabulary" since 2022 (police.uk id still "hampshire"); "the Met"; the Welsh forces'
+    # own Welsh names (Heddlu De Cymru is South Wales Police)
     for k, slug in (("hampshire and isle of wight", "hampshire"), ("met", "metropolitan"), ("the met", "metropolitan"),
-                    ("met police", "metropolitan")):
+                    ("met police", "metropolitan"), ("heddlu de cymru", "south-wales"),
+                    ("heddlu gogledd cymru", "north-wales"), ("heddlu dyfed-powys", "dyfed-powys"),
+                    ("heddlu gwent", "gwent")):
         keys[k] = keys[force_slug(k)] = slug
     return keys
 

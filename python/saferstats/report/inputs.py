@@ -78,6 +78,8 @@ def scope_of(area: str) -> Scope:
     (['Hertfordshire'], 10, True)
     >>> scope_of("Stevenage").forces
     {'Hertfordshire'}
+    >>> scope_of("Caerdydd").label, sorted(scope_of("Caerdydd").forces)
+    ('Cardiff', ['South Wales'])
     """
     from ..geography import area_lookup
 
@@ -94,6 +96,17 @@ def scope_of(area: str) -> Scope:
             former = former[former.csp_code.isin(set(rows.csp_code))]
             return Scope(str(area), set(rows.force_name), set(rows.csp), set(rows.la) | set(former.la),
                          set(rows.la_code) | set(former.la_code))
+    # another name of one area ("Hull", "Bristol", "Caerdydd", "Heddlu Gwent"): the area's own scope,
+    # under its ONS name (the name the published tables use)
+    from ..geography import UnknownAreaError, find_area
+
+    for level in ("force", "csp", "la"):
+        try:
+            hit = find_area(a, level=level)  # type: ignore[arg-type]
+        except UnknownAreaError:
+            continue
+        if hit["name"].lower() != a:
+            return scope_of(hit["name"])
     return Scope(str(area), set(), set(), set(), set())
 
 
