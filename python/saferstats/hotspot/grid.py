@@ -105,11 +105,19 @@ class HotspotGrid(Result):
             g += f", bandwidth {self.bandwidth:,.6g}"
         if self.value is not None:
             v = self.values
-            finite = v[np.isfinite(v)]
+            inside = (self.cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in self.cells.columns
+                      else np.ones(len(v), dtype=bool))
+            # the headline is the study area's: a kernel spreads the events near its edge over the
+            # cells beyond it, whose densities are no place of the area's (leave them out with
+            # cells[in_study_area]; pai and hotspot_classify do)
+            finite = v[inside & np.isfinite(v)]
             top = f"max {finite.max():.6g}" if finite.size else "no finite values"
-            g += f"; {self.value}: {top}, {int((v > 0).sum()):,} cells > 0"
-            blank = int((np.isnan(v) & ~self.cells[IN_STUDY_AREA].to_numpy(dtype=bool)).sum()
-                        ) if IN_STUDY_AREA in self.cells.columns else 0
+            where = " in the study area" if not inside.all() else ""
+            g += f"; {self.value}: {top}, {int((v[inside] > 0).sum()):,} cells > 0{where}"
+            blank = int((np.isnan(v) & ~inside).sum())
+            spread = int((v[~inside] > 0).sum())
+            if spread:
+                g += f" ({spread:,} cells outside it also > 0: leave them out with cells['{IN_STUDY_AREA}'])"
             if blank:
                 g += f" ({blank:,} cells outside the study area have no value)"
         return g
@@ -314,7 +322,11 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
     are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`,
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
-    covers the points, with a warning when a few far-away points stretch it.
+    covers the points, with a warning when a few far-away points stretch it. The kernel spreads
+    the events near the area's edge over the cells beyond it: those cells keep that density (so
+    that the surface integrates to the events), ``in_study_area`` is False there, and the headline's
+    maximum and count are the area's cells' (it says how many outside are > 0). Take the area's
+    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does.
 
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
