@@ -677,7 +677,7 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
         why = "; ".join(dict.fromkeys(_NON_RESIDENT[force_id(w) or ""] for w in which))
         out["denominator"] = out["denominator"].astype(object)
         out.loc[rows, "denominator"] = [f"{d}; caution: {why}, so rates per resident (and ratios of them) "
-                                        "are not comparable with other areas'" for d in out.loc[rows, "denominator"]]
+                                        "are not comparable with other areas' rates" for d in out.loc[rows, "denominator"]]
     return list(dict.fromkeys(which))
 
 

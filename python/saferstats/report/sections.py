@@ -493,16 +493,23 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     shown = disp.copy()
     shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
                                                      text.str.split("; caution: ", n=1).str[0])
+    names = _force_names(map(str, areas))
+    listed = ", ".join(names[str(a)] for a in areas)
     if "comparability" in disp.columns and "like_for_like" in disp.columns:
+        # the caution's rows read "like for like" in the page's cells once the caution is in the text, so
+        # the caption (made from columns that are the same in every row) must name the exception: it
+        # said "Comparability: like for like. Like for like: yes." beside the City's caution
         note = disp["comparability"].astype(str)
         mine = note.str.contains(_NON_RESIDENT_ROW, regex=False)
         kept = note.str.replace(f"; {_NON_RESIDENT_ROW}", "", regex=False).str.replace(_NON_RESIDENT_ROW, "", regex=False)
-        shown["comparability"] = kept.where(kept != "", "like for like")
-        shown.loc[mine & (shown["comparability"] == "like for like"), "like_for_like"] = True
+        kept = kept.where(kept != "", "like for like")
+        shown["comparability"] = kept.where(kept != "like for like",
+                                            f"like for like, except {listed} (see the caution in the text)")
+        if not (~disp["like_for_like"].astype(bool) & ~mine).any():  # said by the comparability text
+            shown = shown.drop(columns="like_for_like")
     why = "; ".join(cautions) if cautions else ("most people searched there do not live there, so rates per resident "
-                                                "(and ratios of them) are not comparable with other areas'")
-    names = _force_names(map(str, areas))
-    return shown, f" Caution for {', '.join(names[str(a)] for a in areas)}: {why}."
+                                                "(and ratios of them) are not comparable with other areas' rates")
+    return shown, f" Caution for {listed}: {why}."
 
 
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:

@@ -538,7 +538,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                                   f"{era.group(4)}, so they differ")
             if _non_resident(d, key):  # (City of London: most people searched there live elsewhere)
                 caveats.insert(0, "rates per resident, but most people searched there do not live there, so not "
-                                  "comparable with other areas'")
+                                  "comparable with other areas' rates")
             if str(r.get("reliable", "")) == "False":
                 caveats.insert(0, "flagged unreliable by the Home Office rule: fewer than 10 searches or 1,000 residents")
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
