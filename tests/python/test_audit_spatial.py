@@ -39,11 +39,14 @@ def test_gi_star_binary_matches_spdep_localg(case):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "gi_star(transform='R') z-scores are not Ord & Getis' Gi* z: with row-standardised weights "
-    "the statistic is the binary one divided by the row sum, so its z under randomisation is the "
-    "binary z (spdep localG gives the same z for styles B and W; an exact enumeration of all 720 "
-    "permutations of the docs C5/C6 data gives z = -1.397 ... 2.024 for both). saferstats (as esda "
-    "G_Local, pysal/esda#121) returns -0.625 ... 1.280, so hot/cold-spot labels are too few."))
+    "gi_star(transform='R') z-scores are not Ord & Getis' Gi* z. The analytic variance "
+    "(docs/methods/hotspots.md C5) is W_i(N - W_i)/(N - 1)/N^2 s^2/ybar^2, which is "
+    "(N S1_i - W_i^2)/(N - 1)/N^2 s^2/ybar^2 with S1_i = sum_j w_ij^2 only for binary weights "
+    "(w^2 = w). Row-standardised weights only rescale the statistic, so its z is the binary z: "
+    "spdep localG gives the same z for styles B and W, and an exact enumeration of all 720 "
+    "permutations of the docs C5/C6 data gives z = -1.397 ... 2.024 for both; saferstats (as esda "
+    "G_Local, cf. pysal/esda#121) gives -0.625 ... 1.280 (z shrunk by sqrt((N/k_i - 1)/(N - 1))), "
+    "so hot/cold spots are missed."))
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_gi_star_row_standardised_matches_spdep_localg(case):
     g = saferstats.gi_star(case["values"], _weights(case), transform="R", permutations=0)
