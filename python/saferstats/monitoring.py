@@ -1189,7 +1189,9 @@ def peer_compare(
     is never its own peer). The indicator is either a **rate** (``numerator``, ``denominator``;
     per ``multiplier``) or any **ratio-type estimate with a CI** (``value``, ``lower``,
     ``upper``; e.g. disproportionality ratios), whose log-scale standard error is read off the
-    interval.
+    interval: (log upper − log lower)/(2·z) at ``confidence``, so the intervals given must be at
+    that level (95% intervals read with ``confidence=0.998`` would give standard errors 1.96/3.09 of
+    their size, and call too many areas different).
 
     For each compared area (``areas``, default all with peers): the group's pooled rate (Σ
     numerators / Σ denominators, PHE exact/Byar CI; for estimates the inverse-variance weighted

@@ -271,9 +271,11 @@ impl PermutedIds {
 uninterruptible! {
     /// Getis–Ord Gi* for every unit (the unit itself included in its neighbourhood).
     ///
-    /// Method (docs/methods/hotspots.md C5; esda `G_Local(star=True)`): Gᵢ* = Σⱼ wᵢⱼ yⱼ / Σ y (j includes i, self
-    /// weight 1 for 'B'; for 'R' the row maximum, then row-standardised, as esda); E = Wᵢ/N,
-    /// Var = Wᵢ(N − Wᵢ)/(N − 1)/N² · s²/ȳ² with s² the population variance; z = (G − E)/√Var;
+    /// Method (docs/methods/hotspots.md C5; Ord & Getis 1995, spdep `localG`, esda `G_Local(star=True)`):
+    /// Gᵢ* = Σⱼ wᵢⱼ yⱼ / Σ y (j includes i, self weight 1 for 'B'; for 'R' the row maximum, then
+    /// row-standardised, as esda); E = Wᵢ/N, Var = (N·Σⱼwᵢⱼ² − Wᵢ²)/(N − 1)/N² · s²/ȳ² with s² the
+    /// population variance (Wᵢ(N − Wᵢ) for binary weights); z = (G − E)/√Var, so row-standardising
+    /// does not change z (as spdep; esda's row-standardised z uses the binary variance);
     /// `p_norm` = sf(|z|). With `permutations` > 0, conditional randomisation (neighbour values drawn
     /// from the other n − 1 units; one seeded set of draws shared by all units, as esda) gives
     /// `p_sim` = (larger + 1)/(permutations + 1), folded. An island has only itself.
@@ -289,6 +291,8 @@ uninterruptible! {
     /// let w = Weights::distance_band(&x, &y, 15.0, true).unwrap();
     /// let g = gi_star(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Binary, 0, 0).unwrap();
     /// assert!((g.z[5] - 2.024243).abs() < 1e-6); // esda / spdep, docs/methods/hotspots.md C5
+    /// let r = gi_star(&[2., 3., 3.2, 5., 8., 7.], &w, Transform::Row, 0, 0).unwrap();
+    /// assert!((r.z[5] - 2.024243).abs() < 1e-6); // spdep localG style "W"
     /// ```
     pub fn gi_star(values: &[f64], w: &Weights, transform: Transform, permutations: usize, seed: u64) -> Result<LocalResult> = gi_star_with;
 }
@@ -306,8 +310,11 @@ fn gi_star_row(args: OnWeights<'_>) -> impl Fn(usize, &PermutedIds) -> LocalRow 
         let lag: f64 = sw * values[i] + nbh.lag(values);
         let g = lag / sum;
         let wi: f64 = sw + nbh.weights.iter().sum::<f64>();
+        let s1: f64 = sw * sw + nbh.weights.iter().map(|w| w * w).sum::<f64>();
         let e = wi / nf;
-        let v = wi * (nf - wi) / (nf - 1.0) / (nf * nf) * var / (mean * mean);
+        // Ord & Getis (1995): (N·Σⱼwᵢⱼ² − Wᵢ²); Wᵢ(N − Wᵢ) is its binary case only (esda uses
+        // that for every transform, pysal/esda#121, so its row-standardised z is too small)
+        let v = (nf * s1 - wi * wi) / (nf - 1.0) / (nf * nf) * var / (mean * mean);
         let z = (g - e) / v.sqrt();
         let p_sim = if args.permutations > 0 {
             perm_ids.p_sim(values, i, nbh.neighbours.len(), g, |draw| {

@@ -38,15 +38,9 @@ def test_gi_star_binary_matches_spdep_localg(case):
     np.testing.assert_allclose(g.z, case["gi_star_z_B"], rtol=REL, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gi_star(transform='R') z-scores are not Ord & Getis' Gi* z. The analytic variance "
-    "(docs/methods/hotspots.md C5) is W_i(N - W_i)/(N - 1)/N^2 s^2/ybar^2, which is "
-    "(N S1_i - W_i^2)/(N - 1)/N^2 s^2/ybar^2 with S1_i = sum_j w_ij^2 only for binary weights "
-    "(w^2 = w). Row-standardised weights only rescale the statistic, so its z is the binary z: "
-    "spdep localG gives the same z for styles B and W, and an exact enumeration of all 720 "
-    "permutations of the docs C5/C6 data gives z = -1.397 ... 2.024 for both; saferstats (as esda "
-    "G_Local, cf. pysal/esda#121) gives -0.625 ... 1.280 (z shrunk by sqrt((N/k_i - 1)/(N - 1))), "
-    "so hot/cold spots are missed."))
+# gi_star(transform="R") used esda's binary-only variance W_i(N - W_i) (pysal/esda#121) for every
+# transform, so its z was shrunk by sqrt((N/k_i - 1)/(N - 1)) (Herts ASB lattice: 3 hot spots where
+# binary weights gave 41); fixed in session 10 with Ord & Getis' (N sum_j w_ij^2 - W_i^2).
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_gi_star_row_standardised_matches_spdep_localg(case):
     g = saferstats.gi_star(case["values"], _weights(case), transform="R", permutations=0)
@@ -55,7 +49,7 @@ def test_gi_star_row_standardised_matches_spdep_localg(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_gi_star_z_does_not_depend_on_row_standardisation_in_spdep(case):
-    """The premise of the xfail above, checked on the reference itself (B and W agree)."""
+    """The premise of the test above, checked on the reference itself (B and W agree)."""
     np.testing.assert_allclose(case["gi_star_z_W"], case["gi_star_z_B"], rtol=1e-9, atol=1e-12)
 
 

@@ -118,8 +118,10 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     """Getis-Ord Gi* hot and cold spots.
 
     Method (``docs/methods/hotspots.md`` C5): Gi* = Σ_j w_ij y_j / Σ y with the unit in its own neighbourhood;
-    analytic z as esda ``G_Local(star=True)`` (equal to esda's ``Zs`` for the same transform, and to
-    spdep ``localG`` for binary weights); ``p_norm`` = one-sided normal p of |z|; ``p_sim`` from
+    analytic z with Ord & Getis' (1995) variance, as spdep ``localG`` (equal to esda's ``Zs`` for
+    binary weights; row-standardising, ``transform="R"``, rescales Gi* but leaves z unchanged, where
+    esda's row-standardised ``Zs`` uses the binary variance and comes out too small, pysal/esda#121);
+    ``p_norm`` = one-sided normal p of |z|; ``p_sim`` from
     ``permutations`` conditional permutations (seeded; reproducible whatever the thread count).
     ``label``: "Hot spot 99%/95%/90%" or "Cold spot …" from the two-sided normal p of z (ArcGIS
     convention, |z| > 2.576 / 1.960 / 1.645), Benjamini-Hochberg adjusted with ``fdr=True``;
