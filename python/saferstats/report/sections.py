@@ -670,6 +670,17 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
+    # a published part bounds its hidden whole from below (finds <= number <= searches), and a
+    # hidden count is at least 1 (zeros are published; a find row exists only for a group that was
+    # searched): the linear audit does not know the second. Derbyshire, Amber Valley (police.uk,
+    # Dec 2019 - Feb 2020): White 39 searches hidden to protect Black (1), but 39 White finds
+    # published gave White >= 39, so Black <= total - 39 = 1. A part of a hidden whole is hidden.
+    row_of = {tuple(map(str, k)): i for i, k in enumerate(out[keys].itertuples(index=False))}
+    for k, i in where.items():
+        j = row_of.get(k)
+        if j is not None and hs[i]:
+            hn[j] = True
+    hh = hh | hn
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
         return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
