@@ -545,10 +545,24 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         sig = [r for _, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+        # the comparisons that were made: a group other than White with both limits published (not
+        # withheld as not comparable, not suppressed). With none, "no significant difference" would
+        # say something the table does not (Derbyshire by CSP, Dec 2019 - Feb 2020: every find rate
+        # withheld or suppressed)
+        compared = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White"
+                       and _num(r["diff_lower"]) is not None and _num(r["diff_upper"]) is not None)
+        others = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White")
         if sig:
             items = [f"{r['group']}{' in ' + str(r.iloc[0]) if r.index[0] != 'group' else ''} "
                      f"({'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})" for r in sig]
             out.append("Find rates differed significantly from White for " + _names(items) + ".")
+        elif not compared:
+            out.append("Find rates (searches finding what was searched for) could not be compared with White for any "
+                       "group: every comparison is withheld as not comparable or suppressed to protect small numbers.")
+        elif compared < others:
+            out.append(f"Find rates (searches finding what was searched for) showed no statistically significant "
+                       f"difference from White for the {compared} of {others} comparisons that could be made (the others "
+                       "are withheld as not comparable or suppressed to protect small numbers).")
         else:
             out.append("Find rates (searches finding what was searched for) showed no statistically significant "
                        "difference from White for any group.")
