@@ -165,7 +165,8 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
 
 
 def load_config(path: str | Path) -> dict:
-    """Read and validate an assessment TOML file (see ``examples/assessment.toml``).
+    """Read and validate an assessment TOML file (a commented example: ``saferstats report
+    --example-config``, the repository's ``examples/assessment.toml``).
 
     Raises :class:`ConfigError` naming the key and the problem.
     """
