@@ -625,11 +625,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                        f"outside their force's area) and are not in the tables ({where}).")
     patch = disp.attrs.get("small_footprint") or {}
     if patch:  # a police.uk location query, not a force's searches: say so beside its rates
-        patch_names = _force_names(list(patch))
+        by_area = not any(str(b) == "force" for b in by)
+        what = ("local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership") \
+            if by_area else "force"
+        patch_names = {f: f for f in patch} if by_area else _force_names(list(patch))
         place_words += " " + " ".join(
-            f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a force area of "
-            f"{a:,.0f} km² (a police.uk location query rather than the force's searches?), so its rates against the whole "
-            "force's population are not meaningful." for f, (d, a) in patch.items())
+            f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a {what} area of "
+            f"{a:,.0f} km² (a police.uk location query rather than the {what}'s searches?), so its rates against the whole "
+            f"{what}'s population are not meaningful." for f, (d, a) in patch.items())
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
