@@ -1055,7 +1055,23 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
     zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
     who = label if len(t) > 1 else str(t[area].iloc[0])
     councils = "councils" if len(t) > 1 else "council"
-    if len(zero) == len(t):  # nothing on private land at all: a share of 0% says only that
+    if hidden["private_land"].any() and own_private == own_private:
+        # the share, to a whole per cent, puts the hidden private-land counts' sum in an interval: with
+        # the published ones and a hidden count at least 1 (zeros are published), it can leave one
+        # value (Ryedale 2021/22: 58 incidents, "2% on private land", private [c] = 1)
+        k = int(hidden["private_land"].sum())
+        known = float(t.loc[~hidden["private_land"], "private_land"].sum())
+        shown = round(own_private)
+        lo = max(np.ceil((shown - 0.5) / 100 * total - known - 1e-9), k)
+        hi = np.floor((shown + 0.5) / 100 * total - known + 1e-9)
+        if hi - lo + 1 < 2:
+            own_private = float("nan")
+    if own_private != own_private and total > 0:
+        text = (f" Where fly-tipping was recorded, {last} (Defra's land types): the share of the incidents {who}'s "
+                f"{councils} recorded on private land is not given, as it would give back a count too small to publish "
+                f"(England: {nat_private:.0f}%). Councils count the fly-tipping they deal with; on private land that is "
+                "mostly not them (landowners clear it), so private-land figures are a floor, not a measure of it.")
+    elif len(zero) == len(t):  # nothing on private land at all: a share of 0% says only that
         text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {who}'s {councils} recorded none on "
                 f"private land (residential, agricultural, commercial or industrial), against {nat_private:.0f}% of "
                 "incidents across England. Councils count the fly-tipping they deal with; on private land that is "
