@@ -3,7 +3,9 @@ land-type table ([c]) but the text and the key finding gave the share: "2% of th
 Ryedale's council recorded were on private land", of 58 incidents in 2021/22. 1.5% to 2.5% of 58
 is 0.87 to 1.45, so the hidden count is 1. The share is now withheld when, with the published
 counts and a hidden count being at least 1, it leaves one value; checked against the workbook
-read with openpyxl (not saferstats' reader)."""
+read with openpyxl (not saferstats' reader). The table itself hid private and other land (1 and 1)
+with their sum, 2, known from the published row: a hidden count is at least 1, so both came back;
+a third land type is now hidden with them."""
 
 import html
 import math
@@ -44,6 +46,13 @@ def test_a_hidden_private_land_count_is_not_given_back_by_its_share(shared_data,
         hi = math.floor((pct + 0.5) / 100 * total + 1e-9)
         assert hi - lo + 1 >= 2, pct
     assert "share of the incidents Ryedale's council recorded on private land is not given" in page
+    # the table: the hidden land types add up to incidents minus the published ones; each hidden
+    # count is at least 1, so a sum equal to their number gives them all back (private and other
+    # [c] with 58 - 47 - 9 = 2: both 1)
+    parts = ["highway_footpath", "council_land", "private_land", "other_land"]
+    gone = [c for c in parts if land.loc[0, c] == "[c]"]
+    rest = total - sum(float(land.loc[0, c]) for c in parts if c not in gone)
+    assert gone and rest > len(gone), (gone, rest)
 
 
 def test_a_share_that_protects_is_still_given(shared_data, tmp_path):
