@@ -6,7 +6,8 @@ against Amber Valley's total of 40, which the report assumes known). The find ta
 White's finds, 39: finds <= searches, so White >= 39 and Black <= 40 - 39 = 1; and a hidden count
 is at least 1 (zeros are published as 0, and the find table has a Black row only because Black was
 searched), so Black = 1 came straight back. The report's linear audit knows finds <= searches but
-not that a hidden count is positive.
+not that a hidden count is positive: Derbyshire Dales' Asian (1) and Mixed (1) were hidden with
+their sum, 2, known from the CSP's total, so both were 1.
 
 The attacker here is written independently of the report (scipy ``linprog``): unknowns are the
 hidden searches; known are the totals by CSP and by group; each hidden searches cell is at least
@@ -110,9 +111,10 @@ def test_published_finds_do_not_give_back_a_hidden_search_count(shared_data):
             assert _hidden(finds.at[j, "hits"]), tuple(r)
 
 
-@pytest.mark.xfail(strict=True, reason="Rust core audit (src/disclosure.rs) takes hidden counts as >= 0, not >= 1: "
-                   "Derbyshire Dales' Asian (1) and Mixed (1) are hidden with their sum 2 known, so both are 1")
 def test_no_hidden_small_count_is_pinned_when_hidden_counts_are_positive(shared_data):
+    # Derbyshire Dales: Asian (1) and Mixed (1) hidden, their sum 2 known from the CSP's total: with
+    # each at least 1, both were 1. The linear audit takes counts as >= 0 (src/disclosure.rs); the
+    # report now hides one more count of such a total (White, 25)
     disp, finds, truth = _tables(shared_data)
     bounds = _attack(disp, finds, truth)
     pinned = {c: b for c, b in bounds.items() if 0 < b[2] < 5 and b[1] - b[0] < 1}

@@ -673,6 +673,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
+    hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(),
+                          [stratum_keys(disp, by), disp["group"].astype(str).to_numpy()])
     # a published part bounds its hidden whole from below (finds <= number <= searches), and a
     # hidden count is at least 1 (zeros are published; a find row exists only for a group that was
     # searched): the linear audit does not know the second. Derbyshire, Amber Valley (police.uk,
@@ -744,6 +746,33 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+def stratum_keys(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """One label per row for the ``by`` columns (the areas of a rates table)."""
+    return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
+
+
+def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.ndarray]) -> np.ndarray:
+    """Hide more where a known total leaves its hidden counts no more than their number: a hidden
+    count is at least 1 (zeros are published), so they are all 1 - which the linear audit, taking
+    counts as >= 0, does not see (Derbyshire by CSP, Dec 2019 - Feb 2020: Derbyshire Dales' Asian and
+    Mixed hidden, their sum 2 known from the CSP's total). The smallest published non-zero count of
+    that total is hidden too, until no total is left so (each pass hides at least one cell)."""
+    for _ in range(len(values)):
+        changed = False
+        for labels in margins:
+            for g in np.unique(labels):
+                rows = labels == g
+                gone = rows & hidden & (values > 0)
+                if gone.any() and values[gone].sum() <= gone.sum():
+                    more = np.flatnonzero(rows & ~hidden & (values > 0))
+                    if more.size:
+                        hidden[more[np.argmin(values[more])]] = True
+                        changed = True
+        if not changed:
+            break
+    return hidden
 
 
 def _force_names(values: Any) -> dict[str, str]:
