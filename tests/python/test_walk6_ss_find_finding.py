@@ -62,3 +62,20 @@ def test_some_comparisons_made_says_how_many():
     text = " ".join(summary._stop_search(s, {"confidence": 0.95}))
     assert "for any group" not in text
     assert "for the 1 of 3 comparisons that could be made" in text
+
+
+def test_a_force_report_by_csp_leads_with_an_overview(shared_data):
+    # Derbyshire's report by CSP: the headline was "In Amber Valley, no ethnic group ..." (the first
+    # CSP in alphabetical order), not a statement about the force's CSPs
+    s, cfg = _section(shared_data, "derbyshire", ["csp"])
+    cfg["area"] = "Derbyshire"
+    first = summary._stop_search(s, cfg)[0]
+    assert first.startswith("Across the 9 areas in the table, no ethnic group was searched")
+    assert "Amber Valley" not in first
+
+
+def test_an_overview_names_the_areas_with_a_difference(shared_data):
+    s, cfg = _section(shared_data, "essex", ["csp"])
+    cfg["area"] = "Essex"
+    first = summary._stop_search(s, cfg)[0]
+    assert first.startswith("Across the ") and "Chelmsford" in first and "Braintree" not in first

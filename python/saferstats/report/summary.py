@@ -496,6 +496,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         if own_force is not None:
             out.append(f"The stop-and-search files have no searches in {own_force} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
+        elif at is None and len(groups) > 1:
+            # the report's area is not one of the rows (a force's report by CSP): the headline is an
+            # overview of the areas, not the alphabetically first one (Derbyshire by CSP: "In Amber
+            # Valley, no ethnic group ...", with Derby's figures below)
+            def clear(g: pd.DataFrame) -> bool:
+                o = g[g["group"].astype(str) != "White"]
+                lo = o["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
+                n = o["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT).to_numpy(dtype=bool)
+                note = o["comparability"].astype(str) if "comparability" in o.columns else pd.Series("", index=o.index)
+                ok = ~note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
+                return bool((lo & n & ok).any())
+            sig_areas = [str(k) for k, g in groups if clear(g)]
+            if sig_areas:
+                out.append(f"Across the {len(groups)} areas in the table, at least one ethnic group was searched at a "
+                           f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
+                           f"({len(sig_areas)} of {len(groups)}; by area below)")
+            else:
+                out.append(f"Across the {len(groups)} areas in the table, no ethnic group was searched at a statistically "
+                           f"significantly higher rate than White people where there were enough searches to say "
+                           f"({MIN_COUNT} or more); by area below")
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
             significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
