@@ -79,3 +79,15 @@ def test_an_overview_names_the_areas_with_a_difference(shared_data):
     cfg["area"] = "Essex"
     first = summary._stop_search(s, cfg)[0]
     assert first.startswith("Across the ") and "Chelmsford" in first and "Braintree" not in first
+
+
+def test_too_few_says_which_groups_and_how_many(shared_data):
+    # Derby: Asian 19 (no difference), Black 9 and Mixed 10 significantly higher, 'reliable' yes for
+    # Mixed in the table; the finding said "too few searches of any group to compare with White
+    # people reliably"
+    s, cfg = _section(shared_data, "derbyshire", ["csp"])
+    cfg["area"] = "Derby"
+    text = " ".join(summary._stop_search(s, cfg))
+    assert "too few searches of any group" not in text
+    assert "Derby: the groups searched at a statistically significantly higher rate than White people had fewer " \
+           "than 20 searches (Black 9, Mixed 10): too few to say." in text

@@ -542,7 +542,12 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             pick = enough if len(enough) else cand
             r = pick.loc[pick["ratio"].map(lambda v: _num(v) or 0).idxmax()]
             if (_num(r["searches"]) or 0) < MIN_COUNT:
-                out.append(f"{key}: too few searches of any group to compare with White people reliably.")
+                # not "too few searches of any group": other groups may have had 20 or more (with no
+                # significant difference), and the table's Home Office 'reliable' flag (10 or more)
+                # says yes for some of these (Derby, Dec 2019 - Feb 2020: Mixed 10, Black 9)
+                few = ", ".join(f"{g} {int(_num(n) or 0)}" for g, n in zip(cand["group"], cand["searches"]))
+                out.append(f"{key}: the groups searched at a statistically significantly higher rate than White people "
+                           f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
