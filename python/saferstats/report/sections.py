@@ -563,8 +563,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
-    records = ss.read_stop_search(src)
+    records = ss.read_stop_search(src, force=sec.get("force"))
     by = sec.get("by", ["force"])
+    if "force" in by and len(records) and records["force"].astype(str).eq("").all():
+        # police.uk API exports name no force (file name nor rows): say which key fixes it
+        from .config import ConfigError
+
+        raise ConfigError("[stop_search] the files name no police force (police.uk API exports do not): set "
+                          "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
     census = _census_for(records, str(sec.get("census", "auto")))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
