@@ -1235,7 +1235,7 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
         def one(u: Any, r: pd.Series) -> str:
-            text = f"{u}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
+            text = f"{u or 'the searches'}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
             if positive is not None and r.n > r.missing:
                 text += (f", and an outcome other than no further action for {r.pos_with / (r.n - r.missing):.0%} of "
                          f"the searches with the flag against {r.pos_without / r.missing:.0%} of those without")

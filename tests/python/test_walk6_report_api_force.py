@@ -48,3 +48,14 @@ def test_the_key_is_checked(shared_data, tmp_path, capsys):
 @pytest.fixture(autouse=True)
 def _here(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+
+
+def test_records_without_a_force_are_not_labelled_blank(shared_data):
+    import saferstats
+
+    recs = saferstats.read_stop_search(shared_data / API)
+    assert recs["force"].astype(str).eq("").all()
+    with pytest.warns(saferstats.SaferstatsWarning) as rec:
+        saferstats.outcome_test(recs, outcome="find", by="csp")
+    text = " ".join(str(w.message) for w in rec if "missing for many searches" in str(w.message))
+    assert "(the searches: 41 of 48" in text and "(: " not in text

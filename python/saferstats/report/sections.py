@@ -512,14 +512,14 @@ def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True)
     withheld = _any_text(out, "withheld")
     text = ""
     if bad:
-        where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
+        where = "; ".join(f"{names.get(f, f) or 'the searches'}: {nfa:,} of {finds:,}"
                           for f, (nfa, finds) in bad.items())
         text += (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
                  f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
                  "comparable with other forces'" + (" (withheld in the find table)." if withheld else "."))
     if blank:
         # the counts only when the disclosure audit has the per-force totals they publish (counts=True)
-        where = "; ".join(f"{names.get(f, f)}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
+        where = "; ".join(f"{names.get(f, f) or 'the searches'}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
                           for f, (miss, n) in blank.items())
         text += (f" Caution: the 'outcome linked to the object of the search' flag is blank for many searches ({where}); "
                  "there a find rate would be of the searches with the flag only (the Number column), which some forces "
