@@ -31,10 +31,10 @@ def _hidden(v):
     return isinstance(v, str) and v.strip() == MARK
 
 
-def _tables(shared_data):
-    files = sorted((shared_data / FOLDER).glob("*-derbyshire-stop-and-search.csv"))
+def _tables(shared_data, force="derbyshire"):
+    files = sorted((shared_data / FOLDER).glob(f"*-{force}-stop-and-search.csv"))
     assert len(files) == 3
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Derbyshire"}
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": force.title()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s = _stop_search(cfg, {"files": [str(f) for f in files], "by": ["csp"], "census": "2011"})
@@ -57,7 +57,9 @@ def _attack(disp, finds, truth):
     lower = np.zeros(len(hid))
     f_at = {tuple(r): j for j, r in enumerate(finds[key].itertuples(index=False))}
     for i in hid:
-        lo = 1.0  # zeros are published: a hidden count is positive
+        # zeros are published, so a hidden count is taken as positive; the core hides a zero only as a
+        # last resort, and a reader cannot tell which: such a cell keeps the bound 0
+        lo = 1.0 if true[cells[i]] > 0 else 0.0
         j = f_at.get(cells[i])
         if j is not None:
             for c in ("n", "hits"):  # a published part of the searches
@@ -89,7 +91,7 @@ def _attack(disp, finds, truth):
         obj[col[i]] = 1.0
         lo = scipy_optimize.linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         hi = scipy_optimize.linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        assert lo.status == 0 and hi.status in (0, 3)
+        assert lo.status == 0 and hi.status in (0, 3), (cells[i], lo.status, lo.message)
         out[cells[i]] = (lo.fun, -hi.fun if hi.status == 0 else np.inf, true[cells[i]])
     return out
 
@@ -116,6 +118,18 @@ def test_no_hidden_small_count_is_pinned_when_hidden_counts_are_positive(shared_
     # each at least 1, both were 1. The linear audit takes counts as >= 0 (src/disclosure.rs); the
     # report now hides one more count of such a total (White, 25)
     disp, finds, truth = _tables(shared_data)
+    bounds = _attack(disp, finds, truth)
+    pinned = {c: b for c, b in bounds.items() if 0 < b[2] < 5 and b[1] - b[0] < 1}
+    assert pinned == {}
+
+
+@pytest.mark.xfail(strict=True, reason="not fixed (core, src/disclosure.rs): a group total whose other cells are "
+                   "published zeros leaves its hidden counts no more than their number, and only hiding a zero or the "
+                   "audit using the >= 1 bound could protect them")
+def test_leicestershire_by_csp_other_column(shared_data):
+    # Leicestershire by CSP: Other is 1 in Leicester and 1 in North West Leicestershire, 0 in the
+    # other seven CSPs (published); with the force's Other total (2) both hidden counts are 1
+    disp, finds, truth = _tables(shared_data, "leicestershire")
     bounds = _attack(disp, finds, truth)
     pinned = {c: b for c, b in bounds.items() if 0 < b[2] < 5 and b[1] - b[0] < 1}
     assert pinned == {}
