@@ -91,3 +91,16 @@ def test_too_few_says_which_groups_and_how_many(shared_data):
     assert "too few searches of any group" not in text
     assert "Derby: the groups searched at a statistically significantly higher rate than White people had fewer " \
            "than 20 searches (Black 9, Mixed 10): too few to say." in text
+
+
+def test_a_published_count_is_not_called_suppressed(shared_data):
+    # Amber Valley: Asian, Mixed and Other 0 searches (published), Black [c], White [c]: the
+    # finding said "Asian, Black, Mixed and Other: counts suppressed"
+    s, cfg = _section(shared_data, "derbyshire", ["csp"])
+    cfg["area"] = "Amber Valley"
+    disp = next(t.frame for t in s.tables if t.name == "stop_search_disproportionality")
+    av = disp[disp["csp"] == "Amber Valley"].set_index("group")["searches"].astype(str).to_dict()
+    assert av == {"Asian": "0", "Black": "[c]", "Mixed": "0", "Other": "0", "White": "[c]"}  # the premise
+    first = summary._stop_search(s, cfg)[0]
+    assert "Black: counts suppressed, so its ratio is not shown" in first
+    assert "Asian, Mixed and Other: their ratios are not shown, as White people's count is suppressed" in first

@@ -526,11 +526,19 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             skewed = note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
             skipped = list(dict.fromkeys(str(x) for x in others.loc[skewed & significant, "group"]))
             # groups whose counts are suppressed: their ratios are not shown, and may be the largest
-            withheld = list(dict.fromkeys(str(x) for x in others.loc[others["ratio"].map(_is_hidden), "group"]))
+            gone = others["ratio"].map(_is_hidden).to_numpy(dtype=bool)
+            own = others["searches"].map(_is_hidden).to_numpy(dtype=bool) if "searches" in others.columns else gone
+            withheld = list(dict.fromkeys(str(x) for x in others.loc[gone & own, "group"]))
+            # a group whose count is published (0 searches, say) loses its ratio only because White's
+            # count is hidden: not "counts suppressed" (Derbyshire, Amber Valley: Asian 0, Mixed 0)
+            by_ref = list(dict.fromkeys(str(x) for x in others.loc[gone & ~own, "group"]))
             caveats = []
             if withheld:
                 caveats.append(f"{_names(withheld)}: counts suppressed, so {'its' if len(withheld) == 1 else 'their'} "
                                f"{'ratio is' if len(withheld) == 1 else 'ratios are'} not shown")
+            if by_ref:
+                caveats.append(f"{_names(by_ref)}: {'its ratio is' if len(by_ref) == 1 else 'their ratios are'} not shown, "
+                               "as White people's count is suppressed")
             if skipped:
                 caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
             cand = others[~skewed & significant]
