@@ -220,7 +220,7 @@ def _report(args: argparse.Namespace) -> int:
     if getattr(args, "example_config", False):  # the wheel has no examples/ folder: it ships the example
         from importlib.resources import files
 
-        sys.stdout.write(files("saferstats.report").joinpath("example_assessment.toml").read_text(encoding="utf-8"))
+        sys.stdout.write(files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8"))
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")

@@ -15,8 +15,16 @@ from saferstats.__main__ import main
 REPO = Path(__file__).parents[2]
 
 
+def test_the_example_is_in_a_folder_the_wheel_includes():
+    # pyproject's [tool.maturin] include lists data/* and report/templates/*: a file elsewhere in the
+    # package source is not in the wheel
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert "python/saferstats/report/templates/*" in text
+    assert (REPO / "python" / "saferstats" / "report" / "templates" / "example_assessment.toml").is_file()
+
+
 def test_the_packaged_example_is_the_repositorys():
-    packaged = files("saferstats.report").joinpath("example_assessment.toml").read_text(encoding="utf-8")
+    packaged = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
     assert packaged == (REPO / "examples" / "assessment.toml").read_text(encoding="utf-8")
     cfg = tomllib.loads(packaged)
     assert {"report", "hate_crime", "stop_search", "flytipping", "hotspots", "s136"} <= set(cfg)
@@ -25,7 +33,7 @@ def test_the_packaged_example_is_the_repositorys():
 def test_example_config_prints_it(capsys):
     assert main(["report", "--example-config"]) == 0
     out = capsys.readouterr().out
-    assert out == files("saferstats.report").joinpath("example_assessment.toml").read_text(encoding="utf-8")
+    assert out == files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
 
 
 def test_help_names_the_option_not_a_file_the_wheel_lacks():
