@@ -4,7 +4,8 @@
     The demo strategic assessment on bundled data: ``DIR/index.html`` (self-contained), the tables
     as CSV, the figures as PNG and the hotspot outlines as GeoJSON.
 ``saferstats report --config assessment.toml --out DIR``
-    The same for your files (see ``examples/assessment.toml``).
+    The same for your files; ``saferstats report --example-config > assessment.toml`` writes a
+    commented example to start from (the repository's ``examples/assessment.toml``).
 ``saferstats rates | trend | disproportionality | hotspots | s136 ...``
     One analysis on a CSV, writing CSV / GeoJSON (``--help`` on each).
 ``saferstats demo [--out DIR]``
@@ -216,8 +217,13 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
 def _report(args: argparse.Namespace) -> int:
     from .report import build_report, demo_config, load_config, prepare_output
 
+    if getattr(args, "example_config", False):  # the wheel has no examples/ folder: it ships the example
+        from importlib.resources import files
+
+        sys.stdout.write(files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8"))
+        return 0
     if bool(args.demo) == bool(args.config):
-        raise InvalidInputError("report needs exactly one of --demo or --config FILE", "config")
+        raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")
     cfg = demo_config() if args.demo else load_config(args.config)
     extra = {}
     if args.demo:  # the headline table on real data: force rates, with CSVs beside the report
@@ -252,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("report", help="the strategic assessment as a self-contained HTML report")
     p.add_argument("--demo", action="store_true", help="use the bundled demo data")
-    p.add_argument("--config", type=Path, help="assessment TOML file (see examples/assessment.toml)")
+    p.add_argument("--config", type=Path, help="assessment TOML file (start from: saferstats report --example-config)")
+    p.add_argument("--example-config", action="store_true",
+                   help="print a commented example configuration to start from, and stop")
     p.add_argument("--out", type=Path, default=Path("out/report"), help="output folder (default out/report)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf (A4) through headless Chromium")

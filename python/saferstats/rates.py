@@ -336,6 +336,76 @@ def proportion_difference(
     )
 
 
+_AGE_RANGE = re.compile(r"^\s*(?:aged?\s*)?(\d{1,3})\s*(?:-|\u2013|\u2014|to)\s*(\d{1,3})(?:\s*(?:years?|yrs?))?\s*$", re.I)
+_AGE_OPEN = re.compile(r"^\s*(?:aged?\s*)?(\d{1,3})\s*(?:\+|plus|and\s+over|and\s+older|or\s+over|or\s+older)"
+                       r"(?:\s*(?:years?|yrs?))?\s*$", re.I)
+_AGE_UNDER = re.compile(r"^\s*(?:aged?\s*)?(?:<|under|less\s+than)\s*(\d{1,3})(?:\s*(?:years?|yrs?))?\s*$", re.I)
+
+
+def _age_start(label: Any) -> float | None:
+    """The first age of an age-band label ("0-4", "5 to 9", "Aged 90+", "under 5", a pandas
+    Interval such as ``pd.cut`` makes), or None when the label is not an age band."""
+    if isinstance(label, pd.Interval):
+        left = float(label.left)
+        return left if np.isfinite(left) else 0.0
+    if not isinstance(label, str):
+        return None
+    for rx, start in ((_AGE_RANGE, True), (_AGE_OPEN, True), (_AGE_UNDER, False)):
+        m = rx.match(label)
+        if m:
+            return float(m.group(1)) if start else 0.0
+    return None
+
+
+def _age_starts(arg: str, values: Any) -> tuple[np.ndarray, list[Any]] | None:
+    """The first ages of the index labels of a Series ``values`` when one level of its index is
+    age bands (every label reads as one), with the labels; else None."""
+    if not isinstance(values, pd.Series):
+        return None
+    index = values.index
+    levels = [index.get_level_values(i) for i in range(index.nlevels)]
+    for level in reversed(levels):  # the innermost level first: groupby(["area", "band"])
+        labels = list(level)
+        starts = [_age_start(v) for v in labels]
+        if labels and all(x is not None for x in starts):
+            return np.asarray(starts, dtype=float), labels
+    return None
+
+
+def _check_age_order(counts: Any, populations: Any, positions: list[np.ndarray], keys: list[Any],
+                     grouped: bool, esp: bool) -> None:
+    """``dsr`` weights the rows by position: a Series whose index says the age bands are in
+    another order (string labels sorted as text put "5-9" after "45-49") or are not the
+    standard's would be weighted wrongly without a word. Refuse it, naming the argument."""
+    found = {arg: _age_starts(arg, v) for arg, v in (("counts", counts), ("populations", populations))}
+    found = {k: v for k, v in found.items() if v is not None}
+    if len(found) == 2:
+        (sa, la), (sb, lb) = found["counts"], found["populations"]
+        if len(sa) == len(sb) and not np.array_equal(sa, sb):
+            i = int(np.flatnonzero(sa != sb)[0])
+            raise InvalidInputError(
+                f"`counts` and `populations` have their age bands in different orders (position {i}: "
+                f"{plain(la[i])!r} against {plain(lb[i])!r}); dsr pairs them by position: put both in the same "
+                "age order", "populations", i)
+    for arg, (starts, labels) in found.items():
+        for key, pos in zip(keys, positions):
+            s = starts[pos]
+            where = f"group {plain(key)!r}: " if grouped else ""
+            bad = np.flatnonzero(np.diff(s) <= 0)
+            if bad.size:
+                i = int(pos[bad[0] + 1])
+                raise InvalidInputError(
+                    f"{where}`{arg}` is indexed by age bands that are not in age order ({plain(labels[int(pos[bad[0]])])!r} "
+                    f"before {plain(labels[i])!r}, e.g. text labels sorted as text); dsr weights the bands by position "
+                    "(the standard's youngest first): sort them by age (e.g. a categorical from pd.cut) first", arg, i)
+            if esp and len(s) == len(ESP2013) and not np.array_equal(s, np.arange(0, 95, 5, dtype=float)):
+                i = int(pos[int(np.flatnonzero(s != np.arange(0, 95, 5))[0])])
+                raise InvalidInputError(
+                    f"{where}`{arg}` is indexed by age bands that are not the ESP 2013 bands 0-4, 5-9, ..., 85-89, 90+ "
+                    f"({plain(labels[i])!r} at position {int(np.searchsorted(pos, i))}): band the ages as the standard "
+                    "does, or give your standard's weights in `standard`", arg, i)
+
+
 @renames_columns("dsr", value="rate")
 @confidence_levels("lower", "upper")
 def dsr(
@@ -358,7 +428,12 @@ def dsr(
     ----------
     counts, populations
         Events and population per age band (one area), or for several areas stacked with
-        ``groups`` giving each row's area.
+        ``groups`` giving each row's area. Rows meet the ``standard``'s weights **by position**,
+        youngest band first. A Series whose index labels are age bands (``"0-4"``, ``"5 to 9"``,
+        ``"Aged 90+"``, ``pd.cut`` intervals) is checked: bands out of age order (text labels
+        summed with ``groupby`` sort as text, "5-9" after "45-49"), bands other than the ESP
+        2013 ones with ``standard="esp2013"``, or ``counts`` and ``populations`` in different
+        orders raise :class:`~saferstats.InvalidInputError` naming the argument.
     standard
         ``"esp2013"`` (19 bands 0-4 … 90+) or the standard population weights per band.
     groups
@@ -425,6 +500,7 @@ def dsr(
                 f"{where}length mismatch: `counts` has {len(pos)} elements (age bands) but `standard` has {len(weights)}",
                 "standard" if groups is None else "groups",
             )
+    _check_age_order(counts, populations, positions, keys, groups is not None, isinstance(standard, str))
     flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
     offsets = np.cumsum([0] + [len(p) for p in positions]).tolist()
     try:

@@ -35,7 +35,7 @@ _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
                    "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_sheet": str, "monthly_period": str,
                    "monthly_count": str, "monthly_label": str,
                    "monthly_improvement": ("neutral", "increase", "decrease"), "peers": "strlist", "source": str},
-    "stop_search": {"files": "files", "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
+    "stop_search": {"files": "files", "force": str, "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},
     "flytipping": {"file": "file", "area": str, "code": str, "period": str, "count": str, "population": str,
                    "sheet": str, "funnel": ("auto", "exact", "overdispersed"), "source": str},
@@ -165,7 +165,8 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
 
 
 def load_config(path: str | Path) -> dict:
-    """Read and validate an assessment TOML file (see ``examples/assessment.toml``).
+    """Read and validate an assessment TOML file (a commented example: ``saferstats report
+    --example-config``, the repository's ``examples/assessment.toml``).
 
     Raises :class:`ConfigError` naming the key and the problem.
     """

@@ -519,14 +519,14 @@ def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True)
     withheld = _any_text(out, "withheld")
     text = ""
     if bad:
-        where = "; ".join(f"{names.get(f, f)}: {nfa:,} of {finds:,}"
+        where = "; ".join(f"{names.get(f, f) or 'the searches'}: {nfa:,} of {finds:,}"
                           for f, (nfa, finds) in bad.items())
         text += (f" Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further "
                  f"action ({where}), so there the flag does not show that anything was found, and the find rates are not "
                  "comparable with other forces'" + (" (withheld in the find table)." if withheld else "."))
     if blank:
         # the counts only when the disclosure audit has the per-force totals they publish (counts=True)
-        where = "; ".join(f"{names.get(f, f)}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
+        where = "; ".join(f"{names.get(f, f) or 'the searches'}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
                           for f, (miss, n) in blank.items())
         text += (f" Caution: the 'outcome linked to the object of the search' flag is blank for many searches ({where}); "
                  "there a find rate would be of the searches with the flag only (the Number column), which some forces "
@@ -570,8 +570,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
-    records = ss.read_stop_search(src)
+    records = ss.read_stop_search(src, force=sec.get("force"))
     by = sec.get("by", ["force"])
+    if "force" in by and len(records) and records["force"].astype(str).eq("").all():
+        # police.uk API exports name no force (file name nor rows): say which key fixes it
+        from .config import ConfigError
+
+        raise ConfigError("[stop_search] the files name no police force (police.uk API exports do not): set "
+                          "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
     census = _census_for(records, str(sec.get("census", "auto")))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
@@ -632,11 +638,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                        f"outside their force's area) and are not in the tables ({where}).")
     patch = disp.attrs.get("small_footprint") or {}
     if patch:  # a police.uk location query, not a force's searches: say so beside its rates
-        patch_names = _force_names(list(patch))
+        by_area = not any(str(b) == "force" for b in by)
+        what = ("local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership") \
+            if by_area else "force"
+        patch_names = {f: f for f in patch} if by_area else _force_names(list(patch))
         place_words += " " + " ".join(
-            f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a force area of "
-            f"{a:,.0f} km² (a police.uk location query rather than the force's searches?), so its rates against the whole "
-            "force's population are not meaningful." for f, (d, a) in patch.items())
+            f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a {what} area of "
+            f"{a:,.0f} km² (a police.uk location query rather than the {what}'s searches?), so its rates against the whole "
+            f"{what}'s population are not meaningful." for f, (d, a) in patch.items())
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
@@ -677,6 +686,19 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
+    hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(),
+                          [stratum_keys(disp, by), disp["group"].astype(str).to_numpy()])
+    # a published part bounds its hidden whole from below (finds <= number <= searches), and a
+    # hidden count is at least 1 (zeros are published; a find row exists only for a group that was
+    # searched): the linear audit does not know the second. Derbyshire, Amber Valley (police.uk,
+    # Dec 2019 - Feb 2020): White 39 searches hidden to protect Black (1), but 39 White finds
+    # published gave White >= 39, so Black <= total - 39 = 1. A part of a hidden whole is hidden.
+    row_of = {tuple(map(str, k)): i for i, k in enumerate(out[keys].itertuples(index=False))}
+    for k, i in where.items():
+        j = row_of.get(k)
+        if j is not None and hs[i]:
+            hn[j] = True
+    hh = hh | hn
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
         return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
@@ -737,6 +759,33 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+def stratum_keys(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """One label per row for the ``by`` columns (the areas of a rates table)."""
+    return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
+
+
+def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.ndarray]) -> np.ndarray:
+    """Hide more where a known total leaves its hidden counts no more than their number: a hidden
+    count is at least 1 (zeros are published), so they are all 1 - which the linear audit, taking
+    counts as >= 0, does not see (Derbyshire by CSP, Dec 2019 - Feb 2020: Derbyshire Dales' Asian and
+    Mixed hidden, their sum 2 known from the CSP's total). The smallest published non-zero count of
+    that total is hidden too, until no total is left so (each pass hides at least one cell)."""
+    for _ in range(len(values)):
+        changed = False
+        for labels in margins:
+            for g in np.unique(labels):
+                rows = labels == g
+                gone = rows & hidden & (values > 0)
+                if gone.any() and values[gone].sum() <= gone.sum():
+                    more = np.flatnonzero(rows & ~hidden & (values > 0))
+                    if more.size:
+                        hidden[more[np.argmin(values[more])]] = True
+                        changed = True
+        if not changed:
+            break
+    return hidden
 
 
 def _force_names(values: Any) -> dict[str, str]:
@@ -1038,7 +1087,17 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
     t["private_percent"] = 100 * t["private_land"] / t["incidents"].where(t["incidents"] > 0)
     with warnings_as_notes() as notes:
         sup = suppress(t[[area, *cols]], columns=list(cols), keys=[area], threshold=thr, marker=None, totals={})
-    hidden = {g: (sup[g].isna() & t[g].notna()).to_numpy() for g in cols}
+    hidden = {g: (sup[g].isna() & t[g].notna()).to_numpy().copy() for g in cols}
+    # a hidden count is at least 1 (zeros are published), which the audit does not use: hidden land
+    # types that add up to no more than their number are all 1 (Ryedale 2021/22: 58 incidents, 47
+    # and 9 published, private and other [c] = 1 and 1). Hide the row's smallest published non-zero
+    # land type too.
+    for i in range(len(t)):
+        gone = [g for g in cols if hidden[g][i]]
+        if gone and float(t[gone].iloc[i].sum()) <= len(gone):
+            more = [g for g in cols if not hidden[g][i] and t[g].iloc[i] > 0]
+            if more:
+                hidden[min(more, key=lambda g: t[g].iloc[i])][i] = True
     hidden["incidents"] = t["incidents"].between(0, thr, inclusive="neither").to_numpy()
     hidden["private_percent"] = hidden["private_land"] | hidden["incidents"]
     nat = latest[[c for parts in cols.values() for c in parts]].sum()
@@ -1048,7 +1107,23 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
     zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
     who = label if len(t) > 1 else str(t[area].iloc[0])
     councils = "councils" if len(t) > 1 else "council"
-    if len(zero) == len(t):  # nothing on private land at all: a share of 0% says only that
+    if hidden["private_land"].any() and own_private == own_private:
+        # the share, to a whole per cent, puts the hidden private-land counts' sum in an interval: with
+        # the published ones and a hidden count at least 1 (zeros are published), it can leave one
+        # value (Ryedale 2021/22: 58 incidents, "2% on private land", private [c] = 1)
+        k = int(hidden["private_land"].sum())
+        known = float(t.loc[~hidden["private_land"], "private_land"].sum())
+        shown = round(own_private)
+        lo = max(np.ceil((shown - 0.5) / 100 * total - known - 1e-9), k)
+        hi = np.floor((shown + 0.5) / 100 * total - known + 1e-9)
+        if hi - lo + 1 < 2:
+            own_private = float("nan")
+    if own_private != own_private and total > 0:
+        text = (f" Where fly-tipping was recorded, {last} (Defra's land types): the share of the incidents {who}'s "
+                f"{councils} recorded on private land is not given, as it would give back a count too small to publish "
+                f"(England: {nat_private:.0f}%). Councils count the fly-tipping they deal with; on private land that is "
+                "mostly not them (landowners clear it), so private-land figures are a floor, not a measure of it.")
+    elif len(zero) == len(t):  # nothing on private land at all: a share of 0% says only that
         text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {who}'s {councils} recorded none on "
                 f"private land (residential, agricultural, commercial or industrial), against {nat_private:.0f}% of "
                 "incidents across England. Councils count the fly-tipping they deal with; on private land that is "

@@ -496,6 +496,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         if own_force is not None:
             out.append(f"The stop-and-search files have no searches in {own_force} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
+        elif at is None and len(groups) > 1:
+            # the report's area is not one of the rows (a force's report by CSP): the headline is an
+            # overview of the areas, not the alphabetically first one (Derbyshire by CSP: "In Amber
+            # Valley, no ethnic group ...", with Derby's figures below)
+            def clear(g: pd.DataFrame) -> bool:
+                o = g[g["group"].astype(str) != "White"]
+                lo = o["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
+                n = o["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT).to_numpy(dtype=bool)
+                note = o["comparability"].astype(str) if "comparability" in o.columns else pd.Series("", index=o.index)
+                ok = ~note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
+                return bool((lo & n & ok).any())
+            sig_areas = [str(k) for k, g in groups if clear(g)]
+            if sig_areas:
+                out.append(f"Across the {len(groups)} areas in the table, at least one ethnic group was searched at a "
+                           f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
+                           f"({len(sig_areas)} of {len(groups)}; by area below)")
+            else:
+                out.append(f"Across the {len(groups)} areas in the table, no ethnic group was searched at a statistically "
+                           f"significantly higher rate than White people where there were enough searches to say "
+                           f"({MIN_COUNT} or more); by area below")
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
             significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
@@ -506,11 +526,19 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             skewed = note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
             skipped = list(dict.fromkeys(str(x) for x in others.loc[skewed & significant, "group"]))
             # groups whose counts are suppressed: their ratios are not shown, and may be the largest
-            withheld = list(dict.fromkeys(str(x) for x in others.loc[others["ratio"].map(_is_hidden), "group"]))
+            gone = others["ratio"].map(_is_hidden).to_numpy(dtype=bool)
+            own = others["searches"].map(_is_hidden).to_numpy(dtype=bool) if "searches" in others.columns else gone
+            withheld = list(dict.fromkeys(str(x) for x in others.loc[gone & own, "group"]))
+            # a group whose count is published (0 searches, say) loses its ratio only because White's
+            # count is hidden: not "counts suppressed" (Derbyshire, Amber Valley: Asian 0, Mixed 0)
+            by_ref = list(dict.fromkeys(str(x) for x in others.loc[gone & ~own, "group"]))
             caveats = []
             if withheld:
                 caveats.append(f"{_names(withheld)}: counts suppressed, so {'its' if len(withheld) == 1 else 'their'} "
                                f"{'ratio is' if len(withheld) == 1 else 'ratios are'} not shown")
+            if by_ref:
+                caveats.append(f"{_names(by_ref)}: {'its ratio is' if len(by_ref) == 1 else 'their ratios are'} not shown, "
+                               "as White people's count is suppressed")
             if skipped:
                 caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
             cand = others[~skewed & significant]
@@ -522,7 +550,12 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             pick = enough if len(enough) else cand
             r = pick.loc[pick["ratio"].map(lambda v: _num(v) or 0).idxmax()]
             if (_num(r["searches"]) or 0) < MIN_COUNT:
-                out.append(f"{key}: too few searches of any group to compare with White people reliably.")
+                # not "too few searches of any group": other groups may have had 20 or more (with no
+                # significant difference), and the table's Home Office 'reliable' flag (10 or more)
+                # says yes for some of these (Derby, Dec 2019 - Feb 2020: Mixed 10, Black 9)
+                few = ", ".join(f"{g} {int(_num(n) or 0)}" for g, n in zip(cand["group"], cand["searches"]))
+                out.append(f"{key}: the groups searched at a statistically significantly higher rate than White people "
+                           f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
@@ -545,10 +578,24 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         sig = [r for _, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+        # the comparisons that were made: a group other than White with both limits published (not
+        # withheld as not comparable, not suppressed). With none, "no significant difference" would
+        # say something the table does not (Derbyshire by CSP, Dec 2019 - Feb 2020: every find rate
+        # withheld or suppressed)
+        compared = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White"
+                       and _num(r["diff_lower"]) is not None and _num(r["diff_upper"]) is not None)
+        others = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White")
         if sig:
             items = [f"{r['group']}{' in ' + str(r.iloc[0]) if r.index[0] != 'group' else ''} "
                      f"({'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})" for r in sig]
             out.append("Find rates differed significantly from White for " + _names(items) + ".")
+        elif not compared:
+            out.append("Find rates (searches finding what was searched for) could not be compared with White for any "
+                       "group: every comparison is withheld as not comparable or suppressed to protect small numbers.")
+        elif compared < others:
+            out.append(f"Find rates (searches finding what was searched for) showed no statistically significant "
+                       f"difference from White for the {compared} of {others} comparisons that could be made (the others "
+                       "are withheld as not comparable or suppressed to protect small numbers).")
         else:
             out.append("Find rates (searches finding what was searched for) showed no statistically significant "
                        "difference from White for any group.")

@@ -116,7 +116,8 @@ def column_kind(column: str) -> str:
         return "p"
     if column in ("count", "population", "searches", "n", "hits", "count_from", "count_to", "assessed", "known",
                   "censored", "detentions", "pre_count", "pre_n", "post_count", "post_n", "missing_times",
-                  "n_periods", "incidents", "offences") or column.startswith("over_") and \
+                  "n_periods", "incidents", "offences", "highway_footpath", "council_land", "private_land",
+                  "other_land") or column.startswith("over_") and \
             not column.endswith("percent") or column.startswith("child_"):
         return "count"
     if column.startswith(("pct", "percent", "apc")) or column.endswith("_percent"):
