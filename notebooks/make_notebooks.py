@@ -237,10 +237,12 @@ STOP = [
         "These searches are from December 2019 – February 2020, when the Home Office published rates on 2011 Census "
         "populations, so `census=2011` keeps them like for like with that series (saferstats uses Census 2021 by "
         "default and warns when the searches' years do not match; see notebook 05). The `denominator` column says "
-        "which Census each rate uses."
+        "which Census each rate uses. The records cover three months, so `multiplier=4000` (1,000 × 12/3) gives "
+        "searches per 1,000 residents per year, as the Home Office publishes them (with the default 1,000 the rates are "
+        "over the three months, and a warning says so); the ratios are the same either way."
     ),
     new_code_cell(
-        "disp = saferstats.disproportionality(searches, by='force', census=2011)\n"
+        "disp = saferstats.disproportionality(searches, by='force', census=2011, multiplier=4000)  # per year: 3 months x 4\n"
         "print('excluded:', disp.attrs['excluded'], f\"({disp.attrs['not_stated_percent']:.1f}% of person searches not stated)\")\n"
         "print('not stated by force (not stated, person searches):', disp.attrs['not_stated_by'])\n"
         "black = disp.query(\"group == 'Black'\")[['force', 'searches', 'population', 'rate', 'ratio', 'ratio_lower', 'ratio_upper', 'reliable', 'ratio_method', 'denominator']]\n"
@@ -257,7 +259,7 @@ STOP = [
     new_code_cell(
         "cmp = []\n"
         "for src in ['self', 'officer', 'self_then_officer']:\n"
-        "    d = saferstats.disproportionality(searches, by='force', ethnicity_source=src, census=2011)\n"
+        "    d = saferstats.disproportionality(searches, by='force', ethnicity_source=src, census=2011, multiplier=4000)\n"
         "    cmp.append(d.query(\"group == 'Black'\").set_index('force')['ratio'].rename(src))\n"
         "pd.concat(cmp, axis=1).round(2)"
     ),
@@ -558,7 +560,7 @@ AREAS = [
     new_code_cell(
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
-        "    by_csp = saferstats.disproportionality(records, by='csp')\n"
+        "    by_csp = saferstats.disproportionality(records, by='csp', multiplier=4000)  # per year: 3 months x 4\n"
         "for w in caught:\n"
         "    print('WARNING:', w.message, '\\n')\n"
         "print('denominator:', by_csp.attrs['denominator'])\n"
@@ -571,7 +573,7 @@ AREAS = [
         "another force's area (`outside_force`). The CSP counts add up to the force's searches minus these."
     ),
     new_code_cell(
-        "force_level = saferstats.disproportionality(records, by='force', census=2011)\n"
+        "force_level = saferstats.disproportionality(records, by='force', census=2011, multiplier=4000)\n"
         "unassigned = by_csp.attrs['unassigned']\n"
         "print('unassigned by reason:', unassigned)\n"
         "print('by force:', by_csp.attrs.get('unassigned_by_force'))\n"
@@ -597,7 +599,7 @@ AREAS = [
         "with warnings.catch_warnings():\n"
         "    warnings.simplefilter('error', saferstats.SaferstatsWarning)  # like for like: no warning at all ...\n"
         "    warnings.filterwarnings('ignore', message='.*could not be placed')  # ... except the unassigned report above\n"
-        "    by_csp_2011 = saferstats.disproportionality(records, by='csp', census=2011)\n"
+        "    by_csp_2011 = saferstats.disproportionality(records, by='csp', census=2011, multiplier=4000)\n"
         "assert (by_csp_2011['searches'].to_numpy() == by_csp['searches'].to_numpy()).all()  # same searches, other denominators\n"
         "side = by_csp.merge(by_csp_2011, on=['csp', 'csp_code', 'group'], suffixes=('_2021', '_2011'))\n"
         "black = side[side.group == 'Black'].set_index('csp')\n"

@@ -160,7 +160,7 @@ def _disp(args: argparse.Namespace) -> int:
                                 "export?): give it with --force, e.g. --force Leicestershire", "force")
     pop = _read_csv(args.population) if args.population else None
     _write(disproportionality(recs, pop, by=args.by or None, census=args.census, ethnicity_source=args.ethnicity_source,
-                              confidence=args.confidence), args.out)
+                              multiplier=args.multiplier, confidence=args.confidence), args.out)
     return 0
 
 
@@ -301,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", help="the police force of files that do not name one (police.uk API exports), e.g. "
                    "'Leicestershire'")
     p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])
+    p.add_argument("--multiplier", type=float, default=1000,
+                   help="rates per this many residents over the months the files cover (default 1000); "
+                        "1000 * 12 / months gives yearly rates, as the Home Office publishes them")
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--out", type=Path)
     p.set_defaults(func=_disp)

@@ -797,7 +797,11 @@ def disproportionality(
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
-    Method (``docs/methods/stop_search.md`` B1, B2): rate = searches / population × 1,000 with PHE exact/Byar's CI;
+    Method (``docs/methods/stop_search.md`` B1, B2): rate = searches / population × ``multiplier``
+    (1,000) over the months the searches cover (``.attrs["months"]`` for records; with records of
+    other than 12 months and the default ``multiplier`` a :class:`~saferstats.SaferstatsWarning`
+    says so: the Home Office's rates are per year, ``multiplier=1000 * 12 / months`` gives those),
+    with PHE exact/Byar's CI;
     ratio = group rate / reference rate from **unrounded** rates, Katz log CI (``ratio_method=
     "poisson"`` for the wald-log CI). ``reliable`` is False when searches < ``min_count`` or
     population < ``min_population`` (HO/ONS suppress such rates).
@@ -1150,6 +1154,17 @@ def disproportionality(
     _warn_comparability(out, keys, source)
     if count is None and months_missing:
         _warn_months_missing(months_missing, months_span)
+    if count is None and periods is not None and np.isfinite(periods[0]).any():
+        # the rates are over the months the records cover, not per year (the Home Office's are per
+        # year): a quarter's rates read as a year's are a quarter of them (walk-through 6)
+        n_months = int(np.nanmax(periods[1]) - np.nanmin(periods[0])) + 1
+        out.attrs["months"] = n_months
+        by_period = any(k in ("month", "date", "period", "year") for k in keys)
+        if n_months != 12 and multiplier == 1000 and not by_period and not out.empty:
+            warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {n_months} month"
+                      f"{'s' if n_months != 1 else ''} the records cover ({months_span or 'first to last'}), not per "
+                      f"year as the Home Office publishes them; for yearly rates pass multiplier={1000 * 12 / n_months:g}"
+                      " (12/months per 1,000; the ratios do not change)")
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")

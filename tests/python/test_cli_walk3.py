@@ -85,3 +85,17 @@ def test_other_warnings_are_passed_on_once_and_do_not_hang(tmp_path):
     assert done.returncode == 0, done.stderr
     # the warning's own line, once (Python 3.13 also prints the -c source line that raised it)
     assert done.stderr.count("UserWarning: from a dependency") == 1
+
+
+def test_disproportionality_command_says_the_months_and_takes_a_multiplier(capsys, tmp_path):
+    """The command's rates are over the months of the files (one here), not per year (walk-through
+    6): it says so, and --multiplier gives yearly rates (x 12 for one month), checked by hand."""
+    f = next(saferstats.datasets.stop_search_sample_path().glob("2019-12-durham-*"))
+    assert main(["disproportionality", str(f), "--census", "2011", "--out", str(tmp_path / "m.csv")]) == 0
+    assert "over the 1 month the records cover (2019-12 to 2019-12), not per year" in capsys.readouterr().err
+    assert main(["disproportionality", str(f), "--census", "2011", "--multiplier", "12000",
+                 "--out", str(tmp_path / "y.csv")]) == 0
+    assert "not per year" not in capsys.readouterr().err
+    m, y = pd.read_csv(tmp_path / "m.csv"), pd.read_csv(tmp_path / "y.csv")
+    assert (y["rate"] - 12 * m["rate"]).abs().max() < 1e-9 * y["rate"].abs().max()
+    assert y["rate"].iloc[0] == pytest.approx(y["searches"].iloc[0] / y["population"].iloc[0] * 12000, rel=1e-12)

@@ -297,7 +297,8 @@ def test_self_defined_is_like_for_like_and_silent(sample):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", saferstats.SaferstatsWarning)
-        out = saferstats.disproportionality(sample, by="force", census=2011)
+        # yearly rates (3 months x 4): otherwise it says, rightly, that the rates are over 3 months
+        out = saferstats.disproportionality(sample, by="force", census=2011, multiplier=4000)
     # the ethnic categories are like for like; the sample is the City of London's, whose resident
     # denominators are not (its own caution, session 9: test_walk4_ss_non_resident.py), said in
     # every row without the categories' warning
@@ -346,7 +347,8 @@ def test_self_then_officer_flags_rows_with_officer_defined_searches(sample):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", saferstats.SaferstatsWarning)
-        clean = saferstats.disproportionality(stated, by="force", ethnicity_source="self_then_officer", census=2011)
+        clean = saferstats.disproportionality(stated, by="force", ethnicity_source="self_then_officer", census=2011,
+                                              multiplier=4000)  # yearly rates: no word about the 3 months
     city = (clean["force"] == "city-of-london").to_numpy()  # (its resident denominators: its own caution)
     assert clean.loc[~city, "like_for_like"].all()
     assert clean.loc[city, "comparability"].str.startswith("not like for like: rates per resident").all()
@@ -620,7 +622,7 @@ def test_vintage_warning_record_level_both_ways():
     assert chk["searches"] == out["searches"].sum() == chk["of"] and chk["like_for_like_census"] == 2011
     with warnings.catch_warnings():
         warnings.simplefilter("error", saferstats.SaferstatsWarning)
-        old = saferstats.disproportionality(recs, by="force", census=2011)
+        old = saferstats.disproportionality(recs, by="force", census=2011, multiplier=4000)  # per year
     assert old.attrs["denominator_check"] == {} and old.attrs["census"] == 2011
     # the same records moved to 2022: Jan-Mar are before April 2022, the rest after
     later = recs.assign(date=recs["date"] + pd.DateOffset(years=2, months=3)).drop(columns="month")  # Mar - May 2022
@@ -1045,3 +1047,19 @@ def test_forest_plot_labels_inside_the_figure_and_zero_ratio_marked(own_figure):
     assert xy.shape == (1, 2) and xy[0][0] == pytest.approx(left) and xy[0][1] == y_other
     assert any(t.get_text().startswith("ratio 0") for t in ax.get_legend().get_texts())
     plt.close(fig)
+
+
+def test_rates_over_the_months_the_records_cover_are_said(sample):
+    """The rates are searches per 1,000 residents over the months the records cover: a quarter's
+    rates read as the Home Office's yearly ones are a quarter of them (walk-through 6: the
+    ``disproportionality`` command printed them as ``rate`` with no word). Counted by hand."""
+    recs = sample
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"over the 3 months the records cover \(2019-12 to 2020-02\), "
+                      r"not per year.*multiplier=4000"):
+        out = saferstats.disproportionality(recs, by="force", census=2011)
+    assert out.attrs["months"] == 3 == recs["month"].astype(str).nunique()
+    yearly = saferstats.disproportionality(recs, by="force", census=2011, multiplier=4000)
+    np.testing.assert_allclose(yearly["rate"], out["rate"] * 4, rtol=1e-12)
+    np.testing.assert_allclose(yearly["ratio"], out["ratio"], rtol=1e-12)
+    row = yearly.iloc[0]
+    assert row["rate"] == pytest.approx(row["searches"] / row["population"] * 1000 * 12 / 3, rel=1e-12)
