@@ -648,7 +648,7 @@ def _small_footprint_areas(searches: pd.DataFrame, use: np.ndarray, found: pd.Da
     codes = found["code"].to_numpy()[ok]
     for name, code in dict(zip(names, codes)).items():
         try:
-            km2 = StudyArea(str(code), level=level).area_m2 / 1e6
+            km2 = StudyArea(str(code), level=level).area_m2 / 1e6  # type: ignore[arg-type]
         except (UnknownAreaError, InvalidInputError):
             continue
         if km2 >= _QUERY_AREA_KM2:

@@ -377,8 +377,11 @@ def _check_age_order(counts: Any, populations: Any, positions: list[np.ndarray],
     """``dsr`` weights the rows by position: a Series whose index says the age bands are in
     another order (string labels sorted as text put "5-9" after "45-49") or are not the
     standard's would be weighted wrongly without a word. Refuse it, naming the argument."""
-    found = {arg: _age_starts(arg, v) for arg, v in (("counts", counts), ("populations", populations))}
-    found = {k: v for k, v in found.items() if v is not None}
+    found: dict[str, tuple[np.ndarray, list[Any]]] = {}
+    for arg, v in (("counts", counts), ("populations", populations)):
+        got = _age_starts(arg, v)
+        if got is not None:
+            found[arg] = got
     if len(found) == 2:
         (sa, la), (sb, lb) = found["counts"], found["populations"]
         if len(sa) == len(sb) and not np.array_equal(sa, sb):
