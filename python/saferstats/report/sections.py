@@ -698,6 +698,22 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         j = row_of.get(k)
         if j is not None and hs[i]:
             hn[j] = True
+    # the blank-flag caveat publishes each such force's total of n: the n hidden with their searches
+    # above are not in the solver's audit, so one hidden n (or hidden n that can each only be 1) would
+    # be that total minus the published ones (the bundled sample, Leicestershire: one n hidden with
+    # the force's 53 published): hide the smallest published n of the force too, until none is so
+    n_vals = out["n"].to_numpy(dtype=float)
+    for f in blank if blank_counts else ():
+        rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
+        for _ in range(int(rows.sum())):
+            gone = rows & hn
+            pos = gone & (n_vals > 0)
+            if not gone.any() or (gone.sum() >= 2 and not (pos.any() and n_vals[pos].sum() <= pos.sum())):
+                break
+            more = np.flatnonzero(rows & ~hn & (n_vals > 0))
+            if not more.size:
+                break
+            hn[more[np.argmin(n_vals[more])]] = True
     hh = hh | hn
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
