@@ -9,14 +9,22 @@
 //! successes + failures. A hidden cell is *recoverable* when the published cells and the relations
 //! determine it, i.e. when the unit vector of that cell lies in the row space of the relations
 //! restricted to the hidden cells ([`recoverable`]). This is the exact linear audit of
-//! Cox (1980) and of τ-ARGUS' "audit" step. Counts are non-negative, so an attacker can also
-//! use linear programming: a hidden zero (or a zero latent cell) can *pin* its partners when
-//! every direction that moves them would push a zero below 0. Zero counts are therefore treated
-//! as known and used as protection only as a last resort (when no positive cells can protect a
-//! cell), and every result is checked for pinning exactly (null space plus a phase-one simplex):
-//! a pinned secondary is published (it protects nothing), a pinned sensitive cell makes the
-//! securing step rerun with latent zeros taken as known too. With `zeros = true`, where zeros are
-//! primary cells, a published total of zero still reveals its hidden zeros.
+//! Cox (1980) and of τ-ARGUS' "audit" step. Counts are non-negative, and where zeros are
+//! published a reader knows that a hidden count is at least 1, so an attacker can also use linear
+//! programming: cells at their known bound (a hidden 1, a zero latent cell) can *pin* their
+//! partners when every direction that moves them would push one below its bound (Ryedale's
+//! fly-tipping: private 1 and other 1 hidden under a known total leave their sum, 2, so both are
+//! 1). Zero counts are therefore treated as known and used as protection only as a last resort,
+//! and every result is checked for pinning exactly: in graph-shaped tables by the strongly
+//! connected components of the residual graph (linear time), otherwise by one linear programme
+//! per block of hidden cells (the `microlp` simplex). A pinned sensitive cell is freed by hiding
+//! the cheapest published counts that let it move (in a graph, the cheapest directed cycle
+//! through it); a cell pinned whatever is hidden (two 1s alone under a total of 2) is reported,
+//! unless hiding one zero count — after which no hidden count is known to be positive — frees
+//! it; a pinned secondary is published (it protects nothing); a sensitive cell pinned by a
+//! latent zero makes the securing step rerun with latent zeros taken as known. With
+//! `zeros = true`, where zeros are primary cells, hidden counts are only known to be at least 0,
+//! and a published total of zero still reveals its hidden zeros.
 //!
 //! Primary suppression hides every count `0 < n < threshold` (also zeros with `zeros`). Secondary
 //! suppression then hides further cells until no primary cell (nor any sensitive *latent* cell,
@@ -50,7 +58,6 @@ use serde::Serialize;
 use crate::cancel::{Cancel, NEVER};
 use crate::ci::check_lengths;
 use crate::error::{Error, Result};
-use crate::lp::cone_contains;
 
 coded_enum! {
     /// Why a cell was hidden.
@@ -452,11 +459,21 @@ fn protect_pass(
         .collect();
     let graph = problem.is_graph();
     if opts.secondary {
-        let exposed = if graph {
-            problem.secure_graph(&mut hidden, &sensitive, &mut reason)
+        // cells pinned even with every count hidden (two 1s alone under a total of 2) cannot be
+        // protected: report them rather than hide cells around them for nothing
+        let all: Vec<bool> = problem.active.clone();
+        let hopeless = problem.pinned(&all, &sensitive)?;
+        let securing: Vec<bool> = (0..n)
+            .map(|i| sensitive[i] && hopeless.binary_search(&i).is_err())
+            .collect();
+        let mut exposed = if graph {
+            problem.secure_graph(&mut hidden, &securing, &mut reason)
         } else {
-            problem.secure_linear(&mut hidden, &sensitive, &mut reason)?
+            problem.secure_linear(&mut hidden, &securing, &mut reason)?
         };
+        exposed.extend(hopeless.iter().copied());
+        exposed.sort_unstable();
+        exposed.dedup();
         unprotected.extend(exposed.iter().copied());
         // a secondary cell that the rest determines protects nothing: publish it
         for c in problem.audit(graph, &hidden, None)? {
@@ -466,20 +483,26 @@ fn protect_pass(
             }
         }
         problem.release_secondaries(graph, &mut hidden, &sensitive, &exposed, &mut reason)?;
-        if !graph {
-            let pinned_before = problem.pinned(&hidden, &sensitive)?;
-            problem.publish_pinned_secondaries(&mut hidden, &mut reason)?;
-            let pinned: Vec<usize> = pinned_before
-                .into_iter()
-                .chain(problem.pinned(&hidden, &sensitive)?)
-                .filter(|c| !exposed.contains(c))
-                .collect();
-            if !pinned.is_empty() {
-                if zeros == Zeros::CountsKnown {
-                    return Ok(None);
-                }
-                unprotected.extend(pinned);
+        // linear programming: free the sensitive cells that known bounds pin (a hidden count is
+        // at least 1 where zeros are published), then publish the secondaries pinned anyway
+        let before = hidden.iter().filter(|&&h| h).count();
+        let pinned = problem.unpin(&mut hidden, &sensitive, &exposed, &mut reason)?;
+        if hidden.iter().filter(|&&h| h).count() > before {
+            // what was hidden to free them may make earlier secondaries unnecessary
+            problem.release_secondaries(graph, &mut hidden, &sensitive, &exposed, &mut reason)?;
+        }
+        problem.publish_pinned_secondaries(&mut hidden, &mut reason)?;
+        for c in problem.audit(graph, &hidden, None)? {
+            if reason[c] == Suppression::Secondary {
+                reason[c] = Suppression::None;
+                hidden[c] = false;
             }
+        }
+        if !pinned.is_empty() {
+            if zeros == Zeros::CountsKnown {
+                return Ok(None);
+            }
+            unprotected.extend(pinned);
         }
         if !exposed.is_empty() {
             // last resort: hidden zeros as protection, kept only where linear programming
@@ -501,9 +524,7 @@ fn protect_pass(
         }
     } else {
         unprotected.extend(problem.audit(graph, &hidden, Some(&sensitive))?);
-        if !graph {
-            unprotected.extend(problem.pinned(&hidden, &sensitive)?);
-        }
+        unprotected.extend(problem.pinned(&hidden, &sensitive)?);
     }
     cancel.check()?;
     unprotected.sort_unstable();
@@ -531,6 +552,11 @@ fn zero_fallback(
     let p2 = Problem::new(values, kinds, relations, Some(opts), Zeros::Unknown)?.polling(cancel);
     let (mut h2, mut r2) = (hidden.to_vec(), reason.to_vec());
     let graph = p2.is_graph();
+    if let Some(z) = p2.zero_to_hide(&h2, sensitive) {
+        // one hidden zero and a reader can no longer take a hidden count as at least 1
+        h2[z] = true;
+        r2[z] = Suppression::Secondary;
+    }
     let mut still = if graph {
         p2.secure_graph(&mut h2, sensitive, &mut r2)
     } else {
@@ -608,6 +634,12 @@ struct Problem<'a> {
     cell_rels: Vec<Vec<usize>>,
     vmax: f64,
     n_active: usize,
+    /// Zero counts are published (not sensitive), so a reader knows a hidden count is at least 1
+    /// (unless a zero count is hidden too: see [`Problem::floor_one`]).
+    zeros_published: bool,
+    /// The side of each relation in the bipartite relation graph, when the table is graph-shaped
+    /// (plain sums, every cell in at most two relations, bipartite relation graph).
+    sides: Option<Vec<u8>>,
     /// Polled by the securing loops (Ctrl-C from Python).
     cancel: &'a Cancel,
 }
@@ -692,16 +724,20 @@ impl<'a> Problem<'a> {
             .filter(|v| v.is_finite())
             .fold(0.0_f64, |a, &b| a.max(b));
         let n_active = active.iter().filter(|&&a| a).count();
-        Ok(Problem {
+        let mut p = Problem {
             values,
             kinds,
             active,
             n_active,
+            zeros_published: opts.is_some_and(|o| !o.sensitive(0.0)),
             rel_terms,
             cell_rels,
             vmax,
             cancel: &NEVER,
-        })
+            sides: None,
+        };
+        p.sides = p.graph_sides();
+        Ok(p)
     }
 
     /// Cost of hiding published count `i`: zeros last, then fewer cells, then smaller values.
@@ -714,15 +750,20 @@ impl<'a> Problem<'a> {
 
     /// Plain sums, every cell in at most two relations, bipartite relation graph.
     fn is_graph(&self) -> bool {
+        self.sides.is_some()
+    }
+
+    /// The two-colouring of the relation graph, if the table is graph-shaped.
+    fn graph_sides(&self) -> Option<Vec<u8>> {
         if self
             .rel_terms
             .iter()
             .any(|t| t.iter().any(|&(_, k)| (k - 1.0).abs() > 1e-12))
         {
-            return false;
+            return None;
         }
         if self.cell_rels.iter().any(|r| r.len() > 2) {
-            return false;
+            return None;
         }
         let m = self.rel_terms.len();
         let mut adj = vec![Vec::new(); m];
@@ -745,12 +786,12 @@ impl<'a> Problem<'a> {
                         colour[v] = 1 - colour[u];
                         stack.push(v);
                     } else if colour[v] == colour[u] {
-                        return false;
+                        return None;
                     }
                 }
             }
         }
-        true
+        Some(colour)
     }
 
     /// The two nodes joined by every active cell (`None` for inactive cells and cells that are
@@ -833,62 +874,78 @@ impl<'a> Problem<'a> {
         u: usize,
         v: usize,
     ) -> Option<Vec<usize>> {
-        #[derive(PartialEq)]
-        struct Item(f64, usize);
-        impl Eq for Item {}
-        impl PartialOrd for Item {
-            fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-                Some(self.cmp(o))
+        let weight = |e: usize| {
+            if e == skip {
+                None
+            } else if hidden[e] {
+                Some(0.0)
+            } else if self.kinds[e] == CellKind::Count {
+                Some(self.cost(e))
+            } else {
+                None
             }
-        }
-        impl Ord for Item {
-            fn cmp(&self, o: &Self) -> Ordering {
-                o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
-            }
-        }
-        let n_nodes = adj.len();
-        let mut dist = vec![f64::INFINITY; n_nodes];
-        let mut via: Vec<Option<(usize, usize)>> = vec![None; n_nodes];
-        dist[u] = 0.0;
-        let mut heap = BinaryHeap::new();
-        heap.push(Item(0.0, u));
-        while let Some(Item(d, x)) = heap.pop() {
-            if d > dist[x] {
-                continue;
-            }
-            if x == v {
-                break;
-            }
-            for &(e, y) in &adj[x] {
-                if e == skip {
-                    continue;
+        };
+        dijkstra(adj, u, v, weight).map(|(_, path)| path)
+    }
+
+    /// The node a raising of graph cell `c` takes flow from, and the node it gives it to (see
+    /// [`Problem::pinned_graph_block`]); `None` for a cell in no relation.
+    fn raising_arc(&self, sides: &[u8], c: usize) -> Option<(usize, usize)> {
+        let ground = self.rel_terms.len();
+        let (a, b) = self.endpoints(c)?;
+        let (a, b) = if b == ground || sides[a] == 0 {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        Some(if b == ground && sides[a] == 1 {
+            (b, a)
+        } else {
+            (a, b)
+        })
+    }
+
+    /// In a graph-shaped table, the cheapest published counts to hide so that pinned cell `c`
+    /// lies on a directed cycle of the residual graph (see [`Problem::pinned_graph_block`]) and
+    /// so can move: hidden cells are free, a cell at its bound can only be raised. `None` when
+    /// no such cycle exists even with every count hidden.
+    fn cycle_through(
+        &self,
+        sides: &[u8],
+        hidden: &[bool],
+        c: usize,
+        floor_one: bool,
+    ) -> Option<Vec<usize>> {
+        let (t, h) = self.raising_arc(sides, c)?;
+        let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rel_terms.len() + 1];
+        for e in (0..self.values.len()).filter(|&e| e != c && self.active[e]) {
+            if let Some((a, b)) = self.raising_arc(sides, e) {
+                adj[a].push((e, b));
+                if !self.at_bound(e, floor_one) {
+                    adj[b].push((e, a));
                 }
-                let w = if hidden[e] {
-                    0.0
-                } else if self.kinds[e] == CellKind::Count {
-                    self.cost(e)
-                } else {
-                    continue;
-                };
-                let nd = d + w;
-                if nd < dist[y] {
-                    dist[y] = nd;
-                    via[y] = Some((e, x));
-                    heap.push(Item(nd, y));
-                }
             }
         }
-        if !dist[v].is_finite() {
-            return None;
+        let weight = |e: usize| {
+            if hidden[e] {
+                Some(0.0)
+            } else if self.kinds[e] == CellKind::Count && self.values[e] > 0.0 {
+                Some(self.cost(e))
+            } else {
+                None
+            }
+        };
+        // raise c (a path back from its head to its tail), or lower it if it is above its bound
+        let up = dijkstra(&adj, h, t, weight);
+        let down = if self.at_bound(c, floor_one) {
+            None
+        } else {
+            dijkstra(&adj, t, h, weight)
+        };
+        match (up, down) {
+            (Some(a), Some(b)) => Some(if b.0 < a.0 { b.1 } else { a.1 }),
+            (a, b) => a.or(b).map(|x| x.1),
         }
-        let mut path = Vec::new();
-        let mut x = v;
-        while x != u {
-            let (e, prev) = via[x]?;
-            path.push(e);
-            x = prev;
-        }
-        Some(path)
     }
 
     /// Linked blocks of hidden cells (cells sharing a relation), in order of their first cell.
@@ -1006,21 +1063,20 @@ impl<'a> Problem<'a> {
             .filter(|&c| hidden[c] && reason[c] == Suppression::Secondary)
             .collect();
         order.sort_by(|a, b| self.cost(*b).total_cmp(&self.cost(*a)).then(a.cmp(b)));
+        let floor = self.floor_one(hidden);
         for c in order {
             self.cancel.check()?;
+            let block = self.block_of(hidden, c);
+            hidden[c] = false;
+            let mut local = vec![false; n];
+            for &d in &block {
+                local[d] = hidden[d];
+            }
             let safe = if graph {
-                hidden[c] = false;
                 self.audit(true, hidden, Some(&guarded))?.is_empty()
             } else {
-                let block = self.block_of(hidden, c);
-                hidden[c] = false;
-                let mut local = vec![false; n];
-                for &d in &block {
-                    local[d] = hidden[d];
-                }
                 self.determined(&local, Some(&guarded))?.is_empty()
-                    && self.pinned(&local, &guarded)?.is_empty()
-            };
+            } && self.pinned_in(&local, &guarded, floor)?.is_empty();
             if safe {
                 reason[c] = Suppression::None;
             } else {
@@ -1067,34 +1123,331 @@ impl<'a> Problem<'a> {
         block
     }
 
-    /// Sensitive hidden cells that linear programming pins although no linear combination does:
-    /// every direction that moves the cell would push some hidden zero below 0 (both ways).
+    /// Are hidden counts known to be at least 1? Yes when zero counts are published and none is
+    /// hidden (the last-resort pass may hide zeros as protection; then every hidden count may be 0).
+    fn floor_one(&self, hidden: &[bool]) -> bool {
+        self.zeros_published
+            && !(0..self.values.len()).any(|i| {
+                hidden[i]
+                    && self.active[i]
+                    && self.kinds[i] == CellKind::Count
+                    && self.values[i] == 0.0
+            })
+    }
+
+    /// Is hidden cell `c` at the lower bound a reader knows: 0 for latent cells and zeros, 1 for a
+    /// count when `floor_one`?
+    fn at_bound(&self, c: usize, floor_one: bool) -> bool {
+        self.values[c] == 0.0
+            || (floor_one && self.kinds[c] == CellKind::Count && self.values[c] == 1.0)
+    }
+
+    /// Sensitive hidden cells that linear programming pins although no linear combination need
+    /// do: every direction that moves the cell would push some hidden cell below the bound a reader
+    /// knows (0, or 1 for a hidden count where zeros are published: see [`Problem::floor_one`]).
     fn pinned(&self, hidden: &[bool], sensitive: &[bool]) -> Result<Vec<usize>> {
+        self.pinned_in(hidden, sensitive, self.floor_one(hidden))
+    }
+
+    /// [`Problem::pinned`] over the blocks of `hidden`, with the bound of hidden counts given (the
+    /// whole table's, when `hidden` is one block of it).
+    fn pinned_in(
+        &self,
+        hidden: &[bool],
+        sensitive: &[bool],
+        floor_one: bool,
+    ) -> Result<Vec<usize>> {
         let mut out = Vec::new();
         for block in self.blocks(hidden) {
-            let zeros: Vec<usize> = (0..block.len())
-                .filter(|&k| self.values[block[k]] == 0.0)
-                .collect();
-            if zeros.is_empty() || !block.iter().any(|&c| sensitive[c]) {
+            if !block.iter().any(|&c| sensitive[c]) {
                 continue;
             }
-            let el = self.eliminate(&block, false)?;
-            let null = el.null_basis();
-            let gens: Vec<&[f64]> = zeros.iter().map(|&k| null[k].as_slice()).collect();
-            for (k, &c) in block.iter().enumerate() {
-                if !sensitive[c] || null[k].iter().all(|x| x.abs() <= TOL) {
-                    continue; // not sensitive, or linearly determined (reported elsewhere)
-                }
-                let neg: Vec<f64> = null[k].iter().map(|x| -x).collect();
-                if cone_contains(&gens, &null[k]) == Some(true)
-                    && cone_contains(&gens, &neg) == Some(true)
-                {
-                    out.push(c);
-                }
-            }
+            out.extend(
+                self.pinned_block(&block, floor_one)?
+                    .into_iter()
+                    .filter(|&c| sensitive[c]),
+            );
         }
         out.sort_unstable();
         Ok(out)
+    }
+
+    /// The cells of one linked block of hidden cells that the relations and the known lower bounds
+    /// fix. The feasible directions d (relations: A·d = 0) may not lower a cell at its bound
+    /// (d_z ≥ 0). One linear programme, maximising Σ t_z with d_z ≥ t_z, 0 ≤ t_z ≤ 1, finds the
+    /// cells at bound that some direction raises (t_z = 1: the sum of such directions raises them
+    /// all); the others (the implicit equalities) can never move. Every cell they determine with
+    /// the relations is pinned, and they are too.
+    fn pinned_block(&self, block: &[usize], floor_one: bool) -> Result<Vec<usize>> {
+        match &self.sides {
+            Some(sides) => Ok(self.pinned_graph_block(sides, block, floor_one)),
+            None => self.pinned_block_lp(block, floor_one),
+        }
+    }
+
+    /// [`Problem::pinned_block`] by linear programming (any relations).
+    fn pinned_block_lp(&self, block: &[usize], floor_one: bool) -> Result<Vec<usize>> {
+        use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp};
+        let bound: Vec<usize> = (0..block.len())
+            .filter(|&k| self.at_bound(block[k], floor_one))
+            .collect();
+        if bound.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rels: Vec<usize> = block
+            .iter()
+            .flat_map(|&c| self.cell_rels[c].iter().copied())
+            .collect();
+        rels.sort_unstable();
+        rels.dedup();
+        let mut lp = Lp::new(OptimizationDirection::Maximize);
+        let d: Vec<_> = block
+            .iter()
+            .map(|_| lp.add_var(0.0, (f64::NEG_INFINITY, f64::INFINITY)))
+            .collect();
+        for &r in &rels {
+            let terms: Vec<_> = self.rel_terms[r]
+                .iter()
+                .filter_map(|&(c, k)| block.binary_search(&c).ok().map(|i| (d[i], k)))
+                .collect();
+            lp.add_constraint(terms.as_slice(), ComparisonOp::Eq, 0.0);
+        }
+        let t: Vec<_> = bound
+            .iter()
+            .map(|&k| {
+                let t = lp.add_var(1.0, (0.0, 1.0));
+                lp.add_constraint([(d[k], 1.0), (t, -1.0)].as_slice(), ComparisonOp::Ge, 0.0);
+                t
+            })
+            .collect();
+        // if the solver fails, take every cell at bound as fixed (hides more, never less)
+        let fixed: Vec<usize> = match lp.solve().ok().and_then(|o| o.into_solution().ok()) {
+            Some(sol) => bound
+                .iter()
+                .zip(&t)
+                .filter(|&(_, &tz)| sol.var_value(tz) < 0.5)
+                .map(|(&k, _)| block[k])
+                .collect(),
+            None => bound.iter().map(|&k| block[k]).collect(),
+        };
+        if fixed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rest: Vec<usize> = block
+            .iter()
+            .copied()
+            .filter(|c| fixed.binary_search(c).is_err())
+            .collect();
+        let mut out = fixed;
+        if !rest.is_empty() {
+            out.extend(self.eliminate(&rest, false)?.determined());
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    /// [`Problem::pinned_block`] in a graph-shaped table, without linear programming. Relations are
+    /// nodes (the ground node for cells in one relation), hidden cells are edges, and a direction
+    /// that keeps the relations' totals is a circulation: raising a cell is flow from its side-0
+    /// node to its side-1 node (a cell in one relation: away from a side-0 node, towards a side-1
+    /// node, through the ground). A cell at its bound can only be raised, so it gives one arc;
+    /// others give both. A cell at bound moves exactly when a directed cycle passes through its
+    /// arc, i.e. when its two ends are in one strongly connected component; the others fixed, the
+    /// rest are fixed exactly when they are bridges of the hidden cells left (as in the audit).
+    /// Linear in the table's size (Tarjan 1972), so no block is too large.
+    fn pinned_graph_block(&self, sides: &[u8], block: &[usize], floor_one: bool) -> Vec<usize> {
+        if !block.iter().any(|&c| self.at_bound(c, floor_one)) {
+            return Vec::new();
+        }
+        // the block's cells as edges between local node numbers
+        let ends: Vec<Option<(usize, usize)>> = block.iter().map(|&c| self.endpoints(c)).collect();
+        let mut nodes: Vec<usize> = ends.iter().flatten().flat_map(|&(a, b)| [a, b]).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let local = |x: usize| nodes.binary_search(&x).unwrap_or(0);
+        let mut arcs: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        let mut local_edges: Vec<Option<(usize, usize)>> = Vec::with_capacity(block.len());
+        // (position in block, tail, head) of the raising arc of each cell at its bound
+        let mut at_bound: Vec<(usize, usize, usize)> = Vec::new();
+        for (k, &c) in block.iter().enumerate() {
+            let Some((t, h)) = self.raising_arc(sides, c) else {
+                local_edges.push(None); // in no relation: free
+                continue;
+            };
+            let (t, h) = (local(t), local(h));
+            local_edges.push(Some((t, h)));
+            arcs[t].push(h);
+            if self.at_bound(c, floor_one) {
+                at_bound.push((k, t, h));
+            } else {
+                arcs[h].push(t);
+            }
+        }
+        let comp = strong_components(&arcs);
+        let mut fixed = vec![false; block.len()];
+        for &(k, t, h) in &at_bound {
+            fixed[k] = comp[t] != comp[h];
+        }
+        if !fixed.contains(&true) {
+            return Vec::new();
+        }
+        let rest: Vec<bool> = fixed.iter().map(|f| !f).collect();
+        let is_bridge = bridges(nodes.len(), &local_edges, &rest);
+        let mut out: Vec<usize> = (0..block.len())
+            .filter(|&k| fixed[k] || is_bridge[k])
+            .map(|k| block[k])
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Where hidden counts are known to be at least 1, a zero count to hide (last resort) so that
+    /// they are not: one sharing a relation with a sensitive cell pinned by that bound and not
+    /// itself recoverable once hidden.
+    fn zero_to_hide(&self, hidden: &[bool], sensitive: &[bool]) -> Option<usize> {
+        if !self.floor_one(hidden) {
+            return None;
+        }
+        let pinned = self.pinned(hidden, sensitive).ok()?;
+        let mut zeros: Vec<usize> = pinned
+            .iter()
+            .flat_map(|&c| self.cell_rels[c].iter())
+            .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
+            .filter(|&z| !hidden[z] && self.kinds[z] == CellKind::Count && self.values[z] == 0.0)
+            .collect();
+        zeros.sort_unstable();
+        zeros.dedup();
+        let mut h = hidden.to_vec();
+        zeros.into_iter().find(|&z| {
+            h[z] = true;
+            let hidden_ok = self
+                .audit(self.is_graph(), &h, None)
+                .is_ok_and(|det| !det.contains(&z));
+            h[z] = false;
+            hidden_ok
+        })
+    }
+
+    /// Free each pinned sensitive cell (not in `exposed`) by hiding further published positive
+    /// counts: of those sharing a relation with its block, the cheapest that frees it alone, else
+    /// the cheapest in its own relations (then re-checked). Hiding more only widens what a reader
+    /// can infer, so a freed cell stays free. Returns the cells still pinned.
+    fn unpin(
+        &self,
+        hidden: &mut [bool],
+        sensitive: &[bool],
+        exposed: &[usize],
+        reason: &mut [Suppression],
+    ) -> Result<Vec<usize>> {
+        const TRIES: usize = 12;
+        let n = self.values.len();
+        let floor = self.floor_one(hidden);
+        let still_pinned = |hidden: &[bool], c: usize| -> Result<bool> {
+            let block = self.block_of(hidden, c);
+            Ok(self.pinned_block(&block, floor)?.contains(&c))
+        };
+        let published = |hidden: &[bool], j: usize| {
+            !hidden[j] && self.kinds[j] == CellKind::Count && self.values[j] > 0.0
+        };
+        let by_cost = |a: &usize, b: &usize| self.cost(*a).total_cmp(&self.cost(*b)).then(a.cmp(b));
+        let mut left = Vec::new();
+        let todo: Vec<usize> = self
+            .pinned(hidden, sensitive)?
+            .into_iter()
+            .filter(|c| !exposed.contains(c))
+            .collect();
+        for c in todo {
+            // every round hides a cell or gives c up (then what was hidden for it is published)
+            let mut added = Vec::new();
+            if let Some(sides) = &self.sides {
+                // graph-shaped: the cheapest cycle through c (a second round only if numerically
+                // needed)
+                let mut freed = false;
+                for _ in 0..2 {
+                    self.cancel.check()?;
+                    if !hidden[c] || !still_pinned(hidden, c)? {
+                        freed = true;
+                        break;
+                    }
+                    let Some(path) = self.cycle_through(sides, hidden, c, floor) else {
+                        break;
+                    };
+                    for j in path {
+                        if !hidden[j] {
+                            hidden[j] = true;
+                            reason[j] = Suppression::Secondary;
+                            added.push(j);
+                        }
+                    }
+                }
+                if !freed && (hidden[c] && still_pinned(hidden, c)?) {
+                    left.push(c);
+                    for &j in &added {
+                        hidden[j] = false;
+                        reason[j] = Suppression::None;
+                    }
+                }
+                continue;
+            }
+            for _ in 0..=n {
+                self.cancel.check()?;
+                if !hidden[c] || !still_pinned(hidden, c)? {
+                    break;
+                }
+                let block = self.block_of(hidden, c);
+                let mut near: Vec<usize> = block
+                    .iter()
+                    .flat_map(|&b| self.cell_rels[b].iter())
+                    .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
+                    .filter(|&j| published(hidden, j))
+                    .collect();
+                near.sort_unstable();
+                near.dedup();
+                near.sort_by(by_cost);
+                let mut pick = None;
+                for &j in near.iter().take(TRIES) {
+                    hidden[j] = true;
+                    let freed = !still_pinned(hidden, c)?;
+                    hidden[j] = false;
+                    if freed {
+                        pick = Some(j);
+                        break;
+                    }
+                }
+                let pick = pick.or_else(|| {
+                    let mut own: Vec<usize> = self.cell_rels[c]
+                        .iter()
+                        .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
+                        .filter(|&j| published(hidden, j))
+                        .collect();
+                    own.sort_by(by_cost);
+                    own.first().copied().or_else(|| near.first().copied())
+                });
+                match pick {
+                    Some(j) => {
+                        hidden[j] = true;
+                        reason[j] = Suppression::Secondary;
+                        added.push(j);
+                    }
+                    None => {
+                        left.push(c);
+                        for &j in &added {
+                            hidden[j] = false;
+                            reason[j] = Suppression::None;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        left.extend(
+            self.pinned(hidden, sensitive)?
+                .into_iter()
+                .filter(|c| !exposed.contains(c)),
+        );
+        left.sort_unstable();
+        left.dedup();
+        Ok(left)
     }
 
     fn secure_linear(
@@ -1247,22 +1600,6 @@ impl Elimination {
         }
     }
 
-    /// A basis of the null space, as one row per block cell (its coordinates in the basis).
-    fn null_basis(&self) -> Vec<Vec<f64>> {
-        let h = self.cells.len();
-        let free: Vec<usize> = (0..h).filter(|c| !self.pivots.contains(c)).collect();
-        let mut rows = vec![vec![0.0; free.len()]; h];
-        for (j, &f) in free.iter().enumerate() {
-            rows[f][j] = 1.0;
-        }
-        for (r, &p) in self.pivots.iter().enumerate() {
-            for (j, &f) in free.iter().enumerate() {
-                rows[p][j] = -self.m[r * self.width + f];
-            }
-        }
-        rows
-    }
-
     /// Cells whose reduced row is a unit vector (determined by the relations).
     fn determined(&self) -> Vec<usize> {
         let h = self.cells.len();
@@ -1306,6 +1643,120 @@ impl Elimination {
         let consistent = v[self.rank..].iter().all(|x| x.abs() <= TOL);
         consistent && v[prow].abs() > TOL
     }
+}
+
+/// Cheapest path from node `u` to node `v` over the arcs `adj[x] = [(edge, to)]`, an edge costing
+/// `weight(edge)` (`None`: not usable); returns the cost and the edges of the path (Dijkstra).
+fn dijkstra(
+    adj: &[Vec<(usize, usize)>],
+    u: usize,
+    v: usize,
+    weight: impl Fn(usize) -> Option<f64>,
+) -> Option<(f64, Vec<usize>)> {
+    #[derive(PartialEq)]
+    struct Item(f64, usize);
+    impl Eq for Item {}
+    impl PartialOrd for Item {
+        fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Item {
+        fn cmp(&self, o: &Self) -> Ordering {
+            o.0.total_cmp(&self.0).then(o.1.cmp(&self.1))
+        }
+    }
+    let n_nodes = adj.len();
+    let mut dist = vec![f64::INFINITY; n_nodes];
+    let mut via: Vec<Option<(usize, usize)>> = vec![None; n_nodes];
+    dist[u] = 0.0;
+    let mut heap = BinaryHeap::new();
+    heap.push(Item(0.0, u));
+    while let Some(Item(d, x)) = heap.pop() {
+        if d > dist[x] {
+            continue;
+        }
+        if x == v {
+            break;
+        }
+        for &(e, y) in &adj[x] {
+            let Some(w) = weight(e) else { continue };
+            let nd = d + w;
+            if nd < dist[y] {
+                dist[y] = nd;
+                via[y] = Some((e, x));
+                heap.push(Item(nd, y));
+            }
+        }
+    }
+    if !dist[v].is_finite() {
+        return None;
+    }
+    let mut path = Vec::new();
+    let mut x = v;
+    while x != u {
+        let (e, prev) = via[x]?;
+        path.push(e);
+        x = prev;
+    }
+    Some((dist[v], path))
+}
+
+/// Strongly connected component of every node of a digraph given as adjacency lists (Tarjan's
+/// algorithm, iterative; component numbers are arbitrary but equal within a component).
+fn strong_components(arcs: &[Vec<usize>]) -> Vec<usize> {
+    let n = arcs.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut comp = vec![usize::MAX; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let (mut next, mut n_comp) = (0usize, 0usize);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next arc index)
+        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(top) = call.last_mut() {
+            let (x, k) = *top;
+            if k < arcs[x].len() {
+                top.1 += 1;
+                let y = arcs[x][k];
+                if index[y] == usize::MAX {
+                    index[y] = next;
+                    low[y] = next;
+                    next += 1;
+                    stack.push(y);
+                    on_stack[y] = true;
+                    call.push((y, 0));
+                } else if on_stack[y] {
+                    low[x] = low[x].min(index[y]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[x]);
+                }
+                if low[x] == index[x] {
+                    while let Some(y) = stack.pop() {
+                        on_stack[y] = false;
+                        comp[y] = n_comp;
+                        if y == x {
+                            break;
+                        }
+                    }
+                    n_comp += 1;
+                }
+            }
+        }
+    }
+    comp
 }
 
 /// Bridges of the multigraph of the hidden edges (iterative Tarjan low-link).
@@ -1363,6 +1814,60 @@ fn bridges(n_nodes: usize, edges: &[Option<(usize, usize)>], hidden: &[bool]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn graph_pinning_agrees_with_linear_programming() {
+        // random two-way tables with margins (some margins dropped, so some cells sit in one
+        // relation and meet the ground node), many 1s and zeros: the strongly-connected-component
+        // rule and the linear programme find the same pinned cells in every block
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut checked = 0;
+        for _ in 0..300 {
+            let (rows, cols) = (2 + next(4) as usize, 2 + next(4) as usize);
+            let values: Vec<f64> = (0..rows * cols)
+                .map(|_| [0.0, 1.0, 1.0, 1.0, 2.0, 7.0][next(6) as usize])
+                .collect();
+            let kinds = vec![CellKind::Count; values.len()];
+            let full = Relations::margins(rows, cols);
+            let mut rel = Relations::new();
+            for r in 0..full.len() {
+                if next(5) > 0 {
+                    rel.push(full.terms(r));
+                }
+            }
+            let opts = DisclosureOptions::default();
+            let p = Problem::new(&values, &kinds, &rel, Some(&opts), Zeros::CountsKnown).unwrap();
+            let Some(sides) = p.sides.clone() else {
+                continue;
+            };
+            let hidden: Vec<bool> = (0..values.len())
+                .map(|i| p.active[i] && next(3) > 0)
+                .collect();
+            for floor in [false, true] {
+                for block in p.blocks(&hidden) {
+                    let g = p.pinned_graph_block(&sides, &block, floor);
+                    let l = p.pinned_block_lp(&block, floor).unwrap();
+                    // the LP path leaves linear determination to the audit: compare cells that
+                    // the linear audit does not already fix
+                    let det = p.eliminate(&block, false).unwrap().determined();
+                    let g: Vec<usize> = g.into_iter().filter(|c| !det.contains(c)).collect();
+                    let l: Vec<usize> = l.into_iter().filter(|c| !det.contains(c)).collect();
+                    assert_eq!(
+                        g, l,
+                        "{values:?} {rows}x{cols} block {block:?} floor {floor}"
+                    );
+                    checked += usize::from(!l.is_empty());
+                }
+            }
+        }
+        assert!(checked > 20, "{checked} blocks with pinned cells");
+    }
 
     #[test]
     fn bridge_between_two_cycles_is_fixed() {
@@ -1528,10 +2033,18 @@ mod tests {
             }
             let opts = DisclosureOptions::default();
             let p = protect(&values, &kinds, &rel, &opts).unwrap();
-            // safe against the attacker (zero counts known); needed under the securing's own
-            // assumption when it had to retry (latent zeros known too: more is determined)
-            let problem =
-                Problem::new(&values, &kinds, &rel, Some(&opts), Zeros::CountsKnown).unwrap();
+            // safe against the attacker (zero counts known, unless the last-resort pass hid
+            // some); needed under the securing's own assumption when it had to retry (latent
+            // zeros known too: more is determined)
+            let zeros_hidden = (0..values.len()).any(|i| {
+                p.reason[i] != Suppression::None && kinds[i] == CellKind::Count && values[i] == 0.0
+            });
+            let attacker = if zeros_hidden {
+                Zeros::Unknown
+            } else {
+                Zeros::CountsKnown
+            };
+            let problem = Problem::new(&values, &kinds, &rel, Some(&opts), attacker).unwrap();
             let strict = Problem::new(&values, &kinds, &rel, Some(&opts), Zeros::AllKnown).unwrap();
             let sens: Vec<bool> = (0..values.len())
                 .map(|i| opts.sensitive(values[i]) && !p.unprotected.contains(&i))
@@ -1539,9 +2052,12 @@ mod tests {
             let hidden: Vec<bool> = (0..values.len())
                 .map(|i| p.reason[i] != Suppression::None || kinds[i] == CellKind::Latent)
                 .collect();
+            // hidden counts are at least 1 to a reader unless a zero count is hidden
+            let floor = !zeros_hidden;
             let bad = |q: &Problem, h: &[bool]| {
                 let h: Vec<bool> = (0..h.len()).map(|i| h[i] && q.active[i]).collect();
-                q.determined(&h, Some(&sens)).unwrap().len() + q.pinned(&h, &sens).unwrap().len()
+                q.determined(&h, Some(&sens)).unwrap().len()
+                    + q.pinned_in(&h, &sens, floor).unwrap().len()
             };
             assert_eq!(bad(&problem, &hidden), 0, "{values:?}");
             for c in (0..values.len()).filter(|&c| p.reason[c] == Suppression::Secondary) {
