@@ -68,7 +68,8 @@ def test_multiplicative_limits_are_the_additive_ones_only_by_accident():
     additive one does not), so the limit test above tells them apart."""
     case = CASES[0]
     od = _od(case)
-    add = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=od.replace("multiplicative", "additive"))
+    additive = od.replace("multiplicative", "additive")
+    add = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=additive)
     mul = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=od)
     assert not np.allclose(add[COLS].to_numpy(), mul[COLS].to_numpy(), rtol=1e-3)
 
@@ -81,6 +82,7 @@ def test_phi_below_one_does_not_narrow_the_limits():
     lim = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=od)
     none = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=0.0)  # τ² = 0: no widening
     np.testing.assert_allclose(lim[COLS].to_numpy(), none[COLS].to_numpy(), rtol=1e-14)
-    sig = saferstats.funnel_significance(case["numerators"], case["denominators"], target=case["target"], overdispersion=od)
+    sig = saferstats.funnel_significance(case["numerators"], case["denominators"], target=case["target"],
+                                         overdispersion=od)
     plain = saferstats.funnel_significance(case["numerators"], case["denominators"], target=case["target"])
     assert sig.tolist() == plain.tolist() and "phi <= 1" in sig.attrs["limits"]
