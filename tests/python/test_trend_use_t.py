@@ -233,3 +233,32 @@ def test_the_report_asks_for_t_and_says_so(monkeypatch):
     assert "Student's t on the residual degrees of freedom" in s.intro
     appendix = " ".join(render._methods_appendix({"confidence": 0.95, "disclosure_threshold": 5}))
     assert "Student's t on the residual degrees of freedom (years − 2)" in appendix
+
+
+def test_the_report_trend_figure_shows_the_tables_t_limits():
+    """The national hate crime figure's legend gave plot_trend's own (normal) limits beside a table with
+    t limits: it now draws the table's fit, without the few-df warning plot_trend would give."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from saferstats.report.sections import _trend_lines
+
+    nat = saferstats.datasets.hate_crime_national()
+    nat = nat[nat.strand.isin(["Race", "Transgender"])]
+    want = saferstats.poisson_trend(nat, population=None, period="year", by="strand", dispersion="auto",
+                                    use_t=True).set_index("strand")
+    fig, ax = plt.subplots()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SaferstatsWarning)
+            saferstats.plot_trend(nat, population=None, period="year", by="strand", ax=ax, fit=False)
+            _trend_lines(ax, nat, 0.95)
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    finally:
+        plt.close(fig)
+    r = want.loc["Race"]
+    assert legend[:2] == ["Race", f"Race trend {r.apc:+.1f}%/yr ({r.apc_lower:+.1f} to {r.apc_upper:+.1f})"]
+    assert legend[1] == "Race trend +14.0%/yr (+10.9 to +17.2)"  # z would give +11.5 to +16.6
+    assert len(legend) == 4 and legend[2] == "Transgender"
