@@ -302,6 +302,43 @@ pub fn fit_log_link(x: Design<'_>, y: &[f64], offset: &[f64], family: Family) ->
     })
 }
 
+/// Two-sided critical value of Student's t with `df` degrees of freedom at `confidence`:
+/// `qt(1 − (1 − confidence)/2, df)`, from the lower tail for accuracy. Wald limits β ± t·SE on the
+/// residual df are what R's `summary.glm` uses for quasi families and statsmodels'
+/// `GLM.fit(use_t=True)` for any family. NaN when `df` is not positive and finite or
+/// `confidence` is outside (0, 1).
+///
+/// # Examples
+/// ```
+/// // R: qt(0.975, 4) = 2.77644510519779 (tests/fixtures/audit_trend.json t_quantile)
+/// assert!((saferstats::glm::t_critical(0.95, 4.0) - 2.77644510519779).abs() < 1e-9);
+/// ```
+pub fn t_critical(confidence: f64, df: f64) -> f64 {
+    crate::special::t_quantile((1.0 - confidence) / 2.0, df).map_or(f64::NAN, |q| -q)
+}
+
+/// Two-sided p-value 2·P(T > |t|) of Student's t with `df` degrees of freedom, from the
+/// regularised incomplete beta function I_{df/(df+t²)}(df/2, ½) (accurate far into the tail);
+/// above 10⁷ df the normal p-value. NaN for a NaN statistic or `df` not positive and finite.
+///
+/// # Examples
+/// ```
+/// // R summary.glm(quasipoisson) Pr(>|t|) of docs/methods/trends.md A5 oracle 2 (df 4):
+/// // 0.124261866224293 (tests/fixtures/audit_trend.json), against the normal 0.0523
+/// let p = saferstats::glm::t_p_two_sided(1.94080859002077, 4.0);
+/// assert!((p - 0.124261866224293).abs() < 1e-12);
+/// ```
+pub fn t_p_two_sided(t: f64, df: f64) -> f64 {
+    if t.is_nan() || !(df > 0.0 && df.is_finite()) {
+        return f64::NAN;
+    }
+    if df > 1e7 {
+        return crate::special::p_two_sided(t);
+    }
+    statrs::function::beta::checked_beta_reg(df / 2.0, 0.5, df / (df + t * t))
+        .map_or(f64::NAN, |p| p.min(1.0))
+}
+
 /// The reason [`fit_log_link`] gives when [`mle_exists`] is false.
 pub const SEPARATION_MESSAGE: &str = "the zero counts are separated from the others (e.g. every \
      event falls in the first or the last period, or none after a break): the maximum-likelihood \

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::ci::{check_column, CiMethod, Domain, Estimate, Missing};
 use crate::error::{Error, Result};
-use crate::glm::{fit_log_link, Design, Family};
+use crate::glm::{fit_log_link, t_critical, Design, Family};
 use crate::special::check_confidence;
 use crate::tables::{z_finite, MAX_COUNT};
 
@@ -93,6 +93,10 @@ pub struct ItsOptions {
     pub dispersion: ItsDispersion,
     /// Seasonal terms.
     pub seasonality: Seasonality,
+    /// Wald limits β ± t·SE with Student's t on the residual df (n − number of coefficients)
+    /// instead of the normal: R's `summary.glm` for quasi-Poisson, statsmodels
+    /// `GLM.fit(use_t=True)` for either model. Default `false` (normal, docs/methods/s136.md D3).
+    pub use_t: bool,
 }
 
 impl Default for ItsOptions {
@@ -101,6 +105,7 @@ impl Default for ItsOptions {
             confidence: 0.95,
             dispersion: ItsDispersion::Poisson,
             seasonality: Seasonality::None,
+            use_t: false,
         }
     }
 }
@@ -137,7 +142,8 @@ pub struct ItsResult {
 /// log E\[yₜ\] = β₀ + β₁t + β₂·postₜ + β₃·sinceₜ + [seasonal terms] + log popₜ, with t = 1..T,
 /// postₜ = 1[t ≥ t₀], **sinceₜ = max(0, t − t₀)** (0 in the first post period, so e^β₂ is the
 /// immediate level change at the break) and t₀ = `break_index` + 1 (`break_index` is the 0-based
-/// position of the first post-intervention period). Wald CIs on the log scale; quasi-Poisson
+/// position of the first post-intervention period). Wald CIs on the log scale (β ± z·SE, or with
+/// `use_t` β ± t·SE, t on the residual df n − p as R's `summary.glm` for quasi-Poisson); quasi-Poisson
 /// scales the covariance by Pearson χ²/df. The counterfactual sets β₂ = β₃ = 0. Both effects
 /// read later ÷ earlier: e^β₂ < 1 and e^β₃ < 1 are falls.
 ///
@@ -160,6 +166,13 @@ pub struct ItsResult {
 /// let pop = [1.1e6; 36];
 /// let r = its_poisson(&y, &pop, 24, &ItsOptions::default()).unwrap();
 /// assert!((r.level.value - 0.743616).abs() < 1e-6); // docs/methods/s136.md D3 (statsmodels)
+///
+/// // quasi-Poisson with t on 32 df: R glm(quasipoisson), b2 ± qt(0.975, 32)·SE
+/// // (tests/fixtures/audit_trend.json its s136_d3_monthly_36)
+/// use saferstats::outcomes::ItsDispersion;
+/// let o = ItsOptions { dispersion: ItsDispersion::Quasi, use_t: true, ..ItsOptions::default() };
+/// let q = its_poisson(&y, &pop, 24, &o).unwrap();
+/// assert!((q.level.lower - 0.679696492866421).abs() < 1e-7);
 /// ```
 pub fn its_poisson(
     y: &[f64],
@@ -290,7 +303,11 @@ pub fn its_poisson(
             ),
         ));
     }
-    let z = z_finite(opts.confidence);
+    let z = if opts.use_t {
+        t_critical(opts.confidence, fit.df_resid as f64)
+    } else {
+        z_finite(opts.confidence)
+    };
     let rr = |j: usize| Estimate {
         value: fit.beta[j].exp(),
         lower: (fit.beta[j] - z * se[j]).exp(),
@@ -318,4 +335,65 @@ pub fn its_poisson(
         se,
         beta: fit.beta,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(v: &serde_json::Value) -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    }
+
+    /// `use_t` limits against R glm(poisson | quasipoisson) on the segmented design with
+    /// b ± qt(0.975, df.residual)·SE (tests/fixtures/audit_trend.json `its`).
+    #[test]
+    fn its_use_t_matches_r() {
+        let fx: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/audit_trend.json")).unwrap();
+        let cases = fx["its"].as_array().unwrap();
+        assert_eq!(cases.len(), 6);
+        for r in cases {
+            let what = format!("{} {}", r["name"], r["dispersion"]);
+            let period = r["season_dummies"].as_u64().unwrap() as usize;
+            let opts = ItsOptions {
+                confidence: r["confidence"].as_f64().unwrap(),
+                dispersion: if r["dispersion"] == "quasi" {
+                    ItsDispersion::Quasi
+                } else {
+                    ItsDispersion::Poisson
+                },
+                seasonality: if period > 0 {
+                    Seasonality::Dummies { period }
+                } else {
+                    Seasonality::None
+                },
+                use_t: true,
+            };
+            let y = col(&r["counts"]);
+            let bi = r["break_index"].as_u64().unwrap() as usize;
+            let res = its_poisson(&y, &col(&r["population"]), bi, &opts).unwrap();
+            assert_eq!(
+                y.len() - res.beta.len(),
+                r["df_residual"].as_u64().unwrap() as usize
+            );
+            let want = [col(&r["level_ci_t"]), col(&r["slope_ci_t"])].concat();
+            let got = [
+                res.level.lower,
+                res.level.upper,
+                res.slope.lower,
+                res.slope.upper,
+            ];
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() <= 1e-6 * w, "{what}: {g} vs R {w}");
+            }
+            for (g, w) in res.se.iter().zip(col(&r["se"])) {
+                assert!((g - w).abs() <= 1e-6 * w, "{what} se: {g} vs R {w}");
+            }
+        }
+    }
 }

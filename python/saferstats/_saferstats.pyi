@@ -167,6 +167,7 @@ def poisson_trend_many(
     dispersion: str = ...,
     auto_threshold: float = ...,
     missing: str = ...,
+    use_t: bool = ...,
 ) -> _Columns: ...
 def mann_kendall_rows(
     values: _F64, n_cols: int, *, confidence: float = ..., skip_missing: bool = ..., times: _F64 | None = ...
@@ -208,6 +209,7 @@ def its_poisson(
     season_kind: str = ...,
     season_period: int = ...,
     season_k: int = ...,
+    use_t: bool = ...,
 ) -> _Columns: ...
 def suppress(
     values: _F64,

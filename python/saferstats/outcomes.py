@@ -22,6 +22,7 @@ from .exceptions import InvalidInputError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, proportion_ci, rate_ci, rate_ratio
 from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
+from .trend import _FEW_DF, _flag
 
 __all__ = [
     "OUTCOMES",
@@ -83,16 +84,24 @@ class ItsResult(Result):
     confidence: float
     dispersion: str
     seasonality: str
+    use_t: bool = False
 
     _summary_fields = ("level_rr", "level_lower", "level_upper", "slope_rr", "slope_lower", "slope_upper",
                        "pre_slope_rr", "post_slope_rr", "dispersion_ratio", "break_index", "dispersion")
 
     @property
+    def df_resid(self) -> int:
+        """Residual degrees of freedom: periods minus coefficients (4 + any seasonal terms)."""
+        return len(self.observed) - len(self.beta)
+
+    @property
     def model(self) -> str:
-        """The fitted model in words, e.g. ``"segmented Poisson, quasi-Poisson SEs, fourier(12)"``."""
+        """The fitted model in words, e.g. ``"segmented Poisson, quasi-Poisson SEs, fourier(12)"``;
+        with ``use_t`` it ends ``", t intervals on 32 df"``."""
         se = "quasi-Poisson SEs (x Pearson chi2/df)" if self.dispersion in ("quasi", "quasipoisson") else "Poisson SEs"
         seas = "" if self.seasonality == "none" else f", seasonality {self.seasonality}"
-        return f"segmented Poisson, {se}{seas}"
+        t = f", t intervals on {self.df_resid} df" if self.use_t else ""
+        return f"segmented Poisson, {se}{seas}{t}"
 
     def _headline(self) -> list[tuple[str, str]]:
         conf = f"{self.confidence * 100:g}%"
@@ -145,6 +154,7 @@ def its_poisson(
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi"] = "poisson",
     seasonality: None | Literal["fourier", "dummies"] | tuple[str, int] | tuple[str, int, int] = None,
+    use_t: bool = False,
 ) -> ItsResult:
     """Interrupted time series: segmented Poisson regression with a population offset.
 
@@ -159,6 +169,15 @@ def its_poisson(
     indicators) or ``("dummies", period)``. The counterfactual carries the pre-break model forward
     (b2 = b3 = 0). Counts all zero on one side of the break, or a fit that drives an observed zero
     to a fitted zero (separation), are not estimable and raise :class:`InvalidInputError`.
+
+    ``use_t`` (statsmodels' name, ``GLM.fit(use_t=True)``): ``False`` (default) gives normal
+    limits exp(b ± z·SE), as D3 and statsmodels' default. ``True`` uses Student's t on the
+    residual degrees of freedom (periods minus coefficients, ``df_resid``): R's ``summary.glm``
+    for ``glm(family = quasipoisson)``, with the t quantile in ``confint.default``'s place, and
+    statsmodels' ``use_t=True`` for either model; ``model`` then ends ", t intervals on N df".
+    The quasi-Poisson dispersion is estimated from the same points, so on a short series (annual
+    figures) the normal limits are optimistic: a quasi-Poisson fit with fewer than 30 residual df
+    and ``use_t=False`` gets a :class:`~saferstats.SaferstatsWarning`.
 
     Examples
     --------
@@ -180,6 +199,15 @@ def its_poisson(
       model: segmented Poisson, Poisson SEs
       Pearson chi2/df: 0.104
       periods: 36 (24 before the break, 12 from it)
+
+    Nine annual figures, the break after five: quasi-Poisson with t on 5 df (R ``summary.glm``):
+
+    >>> a = saferstats.its_poisson([52, 71, 48, 75, 60, 41, 55, 36, 47], break_index=5,
+    ...                            population=[150_000 + 1000 * i for i in range(9)], dispersion="quasi", use_t=True)
+    >>> round(a.level_rr, 4), round(a.level_lower, 4), round(a.level_upper, 4), a.df_resid
+    (0.6659, 0.3156, 1.405, 5)
+    >>> a.model
+    'segmented Poisson, quasi-Poisson SEs (x Pearson chi2/df), t intervals on 5 df'
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
     y = arrays["counts"]
@@ -192,6 +220,7 @@ def its_poisson(
             "position of the first post-intervention period", "break_index")
     if not isinstance(dispersion, str):
         raise InvalidInputError(f"`dispersion` must be \"poisson\" or \"quasi\", got {dispersion!r}", "dispersion")
+    use_t = _flag("use_t", use_t)
     kind, period, k = "none", 12, 1
     if seasonality is not None:
         if isinstance(seasonality, str):
@@ -208,7 +237,12 @@ def its_poisson(
         period = _whole(spec[1], "seasonality", minimum=2, maximum=len(y)) if len(spec) > 1 else 12
         k = _whole(spec[2], "seasonality", minimum=1, maximum=max(1, period // 2)) if len(spec) > 2 else 1
     res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind=kind,
-                           season_period=period, season_k=k)
+                           season_period=period, season_k=k, use_t=use_t)
+    df = len(y) - len(res["beta"])
+    if not use_t and dispersion in ("quasi", "quasipoisson") and df < _FEW_DF:
+        warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
+                  f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t=True gives Student t on the residual "
+                  "df, R's summary.glm intervals")
     return ItsResult(
         level_rr=res["level"][0], level_lower=res["level"][1], level_upper=res["level"][2],
         slope_rr=res["slope"][0], slope_lower=res["slope"][1], slope_upper=res["slope"][2],
@@ -216,6 +250,7 @@ def its_poisson(
         fitted=res["fitted"], counterfactual=res["counterfactual"], observed=y.copy(),
         dispersion_ratio=res["dispersion_ratio"], beta=res["beta"], se=res["se"], break_index=break_index,
         confidence=conf, dispersion=dispersion, seasonality=kind if kind == "none" else f"{kind}({period})",
+        use_t=use_t,
     )
 
 

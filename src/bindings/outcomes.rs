@@ -14,16 +14,17 @@ binding! {
     /// Segmented Poisson ITS: dict of `beta, se, fitted, counterfactual` (arrays), `level`,
     /// `slope` ((value, lower, upper)), `pre_slope_rr`, `post_slope_rr`, `dispersion_ratio`.
     /// `season_kind` is "none", "fourier" (with `season_period`, `season_k`) or "dummies" (with
-    /// `season_period`).
+    /// `season_period`). `use_t`: limits from Student t on the residual df.
     fn its_poisson(py, counts: &[f64], population: &[f64], break_index: usize, *,
         confidence: f64 = ItsOptions::default().confidence,
         dispersion: ItsDispersion = ItsOptions::default().dispersion,
         season_kind: SeasonalityKind = SeasonalityKind::None, season_period: usize = 12,
-        season_k: usize = 1) -> Dict<'py> {
+        season_k: usize = 1, use_t: bool = false) -> Dict<'py> {
         let opts = ItsOptions {
             confidence,
             dispersion,
             seasonality: Seasonality::from_kind(season_kind, season_period, season_k),
+            use_t,
         };
         let r = detach(py, || core_its(&counts, &population, break_index, &opts))?.py_err()?;
         Ok(columns!(py;

@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use super::groups::Groups;
 use crate::error::{Error, Result};
-use crate::glm::{fit_log_link, fit_negbin2_ml, mle_exists, Design, Family};
+use crate::glm::{
+    fit_log_link, fit_negbin2_ml, mle_exists, t_critical, t_p_two_sided, Design, Family,
+};
 use crate::special::{check_confidence, p_two_sided, z_two_sided};
 
 choice! {
@@ -71,6 +73,10 @@ pub struct TrendOptions {
     /// A missing (NaN) count or population: an error naming its row (`Error`, default), or no
     /// estimate for that series, with [`TrendNote::Missing`] (`Propagate`).
     pub missing: crate::ci::Missing,
+    /// Refer β₁/SE to Student's t on the residual df (n − 2) instead of the normal, for the
+    /// limits and the p-value: R's `summary.glm` for quasi-Poisson, statsmodels
+    /// `GLM.fit(use_t=True)` for every model. Default `false` (z, as docs/methods/trends.md A5).
+    pub use_t: bool,
 }
 
 impl Default for TrendOptions {
@@ -80,6 +86,7 @@ impl Default for TrendOptions {
             dispersion: Dispersion::Poisson,
             auto_threshold: 1.5,
             missing: crate::ci::Missing::Error,
+            use_t: false,
         }
     }
 }
@@ -99,9 +106,9 @@ pub struct PoissonTrend {
     pub apc_lower: f64,
     /// Upper confidence limit of the APC.
     pub apc_upper: f64,
-    /// Wald z = β₁/SE.
+    /// Wald statistic β₁/SE (z; referred to t on n − 2 df when [`TrendOptions::use_t`]).
     pub z: f64,
-    /// Two-sided p-value of β₁ = 0.
+    /// Two-sided p-value of β₁ = 0 (normal, or t on n − 2 df with `use_t`).
     pub p_value: f64,
     /// Pearson χ²/df of the Poisson fit.
     pub dispersion_ratio: f64,
@@ -196,7 +203,10 @@ fn check_trend_series(
 /// Log-linear Poisson trend with population offset and its annual percentage change.
 ///
 /// Method (docs/methods/trends.md A5): Poisson GLM log E\[yₜ\] = β₀ + β₁t + log popₜ fitted by IRLS
-/// ([`crate::glm`]); APC = 100(e^β₁ − 1) with CI from β₁ ± z·SE. Over-dispersion: the Pearson
+/// ([`crate::glm`]); APC = 100(e^β₁ − 1) with CI from β₁ ± z·SE and p from the normal (statsmodels'
+/// default). With `use_t` the limits are β₁ ± t·SE and p is from Student's t, both on the residual
+/// df n − 2 (R's `summary.glm` for quasi-Poisson; statsmodels `fit(use_t=True)`), which matters on
+/// a short series: oracle 2 quasi-Poisson p 0.052 (z) against 0.124 (t, 4 df). Over-dispersion: the Pearson
 /// χ²/df of the Poisson fit is always reported; `Quasi` scales the SE by √(χ²/df), `NegBin` fits
 /// NB2 by maximum likelihood (reported as Poisson when α → 0), `Auto` uses quasi-Poisson when
 /// χ²/df > 1.5. Time is centred internally for numerical stability; `intercept` is at t = 0.
@@ -222,6 +232,15 @@ fn check_trend_series(
 /// let t = [0., 1., 2., 3., 4., 5.];
 /// let fit = poisson_trend(&y, &pop, &t, &TrendOptions::default()).unwrap();
 /// assert!((fit.apc - 5.642683).abs() < 1e-5); // statsmodels GLM, docs/methods/trends.md A5
+///
+/// // oracle 2 (over-dispersed), quasi-Poisson with t on 4 df: R summary.glm Pr(>|t|) 0.124262
+/// // and limits b ± qt(0.975, 4)·SE (tests/fixtures/audit_trend.json)
+/// use saferstats::trend::Dispersion;
+/// let y = [310., 420., 352., 480., 388., 520.];
+/// let opts = TrendOptions { dispersion: Dispersion::Quasi, use_t: true, ..TrendOptions::default() };
+/// let q = poisson_trend(&y, &pop, &t, &opts).unwrap();
+/// assert!((q.p_value - 0.124261866224293).abs() < 1e-7);
+/// assert!((q.apc_lower - -2.86852217683086).abs() < 1e-5);
 /// ```
 pub fn poisson_trend(
     y: &[f64],
@@ -271,8 +290,18 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
     };
     let beta = fit.beta[1];
     let se = fit.se(1, if scale.is_finite() { scale } else { 1.0 });
-    let z = z_two_sided(opts.confidence);
+    let df = fit.df_resid as f64;
+    let z = if opts.use_t {
+        t_critical(opts.confidence, df)
+    } else {
+        z_two_sided(opts.confidence)
+    };
     let zstat = beta / se;
+    let p_value = if opts.use_t {
+        t_p_two_sided(zstat, df)
+    } else {
+        p_two_sided(zstat)
+    };
     PoissonTrend {
         intercept: fit.beta[0] - beta * tbar,
         beta,
@@ -281,7 +310,7 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
         apc_lower: 100.0 * (beta - z * se).exp_m1(),
         apc_upper: 100.0 * (beta + z * se).exp_m1(),
         z: zstat,
-        p_value: p_two_sided(zstat),
+        p_value,
         dispersion_ratio: ratio,
         alpha,
         n_periods: n,
@@ -342,4 +371,117 @@ pub fn poisson_trend_many_with(
         cancel.check()?;
         Ok(fit_trend(&y[r.clone()], &pop[r.clone()], &t[r], opts))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(v: &serde_json::Value) -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    }
+
+    fn close(got: f64, want: f64, rel: f64, what: &str) {
+        assert!(
+            (got - want).abs() <= rel * want.abs().max(1e-300),
+            "{what}: {got} vs R {want}"
+        );
+    }
+
+    /// `use_t` against R: summary.glm's Pr(>|t|) for quasi-Poisson, limits b ± qt(df)·SE, and
+    /// the same t convention for plain Poisson (statsmodels use_t); the default stays z
+    /// (tests/fixtures/audit_trend.json, generate_audit_trend.R).
+    #[test]
+    fn use_t_matches_r_summary_glm_and_default_stays_normal() {
+        let fx: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/audit_trend.json")).unwrap();
+        let rows = fx["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 16);
+        for r in rows {
+            let (y, pop, t) = (col(&r["count"]), col(&r["population"]), col(&r["period"]));
+            let what = format!("{} {} {}", r["name"], r["dispersion"], r["confidence"]);
+            let f = |v: &str| r[v].as_f64().unwrap();
+            let dispersion = if r["dispersion"] == "quasi" {
+                Dispersion::Quasi
+            } else {
+                Dispersion::Poisson
+            };
+            let base = TrendOptions {
+                confidence: f("confidence"),
+                dispersion,
+                ..TrendOptions::default()
+            };
+            let z = poisson_trend(&y, &pop, &t, &base).unwrap();
+            let tt = poisson_trend(
+                &y,
+                &pop,
+                &t,
+                &TrendOptions {
+                    use_t: true,
+                    ..base
+                },
+            )
+            .unwrap();
+            close(tt.beta, f("beta"), 1e-7, &what);
+            close(tt.se, f("se"), 1e-6, &what);
+            close(tt.p_value, f("p_t"), 1e-5, &format!("{what} p_t"));
+            close(
+                tt.apc_lower,
+                f("apc_lower_t"),
+                1e-6,
+                &format!("{what} lower"),
+            );
+            close(
+                tt.apc_upper,
+                f("apc_upper_t"),
+                1e-6,
+                &format!("{what} upper"),
+            );
+            if dispersion == Dispersion::Quasi {
+                close(tt.p_value, f("p_r"), 1e-5, &format!("{what} summary.glm"));
+            }
+            // the default is unchanged: normal limits and p
+            close(z.p_value, f("p_normal"), 1e-5, &format!("{what} p_normal"));
+            close(
+                z.apc_lower,
+                f("apc_lower"),
+                1e-6,
+                &format!("{what} z lower"),
+            );
+            assert_eq!(z.z, tt.z);
+            assert!(tt.apc_upper - tt.apc_lower > z.apc_upper - z.apc_lower);
+        }
+    }
+
+    #[test]
+    fn t_helpers_edge_cases() {
+        assert!(t_p_two_sided(f64::NAN, 4.0).is_nan());
+        assert!(t_p_two_sided(1.0, 0.0).is_nan());
+        assert_eq!(t_p_two_sided(0.0, 4.0), 1.0);
+        assert_eq!(t_p_two_sided(f64::INFINITY, 4.0), 0.0);
+        // R: 2 * pt(-40, 3) = 3.43806807891585e-05; huge df: the normal
+        close(
+            t_p_two_sided(-40.0, 3.0),
+            3.438_068_078_915_85e-5,
+            1e-9,
+            "pt tail",
+        );
+        close(
+            t_p_two_sided(1.96, 1e8),
+            crate::special::p_two_sided(1.96),
+            1e-12,
+            "df 1e8",
+        );
+        assert!(t_critical(0.95, 0.0).is_nan());
+        close(
+            t_critical(0.998, 6.0),
+            5.20762623872536,
+            1e-9,
+            "qt(0.999, 6)",
+        );
+    }
 }

@@ -40,14 +40,17 @@ def _methods_appendix(cfg: dict) -> list[str]:
         "Rates: crude rate with exact Poisson (Garwood) limits below 10 events and Byar's approximation from 10 (PHE/OHID).",
         "Proportions: Wilson score intervals; differences: Newcombe's hybrid score interval; risk ratios: Katz log interval.",
         "Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count is zero.",
-        "Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson χ²/df > 1.5.",
+        "Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson χ²/df > 1.5; "
+        "intervals and significance from Student's t on the residual degrees of freedom (years − 2), as R's summary.glm "
+        "for quasi-Poisson models, not the normal, which is optimistic on a few years of figures.",
         "Funnel plots: PHE method, 95% and 99.8% exact Poisson limits around the overall rate.",
         "Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 residents (the Census "
         "the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the table says which), "
         "ratio to the White rate from unrounded rates, 'reliable' flag below 10 searches or 1,000 residents.",
         "Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (ArcGIS default radius), Getis-Ord Gi* (esda moments, "
         "conditional permutations).",
-        "Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et al. 2017); durations with "
+        "Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et al. 2017), quasi-Poisson "
+        "standard errors and intervals from t on the residual degrees of freedom; durations with "
         "numpy 'linear' (R type 7) quantiles.",
         f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
         "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes and "

@@ -380,16 +380,42 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         strands = nat[nat.strand != "Total offences"]
         pub_nat = suppress(strands, columns=["offences"] if "offences" in strands.columns else None,
                            keys=["strand", "year"], threshold=thr, marker=None)
-        tr = ss.poisson_trend(strands, population=None, period="year", by="strand", dispersion="auto", confidence=conf)
+        # eight years: limits and tests from t on the residual df (R's summary.glm), not the normal
+        tr = ss.poisson_trend(strands, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
+                              use_t=True)
         s.tables.append(Table("hate_crime_national_trend", "England and Wales trend by strand, 2011/12-2018/19: annual % change "
-                              "(Poisson GLM; quasi-Poisson where over-dispersed)",
+                              "(Poisson GLM; quasi-Poisson where over-dispersed; intervals from t on the residual degrees "
+                              "of freedom)",
                               _round(tr[["strand", "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
         fig, ax = _fig()
-        ss.plot_trend(pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"]), population=None, period="year", by="strand",
-                      ax=ax, confidence=conf)
+        shown_nat = pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"])
+        ss.plot_trend(shown_nat, population=None, period="year", by="strand", ax=ax, confidence=conf, fit=False)
+        _trend_lines(ax, shown_nat, conf)
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     return s
+
+
+def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> None:
+    """The dashed log-linear trend of each strand on a ``plot_trend(..., fit=False)`` chart, with its
+    APC and limits in the legend as ``plot_trend`` writes them, but from the same fit as the table:
+    ``dispersion="auto"`` with t on the residual df (``plot_trend`` itself has no ``use_t``)."""
+    import saferstats as ss
+
+    tr = ss.poisson_trend(data, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
+                          use_t=True).set_index("strand")
+    lines = {str(ln.get_label()): ln for ln in ax.get_lines()}
+    handles = []
+    for key, g in data.groupby("strand", sort=True):
+        r = tr.loc[key]
+        if str(key) not in lines:
+            continue
+        handles.append(lines[str(key)])
+        if np.isfinite(r["apc"]):
+            t = np.sort(ss.parse_periods(g["year"], column="year"))
+            handles += ax.plot(t, np.exp(r["intercept"] + r["beta"] * t), ls="--", color=lines[str(key)].get_color(),
+                               label=f"{key} trend {r['apc']:+.1f}%/yr ({r['apc_lower']:+.1f} to {r['apc_upper']:+.1f})")
+    ax.legend(handles=handles, fontsize=7)
 
 
 def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, area: str, count: str, pop: str,
@@ -987,7 +1013,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     apart = _flag(latest, "not_all_incidents").to_numpy()
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
-                "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed)."
+                "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed; "
+                "intervals from Student's t on the residual degrees of freedom, as R's summary.glm, since a "
+                "council's series is a few years)."
                 + "".join(notes), sec.get("source", _file_names(sec)))
     target = ss.funnel_target(latest[count][~apart], latest.population[~apart], kind="rate", multiplier=1000)
     # over-dispersion estimated from the published, like-for-like rows only
@@ -1037,7 +1065,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if len(data):
         with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
             warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
-            trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf)
+            trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf,
+                                     use_t=True)
         # with one population for every year (Census 2021 by code) the model's offset is constant: the
         # trend is the change in the count, and a caption saying "per resident" would claim more
         fixed = bool((data.groupby(area, observed=True)["population"].nunique(dropna=True) <= 1).all())
@@ -1557,8 +1586,9 @@ def _s136(cfg: dict, sec: dict) -> Section:
     if 3 <= bi <= len(monthly) - 3:
         season = sec.get("seasonality", "none")
         its = ss.its_poisson(monthly.to_numpy(), break_index=bi, population=popn, dispersion="quasi", confidence=conf,
-                             seasonality=None if season == "none" else season)
-        s.tables.append(Table("s136_its", "Interrupted time series effects (segmented Poisson, quasi-Poisson SEs)", _round(its.effects(), 3)))
+                             seasonality=None if season == "none" else season, use_t=True)
+        s.tables.append(Table("s136_its", "Interrupted time series effects (segmented Poisson, quasi-Poisson SEs, intervals "
+                              f"from t on {its.df_resid} residual degrees of freedom)", _round(its.effects(), 3)))
         fig, ax = _fig()
         observed = np.where(m_hidden, np.nan, np.asarray(its.observed, dtype=float))  # the figure obeys the tables
         ss.plot_its(dataclasses.replace(its, observed=observed), labels=monthly.index.to_timestamp(), ax=ax)
