@@ -430,8 +430,10 @@ def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[
     def where(i: int) -> Any:
         return row_label[i] if row_label is not None else i
 
-    starts = np.empty(n_rows, dtype=float)
-    for i, v in enumerate(labels):
+    starts = np.full(n_rows, np.nan)
+    used = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
+    for i in sorted(int(j) for j in used):  # rows with no area (left out) are not read
+        v = labels[i]
         a = _age_start(v)
         if a is None:
             raise InvalidInputError(

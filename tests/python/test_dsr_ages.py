@@ -150,3 +150,13 @@ def test_ages_and_an_age_index_that_disagree_are_refused():
     with pytest.raises(saferstats.InvalidInputError, match="not in age order"):
         saferstats.dsr(cnt, pop, ages=sorted(BANDS))
     assert saferstats.dsr(cnt, pop, ages=BANDS).iloc[0]["rate"] == pytest.approx(FIX["0.95"]["rate"], rel=1e-9)
+
+
+def test_rows_with_no_area_are_not_read_for_their_band():
+    df = _text_sorted_frame()
+    counts = list(df["count"]) + [5.0]
+    pops = list(df["population"]) + [100.0]
+    ages = list(df["age_band"]) + ["not stated"]  # the row with no area: left out (and warned), not an error
+    with pytest.warns(saferstats.SaferstatsWarning, match="no group"):
+        out = saferstats.dsr(counts, pops, groups=["Trafford"] * 19 + [None], ages=ages)
+    assert out.loc["Trafford", "rate"] == pytest.approx(FIX["0.95"]["rate"], rel=1e-9)
