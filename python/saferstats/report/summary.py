@@ -670,14 +670,14 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
     big = c.loc[n.idxmax()] if n.notna().any() else None
     text = f"{len(c)} clusters of incidents were found"
     if big is not None:
-        where = [str(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
+        where = [display_name(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
         text += (f"; the largest holds {int(n.max()):,} incidents "
                  + (f"around {', '.join(where)}" if where else "")
                  + f" ({float(big['centroid_lat']):.4f}, {float(big['centroid_lon']):.4f})")
         others = c.loc[n.sort_values(ascending=False).index[1:4]]
         if "district" in c.columns and len(others):
             text += "; the next largest are in " + ", ".join(
-                f"{d} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
+                f"{display_name(d)} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
     return [text + "."]
 
 
