@@ -238,6 +238,26 @@ _LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "
 #: Parts that join a place to the rest of its name ("Stoke-on-Trent", "Brighton and Hove"): the part
 #: before one is the name in everyday use ("Stoke", "Brighton") when no other area shares it.
 _NAME_JOINS = re.compile(r"(?:-on-|-upon-| upon |-under-| and | with )")
+#: An ONS inverted name: "Bristol, City of", "Herefordshire, County of", "London, City of".
+_INVERTED = re.compile(r"(.+), ((?:City|County) of)")
+
+
+def display_name(name: Any) -> str:
+    """An area's name as running text says it: an ONS inverted name without its tail ("Kingston
+    upon Hull, City of" -> "Kingston upon Hull", "Herefordshire, County of" -> "Herefordshire"),
+    except the City of London, which is called so ("London, City of" -> "City of London"). Other
+    names are returned as they are. For sentences ("Kingston upon Hull's council"), not for tables,
+    where the ONS name is the key that joins to other published tables.
+
+    >>> [display_name(n) for n in ["Kingston upon Hull, City of", "Bristol, City of", "Herefordshire, County of",
+    ...                            "London, City of", "Bournemouth, Christchurch and Poole", "Leeds"]]
+    ['Kingston upon Hull', 'Bristol', 'Herefordshire', 'City of London', 'Bournemouth, Christchurch and Poole', 'Leeds']
+    """
+    text = str(name)
+    m = _INVERTED.fullmatch(text.strip())
+    if not m:
+        return text
+    return f"{m.group(2)} {m.group(1)}" if m.group(1) == "London" else m.group(1)
 
 
 @functools.lru_cache(maxsize=4)
@@ -256,7 +276,7 @@ def _aliases(level: str) -> dict[str, tuple[str, ...]]:
 
     for code, name in names.items():
         base = str(name)
-        m = re.fullmatch(r"(.+), ((?:City|County) of)", base)
+        m = _INVERTED.fullmatch(base)
         if m:
             base = m.group(1)
             add(f"{m.group(2)} {base}", code)

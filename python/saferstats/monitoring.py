@@ -435,6 +435,9 @@ def _wdd_frame(cols: dict[str, np.ndarray], index: list[str], confidence: float,
     return out
 
 
+#: The ``method`` of wdd()'s displacement row when no displacement area was given (its 0 is not a measurement).
+WDD_NO_DISPLACEMENT = "no displacement area given"
+
 #: Pre-period counts of an area and its control further apart than this factor get a warning in wdd().
 WDD_SIZE_RATIO = 2.0
 
@@ -482,8 +485,12 @@ def wdd(
     Method and reference: ``docs/methods/monitoring.md``.
 
     Returns a DataFrame indexed ``local, displacement, total`` with ``estimate, se, z, lower,
-    upper, p_value, confidence, method`` (negative estimates = fewer crimes; with no
-    displacement areas that row is 0 with ``z`` NaN).
+    upper, p_value, confidence, method`` (negative estimates = fewer crimes).
+
+    **No displacement area given** (``disp_control``, ``disp_treated`` omitted): displacement was
+    not measured. As ptools does, that row holds 0 (``se`` and limits 0, ``z`` and ``p_value``
+    NaN) so that ``total`` equals ``local``, and its ``method`` says ``"no displacement area given"``:
+    read the 0 as "not measured", never as "no displacement found".
 
     The estimate compares changes in *counts*: without ``area_weights``, a control whose
     pre-period count is more than twice (or under half) its treated area's gives a
@@ -495,6 +502,14 @@ def wdd(
     local           -107.0  30.71 -3.48 -167.19  -46.81
     displacement     -11.0  25.00 -0.44  -60.00   38.00
     total           -118.0  39.60 -2.98 -195.61  -40.39
+
+    Without a displacement area the row says so:
+
+    >>> saferstats.wdd([308, 318], [207, 110])[["estimate", "z", "method"]]
+                  estimate         z                      method
+    local           -107.0 -3.484399                         wdd
+    displacement       0.0       NaN  no displacement area given
+    total           -107.0 -3.484399                         wdd
     """
     conf = single_confidence(confidence)
     c, t = _pair("control", control), _pair("treated", treated)
@@ -511,7 +526,10 @@ def wdd(
     if area_weights is None:
         _warn_unequal_areas(c, t, dc, dt)
     cols = _ext.wdd(c, t, dc, dt, time_weights=tw, area_weights=aw, confidence=conf)
-    return _wdd_frame(cols, ["local", "displacement", "total"], conf, "wdd")
+    out = _wdd_frame(cols, ["local", "displacement", "total"], conf, "wdd")
+    if dc is None:  # ptools' 0 kept as the value; the row says it was not measured
+        out.loc["displacement", "method"] = WDD_NO_DISPLACEMENT
+    return out
 
 
 def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95) -> pd.DataFrame:

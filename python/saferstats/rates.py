@@ -409,6 +409,77 @@ def _check_age_order(counts: Any, populations: Any, positions: list[np.ndarray],
                     "does, or give your standard's weights in `standard`", arg, i)
 
 
+def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[Any], grouped: bool,
+                n_bands: int, esp: bool) -> list[np.ndarray]:
+    """Each area's rows put in the standard's band order by their ``ages`` labels (read by
+    :func:`_age_start`, as the index check reads them), so that every count meets its own band's
+    weight whatever the rows' order. A label that is no age band, a band twice in an area or a band
+    that is not the standard's is an error naming ``ages`` and the row."""
+    if isinstance(ages, (str, bytes)) or not isinstance(ages, (list, tuple, np.ndarray, pd.Series, pd.Index,
+                                                               pd.Categorical)):
+        raise InvalidInputError(
+            "`ages` must be the age band of each row (a list, array or Series of labels such as '0-4', "
+            "'90+', or pd.cut intervals); dsr takes no frame, so pass the column (ages=df['age_band']), "
+            "not its name", "ages")
+    labels = list(ages)
+    if len(labels) != n_rows:
+        raise LengthMismatchError(
+            f"length mismatch: `counts` has {n_rows} elements but `ages` has {len(labels)}", "ages")
+    row_label = ages.index if isinstance(ages, pd.Series) else None
+
+    def where(i: int) -> Any:
+        return row_label[i] if row_label is not None else i
+
+    starts = np.full(n_rows, np.nan)
+    used = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
+    for i in sorted(int(j) for j in used):  # rows with no area (left out) are not read
+        v = labels[i]
+        a = _age_start(v)
+        if a is None:
+            raise InvalidInputError(
+                f"`ages` at {'row' if row_label is not None else 'position'} {plain(where(i))!r}: {plain(v)!r} "
+                "is not an age band (e.g. '0-4', '5 to 9', 'Aged 90+', '90+', a pd.cut interval)", "ages", where(i))
+        starts[i] = a
+    esp_starts = np.arange(0, 95, 5, dtype=float)
+    out = []
+    for key, pos in zip(keys, positions):
+        pos = np.asarray(pos)
+        order = np.argsort(starts[pos], kind="stable")
+        s = starts[pos][order]
+        tag = f"group {plain(key)!r}: " if grouped else ""
+        dup = np.flatnonzero(np.diff(s) == 0)
+        if dup.size:
+            i0, i = int(pos[order[dup[0]]]), int(pos[order[dup[0] + 1]])
+            what = "row" if row_label is not None else "position"
+            raise InvalidInputError(
+                f"{tag}`ages` gives the band starting at age {s[dup[0]]:g} twice ({plain(labels[i0])!r} at {what} "
+                f"{plain(where(i0))!r} and {plain(labels[i])!r} at {what} {plain(where(i))!r}): each area needs each "
+                "band once", "ages", where(i))
+        if esp and len(s) == n_bands and not np.array_equal(s, esp_starts):
+            j = int(np.flatnonzero(s != esp_starts)[0])
+            i = int(pos[order[j]])
+            raise InvalidInputError(
+                f"{tag}`ages` has {plain(labels[i])!r} ({'row' if row_label is not None else 'position'} "
+                f"{plain(where(i))!r}), not one of the ESP 2013 bands 0-4, 5-9, ..., 85-89, 90+ (no band starting at "
+                f"age {esp_starts[j]:g}): band the ages as the standard does, or give your standard's weights in "
+                "`standard`", "ages", where(i))
+        out.append(pos[order])
+    return out
+
+
+def _warn_by_position(counts: Any, populations: Any) -> None:
+    """A Series (a frame's column, ``df["count"]``) whose index is no age bands says nothing of its
+    rows' bands: dsr pairs them with the weights by position, as asked, but says so (rows sorted by a
+    text age column would take other bands' weights: Trafford mid-2022, 318.28 for 320.17)."""
+    series = [arg for arg, v in (("counts", counts), ("populations", populations)) if isinstance(v, pd.Series)]
+    if not series or any(_age_starts(arg, v) is not None for arg, v in (("counts", counts), ("populations", populations))):
+        return
+    warn_user(f"dsr: `{series[0]}` has no age-band labels (its index is not age bands), so its rows meet the "
+              "standard's weights by position, youngest band first; if the rows may be in another order (a frame "
+              "sorted by a text age column puts '10-14' before '5-9'), name each row's band with "
+              "ages=df['age_band']")
+
+
 @renames_columns("dsr", value="rate")
 @confidence_levels("lower", "upper")
 def dsr(
@@ -419,6 +490,7 @@ def dsr(
     multiplier: float = 100_000,
     confidence: float = 0.95,
     groups: ArrayLike | None = None,
+    ages: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Directly standardised rate with the Dobson-method confidence interval.
 
@@ -431,18 +503,29 @@ def dsr(
     ----------
     counts, populations
         Events and population per age band (one area), or for several areas stacked with
-        ``groups`` giving each row's area. Rows meet the ``standard``'s weights **by position**,
-        youngest band first. A Series whose index labels are age bands (``"0-4"``, ``"5 to 9"``,
-        ``"Aged 90+"``, ``pd.cut`` intervals) is checked: bands out of age order (text labels
-        summed with ``groupby`` sort as text, "5-9" after "45-49"), bands other than the ESP
-        2013 ones with ``standard="esp2013"``, or ``counts`` and ``populations`` in different
-        orders raise :class:`~saferstats.InvalidInputError` naming the argument.
+        ``groups`` giving each row's area. Without ``ages`` the rows meet the ``standard``'s
+        weights **by position**, youngest band first. A Series whose index labels are age bands
+        (``"0-4"``, ``"5 to 9"``, ``"Aged 90+"``, ``pd.cut`` intervals) is checked: bands out of
+        age order (text labels summed with ``groupby`` sort as text, "5-9" after "45-49"), bands
+        other than the ESP 2013 ones with ``standard="esp2013"``, or ``counts`` and
+        ``populations`` in different orders raise :class:`~saferstats.InvalidInputError` naming
+        the argument. A Series with no age-band labels (a frame's column, ``df["count"]``, with
+        its RangeIndex) is still paired by position, with a
+        :class:`~saferstats.SaferstatsWarning` saying so and naming ``ages``.
     standard
         ``"esp2013"`` (19 bands 0-4 … 90+) or the standard population weights per band.
     groups
         Optional area label per row; one output row per area, in order of first appearance.
         Rows whose area is missing (None/NaN) belong to no area: they are left out, counted in
         ``.attrs["excluded"]`` and named in a :class:`~saferstats.SaferstatsWarning`.
+    ages
+        The age band of each row (``df["age_band"]``, a list, ``pd.cut`` intervals), read as the
+        index check reads them: the rows meet the standard's weights **by label**, in any order
+        (e.g. sorted as text). Each area must have each band once; with ``standard="esp2013"``
+        the bands must be ESP 2013's (0-4, 5-9, ..., 85-89, 90+), with given weights the bands
+        are put in age order, youngest first. A label that is not an age band, a band twice in
+        an area or a band the standard lacks raises :class:`~saferstats.InvalidInputError`
+        naming ``ages`` and the row. ``dsr`` takes no frame: pass the column, not its name.
 
     Returns
     -------
@@ -457,6 +540,12 @@ def dsr(
     >>> saferstats.dsr(counts, pops, standard=[1, 1, 1])[["rate", "note"]]
        rate                         note
     0   NaN  dsr NA for total count < 10
+
+    Rows in any order, paired with the weights by their band (``ages``):
+
+    >>> saferstats.dsr([20, 10], [2000, 1000], standard=[1, 3], ages=["10-19", "0-9"])["rate"].round(1)
+    0    1000.0
+    Name: rate, dtype: float64
     """
     if isinstance(standard, str):
         if standard.lower() != "esp2013":
@@ -503,6 +592,11 @@ def dsr(
                 f"{where}length mismatch: `counts` has {len(pos)} elements (age bands) but `standard` has {len(weights)}",
                 "standard" if groups is None else "groups",
             )
+    if ages is not None:
+        positions = _ages_order(ages, len(x), positions, keys, groups is not None, len(weights),
+                                isinstance(standard, str))
+    else:
+        _warn_by_position(counts, populations)
     _check_age_order(counts, populations, positions, keys, groups is not None, isinstance(standard, str))
     flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
     offsets = np.cumsum([0] + [len(p) for p in positions]).tolist()

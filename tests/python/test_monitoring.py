@@ -168,6 +168,9 @@ def test_wdd_matches_ptools():
     assert (t["estimate"], t["se"] ** 2, round(t["z"], 2), round(t["lower"]), round(t["upper"])) == (-118, pytest.approx(1568), -2.98, -196, -40)
     no_disp = saferstats.wdd([20, 20], [20, 10])
     assert no_disp.loc["displacement", "estimate"] == 0 and no_disp.loc["total", "estimate"] == -10
+    # the 0 is ptools' placeholder, not a measurement: the row says so (session 11); measured rows are "wdd"
+    assert no_disp["method"].tolist() == ["wdd", "no displacement area given", "wdd"]
+    assert "no displacement area given" in repr(no_disp) and (paper["method"] == "wdd").all()
 
 
 def test_wdd_harm_matches_ptools():

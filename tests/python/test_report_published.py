@@ -44,7 +44,7 @@ def test_hate_crime_table_as_published(published):
     herts = rates[rates.force == "Hertfordshire"].iloc[0]
     # Home Office: 1,600 offences, population 1,184,400 -> 135 per 100,000 (published, rounded)
     assert herts.offences == 1600 and round(herts.rate) == 135
-    assert "London, City of 2018/19" in text  # its '#N/A' population: left out and said
+    assert "City of London 2018/19" in text  # its '#N/A' population: left out and said (as text says the name)
 
 
 def test_hate_crime_monthly_spc_and_overdispersed_force_funnel(published):

@@ -81,5 +81,6 @@ def test_other_spellings_and_non_age_indexes():
     # no age labels: positions as before (lists, arrays, areas as labels)
     plain = saferstats.dsr(list(cnt), np.asarray(pop)).iloc[0]
     assert plain["rate"] == pytest.approx(FIX["0.95"]["rate"], rel=1e-9)
-    labelled = saferstats.dsr(cnt.set_axis(list("ABCDEFGHIJKLMNOPQRS")), pop.to_numpy()).iloc[0]
+    with pytest.warns(saferstats.SaferstatsWarning, match="by position"):  # no age labels (session 11)
+        labelled = saferstats.dsr(cnt.set_axis(list("ABCDEFGHIJKLMNOPQRS")), pop.to_numpy()).iloc[0]
     assert labelled["rate"] == pytest.approx(FIX["0.95"]["rate"], rel=1e-9)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..geography import display_name
 from .sections import Figure, Section
 from .summary import _funnel_sentence, _names, _num, _table, fmt_pct
 
@@ -56,7 +57,7 @@ def _forest(s: Section, cfg: dict) -> str:
             f", {len(below)} wholly below 1 and {len(shown) - len(above) - len(below)} cross 1.")
     if len(above):
         top = above.loc[above["ratio"].map(_num).idxmax()]
-        where = f" in {top[area_col]}" if area_col else ""
+        where = f" in {display_name(top[area_col])}" if area_col else ""
         text += f" The highest is {top['group']}{where} at {float(_num(top['ratio']) or 0):.1f} times."
     return text
 

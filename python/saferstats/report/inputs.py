@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..geography import display_name
 from .config import ConfigError
 
 __all__ = ["Scope", "scope_of", "read_table", "population_by_code", "points_in_study_area"]
@@ -156,11 +157,12 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
         if no_count.any():
             left = t[no_count]
             notes.append(f" {int(no_count.sum())} row(s) of the published table left out: no count published "
-                         f"({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}).")
+                         f"({', '.join(f'{display_name(f)} {p}' for f, p in zip(left.force, left.period))}).")
         if counts_only.any():
             left = t[counts_only]
             notes.append(f" {int(counts_only.sum())} row(s) of the published table have a count but no population "
-                         f"({', '.join(f'{f} {p}' for f, p in zip(left.force, left.period))}): no rate and not in the "
+                         f"({', '.join(f'{display_name(f)} {p}' for f, p in zip(left.force, left.period))}): no rate and "
+                         "not in the "
                          "funnel plot; the change between years is shown, as the change in the count.")
         used = t[~unusable]
         one = used["period"].nunique() > 1 and bool((used.groupby("force")["population"].nunique() <= 1).all())

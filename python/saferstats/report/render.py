@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..exceptions import SaferstatsError, warn_user
+from ..geography import display_name
 from . import sections as _sections
 import saferstats
 
@@ -96,7 +97,7 @@ def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
         "title": cfg.get("title", "Community Safety Strategic Assessment"),
         "area": area,
         "period": rep.get("period") or _periods(sections),
-        "author": rep.get("author") or (f"{area} Community Safety Partnership" if area else "Community Safety Partnership"),
+        "author": rep.get("author") or (f"{display_name(area)} Community Safety Partnership" if area else "Community Safety Partnership"),
         "version": rep.get("version") or "draft",
         "protective_marking": rep.get("protective_marking") or "OFFICIAL",
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import datasets
+from ..geography import display_name
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
@@ -495,7 +496,7 @@ def _strand_table(cfg: dict, data: pd.DataFrame, area: str, period: str, thr: in
     t = pd.concat(parts, ignore_index=True)
     hidden = np.concatenate(masks)
     out = _mark(_round(t, 1), {"count": hidden, "percent": hidden})
-    return Table("hate_crime_factors", f"Motivating factors recorded for hate crime offences, {own[0]} and all forces in "
+    return Table("hate_crime_factors", f"Motivating factors recorded for hate crime offences, {display_name(own[0])} and all forces in "
                  "the table (% of all factors recorded; one offence can have more than one)", out)
 
 
@@ -520,7 +521,7 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
                                                      text.str.split("; caution: ", n=1).str[0])
     names = _force_names(map(str, areas))
-    listed = ", ".join(names[str(a)] for a in areas)
+    listed = ", ".join(display_name(names[str(a)]) for a in areas)
     if "comparability" in disp.columns and "like_for_like" in disp.columns:
         # the caution's rows read "like for like" in the page's cells once the caution is in the text, so
         # the caption (made from columns that are the same in every row) must name the exception: it
@@ -870,7 +871,7 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
     step = data[_flag(data, "recording_step")]
     if len(step):
         prev = data.sort_values([area, period], kind="stable").groupby(area, observed=True)[count].shift()
-        cases = [f"{a} ({p}: {prev.loc[i]:,.0f} to {c:,.0f})" for i, a, p, c in
+        cases = [f"{display_name(a)} ({p}: {prev.loc[i]:,.0f} to {c:,.0f})" for i, a, p, c in
                  zip(step.index, step[area].astype(str), step[period].astype(str), step[count])]
         names = sorted(set(step[area].astype(str)))
         one = len(names) == 1
@@ -887,7 +888,7 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
                  f"(Defra's reporting basis), so {'its rate is' if one else 'their rates are'} not comparable with "
                  "the others: left out of the funnel's target, its over-dispersion and its plot, and marked "
                  "'Not comparable' in the table: "
-                 + "; ".join(f"{a} ({k.lower()})" for a, k in zip(basis[area].astype(str)[:8], kinds[:8]))
+                 + "; ".join(f"{display_name(a)} ({k.lower()})" for a, k in zip(basis[area].astype(str)[:8], kinds[:8]))
                  + (" and others" if len(basis) > 8 else "") + ".")
     return text
 
@@ -953,7 +954,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         gone = data[missing].groupby([area, code], as_index=False, sort=False)[period].agg(lambda p: p.astype(str).max())
         read_notes.append(f" {len(gone)} authorit{'y' if len(gone) == 1 else 'ies'} with no Census 2021 population at "
                           "their own boundaries (e.g. districts merged in 2019, before the Census) left out: "
-                          + ", ".join(f"{a} ({c}; last year {p})" for a, c, p in gone.head(8).itertuples(index=False))
+                          + ", ".join(f"{display_name(a)} ({c}; last year {p})" for a, c, p in gone.head(8).itertuples(index=False))
                           + (" and others" if len(gone) > 8 else "") + ".")
         data = data[~missing]
     read_notes.append(f" Denominator: {denominator}.")
@@ -981,24 +982,25 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if code is not None and scope.la_codes:
         mine = sorted(set(mine) | set(data.loc[data[code].astype(str).isin(scope.la_codes), area].astype(str)))
     wider = scope.wider_authorities(mine)
+    said = display_name(scope.label)  # in sentences: "Kingston upon Hull", not "Kingston upon Hull, City of"
     if wider:  # a CSP that is part of an authority: Defra's figures are the whole authority's
-        read_notes.append(f" {scope.label} is part of {' and '.join(wider)}: Defra publishes fly-tipping by local "
-                          f"authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} are for the whole "
-                          f"authorit{'y' if len(wider) == 1 else 'ies'}, not {scope.label} alone.")
+        read_notes.append(f" {said} is part of {' and '.join(map(display_name, wider))}: Defra publishes fly-tipping by "
+                          f"local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} are for the "
+                          f"whole authorit{'y' if len(wider) == 1 else 'ies'}, not {said} alone.")
     absent = ""
     if scope.las and not mine:
         codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
         if (scope.la_codes and all(c.startswith("W") for c in scope.la_codes) and len(codes)
                 and not codes.str.startswith("W").any()):
             # Defra's table is England's only: a Welsh area is not in it at all (not a gap in its series)
-            absent = (f"The fly-tipping table has no figures for {scope.label}: it covers local authorities in England "
+            absent = (f"The fly-tipping table has no figures for {said}: it covers local authorities in England "
                       "only (fly-tipping in Wales is published by the Welsh Government, not Defra), so the fly-tipping "
-                      f"rates and trends in this report are for authorities in England, for context, not {scope.label}.")
+                      f"rates and trends in this report are for authorities in England, for context, not {said}.")
         else:
             # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
-            absent = (f"None of {scope.label}'s local authorities ({', '.join(sorted(scope.las))}) has a row in this "
-                      "table with a population, so the fly-tipping rates and trends in this report are for every "
-                      f"authority in it, not {scope.label}.")
+            absent = (f"None of {said}'s local authorities ({', '.join(sorted(map(display_name, scope.las)))}) has a "
+                      "row in this table with a population, so the fly-tipping rates and trends in this report are for "
+                      f"every authority in it, not {said}.")
         read_notes.insert(0, " " + absent)
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
@@ -1031,7 +1033,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
     n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
-    where = f" ({scope.label}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    where = f" ({said}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
@@ -1042,11 +1044,11 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("flytipping_rates", f"Fly-tipping per 1,000 residents, {last}{where}", shown_rates))
     s.intro += "".join(read_notes)
     land = _flytipping_land(data[is_last], area, count, mine if narrow else list(latest[area].astype(str)), str(last), thr,
-                            scope.label or "the table")
+                            said or "the table")
     if land is not None:
         s.tables.append(land[0])
         s.intro += land[1]
-    s.intro += _clearance_costs(data, area, period, mine if narrow else [], scope.label or "")
+    s.intro += _clearance_costs(data, area, period, mine if narrow else [], said)
     data = data[data[area].astype(str).isin(mine)] if narrow else data
     # a trend needs 3 periods: authorities formed by a recent merger (Buckinghamshire 2020/21) have fewer
     n_per = data.groupby(area, observed=True)[period].nunique()
@@ -1054,7 +1056,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     if len(short):
         s.intro += (f" {len(short)} authorit{'y has' if len(short) == 1 else 'ies have'} fewer than 3 years of figures "
                     "(e.g. formed by a recent merger), too few for an annual % change: "
-                    + ", ".join(f"{a} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
+                    + ", ".join(f"{display_name(a)} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
         data = data[~data[area].isin(short.index)]
     s.intro += _recording_changes(data, area, period, count, str(last))
     if "recording_step" in data.columns:
@@ -1079,7 +1081,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
             # such a step may be a change in what the council counts as much as in fly-tipping
-            listed = "; ".join(f"{a} ({w})" for a, w in list(steps.items())[:8])
+            listed = "; ".join(f"{display_name(a)} ({w})" for a, w in list(steps.items())[:8])
             s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
                         f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
@@ -1150,7 +1152,7 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
     total = t["incidents"].sum()
     own_private = 100 * t["private_land"].sum() / total if total > 0 else float("nan")
     zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
-    who = label if len(t) > 1 else str(t[area].iloc[0])
+    who = label if len(t) > 1 else display_name(t[area].iloc[0])  # (label: already the display form)
     councils = "councils" if len(t) > 1 else "council"
     if hidden["private_land"].any() and own_private == own_private:
         # the share, to a whole per cent, puts the hidden private-land counts' sum in an interval: with
@@ -1206,8 +1208,9 @@ def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str]
                                        f"current figure")
     top = rows.loc[rows[col].idxmax()]
     # the authorities of that year by name when there is one (Poole in 2016/17, before the 2019 merger)
-    whose = (str(top[area]) if len(rows) == 1
-             else f"{label or 'the area'}'s {len(rows)} authorities of that year, the most in {top[area]} (£{top[col]:,.0f})")
+    whose = (display_name(top[area]) if len(rows) == 1
+             else f"{label or 'the area'}'s {len(rows)} authorities of that year, the most in {display_name(top[area])} "
+                  f"(£{top[col]:,.0f})")
     return (f" Clearance costs (Defra's estimate from the size of each incident, not what councils spent): "
             f"£{rows[col].sum():,.0f} in {year} for {whose}" + later + ".")
 
@@ -1238,7 +1241,7 @@ def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:
     gaps = {a: g for a, g in gaps.items() if g}
     if not gaps:
         return ""
-    listed = "; ".join(f"{a} ({', '.join(g)})" for a, g in sorted(gaps.items()))
+    listed = "; ".join(f"{display_name(a)} ({', '.join(g)})" for a, g in sorted(gaps.items()))
     return (f" No figure is published for {len(gaps)} of {data[area].nunique()} areas in some years: {listed}. "
             "Their annual % change is estimated from the years they have (the Periods column).")
 

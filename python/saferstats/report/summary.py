@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..geography import display_name
 from .sections import Section
 from .tables import _num
 
@@ -198,7 +199,7 @@ def _col(df: pd.DataFrame, *names: str) -> str | None:
 
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
-    items = list(items)
+    items = [display_name(x) for x in items]  # in a sentence: "Kingston upon Hull", not "Kingston upon Hull, City of"
     if len(items) > limit:
         return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -253,7 +254,7 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
                                                f"{b:,.0f}) {when}"))
             if where.startswith("across") and area:
-                out.append(f"{area} has no row with a published count and population in the hate crime table, so it "
+                out.append(f"{display_name(area)} has no row with a published count and population in the hate crime table, so it "
                            "is not described on its own")
         if pc:
             rises: list[str] = []
@@ -329,7 +330,7 @@ def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
     if any(_num(v) is not None and _num(v) > (_num(top["count"]) or 0) for v in own["count"]):
         return []
     name = str(top["factor"])
-    text = (f"In {top[lab]} in {top[per]}, {name.lower()} was the motivating factor recorded most often in hate crime "
+    text = (f"In {display_name(top[lab])} in {top[per]}, {name.lower()} was the motivating factor recorded most often in hate crime "
             f"offences: {_num(top['count']):,.0f} factors, {float(top['percent']):.0f}% of all recorded")
     if name in everyone.index and not _is_hidden(everyone.loc[name, "percent"]):
         text += f" (all forces in the table: {float(everyone.loc[name, 'percent']):.0f}%)"
@@ -368,25 +369,25 @@ def _rows_of_area(last: pd.DataFrame, lab: str, area: str) -> tuple[Any, pd.Data
         return None, last, f"across the {len(last)} areas"
     exact = labels[labels.str.strip().str.lower() == area.strip().lower()]
     if len(exact):
-        return exact.index[0], last.iloc[0:0], area
+        return exact.index[0], last.iloc[0:0], display_name(area)
     forces = labels.map(force_id)
     if forces.notna().all():  # a table of police force areas
         fid = force_id(area)
         if fid is not None and (forces == fid).any():
-            return forces[forces == fid].index[0], last.iloc[0:0], area
+            return forces[forces == fid].index[0], last.iloc[0:0], display_name(area)
         scope = scope_of(area)
         container = {force_id(f) for f in scope.forces} - {None}
         if fid is None and len(container) == 1 and forces.isin(container).sum() == 1:
             i = forces[forces.isin(container)].index[0]
-            return i, last.iloc[0:0], f"{labels[i]} (the police force area that includes {area})"
+            return i, last.iloc[0:0], f"{display_name(labels[i])} (the police force area that includes {display_name(area)})"
         return None, last, f"across the {len(last)} police force areas in the table"
     scope = scope_of(area)
     if scope.las or scope.csps:
         mine = {x.lower() for x in scope.csps | scope.las | scope.la_codes}
         hit = labels.str.strip().str.lower().isin(mine)
         if hit.any():
-            return None, last[hit.to_numpy()], f"in {area}"
-    return None, last, f"in {area}"
+            return None, last[hit.to_numpy()], f"in {display_name(area)}"
+    return None, last, f"in {display_name(area)}"
 
 
 _AREA_WORDS = {"district": "districts", "la": "local authority areas", "la_name": "local authority areas",
@@ -456,7 +457,7 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
                if g == "Low (0.001)" else "above the upper 95% limit but within the 99.8% limits"
                if g == "High (0.025)" else "below the lower 95% limit but within the 99.8% limits"
                if g == "Low (0.025)" else "within the 99.8% limits")
-        text += f"; {area} is {pos}"
+        text += f"; {display_name(area)} is {pos}"
     return [text + "."]
 
 
@@ -494,7 +495,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         if at:  # the report's own force first: the first sentence is the section's headline
             groups.insert(0, groups.pop(at))
         if own_force is not None:
-            out.append(f"The stop-and-search files have no searches in {own_force} (the report's police force area); "
+            out.append(f"The stop-and-search files have no searches in {display_name(own_force)} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
         elif at is None and len(groups) > 1:
             # the report's area is not one of the rows (a force's report by CSP): the headline is an
@@ -543,7 +544,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
             cand = others[~skewed & significant]
             if not len(cand):
-                out.append(f"In {key}, no ethnic group was searched at a statistically significantly higher rate "
+                out.append(f"In {display_name(key)}, no ethnic group was searched at a statistically significantly higher rate "
                            f"than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
@@ -554,13 +555,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 # significant difference), and the table's Home Office 'reliable' flag (10 or more)
                 # says yes for some of these (Derby, Dec 2019 - Feb 2020: Mixed 10, Black 9)
                 few = ", ".join(f"{g} {int(_num(n) or 0)}" for g, n in zip(cand["group"], cand["searches"]))
-                out.append(f"{key}: the groups searched at a statistically significantly higher rate than White people "
+                out.append(f"{display_name(key)}: the groups searched at a statistically significantly higher rate than White people "
                            f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
-                                 subject=f"In {key}{' in ' + when if when else ''}, {r['group']} people were searched",
+                                 subject=f"In {display_name(key)}{' in ' + when if when else ''}, {r['group']} people were searched",
                                  reference="White people")
             if str(r.get("comparability", "")).startswith("approximate"):
                 caveats.insert(0, "officer-defined ethnicity: approximate against the self-defined Census groups")
@@ -633,25 +634,25 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
             step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {top[lab]}")
+                                      subject=f"Fly-tipping in {display_name(top[lab])}")
                        + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)" if step else "")
                        + ".")
         elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
             step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {one[lab]}")
+                                      subject=f"Fly-tipping in {display_name(one[lab])}")
                        + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
                           if step else "") + ".")
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
-        out.append(f"{share['who']}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
+        out.append(f"{display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
                    f"private land in {share['year']} (England: {share['england']:.0f}% of incidents); councils record "
                    "little of the fly-tipping on private land, which landowners clear, so this says nothing about how "
                    "much there is.")
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
-        out.append(f"Of the fly-tipping {share['who']}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
+        out.append(f"Of the fly-tipping {display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
                    f"in {share['year']}, {share['own']:.0f}% was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
                                                                  f"{share['councils']} recorded none; named in the "
@@ -669,14 +670,14 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
     big = c.loc[n.idxmax()] if n.notna().any() else None
     text = f"{len(c)} clusters of incidents were found"
     if big is not None:
-        where = [str(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
+        where = [display_name(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
         text += (f"; the largest holds {int(n.max()):,} incidents "
                  + (f"around {', '.join(where)}" if where else "")
                  + f" ({float(big['centroid_lat']):.4f}, {float(big['centroid_lon']):.4f})")
         others = c.loc[n.sort_values(ascending=False).index[1:4]]
         if "district" in c.columns and len(others):
             text += "; the next largest are in " + ", ".join(
-                f"{d} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
+                f"{display_name(d)} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
     return [text + "."]
 
 
