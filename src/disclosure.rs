@@ -964,12 +964,7 @@ impl<'a> Problem<'a> {
     }
 
     fn eliminate(&self, block: &[usize], with_identity: bool) -> Result<Elimination> {
-        let mut rels: Vec<usize> = block
-            .iter()
-            .flat_map(|&c| self.cell_rels[c].iter().copied())
-            .collect();
-        rels.sort_unstable();
-        rels.dedup();
+        let rels = self.relations_of(block);
         if block.len() > MAX_AUDIT_BLOCK || rels.len() > 2 * MAX_AUDIT_BLOCK {
             return Err(Error::argument(
                 "table",
@@ -1194,12 +1189,7 @@ impl<'a> Problem<'a> {
         if bound.is_empty() {
             return Ok(Vec::new());
         }
-        let mut rels: Vec<usize> = block
-            .iter()
-            .flat_map(|&c| self.cell_rels[c].iter().copied())
-            .collect();
-        rels.sort_unstable();
-        rels.dedup();
+        let rels = self.relations_of(block);
         let mut lp = Lp::new(OptimizationDirection::Maximize);
         let d: Vec<_> = block
             .iter()
@@ -1301,6 +1291,30 @@ impl<'a> Problem<'a> {
         out
     }
 
+    /// The cells of `rels` that `usable` accepts, cheapest first ([`Problem::cost`]).
+    fn cheapest_in(&self, rels: &[usize], usable: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut out: Vec<usize> = rels
+            .iter()
+            .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
+            .filter(|&j| usable(j))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out.sort_by(|a, b| self.cost(*a).total_cmp(&self.cost(*b)).then(a.cmp(b)));
+        out
+    }
+
+    /// The relations holding any of `cells`.
+    fn relations_of(&self, cells: &[usize]) -> Vec<usize> {
+        let mut rels: Vec<usize> = cells
+            .iter()
+            .flat_map(|&c| self.cell_rels[c].iter().copied())
+            .collect();
+        rels.sort_unstable();
+        rels.dedup();
+        rels
+    }
+
     /// Where hidden counts are known to be at least 1, a zero count to hide (last resort) so that
     /// they are not: one sharing a relation with a sensitive cell pinned by that bound and not
     /// itself recoverable once hidden.
@@ -1309,14 +1323,9 @@ impl<'a> Problem<'a> {
             return None;
         }
         let pinned = self.pinned(hidden, sensitive).ok()?;
-        let mut zeros: Vec<usize> = pinned
-            .iter()
-            .flat_map(|&c| self.cell_rels[c].iter())
-            .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
-            .filter(|&z| !hidden[z] && self.kinds[z] == CellKind::Count && self.values[z] == 0.0)
-            .collect();
-        zeros.sort_unstable();
-        zeros.dedup();
+        let zeros = self.cheapest_in(&self.relations_of(&pinned), |z| {
+            !hidden[z] && self.kinds[z] == CellKind::Count && self.values[z] == 0.0
+        });
         let mut h = hidden.to_vec();
         zeros.into_iter().find(|&z| {
             h[z] = true;
@@ -1349,7 +1358,6 @@ impl<'a> Problem<'a> {
         let published = |hidden: &[bool], j: usize| {
             !hidden[j] && self.kinds[j] == CellKind::Count && self.values[j] > 0.0
         };
-        let by_cost = |a: &usize, b: &usize| self.cost(*a).total_cmp(&self.cost(*b)).then(a.cmp(b));
         let mut left = Vec::new();
         let todo: Vec<usize> = self
             .pinned(hidden, sensitive)?
@@ -1395,15 +1403,7 @@ impl<'a> Problem<'a> {
                     break;
                 }
                 let block = self.block_of(hidden, c);
-                let mut near: Vec<usize> = block
-                    .iter()
-                    .flat_map(|&b| self.cell_rels[b].iter())
-                    .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
-                    .filter(|&j| published(hidden, j))
-                    .collect();
-                near.sort_unstable();
-                near.dedup();
-                near.sort_by(by_cost);
+                let near = self.cheapest_in(&self.relations_of(&block), |j| published(hidden, j));
                 let mut pick = None;
                 for &j in near.iter().take(TRIES) {
                     hidden[j] = true;
@@ -1415,12 +1415,7 @@ impl<'a> Problem<'a> {
                     }
                 }
                 let pick = pick.or_else(|| {
-                    let mut own: Vec<usize> = self.cell_rels[c]
-                        .iter()
-                        .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
-                        .filter(|&j| published(hidden, j))
-                        .collect();
-                    own.sort_by(by_cost);
+                    let own = self.cheapest_in(&self.cell_rels[c], |j| published(hidden, j));
                     own.first().copied().or_else(|| near.first().copied())
                 });
                 match pick {
@@ -1464,7 +1459,6 @@ impl<'a> Problem<'a> {
         for c in self.determined(&all, Some(sensitive))? {
             exposed[c] = true;
         }
-        let by_cost = |a: &usize, b: &usize| self.cost(*a).total_cmp(&self.cost(*b)).then(a.cmp(b));
         // every iteration hides a cell or gives one up, so this ends
         'outer: for _ in 0..=2 * n {
             if self.cancel.is_cancelled() {
@@ -1483,27 +1477,15 @@ impl<'a> Problem<'a> {
                     continue;
                 };
                 // published counts whose relations all touch this block: one of them may free i
-                let mut near: Vec<usize> = el
-                    .rels
-                    .iter()
-                    .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
-                    .filter(|&c| !hidden[c] && self.kinds[c] == CellKind::Count)
-                    .collect();
-                near.sort_unstable();
-                near.dedup();
-                near.sort_by(by_cost);
+                let published = |c: usize| !hidden[c] && self.kinds[c] == CellKind::Count;
+                let near = self.cheapest_in(&el.rels, published);
                 let pick = near
                     .iter()
                     .copied()
                     .find(|&j| el.frees(self, i, j))
                     .or_else(|| {
                         // none alone: widen around i (its own relations first)
-                        let mut own: Vec<usize> = self.cell_rels[i]
-                            .iter()
-                            .flat_map(|&r| self.rel_terms[r].iter().map(|t| t.0))
-                            .filter(|&c| !hidden[c] && self.kinds[c] == CellKind::Count)
-                            .collect();
-                        own.sort_by(by_cost);
+                        let own = self.cheapest_in(&self.cell_rels[i], published);
                         own.first().copied().or_else(|| near.first().copied())
                     });
                 match pick {

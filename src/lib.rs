@@ -72,3 +72,16 @@ pub use io::csvscan;
 
 #[cfg(feature = "python")]
 mod bindings;
+
+/// Helpers shared by the unit tests (the JSON reference fixtures under `tests/fixtures/`).
+#[cfg(test)]
+pub(crate) mod test_fixtures {
+    /// A JSON array of numbers as a vector.
+    pub(crate) fn col(v: &serde_json::Value) -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    }
+}

@@ -340,14 +340,7 @@ pub fn its_poisson(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn col(v: &serde_json::Value) -> Vec<f64> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect()
-    }
+    use crate::test_fixtures::col;
 
     /// `use_t` limits against R glm(poisson | quasipoisson) on the segmented design with
     /// b ± qt(0.975, df.residual)·SE (tests/fixtures/audit_trend.json `its`).

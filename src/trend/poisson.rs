@@ -376,14 +376,7 @@ pub fn poisson_trend_many_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn col(v: &serde_json::Value) -> Vec<f64> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect()
-    }
+    use crate::test_fixtures::col;
 
     fn close(got: f64, want: f64, rel: f64, what: &str) {
         assert!(
