@@ -146,3 +146,15 @@ def stop_search_sample_without(tmp_path: Path, left_out: str) -> Path:
             shutil.copy(f, dst / f.name)
     return dst
 
+
+def defra_la_incidents(shared_data: Path) -> "pd.DataFrame":
+    """The Defra workbook's LA_incidents sheet as published, read with openpyxl (independent of the
+    library's reader); skips when openpyxl is absent."""
+    import pandas as pd
+
+    openpyxl = pytest.importorskip("openpyxl")
+    xlsx = shared_data / "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+    wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+    rows = list(wb["LA_incidents"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Year")
+    return pd.DataFrame(rows[head + 1:], columns=rows[head]).dropna(subset=["Year"])

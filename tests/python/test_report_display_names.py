@@ -18,7 +18,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from conftest import build_report
+from conftest import build_report, defra_la_incidents
 
 from saferstats.geography import _names, display_name
 from saferstats.report.sections import _flytipping
@@ -98,11 +98,7 @@ def test_hull_report_from_the_published_workbook(hull, shared_data):
     assert ", City of's" not in prose and ", County of's" not in prose
     assert not _inverted_in_sentences(prose), _inverted_in_sentences(prose)
     # the finding of the walk-through, with the share counted from the workbook with openpyxl
-    openpyxl = pytest.importorskip("openpyxl")
-    wb = openpyxl.load_workbook(shared_data / XLSX, read_only=True, data_only=True)
-    rows = list(wb["LA_incidents"].iter_rows(values_only=True))
-    head = next(i for i, r in enumerate(rows) if r and r[0] == "Year")
-    t = pd.DataFrame(rows[head + 1:], columns=rows[head]).dropna(subset=["Year"])
+    t = defra_la_incidents(shared_data)
     hull_row = t[(t["Year"] == "2021-22") & (t["LA Name"] == "Kingston upon Hull, City of")].iloc[0]
     share = 100 * sum(float(hull_row[c]) for c in PRIVATE) / float(hull_row["Total Incidents"])
     assert f"Of the fly-tipping Kingston upon Hull's council recorded in 2021/22, {share:.0f}% was on private land" in prose

@@ -12,20 +12,15 @@ import math
 import re
 
 import pandas as pd
-import pytest
 
-from conftest import build_report
+from conftest import build_report, defra_la_incidents
 
 XLSX = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
 PRIVATE = ("Agricultural Incidents", "Private / Residential Incidents", "Commercial / Industrial Incidents")
 
 
 def _ryedale(shared_data):
-    openpyxl = pytest.importorskip("openpyxl")
-    wb = openpyxl.load_workbook(shared_data / XLSX, read_only=True, data_only=True)
-    rows = list(wb["LA_incidents"].iter_rows(values_only=True))
-    head = next(i for i, r in enumerate(rows) if r and r[0] == "Year")
-    df = pd.DataFrame(rows[head + 1:], columns=rows[head]).dropna(subset=["Year"])
+    df = defra_la_incidents(shared_data)
     r = df[(df["Year"] == "2021-22") & (df["LA Name"] == "Ryedale")].iloc[0]
     return float(r["Total Incidents"]), sum(float(r[c]) for c in PRIVATE)
 
