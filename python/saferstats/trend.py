@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -913,6 +913,23 @@ def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index 
     return int(bad.size)
 
 
+def _overdispersion_applies(overdispersion: Any) -> bool:
+    """Whether funnel limits widened for over-dispersion are used — the one rule that
+    :func:`funnel_limits`, :func:`funnel_significance` (and so ``plot_funnel``) share, so a point's
+    label always matches the limits drawn. A :func:`saferstats.funnel_overdispersion` result (or a
+    mapping with ``phi``) is used only when φ > 1 (FunnelPlotR's rule): with φ ≤ 1 (or NaN) the
+    points are not over-dispersed and PHE's exact limits stand. A τ² number, given directly, is
+    used as given (there is no φ to judge it by)."""
+    if isinstance(overdispersion, (pd.Series, Mapping)):
+        try:
+            return float(overdispersion["phi"]) > 1.0
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInputError(
+                "`overdispersion` must be a funnel_overdispersion() result (phi, tau2) or a τ² number",
+                "overdispersion") from None
+    return True
+
+
 def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None) -> float:
     """PHE funnel target: Σ numerators / Σ denominators × multiplier (missing pairs ignored).
 
@@ -945,7 +962,9 @@ def funnel_limits(
     percentages; 100,000 for rates; 1 for ratios, whose denominators are expected counts).
     ``overdispersion=`` (a :func:`saferstats.funnel_overdispersion` result, or a τ² number) gives
     limits widened for over-dispersion instead (Spiegelhalter 2005, as FunnelPlotR;
-    ``docs/methods/monitoring.md``).
+    ``docs/methods/monitoring.md``) — for a result only when φ > 1, the rule
+    :func:`funnel_significance` labels by: with φ ≤ 1 the points are not over-dispersed and the
+    exact limits above are returned. ``.attrs["limits"]`` says which were used.
 
     Returns
     -------
@@ -964,17 +983,22 @@ def funnel_limits(
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
     d = as_float_array("denominators", denominators)
-    if overdispersion is not None and overdispersion is not False:
+    given = overdispersion is not None and overdispersion is not False
+    if given and _overdispersion_applies(overdispersion):
         # over-dispersed limits (Spiegelhalter 2005): saferstats.funnel_overdispersion()'s
-        # result, or a τ² number; docs/methods/monitoring.md
+        # result with phi > 1, or a τ² number; docs/methods/monitoring.md
         from .monitoring import _od_limits
 
         res = _od_limits(d, target, kind, mult, overdispersion)
+        used = "overdispersed"
     else:
+        # phi <= 1: not over-dispersed, so the exact limits, as funnel_significance labels by
         res = _ext.funnel_limits(d, target, kind=kind, multiplier=mult)
+        used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if given else "")
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
         out[k] = res[k]
+    out.attrs["limits"] = used
     return out
 
 
@@ -1032,7 +1056,7 @@ def funnel_significance(
             raise InvalidInputError(
                 f"`overdispersion` must be True, False or a funnel_overdispersion() result, got {overdispersion!r}",
                 "overdispersion")
-    if od is not None and float(od["phi"]) > 1.0:
+    if od is not None and _overdispersion_applies(od):
         codes = _od_significance(o, d, target, kind, mult, od)
         used = f"overdispersed ({od.get('model', 'additive')}; phi {float(od['phi']):.3g}, tau2 {float(od['tau2']):.3g})"
     else:

@@ -40,8 +40,10 @@ def test_phi_matches_the_winsorised_mean_square(case):
     assert od["overdispersed"] == (case["phi"] > 1)
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("case", [c for c in CASES if c["phi"] > 1], ids=[c["name"] for c in CASES if c["phi"] > 1])
 def test_multiplicative_limits_match_spiegelhalter(case):
+    """Over-dispersed cases only: with φ ≤ 1 funnel_limits gives the exact PHE limits, as
+    funnel_significance labels by (session 11; the test below and test_funnel_phi_below_one.py)."""
     lim = saferstats.funnel_limits(case["grid"], target=case["target"], kind=case["kind"],
                                    multiplier=case["multiplier"], overdispersion=_od(case))
     want = pd.DataFrame({k: case[k] for k in COLS})
@@ -75,13 +77,15 @@ def test_multiplicative_limits_are_the_additive_ones_only_by_accident():
 
 
 def test_phi_below_one_does_not_narrow_the_limits():
-    """φ < 1 (under-dispersion): the limits use max(φ, 1), the unadjusted normal limits on the
-    transformed scale; funnel_significance falls back to PHE's exact comparison."""
+    """φ < 1 (under-dispersion): funnel_limits and funnel_significance both fall back to PHE's
+    exact limits (one rule, session 11: funnel_limits used to give the unadjusted normal limits on
+    the transformed scale, which disagreed with the labels)."""
     case = next(c for c in CASES if c["phi"] < 1)
     od = _od(case)
     lim = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=od)
-    none = saferstats.funnel_limits(case["grid"], target=case["target"], overdispersion=0.0)  # τ² = 0: no widening
-    np.testing.assert_allclose(lim[COLS].to_numpy(), none[COLS].to_numpy(), rtol=1e-14)
+    exact = saferstats.funnel_limits(case["grid"], target=case["target"])
+    np.testing.assert_array_equal(lim[COLS].to_numpy(), exact[COLS].to_numpy())
+    assert "phi <= 1" in lim.attrs["limits"]
     sig = saferstats.funnel_significance(case["numerators"], case["denominators"], target=case["target"],
                                          overdispersion=od)
     plain = saferstats.funnel_significance(case["numerators"], case["denominators"], target=case["target"])

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
-from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError
+from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from .grid import _study_area_cells
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
@@ -146,7 +146,10 @@ def concentration(counts: Any) -> ConcentrationResult:
     G = 2 Σ i·x₍ᵢ₎/(n N) − (n + 1)/n (as R ``ineq::Gini``). With fewer events N than places n the
     Gini cannot fall below 1 − N/n, so ``gini_generalized`` rescales it to that bound (Bernasco &
     Steenbeek 2017, "More places than crimes"): G′ = (n/N)·G − (n − N)/N; equal to ``gini``
-    when N ≥ n. A grid made over a ``study_area`` counts the area's cells only (its
+    when N ≥ n. The bound holds for whole-number counts only: with non-whole values (rates,
+    weights) and N < n the rescaling can go below 0 (``[0.5, 0.5]`` would give −1), so
+    ``gini_generalized`` is NaN there, with a :class:`~saferstats.SaferstatsWarning`, and the
+    plain ``gini`` stands. A grid made over a ``study_area`` counts the area's cells only (its
     ``in_study_area`` cells, with any other cell holding events): the empty cells of its bounding
     box beyond the edge are not places in the area, and would raise the Gini.
     See docs/methods/hotspot_intelligence.md.
@@ -165,5 +168,14 @@ def concentration(counts: Any) -> ConcentrationResult:
     if inside is not None:
         c = np.ascontiguousarray(c[inside])
     d = _ext.concentration(c)
-    return ConcentrationResult(d["gini"], d["gini_generalized"], d["events"], int(d["places"]), d["share_places"],
+    gini_generalized = float(d["gini_generalized"])
+    events, places = float(d["events"]), int(d["places"])
+    if events < places and not np.all(c == np.floor(c)):
+        # Bernasco & Steenbeek's rescaling rests on G >= 1 - N/n, true of whole-number counts only
+        gini_generalized = float("nan")
+        warn_user(f"concentration: `counts` are not all whole numbers and total {events:g} over {places:,} places "
+                  "(fewer than one per place), so gini_generalized (Bernasco & Steenbeek 2017) is NaN: its "
+                  "rescaling assumes whole-number event counts and can fall below 0 otherwise; the plain gini "
+                  f"({float(d['gini']):.4g}) stands")
+    return ConcentrationResult(d["gini"], gini_generalized, d["events"], places, d["share_places"],
                                d["share_events"])
