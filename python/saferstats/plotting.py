@@ -13,7 +13,7 @@ import pandas as pd
 from ._confidence import normalise_confidence
 from ._frames import accepts_frames, aligned, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
-from .trend import _DEFAULT_MULT, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
+from .trend import _DEFAULT_MULT, _overdispersion_applies, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
 
 __all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi",
@@ -109,7 +109,7 @@ def plot_funnel(
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult, overdispersion=overdispersion)
     od = sig.attrs.get("overdispersion")
-    od_used = od is not None and od["phi"] > 1.0
+    od_used = od is not None and _overdispersion_applies(od)
     value = o / d * (mult if kind != "ratio" else 1.0)
     lo, hi = max(np.nanmin(d) * 0.8, 1e-9), np.nanmax(d) * 1.2
     grid = np.geomspace(lo, hi, 100)
