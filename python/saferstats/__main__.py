@@ -140,7 +140,7 @@ def _trend(args: argparse.Namespace) -> int:
     _require(df, args.file, count=args.count, period=args.period)
     pop = None if args.population in ("", "none") else args.population
     res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                        confidence=args.confidence, dispersion=args.dispersion)
+                        confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t)
     _write(res, args.out)
     return 0
 
@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--period", default="period")
     p.add_argument("--by", nargs="*", default=[])
     p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"])
+    p.add_argument("--use-t", action="store_true",
+                   help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
+                        "normal by default")
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--out", type=Path)
     p.set_defaults(func=_trend)

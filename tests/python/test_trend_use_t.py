@@ -71,6 +71,21 @@ def test_the_six_year_example_of_the_docs():
     assert z.attrs["intervals"] == "normal (z)" and z.attrs["use_t"] is False
 
 
+def test_the_command_line_takes_use_t(tmp_path):
+    """`saferstats trend --use-t` gives R's summary.glm t p-value on the same reference series."""
+    from saferstats.__main__ import main
+
+    row = next(r for r in FX["rows"] if r["name"] == "methods_oracle_2_overdispersed"
+               and r["dispersion"] == "quasi" and r["confidence"] == 0.95)
+    f = tmp_path / "series.csv"
+    _frame(row).to_csv(f, index=False)
+    out = tmp_path / "trend.csv"
+    assert main(["trend", str(f), "--dispersion", "quasi", "--use-t", "--out", str(out)]) == 0
+    got = pd.read_csv(out)
+    assert got["p_value"].iloc[0] == pytest.approx(row["p_t"], rel=1e-5)
+    assert got["p_value"].iloc[0] == pytest.approx(0.124261866224293, rel=1e-5)
+
+
 def test_groups_fitted_together_match_r_one_by_one():
     """by= runs the parallel core (poisson_trend_many): each group gets t on its own df."""
     rows = [r for r in FX["rows"] if r["dispersion"] == "quasi" and r["confidence"] == 0.95]
