@@ -679,6 +679,9 @@ def _subtotal_candidates(table: pd.DataFrame, keys: list[Any], vals: dict[Any, n
                     continue
                 small = [i for i in rows if v[i] < threshold]
                 for t in rows:
+                    if not (words[t] & _TOTAL_WORDS) and not any(words[t] & words[i] - _TOTAL_WORDS
+                                                                 for i in rows if i != t):
+                        continue  # no label it could total: `related` is False for every part
                     for s_ in small:
                         if s_ == t or v[s_] >= v[t]:
                             continue
