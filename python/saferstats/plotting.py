@@ -164,12 +164,16 @@ def plot_trend(
     confidence: float = 0.95,
     fit: bool = True,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "auto",
+    use_t: bool = False,
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
     """Rate per period with its confidence band (PHE exact/Byar's) and, with ``fit=True``, the
     fitted log-linear trend (:func:`saferstats.poisson_trend`) with the APC in the legend.
     ``by`` draws one line per group on the same axes. ``population=None`` plots counts.
+    ``dispersion`` and ``use_t`` are passed to :func:`saferstats.poisson_trend`: ``use_t=True``
+    gives the APC limits from Student's t on the residual degrees of freedom (R's ``summary.glm``),
+    better on the few years of a local series than the normal default.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -196,7 +200,8 @@ def plot_trend(
         (line,) = ax.plot(t, r["rate"], marker="o", ms=3, label=label or None)
         ax.fill_between(t, r["lower"], r["upper"], color=line.get_color(), alpha=0.2, lw=0)
         if fit and len(g) >= 3:
-            tr = poisson_trend(g, count=count, population=population, period=period, confidence=confidence, dispersion=dispersion).iloc[0]
+            tr = poisson_trend(g, count=count, population=population, period=period, confidence=confidence,
+                               dispersion=dispersion, use_t=use_t).iloc[0]
             if np.isfinite(tr["apc"]):
                 fitted = np.exp(tr["intercept"] + tr["beta"] * t) * (mult if population is not None else 1.0)
                 ax.plot(t, fitted, ls="--", color=line.get_color(),

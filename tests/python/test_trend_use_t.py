@@ -86,6 +86,20 @@ def test_the_command_line_takes_use_t(tmp_path):
     assert got["p_value"].iloc[0] == pytest.approx(0.124261866224293, rel=1e-5)
 
 
+def test_plot_trend_takes_use_t():
+    """The legend of plot_trend(use_t=True) gives the R t limits of the table, with no warning."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    row = next(r for r in FX["rows"] if r["name"] == "methods_oracle_2_overdispersed"
+               and r["dispersion"] == "quasi" and r["confidence"] == 0.95)
+    ax, caught = _run(saferstats.plot_trend, _frame(row), dispersion="quasi", use_t=True)
+    assert not [m for m in caught if "use_t" in m]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    want = f"({row['apc_lower_t']:+.1f} to {row['apc_upper_t']:+.1f})"
+    assert any(want in t for t in legend), (legend, want)
+
+
 def test_groups_fitted_together_match_r_one_by_one():
     """by= runs the parallel core (poisson_trend_many): each group gets t on its own df."""
     rows = [r for r in FX["rows"] if r["dispersion"] == "quasi" and r["confidence"] == 0.95]
