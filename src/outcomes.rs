@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::ci::{check_column, CiMethod, Domain, Estimate, Missing};
 use crate::error::{Error, Result};
-use crate::glm::{fit_log_link, t_critical, Design, Family};
-use crate::special::check_confidence;
+use crate::glm::{fit_log_link, t_critical, t_p_two_sided, Design, Family};
+use crate::special::{check_confidence, p_two_sided};
 use crate::tables::{z_finite, MAX_COUNT};
 
 /// Seasonal adjustment terms for [`its_poisson`].
@@ -124,6 +124,11 @@ pub struct ItsResult {
     /// e^β₃: change in the per-period rate ratio, **after ÷ before** (post-break trend over
     /// pre-break trend; < 1 means the trend bends down), with CI.
     pub slope: Estimate,
+    /// Two-sided Wald p-value of no level change (β₂ = 0): normal, or Student t on the residual
+    /// df with [`ItsOptions::use_t`] (R `summary.glm`'s `Pr(>|z|)` / `Pr(>|t|)` for β₂).
+    pub level_p: f64,
+    /// Two-sided Wald p-value of no slope change (β₃ = 0), as `level_p`.
+    pub slope_p: f64,
     /// e^β₁: per-period rate ratio before the break.
     pub pre_slope_rr: f64,
     /// e^(β₁+β₃): per-period rate ratio after the break.
@@ -144,7 +149,9 @@ pub struct ItsResult {
 /// immediate level change at the break) and t₀ = `break_index` + 1 (`break_index` is the 0-based
 /// position of the first post-intervention period). Wald CIs on the log scale (β ± z·SE, or with
 /// `use_t` β ± t·SE, t on the residual df n − p as R's `summary.glm` for quasi-Poisson); quasi-Poisson
-/// scales the covariance by Pearson χ²/df. The counterfactual sets β₂ = β₃ = 0. Both effects
+/// scales the covariance by Pearson χ²/df. `level_p` / `slope_p` are the two-sided Wald p-values
+/// of β₂ = 0 / β₃ = 0 (normal, or t on the same df with `use_t`: R's `summary.glm` coefficient
+/// table). The counterfactual sets β₂ = β₃ = 0. Both effects
 /// read later ÷ earlier: e^β₂ < 1 and e^β₃ < 1 are falls.
 ///
 /// **Not estimable.** When the counts on one side of the break are all zero, or the fit drives
@@ -166,6 +173,8 @@ pub struct ItsResult {
 /// let pop = [1.1e6; 36];
 /// let r = its_poisson(&y, &pop, 24, &ItsOptions::default()).unwrap();
 /// assert!((r.level.value - 0.743616).abs() < 1e-6); // docs/methods/s136.md D3 (statsmodels)
+/// // two-sided Wald p of no level change: R summary.glm Pr(>|z|) (tests/fixtures/audit_trend.json)
+/// assert!((r.level_p - 0.0301777645506609).abs() < 1e-8);
 ///
 /// // quasi-Poisson with t on 32 df: R glm(quasipoisson), b2 ± qt(0.975, 32)·SE
 /// // (tests/fixtures/audit_trend.json its s136_d3_monthly_36)
@@ -308,6 +317,15 @@ pub fn its_poisson(
     } else {
         z_finite(opts.confidence)
     };
+    let df = fit.df_resid as f64;
+    let p_of = |j: usize| {
+        let stat = fit.beta[j] / se[j];
+        if opts.use_t {
+            t_p_two_sided(stat, df)
+        } else {
+            p_two_sided(stat)
+        }
+    };
     let rr = |j: usize| Estimate {
         value: fit.beta[j].exp(),
         lower: (fit.beta[j] - z * se[j]).exp(),
@@ -327,6 +345,8 @@ pub fn its_poisson(
     Ok(ItsResult {
         level: rr(2),
         slope: rr(3),
+        level_p: p_of(2),
+        slope_p: p_of(3),
         pre_slope_rr: fit.beta[1].exp(),
         post_slope_rr: (fit.beta[1] + fit.beta[3]).exp(),
         fitted: fit.mu.clone(),
@@ -343,7 +363,8 @@ mod tests {
     use crate::test_fixtures::col;
 
     /// `use_t` limits against R glm(poisson | quasipoisson) on the segmented design with
-    /// b ± qt(0.975, df.residual)·SE (tests/fixtures/audit_trend.json `its`).
+    /// b ± qt(0.975, df.residual)·SE, and the level/slope p-values against R's t and normal
+    /// Wald p (tests/fixtures/audit_trend.json `its`).
     #[test]
     fn its_use_t_matches_r() {
         let fx: serde_json::Value =
@@ -386,6 +407,29 @@ mod tests {
             }
             for (g, w) in res.se.iter().zip(col(&r["se"])) {
                 assert!((g - w).abs() <= 1e-6 * w, "{what} se: {g} vs R {w}");
+            }
+            // p-values: R's 2·pt(−|b/se|, df) with use_t, 2·pnorm(−|b/se|) without
+            let (p_t, p_z) = (col(&r["p_t"]), col(&r["p_normal"]));
+            let normal = its_poisson(
+                &y,
+                &col(&r["population"]),
+                bi,
+                &ItsOptions {
+                    use_t: false,
+                    ..opts
+                },
+            )
+            .unwrap();
+            for (g, w, name) in [
+                (res.level_p, p_t[2], "level p_t"),
+                (res.slope_p, p_t[3], "slope p_t"),
+                (normal.level_p, p_z[2], "level p_normal"),
+                (normal.slope_p, p_z[3], "slope p_normal"),
+            ] {
+                assert!(
+                    (g - w).abs() <= 1e-6 * w.max(1e-12),
+                    "{what} {name}: {g} vs R {w}"
+                );
             }
         }
     }

@@ -72,6 +72,8 @@ class ItsResult(Result):
     slope_rr: float
     slope_lower: float
     slope_upper: float
+    level_p: float
+    slope_p: float
     pre_slope_rr: float
     post_slope_rr: float
     fitted: np.ndarray
@@ -86,8 +88,8 @@ class ItsResult(Result):
     seasonality: str
     use_t: bool = False
 
-    _summary_fields = ("level_rr", "level_lower", "level_upper", "slope_rr", "slope_lower", "slope_upper",
-                       "pre_slope_rr", "post_slope_rr", "dispersion_ratio", "break_index", "dispersion")
+    _summary_fields = ("level_rr", "level_lower", "level_upper", "level_p", "slope_rr", "slope_lower",
+                       "slope_upper", "slope_p", "pre_slope_rr", "post_slope_rr", "dispersion_ratio", "break_index", "dispersion")
 
     @property
     def df_resid(self) -> int:
@@ -104,12 +106,16 @@ class ItsResult(Result):
         return f"segmented Poisson, {se}{seas}{t}"
 
     def _headline(self) -> list[tuple[str, str]]:
+        from .report.tables import format_p as _p_text  # the report's p format; imported late (report imports us)
+
         conf = f"{self.confidence * 100:g}%"
         return [
             ("level change at the break (rate ratio, after / before)",
-             f"{self.level_rr:.3f} ({conf} CI {self.level_lower:.3f} to {self.level_upper:.3f})"),
+             f"{self.level_rr:.3f} ({conf} CI {self.level_lower:.3f} to {self.level_upper:.3f}), "
+             f"p = {_p_text(self.level_p)}"),
             ("slope change per period (rate ratio, after / before)",
-             f"{self.slope_rr:.4f} ({conf} CI {self.slope_lower:.4f} to {self.slope_upper:.4f})"),
+             f"{self.slope_rr:.4f} ({conf} CI {self.slope_lower:.4f} to {self.slope_upper:.4f}), "
+             f"p = {_p_text(self.slope_p)}"),
             ("trend per period before / after", f"{self.pre_slope_rr:.4f} / {self.post_slope_rr:.4f}"),
             ("model", self.model),
             ("Pearson chi2/df", f"{self.dispersion_ratio:.3f}"),
@@ -136,12 +142,15 @@ class ItsResult(Result):
                              "counterfactual": self.counterfactual, "post": np.arange(n) >= self.break_index})
 
     def effects(self) -> pd.DataFrame:
-        """The level and slope changes as a table with CIs (rate ratios, after ÷ before)."""
+        """The level and slope changes as a table: ``effect, rr, lower, upper, p_value, confidence,
+        model`` (rate ratios, after ÷ before; ``p_value`` the two-sided Wald test of no change,
+        on t with ``use_t``)."""
         return pd.DataFrame({
             "effect": ["level change (rate ratio at the break, after / before)",
                        "slope change (rate ratio per period, after / before)"],
             "rr": [self.level_rr, self.slope_rr], "lower": [self.level_lower, self.slope_lower],
-            "upper": [self.level_upper, self.slope_upper], "confidence": self.confidence,
+            "upper": [self.level_upper, self.slope_upper], "p_value": [self.level_p, self.slope_p],
+            "confidence": self.confidence,
             "model": self.model,
         })
 
@@ -167,7 +176,9 @@ def its_poisson(
     covariance by Pearson χ²/df (reported as ``dispersion_ratio`` either way). ``seasonality``:
     ``"fourier"`` (one sin/cos pair, period 12), ``("fourier", period, k)``, ``"dummies"`` (month
     indicators) or ``("dummies", period)``. The counterfactual carries the pre-break model forward
-    (b2 = b3 = 0). Counts all zero on one side of the break, or a fit that drives an observed zero
+    (b2 = b3 = 0). ``level_p`` / ``slope_p`` are the two-sided Wald p-values of no level / slope
+    change (b2 = 0 / b3 = 0; R ``summary.glm``'s coefficient table, on t with ``use_t``); they are
+    in :meth:`ItsResult.effects` as ``p_value``. Counts all zero on one side of the break, or a fit that drives an observed zero
     to a fitted zero (separation), are not estimable and raise :class:`InvalidInputError`.
 
     ``use_t`` (statsmodels' name, ``GLM.fit(use_t=True)``): ``False`` (default) gives normal
@@ -193,8 +204,8 @@ def its_poisson(
     (39.1514, 20.1478)
     >>> print(r)
     ItsResult (below 1 = a fall)
-      level change at the break (rate ratio, after / before): 0.744 (95% CI 0.569 to 0.972)
-      slope change per period (rate ratio, after / before): 0.9671 (95% CI 0.9323 to 1.0031)
+      level change at the break (rate ratio, after / before): 0.744 (95% CI 0.569 to 0.972), p = 0.030
+      slope change per period (rate ratio, after / before): 0.9671 (95% CI 0.9323 to 1.0031), p = 0.073
       trend per period before / after: 1.0166 / 0.9831
       model: segmented Poisson, Poisson SEs
       Pearson chi2/df: 0.104
@@ -246,6 +257,7 @@ def its_poisson(
     return ItsResult(
         level_rr=res["level"][0], level_lower=res["level"][1], level_upper=res["level"][2],
         slope_rr=res["slope"][0], slope_lower=res["slope"][1], slope_upper=res["slope"][2],
+        level_p=res["level_p"], slope_p=res["slope_p"],
         pre_slope_rr=res["pre_slope_rr"], post_slope_rr=res["post_slope_rr"],
         fitted=res["fitted"], counterfactual=res["counterfactual"], observed=y.copy(),
         dispersion_ratio=res["dispersion_ratio"], beta=res["beta"], se=res["se"], break_index=break_index,

@@ -12,7 +12,7 @@ use crate::outcomes::{
 
 binding! {
     /// Segmented Poisson ITS: dict of `beta, se, fitted, counterfactual` (arrays), `level`,
-    /// `slope` ((value, lower, upper)), `pre_slope_rr`, `post_slope_rr`, `dispersion_ratio`.
+    /// `slope` ((value, lower, upper)), `level_p`, `slope_p` (two-sided Wald p), `pre_slope_rr`, `post_slope_rr`, `dispersion_ratio`.
     /// `season_kind` is "none", "fourier" (with `season_period`, `season_k`) or "dummies" (with
     /// `season_period`). `use_t`: limits from Student t on the residual df.
     fn its_poisson(py, counts: &[f64], population: &[f64], break_index: usize, *,
@@ -32,6 +32,8 @@ binding! {
             "se" => r.se,
             "level" => Obj((r.level.value, r.level.lower, r.level.upper)),
             "slope" => Obj((r.slope.value, r.slope.lower, r.slope.upper)),
+            "level_p" => Obj(r.level_p),
+            "slope_p" => Obj(r.slope_p),
             "pre_slope_rr" => Obj(r.pre_slope_rr),
             "post_slope_rr" => Obj(r.post_slope_rr),
             "fitted" => r.fitted,

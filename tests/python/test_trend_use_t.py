@@ -9,6 +9,7 @@ over-dispersed years (A5 reference 2) quasi-Poisson p is 0.052 with z and 0.124 
 
 from __future__ import annotations
 
+import html
 import warnings
 
 import numpy as np
@@ -198,6 +199,22 @@ def test_its_use_t_matches_r(row):
     z, _ = _its(row)
     assert z.level_lower > r.level_lower and z.level_upper < r.level_upper
     assert "t intervals" not in z.model and z.use_t is False
+
+
+@pytest.mark.parametrize("row", FX["its"], ids=lambda r: f"{r['name']}-{r['dispersion']}")
+def test_its_p_values_match_r(row):
+    """level_p / slope_p (session 12): R's summary.glm Wald p of b2 and b3 - 2 pt(-|b/se|, df)
+    with use_t, 2 pnorm(-|b/se|) without - in the result, its repr and effects()."""
+    t, _ = _its(row, use_t=True)
+    z, _ = _its(row)
+    assert (t.level_p, t.slope_p) == pytest.approx((row["p_t"][2], row["p_t"][3]), rel=1e-5)
+    assert (z.level_p, z.slope_p) == pytest.approx((row["p_normal"][2], row["p_normal"][3]), rel=1e-5)
+    eff = z.effects()
+    assert list(eff.columns) == ["effect", "rr", "lower", "upper", "p_value", "confidence", "model"]
+    assert eff["p_value"].tolist() == [z.level_p, z.slope_p]
+    from saferstats.report.tables import format_p
+    assert f"), p = {format_p(z.level_p)}\n" in repr(z) and f"), p = {format_p(z.slope_p)}\n" in repr(z)
+    assert f"), p = {html.escape(format_p(z.level_p))}<" in z._repr_html_()
 
 
 @pytest.mark.parametrize("name", ["annual_9", "quarterly_16_dummies"])
