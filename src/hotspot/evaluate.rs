@@ -154,7 +154,9 @@ pub struct Concentration {
     pub gini: f64,
     /// Bernasco & Steenbeek (2017) generalised Gini: when events N < places n, the most equal
     /// possible spread puts one event in each of N places, so the Gini is rescaled to that
-    /// bound: G′ = (n/N)·G − (n − N)/N; equal to `gini` when N ≥ n.
+    /// bound: G′ = (n/N)·G − (n − N)/N; equal to `gini` when N ≥ n. NaN when N < n and a
+    /// count is not a whole number: the bound G ≥ 1 − N/n holds for event counts only, and
+    /// rates or weights would rescale below 0 (`[0.5, 0.5]` would give −1).
     pub gini_generalized: f64,
     /// Total events N.
     pub events: f64,
@@ -178,6 +180,9 @@ pub struct Concentration {
 /// // 2 events over 4 places: the most even spread (one event in each of 2 places) has Gini 0.5
 /// // and generalised Gini 0; both events in one place: Gini 0.75, generalised 0.5
 /// assert!((c.gini_generalized - 0.5).abs() < 1e-12);
+/// // half an event in each of two places is not a count: no generalised Gini (it would be −1)
+/// let w = saferstats::hotspot::evaluate::concentration(&[0.5, 0.5]).unwrap();
+/// assert!(w.gini == 0.0 && w.gini_generalized.is_nan());
 /// ```
 pub fn concentration(counts: &[f64]) -> Result<Concentration> {
     let n = counts.len();
@@ -207,7 +212,9 @@ pub fn concentration(counts: &[f64]) -> Result<Concentration> {
         share_events.push(cum / total);
     }
     let gini = 2.0 * weighted / (nf * total) - (nf + 1.0) / nf;
-    let gini_generalized = if total < nf {
+    let gini_generalized = if total < nf && x.iter().any(|v| v.fract() != 0.0) {
+        f64::NAN
+    } else if total < nf {
         (nf / total) * gini - (nf - total) / total
     } else {
         gini

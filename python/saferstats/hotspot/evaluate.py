@@ -170,9 +170,9 @@ def concentration(counts: Any) -> ConcentrationResult:
     d = _ext.concentration(c)
     gini_generalized = float(d["gini_generalized"])
     events, places = float(d["events"]), int(d["places"])
-    if events < places and not np.all(c == np.floor(c)):
-        # Bernasco & Steenbeek's rescaling rests on G >= 1 - N/n, true of whole-number counts only
-        gini_generalized = float("nan")
+    if events < places and np.isnan(gini_generalized):
+        # the core leaves it NaN: Bernasco & Steenbeek's rescaling rests on G >= 1 - N/n, true of
+        # whole-number counts only
         warn_user(f"concentration: `counts` are not all whole numbers and total {events:g} over {places:,} places "
                   "(fewer than one per place), so gini_generalized (Bernasco & Steenbeek 2017) is NaN: its "
                   "rescaling assumes whole-number event counts and can fall below 0 otherwise; the plain gini "
