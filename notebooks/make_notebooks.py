@@ -150,11 +150,13 @@ HATE = [
         "## 4. The national trend by strand, 2011/12–2018/19\n\n"
         "Log-linear Poisson trend (annual % change) with over-dispersion handled automatically (quasi-Poisson "
         "when Pearson χ²/df > 1.5 — recorded counts of this size are far more variable than Poisson), and the "
-        "Mann–Kendall test with Sen's slope as a non-parametric check."
+        "Mann–Kendall test with Sen's slope as a non-parametric check. Eight years leave 6 residual degrees of "
+        "freedom, and quasi-Poisson estimates the dispersion from those same points, so `use_t=True` takes the "
+        "limits from Student's t on 6 df (R's `summary.glm`) rather than the normal, which would be too narrow."
     ),
     new_code_cell(
         "strands = national[national.strand != 'Total offences']\n"
-        "apc = saferstats.poisson_trend(strands, population=None, period='year', by='strand', dispersion='auto')\n"
+        "apc = saferstats.poisson_trend(strands, population=None, period='year', by='strand', dispersion='auto', use_t=True)\n"
         "wide = strands.pivot(index='strand', columns='year', values='count')\n"
         "mk = saferstats.mann_kendall(wide)\n"
         "summary = apc.set_index('strand')[['apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].join(mk[['tau', 'p_value', 'slope']])\n"
@@ -162,7 +164,7 @@ HATE = [
     ),
     new_code_cell(
         "fig, ax = plt.subplots(figsize=(8, 5))\n"
-        "saferstats.plot_trend(strands.query(\"strand != 'Race'\"), population=None, period='year', by='strand', ax=ax)\n"
+        "saferstats.plot_trend(strands.query(\"strand != 'Race'\"), population=None, period='year', by='strand', use_t=True, ax=ax)\n"
         "ax.set_ylabel('recorded offences (95% CI)');"
     ),
     new_markdown_cell(
@@ -430,7 +432,7 @@ HOT = [
     ),
     new_code_cell(
         "trend = saferstats.poisson_trend(ft.dropna(subset=['incidents']).assign(population=lambda d: d.la.map(pop)),\n"
-        "                                 count='incidents', period='year', by='la', dispersion='auto')\n"
+        "                                 count='incidents', period='year', by='la', dispersion='auto', use_t=True)\n"
         "trend[['la', 'apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].round(2)"
     ),
     new_markdown_cell(
