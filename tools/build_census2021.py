@@ -85,7 +85,7 @@ def check(cond: bool, what: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# TopoJSON decoding (spec: https://github.com/topojson/topojson-specification)
+# TopoJSON decoding (TopoJSON Format Specification 1.0, Bostock 2013: quantised, delta-encoded arcs)
 def decode_topojson(topo: dict, layer: str) -> list[dict]:
     sx, sy = topo["transform"]["scale"]
     tx, ty = topo["transform"]["translate"]

@@ -407,7 +407,7 @@ def read_stop_search(
     unzips), police.uk's download zip (its stop-and-search members; ``source_file`` is
     ``archive.zip:member``), or a list of these; formats are detected per file: the police.uk bulk download (``Type,Date,...,
     Self-defined ethnicity,...``), the police.uk API response as JSON (an array of stop objects,
-    as saved from ``https://data.police.uk/api/stops-force?force=...&date=YYYY-MM``; for these
+    as saved from the police.uk API's ``stops-force?force=...&date=YYYY-MM`` query; for these
     ``source_line`` is the 1-based record number) or flattened to CSV (``location__latitude``,
     ``datetime``...), and snake_case re-exports (also semicolon-separated, with ``0/1`` booleans). Columns come out in snake_case
     (:data:`STOP_SEARCH_COLUMNS`): ``date`` as a UTC timestamp (ISO 8601, or day first
