@@ -1064,6 +1064,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         # would report the recording change as a rise or fall (docs/methods/trends.md A5)
         stepped = data.loc[_flag(data, "recording_step"), area]
         data = data[~data[area].isin(set(stepped))]
+    published_years = data  # the years each council has in the table (for _series_gaps)
+    data, basis_note = _basis_changes(data, area, period, count)
+    s.intro += basis_note
     if len(data):
         with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
             warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
@@ -1076,7 +1079,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                    "in the count)" if fixed else "Annual % change in fly-tipping incidents per resident")
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
-        s.intro += _series_gaps(data, area, period)
+        s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
         steps = _doubling_steps(data, area, period, count)
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
@@ -1213,6 +1216,47 @@ def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str]
                   f"(£{top[col]:,.0f})")
     return (f" Clearance costs (Defra's estimate from the size of each incident, not what councils spent): "
             f"£{rows[col].sum():,.0f} in {year} for {whose}" + later + ".")
+
+
+def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tuple[pd.DataFrame, str]:
+    """The trend's rows and a sentence, for councils whose Defra "Reporting basis" (published from
+    2019/20) changed within their series: Welwyn Hatfield counted customer/public reports only in
+    2019/20 (1,700) and all incidents from 2020/21 (4,836), so a trend through the change reports
+    the change in counting as a rise. Such a council's annual % change uses only the years since
+    its last change of basis (the years before were counted another way - the years before
+    2019/20, with no basis published, most likely as the first published year), and is not given
+    when that leaves fewer than 3 years. Unchanged data and "" where no basis changed."""
+    if "reporting_basis" not in data.columns:
+        return data, ""
+    drop: list[Any] = []
+    cases: list[str] = []
+    for a, g in data.groupby(area, observed=True, sort=True):
+        g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
+        basis = [str(b).strip() if isinstance(b, str) and str(b).strip() else None for b in g["reporting_basis"]]
+        known = [(i, b) for i, b in enumerate(basis) if b is not None]
+        if len({b.lower() for _, b in known}) <= 1:
+            continue
+        latest = known[-1][1]
+        change = max(i for i, b in known if b.lower() != latest.lower())  # the last year on another basis
+        since = next(i for i, b in known if i > change)  # the first year on the latest basis after it
+        y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
+        p = g["_p"].to_numpy()
+        kept = len(g) - since
+        drop.extend(g.index[:since] if kept >= 3 else g.index)
+        cases.append(f"{display_name(a)} ({p[change]}: {basis[change].lower()}, {y[change]:,.0f}; {p[since]}: "
+                     f"{latest.lower()}, {y[since]:,.0f}; "
+                     + (f"annual % change from {p[since]}" if kept >= 3 else
+                        f"no annual % change: {kept} year{'s' if kept != 1 else ''} on the same basis") + ")")
+    if not cases:
+        return data, ""
+    one = len(cases) == 1
+    text = (f" Defra's reporting basis (what a council counts: all incidents, or customer/public reports only) "
+            f"changed within the series for {len(cases)} authorit{'y' if one else 'ies'}, so "
+            f"{'its counts' if one else 'their counts'} before and after the change are not like for like and a trend "
+            "through it would report the change in counting as a rise or fall: the annual % change uses only the years "
+            "since the change, and is not given with fewer than 3: " + "; ".join(cases[:8])
+            + (" and others" if len(cases) > 8 else "") + ".")
+    return data.drop(index=drop), text
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:
