@@ -1496,6 +1496,11 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
              f"recorded by providers{split}; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
              "(rates for Not Stated / Not Known are not published)." + no_group
              + " NHS figures are rounded and suppressed at source.")
+    area = str(cfg.get("area") or "").strip()
+    if area and area.lower() != "england":
+        # a force or CSP report: say that these are not the area's own figures
+        words += (f" These are figures for England, not {display_name(area)}: the statistics are published by NHS "
+                  "provider and commissioner, not by police force area or Community Safety Partnership.")
     return tables, words, year
 
 
