@@ -72,3 +72,35 @@ def test_report_by_csp_builds_and_says_what_was_not_placed(tmp_path):
     assert f"London, City of: " in page and f" of {n['city-of-london']:,}" in page
     finds = pd.read_csv(tmp_path / "o" / "stop_search_find_rates.csv", dtype=str)
     assert "csp" in finds.columns
+
+
+def test_report_by_csp_says_what_the_unplaced_searches_do_to_the_rates(tmp_path):
+    """Session 12 (a Liverpool report from the seven-force files): the CSP rates of a force with
+    searches that could not be placed count only the placed ones, so they understate searching; a
+    force none of whose searches could be placed has no CSP rates. Which forces are which is read
+    with the csv module."""
+    folder = saferstats.datasets.stop_search_sample_path()
+    n, blank = _stated(folder)
+    partly = [f for f in n if 0 < blank[f] < n[f]]
+    wholly = [f for f in n if n[f] and blank[f] == n[f]]
+    assert partly
+    build_report(tmp_path, f'title = "T"\narea = "Derby"\n[stop_search]\nfiles = ["{folder}"]\nby = ["csp"]\n')
+    page = " ".join((tmp_path / "o" / "index.html").read_text().split())
+    assert ("The rates of the Community Safety Partnerships of those forces count only the searches that could be "
+            "placed, so they understate searching there by up to the share not placed") in page
+    names = {"south-yorkshire": "South Yorkshire", "merseyside": "Merseyside", "city-of-london": "London, City of"}
+    for f in wholly:
+        assert f"No search of {names.get(f, f)} could be placed" in page
+    if not wholly:
+        assert "could be placed, so its Community Safety Partnerships have no rates" not in page
+
+
+def test_a_force_with_no_locations_has_no_csp_rates_and_is_said(tmp_path, shared_data):
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    n, blank = _stated(folder)
+    assert n["south-yorkshire"] == blank["south-yorkshire"] == 3461  # no coordinates at all
+    build_report(tmp_path, f'title = "T"\narea = "Liverpool"\n[stop_search]\nfiles = ["{folder}"]\nby = ["csp"]\n')
+    page = " ".join((tmp_path / "o" / "index.html").read_text().split())
+    assert "No search of South Yorkshire could be placed, so its Community Safety Partnerships have no rates here." in page
+    rates = pd.read_csv(tmp_path / "o" / "stop_search_disproportionality.csv", dtype=str)
+    assert not rates["csp"].isin(["Sheffield", "Barnsley", "Rotherham", "Doncaster"]).any()

@@ -663,6 +663,16 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         where += (("; " if where else "") + f"a few in {', '.join(small)}") if small else ""
         place_words = (f" {total} could not be placed in a {level} (no location in the police.uk file, or a location "
                        f"outside their force's area) and are not in the tables ({where}).")
+        none_placed = [lost_names.get(f, f) for f, v in big.items() if f in stated and v >= stated[f]]
+        some_placed = [f for f, v in lost_by.items() if not (f in stated and v >= stated[f])]
+        if some_placed:
+            # the rates of the areas that are shown count the placed searches only
+            place_words += (f" The rates of the {level}s of those forces count only the searches that could be placed, so "
+                            "they understate searching there by up to the share not placed; ratios between groups assume "
+                            "the searches not placed are spread like the rest.")
+        if none_placed:
+            place_words += (f" No search of {', '.join(none_placed)} could be placed, so its {level}s have no rates "
+                            "here.")
     patch = disp.attrs.get("small_footprint") or {}
     if patch:  # a police.uk location query, not a force's searches: say so beside its rates
         by_area = not any(str(b) == "force" for b in by)
