@@ -22,3 +22,43 @@ def test_cluster_place_is_a_street_not_a_placeholder():
     places = dict(zip(tab["n"].astype(int), tab["place"].astype(str)))
     assert places[20] == "Bishopsgate"
     assert places[15] == ""
+
+
+def test_the_finding_names_the_next_clusters_by_place_and_their_district_once(shared_data):
+    """Session 12: a City of London report said "the next largest are in City of London (19), City of
+    London (19), City of London (15)". Now the 2nd-4th clusters are named by place, the district
+    once when they share it; places and counts are the cluster table's own (the finding repeats
+    it, it does not recompute it)."""
+    import warnings
+
+    from saferstats.report.summary import _hotspots as finding
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "City of London"}
+    sec = {"files": [str(shared_data / "street_crime" / "city_of_london_2023" / "street.csv")],
+           "crime_type": "Anti-social behaviour", "study_area": "City of London", "eps_m": 100, "min_samples": 10,
+           "cell_size": 200}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _hotspots(cfg, sec)
+    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    tab = tab.assign(_n=pd.to_numeric(tab["n"])).sort_values("_n", ascending=False, kind="stable")
+    assert set(tab["district"].astype(str)) == {"City of London"}
+    nxt = tab.iloc[1:4]
+    want = ("; the next largest are around "
+            + ", ".join(f"{p} ({int(n):,})" for p, n in zip(nxt["place"].astype(str), nxt["_n"]))
+            + ", all in City of London.")
+    text = finding(s, cfg)[0]
+    assert text.endswith(want), text
+    assert "in City of London (" not in text
+
+
+def test_next_clusters_in_several_districts_name_place_and_district():
+    from saferstats.report.summary import _next_clusters
+
+    others = pd.DataFrame({"n": [315, 262, 239], "place": ["Pedestrian Subway", "Shopping Area", "Shopping Area"],
+                           "district": ["Stevenage", "Welwyn Hatfield", "Dacorum"]})
+    assert _next_clusters(others) == ("; the next largest are around Pedestrian Subway, Stevenage (315); Shopping Area, "
+                                      "Welwyn Hatfield (262); Shopping Area, Dacorum (239)")
+    no_place = others.assign(place=["", "Shopping Area", ""])
+    assert _next_clusters(no_place) == ("; the next largest are in Stevenage (315), around Shopping Area, Welwyn "
+                                        "Hatfield (262), in Dacorum (239)")

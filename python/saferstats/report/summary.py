@@ -675,10 +675,30 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
                  + (f"around {', '.join(where)}" if where else "")
                  + f" ({float(big['centroid_lat']):.4f}, {float(big['centroid_lon']):.4f})")
         others = c.loc[n.sort_values(ascending=False).index[1:4]]
-        if "district" in c.columns and len(others):
-            text += "; the next largest are in " + ", ".join(
-                f"{display_name(d)} ({int(k):,})" for d, k in zip(others["district"].astype(str), pd.to_numeric(others["n"])))
+        text += _next_clusters(others)
     return [text + "."]
+
+
+def _next_clusters(others: pd.DataFrame) -> str:
+    """"; the next largest are ..." for the 2nd-4th clusters: by place (police.uk's street of the
+    cluster's middle point) and district, the district said once when they share it (a City of London
+    report said "in City of London (19), City of London (19), City of London (15)")."""
+    if not len(others) or not {"place", "district"} & set(others.columns):
+        return ""
+    k = [int(v) for v in pd.to_numeric(others["n"])]
+    places = ([display_name(p) if pd.notna(p) and str(p) else "" for p in others["place"]]
+              if "place" in others.columns else [""] * len(others))
+    dists = ([display_name(d) if pd.notna(d) and str(d) else "" for d in others["district"]]
+             if "district" in others.columns else [""] * len(others))
+    if all(places) and len(set(dists)) == 1:
+        return ("; the next largest are around " + ", ".join(f"{p} ({n:,})" for p, n in zip(places, k))
+                + (f", all in {dists[0]}" if dists[0] else ""))
+    if all(places):
+        return "; the next largest are around " + "; ".join(
+            (f"{p}, {d}" if d else p) + f" ({n:,})" for p, d, n in zip(places, dists, k))
+    return "; the next largest are " + ", ".join(
+        (f"around {p}, {d}" if p and d else f"around {p}" if p else f"in {d}") + f" ({n:,})"
+        for p, d, n in zip(places, dists, k))
 
 
 def _s136(s: Section, cfg: dict) -> list[str]:
