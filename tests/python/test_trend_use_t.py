@@ -308,3 +308,26 @@ def test_the_report_trend_figure_shows_the_tables_t_limits():
     assert legend[:2] == ["Race", f"Race trend {r.apc:+.1f}%/yr ({r.apc_lower:+.1f} to {r.apc_upper:+.1f})"]
     assert legend[1] == "Race trend +14.0%/yr (+10.9 to +17.2)"  # z would give +11.5 to +16.6
     assert len(legend) == 4 and legend[2] == "Transgender"
+
+
+def test_the_report_its_table_gives_rate_ratios_and_t_p_values():
+    """The report's ITS table (session 12): p-values beside the limits, both on t (R's summary.glm
+    for quasi-Poisson), from its_poisson's own level_p / slope_p; headed "Rate ratio" (it read
+    "Risk ratio", the header of a before/after table's column of the same name)."""
+    from saferstats.report import sections
+    from saferstats.report.tables import header
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = sections._s136(cfg, {"data": None, "split": "2024-01-01", "population": 1_100_000})
+    t = next(x.frame for x in s.tables if x.name == "s136_its")
+    assert list(t.columns) == ["effect", "rate_ratio", "lower", "upper", "p_value", "confidence", "model"]
+    assert header("rate_ratio") == "Rate ratio"
+    recs = saferstats.synthetic.s136_pilot_records(seed=136)
+    monthly = saferstats.monthly_counts(recs, date="detention_time")
+    bi = int((monthly.index >= pd.Period("2024-01", "M")).argmax())
+    its = saferstats.its_poisson(monthly.to_numpy(), break_index=bi, population=1_100_000, dispersion="quasi",
+                                 use_t=True)
+    assert t["p_value"].tolist() == pytest.approx([its.level_p, its.slope_p], rel=1e-12)
+    assert t["rate_ratio"].tolist() == pytest.approx([round(its.level_rr, 3), round(its.slope_rr, 3)])

@@ -1650,7 +1650,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
         its = ss.its_poisson(monthly.to_numpy(), break_index=bi, population=popn, dispersion="quasi", confidence=conf,
                              seasonality=None if season == "none" else season, use_t=True)
         s.tables.append(Table("s136_its", "Interrupted time series effects (segmented Poisson, quasi-Poisson SEs, intervals "
-                              f"and p-values from t on {its.df_resid} residual degrees of freedom)", _round(its.effects(), 3)))
+                              f"and p-values from t on {its.df_resid} residual degrees of freedom)",
+                              _round(its.effects(), 3).rename(columns={"rr": "rate_ratio"})))  # a rate ratio, not a risk ratio
         fig, ax = _fig()
         observed = np.where(m_hidden, np.nan, np.asarray(its.observed, dtype=float))  # the figure obeys the tables
         ss.plot_its(dataclasses.replace(its, observed=observed), labels=monthly.index.to_timestamp(), ax=ax)

@@ -122,7 +122,7 @@ def column_kind(column: str) -> str:
         return "count"
     if column.startswith(("pct", "percent", "apc")) or column.endswith("_percent"):
         return "percent"
-    if column.startswith(("ratio", "rr")) or column == "dispersion_ratio":
+    if column.startswith(("ratio", "rr", "rate_ratio")) or column == "dispersion_ratio":
         return "ratio"
     if column.startswith("centroid_"):
         return "coordinate"
