@@ -19,6 +19,7 @@ import pytest
 import saferstats as ss
 from saferstats.geography import display_name
 from saferstats.report.sections import _flytipping
+from saferstats.report.summary import _flytipping as findings
 
 DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
 HERTS = ["Broxbourne", "Dacorum", "East Hertfordshire", "Hertsmere", "North Hertfordshire", "St Albans", "Stevenage",
@@ -56,6 +57,9 @@ def test_welwyn_hatfield_is_left_out_of_the_trend_and_named(shared_data):
             "no annual % change: 2 years on the same basis)" in s.intro)
     # the step it made is no longer called a possible change in counting "included" in the trend
     assert "Welwyn Hatfield (2019/20 to 2020/21" not in s.intro
+    # and the key finding accounts for all ten councils: nine with a trend, Welwyn Hatfield without
+    text = [t for t in findings(s, {**CFG, "area": "Hertfordshire"}) if t.startswith("Fly-tipping over the whole series")]
+    assert text and text[0].endswith("; no annual % change for Welwyn Hatfield, whose counting changed (see the section).")
 
 
 def test_every_council_with_a_change_is_out_of_the_national_trend(shared_data):

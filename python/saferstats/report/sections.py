@@ -1069,13 +1069,16 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                     + ", ".join(f"{display_name(a)} ({n} year{'s' if n != 1 else ''})" for a, n in short.items()) + ".")
         data = data[~data[area].isin(short.index)]
     s.intro += _recording_changes(data, area, period, count, str(last))
+    # a many-fold change in one year is a change in what the council counts: a trend through it
+    # would report the recording change as a rise or fall (docs/methods/trends.md A5)
+    no_trend: list[str] = []  # councils whose counting changed: no annual % change (the finding names them)
     if "recording_step" in data.columns:
-        # a many-fold change in one year is a change in what the council counts: a trend through it
-        # would report the recording change as a rise or fall (docs/methods/trends.md A5)
         stepped = data.loc[_flag(data, "recording_step"), area]
+        no_trend += sorted(set(stepped.astype(str)))
         data = data[~data[area].isin(set(stepped))]
     published_years = data  # the years each council has in the table (for _series_gaps)
-    data, basis_note = _basis_changes(data, area, period, count)
+    data, basis_note, basis_none = _basis_changes(data, area, period, count)
+    no_trend += basis_none
     s.intro += basis_note
     if len(data):
         with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
@@ -1089,6 +1092,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                    "in the count)" if fixed else "Annual % change in fly-tipping incidents per resident")
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
+        s.tables[-1].frame.attrs["no_trend"] = no_trend
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
         steps = _doubling_steps(data, area, period, count)
         if steps:
@@ -1228,17 +1232,19 @@ def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str]
             f"£{rows[col].sum():,.0f} in {year} for {whose}" + later + ".")
 
 
-def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tuple[pd.DataFrame, str]:
+def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tuple[pd.DataFrame, str, list[str]]:
     """The trend's rows and a sentence, for councils whose Defra "Reporting basis" (published from
     2019/20) changed within their series: Welwyn Hatfield counted customer/public reports only in
     2019/20 (1,700) and all incidents from 2020/21 (4,836), so a trend through the change reports
     the change in counting as a rise. Such a council's annual % change uses only the years since
     its last change of basis (the years before were counted another way - the years before
     2019/20, with no basis published, most likely as the first published year), and is not given
-    when that leaves fewer than 3 years. Unchanged data and "" where no basis changed."""
+    when that leaves fewer than 3 years. Also the councils left with no trend. Unchanged data, ""
+    and [] where no basis changed."""
     if "reporting_basis" not in data.columns:
-        return data, ""
+        return data, "", []
     drop: list[Any] = []
+    none: list[str] = []
     cases: list[str] = []
     for a, g in data.groupby(area, observed=True, sort=True):
         g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
@@ -1253,12 +1259,14 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
         p = g["_p"].to_numpy()
         kept = len(g) - since
         drop.extend(g.index[:since] if kept >= 3 else g.index)
+        if kept < 3:
+            none.append(str(a))
         cases.append(f"{display_name(a)} ({p[change]}: {basis[change].lower()}, {y[change]:,.0f}; {p[since]}: "
                      f"{latest.lower()}, {y[since]:,.0f}; "
                      + (f"annual % change from {p[since]}" if kept >= 3 else
                         f"no annual % change: {kept} year{'s' if kept != 1 else ''} on the same basis") + ")")
     if not cases:
-        return data, ""
+        return data, "", []
     one = len(cases) == 1
     text = (f" Defra's reporting basis (what a council counts: all incidents, or customer/public reports only) "
             f"changed within the series for {len(cases)} authorit{'y' if one else 'ies'}, so "
@@ -1266,7 +1274,7 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
             "through it would report the change in counting as a rise or fall: the annual % change uses only the years "
             "since the change, and is not given with fewer than 3: " + "; ".join(cases[:8])
             + (" and others" if len(cases) > 8 else "") + ".")
-    return data.drop(index=drop), text
+    return data.drop(index=drop), text, none
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:

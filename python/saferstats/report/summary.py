@@ -627,6 +627,9 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             parts.append("no statistically significant trend in "
                          + (_names(flat) if len(flat) <= 3 else
                             f"{'the other ' if parts else ''}{rest} authorit{'y' if rest == 1 else 'ies'}"))
+        no_trend = [display_name(a) for a in tr.attrs.get("no_trend", [])]
+        if no_trend:  # the councils whose counting changed (named with their figures in the section)
+            parts.append(f"no annual % change for {_names(no_trend)}, whose counting changed (see the section)")
         out.append("Fly-tipping over the whole series: " + "; ".join(parts) + ".")
         if up and not absent:
             # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
