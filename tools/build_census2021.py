@@ -4,7 +4,8 @@ Reads (see ``shared/data/PROVENANCE.md`` sections 6-7, and ``tools/data/``):
 
 * ``population/census2021_ew/ts021_ethnic_group_lsoa21.csv`` - TS021, five broad groups per LSOA 2021;
 * ``population/census2021_ew/ts021_ethnic_group_detailed_ltla21.csv`` - TS021, 19 groups per LA 2021;
-* ``population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv`` - LSOA 2021 -> LA (December 2024);
+* ``population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv`` - LSOA 2021 -> ward and LA (December
+  2024; the ward is ONS's best fit: the ward holding the LSOA's population-weighted centroid);
 * ``population/census2021_ew/lookup_ltla24_csp24_pfa24.csv`` - LA -> CSP -> police force area (2024);
 * ``boundaries/boundaries_ltla24.geojson`` - 361 UK local authorities (December 2024): codes and names;
 * ``boundaries/ons_uk_topo_2014-2023.json`` - ONS TopoJSON: the outlines of the local authorities and
@@ -14,8 +15,8 @@ Reads (see ``shared/data/PROVENANCE.md`` sections 6-7, and ``tools/data/``):
 
 Writes into ``python/saferstats/data/`` (gzip CSV / GeoJSON, about 0.9 MB in all):
 
-* ``census2021_lsoa21.csv.gz`` - per LSOA: code, name, LA, CSP (and how the CSP was found), the
-  five groups; the five groups sum to the LSOA total by construction of the source.
+* ``census2021_lsoa21.csv.gz`` - per LSOA: code, name, LA, CSP (and how the CSP was found), its
+  best-fit electoral ward (December 2024), the five groups; the five groups sum to the LSOA total by construction of the source.
 * ``census2021_areas.csv.gz`` - the same summed to every force, LA and CSP (``level`` column).
 * ``census2021_detailed_la24.csv.gz`` - the 19 detailed groups per LA with 2024 codes (2021 districts
   merged in 2023 are summed; ``boundary_note`` flags the two LAs whose 2021-2024 boundary moved).
@@ -141,8 +142,12 @@ def main(shared: Path) -> None:
     check(bool((la_lk.groupby("la_code")["force_code"].nunique() == 1).all()), "every LA in exactly one force")
 
     # ---- LSOA -> CSP: the lookup where the LA is one CSP; the pre-merger district otherwise
-    lsoa = lsoa_lk[["lsoa21_code", "lsoa21_name", "ltla24_code"]].rename(
-        columns={"lsoa21_code": "lsoa_code", "lsoa21_name": "lsoa", "ltla24_code": "la_code"})
+    lsoa = lsoa_lk[["lsoa21_code", "lsoa21_name", "ltla24_code", "ward24_code", "ward24_name"]].rename(
+        columns={"lsoa21_code": "lsoa_code", "lsoa21_name": "lsoa", "ltla24_code": "la_code", "ward24_code": "ward_code",
+                 "ward24_name": "ward"})
+    check(lsoa["ward_code"].notna().all() and bool((lsoa.groupby("ward_code")["la_code"].nunique() == 1).all())
+          and bool((lsoa.groupby("ward_code")["ward"].nunique() == 1).all()),
+          "every LSOA has a ward, and a ward one name and one LA")
     single = la_lk[~la_lk.csp_split].drop_duplicates("la_code")[["la_code", "csp_code"]]
     lsoa = lsoa.merge(single, on="la_code", how="left")
     lsoa["csp_basis"] = np.where(lsoa["csp_code"].notna(), "la", "")
@@ -173,6 +178,8 @@ def main(shared: Path) -> None:
     lsoa = lsoa.merge(lsoa_pop[["lsoa21_code"] + GROUPS].rename(columns={"lsoa21_code": "lsoa_code"}), on="lsoa_code")
     lsoa = lsoa.sort_values("lsoa_code").reset_index(drop=True)
     check(lsoa["csp_code"].notna().all() and len(lsoa) == 35_672, "every LSOA has a CSP")
+    wards_csp = lsoa.groupby("ward_code")["csp_code"].nunique()
+    print(f"   {lsoa['ward_code'].nunique():,} wards hold an LSOA; {int((wards_csp > 1).sum())} span two CSPs")
 
     # ---- areas: force, LA, CSP
     names = {
@@ -303,7 +310,8 @@ def main(shared: Path) -> None:
 
     # ---- write
     files = {
-        "census2021_lsoa21.csv.gz": csv_text(lsoa[["lsoa_code", "lsoa", "la_code", "csp_code", "csp_basis", "district18_code"] + GROUPS]),
+        "census2021_lsoa21.csv.gz": csv_text(lsoa[["lsoa_code", "lsoa", "la_code", "csp_code", "csp_basis", "district18_code",
+                                                   "ward_code", "ward"] + GROUPS]),
         "census2021_areas.csv.gz": csv_text(areas),
         "census2021_detailed_la24.csv.gz": csv_text(det24),
         "lookup_la24_csp24_pfa24.csv.gz": csv_text(lookup),

@@ -62,7 +62,7 @@ __all__ = [
 #: The five broad ethnic groups (Census 2021 TS021 and Home Office stop-and-search statistics).
 BROAD_GROUPS = ("White", "Black", "Asian", "Mixed", "Other")
 
-_LEVELS = ("force", "la", "csp", "lsoa", "former_la")
+_LEVELS = ("force", "la", "csp", "ward", "lsoa", "former_la")
 _POINT_LEVELS = ("la", "csp", "force")
 #: Great Britain, generously (longitude, latitude): used to detect swapped coordinates.
 _GB_LON = (-9.0, 2.5)
@@ -379,7 +379,7 @@ def _other_level(q: str, level: str) -> str:
 
 
 def census_population(
-    level: Literal["force", "la", "csp", "lsoa", "former_la"] = "force",
+    level: Literal["force", "la", "csp", "ward", "lsoa", "former_la"] = "force",
     *,
     census: int = 2021,
     detailed: bool = False,
@@ -396,8 +396,17 @@ def census_population(
     * ``"csp"``: ``csp``, ``csp_code`` (314 CSPs), ``force``, ``csp_basis`` (``"la"``: whole local
       authorities; ``"district"``: built from the LSOAs of pre-merger districts, exact because LSOAs
       2021 nest in them);
-    * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``la``, ``la_code``, ``csp``,
-      ``csp_code``, ``force``. police.uk files of earlier months carry LSOA **2011** codes: in
+    * ``"ward"``: ``ward``, ``ward_code`` (electoral wards of December 2024; Welsh electoral
+      divisions), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``: sums of the LSOAs that ONS's
+      **best-fit** lookup puts in each ward (the ward holding the LSOA's population-weighted
+      centroid), so a ward's figure is approximate where its boundary cuts LSOAs, and a ward to
+      which no LSOA is best-fitted has no row (7,536 wards have one). Four wards straddle two CSPs
+      of an authority whose CSPs follow pre-merger districts: their ``csp``/``csp_code`` name both,
+      joined with ``"; "``. ``.attrs["basis"]`` says so. For rates per ward from police.uk
+      street-level files, join their ``lsoa_code`` to the ``"lsoa"`` table's ``ward_code`` (the LSOA 2011
+      codes of earlier months find no row: see ``"lsoa"``);
+    * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``ward``, ``ward_code`` (its best-fit
+      ward, as ``"ward"``), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``. police.uk files of earlier months carry LSOA **2011** codes: in
       Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
       LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
       ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
@@ -439,6 +448,9 @@ def census_population(
     'ethnicity  population\\n    Asian      103679\\n    Black       44863\\n    Mixed       45127\\n    Other       25048\\n    White      980115'
     >>> int(census_population("lsoa")["population"].sum())
     59597576
+    >>> ward = census_population("ward")
+    >>> ward.ward_code.nunique(), int(ward["population"].sum())
+    (7536, 59597576)
     >>> csp = census_population("csp")
     >>> csp[csp.csp == "Dorset"].groupby("csp_basis")["population"].sum().to_dict()
     {'district': 429710}
@@ -486,17 +498,28 @@ def census_population(
         keys = ["la", "la_code", "successor", "successor_code", "abolished", "csp", "csp_code", "force", "basis",
                 "boundary_note"]
         sort = ["la", "la_code"]
-    elif lvl == "lsoa":
+    elif lvl in ("lsoa", "ward"):
         wide = _table("census2021_lsoa21.csv.gz")
         names_la, names_csp = _names("la"), _names("csp")
         wide = pd.DataFrame({
-            "lsoa": wide["lsoa"], "lsoa_code": wide["lsoa_code"],
+            "lsoa": wide["lsoa"], "lsoa_code": wide["lsoa_code"], "ward": wide["ward"], "ward_code": wide["ward_code"],
             "la": wide["la_code"].map(names_la), "la_code": wide["la_code"],
             "csp": wide["csp_code"].map(names_csp), "csp_code": wide["csp_code"],
             "force": wide["la_code"].map(la_force), **{g: wide[g] for g in BROAD_GROUPS},
         })
-        keys = ["lsoa", "lsoa_code", "la", "la_code", "csp", "csp_code", "force"]
+        keys = ["lsoa", "lsoa_code", "ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
         sort = ["lsoa_code"]
+        if lvl == "ward":
+            def joined(v: pd.Series) -> str:
+                return "; ".join(sorted(set(v.astype(str))))
+
+            wide = (wide.groupby("ward_code", sort=False)
+                    .agg(ward=("ward", "first"), la=("la", "first"), la_code=("la_code", "first"), csp=("csp", joined),
+                         csp_code=("csp_code", joined), force=("force", "first"),
+                         **{g: (g, "sum") for g in BROAD_GROUPS})
+                    .reset_index())
+            keys = ["ward", "ward_code", "la", "la_code", "csp", "csp_code", "force"]
+            sort = ["la", "ward", "ward_code"]
     else:
         areas = _table("census2021_areas.csv.gz")
         wide = areas[areas["level"] == lvl]
@@ -522,6 +545,9 @@ def census_population(
     long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
     long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
     long.attrs["census"] = 2021
+    if lvl in ("ward", "lsoa"):
+        long.attrs["basis"] = ("wards: LSOAs 2021 summed by ONS's best-fit LSOA (2021) to ward (December 2024) lookup "
+                               "(population-weighted centroids); approximate where a ward boundary cuts an LSOA")
     return long
 
 
