@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -695,11 +696,25 @@ def _days(name: str, t: Any) -> np.ndarray:
         if d.dt.tz is not None:
             d = d.dt.tz_convert("UTC").dt.tz_localize(None)
         return np.asarray(((d - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float))
+    if a.dtype.kind in "OUS":
+        texts = [(i, str(v)) for i, v in enumerate(a.ravel()) if isinstance(v, str)]
+        if texts:
+            row, first = texts[0]
+            if _MONTH_TEXT.fullmatch(first.strip()):
+                raise InvalidInputError(
+                    f"`{name}` at row {row} is a month as text ({first!r}, police.uk's Month column): pass datetimes, "
+                    f"e.g. pd.to_datetime({name} + '-15') (mid-month) with time_unit=30 so that ages count months, "
+                    "or days as numbers", name, row)
+            raise InvalidInputError(f"`{name}` at row {row} is text ({first!r}): pass days as numbers or datetimes "
+                                    f"(pd.to_datetime({name}))", name, row)
     v = as_float_array(name, a)
     if np.isnan(v).any():
         row = int(np.flatnonzero(np.isnan(v))[0])
         raise InvalidInputError(f"`{name}` is missing at row {row}", name, row)
     return v
+
+
+_MONTH_TEXT = re.compile(r"\d{4}-\d{2}")
 
 
 def _day(name: str, v: Any) -> float:
