@@ -305,6 +305,14 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
     return h
 
 
+def _warn_off_grid(outside: int, n: int, layer: str, which: str = "") -> None:
+    """Say how many points a given ``grid``/``bounds`` leaves out of a count layer (as
+    :func:`hotspot_count` does); a kernel density still takes them in where their kernel reaches."""
+    if outside:
+        warn_user(f"{which}{outside:,} of {n:,} point(s) lie outside the grid and are not in `{layer}`; the density "
+                  "still includes them in the cells within the bandwidth of them")
+
+
 def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwidth: float | None = None,
                 bandwidth_adjust: float = 1.0, grid_type: Literal["square", "hex"] = "square",
                 bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
@@ -340,7 +348,9 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
-    g.cells["count"] = _ext.grid_counts(g._args(), xs, ys, w)["count"]
+    r = _ext.grid_counts(g._args(), xs, ys, w)
+    _warn_off_grid(int(r["outside"]), len(xs), "count")
+    g.cells["count"] = r["count"]
     g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
     return dataclasses.replace(g, value="kde", bandwidth=h)
 
@@ -375,7 +385,9 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
-        g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)["count"]
+        r = _ext.grid_counts(g._args(), px, py, None)
+        _warn_off_grid(int(r["outside"]), len(px), f"count_{tag}", f"x_{tag}/y_{tag}: ")
+        g.cells[f"count_{tag}"] = r["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
     g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
     return dataclasses.replace(g, value="kde", bandwidth=h)
