@@ -168,7 +168,8 @@ def auto_bandwidth(x: Any, y: Any) -> float:
 def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
                grid: HotspotGrid | None, area: Any = None) -> HotspotGrid:
     """The grid of ``bounds`` (or of the points, or ``grid``'s cells); with a study ``area``, its
-    cells carry ``in_study_area`` (see :func:`_mark_study_area`), and a given ``grid`` keeps its own."""
+    cells carry ``in_study_area`` (see :func:`_mark_study_area`: marked again for these points, also
+    on a given ``grid``); without one, a given ``grid`` keeps its own marks."""
     g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid)
     if area is not None:
         _mark_study_area(g, area, xs, ys)
@@ -335,7 +336,10 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     the events near the area's edge over the cells beyond it: those cells keep that density (so
     that the surface integrates to the events), ``in_study_area`` is False there, and the headline's
     maximum and count are the area's cells' (it says how many outside are > 0). Take the area's
-    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does.
+    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does. The events
+    beyond the edge are left out before smoothing, so the area's cells near it lack their density;
+    for the density at the area's places, smooth every event on the area's grid:
+    ``hotspot_kde(x_all, y_all, grid=g, bandwidth=g.bandwidth)`` (docs/methods/hotspot_intelligence.md).
 
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
