@@ -121,6 +121,10 @@ class HotspotGrid(Result):
                 g += f" ({spread:,} cells outside it also > 0: leave them out with cells['{IN_STUDY_AREA}'])"
             if blank:
                 g += f" ({blank:,} cells outside the study area have no value)"
+            gaps = int(np.isnan(v[inside]).sum())
+            if gaps:
+                # a dual KDE's ratio where the second density is 0: not a value of 0, and not in max/count
+                g += f"; {gaps:,} cells{where} have no value (NaN{', e.g. a ratio over a zero density' if self.value == 'kde' and 'kde_b' in self.cells.columns else ''})"
         return g
 
     def __repr__(self) -> str:
