@@ -242,7 +242,34 @@ def _weights(w: Any, n: int) -> np.ndarray | None:
     a = as_float_array("weights", w)
     if len(a) != n:
         raise LengthMismatchError(f"length mismatch: `x` has {n} elements but `weights` has {len(a)}", "weights")
+    _check_weights(a)
     return a
+
+
+def _check_weights(a: np.ndarray) -> None:
+    """Point weights: no missing, infinite or negative value (the error names the row as given,
+    before a study area leaves points out)."""
+    from ..exceptions import MissingValueError
+
+    gap = np.isnan(a)
+    if gap.any():
+        row = int(np.flatnonzero(gap)[0])
+        raise MissingValueError(f"`weights` has {int(gap.sum()):,} missing value(s) (first at row {row}): give every "
+                                "point a weight (0 leaves it out)", "weights", row)
+    bad = ~np.isfinite(a) | (a < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InvalidInputError(f"invalid value in `weights` at row {row}: {a[row]:g} (must be a finite number >= 0)",
+                                "weights", row)
+
+
+def _period_present(period: Any) -> None:
+    """Refuse a missing period label, naming its row."""
+    lab = _series("period", period)
+    miss = lab.isna().to_numpy()
+    if miss.any():
+        row = int(np.flatnonzero(miss)[0])
+        raise InvalidInputError(f"`period` is missing at row {row}", "period", row)
 
 
 def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -573,6 +600,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     area = None
     if study_area is not None:
         x, y = _finite_xy(x, y)
+        _period_present(period)   # rows as given, before the points outside the area are left out
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
                                                        fixed=grid is not None)
