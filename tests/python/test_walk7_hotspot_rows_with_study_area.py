@@ -1,5 +1,6 @@
 """Errors named the wrong row when a study area had left points out first (walk 7): with two points
-outside the area before it, a missing ``period`` in row 4 of hotspot_classify was reported "at row 2",
+outside the area before it, a missing ``period`` in row 4 of hotspot_classify was reported "at row 2"
+(a period not in ``periods`` in row 5 "at row 3"),
 and a missing weight in row 4 of hotspot_kde / hotspot_count / kde_grid "at position 2" (with the hint
 'pass missing="propagate"', an argument none of them has). Now the row is the row as given (the
 index of the input), and the weights error says what to do."""
@@ -24,6 +25,13 @@ def test_classify_missing_period_names_the_row_as_given(area):
     with pytest.raises(InvalidInputError, match=r"`period` is missing at row 4") as e:
         saferstats.hotspot_classify(X, Y, ["a", "b", "a", "b", None, "a"], cell_size=100, study_area=area)
     assert (e.value.argument, e.value.index) == ("period", 4)
+
+
+def test_classify_period_not_in_periods_names_the_row_as_given(area):
+    with pytest.raises(InvalidInputError, match=r"`period` 'c' at row 5 is not in `periods`") as e:
+        saferstats.hotspot_classify(X, Y, ["a", "b", "a", "b", "a", "c"], periods=["a", "b"], cell_size=100,
+                                    study_area=area)
+    assert (e.value.argument, e.value.index) == ("period", 5)
 
 
 @pytest.mark.parametrize("fn", ["hotspot_kde", "hotspot_count", "kde_grid"])

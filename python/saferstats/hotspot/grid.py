@@ -263,13 +263,18 @@ def _check_weights(a: np.ndarray) -> None:
                                 "weights", row)
 
 
-def _period_present(period: Any) -> None:
-    """Refuse a missing period label, naming its row."""
+def _period_present(period: Any, periods: Any = None) -> None:
+    """Refuse a missing period label, or one not in ``periods`` (when given), naming its row."""
     lab = _series("period", period)
     miss = lab.isna().to_numpy()
     if miss.any():
         row = int(np.flatnonzero(miss)[0])
         raise InvalidInputError(f"`period` is missing at row {row}", "period", row)
+    if periods is not None:
+        unknown = ~lab.isin(list(periods)).to_numpy()
+        if unknown.any():
+            row = int(np.flatnonzero(unknown)[0])
+            raise InvalidInputError(f"`period` {lab.iloc[row]!r} at row {row} is not in `periods`", "period", row)
 
 
 def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -600,7 +605,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     area = None
     if study_area is not None:
         x, y = _finite_xy(x, y)
-        _period_present(period)   # rows as given, before the points outside the area are left out
+        _period_present(period, periods)   # rows as given, before the points outside the area are left out
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
                                                        fixed=grid is not None)
