@@ -198,6 +198,11 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
     if grid is not None:
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
+        if cell_size is not None and _float_arg("cell_size", cell_size, positive=True) != grid.cell_size:
+            warn_user(f"cell_size={cell_size!r} is ignored: the cells are those of `grid` ({grid.cell_size:,.6g}); "
+                      "leave out grid= for another cell size")
+        if bounds is not None:
+            warn_user("`bounds` is ignored: the cells are those of `grid`; leave out grid= for other bounds")
         keep = [c for c in ("cell", "x", "y", IN_STUDY_AREA) if c in grid.cells.columns]
         return dataclasses.replace(grid, cells=grid.cells[keep].copy(), value=None, bandwidth=None)
     if bounds is None:
