@@ -117,16 +117,17 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     if keep is not None:
         # the core names positions among the scored cells; over a study area those are not the
         # grid's cell numbers, so check here and name the cell
-        for name, v, rule in (("observed", o, "must be a finite number >= 0"),
-                              ("predicted", p, "must be a finite number >= 0"),
-                              ("area", a, "cell areas must be > 0")):
-            if v is None or len(v) != len(idx):
+        checks: tuple[tuple[str, np.ndarray | None, str], ...] = (
+            ("observed", o, "must be a finite number >= 0"), ("predicted", p, "must be a finite number >= 0"),
+            ("area", a, "cell areas must be > 0"))
+        for name, vals, rule in checks:
+            if vals is None or len(vals) != len(idx):
                 continue
-            bad = ~np.isfinite(v) | ((v <= 0) if name == "area" else (v < 0))
+            bad = ~np.isfinite(vals) | ((vals <= 0) if name == "area" else (vals < 0))
             if bad.any():
                 pos = int(np.flatnonzero(bad)[0])
-                raise InvalidInputError(f"invalid value in `{name}` at cell {int(idx[pos])}: {v[pos]:g} ({rule})", name,
-                                        int(idx[pos]))
+                raise InvalidInputError(f"invalid value in `{name}` at cell {int(idx[pos])}: {vals[pos]:g} ({rule})",
+                                        name, int(idx[pos]))
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
