@@ -16,7 +16,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
-from .grid import _study_area_cells
+from .grid import IN_STUDY_AREA, _study_area_cells
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
 
@@ -57,7 +57,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     bounding box beyond its edge are no part of the area a map is judged on, and counted in the
     coverage they would inflate every PAI (Hertfordshire's box is more than half outside the force:
     a KDE of ASB read PAI 15.9 at 5% coverage instead of 11.0).
-    ``.attrs["cells_outside_study_area"]`` says how many were left out.
+    ``.attrs["cells_outside_study_area"]`` says how many were left out. A prediction that gives no
+    value (NaN) in a cell holding observed events is refused naming the cell, unless ``observed`` was
+    counted over the study area and puts the cell in it: :func:`prospective_hotspots` leaves the cells
+    at the edge whose centre is outside the area blank, and a later event inside the area can fall in
+    one; such a cell is scored as predicting 0 (its events are missed), with a warning.
 
     >>> import saferstats
     >>> t = saferstats.pai([6, 3, 0], [3, 2, 1])   # ptools test-pai.R
@@ -88,6 +92,19 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
                                     f"{int(idx[gap][0])}): give every cell a number (0 where none)", name,
                                     int(idx[gap][0]))
     blank = np.isnan(p)
+    edge = blank & _counted_in_area(observed, idx) & (o > 0)
+    if edge.any():
+        # prospective_hotspots blanks the cells it calls outside its study area (centre outside, no
+        # event of its own); a later event inside the area can fall in one of them. The map makes no
+        # prediction there: the cell is scored as flagging nothing (0), and its events count as missed
+        cells = idx[edge]
+        warn_user(f"pai: `predicted` has no value in {len(cells):,} cell(s) at the study area's edge that hold "
+                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: cell {int(cells[0])}; its centre is "
+                  "outside the area and the prediction had no event there): they are scored as predicting 0, so "
+                  "those events count as missed")
+        p = p.copy()
+        p[edge] = 0.0
+        blank = np.isnan(p)
     if blank.any():
         # prospective_hotspots / hotspot_change give no value outside their study area; observed events
         # there were counted without the area
@@ -97,6 +114,20 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
             f"(first: cell {int(cells[0])}), outside the study area it was made over: count the observed events "
             "over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
             int(cells[0]))
+    if keep is not None:
+        # the core names positions among the scored cells; over a study area those are not the
+        # grid's cell numbers, so check here and name the cell
+        checks: tuple[tuple[str, np.ndarray | None, str], ...] = (
+            ("observed", o, "must be a finite number >= 0"), ("predicted", p, "must be a finite number >= 0"),
+            ("area", a, "cell areas must be > 0"))
+        for name, vals, rule in checks:
+            if vals is None or len(vals) != len(idx):
+                continue
+            bad = ~np.isfinite(vals) | ((vals <= 0) if name == "area" else (vals < 0))
+            if bad.any():
+                pos = int(np.flatnonzero(bad)[0])
+                raise InvalidInputError(f"invalid value in `{name}` at cell {int(idx[pos])}: {vals[pos]:g} ({rule})",
+                                        name, int(idx[pos]))
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
@@ -106,6 +137,15 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     if keep is not None:
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     return out
+
+
+def _counted_in_area(observed: Any, idx: np.ndarray) -> np.ndarray:
+    """For the scored cells ``idx``: True where ``observed`` is a grid made over a study area that
+    puts the cell in it (its events were counted over the area), False elsewhere."""
+    cells = getattr(observed, "cells", None)
+    if not isinstance(cells, pd.DataFrame) or IN_STUDY_AREA not in cells.columns:
+        return np.zeros(len(idx), dtype=bool)
+    return np.asarray(cells[IN_STUDY_AREA].to_numpy(dtype=bool)[idx])
 
 
 @dataclasses.dataclass(frozen=True, repr=False)

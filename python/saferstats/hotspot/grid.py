@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -120,6 +121,10 @@ class HotspotGrid(Result):
                 g += f" ({spread:,} cells outside it also > 0: leave them out with cells['{IN_STUDY_AREA}'])"
             if blank:
                 g += f" ({blank:,} cells outside the study area have no value)"
+            gaps = int(np.isnan(v[inside]).sum())
+            if gaps:
+                # a dual KDE's ratio where the second density is 0: not a value of 0, and not in max/count
+                g += f"; {gaps:,} cells{where} have no value (NaN{', e.g. a ratio over a zero density' if self.value == 'kde' and 'kde_b' in self.cells.columns else ''})"
         return g
 
     def __repr__(self) -> str:
@@ -167,7 +172,8 @@ def auto_bandwidth(x: Any, y: Any) -> float:
 def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
                grid: HotspotGrid | None, area: Any = None) -> HotspotGrid:
     """The grid of ``bounds`` (or of the points, or ``grid``'s cells); with a study ``area``, its
-    cells carry ``in_study_area`` (see :func:`_mark_study_area`), and a given ``grid`` keeps its own."""
+    cells carry ``in_study_area`` (see :func:`_mark_study_area`: marked again for these points, also
+    on a given ``grid``); without one, a given ``grid`` keeps its own marks."""
     g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid)
     if area is not None:
         _mark_study_area(g, area, xs, ys)
@@ -192,6 +198,11 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
     if grid is not None:
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
+        if cell_size is not None and _float_arg("cell_size", cell_size, positive=True) != grid.cell_size:
+            warn_user(f"cell_size={cell_size!r} is ignored: the cells are those of `grid` ({grid.cell_size:,.6g}); "
+                      "leave out grid= for another cell size")
+        if bounds is not None:
+            warn_user("`bounds` is ignored: the cells are those of `grid`; leave out grid= for other bounds")
         keep = [c for c in ("cell", "x", "y", IN_STUDY_AREA) if c in grid.cells.columns]
         return dataclasses.replace(grid, cells=grid.cells[keep].copy(), value=None, bandwidth=None)
     if bounds is None:
@@ -236,7 +247,39 @@ def _weights(w: Any, n: int) -> np.ndarray | None:
     a = as_float_array("weights", w)
     if len(a) != n:
         raise LengthMismatchError(f"length mismatch: `x` has {n} elements but `weights` has {len(a)}", "weights")
+    _check_weights(a)
     return a
+
+
+def _check_weights(a: np.ndarray) -> None:
+    """Point weights: no missing, infinite or negative value (the error names the row as given,
+    before a study area leaves points out)."""
+    from ..exceptions import MissingValueError
+
+    gap = np.isnan(a)
+    if gap.any():
+        row = int(np.flatnonzero(gap)[0])
+        raise MissingValueError(f"`weights` has {int(gap.sum()):,} missing value(s) (first at row {row}): give every "
+                                "point a weight (0 leaves it out)", "weights", row)
+    bad = ~np.isfinite(a) | (a < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InvalidInputError(f"invalid value in `weights` at row {row}: {a[row]:g} (must be a finite number >= 0)",
+                                "weights", row)
+
+
+def _period_present(period: Any, periods: Any = None) -> None:
+    """Refuse a missing period label, or one not in ``periods`` (when given), naming its row."""
+    lab = _series("period", period)
+    miss = lab.isna().to_numpy()
+    if miss.any():
+        row = int(np.flatnonzero(miss)[0])
+        raise InvalidInputError(f"`period` is missing at row {row}", "period", row)
+    if periods is not None:
+        unknown = ~lab.isin(list(periods)).to_numpy()
+        if unknown.any():
+            row = int(np.flatnonzero(unknown)[0])
+            raise InvalidInputError(f"`period` {lab.iloc[row]!r} at row {row} is not in `periods`", "period", row)
 
 
 def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -304,6 +347,14 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
     return h
 
 
+def _warn_off_grid(outside: int, n: int, layer: str, which: str = "") -> None:
+    """Say how many points a given ``grid``/``bounds`` leaves out of a count layer (as
+    :func:`hotspot_count` does); a kernel density still takes them in where their kernel reaches."""
+    if outside:
+        warn_user(f"{which}{outside:,} of {n:,} point(s) lie outside the grid and are not in `{layer}`; the density "
+                  "still includes them in the cells within the bandwidth of them")
+
+
 def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwidth: float | None = None,
                 bandwidth_adjust: float = 1.0, grid_type: Literal["square", "hex"] = "square",
                 bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
@@ -326,7 +377,10 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     the events near the area's edge over the cells beyond it: those cells keep that density (so
     that the surface integrates to the events), ``in_study_area`` is False there, and the headline's
     maximum and count are the area's cells' (it says how many outside are > 0). Take the area's
-    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does.
+    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does. The events
+    beyond the edge are left out before smoothing, so the area's cells near it lack their density;
+    for the density at the area's places, smooth every event on the area's grid:
+    ``hotspot_kde(x_all, y_all, grid=g, bandwidth=g.bandwidth)`` (docs/methods/hotspot_intelligence.md).
 
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
@@ -339,7 +393,9 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
-    g.cells["count"] = _ext.grid_counts(g._args(), xs, ys, w)["count"]
+    r = _ext.grid_counts(g._args(), xs, ys, w)
+    _warn_off_grid(int(r["outside"]), len(xs), "count")
+    g.cells["count"] = r["count"]
     g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
     return dataclasses.replace(g, value="kde", bandwidth=h)
 
@@ -374,7 +430,9 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
-        g.cells[f"count_{tag}"] = _ext.grid_counts(g._args(), px, py, None)["count"]
+        r = _ext.grid_counts(g._args(), px, py, None)
+        _warn_off_grid(int(r["outside"]), len(px), f"count_{tag}", f"x_{tag}/y_{tag}: ")
+        g.cells[f"count_{tag}"] = r["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
     g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
     return dataclasses.replace(g, value="kde", bandwidth=h)
@@ -552,6 +610,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     area = None
     if study_area is not None:
         x, y = _finite_xy(x, y)
+        _period_present(period, periods)   # rows as given, before the points outside the area are left out
         if len(period) == len(x):
             x, y, (period,), bounds, area = _points_in(x, y, study_area, bounds, _series("period", period),
                                                        fixed=grid is not None)
@@ -695,11 +754,25 @@ def _days(name: str, t: Any) -> np.ndarray:
         if d.dt.tz is not None:
             d = d.dt.tz_convert("UTC").dt.tz_localize(None)
         return np.asarray(((d - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float))
+    if a.dtype.kind in "OUS":
+        texts = [(i, str(v)) for i, v in enumerate(a.ravel()) if isinstance(v, str)]
+        if texts:
+            row, first = texts[0]
+            if _MONTH_TEXT.fullmatch(first.strip()):
+                raise InvalidInputError(
+                    f"`{name}` at row {row} is a month as text ({first!r}, police.uk's Month column): pass datetimes, "
+                    f"e.g. pd.to_datetime({name} + '-15') (mid-month) with time_unit=30 so that ages count months, "
+                    "or days as numbers", name, row)
+            raise InvalidInputError(f"`{name}` at row {row} is text ({first!r}): pass days as numbers or datetimes "
+                                    f"(pd.to_datetime({name}))", name, row)
     v = as_float_array(name, a)
     if np.isnan(v).any():
         row = int(np.flatnonzero(np.isnan(v))[0])
         raise InvalidInputError(f"`{name}` is missing at row {row}", name, row)
     return v
+
+
+_MONTH_TEXT = re.compile(r"\d{4}-\d{2}")
 
 
 def _day(name: str, v: Any) -> float:

@@ -110,6 +110,10 @@ def kde_grid(
         from ..exceptions import LengthMismatchError
 
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `weights` has {len(w)}", "weights")
+    if w is not None:
+        from .grid import _check_weights
+
+        _check_weights(w)
     xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=True)
     if study_area is not None and bounds is None:
         bounds = _study_area(study_area).bounds

@@ -4,6 +4,7 @@ docs/methods/hotspots.md (C5, C6)."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._results import Result
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, warn_user
 from ._common import _ExcelMixin, _float_arg, _int_arg, _seed
 from .weights import Weights, _values_on
 
@@ -146,8 +147,46 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     for level, p in ((90, 0.10), (95, 0.05), (99, 0.01)):
         label[(p2 < p) & (z > 0)] = f"Hot spot {level}%"
         label[(p2 < p) & (z < 0)] = f"Cold spot {level}%"
+    if int(permutations) > 0:
+        _warn_empty_neighbourhoods(_values_on(weights, values), weights, int(permutations))
     return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, res["transform"],
                        int(permutations), fdr=bool(fdr))
+
+
+def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int) -> None:
+    """Warn when units hold only the smallest value in their Gi* neighbourhood (the unit and its
+    neighbours; e.g. no events in any of the cells): their Gi* is the least any permutation can
+    give, so every permuted value ties with it, and the folded ``p_sim`` (esda's, counting ties as
+    "at least as large") is 1/(perms + 1) whatever the data. The chance that the conditional
+    randomisation draws only smallest values for the k neighbours is C(m, k)/C(n − 1, k) (m units
+    at the smallest value besides the unit): the p a tie-aware count would approach."""
+    n = len(v)
+    if n < 2:
+        return
+    lo = float(v.min())
+    at_min = v == lo
+    k = np.diff(weights.offsets)
+    has = k > 0
+    if not has.any():
+        return
+    owner = np.repeat(np.arange(n), k)
+    bad = np.zeros(n, dtype=bool)
+    np.logical_or.at(bad, owner, ~at_min[weights.neighbors])
+    nb_min = at_min & has & ~bad
+    if not nb_min.any():
+        return
+    m = int(at_min.sum()) - 1
+    kk = k[nb_min]
+
+    def log_comb(a: int, b: int) -> float:
+        return math.lgamma(a + 1) - math.lgamma(b + 1) - math.lgamma(a - b + 1) if 0 <= b <= a else -math.inf
+
+    exact = np.array([math.exp(log_comb(m, int(j)) - log_comb(n - 1, int(j))) for j in kk])
+    warn_user(f"gi_star: {int(nb_min.sum()):,} of {n:,} units have only the smallest value ({lo:g}) in their "
+              f"neighbourhood (first: unit {int(np.flatnonzero(nb_min)[0])}); every permutation ties with them, so "
+              f"their p_sim is {1 / (perms + 1):.3g} by construction (ties counted as 'at least as large', as esda's "
+              "p_sim), not evidence of a cold spot. The chance that a permutation gives them an equally empty "
+              f"neighbourhood is {exact.min():.3g} to {exact.max():.3g}; read their z, p_norm and label instead")
 
 
 def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] = "R", permutations: int = 999,

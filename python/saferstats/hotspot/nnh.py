@@ -35,13 +35,17 @@ class NnhResult(_ExcelMixin, Result):
     ``labels[k, i]``: the order-(k+1) cluster of point ``i`` (−1: in none); ``clusters``: one row per
     cluster — ``order, cluster, members`` (points at order 1, lower-order clusters above),
     ``n_points`` (original points), mean centre ``x, y`` and ``std_distance``; ``thresholds``: the
-    linking distance used at each order.
+    linking distance used at each order; ``rows``: the input row of each labelled point — with a
+    ``study_area`` the labels are those of the points inside it, so join them back with
+    ``df.loc[df.index[r.rows], "cluster"] = r.order(1)`` (or pass ``lat[r.rows], lon[r.rows]`` to
+    :func:`cluster_summary`).
     """
 
     labels: np.ndarray
     clusters: pd.DataFrame
     thresholds: list[float]
     min_points: int
+    rows: np.ndarray | None = None
 
     def headline(self) -> str:
         """One line: clusters per order, points clustered at order 1, the largest cluster."""
@@ -69,6 +73,8 @@ class NnhResult(_ExcelMixin, Result):
 
     def _excel_sheets(self) -> dict[str, pd.DataFrame]:
         labels = pd.DataFrame({f"order_{k + 1}": self.labels[k] for k in range(self.labels.shape[0])})
+        if self.rows is not None and len(self.rows) == self.labels.shape[1]:
+            labels.insert(0, "row", self.rows)   # the input row: with a study area, not the sheet's row
         return {"clusters": self.clusters, "labels": labels}
 
     def to_pandas(self) -> pd.DataFrame:
@@ -76,7 +82,8 @@ class NnhResult(_ExcelMixin, Result):
         return self.clusters.copy()
 
     def order(self, k: int = 1) -> np.ndarray:
-        """Labels of every point at order ``k`` (1-based); all −1 if that order found no cluster."""
+        """Labels of every point at order ``k`` (1-based); all −1 if that order found no cluster. With
+        a ``study_area``, of the points inside it only: their input rows are ``rows``."""
         if k < 1:
             raise InvalidInputError("orders start at 1", "k")
         if k > self.labels.shape[0]:
@@ -115,7 +122,7 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     0      1        0        12    5.5
     1      1        1        12  505.5
     """
-    xs, ys, _, _, sa = _points_in(x, y, study_area, None, fixed=True)
+    xs, ys, (rows,), _, sa = _points_in(x, y, study_area, None, np.arange(_n_points(x)), fixed=True)
     if area is None and sa is not None:
         area = sa.area_m2
     if threshold is None and area is None:
@@ -146,4 +153,12 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
                   "threshold; read such a cluster as a count at one map point, not as a spread of nearby events")
     res = _ext.nnh(xs, ys, area=ar, p=pp, min_points=mp, max_order=mo, threshold=th)
     return NnhResult(labels=res["labels"], clusters=pd.DataFrame(res["clusters"]), thresholds=list(res["thresholds"]),
-                     min_points=mp)
+                     min_points=mp, rows=np.asarray(rows, dtype=np.int64))
+
+
+def _n_points(x: Any) -> int:
+    """How many points ``x`` holds (a GeoSeries/GeoDataFrame of points, or the x coordinates)."""
+    try:
+        return len(x)
+    except TypeError:
+        return len(np.atleast_1d(np.asarray(x)))
