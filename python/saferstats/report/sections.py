@@ -1373,8 +1373,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         kde_mask = study.grid_mask(kde.x, kde.y)  # the map blanks the surface beyond the area (measured nowhere)
     n_cells = int(counts.size if mask is None else mask.sum())
     # Gi* compares each cell with all the others: with one or two cells there is nothing to compare
-    gi = (ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
-                     permutations=999, seed=2021) if n_cells >= 3 else None)
+    with warnings.catch_warnings():
+        # the report maps Gi*'s labels (from the normal z), never p_sim: gi_star's note on the p_sim of
+        # empty neighbourhoods does not apply to anything it publishes
+        warnings.filterwarnings("ignore", message="gi_star: .* have only the smallest value")
+        gi = (ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
+                         permutations=999, seed=2021) if n_cells >= 3 else None)
     on_cells = (f" (the {int(mask.sum()):,} cells in {sec['study_area']}; cells beyond it are left out)"
                 if mask is not None else "")
     if gi is None:
