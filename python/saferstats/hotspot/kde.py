@@ -13,7 +13,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _study_area, _warn_stretched
+from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _warn_stretched
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -22,7 +22,12 @@ _MAX_GRID_CELLS = 50_000_000  # grid_counts: ~400 MB of int64 counts
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class KdeResult(_ExcelMixin, Result):
-    """A kernel density surface: ``density[j, i]`` at cell centre (``x[i]``, ``y[j]``)."""
+    """A kernel density surface: ``density[j, i]`` at cell centre (``x[i]``, ``y[j]``).
+
+    Over a ``study_area`` the grid covers the area's extent: ``in_study_area[j, i]`` is True where
+    the cell centre lies in the area, and the headline (peak, share of empty cells) is of those
+    cells only; the cells beyond the edge keep their density (the points inside smoothed over
+    the edge) for maps, but are not the area's."""
 
     density: np.ndarray
     x: np.ndarray
@@ -31,23 +36,35 @@ class KdeResult(_ExcelMixin, Result):
     kernel: str
     cell_size: float
     units: str
+    in_study_area: np.ndarray | None = None
 
     _summary_fields = ("bandwidth", "kernel", "cell_size", "units")
 
-    def _peak(self) -> tuple[float, float, float]:
+    def _cells(self) -> np.ndarray:
+        """The densities the headline is of: the study area's cells, or every cell."""
         d = self.density
+        return d if self.in_study_area is None else np.where(self.in_study_area, d, np.nan)
+
+    def _peak(self) -> tuple[float, float, float]:
+        d = self._cells()
         if d.size == 0 or not np.isfinite(d).any():
             return float("nan"), float("nan"), float("nan")
         j, i = np.unravel_index(int(np.nanargmax(d)), d.shape)
         return float(d[j, i]), float(self.x[i]), float(self.y[j])
 
+    def _zero_share(self) -> float:
+        d = self.density if self.in_study_area is None else self.density[self.in_study_area]
+        return float((d == 0).mean()) if d.size else float("nan")
+
     def headline(self) -> str:
-        """One line: grid size, kernel and bandwidth, peak density and where, share of empty cells."""
+        """One line: grid size, kernel and bandwidth, peak density and where, share of empty cells
+        (over a study area: of its cells)."""
         peak, px, py = self._peak()
         ny, nx = self.density.shape
-        zero = float((self.density == 0).mean()) if self.density.size else float("nan")
-        return (f"{nx} × {ny} cells of {self.cell_size:g}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}; "
-                f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {zero:.0%} of cells zero")
+        where = "" if self.in_study_area is None else f" ({int(self.in_study_area.sum()):,} in the study area)"
+        of = "cells" if self.in_study_area is None else "the study area's cells"
+        return (f"{nx} × {ny} cells of {self.cell_size:g}{where}; {self.kernel} kernel, bandwidth {self.bandwidth:,.6g}; "
+                f"peak {peak:.6g} {self.units} at ({px:,.6g}, {py:,.6g}); {self._zero_share():.0%} of {of} zero")
 
     def __repr__(self) -> str:
         return f"KdeResult({self.headline()})"
@@ -55,10 +72,11 @@ class KdeResult(_ExcelMixin, Result):
     def _repr_html_(self) -> str:
         import html
 
-        d = self.density
+        d = self.density if self.in_study_area is None else self.density[self.in_study_area]
         peak, px, py = self._peak()
         q = np.nanpercentile(d[d > 0], [50, 90, 99]) if (d > 0).any() else [np.nan] * 3
-        rows = [("grid", f"{d.shape[1]} × {d.shape[0]} cells of {self.cell_size:g}"),
+        area = "" if self.in_study_area is None else f" ({d.size:,} in the study area; the figures below are of those)"
+        rows = [("grid", f"{self.density.shape[1]} × {self.density.shape[0]} cells of {self.cell_size:g}{area}"),
                 ("kernel, bandwidth", f"{self.kernel}, {self.bandwidth:,.6g}"),
                 ("peak density", f"{peak:.6g} {self.units} at x = {px:,.6g}, y = {py:,.6g}"),
                 ("non-zero cells: median / 90th / 99th percentile", " / ".join(f"{v:.4g}" for v in q)),
@@ -68,9 +86,13 @@ class KdeResult(_ExcelMixin, Result):
         return f"<p><b>KdeResult</b> — kernel density surface</p><table>{body}</table>"
 
     def to_pandas(self) -> pd.DataFrame:
-        """Long table: ``x, y, density``."""
+        """Long table: ``x, y, density`` (over a study area also ``in_study_area``: filter on it
+        before ranking or exporting the area's cells)."""
         xx, yy = np.meshgrid(self.x, self.y)
-        return pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": self.density.ravel()})
+        out = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": self.density.ravel()})
+        if self.in_study_area is not None:
+            out.insert(2, "in_study_area", self.in_study_area.ravel())
+        return out
 
 
 def kde_grid(
@@ -98,7 +120,9 @@ def kde_grid(
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
-    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`.
+    it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`;
+    the result's ``in_study_area`` marks the cells whose centre is in the area, and its headline
+    (peak, share of empty cells) is of those cells (the grid's box reaches beyond the area).
 
     >>> r = kde_grid([0, 30, 10], [0, 0, 10], cell_size=1, bandwidth=50, bounds=(-0.5, 0.5, -0.5, 0.5), per_km2=False)
     >>> float(r.density[0, 0].round(10))
@@ -114,9 +138,9 @@ def kde_grid(
         from .grid import _check_weights
 
         _check_weights(w)
-    xs, ys, (w,), bounds, _ = _points_in(xs, ys, study_area, bounds, w, fixed=True)
+    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=True)
     if study_area is not None and bounds is None:
-        bounds = _study_area(study_area).bounds
+        bounds = area.bounds
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     cs = _float_arg("cell_size", cell_size, positive=True)
@@ -129,8 +153,11 @@ def kde_grid(
                         cell_size=cs)
     d, x0, y0, nx, ny = res["density"], res["x0"], res["y0"], res["nx"], res["ny"]
     dens = d.reshape(ny, nx) * (1e6 if per_km2 else 1.0)
-    return KdeResult(density=dens, x=x0 + (np.arange(nx) + 0.5) * cs, y=y0 + (np.arange(ny) + 0.5) * cs,
-                     bandwidth=h, kernel=kernel, cell_size=cs, units="per km²" if per_km2 else "per unit²")
+    cx, cy = x0 + (np.arange(nx) + 0.5) * cs, y0 + (np.arange(ny) + 0.5) * cs
+    # over a study area, which cells are the area's (centre inside): the headline is of those
+    inside = None if area is None else np.asarray(area.grid_mask(cx, cy), dtype=bool)
+    return KdeResult(density=dens, x=cx, y=cy, bandwidth=h, kernel=kernel, cell_size=cs,
+                     units="per km²" if per_km2 else "per unit²", in_study_area=inside)
 
 
 def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float, float, float, float] | None = None,
