@@ -261,7 +261,9 @@ def spc(
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods a warning; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
-    and rebase periods not in the data raise :class:`InvalidInputError` naming the argument.
+    and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
+    ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
+    values that are not whole numbers on a c, u or p chart (its limits are for counts of events).
 
     >>> import saferstats
     >>> y = [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]
@@ -296,6 +298,28 @@ def spc(
     if miss.any():
         i = int(np.flatnonzero(miss)[0])
         raise MissingValueError(f"`values` row {i}: missing value; SPC needs a value for every period", "values", i)
+    if chart in ("xmr", "c"):
+        # a chart of counts (or values): a denominator or multiplier would be silently unused, and an
+        # analyst who passed populations would read a chart of counts as one of rates
+        if denominators is not None:
+            raise InvalidInputError(
+                f"`denominators` are used only by u and p charts, not by chart={chart!r}: for rates use chart='u' "
+                "(or 'p' for proportions), or chart an XmR of the rates themselves (values / denominators × "
+                "multiplier)", "denominators")
+        if mult != 1.0:
+            raise InvalidInputError(
+                f"`multiplier` scales the rates of u and p charts only, not chart={chart!r} (got {multiplier!r})",
+                "multiplier")
+    if chart != "xmr":
+        # c, u and p limits are Poisson / binomial: the values are counts of events
+        frac = np.flatnonzero(np.isfinite(v) & (v != np.round(v)))
+        if frac.size:
+            i = int(frac[0])
+            raise InvalidInputError(
+                f"`values` row {i}: {plain(v[i])} is not a whole number; a {chart} chart needs counts of events "
+                "(for rates, averages or other measures use chart='xmr'" + ("" if chart != "c" else
+                                                                           ", or chart='u' with denominators")
+                + ")", "values", i)
     den = None
     if chart in ("u", "p"):
         if denominators is None:
