@@ -143,20 +143,45 @@ def _gap_scale(period_labels: Any, order: np.ndarray, ts: np.ndarray) -> np.ndar
     return np.asarray(days[order])
 
 
-def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], consequence: str) -> None:
+def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], consequence: str,
+               periods_sorted: Any = None, ends: str = "") -> None:
     """Warn when a series skips periods (a step more than 1.5 × the usual one); ``cs``/``ts`` are
-    the series codes and period numbers in sorted order."""
+    the series codes and period numbers in sorted order. With several series, also warn when a
+    series starts later or ends earlier than the others (``periods_sorted``: the period labels in
+    the same order; ``ends``: what that does to the result): ``groupby([series, month]).size()``
+    has no row for a first or last month without records, which is no gap inside the series."""
     same = cs[1:] == cs[:-1]
     d = np.diff(ts)
     if not same.any():
         return
     step = float(np.median(d[same]))
+    fill = ("Counts made with groupby(...).size() have no row for a period with no records: if a missing "
+            "period had none, give it a 0 (reindex with fill_value=0, or saferstats.monthly_counts)")
     gaps = sorted({labels[c] for c, dd, ok in zip(cs[1:], d, same) if ok and dd > 1.5 * step}, key=str)
     if gaps:
         where = "" if gaps == [None] else f" in series {gaps[:5]}"
-        warn_user(f"{fn}: periods are missing{where} (a step more than 1.5 × the usual one); {consequence}. "
-                  "Counts made with groupby(...).size() have no row for a period with no records: if a missing "
-                  "period had none, give it a 0 (reindex with fill_value=0, or saferstats.monthly_counts)")
+        warn_user(f"{fn}: periods are missing{where} (a step more than 1.5 × the usual one); {consequence}. {fill}")
+    if len(labels) < 2 or not step > 0:
+        return
+    first = np.flatnonzero(np.r_[True, ~same])
+    last = np.r_[first[1:] - 1, len(cs) - 1]
+    lo, hi = float(ts[first].min()), float(ts[last].max())
+    short = [(labels[cs[a]], a, b) for a, b in zip(first, last)
+             if ts[a] - lo > 0.5 * step or hi - ts[b] > 0.5 * step]
+    if not short:
+        return
+    if periods_sorted is None:
+        shown = [repr(plain(lab)) for lab, _, _ in short[:5]]
+        whole = "the others' range"
+    else:
+        ps = pd.Series(np.asarray(periods_sorted))
+        if pd.api.types.is_datetime64_any_dtype(ps):
+            ps = ps.dt.strftime("%Y-%m-%d")
+        ps = ps.astype(str).to_numpy()
+        shown = [f"{plain(lab)!r} ({ps[a]} to {ps[b]})" for lab, a, b in short[:5]]
+        whole = f"{ps[first[int(np.argmin(ts[first]))]]} to {ps[last[int(np.argmax(ts[last]))]]}"
+    warn_user(f"{fn}: {len(short)} series start later or end earlier than the others ({whole}): "
+              f"{', '.join(shown)}{' ...' if len(short) > 5 else ''}; {ends}. {fill}")
 
 
 def _rebase_flags(
@@ -259,7 +284,8 @@ def spc(
     row per series.
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
-    :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods a warning; missing or
+    :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
+    series that starts later or ends earlier than the others, a warning; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
@@ -341,7 +367,9 @@ def spc(
                 f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice"
                 + ("" if labels[cs[same[0]]] is None else f" in series {labels[cs[same[0]]]!r}"), "periods", i)
         _warn_gaps("spc", cs, _gap_scale(period_labels, order, ts), labels, "moving ranges span the gap and runs count the points either side as "
-                   "neighbours")
+                   "neighbours", np.asarray(period_labels)[order],
+                   "their limits leave out those periods and the last point (variation) of a series that ends "
+                   "early is of an earlier period than the others'")
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
@@ -1090,7 +1118,8 @@ def unusual_periods(
     ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
     have no test (NaN). With ``periods`` (or a Series indexed by period), a period missing from a
     series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
-    count, so it reaches back across the gap. Counts from ``groupby(...).size()`` have no row for
+    count, so it reaches back across the gap; so does a series that starts later or ends earlier
+    than the others in a many-series call. Counts from ``groupby(...).size()`` have no row for
     a month with no records; fill those with 0 first.
 
     The tests assume Poisson counts around the baseline's steady rate. Recorded crime varies far
@@ -1129,7 +1158,8 @@ def unusual_periods(
             i = int(order[same[0] + 1])
             raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
         _warn_gaps("unusual_periods", cs, _gap_scale(period_labels, order, ts), labels, f"a baseline of {baseline} periods then reaches back across "
-                   "the gap, and the missing period is neither tested nor counted in any baseline")
+                   "the gap, and the missing period is neither tested nor counted in any baseline",
+                   np.asarray(period_labels)[order], "those periods are neither tested nor counted in any baseline")
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
     try:
         res = _ext.unusual_periods(np.ascontiguousarray(v[order]), starts, baseline=baseline, method=method)
