@@ -913,10 +913,28 @@ def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.nda
     arrays, _ = aligned(**named)
     o, r = arrays["numerators"], arrays["rates"]
     for name, v in (("numerators", o), ("rates", r)):
-        bad = np.flatnonzero(~np.isnan(v) & (v < 0))
+        bad = np.flatnonzero(~np.isnan(v) & ((v < 0) | np.isinf(v)))
         if bad.size:
-            raise InvalidInputError(f"`{name}` row {int(bad[0])}: negative value {plain(v[bad[0]])}", name, int(bad[0]))
+            i = int(bad[0])
+            what = "negative value" if v[i] < 0 else "value that is not finite:"
+            raise InvalidInputError(f"`{name}` row {i}: {what} {plain(v[i])}", name, i)
     return o, r, arrays.get("denominators")
+
+
+def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float) -> np.ndarray:
+    """The derived denominators of a rate funnel, with the same errors in :func:`rate_funnel_limits`
+    and :func:`rate_funnel_significance`: events at a rate of 0 (no finite denominator), and no row
+    to derive one from."""
+    d = _derived_denominators(o, r, den, rate_type, mult)
+    inf = np.flatnonzero(np.isinf(d))
+    if inf.size:
+        i = int(inf[0])
+        raise InvalidInputError(f"`rates` row {i}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
+                                "denominator (multiplier × events / rate)", "rates", i)
+    if not (d > 0).any():
+        raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
+                                "need `denominators`, crude rates only)", "numerators")
+    return d
 
 
 def rate_funnel_limits(
@@ -955,15 +973,7 @@ def rate_funnel_limits(
     if not years > 0:
         raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _derived_denominators(o, r, den, rate_type, mult)
-    inf = np.flatnonzero(np.isinf(d))
-    if inf.size:
-        i = int(inf[0])
-        raise InvalidInputError(f"`rates` row {i}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
-                                "denominator (multiplier × events / rate)", "rates", i)
-    if not (d > 0).any():
-        raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
-                                "need `denominators`, crude rates only)", "numerators")
+    d = _rate_denominators(o, r, den, rate_type, mult)
     _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
                     rate_type)
     with np.errstate(over="ignore"):
@@ -1017,7 +1027,7 @@ def rate_funnel_significance(
     rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
     mult = real_option("multiplier", multiplier)
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _derived_denominators(o, r, den, rate_type, mult)
+    d = _rate_denominators(o, r, den, rate_type, mult)
     _warn_underived("rate_funnel_significance", o, r, d,
                     numerators.index if isinstance(numerators, pd.Series) else None, rate_type)
     ok = ~np.isnan(d)
