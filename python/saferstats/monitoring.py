@@ -285,7 +285,9 @@ def spc(
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
-    series that starts later or ends earlier than the others, a warning; missing or
+    series that starts later or ends earlier than the others, a warning; so is a c, u or p chart
+    (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
+    (Laney's σ_z), whose limits are too narrow for it; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
     and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
     ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
@@ -432,12 +434,63 @@ def spc(
     if by is None:
         summary = summary.drop(columns="series")
     out.attrs["summary"] = summary
+    if chart != "xmr" and not laney:
+        _warn_attribute_dispersion(chart, v[order], None if den is None else den[order], rows["mean"],
+                                   rows["segment"], rows["outside_limits"], starts, labels, cs)
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
         warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
                   "revised as more points arrive (column trial_limits)")
     return out
+
+
+#: Laney's σ_z (spread of the points' z-scores, from their moving ranges) from which spc() says a
+#: c, u or p chart's limits are too narrow for the series.
+ATTRIBUTE_DISPERSION_LIMIT = 2.0
+_MIN_POINTS_DISPERSION = 8
+
+
+def _warn_attribute_dispersion(chart: str, vs: np.ndarray, den: np.ndarray | None, centre: np.ndarray,
+                               segment: np.ndarray, outside: np.ndarray, starts: list[int], labels: list[Any],
+                               cs: np.ndarray) -> None:
+    """c, u and p limits are Poisson / binomial: right when the counts vary by chance around a
+    steady rate. Monthly recorded crime varies far more (seasons, operations, recording), and then
+    the limits are too narrow and most points fall outside them. Name the series whose Laney σ_z —
+    the mean moving range of the z-scores ``(y − centre)/σ_i`` over 1.128, about 1 for Poisson or
+    binomial counts (Laney 2002) — is :data:`ATTRIBUTE_DISPERSION_LIMIT` or more (the limits less
+    than half as wide as the series' own variation gives), over at least 8 points. All arrays are in
+    sorted order (series, then period)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if chart == "c":
+            y, sd = vs, np.sqrt(centre)
+        elif chart == "u":
+            y, sd = vs / den, np.sqrt(centre / den)
+        else:
+            y, sd = vs / den, np.sqrt(centre * (1 - centre) / den)
+        z = (y - centre) / sd
+    n = len(vs)
+    notes = []
+    for a, b in zip(starts, starts[1:] + [n]):
+        if b - a < _MIN_POINTS_DISPERSION:
+            continue
+        mr = np.abs(np.diff(z[a:b]))[segment[a + 1:b] == segment[a:b - 1]]
+        mr = mr[np.isfinite(mr)]
+        if mr.size < _MIN_POINTS_DISPERSION - 1:
+            continue
+        sz = float(np.mean(mr) / 1.128)
+        if sz >= ATTRIBUTE_DISPERSION_LIMIT:
+            name = "" if len(labels) <= 1 else f"{plain(labels[int(cs[a])])!r}: "
+            notes.append((sz, f"{name}σ_z {sz:.1f}, {int(outside[a:b].sum())} of {b - a} points outside the limits"))
+    if notes:
+        notes.sort(key=lambda t: -t[0])
+        shown = "; ".join(t for _, t in notes[:5]) + (f" (and {len(notes) - 5} more series)" if len(notes) > 5 else "")
+        cure = ("use chart='xmr', whose limits come from the series' own moving ranges" if chart == "c" else
+                "use laney=True (Laney's p′/u′ chart) or chart='xmr' on the rates")
+        warn_user(f"spc: the {chart} chart's {'Poisson' if chart != 'p' else 'binomial'} limits are too narrow for "
+                  f"these series, which vary {ATTRIBUTE_DISPERSION_LIMIT:g} or more times as much as chance allows "
+                  f"({shown}; about 1 for {'Poisson' if chart != 'p' else 'binomial'} counts), so a point outside them "
+                  f"need not be a special cause: {cure}")
 
 
 def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
