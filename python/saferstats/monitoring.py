@@ -725,8 +725,10 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
     }, name="overdispersion")
 
 
-def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
-    """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number."""
+def _od_parameters(overdispersion: Any, kind: str | None = None) -> tuple[float, float, str]:
+    """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number.
+    τ² is on the scale of its ``kind`` (arcsine for proportions, log for rates and ratios): a
+    result for another ``kind`` than the funnel's is an error, not limits on the wrong scale."""
     if isinstance(overdispersion, (pd.Series, Mapping)):
         try:
             phi, tau2 = float(overdispersion["phi"]), float(overdispersion["tau2"])
@@ -734,6 +736,14 @@ def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
             raise InvalidInputError(
                 "`overdispersion` must be a funnel_overdispersion() result (phi, tau2) or a τ² number",
                 "overdispersion") from None
+        od_kind = overdispersion.get("kind")
+        if kind is not None and od_kind is not None and not pd.isna(od_kind) and str(od_kind) != kind:
+            scale = {"proportion": "arcsine-square-root", "rate": "log", "ratio": "log"}
+            raise InvalidInputError(
+                f"`overdispersion` was estimated for kind={od_kind!r} ({scale.get(str(od_kind), '?')} scale, "
+                f"tau2 {tau2:.3g}) but this funnel is kind={kind!r} ({scale[kind]} scale): its tau2 does not apply; "
+                f"estimate it with funnel_overdispersion(..., kind={kind!r}) or pass overdispersion=True",
+                "overdispersion")
         model = str(overdispersion.get("model", "additive"))
         return phi, tau2, model
     if isinstance(overdispersion, numbers.Real) and not isinstance(overdispersion, (bool, np.bool_)):
@@ -744,12 +754,13 @@ def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
 
 
 def _od_limits(d: np.ndarray, target: float, kind: str, mult: float, overdispersion: Any) -> dict[str, np.ndarray]:
-    phi, tau2, model = _od_parameters(overdispersion)
+    phi, tau2, model = _od_parameters(overdispersion, kind)
     return _ext.funnel_od_limits(d, kind=kind, target=target, multiplier=mult, phi=0.0 if np.isnan(phi) else phi,
                                  tau2=tau2, model=model)
 
 
 def _od_significance(o: np.ndarray, d: np.ndarray, target: float, kind: str, mult: float, od: pd.Series) -> np.ndarray:
+    _od_parameters(od, kind)
     return _ext.funnel_od_significance(o, d, kind=kind, target=target, multiplier=mult, phi=float(od["phi"]),
                                        tau2=float(od["tau2"]), model=str(od["model"]))
 
