@@ -281,7 +281,7 @@ def spc(
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
-    row per series.
+    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
@@ -430,6 +430,7 @@ def spc(
         "target": targets,
         "improvement": improvement,
         "chart": chart + ("_laney" if laney else ""),
+        "multiplier": mult,
     })
     if by is None:
         summary = summary.drop(columns="series")
@@ -1566,10 +1567,17 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         step = max(1, len(x) // 12)
         ax.set_xticks(pos[::step])
         ax.set_xticklabels(x[::step], rotation=45, ha="right", fontsize=7)
-    if d["trial_limits"].any():
-        ax.set_title((title or "SPC chart") + " (trial limits)", fontsize=10)
-    else:
-        ax.set_title(title or (f"SPC chart: {series}" if series is not None else "SPC chart"), fontsize=10)
+    # the series' name stays in the default title with trial limits too (a many-series result)
+    base = title or (f"SPC chart: {series}" if series is not None else "SPC chart")
+    ax.set_title(base + (" (trial limits)" if d["trial_limits"].any() else ""), fontsize=10)
+    if ylabel is None and summary is not None and "chart" in summary and "multiplier" in summary:
+        chart_kind, m = str(summary["chart"].iloc[0]).split("_")[0], float(summary["multiplier"].iloc[0])
+        if chart_kind == "u":
+            ylabel = f"rate per {_number_label(m)}" if m != 1 else "rate"
+        elif chart_kind == "p":
+            ylabel = "%" if m == 100 else (f"proportion per {_number_label(m)}" if m != 1 else "proportion")
+        elif chart_kind == "c":
+            ylabel = "count"
     ax.set_ylabel(ylabel or "value")
     # legend and classification beside the plot, never over it: inside, any corner can hold points
     # (low early values sat under the old lower-left legend, high ones under the box)
