@@ -21,9 +21,9 @@ import pytest
 import saferstats
 from saferstats import InvalidInputError
 
-# Defra fly-tipping 2021/22 incidents of three Hertfordshire districts (Flytipping.xlsx, PROVENANCE
-# section 4) and their rates per 1,000 residents (Census 2021), plus one district whose rate was
-# rounded to 0
+# Defra fly-tipping 2021/22 incidents of Broxbourne, Dacorum and Stevenage (Flytipping.xlsx, PROVENANCE
+# section 4) and their rates per 1,000 residents (Census 2021: 98,983, 155,087, 89,498), plus a
+# constructed fourth row: 2 incidents whose rate was published rounded to 0
 COUNTS = [1091, 1587, 3223, 2]
 RATES = [11.0, 10.2, 36.0, 0.0]
 FNS = [saferstats.rate_funnel_limits, saferstats.rate_funnel_significance]

@@ -4,7 +4,7 @@ Three Rivers crime types, police.uk January 2021 to January 2022, counted the us
 ``groupby(["crime_type", "month"]).size()``: "Possession of weapons" had no record in January 2021
 and "Bicycle theft" none in January 2022, so they have no row for those months. spc() and
 unusual_periods() warned about a month missing *inside* a series but not at its ends: the
-weapons chart's mean was the mean of 12 months (60/12 = 5.0) not 13 (60/13 = 4.6), with nothing
+weapons chart's mean was the mean of 12 months (47/12 = 3.9) not 13 (47/13 = 3.6), with nothing
 said, and Bicycle theft's "variation" (the last point's type) was December's beside the other
 types' January. Now both functions warn naming those series and their ranges; filling the months
 with 0 (as the warning says) gives the 13-month chart, checked against the c chart formula.

@@ -2,7 +2,7 @@
 
 An analyst charting Hertfordshire burglary per 1,000 residents by district passed the Census 2021
 populations as ``denominators`` but left ``chart`` at its default ("xmr"): the result was a chart
-of the raw counts (mean 29.8 burglaries, not a rate), with nothing to say the populations were not
+of the raw counts (mean 32.9 burglaries a month, not a rate), with nothing to say the populations were not
 used. The same went for ``multiplier=1000`` on a c chart. Both are now an InvalidInputError naming
 the argument; the u chart the analyst meant is checked against its formula ū ± 3√(ū/n_i)
 (docs/methods/monitoring.md; Montgomery, Introduction to Statistical Quality Control, 7.3).
