@@ -513,6 +513,8 @@ def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
     """
     scalar = all(np.isscalar(x) for x in (k1, k2, n1, n2))
     arrays, index = aligned(k1=k1, k2=k2, n1=n1, n2=n2)
+    for name in ("k1", "k2", "n1", "n2"):
+        _no_missing("e_test", name, arrays[name], "leave the pair out or give its count and exposure")
     try:
         p = _ext.e_test_many(arrays["k1"], arrays["k2"], arrays["n1"], arrays["n2"])
     except SaferstatsError as e:
@@ -531,7 +533,23 @@ def _pair(name: str, x: Any, length: int = 2) -> list[float] | None:
     if len(a) != length:
         what = "[pre, post]" if length == 2 else "[control, treated, displacement control, displacement]"
         raise InvalidInputError(f"`{name}` must hold {length} numbers {what}, got {len(a)}", name)
+    miss = np.flatnonzero(np.isnan(a))
+    if miss.size:
+        i = int(miss[0])
+        what = (["pre-period", "post-period"][i] + (" weight" if "weights" in name else " count") if length == 2
+                else ["control", "treated", "displacement control", "displacement"][i] + " area weight")
+        raise MissingValueError(f"wdd: `{name}` has no {what} (NaN, position {i})", name, i)
     return [float(u) for u in a]
+
+
+def _no_missing(fn: str, name: str, a: np.ndarray, need: str) -> None:
+    """A missing value (NaN) in a monitoring input, named with its row, before the core sees it:
+    the core's message suggests ``missing="propagate"``, which these functions do not have."""
+    miss = np.flatnonzero(np.isnan(a))
+    if miss.size:
+        i = int(miss[0])
+        where = "" if a.size == 1 else f" row {i}"
+        raise MissingValueError(f"{fn}: `{name}`{where} is missing (NaN); {need}", name, None if a.size == 1 else i)
 
 
 def _wdd_frame(cols: dict[str, np.ndarray], index: list[str], confidence: float, method: str) -> pd.DataFrame:
@@ -657,6 +675,8 @@ def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95)
     """
     conf = single_confidence(confidence)
     arrays, _ = aligned(estimates=estimates, se=se, weights=weights)
+    for name in ("estimates", "se", "weights"):
+        _no_missing("wdd_harm", name, arrays[name], "every estimate needs its standard error and harm weight")
     cols = _ext.wdd_harm(arrays["estimates"].tolist(), arrays["se"].tolist(), arrays["weights"].tolist(),
                          confidence=conf)
     return _wdd_frame(cols, ["harm"], conf, "wdd_harm")
@@ -1220,6 +1240,8 @@ def unusual_periods(
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
+    _no_missing("unusual_periods", "values", v, "a count is needed for every period (0 where there were no "
+                "events; leave out a period whose count is unknown and the baseline reaches back across it)")
     if periods is None and by is None and isinstance(values, pd.Series):
         periods = _period_index(values.index)
     codes, labels = _labels("by", by, n)
