@@ -811,15 +811,20 @@ def _isr_frame(
             return as_float_array(v, data[v])
         a = as_float_array(name, v)
         if keys:
-            first = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-            size = np.bincount(first)
+            grouped = data.groupby(keys, sort=False, dropna=False)
+            size = np.bincount(grouped.ngroup().to_numpy())
             if len(a) != size[0] or (size != size[0]).any():
                 raise LengthMismatchError(
                     f"`{name}` has {len(a)} values but the groups have {sorted(set(size.tolist()))} strata; give one "
                     "reference value per stratum, in the same order in every group", name)
-            return np.tile(a, len(size))
+            # the k-th row of each group is its k-th stratum, wherever the group's rows are in data
+            # (rows sorted by stratum, as pd.melt gives them, interleave the groups)
+            pos = grouped.cumcount().to_numpy()
+            _check_stratum_order(name, v, data, pos, keys, (x, n))
+            return a[pos]
         if len(a) != len(data):
             raise LengthMismatchError(f"length mismatch: `data` has {len(data)} rows but `{name}` has {len(a)}", name)
+        _check_stratum_order(name, v, data, np.arange(len(data)), keys, (x, n))
         return a
 
     xr, nr = ref("x_ref", x_ref), ref("n_ref", n_ref)
@@ -843,6 +848,34 @@ def _isr_frame(
     return g.rename(columns={"x": "observed", "e": "expected"})
 
 
+def _check_stratum_order(name: str, v: Any, data: pd.DataFrame, pos: np.ndarray, keys: list[str],
+                         skip: tuple[str, ...]) -> None:
+    """Reference values given as a Series labelled by stratum (``ref.set_index("ageband")["count"]``)
+    are used by position: the k-th value for the k-th row of each group. When a column of ``data``
+    holds those labels, each row's label must be the one its position takes, else the expected
+    counts would be silently wrong (a group listing its strata in another order)."""
+    if not isinstance(v, pd.Series) or isinstance(v.index, pd.RangeIndex):
+        return
+    labels = np.array([plain(u) for u in v.index], dtype=object)
+    known = set(labels.tolist())
+    for c in data.columns:
+        if c in keys or c in skip:
+            continue
+        col = np.array([plain(u) for u in data[c].tolist()], dtype=object)
+        seen = set(col.tolist())
+        if len(seen) < 2 or not seen <= known:
+            continue
+        bad = np.flatnonzero(labels[pos] != col)
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInputError(
+                f"`{name}` is labelled by stratum and used by position (the k-th value for the k-th row of each "
+                f"group), but row {i} of data (index {plain(data.index[i])!r}) has {c}={col[i]!r} at position "
+                f"{int(pos[i])}, where `{name}` has {labels[pos[i]]!r}: sort data so that every group lists its "
+                f"strata in `{name}`'s order, or give the reference as columns of data", name, i)
+        return
+
+
 def isr(
     data: pd.DataFrame,
     *,
@@ -860,7 +893,10 @@ def isr(
     ``data`` has one row per area × stratum (e.g. age band) with the observed count ``x`` and the
     population ``n``; ``x_ref`` / ``n_ref`` are the reference (e.g. England) count and population
     per stratum — column names, or one value per stratum in the order the strata appear in each
-    group. A missing count, population or reference count counts as 0 (as PHE). Expected =
+    group (the k-th value for the k-th row of each group, wherever its rows are in ``data``; a
+    Series labelled by stratum is checked against a column of ``data`` holding those labels, and a
+    group in another order is an :class:`InvalidInputError`). A missing count, population or
+    reference count counts as 0 (as PHE). Expected =
     Σ n × x_ref / n_ref; ratio = observed / expected × ``refvalue`` (1 or 100);
     limits exact (χ²) below 10 observed events, Byar's from 10 (``docs/methods/monitoring.md``).
 
