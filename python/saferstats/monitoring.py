@@ -1345,6 +1345,15 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
             raise InvalidInputError(f"`peers` {peers!r} is neither a column of data nor a mapping", "peers")
         grp = data[peers].tolist()
         groups = {a: [b for b, h in zip(names, grp) if h == g and b != a] for a, g in zip(names, grp)}
+        if areas is None:
+            # "default all with peers": an area with no group label, or alone in its group, is left
+            # out (and named), not an error for the whole table
+            alone = [a for a, ms in groups.items() if not ms]
+            if alone and len(alone) < len(groups):
+                warn_user(f"peer_compare: {len(alone)} area(s) have no peers in column {peers!r} (no group label, or "
+                          f"alone in their group) and are not compared: {alone[:10]}"
+                          + (" ..." if len(alone) > 10 else ""))
+                groups = {a: ms for a, ms in groups.items() if ms}
     elif isinstance(peers, Mapping):
         groups = {}
         for a, members in peers.items():
