@@ -1345,15 +1345,6 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
             raise InvalidInputError(f"`peers` {peers!r} is neither a column of data nor a mapping", "peers")
         grp = data[peers].tolist()
         groups = {a: [b for b, h in zip(names, grp) if h == g and b != a] for a, g in zip(names, grp)}
-        if areas is None:
-            # "default all with peers": an area with no group label, or alone in its group, is left
-            # out (and named), not an error for the whole table
-            alone = [a for a, ms in groups.items() if not ms]
-            if alone and len(alone) < len(groups):
-                warn_user(f"peer_compare: {len(alone)} area(s) have no peers in column {peers!r} (no group label, or "
-                          f"alone in their group) and are not compared: {alone[:10]}"
-                          + (" ..." if len(alone) > 10 else ""))
-                groups = {a: ms for a, ms in groups.items() if ms}
     elif isinstance(peers, Mapping):
         groups = {}
         for a, members in peers.items():
@@ -1407,7 +1398,9 @@ def peer_compare(
     that level (95% intervals read with ``confidence=0.998`` would give standard errors 1.96/3.09 of
     their size, and call too many areas different).
 
-    For each compared area (``areas``, default all with peers): the group's pooled rate (Σ
+    For each compared area (``areas``, default every area of ``data`` — or of the mapping — each of
+    which must then have peers: with a column of group labels, name the areas to compare in
+    ``areas`` when some have no group): the group's pooled rate (Σ
     numerators / Σ denominators, PHE exact/Byar CI; for estimates the inverse-variance weighted
     geometric mean) and the mean of the peers' values with a t interval (its lower limit not below
     0: with two peers it is wide, t on 1 degree of freedom is 12.7); the area's rank among
