@@ -1369,7 +1369,13 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
         groups = {a: groups[a] for a in want}
     for a, ms in groups.items():
         if not ms:
-            raise InvalidInputError(f"area {a!r} has no peers to compare with", "peers")
+            hint = ""
+            if isinstance(peers, str) and areas is None:
+                alone = [b for b, m in groups.items() if not m]
+                hint = (f" (in column {peers!r} it has no group label or is alone in its group; {len(alone)} area(s) "
+                        f"are: {alone[:5]}{' ...' if len(alone) > 5 else ''}): pass areas=[...] to compare only "
+                        "areas with peers")
+            raise InvalidInputError(f"area {a!r} has no peers to compare with{hint}", "peers")
     return groups
 
 
