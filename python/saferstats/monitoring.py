@@ -734,8 +734,16 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
     kind = choice_option("kind", kind, _FUNNEL_KINDS)
     model = choice_option("model", model, ("additive", "multiplicative"))
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    ok = ~(np.isnan(o) | np.isnan(d))
+    if kind == "ratio" and ok.any() and d[ok].sum() > 0:
+        # a ratio funnel's denominators are expected counts (Σ O / Σ E near 1); populations given
+        # there make every O/E tiny and φ, τ² meaningless
+        overall = float(o[ok].sum() / d[ok].sum())
+        if not 0.1 <= overall <= 10:
+            warn_user(f"funnel_overdispersion: kind='ratio' takes expected counts as denominators, but these give "
+                      f"Σ observed / Σ expected = {overall:.3g} (near 1 for expected counts): if they are populations, "
+                      "use kind='rate'")
     if target is None:
-        ok = ~(np.isnan(o) | np.isnan(d))
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
     target = real_option("target", target)
     od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
