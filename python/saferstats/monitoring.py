@@ -743,9 +743,23 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
             warn_user(f"funnel_overdispersion: kind='ratio' takes expected counts as denominators, but these give "
                       f"Σ observed / Σ expected = {overall:.3g} (near 1 for expected counts): if they are populations, "
                       "use kind='rate'")
+    given = target is not None
     if target is None:
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
     target = real_option("target", target)
+    if given and kind != "ratio" and mult != 1 and ok.any() and d[ok].sum() > 0 and target > 0:
+        # a target on another scale than the values (0.25 for 25%, with multiplier 100): every point
+        # "High (0.001)" and φ, τ² measured from the wrong centre
+        overall = float(o[ok].sum() / d[ok].sum() * mult)
+        for slip, what in ((mult, f"a fraction or rate per 1 (the values are per {mult:,.0f})"),
+                           (1 / mult, f"per {mult:,.0f} × {mult:,.0f}")):
+            if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
+                warn_user(f"funnel_overdispersion: `target` {target:g} is about 1/{slip:,.0f} of the points' overall "
+                          f"value {overall:,.4g} per {mult:,.0f}: it looks like {what}; give it per `multiplier` "
+                          f"({target * slip:,.4g})" if slip > 1 else
+                          f"funnel_overdispersion: `target` {target:g} is about {1 / slip:,.0f} times the points' "
+                          f"overall value {overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
+                break
     od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
     phi, tau2, n = float(od["phi"]), float(od["tau2"]), int(od["n"])
     return pd.Series({
