@@ -386,8 +386,13 @@ def spc(
         rows, series = out["rows"], out["series"]
     except SaferstatsError as e:
         if e.index is not None and e.argument in ("values", "denominators") and e.index < n:
+            import re
+
             i = int(order[e.index])
             msg = str(e).replace(f"position {e.index}", f"row {i}")
+            # the core numbers the series 0, 1, ...: name it by its label (or not at all without `by`)
+            msg = re.sub(r" \(series (\d+)\)", lambda m: "" if by is None or int(m.group(1)) >= len(labels)
+                         else f" (series {labels[int(m.group(1))]!r})", msg)
             raise type(e)(msg, e.argument, i) from None
         raise
     if np.array_equal(order, np.arange(n)):
