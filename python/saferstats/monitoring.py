@@ -756,12 +756,11 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
         # a target on another scale than the values (0.25 for 25%, with multiplier 100): every point
         # "High (0.001)" and φ, τ² measured from the wrong centre
         overall = float(o[ok].sum() / d[ok].sum() * mult)
-        for slip, what in ((mult, f"a fraction or rate per 1 (the values are per {mult:,.0f})"),
-                           (1 / mult, f"per {mult:,.0f} × {mult:,.0f}")):
+        for slip in (mult, 1 / mult):
             if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
                 warn_user(f"funnel_overdispersion: `target` {target:g} is about 1/{slip:,.0f} of the points' overall "
-                          f"value {overall:,.4g} per {mult:,.0f}: it looks like {what}; give it per `multiplier` "
-                          f"({target * slip:,.4g})" if slip > 1 else
+                          f"value {overall:,.4g} per {mult:,.0f}: it looks like a fraction or rate per 1 (the values "
+                          f"are per {mult:,.0f}); give it per `multiplier` ({target * slip:,.4g})" if slip > 1 else
                           f"funnel_overdispersion: `target` {target:g} is about {1 / slip:,.0f} times the points' "
                           f"overall value {overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
                 break
