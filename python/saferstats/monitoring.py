@@ -1483,6 +1483,7 @@ def peer_compare(
 
     z = NormalDist().inv_cdf(1 - (1 - conf) / 2)
     rows = []
+    dispersed: list[tuple[float, Any]] = []
     if rate_mode:
         num = as_float_array(cols["numerator"], data[cols["numerator"]])
         den = as_float_array(cols["denominator"], data[cols["denominator"]])
@@ -1549,6 +1550,22 @@ def peer_compare(
             "method": "rate: pooled Byar/exact, ratio wald-log" if rate_mode else "estimate: inverse-variance pooled, log scale",
         })
         rows.append(row)
+        if rate_mode and k >= 3:
+            # the ratio's interval is Poisson (chance) only: peers whose rates differ far more than
+            # that make "higher"/"lower" say little (forces record differently)
+            g_rate = num[idx].sum() / den[idx].sum()
+            e = den[idx] * g_rate
+            phi = float(np.sum((num[idx] - e) ** 2 / e) / (k - 1)) if (e > 0).all() else np.nan
+            if phi >= OVERDISPERSION_LIMIT:
+                dispersed.append((phi, a))
+    if dispersed:
+        dispersed.sort(key=lambda t: -t[0])
+        shown = ", ".join(f"of {plain(a)!r}: {phi:,.1f}" for phi, a in dispersed[:5])
+        warn_user(f"peer_compare: the peers' rates vary far more than chance (Poisson counts) allows "
+                  f"((x − expected)²/expected per degree of freedom among the peers {shown}"
+                  f"{' ...' if len(dispersed) > 5 else ''}; about 1 by chance), so the ratio's interval and "
+                  "`significance`, which allow for chance only, call differences that are ordinary among these peers: "
+                  "read the rank and the peers' mean with its interval (group_mean_lower/upper) beside them")
     out = pd.DataFrame(rows)
     if not est_mode:
         return out
