@@ -103,6 +103,10 @@ def plot_funnel(
     """
     ax = _axes(ax)
     mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
+    from .monitoring import _same_order
+
+    _same_order(numerators=numerators, denominators=denominators,
+                **({"labels": labels} if isinstance(labels, pd.Series) else {}))
     arrays, _ = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     if labels is not None:
