@@ -315,6 +315,7 @@ def spc(
     mult = real_option("multiplier", multiplier)
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
+    _same_order(values=values, periods=periods, by=by, denominators=denominators)
     v = as_float_array("values", values)
     n = len(v)
     if n == 0:
@@ -1319,6 +1320,7 @@ def unusual_periods(
     alpha = real_option("alpha", alpha)
     if not 0 < alpha < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
+    _same_order(values=values, periods=periods, by=by)
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)

@@ -58,3 +58,17 @@ def test_aligned_series_give_the_reference(off_pop):
     # plain arrays and Series on one index are paired as before
     od2 = saferstats.funnel_overdispersion(off.to_numpy(), pop.reindex(off.index).to_numpy(), kind="rate")
     assert od2["phi"] == pytest.approx(od["phi"], rel=1e-12)
+
+
+def test_spc_and_unusual_periods_check_the_order_too():
+    # Stevenage burglary Jan-Jun 2021 (police.uk, LSOA name prefix) with its months taken from a
+    # frame sorted another way: each count would sit at another month
+    import pandas as pd
+
+    counts = pd.Series([14, 13, 15, 15, 22, 19], index=[0, 1, 2, 3, 4, 5])
+    months = pd.Series(["2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06"], index=[0, 1, 2, 3, 4, 5])
+    shuffled = months.sort_values(ascending=False)
+    for call in (lambda: saferstats.spc(counts, periods=shuffled, chart="c"),
+                 lambda: saferstats.unusual_periods(counts, periods=shuffled, baseline=3)):
+        with pytest.raises(InvalidInputError, match="`periods` holds the same labels as `values` in another order"):
+            call()
