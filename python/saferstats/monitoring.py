@@ -143,20 +143,45 @@ def _gap_scale(period_labels: Any, order: np.ndarray, ts: np.ndarray) -> np.ndar
     return np.asarray(days[order])
 
 
-def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], consequence: str) -> None:
+def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], consequence: str,
+               periods_sorted: Any = None, ends: str = "") -> None:
     """Warn when a series skips periods (a step more than 1.5 × the usual one); ``cs``/``ts`` are
-    the series codes and period numbers in sorted order."""
+    the series codes and period numbers in sorted order. With several series, also warn when a
+    series starts later or ends earlier than the others (``periods_sorted``: the period labels in
+    the same order; ``ends``: what that does to the result): ``groupby([series, month]).size()``
+    has no row for a first or last month without records, which is no gap inside the series."""
     same = cs[1:] == cs[:-1]
     d = np.diff(ts)
     if not same.any():
         return
     step = float(np.median(d[same]))
+    fill = ("Counts made with groupby(...).size() have no row for a period with no records: if a missing "
+            "period had none, give it a 0 (reindex with fill_value=0, or saferstats.monthly_counts)")
     gaps = sorted({labels[c] for c, dd, ok in zip(cs[1:], d, same) if ok and dd > 1.5 * step}, key=str)
     if gaps:
         where = "" if gaps == [None] else f" in series {gaps[:5]}"
-        warn_user(f"{fn}: periods are missing{where} (a step more than 1.5 × the usual one); {consequence}. "
-                  "Counts made with groupby(...).size() have no row for a period with no records: if a missing "
-                  "period had none, give it a 0 (reindex with fill_value=0, or saferstats.monthly_counts)")
+        warn_user(f"{fn}: periods are missing{where} (a step more than 1.5 × the usual one); {consequence}. {fill}")
+    if len(labels) < 2 or not step > 0:
+        return
+    first = np.flatnonzero(np.r_[True, ~same])
+    last = np.r_[first[1:] - 1, len(cs) - 1]
+    lo, hi = float(ts[first].min()), float(ts[last].max())
+    short = [(labels[cs[a]], a, b) for a, b in zip(first, last)
+             if ts[a] - lo > 0.5 * step or hi - ts[b] > 0.5 * step]
+    if not short:
+        return
+    if periods_sorted is None:
+        shown = [repr(plain(lab)) for lab, _, _ in short[:5]]
+        whole = "the others' range"
+    else:
+        ps = pd.Series(np.asarray(periods_sorted))
+        if pd.api.types.is_datetime64_any_dtype(ps):
+            ps = ps.dt.strftime("%Y-%m-%d")
+        ps = ps.astype(str).to_numpy()
+        shown = [f"{plain(lab)!r} ({ps[a]} to {ps[b]})" for lab, a, b in short[:5]]
+        whole = f"{ps[first[int(np.argmin(ts[first]))]]} to {ps[last[int(np.argmax(ts[last]))]]}"
+    warn_user(f"{fn}: {len(short)} series start later or end earlier than the others ({whole}): "
+              f"{', '.join(shown)}{' ...' if len(short) > 5 else ''}; {ends}. {fill}")
 
 
 def _rebase_flags(
@@ -256,12 +281,17 @@ def spc(
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
-    row per series.
+    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
-    :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods a warning; missing or
+    :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
+    series that starts later or ends earlier than the others, a warning; so is a c, u or p chart
+    (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
+    (Laney's σ_z), whose limits are too narrow for it; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
-    and rebase periods not in the data raise :class:`InvalidInputError` naming the argument.
+    and rebase periods not in the data raise :class:`InvalidInputError` naming the argument; so do
+    ``denominators`` or a ``multiplier`` given to an XmR or c chart (which would not use them) and
+    values that are not whole numbers on a c, u or p chart (its limits are for counts of events).
 
     >>> import saferstats
     >>> y = [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]
@@ -285,6 +315,7 @@ def spc(
     mult = real_option("multiplier", multiplier)
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
+    _same_order(values=values, periods=periods, by=by, denominators=denominators)
     v = as_float_array("values", values)
     n = len(v)
     if n == 0:
@@ -296,6 +327,28 @@ def spc(
     if miss.any():
         i = int(np.flatnonzero(miss)[0])
         raise MissingValueError(f"`values` row {i}: missing value; SPC needs a value for every period", "values", i)
+    if chart in ("xmr", "c"):
+        # a chart of counts (or values): a denominator or multiplier would be silently unused, and an
+        # analyst who passed populations would read a chart of counts as one of rates
+        if denominators is not None:
+            raise InvalidInputError(
+                f"`denominators` are used only by u and p charts, not by chart={chart!r}: for rates use chart='u' "
+                "(or 'p' for proportions), or chart an XmR of the rates themselves (values / denominators × "
+                "multiplier)", "denominators")
+        if mult != 1.0:
+            raise InvalidInputError(
+                f"`multiplier` scales the rates of u and p charts only, not chart={chart!r} (got {multiplier!r})",
+                "multiplier")
+    if chart != "xmr":
+        # c, u and p limits are Poisson / binomial: the values are counts of events
+        frac = np.flatnonzero(np.isfinite(v) & (v != np.round(v)))
+        if frac.size:
+            i = int(frac[0])
+            raise InvalidInputError(
+                f"`values` row {i}: {plain(v[i])} is not a whole number; a {chart} chart needs counts of events "
+                "(for rates, averages or other measures use chart='xmr'" + ("" if chart != "c" else
+                                                                           ", or chart='u' with denominators")
+                + ")", "values", i)
     den = None
     if chart in ("u", "p"):
         if denominators is None:
@@ -317,7 +370,9 @@ def spc(
                 f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice"
                 + ("" if labels[cs[same[0]]] is None else f" in series {labels[cs[same[0]]]!r}"), "periods", i)
         _warn_gaps("spc", cs, _gap_scale(period_labels, order, ts), labels, "moving ranges span the gap and runs count the points either side as "
-                   "neighbours")
+                   "neighbours", np.asarray(period_labels)[order],
+                   "their limits leave out those periods and the last point (variation) of a series that ends "
+                   "early is of an earlier period than the others'")
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
@@ -332,8 +387,13 @@ def spc(
         rows, series = out["rows"], out["series"]
     except SaferstatsError as e:
         if e.index is not None and e.argument in ("values", "denominators") and e.index < n:
+            import re
+
             i = int(order[e.index])
             msg = str(e).replace(f"position {e.index}", f"row {i}")
+            # the core numbers the series 0, 1, ...: name it by its label (or not at all without `by`)
+            msg = re.sub(r" \(series (\d+)\)", lambda m: "" if by is None or int(m.group(1)) >= len(labels)
+                         else f" (series {labels[int(m.group(1))]!r})", msg)
             raise type(e)(msg, e.argument, i) from None
         raise
     if np.array_equal(order, np.arange(n)):
@@ -376,16 +436,68 @@ def spc(
         "target": targets,
         "improvement": improvement,
         "chart": chart + ("_laney" if laney else ""),
+        "multiplier": mult,
     })
     if by is None:
         summary = summary.drop(columns="series")
     out.attrs["summary"] = summary
+    if chart != "xmr" and not laney:
+        _warn_attribute_dispersion(chart, v[order], None if den is None else den[order], rows["mean"],
+                                   rows["segment"], rows["outside_limits"], starts, labels, cs)
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
         warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
                   "revised as more points arrive (column trial_limits)")
     return out
+
+
+#: Laney's σ_z (spread of the points' z-scores, from their moving ranges) from which spc() says a
+#: c, u or p chart's limits are too narrow for the series.
+ATTRIBUTE_DISPERSION_LIMIT = 2.0
+_MIN_POINTS_DISPERSION = 8
+
+
+def _warn_attribute_dispersion(chart: str, vs: np.ndarray, den: np.ndarray | None, centre: np.ndarray,
+                               segment: np.ndarray, outside: np.ndarray, starts: list[int], labels: list[Any],
+                               cs: np.ndarray) -> None:
+    """c, u and p limits are Poisson / binomial: right when the counts vary by chance around a
+    steady rate. Monthly recorded crime varies far more (seasons, operations, recording), and then
+    the limits are too narrow and most points fall outside them. Name the series whose Laney σ_z —
+    the mean moving range of the z-scores ``(y − centre)/σ_i`` over 1.128, about 1 for Poisson or
+    binomial counts (Laney 2002) — is :data:`ATTRIBUTE_DISPERSION_LIMIT` or more (the limits less
+    than half as wide as the series' own variation gives), over at least 8 points. All arrays are in
+    sorted order (series, then period)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if chart == "c":
+            y, sd = vs, np.sqrt(centre)
+        elif chart == "u":
+            y, sd = vs / den, np.sqrt(centre / den)
+        else:
+            y, sd = vs / den, np.sqrt(centre * (1 - centre) / den)
+        z = (y - centre) / sd
+    n = len(vs)
+    notes = []
+    for a, b in zip(starts, starts[1:] + [n]):
+        if b - a < _MIN_POINTS_DISPERSION:
+            continue
+        mr = np.abs(np.diff(z[a:b]))[segment[a + 1:b] == segment[a:b - 1]]
+        mr = mr[np.isfinite(mr)]
+        if mr.size < _MIN_POINTS_DISPERSION - 1:
+            continue
+        sz = float(np.mean(mr) / 1.128)
+        if sz >= ATTRIBUTE_DISPERSION_LIMIT:
+            name = "" if len(labels) <= 1 else f"{plain(labels[int(cs[a])])!r}: "
+            notes.append((sz, f"{name}σ_z {sz:.1f}, {int(outside[a:b].sum())} of {b - a} points outside the limits"))
+    if notes:
+        notes.sort(key=lambda t: -t[0])
+        shown = "; ".join(t for _, t in notes[:5]) + (f" (and {len(notes) - 5} more series)" if len(notes) > 5 else "")
+        cure = ("use chart='xmr', whose limits come from the series' own moving ranges" if chart == "c" else
+                "use laney=True (Laney's p′/u′ chart) or chart='xmr' on the rates")
+        warn_user(f"spc: the {chart} chart's {'Poisson' if chart != 'p' else 'binomial'} limits are too narrow for "
+                  f"these series, which vary {ATTRIBUTE_DISPERSION_LIMIT:g} or more times as much as chance allows "
+                  f"({shown}; about 1 for {'Poisson' if chart != 'p' else 'binomial'} counts), so a point outside them "
+                  f"need not be a special cause: {cure}")
 
 
 def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
@@ -406,7 +518,10 @@ def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
     [0.1749, 0.6039]
     """
     scalar = all(np.isscalar(x) for x in (k1, k2, n1, n2))
+    _same_order(k1=k1, k2=k2, n1=n1, n2=n2)
     arrays, index = aligned(k1=k1, k2=k2, n1=n1, n2=n2)
+    for name in ("k1", "k2", "n1", "n2"):
+        _no_missing("e_test", name, arrays[name], "leave the pair out or give its count and exposure")
     try:
         p = _ext.e_test_many(arrays["k1"], arrays["k2"], arrays["n1"], arrays["n2"])
     except SaferstatsError as e:
@@ -425,7 +540,40 @@ def _pair(name: str, x: Any, length: int = 2) -> list[float] | None:
     if len(a) != length:
         what = "[pre, post]" if length == 2 else "[control, treated, displacement control, displacement]"
         raise InvalidInputError(f"`{name}` must hold {length} numbers {what}, got {len(a)}", name)
+    miss = np.flatnonzero(np.isnan(a))
+    if miss.size:
+        i = int(miss[0])
+        what = (["pre-period", "post-period"][i] + (" weight" if "weights" in name else " count") if length == 2
+                else ["control", "treated", "displacement control", "displacement"][i] + " area weight")
+        raise MissingValueError(f"wdd: `{name}` has no {what} (NaN, position {i})", name, i)
     return [float(u) for u in a]
+
+
+def _same_order(**named: Any) -> None:
+    """Values are paired by position. Two Series holding the same labels in another order (``off``
+    indexed by force as read, ``pop`` indexed by force and sorted) would pair each area's count with
+    another area's population, silently: an error naming the second argument."""
+    series = [(k, v) for k, v in named.items() if isinstance(v, pd.Series)]
+    for (k0, s0), (k, s1) in zip(series[:1] * len(series), series[1:]):
+        i0, i1 = s0.index, s1.index
+        if len(i0) != len(i1) or i0.equals(i1) or not i0.is_unique or not i1.is_unique:
+            continue
+        if set(i0) == set(i1):
+            j = int(np.flatnonzero(np.asarray(i0) != np.asarray(i1))[0])
+            raise InvalidInputError(
+                f"`{k}` holds the same labels as `{k0}` in another order (position {j}: {plain(i1[j])!r} where "
+                f"`{k0}` has {plain(i0[j])!r}); values are paired by position, so each would meet another row's "
+                f"value: align them first ({k}.reindex({k0}.index))", k, j)
+
+
+def _no_missing(fn: str, name: str, a: np.ndarray, need: str) -> None:
+    """A missing value (NaN) in a monitoring input, named with its row, before the core sees it:
+    the core's message suggests ``missing="propagate"``, which these functions do not have."""
+    miss = np.flatnonzero(np.isnan(a))
+    if miss.size:
+        i = int(miss[0])
+        where = "" if a.size == 1 else f" row {i}"
+        raise MissingValueError(f"{fn}: `{name}`{where} is missing (NaN); {need}", name, None if a.size == 1 else i)
 
 
 def _wdd_frame(cols: dict[str, np.ndarray], index: list[str], confidence: float, method: str) -> pd.DataFrame:
@@ -551,6 +699,8 @@ def wdd_harm(estimates: Any, se: Any, weights: Any, *, confidence: float = 0.95)
     """
     conf = single_confidence(confidence)
     arrays, _ = aligned(estimates=estimates, se=se, weights=weights)
+    for name in ("estimates", "se", "weights"):
+        _no_missing("wdd_harm", name, arrays[name], "every estimate needs its standard error and harm weight")
     cols = _ext.wdd_harm(arrays["estimates"].tolist(), arrays["se"].tolist(), arrays["weights"].tolist(),
                          confidence=conf)
     return _wdd_frame(cols, ["harm"], conf, "wdd_harm")
@@ -594,6 +744,7 @@ def funnel_overdispersion(
     """
     from .trend import _warn_missing_points
 
+    _same_order(numerators=numerators, denominators=denominators)
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     _warn_missing_points("funnel_overdispersion", o, d, index,
@@ -608,10 +759,31 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
     kind = choice_option("kind", kind, _FUNNEL_KINDS)
     model = choice_option("model", model, ("additive", "multiplicative"))
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    ok = ~(np.isnan(o) | np.isnan(d))
+    if kind == "ratio" and ok.any() and d[ok].sum() > 0:
+        # a ratio funnel's denominators are expected counts (Σ O / Σ E near 1); populations given
+        # there make every O/E tiny and φ, τ² meaningless
+        overall = float(o[ok].sum() / d[ok].sum())
+        if not 0.1 <= overall <= 10:
+            warn_user(f"funnel_overdispersion: kind='ratio' takes expected counts as denominators, but these give "
+                      f"Σ observed / Σ expected = {overall:.3g} (near 1 for expected counts): if they are populations, "
+                      "use kind='rate'")
+    given = target is not None
     if target is None:
-        ok = ~(np.isnan(o) | np.isnan(d))
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
     target = real_option("target", target)
+    if given and kind != "ratio" and mult != 1 and ok.any() and d[ok].sum() > 0 and target > 0:
+        # a target on another scale than the values (0.25 for 25%, with multiplier 100): every point
+        # "High (0.001)" and φ, τ² measured from the wrong centre
+        overall = float(o[ok].sum() / d[ok].sum() * mult)
+        for slip in (mult, 1 / mult):
+            if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
+                warn_user(f"funnel_overdispersion: `target` {target:g} is about 1/{slip:,.0f} of the points' overall "
+                          f"value {overall:,.4g} per {mult:,.0f}: it looks like a fraction or rate per 1 (the values "
+                          f"are per {mult:,.0f}); give it per `multiplier` ({target * slip:,.4g})" if slip > 1 else
+                          f"funnel_overdispersion: `target` {target:g} is about {1 / slip:,.0f} times the points' "
+                          f"overall value {overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
+                break
     od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
     phi, tau2, n = float(od["phi"]), float(od["tau2"]), int(od["n"])
     return pd.Series({
@@ -620,8 +792,10 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
     }, name="overdispersion")
 
 
-def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
-    """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number."""
+def _od_parameters(overdispersion: Any, kind: str | None = None) -> tuple[float, float, str]:
+    """(phi, tau2, model) from a :func:`funnel_overdispersion` result, a mapping or a τ² number.
+    τ² is on the scale of its ``kind`` (arcsine for proportions, log for rates and ratios): a
+    result for another ``kind`` than the funnel's is an error, not limits on the wrong scale."""
     if isinstance(overdispersion, (pd.Series, Mapping)):
         try:
             phi, tau2 = float(overdispersion["phi"]), float(overdispersion["tau2"])
@@ -629,6 +803,14 @@ def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
             raise InvalidInputError(
                 "`overdispersion` must be a funnel_overdispersion() result (phi, tau2) or a τ² number",
                 "overdispersion") from None
+        od_kind = overdispersion.get("kind")
+        if kind is not None and od_kind is not None and not pd.isna(od_kind) and str(od_kind) != kind:
+            scale = {"proportion": "arcsine-square-root", "rate": "log", "ratio": "log"}
+            raise InvalidInputError(
+                f"`overdispersion` was estimated for kind={od_kind!r} ({scale.get(str(od_kind), '?')} scale, "
+                f"tau2 {tau2:.3g}) but this funnel is kind={kind!r} ({scale[kind]} scale): its tau2 does not apply; "
+                f"estimate it with funnel_overdispersion(..., kind={kind!r}) or pass overdispersion=True",
+                "overdispersion")
         model = str(overdispersion.get("model", "additive"))
         return phi, tau2, model
     if isinstance(overdispersion, numbers.Real) and not isinstance(overdispersion, (bool, np.bool_)):
@@ -639,12 +821,13 @@ def _od_parameters(overdispersion: Any) -> tuple[float, float, str]:
 
 
 def _od_limits(d: np.ndarray, target: float, kind: str, mult: float, overdispersion: Any) -> dict[str, np.ndarray]:
-    phi, tau2, model = _od_parameters(overdispersion)
+    phi, tau2, model = _od_parameters(overdispersion, kind)
     return _ext.funnel_od_limits(d, kind=kind, target=target, multiplier=mult, phi=0.0 if np.isnan(phi) else phi,
                                  tau2=tau2, model=model)
 
 
 def _od_significance(o: np.ndarray, d: np.ndarray, target: float, kind: str, mult: float, od: pd.Series) -> np.ndarray:
+    _od_parameters(od, kind)
     return _ext.funnel_od_significance(o, d, kind=kind, target=target, multiplier=mult, phi=float(od["phi"]),
                                        tau2=float(od["tau2"]), model=str(od["model"]))
 
@@ -674,15 +857,20 @@ def _isr_frame(
             return as_float_array(v, data[v])
         a = as_float_array(name, v)
         if keys:
-            first = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-            size = np.bincount(first)
+            grouped = data.groupby(keys, sort=False, dropna=False)
+            size = np.bincount(grouped.ngroup().to_numpy())
             if len(a) != size[0] or (size != size[0]).any():
                 raise LengthMismatchError(
                     f"`{name}` has {len(a)} values but the groups have {sorted(set(size.tolist()))} strata; give one "
                     "reference value per stratum, in the same order in every group", name)
-            return np.tile(a, len(size))
+            # the k-th row of each group is its k-th stratum, wherever the group's rows are in data
+            # (rows sorted by stratum, as pd.melt gives them, interleave the groups)
+            pos = grouped.cumcount().to_numpy()
+            _check_stratum_order(name, v, data, pos, keys, (x, n))
+            return a[pos]
         if len(a) != len(data):
             raise LengthMismatchError(f"length mismatch: `data` has {len(data)} rows but `{name}` has {len(a)}", name)
+        _check_stratum_order(name, v, data, np.arange(len(data)), keys, (x, n))
         return a
 
     xr, nr = ref("x_ref", x_ref), ref("n_ref", n_ref)
@@ -706,6 +894,34 @@ def _isr_frame(
     return g.rename(columns={"x": "observed", "e": "expected"})
 
 
+def _check_stratum_order(name: str, v: Any, data: pd.DataFrame, pos: np.ndarray, keys: list[str],
+                         skip: tuple[str, ...]) -> None:
+    """Reference values given as a Series labelled by stratum (``ref.set_index("ageband")["count"]``)
+    are used by position: the k-th value for the k-th row of each group. When a column of ``data``
+    holds those labels, each row's label must be the one its position takes, else the expected
+    counts would be silently wrong (a group listing its strata in another order)."""
+    if not isinstance(v, pd.Series) or isinstance(v.index, pd.RangeIndex):
+        return
+    labels = np.array([plain(u) for u in v.index], dtype=object)
+    known = set(labels.tolist())
+    for c in data.columns:
+        if c in keys or c in skip:
+            continue
+        col = np.array([plain(u) for u in data[c].tolist()], dtype=object)
+        seen = set(col.tolist())
+        if len(seen) < 2 or not seen <= known:
+            continue
+        bad = np.flatnonzero(labels[pos] != col)
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInputError(
+                f"`{name}` is labelled by stratum and used by position (the k-th value for the k-th row of each "
+                f"group), but row {i} of data (index {plain(data.index[i])!r}) has {c}={col[i]!r} at position "
+                f"{int(pos[i])}, where `{name}` has {labels[pos[i]]!r}: sort data so that every group lists its "
+                f"strata in `{name}`'s order, or give the reference as columns of data", name, i)
+        return
+
+
 def isr(
     data: pd.DataFrame,
     *,
@@ -723,7 +939,10 @@ def isr(
     ``data`` has one row per area × stratum (e.g. age band) with the observed count ``x`` and the
     population ``n``; ``x_ref`` / ``n_ref`` are the reference (e.g. England) count and population
     per stratum — column names, or one value per stratum in the order the strata appear in each
-    group. A missing count, population or reference count counts as 0 (as PHE). Expected =
+    group (the k-th value for the k-th row of each group, wherever its rows are in ``data``; a
+    Series labelled by stratum is checked against a column of ``data`` holding those labels, and a
+    group in another order is an :class:`InvalidInputError`). A missing count, population or
+    reference count counts as 0 (as PHE). Expected =
     Σ n × x_ref / n_ref; ratio = observed / expected × ``refvalue`` (1 or 100);
     limits exact (χ²) below 10 observed events, Byar's from 10 (``docs/methods/monitoring.md``).
 
@@ -858,13 +1077,32 @@ def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.nda
     named = {"numerators": numerators, "rates": rates}
     if denominators is not None:
         named["denominators"] = denominators
+    _same_order(**named)
     arrays, _ = aligned(**named)
     o, r = arrays["numerators"], arrays["rates"]
     for name, v in (("numerators", o), ("rates", r)):
-        bad = np.flatnonzero(~np.isnan(v) & (v < 0))
+        bad = np.flatnonzero(~np.isnan(v) & ((v < 0) | np.isinf(v)))
         if bad.size:
-            raise InvalidInputError(f"`{name}` row {int(bad[0])}: negative value {plain(v[bad[0]])}", name, int(bad[0]))
+            i = int(bad[0])
+            what = "negative value" if v[i] < 0 else "value that is not finite:"
+            raise InvalidInputError(f"`{name}` row {i}: {what} {plain(v[i])}", name, i)
     return o, r, arrays.get("denominators")
+
+
+def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float) -> np.ndarray:
+    """The derived denominators of a rate funnel, with the same errors in :func:`rate_funnel_limits`
+    and :func:`rate_funnel_significance`: events at a rate of 0 (no finite denominator), and no row
+    to derive one from."""
+    d = _derived_denominators(o, r, den, rate_type, mult)
+    inf = np.flatnonzero(np.isinf(d))
+    if inf.size:
+        i = int(inf[0])
+        raise InvalidInputError(f"`rates` row {i}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
+                                "denominator (multiplier × events / rate)", "rates", i)
+    if not (d > 0).any():
+        raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
+                                "need `denominators`, crude rates only)", "numerators")
+    return d
 
 
 def rate_funnel_limits(
@@ -903,15 +1141,7 @@ def rate_funnel_limits(
     if not years > 0:
         raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _derived_denominators(o, r, den, rate_type, mult)
-    inf = np.flatnonzero(np.isinf(d))
-    if inf.size:
-        i = int(inf[0])
-        raise InvalidInputError(f"`rates` row {i}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
-                                "denominator (multiplier × events / rate)", "rates", i)
-    if not (d > 0).any():
-        raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
-                                "need `denominators`, crude rates only)", "numerators")
+    d = _rate_denominators(o, r, den, rate_type, mult)
     _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
                     rate_type)
     with np.errstate(over="ignore"):
@@ -965,7 +1195,7 @@ def rate_funnel_significance(
     rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
     mult = real_option("multiplier", multiplier)
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _derived_denominators(o, r, den, rate_type, mult)
+    d = _rate_denominators(o, r, den, rate_type, mult)
     _warn_underived("rate_funnel_significance", o, r, d,
                     numerators.index if isinstance(numerators, pd.Series) else None, rate_type)
     ok = ~np.isnan(d)
@@ -1066,7 +1296,8 @@ def unusual_periods(
     ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
     have no test (NaN). With ``periods`` (or a Series indexed by period), a period missing from a
     series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
-    count, so it reaches back across the gap. Counts from ``groupby(...).size()`` have no row for
+    count, so it reaches back across the gap; so does a series that starts later or ends earlier
+    than the others in a many-series call. Counts from ``groupby(...).size()`` have no row for
     a month with no records; fill those with 0 first.
 
     The tests assume Poisson counts around the baseline's steady rate. Recorded crime varies far
@@ -1089,9 +1320,12 @@ def unusual_periods(
     alpha = real_option("alpha", alpha)
     if not 0 < alpha < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
+    _same_order(values=values, periods=periods, by=by)
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
+    _no_missing("unusual_periods", "values", v, "a count is needed for every period (0 where there were no "
+                "events; leave out a period whose count is unknown and the baseline reaches back across it)")
     if periods is None and by is None and isinstance(values, pd.Series):
         periods = _period_index(values.index)
     codes, labels = _labels("by", by, n)
@@ -1105,7 +1339,8 @@ def unusual_periods(
             i = int(order[same[0] + 1])
             raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
         _warn_gaps("unusual_periods", cs, _gap_scale(period_labels, order, ts), labels, f"a baseline of {baseline} periods then reaches back across "
-                   "the gap, and the missing period is neither tested nor counted in any baseline")
+                   "the gap, and the missing period is neither tested nor counted in any baseline",
+                   np.asarray(period_labels)[order], "those periods are neither tested nor counted in any baseline")
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
     try:
         res = _ext.unusual_periods(np.ascontiguousarray(v[order]), starts, baseline=baseline, method=method)
@@ -1182,7 +1417,13 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
         groups = {a: groups[a] for a in want}
     for a, ms in groups.items():
         if not ms:
-            raise InvalidInputError(f"area {a!r} has no peers to compare with", "peers")
+            hint = ""
+            if isinstance(peers, str) and areas is None:
+                alone = [b for b, m in groups.items() if not m]
+                hint = (f" (in column {peers!r} it has no group label or is alone in its group; {len(alone)} area(s) "
+                        f"are: {alone[:5]}{' ...' if len(alone) > 5 else ''}): pass areas=[...] to compare only "
+                        "areas with peers")
+            raise InvalidInputError(f"area {a!r} has no peers to compare with{hint}", "peers")
     return groups
 
 
@@ -1211,7 +1452,9 @@ def peer_compare(
     that level (95% intervals read with ``confidence=0.998`` would give standard errors 1.96/3.09 of
     their size, and call too many areas different).
 
-    For each compared area (``areas``, default all with peers): the group's pooled rate (Σ
+    For each compared area (``areas``, default every area of ``data`` — or of the mapping — each of
+    which must then have peers: with a column of group labels, name the areas to compare in
+    ``areas`` when some have no group): the group's pooled rate (Σ
     numerators / Σ denominators, PHE exact/Byar CI; for estimates the inverse-variance weighted
     geometric mean) and the mean of the peers' values with a t interval (its lower limit not below
     0: with two peers it is wide, t on 1 degree of freedom is 12.7); the area's rank among
@@ -1262,6 +1505,7 @@ def peer_compare(
 
     z = NormalDist().inv_cdf(1 - (1 - conf) / 2)
     rows = []
+    dispersed: list[tuple[float, Any]] = []
     if rate_mode:
         num = as_float_array(cols["numerator"], data[cols["numerator"]])
         den = as_float_array(cols["denominator"], data[cols["denominator"]])
@@ -1328,6 +1572,22 @@ def peer_compare(
             "method": "rate: pooled Byar/exact, ratio wald-log" if rate_mode else "estimate: inverse-variance pooled, log scale",
         })
         rows.append(row)
+        if rate_mode and k >= 3:
+            # the ratio's interval is Poisson (chance) only: peers whose rates differ far more than
+            # that make "higher"/"lower" say little (forces record differently)
+            g_rate = num[idx].sum() / den[idx].sum()
+            e = den[idx] * g_rate
+            phi = float(np.sum((num[idx] - e) ** 2 / e) / (k - 1)) if (e > 0).all() else np.nan
+            if phi >= OVERDISPERSION_LIMIT:
+                dispersed.append((phi, a))
+    if dispersed:
+        dispersed.sort(key=lambda t: -t[0])
+        shown = ", ".join(f"of {plain(a)!r}: {phi:,.1f}" for phi, a in dispersed[:5])
+        warn_user(f"peer_compare: the peers' rates vary far more than chance (Poisson counts) allows "
+                  f"((x − expected)²/expected per degree of freedom among the peers {shown}"
+                  f"{' ...' if len(dispersed) > 5 else ''}; about 1 by chance), so the ratio's interval and "
+                  "`significance`, which allow for chance only, call differences that are ordinary among these peers: "
+                  "read the rank and the peers' mean with its interval (group_mean_lower/upper) beside them")
     out = pd.DataFrame(rows)
     if not est_mode:
         return out
@@ -1438,10 +1698,17 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         step = max(1, len(x) // 12)
         ax.set_xticks(pos[::step])
         ax.set_xticklabels(x[::step], rotation=45, ha="right", fontsize=7)
-    if d["trial_limits"].any():
-        ax.set_title((title or "SPC chart") + " (trial limits)", fontsize=10)
-    else:
-        ax.set_title(title or (f"SPC chart: {series}" if series is not None else "SPC chart"), fontsize=10)
+    # the series' name stays in the default title with trial limits too (a many-series result)
+    base = title or (f"SPC chart: {series}" if series is not None else "SPC chart")
+    ax.set_title(base + (" (trial limits)" if d["trial_limits"].any() else ""), fontsize=10)
+    if ylabel is None and summary is not None and "chart" in summary and "multiplier" in summary:
+        chart_kind, m = str(summary["chart"].iloc[0]).split("_")[0], float(summary["multiplier"].iloc[0])
+        if chart_kind == "u":
+            ylabel = f"rate per {_number_label(m)}" if m != 1 else "rate"
+        elif chart_kind == "p":
+            ylabel = "%" if m == 100 else (f"proportion per {_number_label(m)}" if m != 1 else "proportion")
+        elif chart_kind == "c":
+            ylabel = "count"
     ax.set_ylabel(ylabel or "value")
     # legend and classification beside the plot, never over it: inside, any corner can hold points
     # (low early values sat under the old lower-left legend, high ones under the box)

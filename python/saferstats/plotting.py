@@ -103,8 +103,20 @@ def plot_funnel(
     """
     ax = _axes(ax)
     mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
+    from .monitoring import _same_order
+
+    _same_order(numerators=numerators, denominators=denominators,
+                **({"labels": labels} if isinstance(labels, pd.Series) else {}))
     arrays, _ = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    if labels is not None:
+        if isinstance(labels, (str, bytes)) or np.isscalar(labels):
+            raise InvalidInputError(f"`labels` must be one label per point, got {labels!r}", "labels")
+        labels = list(labels)
+        if len(labels) != len(o):
+            # labels are matched to points by position: a list of another length would name the wrong points
+            raise LengthMismatchError(
+                f"length mismatch: `numerators` has {len(o)} elements but `labels` has {len(labels)}", "labels")
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult, overdispersion=overdispersion)
@@ -138,7 +150,6 @@ def plot_funnel(
                       + (" (give labels=)" if labels is None else "") + (f" ({hint})" if hint else ""))
         highlight = wanted
     if labels is not None:
-        labels = list(labels)
         for i, name in enumerate(labels):
             if name in highlight:
                 ax.annotate(name, (d[i], value[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
