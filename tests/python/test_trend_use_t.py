@@ -331,3 +331,9 @@ def test_the_report_its_table_gives_rate_ratios_and_t_p_values():
                                  use_t=True)
     assert t["p_value"].tolist() == pytest.approx([its.level_p, its.slope_p], rel=1e-12)
     assert t["rate_ratio"].tolist() == pytest.approx([round(its.level_rr, 3), round(its.slope_rr, 3)])
+    # the key finding and the figure's alt text read the same table
+    from saferstats.report import alt, summary
+
+    said = " ".join(summary._s136(s, cfg))
+    assert "Monthly detentions at the start of the pilot" in said and "The monthly trend in detentions" in said
+    assert "The level change is a rate ratio of " in alt._its(s, cfg)

@@ -94,7 +94,7 @@ def _its(s: Section, cfg: dict) -> str:
             "start of the pilot the counterfactual trend projected from before it.")
     if t is not None and len(t):
         for _, x in t.iterrows():
-            rr, lo, hi = (_num(x[k]) for k in ("rr", "lower", "upper"))
+            rr, lo, hi = (_num(x[k]) for k in ("rate_ratio", "lower", "upper"))
             if rr is None or lo is None or hi is None:
                 continue
             kind = "level" if str(x["effect"]).startswith("level") else "slope"

@@ -727,10 +727,10 @@ def _s136(s: Section, cfg: dict) -> list[str]:
                 if not any(t.startswith(sub) for t in out):
                     out.append(txt + ".")
     its = _table(s, "s136_its")
-    if its is not None and len(its) and "rr" in its.columns:
+    if its is not None and len(its) and "rate_ratio" in its.columns:
         for _, x in its.iterrows():
             eff = str(x["effect"])
-            rr, lo, hi = (_num(x[k]) for k in ("rr", "lower", "upper"))
+            rr, lo, hi = (_num(x[k]) for k in ("rate_ratio", "lower", "upper"))
             if rr is None or lo is None or hi is None:
                 continue
             what = "Monthly detentions at the start of the pilot" if eff.startswith("level") else \
