@@ -139,17 +139,44 @@ def _refuse_booleans(name: str, values: Any) -> None:
             )
 
 
+def check_same_order(**named: Any) -> None:
+    """Values are paired by position. Two Series holding the same labels in another order (``off``
+    indexed by force as read, ``pop`` indexed by force and sorted) would pair each area's count with
+    another area's population, silently: an error naming the second argument (and the position).
+    :func:`aligned` runs it on every call; Series with other labels (a filtered frame's integer
+    index beside a fresh one) are paired by position, as documented.
+
+    >>> check_same_order(count=pd.Series([1, 2], index=["a", "b"]), population=pd.Series([5, 6], index=["b", "a"]))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `population` holds the same labels as `count` in another order (position 0: 'b' where `count` has 'a'); values are paired by position, so each would meet another row's value: align them first (population.reindex(count.index))
+    """
+    series = [(k, v) for k, v in named.items() if isinstance(v, pd.Series)]
+    for (k0, s0), (k, s1) in zip(series[:1] * len(series), series[1:]):
+        i0, i1 = s0.index, s1.index
+        if len(i0) != len(i1) or i0.equals(i1) or not i0.is_unique or not i1.is_unique:
+            continue
+        if set(i0) == set(i1):
+            j = int(np.flatnonzero(np.asarray(i0) != np.asarray(i1))[0])
+            raise InvalidInputError(
+                f"`{k}` holds the same labels as `{k0}` in another order (position {j}: {plain(i1[j])!r} where "
+                f"`{k0}` has {plain(i0[j])!r}); values are paired by position, so each would meet another row's "
+                f"value: align them first ({k}.reindex({k0}.index))", k, j)
+
+
 def aligned(**named: Any) -> tuple[dict[str, np.ndarray], pd.Index | None]:
     """Convert several inputs and broadcast scalars to the common length.
 
     Returns the arrays and the index of the first pandas Series among the inputs (so results
     keep the caller's row labels). Arrays of different lengths raise
-    :class:`LengthMismatchError` naming both arguments.
+    :class:`LengthMismatchError` naming both arguments; Series holding the same labels in
+    another order raise :class:`InvalidInputError` (:func:`check_same_order`).
 
     >>> arrays, index = aligned(count=[1, 2, 3], population=1000)
     >>> arrays["population"]
     array([1000., 1000., 1000.])
     """
+    check_same_order(**named)
     index = next((v.index for v in named.values() if isinstance(v, pd.Series)), None)
     scalar = {k: (np.isscalar(v) or v is None) for k, v in named.items()}
     arrays = {k: as_float_array(k, v) for k, v in named.items()}
@@ -629,7 +656,7 @@ def translates_core_errors(
     *arrays: str,
     frame: str | None = None,
     columns: Mapping[str, str] | None = None,
-    missing_hint: bool = True,
+    missing_hint: bool | None = None,
 ) -> Callable[[F], F]:
     """Decorate a function that calls the core: a :class:`SaferstatsError` it raises comes out in
     the caller's terms (:func:`translate_error`), the one mechanism for every public function.
@@ -638,7 +665,9 @@ def translates_core_errors(
     Series among them, as :func:`aligned` keeps it); ``frame`` names a DataFrame argument (its
     index gives the labels) and ``columns`` maps the core's argument names to the keyword
     arguments that name that DataFrame's columns; :func:`core_rows` inside the function says how
-    the rows were reordered for the core.
+    the rows were reordered for the core. ``missing_hint``: whether the core's advice to pass
+    ``missing="propagate"`` stays in a missing-value message; by default only when the decorated
+    function has a ``missing`` argument (the advice is wrong for one that has not).
 
     >>> @translates_core_errors("count")
     ... def f(count):
@@ -651,6 +680,7 @@ def translates_core_errors(
 
     def decorate(func: F) -> F:
         sig = inspect.signature(func)
+        hint = "missing" in sig.parameters if missing_hint is None else missing_hint
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -672,7 +702,7 @@ def translates_core_errors(
                 else:
                     index = next((a[n].index for n in arrays if isinstance(a.get(n), pd.Series)), None)
                 raise translate_error(exc, columns=cols, index=index, rows=_CORE_ROWS.get(),
-                                      missing_hint=missing_hint) from None
+                                      missing_hint=hint) from None
             finally:
                 _CORE_ROWS.reset(token)
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import single_confidence
-from ._frames import aligned, as_float_array, choice_option, int_option, plain, real_option
+from ._frames import aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
@@ -315,7 +315,7 @@ def spc(
     mult = real_option("multiplier", multiplier)
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
-    _same_order(values=values, periods=periods, by=by, denominators=denominators)
+    check_same_order(values=values, periods=periods, by=by, denominators=denominators)
     v = as_float_array("values", values)
     n = len(v)
     if n == 0:
@@ -518,7 +518,7 @@ def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
     [0.1749, 0.6039]
     """
     scalar = all(np.isscalar(x) for x in (k1, k2, n1, n2))
-    _same_order(k1=k1, k2=k2, n1=n1, n2=n2)
+    check_same_order(k1=k1, k2=k2, n1=n1, n2=n2)
     arrays, index = aligned(k1=k1, k2=k2, n1=n1, n2=n2)
     for name in ("k1", "k2", "n1", "n2"):
         _no_missing("e_test", name, arrays[name], "leave the pair out or give its count and exposure")
@@ -547,23 +547,6 @@ def _pair(name: str, x: Any, length: int = 2) -> list[float] | None:
                 else ["control", "treated", "displacement control", "displacement"][i] + " area weight")
         raise MissingValueError(f"wdd: `{name}` has no {what} (NaN, position {i})", name, i)
     return [float(u) for u in a]
-
-
-def _same_order(**named: Any) -> None:
-    """Values are paired by position. Two Series holding the same labels in another order (``off``
-    indexed by force as read, ``pop`` indexed by force and sorted) would pair each area's count with
-    another area's population, silently: an error naming the second argument."""
-    series = [(k, v) for k, v in named.items() if isinstance(v, pd.Series)]
-    for (k0, s0), (k, s1) in zip(series[:1] * len(series), series[1:]):
-        i0, i1 = s0.index, s1.index
-        if len(i0) != len(i1) or i0.equals(i1) or not i0.is_unique or not i1.is_unique:
-            continue
-        if set(i0) == set(i1):
-            j = int(np.flatnonzero(np.asarray(i0) != np.asarray(i1))[0])
-            raise InvalidInputError(
-                f"`{k}` holds the same labels as `{k0}` in another order (position {j}: {plain(i1[j])!r} where "
-                f"`{k0}` has {plain(i0[j])!r}); values are paired by position, so each would meet another row's "
-                f"value: align them first ({k}.reindex({k0}.index))", k, j)
 
 
 def _no_missing(fn: str, name: str, a: np.ndarray, need: str) -> None:
@@ -744,7 +727,7 @@ def funnel_overdispersion(
     """
     from .trend import _warn_missing_points
 
-    _same_order(numerators=numerators, denominators=denominators)
+    check_same_order(numerators=numerators, denominators=denominators)
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     _warn_missing_points("funnel_overdispersion", o, d, index,
@@ -1077,7 +1060,7 @@ def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.nda
     named = {"numerators": numerators, "rates": rates}
     if denominators is not None:
         named["denominators"] = denominators
-    _same_order(**named)
+    check_same_order(**named)
     arrays, _ = aligned(**named)
     o, r = arrays["numerators"], arrays["rates"]
     for name, v in (("numerators", o), ("rates", r)):
@@ -1320,7 +1303,7 @@ def unusual_periods(
     alpha = real_option("alpha", alpha)
     if not 0 < alpha < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
-    _same_order(values=values, periods=periods, by=by)
+    check_same_order(values=values, periods=periods, by=by)
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
