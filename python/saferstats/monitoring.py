@@ -755,18 +755,10 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
     if target is None:
         target = 1.0 if kind == "ratio" else float(o[ok].sum() / d[ok].sum() * mult)
     target = real_option("target", target)
-    if given and kind != "ratio" and mult != 1 and ok.any() and d[ok].sum() > 0 and target > 0:
-        # a target on another scale than the values (0.25 for 25%, with multiplier 100): every point
-        # "High (0.001)" and φ, τ² measured from the wrong centre
-        overall = float(o[ok].sum() / d[ok].sum() * mult)
-        for slip in (mult, 1 / mult):
-            if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
-                warn_user(f"funnel_overdispersion: `target` {target:g} is about 1/{slip:,.0f} of the points' overall "
-                          f"value {overall:,.4g} per {mult:,.0f}: it looks like a fraction or rate per 1 (the values "
-                          f"are per {mult:,.0f}); give it per `multiplier` ({target * slip:,.4g})" if slip > 1 else
-                          f"funnel_overdispersion: `target` {target:g} is about {1 / slip:,.0f} times the points' "
-                          f"overall value {overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
-                break
+    if given:
+        from .trend import _warn_target_scale
+
+        _warn_target_scale("funnel_overdispersion", target, o, d, kind, mult)
     od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
     phi, tau2, n = float(od["phi"]), float(od["tau2"]), int(od["n"])
     return pd.Series({

@@ -1003,6 +1003,25 @@ def funnel_limits(
 
 
 @translates_core_errors("numerators", "denominators")
+def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kind: str, mult: float) -> None:
+    """A given target on another scale than the values (0.0017 per head for 168.6 per 100,000; 0.25
+    for 25%) puts every point outside the limits, or, with over-dispersion estimated from it,
+    inside them: warn when it is within a factor 2 of the points' overall value divided or
+    multiplied by the multiplier, giving the value on the right scale (walk-through 7)."""
+    ok = ~(np.isnan(o) | np.isnan(d))
+    if kind == "ratio" or mult == 1 or not ok.any() or d[ok].sum() <= 0 or not target > 0:
+        return
+    overall = float(o[ok].sum() / d[ok].sum() * mult)
+    for slip in (mult, 1 / mult):
+        if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
+            warn_user(f"{fn}: `target` {target:g} is about 1/{slip:,.0f} of the points' overall value {overall:,.4g} "
+                      f"per {mult:,.0f}: it looks like a fraction or rate per 1 (the values are per {mult:,.0f}); give "
+                      f"it per `multiplier` ({target * slip:,.4g})" if slip > 1 else
+                      f"{fn}: `target` {target:g} is about {1 / slip:,.0f} times the points' overall value "
+                      f"{overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
+            return
+
+
 def funnel_significance(
     numerators: Any,
     denominators: Any,
@@ -1041,9 +1060,12 @@ def funnel_significance(
                                  ("the over-dispersion estimate", overdispersion is True)) if on]
     excluded = _warn_missing_points("funnel_significance", o, d, index, " and ".join(
         estimated + ["the comparison (labelled 'Not applicable')"]))
+    given = target is not None
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     target = real_option("target", target)
+    if given and overdispersion is not True:  # (estimating φ warns of it itself)
+        _warn_target_scale("funnel_significance", target, o, d, kind, mult)
     od = None
     if overdispersion is not False and overdispersion is not None:
         from .monitoring import _od_significance, _overdispersion

@@ -48,3 +48,17 @@ def test_targets_on_the_right_scale_do_not_warn(hc):
         sig = saferstats.funnel_significance(hc["offences"], hc["population"], kind="rate", overdispersion=od)
     assert round(od["phi"], 2) == 191.91 and round(od["tau2"], 4) == 0.0842
     assert int((sig != "Not significant").sum()) == 9
+
+
+def test_the_plain_phe_funnel_warns_too(hc):
+    """Session 12: without over-dispersion the same slip put all 42 forces "High (0.001)" with no word;
+    the exact funnel warns now (one check, shared with funnel_overdispersion), and only once with
+    overdispersion=True."""
+    with pytest.warns(SaferstatsWarning, match=r"funnel_significance: `target` 0\.0017 is about 1/100,000") as rec:
+        sig = saferstats.funnel_significance(hc["offences"], hc["population"], kind="rate", target=0.0017)
+    assert set(sig) == {"High (0.001)"}  # what the warning is about
+    assert len([w for w in rec if "`target`" in str(w.message)]) == 1
+    with pytest.warns(SaferstatsWarning) as rec:
+        saferstats.funnel_significance(hc["offences"], hc["population"], kind="rate", target=0.0017,
+                                       overdispersion=True)
+    assert len([w for w in rec if "`target`" in str(w.message)]) == 1
