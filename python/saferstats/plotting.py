@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import normalise_confidence
-from ._frames import accepts_frames, aligned, real_option
+from ._frames import accepts_frames, aligned, check_same_order, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import _DEFAULT_MULT, _overdispersion_applies, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
 from .rates import rate_ci
@@ -103,10 +103,8 @@ def plot_funnel(
     """
     ax = _axes(ax)
     mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
-    from .monitoring import _same_order
-
-    _same_order(numerators=numerators, denominators=denominators,
-                **({"labels": labels} if isinstance(labels, pd.Series) else {}))
+    check_same_order(numerators=numerators, denominators=denominators,
+                     **({"labels": labels} if isinstance(labels, pd.Series) else {}))
     arrays, _ = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     if labels is not None:
