@@ -842,7 +842,7 @@ def _isr_frame(
             # (rows sorted by stratum, as pd.melt gives them, interleave the groups)
             pos = grouped.cumcount().to_numpy()
             _check_stratum_order(name, v, data, pos, keys, (x, n))
-            return a[pos]
+            return np.asarray(a[pos], dtype=float)
         if len(a) != len(data):
             raise LengthMismatchError(f"length mismatch: `data` has {len(data)} rows but `{name}` has {len(a)}", name)
         _check_stratum_order(name, v, data, np.arange(len(data)), keys, (x, n))
