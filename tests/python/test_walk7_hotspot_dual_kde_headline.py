@@ -3,12 +3,10 @@ the second has no density (walk 7): the ratio is undefined (NaN) over all of the
 left those cells out without a word, so "max 0" read as "nowhere more than expected". The headline
 now counts the cells with no value. Expected counts from the quartic densities summed with numpy."""
 
-import warnings
-
 import numpy as np
 
 import saferstats
-from saferstats.exceptions import SaferstatsWarning
+from conftest import stevenage_dual_kde
 
 
 def _quartic(cx, cy, px, py, h):
@@ -29,13 +27,7 @@ def test_headline_counts_cells_without_a_ratio():
 
 
 def test_headline_over_a_study_area_says_in_the_study_area():
-    a = saferstats.StudyArea("Stevenage")
-    x0, x1, y0, y1 = a.bounds
-    rng = np.random.default_rng(2)
-    xa, ya = rng.uniform(x0, x1, 400), rng.uniform(y0, y1, 400)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        g = saferstats.hotspot_dual_kde(xa, ya, xa[:5], ya[:5], cell_size=250, bandwidth=300, study_area=a)
+    g = stevenage_dual_kde()
     v = g.cells["kde"].to_numpy()
     inside = g.cells["in_study_area"].to_numpy()
     assert f"; {int(np.isnan(v[inside]).sum()):,} cells in the study area have no value" in repr(g)
