@@ -496,7 +496,9 @@ def dsr(
 
     Method (``docs/methods/rates.md`` A3; PHEindicatormethods ``calculate_dsr``): DSR = Σ(x_i/n_i)·w_i / Σw_i
     × multiplier, with Dobson's CI built from Byar's limits on the total count. A missing count is
-    taken as 0 (as PHE); a total count below 10 gives NaN with a ``note``. Every area is computed
+    taken as 0 (as PHE), with a :class:`~saferstats.SaferstatsWarning` naming the first row and
+    ``attrs["excluded"]["missing_count_as_zero"]`` (a suppressed small count read as NaN makes the
+    rate a lower bound); a total count below 10 gives NaN with a ``note``. Every area is computed
     in the Rust core, in parallel.
 
     Parameters
@@ -598,6 +600,16 @@ def dsr(
     else:
         _warn_by_position(counts, populations)
     _check_age_order(counts, populations, positions, keys, groups is not None, isinstance(standard, str))
+    nan_counts = np.flatnonzero(np.isnan(x))
+    if nan_counts.size:
+        # PHE takes a missing count as 0; a suppressed small count read as NaN then lowers the rate:
+        # said, not silent (session 12)
+        first = int(nan_counts[0])
+        label = plain(counts.index[first]) if isinstance(counts, pd.Series) else first
+        where = "" if groups is None else f" (first in group {plain(g.iat[first])!r})"
+        warn_user(f"dsr: {nan_counts.size} missing count(s) taken as 0, as PHE does (first at row {label!r}){where}: if "
+                  "they are suppressed small counts, the rate and its limits are lower bounds")
+        excluded["missing_count_as_zero"] = int(nan_counts.size)
     flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
     offsets = np.cumsum([0] + [len(p) for p in positions]).tolist()
     try:

@@ -160,3 +160,26 @@ def test_rows_with_no_area_are_not_read_for_their_band():
     with pytest.warns(saferstats.SaferstatsWarning, match="no group"):
         out = saferstats.dsr(counts, pops, groups=["Trafford"] * 19 + [None], ages=ages)
     assert out.loc["Trafford", "rate"] == pytest.approx(FIX["0.95"]["rate"], rel=1e-9)
+
+
+def test_a_missing_count_is_taken_as_zero_and_said():
+    """Session 12: dsr takes a missing count as 0, as PHEindicatormethods' calculate_dsr does (its
+    documented behaviour, so the rate equals the one with a 0 there), but said nothing: a suppressed
+    age band read as NaN lowered the rate silently. Now a warning names the row and attrs count it."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    import saferstats
+
+    counts = pd.Series([3.0, np.nan] + [4.0] * 17, index=[f"band {i}" for i in range(19)])
+    pops = [1000.0] * 19
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        got = saferstats.dsr(counts, pops)
+    msgs = [str(w.message) for w in rec if issubclass(w.category, saferstats.SaferstatsWarning)]
+    assert any("1 missing count(s) taken as 0" in m and "'band 1'" in m for m in msgs)
+    assert got.attrs["excluded"]["missing_count_as_zero"] == 1
+    want = saferstats.dsr(counts.fillna(0.0), pops)
+    pd.testing.assert_frame_equal(got, want, check_like=False)
