@@ -577,8 +577,9 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     a significant hot (cold) spot when p_adjusted < ``critical_p`` and z > 0 (< 0). With R =
     max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
     of all periods; emerging if in < ``hotspot_prop`` of older and ≥ ``hotspot_prop`` of recent
-    periods; former if the reverse; intermittent if in ≥ ``hotspot_prop`` of all; a cell both
-    hot and cold is "mixed hot/coldspot". Gi* measures a cell's neighbourhood, so a hot-spot
+    periods; former if the reverse; intermittent if in ≥ ``hotspot_prop`` of all; a cell that earns
+    a hot-spot class and a cold-spot class (a significant hot spot in some periods, a cold spot in
+    others) is "mixed hot/coldspot". Gi* measures a cell's neighbourhood, so a hot-spot
     cell may hold no event itself; when a period's events are so few that a typical
     neighbourhood holds fewer than 3 (:data:`SPARSE_NEIGHBOURHOOD`) and most significant hot
     cell-periods hold no event of their own, the classes mark the cells next to one or two
