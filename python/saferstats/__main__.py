@@ -164,19 +164,66 @@ def _disp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _policeuk_street(paths: list[Path]) -> bool:
+    """Whether the paths are police.uk street-level files as published (a folder, the download
+    .zip, or CSVs whose header has ``Crime type`` and ``Latitude``)."""
+    for p in paths:
+        if p.is_dir() or p.suffix.lower() == ".zip":
+            continue
+        try:
+            with open(p, encoding="utf-8-sig", errors="replace") as f:
+                head = f.readline()
+        except OSError:
+            return False
+        if not ("Crime type" in head and "Latitude" in head and "Longitude" in head):
+            return False
+    return True
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
+    from .published import read_street_crime
 
     _check_out_file(args.out)
     _check_out_file(args.geojson)
-    df = _read_csv(args.file)
-    _require(df, args.file, lat=args.lat, lon=args.lon)
-    pts = df.dropna(subset=[args.lat, args.lon])
-    labels = dbscan(pts[args.lat], pts[args.lon], eps_m=args.eps_m, min_samples=args.min_samples)
-    table = cluster_summary(pts[args.lat], pts[args.lon], labels)
+    paths: list[Path] = list(args.file)
+    if _policeuk_street(paths) and (args.lat, args.lon) == ("lat", "lon"):
+        # police.uk street-level files as published: read as the report reads them
+        for p in paths:
+            if not p.is_dir():
+                check_input_file(p, "file")
+        df = read_street_crime([str(p) for p in paths], crime_type=args.crime_type)
+        lat, lon = "latitude", "longitude"
+        summ = df.attrs.get("summary", {})
+        kinds = ", ".join(args.crime_type) if args.crime_type else "all crime types"
+        print(f"Read {summ.get('records', len(df)):,} police.uk records from {summ.get('files', len(paths))} file(s); "
+              f"kept {kinds}: {len(df):,}", file=sys.stderr)
+    else:
+        if len(paths) != 1:
+            raise InvalidInputError("give one CSV of points (or police.uk street-level files, folders or the .zip)",
+                                    "file")
+        if args.crime_type:
+            raise InvalidInputError("--crime-type is for police.uk street-level files (columns 'Crime type', "
+                                    "'Latitude', 'Longitude')", "crime_type")
+        df = _read_csv(paths[0])
+        _require(df, paths[0], lat=args.lat, lon=args.lon)
+        lat, lon = args.lat, args.lon
+    n_all = len(df)
+    pts = df.dropna(subset=[lat, lon])
+    if len(pts) < n_all:
+        print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
+    labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+    inside = labels != -3  # outside the study area (counted, with where, in dbscan's warning)
+    table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside])
+    print(f"{int(inside.sum()):,} points" + (f" in {args.study_area}" if args.study_area else "")
+          + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
+          file=sys.stderr)
     if args.geojson:
         table.to_geojson(args.geojson)
         print(f"Wrote {args.geojson}")
+    if not len(table) and not args.out:
+        print("No clusters: try a larger --eps-m or a smaller --min-samples")
+        return 0
     _write(pd.DataFrame(table.drop(columns=["hull"])), args.out)
     return 0
 
@@ -311,10 +358,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path)
     p.set_defaults(func=_disp)
 
-    p = sub.add_parser("hotspots", help="DBSCAN clusters of points in a CSV, with GeoJSON outlines")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("hotspots", help="DBSCAN clusters of points in a CSV or police.uk street-level files, with "
+                                        "GeoJSON outlines")
+    p.add_argument("file", type=Path, nargs="+",
+                   help="a CSV of points (--lat/--lon columns), or police.uk street-level files, folders or the .zip "
+                        "as downloaded")
     p.add_argument("--lat", default="lat")
     p.add_argument("--lon", default="lon")
+    p.add_argument("--crime-type", action="append",
+                   help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
+    p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "
+                                        "e.g. 'Stevenage'; those outside are counted and left out")
     p.add_argument("--eps-m", type=float, default=150.0)
     p.add_argument("--min-samples", type=int, default=15)
     p.add_argument("--geojson", type=Path)
