@@ -159,7 +159,15 @@ def _disp(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "
                                 "export?): give it with --force, e.g. --force Leicestershire", "force")
     pop = _read_csv(args.population) if args.population else None
-    _write(disproportionality(recs, pop, by=args.by or None, census=args.census, ethnicity_source=args.ethnicity_source,
+    census = args.census
+    if census is None and pop is None:
+        # the Census the Home Office used for the searches' period, as the report chooses it
+        from .report.sections import _census_for
+
+        census = _census_for(recs, "auto")
+        print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
+              f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
+    _write(disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
                               multiplier=args.multiplier, confidence=args.confidence), args.out)
     return 0
 
@@ -344,10 +352,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs")
     p.add_argument("paths", nargs="+", type=Path, help="police.uk files or folders")
-    p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default the bundled Census 2021 (--census 2011 for searches before 2022/23)")
+    p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default the bundled "
+                   "Census the Home Office used for the searches' period (2011 before 2022/23, 2021 from then)")
     p.add_argument("--by", nargs="*", default=["force"])
     p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
-                   help="which Census the denominators are from (default 2021; 2011 for searches before 2022/23)")
+                   help="which Census the denominators are from (default: the one the Home Office used for the "
+                        "searches' period, 2011 before 2022/23 and 2021 from then)")
     p.add_argument("--force", help="the police force of files that do not name one (police.uk API exports), e.g. "
                    "'Leicestershire'")
     p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])

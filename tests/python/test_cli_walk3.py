@@ -24,7 +24,8 @@ from saferstats.__main__ import main
 
 def test_subcommand_warnings_are_one_line_each(capsys, tmp_path):
     f = next(saferstats.datasets.stop_search_sample_path().glob("2019-12-durham-*"))
-    assert main(["disproportionality", str(f), "--out", str(tmp_path / "d.csv")]) == 0  # Census 2021 for 2019
+    # Census 2021 for 2019 searches (asked for: since session 12 the default is the Home Office's, 2011)
+    assert main(["disproportionality", str(f), "--census", "2021", "--out", str(tmp_path / "d.csv")]) == 0
     err = capsys.readouterr().err
     assert "saferstats: warning: disproportionality: all" in err and "Census 2021" in err
     assert "SaferstatsWarning" not in err and "runpy" not in err
@@ -99,3 +100,20 @@ def test_disproportionality_command_says_the_months_and_takes_a_multiplier(capsy
     m, y = pd.read_csv(tmp_path / "m.csv"), pd.read_csv(tmp_path / "y.csv")
     assert (y["rate"] - 12 * m["rate"]).abs().max() < 1e-9 * y["rate"].abs().max()
     assert y["rate"].iloc[0] == pytest.approx(y["searches"].iloc[0] / y["population"].iloc[0] * 12000, rel=1e-12)
+
+
+def test_the_census_is_the_home_offices_for_the_period(capsys, tmp_path):
+    """Session 12: the command used Census 2021 for any period (flagging 2019 searches "not like for
+    like"); it now chooses as the report does: 2011 before 2022/23 (the Home Office's denominators
+    then), and says so."""
+    import pandas as pd
+
+    f = next(saferstats.datasets.stop_search_sample_path().glob("2019-12-durham-*"))
+    out = tmp_path / "d.csv"
+    assert main(["disproportionality", str(f), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "Denominators: Census 2011 usual residents" in err and "not like for like" not in err
+    got = pd.read_csv(out)
+    want = saferstats.disproportionality(saferstats.read_stop_search(f), by=["force"], census=2011)
+    assert got["population"].tolist() == want["population"].tolist()
+    assert set(got["like_for_like"]) == {True}
