@@ -633,7 +633,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # forces where a fifth or more of the searches have no stated ethnicity: their rates count the
     # stated ones only, so they are lower than other forces' for that reason alone
     ns_by = disp.attrs.get("not_stated_by") or {}
-    high = {f: ns / n for f, (ns, n) in ns_by.items() if n >= 10 and ns >= 0.2 * n}
+    lost_by = {f: sum(r.values()) for f, r in (disp.attrs.get("unassigned_by_force") or {}).items()}
+    # (a force none of whose searches could be placed in an area has no rates to caution about)
+    high = {f: ns / n for f, (ns, n) in ns_by.items()
+            if n >= 10 and ns >= 0.2 * n and not (n - ns > 0 and lost_by.get(f, 0) >= n - ns)}
     ns_words = ""
     if high and len(ns_by) > 1:
         ns_names = _force_names(list(high))
@@ -649,7 +652,6 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
     place_words = ""
-    lost_by = {f: sum(r.values()) for f, r in (disp.attrs.get("unassigned_by_force") or {}).items()}
     lost_all = int(sum((disp.attrs.get("unassigned") or {}).values()))
     if lost_all:
         level = "local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership"
