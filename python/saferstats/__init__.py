@@ -61,7 +61,7 @@ from .io import read_stop_search
 from . import geo, monitoring
 from .monitoring import *  # noqa: F403 - the monitoring API, as listed in monitoring.__all__
 from .io import read_mha_annual
-from .published import read_flytipping, read_hate_crime, read_street_crime
+from .published import is_street_crime_file, read_flytipping, read_hate_crime, read_street_crime
 from .outcomes import (
     ItsResult,
     before_after,
@@ -108,6 +108,7 @@ __all__ = [
     "monthly_counts",
     "read_mha_annual",
     "read_street_crime",
+    "is_street_crime_file",
     "read_hate_crime",
     "read_flytipping",
     "suppress",

@@ -172,30 +172,14 @@ def _disp(args: argparse.Namespace) -> int:
     return 0
 
 
-def _policeuk_street(paths: list[Path]) -> bool:
-    """Whether the paths are police.uk street-level files as published (a folder, the download
-    .zip, or CSVs whose header has ``Crime type`` and ``Latitude``)."""
-    for p in paths:
-        if p.is_dir() or p.suffix.lower() == ".zip":
-            continue
-        try:
-            with open(p, encoding="utf-8-sig", errors="replace") as f:
-                head = f.readline()
-        except OSError:
-            return False
-        if not ("Crime type" in head and "Latitude" in head and "Longitude" in head):
-            return False
-    return True
-
-
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
-    from .published import read_street_crime
+    from .published import is_street_crime_file, read_street_crime
 
     _check_out_file(args.out)
     _check_out_file(args.geojson)
     paths: list[Path] = list(args.file)
-    if _policeuk_street(paths) and (args.lat, args.lon) == ("lat", "lon"):
+    if all(is_street_crime_file(p) for p in paths) and (args.lat, args.lon) == ("lat", "lon"):
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():

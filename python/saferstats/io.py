@@ -519,11 +519,17 @@ def _base_name(name: str) -> str:
 _MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
 
-def _police_uk_folders(path_or_paths: Any) -> Any:
+_SEARCH_FILES = ("*-stop-and-search.csv", "*-stop-and-search.csv.gz")
+
+
+def _police_uk_folders(path_or_paths: Any, inner_patterns: tuple[str, ...] = _SEARCH_FILES,
+                       own_patterns: tuple[str, ...] = ("*.csv", "*.csv.gz", "*.json", "*.json.gz")) -> Any:
     """A folder as police.uk's download unzips (``2019-12/2019-12-essex-stop-and-search.csv``, beside
-    the street and outcomes files) becomes the stop-and-search files of its ``YYYY-MM`` subfolders
-    (and its own files): pointed at the download, the reader said "folder has no .csv files", or,
-    with a stray CSV beside the month folders, read that file alone and none of the months."""
+    the street and outcomes files) becomes the files of its ``YYYY-MM`` subfolders that match
+    ``inner_patterns`` (stop-and-search by default; ``*-street.csv`` for street-level crime), and its
+    own files matching ``own_patterns``: pointed at the download, the reader said "folder has no
+    .csv files", or, with a stray CSV beside the month folders, read that file alone and none of the
+    months."""
     items = [path_or_paths] if isinstance(path_or_paths, (str, Path)) else path_or_paths
     try:
         items = list(items)
@@ -537,12 +543,11 @@ def _police_uk_folders(path_or_paths: Any) -> Any:
         except (TypeError, ValueError, OSError):
             out.append(item)
             continue
-        inner = [f for d in months for pattern in ("*-stop-and-search.csv", "*-stop-and-search.csv.gz")
-                 for f in sorted(d.glob(pattern)) if f.is_file()]
+        inner = [f for d in months for pattern in inner_patterns for f in sorted(d.glob(pattern)) if f.is_file()]
         if not inner:
             out.append(item)
             continue
-        own = sorted(f for pattern in ("*.csv", "*.csv.gz", "*.json", "*.json.gz") for f in p.glob(pattern) if f.is_file())
+        own = sorted(f for pattern in own_patterns for f in p.glob(pattern) if f.is_file())
         out.extend(own + inner)
     return out
 

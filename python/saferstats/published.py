@@ -25,6 +25,7 @@ import functools
 import io as _stdio
 import re
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,10 +36,11 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import Records
-from .exceptions import InvalidInputError, warn_user
-from .io import _blank_as_missing, _categorical, _field_map, _files, _header, _reason, _snake, _unzip_bounded
+from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
+from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
+                 _unzip_bounded)
 
-__all__ = ["read_street_crime", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
+__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
 
 #: Columns of the tidy street-level crime table, in order (``crime_id`` only with ``ids=True``).
 STREET_CRIME_COLUMNS = [
@@ -129,7 +131,8 @@ def _crime_types(crime_type: Any) -> list[str] | None:
     return out
 
 
-def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[str, list[int | None]] | None:
+def _street_header(path: Path, shown_name: str) -> tuple[str, list[str], list[str]] | None:
+    """(delimiter, header as shown, snake_case names) of a file, or None when it is empty."""
     header = _header(path)
     if not header.strip():
         return None
@@ -138,7 +141,46 @@ def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[st
         shown = next(csv.reader([header], delimiter=delim))
     except csv.Error as e:
         raise InvalidInputError(f"{shown_name}: line 1 (the header) cannot be read: {e}", "path_or_paths") from None
-    names = [_snake(c) for c in shown]
+    return delim, shown, [_snake(c) for c in shown]
+
+
+def is_street_crime_file(path: str | Path) -> bool:
+    """Whether :func:`read_street_crime` reads ``path`` as police.uk street-level crime: a folder
+    holding ``*-street.csv`` files or ``.zip`` downloads, a ``.zip`` (the reader looks inside), or a
+    CSV whose header has the columns the reader needs (``Month``, ``Crime type``, in any case or
+    spacing), by the reader's own header rule.
+
+    A file that cannot be read, or is empty, is not one (the reader would say why).
+
+    Example:
+        >>> from saferstats.datasets import street_crime_sample_path
+        >>> folder = street_crime_sample_path()
+        >>> is_street_crime_file(folder / "2021-01-hertfordshire-street.csv")
+        True
+        >>> is_street_crime_file(folder)
+        True
+    """
+    p = Path(path)
+    try:
+        if p.is_dir():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SaferstatsWarning)
+                csvs, zips = _street_inputs(p)
+                return bool(csvs or zips)
+        if p.suffix.lower() == ".zip":
+            return True
+        head = _street_header(p, str(p))
+    except (InvalidInputError, OSError):
+        return False
+    return head is not None and all(c in head[2] for c in _STREET_REQUIRED)
+
+
+def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[str, list[int | None]] | None:
+    head = _street_header(path, shown_name)
+    if head is None:
+        return None
+    delim, shown, names = head
+    header = delim.join(shown)
     missing = [c for c in _STREET_REQUIRED if c not in names]
     if missing:
         raise InvalidInputError(
@@ -150,7 +192,8 @@ def _street_plan(path: Path, shown_name: str, index: dict[str, int]) -> tuple[st
 
 def _street_inputs(path_or_paths: Any) -> tuple[list[Path], list[Path]]:
     """(csv files, zip archives) named by the argument."""
-    files = _files(path_or_paths, patterns=("*-street.csv", "*-street.csv.gz", "*.zip"))
+    own = ("*-street.csv", "*-street.csv.gz", "*.zip")
+    files = _files(_police_uk_folders(path_or_paths, ("*-street.csv", "*-street.csv.gz"), own), patterns=own)
     return ([f for f in files if f.suffix.lower() != ".zip"], [f for f in files if f.suffix.lower() == ".zip"])
 
 
@@ -170,7 +213,8 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                       ids: bool = False, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Read police.uk street-level crime CSVs into one tidy DataFrame.
 
-    Accepts a file, a folder (its ``*-street.csv`` files), the police.uk archive ``.zip`` (read
+    Accepts a file, a folder (its ``*-street.csv`` files, and those of its ``YYYY-MM`` month folders,
+    as police.uk's download unzips), the police.uk archive ``.zip`` (read
     directly: its ``YYYY-MM/YYYY-MM-<force>-street.csv`` members are streamed through a temporary
     folder in bounded batches and removed), or a list of these. Semicolon re-exports with
     snake_case headers are read too. Columns (:data:`STREET_CRIME_COLUMNS`): ``month`` as an

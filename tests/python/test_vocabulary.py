@@ -95,6 +95,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "monthly_counts": ("helper", None),
     "read_mha_annual": ("reader", None),
     "read_street_crime": ("reader", None),
+    "is_street_crime_file": ("helper", None),
     "read_hate_crime": ("reader", None),
     "read_flytipping": ("reader", None),
     # hotspot intelligence (issue 17): grids, emerging hotspots, change, prospective hotspots
