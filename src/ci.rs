@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 
 /// Minimum number of rows a rayon task takes; below this, work stays on one thread.
 pub(crate) const PAR_MIN_LEN: usize = 4096;
@@ -381,10 +381,7 @@ pub(crate) fn check_column(name: &str, xs: &[f64], domain: Domain, missing: Miss
     for (i, &x) in xs.iter().enumerate() {
         if x.is_nan() {
             if missing == Missing::Error {
-                return Err(Error::MissingValue {
-                    name: name.to_string(),
-                    index: i,
-                });
+                return Err(Error::missing(name, i, MissingAdvice::Propagate));
             }
             continue;
         }

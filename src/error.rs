@@ -35,13 +35,16 @@ pub enum Error {
         reason: String,
     },
 
-    /// A missing value (NaN) where `missing="error"` is in force.
-    #[error("missing value (NaN) in `{name}` at position {index}; pass missing=\"propagate\" to get NaN results for such rows")]
+    /// A missing value (NaN) where the function has no `missing` option, or `missing="error"` is
+    /// in force.
+    #[error("missing value (NaN) in `{name}` at position {index}{advice}")]
     MissingValue {
         /// Argument name.
         name: String,
         /// Zero-based position in the array.
         index: usize,
+        /// The `missing` option that would accept the value, when the function has one.
+        advice: MissingAdvice,
     },
 
     /// Arrays that must be the same length are not.
@@ -71,7 +74,47 @@ pub enum Error {
     Interrupted,
 }
 
+/// What a [`Error::MissingValue`] advises: the `missing` option of the function that raised it.
+/// A function without one advises nothing (the advice to pass an option it does not take misled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingAdvice {
+    /// The function has no `missing` option.
+    None,
+    /// `missing="propagate"` gives NaN results for such rows.
+    Propagate,
+    /// `missing="drop"` leaves such values out.
+    Drop,
+}
+
+impl std::fmt::Display for MissingAdvice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MissingAdvice::None => "",
+            MissingAdvice::Propagate => {
+                "; pass missing=\"propagate\" to get NaN results for such rows"
+            }
+            MissingAdvice::Drop => "; pass missing=\"drop\" to leave such values out",
+        })
+    }
+}
+
 impl Error {
+    /// Shorthand for [`Error::MissingValue`]: a NaN in `name` at `index`, with the advice of the
+    /// function's `missing` option ([`MissingAdvice::None`] when it has none).
+    ///
+    /// ```
+    /// use saferstats::error::{Error, MissingAdvice};
+    /// let e = Error::missing("lat", 3, MissingAdvice::None);
+    /// assert_eq!(e.to_string(), "missing value (NaN) in `lat` at position 3");
+    /// ```
+    pub fn missing(name: &str, index: usize, advice: MissingAdvice) -> Self {
+        Error::MissingValue {
+            name: name.to_string(),
+            index,
+            advice,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidArgument`].
     pub fn argument(name: &str, message: impl Into<String>) -> Self {
         Error::InvalidArgument {

@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 use saferstats::ci::{CiMethod, Missing};
+use saferstats::error::MissingAdvice;
 use saferstats::rates::*;
 use saferstats::Error;
 
@@ -44,13 +45,7 @@ fn negative_count_is_an_error() {
 #[test]
 fn nan_is_an_error_by_default_and_propagates_on_request() {
     let err = rate_ci(&[1.0, f64::NAN], &[10.0, 10.0], &RateOptions::default()).unwrap_err();
-    assert_eq!(
-        err,
-        Error::MissingValue {
-            name: "count".into(),
-            index: 1
-        }
-    );
+    assert_eq!(err, Error::missing("count", 1, MissingAdvice::Propagate));
     let opts = RateOptions {
         missing: Missing::Propagate,
         ..RateOptions::default()

@@ -262,3 +262,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_missing_value_advises_only_the_functions_own_missing_option() {
+    let o = TrendOptions::default();
+    let e = poisson_trend(&[1., f64::NAN, 3.], &[10.; 3], &[0., 1., 2.], &o).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "missing value (NaN) in `count` at position 1; pass missing=\"propagate\" to get NaN results for such rows"
+    );
+    // Mann-Kendall's option leaves NaNs out: it has no "propagate"
+    let e = mann_kendall(&[1., 2., f64::NAN, 4.], 0.95, false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "missing value (NaN) in `values` at position 2; pass missing=\"drop\" to leave such values out"
+    );
+    // the E-test has no missing option: no advice
+    let e = saferstats::monitoring::etest::e_test(f64::NAN, 2., 1., 1.).unwrap_err();
+    assert_eq!(e.to_string(), "missing value (NaN) in `k1` at position 0");
+}

@@ -21,7 +21,9 @@ pub fn to_py(err: Error) -> PyErr {
         Error::InvalidValue { name, index, .. } => {
             InvalidInputError::new_err((msg, name, Some(index)))
         }
-        Error::MissingValue { name, index } => MissingValueError::new_err((msg, name, Some(index))),
+        Error::MissingValue { name, index, .. } => {
+            MissingValueError::new_err((msg, name, Some(index)))
+        }
         Error::LengthMismatch { name_b, .. } => {
             LengthMismatchError::new_err((msg, name_b, None::<usize>))
         }

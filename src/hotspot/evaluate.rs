@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 
 /// One row per cumulative top-k cell, cells in descending predicted density.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -39,10 +39,7 @@ pub struct PaiTable {
 fn check_nonneg(name: &str, v: &[f64]) -> Result<()> {
     if let Some(i) = v.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
         return Err(if v[i].is_nan() {
-            Error::MissingValue {
-                name: name.into(),
-                index: i,
-            }
+            Error::missing(name, i, MissingAdvice::None)
         } else {
             Error::value(name, i, v[i], "must be a finite number >= 0")
         });

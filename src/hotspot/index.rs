@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 
 /// Haversine distance in radians between (lat1, lon1) and (lat2, lon2) given in radians —
 /// the formula of `sklearn.metrics.pairwise.haversine_distances`.
@@ -100,16 +100,10 @@ pub fn to_radians_checked(lat: &[f64], lon: &[f64]) -> Result<(Vec<f64>, Vec<f64
     crate::ci::check_lengths(&[("lat", lat.len()), ("lon", lon.len())])?;
     for (i, (&a, &b)) in lat.iter().zip(lon).enumerate() {
         if a.is_nan() {
-            return Err(Error::MissingValue {
-                name: "lat".into(),
-                index: i,
-            });
+            return Err(Error::missing("lat", i, MissingAdvice::None));
         }
         if b.is_nan() {
-            return Err(Error::MissingValue {
-                name: "lon".into(),
-                index: i,
-            });
+            return Err(Error::missing("lon", i, MissingAdvice::None));
         }
         if !(-90.0..=90.0).contains(&a) {
             return Err(Error::value(

@@ -20,17 +20,14 @@
 use rayon::prelude::*;
 use statrs::function::gamma::{gamma_lr, gamma_ur, ln_gamma};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 
 /// Counts above this are refused (the sum would take too long; use a normal test).
 pub const MAX_COUNT: f64 = 1e10;
 
 fn check_count(name: &str, i: usize, k: f64) -> Result<()> {
     if k.is_nan() {
-        return Err(Error::MissingValue {
-            name: name.into(),
-            index: i,
-        });
+        return Err(Error::missing(name, i, MissingAdvice::None));
     }
     if k < 0.0 || k.fract() != 0.0 || k > MAX_COUNT {
         return Err(Error::value(
@@ -45,10 +42,7 @@ fn check_count(name: &str, i: usize, k: f64) -> Result<()> {
 
 fn check_exposure(name: &str, i: usize, n: f64) -> Result<()> {
     if n.is_nan() {
-        return Err(Error::MissingValue {
-            name: name.into(),
-            index: i,
-        });
+        return Err(Error::missing(name, i, MissingAdvice::None));
     }
     if !(n > 0.0 && n.is_finite()) {
         return Err(Error::value(

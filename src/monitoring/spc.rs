@@ -41,7 +41,7 @@
 //! O(n) time and memory; series run in parallel.
 
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 use crate::trend::Groups;
 
 /// XmR limit constant: 3 / d2 with d2 = 1.128 (NHSRplotthedots uses 2.66).
@@ -402,10 +402,7 @@ pub fn spc(
     }
     for (i, &v) in values.iter().enumerate() {
         if v.is_nan() {
-            return Err(Error::MissingValue {
-                name: "values".into(),
-                index: i,
-            });
+            return Err(Error::missing("values", i, MissingAdvice::None));
         }
         if v.is_infinite() {
             return Err(Error::value("values", i, v, "not finite"));
@@ -416,10 +413,7 @@ pub fn spc(
         if let Some(d) = den {
             let di = d[i];
             if di.is_nan() {
-                return Err(Error::MissingValue {
-                    name: "denominators".into(),
-                    index: i,
-                });
+                return Err(Error::missing("denominators", i, MissingAdvice::None));
             }
             if !(di > 0.0 && di.is_finite()) {
                 return Err(Error::value(

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use statrs::function::gamma::{gamma_lr, gamma_ur};
 
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 
 choice! {
     /// The test used by [`unusual_periods`].
@@ -75,10 +75,7 @@ pub fn unusual_periods(
     }
     for (i, &v) in values.iter().enumerate() {
         if v.is_nan() {
-            return Err(Error::MissingValue {
-                name: "values".into(),
-                index: i,
-            });
+            return Err(Error::missing("values", i, MissingAdvice::None));
         }
         if !(v >= 0.0 && v.is_finite() && v.fract() == 0.0 && v <= super::etest::MAX_COUNT) {
             return Err(Error::value(

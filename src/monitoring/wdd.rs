@@ -17,7 +17,7 @@
 //! its test `wdd(c(308,318), c(207,110), c(150,140), c(178,157))`: total −118, SE √1568,
 //! z −2.98, 95% CI −196 to −40.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 use crate::special::z_two_sided;
 
 /// One row of a WDD table.
@@ -66,10 +66,7 @@ pub struct Wdd {
 fn check_pair(name: &str, v: [f64; 2]) -> Result<()> {
     for (i, &x) in v.iter().enumerate() {
         if x.is_nan() {
-            return Err(Error::MissingValue {
-                name: name.into(),
-                index: i,
-            });
+            return Err(Error::missing(name, i, MissingAdvice::None));
         }
         if !(x >= 0.0 && x.is_finite()) {
             return Err(Error::value(name, i, x, "a count must be ≥ 0 and finite"));
@@ -193,10 +190,7 @@ pub fn wdd_harm(estimates: &[f64], se: &[f64], weights: &[f64], confidence: f64)
     ] {
         for (i, &x) in v.iter().enumerate() {
             if x.is_nan() {
-                return Err(Error::MissingValue {
-                    name: name.into(),
-                    index: i,
-                });
+                return Err(Error::missing(name, i, MissingAdvice::None));
             }
             if !x.is_finite() || (nonneg && x < 0.0) {
                 return Err(Error::value(

@@ -96,9 +96,14 @@ impl Groups {
                 value,
                 reason: format!("{reason} ({noun} {g})"),
             },
-            Error::MissingValue { name, index } => Error::MissingValue {
+            Error::MissingValue {
+                name,
+                index,
+                advice,
+            } => Error::MissingValue {
                 name,
                 index: start + index,
+                advice,
             },
             Error::InvalidArgument { name, message } => Error::InvalidArgument {
                 name,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::groups::Groups;
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 use crate::special::{check_confidence, norm_ppf, p_two_sided};
 
 /// The Mann–Kendall trend test with Sen's slope.
@@ -107,10 +107,7 @@ fn present(x: &[f64], skip_missing: bool) -> Result<(Vec<f64>, Vec<f64>)> {
     for (i, &xi) in x.iter().enumerate() {
         if xi.is_nan() {
             if !skip_missing {
-                return Err(Error::MissingValue {
-                    name: "values".into(),
-                    index: i,
-                });
+                return Err(Error::missing("values", i, MissingAdvice::Drop));
             }
             continue;
         }

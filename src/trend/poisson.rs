@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::groups::Groups;
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 use crate::glm::{
     fit_log_link, fit_negbin2_ml, mle_exists, t_critical, t_p_two_sided, Design, Family,
 };
@@ -164,10 +164,7 @@ fn check_trend_series(
             continue;
         }
         if v.is_nan() {
-            return Err(Error::MissingValue {
-                name: "count".into(),
-                index: i,
-            });
+            return Err(Error::missing("count", i, MissingAdvice::Propagate));
         }
         if !v.is_finite() || v < 0.0 || v.fract() != 0.0 {
             return Err(Error::value(
