@@ -1095,6 +1095,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
                                                                          "dispersion_ratio", "n_periods", "method"]], 2)))
         s.tables[-1].frame.attrs["no_trend"] = no_trend
+        # the years each council's trend is over (from a change of reporting basis on, for some)
+        s.tables[-1].frame.attrs["spans"] = {str(a): f"{g.min()} to {g.max()}"
+                                             for a, g in data.groupby(area, observed=True)[period]}
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
         steps = _doubling_steps(data, area, period, count)
         if steps:

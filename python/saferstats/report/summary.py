@@ -162,6 +162,8 @@ def describe_trend(apc: Any, lower: Any, upper: Any, *, confidence: float = 0.95
     'Race hate crime rose by an average of 14% a year from 2011/12 to 2018/19 (95% CI +12% to +17%), a statistically significant upward trend'
     >>> describe_trend(-1.6, -7.0, 4.1, subject="Fly-tipping in St Albans")
     'Fly-tipping in St Albans: no statistically significant trend (-1.6% a year, 95% CI -7% to +4.1%)'
+    >>> describe_trend(-1.6, -7.0, 4.1, subject="Fly-tipping in St Albans", span="2012/13 to 2021/22")
+    'Fly-tipping in St Albans, 2012/13 to 2021/22: no statistically significant trend (-1.6% a year, 95% CI -7% to +4.1%)'
     """
     a, lo, hi = _num(apc), _num(lower), _num(upper)
     if a is None or lo is None or hi is None:
@@ -172,7 +174,7 @@ def describe_trend(apc: Any, lower: Any, upper: Any, *, confidence: float = 0.95
         return f"{subject} rose by an average of {fmt_pct(abs(a))} a year{when} ({ci}), a statistically significant upward trend"
     if hi < 0:
         return f"{subject} fell by an average of {fmt_pct(abs(a))} a year{when} ({ci}), a statistically significant downward trend"
-    return f"{subject}: no statistically significant trend ({fmt_pct(a, signed=True)} a year, {ci})"
+    return f"{subject}{', ' + span if span else ''}: no statistically significant trend ({fmt_pct(a, signed=True)} a year, {ci})"
 
 
 # ------------------------------------------------------------------------ the summary
@@ -642,21 +644,28 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         no_trend = [display_name(a) for a in tr.attrs.get("no_trend", [])]
         if no_trend:  # the councils whose counting changed (named with their figures in the section)
             parts.append(f"no annual % change for {_names(no_trend)}, whose counting changed (see the section)")
-        out.append("Fly-tipping over the whole series: " + "; ".join(parts) + ".")
+        spans = tr.attrs.get("spans") or {}
+        one_span = next(iter(set(spans.values()))) if len(set(spans.values())) == 1 else ""
+        if not (len(tr) == 1 and not absent and not no_trend):
+            # (one authority: the sentence below gives its estimate; this one would say it twice)
+            out.append(f"Fly-tipping over the whole series{f' ({one_span})' if one_span else ''}: "
+                       + "; ".join(parts) + ".")
         if up and not absent:
             # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
             rising = tr[tr[lab].astype(str).isin(up)]
             top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
             step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {display_name(top[lab])}")
+                                      subject=f"Fly-tipping in {display_name(top[lab])}",
+                                      span=str(spans.get(str(top[lab]), "")))
                        + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)" if step else "")
                        + ".")
         elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
             step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {display_name(one[lab])}")
+                                      subject=f"Fly-tipping in {display_name(one[lab])}",
+                                      span=str(spans.get(str(one[lab]), "")))
                        + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
                           if step else "") + ".")
     land = _table(s, "flytipping_land")
