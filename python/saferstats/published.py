@@ -60,6 +60,15 @@ STREET_CRIME_COLUMNS = [
     "source_line",
 ]
 
+#: The places police.uk's anonymised map points are named by when the point is a feature, not a street
+#: (``"On or near Supermarket"``): the same name stands for many places, so it cannot locate one.
+POLICEUK_MAP_FEATURES = frozenset({
+    "Airport/Airfield", "Bus/Coach Station", "Conference/Exhibition Centre", "Further/Higher Educational Building",
+    "Hospital", "Nightclub", "Park/Open Space", "Parking Area", "Pedestrian Subway", "Petrol Station",
+    "Police Station", "Prison", "Shopping Area", "Sports/Recreation Area", "Supermarket", "Theatre/Concert Hall",
+    "Theme/Adventure Park",
+})
+
 #: The crime types police.uk publishes (street-level files since May 2013).
 CRIME_TYPES = [
     "Anti-social behaviour",

@@ -714,14 +714,17 @@ def _next_clusters(others: pd.DataFrame) -> str:
               if "place" in others.columns else [""] * len(others))
     dists = ([display_name(d) if pd.notna(d) and str(d) else "" for d in others["district"]]
              if "district" in others.columns else [""] * len(others))
+    def counted(p: str, n: int) -> str:  # "Gates Way (pedestrian subway, 124)", not "... (pedestrian subway) (124)"
+        return f"{p[:-1]}, {n:,})" if p.endswith(")") else f"{p} ({n:,})"
+
     if all(places) and len(set(dists)) == 1:
-        return ("; the next largest are around " + ", ".join(f"{p} ({n:,})" for p, n in zip(places, k))
+        return ("; the next largest are around " + ", ".join(counted(p, n) for p, n in zip(places, k))
                 + (f", all in {dists[0]}" if dists[0] else ""))
     if all(places):
         return "; the next largest are around " + "; ".join(
             (f"{p}, {d}" if d else p) + f" ({n:,})" for p, d, n in zip(places, dists, k))
     return "; the next largest are " + ", ".join(
-        (f"around {p}, {d}" if p and d else f"around {p}" if p else f"in {d}") + f" ({n:,})"
+        f"around {p}, {d} ({n:,})" if p and d else f"around {counted(p, n)}" if p else f"in {d} ({n:,})"
         for p, d, n in zip(places, dists, k))
 
 
