@@ -621,6 +621,27 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
     return arr, None
 
 
+def _reads_as_periods(labels: Any) -> bool:
+    """Whether ``labels`` (an index or columns) are period labels — financial years, years as
+    text, months, dates — in increasing order (plain numbers, e.g. a RangeIndex, are not)."""
+    if labels is None or len(labels) < 2 or pd.api.types.is_numeric_dtype(getattr(labels, "dtype", None)):
+        return False
+    if all(isinstance(v, numbers.Real) for v in labels):
+        return False
+    try:
+        t, _ = _parse_periods(pd.Series(list(labels)), "index")
+    except InvalidInputError:
+        return False
+    return bool(np.all(np.diff(t) > 0))
+
+
+def _series_label(index: Any, row: int) -> str:
+    """``" (label)"`` for row ``row`` of a DataFrame's index (nothing for a plain position)."""
+    if index is None or isinstance(index, pd.RangeIndex) or not 0 <= row < len(index):
+        return ""
+    return f" ({plain(index[row])})"
+
+
 def _gap_labels(labels: Any) -> list[str] | None:
     """Labels of the observations that follow a gap, when ``labels`` read as periods with gaps
     (else None)."""
@@ -704,6 +725,15 @@ def mann_kendall(
         if gaps:
             warn_user(f"mann_kendall: the periods have gaps (before {', '.join(gaps[:5])}); Sen's slope is per step, "
                       "not per unit of time — pass times= to use the real spacing")
+    if isinstance(values, pd.DataFrame) and n_rows > 1 and _reads_as_periods(values.index) \
+            and not _reads_as_periods(values.columns):
+        # a pivot with the periods down the side (pivot(index="period", columns=...)): each row is
+        # one series here, so every test would run across the categories within one period
+        first, last = plain(values.index[0]), plain(values.index[-1])
+        cols = ", ".join(repr(plain(c)) for c in list(values.columns)[:4]) + (", ..." if n_cols > 4 else "")
+        warn_user(f"mann_kendall: each row of a DataFrame is one series, and these rows are periods ({first} ... "
+                  f"{last}): each test runs across the columns ({cols}) within one period, not over time — "
+                  "pass values.T to test each column over the periods")
     if n_cols and n_cols < 10:
         warn_user(f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10")
     flat = np.ascontiguousarray(arr.ravel())
@@ -719,12 +749,23 @@ def mann_kendall(
     except MissingValueError as exc:
         pos = exc.index if exc.index is not None else 0
         row, col = divmod(pos, max(n_cols, 1))
-        where = f"series {row}, position {col}" if n_rows > 1 else f"position {col}"
+        col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
+        where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
+                 else f"position {col}{col_label}")
         raise MissingValueError(
             f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
             pos,
         ) from None
+    except InvalidInputError as exc:
+        # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
+        m = re.search(r"\brow (\d+):", str(exc))
+        label = _series_label(index, int(m.group(1))) if m else ""
+        if not label:
+            raise
+        assert m is not None
+        raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
+                                plain(index[int(m.group(1))])) from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,
