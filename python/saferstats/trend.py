@@ -275,6 +275,13 @@ def shares(
     Note strands can overlap (an offence may have several motivating factors); the denominator
     here is the sum over categories, i.e. shares of motivating factors, as the Home Office tables.
 
+    A total row among the categories would be counted in its own denominator: the strand series of
+    :func:`saferstats.read_hate_crime` carries ``motivating_factors`` and ``offences`` (the
+    table's "Total number of ..." rows), and with them race is 24% of 2018/19 instead of 70%.
+    Categories named as totals (``offences``, ``motivating_factors``, ``Total ...``, ``All ...``)
+    or whose count is the sum of the others in their group get a
+    :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"strand": ["Race", "Disability", "Other"], "count": [75, 12, 13]})
     >>> saferstats.shares(df)[["strand", "count", "total", "share", "lower", "upper"]].round(1)
@@ -295,6 +302,7 @@ def shares(
             category,
             rows[0],
         )
+    _warn_total_categories(data, x, keys, category)
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
@@ -320,6 +328,38 @@ def shares(
     out["confidence"] = float(confidence)
     out["method"] = ci["method"].array
     return out
+
+
+_TOTAL_NAMES = {"offences", "all offences", "total offences", "motivating factors", "total", "all", "all strands",
+                "total number of offences", "total number of motivating factors"}
+
+
+def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
+    """Warn when a category of :func:`shares` is a total of the others (its count would be counted
+    twice in the denominator): named as one, or equal to the sum of the other categories of its
+    group (at least two others, not themselves named as totals)."""
+    names = [str(plain(v)) for v in data[category].tolist()]
+    norm = [re.sub(r"[\s_]+", " ", n).strip().lower() for n in names]
+    named = np.array([n in _TOTAL_NAMES or n.startswith(("total ", "all ")) for n in norm], dtype=bool)
+    summed = np.zeros(len(names), dtype=bool)
+    groups = (pd.Series(range(len(names))).groupby([data[k].to_numpy() for k in keys]).indices.values()
+              if keys else [np.arange(len(names))])
+    for pos in groups:
+        pos = np.asarray(pos, dtype=int)
+        keep = pos[~named[pos] & np.isfinite(x[pos])]
+        if len(keep) < 3:
+            continue
+        rest = x[keep].sum()
+        for i in keep:
+            if x[i] > 0 and x[i] == rest - x[i]:
+                summed[i] = True
+    flagged = list(dict.fromkeys(n for n, f in zip(names, named | summed) if f))
+    if flagged:
+        shown = ", ".join(repr(n) for n in flagged[:6])
+        warn_user(f"shares: categor{'y' if len(flagged) == 1 else 'ies'} {shown} of column {category!r} "
+                  f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
+                  "the other categories), so every share is understated (each count is also in the total); leave "
+                  f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
 
 
 def _sorted_groups(
