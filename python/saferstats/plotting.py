@@ -131,7 +131,9 @@ def plot_funnel(
     ax.axhline(target, color="black", lw=1, label=f"target {_number_label(target)}")
     for name, colour in _SIG_COLOURS.items():
         m = (sig == name).to_numpy()
-        if m.any():
+        if m.any() and name == "Not applicable":  # no value to draw: counted in the legend, not plotted
+            ax.scatter([], [], s=22, color=colour, label=f"Not applicable (no value, not drawn): {int(m.sum())}")
+        elif m.any():
             ax.scatter(d[m], value[m], s=22, color=colour, label=name, zorder=3, edgecolor="white", linewidth=0.5)
     if highlight:
         wanted = [highlight] if isinstance(highlight, str) else list(highlight)
@@ -147,13 +149,27 @@ def plot_funnel(
             warn_user(f"plot_funnel: `highlight` {missing[:5]} not among the labels, so not marked"
                       + (" (give labels=)" if labels is None else "") + (f" ({hint})" if hint else ""))
         highlight = wanted
+        if labels is not None:
+            # a highlighted point with no value (City of London: no population in the Home Office table)
+            # is not drawn, so it cannot be marked: say so rather than leave it out silently
+            blank = [str(name) for i, name in enumerate(labels)
+                     if str(name) in {str(h) for h in wanted} and not np.isfinite(value[i])]
+            if blank:
+                from .exceptions import warn_user
+
+                warn_user(f"plot_funnel: `highlight` {blank[:5]} not marked: no value to draw (a missing numerator or "
+                          "denominator)")
     if labels is not None:
         for i, name in enumerate(labels):
-            if name in highlight:
+            if name in highlight and np.isfinite(value[i]):
                 ax.annotate(name, (d[i], value[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
     unit = {"proportion": "%" if mult == 100 else f"per {mult:,.0f}", "rate": f"rate per {mult:,.0f}", "ratio": "ratio"}
     ax.set_ylabel(ylabel or unit.get(kind, "value"))
     ax.set_xlabel(xlabel or {"rate": "population", "ratio": "expected count"}.get(kind, "denominator"))
+    if np.nanmax(d) >= 10_000:  # populations as written (8,908,100), not in units of 1e7
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     limits = (f"over-dispersed limits, phi {od['phi']:.3g}, tau2 {od['tau2']:.3g}" if od_used
               else "PHE exact limits" + ("; not over-dispersed" if od is not None else ""))
     ax.set_title(title or f"Funnel plot ({kind}; {limits}, 95% and 99.8%)", fontsize=10)
