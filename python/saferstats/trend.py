@@ -845,6 +845,9 @@ def year_on_year(
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
     between periods in the table.
 
+    A group with a single period has nothing to compare: it has no row in the result, and a
+    :class:`~saferstats.SaferstatsWarning` names it (often a category relabelled between years).
+
     Missing counts or populations (a figure the source did not publish): ``missing="error"``
     (default) raises :class:`~saferstats.MissingValueError` naming the column and row;
     ``missing="propagate"`` keeps the row in its series, so the comparisons into and out of that
@@ -935,6 +938,15 @@ def year_on_year(
     if not len(gkeys) and len(data):
         warn_user(f"year_on_year: no {'group' if keys else 'series'} has two periods (column {period!r}); there is "
                   "no change to compute")
+    else:
+        # a group with one period has no pair and no row in the result: say so, never drop it silently
+        # (a category relabelled between years, e.g. OSCE "Official Records" -> "Police Records")
+        lone = [(g, pos[0]) for g, pos in groups if len(pos) == 1]
+        if lone:
+            shown = "; ".join(f"{_key_text(g)} ({plain(data[period].iloc[i])})" for g, i in lone[:6])
+            warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
+                      f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
+                      "another period is a separate series)")
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
     out["period_to"] = labels[b_idx_arr] if len(b_idx_arr) else []
