@@ -801,9 +801,8 @@ def mann_kendall(
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
         label = _series_label(index, int(m.group(1))) if m else ""
-        if not label:
+        if not label or m is None or index is None:
             raise
-        assert m is not None
         raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
                                 plain(index[int(m.group(1))])) from None
     out = pd.DataFrame(
