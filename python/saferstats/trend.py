@@ -1112,6 +1112,18 @@ def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kin
                       f"{fn}: `target` {target:g} is about {1 / slip:,.0f} times the points' overall value "
                       f"{overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
             return
+    # a target per another multiplier (168.6 per 100,000 given to per-1,000 points): a power of ten
+    # out, within the same factor 2
+    for k in range(1, 7):
+        for slip in (10.0 ** k, 10.0 ** -k):
+            if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
+                per = mult / slip
+                other = f"a value per {per:,.0f}" if per >= 1 and float(per).is_integer() else "on another scale"
+                how = f"1/{slip:,.0f} of" if slip > 1 else f"{1 / slip:,.0f} times"
+                warn_user(f"{fn}: `target` {target:g} is about {how} the points' overall value "
+                          f"{overall:,.4g} per {mult:,.0f}: it looks like {other} (the values are per {mult:,.0f}); "
+                          f"give it per `multiplier` ({target * slip:,.4g})")
+                return
 
 
 def funnel_significance(
