@@ -42,6 +42,17 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     The City of London has no published population (``#N/A`` in the source): its population and
     rate are missing (NaN), not dropped.
 
+    Like for like: each force has one population for both years (Hertfordshire 1,184,400), so a
+    change in its rate is the change in its count. The 43 territorial forces leave out the British
+    Transport Police, so they add up to less than the England and Wales totals of the bulletin's
+    strand table (:func:`hate_crime_national`): 99,821 offences in 2018-19 against 103,379. Force
+    names are the Home Office's ("Avon and Somerset", "London, City of", "Metropolitan Police");
+    :func:`census2011_by_force` spells four differently, so join on
+    ``saferstats.geography.force_id`` of each name, not on the names.
+
+    >>> df = hate_crime_by_force()
+    >>> int(df.query("year == '2018-19'")["offences"].sum())
+    99821
     >>> df = hate_crime_by_force()
     >>> df.loc[(df.force == "Hertfordshire"), ["year", "offences", "population"]]
            year  offences  population
@@ -129,7 +140,21 @@ def census2011_by_force() -> pd.DataFrame:
 
     One row per force (``force``); columns ``All``, the five broad groups (``White``,
     ``Mixed``, ``Asian``, ``Black``, ``Other``) and the 18 detailed groups (e.g.
-    ``"White: Irish"``), as published. Force names as in the source (e.g. ``"Avon & Somerset"``).
+    ``"White: Irish"``), as published. Force names as in the source (e.g. ``"Avon & Somerset"``):
+    four differ from the Home Office hate crime table's ("Avon & Somerset", "Devon & Cornwall",
+    "City of London", "Metropolitan" against "Avon and Somerset", "Devon and Cornwall", "London,
+    City of", "Metropolitan Police"), and a merge on the names drops those forces without a word.
+    Join on ``saferstats.geography.force_id`` (the police.uk identifier) of each side's name:
+
+    >>> from saferstats.geography import force_id
+    >>> hate = hate_crime_by_force().query("year == '2018-19'")
+    >>> both = hate.assign(fid=hate.force.map(force_id)).merge(
+    ...     census2011_by_force().assign(fid=lambda d: d.force.map(force_id)), on="fid")
+    >>> len(both), len(hate.merge(census2011_by_force(), on="force"))
+    (43, 39)
+
+    These are 2011 residents: the hate crime table's rates for 2017-18 and 2018-19 are on its own
+    ``population`` column (mid-year estimates), not on either Census.
     The long table :func:`saferstats.disproportionality` takes is
     ``saferstats.census_population("force", census=2011)``; Census 2021 is the default there.
 

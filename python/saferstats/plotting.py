@@ -13,7 +13,7 @@ import pandas as pd
 from ._confidence import normalise_confidence
 from ._frames import accepts_frames, aligned, check_same_order, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
-from .trend import _DEFAULT_MULT, _overdispersion_applies, funnel_limits, funnel_significance, funnel_target, parse_periods, poisson_trend
+from .trend import _DEFAULT_MULT, _overdispersion_applies, _parse_periods, funnel_limits, funnel_significance, funnel_target, poisson_trend
 from .rates import rate_ci
 
 __all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi",
@@ -131,7 +131,9 @@ def plot_funnel(
     ax.axhline(target, color="black", lw=1, label=f"target {_number_label(target)}")
     for name, colour in _SIG_COLOURS.items():
         m = (sig == name).to_numpy()
-        if m.any():
+        if m.any() and name == "Not applicable":  # no value to draw: counted in the legend, not plotted
+            ax.scatter([], [], s=22, color=colour, label=f"Not applicable (no value, not drawn): {int(m.sum())}")
+        elif m.any():
             ax.scatter(d[m], value[m], s=22, color=colour, label=name, zorder=3, edgecolor="white", linewidth=0.5)
     if highlight:
         wanted = [highlight] if isinstance(highlight, str) else list(highlight)
@@ -147,13 +149,27 @@ def plot_funnel(
             warn_user(f"plot_funnel: `highlight` {missing[:5]} not among the labels, so not marked"
                       + (" (give labels=)" if labels is None else "") + (f" ({hint})" if hint else ""))
         highlight = wanted
+        if labels is not None:
+            # a highlighted point with no value (City of London: no population in the Home Office table)
+            # is not drawn, so it cannot be marked: say so rather than leave it out silently
+            blank = [str(name) for i, name in enumerate(labels)
+                     if str(name) in {str(h) for h in wanted} and not np.isfinite(value[i])]
+            if blank:
+                from .exceptions import warn_user
+
+                warn_user(f"plot_funnel: `highlight` {blank[:5]} not marked: no value to draw (a missing numerator or "
+                          "denominator)")
     if labels is not None:
         for i, name in enumerate(labels):
-            if name in highlight:
+            if name in highlight and np.isfinite(value[i]):
                 ax.annotate(name, (d[i], value[i]), xytext=(5, 5), textcoords="offset points", fontsize=8)
     unit = {"proportion": "%" if mult == 100 else f"per {mult:,.0f}", "rate": f"rate per {mult:,.0f}", "ratio": "ratio"}
     ax.set_ylabel(ylabel or unit.get(kind, "value"))
     ax.set_xlabel(xlabel or {"rate": "population", "ratio": "expected count"}.get(kind, "denominator"))
+    if np.nanmax(d) >= 10_000:  # populations as written (8,908,100), not in units of 1e7
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     limits = (f"over-dispersed limits, phi {od['phi']:.3g}, tau2 {od['tau2']:.3g}" if od_used
               else "PHE exact limits" + ("; not over-dispersed" if od is not None else ""))
     ax.set_title(title or f"Funnel plot ({kind}; {limits}, 95% and 99.8%)", fontsize=10)
@@ -174,6 +190,7 @@ def plot_trend(
     fit: bool = True,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "auto",
     use_t: bool = False,
+    missing: Literal["error", "drop"] = "error",
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
@@ -184,41 +201,150 @@ def plot_trend(
     gives the APC limits from Student's t on the residual degrees of freedom (R's ``summary.glm``),
     better on the few years of a local series than the normal default.
 
+    The x axis is labelled with the periods as written (``2017/18``, not ``2017.0``; a financial
+    year is placed at its starting year). A period missing from a series (2015/16, 2017/18) breaks
+    its line rather than joining across the gap. A group with fewer than 3 periods, or whose trend
+    is not estimable, gets no trend line: its legend entry says why, a
+    :class:`~saferstats.SaferstatsWarning` names it, and the title mentions a dashed trend only when
+    one is drawn. ``missing``: a count or population the source did not publish (NaN) raises
+    :class:`~saferstats.MissingValueError` naming the column and row (``"error"``, default);
+    ``"drop"`` leaves such rows out (the line breaks there; the trend uses the periods that have
+    figures) with a warning naming them.
+
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
     >>> nat = saferstats.datasets.hate_crime_national().query("strand in ['Disability', 'Transgender']")
     >>> ax = plot_trend(nat, population=None, period="year", by="strand")
     >>> len(ax.get_lines())
     4
+    >>> [t.get_text() for t in ax.get_xticklabels()][:3]
+    ['2011/12', '2012/13', '2013/14']
     """
+    from .exceptions import MissingValueError, warn_user
+    from ._frames import choice_option, plain
+
     level = normalise_confidence(confidence)
     if not isinstance(level, float):
         raise InvalidInputError("plot_trend draws one confidence band: give one level, e.g. 0.95", "confidence")
     confidence = level
+    missing = choice_option("missing", missing, ("error", "drop"))
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInputError(f"`data` must be a DataFrame, got {type(data).__name__}", "data")
+    value_cols = [count] + ([population] if population is not None else [])
+    for kw, col in [("count", count), ("population", population), ("period", period), ("by", by)]:
+        if col is not None and col not in data.columns:
+            raise InvalidInputError(f"column {col!r} (keyword `{kw}`) is not in the data; columns: "
+                                    f"{list(data.columns)[:12]}", kw)
+    # a missing count or population, named by its row in the caller's table (not its position
+    # inside a group) before anything is drawn
+    na = np.zeros(len(data), dtype=bool)
+    for col in value_cols:
+        na |= data[col].isna().to_numpy()
+    if na.any():
+        rows = np.flatnonzero(na)
+
+        def _where(i: int) -> str:
+            what = ", ".join(str(plain(data[k].iloc[i])) for k in [*([by] if by is not None else []), period])
+            return f"row {plain(data.index[i])!r} ({what})"
+
+        if missing == "error":
+            i = int(rows[0])
+            col = next(c for c in value_cols if pd.isna(data[c].iloc[i]))
+            raise MissingValueError(
+                f"plot_trend: missing value (NaN) in column {col!r} at {_where(i)}; {len(rows)} row(s) in all — pass "
+                "missing='drop' to leave them out (the line breaks there and the trend uses the periods that have "
+                "figures)", col, plain(data.index[i]))
+        shown = "; ".join(_where(int(i)) for i in rows[:5]) + ("; ..." if len(rows) > 5 else "")
+        warn_user(f"plot_trend: {len(rows)} row(s) with a missing count or population left out (the line breaks "
+                  f"there): {shown}")
     ax = _axes(ax)
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
+    ticks: dict[float, str] = {}
+    step_all: float | None = None
+    fitted_groups: list[tuple[Any, pd.DataFrame, np.ndarray, Any]] = []
+    no_trend: dict[str, str] = {}
+    series_lines: list[Any] = []
     for key, g in groups:
-        t = parse_periods(g[period], column=period)
-        order = np.argsort(t)
+        t, step = _parse_periods(g[period], period)
+        order = np.argsort(t, kind="stable")
         g = g.iloc[order]
         t = t[order]
+        for x, lab in zip(t, g[period].tolist()):
+            ticks.setdefault(float(x), str(plain(lab)))
         pop = g[population].to_numpy(dtype=float) if population is not None else np.ones(len(g))
         mult = multiplier if population is not None else 1.0
-        r = rate_ci(g[count].to_numpy(dtype=float), pop, multiplier=mult, confidence=confidence)
-        label = "" if key is None else f"{key}"
-        (line,) = ax.plot(t, r["rate"], marker="o", ms=3, label=label or None)
-        ax.fill_between(t, r["lower"], r["upper"], color=line.get_color(), alpha=0.2, lw=0)
-        if fit and len(g) >= 3:
-            tr = poisson_trend(g, count=count, population=population, period=period, confidence=confidence,
-                               dispersion=dispersion, use_t=use_t).iloc[0]
+        r = rate_ci(g[count].to_numpy(dtype=float), pop, multiplier=mult, confidence=confidence,
+                    missing="propagate" if missing == "drop" else "error")
+        rate, lo, hi = (r[c].to_numpy(dtype=float) for c in ("rate", "lower", "upper"))
+        # a period absent from the series breaks the line (a NaN point between the two sides)
+        d = np.diff(t)
+        unit = step if step is not None else (float(d[d > 0].min()) if np.any(d > 0) else 1.0)
+        step_all = unit if step_all is None else min(step_all, unit)
+        gaps = np.flatnonzero(d > unit * (1 + 1e-6))
+        xs = np.insert(t, gaps + 1, t[gaps] + unit / 2)
+        rate, lo, hi = (np.insert(v, gaps + 1, np.nan) for v in (rate, lo, hi))
+        label = "" if key is None else f"{plain(key)}"
+        (line,) = ax.plot(xs, rate, marker="o", ms=3, label=label or None)
+        series_lines.append(line)
+        ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
+        if fit:
+            have = ~g[value_cols].isna().any(axis=1).to_numpy()
+            n_have = int(have.sum())
+            if n_have < 3:
+                no_trend[label or "the series"] = f"{n_have} period{'s' if n_have != 1 else ''}; a trend needs at least 3"
+                if label:
+                    line.set_label(f"{label} (no trend: {no_trend[label]})")
+            else:
+                fitted_groups.append((key, g[have], t[have], line))
+    drawn = 0
+    trend_lines: dict[int, Any] = {}
+    if fitted_groups:
+        sub = pd.concat([g for _, g, _, _ in fitted_groups])
+        trends = poisson_trend(sub, count=count, population=population, period=period, by=by, confidence=confidence,
+                               dispersion=dispersion, use_t=use_t)
+        by_key = {plain(k): row for k, row in trends.set_index(by).iterrows()} if by is not None else None
+        for key, g, t, line in fitted_groups:
+            tr = trends.iloc[0] if by_key is None else by_key[plain(key)]
+            label = "" if key is None else f"{plain(key)}"
             if np.isfinite(tr["apc"]):
-                fitted = np.exp(tr["intercept"] + tr["beta"] * t) * (mult if population is not None else 1.0)
-                ax.plot(t, fitted, ls="--", color=line.get_color(),
-                        label=f"{label} trend {tr['apc']:+.1f}%/yr ({tr['apc_lower']:+.1f} to {tr['apc_upper']:+.1f})".strip())
+                mult = multiplier if population is not None else 1.0
+                fitted = np.exp(tr["intercept"] + tr["beta"] * t) * mult
+                (trend_lines[id(line)],) = ax.plot(
+                    t, fitted, ls="--", color=line.get_color(),
+                    label=f"{label} trend {tr['apc']:+.1f}%/yr ({tr['apc_lower']:+.1f} to {tr['apc_upper']:+.1f})".strip())
+                drawn += 1
+            else:
+                why = str(tr.get("note", "") or "not estimable")
+                no_trend[label or "the series"] = f"not estimable: {why}"
+                if label:
+                    line.set_label(f"{label} (no trend: not estimable)")
+    if fit and no_trend:
+        names = "; ".join(f"{k} ({v})" for k, v in list(no_trend.items())[:6]) + ("; ..." if len(no_trend) > 6 else "")
+        warn_user(f"plot_trend: no trend line for {len(no_trend)} of {len(groups)} series: {names}")
+    # periods as written on the axis: every label when there are few, else every k-th (months over
+    # many years keep matplotlib's year ticks, where 2014 is January 2014)
+    labelled = len(data) > 0 and all(isinstance(v, str) for v in data[period].tolist())
+    if labelled and ticks and (len(ticks) <= 12 or (step_all is not None and step_all >= 1)):
+        xs_sorted = sorted(ticks)
+        every = max(1, int(np.ceil(len(xs_sorted) / 12)))
+        chosen = xs_sorted[::every]
+        ax.set_xticks(chosen)
+        ax.set_xticklabels([ticks[x] for x in chosen])
+        if len(chosen) > 8:
+            ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel(period)
     ax.set_ylabel(f"rate per {multiplier:,.0f}" if population is not None else count)
-    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
-    ax.legend(fontsize=7)
+    trend_note = "; dashed: log-linear trend" if drawn else ""
+    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method){trend_note}", fontsize=10)
+    # each series' trend beside it in the legend
+    handles = []
+    for ln in series_lines:
+        handles.append(ln)
+        if id(ln) in trend_lines:
+            handles.append(trend_lines[id(ln)])
+    handles = [h for h in handles if not str(h.get_label()).startswith("_")]
+    if handles:
+        ax.legend(handles=handles, fontsize=7)
     return ax
 
 

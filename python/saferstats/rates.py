@@ -221,12 +221,14 @@ def rate_ratio(
 
     Examples
     --------
-    Hertfordshire hate crime 2018-19 (1,600 / 1,184,400) vs 2017-18 (1,468 / 1,195,700):
+    Hertfordshire hate crime 2018-19 against 2017-18, as the Home Office table publishes them
+    (:func:`saferstats.datasets.hate_crime_by_force`: 1,600 and 1,468 offences, one population,
+    1,184,400, for both years — so the ratio of the rates is the ratio of the counts):
 
     >>> import saferstats
-    >>> saferstats.rate_ratio(1600, 1_184_400, 1468, 1_195_700).round(4)
+    >>> saferstats.rate_ratio(1600, 1_184_400, 1468, 1_184_400).round(4)
         ratio   lower   upper       z  p_value    method  confidence
-    0  1.1003  1.0251  1.1811  2.6451   0.0082  wald-log        0.95
+    0  1.0899  1.0154  1.1699  2.3824   0.0172  wald-log        0.95
     """
     return _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing, percent=False)
 

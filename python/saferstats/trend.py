@@ -275,6 +275,13 @@ def shares(
     Note strands can overlap (an offence may have several motivating factors); the denominator
     here is the sum over categories, i.e. shares of motivating factors, as the Home Office tables.
 
+    A total row among the categories would be counted in its own denominator: the strand series of
+    :func:`saferstats.read_hate_crime` carries ``motivating_factors`` and ``offences`` (the
+    table's "Total number of ..." rows), and with them race is 24% of 2018/19 instead of 70%.
+    Categories named as totals (``offences``, ``motivating_factors``, ``Total ...``, ``All ...``)
+    or whose count is the sum of the others in their group get a
+    :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"strand": ["Race", "Disability", "Other"], "count": [75, 12, 13]})
     >>> saferstats.shares(df)[["strand", "count", "total", "share", "lower", "upper"]].round(1)
@@ -295,6 +302,7 @@ def shares(
             category,
             rows[0],
         )
+    _warn_total_categories(data, x, keys, category)
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
@@ -320,6 +328,38 @@ def shares(
     out["confidence"] = float(confidence)
     out["method"] = ci["method"].array
     return out
+
+
+_TOTAL_NAMES = {"offences", "all offences", "total offences", "motivating factors", "total", "all", "all strands",
+                "total number of offences", "total number of motivating factors"}
+
+
+def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
+    """Warn when a category of :func:`shares` is a total of the others (its count would be counted
+    twice in the denominator): named as one, or equal to the sum of the other categories of its
+    group (at least two others, not themselves named as totals)."""
+    names = [str(plain(v)) for v in data[category].tolist()]
+    norm = [re.sub(r"[\s_]+", " ", n).strip().lower() for n in names]
+    named = np.array([n in _TOTAL_NAMES or n.startswith(("total ", "all ")) for n in norm], dtype=bool)
+    summed = np.zeros(len(names), dtype=bool)
+    groups = (pd.Series(range(len(names))).groupby([data[k].to_numpy() for k in keys]).indices.values()
+              if keys else [np.arange(len(names))])
+    for pos in groups:
+        pos = np.asarray(pos, dtype=int)
+        keep = pos[~named[pos] & np.isfinite(x[pos])]
+        if len(keep) < 3:
+            continue
+        rest = x[keep].sum()
+        for i in keep:
+            if x[i] > 0 and x[i] == rest - x[i]:
+                summed[i] = True
+    flagged = list(dict.fromkeys(n for n, f in zip(names, named | summed) if f))
+    if flagged:
+        shown = ", ".join(repr(n) for n in flagged[:6])
+        warn_user(f"shares: categor{'y' if len(flagged) == 1 else 'ies'} {shown} of column {category!r} "
+                  f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
+                  "the other categories), so every share is understated (each count is also in the total); leave "
+                  f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
 
 
 def _sorted_groups(
@@ -621,6 +661,27 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
     return arr, None
 
 
+def _reads_as_periods(labels: Any) -> bool:
+    """Whether ``labels`` (an index or columns) are period labels — financial years, years as
+    text, months, dates — in increasing order (plain numbers, e.g. a RangeIndex, are not)."""
+    if labels is None or len(labels) < 2 or pd.api.types.is_numeric_dtype(getattr(labels, "dtype", None)):
+        return False
+    if all(isinstance(v, numbers.Real) for v in labels):
+        return False
+    try:
+        t, _ = _parse_periods(pd.Series(list(labels)), "index")
+    except InvalidInputError:
+        return False
+    return bool(np.all(np.diff(t) > 0))
+
+
+def _series_label(index: Any, row: int) -> str:
+    """``" (label)"`` for row ``row`` of a DataFrame's index (nothing for a plain position)."""
+    if index is None or isinstance(index, pd.RangeIndex) or not 0 <= row < len(index):
+        return ""
+    return f" ({plain(index[row])})"
+
+
 def _gap_labels(labels: Any) -> list[str] | None:
     """Labels of the observations that follow a gap, when ``labels`` read as periods with gaps
     (else None)."""
@@ -704,6 +765,15 @@ def mann_kendall(
         if gaps:
             warn_user(f"mann_kendall: the periods have gaps (before {', '.join(gaps[:5])}); Sen's slope is per step, "
                       "not per unit of time — pass times= to use the real spacing")
+    if isinstance(values, pd.DataFrame) and n_rows > 1 and _reads_as_periods(values.index) \
+            and not _reads_as_periods(values.columns):
+        # a pivot with the periods down the side (pivot(index="period", columns=...)): each row is
+        # one series here, so every test would run across the categories within one period
+        first, last = plain(values.index[0]), plain(values.index[-1])
+        cols = ", ".join(repr(plain(c)) for c in list(values.columns)[:4]) + (", ..." if n_cols > 4 else "")
+        warn_user(f"mann_kendall: each row of a DataFrame is one series, and these rows are periods ({first} ... "
+                  f"{last}): each test runs across the columns ({cols}) within one period, not over time — "
+                  "pass values.T to test each column over the periods")
     if n_cols and n_cols < 10:
         warn_user(f"Mann-Kendall on {n_cols} values: the normal approximation is rough below 10")
     flat = np.ascontiguousarray(arr.ravel())
@@ -719,12 +789,22 @@ def mann_kendall(
     except MissingValueError as exc:
         pos = exc.index if exc.index is not None else 0
         row, col = divmod(pos, max(n_cols, 1))
-        where = f"series {row}, position {col}" if n_rows > 1 else f"position {col}"
+        col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
+        where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
+                 else f"position {col}{col_label}")
         raise MissingValueError(
             f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
             pos,
         ) from None
+    except InvalidInputError as exc:
+        # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
+        m = re.search(r"\brow (\d+):", str(exc))
+        label = _series_label(index, int(m.group(1))) if m else ""
+        if not label or m is None or index is None:
+            raise
+        raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
+                                plain(index[int(m.group(1))])) from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,
@@ -763,6 +843,9 @@ def year_on_year(
     :class:`~saferstats.SaferstatsWarning` names them. One step is a year for years and
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
     between periods in the table.
+
+    A group with a single period has nothing to compare: it has no row in the result, and a
+    :class:`~saferstats.SaferstatsWarning` names it (often a category relabelled between years).
 
     Missing counts or populations (a figure the source did not publish): ``missing="error"``
     (default) raises :class:`~saferstats.MissingValueError` naming the column and row;
@@ -854,6 +937,15 @@ def year_on_year(
     if not len(gkeys) and len(data):
         warn_user(f"year_on_year: no {'group' if keys else 'series'} has two periods (column {period!r}); there is "
                   "no change to compute")
+    else:
+        # a group with one period has no pair and no row in the result: say so, never drop it silently
+        # (a category relabelled between years, e.g. OSCE "Official Records" -> "Police Records")
+        lone = [(g, pos[0]) for g, pos in groups if len(pos) == 1]
+        if lone:
+            shown = "; ".join(f"{_key_text(g)} ({plain(data[period].iloc[i])})" for g, i in lone[:6])
+            warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
+                      f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
+                      "another period is a separate series)")
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
     out["period_to"] = labels[b_idx_arr] if len(b_idx_arr) else []
@@ -1020,6 +1112,18 @@ def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kin
                       f"{fn}: `target` {target:g} is about {1 / slip:,.0f} times the points' overall value "
                       f"{overall:,.4g} per {mult:,.0f}: give it per `multiplier` ({target * slip:,.4g})")
             return
+    # a target per another multiplier (168.6 per 100,000 given to per-1,000 points): a power of ten
+    # out, within the same factor 2
+    for k in range(1, 7):
+        for slip in (10.0 ** k, 10.0 ** -k):
+            if overall > 0 and abs(np.log(target * slip / overall)) < np.log(2):
+                per = mult / slip
+                other = f"a value per {per:,.0f}" if per >= 1 and float(per).is_integer() else "on another scale"
+                how = f"1/{slip:,.0f} of" if slip > 1 else f"{1 / slip:,.0f} times"
+                warn_user(f"{fn}: `target` {target:g} is about {how} the points' overall value "
+                          f"{overall:,.4g} per {mult:,.0f}: it looks like {other} (the values are per {mult:,.0f}); "
+                          f"give it per `multiplier` ({target * slip:,.4g})")
+                return
 
 
 def funnel_significance(
