@@ -300,7 +300,7 @@ def test_the_report_trend_figure_shows_the_tables_t_limits():
         with warnings.catch_warnings():
             warnings.simplefilter("error", SaferstatsWarning)
             saferstats.plot_trend(nat, population=None, period="year", by="strand", ax=ax, fit=False)
-            _trend_lines(ax, nat, 0.95)
+            assert _trend_lines(ax, nat, 0.95)  # it says whether it drew a trend (the report's title says so)
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
     finally:
         plt.close(fig)

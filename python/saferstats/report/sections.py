@@ -391,22 +391,24 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         fig, ax = _fig()
         shown_nat = pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"])
         ss.plot_trend(shown_nat, population=None, period="year", by="strand", ax=ax, confidence=conf, fit=False)
-        _trend_lines(ax, shown_nat, conf)
+        if _trend_lines(ax, shown_nat, conf):  # (drawn here, not by plot_trend: the title says so itself)
+            ax.set_title(f"{conf * 100:g}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     return s
 
 
-def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> None:
+def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
     """The dashed log-linear trend of each strand on a ``plot_trend(..., fit=False)`` chart, with its
     APC and limits in the legend as ``plot_trend`` writes them, but from the same fit as the table:
-    ``dispersion="auto"`` with t on the residual df (``plot_trend`` itself has no ``use_t``)."""
+    ``dispersion="auto"`` with t on the residual df, and drawn only where the table has an estimate.
+    Whether any trend was drawn."""
     import saferstats as ss
 
     tr = ss.poisson_trend(data, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
                           use_t=True).set_index("strand")
     lines = {str(ln.get_label()): ln for ln in ax.get_lines()}
-    handles = []
+    handles, drawn = [], False
     for key, g in data.groupby("strand", sort=True):
         r = tr.loc[key]
         if str(key) not in lines:
@@ -416,7 +418,9 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> None:
             t = np.sort(ss.parse_periods(g["year"], column="year"))
             handles += ax.plot(t, np.exp(r["intercept"] + r["beta"] * t), ls="--", color=lines[str(key)].get_color(),
                                label=f"{key} trend {r['apc']:+.1f}%/yr ({r['apc_lower']:+.1f} to {r['apc_upper']:+.1f})")
+            drawn = True
     ax.legend(handles=handles, fontsize=7)
+    return drawn
 
 
 def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, area: str, count: str, pop: str,
