@@ -18,6 +18,7 @@ __all__ = [
     "mha_annual_excerpt_path",
     "street_crime_sample_path",
     "hate_crime_table_path",
+    "hate_crime_strands_path",
     "flytipping_table_path",
     "flytipping_hertfordshire",
     "hertfordshire_asb",
@@ -252,6 +253,18 @@ def hate_crime_table_path() -> Path:
     from pathlib import Path
 
     return Path(str(_path("hate_crime_by_force_2017-18_2018-19.csv")))
+
+
+def hate_crime_strands_path() -> Path:
+    """The Home Office's national hate crime series by strand (Table 2 of the 2018/19 bulletin,
+    2011/12 to 2018/19) as published, for :func:`saferstats.read_hate_crime`.
+
+    >>> hate_crime_strands_path().suffix
+    '.csv'
+    """
+    from pathlib import Path
+
+    return Path(str(_path("hate_crime_national_strands_2011-12_2018-19.csv")))
 
 
 def flytipping_table_path() -> Path:

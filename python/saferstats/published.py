@@ -499,6 +499,26 @@ def _read_sheet(path: Path, sheet: str | None, arg: str,
     raise InvalidInputError(f"{path}: expected a .csv, .ods or .xlsx file", arg)
 
 
+_SUPERSCRIPTS = str.maketrans("\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "123456789")
+
+
+def _footnote_marker(header: Any) -> str | None:
+    """The footnote a period heading points to: ``"2017/18³"`` (or ``"2017/183"``, as a CSV export
+    flattens the superscript) -> ``"3"``; None without one."""
+    m = re.fullmatch(r"\d{4}[/-]\d{2}([\d\u00b9\u00b2\u00b3\u2074-\u2079]+)", str(header or "").strip())
+    return m.group(1).translate(_SUPERSCRIPTS) if m else None
+
+
+def _footnotes(rows: list[list[Any]]) -> dict[str, str]:
+    """The numbered notes under a published table (``"3. Merseyside police have revised ..."``)."""
+    out = {}
+    for row in rows:
+        m = re.match(r"^\s*(\d+)\.\s*(\S.*)$", str(row[0] or "") if row else "")
+        if m:
+            out[m.group(1)] = " ".join(m.group(2).split())
+    return out
+
+
 def _one_file(path: Any, arg: str) -> Path:
     files = _files(path, patterns=("*.csv", "*.ods", "*.xlsx"))
     if len(files) != 1:
@@ -627,9 +647,18 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     superscript) and numbers, ``N/A``/``..`` as missing (never zero), trailing spaces. Periods come
     out as ``"YYYY/YY"``. A CSV export, or a sheet of the ODS/XLSX workbook (``sheet=``), is read.
     ``df.attrs["dropped"]`` lists every cell that is not a number (with file, line and column) and
-    ``df.attrs["summary"]`` counts rows, missing and unparsable cells.
+    ``df.attrs["summary"]`` counts rows, missing and unparsable cells. In the strand series the
+    totals are rows too: ``df.attrs["totals"]`` names them (``motivating_factors``, ``offences``),
+    to be left out before shares of the strands (one offence can have several motivating factors,
+    so the strands add up to the motivating factors, not the offences); ``df.attrs["footnotes"]``
+    gives the note a period's marker points to (``{"2017/18": "Merseyside police have revised
+    figures for 2017/18."}``).
 
     >>> import saferstats
+    >>> s = saferstats.read_hate_crime(saferstats.datasets.hate_crime_strands_path())
+    >>> s.attrs["totals"], s.attrs["footnotes"]["2017/18"]
+    (['motivating_factors', 'offences'], 'Merseyside police have revised figures for 2017/18.')
+    >>> strands = s[~s.strand.isin(s.attrs["totals"])]
     >>> t = saferstats.read_hate_crime(saferstats.datasets.hate_crime_table_path())
     >>> herts = t[(t.force == "Hertfordshire") & (t.period == "2018/19")]
     >>> int(herts.offences.iloc[0]), int(herts.population.iloc[0])
@@ -705,6 +734,12 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         if not records:
             raise InvalidInputError(f"{src}: the strand table has no strand rows (Race, Religion, ...)", "path")
         out = pd.DataFrame.from_records(records)
+        # the two totals are rows of the table, not strands: named, so that shares leave them out
+        out.attrs["totals"] = [t for t in ("motivating_factors", "offences") if t in set(out["strand"])]
+        notes = _footnotes(rows[header_at + 1:])
+        marked = {p: notes[m] for p, h, _k in periods if (m := _footnote_marker(h)) and m in notes}
+        if marked:  # "2017/18³": "Merseyside police have revised figures for 2017/18." (kept, not dropped)
+            out.attrs["footnotes"] = marked
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),

@@ -168,6 +168,30 @@ def test_hate_crime_strand_table_footnotes_and_na():
     assert list(wide.columns) == [f"{y}/{(y + 1) % 100:02d}" for y in range(2011, 2019)]
 
 
+def test_hate_crime_strand_table_names_its_totals_and_keeps_its_footnote(tmp_path):
+    """Session 13: the table's two totals came out as strands (`shares` over them put race at 24% of
+    2018/19, not 70%) and the note "2017/18³" points to was dropped. Reference: the file's own lines,
+    read with the csv module."""
+    path = ss.datasets.hate_crime_strands_path()
+    t = ss.read_hate_crime(path)
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        lines = list(csv.reader(fh))
+    totals = [r[0] for r in lines if r and r[0].startswith("Total number of")]
+    assert totals == ["Total number of motivating factors", "Total number of offences"]
+    assert t.attrs["totals"] == ["motivating_factors", "offences"]
+    note = next(r[0] for r in lines if r and r[0].startswith("3. "))
+    assert t.attrs["footnotes"] == {"2017/18": note[3:]}
+    strands = t[~t.strand.isin(t.attrs["totals"])]
+    race = strands[strands.period == "2018/19"]
+    share = race.loc[race.strand == "race", "count"].iloc[0] / race["count"].sum()
+    assert round(share * 100) == 70  # 78,991 of the 112,637 motivating factors in 2018/19, as published
+    # a superscript marker (the workbook's own "2017/18³") points to the same note
+    f = tmp_path / "s.csv"
+    f.write_text("Hate crime strand,2016/17,2017/18\u00b3,2018/19\nRace,1,2,3\n\n3. A note.\n", encoding="utf-8")
+    u = ss.read_hate_crime(f)
+    assert u.attrs["footnotes"] == {"2017/18": "A note."} and u.attrs["totals"] == []
+
+
 def test_hate_crime_messy_cells(tmp_path):
     f = tmp_path / "t.csv"
     f.write_text('Force,Year,Race,Total number of offences,Population\n'
