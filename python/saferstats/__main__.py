@@ -20,9 +20,12 @@ neutralised (a leading ``'`` on text starting with ``= + - @``, tab or CR).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -96,12 +99,36 @@ def _check_out_file(out: Path | None) -> None:
         raise OutputError(f"--out {out}: the folder {parent} is not writable")
 
 
+#: Published shorthand for "no figure" (ONS ``..``, ``[c]`` confidential, ``[x]`` not available, ``[z]``
+#: not applicable, ``[u]``/``[w]`` low reliability/no respondents): missing, never a number.
+_NO_FIGURE = ["..", "[c]", "[x]", "[z]", "[u]", "[w]"]
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV as published: thousands separators (``"567,700"``) read as numbers, the published
+    shorthand for no figure as missing, and the rows labelled by their line in the file (the header
+    is line 1), so that an error names the line to look at."""
     check_input_file(path, "file")
     try:
-        return pd.read_csv(path)
+        df = pd.read_csv(path, thousands=",", na_values=_NO_FIGURE, encoding="utf-8-sig")
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInputError(f"{path}: cannot read CSV ({type(exc).__name__}: {exc})", "file") from exc
+    df.index = pd.RangeIndex(2, len(df) + 2, name="line")
+    return df
+
+
+@contextlib.contextmanager
+def _on_lines(path: Path, *, missing_flag: bool = False) -> Iterator[None]:
+    """A library error on a CSV read by :func:`_read_csv` names the line of the file ("on line 29 of
+    Hate crime.csv", not "at row 29"), and advises the command's ``--missing`` where it has one
+    (the library's ``missing="propagate"`` is not an option of a command)."""
+    try:
+        yield
+    except SaferstatsError as exc:
+        msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", str(exc))
+        hint = re.compile(r'; pass missing="propagate"')
+        msg = hint.sub("; pass --missing propagate", msg) if missing_flag else re.sub(r"; pass missing=.*$", "", msg)
+        raise type(exc)(msg, exc.argument, exc.index) from None
 
 
 def _require(df: pd.DataFrame, path: Path, **cols: str) -> None:
@@ -127,7 +154,9 @@ def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, population=args.population)
-    out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence, method=args.method)
+    with _on_lines(args.file, missing_flag=True):
+        out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
+                      method=args.method, missing=args.missing)
     _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out)
     return 0
 
@@ -139,8 +168,9 @@ def _trend(args: argparse.Namespace) -> int:
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, period=args.period)
     pop = None if args.population in ("", "none") else args.population
-    res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                        confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t)
+    with _on_lines(args.file):
+        res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
+                            confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t)
     _write(res, args.out)
     return 0
 
@@ -235,7 +265,8 @@ def _s136(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{args.file}: this is {what}, not one row per detention; the s136 command needs the "
                                 "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
                                 "saferstats.s136_summary)", "file")
-    res = s136_summary(df, threshold=args.threshold, confidence=args.confidence)
+    with _on_lines(args.file):
+        res = s136_summary(df, threshold=args.threshold, confidence=args.confidence)
     _write(res.published().rates, args.out)
     return 0
 
@@ -317,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--multiplier", type=float, default=100_000)
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--method", default="phe", choices=["phe", "exact", "byar"])
+    p.add_argument("--missing", default="error", choices=["error", "propagate"],
+                   help="a row with no count or population (e.g. '#N/A'): stop naming its line (error), or no "
+                        "rate for it (propagate)")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     p.set_defaults(func=_rates)
 
