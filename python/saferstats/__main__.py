@@ -126,8 +126,10 @@ def _on_lines(path: Path, *, missing_flag: bool = False) -> Iterator[None]:
         yield
     except SaferstatsError as exc:
         msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", str(exc))
-        hint = re.compile(r'; pass missing="propagate"')
-        msg = hint.sub("; pass --missing propagate", msg) if missing_flag else re.sub(r"; pass missing=.*$", "", msg)
+        if missing_flag:  # missing="propagate" / missing='drop' -> --missing propagate / --missing drop
+            msg = re.sub(r"""\bmissing=["'](\w+)["']""", r"--missing \1", msg)
+        else:
+            msg = re.sub(r"""(;|\s+—) pass missing=.*$""", "", msg)
         raise type(exc)(msg, exc.argument, exc.index) from None
 
 
@@ -161,16 +163,44 @@ def _rates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _strand_table(path: Path) -> pd.DataFrame | None:
+    """The Home Office's hate crime series by strand as published (Table 2 of the bulletin: title
+    lines, then ``Hate crime strand, 2011/12, ...``), read by :func:`read_hate_crime`; None for any
+    other file (read as a plain CSV)."""
+    from .published import read_hate_crime
+
+    check_input_file(path, "file")
+    if path.suffix.lower() != ".csv":
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
+            t = read_hate_crime(path)
+    except SaferstatsError:
+        return None
+    if t.attrs.get("summary", {}).get("layout") != "strand":
+        return None
+    return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))  # an error names the file's line
+
+
 def _trend(args: argparse.Namespace) -> int:
     from .trend import poisson_trend
 
     _check_out_file(args.out)
-    df = _read_csv(args.file)
-    _require(df, args.file, count=args.count, period=args.period)
     pop = None if args.population in ("", "none") else args.population
-    with _on_lines(args.file):
+    strands = _strand_table(args.file)
+    if strands is not None:  # the Home Office bulletin's series by strand (title lines, years across)
+        df, pop = strands, None
+        args.count, args.period, args.by = "count", "period", ["strand"]
+        print(f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to {df['period'].iloc[-1]}; "
+              "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
+    else:
+        df = _read_csv(args.file)
+    _require(df, args.file, count=args.count, period=args.period)
+    with _on_lines(args.file, missing_flag=True):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                            confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t)
+                            confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
+                            missing=args.missing)
     _write(res, args.out)
     return 0
 
@@ -365,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
                         "normal by default")
     p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
+                   help="a row with no count or population: stop naming its line (error), fit each group on the "
+                        "periods it has (drop), or no trend for that group (propagate)")
     p.add_argument("--out", type=Path)
     p.set_defaults(func=_trend)
 

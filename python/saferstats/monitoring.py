@@ -1491,7 +1491,7 @@ def peer_compare(
             gap = [i for i in used if np.isnan(arr[i])]
             if gap:
                 raise MissingValueError(
-                    f"column {col!r}: area {names[gap[0]]!r} (row {data.index[gap[0]]!r}) has no figure (NaN) and is "
+                    f"column {col!r}: area {names[gap[0]]!r} (row {plain(data.index[gap[0]])!r}) has no figure (NaN) and is "
                     "compared or a peer; leave it out of `peers` / `areas` or give its figure", col, gap[0])
         own = pd.DataFrame({"lower": np.nan, "upper": np.nan}, index=range(len(num)))
         ci = rate_ci(num[used], den[used], multiplier=multiplier, confidence=conf)

@@ -491,7 +491,7 @@ def poisson_trend(
     if absent.any():
         rows = np.flatnonzero(absent)
         where = "; ".join(
-            f"row {data.index[i]!r} ({', '.join(str(data[k].iloc[i]) for k in [*keys, period])})" for i in rows[:10]
+            f"row {plain(data.index[i])!r} ({', '.join(str(data[k].iloc[i]) for k in [*keys, period])})" for i in rows[:10]
         ) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
         if missing == "error":
             col = count if np.isnan(y[rows[0]]) else population
