@@ -120,15 +120,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
 @contextlib.contextmanager
 def _on_lines(path: Path, *, missing_flag: bool = False) -> Iterator[None]:
     """A library error on a CSV read by :func:`_read_csv` names the line of the file ("on line 29 of
-    Hate crime.csv", not "at row 29"), and advises the command's ``--missing`` where it has one
-    (the library's ``missing="propagate"`` is not an option of a command)."""
+    Hate crime.csv", not "at row 29"), and drops the library's advice to pass ``missing=`` where the
+    command has no ``--missing``."""
     try:
         yield
     except SaferstatsError as exc:
         msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", str(exc))
-        if missing_flag:  # missing="propagate" / missing='drop' -> --missing propagate / --missing drop
-            msg = re.sub(r"""\bmissing=["'](\w+)["']""", r"--missing \1", msg)
-        else:
+        if not missing_flag:  # (with --missing, main gives the advice in the command's terms: _as_flags)
             msg = re.sub(r"""(;|\s+—) pass missing=.*$""", "", msg)
         raise type(exc)(msg, exc.argument, exc.index) from None
 
@@ -301,15 +299,32 @@ def _s136(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
+    """A library message's advice in the command's terms: ``pass multiplier=12000`` -> ``pass
+    --multiplier 12000`` for an option the command has (``saferstats disproportionality
+    --multiplier``), so that the advice can be followed as written.
+
+    >>> _as_flags("for yearly rates pass multiplier=12000 (12/months)", argparse.Namespace(multiplier=1000.0))
+    'for yearly rates pass --multiplier 12000 (12/months)'
+    >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))
+    "pass missing='drop'"
+    """
+    for key in vars(args or argparse.Namespace()):
+        if not key.startswith("_") and key not in ("func", "file", "paths", "out", "verbose"):
+            msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"--{key.replace('_', '-')} \2", msg)
+    return msg
+
+
+def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
-    script's, ``<frozen runpy>:88``): the message alone, like the errors."""
+    script's, ``<frozen runpy>:88``): the message alone, like the errors, its advice in the
+    command's options (:func:`_as_flags`)."""
     for w in caught:
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
-            print(f"saferstats: warning: {w.message}", file=sys.stderr)
+            print(f"saferstats: warning: {_as_flags(str(w.message), args)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
@@ -455,13 +470,13 @@ def main(argv: list[str] | None = None) -> int:
                 warnings.simplefilter("always", SaferstatsWarning)
                 return int(args.func(args))
         finally:  # outside the recording: other warnings are re-issued to the caller's filters, not recorded again
-            _print_warnings(caught)
+            _print_warnings(caught, args)
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
         return 130
     except (SaferstatsError, OSError, ValueError, TypeError, KeyError) as exc:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
-        msg = str(exc) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
+        msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
         return 2
 

@@ -118,3 +118,15 @@ def test_an_integer_row_label_reads_plainly():
     with pytest.raises(saferstats.SaferstatsError) as e:
         saferstats.poisson_trend(d)
     assert "at row 2 (3)" in str(e.value) and "np.int64" not in str(e.value)
+
+
+def test_library_advice_reads_as_the_commands_options(capsys):
+    """The library's warnings advise keywords ("for yearly rates pass multiplier=4000"); on the command
+    line the advice names the command's option ("pass --multiplier 4000"), which can be followed as
+    written."""
+    sample = saferstats.datasets.stop_search_sample_path()
+    assert main(["disproportionality", str(sample)]) == 0
+    err = capsys.readouterr().err
+    assert "for yearly rates pass --multiplier 4000" in err and "multiplier=" not in err
+    assert main(["disproportionality", str(sample), "--multiplier", "4000"]) == 0
+    assert "for yearly rates" not in capsys.readouterr().err
