@@ -401,6 +401,21 @@ pub(crate) fn check_column(name: &str, xs: &[f64], domain: Domain, missing: Miss
     Ok(())
 }
 
+/// Check a column of counts (finite, ≥ 0) and its column of denominators (positive, finite): the
+/// same length, and NaN per `missing`. Each is `(name, values)`.
+pub(crate) fn check_counts(
+    counts: (&str, &[f64]),
+    denominators: (&str, &[f64]),
+    missing: Missing,
+) -> Result<()> {
+    check_lengths(&[
+        (counts.0, counts.1.len()),
+        (denominators.0, denominators.1.len()),
+    ])?;
+    check_column(counts.0, counts.1, Domain::NonNegative, missing)?;
+    check_column(denominators.0, denominators.1, Domain::Positive, missing)
+}
+
 /// Check row `i` of a (count, denominator) pair of columns named `names`: `Ok(false)` when either
 /// value is missing (NaN: the row is skipped), an [`Error::InvalidValue`] naming the column and
 /// row when the count is negative or infinite or the denominator is not positive and finite.

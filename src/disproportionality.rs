@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::ci::{check_column, check_lengths, CiMethod, Domain, Estimate, Missing, PAR_MIN_LEN};
+use crate::ci::{check_counts, check_lengths, CiMethod, Estimate, Missing, PAR_MIN_LEN};
 use crate::error::{Error, Result};
 use crate::rates::{rate_ci, RateOptions};
 use crate::special::{check_confidence, z_two_sided};
@@ -132,13 +132,12 @@ pub fn disproportionality(
     opts: &DispOptions,
 ) -> Result<DispColumns> {
     check_confidence(opts.confidence)?;
-    check_lengths(&[
-        ("searches", searches.len()),
-        ("population", population.len()),
-        ("reference", reference.len()),
-    ])?;
-    check_column("searches", searches, Domain::NonNegative, Missing::Error)?;
-    check_column("population", population, Domain::Positive, Missing::Error)?;
+    check_counts(
+        ("searches", searches),
+        ("population", population),
+        Missing::Error,
+    )?;
+    check_lengths(&[("searches", searches.len()), ("reference", reference.len())])?;
     check_reference(reference, searches.len())?;
     let rates = rate_ci(
         searches,
@@ -292,13 +291,8 @@ pub fn outcome_tests(
     confidence: f64,
 ) -> Result<OutcomeColumns> {
     check_confidence(confidence)?;
-    check_lengths(&[
-        ("hits", hits.len()),
-        ("n", n.len()),
-        ("reference", reference.len()),
-    ])?;
-    check_column("hits", hits, Domain::NonNegative, Missing::Error)?;
-    check_column("n", n, Domain::Positive, Missing::Error)?;
+    check_counts(("hits", hits), ("n", n), Missing::Error)?;
+    check_lengths(&[("hits", hits.len()), ("reference", reference.len())])?;
     for (i, (&x, &m)) in hits.iter().zip(n).enumerate() {
         if x > m {
             return Err(Error::value(

@@ -84,4 +84,9 @@ pub(crate) mod test_fixtures {
             .map(|x| x.as_f64().unwrap())
             .collect()
     }
+
+    /// `tests/fixtures/audit_trend.json` (R's glm / summary.glm values; generate_audit_trend.R).
+    pub(crate) fn audit_trend() -> serde_json::Value {
+        serde_json::from_str(include_str!("../tests/fixtures/audit_trend.json")).unwrap()
+    }
 }

@@ -367,8 +367,7 @@ mod tests {
     /// Wald p (tests/fixtures/audit_trend.json `its`).
     #[test]
     fn its_use_t_matches_r() {
-        let fx: serde_json::Value =
-            serde_json::from_str(include_str!("../tests/fixtures/audit_trend.json")).unwrap();
+        let fx = crate::test_fixtures::audit_trend();
         let cases = fx["its"].as_array().unwrap();
         assert_eq!(cases.len(), 6);
         for r in cases {

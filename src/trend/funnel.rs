@@ -292,20 +292,9 @@ pub fn funnel_significance(
     funnel: &Funnel,
 ) -> Result<Vec<FunnelSignificance>> {
     let (kind, target, multiplier) = (funnel.kind, funnel.target, funnel.multiplier);
-    crate::ci::check_lengths(&[
-        ("numerators", numerators.len()),
-        ("denominators", denominators.len()),
-    ])?;
-    crate::ci::check_column(
-        "numerators",
-        numerators,
-        crate::ci::Domain::NonNegative,
-        crate::ci::Missing::Propagate,
-    )?;
-    crate::ci::check_column(
-        "denominators",
-        denominators,
-        crate::ci::Domain::Positive,
+    crate::ci::check_counts(
+        ("numerators", numerators),
+        ("denominators", denominators),
         crate::ci::Missing::Propagate,
     )?;
     if kind == FunnelKind::Proportion {

@@ -387,8 +387,7 @@ mod tests {
     /// (tests/fixtures/audit_trend.json, generate_audit_trend.R).
     #[test]
     fn use_t_matches_r_summary_glm_and_default_stays_normal() {
-        let fx: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/fixtures/audit_trend.json")).unwrap();
+        let fx = crate::test_fixtures::audit_trend();
         let rows = fx["rows"].as_array().unwrap();
         assert_eq!(rows.len(), 16);
         for r in rows {
