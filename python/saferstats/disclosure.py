@@ -110,9 +110,43 @@ class _Cells:
 
 # ------------------------------------------------------------------------------------ roles
 
+# words that make a column a value derived from counts in tables named by people, not by saferstats
+# (NHS England's CrudeRate / StdRate, "Rate per 100,000", "% of total", "LCL"): not counts
+_DERIVED_WORDS = {"rate", "rates", "ratio", "ratios", "percent", "percentage", "pct", "proportion", "share", "lcl",
+                  "ucl", "ci", "interval"}
+
+
+def _name_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^0-9a-z]+", spaced.lower()) if w]
+
+
 def _is_derived_name(name: str) -> bool:
     n = name.lower()
-    return n in _DERIVED_EXACT or n.startswith(_DERIVED_PREFIXES) or n.endswith(_DERIVED_SUFFIXES)
+    if n in _DERIVED_EXACT or n.startswith(_DERIVED_PREFIXES) or n.endswith(_DERIVED_SUFFIXES) or "%" in n:
+        return True
+    words = _name_words(name)
+    return any(w in _DERIVED_WORDS for w in words) or ("per" in words and any(w.isdigit() for w in words))
+
+
+_NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?\s*%?"
+_SEP = r"\s*(?:-|–|—|to|,|;)\s*"
+# an interval written as text ("0.2 - 3.5", "(11.0, 21.0)") or an estimate with one ("24.7 (19.3–31.2)")
+_INTERVAL_TEXT = re.compile(rf"^\s*(?:{_NUM}\s*)?[\(\[]?\s*{_NUM}{_SEP}{_NUM}\s*[\)\]]?\s*$", re.IGNORECASE)
+
+
+def _interval_text(s: pd.Series) -> bool:
+    """A text column whose values are confidence intervals (NHS England's ``Confidence_interval``,
+    "95% CI"): derived from the count of its row, which an exact interval gives back. Whole-number
+    pairs ("2019-12", "18 to 34": months, age bands) are intervals only in a column so named."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return False
+    text = s.dropna().astype(str).str.strip()
+    text = text[~text.isin(["", "*", "[c]", "[x]", "..", "-", "N/A", "n/a", "NA", ":"])]
+    if len(text) == 0 or not bool(text.map(lambda v: bool(_INTERVAL_TEXT.match(v))).all()):
+        return False
+    named = bool(set(_name_words(str(s.name))) & {"ci", "interval", "intervals", "cl", "limits", "confidence"})
+    return named or bool(text.str.contains(r"\d\.\d|\(", regex=True).all())
 
 
 def _is_method_like(table: pd.DataFrame, c: Any) -> bool:
@@ -149,7 +183,11 @@ def column_roles(
     Without ``columns``, counts are the numeric columns saferstats' own tables use for counts
     (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...);
     a table with none of those treats every numeric column as a count (a plain table of counts).
-    Numbers stored as text count as numbers. Derived columns are the other numeric columns, except
+    Numbers stored as text count as numbers; a column named as a rate, ratio, percentage, share or
+    limit (``CrudeRate``, ``Rate per 100,000``, ``% of total``, ``LCL``) is never taken for a count.
+    Text columns holding confidence intervals (``"0.2 - 3.5"``, ``"24.7 (19.3–31.2)"``, as NHS
+    England's ``Confidence_interval``) are derived: an exact interval gives its count back.
+    Derived columns are the other numeric columns, except
     known non-count values (``population``, ``confidence``, ``multiplier``, ``year``, ...) and
     anything named in ``other``: an unrecognised number next to counts is assumed to come from
     them (pass it in ``other`` to publish it).
@@ -195,7 +233,8 @@ def column_roles(
         raise InvalidInputError(f"column(s) {sorted(overlap, key=str)} cannot be both counts and derived/other",
                                 "columns")
     if der is None:
-        der = [c for c in numeric if c not in cols and c not in oth and str(c).lower() not in _OTHER_NAMES]
+        der = [c for c in names if c not in cols and c not in oth and (
+            (c in numeric and str(c).lower() not in _OTHER_NAMES) or (c not in numeric and _interval_text(table[c])))]
     rest = [c for c in names if c not in cols and c not in der]
     return {"counts": cols, "derived": der, "other": rest}
 
@@ -357,7 +396,9 @@ def suppress(
     of 1 without limits).
 
     Hidden cells show ``marker`` (``marker=None``: missing values, keeping numeric columns
-    numeric). ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
+    numeric). A missing count (NaN, e.g. suppressed at source) is outside every total: neither
+    protected nor protection; a :class:`SaferstatsWarning` names it (``.attrs["missing_counts"]``),
+    since published totals that include it give it back. ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
     derived), ``.attrs["roles"]`` the column roles and ``.attrs["rule"]`` the rule. A small count
     that cannot be protected (a total equal to one cell, or whose partners are known zeros)
     raises a :class:`SaferstatsWarning` and is listed in ``.attrs["unprotected"]``.
@@ -586,6 +627,15 @@ def suppress(
         else:
             msg += f" can be worked back from {where}: secondary suppression is off"
         warn_user(msg)
+    absent = [{"row": table.index[i], "column": c} for c in counts for i in np.flatnonzero(np.isnan(vals[c])).tolist()]
+    if absent:
+        where = ", ".join(f"row {a['row']!r} {a['column']!r}" for a in absent[:5]) + (" ..." if len(absent) > 5 else "")
+        warn_user(f"suppress: {len(absent)} count(s) are missing ({where}): a missing count is taken as outside every "
+                  "total, so it is neither protected nor protection for other hidden counts. If it is a count hidden at "
+                  "source that published totals still include (NHS England's '*'), those totals give it back: give it "
+                  "a value below the threshold (e.g. 1) so it is hidden and protected with the rest, or publish no "
+                  "totals; listed in .attrs['missing_counts']")
+    out.attrs["missing_counts"] = absent
     out.attrs["suppression"] = log
     out.attrs["roles"] = roles
     out.attrs["unprotected"] = exposed
