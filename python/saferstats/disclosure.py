@@ -302,8 +302,12 @@ def _keys(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
 
 
 def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, tot: np.ndarray,
-                   prefer: list[Any] | None) -> list[Any] | None:
-    """The smallest grouping of rows under which ``tot`` is constant and equals the sum of ``num``."""
+                   prefer: list[Any] | None) -> tuple[list[Any], np.ndarray] | None:
+    """The smallest grouping of rows under which ``tot`` is constant and equals the sum of ``num``,
+    with the rows of the groups where it does (a mask). Every group should; failing that, the
+    grouping under which most rows are in such groups (of two rows or more): a before/after table
+    whose outcome rows sum to their denominator beside rate rows that do not (conversion,
+    admission), whose post-period NFA count 2 was published as 36 - 10 - 12 - 0 - 12."""
     from itertools import combinations
 
     if len(table) == 0:
@@ -311,6 +315,7 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
     options: list[list[Any]] = [prefer] if prefer is not None else []
     options += [[]] + [[c] for c in candidates] + [list(p) for p in combinations(candidates, 2)]
     ok_rows = ~(np.isnan(num) | np.isnan(tot))
+    best: tuple[list[Any], np.ndarray] | None = None
     for keys in options:
         g = _groups(table, keys)
         sums = np.bincount(g, weights=np.where(ok_rows, num, 0.0))
@@ -318,10 +323,15 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
         hi = np.full(g.max() + 1, -np.inf)
         np.minimum.at(lo, g, np.where(ok_rows, tot, np.inf))
         np.maximum.at(hi, g, np.where(ok_rows, tot, -np.inf))
-        if (np.bincount(g).max() >= 2 and np.all(lo[g] == hi[g]) and np.allclose(sums[g], tot, rtol=0, atol=1e-9)
-                and ok_rows.all()):
-            return keys
-    return None
+        size = np.bincount(g)
+        complete = np.bincount(g, weights=ok_rows.astype(float)) == size
+        good = (size >= 2) & complete & (lo == hi) & (np.abs(sums - lo) <= 1e-9)
+        rows = good[g]
+        if rows.all():
+            return keys, rows
+        if rows.any() and (best is None or rows.sum() > best[1].sum()):
+            best = (keys, rows)
+    return best
 
 
 # --------------------------------------------------------------------------------- suppress
@@ -461,6 +471,19 @@ def suppress(
     # row groups whose totals are taken as published: every key summed out given the others
     # (rows identified only by position: the totals over all rows of each key group)
     margin_groups = [_groups(table, [c for c in keys if c != k]) for k in keys] if unique else [_groups(table, keys)]
+    # a before/after table of Section 136 measures (kind x measure): its kinds are different tables of
+    # the same detentions, not parts of a whole, and its rate rows (conversion, admission, nfa) overlap
+    # the outcomes: no total over kinds, nor over the rate rows, is published (assuming them pinned
+    # the NFA count, which then was left "unprotectable" and given back by the outcome total)
+    not_parts = _not_parts(table, keys)
+    if not_parts is not None and unique:
+        margin_groups = []
+        for k in keys:
+            if k == "kind":
+                continue
+            g = _groups(table, [c for c in keys if c != k]).copy()
+            g[not_parts] = g.max() + 1 + np.arange(int(not_parts.sum()))
+            margin_groups.append(g)
 
     def add_margins(ids: np.ndarray) -> None:
         for g in margin_groups:
@@ -518,20 +541,32 @@ def suppress(
             for i in range(n):
                 cells.subset(int(cn[i]), int(cell_of[den][i]))
             continue
-        grouping = _find_grouping(table, keys, vals[num], vals[den], by_list)
-        if grouping is not None:
-            # exhaustive categories: the denominator is the group total (one cell per group)
+        found = _find_grouping(table, keys, vals[num], vals[den], by_list)
+        if found is not None:
+            # exhaustive categories: the denominator is the group total (one cell per group); rows of
+            # groups that are not exhaustive (rates beside outcomes) are subsets of their denominator,
+            # the same cell as an exhaustive group's with that value when there is exactly one
+            grouping, exhaustive = found
+            if not_parts is not None:  # rate rows summing to the denominator is a coincidence
+                exhaustive = exhaustive & ~not_parts
             g = _groups(table, grouping)
             first: dict[int, int] = {}
             cd = np.empty(n, dtype=np.int64)
-            for i in range(n):
+            for i in np.flatnonzero(exhaustive).tolist():
                 if g[i] not in first:
                     first[g[i]] = cells.add(vals[den][i])
                 cd[i] = first[g[i]]
-            cell_of[den] = cd
             for gi, tot in first.items():
-                cells.sum_to([int(c) for c in cn[g == gi]], tot)
+                cells.sum_to([int(c) for c in cn[(g == gi) & exhaustive]], tot)
             cells.margin(list(first.values()))
+            by_value: dict[float, list[int]] = {}
+            for tot in first.values():
+                by_value.setdefault(cells.values[tot], []).append(tot)
+            for i in np.flatnonzero(~exhaustive).tolist():
+                same = by_value.get(float(vals[den][i]), [])
+                cd[i] = same[0] if len(same) == 1 else cells.add(vals[den][i])
+                cells.subset(int(cn[i]), int(cd[i]))
+            cell_of[den] = cd
         else:
             cd = np.array([cells.add(v) for v in vals[den]], dtype=np.int64)
             cell_of[den] = cd
@@ -653,6 +688,18 @@ def suppress(
 
 #: Derived totals of Section 136 outcome tables (docs/methods/s136.md D2).
 _MEASURE_TOTALS = {"conversion": ("s2", "s3"), "admission": ("informal", "s2", "s3"), "nfa": ("nfa",)}
+
+
+def _not_parts(table: pd.DataFrame, keys: list[Any]) -> np.ndarray | None:
+    """Rows that are not parts of any total in a :func:`before_after`-like table (``kind`` and
+    ``measure`` keys, kinds among outcome / rate / place_of_safety): the rate rows. None for
+    other tables."""
+    if "kind" not in keys or "measure" not in keys:
+        return None
+    kind = table["kind"].astype(str).to_numpy()
+    if not set(kind) <= {"outcome", "rate", "place_of_safety"}:
+        return None
+    return np.asarray(kind == "rate")
 
 
 def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: _Cells) -> None:
