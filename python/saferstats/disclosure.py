@@ -636,10 +636,10 @@ def suppress(
             for i in np.flatnonzero(b).tolist():
                 log.append({"row": table.index[i], "column": c, "rule": "derived"})
     if totals is None and row_hidden.any():
-        found = _subtotal_candidates(table, key_cols, vals, threshold)
-        if found:
+        maybe = _subtotal_candidates(table, key_cols, vals, threshold)
+        if maybe:
             warn_user(f"row(s) that may be totals of other rows, which would give hidden counts back: "
-                      f"{'; '.join(found[:4])}{' ...' if len(found) > 4 else ''}. If they are, name them: "
+                      f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
                       "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows")
     if round_to is not None and roles["derived"]:
         warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
