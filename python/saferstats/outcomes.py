@@ -444,7 +444,11 @@ def before_after(
     """Compare two periods, **post ÷ pre** (later against earlier): records before ``split``
     against records from ``split``, for each outcome and place of safety as a proportion, the
     conversion / admission / NFA rates, and with ``population=(pre, post)`` the detention rate per
-    100,000 with its rate ratio. A ``split`` date without a time zone, against times with one, is
+    100,000 with its rate ratio. The rates are per period, so ``population`` is person-time: the
+    population times the years each period covers (24 months before and 12 from the split in an area
+    of 1.1 million: ``(2.2e6, 1.1e6)``); ``.attrs["detention_rates"]`` gives the ``months`` the
+    records cover on each side, and a population not in their proportion gets a warning (equal
+    populations over 24 and 12 months read as a fall of half). A ``split`` date without a time zone, against times with one, is
     midnight in England and Wales (Europe/London).
 
     Direction: every comparison reads later against earlier, so a fall is below 1 (``rr``,
@@ -548,11 +552,37 @@ def before_after(
         n_pre, n_post = int(pre.sum()), int(post.sum())
         r = rate_ci([n_pre, n_post], [pre_pop, post_pop], multiplier=100_000, confidence=conf)
         rr = rate_ratio(n_post, post_pop, n_pre, pre_pop, confidence=conf).iloc[0]
+        months = _period_months(when, pre, post, cut)
         out.attrs["detention_rates"] = pd.DataFrame({
             "period": ["pre", "post"], "detentions": [n_pre, n_post], "population": [pre_pop, post_pop],
-            "rate_per_100k": r["rate"], "lower": r["lower"], "upper": r["upper"]})
+            "rate_per_100k": r["rate"], "lower": r["lower"], "upper": r["upper"], "months": months})
+        try:
+            off = (float(pre_pop) / float(post_pop)) / (months[0] / months[1])
+        except (TypeError, ValueError, ZeroDivisionError):
+            off = 1.0
+        if np.isfinite(off) and off > 0 and abs(np.log(off)) > np.log(1.25):
+            warn_user(f"before_after: the records cover {months[0]:.1f} months before the split and {months[1]:.1f} "
+                      f"from it, but population={population!r} is not in that proportion: the detention rates are per "
+                      "period, so the rate ratio compares periods of different lengths (a shorter post period reads as "
+                      "a fall). Pass person-time, the population times the years each period covers, e.g. "
+                      f"population=({float(pre_pop) * months[0] / 12:,.0f}, {float(post_pop) * months[1] / 12:,.0f}) "
+                      "for rates per 100,000 a year; the months are in .attrs['detention_rates']")
         out.attrs["rate_ratio"] = {**rr.to_dict(), "direction": "post / pre"}
     return out
+
+
+def _period_months(when: pd.Series, pre: np.ndarray, post: np.ndarray, cut: pd.Timestamp) -> list[float]:
+    """Lengths in months of the two periods the records cover: from the start of the month of the
+    first record to the split, and from the split to the end of the month of the last record (UK
+    local months for zone-aware times)."""
+    def local(t: pd.Timestamp) -> pd.Timestamp:
+        return t.tz_convert("Europe/London").tz_localize(None) if t.tzinfo is not None else t
+
+    first, last, c = local(when[pre].min()), local(when[post].max()), local(cut)
+    cm = c.to_period("M")
+    into = (c - cm.to_timestamp()).total_seconds() / 86400 / cm.days_in_month  # a split inside a month
+    split_at = cm.ordinal + into
+    return [max(split_at - first.to_period("M").ordinal, 0.0), max(last.to_period("M").ordinal + 1 - split_at, 0.0)]
 
 
 @accepts_frames("records")
