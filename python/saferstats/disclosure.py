@@ -110,9 +110,43 @@ class _Cells:
 
 # ------------------------------------------------------------------------------------ roles
 
+# words that make a column a value derived from counts in tables named by people, not by saferstats
+# (NHS England's CrudeRate / StdRate, "Rate per 100,000", "% of total", "LCL"): not counts
+_DERIVED_WORDS = {"rate", "rates", "ratio", "ratios", "percent", "percentage", "pct", "proportion", "share", "lcl",
+                  "ucl", "ci", "interval"}
+
+
+def _name_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^0-9a-z]+", spaced.lower()) if w]
+
+
 def _is_derived_name(name: str) -> bool:
     n = name.lower()
-    return n in _DERIVED_EXACT or n.startswith(_DERIVED_PREFIXES) or n.endswith(_DERIVED_SUFFIXES)
+    if n in _DERIVED_EXACT or n.startswith(_DERIVED_PREFIXES) or n.endswith(_DERIVED_SUFFIXES) or "%" in n:
+        return True
+    words = _name_words(name)
+    return any(w in _DERIVED_WORDS for w in words) or ("per" in words and any(w.isdigit() for w in words))
+
+
+_NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?\s*%?"
+_SEP = r"\s*(?:-|–|—|to|,|;)\s*"
+# an interval written as text ("0.2 - 3.5", "(11.0, 21.0)") or an estimate with one ("24.7 (19.3–31.2)")
+_INTERVAL_TEXT = re.compile(rf"^\s*(?:{_NUM}\s*)?[\(\[]?\s*{_NUM}{_SEP}{_NUM}\s*[\)\]]?\s*$", re.IGNORECASE)
+
+
+def _interval_text(s: pd.Series) -> bool:
+    """A text column whose values are confidence intervals (NHS England's ``Confidence_interval``,
+    "95% CI"): derived from the count of its row, which an exact interval gives back. Whole-number
+    pairs ("2019-12", "18 to 34": months, age bands) are intervals only in a column so named."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return False
+    text = s.dropna().astype(str).str.strip()
+    text = text[~text.isin(["", "*", "[c]", "[x]", "..", "-", "N/A", "n/a", "NA", ":"])]
+    if len(text) == 0 or not bool(text.map(lambda v: bool(_INTERVAL_TEXT.match(v))).all()):
+        return False
+    named = bool(set(_name_words(str(s.name))) & {"ci", "interval", "intervals", "cl", "limits", "confidence"})
+    return named or bool(text.str.contains(r"\d\.\d|\(", regex=True).all())
 
 
 def _is_method_like(table: pd.DataFrame, c: Any) -> bool:
@@ -149,7 +183,11 @@ def column_roles(
     Without ``columns``, counts are the numeric columns saferstats' own tables use for counts
     (``count``, ``n``, ``hits``, ``searches``, ``successes``, ``trials``, ``count_from``, ...);
     a table with none of those treats every numeric column as a count (a plain table of counts).
-    Numbers stored as text count as numbers. Derived columns are the other numeric columns, except
+    Numbers stored as text count as numbers; a column named as a rate, ratio, percentage, share or
+    limit (``CrudeRate``, ``Rate per 100,000``, ``% of total``, ``LCL``) is never taken for a count.
+    Text columns holding confidence intervals (``"0.2 - 3.5"``, ``"24.7 (19.3–31.2)"``, as NHS
+    England's ``Confidence_interval``) are derived: an exact interval gives its count back.
+    Derived columns are the other numeric columns, except
     known non-count values (``population``, ``confidence``, ``multiplier``, ``year``, ...) and
     anything named in ``other``: an unrecognised number next to counts is assumed to come from
     them (pass it in ``other`` to publish it).
@@ -195,7 +233,8 @@ def column_roles(
         raise InvalidInputError(f"column(s) {sorted(overlap, key=str)} cannot be both counts and derived/other",
                                 "columns")
     if der is None:
-        der = [c for c in numeric if c not in cols and c not in oth and str(c).lower() not in _OTHER_NAMES]
+        der = [c for c in names if c not in cols and c not in oth and (
+            (c in numeric and str(c).lower() not in _OTHER_NAMES) or (c not in numeric and _interval_text(table[c])))]
     rest = [c for c in names if c not in cols and c not in der]
     return {"counts": cols, "derived": der, "other": rest}
 
@@ -263,8 +302,12 @@ def _keys(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
 
 
 def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, tot: np.ndarray,
-                   prefer: list[Any] | None) -> list[Any] | None:
-    """The smallest grouping of rows under which ``tot`` is constant and equals the sum of ``num``."""
+                   prefer: list[Any] | None) -> tuple[list[Any], np.ndarray] | None:
+    """The smallest grouping of rows under which ``tot`` is constant and equals the sum of ``num``,
+    with the rows of the groups where it does (a mask). Every group should; failing that, the
+    grouping under which most rows are in such groups (of two rows or more): a before/after table
+    whose outcome rows sum to their denominator beside rate rows that do not (conversion,
+    admission), whose post-period NFA count 2 was published as 36 - 10 - 12 - 0 - 12."""
     from itertools import combinations
 
     if len(table) == 0:
@@ -272,6 +315,7 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
     options: list[list[Any]] = [prefer] if prefer is not None else []
     options += [[]] + [[c] for c in candidates] + [list(p) for p in combinations(candidates, 2)]
     ok_rows = ~(np.isnan(num) | np.isnan(tot))
+    best: tuple[list[Any], np.ndarray] | None = None
     for keys in options:
         g = _groups(table, keys)
         sums = np.bincount(g, weights=np.where(ok_rows, num, 0.0))
@@ -279,10 +323,15 @@ def _find_grouping(table: pd.DataFrame, candidates: list[Any], num: np.ndarray, 
         hi = np.full(g.max() + 1, -np.inf)
         np.minimum.at(lo, g, np.where(ok_rows, tot, np.inf))
         np.maximum.at(hi, g, np.where(ok_rows, tot, -np.inf))
-        if (np.bincount(g).max() >= 2 and np.all(lo[g] == hi[g]) and np.allclose(sums[g], tot, rtol=0, atol=1e-9)
-                and ok_rows.all()):
-            return keys
-    return None
+        size = np.bincount(g)
+        complete = np.bincount(g, weights=ok_rows.astype(float)) == size
+        good = (size >= 2) & complete & (lo == hi) & (np.abs(sums - lo) <= 1e-9)
+        rows = good[g]
+        if rows.all():
+            return keys, rows
+        if rows.any() and (best is None or rows.sum() > best[1].sum()):
+            best = (keys, rows)
+    return best
 
 
 # --------------------------------------------------------------------------------- suppress
@@ -357,7 +406,9 @@ def suppress(
     of 1 without limits).
 
     Hidden cells show ``marker`` (``marker=None``: missing values, keeping numeric columns
-    numeric). ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
+    numeric). A missing count (NaN, e.g. suppressed at source) is outside every total: neither
+    protected nor protection; a :class:`SaferstatsWarning` names it (``.attrs["missing_counts"]``),
+    since published totals that include it give it back. ``.attrs["suppression"]`` lists each hidden cell and the rule (primary, secondary,
     derived), ``.attrs["roles"]`` the column roles and ``.attrs["rule"]`` the rule. A small count
     that cannot be protected (a total equal to one cell, or whose partners are known zeros)
     raises a :class:`SaferstatsWarning` and is listed in ``.attrs["unprotected"]``.
@@ -420,6 +471,19 @@ def suppress(
     # row groups whose totals are taken as published: every key summed out given the others
     # (rows identified only by position: the totals over all rows of each key group)
     margin_groups = [_groups(table, [c for c in keys if c != k]) for k in keys] if unique else [_groups(table, keys)]
+    # a before/after table of Section 136 measures (kind x measure): its kinds are different tables of
+    # the same detentions, not parts of a whole, and its rate rows (conversion, admission, nfa) overlap
+    # the outcomes: no total over kinds, nor over the rate rows, is published (assuming them pinned
+    # the NFA count, which then was left "unprotectable" and given back by the outcome total)
+    not_parts = _not_parts(table, keys)
+    if not_parts is not None and unique:
+        margin_groups = []
+        for k in keys:
+            if k == "kind":
+                continue
+            g = _groups(table, [c for c in keys if c != k]).copy()
+            g[not_parts] = g.max() + 1 + np.arange(int(not_parts.sum()))
+            margin_groups.append(g)
 
     def add_margins(ids: np.ndarray) -> None:
         for g in margin_groups:
@@ -477,20 +541,32 @@ def suppress(
             for i in range(n):
                 cells.subset(int(cn[i]), int(cell_of[den][i]))
             continue
-        grouping = _find_grouping(table, keys, vals[num], vals[den], by_list)
-        if grouping is not None:
-            # exhaustive categories: the denominator is the group total (one cell per group)
+        found = _find_grouping(table, keys, vals[num], vals[den], by_list)
+        if found is not None:
+            # exhaustive categories: the denominator is the group total (one cell per group); rows of
+            # groups that are not exhaustive (rates beside outcomes) are subsets of their denominator,
+            # the same cell as an exhaustive group's with that value when there is exactly one
+            grouping, exhaustive = found
+            if not_parts is not None:  # rate rows summing to the denominator is a coincidence
+                exhaustive = exhaustive & ~not_parts
             g = _groups(table, grouping)
             first: dict[int, int] = {}
             cd = np.empty(n, dtype=np.int64)
-            for i in range(n):
+            for i in np.flatnonzero(exhaustive).tolist():
                 if g[i] not in first:
                     first[g[i]] = cells.add(vals[den][i])
                 cd[i] = first[g[i]]
-            cell_of[den] = cd
             for gi, tot in first.items():
-                cells.sum_to([int(c) for c in cn[g == gi]], tot)
+                cells.sum_to([int(c) for c in cn[(g == gi) & exhaustive]], tot)
             cells.margin(list(first.values()))
+            by_value: dict[float, list[int]] = {}
+            for tot in first.values():
+                by_value.setdefault(cells.values[tot], []).append(tot)
+            for i in np.flatnonzero(~exhaustive).tolist():
+                same = by_value.get(float(vals[den][i]), [])
+                cd[i] = same[0] if len(same) == 1 else cells.add(vals[den][i])
+                cells.subset(int(cn[i]), int(cd[i]))
+            cell_of[den] = cd
         else:
             cd = np.array([cells.add(v) for v in vals[den]], dtype=np.int64)
             cell_of[den] = cd
@@ -560,10 +636,10 @@ def suppress(
             for i in np.flatnonzero(b).tolist():
                 log.append({"row": table.index[i], "column": c, "rule": "derived"})
     if totals is None and row_hidden.any():
-        found = _subtotal_candidates(table, key_cols, vals, threshold)
-        if found:
+        maybe = _subtotal_candidates(table, key_cols, vals, threshold)
+        if maybe:
             warn_user(f"row(s) that may be totals of other rows, which would give hidden counts back: "
-                      f"{'; '.join(found[:4])}{' ...' if len(found) > 4 else ''}. If they are, name them: "
+                      f"{'; '.join(maybe[:4])}{' ...' if len(maybe) > 4 else ''}. If they are, name them: "
                       "totals={'<total label>': ['<part>', ...]}; totals={} if the table has no total rows")
     if round_to is not None and roles["derived"]:
         warn_user(f"round_to={round_to:g}: the derived columns {roles['derived']} still come from the unrounded "
@@ -586,6 +662,15 @@ def suppress(
         else:
             msg += f" can be worked back from {where}: secondary suppression is off"
         warn_user(msg)
+    absent = [{"row": table.index[i], "column": c} for c in counts for i in np.flatnonzero(np.isnan(vals[c])).tolist()]
+    if absent:
+        where = ", ".join(f"row {a['row']!r} {a['column']!r}" for a in absent[:5]) + (" ..." if len(absent) > 5 else "")
+        warn_user(f"suppress: {len(absent)} count(s) are missing ({where}): a missing count is taken as outside every "
+                  "total, so it is neither protected nor protection for other hidden counts. If it is a count hidden at "
+                  "source that published totals still include (NHS England's '*'), those totals give it back: give it "
+                  "a value below the threshold (e.g. 1) so it is hidden and protected with the rest, or publish no "
+                  "totals; listed in .attrs['missing_counts']")
+    out.attrs["missing_counts"] = absent
     out.attrs["suppression"] = log
     out.attrs["roles"] = roles
     out.attrs["unprotected"] = exposed
@@ -603,6 +688,18 @@ def suppress(
 
 #: Derived totals of Section 136 outcome tables (docs/methods/s136.md D2).
 _MEASURE_TOTALS = {"conversion": ("s2", "s3"), "admission": ("informal", "s2", "s3"), "nfa": ("nfa",)}
+
+
+def _not_parts(table: pd.DataFrame, keys: list[Any]) -> np.ndarray | None:
+    """Rows that are not parts of any total in a :func:`before_after`-like table (``kind`` and
+    ``measure`` keys, kinds among outcome / rate / place_of_safety): the rate rows. None for
+    other tables."""
+    if "kind" not in keys or "measure" not in keys:
+        return None
+    kind = table["kind"].astype(str).to_numpy()
+    if not set(kind) <= {"outcome", "rate", "place_of_safety"}:
+        return None
+    return np.asarray(kind == "rate")
 
 
 def _measure_totals(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: _Cells) -> None:

@@ -1265,6 +1265,30 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
     return {str(u): (int(r.missing), int(r.n)) for u, r in bad.iterrows()}
 
 
+def _check_outcome_coverage(records: pd.DataFrame, usable: pd.Series, outcome: str) -> dict[str, tuple[int, int]]:
+    """Warn where the outcome is blank for more than a tenth of a force's (else the data's) searches:
+    those searches are left out of the arrest / positive-outcome rates (an outcome not recorded is
+    not known to be no arrest), so the rate is of the searches with a recorded outcome (police.uk
+    Durham, Jan and Feb 2020: no outcome for 209 of 296 searches, while December's were complete).
+    Returns ``{force: (searches without an outcome, searches)}`` for those forces."""
+    missing = ~usable.to_numpy(bool)
+    if not missing.any():
+        return {}
+    unit = "force" if "force" in records.columns else None
+    frame = pd.DataFrame({"unit": records[unit].astype(str).to_numpy() if unit else "all searches",
+                          "missing": missing, "n": 1})
+    per = frame.groupby("unit", sort=True).sum(numeric_only=True)
+    bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
+    if len(bad):
+        where = "; ".join(f"{u}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})" for u, r in bad.iterrows())
+        warn_user(f"outcome_test(outcome={outcome!r}): no outcome is recorded for many searches ({where}); they are "
+                  "left out of the rates (an outcome not recorded is not known to be no further action), so those rates "
+                  "are of the searches with a recorded outcome and may not be like other forces' if the outcomes "
+                  "still missing differ (recent months not yet updated); counts in .attrs['outcome_missing_by'], "
+                  "total in .attrs['excluded']['outcome_missing']")
+    return {str(u): (int(r.missing), int(r.n)) for u, r in bad.iterrows()}
+
+
 #: outcome_test columns that are withheld (NaN) with a find rate that is not comparable.
 _WITHHELD_FIND = ["rate", "rate_lower", "rate_upper", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper",
                   "p_value", "z", "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio"]
@@ -1330,10 +1354,15 @@ def outcome_test(
 ) -> pd.DataFrame:
     """Outcome ("hit") rates per group compared with the reference group.
 
-    ``outcome``: ``"arrest"`` (outcome = Arrest), ``"find"`` (``outcome_linked_to_object_of_search``
+    ``outcome``: ``"arrest"`` (outcome = Arrest; searches with no outcome recorded are excluded and
+    counted, as for ``"positive"``), ``"find"`` (``outcome_linked_to_object_of_search``
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
     other than no further action, as the Home Office counts them: a khat or cannabis / drugs
-    possession warning is an outcome; blank outcomes excluded and counted). Some forces set the
+    possession warning is an outcome; blank outcomes excluded and counted). Where the outcome is blank
+    for more than a tenth of a force's searches (police.uk Durham, Jan and Feb 2020: 209 of 296,
+    recent months not yet updated) a :class:`~saferstats.SaferstatsWarning` says so and
+    ``.attrs["outcome_missing_by"]`` holds ``{force: (without an outcome, searches)}``: the rate is
+    of the searches with a recorded outcome. Some forces set the
     "linked" flag on searches that ended in no further action; where that is most of a force's
     finds a :class:`~saferstats.SaferstatsWarning` says so (the find rate then is not comparable)
     and ``.attrs["finds_no_further_action"]`` holds ``{force: (no further action, finds)}``. Some
@@ -1402,10 +1431,14 @@ def outcome_test(
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search", "force"])
+    outcome_missing: dict[str, tuple[int, int]] = {}
     if outcome == "arrest":
         require_columns(records, {"outcome": "outcome"}, "searches")
-        hit = per_distinct(records["outcome"], lambda o: o.strip().lower() == "arrest").astype(bool)
-        usable = pd.Series(True, index=records.index)
+        o = per_distinct(records["outcome"], lambda o: o.strip().lower())
+        usable = o != ""  # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161)
+        hit = usable & (o == "arrest")
+        excluded["outcome_missing"] = int((~usable).sum())
+        outcome_missing = _check_outcome_coverage(records, usable, outcome)
     elif outcome == "find":
         col = "outcome_linked_to_object_of_search"
         require_columns(records, {"outcome": col}, "searches")
@@ -1448,6 +1481,7 @@ def outcome_test(
         usable = o != ""
         hit = usable & ~o.isin(_NFA)
         excluded["outcome_missing"] = int((~usable).sum())
+        outcome_missing = _check_outcome_coverage(records, usable, outcome)
     else:
         raise InvalidInputError(f"unknown outcome {outcome!r}; valid: 'arrest', 'find', 'positive'", "outcome")
     recs = records[usable.to_numpy()].assign(__hit=hit[usable.to_numpy()].astype(float).to_numpy())
@@ -1499,6 +1533,8 @@ def outcome_test(
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference
+    if outcome in ("arrest", "positive"):
+        out.attrs["outcome_missing_by"] = outcome_missing
     if outcome == "find":
         out.attrs["finds_no_further_action"] = excluded_finds
         out.attrs["outcome_linked_missing_by"] = linked_missing

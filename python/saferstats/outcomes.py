@@ -155,6 +155,64 @@ class ItsResult(Result):
         })
 
 
+def _check_period_index(counts: Any) -> None:
+    """Counts labelled by periods (``monthly_counts``' PeriodIndex, or dates) must be in time order with
+    no period missing: ``its_poisson`` numbers the periods by position (t = 1..T), so a missing month
+    or a series sorted newest first would give a wrong trend and level change without a word."""
+    idx = getattr(counts, "index", None)
+    if isinstance(idx, pd.DatetimeIndex) and len(idx) > 1:
+        if not idx.is_monotonic_increasing or not idx.is_unique:
+            i = int(np.flatnonzero(np.diff(idx.asi8) <= 0)[0]) + 1
+            raise InvalidInputError(
+                f"`counts` must be in time order, one value per period: position {i} ({idx[i]}) does not come after "
+                f"{idx[i - 1]}; the periods are numbered by position (sort_index() first)", "counts", i)
+        months = idx.to_period("M")
+        if not months.is_unique:
+            return  # more than one value a month: only the order is checked
+        idx = months
+    if not isinstance(idx, pd.PeriodIndex) or len(idx) < 2:
+        return
+    step = np.diff(idx.asi8)
+    unit = max(int(step.min()), 1) if isinstance(counts.index, pd.DatetimeIndex) else 1  # quarterly dates: 3
+    bad = np.flatnonzero(step != unit)
+    if bad.size == 0:
+        return
+    i = int(bad[0]) + 1
+    if step[bad[0]] <= 0:
+        raise InvalidInputError(
+            f"`counts` must be in time order, one value per period: position {i} ({idx[i]}) does not come after "
+            f"{idx[i - 1]}; the periods are numbered by position (sort_index() first)", "counts", i)
+    gaps = [str(p) for j in bad.tolist() for p in pd.period_range(idx[j] + unit, idx[j + 1] - 1, freq=idx.freq)[::unit]]
+    raise InvalidInputError(
+        f"`counts` has no value for {len(gaps)} period(s) between {idx[0]} and {idx[-1]} "
+        f"({', '.join(gaps[:6])}{' ...' if len(gaps) > 6 else ''}): the periods are numbered by position, so the "
+        "trend and the break would be fitted on the wrong times; give every period (0 where there were none: "
+        "counts.reindex(pd.period_range(first, last, freq=...), fill_value=0), or monthly_counts)", "counts", i)
+
+
+def _check_estimable(n: int, break_index: int, kind: str, period: int, k: int) -> None:
+    """Refuse a design whose columns are linearly dependent (the seasonal terms cannot be told apart
+    from the trend and the break on this series), with the reason, instead of the core's "singular
+    information matrix"."""
+    t = np.arange(1, n + 1, dtype=float)
+    cols = [np.ones(n), t, (np.arange(n) >= break_index).astype(float), np.maximum(0.0, t - (break_index + 1))]
+    if kind == "dummies":
+        cols += [((np.arange(n) % period) == j).astype(float) for j in range(1, period)]
+    elif kind == "fourier":
+        for j in range(1, k + 1):
+            cols += [np.sin(2 * np.pi * j * t / period), np.cos(2 * np.pi * j * t / period)]
+    x = np.column_stack(cols)
+    if x.shape[0] <= x.shape[1]:
+        return  # the core says there are too few periods
+    rank = int(np.linalg.matrix_rank(x))
+    if rank < x.shape[1]:
+        raise InvalidInputError(
+            f"invalid argument `seasonality`: the {x.shape[1] - 4} seasonal terms cannot be told apart from the "
+            f"trend and the break on this series ({n} periods, {break_index} before the break; {x.shape[1]} "
+            f"coefficients but only {rank} can be estimated): some seasons fall on one side of the break only; "
+            "use a longer series, fewer harmonics or no seasonality", "seasonality")
+
+
 def its_poisson(
     counts: Any,
     *,
@@ -175,7 +233,12 @@ def its_poisson(
     0-based position of the first post-intervention period. ``dispersion="quasi"`` scales the
     covariance by Pearson χ²/df (reported as ``dispersion_ratio`` either way). ``seasonality``:
     ``"fourier"`` (one sin/cos pair, period 12), ``("fourier", period, k)``, ``"dummies"`` (month
-    indicators) or ``("dummies", period)``. The counterfactual carries the pre-break model forward
+    indicators) or ``("dummies", period)``; ``k`` = period / 2 spans the same space as the period
+    indicators (its last sine is zero at every period) and is fitted as them, as R's ``glm`` drops
+    the aliased column. Seasonal terms that cannot be told apart from the trend and the break on a
+    short series are refused with the reason. Counts labelled by periods (a ``PeriodIndex`` as
+    :func:`monthly_counts` gives, or monthly dates) must be in time order with no period missing —
+    periods are numbered by position — else :class:`InvalidInputError` names the gap. The counterfactual carries the pre-break model forward
     (b2 = b3 = 0). ``level_p`` / ``slope_p`` are the two-sided Wald p-values of no level / slope
     change (b2 = 0 / b3 = 0; R ``summary.glm``'s coefficient table, on t with ``use_t``); they are
     in :meth:`ItsResult.effects` as ``p_value``. Counts all zero on one side of the break, or a fit that drives an observed zero
@@ -221,6 +284,7 @@ def its_poisson(
     'segmented Poisson, quasi-Poisson SEs (x Pearson chi2/df), t intervals on 5 df'
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
+    _check_period_index(counts)
     y = arrays["counts"]
     pop = arrays["population"]
     conf = _confidence(confidence)
@@ -247,6 +311,16 @@ def its_poisson(
         kind = spec[0]
         period = _whole(spec[1], "seasonality", minimum=2, maximum=len(y)) if len(spec) > 1 else 12
         k = _whole(spec[2], "seasonality", minimum=1, maximum=max(1, period // 2)) if len(spec) > 2 else 1
+    label = kind if kind == "none" else f"{kind}({period})"
+    if kind == "fourier" and 2 * k == period:
+        # the sine of harmonic period/2 is sin(pi t) = 0 at every period: a column of rounding noise that
+        # made the information matrix near singular and moved every estimate (fourier(12, 6) gave a level
+        # change of 0.7246 where R's glm, which drops the aliased column, and statsmodels give 0.7214).
+        # Without it the terms span the same space as period - 1 indicators: the same model, fitted so.
+        kind = "dummies"
+        label = f"fourier({period}, {k} harmonic{'s' if k > 1 else ''}; the same fit as dummies({period}))"
+    if kind != "none" and min(break_index, len(y) - break_index) >= 3:  # else the core names the short side
+        _check_estimable(len(y), break_index, kind, period, k)
     res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind=kind,
                            season_period=period, season_k=k, use_t=use_t)
     df = len(y) - len(res["beta"])
@@ -261,7 +335,7 @@ def its_poisson(
         pre_slope_rr=res["pre_slope_rr"], post_slope_rr=res["post_slope_rr"],
         fitted=res["fitted"], counterfactual=res["counterfactual"], observed=y.copy(),
         dispersion_ratio=res["dispersion_ratio"], beta=res["beta"], se=res["se"], break_index=break_index,
-        confidence=conf, dispersion=dispersion, seasonality=kind if kind == "none" else f"{kind}({period})",
+        confidence=conf, dispersion=dispersion, seasonality=label,
         use_t=use_t,
     )
 
@@ -370,7 +444,11 @@ def before_after(
     """Compare two periods, **post ÷ pre** (later against earlier): records before ``split``
     against records from ``split``, for each outcome and place of safety as a proportion, the
     conversion / admission / NFA rates, and with ``population=(pre, post)`` the detention rate per
-    100,000 with its rate ratio. A ``split`` date without a time zone, against times with one, is
+    100,000 with its rate ratio. The rates are per period, so ``population`` is person-time: the
+    population times the years each period covers (24 months before and 12 from the split in an area
+    of 1.1 million: ``(2.2e6, 1.1e6)``); ``.attrs["detention_rates"]`` gives the ``months`` the
+    records cover on each side, and a population not in their proportion gets a warning (equal
+    populations over 24 and 12 months read as a fall of half). A ``split`` date without a time zone, against times with one, is
     midnight in England and Wales (Europe/London).
 
     Direction: every comparison reads later against earlier, so a fall is below 1 (``rr``,
@@ -474,11 +552,37 @@ def before_after(
         n_pre, n_post = int(pre.sum()), int(post.sum())
         r = rate_ci([n_pre, n_post], [pre_pop, post_pop], multiplier=100_000, confidence=conf)
         rr = rate_ratio(n_post, post_pop, n_pre, pre_pop, confidence=conf).iloc[0]
+        months = _period_months(when, pre, post, cut)
         out.attrs["detention_rates"] = pd.DataFrame({
             "period": ["pre", "post"], "detentions": [n_pre, n_post], "population": [pre_pop, post_pop],
-            "rate_per_100k": r["rate"], "lower": r["lower"], "upper": r["upper"]})
+            "rate_per_100k": r["rate"], "lower": r["lower"], "upper": r["upper"], "months": months})
+        try:
+            off = (float(pre_pop) / float(post_pop)) / (months[0] / months[1])
+        except (TypeError, ValueError, ZeroDivisionError):
+            off = 1.0
+        if np.isfinite(off) and off > 0 and abs(np.log(off)) > np.log(1.25):
+            warn_user(f"before_after: the records cover {months[0]:.1f} months before the split and {months[1]:.1f} "
+                      f"from it, but population={population!r} is not in that proportion: the detention rates are per "
+                      "period, so the rate ratio compares periods of different lengths (a shorter post period reads as "
+                      "a fall). Pass person-time, the population times the years each period covers, e.g. "
+                      f"population=({float(pre_pop) * months[0] / 12:,.0f}, {float(post_pop) * months[1] / 12:,.0f}) "
+                      "for rates per 100,000 a year; the months are in .attrs['detention_rates']")
         out.attrs["rate_ratio"] = {**rr.to_dict(), "direction": "post / pre"}
     return out
+
+
+def _period_months(when: pd.Series, pre: np.ndarray, post: np.ndarray, cut: pd.Timestamp) -> list[float]:
+    """Lengths in months of the two periods the records cover: from the start of the month of the
+    first record to the split, and from the split to the end of the month of the last record (UK
+    local months for zone-aware times)."""
+    def local(t: pd.Timestamp) -> pd.Timestamp:
+        return t.tz_convert("Europe/London").tz_localize(None) if t.tzinfo is not None else t
+
+    first, last, c = local(when[pre].min()), local(when[post].max()), local(cut)
+    cm = c.to_period("M")
+    into = (c - cm.to_timestamp()).total_seconds() / 86400 / cm.days_in_month  # a split inside a month
+    split_at = cm.ordinal + into
+    return [max(split_at - first.to_period("M").ordinal, 0.0), max(last.to_period("M").ordinal + 1 - split_at, 0.0)]
 
 
 @accepts_frames("records")

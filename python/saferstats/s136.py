@@ -8,6 +8,7 @@ control of the published tables. Comparisons of periods and the interrupted time
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -70,6 +71,51 @@ def _canonical(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str
             int(rows[0]),
         )
     return out.astype(str)
+
+
+_AGE_MISSING = {"", "unknown", "not known", "not stated", "missing", "n/a", "na", "nan", "none", "-"}
+_AGE_YEARS = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:years?|yrs?|y)?(?:\s*old)?$")
+_AGE_UNDER = re.compile(r"^(?:under|below|less than|younger than|<)\s*(\d+)$")
+_AGE_N_UNDER = re.compile(r"^(\d+)\s*(?:and|or|&)\s*(?:under|below|younger)$")
+_AGE_RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|to)\s*(\d+)$")
+_AGE_OVER = re.compile(r"^(?:over|above|older than|>)\s*(\d+)$")
+_AGE_N_OVER = re.compile(r"^(\d+)\s*(?:\+|plus|(?:and|or|&)\s*(?:over|older|above))$")
+
+
+def _ages(values: pd.Series, col: str) -> pd.Series:
+    """Ages as numbers for the under-18 test: numbers as they are; age bands as police.uk and NHS
+    publish them ("under 10", "10-17", "15 and under", "16 to 17", "over 34", "65+") as an age inside
+    the band when the band lies wholly under or over 18 (else missing: could be either); "unknown",
+    "not stated" and blanks missing. Anything else is an error naming the row (it was read as no age,
+    so children held in police stations went uncounted)."""
+    num = pd.to_numeric(values, errors="coerce")
+    if pd.api.types.is_numeric_dtype(values):
+        return num.astype(float)
+    out = num.astype(float).to_numpy(copy=True)
+    text = values.astype("string").str.strip().str.lower()
+    for i in np.flatnonzero(np.isnan(out) & values.notna().to_numpy()).tolist():
+        v = text.iloc[i]
+        if v is pd.NA or v in _AGE_MISSING:
+            continue
+        if m := _AGE_YEARS.match(v):
+            out[i] = float(m.group(1))
+        elif m := _AGE_UNDER.match(v):
+            out[i] = 0.0 if int(m.group(1)) <= 18 else np.nan
+        elif m := _AGE_N_UNDER.match(v):
+            out[i] = 0.0 if int(m.group(1)) < 18 else np.nan
+        elif m := _AGE_RANGE.match(v):
+            lo, hi = int(m.group(1)), int(m.group(2))
+            out[i] = float(lo) if hi < 18 or lo >= 18 else np.nan
+        elif m := _AGE_OVER.match(v):
+            out[i] = float(m.group(1)) + 1 if int(m.group(1)) >= 17 else np.nan
+        elif m := _AGE_N_OVER.match(v):
+            out[i] = float(m.group(1)) if int(m.group(1)) >= 18 else np.nan
+        else:
+            raise InvalidInputError(
+                f"column {col!r} row {values.index[i]!r}: age {values.iloc[i]!r} is neither a number nor an age band "
+                "('under 10', '10-17', '15 and under', 'over 34', '65+'); it decides whether a detention in a police "
+                "station was of a child", col, i)
+    return pd.Series(out, index=values.index)
 
 
 def _times(df: pd.DataFrame, col: str | None) -> pd.Series:
@@ -278,7 +324,11 @@ def s136_summary(
     (``quantile_method``: numpy's, default ``"linear"`` = R type 7), mean, counts over 24 h and
     36 h; detentions without a departure are censored (counted, left out of the quantiles). Legal
     flags: under-18s taken to a police station (breach), over 24 h without a recorded extension,
-    over 36 h (breach).
+    over 36 h (breach). ``age`` is a number or an age band ("under 10", "10-17", "15 and under",
+    "over 34", "65+"; a band spanning 18, "unknown" or a blank is no age); police-station detentions
+    without an age (or without an age column) may be of children: a
+    :class:`~saferstats.SaferstatsWarning` gives how many, since the child count may be too low;
+    an age that is neither is an error naming the row.
 
     ``columns`` maps the keys ``detention_time, arrival_time, departure_time, place_of_safety, age,
     outcome, extension`` to your column names; ``outcome_labels`` / ``place_labels`` map your labels
@@ -383,7 +433,16 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     if long.size:
         raise InvalidInputError(f"row {long[0]}: detention of {hours[long[0]]:.0f} hours is longer than a year",
                                 cols["departure_time"], int(long[0]))
-    age = pd.to_numeric(df[cols["age"]], errors="coerce") if cols["age"] in df.columns else pd.Series(np.nan, index=df.index)
+    has_age = cols["age"] in df.columns
+    age = _ages(df[cols["age"]], cols["age"]) if has_age else pd.Series(np.nan, index=df.index)
+    at_station = (place == "police_station").to_numpy()
+    no_age = int((at_station & age.isna().to_numpy()).sum())
+    if no_age:
+        why = (f"there is no age column ({cols['age']!r}; map yours with columns={{'age': ...}})" if not has_age
+               else f"{no_age:,} of them have no age, or an age band that spans 18")
+        warn_user(f"s136_summary: child_in_police_station counts only the detentions in a police station whose age is "
+                  f"known to be under 18, and {why}: of {int(at_station.sum()):,} police-station detentions, {no_age:,} "
+                  "could be children, so the count (a breach of the Mental Health Act) may be too low")
     if cols["extension"] in df.columns:
         try:
             ext = df[cols["extension"]].astype("boolean").fillna(False)
