@@ -232,3 +232,19 @@ def test_small_hate_crime_counts_in_a_user_config(tmp_path):
     assert a.derived("change", derived=["pct_change", "p_value"]) == []
     assert a.derived("rates", population="population", derived=["rate", "lower", "upper"]) == []
     assert is_hidden(p["hate_crime_rates"].set_index("district").loc["C", "count"])  # 1 in 2021
+
+
+def test_s136_before_after_test_label_is_hidden_with_its_counts():
+    """Session 13: a before/after row whose counts are hidden kept its test label, "fisher" saying an
+    expected cell is below 5 - a hint at the hidden count. The label is hidden with the counts
+    (synthetic pilot, threshold 10: s2, s3, police station and other are hidden)."""
+    from saferstats.report import sections
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = sections._s136({"confidence": 0.95, "disclosure_threshold": 10},
+                           {"data": None, "split": "2024-01-01", "population": 1_100_000})
+    bp = next(x.frame for x in s.tables if x.name == "s136_before_after")
+    counts_hidden = bp[["pre_count", "pre_n", "post_count", "post_n"]].map(is_hidden).any(axis=1)
+    assert counts_hidden.sum() >= 2 and bp.loc[counts_hidden, "test"].map(is_hidden).all()
+    assert not bp.loc[~counts_hidden, "test"].map(is_hidden).any()

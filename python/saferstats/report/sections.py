@@ -1660,7 +1660,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
     hidden = reason > 0
     own = {c: hidden[ba_ids[c]] for c in ba_ids}
     row = own["pre_count"] | own["post_count"] | own["pre_n"] | own["post_n"]
-    ba_hidden = {**own, **{c: row for c in ("rr", "rr_lower", "rr_upper", "p_value")}}
+    # the test used (z, or Fisher where an expected cell is below 5) hints at a hidden count: hidden with it
+    ba_hidden = {**own, **{c: row for c in ("rr", "rr_lower", "rr_upper", "p_value", "test")}}
     m_hidden = hidden[m_ids]
 
     s = Section("s136", "Section 136 and street triage",
