@@ -341,14 +341,26 @@ fn check_pair(names: (&str, &str), row: usize, x: f64, n: f64) -> Result<()> {
             format!("successes are more than the trials (`{nn}` = {n})"),
         ));
     }
+    // counts of people or events: a fraction (2.5 of 5, a weighted or rounded-rate figure) has no
+    // 2×2 table, and Fisher's test and the exact intervals need one (it silently fell back to z)
+    for (name, v) in [(xn, x), (nn, n)] {
+        if v.fract() != 0.0 {
+            return Err(Error::value(
+                name,
+                row,
+                v,
+                "must be a whole number (a count of people or events)",
+            ));
+        }
+    }
     Ok(())
 }
 
 /// Compare x₁/n₁ with x₂/n₂ (see the module docs; p₁ − p₂ and p₁/p₂).
 ///
 /// # Errors
-/// Missing, negative or non-finite counts, x > n, n ≤ 0 or n > 2⁵³ (named `x1`, `n1`, `x2`,
-/// `n2`), or an invalid confidence.
+/// Missing, negative, fractional or non-finite counts, x > n, n ≤ 0 or n > 2⁵³ (named `x1`,
+/// `n1`, `x2`, `n2`), or an invalid confidence.
 ///
 /// # Examples
 /// ```

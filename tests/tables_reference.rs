@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 use saferstats::tables::{two_by_two, two_by_two_many, TestUsed};
+use saferstats::Error;
 
 mod common;
 use common::*;
@@ -93,6 +94,11 @@ fn two_by_two_errors_name_the_column_and_row() {
         .to_string();
     assert!(e.contains("`n1`") && e.contains("2^53"), "{e}");
     assert!(two_by_two(1.0, f64::INFINITY, 1.0, 2.0, 0.95).is_err());
+    // a fraction is not a count: there is no 2×2 table for Fisher's test (it fell back to z)
+    let e = two_by_two(2.5, 5.0, 1.0, 4.0, 0.95).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { ref name, index: 0, .. } if name == "x1"));
+    assert!(e.to_string().contains("whole number"));
+    assert!(two_by_two_many(&[1.0, 2.0], &[4.0, 4.0], &[1.0, 1.0], &[3.0, 3.5], 0.95).is_err());
     assert!(two_by_two_many(&[1.0], &[2.0, 3.0], &[1.0], &[2.0], 0.95).is_err());
     assert!(two_by_two(1.0, 2.0, 1.0, 2.0, 1.0).is_err());
     // a confidence beyond the documented maximum (0.9999) is refused by name, never infinite limits

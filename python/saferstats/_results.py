@@ -25,6 +25,8 @@ class Result:
                 v = v.tolist()
             elif isinstance(v, pd.DataFrame):
                 v = v.to_dict(orient="records")
+            elif isinstance(v, pd.Index):  # period labels: as text ("2024-01")
+                v = [str(x) for x in v]
             out[f.name] = v
         return out
 

@@ -87,6 +87,8 @@ class ItsResult(Result):
     dispersion: str
     seasonality: str
     use_t: bool = False
+    #: The counts' period labels (a Series' index: ``monthly_counts``' months), or None (0, 1, ...).
+    periods: Any = None
 
     _summary_fields = ("level_rr", "level_lower", "level_upper", "level_p", "slope_rr", "slope_lower",
                        "slope_upper", "slope_p", "pre_slope_rr", "post_slope_rr", "dispersion_ratio", "break_index", "dispersion")
@@ -136,9 +138,11 @@ class ItsResult(Result):
                 f"<table>{rows}</table>")
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per period: ``period, observed, fitted, counterfactual, post``."""
+        """One row per period: ``period, observed, fitted, counterfactual, post``; ``period`` is the
+        counts' own label (e.g. the month, for a Series from :func:`monthly_counts`), else 0, 1, ..."""
         n = len(self.observed)
-        return pd.DataFrame({"period": np.arange(n), "observed": self.observed, "fitted": self.fitted,
+        period = self.periods if self.periods is not None and len(self.periods) == n else np.arange(n)
+        return pd.DataFrame({"period": period, "observed": self.observed, "fitted": self.fitted,
                              "counterfactual": self.counterfactual, "post": np.arange(n) >= self.break_index})
 
     def effects(self) -> pd.DataFrame:
@@ -336,8 +340,17 @@ def its_poisson(
         fitted=res["fitted"], counterfactual=res["counterfactual"], observed=y.copy(),
         dispersion_ratio=res["dispersion_ratio"], beta=res["beta"], se=res["se"], break_index=break_index,
         confidence=conf, dispersion=dispersion, seasonality=label,
-        use_t=use_t,
+        use_t=use_t, periods=_period_labels(counts, len(y)),
     )
+
+
+def _period_labels(counts: Any, n: int) -> Any:
+    """The labels of a Series of counts when they say which period each is (not 0, 1, ...)."""
+    idx = getattr(counts, "index", None)
+    if isinstance(counts, pd.Series) and idx is not None and len(idx) == n and not (
+            isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1):
+        return idx.copy()
+    return None
 
 
 # ------------------------------------------------------------------------ two proportions

@@ -424,6 +424,19 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
         raise InvalidInputError("arrival/detention and departure times must all carry a time zone or none",
                                 cols["departure_time"])
     hours = ((end - start).dt.total_seconds() / 3600.0).to_numpy()
+    # the clock starts at arrival at the place of safety, or at detention for someone not removed: a
+    # detention taken to a place of safety with no arrival time is timed from detention, so its
+    # duration (and the over-24h count) may be too long - said, not silent
+    taken = place.isin([k for k in PLACES_OF_SAFETY if k != "not_known"]).to_numpy()
+    untimed = np.flatnonzero(taken & arrival.isna().to_numpy() & detained.notna().to_numpy() & ~np.isnan(hours))
+    if untimed.size:
+        which = (f"there is no arrival time column ({cols['arrival_time']!r}; map yours with "
+                 f"columns={{'arrival_time': ...}}), so the {untimed.size:,} detentions taken to a place of safety"
+                 if cols["arrival_time"] not in df.columns else
+                 f"{untimed.size:,} of {int(taken.sum()):,} detentions taken to a place of safety have no arrival time "
+                 f"(first at row {int(untimed[0])}): they")
+        warn_user(f"s136_summary: detention times run from arrival at the place of safety, and {which} are timed from "
+                  "the detention itself: their durations and the counts over 24 and 36 hours may be too high")
     neg = np.flatnonzero(hours < 0)
     if neg.size:
         raise InvalidInputError(

@@ -95,3 +95,20 @@ def test_quarterly_dates_accepted_and_gap_named() -> None:
     saferstats.its_poisson(q, break_index=6)  # every quarter present: fitted
     with pytest.raises(saferstats.InvalidInputError, match=r"no value for 1 period\(s\).*2020-04"):
         saferstats.its_poisson(q.drop(q.index[5]), break_index=6)
+
+
+def test_its_table_keeps_the_months_of_the_counts():
+    """Session 13 (noticed by walk 8): ItsResult.to_pandas() numbered the periods 0..T-1 even when the
+    counts were monthly_counts' months; the table now carries the months (and to_dict writes them as
+    text). The fit is the same as on the bare array."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=3)
+    monthly = saferstats.monthly_counts(recs, date="detention_time")
+    bi = len(monthly) // 2
+    on_series = saferstats.its_poisson(monthly, break_index=bi)
+    on_array = saferstats.its_poisson(monthly.to_numpy(), break_index=bi)
+    t = on_series.to_pandas()
+    assert list(t["period"]) == list(monthly.index)
+    assert list(on_array.to_pandas()["period"]) == list(range(len(monthly)))
+    assert on_series.level_rr == on_array.level_rr and (t["fitted"].to_numpy() == on_array.fitted).all()
+    assert on_series.to_dict()["periods"] == [str(p) for p in monthly.index]
+    assert on_array.to_dict()["periods"] is None

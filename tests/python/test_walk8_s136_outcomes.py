@@ -70,3 +70,14 @@ def test_complete_outcomes_no_warning() -> None:
     assert res.attrs["outcome_missing_by"] == {}
     assert res.attrs["excluded"]["outcome_missing"] == 0
     assert list(res.set_index("group").loc[["Black", "White"], "hits"]) == [5, 6]
+
+
+def test_compare_proportions_refuses_a_fraction_of_a_count():
+    """Session 13 (noticed by walk 8): 2.5 of 5 was taken, and Fisher's test, which needs a 2×2 table
+    of whole counts, silently gave way to the z test. A fraction is now an error naming the argument
+    and the row."""
+    with pytest.raises(saferstats.SaferstatsError, match=r"`x1`.*2\.5.*whole number"):
+        saferstats.compare_proportions(2.5, 5, 1, 4)
+    with pytest.raises(saferstats.SaferstatsError, match=r"n2.*whole number"):
+        saferstats.compare_proportions([1, 2], [4, 4], [1, 1], [3, 3.5])
+    assert saferstats.compare_proportions(2.0, 5.0, 1, 4)["test"].iloc[0] == "fisher"

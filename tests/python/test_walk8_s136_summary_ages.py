@@ -73,3 +73,26 @@ def test_unreadable_age_named(recs: pd.DataFrame) -> None:
     r.loc[7, "age"] = "seventeen"
     with pytest.raises(saferstats.InvalidInputError, match=r"column 'age' row 7: age 'seventeen'"):
         saferstats.s136_summary(r)
+
+
+def test_a_missing_arrival_time_is_said_not_silently_timed_from_detention():
+    """Session 13 (noticed by walk 8): a detention taken to a place of safety with no arrival time was
+    timed from the detention itself, lengthening its duration, without a word. Reference: the
+    durations computed here by hand from the records."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=5).reset_index(drop=True)
+    gone = recs.index[(recs["place_of_safety"] != "Not known") & recs["departure_time"].notna()][:7]
+    cut = recs.copy()
+    cut.loc[gone, "arrival_time"] = pd.NaT
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"7 of [\d,]+ detentions taken to a place of safety have no "
+                                                          rf"arrival time \(first at row {gone[0]}\): they are timed "
+                                                          "from the detention itself"):
+        out = saferstats.s136_summary(cut)
+    start = cut["arrival_time"].fillna(cut["detention_time"])
+    hours = (cut["departure_time"] - start).dt.total_seconds() / 3600
+    assert out.durations["median_hours"].iloc[0] == pytest.approx(float(np.nanmedian(hours)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        try:
+            saferstats.s136_summary(recs)
+        except saferstats.SaferstatsWarning as w:  # other warnings of the synthetic pilot are not this one
+            assert "timed from the detention itself" not in str(w)
