@@ -92,6 +92,10 @@ def test_statsmodels_quasi_poisson_and_use_t(dispersion, fit_kw, use_t):
         assert [row["apc_lower"], row["apc_upper"]] == pytest.approx([100 * np.expm1(lo), 100 * np.expm1(hi)], rel=1e-8)
         assert row["p_value"] == pytest.approx(fit.pvalues[1], rel=1e-6, abs=1e-300)
         assert row["method"] == {"poisson": "poisson", "quasi": "quasi-poisson"}[dispersion]
+    # dispersion="auto" picks quasi-Poisson by the Pearson chi2/df (above 1.5)
+    auto = saferstats.poisson_trend(s, population=None, by="strand", dispersion="auto").set_index("strand")
+    for strand, row in auto.iterrows():
+        assert row["method"].startswith("quasi-poisson" if row["dispersion_ratio"] > 1.5 else "poisson"), strand
 
 
 @needs_statsmodels
@@ -245,6 +249,10 @@ def test_phe_rate(mult):
         if not np.isnan(rate):  # "Exact"/"Byars" -> "exact"/"byar", per row (Area12: count above the population)
             assert ours == {"Exact": "exact", "Byars": "byar"}[theirs]
     assert got["confidence"].iloc[0] == "95%, 99.8%"
+    # NA -> NA row is one keyword away; the default names the row
+    if np.isnan(arr(d["Numerator"])[k]).any():  # Area09-Area11 of the per-100,000 set
+        with pytest.raises(saferstats.MissingValueError, match="row|position"):
+            saferstats.rate_ci(arr(d["Numerator"])[k], arr(d["Denominator"])[k], multiplier=mult)
 
 
 @pytest.mark.parametrize("mult", [1, 100])
