@@ -359,6 +359,32 @@ def _age_start(label: Any) -> float | None:
     return None
 
 
+def _age_end(label: Any) -> float | None:
+    """The last age of an age-band label ("0-4" -> 4, "under 5" -> 4, "90+" -> inf), or None when it
+    is not known (a pandas Interval, or no age band)."""
+    if not isinstance(label, str):
+        return None
+    m = _AGE_RANGE.match(label)
+    if m:
+        return float(m.group(2))
+    if _AGE_OPEN.match(label):
+        return float("inf")
+    m = _AGE_UNDER.match(label)
+    return float(m.group(1)) - 1 if m else None
+
+
+def _not_esp_band(labels: list[Any]) -> int | None:
+    """The first of the 19 labels (in the standard's order) whose band ends where no ESP 2013 band
+    does ("55-69", "0-14", "90-94"), or None: the bands are read by their first age, so without this
+    "55-69" took the weight of 55-59 silently (a typo in PHE's own test data)."""
+    for j, v in enumerate(labels):
+        end = _age_end(v)
+        want = float("inf") if j == len(ESP2013) - 1 else 5.0 * j + 4
+        if end is not None and end != want:
+            return j
+    return None
+
+
 def _age_starts(arg: str, values: Any) -> tuple[np.ndarray, list[Any]] | None:
     """The first ages of the index labels of a Series ``values`` when one level of its index is
     age bands (every label reads as one), with the labels; else None."""
@@ -403,8 +429,14 @@ def _check_age_order(counts: Any, populations: Any, positions: list[np.ndarray],
                     f"{where}`{arg}` is indexed by age bands that are not in age order ({plain(labels[int(pos[bad[0]])])!r} "
                     f"before {plain(labels[i])!r}, e.g. text labels sorted as text); dsr weights the bands by position "
                     "(the standard's youngest first): sort them by age (e.g. a categorical from pd.cut) first", arg, i)
-            if esp and len(s) == len(ESP2013) and not np.array_equal(s, np.arange(0, 95, 5, dtype=float)):
-                i = int(pos[int(np.flatnonzero(s != np.arange(0, 95, 5))[0])])
+            off = None
+            if esp and len(s) == len(ESP2013):
+                if not np.array_equal(s, np.arange(0, 95, 5, dtype=float)):
+                    off = int(np.flatnonzero(s != np.arange(0, 95, 5))[0])
+                else:
+                    off = _not_esp_band([labels[int(k)] for k in pos])
+            if off is not None:
+                i = int(pos[off])
                 raise InvalidInputError(
                     f"{where}`{arg}` is indexed by age bands that are not the ESP 2013 bands 0-4, 5-9, ..., 85-89, 90+ "
                     f"({plain(labels[i])!r} at position {int(np.searchsorted(pos, i))}): band the ages as the standard "
@@ -457,14 +489,19 @@ def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[
                 f"{tag}`ages` gives the band starting at age {s[dup[0]]:g} twice ({plain(labels[i0])!r} at {what} "
                 f"{plain(where(i0))!r} and {plain(labels[i])!r} at {what} {plain(where(i))!r}): each area needs each "
                 "band once", "ages", where(i))
-        if esp and len(s) == n_bands and not np.array_equal(s, esp_starts):
-            j = int(np.flatnonzero(s != esp_starts)[0])
-            i = int(pos[order[j]])
-            raise InvalidInputError(
-                f"{tag}`ages` has {plain(labels[i])!r} ({'row' if row_label is not None else 'position'} "
-                f"{plain(where(i))!r}), not one of the ESP 2013 bands 0-4, 5-9, ..., 85-89, 90+ (no band starting at "
-                f"age {esp_starts[j]:g}): band the ages as the standard does, or give your standard's weights in "
-                "`standard`", "ages", where(i))
+        if esp and len(s) == n_bands:
+            starts_off = np.flatnonzero(s != esp_starts)
+            j_end = None if starts_off.size else _not_esp_band([labels[int(pos[k])] for k in order])
+            if starts_off.size or j_end is not None:
+                j = int(starts_off[0]) if starts_off.size else int(j_end)  # type: ignore[arg-type]
+                i = int(pos[order[j]])
+                why = (f"no band starting at age {esp_starts[j]:g}" if starts_off.size else
+                       "the last band is 90 and over in the standard" if j == n_bands - 1 else
+                       f"the band starting at {esp_starts[j]:g} ends at {esp_starts[j] + 4:g} in the standard")
+                raise InvalidInputError(
+                    f"{tag}`ages` has {plain(labels[i])!r} ({'row' if row_label is not None else 'position'} "
+                    f"{plain(where(i))!r}), not one of the ESP 2013 bands 0-4, 5-9, ..., 85-89, 90+ ({why}): band the "
+                    "ages as the standard does, or give your standard's weights in `standard`", "ages", where(i))
         out.append(pos[order])
     return out
 

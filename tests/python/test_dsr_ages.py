@@ -183,3 +183,19 @@ def test_a_missing_count_is_taken_as_zero_and_said():
     assert got.attrs["excluded"]["missing_count_as_zero"] == 1
     want = saferstats.dsr(counts.fillna(0.0), pops)
     pd.testing.assert_frame_equal(got, want, check_like=False)
+
+
+@pytest.mark.parametrize("j,bad", [(0, "0-14"), (11, "55-69"), (11, "55-57"), (18, "90-94")])
+def test_a_band_that_ends_where_no_esp_band_does_is_refused(j, bad):
+    """Session 13 (walk 8): bands were read by their first age only, so "55-69" (a typo in PHE's own
+    test data) took the 55-59 weight, and "0-14" the 0-4 weight, silently; the docstring promised an
+    error. Refused now, by `ages` and by an age-band index alike."""
+    labels = list(BANDS)
+    labels[j] = bad
+    with pytest.raises(saferstats.InvalidInputError, match=rf"'{bad}'.*not one of the ESP 2013 bands"):
+        saferstats.dsr([10] * 19, [1000] * 19, ages=labels)
+    with pytest.raises(saferstats.InvalidInputError, match=rf"not the ESP 2013 bands .*'{bad}' at position {j}"):
+        saferstats.dsr(pd.Series([10] * 19, index=labels), pd.Series([1000] * 19, index=labels))
+    # the standard's own bands, in any spelling the reader takes, are accepted: 1,000 per 100,000
+    ok = [b.replace("-", " to ") for b in BANDS[:-1]] + ["Aged 90+"]
+    assert saferstats.dsr([10] * 19, [1000] * 19, ages=ok)["rate"].iloc[0] == pytest.approx(1000.0)
