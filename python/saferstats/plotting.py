@@ -105,8 +105,10 @@ def plot_funnel(
     mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
     check_same_order(numerators=numerators, denominators=denominators,
                      **({"labels": labels} if isinstance(labels, pd.Series) else {}))
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    if labels is None and index is not None and not isinstance(index, pd.RangeIndex):
+        labels = list(index)  # Series indexed by area (set_index("force")): their labels name the points
     if labels is not None:
         if isinstance(labels, (str, bytes)) or np.isscalar(labels):
             raise InvalidInputError(f"`labels` must be one label per point, got {labels!r}", "labels")
@@ -117,7 +119,9 @@ def plot_funnel(
                 f"length mismatch: `numerators` has {len(o)} elements but `labels` has {len(labels)}", "labels")
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
-    sig = funnel_significance(o, d, target=target, kind=kind, multiplier=mult, overdispersion=overdispersion)
+    # (with the row labels, so that its warnings name the areas, not positions)
+    sig = funnel_significance(pd.Series(o, index=index), pd.Series(d, index=index), target=target, kind=kind,
+                              multiplier=mult, overdispersion=overdispersion)
     od = sig.attrs.get("overdispersion")
     od_used = od is not None and _overdispersion_applies(od)
     value = o / d * (mult if kind != "ratio" else 1.0)
