@@ -399,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     p.set_defaults(func=_rates)
 
-    p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV")
+    p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
+                                     "Home Office hate crime bulletin's strand table")
     p.add_argument("file", type=Path)
     p.add_argument("--count", default="count")
     p.add_argument("--population", default="population", help="population column, or 'none' for counts")
