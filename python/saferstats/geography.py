@@ -121,7 +121,20 @@ def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
 #: What analysts call the levels (ONS and police names), for the hint of an unknown level.
 _LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "force", "lad": "la", "ltla": "la",
                 "lta": "la", "district": "la", "local authority": "la", "community safety partnership": "csp",
-                "lsoa21": "lsoa", "lsoa 2021": "lsoa"}
+                "lsoa21": "lsoa", "lsoa 2021": "lsoa", "wards": "ward", "electoral ward": "ward",
+                "electoral wards": "ward", "ward24": "ward", "electoral division": "ward"}
+#: Levels analysts ask for that are not offered, with why (a close-looking valid level would
+#: mislead: an LSOA 2011 is not an LSOA 2021, an MSOA is not an LSOA, a county is not a district).
+_NOT_OFFERED = {
+    **{w: "LSOAs here are LSOAs 2021 (Census 2021 geography); LSOA 2011 codes (police.uk files before about "
+          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level"
+       for w in ("lsoa11", "lsoa 2011", "lsoa2011", "lsoa_2011", "lsoa 11")},
+    **{w: "MSOAs are not bundled (an MSOA is a group of LSOAs, not an LSOA)" for w in ("msoa", "msoa21", "msoa11")},
+    **{w: "upper-tier authorities (counties) are not a level here; 'la' is the lower tier (districts and unitary "
+          "authorities); a county's districts share its police force area in most of England ('force')"
+       for w in ("utla", "county", "counties", "upper tier", "upper-tier local authority")},
+    **{w: "regions and countries are not a level here" for w in ("region", "rgn", "country", "ctry")},
+}
 
 
 def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None) -> str:
@@ -135,6 +148,15 @@ def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None)
         raise UnknownAreaError(
             f"level {level!r} is available for census=2021 only; census=2011 offers {', '.join(repr(v) for v in valid)}",
             "level")
+    key = str(level).strip().lower()
+    if key in _NOT_OFFERED:
+        raise UnknownAreaError(f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}. "
+                               f"{_NOT_OFFERED[key]}", "level")
+    if tuple(valid) == _POINT_LEVELS and (key in ("ward", "lsoa") or word in ("ward", "lsoa")):
+        raise UnknownAreaError(
+            f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}. Points are placed in local "
+            "authorities, CSPs and force areas only (no ward or LSOA boundaries are bundled); police.uk files "
+            "carry each record's LSOA in `lsoa_code`, and census_population('lsoa') has its ward", "level")
     hint = [word] if word in valid else _close(str(level), valid, 2)
     raise UnknownAreaError(
         f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
@@ -206,6 +228,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         raise UnknownAreaError(
             f"{query!r} could be more than one {lvl}: "
             + ", ".join(f"{names[c]!r} ({c})" for c in codes) + "; pass the full name or the code", "query")
+    other_code = _other_code(q)
+    if other_code:
+        raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other_code}", "query")
     close = _close(str(query), [str(n) for n in names.values])
     fid = force_id(query) if lvl != "force" else None
     force = ""
@@ -213,8 +238,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         lk = _table("lookup_la24_csp24_pfa24.csv.gz")
         rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
         units = [str(n) for n in rows[lvl]]
+        kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
         force = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
-                 f"{len(units)} {'local authorities' if lvl == 'la' else 'CSPs'}: {', '.join(units[:6])}"
+                 f"{len(units)} {kind}: {', '.join(units[:6])}"
                  + (", ..." if len(units) > 6 else "") + "; ")
     raise UnknownAreaError(
         f"no {lvl} named or coded {query!r}; {force}"
@@ -283,6 +309,8 @@ def _aliases(level: str) -> dict[str, tuple[str, ...]]:
             add(base, code)
         if base.startswith("County "):
             add(base[len("County "):], code)
+        if base.startswith("City of "):  # "City of London" as ONS inverts it elsewhere ("London, City of")
+            add(f"{base[len('City of '):]}, City of", code)
         stem = _NAME_JOINS.split(base)[0]
         if stem != base and len(stem) >= 4:
             add(stem, code)
@@ -343,6 +371,44 @@ def _former_district(q: str, level: str) -> str:
     return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
             f"{where}. Its Census 2021 population cannot be separated exactly from LSOAs; census_population('la', "
             "census=2011) has its 2011 population")
+
+
+#: ONS code prefixes (the first three characters of a GSS code) of the geographies find_area does
+#: not look up, for the error: an electoral ward or LSOA code passed as an area is told what it is.
+_GSS_KINDS = {"E01": "an LSOA", "W01": "an LSOA", "E02": "an MSOA", "W02": "an MSOA", "E05": "an electoral ward",
+              "W05": "an electoral division (ward)", "E10": "a county (upper-tier authority)",
+              "E12": "a region", "E92": "a country", "W92": "a country"}
+
+
+def _other_code(q: str) -> str:
+    """What an ONS code of a geography other than LA/CSP/force is (``"e05009288"``: the ward
+    Aldersgate, City of London), as a sentence for the error; ``""`` when ``q`` is not such a code.
+    Without it a ward code got "no close matches", as if it were mistyped."""
+    m = re.fullmatch(r"([ew]\d\d)\d{6}", q)
+    if not m or m.group(1).upper() not in _GSS_KINDS:
+        return ""
+    code, kind = q.upper(), _GSS_KINDS[m.group(1).upper()]
+    tail = "find_area looks up local authorities, CSPs and police force areas (level='la', 'csp', 'force')"
+    if kind.startswith(("an LSOA", "an electoral")):
+        lsoa = _table("census2021_lsoa21.csv.gz")
+        col = "lsoa_code" if kind == "an LSOA" else "ward_code"
+        rows = lsoa[lsoa[col] == code]
+        if len(rows):
+            r = rows.iloc[0]
+            name = r["lsoa"] if col == "lsoa_code" else r["ward"]
+            la = _names("la")[r["la_code"]]
+            csps = sorted(set(rows["csp_code"]))
+            csp = ", ".join(f"{_names('csp')[c]!r} ({c})" for c in csps)
+            return (f"{code} is {kind} ({name!r}) in the local authority {la!r} ({r['la_code']}) and the CSP"
+                    f"{'s' if len(csps) > 1 else ''} {csp}; {tail}; census_population("
+                    f"{'lsoa' if col == 'lsoa_code' else 'ward'!r}) has its Census 2021 population")
+        if kind == "an LSOA":
+            return (f"{code} looks like an LSOA code but is not an LSOA 2021 (an LSOA 2011 code that changed in "
+                    f"2021?); {tail}")
+        return (f"{code} looks like {kind} code, but it is not one of the December 2024 wards to which an LSOA "
+                f"2021 is best-fitted (a ward of another year, or one holding no LSOA's population-weighted "
+                f"centroid, as most City of London wards); {tail}")
+    return f"{code} looks like the code of {kind}; {tail}"
 
 
 def _other_level(q: str, level: str) -> str:
@@ -463,6 +529,8 @@ def census_population(
     """
     if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
+    if not isinstance(detailed, (bool, np.bool_)):
+        raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")

@@ -1,0 +1,103 @@
+"""Walk-through 9 (session 13): the areas a CSP reports on, Census 2021.
+
+Defects found by a new CSP analyst reading only the README and the docstrings:
+
+* ``census_population("lsoa 2011")`` (and ``"lsoa11"``) answered "did you mean 'lsoa'?", pointing
+  at the LSOA **2021** table as if it were the 2011 level (police.uk files before 2023 carry LSOA
+  2011 codes, some of which find no row there); ``"msoa"`` was offered ``'lsoa'`` and ``"utla"``
+  ``'la'`` (a county is not a district). ``assign_area(level="lsoa")`` offered ``'la'``.
+* ``find_area("E05009288")`` (a ward code, as ward profiles carry) said "no close matches", as if
+  mistyped; an LSOA code likewise.
+* ``find_area("London, City of")`` (the ONS inverted form, as the force is named) failed at
+  ``level="la"``, saying "covering 1 local authorities".
+* ``census_population("la", detailed="yes")`` was accepted (any truthy value).
+
+Reference: the published files in ../shared/data read with plain pandas (the ONS LSOA 2021 ->
+ward (December 2024) -> LA lookup, Census 2021 TS021 by LSOA) and the LA -> CSP lookup.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from saferstats import InvalidInputError, UnknownAreaError, assign_area, census_population, find_area
+
+
+@pytest.mark.parametrize("level", ["lsoa 2011", "LSOA11", "lsoa2011"])
+def test_lsoa_2011_is_not_pointed_at_lsoa_2021(level):
+    for census in (2021, 2011):
+        with pytest.raises(UnknownAreaError, match="LSOAs 2021") as err:
+            census_population(level, census=census)
+        assert "did you mean" not in str(err.value)
+
+
+@pytest.mark.parametrize("level,words", [("msoa", "MSOAs are not bundled"), ("utla", "lower tier"),
+                                         ("county", "lower tier"), ("region", "regions")])
+def test_other_levels_get_no_misleading_hint(level, words):
+    with pytest.raises(UnknownAreaError, match=words) as err:
+        census_population(level)
+    assert "did you mean" not in str(err.value)
+
+
+def test_wards_spelt_otherwise_still_hint_ward():
+    with pytest.raises(UnknownAreaError, match="did you mean 'ward'"):
+        census_population("electoral ward")
+
+
+@pytest.mark.parametrize("level", ["lsoa", "ward", "LSOA21"])
+def test_assign_area_says_points_are_not_placed_in_lsoas_or_wards(level):
+    with pytest.raises(UnknownAreaError, match="lsoa_code") as err:
+        assign_area([51.75], [-0.34], level=level)
+    assert "did you mean" not in str(err.value)
+
+
+def test_ward_and_lsoa_codes_named_from_the_published_lookup(shared_data):
+    src = shared_data / "population" / "census2021_ew"
+    lk = pd.read_csv(src / "lookup_lsoa21_ward24_ltla24.csv", dtype=str)
+    csp = pd.read_csv(src / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    for ward_code in ("E05009288", lk.loc[lk["ltla24_name"] == "Stevenage", "ward24_code"].iloc[0],
+                      lk.loc[lk["ltla24_code"].str.startswith("W"), "ward24_code"].iloc[0]):
+        row = lk[lk["ward24_code"] == ward_code].iloc[0]
+        for level in ("la", "csp"):
+            with pytest.raises(UnknownAreaError) as err:
+                find_area(ward_code.lower(), level=level)
+            msg = str(err.value)
+            assert f"{row['ward24_name']!r}" in msg and row["ltla24_code"] in msg and "census_population('ward')" in msg
+            las_csps = csp.loc[csp["ltla24_code"] == row["ltla24_code"], "csp24_code"]
+            assert any(c in msg for c in las_csps)
+    row = lk[lk["lsoa21_code"] == "E01000001"].iloc[0]
+    with pytest.raises(UnknownAreaError) as err:
+        find_area("E01000001")
+    assert row["lsoa21_name"] in str(err.value) and "census_population('lsoa')" in str(err.value)
+
+
+def test_codes_that_are_no_2024_ward_or_2021_lsoa_say_so(shared_data):
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_lsoa21_ward24_ltla24.csv", dtype=str)
+    assert "E05999999" not in set(lk["ward24_code"]) and "E01099999" not in set(lk["lsoa21_code"])
+    with pytest.raises(UnknownAreaError, match="not one of the December 2024 wards"):
+        find_area("E05999999")
+    with pytest.raises(UnknownAreaError, match="not an LSOA 2021"):
+        find_area("E01099999")
+    with pytest.raises(UnknownAreaError, match="county"):
+        find_area("E10000015", level="csp")
+
+
+def test_city_of_london_by_its_inverted_name(shared_data):
+    csp = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    row = csp[csp["ltla24_name"] == "City of London"].iloc[0]
+    assert find_area("London, City of") == {"level": "la", "code": row["ltla24_code"], "name": "City of London"}
+    assert find_area("London, City of", level="csp")["code"] == row["csp24_code"]
+    assert find_area("London, City of", level="force")["code"] == row["pfa24_code"]
+
+
+def test_one_local_authority_is_singular():
+    with pytest.raises(UnknownAreaError, match=r"covering 1 local authority: ") as err:
+        find_area("City of London Police")
+    assert "authorities" not in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, 0, None])
+def test_detailed_must_be_a_bool(value):
+    with pytest.raises(InvalidInputError, match="detailed"):
+        census_population("la", detailed=value)
