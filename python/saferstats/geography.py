@@ -1298,6 +1298,14 @@ class StudyArea:
         if found is None:
             if len(levels) == 1:
                 raise err
+            # a district abolished by a merger (Harrogate, Christchurch) or a ward/LSOA code: say what it
+            # is, as find_area does, instead of look-alikes ("close matches: 'Harrow'")
+            q = str(query).strip().lower()
+            other = _former_district(q, "la") or _other_code(q)
+            if other:
+                raise UnknownAreaError(
+                    f"no police force area, CSP or local authority named or coded {query!r}: {other}. A study "
+                    "area is a force, CSP or local authority of December 2024, or a polygon you pass", "study_area")
             close = _close(query, [str(n) for lv in levels for n in _names(lv).values])
             raise UnknownAreaError(
                 f"no police force area, CSP or local authority named or coded {query!r}; "

@@ -101,3 +101,31 @@ def test_one_local_authority_is_singular():
 def test_detailed_must_be_a_bool(value):
     with pytest.raises(InvalidInputError, match="detailed"):
         census_population("la", detailed=value)
+
+
+@pytest.mark.parametrize("name,code,successor", [("Harrogate", "E07000165", "North Yorkshire"),
+                                                 ("Christchurch", "E07000048", "Bournemouth, Christchurch and Poole"),
+                                                 ("Forest Heath", "E07000201", "West Suffolk")])
+def test_study_area_of_an_abolished_district_names_its_successor(shared_data, name, code, successor):
+    """StudyArea("Harrogate") offered "close matches: 'Harrow', 'Harborough', 'Hart'" (find_area
+    already named the successor). Reference: the ONS December 2016 LAD -> CSP -> PFA lookup has the
+    district's code, and the December 2024 lookup has the successor and not the district."""
+    from saferstats import StudyArea
+
+    pop = shared_data / "population"
+    lk16 = pd.read_csv(pop / "Local_Authority_District_to_Community_Safety_Partnerships_to_Police_Force_Areas__"
+                             "December_2016__Lookup_in_England_and_Wales.csv", dtype=str)
+    lk24 = pd.read_csv(pop / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    assert lk16.loc[lk16["LAD16NM"] == name, "LAD16CD"].iloc[0] == code
+    assert name not in set(lk24["ltla24_name"]) and successor in set(lk24["ltla24_name"])
+    with pytest.raises(UnknownAreaError) as err:
+        StudyArea(name)
+    msg = str(err.value)
+    assert code in msg and repr(successor) in msg and "close matches" not in msg
+
+
+def test_study_area_of_a_ward_code_says_it_is_a_ward():
+    from saferstats import StudyArea
+
+    with pytest.raises(UnknownAreaError, match="is an electoral ward"):
+        StudyArea("E05009288")
