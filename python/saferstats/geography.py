@@ -422,6 +422,9 @@ def _other_level(q: str, level: str) -> str:
 
     if level == "csp":
         rows = lk[(lk["la"].str.lower() == q) | (lk["la_code"].str.lower() == q)]
+        if not len(rows) and q not in _aliases("csp") and len(_aliases("la").get(q, ())) == 1:
+            # another name of an authority ("Merthyr Tudful", "Hull"): said like its ONS name
+            rows = lk[lk["la_code"] == _aliases("la")[q][0]]
         if not len(rows):
             return ""
         la, code = rows["la"].iloc[0], rows["la_code"].iloc[0]

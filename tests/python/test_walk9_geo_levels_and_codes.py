@@ -129,3 +129,17 @@ def test_study_area_of_a_ward_code_says_it_is_a_ward():
 
     with pytest.raises(UnknownAreaError, match="is an electoral ward"):
         StudyArea("E05009288")
+
+
+@pytest.mark.parametrize("welsh,english", [("Merthyr Tudful", "Merthyr Tydfil"), ("RCT", "Rhondda Cynon Taf")])
+def test_welsh_name_of_an_authority_in_a_joint_csp(shared_data, welsh, english):
+    """find_area("Merthyr Tydfil", level="csp") names its CSP (Cwm Taf); the Welsh name "Merthyr
+    Tudful" got "no close matches". Reference: the ONS December 2024 LAD -> CSP lookup."""
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    row = lk[lk["ltla24_name"] == english].iloc[0]
+    assert row["csp24_name"] != english
+    assert find_area(welsh)["code"] == row["ltla24_code"]
+    with pytest.raises(UnknownAreaError) as err:
+        find_area(welsh, level="csp")
+    assert f"{row['csp24_name']!r} ({row['csp24_code']})" in str(err.value) and row["ltla24_code"] in str(err.value)
+    assert find_area(row["csp24_name"], level="csp")["code"] == row["csp24_code"]
