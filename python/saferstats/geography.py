@@ -218,7 +218,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     if lvl == "force" and q in _OTHER_FORCES:
         raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
-    other = _other_level(q, lvl) or _former_district(q, lvl)
+    other = _other_level(q, lvl) or _former_district(q, lvl) or _recoded(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
@@ -337,6 +337,43 @@ _MERGED_2019 = {
     "E07000052": ("Dorset", "E06000059"), "E07000053": ("Dorset", "E06000059"),
     "E07000190": ("Somerset West and Taunton", "E06000066"), "E07000191": ("Somerset West and Taunton", "E06000066"),
 }
+
+
+#: Local authority codes ONS replaced after a boundary change (the authority kept its name and
+#: most of its area): code -> (the authority, its December 2024 code, when). Published series and
+#: lookups of other years carry them: Census 2011 tables from Nomis have Hertfordshire's pre-2018
+#: codes; ONS's 2025 lookups have Barnsley's and Sheffield's new ones (ONS TopoJSON 2014-2023:
+#: E08000016 Barnsley ends 2024, E08000038 Barnsley starts 2025).
+_RECODED_LA = {
+    "E07000097": ("East Hertfordshire", "E07000242", "before 2019"),
+    "E07000100": ("St Albans", "E07000240", "before 2018"),
+    "E07000101": ("Stevenage", "E07000243", "before 2019"),
+    "E07000104": ("Welwyn Hatfield", "E07000241", "before 2018"),
+    "E06000048": ("Northumberland", "E06000057", "before 2013"),
+    "E08000020": ("Gateshead", "E08000037", "before 2013"),
+    "E08000038": ("Barnsley", "E08000016", "from 2025"),
+    "E08000039": ("Sheffield", "E08000019", "from 2025"),
+}
+
+
+def _recoded(q: str, level: str) -> str:
+    """What a local authority code ONS replaced after a boundary change is (``"E08000038"``:
+    Barnsley's code from 2025), as a sentence for the error; ``""`` when ``q`` is none. Without it
+    the error said "no close matches", as if the code were mistyped."""
+    hit = _RECODED_LA.get(q.upper())
+    if hit is None or level not in ("la", "csp"):
+        return ""
+    name, code, when = hit
+    if level == "la":
+        now = f"find_area({code!r}) is the December 2024 area"
+    else:
+        csps = _table("lookup_la24_csp24_pfa24.csv.gz")
+        csps = csps[csps["la_code"] == code].drop_duplicates("csp_code")
+        now = "its CSP is " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"]))
+    return (f"{q.upper()} is the code of {name} {when} (ONS gives an authority a new code when its boundary "
+            f"changes); saferstats' areas and Census 2021 populations are for December 2024, when {name} is "
+            f"{code}: {now} (the boundaries differ slightly, so counts for the other year's area are not "
+            "exactly like for like)")
 
 
 def _former_district(q: str, level: str) -> str:
@@ -1304,7 +1341,7 @@ class StudyArea:
             # a district abolished by a merger (Harrogate, Christchurch) or a ward/LSOA code: say what it
             # is, as find_area does, instead of look-alikes ("close matches: 'Harrow'")
             q = str(query).strip().lower()
-            other = _former_district(q, "la") or _other_code(q)
+            other = _former_district(q, "la") or _recoded(q, "la") or _other_code(q)
             if other:
                 raise UnknownAreaError(
                     f"no police force area, CSP or local authority named or coded {query!r}: {other}. A study "

@@ -143,3 +143,44 @@ def test_welsh_name_of_an_authority_in_a_joint_csp(shared_data, welsh, english):
         find_area(welsh, level="csp")
     assert f"{row['csp24_name']!r} ({row['csp24_code']})" in str(err.value) and row["ltla24_code"] in str(err.value)
     assert find_area(row["csp24_name"], level="csp")["code"] == row["csp24_code"]
+
+
+def _topojson_ltla(shared_data):
+    import json
+
+    topo = json.loads((shared_data / "boundaries" / "ons_uk_topo_2014-2023.json").read_text())
+    return [g["properties"] for g in topo["objects"]["ltla"]["geometries"]]
+
+
+@pytest.mark.parametrize("name", ["Barnsley", "Sheffield"])
+def test_an_authority_recoded_after_a_boundary_change(shared_data, name):
+    """ONS recoded Barnsley and Sheffield in 2025 (a boundary change between them); a 2025 series
+    or lookup carries the new codes, and find_area said "no close matches". Reference: the ONS
+    TopoJSON (one code ending 2024, one starting 2025) and the December 2024 LAD -> CSP lookup."""
+    from saferstats import StudyArea
+
+    props = [p for p in _topojson_ltla(shared_data) if p["areanm"] == name]
+    old = next(p["areacd"] for p in props if p.get("end") == 2024)
+    new = next(p["areacd"] for p in props if p.get("start") == 2025)
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    row = lk[lk["ltla24_name"] == name].iloc[0]
+    assert row["ltla24_code"] == old
+    assert find_area(old) == {"level": "la", "code": old, "name": name}
+    with pytest.raises(UnknownAreaError) as err:
+        find_area(new)
+    assert f"{name} from 2025" in str(err.value) and old in str(err.value)
+    with pytest.raises(UnknownAreaError) as err:
+        find_area(new.lower(), level="csp")
+    assert f"{row['csp24_name']!r} ({row['csp24_code']})" in str(err.value)
+    with pytest.raises(UnknownAreaError, match=old):
+        StudyArea(new)
+
+
+def test_recoded_table_points_at_current_areas_of_the_same_name(shared_data):
+    """Every December 2024 code the table names is in the ONS 2024 lookup under the name given."""
+    from saferstats.geography import _RECODED_LA
+
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    names = lk.drop_duplicates("ltla24_code").set_index("ltla24_code")["ltla24_name"]
+    for old, (name, code, _) in _RECODED_LA.items():
+        assert names[code] == name and old not in names.index
