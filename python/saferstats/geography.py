@@ -884,6 +884,14 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
         raise BoundaryError(
             f"boundaries must be a GeoJSON dict, a path to a GeoJSON file or a GeoDataFrame, got {type(boundaries).__name__}",
             "boundaries")
+    if isinstance(gj, Mapping) and gj.get("type") == "Topology":
+        # ONS publishes outlines as TopoJSON too (ONSvisual/uk-topojson): say so, not "not GeoJSON"
+        layers = ", ".join(repr(k) for k in (gj.get("objects") or {}))
+        raise BoundaryError(
+            f"boundaries are TopoJSON (layers {layers}), not GeoJSON: convert one layer first, e.g. "
+            "geopandas.read_file(path, layer='ltla').set_crs(4326) (GDAL's TopoJSON driver sets no CRS) or "
+            "mapshaper '-o format=geojson', and pass the GeoDataFrame or GeoJSON; where a layer holds several "
+            "years' areas (ONS 'start'/'end' properties), keep one year's", "boundaries")
     if not isinstance(gj, Mapping) or gj.get("type") != "FeatureCollection" or not isinstance(gj.get("features"), list):
         raise BoundaryError("boundaries must be a GeoJSON FeatureCollection", "boundaries")
     crs = str(((gj.get("crs") or {}).get("properties") or {}).get("name", ""))

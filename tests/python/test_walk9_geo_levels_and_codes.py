@@ -184,3 +184,23 @@ def test_recoded_table_points_at_current_areas_of_the_same_name(shared_data):
     names = lk.drop_duplicates("ltla24_code").set_index("ltla24_code")["ltla24_name"]
     for old, (name, code, _) in _RECODED_LA.items():
         assert names[code] == name and old not in names.index
+
+
+def test_topojson_boundaries_are_named_as_topojson(shared_data):
+    """The ONS TopoJSON in ../shared/data/boundaries was refused as "must be a GeoJSON
+    FeatureCollection"; it is read through GDAL's TopoJSON driver as the message says, and then
+    places a point in St Albans as the bundled boundaries do."""
+    from saferstats import BoundaryError
+
+    path = shared_data / "boundaries" / "ons_uk_topo_2014-2023.json"
+    with pytest.raises(BoundaryError, match=r"TopoJSON \(layers .*'ltla'") as err:
+        assign_area([51.75], [-0.34], boundaries=path)
+    assert "layer='ltla'" in str(err.value)
+    gpd = pytest.importorskip("geopandas")
+    try:
+        layer = gpd.read_file(path, layer="ltla")
+    except Exception as exc:  # a GDAL build without the TopoJSON driver
+        pytest.skip(f"GDAL cannot read TopoJSON here: {exc}")
+    layer = layer[layer["end"].isna()].set_crs(4326)
+    got = assign_area([51.75], [-0.34], boundaries=layer, code="areacd", name="areanm")
+    assert got["code"].tolist() == [find_area("St Albans")["code"]]
