@@ -516,7 +516,9 @@ def census_population(
       Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
       LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
       ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
-      coordinates (:func:`assign_area`) instead;
+      coordinates (:func:`assign_area`) instead. The loss is uneven, so rates by district or ward
+      from such a join are not like for like: none of North Hertfordshire's records, 19% of
+      Stevenage's and 23% of Watford's (where the LSOAs changed most) in those files;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
       fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own

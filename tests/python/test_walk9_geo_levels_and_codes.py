@@ -204,3 +204,28 @@ def test_topojson_boundaries_are_named_as_topojson(shared_data):
     layer = layer[layer["end"].isna()].set_crs(4326)
     got = assign_area([51.75], [-0.34], boundaries=layer, code="areacd", name="areanm")
     assert got["code"].tolist() == [find_area("St Albans")["code"]]
+
+
+def test_lsoa_2011_loss_by_district_as_the_docstring_says(shared_data):
+    """census_population's docstring gives the share of Hertfordshire's 2021 street-level records
+    whose LSOA (2011) code finds no LSOA 2021 row, by district (from the LSOA name police.uk
+    publishes). Reference: the police.uk files and ONS TS021 LSOA codes read with plain pandas."""
+    import re
+
+    import saferstats
+
+    files = sorted((shared_data / "street_crime").glob("2021-*-hertfordshire-street.csv"))
+    rec = pd.concat([pd.read_csv(f, usecols=["LSOA code", "LSOA name"]) for f in files]).dropna()
+    lsoa21 = set(pd.read_csv(shared_data / "population" / "census2021_ew" / "ts021_ethnic_group_lsoa21.csv",
+                             usecols=["lsoa21_code"])["lsoa21_code"])
+    rec["lost"] = ~rec["LSOA code"].isin(lsoa21)
+    share = rec.groupby(rec["LSOA name"].str[:-5])["lost"].mean().mul(100).round()
+    doc = saferstats.census_population.__doc__
+    assert "86 of 1,447 codes (10,394 of 100,407 records)" in doc
+    assert int((~rec["LSOA code"].drop_duplicates().isin(lsoa21)).sum()) == 86
+    assert int(rec["lost"].sum()) == 10_394
+    said = dict(re.findall(r"(\d+)% of\s+(\w+)'s", " ".join(doc.split())))
+    assert said == {"19": "Stevenage", "23": "Watford"}
+    for pct, district in said.items():
+        assert share[district] == int(pct)
+    assert share["North Hertfordshire"] == 0 and "none of North Hertfordshire's" in " ".join(doc.split())
