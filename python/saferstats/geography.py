@@ -457,6 +457,27 @@ def _other_level(q: str, level: str) -> str:
         rows = rows.drop_duplicates(code)
         return ", ".join(f"{n!r} ({c})" for n, c in zip(rows[name], rows[code]))
 
+    if level == "force":
+        # an authority or CSP asked for as a force ("Buckinghamshire" was offered Nottinghamshire,
+        # "Somerset" Dorset): the force area it is in
+        for lv in ("la", "csp"):
+            codes = {c for c, n in _names(lv).items() if q in (str(c).lower(), str(n).lower())}
+            codes |= set(_aliases(lv).get(q, ()))
+            if codes:
+                rows = lk[lk[f"{lv}_code"].isin(codes)].drop_duplicates(f"{lv}_code")
+                what = "local authority" if lv == "la" else "community safety partnership"
+                each = [f"{n} ({c}) is a {what} in the police force area {fn!r} ({fc})"
+                        for n, c, fn, fc in zip(rows[lv], rows[f"{lv}_code"], rows["force_name"], rows["force_code"])]
+                return "; ".join(each) + f"; pass {'that' if len(each) == 1 else 'one of them'}, or level={lv!r}"
+        former = _table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+        hit = former[(former["la"].str.lower() == q) | (former["la_code"].str.lower() == q)]
+        if len(hit):
+            r = hit.iloc[0]
+            f = lk[lk["la_code"] == r["successor_code"]].iloc[0]
+            return (f"{r['la']} ({r['la_code']}) was a district until {r['abolished']}, now part of "
+                    f"{r['successor']!r} ({r['successor_code']}) in the police force area {f['force_name']!r} "
+                    f"({f['force_code']}); pass that")
+        return ""
     if level == "csp":
         rows = lk[(lk["la"].str.lower() == q) | (lk["la_code"].str.lower() == q)]
         if not len(rows) and q not in _aliases("csp") and len(_aliases("la").get(q, ())) == 1:

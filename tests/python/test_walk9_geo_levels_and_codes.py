@@ -229,3 +229,33 @@ def test_lsoa_2011_loss_by_district_as_the_docstring_says(shared_data):
     for pct, district in said.items():
         assert share[district] == int(pct)
     assert share["North Hertfordshire"] == 0 and "none of North Hertfordshire's" in " ".join(doc.split())
+
+
+@pytest.mark.parametrize("query", ["Buckinghamshire", "Somerset", "Stevenage", "Caerdydd", "Cwm Taf", "E07000243"])
+def test_an_authority_or_csp_asked_for_as_a_force_names_its_force(shared_data, query):
+    """find_area("Buckinghamshire", level="force") offered Nottinghamshire, Hampshire, Cheshire, and
+    "Somerset" Dorset first. Reference: the ONS December 2024 LAD -> CSP -> PFA lookup."""
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    level = "csp" if query == "Cwm Taf" else "la"
+    code = find_area(query, level=level)["code"]
+    row = lk[lk[f"{'ltla' if level == 'la' else 'csp'}24_code"] == code].iloc[0]
+    with pytest.raises(UnknownAreaError) as err:
+        find_area(query, level="force")
+    msg = str(err.value)
+    assert f"{row['pfa24_name']!r} ({row['pfa24_code']})" in msg and "close matches" not in msg
+
+
+def test_a_short_name_of_two_authorities_names_both_forces(shared_data):
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    with pytest.raises(UnknownAreaError) as err:
+        find_area("Newcastle", level="force")
+    for la in ("Newcastle upon Tyne", "Newcastle-under-Lyme"):
+        row = lk[lk["ltla24_name"] == la].iloc[0]
+        assert f"{la} ({row['ltla24_code']}) is a local authority in the police force area {row['pfa24_name']!r}" in str(err.value)
+
+
+def test_a_former_district_asked_for_as_a_force(shared_data):
+    lk = pd.read_csv(shared_data / "population" / "census2021_ew" / "lookup_ltla24_csp24_pfa24.csv", dtype=str)
+    row = lk[lk["ltla24_name"] == "North Yorkshire"].iloc[0]
+    with pytest.raises(UnknownAreaError, match=rf"Harrogate .*'North Yorkshire' \({row['pfa24_code']}\)"):
+        find_area("Harrogate", level="force")
