@@ -341,14 +341,14 @@ _MERGED_2019 = {
 
 #: Local authority codes ONS replaced after a boundary change (the authority kept its name and
 #: most of its area): code -> (the authority, its December 2024 code, when). Published series and
-#: lookups of other years carry them: Census 2011 tables from Nomis have Hertfordshire's pre-2018
-#: codes; ONS's 2025 lookups have Barnsley's and Sheffield's new ones (ONS TopoJSON 2014-2023:
+#: lookups of other years carry them: Census 2011 tables from Nomis have four Hertfordshire
+#: districts' earlier codes; ONS's 2025 lookups have Barnsley's and Sheffield's new ones (ONS TopoJSON 2014-2023:
 #: E08000016 Barnsley ends 2024, E08000038 Barnsley starts 2025).
 _RECODED_LA = {
-    "E07000097": ("East Hertfordshire", "E07000242", "before 2019"),
-    "E07000100": ("St Albans", "E07000240", "before 2018"),
-    "E07000101": ("Stevenage", "E07000243", "before 2019"),
-    "E07000104": ("Welwyn Hatfield", "E07000241", "before 2018"),
+    "E07000097": ("East Hertfordshire", "E07000242", "before its boundary change"),
+    "E07000100": ("St Albans", "E07000240", "before its boundary change"),
+    "E07000101": ("Stevenage", "E07000243", "before its boundary change"),
+    "E07000104": ("Welwyn Hatfield", "E07000241", "before its boundary change"),
     "E06000048": ("Northumberland", "E06000057", "before 2013"),
     "E08000020": ("Gateshead", "E08000037", "before 2013"),
     "E08000038": ("Barnsley", "E08000016", "from 2025"),
