@@ -121,7 +121,20 @@ def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
 #: What analysts call the levels (ONS and police names), for the hint of an unknown level.
 _LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "force", "lad": "la", "ltla": "la",
                 "lta": "la", "district": "la", "local authority": "la", "community safety partnership": "csp",
-                "lsoa21": "lsoa", "lsoa 2021": "lsoa"}
+                "lsoa21": "lsoa", "lsoa 2021": "lsoa", "wards": "ward", "electoral ward": "ward",
+                "electoral wards": "ward", "ward24": "ward", "electoral division": "ward"}
+#: Levels analysts ask for that are not offered, with why (a close-looking valid level would
+#: mislead: an LSOA 2011 is not an LSOA 2021, an MSOA is not an LSOA, a county is not a district).
+_NOT_OFFERED = {
+    **{w: "LSOAs here are LSOAs 2021 (Census 2021 geography); LSOA 2011 codes (police.uk files before about "
+          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level"
+       for w in ("lsoa11", "lsoa 2011", "lsoa2011", "lsoa_2011", "lsoa 11")},
+    **{w: "MSOAs are not bundled (an MSOA is a group of LSOAs, not an LSOA)" for w in ("msoa", "msoa21", "msoa11")},
+    **{w: "upper-tier authorities (counties) are not a level here; 'la' is the lower tier (districts and unitary "
+          "authorities); a county's districts share its police force area in most of England ('force')"
+       for w in ("utla", "county", "counties", "upper tier", "upper-tier local authority")},
+    **{w: "regions and countries are not a level here" for w in ("region", "rgn", "country", "ctry")},
+}
 
 
 def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None) -> str:
@@ -135,6 +148,15 @@ def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None)
         raise UnknownAreaError(
             f"level {level!r} is available for census=2021 only; census=2011 offers {', '.join(repr(v) for v in valid)}",
             "level")
+    key = str(level).strip().lower()
+    if key in _NOT_OFFERED:
+        raise UnknownAreaError(f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}. "
+                               f"{_NOT_OFFERED[key]}", "level")
+    if tuple(valid) == _POINT_LEVELS and (key in ("ward", "lsoa") or word in ("ward", "lsoa")):
+        raise UnknownAreaError(
+            f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}. Points are placed in local "
+            "authorities, CSPs and force areas only (no ward or LSOA boundaries are bundled); police.uk files "
+            "carry each record's LSOA in `lsoa_code`, and census_population('lsoa') has its ward", "level")
     hint = [word] if word in valid else _close(str(level), valid, 2)
     raise UnknownAreaError(
         f"unknown level {level!r}; valid: {', '.join(repr(v) for v in valid)}"
@@ -196,7 +218,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     if lvl == "force" and q in _OTHER_FORCES:
         raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
-    other = _other_level(q, lvl) or _former_district(q, lvl)
+    other = _other_level(q, lvl) or _former_district(q, lvl) or _recoded(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
     codes = _aliases(lvl).get(q, ()) if lvl != "force" else ()
@@ -206,6 +228,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         raise UnknownAreaError(
             f"{query!r} could be more than one {lvl}: "
             + ", ".join(f"{names[c]!r} ({c})" for c in codes) + "; pass the full name or the code", "query")
+    other_code = _other_code(q)
+    if other_code:
+        raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other_code}", "query")
     close = _close(str(query), [str(n) for n in names.values])
     fid = force_id(query) if lvl != "force" else None
     force = ""
@@ -213,8 +238,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
         lk = _table("lookup_la24_csp24_pfa24.csv.gz")
         rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
         units = [str(n) for n in rows[lvl]]
+        kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
         force = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
-                 f"{len(units)} {'local authorities' if lvl == 'la' else 'CSPs'}: {', '.join(units[:6])}"
+                 f"{len(units)} {kind}: {', '.join(units[:6])}"
                  + (", ..." if len(units) > 6 else "") + "; ")
     raise UnknownAreaError(
         f"no {lvl} named or coded {query!r}; {force}"
@@ -283,6 +309,8 @@ def _aliases(level: str) -> dict[str, tuple[str, ...]]:
             add(base, code)
         if base.startswith("County "):
             add(base[len("County "):], code)
+        if base.startswith("City of "):  # "City of London" as ONS inverts it elsewhere ("London, City of")
+            add(f"{base[len('City of '):]}, City of", code)
         stem = _NAME_JOINS.split(base)[0]
         if stem != base and len(stem) >= 4:
             add(stem, code)
@@ -309,6 +337,43 @@ _MERGED_2019 = {
     "E07000052": ("Dorset", "E06000059"), "E07000053": ("Dorset", "E06000059"),
     "E07000190": ("Somerset West and Taunton", "E06000066"), "E07000191": ("Somerset West and Taunton", "E06000066"),
 }
+
+
+#: Local authority codes ONS replaced after a boundary change (the authority kept its name and
+#: most of its area): code -> (the authority, its December 2024 code, when). Published series and
+#: lookups of other years carry them: Census 2011 tables from Nomis have four Hertfordshire
+#: districts' earlier codes; ONS's 2025 lookups have Barnsley's and Sheffield's new ones (ONS TopoJSON 2014-2023:
+#: E08000016 Barnsley ends 2024, E08000038 Barnsley starts 2025).
+_RECODED_LA = {
+    "E07000097": ("East Hertfordshire", "E07000242", "before its boundary change"),
+    "E07000100": ("St Albans", "E07000240", "before its boundary change"),
+    "E07000101": ("Stevenage", "E07000243", "before its boundary change"),
+    "E07000104": ("Welwyn Hatfield", "E07000241", "before its boundary change"),
+    "E06000048": ("Northumberland", "E06000057", "before 2013"),
+    "E08000020": ("Gateshead", "E08000037", "before 2013"),
+    "E08000038": ("Barnsley", "E08000016", "from 2025"),
+    "E08000039": ("Sheffield", "E08000019", "from 2025"),
+}
+
+
+def _recoded(q: str, level: str) -> str:
+    """What a local authority code ONS replaced after a boundary change is (``"E08000038"``:
+    Barnsley's code from 2025), as a sentence for the error; ``""`` when ``q`` is none. Without it
+    the error said "no close matches", as if the code were mistyped."""
+    hit = _RECODED_LA.get(q.upper())
+    if hit is None or level not in ("la", "csp"):
+        return ""
+    name, code, when = hit
+    if level == "la":
+        now = f"find_area({code!r}) is the December 2024 area"
+    else:
+        csps = _table("lookup_la24_csp24_pfa24.csv.gz")
+        csps = csps[csps["la_code"] == code].drop_duplicates("csp_code")
+        now = "its CSP is " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"]))
+    return (f"{q.upper()} is the code of {name} {when} (ONS gives an authority a new code when its boundary "
+            f"changes); saferstats' areas and Census 2021 populations are for December 2024, when {name} is "
+            f"{code}: {now} (the boundaries differ slightly, so counts for the other year's area are not "
+            "exactly like for like)")
 
 
 def _former_district(q: str, level: str) -> str:
@@ -345,6 +410,44 @@ def _former_district(q: str, level: str) -> str:
             "census=2011) has its 2011 population")
 
 
+#: ONS code prefixes (the first three characters of a GSS code) of the geographies find_area does
+#: not look up, for the error: an electoral ward or LSOA code passed as an area is told what it is.
+_GSS_KINDS = {"E01": "an LSOA", "W01": "an LSOA", "E02": "an MSOA", "W02": "an MSOA", "E05": "an electoral ward",
+              "W05": "an electoral division (ward)", "E10": "a county (upper-tier authority)",
+              "E12": "a region", "E92": "a country", "W92": "a country"}
+
+
+def _other_code(q: str) -> str:
+    """What an ONS code of a geography other than LA/CSP/force is (``"e05009288"``: the ward
+    Aldersgate, City of London), as a sentence for the error; ``""`` when ``q`` is not such a code.
+    Without it a ward code got "no close matches", as if it were mistyped."""
+    m = re.fullmatch(r"([ew]\d\d)\d{6}", q)
+    if not m or m.group(1).upper() not in _GSS_KINDS:
+        return ""
+    code, kind = q.upper(), _GSS_KINDS[m.group(1).upper()]
+    tail = "find_area looks up local authorities, CSPs and police force areas (level='la', 'csp', 'force')"
+    if kind.startswith(("an LSOA", "an electoral")):
+        lsoa = _table("census2021_lsoa21.csv.gz")
+        col = "lsoa_code" if kind == "an LSOA" else "ward_code"
+        rows = lsoa[lsoa[col] == code]
+        if len(rows):
+            r = rows.iloc[0]
+            name = r["lsoa"] if col == "lsoa_code" else r["ward"]
+            la = _names("la")[r["la_code"]]
+            csps = sorted(set(rows["csp_code"]))
+            csp = ", ".join(f"{_names('csp')[c]!r} ({c})" for c in csps)
+            return (f"{code} is {kind} ({name!r}) in the local authority {la!r} ({r['la_code']}) and the CSP"
+                    f"{'s' if len(csps) > 1 else ''} {csp}; {tail}; census_population("
+                    f"{'lsoa' if col == 'lsoa_code' else 'ward'!r}) has its Census 2021 population")
+        if kind == "an LSOA":
+            return (f"{code} looks like an LSOA code but is not an LSOA 2021 (an LSOA 2011 code that changed in "
+                    f"2021?); {tail}")
+        return (f"{code} looks like {kind} code, but it is not one of the December 2024 wards to which an LSOA "
+                f"2021 is best-fitted (a ward of another year, or one holding no LSOA's population-weighted "
+                f"centroid, as most City of London wards); {tail}")
+    return f"{code} looks like the code of {kind}; {tail}"
+
+
 def _other_level(q: str, level: str) -> str:
     """What a query that names no area of ``level`` names at the other level (LA <-> CSP), as a
     sentence for the error: ``""`` when it names neither."""
@@ -354,8 +457,32 @@ def _other_level(q: str, level: str) -> str:
         rows = rows.drop_duplicates(code)
         return ", ".join(f"{n!r} ({c})" for n, c in zip(rows[name], rows[code]))
 
+    if level == "force":
+        # an authority or CSP asked for as a force ("Buckinghamshire" was offered Nottinghamshire,
+        # "Somerset" Dorset): the force area it is in
+        for lv in ("la", "csp"):
+            codes = {c for c, n in _names(lv).items() if q in (str(c).lower(), str(n).lower())}
+            codes |= set(_aliases(lv).get(q, ()))
+            if codes:
+                rows = lk[lk[f"{lv}_code"].isin(codes)].drop_duplicates(f"{lv}_code")
+                what = "local authority" if lv == "la" else "community safety partnership"
+                each = [f"{n} ({c}) is a {what} in the police force area {fn!r} ({fc})"
+                        for n, c, fn, fc in zip(rows[lv], rows[f"{lv}_code"], rows["force_name"], rows["force_code"])]
+                return "; ".join(each) + f"; pass {'that' if len(each) == 1 else 'one of them'}, or level={lv!r}"
+        former = _table("census2021_former_la.csv.gz").drop_duplicates("la_code")
+        hit = former[(former["la"].str.lower() == q) | (former["la_code"].str.lower() == q)]
+        if len(hit):
+            r = hit.iloc[0]
+            f = lk[lk["la_code"] == r["successor_code"]].iloc[0]
+            return (f"{r['la']} ({r['la_code']}) was a district until {r['abolished']}, now part of "
+                    f"{r['successor']!r} ({r['successor_code']}) in the police force area {f['force_name']!r} "
+                    f"({f['force_code']}); pass that")
+        return ""
     if level == "csp":
         rows = lk[(lk["la"].str.lower() == q) | (lk["la_code"].str.lower() == q)]
+        if not len(rows) and q not in _aliases("csp") and len(_aliases("la").get(q, ())) == 1:
+            # another name of an authority ("Merthyr Tudful", "Hull"): said like its ONS name
+            rows = lk[lk["la_code"] == _aliases("la")[q][0]]
         if not len(rows):
             return ""
         la, code = rows["la"].iloc[0], rows["la_code"].iloc[0]
@@ -410,7 +537,9 @@ def census_population(
       Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
       LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
       ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
-      coordinates (:func:`assign_area`) instead;
+      coordinates (:func:`assign_area`) instead. The loss is uneven, so rates by district or ward
+      from such a join are not like for like: none of North Hertfordshire's records, 19% of
+      Stevenage's and 23% of Watford's (where the LSOAs changed most) in those files;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
       fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own
@@ -463,6 +592,8 @@ def census_population(
     """
     if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
+    if not isinstance(detailed, (bool, np.bool_)):
+        raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
@@ -776,6 +907,14 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
         raise BoundaryError(
             f"boundaries must be a GeoJSON dict, a path to a GeoJSON file or a GeoDataFrame, got {type(boundaries).__name__}",
             "boundaries")
+    if isinstance(gj, Mapping) and gj.get("type") == "Topology":
+        # ONS publishes outlines as TopoJSON too (ONSvisual/uk-topojson): say so, not "not GeoJSON"
+        layers = ", ".join(repr(k) for k in (gj.get("objects") or {}))
+        raise BoundaryError(
+            f"boundaries are TopoJSON (layers {layers}), not GeoJSON: convert one layer first, e.g. "
+            "geopandas.read_file(path, layer='ltla').set_crs(4326) (GDAL's TopoJSON driver sets no CRS) or "
+            "mapshaper '-o format=geojson', and pass the GeoDataFrame or GeoJSON; where a layer holds several "
+            "years' areas (ONS 'start'/'end' properties), keep one year's", "boundaries")
     if not isinstance(gj, Mapping) or gj.get("type") != "FeatureCollection" or not isinstance(gj.get("features"), list):
         raise BoundaryError("boundaries must be a GeoJSON FeatureCollection", "boundaries")
     crs = str(((gj.get("crs") or {}).get("properties") or {}).get("name", ""))
@@ -1230,6 +1369,14 @@ class StudyArea:
         if found is None:
             if len(levels) == 1:
                 raise err
+            # a district abolished by a merger (Harrogate, Christchurch) or a ward/LSOA code: say what it
+            # is, as find_area does, instead of look-alikes ("close matches: 'Harrow'")
+            q = str(query).strip().lower()
+            other = _former_district(q, "la") or _recoded(q, "la") or _other_code(q)
+            if other:
+                raise UnknownAreaError(
+                    f"no police force area, CSP or local authority named or coded {query!r}: {other}. A study "
+                    "area is a force, CSP or local authority of December 2024, or a polygon you pass", "study_area")
             close = _close(query, [str(n) for lv in levels for n in _names(lv).values])
             raise UnknownAreaError(
                 f"no police force area, CSP or local authority named or coded {query!r}; "
