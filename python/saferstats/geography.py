@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import as_float_array
+from ._frames import as_float_array, check_same_order, plain
 from .io import _read_bounded
 from .exceptions import (
     BoundaryError,
@@ -941,6 +941,7 @@ def _user_areas(boundaries: Any, code: str | None, name: str | None) -> _Areas:
 
 
 def _points(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    check_same_order(lat=lat, lon=lon)  # Series of the same points in another order would pair wrongly
     la = as_float_array("lat", lat)
     lo = as_float_array("lon", lon)
     if len(la) != len(lo):
@@ -952,8 +953,8 @@ def _points(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray, pd.Index]:
         bad = np.flatnonzero(np.isinf(arr) | (np.abs(arr) > lim))
         if bad.size:
             raise CoordinateError(
-                f"`{nm}` at row {bad[0]}: {arr[bad[0]]} is outside [-{lim:g}, {lim:g}] ({bad.size} such rows)",
-                nm, int(bad[0]))
+                f"`{nm}` at row {plain(index[bad[0]])!r}: {arr[bad[0]]} is outside [-{lim:g}, {lim:g}] ({bad.size} "
+                "such rows)", nm, plain(index[bad[0]]))
     return la, lo, index
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import saferstats as ss
 from saferstats import InvalidInputError, UnknownAreaError, assign_area, census_population, find_area
 
 
@@ -259,3 +260,17 @@ def test_a_former_district_asked_for_as_a_force(shared_data):
     row = lk[lk["ltla24_name"] == "North Yorkshire"].iloc[0]
     with pytest.raises(UnknownAreaError, match=rf"Harrogate .*'North Yorkshire' \({row['pfa24_code']}\)"):
         find_area("Harrogate", level="force")
+
+
+def test_assign_area_refuses_lat_and_lon_in_another_order():
+    """Session 13 (noticed by walk 9): lat and lon Series holding the same points in another order
+    were paired by position, each latitude with another point's longitude, silently. Refused now, as
+    every other paired input is; a coordinate out of range names the row label."""
+    lat = pd.Series([51.7527, 51.6578, 51.5007], index=["a", "b", "c"])
+    lon = pd.Series([-0.1246, -0.2723, -0.3394], index=["c", "b", "a"])
+    with pytest.raises(ss.InvalidInputError, match="`lon` holds the same labels as `lat` in another order"):
+        ss.assign_area(lat, lon)
+    got = ss.assign_area(lat, lon.reindex(lat.index), level="force")["name"].tolist()
+    assert got == ["Hertfordshire", "Hertfordshire", "Metropolitan Police"]
+    with pytest.raises(ss.SaferstatsError, match=r"`lat` at row 'y': 95.0 is outside"):
+        ss.assign_area(pd.Series([51.7, 95.0], index=["x", "y"]), pd.Series([-0.1, -0.2], index=["x", "y"]))
