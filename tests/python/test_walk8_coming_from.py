@@ -403,13 +403,18 @@ def _hc_with_population():
     return hc
 
 
+def _same_as_phstatsmethods(got, estimate, want):
+    """Our estimate and 95% / 99.8% limits against PHStatsMethods' Value and *_ci columns."""
+    np.testing.assert_allclose(got[estimate], want["Value"], rtol=1e-12)
+    for ours in ("lower_95", "upper_95", "lower_99_8", "upper_99_8"):
+        np.testing.assert_allclose(got[ours], want[ours + "_ci"], rtol=1e-10, err_msg=ours)
+
+
 def test_phstatsmethods_ph_rate_and_add_rates():
     hc = _hc_with_population()
     want = PHS["ph_rate"]
     got = saferstats.rate_ci(hc["offences"], hc["population"], multiplier=100_000, confidence=[0.95, 0.998])
-    np.testing.assert_allclose(got["rate"], want["Value"], rtol=1e-12)
-    for ours in ("lower_95", "upper_95", "lower_99_8", "upper_99_8"):
-        np.testing.assert_allclose(got[ours], want[ours + "_ci"], rtol=1e-10, err_msg=ours)
+    _same_as_phstatsmethods(got, "rate", want)
     added = saferstats.add_rates(hc, count="offences", population="population")
     one = saferstats.rate_ci(hc["offences"], hc["population"])
     np.testing.assert_allclose(added[["rate", "lower", "upper"]], one[["rate", "lower", "upper"]])
@@ -423,9 +428,7 @@ def test_phstatsmethods_ph_proportion():
     hc = _hc_with_population()
     want = PHS["ph_proportion"]
     got = saferstats.proportion_ci(hc["Race"], hc["motivating_factors"], multiplier=1, confidence=[0.95, 0.998])
-    np.testing.assert_allclose(got["value"], want["Value"], rtol=1e-12)
-    for ours in ("lower_95", "upper_95", "lower_99_8", "upper_99_8"):
-        np.testing.assert_allclose(got[ours], want[ours + "_ci"], rtol=1e-10, err_msg=ours)
+    _same_as_phstatsmethods(got, "value", want)
 
 
 def test_phstatsmethods_ph_dsr():
