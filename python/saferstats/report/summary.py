@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..geography import display_name
-from .sections import Section
+from .sections import Section, whole_percent
 from .tables import _num
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -454,12 +454,13 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     if "over-dispersion" in limits and "widened" in limits:
         text += " (limits widened for over-dispersion between areas)"
     at = _position_of(area, list(map(str, shown[lab]))) if area else None
-    if at is not None:
+    if at is not None and not sig[at].startswith("Not comparable"):  # (named above as not compared)
         g = sig[at]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
                if g == "Low (0.001)" else "above the upper 95% limit but within the 99.8% limits"
                if g == "High (0.025)" else "below the lower 95% limit but within the 99.8% limits"
-               if g == "Low (0.025)" else "within the 99.8% limits")
+               if g == "Low (0.025)" else "within the 95% limits"
+               if g == "Not significant" else "within the 99.8% limits")
         text += f"; {display_name(area)} is {pos}"
     return [text + "."]
 
@@ -627,6 +628,10 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
     tr = _table(s, "flytipping_trend")
+    unmodelled = [display_name(a) for a in (rates.attrs.get("no_trend") or [] if rates is not None else [])]
+    if (tr is None or not len(tr)) and unmodelled and not absent:  # none left with a trend (one council's own report)
+        out.append(f"Fly-tipping over the whole series: no annual % change for {_names(unmodelled)}, whose counting "
+                   "changed (see the section).")
     if tr is not None and len(tr) and "apc" in tr.columns:
         lab = _label_col(tr)
         up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
@@ -677,7 +682,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                    "much there is.")
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
         out.append(f"Of the fly-tipping {display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
-                   f"in {share['year']}, {share['own']:.0f}% was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
+                   f"in {share['year']}, {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
                                                                  f"{share['councils']} recorded none; named in the "
                                                                  "section)" if share["none"] else "") + ".")
