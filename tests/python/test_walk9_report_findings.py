@@ -134,3 +134,42 @@ def test_display_table_all_hidden_labels():
     assert "Test" in d.headers and "Test:" not in d.caption
     one = pd.DataFrame({"group": ["Black", "White"], "n": ["9", "7"], "test": ["fisher", "fisher"]})
     assert "Test: " in display_table(one, "Find rates").caption
+
+
+def test_a_ratio_hidden_to_protect_another_is_not_said_to_be_not_significant(shared_data, tmp_path):
+    """Leicester (police.uk, Leicestershire, Dec 2019 - Feb 2020, by CSP): Black people's 56 searches
+    are hidden with Mixed and Other (1) by the disclosure audit; the finding said "In Leicester, no
+    ethnic group was searched at a statistically significantly higher rate than White people", where
+    Black people were searched at about 4 times White people's rate (Katz interval above 1, computed
+    here from the files placed in Leicester's boundary with shapely)."""
+    shapely_geometry = pytest.importorskip("shapely.geometry")
+    import glob
+    import json
+
+    with open(shared_data / "boundaries" / "boundaries_ltla24.geojson") as fh:
+        feats = json.load(fh)["features"]
+    poly = shapely_geometry.shape(next(f for f in feats if f["properties"]["ltla24_name"] == "Leicester")["geometry"])
+    paths = sorted(glob.glob(str(shared_data / SS / "*-leicestershire-stop-and-search.csv")))
+    d = pd.concat([pd.read_csv(p) for p in paths])
+    d = d[d["Latitude"].notna()]
+    d = d[[poly.contains(shapely_geometry.Point(x, y)) for y, x in zip(d["Latitude"], d["Longitude"])]]
+    eth = d["Self-defined ethnicity"].fillna("").str.split(" - ").str[0]
+    black, white = int((eth == "Black/African/Caribbean/Black British").sum()), int((eth == "White").sum())
+    assert black >= 50 and white >= 100  # 56 and 109 (the report's boundaries place 112)
+    files = ", ".join(f'"{p}"' for p in paths)
+    out = build_report(tmp_path, f'title = "t"\narea = "Leicester"\n[stop_search]\nfiles = [{files}]\n'
+                                 'by = ["csp"]\ncensus = "auto"\n')
+    with open(out / "stop_search_disproportionality.csv", newline="") as fh:
+        rows = {r["group"]: r for r in csv.DictReader(fh) if r["csp"] == "Leicester"}
+    assert rows["Black"]["searches"] == "[c]" and rows["White"]["searches"] != "[c]"
+    pb, pw = float(rows["Black"]["population"]), float(rows["White"]["population"])
+    ratio = (black / pb) / (white / pw)
+    lower = ratio * np.exp(-1.959964 * np.sqrt(1 / black - 1 / pb + 1 / white - 1 / pw))
+    assert ratio > 3 and lower > 1  # significant, and hidden
+    page = _page(out)
+    assert "In Leicester, no ethnic group was searched" not in page
+    assert ("In Leicester, Asian people, the only group whose ratio is shown, were not searched at a statistically "
+            "significantly higher rate than White people (or the numbers were too small to say; Black, Mixed and "
+            "Other: counts suppressed, so their ratios are not shown).") in page
+    # an area with no ratio shown says so, not "no ethnic group was searched at a ... higher rate"
+    assert "In Melton, no ethnic group's ratio to White can be shown (" in page

@@ -1125,7 +1125,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
-                            + (f"; {int((apart & ~h_latest).sum())} authorit{'y' if int((apart & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents (Defra's reporting basis) not shown" if (apart & ~h_latest).any() else ""),
+                            + (f"; {int((apart & ~h_latest).sum())} authorit{'y' if int((apart & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 

@@ -518,9 +518,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                            f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
                            f"({len(sig_areas)} of {len(groups)}; by area below)")
             else:
+                n_gone = sum(int(g.loc[g["group"].astype(str) != "White", "ratio"].map(_is_hidden).sum())
+                             for _, g in groups)
                 out.append(f"Across the {len(groups)} areas in the table, no ethnic group was searched at a statistically "
                            f"significantly higher rate than White people where there were enough searches to say "
-                           f"({MIN_COUNT} or more); by area below")
+                           f"({MIN_COUNT} or more)"
+                           + (f" and the ratio is shown ({n_gone} ratio{'s' if n_gone != 1 else ''} withheld to protect "
+                              "small numbers)" if n_gone else "") + "; by area below")
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
             significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
@@ -547,6 +551,18 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if skipped:
                 caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
             cand = others[~skewed & significant]
+            if not len(cand) and (withheld or by_ref):
+                # a ratio withheld may be a large count hidden only to protect a small one (Leicester,
+                # police.uk Dec 2019 - Feb 2020: Black 56 searches, hidden with Mixed and Other 1): "no
+                # ethnic group was searched at a ... higher rate" would be said of groups not shown
+                shown = [str(x) for x in others.loc[~gone & ~skewed, "group"]]
+                head = ("" if not shown else f"{shown[0]} people, the only group whose ratio is shown, were not"
+                        if len(shown) == 1 else f"none of the groups whose ratios are shown ({_names(shown)}) was")
+                out.append(f"In {display_name(key)}, "
+                           + (f"{head} searched at a statistically significantly higher rate than White people (or the "
+                              "numbers were too small to say; " + "; ".join(caveats) + ")." if shown else
+                              "no ethnic group's ratio to White can be shown (" + "; ".join(caveats) + ")."))
+                continue
             if not len(cand):
                 out.append(f"In {display_name(key)}, no ethnic group was searched at a statistically significantly higher rate "
                            f"than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
