@@ -11,6 +11,10 @@ exactly as published. What the findings said that the tables beside them did not
   report had no trend finding at all (the Essex report said "no annual % change for Southend-on-Sea
   and Tendring, whose counting changed").
 - The find-rate table's caption said "Test: [c]." where every test label is hidden or blank.
+- Leicester (by CSP): "no ethnic group was searched at a statistically significantly higher rate than
+  White people" where Black people's 56 searches (about 4 times White people's rate) are withheld
+  by the disclosure audit; the finding now names the groups whose ratios are shown.
+- The fly-tipping funnel's alt text said "for 1 local authority area" of a plot of all of England.
 
 Checked against the workbook and the Home Office table read directly (pandas/openpyxl), and the
 funnel's over-dispersion (Spiegelhalter 2005, DerSimonian-Laird tau², as docs/methods/monitoring.md)
@@ -55,6 +59,14 @@ def test_a_share_below_half_a_percent_is_not_called_0_percent(shared_data, tmp_p
     assert "Of the fly-tipping Derby's council recorded in 2021/22, less than 0.5% was on private land" in page
     assert "less than 0.5% of the incidents Derby's council recorded were on private land" in page
     assert "0% was on private land" not in page.replace("0.5% was", "") and " 0% of the incidents" not in page
+    # the funnel figure plots every English authority with Derby highlighted: its alt text said "Funnel plot of
+    # fly-tipping rates for 1 local authority area"
+    found = re.search(r"""alt=(["'])(Funnel plot of fly-tipping.*?)\1""", (out / "index.html").read_text())
+    assert found is not None
+    alt = html.unescape(found.group(2))
+    assert "across England's authorities" in alt and "the report's 1 local authority area highlighted" in alt
+    with open(out / "flytipping_rates.csv", newline="") as fh:
+        assert [r["la_name"] for r in csv.DictReader(fh)] == ["Derby"]
     # the land table hides the private count (other land is 4): the sentence gives back no count
     with open(out / "flytipping_land.csv", newline="") as fh:
         land = list(csv.DictReader(fh))

@@ -442,11 +442,14 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
-    if alt:
+    against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
+    if alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
+        text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
+                f"their overall rate, with the report's {_areas(lab, n)} highlighted: " + "; ".join(parts))
+    elif alt:
         text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
                 "overall rate: " + "; ".join(parts))
     else:
-        against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
         text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of "
                 + (f"{against}, for the {_areas(lab, n)} shown" if against else f"the {_areas(lab, n)}")
                 + " (funnel plot): " + "; ".join(parts))
