@@ -1113,6 +1113,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
                         "in fly-tipping; the annual % change and the latest rate include it.")
             s.tables[-1].frame.attrs["steps"] = steps
+    elif no_trend:  # every authority's counting changed (Southend-on-Sea's own report): no trend table, and the
+        # finding says why there is none (it said nothing)
+        next(t for t in s.tables if t.name == "flytipping_rates").frame.attrs["no_trend"] = no_trend
     shown = latest[~h_latest & ~apart]
     # the area's authorities in the plot (not former districts, nor one not counting on the same basis)
     in_plot = [m for m in mine if m in set(shown[area].astype(str))]
@@ -1122,7 +1125,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
-                            + (f"; {int((apart & ~h_latest).sum())} not counting all incidents not shown" if (apart & ~h_latest).any() else ""),
+                            + (f"; {int((apart & ~h_latest).sum())} authorit{'y' if int((apart & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (apart & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 
@@ -1134,6 +1137,20 @@ _LAND_GROUPS = {
     "private_land": ("private_residential", "agricultural", "commercial_industrial"),
     "other_land": ("railway", "watercourse_bank", "other_unidentified"),
 }
+
+
+def whole_percent(v: float) -> str:
+    """A share to a whole per cent, but never "0%" or "100%" for a share that is not exactly that
+    (Derby 2021/22: 25 of 6,375 incidents on private land read "0% was on private land").
+
+    >>> whole_percent(25 / 6375 * 100), whole_percent(0.0), whole_percent(2.3), whole_percent(99.8)
+    ('less than 0.5%', '0%', '2%', 'more than 99.5%')
+    """
+    if 0 < v < 0.5:
+        return "less than 0.5%"
+    if 99.5 <= v < 100:
+        return "more than 99.5%"
+    return f"{v:.0f}%"
 
 
 def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str], last: str, thr: float,
@@ -1202,7 +1219,7 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
                 "incidents across England. Councils count the fly-tipping they deal with; on private land that is "
                 "mostly not them (landowners clear it), so this says nothing about how much there is.")
     else:
-        text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {own_private:.0f}% of the incidents "
+        text = (f" Where fly-tipping was recorded, {last} (Defra's land types): {whole_percent(own_private)} of the incidents "
                 f"{who}'s {councils} recorded were on private land (residential, agricultural, commercial or "
                 f"industrial), against {nat_private:.0f}% across England. Councils count the fly-tipping they deal "
                 "with; on private land that is mostly not them (landowners clear it), so private-land figures are a "

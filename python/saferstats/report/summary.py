@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..geography import display_name
-from .sections import Section
+from .sections import Section, whole_percent
 from .tables import _num
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -442,11 +442,14 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
-    if alt:
+    against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
+    if alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
+        text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
+                f"their overall rate, with the report's {_areas(lab, n)} highlighted: " + "; ".join(parts))
+    elif alt:
         text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
                 "overall rate: " + "; ".join(parts))
     else:
-        against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
         text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of "
                 + (f"{against}, for the {_areas(lab, n)} shown" if against else f"the {_areas(lab, n)}")
                 + " (funnel plot): " + "; ".join(parts))
@@ -454,12 +457,13 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     if "over-dispersion" in limits and "widened" in limits:
         text += " (limits widened for over-dispersion between areas)"
     at = _position_of(area, list(map(str, shown[lab]))) if area else None
-    if at is not None:
+    if at is not None and not sig[at].startswith("Not comparable"):  # (named above as not compared)
         g = sig[at]
         pos = ("above the upper 99.8% limit" if g == "High (0.001)" else "below the lower 99.8% limit"
                if g == "Low (0.001)" else "above the upper 95% limit but within the 99.8% limits"
                if g == "High (0.025)" else "below the lower 95% limit but within the 99.8% limits"
-               if g == "Low (0.025)" else "within the 99.8% limits")
+               if g == "Low (0.025)" else "within the 95% limits"
+               if g == "Not significant" else "within the 99.8% limits")
         text += f"; {display_name(area)} is {pos}"
     return [text + "."]
 
@@ -517,9 +521,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                            f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
                            f"({len(sig_areas)} of {len(groups)}; by area below)")
             else:
+                n_gone = sum(int(g.loc[g["group"].astype(str) != "White", "ratio"].map(_is_hidden).sum())
+                             for _, g in groups)
                 out.append(f"Across the {len(groups)} areas in the table, no ethnic group was searched at a statistically "
                            f"significantly higher rate than White people where there were enough searches to say "
-                           f"({MIN_COUNT} or more); by area below")
+                           f"({MIN_COUNT} or more)"
+                           + (f" and the ratio is shown ({n_gone} ratio{'s' if n_gone != 1 else ''} withheld to protect "
+                              "small numbers)" if n_gone else "") + "; by area below")
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
             significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
@@ -546,6 +554,18 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if skipped:
                 caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
             cand = others[~skewed & significant]
+            if not len(cand) and (withheld or by_ref):
+                # a ratio withheld may be a large count hidden only to protect a small one (Leicester,
+                # police.uk Dec 2019 - Feb 2020: Black 56 searches, hidden with Mixed and Other 1): "no
+                # ethnic group was searched at a ... higher rate" would be said of groups not shown
+                shown = [str(x) for x in others.loc[~gone & ~skewed, "group"]]
+                head = ("" if not shown else f"{shown[0]} people, the only group whose ratio is shown, were not"
+                        if len(shown) == 1 else f"none of the groups whose ratios are shown ({_names(shown)}) was")
+                out.append(f"In {display_name(key)}, "
+                           + (f"{head} searched at a statistically significantly higher rate than White people (or the "
+                              "numbers were too small to say; " + "; ".join(caveats) + ")." if shown else
+                              "no ethnic group's ratio to White can be shown (" + "; ".join(caveats) + ")."))
+                continue
             if not len(cand):
                 out.append(f"In {display_name(key)}, no ethnic group was searched at a statistically significantly higher rate "
                            f"than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
@@ -627,6 +647,10 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
     tr = _table(s, "flytipping_trend")
+    unmodelled = [display_name(a) for a in (rates.attrs.get("no_trend") or [] if rates is not None else [])]
+    if (tr is None or not len(tr)) and unmodelled and not absent:  # none left with a trend (one council's own report)
+        out.append(f"Fly-tipping over the whole series: no annual % change for {_names(unmodelled)}, whose counting "
+                   "changed (see the section).")
     if tr is not None and len(tr) and "apc" in tr.columns:
         lab = _label_col(tr)
         up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
@@ -677,7 +701,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                    "much there is.")
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
         out.append(f"Of the fly-tipping {display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
-                   f"in {share['year']}, {share['own']:.0f}% was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
+                   f"in {share['year']}, {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
                                                                  f"{share['councils']} recorded none; named in the "
                                                                  "section)" if share["none"] else "") + ".")

@@ -241,6 +241,9 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
         if c not in df.columns:
             continue
         texts = {str(v) for v in df[c] if not _blank(v)}
+        if texts == {MARKER}:  # every label hidden (or blank): no column to show, and "Test: [c]." says nothing
+            drop.append(c)
+            continue
         if len(texts) <= 1:
             drop.append(c)
             if c != "confidence" and texts:
