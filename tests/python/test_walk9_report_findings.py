@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import saferstats
 from conftest import build_report
 
 XLSX = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
@@ -185,3 +186,34 @@ def test_a_ratio_hidden_to_protect_another_is_not_said_to_be_not_significant(sha
             "Other: counts suppressed, so their ratios are not shown).") in page
     # an area with no ratio shown says so, not "no ethnic group was searched at a ... higher rate"
     assert "In Melton, no ethnic group's ratio to White can be shown (" in page
+
+
+def test_the_page_rounds_a_published_figure_as_its_unrounded_value():
+    """Session 13 (walk 9): Essex's hate crime change 2017/18 to 2018/19 is 3,055 / 2,197 = +39.053%;
+    the CSV gives it to 2 decimals (39.05) and the page, rounding that again in binary, showed "39.0".
+    Reference: the two counts from the Home Office table, rounded here with decimal arithmetic."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from saferstats.report.tables import display_table
+
+    hc = saferstats.datasets.hate_crime_by_force()
+    essex = hc[hc.force == "Essex"].set_index("year")["offences"]
+    change = float((essex["2018-19"] / essex["2017-18"] - 1) * 100)
+    want = str(Decimal(repr(change)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    assert want == "39.1"
+    t = display_table(pd.DataFrame({"force": ["Essex"], "percent_change": [round(change, 2)]}), "Change")
+    assert t.rows == [["Essex", want]]
+
+
+def test_findings_that_cannot_be_written_are_said():
+    """Session 13 (walk 9): a section whose table lacked a column its findings read lost its findings
+    without a word (the error was caught and dropped). It still loses them, but a warning says which."""
+    from saferstats.report.sections import Section, Table
+    from saferstats.report.summary import executive_summary
+
+    bad = pd.DataFrame({"force": ["Essex"], "group": ["Black"], "ratio": [4.78]})  # no limits, no searches
+    sec = Section("stop_search", "Stop and search", "", "", tables=[Table("stop_search_disproportionality", "", bad)])
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"no key findings could be written for 'Stop and search' "
+                                                          r"\(KeyError"):
+        out = executive_summary([sec], {"area": "Essex", "confidence": 0.95})
+    assert out.findings["stop_search"] == []

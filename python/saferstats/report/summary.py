@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..exceptions import warn_user
 from ..geography import display_name
 from .sections import Section, whole_percent
 from .tables import _num
@@ -854,8 +855,12 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
         f = _FINDERS.get(s.key)
         try:
             findings[s.key] = [_sentence(x) for x in (f(s, cfg) if f else [])]
-        except (KeyError, ValueError, TypeError, IndexError, AttributeError):
-            findings[s.key] = []  # a table without the expected columns: no generated sentence
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            # a table without the expected columns: no generated sentence, but said (a section's findings
+            # vanished without a word; walk 9)
+            findings[s.key] = []
+            warn_user(f"report: no key findings could be written for '{s.title}' ({type(exc).__name__}: {exc}); its "
+                      "tables and figures are in the report, but the summary says nothing of them")
     headline = [findings[s.key][0] for s in sections if findings.get(s.key)]
     return Summary(headline, findings, _limitations(sections, cfg), list(GLOSSARY))
 
