@@ -107,3 +107,13 @@ def test_higher_ratios_on_few_searches_are_named_beside_the_one_said():
                     "2.73), a statistically significant difference (higher ratios, also statistically significant, "
                     "rest on fewer than 20 searches: Black 3.41 on 13 searches and Mixed 2.58 on 14 searches).")
     assert "fewer than 20" not in f[1]  # Essex: Other is not significant, and lower
+
+
+def test_other_reads_as_people_of_other_ethnic_groups():
+    """Session 13 (walk 9): "Other people were searched at ... the rate of White people" read as people
+    other than those just named; it reads "people of Other ethnic groups"."""
+    rows = _rows("Essex", [("Other", 185, 2.1, 1.8, 2.4), ("White", 4114, 1.0, None, None)])
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Essex, people of Other ethnic groups were searched at 2.10 times the rate of White people")

@@ -7,7 +7,7 @@ shows (its kind, how many points, which stand out), not its caption repeated.
 ...                       "population": [100_000] * 3, "rate": [10.0, 200.0, 90.0]})
 >>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_rates", "", rates)])
 >>> figure_alt(s, Figure("hate_crime_funnel", "Funnel plot", b""), {"area": "C"})
-'Funnel plot of hate crime rates for 3 districts in 2019 against the overall rate: 1 above the upper 99.8% limit (B); 1 below the lower 99.8% limit (A); 1 within the limits; C is within the 99.8% limits.'
+'Funnel plot of hate crime rates for 3 districts in 2019 against the overall rate: 1 above the upper 99.8% limit (B); 1 below the lower 99.8% limit (A); 1 within the limits; C is within the 95% limits.'
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def _forest(s: Section, cfg: dict) -> str:
     above = shown[shown["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
     below = shown[shown["ratio_upper"].map(lambda v: (_num(v) or 9.0) < 1)]
     area_col = next((c for c in d.columns if c != "group" and not pd.api.types.is_numeric_dtype(d[c])), None)
-    text = (f"Forest plot of {len(shown)} search rate ratios (each ethnic group against White, log scale"
+    text = (f"Forest plot of {len(shown)} search rate ratio{'' if len(shown) == 1 else 's'} (each ethnic group "
+            "against White, log scale"
             f"{', by ' + area_col if area_col else ''}); {len(above)} lie wholly above 1 (searched more than White people)"
             f", {len(below)} wholly below 1 and {len(shown) - len(above) - len(below)} cross 1.")
     if len(above):

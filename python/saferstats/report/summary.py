@@ -130,6 +130,16 @@ def describe_change(change: Any, lower: Any, upper: Any, *, count_from: Any = No
     return f"{subject} {amount} {ci}: no statistically significant change"
 
 
+def _group_people(group: str) -> str:
+    """The people of an ethnic group in a sentence: "Black people", but "people of Other ethnic groups"
+    ("Other people" read as people other than those just named).
+
+    >>> _group_people("Black"), _group_people("Other")
+    ('Black people', 'people of Other ethnic groups')
+    """
+    return "people of Other ethnic groups" if group.strip().lower() == "other" else f"{group} people"
+
+
 def describe_ratio(ratio: Any, lower: Any, upper: Any, *, count: Any = None, confidence: float = 0.95,
                    subject: str = "The rate", reference: str = "the comparison group") -> str:
     """One sentence on a ratio of two rates: "x times" only when the CI excludes 1.
@@ -560,7 +570,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 # police.uk Dec 2019 - Feb 2020: Black 56 searches, hidden with Mixed and Other 1): "no
                 # ethnic group was searched at a ... higher rate" would be said of groups not shown
                 shown = [str(x) for x in others.loc[~gone & ~skewed, "group"]]
-                head = ("" if not shown else f"{shown[0]} people, the only group whose ratio is shown, were not"
+                head = ("" if not shown else f"{_group_people(shown[0])}, the only group whose ratio is shown, were not"
                         if len(shown) == 1 else f"none of the groups whose ratios are shown ({_names(shown)}) was")
                 out.append(f"In {display_name(key)}, "
                            + (f"{head} searched at a statistically significantly higher rate than White people (or the "
@@ -585,7 +595,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
-                                 subject=f"In {display_name(key)}{' in ' + when if when else ''}, {r['group']} people were searched",
+                                 subject=f"In {display_name(key)}{' in ' + when if when else ''}, "
+                                         f"{_group_people(str(r['group']))} were searched",
                                  reference="White people")
             if str(r.get("comparability", "")).startswith("approximate"):
                 caveats.insert(0, "officer-defined ethnicity: approximate against the self-defined Census groups")
