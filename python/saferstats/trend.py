@@ -1044,6 +1044,7 @@ def funnel_limits(
     kind: Literal["proportion", "rate", "ratio"] = "proportion",
     multiplier: float | None = None,
     overdispersion: Any = None,
+    missing: Literal["error", "propagate"] = "error",
 ) -> pd.DataFrame:
     """PHE funnel plot control limits (95% and 99.8%) at each denominator.
 
@@ -1056,7 +1057,10 @@ def funnel_limits(
     limits widened for over-dispersion instead (Spiegelhalter 2005, as FunnelPlotR;
     ``docs/methods/monitoring.md``) — for a result only when φ > 1, the rule
     :func:`funnel_significance` labels by: with φ ≤ 1 the points are not over-dispersed and the
-    exact limits above are returned. ``.attrs["limits"]`` says which were used.
+    exact limits above are returned. ``.attrs["limits"]`` says which were used. A missing
+    denominator (NaN: the City of London's population in the Home Office table) is an error naming
+    its row (``missing="error"``), or gets no limits (``missing="propagate"``), as
+    :func:`funnel_significance` labels such a point "Not applicable".
 
     Returns
     -------
@@ -1074,22 +1078,26 @@ def funnel_limits(
     kind = choice_option("kind", kind, _KINDS)
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
+    missing = choice_option("missing", missing, ("error", "propagate"))
     d = as_float_array("denominators", denominators)
+    have = ~np.isnan(d) if missing == "propagate" else np.ones(len(d), dtype=bool)
     given = overdispersion is not None and overdispersion is not False
     if given and _overdispersion_applies(overdispersion):
         # over-dispersed limits (Spiegelhalter 2005): saferstats.funnel_overdispersion()'s
         # result with phi > 1, or a τ² number; docs/methods/monitoring.md
         from .monitoring import _od_limits
 
-        res = _od_limits(d, target, kind, mult, overdispersion)
+        res = _od_limits(d[have], target, kind, mult, overdispersion)
         used = "overdispersed"
     else:
         # phi <= 1: not over-dispersed, so the exact limits, as funnel_significance labels by
-        res = _ext.funnel_limits(d, target, kind=kind, multiplier=mult)
+        res = _ext.funnel_limits(d[have], target, kind=kind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if given else "")
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
-        out[k] = res[k]
+        col = np.full(len(d), np.nan)
+        col[have] = np.asarray(res[k], dtype=float)
+        out[k] = col
     out.attrs["limits"] = used
     return out
 
