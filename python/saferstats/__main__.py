@@ -294,7 +294,7 @@ def _s136(args: argparse.Namespace) -> int:
                                 "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
                                 "saferstats.s136_summary)", "file")
     with _on_lines(args.file):
-        res = s136_summary(df, threshold=args.threshold, confidence=args.confidence)
+        res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
     _write(res.published().rates, args.out)
     return 0
 
@@ -456,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", type=Path)
     p.add_argument("--threshold", type=int, default=5)
     p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--by", nargs="*", default=[],
+                   help="column(s) to give the rates for, e.g. --by district (suppressed together with the totals)")
     p.add_argument("--out", type=Path)
     p.set_defaults(func=_s136)
 

@@ -12,7 +12,9 @@ scipy's normal quantile (PHE's method for 10 or more events).
 from __future__ import annotations
 
 import csv
+import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import norm
@@ -130,3 +132,21 @@ def test_library_advice_reads_as_the_commands_options(capsys):
     assert "for yearly rates pass --multiplier 4000" in err and "multiplier=" not in err
     assert main(["disproportionality", str(sample), "--multiplier", "4000"]) == 0
     assert "for yearly rates" not in capsys.readouterr().err
+
+
+def test_s136_command_gives_rates_by_a_column(tmp_path):
+    """Session 13 (noticed by walk 8): `saferstats s136` had no --by, though s136_summary takes one.
+    Reference: the library's own s136_summary(by=) on the same records (tested against statsmodels'
+    Wilson intervals and the disclosure attacks), published as the command writes it."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=2)
+    recs["district"] = np.where(np.arange(len(recs)) % 3 == 0, "North", "South")
+    src, out = tmp_path / "s.csv", tmp_path / "r.csv"
+    recs.to_csv(src, index=False)
+    assert main(["s136", str(src), "--by", "district", "--out", str(out)]) == 0
+    got = pd.read_csv(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = saferstats.s136_summary(pd.read_csv(src), by="district").published().rates
+    assert sorted(set(got["district"])) == ["North", "South"]
+    assert got["count"].astype(str).tolist() == want["count"].astype(str).tolist()
+    assert main(["s136", str(src), "--by", "no_such_column"]) == 2
