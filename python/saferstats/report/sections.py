@@ -1330,8 +1330,11 @@ def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:
     if not gaps:
         return ""
     listed = "; ".join(f"{display_name(a)} ({', '.join(g)})" for a, g in sorted(gaps.items()))
-    return (f" No figure is published for {len(gaps)} of {data[area].nunique()} areas in some years: {listed}. "
-            "Their annual % change is estimated from the years they have (the Periods column).")
+    # "of the N with an annual % change": the areas given here (Essex: 12 of its 14 authorities have a
+    # trend; "1 of 12 areas" read as if Essex had 12)
+    return (f" No figure is published in some years for {len(gaps)} of the {data[area].nunique()} areas with an "
+            f"annual % change: {listed}. Their annual % change is estimated from the years they have (the Periods "
+            "column).")
 
 
 def _cluster_place(locations: pd.Series) -> str:
