@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import datasets
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
+from .published import NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
 
@@ -99,18 +100,13 @@ def _check_out_file(out: Path | None) -> None:
         raise OutputError(f"--out {out}: the folder {parent} is not writable")
 
 
-#: Published shorthand for "no figure" (ONS ``..``, ``[c]`` confidential, ``[x]`` not available, ``[z]``
-#: not applicable, ``[u]``/``[w]`` low reliability/no respondents): missing, never a number.
-_NO_FIGURE = ["..", "[c]", "[x]", "[z]", "[u]", "[w]"]
-
-
 def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV as published: thousands separators (``"567,700"``) read as numbers, the published
     shorthand for no figure as missing, and the rows labelled by their line in the file (the header
     is line 1), so that an error names the line to look at."""
     check_input_file(path, "file")
     try:
-        df = pd.read_csv(path, thousands=",", na_values=_NO_FIGURE, encoding="utf-8-sig")
+        df = pd.read_csv(path, thousands=",", na_values=list(NO_FIGURE_MARKS), encoding="utf-8-sig")
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInputError(f"{path}: cannot read CSV ({type(exc).__name__}: {exc})", "file") from exc
     df.index = pd.RangeIndex(2, len(df) + 2, name="line")

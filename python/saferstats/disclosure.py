@@ -18,6 +18,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._frames import accepts_frames
 from .exceptions import InvalidInputError, warn_user
+from .published import NO_FIGURE
 
 __all__ = ["suppress", "column_roles"]
 
@@ -142,7 +143,7 @@ def _interval_text(s: pd.Series) -> bool:
     if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
         return False
     text = s.dropna().astype(str).str.strip()
-    text = text[~text.isin(["", "*", "[c]", "[x]", "..", "-", "N/A", "n/a", "NA", ":"])]
+    text = text[~text.str.lower().isin(NO_FIGURE)]
     if len(text) == 0 or not bool(text.map(lambda v: bool(_INTERVAL_TEXT.match(v))).all()):
         return False
     named = bool(set(_name_words(str(s.name))) & {"ci", "interval", "intervals", "cl", "limits", "confidence"})

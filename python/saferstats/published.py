@@ -40,7 +40,8 @@ from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
                  _unzip_bounded)
 
-__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES"]
+__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES",
+           "NO_FIGURE_MARKS", "NO_FIGURE"]
 
 #: Columns of the tidy street-level crime table, in order (``crime_id`` only with ``ids=True``).
 STREET_CRIME_COLUMNS = [
@@ -425,8 +426,14 @@ def _lsoa21_codes() -> frozenset[str]:
 
 # --------------------------------------------------------------------------- published tables
 
-#: Cells that mean "no figure" in Home Office / Defra / ONS tables.
-_NO_FIGURE = {"", "n/a", "#n/a", "na", "..", ":", "-", "*", "[c]", "[x]", "[z]", "[u]", "[low]", "x", "z"}
+#: Published shorthand for "no figure" that is never a value of any column, so it is read as missing
+#: wherever it stands: ONS/GSS ``..``, ``[c]`` confidential, ``[x]`` not available, ``[z]`` not
+#: applicable, ``[u]``/``[low]`` low reliability, ``[w]`` no respondents.
+NO_FIGURE_MARKS = ("..", "[c]", "[x]", "[z]", "[u]", "[w]", "[low]")
+#: Cells that mean "no figure" where a number is expected in Home Office / Defra / ONS tables
+#: (lower case): :data:`NO_FIGURE_MARKS` and the marks that could be text elsewhere (``x``, ``-``,
+#: ``n/a``, a blank).
+NO_FIGURE = frozenset({*NO_FIGURE_MARKS, "", "n/a", "#n/a", "na", ":", "-", "*", "x", "z"})
 _PERIOD = re.compile(r"^(?P<y1>(19|20)\d{2})(?P<sep>[/-])(?P<y2>\d{2})(?P<foot>[\d\u00b9\u00b2\u00b3\u2070-\u2079*,]*)\s*$")
 
 
@@ -448,7 +455,7 @@ def _number(value: Any) -> tuple[float, str]:
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return float(value), "ok"
     text = str(value).strip().replace("\u00a0", " ")
-    if text.lower() in _NO_FIGURE:
+    if text.lower() in NO_FIGURE:
         return np.nan, "missing"
     text = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", text).replace(" ", "")
     text = re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u2079]+$", "", text)  # a footnote marker after a number
@@ -834,7 +841,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
             if name in text_cols:
                 text = " ".join(str(cell if cell is not None else "").split())
                 key = name in ("period", "la_code", "la_name", "region")
-                rec[name] = None if not key and text.lower() in _NO_FIGURE else text
+                rec[name] = None if not key and text.lower() in NO_FIGURE else text
             else:
                 v, status = _number(cell)
                 if status != "ok":

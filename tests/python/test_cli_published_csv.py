@@ -150,3 +150,33 @@ def test_s136_command_gives_rates_by_a_column(tmp_path):
     assert sorted(set(got["district"])) == ["North", "South"]
     assert got["count"].astype(str).tolist() == want["count"].astype(str).tolist()
     assert main(["s136", str(src), "--by", "no_such_column"]) == 2
+
+
+@pytest.mark.parametrize("mark", list(saferstats.published.NO_FIGURE_MARKS))
+def test_every_published_mark_is_missing_in_the_cli_and_in_disclosure(tmp_path, mark):
+    """One list of marks serves the readers, the command line and disclosure control (they were three
+    lists that disagreed: the CLI read "[w]" and the readers did not; disclosure knew neither)."""
+    from saferstats.disclosure import _interval_text
+    from saferstats.published import _number
+
+    f = tmp_path / "t.csv"
+    f.write_text(f'area,count,population\nA,"1,200","100,000"\nB,{mark},"50,000"\n', encoding="utf-8")
+    out = tmp_path / "r.csv"
+    assert main(["rates", str(f), "--count", "count", "--population", "population", "--missing", "propagate",
+                 "--out", str(out)]) == 0
+    got = pd.read_csv(out)
+    assert np.isnan(got["count"][1]) and np.isnan(got["rate"][1])
+    assert np.isnan(_number(mark)[0]) and _number(mark)[1] == "missing"
+    assert _interval_text(pd.Series(["12.1 to 15.3", mark.upper()], name="95% CI"))
+
+
+def test_a_plain_x_stays_text_outside_number_columns(tmp_path):
+    """'x' and 'z' mean no figure only where a number is expected: an area labelled "x" or "z" is kept
+    (the CLI reads only the bracketed/ONS marks as missing in every column)."""
+    f = tmp_path / "t.csv"
+    f.write_text('area,count,population\nx,10,"1,000"\nz,20,"2,000"\n', encoding="utf-8")
+    out = tmp_path / "r.csv"
+    assert main(["rates", str(f), "--count", "count", "--population", "population", "--out", str(out)]) == 0
+    got = pd.read_csv(out, keep_default_na=False)
+    assert got["area"].tolist() == ["x", "z"]
+    assert got["rate"].tolist() == [pytest.approx(1000.0), pytest.approx(1000.0)]
