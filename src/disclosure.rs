@@ -21,7 +21,8 @@
 //! the cheapest published counts that let it move (in a graph, the cheapest directed cycle
 //! through it); a cell pinned whatever is hidden (two 1s alone under a total of 2) is reported,
 //! unless hiding one zero count — after which no hidden count is known to be positive — frees
-//! it; a pinned secondary is published (it protects nothing); a sensitive cell pinned by a
+//! it, and the secondaries hidden for the bounds it removes are offered for publication again;
+//! a pinned secondary is published (it protects nothing); a sensitive cell pinned by a
 //! latent zero makes the securing step rerun with latent zeros taken as known. With
 //! `zeros = true`, where zeros are primary cells, hidden counts are only known to be at least 0,
 //! and a published total of zero still reveals its hidden zeros.
@@ -574,6 +575,15 @@ fn zero_fallback(
             h2[c] = false;
         }
     }
+    // the first pass hid secondaries for bounds of 1 that the hidden zero has removed: publish
+    // again, largest first, those that now protect nothing (Leicestershire by CSP: Black 56 in
+    // Leicester, hidden to free Other 1 from the pair of 1s, is not needed once a zero is hidden)
+    if p2
+        .release_secondaries(graph, &mut h2, sensitive, &still, &mut r2)
+        .is_err()
+    {
+        return Ok(None);
+    }
     // sensitive cells pinned now (linear programming) or once the pinned secondaries are published
     let Ok(pinned) = p2.pinned(&h2, sensitive) else {
         return Ok(None);
@@ -1054,8 +1064,11 @@ impl<'a> Problem<'a> {
         let guarded: Vec<bool> = (0..n)
             .map(|c| sensitive[c] && !exposed.contains(&c))
             .collect();
+        // a hidden zero stays hidden: it is what lets a reader no longer take every hidden count
+        // as at least 1 (the last-resort protection), so releasing it would change the bound of
+        // the whole table, not only of its block
         let mut order: Vec<usize> = (0..n)
-            .filter(|&c| hidden[c] && reason[c] == Suppression::Secondary)
+            .filter(|&c| hidden[c] && reason[c] == Suppression::Secondary && self.values[c] != 0.0)
             .collect();
         order.sort_by(|a, b| self.cost(*b).total_cmp(&self.cost(*a)).then(a.cmp(b)));
         let floor = self.floor_one(hidden);

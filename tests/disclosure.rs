@@ -185,6 +185,40 @@ fn hidden_ones_under_a_known_total_are_protected() {
 }
 
 #[test]
+fn a_secondary_hidden_for_bounds_a_hidden_zero_removes_is_published_again() {
+    // police.uk stop and search, Leicestershire by CSP (Dec 2019 - Feb 2020; rows Blaby,
+    // Charnwood, Harborough, Hinckley and Bosworth, Leicester, Melton, North West Leicestershire,
+    // Oadby and Wigston, Rutland; columns Asian, Black, Mixed, Other, White). Other is 1 in
+    // Leicester and in North West Leicestershire, 0 elsewhere: with zeros published both 1s are
+    // pinned, so the first pass hid Leicester's Black 56 to free them, and the last resort then hid
+    // a zero (after which no hidden count is known to be at least 1) without trying to publish the
+    // 56 again. Leicester's Black 56 (4 times White's rate) is now published; the linear-programming
+    // attacker in `check` confirms that no small count can be recovered.
+    #[rustfmt::skip]
+    let v = [
+        2.0, 2.0, 0.0, 0.0, 24.0,
+        14.0, 7.0, 1.0, 0.0, 64.0,
+        1.0, 0.0, 0.0, 0.0, 5.0,
+        5.0, 0.0, 1.0, 0.0, 80.0,
+        67.0, 56.0, 5.0, 1.0, 112.0,
+        3.0, 0.0, 0.0, 0.0, 15.0,
+        2.0, 0.0, 1.0, 1.0, 64.0,
+        8.0, 2.0, 0.0, 0.0, 24.0,
+        0.0, 0.0, 0.0, 0.0, 7.0,
+    ];
+    let opts = DisclosureOptions::default();
+    let s = suppress(&v, 5, &opts).unwrap();
+    assert!(s.unprotected.is_empty(), "{s:?}");
+    assert_eq!(
+        s.reason[4 * 5 + 1],
+        Suppression::None,
+        "Leicester Black 56: {s:?}"
+    );
+    assert_eq!(s.reason[4 * 5 + 3], Suppression::Primary);
+    check(&v, &[CellKind::Count; 45], &Relations::margins(9, 5), &opts);
+}
+
+#[test]
 fn a_block_of_ones_is_widened() {
     // 2x2 block of 1s in a 3x3 table with margins: each line of the block sums to 2, so every 1
     // is pinned until a larger cell joins the block
