@@ -293,6 +293,14 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                 parts.append(_read_street(plain, wanted, skip))
             batch, size = ([m], m.file_size) if m is not None else ([], 0)
     out = _concat(parts)
+    if "lsoa_code" in out.columns:
+        # counted over all the input (files and archive batches together: _concat sums the other counts)
+        out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
+        from .geography import _lsoa11_note
+
+        note = _lsoa11_note(out["lsoa_code"])
+        if note:
+            warn_user(note)
     return out.drop(columns=drop_after) if drop_after else out
 
 
@@ -400,8 +408,6 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
     out.attrs["summary"] = {"records": records, "rows": len(out), "other_crime_types": records - len(out),
                             "lines_left_out": sum(1 for d in dropped if d["column"] is None),
                             "files": int(sum(1 for r in res["rows_per_file"] if r)), "problems": reasons}
-    if "lsoa_code" in out.columns:
-        out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
     return out
 
 
