@@ -7,13 +7,17 @@ Partnership or police force area each point falls in (issue 12).
 * :func:`assign_area` - the local authority, CSP or force containing each point (exact
   point-in-polygon in Rust against the bundled generalised boundaries, or your own boundaries),
   with every point in no area counted and reported.
+* :func:`assign_lsoa21` - the LSOA 2021, ward, local authority, CSP and force of each LSOA code,
+  2011 or 2021 (police.uk files code earlier months with LSOAs 2011), through ONS's LSOA (2011) ->
+  LSOA (2021) lookup; codes of LSOAs 2011 split in 2021 keep their authority, and are counted.
 * :func:`find_area` - look an area up by name or code (close matches listed when there is none).
 * :func:`area_lookup` - the ONS local authority -> CSP -> police force area lookup (December 2024).
 * :func:`force_id` - the police.uk identifier of a force slug, name or code (joins police.uk files,
   Home Office tables and the Census tables).
 
-Data: ``saferstats/data/PROVENANCE.md`` ("Census 2021 denominators and boundaries"); the bundled
-files are built by ``tools/build_census2021.py``.
+Data: ``saferstats/data/PROVENANCE.md`` ("Census 2021 denominators and boundaries", "LSOA 2011 ->
+LSOA 2021"); the bundled files are built by ``tools/build_census2021.py`` and
+``tools/build_lsoa11_lsoa21.py``.
 """
 
 from __future__ import annotations
@@ -128,7 +132,8 @@ _LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "f
 #: mislead: an LSOA 2011 is not an LSOA 2021, an MSOA is not an LSOA, a county is not a district).
 _NOT_OFFERED = {
     **{w: "LSOAs here are LSOAs 2021 (Census 2021 geography); LSOA 2011 codes (police.uk files before about "
-          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level"
+          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level: assign_lsoa21(codes) "
+          "gives each LSOA 2011 code its LSOA 2021 (or, where it was split, its ward and local authority)"
        for w in ("lsoa11", "lsoa 2011", "lsoa2011", "lsoa_2011", "lsoa 11")},
     **{w: "MSOAs are not bundled (an MSOA is a group of LSOAs, not an LSOA)" for w in ("msoa", "msoa21", "msoa11")},
     **{w: "upper-tier authorities (counties) are not a level here; 'la' is the lower tier (districts and unitary "
@@ -441,8 +446,16 @@ def _other_code(q: str) -> str:
                     f"{'s' if len(csps) > 1 else ''} {csp}; {tail}; census_population("
                     f"{'lsoa' if col == 'lsoa_code' else 'ward'!r}) has its Census 2021 population")
         if kind == "an LSOA":
-            return (f"{code} looks like an LSOA code but is not an LSOA 2021 (an LSOA 2011 code that changed in "
-                    f"2021?); {tail}")
+            if code in _lsoa_places().index:  # an LSOA 2011 that ONS changed in 2021
+                r = _lsoa_places().loc[code]
+                became = {"split": "split in 2021 into the LSOAs 2021", "merged": "merged in 2021 into the LSOA 2021",
+                          "irregular": "since 2021 part of the LSOA 2021",
+                          "split_areas": "divided in 2021 between two local authorities' LSOAs 2021"}[r["status"]]
+                where = f" in the local authority {r['la']!r} ({r['la_code']})" if r["la_code"] else ""
+                return (f"{code} is an LSOA 2011 code, {became} {r['lsoa21_candidates']}{where}; {tail}; "
+                        "assign_lsoa21 maps LSOA 2011 codes to LSOAs 2021")
+            return (f"{code} looks like an LSOA code but is neither an LSOA 2021 nor an LSOA 2011 of England and "
+                    f"Wales; {tail}")
         return (f"{code} looks like {kind} code, but it is not one of the December 2024 wards to which an LSOA "
                 f"2021 is best-fitted (a ward of another year, or one holding no LSOA's population-weighted "
                 f"centroid, as most City of London wards); {tail}")
@@ -532,15 +545,21 @@ def census_population(
       of an authority whose CSPs follow pre-merger districts: their ``csp``/``csp_code`` name both,
       joined with ``"; "``. ``.attrs["basis"]`` says so. For rates per ward from police.uk
       street-level files, join their ``lsoa_code`` to the ``"lsoa"`` table's ``ward_code`` (the LSOA 2011
-      codes of earlier months find no row: see ``"lsoa"``);
+      codes of earlier months that changed in 2021 find no row: see ``"lsoa"``; :func:`assign_lsoa21`
+      gives them their ward where the lookup places them in one);
     * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``ward``, ``ward_code`` (its best-fit
-      ward, as ``"ward"``), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``. police.uk files of earlier months carry LSOA **2011** codes: in
-      Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
-      LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
-      ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
-      coordinates (:func:`assign_area`) instead. The loss is uneven, so rates by district or ward
-      from such a join are not like for like: none of North Hertfordshire's records, 19% of
-      Stevenage's and 23% of Watford's (where the LSOAs changed most) in those files;
+      ward, as ``"ward"``), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``. police.uk files
+      of earlier months carry LSOA **2011** codes: in Hertfordshire's 2021 street files 86 of 1,447
+      codes (10,394 of 100,407 records) are not LSOAs 2021 and find no row here, so a join on
+      ``lsoa_code`` loses them. The loss is uneven, so rates by district or ward from such a join
+      are not like for like: none of North Hertfordshire's records, 19% of Stevenage's and 23% of
+      Watford's (where the LSOAs changed most) in those files; :func:`read_street_crime` warns
+      and counts them (``.attrs["summary"]["lsoa_codes_not_2021"]``). Join
+      ``df.join(assign_lsoa21(df["lsoa_code"]))`` on its ``lsoa21_code`` instead: ONS's LSOA
+      (2011) -> LSOA (2021) lookup gives merged LSOAs 2011 their LSOA 2021 and split ones (861, each
+      within one authority) their local authority, CSP and force (and ward where the parts share
+      one); in those files it leaves 221 records (three LSOAs 2011 divided between two authorities)
+      without an authority, for :func:`assign_area` to place by their coordinates;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
       fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own

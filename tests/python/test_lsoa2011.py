@@ -324,3 +324,17 @@ def _distance_to_outline(x, y, rings):
             t = np.clip(((px - a[:, 0]) * d[:, 0] + (py - a[:, 1]) * d[:, 1]) / np.maximum((d ** 2).sum(1), 1e-12), 0, 1)
             best[i] = min(best[i], float(np.hypot(a[:, 0] + t * d[:, 0] - px, a[:, 1] + t * d[:, 1] - py).min()))
     return best
+
+
+def test_find_area_says_what_an_lsoa_2011_code_became():
+    # E01023859 (Watford 009A) split into two LSOAs 2021 in Watford (the R reference); an error said
+    # "an LSOA 2011 code that changed in 2021?"
+    e = EXAMPLES["E01023859"]
+    with pytest.raises(ss.UnknownAreaError, match=(rf"E01023859 is an LSOA 2011 code, split in 2021 into the LSOAs "
+                                                   rf"2021 {'; '.join(e['lsoa21_codes'])} in the local authority "
+                                                   rf"'Watford' \({e['la_codes'][0]}\).*assign_lsoa21")):
+        ss.find_area("E01023859")
+    with pytest.raises(ss.UnknownAreaError, match="divided in 2021 between two local authorities"):
+        ss.find_area("E01023508", level="csp")
+    with pytest.raises(ss.UnknownAreaError, match="neither an LSOA 2021 nor an LSOA 2011"):
+        ss.find_area("E01999999")
