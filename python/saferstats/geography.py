@@ -558,7 +558,7 @@ def census_population(
       ``df.join(assign_lsoa21(df["lsoa_code"]))`` on its ``lsoa21_code`` instead: ONS's LSOA
       (2011) -> LSOA (2021) lookup gives merged LSOAs 2011 their LSOA 2021 and split ones (861, each
       within one authority) their local authority, CSP and force (and ward where the parts share
-      one); in those files it leaves 221 records (three LSOAs 2011 divided between two authorities)
+      one); in those files it leaves 206 records (in LSOAs 2011 divided between two authorities)
       without an authority, for :func:`assign_area` to place by their coordinates;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
