@@ -454,7 +454,7 @@ def _other_code(q: str) -> str:
                 where = f" in the local authority {r['la']!r} ({r['la_code']})" if r["la_code"] else ""
                 return (f"{code} is an LSOA 2011 code, {became} {r['lsoa21_candidates']}{where}; {tail}; "
                         "assign_lsoa21 maps LSOA 2011 codes to LSOAs 2021")
-            return (f"{code} looks like an LSOA code but is neither an LSOA 2021 nor an LSOA 2011 of England and "
+            return (f"{code} looks like an LSOA code but is not an LSOA 2021, nor an LSOA 2011 of England and "
                     f"Wales; {tail}")
         return (f"{code} looks like {kind} code, but it is not one of the December 2024 wards to which an LSOA "
                 f"2021 is best-fitted (a ward of another year, or one holding no LSOA's population-weighted "
@@ -549,9 +549,9 @@ def census_population(
       gives them their ward where the lookup places them in one);
     * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``ward``, ``ward_code`` (its best-fit
       ward, as ``"ward"``), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``. police.uk files
-      of earlier months carry LSOA **2011** codes: in Hertfordshire's 2021 street files 86 of 1,447
-      codes (10,394 of 100,407 records) are not LSOAs 2021 and find no row here, so a join on
-      ``lsoa_code`` loses them. The loss is uneven, so rates by district or ward from such a join
+      of earlier months carry LSOA **2011** codes: in Hertfordshire's 2021 street files
+      86 of 1,447 codes (10,394 of 100,407 records) are not LSOAs 2021 and find no row here, so a
+      join on ``lsoa_code`` loses them. The loss is uneven, so rates by district or ward from such a join
       are not like for like: none of North Hertfordshire's records, 19% of Stevenage's and 23% of
       Watford's (where the LSOAs changed most) in those files; :func:`read_street_crime` warns
       and counts them (``.attrs["summary"]["lsoa_codes_not_2021"]``). Join
@@ -832,7 +832,6 @@ _LSOA21_STATUS = {
 }
 _PLACED = ("lsoa21", "merged", "irregular")
 _LSOA_LEVELS = ("lsoa21_code", "ward_code", "la_code", "csp_code", "force")
-_LSOA_CODE = re.compile(r"[EW]01\d{6}")
 
 
 @functools.lru_cache(maxsize=1)

@@ -336,5 +336,5 @@ def test_find_area_says_what_an_lsoa_2011_code_became():
         ss.find_area("E01023859")
     with pytest.raises(ss.UnknownAreaError, match="divided in 2021 between two local authorities"):
         ss.find_area("E01023508", level="csp")
-    with pytest.raises(ss.UnknownAreaError, match="neither an LSOA 2021 nor an LSOA 2011"):
+    with pytest.raises(ss.UnknownAreaError, match="is not an LSOA 2021, nor an LSOA 2011"):
         ss.find_area("E01999999")
