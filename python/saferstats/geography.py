@@ -999,7 +999,9 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
         cats, inv = np.unique(vals, return_inverse=True)
         keep = cats != ""
         if col == "status":
-            data[col] = pd.Categorical(vals[pos], categories=list(_LSOA21_STATUS))
+            order = {s: i for i, s in enumerate(_LSOA21_STATUS)}
+            which = np.asarray([order[v] for v in vals], dtype=np.int64)
+            data[col] = pd.Categorical.from_codes(which[pos], categories=list(_LSOA21_STATUS), validate=False)
             continue
         remap = np.where(keep[inv], np.cumsum(keep)[inv] - 1, -1)
         data[col] = pd.Categorical.from_codes(remap[pos], categories=list(cats[keep]), validate=False)
