@@ -1014,13 +1014,12 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
                          "and the ward where all the parts share one)",
                 "split_areas": "an LSOA 2011 code whose parts lie in two local authorities (only the force given)",
                 "not_lsoa": "a code that is not an LSOA of England and Wales",
-                "missing": "no code"}
+                "missing": "no code (police.uk's records without a location have no coordinates either)"}
         listed = "; ".join(f"{n:,} with {what[s]}" for s, n in unplaced.items())
         warn_user(f"{sum(unplaced.values()):,} of {len(pos):,} rows have no LSOA 2021: {listed}. They are kept "
                   "with the areas their code gives (.attrs['unplaced'] counts the rows without each level); place "
                   "records by their coordinates with assign_area(lat, lon) where an area is missing")
     return out
-
 
 
 def _lsoa11_note(codes: pd.Series) -> str:

@@ -338,3 +338,13 @@ def test_find_area_says_what_an_lsoa_2011_code_became():
         ss.find_area("E01023508", level="csp")
     with pytest.raises(ss.UnknownAreaError, match="is not an LSOA 2021, nor an LSOA 2011"):
         ss.find_area("E01999999")
+
+
+def test_polars_and_pyarrow_columns():
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    for given in (pl.Series("lsoa_code", ["E01000048", None]), pl.DataFrame({"lsoa_code": ["E01000048", None]}),
+                  pa.array(["E01000048", None])):
+        out = quiet(ss.assign_lsoa21, given)
+        assert out["status"].tolist() == ["merged", "missing"]
+        assert out["lsoa21_code"].tolist()[0] == REF["merge_group"]["lsoa21_code"]
