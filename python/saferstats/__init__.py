@@ -22,7 +22,7 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 from . import datasets, geography, plotting  # noqa: E402
 from ._saferstats import __version__
 from .disclosure import suppress
-from .geography import StudyArea, assign_area, census_population, find_area
+from .geography import StudyArea, assign_area, assign_lsoa21, census_population, find_area
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
@@ -98,6 +98,7 @@ __all__ = [
     "outcome_test",
     "assign_ethnicity",
     "census_population",
+    "assign_lsoa21",
     "HO_ETHNICITY_GROUPS",
     "its_poisson",
     "ItsResult",

@@ -306,6 +306,20 @@ def hertfordshire_asb() -> pd.DataFrame:
     >>> asb = hertfordshire_asb()
     >>> sorted(asb["month"].unique())
     ['2021-04', '2021-05', '2021-06']
+
+    ``lsoa_code`` is police.uk's LSOA **2011** code (as in all its files of those months): 736 of
+    the 7,633 records carry one that ONS changed in 2021 and that Census 2021 LSOA tables do not
+    have. :func:`saferstats.assign_lsoa21` maps them (an LSOA 2021 where one holds the record; the
+    local authority, CSP and ward where the lookup gives them):
+
+    >>> import warnings, saferstats
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")   # it names the 719 records with no single LSOA 2021
+    ...     places = saferstats.assign_lsoa21(asb["lsoa_code"])
+    >>> places.attrs["status"]
+    {'lsoa21': 6897, 'irregular': 17, 'split': 693, 'split_areas': 26}
+    >>> places.attrs["unplaced"]["la_code"]     # in LSOAs 2011 divided between two authorities
+    26
     """
     with _path("hertfordshire_asb_2021-04_to_06.csv.gz").open("rb") as fh:
         df = pd.read_csv(fh, compression="gzip")

@@ -7,13 +7,17 @@ Partnership or police force area each point falls in (issue 12).
 * :func:`assign_area` - the local authority, CSP or force containing each point (exact
   point-in-polygon in Rust against the bundled generalised boundaries, or your own boundaries),
   with every point in no area counted and reported.
+* :func:`assign_lsoa21` - the LSOA 2021, ward, local authority, CSP and force of each LSOA code,
+  2011 or 2021 (police.uk files code earlier months with LSOAs 2011), through ONS's LSOA (2011) ->
+  LSOA (2021) lookup; codes of LSOAs 2011 split in 2021 keep their authority, and are counted.
 * :func:`find_area` - look an area up by name or code (close matches listed when there is none).
 * :func:`area_lookup` - the ONS local authority -> CSP -> police force area lookup (December 2024).
 * :func:`force_id` - the police.uk identifier of a force slug, name or code (joins police.uk files,
   Home Office tables and the Census tables).
 
-Data: ``saferstats/data/PROVENANCE.md`` ("Census 2021 denominators and boundaries"); the bundled
-files are built by ``tools/build_census2021.py``.
+Data: ``saferstats/data/PROVENANCE.md`` ("Census 2021 denominators and boundaries", "LSOA 2011 ->
+LSOA 2021"); the bundled files are built by ``tools/build_census2021.py`` and
+``tools/build_lsoa11_lsoa21.py``.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import as_float_array, check_same_order, plain
+from ._frames import as_float_array, as_pandas, check_same_order, plain
 from .io import _read_bounded
 from .exceptions import (
     BoundaryError,
@@ -49,6 +53,7 @@ from .exceptions import (
 __all__ = [
     "census_population",
     "assign_area",
+    "assign_lsoa21",
     "find_area",
     "area_lookup",
     "force_id",
@@ -127,7 +132,8 @@ _LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "f
 #: mislead: an LSOA 2011 is not an LSOA 2021, an MSOA is not an LSOA, a county is not a district).
 _NOT_OFFERED = {
     **{w: "LSOAs here are LSOAs 2021 (Census 2021 geography); LSOA 2011 codes (police.uk files before about "
-          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level"
+          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level: assign_lsoa21(codes) "
+          "gives each LSOA 2011 code its LSOA 2021 (or, where it was split, its ward and local authority)"
        for w in ("lsoa11", "lsoa 2011", "lsoa2011", "lsoa_2011", "lsoa 11")},
     **{w: "MSOAs are not bundled (an MSOA is a group of LSOAs, not an LSOA)" for w in ("msoa", "msoa21", "msoa11")},
     **{w: "upper-tier authorities (counties) are not a level here; 'la' is the lower tier (districts and unitary "
@@ -440,8 +446,16 @@ def _other_code(q: str) -> str:
                     f"{'s' if len(csps) > 1 else ''} {csp}; {tail}; census_population("
                     f"{'lsoa' if col == 'lsoa_code' else 'ward'!r}) has its Census 2021 population")
         if kind == "an LSOA":
-            return (f"{code} looks like an LSOA code but is not an LSOA 2021 (an LSOA 2011 code that changed in "
-                    f"2021?); {tail}")
+            if code in _lsoa_places().index:  # an LSOA 2011 that ONS changed in 2021
+                r = _lsoa_places().loc[code]
+                became = {"split": "split in 2021 into the LSOAs 2021", "merged": "merged in 2021 into the LSOA 2021",
+                          "irregular": "since 2021 part of the LSOA 2021",
+                          "split_areas": "divided in 2021 between two local authorities' LSOAs 2021"}[r["status"]]
+                where = f" in the local authority {r['la']!r} ({r['la_code']})" if r["la_code"] else ""
+                return (f"{code} is an LSOA 2011 code, {became} {r['lsoa21_candidates']}{where}; {tail}; "
+                        "assign_lsoa21 maps LSOA 2011 codes to LSOAs 2021")
+            return (f"{code} looks like an LSOA code but is not an LSOA 2021, nor an LSOA 2011 of England and "
+                    f"Wales; {tail}")
         return (f"{code} looks like {kind} code, but it is not one of the December 2024 wards to which an LSOA "
                 f"2021 is best-fitted (a ward of another year, or one holding no LSOA's population-weighted "
                 f"centroid, as most City of London wards); {tail}")
@@ -531,15 +545,21 @@ def census_population(
       of an authority whose CSPs follow pre-merger districts: their ``csp``/``csp_code`` name both,
       joined with ``"; "``. ``.attrs["basis"]`` says so. For rates per ward from police.uk
       street-level files, join their ``lsoa_code`` to the ``"lsoa"`` table's ``ward_code`` (the LSOA 2011
-      codes of earlier months find no row: see ``"lsoa"``);
+      codes of earlier months that changed in 2021 find no row: see ``"lsoa"``; :func:`assign_lsoa21`
+      gives them their ward where the lookup places them in one);
     * ``"lsoa"``: ``lsoa``, ``lsoa_code`` (35,672 LSOAs 2021), ``ward``, ``ward_code`` (its best-fit
-      ward, as ``"ward"``), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``. police.uk files of earlier months carry LSOA **2011** codes: in
-      Hertfordshire's 2021 street files 86 of 1,447 codes (10,394 of 100,407 records) are not
-      LSOAs 2021 and find no row here, so a join on ``lsoa_code`` loses them; count them with
-      ``read_street_crime(...).attrs["summary"]["lsoa_codes_not_2021"]`` and place records by their
-      coordinates (:func:`assign_area`) instead. The loss is uneven, so rates by district or ward
-      from such a join are not like for like: none of North Hertfordshire's records, 19% of
-      Stevenage's and 23% of Watford's (where the LSOAs changed most) in those files;
+      ward, as ``"ward"``), ``la``, ``la_code``, ``csp``, ``csp_code``, ``force``. police.uk files
+      of earlier months carry LSOA **2011** codes: in Hertfordshire's 2021 street files
+      86 of 1,447 codes (10,394 of 100,407 records) are not LSOAs 2021 and find no row here, so a
+      join on ``lsoa_code`` loses them. The loss is uneven, so rates by district or ward from such a join
+      are not like for like: none of North Hertfordshire's records, 19% of Stevenage's and 23% of
+      Watford's (where the LSOAs changed most) in those files; :func:`read_street_crime` warns
+      and counts them (``.attrs["summary"]["lsoa_codes_not_2021"]``). Join
+      ``df.join(assign_lsoa21(df["lsoa_code"]))`` on its ``lsoa21_code`` instead: ONS's LSOA
+      (2011) -> LSOA (2021) lookup gives merged LSOAs 2011 their LSOA 2021 and split ones (861, each
+      within one authority) their local authority, CSP and force (and ward where the parts share
+      one); in those files it leaves 206 records (in LSOAs 2011 divided between two authorities)
+      without an authority, for :func:`assign_area` to place by their coordinates;
     * ``"former_la"``: the 33 districts abolished by mergers since 2018 whose areas LSOAs 2021 fill
       exactly, for published series that keep a district's own code up to the merger (Defra
       fly-tipping has Allerdale, E07000026, to 2021/22): ``la``, ``la_code`` (the district's own
@@ -794,6 +814,255 @@ def _broad_of(label: str) -> str:
         if head.startswith(g):
             return g
     return "Other"
+
+
+# ------------------------------------------------------------------------------------------------
+# LSOA 2011 -> LSOA 2021
+
+#: What each ``status`` of :func:`assign_lsoa21` means (the order of its categories).
+_LSOA21_STATUS = {
+    "lsoa21": "an LSOA 2021 code (unchanged since 2011, or new in 2021)",
+    "merged": "an LSOA 2011 merged with others into one LSOA 2021 (ONS change M)",
+    "irregular": "an LSOA 2011 wholly inside one LSOA 2021 that also took part of another (ONS change X)",
+    "split": "an LSOA 2011 split into several LSOAs 2021 in one local authority (ONS change S): no LSOA 2021",
+    "split_areas": "an LSOA 2011 whose parts lie in two local authorities (ONS change X): no LSOA 2021, "
+                   "local authority or CSP",
+    "not_lsoa": "not an LSOA code of England and Wales (2011 or 2021)",
+    "missing": "no code",
+}
+_PLACED = ("lsoa21", "merged", "irregular")
+_LSOA_LEVELS = ("lsoa21_code", "ward_code", "la_code", "csp_code", "force")
+
+
+@functools.lru_cache(maxsize=1)
+def _lsoa_places() -> pd.DataFrame:
+    """Every LSOA 2021 code and every LSOA 2011 code that changed in 2021, indexed by code, with
+    its status and the areas it lies in ("" where its parts disagree)."""
+    lsoa = _table("census2021_lsoa21.csv.gz")[["lsoa_code", "ward_code", "ward", "la_code", "csp_code"]]
+    la_force = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("la_code").set_index("la_code")["force"]
+    lsoa = lsoa.assign(force=lsoa["la_code"].map(la_force))
+    cols = ["ward_code", "ward", "la_code", "csp_code", "force"]
+    now = lsoa.assign(status="lsoa21", lsoa21_code=lsoa["lsoa_code"], lsoa21_candidates=lsoa["lsoa_code"])
+    with _path("lsoa11_lsoa21.csv.gz").open("rb") as fh:
+        changed = pd.read_csv(fh, compression="gzip", dtype=str, keep_default_na=False)
+    parts = changed.merge(lsoa.rename(columns={"lsoa_code": "lsoa21_code"}), on="lsoa21_code", how="left",
+                          validate="many_to_one")
+    grouped = parts.groupby("lsoa11_code", sort=True)
+
+    def one(s: pd.Series) -> str:
+        u = s.unique()
+        return str(u[0]) if len(u) == 1 else ""
+
+    old = grouped.agg(change=("change", "first"), n=("lsoa21_code", "nunique"),
+                      lsoa21_candidates=("lsoa21_code", lambda s: "; ".join(sorted(s.unique()))),
+                      **{c: (c, one) for c in cols})
+    old["ward"] = np.where(old["ward_code"] == "", "", old["ward"])  # a ward name of its code, or none
+    old["lsoa21_code"] = np.where(old["n"] == 1, old["lsoa21_candidates"], "")
+    old["status"] = np.select([(old["n"] == 1) & (old["change"] == "M"), old["n"] == 1, old["la_code"] != ""],
+                             ["merged", "irregular", "split"], "split_areas")
+    out = pd.concat([now.set_index("lsoa_code"), old.drop(columns=["change", "n"])])
+    out["la"] = out["la_code"].map(_names("la")).fillna("")
+    out["csp"] = out["csp_code"].map(_names("csp")).fillna("")
+    order = ["lsoa21_code", "lsoa21_candidates", "ward_code", "ward", "la_code", "la", "csp_code", "csp", "force",
+             "status"]
+    return out[order]
+
+
+def _lsoa_rows(codes: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """The :func:`_lsoa_places` row of each distinct code of ``codes`` (stripped, upper case;
+    statuses ``not_lsoa`` and ``missing`` added) and each row's position in it."""
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        pos, uniq = codes.cat.codes.to_numpy(), pd.Index(codes.cat.categories, dtype=object)
+    else:
+        pos, uniq = pd.factorize(codes, use_na_sentinel=True)
+        uniq = pd.Index(uniq, dtype=object)
+    keys = pd.Index([str(u).strip().upper() for u in uniq] + [""], dtype=object)  # the last: missing
+    pos = np.where(pos < 0, len(keys) - 1, pos)
+    table = _lsoa_places().reindex(keys).fillna("")
+    blank = np.asarray(keys == "", dtype=bool)
+    table.loc[(table["status"] == "").to_numpy() & ~blank, "status"] = "not_lsoa"
+    table.loc[blank, "status"] = "missing"
+    return table.reset_index(drop=True), np.asarray(pos, dtype=np.int64)
+
+
+def _lsoa_input(lsoa_code: Any) -> pd.Series:
+    if isinstance(lsoa_code, pd.DataFrame) or _library_of(lsoa_code) in ("polars", "pyarrow") and hasattr(lsoa_code, "columns"):
+        frame = as_pandas(lsoa_code, "lsoa_code")
+        found = [c for c in ("lsoa_code", "LSOA code", "lsoa11_code", "LSOA11CD") if c in frame.columns]
+        if not found:
+            raise InvalidInputError(
+                f"`lsoa_code` is a table without a column of LSOA codes ('lsoa_code' as read_street_crime names it, "
+                f"or police.uk's 'LSOA code'); its columns are {list(frame.columns)[:12]}: pass the column, "
+                "e.g. df['lsoa_code']", "lsoa_code")
+        return frame[found[0]]
+    if isinstance(lsoa_code, pd.Series):
+        return lsoa_code
+    if _library_of(lsoa_code) in ("polars", "pyarrow"):
+        return pd.Series(as_pandas(lsoa_code, "lsoa_code", series=True))
+    if isinstance(lsoa_code, (str, bytes)):
+        return pd.Series([lsoa_code], dtype=object)
+    if isinstance(lsoa_code, pd.Index):
+        return pd.Series(lsoa_code.to_numpy(object), dtype=object)
+    try:
+        arr = np.asarray(lsoa_code, dtype=object)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"`lsoa_code` must be a column of LSOA codes, got {type(lsoa_code).__name__}",
+                                "lsoa_code") from exc
+    if arr.ndim != 1:
+        raise InvalidInputError(f"`lsoa_code` must be one column of LSOA codes, got an array of shape {arr.shape}",
+                                "lsoa_code")
+    return pd.Series(arr, dtype=object)
+
+
+def _library_of(x: Any) -> str:
+    return type(x).__module__.split(".", 1)[0]
+
+
+def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
+    """The LSOA 2021 (and its ward, local authority, CSP and force) of each LSOA code, 2011 or 2021:
+    a table aligned to the input's index, for joining police.uk records to Census 2021 tables.
+
+    police.uk street-level files code months before about 2023 with LSOA **2011** codes; 1,106 of
+    the 34,753 LSOAs 2011 were split, merged or changed in 2021 and have no row in
+    :func:`census_population` ``"lsoa"`` or ``"ward"``. Each code is looked up in the ONS
+    "LSOA (2011) to LSOA (2021)" lookup (bundled; ``status`` says which case it is):
+
+    * ``"lsoa21"``: already an LSOA 2021 (unchanged since 2011, or new in 2021);
+    * ``"merged"`` (ONS change M): merged with others into one LSOA 2021, which the record is in;
+    * ``"irregular"`` (ONS change X, 3 LSOAs): wholly inside one LSOA 2021 that also took part of
+      another: the record is in that LSOA 2021;
+    * ``"split"`` (ONS change S, 861 LSOAs): divided into several LSOAs 2021 (``lsoa21_candidates``),
+      always within one local authority: no ``lsoa21_code``, but ``la``, ``csp`` and ``force``, and
+      ``ward`` where all the parts are best-fitted to one ward (the parts' own wards otherwise
+      differ, and the record's cannot be known from its code);
+    * ``"split_areas"`` (ONS change X, 3 LSOAs: parts in Gateshead and Northumberland, East
+      Hertfordshire and Stevenage, Welwyn Hatfield and St Albans): only ``force``; place these
+      records by their coordinates (:func:`assign_area`);
+    * ``"not_lsoa"``: not an LSOA code of England and Wales; ``"missing"``: no code (police.uk
+      records without a location).
+
+    Columns ``lsoa21_code, lsoa21_candidates`` (the LSOAs 2021 the code's area lies in, joined with
+    ``"; "``), ``ward_code, ward`` (December 2024 electoral ward: ONS's best fit, as in
+    :func:`census_population` ``"ward"``), ``la_code, la, csp_code, csp, force`` (December 2024;
+    the CSP of an LSOA in the seven merged authorities is its pre-merger district's), ``status``;
+    categoricals, missing where the code does not give the area. No row is dropped:
+    ``.attrs["status"]`` counts the rows of each status and ``.attrs["unplaced"]`` the rows with no
+    LSOA 2021, ward, local authority, CSP or force (``{"lsoa21_code": ..., "ward_code": ..., "la_code":
+    ..., "csp_code": ..., "force": ...}``); a :class:`SaferstatsWarning` names the rows not placed
+    in an LSOA 2021. Codes are read stripped and in any case; a column with no LSOA code at all
+    (names such as ``"Watford 009A"``, or another column) is an :class:`InvalidInputError`.
+
+    Data: ONS "LSOA (2011) to LSOA (2021) to Local Authority District (2022)" lookup for England and
+    Wales (OGL v3), via humaniverse/geographr; the LSOA 2021 -> ward, LA, CSP, force lookups of
+    :func:`census_population` (``saferstats/data/PROVENANCE.md``).
+
+    >>> import pandas as pd
+    >>> codes = pd.Series(["E01023859", "E01000048", "E01023768", "E01035582", "E01023508", None],
+    ...                   index=[10, 11, 12, 13, 14, 15])
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     out = assign_lsoa21(codes)
+    >>> out[["lsoa21_code", "la", "status"]]
+       lsoa21_code                    la       status
+    10         NaN               Watford        split
+    11   E01034479  Barking and Dagenham       merged
+    12   E01035582             Stevenage    irregular
+    13   E01035582             Stevenage       lsoa21
+    14         NaN                   NaN  split_areas
+    15         NaN                   NaN      missing
+    >>> out.loc[10, "lsoa21_candidates"], out.loc[10, "ward"], out.loc[14, "force"]
+    ('E01035575; E01035577', 'Central', 'hertfordshire')
+    >>> out.attrs["unplaced"]
+    {'lsoa21_code': 3, 'ward_code': 2, 'la_code': 2, 'csp_code': 2, 'force': 1}
+
+    Join a police.uk extract to Census 2021 LSOA populations without losing its LSOA 2011 records
+    silently: ``df.join(assign_lsoa21(df["lsoa_code"]))``, then count by ``lsoa21_code``, ``ward_code``
+    or ``la_code`` and check ``.attrs["unplaced"]`` for what each level leaves out.
+    """
+    codes = _lsoa_input(lsoa_code)
+    index = codes.index
+    table, pos = _lsoa_rows(codes)
+    status = table["status"].to_numpy(object)
+    n_rows = np.bincount(pos, minlength=len(table))
+    counts = {s: int(n_rows[status == s].sum()) for s in _LSOA21_STATUS}
+    n_present = len(pos) - counts["missing"]
+    if n_present and counts["not_lsoa"] == n_present:
+        first = int(np.flatnonzero(status[pos] == "not_lsoa")[0])
+        raise InvalidInputError(
+            f"`lsoa_code` has no LSOA code (E01 or W01 and six digits): row {plain(index[first])!r} is "
+            f"{codes.iloc[first]!r}; pass the column of codes (police.uk 'LSOA code', read_street_crime's "
+            "'lsoa_code'), not the names", "lsoa_code", plain(index[first]))
+    data: dict[str, Any] = {}
+    for col in table.columns:
+        vals = table[col].to_numpy(object)
+        cats, inv = np.unique(vals, return_inverse=True)
+        keep = cats != ""
+        if col == "status":
+            order = {s: i for i, s in enumerate(_LSOA21_STATUS)}
+            which = np.asarray([order[v] for v in vals], dtype=np.int64)
+            data[col] = pd.Categorical.from_codes(which[pos], categories=list(_LSOA21_STATUS), validate=False)
+            continue
+        remap = np.where(keep[inv], np.cumsum(keep)[inv] - 1, -1)
+        data[col] = pd.Categorical.from_codes(remap[pos], categories=list(cats[keep]), validate=False)
+    out = pd.DataFrame(data, index=index)
+    out.attrs["status"] = {s: n for s, n in counts.items() if n}
+    out.attrs["unplaced"] = {c: int(n_rows[table[c].to_numpy(object) == ""].sum()) for c in _LSOA_LEVELS}
+    unplaced = {s: n for s, n in counts.items() if s not in _PLACED and n}
+    if unplaced:
+        what = {"split": "an LSOA 2011 code split into several LSOAs 2021 (local authority, CSP and force given, "
+                         "and the ward where all the parts share one)",
+                "split_areas": "an LSOA 2011 code whose parts lie in two local authorities (only the force given)",
+                "not_lsoa": "a code that is not an LSOA of England and Wales",
+                "missing": "no code (police.uk's records without a location have no coordinates either)"}
+        listed = "; ".join(f"{n:,} with {what[s]}" for s, n in unplaced.items())
+        warn_user(f"{sum(unplaced.values()):,} of {len(pos):,} rows have no LSOA 2021: {listed}. They are kept "
+                  "with the areas their code gives (.attrs['unplaced'] counts the rows without each level); place "
+                  "records by their coordinates with assign_area(lat, lon) where an area is missing")
+    return out
+
+
+def _lsoa11_note(codes: pd.Series) -> str:
+    """What :func:`saferstats.read_street_crime` warns when its records carry LSOA 2011 codes that
+    changed in 2021 (``""`` when none do): how many records and codes, the local authorities whose
+    share of such records is highest and lowest (among those holding at least 1% of the records
+    and 50 records), and what to do."""
+    table, pos = _lsoa_rows(codes)
+    status = table["status"].to_numpy(object)
+    n = np.bincount(pos, minlength=len(table))
+    changed = np.isin(status, ("merged", "irregular", "split", "split_areas"))
+    rows_old = int(n[changed].sum())
+    if not rows_old:
+        return ""
+    by = pd.DataFrame({"la": table["la"].to_numpy(object), "rows": n, "old": np.where(changed, n, 0)})
+    by = by[by["la"] != ""].groupby("la")[["rows", "old"]].sum()
+    by = by[by["rows"] >= max(0.01 * by["rows"].sum(), 50)]  # not the few records police.uk snaps elsewhere
+    by = by.assign(share=by["old"] / by["rows"]).sort_values(["share", "rows"], ascending=[False, False], kind="stable")
+    high = [(la, float(s)) for la, s in by["share"].head(3).items() if s > 0] if len(by) > 1 else []
+    low = [(str(by.index[-1]), float(by["share"].iloc[-1]))] if high and len(by) > len(high) else []
+    top = ", ".join(f"{la} {100 * s:.1f}%" for la, s in high)
+    if low:
+        top += f" ... {low[0][0]} {'none' if low[0][1] == 0 else f'{100 * low[0][1]:.1f}%'}"
+    count = {s: int(n[status == s].sum()) for s in ("merged", "irregular", "split", "split_areas")}
+    placed = count["merged"] + count["irregular"]
+    split = count["split"]
+    parts = []
+    if placed:
+        parts.append(f"{placed:,} of them their LSOA 2021 (LSOAs merged into one LSOA 2021)")
+    if split:
+        parts.append(f"{split:,} their local authority, CSP and force, and the ward where it is one (LSOAs split "
+                     "into several LSOAs 2021)")
+    todo = [f"saferstats.assign_lsoa21(df['lsoa_code']) gives {' and '.join(parts)}"] if parts else []
+    if count["split_areas"]:
+        todo.append(f"{count['split_areas']:,} lie in LSOAs 2011 now divided between two local authorities: place "
+                    "those by their coordinates with saferstats.assign_area(df['latitude'], df['longitude'])")
+    k = int((changed & (n > 0)).sum())
+    return (f"read_street_crime: {rows_old:,} of {len(pos):,} records ({k} LSOA code{'s' if k != 1 else ''}) carry "
+            "LSOA 2011 codes that ONS changed in 2021 (police.uk coded months before about 2023 with LSOAs 2011): "
+            "they find no row in Census 2021 LSOA or ward tables (census_population('lsoa')), so a join on "
+            "`lsoa_code` loses them" + (f", unevenly (share of each local authority's records: {top})" if top else "")
+            + ". " + "; ".join(todo)
+            + ". attrs['summary']['lsoa_codes_not_2021'] counts the codes that are not LSOAs 2021")
 
 
 # ------------------------------------------------------------------------------------------------

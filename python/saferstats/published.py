@@ -235,10 +235,16 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     the named columns (like pandas' ``usecols``; ``source_file``/``source_line`` always come), which
     keeps a national extract within a few GB: ``columns=["month", "lsoa_code", "crime_type"]``.
 
-    ``lsoa_code`` is as police.uk published it: LSOA 2011 codes for earlier months, about 5% of
-    which are not LSOAs of 2021 and so do not join Census 2021 LSOA tables
-    (:func:`census_population` ``"lsoa"``); ``df.attrs["summary"]["lsoa_codes_not_2021"]`` counts
-    them (``codes``, ``rows``). Count by area from the coordinates (:func:`assign_area`) instead.
+    ``lsoa_code`` is as police.uk published it: LSOA 2011 codes for earlier months, some of which
+    ONS split or merged in 2021 and so do not join Census 2021 LSOA or ward tables
+    (:func:`census_population` ``"lsoa"``; in Hertfordshire's 2021 files 86 of 1,447 codes, 10% of
+    the records, unevenly: none of North Hertfordshire's, 23% of Watford's).
+    ``df.attrs["summary"]["lsoa_codes_not_2021"]`` counts them (``codes``, ``rows``), and a
+    :class:`SaferstatsWarning` (once per call, starting ``"read_street_crime: "``) names how many
+    records, the local authorities most affected and what to do:
+    ``df.join(saferstats.assign_lsoa21(df["lsoa_code"]))`` adds each record's LSOA 2021, ward,
+    local authority and CSP where ONS's lookup gives them; :func:`assign_area` places records by
+    their coordinates. The table itself is as published (no column is added).
 
     ``crime_type`` keeps only the named crime types (a name or a list; case and spacing are
     ignored; ``"ASB"`` means ``"Anti-social behaviour"``); an unknown name is an
@@ -294,6 +300,14 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
                 parts.append(_read_street(plain, wanted, skip))
             batch, size = ([m], m.file_size) if m is not None else ([], 0)
     out = _concat(parts)
+    if "lsoa_code" in out.columns:
+        # counted over all the input (files and archive batches together: _concat sums the other counts)
+        out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
+        from .geography import _lsoa11_note
+
+        note = _lsoa11_note(out["lsoa_code"])
+        if note:
+            warn_user(note)
     return out.drop(columns=drop_after) if drop_after else out
 
 
@@ -401,15 +415,13 @@ def _read_street(files: list[tuple[Path, str]], wanted: list[str] | None, skip: 
     out.attrs["summary"] = {"records": records, "rows": len(out), "other_crime_types": records - len(out),
                             "lines_left_out": sum(1 for d in dropped if d["column"] is None),
                             "files": int(sum(1 for r in res["rows_per_file"] if r)), "problems": reasons}
-    if "lsoa_code" in out.columns:
-        out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
     return out
 
 
 def _lsoa_codes_not_2021(codes: pd.Series) -> dict[str, int]:
     """How many LSOA codes (and the rows that carry them) are not LSOAs of 2021: police.uk coded
-    earlier months with LSOA 2011 codes, about 5% of which changed in 2021, so those rows do not
-    join Census 2021 LSOA tables."""
+    earlier months with LSOA 2011 codes, 1,106 of which (3%) changed in 2021, so those rows do not
+    join Census 2021 LSOA tables (:func:`saferstats.assign_lsoa21` maps them)."""
     cats = pd.Series(codes.cat.categories if isinstance(codes.dtype, pd.CategoricalDtype) else codes.dropna().unique(),
                      dtype=object)
     looks = cats.astype(str).str.fullmatch(r"[EW]01\d{6}").fillna(False).astype(bool)

@@ -84,6 +84,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "area_lookup": ("data", None),
     "force_id": ("lookup", None),
     "assign_area": ("labeller", None),
+    "assign_lsoa21": ("labeller", None),
     "find_area": ("lookup", None),
     # section 136 and disclosure
     "its_poisson": ("analysis", lambda: saferstats.its_poisson(
