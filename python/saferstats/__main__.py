@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import datasets
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
-from .published import NO_FIGURE_MARKS
+from .published import _LSOA_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
 
@@ -238,7 +238,10 @@ def _hotspots(args: argparse.Namespace) -> int:
         for p in paths:
             if not p.is_dir():
                 check_input_file(p, "file")
-        df = read_street_crime([str(p) for p in paths], crime_type=args.crime_type)
+        with warnings.catch_warnings():
+            # clusters are of coordinates: LSOA codes of another Census do not matter here
+            warnings.filterwarnings("ignore", message=_LSOA_NOTE)
+            df = read_street_crime([str(p) for p in paths], crime_type=args.crime_type)
         lat, lon = "latitude", "longitude"
         summ = df.attrs.get("summary", {})
         kinds = ", ".join(args.crime_type) if args.crime_type else "all crime types"

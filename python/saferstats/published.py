@@ -311,6 +311,11 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     return out.drop(columns=drop_after) if drop_after else out
 
 
+#: The start of :func:`read_street_crime`'s warning about LSOA 2011 codes, for callers that place the
+#: records by their coordinates (hotspots: the report, ``saferstats hotspots``), where it does not apply.
+_LSOA_NOTE = r"read_street_crime: [\d,]+ of [\d,]+ records \(\d+ LSOA code"
+
+
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if len(parts) == 1:
         return parts[0]

@@ -348,3 +348,24 @@ def test_polars_and_pyarrow_columns():
         out = quiet(ss.assign_lsoa21, given)
         assert out["status"].tolist() == ["merged", "missing"]
         assert out["lsoa21_code"].tolist()[0] == REF["merge_group"]["lsoa21_code"]
+
+
+def test_hotspots_place_by_coordinates_so_no_lsoa_warning(tmp_path, capsys):
+    """The hotspot command (and the report's hotspot section) reads police.uk files for their
+    coordinates: the LSOA 2011 warning does not apply there and is not shown; the filter matches the
+    warning read_street_crime gives (so a change of its wording cannot pass silently)."""
+    from saferstats.__main__ import main
+    from saferstats.published import _LSOA_NOTE
+
+    files = sorted(datasets.street_crime_sample_path().glob("*-street.csv"))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ss.read_street_crime(files)
+    assert [x for x in w if re.match(_LSOA_NOTE, str(x.message))]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        code = main(["hotspots", *map(str, files), "--crime-type", "Anti-social behaviour", "--eps-m", "100",
+                     "--min-samples", "10", "--out", str(tmp_path / "c.csv")])
+    assert code == 0
+    assert not [x for x in w if "LSOA" in str(x.message)]
+    assert "LSOA" not in capsys.readouterr().err

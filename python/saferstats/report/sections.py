@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import datasets
 from ..geography import display_name
+from ..published import _LSOA_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
@@ -1369,7 +1370,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     read_notes: list[str] = []
     if "files" in sec and "data" not in sec:
         # police.uk street-level files as published (files, folders, the .zip archive)
-        data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
+        with warnings.catch_warnings():
+            # hotspots place records by their coordinates: LSOA codes of another Census do not matter
+            warnings.filterwarnings("ignore", message=_LSOA_NOTE)
+            data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
         summ = data.attrs["summary"]
         kinds = ", ".join(sec["crime_type"]) if sec.get("crime_type") else "all crime types"
         read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
