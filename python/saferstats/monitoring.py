@@ -268,7 +268,10 @@ def spc(
     found); ``by`` labels the series (many series in one call). ``rebase`` lists the periods (or,
     without ``periods``, positions) where limits are recalculated — a list for every series or a
     dict ``{series: [periods]}``; ``fix_after`` computes each segment's limits from its first
-    points only. ``target`` (a number or ``{series: number}``) gives the assurance.
+    points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
+    scale of the values returned — per ``multiplier`` on a u or p chart (a p-chart target above
+    the multiplier, a proportion over 1, is an error; one about ``multiplier`` times too small
+    or large warns).
 
     ``improvement`` is the direction that is better: ``"neutral"`` by default, so that a special
     cause is "high" or "low", never an "improvement" nobody chose (more recorded burglary is not
@@ -378,10 +381,15 @@ def spc(
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
     flags = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else np.zeros(0, dtype=bool)
     targets = _target(target, labels)
+    if chart in ("u", "p"):
+        _check_rate_targets(chart, targets, v[order], den[order] if den is not None else None, cs, labels, mult)
     try:
         out = _ext.spc_many(
             np.ascontiguousarray(v[order]), None if den is None else np.ascontiguousarray(den[order]),
-            starts, flags, targets, chart=chart, improvement=improvement, fix_after=fix_after,
+            # the core's u and p limits are per unit (x / n); the target is per `multiplier`, as the
+            # values and limits returned (a target of 0.3 per 1,000 was compared with limits of
+            # 0.00008-0.00038 per person: "consistent pass" for a target inside the limits)
+            starts, flags, targets / mult if chart in ("u", "p") else targets, chart=chart, improvement=improvement, fix_after=fix_after,
             screen_outliers=bool(screen_outliers), trend_points=trend_points, shift_points=shift_points,
             laney=bool(laney))
         rows, series = out["rows"], out["series"]
@@ -450,6 +458,36 @@ def spc(
         warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
                   "revised as more points arrive (column trial_limits)")
     return out
+
+
+def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np.ndarray | None, cs: np.ndarray,
+                        labels: list[Any], mult: float) -> None:
+    """A u or p chart's target is per ``multiplier``, like its values and limits. A p chart's target
+    above the multiplier (a proportion over 1: 20 for 20% with the default multiplier 1) is an
+    error; a target about ``multiplier`` times too small or large (0.2 for 20% with
+    ``multiplier=100``) warns, as in the funnels (:func:`saferstats.trend._warn_target_scale`)."""
+    from .trend import _warn_target_scale
+
+    for g, tv in enumerate(targets):
+        if np.isnan(tv):
+            continue
+        name = "target" if len(labels) <= 1 else f"target[{plain(labels[g])!r}]"
+        if tv < 0 or (chart == "p" and tv > mult):
+            unit = "a proportion (0 to 1)" if mult == 1 else ("a percentage (0 to 100)" if mult == 100
+                                                              else f"per {_fmt_mult(mult)} (0 to {_fmt_mult(mult)})")
+            raise InvalidInputError(
+                f"`{name}` {plain(tv)} is not possible on this {chart} chart, whose values are "
+                + (unit if chart == "p" else f"rates per {_fmt_mult(mult)}, never negative")
+                + ("" if chart != "p" or mult != 1 or tv < 0 else "; for a target of 20% give 0.2, or multiplier=100 and 20"),
+                "target")
+        if den is not None:
+            k = cs == g
+            _warn_target_scale(f"spc ({name})" if len(labels) > 1 else "spc", float(tv), vs[k], den[k],
+                               "proportion" if chart == "p" else "rate", mult)
+
+
+def _fmt_mult(m: float) -> str:
+    return f"{m:,.0f}" if float(m).is_integer() else f"{m:g}"
 
 
 #: Laney's σ_z (spread of the points' z-scores, from their moving ranges) from which spc() says a
