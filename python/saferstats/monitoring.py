@@ -284,7 +284,8 @@ def spc(
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
-    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier``).
+    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier,
+    trend_points, shift_points``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
@@ -445,6 +446,8 @@ def spc(
         "improvement": improvement,
         "chart": chart + ("_laney" if laney else ""),
         "multiplier": mult,
+        "trend_points": trend_points,
+        "shift_points": shift_points,
     })
     if by is None:
         summary = summary.drop(columns="series")
@@ -453,11 +456,46 @@ def spc(
         _warn_attribute_dispersion(chart, v[order], None if den is None else den[order], rows["mean"],
                                    rows["segment"], rows["outside_limits"], starts, labels, cs)
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
+    few = _few_points_note(cs, rows["segment"], labels, trend_points, shift_points,
+                           None if period_labels is None else np.asarray(period_labels)[order])
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
         warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
-                  "revised as more points arrive (column trial_limits)")
+                  "revised as more points arrive (column trial_limits)" + (f". {few}" if few else ""))
+    elif few:
+        warn_user(f"spc: {few}")
     return out
+
+
+def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], trend_points: int, shift_points: int,
+                     periods_sorted: Any) -> str:
+    """The rules run within a segment: one of fewer points than a trend or a shift needs can only
+    show points outside the limits and two of three near a limit, so "common cause" all along it
+    says little (6 months, or a rebase 6 months ago). Names those segments (arrays in sorted
+    order); an empty string when there are none."""
+    need = min(trend_points, shift_points)
+    n = len(cs)
+    if n == 0:
+        return ""
+    start = np.flatnonzero(np.r_[True, (cs[1:] != cs[:-1]) | (segment[1:] != segment[:-1])])
+    length = np.diff(np.r_[start, n])
+    short = [(a, int(k)) for a, k in zip(start, length) if k < need]
+    if not short:
+        return ""
+    shown = []
+    for a, k in short[:5]:
+        who = [] if labels == [None] else [repr(plain(labels[int(cs[a])]))]
+        if periods_sorted is not None:
+            ps = pd.Series(np.asarray(periods_sorted)[[a, a + k - 1]])
+            if pd.api.types.is_datetime64_any_dtype(ps):
+                ps = ps.dt.strftime("%Y-%m-%d")
+            who.append(f"{ps.iloc[0]} to {ps.iloc[1]}" if k > 1 else f"{ps.iloc[0]}")
+        shown.append(f"{k} points" + (f" ({', '.join(who)})" if who else ""))
+    rules = (f"a trend or a shift ({need})" if trend_points == shift_points
+             else f"a {'trend' if trend_points < shift_points else 'shift'} ({need})")
+    return (f"{len(short)} segment(s) have fewer points than {rules} needs: {'; '.join(shown)}"
+            f"{' ...' if len(short) > 5 else ''}. There only a point outside the limits or two of three near a "
+            "limit can be flagged, so 'common cause' there does not show that nothing changed")
 
 
 def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np.ndarray | None, cs: np.ndarray,
@@ -1698,6 +1736,18 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     if target is not None:
         ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {_number_label(target)}")
     variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
+    need = 7
+    if summary is not None and {"trend_points", "shift_points"} <= set(summary.columns):
+        need = int(min(summary["trend_points"].iloc[0], summary["shift_points"].iloc[0]))
+    last_seg = d["segment"].to_numpy()
+    k_last = int((last_seg == last_seg[-1]).sum()) if len(last_seg) else 0
+    if 0 < k_last < need:
+        # a shift or trend cannot be flagged on so few points: "common cause" is not "no change"
+        since = "in the chart" if d["segment"].nunique() == 1 else "since the limits were recalculated"
+        import textwrap
+
+        variation += "\n" + "\n".join(textwrap.wrap(
+            f"(only {k_last} points {since}: too few for the shift and trend rules)", 38))
     assurance = d["assurance"].iloc[-1]
     if assurance is None or pd.isna(assurance) or assurance == "":
         # a target drawn here but not given to spc() has not been assessed: never "no target" beside it
