@@ -9,6 +9,7 @@ Methods, references and the choices made where the anchor tools differ:
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -93,10 +94,28 @@ def _period_index(index: pd.Index) -> Any:
     return pd.Series(index, name=index.name)
 
 
+_ISO_DATE = r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$"
+
+
+def _as_dates(labels: Any) -> pd.Series:
+    """Periods written as ISO dates in text (``"2021-01-04"``, a CSV read without
+    ``parse_dates``) as dates: read as months they made weekly dates in one month the same period
+    ("period '2021-01-11' appears twice"). Anything else is returned as a Series, unchanged."""
+    s = pd.Series(labels)
+    if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+        txt = s.astype("string")
+        if len(s) and not s.isna().any() and bool(txt.str.fullmatch(_ISO_DATE).all()):
+            try:
+                return pd.Series(pd.to_datetime(txt.str.strip(), format="ISO8601"), index=s.index, name=s.name)
+            except (TypeError, ValueError):
+                return s
+    return s
+
+
 def _period_numbers(labels: Any, name: str) -> np.ndarray:
     from .trend import parse_periods
 
-    s = pd.Series(labels)
+    s = _as_dates(labels)
     if pd.api.types.is_datetime64_any_dtype(s):
         return np.asarray(((s.dt.year - 1970) * 12 + s.dt.month - 1).to_numpy(dtype=float) + s.dt.day.to_numpy() / 100.0)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -136,7 +155,7 @@ def _gap_scale(period_labels: Any, order: np.ndarray, ts: np.ndarray) -> np.ndar
     """Period positions for finding gaps, in sorted order: ``ts`` (month numbers for dates), but
     days for dates that are not all on one day of the month (weekly or daily dates: on the month
     scale each month boundary looked like a gap)."""
-    s = pd.Series(np.asarray(period_labels))
+    s = _as_dates(np.asarray(period_labels))
     if not pd.api.types.is_datetime64_any_dtype(s) or s.dt.day.nunique() <= 1:
         return ts
     days = ((s - pd.Timestamp(0, tz=s.dt.tz)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
@@ -218,12 +237,17 @@ def _rebase_flags(
                 flags[a + int(p)] = True
         else:
             pts = pd.Series(list(points))
-            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(pd.Series(np.asarray(period_labels))):
+            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
                 # periods are dates (pd.to_datetime of police.uk months): read "2023-01" as a date too
                 try:
                     pts = pd.Series(pd.to_datetime(pts))
                 except (TypeError, ValueError):
                     pass
+            elif period_labels is not None and len(pts) and all(
+                    isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
+                # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
+                # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
+                pts = pd.Series([pd.Timestamp(p).strftime("%Y-%m") for p in pts])
             want = _period_numbers(pts, "rebase")
             for p, w in zip(points, want):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
