@@ -540,7 +540,8 @@ def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np
             raise InvalidInputError(
                 f"`{name}` {plain(tv)} is not possible on this {chart} chart, whose values are "
                 + (unit if chart == "p" else f"rates per {_fmt_mult(mult)}, never negative")
-                + ("" if chart != "p" or mult != 1 or tv < 0 else "; for a target of 20% give 0.2, or multiplier=100 and 20"),
+                + ("" if chart != "p" or mult != 1 or tv < 0 or tv > 100
+                   else f"; for a target of {tv:g}% give {tv / 100:g}, or multiplier=100 and {tv:g}"),
                 "target")
         if den is not None:
             k = cs == g
