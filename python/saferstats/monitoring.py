@@ -476,6 +476,8 @@ def spc(
     if by is None:
         summary = summary.drop(columns="series")
     out.attrs["summary"] = summary
+    if chart in ("xmr", "c") and not np.isnan(targets).all():
+        _warn_far_target(targets, rows["mean"], rows["lpl"], rows["upl"], starts, n, labels, improvement)
     if chart != "xmr" and not laney:
         _warn_attribute_dispersion(chart, v[order], None if den is None else den[order], rows["mean"],
                                    rows["segment"], rows["outside_limits"], starts, labels, cs)
@@ -547,6 +549,36 @@ def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np
             k = cs == g
             _warn_target_scale(f"spc ({name})" if len(labels) > 1 else "spc", float(tv), vs[k], den[k],
                                "proportion" if chart == "p" else "rate", mult)
+
+
+#: A target this many times the series' mean (or under 1/this of it), beyond the limits, is warned
+#: about in spc(): an annual target on monthly counts, or a rate per another number of residents.
+FAR_TARGET = 8.0
+
+
+def _warn_far_target(targets: np.ndarray, mean: np.ndarray, lpl: np.ndarray, upl: np.ndarray, starts: list[int],
+                     n: int, labels: list[Any], improvement: str) -> None:
+    """The assurance compares the target with the last point's limits: a target on another scale
+    than the values (240 a year against monthly counts near 20) is always "consistent" pass or fail.
+    Warn when the target is :data:`FAR_TARGET` or more times the last segment's mean (or under
+    1/FAR_TARGET of it) and outside the limits; arrays in sorted order."""
+    notes = []
+    for g, (a, b) in enumerate(zip(starts, starts[1:] + [n])):
+        tv, m = float(targets[g]), float(mean[b - 1])
+        if not (np.isfinite(tv) and tv > 0 and m > 0) or lpl[b - 1] <= tv <= upl[b - 1]:
+            continue
+        r = tv / m
+        if r >= FAR_TARGET or r <= 1 / FAR_TARGET:
+            name = "" if len(labels) <= 1 else f"{plain(labels[g])!r}: "
+            how = f"{r:.3g} times" if r >= 1 else f"1/{1 / r:.3g} of"
+            notes.append(f"{name}target {tv:,.4g} is {how} the mean {m:,.4g} (limits {lpl[b - 1]:,.4g} to "
+                         f"{upl[b - 1]:,.4g})")
+    if notes:
+        shown = "; ".join(notes[:5]) + (f" (and {len(notes) - 5} more series)" if len(notes) > 5 else "")
+        what = ("a consistent pass or fail whatever the next points do" if improvement != "neutral"
+                else "far outside what the series does")
+        warn_user(f"spc: {shown}: the assurance is {what}. Is the target on the values' scale (a monthly target "
+                  "for monthly counts, not an annual one; a rate per the same number of residents)?")
 
 
 def _fmt_mult(m: float) -> str:

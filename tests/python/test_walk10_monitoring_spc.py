@@ -220,3 +220,26 @@ def test_extract_matches_the_published_files(shared_data):
     one = HERTS[(HERTS["district"] == "Stevenage") & (HERTS["crime_type"] == "Burglary")].set_index("month")["count"]
     assert got.to_dict() == one.to_dict()
     assert one.tolist() == REF["u_chart_burglary"]["count"]
+
+
+def test_an_annual_target_on_monthly_counts_is_warned_about():
+    ref = REF["annual_target"]
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"target 221 is 10.9 times the mean 20.31 .*annual"):
+        res = saferstats.spc(ref["count"], periods=ref["month"], improvement="decrease", target=ref["target"])
+    # the assurance itself is NHSRplotthedots' (a consistent pass, however the months go)
+    assert res.attrs["summary"]["assurance"].iloc[0] == ref["assurance"]
+    assert res["upl"].iloc[-1] == pytest.approx(ref["upl"], rel=1e-12)
+    # targets within a factor 8 of the mean, or inside the limits, say nothing: twice the mean of
+    # every Hertfordshire series (test_variation_and_assurance_per_series_match_nhsrplotthedots)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        within_8 = saferstats.spc(ref["count"], periods=ref["month"], improvement="decrease", target=40)
+    assert within_8.attrs["summary"]["assurance"].iloc[0] == "consistent_pass"
+    h = REF["herts"]
+    data = HERTS.set_index(["series", "month"]).loc[pd.MultiIndex.from_product([h["series"], h["months"]])]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.spc(data["count"].to_numpy(), periods=data.index.get_level_values(1),
+                       by=data.index.get_level_values(0), improvement="decrease",
+                       target=dict(zip(h["series"], h["targets"]["double"])))
+    assert not any("values' scale" in str(w.message) for w in rec)
