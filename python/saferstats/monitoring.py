@@ -289,9 +289,10 @@ def spc(
     ``values`` are in period order within each series (or give ``periods`` and they are put in
     order; a Series indexed by period — dates, pandas Periods or labels such as ``"2021-06"``, as
     from ``groupby("month").size()`` — gives its index as ``periods``, so a missing month is
-    found); ``by`` labels the series (many series in one call). ``rebase`` lists the periods (or,
-    without ``periods``, positions) where limits are recalculated — a list for every series or a
-    dict ``{series: [periods]}``; ``fix_after`` computes each segment's limits from its first
+    found; dates written as text, ``"2023-01-09"``, are dates); ``by`` labels the series (many
+    series in one call). ``rebase`` lists the periods (or, without ``periods``, positions) where
+    limits are recalculated — a list for every series or a dict ``{series: [periods]}``; dates
+    are taken as their month when the periods are months; ``fix_after`` computes each segment's limits from its first
     points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
     scale of the values returned — per ``multiplier`` on a u or p chart (a p-chart target above
     the multiplier, a proportion over 1, is an error; one about ``multiplier`` times too small
@@ -312,7 +313,10 @@ def spc(
     trend_points, shift_points``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
-    :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
+    :class:`SaferstatsWarning`, ``trial_limits`` True), and a segment with fewer points than a
+    trend or shift needs is named (there "common cause" does not show that nothing changed); a
+    target 8 or more times the series' mean (or under 1/8 of it) and beyond the limits, as an
+    annual target on monthly counts, warns; a gap in the periods, or (with ``by``) a
     series that starts later or ends earlier than the others, a warning; so is a c, u or p chart
     (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
     (Laney's σ_z), whose limits are too narrow for it; missing or
