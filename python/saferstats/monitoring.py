@@ -490,8 +490,11 @@ def spc(
                            None if period_labels is None else np.asarray(period_labels)[order])
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
-        warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
-                  "revised as more points arrive (column trial_limits)" + (f". {few}" if few else ""))
+        revise = ("to be revised as more points arrive" if fix_after is None or fix_after >= TRIAL_BELOW else
+                  f"fixed on the first {fix_after} points of a segment (fix_after={fix_after}): recalculate them "
+                  f"when {TRIAL_BELOW} are available")
+        warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, {revise} "
+                  "(column trial_limits)" + (f". {few}" if few else ""))
     elif few:
         warn_user(f"spc: {few}")
     return out

@@ -243,3 +243,16 @@ def test_an_annual_target_on_monthly_counts_is_warned_about():
                        by=data.index.get_level_values(0), improvement="decrease",
                        target=dict(zip(h["series"], h["targets"]["double"])))
     assert not any("values' scale" in str(w.message) for w in rec)
+
+
+def test_limits_fixed_on_fewer_than_12_points_are_not_said_to_be_revised():
+    # NHSRplotthedots refuses fix_after_n_points < 12; saferstats draws them as trial limits and
+    # says they are fixed (they were "to be revised as more points arrive", which fixed limits are not)
+    y = np.array(REF["u_chart_burglary"]["count"], dtype=float)
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"trial limits, fixed on the first 6 points .*fix_after=6"):
+        res = saferstats.spc(y, fix_after=6)
+    mr = np.abs(np.diff(y[:6]))  # the XmR definition on the first 6 points (no moving range >= 3.267 AMR)
+    assert (mr < 3.267 * mr.mean()).all()
+    assert res["mean"].iloc[-1] == pytest.approx(y[:6].mean(), rel=1e-12)
+    assert res["upl"].iloc[-1] == pytest.approx(y[:6].mean() + 2.66 * mr.mean(), rel=1e-12)
+    assert res["trial_limits"].all()
