@@ -66,3 +66,25 @@ def test_unadjusted_labels_against_funnelplotr_exact_limits():
     ax = saferstats.plot_funnel(ASB["asb"], ASB["population"], kind="rate", multiplier=1000, overdispersion=True)
     assert ax.get_title().startswith("Funnel plot (rate; over-dispersed limits, phi 68.8, tau2 0.0291")
     assert ax.get_ylabel() == "rate per 1,000"
+
+
+def test_two_halves_of_2021_by_e_test_as_statsmodels():
+    # the "has it changed since the last Panel?" comparison: January-June against July-December 2021,
+    # per day (181 and 184 days), for the 60 district x crime-type series (generate_walk10_etest.py)
+    ref = json.loads((DIR / "walk10_etest_statsmodels.json").read_text())
+    rows = pd.DataFrame(ref["rows"])
+    t = pd.read_csv(DIR / "herts_monthly_counts.csv")
+    first = t[t["month"].between("2021-01", "2021-06")].groupby(["district", "crime_type"])["count"].sum()
+    assert first.loc[list(zip(rows["district"], rows["crime_type"]))].tolist() == rows["jan_jun"].tolist()
+    p = saferstats.e_test(rows["jul_dec"], rows["jan_jun"], n1=ref["exposure_days"]["jul_dec"],
+                          n2=ref["exposure_days"]["jan_jun"])
+    np.testing.assert_allclose(p, rows["p_ties_counted"], rtol=1e-8, atol=1e-12)
+    # statsmodels itself, but for a pair tied with the observed one (its float comparison drops the
+    # mirror pair of Three Rivers ASB, 744 -> 716; docs/methods/monitoring.md, "Ties")
+    tied = rows["tie_mass"] > 0
+    np.testing.assert_allclose(p[~tied], rows["p_value"][~tied], rtol=1e-8, atol=1e-12)
+    assert tied.sum() == 1
+    np.testing.assert_allclose(p[tied], (rows["p_value"] + rows["tie_mass"])[tied], rtol=1e-8)
+    # Stevenage burglary 98 -> 148: p 0.0022
+    one = rows[(rows["district"] == "Stevenage") & (rows["crime_type"] == "Burglary")].index[0]
+    assert (rows.loc[one, "jan_jun"], rows.loc[one, "jul_dec"]) == (98, 148) and p[one] < 0.01
