@@ -101,15 +101,17 @@ def _as_dates(labels: Any) -> pd.Series:
     """Periods written as ISO dates in text (``"2021-01-04"``, a CSV read without
     ``parse_dates``) as dates: read as months they made weekly dates in one month the same period
     ("period '2021-01-11' appears twice"). Anything else is returned as a Series, unchanged."""
-    s = pd.Series(labels)
+    orig = pd.Series(labels)
+    s = orig.astype(object) if isinstance(orig.dtype, pd.CategoricalDtype) else orig
     if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-        txt = s.astype("string")
-        if len(s) and not s.isna().any() and bool(txt.str.fullmatch(_ISO_DATE).all()):
-            try:
-                return pd.Series(pd.to_datetime(txt.str.strip(), format="ISO8601"), index=s.index, name=s.name)
-            except (TypeError, ValueError):
-                return s
-    return s
+        if len(s) and not s.isna().any() and all(isinstance(v, str) for v in s):
+            txt = s.astype("string")
+            if bool(txt.str.fullmatch(_ISO_DATE).all()):
+                try:
+                    return pd.Series(pd.to_datetime(txt.str.strip(), format="ISO8601"), index=s.index, name=s.name)
+                except (TypeError, ValueError):
+                    return orig
+    return orig
 
 
 def _period_numbers(labels: Any, name: str) -> np.ndarray:
@@ -292,8 +294,8 @@ def spc(
     found; dates written as text, ``"2023-01-09"``, are dates); ``by`` labels the series (many
     series in one call). ``rebase`` lists the periods (or, without ``periods``, positions) where
     limits are recalculated — a list for every series or a dict ``{series: [periods]}``; dates
-    are taken as their month when the periods are months; ``fix_after`` computes each segment's limits from its first
-    points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
+    are taken as their month when the periods are months; ``fix_after`` computes each segment's
+    limits from its first points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
     scale of the values returned — per ``multiplier`` on a u or p chart (a p-chart target above
     the multiplier, a proportion over 1, is an error; one about ``multiplier`` times too small
     or large warns).
@@ -418,7 +420,8 @@ def spc(
             # the core's u and p limits are per unit (x / n); the target is per `multiplier`, as the
             # values and limits returned (a target of 0.3 per 1,000 was compared with limits of
             # 0.00008-0.00038 per person: "consistent pass" for a target inside the limits)
-            starts, flags, targets / mult if chart in ("u", "p") else targets, chart=chart, improvement=improvement, fix_after=fix_after,
+            starts, flags, targets / mult if chart in ("u", "p") else targets, chart=chart, improvement=improvement,
+            fix_after=fix_after,
             screen_outliers=bool(screen_outliers), trend_points=trend_points, shift_points=shift_points,
             laney=bool(laney))
         rows, series = out["rows"], out["series"]
