@@ -9,6 +9,7 @@ Methods, references and the choices made where the anchor tools differ:
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -93,10 +94,30 @@ def _period_index(index: pd.Index) -> Any:
     return pd.Series(index, name=index.name)
 
 
+_ISO_DATE = r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$"
+
+
+def _as_dates(labels: Any) -> pd.Series:
+    """Periods written as ISO dates in text (``"2021-01-04"``, a CSV read without
+    ``parse_dates``) as dates: read as months they made weekly dates in one month the same period
+    ("period '2021-01-11' appears twice"). Anything else is returned as a Series, unchanged."""
+    orig = pd.Series(labels)
+    s = orig.astype(object) if isinstance(orig.dtype, pd.CategoricalDtype) else orig
+    if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+        if len(s) and not s.isna().any() and all(isinstance(v, str) for v in s):
+            txt = s.astype("string")
+            if bool(txt.str.fullmatch(_ISO_DATE).all()):
+                try:
+                    return pd.Series(pd.to_datetime(txt.str.strip(), format="ISO8601"), index=s.index, name=s.name)
+                except (TypeError, ValueError):
+                    return orig
+    return orig
+
+
 def _period_numbers(labels: Any, name: str) -> np.ndarray:
     from .trend import parse_periods
 
-    s = pd.Series(labels)
+    s = _as_dates(labels)
     if pd.api.types.is_datetime64_any_dtype(s):
         return np.asarray(((s.dt.year - 1970) * 12 + s.dt.month - 1).to_numpy(dtype=float) + s.dt.day.to_numpy() / 100.0)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -136,7 +157,7 @@ def _gap_scale(period_labels: Any, order: np.ndarray, ts: np.ndarray) -> np.ndar
     """Period positions for finding gaps, in sorted order: ``ts`` (month numbers for dates), but
     days for dates that are not all on one day of the month (weekly or daily dates: on the month
     scale each month boundary looked like a gap)."""
-    s = pd.Series(np.asarray(period_labels))
+    s = _as_dates(np.asarray(period_labels))
     if not pd.api.types.is_datetime64_any_dtype(s) or s.dt.day.nunique() <= 1:
         return ts
     days = ((s - pd.Timestamp(0, tz=s.dt.tz)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
@@ -218,12 +239,17 @@ def _rebase_flags(
                 flags[a + int(p)] = True
         else:
             pts = pd.Series(list(points))
-            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(pd.Series(np.asarray(period_labels))):
+            if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
                 # periods are dates (pd.to_datetime of police.uk months): read "2023-01" as a date too
                 try:
                     pts = pd.Series(pd.to_datetime(pts))
                 except (TypeError, ValueError):
                     pass
+            elif period_labels is not None and len(pts) and all(
+                    isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
+                # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
+                # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
+                pts = pd.Series([pd.Timestamp(p).strftime("%Y-%m") for p in pts])
             want = _period_numbers(pts, "rebase")
             for p, w in zip(points, want):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
@@ -265,10 +291,14 @@ def spc(
     ``values`` are in period order within each series (or give ``periods`` and they are put in
     order; a Series indexed by period — dates, pandas Periods or labels such as ``"2021-06"``, as
     from ``groupby("month").size()`` — gives its index as ``periods``, so a missing month is
-    found); ``by`` labels the series (many series in one call). ``rebase`` lists the periods (or,
-    without ``periods``, positions) where limits are recalculated — a list for every series or a
-    dict ``{series: [periods]}``; ``fix_after`` computes each segment's limits from its first
-    points only. ``target`` (a number or ``{series: number}``) gives the assurance.
+    found; dates written as text, ``"2023-01-09"``, are dates); ``by`` labels the series (many
+    series in one call). ``rebase`` lists the periods (or, without ``periods``, positions) where
+    limits are recalculated — a list for every series or a dict ``{series: [periods]}``; dates
+    are taken as their month when the periods are months; ``fix_after`` computes each segment's
+    limits from its first points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
+    scale of the values returned — per ``multiplier`` on a u or p chart (a p-chart target above
+    the multiplier, a proportion over 1, is an error; one about ``multiplier`` times too small
+    or large warns).
 
     ``improvement`` is the direction that is better: ``"neutral"`` by default, so that a special
     cause is "high" or "low", never an "improvement" nobody chose (more recorded burglary is not
@@ -281,10 +311,14 @@ def spc(
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
-    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier``).
+    row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier,
+    trend_points, shift_points``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
-    :class:`SaferstatsWarning`, ``trial_limits`` True); a gap in the periods, or (with ``by``) a
+    :class:`SaferstatsWarning`, ``trial_limits`` True), and a segment with fewer points than a
+    trend or shift needs is named (there "common cause" does not show that nothing changed); a
+    target 8 or more times the series' mean (or under 1/8 of it) and beyond the limits, as an
+    annual target on monthly counts, warns; a gap in the periods, or (with ``by``) a
     series that starts later or ends earlier than the others, a warning; so is a c, u or p chart
     (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
     (Laney's σ_z), whose limits are too narrow for it; missing or
@@ -378,10 +412,16 @@ def spc(
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
     flags = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else np.zeros(0, dtype=bool)
     targets = _target(target, labels)
+    if chart in ("u", "p"):
+        _check_rate_targets(chart, targets, v[order], den[order] if den is not None else None, cs, labels, mult)
     try:
         out = _ext.spc_many(
             np.ascontiguousarray(v[order]), None if den is None else np.ascontiguousarray(den[order]),
-            starts, flags, targets, chart=chart, improvement=improvement, fix_after=fix_after,
+            # the core's u and p limits are per unit (x / n); the target is per `multiplier`, as the
+            # values and limits returned (a target of 0.3 per 1,000 was compared with limits of
+            # 0.00008-0.00038 per person: "consistent pass" for a target inside the limits)
+            starts, flags, targets / mult if chart in ("u", "p") else targets, chart=chart, improvement=improvement,
+            fix_after=fix_after,
             screen_outliers=bool(screen_outliers), trend_points=trend_points, shift_points=shift_points,
             laney=bool(laney))
         rows, series = out["rows"], out["series"]
@@ -437,19 +477,122 @@ def spc(
         "improvement": improvement,
         "chart": chart + ("_laney" if laney else ""),
         "multiplier": mult,
+        "trend_points": trend_points,
+        "shift_points": shift_points,
     })
     if by is None:
         summary = summary.drop(columns="series")
     out.attrs["summary"] = summary
+    if chart in ("xmr", "c") and not np.isnan(targets).all():
+        _warn_far_target(targets, rows["mean"], rows["lpl"], rows["upl"], starts, n, labels, improvement)
     if chart != "xmr" and not laney:
         _warn_attribute_dispersion(chart, v[order], None if den is None else den[order], rows["mean"],
                                    rows["segment"], rows["outside_limits"], starts, labels, cs)
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
+    few = _few_points_note(cs, rows["segment"], labels, trend_points, shift_points,
+                           None if period_labels is None else np.asarray(period_labels)[order])
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
-        warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, to be "
-                  "revised as more points arrive (column trial_limits)")
+        revise = ("to be revised as more points arrive" if fix_after is None or fix_after >= TRIAL_BELOW else
+                  f"fixed on the first {fix_after} points of a segment (fix_after={fix_after}): recalculate them "
+                  f"when {TRIAL_BELOW} are available")
+        warn_user(f"spc: limits rest on fewer than {TRIAL_BELOW} points{where}: these are trial limits, {revise} "
+                  "(column trial_limits)" + (f". {few}" if few else ""))
+    elif few:
+        warn_user(f"spc: {few}")
     return out
+
+
+def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], trend_points: int, shift_points: int,
+                     periods_sorted: Any) -> str:
+    """The rules run within a segment: one of fewer points than a trend or a shift needs can only
+    show points outside the limits and two of three near a limit, so "common cause" all along it
+    says little (6 months, or a rebase 6 months ago). Names those segments (arrays in sorted
+    order); an empty string when there are none."""
+    need = min(trend_points, shift_points)
+    n = len(cs)
+    if n == 0:
+        return ""
+    start = np.flatnonzero(np.r_[True, (cs[1:] != cs[:-1]) | (segment[1:] != segment[:-1])])
+    length = np.diff(np.r_[start, n])
+    short = [(a, int(k)) for a, k in zip(start, length) if k < need]
+    if not short:
+        return ""
+    shown = []
+    for a, k in short[:5]:
+        who = [] if labels == [None] else [repr(plain(labels[int(cs[a])]))]
+        if periods_sorted is not None:
+            ps = pd.Series(np.asarray(periods_sorted)[[a, a + k - 1]])
+            if pd.api.types.is_datetime64_any_dtype(ps):
+                ps = ps.dt.strftime("%Y-%m-%d")
+            who.append(f"{ps.iloc[0]} to {ps.iloc[1]}" if k > 1 else f"{ps.iloc[0]}")
+        shown.append(f"{k} points" + (f" ({', '.join(who)})" if who else ""))
+    rules = (f"a trend or a shift ({need})" if trend_points == shift_points
+             else f"a {'trend' if trend_points < shift_points else 'shift'} ({need})")
+    return (f"{len(short)} segment(s) have fewer points than {rules} needs: {'; '.join(shown)}"
+            f"{' ...' if len(short) > 5 else ''}. There only a point outside the limits or two of three near a "
+            "limit can be flagged, so 'common cause' there does not show that nothing changed")
+
+
+def _check_rate_targets(chart: str, targets: np.ndarray, vs: np.ndarray, den: np.ndarray | None, cs: np.ndarray,
+                        labels: list[Any], mult: float) -> None:
+    """A u or p chart's target is per ``multiplier``, like its values and limits. A p chart's target
+    above the multiplier (a proportion over 1: 20 for 20% with the default multiplier 1) is an
+    error; a target about ``multiplier`` times too small or large (0.2 for 20% with
+    ``multiplier=100``) warns, as in the funnels (:func:`saferstats.trend._warn_target_scale`)."""
+    from .trend import _warn_target_scale
+
+    for g, tv in enumerate(targets):
+        if np.isnan(tv):
+            continue
+        name = "target" if len(labels) <= 1 else f"target[{plain(labels[g])!r}]"
+        if tv < 0 or (chart == "p" and tv > mult):
+            unit = "a proportion (0 to 1)" if mult == 1 else ("a percentage (0 to 100)" if mult == 100
+                                                              else f"per {_fmt_mult(mult)} (0 to {_fmt_mult(mult)})")
+            raise InvalidInputError(
+                f"`{name}` {plain(tv)} is not possible on this {chart} chart, whose values are "
+                + (unit if chart == "p" else f"rates per {_fmt_mult(mult)}, never negative")
+                + ("" if chart != "p" or mult != 1 or tv < 0 or tv > 100
+                   else f"; for a target of {tv:g}% give {tv / 100:g}, or multiplier=100 and {tv:g}"),
+                "target")
+        if den is not None:
+            k = cs == g
+            _warn_target_scale(f"spc ({name})" if len(labels) > 1 else "spc", float(tv), vs[k], den[k],
+                               "proportion" if chart == "p" else "rate", mult)
+
+
+#: A target this many times the series' mean (or under 1/this of it), beyond the limits, is warned
+#: about in spc(): an annual target on monthly counts, or a rate per another number of residents.
+FAR_TARGET = 8.0
+
+
+def _warn_far_target(targets: np.ndarray, mean: np.ndarray, lpl: np.ndarray, upl: np.ndarray, starts: list[int],
+                     n: int, labels: list[Any], improvement: str) -> None:
+    """The assurance compares the target with the last point's limits: a target on another scale
+    than the values (240 a year against monthly counts near 20) is always "consistent" pass or fail.
+    Warn when the target is :data:`FAR_TARGET` or more times the last segment's mean (or under
+    1/FAR_TARGET of it) and outside the limits; arrays in sorted order."""
+    notes = []
+    for g, (a, b) in enumerate(zip(starts, starts[1:] + [n])):
+        tv, m = float(targets[g]), float(mean[b - 1])
+        if not (np.isfinite(tv) and tv > 0 and m > 0) or lpl[b - 1] <= tv <= upl[b - 1]:
+            continue
+        r = tv / m
+        if r >= FAR_TARGET or r <= 1 / FAR_TARGET:
+            name = "" if len(labels) <= 1 else f"{plain(labels[g])!r}: "
+            how = f"{r:.3g} times" if r >= 1 else f"1/{1 / r:.3g} of"
+            notes.append(f"{name}target {tv:,.4g} is {how} the mean {m:,.4g} (limits {lpl[b - 1]:,.4g} to "
+                         f"{upl[b - 1]:,.4g})")
+    if notes:
+        shown = "; ".join(notes[:5]) + (f" (and {len(notes) - 5} more series)" if len(notes) > 5 else "")
+        what = ("a consistent pass or fail whatever the next points do" if improvement != "neutral"
+                else "far outside what the series does")
+        warn_user(f"spc: {shown}: the assurance is {what}. Is the target on the values' scale (a monthly target "
+                  "for monthly counts, not an annual one; a rate per the same number of residents)?")
+
+
+def _fmt_mult(m: float) -> str:
+    return f"{m:,.0f}" if float(m).is_integer() else f"{m:g}"
 
 
 #: Laney's σ_z (spread of the points' z-scores, from their moving ranges) from which spc() says a
@@ -1660,6 +1803,18 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
     if target is not None:
         ax.axhline(target, color="#DE1B1B", lw=1, ls=":", label=f"target {_number_label(target)}")
     variation = d["variation"].iloc[-1].replace("_", " ").replace("special cause neutral", "special cause (neutral)")
+    need = 7
+    if summary is not None and {"trend_points", "shift_points"} <= set(summary.columns):
+        need = int(min(summary["trend_points"].iloc[0], summary["shift_points"].iloc[0]))
+    last_seg = d["segment"].to_numpy()
+    k_last = int((last_seg == last_seg[-1]).sum()) if len(last_seg) else 0
+    if 0 < k_last < need:
+        # a shift or trend cannot be flagged on so few points: "common cause" is not "no change"
+        since = "in the chart" if d["segment"].nunique() == 1 else "since the limits were recalculated"
+        import textwrap
+
+        variation += "\n" + "\n".join(textwrap.wrap(
+            f"(only {k_last} points {since}: too few for the shift and trend rules)", 38))
     assurance = d["assurance"].iloc[-1]
     if assurance is None or pd.isna(assurance) or assurance == "":
         # a target drawn here but not given to spc() has not been assessed: never "no target" beside it
