@@ -608,7 +608,11 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     counted: they are listed in ``.attrs["dropped"]`` (``row, column, reason``) and counted in a
     :class:`SaferstatsWarning`. A month with no record at all, where the other months average 5 or
     more, is more likely a gap in the records than a month without detentions: it stays 0, and a
-    :class:`SaferstatsWarning` and ``.attrs["zero_months"]`` name it.
+    :class:`SaferstatsWarning` and ``.attrs["zero_months"]`` name it. A first or last month that the
+    records cover only in part (an extract taken on 10 December: no record from the 10th on, where
+    the other months' daily rate makes so long a gap improbable, Poisson probability below 0.001)
+    is counted as it stands, and a :class:`SaferstatsWarning` and ``.attrs["partial_months"]``
+    (``month, count, covers, gap_days``) name it: an SPC chart would show it as a special cause.
 
     >>> import saferstats
     >>> m = saferstats.monthly_counts(saferstats.synthetic.s136_pilot_records(seed=1))
@@ -657,4 +661,47 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
         warn_user(f"monthly_counts: no records at all in {shown}, though the other months average {others.mean():.1f}: "
                   "a gap in the records? The month is counted as 0, which its_poisson and SPC charts read as a real "
                   "zero; check the extract, or model the months that are complete; listed in .attrs['zero_months']")
+    partial = _partial_months(when[~(before | after) & known], out)
+    out.attrs["partial_months"] = partial
+    if partial:
+        said = "; ".join(f"{p['month']}: records {p['covers']} only ({p['count']})" for p in partial)
+        warn_user(f"monthly_counts: the records cover part of a month ({said}): at the rate of the other months a "
+                  "gap that long without a record is very unlikely, so the extract probably starts or ends inside "
+                  "the month, and its count is not a whole month's; an SPC chart or its_poisson would read it as a "
+                  "real low month. Leave the month out (start= / end=) or use complete months; listed in "
+                  ".attrs['partial_months']")
     return out
+
+
+#: A first or last month whose records stop (or start) this much short of the month's end (start) is
+#: partial when, at the other months' daily rate, so long a gap has a Poisson probability below this.
+_PARTIAL_P = 1e-3
+
+
+def _partial_months(when: pd.Series, counts: pd.Series) -> list[dict[str, Any]]:
+    """The first and last months of ``counts`` that the times ``when`` cover only in part: no record
+    from the month's start to the first one (or from the last one to the month's end) for a stretch
+    that the other months' rate makes very unlikely (P(no event in g days) = exp(-rate * g) below
+    :data:`_PARTIAL_P`)."""
+    if len(counts) < 2 or when.empty:
+        return []
+    values = counts.to_numpy(dtype=float)
+    days = np.array([p.days_in_month for p in counts.index], dtype=float)
+    found = []
+    for pos, first in ((0, True), (len(counts) - 1, False)):
+        if len(counts) == 1 or (not first and pos == 0):
+            continue
+        month = counts.index[pos]
+        others = np.ones(len(counts), dtype=bool)
+        others[pos] = False
+        rate = values[others].sum() / days[others].sum()
+        in_month = when[when.dt.to_period("M") == month]
+        if in_month.empty or rate <= 0:
+            continue  # an empty month is a zero month (above), not a partial one
+        t0, t1 = month.start_time, month.end_time
+        gap = ((in_month.min() - t0) if first else (t1 - in_month.max())) / pd.Timedelta(days=1)
+        if np.exp(-rate * gap) < _PARTIAL_P:
+            lo_day, hi_day = (in_month.min(), t1) if first else (t0, in_month.max())
+            found.append({"month": str(month), "count": int(values[pos]),
+                          "covers": f"{lo_day:%d %b %Y} to {hi_day:%d %b %Y}", "gap_days": float(gap)})
+    return found
