@@ -71,8 +71,30 @@ def test_s136_spc_is_rebased_at_the_pilot_start():
         m, lo, hi = _xmr(part)
         assert t.loc[i, "mean"] == pytest.approx(m, abs=0.05)
         assert t.loc[i, "upper process limit"] == pytest.approx(hi, abs=0.05)
-        assert t.loc[i, "lower process limit"] == pytest.approx(max(lo, 0.0), abs=0.05)
+        assert t.loc[i, "lower process limit"] == pytest.approx(lo, abs=0.05)  # as drawn, also below 0
     assert "s136_spc" in {f.name for f in s.figures}
+
+
+def test_spc_text_says_when_the_latest_segment_is_too_short_for_the_run_rules():
+    """Walk 10 (monitoring): 13 months of Stevenage ASB with the limits recalculated from 2021-08 left 6
+    months in the last segment, and the text said "the latest month shows common cause variation
+    only (no signal)", where a shift or trend (7 months) cannot yet be seen. The table's lower limit
+    was shown as 0 where the chart draws it below 0; it is now the computed limit, and the caption
+    says what a limit below 0 means."""
+    x = np.array([30, 34, 29, 41, 36, 33, 38, 20, 4, 22, 3, 21, 5], dtype=float)
+    months = [str(p) for p in pd.period_range("2021-01", periods=13, freq="M")]
+    tables, _, text = rp.sections._spc_chart("asb_spc", x, months, np.zeros(13, dtype=bool), what="ASB incidents",
+                                             rebase=["2021-08"])
+    assert "only 6 month(s) since the limits were recalculated (2021-08), too few for the shift and trend rules" in text
+    t = tables[0].frame.reset_index(drop=True)
+    for i, part in enumerate((x[:7], x[7:])):
+        m, lo, hi = _xmr(part)
+        assert t.loc[i, "lower process limit"] == pytest.approx(lo, abs=0.05)
+    assert t.loc[1, "lower process limit"] < 0
+    assert "A lower process limit below 0 (as drawn) is one no month's count can fall below." in tables[0].caption
+    # without a recalculation, or with 7 months since, no such caution
+    _, _, plain = rp.sections._spc_chart("asb_spc", x, months, np.zeros(13, dtype=bool), what="ASB incidents")
+    assert "too few for the shift and trend rules" not in plain
 
 
 def test_s136_spc_is_withheld_when_a_month_is_suppressed():

@@ -204,7 +204,8 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     groups = [g for _, g in res.groupby("segment", sort=True)] if rebase else [seg]
     table["months"] = [len(g) for g in groups]
     table["mean"] = [float(g["mean"].iloc[0]) for g in groups]
-    table["lower process limit"] = [max(float(g["lpl"].iloc[0]), 0.0) for g in groups]
+    # as computed and as drawn (the chart shows the same line): below 0 it is a limit no count can cross
+    table["lower process limit"] = [float(g["lpl"].iloc[0]) for g in groups]
     table["upper process limit"] = [float(g["upl"].iloc[0]) for g in groups]
     table["signals"] = [int((g["point_type"] != "common_cause").sum()) for g in groups]
     table["trial limits"] = [bool(g["trial_limits"].iloc[0]) for g in groups]
@@ -223,11 +224,18 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
              f"{runs} in runs (a shift of 7 or more months on one side of the mean, a trend of rising or falling "
              "months, or two of three near a limit)" if runs else ""]
     detail = ", ".join(p for p in parts if p)
+    # the run rules need 7 points of a segment (NHS Making Data Count; spc's shift_points and
+    # trend_points): after a recent recalculation "common cause" cannot yet mean "no shift or trend"
+    short = (f"; only {len(seg)} month(s) since the limits were recalculated ({seg['period'].iloc[0]}), too few for "
+             "the shift and trend rules (7 months)") if rebase and len(seg) < 7 else ""
     text = (f" On an SPC chart of {what} ({len(v)} months), the latest month shows {_VARIATION_WORDS.get(variation, variation)}"
-            + (f"; special-cause signals: {detail}" if detail else "") + "."
+            + short + (f"; special-cause signals: {detail}" if detail else "") + "."
             + (" So many signals mean the series has changed level over the period rather than a few unusual months."
                if len(signals) > len(v) / 2 else ""))
-    return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals", _round(table, 1))],
+    below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
+        if (table["lower process limit"] < 0).any() else ""
+    return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals.{below_zero}",
+                   _round(table, 1))],
             [Figure(name, fig_caption, _png(fig))], text)
 
 
