@@ -61,6 +61,9 @@ class HotspotGrid(Result):
 
     _summary_fields = ("grid_type", "cell_size", "ncols", "nrows", "value", "bandwidth")
 
+    def __post_init__(self) -> None:
+        _tag_cells(self)
+
     @property
     def values(self) -> np.ndarray:
         """The main layer (``cells[value]``)."""
@@ -191,6 +194,69 @@ def _mark_study_area(g: HotspotGrid, area: Any, xs: np.ndarray, ys: np.ndarray) 
     inside = np.asarray(area.contains_xy(g.cells["x"].to_numpy(), g.cells["y"].to_numpy()), dtype=bool)
     held = _ext.grid_counts(g._args(), xs, ys, None)["count"] > 0
     g.cells[IN_STUDY_AREA] = inside | held
+    _tag_cells(g)
+
+
+#: Key of ``HotspotGrid.cells.attrs`` naming the grid and its study-area cells. pandas carries a
+#: frame's attrs to its columns, so ``pai(o.cells["count"], g.cells["kde"])`` is scored over the
+#: study area exactly as ``pai(o, g)`` (it was scored over the whole bounding box, silently).
+GRID_TAG = "saferstats_grid"
+
+
+class _GridTag:
+    """A grid's identity and packed ``in_study_area`` bits, kept in ``cells.attrs``. Immutable:
+    pandas' copy of attrs to every column taken from the frame returns this same object."""
+
+    __slots__ = ("grid", "cells", "bits")
+
+    def __init__(self, grid: tuple[Any, ...], cells: int, bits: bytes | None) -> None:
+        self.grid, self.cells, self.bits = grid, cells, bits
+
+    def __copy__(self) -> _GridTag:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> _GridTag:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_GridTag, (self.grid, self.cells, self.bits))
+
+    def mask(self) -> np.ndarray | None:
+        if self.bits is None:
+            return None
+        return np.unpackbits(np.frombuffer(self.bits, dtype=np.uint8), count=self.cells).astype(bool)
+
+    def __repr__(self) -> str:
+        m = self.mask()
+        inside = "" if m is None else f", {int(m.sum()):,} in the study area"
+        return f"<{self.grid[0]} grid of {self.cells:,} cells{inside}>"
+
+
+def _tag_cells(g: HotspotGrid) -> None:
+    """Record on ``g.cells.attrs`` the grid's identity and its ``in_study_area`` cells."""
+    cells = g.cells
+    if not isinstance(cells, pd.DataFrame):
+        return
+    bits = None
+    if IN_STUDY_AREA in cells.columns:
+        bits = np.packbits(cells[IN_STUDY_AREA].to_numpy(dtype=bool)).tobytes()
+    cells.attrs[GRID_TAG] = _GridTag(g._grid_key(), len(cells), bits)
+
+
+def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
+    """(grid identity, ``in_study_area`` mask or None) of a grid, or of a column taken whole and in
+    order from a grid's ``cells`` (``g.cells["kde"]``, ``g.to_pandas()["count"]``); None otherwise
+    (an array, a filtered or reordered column)."""
+    if isinstance(v, HotspotGrid):
+        cells = v.cells
+        mask = cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in cells.columns else None
+        return v._grid_key(), mask
+    if not isinstance(v, pd.Series):
+        return None
+    tag = v.attrs.get(GRID_TAG)
+    if not isinstance(tag, _GridTag) or tag.cells != len(v) or not v.index.equals(pd.RangeIndex(len(v))):
+        return None
+    return tag.grid, tag.mask()
 
 
 def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
@@ -493,8 +559,8 @@ def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | N
     """The cells in the study area of any of ``grids`` made over one (their ``in_study_area``
     column; other values are passed over) and any cell holding events (``held``: values per
     cell), so that no event is left out; None when no grid has a study area or that is every cell."""
-    marks = [g.cells[IN_STUDY_AREA].to_numpy(dtype=bool) for g in grids
-             if isinstance(g, HotspotGrid) and IN_STUDY_AREA in g.cells.columns]
+    tags = [_grid_tag(g) for g in grids]
+    marks = [t[1] for t in tags if t is not None and t[1] is not None]
     if not marks:
         return None
     keep = np.logical_or.reduce(marks)
