@@ -5,6 +5,7 @@ emerging hotspot classification, per-cell change and prospective hotspotting on 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import re
 from collections.abc import Sequence
@@ -207,10 +208,10 @@ class _GridTag:
     """A grid's identity and packed ``in_study_area`` bits, kept in ``cells.attrs``. Immutable:
     pandas' copy of attrs to every column taken from the frame returns this same object."""
 
-    __slots__ = ("grid", "cells", "bits")
+    __slots__ = ("grid", "cells", "bits", "layers")
 
-    def __init__(self, grid: tuple[Any, ...], cells: int, bits: bytes | None) -> None:
-        self.grid, self.cells, self.bits = grid, cells, bits
+    def __init__(self, grid: tuple[Any, ...], cells: int, bits: bytes | None, layers: dict[str, bytes]) -> None:
+        self.grid, self.cells, self.bits, self.layers = grid, cells, bits, layers
 
     def __copy__(self) -> _GridTag:
         return self
@@ -219,7 +220,7 @@ class _GridTag:
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_GridTag, (self.grid, self.cells, self.bits))
+        return (_GridTag, (self.grid, self.cells, self.bits, self.layers))
 
     def mask(self) -> np.ndarray | None:
         if self.bits is None:
@@ -240,7 +241,15 @@ def _tag_cells(g: HotspotGrid) -> None:
     bits = None
     if IN_STUDY_AREA in cells.columns:
         bits = np.packbits(cells[IN_STUDY_AREA].to_numpy(dtype=bool)).tobytes()
-    cells.attrs[GRID_TAG] = _GridTag(g._grid_key(), len(cells), bits)
+    # a digest of each numeric layer: a column is taken as the grid's only while it holds the same
+    # values in the same order (a sorted or edited column, even with a fresh index, is not)
+    layers = {str(c): _digest(cells[c].to_numpy()) for c in cells.columns
+              if c not in ("cell", "x", "y", IN_STUDY_AREA) and cells[c].dtype.kind in "fiub"}
+    cells.attrs[GRID_TAG] = _GridTag(g._grid_key(), len(cells), bits, layers)
+
+
+def _digest(a: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).digest() + str(a.dtype).encode()
 
 
 def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
@@ -255,6 +264,8 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
         return None
     tag = v.attrs.get(GRID_TAG)
     if not isinstance(tag, _GridTag) or tag.cells != len(v) or not v.index.equals(pd.RangeIndex(len(v))):
+        return None
+    if v.dtype.kind not in "fiub" or tag.layers.get(str(v.name)) != _digest(v.to_numpy()):
         return None
     return tag.grid, tag.mask()
 

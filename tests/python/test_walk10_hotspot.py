@@ -1,0 +1,138 @@
+"""Walk 10: the hotspot family on Dacorum ASB (police.uk Hertfordshire files as published), checked
+against tests/fixtures/walk10_hotspot_reference.json (scikit-learn, shapely, pyproj and numpy, no
+saferstats: tests/fixtures/walk10_hotspot_generate.py).
+
+- pai / concentration given a grid's layers as columns (``pai(o.cells["count"], g.cells["kde"])``,
+  the natural call) scored over the whole bounding box, silently: Dacorum ASB, KDE of Aug-Oct 2021
+  on Nov 2021-Jan 2022, 500 m cells, read "PAI 17.1, hit rate 86% at 5% of the area" where over
+  Dacorum's own cells it is 10.2 and 51% (the grid itself was scored right).
+- cluster_summary presented police.uk map points as clusters: 39 of Dacorum's 98 DBSCAN clusters
+  (eps 100 m, min_samples 10, 13 months) are one anonymised location each, with no word."""
+
+import csv
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats.exceptions import SaferstatsWarning
+from conftest import herts_street_points
+
+REF = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "walk10_hotspot_reference.json").read_text())
+
+
+def _grids(shared_data):
+    month, x, y = herts_street_points(shared_data, "Anti-social behaviour")
+    train = (month >= "2021-08") & (month <= "2021-10")
+    test = month >= "2021-11"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)   # points outside Dacorum, counted
+        g = saferstats.hotspot_kde(x[train], y[train], cell_size=500, bandwidth=1000, study_area="Dacorum")
+        o = saferstats.hotspot_count(x[test], y[test], grid=g, study_area="Dacorum")
+    return g, o
+
+
+def test_pai_of_grid_columns_is_scored_over_the_study_area(shared_data):
+    g, o = _grids(shared_data)
+    ref = REF["pai"]
+    assert (g.x0, g.y0, g.ncols, g.nrows, g.cell_size) == tuple(ref["grid"][k] for k in ("x0", "y0", "ncols", "nrows",
+                                                                                          "cell_size"))
+    by_grid = saferstats.pai(o, g)
+    for observed, predicted in ((o.cells["count"], g.cells["kde"]), (o.to_pandas()["count"], g.cells["kde"]),
+                                (o.cells["count"], g)):
+        t = saferstats.pai(observed, predicted)
+        pd.testing.assert_frame_equal(t, by_grid)
+        assert t.attrs["cells_outside_study_area"] == by_grid.attrs["cells_outside_study_area"]
+    at = by_grid[by_grid.coverage <= 0.05].iloc[-1]
+    sa = ref["study_area"]
+    # the reference puts cells in Dacorum with the published ONS boundary (saferstats bundles its own
+    # generalisation of the same boundary): within 2% of the cells
+    assert abs(len(by_grid) - sa["cells"]) <= 0.02 * sa["cells"]
+    assert at["hit_rate"] == pytest.approx(sa["hit_rate"], abs=0.02)
+    assert at["pai"] == pytest.approx(sa["pai"], rel=0.03)
+    # an array carries no grid: scored over every cell given, as documented
+    box = saferstats.pai(o.values, g.values)
+    at_box = box[box.coverage <= 0.05].iloc[-1]
+    assert len(box) == ref["bounding_box"]["cells"]
+    assert at_box["pai"] == pytest.approx(ref["bounding_box"]["pai"], rel=0.03)
+    assert at_box["pai"] > 1.5 * at["pai"]
+
+
+def test_grid_columns_filtered_reordered_or_of_another_grid(shared_data):
+    g, o = _grids(shared_data)
+    inside = g.cells["in_study_area"].to_numpy() | (o.values > 0)
+    # a column already filtered to the area is scored as given (the same table)
+    t = saferstats.pai(o.cells["count"][inside].reset_index(drop=True), g.cells["kde"][inside].reset_index(drop=True))
+    np.testing.assert_allclose(t["pai"].to_numpy(), saferstats.pai(o, g)["pai"].to_numpy())
+    # a reordered column is no longer the grid's cells in order: no study area applied to it
+    shuffled = g.cells.sort_values("kde")["kde"]
+    assert "cells_outside_study_area" not in saferstats.pai(o.cells["count"][shuffled.index].reset_index(drop=True),
+                                                             shuffled.reset_index(drop=True)).attrs
+    # a column of another grid is refused, as the grid itself is
+    other = saferstats.hotspot_grid([500000, 510000], [200000, 210000], cell_size=500)
+    other = saferstats.hotspot_count([500100], [200100], grid=other)
+    with pytest.raises(saferstats.SaferstatsError):
+        saferstats.pai(other.cells["count"].iloc[: len(o.cells)].reset_index(drop=True), g.cells["kde"])
+    with pytest.raises(saferstats.InvalidInputError, match="different grid"):
+        saferstats.pai(o.cells["count"], saferstats.hotspot_kde([490000], [200000], cell_size=500,
+                                                                bounds=(486509.38, 486509.38 + 47 * 500 - 1,
+                                                                        198950.0, 198950.0 + 40 * 500 - 1),
+                                                                bandwidth=1000).cells["kde"])
+
+
+def test_concentration_of_a_grid_column_counts_the_area_cells(shared_data):
+    g, o = _grids(shared_data)
+    a, b = saferstats.concentration(o), saferstats.concentration(o.cells["count"])
+    assert (a.gini, a.places) == (b.gini, b.places)
+    keep = o.cells["in_study_area"].to_numpy()
+    counts = o.values[keep]
+    n = len(counts)
+    gini = np.abs(counts[:, None] - counts[None, :]).sum() / (2 * n * n * counts.mean())   # mean difference
+    assert b.places == n and b.gini == pytest.approx(gini, rel=1e-12)
+
+
+def _dacorum_asb(shared_data):
+    rows = []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]]
+    return np.array(rows)
+
+
+def test_cluster_summary_counts_locations_and_warns_about_single_map_points(shared_data):
+    pts = _dacorum_asb(shared_data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        lab = saferstats.dbscan(pts[:, 0], pts[:, 1], eps_m=100, min_samples=10, study_area="Dacorum")
+    with pytest.warns(SaferstatsWarning, match=r"39 of 98 cluster\(s\) are one location each"):
+        t = saferstats.cluster_summary(pts[:, 0], pts[:, 1], lab)
+    ref = REF["dbscan"]
+    # the reference clusters Dacorum's points as the published ONS boundary places them; the bundled
+    # outline differs at a few edge points, none of them in a cluster
+    assert len(t) == len(ref["sizes"])
+    assert t["n"].tolist() == ref["sizes"] and t["locations"].tolist() == ref["locations"]
+    assert t.attrs["single_location_clusters"] == ref["single_location_clusters"] == 39
+    one = t[t["locations"] == 1]
+    assert (one["area_m2"] == 0).all() and (one["radius_m"] == 0).all()
+    feats = json.loads(t.to_geojson())["features"]
+    assert [f["properties"]["locations"] for f in feats] == ref["locations"]
+    assert {f["properties"]["outline"] for f, k in zip(feats, ref["locations"]) if k == 1} == {"marker"}
+
+
+def test_cluster_locations_on_a_small_example():
+    # two clusters: one of 3 points at one location, one of 4 points at 2 locations; -0.0 is 0.0
+    lat = [51.5, 51.5, 51.5, 51.6, 51.6, 51.6001, 51.6001, 51.7]
+    lon = [0.0, -0.0, 0.0, -0.1, -0.1, -0.1, -0.1, 0.2]
+    lab = [0, 0, 0, 1, 1, 1, 1, -1]
+    with pytest.warns(SaferstatsWarning, match=r"1 of 2 cluster\(s\) are one location each \(labels \[0\]\)"):
+        t = saferstats.cluster_summary(lat, lon, lab)
+    assert t["locations"].tolist() == [1, 2] and t["radius_m"].iloc[0] == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = saferstats.cluster_summary([51.5, 51.5001, 51.5], [0.0, 0.0, 0.0001], [0, 0, 0])
+    assert t["locations"].tolist() == [3] and t.attrs["single_location_clusters"] == 0
