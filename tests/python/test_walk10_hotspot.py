@@ -136,3 +136,36 @@ def test_cluster_locations_on_a_small_example():
         warnings.simplefilter("error")
         t = saferstats.cluster_summary([51.5, 51.5001, 51.5], [0.0, 0.0, 0.0001], [0, 0, 0])
     assert t["locations"].tolist() == [3] and t.attrs["single_location_clusters"] == 0
+
+
+def _classic_risk(cx, cy, cell, ex, ey, age):
+    """open_cp ClassicWeight / DistanceDiagonalsSame with the default bandwidths (8 cells, 8 units)."""
+    d = np.maximum(np.abs(np.floor(ex[None, :] / cell) - np.floor(cx[:, None] / cell)),
+                   np.abs(np.floor(ey[None, :] / cell) - np.floor(cy[:, None] / cell)))
+    w = np.where((d < 8) & (age[None, :] < 8), 1 / ((1 + d) * (1 + age[None, :])), 0)
+    return w.sum(axis=1)
+
+
+def test_prospective_warns_when_the_predicted_month_is_in_the_map():
+    # police.uk months read as the 1st: predicting December 1 uses December's own events (age 0)
+    ex = np.array([50.0, 150.0, 250.0, 150.0])
+    ey = np.array([50.0, 50.0, 50.0, 50.0])
+    t = pd.to_datetime(pd.Series(["2021-10-01", "2021-11-01", "2021-12-01", "2021-12-01"]))
+    kw = dict(cell_size=100, bounds=(0, 399, 0, 99), time_unit=30)
+    with pytest.warns(SaferstatsWarning, match=r"2 event\(s\) are dated at predict_time itself \(police.uk months read "
+                                                r"as the 1st of the month"):
+        g = saferstats.prospective_hotspots(ex, ey, t, predict_time="2021-12-01", **kw)
+    cx, cy = g.cells["x"].to_numpy(), g.cells["y"].to_numpy()
+    age = np.floor((pd.Timestamp("2021-12-01") - t).dt.days.to_numpy() / 30)
+    np.testing.assert_allclose(g.cells["risk"].to_numpy(), _classic_risk(cx, cy, 100, ex, ey, age), rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)   # the fixes: no warning, December left out
+        a = saferstats.prospective_hotspots(ex, ey, t, predict_time="2021-12-01", cutoff_time="2021-11-30", **kw)
+        b = saferstats.prospective_hotspots(ex, ey, t + pd.Timedelta(days=14), predict_time="2021-12-01", **kw)
+    past = (t < "2021-12-01").to_numpy()
+    np.testing.assert_allclose(a.cells["risk"].to_numpy(), _classic_risk(cx, cy, 100, ex[past], ey[past], age[past]))
+    assert (b.cells["risk"].to_numpy() > 0).sum() == (a.cells["risk"].to_numpy() > 0).sum()
+    # numbers: the message has no month wording
+    with pytest.warns(SaferstatsWarning, match=r"1 event\(s\) are dated at predict_time itself and"):
+        saferstats.prospective_hotspots([50.0, 150.0], [50.0, 50.0], [0.0, 7.0], predict_time=7.0, cell_size=100,
+                                        bounds=(0, 199, 0, 99))

@@ -925,9 +925,13 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     diagonal neighbours at 1; or Manhattan); it adds 1/((1 + d)(1 + age)) to every cell with
     d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
     as datetimes (then ``predict_time``/``cutoff_time`` as datetimes or date text such as
-    ``"2022-01-01"``). Events after ``cutoff_time`` are not used; when no event counts (all after the
-    cutoff, or all ``time_bandwidth`` units or more old) the surface would be all zeros, and an
-    :class:`~saferstats.InvalidInputError` says so with the events' dates.
+    ``"2022-01-01"``). Events after ``cutoff_time`` are not used, events at it are: with the
+    default cutoff (``predict_time``), events dated at ``predict_time`` itself — every event of the
+    predicted month when police.uk months are read as its 1st day — are used with age 0, and a
+    :class:`~saferstats.SaferstatsWarning` says so (a map scored on them is scored on its own
+    input). When no event counts (all after the cutoff, or all ``time_bandwidth`` units or more
+    old) the surface would be all zeros, and an :class:`~saferstats.InvalidInputError` says so
+    with the events' dates.
     See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
@@ -961,6 +965,16 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     pt = _day("predict_time", _when("predict_time", predict_time, dates))
     ct = pt if cutoff_time is None else _day("cutoff_time", _when("cutoff_time", cutoff_time, dates))
     tb = _float_arg("time_bandwidth", time_bandwidth)
+    at = int(np.count_nonzero(ts == pt)) if ct >= pt else 0
+    if at:
+        # an event at predict_time itself is of the period being predicted (police.uk months read as
+        # the 1st: the whole month); used with age 0, the map is then scored on events it was made from
+        month = (" (police.uk months read as the 1st of the month: every event of the month being predicted)"
+                 if dates and _month_starts(t) else "")
+        warn_user(f"prospective_hotspots: {at:,} event(s) are dated at predict_time itself{month} and are used in "
+                  "the prediction with the greatest weight: a map scored (pai) on those events is scored on events it "
+                  "was made from. Give a cutoff_time before predict_time (e.g. the last day of the previous month), "
+                  "or put police.uk months mid-month (pd.to_datetime(month + '-15'))")
     if len(ts) and ct <= pt and unit > 0:
         _check_some_recent(ts, ct, pt, unit, tb, dates=dates)
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
