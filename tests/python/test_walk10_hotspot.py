@@ -124,6 +124,37 @@ def test_cluster_summary_counts_locations_and_warns_about_single_map_points(shar
     assert {f["properties"]["outline"] for f, k in zip(feats, ref["locations"]) if k == 1} == {"marker"}
 
 
+def test_cluster_months_are_written_as_months(shared_data):
+    # police.uk months read with pd.to_datetime are the 1st of the month: the GeoJSON said
+    # "last_time": "2021-10-01T00:00:00", a date nobody knows
+    month, lat, lon = [], [], []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            for r in csv.DictReader(fh):
+                if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]:
+                    month.append(r["Month"]), lat.append(float(r["Latitude"])), lon.append(float(r["Longitude"]))
+    month, lat, lon = np.array(month), np.array(lat), np.array(lon)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        lab = saferstats.dbscan(lat, lon, eps_m=100, min_samples=10, study_area="Dacorum")
+        t = saferstats.cluster_summary(lat, lon, lab, times=pd.to_datetime(pd.Series(month)))
+    assert t.attrs["times_are_months"] is True
+    ref = pd.DataFrame({"lab": lab, "month": month})[lab >= 0].groupby("lab")["month"].agg(["min", "max"])
+    props = [f["properties"] for f in json.loads(t.to_geojson())["features"]]
+    assert [p["first_time"] for p in props] == ref["min"].tolist()
+    assert [p["last_time"] for p in props] == ref["max"].tolist()
+    assert (t["first_time"].dt.strftime("%Y-%m") == ref["min"].to_numpy()).all()   # the table keeps datetimes
+    # real dates stay ISO 8601
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        d = saferstats.cluster_summary([51.5, 51.5001, 51.5], [0.0, 0.0, 0.0001], [0, 0, 0],
+                                       times=pd.to_datetime(pd.Series(["2021-10-01", "2021-10-03", "2021-11-01"])))
+    assert d.attrs["times_are_months"] is False
+    with pytest.warns(SaferstatsWarning, match="fewer than 5 points"):
+        text = d.to_geojson()
+    assert json.loads(text)["features"][0]["properties"]["last_time"] == "2021-11-01T00:00:00"
+
+
 def test_cluster_locations_on_a_small_example():
     # two clusters: one of 3 points at one location, one of 4 points at 2 locations; -0.0 is 0.0
     lat = [51.5, 51.5, 51.5, 51.6, 51.6, 51.6001, 51.6001, 51.7]

@@ -43,7 +43,9 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
         ``"outline": "marker"`` in its properties (``"hull"`` otherwise) and ``area_m2`` 0 — every
         cluster is on the map, and none is given an area it does not have. ``"point"``: every
         cluster's centroid. ``"mixed"``: outlines where there is one, centroids elsewhere (two
-        geometry types). Properties: every column but the outline; times as ISO 8601 text.
+        geometry types). Properties: every column but the outline; times as ISO 8601 text, or as
+        months (``"2021-10"``) when every time given to :func:`cluster_summary` was the first of a
+        month (police.uk months read with ``pd.to_datetime``: no day is known).
         Clusters of 1-4 points (their count ``n`` is a property) give a
         :class:`~saferstats.SaferstatsWarning`: small numbers should not be published.
         """
@@ -61,10 +63,16 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
                           "min_samples / min_cluster_size")
         features = []
         props_cols = [c for c in self.columns if c != "hull"]
+        months = bool(self.attrs.get("times_are_months"))
         for _, row in self.iterrows():
             ring = row["hull"] if "hull" in self.columns else None
             has_ring = ring is not None and len(ring) >= 4
             props = {c: _json_value(row[c]) for c in props_cols}
+            if months:
+                # police.uk months read as their 1st day: "2021-10", not "2021-10-01T00:00:00" (no such date is known)
+                for c in ("first_time", "last_time"):
+                    if c in props and isinstance(row[c], pd.Timestamp) and props[c] is not None:
+                        props[c] = row[c].strftime("%Y-%m")
             clat, clon = float(row["centroid_lat"]), float(row["centroid_lon"])
             if geometry == "point" or (geometry == "mixed" and not has_ring):
                 geom = {"type": "Point", "coordinates": [clon, clat]}
@@ -156,6 +164,9 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
     0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
+    When every time is the first of a month at midnight (police.uk months read with
+    ``pd.to_datetime``), ``attrs["times_are_months"]`` is True and ``first_time``/``last_time``
+    stand for months: read "2021-10-01" as October 2021 (the GeoJSON writes ``"2021-10"``).
     ``study_area`` (see :class:`saferstats.StudyArea`): points outside it are treated as noise
     (label −3), counted with where they are in a :class:`~saferstats.SaferstatsWarning`.
     Points without coordinates are allowed as noise (label < 0, e.g. −2 from ``dbscan(...,
@@ -232,6 +243,11 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     out["radius_m"] = np.where(locs == 1, 0.0, np.asarray(d["radius_m"], dtype=float))
     out["hull"] = pd.Series(d["hull"], index=out.index, dtype=object)
     if is_dates:
+        stamps = pd.DatetimeIndex(ts.dropna())
+        # police.uk publishes months: read with pd.to_datetime every time is the 1st at midnight
+        out.attrs["times_are_months"] = bool(len(stamps) and stamps.nunique() >= 2 and (
+            (stamps.day == 1) & (stamps.hour == 0) & (stamps.minute == 0) & (stamps.second == 0)
+            & (stamps.nanosecond == 0) & (stamps.microsecond == 0)).all())
         for c in ("first_time", "last_time"):
             col = pd.to_datetime(out[c] * 86400e9)
             out[c] = col.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else col
