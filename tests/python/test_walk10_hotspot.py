@@ -200,3 +200,25 @@ def test_prospective_warns_when_the_predicted_month_is_in_the_map():
     with pytest.warns(SaferstatsWarning, match=r"1 event\(s\) are dated at predict_time itself and"):
         saferstats.prospective_hotspots([50.0, 150.0], [50.0, 50.0], [0.0, 7.0], predict_time=7.0, cell_size=100,
                                         bounds=(0, 199, 0, 99))
+
+
+def test_grid_cells_still_write_to_parquet_and_keep_their_study_area(tmp_path):
+    # pandas writes attrs into parquet as JSON: the grid's mark must be plain JSON
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(10)
+    x, y = 524000 + rng.normal(0, 900, 400), 224500 + rng.normal(0, 900, 400)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        g = saferstats.hotspot_kde(x[:200], y[:200], cell_size=250, bandwidth=700, study_area="Stevenage")
+        o = saferstats.hotspot_count(x[200:], y[200:], grid=g, study_area="Stevenage")
+    g.to_pandas().to_parquet(tmp_path / "g.parquet")
+    o.to_pandas().to_parquet(tmp_path / "o.parquet")
+    back_g, back_o = pd.read_parquet(tmp_path / "g.parquet"), pd.read_parquet(tmp_path / "o.parquet")
+    want = saferstats.pai(o, g)
+    pd.testing.assert_frame_equal(saferstats.pai(back_o["count"], back_g["kde"]), want)
+    # the reference: ptools' PAI over the cells in Stevenage or holding an event, with numpy
+    keep = g.cells["in_study_area"].to_numpy() | o.cells["in_study_area"].to_numpy() | (o.values > 0)
+    obs, pred = o.values[keep], g.values[keep]
+    order = np.lexsort((obs, -pred))
+    np.testing.assert_allclose(want["hit_rate"].to_numpy(), np.cumsum(obs[order]) / obs.sum())
+    assert want.attrs["cells_outside_study_area"] == int((~keep).sum())

@@ -4,6 +4,7 @@ emerging hotspot classification, per-cell change and prospective hotspotting on 
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import html
@@ -204,58 +205,33 @@ def _mark_study_area(g: HotspotGrid, area: Any, xs: np.ndarray, ys: np.ndarray) 
 GRID_TAG = "saferstats_grid"
 
 
-class _GridTag:
-    """A grid's identity and packed ``in_study_area`` bits, kept in ``cells.attrs``. Immutable:
-    pandas' copy of attrs to every column taken from the frame returns this same object."""
-
-    __slots__ = ("grid", "cells", "bits", "layers")
-
-    def __init__(self, grid: tuple[Any, ...], cells: int, bits: bytes | None, layers: dict[str, bytes]) -> None:
-        self.grid, self.cells, self.bits, self.layers = grid, cells, bits, layers
-
-    def __copy__(self) -> _GridTag:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> _GridTag:
-        return self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_GridTag, (self.grid, self.cells, self.bits, self.layers))
-
-    def mask(self) -> np.ndarray | None:
-        if self.bits is None:
-            return None
-        return np.unpackbits(np.frombuffer(self.bits, dtype=np.uint8), count=self.cells).astype(bool)
-
-    def __repr__(self) -> str:
-        m = self.mask()
-        inside = "" if m is None else f", {int(m.sum()):,} in the study area"
-        return f"<{self.grid[0]} grid of {self.cells:,} cells{inside}>"
-
-
 def _tag_cells(g: HotspotGrid) -> None:
-    """Record on ``g.cells.attrs`` the grid's identity and its ``in_study_area`` cells."""
+    """Record on ``g.cells.attrs`` the grid's identity, its ``in_study_area`` cells (packed bits,
+    base64) and a digest of each numeric layer — plain JSON values, so that the frame still writes
+    to parquet (which stores attrs as JSON), and strings, which pandas' copy of attrs to every
+    column taken from the frame does not duplicate."""
     cells = g.cells
     if not isinstance(cells, pd.DataFrame):
         return
     bits = None
     if IN_STUDY_AREA in cells.columns:
-        bits = np.packbits(cells[IN_STUDY_AREA].to_numpy(dtype=bool)).tobytes()
-    # a digest of each numeric layer: a column is taken as the grid's only while it holds the same
-    # values in the same order (a sorted or edited column, even with a fresh index, is not)
+        bits = base64.b64encode(np.packbits(cells[IN_STUDY_AREA].to_numpy(dtype=bool)).tobytes()).decode("ascii")
+    # a column is taken as the grid's only while it holds the same values in the same order (a
+    # sorted or edited column, even with a fresh index, is not)
     layers = {str(c): _digest(cells[c].to_numpy()) for c in cells.columns
               if c not in ("cell", "x", "y", IN_STUDY_AREA) and cells[c].dtype.kind in "fiub"}
-    cells.attrs[GRID_TAG] = _GridTag(g._grid_key(), len(cells), bits, layers)
+    cells.attrs[GRID_TAG] = {"grid": [g.grid_type, g.x0, g.y0, g.cell_size, g.ncols, g.nrows], "cells": len(cells),
+                             IN_STUDY_AREA: bits, "layers": layers}
 
 
-def _digest(a: np.ndarray) -> bytes:
-    return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).digest() + str(a.dtype).encode()
+def _digest(a: np.ndarray) -> str:
+    return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).hexdigest() + str(a.dtype)
 
 
 def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
     """(grid identity, ``in_study_area`` mask or None) of a grid, or of a column taken whole and in
     order from a grid's ``cells`` (``g.cells["kde"]``, ``g.to_pandas()["count"]``); None otherwise
-    (an array, a filtered or reordered column)."""
+    (an array, a filtered, reordered or edited column)."""
     if isinstance(v, HotspotGrid):
         cells = v.cells
         mask = cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in cells.columns else None
@@ -263,11 +239,18 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
     if not isinstance(v, pd.Series):
         return None
     tag = v.attrs.get(GRID_TAG)
-    if not isinstance(tag, _GridTag) or tag.cells != len(v) or not v.index.equals(pd.RangeIndex(len(v))):
+    try:
+        n, layers, grid, bits = int(tag["cells"]), tag["layers"], tuple(tag["grid"]), tag[IN_STUDY_AREA]
+    except (TypeError, KeyError, ValueError):
         return None
-    if v.dtype.kind not in "fiub" or tag.layers.get(str(v.name)) != _digest(v.to_numpy()):
+    if n != len(v) or not v.index.equals(pd.RangeIndex(n)) or v.dtype.kind not in "fiub":
         return None
-    return tag.grid, tag.mask()
+    if not isinstance(layers, dict) or layers.get(str(v.name)) != _digest(v.to_numpy()):
+        return None
+    mask = None
+    if bits is not None:
+        mask = np.unpackbits(np.frombuffer(base64.b64decode(bits), dtype=np.uint8), count=n).astype(bool)
+    return (str(grid[0]), float(grid[1]), float(grid[2]), float(grid[3]), int(grid[4]), int(grid[5])), mask
 
 
 def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
