@@ -195,7 +195,10 @@ def concentration(counts: Any) -> ConcentrationResult:
     ``gini_generalized`` is NaN there, with a :class:`~saferstats.SaferstatsWarning`, and the
     plain ``gini`` stands. A grid made over a ``study_area`` counts the area's cells only (its
     ``in_study_area`` cells, with any other cell holding events): the empty cells of its bounding
-    box beyond the edge are not places in the area, and would raise the Gini.
+    box beyond the edge are not places in the area, and would raise the Gini. Every place counts,
+    those with no events as 0: published area counts often list only the areas with events
+    (FixMyStreet's LSOA files: Dacorum's 2019 fly-tipping reports are in 45 of its 94 LSOAs (2011),
+    Gini 0.51 over those, 0.76 over all 94), so add the missing areas as zeros first.
     See docs/methods/hotspot_intelligence.md.
 
     >>> import saferstats
