@@ -222,3 +222,22 @@ def test_grid_cells_still_write_to_parquet_and_keep_their_study_area(tmp_path):
     order = np.lexsort((obs, -pred))
     np.testing.assert_allclose(want["hit_rate"].to_numpy(), np.cumsum(obs[order]) / obs.sum())
     assert want.attrs["cells_outside_study_area"] == int((~keep).sum())
+
+
+def test_concentration_over_published_lsoa_counts_needs_the_empty_lsoas(shared_data):
+    # the figures in concentration's docstring and hotspot_intelligence.md: FixMyStreet lists only
+    # LSOAs with reports; Dacorum's 2011 LSOAs are E01023345-E01023438
+    with open(shared_data / "fly_tipping" / "fixmystreet_LSOA_yearly" / "2019.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    codes = [f"E0{n}" for n in range(1023345, 1023439)]
+    listed = {r["lsoa"]: float(r["reports"]) for r in rows if r["SHEF_A_CODE"] == "A29" and r["lsoa"] in set(codes)}
+    full = np.array([listed.get(c, 0.0) for c in codes])
+
+    def gini(x):  # mean difference (R ineq::Gini)
+        return np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean())
+
+    few, every = saferstats.concentration(list(listed.values())), saferstats.concentration(full)
+    assert (len(listed), full.sum(), len(full)) == (45, 150, 94)
+    assert few.gini == pytest.approx(gini(np.array(list(listed.values()))), rel=1e-12) and round(few.gini, 2) == 0.51
+    assert every.gini == pytest.approx(gini(full), rel=1e-12) and round(every.gini, 2) == 0.76
+    assert round(few.share_of_events(0.05), 2) == 0.23 and round(every.share_of_events(0.05), 2) == 0.40
