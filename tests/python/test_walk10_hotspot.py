@@ -241,3 +241,39 @@ def test_concentration_over_published_lsoa_counts_needs_the_empty_lsoas(shared_d
     assert few.gini == pytest.approx(gini(np.array(list(listed.values()))), rel=1e-12) and round(few.gini, 2) == 0.51
     assert every.gini == pytest.approx(gini(full), rel=1e-12) and round(every.gini, 2) == 0.76
     assert round(few.share_of_events(0.05), 2) == 0.23 and round(every.share_of_events(0.05), 2) == 0.40
+
+
+def test_hdbscan_clusters_depend_on_the_points_given(shared_data):
+    # scikit-learn (fixture) on the points the published ONS boundaries put in Hertfordshire and in
+    # Three Rivers: the same counts from saferstats on the same points
+    shapely = pytest.importorskip("shapely")
+    from shapely.geometry import shape
+
+    ref = REF["hdbscan_three_rivers"]
+    month, lat, lon = [], [], []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            for r in csv.DictReader(fh):
+                if r["Crime type"] == "Anti-social behaviour" and r["Latitude"] and "2021-10" <= r["Month"] <= "2021-12":
+                    lat.append(float(r["Latitude"])), lon.append(float(r["Longitude"]))
+    lat, lon = np.array(lat), np.array(lon)
+    pfa = json.loads((shared_data / "boundaries" / "boundaries_pfa20.geojson").read_text())
+    ltla = json.loads((shared_data / "boundaries" / "boundaries_ltla24.geojson").read_text())
+    herts = next(shape(f["geometry"]) for f in pfa["features"] if f["properties"]["pfa20_code"] == "E23000027")
+    tr = next(shape(f["geometry"]) for f in ltla["features"] if f["properties"]["ltla24_code"] == "E07000102")
+    all_lat, all_lon = lat, lon
+    keep = shapely.contains_xy(herts, lon, lat)
+    lat, lon = lat[keep], lon[keep]
+    in_tr = shapely.contains_xy(tr, lon, lat)
+    force = saferstats.hdbscan(lat, lon, min_cluster_size=15)
+    alone = saferstats.hdbscan(lat[in_tr], lon[in_tr], min_cluster_size=15)
+    assert int(in_tr.sum()) == ref["three_rivers_points"]
+    assert int((force[in_tr] >= 0).sum()) == ref["clustered_within_force"]
+    assert int((alone >= 0).sum()) == ref["clustered_alone"]
+    # the docs' figures, with the bundled boundaries (study_area)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        a = saferstats.hdbscan(all_lat, all_lon, min_cluster_size=15, study_area="Three Rivers")
+        f = saferstats.hdbscan(all_lat, all_lon, min_cluster_size=15, study_area="Hertfordshire")
+    ins = saferstats.StudyArea("Three Rivers").contains(all_lat, all_lon)
+    assert (int(ins.sum()), int((a >= 0).sum()), int((f[ins] >= 0).sum())) == (282, 258, 171)
