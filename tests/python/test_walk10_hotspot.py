@@ -250,7 +250,7 @@ def test_hdbscan_clusters_depend_on_the_points_given(shared_data):
     from shapely.geometry import shape
 
     ref = REF["hdbscan_three_rivers"]
-    month, lat, lon = [], [], []
+    lat, lon = [], []
     for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
         with open(f, newline="") as fh:
             for r in csv.DictReader(fh):

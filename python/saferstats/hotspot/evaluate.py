@@ -56,8 +56,9 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     cum_area, coverage, hit_rate, pai, pei, rri``. See docs/methods/hotspot_intelligence.md.
 
     Grids made over a ``study_area`` (their ``cells`` have ``in_study_area``) — the grids
-    themselves or their layers taken whole from ``cells`` (``pai(o.cells["count"], g.cells["kde"])``)
-    — are scored over the area's cells only, with any other cell that holds an observed event: the cells of the area's
+    themselves or their layers taken whole from ``cells`` (``pai(o.cells["count"],
+    g.cells["kde"])``) — are scored over the area's cells only, with any other cell that holds an
+    observed event: the cells of the area's
     bounding box beyond its edge are no part of the area a map is judged on, and counted in the
     coverage they would inflate every PAI (Hertfordshire's box is more than half outside the force:
     a KDE of ASB read PAI 15.9 at 5% coverage instead of 11.0).
