@@ -277,3 +277,11 @@ def test_hdbscan_clusters_depend_on_the_points_given(shared_data):
         f = saferstats.hdbscan(all_lat, all_lon, min_cluster_size=15, study_area="Hertfordshire")
     ins = saferstats.StudyArea("Three Rivers").contains(all_lat, all_lon)
     assert (int(ins.sum()), int((a >= 0).sum()), int((f[ins] >= 0).sum())) == (282, 258, 171)
+    # DBSCAN's clusters are local: the same either way (hotspots.md C2)
+    for area, n in (("Three Rivers", 30), ("Watford", 282), ("Hertsmere", 130)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
+            own = saferstats.dbscan(all_lat, all_lon, eps_m=150, min_samples=10, study_area=area)
+            force = saferstats.dbscan(all_lat, all_lon, eps_m=150, min_samples=10, study_area="Hertfordshire")
+        inside = saferstats.StudyArea(area).contains(all_lat, all_lon)
+        assert int((own[inside] >= 0).sum()) == int((force[inside] >= 0).sum()) == n
