@@ -128,7 +128,8 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
       lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
       y_centres)``; one square per cell (rows south to north, as the counts) with the result's
-      columns.
+      columns. A result on the weights of ``Weights.lattice(..., mask=)`` (a study area's cells)
+      has one square per kept cell, placed by its ``cell`` number.
 
     Grids and surfaces are in the coordinates their points were given in, so ``crs`` names that
     CRS (default EPSG:27700, British National Grid metres from :func:`bng` or
@@ -173,17 +174,25 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
             raise InvalidInputError("a Gi* / Local Moran result has no coordinates: pass cells=(x_centres, y_centres) "
                                     "from grid_counts", "cells")
         cx, cy = (np.asarray(c, dtype=float) for c in cells)
-        if len(cx) * len(cy) != len(result.stat):
+        kept = result.cells  # a masked lattice: unit i is cell kept[i] of the whole grid
+        if kept is None and len(cx) * len(cy) != len(result.stat):
             raise InvalidInputError(f"cells has {len(cx)} x {len(cy)} = {len(cx) * len(cy)} cells but the result has "
                                     f"{len(result.stat)} units", "cells")
+        if kept is not None and (len(kept) and int(kept.max()) >= len(cx) * len(cy)):
+            raise InvalidInputError(f"cells has {len(cx)} x {len(cy)} = {len(cx) * len(cy)} cells but the result's "
+                                    f"units reach cell {int(kept.max())}: pass the centres of the grid the mask was "
+                                    "made on", "cells")
         hx = (cx[1] - cx[0]) / 2 if len(cx) > 1 else (cy[1] - cy[0]) / 2 if len(cy) > 1 else 0.5
         hy = (cy[1] - cy[0]) / 2 if len(cy) > 1 else hx
         xx, yy = np.meshgrid(cx, cy)
+        px, py = xx.ravel(), yy.ravel()
+        if kept is not None:
+            px, py = px[kept], py[kept]
         polys = [Polygon([(x - hx, y - hy), (x + hx, y - hy), (x + hx, y + hy), (x - hx, y + hy)])
-                 for x, y in zip(xx.ravel(), yy.ravel())]
+                 for x, y in zip(px, py)]
         frame = result.to_pandas().reset_index(drop=True)
-        frame.insert(0, "y", yy.ravel())
-        frame.insert(0, "x", xx.ravel())
+        frame.insert(0, "y", py)
+        frame.insert(0, "x", px)
         return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
     raise InvalidInputError("`result` must be a cluster table, a hotspot grid, a KDE surface or a Gi* / Local Moran "
                             "result, got "

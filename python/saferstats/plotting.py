@@ -565,12 +565,27 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
     made over a ``study_area`` holds only the area's points, so beyond its edge it shows their
     spread, not the density there.
 
+    A square :class:`saferstats.HotspotGrid` (:func:`saferstats.hotspot_kde`, ``hotspot_count``,
+    ``prospective_hotspots``, ...) is drawn by its main layer; made over a ``study_area``, its cells
+    outside the area are left blank unless ``mask`` says otherwise (they hold the area's events spread
+    over the edge, or no value). A hexagonal grid is refused: draw
+    ``saferstats.geo.to_geodataframe(grid)`` instead.
+
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
     >>> r = saferstats.kde_grid([0, 30, 10], [0, 0, 10], cell_size=5, bandwidth=40)
     >>> type(plot_kde(r)).__name__
     'Axes'
+    >>> g = saferstats.hotspot_kde([0, 30, 10], [0, 0, 10], cell_size=5, bandwidth=40)
+    >>> plot_kde(g).get_title()
+    'Kernel density (bandwidth 40)'
     """
+    from .hotspot.grid import HotspotGrid
+
+    if isinstance(result, HotspotGrid):
+        result, grid_mask = _grid_surface(result)
+        if mask is None:
+            mask = grid_mask
     ax = _axes(ax)
     c = result.cell_size / 2
     extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
@@ -582,7 +597,8 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
                                     "columns = len(x)): use StudyArea.grid_mask(result.x, result.y)", "mask")
         dens = np.ma.masked_array(dens, mask=~keep)
     im = ax.imshow(dens, origin="lower", extent=extent, cmap="magma", aspect="equal")
-    ax.figure.colorbar(im, ax=ax, label=f"density ({result.units})", shrink=0.8)
+    layer = getattr(result, "layer", "kde")
+    ax.figure.colorbar(im, ax=ax, label=f"density ({result.units})" if layer == "kde" else result.units, shrink=0.8)
     if points is not None:
         ax.scatter(points[0], points[1], s=1, color="white", alpha=0.3)
     if areas is not None:
@@ -592,8 +608,35 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
 
         ax.legend(handles=[Patch(facecolor="white", edgecolor="#999999", label="outside the study area")], fontsize=7,
                   loc="upper left", bbox_to_anchor=(0.0, -0.08), borderaxespad=0.0)
-    ax.set_title(title or f"Kernel density ({result.kernel}, bandwidth {result.bandwidth:,.0f})", fontsize=10)
+    if title is None and layer != "kde":
+        title = f"{layer.capitalize()} per cell (cells of {result.cell_size:,.6g} × {result.cell_size:,.6g})"
+    kernel = f"{result.kernel}, " if result.kernel else ""
+    ax.set_title(title or f"Kernel density ({kernel}bandwidth {result.bandwidth:,.0f})", fontsize=10)
     return ax
+
+
+def _grid_surface(g: Any) -> tuple[Any, np.ndarray | None]:
+    """A square HotspotGrid's main layer as a KdeResult-like surface, and its study-area mask."""
+    from types import SimpleNamespace
+
+    from .hotspot.grid import IN_STUDY_AREA
+
+    if g.grid_type != "square":
+        raise InvalidInputError("plot_kde draws square grids; draw a hexagonal grid with "
+                                "saferstats.geo.to_geodataframe(grid).plot(column=...)", "result")
+    values = np.asarray(g.values, dtype=float).reshape(g.nrows, g.ncols)  # numbered row by row from the south-west
+    x = g.x0 + g.cell_size * (np.arange(g.ncols) + 0.5)
+    y = g.y0 + g.cell_size * (np.arange(g.nrows) + 0.5)
+    mask = None
+    if IN_STUDY_AREA in g.cells.columns:
+        mask = g.cells[IN_STUDY_AREA].to_numpy(dtype=bool).reshape(g.nrows, g.ncols)
+    if g.value == "kde":
+        units, kernel = "events per km²", ""
+    else:
+        units, kernel = f"{g.value} per cell", ""
+    surface = SimpleNamespace(x=x, y=y, density=np.ma.masked_invalid(values), cell_size=g.cell_size,
+                              bandwidth=g.bandwidth, kernel=kernel, units=units, layer=g.value)
+    return surface, mask
 
 
 def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None,

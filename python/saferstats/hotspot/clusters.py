@@ -43,7 +43,9 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
         ``"outline": "marker"`` in its properties (``"hull"`` otherwise) and ``area_m2`` 0 — every
         cluster is on the map, and none is given an area it does not have. ``"point"``: every
         cluster's centroid. ``"mixed"``: outlines where there is one, centroids elsewhere (two
-        geometry types). Properties: every column but the outline; times as ISO 8601 text.
+        geometry types). Properties: every column but the outline; times as ISO 8601 text, or as
+        months (``"2021-10"``) when every time given to :func:`cluster_summary` was the first of a
+        month (police.uk months read with ``pd.to_datetime``: no day is known).
         Clusters of 1-4 points (their count ``n`` is a property) give a
         :class:`~saferstats.SaferstatsWarning`: small numbers should not be published.
         """
@@ -61,10 +63,16 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
                           "min_samples / min_cluster_size")
         features = []
         props_cols = [c for c in self.columns if c != "hull"]
+        months = bool(self.attrs.get("times_are_months"))
         for _, row in self.iterrows():
             ring = row["hull"] if "hull" in self.columns else None
             has_ring = ring is not None and len(ring) >= 4
             props = {c: _json_value(row[c]) for c in props_cols}
+            if months:
+                # police.uk months read as their 1st day: "2021-10", not "2021-10-01T00:00:00" (no such date is known)
+                for c in ("first_time", "last_time"):
+                    if c in props and isinstance(row[c], pd.Timestamp) and props[c] is not None:
+                        props[c] = row[c].strftime("%Y-%m")
             clat, clon = float(row["centroid_lat"]), float(row["centroid_lon"])
             if geometry == "point" or (geometry == "mixed" and not has_ring):
                 geom = {"type": "Point", "coordinates": [clon, clat]}
@@ -126,16 +134,39 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def _locations_per_label(la: np.ndarray, lo: np.ndarray, lab: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Distinct (bit-identical) coordinate pairs among the points of each of ``labels``."""
+    inc = lab >= 0
+    if not inc.any() or not len(labels):
+        return np.zeros(len(labels), dtype=np.int64)
+    keys = np.stack([lab[inc].astype(np.float64), la[inc] + 0.0, lo[inc] + 0.0], axis=1)  # + 0.0: -0.0 is 0.0
+    uniq = np.unique(keys, axis=0)
+    found, per = np.unique(uniq[:, 0].astype(np.int64), return_counts=True)
+    pos = np.searchsorted(found, labels)
+    pos = np.clip(pos, 0, len(found) - 1)
+    return np.where(found[pos] == labels, per[pos], 0).astype(np.int64)
+
+
 def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", "concave"] = "convex",
                     concavity: float = 2.0, times: Any = None, study_area: Any = None) -> ClusterTable:
-    """Per-cluster count, centroid, outline (convex or concave hull, ``geo``), geodesic area (m²),
-    density per km², ``radius_m`` (the farthest point from the centroid) and date span (noise,
-    labels < 0, left out).
+    """Per-cluster count, distinct ``locations``, centroid, outline (convex or concave hull,
+    ``geo``), geodesic area (m²), density per km², ``radius_m`` (the farthest point from the
+    centroid) and date span (noise, labels < 0, left out).
+
+    ``locations`` counts each cluster's distinct coordinates. police.uk publishes every record at
+    an anonymised map point ("On or near ..."), so a location holding ``min_samples`` records over
+    a year is a DBSCAN cluster by itself: Dacorum ASB, Jan 2021–Jan 2022, ``dbscan(...,
+    eps_m=100, min_samples=10)`` gives 98 clusters, 39 of them one map point each. Such clusters
+    (``attrs["single_location_clusters"]``) give a :class:`~saferstats.SaferstatsWarning`: they
+    are records at one published point, not incidents concentrated around it.
 
     The centroid is the spherical mean (normalised mean of unit vectors), right for clusters across
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
     0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
+    When every time is the first of a month at midnight (police.uk months read with
+    ``pd.to_datetime``), ``attrs["times_are_months"]`` is True and ``first_time``/``last_time``
+    stand for months: read "2021-10-01" as October 2021 (the GeoJSON writes ``"2021-10"``).
     ``study_area`` (see :class:`saferstats.StudyArea`): points outside it are treated as noise
     (label −3), counted with where they are in a :class:`~saferstats.SaferstatsWarning`.
     Points without coordinates are allowed as noise (label < 0, e.g. −2 from ``dbscan(...,
@@ -206,9 +237,17 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
                                           "first_time", "last_time"]})
     if times is not None:
         out["missing_times"] = d["missing_times"]
-    out["radius_m"] = d["radius_m"]
+    locs = _locations_per_label(la, lo, lab_core, out["label"].to_numpy())
+    out.insert(2, "locations", locs)
+    # one location: every point at the same coordinates; the centroid's rounding leaves ~1e-9 m
+    out["radius_m"] = np.where(locs == 1, 0.0, np.asarray(d["radius_m"], dtype=float))
     out["hull"] = pd.Series(d["hull"], index=out.index, dtype=object)
     if is_dates:
+        stamps = pd.DatetimeIndex(ts.dropna())
+        # police.uk publishes months: read with pd.to_datetime every time is the 1st at midnight
+        out.attrs["times_are_months"] = bool(len(stamps) and stamps.nunique() >= 2 and (
+            (stamps.day == 1) & (stamps.hour == 0) & (stamps.minute == 0) & (stamps.second == 0)
+            & (stamps.nanosecond == 0) & (stamps.microsecond == 0)).all())
         for c in ("first_time", "last_time"):
             col = pd.to_datetime(out[c] * 86400e9)
             out[c] = col.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else col
@@ -218,6 +257,16 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     # (label -3), so say how many, and how many of the area's own points are in no cluster
     out.attrs["outside_study_area"] = int((lab == -3).sum())
     out.attrs["unclustered_in_area"] = int(((lab < 0) & (lab != -3) & ~absent).sum())
+    single = locs == 1
+    out.attrs["single_location_clusters"] = int(single.sum())
+    if single.any():
+        some = out["label"].to_numpy()[single][:5].tolist()
+        warn_user(f"cluster_summary: {int(single.sum()):,} of {len(out):,} cluster(s) are one location each (labels "
+                  f"{some}{' ...' if single.sum() > 5 else ''}): all their points share the same coordinates, as "
+                  "police.uk publishes records at anonymised map points ('On or near ...'), so such a 'cluster' is "
+                  "records snapped to one point, not incidents concentrated around it (their outline is a marker, "
+                  "area 0). `locations` counts each cluster's distinct locations: map and name these as single "
+                  "locations, or raise min_samples / eps")
     if times is not None:
         miss = int(out["missing_times"].sum()) if len(out) else 0
         out.attrs["missing_times"] = miss

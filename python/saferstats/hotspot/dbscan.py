@@ -74,7 +74,11 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     Prim's algorithm is pruned with exact bounds (a tree of boxes, lazily applied updates) where
     scikit-learn's O(n²) loop takes minutes. Degenerate inputs (points on one line, one location)
     finish at once; longitudes wrap at ±180°; Ctrl-C stops it. Missing coordinates, a GeoSeries
-    as ``lat`` and ``study_area`` (outside points labelled −3) as :func:`dbscan`.
+    as ``lat`` and ``study_area`` (outside points labelled −3) as :func:`dbscan`. Clusters are
+    relative to the density of all the points given, so a district clustered alone
+    (``study_area``) differs from the same district within its force (Three Rivers ASB, Oct–Dec
+    2021: 258 of 282 records clustered alone, 171 within Hertfordshire): compare districts from one
+    run over the force.
 
     >>> import saferstats
     >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]

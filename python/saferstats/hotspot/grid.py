@@ -4,7 +4,9 @@ emerging hotspot classification, per-cell change and prospective hotspotting on 
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import html
 import re
 from collections.abc import Sequence
@@ -60,6 +62,9 @@ class HotspotGrid(Result):
     bandwidth: float | None = None
 
     _summary_fields = ("grid_type", "cell_size", "ncols", "nrows", "value", "bandwidth")
+
+    def __post_init__(self) -> None:
+        _tag_cells(self)
 
     @property
     def values(self) -> np.ndarray:
@@ -191,6 +196,61 @@ def _mark_study_area(g: HotspotGrid, area: Any, xs: np.ndarray, ys: np.ndarray) 
     inside = np.asarray(area.contains_xy(g.cells["x"].to_numpy(), g.cells["y"].to_numpy()), dtype=bool)
     held = _ext.grid_counts(g._args(), xs, ys, None)["count"] > 0
     g.cells[IN_STUDY_AREA] = inside | held
+    _tag_cells(g)
+
+
+#: Key of ``HotspotGrid.cells.attrs`` naming the grid and its study-area cells. pandas carries a
+#: frame's attrs to its columns, so ``pai(o.cells["count"], g.cells["kde"])`` is scored over the
+#: study area exactly as ``pai(o, g)`` (it was scored over the whole bounding box, silently).
+GRID_TAG = "saferstats_grid"
+
+
+def _tag_cells(g: HotspotGrid) -> None:
+    """Record on ``g.cells.attrs`` the grid's identity, its ``in_study_area`` cells (packed bits,
+    base64) and a digest of each numeric layer — plain JSON values, so that the frame still writes
+    to parquet (which stores attrs as JSON), and strings, which pandas' copy of attrs to every
+    column taken from the frame does not duplicate."""
+    cells = g.cells
+    if not isinstance(cells, pd.DataFrame):
+        return
+    bits = None
+    if IN_STUDY_AREA in cells.columns:
+        bits = base64.b64encode(np.packbits(cells[IN_STUDY_AREA].to_numpy(dtype=bool)).tobytes()).decode("ascii")
+    # a column is taken as the grid's only while it holds the same values in the same order (a
+    # sorted or edited column, even with a fresh index, is not)
+    layers = {str(c): _digest(cells[c].to_numpy()) for c in cells.columns
+              if c not in ("cell", "x", "y", IN_STUDY_AREA) and cells[c].dtype.kind in "fiub"}
+    cells.attrs[GRID_TAG] = {"grid": [g.grid_type, g.x0, g.y0, g.cell_size, g.ncols, g.nrows], "cells": len(cells),
+                             IN_STUDY_AREA: bits, "layers": layers}
+
+
+def _digest(a: np.ndarray) -> str:
+    return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).hexdigest() + str(a.dtype)
+
+
+def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
+    """(grid identity, ``in_study_area`` mask or None) of a grid, or of a column taken whole and in
+    order from a grid's ``cells`` (``g.cells["kde"]``, ``g.to_pandas()["count"]``); None otherwise
+    (an array, a filtered, reordered or edited column)."""
+    if isinstance(v, HotspotGrid):
+        cells = v.cells
+        mask = cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in cells.columns else None
+        return v._grid_key(), mask
+    if not isinstance(v, pd.Series):
+        return None
+    tag = v.attrs.get(GRID_TAG)
+    try:
+        n, layers, grid, bits = int(tag["cells"]), tag["layers"], tuple(tag["grid"]), tag[IN_STUDY_AREA]
+    except (TypeError, KeyError, ValueError):
+        return None
+    if n != len(v) or not v.index.equals(pd.RangeIndex(n)) or v.dtype.kind not in "fiub":
+        return None
+    if not isinstance(layers, dict) or layers.get(str(v.name)) != _digest(v.to_numpy()):
+        return None
+    mask = None
+    if bits is not None:
+        mask = np.unpackbits(np.frombuffer(base64.b64decode(bits), dtype=np.uint8), count=n).astype(bool)
+    return (str(grid[0]), float(grid[1]), float(grid[2]), float(grid[3]), int(grid[4]), int(grid[5])), mask
 
 
 def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
@@ -493,8 +553,8 @@ def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | N
     """The cells in the study area of any of ``grids`` made over one (their ``in_study_area``
     column; other values are passed over) and any cell holding events (``held``: values per
     cell), so that no event is left out; None when no grid has a study area or that is every cell."""
-    marks = [g.cells[IN_STUDY_AREA].to_numpy(dtype=bool) for g in grids
-             if isinstance(g, HotspotGrid) and IN_STUDY_AREA in g.cells.columns]
+    tags = [_grid_tag(g) for g in grids]
+    marks = [t[1] for t in tags if t is not None and t[1] is not None]
     if not marks:
         return None
     keep = np.logical_or.reduce(marks)
@@ -848,9 +908,13 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     diagonal neighbours at 1; or Manhattan); it adds 1/((1 + d)(1 + age)) to every cell with
     d < ``space_bandwidth`` (8 cells) while age < ``time_bandwidth`` (8 units). ``t`` in days or
     as datetimes (then ``predict_time``/``cutoff_time`` as datetimes or date text such as
-    ``"2022-01-01"``). Events after ``cutoff_time`` are not used; when no event counts (all after the
-    cutoff, or all ``time_bandwidth`` units or more old) the surface would be all zeros, and an
-    :class:`~saferstats.InvalidInputError` says so with the events' dates.
+    ``"2022-01-01"``). Events after ``cutoff_time`` are not used, events at it are: with the
+    default cutoff (``predict_time``), events dated at ``predict_time`` itself — every event of the
+    predicted month when police.uk months are read as its 1st day — are used with age 0, and a
+    :class:`~saferstats.SaferstatsWarning` says so (a map scored on them is scored on its own
+    input). When no event counts (all after the cutoff, or all ``time_bandwidth`` units or more
+    old) the surface would be all zeros, and an :class:`~saferstats.InvalidInputError` says so
+    with the events' dates.
     See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
@@ -884,6 +948,16 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     pt = _day("predict_time", _when("predict_time", predict_time, dates))
     ct = pt if cutoff_time is None else _day("cutoff_time", _when("cutoff_time", cutoff_time, dates))
     tb = _float_arg("time_bandwidth", time_bandwidth)
+    at = int(np.count_nonzero(ts == pt)) if ct >= pt else 0
+    if at:
+        # an event at predict_time itself is of the period being predicted (police.uk months read as
+        # the 1st: the whole month); used with age 0, the map is then scored on events it was made from
+        month = (" (police.uk months read as the 1st of the month: every event of the month being predicted)"
+                 if dates and _month_starts(t) else "")
+        warn_user(f"prospective_hotspots: {at:,} event(s) are dated at predict_time itself{month} and are used in "
+                  "the prediction with the greatest weight: a map scored (pai) on those events is scored on events it "
+                  "was made from. Give a cutoff_time before predict_time (e.g. the last day of the previous month), "
+                  "or put police.uk months mid-month (pd.to_datetime(month + '-15'))")
     if len(ts) and ct <= pt and unit > 0:
         _check_some_recent(ts, ct, pt, unit, tb, dates=dates)
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,

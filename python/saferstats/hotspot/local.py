@@ -34,6 +34,8 @@ class LocalResult(_ExcelMixin, Result):
     permutations: int
     fdr: bool = False
     alpha: float | None = None
+    #: each unit's cell on the whole grid, for weights of ``Weights.lattice(..., mask=)`` (else None)
+    cells: np.ndarray | None = None
 
     _summary_fields = ("statistic", "transform", "permutations")
 
@@ -77,8 +79,13 @@ class LocalResult(_ExcelMixin, Result):
             what = ", ".join(f"{q} {c.get(q, 0)}" for q in ("High-High", "Low-Low", "Low-High", "High-Low"))
             what = f"{what} significant of {n} units"
         top = self._top(3)
-        strongest = "; strongest: " + ", ".join(f"unit {i} (z {z:.2f})" for i, z, _ in top) if top else ""
+        strongest = "; strongest: " + ", ".join(f"{self._name(i)} (z {z:.2f})" for i, z, _ in top) if top else ""
         return f"{what}{strongest}"
+
+    def _name(self, i: int) -> str:
+        """Unit ``i`` as the analyst can find it: its grid cell over a masked lattice (a position
+        among the kept cells is no cell number of the grid's), else its position."""
+        return f"unit {i}" if self.cells is None else f"cell {int(self.cells[i])}"
 
     def __repr__(self) -> str:
         return f"LocalResult({self.statistic}: {self.headline()}; {self._how()})"
@@ -89,16 +96,20 @@ class LocalResult(_ExcelMixin, Result):
         c = self._counts()
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(c.items()))
         rows = rows or "<tr><td colspan=2>no significant units</td></tr>"
-        top = "".join(f"<tr><td>{i}</td><td>{z:.3f}</td><td>{html.escape(lab)}</td></tr>" for i, z, lab in self._top(10))
-        top_t = (f"<p>Strongest significant units</p><table><tr><th>unit</th><th>z</th><th>label</th></tr>{top}</table>"
+        top = "".join(f"<tr><td>{i if self.cells is None else int(self.cells[i])}</td><td>{z:.3f}</td>"
+                      f"<td>{html.escape(lab)}</td></tr>" for i, z, lab in self._top(10))
+        unit = "unit" if self.cells is None else "cell"
+        top_t = (f"<p>Strongest significant units</p><table><tr><th>{unit}</th><th>z</th><th>label</th></tr>{top}</table>"
                  if top else "")
         return (f"<p><b>LocalResult</b> — {html.escape(self._how())}</p>"
                 f"<p>{html.escape(self.headline())}</p><table><tr><th>label</th><th>units</th></tr>{rows}</table>{top_t}")
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per unit: the statistic, ``z, p_norm, p_sim`` (and ``quadrant``), ``label``."""
+        """One row per unit: the statistic, ``z, p_norm, p_sim`` (and ``quadrant``), ``label``;
+        first ``cell``, the unit's cell on the whole grid, for weights of a masked lattice."""
         name = "g" if self.statistic == "gi_star" else "i"
-        d = {name: self.stat, "z": self.z, "p_norm": self.p_norm, "p_sim": self.p_sim}
+        d: dict[str, Any] = {} if self.cells is None else {"cell": self.cells}
+        d.update({name: self.stat, "z": self.z, "p_norm": self.p_norm, "p_sim": self.p_sim})
         if self.statistic == "local_moran":
             d["quadrant"] = self.quadrant
         d["label"] = self.label
@@ -150,7 +161,7 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     if int(permutations) > 0:
         _warn_empty_neighbourhoods(_values_on(weights, values), weights, int(permutations))
     return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, res["transform"],
-                       int(permutations), fdr=bool(fdr))
+                       int(permutations), fdr=bool(fdr), cells=_unit_cells(weights))
 
 
 def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int) -> None:
@@ -183,7 +194,8 @@ def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int) -> N
 
     exact = np.array([math.exp(log_comb(m, int(j)) - log_comb(n - 1, int(j))) for j in kk])
     warn_user(f"gi_star: {int(nb_min.sum()):,} of {n:,} units have only the smallest value ({lo:g}) in their "
-              f"neighbourhood (first: unit {int(np.flatnonzero(nb_min)[0])}); every permutation ties with them, so "
+              f"neighbourhood (first: {_first_name(weights, int(np.flatnonzero(nb_min)[0]))}); every permutation ties "
+              "with them, so "
               f"their p_sim is {1 / (perms + 1):.3g} by construction (ties counted as 'at least as large', as esda's "
               "p_sim), not evidence of a cold spot. The chance that a permutation gives them an equally empty "
               f"neighbourhood is {exact.min():.3g} to {exact.max():.3g}; read their z, p_norm and label instead")
@@ -211,4 +223,16 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     names = np.array(["", "High-High", "Low-High", "Low-Low", "High-Low"], dtype=object)
     label = np.where(p < a, names[res["quadrant"]], "Not significant")
     return LocalResult("local_moran", res["stat"], res["z"], res["p_norm"], res["p_sim"], res["quadrant"],
-                       label.astype(object), res["transform"], int(permutations), alpha=a)
+                       label.astype(object), res["transform"], int(permutations), alpha=a,
+                       cells=_unit_cells(weights))
+
+
+def _first_name(weights: Weights, i: int) -> str:
+    cells = getattr(weights, "cells", None)
+    return f"unit {i}" if cells is None else f"unit {i}, cell {int(cells[i])}"
+
+
+def _unit_cells(weights: Weights) -> np.ndarray | None:
+    """The grid cell of each unit, for weights of a masked lattice (copied: the result is frozen)."""
+    cells = getattr(weights, "cells", None)
+    return None if cells is None else np.array(cells, dtype=np.int64)

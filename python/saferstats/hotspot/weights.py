@@ -30,6 +30,9 @@ class Weights:
         self.offsets = np.ascontiguousarray(offsets, dtype=np.int64)
         self.neighbors = np.ascontiguousarray(neighbors, dtype=np.int64)
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)
+        #: the grid cell (numbered row by row over the whole lattice) of each unit, for weights of
+        #: :meth:`lattice` with a ``mask``; None otherwise (unit i is cell i, or not a cell)
+        self.cells: np.ndarray | None = None
 
     @property
     def cardinalities(self) -> np.ndarray:
@@ -54,7 +57,8 @@ class Weights:
         ``mask`` (a boolean ``nrows × ncols`` array, e.g. :meth:`StudyArea.grid_mask`) keeps only
         the cells where it is True, numbered row by row among themselves, each with its neighbours
         among the kept cells: the weights of a study area's own cells, for values
-        ``counts[mask]``. A grid over a force's bounding box is more than half outside the force;
+        ``counts[mask]``. ``cells`` then holds each unit's cell number on the whole grid, and
+        :func:`gi_star` / :func:`local_moran` name and list units by it. A grid over a force's bounding box is more than half outside the force;
         those cells are zeros by construction, and left in they lower the mean every Gi* is
         measured from (ArcGIS's hot spot analysis takes a bounding polygon for this reason).
 
@@ -70,7 +74,10 @@ class Weights:
             raise InvalidInputError(f"{r} x {c} = {r * c:,} cells: at most 10,000,000 are supported (the weights would "
                                     f"need about {r * c * 100 / 1e9:,.1f} GB)", "nrows")
         keep = None if mask is None else _lattice_mask(mask, r, c)
-        return cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen", mask=keep))
+        w = cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen", mask=keep))
+        if keep is not None:
+            w.cells = np.flatnonzero(keep)
+        return w
 
     @classmethod
     def from_adjacency(cls, focal: Any, neighbor: Any, weight: Any = None, *, n: int | None = None) -> Weights:
