@@ -263,7 +263,10 @@ def _hotspots(args: argparse.Namespace) -> int:
         print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
     labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
     inside = labels != -3  # outside the study area (counted, with where, in dbscan's warning)
-    table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside])
+    # police.uk records carry their month: each cluster's first and last month (written as YYYY-MM)
+    times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
+        if lat == "latitude" and "month" in pts.columns else None
+    table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
     print(f"{int(inside.sum()):,} points" + (f" in {args.study_area}" if args.study_area else "")
           + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
           file=sys.stderr)
@@ -273,7 +276,11 @@ def _hotspots(args: argparse.Namespace) -> int:
     if not len(table) and not args.out:
         print("No clusters: try a larger --eps-m or a smaller --min-samples")
         return 0
-    _write(pd.DataFrame(table.drop(columns=["hull"])), args.out)
+    out = pd.DataFrame(table.drop(columns=["hull"]))
+    if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
+        for c in ("first_time", "last_time"):
+            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m").astype(object).where(out[c].notna(), None)
+    _write(out, args.out)
     return 0
 
 

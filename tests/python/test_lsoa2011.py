@@ -364,8 +364,15 @@ def test_hotspots_place_by_coordinates_so_no_lsoa_warning(tmp_path, capsys):
     assert [x for x in w if re.match(_LSOA_NOTE, str(x.message))]
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        code = main(["hotspots", *map(str, files), "--crime-type", "Anti-social behaviour", "--eps-m", "100",
-                     "--min-samples", "10", "--out", str(tmp_path / "c.csv")])
+        code = main(["hotspots", *map(str, files), "--crime-type", "Anti-social behaviour", "--eps-m", "300",
+                     "--min-samples", "5", "--out", str(tmp_path / "c.csv")])
     assert code == 0
     assert not [x for x in w if "LSOA" in str(x.message)]
     assert "LSOA" not in capsys.readouterr().err
+    # each cluster's first and last police.uk month (the command passed no times before), as YYYY-MM
+    got = pd.read_csv(tmp_path / "c.csv", dtype=str)
+    months = set()
+    for f in files:
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            months |= {r["Month"] for r in csv.DictReader(fh)}
+    assert len(got) and set(got["first_time"]) | set(got["last_time"]) <= months

@@ -1419,7 +1419,14 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
     times = pd.to_datetime(pts[sec["date"]]) if sec.get("date") in pts.columns else None
-    clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=times)
+    with warnings.catch_warnings():  # said on the page in the Panel's words (below), not the library's
+        warnings.filterwarnings("ignore", message="cluster_summary: .* one location each")
+        clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=times)
+    single = int(clusters.attrs.get("single_location_clusters", 0))
+    cluster_notes = [f" {single} of the {len(clusters)} clusters {'is' if single == 1 else 'are each'} one police.uk "
+                     "map point: police.uk publishes each record at an anonymised point ('On or near ...'), so such a "
+                     "cluster is records placed at one point, not incidents concentrated around it (the table's "
+                     "'Map points' column gives each cluster's number of distinct points)."] if single else []
     try:  # on the British National Grid, so that the maps can show the districts
         x, y = ss.to_bng(pts[lat_c], pts[lon_c])
         areas: Literal["la"] | None = "la"
@@ -1458,7 +1465,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         first, final = times.min(), times.max()
         s.period = (f"{first:%b %Y}" if (first.year, first.month) == (final.year, final.month)
                     else f"{first:%b %Y} to {final:%b %Y}")
+    s.intro += "".join(cluster_notes)
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
+    if clusters.attrs.get("times_are_months"):  # police.uk months: "Jan 2021", not a day nobody knows
+        for c in ("first_time", "last_time"):
+            if c in tab.columns:
+                tab[c] = pd.to_datetime(tab[c]).dt.strftime("%b %Y").astype(object).where(tab[c].notna(), None)
     # name each cluster by where it is: its district, and the street most of its points are on
     if len(tab):
         from ..exceptions import SaferstatsWarning

@@ -66,7 +66,7 @@ _HEADERS = {
     "denominator": "Denominator", "group": "Ethnic group", "n": "Number", "hits": "Finds",
     "diff": "Difference from White", "rr": "Risk ratio", "test": "Test", "significance": "Funnel position",
     "label": "Cluster", "centroid_lat": "Centre latitude", "centroid_lon": "Centre longitude",
-    "area_m2": "Area (m²)", "density_per_km2": "Points per km²", "first_time": "First", "last_time": "Last",
+    "area_m2": "Area (m²)", "density_per_km2": "Points per km²", "first_time": "First", "last_time": "Last", "locations": "Map points",
     "missing_times": "Without date", "radius_m": "Radius (m)", "measure": "Measure", "assessed": "Assessed",
     "percent": "%", "place_of_safety": "Place of safety", "known": "Known", "censored": "Censored",
     "median_hours": "Median (hours)", "q1_hours": "Lower quartile (hours)", "q3_hours": "Upper quartile (hours)",
