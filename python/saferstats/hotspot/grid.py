@@ -753,7 +753,8 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
 def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, cell_size: float | None = None,
                    grid_type: Literal["square", "hex"] = "square",
                    bounds: tuple[float, float, float, float] | None = None, grid: HotspotGrid | None = None,
-                   length_before: float = 1.0, length_after: float = 1.0, study_area: Any = None) -> HotspotGrid:
+                   length_before: float = 1.0, length_after: float = 1.0, study_area: Any = None,
+                   baseline: Literal["equal_rates", "area"] = "equal_rates") -> HotspotGrid:
     """Change in each cell's count between two periods, with a Poisson test of each cell's change
     (sfhotspot ``hotspot_change`` plus the test): layers ``count_before, count_after, change``
     (after − before), ``ratio`` (rate ratio after/before, adjusted for the periods' lengths) and
@@ -763,6 +764,14 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     thousands of cells, some have p < 0.05 by chance, so read changed cells from this). Periods of
     different lengths: give ``length_before``/``length_after`` (e.g. days).
     See docs/methods/hotspot_intelligence.md.
+
+    ``baseline``: ``"equal_rates"`` (default) tests each cell against no change; where the whole
+    area's count changed too (Dacorum ASB fell from 907 to 663 events), a cell that merely follows
+    it is flagged, and a :class:`~saferstats.SaferstatsWarning` says so when the area's own change is
+    significant (the same test on the totals, p < 0.05). ``"area"`` tests each cell against the
+    area's change: the after count is Binomial(total, A/(B + A)) with B, A the area's counts before
+    and after, and ``ratio`` is the cell's rate ratio relative to the area's, (after/A)/(before/B),
+    so 1 means "changed as the whole area did" (the lengths then cancel).
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -789,7 +798,21 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
         warn_user(f"{ob + oa} point(s) lie outside the grid and are not counted")
     lb = _float_arg("length_before", length_before, positive=True)
     la = _float_arg("length_after", length_after, positive=True)
-    test = _ext.hotspot_change_test(cb, ca, length_before=lb, length_after=la)
+    if baseline not in ("equal_rates", "area"):
+        raise InvalidInputError(f"baseline must be 'equal_rates' or 'area', got {baseline!r}", "baseline")
+    nb, na = float(np.sum(cb)), float(np.sum(ca))
+    if baseline == "area":
+        # the area's own counts as the "lengths": p0 = A/(B + A), ratio relative to the area's change
+        test = _ext.hotspot_change_test(cb, ca, length_before=nb, length_after=na)
+    else:
+        test = _ext.hotspot_change_test(cb, ca, length_before=lb, length_after=la)
+        whole = _ext.hotspot_change_test(np.array([nb]), np.array([na]), length_before=lb, length_after=la)
+        p_whole, r_whole = float(whole["p_value"][0]), float(whole["ratio"][0])
+        if p_whole < 0.05:
+            warn_user(f"hotspot_change: the whole area's count changed too, from {nb:,.0f} to {na:,.0f} (rate ratio "
+                      f"{r_whole:.2f}, p = {p_whole:.2g}): each cell is tested against no change, so a cell that "
+                      "only follows the area's change is flagged as changed; baseline='area' tests each cell "
+                      "against the area's change instead")
     g.cells["count_before"] = cb
     g.cells["count_after"] = ca
     for column in ("change", "ratio", "p_value"):
