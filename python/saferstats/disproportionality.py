@@ -368,12 +368,31 @@ _AREA_NAMES = {"csp": "Community Safety Partnership", "la": "local authority"}
 _UNASSIGNED = ("missing_coordinates", "no_area", "outside_england_and_wales", "outside_force")
 
 
-def _census_arg(census: Any) -> int | None:
-    if census is None:
-        return None
+def _census_arg(census: Any) -> int | str | None:
+    if census is None or (isinstance(census, str) and census == "auto"):
+        return "auto" if census is not None else None
     if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
-        raise InvalidInputError(f"`census` must be 2021 or 2011 (or None: 2021), got {census!r}", "census")
+        raise InvalidInputError(f"`census` must be 2021 or 2011 (or 'auto': the Census the Home Office used for the searches' "
+                                f"latest month; None: 2021), got {census!r}", "census")
     return int(census)
+
+
+def _census_auto(periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> int:
+    """``census="auto"``: the Census the Home Office used for the latest month of the searches
+    (2011 up to March 2022, 2021 from April 2022); earlier searches of a span that crosses April
+    2022 are then named by the like-for-like warning.
+
+    >>> _census_auto((np.array([2019 * 12 + 11.0]), np.array([2020 * 12 + 1.0]), np.array([1.0])))
+    2011
+    >>> _census_auto((np.array([2022 * 12 + 0.0]), np.array([2023 * 12 + 11.0]), np.array([1.0])))
+    2021
+    """
+    last = periods[1][np.isfinite(periods[1]) & (periods[2] > 0)] if periods is not None else np.array([])
+    if not len(last):
+        raise InvalidInputError("census='auto' chooses the Census by the searches' months, but none are known: records "
+                                "need a 'date' or 'month' column, aggregate tables a period column among `by` (financial "
+                                "year, year or month); or pass census=2011 or 2021", "census")
+    return 2011 if float(np.max(last)) < _CUT else 2021
 
 
 def _location_level(searches: pd.DataFrame, keys: list[str]) -> str | None:
@@ -793,7 +812,7 @@ def disproportionality(
     zero: Literal["exact", "haldane"] = "exact",
     min_count: float = 10,
     min_population: float = 1000,
-    census: Literal[2011, 2021] | None = None,
+    census: Literal[2011, 2021, "auto"] | None = None,
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
@@ -859,6 +878,11 @@ def disproportionality(
     says it: ``"Census 2021 usual residents; the Home Office used Census 2011 for the searches of
     2019-12 to 2020-02"``). ``census=`` with a population table of your own says which
     Census it is (a table from :func:`census_population` carries it in ``.attrs["census"]``).
+    ``census="auto"`` takes the bundled Census the Home Office used for the searches' latest month
+    (2011 up to March 2022, 2021 from April 2022: Census 2011 for police.uk Dec 2019 - Feb 2020,
+    2021 for 2023), as the report and the command line do; searches of a span that crosses April 2022
+    are then named by the warning above. It needs the searches' months (an error says so), and
+    with a population table given, that table is used as it is.
 
     **CSPs and local authorities from locations**: with record-level searches and ``by="csp"``
     (or ``"la"``, alone or with other columns such as ``"month"``) when the records have no such
@@ -943,7 +967,7 @@ def disproportionality(
     mapping = _check_mapping(mapping)
     source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
-    wanted = _census_arg(census)
+    census_arg = _census_arg(census)
     mult, conf = _number(multiplier, "multiplier"), float(confidence)
     min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
@@ -1009,6 +1033,12 @@ def disproportionality(
             own = searches[keys + [group, population_col]]
             population = own.assign(**{group: own[group].astype(str).str.strip()}).drop_duplicates()
             pop_source = "searches"
+    # census="auto": the bundled Census the Home Office used for the searches' latest month (a
+    # population table given is taken as it is, with its own .attrs['census'] if it says)
+    if census_arg == "auto":
+        wanted = _census_auto(periods) if population is None else None
+    else:
+        wanted = census_arg if isinstance(census_arg, int) else None
     # population table: Census 2021 unless told otherwise; which one is said in the output
     vintage: int | None
     if population is None:
