@@ -1231,7 +1231,37 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
 #: police.uk outcomes that are no further action. A drugs possession warning (police.uk's older
 #: "Offender given drugs possession warning", now "Khat or Cannabis warning") is an outcome, as in
 #: the Home Office's statistics, and so is not in this set.
-_NFA = {"a no further action disposal", "nothing found - no further action", "no further action"}
+_NFA = {"a no further action disposal", "nothing found - no further action", "no further action",
+        "suspected psychoactive substances seized - no further action"}
+
+#: police.uk outcomes that are an arrest: "Arrest" now, "Suspect arrested" in older files.
+_ARREST = {"arrest", "suspect arrested"}
+
+#: police.uk outcomes that say the outcome is not known: left out of the rates like a blank outcome
+#: ("Article found - Detailed outcome unavailable" is a positive outcome, but not known to be an arrest
+#: or not).
+_OUTCOME_UNKNOWN = {"details not available"}
+_ARREST_UNKNOWN = _OUTCOME_UNKNOWN | {"article found - detailed outcome unavailable"}
+
+#: Every police.uk outcome label (lower case), current and older: other labels are named in a warning.
+_OUTCOMES_KNOWN = _NFA | _ARREST | _ARREST_UNKNOWN | {
+    "community resolution", "khat or cannabis warning", "caution (simple or conditional)",
+    "penalty notice for disorder", "summons / charged by post", "local resolution", "offender cautioned",
+    "offender given drugs possession warning", "offender given penalty notice", "suspect summonsed to court",
+    "offender given community resolution"}
+
+
+def _outcome_labels_unknown(o: pd.Series, outcome: str) -> None:
+    """Warn naming outcome labels that are not police.uk's (current or older): outcome_test cannot
+    tell whether they are an arrest or no further action, and counts them as not an arrest (arrest)
+    or as an outcome (positive)."""
+    seen = pd.Series(o.to_numpy()).value_counts()
+    odd = seen[[v != "" and v not in _OUTCOMES_KNOWN for v in seen.index]]
+    if len(odd):
+        as_what = "not an arrest" if outcome == "arrest" else "an outcome other than no further action"
+        warn_user(f"outcome_test(outcome={outcome!r}): {int(odd.sum()):,} searches have an outcome that is not a police.uk "
+                  f"outcome ({', '.join(f'{v!r}: {n:,}' for v, n in odd.head(8).items())}{' and more' if len(odd) > 8 else ''}); "
+                  f"they are counted as {as_what}: check them, or pass records with police.uk's outcome labels")
 
 
 def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict[str, tuple[int, int]]:
@@ -1388,7 +1418,12 @@ def outcome_test(
     counted, as for ``"positive"``), ``"find"`` (``outcome_linked_to_object_of_search``
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
     other than no further action, as the Home Office counts them: a khat or cannabis / drugs
-    possession warning is an outcome; blank outcomes excluded and counted). Where the outcome is blank
+    possession warning is an outcome; blank outcomes excluded and counted). Older police.uk files'
+    labels are read as theirs ("Suspect arrested" is an arrest, "Nothing found - no further action"
+    no further action, "Offender given drugs possession warning" an outcome); "Details not
+    available" is an outcome not known (excluded and counted with the blank ones), and so is
+    "Article found - Detailed outcome unavailable" for ``"arrest"`` (a positive outcome otherwise);
+    a label that is not police.uk's is named in a warning. Where the outcome is blank
     for more than a tenth of a force's searches (police.uk Durham, Jan and Feb 2020: 209 of 296,
     recent months not yet updated) a :class:`~saferstats.SaferstatsWarning` says so and
     ``.attrs["outcome_missing_by"]`` holds ``{force: (without an outcome, searches)}``: the rate is
@@ -1465,8 +1500,12 @@ def outcome_test(
     if outcome == "arrest":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
-        usable = o != ""  # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161)
-        hit = usable & (o == "arrest")
+        # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161); older
+        # files' "Suspect arrested" is an arrest, their "Details not available" / "Article found - Detailed
+        # outcome unavailable" not known to be one or not (counted as arrests: none, session 14)
+        usable = (o != "") & ~o.isin(_ARREST_UNKNOWN)
+        hit = usable & o.isin(_ARREST)
+        _outcome_labels_unknown(o, outcome)
         excluded["outcome_missing"] = int((~usable).sum())
         outcome_missing = _check_outcome_coverage(records, usable, outcome)
     elif outcome == "find":
@@ -1508,8 +1547,9 @@ def outcome_test(
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
-        usable = o != ""
+        usable = (o != "") & ~o.isin(_OUTCOME_UNKNOWN)  # "Details not available": not known (counted as positive before)
         hit = usable & ~o.isin(_NFA)
+        _outcome_labels_unknown(o, outcome)
         excluded["outcome_missing"] = int((~usable).sum())
         outcome_missing = _check_outcome_coverage(records, usable, outcome)
     else:

@@ -101,3 +101,71 @@ def test_census_auto_without_months_is_a_named_error():
     # a population table given is used as it is
     out = saferstats.disproportionality(agg, {"Black": 1000, "White": 100_000}, count="searches", census="auto")
     assert out.loc[out.group == "Black", "ratio"].iloc[0] == pytest.approx((10 / 1000) / (100 / 100_000))
+
+
+#: police.uk's older outcome labels for the current ones (files before about 2017-18).
+OLDER_OUTCOMES = {
+    "Arrest": "Suspect arrested", "A no further action disposal": "Nothing found - no further action",
+    "Summons / charged by post": "Suspect summonsed to court", "Penalty Notice for Disorder": "Offender given penalty notice",
+    "Caution (simple or conditional)": "Offender cautioned", "Khat or Cannabis warning": "Offender given drugs possession warning",
+    "Community resolution": "Local resolution",
+}
+
+
+def _sample():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+
+
+def _relabel(recs, mapping):
+    return recs.assign(outcome=recs["outcome"].cat.rename_categories(lambda c: mapping.get(c, c)))
+
+
+def _check(out, ref):
+    got = {f"{r.force}|{r.group}": r for r in out.itertuples()}
+    assert set(got) == set(ref)
+    for key, r in ref.items():
+        row = got[key]
+        assert (row.n, row.hits) == (r["n"], r["hits"]), key
+        assert row.rate == pytest.approx(r["hits"] / r["n"], rel=1e-12)
+        if "p_z" in r and row.test == "z":
+            assert row.p_value == pytest.approx(r["p_z"], rel=1e-6), key
+
+
+@pytest.mark.parametrize("labels", ["current", "older"])
+@pytest.mark.parametrize("outcome", ["arrest", "positive"])
+def test_outcome_test_reads_older_police_uk_outcome_labels(labels, outcome):
+    # Older police.uk files say "Suspect arrested", not "Arrest": outcome_test(outcome="arrest") found
+    # no arrest at all in them, without a word (0 of 353 in the bundled sample relabelled).
+    recs = _sample()
+    assert sorted(recs["outcome"].cat.categories) == REF["outcome_labels"]["labels"]
+    if labels == "older":
+        recs = _relabel(recs, OLDER_OUTCOMES)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = saferstats.outcome_test(recs, outcome=outcome, by="force")
+    assert not any("not a police.uk outcome" in str(x.message) for x in w)
+    _check(out, REF["outcome_labels"][outcome])
+
+
+def test_details_not_available_is_an_unknown_outcome_not_a_positive_one():
+    recs = _relabel(_sample(), {"Summons / charged by post": "Details not available"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = saferstats.outcome_test(recs, outcome="positive", by="force")
+    _check(out, REF["outcome_labels"]["positive_details_na"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        before = saferstats.outcome_test(_sample(), outcome="positive", by="force").attrs["excluded"]["outcome_missing"]
+    relabelled = sum(r["n"] for r in REF["outcome_labels"]["positive"].values()) - sum(
+        r["n"] for r in REF["outcome_labels"]["positive_details_na"].values())
+    assert relabelled > 0 and out.attrs["excluded"]["outcome_missing"] == before + relabelled
+
+
+def test_an_outcome_label_that_is_not_police_uk_s_is_named():
+    recs = _relabel(_sample(), {"Arrest": "Arrested"})
+    arrests = sum(r["hits"] for r in REF["outcome_labels"]["arrest"].values())
+    with pytest.warns(saferstats.SaferstatsWarning,
+                      match=rf"not a police.uk outcome \('arrested': {arrests}\).*counted as not an arrest"):
+        saferstats.outcome_test(recs, outcome="arrest")
