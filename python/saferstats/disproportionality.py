@@ -1411,6 +1411,7 @@ def outcome_test(
     mapping: Mapping[str, str] | None = None,
     unknown: Literal["error", "other"] = "error",
     include_vehicle: bool = False,
+    min_count: float = 10,
 ) -> pd.DataFrame:
     """Outcome ("hit") rates per group compared with the reference group.
 
@@ -1458,7 +1459,10 @@ def outcome_test(
     -------
     DataFrame, one row per ``by`` × group: ``group, n, hits, rate, rate_lower, rate_upper, diff,
     diff_lower, diff_upper, rr, rr_lower, rr_upper, p_value, test``, then ``z, chi2_yates,
-    p_chi2_yates, p_fisher, odds_ratio, rr_method, confidence`` (``rr_method`` says when Haldane's
+    p_chi2_yates, p_fisher, odds_ratio, rr_method, confidence, reliable`` (``reliable`` is False
+    when the group or the reference has fewer than ``min_count`` (10) searches with a known outcome:
+    a rate of 1 in 2, as for Asian people searched in Durham, Dec 2019 - Feb 2020, is no evidence
+    either way, however its test comes out; ``rr_method`` says when Haldane's
     +0.5 was needed for a zero cell). Exclusions in ``.attrs["excluded"]``.
 
     Examples
@@ -1481,6 +1485,7 @@ def outcome_test(
     _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
     conf = float(confidence)
+    min_count = _number(min_count, "min_count")
     area_level = _location_level(searches, keys)
     located: dict[str, Any] = {}
     if area_level is not None:  # by="csp" / "la" without such a column: placed by location, as disproportionality
@@ -1594,6 +1599,10 @@ def outcome_test(
         out[k] = res[k]
     out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = conf
+    # a rate of 1 in 2 (police.uk Durham, Asian, arrests Dec 2019 - Feb 2020) is no evidence either way:
+    # flagged as disproportionality's rows are (Home Office / ONS suppress rates on small bases)
+    n_ref = agg["n"].to_numpy(dtype=float)[ref_idx] if len(agg) else np.array([], dtype=float)
+    out["reliable"] = (out["n"].to_numpy() >= min_count) & (n_ref >= min_count)
     out = out.reset_index(drop=True)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)

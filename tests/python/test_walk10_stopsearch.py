@@ -169,3 +169,20 @@ def test_an_outcome_label_that_is_not_police_uk_s_is_named():
     with pytest.warns(saferstats.SaferstatsWarning,
                       match=rf"not a police.uk outcome \('arrested': {arrests}\).*counted as not an arrest"):
         saferstats.outcome_test(recs, outcome="arrest")
+
+
+@pytest.mark.parametrize("min_count", [10, 30])
+def test_outcome_rates_on_tiny_bases_are_flagged(min_count):
+    # Durham (sample, Dec 2019 - Feb 2020): 1 arrest of 2 Asian people searched, 1 of 1 Mixed, shown
+    # with a p-value and nothing to say the rate rests on one or two searches.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = saferstats.outcome_test(_sample(), outcome="arrest", by="force", min_count=min_count)
+    ref = REF["outcome_labels"]["arrest"]
+    for r in out.itertuples():
+        n, n_white = ref[f"{r.force}|{r.group}"]["n"], ref[f"{r.force}|White"]["n"]
+        assert r.reliable == (n >= min_count and n_white >= min_count), (r.force, r.group)
+    assert not out.loc[(out.force == "durham") & (out.group == "Asian"), "reliable"].iloc[0]
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.outcome_test(_sample(), min_count="ten")
+    assert e.value.argument == "min_count"
