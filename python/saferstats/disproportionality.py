@@ -196,6 +196,47 @@ def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: boo
     return {str(u): (int(r.ns), int(r.n)) for u, r in per.iterrows() if r.n > 0}
 
 
+_CHILD_BANDS = {"under 10", "10-17"}
+
+
+def _warn_subpopulation(searches: pd.DataFrame, use: np.ndarray, keys: Sequence[str], pop_columns: Sequence[str]) -> None:
+    """Warn when the searches are of one age band or one sex (records filtered to children, say, or
+    split by ``by="age_range"``) but the populations are of all ages and both sexes (the Census tables have no
+    age or sex): the rates are then per 1,000 residents of all ages, not per 1,000 children, and the
+    ratios mix the groups' age structures (minority ethnic populations are younger).
+
+    >>> import warnings
+    >>> recs = pd.DataFrame({"age_range": ["10-17"] * 25 + ["under 10"], "gender": ["Male", "Female"] * 13})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _warn_subpopulation(recs, np.ones(26, dtype=bool), [], ["ethnicity", "population"])
+    >>> "children only (10-17, under 10)" in str(w[0].message)
+    True
+    """
+    what = []
+    for col, label in (("age_range", "age"), ("gender", "sex")):
+        if col not in searches.columns or col in pop_columns:
+            continue
+        if col in keys:
+            what.append(f"split by {col!r}")
+            continue
+        known = searches[col][use].dropna().astype(str).str.strip()
+        known = known[known != ""]
+        if len(known) < 20:
+            continue
+        bands = sorted(set(known), key=lambda b: (b not in ("10-17",), b))
+        if col == "age_range" and set(bands) <= _CHILD_BANDS:
+            what.append(f"children only ({', '.join(bands)})")
+        elif len(bands) == 1:
+            what.append(f"one {label} only ({col} {bands[0]!r})")
+    if what:
+        warn_user(f"disproportionality: the searches are {'; '.join(what)}, but the populations are residents of all ages "
+                  "and both sexes (the Census tables by ethnic group have no age or sex): the rates are per 1,000 residents "
+                  "of all ages, not of that age or sex, and the ratios mix the groups' age and sex structures (minority "
+                  "ethnic populations are younger); give populations of that age or sex (a `population` table with the "
+                  "column) for rates of it")
+
+
 def _prepare_records(
     searches: pd.DataFrame, group: str, source: str, mapping: Mapping[str, str] | None, unknown: str,
     include_vehicle: bool, keep: Sequence[str],
@@ -904,6 +945,12 @@ def disproportionality(
     warning and ``.attrs["small_footprint"]`` (as forces are with ``by="force"``). Missing
     ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
 
+    **One age band or sex** (record level, Census populations of all ages and both sexes): searches
+    filtered to children ("under 10", "10-17"), to one age band or one sex, or split by
+    ``by="age_range"`` / ``"gender"``, are set against residents of all ages: a
+    :class:`~saferstats.SaferstatsWarning` says so (the rates are not per 1,000 children, and the
+    ratios mix the groups' age structures); a ``population`` table with that column avoids it.
+
     **Ethnicity not stated** (record level): ``.attrs["not_stated_by"]`` holds ``{force: (not
     stated, searches with a person)}`` (``"all searches"`` without a ``force`` column): rates count
     only the searches with a stated ethnicity, so forces whose shares differ are not like for like
@@ -1068,6 +1115,8 @@ def disproportionality(
         raise InvalidInputError("`population` must be a DataFrame or a {group: population} mapping", "population")
     require_columns(pop, {"group": group, "population_col": population_col}, "population")
     join = [k for k in keys if k in pop.columns]
+    if count is None:
+        _warn_subpopulation(searches, use, keys, list(pop.columns))
     if "force" in join:  # police.uk slugs, Home Office names, ONS codes: one force, however written
         pop = _align_force(pop, [str(v) for v in counts["force"].astype(object).unique()])
     pop = pop[join + [group, population_col]].reset_index(drop=True)

@@ -186,3 +186,34 @@ def test_outcome_rates_on_tiny_bases_are_flagged(min_count):
     with pytest.raises(saferstats.InvalidInputError) as e:
         saferstats.outcome_test(_sample(), min_count="ten")
     assert e.value.argument == "min_count"
+
+
+def _essex(shared_data):
+    recs, _ = _read(shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02")
+    return recs[recs["force"] == "essex"]
+
+
+def _run(recs, **kw):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = saferstats.disproportionality(recs, census=2011, multiplier=4000, **kw)
+    return out, [str(x.message) for x in w if "residents of all ages" in str(x.message)]
+
+
+def test_children_s_searches_against_all_ages_populations_are_named(shared_data):
+    # A Panel filtering to children (age 10-17) got "Black children searched at 8.1 per 1,000 a year" (70 searches):
+    # per 1,000 residents of all ages, the Census tables having no age, and nothing said.
+    essex = _essex(shared_data)
+    ref = REF["essex_children"]
+    out, msgs = _run(essex[essex["age_range"].isin(["under 10", "10-17"])], by="force")
+    for g, n in ref["counts"].items():
+        row = out[out["group"] == g].iloc[0]
+        assert row["searches"] == n and row["population"] == ref["populations"][g]
+        assert row["rate"] == pytest.approx(4000 * n / ref["populations"][g], rel=1e-12)
+    assert len(msgs) == 1 and "children only" in msgs[0]
+    _, msgs = _run(essex, by=["force", "age_range"])
+    assert len(msgs) == 1 and "split by 'age_range'" in msgs[0]
+    _, msgs = _run(essex[essex["gender"] == "Male"], by="force")
+    assert len(msgs) == 1 and "one sex only (gender 'Male')" in msgs[0]
+    _, msgs = _run(essex, by="force")  # all ages, both sexes: nothing to say
+    assert msgs == []
