@@ -129,8 +129,10 @@ def _check(out, ref):
         row = got[key]
         assert (row.n, row.hits) == (r["n"], r["hits"]), key
         assert row.rate == pytest.approx(r["hits"] / r["n"], rel=1e-12)
-        if "p_z" in r and row.test == "z":
-            assert row.p_value == pytest.approx(r["p_z"], rel=1e-6), key
+        assert (row.rate_lower, row.rate_upper) == pytest.approx((r["wilson_lower"], r["wilson_upper"]), rel=1e-9)
+        if "p_z" in r:
+            assert row.p_fisher == pytest.approx(r["p_fisher"], rel=1e-6), key
+            assert row.p_value == pytest.approx(r["p_z"] if row.test == "z" else r["p_fisher"], rel=1e-6), key
 
 
 @pytest.mark.parametrize("labels", ["current", "older"])
