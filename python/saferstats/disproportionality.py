@@ -196,6 +196,47 @@ def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: boo
     return {str(u): (int(r.ns), int(r.n)) for u, r in per.iterrows() if r.n > 0}
 
 
+_CHILD_BANDS = {"under 10", "10-17"}
+
+
+def _warn_subpopulation(searches: pd.DataFrame, use: np.ndarray, keys: Sequence[str], pop_columns: Sequence[str]) -> None:
+    """Warn when the searches are of one age band or one sex (records filtered to children, say, or
+    split by ``by="age_range"``) but the populations are of all ages and both sexes (the Census tables have no
+    age or sex): the rates are then per 1,000 residents of all ages, not per 1,000 children, and the
+    ratios mix the groups' age structures (minority ethnic populations are younger).
+
+    >>> import warnings
+    >>> recs = pd.DataFrame({"age_range": ["10-17"] * 25 + ["under 10"], "gender": ["Male", "Female"] * 13})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _warn_subpopulation(recs, np.ones(26, dtype=bool), [], ["ethnicity", "population"])
+    >>> "children only (10-17, under 10)" in str(w[0].message)
+    True
+    """
+    what = []
+    for col, label in (("age_range", "age"), ("gender", "sex")):
+        if col not in searches.columns or col in pop_columns:
+            continue
+        if col in keys:
+            what.append(f"split by {col!r}")
+            continue
+        known = searches[col][use].dropna().astype(str).str.strip()
+        known = known[known != ""]
+        if len(known) < 20:
+            continue
+        bands = sorted(set(known), key=lambda b: (b not in ("10-17",), b))
+        if col == "age_range" and set(bands) <= _CHILD_BANDS:
+            what.append(f"children only ({', '.join(bands)})")
+        elif len(bands) == 1:
+            what.append(f"one {label} only ({col} {bands[0]!r})")
+    if what:
+        warn_user(f"disproportionality: the searches are {'; '.join(what)}, but the populations are residents of all ages "
+                  "and both sexes (the Census tables by ethnic group have no age or sex): the rates are per 1,000 residents "
+                  "of all ages, not of that age or sex, and the ratios mix the groups' age and sex structures (minority "
+                  "ethnic populations are younger); give populations of that age or sex (a `population` table with the "
+                  "column) for rates of it")
+
+
 def _prepare_records(
     searches: pd.DataFrame, group: str, source: str, mapping: Mapping[str, str] | None, unknown: str,
     include_vehicle: bool, keep: Sequence[str],
@@ -368,12 +409,31 @@ _AREA_NAMES = {"csp": "Community Safety Partnership", "la": "local authority"}
 _UNASSIGNED = ("missing_coordinates", "no_area", "outside_england_and_wales", "outside_force")
 
 
-def _census_arg(census: Any) -> int | None:
-    if census is None:
-        return None
+def _census_arg(census: Any) -> int | str | None:
+    if census is None or (isinstance(census, str) and census == "auto"):
+        return "auto" if census is not None else None
     if isinstance(census, bool) or not isinstance(census, (int, np.integer)) or census not in (2011, 2021):
-        raise InvalidInputError(f"`census` must be 2021 or 2011 (or None: 2021), got {census!r}", "census")
+        raise InvalidInputError(f"`census` must be 2021 or 2011 (or 'auto': the Census the Home Office used for the searches' "
+                                f"latest month; None: 2021), got {census!r}", "census")
     return int(census)
+
+
+def _census_auto(periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> int:
+    """``census="auto"``: the Census the Home Office used for the latest month of the searches
+    (2011 up to March 2022, 2021 from April 2022); earlier searches of a span that crosses April
+    2022 are then named by the like-for-like warning.
+
+    >>> _census_auto((np.array([2019 * 12 + 11.0]), np.array([2020 * 12 + 1.0]), np.array([1.0])))
+    2011
+    >>> _census_auto((np.array([2022 * 12 + 0.0]), np.array([2023 * 12 + 11.0]), np.array([1.0])))
+    2021
+    """
+    last = periods[1][np.isfinite(periods[1]) & (periods[2] > 0)] if periods is not None else np.array([])
+    if not len(last):
+        raise InvalidInputError("census='auto' chooses the Census by the searches' months, but none are known: records "
+                                "need a 'date' or 'month' column, aggregate tables a period column among `by` (financial "
+                                "year, year or month); or pass census=2011 or 2021", "census")
+    return 2011 if float(np.max(last)) < _CUT else 2021
 
 
 def _location_level(searches: pd.DataFrame, keys: list[str]) -> str | None:
@@ -793,7 +853,7 @@ def disproportionality(
     zero: Literal["exact", "haldane"] = "exact",
     min_count: float = 10,
     min_population: float = 1000,
-    census: Literal[2011, 2021] | None = None,
+    census: Literal[2011, 2021, "auto"] | None = None,
 ) -> pd.DataFrame:
     """Search rates per 1,000 by group and the ratio of each group's rate to the reference group's.
 
@@ -859,6 +919,11 @@ def disproportionality(
     says it: ``"Census 2021 usual residents; the Home Office used Census 2011 for the searches of
     2019-12 to 2020-02"``). ``census=`` with a population table of your own says which
     Census it is (a table from :func:`census_population` carries it in ``.attrs["census"]``).
+    ``census="auto"`` takes the bundled Census the Home Office used for the searches' latest month
+    (2011 up to March 2022, 2021 from April 2022: Census 2011 for police.uk Dec 2019 - Feb 2020,
+    2021 for 2023), as the report and the command line do; searches of a span that crosses April 2022
+    are then named by the warning above. It needs the searches' months (an error says so), and
+    with a population table given, that table is used as it is.
 
     **CSPs and local authorities from locations**: with record-level searches and ``by="csp"``
     (or ``"la"``, alone or with other columns such as ``"month"``) when the records have no such
@@ -879,6 +944,12 @@ def disproportionality(
     3.3 km) in an area much larger than it are not that area's searches: the area is named in a
     warning and ``.attrs["small_footprint"]`` (as forces are with ``by="force"``). Missing
     ``latitude``/``longitude`` columns raise :class:`~saferstats.InvalidInputError` naming them.
+
+    **One age band or sex** (record level, Census populations of all ages and both sexes): searches
+    filtered to children ("under 10", "10-17"), to one age band or one sex, or split by
+    ``by="age_range"`` / ``"gender"``, are set against residents of all ages: a
+    :class:`~saferstats.SaferstatsWarning` says so (the rates are not per 1,000 children, and the
+    ratios mix the groups' age structures); a ``population`` table with that column avoids it.
 
     **Ethnicity not stated** (record level): ``.attrs["not_stated_by"]`` holds ``{force: (not
     stated, searches with a person)}`` (``"all searches"`` without a ``force`` column): rates count
@@ -943,7 +1014,7 @@ def disproportionality(
     mapping = _check_mapping(mapping)
     source = _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
-    wanted = _census_arg(census)
+    census_arg = _census_arg(census)
     mult, conf = _number(multiplier, "multiplier"), float(confidence)
     min_count, min_population = _number(min_count, "min_count"), _number(min_population, "min_population")
     excluded: dict[str, int] = {}
@@ -1009,6 +1080,12 @@ def disproportionality(
             own = searches[keys + [group, population_col]]
             population = own.assign(**{group: own[group].astype(str).str.strip()}).drop_duplicates()
             pop_source = "searches"
+    # census="auto": the bundled Census the Home Office used for the searches' latest month (a
+    # population table given is taken as it is, with its own .attrs['census'] if it says)
+    if census_arg == "auto":
+        wanted = _census_auto(periods) if population is None else None
+    else:
+        wanted = census_arg if isinstance(census_arg, int) else None
     # population table: Census 2021 unless told otherwise; which one is said in the output
     vintage: int | None
     if population is None:
@@ -1038,6 +1115,8 @@ def disproportionality(
         raise InvalidInputError("`population` must be a DataFrame or a {group: population} mapping", "population")
     require_columns(pop, {"group": group, "population_col": population_col}, "population")
     join = [k for k in keys if k in pop.columns]
+    if count is None:
+        _warn_subpopulation(searches, use, keys, list(pop.columns))
     if "force" in join:  # police.uk slugs, Home Office names, ONS codes: one force, however written
         pop = _align_force(pop, [str(v) for v in counts["force"].astype(object).unique()])
     pop = pop[join + [group, population_col]].reset_index(drop=True)
@@ -1201,7 +1280,37 @@ def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, in
 #: police.uk outcomes that are no further action. A drugs possession warning (police.uk's older
 #: "Offender given drugs possession warning", now "Khat or Cannabis warning") is an outcome, as in
 #: the Home Office's statistics, and so is not in this set.
-_NFA = {"a no further action disposal", "nothing found - no further action", "no further action"}
+_NFA = {"a no further action disposal", "nothing found - no further action", "no further action",
+        "suspected psychoactive substances seized - no further action"}
+
+#: police.uk outcomes that are an arrest: "Arrest" now, "Suspect arrested" in older files.
+_ARREST = {"arrest", "suspect arrested"}
+
+#: police.uk outcomes that say the outcome is not known: left out of the rates like a blank outcome
+#: ("Article found - Detailed outcome unavailable" is a positive outcome, but not known to be an arrest
+#: or not).
+_OUTCOME_UNKNOWN = {"details not available"}
+_ARREST_UNKNOWN = _OUTCOME_UNKNOWN | {"article found - detailed outcome unavailable"}
+
+#: Every police.uk outcome label (lower case), current and older: other labels are named in a warning.
+_OUTCOMES_KNOWN = _NFA | _ARREST | _ARREST_UNKNOWN | {
+    "community resolution", "khat or cannabis warning", "caution (simple or conditional)",
+    "penalty notice for disorder", "summons / charged by post", "local resolution", "offender cautioned",
+    "offender given drugs possession warning", "offender given penalty notice", "suspect summonsed to court",
+    "offender given community resolution"}
+
+
+def _outcome_labels_unknown(o: pd.Series, outcome: str) -> None:
+    """Warn naming outcome labels that are not police.uk's (current or older): outcome_test cannot
+    tell whether they are an arrest or no further action, and counts them as not an arrest (arrest)
+    or as an outcome (positive)."""
+    seen = pd.Series(o.to_numpy()).value_counts()
+    odd = seen[[v != "" and v not in _OUTCOMES_KNOWN for v in seen.index]]
+    if len(odd):
+        as_what = "not an arrest" if outcome == "arrest" else "an outcome other than no further action"
+        warn_user(f"outcome_test(outcome={outcome!r}): {int(odd.sum()):,} searches have an outcome that is not a police.uk "
+                  f"outcome ({', '.join(f'{v!r}: {n:,}' for v, n in odd.head(8).items())}{' and more' if len(odd) > 8 else ''}); "
+                  f"they are counted as {as_what}: check them, or pass records with police.uk's outcome labels")
 
 
 def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict[str, tuple[int, int]]:
@@ -1351,6 +1460,7 @@ def outcome_test(
     mapping: Mapping[str, str] | None = None,
     unknown: Literal["error", "other"] = "error",
     include_vehicle: bool = False,
+    min_count: float = 10,
 ) -> pd.DataFrame:
     """Outcome ("hit") rates per group compared with the reference group.
 
@@ -1358,7 +1468,12 @@ def outcome_test(
     counted, as for ``"positive"``), ``"find"`` (``outcome_linked_to_object_of_search``
     is True; searches where it is missing are excluded and counted), or ``"positive"`` (any outcome
     other than no further action, as the Home Office counts them: a khat or cannabis / drugs
-    possession warning is an outcome; blank outcomes excluded and counted). Where the outcome is blank
+    possession warning is an outcome; blank outcomes excluded and counted). Older police.uk files'
+    labels are read as theirs ("Suspect arrested" is an arrest, "Nothing found - no further action"
+    no further action, "Offender given drugs possession warning" an outcome); "Details not
+    available" is an outcome not known (excluded and counted with the blank ones), and so is
+    "Article found - Detailed outcome unavailable" for ``"arrest"`` (a positive outcome otherwise);
+    a label that is not police.uk's is named in a warning. Where the outcome is blank
     for more than a tenth of a force's searches (police.uk Durham, Jan and Feb 2020: 209 of 296,
     recent months not yet updated) a :class:`~saferstats.SaferstatsWarning` says so and
     ``.attrs["outcome_missing_by"]`` holds ``{force: (without an outcome, searches)}``: the rate is
@@ -1393,7 +1508,10 @@ def outcome_test(
     -------
     DataFrame, one row per ``by`` × group: ``group, n, hits, rate, rate_lower, rate_upper, diff,
     diff_lower, diff_upper, rr, rr_lower, rr_upper, p_value, test``, then ``z, chi2_yates,
-    p_chi2_yates, p_fisher, odds_ratio, rr_method, confidence`` (``rr_method`` says when Haldane's
+    p_chi2_yates, p_fisher, odds_ratio, rr_method, confidence, reliable`` (``reliable`` is False
+    when the group or the reference has fewer than ``min_count`` (10) searches with a known outcome:
+    a rate of 1 in 2, as for Asian people searched in Durham, Dec 2019 - Feb 2020, is no evidence
+    either way, however its test comes out; ``rr_method`` says when Haldane's
     +0.5 was needed for a zero cell). Exclusions in ``.attrs["excluded"]``.
 
     Examples
@@ -1416,6 +1534,7 @@ def outcome_test(
     _choice(ethnicity_source, "ethnicity_source", ("self", "officer", "self_then_officer"))
     _choice(unknown, "unknown", ("error", "other"))
     conf = float(confidence)
+    min_count = _number(min_count, "min_count")
     area_level = _location_level(searches, keys)
     located: dict[str, Any] = {}
     if area_level is not None:  # by="csp" / "la" without such a column: placed by location, as disproportionality
@@ -1435,8 +1554,12 @@ def outcome_test(
     if outcome == "arrest":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
-        usable = o != ""  # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161)
-        hit = usable & (o == "arrest")
+        # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161); older
+        # files' "Suspect arrested" is an arrest, their "Details not available" / "Article found - Detailed
+        # outcome unavailable" not known to be one or not (counted as arrests: none, session 14)
+        usable = (o != "") & ~o.isin(_ARREST_UNKNOWN)
+        hit = usable & o.isin(_ARREST)
+        _outcome_labels_unknown(o, outcome)
         excluded["outcome_missing"] = int((~usable).sum())
         outcome_missing = _check_outcome_coverage(records, usable, outcome)
     elif outcome == "find":
@@ -1478,8 +1601,9 @@ def outcome_test(
     elif outcome == "positive":
         require_columns(records, {"outcome": "outcome"}, "searches")
         o = per_distinct(records["outcome"], lambda o: o.strip().lower())
-        usable = o != ""
+        usable = (o != "") & ~o.isin(_OUTCOME_UNKNOWN)  # "Details not available": not known (counted as positive before)
         hit = usable & ~o.isin(_NFA)
+        _outcome_labels_unknown(o, outcome)
         excluded["outcome_missing"] = int((~usable).sum())
         outcome_missing = _check_outcome_coverage(records, usable, outcome)
     else:
@@ -1524,6 +1648,10 @@ def outcome_test(
         out[k] = res[k]
     out["rr_method"] = _methods(res["rr_method"])
     out["confidence"] = conf
+    # a rate of 1 in 2 (police.uk Durham, Asian, arrests Dec 2019 - Feb 2020) is no evidence either way:
+    # flagged as disproportionality's rows are (Home Office / ONS suppress rates on small bases)
+    n_ref = agg["n"].to_numpy(dtype=float)[ref_idx] if len(agg) else np.array([], dtype=float)
+    out["reliable"] = (out["n"].to_numpy() >= min_count) & (n_ref >= min_count)
     out = out.reset_index(drop=True)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)

@@ -423,7 +423,11 @@ def read_stop_search(
     missing (``NaN``), as in :func:`~saferstats.read_street_crime`, never a category ``""``: so
     ``isna()``, ``dropna()`` and ``value_counts()`` see it as missing. (Blank cells are not
     problems and are not listed in ``df.attrs["dropped"]``; in ethnicity they count as "Not
-    stated" in :func:`~saferstats.disproportionality`.)
+    stated" in :func:`~saferstats.disproportionality`.) The age band "10-17" saved as a date by a
+    spreadsheet ("Oct-17" or "17-Oct", as in a police.uk API extract of Leicester, February 2020:
+    17 of 63 searches) is read as "10-17", with a :class:`~saferstats.SaferstatsWarning`, and
+    each such cell is listed in ``df.attrs["repaired"]`` (``source_file, source_line, column,
+    value, read_as``): otherwise the searches of children would be undercounted.
 
     Nothing is dropped silently (see :mod:`saferstats.io` for the guarantees): values that cannot
     be used become missing and every such cell is listed in ``df.attrs["dropped"]`` (records
@@ -655,9 +659,53 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     out = pd.DataFrame({c: data[c] for c in STOP_SEARCH_COLUMNS}, copy=False)
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(len(out), res, dropped)
+    out.attrs["repaired"] = _repair_age_bands(out)
     rows_of = dict(zip(paths, res["rows_per_file"]))
     _check_months(out, [name_of[p] for p in files if not rows_of.get(p)])
     return out
+
+
+#: The police.uk age band "10-17" as a spreadsheet turns it into a date (17 October, shown
+#: "Oct-17" or "17-Oct"): no other police.uk band ("under 10", "18-24", "25-34", "over 34") can be
+#: read as a date, so the value is unambiguous.
+_AGE_AS_DATE = re.compile(r"^\s*(?:oct(?:ober)?[\s/-]*17|17[\s/-]*oct(?:ober)?)\s*$", re.I)
+
+
+def _repair_age_bands(out: pd.DataFrame) -> Records:
+    """Read the age band "10-17" where a spreadsheet saved it as a date ("Oct-17", "17-Oct": the
+    police.uk API extract of Leicester, February 2020, has 17 of its 63 searches so), in place, and
+    say so: records ``source_file, source_line, column, value, read_as`` (the first 1,000) and a
+    :class:`~saferstats.SaferstatsWarning` with the count by file. Left as it was, "Oct-17" is a
+    band of its own and the searches of children ("10-17") are undercounted without a word.
+
+    >>> df = pd.DataFrame({"age_range": pd.Categorical(["18-24", "Oct-17", "10-17", None]),
+    ...                    "source_file": ["a.csv"] * 4, "source_line": [2, 3, 4, 5]})
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     rep = _repair_age_bands(df)
+    >>> df["age_range"].tolist(), [(r["source_line"], r["value"]) for r in rep]
+    (['18-24', '10-17', '10-17', nan], [(3, 'Oct-17')])
+    """
+    col = out["age_range"]
+    cats = list(col.cat.categories)
+    bad = [c for c in cats if isinstance(c, str) and _AGE_AS_DATE.match(c)]
+    if not bad:
+        return Records([])
+    hit = col.isin(bad).to_numpy()
+    rows = np.flatnonzero(hit)
+    records = [{"source_file": str(out["source_file"].iat[i]), "source_line": int(out["source_line"].iat[i]),
+                "column": "age_range", "value": str(col.iat[i]), "read_as": "10-17"} for i in rows[:1000]]
+    fixed = [c for c in cats if c not in bad]
+    if "10-17" not in fixed:
+        fixed.append("10-17")
+    values = np.where(hit, "10-17", col.astype(object).to_numpy())
+    out["age_range"] = pd.Categorical(values, categories=fixed)
+    by_file = out.loc[hit, "source_file"].astype(str).value_counts(sort=False)
+    warn_user(f"read_stop_search: {int(hit.sum()):,} age_range cells hold the police.uk band '10-17' saved as a "
+              f"date by a spreadsheet ({', '.join(repr(b) for b in bad)}): read as '10-17', so the searches of "
+              f"children are counted ({'; '.join(f'{f}: {n:,}' for f, n in by_file.items())}); "
+              "listed in .attrs['repaired']")
+    return Records(records)
 
 
 def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
