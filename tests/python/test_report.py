@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -397,6 +398,18 @@ def test_report_census_choice_follows_the_searches_period():
     new = pd.DataFrame({"date": pd.to_datetime(["2021-05-01", "2022-04-01"])})
     assert _census_for(old, "auto") == 2011 and _census_for(new, "auto") == 2021
     assert _census_for(old, "2021") == 2021
+    # police.uk times are UTC; the Home Office's year is the UK's: 23:30 UTC on 31 March 2022 is 00:30
+    # BST on 1 April, in 2022/23 (Census 2021), as disproportionality(census="auto") takes it (w10f)
+    edge = pd.DataFrame({"date": pd.to_datetime(["2021-05-01T10:00:00Z", "2022-03-31T23:30:00Z"])})
+    assert _census_for(edge, "auto") == 2021
+    import saferstats as ss
+    import warnings
+    recs = ss.read_stop_search(ss.datasets.stop_search_sample_path())
+    recs["date"] = np.where(np.arange(len(recs)) % 2 == 0, edge["date"].iloc[0], edge["date"].iloc[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lib = ss.disproportionality(recs, None, by="force", census="auto").attrs["census"]
+    assert _census_for(recs, "auto") == lib == 2021
 
 
 def test_missing_relative_file_says_where_it_was_looked_for(tmp_path, capsys):

@@ -881,9 +881,12 @@ def _census_for(records: pd.DataFrame, choice: str) -> int:
     and noted by :func:`saferstats.disproportionality`)."""
     if choice in ("2011", "2021"):
         return int(choice)
-    dates = pd.to_datetime(records["date"], errors="coerce", utc=True) if "date" in records else pd.Series([], dtype=object)
+    # the UK's month, as police.uk and the Home Office count it: 00:30 BST on 1 April 2022 (23:30 UTC on
+    # 31 March) is in April, the year 2022/23
+    dates = (pd.to_datetime(records["date"], errors="coerce", utc=True).dt.tz_convert("Europe/London")
+             if "date" in records else pd.Series([], dtype=object))
     last = dates.max() if len(dates) else pd.NaT
-    return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="UTC") else 2021
+    return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="Europe/London") else 2021
 
 
 def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, last: str) -> str:
