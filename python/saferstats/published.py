@@ -941,6 +941,7 @@ def _flytipping_recording(ft: pd.DataFrame) -> tuple[list[str], list[dict[str, A
                 notes[k] = f"{notes[k]}; {text}" if notes[k] else text
                 steps.append({"la_code": code, "la_name": ft["la_name"].iat[k], "period": ft["period"].iat[k],
                               "previous": prev[1], "incidents": n})
-        prev = (code, n)
+        if prev is None or prev[0] != code or np.isfinite(n):  # a year with no figure is skipped: the step is
+            prev = (code, n)  # on the previous year *published* (Redbridge: 2016/17 and 2018/19 have none)
     return notes, basis, steps
 
