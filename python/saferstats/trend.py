@@ -303,6 +303,7 @@ def shares(
             rows[0],
         )
     _warn_total_categories(data, x, keys, category)
+    _warn_unknown_categories(data, x, keys, category)
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
@@ -360,6 +361,44 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
                   f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
                   "the other categories), so every share is understated (each count is also in the total); leave "
                   f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
+
+
+#: A category whose name says its values are not known (Defra's "Other (unidentified)" land type,
+#: an ethnicity "Not stated"), read on the words of its name.
+_UNKNOWN = re.compile(r"\b(unknown|unidentified|not known|not recorded|not stated|unspecified|not specified)\b")
+#: An unknown category at or above this share of its group's total is named by :func:`shares`.
+_UNKNOWN_SHARE = 0.05
+
+
+def _warn_unknown_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
+    """Warn when a category of :func:`shares` says its cases' category is not known and holds 5% or
+    more of a group's total: every other share is then of a total that includes the unknowns, and
+    reads as smaller than its share of the cases whose category is known (Defra fly-tipping 2021/22:
+    Camden put 31,462 of 32,517 incidents on "Other (unidentified)" land, so highways read 1.4%)."""
+    names = [str(plain(v)) for v in data[category].tolist()]
+    unknown = np.array([bool(_UNKNOWN.search(re.sub(r"[\s_/()-]+", " ", n).lower())) for n in names], dtype=bool)
+    if not unknown.any():
+        return
+    frame = pd.DataFrame({"x": np.where(np.isfinite(x), x, 0.0), "u": unknown})
+    for i, k in enumerate(keys):
+        frame[f"k{i}"] = data[k].to_numpy()
+    gcols = [f"k{i}" for i in range(len(keys))]
+    tot = frame.groupby(gcols, sort=False)["x"].transform("sum").to_numpy() if keys else np.full(len(x), frame.x.sum())
+    share = np.divide(frame["x"].to_numpy(), tot, out=np.zeros(len(x)), where=tot > 0)
+    big = np.flatnonzero(unknown & (share >= _UNKNOWN_SHARE))
+    if not big.size:
+        return
+    worst = big[np.argsort(-share[big], kind="stable")]
+    where = "; ".join((f"{', '.join(str(plain(data[k].iloc[i])) for k in keys)}: " if keys else "")
+                      + f"{names[i]!r} {100 * share[i]:.1f}%" for i in worst[:5])
+    more = f" (and {len(big) - 5} more)" if len(big) > 5 else ""
+    cats = list(dict.fromkeys(names[i] for i in big))
+    warn_user(f"shares: categor{'y' if len(cats) == 1 else 'ies'} {', '.join(repr(c) for c in cats[:4])} of column "
+              f"{category!r} {'says its' if len(cats) == 1 else 'say their'} cases' category is not known, and "
+              f"{'is' if len(cats) == 1 else 'are'} 5% or more of the total in {len(big)} group(s) ({where}{more}): "
+              "every other share is of a total that includes them, and understates that category's share of the cases "
+              "whose category is known. Say so beside the shares, or leave them out for shares of the known, e.g. "
+              f"data[~data[{category!r}].isin({cats[:4]!r})]")
 
 
 def _sorted_groups(
