@@ -136,3 +136,27 @@ def test_no_recording_columns_no_change():
     df = pd.DataFrame({"period": ["2019/20", "2020/21", "2021/22"], "count": [10, 100, 1000]})
     tr, msgs = _caught(saferstats.poisson_trend, df, population=None)
     assert tr.attrs["recording_changes"] == [] and not any("recorded" in m for m in msgs)
+
+
+def test_published_totals_kept_and_not_the_sum_of_authorities(ft, shared_data):
+    """Defra's *Total rows are in attrs['totals'] as published (the workbook read with openpyxl);
+    before 2019/20 England's total is on another basis than its authority rows."""
+    from conftest import defra_la_incidents
+
+    raw = defra_la_incidents(shared_data)
+    agg = raw[raw["ONS Code"].astype(str).str.startswith("*")]
+    tot = pd.DataFrame(ft.attrs["totals"])
+    assert len(tot) == len(agg) == ft.attrs["summary"]["aggregate_rows"] == 101
+    assert tot["incidents"].tolist() == pytest.approx(pd.to_numeric(agg["Total Incidents"]).tolist(), rel=0, abs=0)
+    eng = tot[tot.area == "England"]
+    assert eng.groupby("period").size().to_dict()["2018/19"] == 2
+    both = eng[eng.period == "2018/19"].set_index("basis")["incidents"].to_dict()
+    assert both == {"original": 1072468.0, "comparable with 2019/20": 957157.0}
+    assert set(tot.area) == {"England", "East Midlands", "East of England", "London", "North East", "North West",
+                             "South East", "South West", "West Midlands", "Yorkshire and The Humber"}
+    # 2017/18: every authority published, and their sum is not England's total (another basis)
+    la = raw[~raw["ONS Code"].astype(str).str.startswith("*") & (raw["Year"] == "2017-18")]
+    counts = pd.to_numeric(la["Total Incidents"], errors="coerce")
+    assert counts.notna().all() and len(la) == 326
+    assert counts.sum() == ft[ft.period == "2017/18"]["incidents"].sum() == 894789
+    assert eng.set_index("period").loc["2017/18", "incidents"] == 997612
