@@ -861,7 +861,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     records = []
     dropped: list[dict[str, Any]] = []
     aggregates = 0
-    totals: list[dict[str, Any]] = []
+    totals: list[dict[str, Any] | None] = []
     for i, row in body:
         rec: dict[str, Any] = {}
         problems: list[dict[str, Any]] = []

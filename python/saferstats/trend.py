@@ -692,8 +692,8 @@ def _recording_changes(data: pd.DataFrame, groups: list[tuple[Any, np.ndarray]],
         known = [" ".join(b.split()) if isinstance(b, str) and b.strip() else None for b in (basis_raw[i] for i in pos)]
         first = next((b for b in known if b is not None), None)
         resolved: list[str | None] = []
-        for b in known:
-            resolved.append(b if b is not None else (resolved[-1] if resolved else first))
+        for kb in known:
+            resolved.append(kb if kb is not None else (resolved[-1] if resolved else first))
         for j in range(1, len(pos)):
             a, b = int(pos[j - 1]), int(pos[j])
             why = []
