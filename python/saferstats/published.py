@@ -812,6 +812,11 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     2015/16, Hackney in 2021/22), so a national sum falls and rises with them: sum a national
     series over the authorities published in every year of it.
 
+    A file without Defra's ``Reporting basis`` column that has years from 2019/20 (an export of the
+    sheet's first columns, such as ``interim.csv``) gets a :class:`~saferstats.SaferstatsWarning`:
+    the councils not counting all incidents cannot be named from it
+    (``df.attrs["summary"]["reporting_basis_published"]`` is False).
+
     Each council counts what it records, so some counts are not like for like. ``recording_note``
     (``""`` when there is nothing to say) names a year not counted on the "All incidents" basis
     (Defra's ``Reporting basis``, published from 2019/20: e.g. "Customer/public reported only") and
@@ -910,6 +915,15 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "regions_renamed": renamed, "file": src.name,
                             "not_all_incidents": basis, "recording_steps": steps}
+    late = sorted({p for p in out["period"] if p >= "2019/20"})
+    out.attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
+    if late and "reporting_basis" not in out.columns:
+        # an export without Defra's "Reporting basis" column (interim.csv): the councils counting only
+        # public reports (99 authority-years to 2021/22) cannot be told, so nothing would be said
+        warn_user(f"read_flytipping: {src.name} has no 'Reporting basis' column, which Defra publishes from 2019/20 "
+                  f"({late[0]} to {late[-1]} here): the councils that counted only customer/public reports, or changed "
+                  "what they count, cannot be named (not_all_incidents is False for every row), and their figures are "
+                  "not like for like with the others; read Defra's workbook (sheet LA_incidents) instead")
     if basis or steps:
         warn_user(f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
                   f"and {len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "

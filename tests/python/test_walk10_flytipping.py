@@ -160,3 +160,23 @@ def test_published_totals_kept_and_not_the_sum_of_authorities(ft, shared_data):
     assert counts.notna().all() and len(la) == 326
     assert counts.sum() == ft[ft.period == "2017/18"]["incidents"].sum() == 894789
     assert eng.set_index("period").loc["2017/18", "incidents"] == 997612
+
+
+def test_an_export_without_the_reporting_basis_says_so(shared_data):
+    """interim.csv (the sheet as exported by the repository author) has no 'Reporting basis' column:
+    the 99 authority-years the workbook names as not counting all incidents cannot be told."""
+    folder = shared_data / "fly_tipping/defra_la_2012-13_to_2021-22"
+    header = (folder / "interim.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "Reporting basis" not in header  # the premise, read with plain Python
+    ft, msgs = _caught(saferstats.read_flytipping, folder / "interim.csv")
+    assert ft.attrs["summary"]["reporting_basis_published"] is False
+    assert not ft["not_all_incidents"].any()
+    assert any("interim.csv has no 'Reporting basis' column" in m and "2019/20 to 2021/22" in m for m in msgs)
+    full, msgs = _caught(saferstats.read_flytipping, folder / "Flytipping.xlsx")
+    assert full.attrs["summary"]["reporting_basis_published"] is True
+    from conftest import defra_la_incidents
+
+    raw = defra_la_incidents(shared_data)
+    basis = raw.loc[~raw["ONS Code"].astype(str).str.startswith("*"), "Reporting basis"].astype(str).str.strip()
+    assert int(full["not_all_incidents"].sum()) == int((~basis.isin([":", "All incidents", "None"])).sum()) == 99
+    assert not any("has no 'Reporting basis' column" in m for m in msgs)
