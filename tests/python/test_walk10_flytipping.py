@@ -180,3 +180,15 @@ def test_an_export_without_the_reporting_basis_says_so(shared_data):
     basis = raw.loc[~raw["ONS Code"].astype(str).str.startswith("*"), "Reporting basis"].astype(str).str.strip()
     assert int(full["not_all_incidents"].sum()) == int((~basis.isin([":", "All incidents", "None"])).sum()) == 99
     assert not any("has no 'Reporting basis' column" in m for m in msgs)
+
+
+def test_poisson_trend_over_all_authorities_names_the_reference_groups(ft):
+    """Every authority with 3 or more published years: the trends that cross a recording change are
+    the 41 authorities of the reference's pairs (Defra's workbook read with openpyxl)."""
+    data = ft[ft["incidents"].notna()]
+    data = data[data.groupby("la_code")["period"].transform("size") >= 3]
+    tr, msgs = _caught(saferstats.poisson_trend, data, count="incidents", population=None, by="la_code",
+                       dispersion="quasi", use_t=True)
+    got = {r["la_code"] for r in tr.attrs["recording_changes"]}
+    assert got == {p[0] for p in REF["recording_pairs"]} and len(got) == 41
+    assert any("poisson_trend: 41 group(s)' trends run across a change" in m for m in msgs)
