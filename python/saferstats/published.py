@@ -796,9 +796,26 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     incidents), then every other published column in snake_case
     (incidents by land type, waste type and size, clearance costs). Regional and England total
     rows (``*Total``) and the unallocated ``E00000000`` rows are aggregates, not authorities:
-    they are left out and counted in ``df.attrs["summary"]["aggregate_rows"]``. ``:`` and other
-    no-figure markers are missing (never zero); every such cell, and anything unparsable, is
-    listed in ``df.attrs["dropped"]``.
+    they are left out and counted in ``df.attrs["summary"]["aggregate_rows"]``, and kept as
+    published in ``df.attrs["totals"]`` (``period, area, basis, incidents, label, source_line``;
+    ``area`` is ``"England"`` or the ONS region name). ``:`` and other no-figure markers are
+    missing (never zero); every such cell, and anything unparsable, is listed in
+    ``df.attrs["dropped"]``.
+
+    The England figure to compare an authority with is the sum of the authorities' rows over
+    their own residents, on the authorities with a figure that year — not Defra's England row,
+    and not a sum over every year's rows for a national trend. Defra's England totals before
+    2019/20 are on another basis from its authority rows: 2017/18, with all 326 authorities
+    published, England is 997,612 and its authorities add up to 894,789; 2018/19 has two England
+    rows, ``basis`` ``"original"`` (1,072,468) and ``"comparable with 2019/20"`` (957,157, which its
+    authorities' rows match). And the authorities with no figure change from year to year (ten in
+    2015/16, Hackney in 2021/22), so a national sum falls and rises with them: sum a national
+    series over the authorities published in every year of it.
+
+    A file without Defra's ``Reporting basis`` column that has years from 2019/20 (an export of the
+    sheet's first columns, such as ``interim.csv``) gets a :class:`~saferstats.SaferstatsWarning`:
+    the councils not counting all incidents cannot be named from it
+    (``df.attrs["summary"]["reporting_basis_published"]`` is False).
 
     Each council counts what it records, so some counts are not like for like. ``recording_note``
     (``""`` when there is nothing to say) names a year not counted on the "All incidents" basis
@@ -849,6 +866,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     records = []
     dropped: list[dict[str, Any]] = []
     aggregates = 0
+    totals: list[dict[str, Any] | None] = []
     for i, row in body:
         rec: dict[str, Any] = {}
         problems: list[dict[str, Any]] = []
@@ -868,6 +886,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
         code = rec.get("la_code", "")
         if code.startswith("*") or code in ("", "E00000000") or rec.get("la_name", "").startswith("*"):
             aggregates += 1
+            totals.append(_flytipping_total(rec, i))
             continue
         label = _period_label(rec.get("period", ""))
         if label is None:
@@ -890,11 +909,21 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     out["not_all_incidents"] = [n.startswith("reporting basis:") for n in notes]
     out["recording_step"] = ["change in recording" in n for n in notes]
     out.attrs["dropped"] = Records(dropped)
+    out.attrs["totals"] = Records(t for t in totals if t is not None)
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "regions_renamed": renamed, "file": src.name,
                             "not_all_incidents": basis, "recording_steps": steps}
+    late = sorted({p for p in out["period"] if p >= "2019/20"})
+    out.attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
+    if late and "reporting_basis" not in out.columns:
+        # an export without Defra's "Reporting basis" column (interim.csv): the councils counting only
+        # public reports (99 authority-years to 2021/22) cannot be told, so nothing would be said
+        warn_user(f"read_flytipping: {src.name} has no 'Reporting basis' column, which Defra publishes from 2019/20 "
+                  f"({late[0]} to {late[-1]} here): the councils that counted only customer/public reports, or changed "
+                  "what they count, cannot be named (not_all_incidents is False for every row), and their figures are "
+                  "not like for like with the others; read Defra's workbook (sheet LA_incidents) instead")
     if basis or steps:
         warn_user(f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
                   f"and {len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
@@ -905,6 +934,24 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
                   "(named in the recording_note column and attrs['summary']); compare them with care")
     return out
+
+
+def _flytipping_total(rec: dict[str, Any], line: int) -> dict[str, Any] | None:
+    """One of Defra's aggregate rows as published, for ``attrs["totals"]``: ``period``, ``area``
+    (``"England"``, the ONS region name, or ``"unallocated"``), ``basis`` (Defra's note in brackets:
+    2018/19 has an England total ``"original"`` and one ``"comparable with 2019/20"``; else ``""``),
+    ``incidents``, ``label`` (the Region cell as published) and ``source_line``; None for a row
+    whose year is not a financial year."""
+    label = _period_label(rec.get("period", ""))
+    if label is None:
+        return None
+    text = str(rec.get("region") or "")
+    m = re.match(r"^\*?\s*(?:Total\s+)?(?P<area>[^()]*?)\s*(?:\((?P<basis>[^)]*)\))?\s*$", text)
+    area = m.group("area").strip() if m else text
+    if rec.get("la_code") == "E00000000":
+        area = "unallocated"
+    return {"period": label, "area": _DEFRA_REGIONS.get(area, area), "basis": (m.group("basis") or "").strip() if m else "",
+            "incidents": rec.get("incidents", np.nan), "label": text, "source_line": line}
 
 
 #: A year-on-year change at least this many fold (up or down), with 100 or more incidents in one of
@@ -941,6 +988,7 @@ def _flytipping_recording(ft: pd.DataFrame) -> tuple[list[str], list[dict[str, A
                 notes[k] = f"{notes[k]}; {text}" if notes[k] else text
                 steps.append({"la_code": code, "la_name": ft["la_name"].iat[k], "period": ft["period"].iat[k],
                               "previous": prev[1], "incidents": n})
-        prev = (code, n)
+        if prev is None or prev[0] != code or np.isfinite(n):  # a year with no figure is skipped: the step is
+            prev = (code, n)  # on the previous year *published* (Redbridge: 2016/17 and 2018/19 have none)
     return notes, basis, steps
 

@@ -303,6 +303,7 @@ def shares(
             rows[0],
         )
     _warn_total_categories(data, x, keys, category)
+    _warn_unknown_categories(data, x, keys, category)
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
@@ -360,6 +361,44 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
                   f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
                   "the other categories), so every share is understated (each count is also in the total); leave "
                   f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
+
+
+#: A category whose name says its values are not known (Defra's "Other (unidentified)" land type,
+#: an ethnicity "Not stated"), read on the words of its name.
+_UNKNOWN = re.compile(r"\b(unknown|unidentified|not known|not recorded|not stated|unspecified|not specified)\b")
+#: An unknown category at or above this share of its group's total is named by :func:`shares`.
+_UNKNOWN_SHARE = 0.05
+
+
+def _warn_unknown_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
+    """Warn when a category of :func:`shares` says its cases' category is not known and holds 5% or
+    more of a group's total: every other share is then of a total that includes the unknowns, and
+    reads as smaller than its share of the cases whose category is known (Defra fly-tipping 2021/22:
+    Camden put 31,462 of 32,517 incidents on "Other (unidentified)" land, so highways read 1.4%)."""
+    names = [str(plain(v)) for v in data[category].tolist()]
+    unknown = np.array([bool(_UNKNOWN.search(re.sub(r"[\s_/()-]+", " ", n).lower())) for n in names], dtype=bool)
+    if not unknown.any():
+        return
+    frame = pd.DataFrame({"x": np.where(np.isfinite(x), x, 0.0), "u": unknown})
+    for i, k in enumerate(keys):
+        frame[f"k{i}"] = data[k].to_numpy()
+    gcols = [f"k{i}" for i in range(len(keys))]
+    tot = frame.groupby(gcols, sort=False)["x"].transform("sum").to_numpy() if keys else np.full(len(x), frame.x.sum())
+    share = np.divide(frame["x"].to_numpy(), tot, out=np.zeros(len(x)), where=tot > 0)
+    big = np.flatnonzero(unknown & (share >= _UNKNOWN_SHARE))
+    if not big.size:
+        return
+    worst = big[np.argsort(-share[big], kind="stable")]
+    where = "; ".join((f"{', '.join(str(plain(data[k].iloc[i])) for k in keys)}: " if keys else "")
+                      + f"{names[i]!r} {100 * share[i]:.1f}%" for i in worst[:5])
+    more = f" (and {len(big) - 5} more)" if len(big) > 5 else ""
+    cats = list(dict.fromkeys(names[i] for i in big))
+    warn_user(f"shares: categor{'y' if len(cats) == 1 else 'ies'} {', '.join(repr(c) for c in cats[:4])} of column "
+              f"{category!r} {'says its' if len(cats) == 1 else 'say their'} cases' category is not known, and "
+              f"{'is' if len(cats) == 1 else 'are'} 5% or more of the total in {len(big)} group(s) ({where}{more}): "
+              "every other share is of a total that includes them, and understates that category's share of the cases "
+              "whose category is known. Say so beside the shares, or leave them out for shares of the known, e.g. "
+              f"data[~data[{category!r}].isin({cats[:4]!r})]")
 
 
 def _sorted_groups(
@@ -508,6 +547,7 @@ def poisson_trend(
     t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     order, groups = _sorted_groups(data, keys, t)
+    recording = _recording_changes(data, groups, keys, period)
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
@@ -554,7 +594,9 @@ def poisson_trend(
                      out["n_periods"].to_numpy(dtype=int) - 2)
     if not n_excluded:  # rows left out by missing="drop" were named above
         _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
+    _warn_recording_changes("poisson_trend", recording, keys)
     out.attrs["excluded"] = n_excluded
+    out.attrs["recording_changes"] = recording
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = _T_INTERVALS if use_t else _Z_INTERVALS
     return out
@@ -623,6 +665,72 @@ def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.
         warn_user(f"poisson_trend: {len(gapped)} group(s) have periods missing inside their series — "
                   + "; ".join(gapped[:10]) + (f" (and {len(gapped) - 10} more)" if len(gapped) > 10 else "")
                   + "; the APC is per year over the periods present (n_periods), with the gap as a gap in time")
+
+
+#: Columns of :func:`saferstats.read_flytipping` that say how a count was recorded.
+_RECORDING_COLUMNS = ("recording_step", "reporting_basis")
+
+
+def _recording_changes(data: pd.DataFrame, groups: list[tuple[Any, np.ndarray]], keys: list[str],
+                       period: str) -> list[dict[str, Any]]:
+    """The pairs of successive rows of each group between which the count changed how it is
+    recorded, for a table that says so (the ``recording_step`` and ``reporting_basis`` columns of
+    :func:`saferstats.read_flytipping`): a row flagged ``recording_step`` (a 4-fold change on the
+    previous year published) that is not its group's first, or a change of Defra's reporting basis
+    (published from 2019/20; a year with none published is taken to be on the basis of the nearest
+    earlier published year, or the first one — docs/methods/trends.md, "Counts that change how they
+    are recorded"). One dict per pair: the ``by`` values, ``period_from``, ``period_to``, ``reason``."""
+    if not any(c in data.columns for c in _RECORDING_COLUMNS):
+        return []
+    labels = data[period].to_numpy()
+    step = (data["recording_step"].fillna(False).astype(bool).to_numpy() if "recording_step" in data.columns
+            else np.zeros(len(data), dtype=bool))
+    basis_raw = data["reporting_basis"].tolist() if "reporting_basis" in data.columns else [None] * len(data)
+    names = data["la_name"].tolist() if "la_name" in data.columns and "la_name" not in keys else None
+    found: list[dict[str, Any]] = []
+    for g, pos in groups:
+        known = [" ".join(b.split()) if isinstance(b, str) and b.strip() else None for b in (basis_raw[i] for i in pos)]
+        first = next((b for b in known if b is not None), None)
+        resolved: list[str | None] = []
+        for kb in known:
+            resolved.append(kb if kb is not None else (resolved[-1] if resolved else first))
+        for j in range(1, len(pos)):
+            a, b = int(pos[j - 1]), int(pos[j])
+            why = []
+            if step[b]:
+                why.append("a 4-fold or greater change on the previous year published (recording_step)")
+            ra, rb = resolved[j - 1], resolved[j]
+            if ra is not None and rb is not None and ra.lower() != rb.lower():
+                why.append(f"reporting basis {ra!r} to {rb!r}")
+            if why:
+                rec: dict[str, Any] = dict(zip(keys, g if isinstance(g, tuple) else (g,)))
+                if names is not None:
+                    rec["la_name"] = names[b]
+                rec.update(period_from=plain(labels[a]), period_to=plain(labels[b]), reason="; ".join(why))
+                found.append(rec)
+    return found
+
+
+def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str]) -> None:
+    """Name the groups (poisson_trend) or pairs (year_on_year) that cross a change in recording."""
+    if not found:
+        return
+    def who(r: dict[str, Any]) -> str:
+        key = ", ".join(str(r[k]) for k in keys) if keys else "the series"
+        return f"{key} ({r['la_name']})" if "la_name" in r else key
+
+    shown = "; ".join(f"{who(r)}: {r['period_from']} to {r['period_to']}, {r['reason']}" for r in found[:6])
+    more = f" (and {len(found) - 6} more)" if len(found) > 6 else ""
+    if fn == "poisson_trend":
+        n = len({tuple(r[k] for k in keys) for r in found})
+        what = f"{n} group(s)' trends run"
+        fix = "fit each on the years since its last change (and none with fewer than 3)"
+    else:
+        what = f"{len(found)} comparison(s) are"
+        fix = "leave those pairs out of any statement of change"
+    warn_user(f"{fn}: {what} across a change in how the count is recorded, so the change in counting would be "
+              f"read as a rise or fall: {shown}{more}. Compare like with like: {fix}, or say why not; listed in "
+              ".attrs['recording_changes'] (docs/methods/trends.md, 'Counts that change how they are recorded')")
 
 
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
@@ -916,6 +1024,7 @@ def year_on_year(
     t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
+    recording = _recording_changes(data, groups, keys, period)
     a_idx, b_idx, gkeys = [], [], []
     for g, pos in groups:
         for i in range(1, len(pos)):
@@ -986,6 +1095,8 @@ def year_on_year(
         more = f" (and {absent.size - 10} more)" if absent.size > 10 else ""
         warn_user(f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
                   f"and out of their period: {rows}{more}")
+    _warn_recording_changes("year_on_year", recording, keys)
+    out.attrs["recording_changes"] = recording
     return out
 
 
