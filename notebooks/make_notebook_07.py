@@ -142,6 +142,18 @@ CELLS = [
         "      f'p_adjusted < 0.05 in {(ch.cells.p_adjusted < 0.05).sum()}')\n"
         "ch.cells.sort_values('p_value').head(8).round(4)"
     ),
+    new_markdown_cell(
+        "If the whole area's count changed between the periods, cells that only followed it are flagged too "
+        "(`hotspot_change` warns when the area's own change is significant). `baseline='area'` tests each cell "
+        "against the area's change instead: `ratio` is then the cell's change relative to the area's (1 = changed "
+        "as the whole area did)."
+    ),
+    new_code_cell(
+        "rel = saferstats.hotspot_change(past.x, past.y, future.x, future.y, grid=retro, baseline='area')\n"
+        "print(f'area: {rel.cells.count_before.sum():,.0f} -> {rel.cells.count_after.sum():,.0f} events; '\n"
+        "      f'cells changing more or less than the area (p_adjusted < 0.05): {(rel.cells.p_adjusted < 0.05).sum()}')\n"
+        "rel.cells.sort_values('p_value').head(5).round(4)"
+    ),
 ]
 
 

@@ -282,21 +282,31 @@ def flytipping_table_path() -> Path:
 def flytipping_hertfordshire() -> pd.DataFrame:
     """Defra fly-tipping incidents reported by the ten Hertfordshire districts, 2012-13 to 2021-22:
     ``year, la_code, la, region, incidents`` (``region`` the ONS name, "East of England", in every
-    year; Defra prints "East", then "Eastern" in 2021-22: see :func:`saferstats.read_flytipping`).
+    year; Defra prints "East", then "Eastern" in 2021-22), then Defra's ``reporting_basis`` (from
+    2019-20) and the flags :func:`saferstats.read_flytipping` adds — ``not_all_incidents``,
+    ``recording_step``, ``recording_note`` — read by that function from the rows as published, so a
+    trend or a comparison knows where a council's count changed basis (Welwyn Hatfield counted
+    only public reports in 2019-20: 1,700, then all incidents: 4,836 in 2020-21).
 
     >>> df = flytipping_hertfordshire()
     >>> int(df.query("la == 'Stevenage' and year == '2012-13'")["incidents"].iloc[0])
     2403
+    >>> df.query("la == 'Welwyn Hatfield' and year == '2019-20'")[["reporting_basis", "not_all_incidents"]].values.tolist()
+    [['Customer/public reported only', True]]
     """
-    with _path("defra_flytipping_hertfordshire_2012-13_2021-22.csv").open("rb") as fh:
-        df = pd.read_csv(fh)
-    df = df.rename(columns={"Year": "year", "ONS Code": "la_code", "LA Name": "la", "Region": "region", "Total Incidents": "incidents"})
-    df["incidents"] = pd.to_numeric(df["incidents"], errors="coerce").astype("Int64")
-    df["la"] = df["la"].str.split().str.join(" ")  # 2018-19 and 2019-20 names end in spaces as published
-    from .published import _DEFRA_REGIONS
+    import warnings
 
-    df["region"] = df["region"].map(lambda r: _DEFRA_REGIONS.get(r, r))
-    return df
+    from .published import read_flytipping
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an excerpt: the readers' notes on the national file do not apply
+        df = read_flytipping(_path("defra_flytipping_hertfordshire_2012-13_2021-22.csv"))
+    df = df.rename(columns={"period": "year", "la_name": "la"})
+    df["year"] = df["year"].astype(str).str.replace("/", "-", regex=False)  # as the file writes it: "2012-13"
+    df["incidents"] = df["incidents"].astype("Int64")
+    keep = ["year", "la_code", "la", "region", "incidents", "reporting_basis", "not_all_incidents", "recording_step",
+            "recording_note"]
+    return df[keep].reset_index(drop=True)
 
 
 def hertfordshire_asb() -> pd.DataFrame:

@@ -214,7 +214,8 @@ def test_flytipping_trend_says_which_district_years_are_not_published():
     t = _tables(s)["flytipping_trend"].set_index("la")
     assert t.loc["Hertsmere", "n_periods"] == 8 and t.loc["Broxbourne", "n_periods"] == 9
     assert t.loc["St Albans", "n_periods"] == 10
-    assert "No figure is published in some years for 3 of the 10 areas with an annual % change:" in s.intro
+    assert "Welwyn Hatfield" not in t.index  # its counting changed in 2019-20: too few years since (Defra basis)
+    assert "No figure is published in some years for 3 of the 9 areas with an annual % change:" in s.intro
     assert "Hertsmere (2018-19, 2019-20)" in s.intro and "Broxbourne (2018-19)" in s.intro
     assert "St Albans (" not in s.intro
     assert "No figure is published" not in _build(rp.demo_config(), "flytipping").intro
