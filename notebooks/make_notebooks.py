@@ -436,6 +436,12 @@ HOT = [
         "trend[['la', 'apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].round(2)"
     ),
     new_markdown_cell(
+        "`poisson_trend` warns that Welwyn Hatfield's trend runs across a change in Defra's reporting basis "
+        "(2019-20: customer/public reports only, 1,700; 2020-21: all incidents, 4,836; "
+        "`trend.attrs['recording_changes']`): its annual % change is not like for like. Fit it on the years since "
+        "the change, or leave it out: with two years since, the strategic assessment gives it no trend."
+    ),
+    new_markdown_cell(
         "## DBSCAN clusters of ASB points\n\nHaversine DBSCAN, eps = 150 m, at least 15 reports: labels identical to "
         "scikit-learn's. police.uk coordinates are anonymised to snap points, so many reports share a location."
     ),
