@@ -57,4 +57,5 @@ def test_a_share_that_protects_is_still_given(shared_data, tmp_path):
     land = pd.read_csv(out / "flytipping_land.csv", dtype=str).set_index("la_name")
     assert land.loc[["Doncaster", "Rotherham"], "private_land"].tolist() == ["[c]", "[c]"]
     page = html.unescape((out / "index.html").read_text())
-    assert "1% of the incidents South Yorkshire's councils recorded were on private land" in page
+    # 325 of the 25,426 incidents with a known land type (25,620 less 194 unidentified; Defra's CSV export)
+    assert "1% of the incidents South Yorkshire's councils recorded with a known land type were on private land" in page

@@ -708,12 +708,12 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
         out.append(f"{display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
-                   f"private land in {share['year']} (England: {share['england']:.0f}% of incidents); councils record "
+                   f"private land in {share['year']} (England: {share['england']:.0f}% of incidents with a known land type); councils record "
                    "little of the fly-tipping on private land, which landowners clear, so this says nothing about how "
                    "much there is.")
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
         out.append(f"Of the fly-tipping {display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
-                   f"in {share['year']}, {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
+                   f"in {share['year']} with a known land type, {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
                                                                  f"{share['councils']} recorded none; named in the "
                                                                  "section)" if share["none"] else "") + ".")
