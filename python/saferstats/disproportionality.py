@@ -196,6 +196,36 @@ def _not_stated_by(searches: pd.DataFrame, use: np.ndarray, include_vehicle: boo
     return {str(u): (int(r.ns), int(r.n)) for u, r in per.iterrows() if r.n > 0}
 
 
+#: Share of a force's searches (with a person) with no stated ethnicity from which disproportionality
+#: warns (the report's caution uses the same fifth).
+_NOT_STATED_WARN = 0.2
+
+
+def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> None:
+    """Warn where a fifth or more of a force's searches have no stated ethnicity: its rates count
+    only the searches with one, so they understate every group's searching there, and forces whose
+    shares differ are not like for like (police.uk, Dec 2019 - Feb 2020: City of London 34%, South
+    Yorkshire 24%, Durham 3%).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _warn_not_stated({"city-of-london": (425, 1245), "durham": (12, 413)}, "self")
+    >>> print(str(w[0].message)[:105])
+    disproportionality: ethnicity is not stated for a fifth or more of the searches in city-of-london (34% of
+    """
+    high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+    if not high:
+        return
+    where = "; ".join(f"{f} ({100 * ns / n:.0f}% of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
+    fill = (" ethnicity_source='self_then_officer' counts them by the officer-defined ethnicity instead (not the "
+            "Home Office's measure: say so);" if source == "self" else "")
+    warn_user(f"disproportionality: ethnicity is not stated for a fifth or more of the searches in {where}: the rates "
+              "count only the searches with a stated ethnicity, so they understate every group's searching there and "
+              "are lower than other forces' for that reason alone (ratios between groups assume the not stated are "
+              f"spread like the rest);{fill} counts in .attrs['not_stated_by']")
+
+
 _CHILD_BANDS = {"under 10", "10-17"}
 
 
@@ -1034,6 +1064,7 @@ def disproportionality(
         require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys) if k != area_level}, "searches")
         groups, use, excluded = _record_groups(searches, group, source, mapping, unknown, include_vehicle)
         not_stated_by = _not_stated_by(searches, use, include_vehicle)
+        _warn_not_stated(not_stated_by, source)
         cols = {k: searches[k] for k in keys if k != area_level}
         if area_level is not None:
             found, placed, located = _locate(searches, area_level, use)
