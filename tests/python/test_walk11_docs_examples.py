@@ -1,0 +1,253 @@
+"""Walk-through 11: the documentation read as a new analyst reads it, every example and every figure
+quoted as a result checked against the library now and against an independent reference.
+
+- docs/index.md's code block runs as written and prints what the page shows (Byar's limits written out
+  with scipy's normal quantile);
+- docs/methods/officer_ethnicity.md: the cross-tabulation of self- and officer-defined ethnicity and
+  the Essex rates, from the police.uk files read with the csv module and the Census populations read
+  with pandas (2011: ``police-defined-demographics.csv``, Asian = Asian + Chinese as the Home Office
+  groups them; 2021: the TS021 LSOA counts summed over Essex's local authorities);
+- docs/methods/trends.md A6: the seasonal Mann-Kendall test is asked for with ``season_length``
+  (``period=`` is the deprecated name) and equals the seasonal S and variance written out with numpy;
+- docs/methods/disclosure.md E4: the seven forces' stop-and-search tables by CSP as the page
+  describes them (Basildon's Asian and Black searches published, Mixed and Other hidden, and the
+  count of secondary cells the page gives), with nothing recoverable by the independent attacker.
+
+Everything reading ../shared skips cleanly where it is absent (``shared_data``)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+import saferstats as ss
+
+DOCS = ROOT / "docs"
+SEVEN = "stop_search/policeuk_7forces_2019-12_to_2020-02"
+GROUPS = ["White", "Black", "Asian", "Mixed", "Other"]
+
+
+def _python_blocks(page: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), flags=re.S)
+
+
+# =============================================================================== docs/index.md
+def test_index_example_runs_as_written_and_prints_what_the_page_shows():
+    from scipy.stats import norm
+
+    (block,) = _python_blocks("index.md")
+    code = [ln for ln in block.splitlines() if ln.strip() and not ln.startswith("#")]
+    ns: dict = {}
+    exec("\n".join(code[:-1]), ns)
+    shown = eval(code[-1].split("  #")[0], ns)
+    printed = [ln[2:] for ln in block.splitlines() if ln.startswith("# ")]
+    assert shown.to_string().split() == " ".join(printed).split()
+    # Byar's limits of 1,600 offences in 1,184,400 people, written out
+    c, pop, z = 1600, 1_184_400, norm.ppf(0.975)
+    lo = c * (1 - 1 / (9 * c) - z / (3 * np.sqrt(c))) ** 3 / pop * 1e5
+    hi = (c + 1) * (1 - 1 / (9 * (c + 1)) + z / (3 * np.sqrt(c + 1))) ** 3 / pop * 1e5
+    assert shown.loc[0, ["rate", "lower", "upper"]].tolist() == pytest.approx([c / pop * 1e5, lo, hi], rel=1e-9)
+
+
+# ===================================================================== officer_ethnicity.md
+def _group(v: str) -> str | None:
+    v = v.strip()
+    if v == "" or v.endswith("Not stated"):
+        return None
+    return next(g for g in GROUPS if v.startswith(g))
+
+
+def _seven_person_searches(shared_data: Path) -> list[dict]:
+    rows = []
+    for f in sorted((shared_data / SEVEN).glob("*-stop-and-search.csv")):
+        force = re.match(r"\d{4}-\d{2}-(.*)-stop-and-search\.csv", f.name).group(1)
+        with open(f, newline="", encoding="utf-8-sig") as fh:
+            for r in csv.DictReader(fh):
+                if r["Type"] != "Vehicle search":
+                    rows.append({"force": force, "self": _group(r["Self-defined ethnicity"]),
+                                 "officer": _group(r["Officer-defined ethnicity"])})
+    return rows
+
+
+def _page_table(text: str) -> dict[str, tuple[int, float, float, float]]:
+    """The cross-tabulation table of officer_ethnicity.md: officer group -> (n, same %, Mixed %, Asian %)."""
+    out = {}
+    for g in ("White", "Black", "Asian", "Other"):
+        m = re.search(rf"^\| {g} \| ([\d,]+) \| \**([\d.]+)%\** \| \**([\d.]+)%\** \| (—|[\d.]+%) \|$", text, flags=re.M)
+        assert m, g
+        asian = float("nan") if m.group(4) == "—" else float(m.group(4).rstrip("%"))
+        out[g] = (int(m.group(1).replace(",", "")), float(m.group(2)), float(m.group(3)), asian)
+    return out
+
+
+def test_officer_ethnicity_cross_tabulation_is_the_files(shared_data):
+    text = (DOCS / "methods" / "officer_ethnicity.md").read_text(encoding="utf-8")
+    rows = _seven_person_searches(shared_data)
+    both = [r for r in rows if r["self"] and r["officer"]]
+    m = re.search(r"\(([\d,]+) person searches, .*?both fields stated in ([\d,]+)\)", text, flags=re.S)
+    assert (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))) == (len(rows), len(both))
+    pairs = Counter((r["officer"], r["self"]) for r in both)
+    for g, (n, same, mixed, asian) in _page_table(text).items():
+        tot = sum(v for (o, _), v in pairs.items() if o == g)
+        assert tot == n, g
+        assert round(100 * pairs[(g, g)] / tot, 1) == same, g
+        assert round(100 * pairs[(g, "Mixed")] / tot, 1) == mixed, g
+        if asian == asian:
+            assert round(100 * pairs[(g, "Asian")] / tot, 1) == asian, g
+    # the page says the table is pd.crosstab of assign_ethnicity: the library's groups are the file's
+    recs = ss.read_stop_search([str(f) for f in sorted((shared_data / SEVEN).glob("*-stop-and-search.csv"))])
+    person = recs[recs["type"] != "Vehicle search"]
+    s = ss.assign_ethnicity(person, source="self")
+    o = ss.assign_ethnicity(person, source="officer")
+    keep = (s != "Not stated") & (o != "Not stated") & s.notna() & o.notna()
+    lib = Counter(zip(o[keep], s[keep]))
+    assert lib == pairs
+
+
+def _essex_populations(shared_data: Path) -> dict[int, dict[str, int]]:
+    pdd = pd.read_csv(shared_data / "population" / "police-defined-demographics.csv").set_index("Police force")
+    r = pdd.loc["Essex"]
+    p2011 = {"White": int(r["White"]), "Black": int(r["Black (or Black British)"]),
+             "Asian": int(r["Asian (or Asian British)"]) + int(r["Chinese"]), "Mixed": int(r["Mixed"]),
+             "Other": int(r["Other"])}
+    c21 = shared_data / "population" / "census2021_ew"
+    lk = pd.read_csv(c21 / "lookup_lsoa21_ward24_ltla24.csv")
+    la = pd.read_csv(c21 / "lookup_ltla24_csp24_pfa24.csv")
+    pfa_name = next(c for c in la.columns if c.lower().startswith("pfa") and c.lower().endswith("name"))
+    la_code = next(c for c in la.columns if c.lower().startswith("ltla") and c.lower().endswith("code"))
+    essex_las = set(la.loc[la[pfa_name] == "Essex", la_code])
+    ts = pd.read_csv(c21 / "ts021_ethnic_group_lsoa21.csv")
+    ts = ts[ts.lsoa21_code.isin(lk.loc[lk.ltla24_code.isin(essex_las), "lsoa21_code"])]
+    p2021 = {g: int(ts[g.lower()].sum()) for g in GROUPS}
+    return {2011: p2011, 2021: p2021}
+
+
+def _quoted(text: str, pattern: str) -> list[float]:
+    m = re.search(pattern, " ".join(text.split()))  # the page's line breaks as spaces
+    assert m, pattern
+    return [float(v) for v in m.groups()]
+
+
+def test_officer_ethnicity_essex_rates_as_quoted(shared_data):
+    text = (DOCS / "methods" / "officer_ethnicity.md").read_text(encoding="utf-8")
+    o11, r11, s11, sr11 = _quoted(text, r"it is ([\d.]+) per 1,000 and ([\d.]+) times the White rate, against "
+                                        r"([\d.]+) and ([\d.]+) from self-defined")
+    o21, r21, s21, sr21 = _quoted(text, r"Census 2021: ([\d.]+) and ([\d.]+) against ([\d.]+) and ([\d.]+)\)")
+    assert "`census=2011`" in text
+    rows = [r for r in _seven_person_searches(shared_data) if r["force"] == "essex"]
+    pops = _essex_populations(shared_data)
+    files = [str(f) for f in sorted((shared_data / SEVEN).glob("*-essex-stop-and-search.csv"))]
+    recs = ss.read_stop_search(files)
+    for census, (o_rate, o_ratio, s_rate, s_ratio) in {2011: (o11, r11, s11, sr11), 2021: (o21, r21, s21, sr21)}.items():
+        pop = pops[census]
+        for source, rate, ratio in (("officer", o_rate, o_ratio), ("self", s_rate, s_ratio)):
+            n = Counter(r[source] for r in rows)
+            want_rate = 1000 * n["Other"] / pop["Other"]
+            want_ratio = want_rate / (1000 * n["White"] / pop["White"])
+            assert (round(want_rate, 2), round(want_ratio, 2)) == (rate, ratio), (census, source)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ss.SaferstatsWarning)
+                out = ss.disproportionality(recs, by="force", census=census, ethnicity_source=source)
+            other = out.set_index("group").loc["Other"]
+            assert other["rate"] == pytest.approx(want_rate, rel=1e-9)
+            assert other["ratio"] == pytest.approx(want_ratio, rel=1e-9)
+            mixed = out.set_index("group").loc["Mixed"]
+            if source == "officer":  # never recorded: no searches, no rate
+                assert mixed["searches"] == 0 and np.isnan(mixed["rate"])
+            else:
+                assert mixed["searches"] == n["Mixed"] == 119
+            # like for like only with the Census of the searches' time (Dec 2019 - Feb 2020: 2011)
+            assert out["like_for_like"].all() == (source == "self" and census == 2011)
+
+
+# ================================================================================= trends.md A6
+def test_trends_seasonal_mann_kendall_keyword_is_current_and_right():
+    text = (DOCS / "methods" / "trends.md").read_text(encoding="utf-8")
+    assert "`season_length=12` runs the seasonal test" in text and "`period=12`" not in text
+    rng = np.random.default_rng(11)
+    months = 48
+    y = 20 + 0.15 * np.arange(months) + 6 * np.sin(2 * np.pi * np.arange(months) / 12) + rng.poisson(3, months)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the current name: no FutureWarning
+        got = ss.mann_kendall(y, season_length=12)
+    # Hirsch, Slack & Smith (1982): S and Var(S) summed over the seasons (no ties here)
+    s = var = 0.0
+    for k in range(12):
+        x = y[k::12]
+        n = len(x)
+        s += sum(np.sign(x[j] - x[i]) for i in range(n) for j in range(i + 1, n))
+        var += n * (n - 1) * (2 * n + 5) / 18
+    assert got.loc[0, "s"] == s and got.loc[0, "var_s"] == pytest.approx(var)
+    with pytest.warns(FutureWarning, match="season_length"):
+        old = ss.mann_kendall(y, period=12)
+    assert old.loc[0, "s"] == s
+
+
+# ============================================================================ disclosure.md E4
+def test_disclosure_e4_seven_forces_by_csp_as_the_page_says(shared_data):
+    import sys
+
+    import saferstats.disclosure as disclosure
+    from saferstats.report.sections import _stop_search
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from disclosure_attack import Attack, is_hidden
+
+    text = (DOCS / "methods" / "disclosure.md").read_text(encoding="utf-8")
+    secondary, cells, primary = _quoted(text, r"today \(after the changes of E6\) (\d+) of the (\d+) cells of that "
+                                              r"problem are hidden as secondary, (\d+) as primary")
+    files = [str(f) for f in sorted((shared_data / SEVEN).glob("*-stop-and-search.csv"))]
+    seen = []
+    solve = disclosure._Cells.solve
+
+    def spy(self, **kw):
+        reason, unprotected = solve(self, **kw)
+        seen.append(np.asarray(reason).copy())
+        return reason, unprotected
+
+    disclosure._Cells.solve = spy
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ss.SaferstatsWarning)  # the report says them in its text
+            s = _stop_search({"confidence": 0.95, "disclosure_threshold": 5},
+                             {"files": files, "by": ["csp"], "census": "2011"})
+    finally:
+        disclosure._Cells.solve = solve
+    (reason,) = seen
+    assert (len(reason), int((reason == 2).sum()), int((reason == 1).sum())) == (cells, secondary, primary)
+    disp = next(t.frame for t in s.tables if t.name == "stop_search_disproportionality").reset_index(drop=True)
+    finds = next(t.frame for t in s.tables if t.name == "stop_search_find_rates").reset_index(drop=True)
+    # the truth from the package's own functions, and Basildon's counts from the Essex files read by csv
+    recs = ss.read_stop_search(files)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        d_true = ss.disproportionality(recs, None, by=["csp"], census=2011)
+        f_true = ss.outcome_test(recs, outcome="find", by=["csp"])
+    key = ["csp", "group"]
+    d_true = disp[key].merge(d_true, on=key, how="left")
+    f_true = finds[key].merge(f_true, on=key, how="left")
+    b = disp[disp.csp == "Basildon"].set_index("group")
+    assert [g for g in b.index if is_hidden(b.at[g, "searches"])] == ["Mixed", "Other"]
+    assert int(b.at["Asian", "searches"]) == 18 and int(b.at["Black", "searches"]) == 36
+    assert not is_hidden(b.at["Black", "ratio"])
+    truth_b = d_true[d_true.csp == "Basildon"].set_index("group")["searches"]
+    assert (int(truth_b["Mixed"]), int(truth_b["Other"])) == (12, 2)
+    a = Attack()
+    a.table("rates", disp, d_true, ["searches"])
+    a.table("finds", finds, f_true, ["n", "hits"])
+    a.totals_over_keys("rates", key, "searches")
+    at = {tuple(r): i for i, r in enumerate(disp[key].itertuples(index=False))}
+    for j, r in enumerate(finds[key].itertuples(index=False)):
+        i = at.get(tuple(r))
+        if i is not None and f_true.at[j, "n"] == d_true.at[i, "searches"]:  # n is the searches count
+            a.relation([("finds", j, "n")], [("rates", i, "searches")])
+        a.subset(("finds", j, "hits"), ("finds", j, "n"), ("finds", j, "misses"))
+    assert a.run() == []
