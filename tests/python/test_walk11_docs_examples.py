@@ -251,3 +251,35 @@ def test_disclosure_e4_seven_forces_by_csp_as_the_page_says(shared_data):
             a.relation([("finds", j, "n")], [("rates", i, "searches")])
         a.subset(("finds", j, "hits"), ("finds", j, "n"), ("finds", j, "misses"))
     assert a.run() == []
+
+
+# ============================================================================= rates.md A1
+def test_rates_a1_method_labels_and_fixture_rows_as_the_page_says():
+    from scipy.stats import chi2, norm
+
+    text = (DOCS / "methods" / "rates.md").read_text(encoding="utf-8")
+    assert "the `method` column says `exact` or `byar`" in " ".join(text.split())
+    out = ss.rate_ci([1, 5, 20, 65], [100] * 4)
+    assert out["method"].tolist() == ["exact", "exact", "byar", "byar"]
+    z = norm.ppf(0.975)
+    for x, row in zip([1, 5, 20, 65], out.itertuples()):
+        if x < 10:  # Garwood
+            lo, hi = chi2.ppf(0.025, 2 * x) / 2, chi2.ppf(0.975, 2 * x + 2) / 2
+        else:  # Byar
+            lo = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+            hi = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+        assert (row.lower, row.upper) == pytest.approx((lo * 1000, hi * 1000), rel=1e-9)
+
+
+# ========================================================================== monitoring.md E-test
+def test_monitoring_e_test_score_and_paper_values():
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    text = " ".join((DOCS / "methods" / "monitoring.md").read_text(encoding="utf-8").split())
+    score, wald = _quoted(text, r"1 event against 24 in 12 periods gives p ([\d.]+) \(score\) and ([\d.]+) \(unpooled\)")
+    got = ss.e_test(1, 24, n1=1, n2=12)
+    ref = test_poisson_2indep(1, 1, 24, 12, method="etest-score").pvalue
+    assert got == pytest.approx(ref, rel=1e-6) and round(got, 3) == score
+    assert round(test_poisson_2indep(1, 1, 24, 12, method="etest-wald").pvalue, 3) == wald
+    a, b = _quoted(text, r"`e_test\(0, 3\) = ([\d.]+)`, `e_test\(6, 2\) = ([\d.]+)`")
+    assert (round(ss.e_test(0, 3), 4), round(ss.e_test(6, 2), 4)) == (a, b)
