@@ -283,3 +283,58 @@ def test_monitoring_e_test_score_and_paper_values():
     assert round(test_poisson_2indep(1, 1, 24, 12, method="etest-wald").pvalue, 3) == wald
     a, b = _quoted(text, r"`e_test\(0, 3\) = ([\d.]+)`, `e_test\(6, 2\) = ([\d.]+)`")
     assert (round(ss.e_test(0, 3), 4), round(ss.e_test(6, 2), 4)) == (a, b)
+
+
+# ================================================================ hotspot_intelligence.md: a grid over an area
+def _moran_reference(values, cx, cy, cell: float) -> tuple[float, float]:
+    """Moran's I with row-standardised queen weights from the cell centres, and its z under
+    normality (Cliff & Ord 1981), written out with numpy."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    near = (np.abs(cx[:, None] - cx[None, :]) <= cell * 1.01) & (np.abs(cy[:, None] - cy[None, :]) <= cell * 1.01)
+    np.fill_diagonal(near, False)
+    k = near.sum(axis=1)
+    w = np.where(k[:, None] > 0, near / np.maximum(k, 1)[:, None], 0.0)
+    z = v - v.mean()
+    s0 = w.sum()
+    i = n / s0 * (z @ w @ z) / (z @ z)
+    s1 = 0.5 * ((w + w.T) ** 2).sum()
+    s2 = ((w.sum(axis=1) + w.sum(axis=0)) ** 2).sum()
+    e = -1 / (n - 1)
+    var = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - e * e
+    return i, (i - e) / np.sqrt(var)
+
+
+def test_hotspot_intelligence_stevenage_grid_over_its_area(shared_data):
+    from conftest import herts_street_points
+
+    text = " ".join((DOCS / "methods" / "hotspot_intelligence.md").read_text(encoding="utf-8").split())
+    g_box, top_box, n_box, g_area, top_area, n_area = _quoted(
+        text, r"Stevenage ASB, Oct–Dec 2021, 250 m cells, Gini ([\d.]+) and ([\d.]+)% of the events in the busiest 5% "
+              r"of cells over the (\d+) cells of the box, ([\d.]+) and ([\d.]+)% over the district's (\d+)")
+    i_box, z_box, i_area, z_area = _quoted(
+        text, r"Global Moran's I likewise: ([\d.]+) \(z ([\d.]+)\) on the box's queen lattice, ([\d.]+) \(z ([\d.]+),")
+    month, x, y = herts_street_points(shared_data, "Anti-social behaviour")
+    q = (month >= "2021-10") & (month <= "2021-12")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)  # the points outside Stevenage, counted
+        g = ss.hotspot_count(x[q], y[q], cell_size=250, study_area="Stevenage")
+    v = np.asarray(g.values, dtype=float).ravel()
+    m = g.cells["in_study_area"].to_numpy()
+    cx, cy = g.cells["x"].to_numpy(dtype=float), g.cells["y"].to_numpy(dtype=float)
+    assert (len(v), int(m.sum())) == (n_box, n_area)
+    for sel, gini, top in ((np.ones_like(m), g_box, top_box), (m, g_area, top_area)):
+        c = v[sel]
+        ref_gini = np.abs(c[:, None] - c[None, :]).sum() / (2 * len(c) ** 2 * c.mean())  # mean difference
+        k = 0.05 * len(c)
+        srt = np.sort(c)[::-1]
+        ref_top = (srt[: int(k)].sum() + (k - int(k)) * srt[int(k)]) / c.sum()  # the Lorenz curve, interpolated
+        r = ss.concentration(c)
+        assert r.gini == pytest.approx(ref_gini, rel=1e-9) and round(ref_gini, 3) == gini
+        assert r.share_of_events(0.05) == pytest.approx(ref_top, rel=1e-9) and round(100 * ref_top, 1) == top
+    ib, zb = _moran_reference(v, cx, cy, 250.0)
+    ia, za = _moran_reference(v[m], cx[m], cy[m], 250.0)
+    got_b = ss.global_moran(v, ss.Weights.lattice(g.nrows, g.ncols), permutations=0)
+    got_a = ss.global_moran(v[m], ss.Weights.lattice(g.nrows, g.ncols, mask=m.reshape(g.nrows, g.ncols)), permutations=0)
+    assert (got_b.value, got_b.z, got_a.value, got_a.z) == pytest.approx((ib, zb, ia, za), rel=1e-9)
+    assert (round(ib, 3), round(zb, 1), round(ia, 3), round(za, 2)) == (i_box, z_box, i_area, z_area)
