@@ -133,7 +133,7 @@ def _essex_populations(shared_data: Path) -> dict[int, dict[str, int]]:
 def _quoted(text: str, pattern: str) -> list[float]:
     m = re.search(pattern, " ".join(text.split()))  # the page's line breaks as spaces
     assert m, pattern
-    return [float(v) for v in m.groups()]
+    return [float(v.replace(",", "")) for v in m.groups()]
 
 
 def test_officer_ethnicity_essex_rates_as_quoted(shared_data):
@@ -338,3 +338,35 @@ def test_hotspot_intelligence_stevenage_grid_over_its_area(shared_data):
     got_a = ss.global_moran(v[m], ss.Weights.lattice(g.nrows, g.ncols, mask=m.reshape(g.nrows, g.ncols)), permutations=0)
     assert (got_b.value, got_b.z, got_a.value, got_a.z) == pytest.approx((ib, zb, ia, za), rel=1e-9)
     assert (round(ib, 3), round(zb, 1), round(ia, 3), round(za, 2)) == (i_box, z_box, i_area, z_area)
+
+
+# ======================================================================== hotspots.md C5: grids over a study area
+def test_hotspots_c5_hertfordshire_box_against_the_force(shared_data):
+    from conftest import gi_star_z_reference
+
+    text = " ".join((DOCS / "methods" / "hotspots.md").read_text(encoding="utf-8").split())
+    inside, cells, kept, mean_in, kept2, mean_box, hot_box, hot_in = _quoted(
+        text, r"for Hertfordshire's 1 km grid, ([\d,]+) of the ([\d,]+) cells have their centre in the force \(([\d,]+) "
+              r"with the 7 more that hold an incident\)\. Those outside are zeros by construction; left in, they lower ȳ "
+              r"\(here from ([\d.]+) over the force's ([\d,]+) cells to ([\d.]+) incidents per cell\) and every inside "
+              r"cell looks \"hotter\" \(June 2021 ASB: (\d+) hot spot cells on the box, (\d+) on")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        a = ss.read_street_crime(shared_data / "street_crime" / "2021-06-hertfordshire-street.csv")
+        a = a[a.crime_type == "Anti-social behaviour"].dropna(subset=["latitude"])
+        x, y = ss.to_bng(a.latitude, a.longitude)
+        counts, cx, cy = ss.grid_counts(x, y, cell_size=1000, study_area="Hertfordshire")
+    area = ss.StudyArea("Hertfordshire")
+    centre = area.grid_mask(cx, cy)
+    keep = area.grid_mask(cx, cy, counts)
+    assert (int(centre.sum()), counts.size, int(keep.sum()), int(keep.sum())) == (inside, cells, kept, kept2)
+    assert kept - inside == 7
+    assert (round(counts[keep].mean(), 2), round(counts.mean(), 2)) == (mean_in, mean_box)
+    gx, gy = np.meshgrid(cx, cy)
+    z_box = gi_star_z_reference(counts.ravel().astype(float), gx.ravel(), gy.ravel(), 1000.0)
+    z_in = gi_star_z_reference(counts[keep].astype(float), gx[keep], gy[keep], 1000.0)
+    assert (int((z_box > 1.645).sum()), int((z_in > 1.645).sum())) == (hot_box, hot_in)  # "Hot spot 90%" and above
+    box = ss.gi_star(counts.ravel().astype(float), ss.Weights.lattice(*counts.shape), permutations=0)
+    own = ss.gi_star(counts[keep].astype(float), ss.Weights.lattice(*counts.shape, mask=keep), permutations=0)
+    hot = [int(np.char.startswith(np.asarray(r.label, dtype=str), "Hot").sum()) for r in (box, own)]
+    assert hot == [hot_box, hot_in]
