@@ -370,3 +370,37 @@ def test_hotspots_c5_hertfordshire_box_against_the_force(shared_data):
     own = ss.gi_star(counts[keep].astype(float), ss.Weights.lattice(*counts.shape, mask=keep), permutations=0)
     hot = [int(np.char.startswith(np.asarray(r.label, dtype=str), "Hot").sum()) for r in (box, own)]
     assert hot == [hot_box, hot_in]
+
+
+# ======================================================================== hotspots.md C9: points outside the force
+def test_hotspots_c9_records_outside_hertfordshire(shared_data):
+    import gzip
+    import json
+
+    shapely = pytest.importorskip("shapely")
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    text = " ".join((DOCS / "methods" / "hotspots.md").read_text(encoding="utf-8").split())
+    low, high, n_low, n_high = _quoted(text, r"some land outside the force \((\d+) to (\d+) of each month's ([\d,]+)–([\d,]+) "
+                                             r"Hertfordshire records, January 2021 – January 2022, by the bundled outline")
+    data = ROOT / "python" / "saferstats" / "data"
+    lookup = pd.read_csv(data / "lookup_la24_csp24_pfa24.csv.gz")
+    herts = set(lookup.loc[lookup["force_name"] == "Hertfordshire", "la_code"])
+    with gzip.open(data / "boundaries_la24.geojson.gz", "rt", encoding="utf-8") as fh:
+        feats = json.load(fh)["features"]
+    poly = unary_union([shape(f["geometry"]) for f in feats if f["properties"]["la_code"] in herts])
+    area = ss.StudyArea("Hertfordshire")
+    outside, sizes, north = [], [], []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        a = pd.read_csv(f).dropna(subset=["Latitude"])
+        lat, lon = a["Latitude"].to_numpy(), a["Longitude"].to_numpy()
+        out = ~shapely.contains_xy(poly, lon, lat)  # the even-odd rule on the same outline, by shapely
+        assert int((~np.asarray(area.contains(lat, lon))).sum()) == pytest.approx(int(out.sum()), abs=2)  # edge ties
+        outside.append(int(out.sum()))
+        sizes.append(len(a))
+        north.append(lat.max())
+    assert len(outside) == 13
+    assert (min(outside), max(outside)) == (low, high)
+    assert (round(min(sizes), -2), round(max(sizes), -2)) == (n_low, n_high)
+    assert max(north) > 55
