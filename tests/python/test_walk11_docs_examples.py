@@ -404,3 +404,26 @@ def test_hotspots_c9_records_outside_hertfordshire(shared_data):
     assert (min(outside), max(outside)) == (low, high)
     assert (round(min(sizes), -2), round(max(sizes), -2)) == (n_low, n_high)
     assert max(north) > 55
+
+
+# ============================================================================ vocabulary.md: level suffixes
+def test_vocabulary_level_suffixes_as_written():
+    from scipy.stats import norm
+
+    text = " ".join((DOCS / "vocabulary.md").read_text(encoding="utf-8").split())
+    assert "`lower_998, lower_95, upper_95, upper_998`" in text
+    assert "`lower_95, upper_95, lower_99_8, upper_99_8`" in text
+    lim = ss.funnel_limits([100, 400], target=20)  # per multiplier: percentages for proportions
+    assert lim.columns.tolist()[-4:] == ["lower_998", "lower_95", "upper_95", "upper_998"]
+    # the 95% limit at n = 100 is where the Wilson interval of the observed share reaches 0.2
+    n, p = 100, 0.2
+
+    def wilson_lower(x: float, z: float) -> float:
+        return (2 * x + z * z - z * np.sqrt(z * z + 4 * x * (1 - x / n))) / (2 * (n + z * z))
+
+    from scipy.optimize import brentq
+
+    x = brentq(lambda x: wilson_lower(x, norm.ppf(0.975)) - p, p * n, n)
+    assert lim.loc[0, "upper_95"] == pytest.approx(100 * x / n, rel=1e-6)  # trends.md A7: 27.839856
+    rates = ss.rate_ci([20], [1000], confidence=[0.95, 0.998])
+    assert {"lower_95", "upper_95", "lower_99_8", "upper_99_8"} <= set(rates.columns)
