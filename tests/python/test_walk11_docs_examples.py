@@ -427,3 +427,38 @@ def test_vocabulary_level_suffixes_as_written():
     assert lim.loc[0, "upper_95"] == pytest.approx(100 * x / n, rel=1e-6)  # trends.md A7: 27.839856
     rates = ss.rate_ci([20], [1000], confidence=[0.95, 0.998])
     assert {"lower_95", "upper_95", "lower_99_8", "upper_99_8"} <= set(rates.columns)
+
+
+# ========================================================================= stop_search.md B2: the reference table
+def test_stop_search_b2_reference_table(recwarn):
+    from scipy.stats import norm
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    text = (DOCS / "methods" / "stop_search.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([\d,]+) / ([\d,]+) \| ([\d,]+) / ([\d,]+) \| ([\d.]+) \| (.*?) \| (.*?) \|$", text, flags=re.M)
+    assert len(rows) == 4
+    z = norm.ppf(0.975)
+    for a, n1, c, n2, rr, katz, pois in rows:
+        a, n1, c, n2 = (int(v.replace(",", "")) for v in (a, n1, c, n2))
+        searches = pd.DataFrame({"ethnicity": ["Black", "White"], "searches": [a, c]})
+        pops = {"Black": n1, "White": n2}
+        if a == 0:  # Haldane-Anscombe: 1/2 in every cell of the 2 x 2 table, then Katz
+            est, lo, hi = (float(v) for v in re.search(r"([\d.]+) \(([\d.]+)–([\d.]+)\)", katz).groups())
+            t = Table2x2(np.array([[a + 0.5, n1 - a + 0.5], [c + 0.5, n2 - c + 0.5]]))
+            ref = (t.riskratio, *t.riskratio_confint(alpha=0.05, method="normal"))
+            got = ss.disproportionality(searches, pops, count="searches", zero="haldane").set_index("group").loc["Black"]
+            assert got["ratio_method"] == "katz (haldane +0.5)"
+            assert (got["ratio"], got["ratio_lower"], got["ratio_upper"]) == pytest.approx(ref, rel=1e-9)
+            assert tuple(round(v, 6) for v in ref) == (est, lo, hi)
+            continue
+        t = Table2x2(np.array([[a, n1 - a], [c, n2 - c]]))
+        k_ref = (t.riskratio, *t.riskratio_confint(alpha=0.05, method="normal"))
+        r = (a / n1) / (c / n2)
+        se = np.sqrt(1 / a + 1 / c)
+        p_ref = (r, r * np.exp(-z * se), r * np.exp(z * se))
+        assert round(k_ref[0], 6) == float(rr)
+        assert tuple(round(v, 6) for v in k_ref[1:]) == tuple(float(v) for v in katz.split("–"))
+        assert tuple(round(v, 6) for v in p_ref[1:]) == tuple(float(v) for v in pois.split("–"))
+        for method, ref in (("katz", k_ref), ("poisson", p_ref)):
+            got = ss.disproportionality(searches, pops, count="searches", ratio_method=method).set_index("group").loc["Black"]
+            assert (got["ratio"], got["ratio_lower"], got["ratio_upper"]) == pytest.approx(ref, rel=1e-9)
