@@ -100,16 +100,63 @@ def _check_out_file(out: Path | None) -> None:
         raise OutputError(f"--out {out}: the folder {parent} is not writable")
 
 
+#: the first bytes of a spreadsheet workbook saved with a .csv name or given instead of a CSV
+_WORKBOOK_MAGIC = {b"PK\x03\x04": "a spreadsheet workbook (.xlsx or .ods)", b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)"}
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without Excel's byte-order mark), else Windows-1252 as
+    Excel's "CSV (Comma delimited)" saves it on a UK PC ("£", "é"), said on stderr."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"{path}: line {line} is not UTF-8 text (byte {raw[exc.start]:#04x}); save the "
+                                    "file as 'CSV UTF-8 (Comma delimited)' and give that file", "file") from None
+        print(f"{path.name}: not UTF-8 (line {line}), so read as Windows-1252, as Excel saves 'CSV (Comma "
+              f"delimited)'; save as 'CSV UTF-8' to avoid the guess", file=sys.stderr)
+        return text
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV as published: thousands separators (``"567,700"``) read as numbers, the published
     shorthand for no figure as missing, and the rows labelled by their line in the file (the header
-    is line 1), so that an error names the line to look at."""
+    is line 1; blank lines count), so that an error names the line to look at. Lines with no
+    figure in any column (blank lines, Excel's trailing ``,,,``) are left out and counted on stderr.
+    A workbook (.xlsx, .ods, .xls) or a semicolon-separated file is an error saying what to do; a
+    file that is not UTF-8 is read as Windows-1252 (Excel's CSV on a UK PC), said on stderr."""
+    import io
+
     check_input_file(path, "file")
     try:
-        df = pd.read_csv(path, thousands=",", na_values=list(NO_FIGURE_MARKS), encoding="utf-8-sig")
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot read ({exc.strerror or exc})", "file") from exc
+    for magic, what in _WORKBOOK_MAGIC.items():
+        if raw.startswith(magic):
+            raise InvalidInputError(f"{path}: is {what}, not a CSV: open it in Excel (or LibreOffice) and use File > "
+                                    "Save As > 'CSV UTF-8 (Comma delimited)', one sheet, the header in the first row; "
+                                    "then give that .csv file", "file")
+    text = _decode(path, raw)
+    header = text.split("\n", 1)[0]
+    if header.count(";") > header.count(","):
+        raise InvalidInputError(f"{path}: line 1 is separated by semicolons ({header[:60]!r}), not commas (Excel's "
+                                "CSV in a locale with a decimal comma); save it with commas ('CSV UTF-8 (Comma "
+                                "delimited)' with UK regional settings) and give that file", "file")
+    try:
+        df = pd.read_csv(io.StringIO(text), thousands=",", na_values=list(NO_FIGURE_MARKS), skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InvalidInputError(f"{path}: cannot read CSV ({type(exc).__name__}: {exc})", "file") from exc
     df.index = pd.RangeIndex(2, len(df) + 2, name="line")
+    empty = df.isna().all(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
+    if empty.any():
+        lines = df.index[empty.to_numpy()].tolist()
+        print(f"{path.name}: {len(lines):,} empty line(s) left out (line {', '.join(map(str, lines[:5]))}"
+              f"{' ...' if len(lines) > 5 else ''}); {int((~empty).sum()):,} rows read", file=sys.stderr)
+        df = df[~empty.to_numpy()]
     return df
 
 
