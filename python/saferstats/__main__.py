@@ -160,25 +160,57 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return df
 
 
+def _in_lines(msg: str, path: Path, lines: pd.Index | None = None) -> str:
+    """A library message about a CSV read by :func:`_read_csv` in the file's terms: "at row 29" (a
+    row label, the line) -> "on line 29 of Hate crime.csv"; "(rows [np.int64(3), 5])" (positions in
+    the table) -> "(lines 5, 7 of s136.csv)"; and advice to pass a Python ``mapping`` as what to do in
+    the file."""
+    msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", msg)
+    if lines is not None:
+        def pos_to_lines(m: re.Match[str]) -> str:
+            pos = [int(p) for p in re.findall(r"\d+", re.sub(r"np\.\w+\(", "", m.group(1)))]
+            ok = [str(lines[p]) for p in pos if 0 <= p < len(lines)]
+            return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
+
+        msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
+    msg = msg.replace(" (blank or missing values: map them with {'': ...}, e.g. to 'unknown')",
+                      " (blank or missing values: write 'unknown' in those cells)")
+    return msg.replace(" or their labels, or pass a mapping", " or their labels: change the file's values to these")
+
+
 @contextlib.contextmanager
-def _on_lines(path: Path, *, missing_flag: bool = False) -> Iterator[None]:
+def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None = None) -> Iterator[None]:
     """A library error on a CSV read by :func:`_read_csv` names the line of the file ("on line 29 of
-    Hate crime.csv", not "at row 29"), and drops the library's advice to pass ``missing=`` where the
-    command has no ``--missing``."""
+    Hate crime.csv", not "at row 29": :func:`_in_lines`), and drops the library's advice to pass
+    ``missing=`` where the command has no ``--missing``."""
     try:
         yield
     except SaferstatsError as exc:
-        msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", str(exc))
+        msg = _in_lines(str(exc), path, lines)
         if not missing_flag:  # (with --missing, main gives the advice in the command's terms: _as_flags)
             msg = re.sub(r"""(;|\s+—) pass missing=.*$""", "", msg)
         raise type(exc)(msg, exc.argument, exc.index) from None
 
 
-def _require(df: pd.DataFrame, path: Path, **cols: str) -> None:
-    for flag, col in cols.items():
-        if col not in df.columns:
-            raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')}); columns are {list(df.columns)}",
-                                    flag)
+def _did_you_mean(name: str, columns: list[str]) -> str:
+    """' (did you mean 'Population'?)' for a column name that differs in case, spaces or a typo."""
+    import difflib
+
+    norm = {" ".join(str(c).split()).lower(): str(c) for c in columns}
+    hit = norm.get(" ".join(name.split()).lower())
+    close = [hit] if hit is not None else [norm[k] for k in difflib.get_close_matches(name.strip().lower(), list(norm), n=1)]
+    return f" (did you mean {close[0]!r}? names must match exactly, spaces and capitals too)" if close else ""
+
+
+def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
+    """Every column the options name is in the file, else an error naming the option, the column,
+    the closest name in the file and all the file's columns."""
+    for flag, given in cols.items():
+        for col in [given] if isinstance(given, str) else given:
+            if col not in df.columns:
+                names = [str(c) for c in df.columns]
+                raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')})"
+                                        f"{_did_you_mean(col, names)}; columns are {names}", flag)
 
 
 def _write(df: pd.DataFrame, out: Path | None) -> None:
@@ -197,7 +229,7 @@ def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, population=args.population)
-    with _on_lines(args.file, missing_flag=True):
+    with _on_lines(args.file, missing_flag=True, lines=df.index):
         out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
                       method=args.method, missing=args.missing)
     _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out)
@@ -237,8 +269,9 @@ def _trend(args: argparse.Namespace) -> int:
               "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
     else:
         df = _read_csv(args.file)
-    _require(df, args.file, count=args.count, period=args.period)
-    with _on_lines(args.file, missing_flag=True):
+    _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
+             population=[pop] if pop is not None else [])
+    with _on_lines(args.file, missing_flag=True, lines=df.index):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                             missing=args.missing)
@@ -259,6 +292,12 @@ def _disp(args: argparse.Namespace) -> int:
         files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
         raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "
                                 "export?): give it with --force, e.g. --force Leicestershire", "force")
+    for b in args.by or []:  # csp / la: placed by each search's location (saferstats.disproportionality)
+        if b not in recs.columns and b not in ("csp", "la"):
+            names = [str(c) for c in recs.columns]
+            raise InvalidInputError(f"--by {b}: the records have no such column{_did_you_mean(b, [*names, 'csp', 'la'])}; "
+                                    "give force, csp or la (each search placed by its location), or a column of the "
+                                    f"records: {names}", "by")
     pop = _read_csv(args.population) if args.population else None
     census = args.census
     if census is None and pop is None:
@@ -346,7 +385,8 @@ def _s136(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{args.file}: this is {what}, not one row per detention; the s136 command needs the "
                                 "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
                                 "saferstats.s136_summary)", "file")
-    with _on_lines(args.file):
+    _require(df, args.file, by=args.by or [])
+    with _on_lines(args.file, lines=df.index):
         res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
     _write(res.published().rates, args.out)
     return 0
@@ -362,9 +402,16 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))
     "pass missing='drop'"
     """
-    for key in vars(args or argparse.Namespace()):
-        if not key.startswith("_") and key not in ("func", "file", "paths", "out", "verbose"):
-            msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"--{key.replace('_', '-')} \2", msg)
+    keys = [k for k in vars(args or argparse.Namespace())
+            if not k.startswith("_") and k not in ("func", "file", "paths", "out", "verbose", "command")]
+    for key in keys:
+        flag = f"--{key.replace('_', '-')}"
+        msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"{flag} \2", msg)
+        msg = re.sub(rf"\(keyword `{re.escape(key)}(\[\d+\])?`\)", f"({flag})", msg)
+        if "_" in key:  # a bare option name: "raise min_samples / eps" -> "raise --min-samples / --eps-m"
+            msg = re.sub(rf"(?<![\w`'\"-]){re.escape(key)}\b(?![`'\"(])", flag, msg)
+    if "eps_m" in keys:
+        msg = re.sub(r"(?<![\w`'\"-])eps\b(?![_`'\"(=])", "--eps-m", msg)
     return msg
 
 
@@ -377,7 +424,12 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
-            print(f"saferstats: warning: {_as_flags(str(w.message), args)}", file=sys.stderr)
+            msg = str(w.message)
+            path = getattr(args, "file", None)
+            if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
+                # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
+                msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
+            print(f"saferstats: warning: {_as_flags(msg, args)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
