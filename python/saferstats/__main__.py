@@ -87,17 +87,19 @@ def _out_folder(out_dir: Path) -> None:
         raise OutputError(f"--out {out_dir}: cannot create the folder ({exc.strerror or exc})") from exc
 
 
-def _check_out_file(out: Path | None) -> None:
-    """Before any analysis: --out must be a file path in an existing, writable folder."""
+def _check_out_file(out: Path | None, flag: str = "--out", kind: str = ".csv") -> None:
+    """Before any analysis: ``--out`` (or ``--geojson``) must be a file path in an existing,
+    writable folder; the error names the option given."""
     if out is None:
         return
     if out.is_dir():
-        raise OutputError(f"--out {out}: is a folder; give a .csv file name")
+        raise OutputError(f"{flag} {out}: is a folder; give a {kind} file name")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(f"--out {out}: the folder {parent} does not exist")
+        raise OutputError(f"{flag} {out}: the folder {parent} does not exist; create it first (mkdir \"{parent}\") "
+                          "or give a file in an existing folder")
     if not os.access(parent, os.W_OK):
-        raise OutputError(f"--out {out}: the folder {parent} is not writable")
+        raise OutputError(f"{flag} {out}: the folder {parent} is not writable")
 
 
 #: the first bytes of a spreadsheet workbook saved with a .csv name or given instead of a CSV
@@ -213,16 +215,77 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
                                         f"{_did_you_mean(col, names)}; columns are {names}", flag)
 
 
-def _write(df: pd.DataFrame, out: Path | None) -> None:
+#: the statistics each command writes to 4 significant figures (the confidence intervals do not justify
+#: more, and a ratio of 0.00001234 stays 1.234e-05, never 0); model parameters (beta, se, intercept)
+#: and p-values keep full precision, the columns of the input file are written as read
+_SIG_COLUMNS = ("rate", "lower", "upper", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
+                "apc", "apc_lower", "apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
+#: counts the library holds as floats (a column that had a gap), written as whole numbers when every value is one
+_COUNT_COLUMNS = ("count", "population", "searches", "n", "assessed", "n_periods", "locations", "missing_times")
+SIG_FIGURES = 4
+
+
+def _sig(v: object, n: int = SIG_FIGURES) -> object:
+    return float(f"{v:.{n}g}") if isinstance(v, float) and v == v and v not in (float("inf"), float("-inf")) else v
+
+
+def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The table as written: the statistics in :data:`_SIG_COLUMNS` to :data:`SIG_FIGURES`
+    significant figures, whole-number counts as integers, coordinates to 6 decimals (0.1 m), and the
+    library's pointers to ``.attrs[...]`` (Python only) out of the text; ``keep``: the input file's
+    columns, written as read."""
+    out = df.copy()
+    for c in out.columns:
+        if c in keep:
+            continue
+        col = out[c]
+        if c in _COUNT_COLUMNS and pd.api.types.is_float_dtype(col):
+            v = col.dropna()
+            if len(v) and bool((v == v.round()).all()) and bool((v.abs() < 2**53).all()):
+                out[c] = col.astype("Int64")
+        elif c in _SIG_COLUMNS and pd.api.types.is_float_dtype(col):
+            out[c] = col.map(_sig).astype(float)
+        elif c in ("centroid_lat", "centroid_lon") and pd.api.types.is_float_dtype(col):
+            out[c] = col.round(6)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(lambda v: re.sub(r"\s*\(\.attrs\[[^\]]*\]\)", "", v) if isinstance(v, str) else v)
+    return out
+
+
+def _excel_dates(df: pd.DataFrame) -> list[str]:
+    """Text columns with values Excel turns into dates when it opens a CSV: age bands such as
+    "10-17" or "5-9" (October 2017, 5 September) and financial years such as "2011/12" (December
+    2011)."""
+    found = []
+    for c in df.columns:
+        if not (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])):
+            continue
+        for v in df[c].dropna().astype(str).str.strip().unique():
+            m = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})", v)
+            f = re.fullmatch(r"(\d{4})[-/](\d{2})", v)
+            if (m and (1 <= int(m.group(1)) <= 12 or 1 <= int(m.group(2)) <= 12)) or (
+                    f and 1 <= int(f.group(2)) <= 12 and int(f.group(2)) == (int(f.group(1)) + 1) % 100):
+                found.append(f"{c!r} ({v!r})")
+                break
+    return found
+
+
+def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = ()) -> None:
+    df = _tidy(df, keep)
     if out:
         try:
             write_csv(df, out)
         except OSError as exc:
             raise OutputError(f"--out {out}: cannot write ({exc.strerror or exc})") from exc
         print(f"Wrote {out}")
+        dates = _excel_dates(df)
+        if dates:
+            print(f"saferstats: note: Excel turns some text of {out.name} into dates when it opens the file by "
+                  f"double-click: {', '.join(dates)}; open it with Data > From Text/CSV and set that column "
+                  "to Text", file=sys.stderr)
     else:
         with pd.option_context("display.width", 200, "display.max_columns", 40):
-            print(df.to_string(index=False))
+            print(df.to_string(index=False, float_format=lambda v: f"{v:.10g}"))
 
 
 def _rates(args: argparse.Namespace) -> int:
@@ -232,7 +295,8 @@ def _rates(args: argparse.Namespace) -> int:
     with _on_lines(args.file, missing_flag=True, lines=df.index):
         out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
                       method=args.method, missing=args.missing)
-    _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out)
+    _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out,
+           keep=tuple(str(c) for c in df.columns if c not in (args.count, args.population)))
     return 0
 
 
@@ -317,7 +381,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     from .published import is_street_crime_file, read_street_crime
 
     _check_out_file(args.out)
-    _check_out_file(args.geojson)
+    _check_out_file(args.geojson, "--geojson", ".geojson")
     paths: list[Path] = list(args.file)
     if all(is_street_crime_file(p) for p in paths) and (args.lat, args.lon) == ("lat", "lon"):
         # police.uk street-level files as published: read as the report reads them
@@ -406,6 +470,8 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
             if not k.startswith("_") and k not in ("func", "file", "paths", "out", "verbose", "command")]
     for key in keys:
         flag = f"--{key.replace('_', '-')}"
+        if isinstance(getattr(args, key), bool):  # a switch: "use_t=True" -> "--use-t"
+            msg = re.sub(rf"\b{re.escape(key)}=True\b", flag, msg)
         msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"{flag} \2", msg)
         msg = re.sub(rf"\(keyword `{re.escape(key)}(\[\d+\])?`\)", f"({flag})", msg)
         if "_" in key:  # a bare option name: "raise min_samples / eps" -> "raise --min-samples / --eps-m"
@@ -582,6 +648,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (| head): stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (SaferstatsError, OSError, ValueError, TypeError, KeyError) as exc:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
