@@ -175,6 +175,16 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None) -> str:
             return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
 
         msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
+        # poisson_trend's periods: "column 'period' row 0: cannot read" (a position) -> "line 2 of X.csv"
+        msg = re.sub(r"(column '[^']*') row (\d+): cannot read",
+                     lambda m: f"{m.group(1)}, line {lines[int(m.group(2))]} of {path.name}: cannot read"
+                     if int(m.group(2)) < len(lines) else m.group(0), msg)
+        msg = re.sub(r"\(rows (\d+)-(\d+) are",
+                     lambda m: f"(lines {lines[int(m.group(1))]}-{lines[int(m.group(2))]} are"
+                     if int(m.group(2)) < len(lines) else m.group(0), msg)
+        if re.search(r"cannot read period '\d{1,2}/\d{1,2}/\d{2,4}'", msg):
+            msg += ("; a date such as 01/04/2019 is not a period: write the financial year ('2019/20'), the year "
+                    "or the month ('2019-04') in the --period column")
     msg = msg.replace(" (blank or missing values: map them with {'': ...}, e.g. to 'unknown')",
                       " (blank or missing values: write 'unknown' in those cells)")
     return msg.replace(" or their labels, or pass a mapping", " or their labels: change the file's values to these")
@@ -452,7 +462,25 @@ def _s136(args: argparse.Namespace) -> int:
     _require(df, args.file, by=args.by or [])
     with _on_lines(args.file, lines=df.index):
         res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
-    _write(res.published().rates, args.out)
+    pub = res.published()  # disclosure-controlled: every figure below is as published
+    ex = pub.excluded
+    print(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
+          f"outcome, {ex.get('place_not_known', 0)} with no place of safety, {ex.get('censored_durations', 0)} without "
+          "a departure time (no duration)", file=sys.stderr)
+    flags = pub.flags
+    label = {"child_in_police_station": "children taken to a police station (unlawful since December 2017)",
+             "over_24h_without_extension": "detentions over 24 hours without a recorded extension",
+             "over_36h": "detentions over 36 hours (unlawful)"}
+    for col, what in label.items():
+        if col not in flags.columns:
+            continue
+        vals = pd.to_numeric(flags[col], errors="coerce")
+        hit = flags[(vals > 0).to_numpy()]
+        if len(hit):
+            where = "; ".join(f"{' '.join(str(r[b]) for b in (args.by or []))} {r[col]}".strip()
+                              for _, r in hit.iterrows())
+            print(f"saferstats: warning: {what}: {where} (published counts; --table flags)", file=sys.stderr)
+    _write(getattr(pub, args.table), args.out)
     return 0
 
 
@@ -532,6 +560,11 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+_FILE_HELP = "the CSV (UTF-8, or as Excel saves 'CSV'; not .xlsx: save the sheet as CSV first)"
+_OUTPUT_NOTE = ("Rates, ratios, percentages and their limits are written to 4 significant figures, counts as whole "
+                "numbers; the input file's own columns as read. A row left out is counted on stderr.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``saferstats`` console script and ``python -m saferstats``."""
     parser = argparse.ArgumentParser(prog="saferstats", description="Community-safety statistics (saferstats).")
@@ -557,13 +590,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
     p.set_defaults(func=lambda a: _demo(a.out))
 
-    p = sub.add_parser("rates", help="rates with CIs for every row of a CSV")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("rates", help="rates with CIs for every row of a CSV", epilog=_OUTPUT_NOTE)
+    p.add_argument("file", type=Path, help=_FILE_HELP)
     p.add_argument("--count", required=True, help="column of counts")
     p.add_argument("--population", required=True, help="column of populations")
-    p.add_argument("--multiplier", type=float, default=100_000)
-    p.add_argument("--confidence", type=float, default=0.95)
-    p.add_argument("--method", default="phe", choices=["phe", "exact", "byar"])
+    p.add_argument("--multiplier", type=float, default=100_000, help="rates per this many (default 100000)")
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument("--method", default="phe", choices=["phe", "exact", "byar"],
+                   help="CI method: phe (default: exact below 10, Byar's from 10, as PHE/OHID), exact or byar")
     p.add_argument("--missing", default="error", choices=["error", "propagate"],
                    help="a row with no count or population (e.g. '#N/A'): stop naming its line (error), or no "
                         "rate for it (propagate)")
@@ -571,65 +605,81 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_rates)
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
-                                     "Home Office hate crime bulletin's strand table")
-    p.add_argument("file", type=Path)
-    p.add_argument("--count", default="count")
-    p.add_argument("--population", default="population", help="population column, or 'none' for counts")
-    p.add_argument("--period", default="period")
-    p.add_argument("--by", nargs="*", default=[])
+                                     "Home Office hate crime bulletin's strand table", epilog=_OUTPUT_NOTE)
+    p.add_argument("file", type=Path, help=_FILE_HELP)
+    p.add_argument("--count", default="count", help="column of counts (default count)")
+    p.add_argument("--population", default="population",
+                   help="population column (default population), or 'none' for a trend in the counts")
+    p.add_argument("--period", default="period",
+                   help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
+                        "months ('2021-03'), one row per period and group")
+    p.add_argument("--by", nargs="*", default=[], help="column(s) with one trend each, e.g. --by area")
     p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"])
     p.add_argument("--use-t", action="store_true",
                    help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
                         "normal by default")
-    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
                    help="a row with no count or population: stop naming its line (error), fit each group on the "
                         "periods it has (drop), or no trend for that group (propagate)")
-    p.add_argument("--out", type=Path)
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     p.set_defaults(func=_trend)
 
-    p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs")
+    p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs",
+                       epilog=_OUTPUT_NOTE)
     p.add_argument("paths", nargs="+", type=Path, help="police.uk files or folders")
     p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default the bundled "
                    "Census the Home Office used for the searches' period (2011 before 2022/23, 2021 from then)")
-    p.add_argument("--by", nargs="*", default=["force"])
+    p.add_argument("--by", nargs="*", default=["force"],
+                   help="force (default), csp or la (each search placed in its Community Safety Partnership or local "
+                        "authority by its location), or a column of the records such as month")
     p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
                    help="which Census the denominators are from (default: the one the Home Office used for the "
                         "searches' period, 2011 before 2022/23 and 2021 from then)")
     p.add_argument("--force", help="the police force of files that do not name one (police.uk API exports), e.g. "
                    "'Leicestershire'")
-    p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])
+    p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"],
+                   help="self-defined ethnicity (default, like for like with the Census), officer-defined, or "
+                        "self-defined else officer-defined")
     p.add_argument("--multiplier", type=float, default=1000,
                    help="rates per this many residents over the months the files cover (default 1000); "
                         "1000 * 12 / months gives yearly rates, as the Home Office publishes them")
-    p.add_argument("--confidence", type=float, default=0.95)
-    p.add_argument("--out", type=Path)
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     p.set_defaults(func=_disp)
 
     p = sub.add_parser("hotspots", help="DBSCAN clusters of points in a CSV or police.uk street-level files, with "
-                                        "GeoJSON outlines")
+                                        "GeoJSON outlines", epilog=_OUTPUT_NOTE)
     p.add_argument("file", type=Path, nargs="+",
                    help="a CSV of points (--lat/--lon columns), or police.uk street-level files, folders or the .zip "
                         "as downloaded")
-    p.add_argument("--lat", default="lat")
-    p.add_argument("--lon", default="lon")
+    p.add_argument("--lat", default="lat", help="latitude column of a CSV of points (default lat)")
+    p.add_argument("--lon", default="lon", help="longitude column of a CSV of points (default lon)")
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "
                                         "e.g. 'Stevenage'; those outside are counted and left out")
-    p.add_argument("--eps-m", type=float, default=150.0)
-    p.add_argument("--min-samples", type=int, default=15)
-    p.add_argument("--geojson", type=Path)
-    p.add_argument("--out", type=Path)
+    p.add_argument("--eps-m", type=float, default=150.0,
+                   help="DBSCAN neighbourhood radius in metres (default 150)")
+    p.add_argument("--min-samples", type=int, default=15,
+                   help="points within --eps-m that make a cluster's core (default 15)")
+    p.add_argument("--geojson", type=Path, help="write the clusters' outlines here (GeoJSON for QGIS)")
+    p.add_argument("--out", type=Path, help="write the cluster table as CSV here instead of printing")
     p.set_defaults(func=_hotspots)
 
-    p = sub.add_parser("s136", help="Section 136 outcome rates from a record CSV (disclosure-controlled)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--threshold", type=int, default=5)
-    p.add_argument("--confidence", type=float, default=0.95)
+    p = sub.add_parser("s136", help="Section 136 outcome rates from a record CSV (disclosure-controlled)",
+                       epilog=_OUTPUT_NOTE)
+    p.add_argument("file", type=Path, help="one row per detention (columns detention_time, place_of_safety, age, "
+                                           "outcome, ...; see saferstats.s136_summary), UTF-8 or Excel's CSV")
+    p.add_argument("--threshold", type=int, default=5,
+                   help="counts from 1 to below this are suppressed, with what would reveal them (default 5)")
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--by", nargs="*", default=[],
                    help="column(s) to give the rates for, e.g. --by district (suppressed together with the totals)")
-    p.add_argument("--out", type=Path)
+    p.add_argument("--table", default="rates", choices=["rates", "outcomes", "place_of_safety", "durations", "flags"],
+                   help="which table to write (default rates: conversion, admission and NFA shares with Wilson CIs); "
+                        "flags: children taken to a police station, over 24 h without an extension, over 36 h")
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     p.set_defaults(func=_s136)
 
     args = parser.parse_args(argv)
