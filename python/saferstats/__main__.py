@@ -239,11 +239,11 @@ def _sig(v: object, n: int = SIG_FIGURES) -> object:
     return float(f"{v:.{n}g}") if isinstance(v, float) and v == v and v not in (float("inf"), float("-inf")) else v
 
 
-def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The table as written: the statistics in :data:`_SIG_COLUMNS` to :data:`SIG_FIGURES`
-    significant figures, whole-number counts as integers, coordinates to 6 decimals (0.1 m), and the
-    library's pointers to ``.attrs[...]`` (Python only) out of the text; ``keep``: the input file's
-    columns, written as read."""
+def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = (), sig: int | None = SIG_FIGURES) -> pd.DataFrame:
+    """The table as shown: the statistics in :data:`_SIG_COLUMNS` to ``sig`` significant figures
+    (None: full precision, as the CSV is written unless ``--sig-figures``), coordinates to 6
+    decimals (0.1 m) likewise, whole-number counts as integers and the library's pointers to
+    ``.attrs[...]`` (Python only) out of the text; ``keep``: the input file's columns, as read."""
     out = df.copy()
     for c in out.columns:
         if c in keep:
@@ -254,9 +254,11 @@ def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
             if len(v) and bool((v == v.round()).all()) and bool((v.abs() < 2**53).all()):
                 out[c] = col.astype("Int64")
         elif c in _SIG_COLUMNS and pd.api.types.is_float_dtype(col):
-            out[c] = col.map(_sig).astype(float)
+            if sig is not None:
+                out[c] = col.map(lambda v: _sig(v, sig)).astype(float)
         elif c in ("centroid_lat", "centroid_lon") and pd.api.types.is_float_dtype(col):
-            out[c] = col.round(6)
+            if sig is not None:
+                out[c] = col.round(6)
         elif col.dtype == object or pd.api.types.is_string_dtype(col):
             out[c] = col.map(lambda v: re.sub(r"\s*\(\.attrs\[[^\]]*\]\)", "", v) if isinstance(v, str) else v)
     return out
@@ -280,9 +282,11 @@ def _excel_dates(df: pd.DataFrame) -> list[str]:
     return found
 
 
-def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = ()) -> None:
-    df = _tidy(df, keep)
+def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = (), sig: int | None = None) -> None:
+    """The table to ``--out`` (statistics at full precision, or to ``--sig-figures``) or printed
+    (to ``--sig-figures``, default :data:`SIG_FIGURES`)."""
     if out:
+        df = _tidy(df, keep, sig)
         try:
             write_csv(df, out)
         except OSError as exc:
@@ -294,6 +298,7 @@ def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = ()) -> No
                   f"double-click: {', '.join(dates)}; open it with Data > From Text/CSV and set that column "
                   "to Text", file=sys.stderr)
     else:
+        df = _tidy(df, keep, SIG_FIGURES if sig is None else sig)
         with pd.option_context("display.width", 200, "display.max_columns", 40):
             print(df.to_string(index=False, float_format=lambda v: f"{v:.10g}"))
 
@@ -306,7 +311,7 @@ def _rates(args: argparse.Namespace) -> int:
         out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
                       method=args.method, missing=args.missing)
     _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out,
-           keep=tuple(str(c) for c in df.columns if c not in (args.count, args.population)))
+           keep=tuple(str(c) for c in df.columns if c not in (args.count, args.population)), sig=args.sig_figures)
     return 0
 
 
@@ -349,7 +354,7 @@ def _trend(args: argparse.Namespace) -> int:
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                             missing=args.missing)
-    _write(res, args.out)
+    _write(res, args.out, sig=args.sig_figures)
     return 0
 
 
@@ -382,7 +387,8 @@ def _disp(args: argparse.Namespace) -> int:
         print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
               f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
     _write(disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
-                              multiplier=args.multiplier, confidence=args.confidence), args.out)
+                              multiplier=args.multiplier, confidence=args.confidence), args.out,
+           sig=args.sig_figures)
     return 0
 
 
@@ -440,7 +446,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
         for c in ("first_time", "last_time"):
             out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m").astype(object).where(out[c].notna(), None)
-    _write(out, args.out)
+    _write(out, args.out, sig=args.sig_figures)
     return 0
 
 
@@ -480,7 +486,7 @@ def _s136(args: argparse.Namespace) -> int:
             where = "; ".join(f"{' '.join(str(r[b]) for b in (args.by or []))} {r[col]}".strip()
                               for _, r in hit.iterrows())
             print(f"saferstats: warning: {what}: {where} (published counts; --table flags)", file=sys.stderr)
-    _write(getattr(pub, args.table), args.out)
+    _write(getattr(pub, args.table), args.out, sig=args.sig_figures)
     return 0
 
 
@@ -560,9 +566,17 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sig_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sig-figures", type=int, default=None, choices=range(1, 16), metavar="N",
+                   help=f"rates, ratios, percentages and their limits to N significant figures in the --out CSV "
+                        f"(default: full precision, for further calculation; printed: {SIG_FIGURES})")
+
+
 _FILE_HELP = "the CSV (UTF-8, or as Excel saves 'CSV'; not .xlsx: save the sheet as CSV first)"
-_OUTPUT_NOTE = ("Rates, ratios, percentages and their limits are written to 4 significant figures, counts as whole "
-                "numbers; the input file's own columns as read. A row left out is counted on stderr.")
+_OUTPUT_NOTE = (f"Printed, rates, ratios, percentages and their limits are shown to {SIG_FIGURES} significant figures (the "
+                "intervals do not justify more); the --out CSV keeps full precision for further calculation unless "
+                "--sig-figures N; counts are whole numbers, the input file's own columns as read. Rows left out are "
+                "counted on stderr.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -602,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="a row with no count or population (e.g. '#N/A'): stop naming its line (error), or no "
                         "rate for it (propagate)")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_rates)
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
@@ -623,6 +638,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="a row with no count or population: stop naming its line (error), fit each group on the "
                         "periods it has (drop), or no trend for that group (propagate)")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_trend)
 
     p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs",
@@ -646,6 +662,7 @@ def main(argv: list[str] | None = None) -> int:
                         "1000 * 12 / months gives yearly rates, as the Home Office publishes them")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_disp)
 
     p = sub.add_parser("hotspots", help="DBSCAN clusters of points in a CSV or police.uk street-level files, with "
@@ -665,6 +682,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="points within --eps-m that make a cluster's core (default 15)")
     p.add_argument("--geojson", type=Path, help="write the clusters' outlines here (GeoJSON for QGIS)")
     p.add_argument("--out", type=Path, help="write the cluster table as CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_hotspots)
 
     p = sub.add_parser("s136", help="Section 136 outcome rates from a record CSV (disclosure-controlled)",
@@ -680,6 +698,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="which table to write (default rates: conversion, admission and NFA shares with Wilson CIs); "
                         "flags: children taken to a police station, over 24 h without an extension, over 36 h")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_s136)
 
     args = parser.parse_args(argv)
