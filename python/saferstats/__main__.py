@@ -544,7 +544,15 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")
-    cfg = demo_config() if args.demo else load_config(args.config)
+    try:
+        cfg = demo_config() if args.demo else load_config(args.config)
+    except InvalidInputError as exc:
+        if exc.argument == "hotspots.file" and "is a folder" in str(exc):
+            # the example configuration shows only a table of points: say where police.uk's folders go
+            raise type(exc)(f"{exc}; police.uk street-level files or folders go in [hotspots] files = [\"...\"] "
+                            "(with crime_type = [\"Anti-social behaviour\"] and study_area = \"Stevenage\" to "
+                            "choose), file is for one CSV of points", exc.argument, exc.index) from None
+        raise
     extra = {}
     if args.demo:  # the headline table on real data: force rates, with CSVs beside the report
         table, change, text = _demo_tables()

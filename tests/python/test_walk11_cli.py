@@ -224,3 +224,15 @@ def test_no_python_pointers_in_the_written_table(tmp_path, capsys, shared_data):
     capsys.readouterr()
     text = out.read_text()
     assert ".attrs" not in text and "do not live there" in text
+
+
+def test_report_config_with_a_street_crime_folder_says_files(tmp_path, capsys, shared_data):
+    """Written from the example configuration ([hotspots] file = ...) with the police.uk folder: the
+    error said only "is a folder; give a file"; it now says that folders go in files = [...]."""
+    folder = shared_data / "street_crime"
+    cfg = tmp_path / "mine.toml"
+    cfg.write_text(f'title = "t"\narea = "Stevenage"\n[hotspots]\nfile = "{folder}"\n', encoding="utf-8")
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and '[hotspots] files = ["..."]' in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()  # stopped before any output
