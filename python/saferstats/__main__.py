@@ -210,7 +210,10 @@ def _did_you_mean(name: str, columns: list[str]) -> str:
 
     norm = {" ".join(str(c).split()).lower(): str(c) for c in columns}
     hit = norm.get(" ".join(name.split()).lower())
-    close = [hit] if hit is not None else [norm[k] for k in difflib.get_close_matches(name.strip().lower(), list(norm), n=1)]
+    key = " ".join(name.split()).lower()
+    close = [hit] if hit is not None else [norm[k] for k in difflib.get_close_matches(key, list(norm), n=1)]
+    if not close and len(key) >= 3:  # an abbreviation: "lat" for "Latitude"
+        close = [norm[k] for k in norm if k.startswith(key)][:1]
     return f" (did you mean {close[0]!r}? names must match exactly, spaces and capitals too)" if close else ""
 
 

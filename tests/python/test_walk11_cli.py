@@ -236,3 +236,12 @@ def test_report_config_with_a_street_crime_folder_says_files(tmp_path, capsys, s
     err = capsys.readouterr().err
     assert "is a folder" in err and '[hotspots] files = ["..."]' in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()  # stopped before any output
+
+
+def test_lat_lon_abbreviation_names_the_column(tmp_path, capsys):
+    f = tmp_path / "pts.csv"
+    _write_rows(f, [["Latitude", "Longitude"], ["51.9", "-0.2"]])
+    with open(f, newline="") as fh:
+        header = next(csv.reader(fh))
+    assert main(["hotspots", str(f)]) == 2
+    assert f"no column 'lat' (--lat) (did you mean {header[0]!r}?" in capsys.readouterr().err
