@@ -389,9 +389,19 @@ def _disp(args: argparse.Namespace) -> int:
         census = _census_for(recs, "auto")
         print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
               f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
-    _write(disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
-                              multiplier=args.multiplier, confidence=args.confidence), args.out,
-           sig=args.sig_figures)
+    try:
+        res = disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
+                                 multiplier=args.multiplier, confidence=args.confidence)
+    except InvalidInputError as exc:
+        if pop is None or not re.search(r"^population has no column .*\(keyword `(group|population_col)`\)", str(exc)):
+            raise
+        # the library's keywords are no options of this command: say what the file needs
+        raise InvalidInputError(
+            f"--population {args.population}: {str(exc).split(' (keyword')[0].removeprefix('population ')}; the "
+            "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
+            f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
+            f"its columns are {[str(c) for c in pop.columns][:8]}", "population") from None
+    _write(res, args.out, sig=args.sig_figures)
     return 0
 
 

@@ -245,3 +245,16 @@ def test_lat_lon_abbreviation_names_the_column(tmp_path, capsys):
         header = next(csv.reader(fh))
     assert main(["hotspots", str(f)]) == 2
     assert f"no column 'lat' (--lat) (did you mean {header[0]!r}?" in capsys.readouterr().err
+
+
+def test_disproportionality_population_file_says_what_it_needs(tmp_path, capsys, shared_data):
+    """A Census table as downloaded (wide, one column per group) said "population has no column
+    'ethnicity' (keyword `group`)": a keyword the command does not have."""
+    f = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02" / "2019-12-durham-stop-and-search.csv"
+    wide = shared_data / "population" / "force-demographics.csv"
+    with open(wide, newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh))
+    assert main(["disproportionality", str(f), "--population", str(wide)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"saferstats: error: --population {wide}: has no column 'ethnicity'")
+    assert "keyword" not in err and "force,ethnicity,population" in err and repr(header[0]) in err
