@@ -353,12 +353,25 @@ def _trend(args: argparse.Namespace) -> int:
         df = _read_csv(args.file)
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
              population=[pop] if pop is not None else [])
-    with _on_lines(args.file, missing_flag=True, lines=df.index):
+    with _two_periods(), _on_lines(args.file, missing_flag=True, lines=df.index):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                             missing=args.missing)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+@contextlib.contextmanager
+def _two_periods() -> Iterator[None]:
+    """A trend needs three periods: with two, say where the change between them is (not a dead end)."""
+    try:
+        yield
+    except InvalidInputError as exc:
+        if not re.search(r"has [12] period\(s\); a trend needs at least 3", str(exc)):
+            raise
+        raise type(exc)(f"{exc}; for the change between two periods with its CI, give the file to the report: "
+                        "[hate_crime] in saferstats report --config (hate_crime_change.csv: each area's change)",
+                        exc.argument, exc.index) from None
 
 
 def _disp(args: argparse.Namespace) -> int:

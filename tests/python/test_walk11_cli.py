@@ -258,3 +258,17 @@ def test_disproportionality_population_file_says_what_it_needs(tmp_path, capsys,
     err = capsys.readouterr().err
     assert err.startswith(f"saferstats: error: --population {wide}: has no column 'ethnicity'")
     assert "keyword" not in err and "force,ethnicity,population" in err and repr(header[0]) in err
+
+
+def test_trend_on_two_years_says_where_the_change_is(capsys, shared_data):
+    path = shared_data / HATE / "Hate crime.csv"
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    years = {r["Force"]: set() for r in rows}
+    for r in rows:
+        years[r["Force"]].add(r["Year"])
+    assert max(len(v) for v in years.values()) == 2  # two years per force: no trend
+    assert main(["trend", str(path), "--count", "Total number of offences", "--population", "Population",
+                 "--period", "Year", "--by", "Force", "--missing", "drop"]) == 2
+    err = capsys.readouterr().err
+    assert "a trend needs at least 3" in err and "hate_crime_change.csv" in err
