@@ -313,8 +313,13 @@ def _rates(args: argparse.Namespace) -> int:
     with _on_lines(args.file, missing_flag=True, lines=df.index):
         out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
                       method=args.method, missing=args.missing)
-    _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out,
-           keep=tuple(str(c) for c in df.columns if c not in (args.count, args.population)), sig=args.sig_figures)
+    rest = df.drop(columns=[args.count, args.population])
+    clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
+    if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)
+        rest = rest.rename(columns=clash)
+        print(f"{args.file.name}: column(s) {', '.join(map(repr, clash))} of the file written as "
+              f"{', '.join(map(repr, clash.values()))}, beside this command's", file=sys.stderr)
+    _write(pd.concat([rest, out], axis=1), args.out, keep=tuple(str(c) for c in rest.columns), sig=args.sig_figures)
     return 0
 
 
@@ -760,6 +765,12 @@ def main(argv: list[str] | None = None) -> int:
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a defect of saferstats, not of the input: one line and how to report it
+        if args.verbose:
+            raise
+        print(f"saferstats: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} (a saferstats defect: "
+              "please report it with the command; -v shows the traceback)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -272,3 +272,35 @@ def test_trend_on_two_years_says_where_the_change_is(capsys, shared_data):
                  "--period", "Year", "--by", "Force", "--missing", "drop"]) == 2
     err = capsys.readouterr().err
     assert "a trend needs at least 3" in err and "hate_crime_change.csv" in err
+
+
+def test_the_files_own_rate_column_is_kept_beside_the_commands(tmp_path, capsys):
+    """A file with its own 'rate' (and another 'count') column: the command wrote two columns of one
+    name (printed) or stopped with an AttributeError traceback (--out)."""
+    f = tmp_path / "own.csv"
+    _write_rows(f, [["area", "count", "offences", "pop", "rate"], ["A", "99", "5", "1000", "7.7"]])
+    out = tmp_path / "o.csv"
+    assert main(["rates", str(f), "--count", "offences", "--population", "pop", "--out", str(out)]) == 0
+    assert "'count_in_file', 'rate_in_file'" in capsys.readouterr().err
+    with open(out, newline="") as fh:
+        got = next(csv.DictReader(fh))
+    with open(f, newline="") as fh:
+        src = next(csv.DictReader(fh))
+    assert got["count_in_file"] == src["count"] and got["rate_in_file"] == src["rate"]
+    assert float(got["rate"]) == pytest.approx(int(src["offences"]) / int(src["pop"]) * 1e5, rel=1e-12)
+
+
+def test_an_internal_error_is_one_line(monkeypatch, tmp_path, capsys):
+    import saferstats.__main__ as cli
+
+    def boom(*a, **k):
+        raise RuntimeError("unexpected\nstate")
+
+    monkeypatch.setattr(cli, "rate_ci", boom)
+    f = tmp_path / "a.csv"
+    _write_rows(f, [["count", "population"], ["5", "1000"]])
+    assert main(["rates", str(f), "--count", "count", "--population", "population"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("saferstats: internal error: RuntimeError") and len(err.splitlines()) == 1
+    with pytest.raises(RuntimeError):
+        main(["-v", "rates", str(f), "--count", "count", "--population", "population"])
