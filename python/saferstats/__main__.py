@@ -187,7 +187,14 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None) -> str:
                     "or the month ('2019-04') in the --period column")
     msg = msg.replace(" (blank or missing values: map them with {'': ...}, e.g. to 'unknown')",
                       " (blank or missing values: write 'unknown' in those cells)")
-    return msg.replace(" or their labels, or pass a mapping", " or their labels: change the file's values to these")
+    if " or their labels, or pass a mapping" in msg:  # s136_summary's categories: name the labels it also reads
+        from .s136 import OUTCOMES, PLACES_OF_SAFETY
+
+        canon = PLACES_OF_SAFETY if re.match(r"column '[^']*place", msg) else OUTCOMES
+        msg = msg.replace(" or their labels, or pass a mapping",
+                          f" or their labels ({', '.join(map(repr, canon.values()))}), in any case: change the "
+                          "file's values to one of these")
+    return msg
 
 
 @contextlib.contextmanager

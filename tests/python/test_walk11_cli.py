@@ -155,6 +155,7 @@ def test_s136_unknown_outcomes_name_the_files_lines_and_flags_are_said(tmp_path,
     err = capsys.readouterr().err
     assert f"(lines {', '.join(map(str, bad[:5]))} of s136.csv)" in err
     assert "np.int64" not in err and "pass a mapping" not in err
+    assert "'Admitted informally'" in err  # the labels it also reads, named
     fixed = tmp_path / "s136_fixed.csv"
     fixed.write_text(f.read_text().replace("no_further_action", "nfa"))
     children = len(_lines_where(fixed, "utf-8", lambda d: d["place_of_safety"] == "police_station" and d["age"] == "10-17"))
