@@ -94,6 +94,9 @@ def _check_out_file(out: Path | None, flag: str = "--out", kind: str = ".csv") -
         return
     if out.is_dir():
         raise OutputError(f"{flag} {out}: is a folder; give a {kind} file name")
+    if out.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):  # Excel would refuse a CSV under that name
+        raise OutputError(f"{flag} {out}: the command writes {kind.lstrip('.').upper()}, not a workbook; give a "
+                          f"{kind} file name (Excel opens CSV)")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"{flag} {out}: the folder {parent} does not exist; create it first (mkdir \"{parent}\") "

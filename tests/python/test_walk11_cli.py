@@ -305,3 +305,11 @@ def test_an_internal_error_is_one_line(monkeypatch, tmp_path, capsys):
     assert err.startswith("saferstats: internal error: RuntimeError") and len(err.splitlines()) == 1
     with pytest.raises(RuntimeError):
         main(["-v", "rates", str(f), "--count", "count", "--population", "population"])
+
+
+def test_out_named_xlsx_is_refused_before_writing(tmp_path, capsys):
+    f = tmp_path / "a.csv"
+    _write_rows(f, [["count", "population"], ["5", "1000"]])
+    assert main(["rates", str(f), "--count", "count", "--population", "population", "--out", str(tmp_path / "r.xlsx")]) == 2
+    assert "not a workbook; give a .csv file name" in capsys.readouterr().err
+    assert not (tmp_path / "r.xlsx").exists()
