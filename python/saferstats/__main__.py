@@ -440,7 +440,8 @@ def _hotspots(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     _check_out_file(args.geojson, "--geojson", ".geojson")
     paths: list[Path] = list(args.file)
-    if all(is_street_crime_file(p) for p in paths) and (args.lat, args.lon) == ("lat", "lon"):
+    if all(is_street_crime_file(p) for p in paths) and \
+            (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude")):
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():
@@ -474,6 +475,10 @@ def _hotspots(args: argparse.Namespace) -> int:
     times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
         if lat == "latitude" and "month" in pts.columns else None
     table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
+    if times is not None and len(table):
+        # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
+        # library infers months only from two or more; "2021-04-01" read as a day)
+        table.attrs["times_are_months"] = True
     print(f"{int(inside.sum()):,} points" + (f" in {args.study_area}" if args.study_area else "")
           + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
           file=sys.stderr)

@@ -313,3 +313,24 @@ def test_out_named_xlsx_is_refused_before_writing(tmp_path, capsys):
     assert main(["rates", str(f), "--count", "count", "--population", "population", "--out", str(tmp_path / "r.xlsx")]) == 2
     assert "not a workbook; give a .csv file name" in capsys.readouterr().err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_policeuk_file_with_its_own_column_names_and_one_month(tmp_path, capsys, shared_data):
+    """`--lat Latitude --lon Longitude` (the file's own names) on a police.uk file with --crime-type
+    said "--crime-type is for police.uk street-level files"; one month's clusters were dated
+    "2021-04-01" (a day) in the CSV and the GeoJSON."""
+    f = shared_data / "street_crime" / "2021-04-hertfordshire-street.csv"
+    with open(f, newline="", encoding="utf-8-sig") as fh:
+        asb = [r for r in csv.DictReader(fh) if r["Crime type"] == "Anti-social behaviour"]
+    rows = [r for r in asb if r["Latitude"]]
+    months = {r["Month"] for r in rows}
+    assert len(months) == 1
+    out, gj = tmp_path / "c.csv", tmp_path / "c.geojson"
+    assert main(["hotspots", str(f), "--lat", "Latitude", "--lon", "Longitude", "--crime-type",
+                 "Anti-social behaviour", "--min-samples", "15", "--out", str(out), "--geojson", str(gj)]) == 0
+    err = capsys.readouterr().err
+    assert f"kept Anti-social behaviour: {len(asb):,}" in err and f"{len(rows):,} points;" in err
+    got = pd.read_csv(out, dtype=str)
+    assert len(got) and set(got["first_time"]) | set(got["last_time"]) == months
+    feats = json.loads(gj.read_text())["features"]
+    assert {ft["properties"]["first_time"] for ft in feats} == months
