@@ -366,8 +366,15 @@ def _trend(args: argparse.Namespace) -> int:
               "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
     else:
         df = _read_csv(args.file)
-    _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
-             population=[pop] if pop is not None else [])
+    try:
+        _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
+                 population=[pop] if pop is not None else [])
+    except InvalidInputError as exc:
+        if exc.argument != "population" or args.population != "population":
+            raise
+        # the default population column is absent: a series of counts is common (crimes a year)
+        raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
+                                "population") from None
     with _two_periods(), _on_lines(args.file, missing_flag=True, lines=df.index):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,

@@ -334,3 +334,12 @@ def test_policeuk_file_with_its_own_column_names_and_one_month(tmp_path, capsys,
     assert len(got) and set(got["first_time"]) | set(got["last_time"]) == months
     feats = json.loads(gj.read_text())["features"]
     assert {ft["properties"]["first_time"] for ft in feats} == months
+
+
+def test_trend_without_a_population_column_says_none(tmp_path, capsys):
+    f = tmp_path / "counts.csv"
+    _write_rows(f, [["period", "count"], ["2019", "5"], ["2020", "6"], ["2021", "8"]])
+    assert main(["trend", str(f)]) == 2
+    assert "--population none for a trend in the counts" in capsys.readouterr().err
+    assert main(["trend", str(f), "--population", "none", "--out", str(tmp_path / "t.csv")]) == 0
+    assert pd.read_csv(tmp_path / "t.csv")["n_periods"].tolist() == [3]
