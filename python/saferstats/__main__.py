@@ -145,12 +145,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
             raise InvalidInputError(f"{path}: is {what}, not a CSV: open it in Excel (or LibreOffice) and use File > "
                                     "Save As > 'CSV UTF-8 (Comma delimited)', one sheet, the header in the first row; "
                                     "then give that .csv file", "file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise InvalidInputError(f"{path}: is UTF-16 text or binary (Excel's 'Unicode Text' is UTF-16 and tab-separated), "
+                                "not a CSV: save it as 'CSV UTF-8 (Comma delimited)' and give that file", "file")
     text = _decode(path, raw)
     header = text.split("\n", 1)[0]
-    if header.count(";") > header.count(","):
-        raise InvalidInputError(f"{path}: line 1 is separated by semicolons ({header[:60]!r}), not commas (Excel's "
-                                "CSV in a locale with a decimal comma); save it with commas ('CSV UTF-8 (Comma "
-                                "delimited)' with UK regional settings) and give that file", "file")
+    for sep, name, why in ((";", "semicolons", "Excel's CSV in a locale with a decimal comma"),
+                           ("\t", "tabs", "Excel's 'Text (Tab delimited)'")):
+        if sep in header and "," not in header:  # (a comma header may hold ";" in its names: Nomis tables)
+            raise InvalidInputError(f"{path}: line 1 is separated by {name} ({header[:60]!r}), not commas ({why}); "
+                                    "save it with commas ('CSV UTF-8 (Comma delimited)' with UK regional settings) "
+                                    "and give that file", "file")
     try:
         df = pd.read_csv(io.StringIO(text), thousands=",", na_values=list(NO_FIGURE_MARKS), skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:

@@ -343,3 +343,25 @@ def test_trend_without_a_population_column_says_none(tmp_path, capsys):
     assert "--population none for a trend in the counts" in capsys.readouterr().err
     assert main(["trend", str(f), "--population", "none", "--out", str(tmp_path / "t.csv")]) == 0
     assert pd.read_csv(tmp_path / "t.csv")["n_periods"].tolist() == [3]
+
+
+def test_utf16_and_tab_separated_files_say_how_to_save(tmp_path, capsys):
+    u16 = tmp_path / "unicode.txt"
+    u16.write_bytes("area\tcount\tpopulation\r\nA\t5\t1000\r\n".encode("utf-16"))
+    tab = tmp_path / "tab.csv"
+    tab.write_text("area\tcount\tpopulation\nA\t5\t1000\n", encoding="utf-8")
+    for f, what in ((u16, "UTF-16"), (tab, "separated by tabs")):
+        assert main(["rates", str(f), "--count", "count", "--population", "population"]) == 2
+        err = capsys.readouterr().err
+        assert what in err and "CSV UTF-8 (Comma delimited)" in err and "\\x00" not in err
+
+
+def test_a_comma_header_with_semicolons_in_its_names_is_read(tmp_path, capsys, shared_data):
+    """Nomis tables name columns "Ethnic Group: White; measures: Value": not a semicolon file."""
+    wide = shared_data / "population" / "force-demographics.csv"
+    with open(wide, newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh))
+    assert sum(";" in h for h in header) > 10
+    assert main(["rates", str(wide), "--count", header[2], "--population", header[1],
+                 "--out", str(tmp_path / "w.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "w.csv")) > 40
