@@ -573,6 +573,26 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     return msg
 
 
+def _as_config(msg: str) -> str:
+    """A library message's advice in the report's terms: ``ethnicity_source='self_then_officer'`` ->
+    ``[stop_search] ethnicity_source = "self_then_officer"``, for a choice that one section's
+    configuration has (the report's reader writes TOML, not Python)."""
+    from .report.config import _SECTION_SCHEMA
+
+    owners: dict[str, list[str]] = {}
+    for section, schema in _SECTION_SCHEMA.items():
+        for key, kind in schema.items():
+            if isinstance(kind, tuple):
+                owners.setdefault(key, []).append(section)
+    for key, sections in owners.items():
+        if len(sections) == 1:
+            choices = _SECTION_SCHEMA[sections[0]][key]
+            msg = re.sub(rf"""\b{re.escape(key)}=(["'])(\w+)\1""",
+                         lambda m: f'[{sections[0]}] {key} = "{m.group(2)}"' if m.group(2) in choices else m.group(0),
+                         msg)
+    return msg
+
+
 def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
@@ -587,7 +607,7 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
-            print(f"saferstats: warning: {_as_flags(msg, args)}", file=sys.stderr)
+            print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 

@@ -365,3 +365,18 @@ def test_a_comma_header_with_semicolons_in_its_names_is_read(tmp_path, capsys, s
     assert main(["rates", str(wide), "--count", header[2], "--population", header[1],
                  "--out", str(tmp_path / "w.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "w.csv")) > 40
+
+
+def test_report_warnings_give_advice_as_configuration():
+    """The report printed "ethnicity_source='self_then_officer' counts them ..." (Python); the key
+    is [stop_search] ethnicity_source in the configuration, as the example configuration writes it."""
+    import tomllib
+
+    from saferstats.__main__ import _as_config
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "assessment.toml"
+    cfg = tomllib.loads(example.read_text(encoding="utf-8"))
+    assert "ethnicity_source" in cfg["stop_search"]
+    msg = "ethnicity_source='self_then_officer' counts them; compare outcome='positive'"
+    assert _as_config(msg) == '[stop_search] ethnicity_source = "self_then_officer" counts them; compare outcome=\'positive\''
+    assert _as_config("funnel='exact'") == "funnel='exact'"  # a key of two sections: left as it is
