@@ -87,73 +87,254 @@ def _out_folder(out_dir: Path) -> None:
         raise OutputError(f"--out {out_dir}: cannot create the folder ({exc.strerror or exc})") from exc
 
 
-def _check_out_file(out: Path | None) -> None:
-    """Before any analysis: --out must be a file path in an existing, writable folder."""
+def _check_out_file(out: Path | None, flag: str = "--out", kind: str = ".csv") -> None:
+    """Before any analysis: ``--out`` (or ``--geojson``) must be a file path in an existing,
+    writable folder; the error names the option given."""
     if out is None:
         return
     if out.is_dir():
-        raise OutputError(f"--out {out}: is a folder; give a .csv file name")
+        raise OutputError(f"{flag} {out}: is a folder; give a {kind} file name")
+    if out.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):  # Excel would refuse a CSV under that name
+        raise OutputError(f"{flag} {out}: the command writes {kind.lstrip('.').upper()}, not a workbook; give a "
+                          f"{kind} file name (Excel opens CSV)")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(f"--out {out}: the folder {parent} does not exist")
+        raise OutputError(f"{flag} {out}: the folder {parent} does not exist; create it first (mkdir \"{parent}\") "
+                          "or give a file in an existing folder")
     if not os.access(parent, os.W_OK):
-        raise OutputError(f"--out {out}: the folder {parent} is not writable")
+        raise OutputError(f"{flag} {out}: the folder {parent} is not writable")
+
+
+#: the first bytes of a spreadsheet workbook saved with a .csv name or given instead of a CSV
+_WORKBOOK_MAGIC = {b"PK\x03\x04": "a spreadsheet workbook (.xlsx or .ods)", b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)"}
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without Excel's byte-order mark), else Windows-1252 as
+    Excel's "CSV (Comma delimited)" saves it on a UK PC ("£", "é"), said on stderr."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"{path}: line {line} is not UTF-8 text (byte {raw[exc.start]:#04x}); save the "
+                                    "file as 'CSV UTF-8 (Comma delimited)' and give that file", "file") from None
+        print(f"{path.name}: not UTF-8 (line {line}), so read as Windows-1252, as Excel saves 'CSV (Comma "
+              f"delimited)'; save as 'CSV UTF-8' to avoid the guess", file=sys.stderr)
+        return text
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV as published: thousands separators (``"567,700"``) read as numbers, the published
     shorthand for no figure as missing, and the rows labelled by their line in the file (the header
-    is line 1), so that an error names the line to look at."""
+    is line 1; blank lines count), so that an error names the line to look at. Lines with no
+    figure in any column (blank lines, Excel's trailing ``,,,``) are left out and counted on stderr.
+    A workbook (.xlsx, .ods, .xls) or a semicolon-separated file is an error saying what to do; a
+    file that is not UTF-8 is read as Windows-1252 (Excel's CSV on a UK PC), said on stderr."""
+    import io
+
     check_input_file(path, "file")
     try:
-        df = pd.read_csv(path, thousands=",", na_values=list(NO_FIGURE_MARKS), encoding="utf-8-sig")
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot read ({exc.strerror or exc})", "file") from exc
+    for magic, what in _WORKBOOK_MAGIC.items():
+        if raw.startswith(magic):
+            raise InvalidInputError(f"{path}: is {what}, not a CSV: open it in Excel (or LibreOffice) and use File > "
+                                    "Save As > 'CSV UTF-8 (Comma delimited)', one sheet, the header in the first row; "
+                                    "then give that .csv file", "file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise InvalidInputError(f"{path}: is UTF-16 text or binary (Excel's 'Unicode Text' is UTF-16 and tab-separated), "
+                                "not a CSV: save it as 'CSV UTF-8 (Comma delimited)' and give that file", "file")
+    text = _decode(path, raw)
+    header = text.split("\n", 1)[0]
+    for sep, name, why in ((";", "semicolons", "Excel's CSV in a locale with a decimal comma"),
+                           ("\t", "tabs", "Excel's 'Text (Tab delimited)'")):
+        if sep in header and "," not in header:  # (a comma header may hold ";" in its names: Nomis tables)
+            raise InvalidInputError(f"{path}: line 1 is separated by {name} ({header[:60]!r}), not commas ({why}); "
+                                    "save it with commas ('CSV UTF-8 (Comma delimited)' with UK regional settings) "
+                                    "and give that file", "file")
+    try:
+        df = pd.read_csv(io.StringIO(text), thousands=",", na_values=list(NO_FIGURE_MARKS), skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InvalidInputError(f"{path}: cannot read CSV ({type(exc).__name__}: {exc})", "file") from exc
     df.index = pd.RangeIndex(2, len(df) + 2, name="line")
+    empty = df.isna().all(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
+    if empty.any():
+        lines = df.index[empty.to_numpy()].tolist()
+        print(f"{path.name}: {len(lines):,} empty line(s) left out (line {', '.join(map(str, lines[:5]))}"
+              f"{' ...' if len(lines) > 5 else ''}); {int((~empty).sum()):,} rows read", file=sys.stderr)
+        df = df[~empty.to_numpy()]
     return df
 
 
+def _in_lines(msg: str, path: Path, lines: pd.Index | None = None) -> str:
+    """A library message about a CSV read by :func:`_read_csv` in the file's terms: "at row 29" (a
+    row label, the line) -> "on line 29 of Hate crime.csv"; "(rows [np.int64(3), 5])" (positions in
+    the table) -> "(lines 5, 7 of s136.csv)"; and advice to pass a Python ``mapping`` as what to do in
+    the file."""
+    msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", msg)
+    if lines is not None:
+        def pos_to_lines(m: re.Match[str]) -> str:
+            pos = [int(p) for p in re.findall(r"\d+", re.sub(r"np\.\w+\(", "", m.group(1)))]
+            ok = [str(lines[p]) for p in pos if 0 <= p < len(lines)]
+            return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
+
+        msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
+        # poisson_trend's periods: "column 'period' row 0: cannot read" (a position) -> "line 2 of X.csv"
+        msg = re.sub(r"(column '[^']*') row (\d+): cannot read",
+                     lambda m: f"{m.group(1)}, line {lines[int(m.group(2))]} of {path.name}: cannot read"
+                     if int(m.group(2)) < len(lines) else m.group(0), msg)
+        msg = re.sub(r"\(rows (\d+)-(\d+) are",
+                     lambda m: f"(lines {lines[int(m.group(1))]}-{lines[int(m.group(2))]} are"
+                     if int(m.group(2)) < len(lines) else m.group(0), msg)
+        if re.search(r"cannot read period '\d{1,2}/\d{1,2}/\d{2,4}'", msg):
+            msg += ("; a date such as 01/04/2019 is not a period: write the financial year ('2019/20'), the year "
+                    "or the month ('2019-04') in the --period column")
+    msg = msg.replace(" (blank or missing values: map them with {'': ...}, e.g. to 'unknown')",
+                      " (blank or missing values: write 'unknown' in those cells)")
+    if " or their labels, or pass a mapping" in msg:  # s136_summary's categories: name the labels it also reads
+        from .s136 import OUTCOMES, PLACES_OF_SAFETY
+
+        canon = PLACES_OF_SAFETY if re.match(r"column '[^']*place", msg) else OUTCOMES
+        msg = msg.replace(" or their labels, or pass a mapping",
+                          f" or their labels ({', '.join(map(repr, canon.values()))}), in any case: change the "
+                          "file's values to one of these")
+    return msg
+
+
 @contextlib.contextmanager
-def _on_lines(path: Path, *, missing_flag: bool = False) -> Iterator[None]:
+def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None = None) -> Iterator[None]:
     """A library error on a CSV read by :func:`_read_csv` names the line of the file ("on line 29 of
-    Hate crime.csv", not "at row 29"), and drops the library's advice to pass ``missing=`` where the
-    command has no ``--missing``."""
+    Hate crime.csv", not "at row 29": :func:`_in_lines`), and drops the library's advice to pass
+    ``missing=`` where the command has no ``--missing``."""
     try:
         yield
     except SaferstatsError as exc:
-        msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", str(exc))
+        msg = _in_lines(str(exc), path, lines)
         if not missing_flag:  # (with --missing, main gives the advice in the command's terms: _as_flags)
             msg = re.sub(r"""(;|\s+—) pass missing=.*$""", "", msg)
         raise type(exc)(msg, exc.argument, exc.index) from None
 
 
-def _require(df: pd.DataFrame, path: Path, **cols: str) -> None:
-    for flag, col in cols.items():
-        if col not in df.columns:
-            raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')}); columns are {list(df.columns)}",
-                                    flag)
+def _did_you_mean(name: str, columns: list[str]) -> str:
+    """' (did you mean 'Population'?)' for a column name that differs in case, spaces or a typo."""
+    import difflib
+
+    norm = {" ".join(str(c).split()).lower(): str(c) for c in columns}
+    hit = norm.get(" ".join(name.split()).lower())
+    key = " ".join(name.split()).lower()
+    close = [hit] if hit is not None else [norm[k] for k in difflib.get_close_matches(key, list(norm), n=1)]
+    if not close and len(key) >= 3:  # an abbreviation: "lat" for "Latitude"
+        close = [norm[k] for k in norm if k.startswith(key)][:1]
+    return f" (did you mean {close[0]!r}? names must match exactly, spaces and capitals too)" if close else ""
 
 
-def _write(df: pd.DataFrame, out: Path | None) -> None:
+def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
+    """Every column the options name is in the file, else an error naming the option, the column,
+    the closest name in the file and all the file's columns."""
+    for flag, given in cols.items():
+        for col in [given] if isinstance(given, str) else given:
+            if col not in df.columns:
+                names = [str(c) for c in df.columns]
+                raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')})"
+                                        f"{_did_you_mean(col, names)}; columns are {names}", flag)
+
+
+#: the statistics each command writes to 4 significant figures (the confidence intervals do not justify
+#: more, and a ratio of 0.00001234 stays 1.234e-05, never 0); model parameters (beta, se, intercept)
+#: and p-values keep full precision, the columns of the input file are written as read
+_SIG_COLUMNS = ("rate", "lower", "upper", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
+                "apc", "apc_lower", "apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
+#: counts the library holds as floats (a column that had a gap), written as whole numbers when every value is one
+_COUNT_COLUMNS = ("count", "population", "searches", "n", "assessed", "n_periods", "locations", "missing_times")
+SIG_FIGURES = 4
+
+
+def _sig(v: object, n: int = SIG_FIGURES) -> object:
+    return float(f"{v:.{n}g}") if isinstance(v, float) and v == v and v not in (float("inf"), float("-inf")) else v
+
+
+def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = (), sig: int | None = SIG_FIGURES) -> pd.DataFrame:
+    """The table as shown: the statistics in :data:`_SIG_COLUMNS` to ``sig`` significant figures
+    (None: full precision, as the CSV is written unless ``--sig-figures``), coordinates to 6
+    decimals (0.1 m) likewise, whole-number counts as integers and the library's pointers to
+    ``.attrs[...]`` (Python only) out of the text; ``keep``: the input file's columns, as read."""
+    out = df.copy()
+    for c in out.columns:
+        if c in keep:
+            continue
+        col = out[c]
+        if c in _COUNT_COLUMNS and pd.api.types.is_float_dtype(col):
+            v = col.dropna()
+            if len(v) and bool((v == v.round()).all()) and bool((v.abs() < 2**53).all()):
+                out[c] = col.astype("Int64")
+        elif c in _SIG_COLUMNS and pd.api.types.is_float_dtype(col):
+            if sig is not None:
+                out[c] = col.map(lambda v: _sig(v, sig)).astype(float)
+        elif c in ("centroid_lat", "centroid_lon") and pd.api.types.is_float_dtype(col):
+            if sig is not None:
+                out[c] = col.round(6)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(lambda v: re.sub(r"\s*\(\.attrs\[[^\]]*\]\)", "", v) if isinstance(v, str) else v)
+    return out
+
+
+def _excel_dates(df: pd.DataFrame) -> list[str]:
+    """Text columns with values Excel turns into dates when it opens a CSV: age bands such as
+    "10-17" or "5-9" (October 2017, 5 September) and financial years such as "2011/12" (December
+    2011)."""
+    found = []
+    for c in df.columns:
+        if not (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])):
+            continue
+        for v in df[c].dropna().astype(str).str.strip().unique():
+            m = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})", v)
+            f = re.fullmatch(r"(\d{4})[-/](\d{2})", v)
+            if (m and (1 <= int(m.group(1)) <= 12 or 1 <= int(m.group(2)) <= 12)) or (
+                    f and 1 <= int(f.group(2)) <= 12 and int(f.group(2)) == (int(f.group(1)) + 1) % 100):
+                found.append(f"{c!r} ({v!r})")
+                break
+    return found
+
+
+def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = (), sig: int | None = None) -> None:
+    """The table to ``--out`` (statistics at full precision, or to ``--sig-figures``) or printed
+    (to ``--sig-figures``, default :data:`SIG_FIGURES`)."""
     if out:
+        df = _tidy(df, keep, sig)
         try:
             write_csv(df, out)
         except OSError as exc:
             raise OutputError(f"--out {out}: cannot write ({exc.strerror or exc})") from exc
         print(f"Wrote {out}")
+        dates = _excel_dates(df)
+        if dates:
+            print(f"saferstats: note: Excel turns some text of {out.name} into dates when it opens the file by "
+                  f"double-click: {', '.join(dates)}; open it with Data > From Text/CSV and set that column "
+                  "to Text", file=sys.stderr)
     else:
+        df = _tidy(df, keep, SIG_FIGURES if sig is None else sig)
         with pd.option_context("display.width", 200, "display.max_columns", 40):
-            print(df.to_string(index=False))
+            print(df.to_string(index=False, float_format=lambda v: f"{v:.10g}"))
 
 
 def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, population=args.population)
-    with _on_lines(args.file, missing_flag=True):
+    with _on_lines(args.file, missing_flag=True, lines=df.index):
         out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
                       method=args.method, missing=args.missing)
-    _write(pd.concat([df.drop(columns=[args.count, args.population]), out], axis=1), args.out)
+    rest = df.drop(columns=[args.count, args.population])
+    clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
+    if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)
+        rest = rest.rename(columns=clash)
+        print(f"{args.file.name}: column(s) {', '.join(map(repr, clash))} of the file written as "
+              f"{', '.join(map(repr, clash.values()))}, beside this command's", file=sys.stderr)
+    _write(pd.concat([rest, out], axis=1), args.out, keep=tuple(str(c) for c in rest.columns), sig=args.sig_figures)
     return 0
 
 
@@ -190,13 +371,34 @@ def _trend(args: argparse.Namespace) -> int:
               "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
     else:
         df = _read_csv(args.file)
-    _require(df, args.file, count=args.count, period=args.period)
-    with _on_lines(args.file, missing_flag=True):
+    try:
+        _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
+                 population=[pop] if pop is not None else [])
+    except InvalidInputError as exc:
+        if exc.argument != "population" or args.population != "population":
+            raise
+        # the default population column is absent: a series of counts is common (crimes a year)
+        raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
+                                "population") from None
+    with _two_periods(), _on_lines(args.file, missing_flag=True, lines=df.index):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                             missing=args.missing)
-    _write(res, args.out)
+    _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+@contextlib.contextmanager
+def _two_periods() -> Iterator[None]:
+    """A trend needs three periods: with two, say where the change between them is (not a dead end)."""
+    try:
+        yield
+    except InvalidInputError as exc:
+        if not re.search(r"has [12] period\(s\); a trend needs at least 3", str(exc)):
+            raise
+        raise type(exc)(f"{exc}; for the change between two periods with its CI, give the file to the report: "
+                        "[hate_crime] in saferstats report --config (hate_crime_change.csv: each area's change)",
+                        exc.argument, exc.index) from None
 
 
 def _disp(args: argparse.Namespace) -> int:
@@ -212,6 +414,12 @@ def _disp(args: argparse.Namespace) -> int:
         files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
         raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "
                                 "export?): give it with --force, e.g. --force Leicestershire", "force")
+    for b in args.by or []:  # csp / la: placed by each search's location (saferstats.disproportionality)
+        if b not in recs.columns and b not in ("csp", "la"):
+            names = [str(c) for c in recs.columns]
+            raise InvalidInputError(f"--by {b}: the records have no such column{_did_you_mean(b, [*names, 'csp', 'la'])}; "
+                                    "give force, csp or la (each search placed by its location), or a column of the "
+                                    f"records: {names}", "by")
     pop = _read_csv(args.population) if args.population else None
     census = args.census
     if census is None and pop is None:
@@ -221,8 +429,19 @@ def _disp(args: argparse.Namespace) -> int:
         census = _census_for(recs, "auto")
         print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
               f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
-    _write(disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
-                              multiplier=args.multiplier, confidence=args.confidence), args.out)
+    try:
+        res = disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
+                                 multiplier=args.multiplier, confidence=args.confidence)
+    except InvalidInputError as exc:
+        if pop is None or not re.search(r"^population has no column .*\(keyword `(group|population_col)`\)", str(exc)):
+            raise
+        # the library's keywords are no options of this command: say what the file needs
+        raise InvalidInputError(
+            f"--population {args.population}: {str(exc).split(' (keyword')[0].removeprefix('population ')}; the "
+            "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
+            f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
+            f"its columns are {[str(c) for c in pop.columns][:8]}", "population") from None
+    _write(res, args.out, sig=args.sig_figures)
     return 0
 
 
@@ -231,9 +450,10 @@ def _hotspots(args: argparse.Namespace) -> int:
     from .published import is_street_crime_file, read_street_crime
 
     _check_out_file(args.out)
-    _check_out_file(args.geojson)
+    _check_out_file(args.geojson, "--geojson", ".geojson")
     paths: list[Path] = list(args.file)
-    if all(is_street_crime_file(p) for p in paths) and (args.lat, args.lon) == ("lat", "lon"):
+    if all(is_street_crime_file(p) for p in paths) and \
+            (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude")):
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():
@@ -267,6 +487,10 @@ def _hotspots(args: argparse.Namespace) -> int:
     times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
         if lat == "latitude" and "month" in pts.columns else None
     table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
+    if times is not None and len(table):
+        # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
+        # library infers months only from two or more; "2021-04-01" read as a day)
+        table.attrs["times_are_months"] = True
     print(f"{int(inside.sum()):,} points" + (f" in {args.study_area}" if args.study_area else "")
           + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
           file=sys.stderr)
@@ -280,7 +504,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
         for c in ("first_time", "last_time"):
             out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m").astype(object).where(out[c].notna(), None)
-    _write(out, args.out)
+    _write(out, args.out, sig=args.sig_figures)
     return 0
 
 
@@ -299,9 +523,28 @@ def _s136(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{args.file}: this is {what}, not one row per detention; the s136 command needs the "
                                 "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
                                 "saferstats.s136_summary)", "file")
-    with _on_lines(args.file):
+    _require(df, args.file, by=args.by or [])
+    with _on_lines(args.file, lines=df.index):
         res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
-    _write(res.published().rates, args.out)
+    pub = res.published()  # disclosure-controlled: every figure below is as published
+    ex = pub.excluded
+    print(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
+          f"outcome, {ex.get('place_not_known', 0)} with no place of safety, {ex.get('censored_durations', 0)} without "
+          "a departure time (no duration)", file=sys.stderr)
+    flags = pub.flags
+    label = {"child_in_police_station": "children taken to a police station (unlawful since December 2017)",
+             "over_24h_without_extension": "detentions over 24 hours without a recorded extension",
+             "over_36h": "detentions over 36 hours (unlawful)"}
+    for col, what in label.items():
+        if col not in flags.columns:
+            continue
+        vals = pd.to_numeric(flags[col], errors="coerce")
+        hit = flags[(vals > 0).to_numpy()]
+        if len(hit):
+            where = "; ".join(f"{' '.join(str(r[b]) for b in (args.by or []))} {r[col]}".strip()
+                              for _, r in hit.iterrows())
+            print(f"saferstats: warning: {what}: {where} (published counts; --table flags)", file=sys.stderr)
+    _write(getattr(pub, args.table), args.out, sig=args.sig_figures)
     return 0
 
 
@@ -315,9 +558,38 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))
     "pass missing='drop'"
     """
-    for key in vars(args or argparse.Namespace()):
-        if not key.startswith("_") and key not in ("func", "file", "paths", "out", "verbose"):
-            msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"--{key.replace('_', '-')} \2", msg)
+    keys = [k for k in vars(args or argparse.Namespace())
+            if not k.startswith("_") and k not in ("func", "file", "paths", "out", "verbose", "command")]
+    for key in keys:
+        flag = f"--{key.replace('_', '-')}"
+        if isinstance(getattr(args, key), bool):  # a switch: "use_t=True" -> "--use-t"
+            msg = re.sub(rf"\b{re.escape(key)}=True\b", flag, msg)
+        msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"{flag} \2", msg)
+        msg = re.sub(rf"\(keyword `{re.escape(key)}(\[\d+\])?`\)", f"({flag})", msg)
+        if "_" in key:  # a bare option name: "raise min_samples / eps" -> "raise --min-samples / --eps-m"
+            msg = re.sub(rf"(?<![\w`'\"-]){re.escape(key)}\b(?![`'\"(])", flag, msg)
+    if "eps_m" in keys:
+        msg = re.sub(r"(?<![\w`'\"-])eps\b(?![_`'\"(=])", "--eps-m", msg)
+    return msg
+
+
+def _as_config(msg: str) -> str:
+    """A library message's advice in the report's terms: ``ethnicity_source='self_then_officer'`` ->
+    ``[stop_search] ethnicity_source = "self_then_officer"``, for a choice that one section's
+    configuration has (the report's reader writes TOML, not Python)."""
+    from .report.config import _SECTION_SCHEMA
+
+    owners: dict[str, list[str]] = {}
+    for section, schema in _SECTION_SCHEMA.items():
+        for key, kind in schema.items():
+            if isinstance(kind, tuple):
+                owners.setdefault(key, []).append(section)
+    for key, sections in owners.items():
+        if len(sections) == 1:
+            choices = _SECTION_SCHEMA[sections[0]][key]
+            msg = re.sub(rf"""\b{re.escape(key)}=(["'])(\w+)\1""",
+                         lambda m: f'[{sections[0]}] {key} = "{m.group(2)}"' if m.group(2) in choices else m.group(0),
+                         msg)
     return msg
 
 
@@ -330,7 +602,12 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
-            print(f"saferstats: warning: {_as_flags(str(w.message), args)}", file=sys.stderr)
+            msg = str(w.message)
+            path = getattr(args, "file", None)
+            if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
+                # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
+                msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
+            print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
@@ -345,7 +622,15 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")
-    cfg = demo_config() if args.demo else load_config(args.config)
+    try:
+        cfg = demo_config() if args.demo else load_config(args.config)
+    except InvalidInputError as exc:
+        if exc.argument == "hotspots.file" and "is a folder" in str(exc):
+            # the example configuration shows only a table of points: say where police.uk's folders go
+            raise type(exc)(f"{exc}; police.uk street-level files or folders go in [hotspots] files = [\"...\"] "
+                            "(with crime_type = [\"Anti-social behaviour\"] and study_area = \"Stevenage\" to "
+                            "choose), file is for one CSV of points", exc.argument, exc.index) from None
+        raise
     extra = {}
     if args.demo:  # the headline table on real data: force rates, with CSVs beside the report
         table, change, text = _demo_tables()
@@ -365,6 +650,19 @@ def _report(args: argparse.Namespace) -> int:
         if flag and (path.parent / name).exists():
             print(f"{name.split('.')[1].upper()} written: {(path.parent / name).resolve()}")
     return 0
+
+
+def _sig_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sig-figures", type=int, default=None, choices=range(1, 16), metavar="N",
+                   help=f"rates, ratios, percentages and their limits to N significant figures in the --out CSV "
+                        f"(default: full precision, for further calculation; printed: {SIG_FIGURES})")
+
+
+_FILE_HELP = "the CSV (UTF-8, or as Excel saves 'CSV'; not .xlsx: save the sheet as CSV first)"
+_OUTPUT_NOTE = (f"Printed, rates, ratios, percentages and their limits are shown to {SIG_FIGURES} significant figures (the "
+                "intervals do not justify more); the --out CSV keeps full precision for further calculation unless "
+                "--sig-figures N; counts are whole numbers, the input file's own columns as read. Rows left out are "
+                "counted on stderr.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -392,79 +690,101 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("out"), help="output folder (default out/)")
     p.set_defaults(func=lambda a: _demo(a.out))
 
-    p = sub.add_parser("rates", help="rates with CIs for every row of a CSV")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("rates", help="rates with CIs for every row of a CSV", epilog=_OUTPUT_NOTE)
+    p.add_argument("file", type=Path, help=_FILE_HELP)
     p.add_argument("--count", required=True, help="column of counts")
     p.add_argument("--population", required=True, help="column of populations")
-    p.add_argument("--multiplier", type=float, default=100_000)
-    p.add_argument("--confidence", type=float, default=0.95)
-    p.add_argument("--method", default="phe", choices=["phe", "exact", "byar"])
+    p.add_argument("--multiplier", type=float, default=100_000, help="rates per this many (default 100000)")
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument("--method", default="phe", choices=["phe", "exact", "byar"],
+                   help="CI method: phe (default: exact below 10, Byar's from 10, as PHE/OHID), exact or byar")
     p.add_argument("--missing", default="error", choices=["error", "propagate"],
                    help="a row with no count or population (e.g. '#N/A'): stop naming its line (error), or no "
                         "rate for it (propagate)")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_rates)
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
-                                     "Home Office hate crime bulletin's strand table")
-    p.add_argument("file", type=Path)
-    p.add_argument("--count", default="count")
-    p.add_argument("--population", default="population", help="population column, or 'none' for counts")
-    p.add_argument("--period", default="period")
-    p.add_argument("--by", nargs="*", default=[])
+                                     "Home Office hate crime bulletin's strand table", epilog=_OUTPUT_NOTE)
+    p.add_argument("file", type=Path, help=_FILE_HELP)
+    p.add_argument("--count", default="count", help="column of counts (default count)")
+    p.add_argument("--population", default="population",
+                   help="population column (default population), or 'none' for a trend in the counts")
+    p.add_argument("--period", default="period",
+                   help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
+                        "months ('2021-03'), one row per period and group")
+    p.add_argument("--by", nargs="*", default=[], help="column(s) with one trend each, e.g. --by area")
     p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"])
     p.add_argument("--use-t", action="store_true",
                    help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
                         "normal by default")
-    p.add_argument("--confidence", type=float, default=0.95)
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
                    help="a row with no count or population: stop naming its line (error), fit each group on the "
                         "periods it has (drop), or no trend for that group (propagate)")
-    p.add_argument("--out", type=Path)
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_trend)
 
-    p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs")
+    p = sub.add_parser("disproportionality", help="stop-and-search rates and ratios from police.uk CSVs",
+                       epilog=_OUTPUT_NOTE)
     p.add_argument("paths", nargs="+", type=Path, help="police.uk files or folders")
     p.add_argument("--population", type=Path, help="CSV with ethnicity, population (+ by columns); default the bundled "
                    "Census the Home Office used for the searches' period (2011 before 2022/23, 2021 from then)")
-    p.add_argument("--by", nargs="*", default=["force"])
+    p.add_argument("--by", nargs="*", default=["force"],
+                   help="force (default), csp or la (each search placed in its Community Safety Partnership or local "
+                        "authority by its location), or a column of the records such as month")
     p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
                    help="which Census the denominators are from (default: the one the Home Office used for the "
                         "searches' period, 2011 before 2022/23 and 2021 from then)")
     p.add_argument("--force", help="the police force of files that do not name one (police.uk API exports), e.g. "
                    "'Leicestershire'")
-    p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"])
+    p.add_argument("--ethnicity-source", default="self", choices=["self", "officer", "self_then_officer"],
+                   help="self-defined ethnicity (default, like for like with the Census), officer-defined, or "
+                        "self-defined else officer-defined")
     p.add_argument("--multiplier", type=float, default=1000,
                    help="rates per this many residents over the months the files cover (default 1000); "
                         "1000 * 12 / months gives yearly rates, as the Home Office publishes them")
-    p.add_argument("--confidence", type=float, default=0.95)
-    p.add_argument("--out", type=Path)
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_disp)
 
     p = sub.add_parser("hotspots", help="DBSCAN clusters of points in a CSV or police.uk street-level files, with "
-                                        "GeoJSON outlines")
+                                        "GeoJSON outlines", epilog=_OUTPUT_NOTE)
     p.add_argument("file", type=Path, nargs="+",
                    help="a CSV of points (--lat/--lon columns), or police.uk street-level files, folders or the .zip "
                         "as downloaded")
-    p.add_argument("--lat", default="lat")
-    p.add_argument("--lon", default="lon")
+    p.add_argument("--lat", default="lat", help="latitude column of a CSV of points (default lat)")
+    p.add_argument("--lon", default="lon", help="longitude column of a CSV of points (default lon)")
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "
                                         "e.g. 'Stevenage'; those outside are counted and left out")
-    p.add_argument("--eps-m", type=float, default=150.0)
-    p.add_argument("--min-samples", type=int, default=15)
-    p.add_argument("--geojson", type=Path)
-    p.add_argument("--out", type=Path)
+    p.add_argument("--eps-m", type=float, default=150.0,
+                   help="DBSCAN neighbourhood radius in metres (default 150)")
+    p.add_argument("--min-samples", type=int, default=15,
+                   help="points within --eps-m that make a cluster's core (default 15)")
+    p.add_argument("--geojson", type=Path, help="write the clusters' outlines here (GeoJSON for QGIS)")
+    p.add_argument("--out", type=Path, help="write the cluster table as CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_hotspots)
 
-    p = sub.add_parser("s136", help="Section 136 outcome rates from a record CSV (disclosure-controlled)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--threshold", type=int, default=5)
-    p.add_argument("--confidence", type=float, default=0.95)
+    p = sub.add_parser("s136", help="Section 136 outcome rates from a record CSV (disclosure-controlled)",
+                       epilog=_OUTPUT_NOTE)
+    p.add_argument("file", type=Path, help="one row per detention (columns detention_time, place_of_safety, age, "
+                                           "outcome, ...; see saferstats.s136_summary), UTF-8 or Excel's CSV")
+    p.add_argument("--threshold", type=int, default=5,
+                   help="counts from 1 to below this are suppressed, with what would reveal them (default 5)")
+    p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--by", nargs="*", default=[],
                    help="column(s) to give the rates for, e.g. --by district (suppressed together with the totals)")
-    p.add_argument("--out", type=Path)
+    p.add_argument("--table", default="rates", choices=["rates", "outcomes", "place_of_safety", "durations", "flags"],
+                   help="which table to write (default rates: conversion, admission and NFA shares with Wilson CIs); "
+                        "flags: children taken to a police station, over 24 h without an extension, over 36 h")
+    p.add_argument("--out", type=Path, help="write CSV here instead of printing")
+    _sig_option(p)
     p.set_defaults(func=_s136)
 
     args = parser.parse_args(argv)
@@ -483,11 +803,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (| head): stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (SaferstatsError, OSError, ValueError, TypeError, KeyError) as exc:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a defect of saferstats, not of the input: one line and how to report it
+        if args.verbose:
+            raise
+        print(f"saferstats: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} (a saferstats defect: "
+              "please report it with the command; -v shows the traceback)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":
