@@ -451,7 +451,7 @@ def before_after(
     columns: Mapping[str, str] | None = None,
     outcome_labels: Mapping[str, str] | None = None,
     place_labels: Mapping[str, str] | None = None,
-    population: tuple[float, float] | None = None,
+    population: tuple[float, float] | float | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Compare two periods, **post ÷ pre** (later against earlier): records before ``split``
@@ -461,7 +461,9 @@ def before_after(
     population times the years each period covers (24 months before and 12 from the split in an area
     of 1.1 million: ``(2.2e6, 1.1e6)``); ``.attrs["detention_rates"]`` gives the ``months`` the
     records cover on each side, and a population not in their proportion gets a warning (equal
-    populations over 24 and 12 months read as a fall of half). A ``split`` date without a time zone, against times with one, is
+    populations over 24 and 12 months read as a fall of half). A single number is the area's resident
+    population: the person-time is then worked out from those months (``1.1e6`` over 24 and 12
+    months is ``(2.2e6, 1.1e6)``), so the rates are per 100,000 a year. A ``split`` date without a time zone, against times with one, is
     midnight in England and Wales (Europe/London).
 
     Direction: every comparison reads later against earlier, so a fall is below 1 (``rr``,
@@ -559,13 +561,20 @@ def before_after(
     out.attrs["direction"] = "post / pre (later against earlier: below 1 is a fall); diff = post - pre"
     out.attrs["dropped"] = Records(dropped)
     if population is not None:
+        months = _period_months(when, pre, post, cut)
+        if isinstance(population, (int, float, np.integer, np.floating)) and not isinstance(population, bool):
+            # the area's residents: person-time over the months each period covers (per year)
+            resident = float(population)
+            if not (np.isfinite(resident) and resident > 0):
+                raise InvalidInputError(f"`population` must be a positive number, got {population!r}", "population")
+            population = (resident * months[0] / 12, resident * months[1] / 12)
         if not isinstance(population, (tuple, list)) or len(population) != 2:
-            raise InvalidInputError(f"`population` must be a pair (pre, post), got {population!r}", "population")
+            raise InvalidInputError(f"`population` must be the area's residents or a pair of person-time (pre, post), "
+                                    f"got {population!r}", "population")
         pre_pop, post_pop = population
         n_pre, n_post = int(pre.sum()), int(post.sum())
         r = rate_ci([n_pre, n_post], [pre_pop, post_pop], multiplier=100_000, confidence=conf)
         rr = rate_ratio(n_post, post_pop, n_pre, pre_pop, confidence=conf).iloc[0]
-        months = _period_months(when, pre, post, cut)
         out.attrs["detention_rates"] = pd.DataFrame({
             "period": ["pre", "post"], "detentions": [n_pre, n_post], "population": [pre_pop, post_pop],
             "rate_per_100k": r["rate"], "lower": r["lower"], "upper": r["upper"], "months": months})

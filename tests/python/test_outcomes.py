@@ -420,7 +420,8 @@ def test_bad_its_arguments_are_named():
 def test_bad_before_after_arguments_are_named():
     recs = saferstats.synthetic.s136_pilot_records(seed=1)
     for kw, name in [(dict(split="not a date"), "split"), (dict(split=None), "split"), (dict(split=[1, 2]), "split"),
-                     (dict(split="2024-01-01", population=5), "population"), (dict(split="2024-01-01", date="nope"), "date")]:
+                     (dict(split="2024-01-01", population="5"), "population"),
+                     (dict(split="2024-01-01", population=(1, 2, 3)), "population"), (dict(split="2024-01-01", population=0), "population"), (dict(split="2024-01-01", date="nope"), "date")]:
         with pytest.raises(saferstats.SaferstatsError) as e:
             saferstats.before_after(recs, **kw)
         assert e.value.argument == name, (kw, e.value)

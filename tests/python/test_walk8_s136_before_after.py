@@ -58,3 +58,31 @@ def test_split_inside_a_month_and_zoned_times(recs: pd.DataFrame) -> None:
         ba = saferstats.before_after(zoned, split="2024-01-16", population=(2.2e6, 1.1e6))
     pre, post = ba.attrs["detention_rates"]["months"].tolist()
     assert pre == pytest.approx(24 + 15 / 31) and post == pytest.approx(12 - 15 / 31)
+
+
+def test_a_resident_population_is_turned_into_person_time(recs: pd.DataFrame) -> None:
+    """Session 14: the report passed the area's 1.1 million residents for both periods (24 and 12
+    months), and its own demo warned. A single number is now the residents: the person-time is
+    worked out from the months, and the rate ratio is statsmodels' person-years one (the fixture)."""
+    pop = FIX["population"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        ba = saferstats.before_after(recs, split="2024-01-01", population=pop)
+    rr, ref = ba.attrs["rate_ratio"], FIX["person_years"]
+    for k in ("ratio", "lower", "upper", "p_value"):
+        assert rr[k] == pytest.approx(ref[k], rel=1e-6), k
+    rates = ba.attrs["detention_rates"]
+    assert rates["population"].tolist() == [pop * FIX["pre_months"] / 12, pop * FIX["post_months"] / 12]
+    with pytest.raises(saferstats.InvalidInputError, match="population"):
+        saferstats.before_after(recs, split="2024-01-01", population=-5)
+
+
+def test_the_demo_report_gives_no_before_after_warning(tmp_path) -> None:
+    from saferstats.report import demo_config
+    from saferstats.report.sections import _BUILDERS
+
+    cfg = demo_config()
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        _BUILDERS["s136"](cfg, cfg["s136"])
+    assert not [x for x in w if "before_after" in str(x.message)]

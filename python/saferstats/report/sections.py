@@ -1663,7 +1663,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
     b = oc._s136_build(recs, by=None, columns=cols, outcome_labels=None, place_labels=None, confidence=conf,
                        quantile_method="linear", threshold=thr)
     ba = ss.before_after(recs, split=split, columns=cols, confidence=conf,
-                         population=None if popn is None else (float(popn), float(popn)))
+                         population=None if popn is None else float(popn))  # residents: person-time per period
     cells, ids = b.cells, b.ids
     summary_cell = {("outcome", c): ids["outcomes"][k]["count"] for k, c in enumerate([o for o in oc.OUTCOMES if o != "unknown"])}
     summary_cell.update({("rate", m): ids["rates"][k]["count"] for k, m in enumerate(["conversion", "admission", "nfa"])})
