@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import single_confidence as _confidence
-from ._frames import accepts_frames, require_columns
+from ._frames import accepts_frames, plain, require_columns
 from ._results import Result
 from .exceptions import InvalidInputError, warn_user
 from .rates import proportion_ci
@@ -62,14 +62,17 @@ def _canonical(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str
     out = raw.map(lambda v: table.get(v, table.get(v.lower())))
     unknown = sorted(raw[out.isna()].unique())
     if unknown:
-        rows = list(np.flatnonzero(out.isna().to_numpy())[:5])
+        pos = [int(i) for i in np.flatnonzero(out.isna().to_numpy())[:5]]
+        rows = [plain(values.index[i]) for i in pos]  # plain numbers (not np.int64(3)) in the message
         blank = " (blank or missing values: map them with {'': ...}, e.g. to 'unknown')" if "" in unknown else ""
-        raise InvalidInputError(
+        err = InvalidInputError(
             f"column {column!r} has unknown categories {unknown} (rows {rows}){blank}; expected one of "
             f"{list(canon)} or their labels, or pass a mapping",
             column,
-            int(rows[0]),
+            rows[0],
         )
+        err.position = pos[0]
+        raise err
     return out.astype(str)
 
 
