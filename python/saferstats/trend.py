@@ -95,6 +95,7 @@ def _parse_month(v: str) -> float | None:
 
 _PARSERS = {"financial year": _parse_fy, "year": _parse_year, "month": _parse_month}
 _STEPS = {"financial year": 1.0, "year": 1.0, "month": 1.0 / 12.0}
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]:
@@ -145,6 +146,10 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
                 break
             out.append(x)
         else:
+            if kind == "month" and all(_FULL_DATE.match(v) for v in text):
+                # dates written as text ("2019-04-01"): like datetimes, the column's own spacing is the
+                # step (yearly dates are a year apart, not months with eleven missing between)
+                return np.asarray(out, dtype=np.float64), None
             return np.asarray(out, dtype=np.float64), _STEPS[kind]
         if len(out) > best_row:
             best_kind, best_row = kind, len(out)
@@ -658,7 +663,9 @@ def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.
         step = float(d.min())
     gapped = []
     for g, pos in groups:
-        after = np.flatnonzero(np.diff(t[pos]) > step * (1 + 1e-6))
+        # a missing period leaves twice the step: more than 1.5 steps is a gap, so dates a year apart
+        # (365 or 366 days) or a month apart (28 to 31) are not read as gaps
+        after = np.flatnonzero(np.diff(t[pos]) > step * 1.5)
         if len(after):
             gapped.append(f"{_key_text(g) if keys else 'the series'} (before {', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
     if gapped:
@@ -801,7 +808,7 @@ def _gap_labels(labels: Any) -> list[str] | None:
         return None
     d = np.diff(t)
     step = step if step is not None else float(d.min())
-    gaps = np.flatnonzero(d > step * (1 + 1e-6))
+    gaps = np.flatnonzero(d > step * 1.5)  # as _warn_trend_gaps: 365/366-day years are not gaps
     return [str(plain(list(labels)[i + 1])) for i in gaps] or None
 
 
