@@ -50,3 +50,24 @@ def test_an_analysis_error_names_the_section(tmp_path, capsys, monkeypatch):
     assert main(["report", "--config", str(_config(tmp_path, "Merseyside")), "--out", str(tmp_path / "o"),
                  "--quiet"]) == 2
     assert "saferstats: error: [hate_crime] could not be analysed: group 'St Helens'" in capsys.readouterr().err
+
+
+def test_a_key_set_to_the_published_header_is_told_the_read_name(shared_data, tmp_path, capsys):
+    """Walk 11 (command line): `area = "Force"` for the Home Office's Hate crime.csv (its header) failed
+    with the reader's column names listed but not why. The error now says the file is read as
+    published with its columns renamed, and which one is the area. Reference: the file's header read
+    with the csv module."""
+    import csv
+
+    from saferstats.__main__ import main
+
+    path = shared_data / "hate_crime" / "home_office_by_force_2017-18_2018-19" / "Hate crime.csv"
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh))
+    assert "Force" in header
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'title = "t"\narea = "Hertfordshire"\n[hate_crime]\nfile = "{path}"\narea = "Force"\n')
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "the file has no column 'Force'" in err
+    assert "its columns renamed: its area column is 'force', which the report uses when area is left out" in err

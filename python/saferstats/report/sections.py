@@ -271,8 +271,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     area, period, count, pop = (sec.get(k, defaults.get(k, k if k != "count" else "count")) for k in ("area", "period", "count", "population"))
     for key, col in (("area", area), ("period", period), ("count", count), ("population", pop)):
         if col not in data.columns:
-            raise ConfigError(f"[hate_crime] the file has no column '{col}'; set {key} to one of {list(data.columns)}",
-                              f"hate_crime.{key}")
+            raise _no_column("hate_crime", key, col, data, defaults)
     # one suppression of the area x period counts for every table and figure of the section: the
     # rates of the latest period, the changes between periods and the funnel's overall rate
     keys = [area, period] + [c for c in data.columns if c not in (area, period, count, pop)
@@ -937,6 +936,19 @@ def _file_names(sec: dict) -> str:
     return ", ".join(Path(str(f)).name or str(f) for f in files)
 
 
+def _no_column(section: str, key: str, col: str, data: pd.DataFrame, defaults: dict) -> ConfigError:
+    """The error for a section key naming a column the table lacks. A published file is read by its
+    reader, which renames the columns (the Home Office's "Force" is ``force``, "Total number of
+    offences" is ``offences``): a key set to the file's own header is told the name to use, or to
+    leave the key out."""
+    msg = f"[{section}] the file has no column '{col}'; set {key} to one of {list(data.columns)}"
+    own = defaults.get(key)
+    if own is not None and own in data.columns and own != col:
+        msg += (f" (the file is read as published and its columns renamed: its {key} column is '{own}', which the "
+                f"report uses when {key} is left out)")
+    return ConfigError(msg, f"{section}.{key}")
+
+
 def _flytipping(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -947,8 +959,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     area, period, count = (sec.get(k, defaults.get(k, k)) for k in ("area", "period", "count"))
     for key, col in (("area", area), ("period", period), ("count", count)):
         if col not in data.columns:
-            raise ConfigError(f"[flytipping] the file has no column '{col}'; set {key} to one of {list(data.columns)}",
-                              f"flytipping.{key}")
+            raise _no_column("flytipping", key, col, data, defaults)
     code = sec.get("code", defaults.get("code", next((c for c in ("la_code", "ons_code", "code") if c in data.columns), None)))
     if code is not None and code not in data.columns:
         raise ConfigError(f"[flytipping] code = '{code}' is not a column of the file; valid: {list(data.columns)}",
