@@ -145,7 +145,9 @@ CELLS = [
         "## 5. A force against its most similar group\n\nThe scrutiny-panel question. Here an *illustrative* "
         "peer group for Hertfordshire (home-county forces of similar size; not the official iQuanta most "
         "similar group, which is not public data): its pooled rate and mean with CIs, Hertfordshire's rank "
-        "and its ratio to the group."
+        "and its ratio to the group. The ratio's interval and `significance` ('lower') allow for chance only, and "
+        "saferstats warns that these peers' rates vary far more than chance allows (140 times): read the rank "
+        "(7th highest of 8) and the peers' mean, 159 per 100,000 (95% CI 124 to 194), which includes Hertfordshire's 135."
     ),
     new_code_cell(
         "peers = {'Hertfordshire': ['Bedfordshire', 'Essex', 'Kent', 'Surrey', 'Sussex', 'Thames Valley', 'Cambridgeshire']}\n"
@@ -186,11 +188,15 @@ CELLS = [
         "Stevenage's incidents rose by 9.3% and its control's by 7.3%: scaled to Stevenage's size the local "
         "estimate is about +91 incidents, well within chance, so there is no evidence that the (hypothetical) "
         "cameras cut fly-tipping. North Hertfordshire rose by 40%, far more than the control: before reading that "
-        "as displacement, check Defra's recording notes for the district (`read_flytipping`'s `recording_note` "
-        "column). Without the weights the same counts give a local estimate of −414 (p ≈ 0.02), a 'significant "
+        "as displacement, check how the district counted: Defra's data name no change for it (its `recording_note` "
+        "is blank), but they give a reporting basis only from 2019-20, so ask the council. Without the weights the same counts give a local estimate of −414 (p ≈ 0.02), a 'significant "
         "reduction' that is only the control being bigger.\n\n"
-        "And the E-test asks whether a small count changed: Stevenage's incidents in the two post years "
-        "against the two pre years."
+        "The E-test asks whether a count changed by more than Poisson chance: Stevenage's incidents in the two "
+        "post years against the two pre years. It gives a very small p for the 9.3% rise, but that is not "
+        "evidence about the cameras: it has no control (the control rose 7.3% too), and yearly fly-tipping counts "
+        "vary far more than Poisson (notebook 03: a dispersion ratio over 200 for Stevenage), so its p is far too "
+        "small for counts like these. It suits small counts with no over-dispersion; the WDD above answers the "
+        "question."
     ),
     new_code_cell(
         "p = saferstats.e_test(counts['treated'][1], counts['treated'][0])\n"

@@ -45,7 +45,7 @@ RATES = [
     new_code_cell(
         "rates = saferstats.rate_ci(df['offences'], df['population'], multiplier=100_000, missing='propagate')\n"
         "table = pd.concat([df[['force', 'year']], rates], axis=1)\n"
-        "table[table.force.isin(['Hertfordshire', 'Bedfordshire', 'Essex', 'Thames Valley'])].round(1)"
+        "table[table.force.isin(['Hertfordshire', 'Bedfordshire', 'Essex', 'Thames Valley'])].round({'rate': 1, 'lower': 1, 'upper': 1})"
     ),
     new_code_cell(
         "# The published Home Office rates (rounded) are reproduced for every force with a population\n"
@@ -134,7 +134,11 @@ HATE = [
     ),
     new_markdown_cell(
         "## 3. Funnel plot: which forces stand out in 2018-19?\n\n"
-        "PHE funnel: the target is the England and Wales rate; exact Poisson 95% and 99.8% limits."
+        "PHE funnel: the target is the England and Wales rate; exact Poisson 95% and 99.8% limits. "
+        "With counts in the thousands these limits are narrow, so 40 of the 42 forces fall outside them: forces "
+        "differ for many reasons besides chance (recording practice, demography), and 'Low (0.001)' for "
+        "Hertfordshire says only that its rate is not the national one. Notebook 06 (section 4) widens the limits "
+        "for this over-dispersion, after which 9 forces stand out."
     ),
     new_code_cell(
         "f19 = forces.query(\"year == '2018-19'\").dropna(subset=['population'])\n"
@@ -152,7 +156,9 @@ HATE = [
         "when Pearson χ²/df > 1.5 — recorded counts of this size are far more variable than Poisson), and the "
         "Mann–Kendall test with Sen's slope as a non-parametric check. Eight years leave 6 residual degrees of "
         "freedom, and quasi-Poisson estimates the dispersion from those same points, so `use_t=True` takes the "
-        "limits from Student's t on 6 df (R's `summary.glm`) rather than the normal, which would be too narrow."
+        "limits from Student's t on 6 df (R's `summary.glm`) rather than the normal, which would be too narrow. "
+        "The Mann–Kendall p-values use the normal approximation, which saferstats warns is rough below 10 values: "
+        "read them as approximate (the exact p for 8 values all rising, τ = 1, is 2/8! ≈ 0.00005)."
     ),
     new_code_cell(
         "strands = national[national.strand != 'Total offences']\n"
@@ -169,7 +175,10 @@ HATE = [
     ),
     new_markdown_cell(
         "## 5. Shares by strand (the \"race 75%\" figure) with Wilson CIs\n\n"
-        "Shares of *motivating factors* (an offence can have more than one), England and Wales 2018/19."
+        "Shares of *motivating factors* (an offence can have more than one), England and Wales 2018/19. The "
+        "published 'three-quarters' (76%) is race-motivated offences as a share of all hate crime *offences* "
+        "(78,991 of 103,379); an offence with two motivating factors counts once there but twice here, so as a "
+        "share of the 112,637 motivating factors race is 70%. Quote the one you mean, with its denominator."
     ),
     new_code_cell(
         "saferstats.shares(strands.query(\"year == '2018/19'\"), category='strand')[['strand', 'count', 'total', 'share', 'lower', 'upper']].round(2)"
@@ -241,7 +250,13 @@ STOP = [
         "default and warns when the searches' years do not match; see notebook 05). The `denominator` column says "
         "which Census each rate uses. The records cover three months, so `multiplier=4000` (1,000 × 12/3) gives "
         "searches per 1,000 residents per year, as the Home Office publishes them (with the default 1,000 the rates are "
-        "over the three months, and a warning says so); the ratios are the same either way."
+        "over the three months, and a warning says so); the ratios are the same either way.\n\n"
+        "Two cautions before quoting a force. Ethnicity is not stated for a fifth or more of the person searches in "
+        "the City of London (34%) and South Yorkshire (24%), and saferstats warns: their rates count only the "
+        "searches with a stated ethnicity, so they understate every group's searching there. And the City of London "
+        "has a few thousand residents (193 Black residents in 2011) but a daytime population of hundreds of thousands, "
+        "so its rates per resident and its ratio of 10.7 are not comparable with other forces' (its `denominator` "
+        "says so and `reliable` is False)."
     ),
     new_code_cell(
         "disp = saferstats.disproportionality(searches, by='force', census=2011, multiplier=4000)  # per year: 3 months x 4\n"
@@ -256,7 +271,11 @@ STOP = [
     ),
     new_markdown_cell(
         "## Self-defined vs officer-defined ethnicity\n\nOfficer-defined ethnicity is recorded for more searches "
-        "(and has no Mixed category); the Home Office uses self-defined. The choice changes the ratios:"
+        "(and has no Mixed category); the Home Office uses self-defined. The choice changes the ratios, and "
+        "saferstats warns that with `'officer'` or `'self_then_officer'` the searches' categories no longer match "
+        "the Census's (Mixed not comparable or understated, Other overstated, the rest approximate: see the "
+        "`like_for_like` and `comparability` columns), so those columns are a sensitivity check, not the "
+        "Home Office measure:"
     ),
     new_code_cell(
         "cmp = []\n"
@@ -277,10 +296,13 @@ STOP = [
         "## Outcome tests: do searches of each group find what they look for as often?\n\n"
         "\"Find\" = outcome linked to the object of search (searches where that is not recorded are excluded and "
         "counted). A lower find rate for a group is consistent with a lower threshold for searching it "
-        "(subject to infra-marginality; docs/methods/stop_search.md B3). Two cautions, each a warning: Derbyshire "
-        "sets the flag on searches that ended in no further action, and Merseyside and Leicestershire leave it blank "
-        "on most searches and set it mainly where the search had an outcome (Merseyside: blank on 79%, every one of "
-        "them no further action), so their find rates are of a selected subset and not comparable with the others'."
+        "(subject to infra-marginality; docs/methods/stop_search.md B3). Two cautions, each a warning, and the find "
+        "rate is withheld (NaN, reason in the `withheld` column) for four of the seven forces: Derbyshire sets the "
+        "flag on searches that ended in no further action (286 of 388 flagged searches), and Merseyside (79%), "
+        "Leicestershire (91%) and Durham (22%) leave it blank and set it mainly where the search had an outcome "
+        "(Merseyside: every blank one ended in no further action), so their find rates would be of a selected subset "
+        "and not comparable with the others'. The arrest rates below pool all seven forces; saferstats warns that "
+        "Durham has no outcome recorded for 46% of its searches, which are left out of the arrest rates."
     ),
     new_code_cell(
         "finds = saferstats.outcome_test(searches, outcome='find', by='force')\n"
@@ -358,7 +380,7 @@ S136 = [
     new_code_cell(
         "summary = saferstats.s136_summary(recs, disclosure=False)\n"
         "print('excluded from denominators:', summary.excluded)\n"
-        "summary.rates"
+        "summary.rates.round(1)"
     ),
     new_code_cell("summary.place_of_safety[['label', 'count', 'known', 'percent', 'lower', 'upper']].round(1)"),
     new_code_cell("pd.concat([summary.durations, summary.flags], axis=1).round(2)"),
@@ -366,7 +388,7 @@ S136 = [
         "## Before / after the pilot (SYNTHETIC)\n\nEach outcome and place of safety, post against pre (later ÷ "
         "earlier, so a fall is below 1): risk ratio (Katz CI; the exact conditional CI when a cell is zero, named in "
         "`rr_method`), difference post − pre (Newcombe CI), z test, or Fisher's exact test when an expected cell is "
-        "below 5; and detention rates per 100,000 (population 1.1 million assumed)."
+        "below 5; and detention rates per 100,000 a year (population 1.1 million assumed)."
     ),
     new_code_cell(
         "ba = saferstats.before_after(recs, split='2024-01-01', population=(1.1e6 * 2, 1.1e6 * 1))\n"
@@ -419,7 +441,13 @@ HOT = [
         "import saferstats\n"
         "pd.set_option('display.width', 180); pd.set_option('display.max_columns', 30)"
     ),
-    new_markdown_cell("## District fly-tipping rates per 1,000 residents, 2021-22 (2011 Census populations), with a funnel plot"),
+    new_markdown_cell(
+        "## District fly-tipping rates per 1,000 residents, 2021-22 (2011 Census populations), with a funnel plot\n\n"
+        "The populations are the 2011 Census's, ten years before these counts, so every rate is somewhat too high. "
+        "With counts in the hundreds and thousands PHE's limits are narrow, and every district but Watford falls "
+        "outside them: districts differ for many reasons besides chance (including how each council counts), so "
+        "'High' or 'Low' here is not by itself a finding (notebook 06 shows limits widened for over-dispersion)."
+    ),
     new_code_cell(
         "ft = saferstats.datasets.flytipping_hertfordshire()\n"
         "pop = saferstats.datasets.census2011_by_la().set_index('la')['All']\n"
@@ -443,7 +471,10 @@ HOT = [
     ),
     new_markdown_cell(
         "## DBSCAN clusters of ASB points\n\nHaversine DBSCAN, eps = 150 m, at least 15 reports: labels identical to "
-        "scikit-learn's. police.uk coordinates are anonymised to snap points, so many reports share a location."
+        "scikit-learn's. police.uk coordinates are anonymised to snap points, so many reports share a location: "
+        "`locations` counts each cluster's distinct map points, and saferstats warns that 7 of the 48 clusters are "
+        "a single point (area 0, no density): those are 15 or more reports published at one map point, not a "
+        "spread of incidents, and should be named as a location rather than drawn as a hotspot."
     ),
     new_code_cell(
         "asb = saferstats.datasets.hertfordshire_asb()\n"
@@ -452,7 +483,7 @@ HOT = [
         "print(f'{len(asb):,} ASB reports, {len(clusters)} clusters, {clusters.attrs[\"noise_points\"]:,} noise points')\n"
         "fig, ax = plt.subplots(figsize=(7, 7))\n"
         "saferstats.plot_clusters(asb.lat, asb.lon, labels, table=clusters, ax=ax)\n"
-        "clusters.sort_values('n', ascending=False)[['label', 'n', 'centroid_lat', 'centroid_lon', 'area_m2', 'density_per_km2']].head(10).round(4)"
+        "clusters.sort_values('n', ascending=False)[['label', 'n', 'locations', 'centroid_lat', 'centroid_lon', 'area_m2', 'density_per_km2']].head(10).round(4)"
     ),
     new_code_cell(
         "out = Path(tempfile.mkdtemp()) / 'asb_clusters.geojson'\n"
@@ -474,7 +505,9 @@ HOT = [
         "## Existing practice: nearest-neighbour index and CrimeStat NNH\n\nMany partnerships still report "
         "CrimeStat's nearest-neighbour hierarchical clusters. Both need the study area — Hertfordshire's is "
         "1,643 km² (ONS Standard Area Measurements) — and work on projected metres (British National Grid). "
-        "police.uk snaps reports to shared points, so the distinct locations are used for the index."
+        "police.uk snaps reports to shared points, so the distinct locations are used for the index. NNH works "
+        "on all the reports, and saferstats warns that three map points each hold 25 or more of them: each is a "
+        "'cluster' on its own, whatever the threshold, and reads as a count at one point."
     ),
     new_code_cell(
         "e, n = saferstats.to_bng(asb.lat, asb.lon)\n"
@@ -485,7 +518,12 @@ HOT = [
         "print(nn)\n"
         "nn.clusters.sort_values(['order', 'n_points'], ascending=[True, False]).groupby('order').head(5).round(1)"
     ),
-    new_markdown_cell("## Kernel density (quartic, ArcGIS default radius) on local metres"),
+    new_markdown_cell(
+        "## Kernel density (quartic, ArcGIS default radius) on local metres\n\n"
+        "saferstats warns that one report lies far outside the rest and stretches the grid (so 75% of its cells "
+        "are empty, and the Gi* grid below is stretched the same way). For a published map pass `study_area=` or "
+        "`bounds=` (notebook 05 does, with `study_area='Hertfordshire'` on British National Grid coordinates)."
+    ),
     new_code_cell(
         "x, yv = saferstats.to_local_metres(asb.lat, asb.lon)\n"
         "kde = saferstats.kde_grid(x, yv, cell_size=250)\n"
@@ -493,7 +531,12 @@ HOT = [
         "fig, ax = plt.subplots(figsize=(7, 6))\n"
         "saferstats.plot_kde(kde, ax=ax);"
     ),
-    new_markdown_cell("## Getis–Ord Gi* on a 1 km grid of counts (queen contiguity, 999 permutations)"),
+    new_markdown_cell(
+        "## Getis–Ord Gi* on a 1 km grid of counts (queen contiguity, 999 permutations)\n\n"
+        "Most cells of this grid have no reports anywhere in their neighbourhood; saferstats warns that their "
+        "permutation p-value (`p_sim`) is 0.001 by construction, not evidence of a cold spot. The labels below are "
+        "read from each cell's z, as the warning advises."
+    ),
     new_code_cell(
         "counts, cx, cy = saferstats.grid_counts(x, yv, cell_size=1000)\n"
         "w = saferstats.Weights.lattice(*counts.shape, contiguity='queen')\n"
@@ -648,7 +691,9 @@ AREAS = [
         "of the same records when `../shared/data/street_crime` is absent). police.uk snaps some records of a "
         "force's file to map points outside the force: `study_area='Hertfordshire'` leaves them out and says how "
         "many and where (a `SaferstatsWarning`; their DBSCAN label is -3), and grids cover the force instead of "
-        "being stretched by them."
+        "being stretched by them. `read_street_crime` also warns that about a tenth of the records carry LSOA 2011 "
+        "codes that ONS changed in 2021: that matters only for a join on `lsoa_code` (it tells you how to mend "
+        "it); this notebook places every record by its coordinates."
     ),
     new_code_cell(
         "street = Path('..').resolve().parent / 'shared' / 'data' / 'street_crime'\n"
@@ -668,7 +713,8 @@ AREAS = [
     new_code_cell(
         "fig, ax = plt.subplots(figsize=(8, 8))\n"
         "saferstats.plot_clusters(asb.lat[inside], asb.lon[inside], labels[inside], table=clusters, ax=ax, label=8)\n"
-        "ax.set_title('ASB clusters (DBSCAN 150 m, 25 points) over the Hertfordshire districts; the 8 largest named by district', fontsize=9);"
+        "ax.set_title(f'ASB clusters (DBSCAN 150 m, 25 points) over the Hertfordshire districts; '\n"
+        "             f'the {min(8, len(clusters))} largest named by district', fontsize=9);"
     ),
     new_markdown_cell(
         "The same points as a density surface on the British National Grid, over the force area only, with the "
