@@ -380,7 +380,7 @@ S136 = [
     new_code_cell(
         "summary = saferstats.s136_summary(recs, disclosure=False)\n"
         "print('excluded from denominators:', summary.excluded)\n"
-        "summary.rates.round(1)"
+        "summary.rates.round({'percent': 1, 'lower': 1, 'upper': 1})"
     ),
     new_code_cell("summary.place_of_safety[['label', 'count', 'known', 'percent', 'lower', 'upper']].round(1)"),
     new_code_cell("pd.concat([summary.durations, summary.flags], axis=1).round(2)"),
@@ -714,7 +714,7 @@ AREAS = [
         "fig, ax = plt.subplots(figsize=(8, 8))\n"
         "saferstats.plot_clusters(asb.lat[inside], asb.lon[inside], labels[inside], table=clusters, ax=ax, label=8)\n"
         "ax.set_title(f'ASB clusters (DBSCAN 150 m, 25 points) over the Hertfordshire districts; '\n"
-        "             f'the {min(8, len(clusters))} largest named by district', fontsize=9);"
+        "             f\"{'the 8 largest' if len(clusters) > 8 else 'all ' + str(len(clusters))} named by district\", fontsize=9);"
     ),
     new_markdown_cell(
         "The same points as a density surface on the British National Grid, over the force area only, with the "
