@@ -59,7 +59,8 @@ RATES = [
         "change = saferstats.percent_change(\n"
         "    wide[('offences', '2018-19')], wide[('population', '2018-19')],\n"
         "    wide[('offences', '2017-18')], wide[('population', '2017-18')], missing='propagate')\n"
-        "change.loc[['Hertfordshire', 'Bedfordshire', 'Essex']].round(3)"
+        "change.loc[['Hertfordshire', 'Bedfordshire', 'Essex']].round({'ratio': 3, 'lower': 3, 'upper': 3, 'z': 2, 'p_value': 3,\n"
+        "                                                         'percent_change': 1, 'percent_change_lower': 1, 'percent_change_upper': 1})"
     ),
     new_code_cell(
         "%matplotlib inline\n"
@@ -130,7 +131,7 @@ HATE = [
         "      f\"(95% CI {herts.pct_lower:+.1f}% to {herts.pct_upper:+.1f}%, p = {herts.p_value:.3f})\")\n"
         "sig = yoy[yoy.p_value < 0.05]\n"
         "print(f'{len(sig)} of {len(yoy)} forces changed significantly at the 5% level')\n"
-        "yoy.sort_values('pct_change')[['force', 'count_from', 'count_to', 'pct_change', 'pct_lower', 'pct_upper', 'p_value']].round(3).tail(8)"
+        "yoy.sort_values('pct_change')[['force', 'count_from', 'count_to', 'pct_change', 'pct_lower', 'pct_upper', 'p_value']].round({'pct_change': 1, 'pct_lower': 1, 'pct_upper': 1, 'p_value': 3}).tail(8)"
     ),
     new_markdown_cell(
         "## 3. Funnel plot: which forces stand out in 2018-19?\n\n"
@@ -166,7 +167,7 @@ HATE = [
         "wide = strands.pivot(index='strand', columns='year', values='count')\n"
         "mk = saferstats.mann_kendall(wide)\n"
         "summary = apc.set_index('strand')[['apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].join(mk[['tau', 'p_value', 'slope']])\n"
-        "summary.round(3)"
+        "summary.round({'apc': 1, 'apc_lower': 1, 'apc_upper': 1, 'dispersion_ratio': 1, 'tau': 3, 'p_value': 3, 'slope': 0})"
     ),
     new_code_cell(
         "fig, ax = plt.subplots(figsize=(8, 5))\n"
@@ -461,7 +462,7 @@ HOT = [
     new_code_cell(
         "trend = saferstats.poisson_trend(ft.dropna(subset=['incidents']).assign(population=lambda d: d.la.map(pop)),\n"
         "                                 count='incidents', period='year', by='la', dispersion='auto', use_t=True)\n"
-        "trend[['la', 'apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].round(2)"
+        "trend[['la', 'apc', 'apc_lower', 'apc_upper', 'dispersion_ratio', 'method']].round(1)"
     ),
     new_markdown_cell(
         "`poisson_trend` warns that Welwyn Hatfield's trend runs across a change in Defra's reporting basis "
