@@ -49,6 +49,19 @@ def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
     return int(bad[0]) if bad.size else None
 
 
+_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")  # thousands separators: '12,345.6'
+
+
+def _row_of(x: Any, pos: int) -> tuple[str, Any]:
+    """How a message names row ``pos`` of ``x``: by its label when ``x`` is a Series with its own
+    index (``"row 'E06000001'"``), else by position."""
+    index = x.index if isinstance(x, pd.Series) else None
+    if index is not None and not _default_index(index) and 0 <= pos < len(index):
+        label = plain(index[pos])
+        return f"row {label!r}", label
+    return f"position {pos}", pos
+
+
 def as_float_array(name: str, x: Any) -> np.ndarray:
     """Convert ``x`` to a 1-D contiguous float64 array (no copy when it already is one).
 
@@ -60,6 +73,8 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
     array([ 1., nan,  3.])
     >>> as_float_array("count", np.ma.masked_array([1.0, 2.0, 3.0], mask=[False, True, False]))
     array([ 1., nan,  3.])
+    >>> as_float_array("count", ["1,234", " 12 ", "12.0"])  # thousands separators, as Excel exports them
+    array([1234.,   12.,   12.])
     """
     if _library(x) in ("polars", "pyarrow"):
         x = as_pandas(x, name, series=True)
@@ -104,10 +119,18 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
                 raw = arr.ravel()
                 arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype="float64")
                 bad = _first_bad(raw, arr)
+                if bad is not None and any(isinstance(v, str) and _GROUPED.match(v) for v in raw):
+                    raw = np.array([v.replace(",", "") if isinstance(v, str) and _GROUPED.match(v) else v
+                                    for v in raw], dtype=object)  # '1,234' as exported from Excel
+                    arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype="float64")
+                    bad = _first_bad(raw, arr)
                 if bad is not None:
-                    raise InvalidInputError(
-                        f"`{name}` at position {bad}: {str(raw[bad])!r} is not a number", name, bad
+                    where, label = _row_of(x, bad)
+                    err = InvalidInputError(
+                        f"`{name}` at {where}: {str(raw[bad])!r} is not a number", name, label
                     )
+                    err.position = bad
+                    raise err
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InvalidInputError):
             raise
@@ -206,6 +229,10 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
     Traceback (most recent call last):
     ...
     saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['n']
+    >>> require_columns(pd.DataFrame({"Count ": [1]}), {"count": "count"})
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['Count ']; did you mean 'Count ' (the same name but for case or spaces)?
     """
     if not isinstance(df, pd.DataFrame):
         raise InvalidInputError(f"{what} must be a DataFrame (pandas, polars or pyarrow), got {type(df).__name__}", what)
@@ -217,9 +244,21 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
                 f"`{kw}` must be a column name of {what}, got {type(col).__name__} {col!r}", kw
             ) from None
         if not present:
+            near = _near_column(df.columns, col)
+            hint = f"; did you mean {near!r} (the same name but for case or spaces)?" if near is not None else ""
             raise InvalidInputError(
-                f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}", kw
+                f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}{hint}", kw
             )
+
+
+def _near_column(columns: Any, col: Any) -> Any:
+    """The one column whose name is ``col`` but for case and surrounding spaces ('Count ', 'COUNT'),
+    if there is exactly one: a header typed in a spreadsheet often has a trailing space."""
+    if not isinstance(col, str):
+        return None
+    key = col.strip().casefold()
+    near = [c for c in columns if isinstance(c, str) and c.strip().casefold() == key]
+    return near[0] if len(near) == 1 else None
 
 
 def per_distinct(s: pd.Series, f: Any, *, categorical: bool = False) -> pd.Series:
