@@ -525,6 +525,7 @@ def renames_columns(what: str, **renames: str) -> Callable[[F], F]:
 # turns that into the caller's terms (the DataFrame column, the row label) is here.
 
 _AT_POSITION = re.compile(r"\bat position (\d+)")
+_OTHER_ROW = {"row": "row", "first at": "first at row", "first: cell": "first: row"}
 _SERIES = re.compile(r"\s*\(series \d+\)")
 _MISSING_HINT = re.compile(r"; pass missing=.*$")
 
@@ -576,6 +577,9 @@ def translate_error(
         msg = msg.replace(f"`{arg}`", named)
     if pos is not None:
         as_row = col is not None or (index is not None and not _default_index(index))
+        if as_row and not _AT_POSITION.search(msg):  # the core's other ways of naming the row: 'row 1', 'first at 1'
+            msg = re.sub(rf"\b(row|first at|first: cell) {pos}\b",
+                         lambda m: f"{_OTHER_ROW[m.group(1)]} {label!r}", msg, count=1)
         msg = _AT_POSITION.sub(f"at row {label!r}" if as_row else f"at position {pos}", msg, count=1)
     if rows is not None:
         msg = _SERIES.sub("", msg)

@@ -1,0 +1,126 @@
+"""Session 14 (walk 12b): bad input as analysts pass it — Series with their own (string, duplicate)
+labels, numbers as text with thousands separators, a column header with a trailing space or other
+case. Each error is a named SaferstatsError naming the argument and the row by its label."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats import InvalidInputError, MissingValueError
+
+LABELS = ["E06000001", "E06000002", "E06000002", "E06000004"]  # string labels, one duplicated
+
+
+def _series(values):
+    return pd.Series(values, index=LABELS)
+
+
+def test_numbers_with_thousands_separators_are_read_as_excel_writes_them():
+    """'1,234' (a CSV saved from Excel) was refused as 'not a number'; it is 1234 (checked against
+    the same call with plain numbers)."""
+    got = saferstats.rate_ci(["1,234", " 12 ", "12.0"], ["10,000", "20,000", "1,000,000"])
+    want = saferstats.rate_ci([1234, 12, 12], [10000, 20000, 1000000])
+    pd.testing.assert_frame_equal(got, want)
+    df = pd.DataFrame({"count": [12, 30], "population": ["10,000", "20,000"]}, index=["Leeds", "York"])
+    got = saferstats.add_rates(df)
+    assert got["rate"].tolist() == pytest.approx([120.0, 150.0])
+
+
+@pytest.mark.parametrize("text", ["1,5", "12,34", "1,234,5", "12 apples"])
+def test_text_that_is_not_a_grouped_number_is_refused_by_its_row_label(text):
+    """A European decimal comma ('1,5') is not read as 15: refused, naming the row by its label."""
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.rate_ci(pd.Series(["12", text], index=["Leeds", "York"]), [1000, 1000])
+    assert e.value.argument == "count"
+    assert e.value.index == "York" and e.value.position == 1
+    assert "row 'York'" in str(e.value)
+
+
+def test_a_frame_column_that_is_not_a_number_is_named_by_its_row_label():
+    """add_rates named the row by position (0) although the frame is indexed by area."""
+    df = pd.DataFrame({"count": [12, 30], "population": ["10000", "n/a"]}, index=["Leeds", "York"])
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.add_rates(df)
+    assert e.value.argument == "population"
+    assert e.value.index == "York"
+    assert "row 'York'" in str(e.value)
+
+
+@pytest.mark.parametrize("header", ["count ", "Count", " COUNT"])
+def test_a_header_with_a_trailing_space_or_other_case_is_suggested(header):
+    df = pd.DataFrame({header: [12, 30], "population": [10000, 20000]})
+    for call in (lambda: saferstats.add_rates(df), lambda: saferstats.year_on_year(df.assign(period=[2020, 2021]))):
+        with pytest.raises(InvalidInputError) as e:
+            call()
+        assert e.value.argument == "count"
+        assert f"did you mean {header!r}" in str(e.value)
+
+
+def test_two_near_matches_are_not_guessed():
+    df = pd.DataFrame({"Count": [1], "count ": [2], "population": [10]})
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.add_rates(df)
+    assert "did you mean" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        # funnel_significance: its translating decorator sat on a helper defined between it and its body
+        (lambda bad: saferstats.funnel_significance(bad, [1000] * 4, kind="rate", multiplier=1000), "numerators"),
+        (lambda bad: saferstats.funnel_significance([5] * 4, bad.where(bad < 0, 1000),
+                                                    kind="rate", multiplier=1000), "denominators"),
+        (lambda bad: saferstats.e_test(bad, [10, 20, 9, 40]), "k1"),
+        (lambda bad: saferstats.concentration(bad), "counts"),
+        (lambda bad: saferstats.pai(bad, [0.1, 0.2, 0.3, 0.4]), "observed"),
+        (lambda bad: saferstats.wdd(bad.iloc[:2].set_axis(["before", "after"]), [50, 30]), "control"),
+    ],
+)
+def test_negative_values_are_named_by_row_label(call, argument):
+    bad = _series([12, -3, 7, 50])
+    with pytest.raises(InvalidInputError) as e:
+        call(bad)
+    assert e.value.argument == argument
+    assert e.value.position == 1
+    want = "after" if argument == "control" else "E06000002"
+    assert e.value.index == want
+    assert f"row {want!r}" in str(e.value)
+
+
+def test_p_adjust_names_the_row_label():
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.p_adjust(pd.Series([0.01, 1.5], index=["burglary", "robbery"]))
+    assert (e.value.argument, e.value.index) == ("p", "robbery")
+    assert "row 'robbery'" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "call, argument, text",
+    [
+        (lambda s: saferstats.e_test(s, [10, 20, 9, 40]), "k1", "row 'E06000002' is missing"),
+        (lambda s: saferstats.concentration(s), "counts", "first at row 'E06000002'"),
+        (lambda s: saferstats.pai(s, [0.1, 0.2, 0.3, 0.4]), "observed", "first: row 'E06000002'"),
+    ],
+)
+def test_missing_values_from_nullable_columns_are_named_by_row_label(call, argument, text):
+    """A nullable Int64 column with <NA>: the core's message named the row by its position only."""
+    s = pd.Series(pd.array([12, pd.NA, 7, 50], dtype="Int64"), index=LABELS)
+    with pytest.raises(MissingValueError) as e:
+        call(s)
+    assert (e.value.argument, e.value.index, e.value.position) == (argument, "E06000002", 1)
+    assert text in str(e.value)
+
+
+def test_wdd_missing_count_is_named_by_row_label():
+    with pytest.raises(MissingValueError) as e:
+        saferstats.wdd(pd.Series([100, np.nan], index=["before", "after"]), [50, 30])
+    assert (e.value.argument, e.value.index) == ("control", "after")
+    assert "row 'after'" in str(e.value)
+
+
+def test_plain_lists_still_name_positions():
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.e_test([12, -3], [10, 20])
+    assert (e.value.index, e.value.position) == (1, 1)
+    assert "position 1" in str(e.value)
