@@ -181,10 +181,12 @@ def check_same_order(**named: Any) -> None:
             continue
         if set(i0) == set(i1):
             j = int(np.flatnonzero(np.asarray(i0) != np.asarray(i1))[0])
-            raise InvalidInputError(
+            err = InvalidInputError(
                 f"`{k}` holds the same labels as `{k0}` in another order (position {j}: {plain(i1[j])!r} where "
                 f"`{k0}` has {plain(i0[j])!r}); values are paired by position, so each would meet another row's "
                 f"value: align them first ({k}.reindex({k0}.index))", k, j)
+            err.caller_terms = True  # type: ignore[attr-defined]  # names both labels already: not relabelled
+            raise err
 
 
 def aligned(**named: Any) -> tuple[dict[str, np.ndarray], pd.Index | None]:
@@ -731,6 +733,8 @@ def translates_core_errors(
             try:
                 return func(*args, **kwargs)
             except SaferstatsError as exc:
+                if getattr(exc, "caller_terms", False):
+                    raise
                 try:
                     bound = sig.bind(*args, **kwargs)
                 except TypeError:

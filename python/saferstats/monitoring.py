@@ -259,6 +259,7 @@ def _rebase_flags(
     return flags
 
 
+@translates_core_errors("values", "periods", "by", "denominators")
 def spc(
     values: Any,
     *,

@@ -124,3 +124,37 @@ def test_plain_lists_still_name_positions():
         saferstats.e_test([12, -3], [10, 20])
     assert (e.value.index, e.value.position) == (1, 1)
     assert "position 1" in str(e.value)
+
+
+MONTHS = [f"2023-{m:02d}" for m in range(1, 13)] + ["2024-01", "2024-02"]
+SERIES = [3, 5, 2, 8, 9, 12, 11, 15, 14, 13, 17, 20, 25, 30]
+
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda s: saferstats.spc(s, chart="c"), "values"),
+        (lambda s: saferstats.its_poisson(s, break_index=7), "counts"),
+        (lambda s: saferstats.its_poisson(SERIES, break_index=7, population=s * 1000), "population"),
+    ],
+)
+@pytest.mark.parametrize("bad", [-3, np.inf, pd.NA])
+def test_monthly_series_name_the_month(call, argument, bad):
+    """A Series indexed by month: spc and its_poisson named the bad month as
+    'row 1' / 'position 1'; they name it '2023-02' now (and its_poisson's population no longer
+    advises a `missing=` it does not have)."""
+    values = pd.Series(pd.array([SERIES[0], bad, *SERIES[2:]], dtype="Float64"), index=MONTHS)
+    with pytest.raises(InvalidInputError) as e:
+        call(values)
+    assert e.value.argument == argument
+    assert (e.value.index, e.value.position) == ("2023-02", 1)
+    assert "'2023-02'" in str(e.value)
+    assert "missing=" not in str(e.value)
+
+
+def test_spc_by_group_names_the_callers_row():
+    """With `by` the rows are charted per group; the row named is still the caller's."""
+    values = pd.Series([3, 5, 2, -3, 9, 12, 11, 15, 14, 13, 17, 20], index=[f"r{i}" for i in range(12)])
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.spc(values, by=["a", "b"] * 6, chart="c")
+    assert (e.value.argument, e.value.index) == ("values", "r3")
