@@ -158,3 +158,14 @@ def test_spc_by_group_names_the_callers_row():
     with pytest.raises(InvalidInputError) as e:
         saferstats.spc(values, by=["a", "b"] * 6, chart="c")
     assert (e.value.argument, e.value.index) == ("values", "r3")
+
+
+@pytest.mark.parametrize("short", ["lat", "lon", "labels"])
+def test_cluster_summary_lists_of_unequal_length(short):
+    """lat one shorter than lon raised numpy's IndexError ('boolean index did not match')."""
+    args = {"lat": [53.80, 53.801, 53.802, 53.8], "lon": [-1.55, -1.551, -1.552, -1.55], "labels": [0, 0, 0, -1]}
+    args[short] = args[short][:-1]
+    with pytest.raises(saferstats.LengthMismatchError) as e:
+        saferstats.cluster_summary(args["lat"], args["lon"], args["labels"])
+    assert e.value.argument == ("lon" if short == "lat" else short)
+    assert short in str(e.value)
