@@ -52,7 +52,7 @@ def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
 _GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")  # thousands separators: '12,345.6'
 
 
-def _row_of(x: Any, pos: int) -> tuple[str, Any]:
+def row_of(x: Any, pos: int) -> tuple[str, Any]:
     """How a message names row ``pos`` of ``x``: by its label when ``x`` is a Series with its own
     index (``"row 'E06000001'"``), else by position."""
     index = x.index if isinstance(x, pd.Series) else None
@@ -60,6 +60,19 @@ def _row_of(x: Any, pos: int) -> tuple[str, Any]:
         label = plain(index[pos])
         return f"row {label!r}", label
     return f"position {pos}", pos
+
+
+def label_of(x: Any, pos: int) -> Any:
+    """Row ``pos`` of ``x`` as a message names it: its label when ``x`` is a Series or DataFrame with
+    its own index, else the position. Raise with ``index=label_of(x, pos)`` and set ``.position``.
+
+    >>> label_of(pd.Series([1, 2], index=["a", "b"]), 1), label_of([1, 2], 1)
+    ('b', 1)
+    """
+    index = getattr(x, "index", None) if isinstance(x, (pd.Series, pd.DataFrame)) else None
+    if index is not None and not _default_index(index) and 0 <= pos < len(index):
+        return plain(index[pos])
+    return pos
 
 
 def as_float_array(name: str, x: Any) -> np.ndarray:
@@ -125,7 +138,7 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
                     arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype="float64")
                     bad = _first_bad(raw, arr)
                 if bad is not None:
-                    where, label = _row_of(x, bad)
+                    where, label = row_of(x, bad)
                     err = InvalidInputError(
                         f"`{name}` at {where}: {str(raw[bad])!r} is not a number", name, label
                     )

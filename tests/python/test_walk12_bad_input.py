@@ -169,3 +169,35 @@ def test_cluster_summary_lists_of_unequal_length(short):
         saferstats.cluster_summary(args["lat"], args["lon"], args["labels"])
     assert e.value.argument == ("lon" if short == "lat" else short)
     assert short in str(e.value)
+
+
+CRIMES = [f"crime{i}" for i in range(6)]
+EASTINGS = pd.Series([430000.0, 430050, 430120, 430200, 430260, 430300], index=CRIMES)
+NORTHINGS = pd.Series([433000.0, 433040, 433100, 433150, 433230, 433300], index=CRIMES)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: saferstats.kde_grid(x, NORTHINGS, cell_size=50, bandwidth=200),
+        lambda x: saferstats.grid_counts(x, NORTHINGS, cell_size=50),
+        lambda x: saferstats.clark_evans(x, NORTHINGS, area=1e6),
+    ],
+)
+@pytest.mark.parametrize("bad, cls", [(np.nan, MissingValueError), (np.inf, InvalidInputError)])
+def test_projected_points_name_the_record_by_label(call, bad, cls):
+    """A frame of crimes indexed by crime id: a missing or infinite easting was named 'row 3'."""
+    x = EASTINGS.copy()
+    x.iloc[3] = bad
+    with pytest.raises(cls) as e:
+        call(x)
+    assert (e.value.argument, e.value.index, e.value.position) == ("x", "crime3", 3)
+    assert "row 'crime3'" in str(e.value)
+
+
+def test_latlon_points_name_the_record_by_label():
+    lat = pd.Series([53.80, 53.801, None, 53.803], index=CRIMES[:4], dtype="Float64")
+    with pytest.raises(MissingValueError) as e:
+        saferstats.dbscan(lat, [-1.55, -1.551, -1.552, -1.553], eps_m=100, min_samples=2)
+    assert (e.value.argument, e.value.index, e.value.position) == ("lat", "crime2", 2)
+    assert "row 'crime2'" in str(e.value)
