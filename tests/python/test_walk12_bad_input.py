@@ -201,3 +201,20 @@ def test_latlon_points_name_the_record_by_label():
         saferstats.dbscan(lat, [-1.55, -1.551, -1.552, -1.553], eps_m=100, min_samples=2)
     assert (e.value.argument, e.value.index, e.value.position) == ("lat", "crime2", 2)
     assert "row 'crime2'" in str(e.value)
+
+
+def test_suppress_names_the_row_label_and_reads_thousands_separators():
+    """suppress named the row by position ('row 1') in a table indexed by area, and refused
+    '1,234' as not a number."""
+    tab = pd.DataFrame({"area": ["A", "B", "C"], "n": [3, -1, 12]}, index=["Adur", "Arun", "Worthing"])
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.suppress(tab, columns="n")
+    assert (e.value.argument, e.value.index, e.value.position) == ("n", "Arun", 1)
+    assert "row 'Arun'" in str(e.value)
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.suppress(tab.assign(n=["3", "lots", "12"]), columns="n")
+    assert (e.value.argument, e.value.index) == ("n", "Arun")
+    got = saferstats.suppress(tab.assign(n=["3", "1,234", "12"]), columns="n")
+    want = saferstats.suppress(tab.assign(n=["3", "1234", "12"]), columns="n")
+    pd.testing.assert_frame_equal(got, want)
+    assert str(got.loc["Arun", "n"]) == "1234" and str(got.loc["Adur", "n"]) == "[c]"
