@@ -218,3 +218,14 @@ def test_suppress_names_the_row_label_and_reads_thousands_separators():
     want = saferstats.suppress(tab.assign(n=["3", "1234", "12"]), columns="n")
     pd.testing.assert_frame_equal(got, want)
     assert str(got.loc["Arun", "n"]) == "1234" and str(got.loc["Adur", "n"]) == "[c]"
+
+
+@pytest.mark.parametrize("bad, shown", [(np.nan, "got nan"), (-5, "got -5")])
+def test_disproportionality_population_names_the_group(bad, shown):
+    """A {group: population} mapping with a NaN (an empty cell of the analyst's census table)
+    was named 'row 1' and shown as np.float64(nan)."""
+    searches = pd.DataFrame({"ethnicity": ["White", "Black", "Asian", "White", "Black"] * 10})
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.disproportionality(searches, {"White": 10000, "Black": bad, "Asian": 3000})
+    assert (e.value.argument, e.value.index, e.value.position) == ("population", "Black", 1)
+    assert "ethnicity='Black'" in str(e.value) and shown in str(e.value) and "np.float64" not in str(e.value)
