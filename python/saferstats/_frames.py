@@ -49,6 +49,32 @@ def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
     return int(bad[0]) if bad.size else None
 
 
+_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")  # thousands separators: '12,345.6'
+
+
+def row_of(x: Any, pos: int) -> tuple[str, Any]:
+    """How a message names row ``pos`` of ``x``: by its label when ``x`` is a Series with its own
+    index (``"row 'E06000001'"``), else by position."""
+    index = x.index if isinstance(x, pd.Series) else None
+    if index is not None and not _default_index(index) and 0 <= pos < len(index):
+        label = plain(index[pos])
+        return f"row {label!r}", label
+    return f"position {pos}", pos
+
+
+def label_of(x: Any, pos: int) -> Any:
+    """Row ``pos`` of ``x`` as a message names it: its label when ``x`` is a Series or DataFrame with
+    its own index, else the position. Raise with ``index=label_of(x, pos)`` and set ``.position``.
+
+    >>> label_of(pd.Series([1, 2], index=["a", "b"]), 1), label_of([1, 2], 1)
+    ('b', 1)
+    """
+    index = getattr(x, "index", None) if isinstance(x, (pd.Series, pd.DataFrame)) else None
+    if index is not None and not _default_index(index) and 0 <= pos < len(index):
+        return plain(index[pos])
+    return pos
+
+
 def as_float_array(name: str, x: Any) -> np.ndarray:
     """Convert ``x`` to a 1-D contiguous float64 array (no copy when it already is one).
 
@@ -60,6 +86,8 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
     array([ 1., nan,  3.])
     >>> as_float_array("count", np.ma.masked_array([1.0, 2.0, 3.0], mask=[False, True, False]))
     array([ 1., nan,  3.])
+    >>> as_float_array("count", ["1,234", " 12 ", "12.0"])  # thousands separators, as Excel exports them
+    array([1234.,   12.,   12.])
     """
     if _library(x) in ("polars", "pyarrow"):
         x = as_pandas(x, name, series=True)
@@ -104,10 +132,18 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
                 raw = arr.ravel()
                 arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype="float64")
                 bad = _first_bad(raw, arr)
+                if bad is not None and any(isinstance(v, str) and _GROUPED.match(v) for v in raw):
+                    raw = np.array([v.replace(",", "") if isinstance(v, str) and _GROUPED.match(v) else v
+                                    for v in raw], dtype=object)  # '1,234' as exported from Excel
+                    arr = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype="float64")
+                    bad = _first_bad(raw, arr)
                 if bad is not None:
-                    raise InvalidInputError(
-                        f"`{name}` at position {bad}: {str(raw[bad])!r} is not a number", name, bad
+                    where, label = row_of(x, bad)
+                    err = InvalidInputError(
+                        f"`{name}` at {where}: {str(raw[bad])!r} is not a number", name, label
                     )
+                    err.position = bad
+                    raise err
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InvalidInputError):
             raise
@@ -158,10 +194,12 @@ def check_same_order(**named: Any) -> None:
             continue
         if set(i0) == set(i1):
             j = int(np.flatnonzero(np.asarray(i0) != np.asarray(i1))[0])
-            raise InvalidInputError(
+            err = InvalidInputError(
                 f"`{k}` holds the same labels as `{k0}` in another order (position {j}: {plain(i1[j])!r} where "
                 f"`{k0}` has {plain(i0[j])!r}); values are paired by position, so each would meet another row's "
                 f"value: align them first ({k}.reindex({k0}.index))", k, j)
+            err.caller_terms = True  # type: ignore[attr-defined]  # names both labels already: not relabelled
+            raise err
 
 
 def aligned(**named: Any) -> tuple[dict[str, np.ndarray], pd.Index | None]:
@@ -206,6 +244,10 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
     Traceback (most recent call last):
     ...
     saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['n']
+    >>> require_columns(pd.DataFrame({"Count ": [1]}), {"count": "count"})
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['Count ']; did you mean 'Count ' (the same name but for case or spaces)?
     """
     if not isinstance(df, pd.DataFrame):
         raise InvalidInputError(f"{what} must be a DataFrame (pandas, polars or pyarrow), got {type(df).__name__}", what)
@@ -217,9 +259,21 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
                 f"`{kw}` must be a column name of {what}, got {type(col).__name__} {col!r}", kw
             ) from None
         if not present:
+            near = _near_column(df.columns, col)
+            hint = f"; did you mean {near!r} (the same name but for case or spaces)?" if near is not None else ""
             raise InvalidInputError(
-                f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}", kw
+                f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}{hint}", kw
             )
+
+
+def _near_column(columns: Any, col: Any) -> Any:
+    """The one column whose name is ``col`` but for case and surrounding spaces ('Count ', 'COUNT'),
+    if there is exactly one: a header typed in a spreadsheet often has a trailing space."""
+    if not isinstance(col, str):
+        return None
+    key = col.strip().casefold()
+    near = [c for c in columns if isinstance(c, str) and c.strip().casefold() == key]
+    return near[0] if len(near) == 1 else None
 
 
 def per_distinct(s: pd.Series, f: Any, *, categorical: bool = False) -> pd.Series:
@@ -486,6 +540,7 @@ def renames_columns(what: str, **renames: str) -> Callable[[F], F]:
 # turns that into the caller's terms (the DataFrame column, the row label) is here.
 
 _AT_POSITION = re.compile(r"\bat position (\d+)")
+_OTHER_ROW = {"row": "row", "first at": "first at row", "first: cell": "first: row"}
 _SERIES = re.compile(r"\s*\(series \d+\)")
 _MISSING_HINT = re.compile(r"; pass missing=.*$")
 
@@ -537,6 +592,9 @@ def translate_error(
         msg = msg.replace(f"`{arg}`", named)
     if pos is not None:
         as_row = col is not None or (index is not None and not _default_index(index))
+        if as_row and not _AT_POSITION.search(msg):  # the core's other ways of naming the row: 'row 1', 'first at 1'
+            msg = re.sub(rf"\b(row|first at|first: cell) {pos}\b",
+                         lambda m: f"{_OTHER_ROW[m.group(1)]} {label!r}", msg, count=1)
         msg = _AT_POSITION.sub(f"at row {label!r}" if as_row else f"at position {pos}", msg, count=1)
     if rows is not None:
         msg = _SERIES.sub("", msg)
@@ -688,6 +746,8 @@ def translates_core_errors(
             try:
                 return func(*args, **kwargs)
             except SaferstatsError as exc:
+                if getattr(exc, "caller_terms", False):
+                    raise
                 try:
                     bound = sig.bind(*args, **kwargs)
                 except TypeError:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import accepts_frames
+from ._frames import accepts_frames, as_float_array, label_of
 from .exceptions import InvalidInputError, warn_user
 from .published import NO_FIGURE
 
@@ -252,19 +252,27 @@ def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
         text = s.astype("string").str.strip()
         if marker is not None and (text == marker).any():
             row = int(np.flatnonzero((text == marker).fillna(False).to_numpy())[0])
-            raise InvalidInputError(
-                f"count column {col!r} row {row} already shows the marker {marker!r}: pass the table before "
-                "suppression (a hidden cell cannot be protected again without its value)", str(col), row)
-        v = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = np.flatnonzero(np.isnan(v) & s.notna().to_numpy() & (text.fillna("") != "").to_numpy())
-        if bad.size:
-            raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {s.iloc[bad[0]]!r} is not a number",
-                                    str(col), int(bad[0]))
+            raise _at_row(InvalidInputError(
+                f"count column {col!r} row {label_of(s, row)!r} already shows the marker {marker!r}: pass the table "
+                "before suppression (a hidden cell cannot be protected again without its value)", str(col),
+                label_of(s, row)), row)
+        try:  # the shared reader: '1,234' as Excel writes it is 1234; '' is missing
+            v = as_float_array(str(col), text.astype(object).where(text.notna() & (text != ""), None))
+        except InvalidInputError as exc:
+            pos = exc.position if exc.position is not None else 0
+            raise _at_row(InvalidInputError(f"count column {col!r} row {label_of(s, pos)!r}: {s.iloc[pos]!r} is "
+                                            "not a number", str(col), label_of(s, pos)), pos) from None
     bad = np.flatnonzero(np.isinf(v) | (v < 0))
     if bad.size:
-        raise InvalidInputError(f"count column {col!r} row {int(bad[0])}: {float(v[bad[0]]):g} is not a count "
-                                "(finite and non-negative)", str(col), int(bad[0]))
+        row = int(bad[0])
+        raise _at_row(InvalidInputError(f"count column {col!r} row {label_of(s, row)!r}: {float(v[row]):g} is not a "
+                                        "count (finite and non-negative)", str(col), label_of(s, row)), row)
     return np.asarray(v)
+
+
+def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
+    err.position = row
+    return err
 
 
 def _groups(table: pd.DataFrame, keys: list[Any]) -> np.ndarray:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, require_columns
+from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, plain, require_columns
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError, warn_user
 from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
@@ -318,7 +318,7 @@ def _choice(value: Any, name: str, valid: Sequence[str]) -> str:
     return value
 
 
-def _numbers(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
+def _numbers(frame: pd.DataFrame, col: str, what: str, key: list[str] | None = None) -> np.ndarray:
     """A count or population column as floats: text with thousands separators ("1,234", as the
     Home Office tables print them) is read; anything else that is not a number raises
     :class:`InvalidInputError` naming the column and row."""
@@ -329,8 +329,13 @@ def _numbers(frame: pd.DataFrame, col: str, what: str) -> np.ndarray:
     bad = np.flatnonzero(np.isnan(vals) | (vals < 0))
     if bad.size:
         i = int(bad[0])
-        raise InvalidInputError(
-            f"column {col!r} row {i}: {what} must be non-negative numbers, got {frame[col].iloc[i]!r}", col, i)
+        # a population table is read from a {group: population} mapping or re-indexed: name its row by its keys
+        named = {str(k): plain(frame[k].iloc[i]) for k in (key or [])}
+        where = f"row {i}" if not named else f"row {i} ({', '.join(f'{k}={v!r}' for k, v in named.items())})"
+        err = InvalidInputError(f"column {col!r} {where}: {what} must be non-negative numbers, got "
+                                f"{plain(frame[col].iloc[i])!r}", col, list(named.values())[-1] if named else i)
+        err.position = i
+        raise err
     return vals
 
 
@@ -1151,7 +1156,7 @@ def disproportionality(
     if "force" in join:  # police.uk slugs, Home Office names, ONS codes: one force, however written
         pop = _align_force(pop, [str(v) for v in counts["force"].astype(object).unique()])
     pop = pop[join + [group, population_col]].reset_index(drop=True)
-    popv = _numbers(pop, population_col, "populations")
+    popv = _numbers(pop, population_col, "populations", join + [group])
     pop_mapping = mapping if count is not None else None  # record level: mapping is for police.uk labels
     pop = pop.assign(**{group: _relabel(pop[group], pop_mapping).to_numpy(), population_col: popv})
     if pop_mapping:  # labels mapped to one group: their populations add up

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import single_confidence
-from ._frames import aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option
+from ._frames import aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option, translates_core_errors
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
@@ -259,6 +259,7 @@ def _rebase_flags(
     return flags
 
 
+@translates_core_errors("values", "periods", "by", "denominators")
 def spc(
     values: Any,
     *,
@@ -643,6 +644,7 @@ def _warn_attribute_dispersion(chart: str, vs: np.ndarray, den: np.ndarray | Non
                   f"need not be a special cause: {cure}")
 
 
+@translates_core_errors("k1", "k2", "n1", "n2")
 def e_test(k1: Any, k2: Any, *, n1: Any = 1, n2: Any = 1) -> Any:
     """E-test p-value for the ratio of two Poisson rates (Krishnamoorthy & Thomson 2004).
 
@@ -688,7 +690,7 @@ def _pair(name: str, x: Any, length: int = 2) -> list[float] | None:
         i = int(miss[0])
         what = (["pre-period", "post-period"][i] + (" weight" if "weights" in name else " count") if length == 2
                 else ["control", "treated", "displacement control", "displacement"][i] + " area weight")
-        raise MissingValueError(f"wdd: `{name}` has no {what} (NaN, position {i})", name, i)
+        raise MissingValueError(f"wdd: `{name}` has no {what} (NaN at position {i})", name, i)
     return [float(u) for u in a]
 
 
@@ -739,6 +741,7 @@ def _warn_unequal_areas(c: list[float], t: list[float], dc: list[float] | None, 
                   "area to compare proportional changes) or choose controls of similar size")
 
 
+@translates_core_errors("control", "treated", "disp_control", "disp_treated")
 def wdd(
     control: Any,
     treated: Any,
@@ -1333,6 +1336,7 @@ def rate_funnel_significance(
 # Multiple testing
 
 
+@translates_core_errors("p")
 def p_adjust(p: Any, *, method: Literal["holm", "bh", "bonferroni"] = "holm") -> Any:
     """Adjust p-values for multiple testing (R ``p.adjust``): ``"holm"`` (family-wise error,
     Holm 1979), ``"bh"`` (false discovery rate, Benjamini–Hochberg 1995) or ``"bonferroni"``.

@@ -217,6 +217,7 @@ def _check_estimable(n: int, break_index: int, kind: str, period: int, k: int) -
             "use a longer series, fewer harmonics or no seasonality", "seasonality")
 
 
+@translates_core_errors("counts", "population")
 def its_poisson(
     counts: Any,
     *,

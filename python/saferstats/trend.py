@@ -1220,7 +1220,6 @@ def funnel_limits(
     return out
 
 
-@translates_core_errors("numerators", "denominators")
 def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kind: str, mult: float) -> None:
     """A given target on another scale than the values (0.0017 per head for 168.6 per 100,000; 0.25
     for 25%) puts every point outside the limits, or, with over-dispersion estimated from it,
@@ -1252,6 +1251,7 @@ def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kin
                 return
 
 
+@translates_core_errors("numerators", "denominators")
 def funnel_significance(
     numerators: Any,
     denominators: Any,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
+from .._frames import as_float_array, label_of
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
@@ -69,18 +69,23 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     if len(xs) != len(ys):
         raise LengthMismatchError(f"length mismatch: `{names[0]}` has {len(xs)} elements but `{names[1]}` has "
                                   f"{len(ys)}", names[1])
-    for name, v in zip(names, (xs, ys)):
+    for name, v, given in zip(names, (xs, ys), (x, y)):
         nan = np.isnan(v)
+        err: InvalidInputError | None = None
         if nan.any():
             row = int(np.flatnonzero(nan)[0])
-            raise MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {row}): points "
+            label = label_of(given, row)
+            err = MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {label!r}): points "
                                     "without coordinates (police.uk publishes some records without a location) "
                                     f"cannot be placed; leave them out (np.isfinite({name})) and report how many",
-                                    name, row)
-        inf = ~np.isfinite(v)
-        if inf.any():
-            row = int(np.flatnonzero(inf)[0])
-            raise InvalidInputError(f"`{name}` at row {row}: {v[row]} is not a finite coordinate", name, row)
+                                    name, label)
+        elif not np.isfinite(v).all():
+            row = int(np.flatnonzero(~np.isfinite(v))[0])
+            label = label_of(given, row)
+            err = InvalidInputError(f"`{name}` at row {label!r}: {v[row]} is not a finite coordinate", name, label)
+        if err is not None:
+            err.position = row
+            raise err
     return xs, ys
 
 
@@ -99,9 +104,12 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
     bad = np.isnan(la) | np.isnan(lo)
     if bad.any() and missing != "drop":
         row = int(np.flatnonzero(bad)[0])
-        raise MissingValueError(
-            f"{int(bad.sum())} point(s) have missing coordinates (first at row {row}); pass missing='drop' to leave "
-            "them out (their label is -2)", "lat", row)
+        label = label_of(lat if isinstance(lat, pd.Series) else lon, row)
+        err = MissingValueError(
+            f"{int(bad.sum())} point(s) have missing coordinates (first at row {label!r}); pass missing='drop' to "
+            "leave them out (their label is -2)", "lat", label)
+        err.position = row
+        raise err
     ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
     if study_area is not None:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
-from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from .._frames import aligned, as_float_array
+from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series, _warn_swapped
 
 __all__ = ["cluster_summary", "ClusterTable"]
@@ -184,14 +184,9 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     >>> t[["label", "n"]].to_dict("records"), '"Polygon"' in t.to_geojson()
     ([{'label': 0, 'n': 4}], True)
     """
-    from ..exceptions import LengthMismatchError
-
     _choice("hull", hull, ("convex", "concave"))
-    la = as_float_array("lat", lat)
-    lo = as_float_array("lon", lon)
-    lab_f = as_float_array("labels", labels)
-    if len(lab_f) != len(la):
-        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `labels` has {len(lab_f)}", "labels")
+    arrays, _ = aligned(lat=lat, lon=lon, labels=labels)  # lat and lon of unequal length: an IndexError before
+    la, lo, lab_f = arrays["lat"], arrays["lon"], arrays["labels"]
     bad = ~np.isfinite(lab_f) | (lab_f != np.floor(lab_f)) | (np.abs(lab_f) > 2**53)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])

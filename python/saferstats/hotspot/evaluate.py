@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
+from .._frames import as_float_array, translates_core_errors
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from .grid import _grid_tag, _study_area_cells
@@ -39,6 +39,7 @@ def _cells(name: str, v: Any) -> tuple[np.ndarray, tuple[Any, ...] | None]:
     return np.ascontiguousarray(as_float_array(name, a)), None
 
 
+@translates_core_errors("observed", "predicted", "area")
 def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     """Hit rate, PAI, PEI and RRI of a hotspot map, for every cumulative top-k cell.
 
@@ -184,6 +185,7 @@ class ConcentrationResult(Result):
         return pd.DataFrame({"share_places": self.share_places, "share_events": self.share_events})
 
 
+@translates_core_errors("counts")
 def concentration(counts: Any) -> ConcentrationResult:
     """Concentration of events over places (crime concentration at place).
 
