@@ -170,7 +170,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return df
 
 
-def _in_lines(msg: str, path: Path, lines: pd.Index | None = None) -> str:
+def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int | None = None) -> str:
     """A library message about a CSV read by :func:`_read_csv` in the file's terms: "at row 29" (a
     row label, the line) -> "on line 29 of Hate crime.csv"; "(rows [np.int64(3), 5])" (positions in
     the table) -> "(lines 5, 7 of s136.csv)"; and advice to pass a Python ``mapping`` as what to do in
@@ -183,10 +183,12 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None) -> str:
             return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
 
         msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
-        # poisson_trend's periods: "column 'period' row 0: cannot read" (a position) -> "line 2 of X.csv"
+        # the periods: "column 'period' row 2: cannot read" -> "line 4 of X.csv"; the row is the error's
+        # position (poisson_trend names the row label, year_on_year the position: the position is certain)
         msg = re.sub(r"(column '[^']*') row (\d+): cannot read",
-                     lambda m: f"{m.group(1)}, line {lines[int(m.group(2))]} of {path.name}: cannot read"
-                     if int(m.group(2)) < len(lines) else m.group(0), msg)
+                     lambda m: f"{m.group(1)}, line {lines[pos]} of {path.name}: cannot read"
+                     if (pos := position if position is not None else int(m.group(2))) < len(lines) else m.group(0),
+                     msg)
         msg = re.sub(r"\(rows (\d+)-(\d+) are",
                      lambda m: f"(lines {lines[int(m.group(1))]}-{lines[int(m.group(2))]} are"
                      if int(m.group(2)) < len(lines) else m.group(0), msg)
@@ -213,7 +215,7 @@ def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None 
     try:
         yield
     except SaferstatsError as exc:
-        msg = _in_lines(str(exc), path, lines)
+        msg = _in_lines(str(exc), path, lines, getattr(exc, "position", None))
         if not missing_flag:  # (with --missing, main gives the advice in the command's terms: _as_flags)
             msg = re.sub(r"""(;|\s+—) pass missing=.*$""", "", msg)
         raise type(exc)(msg, exc.argument, exc.index) from None
