@@ -115,6 +115,24 @@ def sample_disproportionality_messages(attr: str):
     return out.attrs[attr], [str(w.message) for w in caught]
 
 
+def herts_asb_grid(path):
+    """Hertfordshire's June 2021 ASB (police.uk file at ``path``) on a 1 km British National Grid over
+    the force: ``counts, cx, cy`` and the force's cells by centre (``centre``) and by centre or an
+    incident held (``keep``), as the hotspot tests and the methods page's figures use them."""
+    import warnings
+
+    import saferstats as ss
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        a = ss.read_street_crime(path)
+        a = a[a.crime_type == "Anti-social behaviour"].dropna(subset=["latitude"])
+        x, y = ss.to_bng(a.latitude, a.longitude)
+        counts, cx, cy = ss.grid_counts(x, y, cell_size=1000, study_area="Hertfordshire")
+    area = ss.StudyArea("Hertfordshire")
+    return counts, cx, cy, area.grid_mask(cx, cy), area.grid_mask(cx, cy, counts)
+
+
 def gi_star_z_reference(values, cx, cy, cell: float):
     """Getis & Ord (1992) Gi* computed independently with numpy from the cell centres (queen
     neighbours within one cell, the cell itself included, binary):

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import SHARED_DATA, gi_star_z_reference
+from conftest import SHARED_DATA, gi_star_z_reference, herts_asb_grid
 
 import saferstats as ss
 from saferstats.exceptions import InvalidInputError
@@ -20,15 +20,7 @@ def test_weights_lattice_mask_matches_an_independent_gi_star_on_hertfordshire_as
     f = SHARED_DATA / "street_crime" / "2021-06-hertfordshire-street.csv"
     if not f.is_file():
         pytest.skip("../shared/data not present beside the repository")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ss.SaferstatsWarning)
-        a = ss.read_street_crime(f)
-        a = a[a.crime_type == "Anti-social behaviour"].dropna(subset=["latitude"])
-        x, y = ss.to_bng(a.latitude, a.longitude)
-        counts, cx, cy = ss.grid_counts(x, y, cell_size=1000, study_area="Hertfordshire")
-    area = ss.StudyArea("Hertfordshire")
-    centre = area.grid_mask(cx, cy)
-    keep = area.grid_mask(cx, cy, counts)
+    counts, cx, cy, centre, keep = herts_asb_grid(f)
     assert counts.shape == (55, 65) and int(centre.sum()) == 1645
     assert int(counts[keep].sum()) == int(counts.sum())          # no point lost at the edge
     assert int(counts[centre].sum()) < int(counts.sum())         # (the centre rule alone would lose some)

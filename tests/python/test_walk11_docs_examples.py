@@ -342,7 +342,7 @@ def test_hotspot_intelligence_stevenage_grid_over_its_area(shared_data):
 
 # ======================================================================== hotspots.md C5: grids over a study area
 def test_hotspots_c5_hertfordshire_box_against_the_force(shared_data):
-    from conftest import gi_star_z_reference
+    from conftest import gi_star_z_reference, herts_asb_grid
 
     text = " ".join((DOCS / "methods" / "hotspots.md").read_text(encoding="utf-8").split())
     inside, cells, kept, mean_in, kept2, mean_box, hot_box, hot_in = _quoted(
@@ -350,15 +350,7 @@ def test_hotspots_c5_hertfordshire_box_against_the_force(shared_data):
               r"with the 7 more that hold an incident\)\. Those outside are zeros by construction; left in, they lower ȳ "
               r"\(here from ([\d.]+) over the force's ([\d,]+) cells to ([\d.]+) incidents per cell\) and every inside "
               r"cell looks \"hotter\" \(June 2021 ASB: (\d+) hot spot cells on the box, (\d+) on")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ss.SaferstatsWarning)
-        a = ss.read_street_crime(shared_data / "street_crime" / "2021-06-hertfordshire-street.csv")
-        a = a[a.crime_type == "Anti-social behaviour"].dropna(subset=["latitude"])
-        x, y = ss.to_bng(a.latitude, a.longitude)
-        counts, cx, cy = ss.grid_counts(x, y, cell_size=1000, study_area="Hertfordshire")
-    area = ss.StudyArea("Hertfordshire")
-    centre = area.grid_mask(cx, cy)
-    keep = area.grid_mask(cx, cy, counts)
+    counts, cx, cy, centre, keep = herts_asb_grid(shared_data / "street_crime" / "2021-06-hertfordshire-street.csv")
     assert (int(centre.sum()), counts.size, int(keep.sum()), int(keep.sum())) == (inside, cells, kept, kept2)
     assert kept - inside == 7
     assert (round(counts[keep].mean(), 2), round(counts.mean(), 2)) == (mean_in, mean_box)
