@@ -222,16 +222,12 @@ def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None 
 
 
 def _did_you_mean(name: str, columns: list[str]) -> str:
-    """' (did you mean 'Population'?)' for a column name that differs in case, spaces or a typo."""
-    import difflib
+    """' (did you mean 'Population'?)' for a column name that differs in case, spaces or a typo, or
+    abbreviates one (the library's matcher, :func:`saferstats._frames.near_column`)."""
+    from ._frames import near_column
 
-    norm = {" ".join(str(c).split()).lower(): str(c) for c in columns}
-    hit = norm.get(" ".join(name.split()).lower())
-    key = " ".join(name.split()).lower()
-    close = [hit] if hit is not None else [norm[k] for k in difflib.get_close_matches(key, list(norm), n=1)]
-    if not close and len(key) >= 3:  # an abbreviation: "lat" for "Latitude"
-        close = [norm[k] for k in norm if k.startswith(key)][:1]
-    return f" (did you mean {close[0]!r}? names must match exactly, spaces and capitals too)" if close else ""
+    close = near_column(columns, name)
+    return f" (did you mean {close!r}? names must match exactly, spaces and capitals too)" if close is not None else ""
 
 
 def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:

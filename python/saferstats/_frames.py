@@ -247,7 +247,7 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
     >>> require_columns(pd.DataFrame({"Count ": [1]}), {"count": "count"})
     Traceback (most recent call last):
     ...
-    saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['Count ']; did you mean 'Count ' (the same name but for case or spaces)?
+    saferstats.exceptions.InvalidInputError: data has no column 'count' (keyword `count`); columns are: ['Count ']; did you mean 'Count '?
     """
     if not isinstance(df, pd.DataFrame):
         raise InvalidInputError(f"{what} must be a DataFrame (pandas, polars or pyarrow), got {type(df).__name__}", what)
@@ -259,21 +259,43 @@ def require_columns(df: pd.DataFrame, columns: Mapping[str, str], what: str = "d
                 f"`{kw}` must be a column name of {what}, got {type(col).__name__} {col!r}", kw
             ) from None
         if not present:
-            near = _near_column(df.columns, col)
-            hint = f"; did you mean {near!r} (the same name but for case or spaces)?" if near is not None else ""
+            near = near_column(df.columns, col)
+            hint = f"; did you mean {near!r}?" if near is not None else ""
             raise InvalidInputError(
                 f"{what} has no column {col!r} (keyword `{kw}`); columns are: {list(df.columns)}{hint}", kw
             )
 
 
-def _near_column(columns: Any, col: Any) -> Any:
-    """The one column whose name is ``col`` but for case and surrounding spaces ('Count ', 'COUNT'),
-    if there is exactly one: a header typed in a spreadsheet often has a trailing space."""
+def near_column(columns: Any, col: Any) -> Any:
+    """The column the user most likely meant by ``col``, or None: the one whose name is ``col`` but
+    for case and spaces ('Count ', 'COUNT': a header typed in a spreadsheet often has a trailing
+    space; two such columns are not guessed between), else the closest spelling (difflib), else
+    the one it abbreviates ('lat' for 'Latitude'). The one matcher for the library's and the
+    command line's "did you mean".
+
+    >>> near_column(["Count ", "population"], "count"), near_column(["Population"], "popluation")
+    ('Count ', 'Population')
+    >>> near_column(["Latitude", "Longitude"], "lat"), near_column(["Count", "count "], "COUNT")
+    ('Latitude', None)
+    """
+    import difflib
+
     if not isinstance(col, str):
         return None
-    key = col.strip().casefold()
-    near = [c for c in columns if isinstance(c, str) and c.strip().casefold() == key]
-    return near[0] if len(near) == 1 else None
+    names = [c for c in columns if isinstance(c, str)]
+    norm = {c: " ".join(c.split()).casefold() for c in names}
+    key = " ".join(col.split()).casefold()
+    same = [c for c in names if norm[c] == key]
+    if same:
+        return same[0] if len(same) == 1 else None
+    close = difflib.get_close_matches(key, list(norm.values()), n=1)
+    if close:
+        return next(c for c in names if norm[c] == close[0])
+    if len(key) >= 3:
+        abbreviated = [c for c in names if norm[c].startswith(key)]
+        if len(abbreviated) == 1:
+            return abbreviated[0]
+    return None
 
 
 def per_distinct(s: pd.Series, f: Any, *, categorical: bool = False) -> pd.Series:
