@@ -585,6 +585,8 @@ fn zero_fallback(
         return Ok(None);
     }
     // sensitive cells pinned now (linear programming) or once the pinned secondaries are published
+    // (publishing a pinned hidden zero restores the bound of 1 on every hidden count, so the
+    // linear-programming check runs again on what is finally hidden)
     let Ok(pinned) = p2.pinned(&h2, sensitive) else {
         return Ok(None);
     };
@@ -592,10 +594,14 @@ fn zero_fallback(
     if p2.publish_pinned_secondaries(&mut h2, &mut r2).is_err() {
         return Ok(None);
     }
-    let Ok(det) = p2.audit(graph, &h2, Some(sensitive)) else {
+    let (Ok(det), Ok(pinned)) = (
+        p2.audit(graph, &h2, Some(sensitive)),
+        p2.pinned(&h2, sensitive),
+    ) else {
         return Ok(None);
     };
     still.extend(det);
+    still.extend(pinned);
     still.sort_unstable();
     still.dedup();
     Ok(Some((r2, still)))
@@ -1061,12 +1067,15 @@ impl<'a> Problem<'a> {
         reason: &mut [Suppression],
     ) -> Result<()> {
         let n = self.values.len();
-        let guarded: Vec<bool> = (0..n)
-            .map(|c| sensitive[c] && !exposed.contains(&c))
-            .collect();
         // a hidden zero stays hidden: it is what lets a reader no longer take every hidden count
         // as at least 1 (the last-resort protection), so releasing it would change the bound of
-        // the whole table, not only of its block
+        // the whole table, not only of its block. Nor may a release reveal it: it is guarded
+        // like a sensitive cell (a 5 published beside it under a column total of 5 gives it away)
+        let hidden_zero =
+            |c: usize| hidden[c] && reason[c] == Suppression::Secondary && self.values[c] == 0.0;
+        let guarded: Vec<bool> = (0..n)
+            .map(|c| (sensitive[c] && !exposed.contains(&c)) || hidden_zero(c))
+            .collect();
         let mut order: Vec<usize> = (0..n)
             .filter(|&c| hidden[c] && reason[c] == Suppression::Secondary && self.values[c] != 0.0)
             .collect();

@@ -84,6 +84,9 @@ pub enum MissingAdvice {
     Propagate,
     /// `missing="drop"` leaves such values out.
     Drop,
+    /// The function has no `missing` option because every period needs a count: a period with
+    /// no events is 0, not missing.
+    CountEveryPeriod,
 }
 
 impl std::fmt::Display for MissingAdvice {
@@ -94,6 +97,9 @@ impl std::fmt::Display for MissingAdvice {
                 "; pass missing=\"propagate\" to get NaN results for such rows"
             }
             MissingAdvice::Drop => "; pass missing=\"drop\" to leave such values out",
+            MissingAdvice::CountEveryPeriod => {
+                ": every period needs a count (0 when there were none)"
+            }
         })
     }
 }

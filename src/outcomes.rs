@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use serde::Serialize;
 
 use crate::ci::{check_column, CiMethod, Domain, Estimate, Missing};
-use crate::error::{Error, Result};
+use crate::error::{Error, MissingAdvice, Result};
 use crate::glm::{fit_log_link, t_critical, t_p_two_sided, Design, Family};
 use crate::special::{check_confidence, p_two_sided};
 use crate::tables::{z_finite, MAX_COUNT};
@@ -204,12 +204,7 @@ pub fn its_poisson(
     }
     for (i, &v) in y.iter().enumerate() {
         if v.is_nan() {
-            return Err(Error::value(
-                "counts",
-                i,
-                v,
-                "missing: every period needs a count (0 when there were none)",
-            ));
+            return Err(Error::missing("counts", i, MissingAdvice::CountEveryPeriod));
         }
         if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > MAX_COUNT {
             return Err(Error::value(

@@ -455,3 +455,19 @@ proptest! {
         }
     }
 }
+
+/// Found by `any_relations_pass_the_audit`: a row 1, 0, 1 under a known total of 2 with the zero
+/// published pins both 1s (each hidden count is at least 1); the derived total cell 6 = cells 1 +
+/// 4 + 5 and the latent cell 0 must not leave them pinned.
+#[test]
+fn pair_of_ones_beside_a_published_zero_with_a_derived_total() {
+    let v = [5.0, 5.0, 5.0, 1.0, 0.0, 1.0];
+    let mut values = v.to_vec();
+    let mut kinds = vec![CellKind::Count; v.len()];
+    kinds[0] = CellKind::Latent;
+    let mut rel = Relations::margins(2, 3);
+    values.push(6.0);
+    kinds.push(CellKind::Count);
+    rel.push([(5, 1.0), (4, 1.0), (1, 1.0), (6, -1.0)]);
+    check(&values, &kinds, &rel, &DisclosureOptions::default());
+}

@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 
 /// Consecutive groups of rows of flat arrays; an error found in a group is re-indexed to the
-/// flat arrays and its message names the group ("series 3", "row 3").
+/// flat arrays and its message names the group ("series 3", "row 3") — unless there is only one
+/// group, which needs no name.
 ///
 /// # Examples
 /// ```
@@ -60,7 +61,10 @@ impl Groups {
     /// # Errors
     /// [`Error::InvalidArgument`] on `values` when `len` is not a whole number of rows.
     pub fn rows(len: usize, n_cols: usize) -> Result<Self> {
-        if n_cols == 0 || !len.is_multiple_of(n_cols) {
+        if n_cols == 0 {
+            return Err(Error::argument("values", "there are no values to test"));
+        }
+        if !len.is_multiple_of(n_cols) {
             return Err(Error::argument(
                 "values",
                 format!("{len} values do not form rows of {n_cols}"),
@@ -81,9 +85,12 @@ impl Groups {
     }
 
     /// `e`, found in group `g` at a position inside the group, re-indexed to the flat arrays and
-    /// naming the group.
+    /// naming the group (not when there is only one: "(row 0)" would only puzzle).
     pub fn locate(&self, e: Error, g: usize) -> Error {
         let (noun, start) = (self.noun, self.ranges[g].start);
+        if self.ranges.len() == 1 {
+            return e;
+        }
         match e {
             Error::InvalidValue {
                 name,
