@@ -137,7 +137,7 @@ def kde_grid(
     if w is not None:
         from .grid import _check_weights
 
-        _check_weights(w)
+        _check_weights(w, weights)
     xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=True)
     if study_area is not None and bounds is None:
         bounds = area.bounds
