@@ -237,7 +237,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise _row_error(InvalidInputError, "labels", labels, row,
-                         f"`labels` at {{row}}: {lab_f[row]!r} is not a cluster label (a whole number)")
+                         f"`labels` at {{row}}: {float(lab_f[row])!r} is not a cluster label (a whole number)")
     given = next((v for v in (lat, lon, labels) if isinstance(v, pd.Series)), None)  # its index names the rows
     lab = np.ascontiguousarray(lab_f.astype(np.int64))
     if study_area is not None:

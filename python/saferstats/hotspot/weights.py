@@ -146,5 +146,5 @@ def _index_array(name: str, v: Any) -> np.ndarray:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise _row_error(InvalidInputError, name, v, row,
-                         f"`{name}` at {{row}}: {a[row]!r} is not a unit index (a whole number >= 0)")
+                         f"`{name}` at {{row}}: {float(a[row])!r} is not a unit index (a whole number >= 0)")
     return a.astype(np.int64)
