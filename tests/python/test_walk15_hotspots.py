@@ -303,3 +303,12 @@ def test_notebook_03_study_area_grid_is_not_stretched(shared_data):
     assert not any("stretch the grid" in m for m in msgs)
     b = saferstats.StudyArea("Hertfordshire").bounds
     assert cx.min() - 500 <= b[0] + 1e-6 and cx.max() + 500 >= b[1] - 1e-6 and cx.max() - cx.min() < b[1] - b[0] + 1000
+
+
+def test_grid_counts_off_grid_point_is_named_by_its_row_label():
+    x = pd.Series([1.0, 2.0, 250.0], index=["a", "b", "c"])
+    with pytest.raises(InvalidInputError, match=r"1 of 3 point\(s\) lie outside the grid .* \(first at row 'c'\)") as e:
+        saferstats.grid_counts(x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10), outside="error")
+    assert e.value.index == "c" and e.value.position == 2
+    _, msgs = _messages(saferstats.grid_counts, x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10))
+    assert any("(first at row 'c')" in m for m in msgs)
