@@ -201,7 +201,7 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
         row = int(np.flatnonzero(~inside)[0])
         # without a study area xs is x as given (its index names the row); with one, the points inside it
         given = (x if isinstance(x, pd.Series) else y) if study_area is None else None
-        where = f"first at {{row}}" if study_area is None else f"first: point {row} of those in the study area"
+        where = "first at {row}" if study_area is None else f"first: point {row} of those in the study area"
         msg = (f"{n_out} of {len(xs)} point(s) lie outside the grid {tuple(float(v) for v in (ex[0], ex[-1], ey[0], ey[-1]))} "
                f"and are not counted ({where})")
         err = _row_error(InvalidInputError, "bounds", given, row, msg)
