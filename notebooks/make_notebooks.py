@@ -520,31 +520,36 @@ HOT = [
         "nn.clusters.sort_values(['order', 'n_points'], ascending=[True, False]).groupby('order').head(5).round(1)"
     ),
     new_markdown_cell(
-        "## Kernel density (quartic, ArcGIS default radius) on local metres\n\n"
-        "saferstats warns that one report lies far outside the rest and stretches the grid (so 75% of its cells "
-        "are empty, and the Gi* grid below is stretched the same way). For a published map pass `study_area=` or "
-        "`bounds=` (notebook 05 does, with `study_area='Hertfordshire'` on British National Grid coordinates)."
+        "## Kernel density (quartic, ArcGIS default radius) on the British National Grid\n\n"
+        "police.uk's file for a force holds some reports snapped to places beyond it, and a grid over all the points "
+        "is stretched to reach the farthest (one report alone left three quarters of such a grid empty). So the "
+        "density and the Gi* grid below are made over the study area, `study_area=` Hertfordshire, with British "
+        "National Grid coordinates (`e, n` from `to_bng` above): the grid covers the county, and saferstats warns "
+        "how many reports lie outside it and where (22 of 7,633, most in neighbouring districts), leaving them out."
     ),
     new_code_cell(
-        "x, yv = saferstats.to_local_metres(asb.lat, asb.lon)\n"
-        "kde = saferstats.kde_grid(x, yv, cell_size=250)\n"
+        "herts = saferstats.StudyArea('Hertfordshire')\n"
+        "kde = saferstats.kde_grid(e, n, cell_size=250, study_area=herts)\n"
         "print(kde)\n"
         "fig, ax = plt.subplots(figsize=(7, 6))\n"
         "saferstats.plot_kde(kde, ax=ax);"
     ),
     new_markdown_cell(
         "## Getis–Ord Gi* on a 1 km grid of counts (queen contiguity, 999 permutations)\n\n"
-        "Most cells of this grid have no reports anywhere in their neighbourhood; saferstats warns that their "
+        "The grid covers Hertfordshire's extent, and only the cells whose centre is in the county are compared "
+        "(`grid_mask`, the `mask` of `Weights.lattice`): cells beyond it would add empty neighbourhoods. Some "
+        "cells in the county still have no reports anywhere in their neighbourhood; saferstats warns that their "
         "permutation p-value (`p_sim`) is 0.001 by construction, not evidence of a cold spot. The labels below are "
         "read from each cell's z, as the warning advises."
     ),
     new_code_cell(
-        "counts, cx, cy = saferstats.grid_counts(x, yv, cell_size=1000)\n"
-        "w = saferstats.Weights.lattice(*counts.shape, contiguity='queen')\n"
-        "gi = saferstats.gi_star(counts.ravel(), w, permutations=999, seed=2021)\n"
+        "counts, cx, cy = saferstats.grid_counts(e, n, cell_size=1000, study_area=herts)\n"
+        "mask = herts.grid_mask(cx, cy)\n"
+        "w = saferstats.Weights.lattice(*counts.shape, contiguity='queen', mask=mask)\n"
+        "gi = saferstats.gi_star(counts[mask], w, permutations=999, seed=2021)\n"
         "print(pd.Series(gi.label).value_counts().to_string())\n"
         "fig, ax = plt.subplots(figsize=(7, 6))\n"
-        "saferstats.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax);"
+        "saferstats.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, mask=mask);"
     ),
     new_markdown_cell(
         "## Near-repeat (Knox) table\n\nDo reports cluster in space *and* time beyond what their separate "
@@ -554,6 +559,7 @@ HOT = [
         "would put a 31-day month into the two-month band and a 30-day one into the one-month band)."
     ),
     new_code_cell(
+        "x, yv = saferstats.to_local_metres(asb.lat, asb.lon)\n"
         "t = (pd.to_datetime(asb.month) + pd.Timedelta(days=14) - pd.Timestamp('2021-04-01')).dt.days.to_numpy(float)\n"
         "sample = np.random.default_rng(1).choice(len(asb), 3000, replace=False)\n"
         "kn = saferstats.knox(x[sample], yv[sample], t[sample], distance_bands=[0, 100, 200, 400, np.inf],\n"

@@ -500,8 +500,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         return 0
     out = pd.DataFrame(table.drop(columns=["hull"]))
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
-        for c in ("first_time", "last_time"):
-            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m").astype(object).where(out[c].notna(), None)
+        for c, text in table.month_labels("iso").items():
+            out[c] = text
     _write(out, args.out, sig=args.sig_figures)
     return 0
 

@@ -120,7 +120,8 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     """A GeoDataFrame of a saferstats spatial result, with its CRS:
 
     - a cluster table (:func:`saferstats.cluster_summary`): one polygon per cluster (its outline,
-      or a marker circle where it has none, as ``ClusterTable.to_geojson``), EPSG:4326;
+      or a marker circle where it has none, as ``ClusterTable.to_geojson``), EPSG:4326, keeping
+      the table's ``attrs`` (``noise_points``, ``single_location_clusters``, ``times_are_months`` ...);
     - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` ...) or
       a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
       (``hotspot_category``, ``hot_periods`` ...) as a column;
@@ -142,6 +143,7 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     >>> gdf.crs.to_epsg(), gdf["count"].tolist(), round(float(gdf.geometry.area.iloc[0]))
     (27700, [1.0, 1.0], 10000)
     """
+    import copy
     import json
 
     from shapely.geometry import Polygon
@@ -155,7 +157,10 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
         result = result.grid
     if isinstance(result, ClusterTable):
         features = json.loads(result.to_geojson())["features"]
-        return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+        out = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+        # the table's notes (noise_points, single_location_clusters, times_are_months, ...) travel with it
+        out.attrs.update(copy.deepcopy(result.attrs))
+        return out
     crs = "EPSG:27700" if crs is None else crs
     if isinstance(result, HotspotGrid):
         polys = [Polygon(p) for p in result.polygons()]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, label_of
-from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from .._frames import as_float_array, core_errors, label_of
+from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
 #: constant, exported by the compiled module).
@@ -71,22 +72,39 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
                                   f"{len(ys)}", names[1])
     for name, v, given in zip(names, (xs, ys), (x, y)):
         nan = np.isnan(v)
-        err: InvalidInputError | None = None
         if nan.any():
-            row = int(np.flatnonzero(nan)[0])
-            label = label_of(given, row)
-            err = MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {label!r}): points "
-                                    "without coordinates (police.uk publishes some records without a location) "
-                                    f"cannot be placed; leave them out (np.isfinite({name})) and report how many",
-                                    name, label)
-        elif not np.isfinite(v).all():
+            raise _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
+                             f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}): points "
+                             "without coordinates (police.uk publishes some records without a location) "
+                             f"cannot be placed; leave them out (np.isfinite({name})) and report how many")
+        if not np.isfinite(v).all():
             row = int(np.flatnonzero(~np.isfinite(v))[0])
-            label = label_of(given, row)
-            err = InvalidInputError(f"`{name}` at row {label!r}: {v[row]} is not a finite coordinate", name, label)
-        if err is not None:
-            err.position = row
-            raise err
+            raise _row_error(InvalidInputError, name, given, row, f"`{name}` at {{row}}: {v[row]} is not a finite coordinate")
     return xs, ys
+
+
+def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, message: str) -> InvalidInputError:
+    """``cls(message)`` about argument ``name`` at position ``pos`` of ``given``, with ``{row}``
+    in ``message`` naming the row by its pandas label (``row 'E01'``; the position without an
+    index): ``.index`` is that label, ``.position`` the 0-based row."""
+    label = label_of(given, pos)
+    column = given.name if isinstance(given, pd.Series) else None
+    if column is not None and column != name:
+        message = message.replace(f"`{name}`", f"`{name}` (column {column!r})", 1)
+    err = cls(message.replace("{row}", f"row {label!r}"), name, label)
+    err.position = pos
+    return err
+
+
+def _core_terms(rows: Any = None, **given: Any) -> Any:
+    """A context in which the core's errors name the caller's row label and column
+    (:func:`saferstats._frames.core_errors`): ``given`` maps the core's argument names to what the
+    caller passed (a named Series names its column; the first Series' index names the rows);
+    ``rows[i]`` is the caller's position of the core's position ``i`` when points were left out."""
+    series = {k: v for k, v in given.items() if isinstance(v, pd.Series)}
+    columns = {k: (v.name, k) for k, v in series.items() if v.name is not None and v.name != k}
+    index = next((v.index for v in series.values()), None)
+    return core_errors(columns=columns or None, index=index, rows=rows)
 
 
 def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -102,14 +120,11 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
 
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
     bad = np.isnan(la) | np.isnan(lo)
+    given = lat if isinstance(lat, pd.Series) else lon
     if bad.any() and missing != "drop":
-        row = int(np.flatnonzero(bad)[0])
-        label = label_of(lat if isinstance(lat, pd.Series) else lon, row)
-        err = MissingValueError(
-            f"{int(bad.sum())} point(s) have missing coordinates (first at row {label!r}); pass missing='drop' to "
-            "leave them out (their label is -2)", "lat", label)
-        err.position = row
-        raise err
+        raise _row_error(MissingValueError, "lat", given, int(np.flatnonzero(bad)[0]),
+                         f"{int(bad.sum())} point(s) have missing coordinates (first at {{row}}); pass missing='drop' "
+                         "to leave them out (their label is -2)")
     ok = ~bad
     fill = np.where(bad, -2, 0).astype(np.int64)
     if study_area is not None:
@@ -121,30 +136,34 @@ def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[n
         fill[outside] = -3
         ok = inside
     a, b = la[ok], lo[ok]
-    _warn_swapped(a, b)
+    _warn_swapped(a, b, given, np.flatnonzero(ok))
     return np.ascontiguousarray(a), np.ascontiguousarray(b), ok, fill
 
 
-def _warn_dropped(fill: np.ndarray, what: str) -> None:
+def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     """Say how many points ``missing="drop"`` left out (label -2 in ``fill`` of :func:`_latlon`),
-    as every other function that drops rows does."""
+    as every other function that drops rows does (the first by its row label in ``given``)."""
     gone = np.flatnonzero(fill == -2)
     if gone.size:
         warn_user(f"{what}: {gone.size:,} of {len(fill):,} point(s) have missing coordinates and are left out "
-                  f"(label -2; first at row {int(gone[0])})")
+                  f"(label -2; first at row {label_of(given, int(gone[0]))!r})")
 
 
-def _warn_swapped(a: np.ndarray, b: np.ndarray) -> None:
-    """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when every point is
-    outside the UK as (lat, lon) but inside it as (lon, lat)."""
-    ok = np.isfinite(a) & np.isfinite(b)
-    a, b = a[ok], b[ok]
-    if len(a):
-        in_uk = (a >= _UK[0]) & (a <= _UK[1]) & (b >= _UK[2]) & (b <= _UK[3])
-        swapped = (b >= _UK[0]) & (b <= _UK[1]) & (a >= _UK[2]) & (a <= _UK[3])
-        if not in_uk.any() and swapped.all():
-            warn_user("every point is outside the UK but inside it with latitude and longitude swapped: "
-                      "check the column order (lat, lon)")
+def _warn_swapped(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
+    """Warn (a :class:`~saferstats.SaferstatsWarning`, a ``UserWarning``) when latitude and
+    longitude look swapped — the one check :func:`saferstats.assign_area` raises on: most points
+    fall in Great Britain only with the two exchanged. ``rows[i]`` is the position in ``given``
+    (whose index names the row) of ``a[i]``."""
+    from ..geography import _check_swapped
+
+    try:
+        _check_swapped(a, b)
+    except SaferstatsError as exc:
+        pos = exc.position if rows is None or exc.position is None else int(rows[exc.position])
+        label = label_of(given, pos) if pos is not None else None
+        text = re.sub(r"\(row \d+:", f"(row {label!r}:", str(exc), count=1)
+        warn_user(f"{text} — latitude and longitude swapped? Distances in metres and clusters are wrong until "
+                  "the column order (lat, lon) is fixed")
 
 
 def _geo_points(points: Any, names: tuple[str, str], kind: str) -> tuple[Any, Any]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, translate_error
-from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
-from ._common import _choice, _float_arg
+from .._frames import as_float_array, label_of
+from ..exceptions import InvalidInputError, MissingValueError, warn_user
+from ._common import _choice, _core_terms, _float_arg, _row_error
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 
@@ -40,12 +41,12 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     lo = as_float_array("lon", lon)
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
-    for name, v in (("lat", la), ("lon", lo)):
+    for name, v, given in (("lat", la, lat), ("lon", lo, lon)):
         nan = np.isnan(v)
         if nan.any() and missing == "error":
-            row = int(np.flatnonzero(nan)[0])
-            raise MissingValueError(f"`{name}` has {int(nan.sum())} missing value(s) (first at row {row}); pass "
-                                    "missing='propagate' to get NaN for them", name, row)
+            raise _row_error(MissingValueError, name, given, int(np.flatnonzero(nan)[0]),
+                             f"`{name}` has {int(nan.sum())} missing value(s) (first at {{row}}); pass "
+                             "missing='propagate' to get NaN for them")
     org = None
     if origin is not None:
         if not isinstance(origin, (tuple, list)) or len(origin) != 2:
@@ -53,7 +54,8 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
         org = (_float_arg("origin", origin[0]), _float_arg("origin", origin[1]))
     elif not (~(np.isnan(la) | np.isnan(lo))).any():
         raise MissingValueError("every point has a missing coordinate", "lat", 0)
-    res = _ext.to_local_metres(np.ascontiguousarray(la), np.ascontiguousarray(lo), origin=org)
+    with _core_terms(lat=lat, lon=lon):
+        res = _ext.to_local_metres(np.ascontiguousarray(la), np.ascontiguousarray(lo), origin=org)
     return np.asarray(res["x"]), np.asarray(res["y"])
 
 
@@ -88,27 +90,29 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     if len(la) != len(lo):
         raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
     absent = np.isnan(la) | np.isnan(lo)
+    given = lat if isinstance(lat, pd.Series) else lon  # its index names the rows
     if absent.any():
         row = int(np.flatnonzero(absent)[0])
         name = "lat" if np.isnan(la[row]) else "lon"
         if missing == "error":
-            raise MissingValueError(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates (first at row "
-                                    f"{row}; police.uk publishes some records without a location); pass "
-                                    "missing='propagate' to get NaN for them, then leave those rows out", name, row)
-        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at row {row}); "
-                  "leave them out (np.isfinite(x)) before the hotspot functions, and report how many")
+            raise _row_error(MissingValueError, name, given, row,
+                             f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates (first at {{row}}; "
+                             "police.uk publishes some records without a location); pass missing='propagate' to get "
+                             "NaN for them, then leave those rows out")
+        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at row "
+                  f"{label_of(given, row)!r}); leave them out (np.isfinite(x)) before the hotspot functions, and "
+                  "report how many")
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
     if outside == "error" or len(la) == 0:
         if not absent.any():
-            res = _ext.wgs84_to_bng(la, lo)
+            with _core_terms(lat=lat, lon=lon):
+                res = _ext.wgs84_to_bng(la, lo)
             return res["easting"], res["northing"]
         kept = np.flatnonzero(~absent)
         if kept.size:
-            try:
+            with _core_terms(kept, lat=lat, lon=lon):  # the core's positions are among the located points
                 res = _ext.wgs84_to_bng(np.ascontiguousarray(la[kept]), np.ascontiguousarray(lo[kept]))
-            except SaferstatsError as exc:  # its row is a position among the located points
-                raise translate_error(exc, rows=kept) from None
             e[kept], n[kept] = res["easting"], res["northing"]
         return e, n
     inside = ~absent & (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
@@ -118,5 +122,5 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     if not (inside | absent).all():
         row = int(np.flatnonzero(~inside & ~absent)[0])
         warn_user(f"{int((~inside & ~absent).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
-                  f"(first at row {row})")
+                  f"(first at row {label_of(given, row)!r})")
     return e, n

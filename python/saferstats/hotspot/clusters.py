@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -11,7 +12,8 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import aligned, as_float_array
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
-from ._common import EARTH_RADIUS_M, _choice, _excel_safe, _float_arg, _latlon, _series, _warn_swapped
+from ._common import (EARTH_RADIUS_M, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error, _series,
+                      _warn_swapped)
 
 __all__ = ["cluster_summary", "ClusterTable"]
 
@@ -63,16 +65,14 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
                           "min_samples / min_cluster_size")
         features = []
         props_cols = [c for c in self.columns if c != "hull"]
-        months = bool(self.attrs.get("times_are_months"))
-        for _, row in self.iterrows():
+        # police.uk months read as their 1st day: "2021-10", not "2021-10-01T00:00:00" (no such date is known)
+        months = self.month_labels("iso") if self.attrs.get("times_are_months") else None
+        for k, (_, row) in enumerate(self.iterrows()):
             ring = row["hull"] if "hull" in self.columns else None
             has_ring = ring is not None and len(ring) >= 4
             props = {c: _json_value(row[c]) for c in props_cols}
-            if months:
-                # police.uk months read as their 1st day: "2021-10", not "2021-10-01T00:00:00" (no such date is known)
-                for c in ("first_time", "last_time"):
-                    if c in props and isinstance(row[c], pd.Timestamp) and props[c] is not None:
-                        props[c] = row[c].strftime("%Y-%m")
+            if months is not None:
+                props.update({c: months[c].iloc[k] for c in months.columns})
             clat, clon = float(row["centroid_lat"]), float(row["centroid_lon"])
             if geometry == "point" or (geometry == "mixed" and not has_ring):
                 geom = {"type": "Point", "coordinates": [clon, clat]}
@@ -90,11 +90,54 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
             Path(path).write_text(text)
         return text
 
+    def month_labels(self, style: Literal["iso", "name"] = "iso") -> pd.DataFrame:
+        """``first_time``/``last_time`` as the police.uk months they stand for, as text: ``"2021-10"``
+        (``style="iso"``, as the GeoJSON and the CLI's CSV write them) or ``"Oct 2021"``
+        (``"name"``, as the report shows them); None where a time is missing. One row per cluster,
+        with the table's index (assign the columns back to a sorted or filtered copy).
+
+        Only for times that are months (``attrs["times_are_months"]``: police.uk ``Month`` text, a
+        monthly Period, or datetimes all on the 1st at midnight): otherwise a day is known and
+        :class:`~saferstats.InvalidInputError` says so.
+
+        >>> import saferstats
+        >>> t = saferstats.cluster_summary([51.5, 51.501, 51.5], [-0.12, -0.12, -0.119], [0, 0, 0],
+        ...                                times=["2021-06", "2021-06", "2021-06"])
+        >>> t.month_labels().to_dict("records"), t.month_labels("name").to_dict("records")
+        ([{'first_time': '2021-06', 'last_time': '2021-06'}], [{'first_time': 'Jun 2021', 'last_time': 'Jun 2021'}])
+        """
+        fmt = {"iso": "%Y-%m", "name": "%b %Y"}[_choice("style", style, ("iso", "name"))]
+        if not self.attrs.get("times_are_months"):
+            raise InvalidInputError("the cluster times are not police.uk months (attrs['times_are_months'] is not True: "
+                                    "give cluster_summary the Month column, or datetimes on the 1st of 2+ months); "
+                                    "read first_time/last_time as they are", "style")
+        cols = [c for c in ("first_time", "last_time") if c in self.columns]
+        return pd.DataFrame({c: pd.to_datetime(pd.Series(self[c])).dt.strftime(fmt).astype(object)
+                             .where(pd.Series(self[c]).notna(), None) for c in cols}, index=self.index)
+
     def to_excel(self, excel_writer: Any, *args: Any, **kwargs: Any) -> None:
         """As :meth:`pandas.DataFrame.to_excel`, with outlines as WKT text and timezone-aware
         times as naive UTC (Excel cannot hold either); ``index=False`` by default."""
         kwargs.setdefault("index", False)
         pd.DataFrame(_excel_safe(self)).to_excel(excel_writer, *args, **kwargs)
+
+
+_MONTH_TEXT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _months_as_dates(ts: pd.Series) -> tuple[pd.Series, bool]:
+    """Times given as months — police.uk's ``Month`` text ("2021-10") or a monthly Period — as the
+    first of each month (datetimes), and whether they were; other times unchanged. A month given
+    as such is known to be a month even when every record is of the same one; datetimes on the
+    1st are months only when there are two or more distinct ones (:func:`cluster_summary`)."""
+    if isinstance(ts.dtype, pd.PeriodDtype):
+        monthly = ts.dtype.freq.freqstr.split("-")[0] in ("M", "ME")
+        return ts.dt.to_timestamp(how="start"), monthly
+    if ts.dtype == object or pd.api.types.is_string_dtype(ts):
+        given = ts.dropna()
+        if len(given) and all(isinstance(v, str) and _MONTH_TEXT.fullmatch(v.strip()) for v in given):
+            return pd.to_datetime(ts.astype(object).str.strip(), format="%Y-%m"), True
+    return ts, False
 
 
 def _reach_m(row: Any, clat: float, clon: float) -> float:
@@ -164,9 +207,12 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
     0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
-    When every time is the first of a month at midnight (police.uk months read with
-    ``pd.to_datetime``), ``attrs["times_are_months"]`` is True and ``first_time``/``last_time``
-    stand for months: read "2021-10-01" as October 2021 (the GeoJSON writes ``"2021-10"``).
+    ``times`` may be police.uk's ``Month`` column as it is ("2021-10" text) or a monthly Period:
+    then ``attrs["times_are_months"]`` is True, even when every record is of one month. With
+    datetimes it is True when every time is the first of a month at midnight and there are two or
+    more distinct months (one such day alone could be a date). Either way ``first_time``/``last_time``
+    then stand for months: read "2021-10-01" as October 2021; :meth:`ClusterTable.month_labels`
+    gives them as text (the GeoJSON writes ``"2021-10"``).
     ``study_area`` (see :class:`saferstats.StudyArea`): points outside it are treated as noise
     (label −3), counted with where they are in a :class:`~saferstats.SaferstatsWarning`.
     Points without coordinates are allowed as noise (label < 0, e.g. −2 from ``dbscan(...,
@@ -190,17 +236,18 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     bad = ~np.isfinite(lab_f) | (lab_f != np.floor(lab_f)) | (np.abs(lab_f) > 2**53)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(f"`labels` at row {row}: {lab_f[row]!r} is not a cluster label (a whole number)",
-                                "labels", row)
+        raise _row_error(InvalidInputError, "labels", labels, row,
+                         f"`labels` at {{row}}: {float(lab_f[row])!r} is not a cluster label (a whole number)")
+    given = next((v for v in (lat, lon, labels) if isinstance(v, pd.Series)), None)  # its index names the rows
     lab = np.ascontiguousarray(lab_f.astype(np.int64))
     if study_area is not None:
         _, _, kept, fill = _latlon(la, lo, "drop", study_area)
         lab = np.ascontiguousarray(np.where(kept | (fill == -2), lab, -3))
     else:
-        _warn_swapped(la[lab >= 0], lo[lab >= 0])
-    tt, is_dates, tz = None, False, None
+        _warn_swapped(la[lab >= 0], lo[lab >= 0], given, np.flatnonzero(lab >= 0))
+    tt, is_dates, tz, months_given = None, False, None, False
     if times is not None:
-        ts = _series("times", times)
+        ts, months_given = _months_as_dates(_series("times", times))
         if pd.api.types.is_datetime64_any_dtype(ts):
             is_dates = True
             if isinstance(ts.dtype, pd.DatetimeTZDtype):
@@ -219,15 +266,17 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
         clustered = absent & (lab >= 0)
         if clustered.any():
             row = int(np.flatnonzero(clustered)[0])
-            raise MissingValueError(f"the point at row {row} has no coordinates but cluster label {int(lab[row])}: "
-                                    "pass the lat/lon the labels were made from", "lat", row)
+            raise _row_error(MissingValueError, "lat", given, row,
+                             f"the point at {{row}} has no coordinates but cluster label {int(lab[row])}: pass the "
+                             "lat/lon the labels were made from")
         # noise without a location (dbscan/hdbscan missing="drop" label them -2): no part of any cluster
         keep = ~absent
         la, lo, lab_core = (np.ascontiguousarray(v[keep]) for v in (la, lo, lab))
         tt = None if tt is None else np.ascontiguousarray(tt[keep])
     else:
-        lab_core = lab
-    d = _ext.cluster_summary(la, lo, lab_core, tt, concavity=conc)
+        lab_core, keep = lab, None
+    with _core_terms(None if keep is None else np.flatnonzero(keep), lat=lat, lon=lon, labels=labels, times=times):
+        d = _ext.cluster_summary(la, lo, lab_core, tt, concavity=conc)
     out = ClusterTable({k: d[k] for k in ["label", "n", "centroid_lat", "centroid_lon", "area_m2", "density_per_km2",
                                           "first_time", "last_time"]})
     if times is not None:
@@ -240,7 +289,8 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     if is_dates:
         stamps = pd.DatetimeIndex(ts.dropna())
         # police.uk publishes months: read with pd.to_datetime every time is the 1st at midnight
-        out.attrs["times_are_months"] = bool(len(stamps) and stamps.nunique() >= 2 and (
+        # (months given as such - "2021-10" text or a monthly Period - are months however many there are)
+        out.attrs["times_are_months"] = months_given or bool(len(stamps) and stamps.nunique() >= 2 and (
             (stamps.day == 1) & (stamps.hour == 0) & (stamps.minute == 0) & (stamps.second == 0)
             & (stamps.nanosecond == 0) & (stamps.microsecond == 0)).all())
         for c in ("first_time", "last_time"):

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from .. import _saferstats as _ext
 from ..exceptions import InvalidInputError
-from ._common import _choice, _float_arg, _int_arg, _latlon, _warn_dropped
+from ._common import _choice, _core_terms, _float_arg, _int_arg, _latlon, _warn_dropped
 
 __all__ = ["dbscan", "hdbscan"]
 
@@ -49,8 +50,9 @@ def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, mis
     eps = _float_arg("eps_m", eps_m, positive=True)
     _choice("missing", missing, ("error", "drop"))
     a, b, ok, out = _latlon(lat, lon, missing, study_area)
-    _warn_dropped(out, "dbscan")
-    labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
+    _warn_dropped(out, "dbscan", lat if isinstance(lat, pd.Series) else lon)
+    with _core_terms(np.flatnonzero(ok), lat=lat, lon=lon):  # errors name the caller's row and column
+        labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
     if ok.all():
         return np.asarray(labels)
     out[ok] = labels
@@ -91,7 +93,7 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
             raise InvalidInputError(f"`{name}` must be a whole number", name)
     _choice("missing", missing, ("error", "drop"))
     a, b, ok, out = _latlon(lat, lon, missing, study_area)
-    _warn_dropped(out, "hdbscan")
+    _warn_dropped(out, "hdbscan", lat if isinstance(lat, pd.Series) else lon)
     if isinstance(min_cluster_size, (int, np.integer)) and min_cluster_size < 2:
         raise InvalidInputError(f"min_cluster_size must be at least 2, got {min_cluster_size}", "min_cluster_size")
     mcs = _int_arg("min_cluster_size", min_cluster_size, 2)
@@ -107,7 +109,8 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     if ms < 1 or ms > len(a):
         raise InvalidInputError(f"min_samples must be between 1 and the number of points ({len(a)}), got {ms}",
                                 "min_samples")
-    mst = _ext.hdbscan_mst(a, b, min_samples=ms)
+    with _core_terms(np.flatnonzero(ok), lat=lat, lon=lon):  # errors name the caller's row and column
+        mst = _ext.hdbscan_mst(a, b, min_samples=ms)
     src, dst, dist = mst["src"], mst["dst"], mst["distance"]
     order = np.argsort(dist)  # scikit-learn's _process_mst: np.argsort(mst["distance"]) (same tie order)
     labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], min_cluster_size=mcs)

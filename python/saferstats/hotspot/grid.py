@@ -19,7 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import _bounds, _choice, _finite_xy, _float_arg, _int_arg, _points_in, _seed, _series, _warn_stretched
+from ._common import (_bounds, _choice, _finite_xy, _float_arg, _int_arg, _points_in, _row_error, _seed, _series,
+                      _warn_stretched)
 
 __all__ = [
     "HotspotGrid",
@@ -307,25 +308,25 @@ def _weights(w: Any, n: int) -> np.ndarray | None:
     a = as_float_array("weights", w)
     if len(a) != n:
         raise LengthMismatchError(f"length mismatch: `x` has {n} elements but `weights` has {len(a)}", "weights")
-    _check_weights(a)
+    _check_weights(a, w)
     return a
 
 
-def _check_weights(a: np.ndarray) -> None:
+def _check_weights(a: np.ndarray, given: Any = None) -> None:
     """Point weights: no missing, infinite or negative value (the error names the row as given,
-    before a study area leaves points out)."""
+    by its label in ``given``, before a study area leaves points out)."""
     from ..exceptions import MissingValueError
 
     gap = np.isnan(a)
     if gap.any():
-        row = int(np.flatnonzero(gap)[0])
-        raise MissingValueError(f"`weights` has {int(gap.sum()):,} missing value(s) (first at row {row}): give every "
-                                "point a weight (0 leaves it out)", "weights", row)
+        raise _row_error(MissingValueError, "weights", given, int(np.flatnonzero(gap)[0]),
+                         f"`weights` has {int(gap.sum()):,} missing value(s) (first at {{row}}): give every point a "
+                         "weight (0 leaves it out)")
     bad = ~np.isfinite(a) | (a < 0)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(f"invalid value in `weights` at row {row}: {a[row]:g} (must be a finite number >= 0)",
-                                "weights", row)
+        raise _row_error(InvalidInputError, "weights", given, row,
+                         f"invalid value in `weights` at {{row}}: {a[row]:g} (must be a finite number >= 0)")
 
 
 def _period_present(period: Any, periods: Any = None) -> None:
@@ -333,13 +334,13 @@ def _period_present(period: Any, periods: Any = None) -> None:
     lab = _series("period", period)
     miss = lab.isna().to_numpy()
     if miss.any():
-        row = int(np.flatnonzero(miss)[0])
-        raise InvalidInputError(f"`period` is missing at row {row}", "period", row)
+        raise _row_error(InvalidInputError, "period", period, int(np.flatnonzero(miss)[0]), "`period` is missing at {row}")
     if periods is not None:
         unknown = ~lab.isin(list(periods)).to_numpy()
         if unknown.any():
             row = int(np.flatnonzero(unknown)[0])
-            raise InvalidInputError(f"`period` {lab.iloc[row]!r} at row {row} is not in `periods`", "period", row)
+            raise _row_error(InvalidInputError, "period", period, row,
+                             f"`period` {lab.iloc[row]!r} at {{row}} is not in `periods`")
 
 
 def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -680,8 +681,8 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     if len(lab) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `period` has {len(lab)}", "period")
     if lab.isna().any():
-        row = int(np.flatnonzero(lab.isna().to_numpy())[0])
-        raise InvalidInputError(f"`period` is missing at row {row}", "period", row)
+        raise _row_error(InvalidInputError, "period", period, int(np.flatnonzero(lab.isna().to_numpy())[0]),
+                         "`period` is missing at {row}")
     if periods is None:
         try:
             order = sorted(pd.unique(lab))
@@ -699,7 +700,8 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
         unknown = ~lab.isin(order)
         if unknown.any():
             row = int(np.flatnonzero(unknown.to_numpy())[0])
-            raise InvalidInputError(f"`period` {lab.iloc[row]!r} at row {row} is not in `periods`", "period", row)
+            raise _row_error(InvalidInputError, "period", period, row,
+                             f"`period` {lab.iloc[row]!r} at {{row}} is not in `periods`")
         if len(set(order)) != len(order):
             raise InvalidInputError("`periods` has repeated labels", "periods")
     t_count = len(order)
@@ -833,8 +835,8 @@ def _days(name: str, t: Any) -> np.ndarray:
     if a.dtype.kind in "Mm" or (a.dtype == object and len(a) and isinstance(a.flat[0], (pd.Timestamp, np.datetime64))):
         d = pd.to_datetime(pd.Series(a), errors="coerce")
         if d.isna().any():
-            row = int(np.flatnonzero(d.isna().to_numpy())[0])
-            raise InvalidInputError(f"`{name}` at row {row} is not a date", name, row)
+            raise _row_error(InvalidInputError, name, t, int(np.flatnonzero(d.isna().to_numpy())[0]),
+                             f"`{name}` at {{row}} is not a date")
         if d.dt.tz is not None:
             d = d.dt.tz_convert("UTC").dt.tz_localize(None)
         return np.asarray(((d - pd.Timestamp(0)) / pd.Timedelta(days=1)).to_numpy(dtype=float))
@@ -843,16 +845,16 @@ def _days(name: str, t: Any) -> np.ndarray:
         if texts:
             row, first = texts[0]
             if _MONTH_TEXT.fullmatch(first.strip()):
-                raise InvalidInputError(
-                    f"`{name}` at row {row} is a month as text ({first!r}, police.uk's Month column): pass datetimes, "
+                raise _row_error(
+                    InvalidInputError, name, t, row,
+                    f"`{name}` at {{row}} is a month as text ({first!r}, police.uk's Month column): pass datetimes, "
                     f"e.g. pd.to_datetime({name} + '-15') (mid-month) with time_unit=30 so that ages count months, "
-                    "or days as numbers", name, row)
-            raise InvalidInputError(f"`{name}` at row {row} is text ({first!r}): pass days as numbers or datetimes "
-                                    f"(pd.to_datetime({name}))", name, row)
+                    "or days as numbers")
+            raise _row_error(InvalidInputError, name, t, row, f"`{name}` at {{row}} is text ({first!r}): pass days as "
+                             f"numbers or datetimes (pd.to_datetime({name}))")
     v = as_float_array(name, a)
     if np.isnan(v).any():
-        row = int(np.flatnonzero(np.isnan(v))[0])
-        raise InvalidInputError(f"`{name}` is missing at row {row}", name, row)
+        raise _row_error(InvalidInputError, name, t, int(np.flatnonzero(np.isnan(v))[0]), f"`{name}` is missing at {{row}}")
     return v
 
 

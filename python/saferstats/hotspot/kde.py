@@ -13,7 +13,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _warn_stretched
+from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _row_error, _warn_stretched
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -137,7 +137,7 @@ def kde_grid(
     if w is not None:
         from .grid import _check_weights
 
-        _check_weights(w)
+        _check_weights(w, weights)
     xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=True)
     if study_area is not None and bounds is None:
         bounds = area.bounds
@@ -199,10 +199,14 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     n_out = int((~inside).sum())
     if n_out:
         row = int(np.flatnonzero(~inside)[0])
+        # without a study area xs is x as given (its index names the row); with one, the points inside it
+        given = (x if isinstance(x, pd.Series) else y) if study_area is None else None
+        where = "first at {row}" if study_area is None else f"first: point {row} of those in the study area"
         msg = (f"{n_out} of {len(xs)} point(s) lie outside the grid {tuple(float(v) for v in (ex[0], ex[-1], ey[0], ey[-1]))} "
-               f"and are not counted (first at row {row})")
+               f"and are not counted ({where})")
+        err = _row_error(InvalidInputError, "bounds", given, row, msg)
         if outside == "error":
-            raise InvalidInputError(msg, "bounds", row)
-        warn_user(msg)
+            raise err
+        warn_user(str(err))
     h, _, _ = np.histogram2d(ys, xs, bins=[ey, ex])
     return h.astype(np.int64), (ex[:-1] + ex[1:]) / 2, (ey[:-1] + ey[1:]) / 2

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _finite_xy, _int_arg, _points_in, _seed, _series, _warn_degrees
+from ._common import _finite_xy, _int_arg, _points_in, _row_error, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
 
@@ -63,8 +63,8 @@ def _times_in_days(name: str, t: Any) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(tt):
         nat = tt.isna().to_numpy()
         if nat.any():
-            row = int(np.flatnonzero(nat)[0])
-            raise MissingValueError(f"`{name}` has {int(nat.sum())} missing time(s) (first at row {row})", name, row)
+            raise _row_error(MissingValueError, name, t, int(np.flatnonzero(nat)[0]),
+                             f"`{name}` has {int(nat.sum())} missing time(s) (first at {{row}})")
         return np.asarray(((tt - tt.min()).dt.total_seconds() / 86400.0).to_numpy(dtype=float))
     if not (pd.api.types.is_numeric_dtype(tt) or pd.api.types.is_bool_dtype(tt)):
         first = next((v for v in tt if isinstance(v, str)), None)
@@ -99,6 +99,28 @@ def _warn_months(t: Any, tt: np.ndarray, time_bands: np.ndarray) -> None:
                   "are 0 days apart in the same month and 28-31 days per month otherwise; time band edges "
                   f"{', '.join(f'{e:g}' for e in bad)} read as days but measure calendar months — use month-wide bands "
                   "(e.g. [0, 1, 32, 63, inf]: same month, next month, the month after) or event dates")
+
+
+def _named(arg: str, given: Any) -> str:
+    """How a message names argument ``arg``: with the Series' name when it has one."""
+    name = getattr(given, "name", None) if isinstance(given, pd.Series) else None
+    return f"`{arg}` (column {name!r})" if name is not None else f"`{arg}`"
+
+
+def _warn_constant(x: Any, y: Any, t: Any, xs: np.ndarray, ys: np.ndarray, tt: np.ndarray) -> None:
+    """Warn when every event has the same time, or the same location: permuting the times over
+    the locations then changes nothing, every permuted table equals the observed one (ratios 1,
+    p-values 1), and the table says nothing about near repeats."""
+    if len(tt) < 2:
+        return
+    if np.unique(tt).size == 1:
+        warn_user(f"knox: every event time in {_named('t', t)} is the same ({len(tt):,} events), so every pair is 0 days "
+                  "apart and the time bands are meaningless (ratios 1, p-values 1 whatever the data): give events "
+                  "from more than one period, e.g. several police.uk months, or event dates")
+    if np.unique(xs).size == 1 and np.unique(ys).size == 1:
+        warn_user(f"knox: every event is at the same location in {_named('x', x)}/{_named('y', y)} ({len(xs):,} "
+                  "events), so every pair is 0 apart and the distance bands are meaningless (ratios 1, p-values 1 "
+                  "whatever the data): Knox needs events at more than one place")
 
 
 def _edges(name: str, v: Any) -> np.ndarray:
@@ -145,6 +167,7 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         _warn_degrees(xs, ys)
     de, te = _edges("distance_bands", distance_bands), _edges("time_bands", time_bands)
     _warn_months(t, tt, te)
+    _warn_constant(x, y, t, xs, ys, tt)
     perms = _int_arg("permutations", permutations, 0, 10**9)
     res = _ext.knox(xs, ys, tt, de, te, permutations=perms, seed=_seed(seed), metric=metric)
 

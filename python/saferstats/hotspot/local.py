@@ -52,10 +52,29 @@ class LocalResult(_ExcelMixin, Result):
     def _counts(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in pd.Series(self.label).value_counts().items() if k != "Not significant"}
 
+    def _ranked_by(self) -> tuple[str, np.ndarray]:
+        """The quantity that decides ``label`` (so also "strongest"): ``z`` for Gi* (its labels come
+        from z's normal p), the p-value of the significance test for Local Moran's I (``p_sim``
+        with permutations, else ``p_norm``)."""
+        if self.statistic == "local_moran":
+            return ("p_sim", self.p_sim) if self.permutations else ("p_norm", self.p_norm)
+        return "z", self.z
+
     def _top(self, k: int = 5) -> list[tuple[int, float, str]]:
+        """The ``k`` strongest significant units: (unit, the quantity of :meth:`_ranked_by`, label),
+        largest |z| first for Gi*; smallest p first for Local Moran (ties, common with permutation
+        p-values, by largest |z|)."""
+        what, v = self._ranked_by()
         sig = np.flatnonzero(self.label != "Not significant")
-        order = sig[np.argsort(-np.abs(self.z[sig]), kind="stable")][:k]
-        return [(int(i), float(self.z[i]), str(self.label[i])) for i in order]
+        if what == "z":
+            order = sig[np.argsort(-np.abs(v[sig]), kind="stable")][:k]
+        else:
+            order = sig[np.lexsort((-np.abs(self.z[sig]), v[sig]))][:k]
+        return [(int(i), float(v[i]), str(self.label[i])) for i in order]
+
+    def _value(self, v: float) -> str:
+        what = self._ranked_by()[0]
+        return f"{what} {v:.2f}" if what == "z" else f"{what} {v:.3g}"
 
     def _how(self) -> str:
         tr = {"B": "binary", "R": "row-standardised"}.get(self.transform, self.transform)
@@ -68,7 +87,10 @@ class LocalResult(_ExcelMixin, Result):
         return f"Local Moran's I, {tr} weights, {perms}; significant where the {src} < {a:g}"
 
     def headline(self) -> str:
-        """One line: how many units are significant, of which kind, and the strongest."""
+        """One line: how many units are significant, of which kind, and the strongest — ranked by
+        the quantity that decides significance: |z| for Gi* (labels from z's normal p), the
+        smallest p for Local Moran's I (``p_sim`` with permutations, as its ``label``; ``p_norm``
+        without), ties broken by |z|."""
         n = len(self.stat)
         c = self._counts()
         if self.statistic == "gi_star":
@@ -79,7 +101,7 @@ class LocalResult(_ExcelMixin, Result):
             what = ", ".join(f"{q} {c.get(q, 0)}" for q in ("High-High", "Low-Low", "Low-High", "High-Low"))
             what = f"{what} significant of {n} units"
         top = self._top(3)
-        strongest = "; strongest: " + ", ".join(f"{self._name(i)} (z {z:.2f})" for i, z, _ in top) if top else ""
+        strongest = "; strongest: " + ", ".join(f"{self._name(i)} ({self._value(v)})" for i, v, _ in top) if top else ""
         return f"{what}{strongest}"
 
     def _name(self, i: int) -> str:
@@ -96,11 +118,12 @@ class LocalResult(_ExcelMixin, Result):
         c = self._counts()
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(c.items()))
         rows = rows or "<tr><td colspan=2>no significant units</td></tr>"
-        top = "".join(f"<tr><td>{i if self.cells is None else int(self.cells[i])}</td><td>{z:.3f}</td>"
-                      f"<td>{html.escape(lab)}</td></tr>" for i, z, lab in self._top(10))
+        what = self._ranked_by()[0]
+        top = "".join(f"<tr><td>{i if self.cells is None else int(self.cells[i])}</td><td>{v:.3g}</td>"
+                      f"<td>{html.escape(lab)}</td></tr>" for i, v, lab in self._top(10))
         unit = "unit" if self.cells is None else "cell"
-        top_t = (f"<p>Strongest significant units</p><table><tr><th>{unit}</th><th>z</th><th>label</th></tr>{top}</table>"
-                 if top else "")
+        top_t = (f"<p>Strongest significant units (by {what})</p><table><tr><th>{unit}</th><th>{what}</th>"
+                 f"<th>label</th></tr>{top}</table>" if top else "")
         return (f"<p><b>LocalResult</b> — {html.escape(self._how())}</p>"
                 f"<p>{html.escape(self.headline())}</p><table><tr><th>label</th><th>units</th></tr>{rows}</table>{top_t}")
 
@@ -208,7 +231,9 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     Method (``docs/methods/hotspots.md`` C6; esda ``Moran_Local``): I_i = (n−1) z_i Σ_j w_ij z_j / Σ z² (esda's
     scaling; spdep uses n), z from the total-randomisation moments (esda ``EI``/``VI``), quadrant 1 HH,
     2 LH, 3 LL, 4 HL; ``label`` = the quadrant name where ``p_sim`` < ``alpha`` (GeoDa's convention),
-    else "Not significant" (with ``permutations=0``, the normal p is used).
+    else "Not significant" (with ``permutations=0``, the normal p is used). The headline's
+    "strongest" units are ranked by that same p (smallest first, ties by |z|) and shown with it,
+    so a unit named strongest is never less significant than one left out.
 
     >>> import saferstats
     >>> w = Weights.distance_band([10, 20, 40, 15, 30, 30], [10, 10, 10, 20, 20, 30], threshold=15)

@@ -10,7 +10,7 @@ import numpy as np
 from .. import _saferstats as _ext
 from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError
-from ._common import _choice, _finite_xy, _float_arg, _int_arg
+from ._common import _choice, _finite_xy, _float_arg, _int_arg, _row_error
 
 __all__ = ["Weights"]
 
@@ -94,10 +94,11 @@ class Weights:
         size = _int_arg("n", n, 0) if n is not None else int(max(f.max(initial=-1), nb.max(initial=-1)) + 1)
         if size > 10_000_000:
             raise InvalidInputError(f"n = {size:,} units: at most 10,000,000 are supported", "n")
-        for name, v in (("focal", f), ("neighbor", nb)):
+        for name, v, given in (("focal", f, focal), ("neighbor", nb, neighbor)):
             if len(v) and v.max() >= size:
                 row = int(np.flatnonzero(v >= size)[0])
-                raise InvalidInputError(f"`{name}` at row {row}: unit {int(v[row])} is outside the {size} units", name, row)
+                raise _row_error(InvalidInputError, name, given, row,
+                                 f"`{name}` at {{row}}: unit {int(v[row])} is outside the {size} units")
         wt = None if weight is None else as_float_array("weight", weight)
         return cls(**_ext.weights_adjacency(f.astype(np.uint32), nb.astype(np.uint32), wt, n=size))
 
@@ -133,8 +134,8 @@ def _values_on(weights: Any, values: Any) -> np.ndarray:
         raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
     v = as_float_array("values", values)
     if np.isnan(v).any():
-        row = int(np.flatnonzero(np.isnan(v))[0])
-        raise MissingValueError(f"`values` has a missing value at position {row}", "values", row)
+        raise _row_error(MissingValueError, "values", values, int(np.flatnonzero(np.isnan(v))[0]),
+                         "`values` has a missing value at {row}")
     return np.ascontiguousarray(v)
 
 
@@ -144,5 +145,6 @@ def _index_array(name: str, v: Any) -> np.ndarray:
     bad = ~np.isfinite(a) | (a < 0) | (a != np.floor(a)) | (a >= 2**32 - 1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(f"`{name}` at row {row}: {a[row]!r} is not a unit index (a whole number >= 0)", name, row)
+        raise _row_error(InvalidInputError, name, v, row,
+                         f"`{name}` at {{row}}: {float(a[row])!r} is not a unit index (a whole number >= 0)")
     return a.astype(np.int64)

@@ -1493,9 +1493,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     s.intro += "".join(cluster_notes)
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
     if clusters.attrs.get("times_are_months"):  # police.uk months: "Jan 2021", not a day nobody knows
-        for c in ("first_time", "last_time"):
-            if c in tab.columns:
-                tab[c] = pd.to_datetime(tab[c]).dt.strftime("%b %Y").astype(object).where(tab[c].notna(), None)
+        for c, text in clusters.month_labels("name").items():
+            tab[c] = text  # aligned by the clusters' index (tab is sorted)
     # name each cluster by where it is: its district, and the street most of its points are on
     if len(tab):
         from ..exceptions import SaferstatsWarning
