@@ -1482,6 +1482,87 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
     return reason
 
 
+_FIVE_GROUPS = ("Asian", "Black", "Mixed", "Other", "White")
+
+
+def _expected_groups(searches: pd.DataFrame, records: pd.DataFrame, group: str, source: str,
+                     mapping: Mapping[str, str] | None) -> list[str]:
+    """The groups an outcome table is expected to show: those of the records (also the ones all of
+    whose searches were left out), the categories of a categorical ``group`` column, and for the
+    ethnicity police.uk records are grouped into, every group its labels can map to (the Home
+    Office's five, as :func:`disproportionality` shows them, or those of ``mapping``)."""
+    names: list[str] = []
+    if group in searches.columns:
+        col = searches[group]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            names += [str(c) for c in col.cat.categories]
+    elif group == "ethnicity":
+        table = {**HO_ETHNICITY_GROUPS, **(mapping or {})}
+        officer = source in ("officer", "self_then_officer")
+        own = source in ("self", "self_then_officer")
+        names += [v for k, v in table.items()
+                  if k not in HO_ETHNICITY_GROUPS or (officer if k in _FIVE_GROUPS else own)]
+    names += [str(v) for v in pd.unique(records[group].astype(str))]
+    return [g for g in dict.fromkeys(n.strip() for n in names) if g not in ("", NOT_STATED, "nan")]
+
+
+def _groups_without_searches(agg: pd.DataFrame, keys: list[str], group: str,
+                             expected: Sequence[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """``(stratum key values, group)`` of each expected group with no row in ``agg`` (no search
+    with a known outcome) in a stratum that has one."""
+    have = agg[group].astype(str).to_numpy()
+    if keys:
+        strata = agg.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    else:
+        strata = np.zeros(len(agg), dtype=np.int64)
+    out = []
+    for s in pd.unique(strata):
+        rows = np.flatnonzero(strata == s)
+        key = tuple(plain(v) for v in agg[keys].iloc[int(rows[0])]) if keys else ()
+        out += [(key, g) for g in sorted(expected) if g not in set(have[rows])]
+    return out
+
+
+def _add_no_search_rows(out: pd.DataFrame, keys: list[str], missing: list[tuple[tuple[Any, ...], str]],
+                        outcome: str) -> pd.DataFrame:
+    """``out`` with a row for each group of ``missing`` (:func:`_groups_without_searches`): ``n`` and
+    ``hits`` 0, every statistic NaN, ``reliable`` False, in its place among its stratum's groups
+    (alphabetical, as the others); a warning names them. A group with no search (Black people in
+    Durham, Jan 2020) is not a group whose rate was not worth showing: an analyst reading the table
+    must see that there was nothing to test, not a table that seems complete."""
+    out = out.reset_index(drop=True)
+    if not missing:
+        return out
+    if keys:
+        strata = out.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+        first = {tuple(plain(v) for v in out[keys].iloc[int(np.flatnonzero(strata == s)[0])]): int(s)
+                 for s in pd.unique(strata)}
+    else:
+        strata = np.zeros(len(out), dtype=np.int64)
+        first = {(): 0}
+    where = [int(np.flatnonzero(strata == first[k])[0]) for k, _ in missing]
+    extra = out.iloc[where].copy()
+    extra["group"] = [g for _, g in missing]
+    extra["n"] = 0
+    extra["hits"] = 0
+    stats = [c for c in out.columns if c not in (*keys, "group", "n", "hits", "confidence", "reliable")]
+    for c in stats:
+        extra[c] = extra[c].where(np.zeros(len(extra), dtype=bool))  # NaN, the column's own dtype kept
+    extra["reliable"] = False
+    both = pd.concat([out, extra], ignore_index=True)
+    order = np.lexsort((both["group"].astype(str).to_numpy(), np.concatenate([strata, [first[k] for k, _ in missing]])))
+    both = both.iloc[order].reset_index(drop=True)
+    per: dict[tuple[Any, ...], list[str]] = {}
+    for k, g in missing:
+        per.setdefault(k, []).append(g)
+    known = " with a known outcome" if outcome in ("arrest", "positive") else " with the 'outcome linked' flag"
+    parts = [f"{' / '.join(map(str, k))}: {', '.join(gs)}" if k else ", ".join(gs) for k, gs in per.items()]
+    warn_user(f"outcome_test(outcome={outcome!r}): groups with no searches{known} ({'; '.join(parts[:8])}"
+              f"{' and more' if len(parts) > 8 else ''}): their rows have n = 0 and no rate or test (NaN, reliable "
+              "False): nothing to compare, not a rate like the reference's; listed in .attrs['no_searches']")
+    return both
+
+
 @accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
@@ -1665,6 +1746,8 @@ def outcome_test(
             no_reference = []
     else:
         no_reference = []
+    no_searches = _groups_without_searches(agg, keys, group, _expected_groups(searches, records, group,
+                                                                              ethnicity_source, mapping))
     ref_idx = _reference_index(agg, keys, group, reference)
     res = _ext.outcome_tests(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
@@ -1688,7 +1771,7 @@ def outcome_test(
     # flagged as disproportionality's rows are (Home Office / ONS suppress rates on small bases)
     n_ref = agg["n"].to_numpy(dtype=float)[ref_idx] if len(agg) else np.array([], dtype=float)
     out["reliable"] = (out["n"].to_numpy() >= min_count) & (n_ref >= min_count)
-    out = out.reset_index(drop=True)
+    out = _add_no_search_rows(out, keys, no_searches, outcome)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)
     if area_level is not None:
@@ -1697,6 +1780,7 @@ def outcome_test(
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference
+    out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing
     if outcome == "find":
