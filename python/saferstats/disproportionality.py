@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, plain, require_columns
+from ._frames import accepts_frames, as_float_array, count_by_codes, label_of, per_distinct, plain, require_columns
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError, warn_user
 from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
@@ -325,15 +325,18 @@ def _numbers(frame: pd.DataFrame, col: str, what: str, key: list[str] | None = N
     values = frame[col]
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
         values = values.map(lambda v: v.replace(",", "").strip() if isinstance(v, str) else v)
-    vals = as_float_array(col, values.to_numpy())
+    vals = as_float_array(col, values)  # a Series: an unreadable cell is named by its row label
     bad = np.flatnonzero(np.isnan(vals) | (vals < 0))
     if bad.size:
         i = int(bad[0])
-        # a population table is read from a {group: population} mapping or re-indexed: name its row by its keys
+        # the row by its label (the caller's table), and by its keys (a table read from a {group:
+        # population} mapping has no labels of its own: the group names the row)
         named = {str(k): plain(frame[k].iloc[i]) for k in (key or [])}
-        where = f"row {i}" if not named else f"row {i} ({', '.join(f'{k}={v!r}' for k, v in named.items())})"
-        err = InvalidInputError(f"column {col!r} {where}: {what} must be non-negative numbers, got "
-                                f"{plain(frame[col].iloc[i])!r}", col, list(named.values())[-1] if named else i)
+        label = label_of(frame, i)
+        keyed = f" ({', '.join(f'{k}={v!r}' for k, v in named.items())})" if named else ""
+        err = InvalidInputError(f"column {col!r} row {label!r}{keyed}: {what} must be non-negative numbers, got "
+                                f"{plain(frame[col].iloc[i])!r}", col,
+                                list(named.values())[-1] if named and label == i else label)
         err.position = i
         raise err
     return vals
@@ -358,7 +361,10 @@ def _relabel(labels: pd.Series, mapping: Mapping[str, str] | None) -> pd.Series:
     """Group labels as text, renamed by ``mapping`` where it names them (aggregate input)."""
     if labels.isna().any():
         i = int(np.flatnonzero(labels.isna().to_numpy())[0])
-        raise InvalidInputError(f"column {labels.name!r} row {i}: the group label is missing", str(labels.name), i)
+        err = InvalidInputError(f"column {labels.name!r} row {label_of(labels, i)!r}: the group label is missing",
+                                str(labels.name), label_of(labels, i))
+        err.position = i
+        raise err
     text = labels.astype(str).str.strip()
     if mapping:
         text = text.map(lambda g: mapping.get(g, g))
@@ -1155,10 +1161,10 @@ def disproportionality(
         _warn_subpopulation(searches, use, keys, list(pop.columns))
     if "force" in join:  # police.uk slugs, Home Office names, ONS codes: one force, however written
         pop = _align_force(pop, [str(v) for v in counts["force"].astype(object).unique()])
-    pop = pop[join + [group, population_col]].reset_index(drop=True)
+    pop = pop[join + [group, population_col]]  # checked with the caller's row labels, then re-indexed
     popv = _numbers(pop, population_col, "populations", join + [group])
     pop_mapping = mapping if count is not None else None  # record level: mapping is for police.uk labels
-    pop = pop.assign(**{group: _relabel(pop[group], pop_mapping).to_numpy(), population_col: popv})
+    pop = pop.assign(**{group: _relabel(pop[group], pop_mapping).to_numpy(), population_col: popv}).reset_index(drop=True)
     if pop_mapping:  # labels mapped to one group: their populations add up
         pop = pop.groupby(join + [group], dropna=False, sort=False)[population_col].sum().reset_index()
     dup = pop.duplicated(subset=join + [group])
@@ -1524,13 +1530,16 @@ def _groups_without_searches(agg: pd.DataFrame, keys: list[str], group: str,
 
 
 def _add_no_search_rows(out: pd.DataFrame, keys: list[str], missing: list[tuple[tuple[Any, ...], str]],
-                        outcome: str) -> pd.DataFrame:
+                        outcome: str, searched: Mapping[tuple[Any, ...], int]) -> pd.DataFrame:
     """``out`` with a row for each group of ``missing`` (:func:`_groups_without_searches`): ``n`` and
     ``hits`` 0, every statistic NaN, ``reliable`` False, in its place among its stratum's groups
-    (alphabetical, as the others); a warning names them. A group with no search (Black people in
-    Durham, Jan 2020) is not a group whose rate was not worth showing: an analyst reading the table
-    must see that there was nothing to test, not a table that seems complete."""
+    (alphabetical, as the others), and a ``note`` ("" on the other rows) saying why: ``"no
+    searches"`` of the group, or ``"3 searches, none with a known outcome"`` (``searched``: the
+    searches of each stratum and group before those without an outcome were left out). A group with
+    no search (Black people in Durham, Jan 2020) is a row with nothing to test, not a row left out:
+    a table that leaves it out looks complete."""
     out = out.reset_index(drop=True)
+    out["note"] = ""
     if not missing:
         return out
     if keys:
@@ -1545,22 +1554,19 @@ def _add_no_search_rows(out: pd.DataFrame, keys: list[str], missing: list[tuple[
     extra["group"] = [g for _, g in missing]
     extra["n"] = 0
     extra["hits"] = 0
-    stats = [c for c in out.columns if c not in (*keys, "group", "n", "hits", "confidence", "reliable")]
+    stats = [c for c in out.columns if c not in (*keys, "group", "n", "hits", "confidence", "reliable", "note")]
     for c in stats:
         extra[c] = extra[c].where(np.zeros(len(extra), dtype=bool))  # NaN, the column's own dtype kept
     extra["reliable"] = False
+    known = "with a known outcome" if outcome in ("arrest", "positive") else "with the 'outcome linked' flag"
+    notes = []
+    for k, g in missing:
+        n = searched.get((*k, g), 0)
+        notes.append("no searches" if n == 0 else f"{n:,} search{'es' if n > 1 else ''}, none {known}")
+    extra["note"] = notes
     both = pd.concat([out, extra], ignore_index=True)
     order = np.lexsort((both["group"].astype(str).to_numpy(), np.concatenate([strata, [first[k] for k, _ in missing]])))
-    both = both.iloc[order].reset_index(drop=True)
-    per: dict[tuple[Any, ...], list[str]] = {}
-    for k, g in missing:
-        per.setdefault(k, []).append(g)
-    known = " with a known outcome" if outcome in ("arrest", "positive") else " with the 'outcome linked' flag"
-    parts = [f"{' / '.join(map(str, k))}: {', '.join(gs)}" if k else ", ".join(gs) for k, gs in per.items()]
-    warn_user(f"outcome_test(outcome={outcome!r}): groups with no searches{known} ({'; '.join(parts[:8])}"
-              f"{' and more' if len(parts) > 8 else ''}): their rows have n = 0 and no rate or test (NaN, reliable "
-              "False): nothing to compare, not a rate like the reference's; listed in .attrs['no_searches']")
-    return both
+    return both.iloc[order].reset_index(drop=True)
 
 
 @accepts_frames("searches")
@@ -1748,6 +1754,9 @@ def outcome_test(
         no_reference = []
     no_searches = _groups_without_searches(agg, keys, group, _expected_groups(searches, records, group,
                                                                               ethnicity_source, mapping))
+    searched = (records[keys].assign(**{group: records[group].astype(str).to_numpy()})
+                .groupby(keys + [group], dropna=False, observed=True).size() if no_searches else pd.Series(dtype=int))
+    searched_of = {tuple(plain(v) for v in (k if isinstance(k, tuple) else (k,))): int(c) for k, c in searched.items()}
     ref_idx = _reference_index(agg, keys, group, reference)
     res = _ext.outcome_tests(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
@@ -1771,9 +1780,10 @@ def outcome_test(
     # flagged as disproportionality's rows are (Home Office / ONS suppress rates on small bases)
     n_ref = agg["n"].to_numpy(dtype=float)[ref_idx] if len(agg) else np.array([], dtype=float)
     out["reliable"] = (out["n"].to_numpy() >= min_count) & (n_ref >= min_count)
-    out = _add_no_search_rows(out, keys, no_searches, outcome)
+    out = _add_no_search_rows(out, keys, no_searches, outcome, searched_of)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)
+    out = out[[c for c in out.columns if c != "note"] + ["note"]]  # why a row has no rate: last, as dsr's
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]
