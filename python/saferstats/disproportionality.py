@@ -144,11 +144,15 @@ def assign_ethnicity(
 
         out = per_distinct(searches[col], group_of, categorical=True)
         if unknown_labels and unknown != "other":
-            raise InvalidInputError(
-                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)}; pass "
-                "mapping={label: group} or unknown='other'",
-                col,
+            text = searches[col].astype("string").fillna("").str.strip()
+            i = int(np.flatnonzero(text.isin(unknown_labels).to_numpy(bool))[0])
+            err = InvalidInputError(
+                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at row "
+                f"{label_of(searches, i)!r}); pass mapping={{label: group}} or unknown='other'",
+                col, label_of(searches, i),
             )
+            err.position = i
+            raise err
         return out
 
     first = mapped(cols[0])
@@ -1635,7 +1639,13 @@ def outcome_test(
     when the group or the reference has fewer than ``min_count`` (10) searches with a known outcome:
     a rate of 1 in 2, as for Asian people searched in Durham, Dec 2019 - Feb 2020, is no evidence
     either way, however its test comes out; ``rr_method`` says when Haldane's
-    +0.5 was needed for a zero cell). Exclusions in ``.attrs["excluded"]``.
+    +0.5 was needed for a zero cell), with ``"find"`` ``withheld``, and last ``note``. A group with
+    no search to test in a stratum (none at all, or none with a known outcome / the flag) is a row
+    with ``n`` and ``hits`` 0, every statistic NaN, ``reliable`` False and a ``note`` saying which
+    (``"no searches"``, ``"3 searches, none with a known outcome"``; ``""`` on the other rows), never
+    left out: the groups expected are those of the records, a categorical ``group`` column's
+    categories, and for police.uk ethnicity the five Home Office groups (or those of ``mapping``);
+    listed in ``.attrs["no_searches"]``. Exclusions in ``.attrs["excluded"]``.
 
     Examples
     --------
