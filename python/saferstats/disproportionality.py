@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
-from ._frames import accepts_frames, as_float_array, count_by_codes, per_distinct, plain, require_columns
+from ._frames import accepts_frames, as_float_array, count_by_codes, label_of, per_distinct, plain, require_columns
 from .exceptions import InvalidInputError, SaferstatsWarning, UnknownAreaError, warn_user
 from .geography import _areas_2024, _close, assign_area, census_population, force_id
 from .rates import _methods
@@ -144,11 +144,15 @@ def assign_ethnicity(
 
         out = per_distinct(searches[col], group_of, categorical=True)
         if unknown_labels and unknown != "other":
-            raise InvalidInputError(
-                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)}; pass "
-                "mapping={label: group} or unknown='other'",
-                col,
+            text = searches[col].astype("string").fillna("").str.strip()
+            i = int(np.flatnonzero(text.isin(unknown_labels).to_numpy(bool))[0])
+            err = InvalidInputError(
+                f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at row "
+                f"{label_of(searches, i)!r}); pass mapping={{label: group}} or unknown='other'",
+                col, label_of(searches, i),
             )
+            err.position = i
+            raise err
         return out
 
     first = mapped(cols[0])
@@ -325,15 +329,18 @@ def _numbers(frame: pd.DataFrame, col: str, what: str, key: list[str] | None = N
     values = frame[col]
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
         values = values.map(lambda v: v.replace(",", "").strip() if isinstance(v, str) else v)
-    vals = as_float_array(col, values.to_numpy())
+    vals = as_float_array(col, values)  # a Series: an unreadable cell is named by its row label
     bad = np.flatnonzero(np.isnan(vals) | (vals < 0))
     if bad.size:
         i = int(bad[0])
-        # a population table is read from a {group: population} mapping or re-indexed: name its row by its keys
+        # the row by its label (the caller's table), and by its keys (a table read from a {group:
+        # population} mapping has no labels of its own: the group names the row)
         named = {str(k): plain(frame[k].iloc[i]) for k in (key or [])}
-        where = f"row {i}" if not named else f"row {i} ({', '.join(f'{k}={v!r}' for k, v in named.items())})"
-        err = InvalidInputError(f"column {col!r} {where}: {what} must be non-negative numbers, got "
-                                f"{plain(frame[col].iloc[i])!r}", col, list(named.values())[-1] if named else i)
+        label = label_of(frame, i)
+        keyed = f" ({', '.join(f'{k}={v!r}' for k, v in named.items())})" if named else ""
+        err = InvalidInputError(f"column {col!r} row {label!r}{keyed}: {what} must be non-negative numbers, got "
+                                f"{plain(frame[col].iloc[i])!r}", col,
+                                list(named.values())[-1] if named and label == i else label)
         err.position = i
         raise err
     return vals
@@ -358,7 +365,10 @@ def _relabel(labels: pd.Series, mapping: Mapping[str, str] | None) -> pd.Series:
     """Group labels as text, renamed by ``mapping`` where it names them (aggregate input)."""
     if labels.isna().any():
         i = int(np.flatnonzero(labels.isna().to_numpy())[0])
-        raise InvalidInputError(f"column {labels.name!r} row {i}: the group label is missing", str(labels.name), i)
+        err = InvalidInputError(f"column {labels.name!r} row {label_of(labels, i)!r}: the group label is missing",
+                                str(labels.name), label_of(labels, i))
+        err.position = i
+        raise err
     text = labels.astype(str).str.strip()
     if mapping:
         text = text.map(lambda g: mapping.get(g, g))
@@ -1155,10 +1165,10 @@ def disproportionality(
         _warn_subpopulation(searches, use, keys, list(pop.columns))
     if "force" in join:  # police.uk slugs, Home Office names, ONS codes: one force, however written
         pop = _align_force(pop, [str(v) for v in counts["force"].astype(object).unique()])
-    pop = pop[join + [group, population_col]].reset_index(drop=True)
+    pop = pop[join + [group, population_col]]  # checked with the caller's row labels, then re-indexed
     popv = _numbers(pop, population_col, "populations", join + [group])
     pop_mapping = mapping if count is not None else None  # record level: mapping is for police.uk labels
-    pop = pop.assign(**{group: _relabel(pop[group], pop_mapping).to_numpy(), population_col: popv})
+    pop = pop.assign(**{group: _relabel(pop[group], pop_mapping).to_numpy(), population_col: popv}).reset_index(drop=True)
     if pop_mapping:  # labels mapped to one group: their populations add up
         pop = pop.groupby(join + [group], dropna=False, sort=False)[population_col].sum().reset_index()
     dup = pop.duplicated(subset=join + [group])
@@ -1482,6 +1492,87 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
     return reason
 
 
+_FIVE_GROUPS = ("Asian", "Black", "Mixed", "Other", "White")
+
+
+def _expected_groups(searches: pd.DataFrame, records: pd.DataFrame, group: str, source: str,
+                     mapping: Mapping[str, str] | None) -> list[str]:
+    """The groups an outcome table is expected to show: those of the records (also the ones all of
+    whose searches were left out), the categories of a categorical ``group`` column, and for the
+    ethnicity police.uk records are grouped into, every group its labels can map to (the Home
+    Office's five, as :func:`disproportionality` shows them, or those of ``mapping``)."""
+    names: list[str] = []
+    if group in searches.columns:
+        col = searches[group]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            names += [str(c) for c in col.cat.categories]
+    elif group == "ethnicity":
+        table = {**HO_ETHNICITY_GROUPS, **(mapping or {})}
+        officer = source in ("officer", "self_then_officer")
+        own = source in ("self", "self_then_officer")
+        names += [v for k, v in table.items()
+                  if k not in HO_ETHNICITY_GROUPS or (officer if k in _FIVE_GROUPS else own)]
+    names += [str(v) for v in pd.unique(records[group].astype(str))]
+    return [g for g in dict.fromkeys(n.strip() for n in names) if g not in ("", NOT_STATED, "nan")]
+
+
+def _groups_without_searches(agg: pd.DataFrame, keys: list[str], group: str,
+                             expected: Sequence[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """``(stratum key values, group)`` of each expected group with no row in ``agg`` (no search
+    with a known outcome) in a stratum that has one."""
+    have = agg[group].astype(str).to_numpy()
+    if keys:
+        strata = agg.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    else:
+        strata = np.zeros(len(agg), dtype=np.int64)
+    out = []
+    for s in pd.unique(strata):
+        rows = np.flatnonzero(strata == s)
+        key = tuple(plain(v) for v in agg[keys].iloc[int(rows[0])]) if keys else ()
+        out += [(key, g) for g in sorted(expected) if g not in set(have[rows])]
+    return out
+
+
+def _add_no_search_rows(out: pd.DataFrame, keys: list[str], missing: list[tuple[tuple[Any, ...], str]],
+                        outcome: str, searched: Mapping[tuple[Any, ...], int]) -> pd.DataFrame:
+    """``out`` with a row for each group of ``missing`` (:func:`_groups_without_searches`): ``n`` and
+    ``hits`` 0, every statistic NaN, ``reliable`` False, in its place among its stratum's groups
+    (alphabetical, as the others), and a ``note`` ("" on the other rows) saying why: ``"no
+    searches"`` of the group, or ``"3 searches, none with a known outcome"`` (``searched``: the
+    searches of each stratum and group before those without an outcome were left out). A group with
+    no search (Black people in Durham, Jan 2020) is a row with nothing to test, not a row left out:
+    a table that leaves it out looks complete."""
+    out = out.reset_index(drop=True)
+    out["note"] = ""
+    if not missing:
+        return out
+    if keys:
+        strata = out.groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+        first = {tuple(plain(v) for v in out[keys].iloc[int(np.flatnonzero(strata == s)[0])]): int(s)
+                 for s in pd.unique(strata)}
+    else:
+        strata = np.zeros(len(out), dtype=np.int64)
+        first = {(): 0}
+    where = [int(np.flatnonzero(strata == first[k])[0]) for k, _ in missing]
+    extra = out.iloc[where].copy()
+    extra["group"] = [g for _, g in missing]
+    extra["n"] = 0
+    extra["hits"] = 0
+    stats = [c for c in out.columns if c not in (*keys, "group", "n", "hits", "confidence", "reliable", "note")]
+    for c in stats:
+        extra[c] = extra[c].where(np.zeros(len(extra), dtype=bool))  # NaN, the column's own dtype kept
+    extra["reliable"] = False
+    known = "with a known outcome" if outcome in ("arrest", "positive") else "with the 'outcome linked' flag"
+    notes = []
+    for k, g in missing:
+        n = searched.get((*k, g), 0)
+        notes.append("no searches" if n == 0 else f"{n:,} search{'es' if n > 1 else ''}, none {known}")
+    extra["note"] = notes
+    both = pd.concat([out, extra], ignore_index=True)
+    order = np.lexsort((both["group"].astype(str).to_numpy(), np.concatenate([strata, [first[k] for k, _ in missing]])))
+    return both.iloc[order].reset_index(drop=True)
+
+
 @accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
@@ -1548,7 +1639,13 @@ def outcome_test(
     when the group or the reference has fewer than ``min_count`` (10) searches with a known outcome:
     a rate of 1 in 2, as for Asian people searched in Durham, Dec 2019 - Feb 2020, is no evidence
     either way, however its test comes out; ``rr_method`` says when Haldane's
-    +0.5 was needed for a zero cell). Exclusions in ``.attrs["excluded"]``.
+    +0.5 was needed for a zero cell), with ``"find"`` ``withheld``, and last ``note``. A group with
+    no search to test in a stratum (none at all, or none with a known outcome / the flag) is a row
+    with ``n`` and ``hits`` 0, every statistic NaN, ``reliable`` False and a ``note`` saying which
+    (``"no searches"``, ``"3 searches, none with a known outcome"``; ``""`` on the other rows), never
+    left out: the groups expected are those of the records, a categorical ``group`` column's
+    categories, and for police.uk ethnicity the five Home Office groups (or those of ``mapping``);
+    listed in ``.attrs["no_searches"]``. Exclusions in ``.attrs["excluded"]``.
 
     Examples
     --------
@@ -1665,6 +1762,11 @@ def outcome_test(
             no_reference = []
     else:
         no_reference = []
+    no_searches = _groups_without_searches(agg, keys, group, _expected_groups(searches, records, group,
+                                                                              ethnicity_source, mapping))
+    searched = (records[keys].assign(**{group: records[group].astype(str).to_numpy()})
+                .groupby(keys + [group], dropna=False, observed=True).size() if no_searches else pd.Series(dtype=int))
+    searched_of = {tuple(plain(v) for v in (k if isinstance(k, tuple) else (k,))): int(c) for k, c in searched.items()}
     ref_idx = _reference_index(agg, keys, group, reference)
     res = _ext.outcome_tests(
         np.ascontiguousarray(agg["hits"].to_numpy(dtype=float)),
@@ -1688,15 +1790,17 @@ def outcome_test(
     # flagged as disproportionality's rows are (Home Office / ONS suppress rates on small bases)
     n_ref = agg["n"].to_numpy(dtype=float)[ref_idx] if len(agg) else np.array([], dtype=float)
     out["reliable"] = (out["n"].to_numpy() >= min_count) & (n_ref >= min_count)
-    out = out.reset_index(drop=True)
+    out = _add_no_search_rows(out, keys, no_searches, outcome, searched_of)
     if outcome == "find":
         out["withheld"] = _withhold_finds(out, keys, reasons, pure)
+    out = out[[c for c in out.columns if c != "note"] + ["note"]]  # why a row has no rate: last, as dsr's
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference
+    out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing
     if outcome == "find":

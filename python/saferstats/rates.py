@@ -24,7 +24,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns,
+    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns, row_of,
     translates_core_errors,
     translate_error,
 )
@@ -464,15 +464,20 @@ def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[
     def where(i: int) -> Any:
         return row_label[i] if row_label is not None else i
 
+    def at_row(message: str, i: int) -> InvalidInputError:  # named by its label, with .position
+        err = InvalidInputError(message, "ages", where(i))
+        err.position = i
+        return err
+
     starts = np.full(n_rows, np.nan)
     used = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
     for i in sorted(int(j) for j in used):  # rows with no area (left out) are not read
         v = labels[i]
         a = _age_start(v)
         if a is None:
-            raise InvalidInputError(
+            raise at_row(
                 f"`ages` at {'row' if row_label is not None else 'position'} {plain(where(i))!r}: {plain(v)!r} "
-                "is not an age band (e.g. '0-4', '5 to 9', 'Aged 90+', '90+', a pd.cut interval)", "ages", where(i))
+                "is not an age band (e.g. '0-4', '5 to 9', 'Aged 90+', '90+', a pd.cut interval)", i)
         starts[i] = a
     esp_starts = np.arange(0, 95, 5, dtype=float)
     out = []
@@ -485,10 +490,10 @@ def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[
         if dup.size:
             i0, i = int(pos[order[dup[0]]]), int(pos[order[dup[0] + 1]])
             what = "row" if row_label is not None else "position"
-            raise InvalidInputError(
+            raise at_row(
                 f"{tag}`ages` gives the band starting at age {s[dup[0]]:g} twice ({plain(labels[i0])!r} at {what} "
                 f"{plain(where(i0))!r} and {plain(labels[i])!r} at {what} {plain(where(i))!r}): each area needs each "
-                "band once", "ages", where(i))
+                "band once", i)
         if esp and len(s) == n_bands:
             starts_off = np.flatnonzero(s != esp_starts)
             j_end = None if starts_off.size else _not_esp_band([labels[int(pos[k])] for k in order])
@@ -498,10 +503,10 @@ def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[
                 why = (f"no band starting at age {esp_starts[j]:g}" if starts_off.size else
                        "the last band is 90 and over in the standard" if j == n_bands - 1 else
                        f"the band starting at {esp_starts[j]:g} ends at {esp_starts[j] + 4:g} in the standard")
-                raise InvalidInputError(
+                raise at_row(
                     f"{tag}`ages` has {plain(labels[i])!r} ({'row' if row_label is not None else 'position'} "
                     f"{plain(where(i))!r}), not one of the ESP 2013 bands 0-4, 5-9, ..., 85-89, 90+ ({why}): band the "
-                    "ages as the standard does, or give your standard's weights in `standard`", "ages", where(i))
+                    "ages as the standard does, or give your standard's weights in `standard`", i)
         out.append(pos[order])
     return out
 
@@ -621,8 +626,9 @@ def dsr(
         missing = np.flatnonzero(g.isna().to_numpy())
         if missing.size:
             excluded["missing_group"] = int(missing.size)
-            shown = ", ".join(str(int(i)) for i in missing[:10]) + (" …" if missing.size > 10 else "")
-            warn_user(f"dsr: {missing.size} row(s) have no group (position {shown}) and are left out of every area")
+            named = groups if isinstance(groups, pd.Series) else counts  # the row labels the caller knows
+            shown = ", ".join(row_of(named, int(i))[0] for i in missing[:10]) + (" …" if missing.size > 10 else "")
+            warn_user(f"dsr: {missing.size} row(s) have no group ({shown}) and are left out of every area")
         grouped = g.groupby(g, sort=False).indices
         keys = list(grouped.keys())
         positions = [grouped[k] for k in keys]
@@ -644,9 +650,9 @@ def dsr(
         # PHE takes a missing count as 0; a suppressed small count read as NaN then lowers the rate:
         # said, not silent (session 12)
         first = int(nan_counts[0])
-        label = plain(counts.index[first]) if isinstance(counts, pd.Series) else first
+        label = row_of(next((v for v in (counts, populations, groups) if isinstance(v, pd.Series)), counts), first)[0]
         where = "" if groups is None else f" (first in group {plain(g.iat[first])!r})"
-        warn_user(f"dsr: {nan_counts.size} missing count(s) taken as 0, as PHE does (first at row {label!r}){where}: if "
+        warn_user(f"dsr: {nan_counts.size} missing count(s) taken as 0, as PHE does (first at {label}){where}: if "
                   "they are suppressed small counts, the rate and its limits are lower bounds")
         excluded["missing_count_as_zero"] = int(nan_counts.size)
     flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
@@ -662,7 +668,9 @@ def dsr(
         g_i = int(m.group(1)) if m else None
         if g_i is None and exc.index is not None:
             g_i = int(np.searchsorted(offsets, exc.index, side="right") - 1)
-        t = translate_error(exc, index=counts.index if isinstance(counts, pd.Series) else None, rows=flat)
+        # the row labels: of the first Series among the arrays (populations with labels beside a list of counts)
+        labelled = next((v for v in (counts, populations, groups) if isinstance(v, pd.Series)), None)
+        t = translate_error(exc, index=labelled.index if labelled is not None else None, rows=flat)
         msg = re.sub(r"\s*\(?series \d+\)?:?", "", str(t))
         if groups is not None and g_i is not None and 0 <= g_i < len(keys):
             msg = f"group {plain(keys[g_i])!r}: {msg}"

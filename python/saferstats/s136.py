@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import single_confidence as _confidence
-from ._frames import accepts_frames, plain, require_columns
+from ._frames import accepts_frames, label_of, plain, require_columns
 from ._results import Result
 from .exceptions import InvalidInputError, warn_user
 from .rates import proportion_ci
@@ -85,6 +85,22 @@ _AGE_OVER = re.compile(r"^(?:over|above|older than|>)\s*(\d+)$")
 _AGE_N_OVER = re.compile(r"^(\d+)\s*(?:\+|plus|(?:and|or|&)\s*(?:over|older|above))$")
 
 
+def _at_row(message: str, column: str, x: Any, pos: int) -> InvalidInputError:
+    """The error for row ``pos`` of ``x`` (a Series or the records): ``index`` its label, ``.position`` the row."""
+    err = InvalidInputError(message, column, label_of(x, pos))
+    err.position = pos
+    return err
+
+
+def _is_flag(value: Any) -> bool:
+    """Whether one cell of an extension column reads as True/False (or is missing)."""
+    try:
+        pd.array([value], dtype="boolean")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _ages(values: pd.Series, col: str) -> pd.Series:
     """Ages as numbers for the under-18 test: numbers as they are; age bands as police.uk and NHS
     publish them ("under 10", "10-17", "15 and under", "16 to 17", "over 34", "65+") as an age inside
@@ -114,10 +130,10 @@ def _ages(values: pd.Series, col: str) -> pd.Series:
         elif m := _AGE_N_OVER.match(v):
             out[i] = float(m.group(1)) if int(m.group(1)) >= 18 else np.nan
         else:
-            raise InvalidInputError(
-                f"column {col!r} row {values.index[i]!r}: age {values.iloc[i]!r} is neither a number nor an age band "
+            raise _at_row(
+                f"column {col!r} row {label_of(values, i)!r}: age {values.iloc[i]!r} is neither a number nor an age band "
                 "('under 10', '10-17', '15 and under', 'over 34', '65+'); it decides whether a detention in a police "
-                "station was of a child", col, i)
+                "station was of a child", col, values, i)
     return pd.Series(out, index=values.index)
 
 
@@ -135,13 +151,13 @@ def _times(df: pd.DataFrame, col: str | None) -> pd.Series:
         naive = np.flatnonzero(~zoned & (text.fillna("") != "").to_numpy(bool))
         if naive.size:
             row = int(naive[0])
-            raise InvalidInputError(f"column {col!r} row {row}: {s.iloc[row]!r} has no time zone while other times "
-                                    "have one; give every time a zone (or none)", col, row) from None
+            raise _at_row(f"column {col!r} row {label_of(s, row)!r}: {s.iloc[row]!r} has no time zone while other "
+                          "times have one; give every time a zone (or none)", col, s, row) from None
         parsed = pd.to_datetime(s, errors="coerce", utc=True)
     bad = parsed.isna() & s.notna() & (s.astype("string").str.strip() != "")
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InvalidInputError(f"column {col!r} row {row}: cannot read timestamp {s.iloc[row]!r}", col, row)
+        raise _at_row(f"column {col!r} row {label_of(s, row)!r}: cannot read timestamp {s.iloc[row]!r}", col, s, row)
     return parsed
 
 
@@ -416,11 +432,14 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
                               **{f"by[{i}]": k for i, k in enumerate(keys)}}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
+    # every check reads the records as given, so its error names the caller's row label (and .position);
+    # the tables are built on the re-indexed copy
+    outcome = _canonical(records[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"]).reset_index(drop=True)
+    place = _canonical(records[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels,
+                       cols["place_of_safety"]).reset_index(drop=True)
+    arrival, detained, end = (_times(records, cols[c]).reset_index(drop=True)
+                              for c in ("arrival_time", "detention_time", "departure_time"))
     df = records.reset_index(drop=True)
-    outcome = _canonical(df[cols["outcome"]], OUTCOMES, outcome_labels, cols["outcome"])
-    place = _canonical(df[cols["place_of_safety"]], PLACES_OF_SAFETY, place_labels, cols["place_of_safety"])
-    arrival, detained = _times(df, cols["arrival_time"]), _times(df, cols["detention_time"])
-    end = _times(df, cols["departure_time"])
     arrival, detained, end = _zoned_alike(arrival, detained, end)
     start = arrival.fillna(detained)
     if start.dt.tz is not None and end.dt.tz is None or start.dt.tz is None and end.dt.tz is not None:
@@ -437,20 +456,22 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
                  f"columns={{'arrival_time': ...}}), so the {untimed.size:,} detentions taken to a place of safety"
                  if cols["arrival_time"] not in df.columns else
                  f"{untimed.size:,} of {int(taken.sum()):,} detentions taken to a place of safety have no arrival time "
-                 f"(first at row {int(untimed[0])}): they")
+                 f"(first at row {label_of(records, int(untimed[0]))!r}): they")
         warn_user(f"s136_summary: detention times run from arrival at the place of safety, and {which} are timed from "
                   "the detention itself: their durations and the counts over 24 and 36 hours may be too high")
     neg = np.flatnonzero(hours < 0)
     if neg.size:
-        raise InvalidInputError(
-            f"row {neg[0]}: departure ({end.iloc[neg[0]]}) is before arrival/detention ({start.iloc[neg[0]]})",
-            cols["departure_time"], int(neg[0]))
+        i = int(neg[0])
+        raise _at_row(f"column {cols['departure_time']!r} row {label_of(records, i)!r}: departure ({end.iloc[i]}) is "
+                      f"before arrival/detention ({start.iloc[i]})", cols["departure_time"], records, i)
     long = np.flatnonzero(hours > 24 * 366)
     if long.size:
-        raise InvalidInputError(f"row {long[0]}: detention of {hours[long[0]]:.0f} hours is longer than a year",
-                                cols["departure_time"], int(long[0]))
+        i = int(long[0])
+        raise _at_row(f"column {cols['departure_time']!r} row {label_of(records, i)!r}: detention of {hours[i]:.0f} "
+                      "hours is longer than a year", cols["departure_time"], records, i)
     has_age = cols["age"] in df.columns
-    age = _ages(df[cols["age"]], cols["age"]) if has_age else pd.Series(np.nan, index=df.index)
+    age = (_ages(records[cols["age"]], cols["age"]).reset_index(drop=True) if has_age
+           else pd.Series(np.nan, index=df.index))
     at_station = (place == "police_station").to_numpy()
     no_age = int((at_station & age.isna().to_numpy()).sum())
     if no_age:
@@ -462,9 +483,11 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     if cols["extension"] in df.columns:
         try:
             ext = df[cols["extension"]].astype("boolean").fillna(False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInputError(f"column {cols['extension']!r} must hold True/False (extension granted): {exc}",
-                                    cols["extension"]) from exc
+        except (TypeError, ValueError):
+            flags = records[cols["extension"]]
+            i = next((j for j, v in enumerate(flags.to_numpy(object)) if not _is_flag(v)), 0)
+            raise _at_row(f"column {cols['extension']!r} row {label_of(records, i)!r}: {plain(flags.iloc[i])!r} is not "
+                          "True/False (extension granted)", cols["extension"], records, i) from None
     else:
         ext = pd.Series(False, index=df.index)
     work = df[keys].copy() if keys else pd.DataFrame(index=df.index)
