@@ -19,7 +19,10 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import single_confidence
-from ._frames import aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option, translates_core_errors
+from ._frames import (
+    aligned, as_float_array, check_same_order, choice_option, core_rows, int_option, plain, real_option,
+    translates_core_errors,
+)
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
@@ -87,11 +90,55 @@ def _period_index(index: pd.Index) -> Any:
         return pd.Series(index, name=index.name)
     if isinstance(index, pd.MultiIndex) or pd.api.types.is_numeric_dtype(index) or pd.api.types.is_bool_dtype(index):
         return None
+    if all(isinstance(v, numbers.Real) for v in index):
+        return None  # numbers held as objects: positions or plain numbers, not periods
     try:
         _period_numbers(pd.Series(index), "periods")
     except SaferstatsError:
         return None
     return pd.Series(index, name=index.name)
+
+
+def _shown(label: Any) -> str:
+    """A period label in a message: ``'2021-11'`` for a pandas Period or Timestamp as for text."""
+    label = plain(label)
+    if isinstance(label, pd.Timestamp) and label == label.normalize():
+        return repr(str(label.date()))
+    return repr(str(label)) if isinstance(label, (pd.Period, pd.Timestamp)) else repr(label)
+
+
+def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
+    """The order that puts values labelled by ``labels`` (a Series' index, a DataFrame's columns) in
+    time, when the labels are periods (as :func:`_period_index` reads them) that are not already in
+    order; None when they are in order or carry no time (positions, plain numbers, names).
+
+    Sorting is announced with a :class:`SaferstatsWarning` naming the first label out of order;
+    periods out of order *and* repeated cannot be put in one time order and raise
+    :class:`InvalidInputError` naming both labels."""
+    index = labels if isinstance(labels, pd.Index) else pd.Index(list(labels))
+    if len(index) < 2:
+        return None
+    per = _period_index(index)
+    if per is None:
+        return None
+    t = _period_numbers(per, argument)
+    d = np.diff(t)
+    if np.all(d >= 0):
+        return None
+    order = np.argsort(t, kind="stable")
+    ts = t[order]
+    same = np.flatnonzero(ts[1:] == ts[:-1])
+    if same.size:
+        a, b = int(order[same[0]]), int(order[same[0] + 1])
+        err = InvalidInputError(
+            f"{fn}: `{argument}` is not in time order and period {_shown(index[a])} appears twice (at positions {a} "
+            f"and {b}), so it cannot be put in time order: give one value per period", argument, plain(index[b]))
+        err.position = b
+        raise err
+    i = int(np.flatnonzero(d < 0)[0]) + 1
+    warn_user(f"{fn}: `{argument}` was not in time order (first out of order: {_shown(index[i])} after "
+              f"{_shown(index[i - 1])}); it was put in time order, and the result is in time order with your labels")
+    return order
 
 
 _ISO_DATE = r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$"
@@ -351,6 +398,14 @@ def spc(
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     check_same_order(values=values, periods=periods, by=by, denominators=denominators)
+    if periods is None and by is None and isinstance(values, pd.Series):
+        order0 = _time_order(values.index, "spc", "values")
+        if order0 is not None:  # a Series indexed by period, newest first: the chart runs in time order
+            values = values.iloc[order0]
+            core_rows(order0)  # errors below name the caller's rows
+            if denominators is not None:
+                denominators = (denominators.iloc[order0] if isinstance(denominators, pd.Series)
+                                else np.asarray(denominators)[order0])
     v = as_float_array("values", values)
     n = len(v)
     if n == 0:
@@ -1394,6 +1449,7 @@ def _warn_overdispersed_counts(vs: np.ndarray, expected: np.ndarray, flagged: np
                   "spc() sets limits from the series' own variation")
 
 
+@translates_core_errors("values", "periods", "by")
 def unusual_periods(
     values: Any,
     *,
@@ -1443,6 +1499,11 @@ def unusual_periods(
     if not 0 < alpha < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
     check_same_order(values=values, periods=periods, by=by)
+    if periods is None and by is None and isinstance(values, pd.Series):
+        order0 = _time_order(values.index, "unusual_periods", "values")
+        if order0 is not None:  # a Series indexed by period, newest first: tested and returned in time order
+            values = values.iloc[order0]
+            core_rows(order0)  # errors below name the caller's rows
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)

@@ -25,8 +25,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, plain,
-    real_option, renamed_keywords, require_columns, translates_core_errors,
+    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
+    real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .rates import percent_change, proportion_ci, rate_ci
@@ -778,16 +778,13 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
 
 def _reads_as_periods(labels: Any) -> bool:
     """Whether ``labels`` (an index or columns) are period labels — financial years, years as
-    text, months, dates — in increasing order (plain numbers, e.g. a RangeIndex, are not)."""
-    if labels is None or len(labels) < 2 or pd.api.types.is_numeric_dtype(getattr(labels, "dtype", None)):
+    text, months, dates, pandas Periods — in any order (plain numbers, e.g. a RangeIndex, are
+    not): :func:`saferstats.monitoring._period_index`, the one reader of a time index."""
+    from .monitoring import _period_index
+
+    if labels is None or len(labels) < 2:
         return False
-    if all(isinstance(v, numbers.Real) for v in labels):
-        return False
-    try:
-        t, _ = _parse_periods(pd.Series(list(labels)), "index")
-    except InvalidInputError:
-        return False
-    return bool(np.all(np.diff(t) > 0))
+    return _period_index(labels if isinstance(labels, pd.Index) else pd.Index(list(labels))) is not None
 
 
 def _series_label(index: Any, row: int) -> str:
@@ -863,6 +860,17 @@ def mann_kendall(
         missing = "drop"
     missing = choice_option("missing", missing, ("error", "drop"))
     period = season_length
+    if times is None and isinstance(values, (pd.Series, pd.DataFrame)):
+        # a Series indexed by period / a DataFrame with periods as columns, newest first: the test runs
+        # in time order (in the order given it reversed the sign of S, z, tau and the slope)
+        from .monitoring import _time_order
+
+        if isinstance(values, pd.Series):
+            order0 = _time_order(values.index, "mann_kendall", "values")
+            values = values if order0 is None else values.iloc[order0]
+        else:
+            order0 = _time_order(values.columns, "mann_kendall", "values")
+            values = values if order0 is None else values.iloc[:, order0]
     arr, index = _mk_matrix(values)
     n_rows, n_cols = arr.shape
     if period is not None:  # the cycle's length, named as the caller gave it
@@ -904,14 +912,25 @@ def mann_kendall(
     except MissingValueError as exc:
         pos = exc.index if exc.index is not None else 0
         row, col = divmod(pos, max(n_cols, 1))
-        col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
-        where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
-                 else f"position {col}{col_label}")
-        raise MissingValueError(
+        # named as the caller knows it: the DataFrame's row and column labels, the Series' label
+        if isinstance(values, pd.DataFrame):
+            from .monitoring import _shown
+
+            row_label = label_of(values, row)
+            where, label = f"row {row_label!r}, column {_shown(values.columns[col])}", row_label
+        elif isinstance(values, pd.Series):
+            where, label = row_of(values, col)
+        elif n_rows > 1:
+            where, label = f"row {row}, column {col}", row
+        else:
+            where, label = f"position {col}", col
+        err = MissingValueError(
             f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
-            pos,
-        ) from None
+            label,
+        )
+        err.position = row if n_rows > 1 else col
+        raise err from None
     except InvalidInputError as exc:
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
