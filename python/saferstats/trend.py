@@ -912,18 +912,15 @@ def mann_kendall(
     except MissingValueError as exc:
         pos = exc.index if exc.index is not None else 0
         row, col = divmod(pos, max(n_cols, 1))
-        # named as the caller knows it: the DataFrame's row and column labels, the Series' label
-        if isinstance(values, pd.DataFrame):
-            from .monitoring import _shown
-
-            row_label = label_of(values, row)
-            where, label = f"row {row_label!r}, column {_shown(values.columns[col])}", row_label
-        elif isinstance(values, pd.Series):
+        # named as the caller knows it: the DataFrame's row (series) and column labels beside their
+        # positions, a Series' element by its label
+        if isinstance(values, pd.Series):
             where, label = row_of(values, col)
-        elif n_rows > 1:
-            where, label = f"row {row}, column {col}", row
         else:
-            where, label = f"position {col}", col
+            col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
+            where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
+                     else f"position {col}{col_label}")
+            label = label_of(values, row) if n_rows > 1 else col
         err = MissingValueError(
             f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
