@@ -16,9 +16,9 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import Records, accepts_frames, aligned, require_columns, translates_core_errors
+from ._frames import Records, accepts_frames, aligned, label_of, require_columns, translates_core_errors
 from ._results import Result
-from .exceptions import InvalidInputError, warn_user
+from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, proportion_ci, rate_ci, rate_ratio
 from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
@@ -164,12 +164,22 @@ def _check_period_index(counts: Any) -> None:
     no period missing: ``its_poisson`` numbers the periods by position (t = 1..T), so a missing month
     or a series sorted newest first would give a wrong trend and level change without a word."""
     idx = getattr(counts, "index", None)
+    if isinstance(counts, pd.Series) and not isinstance(idx, (pd.DatetimeIndex, pd.PeriodIndex)) and len(idx) > 1:
+        # labels that read as periods ("2021-06", "2019/20", dates as text): the same checks
+        from .monitoring import _as_dates, _period_index
+
+        per = _period_index(idx)
+        if per is None:
+            return  # positions, plain numbers or names: the order given is the order meant
+        dates = _as_dates(per)
+        if not pd.api.types.is_datetime64_any_dtype(dates):
+            _check_text_periods(counts, per)
+            return
+        idx = pd.DatetimeIndex(dates)
     if isinstance(idx, pd.DatetimeIndex) and len(idx) > 1:
         if not idx.is_monotonic_increasing or not idx.is_unique:
             i = int(np.flatnonzero(np.diff(idx.asi8) <= 0)[0]) + 1
-            raise InvalidInputError(
-                f"`counts` must be in time order, one value per period: position {i} ({idx[i]}) does not come after "
-                f"{idx[i - 1]}; the periods are numbered by position (sort_index() first)", "counts", i)
+            raise _not_in_time_order(counts, i)
         months = idx.to_period("M")
         if not months.is_unique:
             return  # more than one value a month: only the order is checked
@@ -183,15 +193,55 @@ def _check_period_index(counts: Any) -> None:
         return
     i = int(bad[0]) + 1
     if step[bad[0]] <= 0:
-        raise InvalidInputError(
-            f"`counts` must be in time order, one value per period: position {i} ({idx[i]}) does not come after "
-            f"{idx[i - 1]}; the periods are numbered by position (sort_index() first)", "counts", i)
+        raise _not_in_time_order(counts, i)
     gaps = [str(p) for j in bad.tolist() for p in pd.period_range(idx[j] + unit, idx[j + 1] - 1, freq=idx.freq)[::unit]]
     raise InvalidInputError(
         f"`counts` has no value for {len(gaps)} period(s) between {idx[0]} and {idx[-1]} "
         f"({', '.join(gaps[:6])}{' ...' if len(gaps) > 6 else ''}): the periods are numbered by position, so the "
         "trend and the break would be fitted on the wrong times; give every period (0 where there were none: "
         "counts.reindex(pd.period_range(first, last, freq=...), fill_value=0), or monthly_counts)", "counts", i)
+
+
+def _not_in_time_order(counts: pd.Series, i: int) -> InvalidInputError:
+    """The error for counts whose period ``i`` (a position) does not come after the one before it. Not
+    sorted for the caller, as the other time-series functions do: ``break_index`` is a position, and
+    which period it meant in an unsorted series cannot be known."""
+    from .monitoring import _shown
+
+    idx = counts.index
+    err = InvalidInputError(
+        f"`counts` must be in time order, one value per period: row {_shown(idx[i])} (position {i}) does not come "
+        f"after {_shown(idx[i - 1])}; the periods are numbered by position and `break_index` is a position "
+        "(sort_index() first, then give break_index in that order)", "counts", label_of(counts, i))
+    err.position = i
+    return err
+
+
+def _check_text_periods(counts: pd.Series, per: pd.Series) -> None:
+    """:func:`_check_period_index` for labels written as text (months "2021-06", financial years
+    "2019/20", years "2019"), read by :func:`saferstats.parse_periods`: in time order, none missing."""
+    from .monitoring import _shown
+    from .trend import _parse_periods
+
+    t, unit = _parse_periods(per, "counts")
+    d = np.diff(t)
+    back = np.flatnonzero(d <= 0)
+    if back.size:
+        raise _not_in_time_order(counts, int(back[0]) + 1)
+    if unit is None:
+        return
+    gaps = np.flatnonzero(d > unit * 1.5)
+    if gaps.size:
+        i = int(gaps[0]) + 1
+        idx = counts.index
+        n_missing = int(sum(round(float(d[j]) / unit) - 1 for j in gaps))
+        err = InvalidInputError(
+            f"`counts` has no value for {n_missing} period(s) between {_shown(idx[0])} and {_shown(idx[-1])} (first: "
+            f"between {_shown(idx[i - 1])} and {_shown(idx[i])}): the periods are numbered by position, so the trend "
+            "and the break would be fitted on the wrong times; give every period (0 where there were none)",
+            "counts", label_of(counts, i))
+        err.position = i
+        raise err
 
 
 def _check_estimable(n: int, break_index: int, kind: str, period: int, k: int) -> None:
@@ -292,6 +342,12 @@ def its_poisson(
     _check_period_index(counts)
     y = arrays["counts"]
     pop = arrays["population"]
+    for name, a, what in (("counts", y, "a count (0 when there were none)"), ("population", pop, "its population")):
+        miss = np.flatnonzero(np.isnan(a))
+        if miss.size:  # named by its label (the decorator), a MissingValueError as everywhere else
+            i = int(miss[0])
+            raise MissingValueError(f"missing value (NaN) in `{name}` at position {i}: every period needs {what}",
+                                    name, i)
     conf = _confidence(confidence)
     break_index = _whole(break_index, "break_index")
     if break_index >= len(y):
