@@ -176,7 +176,9 @@ def _period_numbers(labels: Any, name: str) -> np.ndarray:
     try:
         return np.asarray(parse_periods(s, column=name), dtype=float)
     except SaferstatsError as e:
-        raise InvalidInputError(str(e).replace("column '", "`").replace("' row", "` row"), name, e.index) from None
+        err = InvalidInputError(str(e).replace("column '", "`").replace("' row", "` row"), name, e.index)
+        err.position = e.position
+        raise err from None
 
 
 def _target(target: Any, labels: list[Any]) -> np.ndarray:

@@ -100,7 +100,15 @@ _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]:
     """:func:`parse_periods` plus the spacing of one step (1 for years, 1/12 for months; None
-    when the column's own spacing decides: numbers, dates)."""
+    when the column's own spacing decides: numbers, dates). A row is named by its label when
+    ``periods`` is a Series with its own index (a DataFrame's column), with ``.position``."""
+
+    def refuse(row: int, what: str) -> InvalidInputError:
+        label = label_of(periods, row)  # the caller's row label, or the position
+        err = InvalidInputError(f"column {column!r} row {label!r}: {what}", column, label)
+        err.position = row
+        return err
+
     try:
         s = periods.reset_index(drop=True) if isinstance(periods, pd.Series) else pd.Series(periods)
     except (TypeError, ValueError) as exc:
@@ -110,16 +118,14 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
     isna = s.isna().to_numpy() if s.dtype != object else np.array([v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA for v in s], dtype=bool)
     if isna.any():
         row = int(np.flatnonzero(isna)[0])
-        raise InvalidInputError(f"column {column!r} row {row}: missing period", column, row)
+        raise refuse(row, "missing period")
     if pd.api.types.is_bool_dtype(s):
-        raise InvalidInputError(f"column {column!r} row 0: periods must be numbers or labels, not True/False", column, 0)
+        raise refuse(0, "periods must be numbers or labels, not True/False")
     if s.dtype == object:
         kinds = [isinstance(v, (bool, np.bool_)) for v in s]
         if any(kinds):
             row = kinds.index(True)
-            raise InvalidInputError(
-                f"column {column!r} row {row}: periods must be numbers or labels, not {plain(s.iloc[row])!r}", column, row
-            )
+            raise refuse(row, f"periods must be numbers or labels, not {plain(s.iloc[row])!r}")
         if all(isinstance(v, numbers.Real) for v in s):
             s = pd.Series([float(v) for v in s])
     if pd.api.types.is_numeric_dtype(s):
@@ -127,7 +133,7 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             row = int(bad[0])
-            raise InvalidInputError(f"column {column!r} row {row}: period {values[row]} is not a finite number", column, row)
+            raise refuse(row, f"period {values[row]} is not a finite number")
         return values, None
     if isinstance(s.dtype, pd.PeriodDtype):
         s = s.dt.to_timestamp()
@@ -155,17 +161,10 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
             best_kind, best_row = kind, len(out)
     row = best_row
     if row == 0:
-        raise InvalidInputError(
-            f"column {column!r} row 0: cannot read period {text[0]!r} (use numbers, '2016/17', '2016', or '2016-03')",
-            column,
-            0,
-        )
-    raise InvalidInputError(
-        f"column {column!r} row {row}: cannot read period {text[row]!r} as {_KIND_HELP[best_kind]} "
-        f"(rows 0-{row - 1} are {best_kind}s)",
-        column,
-        row,
-    )
+        raise refuse(0, f"cannot read period {text[0]!r} (use numbers, '2016/17', '2016', or '2016-03')")
+    first, before = label_of(periods, 0), label_of(periods, row - 1)
+    rows = f"rows {first}-{before}" if (first, before) == (0, row - 1) else f"rows {first!r} to {before!r}"
+    raise refuse(row, f"cannot read period {text[row]!r} as {_KIND_HELP[best_kind]} ({rows} are {best_kind}s)")
 
 
 def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
@@ -204,11 +203,14 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
         first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys}
         first[str(period)] = plain(data[period].iloc[rows[0]])
         names = " × ".join([*(str(k) for k in keys), str(period)])
-        raise InvalidInputError(
-            f"duplicate rows for {first} (rows {rows}); each {names} must appear once",
+        labels = [label_of(data, r) for r in rows]  # the table's own row labels (positions for a RangeIndex)
+        err = InvalidInputError(
+            f"duplicate rows for {first} (rows {labels}); each {names} must appear once",
             period,
-            rows[0],
+            labels[0],
         )
+        err.position = rows[0]
+        raise err
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
