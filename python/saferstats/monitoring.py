@@ -20,7 +20,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import single_confidence
 from ._frames import (
-    aligned, as_float_array, check_same_order, choice_option, core_rows, int_option, plain, real_option,
+    aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option,
     translates_core_errors,
 )
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
@@ -400,14 +400,10 @@ def spc(
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     check_same_order(values=values, periods=periods, by=by, denominators=denominators)
-    if periods is None and by is None and isinstance(values, pd.Series):
-        order0 = _time_order(values.index, "spc", "values")
-        if order0 is not None:  # a Series indexed by period, newest first: the chart runs in time order
-            values = values.iloc[order0]
-            core_rows(order0)  # errors below name the caller's rows
-            if denominators is not None:
-                denominators = (denominators.iloc[order0] if isinstance(denominators, pd.Series)
-                                else np.asarray(denominators)[order0])
+    # a Series indexed by period, newest first: the chart runs in time order (the index gives the
+    # periods below) and its rows come back in time order
+    order0 = _time_order(values.index, "spc", "values") if (
+        periods is None and by is None and isinstance(values, pd.Series)) else None
     v = as_float_array("values", values)
     n = len(v)
     if n == 0:
@@ -558,7 +554,7 @@ def spc(
                   "(column trial_limits)" + (f". {few}" if few else ""))
     elif few:
         warn_user(f"spc: {few}")
-    return out
+    return out if order0 is None else out.iloc[order0]
 
 
 def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], trend_points: int, shift_points: int,
@@ -1501,11 +1497,10 @@ def unusual_periods(
     if not 0 < alpha < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
     check_same_order(values=values, periods=periods, by=by)
-    if periods is None and by is None and isinstance(values, pd.Series):
-        order0 = _time_order(values.index, "unusual_periods", "values")
-        if order0 is not None:  # a Series indexed by period, newest first: tested and returned in time order
-            values = values.iloc[order0]
-            core_rows(order0)  # errors below name the caller's rows
+    # a Series indexed by period, newest first: tested in time order (the index gives the periods
+    # below) and returned in time order
+    order0 = _time_order(values.index, "unusual_periods", "values") if (
+        periods is None and by is None and isinstance(values, pd.Series)) else None
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
@@ -1560,7 +1555,7 @@ def unusual_periods(
     sig = out["p_adjusted"].to_numpy() < alpha
     out["unusual"] = np.where(sig & (v > out["expected"].to_numpy()), "high", np.where(sig, "low", ""))
     out["method"] = method + ("" if adjust is None else f", {adjust}")
-    return out
+    return out if order0 is None else out.iloc[order0]
 
 
 # --------------------------------------------------------------------------------------------

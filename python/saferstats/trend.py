@@ -862,6 +862,7 @@ def mann_kendall(
         missing = "drop"
     missing = choice_option("missing", missing, ("error", "drop"))
     period = season_length
+    order0 = None
     if times is None and isinstance(values, (pd.Series, pd.DataFrame)):
         # a Series indexed by period / a DataFrame with periods as columns, newest first: the test runs
         # in time order (in the order given it reversed the sign of S, z, tau and the slope)
@@ -918,6 +919,7 @@ def mann_kendall(
         # positions, a Series' element by its label
         if isinstance(values, pd.Series):
             where, label = row_of(values, col)
+            col = col if order0 is None else int(order0[col])  # the caller's position
         else:
             col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
             where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
