@@ -16,7 +16,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import Records, accepts_frames, aligned, label_of, require_columns, translates_core_errors
+from ._frames import Records, accepts_frames, aligned, core_errors, label_of, require_columns, translates_core_errors
 from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
@@ -558,7 +558,8 @@ def before_after(
     require_columns(records, {"date": date, "outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"]}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
-    when = _times(records, date)
+    with core_errors(index=records.index):  # an unreadable time named by the records' row label
+        when = _times(records, date)
     try:
         cut = pd.Timestamp(split)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -686,7 +687,8 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     (Period('2022-01', 'M'), 36)
     """
     require_columns(records, {"date": date}, "records")
-    when = _times(records, date)
+    with core_errors(index=records.index):  # an unreadable time named by the records' row label
+        when = _times(records, date)
     if when.dt.tz is not None:  # the month in England and Wales: 00:30 on 1 June BST is June, not May (UTC)
         when = when.dt.tz_convert("Europe/London").dt.tz_localize(None)
     if when.isna().all():

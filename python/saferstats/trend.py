@@ -938,8 +938,10 @@ def mann_kendall(
         label = _series_label(index, int(m.group(1))) if m else ""
         if not label or m is None or index is None:
             raise
-        raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
-                                plain(index[int(m.group(1))])) from None
+        err = InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
+                                plain(index[int(m.group(1))]))
+        err.position = int(m.group(1))
+        raise err from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,
