@@ -356,8 +356,11 @@ def spc(
     classify special causes as improvement or concern, and to give the ``assurance`` of a target.
     (NHSRplotthedots defaults to ``"increase"``; pass it to reproduce that.)
 
-    Returns one row per input row, in input order: ``series`` (with ``by``), ``period`` (with
-    ``periods``), ``value, mean, lpl, upl, lower_2sigma, upper_2sigma, segment, trial_limits,
+    Returns one row per input row, with the caller's index: in input order when ``periods`` (or
+    ``by``) is given, or the values carry no time (a list, a position or number index); a Series
+    indexed by period that is not in time order (newest first) is returned **in time order**, with
+    a :class:`SaferstatsWarning` naming the first label out of order. Columns: ``series`` (with
+    ``by``), ``period`` (with ``periods`` or a period index), ``value, mean, lpl, upl, lower_2sigma, upper_2sigma, segment, trial_limits,
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
@@ -1468,9 +1471,12 @@ def unusual_periods(
     ``"high"`` / ``"low"`` where the adjusted p is below ``alpha``.
 
     ``values`` are counts in period order (or give ``periods``), ``by`` labels series. Returns one
-    row per input row, in input order: ``series``, ``period`` (when given), ``count, expected,
+    row per input row, with the caller's index: in input order when ``periods`` (or ``by``) is
+    given or the values carry no time; a Series indexed by period that is not in time order is
+    tested and returned **in time order** (a :class:`SaferstatsWarning` names the first label out of
+    order). Columns: ``series``, ``period`` (when given), ``count, expected,
     ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
-    have no test (NaN). With ``periods`` (or a Series indexed by period), a period missing from a
+    have no test (NaN). A missing count is a :class:`MissingValueError` naming the row by its label. With ``periods`` (or a Series indexed by period), a period missing from a
     series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
     count, so it reaches back across the gap; so does a series that starts later or ends earlier
     than the others in a many-series call. Counts from ``groupby(...).size()`` have no row for

@@ -164,7 +164,8 @@ def _check_period_index(counts: Any) -> None:
     no period missing: ``its_poisson`` numbers the periods by position (t = 1..T), so a missing month
     or a series sorted newest first would give a wrong trend and level change without a word."""
     idx = getattr(counts, "index", None)
-    if isinstance(counts, pd.Series) and not isinstance(idx, (pd.DatetimeIndex, pd.PeriodIndex)) and len(idx) > 1:
+    if isinstance(counts, pd.Series) and not isinstance(counts.index, (pd.DatetimeIndex, pd.PeriodIndex)) \
+            and len(counts.index) > 1:
         # labels that read as periods ("2021-06", "2019/20", dates as text): the same checks
         from .monitoring import _as_dates, _period_index
 
@@ -292,8 +293,13 @@ def its_poisson(
     indicators (its last sine is zero at every period) and is fitted as them, as R's ``glm`` drops
     the aliased column. Seasonal terms that cannot be told apart from the trend and the break on a
     short series are refused with the reason. Counts labelled by periods (a ``PeriodIndex`` as
-    :func:`monthly_counts` gives, or monthly dates) must be in time order with no period missing —
-    periods are numbered by position — else :class:`InvalidInputError` names the gap. The counterfactual carries the pre-break model forward
+    :func:`monthly_counts` gives, monthly dates, or labels such as ``"2021-06"`` / ``"2019/20"``)
+    must be in time order with no period missing — periods are numbered by position — else
+    :class:`InvalidInputError` names the label out of order or the gap. They are not sorted for
+    you (as :func:`saferstats.mann_kendall` and :func:`saferstats.spc` do): ``break_index`` is a
+    position, and which period it meant in an unsorted series cannot be known. A plain list or a
+    position index is taken in the order given. A missing count or population is a
+    :class:`MissingValueError` naming the row by its label. The counterfactual carries the pre-break model forward
     (b2 = b3 = 0). ``level_p`` / ``slope_p`` are the two-sided Wald p-values of no level / slope
     change (b2 = 0 / b3 = 0; R ``summary.glm``'s coefficient table, on t with ``use_t``); they are
     in :meth:`ItsResult.effects` as ``p_value``. Counts all zero on one side of the break, or a fit that drives an observed zero

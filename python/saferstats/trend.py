@@ -178,7 +178,9 @@ def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
     2018/19 give 2015, 2016, 2018.
 
     Raises :class:`InvalidInputError` naming the column and the first row that cannot be read
-    as the column's kind of period (True/False and missing values are refused).
+    as the column's kind of period — by its label when ``periods`` is a Series with its own index
+    (a DataFrame's column), with ``.position`` the 0-based row (True/False and missing values are
+    refused).
 
     >>> parse_periods(["2015/16", "2016/17", "2017-18"])
     array([2015., 2016., 2017.])
@@ -843,6 +845,15 @@ def mann_kendall(
     ``values``: a 1-D array-like (one row out) or a 2-D array / DataFrame (one row per series,
     the DataFrame's index kept); all series are tested in parallel in Rust.
 
+    Time order: the test reads the order of the values. A Series whose index — or a DataFrame whose
+    columns — are periods (a ``PeriodIndex``, dates, or labels :func:`parse_periods` reads, such as
+    ``"2021-06"`` or ``"2019/20"``) is put in time order first, with a
+    :class:`~saferstats.SaferstatsWarning` naming the first label out of order (newest first, the
+    rising series was tested as a falling one); periods out of order and repeated are refused
+    (:class:`InvalidInputError`). Lists, arrays and a plain position or number index carry no time:
+    they are tested in the order given. Errors name a Series' element by its label, a DataFrame's
+    series by its row label.
+
     Returns
     -------
     DataFrame with ``s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept, n``
@@ -938,10 +949,10 @@ def mann_kendall(
         label = _series_label(index, int(m.group(1))) if m else ""
         if not label or m is None or index is None:
             raise
-        err = InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
-                                plain(index[int(m.group(1))]))
-        err.position = int(m.group(1))
-        raise err from None
+        named = InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
+                                  plain(index[int(m.group(1))]))
+        named.position = int(m.group(1))
+        raise named from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,
