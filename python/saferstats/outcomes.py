@@ -169,7 +169,7 @@ def _check_period_index(counts: Any) -> None:
         # labels that read as periods ("2021-06", "2019/20", dates as text): the same checks
         from .monitoring import _as_dates, _period_index
 
-        per = _period_index(idx)
+        per = _period_index(counts.index)
         if per is None:
             return  # positions, plain numbers or names: the order given is the order meant
         dates = _as_dates(per)
@@ -188,7 +188,7 @@ def _check_period_index(counts: Any) -> None:
     if not isinstance(idx, pd.PeriodIndex) or len(idx) < 2:
         return
     step = np.diff(idx.asi8)
-    unit = max(int(step.min()), 1) if isinstance(counts.index, pd.DatetimeIndex) else 1  # quarterly dates: 3
+    unit = max(int(step.min()), 1) if not isinstance(counts.index, pd.PeriodIndex) else 1  # quarterly dates: 3
     bad = np.flatnonzero(step != unit)
     if bad.size == 0:
         return

@@ -213,3 +213,19 @@ def test_its_poisson_missing_count_is_a_missing_value_error():
     assert e.value.index == "2015-05" and e.value.position == 4 and isinstance(e.value, InvalidInputError)
     with pytest.raises(MissingValueError, match="`population` at position 2"):
         saferstats.its_poisson([5.0, 6, 7, 8, 9, 10], break_index=3, population=[1e5, 1e5, np.nan, 1e5, 1e5, 1e5])
+
+
+def test_its_poisson_quarterly_dates_as_text_fit_as_the_dates():
+    # dates written as text (a CSV read without parse_dates) are checked as the dates are: quarterly
+    # steps are not gaps; the fit is the R-checked fit of the plain counts (same positions)
+    c = next(c for c in ITS["its"] if c["name"].startswith("quarterly") and c["dispersion"] == "poisson"
+             and c["seasonality"] == "dummies")
+    idx = pd.date_range("2019-01-01", periods=len(c["counts"]), freq="QS")
+    text = pd.Series(c["counts"], index=[str(d.date()) for d in idx], dtype=float)
+    r = saferstats.its_poisson(text, break_index=c["break_index"], population=c["population"],
+                               seasonality=("dummies", c["period"]))
+    assert r.level_rr == pytest.approx(c["level_rr"], rel=1e-7)
+    with pytest.raises(InvalidInputError, match=r"no value for 1 period\(s\)"):
+        saferstats.its_poisson(text.drop(text.index[5]), break_index=c["break_index"])
+    with pytest.raises(InvalidInputError, match=r"time order.*row '2024-07-01'"):
+        saferstats.its_poisson(text[::-1], break_index=c["break_index"])
