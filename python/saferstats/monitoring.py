@@ -19,7 +19,10 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._confidence import single_confidence
-from ._frames import aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option, translates_core_errors
+from ._frames import (
+    aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option,
+    translates_core_errors,
+)
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
@@ -87,11 +90,55 @@ def _period_index(index: pd.Index) -> Any:
         return pd.Series(index, name=index.name)
     if isinstance(index, pd.MultiIndex) or pd.api.types.is_numeric_dtype(index) or pd.api.types.is_bool_dtype(index):
         return None
+    if all(isinstance(v, numbers.Real) for v in index):
+        return None  # numbers held as objects: positions or plain numbers, not periods
     try:
         _period_numbers(pd.Series(index), "periods")
     except SaferstatsError:
         return None
     return pd.Series(index, name=index.name)
+
+
+def _shown(label: Any) -> str:
+    """A period label in a message: ``'2021-11'`` for a pandas Period or Timestamp as for text."""
+    label = plain(label)
+    if isinstance(label, pd.Timestamp) and label == label.normalize():
+        return repr(str(label.date()))
+    return repr(str(label)) if isinstance(label, (pd.Period, pd.Timestamp)) else repr(label)
+
+
+def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
+    """The order that puts values labelled by ``labels`` (a Series' index, a DataFrame's columns) in
+    time, when the labels are periods (as :func:`_period_index` reads them) that are not already in
+    order; None when they are in order or carry no time (positions, plain numbers, names).
+
+    Sorting is announced with a :class:`SaferstatsWarning` naming the first label out of order;
+    periods out of order *and* repeated cannot be put in one time order and raise
+    :class:`InvalidInputError` naming both labels."""
+    index = labels if isinstance(labels, pd.Index) else pd.Index(list(labels))
+    if len(index) < 2:
+        return None
+    per = _period_index(index)
+    if per is None:
+        return None
+    t = _period_numbers(per, argument)
+    d = np.diff(t)
+    if np.all(d >= 0):
+        return None
+    order = np.argsort(t, kind="stable")
+    ts = t[order]
+    same = np.flatnonzero(ts[1:] == ts[:-1])
+    if same.size:
+        a, b = int(order[same[0]]), int(order[same[0] + 1])
+        err = InvalidInputError(
+            f"{fn}: `{argument}` is not in time order and period {_shown(index[a])} appears twice (at positions {a} "
+            f"and {b}), so it cannot be put in time order: give one value per period", argument, plain(index[b]))
+        err.position = b
+        raise err
+    i = int(np.flatnonzero(d < 0)[0]) + 1
+    warn_user(f"{fn}: `{argument}` was not in time order (first out of order: {_shown(index[i])} after "
+              f"{_shown(index[i - 1])}); it was put in time order, and the result is in time order with your labels")
+    return order
 
 
 _ISO_DATE = r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$"
@@ -129,7 +176,9 @@ def _period_numbers(labels: Any, name: str) -> np.ndarray:
     try:
         return np.asarray(parse_periods(s, column=name), dtype=float)
     except SaferstatsError as e:
-        raise InvalidInputError(str(e).replace("column '", "`").replace("' row", "` row"), name, e.index) from None
+        err = InvalidInputError(str(e).replace("column '", "`").replace("' row", "` row"), name, e.index)
+        err.position = e.position
+        raise err from None
 
 
 def _target(target: Any, labels: list[Any]) -> np.ndarray:
@@ -307,8 +356,11 @@ def spc(
     classify special causes as improvement or concern, and to give the ``assurance`` of a target.
     (NHSRplotthedots defaults to ``"increase"``; pass it to reproduce that.)
 
-    Returns one row per input row, in input order: ``series`` (with ``by``), ``period`` (with
-    ``periods``), ``value, mean, lpl, upl, lower_2sigma, upper_2sigma, segment, trial_limits,
+    Returns one row per input row, with the caller's index: in input order when ``periods`` (or
+    ``by``) is given, or the values carry no time (a list, a position or number index); a Series
+    indexed by period that is not in time order (newest first) is returned **in time order**, with
+    a :class:`SaferstatsWarning` naming the first label out of order. Columns: ``series`` (with
+    ``by``), ``period`` (with ``periods`` or a period index), ``value, mean, lpl, upl, lower_2sigma, upper_2sigma, segment, trial_limits,
     outside_limits, trend, two_in_three, shift, special_cause, point_type, variation,
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
@@ -351,6 +403,10 @@ def spc(
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     check_same_order(values=values, periods=periods, by=by, denominators=denominators)
+    # a Series indexed by period, newest first: the chart runs in time order (the index gives the
+    # periods below) and its rows come back in time order
+    order0 = _time_order(values.index, "spc", "values") if (
+        periods is None and by is None and isinstance(values, pd.Series)) else None
     v = as_float_array("values", values)
     n = len(v)
     if n == 0:
@@ -501,7 +557,7 @@ def spc(
                   "(column trial_limits)" + (f". {few}" if few else ""))
     elif few:
         warn_user(f"spc: {few}")
-    return out
+    return out if order0 is None else out.iloc[order0]
 
 
 def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], trend_points: int, shift_points: int,
@@ -1394,6 +1450,7 @@ def _warn_overdispersed_counts(vs: np.ndarray, expected: np.ndarray, flagged: np
                   "spc() sets limits from the series' own variation")
 
 
+@translates_core_errors("values", "periods", "by")
 def unusual_periods(
     values: Any,
     *,
@@ -1414,9 +1471,12 @@ def unusual_periods(
     ``"high"`` / ``"low"`` where the adjusted p is below ``alpha``.
 
     ``values`` are counts in period order (or give ``periods``), ``by`` labels series. Returns one
-    row per input row, in input order: ``series``, ``period`` (when given), ``count, expected,
+    row per input row, with the caller's index: in input order when ``periods`` (or ``by``) is
+    given or the values carry no time; a Series indexed by period that is not in time order is
+    tested and returned **in time order** (a :class:`SaferstatsWarning` names the first label out of
+    order). Columns: ``series``, ``period`` (when given), ``count, expected,
     ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
-    have no test (NaN). With ``periods`` (or a Series indexed by period), a period missing from a
+    have no test (NaN). A missing count is a :class:`MissingValueError` naming the row by its label. With ``periods`` (or a Series indexed by period), a period missing from a
     series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
     count, so it reaches back across the gap; so does a series that starts later or ends earlier
     than the others in a many-series call. Counts from ``groupby(...).size()`` have no row for
@@ -1443,6 +1503,10 @@ def unusual_periods(
     if not 0 < alpha < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
     check_same_order(values=values, periods=periods, by=by)
+    # a Series indexed by period, newest first: tested in time order (the index gives the periods
+    # below) and returned in time order
+    order0 = _time_order(values.index, "unusual_periods", "values") if (
+        periods is None and by is None and isinstance(values, pd.Series)) else None
     v = as_float_array("values", values)
     n = len(v)
     index = values.index if isinstance(values, pd.Series) and len(values.index) == n else pd.RangeIndex(n)
@@ -1497,7 +1561,7 @@ def unusual_periods(
     sig = out["p_adjusted"].to_numpy() < alpha
     out["unusual"] = np.where(sig & (v > out["expected"].to_numpy()), "high", np.where(sig, "low", ""))
     out["method"] = method + ("" if adjust is None else f", {adjust}")
-    return out
+    return out if order0 is None else out.iloc[order0]
 
 
 # --------------------------------------------------------------------------------------------

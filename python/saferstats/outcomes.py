@@ -16,9 +16,9 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._confidence import single_confidence as _confidence
-from ._frames import Records, accepts_frames, aligned, require_columns, translates_core_errors
+from ._frames import Records, accepts_frames, aligned, core_errors, label_of, require_columns, translates_core_errors
 from ._results import Result
-from .exceptions import InvalidInputError, warn_user
+from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, proportion_ci, rate_ci, rate_ratio
 from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
@@ -164,12 +164,23 @@ def _check_period_index(counts: Any) -> None:
     no period missing: ``its_poisson`` numbers the periods by position (t = 1..T), so a missing month
     or a series sorted newest first would give a wrong trend and level change without a word."""
     idx = getattr(counts, "index", None)
+    if isinstance(counts, pd.Series) and not isinstance(counts.index, (pd.DatetimeIndex, pd.PeriodIndex)) \
+            and len(counts.index) > 1:
+        # labels that read as periods ("2021-06", "2019/20", dates as text): the same checks
+        from .monitoring import _as_dates, _period_index
+
+        per = _period_index(counts.index)
+        if per is None:
+            return  # positions, plain numbers or names: the order given is the order meant
+        dates = _as_dates(per)
+        if not pd.api.types.is_datetime64_any_dtype(dates):
+            _check_text_periods(counts, per)
+            return
+        idx = pd.DatetimeIndex(dates)
     if isinstance(idx, pd.DatetimeIndex) and len(idx) > 1:
         if not idx.is_monotonic_increasing or not idx.is_unique:
             i = int(np.flatnonzero(np.diff(idx.asi8) <= 0)[0]) + 1
-            raise InvalidInputError(
-                f"`counts` must be in time order, one value per period: position {i} ({idx[i]}) does not come after "
-                f"{idx[i - 1]}; the periods are numbered by position (sort_index() first)", "counts", i)
+            raise _not_in_time_order(counts, i)
         months = idx.to_period("M")
         if not months.is_unique:
             return  # more than one value a month: only the order is checked
@@ -177,21 +188,61 @@ def _check_period_index(counts: Any) -> None:
     if not isinstance(idx, pd.PeriodIndex) or len(idx) < 2:
         return
     step = np.diff(idx.asi8)
-    unit = max(int(step.min()), 1) if isinstance(counts.index, pd.DatetimeIndex) else 1  # quarterly dates: 3
+    unit = max(int(step.min()), 1) if not isinstance(counts.index, pd.PeriodIndex) else 1  # quarterly dates: 3
     bad = np.flatnonzero(step != unit)
     if bad.size == 0:
         return
     i = int(bad[0]) + 1
     if step[bad[0]] <= 0:
-        raise InvalidInputError(
-            f"`counts` must be in time order, one value per period: position {i} ({idx[i]}) does not come after "
-            f"{idx[i - 1]}; the periods are numbered by position (sort_index() first)", "counts", i)
+        raise _not_in_time_order(counts, i)
     gaps = [str(p) for j in bad.tolist() for p in pd.period_range(idx[j] + unit, idx[j + 1] - 1, freq=idx.freq)[::unit]]
     raise InvalidInputError(
         f"`counts` has no value for {len(gaps)} period(s) between {idx[0]} and {idx[-1]} "
         f"({', '.join(gaps[:6])}{' ...' if len(gaps) > 6 else ''}): the periods are numbered by position, so the "
         "trend and the break would be fitted on the wrong times; give every period (0 where there were none: "
         "counts.reindex(pd.period_range(first, last, freq=...), fill_value=0), or monthly_counts)", "counts", i)
+
+
+def _not_in_time_order(counts: pd.Series, i: int) -> InvalidInputError:
+    """The error for counts whose period ``i`` (a position) does not come after the one before it. Not
+    sorted for the caller, as the other time-series functions do: ``break_index`` is a position, and
+    which period it meant in an unsorted series cannot be known."""
+    from .monitoring import _shown
+
+    idx = counts.index
+    err = InvalidInputError(
+        f"`counts` must be in time order, one value per period: row {_shown(idx[i])} (position {i}) does not come "
+        f"after {_shown(idx[i - 1])}; the periods are numbered by position and `break_index` is a position "
+        "(sort_index() first, then give break_index in that order)", "counts", label_of(counts, i))
+    err.position = i
+    return err
+
+
+def _check_text_periods(counts: pd.Series, per: pd.Series) -> None:
+    """:func:`_check_period_index` for labels written as text (months "2021-06", financial years
+    "2019/20", years "2019"), read by :func:`saferstats.parse_periods`: in time order, none missing."""
+    from .monitoring import _shown
+    from .trend import _parse_periods
+
+    t, unit = _parse_periods(per, "counts")
+    d = np.diff(t)
+    back = np.flatnonzero(d <= 0)
+    if back.size:
+        raise _not_in_time_order(counts, int(back[0]) + 1)
+    if unit is None:
+        return
+    gaps = np.flatnonzero(d > unit * 1.5)
+    if gaps.size:
+        i = int(gaps[0]) + 1
+        idx = counts.index
+        n_missing = int(sum(round(float(d[j]) / unit) - 1 for j in gaps))
+        err = InvalidInputError(
+            f"`counts` has no value for {n_missing} period(s) between {_shown(idx[0])} and {_shown(idx[-1])} (first: "
+            f"between {_shown(idx[i - 1])} and {_shown(idx[i])}): the periods are numbered by position, so the trend "
+            "and the break would be fitted on the wrong times; give every period (0 where there were none)",
+            "counts", label_of(counts, i))
+        err.position = i
+        raise err
 
 
 def _check_estimable(n: int, break_index: int, kind: str, period: int, k: int) -> None:
@@ -242,8 +293,13 @@ def its_poisson(
     indicators (its last sine is zero at every period) and is fitted as them, as R's ``glm`` drops
     the aliased column. Seasonal terms that cannot be told apart from the trend and the break on a
     short series are refused with the reason. Counts labelled by periods (a ``PeriodIndex`` as
-    :func:`monthly_counts` gives, or monthly dates) must be in time order with no period missing —
-    periods are numbered by position — else :class:`InvalidInputError` names the gap. The counterfactual carries the pre-break model forward
+    :func:`monthly_counts` gives, monthly dates, or labels such as ``"2021-06"`` / ``"2019/20"``)
+    must be in time order with no period missing — periods are numbered by position — else
+    :class:`InvalidInputError` names the label out of order or the gap. They are not sorted for
+    you (as :func:`saferstats.mann_kendall` and :func:`saferstats.spc` do): ``break_index`` is a
+    position, and which period it meant in an unsorted series cannot be known. A plain list or a
+    position index is taken in the order given. A missing count or population is a
+    :class:`MissingValueError` naming the row by its label. The counterfactual carries the pre-break model forward
     (b2 = b3 = 0). ``level_p`` / ``slope_p`` are the two-sided Wald p-values of no level / slope
     change (b2 = 0 / b3 = 0; R ``summary.glm``'s coefficient table, on t with ``use_t``); they are
     in :meth:`ItsResult.effects` as ``p_value``. Counts all zero on one side of the break, or a fit that drives an observed zero
@@ -292,6 +348,12 @@ def its_poisson(
     _check_period_index(counts)
     y = arrays["counts"]
     pop = arrays["population"]
+    for name, a, what in (("counts", y, "a count (0 when there were none)"), ("population", pop, "its population")):
+        miss = np.flatnonzero(np.isnan(a))
+        if miss.size:  # named by its label (the decorator), a MissingValueError as everywhere else
+            i = int(miss[0])
+            raise MissingValueError(f"missing value (NaN) in `{name}` at position {i}: every period needs {what}",
+                                    name, i)
     conf = _confidence(confidence)
     break_index = _whole(break_index, "break_index")
     if break_index >= len(y):
@@ -502,7 +564,8 @@ def before_after(
     require_columns(records, {"date": date, "outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"]}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
-    when = _times(records, date)
+    with core_errors(index=records.index):  # an unreadable time named by the records' row label
+        when = _times(records, date)
     try:
         cut = pd.Timestamp(split)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -630,7 +693,8 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     (Period('2022-01', 'M'), 36)
     """
     require_columns(records, {"date": date}, "records")
-    when = _times(records, date)
+    with core_errors(index=records.index):  # an unreadable time named by the records' row label
+        when = _times(records, date)
     if when.dt.tz is not None:  # the month in England and Wales: 00:30 on 1 June BST is June, not May (UTC)
         when = when.dt.tz_convert("Europe/London").dt.tz_localize(None)
     if when.isna().all():

@@ -25,8 +25,8 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, plain,
-    real_option, renamed_keywords, require_columns, translates_core_errors,
+    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
+    real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .rates import percent_change, proportion_ci, rate_ci
@@ -100,7 +100,15 @@ _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]:
     """:func:`parse_periods` plus the spacing of one step (1 for years, 1/12 for months; None
-    when the column's own spacing decides: numbers, dates)."""
+    when the column's own spacing decides: numbers, dates). A row is named by its label when
+    ``periods`` is a Series with its own index (a DataFrame's column), with ``.position``."""
+
+    def refuse(row: int, what: str) -> InvalidInputError:
+        label = label_of(periods, row)  # the caller's row label, or the position
+        err = InvalidInputError(f"column {column!r} row {label!r}: {what}", column, label)
+        err.position = row
+        return err
+
     try:
         s = periods.reset_index(drop=True) if isinstance(periods, pd.Series) else pd.Series(periods)
     except (TypeError, ValueError) as exc:
@@ -110,16 +118,14 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
     isna = s.isna().to_numpy() if s.dtype != object else np.array([v is None or v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA for v in s], dtype=bool)
     if isna.any():
         row = int(np.flatnonzero(isna)[0])
-        raise InvalidInputError(f"column {column!r} row {row}: missing period", column, row)
+        raise refuse(row, "missing period")
     if pd.api.types.is_bool_dtype(s):
-        raise InvalidInputError(f"column {column!r} row 0: periods must be numbers or labels, not True/False", column, 0)
+        raise refuse(0, "periods must be numbers or labels, not True/False")
     if s.dtype == object:
         kinds = [isinstance(v, (bool, np.bool_)) for v in s]
         if any(kinds):
             row = kinds.index(True)
-            raise InvalidInputError(
-                f"column {column!r} row {row}: periods must be numbers or labels, not {plain(s.iloc[row])!r}", column, row
-            )
+            raise refuse(row, f"periods must be numbers or labels, not {plain(s.iloc[row])!r}")
         if all(isinstance(v, numbers.Real) for v in s):
             s = pd.Series([float(v) for v in s])
     if pd.api.types.is_numeric_dtype(s):
@@ -127,7 +133,7 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
             row = int(bad[0])
-            raise InvalidInputError(f"column {column!r} row {row}: period {values[row]} is not a finite number", column, row)
+            raise refuse(row, f"period {values[row]} is not a finite number")
         return values, None
     if isinstance(s.dtype, pd.PeriodDtype):
         s = s.dt.to_timestamp()
@@ -155,17 +161,10 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
             best_kind, best_row = kind, len(out)
     row = best_row
     if row == 0:
-        raise InvalidInputError(
-            f"column {column!r} row 0: cannot read period {text[0]!r} (use numbers, '2016/17', '2016', or '2016-03')",
-            column,
-            0,
-        )
-    raise InvalidInputError(
-        f"column {column!r} row {row}: cannot read period {text[row]!r} as {_KIND_HELP[best_kind]} "
-        f"(rows 0-{row - 1} are {best_kind}s)",
-        column,
-        row,
-    )
+        raise refuse(0, f"cannot read period {text[0]!r} (use numbers, '2016/17', '2016', or '2016-03')")
+    first, before = label_of(periods, 0), label_of(periods, row - 1)
+    rows = f"rows {first}-{before}" if (first, before) == (0, row - 1) else f"rows {first!r} to {before!r}"
+    raise refuse(row, f"cannot read period {text[row]!r} as {_KIND_HELP[best_kind]} ({rows} are {best_kind}s)")
 
 
 def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
@@ -179,7 +178,9 @@ def parse_periods(periods: Any, *, column: str = "period") -> np.ndarray:
     2018/19 give 2015, 2016, 2018.
 
     Raises :class:`InvalidInputError` naming the column and the first row that cannot be read
-    as the column's kind of period (True/False and missing values are refused).
+    as the column's kind of period — by its label when ``periods`` is a Series with its own index
+    (a DataFrame's column), with ``.position`` the 0-based row (True/False and missing values are
+    refused).
 
     >>> parse_periods(["2015/16", "2016/17", "2017-18"])
     array([2015., 2016., 2017.])
@@ -204,11 +205,14 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
         first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys}
         first[str(period)] = plain(data[period].iloc[rows[0]])
         names = " × ".join([*(str(k) for k in keys), str(period)])
-        raise InvalidInputError(
-            f"duplicate rows for {first} (rows {rows}); each {names} must appear once",
+        labels = [label_of(data, r) for r in rows]  # the table's own row labels (positions for a RangeIndex)
+        err = InvalidInputError(
+            f"duplicate rows for {first} (rows {labels}); each {names} must appear once",
             period,
-            rows[0],
+            labels[0],
         )
+        err.position = rows[0]
+        raise err
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
@@ -778,16 +782,13 @@ def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
 
 def _reads_as_periods(labels: Any) -> bool:
     """Whether ``labels`` (an index or columns) are period labels — financial years, years as
-    text, months, dates — in increasing order (plain numbers, e.g. a RangeIndex, are not)."""
-    if labels is None or len(labels) < 2 or pd.api.types.is_numeric_dtype(getattr(labels, "dtype", None)):
+    text, months, dates, pandas Periods — in any order (plain numbers, e.g. a RangeIndex, are
+    not): :func:`saferstats.monitoring._period_index`, the one reader of a time index."""
+    from .monitoring import _period_index
+
+    if labels is None or len(labels) < 2:
         return False
-    if all(isinstance(v, numbers.Real) for v in labels):
-        return False
-    try:
-        t, _ = _parse_periods(pd.Series(list(labels)), "index")
-    except InvalidInputError:
-        return False
-    return bool(np.all(np.diff(t) > 0))
+    return _period_index(labels if isinstance(labels, pd.Index) else pd.Index(list(labels))) is not None
 
 
 def _series_label(index: Any, row: int) -> str:
@@ -844,6 +845,15 @@ def mann_kendall(
     ``values``: a 1-D array-like (one row out) or a 2-D array / DataFrame (one row per series,
     the DataFrame's index kept); all series are tested in parallel in Rust.
 
+    Time order: the test reads the order of the values. A Series whose index — or a DataFrame whose
+    columns — are periods (a ``PeriodIndex``, dates, or labels :func:`parse_periods` reads, such as
+    ``"2021-06"`` or ``"2019/20"``) is put in time order first, with a
+    :class:`~saferstats.SaferstatsWarning` naming the first label out of order (newest first, the
+    rising series was tested as a falling one); periods out of order and repeated are refused
+    (:class:`InvalidInputError`). Lists, arrays and a plain position or number index carry no time:
+    they are tested in the order given. Errors name a Series' element by its label, a DataFrame's
+    series by its row label.
+
     Returns
     -------
     DataFrame with ``s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept, n``
@@ -863,6 +873,18 @@ def mann_kendall(
         missing = "drop"
     missing = choice_option("missing", missing, ("error", "drop"))
     period = season_length
+    order0 = None
+    if times is None and isinstance(values, (pd.Series, pd.DataFrame)):
+        # a Series indexed by period / a DataFrame with periods as columns, newest first: the test runs
+        # in time order (in the order given it reversed the sign of S, z, tau and the slope)
+        from .monitoring import _time_order
+
+        if isinstance(values, pd.Series):
+            order0 = _time_order(values.index, "mann_kendall", "values")
+            values = values if order0 is None else values.iloc[order0]
+        else:
+            order0 = _time_order(values.columns, "mann_kendall", "values")
+            values = values if order0 is None else values.iloc[:, order0]
     arr, index = _mk_matrix(values)
     n_rows, n_cols = arr.shape
     if period is not None:  # the cycle's length, named as the caller gave it
@@ -904,22 +926,33 @@ def mann_kendall(
     except MissingValueError as exc:
         pos = exc.index if exc.index is not None else 0
         row, col = divmod(pos, max(n_cols, 1))
-        col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
-        where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
-                 else f"position {col}{col_label}")
-        raise MissingValueError(
+        # named as the caller knows it: the DataFrame's row (series) and column labels beside their
+        # positions, a Series' element by its label
+        if isinstance(values, pd.Series):
+            where, label = row_of(values, col)
+            col = col if order0 is None else int(order0[col])  # the caller's position
+        else:
+            col_label = "" if not isinstance(values, pd.DataFrame) else f" ({plain(values.columns[col])})"
+            where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
+                     else f"position {col}{col_label}")
+            label = label_of(values, row) if n_rows > 1 else col
+        err = MissingValueError(
             f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
-            pos,
-        ) from None
+            label,
+        )
+        err.position = row if n_rows > 1 else col
+        raise err from None
     except InvalidInputError as exc:
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
         label = _series_label(index, int(m.group(1))) if m else ""
         if not label or m is None or index is None:
             raise
-        raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
-                                plain(index[int(m.group(1))])) from None
+        named = InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
+                                  plain(index[int(m.group(1))]))
+        named.position = int(m.group(1))
+        raise named from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,

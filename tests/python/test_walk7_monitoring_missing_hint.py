@@ -35,8 +35,12 @@ def test_unusual_periods_names_values_and_row(hackney):
     with pytest.raises(MissingValueError) as e:
         saferstats.unusual_periods(hackney["incidents"], periods=hackney["period"], baseline=3)
     msg = str(e.value)
-    assert "propagate" not in msg and "`values` row 9 is missing" in msg
-    assert e.value.argument == "values" and e.value.index == 9
+    # the row is named by the caller's label (session 15: it said "row 9", the position, while
+    # hackney["incidents"] is labelled by the fly-tipping table's own row numbers)
+    label = int(hackney.index[9])
+    assert "propagate" not in msg and f"`values` row {label!r} is missing" in msg
+    assert e.value.argument == "values" and e.value.index == label and e.value.position == 9
+    assert np.isnan(hackney.loc[label, "incidents"]) and hackney.loc[label, "period"] == "2021/22"
 
 
 def test_e_test_wdd_and_wdd_harm_do_not_suggest_an_argument_they_lack(hackney):
