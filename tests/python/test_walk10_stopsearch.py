@@ -123,6 +123,7 @@ def _relabel(recs, mapping):
 
 
 def _check(out, ref):
+    out = out[out["n"] > 0]  # groups with no searches (or none with a known outcome) have their own rows
     got = {f"{r.force}|{r.group}": r for r in out.itertuples()}
     assert set(got) == set(ref)
     for key, r in ref.items():
@@ -181,7 +182,7 @@ def test_outcome_rates_on_tiny_bases_are_flagged(min_count):
         warnings.simplefilter("ignore")
         out = saferstats.outcome_test(_sample(), outcome="arrest", by="force", min_count=min_count)
     ref = REF["outcome_labels"]["arrest"]
-    for r in out.itertuples():
+    for r in out[out["n"] > 0].itertuples():
         n, n_white = ref[f"{r.force}|{r.group}"]["n"], ref[f"{r.force}|White"]["n"]
         assert r.reliable == (n >= min_count and n_white >= min_count), (r.force, r.group)
     assert not out.loc[(out.force == "durham") & (out.group == "Asian"), "reliable"].iloc[0]

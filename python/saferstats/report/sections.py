@@ -1443,10 +1443,17 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                        "clusters, density or Gi* are shown.", sec.get("source", ""))
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
-    times = pd.to_datetime(pts[sec["date"]]) if sec.get("date") in pts.columns else None
+    times = cluster_times = None
+    if sec.get("date") in pts.columns:
+        raw = pts[sec["date"]]
+        times = pd.to_datetime(raw)
+        # police.uk's Month ("2021-06") goes to cluster_summary as it is: known for months even when
+        # every record is of one month (read as a date it would show a day nobody recorded)
+        months = raw.astype("string").str.fullmatch(r"\d{4}-\d{2}")
+        cluster_times = raw if bool(months.fillna(False).all()) else times
     with warnings.catch_warnings():  # said on the page in the Panel's words (below), not the library's
         warnings.filterwarnings("ignore", message="cluster_summary: .* one location each")
-        clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=times)
+        clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=cluster_times)
     single = int(clusters.attrs.get("single_location_clusters", 0))
     cluster_notes = [f" {single} of the {len(clusters)} clusters {'is' if single == 1 else 'are each'} one police.uk "
                      "map point: police.uk publishes each record at an anonymised point ('On or near ...'), so such a "
