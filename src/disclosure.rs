@@ -483,14 +483,28 @@ fn protect_pass(
                 hidden[c] = false;
             }
         }
-        problem.release_secondaries(graph, &mut hidden, &sensitive, &exposed, &mut reason)?;
+        problem.release_secondaries(
+            graph,
+            &mut hidden,
+            &sensitive,
+            &exposed,
+            &mut reason,
+            false,
+        )?;
         // linear programming: free the sensitive cells that known bounds pin (a hidden count is
         // at least 1 where zeros are published), then publish the secondaries pinned anyway
         let before = hidden.iter().filter(|&&h| h).count();
         let pinned = problem.unpin(&mut hidden, &sensitive, &exposed, &mut reason)?;
         if hidden.iter().filter(|&&h| h).count() > before {
             // what was hidden to free them may make earlier secondaries unnecessary
-            problem.release_secondaries(graph, &mut hidden, &sensitive, &exposed, &mut reason)?;
+            problem.release_secondaries(
+                graph,
+                &mut hidden,
+                &sensitive,
+                &exposed,
+                &mut reason,
+                false,
+            )?;
         }
         problem.publish_pinned_secondaries(&mut hidden, &mut reason)?;
         for c in problem.audit(graph, &hidden, None)? {
@@ -577,34 +591,22 @@ fn zero_fallback(
     }
     // the first pass hid secondaries for bounds of 1 that the hidden zero has removed: publish
     // again, largest first, those that now protect nothing (Leicestershire by CSP: Black 56 in
-    // Leicester, hidden to free Other 1 from the pair of 1s, is not needed once a zero is hidden)
-    if p2
-        .release_secondaries(graph, &mut h2, sensitive, &still, &mut r2)
-        .is_err()
-    {
-        return Ok(None);
-    }
-    // sensitive cells pinned now (linear programming) or once the pinned secondaries are published
-    // (publishing a pinned hidden zero restores the bound of 1 on every hidden count, so the
-    // linear-programming check runs again on what is finally hidden)
-    let Ok(pinned) = p2.pinned(&h2, sensitive) else {
+    // Leicester, hidden to free Other 1 from the pair of 1s, is not needed once a zero is hidden).
+    // A release may reveal the hidden zero, which is then published and brings the bound of 1
+    // back (a 5 published beside it under a column total of 5): where that leaves a cell pinned,
+    // release again with the hidden zeros guarded like sensitive cells, and keep the better.
+    let Some((r_free, free)) = p2.finish_fallback(graph, &h2, &r2, sensitive, &still, false) else {
         return Ok(None);
     };
-    still.extend(pinned);
-    if p2.publish_pinned_secondaries(&mut h2, &mut r2).is_err() {
-        return Ok(None);
-    }
-    let (Ok(det), Ok(pinned)) = (
-        p2.audit(graph, &h2, Some(sensitive)),
-        p2.pinned(&h2, sensitive),
-    ) else {
-        return Ok(None);
-    };
-    still.extend(det);
-    still.extend(pinned);
     still.sort_unstable();
     still.dedup();
-    Ok(Some((r2, still)))
+    if free == still {
+        return Ok(Some((r_free, free)));
+    }
+    match p2.finish_fallback(graph, &h2, &r2, sensitive, &still, true) {
+        Some((r_guard, guarded)) if guarded.len() < free.len() => Ok(Some((r_guard, guarded))),
+        _ => Ok(Some((r_free, free))),
+    }
 }
 
 /// The hidden cells that the published cells and the relations determine exactly (the linear
@@ -1036,6 +1038,35 @@ impl<'a> Problem<'a> {
 
     /// Publish the secondary cells linear programming pins (their value is fixed by the rest, so
     /// they protect nothing, and publishing them changes no other cell's feasible range).
+    /// The end of [`zero_fallback`] from the secured `hidden`/`reason`: release the secondaries
+    /// that protect nothing (hidden zeros guarded when `guard_zeros`), publish the pinned ones,
+    /// and return the reasons with the sensitive cells still recoverable (`exposed` and those
+    /// found linearly or by linear programming on what is finally hidden); `None` when a check is
+    /// too large.
+    fn finish_fallback(
+        &self,
+        graph: bool,
+        hidden: &[bool],
+        reason: &[Suppression],
+        sensitive: &[bool],
+        exposed: &[usize],
+        guard_zeros: bool,
+    ) -> Option<(Vec<Suppression>, Vec<usize>)> {
+        let (mut h2, mut r2) = (hidden.to_vec(), reason.to_vec());
+        self.release_secondaries(graph, &mut h2, sensitive, exposed, &mut r2, guard_zeros)
+            .ok()?;
+        // sensitive cells pinned now, or once the pinned secondaries are published (publishing a
+        // pinned hidden zero restores the bound of 1 on every hidden count: checked again)
+        let mut still = exposed.to_vec();
+        still.extend(self.pinned(&h2, sensitive).ok()?);
+        self.publish_pinned_secondaries(&mut h2, &mut r2).ok()?;
+        still.extend(self.audit(graph, &h2, Some(sensitive)).ok()?);
+        still.extend(self.pinned(&h2, sensitive).ok()?);
+        still.sort_unstable();
+        still.dedup();
+        Some((r2, still))
+    }
+
     fn publish_pinned_secondaries(
         &self,
         hidden: &mut [bool],
@@ -1065,14 +1096,16 @@ impl<'a> Problem<'a> {
         sensitive: &[bool],
         exposed: &[usize],
         reason: &mut [Suppression],
+        guard_zeros: bool,
     ) -> Result<()> {
         let n = self.values.len();
         // a hidden zero stays hidden: it is what lets a reader no longer take every hidden count
         // as at least 1 (the last-resort protection), so releasing it would change the bound of
-        // the whole table, not only of its block. Nor may a release reveal it: it is guarded
-        // like a sensitive cell (a 5 published beside it under a column total of 5 gives it away)
-        let hidden_zero =
-            |c: usize| hidden[c] && reason[c] == Suppression::Secondary && self.values[c] == 0.0;
+        // the whole table, not only of its block. With `guard_zeros` no release may reveal it
+        // either: it is guarded like a sensitive cell (see [`zero_fallback`])
+        let hidden_zero = |c: usize| {
+            guard_zeros && hidden[c] && reason[c] == Suppression::Secondary && self.values[c] == 0.0
+        };
         let guarded: Vec<bool> = (0..n)
             .map(|c| (sensitive[c] && !exposed.contains(&c)) || hidden_zero(c))
             .collect();

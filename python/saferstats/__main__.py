@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import datasets
+from ._frames import plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
 from .published import _LSOA_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
@@ -170,16 +171,20 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return df
 
 
-def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int | None = None) -> str:
+def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int | None = None,
+              by_label: bool = False) -> str:
     """A library message about a CSV read by :func:`_read_csv` in the file's terms: "at row 29" (a
     row label, the line) -> "on line 29 of Hate crime.csv"; "(rows [np.int64(3), 5])" (positions in
-    the table) -> "(lines 5, 7 of s136.csv)"; and advice to pass a Python ``mapping`` as what to do in
-    the file."""
+    the table, or with ``by_label`` the row labels, which are the lines) -> "(lines 5, 7 of
+    s136.csv)"; and advice to pass a Python ``mapping`` as what to do in the file."""
     msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", msg)
     if lines is not None:
+        known = set(lines)
+
         def pos_to_lines(m: re.Match[str]) -> str:
             pos = [int(p) for p in re.findall(r"\d+", re.sub(r"np\.\w+\(", "", m.group(1)))]
-            ok = [str(lines[p]) for p in pos if 0 <= p < len(lines)]
+            ok = [str(p) for p in pos if p in known] if by_label else \
+                [str(lines[p]) for p in pos if 0 <= p < len(lines)]
             return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
 
         msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
@@ -215,7 +220,11 @@ def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None 
     try:
         yield
     except SaferstatsError as exc:
-        msg = _in_lines(str(exc), path, lines, getattr(exc, "position", None))
+        pos = getattr(exc, "position", None)
+        # the library names rows by their labels (here the file's lines) where it can, else by position
+        by_label = lines is not None and pos is not None and 0 <= pos < len(lines) and exc.index is not None \
+            and str(plain(exc.index)) == str(lines[pos])
+        msg = _in_lines(str(exc), path, lines, pos, by_label)
         if not missing_flag:  # (with --missing, main gives the advice in the command's terms: _as_flags)
             msg = re.sub(r"""(;|\s+—) pass missing=.*$""", "", msg)
         raise type(exc)(msg, exc.argument, exc.index) from None

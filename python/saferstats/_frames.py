@@ -62,6 +62,22 @@ def row_of(x: Any, pos: int) -> tuple[str, Any]:
     return f"position {pos}", pos
 
 
+def rows_named(x: Any, positions: Sequence[int], most: int = 10) -> str:
+    """How a message names several rows of ``x``: ``"rows 'a', 'c'"`` by their labels when ``x`` is a
+    Series with its own index, else ``"position 3, 7"`` (``row_of`` for one row); " …" after ``most``.
+
+    >>> rows_named(pd.Series([1, 2, 3], index=["a", "b", "c"]), [0, 2]), rows_named([1, 2, 3], [0, 2])
+    ("rows 'a', 'c'", 'position 0, 2')
+    """
+    shown = [row_of(x, int(p)) for p in list(positions)[:most]]
+    more = " …" if len(positions) > most else ""
+    if len(shown) == 1:
+        return shown[0][0] + more
+    if shown and shown[0][0].startswith("row "):
+        return "rows " + ", ".join(repr(label) for _, label in shown) + more
+    return "position " + ", ".join(str(label) for _, label in shown) + more
+
+
 def label_of(x: Any, pos: int) -> Any:
     """Row ``pos`` of ``x`` as a message names it: its label when ``x`` is a Series or DataFrame with
     its own index, else the position. Raise with ``index=label_of(x, pos)`` and set ``.position``.

@@ -1489,6 +1489,8 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
     if rows.any():
         out.loc[rows, _WITHHELD_FIND] = np.nan
         out["test"] = out["test"].where(~rows)
+        if "rr_method" in out.columns:  # no ratio, so no method for it ("exact (zero count)" would say a count was 0)
+            out["rr_method"] = out["rr_method"].astype(object).where(~rows, "not applicable")
     return reason
 
 

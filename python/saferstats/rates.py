@@ -24,7 +24,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns, row_of,
+    aligned, as_float_array, choice_option, plain, real_option, renamed_keywords, renames_columns, row_of, rows_named,
     translates_core_errors,
     translate_error,
 )
@@ -627,8 +627,8 @@ def dsr(
         if missing.size:
             excluded["missing_group"] = int(missing.size)
             named = groups if isinstance(groups, pd.Series) else counts  # the row labels the caller knows
-            shown = ", ".join(row_of(named, int(i))[0] for i in missing[:10]) + (" …" if missing.size > 10 else "")
-            warn_user(f"dsr: {missing.size} row(s) have no group ({shown}) and are left out of every area")
+            warn_user(f"dsr: {missing.size} row(s) have no group ({rows_named(named, missing)}) and are left out of "
+                      "every area")
         grouped = g.groupby(g, sort=False).indices
         keys = list(grouped.keys())
         positions = [grouped[k] for k in keys]

@@ -69,6 +69,8 @@ def test_by_force_selective_flags_are_withheld_with_a_reason(records, truth):
         assert rows["n"].sum() == c["n"] - c["blank"]  # n: the searches with the flag, kept
         if force in bad:
             assert rows["rate"].isna().all() and rows["rr"].isna().all() and rows["p_value"].isna().all()
+            # no ratio, so no method for it (it had kept e.g. "exact (zero count)": session 15)
+            assert set(rows["rr_method"].astype(str)) == {"not applicable"}
             assert rows["test"].isna().all()
             assert all(w.startswith("find rate withheld") for w in rows["withheld"])
             if c["blank"] > 0.1 * c["n"]:
