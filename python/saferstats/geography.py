@@ -60,6 +60,7 @@ __all__ = [
     "StudyArea",
     "CoordinateError",
     "UnknownAreaError",
+    "AmbiguousAreaError",
     "BoundaryError",
     "BROAD_GROUPS",
 ]
@@ -171,7 +172,7 @@ def _check_level(level: Any, valid: Sequence[str], *, census: int | None = None)
     )
 
 
-def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dict[str, str]:
+def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None) -> dict[str, str]:
     """The area whose name or code is ``query`` (case-insensitive; police.uk force ids such as
     ``"avon-and-somerset"``, and a force as the Home Office or police.uk spells it, such as ``"City of
     London"`` or ``"Devon and Cornwall"``, work at ``level="force"``), as ``{"level", "code", "name"}``.
@@ -181,6 +182,19 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     the short form before a join (``"Southend"``, ``"Stoke"``, ``"Brighton"``, ``"Durham"``), the
     Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``) and ``"Hull"``.
     A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both.
+    Names are matched as analysts type them: any case and spacing, ``"&"`` for ``"and"``
+    (``"Brighton & Hove"``), with or without full stops, apostrophes and hyphens (``"St Helens"``,
+    ``"Kings Lynn and West Norfolk"``, ``"Stockton on Tees"``), ``"Saint"`` for ``"St"``, a leading
+    ``"City of"`` (``"City of Westminster"``, ``"City of York"``), a trailing ``"Council"``
+    (``"Watford Borough Council"``) and ``"Rhondda Cynon Taff"`` (the spelling of ONS's earlier
+    lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``.
+
+    ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), the local authority, except
+    that a name that is also a police force area covering more than that authority is refused with
+    :class:`AmbiguousAreaError` instead of guessed: ``"Durham"`` (County Durham; the Durham force area
+    adds Darlington), ``"North Yorkshire"`` (the force adds York), ``"Dorset"`` (the force adds
+    Bournemouth, Christchurch and Poole) and ``"Wiltshire"`` (the force adds Swindon) - pass
+    ``level="la"`` or ``level="force"``; their Census 2021 populations differ by 100,000 or more.
 
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
@@ -202,12 +216,19 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     ...
     saferstats.exceptions.UnknownAreaError: no csp named or coded 'Westmorland and Furness': Westmorland and Furness (E06000064) is a local authority formed by a merger; its CSPs follow the districts it was merged from: 'Barrow-in-Furness' (E22000032), 'Eden' (E22000035), 'South Lakeland' (E22000036). Pass one of them, or level='la' for the authority
     """
+    if level is None:
+        found = find_area(query, level="la")
+        _refuse_la_or_force(query, found)
+        return found
     lvl = _check_level(level, _POINT_LEVELS)
     names = _names(lvl)
     q = str(query).strip().lower()
     for code, name in names.items():
         if q in (str(code).lower(), str(name).lower()):
             return {"level": lvl, "code": str(code), "name": str(name)}
+    typed = _typed_match(query, lvl)
+    if typed is not None:
+        return {"level": lvl, "code": typed, "name": str(names[typed])}
     if lvl == "force":
         from .io import force_slug
 
@@ -255,6 +276,96 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] = "la") -> dic
     )
 
 
+class AmbiguousAreaError(UnknownAreaError):
+    """A name that is more than one area of different extent (a local authority and the larger
+    police force area of the same name: ``"Durham"``, ``"North Yorkshire"``), given without the
+    ``level`` that says which. A :class:`UnknownAreaError` (and ``ValueError``)."""
+
+
+def _typed_key(text: str) -> str:
+    """A name as analysts type it, reduced to compare: lower case, ``&`` as ``and``, no full stops,
+    apostrophes, commas or hyphens, ``saint`` as ``st``, single spaces."""
+    t = str(text).lower().replace("&", " and ").replace("\u2019", "").replace("'", "").replace(".", " ")
+    t = re.sub(r"[,\-]", " ", t)
+    t = re.sub(r"\bsaint\b", "st", t)
+    return " ".join(t.split())
+
+
+_COUNCIL_TAIL = re.compile(r"\s+(?:(?:city|county|borough|district|metropolitan borough|county borough|"
+                           r"london borough)\s+)?council$")
+_COUNCIL_HEAD = re.compile(r"^(?:the\s+)?(?:london borough of|royal borough of|borough of|city and county of|"
+                           r"county borough of|city of)\s+")
+
+
+@functools.lru_cache(maxsize=4)
+def _typed_names(level: str) -> dict[str, tuple[str, ...]]:
+    """The typed key (:func:`_typed_key`) of every name and other name of ``level`` -> the codes."""
+    out: dict[str, set[str]] = {}
+    for code, name in _names(level).items():
+        out.setdefault(_typed_key(str(name)), set()).add(str(code))
+    if level != "force":
+        for form, codes in _aliases(level).items():
+            out.setdefault(_typed_key(form), set()).update(codes)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _typed_match(query: Any, level: str) -> str | None:
+    """The code of the one area of ``level`` that ``query`` names as analysts type it (``"Brighton &
+    Hove"``, ``"St Helens"``, ``"City of Westminster"``), or None. Two areas for one key is refused."""
+    table = _typed_names(level)
+    key = _typed_key(str(query))
+    tries = [key]
+    bare = _COUNCIL_TAIL.sub("", key)
+    tries.append(bare)
+    # "City of York", "London Borough of Camden": the authority's own name (exact names only, so a
+    # former district's name ("City of Durham") does not become a look-alike's)
+    stripped = _COUNCIL_HEAD.sub("", bare)
+    exact = {_typed_key(str(n)): str(c) for c, n in _names(level).items()}
+    for k in tries:
+        codes = table.get(k, ())
+        if len(codes) == 1:
+            return codes[0]
+        if len(codes) > 1:
+            names = _names(level)
+            raise AmbiguousAreaError(
+                f"{query!r} could be more than one {level}: "
+                + ", ".join(f"{names[c]!r} ({c})" for c in codes) + "; pass the full name or the code", "query")
+    if stripped != bare and stripped in exact:
+        return exact[stripped]
+    return None
+
+
+def _members(level: str, code: str) -> frozenset[str]:
+    """The local authorities (December 2024 codes) an area is made of; a CSP of a pre-merger
+    district is itself."""
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    if level == "la":
+        return frozenset({code})
+    if level == "force":
+        return frozenset(lk.loc[lk["force_code"] == code, "la_code"])
+    rows = lk[lk["csp_code"] == code]
+    if bool(rows["csp_split"].any()):
+        return frozenset({code})
+    return frozenset(rows["la_code"])
+
+
+def _refuse_la_or_force(query: Any, la: Mapping[str, str]) -> None:
+    """Raise :class:`AmbiguousAreaError` when ``query``, found as the local authority ``la``, also
+    names a police force area covering more than it (``"Durham"``, ``"North Yorkshire"``)."""
+    fid = force_id(query)
+    if fid is None:
+        return
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    row = lk[lk["force"] == fid].iloc[0]
+    fcode, fname = str(row["force_code"]), str(row["force_name"])
+    if _members("force", fcode) == _members("la", la["code"]):
+        return
+    extra = sorted(set(lk.loc[(lk["force_code"] == fcode) & (lk["la_code"] != la["code"]), "la"]))
+    raise AmbiguousAreaError(
+        f"{query!r} names both the local authority {la['name']!r} ({la['code']}) and the police force area "
+        f"{fname!r} ({fcode}), which also covers {', '.join(extra)}: pass level='la' or level='force'", "query")
+
+
 #: The Welsh names of the 22 Welsh principal areas (ONS ``LAD24NMW``; the names of ISO 3166-2:GB),
 #: by 2024 code, where they differ from the English ones (Gwynedd, Conwy, Ceredigion, Powys,
 #: Blaenau Gwent and Rhondda Cynon Taf are spelt the same in both languages).
@@ -266,7 +377,7 @@ _WELSH_LA = {
     "W06000022": "Casnewydd", "W06000024": "Merthyr Tudful",
 }
 #: Names in everyday use that neither ONS form gives: 2024 LA code -> names.
-_LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT",)}
+_LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff")}
 #: Parts that join a place to the rest of its name ("Stoke-on-Trent", "Brighton and Hove"): the part
 #: before one is the name in everyday use ("Stoke", "Brighton") when no other area shares it.
 _NAME_JOINS = re.compile(r"(?:-on-|-upon-| upon |-under-| and | with )")
@@ -395,7 +506,7 @@ def _former_district(q: str, level: str) -> str:
     if len(hit):
         r = hit.iloc[0]
         now = f"{r['successor']!r} ({r['successor_code']})"
-        where = (f"find_area({r['successor']!r}) for the authority now" if level == "la" else
+        where = (f"find_area({r['successor']!r}, level='la') for the authority now" if level == "la" else
                  f"its area is in the CSP {_names('csp')[r['csp_code']]!r} ({r['csp_code']})")
         return (f"{r['la']} ({r['la_code']}) was a district until {r['abolished']}, when it became part of {now}; "
                 f"{where}; census_population('former_la') has the district's own Census 2021 population")
@@ -409,7 +520,7 @@ def _former_district(q: str, level: str) -> str:
     formed, code = _MERGED_2019[str(r["la_code"])]
     csps = lk[lk["la_code"] == code].drop_duplicates("csp_code")
     later = f" ({code})" if names.get(code) == formed else f", since part of {names[code]!r} ({code})"
-    where = (f"find_area({names[code]!r}) for the authority now" if level == "la" else
+    where = (f"find_area({names[code]!r}, level='la') for the authority now" if level == "la" else
              "its area is in the CSP " + ", ".join(f"{c!r} ({k})" for c, k in zip(csps["csp"], csps["csp_code"])))
     return (f"{r['la']} ({r['la_code']}) was a district until 2019-04-01, when it became part of {formed!r}{later}; "
             f"{where}. Its Census 2021 population cannot be separated exactly from LSOAs; census_population('la', "
@@ -1540,7 +1651,10 @@ class StudyArea:
 
     * a name or code of a police force area, CSP or local authority (``"Hertfordshire"``,
       ``"E07000240"``, ``"st albans"``; ``level`` chooses between a force and an authority of one
-      name, otherwise force, then CSP, then local authority) — its outline is the bundled ONS
+      name: without it, a name that is areas of different extent at two levels - ``"Durham"``,
+      ``"North Yorkshire"``, ``"Dorset"``, ``"Wiltshire"``, whose force areas are larger than the
+      authority - is refused with :class:`AmbiguousAreaError`; a CSP that is exactly its authority
+      is the same area either way) — its outline is the bundled ONS
       generalised boundaries, and a point is inside exactly when :func:`assign_area` puts it there;
     * a polygon: a shapely (Multi)Polygon, a GeoJSON dict (geometry, Feature or FeatureCollection),
       a GeoSeries/GeoDataFrame with a CRS (all its shapes together), or an ``(n, 2)`` array of
@@ -1630,12 +1744,23 @@ class StudyArea:
     def _named(self, query: str, level: str | None) -> None:
         levels = [_check_level(level, _POINT_LEVELS)] if level is not None else ["force", "csp", "la"]
         found = None
+        hits: list[dict[str, str]] = []
         for lv in levels:
             try:
-                found = find_area(query, level=lv)  # type: ignore[arg-type]
-                break
+                hits.append(find_area(query, level=lv))  # type: ignore[arg-type]
+            except AmbiguousAreaError:
+                raise
             except UnknownAreaError as e:
                 err = e
+        if hits:
+            found = hits[0]
+            extents = {_members(h["level"], h["code"]) for h in hits}
+            if len(extents) > 1:  # "Durham": the force area is County Durham and Darlington
+                said = {"force": "police force area", "csp": "CSP", "la": "local authority"}
+                raise AmbiguousAreaError(
+                    f"{query!r} names areas of different extent: "
+                    + ", ".join(f"the {said[h['level']]} {h['name']!r} ({h['code']})" for h in hits)
+                    + "; pass level='force', 'csp' or 'la'", "study_area")
         if found is None:
             if len(levels) == 1:
                 raise err
