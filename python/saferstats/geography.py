@@ -684,7 +684,8 @@ def census_population(
       not included;
 
     then ``ethnicity`` and ``population``. All levels are sums of the LSOA table, so they add up
-    to 59,597,576 and to each other exactly. ``detailed=True`` (``level="la"`` only): the 19
+    to each other exactly (a force is the sum of its authorities, an authority and a CSP the sums
+    of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True`` (``level="la"`` only): the 19
     detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:
     Chinese"``, with its ``broad`` group) from ONS's local-authority table, which is perturbed
     separately (its broad sums differ from the LSOA sums by up to about one person per LSOA);
@@ -699,7 +700,17 @@ def census_population(
     December 2016 lookup), then ``ethnicity`` and ``population``. Hertfordshire force area: Black
     31,401 (2011).
 
-    ``.attrs["census"]`` holds the census year. Method: sums of ONS Census 2021 TS021 LSOA
+    ``.attrs`` say what the figures are: ``"census"`` (2021 or 2011), ``"table"`` (TS021 or
+    QS201EW), ``"geography"`` (the areas' vintage: December 2024 local authorities, CSPs and force
+    areas for 2021; the 2016 lookup for 2011), ``"total"`` (England and Wales, the table's sum) and
+    ``"published_total"`` (ONS's headline count of usual residents: 59,597,542 in 2021, 56,075,912
+    in 2011). The 2021 tables are perturbed by ONS for disclosure control, so their sums are not the
+    published totals: TS021's LSOA cells add up to 59,597,576 (34 more; England +60, Wales -26) and
+    its local authority table to 59,597,578; ``"total_note"`` says so. Rates on them differ from
+    rates on the published totals by far less than their confidence intervals; for a published
+    headline population quote ONS's own figure. The 2011 table adds up to the published total.
+
+    Method: sums of ONS Census 2021 TS021 LSOA
     counts through the ONS LSOA (2021) -> LA (Dec 2024) -> CSP -> PFA lookups; reference values:
     Hertfordshire force area Asian 103,679, Black 44,863, Mixed 45,127, White 980,115, Other 25,048.
 
@@ -728,9 +739,8 @@ def census_population(
     if census == 2011:
         if detailed:
             raise InvalidInputError("detailed=True is available for census=2021 only", "detailed")
-        out = _census2011(_check_level(level, ("force", "la", "csp"), census=2011))
-        out.attrs["census"] = 2011
-        return out
+        lvl11 = _check_level(level, ("force", "la", "csp"), census=2011)
+        return _stamp(_census2011(lvl11), 2011, lvl11)
     if census != 2021:
         raise InvalidInputError(f"census must be 2021 or 2011, got {census!r}", "census")
     lvl = _check_level(level, _LEVELS)
@@ -752,8 +762,7 @@ def census_population(
         if flagged:
             warn_user(f"detailed Census 2021 counts for {', '.join(flagged)} are at 2021 boundaries (see the "
                       "boundary_note column); the five broad groups at level='la' are at 2024 boundaries")
-        out.attrs["census"] = 2021
-        return out
+        return _stamp(out, 2021, "la_detailed")
     if lvl == "former_la":
         wide = _table("census2021_former_la.csv.gz")
         wide = wide.assign(csp=wide["csp_code"].map(_names("csp")), force=wide["successor_code"].map(la_force))
@@ -806,11 +815,55 @@ def census_population(
             sort = ["csp", "csp_code"]
     long = wide.melt(id_vars=keys, value_vars=list(BROAD_GROUPS), var_name="ethnicity", value_name="population")
     long = long.sort_values(sort + ["ethnicity"], kind="stable").reset_index(drop=True)
-    long.attrs["census"] = 2021
+    _stamp(long, 2021, lvl)
     if lvl in ("ward", "lsoa"):
         long.attrs["basis"] = ("wards: LSOAs 2021 summed by ONS's best-fit LSOA (2021) to ward (December 2024) lookup "
                                "(population-weighted centroids); approximate where a ward boundary cuts an LSOA")
     return long
+
+
+#: ONS's published count of usual residents of England and Wales on Census day (Census 2021: 21
+#: March 2021, "Population and household estimates, England and Wales: Census 2021", 28 June 2022;
+#: Census 2011: 27 March 2011, table KS101EW).
+PUBLISHED_TOTAL = {2021: 59_597_542, 2011: 56_075_912}
+#: The geography each level's areas are of (``.attrs["geography"]``).
+_GEOGRAPHY = {
+    2021: {"force": "police force areas, December 2024 (ONS LAD to CSP to PFA lookup)",
+           "la": "local authority districts, December 2024 codes and boundaries",
+           "la_detailed": "local authority districts, 2021 boundaries with December 2024 codes (see boundary_note)",
+           "csp": "community safety partnerships, December 2024 (ONS LAD to CSP to PFA lookup)",
+           "ward": "electoral wards, December 2024 (ONS best-fit LSOA 2021 to ward lookup)",
+           "lsoa": "LSOAs 2021 (Census 2021 geography)",
+           "former_la": "districts abolished by mergers 2019-2023, as the LSOAs 2021 that fill them"},
+    2011: {"force": "police force areas, 2011 (Census 2011 tables)",
+           "la": "local authority districts, December 2016 (ONS LAD to CSP to PFA lookup)",
+           "csp": "community safety partnerships, December 2016 (ONS LAD to CSP to PFA lookup)"},
+}
+
+
+def _stamp(out: pd.DataFrame, census: int, level: str) -> pd.DataFrame:
+    """``out`` with ``.attrs`` saying which Census, table, geography and total it is."""
+    out.attrs["census"] = census
+    if census == 2021:
+        detailed = level == "la_detailed"
+        out.attrs["table"] = ("ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority"
+                              if detailed else
+                              "ONS Census 2021 TS021 ethnic group, usual residents, 5 broad groups by LSOA 2021")
+        if level != "former_la":
+            total = int(out["population"].sum())
+            out.attrs["total"] = total
+            out.attrs["published_total"] = PUBLISHED_TOTAL[2021]
+            out.attrs["total_note"] = (
+                f"sums of TS021 {'local authority' if detailed else 'LSOA'} cells, which ONS perturbed for "
+                f"disclosure control: England and Wales {total:,}, {total - PUBLISHED_TOTAL[2021]:+,} against ONS's "
+                f"published {PUBLISHED_TOTAL[2021]:,} usual residents; an area's total can differ from its published "
+                "total (TS001) in the same way")
+    else:
+        out.attrs["table"] = "ONS Census 2011 QS201EW ethnic group, usual residents"
+        out.attrs["total"] = int(out["population"].sum())
+        out.attrs["published_total"] = PUBLISHED_TOTAL[2011]
+    out.attrs["geography"] = _GEOGRAPHY[census][level]
+    return out
 
 
 def _census2011(level: str) -> pd.DataFrame:
