@@ -245,6 +245,7 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     if lvl == "force" and q in _OTHER_FORCES:
         raise UnknownAreaError(f"{query!r} is not one of the 43 territorial police forces of England and Wales, "
                                "which are the force areas saferstats knows (Census populations, boundaries)", "query")
+    q = _canonical(query)  # "Folkestone & Hythe", "Barrow in Furness": the name the explanations know
     other = _other_level(q, lvl) or _former_district(q, lvl) or _recoded(q, lvl)
     if other:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other}", "query")
@@ -319,7 +320,7 @@ def _typed_match(query: Any, level: str) -> str | None:
     tries.append(bare)
     # "City of York", "London Borough of Camden": the authority's own name (exact names only, so a
     # former district's name ("City of Durham") does not become a look-alike's)
-    stripped = _COUNCIL_HEAD.sub("", bare)
+    stripped = _COUNCIL_HEAD.sub("", re.sub(r"^the\s+", "", bare))
     exact = {_typed_key(str(n)): str(c) for c, n in _names(level).items()}
     for k in tries:
         codes = table.get(k, ())
@@ -333,6 +334,29 @@ def _typed_match(query: Any, level: str) -> str | None:
     if stripped != bare and stripped in exact:
         return exact[stripped]
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _canonical_names() -> dict[str, str]:
+    """Typed key -> the lower-case name, for every local authority and CSP of 2024 and every district
+    abolished since 2016 (so an error can say what a typed name is at another level or was)."""
+    from . import datasets
+
+    names = [*map(str, _names("la").values), *map(str, _names("csp").values),
+             *map(str, _table("census2021_former_la.csv.gz")["la"]), *map(str, datasets.census2011_by_la()["la"])]
+    return {_typed_key(n): n.strip().lower() for n in names}
+
+
+def _canonical(query: Any) -> str:
+    """``query`` lower-cased, or the name it types (:func:`_typed_key`) of an authority, CSP or
+    former district."""
+    q = str(query).strip().lower()
+    key = _typed_key(q)
+    table = _canonical_names()
+    for k in (key, _COUNCIL_TAIL.sub("", key)):
+        if k in table:
+            return table[k]
+    return q
 
 
 def _members(level: str, code: str) -> frozenset[str]:

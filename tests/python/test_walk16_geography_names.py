@@ -99,3 +99,19 @@ def test_shared_short_forms_refused_with_named_error():
         find_area("Newcastle")
     with pytest.raises(AmbiguousAreaError):
         StudyArea("Newcastle")
+
+
+@pytest.mark.parametrize("typed, level, says", [
+    ("Folkestone & Hythe", "csp", "'Shepway' (E22000145)"),  # ONS's CSP keeps the district's old name
+    ("Barrow in Furness", "la", "'Westmorland and Furness' (E06000064)"),
+    ("Somerset West & Taunton", "la", "became part of 'Somerset' (E06000066)"),
+    ("South Bucks District Council", "la", "'Buckinghamshire' (E06000060)"),
+])
+def test_typed_names_at_the_wrong_level_or_abolished_are_explained(ons_lookup, typed, level, says):
+    """A typed name that is an area at the other level, or a district abolished by a merger, gets
+    the same explanation as its ONS spelling (not "no close matches")."""
+    codes = {r["ltla24_code"] for r in ons_lookup} | {r["csp24_code"] for r in ons_lookup}
+    assert says.split("(")[-1].rstrip(")") in codes
+    with pytest.raises(UnknownAreaError) as e:
+        find_area(typed, level=level)
+    assert says in str(e.value) and "close matches" not in str(e.value)
