@@ -123,3 +123,31 @@ def test_csps_are_sums_of_their_lsoas(published):
     for la, rows in split.groupby("ltla24_code"):
         others = las[las["csp24_code"].isin(rows["csp24_code"]) & (las["ltla24_code"] != la)]["ltla24_code"]
         assert int(lib.loc[rows["csp24_code"].unique()].to_numpy().sum()) == int(la_tot[la] + la_tot[others].sum()), la
+
+
+def test_wards_are_sums_of_their_published_best_fit_lsoas(published):
+    ts, _ = published
+    ref = ts.groupby("ward24_code")[GROUPS].sum()
+    lib = _wide("ward", "ward_code")
+    assert len(lib) == len(ref) == ts["ward24_code"].nunique()
+    pd.testing.assert_frame_equal(lib.sort_index().astype("int64"), ref.sort_index().astype("int64"),
+                                  check_names=False)
+
+
+def test_police_uk_lsoa_codes_find_their_published_authority_and_ward(shared_data, published):
+    """``assign_lsoa21`` on a real police.uk file: a record whose LSOA code is an LSOA 2021 gets the
+    ward and authority of ONS's published lookup, and none is dropped."""
+    from saferstats.geography import assign_lsoa21
+
+    ts, _ = published
+    place = ts.set_index("lsoa21_code")[["ward24_code", "ltla24_code"]]
+    df = pd.read_csv(shared_data / "street_crime" / "2022-01-hertfordshire-street.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = assign_lsoa21(df["LSOA code"])
+    assert out.index.equals(df.index)
+    known = df["LSOA code"].isin(place.index)
+    assert known.sum() > 7000
+    assert (out.loc[known, "la_code"].astype(str) == df.loc[known, "LSOA code"].map(place["ltla24_code"])).all()
+    assert (out.loc[known, "ward_code"].astype(str) == df.loc[known, "LSOA code"].map(place["ward24_code"])).all()
+    assert sum(out.attrs["status"].values()) == len(df)
