@@ -181,7 +181,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     way round or without their tail (``"Bristol"``, ``"City of Bristol"``: ``"Bristol, City of"``),
     the short form before a join (``"Southend"``, ``"Stoke"``, ``"Brighton"``, ``"Durham"``), the
     Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``) and ``"Hull"``.
-    A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both.
+    A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both
+    (:class:`AmbiguousAreaError`).
     Names are matched as analysts type them: any case and spacing, ``"&"`` for ``"and"``
     (``"Brighton & Hove"``), with or without full stops, apostrophes and hyphens (``"St Helens"``,
     ``"Kings Lynn and West Norfolk"``, ``"Stockton on Tees"``), ``"Saint"`` for ``"St"``, a leading
@@ -962,7 +963,13 @@ def _force_keys() -> dict[str, str]:
     for k, slug in (("hampshire and isle of wight", "hampshire"), ("met", "metropolitan"), ("the met", "metropolitan"),
                     ("met police", "metropolitan"), ("heddlu de cymru", "south-wales"),
                     ("heddlu gogledd cymru", "north-wales"), ("heddlu dyfed-powys", "dyfed-powys"),
-                    ("heddlu gwent", "gwent")):
+                    ("heddlu gwent", "gwent"),
+                    # the abbreviations forces and analysts write ("GMP", "Herts Police", "Notts")
+                    ("gmp", "greater-manchester"), ("mps", "metropolitan"), ("herts", "hertfordshire"),
+                    ("notts", "nottinghamshire"), ("northants", "northamptonshire"), ("leics", "leicestershire"),
+                    ("lancs", "lancashire"), ("cambs", "cambridgeshire"), ("glos", "gloucestershire"),
+                    ("beds", "bedfordshire"), ("hants", "hampshire"), ("wilts", "wiltshire"),
+                    ("staffs", "staffordshire"), ("derbys", "derbyshire"), ("west mids", "west-midlands")):
         keys[k] = keys[force_slug(k)] = slug
     return keys
 
@@ -978,7 +985,10 @@ _FORCE_SUFFIX = re.compile(r"[\s-]+(police(\s+service|\s+force)?|constabulary)$"
 def force_id(label: Any) -> str | None:
     """The police.uk force identifier (e.g. ``"hertfordshire"``) of a force slug, name or ONS code
     as police.uk files, Home Office tables and ONS lookups write them, or None when it is none of
-    the 43 territorial forces of England and Wales.
+    the 43 territorial forces of England and Wales. The abbreviations in common use are known too:
+    ``"GMP"``, ``"MPS"``, ``"Herts Police"``, ``"Notts"``, ``"Northants"``, ``"Leics"``, ``"Lancs"``,
+    ``"Cambs"``, ``"Glos"``, ``"Beds"``, ``"Hants"``, ``"Wilts"``, ``"Staffs"``, ``"Derbys"``,
+    ``"West Mids"``.
 
     >>> [force_id(x) for x in ["city-of-london", "London, City of", "Metropolitan Police", "E23000027",
     ...                        "Avon & Somerset", "Essex Police", "btp"]]

@@ -115,3 +115,14 @@ def test_typed_names_at_the_wrong_level_or_abolished_are_explained(ons_lookup, t
     with pytest.raises(UnknownAreaError) as e:
         find_area(typed, level=level)
     assert says in str(e.value) and "close matches" not in str(e.value)
+
+
+@pytest.mark.parametrize("typed, force", [
+    ("GMP", "Greater Manchester"), ("MPS", "Metropolitan Police"), ("Herts Police", "Hertfordshire"),
+    ("Notts Police", "Nottinghamshire"), ("Northants", "Northamptonshire"), ("Hants Constabulary", "Hampshire"),
+    ("West Mids Police", "West Midlands"), ("Wilts Police", "Wiltshire"), ("Heddlu Dyfed Powys", "Dyfed-Powys"),
+    ("Avon & Somerset Constabulary", "Avon and Somerset"), ("Devon and Cornwall Police", "Devon & Cornwall"),
+])
+def test_force_abbreviations(ons_lookup, typed, force):
+    code = {r["pfa24_name"]: r["pfa24_code"] for r in ons_lookup}[force]
+    assert find_area(typed, level="force") == {"level": "force", "code": code, "name": force}
