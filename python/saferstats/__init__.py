@@ -30,6 +30,7 @@ from .disproportionality import (
     outcome_test,
 )
 from .exceptions import (
+    AmbiguousAreaError,
     BoundaryError,
     ConvergenceError,
     CoordinateError,

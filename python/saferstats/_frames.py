@@ -62,7 +62,7 @@ def row_of(x: Any, pos: int) -> tuple[str, Any]:
     return f"position {pos}", pos
 
 
-def rows_named(x: Any, positions: Sequence[int], most: int = 10) -> str:
+def rows_named(x: Any, positions: Sequence[int] | np.ndarray, most: int = 10) -> str:
     """How a message names several rows of ``x``: ``"rows 'a', 'c'"`` by their labels when ``x`` is a
     Series with its own index, else ``"position 3, 7"`` (``row_of`` for one row); " …" after ``most``.
 

@@ -24,6 +24,7 @@ __all__ = [
     "ConvergenceError",
     "CoordinateError",
     "UnknownAreaError",
+    "AmbiguousAreaError",
     "BoundaryError",
     "SaferstatsWarning",
 ]
@@ -67,6 +68,12 @@ class CoordinateError(InvalidInputError):
 
 class UnknownAreaError(InvalidInputError):
     """An area name or code (or a level) that is not known; the message lists the close matches."""
+
+
+class AmbiguousAreaError(UnknownAreaError):
+    """A name that is more than one area of different extent (a local authority and the larger
+    police force area of the same name: ``"Durham"``, ``"North Yorkshire"``), given without the
+    ``level`` that says which. A :class:`UnknownAreaError` (and ``ValueError``)."""
 
 
 class BoundaryError(InvalidInputError):

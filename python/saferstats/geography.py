@@ -41,6 +41,7 @@ from . import _saferstats as _ext
 from ._frames import as_float_array, as_pandas, check_same_order, plain
 from .io import _read_bounded
 from .exceptions import (
+    AmbiguousAreaError,
     BoundaryError,
     CoordinateError,
     InvalidInputError,
@@ -276,12 +277,6 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )
-
-
-class AmbiguousAreaError(UnknownAreaError):
-    """A name that is more than one area of different extent (a local authority and the larger
-    police force area of the same name: ``"Durham"``, ``"North Yorkshire"``), given without the
-    ``level`` that says which. A :class:`UnknownAreaError` (and ``ValueError``)."""
 
 
 def _typed_key(text: str) -> str:
