@@ -56,7 +56,7 @@ def _methods_appendix(cfg: dict) -> list[str]:
         f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
         "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes and "
         "the totals assumed known — counts by area and by period (hate crime, fly-tipping), searches by area and by "
-        "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
+        "ethnic group (by month: each area's month, and each area's searches by group over the period), Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
         "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
         "with it, and figures show only published numbers.",
         "Plain-English summary: a change is called a rise or fall only when its confidence interval excludes no change; "

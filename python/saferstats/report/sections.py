@@ -141,9 +141,11 @@ def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     return out
 
 
-def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[str]) -> None:
-    """Totals of one count over each key given the others (what releases publish), as relations."""
-    for k in keys:
+def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[str],
+                 over: list[str] | None = None) -> None:
+    """Totals of one count over each key given the others (what releases publish), as relations;
+    ``over``: only the totals over these keys (default: every key)."""
+    for k in keys if over is None else [k for k in keys if k in over]:
         rest = [c for c in keys if c != k]
         groups = frame.groupby(rest, sort=False, dropna=False).ngroup().to_numpy() if rest else np.zeros(len(frame), int)
         for g in np.unique(groups):
@@ -725,8 +727,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             cells.relate([(int(n_ids[j]), 1.0), (rest, 1.0)])
         cells.subset(int(h_ids[j]), int(n_ids[j]))
     # totals assumed known: searches by area and by group (Home Office statistics publish them);
-    # the outcome-linked subset and its finds are known only through these tables
-    _key_margins(cells, disp, s_ids, keys)
+    # the outcome-linked subset and its finds are known only through these tables. By area and
+    # month, "by area" is each area's month (police.uk) and "by group" each area's period by group
+    # (the Home Office's force x ethnicity table): not a month's searches by group summed over the
+    # areas in the files, which nobody publishes and which, as a third face of the area x month x
+    # group cube, hid every count of all seven forces (police.uk, Dec 2019 - Feb 2020, even
+    # Merseyside's 2,000-odd White searches a month)
+    over = _search_margins(by)
+    _key_margins(cells, disp, s_ids, keys, over)
     # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
     # (searches minus blanks): the sum of its n, a margin of the find table
     blank = out.attrs.get("outcome_linked_missing_by") or {}
@@ -738,7 +746,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
     hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(),
-                          [stratum_keys(disp, by), disp["group"].astype(str).to_numpy()])
+                          [stratum_keys(disp, by)]
+                          + ([stratum_keys(disp, [k for k in keys if k != "month"])] if over is not None
+                             else [disp["group"].astype(str).to_numpy()]))
     # a published part bounds its hidden whole from below (finds <= number <= searches), and a
     # hidden count is at least 1 (zeros are published; a find row exists only for a group that was
     # searched): the linear audit does not know the second. Derbyshire, Amber Valley (police.uk,
@@ -826,6 +836,15 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+def _search_margins(by: list[str]) -> list[str] | None:
+    """The keys the searches' assumed-known totals sum over: with rows by area and month, over
+    the ethnic group (an area's month) and over the month (an area's period by group) only;
+    otherwise over every key (None)."""
+    if "month" in by and len(by) > 1:
+        return ["group", "month"]
+    return None
 
 
 def stratum_keys(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
