@@ -97,6 +97,9 @@ def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
         "title": cfg.get("title", "Community Safety Strategic Assessment"),
         "area": area,
         "period": rep.get("period") or _periods(sections),
+        # with [report] period set, the periods the sections' data cover, beside it (a "January to
+        # December 2023" report whose hate crime is 2018/19 and fly-tipping 2021/22 said only the first)
+        "data_periods": _periods(sections) if rep.get("period") and any(getattr(s, "period", "") for s in sections) else "",
         "author": rep.get("author") or (f"{display_name(area)} Community Safety Partnership" if area else "Community Safety Partnership"),
         "version": rep.get("version") or "draft",
         "protective_marking": rep.get("protective_marking") or "OFFICIAL",
