@@ -1071,6 +1071,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     h_latest = hidden[is_last]
     # a council not counting all incidents is compared with no one: out of the target, φ and plot
     apart = _flag(latest, "not_all_incidents").to_numpy()
+    # an authority with few residents and a large daytime population (the City of London: 8,600
+    # residents, 2,497 incidents in 2021/22, 291 per 1,000 - "above the upper 99.8% limit" of all
+    # England): its rate per resident is not like for like, so it is not compared (as in stop and search)
+    nonres, nonres_words = _non_resident_authorities(latest[area])
+    basis = apart.copy()
+    apart = apart | nonres
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed; "
@@ -1083,8 +1089,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                                 latest.population[~h_latest & ~apart], target, 1000)
     latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
                                                     target=target, overdispersion=od).to_numpy()
-    latest.loc[apart, "significance"] = "Not comparable (reporting basis)"
-    s.intro += f" The funnel plot and its significance use {limits}."
+    latest.loc[basis, "significance"] = "Not comparable (reporting basis)"
+    latest.loc[nonres & ~basis, "significance"] = "Not comparable (residents)"
+    s.intro += f" The funnel plot and its significance use {limits}." + nonres_words
     # a national table is narrowed to the report's area (the funnel keeps every authority)
     in_mine = latest[area].astype(str).isin(mine).to_numpy()
     narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
@@ -1167,7 +1174,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
-                            + (f"; {int((apart & ~h_latest).sum())} authorit{'y' if int((apart & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (apart & ~h_latest).any() else ""),
+                            + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
+                            + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 
@@ -1179,6 +1187,26 @@ _LAND_GROUPS = {
     "private_land": ("private_residential", "agricultural", "commercial_industrial"),
     "other_land": ("railway", "watercourse_bank", "other_unidentified"),
 }
+
+
+def _non_resident_authorities(names: pd.Series) -> tuple[np.ndarray, str]:
+    """Which local authorities have rates per resident that are not like for like (the areas of
+    ``saferstats.disproportionality``'s resident caution: the City of London), and a sentence for
+    the section's text ("" when none)."""
+    from ..disproportionality import _NON_RESIDENT
+    from ..geography import force_id
+
+    ids = [force_id(str(n)) for n in names]
+    mask = np.array([i in _NON_RESIDENT for i in ids], dtype=bool)
+    if not mask.any():
+        return mask, ""
+    which = list(dict.fromkeys(str(n) for n, m in zip(names, mask) if m))
+    why = "; ".join(dict.fromkeys(_NON_RESIDENT[i] for i, m in zip(ids, mask) if m and i is not None))
+    listed = ", ".join(display_name(w) for w in which)
+    return mask, (f" Caution for {listed}: {why.replace(', and most people searched there do not live there', '')}, "
+                  f"so its rate per resident is not "
+                  f"comparable with other authorities' rates: it is not compared with the overall rate (its rate is "
+                  f"shown; it is left out of the overall rate, the over-dispersion estimate and the funnel plot).")
 
 
 def whole_percent(v: float) -> str:

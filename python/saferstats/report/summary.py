@@ -453,7 +453,13 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         parts.append(f"{inside} within the limits"
                      + (f", {len(warm)} of them outside the narrower 95% limits ({_names(warm)})" if warm and n > 1 else ""))
     if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
-        parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
+        residents = [str(n) for n, g in zip(shown[lab], sig) if g == "Not comparable (residents)"]
+        basis = [a for a in apart if a not in residents]
+        if basis:
+            parts.append(f"{len(basis)} not compared, not counting on the same basis ({_names(basis)})")
+        if residents:
+            parts.append(f"{len(residents)} not compared, its rate per resident not like for like (few residents, "
+                         f"many visitors: {_names(residents)})")
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
     against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
