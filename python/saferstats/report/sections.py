@@ -342,7 +342,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
     if sec.get("peers"):
-        s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last))
+        s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last),
+                               no_rate=[str(x) for x in counts_only[area]] if area in counts_only.columns else [])
     strands = _strand_table(cfg, every, area, period, thr)
     if strands is not None:
         s.tables.append(strands)
@@ -434,7 +435,7 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
 
 
 def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, area: str, count: str, pop: str,
-                last: str) -> str:
+                last: str, no_rate: list[str] | None = None) -> str:
     """``[hate_crime] peers``: the report's area against its most similar group (e.g. the Home
     Office's Most Similar Forces), by :func:`saferstats.peer_compare` on the published rows of the
     latest period; a table ``hate_crime_peers`` and a sentence for the intro."""
@@ -451,6 +452,12 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                           f"with a published count and population in {last}; valid: {sorted(labels)}", "hate_crime.peers")
     own = scope_of(cfg.get("area", "")).highlights(labels) if cfg.get("area") else []
     if len(own) != 1:
+        # the area is in the table but has no rate (the City of London: a count and '#N/A' for its
+        # population in the Home Office table): said so, not "not one area of the table"
+        counted = scope_of(cfg.get("area", "")).highlights(list(dict.fromkeys(no_rate or []))) if cfg.get("area") else []
+        if len(counted) == 1:
+            return (f" The peers given in the config are not compared: {display_name(counted[0])} has a count but no "
+                    f"population in the published table, so no rate to compare with its peers' rates.")
         return (" The peers given in the config are not compared: the report's area is not one area of the table"
                 f" ({cfg.get('area') or 'no area given'}).")
     group = list(dict.fromkeys(by_key[key(p)] for p in peers if by_key[key(p)] != own[0]))
@@ -1189,6 +1196,22 @@ _LAND_GROUPS = {
 }
 
 
+def _points_file_hint(columns: list[Any]) -> str:
+    """What to change when ``[hotspots] file`` has no such coordinate column: its columns, and
+    ``files`` for police.uk street-level data (a semicolon re-export reads as one column, so the
+    message said "no column 'latitude'" of a file whose header has it)."""
+    names = [str(c) for c in columns]
+    if len(names) == 1 and ";" in names[0]:
+        return ("; the file is separated by semicolons, not commas, so it was read as one column (a re-export of "
+                "police.uk street-level data?): give it as [hotspots] files = [\"...\"] (police.uk files are read with "
+                "their separator; crime_type and study_area choose the points), or save it with commas")
+    low = {n.strip().lower().replace(" ", "_") for n in names}
+    if {"crime_type", "lsoa_code"} <= low or {"crime_type", "falls_within"} <= low:
+        return (f"; its columns are {names[:14]}: police.uk street-level data go in [hotspots] files = [\"...\"] "
+                "(with crime_type and study_area to choose the points), not file")
+    return f"; its columns are {names[:14]}" + (" ..." if len(names) > 14 else "")
+
+
 def _non_resident_authorities(names: pd.Series) -> tuple[np.ndarray, str]:
     """Which local authorities have rates per resident that are not like for like (the areas of
     ``saferstats.disproportionality``'s resident caution: the City of London), and a sentence for
@@ -1467,7 +1490,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     lat_c, lon_c = sec.get("lat", "lat"), sec.get("lon", "lon")
     for c in (lat_c, lon_c):
         if c not in data.columns:
-            raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
+            raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns"
+                              + _points_file_hint(list(data.columns)), f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
         before = len(data)
         pts, note, withheld = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
