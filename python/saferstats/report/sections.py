@@ -1478,7 +1478,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             warnings.filterwarnings("ignore", message=_LSOA_NOTE)
             data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
         summ = data.attrs["summary"]
-        kinds = ", ".join(sec["crime_type"]) if sec.get("crime_type") else "all crime types"
+        # the crime types as police.uk names them (the config may give an alias: "ASB")
+        types = sorted({str(t) for t in data["crime_type"].dropna()}) if "crime_type" in data.columns else []
+        kinds = (", ".join(types) if types else ", ".join(sec["crime_type"])) if sec.get("crime_type") else "all crime types"
+        what = ", ".join(types) if sec.get("crime_type") and types else ""
         read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
                           f"{summ['rows']:,} records" + (f"; {summ['lines_left_out']} unreadable line(s) left out" if summ["lines_left_out"] else "") + ".")
         kept_total = f"{summ['rows']:,} records"
@@ -1487,6 +1490,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             data = data.assign(month=data["month"].astype(str).where(data["month"].notna(), None))
     else:
         data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
+        what = ""
     lat_c, lon_c = sec.get("lat", "lat"), sec.get("lon", "lon")
     for c in (lat_c, lon_c):
         if c not in data.columns:
@@ -1595,6 +1599,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                            other=[c for c in tab.columns if c not in ("n", "density_per_km2")], keys=[], threshold=thr)
         s.intro += "".join(notes)
     s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
+    s.tables[-1].frame.attrs["what"] = what  # the crime types clustered, for the summary's sentence
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)
     for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name

@@ -737,7 +737,12 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
         return ["No clusters of incidents were found."]
     n = pd.to_numeric(c["n"], errors="coerce")
     big = c.loc[n.idxmax()] if n.notna().any() else None
-    text = f"{len(c)} clusters of incidents were found"
+    # which incidents, and when: the summary puts this beside other sections' years (Jan - Dec 2023
+    # ASB beside 2018/19 hate crime) and "of incidents" alone did not say of what
+    about = [x for x in (str(c.attrs.get("what") or ""), str(getattr(s, "period", "") or "")) if x]
+    one = len(c) == 1
+    text = (f"{len(c)} cluster{'' if one else 's'} of incidents" + (f" ({', '.join(about)})" if about else "")
+            + f" {'was' if one else 'were'} found")
     if big is not None:
         where = [display_name(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
         text += (f"; the largest holds {int(n.max()):,} incidents "
