@@ -20,7 +20,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import saferstats
 from conftest import build_report
