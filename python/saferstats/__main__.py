@@ -620,6 +620,17 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .report.config import ConfigError, with_config_line
+
+    try:
+        return _report_run(args)
+    except ConfigError as exc:  # say which line of the config file to change
+        if args.config is None:
+            raise
+        raise with_config_line(exc, args.config) from exc
+
+
+def _report_run(args: argparse.Namespace) -> int:
     from .report import build_report, demo_config, load_config, prepare_output
 
     if getattr(args, "example_config", False):  # the wheel has no examples/ folder: it ships the example

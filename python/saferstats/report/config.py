@@ -18,7 +18,7 @@ from .. import datasets
 from ..exceptions import InvalidInputError, SaferstatsError
 
 __all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "check_input_file",
-           "SECTION_KEYS", "MAX_INPUT_BYTES", "REPORT_KEYS"]
+           "SECTION_KEYS", "MAX_INPUT_BYTES", "REPORT_KEYS", "config_line", "with_config_line"]
 
 SECTION_KEYS = ("hate_crime", "stop_search", "flytipping", "hotspots", "s136")
 
@@ -162,6 +162,61 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
             raise fail('a date such as "2024-01-01"') from exc
         return str(v)
     raise AssertionError(kind)  # pragma: no cover
+
+
+_TABLE_LINE = re.compile(r"^\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(?:#.*)?$")
+_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*=")
+
+
+def config_line(text: str, key: str) -> tuple[int, str] | None:
+    """Where the config text sets ``key`` ("section.name", "section" or a top-level "name"): its
+    1-based line and what is there (``name = ...`` or ``[section]`` when the section does not set
+    the key, whose default was used). None when neither the key nor its section is in the text.
+
+    >>> text = 'title = "T"\n\n[hotspots]\n# a comment\nstudy_area = "Stevenage"\n[s136]\nfile = "a.csv"\n'
+    >>> config_line(text, "hotspots.study_area")
+    (5, 'study_area = "Stevenage"')
+    >>> config_line(text, "hotspots.crime_type")
+    (3, '[hotspots]')
+    >>> config_line(text, "title"), config_line(text, "s136"), config_line(text, "flytipping.file")
+    ((1, 'title = "T"'), (6, '[s136]'), None)
+    """
+    section, _, name = key.partition(".") if "." in key else ("", "", key)
+    if not section and key in SECTION_KEYS + ("report",):
+        section, name = key, ""
+    table, header = "", None
+    for i, line in enumerate(text.splitlines(), 1):
+        m = _TABLE_LINE.match(line)
+        if m:
+            table = m.group(1)
+            if table == section and header is None:
+                header = (i, line.strip())
+            continue
+        k = _KEY_LINE.match(line)
+        if k and name and table == section and k.group(1).strip("\"'") == name:
+            return i, line.strip()
+    return header
+
+
+def with_config_line(exc: SaferstatsError, path: str | Path) -> SaferstatsError:
+    """The error with where the config file sets its key ("(assessment.toml line 12: study_area =
+    ...)"), so the analyst knows which line to change; unchanged when the key is not located."""
+    arg = getattr(exc, "argument", None)
+    if not isinstance(arg, str) or not arg or arg == "config":
+        return exc
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return exc
+    where = config_line(text, arg)
+    if where is None:
+        return exc
+    line, shown = where
+    section, _, name = arg.partition(".")
+    what = shown if not shown.startswith("[") or not name else f"{shown} (it has no {name}: add it below)"
+    new = type(exc)(f"{exc} ({Path(path).name} line {line}: {what})", arg, getattr(exc, "index", None))
+    new.position = getattr(exc, "position", None)
+    return new
 
 
 def load_config(path: str | Path) -> dict:

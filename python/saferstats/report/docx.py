@@ -74,7 +74,8 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
     p = doc.add_paragraph(meta["protective_marking"])
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_heading(meta["title"], 0)
-    rows = [("Area", meta["area"]), ("Period", meta["period"]), ("Author", meta["author"]),
+    rows = [("Area", meta["area"]), ("Period", meta["period"]), ("Data periods", meta.get("data_periods", "")),
+            ("Author", meta["author"]),
             ("Version", meta["version"]), ("Protective marking", meta["protective_marking"]),
             ("Produced", f"{meta['generated']} with saferstats {meta['saferstats_version']}")]
     for k, v in rows:
@@ -87,6 +88,8 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
     doc.add_heading("Executive summary", 1)
     for line in summary.headline:
         doc.add_paragraph(line, style="List Bullet")
+    if summary.periods:
+        doc.add_paragraph(summary.periods)
     doc.add_heading("Key findings", 1)
     for s in sections:
         if summary.findings.get(s.key):

@@ -56,7 +56,7 @@ def _methods_appendix(cfg: dict) -> list[str]:
         f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
         "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes and "
         "the totals assumed known — counts by area and by period (hate crime, fly-tipping), searches by area and by "
-        "ethnic group, Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
+        "ethnic group (by month: each area's month, and each area's searches by group over the period), Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
         "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
         "with it, and figures show only published numbers.",
         "Plain-English summary: a change is called a rise or fall only when its confidence interval excludes no change; "
@@ -97,6 +97,9 @@ def _meta(cfg: dict, sections: Sequence[Section]) -> dict[str, Any]:
         "title": cfg.get("title", "Community Safety Strategic Assessment"),
         "area": area,
         "period": rep.get("period") or _periods(sections),
+        # with [report] period set, the periods the sections' data cover, beside it (a "January to
+        # December 2023" report whose hate crime is 2018/19 and fly-tipping 2021/22 said only the first)
+        "data_periods": _periods(sections) if rep.get("period") and any(getattr(s, "period", "") for s in sections) else "",
         "author": rep.get("author") or (f"{display_name(area)} Community Safety Partnership" if area else "Community Safety Partnership"),
         "version": rep.get("version") or "draft",
         "protective_marking": rep.get("protective_marking") or "OFFICIAL",

@@ -141,9 +141,11 @@ def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     return out
 
 
-def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[str]) -> None:
-    """Totals of one count over each key given the others (what releases publish), as relations."""
-    for k in keys:
+def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[str],
+                 over: list[str] | None = None) -> None:
+    """Totals of one count over each key given the others (what releases publish), as relations;
+    ``over``: only the totals over these keys (default: every key)."""
+    for k in keys if over is None else [k for k in keys if k in over]:
         rest = [c for c in keys if c != k]
         groups = frame.groupby(rest, sort=False, dropna=False).ngroup().to_numpy() if rest else np.zeros(len(frame), int)
         for g in np.unique(groups):
@@ -340,7 +342,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
     if sec.get("peers"):
-        s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last))
+        s.intro += _peer_table(s, cfg, sec["peers"], latest[~h_latest], area, count, pop, str(last),
+                               no_rate=[str(x) for x in counts_only[area]] if area in counts_only.columns else [])
     strands = _strand_table(cfg, every, area, period, thr)
     if strands is not None:
         s.tables.append(strands)
@@ -432,7 +435,7 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
 
 
 def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, area: str, count: str, pop: str,
-                last: str) -> str:
+                last: str, no_rate: list[str] | None = None) -> str:
     """``[hate_crime] peers``: the report's area against its most similar group (e.g. the Home
     Office's Most Similar Forces), by :func:`saferstats.peer_compare` on the published rows of the
     latest period; a table ``hate_crime_peers`` and a sentence for the intro."""
@@ -449,6 +452,12 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                           f"with a published count and population in {last}; valid: {sorted(labels)}", "hate_crime.peers")
     own = scope_of(cfg.get("area", "")).highlights(labels) if cfg.get("area") else []
     if len(own) != 1:
+        # the area is in the table but has no rate (the City of London: a count and '#N/A' for its
+        # population in the Home Office table): said so, not "not one area of the table"
+        counted = scope_of(cfg.get("area", "")).highlights(list(dict.fromkeys(no_rate or []))) if cfg.get("area") else []
+        if len(counted) == 1:
+            return (f" The peers given in the config are not compared: {display_name(counted[0])} has a count but no "
+                    f"population in the published table, so no rate to compare with its peers' rates.")
         return (" The peers given in the config are not compared: the report's area is not one area of the table"
                 f" ({cfg.get('area') or 'no area given'}).")
     group = list(dict.fromkeys(by_key[key(p)] for p in peers if by_key[key(p)] != own[0]))
@@ -725,8 +734,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             cells.relate([(int(n_ids[j]), 1.0), (rest, 1.0)])
         cells.subset(int(h_ids[j]), int(n_ids[j]))
     # totals assumed known: searches by area and by group (Home Office statistics publish them);
-    # the outcome-linked subset and its finds are known only through these tables
-    _key_margins(cells, disp, s_ids, keys)
+    # the outcome-linked subset and its finds are known only through these tables. By area and
+    # month, "by area" is each area's month (police.uk) and "by group" each area's period by group
+    # (the Home Office's force x ethnicity table): not a month's searches by group summed over the
+    # areas in the files, which nobody publishes and which, as a third face of the area x month x
+    # group cube, hid every count of all seven forces (police.uk, Dec 2019 - Feb 2020, even
+    # Merseyside's 2,000-odd White searches a month)
+    over = _search_margins(by)
+    _key_margins(cells, disp, s_ids, keys, over)
     # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
     # (searches minus blanks): the sum of its n, a margin of the find table
     blank = out.attrs.get("outcome_linked_missing_by") or {}
@@ -738,7 +753,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
     hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(),
-                          [stratum_keys(disp, by), disp["group"].astype(str).to_numpy()])
+                          [stratum_keys(disp, by)]
+                          + ([stratum_keys(disp, [k for k in keys if k != "month"])] if over is not None
+                             else [disp["group"].astype(str).to_numpy()]))
     # a published part bounds its hidden whole from below (finds <= number <= searches), and a
     # hidden count is at least 1 (zeros are published; a find row exists only for a group that was
     # searched): the linear audit does not know the second. Derbyshire, Amber Valley (police.uk,
@@ -826,6 +843,15 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+def _search_margins(by: list[str]) -> list[str] | None:
+    """The keys the searches' assumed-known totals sum over: with rows by area and month, over
+    the ethnic group (an area's month) and over the month (an area's period by group) only;
+    otherwise over every key (None)."""
+    if "month" in by and len(by) > 1:
+        return ["group", "month"]
+    return None
 
 
 def stratum_keys(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
@@ -1052,6 +1078,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     h_latest = hidden[is_last]
     # a council not counting all incidents is compared with no one: out of the target, φ and plot
     apart = _flag(latest, "not_all_incidents").to_numpy()
+    # an authority with few residents and a large daytime population (the City of London: 8,600
+    # residents, 2,497 incidents in 2021/22, 291 per 1,000 - "above the upper 99.8% limit" of all
+    # England): its rate per resident is not like for like, so it is not compared (as in stop and search)
+    nonres, nonres_words = _non_resident_authorities(latest[area])
+    basis = apart.copy()
+    apart = apart | nonres
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed; "
@@ -1064,8 +1096,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                                 latest.population[~h_latest & ~apart], target, 1000)
     latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
                                                     target=target, overdispersion=od).to_numpy()
-    latest.loc[apart, "significance"] = "Not comparable (reporting basis)"
-    s.intro += f" The funnel plot and its significance use {limits}."
+    latest.loc[basis, "significance"] = "Not comparable (reporting basis)"
+    latest.loc[nonres & ~basis, "significance"] = "Not comparable (residents)"
+    s.intro += f" The funnel plot and its significance use {limits}." + nonres_words
     # a national table is narrowed to the report's area (the funnel keeps every authority)
     in_mine = latest[area].astype(str).isin(mine).to_numpy()
     narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
@@ -1148,7 +1181,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                    title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
-                            + (f"; {int((apart & ~h_latest).sum())} authorit{'y' if int((apart & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (apart & ~h_latest).any() else ""),
+                            + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
+                            + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 
@@ -1160,6 +1194,42 @@ _LAND_GROUPS = {
     "private_land": ("private_residential", "agricultural", "commercial_industrial"),
     "other_land": ("railway", "watercourse_bank", "other_unidentified"),
 }
+
+
+def _points_file_hint(columns: list[Any]) -> str:
+    """What to change when ``[hotspots] file`` has no such coordinate column: its columns, and
+    ``files`` for police.uk street-level data (a semicolon re-export reads as one column, so the
+    message said "no column 'latitude'" of a file whose header has it)."""
+    names = [str(c) for c in columns]
+    if len(names) == 1 and ";" in names[0]:
+        return ("; the file is separated by semicolons, not commas, so it was read as one column (a re-export of "
+                "police.uk street-level data?): give it as [hotspots] files = [\"...\"] (police.uk files are read with "
+                "their separator; crime_type and study_area choose the points), or save it with commas")
+    low = {n.strip().lower().replace(" ", "_") for n in names}
+    if {"crime_type", "lsoa_code"} <= low or {"crime_type", "falls_within"} <= low:
+        return (f"; its columns are {names[:14]}: police.uk street-level data go in [hotspots] files = [\"...\"] "
+                "(with crime_type and study_area to choose the points), not file")
+    return f"; its columns are {names[:14]}" + (" ..." if len(names) > 14 else "")
+
+
+def _non_resident_authorities(names: pd.Series) -> tuple[np.ndarray, str]:
+    """Which local authorities have rates per resident that are not like for like (the areas of
+    ``saferstats.disproportionality``'s resident caution: the City of London), and a sentence for
+    the section's text ("" when none)."""
+    from ..disproportionality import _NON_RESIDENT
+    from ..geography import force_id
+
+    ids = [force_id(str(n)) for n in names]
+    mask = np.array([i in _NON_RESIDENT for i in ids], dtype=bool)
+    if not mask.any():
+        return mask, ""
+    which = list(dict.fromkeys(str(n) for n, m in zip(names, mask) if m))
+    why = "; ".join(dict.fromkeys(_NON_RESIDENT[i] for i, m in zip(ids, mask) if m and i is not None))
+    listed = ", ".join(display_name(w) for w in which)
+    return mask, (f" Caution for {listed}: {why.replace(', and most people searched there do not live there', '')}, "
+                  f"so its rate per resident is not "
+                  f"comparable with other authorities' rates: it is not compared with the overall rate (its rate is "
+                  f"shown; it is left out of the overall rate, the over-dispersion estimate and the funnel plot).")
 
 
 def whole_percent(v: float) -> str:
@@ -1408,7 +1478,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             warnings.filterwarnings("ignore", message=_LSOA_NOTE)
             data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
         summ = data.attrs["summary"]
-        kinds = ", ".join(sec["crime_type"]) if sec.get("crime_type") else "all crime types"
+        # the crime types as police.uk names them (the config may give an alias: "ASB")
+        types = sorted({str(t) for t in data["crime_type"].dropna()}) if "crime_type" in data.columns else []
+        kinds = (", ".join(types) if types else ", ".join(sec["crime_type"])) if sec.get("crime_type") else "all crime types"
+        what = ", ".join(types) if sec.get("crime_type") and types else ""
         read_notes.append(f" Read {summ['records']:,} police.uk records from {summ['files']} file(s); kept {kinds}: "
                           f"{summ['rows']:,} records" + (f"; {summ['lines_left_out']} unreadable line(s) left out" if summ["lines_left_out"] else "") + ".")
         kept_total = f"{summ['rows']:,} records"
@@ -1417,10 +1490,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             data = data.assign(month=data["month"].astype(str).where(data["month"].notna(), None))
     else:
         data = sec["data"] if "data" in sec else pd.read_csv(sec["file"])
+        what = ""
     lat_c, lon_c = sec.get("lat", "lat"), sec.get("lon", "lon")
     for c in (lat_c, lon_c):
         if c not in data.columns:
-            raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns", f"hotspots.{'lat' if c == lat_c else 'lon'}")
+            raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns"
+                              + _points_file_hint(list(data.columns)), f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
         before = len(data)
         pts, note, withheld = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
@@ -1524,6 +1599,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                            other=[c for c in tab.columns if c not in ("n", "density_per_km2")], keys=[], threshold=thr)
         s.intro += "".join(notes)
     s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
+    s.tables[-1].frame.attrs["what"] = what  # the crime types clustered, for the summary's sentence
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)
     for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name

@@ -199,6 +199,9 @@ class Summary:
     findings: dict[str, list[str]]
     limitations: list[str]
     glossary: list[tuple[str, str]]
+    #: when the sections cover different periods, a sentence saying which (printed under the
+    #: headline: a Panel reading "rose 78%" beside "9.5 times" should know they are years apart)
+    periods: str = ""
 
 
 def _table(section: Section, name: str) -> pd.DataFrame | None:
@@ -450,7 +453,13 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         parts.append(f"{inside} within the limits"
                      + (f", {len(warm)} of them outside the narrower 95% limits ({_names(warm)})" if warm and n > 1 else ""))
     if apart:  # e.g. a council not counting all fly-tipping incidents: not compared
-        parts.append(f"{len(apart)} not compared, not counting on the same basis ({_names(apart)})")
+        residents = [str(n) for n, g in zip(shown[lab], sig) if g == "Not comparable (residents)"]
+        basis = [a for a in apart if a not in residents]
+        if basis:
+            parts.append(f"{len(basis)} not compared, not counting on the same basis ({_names(basis)})")
+        if residents:
+            parts.append(f"{len(residents)} not compared, its rate per resident not like for like (few residents, "
+                         f"many visitors: {_names(residents)})")
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
     against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
@@ -728,7 +737,12 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
         return ["No clusters of incidents were found."]
     n = pd.to_numeric(c["n"], errors="coerce")
     big = c.loc[n.idxmax()] if n.notna().any() else None
-    text = f"{len(c)} clusters of incidents were found"
+    # which incidents, and when: the summary puts this beside other sections' years (Jan - Dec 2023
+    # ASB beside 2018/19 hate crime) and "of incidents" alone did not say of what
+    about = [x for x in (str(c.attrs.get("what") or ""), str(getattr(s, "period", "") or "")) if x]
+    one = len(c) == 1
+    text = (f"{len(c)} cluster{'' if one else 's'} of incidents" + (f" ({', '.join(about)})" if about else "")
+            + f" {'was' if one else 'were'} found")
     if big is not None:
         where = [display_name(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
         text += (f"; the largest holds {int(n.max()):,} incidents "
@@ -873,7 +887,33 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
             warn_user(f"report: no key findings could be written for '{s.title}' ({type(exc).__name__}: {exc}); its "
                       "tables and figures are in the report, but the summary says nothing of them")
     headline = [findings[s.key][0] for s in sections if findings.get(s.key)]
-    return Summary(headline, findings, _limitations(sections, cfg), list(GLOSSARY))
+    return Summary(headline, findings, _limitations(sections, cfg), list(GLOSSARY), periods_note(sections))
+
+
+#: the sections' names in the periods sentence
+_SECTION_NAMES = {"hate_crime": "hate crime", "stop_search": "stop and search", "flytipping": "fly-tipping",
+                  "hotspots": "hotspots", "s136": "Section 136"}
+
+
+def periods_note(sections: Sequence[Section]) -> str:
+    """A sentence naming each section's period when they are not all the same ("" otherwise).
+
+    >>> from saferstats.report.sections import Section
+    >>> a, b = Section("hate_crime", "Hate crime", "", ""), Section("flytipping", "Fly-tipping", "", "")
+    >>> a.period, b.period = "2018/19", "2021/22"
+    >>> print(periods_note([a, b]))
+    The sections cover different periods (hate crime 2018/19; fly-tipping 2021/22): compare figures from different sections with care, and read each section's period before comparing it with the report's period.
+    >>> b.period = "2018/19"
+    >>> periods_note([a, b])
+    ''
+    """
+    parts = [(_SECTION_NAMES.get(s.key, s.key), str(getattr(s, "period", "") or "")) for s in sections]
+    parts = [(k, p) for k, p in parts if p]
+    if len({p for _, p in parts}) < 2:
+        return ""
+    return ("The sections cover different periods (" + "; ".join(f"{k} {p}" for k, p in parts) + "): compare figures "
+            "from different sections with care, and read each section's period before comparing it with the report's "
+            "period.")
 
 
 def _sentence(text: str) -> str:
