@@ -907,6 +907,7 @@ def funnel_overdispersion(
     multiplier: float | None = None,
     trim: float = 0.1,
     model: Literal["additive", "multiplicative"] = "additive",
+    data: Any = None,
 ) -> pd.Series:
     """How over-dispersed are funnel-plot points? The dispersion ratio φ and between-area
     variance τ² of Spiegelhalter (2005), as FunnelPlotR computes them.
@@ -919,7 +920,13 @@ def funnel_overdispersion(
     than chance allows: pass the result as ``overdispersion=`` to :func:`saferstats.funnel_limits`
     or use ``overdispersion=True`` in :func:`saferstats.funnel_significance`.
 
-    Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``.
+    ``data=`` (a DataFrame, with ``numerators`` and ``denominators`` its column names) warns of
+    points that are not like for like with the others, as :func:`saferstats.funnel_significance`
+    does (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step``
+    rows, several periods, aggregate rows): φ and τ² of a mix of reporting bases measure the mix.
+
+    Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``
+    (``.attrs["not_like_for_like"]``: the points so warned of).
 
     >>> import saferstats
     >>> hc = saferstats.datasets.hate_crime_by_force().query("year == '2018-19'").dropna()
@@ -927,14 +934,19 @@ def funnel_overdispersion(
     >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
     (191.91, 0.0842, True)
     """
-    from .trend import _warn_missing_points
+    from .trend import _funnel_frame, _point_names, _warn_missing_points, _warn_unlike
 
+    cols, frame = _funnel_frame("funnel_overdispersion", data, numerators=numerators, denominators=denominators)
+    numerators, denominators = cols["numerators"], cols["denominators"]
     check_same_order(numerators=numerators, denominators=denominators)
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    _warn_missing_points("funnel_overdispersion", o, d, index,
+    unlike = _warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
+    _warn_missing_points("funnel_overdispersion", o, d, index if frame is None else pd.Index(_point_names(frame, None)),
                          "φ and τ²" + (" and the target" if target is None and kind != "ratio" else ""))
-    return _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model)
+    out = _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model)
+    out.attrs["not_like_for_like"] = unlike
+    return out
 
 
 def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | None = None,
@@ -1651,6 +1663,12 @@ def peer_compare(
     for an estimate, ``indicator…`` and ``group_indicator…`` in place of ``rate…`` and
     ``group_rate…``. Method: ``docs/methods/monitoring.md``.
 
+    A compared area or peer flagged in :func:`saferstats.read_flytipping`'s ``not_all_incidents``
+    or ``recording_step`` column (a council counting only the public's reports, or a change in
+    recording) is not like for like with the others: a :class:`~saferstats.SaferstatsWarning`
+    names them, and ``.attrs["not_like_for_like"]`` lists them (nothing is left out), as do areas of
+    several ``period`` values in one table.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"force": list("ABCDE"), "offences": [120, 80, 95, 60, 300],
     ...                    "population": [100_000, 90_000, 110_000, 70_000, 150_000]})
@@ -1687,6 +1705,12 @@ def peer_compare(
     groups = _peer_groups(data, area, peers, areas)
     names = [plain(a) for a in data[area].tolist()]
     pos = {a: i for i, a in enumerate(names)}
+    from .trend import _warn_unlike
+
+    involved = sorted({pos[a] for a in groups} | {pos[m] for ms in groups.values() for m in ms})
+    sub = data.iloc[involved]
+    unlike = _warn_unlike("peer_compare", np.zeros(len(sub)), np.zeros(len(sub)), np.ones(len(sub), dtype=bool), sub,
+                          names=sub[area].tolist(), where="among the compared areas and their peers")
     from statistics import NormalDist
 
     z = NormalDist().inv_cdf(1 - (1 - conf) / 2)
@@ -1775,6 +1799,7 @@ def peer_compare(
                   "`significance`, which allow for chance only, call differences that are ordinary among these peers: "
                   "read the rank and the peers' mean with its interval (group_mean_lower/upper) beside them")
     out = pd.DataFrame(rows)
+    out.attrs["not_like_for_like"] = unlike
     if not est_mode:
         return out
     return out.rename(columns={"rate": "indicator", "rate_lower": "indicator_lower", "rate_upper": "indicator_upper",
