@@ -925,6 +925,9 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
          "period": out["period"].iat[k], "incidents": float(out["incidents"].iat[k]), "column": col,
          "note": out["recording_note"].iat[k]}
         for col in ("not_all_incidents", "recording_step") for k, lab in enumerate(out.index) if out[col].iat[k])
+    # each row's count as read, by row label (0, 1, ...), so that a column taken from a frame derived
+    # from this one can be told to still carry these labels (filtered, sorted) or not (reset_index)
+    out.attrs["incidents_as_read"] = Records([out["incidents"].to_numpy(dtype=float).copy()])
     late = sorted({p for p in out["period"] if p >= "2019/20"})
     out.attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
     if late and "reporting_basis" not in out.columns:

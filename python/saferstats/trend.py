@@ -1254,22 +1254,35 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
     if series is None:
         return found
     index = {plain(v): k for k, v in enumerate(series.index)}
-    values = series.to_numpy(dtype=float, na_value=np.nan) if series.name == "incidents" else None
+    counts = next((s for s in (numerators, denominators) if isinstance(s, pd.Series) and s.name == "incidents"), None)
+    read = series.attrs.get("incidents_as_read")
+    same_rows = False
+    if counts is not None and read and len(read[0]) > 0:
+        # do the labels still name the rows read? each count must be the one read under its label
+        labels = np.asarray([plain(v) for v in counts.index], dtype=object)
+        whole = np.array([isinstance(v, (int, np.integer)) and 0 <= int(v) < len(read[0]) for v in labels], dtype=bool)
+        if whole.all():
+            was = read[0][labels.astype(np.int64)]
+            now = counts.to_numpy(dtype=float, na_value=np.nan)
+            same_rows = bool(np.all((was == now) | (np.isnan(was) & np.isnan(now))))
     unsure = []
     for rec in series.attrs["not_like_for_like"]:
         k = index.get(rec["row"])
-        if k is None or not used[k]:
+        if k is not None and not used[k]:
             continue
-        if values is None or not (values[k] == rec["incidents"]):
-            unsure.append(rec)
+        if not same_rows:
+            if k is not None or counts is not None:
+                unsure.append(rec)
+            continue
+        if k is None:
             continue
         found.append({"row": rec["row"], "name": f"{rec['la_name']} {rec['period']}", "column": rec["column"],
                       "note": rec["note"]})
     if unsure:
-        warn_user(f"{fn}: these points come from read_flytipping's table, which marks {len(unsure)} of their row labels "
-                  "as not like for like (not counting all incidents, or a change in recording), but the points "
-                  "cannot be matched to them (the values are not its 'incidents' column as published, or the rows "
-                  "were relabelled): pass the table itself, e.g. "
+        warn_user(f"{fn}: these points come from read_flytipping's table, which flags {len(unsure)} row(s) as not "
+                  "like for like (not counting all incidents, or a change in recording), but the points cannot be "
+                  "matched to its rows (the counts are not its 'incidents' column under the row labels read: the rows "
+                  "were relabelled, or the values changed or are another column): pass the table itself, e.g. "
                   f"{fn}('incidents', 'population', data=df, ...), so that they are checked and named")
         found = []
     _warn_found(fn, found, frame_given=False, where=where)
@@ -1516,7 +1529,8 @@ def funnel_significance(
         from .monitoring import _od_significance, _overdispersion
 
         if overdispersion is True:
-            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult)
+            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult,
+                                 names=index if frame is None else pd.Index(_point_names(frame, None)))
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
         else:
