@@ -1267,14 +1267,14 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
             same_rows = bool(np.all((was == now) | (np.isnan(was) & np.isnan(now))))
     unsure = []
     for rec in series.attrs["not_like_for_like"]:
-        k = index.get(rec["row"])
-        if k is not None and not used[k]:
+        at = index.get(rec["row"])
+        if at is not None and not used[at]:
             continue
         if not same_rows:
-            if k is not None or counts is not None:
+            if at is not None or counts is not None:
                 unsure.append(rec)
             continue
-        if k is None:
+        if at is None:
             continue
         found.append({"row": rec["row"], "name": f"{rec['la_name']} {rec['period']}", "column": rec["column"],
                       "note": rec["note"]})
