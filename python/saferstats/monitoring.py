@@ -1726,8 +1726,10 @@ def peer_compare(
 
     involved = sorted({pos[a] for a in groups} | {pos[m] for ms in groups.values() for m in ms})
     sub = data.iloc[involved]
-    unlike = _warn_unlike("peer_compare", np.zeros(len(sub)), np.zeros(len(sub)), np.ones(len(sub), dtype=bool), sub,
-                          names=sub[area].tolist(), where="among the compared areas and their peers")
+    unlike = _warn_unlike("peer_compare", np.zeros(len(sub)),
+                          sub[denominator] if rate_mode and denominator in sub.columns else np.zeros(len(sub)),
+                          np.ones(len(sub), dtype=bool), sub, names=sub[area].tolist(),
+                          where="among the compared areas and their peers")
     from statistics import NormalDist
 
     z = NormalDist().inv_cdf(1 - (1 - conf) / 2)

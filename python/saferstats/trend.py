@@ -1248,6 +1248,7 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
                 found.append({"row": plain(frame.index[k]), "name": shown[k], "column": col, "note": str(note) or what})
         _warn_found(fn, found, frame_given=True, where=where)
         _warn_mixed(fn, frame, shown, used, names)
+        _warn_population_year(fn, frame, denominators, shown, used)
         return found
     series = next((s for s in (numerators, denominators) if isinstance(s, pd.Series)
                    and s.attrs.get("not_like_for_like")), None)
@@ -1303,6 +1304,35 @@ def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, wher
                                                        if where == "in this funnel" else "the comparisons")
                   + f" compare unlike with like; leave them out ({keep}) or show them apart, or say why not. "
                   "They are listed in the result's attrs['not_like_for_like']")
+
+
+#: Denominators this far (or further) from Defra's own population of the year are warned of.
+_POPULATION_GAP = 0.10
+
+
+def _warn_population_year(fn: str, frame: pd.DataFrame, denominators: Any, shown: list[str], used: np.ndarray) -> None:
+    """Warn when the denominators of a :func:`saferstats.read_flytipping` table differ by 10% or
+    more from Defra's own population of the year (``mid_population_estimates``, published from
+    2019/20): Census 2021 residents set against 2019/20 or 2020/21 counts are of another year (the
+    mid-year estimates before the Census, which Defra used, were revised by it: Camden 279,516 in
+    2020/21 against 210,163 at the Census), or the population of another area."""
+    if ("mid_population_estimates" not in frame.columns or not isinstance(denominators, pd.Series)
+            or denominators.name == "mid_population_estimates"):
+        return
+    defra = frame["mid_population_estimates"].to_numpy(dtype=float, na_value=np.nan)
+    given = as_float_array("denominators", denominators)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.abs(given / defra - 1)
+    off = np.flatnonzero(used & np.isfinite(gap) & (gap >= _POPULATION_GAP))
+    if not off.size:
+        return
+    worst = off[np.argsort(-gap[off], kind="stable")]
+    where = "; ".join(f"{shown[k]}: {given[k]:,.0f} here, {defra[k]:,.0f} Defra's" for k in worst[:5])
+    warn_user(f"{fn}: the denominators ({denominators.name!r}) differ by {100 * _POPULATION_GAP:.0f}% or more from "
+              f"Defra's own population of the year (mid_population_estimates) for {off.size} point(s) ({where}"
+              f"{' ...' if off.size > 5 else ''}): a population of another year (Census 2021 residents for a year "
+              "before 2021/22: the mid-year estimates Defra used then were revised after the Census) or of another "
+              "area, so these rates are not Defra's incidents per 1,000 people; use residents of the same year")
 
 
 def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray, names: Any) -> None:

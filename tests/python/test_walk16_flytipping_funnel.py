@@ -250,3 +250,30 @@ def test_column_names_need_data_and_data_needs_column_names():
     a = saferstats.funnel_significance("n", "pop", data=df, kind="rate", multiplier=1000)
     b = saferstats.funnel_significance(df["n"], df["pop"], kind="rate", multiplier=1000)
     assert a.tolist() == b.tolist() and list(a.index) == ["A", "B"]
+
+
+def test_census_2021_residents_for_an_earlier_year_are_warned(ft):
+    """Census 2021 residents set against 2020/21 counts: Defra's own population of that year (the
+    mid-year estimate before the Census) is 33% above the Census for Camden."""
+    la = saferstats.census_population("la").groupby("la_code")["population"].sum()
+    former = saferstats.census_population("former_la").groupby("la_code")["population"].sum()
+    pop = pd.concat([la, former[~former.index.isin(la.index)]]).rename("population")
+    for period, named in (("2020/21", True), ("2021/22", False)):
+        y = ft[(ft.period == period) & ~ft.not_all_incidents & ~ft.recording_step]
+        y = y.merge(pop, left_on="la_code", right_index=True)
+        _, msgs = _caught(saferstats.funnel_significance, "incidents", "population", data=y, kind="rate",
+                          multiplier=1000)
+        m = [x for x in msgs if "Defra's own population of the year" in x]
+        assert bool(m) is named, period
+        if named:
+            camden = y.set_index("la_name").loc["Camden"]
+            assert camden.mid_population_estimates / camden.population - 1 > 0.3
+            assert (f"Camden 2020/21: {camden.population:,.0f} here, {camden.mid_population_estimates:,.0f} Defra's"
+                    in m[0])
+            gap = (y.population / y.mid_population_estimates - 1).abs() >= 0.10
+            assert f"for {int(gap.sum())} point(s)" in m[0]
+    # Defra's own population: nothing to say
+    y = ft[(ft.period == "2020/21") & ~ft.not_all_incidents & ~ft.recording_step]
+    _, msgs = _caught(saferstats.funnel_significance, "incidents", "mid_population_estimates", data=y, kind="rate",
+                      multiplier=1000)
+    assert not any("Defra's own population" in x for x in msgs)
