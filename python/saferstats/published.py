@@ -825,7 +825,18 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     524 in 2019/20, 10,530 in 2020/21). The boolean columns ``not_all_incidents`` and
     ``recording_step`` flag the same rows; both lists are in ``df.attrs["summary"]``
     (``not_all_incidents``, ``recording_steps``) and a :class:`~saferstats.SaferstatsWarning`
-    counts them: leave those years out of a trend or a comparison, or say why not.
+    counts them: leave those years out of a trend or a comparison, or say why not. The funnel
+    functions read these columns when given the table (``funnel_significance("incidents",
+    "population", data=ft, ...)``, :func:`saferstats.peer_compare`) and name the flagged councils;
+    ``df.attrs["not_like_for_like"]`` (and ``attrs["incidents_as_read"]``) let them do so for a
+    column passed as a Series while its row labels are the ones read.
+
+    Defra's incidents by size (single black bag to significant/multi loads) do not add up to the
+    total for about a third of authority-years (90 in 2021/22: Adur 404 of 845), and by land or
+    waste type for a few: ``sizes_not_total`` flags the first, ``df.attrs["summary"]
+    ["breakdowns_not_total"]`` lists all three (``size``, ``land``, ``waste``) and a
+    :class:`~saferstats.SaferstatsWarning` counts them — shares of such a breakdown are of the
+    incidents it classifies, not of all incidents.
 
     >>> import saferstats
     >>> ft = saferstats.read_flytipping(saferstats.datasets.flytipping_table_path())
