@@ -907,9 +907,14 @@ def funnel_overdispersion(
     multiplier: float | None = None,
     trim: float = 0.1,
     model: Literal["additive", "multiplicative"] = "additive",
+    data: Any = None,
 ) -> pd.Series:
     """How over-dispersed are funnel-plot points? The dispersion ratio φ and between-area
-    variance τ² of Spiegelhalter (2005), as FunnelPlotR computes them.
+    variance τ² of Spiegelhalter (2005), as FunnelPlotR computes them — except with a count of 0
+    on the log scale (rates, ratios), which is taken as 0.5 where FunnelPlotR takes −∞ and sorts
+    it lowest: the winsorising quantile moves, and φ and τ² differ (a warning names such points;
+    Defra fly-tipping 2021/22 per 1,000 residents, with the Isles of Scilly's 0: φ 2,182 here,
+    2,217 in FunnelPlotR, and four councils labelled differently).
 
     Method (``docs/methods/monitoring.md``): z-scores on a variance-stabilising scale
     (arcsine-square-root for proportions, log for rates and ratios), winsorised at ``trim`` and
@@ -919,7 +924,13 @@ def funnel_overdispersion(
     than chance allows: pass the result as ``overdispersion=`` to :func:`saferstats.funnel_limits`
     or use ``overdispersion=True`` in :func:`saferstats.funnel_significance`.
 
-    Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``.
+    ``data=`` (a DataFrame, with ``numerators`` and ``denominators`` its column names) warns of
+    points that are not like for like with the others, as :func:`saferstats.funnel_significance`
+    does (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step``
+    rows, several periods, aggregate rows): φ and τ² of a mix of reporting bases measure the mix.
+
+    Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``
+    (``.attrs["not_like_for_like"]``: the points so warned of).
 
     >>> import saferstats
     >>> hc = saferstats.datasets.hate_crime_by_force().query("year == '2018-19'").dropna()
@@ -927,20 +938,29 @@ def funnel_overdispersion(
     >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
     (191.91, 0.0842, True)
     """
-    from .trend import _warn_missing_points
+    from .trend import _funnel_frame, _point_names, _warn_missing_points, _warn_unlike
 
+    cols, frame = _funnel_frame("funnel_overdispersion", data, numerators=numerators, denominators=denominators)
+    numerators, denominators = cols["numerators"], cols["denominators"]
     check_same_order(numerators=numerators, denominators=denominators)
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    _warn_missing_points("funnel_overdispersion", o, d, index,
+    unlike = _warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
+    names = index if frame is None else pd.Index(_point_names(frame, None))
+    _warn_missing_points("funnel_overdispersion", o, d, names,
                          "φ and τ²" + (" and the target" if target is None and kind != "ratio" else ""))
-    return _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model)
+    out = _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
+    out.attrs["not_like_for_like"] = unlike
+    return out
 
 
 def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | None = None,
-                    multiplier: float | None = None, trim: float = 0.1, model: str = "additive") -> pd.Series:
+                    multiplier: float | None = None, trim: float = 0.1, model: str = "additive",
+                    names: Any = None) -> pd.Series:
     """:func:`funnel_overdispersion` of numerator and denominator arrays, with no warning about
-    missing points (for a caller that has named them)."""
+    missing points (for a caller that has named them). A zero count on the log scale (rates,
+    ratios) is named in a warning (``names``: how to name each point): it is taken as 0.5, where
+    FunnelPlotR takes it as −∞, the lowest z-score, which moves the winsorising quantile."""
     kind = choice_option("kind", kind, _FUNNEL_KINDS)
     model = choice_option("model", model, ("additive", "multiplicative"))
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
@@ -963,6 +983,15 @@ def _overdispersion(o: np.ndarray, d: np.ndarray, *, kind: str, target: float | 
         _warn_target_scale("funnel_overdispersion", target, o, d, kind, mult)
     od = _ext.funnel_overdispersion(o, d, kind=kind, target=target, multiplier=mult, trim=real_option("trim", trim))
     phi, tau2, n = float(od["phi"]), float(od["tau2"]), int(od["n"])
+    zero = np.flatnonzero(ok & (o == 0)) if kind != "proportion" else np.array([], dtype=int)
+    if zero.size:
+        # walk 16: the Isles of Scilly's 0 fly-tipping incidents in 2021/22 give φ 2,182 here and 2,217 in
+        # FunnelPlotR (−∞ sorts lowest, so the 10% quantile moves), and four councils' labels differ
+        shown = ", ".join(str(plain(names[i])) if names is not None else f"position {int(i)}" for i in zero[:6])
+        warn_user(f"funnel_overdispersion: {zero.size} point(s) with a count of 0 ({shown}{' ...' if zero.size > 6 else ''}) "
+                  "are taken as 0.5 on the log scale, where FunnelPlotR takes log(0) = −∞ (the lowest z-score): the "
+                  "10% winsorising quantile, and so φ, τ² and the widened limits, differ from FunnelPlotR's. Leave "
+                  "them out, or report them beside the funnel, to match it")
     return pd.Series({
         "phi": phi, "tau2": tau2, "n": n, "overdispersed": bool(phi > 1.0), "kind": kind,
         "target": target, "multiplier": mult, "model": model, "trim": float(trim),
@@ -1651,6 +1680,12 @@ def peer_compare(
     for an estimate, ``indicator…`` and ``group_indicator…`` in place of ``rate…`` and
     ``group_rate…``. Method: ``docs/methods/monitoring.md``.
 
+    A compared area or peer flagged in :func:`saferstats.read_flytipping`'s ``not_all_incidents``
+    or ``recording_step`` column (a council counting only the public's reports, or a change in
+    recording) is not like for like with the others: a :class:`~saferstats.SaferstatsWarning`
+    names them, and ``.attrs["not_like_for_like"]`` lists them (nothing is left out), as do areas of
+    several ``period`` values in one table.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"force": list("ABCDE"), "offences": [120, 80, 95, 60, 300],
     ...                    "population": [100_000, 90_000, 110_000, 70_000, 150_000]})
@@ -1687,6 +1722,14 @@ def peer_compare(
     groups = _peer_groups(data, area, peers, areas)
     names = [plain(a) for a in data[area].tolist()]
     pos = {a: i for i, a in enumerate(names)}
+    from .trend import _warn_unlike
+
+    involved = sorted({pos[a] for a in groups} | {pos[m] for ms in groups.values() for m in ms})
+    sub = data.iloc[involved]
+    unlike = _warn_unlike("peer_compare", np.zeros(len(sub)),
+                          sub[denominator] if rate_mode and denominator in sub.columns else np.zeros(len(sub)),
+                          np.ones(len(sub), dtype=bool), sub, names=sub[area].tolist(),
+                          where="among the compared areas and their peers")
     from statistics import NormalDist
 
     z = NormalDist().inv_cdf(1 - (1 - conf) / 2)
@@ -1775,6 +1818,7 @@ def peer_compare(
                   "`significance`, which allow for chance only, call differences that are ordinary among these peers: "
                   "read the rank and the peers' mean with its interval (group_mean_lower/upper) beside them")
     out = pd.DataFrame(rows)
+    out.attrs["not_like_for_like"] = unlike
     if not est_mode:
         return out
     return out.rename(columns={"rate": "indicator", "rate_lower": "indicator_lower", "rate_upper": "indicator_upper",

@@ -11,9 +11,12 @@ import numpy as np
 import pandas as pd
 
 from ._confidence import normalise_confidence
-from ._frames import accepts_frames, aligned, check_same_order, real_option
+from ._frames import accepts_frames, aligned, check_same_order, plain, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
-from .trend import _DEFAULT_MULT, _overdispersion_applies, _parse_periods, funnel_limits, funnel_significance, funnel_target, poisson_trend
+from .trend import (
+    _DEFAULT_MULT, _funnel_frame, _overdispersion_applies, _parse_periods, _warn_unlike, funnel_limits, funnel_significance,
+    funnel_target, poisson_trend,
+)
 from .rates import rate_ci
 
 __all__ = ["plot_funnel", "plot_trend", "plot_disproportionality", "plot_its", "plot_clusters", "plot_kde", "plot_gi",
@@ -84,6 +87,7 @@ def plot_funnel(
     xlabel: str | None = None,
     ylabel: str | None = None,
     overdispersion: Any = False,
+    data: Any = None,
 ) -> Any:
     """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
     limits (:func:`saferstats.funnel_limits`) around the target (default: the overall value,
@@ -92,6 +96,14 @@ def plot_funnel(
     ``overdispersion=True`` draws limits widened for over-dispersion when the points are
     over-dispersed (φ > 1; :func:`saferstats.funnel_overdispersion`, Spiegelhalter 2005) and says
     in the title which limits were used.
+
+    ``data=`` (a DataFrame): ``numerators``, ``denominators`` and ``labels`` are the names of its
+    columns. Points not like for like with the others (:func:`saferstats.read_flytipping`'s
+    ``not_all_incidents`` / ``recording_step`` rows: a council counting only the public's
+    reports) are named in a :class:`~saferstats.SaferstatsWarning`, as in
+    :func:`saferstats.funnel_significance`, and drawn as open black rings, counted in the legend;
+    they still count in the target and the limits (leave them out of ``data`` to compare like
+    with like). ``ax.saferstats_not_like_for_like`` lists them.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -103,6 +115,10 @@ def plot_funnel(
     """
     ax = _axes(ax)
     mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
+    cols, frame = _funnel_frame("plot_funnel", data, numerators=numerators, denominators=denominators,
+                                **({"labels": labels} if isinstance(labels, str) or data is not None else {}))
+    numerators, denominators = cols["numerators"], cols["denominators"]
+    labels = cols.get("labels", labels)
     check_same_order(numerators=numerators, denominators=denominators,
                      **({"labels": labels} if isinstance(labels, pd.Series) else {}))
     arrays, index = aligned(numerators=numerators, denominators=denominators)
@@ -117,6 +133,8 @@ def plot_funnel(
             # labels are matched to points by position: a list of another length would name the wrong points
             raise LengthMismatchError(
                 f"length mismatch: `numerators` has {len(o)} elements but `labels` has {len(labels)}", "labels")
+    unlike = _warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
+                          names=labels if frame is not None else None)
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
     # (with the row labels, so that its warnings name the areas, not positions)
@@ -139,6 +157,14 @@ def plot_funnel(
             ax.scatter([], [], s=22, color=colour, label=f"Not applicable (no value, not drawn): {int(m.sum())}")
         elif m.any():
             ax.scatter(d[m], value[m], s=22, color=colour, label=name, zorder=3, edgecolor="white", linewidth=0.5)
+    if unlike:
+        rows = {r["row"] for r in unlike}
+        where = np.array([plain(v) in rows for v in (frame.index if frame is not None else
+                                                     (index if index is not None else range(len(o))))], dtype=bool)
+        where &= np.isfinite(value)
+        ax.scatter(d[where], value[where], s=60, facecolors="none", edgecolors="black", linewidth=1.0, zorder=4,
+                   label=f"not like for like (not all incidents / recording change): {int(where.sum())}")
+    ax.saferstats_not_like_for_like = unlike
     if highlight:
         wanted = [highlight] if isinstance(highlight, str) else list(highlight)
         known = set() if labels is None else {str(v) for v in labels}

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import Records
+from ._frames import Records, plain
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
                  _unzip_bounded)
@@ -825,7 +825,18 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     524 in 2019/20, 10,530 in 2020/21). The boolean columns ``not_all_incidents`` and
     ``recording_step`` flag the same rows; both lists are in ``df.attrs["summary"]``
     (``not_all_incidents``, ``recording_steps``) and a :class:`~saferstats.SaferstatsWarning`
-    counts them: leave those years out of a trend or a comparison, or say why not.
+    counts them: leave those years out of a trend or a comparison, or say why not. The funnel
+    functions read these columns when given the table (``funnel_significance("incidents",
+    "population", data=ft, ...)``, :func:`saferstats.peer_compare`) and name the flagged councils;
+    ``df.attrs["not_like_for_like"]`` (and ``attrs["incidents_as_read"]``) let them do so for a
+    column passed as a Series while its row labels are the ones read.
+
+    Defra's incidents by size (single black bag to significant/multi loads) do not add up to the
+    total for about a third of authority-years (90 in 2021/22: Adur 404 of 845), and by land or
+    waste type for a few: ``sizes_not_total`` flags the first, ``df.attrs["summary"]
+    ["breakdowns_not_total"]`` lists all three (``size``, ``land``, ``waste``) and a
+    :class:`~saferstats.SaferstatsWarning` counts them — shares of such a breakdown are of the
+    incidents it classifies, not of all incidents.
 
     >>> import saferstats
     >>> ft = saferstats.read_flytipping(saferstats.datasets.flytipping_table_path())
@@ -908,13 +919,26 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     out["recording_note"] = notes
     out["not_all_incidents"] = [n.startswith("reporting basis:") for n in notes]
     out["recording_step"] = ["change in recording" in n for n in notes]
+    short = _flytipping_breakdowns(out)
+    out["sizes_not_total"] = out.index.isin([r["row"] for r in short.get("size", [])])
     out.attrs["dropped"] = Records(dropped)
     out.attrs["totals"] = Records(t for t in totals if t is not None)
     out.attrs["summary"] = {"rows": len(out), "aggregate_rows": aggregates,
                             "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "regions_renamed": renamed, "file": src.name,
-                            "not_all_incidents": basis, "recording_steps": steps}
+                            "not_all_incidents": basis, "recording_steps": steps,
+                            "breakdowns_not_total": {k: Records(v) for k, v in short.items()}}
+    # the rows a funnel of these counts must not mix in silently (saferstats.funnel_significance
+    # reads this from a column of this frame: its row label, and its count to check the label)
+    out.attrs["not_like_for_like"] = Records(
+        {"row": plain(lab), "la_code": out["la_code"].iat[k], "la_name": out["la_name"].iat[k],
+         "period": out["period"].iat[k], "incidents": float(out["incidents"].iat[k]), "column": col,
+         "note": out["recording_note"].iat[k]}
+        for col in ("not_all_incidents", "recording_step") for k, lab in enumerate(out.index) if out[col].iat[k])
+    # each row's count as read, by row label (0, 1, ...), so that a column taken from a frame derived
+    # from this one can be told to still carry these labels (filtered, sorted) or not (reset_index)
+    out.attrs["incidents_as_read"] = Records([out["incidents"].to_numpy(dtype=float).copy()])
     late = sorted({p for p in out["period"] if p >= "2019/20"})
     out.attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
     if late and "reporting_basis" not in out.columns:
@@ -933,6 +957,59 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   if steps else
                   f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
                   "(named in the recording_note column and attrs['summary']); compare them with care")
+    if short:
+        size = short.get("size", [])
+        latest = max(out["period"]) if len(out) else ""
+        eg = ", ".join(f"{r['la_name']} {r['period']}: {r['sum']:,.0f} of {r['incidents']:,.0f}"
+                       for r in [r for r in size if r["period"] == latest][:4] or size[:4])
+        other = "; ".join(f"by {_BREAKDOWN_WORDS[k]} in {len(v)} ("
+                          + ", ".join(str(r["la_name"]) + " " + str(r["period"]) for r in v[:3]) + ")"
+                          for k, v in short.items() if k != "size")
+        warn_user(f"read_flytipping: Defra's incidents by size (single black bag to significant/multi loads) do not add "
+                  f"up to the total incidents for {len(size)} authority-year(s)"
+                  + (f" ({sum(r['period'] == latest for r in size)} in {latest}: {eg})" if size else "")
+                  + (f"; {other}" if other else "") + ": shares of a breakdown are of the incidents it classifies, "
+                  "not of all incidents, and do not add up to the total. The rows are flagged in sizes_not_total and "
+                  "listed in attrs['summary']['breakdowns_not_total']; say so beside any shares")
+    return out
+
+
+#: Defra's breakdowns of the total incidents, as read_flytipping names their columns.
+_BREAKDOWNS = {
+    "size": ("single_black_bag_incidents", "single_item_incidents", "car_boot_or_less_incidents",
+             "small_van_load_incidents", "transit_van_load_incidents", "tipper_lorry_load_incidents",
+             "significant_multi_loads_incidents"),
+    "land": ("highway_incidents", "footpath_bridleway_incidents", "back_alleyway_incidents", "railway_incidents",
+             "council_land_incidents", "agricultural_incidents", "private_residential_incidents",
+             "commercial_industrial_incidents", "watercourse_bank_incidents", "other_unidentified_incidents"),
+    "waste": ("animal_carcass_incidents", "green_incidents", "vehicle_parts_incidents", "white_goods_incidents",
+              "other_electrical_incidents", "tyres_incidents", "asbestos_incidents", "clinical_incidents",
+              "constr_demol_excav_incidents", "black_bags_commercial_incidents", "black_bags_household_incidents",
+              "chemical_drums_oil_fuel_incidents", "other_household_waste_incidents",
+              "other_commercial_waste_incidents", "primary_waste_type_measures_other_unidentified_incidents"),
+}
+_BREAKDOWN_WORDS = {"size": "size", "land": "land type", "waste": "waste type"}
+
+
+def _flytipping_breakdowns(ft: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The authority-years whose incidents by size, land type or waste type (every column of the
+    breakdown published) do not add up to their total incidents, per breakdown: Defra's sizes fall
+    short of the total for about 90 authorities a year (2021/22: Adur 404 of 845), so shares by size
+    are of the incidents sized. Each: ``row`` (the frame's label), ``la_code``, ``la_name``,
+    ``period``, ``incidents``, ``sum``."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, cols in _BREAKDOWNS.items():
+        if not all(c in ft.columns for c in cols):
+            continue
+        parts = ft[list(cols)].to_numpy(dtype=float)
+        total = ft["incidents"].to_numpy(dtype=float)
+        complete = np.isfinite(parts).all(axis=1) & np.isfinite(total)
+        sums = np.where(complete, parts.sum(axis=1) if parts.size else 0.0, np.nan)
+        off = np.flatnonzero(complete & (np.abs(sums - total) >= 0.5))
+        if off.size:
+            out[name] = [{"row": plain(ft.index[k]), "la_code": ft["la_code"].iat[k], "la_name": ft["la_name"].iat[k],
+                          "period": ft["period"].iat[k], "incidents": float(total[k]), "sum": float(sums[k])}
+                         for k in off]
     return out
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
-    accepts_frames, aligned, as_float_array, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
+    accepts_frames, aligned, as_float_array, as_pandas, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
     real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, warn_user
@@ -1173,21 +1173,223 @@ def _overdispersion_applies(overdispersion: Any) -> bool:
     return True
 
 
-def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None) -> float:
+#: Boolean columns of :func:`saferstats.read_flytipping` marking a row that is not like for like with
+#: the others in one funnel, and what each says.
+_UNLIKE_COLUMNS = {
+    "not_all_incidents": "not counted on Defra's 'All incidents' basis (its reporting_basis)",
+    "recording_step": "4-fold or more up or down on the year before (a change in recording?)",
+}
+#: Columns whose value names a point in a funnel's warnings, the first one present.
+_NAME_COLUMNS = ("la_name", "area", "name", "csp", "force", "la")
+#: A name that says its row is an aggregate (Defra's "*Total", "Total England", "England").
+_AGGREGATE = re.compile(r"^\s*(\*|total\b|england\s*$|all\s+(authorities|areas|forces)\b)", re.IGNORECASE)
+
+
+def _funnel_frame(fn: str, data: Any, **named: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """The funnel inputs ``named`` as Series of ``data`` when it is given (each a column name),
+    and ``data`` as a pandas DataFrame; without ``data`` the inputs as given, a column name among
+    them being an error that says to pass ``data=``."""
+    if data is None:
+        for k, v in named.items():
+            if isinstance(v, str):
+                raise InvalidInputError(f"{fn}: `{k}` is {v!r}, a column name, but no table was given: pass it as "
+                                        f"data=, e.g. {fn}({v!r}, ..., data=df)", k)
+        return named, None
+    frame = as_pandas(data, "data")
+    out: dict[str, Any] = {}
+    for k, v in named.items():
+        if v is None:
+            out[k] = None
+            continue
+        if not isinstance(v, str):
+            raise InvalidInputError(f"{fn}: with data=, `{k}` names a column of data (got {type(v).__name__}); "
+                                    "give the column name, or leave data= out and pass the values", k)
+        require_columns(frame, {k: v})
+        out[k] = frame[v]
+    return out, frame
+
+
+def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any = None) -> list[str]:
+    """How a funnel's warnings name each point: ``names`` (plot labels) or the first name column of
+    ``frame`` (``la_name``, ...), with its ``period`` when the frame has one; else the row label."""
+    n = len(frame) if frame is not None else len(index) if index is not None else 0
+    if names is not None:
+        base = [str(plain(v)) for v in names]
+    elif frame is not None and any(c in frame.columns for c in _NAME_COLUMNS):
+        col = next(c for c in _NAME_COLUMNS if c in frame.columns)
+        base = [str(plain(v)) for v in frame[col].tolist()]
+    else:
+        labels = index if index is not None else (frame.index if frame is not None else pd.RangeIndex(n))
+        base = [f"row {plain(v)!r}" for v in labels]
+    if frame is not None and "period" in frame.columns:
+        base = [f"{b} {plain(p)}" for b, p in zip(base, frame["period"].tolist())]
+    return base
+
+
+def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, frame: pd.DataFrame | None,
+                 names: Any = None, where: str = "in this funnel") -> list[dict[str, Any]]:
+    """Warn of funnel points that are not like for like with the others, and return them
+    (``row``: the row label, ``name``, ``column``, ``note``). From ``frame`` (``data=``): rows
+    flagged in :func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step``
+    columns, names that read as aggregate rows (England, ``*Total``), and points of more than one
+    ``period`` or the same area twice. Without it, from a numerator or denominator Series that is
+    a column of read_flytipping's table (its ``attrs["not_like_for_like"]``): the flagged rows
+    among its labels, checked against their published counts. Points with a missing numerator or
+    denominator (``used`` False) are left out: they are in no comparison."""
+    found: list[dict[str, Any]] = []
+    if frame is not None:
+        shown = _point_names(frame, None, names)
+        for col, what in _UNLIKE_COLUMNS.items():
+            if col not in frame.columns:
+                continue
+            flag = frame[col].fillna(False).to_numpy(dtype=bool) & used
+            for k in np.flatnonzero(flag):
+                note = frame["recording_note"].iat[k] if "recording_note" in frame.columns else what
+                found.append({"row": plain(frame.index[k]), "name": shown[k], "column": col, "note": str(note) or what})
+        _warn_found(fn, found, frame_given=True, where=where)
+        _warn_mixed(fn, frame, shown, used, names)
+        _warn_population_year(fn, frame, denominators, shown, used)
+        return found
+    series = next((s for s in (numerators, denominators) if isinstance(s, pd.Series)
+                   and s.attrs.get("not_like_for_like")), None)
+    if series is None:
+        return found
+    index = {plain(v): k for k, v in enumerate(series.index)}
+    counts = next((s for s in (numerators, denominators) if isinstance(s, pd.Series) and s.name == "incidents"), None)
+    read = series.attrs.get("incidents_as_read")
+    same_rows = False
+    if counts is not None and read and len(read[0]) > 0:
+        # do the labels still name the rows read? each count must be the one read under its label
+        labels = np.asarray([plain(v) for v in counts.index], dtype=object)
+        whole = np.array([isinstance(v, (int, np.integer)) and 0 <= int(v) < len(read[0]) for v in labels], dtype=bool)
+        if whole.all():
+            was = read[0][labels.astype(np.int64)]
+            now = counts.to_numpy(dtype=float, na_value=np.nan)
+            same_rows = bool(np.all((was == now) | (np.isnan(was) & np.isnan(now))))
+    unsure = []
+    for rec in series.attrs["not_like_for_like"]:
+        at = index.get(rec["row"])
+        if at is not None and not used[at]:
+            continue
+        if not same_rows:
+            if at is not None or counts is not None:
+                unsure.append(rec)
+            continue
+        if at is None:
+            continue
+        found.append({"row": rec["row"], "name": f"{rec['la_name']} {rec['period']}", "column": rec["column"],
+                      "note": rec["note"]})
+    if unsure:
+        warn_user(f"{fn}: these points come from read_flytipping's table, which flags {len(unsure)} row(s) as not "
+                  "like for like (not counting all incidents, or a change in recording), but the points cannot be "
+                  "matched to its rows (the counts are not its 'incidents' column under the row labels read: the rows "
+                  "were relabelled, or the values changed or are another column): pass the table itself, e.g. "
+                  f"{fn}('incidents', 'population', data=df, ...), so that they are checked and named")
+        found = []
+    _warn_found(fn, found, frame_given=False, where=where)
+    return found
+
+
+def _warn_found(fn: str, found: list[dict[str, Any]], *, frame_given: bool, where: str) -> None:
+    for col, what in _UNLIKE_COLUMNS.items():
+        these = [f for f in found if f["column"] == col]
+        if not these:
+            continue
+        names = ", ".join(f["name"] + (f" ({f['note'].split(': ', 1)[1]})" if col == "not_all_incidents"
+                                       and ": " in f["note"] else "") for f in these[:8])
+        more = f" and {len(these) - 8} more" if len(these) > 8 else ""
+        keep = f"data[~data[{col!r}]]" if frame_given else f"df[~df[{col!r}]]"
+        warn_user(f"{fn}: {len(these)} point(s) {what} are {where}: {names}{more}. Their counts are not like "
+                  "for like with the others', so " + ("the target, the over-dispersion and their own labels"
+                                                       if where == "in this funnel" else "the comparisons")
+                  + f" compare unlike with like; leave them out ({keep}) or show them apart, or say why not. "
+                  "They are listed in the result's attrs['not_like_for_like']")
+
+
+#: Denominators this far (or further) from Defra's own population of the year are warned of.
+_POPULATION_GAP = 0.10
+
+
+def _warn_population_year(fn: str, frame: pd.DataFrame, denominators: Any, shown: list[str], used: np.ndarray) -> None:
+    """Warn when the denominators of a :func:`saferstats.read_flytipping` table differ by 10% or
+    more from Defra's own population of the year (``mid_population_estimates``, published from
+    2019/20): Census 2021 residents set against 2019/20 or 2020/21 counts are of another year (the
+    mid-year estimates before the Census, which Defra used, were revised by it: Camden 279,516 in
+    2020/21 against 210,163 at the Census), or the population of another area."""
+    if ("mid_population_estimates" not in frame.columns or not isinstance(denominators, pd.Series)
+            or denominators.name == "mid_population_estimates"):
+        return
+    defra = frame["mid_population_estimates"].to_numpy(dtype=float, na_value=np.nan)
+    given = as_float_array("denominators", denominators)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.abs(given / defra - 1)
+    off = np.flatnonzero(used & np.isfinite(gap) & (gap >= _POPULATION_GAP))
+    if not off.size:
+        return
+    worst = off[np.argsort(-gap[off], kind="stable")]
+    where = "; ".join(f"{shown[k]}: {given[k]:,.0f} here, {defra[k]:,.0f} Defra's" for k in worst[:5])
+    warn_user(f"{fn}: the denominators ({denominators.name!r}) differ by {100 * _POPULATION_GAP:.0f}% or more from "
+              f"Defra's own population of the year (mid_population_estimates) for {off.size} point(s) ({where}"
+              f"{' ...' if off.size > 5 else ''}): a population of another year (Census 2021 residents for a year "
+              "before 2021/22: the mid-year estimates Defra used then were revised after the Census) or of another "
+              "area, so these rates are not Defra's incidents per 1,000 people; use residents of the same year")
+
+
+def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray, names: Any) -> None:
+    """Warn of a funnel table whose points are of several periods, repeat an area, or include an
+    aggregate row (England, a region's ``*Total``)."""
+    rows = np.flatnonzero(used)
+    if "period" in frame.columns:
+        periods = sorted({str(plain(v)) for v in frame["period"].to_numpy()[rows]})
+        if len(periods) > 1:
+            warn_user(f"{fn}: the points are of {len(periods)} periods ({', '.join(periods[:6])}"
+                      f"{' ...' if len(periods) > 6 else ''}): a funnel compares areas in one period, and here each "
+                      "area is in it once a period and the target mixes the years; filter one period, e.g. "
+                      f"data[data['period'] == {periods[-1]!r}]")
+    base = ([str(plain(v)) for v in names] if names is not None else
+            [str(plain(v)) for v in frame[next(c for c in _NAME_COLUMNS if c in frame.columns)].tolist()]
+            if any(c in frame.columns for c in _NAME_COLUMNS) else None)
+    keys = (frame["la_code"].astype(str).tolist() if "la_code" in frame.columns else base)
+    if keys is not None:
+        seen: dict[str, int] = {}
+        for k in rows:
+            seen[keys[k]] = seen.get(keys[k], 0) + 1
+        aggregates = [shown[k] for k in rows if _AGGREGATE.search(keys[k]) or (base and _AGGREGATE.search(base[k]))]
+        if aggregates:
+            warn_user(f"{fn}: {len(aggregates)} point(s) read as aggregate rows, not areas: "
+                      f"{', '.join(aggregates[:6])}; a total compared with its own parts is no comparison (and "
+                      "counts them twice in the target): leave them out")
+        if "period" not in frame.columns or len({str(plain(v)) for v in frame["period"].to_numpy()[rows]}) <= 1:
+            twice = [k for k, c in seen.items() if c > 1]
+            if twice:
+                warn_user(f"{fn}: {len(twice)} area(s) are more than one point: {', '.join(twice[:6])}; "
+                          "each area should be one point of a funnel")
+
+
+def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None,
+                  data: Any = None) -> float:
     """PHE funnel target: Σ numerators / Σ denominators × multiplier (missing pairs ignored).
+
+    ``data=`` (a DataFrame, with ``numerators`` and ``denominators`` its column names) warns, as
+    :func:`funnel_significance` does, of points that are not like for like with the others
+    (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step`` rows), of
+    several periods, or of aggregate rows, all of which the target would mix in.
 
     >>> funnel_target([10, 30], [100, 100])
     20.0
     """
     kind = choice_option("kind", kind, _KINDS)
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    cols, frame = _funnel_frame("funnel_target", data, numerators=numerators, denominators=denominators)
+    numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, _ = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     ok = ~(np.isnan(o) | np.isnan(d))
+    _warn_unlike("funnel_target", numerators, denominators, ok, frame)
     return float(o[ok].sum() / d[ok].sum() * mult)
 
 
-@translates_core_errors("denominators")
+@translates_core_errors("denominators", frame="data", columns={"denominators": "denominators"})
 def funnel_limits(
     denominators: Any,
     *,
@@ -1196,6 +1398,7 @@ def funnel_limits(
     multiplier: float | None = None,
     overdispersion: Any = None,
     missing: Literal["error", "propagate"] = "error",
+    data: Any = None,
 ) -> pd.DataFrame:
     """PHE funnel plot control limits (95% and 99.8%) at each denominator.
 
@@ -1211,7 +1414,8 @@ def funnel_limits(
     exact limits above are returned. ``.attrs["limits"]`` says which were used. A missing
     denominator (NaN: the City of London's population in the Home Office table) is an error naming
     its row (``missing="error"``), or gets no limits (``missing="propagate"``), as
-    :func:`funnel_significance` labels such a point "Not applicable".
+    :func:`funnel_significance` labels such a point "Not applicable". With ``data=`` (a
+    DataFrame), ``denominators`` is the name of its column, and the result keeps its index.
 
     Returns
     -------
@@ -1230,6 +1434,8 @@ def funnel_limits(
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
     missing = choice_option("missing", missing, ("error", "propagate"))
+    cols, frame = _funnel_frame("funnel_limits", data, denominators=denominators)
+    denominators = cols["denominators"]
     d = as_float_array("denominators", denominators)
     have = ~np.isnan(d) if missing == "propagate" else np.ones(len(d), dtype=bool)
     given = overdispersion is not None and overdispersion is not False
@@ -1244,7 +1450,8 @@ def funnel_limits(
         # phi <= 1: not over-dispersed, so the exact limits, as funnel_significance labels by
         res = _ext.funnel_limits(d[have], target, kind=kind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if given else "")
-    out = pd.DataFrame({"denominator": d.copy(), "target": float(target)})
+    out = pd.DataFrame({"denominator": d.copy(), "target": float(target)},
+                       index=frame.index if frame is not None else None)
     for k in ["lower_998", "lower_95", "upper_95", "upper_998"]:
         col = np.full(len(d), np.nan)
         col[have] = np.asarray(res[k], dtype=float)
@@ -1284,7 +1491,8 @@ def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kin
                 return
 
 
-@translates_core_errors("numerators", "denominators")
+@translates_core_errors("numerators", "denominators", frame="data",
+                       columns={"numerators": "numerators", "denominators": "denominators"})
 def funnel_significance(
     numerators: Any,
     denominators: Any,
@@ -1293,6 +1501,7 @@ def funnel_significance(
     kind: Literal["proportion", "rate", "ratio"] = "proportion",
     multiplier: float | None = None,
     overdispersion: Any = False,
+    data: Any = None,
 ) -> pd.Series:
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
     ``"Not significant"``, ``"High (0.025)"``, ``"High (0.001)"`` (``"Not applicable"`` if missing:
@@ -1310,6 +1519,18 @@ def funnel_significance(
     a ``funnel_overdispersion`` result can be passed instead of True. The result's
     ``.attrs["limits"]`` says which limits were used and ``.attrs["overdispersion"]`` holds φ, τ².
 
+    Counts that are not like for like with the others (a council counting only the public's
+    reports) make a funnel compare unlike with like. Pass the table as ``data=`` with
+    ``numerators`` and ``denominators`` its column names (``funnel_significance("incidents",
+    "population", data=ft, kind="rate", multiplier=1000)``): the rows flagged in
+    :func:`saferstats.read_flytipping`'s ``not_all_incidents`` and ``recording_step`` columns
+    are named in a :class:`~saferstats.SaferstatsWarning` (by ``la_name`` and ``period``), and so
+    are points of several periods, an area twice, and aggregate rows (``England``, ``*Total``).
+    Columns of read_flytipping's table passed as Series (``ft["incidents"]``) are checked too, by
+    their row labels, while the frame keeps its ``attrs`` (a ``merge`` drops them: use ``data=``).
+    Nothing is left out: the flagged points are in ``.attrs["not_like_for_like"]`` (``row``,
+    ``name``, ``column``, ``note``), and ``data[~data["not_all_incidents"]]`` leaves them out.
+
     >>> import saferstats
     >>> saferstats.funnel_significance([8, 151, 159, 150, 0],
     ...     [6.23986, 106.442972, 232.932904, 119.56955, 240.62735], kind="ratio", target=1).tolist()
@@ -1317,11 +1538,15 @@ def funnel_significance(
     """
     kind = choice_option("kind", kind, _KINDS)
     mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    cols, frame = _funnel_frame("funnel_significance", data, numerators=numerators, denominators=denominators)
+    numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    unlike = _warn_unlike("funnel_significance", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
     estimated = [w for w, on in (("the target", target is None and kind != "ratio"),
                                  ("the over-dispersion estimate", overdispersion is True)) if on]
-    excluded = _warn_missing_points("funnel_significance", o, d, index, " and ".join(
+    excluded = _warn_missing_points("funnel_significance", o, d,
+                                    index if frame is None else pd.Index(_point_names(frame, None)), " and ".join(
         estimated + ["the comparison (labelled 'Not applicable')"]))
     given = target is not None
     if target is None:
@@ -1334,7 +1559,8 @@ def funnel_significance(
         from .monitoring import _od_significance, _overdispersion
 
         if overdispersion is True:
-            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult)
+            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult,
+                                 names=index if frame is None else pd.Index(_point_names(frame, None)))
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
         else:
@@ -1352,4 +1578,5 @@ def funnel_significance(
     out.attrs["limits"] = used
     out.attrs["overdispersion"] = None if od is None else od.to_dict()
     out.attrs["excluded"] = excluded
+    out.attrs["not_like_for_like"] = unlike
     return out
