@@ -225,6 +225,11 @@ def _tag_cells(g: HotspotGrid) -> None:
                              IN_STUDY_AREA: bits, "layers": layers}
 
 
+#: Key of ``HotspotGrid.cells.attrs`` holding the window of the events a prediction was made from
+#: (first and last day used, ISO dates): :func:`saferstats.pai` checks it against ``test=``.
+WINDOW_TAG = "saferstats_train_window"
+
+
 def _digest(a: np.ndarray) -> str:
     return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).hexdigest() + str(a.dtype)
 
@@ -939,7 +944,9 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     :class:`~saferstats.SaferstatsWarning` says so (a map scored on them is scored on its own
     input). When no event counts (all after the cutoff, or all ``time_bandwidth`` units or more
     old) the surface would be all zeros, and an :class:`~saferstats.InvalidInputError` says so
-    with the events' dates.
+    with the events' dates. With dates, the grid records the window of the events it used (their
+    first and last dates): :func:`saferstats.pai` given ``test=`` (the months scored) warns when
+    they overlap it.
     See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
@@ -991,4 +998,11 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                                  time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
     _blank_outside(g, ("risk",), _ext.grid_counts(g._args(), xs, ys, None)["count"])
+    used = ts[(ts <= ct) & (np.floor((pt - ts) / unit) < tb)] if unit > 0 else ts[ts <= ct]
+    if dates and len(used):
+        # the window of the events the risk was made from, for pai(..., test=...) to check
+        def iso(d: float) -> str:
+            return str((pd.Timestamp(0) + pd.Timedelta(days=float(d))).date())
+
+        g.cells.attrs[WINDOW_TAG] = [iso(used.min()), iso(used.max())]
     return dataclasses.replace(g, value="risk")
