@@ -605,18 +605,19 @@ def _warn_sparse(counts: np.ndarray, sig: np.ndarray, k: int) -> None:
 
 
 def _warn_unreachable(perms: int, tests: int, critical_p: float) -> None:
-    """Warn when no cell-period can be significant: the smallest permutation p-value is
-    1/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
+    """Warn when no cell-period can be significant: the smallest two-sided permutation p-value is
+    2/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
     at or above ``critical_p`` every class would be "no pattern" whatever the data."""
     if perms == 0:
         return
-    smallest = tests / (perms + 1)
+    smallest = 2 * tests / (perms + 1)
     if smallest < critical_p:
         return
-    need = int(np.floor(tests / critical_p))
+    need = int(np.floor(2 * tests / critical_p))
     over = f", and the Holm adjustment over {tests} periods makes the smallest adjusted p {min(smallest, 1.0):.3g}" \
         if tests > 1 else ""
-    warn_user(f"hotspot_classify: with {perms:,} permutations the smallest p-value is {1 / (perms + 1):.3g}{over}, not "
+    warn_user(f"hotspot_classify: with {perms:,} permutations the smallest (two-sided) p-value is "
+              f"{min(1.0, 2 / (perms + 1)):.3g}{over}, not "
               f"below critical_p {critical_p:g}: no cell can be a significant hot or cold spot, whatever the data. Use "
               f"permutations >= {need:,} (or permutations=0 for the normal p of z, or longer periods)")
 
@@ -635,10 +636,15 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     sorted order, or in the order of ``periods`` (all periods, so that an empty one is caught).
     Method: counts per cell and period on the grid; Gi* per period with binary weights over the
     adjacent cells and the cell itself (queen squares, six hexagons); significance from
-    ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z); each cell's
-    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip: the smallest
-    permutation p is 1/(permutations + 1), so with T periods no cell can be significant unless
-    T/(permutations + 1) < ``critical_p`` — 999 permutations allow up to 49 periods; a
+    ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z). ``p_value``
+    in ``periods`` is two-sided either way: with permutations, twice the share of permuted Gi* at
+    least as far out as the observed one in its nearer tail (esda's folded ``p_sim``, ties counted in
+    both tails, doubled; capped at 1), so ``critical_p`` means the same with and without
+    permutations (until session 15 the folded one-sided p was compared with it, a two-sided test
+    at twice ``critical_p``). Each cell's
+    p-values are Holm-adjusted once over its periods (``p_adjust="none"`` to skip: the smallest
+    permutation p is 2/(permutations + 1), so with T periods no cell can be significant unless
+    2T/(permutations + 1) < ``critical_p`` — 999 permutations allow up to 24 periods; a
     :class:`~saferstats.SaferstatsWarning` says when none can be); a cell-period is
     a significant hot (cold) spot when p_adjusted < ``critical_p`` and z > 0 (< 0). With R =
     max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
@@ -730,10 +736,15 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                                               ("recent_prop", recent_prop), ("critical_p", critical_p))}
     _warn_unreachable(perms, t_count if p_adjust == "holm" else 1, props["critical_p"])
     used = np.ones(n, dtype=bool) if keep is None else keep
+    # the core's permutation p is of the nearer tail (one-sided, folded); critical_p is two-sided, as
+    # the normal p of z the core uses without permutations (and sfhotspot's): a cell-period is
+    # significant when twice its (Holm-adjusted) folded p is below critical_p. Holm of 2p is exactly
+    # min(1, 2 · Holm of p), so halving critical_p here and doubling the p-values below agree
+    fold = 2.0 if perms > 0 else 1.0
     r = _ext.hotspot_classify(g._args(), np.ascontiguousarray(counts.reshape(t_count, n)[:, used].ravel()), t_count,
                               mask=keep, hotspot_prop=props["hotspot_prop"],
                               persistent_prop=props["persistent_prop"], recent_prop=props["recent_prop"],
-                              critical_p=props["critical_p"], permutations=perms, holm=p_adjust == "holm",
+                              critical_p=props["critical_p"] / fold, permutations=perms, holm=p_adjust == "holm",
                               seed=_seed(seed))
     names = np.array(r["classes"], dtype=object)
     category = np.full(n, OUTSIDE_STUDY_AREA, dtype=object)
@@ -743,7 +754,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     stats = {}
     for key, name in (("z", "z"), ("p", "p_value"), ("p_adjusted", "p_adjusted")):
         full = np.full((n, t_count), np.nan)
-        full[used] = r[key].reshape(-1, t_count)
+        full[used] = r[key].reshape(-1, t_count) if key == "z" else np.minimum(1.0, fold * r[key].reshape(-1, t_count))
         stats[name] = full.ravel()
     _warn_sparse(counts.reshape(t_count, n)[:, used], sig[used], 9 if g.grid_type == "square" else 7)
     cells = g.cells.copy()
