@@ -19,8 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _finite_xy, _float_arg, _int_arg, _points_in, _row_error, _seed, _series,
-                      _warn_stretched)
+from ._common import (_bounds, _choice, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
+                      _series, _warn_stretched)
 
 __all__ = [
     "HotspotGrid",
@@ -176,11 +176,11 @@ def auto_bandwidth(x: Any, y: Any) -> float:
 
 
 def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
-               grid: HotspotGrid | None, area: Any = None) -> HotspotGrid:
+               grid: HotspotGrid | None, area: Any = None, given: Any = None) -> HotspotGrid:
     """The grid of ``bounds`` (or of the points, or ``grid``'s cells); with a study ``area``, its
     cells carry ``in_study_area`` (see :func:`_mark_study_area`: marked again for these points, also
     on a given ``grid``); without one, a given ``grid`` keeps its own marks."""
-    g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid, given)
     if area is not None:
         _mark_study_area(g, area, xs, ys)
     return g
@@ -260,7 +260,7 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
 
 
 def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
-              grid: HotspotGrid | None) -> HotspotGrid:
+              grid: HotspotGrid | None, given: Any = None) -> HotspotGrid:
     if grid is not None:
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
@@ -275,7 +275,7 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
         b = (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
-        _warn_stretched(xs, ys)
+        _warn_stretched(xs, ys, given)  # no study area here: xs are the points as given
     else:
         b = _bounds(bounds)
     if cell_size is None:
@@ -370,7 +370,7 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
     (11, 6, 66)
     """
     xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds)
-    return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area)
+    return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area, _given(x, y))
 
 
 def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -392,7 +392,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     xs, ys = _finite_xy(x, y)
     w = _weights(weights, len(xs))
     xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
     if outside:
@@ -457,7 +457,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     r = _ext.grid_counts(g._args(), xs, ys, w)
     _warn_off_grid(int(r["outside"]), len(xs), "count")
@@ -493,7 +493,7 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, [("x_a", _given(x_a, y_a)), ("x_b", _given(x_b, y_b))])
     h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         r = _ext.grid_counts(g._args(), px, py, None)
@@ -548,7 +548,7 @@ class ClassifyResult(Result):
 def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds: Any,
                  grid: HotspotGrid | None, area: Any = None) -> tuple[np.ndarray, np.ndarray, HotspotGrid]:
     xs, ys = _finite_xy(x, y)
-    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
+    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
 
 
 #: ``hotspot_category`` of a grid cell that lies outside ``study_area`` (not classified).
@@ -809,7 +809,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
                                                  (x_after, y_after, "_after"))
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
-    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid, area)
+    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid, area,
+                   [("x_before", _given(x_before, y_before)), ("x_after", _given(x_after, y_after))])
     rb, ra = _ext.grid_counts(g._args(), xb, yb, None), _ext.grid_counts(g._args(), xa, ya, None)
     (cb, ob), (ca, oa) = (rb["count"], rb["outside"]), (ra["count"], ra["outside"])
     if ob or oa:
@@ -986,7 +987,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
-    g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area)
+    g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area, _given(x, y))
     dates = _is_dates(t)
     pt = _day("predict_time", _when("predict_time", predict_time, dates))
     ct = pt if cutoff_time is None else _day("cutoff_time", _when("cutoff_time", cutoff_time, dates))
