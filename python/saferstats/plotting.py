@@ -567,7 +567,8 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
 
     A square :class:`saferstats.HotspotGrid` (:func:`saferstats.hotspot_kde`, ``hotspot_count``,
     ``prospective_hotspots``, ...) is drawn by its main layer; made over a ``study_area``, its cells
-    outside the area are left blank unless ``mask`` says otherwise (they hold the area's events spread
+    outside the area — as a :func:`saferstats.kde_grid` surface's cells not ``in_study_area`` — are
+    left blank (and out of the colour scale) unless ``mask`` says otherwise (they hold the area's events spread
     over the edge, or no value). A hexagonal grid is refused: draw
     ``saferstats.geo.to_geodataframe(grid)`` instead.
 
@@ -586,6 +587,8 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
         result, grid_mask = _grid_surface(result)
         if mask is None:
             mask = grid_mask
+    elif mask is None and getattr(result, "in_study_area", None) is not None:
+        mask = result.in_study_area  # a kde_grid surface over a study area: its own cells, as a grid's
     ax = _axes(ax)
     c = result.cell_size / 2
     extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
