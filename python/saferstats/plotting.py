@@ -536,6 +536,11 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     labels = np.asarray(labels)
+    for name, v in (("lon", lon), ("labels", labels)):
+        if len(v) != len(lat):
+            from .exceptions import LengthMismatchError
+
+            raise LengthMismatchError(f"length mismatch: `lat` has {len(lat)} elements but `{name}` has {len(v)}", name)
     if areas is not None:
         plot_areas(lat[labels > -3], lon[labels > -3], level=areas, ax=ax)
     noise = labels < 0
@@ -549,7 +554,9 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect(1 / np.cos(np.radians(np.nanmean(lat))) if len(lat) else 1)
-    ax.set_title(title or f"DBSCAN clusters ({int(labels.max()) + 1 if len(labels) else 0}) with convex hulls", fontsize=10)
+    # the labels may come from dbscan or hdbscan: count the clusters, do not name the method
+    n_clusters = len(np.unique(labels[labels >= 0])) if len(labels) else 0
+    ax.set_title(title or f"Clusters ({n_clusters}) with convex hulls", fontsize=10)
     if table is not None:
         _label_clusters(ax, table, label)
     return ax
@@ -645,7 +652,10 @@ def _grid_surface(g: Any) -> tuple[Any, np.ndarray | None]:
 def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None,
             areas: Literal["la", "csp", "force"] | None = None, mask: Any = None) -> Any:
     """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
-    cells coloured by their ``label`` (99/95/90% hot red, cold blue). With the cell centres ``x``,
+    cells coloured by their ``label`` (99/95/90% hot red, cold blue: from the two-sided normal p of
+    z, Benjamini-Hochberg adjusted when the result was made with ``fdr=True``, as the title says;
+    ``p_sim`` plays no part). A Local Moran result, or a ``shape`` that does not hold the result's
+    values, is refused naming the argument. With the cell centres ``x``,
     ``y`` on the British National Grid, ``areas="la"`` (``"csp"``, ``"force"``) draws the local
     authority (CSP, force) outlines and names over the cells. With ``mask`` (the one given to
     :meth:`Weights.lattice`, e.g. :meth:`StudyArea.grid_mask`) ``result`` has one value per kept
@@ -662,8 +672,18 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     ax = _axes(ax)
     order = ["Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant", "Hot spot 90%", "Hot spot 95%", "Hot spot 99%"]
     colours = ["#08306b", "#4f8fc0", "#a6cbe3", "#f2f2f2", "#f7b6a0", "#e3624a", "#99000d"]
+    if getattr(result, "statistic", None) != "gi_star":
+        raise InvalidInputError("plot_gi draws a Gi* result (saferstats.gi_star); for Local Moran's I map its "
+                                "quadrant labels with saferstats.geo.to_geodataframe(result, cells=(x, y))", "result")
     labels = np.array([order.index(str(v)) for v in result.label])
+    try:
+        nrows, ncols = (int(v) for v in shape)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"`shape` must be (nrows, ncols), got {shape!r}", "shape") from None
     if mask is None:
+        if nrows * ncols != len(labels):
+            raise InvalidInputError(f"`shape` {shape!r} has {nrows * ncols} cells but `result` has {len(labels)} values: "
+                                    "pass the lattice's (nrows, ncols) (grid_counts: counts.shape)", "shape")
         code: Any = labels.reshape(shape)
     else:
         from .hotspot.weights import _lattice_mask
@@ -695,7 +715,9 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
         handles.append(Patch(facecolor="white", edgecolor="#999999", label="outside the study area"))
     # beside the map, not on it: inside, the legend hid the cells (and area names) in its corner
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-    ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
+    # the labels are from the two-sided normal p of z (BH-adjusted with fdr=True), never p_sim
+    adj = ", FDR-adjusted" if getattr(result, "fdr", False) else ""
+    ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights{adj})", fontsize=10)
     return ax
 
 

@@ -367,3 +367,33 @@ def test_kde_grid_ascii_and_plot_leave_the_outside_blank(tmp_path):
     import matplotlib.pyplot as plt
 
     plt.close(ax.figure)
+
+
+# ----------------------------------------------------------------------------- 5. plots
+
+def test_plot_gi_refuses_what_it_cannot_draw_by_name():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from saferstats.exceptions import LengthMismatchError
+    from saferstats.plotting import plot_clusters, plot_gi
+
+    w = saferstats.Weights.lattice(4, 4)
+    lisa = saferstats.local_moran(np.arange(16.0), w, permutations=0)
+    with pytest.raises(InvalidInputError, match="plot_gi draws a Gi\\* result") as e:
+        plot_gi(lisa, (4, 4))  # was a bare ValueError: 'Low-Low' is not in list
+    assert e.value.argument == "result"
+    gi = saferstats.gi_star(np.arange(16.0), w, permutations=0, fdr=True)
+    with pytest.raises(InvalidInputError, match=r"`shape` \(4, 5\) has 20 cells but `result` has 16") as e:
+        plot_gi(gi, (4, 5))  # was numpy's "cannot reshape array"
+    assert e.value.argument == "shape"
+    ax = plot_gi(gi, (4, 4))
+    assert "FDR-adjusted" in ax.get_title()
+    plt.close(ax.figure)
+    with pytest.raises(LengthMismatchError, match="`labels` has 2") as e:
+        plot_clusters([51.5, 51.5, 51.5], [-0.1, -0.1, -0.1], [0, 0], areas=None)  # was an IndexError
+    # labels from hdbscan are not "DBSCAN clusters"; non-contiguous labels are counted, not max + 1
+    ax = plot_clusters([51.5, 51.5001, 51.6, 51.6001], [-0.1, -0.1, -0.2, -0.2], [0, 0, 5, 5], areas=None)
+    assert ax.get_title() == "Clusters (2) with convex hulls"
+    plt.close(ax.figure)
