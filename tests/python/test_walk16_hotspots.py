@@ -397,3 +397,17 @@ def test_plot_gi_refuses_what_it_cannot_draw_by_name():
     ax = plot_clusters([51.5, 51.5001, 51.6, 51.6001], [-0.1, -0.1, -0.2, -0.2], [0, 0, 5, 5], areas=None)
     assert ax.get_title() == "Clusters (2) with convex hulls"
     plt.close(ax.figure)
+
+
+def test_global_headline_says_which_p_is_one_sided():
+    from scipy.stats import norm
+
+    w = saferstats.Weights.lattice(5, 5)
+    v = np.arange(25.0)
+    m = saferstats.global_moran(v, w, permutations=99, seed=1)
+    # esda: Moran's normal p two-sided, Geary's and General G's one-sided; p_sim folded (one-sided)
+    assert m.p_value == pytest.approx(2 * norm.sf(abs(m.z)), rel=1e-9)
+    assert "(two-sided), p_sim" in repr(m) and "(one-sided, 99 permutations)" in repr(m)
+    c = saferstats.global_geary(v, w, permutations=0)
+    assert c.p_value == pytest.approx(norm.sf(abs(c.z)), rel=1e-9)
+    assert "(one-sided)" in repr(c) and "p_sim" not in repr(c)
