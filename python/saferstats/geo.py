@@ -125,7 +125,8 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` ...) or
       a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
       (``hotspot_category``, ``hot_periods`` ...) as a column;
-    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``;
+    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density`` (and
+      ``in_study_area`` for a surface made over a study area: filter on it before ranking cells);
     - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
       lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
       y_centres)``; one square per cell (rows south to north, as the counts) with the result's
@@ -170,7 +171,7 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
         xx, yy = np.meshgrid(result.x, result.y)
         polys = [Polygon([(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)])
                  for x, y in zip(xx.ravel(), yy.ravel())]
-        frame = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": result.density.ravel()})
+        frame = result.to_pandas()  # with ``in_study_area`` over a study area (it was dropped until session 15)
         return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
     from .hotspot.local import LocalResult
 
@@ -230,7 +231,9 @@ def write_ascii_grid(result: Any, path: Any, *, layer: str | None = None, crs: A
     from .hotspot.kde import KdeResult
 
     if isinstance(result, KdeResult):
-        values, cell = np.asarray(result.density, dtype=float), float(result.cell_size)
+        values, cell = np.asarray(result.density, dtype=float).copy(), float(result.cell_size)
+        if result.in_study_area is not None:  # as a hotspot grid's: beyond the edge is no data
+            values[~np.asarray(result.in_study_area, dtype=bool)] = np.nan
         x0, y0 = float(result.x[0]) - cell / 2, float(result.y[0]) - cell / 2
         if layer is not None:
             raise InvalidInputError("a KDE surface has one layer (density); leave `layer` unset", "layer")

@@ -562,6 +562,11 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     labels = np.asarray(labels)
+    for name, v in (("lon", lon), ("labels", labels)):
+        if len(v) != len(lat):
+            from .exceptions import LengthMismatchError
+
+            raise LengthMismatchError(f"length mismatch: `lat` has {len(lat)} elements but `{name}` has {len(v)}", name)
     if areas is not None:
         plot_areas(lat[labels > -3], lon[labels > -3], level=areas, ax=ax)
     noise = labels < 0
@@ -575,7 +580,9 @@ def plot_clusters(lat: Any, lon: Any, labels: Any, *, table: Any = None, ax: Any
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect(1 / np.cos(np.radians(np.nanmean(lat))) if len(lat) else 1)
-    ax.set_title(title or f"DBSCAN clusters ({int(labels.max()) + 1 if len(labels) else 0}) with convex hulls", fontsize=10)
+    # the labels may come from dbscan or hdbscan: count the clusters, do not name the method
+    n_clusters = len(np.unique(labels[labels >= 0])) if len(labels) else 0
+    ax.set_title(title or f"Clusters ({n_clusters}) with convex hulls", fontsize=10)
     if table is not None:
         _label_clusters(ax, table, label)
     return ax
@@ -593,7 +600,8 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
 
     A square :class:`saferstats.HotspotGrid` (:func:`saferstats.hotspot_kde`, ``hotspot_count``,
     ``prospective_hotspots``, ...) is drawn by its main layer; made over a ``study_area``, its cells
-    outside the area are left blank unless ``mask`` says otherwise (they hold the area's events spread
+    outside the area — as a :func:`saferstats.kde_grid` surface's cells not ``in_study_area`` — are
+    left blank (and out of the colour scale) unless ``mask`` says otherwise (they hold the area's events spread
     over the edge, or no value). A hexagonal grid is refused: draw
     ``saferstats.geo.to_geodataframe(grid)`` instead.
 
@@ -612,6 +620,8 @@ def plot_kde(result: Any, *, points: tuple[Any, Any] | None = None, ax: Any = No
         result, grid_mask = _grid_surface(result)
         if mask is None:
             mask = grid_mask
+    elif mask is None and getattr(result, "in_study_area", None) is not None:
+        mask = result.in_study_area  # a kde_grid surface over a study area: its own cells, as a grid's
     ax = _axes(ax)
     c = result.cell_size / 2
     extent = (result.x[0] - c, result.x[-1] + c, result.y[0] - c, result.y[-1] + c)
@@ -668,7 +678,10 @@ def _grid_surface(g: Any) -> tuple[Any, np.ndarray | None]:
 def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None, ax: Any = None, title: str | None = None,
             areas: Literal["la", "csp", "force"] | None = None, mask: Any = None) -> Any:
     """Gi* hot/cold spot map of a lattice (``shape`` = (nrows, ncols), rows south to north):
-    cells coloured by their ``label`` (99/95/90% hot red, cold blue). With the cell centres ``x``,
+    cells coloured by their ``label`` (99/95/90% hot red, cold blue: from the two-sided normal p of
+    z, Benjamini-Hochberg adjusted when the result was made with ``fdr=True``, as the title says;
+    ``p_sim`` plays no part). A Local Moran result, or a ``shape`` that does not hold the result's
+    values, is refused naming the argument. With the cell centres ``x``,
     ``y`` on the British National Grid, ``areas="la"`` (``"csp"``, ``"force"``) draws the local
     authority (CSP, force) outlines and names over the cells. With ``mask`` (the one given to
     :meth:`Weights.lattice`, e.g. :meth:`StudyArea.grid_mask`) ``result`` has one value per kept
@@ -685,8 +698,18 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
     ax = _axes(ax)
     order = ["Cold spot 99%", "Cold spot 95%", "Cold spot 90%", "Not significant", "Hot spot 90%", "Hot spot 95%", "Hot spot 99%"]
     colours = ["#08306b", "#4f8fc0", "#a6cbe3", "#f2f2f2", "#f7b6a0", "#e3624a", "#99000d"]
+    if getattr(result, "statistic", None) != "gi_star":
+        raise InvalidInputError("plot_gi draws a Gi* result (saferstats.gi_star); for Local Moran's I map its "
+                                "quadrant labels with saferstats.geo.to_geodataframe(result, cells=(x, y))", "result")
     labels = np.array([order.index(str(v)) for v in result.label])
+    try:
+        nrows, ncols = (int(v) for v in shape)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"`shape` must be (nrows, ncols), got {shape!r}", "shape") from None
     if mask is None:
+        if nrows * ncols != len(labels):
+            raise InvalidInputError(f"`shape` {shape!r} has {nrows * ncols} cells but `result` has {len(labels)} values: "
+                                    "pass the lattice's (nrows, ncols) (grid_counts: counts.shape)", "shape")
         code: Any = labels.reshape(shape)
     else:
         from .hotspot.weights import _lattice_mask
@@ -718,7 +741,9 @@ def plot_gi(result: Any, shape: tuple[int, int], *, x: Any = None, y: Any = None
         handles.append(Patch(facecolor="white", edgecolor="#999999", label="outside the study area"))
     # beside the map, not on it: inside, the legend hid the cells (and area names) in its corner
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-    ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights)", fontsize=10)
+    # the labels are from the two-sided normal p of z (BH-adjusted with fdr=True), never p_sim
+    adj = ", FDR-adjusted" if getattr(result, "fdr", False) else ""
+    ax.set_title(title or f"Getis-Ord Gi* ({result.transform} weights{adj})", fontsize=10)
     return ax
 
 

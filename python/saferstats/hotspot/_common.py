@@ -242,10 +242,17 @@ def _series_take(v: Any, mask: np.ndarray) -> Any:
     return s[mask].reset_index(drop=True)
 
 
-def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
+def _given(x: Any, y: Any) -> Any:
+    """Of the coordinates a caller passed, the one whose index names the rows (a Series or frame)."""
+    return x if isinstance(x, (pd.Series, pd.DataFrame)) else y
+
+
+def _warn_stretched(xs: np.ndarray, ys: np.ndarray, given: Any = None, rows: np.ndarray | None = None) -> None:
     """Warn when a few far-away points stretch a grid over the points (police.uk snaps some
     records of a force's file to places outside it): the extent is over twice the area of the
-    central 99% of the points on each axis and some points lie beyond it by more than its width."""
+    central 99% of the points on each axis and some points lie beyond it by more than its width.
+    The first far point is named by its row label in ``given`` (the caller's coordinates; a list
+    of ``(name, coordinates)`` for point sets put end to end), ``rows[i]`` its position there."""
     if len(xs) < 100:
         return
     qx = np.quantile(xs, [0.005, 0.995])
@@ -257,8 +264,20 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray) -> None:
         warn_user(f"{int(far.sum())} of {len(xs):,} points lie far outside the rest and stretch the grid to "
                   f"{(xs.max() - xs.min()) / 1000:,.1f} x {(ys.max() - ys.min()) / 1000:,.1f} (thousand units; km for metres) "
                   f"where 99% of the points span {wx / 1000:,.1f} x {wy / 1000:,.1f}: pass study_area= (e.g. the force or "
-                  "district) or bounds= (first far point at row "
-                  f"{int(np.flatnonzero(far)[0])})")
+                  f"district) or bounds= (first far point: {_far_row(int(np.flatnonzero(far)[0]), given, rows)})")
+
+
+def _far_row(pos: int, given: Any, rows: np.ndarray | None) -> str:
+    """Point ``pos`` of the points given as ``given`` (see :func:`_warn_stretched`), as a message names it."""
+    at = pos if rows is None else int(rows[pos])
+    if isinstance(given, list):
+        for name, v in given:
+            n = len(v)
+            if at < n:
+                return f"`{name}` row {label_of(v, at)!r}"
+            at -= n
+        return f"point {pos}"
+    return f"row {label_of(given, at)!r}"
 
 
 def _series(name: str, v: Any) -> pd.Series:

@@ -73,8 +73,12 @@ class GlobalResult(Result):
     def headline(self) -> str:
         """One line: the statistic, its expectation and the evidence."""
         name, sym = _NAMES[self.statistic]
-        sim = f", p_sim {self.p_sim:.4g} ({self.permutations} permutations)" if self.permutations else ""
-        return f"{name}: {sym} = {self.value:.6g} (expected {self.expected:.6g}), z {self.z:.4g}, p {self.p_value:.4g}{sim}"
+        # say which p is which: p is two-sided for Moran's I, one-sided for Geary's C and General G (as
+        # esda); p_sim is esda's folded, one-sided pseudo p for all three (twice it is two-sided)
+        side = "two-sided" if self.statistic == "moran" else "one-sided"
+        sim = (f", p_sim {self.p_sim:.4g} (one-sided, {self.permutations} permutations)" if self.permutations else "")
+        return (f"{name}: {sym} = {self.value:.6g} (expected {self.expected:.6g}), z {self.z:.4g}, "
+                f"p {self.p_value:.4g} ({side}){sim}")
 
     def __repr__(self) -> str:
         return f"GlobalResult({self.headline()}; n={self.n}, transform={self.transform!r})"

@@ -16,7 +16,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array, translates_core_errors
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
-from .grid import _grid_tag, _study_area_cells
+from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
 
@@ -39,8 +39,75 @@ def _cells(name: str, v: Any) -> tuple[np.ndarray, tuple[Any, ...] | None]:
     return np.ascontiguousarray(as_float_array(name, a)), None
 
 
+def _window(name: str, v: Any) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:
+    """The time window ``v`` as [start, end) intervals, each with its label: a period (``"2021-06"``,
+    ``"2021"``, ``"2021-06-15"``, a ``pd.Period``, a date), a (first, last) pair of them (both
+    included), or a column / index / array of the months or dates used (each its own period)."""
+    def one(p: Any) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+        try:
+            if isinstance(p, pd.Period):
+                per = p
+            elif isinstance(p, str):
+                per = pd.Period(p.strip())
+            elif isinstance(p, (pd.Timestamp, np.datetime64)) or hasattr(p, "year"):
+                per = pd.Period(pd.Timestamp(p), freq="D")
+            else:
+                raise TypeError
+            return per.start_time, per.end_time + pd.Timedelta(1, "ns"), str(per)
+        except (TypeError, ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
+            raise InvalidInputError(f"`{name}` {p!r} is not a period or date (give e.g. '2021-06', ('2021-06', "
+                                    "'2021-08') or the Month column of the events used)", name) from None
+
+    if isinstance(v, (str, pd.Period, pd.Timestamp, np.datetime64)) or hasattr(v, "year"):
+        return [one(v)]
+    if isinstance(v, (tuple, list)) and len(v) == 2 and not isinstance(v, (pd.Series, pd.Index)):
+        (a0, _, la), (_, b1, lb) = one(v[0]), one(v[1])
+        if b1 <= a0:
+            raise InvalidInputError(f"`{name}` runs from {la} to {lb}: give (first, last) in time order", name)
+        return [(a0, b1, f"{la} to {lb}")]
+    try:
+        values = pd.unique(pd.Series(list(v) if not isinstance(v, (pd.Series, pd.Index, np.ndarray)) else v).dropna())
+    except TypeError:
+        raise InvalidInputError(f"`{name}` must be a period ('2021-06'), a (first, last) pair or the months/dates of "
+                                f"the events used, got {type(v).__name__}", name) from None
+    if not len(values):
+        raise InvalidInputError(f"`{name}` has no period", name)
+    return sorted({one(p) for p in values})
+
+
+def _span(w: list[tuple[pd.Timestamp, pd.Timestamp, str]]) -> str:
+    labels = [lab for _, _, lab in w]
+    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]} ({len(labels)} periods)"
+
+
+def _check_windows(train: Any, test: Any) -> dict[str, str]:
+    """Warn when the events scored (``test``) are not all after those the map was made from
+    (``train``): the same or overlapping windows score a map on its own input (in-sample, which
+    flatters it), an earlier test window is hindsight, not a prediction."""
+    if train is None and test is None:
+        return {}
+    if train is None or test is None:
+        given, other = ("train", "test") if test is None else ("test", "train")
+        raise InvalidInputError(f"`{given}` is given without `{other}`: give both windows (the months the map was "
+                                "made from and the months it is scored on) so that they can be checked", other)
+    tr, te = _window("train", train), _window("test", test)
+    shared = [lab for a0, a1, lab in te if any(a0 < b1 and b0 < a1 for b0, b1, _ in tr)]
+    out = {"train": _span(tr), "test": _span(te)}
+    if shared:
+        same = [(a, b) for a, b, _ in tr] == [(a, b) for a, b, _ in te]
+        how = "are the same period" if same else f"overlap ({', '.join(shared[:3])}{' ...' if len(shared) > 3 else ''})"
+        warn_user(f"pai: the map's window (train: {out['train']}) and the events it is scored on (test: {out['test']}) "
+                  f"{how}: the map is scored on events it was made from, an in-sample fit that flatters it (a grid "
+                  "scored on its own month reads as an excellent prediction). Score it on a later period: hotspots "
+                  "of one month against the next month's events")
+    elif max(b for _, b, _ in te) <= min(a for a, _, _ in tr):
+        warn_user(f"pai: the events scored (test: {out['test']}) are all before the map's window (train: "
+                  f"{out['train']}): this is hindsight, not a prediction; score the map on a later period")
+    return out
+
+
 @translates_core_errors("observed", "predicted", "area")
-def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
+def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, test: Any = None) -> pd.DataFrame:
     """Hit rate, PAI, PEI and RRI of a hotspot map, for every cumulative top-k cell.
 
     ``observed``: events per cell in the evaluation period; ``predicted``: the map's score per
@@ -55,6 +122,18 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     density), ``rri`` = cumulative predicted / cumulative observed (∞ or NaN before the first
     captured event). Columns: ``k, cell, observed, cum_observed, predicted, cum_predicted, area,
     cum_area, coverage, hit_rate, pai, pei, rri``. See docs/methods/hotspot_intelligence.md.
+
+    ``train`` / ``test``: the time windows of the events the map was made from and of the events
+    it is scored on — a period (``"2021-06"``, a ``pd.Period``, a date), a ``(first, last)`` pair
+    (both included) or the Month column of the events used. A PAI is only a measure of
+    *prediction* when the test events are all after the training ones: when the windows are the
+    same or overlap (a grid scored on the month it was made from looks excellent: Hertfordshire
+    ASB, June 2021's counts on 250 m cells as the map, PAI 19.3 at 5% coverage scored on June
+    itself — 97% of its events — against 10.4 on July's), or the test window is earlier, a
+    :class:`~saferstats.SaferstatsWarning` says so. The
+    table's ``attrs["train"]`` / ``attrs["test"]`` record the windows for the report. A grid from
+    :func:`prospective_hotspots` knows its own window (events up to ``cutoff_time``): ``train``
+    defaults to it.
 
     Grids made over a ``study_area`` (their ``cells`` have ``in_study_area``) — the grids
     themselves or their layers taken whole from ``cells`` (``pai(o.cells["count"],
@@ -74,6 +153,9 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     >>> t[["k", "hit_rate", "pai", "pei"]].round(4).to_dict("list")
     {'k': [1, 2, 3], 'hit_rate': [0.6667, 1.0, 1.0], 'pai': [2.0, 1.5, 1.0], 'pei': [1.0, 1.0, 1.0]}
     """
+    if train is None and test is not None:
+        train = _made_from(predicted)
+    windows = _check_windows(train, test)
     o, ko = _cells("observed", observed)
     p, kp = _cells("predicted", predicted)
     if ko is not None and kp is not None and ko != kp:
@@ -142,7 +224,18 @@ def pai(observed: Any, predicted: Any, *, area: Any = None) -> pd.DataFrame:
     out["cell"] = idx[np.asarray(d["cell"], dtype=np.int64)]
     if keep is not None:
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
+    out.attrs.update(windows)
     return out
+
+
+def _made_from(predicted: Any) -> Any:
+    """The window of the events a prediction was made from, when it says (a grid from
+    :func:`prospective_hotspots` records its events' first date and its cutoff), else None."""
+    cells = predicted.cells if hasattr(predicted, "cells") else predicted
+    w = getattr(cells, "attrs", {}).get(WINDOW_TAG) if isinstance(cells, (pd.DataFrame, pd.Series)) else None
+    if not isinstance(w, (list, tuple)) or len(w) != 2:
+        return None
+    return (pd.Timestamp(w[0]), pd.Timestamp(w[1]))
 
 
 def _counted_in_area(observed: Any, idx: np.ndarray) -> np.ndarray:

@@ -19,8 +19,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _finite_xy, _float_arg, _int_arg, _points_in, _row_error, _seed, _series,
-                      _warn_stretched)
+from ._common import (_bounds, _choice, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
+                      _series, _warn_stretched)
 
 __all__ = [
     "HotspotGrid",
@@ -176,11 +176,11 @@ def auto_bandwidth(x: Any, y: Any) -> float:
 
 
 def _make_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
-               grid: HotspotGrid | None, area: Any = None) -> HotspotGrid:
+               grid: HotspotGrid | None, area: Any = None, given: Any = None) -> HotspotGrid:
     """The grid of ``bounds`` (or of the points, or ``grid``'s cells); with a study ``area``, its
     cells carry ``in_study_area`` (see :func:`_mark_study_area`: marked again for these points, also
     on a given ``grid``); without one, a given ``grid`` keeps its own marks."""
-    g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid)
+    g = _new_grid(xs, ys, cell_size, grid_type, bounds, grid, given)
     if area is not None:
         _mark_study_area(g, area, xs, ys)
     return g
@@ -225,6 +225,11 @@ def _tag_cells(g: HotspotGrid) -> None:
                              IN_STUDY_AREA: bits, "layers": layers}
 
 
+#: Key of ``HotspotGrid.cells.attrs`` holding the window of the events a prediction was made from
+#: (first and last day used, ISO dates): :func:`saferstats.pai` checks it against ``test=``.
+WINDOW_TAG = "saferstats_train_window"
+
+
 def _digest(a: np.ndarray) -> str:
     return hashlib.blake2b(np.ascontiguousarray(a).view(np.uint8).data, digest_size=16).hexdigest() + str(a.dtype)
 
@@ -255,7 +260,7 @@ def _grid_tag(v: Any) -> tuple[tuple[Any, ...], np.ndarray | None] | None:
 
 
 def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type: str, bounds: Any,
-              grid: HotspotGrid | None) -> HotspotGrid:
+              grid: HotspotGrid | None, given: Any = None) -> HotspotGrid:
     if grid is not None:
         if not isinstance(grid, HotspotGrid):
             raise InvalidInputError("`grid` must be a HotspotGrid (from hotspot_grid or another hotspot_* call)", "grid")
@@ -270,7 +275,7 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
         b = (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
-        _warn_stretched(xs, ys)
+        _warn_stretched(xs, ys, given)  # no study area here: xs are the points as given
     else:
         b = _bounds(bounds)
     if cell_size is None:
@@ -365,7 +370,7 @@ def hotspot_grid(x: Any, y: Any = None, *, cell_size: float | None = None, grid_
     (11, 6, 66)
     """
     xs, ys, _, bounds, area = _points_in(x, y, study_area, bounds)
-    return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area)
+    return _make_grid(xs, ys, cell_size, grid_type, bounds, None, area, _given(x, y))
 
 
 def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid_type: Literal["square", "hex"] = "square",
@@ -387,7 +392,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     xs, ys = _finite_xy(x, y)
     w = _weights(weights, len(xs))
     xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
     if outside:
@@ -396,9 +401,14 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     return dataclasses.replace(g, value="count")
 
 
-def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float) -> float:
+def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float,
+               kernel: Any = "quartic") -> float:
     if bandwidth is None:
         h = float(_ext.grid_auto_bandwidth(xs, ys))
+        if isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal"):
+            # bandwidth.nrd is MASS::kde2d's h, whose normal kernel has sd h/4; used whole as the sd it
+            # smoothed 4 times as widely as MASS (and ~2.6 times the quartic's sd, r/sqrt(7), with r = h)
+            h /= 4
     else:
         h = _float_arg("bandwidth", bandwidth, positive=True)
     h *= _float_arg("bandwidth_adjust", adjust, positive=True)
@@ -426,7 +436,10 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
 
     Method: quartic kernel 3/(π h²)(1 − d²/h²)² within radius h (sfhotspot, ArcGIS, CrimeStat) or
     Gaussian with sd h, evaluated at the cell centres (square or hexagonal); ``bandwidth=None``
-    uses :func:`auto_bandwidth` (``MASS::bandwidth.nrd`` on both axes), times
+    uses :func:`auto_bandwidth` (``MASS::bandwidth.nrd`` on both axes) as the quartic's radius,
+    and a quarter of it as the Gaussian's sd (``MASS::kde2d``'s use of ``bandwidth.nrd``; until
+    session 15 the Gaussian took it whole, 4 times as smooth: Stevenage ASB, June 2021, sd 1,725 m
+    and PAI 1.8 at 5% coverage on July against the quartic's 3.6), times
     ``bandwidth_adjust``. A bandwidth below the cell size gives a warning; bandwidth ≤ 0 is
     refused. See docs/methods/hotspot_intelligence.md.
 
@@ -452,8 +465,8 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel)
     r = _ext.grid_counts(g._args(), xs, ys, w)
     _warn_off_grid(int(r["outside"]), len(xs), "count")
     g.cells["count"] = r["count"]
@@ -488,8 +501,8 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     if len(xa) == 0 or len(xb) == 0:
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
-    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size)
+    g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, [("x_a", _given(x_a, y_a)), ("x_b", _given(x_b, y_b))])
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         r = _ext.grid_counts(g._args(), px, py, None)
         _warn_off_grid(int(r["outside"]), len(px), f"count_{tag}", f"x_{tag}/y_{tag}: ")
@@ -543,7 +556,7 @@ class ClassifyResult(Result):
 def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds: Any,
                  grid: HotspotGrid | None, area: Any = None) -> tuple[np.ndarray, np.ndarray, HotspotGrid]:
     xs, ys = _finite_xy(x, y)
-    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area)
+    return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
 
 
 #: ``hotspot_category`` of a grid cell that lies outside ``study_area`` (not classified).
@@ -600,18 +613,19 @@ def _warn_sparse(counts: np.ndarray, sig: np.ndarray, k: int) -> None:
 
 
 def _warn_unreachable(perms: int, tests: int, critical_p: float) -> None:
-    """Warn when no cell-period can be significant: the smallest permutation p-value is
-    1/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
+    """Warn when no cell-period can be significant: the smallest two-sided permutation p-value is
+    2/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
     at or above ``critical_p`` every class would be "no pattern" whatever the data."""
     if perms == 0:
         return
-    smallest = tests / (perms + 1)
+    smallest = 2 * tests / (perms + 1)
     if smallest < critical_p:
         return
-    need = int(np.floor(tests / critical_p))
+    need = int(np.floor(2 * tests / critical_p))
     over = f", and the Holm adjustment over {tests} periods makes the smallest adjusted p {min(smallest, 1.0):.3g}" \
         if tests > 1 else ""
-    warn_user(f"hotspot_classify: with {perms:,} permutations the smallest p-value is {1 / (perms + 1):.3g}{over}, not "
+    warn_user(f"hotspot_classify: with {perms:,} permutations the smallest (two-sided) p-value is "
+              f"{min(1.0, 2 / (perms + 1)):.3g}{over}, not "
               f"below critical_p {critical_p:g}: no cell can be a significant hot or cold spot, whatever the data. Use "
               f"permutations >= {need:,} (or permutations=0 for the normal p of z, or longer periods)")
 
@@ -630,10 +644,15 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     sorted order, or in the order of ``periods`` (all periods, so that an empty one is caught).
     Method: counts per cell and period on the grid; Gi* per period with binary weights over the
     adjacent cells and the cell itself (queen squares, six hexagons); significance from
-    ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z); each cell's
-    p-values Holm-adjusted once over its periods (``p_adjust="none"`` to skip: the smallest
-    permutation p is 1/(permutations + 1), so with T periods no cell can be significant unless
-    T/(permutations + 1) < ``critical_p`` — 999 permutations allow up to 49 periods; a
+    ``permutations`` conditional permutations (esda's scheme; 0 = the normal p of z). ``p_value``
+    in ``periods`` is two-sided either way: with permutations, twice the share of permuted Gi* at
+    least as far out as the observed one in its nearer tail (esda's folded ``p_sim``, ties counted in
+    both tails, doubled; capped at 1), so ``critical_p`` means the same with and without
+    permutations (until session 15 the folded one-sided p was compared with it, a two-sided test
+    at twice ``critical_p``). Each cell's
+    p-values are Holm-adjusted once over its periods (``p_adjust="none"`` to skip: the smallest
+    permutation p is 2/(permutations + 1), so with T periods no cell can be significant unless
+    2T/(permutations + 1) < ``critical_p`` — 999 permutations allow up to 24 periods; a
     :class:`~saferstats.SaferstatsWarning` says when none can be); a cell-period is
     a significant hot (cold) spot when p_adjusted < ``critical_p`` and z > 0 (< 0). With R =
     max(1, ⌊recent_prop·T⌋) recent periods: persistent if significant in ≥ ``persistent_prop``
@@ -725,10 +744,15 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
                                               ("recent_prop", recent_prop), ("critical_p", critical_p))}
     _warn_unreachable(perms, t_count if p_adjust == "holm" else 1, props["critical_p"])
     used = np.ones(n, dtype=bool) if keep is None else keep
+    # the core's permutation p is of the nearer tail (one-sided, folded); critical_p is two-sided, as
+    # the normal p of z the core uses without permutations (and sfhotspot's): a cell-period is
+    # significant when twice its (Holm-adjusted) folded p is below critical_p. Holm of 2p is exactly
+    # min(1, 2 · Holm of p), so halving critical_p here and doubling the p-values below agree
+    fold = 2.0 if perms > 0 else 1.0
     r = _ext.hotspot_classify(g._args(), np.ascontiguousarray(counts.reshape(t_count, n)[:, used].ravel()), t_count,
                               mask=keep, hotspot_prop=props["hotspot_prop"],
                               persistent_prop=props["persistent_prop"], recent_prop=props["recent_prop"],
-                              critical_p=props["critical_p"], permutations=perms, holm=p_adjust == "holm",
+                              critical_p=props["critical_p"] / fold, permutations=perms, holm=p_adjust == "holm",
                               seed=_seed(seed))
     names = np.array(r["classes"], dtype=object)
     category = np.full(n, OUTSIDE_STUDY_AREA, dtype=object)
@@ -738,7 +762,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     stats = {}
     for key, name in (("z", "z"), ("p", "p_value"), ("p_adjusted", "p_adjusted")):
         full = np.full((n, t_count), np.nan)
-        full[used] = r[key].reshape(-1, t_count)
+        full[used] = r[key].reshape(-1, t_count) if key == "z" else np.minimum(1.0, fold * r[key].reshape(-1, t_count))
         stats[name] = full.ravel()
     _warn_sparse(counts.reshape(t_count, n)[:, used], sig[used], 9 if g.grid_type == "square" else 7)
     cells = g.cells.copy()
@@ -793,7 +817,8 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
                                                  (x_after, y_after, "_after"))
     if len(xb) == 0 or len(xa) == 0:
         raise InvalidInputError("each period needs at least one event", "x_before" if len(xb) == 0 else "x_after")
-    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid, area)
+    g = _make_grid(np.concatenate([xb, xa]), np.concatenate([yb, ya]), cell_size, grid_type, bounds, grid, area,
+                   [("x_before", _given(x_before, y_before)), ("x_after", _given(x_after, y_after))])
     rb, ra = _ext.grid_counts(g._args(), xb, yb, None), _ext.grid_counts(g._args(), xa, ya, None)
     (cb, ob), (ca, oa) = (rb["count"], rb["outside"]), (ra["count"], ra["outside"])
     if ob or oa:
@@ -939,7 +964,9 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     :class:`~saferstats.SaferstatsWarning` says so (a map scored on them is scored on its own
     input). When no event counts (all after the cutoff, or all ``time_bandwidth`` units or more
     old) the surface would be all zeros, and an :class:`~saferstats.InvalidInputError` says so
-    with the events' dates.
+    with the events' dates. With dates, the grid records the window of the events it used (their
+    first and last dates): :func:`saferstats.pai` given ``test=`` (the months scored) warns when
+    they overlap it.
     See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
@@ -968,7 +995,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
     if grid is not None and grid.grid_type != "square":
         raise InvalidInputError("prospective hotspotting is defined on square cells; pass a square grid", "grid")
-    g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area)
+    g = _make_grid(xs, ys, cell_size, "square", bounds, grid, area, _given(x, y))
     dates = _is_dates(t)
     pt = _day("predict_time", _when("predict_time", predict_time, dates))
     ct = pt if cutoff_time is None else _day("cutoff_time", _when("cutoff_time", cutoff_time, dates))
@@ -991,4 +1018,11 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                                  time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
     _blank_outside(g, ("risk",), _ext.grid_counts(g._args(), xs, ys, None)["count"])
+    used = ts[(ts <= ct) & (np.floor((pt - ts) / unit) < tb)] if unit > 0 else ts[ts <= ct]
+    if dates and len(used):
+        # the window of the events the risk was made from, for pai(..., test=...) to check
+        def iso(d: float) -> str:
+            return str((pd.Timestamp(0) + pd.Timedelta(days=float(d))).date())
+
+        g.cells.attrs[WINDOW_TAG] = [iso(used.min()), iso(used.max())]
     return dataclasses.replace(g, value="risk")

@@ -13,7 +13,8 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _points_in, _row_error, _warn_stretched
+from ._common import (_bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _given, _points_in, _row_error,
+                      _warn_stretched)
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -146,7 +147,7 @@ def kde_grid(
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
     if bounds is None:
-        _warn_stretched(xs, ys)
+        _warn_stretched(xs, ys, _given(x, y))  # no study area here: xs are the points as given
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
     bnd = _bounds(bounds)
     res = _ext.kde_grid(xs, ys, w, bandwidth=h, kernel=kernel, xmin=bnd[0], xmax=bnd[1], ymin=bnd[2], ymax=bnd[3],
@@ -179,12 +180,14 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     """
 
     _choice("outside", outside, ("warn", "error"))
-    xs, ys, _, bounds, _ = _points_in(x, y, study_area, bounds)
+    xs, ys = _finite_xy(x, y)
+    given = _given(x, y)  # its index names the rows; rows[i] is the position there of point i
+    xs, ys, (rows,), bounds, _ = _points_in(xs, ys, study_area, bounds, np.arange(len(xs)))
     cs = _float_arg("cell_size", cell_size, positive=True)
     if bounds is None:
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
-        _warn_stretched(xs, ys)
+        _warn_stretched(xs, ys, given, rows)
         bounds = (float(xs.min()), float(xs.max()) + 1e-9, float(ys.min()), float(ys.max()) + 1e-9)
     b = _bounds(bounds)
     nxf = max(1.0, np.ceil((b[1] - b[0]) / cs))
@@ -198,12 +201,9 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     inside = (xs >= ex[0]) & (xs <= ex[-1]) & (ys >= ey[0]) & (ys <= ey[-1])
     n_out = int((~inside).sum())
     if n_out:
-        row = int(np.flatnonzero(~inside)[0])
-        # without a study area xs is x as given (its index names the row); with one, the points inside it
-        given = (x if isinstance(x, pd.Series) else y) if study_area is None else None
-        where = "first at {row}" if study_area is None else f"first: point {row} of those in the study area"
+        row = int(rows[np.flatnonzero(~inside)[0]])
         msg = (f"{n_out} of {len(xs)} point(s) lie outside the grid {tuple(float(v) for v in (ex[0], ex[-1], ey[0], ey[-1]))} "
-               f"and are not counted ({where})")
+               "and are not counted (first at {row})")
         err = _row_error(InvalidInputError, "bounds", given, row, msg)
         if outside == "error":
             raise err

@@ -129,14 +129,33 @@ class LocalResult(_ExcelMixin, Result):
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per unit: the statistic, ``z, p_norm, p_sim`` (and ``quadrant``), ``label``;
-        first ``cell``, the unit's cell on the whole grid, for weights of a masked lattice."""
+        first ``cell``, the unit's cell on the whole grid, for weights of a masked lattice.
+
+        ``p_norm`` is the one-sided normal p of |z|; ``p_sim`` the folded (one-sided, nearer-tail)
+        permutation p of esda. Both are one-sided: a two-sided p is twice either (capped at 1).
+        Gi*'s ``label`` comes from the two-sided normal p, 2·``p_norm``; Local Moran's I's from
+        ``p_sim`` (or ``p_norm`` without permutations) < ``alpha``, as GeoDa and esda. The frame's
+        ``attrs["columns"]`` says so for each p column."""
         name = "g" if self.statistic == "gi_star" else "i"
         d: dict[str, Any] = {} if self.cells is None else {"cell": self.cells}
         d.update({name: self.stat, "z": self.z, "p_norm": self.p_norm, "p_sim": self.p_sim})
         if self.statistic == "local_moran":
             d["quadrant"] = self.quadrant
         d["label"] = self.label
-        return pd.DataFrame(d)
+        out = pd.DataFrame(d)
+        if self.statistic == "gi_star":
+            rule = ("two-sided normal p of z, min(1, 2·p_norm)" + (", Benjamini-Hochberg adjusted" if self.fdr else "")
+                    + ", at 0.10 / 0.05 / 0.01 for 90% / 95% / 99%; p_sim is not used")
+        else:
+            rule = f"quadrant where {'p_sim' if self.permutations else 'p_norm'} < {self.alpha:g} (a one-sided p; GeoDa's convention)"
+        out.attrs["columns"] = {
+            "p_norm": "one-sided normal p of |z| (the tail z is in); two-sided p = min(1, 2·p_norm)",
+            "p_sim": (f"folded permutation pseudo p (esda): (min(#sim ≥ obs, {self.permutations} − #sim ≥ obs) + 1)/"
+                      f"({self.permutations} + 1), one-sided (the observed value's nearer tail); two-sided p = "
+                      "min(1, 2·p_sim)" if self.permutations else "no permutations: NaN"),
+            "label": rule,
+        }
+        return out
 
 
 def _local(stat: str, values: Any, weights: Weights, transform: str, permutations: int, seed: int | None) -> dict[str, Any]:
@@ -156,11 +175,15 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     analytic z with Ord & Getis' (1995) variance, as spdep ``localG`` (equal to esda's ``Zs`` for
     binary weights; row-standardising, ``transform="R"``, rescales Gi* but leaves z unchanged, where
     esda's row-standardised ``Zs`` uses the binary variance and comes out too small, pysal/esda#121);
-    ``p_norm`` = one-sided normal p of |z|; ``p_sim`` from
-    ``permutations`` conditional permutations (seeded; reproducible whatever the thread count).
-    ``label``: "Hot spot 99%/95%/90%" or "Cold spot …" from the two-sided normal p of z (ArcGIS
-    convention, |z| > 2.576 / 1.960 / 1.645), Benjamini-Hochberg adjusted with ``fdr=True``;
-    otherwise "Not significant". In a notebook the result shows the headline (hot and cold spot
+    ``p_norm`` = one-sided normal p of |z| (the tail z is in); ``p_sim`` = esda's folded pseudo
+    p from ``permutations`` conditional permutations (seeded; reproducible whatever the thread
+    count): (min(#sim ≥ obs, perms − #sim ≥ obs) + 1)/(perms + 1), the share of permuted Gi* in
+    the observed value's nearer tail — also **one-sided**. Neither is a two-sided p: compare
+    ``2 * p_sim`` (or ``2 * p_norm``) with a two-sided level, e.g. 0.05 for "95%".
+    ``label``: "Hot spot 99%/95%/90%" or "Cold spot …" from the two-sided normal p of z,
+    min(1, 2·p_norm) (ArcGIS convention, |z| > 2.576 / 1.960 / 1.645), Benjamini-Hochberg adjusted
+    with ``fdr=True``; otherwise "Not significant" — ``p_sim`` plays no part in the labels or the
+    headline. In a notebook the result shows the headline (hot and cold spot
     counts, the strongest units) rather than the per-unit table (``to_pandas()``).
 
     >>> import saferstats
