@@ -30,8 +30,9 @@ def test_too_few_permutations_for_holm_is_warned(stevenage):
         warnings.simplefilter("always")
         r = saferstats.hotspot_classify(x, y, month, cell_size=500, permutations=99, seed=1, study_area="Stevenage")
     msgs = [str(m.message) for m in w if issubclass(m.category, SaferstatsWarning)]
-    assert any("smallest p-value is 0.01" in m and "0.13" in m and "no cell can be a significant" in m
-               and "permutations >= 260" in m for m in msgs), msgs
+    # two-sided since session 15 (twice esda's folded p_sim, as the normal path's p of z): 2/(99+1)
+    assert any("smallest (two-sided) p-value is 0.02" in m and "0.26" in m and "no cell can be a significant" in m
+               and "permutations >= 520" in m for m in msgs), msgs
     per = r.periods.dropna(subset=["p_value"])
     adj = [multipletests(g["p_value"].to_numpy(), method="holm")[1].min() for _, g in per.groupby("cell")]
     assert min(adj) >= 0.05 and (r.cells["hotspot_category"].isin(["no pattern", "outside study area"])).all()
@@ -50,7 +51,8 @@ def test_fifty_periods_at_the_default():
     rng = np.random.default_rng(3)
     x, y = rng.uniform(0, 2000, 5000), rng.uniform(0, 2000, 5000)
     period = np.arange(5000) % 50
-    with pytest.warns(SaferstatsWarning, match=r"Holm adjustment over 50 periods makes the smallest adjusted p 0.05"):
+    # the smallest two-sided permutation p with 999 draws is 2/1000: Holm over 50 periods gives 0.1
+    with pytest.warns(SaferstatsWarning, match=r"Holm adjustment over 50 periods makes the smallest adjusted p 0.1,"):
         saferstats.hotspot_classify(x, y, period, cell_size=500, seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
