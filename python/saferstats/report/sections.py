@@ -4,10 +4,11 @@ published tables."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -932,6 +933,13 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
                  f"4-fold or more in one year — a change in what the council counts, not in fly-tipping — so "
                  f"{'its' if one else 'their'} annual % change is not given: " + "; ".join(cases[:8])
                  + (" and others" if len(cases) > 8 else "") + ".")
+        now = step[(step[period].astype(str) == last) & ~_flag(step, "not_all_incidents")]
+        if len(now):
+            names_now = sorted(set(map(display_name, now[area].astype(str))))
+            text += (f" The {last} rate{'s' if len(names_now) > 1 else ''} of " + " and ".join(names_now)
+                     + " (counted differently from the year before) "
+                     + ("is" if len(names_now) == 1 else "are") + " not compared either: left out of the funnel's "
+                     "target, its over-dispersion and its plot, and marked 'Not comparable (recording change)'.")
     basis = data[_flag(data, "not_all_incidents") & (data[period].astype(str) == last)]
     if len(basis):
         kinds = (basis["recording_note"].astype(str).str.replace("reporting basis: ", "", regex=False).str.split(";").str[0]
@@ -944,6 +952,19 @@ def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, l
                  + "; ".join(f"{display_name(a)} ({k.lower()})" for a, k in zip(basis[area].astype(str)[:8], kinds[:8]))
                  + (" and others" if len(basis) > 8 else "") + ".")
     return text
+
+
+@contextlib.contextmanager
+def _shown_apart() -> Iterator[None]:
+    """Quiet the funnel functions' warnings about counts that are not like for like (read from
+    read_flytipping's flags on the Series) and about zero counts against FunnelPlotR: the section
+    shows those councils apart, names them in its text (:func:`_recording_changes`) and leaves them
+    out of the target, the over-dispersion and the plot, so the warning would only repeat it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\w+: \d+ point\(s\) .*Their counts are not like for like")
+        warnings.filterwarnings("ignore", message=r"\w+: these points come from read_flytipping's table")
+        warnings.filterwarnings("ignore", message=r"funnel_overdispersion: \d+ point\(s\) with a count of 0")
+        yield
 
 
 def _flag(data: pd.DataFrame, column: str) -> pd.Series:
@@ -1083,21 +1104,26 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     # England): its rate per resident is not like for like, so it is not compared (as in stop and search)
     nonres, nonres_words = _non_resident_authorities(latest[area])
     basis = apart.copy()
-    apart = apart | nonres
+    # a count 4-fold up or down on the year before in the latest year (Lewisham, Redbridge 2021/22) is a
+    # change in what the council counts: not compared either (named in _recording_changes' text)
+    step = _flag(latest, "recording_step").to_numpy() & ~basis
+    apart = apart | nonres | step
     s = Section("flytipping", "Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
                 "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed; "
                 "intervals from Student's t on the residual degrees of freedom, as R's summary.glm, since a "
                 "council's series is a few years)."
                 + "".join(notes), sec.get("source", _file_names(sec)))
-    target = ss.funnel_target(latest[count][~apart], latest.population[~apart], kind="rate", multiplier=1000)
-    # over-dispersion estimated from the published, like-for-like rows only
-    od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest & ~apart],
-                                latest.population[~h_latest & ~apart], target, 1000)
-    latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
-                                                    target=target, overdispersion=od).to_numpy()
+    with _shown_apart():
+        target = ss.funnel_target(latest[count][~apart], latest.population[~apart], kind="rate", multiplier=1000)
+        # over-dispersion estimated from the published, like-for-like rows only
+        od, limits = _funnel_limits(sec.get("funnel", "auto"), latest[count][~h_latest & ~apart],
+                                    latest.population[~h_latest & ~apart], target, 1000)
+        latest["significance"] = ss.funnel_significance(latest[count], latest.population, kind="rate", multiplier=1000,
+                                                        target=target, overdispersion=od).to_numpy()
     latest.loc[basis, "significance"] = "Not comparable (reporting basis)"
-    latest.loc[nonres & ~basis, "significance"] = "Not comparable (residents)"
+    latest.loc[step, "significance"] = "Not comparable (recording change)"
+    latest.loc[nonres & ~basis & ~step, "significance"] = "Not comparable (residents)"
     s.intro += f" The funnel plot and its significance use {limits}." + nonres_words
     # a national table is narrowed to the report's area (the funnel keeps every authority)
     in_mine = latest[area].astype(str).isin(mine).to_numpy()
@@ -1176,13 +1202,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     # the area's authorities in the plot (not former districts, nor one not counting on the same basis)
     in_plot = [m for m in mine if m in set(shown[area].astype(str))]
     fig, ax = _fig()
-    ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
-                   highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
-                   title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
+    with _shown_apart():
+        ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
+                       highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
+                       title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
-                            + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~h_latest).any() else ""),
+                            + (f"; {', '.join(display_name(a) for a in latest.loc[step & ~h_latest, area].astype(str))} not shown (counted differently from the year before)" if (step & ~h_latest).any() else "")
+                            + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~step & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~step & ~h_latest).any() else ""),
                             _png(fig)))
     return s
 
