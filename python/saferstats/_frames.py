@@ -809,6 +809,42 @@ def translates_core_errors(
     return decorate
 
 
+class FrozenColumn:
+    """A column of values a reader keeps in ``attrs`` (the counts as read, to check later that a
+    Series still holds them): shared, not copied, by every frame derived from the table, and
+    compared as a whole — pandas compares ``attrs`` when it concatenates or merges frames, and an
+    array there made ``df.merge(other)`` raise "The truth value of an array ... is ambiguous".
+
+    >>> a = FrozenColumn([1.0, float("nan")])
+    >>> a == FrozenColumn([1.0, float("nan")]), len(a), float(a[0])
+    (True, 2, 1.0)
+    """
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, values: Any) -> None:
+        self._v = np.array(values, dtype=float)
+        self._v.flags.writeable = False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FrozenColumn) and (other is self or np.array_equal(self._v, other._v, equal_nan=True))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenColumn:
+        return self
+
+    def __len__(self) -> int:
+        return len(self._v)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._v[key]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._v if dtype is None else self._v.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"FrozenColumn({len(self._v)} values)"
+
+
 class Records(list):  # type: ignore[type-arg]
     """The list of dicts a reader keeps in ``df.attrs["dropped"]``: every row or cell it could not
     use. pandas deep-copies ``attrs`` into the result of every operation, and a list of dicts is

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import _saferstats as _ext
-from ._frames import Records, plain
+from ._frames import FrozenColumn, Records, plain
 from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
                  _unzip_bounded)
@@ -938,7 +938,7 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
         for col in ("not_all_incidents", "recording_step") for k, lab in enumerate(out.index) if out[col].iat[k])
     # each row's count as read, by row label (0, 1, ...), so that a column taken from a frame derived
     # from this one can be told to still carry these labels (filtered, sorted) or not (reset_index)
-    out.attrs["incidents_as_read"] = Records([out["incidents"].to_numpy(dtype=float).copy()])
+    out.attrs["incidents_as_read"] = Records([FrozenColumn(out["incidents"].to_numpy(dtype=float))])
     late = sorted({p for p in out["period"] if p >= "2019/20"})
     out.attrs["summary"]["reporting_basis_published"] = "reporting_basis" in out.columns
     if late and "reporting_basis" not in out.columns:

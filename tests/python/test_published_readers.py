@@ -449,3 +449,17 @@ def test_flytipping_recording_changes_are_named_not_trended():
     assert set(zip(x.loc[x.recording_step, "la_code"], x.loc[x.recording_step, "incidents"])) == want_steps
     assert (x["recording_note"] != "").sum() == len({(d["la_code"], d["period"]) for d in x.attrs["summary"]["not_all_incidents"]}
                                                    | {(s["la_code"], s["period"]) for s in x.attrs["summary"]["recording_steps"]})
+
+
+def test_flytipping_tables_merge_and_concat():
+    """Session 15: read_flytipping kept the counts as read as an array in attrs, and pandas, which
+    compares attrs when it merges or concatenates, raised "The truth value of an array ... is
+    ambiguous" on ``ft.merge(other)`` when both came from the reader."""
+    a = ss.read_flytipping(datasets.flytipping_table_path())
+    b = ss.read_flytipping(datasets.flytipping_table_path())
+    merged = a.merge(b[["la_code", "period", "incidents"]], on=["la_code", "period"])
+    assert len(merged) == len(a) and (merged["incidents_x"].fillna(-1) == merged["incidents_y"].fillna(-1)).all()
+    both = pd.concat([a, b])
+    assert len(both) == 2 * len(a)
+    # the flags still reach the funnels from a column of the table
+    assert ss.read_flytipping(datasets.flytipping_table_path())["incidents"].attrs.get("incidents_as_read") is not None
