@@ -483,28 +483,17 @@ fn protect_pass(
                 hidden[c] = false;
             }
         }
-        problem.release_secondaries(
-            graph,
-            &mut hidden,
-            &sensitive,
-            &exposed,
-            &mut reason,
-            false,
-        )?;
+        let release = |hidden: &mut [bool], reason: &mut [Suppression]| {
+            problem.release_secondaries(graph, hidden, &sensitive, &exposed, reason, false)
+        };
+        release(&mut hidden, &mut reason)?;
         // linear programming: free the sensitive cells that known bounds pin (a hidden count is
         // at least 1 where zeros are published), then publish the secondaries pinned anyway
         let before = hidden.iter().filter(|&&h| h).count();
         let pinned = problem.unpin(&mut hidden, &sensitive, &exposed, &mut reason)?;
         if hidden.iter().filter(|&&h| h).count() > before {
             // what was hidden to free them may make earlier secondaries unnecessary
-            problem.release_secondaries(
-                graph,
-                &mut hidden,
-                &sensitive,
-                &exposed,
-                &mut reason,
-                false,
-            )?;
+            release(&mut hidden, &mut reason)?;
         }
         problem.publish_pinned_secondaries(&mut hidden, &mut reason)?;
         for c in problem.audit(graph, &hidden, None)? {

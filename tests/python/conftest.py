@@ -178,6 +178,21 @@ def defra_la_incidents(shared_data: Path) -> "pd.DataFrame":
     return pd.DataFrame(rows[head + 1:], columns=rows[head]).dropna(subset=["Year"])
 
 
+def defra_flytipping_read(shared_data: Path) -> "pd.DataFrame":
+    """Defra's fly-tipping table (DERIVED_Flytipping_LA_incidents.csv) through ``read_flytipping``, its
+    warnings silenced; skips when the file is not in ../shared/data."""
+    import warnings
+
+    import saferstats as ss
+
+    path = shared_data / "fly_tipping" / "defra_la_2012-13_to_2021-22" / "DERIVED_Flytipping_LA_incidents.csv"
+    if not path.is_file():
+        pytest.skip("the Defra fly-tipping table is not in ../shared/data")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        return ss.read_flytipping(path)
+
+
 def stevenage_dual_kde():
     """``hotspot_dual_kde`` over the Stevenage study area (400 uniform points in its box against 5 of
     them, 250 m cells, 300 m bandwidth, warnings off): a ratio that is NaN inside the area too."""

@@ -6,18 +6,18 @@ Series) is not repeated on the command line; the section still names them."""
 import warnings
 
 import pytest
+from conftest import defra_flytipping_read
 
 import saferstats as ss
 from saferstats.report.sections import _flytipping
 
 
-def test_flagged_councils_are_shown_apart_without_a_second_warning(shared_data):
-    path = shared_data / "fly_tipping" / "defra_la_2012-13_to_2021-22" / "DERIVED_Flytipping_LA_incidents.csv"
-    if not path.is_file():
-        pytest.skip("the Defra fly-tipping table is not in ../shared/data")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ss.SaferstatsWarning)
-        data = ss.read_flytipping(path)
+@pytest.fixture(scope="module")
+def data(shared_data):
+    return defra_flytipping_read(shared_data)
+
+
+def test_flagged_councils_are_shown_apart_without_a_second_warning(data):
     flagged = data.loc[data["not_all_incidents"].fillna(False).astype(bool) & (data["period"] == "2021/22"), "la_name"]
     assert len(flagged) > 0  # Birmingham, Crawley, ... count only reports from the public
     cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Hertfordshire"}
@@ -31,15 +31,11 @@ def test_flagged_councils_are_shown_apart_without_a_second_warning(shared_data):
     assert "reporting basis" in s.intro.lower() or not set(flagged) & set(rates["la_name"])
 
 
-def test_a_recording_step_in_the_latest_year_is_not_compared(shared_data):
+def test_a_recording_step_in_the_latest_year_is_not_compared(data):
     """Lewisham and Redbridge 2021/22: counts 4-fold or more from 2020/21 (read_flytipping's
     recording_step, found from Defra's own counts) were in the funnel's target and labelled against it."""
-    path = shared_data / "fly_tipping" / "defra_la_2012-13_to_2021-22" / "DERIVED_Flytipping_LA_incidents.csv"
-    if not path.is_file():
-        pytest.skip("the Defra fly-tipping table is not in ../shared/data")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ss.SaferstatsWarning)
-        data = ss.read_flytipping(path)
         s = _flytipping({"confidence": 0.95, "disclosure_threshold": 5, "area": "Lewisham"},
                         {"data": data, "area": "la_name", "code": "la_code", "period": "period", "count": "incidents"})
     raw = data.set_index(["la_name", "period"])["incidents"]

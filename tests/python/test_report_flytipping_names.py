@@ -58,18 +58,14 @@ def test_a_recording_change_is_named_and_not_reported_as_a_trend():
     an authority counting only public reports in the latest year is named too."""
     import warnings
 
-    import pytest
-    from conftest import SHARED_DATA
+    from conftest import SHARED_DATA, defra_flytipping_read
 
     import saferstats as ss
     from saferstats.report.summary import _flytipping as finding
 
-    path = SHARED_DATA / "fly_tipping" / "defra_la_2012-13_to_2021-22" / "DERIVED_Flytipping_LA_incidents.csv"
-    if not path.is_file():
-        pytest.skip("../shared/data not present beside the repository")
+    data = defra_flytipping_read(SHARED_DATA)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ss.SaferstatsWarning)
-        data = ss.read_flytipping(path)
         cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Surrey"}
         s = _flytipping(cfg, {"data": data, "area": "la_name", "code": "la_code", "period": "period",
                               "count": "incidents"})
