@@ -99,6 +99,17 @@ def _period_index(index: pd.Index) -> Any:
     return pd.Series(index, name=index.name)
 
 
+def _period_display(values: Any, period_labels: Any) -> Any:
+    """The periods to show in a result's ``period`` column: a Series indexed by pandas Periods
+    (:func:`saferstats.monthly_counts`) keeps its Periods (``2021-01``), which
+    :func:`_period_index` turns into dates (the first of each month) only to number them: shown,
+    those dates read as days. Any other periods are shown as given."""
+    if isinstance(values, pd.Series) and isinstance(values.index, pd.PeriodIndex) and period_labels is not None \
+            and len(values.index) == len(period_labels):
+        return np.asarray(values.index, dtype=object)
+    return None if period_labels is None else np.asarray(period_labels)
+
+
 def _shown(label: Any) -> str:
     """A period label in a message: ``'2021-11'`` for a pandas Period or Timestamp as for text."""
     label = plain(label)
@@ -289,7 +300,10 @@ def _rebase_flags(
         else:
             pts = pd.Series(list(points))
             if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
-                # periods are dates (pd.to_datetime of police.uk months): read "2023-01" as a date too
+                # periods are dates (pd.to_datetime of police.uk months, or the Periods of a
+                # monthly_counts index, numbered as their first day): read "2023-01" as a date too,
+                # and a pandas Period as its first day (it was "not in the data")
+                pts = pd.Series([p.to_timestamp() if isinstance(p, pd.Period) else p for p in points])
                 try:
                     pts = pd.Series(pd.to_datetime(pts))
                 except (TypeError, ValueError):
@@ -505,8 +519,9 @@ def spc(
     cols: dict[str, Any] = {}
     if by is not None:
         cols["series"] = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
-    if period_labels is not None:
-        cols["period"] = np.asarray(period_labels)
+    shown_periods = _period_display(values, period_labels)
+    if shown_periods is not None:
+        cols["period"] = shown_periods
     for k in ("value", "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma"):
         col = take(rows[k])
         cols[k] = col * mult if chart in ("u", "p") else col
@@ -547,7 +562,7 @@ def spc(
                                    rows["segment"], rows["outside_limits"], starts, labels, cs)
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
     few = _few_points_note(cs, rows["segment"], labels, trend_points, shift_points,
-                           None if period_labels is None else np.asarray(period_labels)[order])
+                           None if shown_periods is None else shown_periods[order])
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
         revise = ("to be revised as more points arrive" if fix_after is None or fix_after >= TRIAL_BELOW else
@@ -1580,7 +1595,7 @@ def unusual_periods(
     if by is not None:
         out["series"] = [labels[c] for c in codes]
     if period_labels is not None:
-        out["period"] = np.asarray(period_labels)
+        out["period"] = _period_display(values, period_labels)
     out["count"] = v
     out["expected"] = expected[inv]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1838,6 +1853,19 @@ SPC_COLOURS = {
 }
 
 
+def _period_ticks(periods: pd.Series) -> list[str]:
+    """Tick labels for an SPC chart's periods: months given as dates (``pd.to_datetime`` of
+    police.uk's ``"2021-01"``, all on the first day at midnight) as ``2021-01``, not as the day
+    ``2021-01-01``; weekly or daily dates as days; anything else as its text."""
+    s = _as_dates(periods.reset_index(drop=True))
+    if pd.api.types.is_datetime64_any_dtype(s) and len(s) and not s.isna().any():
+        if bool((s.dt.day == 1).all()) and bool((s == s.dt.normalize()).all()):
+            return [str(v) for v in s.dt.strftime("%Y-%m")]
+        if bool((s == s.dt.normalize()).all()):
+            return [str(v) for v in s.dt.strftime("%Y-%m-%d")]
+    return [str(v) for v in periods.astype(str)]
+
+
 def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None = None, ax: Any = None,
              title: str | None = None, ylabel: str | None = None) -> Any:
     """Draw an NHS *Making Data Count* style SPC chart from a :func:`spc` result: the values,
@@ -1880,7 +1908,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         t = _gap_scale(per, np.arange(len(per)), t)
         o = np.argsort(t, kind="stable")
         d, t = d.iloc[o], t[o]
-        x = d["period"].astype(str).tolist()
+        x = _period_ticks(d["period"])
         dt = np.diff(t)
         step = float(np.min(dt)) if dt.size and np.min(dt) > 0 else 0.0
         if step > 0 and np.all(np.abs(dt / step - np.round(dt / step)) < 0.01):
