@@ -110,6 +110,43 @@ def _period_display(values: Any, period_labels: Any) -> Any:
     return None if period_labels is None else np.asarray(period_labels)
 
 
+def _same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> None:
+    """Raise when two Series both labelled by periods (months, dates, ``"2019/20"``) hold different
+    periods: values are paired by position, so a population indexed January 2020 - January 2021
+    beside counts of January 2021 - January 2022 gave each month the population of a year before,
+    silently. Series of different lengths, or whose labels are not periods, are left to the usual
+    checks (pairing by position, as documented)."""
+    if not (isinstance(values, pd.Series) and isinstance(other, pd.Series)) or len(values) != len(other):
+        return
+    a, b = _period_index(values.index), _period_index(other.index)
+    if a is None or b is None:
+        return
+
+    def months(p: pd.Series) -> list[str] | None:
+        d = _as_dates(p.astype(object) if not pd.api.types.is_datetime64_any_dtype(p) else p)
+        if not pd.api.types.is_datetime64_any_dtype(d):
+            try:
+                d = pd.Series(pd.to_datetime(p.astype(str), format="%Y-%m"))
+            except (TypeError, ValueError):
+                return None
+        return [str(v) for v in d.dt.strftime("%Y-%m-%d")]
+
+    ka, kb = months(a), months(b)
+    if ka is None or kb is None:
+        ka, kb = [str(v) for v in a], [str(v) for v in b]
+    if ka == kb:
+        return
+    j = next(i for i, (x, y) in enumerate(zip(ka, kb)) if x != y)
+    err = InvalidInputError(
+        f"{fn}: `{name}` is labelled by other periods than `{first}` (position {j}: {_shown(other.index[j])} where "
+        f"`{first}` has {_shown(values.index[j])}); they are paired by position, so each period would take "
+        f"another period's {name}: give the {name} of the same periods ({name}.reindex({first}.index))", name,
+        plain(other.index[j]))
+    err.position = j
+    err.caller_terms = True  # type: ignore[attr-defined]  # names both labels already: not relabelled
+    raise err
+
+
 def _shown(label: Any) -> str:
     """A period label in a message: ``'2021-11'`` for a pandas Period or Timestamp as for text."""
     label = plain(label)
@@ -417,6 +454,8 @@ def spc(
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     check_same_order(values=values, periods=periods, by=by, denominators=denominators)
+    if periods is None and by is None:
+        _same_periods("spc", "values", values, "denominators", denominators)
     # a Series indexed by period, newest first: the chart runs in time order (the index gives the
     # periods below) and its rows come back in time order
     order0 = _time_order(values.index, "spc", "values") if (

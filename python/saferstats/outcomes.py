@@ -358,6 +358,9 @@ def its_poisson(
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
     _check_period_index(counts)
+    from .monitoring import _same_periods
+
+    _same_periods("its_poisson", "counts", counts, "population", population)
     y = arrays["counts"]
     pop = arrays["population"]
     for name, a, what in (("counts", y, "a count (0 when there were none)"), ("population", pop, "its population")):
