@@ -292,10 +292,7 @@ def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], conse
         shown = [repr(plain(lab)) for lab, _, _ in short[:5]]
         whole = "the others' range"
     else:
-        ps = pd.Series(np.asarray(periods_sorted))
-        if pd.api.types.is_datetime64_any_dtype(ps):
-            ps = ps.dt.strftime("%Y-%m-%d")
-        ps = ps.astype(str).to_numpy()
+        ps = np.asarray(_period_ticks(pd.Series(np.asarray(periods_sorted))))
         shown = [f"{plain(lab)!r} ({ps[a]} to {ps[b]})" for lab, a, b in short[:5]]
         whole = f"{ps[first[int(np.argmin(ts[first]))]]} to {ps[last[int(np.argmax(ts[last]))]]}"
     warn_user(f"{fn}: {len(short)} series start later or end earlier than the others ({whole}): "
@@ -629,14 +626,14 @@ def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], tre
     short = [(a, int(k)) for a, k in zip(start, length) if k < need]
     if not short:
         return ""
+    # months given as dates are named as months (2021-01 to 2021-03), weeks and days as days
+    shown_periods = None if periods_sorted is None else _period_ticks(pd.Series(np.asarray(periods_sorted)))
     shown = []
     for a, k in short[:5]:
         who = [] if labels == [None] else [repr(plain(labels[int(cs[a])]))]
-        if periods_sorted is not None:
-            ps = pd.Series(np.asarray(periods_sorted)[[a, a + k - 1]])
-            if pd.api.types.is_datetime64_any_dtype(ps):
-                ps = ps.dt.strftime("%Y-%m-%d")
-            who.append(f"{ps.iloc[0]} to {ps.iloc[1]}" if k > 1 else f"{ps.iloc[0]}")
+        if shown_periods is not None:
+            first, last = shown_periods[a], shown_periods[a + k - 1]
+            who.append(f"{first} to {last}" if k > 1 else f"{first}")
         shown.append(f"{k} points" + (f" ({', '.join(who)})" if who else ""))
     rules = (f"a trend or a shift ({need})" if trend_points == shift_points
              else f"a {'trend' if trend_points < shift_points else 'shift'} ({need})")

@@ -196,3 +196,20 @@ def test_plot_its_draws_the_months_of_the_fit():
     ax = saferstats.plot_its(saferstats.its_poisson(y.to_numpy(), break_index=3))
     assert ax.get_lines()[0].get_xdata()[0] == 0          # no periods: positions
     plt.close("all")
+
+
+def test_warnings_name_months_given_as_dates_as_months():
+    # pd.to_datetime of police.uk's months: the short-segment note named "2021-01-01 to 2021-03-01"
+    y = series("All crime and ASB")
+    dated = pd.Series(y.to_numpy(), index=y.index.to_timestamp())
+    with pytest.warns(SaferstatsWarning, match=r"3 points \(2021-01 to 2021-03\)"):
+        saferstats.spc(dated, rebase=["2021-04"])
+    weekly = pd.Series([5.0, 7, 6, 8, 9], index=pd.to_datetime(["2021-01-04", "2021-01-11", "2021-01-18",
+                                                                  "2021-01-25", "2021-02-01"]))
+    with pytest.warns(SaferstatsWarning, match=r"5 points \(2021-01-04 to 2021-02-01\)"):
+        saferstats.spc(weekly)
+    t = COUNTS.assign(date=pd.to_datetime(COUNTS["month"]))
+    t = t[~((t["series"] == "Violence and sexual offences") & (t["month"] == "2022-01"))]
+    with pytest.warns(SaferstatsWarning, match=r"others \(2021-01 to 2022-01\): 'Violence and sexual offences' "
+                      r"\(2021-01 to 2021-12\)"):
+        saferstats.spc(t["count"], periods=t["date"], by=t["series"])
