@@ -99,6 +99,54 @@ def _period_index(index: pd.Index) -> Any:
     return pd.Series(index, name=index.name)
 
 
+def _period_display(values: Any, period_labels: Any) -> Any:
+    """The periods to show in a result's ``period`` column: a Series indexed by pandas Periods
+    (:func:`saferstats.monthly_counts`) keeps its Periods (``2021-01``), which
+    :func:`_period_index` turns into dates (the first of each month) only to number them: shown,
+    those dates read as days. Any other periods are shown as given."""
+    if isinstance(values, pd.Series) and isinstance(values.index, pd.PeriodIndex) and period_labels is not None \
+            and len(values.index) == len(period_labels):
+        return np.asarray(values.index, dtype=object)
+    return None if period_labels is None else np.asarray(period_labels)
+
+
+def _same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> None:
+    """Raise when two Series both labelled by periods (months, dates, ``"2019/20"``) hold different
+    periods: values are paired by position, so a population indexed January 2020 - January 2021
+    beside counts of January 2021 - January 2022 gave each month the population of a year before,
+    silently. Series of different lengths, or whose labels are not periods, are left to the usual
+    checks (pairing by position, as documented)."""
+    if not (isinstance(values, pd.Series) and isinstance(other, pd.Series)) or len(values) != len(other):
+        return
+    a, b = _period_index(values.index), _period_index(other.index)
+    if a is None or b is None:
+        return
+
+    def months(p: pd.Series) -> list[str] | None:
+        d = _as_dates(p.astype(object) if not pd.api.types.is_datetime64_any_dtype(p) else p)
+        if not pd.api.types.is_datetime64_any_dtype(d):
+            try:
+                d = pd.Series(pd.to_datetime(p.astype(str), format="%Y-%m"))
+            except (TypeError, ValueError):
+                return None
+        return [str(v) for v in d.dt.strftime("%Y-%m-%d")]
+
+    ka, kb = months(a), months(b)
+    if ka is None or kb is None:
+        ka, kb = [str(v) for v in a], [str(v) for v in b]
+    if ka == kb:
+        return
+    j = next(i for i, (x, y) in enumerate(zip(ka, kb)) if x != y)
+    err = InvalidInputError(
+        f"{fn}: `{name}` is labelled by other periods than `{first}` (position {j}: {_shown(other.index[j])} where "
+        f"`{first}` has {_shown(values.index[j])}); they are paired by position, so each period would take "
+        f"another period's {name}: give the {name} of the same periods ({name}.reindex({first}.index))", name,
+        plain(other.index[j]))
+    err.position = j
+    err.caller_terms = True  # type: ignore[attr-defined]  # names both labels already: not relabelled
+    raise err
+
+
 def _shown(label: Any) -> str:
     """A period label in a message: ``'2021-11'`` for a pandas Period or Timestamp as for text."""
     label = plain(label)
@@ -244,10 +292,7 @@ def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], conse
         shown = [repr(plain(lab)) for lab, _, _ in short[:5]]
         whole = "the others' range"
     else:
-        ps = pd.Series(np.asarray(periods_sorted))
-        if pd.api.types.is_datetime64_any_dtype(ps):
-            ps = ps.dt.strftime("%Y-%m-%d")
-        ps = ps.astype(str).to_numpy()
+        ps = np.asarray(_period_ticks(pd.Series(np.asarray(periods_sorted))))
         shown = [f"{plain(lab)!r} ({ps[a]} to {ps[b]})" for lab, a, b in short[:5]]
         whole = f"{ps[first[int(np.argmin(ts[first]))]]} to {ps[last[int(np.argmax(ts[last]))]]}"
     warn_user(f"{fn}: {len(short)} series start later or end earlier than the others ({whole}): "
@@ -289,7 +334,10 @@ def _rebase_flags(
         else:
             pts = pd.Series(list(points))
             if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
-                # periods are dates (pd.to_datetime of police.uk months): read "2023-01" as a date too
+                # periods are dates (pd.to_datetime of police.uk months, or the Periods of a
+                # monthly_counts index, numbered as their first day): read "2023-01" as a date too,
+                # and a pandas Period as its first day (it was "not in the data")
+                pts = pd.Series([p.to_timestamp() if isinstance(p, pd.Period) else p for p in points])
                 try:
                     pts = pd.Series(pd.to_datetime(pts))
                 except (TypeError, ValueError):
@@ -403,6 +451,8 @@ def spc(
     if not (np.isfinite(mult) and mult > 0):
         raise InvalidInputError(f"`multiplier` must be positive, got {multiplier!r}", "multiplier")
     check_same_order(values=values, periods=periods, by=by, denominators=denominators)
+    if periods is None and by is None:
+        _same_periods("spc", "values", values, "denominators", denominators)
     # a Series indexed by period, newest first: the chart runs in time order (the index gives the
     # periods below) and its rows come back in time order
     order0 = _time_order(values.index, "spc", "values") if (
@@ -505,8 +555,9 @@ def spc(
     cols: dict[str, Any] = {}
     if by is not None:
         cols["series"] = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
-    if period_labels is not None:
-        cols["period"] = np.asarray(period_labels)
+    shown_periods = _period_display(values, period_labels)
+    if shown_periods is not None:
+        cols["period"] = shown_periods
     for k in ("value", "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma"):
         col = take(rows[k])
         cols[k] = col * mult if chart in ("u", "p") else col
@@ -547,7 +598,7 @@ def spc(
                                    rows["segment"], rows["outside_limits"], starts, labels, cs)
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
     few = _few_points_note(cs, rows["segment"], labels, trend_points, shift_points,
-                           None if period_labels is None else np.asarray(period_labels)[order])
+                           None if shown_periods is None else shown_periods[order])
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
         revise = ("to be revised as more points arrive" if fix_after is None or fix_after >= TRIAL_BELOW else
@@ -575,14 +626,14 @@ def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], tre
     short = [(a, int(k)) for a, k in zip(start, length) if k < need]
     if not short:
         return ""
+    # months given as dates are named as months (2021-01 to 2021-03), weeks and days as days
+    shown_periods = None if periods_sorted is None else _period_ticks(pd.Series(np.asarray(periods_sorted)))
     shown = []
     for a, k in short[:5]:
         who = [] if labels == [None] else [repr(plain(labels[int(cs[a])]))]
-        if periods_sorted is not None:
-            ps = pd.Series(np.asarray(periods_sorted)[[a, a + k - 1]])
-            if pd.api.types.is_datetime64_any_dtype(ps):
-                ps = ps.dt.strftime("%Y-%m-%d")
-            who.append(f"{ps.iloc[0]} to {ps.iloc[1]}" if k > 1 else f"{ps.iloc[0]}")
+        if shown_periods is not None:
+            first, last = shown_periods[a], shown_periods[a + k - 1]
+            who.append(f"{first} to {last}" if k > 1 else f"{first}")
         shown.append(f"{k} points" + (f" ({', '.join(who)})" if who else ""))
     rules = (f"a trend or a shift ({need})" if trend_points == shift_points
              else f"a {'trend' if trend_points < shift_points else 'shift'} ({need})")
@@ -1580,7 +1631,7 @@ def unusual_periods(
     if by is not None:
         out["series"] = [labels[c] for c in codes]
     if period_labels is not None:
-        out["period"] = np.asarray(period_labels)
+        out["period"] = _period_display(values, period_labels)
     out["count"] = v
     out["expected"] = expected[inv]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1838,6 +1889,19 @@ SPC_COLOURS = {
 }
 
 
+def _period_ticks(periods: pd.Series) -> list[str]:
+    """Tick labels for an SPC chart's periods: months given as dates (``pd.to_datetime`` of
+    police.uk's ``"2021-01"``, all on the first day at midnight) as ``2021-01``, not as the day
+    ``2021-01-01``; weekly or daily dates as days; anything else as its text."""
+    s = _as_dates(periods.reset_index(drop=True))
+    if pd.api.types.is_datetime64_any_dtype(s) and len(s) and not s.isna().any():
+        if bool((s.dt.day == 1).all()) and bool((s == s.dt.normalize()).all()):
+            return [str(v) for v in s.dt.strftime("%Y-%m")]
+        if bool((s == s.dt.normalize()).all()):
+            return [str(v) for v in s.dt.strftime("%Y-%m-%d")]
+    return [str(v) for v in periods.astype(str)]
+
+
 def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None = None, ax: Any = None,
              title: str | None = None, ylabel: str | None = None) -> Any:
     """Draw an NHS *Making Data Count* style SPC chart from a :func:`spc` result: the values,
@@ -1880,7 +1944,7 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
         t = _gap_scale(per, np.arange(len(per)), t)
         o = np.argsort(t, kind="stable")
         d, t = d.iloc[o], t[o]
-        x = d["period"].astype(str).tolist()
+        x = _period_ticks(d["period"])
         dt = np.diff(t)
         step = float(np.min(dt)) if dt.size and np.min(dt) > 0 else 0.0
         if step > 0 and np.all(np.abs(dt / step - np.round(dt / step)) < 0.01):

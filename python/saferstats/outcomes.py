@@ -121,9 +121,21 @@ class ItsResult(Result):
             ("trend per period before / after", f"{self.pre_slope_rr:.4f} / {self.post_slope_rr:.4f}"),
             ("model", self.model),
             ("Pearson chi2/df", f"{self.dispersion_ratio:.3f}"),
-            ("periods", f"{len(self.observed)} ({self.break_index} before the break, "
-                        f"{len(self.observed) - self.break_index} from it)"),
+            ("periods", f"{len(self.observed)} ({self.break_index} before the break"
+                        f"{self._break_label()}, {len(self.observed) - self.break_index} from it)"),
         ]
+
+    def _break_label(self) -> str:
+        """`` at 2021-04`` — the first post-break period by its label, when the counts had labels
+        (``break_index`` is a position: the label shows which month it was); else ``""``."""
+        p = self.periods
+        if p is None or len(p) != len(self.observed) or not 0 <= self.break_index < len(p):
+            return ""
+        v = p[self.break_index]
+        if isinstance(v, pd.Timestamp) and v == v.normalize():
+            v = v.strftime("%Y-%m") if v.day == 1 and all(
+                isinstance(q, pd.Timestamp) and q.day == 1 for q in p) else v.strftime("%Y-%m-%d")
+        return f" at {v}"
 
     def __repr__(self) -> str:
         lines = [f"{k}: {v}" for k, v in self._headline()]
@@ -346,6 +358,9 @@ def its_poisson(
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
     _check_period_index(counts)
+    from .monitoring import _same_periods
+
+    _same_periods("its_poisson", "counts", counts, "population", population)
     y = arrays["counts"]
     pop = arrays["population"]
     for name, a, what in (("counts", y, "a count (0 when there were none)"), ("population", pop, "its population")):
@@ -388,6 +403,14 @@ def its_poisson(
         label = f"fourier({period}, {k} harmonic{'s' if k > 1 else ''}; the same fit as dummies({period}))"
     if kind != "none" and min(break_index, len(y) - break_index) >= 3:  # else the core names the short side
         _check_estimable(len(y), break_index, kind, period, k)
+    if kind != "none" and len(y) < 2 * period:
+        # estimable, but each season seen once: a fourier(12) pair fitted to 13 months of crime took
+        # the spring-to-summer rise as "season" and moved the level change at the break (Hertfordshire
+        # 2021: 1.088 without it, 1.055 with it) with nothing to show the pattern repeats
+        warn_user(f"its_poisson: seasonality {label} on {len(y)} periods, fewer than two cycles ({2 * period}): "
+                  "each season is seen about once, so the seasonal terms cannot be told from the trend and the "
+                  "change at the break, and the level and slope changes depend on them; use two or more full "
+                  "cycles, or no seasonality (and say the series is too short to allow for it)")
     res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind=kind,
                            season_period=period, season_k=k, use_t=use_t)
     df = len(y) - len(res["beta"])
@@ -395,6 +418,12 @@ def its_poisson(
         warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
                   f"{df} residual degrees of freedom (fewer than {_FEW_DF}); use_t=True gives Student t on the residual "
                   "df, R's summary.glm intervals")
+    if dispersion not in ("quasi", "quasipoisson") and df > 0 and res["dispersion_ratio"] >= _OVERDISPERSED:
+        # recorded crime a month varies far more than Poisson counts: Poisson SEs then give intervals and
+        # p-values too narrow by about sqrt(chi2/df) (Watford 2021: chi2/df 4.1, SEs half what they should be)
+        warn_user(f"its_poisson: the counts vary {res['dispersion_ratio']:.1f} times as much as Poisson counts "
+                  f"(Pearson chi2/df), so Poisson SEs make the intervals about {np.sqrt(res['dispersion_ratio']):.1f} "
+                  "times too narrow and the p-values too small; dispersion=\"quasi\" scales them (Bernal et al. 2017)")
     return ItsResult(
         level_rr=res["level"][0], level_lower=res["level"][1], level_upper=res["level"][2],
         slope_rr=res["slope"][0], slope_lower=res["slope"][1], slope_upper=res["slope"][2],
@@ -405,6 +434,11 @@ def its_poisson(
         confidence=conf, dispersion=dispersion, seasonality=label,
         use_t=use_t, periods=_period_labels(counts, len(y)),
     )
+
+
+#: Pearson chi2/df at or above which a Poisson ITS fit warns that its SEs are too small (as spc's
+#: c/u/p charts warn at Laney's sigma_z of 2).
+_OVERDISPERSED = 2.0
 
 
 def _period_labels(counts: Any, n: int) -> Any:
@@ -686,6 +720,9 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     the other months' daily rate makes so long a gap improbable, Poisson probability below 0.001)
     is counted as it stands, and a :class:`SaferstatsWarning` and ``.attrs["partial_months"]``
     (``month, count, covers, gap_days``) name it: an SPC chart would show it as a special cause.
+    Dates given as months (police.uk's ``month``, ``"2021-06"``, as :func:`saferstats.read_street_crime`
+    gives it, or monthly pandas Periods) say nothing about days, so no month is found partial by
+    them: ``monthly_counts(street, date="month")`` counts crimes a month, each month as published.
 
     >>> import saferstats
     >>> m = saferstats.monthly_counts(saferstats.synthetic.s136_pilot_records(seed=1))
@@ -693,6 +730,9 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     (Period('2022-01', 'M'), 36)
     """
     require_columns(records, {"date": date}, "records")
+    by_month = _month_resolution(records[date])
+    if isinstance(records[date].dtype, pd.PeriodDtype):  # Periods: each as its first moment (NaT stays NaT)
+        records = pd.DataFrame({date: records[date].dt.to_timestamp()}, index=records.index)
     with core_errors(index=records.index):  # an unreadable time named by the records' row label
         when = _times(records, date)
     if when.dt.tz is not None:  # the month in England and Wales: 00:30 on 1 June BST is June, not May (UTC)
@@ -735,7 +775,11 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
         warn_user(f"monthly_counts: no records at all in {shown}, though the other months average {others.mean():.1f}: "
                   "a gap in the records? The month is counted as 0, which its_poisson and SPC charts read as a real "
                   "zero; check the extract, or model the months that are complete; listed in .attrs['zero_months']")
-    partial = _partial_months(when[~(before | after) & known], out)
+    # dates given as months (police.uk's Month "2021-06", pandas Periods) are read as the first of
+    # the month: every record then sat on day 1, and the last month looked like an extract that
+    # stopped on its 1st (Hertfordshire's January 2022, 8,058 records, "01 Jan 2022 to 01 Jan 2022
+    # only"). Such dates say nothing about days: no month is partial by them
+    partial = [] if by_month else _partial_months(when[~(before | after) & known], out)
     out.attrs["partial_months"] = partial
     if partial:
         said = "; ".join(f"{p['month']}: records {p['covers']} only ({p['count']})" for p in partial)
@@ -745,6 +789,22 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
                   "real low month. Leave the month out (start= / end=) or use complete months; listed in "
                   ".attrs['partial_months']")
     return out
+
+
+_MONTH_TEXT = r"^\s*\d{4}-(?:0[1-9]|1[0-2])\s*$"
+
+
+def _month_resolution(column: pd.Series) -> bool:
+    """Whether a date column holds months, not days: pandas monthly Periods, or text ``"YYYY-MM"``
+    (police.uk's ``Month``, also as the categorical :func:`saferstats.read_street_crime` gives)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        one = pd.Period("2001-02-01", freq=dtype.freq)  # months, quarters, years: no day in them
+        return bool(one.end_time - one.start_time >= pd.Timedelta(days=27))
+    values = column.cat.categories.to_series() if isinstance(dtype, pd.CategoricalDtype) else column.dropna()
+    if not len(values) or not all(isinstance(v, str) for v in values):
+        return False
+    return bool(values.astype("string").str.fullmatch(_MONTH_TEXT).all())
 
 
 #: A first or last month whose records stop (or start) this much short of the month's end (start) is

@@ -516,6 +516,8 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     """Interrupted time series plot of an :class:`saferstats.ItsResult`: observed counts, the
     fitted segmented model and the counterfactual (pre-break trend carried forward), with the level
     and slope changes (rate ratios after / before, below 1 = a fall) and their CIs in the title.
+    The x axis shows ``labels``, else the counts' own periods (``result.periods``: the months of a
+    :func:`saferstats.monthly_counts` Series, pandas Periods drawn as dates), else 0, 1, ...
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -525,9 +527,17 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     """
     ax = _axes(ax)
     n = len(result.observed)
+    if labels is None and getattr(result, "periods", None) is not None and len(result.periods) == n:
+        # the counts' own periods (monthly_counts' months), as result.to_pandas() shows them: the
+        # chart was drawn against 0, 1, ... while its table read 2021-01, 2021-02, ...
+        labels = result.periods
     x = np.arange(n) if labels is None else np.asarray(labels)
     if len(x) != n:
         raise LengthMismatchError(f"`labels` has {len(x)} elements but the series has {n} periods", "labels")
+    if len(x) and all(isinstance(v, pd.Period) for v in x):
+        # pandas Periods (a monthly_counts index) on a date axis at the start of each period (matplotlib
+        # cannot place a Period: TypeError)
+        x = np.asarray(pd.PeriodIndex(list(x)).to_timestamp())
     post = np.arange(n) >= result.break_index
     ax.plot(x, result.observed, "o", ms=3, color="#444444", label="observed")
     ax.plot(x, result.fitted, "-", color="#c0392b", label="fitted (segmented Poisson)")
