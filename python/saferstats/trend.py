@@ -244,6 +244,11 @@ def add_rates(
     population (e.g. a figure the source did not publish); ``"propagate"`` gives that row NaN
     rate and limits and keeps every row.
 
+    A table whose ``attrs["population_note"]`` says its population is one figure for every year
+    (:func:`saferstats.read_hate_crime` on the Home Office table by force) gets a
+    :class:`~saferstats.SaferstatsWarning` repeating it: those rates are not on each year's
+    population.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A", "B"], "count": [4, 40], "population": [50_000, 60_000]})
     >>> saferstats.add_rates(df).round(2)
@@ -261,6 +266,7 @@ def add_rates(
     n = _column_array(data, population, "population")
     with core_errors(columns={"count": count, "population": population}, index=data.index):
         r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
+    _warn_population_note("add_rates", data)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
@@ -601,9 +607,13 @@ def poisson_trend(
         quasi = out["method"].astype(str).str.startswith("quasi-poisson").to_numpy()
         _warn_few_df("poisson_trend", [g for g, _ in groups], bool(keys), quasi,
                      out["n_periods"].to_numpy(dtype=int) - 2)
-    if not n_excluded:  # rows left out by missing="drop" were named above
-        _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
+    # every series with a period missing inside it is named, also when missing="drop" left rows out
+    # (a row left out makes a gap too, and another group's gap in the table is no less a gap)
+    _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
     _warn_recording_changes("poisson_trend", recording, keys)
+    touched = _footnoted(data, labels, flat)
+    _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
     out.attrs["recording_changes"] = recording
     out.attrs["use_t"] = use_t
@@ -742,6 +752,49 @@ def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str
     warn_user(f"{fn}: {what} across a change in how the count is recorded, so the change in counting would be "
               f"read as a rise or fall: {shown}{more}. Compare like with like: {fix}, or say why not; listed in "
               ".attrs['recording_changes'] (docs/methods/trends.md, 'Counts that change how they are recorded')")
+
+
+def _period_key(v: Any) -> str:
+    """A period label compared with a footnote's: "2017-18" and "2017/18" are one financial year."""
+    text = " ".join(str(plain(v)).split())
+    return re.sub(r"^(\d{4})[-/](\d{2})$", r"\1/\2", text)
+
+
+def _footnoted(data: pd.DataFrame, labels: np.ndarray, rows: Any) -> dict[str, str]:
+    """The source's footnotes (``data.attrs["footnotes"]``: period label -> note, as
+    :func:`saferstats.read_hate_crime` gives the bulletin's "2017/18³: Merseyside police have
+    revised figures for 2017/18.") on the periods of ``rows`` (positions in ``labels``), as
+    {period: note}. A footnote on a period says its figures are not like the others (revised, a
+    force's recording improved, a change of definition), so a change into or out of it, or a trend
+    over it, must be read with the note."""
+    notes = data.attrs.get("footnotes") if isinstance(data.attrs, dict) else None
+    if not isinstance(notes, Mapping) or not notes:
+        return {}
+    wanted = {_period_key(k): (str(k), str(v)) for k, v in notes.items()}
+    touched: dict[str, str] = {}
+    for i in sorted({int(r) for r in rows}):
+        key = _period_key(labels[i])
+        if key in wanted:
+            touched[wanted[key][0]] = wanted[key][1]
+    return touched
+
+
+def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
+    """Say which footnoted periods ``fn``'s results rest on, with the source's note."""
+    if not touched:
+        return
+    notes = "; ".join(f"{p}: {n!r}" for p, n in touched.items())
+    warn_user(f"{fn}: {what} a period the source footnotes ({notes}); read the change with the note before "
+              "calling it a rise or fall (a revision, or a force's improved recording, changes the count without "
+              "any change in crime); listed in .attrs['footnotes']")
+
+
+def _warn_population_note(fn: str, data: pd.DataFrame) -> None:
+    """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
+    figure for every year) where rates are made from that table."""
+    note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
+    if isinstance(note, str) and note:
+        warn_user(f"{fn}: {note}")
 
 
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
@@ -1137,6 +1190,15 @@ def year_on_year(
                   f"and out of their period: {rows}{more}")
     _warn_recording_changes("year_on_year", recording, keys)
     out.attrs["recording_changes"] = recording
+    touched = _footnoted(data, labels, np.concatenate([a_idx_arr, b_idx_arr]))
+    if touched:
+        marked = {_period_key(p) for p in touched}
+        n = int(sum(_period_key(labels[a]) in marked or _period_key(labels[b]) in marked
+                    for a, b in zip(a_idx_arr, b_idx_arr)))
+        _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
+    out.attrs["footnotes"] = touched
+    if population is not None:
+        _warn_population_note("year_on_year", data)
     return out
 
 
