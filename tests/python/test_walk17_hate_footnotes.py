@@ -1,0 +1,143 @@
+"""Walk-through 17 (hate crime, a scrutiny panel's questions): the Home Office's notes on its own figures.
+
+Found, on the bulletin's Table 2 and the by-force table exactly as published
+(tests/fixtures/walk17_hate/, copied from ../shared/data; references by make_reference.py with the
+csv module and statsmodels, no saferstats):
+
+- ``read_hate_crime`` kept the table's footnote on 2017/18 ("Merseyside police have revised figures
+  for 2017/18.") in ``attrs["footnotes"]``, but ``year_on_year`` and ``poisson_trend`` ignored it:
+  the change into and out of 2017/18, and every trend over it, came out with no word of the note.
+  They now warn with the note and list the footnoted periods in ``attrs["footnotes"]``.
+- the by-force table gives every force one population for both crime years (Hertfordshire
+  1,184,400 in 2017-18 and 2018-19): rates by year on one estimate, said nowhere. ``read_hate_crime``
+  now says so in ``attrs["population_note"]``, repeated as a warning by ``add_rates`` and
+  ``year_on_year``.
+- ``poisson_trend(missing="drop")`` named the rows it left out but then skipped the gap check for
+  every group, so a series with a period missing from the table was fitted over the gap without a
+  word. The gap is now named whatever ``missing`` is.
+"""
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats import SaferstatsWarning
+
+from conftest import FIXTURES, load_fixture
+
+FX = load_fixture("walk17_hate/reference.json")
+TABLE_2 = FIXTURES / "walk17_hate" / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
+BY_FORCE = FIXTURES / "walk17_hate" / "hate_crime_by_force_excerpt.csv"
+NAMES = {"race": "Race", "religion": "Religion", "sexual_orientation": "Sexual orientation",
+         "disability": "Disability", "transgender": "Transgender",
+         "motivating_factors": "Total number of motivating factors", "offences": "Total number of offences"}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        return saferstats.read_hate_crime(path)
+
+
+def _messages(w) -> list[str]:
+    return [str(x.message) for x in w if issubclass(x.category, SaferstatsWarning)]
+
+
+def test_year_on_year_matches_the_published_change_and_names_the_footnote():
+    st = _read(TABLE_2)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        yoy = saferstats.year_on_year(st.dropna(subset=["count"]), population=None, by="strand")
+    last = yoy[(yoy.period_from == "2017/18") & (yoy.period_to == "2018/19")].set_index("strand")
+    # the Home Office's own "% change 2017/18 to 2018/19" column, whole per cent
+    for key, name in NAMES.items():
+        assert round(float(last.loc[key, "pct_change"])) == FX["published_change_2017_18_to_2018_19"][name], key
+    note = FX["footnote_2017_18"]
+    assert yoy.attrs["footnotes"] == {"2017/18": note}
+    said = [m for m in _messages(w) if "footnotes" in m]
+    assert len(said) == 1 and note in said[0] and "2017/18" in said[0]
+    # every comparison into or out of 2017/18: 7 strands and totals × 2
+    assert said[0].startswith("year_on_year: 14 of ")
+
+
+def test_year_on_year_without_the_footnoted_period_says_nothing_of_it():
+    st = _read(TABLE_2)
+    early = st[st.period.isin(["2012/13", "2013/14", "2014/15"])]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        yoy = saferstats.year_on_year(early, population=None, by="strand")
+    assert yoy.attrs["footnotes"] == {}
+    assert not [m for m in _messages(w) if "footnotes" in m]
+
+
+def test_poisson_trend_matches_statsmodels_and_names_the_footnote():
+    st = _read(TABLE_2)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        tr = saferstats.poisson_trend(st, population=None, by="strand", dispersion="quasi", missing="drop")
+    tr = tr.set_index("strand")
+    for key, name in NAMES.items():
+        ref = FX["quasi_trend"][name]
+        for col in ("apc", "apc_lower", "apc_upper", "dispersion_ratio"):
+            assert tr.loc[key, col] == pytest.approx(ref[col], rel=1e-6), (key, col)
+    assert tr.attrs["footnotes"] == {"2017/18": FX["footnote_2017_18"]}
+    assert any(FX["footnote_2017_18"] in m for m in _messages(w))
+
+
+def test_poisson_trend_names_a_gap_also_when_rows_are_dropped():
+    st = _read(TABLE_2)
+    # race without 2014/15 (a period missing from the table), and offences' 2011/12 'N/A' dropped
+    gapped = st[~((st.strand == "race") & (st.period == "2014/15"))]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        tr = saferstats.poisson_trend(gapped, population=None, by="strand", dispersion="quasi", missing="drop")
+    race = tr.set_index("strand").loc["race"]
+    ref = FX["quasi_trend_race_without_2014_15"]
+    assert race["apc"] == pytest.approx(ref["apc"], rel=1e-6)
+    assert race["apc_lower"] == pytest.approx(ref["apc_lower"], rel=1e-6)
+    assert int(race["n_periods"]) == 7
+    gaps = [m for m in _messages(w) if "periods missing inside" in m]
+    assert len(gaps) == 1 and "'race' (before 2015/16)" in gaps[0]
+    assert "offences" not in gaps[0]  # its first period left out: the series starts later, no gap
+
+
+def test_one_population_for_both_years_is_said():
+    t = _read(BY_FORCE)
+    pops = FX["populations"]
+    same = [f for f, by_year in pops.items() if None not in by_year.values() and len(set(by_year.values())) == 1]
+    assert len(same) == 3  # Cleveland, Essex, Hertfordshire: one figure in 2017-18 and 2018-19
+    note = t.attrs["population_note"]
+    assert f"for {len(same)} of {len(same)} forces" in note and "Cleveland 567,700" in note
+    herts = t[t.force == "Hertfordshire"]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        yoy = saferstats.year_on_year(herts, count="offences", by="force")
+        saferstats.add_rates(herts, count="offences")
+    said = _messages(w)
+    assert any(m.startswith("year_on_year: ") and note in m for m in said)
+    assert any(m.startswith("add_rates: ") and note in m for m in said)
+    # on one population the change in the rate is the change in the count (1,468 to 1,600)
+    assert float(yoy["pct_change"].iloc[0]) == pytest.approx(100 * (1600 / 1468 - 1), rel=1e-12)
+
+
+def test_populations_of_each_year_are_not_flagged():
+    t = _read(BY_FORCE)
+    t.loc[t.period == "2018/19", "population"] = t.loc[t.period == "2018/19", "population"] + 5_000
+    from saferstats.published import _same_population_note
+
+    assert _same_population_note(t, "x.csv") is None
+
+
+def test_whole_published_table_population_note(shared_data):
+    import csv
+
+    path = shared_data / "hate_crime/home_office_by_force_2017-18_2018-19/Hate crime.csv"
+    by_force: dict[str, set] = {}
+    for r in csv.DictReader(open(path, newline="")):
+        if r["Population"] != "#N/A":
+            by_force.setdefault(r["Force"], set()).add(r["Population"])
+    same = sum(len(v) == 1 for v in by_force.values())
+    assert (same, len(by_force)) == (42, 42)
+    assert "for 42 of 42 forces" in _read(path).attrs["population_note"]
