@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -1045,6 +1046,10 @@ def year_on_year(
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
     between periods in the table.
 
+    A change from a count of 0 is infinite (``pct_change`` = inf; the ratio's exact lower limit is
+    finite): a :class:`~saferstats.SaferstatsWarning` names the group and periods, to report the
+    counts instead (the City of London's transgender hate crimes: 0 in 2017-18, 3 in 2018-19).
+
     A group with a single period has nothing to compare: it has no row in the result, and a
     :class:`~saferstats.SaferstatsWarning` names it (often a category relabelled between years).
 
@@ -1132,8 +1137,10 @@ def year_on_year(
     consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
     ra = rates_all.iloc[a_idx_arr]
     rb = rates_all.iloc[b_idx_arr]
-    rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method,
-                        missing=missing)
+    with warnings.catch_warnings():  # a change from 0 is named below by its group and periods, not its position
+        warnings.filterwarnings("ignore", message=r"percent_change: .* from a base of 0 events")
+        rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence,
+                            method=method, missing=missing)
     out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)),
                        columns=keys)  # the by columns even when there is no pair (one period per group)
     if not len(gkeys) and len(data):
@@ -1188,6 +1195,14 @@ def year_on_year(
         more = f" (and {absent.size - 10} more)" if absent.size > 10 else ""
         warn_user(f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
                   f"and out of their period: {rows}{more}")
+    from_zero = np.flatnonzero(np.isposinf(out["pct_change"].to_numpy(dtype=float)))
+    if from_zero.size:
+        shown = "; ".join((f"{_key_text(gkeys[k])}: " if keys else "")
+                          + f"{plain(labels[a_idx_arr[k]])} → {plain(labels[b_idx_arr[k]])} "
+                          f"({y[a_idx_arr[k]]:g} to {y[b_idx_arr[k]]:g})" for k in from_zero[:6])
+        more = f" (and {from_zero.size - 6} more)" if from_zero.size > 6 else ""
+        warn_user(f"year_on_year: {from_zero.size} change(s) from a base of 0 are infinite (pct_change = inf): "
+                  f"{shown}{more}; report the counts (from 0 to n) and the ratio's lower limit, not a percentage")
     _warn_recording_changes("year_on_year", recording, keys)
     out.attrs["recording_changes"] = recording
     touched = _footnoted(data, labels, np.concatenate([a_idx_arr, b_idx_arr]))

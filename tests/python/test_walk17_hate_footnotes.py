@@ -141,3 +141,30 @@ def test_whole_published_table_population_note(shared_data):
     same = sum(len(v) == 1 for v in by_force.values())
     assert (same, len(by_force)) == (42, 42)
     assert "for 42 of 42 forces" in _read(path).attrs["population_note"]
+
+
+def test_a_change_from_zero_is_named_not_printed_as_a_percentage():
+    """The City of London's transgender (0 to 3) and disability (0 to 1) hate crimes, 2017-18 to
+    2018-19: ``pct_change`` is inf, which year_on_year and percent_change returned without a word.
+    The exact interval's lower limit and p are scipy's (Clopper-Pearson, binomial test)."""
+    t = _read(BY_FORCE)
+    city = t[t.force == "London, City of"]
+    ref = FX["zero_base_city_of_london"]
+    for col, name in (("transgender", "Transgender"), ("disability", "Disability")):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            yoy = saferstats.year_on_year(city, count=col, population=None, by="force")
+        row = yoy.iloc[0]
+        assert (row["count_from"], row["count_to"]) == (ref[name]["count_from"], ref[name]["count_to"])
+        assert row["pct_change"] == float("inf")
+        assert row["lower"] == pytest.approx(ref[name]["ratio_lower"], rel=1e-9)
+        assert row["p_value"] == pytest.approx(ref[name]["p_value"], rel=1e-9)
+        said = [m for m in _messages(w) if "base of 0" in m]
+        assert len(said) == 1  # year_on_year's own, by group and periods (not percent_change's positions)
+        assert said[0].startswith("year_on_year: 1 change(s)") and "'London, City of': 2017/18 → 2018/19" in said[0]
+        assert f"(0 to {ref[name]['count_to']})" in said[0]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        pc = saferstats.percent_change(3, 1, 0, 1)
+    assert pc["lower"].iloc[0] == pytest.approx(ref["Transgender"]["ratio_lower"], rel=1e-9)
+    assert any(m.startswith("percent_change: 1 change(s) from a base of 0") and "(0 to 3)" in m for m in _messages(w))
