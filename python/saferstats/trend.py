@@ -217,10 +217,19 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
+    """``data[column]`` as floats; text that is not a number is named by the column, the keyword and
+    the row's label (``as_float_array`` names it so already): the error keeps its ``.position`` and
+    is marked as in the caller's terms, so that the functions' error translation does not read the
+    label as a position a second time (a table indexed by its file lines, 2, 3, ...: "row 5" for the
+    row labelled 3)."""
     try:
         return as_float_array(column, data[column])
     except InvalidInputError as exc:
-        raise InvalidInputError(f"column {column!r} (keyword `{kw}`): {exc}", column, exc.index) from exc
+        detail = str(exc).removeprefix(f"`{column}`")
+        err = InvalidInputError(f"column {column!r} (keyword `{kw}`){detail}", column, exc.index)
+        err.position = getattr(exc, "position", None)
+        err.caller_terms = True  # type: ignore[attr-defined]
+        raise err from exc
 
 
 @accepts_frames("data")

@@ -51,3 +51,39 @@ def test_rates_on_the_force_table_says_one_population_for_both_years(tmp_path, c
     for r in csv.DictReader(open(out, newline="")):
         if r["Offences per 100,000 pop"] != "#N/A" and r["rate"]:
             assert round(float(r["rate"])) == int(r["Offences per 100,000 pop"])
+
+
+def _race_series() -> list[tuple[str, str]]:
+    """Table 2's race counts by year, read with the csv module: [(period, count), ...]."""
+    rows = list(csv.reader(open(TABLE_2, newline="")))
+    header = next(r for r in rows if r and r[0] == "Hate crime strand")
+    race = next(r for r in rows if r and r[0] == "Race")
+    return [(h[:7], c.replace(",", "")) for h, c in zip(header[1:9], race[1:9])]
+
+
+def test_a_typo_in_the_counts_names_its_line_and_option(tmp_path, capsys):
+    """A count typed '1O' (letter O) on the fourth data row: the error named line 7 (the label 5
+    read as a position, relabelled) instead of line 5, in poisson_trend and ``saferstats trend``."""
+    import pandas as pd
+
+    import saferstats
+
+    series = _race_series()
+    series[3] = (series[3][0], series[3][1][:-1] + "O")  # 42862 -> 4286O
+    f = tmp_path / "race.csv"
+    with open(f, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["strand", "period", "count"])
+        w.writerows([("race", p, c) for p, c in series])
+    bad_line = next(i for i, r in enumerate(csv.reader(open(f, newline="")), start=1) if r[2].endswith("O"))
+    assert bad_line == 5
+    assert main(["trend", str(f), "--population", "none"]) == 2
+    err = capsys.readouterr().err
+    assert f"on line {bad_line} of race.csv" in err and "(--count)" in err and "'4286O' is not a number" in err
+    df = pd.read_csv(f)
+    df.index = pd.RangeIndex(2, len(df) + 2)  # labelled by the file's lines
+    for fn in (saferstats.poisson_trend, saferstats.year_on_year):
+        with pytest.raises(saferstats.InvalidInputError) as exc:
+            fn(df, population=None)
+        assert "at row 5:" in str(exc.value), fn.__name__
+        assert (exc.value.index, exc.value.position) == (5, 3)
