@@ -51,7 +51,14 @@ def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
     )
     change.index.name = "force"
     lines = ["Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)",
-             "Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)", ""]
+             "Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)"]
+    pops = wide["population"].dropna()
+    same = int((pops.nunique(axis=1) == 1).sum())
+    if len(pops) and same == len(pops):  # the table gives one population per force for both years
+        years = " and ".join(str(c) for c in pops.columns)
+        lines.append(f"Population: the table's one figure per force for both {years} ({same} forces), so the "
+                     "change in a rate is the change in the count")
+    lines.append("")
     show = table[table["year"] == "2018-19"].sort_values("rate", ascending=False)
     show = show.astype({"count": "Int64", "population": "Int64"})
     with pd.option_context("display.width", 120):

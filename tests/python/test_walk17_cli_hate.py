@@ -87,3 +87,18 @@ def test_a_typo_in_the_counts_names_its_line_and_option(tmp_path, capsys):
             fn(df, population=None)
         assert "at row 5:" in str(exc.value), fn.__name__
         assert (exc.value.index, exc.value.position) == (5, 3)
+
+
+def test_demo_says_the_population_is_one_figure_for_both_years(tmp_path, capsys):
+    from saferstats import datasets
+
+    by_force: dict[str, set] = {}
+    for r in csv.DictReader(open(datasets.hate_crime_table_path(), newline="")):
+        if r["Population"] != "#N/A":
+            by_force.setdefault(r["Force"], set()).add(r["Population"])
+    same = sum(len(v) == 1 for v in by_force.values())
+    assert same == len(by_force) == 42
+    assert main(["demo", "--out", str(tmp_path / "d")]) == 0
+    out = capsys.readouterr().out
+    assert (f"Population: the table's one figure per force for both 2017-18 and 2018-19 ({same} forces), so the "
+            "change in a rate is the change in the count") in out
