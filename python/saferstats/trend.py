@@ -293,6 +293,7 @@ def shares(
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     multiplier: float = 100,
+    total: Any = None,
 ) -> pd.DataFrame:
     """Share of each category within its group, with Wilson score intervals.
 
@@ -307,6 +308,13 @@ def shares(
     or whose count is the sum of the others in their group get a
     :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out.
 
+    ``total=`` names the category whose count is each group's denominator instead, e.g.
+    ``total="offences"``: shares **of offences**, as the Home Office's bulletin text puts them ("76%
+    of hate crimes were race hate crimes", 78,991 of 103,379 offences in 2018/19, against 70% of the
+    112,637 motivating factors). Those rows are the denominators, not categories: they are left out
+    of the result, the shares add up to more than 100 when one offence has several strands, and the
+    ``method`` says what the denominator is. A group without that category is an error naming it.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"strand": ["Race", "Disability", "Other"], "count": [75, 12, 13]})
     >>> saferstats.shares(df)[["strand", "count", "total", "share", "lower", "upper"]].round(1)
@@ -317,6 +325,9 @@ def shares(
     """
     keys = _by_list(by)
     require_columns(data, {"count": count, "category": category, **{f"by[{i}]": k for i, k in enumerate(keys)}})
+    if total is not None:
+        return _shares_of_total(data, count=count, category=category, keys=keys, total=total,
+                                confidence=confidence, multiplier=multiplier)
     x = _column_array(data, count, "count")
     dup = data.duplicated(subset=keys + [category], keep=False)
     if dup.any():
@@ -353,6 +364,63 @@ def shares(
     out["upper"] = ci["upper"].to_numpy()
     out["confidence"] = float(confidence)
     out["method"] = ci["method"].array
+    return out
+
+
+def _shares_of_total(data: pd.DataFrame, *, count: str, category: str, keys: list[Any], total: Any,
+                     confidence: float, multiplier: float) -> pd.DataFrame:
+    """:func:`shares` with ``total=``: each category's count over the count of the ``total``
+    category of its group (the Home Office's offences), Wilson intervals; the total rows left out."""
+    cat = data[category].map(plain).to_numpy(dtype=object)
+    is_total = np.array([c == total for c in cat], dtype=bool)
+    if not is_total.any():
+        names = list(dict.fromkeys(str(c) for c in cat))[:12]
+        raise InvalidInputError(f"total={total!r}: no row of column {category!r} is that category; its categories "
+                                f"are {names}", "total")
+    x = _column_array(data, count, "count")
+    frame = pd.DataFrame({f"k{i}": data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(data)))
+    gcols = [f"k{i}" for i in range(len(keys))]
+    gid = frame.groupby(gcols, sort=False, dropna=False).ngroup().to_numpy() if keys else np.zeros(len(data), int)
+    dup = [g for g in np.unique(gid[is_total]) if int((gid[is_total] == g).sum()) > 1]
+    if dup:
+        i = int(np.flatnonzero(is_total & (gid == dup[0]))[1])
+        raise InvalidInputError(f"total={total!r}: two rows of that category in one group (row {plain(data.index[i])!r});"
+                                " each group needs one", category, label_of(data, i))
+    denom_by_group = {int(g): x[i] for g, i in zip(gid[is_total], np.flatnonzero(is_total))}
+    rest = np.flatnonzero(~is_total)
+    lacking = [i for i in rest if int(gid[i]) not in denom_by_group]
+    if lacking:
+        i = int(lacking[0])
+        where = ", ".join(f"{k}={plain(data[k].iloc[i])!r}" for k in keys) or "the table"
+        raise InvalidInputError(f"total={total!r}: group {where} has no {total!r} row to divide by (row "
+                                f"{plain(data.index[i])!r})", "total", label_of(data, i))
+    for name, rows in (("the total", np.flatnonzero(is_total)), ("a category", rest)):
+        gap = [int(i) for i in rows if np.isnan(x[i])]
+        if gap:  # a figure not published (Table 2's offences in 2011/12): named by its own row
+            i = gap[0]
+            what = ", ".join(str(plain(data[k].iloc[i])) for k in [*keys, category])
+            raise MissingValueError(f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}: "
+                                    f"{name}); {len(gap)} such row(s) — leave their groups out, e.g. the periods with "
+                                    f"a published {total!r}", count, label_of(data, i))
+    denom = np.array([denom_by_group[int(gid[i])] for i in rest], dtype=float)
+    num = x[rest]
+    over = np.flatnonzero(num > denom)
+    if over.size:
+        i = int(rest[over[0]])
+        raise InvalidInputError(f"column {count!r} at row {plain(data.index[i])!r}: {num[over[0]]:g} is more than the "
+                                f"group's {total!r} ({denom[over[0]]:g}), so it is not part of that total", count,
+                                label_of(data, i))
+    sub = data.iloc[rest]
+    with core_errors(columns={"successes": (count, "count"), "trials": (count, "count")}, index=sub.index,
+                     missing_hint=False):
+        ci = proportion_ci(num, denom, confidence=confidence, multiplier=real_option("multiplier", multiplier))
+    out = sub.copy()
+    out["total"] = denom
+    out["share"] = ci["value"].to_numpy()
+    out["lower"] = ci["lower"].to_numpy()
+    out["upper"] = ci["upper"].to_numpy()
+    out["confidence"] = float(confidence)
+    out["method"] = pd.Categorical([f"{m} (of {total})" for m in ci["method"].astype(str)])
     return out
 
 

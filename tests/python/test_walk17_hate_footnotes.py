@@ -168,3 +168,36 @@ def test_a_change_from_zero_is_named_not_printed_as_a_percentage():
         pc = saferstats.percent_change(3, 1, 0, 1)
     assert pc["lower"].iloc[0] == pytest.approx(ref["Transgender"]["ratio_lower"], rel=1e-9)
     assert any(m.startswith("percent_change: 1 change(s) from a base of 0") and "(0 to 3)" in m for m in _messages(w))
+
+
+def test_shares_of_offences_as_the_home_office_states_them():
+    """"Which strands?": ``shares`` divided each strand by the sum of the strands (the motivating
+    factors: race 70% in 2018/19); the Home Office's bulletin says 76% of offences were race hate
+    crimes, 14% sexual orientation, 8% religion, 8% disability, 2% transgender. ``total="offences"``
+    gives those, with statsmodels' Wilson intervals."""
+    st = _read(TABLE_2)
+    y = st[(st.period == "2018/19") & (st.strand != "motivating_factors")]
+    res = saferstats.shares(y, category="strand", total="offences").set_index("strand")
+    assert "offences" not in res.index
+    bulletin = {"race": 76, "sexual_orientation": 14, "religion": 8, "disability": 8, "transgender": 2}
+    for key, pct in bulletin.items():
+        ref = FX["shares_of_offences_2018_19"][NAMES[key]]
+        assert round(res.loc[key, "share"]) == pct
+        for col in ("share", "lower", "upper", "total"):
+            assert res.loc[key, col] == pytest.approx(ref[col], rel=1e-9), (key, col)
+        assert res.loc[key, "method"] == "wilson (of offences)"
+    assert res["share"].sum() > 100  # one offence, several strands
+
+
+def test_shares_of_a_total_name_what_is_wrong():
+    st = _read(TABLE_2)
+    no_mf = st[st.strand != "motivating_factors"]
+    with pytest.raises(saferstats.MissingValueError) as exc:  # 2011/12: offences 'N/A'
+        saferstats.shares(no_mf, category="strand", by="period", total="offences")
+    assert "(2011/12, offences: the total)" in str(exc.value)
+    assert int(exc.value.index) == int(no_mf[(no_mf.strand == "offences") & (no_mf.period == "2011/12")].index[0])
+    with pytest.raises(saferstats.InvalidInputError, match="total='Offences': no row of column 'strand'"):
+        saferstats.shares(no_mf, category="strand", by="period", total="Offences")
+    lacking = no_mf[~((no_mf.strand == "offences") & (no_mf.period == "2018/19")) & (no_mf.period != "2011/12")]
+    with pytest.raises(saferstats.InvalidInputError, match="group period='2018/19' has no 'offences' row"):
+        saferstats.shares(lacking, category="strand", by="period", total="offences")
