@@ -51,7 +51,14 @@ def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
     )
     change.index.name = "force"
     lines = ["Police-recorded hate crime per 100,000 population, 95% CI (PHE method: exact <10, Byar's >=10)",
-             "Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)", ""]
+             "Source: Home Office, by police force area (bundled; see saferstats/data/PROVENANCE.md)"]
+    pops = wide["population"].dropna()
+    same = int((pops.nunique(axis=1) == 1).sum())
+    if len(pops) and same == len(pops):  # the table gives one population per force for both years
+        years = " and ".join(str(c) for c in pops.columns)
+        lines.append(f"Population: the table's one figure per force for both {years} ({same} forces), so the "
+                     "change in a rate is the change in the count")
+    lines.append("")
     show = table[table["year"] == "2018-19"].sort_values("rate", ascending=False)
     show = show.astype({"count": "Int64", "population": "Int64"})
     with pd.option_context("display.width", 120):
@@ -268,12 +275,18 @@ def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = (), sig: int | None = SIG_FI
     """The table as shown: the statistics in :data:`_SIG_COLUMNS` to ``sig`` significant figures
     (None: full precision, as the CSV is written unless ``--sig-figures``), coordinates to 6
     decimals (0.1 m) likewise, whole-number counts as integers and the library's pointers to
-    ``.attrs[...]`` (Python only) out of the text; ``keep``: the input file's columns, as read."""
+    ``.attrs[...]`` (Python only) out of the text; ``keep``: the input file's columns, as read (whole
+    numbers as whole numbers, also in a column with a gap)."""
     out = df.copy()
     for c in out.columns:
-        if c in keep:
-            continue
         col = out[c]
+        if c in keep:
+            # the file's whole numbers as written ("155", not "155.0" because a '#N/A' made the column float)
+            v = col.dropna()
+            if pd.api.types.is_float_dtype(col) and len(v) and bool((v == v.round()).all()) \
+                    and bool((v.abs() < 2**53).all()):
+                out[c] = col.astype("Int64")
+            continue
         if c in _COUNT_COLUMNS and pd.api.types.is_float_dtype(col):
             v = col.dropna()
             if len(v) and bool((v == v.round()).all()) and bool((v.abs() < 2**53).all()):
@@ -328,10 +341,29 @@ def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = (), sig: 
             print(df.to_string(index=False, float_format=lambda v: f"{v:.10g}"))
 
 
+def _force_table_note(path: Path) -> str | None:
+    """For the Home Office hate crime table by force (``Force, Year, ..., Population``): what
+    :func:`read_hate_crime` says of its populations (one figure for every year), else None."""
+    from .published import read_hate_crime
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaferstatsWarning)
+            t = read_hate_crime(path)
+    except (SaferstatsError, OSError, ValueError):
+        return None
+    note = t.attrs.get("population_note")
+    return note if isinstance(note, str) else None
+
+
 def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     df = _read_csv(args.file)
     _require(df, args.file, count=args.count, population=args.population)
+    if {"Force", "Year"} <= {str(c).strip() for c in df.columns}:
+        note = _force_table_note(args.file)
+        if note:  # rates of several years on one population estimate: say so beside the rates
+            print(f"saferstats: warning: rates: {note}", file=sys.stderr)
     with _on_lines(args.file, missing_flag=True, lines=df.index):
         out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
                       method=args.method, missing=args.missing)
@@ -614,6 +646,9 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
+            if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
+                msg = re.sub(r"""(;|,)?\s*(listed|named|kept) in \.attrs\[[^\]]*\]""", "", msg)
+                msg = re.sub(r"""\s*\(\.attrs\[[^\]]*\]\)""", "", msg)
             print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -671,7 +671,11 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     superscript) and numbers, ``N/A``/``..`` as missing (never zero), trailing spaces. Periods come
     out as ``"YYYY/YY"``. A CSV export, or a sheet of the ODS/XLSX workbook (``sheet=``), is read.
     ``df.attrs["dropped"]`` lists every cell that is not a number (with file, line and column) and
-    ``df.attrs["summary"]`` counts rows, missing and unparsable cells. In the strand series the
+    ``df.attrs["summary"]`` counts rows, missing and unparsable cells. In the force table,
+    ``df.attrs["population_note"]`` says when a force's population is one figure for every year
+    (the by-force file of 2017-18 and 2018-19 does so for every force: one estimate for two crime
+    years), which :func:`saferstats.add_rates` and :func:`saferstats.year_on_year` repeat as a
+    warning. In the strand series the
     totals are rows too: ``df.attrs["totals"]`` names them (``motivating_factors``, ``offences``),
     to be left out before shares of the strands (one offence can have several motivating factors,
     so the strands add up to the motivating factors, not the offences); ``df.attrs["footnotes"]``
@@ -738,6 +742,9 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         out = pd.DataFrame.from_records(records)
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
+        note = _same_population_note(out, src.name)
+        if note:
+            out.attrs["population_note"] = note
     else:
         periods = [(_period_label(h), h, k) for k, h in enumerate(header) if k > 0]
         periods = [(p, h, k) for p, h, k in periods if p is not None]  # at least one (_ho_layout)
@@ -769,6 +776,33 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": layout, "file": src.name}
     return out
+
+
+def _same_population_note(table: pd.DataFrame, name: str) -> str | None:
+    """What to say when a force table's ``population`` is one figure for every year: the BBC's
+    copy of the Home Office table by force (2017-18 and 2018-19) gives each force the same
+    population in both years (Hertfordshire 1,184,400), one population estimate for two crime
+    years. The rates of the other year are then not on that year's population, and the change in
+    a force's rate is the change in its count. None when populations differ between years (or
+    there is one year only)."""
+    if "population" not in table.columns or "period" not in table.columns:
+        return None
+    known = table[table["population"].notna() & table["period"].notna()]
+    periods = sorted(set(known["period"]))
+    if len(periods) < 2:
+        return None
+    spread = known.groupby("force")["population"].agg(["nunique", "size"])
+    several = spread[spread["size"] > 1]
+    same = several[several["nunique"] == 1]
+    if not len(several) or len(same) < len(several) / 2:
+        return None
+    eg = same.index[0]
+    eg_pop = float(known.loc[known["force"] == eg, "population"].iloc[0])
+    return (f"{name}: the population is the same figure in every year ({', '.join(periods)}) for {len(same)} of "
+            f"{len(several)} forces with a population in more than one year (e.g. {eg} {eg_pop:,.0f}): one population "
+            "estimate serves every year, so a rate is not on its own year's population, and the change in a rate is "
+            "the change in the count. Give each year's ONS mid-year estimate for rates by year, or say which year the "
+            "population is beside the rates")
 
 
 _DEFRA_RENAME = {"year": "period", "ons_code": "la_code", "la_name": "la_name", "region": "region",

@@ -296,10 +296,32 @@ def percent_change(
     >>> pc[["percent_change", "percent_change_lower", "percent_change_upper"]].round(2)
        percent_change  percent_change_lower  percent_change_upper
     0           30.24                 22.02                 39.02
+
+    From a base of 0 (none last year, 3 this year) the change is infinite: a
+    :class:`~saferstats.SaferstatsWarning` says to give the counts instead.
     """
     out = _rate_ratio_frame(count_a, population_a, count_b, population_b, confidence, method, missing,
                             percent=True)
-    return out.rename(columns={"percent_lower": "percent_change_lower", "percent_upper": "percent_change_upper"})
+    out = out.rename(columns={"percent_lower": "percent_change_lower", "percent_upper": "percent_change_upper"})
+    _warn_zero_base(out, count_a, count_b)
+    return out
+
+
+def _warn_zero_base(out: pd.DataFrame, count_a: Any, count_b: Any) -> None:
+    """A percentage change from a base of 0 events is infinite (``percent_change`` = inf, the
+    upper limit too): a table or sentence that prints "+inf%" or "up ∞%" says nothing a reader can
+    use. Name the rows, with the counts to give instead (0 to 3, and the exact interval of the
+    ratio, whose lower limit is finite)."""
+    pc = out["percent_change"].to_numpy(dtype=float)
+    zero = np.flatnonzero(np.isposinf(pc))
+    if not zero.size:
+        return
+    a, b = (np.broadcast_to(v, pc.shape) if v.size == 1 else v
+            for v in (np.atleast_1d(as_float_array("count_a", count_a)), np.atleast_1d(as_float_array("count_b", count_b))))
+    where = "; ".join(f"row {plain(out.index[i])!r} ({b[i]:g} to {a[i]:g})" for i in zero[:6])
+    more = f" (and {zero.size - 6} more)" if zero.size > 6 else ""
+    warn_user(f"percent_change: {zero.size} change(s) from a base of 0 events are infinite (percent_change = inf): "
+              f"{where}{more}; report the counts (from 0 to n) and the ratio's lower limit, not a percentage")
 
 
 @confidence_levels("lower", "upper")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -216,10 +217,19 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
+    """``data[column]`` as floats; text that is not a number is named by the column, the keyword and
+    the row's label (``as_float_array`` names it so already): the error keeps its ``.position`` and
+    is marked as in the caller's terms, so that the functions' error translation does not read the
+    label as a position a second time (a table indexed by its file lines, 2, 3, ...: "row 5" for the
+    row labelled 3)."""
     try:
         return as_float_array(column, data[column])
     except InvalidInputError as exc:
-        raise InvalidInputError(f"column {column!r} (keyword `{kw}`): {exc}", column, exc.index) from exc
+        detail = str(exc).removeprefix(f"`{column}`")
+        err = InvalidInputError(f"column {column!r} (keyword `{kw}`){detail}", column, exc.index)
+        err.position = getattr(exc, "position", None)
+        err.caller_terms = True  # type: ignore[attr-defined]
+        raise err from exc
 
 
 @accepts_frames("data")
@@ -244,6 +254,11 @@ def add_rates(
     population (e.g. a figure the source did not publish); ``"propagate"`` gives that row NaN
     rate and limits and keeps every row.
 
+    A table whose ``attrs["population_note"]`` says its population is one figure for every year
+    (:func:`saferstats.read_hate_crime` on the Home Office table by force) gets a
+    :class:`~saferstats.SaferstatsWarning` repeating it: those rates are not on each year's
+    population.
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A", "B"], "count": [4, 40], "population": [50_000, 60_000]})
     >>> saferstats.add_rates(df).round(2)
@@ -261,6 +276,7 @@ def add_rates(
     n = _column_array(data, population, "population")
     with core_errors(columns={"count": count, "population": population}, index=data.index):
         r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
+    _warn_population_note("add_rates", data)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
@@ -277,12 +293,15 @@ def shares(
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     multiplier: float = 100,
+    total: Any = None,
 ) -> pd.DataFrame:
     """Share of each category within its group, with Wilson score intervals.
 
     The seed's "race 75%, disability 12%" figures: each strand's count over the group's total.
     Note strands can overlap (an offence may have several motivating factors); the denominator
-    here is the sum over categories, i.e. shares of motivating factors, as the Home Office tables.
+    here is the sum over categories, i.e. shares of motivating factors. The Home Office's own
+    percentages are of offences (Table 3 of the 2018/19 tables: Muslim 3,530 of 7,446 offences,
+    47%, not 46% of the 7,717 targeted religions): ``total=`` gives those.
 
     A total row among the categories would be counted in its own denominator: the strand series of
     :func:`saferstats.read_hate_crime` carries ``motivating_factors`` and ``offences`` (the
@@ -290,6 +309,13 @@ def shares(
     Categories named as totals (``offences``, ``motivating_factors``, ``Total ...``, ``All ...``)
     or whose count is the sum of the others in their group get a
     :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out.
+
+    ``total=`` names the category whose count is each group's denominator instead, e.g.
+    ``total="offences"``: shares **of offences**, as the Home Office's bulletin text puts them ("76%
+    of hate crimes were race hate crimes", 78,991 of 103,379 offences in 2018/19, against 70% of the
+    112,637 motivating factors). Those rows are the denominators, not categories: they are left out
+    of the result, the shares add up to more than 100 when one offence has several strands, and the
+    ``method`` says what the denominator is. A group without that category is an error naming it.
 
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"strand": ["Race", "Disability", "Other"], "count": [75, 12, 13]})
@@ -301,6 +327,9 @@ def shares(
     """
     keys = _by_list(by)
     require_columns(data, {"count": count, "category": category, **{f"by[{i}]": k for i, k in enumerate(keys)}})
+    if total is not None:
+        return _shares_of_total(data, count=count, category=category, keys=keys, total=total,
+                                confidence=confidence, multiplier=multiplier)
     x = _column_array(data, count, "count")
     dup = data.duplicated(subset=keys + [category], keep=False)
     if dup.any():
@@ -337,6 +366,63 @@ def shares(
     out["upper"] = ci["upper"].to_numpy()
     out["confidence"] = float(confidence)
     out["method"] = ci["method"].array
+    return out
+
+
+def _shares_of_total(data: pd.DataFrame, *, count: str, category: str, keys: list[Any], total: Any,
+                     confidence: float, multiplier: float) -> pd.DataFrame:
+    """:func:`shares` with ``total=``: each category's count over the count of the ``total``
+    category of its group (the Home Office's offences), Wilson intervals; the total rows left out."""
+    cat = data[category].map(plain).to_numpy(dtype=object)
+    is_total = np.array([c == total for c in cat], dtype=bool)
+    if not is_total.any():
+        names = list(dict.fromkeys(str(c) for c in cat))[:12]
+        raise InvalidInputError(f"total={total!r}: no row of column {category!r} is that category; its categories "
+                                f"are {names}", "total")
+    x = _column_array(data, count, "count")
+    frame = pd.DataFrame({f"k{i}": data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(data)))
+    gcols = [f"k{i}" for i in range(len(keys))]
+    gid = frame.groupby(gcols, sort=False, dropna=False).ngroup().to_numpy() if keys else np.zeros(len(data), int)
+    dup = [g for g in np.unique(gid[is_total]) if int((gid[is_total] == g).sum()) > 1]
+    if dup:
+        i = int(np.flatnonzero(is_total & (gid == dup[0]))[1])
+        raise InvalidInputError(f"total={total!r}: two rows of that category in one group (row {plain(data.index[i])!r});"
+                                " each group needs one", category, label_of(data, i))
+    denom_by_group = {int(g): x[i] for g, i in zip(gid[is_total], np.flatnonzero(is_total))}
+    rest = np.flatnonzero(~is_total)
+    lacking = [i for i in rest if int(gid[i]) not in denom_by_group]
+    if lacking:
+        i = int(lacking[0])
+        where = ", ".join(f"{k}={plain(data[k].iloc[i])!r}" for k in keys) or "the table"
+        raise InvalidInputError(f"total={total!r}: group {where} has no {total!r} row to divide by (row "
+                                f"{plain(data.index[i])!r})", "total", label_of(data, i))
+    for name, rows in (("the total", np.flatnonzero(is_total)), ("a category", rest)):
+        gap = [int(i) for i in rows if np.isnan(x[i])]
+        if gap:  # a figure not published (Table 2's offences in 2011/12): named by its own row
+            i = gap[0]
+            what = ", ".join(str(plain(data[k].iloc[i])) for k in [*keys, category])
+            raise MissingValueError(f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}: "
+                                    f"{name}); {len(gap)} such row(s) — leave their groups out, e.g. the periods with "
+                                    f"a published {total!r}", count, label_of(data, i))
+    denom = np.array([denom_by_group[int(gid[i])] for i in rest], dtype=float)
+    num = x[rest]
+    over = np.flatnonzero(num > denom)
+    if over.size:
+        i = int(rest[over[0]])
+        raise InvalidInputError(f"column {count!r} at row {plain(data.index[i])!r}: {num[over[0]]:g} is more than the "
+                                f"group's {total!r} ({denom[over[0]]:g}), so it is not part of that total", count,
+                                label_of(data, i))
+    sub = data.iloc[rest]
+    with core_errors(columns={"successes": (count, "count"), "trials": (count, "count")}, index=sub.index,
+                     missing_hint=False):
+        ci = proportion_ci(num, denom, confidence=confidence, multiplier=real_option("multiplier", multiplier))
+    out = sub.copy()
+    out["total"] = denom
+    out["share"] = ci["value"].to_numpy()
+    out["lower"] = ci["lower"].to_numpy()
+    out["upper"] = ci["upper"].to_numpy()
+    out["confidence"] = float(confidence)
+    out["method"] = pd.Categorical([f"{m} (of {total})" for m in ci["method"].astype(str)])
     return out
 
 
@@ -601,9 +687,13 @@ def poisson_trend(
         quasi = out["method"].astype(str).str.startswith("quasi-poisson").to_numpy()
         _warn_few_df("poisson_trend", [g for g, _ in groups], bool(keys), quasi,
                      out["n_periods"].to_numpy(dtype=int) - 2)
-    if not n_excluded:  # rows left out by missing="drop" were named above
-        _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
+    # every series with a period missing inside it is named, also when missing="drop" left rows out
+    # (a row left out makes a gap too, and another group's gap in the table is no less a gap)
+    _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
     _warn_recording_changes("poisson_trend", recording, keys)
+    touched = _footnoted(data, labels, flat)
+    _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
     out.attrs["recording_changes"] = recording
     out.attrs["use_t"] = use_t
@@ -742,6 +832,49 @@ def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str
     warn_user(f"{fn}: {what} across a change in how the count is recorded, so the change in counting would be "
               f"read as a rise or fall: {shown}{more}. Compare like with like: {fix}, or say why not; listed in "
               ".attrs['recording_changes'] (docs/methods/trends.md, 'Counts that change how they are recorded')")
+
+
+def _period_key(v: Any) -> str:
+    """A period label compared with a footnote's: "2017-18" and "2017/18" are one financial year."""
+    text = " ".join(str(plain(v)).split())
+    return re.sub(r"^(\d{4})[-/](\d{2})$", r"\1/\2", text)
+
+
+def _footnoted(data: pd.DataFrame, labels: np.ndarray, rows: Any) -> dict[str, str]:
+    """The source's footnotes (``data.attrs["footnotes"]``: period label -> note, as
+    :func:`saferstats.read_hate_crime` gives the bulletin's "2017/18³: Merseyside police have
+    revised figures for 2017/18.") on the periods of ``rows`` (positions in ``labels``), as
+    {period: note}. A footnote on a period says its figures are not like the others (revised, a
+    force's recording improved, a change of definition), so a change into or out of it, or a trend
+    over it, must be read with the note."""
+    notes = data.attrs.get("footnotes") if isinstance(data.attrs, dict) else None
+    if not isinstance(notes, Mapping) or not notes:
+        return {}
+    wanted = {_period_key(k): (str(k), str(v)) for k, v in notes.items()}
+    touched: dict[str, str] = {}
+    for i in sorted({int(r) for r in rows}):
+        key = _period_key(labels[i])
+        if key in wanted:
+            touched[wanted[key][0]] = wanted[key][1]
+    return touched
+
+
+def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
+    """Say which footnoted periods ``fn``'s results rest on, with the source's note."""
+    if not touched:
+        return
+    notes = "; ".join(f"{p}: {n!r}" for p, n in touched.items())
+    warn_user(f"{fn}: {what} a period the source footnotes ({notes}); read the change with the note before "
+              "calling it a rise or fall (a revision, or a force's improved recording, changes the count without "
+              "any change in crime); listed in .attrs['footnotes']")
+
+
+def _warn_population_note(fn: str, data: pd.DataFrame) -> None:
+    """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
+    figure for every year) where rates are made from that table."""
+    note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
+    if isinstance(note, str) and note:
+        warn_user(f"{fn}: {note}")
 
 
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
@@ -992,6 +1125,10 @@ def year_on_year(
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
     between periods in the table.
 
+    A change from a count of 0 is infinite (``pct_change`` = inf; the ratio's exact lower limit is
+    finite): a :class:`~saferstats.SaferstatsWarning` names the group and periods, to report the
+    counts instead (the City of London's transgender hate crimes: 0 in 2017-18, 3 in 2018-19).
+
     A group with a single period has nothing to compare: it has no row in the result, and a
     :class:`~saferstats.SaferstatsWarning` names it (often a category relabelled between years).
 
@@ -1079,8 +1216,10 @@ def year_on_year(
     consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
     ra = rates_all.iloc[a_idx_arr]
     rb = rates_all.iloc[b_idx_arr]
-    rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence, method=method,
-                        missing=missing)
+    with warnings.catch_warnings():  # a change from 0 is named below by its group and periods, not its position
+        warnings.filterwarnings("ignore", message=r"percent_change: .* from a base of 0 events")
+        rr = percent_change(y[b_idx_arr], pop[b_idx_arr], y[a_idx_arr], pop[a_idx_arr], confidence=confidence,
+                            method=method, missing=missing)
     out = pd.DataFrame([dict(zip(keys, g if isinstance(g, tuple) else (g,))) for g in gkeys], index=range(len(gkeys)),
                        columns=keys)  # the by columns even when there is no pair (one period per group)
     if not len(gkeys) and len(data):
@@ -1135,8 +1274,25 @@ def year_on_year(
         more = f" (and {absent.size - 10} more)" if absent.size > 10 else ""
         warn_user(f"year_on_year: {absent.size} row(s) with a missing count or population give NaN for the comparisons into "
                   f"and out of their period: {rows}{more}")
+    from_zero = np.flatnonzero(np.isposinf(out["pct_change"].to_numpy(dtype=float)))
+    if from_zero.size:
+        shown = "; ".join((f"{_key_text(gkeys[k])}: " if keys else "")
+                          + f"{plain(labels[a_idx_arr[k]])} → {plain(labels[b_idx_arr[k]])} "
+                          f"({y[a_idx_arr[k]]:g} to {y[b_idx_arr[k]]:g})" for k in from_zero[:6])
+        more = f" (and {from_zero.size - 6} more)" if from_zero.size > 6 else ""
+        warn_user(f"year_on_year: {from_zero.size} change(s) from a base of 0 are infinite (pct_change = inf): "
+                  f"{shown}{more}; report the counts (from 0 to n) and the ratio's lower limit, not a percentage")
     _warn_recording_changes("year_on_year", recording, keys)
     out.attrs["recording_changes"] = recording
+    touched = _footnoted(data, labels, np.concatenate([a_idx_arr, b_idx_arr]))
+    if touched:
+        marked = {_period_key(p) for p in touched}
+        n = int(sum(_period_key(labels[a]) in marked or _period_key(labels[b]) in marked
+                    for a, b in zip(a_idx_arr, b_idx_arr)))
+        _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
+    out.attrs["footnotes"] = touched
+    if population is not None:
+        _warn_population_note("year_on_year", data)
     return out
 
 
