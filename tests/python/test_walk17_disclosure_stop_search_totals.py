@@ -266,3 +266,36 @@ def test_known_totals_by_layout(by, expect):
     if by == ["force", "month"]:  # each force's month, and each force's period by group
         assert [("Essex", "2020-01", "Black"), ("Essex", "2020-02", "Black")] in parts
         assert not any(len({x[0] for x in p}) > 1 for p in parts)
+
+
+def test_seven_forces_by_csp_protected_against_each_forces_totals(tmp_path, shared_data):
+    """Seven forces by CSP: each force's searches by group is a known total over its own CSPs (the
+    Home Office's force x ethnicity table), not only their sum over the seven. Before, the audit
+    knew only the sum, and a reader with the force's figures had Durham's Darlington Other (1) and
+    Mixed (4) back, Essex's Maldon Black (1) and Asian (4), and five Leicestershire counts of 1 or 2."""
+    from saferstats.geography import area_lookup
+
+    folder = shared_data / FOLDER
+    out, disp, finds = _report(tmp_path, f'["{folder}"]', '["csp"]', "Leicestershire")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        recs = saferstats.read_stop_search(folder)
+        d_true = saferstats.disproportionality(recs, None, by=["csp"], census=2011)
+        f_true = saferstats.outcome_test(recs, outcome="find", by=["csp"])
+    truth = {(r.csp, r.group, "searches"): int(r.searches) for r in d_true.itertuples(index=False)}
+    truth.update({(r.csp, r.group, c): int(getattr(r, c)) for r in f_true.itertuples(index=False) for c in ("n", "hits")})
+    _zeros(truth, disp, finds, "csp")
+    force = area_lookup().drop_duplicates("csp_code").set_index("csp_code")["force"]
+    force_of = dict(zip(disp["csp"], disp["csp_code"].map(force)))
+    assert force_of["Darlington"] == "durham" and force_of["Maldon"] == "essex"
+    assert [truth[("Darlington", g, "searches")] for g in ("Mixed", "Other")] == [4, 1]  # the premise
+    groups, csps = sorted(set(disp["group"])), list(disp["csp"].unique())
+    totals = [[(a, g) for g in groups] for a in csps]
+    for f in sorted(set(force_of.values())):
+        totals += [[(a, g) for a in csps if force_of[a] == f] for g in groups]
+    blank = ["durham", "leicestershire", "merseyside"]  # the caveat on blank flags names these
+    n_totals = [[(a, g) for a in csps if force_of[a] == f for g in groups] for f in blank]
+    bounds = _attack(disp, finds, "csp", truth, totals, n_totals)
+    assert len(bounds) > 100
+    _check_not_pinned(bounds, truth)
+    _derived_hidden(disp, finds, "csp", per_year=4.0)
