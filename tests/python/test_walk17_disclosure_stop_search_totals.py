@@ -272,7 +272,9 @@ def test_seven_forces_by_csp_protected_against_each_forces_totals(tmp_path, shar
     """Seven forces by CSP: each force's searches by group is a known total over its own CSPs (the
     Home Office's force x ethnicity table), not only their sum over the seven. Before, the audit
     knew only the sum, and a reader with the force's figures had Durham's Darlington Other (1) and
-    Mixed (4) back, Essex's Maldon Black (1) and Asian (4), and five Leicestershire counts of 1 or 2."""
+    Mixed (4) back (every Durham search is placed in one of its CSPs); with the sums over each
+    force's CSPs taken as exact (the report's model), also Essex's Maldon Black (1) and five
+    Leicestershire counts of 1 or 2."""
     from saferstats.geography import area_lookup
 
     folder = shared_data / FOLDER
