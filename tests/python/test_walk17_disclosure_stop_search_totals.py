@@ -73,10 +73,11 @@ def _hidden(v) -> bool:
     return v == MARK
 
 
-def _attack(disp, finds, area, truth, totals, n_totals):
+def _attack(disp, finds, area, truth, totals, n_totals, hit_totals=()):
     """Bounds of every hidden count (searches, n, hits and n - hits) by linprog. ``truth``: (area,
     group, column) -> true count; ``totals``: lists of (area, group) whose searches sum to a known
-    total; ``n_totals``: lists of (area, group) whose n sum to a known total. Returns
+    total; ``n_totals``, ``hit_totals``: lists of (area, group) whose n, or hits, sum to a known
+    total. Returns
     {cell: (low, high)}."""
     from scipy.optimize import linprog
 
@@ -97,7 +98,8 @@ def _attack(disp, finds, area, truth, totals, n_totals):
         return row, float(pub[key])
 
     a_eq, b_eq, a_ub, b_ub = [], [], [], []
-    for members, col in [*((m, "searches") for m in totals), *((m, "n") for m in n_totals)]:
+    for members, col in [*((m, "searches") for m in totals), *((m, "n") for m in n_totals),
+                         *((m, "hits") for m in hit_totals)]:
         row, const = np.zeros(len(var)), 0.0
         members = [(a, g) for a, g in members if (a, g, col) in pub]  # (no row: no searches)
         for a, g in members:
@@ -299,5 +301,33 @@ def test_seven_forces_by_csp_protected_against_each_forces_totals(tmp_path, shar
     n_totals = [[(a, g) for a in csps if force_of[a] == f for g in groups] for f in blank]
     bounds = _attack(disp, finds, "csp", truth, totals, n_totals)
     assert len(bounds) > 100
+    _check_not_pinned(bounds, truth)
+    _derived_hidden(disp, finds, "csp", per_year=4.0)
+
+
+def test_derbyshire_by_csp_protected_against_the_finds_the_caveat_publishes(tmp_path, shared_data):
+    """The caution on finds that ended in no further action publishes Derbyshire's finds ("275 of
+    369"), the sum of the find table's hits over its CSPs: a known total, in the problem with the
+    force's searches by group."""
+    import re
+
+    files = sorted((shared_data / FOLDER).glob("*-derbyshire-stop-and-search.csv"))
+    out, disp, finds = _report(tmp_path, [str(f) for f in files], '["csp"]', "Derbyshire")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        recs = saferstats.read_stop_search([str(f) for f in files])
+        d_true = saferstats.disproportionality(recs, None, by=["csp"], census=2011)
+        f_true = saferstats.outcome_test(recs, outcome="find", by=["csp"])
+    truth = {(r.csp, r.group, "searches"): int(r.searches) for r in d_true.itertuples(index=False)}
+    truth.update({(r.csp, r.group, c): int(getattr(r, c)) for r in f_true.itertuples(index=False) for c in ("n", "hits")})
+    _zeros(truth, disp, finds, "csp")
+    html = (out / "index.html").read_text()
+    said = [int(x.replace(",", "")) for x in re.findall(r"Derbyshire: [\d,]+ of ([\d,]+)", html)]
+    hits = sum(v for k, v in truth.items() if k[2] == "hits")
+    assert hits in said  # the caveat's total is the table's
+    assert finds["hits"].map(_hidden).any()
+    groups, csps = sorted(set(disp["group"])), list(disp["csp"].unique())
+    totals = [[(a, g) for g in groups] for a in csps] + [[(a, g) for a in csps] for g in groups]
+    bounds = _attack(disp, finds, "csp", truth, totals, [], [[(a, g) for a in csps for g in groups]])
     _check_not_pinned(bounds, truth)
     _derived_hidden(disp, finds, "csp", per_year=4.0)

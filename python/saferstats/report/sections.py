@@ -697,6 +697,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
+    names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
@@ -741,6 +742,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     for f in blank if blank_counts else ():
         rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
         cells.margin([int(i) for i in n_ids[rows]])
+    # the caveat on finds that ended in no further action publishes each such force's finds (Derbyshire
+    # by CSP, Dec 2019 - Feb 2020: "275 of 369", the sum of the find table's hits): a margin of hits
+    nfa_rows = {f: _force_rows(out, by, records, names, f) for f in (out.attrs.get("finds_no_further_action") or {})}
+    for rows in nfa_rows.values():
+        cells.margin([int(i) for i in h_ids[rows]])
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
@@ -762,16 +768,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     n_vals = out["n"].to_numpy(dtype=float)
     for f in blank if blank_counts else ():
         rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
-        for _ in range(int(rows.sum())):
-            gone = rows & hn
-            pos = gone & (n_vals > 0)
-            if not gone.any() or (gone.sum() >= 2 and not (pos.any() and n_vals[pos].sum() <= pos.sum())):
-                break
-            more = np.flatnonzero(rows & ~hn & (n_vals > 0))
-            if not more.size:
-                break
-            hn[more[np.argmin(n_vals[more])]] = True
+        _hide_against_total(rows, hn, n_vals)
     hh = hh | hn
+    # the same for the finds hidden with their number, against the no-further-action caveat's total
+    h_vals = out["hits"].to_numpy(dtype=float)
+    for rows in nfa_rows.values():
+        _hide_against_total(rows, hh, h_vals)
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
         return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
@@ -832,6 +834,34 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     return s
+
+
+def _hide_against_total(rows: np.ndarray, hidden: np.ndarray, values: np.ndarray) -> None:
+    """``rows`` sum to a published total and some of them were hidden after the audit (parts of a
+    hidden whole): while one hidden count, or hidden counts that can each only be 1, would be that
+    total less the published ones, hide the smallest published non-zero count of the rows too."""
+    for _ in range(int(rows.sum())):
+        gone = rows & hidden
+        pos = gone & (values > 0)
+        if not gone.any() or (gone.sum() >= 2 and not (pos.any() and values[pos].sum() <= pos.sum())):
+            break
+        more = np.flatnonzero(rows & ~hidden & (values > 0))
+        if not more.size:
+            break
+        hidden[more[np.argmin(values[more])]] = True
+
+
+def _force_rows(frame: pd.DataFrame, by: list[str], records: pd.DataFrame, names: dict[str, str], force: str) -> np.ndarray:
+    """The rows of ``frame`` (a table by ``by`` and group) that hold one force's searches (a police.uk
+    force id, or "all searches" for records that name none): by force its rows, by CSP or district
+    those of its areas, otherwise (one force in the files) all of them."""
+    if "force" in by:
+        return (frame["force"].astype(str) == names.get(force, force)).to_numpy()
+    area = [k for k in by if k != "month"]
+    one = "force" not in records.columns or records["force"].astype(str).nunique() <= 1
+    if area and not one:
+        return _force_of_areas(frame, area) == force
+    return np.ones(len(frame), dtype=bool)
 
 
 def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
