@@ -69,6 +69,21 @@ def _zeros(truth, disp, finds, area):
                 truth.setdefault((getattr(r, area), r.group, c), 0)
 
 
+def _csp_truth(files, disp, finds):
+    """(CSP, group, column) -> the unsuppressed count of the report's tables by CSP, from the
+    package's own placing of the searches (the CSPs' sums are checked against the csv module's
+    force totals where a test needs them)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        recs = saferstats.read_stop_search(files)
+        d_true = saferstats.disproportionality(recs, None, by=["csp"], census=2011)
+        f_true = saferstats.outcome_test(recs, outcome="find", by=["csp"])
+    truth = {(r.csp, r.group, "searches"): int(r.searches) for r in d_true.itertuples(index=False)}
+    truth.update({(r.csp, r.group, c): int(getattr(r, c)) for r in f_true.itertuples(index=False) for c in ("n", "hits")})
+    _zeros(truth, disp, finds, "csp")
+    return truth
+
+
 def _hidden(v) -> bool:
     return v == MARK
 
@@ -218,14 +233,7 @@ def test_one_force_by_csp_stays_protected_against_its_force_totals(tmp_path, sha
     (police.uk's files give them too), so the CSPs' counts of each group sum to a known total."""
     files = sorted((shared_data / FOLDER).glob("*-leicestershire-stop-and-search.csv"))
     out, disp, finds = _report(tmp_path, [str(f) for f in files], '["csp"]', "Charnwood")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        recs = saferstats.read_stop_search([str(f) for f in files])
-        d_true = saferstats.disproportionality(recs, None, by=["csp"], census=2011)
-        f_true = saferstats.outcome_test(recs, outcome="find", by=["csp"])
-    truth = {(r.csp, r.group, "searches"): int(r.searches) for r in d_true.itertuples(index=False)}
-    truth.update({(r.csp, r.group, c): int(getattr(r, c)) for r in f_true.itertuples(index=False) for c in ("n", "hits")})
-    _zeros(truth, disp, finds, "csp")
+    truth = _csp_truth([str(f) for f in files], disp, finds)
     # the placed searches of each group are the force's (the csv module's count) less the few placed
     # outside the force: the CSPs' sum is within 4 of it (the exact sum is taken as known: more
     # protection, not less)
@@ -281,14 +289,7 @@ def test_seven_forces_by_csp_protected_against_each_forces_totals(tmp_path, shar
 
     folder = shared_data / FOLDER
     out, disp, finds = _report(tmp_path, f'["{folder}"]', '["csp"]', "Leicestershire")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        recs = saferstats.read_stop_search(folder)
-        d_true = saferstats.disproportionality(recs, None, by=["csp"], census=2011)
-        f_true = saferstats.outcome_test(recs, outcome="find", by=["csp"])
-    truth = {(r.csp, r.group, "searches"): int(r.searches) for r in d_true.itertuples(index=False)}
-    truth.update({(r.csp, r.group, c): int(getattr(r, c)) for r in f_true.itertuples(index=False) for c in ("n", "hits")})
-    _zeros(truth, disp, finds, "csp")
+    truth = _csp_truth(folder, disp, finds)
     force = area_lookup().drop_duplicates("csp_code").set_index("csp_code")["force"]
     force_of = dict(zip(disp["csp"], disp["csp_code"].map(force)))
     assert force_of["Darlington"] == "durham" and force_of["Maldon"] == "essex"
@@ -313,14 +314,7 @@ def test_derbyshire_by_csp_protected_against_the_finds_the_caveat_publishes(tmp_
 
     files = sorted((shared_data / FOLDER).glob("*-derbyshire-stop-and-search.csv"))
     out, disp, finds = _report(tmp_path, [str(f) for f in files], '["csp"]', "Derbyshire")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        recs = saferstats.read_stop_search([str(f) for f in files])
-        d_true = saferstats.disproportionality(recs, None, by=["csp"], census=2011)
-        f_true = saferstats.outcome_test(recs, outcome="find", by=["csp"])
-    truth = {(r.csp, r.group, "searches"): int(r.searches) for r in d_true.itertuples(index=False)}
-    truth.update({(r.csp, r.group, c): int(getattr(r, c)) for r in f_true.itertuples(index=False) for c in ("n", "hits")})
-    _zeros(truth, disp, finds, "csp")
+    truth = _csp_truth([str(f) for f in files], disp, finds)
     html = (out / "index.html").read_text()
     said = [int(x.replace(",", "")) for x in re.findall(r"Derbyshire: [\d,]+ of ([\d,]+)", html)]
     hits = sum(v for k, v in truth.items() if k[2] == "hits")
@@ -331,3 +325,15 @@ def test_derbyshire_by_csp_protected_against_the_finds_the_caveat_publishes(tmp_
     bounds = _attack(disp, finds, "csp", truth, totals, [], [[(a, g) for a in csps for g in groups]])
     _check_not_pinned(bounds, truth)
     _derived_hidden(disp, finds, "csp", per_year=4.0)
+
+
+def test_csp_report_headline_names_its_force_as_the_area_that_includes_it(tmp_path, shared_data):
+    """A Charnwood report with searches by force: the headline is Leicestershire's, said as the
+    hate-crime finding says it; the ratio is the table's (5.45 on 67 Black searches, counted by csv)."""
+    files = sorted((shared_data / FOLDER).glob("*-leicestershire-stop-and-search.csv"))
+    out, disp, _ = _report(tmp_path, [str(f) for f in files], '["force"]', "Charnwood")
+    row = disp[disp["group"] == "Black"].iloc[0]
+    assert int(row["searches"]) == _csv_counts(files[0].parent)[("leicestershire", "Black", "searches")] == 67
+    html = (out / "index.html").read_text()
+    assert (f"In Leicestershire (the police force area that includes Charnwood), Black people were searched at "
+            f"{float(row['ratio']):.2f} times the rate of White people") in html
