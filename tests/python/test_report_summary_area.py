@@ -77,8 +77,15 @@ def _search_section():
 
 
 def test_stop_search_headline_for_a_csp_is_its_force():
+    """A CSP's report: the headline is its force's, and says which force area includes the CSP, as
+    the hate-crime finding does (walk 17: "In Merseyside, ..." alone read as another area's)."""
     s = executive_summary([_search_section()], {"area": "Liverpool", "confidence": 0.95})
-    assert s.headline[0].startswith("In Merseyside, Black people")
+    assert s.headline[0].startswith("In Merseyside (the police force area that includes Liverpool), Black people "
+                                    "were searched at 3.03 times")
+    # the other forces' findings, and a force's own report, name the force alone
+    assert any(x.startswith("In Derbyshire, Black people") for x in s.findings["stop_search"])
+    own = executive_summary([_search_section()], {"area": "Merseyside Police", "confidence": 0.95})
+    assert own.headline[0].startswith("In Merseyside, Black people")
 
 
 def test_stop_search_headline_says_when_the_areas_force_is_not_in_the_files():

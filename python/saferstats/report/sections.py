@@ -142,19 +142,6 @@ def _mark(frame: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
     return out
 
 
-def _key_margins(cells: Any, frame: pd.DataFrame, ids: np.ndarray, keys: list[str],
-                 over: list[str] | None = None) -> None:
-    """Totals of one count over each key given the others (what releases publish), as relations;
-    ``over``: only the totals over these keys (default: every key)."""
-    for k in keys if over is None else [k for k in keys if k in over]:
-        rest = [c for c in keys if c != k]
-        groups = frame.groupby(rest, sort=False, dropna=False).ngroup().to_numpy() if rest else np.zeros(len(frame), int)
-        for g in np.unique(groups):
-            members = sorted({int(x) for x in ids[groups == g]})
-            if len(members) > 1:
-                cells.margin(members)
-
-
 def _warn_unprotected(section: str, n: int) -> str:
     if not n:
         return ""
@@ -710,6 +697,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
+    names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
@@ -734,15 +722,19 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             rest = cells.add(0.0, LATENT)
             cells.relate([(int(n_ids[j]), 1.0), (rest, 1.0)])
         cells.subset(int(h_ids[j]), int(n_ids[j]))
-    # totals assumed known: searches by area and by group (Home Office statistics publish them);
-    # the outcome-linked subset and its finds are known only through these tables. By area and
-    # month, "by area" is each area's month (police.uk) and "by group" each area's period by group
-    # (the Home Office's force x ethnicity table): not a month's searches by group summed over the
-    # areas in the files, which nobody publishes and which, as a third face of the area x month x
-    # group cube, hid every count of all seven forces (police.uk, Dec 2019 - Feb 2020, even
-    # Merseyside's 2,000-odd White searches a month)
-    over = _search_margins(by)
-    _key_margins(cells, disp, s_ids, keys, over)
+    # totals a reader knows (docs/methods/disclosure.md, "The report's stop-and-search totals"): each
+    # row's searches over the groups (police.uk: an area's, or an area's month's, searches) and the
+    # searches by group that the Home Office's force x ethnicity table publishes: a force's over its
+    # CSPs or districts, an area's over the months. Not the searches by group summed over the forces
+    # in the files, which no one publishes: by force it hid Leicestershire's Black searches (67) to
+    # protect Other (2) (police.uk, Dec 2019 - Feb 2020), and by month, as a third face of the area x
+    # month x group cube, every count of all seven forces
+    known = _search_totals(disp, by)
+    for labels in known:
+        for g in np.unique(labels):
+            members = sorted({int(x) for x in s_ids[labels == g]})
+            if len(members) > 1:
+                cells.margin(members)
     # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
     # (searches minus blanks): the sum of its n, a margin of the find table
     blank = out.attrs.get("outcome_linked_missing_by") or {}
@@ -750,13 +742,15 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     for f in blank if blank_counts else ():
         rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
         cells.margin([int(i) for i in n_ids[rows]])
+    # the caveat on finds that ended in no further action publishes each such force's finds (Derbyshire
+    # by CSP, Dec 2019 - Feb 2020: "275 of 369", the sum of the find table's hits): a margin of hits
+    nfa_rows = {f: _force_rows(out, by, records, names, f) for f in (out.attrs.get("finds_no_further_action") or {})}
+    for rows in nfa_rows.values():
+        cells.margin([int(i) for i in h_ids[rows]])
     reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
-    hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(),
-                          [stratum_keys(disp, by)]
-                          + ([stratum_keys(disp, [k for k in keys if k != "month"])] if over is not None
-                             else [disp["group"].astype(str).to_numpy()]))
+    hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(), known)
     # a published part bounds its hidden whole from below (finds <= number <= searches), and a
     # hidden count is at least 1 (zeros are published; a find row exists only for a group that was
     # searched): the linear audit does not know the second. Derbyshire, Amber Valley (police.uk,
@@ -774,16 +768,12 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     n_vals = out["n"].to_numpy(dtype=float)
     for f in blank if blank_counts else ():
         rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
-        for _ in range(int(rows.sum())):
-            gone = rows & hn
-            pos = gone & (n_vals > 0)
-            if not gone.any() or (gone.sum() >= 2 and not (pos.any() and n_vals[pos].sum() <= pos.sum())):
-                break
-            more = np.flatnonzero(rows & ~hn & (n_vals > 0))
-            if not more.size:
-                break
-            hn[more[np.argmin(n_vals[more])]] = True
+        _hide_against_total(rows, hn, n_vals)
     hh = hh | hn
+    # the same for the finds hidden with their number, against the no-further-action caveat's total
+    h_vals = out["hits"].to_numpy(dtype=float)
+    for rows in nfa_rows.values():
+        _hide_against_total(rows, hh, h_vals)
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
         return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
@@ -846,13 +836,70 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     return s
 
 
-def _search_margins(by: list[str]) -> list[str] | None:
-    """The keys the searches' assumed-known totals sum over: with rows by area and month, over
-    the ethnic group (an area's month) and over the month (an area's period by group) only;
-    otherwise over every key (None)."""
-    if "month" in by and len(by) > 1:
-        return ["group", "month"]
-    return None
+def _hide_against_total(rows: np.ndarray, hidden: np.ndarray, values: np.ndarray) -> None:
+    """``rows`` sum to a published total and some of them were hidden after the audit (parts of a
+    hidden whole): while one hidden count, or hidden counts that can each only be 1, would be that
+    total less the published ones, hide the smallest published non-zero count of the rows too."""
+    for _ in range(int(rows.sum())):
+        gone = rows & hidden
+        pos = gone & (values > 0)
+        if not gone.any() or (gone.sum() >= 2 and not (pos.any() and values[pos].sum() <= pos.sum())):
+            break
+        more = np.flatnonzero(rows & ~hidden & (values > 0))
+        if not more.size:
+            break
+        hidden[more[np.argmin(values[more])]] = True
+
+
+def _force_rows(frame: pd.DataFrame, by: list[str], records: pd.DataFrame, names: dict[str, str], force: str) -> np.ndarray:
+    """The rows of ``frame`` (a table by ``by`` and group) that hold one force's searches (a police.uk
+    force id, or "all searches" for records that name none): by force its rows, by CSP or district
+    those of its areas, otherwise (one force in the files) all of them."""
+    if "force" in by:
+        return (frame["force"].astype(str) == names.get(force, force)).to_numpy()
+    area = [k for k in by if k != "month"]
+    one = "force" not in records.columns or records["force"].astype(str).nunique() <= 1
+    if area and not one:
+        return _force_of_areas(frame, area) == force
+    return np.ones(len(frame), dtype=bool)
+
+
+def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
+    """The totals of the searches table a reader knows, as label arrays (rows with one label sum to
+    a known total), for the disclosure problem (docs/methods/disclosure.md):
+
+    - each row's searches over the ethnic groups (police.uk publishes each force's searches a month,
+      and the records place them in CSPs and districts);
+    - searches by group as the Home Office's force x ethnicity table publishes them: by force x month,
+      each force's period by group (over the months); by CSP or district, each force's by group over
+      its areas (a CSP or district is in one force); by month alone, each group's over the months.
+
+    Not the searches by group summed over the forces in the files (by force): no one publishes that
+    total, and taking it as known hid large counts to protect small ones in other forces."""
+    rows = [stratum_keys(frame, by)]
+    area = [k for k in by if k != "month"]
+    if "month" in by:
+        rows.append(stratum_keys(frame, [*area, "group"]))
+    elif "force" in area or not area:
+        pass  # by force: each cell is a force's searches of a group; by nothing: each group's total
+    else:
+        rows.append(stratum_keys(frame.assign(_force=_force_of_areas(frame, area)), ["_force", "group"]))
+    return rows
+
+
+def _force_of_areas(frame: pd.DataFrame, area: list[str]) -> np.ndarray:
+    """The police.uk force of each row's CSP or local authority (ONS lookup); a row whose area is not
+    in the lookup gets one label for all such rows (their group totals taken as known together, as
+    before: more protection, not less)."""
+    from ..geography import area_lookup
+
+    lk = area_lookup()
+    for level in ("csp", "la"):
+        if level in area:
+            col = f"{level}_code" if f"{level}_code" in frame.columns else level
+            look = lk.drop_duplicates(col).set_index(col)["force"]
+            return frame[col].astype(str).map(look).fillna("").astype(str).to_numpy()
+    return np.full(len(frame), "", dtype=object)
 
 
 def stratum_keys(frame: pd.DataFrame, by: list[str]) -> np.ndarray:

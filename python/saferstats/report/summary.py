@@ -508,6 +508,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         labels = [str(k) for k, _ in groups]
         at = _position_of(area, labels) if area else None
         own_force = None
+        container = None
         if area and at is None and area_col:
             from ..geography import force_id
             from .inputs import scope_of
@@ -516,6 +517,9 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             for f in forces:  # a CSP or district: its force's searches
                 at = _position_of(f, labels)
                 if at is not None:
+                    # said as the hate-crime finding says it: "In Leicestershire (the police force
+                    # area that includes Charnwood), ..."
+                    container = labels[at] if force_id(area) is None else None
                     break
             if at is None and len(forces) == 1 and all(force_id(x) for x in labels):
                 own_force = forces[0]
@@ -548,6 +552,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                            f"({MIN_COUNT} or more)"
                            + (f" and the ratio is shown ({n_gone} ratio{'s' if n_gone != 1 else ''} withheld to protect "
                               "small numbers)" if n_gone else "") + "; by area below")
+        def name_of(key: Any) -> str:
+            """The area's name; the report's force, when the report is for one of its CSPs or
+            districts, with the area it includes."""
+            if container is not None and str(key) == container:
+                return f"{display_name(key)} (the police force area that includes {display_name(area)})"
+            return display_name(key)
+
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
             significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
@@ -581,13 +592,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 shown = [str(x) for x in others.loc[~gone & ~skewed, "group"]]
                 head = ("" if not shown else f"{_group_people(shown[0])}, the only group whose ratio is shown, were not"
                         if len(shown) == 1 else f"none of the groups whose ratios are shown ({_names(shown)}) was")
-                out.append(f"In {display_name(key)}, "
+                out.append(f"In {name_of(key)}, "
                            + (f"{head} searched at a statistically significantly higher rate than White people (or the "
                               "numbers were too small to say; " + "; ".join(caveats) + ")." if shown else
                               "no ethnic group's ratio to White can be shown (" + "; ".join(caveats) + ")."))
                 continue
             if not len(cand):
-                out.append(f"In {display_name(key)}, no ethnic group was searched at a statistically significantly higher rate "
+                out.append(f"In {name_of(key)}, no ethnic group was searched at a statistically significantly higher rate "
                            f"than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
@@ -598,13 +609,13 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 # significant difference), and the table's Home Office 'reliable' flag (10 or more)
                 # says yes for some of these (Derby, Dec 2019 - Feb 2020: Mixed 10, Black 9)
                 few = ", ".join(f"{g} {int(_num(n) or 0)}" for g, n in zip(cand["group"], cand["searches"]))
-                out.append(f"{display_name(key)}: the groups searched at a statistically significantly higher rate than White people "
+                out.append(f"{name_of(key)}: the groups searched at a statistically significantly higher rate than White people "
                            f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
             when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
-                                 subject=f"In {display_name(key)}{' in ' + when if when else ''}, "
+                                 subject=f"In {name_of(key)}{' in ' + when if when else ''}, "
                                          f"{_group_people(str(r['group']))} were searched",
                                  reference="White people")
             if str(r.get("comparability", "")).startswith("approximate"):
