@@ -169,7 +169,7 @@ _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*=")
 
 
 def config_line(text: str, key: str) -> tuple[int, str] | None:
-    """Where the config text sets ``key`` ("section.name", "section" or a top-level "name"): its
+    r"""Where the config text sets ``key`` ("section.name", "section" or a top-level "name"): its
     1-based line and what is there (``name = ...`` or ``[section]`` when the section does not set
     the key, whose default was used). None when neither the key nor its section is in the text.
 
