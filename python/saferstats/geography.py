@@ -720,6 +720,18 @@ def census_population(
     December 2016 lookup), then ``ethnicity`` and ``population``. Hertfordshire force area: Black
     31,401 (2011).
 
+    Every level also has a ``census`` column, the Census year (2021 or 2011), last: unlike
+    ``.attrs`` it survives a merge or groupby, so :func:`saferstats.add_rates` and
+    :func:`saferstats.year_on_year` can warn when a Census population is set against crime
+    years far from it (Census 2021 residents for 2017/18 crimes). Join a Home Office table by
+    force on the ONS code, never the name: :func:`saferstats.read_hate_crime` gives each force its
+    ``force_code`` (E23...), which is this table's ``force_code`` (the Home Office writes "Devon and
+    Cornwall", ONS "Devon & Cornwall"; a merge on the name silently gives that force no
+    population)::
+
+        pop = census_population("force").groupby(["force_code", "census"], as_index=False)["population"].sum()
+        hc.merge(pop, on="force_code", how="left", validate="many_to_one")
+
     ``.attrs`` say what the figures are: ``"census"`` (2021 or 2011), ``"table"`` (TS021 or
     QS201EW), ``"geography"`` (the areas' vintage: December 2024 local authorities, CSPs and force
     areas for 2021; the 2016 lookup for 2011), ``"total"`` (England and Wales, the table's sum) and
@@ -862,7 +874,9 @@ _GEOGRAPHY = {
 
 
 def _stamp(out: pd.DataFrame, census: int, level: str) -> pd.DataFrame:
-    """``out`` with ``.attrs`` saying which Census, table, geography and total it is."""
+    """``out`` with ``.attrs`` saying which Census, table, geography and total it is, and a
+    ``census`` column (the Census year), which, unlike ``.attrs``, survives a merge or groupby."""
+    out["census"] = census
     out.attrs["census"] = census
     if census == 2021:
         detailed = level == "la_detailed"
@@ -999,6 +1013,24 @@ def force_id(label: Any) -> str | None:
         if cand in keys:
             return keys[cand]
     return None
+
+
+def _force_codes(labels: Any) -> dict[str, str | None]:
+    """The ONS police force area code (E23..., W15...) of each distinct force label (name, slug or
+    code, as :func:`force_id` matches them: "Devon and Cornwall" and "Devon & Cornwall" are one
+    force); None for a label that is none of the 43 territorial forces.
+
+    >>> _force_codes(["Devon and Cornwall", "Devon & Cornwall", "Hertfordshire", "BTP"])
+    {'Devon and Cornwall': 'E23000035', 'Devon & Cornwall': 'E23000035', 'Hertfordshire': 'E23000027', 'BTP': None}
+    """
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz").drop_duplicates("force").set_index("force")["force_code"]
+    out: dict[str, str | None] = {}
+    for label in labels:
+        if label is None or (isinstance(label, float) and np.isnan(label)) or str(label) in out:
+            continue
+        slug = force_id(label)
+        out[str(label)] = str(lk[slug]) if slug is not None and slug in lk.index else None
+    return out
 
 
 def _broad_of(label: str) -> str:

@@ -630,16 +630,22 @@ def _read_month_grid(rows: list[list[Any]], header_at: int, src: Path) -> pd.Dat
     return out
 
 
-_HO_LAYOUT_NAMES = {"force": "by force and year", "strand": "strand series", "monthly": "monthly figures"}
+_HO_LAYOUT_NAMES = {"force": "by force and year", "strand": "strand series", "monthly": "monthly figures",
+                    "religion": "perceived religion"}
+_HO_RELIGION_TOTALS = {"total number of targeted religions": "targeted_religions",
+                       "total number of offences": "offences"}
 
 
 def _ho_layout(rows: list[list[Any]]) -> tuple[int | None, str]:
     """The header row of a Home Office hate crime table in the first 60 rows, and its layout
-    (``force``, ``strand`` or ``monthly``); ``(None, "")`` when there is none."""
+    (``force``, ``strand``, ``monthly`` or ``religion``); ``(None, "")`` when there is none."""
     for i, row in enumerate(rows[:60]):
         cells = [_snake(str(c)) if c is not None else "" for c in row]
         if "force" in cells and "year" in cells:
             return i, "force"
+        if cells and cells[0] in ("perceived_religion_of_the_victim", "perceived_religion", "targeted_religion") and (
+                "number_of_offences" in cells):
+            return i, "religion"
         if cells and cells[0] in ("hate_crime_strand", "strand", "monitored_strand") and any(
                 _period_label(c) for c in row[1:] if c is not None):
             return i, "strand"
@@ -651,13 +657,25 @@ def _ho_layout(rows: list[list[Any]]) -> tuple[int | None, str]:
 def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read a Home Office hate crime table as published into a tidy DataFrame.
 
-    Two layouts are recognised from their headers:
+    Four layouts are recognised from their headers:
 
     - **by police force area and year** (``Force, Year, Race, Total Religion, Sexual orientation,
       Disability, Transgender, Total number of motivating factors, Total number of offences,
-      Population, Offences per 100,000 pop``) -> one row per force and year: ``force, period,
-      race, religion, sexual_orientation, disability, transgender, motivating_factors, offences,
-      population, published_rate``;
+      Population, Offences per 100,000 pop``) -> one row per force and year: ``force, force_code,
+      period, race, religion, sexual_orientation, disability, transgender, motivating_factors,
+      offences, population, published_rate``. ``force_code`` is the ONS police force area code
+      (E23.../W15...), matched as :func:`saferstats.force_id` matches names: join Census
+      populations on it, never on the name (the Home Office writes "Devon and Cornwall", ONS
+      "Devon & Cornwall", so a merge on the name silently gives that force no population):
+      ``hc.merge(census_population("force").groupby(["force_code", "census"], as_index=False)
+      ["population"].sum(), on="force_code", how="left", suffixes=("", "_census"))``. A force name
+      that matches none of the 43 forces is named in a warning and has no code;
+    - **the bulletin's Table 3, religious hate crimes by perceived religion of the victim**
+      (``Perceived religion of the victim, Number of offences, %`` under the year) -> ``religion,
+      period, count, published_percent``; the two totals (``targeted_religions``, ``offences``)
+      are rows, named in ``df.attrs["totals"]`` (more than one religion can be recorded for an
+      offence, so the religions add up to the targeted religions), the table's numbered notes in
+      ``df.attrs["notes"]``;
     - **the bulletin's strand series** (a title, then ``Hate crime strand, 2011/12, ...,
       2017/18³, 2018/19, % change ...`` and one row per strand) -> long: ``strand, period,
       count`` (the "% change" column, notes and source lines are not data);
@@ -689,18 +707,23 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     >>> strands = s[~s.strand.isin(s.attrs["totals"])]
     >>> t = saferstats.read_hate_crime(saferstats.datasets.hate_crime_table_path())
     >>> herts = t[(t.force == "Hertfordshire") & (t.period == "2018/19")]
-    >>> int(herts.offences.iloc[0]), int(herts.population.iloc[0])
-    (1600, 1184400)
+    >>> int(herts.offences.iloc[0]), int(herts.population.iloc[0]), herts.force_code.iloc[0]
+    (1600, 1184400, 'E23000027')
     """
     src = _one_file(path, "path")
     rows = _read_sheet(src, sheet, "path", lambda r: _HO_LAYOUT_NAMES.get(_ho_layout(r)[1]))
     header_at, layout = _ho_layout(rows)
     if header_at is None:
-        raise InvalidInputError(f"{src}: not a Home Office hate crime table: no header row with 'Force, Year', "
-                                "'Hate crime strand, <years>' or calendar years over month rows in the first 60 rows",
-                                "path")
+        raise InvalidInputError(f"{src}: not a Home Office hate crime table this reader knows: no header row with "
+                                "'Force, Year' (offences by force and year), 'Hate crime strand, <years>' (the "
+                                "bulletin's Table 2), 'Perceived religion of the victim, Number of offences' (Table 3) "
+                                "or calendar years over month rows (Figure 2) in the first 60 rows; for another table, "
+                                "export it as a CSV with one header row (a column per field) and read it with "
+                                "pandas.read_csv", "path")
     if layout == "monthly":
         return _read_month_grid(rows, header_at, src)
+    if layout == "religion":
+        return _read_religion(rows, header_at, src)
     header = ["" if c is None else str(c) for c in rows[header_at]]
     dropped: list[dict[str, Any]] = []
     missing = 0
@@ -742,6 +765,7 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
         out = pd.DataFrame.from_records(records)
         cols = [c for c in dict.fromkeys(_HO_FORCE_COLUMNS.values()) if c in out.columns] + ["source_line"]
         out = out[cols]
+        _add_force_codes(out, src.name)
         note = _same_population_note(out, src.name)
         if note:
             out.attrs["population_note"] = note
@@ -776,6 +800,73 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
                             "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
                             "layout": layout, "file": src.name}
     return out
+
+
+def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataFrame:
+    """The bulletin's Table 3 (religious hate crimes by perceived religion of the victim): one row
+    per religion and total, ``religion, period, count, published_percent, source_line``; the period
+    is the financial year printed above the header (None if there is none)."""
+    header = ["" if c is None else str(c) for c in rows[header_at]]
+    snake = [_snake(h) for h in header]
+    k_count = snake.index("number_of_offences")
+    k_pct = next((k for k, h in enumerate(header) if h.strip() == "%" or _snake(h) in ("percent", "percentage")), None)
+    period = next((p for row in reversed(rows[max(0, header_at - 3):header_at]) for c in row if c is not None
+                   and (p := _period_label(c))), None)
+    records, dropped, missing = [], [], 0
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        label = " ".join(str(row[0] or "").split()) if row else ""
+        if not label or label.lower().startswith("source") or re.match(r"^\d+\.", label):
+            continue  # blank, source and footnote lines
+        name = re.sub(r"[\d\u00b9\u00b2\u00b3,]+$", "", label).strip()
+        key = _HO_RELIGION_TOTALS.get(name.lower(), name)
+        rec: dict[str, Any] = {"religion": key, "period": period}
+        for col, k in (("count", k_count), ("published_percent", k_pct)):
+            if k is None:
+                continue
+            cell = row[k] if k < len(row) else None
+            v, status = _number(cell)
+            if status != "ok" and not (col == "published_percent" and key in _HO_RELIGION_TOTALS.values()):
+                missing += status == "missing"
+                dropped.append({"source_file": src.name, "source_line": i, "column": header[k], "value": cell,
+                                "reason": "no figure published" if status == "missing" else f"unparsable {col}"})
+            rec[col] = v
+        rec["source_line"] = i
+        records.append(rec)
+    if not records:
+        raise InvalidInputError(f"{src}: the perceived religion table has no rows under its header", "path")
+    out = pd.DataFrame.from_records(records)
+    # the totals are rows, not religions: more than one religion can be recorded for an offence, so the
+    # religions add up to the targeted religions, not the offences
+    out.attrs["totals"] = [t for t in _HO_RELIGION_TOTALS.values() if t in set(out["religion"])]
+    out.attrs["dropped"] = Records(dropped)
+    out.attrs["summary"] = {"rows": len(out), "missing_cells": missing,
+                            "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
+                            "layout": "religion", "file": src.name}
+    notes = _footnotes(rows[header_at + 1:])
+    if notes:  # numbered notes of the whole table, not of a period (so not attrs["footnotes"])
+        out.attrs["notes"] = notes
+    return out
+
+
+def _add_force_codes(table: pd.DataFrame, name: str) -> None:
+    """Insert ``force_code`` (the ONS police force area code, E23.../W15...) after ``force``, matched
+    as :func:`saferstats.force_id` matches names ("Devon and Cornwall" = ONS "Devon & Cornwall"), so
+    that a join with :func:`saferstats.census_population` on the code cannot silently miss a force
+    spelt differently; a force that matches none of the 43 is named in a warning (its code is
+    missing)."""
+    from .geography import _force_codes
+
+    codes = _force_codes(table["force"])
+    table.insert(table.columns.get_loc("force") + 1, "force_code",
+                 pd.Series([codes.get(f) for f in table["force"]], index=table.index, dtype=object))
+    unmatched = sorted(k for k, v in codes.items() if v is None)
+    if unmatched:
+        lines = [int(table.loc[table["force"] == f, "source_line"].iloc[0]) for f in unmatched]
+        shown = "; ".join(f"{f!r} (line {ln})" for f, ln in zip(unmatched[:10], lines))
+        warn_user(f"read_hate_crime: {name}: {len(unmatched)} force name(s) match none of the 43 police force areas of "
+                  f"England and Wales, so they have no force_code and a join on it gives them no population: {shown}"
+                  f"{' ...' if len(unmatched) > 10 else ''} (a national total, British Transport Police, or a name "
+                  "spelt another way: see saferstats.force_id)")
 
 
 def _same_population_note(table: pd.DataFrame, name: str) -> str | None:
