@@ -730,7 +730,7 @@ def census_population(
     population)::
 
         pop = census_population("force").groupby(["force_code", "census"], as_index=False)["population"].sum()
-        hc.merge(pop, on="force_code", how="left", validate="many_to_one")
+        hc.drop(columns="population").merge(pop, on="force_code", how="left", validate="many_to_one")
 
     ``.attrs`` say what the figures are: ``"census"`` (2021 or 2011), ``"table"`` (TS021 or
     QS201EW), ``"geography"`` (the areas' vintage: December 2024 local authorities, CSPs and force

@@ -667,8 +667,10 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
       (E23.../W15...), matched as :func:`saferstats.force_id` matches names: join Census
       populations on it, never on the name (the Home Office writes "Devon and Cornwall", ONS
       "Devon & Cornwall", so a merge on the name silently gives that force no population):
-      ``hc.merge(census_population("force").groupby(["force_code", "census"], as_index=False)
-      ["population"].sum(), on="force_code", how="left", suffixes=("", "_census"))``. A force name
+      ``hc.drop(columns="population").merge(census_population("force").groupby(["force_code",
+      "census"], as_index=False)["population"].sum(), on="force_code", how="left",
+      validate="many_to_one")`` (the ``census`` column then makes :func:`saferstats.add_rates`
+      warn of a Census far from the crime years). A force name
       that matches none of the 43 forces is named in a warning and has no code;
     - **the bulletin's Table 3, religious hate crimes by perceived religion of the victim**
       (``Perceived religion of the victim, Number of offences, %`` under the year) -> ``religion,
@@ -869,28 +871,30 @@ def _add_force_codes(table: pd.DataFrame, name: str) -> None:
                   "spelt another way: see saferstats.force_id)")
 
 
-def _same_population_note(table: pd.DataFrame, name: str) -> str | None:
+def _same_population_note(table: pd.DataFrame, name: str, *, population: str = "population", period: str = "period",
+                          group: str = "force") -> str | None:
     """What to say when a force table's ``population`` is one figure for every year: the BBC's
     copy of the Home Office table by force (2017-18 and 2018-19) gives each force the same
     population in both years (Hertfordshire 1,184,400), one population estimate for two crime
     years. The rates of the other year are then not on that year's population, and the change in
     a force's rate is the change in its count. None when populations differ between years (or
     there is one year only)."""
-    if "population" not in table.columns or "period" not in table.columns:
+    if not {population, period, group} <= set(table.columns):
         return None
-    known = table[table["population"].notna() & table["period"].notna()]
-    periods = sorted(set(known["period"]))
+    known = table[table[population].notna() & table[period].notna()]
+    periods = sorted(set(known[period].astype(str)))
     if len(periods) < 2:
         return None
-    spread = known.groupby("force")["population"].agg(["nunique", "size"])
+    spread = known.groupby(group)[population].agg(["nunique", "size"])
     several = spread[spread["size"] > 1]
     same = several[several["nunique"] == 1]
     if not len(several) or len(same) < len(several) / 2:
         return None
     eg = same.index[0]
-    eg_pop = float(known.loc[known["force"] == eg, "population"].iloc[0])
+    eg_pop = float(known.loc[known[group] == eg, population].iloc[0])
+    kind = "forces" if group in ("force", "force_code", "force_name") else f"{group} groups"
     return (f"{name}: the population is the same figure in every year ({', '.join(periods)}) for {len(same)} of "
-            f"{len(several)} forces with a population in more than one year (e.g. {eg} {eg_pop:,.0f}): one population "
+            f"{len(several)} {kind} with a population in more than one year (e.g. {eg} {eg_pop:,.0f}): one population "
             "estimate serves every year, so a rate is not on its own year's population, and the change in a rate is "
             "the change in the count. Give each year's ONS mid-year estimate for rates by year, or say which year the "
             "population is beside the rates")

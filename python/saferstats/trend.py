@@ -257,7 +257,11 @@ def add_rates(
     A table whose ``attrs["population_note"]`` says its population is one figure for every year
     (:func:`saferstats.read_hate_crime` on the Home Office table by force) gets a
     :class:`~saferstats.SaferstatsWarning` repeating it: those rates are not on each year's
-    population.
+    population. A table with a ``census`` column (:func:`saferstats.census_population`'s Census
+    year, which survives a merge) whose ``period`` (or ``year``) is more than 3 years from that
+    Census gets a warning naming those periods and the Census (Census 2021 residents for 2017/18
+    crimes), and one saying so when that one Census population serves every period of a force or
+    area (unless the ``population_note`` above says it already).
 
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A", "B"], "count": [4, 40], "population": [50_000, 60_000]})
@@ -277,6 +281,7 @@ def add_rates(
     with core_errors(columns={"count": count, "population": population}, index=data.index):
         r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
     _warn_population_note("add_rates", data)
+    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year") if c in data.columns), None))
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
@@ -877,6 +882,50 @@ def _warn_population_note(fn: str, data: pd.DataFrame) -> None:
         warn_user(f"{fn}: {note}")
 
 
+#: How far (in years) the crime periods may be from the Census whose residents are the population
+#: before :func:`add_rates` / :func:`year_on_year` warn.
+_CENSUS_GAP = 3
+
+
+def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str | None) -> None:
+    """Warn when ``data`` carries a ``census`` column (:func:`saferstats.census_population`'s Census
+    year, which survives a merge) and its rows' periods are more than :data:`_CENSUS_GAP` years from
+    that Census (Census 2021 residents for 2017/18 crimes), naming the periods and the Census; and
+    when that one population serves every period of a force or area (the note of
+    :func:`saferstats.read_hate_crime`, not repeated when the table carries it already)."""
+    from .published import _same_population_note
+
+    if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:
+        return
+    census = pd.to_numeric(data["census"], errors="coerce")
+    used = data[population].notna().to_numpy() & census.notna().to_numpy()
+    if not used.any():
+        return
+    far: dict[int, list[str]] = {}
+    for label, c in zip(data[period].to_numpy()[used], census.to_numpy()[used]):
+        m = re.search(r"(19|20)\d{2}", str(plain(label)))
+        if m and abs(int(m.group(0)) - int(c)) > _CENSUS_GAP:
+            far.setdefault(int(c), [])
+            if str(plain(label)) not in far[int(c)]:
+                far[int(c)].append(str(plain(label)))
+    for c, periods in sorted(far.items()):
+        shown = sorted(periods)
+        warn_user(f"{fn}: the population ({population!r}) is Census {c} residents (the table's 'census' column) set "
+                  f"against {len(shown)} period(s) more than {_CENSUS_GAP} years from the Census: "
+                  f"{', '.join(shown[:10])}{' ...' if len(shown) > 10 else ''}; the population then was not the "
+                  f"Census {c} count, so these rates are off by the change in population in between: use ONS mid-year "
+                  "estimates of each period's year (or the Census nearer the period), or say which year the population "
+                  f"is beside the rates (if {population!r} is not the Census population, drop the 'census' column)")
+    if isinstance(data.attrs, dict) and data.attrs.get("population_note"):
+        return  # read_hate_crime's note says it already (repeated by _warn_population_note)
+    group = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
+    if group is not None:
+        note = _same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
+                                     period=period, group=group)
+        if note:
+            warn_user(f"{fn}: {note}")
+
+
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
     """``values`` as a 2-D float matrix (one row per series) and the row index to keep."""
     if isinstance(values, pd.DataFrame):
@@ -1132,6 +1181,12 @@ def year_on_year(
     A group with a single period has nothing to compare: it has no row in the result, and a
     :class:`~saferstats.SaferstatsWarning` names it (often a category relabelled between years).
 
+    Populations: a table's ``attrs["population_note"]`` (:func:`saferstats.read_hate_crime`: one
+    population for every year) is repeated as a warning; a ``census`` column
+    (:func:`saferstats.census_population`'s Census year, which survives a merge) gives a warning
+    naming the periods more than 3 years from that Census, and one when the one Census population
+    serves every period (its change is then the change in the count).
+
     Missing counts or populations (a figure the source did not publish): ``missing="error"``
     (default) raises :class:`~saferstats.MissingValueError` naming the column and row;
     ``missing="propagate"`` keeps the row in its series, so the comparisons into and out of that
@@ -1293,6 +1348,7 @@ def year_on_year(
     out.attrs["footnotes"] = touched
     if population is not None:
         _warn_population_note("year_on_year", data)
+        _warn_census_year("year_on_year", data, population, period)
     return out
 
 
