@@ -356,11 +356,36 @@ def _force_table_note(path: Path) -> str | None:
     return note if isinstance(note, str) else None
 
 
+_BOOKS = (".ods", ".xlsx", ".xlsm")
+
+
+def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
+    """A Home Office hate crime workbook's sheet (``--sheet``), read by :func:`read_hate_crime` as
+    :func:`saferstats.read_hate_crime(path, sheet=...)` reads it, its rows labelled by their line in
+    the sheet; None for a CSV without ``--sheet`` (read as a plain CSV). A wrong or missing sheet is
+    an error listing the workbook's sheets (and those holding a table the reader knows)."""
+    from .published import read_hate_crime
+
+    if path.suffix.lower() not in _BOOKS:
+        if sheet is not None:
+            raise InvalidInputError(f"{path}: --sheet {sheet!r} is for a workbook (.ods, .xlsx); this file is read as a "
+                                    "CSV: leave out --sheet, or give the workbook", "sheet")
+        return None
+    check_input_file(path, "file")
+    t = read_hate_crime(path, sheet=sheet)
+    return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
+
+
 def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
-    df = _read_csv(args.file)
+    book = _hate_book(args.file, args.sheet)
+    df = book if book is not None else _read_csv(args.file)
     _require(df, args.file, count=args.count, population=args.population)
-    if {"Force", "Year"} <= {str(c).strip() for c in df.columns}:
+    if book is not None:
+        note = book.attrs.get("population_note")
+        if isinstance(note, str) and note:
+            print(f"saferstats: warning: rates: {note}", file=sys.stderr)
+    elif {"Force", "Year"} <= {str(c).strip() for c in df.columns}:
         note = _force_table_note(args.file)
         if note:  # rates of several years on one population estimate: say so beside the rates
             print(f"saferstats: warning: rates: {note}", file=sys.stderr)
@@ -402,8 +427,21 @@ def _trend(args: argparse.Namespace) -> int:
 
     _check_out_file(args.out)
     pop = None if args.population in ("", "none") else args.population
-    strands = _strand_table(args.file)
-    if strands is not None:  # the Home Office bulletin's series by strand (title lines, years across)
+    book = _hate_book(args.file, args.sheet)
+    layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
+    strands = book if layout == "strand" else _strand_table(args.file) if book is None else None
+    if book is not None and layout == "monthly":  # Figure 2: racially or religiously aggravated offences by month
+        df, pop = book, None
+        args.count, args.period = "count", "month"
+        print(f"Read the Home Office monthly figures ({df['month'].iloc[0]} to {df['month'].iloc[-1]}; counts, no "
+              "population): the trend in the monthly counts", file=sys.stderr)
+    elif book is not None and layout == "religion":
+        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the table by perceived religion, one year only: "
+                                "a trend needs a series (the strand table, the table by force, or the monthly figures)",
+                                "sheet")
+    elif book is not None and strands is None:  # the table by force and year
+        df = book
+    elif strands is not None:  # the Home Office bulletin's series by strand (title lines, years across)
         df, pop = strands, None
         args.count, args.period, args.by = "count", "period", ["strand"]
         print(f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to {df['period'].iloc[-1]}; "
@@ -712,6 +750,10 @@ def _sig_option(p: argparse.ArgumentParser) -> None:
 
 
 _FILE_HELP = "the CSV (UTF-8, or as Excel saves 'CSV'; not .xlsx: save the sheet as CSV first)"
+_BOOK_FILE_HELP = ("the CSV (UTF-8, or as Excel saves 'CSV'), or a Home Office hate crime workbook (.ods, .xlsx) "
+                   "with --sheet")
+_SHEET_HELP = ("the sheet of a Home Office hate crime workbook (.ods, .xlsx) to read, e.g. Table_2, as "
+               "saferstats.read_hate_crime(path, sheet=...) reads it; a wrong name lists the sheets")
 _OUTPUT_NOTE = (f"Printed, rates, ratios, percentages and their limits are shown to {SIG_FIGURES} significant figures (the "
                 "intervals do not justify more); the --out CSV keeps full precision for further calculation unless "
                 "--sig-figures N; counts are whole numbers, the input file's own columns as read. Rows left out are "
@@ -744,7 +786,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=lambda a: _demo(a.out))
 
     p = sub.add_parser("rates", help="rates with CIs for every row of a CSV", epilog=_OUTPUT_NOTE)
-    p.add_argument("file", type=Path, help=_FILE_HELP)
+    p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
+    p.add_argument("--sheet", help=_SHEET_HELP)
     p.add_argument("--count", required=True, help="column of counts")
     p.add_argument("--population", required=True, help="column of populations")
     p.add_argument("--multiplier", type=float, default=100_000, help="rates per this many (default 100000)")
@@ -760,7 +803,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
                                      "Home Office hate crime bulletin's strand table", epilog=_OUTPUT_NOTE)
-    p.add_argument("file", type=Path, help=_FILE_HELP)
+    p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
+    p.add_argument("--sheet", help=_SHEET_HELP)
     p.add_argument("--count", default="count", help="column of counts (default count)")
     p.add_argument("--population", default="population",
                    help="population column (default population), or 'none' for a trend in the counts")

@@ -518,7 +518,10 @@ def _read_sheet(path: Path, sheet: str | None, arg: str,
                                     f"{', '.join(sheets)}){hint}", "sheet")
         chosen = [k for k in sheets if k.strip().lower() == sheet.strip().lower()]
         if not chosen:
-            raise InvalidInputError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(sheets)}", "sheet")
+            key = re.sub(r"[\s_-]+", "", sheet).lower()
+            like = [k for k in sheets if re.sub(r"[\s_-]+", "", k).lower() == key]
+            hint = f" (did you mean {like[0]!r}?)" if like else ""
+            raise InvalidInputError(f"{path}: no sheet {sheet!r}{hint}; sheets: {', '.join(sheets)}", "sheet")
         return sheets[chosen[0]]
     raise InvalidInputError(f"{path}: expected a .csv, .ods or .xlsx file", arg)
 
