@@ -372,7 +372,12 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
                                     "CSV: leave out --sheet, or give the workbook", "sheet")
         return None
     check_input_file(path, "file")
-    t = read_hate_crime(path, sheet=sheet)
+    try:
+        t = read_hate_crime(path, sheet=sheet)
+    except InvalidInputError as exc:
+        if sheet is None and "no sheet holds a table this reader knows" in str(exc):
+            return None  # any other workbook: _read_csv says to save the sheet as CSV
+        raise
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 
 
