@@ -817,7 +817,9 @@ def _read_religion(rows: list[list[Any]], header_at: int, src: Path) -> pd.DataF
     k_pct = next((k for k, h in enumerate(header) if h.strip() == "%" or _snake(h) in ("percent", "percentage")), None)
     period = next((p for row in reversed(rows[max(0, header_at - 3):header_at]) for c in row if c is not None
                    and (p := _period_label(c))), None)
-    records, dropped, missing = [], [], 0
+    records: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    missing = 0
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         label = " ".join(str(row[0] or "").split()) if row else ""
         if not label or label.lower().startswith("source") or re.match(r"^\d+\.", label):
