@@ -301,17 +301,22 @@ def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], conse
 
 def _rebase_flags(
     rebase: Any, codes_sorted: np.ndarray, t_sorted: np.ndarray | None, labels: list[Any], period_labels: Any = None
-) -> np.ndarray:
+) -> tuple[np.ndarray, list[Any]]:
     n = len(codes_sorted)
     flags = np.zeros(n, dtype=bool)
+    causes: list[Any] = [None] * n
     if rebase is None:
-        return flags
+        return flags, causes
     per: dict[int, Any]
-    if isinstance(rebase, Mapping):
+    if isinstance(rebase, Mapping) and labels == [None] and not (len(rebase) == 1 and None in rebase):
+        # one series: {period: cause} ("2021-04": "end of lockdown")
+        per = {0: rebase}
+    elif isinstance(rebase, Mapping):
         per = {}
         for k, v in rebase.items():
             if plain(k) not in labels:
-                raise InvalidInputError(f"`rebase` names series {k!r}, which is not in the data", "rebase")
+                raise InvalidInputError(f"`rebase` names series {k!r}, which is not in the data (with `by`, rebase "
+                                        "is {series: [periods]} or {series: {period: cause}})", "rebase")
             per[labels.index(plain(k))] = v
     else:
         per = {g: rebase for g in range(len(labels))}
@@ -320,17 +325,30 @@ def _rebase_flags(
     for g, points in per.items():
         if points is None:
             continue
-        if isinstance(points, (str, bytes)) or np.isscalar(points):
-            points = [points]
+        why: list[Any]
+        if isinstance(points, Mapping):
+            why = []
+            for p, c in points.items():
+                if c is not None and not isinstance(c, str):
+                    raise InvalidInputError(
+                        f"`rebase`: the cause given for {plain(p)!r} must be text (why the limits are recalculated, "
+                        f"e.g. 'end of lockdown'), got {c!r}", "rebase")
+                why.append(c.strip() or None if isinstance(c, str) else None)
+            points = list(points.keys())
+        else:
+            if isinstance(points, (str, bytes)) or np.isscalar(points):
+                points = [points]
+            why = [None] * len(points)
         a, b = starts[g], ends[g]
         name = "" if labels[g] is None else f" of series {labels[g]!r}"
         if t_sorted is None:
-            for p in points:
+            for p, c in zip(points, why):
                 if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Integral) or not 0 <= int(p) < b - a:
                     raise InvalidInputError(
                         f"`rebase`: {p!r} is not a position in the {b - a} points{name} (without `periods`, "
                         "rebase points are positions 0, 1, ... within each series)", "rebase")
                 flags[a + int(p)] = True
+                causes[a + int(p)] = c
         else:
             pts = pd.Series(list(points))
             if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
@@ -348,12 +366,43 @@ def _rebase_flags(
                 # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
                 pts = pd.Series([pd.Timestamp(p).strftime("%Y-%m") for p in pts])
             want = _period_numbers(pts, "rebase")
-            for p, w in zip(points, want):
+            for p, w, c in zip(points, want, why):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
                     raise InvalidInputError(f"`rebase` period {plain(p)!r} is not in the data{name}", "rebase")
                 flags[a + hit[0]] = True
-    return flags
+                causes[a + hit[0]] = c
+    return flags, causes
+
+
+def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels: list[Any], segment: np.ndarray,
+                   shown_sorted: Any) -> pd.DataFrame:
+    """The rebase points of a chart (sorted order in): series, period (or position), segment and the
+    cause given, one row each; and warn about those given without a cause (Making Data Count:
+    recalculate limits only for a sustained shift with a known cause)."""
+    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    rows = []
+    for i in np.flatnonzero(flags):
+        first = int(starts[np.searchsorted(starts, i, side="right") - 1])
+        rows.append({"series": labels[cs[i]],
+                     "period": int(i - first) if shown_sorted is None else str(plain(shown_sorted[i])),
+                     "segment": int(segment[i]), "cause": causes[i]})
+    rec = pd.DataFrame(rows, columns=["series", "period", "segment", "cause"])
+    bare = rec[rec["cause"].isna()]
+    if len(bare):
+        pos = "position " if shown_sorted is None else ""
+        at = ", ".join(pos + str(p) if s is None else f"{pos}{p} ({s})" for s, p in zip(bare["series"][:5], bare["period"][:5]))
+        eg = bare["period"].iloc[0]
+        warn_user(f"spc: limits recalculated at {at}{' ...' if len(bare) > 5 else ''} with no cause given: rebase "
+                  "only for a sustained shift with a known cause (NHS Making Data Count), and say it, e.g. "
+                  f"rebase={{{eg!r}: 'new recording system'}}; the cause is kept in .attrs['rebase'], the "
+                  "summary and the plot")
+    return rec
+
+
+def _rebase_words(rec: pd.DataFrame) -> str:
+    return "; ".join(f"{p} ({c if isinstance(c, str) else 'no cause given'})"
+                     for p, c in zip(rec["period"], rec["cause"]))
 
 
 @translates_core_errors("values", "periods", "by", "denominators")
@@ -517,7 +566,7 @@ def spc(
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
-    flags = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else np.zeros(0, dtype=bool)
+    flags, causes = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else (np.zeros(0, dtype=bool), [])
     targets = _target(target, labels)
     if chart in ("u", "p"):
         _check_rate_targets(chart, targets, v[order], den[order] if den is not None else None, cs, labels, mult)
@@ -588,9 +637,14 @@ def spc(
         "trend_points": trend_points,
         "shift_points": shift_points,
     })
+    rec = _rebase_record(flags, causes, cs, labels, rows["segment"],
+                         None if shown_periods is None else np.asarray(shown_periods)[order])
+    summary["rebase"] = [_rebase_words(rec[rec["series"] == lab] if lab is not None else rec) for lab in labels]
     if by is None:
         summary = summary.drop(columns="series")
+        rec = rec.drop(columns="series")
     out.attrs["summary"] = summary
+    out.attrs["rebase"] = rec
     if chart in ("xmr", "c") and not np.isnan(targets).all():
         _warn_far_target(targets, rows["mean"], rows["lpl"], rows["upl"], starts, n, labels, improvement)
     if chart != "xmr" and not laney:
