@@ -392,7 +392,7 @@ def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels:
     if len(bare):
         pos = "position " if shown_sorted is None else ""
         at = ", ".join(pos + str(p) if s is None else f"{pos}{p} ({s})" for s, p in zip(bare["series"][:5], bare["period"][:5]))
-        eg = bare["period"].iloc[0]
+        eg = plain(bare["period"].iloc[0])
         warn_user(f"spc: limits recalculated at {at}{' ...' if len(bare) > 5 else ''} with no cause given: rebase "
                   "only for a sustained shift with a known cause (NHS Making Data Count), and say it, e.g. "
                   f"rebase={{{eg!r}: 'new recording system'}}; the cause is kept in .attrs['rebase'], the "
@@ -2019,6 +2019,20 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
             ax.plot(pos[m], d["lpl"].to_numpy()[m], color="#444444", lw=1, ls="--",
                     label="process limits" if first else None)
             ax.plot(pos[m], d["upl"].to_numpy()[m], color="#444444", lw=1, ls="--")
+    # where the limits were recalculated, and why (spc's rebase causes): a chart without it gives no
+    # clue why its limits moved
+    rec = result.attrs.get("rebase")
+    segs = d["segment"].to_numpy()
+    for j in np.flatnonzero(np.r_[False, segs[1:] != segs[:-1]]) if len(segs) else []:
+        cause = None
+        if isinstance(rec, pd.DataFrame) and {"segment", "cause"} <= set(rec.columns):
+            mine = rec if "series" not in rec.columns or series is None else rec[rec["series"] == series]
+            hit = mine[mine["segment"] == segs[j]]
+            cause = hit["cause"].iloc[0] if len(hit) and isinstance(hit["cause"].iloc[0], str) else None
+        ax.axvline(pos[j] - 0.5, color="#999999", lw=0.8, ls=":", zorder=0)
+        ax.annotate("limits recalculated: " + (cause or "no cause given"), xy=(pos[j] - 0.5, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(2, -2), textcoords="offset points",
+                    va="top", ha="left", fontsize=6, color="#555555", rotation=90)
     for kind, colour in SPC_COLOURS.items():
         m = (d["point_type"] == kind).to_numpy()
         if m.any():
