@@ -400,6 +400,45 @@ def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels:
     return rec
 
 
+STEP_FOLD = 4.0
+STEP_MIN_LEVEL = 10.0
+
+
+def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], shown_sorted: Any,
+                         flags: np.ndarray) -> None:
+    """Warn about a sudden sustained step in a series of counts: the mean of two periods is 4 or more
+    times that of the next two (or under a quarter of it), every one of the two on the far side of
+    every one of the other two, and the higher level 10 or more a period. A level that changes so
+    much from one period to the next is more often a change in recording (a new system, a category
+    moved, ASB recorded elsewhere) than in what happened; an SPC chart calls it a special cause
+    like any other. A step where the limits are already recalculated (``rebase``) is not warned."""
+    if not (np.all(vs >= 0) and np.all(vs == np.round(vs))):
+        return  # counts only: a 4-fold step in a rate or a percentage is not a recording sign
+    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(cs)]
+    said = []
+    for a, b in zip(starts, ends):
+        for k in range(a + 2, b - 1):
+            before, after = vs[k - 2:k], vs[k:k + 2]
+            hi, lo = max(before.mean(), after.mean()), min(before.mean(), after.mean())
+            apart = before.min() > after.max() or after.min() > before.max()
+            if flags[k] or not apart or hi < STEP_MIN_LEVEL or hi < STEP_FOLD * lo:
+                continue
+            at = f"position {k - a}" if shown_sorted is None else str(plain(shown_sorted[k]))
+            prev = f"position {k - 1 - a}" if shown_sorted is None else str(plain(shown_sorted[k - 1]))
+            who = "" if labels[cs[k]] is None else f" in series {labels[cs[k]]!r}"
+            way = "fall" if after.mean() < before.mean() else "rise"
+            said.append(f"from {prev} to {at}{who} ({before[0]:g}, {before[1]:g} then "
+                        f"{after[0]:g}, {after[1]:g}: a {hi / max(lo, 1e-12):.1f}-fold {way})")
+            break
+    if said:
+        warn_user("spc: a sudden step in the counts " + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "")
+                  + ": a level that changes 4-fold or more from one period to the next is more often a change in "
+                  "recording (a new system, a category moved or recorded elsewhere) than in what happened. Check "
+                  "the recording before reading it as a real change; if it is one, recalculate the limits there "
+                  "with its cause (rebase={period: cause})")
+
+
 def _rebase_words(rec: pd.DataFrame) -> str:
     return "; ".join(f"{p} ({c if isinstance(c, str) else 'no cause given'})"
                      for p, c in zip(rec["period"], rec["cause"]))
@@ -645,6 +684,9 @@ def spc(
         rec = rec.drop(columns="series")
     out.attrs["summary"] = summary
     out.attrs["rebase"] = rec
+    if chart in ("xmr", "c"):
+        _warn_recording_step(v[order], cs, labels, None if shown_periods is None else np.asarray(shown_periods)[order],
+                             flags)
     if chart in ("xmr", "c") and not np.isnan(targets).all():
         _warn_far_target(targets, rows["mean"], rows["lpl"], rows["upl"], starts, n, labels, improvement)
     if chart != "xmr" and not laney:
