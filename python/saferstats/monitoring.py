@@ -381,6 +381,8 @@ def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels:
     cause given, one row each; and warn about those given without a cause (Making Data Count:
     recalculate limits only for a sustained shift with a known cause)."""
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    # months given as dates are named as months (2021-07), weeks and days as days
+    shown_sorted = None if shown_sorted is None else _period_ticks(pd.Series(np.asarray(shown_sorted)))
     rows = []
     for i in np.flatnonzero(flags):
         first = int(starts[np.searchsorted(starts, i, side="right") - 1])
@@ -414,6 +416,7 @@ def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], show
     like any other. A step where the limits are already recalculated (``rebase``) is not warned."""
     if not (np.all(vs >= 0) and np.all(vs == np.round(vs))):
         return  # counts only: a 4-fold step in a rate or a percentage is not a recording sign
+    shown_sorted = None if shown_sorted is None else _period_ticks(pd.Series(np.asarray(shown_sorted)))
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
     ends = np.r_[starts[1:], len(cs)]
     said = []
