@@ -482,7 +482,11 @@ def spc(
     from ``groupby("month").size()`` — gives its index as ``periods``, so a missing month is
     found; dates written as text, ``"2023-01-09"``, are dates); ``by`` labels the series (many
     series in one call). ``rebase`` lists the periods (or, without ``periods``, positions) where
-    limits are recalculated — a list for every series or a dict ``{series: [periods]}``; dates
+    limits are recalculated — a list for every series or a dict ``{series: [periods]}``; give the cause
+    with the period, ``{"2021-04": "end of lockdown"}`` (``{series: {period: cause}}`` with
+    ``by``): the periods and causes are kept in ``.attrs["rebase"]`` (``series, period, segment,
+    cause``) and the summary's ``rebase`` column, and ``plot_spc`` marks them; a rebase without a
+    cause warns (Making Data Count: rebase only for a sustained shift with a known cause). Dates
     are taken as their month when the periods are months; ``fix_after`` computes each segment's
     limits from its first points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
     scale of the values returned — per ``multiplier`` on a u or p chart (a p-chart target above
@@ -504,14 +508,16 @@ def spc(
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
     row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier,
-    trend_points, shift_points``).
+    trend_points, shift_points, rebase``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True), and a segment with fewer points than a
     trend or shift needs is named (there "common cause" does not show that nothing changed); a
     target 8 or more times the series' mean (or under 1/8 of it) and beyond the limits, as an
     annual target on monthly counts, warns; a gap in the periods, or (with ``by``) a
-    series that starts later or ends earlier than the others, a warning; so is a c, u or p chart
+    series that starts later or ends earlier than the others, a warning; so is a sudden step in
+    counts (XmR or c chart): the mean of two periods 4 or more times that of the next two, the
+    higher 10 or more, more often a change in recording than in what happened; so is a c, u or p chart
     (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
     (Laney's σ_z), whose limits are too narrow for it; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
