@@ -301,17 +301,22 @@ def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], conse
 
 def _rebase_flags(
     rebase: Any, codes_sorted: np.ndarray, t_sorted: np.ndarray | None, labels: list[Any], period_labels: Any = None
-) -> np.ndarray:
+) -> tuple[np.ndarray, list[Any]]:
     n = len(codes_sorted)
     flags = np.zeros(n, dtype=bool)
+    causes: list[Any] = [None] * n
     if rebase is None:
-        return flags
+        return flags, causes
     per: dict[int, Any]
-    if isinstance(rebase, Mapping):
+    if isinstance(rebase, Mapping) and labels == [None] and not (len(rebase) == 1 and None in rebase):
+        # one series: {period: cause} ("2021-04": "end of lockdown")
+        per = {0: rebase}
+    elif isinstance(rebase, Mapping):
         per = {}
         for k, v in rebase.items():
             if plain(k) not in labels:
-                raise InvalidInputError(f"`rebase` names series {k!r}, which is not in the data", "rebase")
+                raise InvalidInputError(f"`rebase` names series {k!r}, which is not in the data (with `by`, rebase "
+                                        "is {series: [periods]} or {series: {period: cause}})", "rebase")
             per[labels.index(plain(k))] = v
     else:
         per = {g: rebase for g in range(len(labels))}
@@ -320,17 +325,30 @@ def _rebase_flags(
     for g, points in per.items():
         if points is None:
             continue
-        if isinstance(points, (str, bytes)) or np.isscalar(points):
-            points = [points]
+        why: list[Any]
+        if isinstance(points, Mapping):
+            why = []
+            for p, c in points.items():
+                if c is not None and not isinstance(c, str):
+                    raise InvalidInputError(
+                        f"`rebase`: the cause given for {plain(p)!r} must be text (why the limits are recalculated, "
+                        f"e.g. 'end of lockdown'), got {c!r}", "rebase")
+                why.append(c.strip() or None if isinstance(c, str) else None)
+            points = list(points.keys())
+        else:
+            if isinstance(points, (str, bytes)) or np.isscalar(points):
+                points = [points]
+            why = [None] * len(points)
         a, b = starts[g], ends[g]
         name = "" if labels[g] is None else f" of series {labels[g]!r}"
         if t_sorted is None:
-            for p in points:
+            for p, c in zip(points, why):
                 if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Integral) or not 0 <= int(p) < b - a:
                     raise InvalidInputError(
                         f"`rebase`: {p!r} is not a position in the {b - a} points{name} (without `periods`, "
                         "rebase points are positions 0, 1, ... within each series)", "rebase")
                 flags[a + int(p)] = True
+                causes[a + int(p)] = c
         else:
             pts = pd.Series(list(points))
             if period_labels is not None and pd.api.types.is_datetime64_any_dtype(_as_dates(np.asarray(period_labels))):
@@ -348,12 +366,85 @@ def _rebase_flags(
                 # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
                 pts = pd.Series([pd.Timestamp(p).strftime("%Y-%m") for p in pts])
             want = _period_numbers(pts, "rebase")
-            for p, w in zip(points, want):
+            for p, w, c in zip(points, want, why):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
                     raise InvalidInputError(f"`rebase` period {plain(p)!r} is not in the data{name}", "rebase")
                 flags[a + hit[0]] = True
-    return flags
+                causes[a + hit[0]] = c
+    return flags, causes
+
+
+def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels: list[Any], segment: np.ndarray,
+                   shown_sorted: Any) -> pd.DataFrame:
+    """The rebase points of a chart (sorted order in): series, period (or position), segment and the
+    cause given, one row each; and warn about those given without a cause (Making Data Count:
+    recalculate limits only for a sustained shift with a known cause)."""
+    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    # months given as dates are named as months (2021-07), weeks and days as days
+    shown_sorted = None if shown_sorted is None else _period_ticks(pd.Series(np.asarray(shown_sorted)))
+    rows = []
+    for i in np.flatnonzero(flags):
+        first = int(starts[np.searchsorted(starts, i, side="right") - 1])
+        rows.append({"series": labels[cs[i]],
+                     "period": int(i - first) if shown_sorted is None else str(plain(shown_sorted[i])),
+                     "segment": int(segment[i]), "cause": causes[i]})
+    rec = pd.DataFrame(rows, columns=["series", "period", "segment", "cause"])
+    bare = rec[rec["cause"].isna()]
+    if len(bare):
+        pos = "position " if shown_sorted is None else ""
+        at = ", ".join(pos + str(p) if s is None else f"{pos}{p} ({s})" for s, p in zip(bare["series"][:5], bare["period"][:5]))
+        eg = plain(bare["period"].iloc[0])
+        warn_user(f"spc: limits recalculated at {at}{' ...' if len(bare) > 5 else ''} with no cause given: rebase "
+                  "only for a sustained shift with a known cause (NHS Making Data Count), and say it, e.g. "
+                  f"rebase={{{eg!r}: 'new recording system'}}; the cause is kept in .attrs['rebase'], the "
+                  "summary and the plot")
+    return rec
+
+
+STEP_FOLD = 4.0
+STEP_MIN_LEVEL = 10.0
+
+
+def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], shown_sorted: Any,
+                         flags: np.ndarray) -> None:
+    """Warn about a sudden sustained step in a series of counts: the mean of two periods is 4 or more
+    times that of the next two (or under a quarter of it), every one of the two on the far side of
+    every one of the other two, and the higher level 10 or more a period. A level that changes so
+    much from one period to the next is more often a change in recording (a new system, a category
+    moved, ASB recorded elsewhere) than in what happened; an SPC chart calls it a special cause
+    like any other. A step where the limits are already recalculated (``rebase``) is not warned."""
+    if not (np.all(vs >= 0) and np.all(vs == np.round(vs))):
+        return  # counts only: a 4-fold step in a rate or a percentage is not a recording sign
+    shown_sorted = None if shown_sorted is None else _period_ticks(pd.Series(np.asarray(shown_sorted)))
+    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(cs)]
+    said = []
+    for a, b in zip(starts, ends):
+        for k in range(a + 2, b - 1):
+            before, after = vs[k - 2:k], vs[k:k + 2]
+            hi, lo = max(before.mean(), after.mean()), min(before.mean(), after.mean())
+            apart = before.min() > after.max() or after.min() > before.max()
+            if flags[k] or not apart or hi < STEP_MIN_LEVEL or hi < STEP_FOLD * lo:
+                continue
+            at = f"position {k - a}" if shown_sorted is None else str(plain(shown_sorted[k]))
+            prev = f"position {k - 1 - a}" if shown_sorted is None else str(plain(shown_sorted[k - 1]))
+            who = "" if labels[cs[k]] is None else f" in series {labels[cs[k]]!r}"
+            way = "fall" if after.mean() < before.mean() else "rise"
+            said.append(f"from {prev} to {at}{who} ({before[0]:g}, {before[1]:g} then "
+                        f"{after[0]:g}, {after[1]:g}: a {hi / max(lo, 1e-12):.1f}-fold {way})")
+            break
+    if said:
+        warn_user("spc: a sudden step in the counts " + "; ".join(said[:3]) + (" ..." if len(said) > 3 else "")
+                  + ": a level that changes 4-fold or more from one period to the next is more often a change in "
+                  "recording (a new system, a category moved or recorded elsewhere) than in what happened. Check "
+                  "the recording before reading it as a real change; if it is one, recalculate the limits there "
+                  "with its cause (rebase={period: cause})")
+
+
+def _rebase_words(rec: pd.DataFrame) -> str:
+    return "; ".join(f"{p} ({c if isinstance(c, str) else 'no cause given'})"
+                     for p, c in zip(rec["period"], rec["cause"]))
 
 
 @translates_core_errors("values", "periods", "by", "denominators")
@@ -391,7 +482,11 @@ def spc(
     from ``groupby("month").size()`` — gives its index as ``periods``, so a missing month is
     found; dates written as text, ``"2023-01-09"``, are dates); ``by`` labels the series (many
     series in one call). ``rebase`` lists the periods (or, without ``periods``, positions) where
-    limits are recalculated — a list for every series or a dict ``{series: [periods]}``; dates
+    limits are recalculated — a list for every series or a dict ``{series: [periods]}``; give the cause
+    with the period, ``{"2021-04": "end of lockdown"}`` (``{series: {period: cause}}`` with
+    ``by``): the periods and causes are kept in ``.attrs["rebase"]`` (``series, period, segment,
+    cause``) and the summary's ``rebase`` column, and ``plot_spc`` marks them; a rebase without a
+    cause warns (Making Data Count: rebase only for a sustained shift with a known cause). Dates
     are taken as their month when the periods are months; ``fix_after`` computes each segment's
     limits from its first points only. ``target`` (a number or ``{series: number}``) gives the assurance; it is on the
     scale of the values returned — per ``multiplier`` on a u or p chart (a p-chart target above
@@ -413,14 +508,16 @@ def spc(
     assurance``. ``variation`` (the last point's type) and ``assurance`` (``consistent_pass``,
     ``consistent_fail``, ``inconsistent``) are per series; ``.attrs["summary"]`` holds them one
     row per series (with ``n, segments, trial_limits, target, improvement, chart, multiplier,
-    trend_points, shift_points``).
+    trend_points, shift_points, rebase``).
 
     Warnings and errors: fewer than 12 points behind a segment's limits gives trial limits (a
     :class:`SaferstatsWarning`, ``trial_limits`` True), and a segment with fewer points than a
     trend or shift needs is named (there "common cause" does not show that nothing changed); a
     target 8 or more times the series' mean (or under 1/8 of it) and beyond the limits, as an
     annual target on monthly counts, warns; a gap in the periods, or (with ``by``) a
-    series that starts later or ends earlier than the others, a warning; so is a c, u or p chart
+    series that starts later or ends earlier than the others, a warning; so is a sudden step in
+    counts (XmR or c chart): the mean of two periods 4 or more times that of the next two, the
+    higher 10 or more, more often a change in recording than in what happened; so is a c, u or p chart
     (without ``laney``) of a series that varies 2 or more times as much as Poisson / binomial counts
     (Laney's σ_z), whose limits are too narrow for it; missing or
     non-numeric values, a segment of one point, duplicate periods, a target that is not a number
@@ -517,7 +614,7 @@ def spc(
     else:
         ts = None
     starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
-    flags = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else np.zeros(0, dtype=bool)
+    flags, causes = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else (np.zeros(0, dtype=bool), [])
     targets = _target(target, labels)
     if chart in ("u", "p"):
         _check_rate_targets(chart, targets, v[order], den[order] if den is not None else None, cs, labels, mult)
@@ -588,9 +685,17 @@ def spc(
         "trend_points": trend_points,
         "shift_points": shift_points,
     })
+    rec = _rebase_record(flags, causes, cs, labels, rows["segment"],
+                         None if shown_periods is None else np.asarray(shown_periods)[order])
+    summary["rebase"] = [_rebase_words(rec[rec["series"] == lab] if lab is not None else rec) for lab in labels]
     if by is None:
         summary = summary.drop(columns="series")
+        rec = rec.drop(columns="series")
     out.attrs["summary"] = summary
+    out.attrs["rebase"] = rec
+    if chart in ("xmr", "c"):
+        _warn_recording_step(v[order], cs, labels, None if shown_periods is None else np.asarray(shown_periods)[order],
+                             flags)
     if chart in ("xmr", "c") and not np.isnan(targets).all():
         _warn_far_target(targets, rows["mean"], rows["lpl"], rows["upl"], starts, n, labels, improvement)
     if chart != "xmr" and not laney:
@@ -1965,6 +2070,20 @@ def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None =
             ax.plot(pos[m], d["lpl"].to_numpy()[m], color="#444444", lw=1, ls="--",
                     label="process limits" if first else None)
             ax.plot(pos[m], d["upl"].to_numpy()[m], color="#444444", lw=1, ls="--")
+    # where the limits were recalculated, and why (spc's rebase causes): a chart without it gives no
+    # clue why its limits moved
+    rec = result.attrs.get("rebase")
+    segs = d["segment"].to_numpy()
+    for j in np.flatnonzero(np.r_[False, segs[1:] != segs[:-1]]) if len(segs) else []:
+        cause = None
+        if isinstance(rec, pd.DataFrame) and {"segment", "cause"} <= set(rec.columns):
+            mine = rec if "series" not in rec.columns or series is None else rec[rec["series"] == series]
+            hit = mine[mine["segment"] == segs[j]]
+            cause = hit["cause"].iloc[0] if len(hit) and isinstance(hit["cause"].iloc[0], str) else None
+        ax.axvline(pos[j] - 0.5, color="#999999", lw=0.8, ls=":", zorder=0)
+        ax.annotate("limits recalculated: " + (cause or "no cause given"), xy=(pos[j] - 0.5, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(2, -2), textcoords="offset points",
+                    va="top", ha="left", fontsize=6, color="#555555", rotation=90)
     for kind, colour in SPC_COLOURS.items():
         m = (d["point_type"] == kind).to_numpy()
         if m.any():

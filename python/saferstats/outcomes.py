@@ -706,8 +706,28 @@ def _period_months(when: pd.Series, pre: np.ndarray, post: np.ndarray, cut: pd.T
 
 
 @accepts_frames("records")
-def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None) -> pd.Series:
-    """Detentions per calendar month (months with none included as 0), for :func:`its_poisson`.
+def _count_name(records: pd.DataFrame, date: str) -> str:
+    """What :func:`monthly_counts` counts: ``"detentions"`` for Section 136 records (a
+    ``detention_time`` column), the crime type of street-crime records of one type
+    (``"Anti-social behaviour"``), else ``"count"``."""
+    if date == "detention_time" or "detention_time" in records.columns:
+        return "detentions"
+    for col in ("crime_type", "Crime type"):
+        if col in records.columns:
+            kinds = records[col].dropna().unique()
+            if len(kinds) == 1:
+                return str(kinds[0])
+    return "count"
+
+
+def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None,
+                   name: str | None = None) -> pd.Series:
+    """Records per calendar month (months with none included as 0), for :func:`its_poisson`.
+
+    The Series is named ``name``, or after what it counts: ``"detentions"`` for Section 136
+    records (``date="detention_time"``, the default, or a ``detention_time`` column), the crime
+    type of street-crime records all of one type (``crime_type`` or police.uk's ``Crime type``),
+    else ``"count"`` (until session 15 it was always ``"detentions"``, street crime too).
 
     Times with a time zone are counted in the month of their UK local time (Europe/London: a
     detention at 00:30 on 1 June BST, 23:30 UTC on 31 May, is in June); times without one are
@@ -728,8 +748,13 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     >>> m = saferstats.monthly_counts(saferstats.synthetic.s136_pilot_records(seed=1))
     >>> m.index[0], len(m)
     (Period('2022-01', 'M'), 36)
+    >>> m.name
+    'detentions'
     """
     require_columns(records, {"date": date}, "records")
+    if name is not None and not isinstance(name, str):
+        raise InvalidInputError(f"`name` must be text (the name of the counts), got {name!r}", "name")
+    label = name if name is not None else _count_name(records, date)
     by_month = _month_resolution(records[date])
     if isinstance(records[date].dtype, pd.PeriodDtype):  # Periods: each as its first moment (NaT stays NaT)
         records = pd.DataFrame({date: records[date].dt.to_timestamp()}, index=records.index)
@@ -761,7 +786,7 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     after[known] = (months[known] > hi).to_numpy()
     dropped = _drop_report(when, date, "monthly_counts", {f"a date before {lo}": before, f"a date after {hi}": after})
     idx = pd.period_range(lo, hi, freq="M")
-    out = months.value_counts().reindex(idx, fill_value=0).rename("detentions")
+    out = months.value_counts().reindex(idx, fill_value=0).rename(label)
     out.attrs["dropped"] = Records(dropped)
     # a month with no record where the others have many is more likely a gap in the extract than a
     # month without detentions (Poisson: P(0) = e^-mean < 0.7% from a mean of 5); kept as 0, said

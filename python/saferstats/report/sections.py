@@ -163,9 +163,11 @@ _VARIATION_WORDS = {
 
 
 def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what: str, improvement: str = "neutral",
-               rebase: list[Any] | None = None) -> tuple[list[Table], list[Figure], str]:
+               rebase: list[Any] | dict[Any, Any] | None = None) -> tuple[list[Table], list[Figure], str]:
     """An XmR chart (NHS *Making Data Count*) of a monthly series for a section: its summary
-    table, the figure and a sentence for the section text. Refused (with the reason in the text)
+    table, the figure and a sentence for the section text. ``rebase`` is a list of months where the
+    limits are recalculated, or ``{month: cause}``: the caption and the text say the cause given
+    (or that none was). Refused (with the reason in the text)
     when a month is suppressed: the mean and the moving-range limits of the others would give it
     back; or when there are fewer than 12 months (limits would only be trial limits)."""
     import warnings
@@ -184,6 +186,10 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
         res = ss.spc(pd.Series(v), periods=pd.PeriodIndex(labels, freq="M") if rebase else None,
                      improvement=improvement, rebase=rebase)
     res["period"] = labels
+    rec = res.attrs.get("rebase")
+    # "2024-01 (start of the pilot)": why the limits moved, from spc's record of the rebase
+    recalc = ", ".join(f"{p} ({c if isinstance(c, str) else 'no cause given'})"
+                       for p, c in zip(rec["period"], rec["cause"])) if isinstance(rec, pd.DataFrame) and len(rec) else ""
     last = res.iloc[-1]
     seg = res[res["segment"] == last["segment"]]
     signals = res[res["point_type"] != "common_cause"]
@@ -205,7 +211,7 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
                    "average moving range, moving ranges of 3.267 × the average or more screened out), NHS Making Data "
                    "Count rules"
-                   + (f"; limits recalculated from {', '.join(map(str, rebase))}" if rebase else ""))
+                   + (f"; limits recalculated from {recalc}" if recalc else ""))
     above = int((res["outside_limits"] & (res["value"] > res["upl"])).sum())
     below = int((res["outside_limits"] & (res["value"] < res["lpl"])).sum())
     runs = int(((res["shift"] | res["trend"] | res["two_in_three"]) & ~res["outside_limits"]).sum())
@@ -219,7 +225,8 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     short = (f"; only {len(seg)} month(s) since the limits were recalculated ({seg['period'].iloc[0]}), too few for "
              "the shift and trend rules (7 months)") if rebase and len(seg) < 7 else ""
     text = (f" On an SPC chart of {what} ({len(v)} months), the latest month shows {_VARIATION_WORDS.get(variation, variation)}"
-            + short + (f"; special-cause signals: {detail}" if detail else "") + "."
+            + short + (f"; special-cause signals: {detail}" if detail else "")
+            + (f"; limits recalculated from {recalc}" if recalc else "") + "."
             + (" So many signals mean the series has changed level over the period rather than a few unusual months."
                if len(signals) > len(v) / 2 else ""))
     below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
