@@ -73,6 +73,8 @@ def test_s136_spc_is_rebased_at_the_pilot_start():
         assert t.loc[i, "upper process limit"] == pytest.approx(hi, abs=0.05)
         assert t.loc[i, "lower process limit"] == pytest.approx(lo, abs=0.05)  # as drawn, also below 0
     assert "s136_spc" in {f.name for f in s.figures}
+    # the recalculation gives its cause, as Making Data Count asks (session 15: it said "no cause given")
+    assert "recalculated from 2024-01 (start of the pilot)" in s.intro + " ".join(f.caption for f in s.figures)
 
 
 def test_spc_text_says_when_the_latest_segment_is_too_short_for_the_run_rules():

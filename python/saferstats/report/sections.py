@@ -1939,7 +1939,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
     if len(monthly) >= 12:
         split_month = pd.Period(split, "M")
         months = monthly.index.astype(str).tolist()
-        rebase = [str(split_month)] if 3 <= bi <= len(monthly) - 3 else None
+        # the pilot's start is the known cause Making Data Count asks for before recalculating the limits
+        rebase = {str(split_month): "start of the pilot"} if 3 <= bi <= len(monthly) - 3 else None
         tabs, figs, words = _spc_chart("s136_spc", monthly.to_numpy(dtype=float), months, m_hidden,
                                        what="Section 136 detentions per month",
                                        improvement=sec.get("improvement", "neutral"), rebase=rebase)
