@@ -6,6 +6,7 @@
 #   make wheel  one abi3 manylinux2014 wheel for CPython >= 3.11 in target/wheels/
 #   make docs   the documentation site in docs/_build/html (warnings are errors; links checked)
 #   make bench  time saferstats beside scipy/statsmodels (bench/compare_peers.py)
+#   make fuzz   the Rust property tests with fresh random cases (run before landing core changes)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -20,7 +21,7 @@ WHEEL_PYTHONS ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v 
                  $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.13 \
                    $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12))
 
-.PHONY: setup demo test rust-test py-test lint fmt bench clean browser wheel wheel-test docs
+.PHONY: setup demo test rust-test py-test lint fmt bench clean browser wheel wheel-test docs fuzz
 
 setup: $(STAMP)
 
@@ -57,6 +58,14 @@ lint: setup
 ifdef CI
 export PROPTEST_RNG_SEED ?= 20261125
 endif
+
+# Property tests with fresh random cases and more of them (not part of `make test`, whose seeds are
+# fixed under CI): run before landing a change to the core. Session 15's disclosure regression was
+# found this way, not by CI.
+fuzz:
+	env -u PROPTEST_RNG_SEED PROPTEST_CASES=2000 cargo test --quiet --release \
+	  --test disclosure --test geography --test hotspot_reference --test io_csvscan_fuzz \
+	  --test rates_edge_cases --test tables_reference --test trend_edge_cases
 
 rust-test:
 	cargo test --quiet

@@ -8,6 +8,7 @@ import re
 import stat
 import tomllib
 from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import datasets
+from .._frames import near_column
 from ..exceptions import InvalidInputError, SaferstatsError
 
 __all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "check_input_file",
@@ -168,6 +170,13 @@ _TABLE_LINE = re.compile(r"^\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*=")
 
 
+def _meant(extra: Sequence[str], valid: Any) -> str:
+    """' (did you mean 'files'?)' for unknown config keys close to a valid one (the library's one
+    matcher, :func:`saferstats._frames.near_column`); '' when none is close."""
+    pairs = [(k, m) for k in extra if (m := near_column(sorted(valid), k)) is not None]
+    return (" (did you mean " + ", ".join(f"{m!r} for {k!r}" for k, m in pairs) + "?)") if pairs else ""
+
+
 def config_line(text: str, key: str) -> tuple[int, str] | None:
     r"""Where the config text sets ``key`` ("section.name", "section" or a top-level "name"): its
     1-based line and what is there (``name = ...`` or ``[section]`` when the section does not set
@@ -276,7 +285,8 @@ def validate_config(raw: dict) -> dict:
         sec = cfg[key] = dict(sec)
         extra = sorted(set(sec) - _SECTION_FIELDS[key])
         if extra:
-            raise ConfigError(f"[{key}] unknown key(s) {extra}; valid: {sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
+            raise ConfigError(f"[{key}] unknown key(s) {extra}{_meant(extra, _SECTION_FIELDS[key])}; valid: "
+                              f"{sorted(_SECTION_FIELDS[key])}", f"{key}.{extra[0]}")
         for req in _REQUIRED[key]:
             if req not in sec:
                 hint = ' (the first date of the pilot, e.g. "2024-01-01")' if req == "split" else ""
@@ -305,7 +315,8 @@ def _check_report(sec: Any, base: Path) -> dict:
                           "template_dir)", "report")
     extra = sorted(set(sec) - set(REPORT_KEYS))
     if extra:
-        raise ConfigError(f"[report] unknown key(s) {extra}; valid: {sorted(REPORT_KEYS)}", f"report.{extra[0]}")
+        raise ConfigError(f"[report] unknown key(s) {extra}{_meant(extra, REPORT_KEYS)}; valid: {sorted(REPORT_KEYS)}",
+                          f"report.{extra[0]}")
     out = dict(sec)
     for k in ("author", "version", "period", "protective_marking", "template_dir"):
         if k in out and not (k == "template_dir" and isinstance(out[k], Path)):
