@@ -53,6 +53,7 @@ from .trend import (
     mann_kendall,
     parse_periods,
     poisson_trend,
+    compare_trends,
     shares,
     year_on_year,
 )

@@ -27,7 +27,7 @@ from . import _saferstats as _ext
 from ._confidence import confidence_levels
 from ._frames import (
     accepts_frames, aligned, as_float_array, as_pandas, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
-    real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
+    near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .rates import percent_change, proportion_ci, rate_ci
@@ -38,6 +38,7 @@ __all__ = [
     "shares",
     "year_on_year",
     "poisson_trend",
+    "compare_trends",
     "mann_kendall",
     "funnel_limits",
     "funnel_significance",
@@ -706,12 +707,207 @@ def poisson_trend(
     return out
 
 
+def compare_trends(
+    data: pd.DataFrame,
+    *,
+    comparator: Any,
+    by: str | Sequence[str],
+    count: str = "count",
+    population: str | None = "population",
+    period: str = "period",
+    confidence: float = 0.95,
+    dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
+    missing: Literal["error", "drop", "propagate"] = "error",
+    subtract: bool = False,
+) -> pd.DataFrame:
+    """Is each area's rate rising (or falling) faster than the comparator's? The ratio of their
+    annual rate ratios, with CI and p-value.
+
+    Method (``docs/methods/trends.md`` A5, "Is one trend faster than another?"): a log-linear
+    trend is fitted to each area and to the comparator over the periods both have, exactly as
+    :func:`poisson_trend` (same ``dispersion``, ``missing`` and warnings); in the Rust core the
+    difference of the slopes d = b_area − b_comparator gets SE √(SE_area² + SE_comparator²) and
+    ``ratio`` = e^d, the area's annual rate ratio over the comparator's, with Wald limits e^(d ± z·SE)
+    and the two-sided normal ``p_value``. ``ratio`` 1.05: the area's rate grows 5% a year faster
+    (relatively) than the comparator's; 1: alike. With Poisson fits this is R's area × time
+    interaction, ``glm(count ~ g * t + offset(log(pop)), family = poisson)``; with quasi-Poisson
+    each series keeps its own dispersion (a national series is usually far more over-dispersed
+    than a local one). Reference: ``tests/fixtures/trend_compare.json`` (R 4.2).
+
+    ``by``: the column that names the areas (e.g. ``"force"``), then any columns to compare
+    within (``["force", "strand"]``: each force's race trend against the comparator's race trend).
+    ``comparator``: a value of that column (``"England and Wales"``; its rows are the comparator,
+    every other area is compared with it), or a DataFrame with the comparator's ``count``,
+    ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
+    series read from another file. Only periods both series have are compared (the others are
+    left out and named in a :class:`~saferstats.SaferstatsWarning`), so the two slopes are over
+    the same years. ``subtract=True``: the comparator's counts and population include the area's
+    (England and the force in it), so the area is compared with the rest (comparator − area); a
+    comparator total is not independent of an area inside it, and the comparison understates any
+    difference — an area whose counts are a fifth or more of the comparator's gets a warning when
+    ``subtract`` is False.
+
+    Returns
+    -------
+    DataFrame, one row per area (the ``by`` columns): ``comparator``, ``apc, apc_lower, apc_upper``
+    (the area's annual % change), ``comparator_apc, comparator_apc_lower, comparator_apc_upper``,
+    ``ratio, ratio_lower, ratio_upper, z, p_value, n_periods, first_period, last_period,
+    dispersion_ratio, comparator_dispersion_ratio, note, confidence, method`` (``method``: the
+    trend model of the area, and of the comparator where it differs; ``note``: why there is no
+    estimate).
+
+    Examples
+    --------
+    Home Office Table 2 (England and Wales, 2011/12–2018/19): has disability hate crime risen
+    faster than race hate crime? (The strands stand in for two areas here.)
+
+    >>> import saferstats
+    >>> nat = saferstats.datasets.hate_crime_national()
+    >>> two = nat[nat.strand.isin(["Race", "Disability"])]
+    >>> c = saferstats.compare_trends(two, by="strand", comparator="Race", population=None,
+    ...                               period="year", dispersion="quasi")
+    >>> c[["strand", "apc", "comparator_apc", "ratio", "ratio_lower", "ratio_upper"]].round(3)
+           strand     apc  comparator_apc  ratio  ratio_lower  ratio_upper
+    0  Disability  29.735          14.007  1.138        1.086        1.192
+    >>> f"{c.p_value.iloc[0]:.2g}"
+    '4.8e-08'
+    """
+    keys = _by_list(by)
+    if not keys:
+        raise InvalidInputError("compare_trends needs `by`: the column that names each area", "by")
+    subtract = _flag("subtract", subtract)
+    area_col, within = keys[0], keys[1:]
+    cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
+    if population is not None:
+        cols["population"] = population
+    require_columns(data, cols)
+    value_cols = [count] + ([population] if population is not None else [])
+    if isinstance(comparator, pd.DataFrame):
+        require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
+        names = comparator[area_col].dropna().unique() if area_col in comparator.columns else []
+        name = str(names[0]) if len(names) == 1 else "the comparator"
+        comp, areas = comparator, data
+    else:
+        mask = (data[area_col] == comparator).to_numpy()
+        if not mask.any():
+            values = [str(v) for v in pd.unique(data[area_col].dropna())]
+            near = near_column(values, str(comparator))
+            raise InvalidInputError(
+                f"comparator {comparator!r} is not a value of column {area_col!r}"
+                + (f"; did you mean {near!r}?" if near is not None else f" (values: {values[:10]})"), "comparator")
+        name, comp, areas = str(comparator), data[mask], data[~mask]
+    if not len(areas):
+        raise InvalidInputError(f"there is no area to compare with {name!r}: every row of column {area_col!r} "
+                                "is the comparator", "by")
+    if missing == "error":  # the comparator's own rows are named before they are paired with each area
+        gone = comp[value_cols].isna().any(axis=1).to_numpy()
+        if gone.any():
+            i = int(np.flatnonzero(gone)[0])
+            col = count if pd.isna(comp[count].iloc[i]) else str(population)
+            raise MissingValueError(
+                f"missing value (NaN) in the comparator's column {col!r} at row {plain(comp.index[i])!r} "
+                f"({comp[period].iloc[i]}); pass missing='drop' to compare over the periods both series have", col,
+                int(i))
+    t_area, _ = _parse_periods(areas[period], period)
+    t_comp, _ = _parse_periods(comp[period], period)
+    left = areas[[*keys, period, *value_cols]].assign(_t=t_area, _row=areas.index)
+    right = comp[[*within, *value_cols]].assign(_t=t_comp)
+    _check_no_duplicates(right.assign(_area=0), [*within], t_comp, period)
+    pair = left.merge(right, on=[*within, "_t"], how="left", suffixes=("", "_comparator"), validate="many_to_one")
+    c_count = f"{count}_comparator"
+    c_pop = f"{population}_comparator" if population is not None else None
+    no_comp_row = ~pair.merge(right[[*within, "_t"]].assign(_has=True), on=[*within, "_t"], how="left")["_has"].fillna(False).to_numpy(bool)
+    if no_comp_row.any():
+        where = "; ".join(f"{_key_text(tuple(r))} {p}" for r, p in zip(pair.loc[no_comp_row, keys].itertuples(index=False),
+                                                                    pair.loc[no_comp_row, period].tolist()[:10]))
+        warn_user(f"compare_trends: {int(no_comp_row.sum())} area row(s) have a period the comparator ({name}) does not "
+                  f"have and are left out, so that both trends run over the same periods: {where}"
+                  + (" …" if no_comp_row.sum() > 10 else ""))
+    pair = pair[~no_comp_row]
+    if missing == "drop":
+        nan = pair[[*value_cols, c_count] + ([c_pop] if c_pop else [])].isna().any(axis=1).to_numpy()
+        if nan.any():
+            warn_user(f"compare_trends: {int(nan.sum())} period(s) with a missing count or population in an area or "
+                      f"the comparator are left out of both trends (missing='drop')")
+            pair = pair[~nan]
+    if subtract:
+        rest = pair[c_count] - pair[count]
+        bad = (rest < 0) | ((pair[c_pop] - pair[population]) <= 0 if c_pop else False)
+        if np.asarray(bad).any():
+            i = int(np.flatnonzero(np.asarray(bad))[0])
+            raise InvalidInputError(
+                f"subtract=True: the comparator ({name}) is not larger than area row {plain(pair['_row'].iloc[i])!r} "
+                f"({_key_text(tuple(pair[keys].iloc[i]))} {pair[period].iloc[i]}): it cannot contain that area", "subtract")
+        pair[c_count] = rest
+        if c_pop:
+            pair[c_pop] = pair[c_pop] - pair[population]
+    else:
+        share = pair.groupby(keys, sort=False)[[count, c_count]].sum()
+        big = share[(share[count] >= 0.2 * share[c_count]) & (share[count] <= share[c_count])]
+        if len(big):
+            who = ", ".join(_key_text(k) for k in big.index[:5])
+            warn_user(f"compare_trends: the counts of {who} are a fifth or more of the comparator's ({name}); if the "
+                      "comparator includes them, pass subtract=True to compare each with the rest (a total that "
+                      "contains the area moves with it and hides part of any difference)")
+    pair = pair.set_index("_row")
+    common = dict(by=keys, population=population, period=period, confidence=confidence, dispersion=dispersion,
+                  missing=missing)
+    a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
+                    "compare_trends")
+    comp_frame = pair[[*keys, period]].assign(**{count: pair[c_count]})
+    if population is not None:
+        comp_frame[population] = pair[c_pop]
+    b = _relabelled(lambda: poisson_trend(comp_frame, count=count, **common),
+                    f"compare_trends (the comparator, {name}{' less each area' if subtract else ''}, "
+                    "fitted beside each area named)")
+    with core_errors():
+        r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
+                              b["se"].to_numpy(float), confidence=float(confidence))
+    out = a[keys].copy()
+    out["comparator"] = f"{name} less the area" if subtract else name
+    for col in ["apc", "apc_lower", "apc_upper"]:
+        out[col] = a[col]
+    for col in ["apc", "apc_lower", "apc_upper"]:
+        out[f"comparator_{col}"] = b[col].to_numpy()
+    for col in ["ratio", "ratio_lower", "ratio_upper", "z", "p_value"]:
+        out[col] = r[col]
+    for col in ["n_periods", "first_period", "last_period", "dispersion_ratio"]:
+        out[col] = a[col]
+    out["comparator_dispersion_ratio"] = b["dispersion_ratio"].to_numpy()
+    out["note"] = [na or (f"comparator: {nb}" if nb else "") for na, nb in zip(a["note"], b["note"])]
+    out["confidence"] = float(confidence)
+    ma, mb = a["method"].astype(str).to_numpy(), b["method"].astype(str).to_numpy()
+    out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
+    out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
+    out.attrs["recording_changes"] = a.attrs.get("recording_changes", []) + b.attrs.get("recording_changes", [])
+    out.attrs["excluded"] = int(no_comp_row.sum()) + a.attrs.get("excluded", 0)
+    return out
+
+
+def _relabelled(fit: Any, prefix: str) -> pd.DataFrame:
+    """Run ``fit`` (a :func:`poisson_trend` call) and repeat its warnings with ``prefix`` in place
+    of ``poisson_trend``, so that the analyst reads which of the two series a warning is about
+    (the comparison has no ``use_t``: its interval is from the normal, as said instead)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res: pd.DataFrame = fit()
+    for w in caught:
+        text = str(w.message).replace(_USE_T_ADVICE, "the comparison's interval and p-value are from the normal too, "
+                                      "so read them as optimistic")
+        warn_user(text.replace("poisson_trend", prefix, 1) if "poisson_trend" in text else f"{prefix} {text}",
+                  w.category)
+    return res
+
+
 #: ``attrs["intervals"]`` of :func:`poisson_trend` with ``use_t=True`` / ``False``.
 _T_INTERVALS = "Student t on the residual df (n_periods - 2)"
 _Z_INTERVALS = "normal (z)"
 #: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
 #: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
 _FEW_DF = 30
+#: The end of :func:`_warn_few_df`'s warning (what :func:`compare_trends`, which has no
+#: ``use_t``, says instead).
+_USE_T_ADVICE = "use_t=True gives Student t on the residual df, R's summary.glm intervals"
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -732,7 +928,7 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) are optimistic on few points: "
               f"{few.size} fit(s) have fewer than {_FEW_DF} residual degrees of freedom ({names}{more}); "
-              "use_t=True gives Student t on the residual df, R's summary.glm intervals")
+              + _USE_T_ADVICE)
 
 
 def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:

@@ -289,6 +289,7 @@ mod _saferstats {
     use super::trend::{
         funnel_limits, funnel_significance, funnel_significance_labels, mann_kendall_rows,
         poisson_trend_many, seasonal_mann_kendall_rows, trend_method_labels, trend_note_labels,
+        trend_ratios,
     };
 
     /// The package version.

@@ -44,6 +44,16 @@ binding! {
     }
 }
 
+binding! {
+    /// The ratio of pairs of fitted trends' annual rate ratios (a against b); dict of columns.
+    fn trend_ratios(py, beta_a: &[f64], se_a: &[f64], beta_b: &[f64], se_b: &[f64], *,
+        confidence: f64 = 0.95) -> Dict<'py> {
+        let rows = detach(py, || core::trend_ratios(&beta_a, &se_a, &beta_b, &se_b, confidence))?
+            .py_err()?;
+        Ok(columns!(py, &rows; [ratio, ratio_lower, ratio_upper, difference, se, z, p_value]))
+    }
+}
+
 fn mk_dict<'py>(py: Python<'py>, rows: &[core::MannKendall]) -> PyResult<Dict<'py>> {
     Ok(columns!(py, rows;
         [s, var_s, z, p_value, tau, slope, slope_lower, slope_upper, intercept],

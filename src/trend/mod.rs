@@ -9,14 +9,18 @@
 //! - [`poisson`] — [`poisson_trend`], [`poisson_trend_many`].
 //! - [`mann_kendall`](mod@mann_kendall) — [`mann_kendall()`], [`mann_kendall_at`],
 //!   [`seasonal_mann_kendall`] and their `_rows` variants.
+//! - [`compare`] — [`trend_ratio`], [`trend_ratios`]: is one area's rate changing faster than
+//!   another's?
 //! - [`funnel`] — [`funnel_limits`], [`funnel_significance`].
 //! - [`groups`] — [`Groups`], series stored contiguously.
 
+pub mod compare;
 pub mod funnel;
 pub mod groups;
 pub mod mann_kendall;
 pub mod poisson;
 
+pub use compare::*;
 pub use funnel::*;
 pub use groups::Groups;
 pub use mann_kendall::*;

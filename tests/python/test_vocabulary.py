@@ -67,6 +67,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "shares": ("analysis", lambda: saferstats.shares(_tidy(), category="area", by="period")),
     "year_on_year": ("analysis", lambda: saferstats.year_on_year(_tidy(), by="area")),
     "poisson_trend": ("analysis", lambda: saferstats.poisson_trend(_tidy(), by="area")),
+    "compare_trends": ("analysis", _quiet(lambda: saferstats.compare_trends(_tidy(), by="area", comparator="B"))),
     "mann_kendall": ("analysis", _quiet(lambda: saferstats.mann_kendall([12, 15, 14, 18, 21, 19, 24, 26, 25, 30]))),
     "funnel_limits": ("analysis", lambda: saferstats.funnel_limits([50, 100, 1000], target=20)),
     "funnel_significance": ("labeller", None),
