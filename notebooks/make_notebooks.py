@@ -175,6 +175,12 @@ HATE = [
         "ax.set_ylabel('recorded offences (95% CI)');"
     ),
     new_markdown_cell(
+        "Is one strand rising faster than another? `compare_trends` gives the ratio of the annual rate ratios (1.14: disability hate crime grew about 14% a year faster, relatively, than race hate crime), each strand with its own quasi-Poisson dispersion. The same call compares areas: `by='force', comparator='England and Wales'` (with `subtract=True` when the comparator's counts include the force's)."
+    ),
+    new_code_cell(
+        "faster = saferstats.compare_trends(strands, by='strand', comparator='Race', population=None, period='year', dispersion='quasi')\nfaster[['strand', 'apc', 'comparator_apc', 'ratio', 'ratio_lower', 'ratio_upper', 'p_value']].round({'apc': 1, 'comparator_apc': 1, 'ratio': 3, 'ratio_lower': 3, 'ratio_upper': 3})"
+    ),
+    new_markdown_cell(
         "## 5. Shares by strand (the \"race 75%\" figure) with Wilson CIs\n\n"
         "Shares of *motivating factors* (an offence can have more than one), England and Wales 2018/19. The "
         "published 'three-quarters' (76%) is race-motivated offences as a share of all hate crime *offences* "

@@ -18,7 +18,7 @@ OUT = ROOT / "docs" / "analyses" / "_notebooks"
 # notebook number -> (functions used, methods pages)
 INTROS = {
     "00": (["rate_ci", "year_on_year"], ["rates"]),
-    "01": (["add_rates", "shares", "year_on_year", "poisson_trend", "mann_kendall", "funnel_limits",
+    "01": (["add_rates", "shares", "year_on_year", "poisson_trend", "compare_trends", "mann_kendall", "funnel_limits",
             "funnel_significance", "plot_trend", "plot_funnel"], ["rates", "trends"]),
     "02": (["read_stop_search", "disproportionality", "outcome_test", "census_population",
             "plot_disproportionality"], ["stop_search", "officer_ethnicity", "zero_cells"]),

@@ -850,7 +850,7 @@ def compare_trends(
                       "comparator includes them, pass subtract=True to compare each with the rest (a total that "
                       "contains the area moves with it and hides part of any difference)")
     pair = pair.set_index("_row")
-    common = dict(by=keys, population=population, period=period, confidence=confidence, dispersion=dispersion,
+    common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence, dispersion=dispersion,
                   missing=missing)
     a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
                     "compare_trends")
