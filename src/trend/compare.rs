@@ -1,7 +1,7 @@
 //! Is one area's rate changing faster than another's? The ratio of two log-linear trends.
 //!
 //! Method (docs/methods/trends.md A5, "Is one trend faster than another?"): with a trend
-//! fitted to each series by [`poisson_trend`], log E\[yₜ\] = β₀ + β·t + log popₜ, the
+//! fitted to each series by [`poisson_trend`](super::poisson_trend), log E\[yₜ\] = β₀ + β·t + log popₜ, the
 //! difference of the slopes d = β_a − β_b has SE √(SE_a² + SE_b²) (the two series are
 //! independent) and the **ratio of the annual rate ratios**
 //! e^d — 1.05 when a's rate grows 5% a year faster than b's (relative), 1 when they change alike —
