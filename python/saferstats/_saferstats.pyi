@@ -170,7 +170,14 @@ def poisson_trend_many(
     use_t: bool = ...,
 ) -> _Columns: ...
 def trend_ratios(
-    beta_a: _F64, se_a: _F64, beta_b: _F64, se_b: _F64, *, confidence: float = ...
+    beta_a: _F64,
+    se_a: _F64,
+    beta_b: _F64,
+    se_b: _F64,
+    *,
+    df_a: _F64 | None = ...,
+    df_b: _F64 | None = ...,
+    confidence: float = ...,
 ) -> _Columns: ...
 def mann_kendall_rows(
     values: _F64, n_cols: int, *, confidence: float = ..., skip_missing: bool = ..., times: _F64 | None = ...

@@ -718,6 +718,7 @@ def compare_trends(
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi", "negbin", "auto"] = "poisson",
     missing: Literal["error", "drop", "propagate"] = "error",
+    use_t: bool = False,
     subtract: bool = False,
 ) -> pd.DataFrame:
     """Is each area's rate rising (or falling) faster than the comparator's? The ratio of their
@@ -728,7 +729,9 @@ def compare_trends(
     :func:`poisson_trend` (same ``dispersion``, ``missing`` and warnings); in the Rust core the
     difference of the slopes d = b_area − b_comparator gets SE √(SE_area² + SE_comparator²) and
     ``ratio`` = e^d, the area's annual rate ratio over the comparator's, with Wald limits e^(d ± z·SE)
-    and the two-sided normal ``p_value``. ``ratio`` 1.05: the area's rate grows 5% a year faster
+    and the two-sided normal ``p_value`` — or, with ``use_t=True`` (as :func:`poisson_trend`: both
+    trends' limits from Student t on their residual df), Student t on the Welch–Satterthwaite df
+    of the two fits' residual df (``df`` column; ``inf`` for the normal). ``ratio`` 1.05: the area's rate grows 5% a year faster
     (relatively) than the comparator's; 1: alike. With Poisson fits this is R's area × time
     interaction, ``glm(count ~ g * t + offset(log(pop)), family = poisson)``; with quasi-Poisson
     each series keeps its own dispersion (a national series is usually far more over-dispersed
@@ -751,7 +754,7 @@ def compare_trends(
     -------
     DataFrame, one row per area (the ``by`` columns): ``comparator``, ``apc, apc_lower, apc_upper``
     (the area's annual % change), ``comparator_apc, comparator_apc_lower, comparator_apc_upper``,
-    ``ratio, ratio_lower, ratio_upper, z, p_value, n_periods, first_period, last_period,
+    ``ratio, ratio_lower, ratio_upper, z, p_value, df, n_periods, first_period, last_period,
     dispersion_ratio, comparator_dispersion_ratio, note, confidence, method`` (``method``: the
     trend model of the area, and of the comparator where it differs; ``note``: why there is no
     estimate).
@@ -850,8 +853,9 @@ def compare_trends(
                       "comparator includes them, pass subtract=True to compare each with the rest (a total that "
                       "contains the area moves with it and hides part of any difference)")
     pair = pair.set_index("_row")
-    common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence, dispersion=dispersion,
-                  missing=missing)
+    use_t = _flag("use_t", use_t)
+    common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
+                                  dispersion=dispersion, missing=missing, use_t=use_t)
     a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
                     "compare_trends")
     comp_frame = pair[[*keys, period]].assign(**{count: pair[c_count]})
@@ -861,15 +865,16 @@ def compare_trends(
                     f"compare_trends (the comparator, {name}{' less each area' if subtract else ''}, "
                     "fitted beside each area named)")
     with core_errors():
+        dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
-                              b["se"].to_numpy(float), confidence=float(confidence))
+                              b["se"].to_numpy(float), confidence=float(confidence), **dfs)
     out = a[keys].copy()
     out["comparator"] = f"{name} less the area" if subtract else name
     for col in ["apc", "apc_lower", "apc_upper"]:
         out[col] = a[col]
     for col in ["apc", "apc_lower", "apc_upper"]:
         out[f"comparator_{col}"] = b[col].to_numpy()
-    for col in ["ratio", "ratio_lower", "ratio_upper", "z", "p_value"]:
+    for col in ["ratio", "ratio_lower", "ratio_upper", "z", "p_value", "df"]:
         out[col] = r[col]
     for col in ["n_periods", "first_period", "last_period", "dispersion_ratio"]:
         out[col] = a[col]
@@ -881,6 +886,8 @@ def compare_trends(
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = a.attrs.get("recording_changes", []) + b.attrs.get("recording_changes", [])
     out.attrs["excluded"] = int(no_comp_row.sum()) + a.attrs.get("excluded", 0)
+    out.attrs["use_t"] = use_t
+    out.attrs["intervals"] = "Student t on the Welch-Satterthwaite df" if use_t else _Z_INTERVALS
     return out
 
 
@@ -892,8 +899,7 @@ def _relabelled(fit: Any, prefix: str) -> pd.DataFrame:
         warnings.simplefilter("always")
         res: pd.DataFrame = fit()
     for w in caught:
-        text = str(w.message).replace(_USE_T_ADVICE, "the comparison's interval and p-value are from the normal too, "
-                                      "so read them as optimistic")
+        text = str(w.message)
         warn_user(text.replace("poisson_trend", prefix, 1) if "poisson_trend" in text else f"{prefix} {text}",
                   w.category)
     return res
@@ -905,9 +911,6 @@ _Z_INTERVALS = "normal (z)"
 #: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
 #: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
 _FEW_DF = 30
-#: The end of :func:`_warn_few_df`'s warning (what :func:`compare_trends`, which has no
-#: ``use_t``, says instead).
-_USE_T_ADVICE = "use_t=True gives Student t on the residual df, R's summary.glm intervals"
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -928,7 +931,7 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
     warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) are optimistic on few points: "
               f"{few.size} fit(s) have fewer than {_FEW_DF} residual degrees of freedom ({names}{more}); "
-              + _USE_T_ADVICE)
+              "use_t=True gives Student t on the residual df, R's summary.glm intervals")
 
 
 def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:

@@ -46,11 +46,19 @@ binding! {
 
 binding! {
     /// The ratio of pairs of fitted trends' annual rate ratios (a against b); dict of columns.
+    /// `df_a`/`df_b` (the fits' residual df): Student t on the Welch-Satterthwaite df.
     fn trend_ratios(py, beta_a: &[f64], se_a: &[f64], beta_b: &[f64], se_b: &[f64], *,
-        confidence: f64 = 0.95) -> Dict<'py> {
-        let rows = detach(py, || core::trend_ratios(&beta_a, &se_a, &beta_b, &se_b, confidence))?
-            .py_err()?;
-        Ok(columns!(py, &rows; [ratio, ratio_lower, ratio_upper, difference, se, z, p_value]))
+        df_a: Option<&[f64]> = None, df_b: Option<&[f64]> = None, confidence: f64 = 0.95) -> Dict<'py> {
+        let rows = detach(py, || {
+            let df = match (df_a.as_deref(), df_b.as_deref()) {
+                (Some(a), Some(b)) => Some((a, b)),
+                (None, None) => None,
+                _ => return Err(crate::error::Error::argument("df_b", "give both df_a and df_b, or neither")),
+            };
+            core::trend_ratios(&beta_a, &se_a, &beta_b, &se_b, df, confidence)
+        })?
+        .py_err()?;
+        Ok(columns!(py, &rows; [ratio, ratio_lower, ratio_upper, difference, se, z, p_value, df]))
     }
 }
 

@@ -5,7 +5,10 @@
 //! difference of the slopes d = β_a − β_b has SE √(SE_a² + SE_b²) (the two series are
 //! independent) and the **ratio of the annual rate ratios**
 //! e^d — 1.05 when a's rate grows 5% a year faster than b's (relative), 1 when they change alike —
-//! has Wald limits e^(d ± z·SE) and the two-sided p-value of z = d / SE from the normal.
+//! has Wald limits e^(d ± z·SE) and the two-sided p-value of z = d / SE from the normal — or, with
+//! `use_t` (as [`super::TrendOptions::use_t`]), from Student's t on the Welch–Satterthwaite df
+//! (SE_a² + SE_b²)² / (SE_a⁴/df_a + SE_b⁴/df_b), each fit's residual df n − 2 (Satterthwaite 1946:
+//! the df of a sum of two variances each estimated on its own df).
 //!
 //! For Poisson fits this is exactly the area × time interaction of one Poisson GLM fitted to both
 //! series, R's `glm(count ~ g * t + offset(log(pop)), family = poisson)` (the information matrix is
@@ -18,6 +21,7 @@ use serde::Serialize;
 
 use super::poisson::PoissonTrend;
 use crate::error::{Error, Result};
+use crate::glm::{t_critical, t_p_two_sided};
 use crate::special::{check_confidence, p_two_sided, z_two_sided};
 
 /// The ratio of two series' annual rate ratios (see the [module docs](self)).
@@ -35,15 +39,18 @@ pub struct TrendRatio {
     pub se: f64,
     /// Wald statistic `difference / se`.
     pub z: f64,
-    /// Two-sided p-value of equal trends (normal).
+    /// Two-sided p-value of equal trends (normal, or t on `df`).
     pub p_value: f64,
+    /// Degrees of freedom of the t reference (Welch–Satterthwaite); infinite for the normal.
+    pub df: f64,
 }
 
 /// The ratio of two fitted trends' annual rate ratios, with Wald limits and p-value.
 ///
 /// Method: see the [module docs](self) (docs/methods/trends.md A5, "Is one trend faster than
-/// another?"). A trend that was not estimated (NaN slope, [`super::TrendMethod::NotEstimable`])
-/// gives NaN throughout.
+/// another?"). `use_t`: Student t on the Welch–Satterthwaite df of the two fits' residual df
+/// (`n_periods − 2` each), else the normal. A trend that was not estimated (NaN slope,
+/// [`super::TrendMethod::NotEstimable`]) gives NaN throughout.
 ///
 /// # Errors
 /// Invalid confidence.
@@ -59,49 +66,92 @@ pub struct TrendRatio {
 /// let o = TrendOptions::default();
 /// let a = poisson_trend(&disability, &pop, &t, &o).unwrap();
 /// let b = poisson_trend(&race, &pop, &t, &o).unwrap();
-/// let r = trend_ratio(&a, &b, 0.95).unwrap();
+/// let r = trend_ratio(&a, &b, 0.95, false).unwrap();
 /// // R: glm(count ~ g * t, family = poisson), exp(coef g:t) and its confint.default
 /// // (tests/fixtures/trend_compare.json)
 /// assert!((r.ratio - 1.13795005014611).abs() < 1e-9);
 /// assert!((r.ratio_lower - 1.13181037701217).abs() < 1e-8);
 /// ```
-pub fn trend_ratio(a: &PoissonTrend, b: &PoissonTrend, confidence: f64) -> Result<TrendRatio> {
-    let z_crit = z_two_sided(check_confidence(confidence)?);
-    Ok(ratio_of(a.beta, a.se, b.beta, b.se, z_crit))
+pub fn trend_ratio(
+    a: &PoissonTrend,
+    b: &PoissonTrend,
+    confidence: f64,
+    use_t: bool,
+) -> Result<TrendRatio> {
+    let df = |f: &PoissonTrend| f.n_periods as f64 - 2.0;
+    let dfs = use_t.then(|| ([df(a)], [df(b)]));
+    let r = trend_ratios(
+        &[a.beta],
+        &[a.se],
+        &[b.beta],
+        &[b.se],
+        dfs.as_ref().map(|(x, y)| (&x[..], &y[..])),
+        confidence,
+    )?;
+    Ok(r[0])
 }
 
 /// [`trend_ratio`] for many pairs of fitted slopes given as columns: pair `i` is
-/// (`beta_a[i]`, `se_a[i]`) against (`beta_b[i]`, `se_b[i]`).
+/// (`beta_a[i]`, `se_a[i]`) against (`beta_b[i]`, `se_b[i]`); `df` = (`df_a`, `df_b`), the fits'
+/// residual df, for Student t on the Welch–Satterthwaite df (`None`: the normal).
 ///
 /// # Errors
-/// Columns of different lengths; a slope that is infinite or an SE that is negative or infinite
-/// (named by column and position; NaN is allowed and gives NaN); invalid confidence.
+/// Columns of different lengths; a slope that is infinite or an SE that is negative or infinite,
+/// a df that is not positive (named by column and position; NaN is allowed and gives NaN);
+/// invalid confidence.
 ///
 /// # Examples
 /// ```
 /// use saferstats::trend::trend_ratios;
 /// // quasi-Poisson slopes and SEs of R's separate glm(family = quasipoisson) fits
 /// // (tests/fixtures/trend_compare.json, disability against race)
-/// let r = trend_ratios(&[0.260320962279555, f64::NAN], &[0.0207378202027263, 0.1],
-///     &[0.131092520204714, 0.1], &[0.0114245618629484, 0.1], 0.95).unwrap();
+/// let (ba, sa) = ([0.260320962279555, f64::NAN], [0.0207378202027263, 0.1]);
+/// let (bb, sb) = ([0.131092520204714, 0.1], [0.0114245618629484, 0.1]);
+/// let r = trend_ratios(&ba, &sa, &bb, &sb, None, 0.95).unwrap();
 /// assert!((r[0].ratio_upper - 1.19200120182164).abs() < 1e-9);
 /// assert!((r[0].p_value - 4.81301806315745e-08).abs() < 1e-15);
 /// assert!(r[1].ratio.is_nan()); // a trend that was not estimated
+/// // t on the Welch-Satterthwaite df of two 6-df fits: R 9.3347850296623, p 0.00035343400549491
+/// let t = trend_ratios(&ba, &sa, &bb, &sb, Some((&[6.0, 6.0], &[6.0, 6.0])), 0.95).unwrap();
+/// assert!((t[0].df - 9.3347850296623).abs() < 1e-9);
+/// assert!((t[0].p_value - 0.00035343400549491).abs() < 1e-12);
 /// ```
 pub fn trend_ratios(
     beta_a: &[f64],
     se_a: &[f64],
     beta_b: &[f64],
     se_b: &[f64],
+    df: Option<(&[f64], &[f64])>,
     confidence: f64,
 ) -> Result<Vec<TrendRatio>> {
-    let z_crit = z_two_sided(check_confidence(confidence)?);
+    let confidence = check_confidence(confidence)?;
     crate::ci::check_lengths(&[
         ("beta_a", beta_a.len()),
         ("se_a", se_a.len()),
         ("beta_b", beta_b.len()),
         ("se_b", se_b.len()),
     ])?;
+    if let Some((df_a, df_b)) = df {
+        crate::ci::check_lengths(&[
+            ("beta_a", beta_a.len()),
+            ("df_a", df_a.len()),
+            ("df_b", df_b.len()),
+        ])?;
+        for (name, col) in [("df_a", df_a), ("df_b", df_b)] {
+            if let Some((i, &v)) = col
+                .iter()
+                .enumerate()
+                .find(|&(_, &v)| v <= 0.0 || v.is_infinite())
+            {
+                return Err(Error::value(
+                    name,
+                    i,
+                    v,
+                    "residual df must be positive and finite",
+                ));
+            }
+        }
+    }
     for (name, col, is_se) in [
         ("beta_a", beta_a, false),
         ("se_a", se_a, true),
@@ -118,23 +168,53 @@ pub fn trend_ratios(
             return Err(Error::value(name, i, v, what));
         }
     }
+    let z_crit = z_two_sided(confidence);
     Ok((0..beta_a.len())
-        .map(|i| ratio_of(beta_a[i], se_a[i], beta_b[i], se_b[i], z_crit))
+        .map(|i| {
+            let d = df.map(|(a, b)| (a[i], b[i]));
+            ratio_of(
+                beta_a[i], se_a[i], beta_b[i], se_b[i], d, confidence, z_crit,
+            )
+        })
         .collect())
 }
 
-fn ratio_of(beta_a: f64, se_a: f64, beta_b: f64, se_b: f64, z_crit: f64) -> TrendRatio {
+/// Welch–Satterthwaite df of va + vb, each variance on its own df.
+fn satterthwaite(va: f64, df_a: f64, vb: f64, df_b: f64) -> f64 {
+    (va + vb).powi(2) / (va * va / df_a + vb * vb / df_b)
+}
+
+fn ratio_of(
+    beta_a: f64,
+    se_a: f64,
+    beta_b: f64,
+    se_b: f64,
+    df: Option<(f64, f64)>,
+    confidence: f64,
+    z_crit: f64,
+) -> TrendRatio {
     let difference = beta_a - beta_b;
     let se = se_a.hypot(se_b);
     let z = difference / se;
+    let df = df.map_or(f64::INFINITY, |(da, db)| {
+        satterthwaite(se_a * se_a, da, se_b * se_b, db)
+    });
+    let (crit, p_value) = if df.is_finite() {
+        (t_critical(confidence, df), t_p_two_sided(z, df))
+    } else if df.is_nan() {
+        (f64::NAN, f64::NAN)
+    } else {
+        (z_crit, p_two_sided(z))
+    };
     TrendRatio {
         ratio: difference.exp(),
-        ratio_lower: (difference - z_crit * se).exp(),
-        ratio_upper: (difference + z_crit * se).exp(),
+        ratio_lower: (difference - crit * se).exp(),
+        ratio_upper: (difference + crit * se).exp(),
         difference,
         se,
         z,
-        p_value: p_two_sided(z),
+        p_value,
+        df,
     }
 }
 
@@ -182,7 +262,7 @@ mod tests {
                 };
                 let a = poisson_trend(&ya, &pa, &t, &o).unwrap();
                 let b = poisson_trend(&yb, &pb, &t, &o).unwrap();
-                let got = trend_ratio(&a, &b, conf).unwrap();
+                let got = trend_ratio(&a, &b, conf, false).unwrap();
                 let want = &r[key];
                 let what = format!("{} {key} {conf}", r["name"]);
                 let f = |k: &str| want[k].as_f64().unwrap();
@@ -197,13 +277,22 @@ mod tests {
                 } else {
                     assert!(got.p_value < 1e-300, "{what}: p {}", got.p_value);
                 }
+                if disp == Dispersion::Quasi {
+                    let t = trend_ratio(&a, &b, conf, true).unwrap();
+                    let want = &r["quasi_t"];
+                    let f = |k: &str| want[k].as_f64().unwrap();
+                    close(t.df, f("df"), 1e-6, &what);
+                    close(t.p_value, f("p_value"), 1e-5, &what);
+                    close(t.ratio_lower, f("ratio_lower"), 1e-7, &what);
+                    close(t.ratio_upper, f("ratio_upper"), 1e-7, &what);
+                }
             }
         }
     }
 
     #[test]
     fn equal_trends_give_one_and_p_one() {
-        let r = trend_ratios(&[0.1], &[0.02], &[0.1], &[0.03], 0.95).unwrap();
+        let r = trend_ratios(&[0.1], &[0.02], &[0.1], &[0.03], None, 0.95).unwrap();
         assert_eq!(r[0].ratio, 1.0);
         assert_eq!(r[0].p_value, 1.0);
         assert!(r[0].ratio_lower < 1.0 && r[0].ratio_upper > 1.0);
@@ -211,12 +300,16 @@ mod tests {
 
     #[test]
     fn bad_columns_are_named() {
-        let e = trend_ratios(&[0.1], &[-0.02], &[0.1], &[0.03], 0.95).unwrap_err();
+        let one = |b: f64, s: f64| trend_ratios(&[b], &[s], &[0.1], &[0.03], None, 0.95);
+        let e = one(0.1, -0.02).unwrap_err();
         assert!(e.to_string().contains("se_a"), "{e}");
-        let e = trend_ratios(&[0.1, 0.2], &[0.02], &[0.1], &[0.03], 0.95).unwrap_err();
+        let e = trend_ratios(&[0.1, 0.2], &[0.02], &[0.1], &[0.03], None, 0.95).unwrap_err();
         assert!(e.to_string().contains("se_a"), "{e}");
-        let e = trend_ratios(&[f64::INFINITY], &[0.02], &[0.1], &[0.03], 0.95).unwrap_err();
+        let e = one(f64::INFINITY, 0.02).unwrap_err();
         assert!(e.to_string().contains("beta_a"), "{e}");
-        assert!(trend_ratios(&[0.1], &[0.02], &[0.1], &[0.03], 1.5).is_err());
+        assert!(trend_ratios(&[0.1], &[0.02], &[0.1], &[0.03], None, 1.5).is_err());
+        let df = Some((&[0.0][..], &[4.0][..]));
+        let e = trend_ratios(&[0.1], &[0.02], &[0.1], &[0.03], df, 0.95).unwrap_err();
+        assert!(e.to_string().contains("df_a"), "{e}");
     }
 }

@@ -46,6 +46,19 @@ def test_matches_r(row: dict, dispersion: str) -> None:
     assert list(got.columns[-2:]) == ["confidence", "method"]
 
 
+@pytest.mark.parametrize("row", FIXTURE["rows"], ids=lambda r: f"{r['name']}-{r['confidence']}")
+def test_use_t_matches_r_welch_satterthwaite(row: dict) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = saferstats.compare_trends(_frame(row), by="area", comparator="B", confidence=row["confidence"],
+                                        dispersion="quasi", subtract=row["rest"], use_t=True)
+    want, g = row["quasi_t"], got.iloc[0]
+    for col in ["df", "p_value", "ratio_lower", "ratio_upper"]:
+        assert g[col] == pytest.approx(want[col], rel=1e-6), col
+    assert g["ratio"] == pytest.approx(row["quasi"]["ratio"], rel=1e-9)
+    assert got.attrs["intervals"] == "Student t on the Welch-Satterthwaite df"
+
+
 def test_comparator_as_a_frame_and_within_columns() -> None:
     row = FIXTURE["rows"][0]
     a = _frame(row)

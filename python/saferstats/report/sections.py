@@ -1201,6 +1201,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables.append(land[0])
         s.intro += land[1]
     s.intro += _clearance_costs(data, area, period, mine if narrow else [], said)
+    everyone = data  # every council in the table, for the comparison with England's others
     data = data[data[area].astype(str).isin(mine)] if narrow else data
     # a trend needs 3 periods: authorities formed by a recent merger (Buckinghamshire 2020/21) have fewer
     n_per = data.groupby(area, observed=True)[period].nunique()
@@ -1239,6 +1240,10 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables[-1].frame.attrs["spans"] = {str(a): f"{g.min()} to {g.max()}"
                                              for a, g in data.groupby(area, observed=True)[period]}
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
+        against = _against_england(everyone, data, trend, area, period, count, conf)
+        if against is not None:
+            s.tables.append(against[0])
+            s.intro += against[1]
         steps = _doubling_steps(data, area, period, count)
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
@@ -1487,6 +1492,99 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
             "since the change, and is not given with fewer than 3: " + "; ".join(cases[:8])
             + (" and others" if len(cases) > 8 else "") + ".")
     return data.drop(index=drop), text, none
+
+
+def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, count: str,
+                            window: tuple[str, ...]) -> pd.DataFrame:
+    """The rows, over ``window``, of the councils whose counts there are like for like: a count in
+    every year, one Defra reporting basis (where published), no 4-fold step and not counting only
+    some incidents (the flags of ``read_flytipping``)."""
+    rows = everyone[everyone[period].astype(str).isin(window)]
+    ok = rows.groupby(area, observed=True)[period].nunique() == len(window)
+    for flag in ("recording_step", "not_all_incidents"):
+        if flag in rows.columns:
+            ok &= ~_flag(rows, flag).groupby(rows[area], observed=True).any().reindex(ok.index, fill_value=False)
+    if "reporting_basis" in rows.columns:
+        basis = rows["reporting_basis"].where(rows["reporting_basis"].astype(str).str.strip() != "")
+        ok &= (basis.astype("string").str.strip().str.lower().groupby(rows[area], observed=True).nunique(dropna=True)
+               <= 1).reindex(ok.index, fill_value=True)
+    return rows[rows[area].isin(ok.index[ok.to_numpy()])]
+
+
+#: A fly-tipping table with fewer councils is not England's (Defra's has 309 to 326 a year): its
+#: other councils are not compared with as "England".
+_ENGLAND_COUNCILS = 250
+
+
+def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataFrame, area: str, period: str,
+                     count: str, conf: float) -> tuple[Table, str] | None:
+    """Each council's annual % change against England's other councils over the same years
+    (``saferstats.compare_trends``: the ratio of the two annual rate ratios). Defra's own England
+    total is not the comparator: it is not like for like across years (2018/19 is published twice,
+    1,072,468 incidents as first counted and 957,157 on the basis of 2019/20, and 2015/16's total
+    is not a whole number, so it includes estimates), so the comparator is the sum of the other
+    councils counted like for like in every year of the council's series (see
+    :func:`_like_for_like_councils`). None when no council has a trend, or the table is not
+    England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
+    import saferstats as ss
+
+    if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
+        return None
+    fitted = trend.loc[trend["method"].astype(str) != "not estimable", area].astype(str)
+    pairs: list[pd.DataFrame] = []
+    comps: list[pd.DataFrame] = []
+    n_others: dict[str, int] = {}
+    panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str]]] = {}  # one panel per span of years
+    for a in fitted:
+        own = data[data[area].astype(str) == a]
+        window = tuple(sorted(own[period].astype(str)))
+        if window not in panels:
+            panel = _like_for_like_councils(everyone, area, period, count, window)
+            panels[window] = (panel.groupby(panel[period].astype(str))[[count, "population"]].sum(),
+                              set(panel[area].astype(str)))
+        tot, members = panels[window]
+        if a in members:  # the council itself is taken out of its comparator
+            mine_tot = own.groupby(own[period].astype(str))[[count, "population"]].sum()
+            tot = tot - mine_tot.reindex(tot.index, fill_value=0)
+        if len(members - {a}) < 2:
+            continue
+        n_others[a] = len(members - {a})
+        pairs.append(pd.DataFrame({"council": a, "period": own[period].astype(str).to_numpy(),
+                                   "count": own[count].to_numpy(float), "population": own["population"].to_numpy(float)}))
+        comps.append(pd.DataFrame({"council": a, "period": tot.index, "count": tot[count].to_numpy(float).round(),
+                                   "population": tot["population"].to_numpy(float)}))
+    if not pairs:
+        return None
+    with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
+        warnings.simplefilter("ignore")
+        c = ss.compare_trends(pd.concat(pairs, ignore_index=True).assign(_series="council"), by=["_series", "council"],
+                              comparator=pd.concat(comps, ignore_index=True), dispersion="auto", confidence=conf,
+                              use_t=True)
+    words = np.where(c["ratio_lower"] > 1, "up relative to England",
+                     np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
+    frame = pd.DataFrame({area: c["council"].to_numpy(), "apc": c["apc"].to_numpy(),
+                          "apc_england": c["comparator_apc"].to_numpy(), "ratio_england": c["ratio"].to_numpy(),
+                          "ratio_england_lower": c["ratio_lower"].to_numpy(),
+                          "ratio_england_upper": c["ratio_upper"].to_numpy(),
+                          "p_value": c["p_value"].to_numpy(), "against_england": words,
+                          "other_councils": [n_others[str(a)] for a in c["council"]],
+                          "n_periods": c["n_periods"].to_numpy()})
+    up = [display_name(a) for a, w in zip(frame[area], words) if w.startswith("up")]
+    down = [display_name(a) for a, w in zip(frame[area], words) if w.startswith("down")]
+    level = f"{conf * 100:g}%"
+    found = ("; ".join(x for x in (f"up relative to England: {', '.join(up)}" if up else "",
+                                    f"down relative to England: {', '.join(down)}" if down else "") if x)
+             or f"none differs from England at the {level} level")
+    text = (f" Against England: each council's annual % change is compared with that of England's other councils "
+            "over the same years, counting only those like for like in every one of them (a count each year, one "
+            "reporting basis, no 4-fold step), as the ratio of the two annual rate ratios with its "
+            f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, and Student "
+            f"t on the Welch-Satterthwaite degrees of freedom, as the councils' own trends): {found}. "
+            "Defra's England total is not used for this: it is not like for like across years (2018/19 is published "
+            "both as first counted and on the basis of 2019/20, 11% lower).")
+    caption = (f"Annual % change against England's other councils counted like for like over the same years: ratio "
+               f"of annual rate ratios with {level} CI (1 = in line with England)")
+    return Table("flytipping_trend_england", caption, _round(frame, 3)), text
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:

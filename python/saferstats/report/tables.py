@@ -77,6 +77,8 @@ _HEADERS = {
     "effect": "Effect", "model": "Model", "strand": "Strand", "force": "Police force area", "district": "District",
     "la": "Local authority", "la_name": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
+    "apc_england": "Annual % change, England (other councils)", "ratio_england": "Ratio to England",
+    "against_england": "Against England", "other_councils": "Other councils",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
            "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",

@@ -1,0 +1,91 @@
+"""The report's fly-tipping section compares each council's annual % change with England's
+(session 16): "is fly-tipping rising faster here than in England?". The comparator is the sum of
+England's other councils whose counts are like for like in every year of the council's series -
+not Defra's England total, which is published twice for 2018/19 (1,072,468 as first counted,
+957,157 on the basis of 2019/20) and is not a whole number in 2015/16. The ratio itself is
+``compare_trends`` (tested against R in test_compare_trends.py); here the comparator is rebuilt
+from the workbook's rows and flags and the statistic recomputed."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats as ss
+from saferstats.report.sections import _flytipping
+
+DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+CFG = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Hertfordshire"}
+
+
+@pytest.fixture(scope="module")
+def section(shared_data):
+    if not (shared_data / DEFRA).exists():
+        pytest.skip("Defra workbook not in ../shared")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _flytipping(CFG, {"file": str(shared_data / DEFRA)})
+
+
+def test_each_council_is_compared_with_englands_like_for_like_others(section, shared_data):
+    t = next(t for t in section.tables if t.name == "flytipping_trend_england").frame
+    trend = next(t for t in section.tables if t.name == "flytipping_trend").frame
+    assert list(t["la_name"]) == list(trend["la_name"])  # the nine with a trend; Welwyn Hatfield has none
+    assert (t["n_periods"] == 10).all()
+    # the comparator rebuilt from the reader's rows: every year 2012/13-2021/22 counted, no flag, one basis
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = ss.read_flytipping(shared_data / DEFRA)
+    d = d[d["incidents"].notna()]
+    g = d.groupby("la_code")  # by ONS code: a council renamed across years is one council
+    basis = d["reporting_basis"].where(d["reporting_basis"].astype(str).str.strip() != "").astype("string")
+    ok = ((g["period"].nunique() == 10) & ~g["recording_step"].any() & ~g["not_all_incidents"].any()
+          & (basis.str.strip().str.lower().groupby(d["la_code"]).nunique() <= 1))
+    like = d[d["la_code"].isin(ok.index[ok])]
+    row = t.set_index("la_name").loc["Hertsmere"]
+    code = d.loc[d["la_name"] == "Hertsmere", "la_code"].iloc[0]
+    others = like[like["la_code"] != code]
+    assert row["other_councils"] == others["la_code"].nunique() == 237
+    own = d[d["la_code"] == code][["period", "incidents"]]
+    comp = others.groupby("period", as_index=False)["incidents"].sum()
+    both = pd.concat([own.assign(s="Hertsmere"), comp.assign(s="England")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = ss.compare_trends(both, by="s", comparator="England", count="incidents", population=None,
+                              period="period", dispersion="auto", use_t=True)
+    assert row["ratio_england"] == pytest.approx(c["ratio"].iloc[0], abs=5e-4)
+    assert row["ratio_england_lower"] == pytest.approx(c["ratio_lower"].iloc[0], abs=5e-4)
+    assert row["apc_england"] == pytest.approx(c["comparator_apc"].iloc[0], abs=5e-4)
+    # and by hand from the two fits: exp(b_a - b_b), t on the Welch-Satterthwaite df
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fa = ss.poisson_trend(own, count="incidents", population=None, period="period", dispersion="auto",
+                              use_t=True)
+        fb = ss.poisson_trend(comp, count="incidents", population=None, period="period", dispersion="auto",
+                              use_t=True)
+    va, vb = fa["se"].iloc[0] ** 2, fb["se"].iloc[0] ** 2
+    df = (va + vb) ** 2 / (va**2 / 8 + vb**2 / 8)
+    assert c["df"].iloc[0] == pytest.approx(df, rel=1e-9)
+    assert c["ratio"].iloc[0] == pytest.approx(np.exp(fa["beta"].iloc[0] - fb["beta"].iloc[0]), rel=1e-12)
+    assert row["against_england"] == "up relative to England" and row["ratio_england_lower"] > 1
+
+
+def test_the_text_names_the_councils_and_why_not_defras_total(section):
+    assert ("up relative to England: Hertsmere, North Hertfordshire; down relative to England: St Albans, "
+            "Stevenage, Three Rivers" in section.intro)
+    assert "Defra's England total is not used for this" in section.intro
+
+
+def test_a_county_excerpt_is_not_compared_as_england():
+    from saferstats.report.sections import _ENGLAND_COUNCILS, _against_england
+
+    d = pd.DataFrame({"la": ["A", "A", "A", "B", "B", "B", "C", "C", "C"], "year": ["2019/20", "2020/21", "2021/22"] * 3,
+                      "n": [10, 12, 15, 20, 21, 22, 30, 29, 31], "population": [1000.0] * 9})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tr = ss.poisson_trend(d, count="n", period="year", by="la")
+    assert _ENGLAND_COUNCILS > 3
+    assert _against_england(d, d, tr, "la", "year", "n", 0.95) is None
