@@ -1159,8 +1159,8 @@ def disproportionality(
             _numbers(pop, population_col, "populations")
         except InvalidInputError as e:
             key = list(population.keys())[e.position or 0]
-            err = InvalidInputError(f"`population` {{{group}: population}} mapping, key {key!r}: populations must be "
-                                    f"non-negative numbers, got {population[key]!r}", "population", key)
+            err = InvalidInputError(f"`population` {{{group}: population}} mapping, key {group}={key!r}: populations "
+                                    f"must be non-negative numbers, got {plain(population[key])!r}", "population", key)
             err.position = e.position
             raise err from None
     elif isinstance(population, pd.DataFrame):

@@ -21,7 +21,7 @@ def test_bad_population_in_a_mapping_names_its_key(pop, key, shown):
     with pytest.raises(saferstats.InvalidInputError) as e:
         saferstats.disproportionality(COUNTS, pop, count="searches")
     msg = str(e.value)
-    assert f"key {key!r}" in msg and f"got {shown}" in msg
+    assert f"key ethnicity={key!r}" in msg and f"got {shown}" in msg
     assert "row" not in msg and "position" not in msg
     assert e.value.argument == "population" and e.value.index == key
     assert e.value.position == list(pop).index(key)
