@@ -1155,6 +1155,14 @@ def disproportionality(
             denominator = f"Census {wanted} ({what})" if wanted else what
     if isinstance(population, Mapping):
         pop = pd.DataFrame({group: list(population.keys()), population_col: list(population.values())})
+        try:  # a mapping has no rows: its key names the bad value
+            _numbers(pop, population_col, "populations")
+        except InvalidInputError as e:
+            key = list(population.keys())[e.position or 0]
+            err = InvalidInputError(f"`population` {{{group}: population}} mapping, key {group}={key!r}: populations "
+                                    f"must be non-negative numbers, got {plain(population[key])!r}", "population", key)
+            err.position = e.position
+            raise err from None
     elif isinstance(population, pd.DataFrame):
         pop = population
     else:

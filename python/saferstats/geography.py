@@ -183,7 +183,10 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     the short form before a join (``"Southend"``, ``"Stoke"``, ``"Brighton"``, ``"Durham"``), the
     Welsh names of Welsh authorities and forces (``"Caerdydd"``, ``"Heddlu De Cymru"``) and ``"Hull"``.
     A short form that two areas share (``"Newcastle"``, ``"Kingston"``) is refused, naming both
-    (:class:`AmbiguousAreaError`).
+    (:class:`AmbiguousAreaError`). Short names analysts write find the one area they mean:
+    ``"Bucks"`` (Buckinghamshire), ``"BCP"`` (Bournemouth, Christchurch and Poole), ``"RCT"``, and
+    ``"Barrow"`` as ``"Barrow-in-Furness"``: the CSP (``level="csp"``); at ``level="la"`` (and without
+    a level) the error says that the district was merged into Westmorland and Furness in 2023.
     Names are matched as analysts type them: any case and spacing, ``"&"`` for ``"and"``
     (``"Brighton & Hove"``), with or without full stops, apostrophes and hyphens (``"St Helens"``,
     ``"Kings Lynn and West Norfolk"``, ``"Stockton on Tees"``), ``"Saint"`` for ``"St"``, a leading
@@ -191,7 +194,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     (``"Watford Borough Council"``) and ``"Rhondda Cynon Taff"`` (the spelling of ONS's earlier
     lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``.
 
-    ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), the local authority, except
+    ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), a police.uk force id
+    (lower case and hyphenated: ``"north-yorkshire"``, ``"city-of-london"``) is the force; anything
+    else the local authority, except
     that a name that is also a police force area covering more than that authority is refused with
     :class:`AmbiguousAreaError` instead of guessed: ``"Durham"`` (County Durham; the Durham force area
     adds Darlington), ``"North Yorkshire"`` (the force adds York), ``"Dorset"`` (the force adds
@@ -219,6 +224,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     saferstats.exceptions.UnknownAreaError: no csp named or coded 'Westmorland and Furness': Westmorland and Furness (E06000064) is a local authority formed by a merger; its CSPs follow the districts it was merged from: 'Barrow-in-Furness' (E22000032), 'Eden' (E22000035), 'South Lakeland' (E22000036). Pass one of them, or level='la' for the authority
     """
     if level is None:
+        if _is_force_slug(query):  # "north-yorkshire": police.uk's id of a force, not a council's name
+            return find_area(query, level="force")
         found = find_area(query, level="la")
         _refuse_la_or_force(query, found)
         return found
@@ -277,6 +284,14 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
         "query",
     )
+
+
+def _is_force_slug(query: Any) -> bool:
+    """Whether ``query`` is written as police.uk writes a force's id: lower case, hyphenated, one
+    of the 43 (``"north-yorkshire"``; not ``"kent"``, which is a name too, nor ``"North Yorkshire"``)."""
+    if not isinstance(query, str) or "-" not in query or query != query.strip().lower() or " " in query:
+        return False
+    return query in set(_table("lookup_la24_csp24_pfa24.csv.gz")["force"].astype(str))
 
 
 def _typed_key(text: str) -> str:
@@ -340,7 +355,14 @@ def _canonical_names() -> dict[str, str]:
 
     names = [*map(str, _names("la").values), *map(str, _names("csp").values),
              *map(str, _table("census2021_former_la.csv.gz")["la"]), *map(str, datasets.census2011_by_la()["la"])]
-    return {_typed_key(n): n.strip().lower() for n in names}
+    out = {_typed_key(n): n.strip().lower() for n in names}
+    # other names of one area ("Bucks", "Barrow") at the level that has them, so that at the other
+    # level the error says what they are ("Barrow" at level='la': a CSP of Westmorland and Furness)
+    for level in ("la", "csp"):
+        for form, codes in _aliases(level).items():
+            if len(codes) == 1:
+                out.setdefault(_typed_key(form), str(_names(level)[codes[0]]).strip().lower())
+    return out
 
 
 def _canonical(query: Any) -> str:
@@ -397,10 +419,11 @@ _WELSH_LA = {
     "W06000022": "Casnewydd", "W06000024": "Merthyr Tudful",
 }
 #: Names in everyday use that neither ONS form gives: 2024 LA code -> names.
-_LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff")}
+_LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff"),
+                "E06000060": ("Bucks",), "E06000058": ("BCP",)}
 #: Parts that join a place to the rest of its name ("Stoke-on-Trent", "Brighton and Hove"): the part
-#: before one is the name in everyday use ("Stoke", "Brighton") when no other area shares it.
-_NAME_JOINS = re.compile(r"(?:-on-|-upon-| upon |-under-| and | with )")
+#: before one is the name in everyday use ("Stoke", "Brighton", "Barrow") when no other area shares it.
+_NAME_JOINS = re.compile(r"(?:-on-|-upon-| upon |-under-|-in-| and | with )")
 #: An ONS inverted name: "Bristol, City of", "Herefordshire, County of", "London, City of".
 _INVERTED = re.compile(r"(.+), ((?:City|County) of)")
 

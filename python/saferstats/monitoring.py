@@ -1467,6 +1467,58 @@ def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rat
     return d
 
 
+def _rate_funnel_columns(fn: str, data: Any, numerators: Any, rates: Any,
+                         denominators: Any) -> tuple[Any, Any, Any, pd.DataFrame | None, pd.Index | None]:
+    """A rate funnel's inputs, as :func:`saferstats.funnel_significance` takes them: with ``data=``
+    the columns it names, and the table; and how its warnings name each row (``la_name`` and
+    ``period`` of a fly-tipping table, else the row label)."""
+    from .trend import _funnel_frame, _point_names
+
+    cols, frame = _funnel_frame(fn, data, numerators=numerators, rates=rates, denominators=denominators)
+    numerators = cols["numerators"]
+    names = (pd.Index(_point_names(frame, None)) if frame is not None
+             else numerators.index if isinstance(numerators, pd.Series) else None)
+    return numerators, cols["rates"], cols["denominators"], frame, names
+
+
+def _rate_funnel_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray,
+                        frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The rows of a rate funnel that are not like for like with the others, warned of as
+    :func:`saferstats.funnel_significance` warns of them, and counts that have lost their flags."""
+    from .trend import _warn_unlike
+
+    unlike = _warn_unlike(fn, numerators, denominators, used, frame)
+    _warn_flags_lost(fn, frame, numerators=numerators, denominators=denominators)
+    return unlike
+
+
+def _warn_flags_lost(fn: str, frame: pd.DataFrame | None, **named: Any) -> None:
+    """Warn when counts named as :func:`saferstats.read_flytipping` names Defra's fly-tipping counts
+    (``incidents``, ``highway_incidents``, ...) reach a funnel without the table's flags of rows
+    that are not like for like (its ``not_all_incidents`` / ``recording_step`` columns, or the
+    Series' ``attrs["not_like_for_like"]``): a ``merge`` or a new DataFrame drops a table's
+    ``attrs``, and the councils counting only the public's reports would go unnamed."""
+    from .trend import _UNLIKE_COLUMNS
+
+    if frame is not None and any(c in frame.columns for c in _UNLIKE_COLUMNS):
+        return  # the data= path sees the flags
+    for arg, v in named.items():
+        name = v.name if isinstance(v, pd.Series) else None
+        if not (isinstance(name, str) and (name == "incidents" or name.endswith("_incidents"))):
+            continue
+        if frame is None and "not_like_for_like" in v.attrs:
+            return  # read_flytipping's Series: checked by their row labels
+        where = ("`data` has no not_all_incidents or recording_step column" if frame is not None else
+                 "it has none of read_flytipping's flags (a merge, or a new DataFrame, drops a table's attrs)")
+        warn_user(f"{fn}: `{arg}` is a column named {name!r}, as read_flytipping names Defra's fly-tipping counts, "
+                  f"but {where}: if these are Defra's counts, the councils not counting all incidents (its "
+                  "reporting_basis) and changes in recording cannot be named. Pass the table that has "
+                  f"read_flytipping's not_all_incidents and recording_step columns as data=, e.g. "
+                  f"{fn}({name!r}, ..., data=df), so that they are checked; or rename the column if these are other "
+                  "counts")
+        return
+
+
 def rate_funnel_limits(
     numerators: Any,
     rates: Any,
@@ -1475,6 +1527,7 @@ def rate_funnel_limits(
     multiplier: float = 100_000,
     years_of_data: float = 1,
     denominators: Any = None,
+    data: Any = None,
 ) -> pd.DataFrame:
     """PHE funnel limits for rates given as (count, rate) pairs — crude rates or directly
     standardised rates (DSRs) — over ``years_of_data`` years (PHEindicatormethods
@@ -1487,6 +1540,12 @@ def rate_funnel_limits(
     the limit ``E / population × multiplier``. Population columns are per year
     (``÷ years_of_data``). ``denominators`` (crude rates only) supplies the population where the
     count is 0.
+
+    ``data=`` (a DataFrame, with ``numerators``, ``rates`` and ``denominators`` its column
+    names) warns, as :func:`saferstats.funnel_significance` does, of rows that are not like for
+    like with the others (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` /
+    ``recording_step`` rows), of several periods and of aggregate rows, which the baseline would
+    mix in; ``.attrs["not_like_for_like"]`` lists the rows so warned of.
 
     Returns 100 rows: ``events, lower_2s_population_1_year, lower_2s_limit,
     upper_2s_population_1_year, upper_2s_limit, lower_3s_population_1_year, lower_3s_limit,
@@ -1502,10 +1561,12 @@ def rate_funnel_limits(
     years = real_option("years_of_data", years_of_data)
     if not years > 0:
         raise InvalidInputError(f"`years_of_data` must be positive, got {years_of_data!r}", "years_of_data")
+    numerators, rates, denominators, frame, names = _rate_funnel_columns("rate_funnel_limits", data, numerators,
+                                                                         rates, denominators)
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _rate_denominators(o, r, den, rate_type, mult)
-    _warn_underived("rate_funnel_limits", o, r, d, numerators.index if isinstance(numerators, pd.Series) else None,
-                    rate_type)
+    _warn_underived("rate_funnel_limits", o, r, d, names, rate_type)
+    unlike = _rate_funnel_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
     with np.errstate(over="ignore"):
         av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
     if not (np.isfinite(av) and av > 0):
@@ -1534,6 +1595,7 @@ def rate_funnel_limits(
     out["baseline"] = av * mult
     out["statistic"] = f"rate ({rate_type} per {mult:,.0f})"
     out["method"] = "Poisson"
+    out.attrs["not_like_for_like"] = unlike
     return out
 
 
@@ -1544,11 +1606,19 @@ def rate_funnel_significance(
     rate_type: Literal["crude", "dsr"] = "crude",
     multiplier: float = 100_000,
     denominators: Any = None,
+    data: Any = None,
 ) -> pd.Series:
     """PHE funnel significance for (count, rate) pairs (``assign_funnel_significance(statistic=
     "rate")``): each area's exact (< 10 events) or Byar's 95% / 99.8% interval on its derived
     denominator compared with the baseline Σ counts / Σ derived denominators. DSRs from fewer
     than 10 events are "Not applicable for events less than 10 for dsrs".
+
+    ``data=`` (a DataFrame, with ``numerators``, ``rates`` and ``denominators`` its column
+    names; the result keeps its index) names, as :func:`saferstats.funnel_significance` does,
+    the rows that are not like for like with the others (:func:`saferstats.read_flytipping`'s
+    ``not_all_incidents`` / ``recording_step`` rows: a council counting only the public's
+    reports), points of several periods and aggregate rows, in a
+    :class:`~saferstats.SaferstatsWarning` and in ``.attrs["not_like_for_like"]``.
 
     >>> import saferstats
     >>> saferstats.rate_funnel_significance([2419, 5, 80], [907.6, 50.0, 120.0], rate_type="dsr").tolist()
@@ -1556,11 +1626,13 @@ def rate_funnel_significance(
     """
     rate_type = choice_option("rate_type", rate_type, ("crude", "dsr"))
     mult = real_option("multiplier", multiplier)
+    numerators, rates, denominators, frame, names = _rate_funnel_columns("rate_funnel_significance", data,
+                                                                         numerators, rates, denominators)
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _rate_denominators(o, r, den, rate_type, mult)
-    _warn_underived("rate_funnel_significance", o, r, d,
-                    numerators.index if isinstance(numerators, pd.Series) else None, rate_type)
+    _warn_underived("rate_funnel_significance", o, r, d, names, rate_type)
     ok = ~np.isnan(d)
+    unlike = _rate_funnel_unlike("rate_funnel_significance", numerators, denominators, ok, frame)
     av = float(o[ok].sum() / d[ok].sum())
     codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
                                      multiplier=mult)
@@ -1570,7 +1642,9 @@ def rate_funnel_significance(
         out = ["Not applicable for events less than 10 for dsrs" if (not np.isnan(x) and x < 10) else s
                for x, s in zip(o, out)]
     index = numerators.index if isinstance(numerators, pd.Series) else None
-    return pd.Series(out, index=index, name="significance")
+    result = pd.Series(out, index=index, name="significance")
+    result.attrs["not_like_for_like"] = unlike
+    return result
 
 
 # --------------------------------------------------------------------------------------------

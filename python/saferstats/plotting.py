@@ -135,10 +135,14 @@ def plot_funnel(
                 f"length mismatch: `numerators` has {len(o)} elements but `labels` has {len(labels)}", "labels")
     unlike = _warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
                           names=labels if frame is not None else None)
+    from .trend import _point_names
+
     if target is None:
         target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
-    # (with the row labels, so that its warnings name the areas, not positions)
-    sig = funnel_significance(pd.Series(o, index=index), pd.Series(d, index=index), target=target, kind=kind,
+    # (with the points' names, so that its warnings name the areas (labels=, or data='s la_name and
+    # period), not row numbers such as 3021 of a filtered table)
+    names = index if frame is None and labels is None else pd.Index(_point_names(frame, index, labels))
+    sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
                               multiplier=mult, overdispersion=overdispersion)
     od = sig.attrs.get("overdispersion")
     od_used = od is not None and _overdispersion_applies(od)

@@ -146,19 +146,31 @@ def _times(df: pd.DataFrame, col: str | None) -> pd.Series:
     except ValueError as exc:  # ISO times with GMT and BST offsets (+00:00 / +01:00): one instant each, in UTC
         if "timezone" not in str(exc).lower() and "time zone" not in str(exc).lower():
             raise InvalidInputError(f"column {col!r}: cannot read its times: {exc}", col) from None
-        text = s.astype("string").str.strip()
-        zoned = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).fillna(False).to_numpy(bool)
-        naive = np.flatnonzero(~zoned & (text.fillna("") != "").to_numpy(bool))
-        if naive.size:
-            row = int(naive[0])
-            raise _at_row(f"column {col!r} row {label_of(s, row)!r}: {s.iloc[row]!r} has no time zone while other "
-                          "times have one; give every time a zone (or none)", col, s, row) from None
+        _refuse_naive_among_zoned(s, col)
         parsed = pd.to_datetime(s, errors="coerce", utc=True)
     bad = parsed.isna() & s.notna() & (s.astype("string").str.strip() != "")
     if bad.any():
+        # pandas reads times of one zone with a zone-less one among them without an error, the
+        # zone-less one (or the zoned ones, when it comes first) as NaT: say which it is
+        _refuse_naive_among_zoned(s, col)
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise _at_row(f"column {col!r} row {label_of(s, row)!r}: cannot read timestamp {s.iloc[row]!r}", col, s, row)
     return parsed
+
+
+def _refuse_naive_among_zoned(s: pd.Series, col: str) -> None:
+    """Refuse a time column where some times carry a zone (``Z``, ``+01:00``) and a written one does
+    not, naming the first such row: a zone-less time cannot be set against the others."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return
+    text = s.astype("string").str.strip()
+    zoned = text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).fillna(False).to_numpy(bool)
+    naive = [int(i) for i in np.flatnonzero(~zoned & (text.fillna("") != "").to_numpy(bool))
+             if not pd.isna(pd.to_datetime(text.iloc[i], errors="coerce"))]  # (unreadable text: not a time)
+    if zoned.any() and naive:
+        row = naive[0]
+        raise _at_row(f"column {col!r} row {label_of(s, row)!r}: {s.iloc[row]!r} has no time zone while other "
+                      "times have one; give every time a zone (or none)", col, s, row) from None
 
 
 def _zoned_alike(*times: pd.Series) -> list[pd.Series]:
