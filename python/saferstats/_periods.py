@@ -117,19 +117,19 @@ def period_text(value: Any, *, months: bool = False, style: Style = "iso") -> st
     if isinstance(value, pd.Period):
         base = value.freqstr.split("-")[0]
         if base in ("M", "ME"):
-            return value.strftime(_MONTH_FORMAT[style])
+            return str(value.strftime(_MONTH_FORMAT[style]))
         if base in ("Y", "YE", "A", "AS", "YS") and "-" in value.freqstr and value.freqstr.endswith("MAR"):
             return f"{value.year - 1}/{value.year % 100:02d}"
         if base in ("Y", "YE", "A"):
             return str(value.year)
         if base == "D":
-            return value.strftime("%Y-%m-%d")
+            return str(value.strftime("%Y-%m-%d"))
         return str(value)
     if isinstance(value, (np.datetime64, _dt.datetime)) and not pd.isna(value):
         value = pd.Timestamp(value)
     if isinstance(value, pd.Timestamp) and value == value.normalize():
         if months and value.day == 1:
-            return value.strftime(_MONTH_FORMAT[style])
+            return str(value.strftime(_MONTH_FORMAT[style]))
         return str(value.date())
     return str(value)
 

@@ -23,10 +23,8 @@ from ._frames import (
     aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option,
     translates_core_errors,
 )
-from ._periods import as_dates as _as_dates
+from . import _periods
 from ._periods import month_texts
-from ._periods import period_texts as _period_ticks
-from ._periods import shown as _shown
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
@@ -51,6 +49,11 @@ _POINT = list(_LABELS["point_type"])
 _ASSURANCE = list(_LABELS["assurance"])
 _CHARTS = ("xmr", "c", "u", "p")
 TRIAL_BELOW = 12
+
+# periods are read and shown one way for the whole package (outcomes uses these too)
+_as_dates = _periods.as_dates
+_shown = _periods.shown
+_period_ticks = _periods.period_texts
 
 
 def _labels(name: str, by: Any, n: int) -> tuple[np.ndarray, list[Any]]:
@@ -719,7 +722,7 @@ def _short_rebase_note(flags: np.ndarray, causes: list[Any], cs: np.ndarray, seg
         who = "" if labels == [None] else f" in series {plain(labels[int(cs[i])])!r}"
         why = f" ({causes[i]})" if isinstance(causes[i], str) else ""
         special = all(_POINT[int(c)].startswith("special_cause") for c in point_type[i:i + k])
-        said.append(f"the limits after the rebase at {at}{why}{who} rest on {k} point{'s' if k != 1 else ''}"
+        said.append(f"the limits after the rebase at {at}{who}{why} rest on {k} point{'s' if k != 1 else ''}"
                     + (f", and all {k} are special causes" if special and k > 1 else ""))
     if not said:
         return ""
