@@ -345,10 +345,12 @@ def _rebase_flags(
                 # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
                 pts = pd.Series(month_texts(pts).tolist())
             want = _period_numbers(pts, "rebase")
-            for p, w, c in zip(points, want, why):
+            for q, w, c in zip(pts, want, why):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
-                    raise InvalidInputError(f"`rebase` period {plain(p)!r} is not in the data{name}", "rebase")
+                    # named as the periods are shown: a month as 2023-04 however it was given
+                    raise InvalidInputError(f"`rebase` period {_shown(q, period_labels)} is not in the data{name}",
+                                            "rebase")
                 flags[a + hit[0]] = True
                 causes[a + hit[0]] = c
     return flags, causes

@@ -135,6 +135,17 @@ def test_a_financial_year_out_of_order_is_named_as_one():
         saferstats.spc(x)
 
 
+@pytest.mark.parametrize("given", [pd.Timestamp("2023-04-01"), "2023-04", pd.Period("2023-04", "M")])
+@pytest.mark.parametrize("index", [pd.date_range("2021-01-01", periods=13, freq="MS"),
+                                   pd.period_range("2021-01", periods=13, freq="M"),
+                                   pd.Index([f"{y}-{m:02d}" for y, m in [(2021, k) for k in range(1, 13)] + [(2022, 1)]])])
+def test_a_rebase_month_not_in_the_data_is_named_as_a_month(index, given):
+    # it was "Timestamp('2023-04-01 00:00:00')" or "Period('2023-04', 'M')" for the same month
+    x = pd.Series(np.arange(20.0, 33.0), index=index)
+    with pytest.raises(saferstats.InvalidInputError, match=r"^`rebase` period '2023-04' is not in the data$"):
+        saferstats.spc(x, rebase=[given])
+
+
 def test_month_text_that_is_no_month_is_not_called_one_by_the_prospective_grid():
     from saferstats.hotspot.grid import _MONTH_TEXT
 
