@@ -23,6 +23,8 @@ from ._frames import (
     aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option,
     translates_core_errors,
 )
+from . import _periods
+from ._periods import month_texts
 from .exceptions import InvalidInputError, LengthMismatchError, MissingValueError, SaferstatsError, warn_user
 
 __all__ = [
@@ -47,6 +49,11 @@ _POINT = list(_LABELS["point_type"])
 _ASSURANCE = list(_LABELS["assurance"])
 _CHARTS = ("xmr", "c", "u", "p")
 TRIAL_BELOW = 12
+
+# periods are read and shown one way for the whole package (outcomes uses these too)
+_as_dates = _periods.as_dates
+_shown = _periods.shown
+_period_ticks = _periods.period_texts
 
 
 def _labels(name: str, by: Any, n: int) -> tuple[np.ndarray, list[Any]]:
@@ -138,21 +145,13 @@ def _same_periods(fn: str, first: str, values: Any, name: str, other: Any) -> No
         return
     j = next(i for i, (x, y) in enumerate(zip(ka, kb)) if x != y)
     err = InvalidInputError(
-        f"{fn}: `{name}` is labelled by other periods than `{first}` (position {j}: {_shown(other.index[j])} where "
-        f"`{first}` has {_shown(values.index[j])}); they are paired by position, so each period would take "
+        f"{fn}: `{name}` is labelled by other periods than `{first}` (position {j}: {_shown(other.index[j], other.index)} where "
+        f"`{first}` has {_shown(values.index[j], values.index)}); they are paired by position, so each period would take "
         f"another period's {name}: give the {name} of the same periods ({name}.reindex({first}.index))", name,
         plain(other.index[j]))
     err.position = j
     err.caller_terms = True  # type: ignore[attr-defined]  # names both labels already: not relabelled
     raise err
-
-
-def _shown(label: Any) -> str:
-    """A period label in a message: ``'2021-11'`` for a pandas Period or Timestamp as for text."""
-    label = plain(label)
-    if isinstance(label, pd.Timestamp) and label == label.normalize():
-        return repr(str(label.date()))
-    return repr(str(label)) if isinstance(label, (pd.Period, pd.Timestamp)) else repr(label)
 
 
 def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
@@ -179,34 +178,14 @@ def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
     if same.size:
         a, b = int(order[same[0]]), int(order[same[0] + 1])
         err = InvalidInputError(
-            f"{fn}: `{argument}` is not in time order and period {_shown(index[a])} appears twice (at positions {a} "
+            f"{fn}: `{argument}` is not in time order and period {_shown(index[a], index)} appears twice (at positions {a} "
             f"and {b}), so it cannot be put in time order: give one value per period", argument, plain(index[b]))
         err.position = b
         raise err
     i = int(np.flatnonzero(d < 0)[0]) + 1
-    warn_user(f"{fn}: `{argument}` was not in time order (first out of order: {_shown(index[i])} after "
-              f"{_shown(index[i - 1])}); it was put in time order, and the result is in time order with your labels")
+    warn_user(f"{fn}: `{argument}` was not in time order (first out of order: {_shown(index[i], index)} after "
+              f"{_shown(index[i - 1], index)}); it was put in time order, and the result is in time order with your labels")
     return order
-
-
-_ISO_DATE = r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$"
-
-
-def _as_dates(labels: Any) -> pd.Series:
-    """Periods written as ISO dates in text (``"2021-01-04"``, a CSV read without
-    ``parse_dates``) as dates: read as months they made weekly dates in one month the same period
-    ("period '2021-01-11' appears twice"). Anything else is returned as a Series, unchanged."""
-    orig = pd.Series(labels)
-    s = orig.astype(object) if isinstance(orig.dtype, pd.CategoricalDtype) else orig
-    if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-        if len(s) and not s.isna().any() and all(isinstance(v, str) for v in s):
-            txt = s.astype("string")
-            if bool(txt.str.fullmatch(_ISO_DATE).all()):
-                try:
-                    return pd.Series(pd.to_datetime(txt.str.strip(), format="ISO8601"), index=s.index, name=s.name)
-                except (TypeError, ValueError):
-                    return orig
-    return orig
 
 
 def _period_numbers(labels: Any, name: str) -> np.ndarray:
@@ -364,12 +343,14 @@ def _rebase_flags(
                     isinstance(p, (pd.Timestamp, np.datetime64, _dt.date)) for p in pts):
                 # periods are months as text or pandas Periods ("2021-07"): a date given to rebase
                 # (pd.Timestamp("2021-07-01")) is its month, not "not in the data"
-                pts = pd.Series([pd.Timestamp(p).strftime("%Y-%m") for p in pts])
+                pts = pd.Series(month_texts(pts).tolist())
             want = _period_numbers(pts, "rebase")
-            for p, w, c in zip(points, want, why):
+            for q, w, c in zip(pts, want, why):
                 hit = np.flatnonzero(np.abs(t_sorted[a:b] - w) < 1e-9)
                 if hit.size == 0:
-                    raise InvalidInputError(f"`rebase` period {plain(p)!r} is not in the data{name}", "rebase")
+                    # named as the periods are shown: a month as 2023-04 however it was given
+                    raise InvalidInputError(f"`rebase` period {_shown(q, period_labels)} is not in the data{name}",
+                                            "rebase")
                 flags[a + hit[0]] = True
                 causes[a + hit[0]] = c
     return flags, causes
@@ -704,6 +685,9 @@ def spc(
     trial = [lab for lab, tr in zip(labels, series["trial_limits"]) if tr]
     few = _few_points_note(cs, rows["segment"], labels, trend_points, shift_points,
                            None if shown_periods is None else shown_periods[order])
+    short = _short_rebase_note(flags, causes, cs, rows["segment"], rows["point_type"], labels,
+                               None if shown_periods is None else shown_periods[order])
+    few = ". ".join(w for w in (few, short) if w)
     if trial:
         where = "" if trial == [None] else f" (series {trial[:5]}{' ...' if len(trial) > 5 else ''})"
         revise = ("to be revised as more points arrive" if fix_after is None or fix_after >= TRIAL_BELOW else
@@ -714,6 +698,42 @@ def spc(
     elif few:
         warn_user(f"spc: {few}")
     return out if order0 is None else out.iloc[order0]
+
+
+def _short_rebase_note(flags: np.ndarray, causes: list[Any], cs: np.ndarray, segment: np.ndarray,
+                       point_type: np.ndarray, labels: list[Any], periods_sorted: Any) -> str:
+    """Limits recalculated at a rebase rest on the points after it only: with fewer than
+    :data:`TRIAL_BELOW` there are too few moving ranges for reliable limits, and screening out the
+    large ones (as NHSRplotthedots) can leave limits so narrow that every point is a special cause.
+    Names each such rebase (arrays in sorted order) with its period, cause and number of points;
+    an empty string when there are none."""
+    n = len(cs)
+    if n == 0 or not flags.any():
+        return ""
+    start = np.flatnonzero(np.r_[True, (cs[1:] != cs[:-1]) | (segment[1:] != segment[:-1])])
+    length = dict(zip(start.tolist(), np.diff(np.r_[start, n]).tolist()))
+    shown_periods = None if periods_sorted is None else _period_ticks(pd.Series(np.asarray(periods_sorted)))
+    series_start = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]])
+    said = []
+    for i in np.flatnonzero(flags):
+        k = length.get(int(i), 0)
+        if not 0 < k < TRIAL_BELOW:
+            continue
+        at = (f"position {int(i - series_start[np.searchsorted(series_start, i, side='right') - 1])}"
+              if shown_periods is None else shown_periods[i])
+        who = "" if labels == [None] else f" in series {plain(labels[int(cs[i])])!r}"
+        why = f" ({causes[i]})" if isinstance(causes[i], str) else ""
+        special = all(_POINT[int(c)].startswith("special_cause") for c in point_type[i:i + k])
+        said.append(f"the limits after the rebase at {at}{who}{why} rest on {k} point{'s' if k != 1 else ''}"
+                    + (f", and all {k} are special causes" if special and k > 1 else ""))
+    if not said:
+        return ""
+    text = "; ".join(said[:5]) + (" ..." if len(said) > 5 else "")
+    return (text[0].upper() + text[1:]
+            + f": too few for reliable limits (NHSRplotthedots recommends at least {TRIAL_BELOW} points to set "
+            "limits). From so few moving ranges, with the large ones screened out, the limits can be far too "
+            "narrow and flag every point: take the special causes there as unconfirmed until about "
+            f"{TRIAL_BELOW} points are in")
 
 
 def _few_points_note(cs: np.ndarray, segment: np.ndarray, labels: list[Any], trend_points: int, shift_points: int,
@@ -1709,6 +1729,28 @@ def _warn_overdispersed_counts(vs: np.ndarray, expected: np.ndarray, flagged: np
                   "spc() sets limits from the series' own variation")
 
 
+def _warn_untested(starts: list[int], n: int, baseline: int, labels: list[Any], cs: np.ndarray, p: np.ndarray) -> None:
+    """A count is tested against the ``baseline`` periods before it, so a series needs
+    ``baseline + 1`` periods for one test: say so when no period (or, with several series, no period
+    of some series) was tested — their ``unusual`` is empty, which reads as "not unusual"."""
+    if not n:
+        return
+    spans = list(zip(starts, starts[1:] + [n]))
+    need = (f"a test needs {baseline} earlier periods in its series (baseline={baseline}), so a series needs at "
+            f"least {baseline + 1} periods")
+    if not np.isfinite(p).any():
+        longest = max(b - a for a, b in spans)
+        warn_user(f"unusual_periods: no period was tested: {need}, and the longest series has {longest}; nothing "
+                  f"is 'unusual' or not. Use a smaller baseline (at most {max(longest - 1, 1)}) or more periods")
+        return
+    idle = [(labels[int(cs[a])], b - a) for a, b in spans if not np.isfinite(p[a:b]).any()]
+    if idle:
+        shown = ", ".join(f"{plain(lab)!r}: {k} periods" for lab, k in idle[:5]) + (" ..." if len(idle) > 5 else "")
+        warn_user(f"unusual_periods: {len(idle)} series had no period tested ({shown}): {need}; their "
+                  "`unusual` is empty because nothing was tested, not because nothing was unusual. Use a smaller "
+                  "baseline or more periods for them")
+
+
 @translates_core_errors("values", "periods", "by")
 def unusual_periods(
     values: Any,
@@ -1795,10 +1837,7 @@ def unusual_periods(
             i = int(order[e.index])
             raise type(e)(str(e).replace(f"position {e.index}", f"row {i}"), e.argument, i) from None
         raise
-    if n and not np.isfinite(p).any():
-        longest = max(b - a for a, b in zip(starts, starts[1:] + [n]))
-        warn_user(f"unusual_periods: no period was tested: a test needs {baseline} earlier periods in its series "
-                  f"(baseline={baseline}) and the longest series has {longest}; use a smaller baseline")
+    _warn_untested(starts, n, baseline, labels, cs, p)
     padj = p.copy()
     if adjust is not None:
         for a, b in zip(starts, starts[1:] + [n]):
@@ -2066,19 +2105,6 @@ SPC_COLOURS = {
     "special_cause_neutral_high": "#490092",
     "special_cause_neutral_low": "#490092",
 }
-
-
-def _period_ticks(periods: pd.Series) -> list[str]:
-    """Tick labels for an SPC chart's periods: months given as dates (``pd.to_datetime`` of
-    police.uk's ``"2021-01"``, all on the first day at midnight) as ``2021-01``, not as the day
-    ``2021-01-01``; weekly or daily dates as days; anything else as its text."""
-    s = _as_dates(periods.reset_index(drop=True))
-    if pd.api.types.is_datetime64_any_dtype(s) and len(s) and not s.isna().any():
-        if bool((s.dt.day == 1).all()) and bool((s == s.dt.normalize()).all()):
-            return [str(v) for v in s.dt.strftime("%Y-%m")]
-        if bool((s == s.dt.normalize()).all()):
-            return [str(v) for v in s.dt.strftime("%Y-%m-%d")]
-    return [str(v) for v in periods.astype(str)]
 
 
 def plot_spc(result: pd.DataFrame, *, series: Any = None, target: float | None = None, ax: Any = None,

@@ -816,7 +816,7 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     return out
 
 
-_MONTH_TEXT = r"^\s*\d{4}-(?:0[1-9]|1[0-2])\s*$"
+from ._periods import MONTH_PATTERN as _MONTH_TEXT  # noqa: E402 - police.uk's Month, read one way everywhere
 
 
 def _month_resolution(column: pd.Series) -> bool:

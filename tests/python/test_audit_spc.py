@@ -25,29 +25,30 @@ def _spc(**kw):
         return saferstats.spc(**kw)
 
 
+def _matches_book(out, f, *, mean_abs, limits_abs):
+    """The chart's first mean and limits against the book's printed figures (to their rounding),
+    and every mean and limit against the fixture's closed forms."""
+    pub = f["published"]
+    assert out["mean"].iloc[0] == pytest.approx(pub["mean"], abs=mean_abs)
+    assert out["upl"].iloc[0] == pytest.approx(pub["upl"], abs=limits_abs)
+    assert out["lpl"].iloc[0] == pytest.approx(pub["lpl"], abs=limits_abs)
+    for col in ("mean", "lpl", "upl"):
+        np.testing.assert_allclose(out[col], f[col], rtol=REL)
+
+
 def test_p_chart_montgomery_example_7_1():
     f = FX["p_canjuice"]
     out = _spc(values=f["counts"], chart="p", denominators=f["denominators"])
-    pub = f["published"]
-    assert out["mean"].iloc[0] == pytest.approx(pub["mean"], abs=5e-5)
-    assert out["upl"].iloc[0] == pytest.approx(pub["upl"], abs=5e-5)
-    assert out["lpl"].iloc[0] == pytest.approx(pub["lpl"], abs=5e-5)
-    for col in ("mean", "lpl", "upl"):
-        np.testing.assert_allclose(out[col], f[col], rtol=REL)
+    _matches_book(out, f, mean_abs=5e-5, limits_abs=5e-5)
     np.testing.assert_allclose(out["value"], np.array(f["counts"]) / np.array(f["denominators"]), rtol=REL)
 
 
 def test_c_chart_montgomery_example_7_3():
     f = FX["c_circuits"]
     out = _spc(values=f["counts"], chart="c")
-    pub = f["published"]
-    assert out["mean"].iloc[0] == pytest.approx(pub["mean"], abs=5e-3)
     # the book computes the limits from c-bar rounded to 19.85 (19.85 + 3 sqrt(19.85) = 33.216);
     # from the unrounded 516/26 the upper limit is 33.211
-    assert out["upl"].iloc[0] == pytest.approx(pub["upl"], abs=1e-2)
-    assert out["lpl"].iloc[0] == pytest.approx(pub["lpl"], abs=1e-2)
-    for col in ("mean", "lpl", "upl"):
-        np.testing.assert_allclose(out[col], f[col], rtol=REL)
+    _matches_book(out, f, mean_abs=5e-3, limits_abs=1e-2)
 
 
 def test_u_chart_unequal_units_matches_pyspc():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Literal
 
 import numpy as np
@@ -11,6 +10,8 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import aligned, as_float_array
+from .._periods import month_texts
+from .._periods import months_as_dates as _months_as_dates
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from ._common import (EARTH_RADIUS_M, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error, _series,
                       _warn_swapped)
@@ -106,38 +107,19 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
         >>> t.month_labels().to_dict("records"), t.month_labels("name").to_dict("records")
         ([{'first_time': '2021-06', 'last_time': '2021-06'}], [{'first_time': 'Jun 2021', 'last_time': 'Jun 2021'}])
         """
-        fmt = {"iso": "%Y-%m", "name": "%b %Y"}[_choice("style", style, ("iso", "name"))]
+        _choice("style", style, ("iso", "name"))
         if not self.attrs.get("times_are_months"):
             raise InvalidInputError("the cluster times are not police.uk months (attrs['times_are_months'] is not True: "
                                     "give cluster_summary the Month column, or datetimes on the 1st of 2+ months); "
                                     "read first_time/last_time as they are", "style")
         cols = [c for c in ("first_time", "last_time") if c in self.columns]
-        return pd.DataFrame({c: pd.to_datetime(pd.Series(self[c])).dt.strftime(fmt).astype(object)
-                             .where(pd.Series(self[c]).notna(), None) for c in cols}, index=self.index)
+        return pd.DataFrame({c: month_texts(pd.Series(self[c], index=self.index), style) for c in cols}, index=self.index)
 
     def to_excel(self, excel_writer: Any, *args: Any, **kwargs: Any) -> None:
         """As :meth:`pandas.DataFrame.to_excel`, with outlines as WKT text and timezone-aware
         times as naive UTC (Excel cannot hold either); ``index=False`` by default."""
         kwargs.setdefault("index", False)
         pd.DataFrame(_excel_safe(self)).to_excel(excel_writer, *args, **kwargs)
-
-
-_MONTH_TEXT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def _months_as_dates(ts: pd.Series) -> tuple[pd.Series, bool]:
-    """Times given as months — police.uk's ``Month`` text ("2021-10") or a monthly Period — as the
-    first of each month (datetimes), and whether they were; other times unchanged. A month given
-    as such is known to be a month even when every record is of the same one; datetimes on the
-    1st are months only when there are two or more distinct ones (:func:`cluster_summary`)."""
-    if isinstance(ts.dtype, pd.PeriodDtype):
-        monthly = ts.dtype.freq.freqstr.split("-")[0] in ("M", "ME")
-        return ts.dt.to_timestamp(how="start"), monthly
-    if ts.dtype == object or pd.api.types.is_string_dtype(ts):
-        given = ts.dropna()
-        if len(given) and all(isinstance(v, str) and _MONTH_TEXT.fullmatch(v.strip()) for v in given):
-            return pd.to_datetime(ts.astype(object).str.strip(), format="%Y-%m"), True
-    return ts, False
 
 
 def _reach_m(row: Any, clat: float, clon: float) -> float:

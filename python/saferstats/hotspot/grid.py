@@ -883,7 +883,9 @@ def _days(name: str, t: Any) -> np.ndarray:
     return v
 
 
-_MONTH_TEXT = re.compile(r"\d{4}-\d{2}")
+from .._periods import MONTH_PATTERN  # noqa: E402 - police.uk's Month ("2021-06"), read one way everywhere
+
+_MONTH_TEXT = re.compile(MONTH_PATTERN)
 
 
 def _day(name: str, v: Any) -> float:

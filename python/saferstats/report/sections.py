@@ -1704,8 +1704,9 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         times = pd.to_datetime(raw)
         # police.uk's Month ("2021-06") goes to cluster_summary as it is: known for months even when
         # every record is of one month (read as a date it would show a day nobody recorded)
-        months = raw.astype("string").str.fullmatch(r"\d{4}-\d{2}")
-        cluster_times = raw if bool(months.fillna(False).all()) else times
+        from .._periods import all_month_text
+
+        cluster_times = raw if all_month_text(raw) else times
     with warnings.catch_warnings():  # said on the page in the Panel's words (below), not the library's
         warnings.filterwarnings("ignore", message="cluster_summary: .* one location each")
         clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=cluster_times)
