@@ -1501,44 +1501,6 @@ def _rate_funnel_columns(fn: str, data: Any, numerators: Any, rates: Any,
     return numerators, cols["rates"], cols["denominators"], frame, names
 
 
-def _rate_funnel_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray,
-                        frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """The rows of a rate funnel that are not like for like with the others, warned of as
-    :func:`saferstats.funnel_significance` warns of them, and counts that have lost their flags."""
-    from .trend import _warn_unlike
-
-    unlike = _warn_unlike(fn, numerators, denominators, used, frame)
-    _warn_flags_lost(fn, frame, numerators=numerators, denominators=denominators)
-    return unlike
-
-
-def _warn_flags_lost(fn: str, frame: pd.DataFrame | None, **named: Any) -> None:
-    """Warn when counts named as :func:`saferstats.read_flytipping` names Defra's fly-tipping counts
-    (``incidents``, ``highway_incidents``, ...) reach a funnel without the table's flags of rows
-    that are not like for like (its ``not_all_incidents`` / ``recording_step`` columns, or the
-    Series' ``attrs["not_like_for_like"]``): a ``merge`` or a new DataFrame drops a table's
-    ``attrs``, and the councils counting only the public's reports would go unnamed."""
-    from .trend import _UNLIKE_COLUMNS
-
-    if frame is not None and any(c in frame.columns for c in _UNLIKE_COLUMNS):
-        return  # the data= path sees the flags
-    for arg, v in named.items():
-        name = v.name if isinstance(v, pd.Series) else None
-        if not (isinstance(name, str) and (name == "incidents" or name.endswith("_incidents"))):
-            continue
-        if frame is None and "not_like_for_like" in v.attrs:
-            return  # read_flytipping's Series: checked by their row labels
-        where = ("`data` has no not_all_incidents or recording_step column" if frame is not None else
-                 "it has none of read_flytipping's flags (a merge, or a new DataFrame, drops a table's attrs)")
-        warn_user(f"{fn}: `{arg}` is a column named {name!r}, as read_flytipping names Defra's fly-tipping counts, "
-                  f"but {where}: if these are Defra's counts, the councils not counting all incidents (its "
-                  "reporting_basis) and changes in recording cannot be named. Pass the table that has "
-                  f"read_flytipping's not_all_incidents and recording_step columns as data=, e.g. "
-                  f"{fn}({name!r}, ..., data=df), so that they are checked; or rename the column if these are other "
-                  "counts")
-        return
-
-
 def rate_funnel_limits(
     numerators: Any,
     rates: Any,
@@ -1586,7 +1548,8 @@ def rate_funnel_limits(
     o, r, den = _rate_inputs(numerators, rates, denominators)
     d = _rate_denominators(o, r, den, rate_type, mult)
     _warn_underived("rate_funnel_limits", o, r, d, names, rate_type)
-    unlike = _rate_funnel_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
+    from .trend import _warn_unlike
+    unlike = _warn_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
     with np.errstate(over="ignore"):
         av = float(np.nansum(o[~np.isnan(d)]) / np.nansum(d))
     if not (np.isfinite(av) and av > 0):
@@ -1652,7 +1615,8 @@ def rate_funnel_significance(
     d = _rate_denominators(o, r, den, rate_type, mult)
     _warn_underived("rate_funnel_significance", o, r, d, names, rate_type)
     ok = ~np.isnan(d)
-    unlike = _rate_funnel_unlike("rate_funnel_significance", numerators, denominators, ok, frame)
+    from .trend import _warn_unlike
+    unlike = _warn_unlike("rate_funnel_significance", numerators, denominators, ok, frame)
     av = float(o[ok].sum() / d[ok].sum())
     codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
                                      multiplier=mult)

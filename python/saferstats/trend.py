@@ -1637,6 +1637,31 @@ def _point_names(frame: pd.DataFrame | None, index: pd.Index | None, names: Any 
     return base
 
 
+def _warn_flags_lost(fn: str, frame: pd.DataFrame | None, **named: Any) -> None:
+    """Warn when counts named as :func:`saferstats.read_flytipping` names Defra's fly-tipping counts
+    (``incidents``, ``highway_incidents``, ...) reach a funnel without the table's flags of rows
+    that are not like for like (its ``not_all_incidents`` / ``recording_step`` columns, or the
+    Series' ``attrs["not_like_for_like"]``): a ``merge`` or a new DataFrame drops a table's
+    ``attrs``, and the councils counting only the public's reports would go unnamed."""
+    if frame is not None and any(c in frame.columns for c in _UNLIKE_COLUMNS):
+        return  # the data= path sees the flags
+    for arg, v in named.items():
+        name = v.name if isinstance(v, pd.Series) else None
+        if not (isinstance(name, str) and (name == "incidents" or name.endswith("_incidents"))):
+            continue
+        if frame is None and "not_like_for_like" in v.attrs:
+            return  # read_flytipping's Series: checked by their row labels
+        where = ("`data` has no not_all_incidents or recording_step column" if frame is not None else
+                 "it has none of read_flytipping's flags (a merge, or a new DataFrame, drops a table's attrs)")
+        warn_user(f"{fn}: `{arg}` is a column named {name!r}, as read_flytipping names Defra's fly-tipping counts, "
+                  f"but {where}: if these are Defra's counts, the councils not counting all incidents (its "
+                  "reporting_basis) and changes in recording cannot be named. Pass the table that has "
+                  f"read_flytipping's not_all_incidents and recording_step columns as data=, e.g. "
+                  f"{fn}({name!r}, ..., data=df), so that they are checked; or rename the column if these are other "
+                  "counts")
+        return
+
+
 def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, frame: pd.DataFrame | None,
                  names: Any = None, where: str = "in this funnel") -> list[dict[str, Any]]:
     """Warn of funnel points that are not like for like with the others, and return them
@@ -1646,7 +1671,9 @@ def _warn_unlike(fn: str, numerators: Any, denominators: Any, used: np.ndarray, 
     ``period`` or the same area twice. Without it, from a numerator or denominator Series that is
     a column of read_flytipping's table (its ``attrs["not_like_for_like"]``): the flagged rows
     among its labels, checked against their published counts. Points with a missing numerator or
-    denominator (``used`` False) are left out: they are in no comparison."""
+    denominator (``used`` False) are left out: they are in no comparison. Counts named as
+    read_flytipping names them that have lost its flags are warned of (:func:`_warn_flags_lost`)."""
+    _warn_flags_lost(fn, frame, numerators=numerators, denominators=denominators)
     found: list[dict[str, Any]] = []
     if frame is not None:
         shown = _point_names(frame, None, names)

@@ -121,3 +121,19 @@ def test_plot_funnel_names_a_missing_point_by_its_council(latest):
     assert len(missing) == 1 and "(row 'Hackney')" in missing[0], missing
     plt.close(ax.figure)
     assert latest.loc[latest.la_name == "Hackney", "incidents"].isna().all()  # (no figure published for 2021/22)
+
+
+def test_every_funnel_function_warns_of_lost_flags(latest):
+    """funnel_significance, funnel_target and funnel_overdispersion lost the flags as silently as the
+    rate funnels did (w19d's note): the check now runs where every funnel looks for the flags."""
+    merged = latest.merge(pd.DataFrame({"la_code": latest.la_code.to_numpy()}), on="la_code")
+    merged.attrs.clear()
+    merged["incidents"].attrs.clear()
+    calls = ((saferstats.funnel_significance, dict(kind="rate")), (saferstats.funnel_target, dict(kind="rate")),
+             (saferstats.funnel_overdispersion, dict(kind="rate")))
+    for f, kw in calls:
+        _, msgs = _caught(f, merged["incidents"], merged["population"], **kw)
+        lost = [m for m in msgs if "as read_flytipping names Defra's fly-tipping counts" in m]
+        assert len(lost) == 1 and lost[0].startswith(f.__name__), (f.__name__, msgs)
+        _, msgs = _caught(f, latest["incidents"], latest["population"], **kw)  # read_flytipping's own Series
+        assert not any("as read_flytipping names" in m for m in msgs), f.__name__
