@@ -1242,10 +1242,6 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         s.tables[-1].frame.attrs["spans"] = {str(a): f"{g.min()} to {g.max()}"
                                              for a, g in data.groupby(area, observed=True)[period]}
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
-        against = _against_england(everyone, data, trend, area, period, count, conf)
-        if against is not None:
-            s.tables.append(against[0])
-            s.intro += against[1]
         steps = _doubling_steps(data, area, period, count)
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
@@ -1256,6 +1252,11 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
                         "in fly-tipping; the annual % change and the latest rate include it.")
             s.tables[-1].frame.attrs["steps"] = steps
+        # (after the trend table's own attrs, which are set on s.tables[-1])
+        against = _against_england(everyone, data, trend, area, period, count, conf)
+        if against is not None:
+            s.tables.append(against[0])
+            s.intro += against[1]
     elif no_trend:  # every authority's counting changed (Southend-on-Sea's own report): no trend table, and the
         # finding says why there is none (it said nothing)
         next(t for t in s.tables if t.name == "flytipping_rates").frame.attrs["no_trend"] = no_trend
