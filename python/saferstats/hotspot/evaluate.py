@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, translates_core_errors
+from .._frames import _default_index, as_float_array, check_same_order, label_of, row_of, translates_core_errors
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
@@ -123,6 +123,15 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     captured event). Columns: ``k, cell, observed, cum_observed, predicted, cum_predicted, area,
     cum_area, coverage, hit_rate, pai, pei, rri``. See docs/methods/hotspot_intelligence.md.
 
+    ``cell`` names each cell as the input does: its index label when ``observed`` (or else
+    ``predicted``) is a Series with its own index — an LSOA code for counts indexed by LSOA, so
+    ``t.cell.head(10)`` are the ten areas to patrol — a grid's cell number for a grid or its
+    layers (``cells["cell"]``), and the position for a list or array. (Until session 16 it was
+    always the position, so a Series indexed by code needed ``o.index[t.cell]``.) Two Series
+    holding the same labels in another order are refused: cells are paired by position. Errors
+    name the cell by its label (``row 'E01000001'``) or number and carry its position in
+    ``.position``.
+
     ``train`` / ``test``: the time windows of the events the map was made from and of the events
     it is scored on — a period (``"2021-06"``, a ``pd.Period``, a date), a ``(first, last)`` pair
     (both included) or the Month column of the events used. A PAI is only a measure of
@@ -156,6 +165,14 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     if train is None and test is not None:
         train = _made_from(predicted)
     windows = _check_windows(train, test)
+    check_same_order(observed=observed, predicted=predicted, area=area)
+    named = next((v for v in (observed, predicted) if isinstance(v, pd.Series)), None)  # whose index names cells
+
+    def cell(pos: int) -> Any:
+        return label_of(named, pos)
+
+    def where(pos: int) -> str:  # "row 'E01000001'" by its label (as every error names a row), else "cell 3"
+        return row_of(named, pos)[0] if named is not None and not _default_index(named.index) else f"cell {pos}"
     o, ko = _cells("observed", observed)
     p, kp = _cells("predicted", predicted)
     if ko is not None and kp is not None and ko != kp:
@@ -176,9 +193,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     for name, v in (("observed", o), ("predicted", p)):
         gap = np.isnan(v)
         if gap.any() and not (name == "predicted" and keep is not None):
-            raise MissingValueError(f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: cell "
-                                    f"{int(idx[gap][0])}): give every cell a number (0 where none)", name,
-                                    int(idx[gap][0]))
+            first = int(idx[gap][0])
+            err = MissingValueError(f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: "
+                                    f"{where(first)}): give every cell a number (0 where none)", name, cell(first))
+            err.position = first
+            raise err
     blank = np.isnan(p)
     edge = blank & _counted_in_area(observed, idx) & (o > 0)
     if edge.any():
@@ -187,7 +206,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # prediction there: the cell is scored as flagging nothing (0), and its events count as missed
         cells = idx[edge]
         warn_user(f"pai: `predicted` has no value in {len(cells):,} cell(s) at the study area's edge that hold "
-                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: cell {int(cells[0])}; its centre is "
+                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: {where(int(cells[0]))}; its centre is "
                   "outside the area and the prediction had no event there): they are scored as predicting 0, so "
                   "those events count as missed")
         p = p.copy()
@@ -197,11 +216,13 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # prospective_hotspots / hotspot_change give no value outside their study area; observed events
         # there were counted without the area
         cells = idx[blank]
-        raise MissingValueError(
+        err = MissingValueError(
             f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
-            f"(first: cell {int(cells[0])}), outside the study area it was made over: count the observed events "
-            "over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
-            int(cells[0]))
+            f"(first: {where(int(cells[0]))}), outside the study area it was made over: count the observed "
+            "events over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
+            cell(int(cells[0])))
+        err.position = int(cells[0])
+        raise err
     if keep is not None:
         # the core names positions among the scored cells; over a study area those are not the
         # grid's cell numbers, so check here and name the cell
@@ -213,15 +234,20 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
                 continue
             bad = ~np.isfinite(vals) | ((vals <= 0) if name == "area" else (vals < 0))
             if bad.any():
-                pos = int(np.flatnonzero(bad)[0])
-                raise InvalidInputError(f"invalid value in `{name}` at cell {int(idx[pos])}: {vals[pos]:g} ({rule})",
-                                        name, int(idx[pos]))
+                first = int(np.flatnonzero(bad)[0])
+                err = InvalidInputError(f"invalid value in `{name}` at {where(int(idx[first]))}: "
+                                        f"{vals[first]:g} ({rule})", name, cell(int(idx[first])))
+                err.position = int(idx[first])
+                raise err
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
               "hit_rate", "pai", "pei", "rri"):
         out[c] = d[c]
-    out["cell"] = idx[np.asarray(d["cell"], dtype=np.int64)]
+    pos = idx[np.asarray(d["cell"], dtype=np.int64)]
+    own = named is not None and not _default_index(named.index) and len(named.index) == (len(o) if keep is None
+                                                                                        else len(keep))
+    out["cell"] = named.index[pos] if own and named is not None else pos
     if keep is not None:
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     out.attrs.update(windows)

@@ -83,8 +83,11 @@ class LocalResult(_ExcelMixin, Result):
             return (f"Getis-Ord Gi*, {tr} weights, {perms}; significance from the normal z at 90/95/99%"
                     + (", Benjamini-Hochberg FDR-adjusted" if self.fdr else " (not adjusted for multiple testing)"))
         a = 0.05 if self.alpha is None else self.alpha
-        src = "permutation p" if self.permutations else "normal p"
-        return f"Local Moran's I, {tr} weights, {perms}; significant where the {src} < {a:g}"
+        src = ("folded permutation p_sim (one-sided: the observed value's nearer tail, as esda and GeoDa)"
+               if self.permutations else
+               "normal p_norm (one-sided: the tail z is in, the sidedness of the permutation p_sim of esda and GeoDa)")
+        return (f"Local Moran's I, {tr} weights, {perms}; significant where the {src} < {a:g}, "
+                f"a two-sided test at {min(1.0, 2 * a):g}")
 
     def headline(self) -> str:
         """One line: how many units are significant, of which kind, and the strongest — ranked by
@@ -147,7 +150,8 @@ class LocalResult(_ExcelMixin, Result):
             rule = ("two-sided normal p of z, min(1, 2·p_norm)" + (", Benjamini-Hochberg adjusted" if self.fdr else "")
                     + ", at 0.10 / 0.05 / 0.01 for 90% / 95% / 99%; p_sim is not used")
         else:
-            rule = f"quadrant where {'p_sim' if self.permutations else 'p_norm'} < {self.alpha:g} (a one-sided p; GeoDa's convention)"
+            rule = (f"quadrant where {'p_sim' if self.permutations else 'p_norm'} < {self.alpha:g} (a one-sided p, with "
+                    "or without permutations; GeoDa's and esda's convention)")
         out.attrs["columns"] = {
             "p_norm": "one-sided normal p of |z| (the tail z is in); two-sided p = min(1, 2·p_norm)",
             "p_sim": (f"folded permutation pseudo p (esda): (min(#sim ≥ obs, {self.permutations} − #sim ≥ obs) + 1)/"
@@ -254,7 +258,11 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     Method (``docs/methods/hotspots.md`` C6; esda ``Moran_Local``): I_i = (n−1) z_i Σ_j w_ij z_j / Σ z² (esda's
     scaling; spdep uses n), z from the total-randomisation moments (esda ``EI``/``VI``), quadrant 1 HH,
     2 LH, 3 LL, 4 HL; ``label`` = the quadrant name where ``p_sim`` < ``alpha`` (GeoDa's convention),
-    else "Not significant" (with ``permutations=0``, the normal p is used). The headline's
+    else "Not significant". With ``permutations=0`` the label uses ``p_norm``, the normal p of z
+    in the tail z is in — one-sided, as the folded ``p_sim`` (the observed value's nearer tail)
+    and as esda's normal p-values (``p_z_sim`` = ``norm.sf(|z|)``), so both paths test at the same
+    level: ``alpha=0.05`` is a two-sided test at 0.10 either way (give ``alpha=0.025`` for a
+    two-sided 5%); the result's repr says which p decided. The headline's
     "strongest" units are ranked by that same p (smallest first, ties by |z|) and shown with it,
     so a unit named strongest is never less significant than one left out.
 
