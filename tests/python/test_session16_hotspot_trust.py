@@ -178,3 +178,26 @@ def test_a_named_study_area_keeps_its_wording():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SaferstatsWarning)
             saferstats.kde_grid([400000.0], [100000.0], cell_size=300, bandwidth=500, study_area=area)
+
+
+# ----------------------------------------------------------------------------- 5. hotspot_kde beyond the edge
+
+def test_hotspot_kde_cells_and_map_frame_mark_the_density_beyond_the_area():
+    """hotspot_kde keeps the density the area's events spread beyond its edge (documented: the
+    surface integrates to the events); every table and map frame of it carries ``in_study_area``,
+    False on exactly those cells (shapely: centre outside and no event of the area in the cell),
+    and the repr counts them."""
+    shapely = pytest.importorskip("shapely")
+    pytest.importorskip("geopandas")
+    area = saferstats.StudyArea(SQUARE, crs=27700)
+    x, y = np.array([40.0, 50, 60, 600]), np.array([540.0, 560, 550, 300])
+    g = saferstats.hotspot_kde(x, y, cell_size=300, bandwidth=400, bounds=(-500, 1500, -500, 1500), study_area=area)
+    gdf = saferstats.geo.to_geodataframe(g)
+    for frame in (g.cells, gdf):
+        poly = shapely.Polygon(SQUARE)
+        centre_in = shapely.contains_xy(poly, frame["x"].to_numpy(), frame["y"].to_numpy())
+        holds = np.array([((np.abs(x - cx) <= 150) & (np.abs(y - cy) <= 150)).any()
+                          for cx, cy in zip(frame["x"], frame["y"])])
+        np.testing.assert_array_equal(frame["in_study_area"].to_numpy(), centre_in | holds)
+    beyond = int(((g.cells["kde"] > 0) & ~g.cells["in_study_area"]).sum())
+    assert beyond > 0 and f"{beyond} cells outside it also > 0" in repr(g)

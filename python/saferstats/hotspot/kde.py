@@ -114,7 +114,9 @@ def kde_grid(
 
     Method (``docs/methods/hotspots.md`` C4): quartic kernel 3/(π r²)(1 − (d/r)²)² within radius r (ArcGIS /
     CrimeStat) or Gaussian; ``bandwidth=None`` uses ArcGIS's default radius
-    0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2. ``x``/``y`` are projected coordinates in metres (see
+    0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2 — not :func:`hotspot_kde`'s default (``MASS::bandwidth.nrd``,
+    as sfhotspot), which is often several times wider (Watford ASB, January–September 2021: 350 m
+    here, 1,111 m there), so give ``bandwidth`` to compare the two surfaces. ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the
     direct sum over points at every cell centre. ``bounds`` = (xmin, xmax, ymin, ymax), default the
     points' extent plus one bandwidth (the study area's extent with ``study_area``; a warning when
