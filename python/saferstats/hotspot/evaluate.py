@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -173,6 +173,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
 
     def where(pos: int) -> str:  # "row 'E01000001'" by its label (as every error names a row), else "cell 3"
         return row_of(named, pos)[0] if named is not None and not _default_index(named.index) else f"cell {pos}"
+
+    def refuse(kind: type[InvalidInputError], msg: str, argument: str, pos: int) -> NoReturn:
+        err = kind(msg, argument, cell(pos))
+        err.position = pos  # the label names the cell, the position finds it
+        raise err
     o, ko = _cells("observed", observed)
     p, kp = _cells("predicted", predicted)
     if ko is not None and kp is not None and ko != kp:
@@ -194,10 +199,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         gap = np.isnan(v)
         if gap.any() and not (name == "predicted" and keep is not None):
             first = int(idx[gap][0])
-            err = MissingValueError(f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: "
-                                    f"{where(first)}): give every cell a number (0 where none)", name, cell(first))
-            err.position = first
-            raise err
+            refuse(MissingValueError, f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: "
+                   f"{where(first)}): give every cell a number (0 where none)", name, first)
     blank = np.isnan(p)
     edge = blank & _counted_in_area(observed, idx) & (o > 0)
     if edge.any():
@@ -206,8 +209,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # prediction there: the cell is scored as flagging nothing (0), and its events count as missed
         cells = idx[edge]
         warn_user(f"pai: `predicted` has no value in {len(cells):,} cell(s) at the study area's edge that hold "
-                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: {where(int(cells[0]))}; its centre is "
-                  "outside the area and the prediction had no event there): they are scored as predicting 0, so "
+                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: {where(int(cells[0]))}; its "
+                  "centre is outside the area and the prediction had no event there): they are scored as predicting 0, so "
                   "those events count as missed")
         p = p.copy()
         p[edge] = 0.0
@@ -216,13 +219,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # prospective_hotspots / hotspot_change give no value outside their study area; observed events
         # there were counted without the area
         cells = idx[blank]
-        err = MissingValueError(
-            f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
-            f"(first: {where(int(cells[0]))}), outside the study area it was made over: count the observed "
-            "events over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
-            cell(int(cells[0])))
-        err.position = int(cells[0])
-        raise err
+        refuse(MissingValueError,
+               f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
+               f"(first: {where(int(cells[0]))}), outside the study area it was made over: count the observed "
+               "events over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
+               int(cells[0]))
     if keep is not None:
         # the core names positions among the scored cells; over a study area those are not the
         # grid's cell numbers, so check here and name the cell
@@ -235,10 +236,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
             bad = ~np.isfinite(vals) | ((vals <= 0) if name == "area" else (vals < 0))
             if bad.any():
                 first = int(np.flatnonzero(bad)[0])
-                err = InvalidInputError(f"invalid value in `{name}` at {where(int(idx[first]))}: "
-                                        f"{vals[first]:g} ({rule})", name, cell(int(idx[first])))
-                err.position = int(idx[first])
-                raise err
+                refuse(InvalidInputError, f"invalid value in `{name}` at {where(int(idx[first]))}: {vals[first]:g} "
+                       f"({rule})", name, int(idx[first]))
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
