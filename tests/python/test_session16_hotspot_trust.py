@@ -201,3 +201,23 @@ def test_hotspot_kde_cells_and_map_frame_mark_the_density_beyond_the_area():
         np.testing.assert_array_equal(frame["in_study_area"].to_numpy(), centre_in | holds)
     beyond = int(((g.cells["kde"] > 0) & ~g.cells["in_study_area"]).sum())
     assert beyond > 0 and f"{beyond} cells outside it also > 0" in repr(g)
+
+
+def test_pai_refuses_series_of_different_cells():
+    """Counts by LSOA of two periods list only the areas with events: paired by position, the
+    areas of equal-length Series met other areas' predictions silently (the ``cell`` column now
+    shows the labels, so the pairing has to be right)."""
+    other = PRED.copy()
+    other.index = [*LSOA[:6], "E01039998", "E01039999"]
+    with pytest.raises(InvalidInputError, match=r"2 of `predicted`'s cells are not in `observed` \('E01039998', "
+                       r"'E01039999'\); 2 of `observed`'s cells are not in `predicted` \('E01030006', 'E01030007'\)"):
+        saferstats.pai(OBS, other)
+    with pytest.raises(saferstats.LengthMismatchError, match=r"reindex\(cells, fill_value=0\)"):
+        saferstats.pai(OBS, PRED.iloc[:6])
+    # the fix the error gives scores every area (absent = 0 events), as the reference by hand
+    cells = OBS.index.union(other.index)
+    t = saferstats.pai(OBS.reindex(cells, fill_value=0), other.reindex(cells, fill_value=0))
+    assert set(t["cell"]) == set(cells) and t["observed"].sum() == OBS.sum()
+    ref = pd.DataFrame({"o": OBS.reindex(cells, fill_value=0), "p": other.reindex(cells, fill_value=0)})
+    ref = ref.sort_values(["p", "o"], ascending=[False, True], kind="stable")
+    assert t["cell"].tolist() == ref.index.tolist()

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import _default_index, as_float_array, check_same_order, label_of, row_of, translates_core_errors
+from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain, row_of,
+                       translates_core_errors)
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
@@ -127,8 +128,12 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     ``predicted``) is a Series with its own index — an LSOA code for counts indexed by LSOA, so
     ``t.cell.head(10)`` are the ten areas to patrol — a grid's cell number for a grid or its
     layers (``cells["cell"]``), and the position for a list or array. (Until session 16 it was
-    always the position, so a Series indexed by code needed ``o.index[t.cell]``.) Two Series
-    holding the same labels in another order are refused: cells are paired by position. Errors
+    always the position, so a Series indexed by code needed ``o.index[t.cell]``.) Cells are
+    paired by position, so two Series with their own indexes must hold the same cells: the same
+    labels in another order are refused, and so are different cells (counts by LSOA of two
+    periods, each listing only the areas with events: reindex both on the union of their areas
+    with ``fill_value=0``, the error says how; until session 16 equal lengths were paired
+    silently, one area's events with another's prediction). Errors
     name the cell by its label (``row 'E01000001'``) or number and carry its position in
     ``.position``.
 
@@ -166,6 +171,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         train = _made_from(predicted)
     windows = _check_windows(train, test)
     check_same_order(observed=observed, predicted=predicted, area=area)
+    _same_cells(observed=observed, predicted=predicted, area=area)
     named = next((v for v in (observed, predicted) if isinstance(v, pd.Series)), None)  # whose index names cells
 
     def cell(pos: int) -> Any:
@@ -251,6 +257,32 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     out.attrs.update(windows)
     return out
+
+
+def _same_cells(**named: Any) -> None:
+    """Series with their own indexes (LSOA codes, the cell numbers of a filtered grid) must hold the
+    same cells: pai pairs them by position and names each by the first one's labels, so counts by
+    LSOA of two periods (each listing only the areas with events) would pair one area's events
+    with another's prediction, silently when the lengths agree."""
+    own = [(k, v.index) for k, v in named.items()
+           if isinstance(v, pd.Series) and not _default_index(v.index) and v.index.is_unique]
+    for (k0, i0), (k, i1) in zip(own[:1] * len(own), own[1:]):
+        if i0.equals(i1) or (len(i0) == len(i1) and set(i0) == set(i1)):
+            continue  # the same cells (in another order: check_same_order)
+        extra, lacking = i1.difference(i0, sort=False), i0.difference(i1, sort=False)
+
+        def some(ix: pd.Index) -> str:
+            return ", ".join(repr(plain(v)) for v in ix[:3]) + (" …" if len(ix) > 3 else "")
+
+        says = "; ".join(f"{len(ix):,} of `{a}`'s cells are not in `{b}` ({some(ix)})"
+                         for ix, a, b in ((extra, k, k0), (lacking, k0, k)) if len(ix))
+        kind = LengthMismatchError if len(i0) != len(i1) else InvalidInputError
+        err = kind(f"`{k}` and `{k0}` hold different cells: {says}. Cells are paired by position, so each would "
+                   "meet another cell's value: give both the same cells, with 0 where one period had no events: "
+                   f"cells = {k0}.index.union({k}.index); pai(observed.reindex(cells, fill_value=0), "
+                   "predicted.reindex(cells, fill_value=0))", k)
+        err.caller_terms = True  # type: ignore[attr-defined]  # names the labels already: not relabelled
+        raise err
 
 
 def _made_from(predicted: Any) -> Any:
