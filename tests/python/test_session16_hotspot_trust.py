@@ -221,3 +221,52 @@ def test_pai_refuses_series_of_different_cells():
     ref = pd.DataFrame({"o": OBS.reindex(cells, fill_value=0), "p": other.reindex(cells, fill_value=0)})
     ref = ref.sort_values(["p", "o"], ascending=[False, True], kind="stable")
     assert t["cell"].tolist() == ref.index.tolist()
+
+
+# ----------------------------------------------------------------------------- walk: a grid's cells as Gi* values
+
+def _area_grid():
+    """Counts on 100 m cells over a box of 1,400 × 1,000 m whose study area is the square (0, 0) -
+    (1000, 1000): the columns beyond x = 1,000 are outside it (zeros by construction)."""
+    rng = np.random.default_rng(16)
+    x = np.r_[rng.uniform(0, 1000, 300), rng.normal(250, 40, 60).clip(1, 999)]
+    y = np.r_[rng.uniform(0, 1000, 300), rng.normal(750, 40, 60).clip(1, 999)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        return saferstats.hotspot_count(x, y, cell_size=100, bounds=(0, 1400, 0, 1000),
+                                        study_area=saferstats.StudyArea(SQUARE, crs=27700))
+
+
+def test_a_grid_itself_as_values_says_how_to_pass_a_layer():
+    g = _area_grid()
+    with pytest.raises(InvalidInputError, match=r"`values` is a hotspot grid: pass one layer of its cells"):
+        saferstats.gi_star(g, Weights.lattice(g.nrows, g.ncols))
+
+
+def test_a_transposed_lattice_is_refused():
+    g = _area_grid()
+    assert g.nrows != g.ncols
+    for stat in (saferstats.gi_star, saferstats.local_moran):
+        with pytest.raises(InvalidInputError, match=rf"lattice of {g.ncols} rows × {g.nrows} columns but `values` are "
+                           rf"the cells of a grid of {g.nrows} rows × {g.ncols} columns"):
+            stat(g.cells["count"], Weights.lattice(g.ncols, g.nrows), permutations=0)
+
+
+def test_a_whole_study_area_grid_is_warned_about_and_the_advice_works():
+    g = _area_grid()
+    inside = g.cells["in_study_area"].to_numpy()
+    # the square's cells: centres within it (every event is inside, and in one of them)
+    np.testing.assert_array_equal(inside, (g.cells["x"] < 1000).to_numpy() & (g.cells["y"] < 1000).to_numpy())
+    n, out = len(inside), int((~inside).sum())
+    with pytest.warns(SaferstatsWarning, match=rf"all {n} cells of a grid made over a study area, {out} of them beyond"):
+        whole = saferstats.local_moran(g.cells["count"], Weights.lattice(g.nrows, g.ncols), permutations=999, seed=1)
+    # the harm: Low-Low clusters beyond the edge, where nothing was counted
+    assert (whole.label[~inside] == "Low-Low").any()
+    mask = inside.reshape(g.nrows, g.ncols)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        kept = saferstats.local_moran(g.cells.loc[mask.ravel(), "count"], Weights.lattice(g.nrows, g.ncols, mask=mask),
+                                      permutations=0)
+        saferstats.global_moran(g.cells.loc[mask.ravel(), "count"], Weights.lattice(g.nrows, g.ncols, mask=mask),
+                                permutations=0)
+    assert kept.cells.tolist() == np.flatnonzero(inside).tolist()

@@ -209,7 +209,7 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
         label[(p2 < p) & (z > 0)] = f"Hot spot {level}%"
         label[(p2 < p) & (z < 0)] = f"Cold spot {level}%"
     if int(permutations) > 0:
-        _warn_empty_neighbourhoods(_values_on(weights, values), weights, int(permutations))
+        _warn_empty_neighbourhoods(_values_on(weights, values, check_grid=False), weights, int(permutations))
     return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, res["transform"],
                        int(permutations), fdr=bool(fdr), cells=_unit_cells(weights))
 
