@@ -270,3 +270,28 @@ def test_a_whole_study_area_grid_is_warned_about_and_the_advice_works():
         saferstats.global_moran(g.cells.loc[mask.ravel(), "count"], Weights.lattice(g.nrows, g.ncols, mask=mask),
                                 permutations=0)
     assert kept.cells.tolist() == np.flatnonzero(inside).tolist()
+
+
+# ----------------------------------------------------------------------------- walk: pai of a kde_grid surface
+
+def test_pai_scores_a_kde_grid_surface_over_its_study_area():
+    """``pai(counts, kde_grid(...))`` failed ("unhashable type: 'numpy.ndarray'"); now the surface's
+    cells are scored against counts on the same cells, over its ``in_study_area`` cells with any
+    cell holding events (as a grid over a study area). Reference: the same sort and shares by hand."""
+    area = saferstats.StudyArea(SQUARE, crs=27700)
+    rng = np.random.default_rng(5)
+    px, py = rng.normal(300, 120, 80).clip(1, 999), rng.normal(600, 150, 80).clip(1, 999)
+    qx, qy = rng.normal(320, 150, 40).clip(1, 999), rng.normal(580, 150, 40).clip(1, 999)
+    bounds = (-500.0, 1500.0, -500.0, 1500.0)
+    k = saferstats.kde_grid(px, py, cell_size=100, bandwidth=250, bounds=bounds, study_area=area)
+    counts, _, _ = saferstats.grid_counts(qx, qy, cell_size=100, bounds=bounds)
+    assert counts.shape == k.density.shape
+    t = saferstats.pai(counts, k)
+    o, p = counts.ravel().astype(float), k.density.ravel()
+    scored = k.in_study_area.ravel() | (o > 0)
+    assert t.attrs["cells_outside_study_area"] == int((~scored).sum()) > 0
+    ref = pd.DataFrame({"o": o, "p": p})[scored].sort_values(["p", "o"], ascending=[False, True], kind="stable")
+    assert t["cell"].tolist() == ref.index.tolist()
+    hit = ref["o"].cumsum().to_numpy() / o.sum()
+    np.testing.assert_allclose(t["hit_rate"].to_numpy(), hit)
+    np.testing.assert_allclose(t["pai"].to_numpy(), hit / (np.arange(1, scored.sum() + 1) / scored.sum()))

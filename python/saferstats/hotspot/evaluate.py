@@ -18,12 +18,15 @@ from .._frames import (_default_index, as_float_array, check_same_order, label_o
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
+from .kde import KdeResult
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
 
 
 def _cells(name: str, v: Any) -> tuple[np.ndarray, tuple[Any, ...] | None]:
     """Cell values as a flat float array, and the grid's identity when ``v`` is a grid layer."""
+    if isinstance(v, KdeResult):  # its cells row by row from the south-west, as grid_counts' counts.ravel()
+        return np.ascontiguousarray(np.asarray(v.density, dtype=float).ravel()), ("shape", v.density.shape)
     grid_key = getattr(v, "_grid_key", None)
     if grid_key is not None:
         key = grid_key()
@@ -149,6 +152,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     :func:`prospective_hotspots` knows its own window (events up to ``cutoff_time``): ``train``
     defaults to it.
 
+    ``predicted`` may be a :func:`kde_grid` surface, scored against counts on the same cells
+    (:func:`grid_counts` over the same bounds: ``pai(counts, surface)``; ``cell`` is then the
+    position in ``surface.to_pandas()`` and in ``counts.ravel()``); made over a ``study_area`` it
+    is scored over the area's cells (its ``in_study_area``), as a grid is.
+
     Grids made over a ``study_area`` (their ``cells`` have ``in_study_area``) — the grids
     themselves or their layers taken whole from ``cells`` (``pai(o.cells["count"],
     g.cells["kde"])``) — are scored over the area's cells only, with any other cell that holds an
@@ -195,7 +203,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     a = None
     if area is not None:
         a, _ = _cells("area", area)
-    keep = _study_area_cells([observed, predicted], o)
+    keep = _area_cells([observed, predicted], o)
     idx = np.arange(len(o)) if keep is None else np.flatnonzero(keep)
     if keep is not None:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
@@ -283,6 +291,20 @@ def _same_cells(**named: Any) -> None:
                    "predicted.reindex(cells, fill_value=0))", k)
         err.caller_terms = True  # type: ignore[attr-defined]  # names the labels already: not relabelled
         raise err
+
+
+def _area_cells(values: list[Any], o: np.ndarray) -> np.ndarray | None:
+    """The cells to score: a grid's study area (:func:`_study_area_cells`) or a :func:`kde_grid`
+    surface's ``in_study_area``, with any cell holding observed events; None for every cell."""
+    keep = _study_area_cells(values, o)
+    marks = [np.asarray(v.in_study_area, dtype=bool).ravel() for v in values
+             if isinstance(v, KdeResult) and v.in_study_area is not None and v.in_study_area.size == len(o)]
+    if not marks:
+        return keep
+    k = np.logical_or.reduce(marks) | (o > 0)
+    if keep is not None:
+        k |= keep
+    return None if k.all() else np.ascontiguousarray(k)
 
 
 def _made_from(predicted: Any) -> Any:
