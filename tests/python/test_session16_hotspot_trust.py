@@ -295,3 +295,28 @@ def test_pai_scores_a_kde_grid_surface_over_its_study_area():
     hit = ref["o"].cumsum().to_numpy() / o.sum()
     np.testing.assert_allclose(t["hit_rate"].to_numpy(), hit)
     np.testing.assert_allclose(t["pai"].to_numpy(), hit / (np.arange(1, scored.sum() + 1) / scored.sum()))
+
+
+# ----------------------------------------------------------------------------- walk: Gi* / local Moran by label
+
+def test_gi_star_and_local_moran_name_units_by_the_labels_of_the_values():
+    """On counts indexed by LSOA code the headline said "strongest: unit 5" and ``to_pandas()`` had
+    a 0..n-1 index (the same defect as pai's ``cell``): now both carry the labels. Values: esda's
+    Gi* on the docs/methods/hotspots.md C5 points (tests/fixtures/hotspot_reference.json)."""
+    row = next(r for r in LOCAL if r["kind"] == "gi_star" and r["name"] == "methods_c5" and r["transform"] == "B")
+    pts = np.array(row["points"], dtype=float)
+    w = Weights.distance_band(pts[:, 0], pts[:, 1], threshold=15)
+    codes = pd.Index([f"E0104{i:04d}" for i in range(len(pts))], name="lsoa")
+    v = pd.Series(row["values"], index=codes)
+    g = saferstats.gi_star(v, w, permutations=0)
+    t = g.to_pandas()
+    assert t.index.equals(codes)
+    np.testing.assert_allclose(t["z"].to_numpy(), row["z"], rtol=1e-9, atol=1e-12)
+    best = codes[int(np.argmax(row["z"]))]
+    assert f"strongest: '{best}' (z " in repr(g) and t["z"].idxmax() == best
+    m = saferstats.local_moran(v, w, permutations=99, seed=1)
+    assert m.to_pandas().index.equals(codes)
+    h = m.headline()
+    assert "strongest" not in h or ("strongest: 'E0104" in h and "unit " not in h.split("strongest:")[1])
+    # without labels of their own, units keep their positions
+    assert saferstats.gi_star(v.to_numpy(), w, permutations=0).to_pandas().index.equals(pd.RangeIndex(len(pts)))
