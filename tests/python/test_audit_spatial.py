@@ -60,37 +60,28 @@ def test_local_moran_ii_matches_spdep_with_the_documented_scaling(case):
     np.testing.assert_allclose(np.asarray(lm.stat) * n / (n - 1), case["local_moran"]["Ii"], rtol=REL, atol=1e-12)
 
 
+# Moran's I against moran.test, Geary's C against geary.test, by the same checks. Two conventions
+# differ by design (documented, as esda): spdep's Geary z is (E - C) / sd where saferstats' is
+# (C - E) / sd, and the Geary p is one-sided, half of geary.test's two-sided p (Moran's is two-sided,
+# as moran.test(alternative = "two.sided")).
+GLOBAL = [pytest.param(saferstats.global_moran, "I", "moran", 1.0, 1.0, id="moran"),
+          pytest.param(saferstats.global_geary, "C", "geary", -1.0, 0.5, id="geary")]
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("transform,style", [("R", "W"), ("B", "B")])
-def test_global_moran_matches_spdep_moran_test(case, transform, style):
-    m = saferstats.global_moran(case["values"], _weights(case), transform=transform, permutations=0)
-    r = case[f"moran_{style}"]
-    assert m.I == pytest.approx(r["norm"]["statistic"], rel=REL)
+@pytest.mark.parametrize("statistic,attr,ref,z_sign,p_share", GLOBAL)
+def test_global_statistic_matches_spdep(case, transform, style, statistic, attr, ref, z_sign, p_share):
+    m = statistic(case["values"], _weights(case), transform=transform, permutations=0)
+    r = case[f"{ref}_{style}"]
+    assert getattr(m, attr) == pytest.approx(r["norm"]["statistic"], rel=REL)
     assert m.expected == pytest.approx(r["norm"]["expected"], rel=REL)
     assert m.variance == pytest.approx(r["norm"]["variance"], rel=REL)
     assert m.variance_rand == pytest.approx(r["rand"]["variance"], rel=REL)
-    assert m.z == pytest.approx(r["norm"]["z"], rel=REL)
-    assert m.z_rand == pytest.approx(r["rand"]["z"], rel=REL)
-    # two-sided, as moran.test(alternative = "two.sided")
-    assert m.p_value == pytest.approx(r["norm"]["p"], rel=1e-8, abs=1e-300)
-    assert m.p_rand == pytest.approx(r["rand"]["p"], rel=1e-8, abs=1e-300)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-@pytest.mark.parametrize("transform,style", [("R", "W"), ("B", "B")])
-def test_global_geary_matches_spdep_geary_test(case, transform, style):
-    g = saferstats.global_geary(case["values"], _weights(case), transform=transform, permutations=0)
-    r = case[f"geary_{style}"]
-    assert g.C == pytest.approx(r["norm"]["statistic"], rel=REL)
-    assert g.expected == pytest.approx(r["norm"]["expected"], rel=REL)
-    assert g.variance == pytest.approx(r["norm"]["variance"], rel=REL)
-    assert g.variance_rand == pytest.approx(r["rand"]["variance"], rel=REL)
-    # spdep's z is (E - C) / sd; saferstats' (C - E) / sd, as esda
-    assert g.z == pytest.approx(-r["norm"]["z"], rel=REL)
-    assert g.z_rand == pytest.approx(-r["rand"]["z"], rel=REL)
-    # one-sided (documented, as esda): half of geary.test's two-sided p
-    assert g.p_value == pytest.approx(r["norm"]["p"] / 2, rel=1e-8, abs=1e-300)
-    assert g.p_rand == pytest.approx(r["rand"]["p"] / 2, rel=1e-8, abs=1e-300)
+    assert m.z == pytest.approx(z_sign * r["norm"]["z"], rel=REL)
+    assert m.z_rand == pytest.approx(z_sign * r["rand"]["z"], rel=REL)
+    assert m.p_value == pytest.approx(p_share * r["norm"]["p"], rel=1e-8, abs=1e-300)
+    assert m.p_rand == pytest.approx(p_share * r["rand"]["p"], rel=1e-8, abs=1e-300)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "general_g_B" in c], ids=lambda c: c["name"])

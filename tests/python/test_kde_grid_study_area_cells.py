@@ -1,8 +1,10 @@
 """kde_grid over a study area (session 12; noticed in walk-through 7): the grid covers the area's
 box, and its headline gave the peak and the share of empty cells over the whole box, so the peak
 could be a cell beyond the edge (the area's points smoothed over it) and the empty share counted
-cells that are not the area's. Now the result marks ``in_study_area`` (cell centre inside) and the
-headline is of those cells, as ``hotspot_kde``'s is. Reference: the quartic kernel summed directly
+cells that are not the area's. Now the result marks ``in_study_area`` and the headline is of those
+cells, as ``hotspot_kde``'s is: since session 16 by ``hotspot_kde``'s rule (the centre inside, or the
+cell holds one of the area's points); until then by the centre only, so the knot's own cell below,
+whose centre is just outside, was left out and the headline named a lower peak. Reference: the quartic kernel summed directly
 in numpy at each cell centre, and the polygon test done by hand (a right triangle)."""
 
 from __future__ import annotations
@@ -21,19 +23,24 @@ def _quartic(px, py, cx, cy, h):
 
 
 def test_the_headline_is_of_the_area_cells():
-    # a tight knot of points just inside the hypotenuse, a few spread inside: smoothed over the edge, the
-    # densest cell of the box has its centre outside the triangle
+    # a tight knot of points just inside the hypotenuse, a few spread inside: the knot's cell has its
+    # centre on the hypotenuse (outside), and the points smoothed over the edge give density beyond it
     rng = np.random.default_rng(7)
     x = np.r_[np.full(30, 500_545.0) + rng.uniform(0, 3, 30), rng.uniform(500_050, 500_300, 10)]
     y = np.r_[np.full(30, 200_445.0) + rng.uniform(0, 3, 30), rng.uniform(200_050, 200_300, 10)]
     assert ((x - 500_000) + (y - 200_000) < 1000).all()  # every point is inside
     k = saferstats.kde_grid(x, y, cell_size=100, bandwidth=300, study_area=TRIANGLE)
     gx, gy = np.meshgrid(k.x, k.y)
-    want_inside = (gx > 500_000) & (gy > 200_000) & ((gx - 500_000) + (gy - 200_000) < 1000)
+    centre_in = (gx > 500_000) & (gy > 200_000) & ((gx - 500_000) + (gy - 200_000) < 1000)
+    holds = np.zeros(gx.shape, dtype=bool)
+    holds[np.floor((y - k.y[0] + 50) / 100).astype(int), np.floor((x - k.x[0] + 50) / 100).astype(int)] = True
+    want_inside = centre_in | holds
     np.testing.assert_array_equal(k.in_study_area, want_inside)
     dens = _quartic(x, y, gx.ravel(), gy.ravel(), 300).reshape(gx.shape)
     np.testing.assert_allclose(k.density, dens, rtol=1e-9, atol=1e-12)
-    assert not want_inside.ravel()[int(np.argmax(dens))]  # the box's peak is beyond the edge
+    top = int(np.argmax(dens))
+    assert not centre_in.ravel()[top] and want_inside.ravel()[top]  # the knot's cell: centre outside, the area's
+    assert (dens[~want_inside] > 0).sum() > 10  # density smoothed beyond the edge, not the area's
     peak = dens[want_inside].max()
     assert f"peak {peak:.6g} per km²" in k.headline()
     assert f"({int(want_inside.sum()):,} in the study area)" in k.headline()

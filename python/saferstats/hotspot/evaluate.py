@@ -7,22 +7,26 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, translates_core_errors
+from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain, row_of,
+                       translates_core_errors)
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
+from .kde import KdeResult
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
 
 
 def _cells(name: str, v: Any) -> tuple[np.ndarray, tuple[Any, ...] | None]:
     """Cell values as a flat float array, and the grid's identity when ``v`` is a grid layer."""
+    if isinstance(v, KdeResult):  # its cells row by row from the south-west, as grid_counts' counts.ravel()
+        return np.ascontiguousarray(np.asarray(v.density, dtype=float).ravel()), ("shape", v.density.shape)
     grid_key = getattr(v, "_grid_key", None)
     if grid_key is not None:
         key = grid_key()
@@ -123,6 +127,19 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     captured event). Columns: ``k, cell, observed, cum_observed, predicted, cum_predicted, area,
     cum_area, coverage, hit_rate, pai, pei, rri``. See docs/methods/hotspot_intelligence.md.
 
+    ``cell`` names each cell as the input does: its index label when ``observed`` (or else
+    ``predicted``) is a Series with its own index — an LSOA code for counts indexed by LSOA, so
+    ``t.cell.head(10)`` are the ten areas to patrol — a grid's cell number for a grid or its
+    layers (``cells["cell"]``), and the position for a list or array. (Until session 16 it was
+    always the position, so a Series indexed by code needed ``o.index[t.cell]``.) Cells are
+    paired by position, so two Series with their own indexes must hold the same cells: the same
+    labels in another order are refused, and so are different cells (counts by LSOA of two
+    periods, each listing only the areas with events: reindex both on the union of their areas
+    with ``fill_value=0``, the error says how; until session 16 equal lengths were paired
+    silently, one area's events with another's prediction). Errors
+    name the cell by its label (``row 'E01000001'``) or number and carry its position in
+    ``.position``.
+
     ``train`` / ``test``: the time windows of the events the map was made from and of the events
     it is scored on — a period (``"2021-06"``, a ``pd.Period``, a date), a ``(first, last)`` pair
     (both included) or the Month column of the events used. A PAI is only a measure of
@@ -134,6 +151,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     table's ``attrs["train"]`` / ``attrs["test"]`` record the windows for the report. A grid from
     :func:`prospective_hotspots` knows its own window (events up to ``cutoff_time``): ``train``
     defaults to it.
+
+    ``predicted`` may be a :func:`kde_grid` surface, scored against counts on the same cells
+    (:func:`grid_counts` over the same bounds: ``pai(counts, surface)``; ``cell`` is then the
+    position in ``surface.to_pandas()`` and in ``counts.ravel()``); made over a ``study_area`` it
+    is scored over the area's cells (its ``in_study_area``), as a grid is.
 
     Grids made over a ``study_area`` (their ``cells`` have ``in_study_area``) — the grids
     themselves or their layers taken whole from ``cells`` (``pai(o.cells["count"],
@@ -156,6 +178,20 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     if train is None and test is not None:
         train = _made_from(predicted)
     windows = _check_windows(train, test)
+    check_same_order(observed=observed, predicted=predicted, area=area)
+    _same_cells(observed=observed, predicted=predicted, area=area)
+    named = next((v for v in (observed, predicted) if isinstance(v, pd.Series)), None)  # whose index names cells
+
+    def cell(pos: int) -> Any:
+        return label_of(named, pos)
+
+    def where(pos: int) -> str:  # "row 'E01000001'" by its label (as every error names a row), else "cell 3"
+        return row_of(named, pos)[0] if named is not None and not _default_index(named.index) else f"cell {pos}"
+
+    def refuse(kind: type[InvalidInputError], msg: str, argument: str, pos: int) -> NoReturn:
+        err = kind(msg, argument, cell(pos))
+        err.position = pos  # the label names the cell, the position finds it
+        raise err
     o, ko = _cells("observed", observed)
     p, kp = _cells("predicted", predicted)
     if ko is not None and kp is not None and ko != kp:
@@ -167,7 +203,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     a = None
     if area is not None:
         a, _ = _cells("area", area)
-    keep = _study_area_cells([observed, predicted], o)
+    keep = _area_cells([observed, predicted], o)
     idx = np.arange(len(o)) if keep is None else np.flatnonzero(keep)
     if keep is not None:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
@@ -176,9 +212,9 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     for name, v in (("observed", o), ("predicted", p)):
         gap = np.isnan(v)
         if gap.any() and not (name == "predicted" and keep is not None):
-            raise MissingValueError(f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: cell "
-                                    f"{int(idx[gap][0])}): give every cell a number (0 where none)", name,
-                                    int(idx[gap][0]))
+            first = int(idx[gap][0])
+            refuse(MissingValueError, f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: "
+                   f"{where(first)}): give every cell a number (0 where none)", name, first)
     blank = np.isnan(p)
     edge = blank & _counted_in_area(observed, idx) & (o > 0)
     if edge.any():
@@ -187,8 +223,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # prediction there: the cell is scored as flagging nothing (0), and its events count as missed
         cells = idx[edge]
         warn_user(f"pai: `predicted` has no value in {len(cells):,} cell(s) at the study area's edge that hold "
-                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: cell {int(cells[0])}; its centre is "
-                  "outside the area and the prediction had no event there): they are scored as predicting 0, so "
+                  f"{o[edge].sum():g} of the {o.sum():g} observed event(s) (first: {where(int(cells[0]))}; its "
+                  "centre is outside the area and the prediction had no event there): they are scored as predicting 0, so "
                   "those events count as missed")
         p = p.copy()
         p[edge] = 0.0
@@ -197,11 +233,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         # prospective_hotspots / hotspot_change give no value outside their study area; observed events
         # there were counted without the area
         cells = idx[blank]
-        raise MissingValueError(
-            f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
-            f"(first: cell {int(cells[0])}), outside the study area it was made over: count the observed events "
-            "over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
-            int(cells[0]))
+        refuse(MissingValueError,
+               f"`predicted` has no value in {len(cells):,} cell(s) holding {o[blank].sum():g} observed event(s) "
+               f"(first: {where(int(cells[0]))}), outside the study area it was made over: count the observed "
+               "events over the same area (e.g. hotspot_count(x, y, grid=prediction, study_area=...))", "predicted",
+               int(cells[0]))
     if keep is not None:
         # the core names positions among the scored cells; over a study area those are not the
         # grid's cell numbers, so check here and name the cell
@@ -213,19 +249,62 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
                 continue
             bad = ~np.isfinite(vals) | ((vals <= 0) if name == "area" else (vals < 0))
             if bad.any():
-                pos = int(np.flatnonzero(bad)[0])
-                raise InvalidInputError(f"invalid value in `{name}` at cell {int(idx[pos])}: {vals[pos]:g} ({rule})",
-                                        name, int(idx[pos]))
+                first = int(np.flatnonzero(bad)[0])
+                refuse(InvalidInputError, f"invalid value in `{name}` at {where(int(idx[first]))}: {vals[first]:g} "
+                       f"({rule})", name, int(idx[first]))
     d = _ext.pai_table(o, p, a)
     out = pd.DataFrame({"k": np.arange(1, len(o) + 1)})
     for c in ("cell", "observed", "cum_observed", "predicted", "cum_predicted", "area", "cum_area", "coverage",
               "hit_rate", "pai", "pei", "rri"):
         out[c] = d[c]
-    out["cell"] = idx[np.asarray(d["cell"], dtype=np.int64)]
+    pos = idx[np.asarray(d["cell"], dtype=np.int64)]
+    own = named is not None and not _default_index(named.index) and len(named.index) == (len(o) if keep is None
+                                                                                        else len(keep))
+    out["cell"] = named.index[pos] if own and named is not None else pos
     if keep is not None:
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     out.attrs.update(windows)
     return out
+
+
+def _same_cells(**named: Any) -> None:
+    """Series with their own indexes (LSOA codes, the cell numbers of a filtered grid) must hold the
+    same cells: pai pairs them by position and names each by the first one's labels, so counts by
+    LSOA of two periods (each listing only the areas with events) would pair one area's events
+    with another's prediction, silently when the lengths agree."""
+    own = [(k, v.index) for k, v in named.items()
+           if isinstance(v, pd.Series) and not _default_index(v.index) and v.index.is_unique]
+    for (k0, i0), (k, i1) in zip(own[:1] * len(own), own[1:]):
+        if i0.equals(i1) or (len(i0) == len(i1) and set(i0) == set(i1)):
+            continue  # the same cells (in another order: check_same_order)
+        extra, lacking = i1.difference(i0, sort=False), i0.difference(i1, sort=False)
+
+        def some(ix: pd.Index) -> str:
+            return ", ".join(repr(plain(v)) for v in ix[:3]) + (" …" if len(ix) > 3 else "")
+
+        says = "; ".join(f"{len(ix):,} of `{a}`'s cells are not in `{b}` ({some(ix)})"
+                         for ix, a, b in ((extra, k, k0), (lacking, k0, k)) if len(ix))
+        kind = LengthMismatchError if len(i0) != len(i1) else InvalidInputError
+        err = kind(f"`{k}` and `{k0}` hold different cells: {says}. Cells are paired by position, so each would "
+                   "meet another cell's value: give both the same cells, with 0 where one period had no events: "
+                   f"cells = {k0}.index.union({k}.index); pai(observed.reindex(cells, fill_value=0), "
+                   "predicted.reindex(cells, fill_value=0))", k)
+        err.caller_terms = True  # type: ignore[attr-defined]  # names the labels already: not relabelled
+        raise err
+
+
+def _area_cells(values: list[Any], o: np.ndarray) -> np.ndarray | None:
+    """The cells to score: a grid's study area (:func:`_study_area_cells`) or a :func:`kde_grid`
+    surface's ``in_study_area``, with any cell holding observed events; None for every cell."""
+    keep = _study_area_cells(values, o)
+    marks = [np.asarray(v.in_study_area, dtype=bool).ravel() for v in values
+             if isinstance(v, KdeResult) and v.in_study_area is not None and v.in_study_area.size == len(o)]
+    if not marks:
+        return keep
+    k = np.logical_or.reduce(marks) | (o > 0)
+    if keep is not None:
+        k |= keep
+    return None if k.all() else np.ascontiguousarray(k)
 
 
 def _made_from(predicted: Any) -> Any:

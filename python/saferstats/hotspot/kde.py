@@ -26,9 +26,11 @@ class KdeResult(_ExcelMixin, Result):
     """A kernel density surface: ``density[j, i]`` at cell centre (``x[i]``, ``y[j]``).
 
     Over a ``study_area`` the grid covers the area's extent: ``in_study_area[j, i]`` is True where
-    the cell centre lies in the area, and the headline (peak, share of empty cells) is of those
-    cells only; the cells beyond the edge keep their density (the points inside smoothed over
-    the edge) for maps, but are not the area's."""
+    the cell centre lies in the area or the cell holds one of the area's points (the rule of
+    :meth:`StudyArea.grid_mask` with counts and of :func:`hotspot_kde`'s cells, so an edge cell
+    whose events are inside is the area's even when its centre is not), and the headline (peak,
+    share of empty cells) is of those cells only; the cells beyond the edge keep their density
+    (the points inside smoothed over the edge) for maps, but are not the area's."""
 
     density: np.ndarray
     x: np.ndarray
@@ -112,7 +114,9 @@ def kde_grid(
 
     Method (``docs/methods/hotspots.md`` C4): quartic kernel 3/(π r²)(1 − (d/r)²)² within radius r (ArcGIS /
     CrimeStat) or Gaussian; ``bandwidth=None`` uses ArcGIS's default radius
-    0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2. ``x``/``y`` are projected coordinates in metres (see
+    0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2 — not :func:`hotspot_kde`'s default (``MASS::bandwidth.nrd``,
+    as sfhotspot), which is often several times wider (Watford ASB, January–September 2021: 350 m
+    here, 1,111 m there), so give ``bandwidth`` to compare the two surfaces. ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the
     direct sum over points at every cell centre. ``bounds`` = (xmin, xmax, ymin, ymax), default the
     points' extent plus one bandwidth (the study area's extent with ``study_area``; a warning when
@@ -122,8 +126,12 @@ def kde_grid(
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` then on the British National Grid): points outside
     it are left out and counted, with where they are, in a :class:`~saferstats.SaferstatsWarning`;
-    the result's ``in_study_area`` marks the cells whose centre is in the area, and its headline
-    (peak, share of empty cells) is of those cells (the grid's box reaches beyond the area).
+    the result's ``in_study_area`` marks the area's cells — the centre is in the area, or the cell
+    holds one of the area's points (as :func:`hotspot_kde` and :meth:`StudyArea.grid_mask` with
+    counts) — and its headline (peak, share of empty cells) is of those cells (the grid's box
+    reaches beyond the area). Until session 16 only the centre counted: a cluster of events just
+    inside the edge, in a cell whose centre is outside, held the surface's peak and the headline
+    named a lower peak elsewhere.
 
     >>> r = kde_grid([0, 30, 10], [0, 0, 10], cell_size=1, bandwidth=50, bounds=(-0.5, 0.5, -0.5, 0.5), per_km2=False)
     >>> float(r.density[0, 0].round(10))
@@ -155,8 +163,16 @@ def kde_grid(
     d, x0, y0, nx, ny = res["density"], res["x0"], res["y0"], res["nx"], res["ny"]
     dens = d.reshape(ny, nx) * (1e6 if per_km2 else 1.0)
     cx, cy = x0 + (np.arange(nx) + 0.5) * cs, y0 + (np.arange(ny) + 0.5) * cs
-    # over a study area, which cells are the area's (centre inside): the headline is of those
-    inside = None if area is None else np.asarray(area.grid_mask(cx, cy), dtype=bool)
+    # over a study area, which cells are the area's (centre inside, or holding one of its points:
+    # grid_mask's rule with counts, as hotspot_kde's cells): the headline is of those
+    inside = None
+    if area is not None:
+        held = np.zeros((ny, nx), dtype=np.int64)
+        col, row = np.floor((xs - x0) / cs).astype(np.int64), np.floor((ys - y0) / cs).astype(np.int64)
+        col[xs == x0 + nx * cs], row[ys == y0 + ny * cs] = nx - 1, ny - 1  # the last column/row is closed
+        on = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
+        np.add.at(held, (row[on], col[on]), 1)
+        inside = np.asarray(area.grid_mask(cx, cy, held), dtype=bool)
     return KdeResult(density=dens, x=cx, y=cy, bandwidth=h, kernel=kernel, cell_size=cs,
                      units="per km²" if per_km2 else "per unit²", in_study_area=inside)
 

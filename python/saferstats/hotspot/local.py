@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
+from .._frames import _default_index, plain
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
 from ._common import _ExcelMixin, _float_arg, _int_arg, _seed
@@ -36,6 +37,8 @@ class LocalResult(_ExcelMixin, Result):
     alpha: float | None = None
     #: each unit's cell on the whole grid, for weights of ``Weights.lattice(..., mask=)`` (else None)
     cells: np.ndarray | None = None
+    #: the index of ``values`` when it is a Series with its own (LSOA codes, ...): the units' names
+    labels: pd.Index | None = None
 
     _summary_fields = ("statistic", "transform", "permutations")
 
@@ -83,8 +86,11 @@ class LocalResult(_ExcelMixin, Result):
             return (f"Getis-Ord Gi*, {tr} weights, {perms}; significance from the normal z at 90/95/99%"
                     + (", Benjamini-Hochberg FDR-adjusted" if self.fdr else " (not adjusted for multiple testing)"))
         a = 0.05 if self.alpha is None else self.alpha
-        src = "permutation p" if self.permutations else "normal p"
-        return f"Local Moran's I, {tr} weights, {perms}; significant where the {src} < {a:g}"
+        src = ("folded permutation p_sim (one-sided: the observed value's nearer tail, as esda and GeoDa)"
+               if self.permutations else
+               "normal p_norm (one-sided: the tail z is in, the sidedness of the permutation p_sim of esda and GeoDa)")
+        return (f"Local Moran's I, {tr} weights, {perms}; significant where the {src} < {a:g}, "
+                f"a two-sided test at {min(1.0, 2 * a):g}")
 
     def headline(self) -> str:
         """One line: how many units are significant, of which kind, and the strongest — ranked by
@@ -106,8 +112,11 @@ class LocalResult(_ExcelMixin, Result):
 
     def _name(self, i: int) -> str:
         """Unit ``i`` as the analyst can find it: its grid cell over a masked lattice (a position
-        among the kept cells is no cell number of the grid's), else its position."""
-        return f"unit {i}" if self.cells is None else f"cell {int(self.cells[i])}"
+        among the kept cells is no cell number of the grid's), its label when ``values`` was a
+        Series with its own index (an LSOA code), else its position."""
+        if self.cells is not None:
+            return f"cell {int(self.cells[i])}"
+        return f"unit {i}" if self.labels is None else repr(plain(self.labels[i]))
 
     def __repr__(self) -> str:
         return f"LocalResult({self.statistic}: {self.headline()}; {self._how()})"
@@ -119,9 +128,9 @@ class LocalResult(_ExcelMixin, Result):
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(c.items()))
         rows = rows or "<tr><td colspan=2>no significant units</td></tr>"
         what = self._ranked_by()[0]
-        top = "".join(f"<tr><td>{i if self.cells is None else int(self.cells[i])}</td><td>{v:.3g}</td>"
-                      f"<td>{html.escape(lab)}</td></tr>" for i, v, lab in self._top(10))
-        unit = "unit" if self.cells is None else "cell"
+        top = "".join(f"<tr><td>{html.escape(self._name(i).removeprefix('cell ').removeprefix('unit '))}</td>"
+                      f"<td>{v:.3g}</td><td>{html.escape(lab)}</td></tr>" for i, v, lab in self._top(10))
+        unit = "cell" if self.cells is not None else "unit" if self.labels is None else str(self.labels.name or "unit")
         top_t = (f"<p>Strongest significant units (by {what})</p><table><tr><th>{unit}</th><th>{what}</th>"
                  f"<th>label</th></tr>{top}</table>" if top else "")
         return (f"<p><b>LocalResult</b> — {html.escape(self._how())}</p>"
@@ -129,7 +138,9 @@ class LocalResult(_ExcelMixin, Result):
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per unit: the statistic, ``z, p_norm, p_sim`` (and ``quadrant``), ``label``;
-        first ``cell``, the unit's cell on the whole grid, for weights of a masked lattice.
+        first ``cell``, the unit's cell on the whole grid, for weights of a masked lattice. The
+        index is that of ``values`` when it was a Series with its own (LSOA codes: join the table
+        to the areas on it), else 0..n-1.
 
         ``p_norm`` is the one-sided normal p of |z|; ``p_sim`` the folded (one-sided, nearer-tail)
         permutation p of esda. Both are one-sided: a two-sided p is twice either (capped at 1).
@@ -143,11 +154,14 @@ class LocalResult(_ExcelMixin, Result):
             d["quadrant"] = self.quadrant
         d["label"] = self.label
         out = pd.DataFrame(d)
+        if self.labels is not None:
+            out.index = self.labels
         if self.statistic == "gi_star":
             rule = ("two-sided normal p of z, min(1, 2·p_norm)" + (", Benjamini-Hochberg adjusted" if self.fdr else "")
                     + ", at 0.10 / 0.05 / 0.01 for 90% / 95% / 99%; p_sim is not used")
         else:
-            rule = f"quadrant where {'p_sim' if self.permutations else 'p_norm'} < {self.alpha:g} (a one-sided p; GeoDa's convention)"
+            rule = (f"quadrant where {'p_sim' if self.permutations else 'p_norm'} < {self.alpha:g} (a one-sided p, with "
+                    "or without permutations; GeoDa's and esda's convention)")
         out.attrs["columns"] = {
             "p_norm": "one-sided normal p of |z| (the tail z is in); two-sided p = min(1, 2·p_norm)",
             "p_sim": (f"folded permutation pseudo p (esda): (min(#sim ≥ obs, {self.permutations} − #sim ≥ obs) + 1)/"
@@ -205,12 +219,13 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
         label[(p2 < p) & (z > 0)] = f"Hot spot {level}%"
         label[(p2 < p) & (z < 0)] = f"Cold spot {level}%"
     if int(permutations) > 0:
-        _warn_empty_neighbourhoods(_values_on(weights, values), weights, int(permutations))
+        _warn_empty_neighbourhoods(_values_on(weights, values, check_grid=False), weights, int(permutations),
+                                   _labels(values, weights))
     return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, res["transform"],
-                       int(permutations), fdr=bool(fdr), cells=_unit_cells(weights))
+                       int(permutations), fdr=bool(fdr), cells=_unit_cells(weights), labels=_labels(values, weights))
 
 
-def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int) -> None:
+def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int, labels: pd.Index | None = None) -> None:
     """Warn when units hold only the smallest value in their Gi* neighbourhood (the unit and its
     neighbours; e.g. no events in any of the cells): their Gi* is the least any permutation can
     give, so every permuted value ties with it, and the folded ``p_sim`` (esda's, counting ties as
@@ -240,7 +255,7 @@ def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int) -> N
 
     exact = np.array([math.exp(log_comb(m, int(j)) - log_comb(n - 1, int(j))) for j in kk])
     warn_user(f"gi_star: {int(nb_min.sum()):,} of {n:,} units have only the smallest value ({lo:g}) in their "
-              f"neighbourhood (first: {_first_name(weights, int(np.flatnonzero(nb_min)[0]))}); every permutation ties "
+              f"neighbourhood (first: {_first_name(weights, int(np.flatnonzero(nb_min)[0]), labels)}); every permutation ties "
               "with them, so "
               f"their p_sim is {1 / (perms + 1):.3g} by construction (ties counted as 'at least as large', as esda's "
               "p_sim), not evidence of a cold spot. The chance that a permutation gives them an equally empty "
@@ -254,7 +269,15 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     Method (``docs/methods/hotspots.md`` C6; esda ``Moran_Local``): I_i = (n−1) z_i Σ_j w_ij z_j / Σ z² (esda's
     scaling; spdep uses n), z from the total-randomisation moments (esda ``EI``/``VI``), quadrant 1 HH,
     2 LH, 3 LL, 4 HL; ``label`` = the quadrant name where ``p_sim`` < ``alpha`` (GeoDa's convention),
-    else "Not significant" (with ``permutations=0``, the normal p is used). The headline's
+    else "Not significant". With ``permutations=0`` the label uses ``p_norm``, the normal p of z
+    in the tail z is in — one-sided, as the folded ``p_sim`` (the observed value's nearer tail)
+    and as esda's normal p-values (``p_z_sim`` = ``norm.sf(|z|)``), so both paths test at the same
+    level: ``alpha=0.05`` is a two-sided test at 0.10 either way (give ``alpha=0.025`` for a
+    two-sided 5%); the result's repr says which p decided. ``p_norm`` rests on the normal
+    approximation of I_i under total randomisation, which is poor for skewed values such as
+    counts (Anselin 1995; esda keeps ``EI``/``VI`` "only for reproducibility"): Watford ASB 2021 on
+    500 m cells gave p_norm 4e-174 for the top cell where 999 permutations give p_sim 0.001, and
+    no Low-Low cell where the permutations find 11 — use permutations. The headline's
     "strongest" units are ranked by that same p (smallest first, ties by |z|) and shown with it,
     so a unit named strongest is never less significant than one left out.
 
@@ -272,12 +295,21 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     label = np.where(p < a, names[res["quadrant"]], "Not significant")
     return LocalResult("local_moran", res["stat"], res["z"], res["p_norm"], res["p_sim"], res["quadrant"],
                        label.astype(object), res["transform"], int(permutations), alpha=a,
-                       cells=_unit_cells(weights))
+                       cells=_unit_cells(weights), labels=_labels(values, weights))
 
 
-def _first_name(weights: Weights, i: int) -> str:
+def _first_name(weights: Weights, i: int, labels: pd.Index | None = None) -> str:
     cells = getattr(weights, "cells", None)
-    return f"unit {i}" if cells is None else f"unit {i}, cell {int(cells[i])}"
+    if cells is not None:
+        return f"unit {i}, cell {int(cells[i])}"
+    return f"unit {i}" if labels is None else f"unit {i}, {plain(labels[i])!r}"
+
+
+def _labels(values: Any, weights: Weights) -> pd.Index | None:
+    """The index of ``values`` when it is a Series with its own (not 0..n-1), one label per unit."""
+    if isinstance(values, pd.Series) and not _default_index(values.index) and len(values) == weights.n:
+        return values.index.copy()
+    return None
 
 
 def _unit_cells(weights: Weights) -> np.ndarray | None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
-from ..exceptions import InvalidInputError, MissingValueError
+from ..exceptions import InvalidInputError, MissingValueError, warn_user
 from ._common import _choice, _finite_xy, _float_arg, _int_arg, _row_error
 
 __all__ = ["Weights"]
@@ -33,6 +33,8 @@ class Weights:
         #: the grid cell (numbered row by row over the whole lattice) of each unit, for weights of
         #: :meth:`lattice` with a ``mask``; None otherwise (unit i is cell i, or not a cell)
         self.cells: np.ndarray | None = None
+        #: (nrows, ncols) for weights of :meth:`lattice` (checked against the grid of the values), else None
+        self.shape: tuple[int, int] | None = None
 
     @property
     def cardinalities(self) -> np.ndarray:
@@ -62,6 +64,12 @@ class Weights:
         those cells are zeros by construction, and left in they lower the mean every Gi* is
         measured from (ArcGIS's hot spot analysis takes a bounding polygon for this reason).
 
+        A hotspot grid's layer taken whole from its ``cells`` (``g.cells["count"]``) is checked
+        against the lattice: ``Weights.lattice(g.ncols, g.nrows)`` (rows and columns swapped:
+        every cell would get another cell's neighbours) and hexagonal grids are refused, and all
+        the cells of a grid made over a study area give a warning with the code that keeps the
+        area's cells (``mask=``); the grid itself as ``values`` is refused with how to pass a layer.
+
         >>> keep = [[True, True, False], [True, True, False], [False, False, True]]
         >>> w = Weights.lattice(3, 3, contiguity="rook", mask=keep)
         >>> w.n, w.cardinalities.tolist()   # the far corner shares no edge with the others
@@ -77,6 +85,7 @@ class Weights:
         w = cls(**_ext.weights_lattice(r, c, queen=contiguity == "queen", mask=keep))
         if keep is not None:
             w.cells = np.flatnonzero(keep)
+        w.shape = (r, c)
         return w
 
     @classmethod
@@ -127,16 +136,57 @@ def _lattice_mask(mask: Any, nrows: int, ncols: int) -> np.ndarray:
     return np.ascontiguousarray(m.ravel())
 
 
-def _values_on(weights: Any, values: Any) -> np.ndarray:
+def _values_on(weights: Any, values: Any, *, check_grid: bool = True) -> np.ndarray:
     """The values of a statistic over ``weights`` (a :class:`Weights`): contiguous floats with
-    no missing value (the error names its position); the core checks the rest."""
+    no missing value (the error names its position); the core checks the rest. Values taken
+    from a hotspot grid are checked against lattice weights (:func:`_grid_values`)."""
     if not isinstance(weights, Weights):
         raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
+    if check_grid:
+        _grid_values(weights, values)
     v = as_float_array("values", values)
     if np.isnan(v).any():
         raise _row_error(MissingValueError, "values", values, int(np.flatnonzero(np.isnan(v))[0]),
                          "`values` has a missing value at {row}")
     return np.ascontiguousarray(v)
+
+
+_AREA_CELLS = ("keep the area's cells: mask = g.cells['in_study_area'].to_numpy().reshape(g.nrows, g.ncols); "
+               "Weights.lattice(g.nrows, g.ncols, mask=mask) with values g.cells.loc[mask.ravel(), 'count']")
+
+
+def _grid_values(weights: Weights, values: Any) -> None:
+    """A hotspot grid, or a layer taken whole from its ``cells``, as the values of a Gi* or Moran:
+    the grid itself is refused with how to pass a layer; a layer is checked against lattice
+    weights — a lattice of other rows and columns (``Weights.lattice(g.ncols, g.nrows)``: every
+    cell would get another cell's neighbours, silently), or a hexagonal grid, is refused, and a
+    grid made over a study area given whole (its cells beyond the edge are zeros by construction,
+    which lower the mean every cell is compared with and come out as cold spots / Low-Low) is
+    warned about."""
+    from .grid import HotspotGrid, _grid_tag
+
+    if isinstance(values, HotspotGrid):
+        raise InvalidInputError("`values` is a hotspot grid: pass one layer of its cells, e.g. g.cells['count'] with "
+                                "Weights.lattice(g.nrows, g.ncols) (over a study area, " + _AREA_CELLS + ")", "values")
+    tag = _grid_tag(values)
+    if tag is None or weights.shape is None:
+        return
+    (kind, _, _, _, ncols, nrows), inside = tag
+    if kind != "square":
+        raise InvalidInputError("`values` are the cells of a hexagonal grid, whose neighbours Weights.lattice does not "
+                                "describe: use Weights.distance_band(g.cells['x'], g.cells['y'], threshold=...) (just over "
+                                "the distance between neighbouring centres)", "weights")
+    if weights.shape != (nrows, ncols) and weights.shape[0] * weights.shape[1] == nrows * ncols:
+        raise InvalidInputError(f"`weights` are a lattice of {weights.shape[0]} rows × {weights.shape[1]} columns but "
+                                f"`values` are the cells of a grid of {nrows} rows × {ncols} columns (numbered row by "
+                                "row from the south-west): every cell would get another cell's neighbours; use "
+                                "Weights.lattice(g.nrows, g.ncols)", "weights")
+    if inside is not None and weights.cells is None and len(inside) == weights.n and not inside.all():
+        warn_user(f"`values` are all {len(inside):,} cells of a grid made over a study area, {int((~inside).sum()):,} "
+                  "of them beyond its edge: those are zeros by construction (the events there were left out), which "
+                  "lower the mean every cell is compared with (cold spots and Low-Low clusters beyond the edge, a "
+                  "larger global Moran's I); "
+                  + _AREA_CELLS)
 
 
 def _index_array(name: str, v: Any) -> np.ndarray:
