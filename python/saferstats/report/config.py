@@ -32,11 +32,14 @@ MAX_INPUT_BYTES = 1 << 30
 # [hate_crime] peers: the areas of the report's area's most similar group (e.g. the Home Office's Most Similar
 # Forces, as the table spells them or as police.uk / ONS do): a table hate_crime_peers and a finding comparing
 # the area with the group's pooled rate (saferstats.peer_compare)
+# [hate_crime] monthly_rebase: {"2016-07" = "cause"}: months where the SPC chart of the monthly series
+# recalculates its limits, each with its known cause (NHS Making Data Count), said in the caption and text
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
     "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "sheet": str,
                    "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_sheet": str, "monthly_period": str,
                    "monthly_count": str, "monthly_label": str,
-                   "monthly_improvement": ("neutral", "increase", "decrease"), "peers": "strlist", "source": str},
+                   "monthly_improvement": ("neutral", "increase", "decrease"), "monthly_rebase": "strmap",
+                   "peers": "strlist", "source": str},
     "stop_search": {"files": "files", "force": str, "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},
     "flytipping": {"file": "file", "area": str, "code": str, "period": str, "count": str, "population": str,

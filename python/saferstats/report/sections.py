@@ -381,7 +381,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                         + (" and other months" if len(gaps) > 6 else "") + " (an SPC chart needs every month).")
         else:
             tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what,
-                                           improvement=sec.get("monthly_improvement", "neutral"))
+                                           improvement=sec.get("monthly_improvement", "neutral"),
+                                           rebase=_monthly_rebase(sec.get("monthly_rebase"), monthly[mcol]))
             s.tables.extend(tabs)
             s.figures.extend(figs)
             s.intro += words
@@ -406,6 +407,30 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     _page_names(s, [area])
     return s
+
+
+def _monthly_rebase(given: Any, months: Any) -> dict[str, str] | None:
+    """``[hate_crime] monthly_rebase`` (``{"2016-07" = "cause"}``) as the SPC chart's ``rebase``:
+    each a month of the monthly series, each with its cause (NHS Making Data Count: recalculate the
+    limits only for a sustained change with a known cause)."""
+    if not given:
+        return None
+    have = pd.PeriodIndex(pd.Series(months).astype(str), freq="M")
+    out: dict[str, str] = {}
+    for key, cause in given.items():
+        try:
+            month = pd.Period(str(key), freq="M")
+        except (ValueError, TypeError):
+            month = None
+        if month is None or month not in have:
+            raise ConfigError(f"[hate_crime] monthly_rebase: {str(key)!r} is not a month of the monthly series "
+                              f"({have.min()} to {have.max()}); write the month as \"2016-07\"", "hate_crime.monthly_rebase")
+        if not str(cause).strip():
+            raise ConfigError(f"[hate_crime] monthly_rebase: give the cause of the change from {month} (e.g. \"{month}\" "
+                              "= \"force crime recording audit\"); limits are recalculated only for a known cause",
+                              "hate_crime.monthly_rebase")
+        out[str(month)] = str(cause).strip()
+    return out
 
 
 def _page_names(s: Section, columns: list[str]) -> None:
