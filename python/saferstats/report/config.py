@@ -7,6 +7,7 @@ import math
 import re
 import stat
 import tomllib
+import warnings
 from datetime import date
 from collections.abc import Sequence
 from pathlib import Path
@@ -338,6 +339,20 @@ def _check_report(sec: Any, base: Path) -> dict:
     return out
 
 
+def _national_with_footnotes() -> pd.DataFrame:
+    """The bundled national strand series with the bulletin's footnotes (``attrs["footnotes"]``,
+    "2017/18: Merseyside police have revised figures for 2017/18.") as read_hate_crime reads them
+    from the same table, so that the report's trend says and marks the footnoted year."""
+    from ..published import read_hate_crime
+
+    nat = datasets.hate_crime_national()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        notes = read_hate_crime(datasets.hate_crime_strands_path()).attrs.get("footnotes") or {}
+    nat.attrs["footnotes"] = dict(notes)
+    return nat
+
+
 def demo_config() -> dict:
     """The demo assessment on bundled real data (and the documented synthetic S136 pilot)."""
     forces = datasets.hate_crime_by_force()
@@ -356,7 +371,7 @@ def demo_config() -> dict:
         "disclosure_threshold": 5,
         "hate_crime": {
             "data": pd.DataFrame(rows), "area": "district", "period": "year", "count": "count", "population": "population",
-            "national": datasets.hate_crime_national(), "forces": forces,
+            "national": _national_with_footnotes(), "forces": forces,
             "monthly": datasets.hate_crime_monthly(), "monthly_period": "month", "monthly_count": "offences",
             "monthly_label": "racially or religiously aggravated offences per month, England and Wales",
             "source": "Home Office police-recorded hate crime by police force area 2017-18 and 2018-19 (district split "

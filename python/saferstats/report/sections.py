@@ -400,9 +400,17 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                               _round(tr[["strand", "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
         fig, ax = _fig()
         shown_nat = pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"])
-        ss.plot_trend(shown_nat, population=None, period="year", by="strand", ax=ax, confidence=conf, fit=False)
+        foot = tr.attrs.get("footnotes") or {}
+        if foot:  # (plot_trend rings the year and notes it in the legend; poisson_trend has warned)
+            s.intro += (" The national trends run over a year the Home Office footnotes ("
+                        + "; ".join(f"{p}: {n}" for p, n in foot.items()) + "), ringed on the chart: read the change "
+                        "into and out of it with the note.")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="plot_trend: the plot shows a period the source footnotes")
+            ss.plot_trend(shown_nat, population=None, period="year", by="strand", ax=ax, confidence=conf, fit=False)
         if _trend_lines(ax, shown_nat, conf):  # (drawn here, not by plot_trend: the title says so itself)
-            ax.set_title(f"{conf * 100:g}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
+            ax.set_title(f"{conf * 100:g}% CI band (PHE method); dashed: log-linear trend"
+                         + ("; ringed: footnoted year (see legend)" if foot else ""), fontsize=10)
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
     _page_names(s, [area])
@@ -451,8 +459,10 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
     Whether any trend was drawn."""
     import saferstats as ss
 
-    tr = ss.poisson_trend(data, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
-                          use_t=True).set_index("strand")
+    with warnings.catch_warnings():  # the table's fit, warned of once already
+        warnings.simplefilter("ignore")
+        tr = ss.poisson_trend(data, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
+                              use_t=True).set_index("strand")
     lines = {str(ln.get_label()): ln for ln in ax.get_lines()}
     handles, drawn = [], False
     for key, g in data.groupby("strand", sort=True):
@@ -465,6 +475,8 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
             handles += ax.plot(t, np.exp(r["intercept"] + r["beta"] * t), ls="--", color=lines[str(key)].get_color(),
                                label=f"{key} trend {r['apc']:+.1f}%/yr ({r['apc_lower']:+.1f} to {r['apc_upper']:+.1f})")
             drawn = True
+    # plot_trend's ring on a footnoted year, with the note, stays in the legend
+    handles += [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("ringed: ")]
     ax.legend(handles=handles, fontsize=7)
     return drawn
 
