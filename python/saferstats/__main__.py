@@ -394,9 +394,23 @@ def _rates(args: argparse.Namespace) -> int:
         note = _force_table_note(args.file)
         if note:  # rates of several years on one population estimate: say so beside the rates
             print(f"saferstats: warning: rates: {note}", file=sys.stderr)
-    with _on_lines(args.file, missing_flag=True, lines=df.index):
-        out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
-                      method=args.method, missing=args.missing)
+    try:
+        with _on_lines(args.file, missing_flag=True, lines=df.index):
+            out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
+                          method=args.method, missing=args.missing)
+    except SaferstatsError as exc:
+        # the file's column, not the function's argument: "in `population`" -> "in column 'Population'
+        # (--population)", and the row by its text cells ("London, City of, 2017-18")
+        msg = str(exc)
+        for key in ("count", "population"):
+            msg = msg.replace(f"in `{key}`", f"in column {getattr(args, key)!r} (--{key})")
+        m = re.search(rf"on line (\d+) of {re.escape(args.file.name)}", msg)
+        if m and int(m.group(1)) in df.index:
+            row = df.loc[[int(m.group(1))]].iloc[0]  # (a workbook's rows share their sheet line)
+            said = [str(v) for v in row.tolist() if isinstance(v, str) and v.strip()][:3]
+            if said:
+                msg = msg.replace(m.group(0), f"{m.group(0)} ({', '.join(said)})", 1)
+        raise type(exc)(msg, exc.argument, exc.index) from None
     rest = df.drop(columns=[args.count, args.population])
     clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
     if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)

@@ -60,3 +60,20 @@ def test_plain_csv_group_left_with_too_few_periods(tmp_path, capsys):
     assert "2 row(s) with no figure for 'count' or 'population': line 8 of c.csv (B, 2016); line 10 of c.csv (B, 2018)" in err
     assert "'B' on the 2 period(s) it has (2015 to 2017): too few for a trend (3 needed), so no trend" in err
     assert "the other 1 group(s) keep all their periods" in err
+
+
+def test_rates_names_the_files_column_and_row(shared_data, capsys):
+    """saferstats rates on the Home Office table by force: the City of London's population is "#N/A".
+    The error said "in `population` on line 29" (the function's argument, not the file's column
+    'Population', and no force); it names the column, its option and the row's force and year."""
+    import csv
+
+    path = shared_data / TABLES / "Hate crime.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    line = next(i + 1 for i, r in enumerate(rows) if r and r[0] == "London, City of")
+    assert rows[line - 1][rows[0].index("Population")] == "#N/A"
+    assert main(["rates", str(path), "--count", "Total number of offences", "--population", "Population"]) == 2
+    err = capsys.readouterr().err
+    assert (f"in column 'Population' (--population) on line {line} of {path.name} (London, City of, "
+            f"{rows[line - 1][1]}); pass --missing propagate") in err, err
