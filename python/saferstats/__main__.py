@@ -394,9 +394,23 @@ def _rates(args: argparse.Namespace) -> int:
         note = _force_table_note(args.file)
         if note:  # rates of several years on one population estimate: say so beside the rates
             print(f"saferstats: warning: rates: {note}", file=sys.stderr)
-    with _on_lines(args.file, missing_flag=True, lines=df.index):
-        out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
-                      method=args.method, missing=args.missing)
+    try:
+        with _on_lines(args.file, missing_flag=True, lines=df.index):
+            out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
+                          method=args.method, missing=args.missing)
+    except SaferstatsError as exc:
+        # the file's column, not the function's argument: "in `population`" -> "in column 'Population'
+        # (--population)", and the row by its text cells ("London, City of, 2017-18")
+        msg = str(exc)
+        for key in ("count", "population"):
+            msg = msg.replace(f"in `{key}`", f"in column {getattr(args, key)!r} (--{key})")
+        m = re.search(rf"on line (\d+) of {re.escape(args.file.name)}", msg)
+        if m and int(m.group(1)) in df.index:
+            row = df.loc[[int(m.group(1))]].iloc[0]  # (a workbook's rows share their sheet line)
+            said = [str(v) for v in row.tolist() if isinstance(v, str) and v.strip()][:3]
+            if said:
+                msg = msg.replace(m.group(0), f"{m.group(0)} ({', '.join(said)})", 1)
+        raise type(exc)(msg, exc.argument, exc.index) from None
     rest = df.drop(columns=[args.count, args.population])
     clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
     if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)
@@ -462,12 +476,66 @@ def _trend(args: argparse.Namespace) -> int:
         # the default population column is absent: a series of counts is common (crimes a year)
         raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
                                 "population") from None
+    if args.missing == "error":
+        _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
     with _two_periods(), _on_lines(args.file, missing_flag=True, lines=df.index):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                             missing=args.missing)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
+                     by: list[str]) -> None:
+    """``saferstats trend`` without ``--missing``: a row with no count or population stops the run
+    (nothing is left out unless asked), with what to type and what it would leave out — the rows,
+    and for each group the periods its trend would then run over (the Home Office strand table has
+    "N/A" for the 2011/12 total of offences: that trend would run 2012/13 to 2018/19)."""
+    from .exceptions import MissingValueError
+
+    cols = [count] + ([population] if population is not None else [])
+    na = df[cols].isna().any(axis=1).to_numpy()
+    if not na.any():
+        return
+    published = {(d.get("source_line"), str(d.get("column"))):
+                 (f"{d['value']!r} in the file: " if d.get("value") not in (None, "") else "") + str(d.get("reason", ""))
+                 for d in df.attrs.get("dropped", []) if isinstance(d, dict)}
+
+    def where(i: int) -> str:
+        row = df.iloc[i]
+        what = ", ".join(str(plain(row[k])) for k in [*by, period])
+        cell = published.get((plain(df.index[i]), str(plain(row[period]))), "").strip(": ")
+        return f"line {plain(df.index[i])} of {path.name} ({what}{f': {cell}' if cell else ''})"
+
+    groups = [(None, df)] if not by else list(df.groupby(by if len(by) > 1 else by[0], sort=True, dropna=False))
+    if all(g[period].nunique() < 3 for _, g in groups):
+        return  # no series long enough for a trend: poisson_trend says that first, and what to do instead
+    rows = [int(i) for i in na.nonzero()[0]]
+    shown = "; ".join(where(i) for i in rows[:5]) + ("; ..." if len(rows) > 5 else "")
+    hit, whole = [], 0
+    for key, g in groups:
+        g_na = g[cols].isna().any(axis=1).to_numpy()
+        if not g_na.any():
+            whole += 1
+            continue
+        kept = pd.Series(g[period].to_numpy()[~g_na]).drop_duplicates()
+        try:
+            kept = kept.sort_values()
+        except TypeError:
+            pass
+        name = "the trend" if key is None else repr(str(plain(key)) if not isinstance(key, tuple)
+                                                     else " ".join(str(plain(k)) for k in key))
+        n = len(kept)
+        span = (f"{kept.iloc[0]} to {kept.iloc[-1]}" if n > 1 else str(kept.iloc[0]) if n else "none")
+        hit.append(f"{name} on the {n} period(s) it has ({span})" + ("" if n >= 3 else ": too few for a trend (3 "
+                                                                       "needed), so no trend"))
+    rest = f"; the other {whole} group(s) keep all their periods" if by and whole else ""
+    raise MissingValueError(
+        f"{len(rows)} row(s) with no figure for {' or '.join(map(repr, cols))}: {shown}. Nothing is left out unless you "
+        f"say so: run again with --missing drop to leave out {'that row' if len(rows) == 1 else 'those rows'} and "
+        f"fit {'; '.join(hit)}{rest} (the first_period, last_period and n_periods columns show it); or --missing "
+        "propagate for no trend where a figure is missing", cols[0], plain(df.index[rows[0]]))
 
 
 @contextlib.contextmanager

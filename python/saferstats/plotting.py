@@ -245,6 +245,12 @@ def plot_trend(
     ``"drop"`` leaves such rows out (the line breaks there; the trend uses the periods that have
     figures) with a warning naming them.
 
+    A period the source footnotes (``data.attrs["footnotes"]``, as :func:`saferstats.read_hate_crime`
+    gives the bulletin's "2017/18³: Merseyside police have revised figures for 2017/18.") is ringed
+    on every line, with the note in the legend ("ringed: footnoted by the source — 2017/18: ...")
+    and "ringed: footnoted period" in the title: its figures are not like the others', so a change
+    into or out of it is read with the note (a warning says so when no trend over it is fitted).
+
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
     >>> nat = saferstats.datasets.hate_crime_national().query("strand in ['Disability', 'Transgender']")
@@ -256,6 +262,7 @@ def plot_trend(
     """
     from .exceptions import MissingValueError, warn_user
     from ._frames import choice_option, plain
+    from .trend import _footnoted, _period_key
 
     level = normalise_confidence(confidence)
     if not isinstance(level, float):
@@ -292,6 +299,10 @@ def plot_trend(
         warn_user(f"plot_trend: {len(rows)} row(s) with a missing count or population left out (the line breaks "
                   f"there): {shown}")
     ax = _axes(ax)
+    # the periods the source footnotes (revised, recording changed): ringed on each line, noted in the legend
+    footnotes = _footnoted(data, data[period].to_numpy(), range(len(data)))
+    foot_keys = {_period_key(p) for p in footnotes}
+    foot_ring: Any = None
     groups = [(None, data)] if by is None else list(data.groupby(by, sort=True))
     ticks: dict[float, str] = {}
     step_all: float | None = None
@@ -310,6 +321,9 @@ def plot_trend(
         r = rate_ci(g[count].to_numpy(dtype=float), pop, multiplier=mult, confidence=confidence,
                     missing="propagate" if missing == "drop" else "error")
         rate, lo, hi = (r[c].to_numpy(dtype=float) for c in ("rate", "lower", "upper"))
+        noted = np.array([_period_key(v) in foot_keys for v in g[period].tolist()], dtype=bool)
+        noted &= np.isfinite(rate)
+        noted_x, noted_y = t[noted], rate[noted]
         # a period absent from the series breaks the line (a NaN point between the two sides)
         d = np.diff(t)
         unit = step if step is not None else (float(d[d > 0].min()) if np.any(d > 0) else 1.0)
@@ -321,6 +335,10 @@ def plot_trend(
         (line,) = ax.plot(xs, rate, marker="o", ms=3, label=label or None)
         series_lines.append(line)
         ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
+        if len(noted_x):
+            (ring,) = ax.plot(noted_x, noted_y, ls="none", marker="o", ms=9, mfc="none", mec="black", mew=1.1,
+                              zorder=5, label="_footnoted")
+            foot_ring = foot_ring if foot_ring is not None else ring
         if fit:
             have = ~g[value_cols].isna().any(axis=1).to_numpy()
             n_have = int(have.sum())
@@ -332,10 +350,12 @@ def plot_trend(
                 fitted_groups.append((key, g[have], t[have], line))
     drawn = 0
     trend_lines: dict[int, Any] = {}
+    warned_notes: set[str] = set()
     if fitted_groups:
         sub = pd.concat([g for _, g, _, _ in fitted_groups])
         trends = poisson_trend(sub, count=count, population=population, period=period, by=by, confidence=confidence,
                                dispersion=dispersion, use_t=use_t)
+        warned_notes = set(trends.attrs.get("footnotes") or {})  # poisson_trend has said these
         by_key = {plain(k): row for k, row in trends.set_index(by).iterrows()} if by is not None else None
         for key, g, t, line in fitted_groups:
             tr = trends.iloc[0] if by_key is None else by_key[plain(key)]
@@ -369,13 +389,27 @@ def plot_trend(
     ax.set_xlabel(period)
     ax.set_ylabel(f"rate per {multiplier:,.0f}" if population is not None else count)
     trend_note = "; dashed: log-linear trend" if drawn else ""
-    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method){trend_note}", fontsize=10)
+    foot_note = "; ringed: footnoted period (see legend)" if foot_ring is not None else ""
+    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method){trend_note}{foot_note}", fontsize=10)
+    if foot_ring is not None:
+        import textwrap
+
+        said = "; ".join(f"{p}: {n}" for p, n in footnotes.items())
+        foot_ring.set_label(textwrap.fill(f"ringed: footnoted by the source — {said}", 60))
+        unsaid = {p: n for p, n in footnotes.items() if p not in warned_notes}
+        if unsaid:
+            warn_user(f"plot_trend: the plot shows a period the source footnotes ("
+                      f"{'; '.join(f'{p}: {n!r}' for p, n in unsaid.items())}), ringed and noted in the legend; read "
+                      "a change into or out of it with the note (a revision, or a force's improved recording, changes "
+                      "the count without any change in crime)")
     # each series' trend beside it in the legend
     handles = []
     for ln in series_lines:
         handles.append(ln)
         if id(ln) in trend_lines:
             handles.append(trend_lines[id(ln)])
+    if foot_ring is not None:
+        handles.append(foot_ring)
     handles = [h for h in handles if not str(h.get_label()).startswith("_")]
     if handles:
         ax.legend(handles=handles, fontsize=7)

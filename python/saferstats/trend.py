@@ -281,7 +281,7 @@ def add_rates(
     n = _column_array(data, population, "population")
     with core_errors(columns={"count": count, "population": population}, index=data.index):
         r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
-    _warn_population_note("add_rates", data)
+    _warn_population_note("add_rates", data, population)
     _warn_census_year("add_rates", data, population, next((c for c in ("period", "year") if c in data.columns), None))
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
@@ -1073,12 +1073,39 @@ def _warn_footnotes(fn: str, touched: dict[str, str], what: str) -> None:
               "any change in crime); listed in .attrs['footnotes']")
 
 
-def _warn_population_note(fn: str, data: pd.DataFrame) -> None:
+def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "population",
+                          period: str | None = None) -> None:
     """Repeat :func:`saferstats.read_hate_crime`'s ``attrs["population_note"]`` (one population
-    figure for every year) where rates are made from that table."""
+    figure for every year) where rates are made from that table, said of the rows passed (the note
+    travels with any subset of the table): one force over both years is "for Hertfordshire
+    (1,184,400)", not the whole file's 42 forces; one year says that year's rates are on the one
+    estimate; rows whose populations differ between years (the caller's own) get nothing. A table
+    without its force and period columns gets the note as read."""
+    from .published import _same_population_note
+
     note = data.attrs.get("population_note") if isinstance(data.attrs, dict) else None
-    if isinstance(note, str) and note:
+    if not (isinstance(note, str) and note):
+        return
+    period = period if period is not None else next((c for c in ("period", "year") if c in data.columns), None)
+    group = next((g for g in ("force", "force_code", "force_name", "area") if g in data.columns), None)
+    if period is None or period not in data.columns or group is None or population not in data.columns:
         warn_user(f"{fn}: {note}")
+        return
+    m = re.match(r"(.*?): the population is the same figure in every year \(([^)]*)\)", note)
+    name, years = (m.group(1), m.group(2)) if m else ("the source", "")
+    here = _same_population_note(data, name, population=population, period=period, group=group)
+    if here is not None:
+        here = re.sub(r"for 1 of 1 (?:forces|[\w ]+ groups) with a population in more than one year \(e\.g\. (.+) "
+                      r"([\d,]+)\)", r"for \1 (\2)", here)
+        warn_user(f"{fn}: {here}")
+        return
+    known = data[data[population].notna()]
+    passed = sorted({str(plain(v)) for v in known[period].dropna()})
+    if len(passed) == 1:
+        warn_user(f"{fn}: {name}: the population is one figure for every year of the source"
+                  f"{f' ({years})' if years else ''}, so these {passed[0]} rates are on that one estimate, which may "
+                  f"not be {passed[0]}'s own population: say which year the population is beside the rates, or give "
+                  f"{passed[0]}'s ONS mid-year estimate")
 
 
 #: How far (in years) the crime periods may be from the Census whose residents are the population
@@ -1546,7 +1573,7 @@ def year_on_year(
         _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
     out.attrs["footnotes"] = touched
     if population is not None:
-        _warn_population_note("year_on_year", data)
+        _warn_population_note("year_on_year", data, population, period)
         _warn_census_year("year_on_year", data, population, period)
     return out
 

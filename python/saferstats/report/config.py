@@ -7,6 +7,7 @@ import math
 import re
 import stat
 import tomllib
+import warnings
 from datetime import date
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,11 +33,14 @@ MAX_INPUT_BYTES = 1 << 30
 # [hate_crime] peers: the areas of the report's area's most similar group (e.g. the Home Office's Most Similar
 # Forces, as the table spells them or as police.uk / ONS do): a table hate_crime_peers and a finding comparing
 # the area with the group's pooled rate (saferstats.peer_compare)
+# [hate_crime] monthly_rebase: {"2016-07" = "cause"}: months where the SPC chart of the monthly series
+# recalculates its limits, each with its known cause (NHS Making Data Count), said in the caption and text
 _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
     "hate_crime": {"file": "file", "area": str, "period": str, "count": str, "population": str, "sheet": str,
                    "funnel": ("auto", "exact", "overdispersed"), "monthly": "file", "monthly_sheet": str, "monthly_period": str,
                    "monthly_count": str, "monthly_label": str,
-                   "monthly_improvement": ("neutral", "increase", "decrease"), "peers": "strlist", "source": str},
+                   "monthly_improvement": ("neutral", "increase", "decrease"), "monthly_rebase": "strmap",
+                   "peers": "strlist", "source": str},
     "stop_search": {"files": "files", "force": str, "by": "strlist", "population": "file", "census": ("auto", "2011", "2021"),
                     "ethnicity_source": ("self", "officer", "self_then_officer"), "annualise": bool, "source": str},
     "flytipping": {"file": "file", "area": str, "code": str, "period": str, "count": str, "population": str,
@@ -335,6 +339,20 @@ def _check_report(sec: Any, base: Path) -> dict:
     return out
 
 
+def _national_with_footnotes() -> pd.DataFrame:
+    """The bundled national strand series with the bulletin's footnotes (``attrs["footnotes"]``,
+    "2017/18: Merseyside police have revised figures for 2017/18.") as read_hate_crime reads them
+    from the same table, so that the report's trend says and marks the footnoted year."""
+    from ..published import read_hate_crime
+
+    nat = datasets.hate_crime_national()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        notes = read_hate_crime(datasets.hate_crime_strands_path()).attrs.get("footnotes") or {}
+    nat.attrs["footnotes"] = dict(notes)
+    return nat
+
+
 def demo_config() -> dict:
     """The demo assessment on bundled real data (and the documented synthetic S136 pilot)."""
     forces = datasets.hate_crime_by_force()
@@ -353,7 +371,7 @@ def demo_config() -> dict:
         "disclosure_threshold": 5,
         "hate_crime": {
             "data": pd.DataFrame(rows), "area": "district", "period": "year", "count": "count", "population": "population",
-            "national": datasets.hate_crime_national(), "forces": forces,
+            "national": _national_with_footnotes(), "forces": forces,
             "monthly": datasets.hate_crime_monthly(), "monthly_period": "month", "monthly_count": "offences",
             "monthly_label": "racially or religiously aggravated offences per month, England and Wales",
             "source": "Home Office police-recorded hate crime by police force area 2017-18 and 2018-19 (district split "

@@ -297,7 +297,10 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
                           confidence=conf)
     if len(counts_only):  # the same population in both years: the rate ratio is the ratio of the counts
-        extra = ss.year_on_year(counts_only.assign(**{pop: 1.0}), count=count, population=pop, period=period,
+        ones = counts_only.assign(**{pop: 1.0})
+        # (a made-up population: the table's note on its populations is not about it)
+        ones.attrs = {k: v for k, v in ones.attrs.items() if k != "population_note"}
+        extra = ss.year_on_year(ones, count=count, population=pop, period=period,
                                 by=[k for k in keys if k != period], confidence=conf)
         yoy = pd.concat([yoy, extra], ignore_index=True)
     if not len(yoy):  # one period only: an empty change table, said in the intro
@@ -378,7 +381,8 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                         + (" and other months" if len(gaps) > 6 else "") + " (an SPC chart needs every month).")
         else:
             tabs, figs, words = _spc_chart("hate_crime_spc", counts, monthly[mcol], counts < thr, what=what,
-                                           improvement=sec.get("monthly_improvement", "neutral"))
+                                           improvement=sec.get("monthly_improvement", "neutral"),
+                                           rebase=_monthly_rebase(sec.get("monthly_rebase"), monthly[mcol]))
             s.tables.extend(tabs)
             s.figures.extend(figs)
             s.intro += words
@@ -396,12 +400,56 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                               _round(tr[["strand", "apc", "apc_lower", "apc_upper", "dispersion_ratio", "n_periods", "method"]], 2)))
         fig, ax = _fig()
         shown_nat = pub_nat.dropna(subset=pub_nat.attrs["roles"]["counts"])
-        ss.plot_trend(shown_nat, population=None, period="year", by="strand", ax=ax, confidence=conf, fit=False)
+        foot = tr.attrs.get("footnotes") or {}
+        if foot:  # (plot_trend rings the year and notes it in the legend; poisson_trend has warned)
+            s.intro += (" The national trends run over a year the Home Office footnotes ("
+                        + "; ".join(f"{p}: {n}" for p, n in foot.items()) + "), ringed on the chart: read the change "
+                        "into and out of it with the note.")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="plot_trend: the plot shows a period the source footnotes")
+            ss.plot_trend(shown_nat, population=None, period="year", by="strand", ax=ax, confidence=conf, fit=False)
         if _trend_lines(ax, shown_nat, conf):  # (drawn here, not by plot_trend: the title says so itself)
-            ax.set_title(f"{conf * 100:g}% CI band (PHE method); dashed: log-linear trend", fontsize=10)
+            ax.set_title(f"{conf * 100:g}% CI band (PHE method); dashed: log-linear trend"
+                         + ("; ringed: footnoted year (see legend)" if foot else ""), fontsize=10)
         ax.set_ylabel("recorded offences")
         s.figures.append(Figure("hate_crime_national", "Recorded hate crime by strand, England and Wales, with log-linear trends", _png(fig)))
+    _page_names(s, [area])
     return s
+
+
+def _monthly_rebase(given: Any, months: Any) -> dict[str, str] | None:
+    """``[hate_crime] monthly_rebase`` (``{"2016-07" = "cause"}``) as the SPC chart's ``rebase``:
+    each a month of the monthly series, each with its cause (NHS Making Data Count: recalculate the
+    limits only for a sustained change with a known cause)."""
+    if not given:
+        return None
+    have = pd.PeriodIndex(pd.Series(months).astype(str), freq="M")
+    out: dict[str, str] = {}
+    for key, cause in given.items():
+        try:
+            month = pd.Period(str(key), freq="M")
+        except (ValueError, TypeError):
+            month = None
+        if month is None or month not in have:
+            raise ConfigError(f"[hate_crime] monthly_rebase: {str(key)!r} is not a month of the monthly series "
+                              f"({have.min()} to {have.max()}); write the month as \"2016-07\"", "hate_crime.monthly_rebase")
+        if not str(cause).strip():
+            raise ConfigError(f"[hate_crime] monthly_rebase: give the cause of the change from {month} (e.g. \"{month}\" "
+                              "= \"force crime recording audit\"); limits are recalculated only for a known cause",
+                              "hate_crime.monthly_rebase")
+        out[str(month)] = str(cause).strip()
+    return out
+
+
+def _page_names(s: Section, columns: list[str]) -> None:
+    """The page's tables name areas as the text does ("City of London", not the published "London,
+    City of"); the CSVs keep the published names."""
+    from .tables import page_names
+
+    for t in s.tables:
+        named = page_names(t.page, columns)
+        if named is not None:
+            t.shown = named
 
 
 def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
@@ -411,8 +459,10 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
     Whether any trend was drawn."""
     import saferstats as ss
 
-    tr = ss.poisson_trend(data, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
-                          use_t=True).set_index("strand")
+    with warnings.catch_warnings():  # the table's fit, warned of once already
+        warnings.simplefilter("ignore")
+        tr = ss.poisson_trend(data, population=None, period="year", by="strand", dispersion="auto", confidence=conf,
+                              use_t=True).set_index("strand")
     lines = {str(ln.get_label()): ln for ln in ax.get_lines()}
     handles, drawn = [], False
     for key, g in data.groupby("strand", sort=True):
@@ -425,6 +475,8 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
             handles += ax.plot(t, np.exp(r["intercept"] + r["beta"] * t), ls="--", color=lines[str(key)].get_color(),
                                label=f"{key} trend {r['apc']:+.1f}%/yr ({r['apc_lower']:+.1f} to {r['apc_upper']:+.1f})")
             drawn = True
+    # plot_trend's ring on a footnoted year, with the note, stays in the legend
+    handles += [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("ringed: ")]
     ax.legend(handles=handles, fontsize=7)
     return drawn
 
@@ -463,10 +515,11 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
     res = res.rename(columns={"area": area, "ratio": "ratio_to_group", "ratio_lower": "ratio_to_group_lower",
                               "ratio_upper": "ratio_to_group_upper", "significance": "compared_with_group"})
-    s.tables.append(Table("hate_crime_peers", f"{own[0]} against its peer group ({', '.join(group)}), {last}: rate per "
+    s.tables.append(Table("hate_crime_peers", f"{display_name(own[0])} against its peer group "
+                          f"({', '.join(map(display_name, group))}), {last}: rate per "
                           "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
-    return f" Peer group (from the config): {', '.join(group)}."
+    return f" Peer group (from the config): {', '.join(map(display_name, group))}."
 
 
 #: the Home Office table's motivating factors (saferstats.read_hate_crime's columns) and their names
@@ -640,7 +693,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             for f, miss in gaps.items():
                 rows = (disp["force"].astype(str) == f).to_numpy()
                 disp.loc[rows, ["rate", "rate_lower", "rate_upper"]] *= n_months / (n_months - len(miss))
-        gap_names = _force_names(list(gaps))
+        gap_names = _said_names(list(gaps))
         annualised = "force" in by and sec.get("annualise", True)
         gap_words = " " + " ".join(
             f"{gap_names.get(f, f) or 'The files'} {'has' if f else 'have'} no searches in {', '.join(miss)} (a police.uk "
@@ -655,7 +708,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             if n >= 10 and ns >= 0.2 * n and not (n - ns > 0 and lost_by.get(f, 0) >= n - ns)}
     ns_words = ""
     if high and len(ns_by) > 1:
-        ns_names = _force_names(list(high))
+        ns_names = _said_names(list(high))
         ns_words = (" Ethnicity was not stated for " + "; ".join(f"{p:.0%} of searches in {ns_names.get(f, f)}"
                                                                 for f, p in sorted(high.items(), key=lambda x: -x[1]))
                     + ": rates there count only the searches with a stated ethnicity, so they are lower than other "
@@ -671,7 +724,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     lost_all = int(sum((disp.attrs.get("unassigned") or {}).values()))
     if lost_all:
         level = "local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership"
-        lost_names = _force_names(list(lost_by))
+        lost_names = _said_names(list(lost_by))
         big = {f: v for f, v in sorted(lost_by.items(), key=lambda x: -x[1]) if v >= thr}
         small = [lost_names.get(f, f) for f, v in lost_by.items() if v < thr]
         total = f"{lost_all:,} searches" if len(small) != 1 else "Some searches"
@@ -696,14 +749,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         by_area = not any(str(b) == "force" for b in by)
         what = ("local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership") \
             if by_area else "force"
-        patch_names = {f: f for f in patch} if by_area else _force_names(list(patch))
+        patch_names = {f: f for f in patch} if by_area else _said_names(list(patch))
         place_words += " " + " ".join(
             f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a {what} area of "
             f"{a:,.0f} km² (a police.uk location query rather than the {what}'s searches?), so its rates against the whole "
             f"{what}'s population are not meaningful." for f, (d, a) in patch.items())
     with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
-    names_of = _force_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
+    names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
@@ -840,6 +893,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     left_out = int((pub["ratio"].isna() & (pub["ratio_method"].astype(str) != "reference")).sum())
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
+    _page_names(s, [str(b) for b in by])
     return s
 
 
@@ -948,6 +1002,12 @@ def _force_names(values: Any) -> dict[str, str]:
         except UnknownAreaError:
             out[v] = v
     return out
+
+
+def _said_names(values: Any) -> dict[str, str]:
+    """police.uk force identifiers -> force names as sentences say them ('city-of-london' -> 'City
+    of London', where the table's ONS name is 'London, City of')."""
+    return {k: display_name(v) for k, v in _force_names(values).items()}
 
 
 _ETHNICITY_WORDS = {"self": "self-defined", "officer": "officer-defined",

@@ -24,11 +24,12 @@ import dataclasses
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES"]
+__all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names"]
 
 MARKER = "[c]"
 
@@ -295,3 +296,30 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     if "label" in df.columns and "centroid_lat" not in df.columns:  # a name, not a cluster number
         heads[list(df.columns).index("label")] = "Name"
     return DisplayTable(text, heads, rows, numeric, max(lead, 1), list(df.columns))
+
+
+def page_names(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame | None:
+    """``frame`` with the area names of ``columns`` as the report's text says them
+    (:func:`saferstats.geography.display_name`: the Home Office's and ONS's "London, City of" is the
+    City of London), for the page; ``None`` when no name changes. The CSV keeps the names as
+    published, the key that joins other published tables.
+
+    >>> import pandas as pd
+    >>> page_names(pd.DataFrame({"force": ["London, City of", "Kent"], "count": [79, 3]}), ["force"])
+                 force  count
+    0   City of London     79
+    1             Kent      3
+    >>> page_names(pd.DataFrame({"force": ["Kent"]}), ["force"]) is None
+    True
+    """
+    from ..geography import display_name
+
+    out = None
+    for c in columns:
+        if c not in frame.columns:
+            continue
+        said = frame[c].map(lambda v: v if _blank(v) or not isinstance(v, str) else display_name(v))
+        if not said.equals(frame[c]):
+            out = frame.copy() if out is None else out
+            out[c] = said
+    return out
