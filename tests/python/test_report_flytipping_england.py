@@ -89,3 +89,12 @@ def test_a_county_excerpt_is_not_compared_as_england():
         tr = ss.poisson_trend(d, count="n", period="year", by="la")
     assert _ENGLAND_COUNCILS > 3
     assert _against_england(d, d, tr, "la", "year", "n", 0.95) is None
+
+
+def test_the_key_findings_say_it(section):
+    from saferstats.report.summary import _flytipping as findings
+
+    said = [t for t in findings(section, CFG) if t.startswith("Against England")]
+    assert said == ["Against England's other councils over the same years, fly-tipping rose faster (or fell more "
+                    "slowly) in Hertsmere and North Hertfordshire; rose more slowly (or fell faster) in St Albans, "
+                    "Stevenage and Three Rivers; the other 4 changed in line with England."], said

@@ -724,6 +724,21 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                                       span=str(spans.get(str(one[lab]), "")))
                        + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
                           if step else "") + ".")
+    eng = _table(s, "flytipping_trend_england")
+    if eng is not None and len(eng) and not absent:
+        # against England's like-for-like councils over the same years (the section says how)
+        lab = _label_col(eng)
+        up = [display_name(str(a)) for a, w in zip(eng[lab], eng["against_england"]) if str(w).startswith("up")]
+        down = [display_name(str(a)) for a, w in zip(eng[lab], eng["against_england"]) if str(w).startswith("down")]
+        if up or down:
+            said = "; ".join(x for x in (f"rose faster (or fell more slowly) in {_names(up)}" if up else "",
+                                          f"rose more slowly (or fell faster) in {_names(down)}" if down else "") if x)
+            out.append(f"Against England's other councils over the same years, fly-tipping {said}"
+                       + (f"; the other {len(eng) - len(up) - len(down)} changed in line with England" if len(eng) > len(up) + len(down) else "")
+                       + ".")
+        else:
+            out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
+                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else display_name(str(eng[lab].iloc[0]))}.")
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
