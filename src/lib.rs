@@ -85,6 +85,14 @@ pub(crate) mod test_fixtures {
             .collect()
     }
 
+    /// Assert `got` is within relative `rel` of R's `want` (named `what` in the message).
+    pub(crate) fn close(got: f64, want: f64, rel: f64, what: &str) {
+        assert!(
+            (got - want).abs() <= rel * want.abs().max(1e-300),
+            "{what}: {got} vs R {want}"
+        );
+    }
+
     /// `tests/fixtures/audit_trend.json` (R's glm / summary.glm values; generate_audit_trend.R).
     pub(crate) fn audit_trend() -> serde_json::Value {
         serde_json::from_str(include_str!("../tests/fixtures/audit_trend.json")).unwrap()

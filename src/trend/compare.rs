@@ -221,15 +221,8 @@ fn ratio_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures::col;
+    use crate::test_fixtures::{close, col};
     use crate::trend::{poisson_trend, Dispersion, TrendOptions};
-
-    fn close(got: f64, want: f64, rel: f64, what: &str) {
-        assert!(
-            (got - want).abs() <= rel * want.abs().max(1e-300),
-            "{what}: {got} vs R {want}"
-        );
-    }
 
     /// Every case of tests/fixtures/trend_compare.json (R 4.2, generate_trend_compare.R): Poisson
     /// against the interaction term of one GLM, quasi-Poisson against two separate R fits.

@@ -373,14 +373,7 @@ pub fn poisson_trend_many_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures::col;
-
-    fn close(got: f64, want: f64, rel: f64, what: &str) {
-        assert!(
-            (got - want).abs() <= rel * want.abs().max(1e-300),
-            "{what}: {got} vs R {want}"
-        );
-    }
+    use crate::test_fixtures::{close, col};
 
     /// `use_t` against R: summary.glm's Pr(>|t|) for quasi-Poisson, limits b ± qt(df)·SE, and
     /// the same t convention for plain Poisson (statsmodels use_t); the default stays z
