@@ -20,7 +20,7 @@ import pandas as pd
 from . import _saferstats as _ext
 from ._confidence import single_confidence
 from ._frames import (
-    aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option,
+    aligned, as_float_array, check_same_order, choice_option, int_option, plain, real_option, row_of,
     translates_core_errors,
 )
 from . import _periods
@@ -1467,20 +1467,27 @@ def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.nda
         if bad.size:
             i = int(bad[0])
             what = "negative value" if v[i] < 0 else "value that is not finite:"
-            raise InvalidInputError(f"`{name}` row {i}: {what} {plain(v[i])}", name, i)
+            where, label = row_of(named[name], i)  # the Series' own label (a council), else the position
+            err = InvalidInputError(f"`{name}` {where}: {what} {plain(v[i])}", name, label)
+            err.position = i
+            raise err
     return o, r, arrays.get("denominators")
 
 
-def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float) -> np.ndarray:
+def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float,
+                       rates: Any = None) -> np.ndarray:
     """The derived denominators of a rate funnel, with the same errors in :func:`rate_funnel_limits`
     and :func:`rate_funnel_significance`: events at a rate of 0 (no finite denominator), and no row
-    to derive one from."""
+    to derive one from (named by the label of ``rates`` when it is a Series with its own index)."""
     d = _derived_denominators(o, r, den, rate_type, mult)
     inf = np.flatnonzero(np.isinf(d))
     if inf.size:
         i = int(inf[0])
-        raise InvalidInputError(f"`rates` row {i}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
-                                "denominator (multiplier × events / rate)", "rates", i)
+        where, label = row_of(rates, i)
+        err = InvalidInputError(f"`rates` {where}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
+                                "denominator (multiplier × events / rate)", "rates", label)
+        err.position = i
+        raise err
     if not (d > 0).any():
         raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
                                 "need `denominators`, crude rates only)", "numerators")
@@ -1546,7 +1553,7 @@ def rate_funnel_limits(
     numerators, rates, denominators, frame, names = _rate_funnel_columns("rate_funnel_limits", data, numerators,
                                                                          rates, denominators)
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _rate_denominators(o, r, den, rate_type, mult)
+    d = _rate_denominators(o, r, den, rate_type, mult, rates)
     _warn_underived("rate_funnel_limits", o, r, d, names, rate_type)
     from .trend import _warn_unlike
     unlike = _warn_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
@@ -1612,7 +1619,7 @@ def rate_funnel_significance(
     numerators, rates, denominators, frame, names = _rate_funnel_columns("rate_funnel_significance", data,
                                                                          numerators, rates, denominators)
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _rate_denominators(o, r, den, rate_type, mult)
+    d = _rate_denominators(o, r, den, rate_type, mult, rates)
     _warn_underived("rate_funnel_significance", o, r, d, names, rate_type)
     ok = ~np.isnan(d)
     from .trend import _warn_unlike

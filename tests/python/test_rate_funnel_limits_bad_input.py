@@ -14,7 +14,7 @@ from saferstats.exceptions import InvalidInputError
 @pytest.mark.parametrize("numerators, rates, match", [
     ([], [], "no row has events and a rate"),
     ([0, 0], [0, 0], "no row has events and a rate"),
-    ([3, 2], [0, 5], r"`rates` row 0: 3(\.0)? events at a rate of 0(\.0)? give no finite denominator"),
+    ([3, 2], [0, 5], r"`rates` position 0: 3(\.0)? events at a rate of 0(\.0)? give no finite denominator"),
     ([1e308] * 3, [1e308] * 3, "baseline rate"),
 ])
 def test_no_usable_denominator_is_refused(numerators, rates, match):

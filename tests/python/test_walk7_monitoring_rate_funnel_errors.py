@@ -16,6 +16,7 @@ Both functions now give the same InvalidInputError naming ``rates`` (or ``numera
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import saferstats
@@ -31,14 +32,14 @@ FNS = [saferstats.rate_funnel_limits, saferstats.rate_funnel_significance]
 
 @pytest.mark.parametrize("fn", FNS, ids=lambda f: f.__name__)
 def test_events_at_a_zero_rate_name_rates_and_the_row(fn):
-    with pytest.raises(InvalidInputError, match=r"`rates` row 3: 2\.0 events at a rate of 0\.0") as e:
+    with pytest.raises(InvalidInputError, match=r"`rates` position 3: 2\.0 events at a rate of 0\.0") as e:
         fn(COUNTS, RATES, multiplier=1000)
     assert e.value.argument == "rates" and e.value.index == 3
 
 
 @pytest.mark.parametrize("fn", FNS, ids=lambda f: f.__name__)
 def test_an_infinite_rate_names_rates_and_the_row(fn):
-    with pytest.raises(InvalidInputError, match=r"`rates` row 1: value that is not finite") as e:
+    with pytest.raises(InvalidInputError, match=r"`rates` position 1: value that is not finite") as e:
         fn(COUNTS, [11.0, np.inf, 36.0, 0.5], multiplier=1000)
     assert e.value.argument == "rates" and e.value.index == 1
 
@@ -60,3 +61,15 @@ def test_valid_rows_still_give_the_phe_baseline():
     t = saferstats.rate_funnel_limits(c, r, multiplier=1000)
     den = [1000 * x / y for x, y in zip(c, r)]
     assert t["baseline"].iloc[0] == pytest.approx(sum(c) / sum(den) * 1000, rel=1e-12)
+
+
+@pytest.mark.parametrize("fn", FNS, ids=lambda f: f.__name__)
+def test_a_series_of_councils_is_named_by_its_label(fn):
+    """Session 16: the error names the council a Series is indexed by, not its position."""
+    names = ["Broxbourne", "Dacorum", "Hertsmere", "Watford"]
+    with pytest.raises(InvalidInputError, match=r"`rates` row 'Watford': 2\.0 events at a rate of 0\.0") as e:
+        fn(pd.Series(COUNTS, index=names), pd.Series(RATES, index=names), multiplier=1000)
+    assert e.value.index == "Watford" and e.value.position == 3
+    with pytest.raises(InvalidInputError, match=r"`numerators` row 'Dacorum': negative value") as e:
+        fn(pd.Series([2.0, -1.0, 3.0, 2.0], index=names), pd.Series(RATES, index=names), multiplier=1000)
+    assert e.value.index == "Dacorum" and e.value.position == 1
