@@ -467,9 +467,17 @@ def _trend(args: argparse.Namespace) -> int:
               "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
     else:
         df = _read_csv(args.file)
+    # the periods first: with two years (the Home Office table by force) no column name makes a trend
+    names = {str(c) for c in df.columns}
+    if args.period == "period" and "period" not in names and {"Force", "Year"} <= names and not args.by:
+        # the Home Office table by force as published, with the defaults: its years are the periods
+        _enough_periods(df, args.file, period="Year", by=["Force"], population=pop,
+                        count=args.count if args.count in names or "Total number of offences" not in names
+                        else "Total number of offences")
+    _require(df, args.file, period=args.period, by=args.by or [])
+    _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
-        _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
-                 population=[pop] if pop is not None else [])
+        _require(df, args.file, count=args.count, population=[pop] if pop is not None else [])
     except InvalidInputError as exc:
         if exc.argument != "population" or args.population != "population":
             raise
@@ -478,7 +486,8 @@ def _trend(args: argparse.Namespace) -> int:
                                 "population") from None
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
-    with _two_periods(), _on_lines(args.file, missing_flag=True, lines=df.index):
+    with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
+            _on_lines(args.file, missing_flag=True, lines=df.index):
         res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                             confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                             missing=args.missing)
@@ -538,16 +547,53 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
         "propagate for no trend where a figure is missing", cols[0], plain(df.index[rows[0]]))
 
 
+def _two_period_advice(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
+                       by: list[str]) -> str:
+    """Where the change between two periods is, in the file's column names: ``saferstats rates`` for
+    each period's rate with its CI, ``saferstats.year_on_year`` for the change with its CI and
+    p-value, the report's ``[hate_crime]`` section for each area's (``hate_crime_change.csv``)."""
+    cols = [str(c) for c in df.columns]
+    cnt = count if count in cols else "COLUMN"
+    pop = population if population is not None and population in cols else \
+        next((c for c in cols if c.strip().lower() == "population"), None)
+    flags = (f'--count "{cnt}"' if cnt != "COLUMN" else "--count COLUMN") + \
+        (f' --population "{pop}"' if pop is not None else " --population COLUMN")
+    return (f"for two periods: saferstats rates \"{path}\" {flags} gives each period's rate with its CI "
+            f"(--missing propagate: no rate where a figure is missing); the change between them with its CI and "
+            f"p-value is saferstats.year_on_year in Python (the same count, population, period and by columns), "
+            "or the report's [hate_crime] section (saferstats report --config: hate_crime_change.csv, each area's "
+            "change)")
+
+
+def _enough_periods(df: pd.DataFrame, path: Path, *, period: str, by: list[str], count: str,
+                    population: str | None) -> None:
+    """``saferstats trend`` on a file with at most two periods in every group (the Home Office table
+    by force: 2017-18 and 2018-19) stops at once saying so, and where the change between two periods
+    is, before any error about its counts or populations (no column name would make a trend)."""
+    groups = [df] if not by else [g for _, g in df.groupby(by if len(by) > 1 else by[0], sort=False, dropna=False)]
+    # rows, not distinct periods: a group with a period twice is poisson_trend's error (naming the lines)
+    most = max((int(g[period].notna().sum()) for g in groups), default=0)
+    if most >= 3:
+        return
+    seen = pd.Series(df[period].dropna().astype(str).str.strip().unique())
+    shown = ", ".join(seen.iloc[:4]) + (" ..." if len(seen) > 4 else "")
+    each = f"each {' and '.join(by)}" if by else "the file"
+    raise InvalidInputError(
+        f"{path}: {each} has at most {most} period(s) in column {period!r} ({shown or 'none'}); a trend needs at "
+        f"least 3; {_two_period_advice(df, path, count=count, population=population, period=period, by=by)}",
+        "period")
+
+
 @contextlib.contextmanager
-def _two_periods() -> Iterator[None]:
+def _two_periods(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
+                 by: list[str]) -> Iterator[None]:
     """A trend needs three periods: with two, say where the change between them is (not a dead end)."""
     try:
         yield
     except InvalidInputError as exc:
         if not re.search(r"has [12] period\(s\); a trend needs at least 3", str(exc)):
             raise
-        raise type(exc)(f"{exc}; for the change between two periods with its CI, give the file to the report: "
-                        "[hate_crime] in saferstats report --config (hate_crime_change.csv: each area's change)",
+        raise type(exc)(f"{exc}; {_two_period_advice(df, path, count=count, population=population, period=period, by=by)}",
                         exc.argument, exc.index) from None
 
 
@@ -591,8 +637,27 @@ def _disp(args: argparse.Namespace) -> int:
             "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
             f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
             f"its columns are {[str(c) for c in pop.columns][:8]}", "population") from None
-    _write(res, args.out, sig=args.sig_figures)
+    _write(_force_named(res, printed=args.out is None), args.out, sig=args.sig_figures)
     return 0
+
+
+def _force_named(res: pd.DataFrame, *, printed: bool) -> pd.DataFrame:
+    """The disproportionality table with forces by their names, never police.uk's slugs
+    ('city-of-london'), as the report names them: in the CSV the ONS name that joins to the published
+    tables ('London, City of'), printed as text says it ('City of London'); police.uk's identifier
+    beside them in ``force_id`` (what scripts join on). A force that is none of the 43 keeps its label
+    in both."""
+    from .geography import force_id
+    from .report.sections import _force_names, _said_names
+
+    if "force" not in res.columns:
+        return res
+    labels = res["force"].astype(str)
+    names = (_said_names if printed else _force_names)(labels.unique())
+    out = res.copy()
+    out["force"] = labels.map(names)
+    out.insert(out.columns.get_loc("force") + 1, "force_id", labels.map(lambda v: force_id(v) or v))
+    return out
 
 
 def _hotspots(args: argparse.Namespace) -> int:

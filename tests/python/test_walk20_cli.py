@@ -1,0 +1,132 @@
+"""The command line on the shared files as published (walk 20, session 16).
+
+- ``saferstats disproportionality`` printed police.uk slugs (``city-of-london``) in its ``force``
+  column where the report shows names; it now shows the force's name (the report's: the ONS name in
+  the CSV, the name as text says it when printed) and keeps the slug in ``force_id``.
+- ``saferstats trend`` on the Home Office table by force (two years) stopped on the missing
+  population column, or on the City of London's "#N/A" population, before saying that two years
+  are too few for a trend; it now says so first, and where the change between two years is.
+- ``[hate_crime] monthly_rebase`` with a month not written "YYYY-MM" or a blank cause stopped only
+  once the analysis had started; the config reader now stops at once, naming the key.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats.__main__ import main
+from saferstats.report.config import ConfigError, load_config
+
+HO = "hate_crime/home_office_by_force_2017-18_2018-19"
+SS = "stop_search/policeuk_7forces_2019-12_to_2020-02"
+
+
+# ----------------------------------------------------------------- disproportionality: force names
+
+def test_disproportionality_names_forces_and_keeps_the_slug(shared_data, tmp_path, capsys):
+    files = [shared_data / SS / f"2019-12-{f}-stop-and-search.csv" for f in ("city-of-london", "durham")]
+    out = tmp_path / "d.csv"
+    assert main(["disproportionality", *map(str, files), "--out", str(out)]) == 0
+    capsys.readouterr()
+    got = pd.read_csv(out)
+    # the names are the library's (saferstats.geography), as the report's CSV writes them
+    ons = {s: saferstats.geography.find_area(s, level="force")["name"] for s in ("city-of-london", "durham")}
+    assert ons == {"city-of-london": "London, City of", "durham": "Durham"}
+    assert list(got.columns[:3]) == ["force", "force_id", "group"]
+    assert got["force_id"].map(ons).tolist() == got["force"].tolist()
+    assert set(got["force_id"]) == {"city-of-london", "durham"}
+    # every other column as the library computes it (the names change nothing else)
+    want = saferstats.disproportionality(saferstats.read_stop_search(files), by=["force"], census=2011)
+    assert got["force_id"].tolist() == want["force"].tolist()
+    assert got["searches"].tolist() == want["searches"].tolist()
+    assert got["ratio"].tolist() == pytest.approx(want["ratio"].tolist(), nan_ok=True)
+
+
+def test_disproportionality_prints_names_as_the_report_page(shared_data, capsys):
+    f = shared_data / SS / "2019-12-city-of-london-stop-and-search.csv"
+    assert main(["disproportionality", str(f)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["force", "force_id", "group"]
+    body = lines[1:]
+    assert body and all(ln.split()[:4] == ["City", "of", "London", "city-of-london"] for ln in body), body
+    assert saferstats.geography.display_name("London, City of") == "City of London"
+
+
+# ----------------------------------------------------------------- trend: two years said first
+
+def _years_per_force(path) -> set[int]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    years: dict[str, set[str]] = {}
+    for r in rows:
+        years.setdefault(r["Force"], set()).add(r["Year"])
+    return {len(v) for v in years.values()}
+
+
+@pytest.mark.parametrize("extra", [
+    [],                                                          # the defaults: no 'period' column
+    ["--by", "Force", "--period", "Year", "--count", "Total number of offences"],  # no 'population' column
+    ["--by", "Force", "--period", "Year", "--count", "Total number of offences", "--population", "Population"],
+])
+def test_trend_on_two_years_says_so_first(shared_data, capsys, extra):
+    path = shared_data / HO / "Hate crime.csv"
+    assert max(_years_per_force(path)) == 2
+    assert main(["trend", str(path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert "each Force has at most 2 period(s) in column 'Year' (2017-18, 2018-19); a trend needs at least 3" in err
+    assert ("saferstats rates" in err and '--count "Total number of offences" --population "Population"' in err
+            and "saferstats.year_on_year" in err and "hate_crime_change.csv" in err), err
+    # not the errors that came first before: the population column, the City of London's '#N/A'
+    assert "no column 'population'" not in err and "missing value" not in err and "Traceback" not in err
+
+
+def test_trend_advice_runs_as_written(shared_data, capsys):
+    """The `saferstats rates` the message gives runs (with --missing propagate, as it says)."""
+    path = shared_data / HO / "Hate crime.csv"
+    assert main(["rates", str(path), "--count", "Total number of offences", "--population", "Population",
+                 "--missing", "propagate"]) == 0
+    assert "Hertfordshire" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------- config: monthly_rebase at load time
+
+def _cfg(tmp_path, shared_data, rebase: str, monthly: bool = True):
+    cfg = tmp_path / "a.toml"
+    lines = ['title = "t"', 'area = "Hertfordshire"', "[hate_crime]", f'file = "{shared_data / HO / "Hate crime.csv"}"']
+    if monthly:
+        lines += [f'monthly = "{shared_data / HO / "hate-crime-1819-hosb2419-tables.ods"}"', 'monthly_sheet = "Figure_2"']
+    cfg.write_text("\n".join([*lines, f"monthly_rebase = {rebase}", ""]), encoding="utf-8")
+    return cfg
+
+
+@pytest.mark.parametrize("rebase, said", [
+    ('{"July 2016" = "audit"}', "'July 2016' is not a month written as \"YYYY-MM\""),
+    ('{"2016-13" = "audit"}', "'2016-13' is not a month written as \"YYYY-MM\""),
+    ('{"2016-07" = " "}', "give the cause of the change from 2016-07"),
+    ('{"2016-07" = 2016}', "the cause of the change from 2016-07 must be text"),
+    ('"2016-07"', "must be a table of months and their causes"),
+])
+def test_monthly_rebase_checked_when_the_config_is_read(shared_data, tmp_path, capsys, rebase, said):
+    cfg = _cfg(tmp_path, shared_data, rebase)
+    with pytest.raises(ConfigError) as e:
+        load_config(cfg)
+    assert e.value.argument == "hate_crime.monthly_rebase" and said in str(e.value)
+    # on the command line: the key and its line, and nothing written (no analysis ran)
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "[hate_crime] monthly_rebase" in err and said in err and "line 7" in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_monthly_rebase_without_a_monthly_series(shared_data, tmp_path):
+    with pytest.raises(ConfigError, match=r"monthly_rebase recalculates the limits .* give monthly = "):
+        load_config(_cfg(tmp_path, shared_data, '{"2016-07" = "audit"}', monthly=False))
+
+
+def test_monthly_rebase_as_written_is_kept(shared_data, tmp_path):
+    cfg = load_config(_cfg(tmp_path, shared_data, '{" 2016-07 " = " audit "}'))
+    assert cfg["hate_crime"]["monthly_rebase"] == {"2016-07": "audit"}
