@@ -185,6 +185,7 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int
     the table, or with ``by_label`` the row labels, which are the lines) -> "(lines 5, 7 of
     s136.csv)"; and advice to pass a Python ``mapping`` as what to do in the file."""
     msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", msg)
+    msg = re.sub(r"\barea row (\d+) \(", rf"line \1 of {path.name} (", msg)  # compare_trends --subtract
     if lines is not None:
         known = set(lines)
 
@@ -261,7 +262,7 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
 #: more, and a ratio of 0.00001234 stays 1.234e-05, never 0); model parameters (beta, se, intercept)
 #: and p-values keep full precision, the columns of the input file are written as read
 _SIG_COLUMNS = ("rate", "lower", "upper", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
-                "apc", "apc_lower", "apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
+                "apc", "apc_lower", "apc_upper", "comparator_apc", "comparator_apc_lower", "comparator_apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
 #: counts the library holds as floats (a column that had a gap), written as whole numbers when every value is one
 _COUNT_COLUMNS = ("count", "population", "searches", "n", "assessed", "n_periods", "locations", "missing_times")
 SIG_FIGURES = 4
@@ -445,6 +446,9 @@ def _trend(args: argparse.Namespace) -> int:
     from .trend import poisson_trend
 
     _check_out_file(args.out)
+    if args.subtract and args.compare_with is None:
+        raise InvalidInputError("--subtract is for --compare-with NAME (NAME's counts include each group's): give "
+                                "--compare-with too", "subtract")
     pop = None if args.population in ("", "none") else args.population
     book = _hate_book(args.file, args.sheet)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
@@ -464,7 +468,8 @@ def _trend(args: argparse.Namespace) -> int:
         df, pop = strands, None
         args.count, args.period, args.by = "count", "period", ["strand"]
         print(f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to {df['period'].iloc[-1]}; "
-              "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
+              "counts, no population): annual % change of each strand and of the totals"
+              + (" (compared below)" if args.compare_with is not None else ""), file=sys.stderr)
     else:
         df = _read_csv(args.file)
     # the periods first: with two years (the Home Office table by force) no column name makes a trend
@@ -484,15 +489,57 @@ def _trend(args: argparse.Namespace) -> int:
         # the default population column is absent: a series of counts is common (crimes a year)
         raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
                                 "population") from None
+    comparator = _comparator(df, args) if args.compare_with is not None else None
+    if comparator in _STRAND_TOTALS and strands is not None and args.by == ["strand"]:
+        # the strand table's two totals: offences, and motivating factors (more: an offence can have
+        # several); against one, the other is no group of it (nor contained in it, for --subtract)
+        other = next(t for t in _STRAND_TOTALS if t != comparator)
+        df = df[(df["strand"] != other).to_numpy()]
+        print(f"The strand table's other total ({other}) is left out: each strand is compared with {comparator}",
+              file=sys.stderr)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
-        res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                            confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
-                            missing=args.missing)
+        if comparator is not None:
+            from .trend import compare_trends
+
+            print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
+                  + (" less that " + args.by[0] if args.subtract else "")
+                  + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
+                  "< 1, slower", file=sys.stderr)
+            res = compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
+                                 period=args.period, confidence=args.confidence, dispersion=args.dispersion,
+                                 missing=args.missing, use_t=args.use_t, subtract=args.subtract)
+        else:
+            res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
+                                confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
+                                missing=args.missing)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+#: the totals of the Home Office strand table as :func:`read_hate_crime` names them
+_STRAND_TOTALS = ("offences", "motivating_factors")
+
+
+def _comparator(df: pd.DataFrame, args: argparse.Namespace) -> str:
+    """``--compare-with NAME``: the value of the first ``--by`` column whose rows are the comparator,
+    as the file writes it (a name that differs only in capitals, "Race" for the strand table's
+    "race", is that value); an error names the option and the values the column has."""
+    if not args.by:
+        raise InvalidInputError("--compare-with NAME compares the trend of every other group of --by with NAME's: "
+                                "give --by COLUMN (the column that holds NAME, e.g. --by area)", "compare_with")
+    values = [str(v) for v in pd.unique(df[args.by[0]].dropna())]
+    name = str(args.compare_with).strip()
+    if name in values:
+        return name
+    same = [v for v in values if v.strip().casefold() == name.casefold()]
+    if len(same) == 1:
+        return same[0]
+    near = _did_you_mean(name, values).replace("names must match", "values must match")
+    raise InvalidInputError(f"--compare-with {name!r}: no row of column {args.by[0]!r} (--by) has it{near}; its values "
+                            f"are {values[:12]}{' ...' if len(values) > 12 else ''}", "compare_with")
 
 
 def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
@@ -940,7 +987,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_rates)
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
-                                     "Home Office hate crime bulletin's strand table", epilog=_OUTPUT_NOTE)
+                                     "Home Office hate crime bulletin's strand table; --compare-with: is each group's "
+                                     "rate changing faster than one other's", epilog=_OUTPUT_NOTE)
     p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
     p.add_argument("--sheet", help=_SHEET_HELP)
     p.add_argument("--count", default="count", help="column of counts (default count)")
@@ -958,6 +1006,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
                    help="a row with no count or population: stop naming its line (error), fit each group on the "
                         "periods it has (drop), or no trend for that group (propagate)")
+    p.add_argument("--compare-with", metavar="NAME",
+                   help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
+                        "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "
+                        "is its rate rising faster than NAME's? ratio = the group's annual rate ratio over NAME's, "
+                        "with CI and p-value, over the periods both have (saferstats.compare_trends)")
+    p.add_argument("--subtract", action="store_true",
+                   help="with --compare-with: NAME's counts (and population) include each group's (England and a "
+                        "force in it; all offences and one strand), so compare each group with the rest (NAME less "
+                        "the group); without it a total that contains the group hides part of any difference")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     _sig_option(p)
     p.set_defaults(func=_trend)

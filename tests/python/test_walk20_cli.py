@@ -130,3 +130,102 @@ def test_monthly_rebase_without_a_monthly_series(shared_data, tmp_path):
 def test_monthly_rebase_as_written_is_kept(shared_data, tmp_path):
     cfg = load_config(_cfg(tmp_path, shared_data, '{" 2016-07 " = " audit "}'))
     assert cfg["hate_crime"]["monthly_rebase"] == {"2016-07": "audit"}
+
+
+# ----------------------------------------------------------------- trend --compare-with (compare_trends)
+
+STRANDS = f"{HO}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
+
+
+def _strands(shared_data):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        return saferstats.read_hate_crime(shared_data / STRANDS)
+
+
+def _r_fixture() -> dict:
+    import json
+    from pathlib import Path
+
+    rows = json.loads((Path(__file__).parents[1] / "fixtures" / "trend_compare.json").read_text())["rows"]
+    return next(r for r in rows if r["name"] == "race_vs_disability")
+
+
+@pytest.mark.parametrize("use_t", [False, True])
+def test_compare_with_on_the_strand_table_is_compare_trends(shared_data, tmp_path, capsys, use_t):
+    out = tmp_path / "c.csv"
+    assert main(["trend", str(shared_data / STRANDS), "--compare-with", "Race", "--dispersion", "quasi",
+                 "--missing", "drop", *(["--use-t"] if use_t else []), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "against 'race'" in err and "Traceback" not in err
+    got = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    with pytest.warns(saferstats.SaferstatsWarning):
+        want = saferstats.compare_trends(_strands(shared_data), comparator="race", by="strand", population=None,
+                                         dispersion="quasi", missing="drop", use_t=use_t)
+    assert got.columns.tolist() == want.columns.tolist()
+    assert got["strand"].tolist() == want["strand"].tolist() and "race" not in set(got["strand"])
+    for c in ["apc", "apc_lower", "apc_upper", "comparator_apc", "ratio", "ratio_lower", "ratio_upper", "z",
+              "p_value", "df", "dispersion_ratio", "comparator_dispersion_ratio"]:
+        assert got[c].to_numpy(float) == pytest.approx(want[c].to_numpy(float), rel=1e-12), c
+    assert got["n_periods"].tolist() == want["n_periods"].tolist()
+    # and the independent reference: R's quasi-Poisson fits of the same counts (tests/fixtures/trend_compare.json)
+    ref = _r_fixture()
+    dis = got.set_index("strand").loc["disability"]
+    assert dis["ratio"] == pytest.approx(ref["quasi"]["ratio"], rel=1e-9)
+    if use_t:
+        assert dis["df"] == pytest.approx(ref["quasi_t"]["df"], rel=1e-6)
+        assert dis["p_value"] == pytest.approx(ref["quasi_t"]["p_value"], rel=1e-6)
+        assert [dis["ratio_lower"], dis["ratio_upper"]] == pytest.approx(
+            [ref["quasi_t"]["ratio_lower"], ref["quasi_t"]["ratio_upper"]], rel=1e-6)
+    else:
+        assert dis["p_value"] == pytest.approx(ref["quasi"]["p_value"], rel=1e-6)
+        assert [dis["ratio_lower"], dis["ratio_upper"]] == pytest.approx(
+            [ref["quasi"]["ratio_lower"], ref["quasi"]["ratio_upper"]], rel=1e-9)
+
+
+def test_compare_with_the_total_less_each_strand(shared_data, tmp_path, capsys):
+    """--subtract against all offences: each strand against the offences less that strand; the strand
+    table's other total (motivating factors: more than the offences) is left out and said so."""
+    out = tmp_path / "c.csv"
+    assert main(["trend", str(shared_data / STRANDS), "--compare-with", "offences", "--subtract",
+                 "--missing", "drop", "--use-t", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "other total (motivating_factors) is left out" in err
+    got = pd.read_csv(out)
+    t = _strands(shared_data)
+    with pytest.warns(saferstats.SaferstatsWarning):
+        want = saferstats.compare_trends(t[t["strand"] != "motivating_factors"], comparator="offences", by="strand",
+                                         population=None, dispersion="auto", missing="drop", use_t=True,
+                                         subtract=True)
+    assert got["strand"].tolist() == want["strand"].tolist()
+    assert set(got["strand"]) == {"race", "religion", "sexual_orientation", "disability", "transgender"}
+    for c in ["ratio", "ratio_lower", "ratio_upper", "p_value", "comparator_apc"]:
+        assert got[c].to_numpy(float) == pytest.approx(want[c].to_numpy(float), rel=1e-12), c
+    # the rest: the comparator's count for race is the offences less race, period by period
+    wide = t.pivot(index="period", columns="strand", values="count").dropna()
+    rest = (wide["offences"] - wide["race"]).to_numpy()
+    yrs = pd.Series(range(len(rest)), dtype=float)
+    import numpy as np
+
+    slope = np.polyfit(yrs, np.log(rest), 1)[0]  # not the GLM, but the same direction and size
+    assert (got.set_index("strand").loc["race", "comparator_apc"] / 100 + 1) == pytest.approx(np.exp(slope), abs=0.03)
+
+
+def test_compare_with_errors_name_the_option(tmp_path, capsys, shared_data):
+    f = tmp_path / "c.csv"
+    f.write_text("area,period,count,population\n" + "".join(
+        f"{a},{y},{c},1000\n" for a, cs in (("E", (100, 120, 150)), ("A", (90, 100, 160)))
+        for y, c in zip((2015, 2016, 2017), cs)))
+    assert main(["trend", str(f), "--subtract"]) == 2
+    assert "--subtract is for --compare-with NAME" in capsys.readouterr().err
+    assert main(["trend", str(f), "--compare-with", "E"]) == 2
+    assert "give --by COLUMN" in capsys.readouterr().err
+    assert main(["trend", str(f), "--by", "area", "--compare-with", "England"]) == 2
+    err = capsys.readouterr().err
+    assert "--compare-with 'England': no row of column 'area' (--by) has it" in err and "['E', 'A']" in err
+    # a comparator that cannot contain an area: the line of the file
+    assert main(["trend", str(f), "--by", "area", "--compare-with", "E", "--subtract"]) == 2
+    # (the populations are equal: E less A has none, from A's first row, line 5)
+    assert "is not larger than line 5 of c.csv ('A' 2015)" in capsys.readouterr().err
