@@ -386,6 +386,15 @@ def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     book = _hate_book(args.file, args.sheet)
     df = book if book is not None else _read_csv(args.file)
+    layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
+    if book is not None and args.population not in df.columns and layout in ("strand", "monthly", "religion"):
+        # the bulletin's tables of counts: no column name makes a rate of them
+        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the bulletin's {layout} table, counts with no "
+                                "population, so no rate; rates need a population per row: the Home Office table by "
+                                "force (its CSV 'Hate crime.csv': --count \"Total number of offences\" --population "
+                                "Population), or your own CSV of counts and populations"
+                                + (f"; for this sheet's trend in the counts: saferstats trend \"{args.file}\" --sheet "
+                                   f"{args.sheet}" if layout != "religion" else ""), "population")
     _require(df, args.file, count=args.count, population=args.population)
     if book is not None:
         note = book.attrs.get("population_note")
@@ -869,12 +878,32 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
+            if getattr(args, "command", None) == "disproportionality":  # forces by name, as in the table
+                msg = _force_slugs_named(msg)
             if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
                 msg = re.sub(r"""(;|,)?\s*(listed|named|kept) in \.attrs\[[^\]]*\]""", "", msg)
                 msg = re.sub(r"""\s*\(\.attrs\[[^\]]*\]\)""", "", msg)
             print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _force_slugs_named(msg: str) -> str:
+    """police.uk force identifiers in a message as the forces' names ("in city-of-london (34% of
+    879)" -> "in City of London (34% of 879)"), as the disproportionality table names them.
+
+    >>> _force_slugs_named("not stated in city-of-london (34%); south-yorkshire (24%); --ethnicity-source self")
+    'not stated in City of London (34%); South Yorkshire (24%); --ethnicity-source self'
+    """
+    from .geography import _force_keys
+    from .report.sections import _said_names
+
+    slugs = sorted(set(_force_keys().values()), key=len, reverse=True)
+    found = [sl for sl in slugs if re.search(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", msg)]
+    names = _said_names(found)
+    for sl in found:
+        msg = re.sub(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", lambda _m, n=names[sl]: n, msg)
+    return msg
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -972,7 +1001,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("rates", help="rates with CIs for every row of a CSV", epilog=_OUTPUT_NOTE)
     p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
-    p.add_argument("--sheet", help=_SHEET_HELP)
+    p.add_argument("--sheet", help=_SHEET_HELP.replace("e.g. Table_2, ", "one with a population column (the bulletin's "
+                                                       "strand, monthly and religion tables have none), "))
     p.add_argument("--count", required=True, help="column of counts")
     p.add_argument("--population", required=True, help="column of populations")
     p.add_argument("--multiplier", type=float, default=100_000, help="rates per this many (default 100000)")
@@ -996,9 +1026,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="population column (default population), or 'none' for a trend in the counts")
     p.add_argument("--period", default="period",
                    help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
-                        "months ('2021-03'), one row per period and group")
+                        "months ('2021-03'), one row per period and group; a trend needs at least 3 periods")
     p.add_argument("--by", nargs="*", default=[], help="column(s) with one trend each, e.g. --by area")
-    p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"])
+    p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"],
+                   help="auto (default): quasi-Poisson where the counts vary more than Poisson (chi2/df > 1.5), else "
+                        "Poisson; or always poisson, quasi (quasi-Poisson) or negbin (negative binomial); the "
+                        "method column says which")
     p.add_argument("--use-t", action="store_true",
                    help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
                         "normal by default")

@@ -229,3 +229,37 @@ def test_compare_with_errors_name_the_option(tmp_path, capsys, shared_data):
     assert main(["trend", str(f), "--by", "area", "--compare-with", "E", "--subtract"]) == 2
     # (the populations are equal: E less A has none, from A's first row, line 5)
     assert "is not larger than line 5 of c.csv ('A' 2015)" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------- the walk of each command
+
+def test_disproportionality_warnings_name_the_forces(shared_data, capsys):
+    """The library's warning named police.uk slugs ("in city-of-london (34% of 879)") beside a table
+    that names the forces."""
+    f = shared_data / SS / "2019-12-city-of-london-stop-and-search.csv"
+    assert main(["disproportionality", str(f)]) == 0
+    err = capsys.readouterr().err
+    assert "ethnicity is not stated for a fifth or more of the searches in City of London (" in err, err
+    assert "city-of-london" not in err
+
+
+def test_rates_on_a_bulletin_sheet_says_it_has_no_population(shared_data, capsys):
+    """`rates --sheet Table_2` (the example the help gave) said only "no column 'population'"; the
+    bulletin's sheets are counts: it says so, and where populations are."""
+    pytest.importorskip("odf")
+    book = shared_data / HO / "hate-crime-1819-hosb2419-tables.ods"
+    assert main(["rates", str(book), "--sheet", "Table_2", "--count", "count", "--population", "population"]) == 2
+    err = capsys.readouterr().err
+    assert "sheet 'Table_2' is the bulletin's strand table, counts with no population, so no rate" in err
+    assert "--count \"Total number of offences\" --population Population" in err and "saferstats trend" in err
+    with pytest.raises(SystemExit):
+        main(["rates", "--help"])
+    assert "e.g. Table_2" not in " ".join(capsys.readouterr().out.split())
+
+
+def test_trend_help_says_dispersion_and_three_periods(capsys):
+    with pytest.raises(SystemExit):
+        main(["trend", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "auto (default): quasi-Poisson where the counts vary more than Poisson" in out
+    assert "a trend needs at least 3 periods" in out and "--compare-with NAME" in out and "--subtract" in out
