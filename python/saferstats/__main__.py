@@ -785,6 +785,23 @@ def _s136(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     if args.threshold < 2:
         raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
+    if args.file.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        # the NHS workbook as published: saving it as CSV would give the same published counts, not records
+        check_input_file(args.file, "file")
+        from .io import read_mha_annual
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SaferstatsWarning)
+                read_mha_annual(args.file)
+        except (SaferstatsError, OSError, ValueError):
+            pass
+        else:
+            raise InvalidInputError(f"{args.file}: this is the NHS Mental Health Act statistics workbook (published "
+                                    "counts; read it with saferstats.read_mha_annual, or give it to the report as "
+                                    "mha_file in [s136]), not one row per detention; the s136 command needs the "
+                                    "detention records (columns detention_time, place_of_safety, age, outcome, ...: "
+                                    "see saferstats.s136_summary)", "file")
     df = _read_csv(args.file)
     cols = {str(c).strip().lower() for c in df.columns}
     if {"measure", "mhsds_count"} <= cols or {"tactic", "police force"} <= cols:

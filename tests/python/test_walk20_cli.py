@@ -263,3 +263,14 @@ def test_trend_help_says_dispersion_and_three_periods(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "auto (default): quasi-Poisson where the counts vary more than Poisson" in out
     assert "a trend needs at least 3 periods" in out and "--compare-with NAME" in out and "--subtract" in out
+
+
+def test_s136_on_the_nhs_workbook_says_what_it_is(shared_data, capsys):
+    """The NHS MHA workbook as published: the command said to save it as CSV, which gives the same
+    published counts, which it then refuses; it now says what the file is, as for its CSV."""
+    pytest.importorskip("openpyxl")
+    book = shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24" / "mha_annual_suppressed_2023_24 (version 1).xlsx"
+    assert main(["s136", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert "this is the NHS Mental Health Act statistics workbook" in err and "saferstats.read_mha_annual" in err
+    assert "Save As" not in err
