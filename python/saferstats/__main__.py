@@ -919,7 +919,8 @@ def _force_slugs_named(msg: str) -> str:
     found = [sl for sl in slugs if re.search(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", msg)]
     names = _said_names(found)
     for sl in found:
-        msg = re.sub(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", lambda _m, n=names[sl]: n, msg)
+        name = names[sl]
+        msg = re.sub(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", lambda _m: name, msg)  # noqa: B023 (used at once)
     return msg
 
 

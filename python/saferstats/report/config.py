@@ -157,7 +157,7 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
         return v
     if kind == "monthmap":  # [hate_crime] monthly_rebase: {"2016-07" = "cause"}; the months are checked
         # against the series when it is read (report.sections._monthly_rebase), the form here, at once
-        example = f'{{"2016-07" = "force crime recording audit"}}'
+        example = '{"2016-07" = "force crime recording audit"}'
         if not isinstance(v, dict):
             raise fail(f"a table of months and their causes, e.g. {key} = {example}")
         for month, cause in v.items():
