@@ -488,10 +488,10 @@ def _trend(args: argparse.Namespace) -> int:
         _enough_periods(df, args.file, period="Year", by=["Force"], population=pop,
                         count=args.count if args.count in names or "Total number of offences" not in names
                         else "Total number of offences")
-    _require(df, args.file, period=args.period, by=args.by or [])
+    _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
     _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
-        _require(df, args.file, count=args.count, population=[pop] if pop is not None else [])
+        _require(df, args.file, population=[pop] if pop is not None else [])
     except InvalidInputError as exc:
         if exc.argument != "population" or args.population != "population":
             raise
