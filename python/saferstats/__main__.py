@@ -185,6 +185,7 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int
     the table, or with ``by_label`` the row labels, which are the lines) -> "(lines 5, 7 of
     s136.csv)"; and advice to pass a Python ``mapping`` as what to do in the file."""
     msg = re.sub(r"\bat row (\d+)\b", rf"on line \1 of {path.name}", msg)
+    msg = re.sub(r"\barea row (\d+) \(", rf"line \1 of {path.name} (", msg)  # compare_trends --subtract
     if lines is not None:
         known = set(lines)
 
@@ -261,7 +262,7 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
 #: more, and a ratio of 0.00001234 stays 1.234e-05, never 0); model parameters (beta, se, intercept)
 #: and p-values keep full precision, the columns of the input file are written as read
 _SIG_COLUMNS = ("rate", "lower", "upper", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
-                "apc", "apc_lower", "apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
+                "apc", "apc_lower", "apc_upper", "comparator_apc", "comparator_apc_lower", "comparator_apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
 #: counts the library holds as floats (a column that had a gap), written as whole numbers when every value is one
 _COUNT_COLUMNS = ("count", "population", "searches", "n", "assessed", "n_periods", "locations", "missing_times")
 SIG_FIGURES = 4
@@ -385,6 +386,15 @@ def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     book = _hate_book(args.file, args.sheet)
     df = book if book is not None else _read_csv(args.file)
+    layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
+    if book is not None and args.population not in df.columns and layout in ("strand", "monthly", "religion"):
+        # the bulletin's tables of counts: no column name makes a rate of them
+        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the bulletin's {layout} table, counts with no "
+                                "population, so no rate; rates need a population per row: the Home Office table by "
+                                "force (its CSV 'Hate crime.csv': --count \"Total number of offences\" --population "
+                                "Population), or your own CSV of counts and populations"
+                                + (f"; for this sheet's trend in the counts: saferstats trend \"{args.file}\" --sheet "
+                                   f"{args.sheet}" if layout != "religion" else ""), "population")
     _require(df, args.file, count=args.count, population=args.population)
     if book is not None:
         note = book.attrs.get("population_note")
@@ -445,6 +455,9 @@ def _trend(args: argparse.Namespace) -> int:
     from .trend import poisson_trend
 
     _check_out_file(args.out)
+    if args.subtract and args.compare_with is None:
+        raise InvalidInputError("--subtract is for --compare-with NAME (NAME's counts include each group's): give "
+                                "--compare-with too", "subtract")
     pop = None if args.population in ("", "none") else args.population
     book = _hate_book(args.file, args.sheet)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
@@ -464,26 +477,78 @@ def _trend(args: argparse.Namespace) -> int:
         df, pop = strands, None
         args.count, args.period, args.by = "count", "period", ["strand"]
         print(f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to {df['period'].iloc[-1]}; "
-              "counts, no population): annual % change of each strand and of the totals", file=sys.stderr)
+              "counts, no population): annual % change of each strand and of the totals"
+              + (" (compared below)" if args.compare_with is not None else ""), file=sys.stderr)
     else:
         df = _read_csv(args.file)
+    # the periods first: with two years (the Home Office table by force) no column name makes a trend
+    names = {str(c) for c in df.columns}
+    if args.period == "period" and "period" not in names and {"Force", "Year"} <= names and not args.by:
+        # the Home Office table by force as published, with the defaults: its years are the periods
+        _enough_periods(df, args.file, period="Year", by=["Force"], population=pop,
+                        count=args.count if args.count in names or "Total number of offences" not in names
+                        else "Total number of offences")
+    _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
+    _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
-        _require(df, args.file, count=args.count, period=args.period, by=args.by or [],
-                 population=[pop] if pop is not None else [])
+        _require(df, args.file, population=[pop] if pop is not None else [])
     except InvalidInputError as exc:
         if exc.argument != "population" or args.population != "population":
             raise
         # the default population column is absent: a series of counts is common (crimes a year)
         raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
                                 "population") from None
+    comparator = _comparator(df, args) if args.compare_with is not None else None
+    if comparator in _STRAND_TOTALS and strands is not None and args.by == ["strand"]:
+        # the strand table's two totals: offences, and motivating factors (more: an offence can have
+        # several); against one, the other is no group of it (nor contained in it, for --subtract)
+        other = next(t for t in _STRAND_TOTALS if t != comparator)
+        df = df[(df["strand"] != other).to_numpy()]
+        print(f"The strand table's other total ({other}) is left out: each strand is compared with {comparator}",
+              file=sys.stderr)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
-    with _two_periods(), _on_lines(args.file, missing_flag=True, lines=df.index):
-        res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                            confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
-                            missing=args.missing)
+    with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
+            _on_lines(args.file, missing_flag=True, lines=df.index):
+        if comparator is not None:
+            from .trend import compare_trends
+
+            print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
+                  + (" less that " + args.by[0] if args.subtract else "")
+                  + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
+                  "< 1, slower", file=sys.stderr)
+            res = compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
+                                 period=args.period, confidence=args.confidence, dispersion=args.dispersion,
+                                 missing=args.missing, use_t=args.use_t, subtract=args.subtract)
+        else:
+            res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
+                                confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
+                                missing=args.missing)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+#: the totals of the Home Office strand table as :func:`read_hate_crime` names them
+_STRAND_TOTALS = ("offences", "motivating_factors")
+
+
+def _comparator(df: pd.DataFrame, args: argparse.Namespace) -> str:
+    """``--compare-with NAME``: the value of the first ``--by`` column whose rows are the comparator,
+    as the file writes it (a name that differs only in capitals, "Race" for the strand table's
+    "race", is that value); an error names the option and the values the column has."""
+    if not args.by:
+        raise InvalidInputError("--compare-with NAME compares the trend of every other group of --by with NAME's: "
+                                "give --by COLUMN (the column that holds NAME, e.g. --by area)", "compare_with")
+    values = [str(v) for v in pd.unique(df[args.by[0]].dropna())]
+    name = str(args.compare_with).strip()
+    if name in values:
+        return name
+    same = [v for v in values if v.strip().casefold() == name.casefold()]
+    if len(same) == 1:
+        return same[0]
+    near = _did_you_mean(name, values).replace("names must match", "values must match")
+    raise InvalidInputError(f"--compare-with {name!r}: no row of column {args.by[0]!r} (--by) has it{near}; its values "
+                            f"are {values[:12]}{' ...' if len(values) > 12 else ''}", "compare_with")
 
 
 def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
@@ -538,16 +603,53 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
         "propagate for no trend where a figure is missing", cols[0], plain(df.index[rows[0]]))
 
 
+def _two_period_advice(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
+                       by: list[str]) -> str:
+    """Where the change between two periods is, in the file's column names: ``saferstats rates`` for
+    each period's rate with its CI, ``saferstats.year_on_year`` for the change with its CI and
+    p-value, the report's ``[hate_crime]`` section for each area's (``hate_crime_change.csv``)."""
+    cols = [str(c) for c in df.columns]
+    cnt = count if count in cols else "COLUMN"
+    pop = population if population is not None and population in cols else \
+        next((c for c in cols if c.strip().lower() == "population"), None)
+    flags = (f'--count "{cnt}"' if cnt != "COLUMN" else "--count COLUMN") + \
+        (f' --population "{pop}"' if pop is not None else " --population COLUMN")
+    return (f"for two periods: saferstats rates \"{path}\" {flags} gives each period's rate with its CI "
+            f"(--missing propagate: no rate where a figure is missing); the change between them with its CI and "
+            f"p-value is saferstats.year_on_year in Python (the same count, population, period and by columns), "
+            "or the report's [hate_crime] section (saferstats report --config: hate_crime_change.csv, each area's "
+            "change)")
+
+
+def _enough_periods(df: pd.DataFrame, path: Path, *, period: str, by: list[str], count: str,
+                    population: str | None) -> None:
+    """``saferstats trend`` on a file with at most two periods in every group (the Home Office table
+    by force: 2017-18 and 2018-19) stops at once saying so, and where the change between two periods
+    is, before any error about its counts or populations (no column name would make a trend)."""
+    groups = [df] if not by else [g for _, g in df.groupby(by if len(by) > 1 else by[0], sort=False, dropna=False)]
+    # rows, not distinct periods: a group with a period twice is poisson_trend's error (naming the lines)
+    most = max((int(g[period].notna().sum()) for g in groups), default=0)
+    if most >= 3:
+        return
+    seen = pd.Series(df[period].dropna().astype(str).str.strip().unique())
+    shown = ", ".join(seen.iloc[:4]) + (" ..." if len(seen) > 4 else "")
+    each = f"each {' and '.join(by)}" if by else "the file"
+    raise InvalidInputError(
+        f"{path}: {each} has at most {most} period(s) in column {period!r} ({shown or 'none'}); a trend needs at "
+        f"least 3; {_two_period_advice(df, path, count=count, population=population, period=period, by=by)}",
+        "period")
+
+
 @contextlib.contextmanager
-def _two_periods() -> Iterator[None]:
+def _two_periods(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
+                 by: list[str]) -> Iterator[None]:
     """A trend needs three periods: with two, say where the change between them is (not a dead end)."""
     try:
         yield
     except InvalidInputError as exc:
         if not re.search(r"has [12] period\(s\); a trend needs at least 3", str(exc)):
             raise
-        raise type(exc)(f"{exc}; for the change between two periods with its CI, give the file to the report: "
-                        "[hate_crime] in saferstats report --config (hate_crime_change.csv: each area's change)",
+        raise type(exc)(f"{exc}; {_two_period_advice(df, path, count=count, population=population, period=period, by=by)}",
                         exc.argument, exc.index) from None
 
 
@@ -591,8 +693,27 @@ def _disp(args: argparse.Namespace) -> int:
             "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
             f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
             f"its columns are {[str(c) for c in pop.columns][:8]}", "population") from None
-    _write(res, args.out, sig=args.sig_figures)
+    _write(_force_named(res, printed=args.out is None), args.out, sig=args.sig_figures)
     return 0
+
+
+def _force_named(res: pd.DataFrame, *, printed: bool) -> pd.DataFrame:
+    """The disproportionality table with forces by their names, never police.uk's slugs
+    ('city-of-london'), as the report names them: in the CSV the ONS name that joins to the published
+    tables ('London, City of'), printed as text says it ('City of London'); police.uk's identifier
+    beside them in ``force_id`` (what scripts join on). A force that is none of the 43 keeps its label
+    in both."""
+    from .geography import force_id
+    from .report.sections import _force_names, _said_names
+
+    if "force" not in res.columns:
+        return res
+    labels = res["force"].astype(str)
+    names = (_said_names if printed else _force_names)(labels.unique())
+    out = res.copy()
+    out["force"] = labels.map(names)
+    out.insert(out.columns.get_loc("force") + 1, "force_id", labels.map(lambda v: force_id(v) or v))
+    return out
 
 
 def _hotspots(args: argparse.Namespace) -> int:
@@ -664,6 +785,23 @@ def _s136(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     if args.threshold < 2:
         raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
+    if args.file.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        # the NHS workbook as published: saving it as CSV would give the same published counts, not records
+        check_input_file(args.file, "file")
+        from .io import read_mha_annual
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SaferstatsWarning)
+                read_mha_annual(args.file)
+        except (SaferstatsError, OSError, ValueError):
+            pass
+        else:
+            raise InvalidInputError(f"{args.file}: this is the NHS Mental Health Act statistics workbook (published "
+                                    "counts; read it with saferstats.read_mha_annual, or give it to the report as "
+                                    "mha_file in [s136]), not one row per detention; the s136 command needs the "
+                                    "detention records (columns detention_time, place_of_safety, age, outcome, ...: "
+                                    "see saferstats.s136_summary)", "file")
     df = _read_csv(args.file)
     cols = {str(c).strip().lower() for c in df.columns}
     if {"measure", "mhsds_count"} <= cols or {"tactic", "police force"} <= cols:
@@ -757,12 +895,33 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
+            if getattr(args, "command", None) == "disproportionality":  # forces by name, as in the table
+                msg = _force_slugs_named(msg)
             if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
                 msg = re.sub(r"""(;|,)?\s*(listed|named|kept) in \.attrs\[[^\]]*\]""", "", msg)
                 msg = re.sub(r"""\s*\(\.attrs\[[^\]]*\]\)""", "", msg)
             print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _force_slugs_named(msg: str) -> str:
+    """police.uk force identifiers in a message as the forces' names ("in city-of-london (34% of
+    879)" -> "in City of London (34% of 879)"), as the disproportionality table names them.
+
+    >>> _force_slugs_named("not stated in city-of-london (34%); south-yorkshire (24%); --ethnicity-source self")
+    'not stated in City of London (34%); South Yorkshire (24%); --ethnicity-source self'
+    """
+    from .geography import _force_keys
+    from .report.sections import _said_names
+
+    slugs = sorted(set(_force_keys().values()), key=len, reverse=True)
+    found = [sl for sl in slugs if re.search(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", msg)]
+    names = _said_names(found)
+    for sl in found:
+        name = names[sl]
+        msg = re.sub(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", lambda _m: name, msg)  # noqa: B023 (used at once)
+    return msg
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -860,7 +1019,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("rates", help="rates with CIs for every row of a CSV", epilog=_OUTPUT_NOTE)
     p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
-    p.add_argument("--sheet", help=_SHEET_HELP)
+    p.add_argument("--sheet", help=_SHEET_HELP.replace("e.g. Table_2, ", "one with a population column (the bulletin's "
+                                                       "strand, monthly and religion tables have none), "))
     p.add_argument("--count", required=True, help="column of counts")
     p.add_argument("--population", required=True, help="column of populations")
     p.add_argument("--multiplier", type=float, default=100_000, help="rates per this many (default 100000)")
@@ -875,7 +1035,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_rates)
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
-                                     "Home Office hate crime bulletin's strand table", epilog=_OUTPUT_NOTE)
+                                     "Home Office hate crime bulletin's strand table; --compare-with: is each group's "
+                                     "rate changing faster than one other's", epilog=_OUTPUT_NOTE)
     p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
     p.add_argument("--sheet", help=_SHEET_HELP)
     p.add_argument("--count", default="count", help="column of counts (default count)")
@@ -883,9 +1044,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="population column (default population), or 'none' for a trend in the counts")
     p.add_argument("--period", default="period",
                    help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
-                        "months ('2021-03'), one row per period and group")
+                        "months ('2021-03'), one row per period and group; a trend needs at least 3 periods")
     p.add_argument("--by", nargs="*", default=[], help="column(s) with one trend each, e.g. --by area")
-    p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"])
+    p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"],
+                   help="auto (default): quasi-Poisson where the counts vary more than Poisson (chi2/df > 1.5), else "
+                        "Poisson; or always poisson, quasi (quasi-Poisson) or negbin (negative binomial); the "
+                        "method column says which")
     p.add_argument("--use-t", action="store_true",
                    help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
                         "normal by default")
@@ -893,6 +1057,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
                    help="a row with no count or population: stop naming its line (error), fit each group on the "
                         "periods it has (drop), or no trend for that group (propagate)")
+    p.add_argument("--compare-with", metavar="NAME",
+                   help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
+                        "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "
+                        "is its rate rising faster than NAME's? ratio = the group's annual rate ratio over NAME's, "
+                        "with CI and p-value, over the periods both have (saferstats.compare_trends)")
+    p.add_argument("--subtract", action="store_true",
+                   help="with --compare-with: NAME's counts (and population) include each group's (England and a "
+                        "force in it; all offences and one strand), so compare each group with the rest (NAME less "
+                        "the group); without it a total that contains the group hides part of any difference")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     _sig_option(p)
     p.set_defaults(func=_trend)

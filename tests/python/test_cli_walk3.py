@@ -38,7 +38,7 @@ def test_api_export_without_a_force_asks_for_force(capsys, tmp_path, shared_data
     out = tmp_path / "d.csv"
     assert main(["disproportionality", str(path), "--force", "Leicestershire", "--census", "2011", "--out", str(out)]) == 0
     table = pd.read_csv(out)
-    assert set(table["force"]) == {"leicestershire"}
+    assert set(table["force_id"]) == {"leicestershire"} and set(table["force"]) == {"Leicestershire"}
     # the searches per group, counted by hand from the API columns (person searches, self-defined)
     heads = {"White": "White", "Black/African/Caribbean/Black British": "Black", "Asian/Asian British": "Asian",
              "Mixed/Multiple ethnic groups": "Mixed", "Other ethnic group": "Other"}

@@ -102,6 +102,10 @@ def check_input_file(p: Path, key: str, *, folder_ok: bool = False) -> Path:
     return p
 
 
+#: a month as ``[hate_crime] monthly_rebase`` names it: "2016-07"
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
     name = f"[{where}] {key}" if where else key
     arg = f"{where}.{key}" if where else key
@@ -151,6 +155,23 @@ def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
         if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
             raise fail("a table of column names (key = \"column\")")
         return v
+    if kind == "monthmap":  # [hate_crime] monthly_rebase: {"2016-07" = "cause"}; the months are checked
+        # against the series when it is read (report.sections._monthly_rebase), the form here, at once
+        example = '{"2016-07" = "force crime recording audit"}'
+        if not isinstance(v, dict):
+            raise fail(f"a table of months and their causes, e.g. {key} = {example}")
+        for month, cause in v.items():
+            if not _MONTH.fullmatch(str(month).strip()):
+                raise ConfigError(f"{name}: {str(month)!r} is not a month written as \"YYYY-MM\" (e.g. \"2016-07\" "
+                                  f"for July 2016): {key} = {example}", arg)
+            if not isinstance(cause, str):
+                raise ConfigError(f"{name}: the cause of the change from {str(month).strip()} must be text (in quotes), "
+                                  f"got {cause!r}", arg)
+            if not cause.strip():
+                raise ConfigError(f"{name}: give the cause of the change from {str(month).strip()} (e.g. "
+                                  f"\"{str(month).strip()}\" = \"force crime recording audit\"); limits are "
+                                  "recalculated only for a known cause", arg)
+        return {str(m).strip(): c.strip() for m, c in v.items()}
     if kind == "posnum":
         if not _is_number(v) or v <= 0:
             raise fail("a positive number")
@@ -306,7 +327,14 @@ def validate_config(raw: dict) -> dict:
             if k in sec:
                 if key == "flytipping" and k == "population":
                     kind = str  # a column of the file
+                if key == "hate_crime" and k == "monthly_rebase":
+                    kind = "monthmap"  # months ("YYYY-MM") and their causes (text, not blank)
                 sec[k] = _check_value(key, k, sec[k], kind, base)
+        if key == "hate_crime" and sec.get("monthly_rebase") and "monthly" not in sec:
+            raise ConfigError("[hate_crime] monthly_rebase recalculates the limits of the SPC chart of the monthly "
+                              "series, and there is none: give monthly = \"...\" (the file of monthly counts, e.g. the "
+                              "Home Office workbook with monthly_sheet = \"Figure_2\") too, or leave monthly_rebase out",
+                              "hate_crime.monthly_rebase")
     return cfg
 
 
