@@ -83,6 +83,7 @@ __all__ = [
     "test_labels",
     "trend_method_labels",
     "trend_note_labels",
+    "trend_ratios",
     "two_by_two",
     "unusual_periods",
     "wdd",
