@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import datasets
 from .._frames import near_column
+from .._periods import MONTH_TEXT
 from ..exceptions import InvalidInputError, SaferstatsError
 
 __all__ = ["ConfigError", "OutputError", "load_config", "validate_config", "demo_config", "check_input_file",
@@ -102,8 +103,8 @@ def check_input_file(p: Path, key: str, *, folder_ok: bool = False) -> Path:
     return p
 
 
-#: a month as ``[hate_crime] monthly_rebase`` names it: "2016-07"
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+#: a month as ``[hate_crime] monthly_rebase`` names it: "2016-07" (police.uk's month text)
+_MONTH = MONTH_TEXT
 
 
 def _check_value(where: str, key: str, v: Any, kind: Any, base: Path) -> Any:
