@@ -752,7 +752,8 @@ def compare_trends(
 
     Returns
     -------
-    DataFrame, one row per area (the ``by`` columns): ``comparator``, ``apc, apc_lower, apc_upper``
+    DataFrame, one row per area (the ``by`` columns): ``comparator`` (its name, or "England and Wales
+    less Hertfordshire" with ``subtract``), ``apc, apc_lower, apc_upper``
     (the area's annual % change), ``comparator_apc, comparator_apc_lower, comparator_apc_upper``,
     ``ratio, ratio_lower, ratio_upper, z, p_value, df, n_periods, first_period, last_period,
     dispersion_ratio, comparator_dispersion_ratio, note, confidence, method`` (``method``: the
@@ -869,7 +870,7 @@ def compare_trends(
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
                               b["se"].to_numpy(float), confidence=float(confidence), **dfs)
     out = a[keys].copy()
-    out["comparator"] = f"{name} less the area" if subtract else name
+    out["comparator"] = [f"{name} less {a}" for a in out[area_col].astype(str)] if subtract else name
     for col in ["apc", "apc_lower", "apc_upper"]:
         out[col] = a[col]
     for col in ["apc", "apc_lower", "apc_upper"]:

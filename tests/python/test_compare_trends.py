@@ -42,7 +42,7 @@ def test_matches_r(row: dict, dispersion: str) -> None:
     assert g["p_value"] == pytest.approx(want["p_value"], rel=1e-5, abs=1e-300)
     assert np.log1p(g["apc"] / 100) == pytest.approx(want["beta_a"], rel=1e-7)
     assert np.log1p(g["comparator_apc"] / 100) == pytest.approx(want["beta_b"], rel=1e-7)
-    assert g["comparator"] == ("B less the area" if row["rest"] else "B")
+    assert g["comparator"] == ("B less A" if row["rest"] else "B")
     assert list(got.columns[-2:]) == ["confidence", "method"]
 
 
