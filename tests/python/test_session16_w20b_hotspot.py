@@ -246,3 +246,35 @@ def test_grid_counts_warning_figures_on_watford(watford_asb):
     assert "21 hot spots and no cold spot over the whole box, 14 and 7 over the area's cells" in msg
     lib = _quiet(saferstats.gi_star, counts[keep], Weights.lattice(*counts.shape, mask=keep), permutations=0)
     assert ((lib.z > crit).sum(), (lib.z < -crit).sum()) == area
+
+
+# ----------------------------------------------------------------------------- 6. nnh over a study area -> cluster_summary
+
+def test_nnh_rows_are_positions_and_cluster_summary_says_how_to_use_them(shared_data):
+    """nnh's docstring said to pass ``lat[r.rows]`` to cluster_summary: ``rows`` are positions, so
+    on a frame's column (index labels of the filtered file) that was a KeyError, and on a sorted
+    frame other records; the full lat/lon gave a bare length mismatch. Reference: the mean centre
+    of each order-1 cluster (nnh's own, from x/y) against numpy's mean of the British National Grid
+    coordinates of the records passed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        df = saferstats.read_street_crime(sorted((shared_data / "street_crime").glob("2021-1[0-2]-hertfordshire-street.csv")))
+        asb = df[(df.crime_type == "Anti-social behaviour") & df.latitude.notna()].sort_values("location")
+        x, y = saferstats.to_bng(asb.latitude, asb.longitude)
+        r = saferstats.nnh(x, y, study_area="Watford", min_points=10)
+    lab = r.order(1)
+    assert (lab >= 0).any() and len(lab) < len(asb)
+    with pytest.raises(saferstats.LengthMismatchError,
+                       match=r"pass their coordinates, taken by position: .*cluster_summary\(lat\.iloc\[r\.rows\], "
+                             r"lon\.iloc\[r\.rows\], r\.order\(1\)\)"):
+        saferstats.cluster_summary(asb.latitude, asb.longitude, lab)
+    lat, lon = asb.latitude.iloc[r.rows], asb.longitude.iloc[r.rows]
+    t = _quiet(saferstats.cluster_summary, lat, lon, lab)
+    np.testing.assert_array_equal(t["n"].to_numpy(), np.bincount(lab[lab >= 0]))
+    px, py = saferstats.to_bng(lat.to_numpy(), lon.to_numpy())
+    first = r.clusters[r.clusters["order"] == 1].sort_values("cluster")
+    np.testing.assert_allclose(first[["x", "y"]].to_numpy(),
+                               [(px[lab == c].mean(), py[lab == c].mean()) for c in first["cluster"]], atol=1e-6)
+    # the old advice, by label, takes other records (or none) of a sorted frame
+    with pytest.raises(KeyError):
+        asb.latitude[r.rows]
