@@ -30,7 +30,8 @@ class KdeResult(_ExcelMixin, Result):
     :meth:`StudyArea.grid_mask` with counts and of :func:`hotspot_kde`'s cells, so an edge cell
     whose events are inside is the area's even when its centre is not), and the headline (peak,
     share of empty cells) is of those cells only; the cells beyond the edge keep their density
-    (the points inside smoothed over the edge) for maps, but are not the area's."""
+    (the points inside smoothed over the edge) in ``density``, but are not the area's: the maps
+    (:func:`saferstats.plot_kde`, ``geo.write_ascii_grid``, ``geo.to_geodataframe``) leave them blank."""
 
     density: np.ndarray
     x: np.ndarray
