@@ -125,8 +125,15 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` ...) or
       a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
       (``hotspot_category``, ``hot_periods`` ...) as a column;
-    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density`` (and
-      ``in_study_area`` for a surface made over a study area: filter on it before ranking cells);
+    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``.
+
+    A grid or surface made over a ``study_area`` keeps its ``in_study_area`` column, and its
+    numeric layers (``kde``, ``count``, ``density`` ...) are NaN in the cells beyond the area, as
+    :func:`write_ascii_grid` writes them: there the kernel only spread the area's own events over
+    the edge and the counts are 0 by construction (the events outside were left out), so a map
+    coloured by ``kde`` would show hotspots outside the area (Watford ASB 2021 on 500 m cells:
+    42 cells beyond the edge with a density, up to 56 events per km²). Until session 16 those
+    values were kept; the grid's own ``cells`` (and ``KdeResult.density``) still hold them.
     - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
       lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
       y_centres)``; one square per cell (rows south to north, as the counts) with the result's
@@ -165,14 +172,14 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     crs = "EPSG:27700" if crs is None else crs
     if isinstance(result, HotspotGrid):
         polys = [Polygon(p) for p in result.polygons()]
-        return gpd.GeoDataFrame(result.cells.reset_index(drop=True), geometry=polys, crs=crs)
+        return gpd.GeoDataFrame(_blank_beyond_area(result.cells.reset_index(drop=True)), geometry=polys, crs=crs)
     if isinstance(result, KdeResult):
         h = result.cell_size / 2
         xx, yy = np.meshgrid(result.x, result.y)
         polys = [Polygon([(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)])
                  for x, y in zip(xx.ravel(), yy.ravel())]
         frame = result.to_pandas()  # with ``in_study_area`` over a study area (it was dropped until session 15)
-        return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
+        return gpd.GeoDataFrame(_blank_beyond_area(frame), geometry=polys, crs=crs)
     from .hotspot.local import LocalResult
 
     if isinstance(result, LocalResult):
@@ -203,6 +210,30 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     raise InvalidInputError("`result` must be a cluster table, a hotspot grid, a KDE surface or a Gi* / Local Moran "
                             "result, got "
                             f"{type(result).__name__}", "result")
+
+
+def _blank_beyond_area(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a grid's or surface's cells) with its numeric layers NaN where ``in_study_area``
+    is False, as :func:`write_ascii_grid` writes them; unchanged without that column."""
+    import copy
+
+    from .hotspot.grid import GRID_TAG, IN_STUDY_AREA, _digest
+
+    if IN_STUDY_AREA not in frame.columns:
+        return frame
+    frame = frame.copy()
+    frame.attrs = copy.deepcopy(frame.attrs)
+    tag = frame.attrs.get(GRID_TAG)
+    beyond = ~frame[IN_STUDY_AREA].to_numpy(dtype=bool)
+    for c in frame.columns:
+        if c in ("cell", "x", "y", IN_STUDY_AREA) or frame[c].dtype.kind not in "fiu":
+            continue
+        v = frame[c].to_numpy(dtype=float, copy=True)
+        v[beyond] = np.nan
+        frame[c] = v
+        if isinstance(tag, dict) and isinstance(tag.get("layers"), dict) and str(c) in tag["layers"]:
+            tag["layers"][str(c)] = _digest(v)  # its column is still the grid's layer (for pai)
+    return frame
 
 
 def _prj(crs: Any) -> str:

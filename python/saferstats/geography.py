@@ -2044,14 +2044,25 @@ class StudyArea:
         return _count_table(labels)
 
     def describe(self) -> str:
-        """'Hertfordshire (police force area E23000026)'."""
+        """What the area is, to follow "the study area": 'Hertfordshire (police force area
+        E23000026)', or 'polygon' for a polygon (until session 16 its ``name``, "the study area
+        polygon", so that messages read "study area the study area polygon").
+
+        >>> StudyArea([[0, 0], [1000, 0], [1000, 1000]], crs=27700).describe()
+        'polygon'
+        """
         kind = {"force": "police force area", "csp": "CSP", "la": "local authority", "polygon": ""}[self.level]
-        return self.name if self.level == "polygon" else f"{self.name} ({kind} {self.code})"
+        return "polygon" if self.level == "polygon" else f"{self.name} ({kind} {self.code})"
 
     def note(self, n_in: int, where: pd.DataFrame) -> str:
-        """A sentence counting the points inside and where the others are."""
+        """A sentence counting the points inside and where the others are: "the study area
+        <describe()>: 2,492 of 26,146 points inside; ...".
+
+        >>> StudyArea([[0, 0], [1000, 0], [1000, 1000]], crs=27700).note(3, pd.DataFrame({"area": [], "count": []}))
+        'the study area polygon: 3 of 3 points inside'
+        """
         n_out = int(where["count"].sum())
-        s = f"study area {self.describe()}: {n_in:,} of {n_in + n_out:,} points inside"
+        s = f"the study area {self.describe()}: {n_in:,} of {n_in + n_out:,} points inside"
         if n_out:
             top = ", ".join(f"{int(c):,} {a if a in ('no area', 'missing coordinates') else 'in ' + str(a)}"
                             for a, c in zip(where["area"][:6], where["count"][:6]))

@@ -185,18 +185,13 @@ def _study_area(v: Any) -> Any:
 
 def _area_named(area: Any) -> str:
     """How a message names a study area: "the study area Hertfordshire (police force area
-    E23000026)", or "the study area polygon" for a polygon (whose ``describe()`` is already that
-    phrase: "study area " before it read "study area the study area polygon")."""
-    text = str(area.describe())
-    return text if text.startswith("the ") else f"the study area {text}"
+    E23000026)", "the study area polygon"."""
+    return f"the study area {area.describe()}"
 
 
 def _warn_outside(area: Any, n_in: int, where: pd.DataFrame) -> None:
     if len(where):
-        note = str(area.note(n_in, where))  # "study area <describe()>: ...", "study area the study area polygon: ..."
-        lead = f"study area {area.describe()}"
-        warn_user(_area_named(area) + note[len(lead):] if note.startswith(lead) and lead.startswith("study area the ")
-                  else note)
+        warn_user(str(area.note(n_in, where)))  # "the study area <describe()>: ... points inside; ..."
     if n_in == 0:
         raise InvalidInputError(f"no points inside {_area_named(area)}", "study_area")
 

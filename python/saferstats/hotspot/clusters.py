@@ -213,7 +213,18 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     ([{'label': 0, 'n': 4}], True)
     """
     _choice("hull", hull, ("convex", "concave"))
-    arrays, _ = aligned(lat=lat, lon=lon, labels=labels)  # lat and lon of unequal length: an IndexError before
+    try:
+        arrays, _ = aligned(lat=lat, lon=lon, labels=labels)  # lat and lon of unequal length: an IndexError before
+    except LengthMismatchError as e:
+        n_lab, n_lat = (len(v) if hasattr(v, "__len__") else -1 for v in (labels, lat))
+        if not 0 <= n_lab < n_lat or "`labels`" not in str(e):
+            raise
+        # nnh(..., study_area=) labels the points inside only; lat[r.rows] on a Series is by label
+        at = ".iloc" if isinstance(lat, pd.Series) else ""
+        raise LengthMismatchError(f"{e}: labels of nnh(..., study_area=...) are of the points inside the area only - "
+                                  "pass their coordinates, taken by position: r = nnh(...); cluster_summary("
+                                  f"lat{at}[r.rows], lon{at}[r.rows], r.order(1)) (dbscan and hdbscan label every "
+                                  "point, -3 outside the area)", "labels") from None
     la, lo, lab_f = arrays["lat"], arrays["lon"], arrays["labels"]
     bad = ~np.isfinite(lab_f) | (lab_f != np.floor(lab_f)) | (np.abs(lab_f) > 2**53)
     if bad.any():

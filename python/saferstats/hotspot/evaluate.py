@@ -155,7 +155,11 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     ``predicted`` may be a :func:`kde_grid` surface, scored against counts on the same cells
     (:func:`grid_counts` over the same bounds: ``pai(counts, surface)``; ``cell`` is then the
     position in ``surface.to_pandas()`` and in ``counts.ravel()``); made over a ``study_area`` it
-    is scored over the area's cells (its ``in_study_area``), as a grid is.
+    is scored over the area's cells (its ``in_study_area``), as a grid is. Its ``density`` array
+    passed alone (``pai(counts, k.density)``) carries no study area: when neither input is a grid
+    or surface and one is a 2-D array, a :class:`~saferstats.SaferstatsWarning` says that every
+    cell of the box is scored and how to pass the surface instead (Watford ASB: 20.7 at the top 5
+    cells against 12.5 over the area's cells; ``area=``, the cells' areas, does not leave cells out).
 
     Grids made over a ``study_area`` (their ``cells`` have ``in_study_area``) — the grids
     themselves or their layers taken whole from ``cells`` (``pai(o.cells["count"],
@@ -204,6 +208,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     if area is not None:
         a, _ = _cells("area", area)
     keep = _area_cells([observed, predicted], o)
+    _warn_plain_surface(observed, predicted)
     idx = np.arange(len(o)) if keep is None else np.flatnonzero(keep)
     if keep is not None:
         o, p = np.ascontiguousarray(o[idx]), np.ascontiguousarray(p[idx])
@@ -265,6 +270,27 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     out.attrs.update(windows)
     return out
+
+
+def _warn_plain_surface(observed: Any, predicted: Any) -> None:
+    """Warn when ``observed`` and ``predicted`` carry no grid (neither a grid, a layer taken whole
+    from its cells, nor a :func:`kde_grid` surface) and one is a 2-D array: a surface's
+    ``density`` made over a study area, passed alone, is scored over its whole box."""
+    given = {"observed": observed, "predicted": predicted}
+    if any(isinstance(v, KdeResult) or hasattr(v, "_grid_key") or _grid_tag(v) is not None for v in given.values()):
+        return
+    flat = {k: v for k, v in given.items() if not isinstance(v, (pd.Series, pd.DataFrame)) and np.ndim(v) == 2}
+    if not flat:
+        return
+    name, v = next(iter(flat.items()))
+    rows, cols = np.shape(v)
+    warn_user(f"pai: `{name}` is a plain {rows} × {cols} array, so every cell of its box is scored: if the surface "
+              "was made over a study area, the cells beyond the area's edge count in the coverage and inflate every "
+              "PAI (Watford ASB, a January-September 2021 kde_grid on 250 m cells scored on October-December: 20.7 "
+              "at the top 5 cells against 12.5 over the area's cells). Pass the surface itself, pai(counts, k) for "
+              "k = kde_grid(..., study_area=...) (or a hotspot_kde grid), which is scored over its in_study_area "
+              "cells; or keep those cells of both arrays: m = k.in_study_area | (counts > 0); "
+              "pai(counts[m], k.density[m])")
 
 
 def _same_cells(**named: Any) -> None:

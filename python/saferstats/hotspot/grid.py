@@ -451,7 +451,8 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     the events near the area's edge over the cells beyond it: those cells keep that density (so
     that the surface integrates to the events), ``in_study_area`` is False there, and the headline's
     maximum and count are the area's cells' (it says how many outside are > 0). Take the area's
-    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does. The events
+    hot cells with ``g.cells[g.cells.in_study_area]``; :func:`saferstats.pai` does, and the map frame
+    of ``geo.to_geodataframe(g)`` has NaN layers beyond the edge (as ``geo.write_ascii_grid``). The events
     beyond the edge are left out before smoothing, so the area's cells near it lack their density;
     for the density at the area's places, smooth every event on the area's grid:
     ``hotspot_kde(x_all, y_all, grid=g, bandwidth=g.bandwidth)`` (docs/methods/hotspot_intelligence.md).

@@ -276,8 +276,9 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     two-sided 5%); the result's repr says which p decided. ``p_norm`` rests on the normal
     approximation of I_i under total randomisation, which is poor for skewed values such as
     counts (Anselin 1995; esda keeps ``EI``/``VI`` "only for reproducibility"): Watford ASB 2021 on
-    500 m cells gave p_norm 4e-174 for the top cell where 999 permutations give p_sim 0.001, and
-    no Low-Low cell where the permutations find 11 — use permutations. The headline's
+    500 m cells gave p_norm 2e-174 for the top cell where 999 permutations give p_sim 0.001, and
+    no Low-Low cell where the permutations find 11 — use permutations (``permutations=0`` on
+    counts, non-negative whole numbers, gives a :class:`~saferstats.SaferstatsWarning` saying so). The headline's
     "strongest" units are ranked by that same p (smallest first, ties by |z|) and shown with it,
     so a unit named strongest is never less significant than one left out.
 
@@ -290,12 +291,26 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     if not 0 < a < 1:
         raise InvalidInputError(f"`alpha` must be between 0 and 1, got {alpha!r}", "alpha")
     res = _local("moran", values, weights, transform, permutations, seed)
+    if int(permutations) == 0:
+        _warn_normal_on_counts(_values_on(weights, values, check_grid=False))
     p = res["p_sim"] if permutations > 0 else res["p_norm"]
     names = np.array(["", "High-High", "Low-High", "Low-Low", "High-Low"], dtype=object)
     label = np.where(p < a, names[res["quadrant"]], "Not significant")
     return LocalResult("local_moran", res["stat"], res["z"], res["p_norm"], res["p_sim"], res["quadrant"],
                        label.astype(object), res["transform"], int(permutations), alpha=a,
                        cells=_unit_cells(weights), labels=_labels(values, weights))
+
+
+def _warn_normal_on_counts(v: np.ndarray) -> None:
+    """Warn when ``local_moran(permutations=0)`` is given counts (every value a non-negative whole
+    number): its labels then rest on the normal approximation of I_i, which is poor for such
+    skewed values (the figures are of Watford ASB 2021 on the area's 500 m cells:
+    tests/python/test_session16_w20b_hotspot.py)."""
+    if v.size and bool((v >= 0).all()) and bool((v == np.floor(v)).all()):
+        warn_user("local_moran: permutations=0 labels on p_norm, the normal approximation of I_i, which is poor for "
+                  "counts such as these (non-negative whole numbers): on Watford's ASB of 2021 (500 m cells) it gave "
+                  "p_norm 2e-174 for the top cell, where 999 permutations give p_sim 0.001, and no Low-Low cell, where "
+                  "the permutations find 11. Use permutations (the default 999; seed= makes them reproducible)")
 
 
 def _first_name(weights: Weights, i: int, labels: pd.Index | None = None) -> str:

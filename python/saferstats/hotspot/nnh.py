@@ -37,8 +37,10 @@ class NnhResult(_ExcelMixin, Result):
     ``n_points`` (original points), mean centre ``x, y`` and ``std_distance``; ``thresholds``: the
     linking distance used at each order; ``rows``: the input row of each labelled point — with a
     ``study_area`` the labels are those of the points inside it, so join them back with
-    ``df.loc[df.index[r.rows], "cluster"] = r.order(1)`` (or pass ``lat[r.rows], lon[r.rows]`` to
-    :func:`cluster_summary`).
+    ``df.loc[df.index[r.rows], "cluster"] = r.order(1)`` (or pass ``lat.iloc[r.rows],
+    lon.iloc[r.rows]`` to :func:`cluster_summary`: ``rows`` are positions, and ``lat[r.rows]`` on a
+    Series picks rows by index label — a KeyError on a filtered frame's column, other records on
+    a sorted one; until session 16 this said ``lat[r.rows]``).
     """
 
     labels: np.ndarray
@@ -104,7 +106,8 @@ def nnh(x: Any, y: Any = None, *, area: float | None = None, p: float = 0.5, thr
     points at each order), or a fixed distance ``threshold`` in metres. Order-1 clusters equal
     ``scipy.cluster.hierarchy`` single linkage cut at the threshold, keeping groups of at least
     ``min_points`` (checked in the tests). For outlines pass ``result.order(1)`` as labels to
-    :func:`cluster_summary`. Points at one exact location are 0 m apart, so a location holding
+    :func:`cluster_summary` (over a ``study_area``, with the coordinates of the points inside:
+    ``cluster_summary(lat.iloc[result.rows], lon.iloc[result.rows], result.order(1))``). Points at one exact location are 0 m apart, so a location holding
     ``min_points`` records is a cluster by itself: a warning says how many such locations there
     are when many points share locations (police.uk snaps records to anonymised map points).
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
