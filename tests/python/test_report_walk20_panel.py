@@ -196,3 +196,50 @@ def test_national_chart_legend_beside_the_axes(monkeypatch):
     finally:
         for f in figs:
             plt.close(f)
+
+
+def test_funnel_position_in_words():
+    """"High (0.025)" read as a p-value; the page says which limit the area is beyond. The CSV keeps the label."""
+    frame = pd.DataFrame({"force": ["A", "B", "C", "D", "E"], "rate": [1.0, 2.0, 3.0, 4.0, 5.0],
+                          "significance": ["Low (0.001)", "Low (0.025)", "Not significant", "High (0.025)",
+                                           "High (0.001)"]})
+    assert [r[-1] for r in display_table(frame, "Rates").rows] == [
+        "Below the 99.8% limit", "Below the 95% limit", "Within the limits", "Above the 95% limit",
+        "Above the 99.8% limit"]
+    assert frame["significance"].iloc[0] == "Low (0.001)"
+
+
+def test_peer_and_cluster_headers_in_words():
+    peers = pd.DataFrame({"force": ["Hertfordshire"], "period": ["2018/19"], "n_peers": [7], "rate": [135.089],
+                          "group_rate": [148.393], "group_rate_lower": [146.148], "group_rate_upper": [150.664],
+                          "rank": [8], "of": [8], "ratio_to_group": [0.91], "compared_with_group": ["lower"]})
+    heads = display_table(peers, "Peers").headers
+    assert heads == ["Police force area", "Period", "Peer forces", "Rate", "Peer group rate",
+                     "Peer group rate: lower 95% limit", "Peer group rate: upper 95% limit", "Rank", "Out of",
+                     "Ratio to peer group", "Against peer group"]
+    clusters = pd.DataFrame({"label": [45], "district": ["Watford"], "n": [745], "locations": [82],
+                             "centroid_lat": [51.6558], "centroid_lon": [-0.397]})
+    assert display_table(clusters, "Clusters").headers[:4] == ["Cluster", "District", "Incidents", "Map points"]
+
+
+def test_nhs_conversion_table_in_words(tmp_path, shared_data):
+    """The NHS conversion table's headers were proportion_ci's "Successes | Trials | Value", its counts
+    printed without a thousands separator ("15212"). The page's cells are the report's CSV's (whose
+    counts test_report_s136_counts checks against the published sheet)."""
+    from conftest import build_report
+
+    xlsx = shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24" / "mha_annual_suppressed_2023_24 (version 1).xlsx"
+    if not xlsx.is_file():
+        pytest.skip("the NHS Mental Health Act annual workbook is not in ../shared/data")
+    out = build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{xlsx}"\n')
+    page = (out / "index.html").read_text(encoding="utf-8")
+    conv, eth = _tables(page)["s136_mha_conversion"], _tables(page)["s136_mha_ethnicity"]
+    assert _col_headers(conv) == ["Followed by", "Count", "Out of", "%", "Lower 95% limit", "Upper 95% limit"]
+    csv = pd.read_csv(out / "s136_mha_conversion.csv")
+    assert {"successes", "trials", "value"} <= set(csv.columns)  # the CSV as before
+    rows = re.findall(r'<tr><th scope="row".*?</tr>', conv, re.S)
+    assert len(rows) == len(csv) == 2
+    for row, r in zip(rows, csv.itertuples()):
+        assert _cells(row, "td")[:3] == [f"{r.successes:,}", f"{r.trials:,}", f"{100 * r.successes / r.trials:.1f}"]
+        assert r.trials > 9999  # so the separator is tested
+    assert "Ratio to White" in _col_headers(eth) and "Age-standardised rate" in _col_headers(eth)

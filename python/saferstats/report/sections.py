@@ -1980,7 +1980,9 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
                   "; the total may include uses recorded in A&E (ECDS), which the conversions do not"
                   if mixed else ""))
         tables.append(Table("s136_mha_conversion", f"Section 136 uses followed by a detention under Section 2 or 3, England "
-                            f"{year} ({of}; Wilson {int(conf * 100)}% CI)", _round(pc, 2)))
+                            f"{year} ({of}; Wilson {int(conf * 100)}% CI)", _round(pc, 2),
+                            # the page: a count of uses out of uses, and a %, not proportion_ci's successes/trials/value
+                            shown=_round(pc, 2).rename(columns={"successes": "count", "trials": "of", "value": "percent"})))
     split = ""
     if like_for_like and "acute_count" in all_row.columns and pd.notna(all_row["acute_count"].iloc[0]) \
             and float(all_row["acute_count"].iloc[0]) > 0:

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names",
-           "AREA_COLUMNS"]
+           "AREA_COLUMNS", "FUNNEL_WORDS"]
 
 MARKER = "[c]"
 
@@ -83,10 +83,19 @@ _HEADERS = {
     "against_england": "Against England", "other_councils": "England councils compared",
     "highway_footpath": "Highways and footpaths", "council_land": "Council land", "private_land": "Private land",
     "other_land": "Other land", "private_percent": "% on private land", "timed": "Detentions timed",
+    "n_peers": "Peer forces", "of": "Out of", "group_rate": "Peer group rate", "ratio_to_group": "Ratio to peer group",
+    "compared_with_group": "Against peer group", "ratio_to_white": "Ratio to White",
+    "standardised_rate": "Age-standardised rate", "standardised": "Age-standardised rate",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
            "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",
            "rate_to": "Rate (to)"}
+
+#: PHE funnel labels (:func:`saferstats.funnel_significance`, the CSV's ``significance``) as the page
+#: says them: "High (0.025)" is a one-sided tail, which a reader took for a p-value.
+FUNNEL_WORDS = {"High (0.001)": "Above the 99.8% limit", "High (0.025)": "Above the 95% limit",
+                "Low (0.001)": "Below the 99.8% limit", "Low (0.025)": "Below the 95% limit",
+                "Not significant": "Within the limits"}
 
 #: Columns of area names: the page says them as the text does (:func:`page_names`); the CSV as published.
 AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
@@ -127,7 +136,7 @@ def column_kind(column: str) -> str:
     if column in ("count", "population", "searches", "n", "hits", "count_from", "count_to", "assessed", "known",
                   "censored", "detentions", "pre_count", "pre_n", "post_count", "post_n", "missing_times",
                   "n_periods", "incidents", "offences", "highway_footpath", "council_land", "private_land",
-                  "other_land", "timed") or column.startswith("over_") and \
+                  "other_land", "timed", "of") or column.startswith("over_") and \
             not column.endswith("percent") or column.startswith("child_"):
         return "count"
     if column.startswith(("pct", "percent", "apc")) or column.endswith("_percent"):
@@ -252,11 +261,14 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     ...                                 "ratio_upper": [4.07], "ratio_method": ["katz"]}), "Search rates")
     >>> d.headers, d.rows, d.caption
     (['Ethnic group', 'Ratio to White', 'Ratio: lower 95% limit', 'Ratio: upper 95% limit'], [['Black', '3.21', '2.50', '4.07']], 'Search rates. Limits are 95% confidence intervals. Ratio method: Katz log interval.')
-    >>> display_table(pd.DataFrame({"la_name": ["Kingston upon Hull, City of"], "incidents": [9]}), "Counts").rows
-    [['Kingston upon Hull', '9']]
+    >>> display_table(pd.DataFrame({"la_name": ["Kingston upon Hull, City of"], "incidents": [9],
+    ...                             "significance": ["High (0.025)"]}), "Counts").rows
+    [['Kingston upon Hull', '9', 'Above the 95% limit']]
     """
     named = page_names(frame, AREA_COLUMNS)  # "City of London", "Kingston upon Hull": as the text says them
     df = (frame if named is None else named).reset_index(drop=True)
+    if "significance" in df.columns:
+        df["significance"] = df["significance"].map(lambda v: FUNNEL_WORDS.get(v, v) if isinstance(v, str) else v)
     notes: list[str] = []
     conf = confidence
     if "confidence" in df.columns:
@@ -306,6 +318,8 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     heads = [header(c, conf) for c in df.columns]
     if "label" in df.columns and "centroid_lat" not in df.columns:  # a name, not a cluster number
         heads[list(df.columns).index("label")] = "Name"
+    if "n" in df.columns and "centroid_lat" in df.columns:  # a cluster's size: its incidents, not "Number"
+        heads[list(df.columns).index("n")] = "Incidents"
     return DisplayTable(text, heads, rows, numeric, max(lead, 1), list(df.columns))
 
 
