@@ -243,3 +243,17 @@ def test_nhs_conversion_table_in_words(tmp_path, shared_data):
         assert _cells(row, "td")[:3] == [f"{r.successes:,}", f"{r.trials:,}", f"{100 * r.successes / r.trials:.1f}"]
         assert r.trials > 9999  # so the separator is tested
     assert "Ratio to White" in _col_headers(eth) and "Age-standardised rate" in _col_headers(eth)
+
+
+def test_s136_findings_give_their_denominators(demo):
+    """"20% of assessed detentions" and "fell 38%" said neither how many: the counts are from the report's CSVs."""
+    out, page = demo
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    r = pd.read_csv(out / "s136_rates.csv").set_index("measure").loc["conversion"]
+    assert re.search(rf"\d+% of assessed Section 136 detentions \({int(r['count']):,} of {int(r['assessed']):,}\) led to",
+                     text)
+    ba = pd.read_csv(out / "s136_before_after.csv")
+    nfa = ba[(ba.kind == "outcome") & (ba.measure == "nfa")].iloc[0]
+    assert re.search(r"The share with no further action after the pilot compared with before [^.]*\(" +
+                     f"{nfa.pre_count:,} of {nfa.pre_n:,} assessed detentions before, {nfa.post_count:,} of "
+                     rf"{nfa.post_n:,} after\)\.", text)

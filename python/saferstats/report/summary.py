@@ -812,7 +812,9 @@ def _s136(s: Section, cfg: dict) -> list[str]:
         conv = r[r["measure"].astype(str) == "conversion"]
         if len(conv) and _num(conv.iloc[0]["percent"]) is not None:
             x = conv.iloc[0]
-            out.append(f"{float(x['percent']):.0f}% of assessed Section 136 detentions led to detention under section "
+            k, n = _num(x.get("count")), _num(x.get("assessed"))
+            of = f" ({int(k):,} of {int(n):,})" if k is not None and n is not None else ""  # the percentage's denominator
+            out.append(f"{float(x['percent']):.0f}% of assessed Section 136 detentions{of} led to detention under section "
                        f"2 or 3 ({_level(_conf(r, conf))} CI {float(x['lower']):.0f}% to {float(x['upper']):.0f}%).")
     ba = _table(s, "s136_before_after")
     if ba is not None and len(ba) and "rr" in ba.columns:
@@ -825,7 +827,11 @@ def _s136(s: Section, cfg: dict) -> list[str]:
                                       count_to=x["post_count"], confidence=conf,
                                       subject=f"{sub} after the pilot compared with before")
                 if not any(t.startswith(sub) for t in out):
-                    out.append(txt + ".")
+                    counts = [_num(x[c]) for c in ("pre_count", "pre_n", "post_count", "post_n")]
+                    # the shares' counts and denominators: a change of 38% says nothing of how many
+                    of = ("" if any(c is None for c in counts) else
+                          " ({:,} of {:,} assessed detentions before, {:,} of {:,} after)".format(*map(int, counts)))
+                    out.append(txt + of + ".")
     its = _table(s, "s136_its")
     if its is not None and len(its) and "rate_ratio" in its.columns:
         for _, x in its.iterrows():
