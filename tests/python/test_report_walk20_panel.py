@@ -257,3 +257,10 @@ def test_s136_findings_give_their_denominators(demo):
     assert re.search(r"The share with no further action after the pilot compared with before [^.]*\(" +
                      f"{nfa.pre_count:,} of {nfa.pre_n:,} assessed detentions before, {nfa.post_count:,} of "
                      rf"{nfa.post_n:,} after\)\.", text)
+
+
+def test_s136_text_points_to_the_appendix_not_a_repository_file(demo):
+    _out, page = demo
+    s136 = page[page.index("<section id='s136'"):]
+    s136 = s136[:s136.index("</section>")]
+    assert "docs/methods/s136.md" not in s136 and "see the Methods appendix" in s136

@@ -2110,7 +2110,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
     s = Section("s136", "Section 136 and street triage",
                 f"Outcome rates with Wilson {int(conf*100)}% CIs (unknown outcomes excluded from denominators), places of "
                 f"safety, detention times, a before/after comparison at {split} (risk ratio, {_said_direction(_ratio_direction(ba))}, with Katz CI; z or "
-                f"Fisher's test) and an interrupted time series (segmented Poisson, docs/methods/s136.md D3). Counts below {thr} are "
+                f"Fisher's test) and an interrupted time series (segmented Poisson regression; see the Methods appendix). Counts below {thr} are "
                 "suppressed in all these tables and the figure together, with every count that would give them back "
                 "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", _file_names(sec)))
 
