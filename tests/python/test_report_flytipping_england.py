@@ -95,6 +95,15 @@ def test_the_key_findings_say_it(section):
     from saferstats.report.summary import _flytipping as findings
 
     said = [t for t in findings(section, CFG) if t.startswith("Against England")]
-    assert said == ["Against England's other councils over the same years, fly-tipping rose faster (or fell more "
-                    "slowly) in Hertsmere and North Hertfordshire; rose more slowly (or fell faster) in St Albans, "
-                    "Stevenage and Three Rivers; the other 4 changed in line with England."], said
+    # each council with its own annual % change (from the table), England's beside them; no "(or fell
+    # more slowly)" hedge where the table knows which (walk 20: St Albans fell while England rose)
+    eng = next(t.frame for t in section.tables if t.name == "flytipping_trend_england").set_index("la_name")
+    a = {k: f"{eng.loc[k, 'apc']:+.2g}%" if abs(eng.loc[k, "apc"]) < 10 else f"{eng.loc[k, 'apc']:+.0f}%" for k in eng.index}
+    e = {f"{v:+.2g}%" for v in eng["apc_england"]}
+    assert len(e) == 1 and set(eng["other_councils"]) == {237}
+    assert said == [f"Against England's other councils counted like for like over the same years (237 councils: "
+                    f"{e.pop()} a year), the trend in fly-tipping was statistically significantly higher in Hertsmere "
+                    f"({a['Hertsmere']} a year) and North Hertfordshire ({a['North Hertfordshire']} a year) and lower "
+                    f"in St Albans ({a['St Albans']} a year), Stevenage ({a['Stevenage']} a year) and Three Rivers "
+                    f"({a['Three Rivers']} a year); the other 4 of the 9 councils compared changed in line with "
+                    "England."], said

@@ -115,13 +115,14 @@ def _view(cfg: dict, s: Section) -> dict[str, Any]:
     from .tables import display_table
 
     area = str(cfg.get("area") or "")
+    said = {area, display_name(area)} if area else set()  # the page's tables say "City of London" (page_names)
     tables = []
     for t in s.tables:
         d = display_table(t.page, t.caption, confidence=cfg["confidence"])
         lead = d.row_header_columns
         own = getattr(t, "highlight", None)  # the section's rows of the report's area (districts inside it too)
         tables.append({"name": t.name, "display": d,
-                       "highlight": [bool(area) and (area in row[:lead] or bool(own and len(own) == len(d.rows) and own[i]))
+                       "highlight": [bool(said & set(row[:lead])) or bool(own and len(own) == len(d.rows) and own[i])
                                      for i, row in enumerate(d.rows)]})
     figures = [{"name": f.name, "caption": f.caption, "alt": figure_alt(s, f, cfg),
                 "b64": base64.b64encode(f.png).decode("ascii")} for f in s.figures]

@@ -319,7 +319,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     change = yoy[[*others, "period_from", "period_to", "count_from", "count_to", "pct_change", "pct_lower", "pct_upper",
                   "p_value", "method"]]
     change_hidden = {"count_from": h_from, "count_to": h_to, **{c: either for c in ("pct_change", "pct_lower", "pct_upper", "p_value")}}
-    s.tables.append(Table("hate_crime_change", f"Change between consecutive periods by {area} (rate ratio, wald-log {int(conf*100)}% CI)",
+    s.tables.append(Table("hate_crime_change", f"Change between consecutive periods by {area} (% change from the rate ratio, {int(conf*100)}% CI)",
                           _mark(_round(change, 2), change_hidden)))
     # the funnel from the published rows; its target (the overall rate) is a published total
     target = ss.funnel_target(latest[count], latest[pop], kind="rate")
@@ -477,7 +477,8 @@ def _trend_lines(ax: Any, data: pd.DataFrame, conf: float) -> bool:
             drawn = True
     # plot_trend's ring on a footnoted year, with the note, stays in the legend
     handles += [ln for ln in ax.get_lines() if str(ln.get_label()).startswith("ringed: ")]
-    ax.legend(handles=handles, fontsize=7)
+    # beside the axes, not on them: inside, the eleven entries covered the Race line (walk 20)
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return drawn
 
 
@@ -1866,6 +1867,51 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     return s
 
 
+#: The S136 tables' identifiers as the page says them (the CSVs keep the identifiers).
+_S136_RATES = {"conversion": "Conversion: detained under section 2 or 3",
+               "admission": "Admission: informally or under section 2 or 3",
+               "nfa": "No further action"}
+_S136_KINDS = {"outcome": "Outcome", "rate": "Rate", "place_of_safety": "Place of safety"}
+
+
+def _s136_said(kind: str, measure: str) -> str:
+    """A before/after row's kind and measure in words ("Place of safety: A&E").
+
+    >>> _s136_said("outcome", "s2"), _s136_said("rate", "nfa"), _s136_said("place_of_safety", "a_and_e")
+    ('Outcome: detained under section 2', 'Rate: no further action', 'Place of safety: A&E')
+    """
+    from .. import s136 as oc
+
+    names = {"outcome": oc.OUTCOMES, "rate": _S136_RATES, "place_of_safety": oc.PLACES_OF_SAFETY}.get(kind, {})
+    said = names.get(measure, str(measure).replace("_", " "))
+    said = said if said[:3].isupper() else said[:1].lower() + said[1:]  # "A&E" stays
+    return f"{_S136_KINDS.get(kind, str(kind).replace('_', ' ').capitalize())}: {said}"
+
+
+def _s136_page(name: str, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The page's version of an S136 table: words for the identifiers (``nfa``, ``health_based``),
+    the place of safety once (its name, not its key), the ITS model said in the caption only and its
+    limits rounded as the rate ratio they bound."""
+    if name == "s136_rates" and "measure" in frame.columns:
+        return frame.assign(measure=frame["measure"].map(lambda m: _S136_RATES.get(m, m)))
+    if name == "s136_place_of_safety" and {"place_of_safety", "label"} <= set(frame.columns):
+        return frame.drop(columns="place_of_safety").rename(columns={"label": "place_of_safety"})
+    if name == "s136_durations" and "n" in frame.columns:
+        return frame.rename(columns={"n": "timed"})
+    if name == "s136_before_after" and {"kind", "measure"} <= set(frame.columns):
+        said = [_s136_said(k, m) for k, m in zip(frame["kind"], frame["measure"])]
+        return frame.drop(columns="kind").assign(measure=said)
+    if name == "s136_its" and "model" in frame.columns:
+        # the limits are of the rate ratio: named (and rounded) as it is (they showed 3 decimals beside its 2)
+        return frame.drop(columns="model").rename(columns={"lower": "rate_ratio_lower", "upper": "rate_ratio_upper"})
+    return None
+
+
+def _said_direction(direction: str) -> str:
+    """``before_after``'s "post / pre" as the page says it: "after / before"."""
+    return {"post / pre": "after / before", "pre / post": "before / after"}.get(direction, direction)
+
+
 def _ratio_direction(ba: pd.DataFrame) -> str:
     """Which way before_after's risk ratio reads, from its own numbers (later / earlier is the
     convention; say which it is rather than assume)."""
@@ -1934,7 +1980,9 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
                   "; the total may include uses recorded in A&E (ECDS), which the conversions do not"
                   if mixed else ""))
         tables.append(Table("s136_mha_conversion", f"Section 136 uses followed by a detention under Section 2 or 3, England "
-                            f"{year} ({of}; Wilson {int(conf * 100)}% CI)", _round(pc, 2)))
+                            f"{year} ({of}; Wilson {int(conf * 100)}% CI)", _round(pc, 2),
+                            # the page: a count of uses out of uses, and a %, not proportion_ci's successes/trials/value
+                            shown=_round(pc, 2).rename(columns={"successes": "count", "trials": "of", "value": "percent"})))
     split = ""
     if like_for_like and "acute_count" in all_row.columns and pd.notna(all_row["acute_count"].iloc[0]) \
             and float(all_row["acute_count"].iloc[0]) > 0:
@@ -2061,8 +2109,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
 
     s = Section("s136", "Section 136 and street triage",
                 f"Outcome rates with Wilson {int(conf*100)}% CIs (unknown outcomes excluded from denominators), places of "
-                f"safety, detention times, a before/after comparison at {split} (risk ratio, {_ratio_direction(ba)}, with Katz CI; z or "
-                f"Fisher's test) and an interrupted time series (segmented Poisson, docs/methods/s136.md D3). Counts below {thr} are "
+                f"safety, detention times, a before/after comparison at {split} (risk ratio, {_said_direction(_ratio_direction(ba))}, with Katz CI; z or "
+                f"Fisher's test) and an interrupted time series (segmented Poisson regression; see the Methods appendix). Counts below {thr} are "
                 "suppressed in all these tables and the figure together, with every count that would give them back "
                 "and every rate computed from them." + "".join(notes) + mha_words, sec.get("source", _file_names(sec)))
 
@@ -2076,13 +2124,16 @@ def _s136(cfg: dict, sec: dict) -> Section:
                     "months have many: a gap in the records? The time series counts such a month as 0.")
     if len(monthly):
         s.period = f"{monthly.index[0].strftime('%b %Y')} to {monthly.index[-1].strftime('%b %Y')}"
-    s.tables.append(Table("s136_rates", "Conversion, admission and NFA rates (%)", published("rates", 2)))
+    s.tables.append(Table("s136_rates", "Conversion, admission and no further action (% of assessed detentions; "
+                          "detentions with an unknown outcome are not counted)", published("rates", 2)))
     s.tables.append(Table("s136_place_of_safety", "Place of safety (% of detentions with a known place)", published("place_of_safety", 2)))
     flags = published("flags", 2)
-    s.tables.append(Table("s136_durations", "Detention time (hours; type-7 quantiles) and legal flags",
+    s.tables.append(Table("s136_durations", "Detention time in hours, of the detentions with an end time (those without one "
+                          "are counted under 'No end time'), and legal flags",
                           pd.concat([published("durations", 2), flags.drop(columns=[c for c in flags.columns if c in summ.durations.columns])], axis=1)))
     bat = ba[["kind", "measure", "pre_count", "pre_n", "post_count", "post_n", "rr", "rr_lower", "rr_upper", "p_value", "test"]]
-    s.tables.append(Table("s136_before_after", f"Before vs after {split}: risk ratio ({_ratio_direction(ba)})",
+    s.tables.append(Table("s136_before_after", f"Before and after {split}: share of detentions (count of the number "
+                          f"assessed, or with a known place of safety) and risk ratio ({_said_direction(_ratio_direction(ba))})",
                           _mark(_round(bat, 3), ba_hidden)))
     bi = int((monthly.index >= pd.Period(split, "M")).argmax())
     if 3 <= bi <= len(monthly) - 3:
@@ -2109,6 +2160,10 @@ def _s136(cfg: dict, sec: dict) -> Section:
         s.tables.extend(tabs)
         s.figures.extend(figs)
         s.intro += words
+    for t in s.tables:
+        said = _s136_page(t.name, t.page)
+        if said is not None:
+            t.shown = said
     s.tables.extend(mha_tables)
     return s
 

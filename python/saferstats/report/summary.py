@@ -728,14 +728,21 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     if eng is not None and len(eng) and not absent:
         # against England's like-for-like councils over the same years (the section says how)
         lab = _label_col(eng)
-        up = [display_name(str(a)) for a, w in zip(eng[lab], eng["against_england"]) if str(w).startswith("up")]
-        down = [display_name(str(a)) for a, w in zip(eng[lab], eng["against_england"]) if str(w).startswith("down")]
+        # each council with its own annual % change, England's beside them: "rose faster (or fell more
+        # slowly)" hedged where the table knows which (St Albans fell while England's councils rose)
+        def each(word: str) -> list[str]:
+            return [f"{display_name(str(a))} ({_apc_said(v)})" for a, w, v in
+                    zip(eng[lab], eng["against_england"], eng["apc"]) if str(w).startswith(word)]
+
+        up, down = each("up"), each("down")
         if up or down:
-            said = "; ".join(x for x in (f"rose faster (or fell more slowly) in {_names(up)}" if up else "",
-                                          f"rose more slowly (or fell faster) in {_names(down)}" if down else "") if x)
-            out.append(f"Against England's other councils over the same years, fly-tipping {said}"
-                       + (f"; the other {len(eng) - len(up) - len(down)} changed in line with England" if len(eng) > len(up) + len(down) else "")
-                       + ".")
+            said = " and ".join(x for x in (f"higher in {_names(up)}" if up else "",
+                                             f"lower in {_names(down)}" if down else "") if x)
+            rest = len(eng) - len(up) - len(down)
+            out.append(f"Against England's other councils counted like for like over the same years "
+                       f"({_england_apc(eng)}), the trend in fly-tipping was statistically significantly {said}"
+                       + (f"; the other {rest} of the {len(eng)} councils compared changed in line with England"
+                          if rest else "") + ".")
         else:
             out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
                        f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else display_name(str(eng[lab].iloc[0]))}.")
@@ -812,7 +819,9 @@ def _s136(s: Section, cfg: dict) -> list[str]:
         conv = r[r["measure"].astype(str) == "conversion"]
         if len(conv) and _num(conv.iloc[0]["percent"]) is not None:
             x = conv.iloc[0]
-            out.append(f"{float(x['percent']):.0f}% of assessed Section 136 detentions led to detention under section "
+            k, n = _num(x.get("count")), _num(x.get("assessed"))
+            of = f" ({int(k):,} of {int(n):,})" if k is not None and n is not None else ""  # the percentage's denominator
+            out.append(f"{float(x['percent']):.0f}% of assessed Section 136 detentions{of} led to detention under section "
                        f"2 or 3 ({_level(_conf(r, conf))} CI {float(x['lower']):.0f}% to {float(x['upper']):.0f}%).")
     ba = _table(s, "s136_before_after")
     if ba is not None and len(ba) and "rr" in ba.columns:
@@ -825,7 +834,11 @@ def _s136(s: Section, cfg: dict) -> list[str]:
                                       count_to=x["post_count"], confidence=conf,
                                       subject=f"{sub} after the pilot compared with before")
                 if not any(t.startswith(sub) for t in out):
-                    out.append(txt + ".")
+                    counts = [_num(x[c]) for c in ("pre_count", "pre_n", "post_count", "post_n")]
+                    # the shares' counts and denominators: a change of 38% says nothing of how many
+                    of = ("" if any(c is None for c in counts) else
+                          " ({:,} of {:,} assessed detentions before, {:,} of {:,} after)".format(*map(int, counts)))
+                    out.append(txt + of + ".")
     its = _table(s, "s136_its")
     if its is not None and len(its) and "rate_ratio" in its.columns:
         for _, x in its.iterrows():
@@ -845,6 +858,30 @@ def _s136(s: Section, cfg: dict) -> list[str]:
                 out.append(f"{what}: no statistically significant change compared with the trend before "
                            f"({fmt_pct(100 * (rr - 1), signed=True)}{' ' + pct if pct else ''}, {ci[1:-1]}).")
     return out
+
+
+def _apc_said(v: Any) -> str:
+    """An annual % change as a finding says it: "+17% a year"; "no estimate" when hidden or missing."""
+    f = _num(v)
+    return "no estimate" if f is None else f"{fmt_pct(f, signed=True)} a year"
+
+
+def _england_apc(eng: pd.DataFrame) -> str:
+    """England's other councils' annual % change, as one figure or the range over the councils' spans
+    (each council's comparison leaves that council out, so the figures differ a little).
+
+    >>> _england_apc(pd.DataFrame({"apc_england": [5.308, 5.346], "other_councils": [237, 237]}))
+    '237 councils: +5.3% a year'
+    >>> _england_apc(pd.DataFrame({"apc_england": [2.0, 5.3], "other_councils": [237, 230]}))
+    '230 to 237 councils: +2% to +5.3% a year'
+    """
+    vals = sorted({fmt_pct(float(v), signed=True) for v in eng["apc_england"] if _num(v) is not None},
+                  key=lambda t: float(t.rstrip("%")))
+    ns = sorted({int(n) for n in eng.get("other_councils", pd.Series(dtype=float)) if _num(n) is not None})
+    said = ((vals[0] if len(vals) == 1 else f"{vals[0]} to {vals[-1]}") + " a year") if vals else "no estimate"
+    if ns:
+        said = (f"{ns[0]:,}" if len(ns) == 1 else f"{ns[0]:,} to {ns[-1]:,}") + f" councils: {said}"
+    return said
 
 
 _FINDERS = {"hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping": _flytipping,

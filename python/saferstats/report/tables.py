@@ -29,7 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names"]
+__all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names",
+           "AREA_COLUMNS", "FUNNEL_WORDS"]
 
 MARKER = "[c]"
 
@@ -69,7 +70,7 @@ _HEADERS = {
     "label": "Cluster", "centroid_lat": "Centre latitude", "centroid_lon": "Centre longitude",
     "area_m2": "Area (m²)", "density_per_km2": "Points per km²", "first_time": "First", "last_time": "Last", "locations": "Map points",
     "missing_times": "Without date", "radius_m": "Radius (m)", "measure": "Measure", "assessed": "Assessed",
-    "percent": "%", "place_of_safety": "Place of safety", "known": "Known", "censored": "Censored",
+    "percent": "%", "place_of_safety": "Place of safety", "known": "Known", "censored": "No end time",
     "median_hours": "Median (hours)", "q1_hours": "Lower quartile (hours)", "q3_hours": "Upper quartile (hours)",
     "mean_hours": "Mean (hours)", "over_24h": "Over 24 h", "over_24h_percent": "Over 24 h (%)",
     "over_36h": "Over 36 h", "child_in_police_station": "Children in police station",
@@ -78,12 +79,26 @@ _HEADERS = {
     "effect": "Effect", "model": "Model", "strand": "Strand", "force": "Police force area", "district": "District",
     "la": "Local authority", "la_name": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
-    "apc_england": "Annual % change, England (other councils)", "ratio_england": "Ratio to England",
-    "against_england": "Against England", "other_councils": "Other councils",
+    "apc_england": "Annual % change, England (other councils)", "ratio_england": "Trend ratio to England",
+    "against_england": "Against England", "other_councils": "England councils compared",
+    "highway_footpath": "Highways and footpaths", "council_land": "Council land", "private_land": "Private land",
+    "other_land": "Other land", "private_percent": "% on private land", "timed": "Detentions timed",
+    "n_peers": "Peer forces", "of": "Out of", "group_rate": "Peer group rate", "ratio_to_group": "Ratio to peer group",
+    "compared_with_group": "Against peer group", "ratio_to_white": "Ratio to White",
+    "standardised_rate": "Age-standardised rate", "standardised": "Age-standardised rate",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
            "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",
            "rate_to": "Rate (to)"}
+
+#: PHE funnel labels (:func:`saferstats.funnel_significance`, the CSV's ``significance``) as the page
+#: says them: "High (0.025)" is a one-sided tail, which a reader took for a p-value.
+FUNNEL_WORDS = {"High (0.001)": "Above the 99.8% limit", "High (0.025)": "Above the 95% limit",
+                "Low (0.001)": "Below the 99.8% limit", "Low (0.025)": "Below the 95% limit",
+                "Not significant": "Within the limits"}
+
+#: Columns of area names: the page says them as the text does (:func:`page_names`); the CSV as published.
+AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
 
 #: Columns that describe how a table was made: stated once in the caption when constant.
 _META = ("confidence", "method", "ratio_method", "model", "test", "denominator", "comparability", "like_for_like")
@@ -121,7 +136,7 @@ def column_kind(column: str) -> str:
     if column in ("count", "population", "searches", "n", "hits", "count_from", "count_to", "assessed", "known",
                   "censored", "detentions", "pre_count", "pre_n", "post_count", "post_n", "missing_times",
                   "n_periods", "incidents", "offences", "highway_footpath", "council_land", "private_land",
-                  "other_land") or column.startswith("over_") and \
+                  "other_land", "timed", "of") or column.startswith("over_") and \
             not column.endswith("percent") or column.startswith("child_"):
         return "count"
     if column.startswith(("pct", "percent", "apc")) or column.endswith("_percent"):
@@ -237,15 +252,23 @@ class DisplayTable:
 def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95) -> DisplayTable:
     """The page's version of a published table (see the module's example): constant
     ``confidence``/``method``-like columns leave the table for one sentence in the caption, limits
-    are named with the confidence level, numbers are rounded by column kind and ``[c]`` stays.
+    are named with the confidence level, numbers are rounded by column kind and ``[c]`` stays. Area
+    names in the :data:`AREA_COLUMNS` are said as the report's text says them (:func:`page_names`:
+    "Kingston upon Hull", not the ONS key "Kingston upon Hull, City of"), in every table alike.
 
     >>> import pandas as pd
     >>> d = display_table(pd.DataFrame({"group": ["Black"], "ratio": [3.21], "ratio_lower": [2.5],
     ...                                 "ratio_upper": [4.07], "ratio_method": ["katz"]}), "Search rates")
     >>> d.headers, d.rows, d.caption
     (['Ethnic group', 'Ratio to White', 'Ratio: lower 95% limit', 'Ratio: upper 95% limit'], [['Black', '3.21', '2.50', '4.07']], 'Search rates. Limits are 95% confidence intervals. Ratio method: Katz log interval.')
+    >>> display_table(pd.DataFrame({"la_name": ["Kingston upon Hull, City of"], "incidents": [9],
+    ...                             "significance": ["High (0.025)"]}), "Counts").rows
+    [['Kingston upon Hull', '9', 'Above the 95% limit']]
     """
-    df = frame.reset_index(drop=True)
+    named = page_names(frame, AREA_COLUMNS)  # "City of London", "Kingston upon Hull": as the text says them
+    df = (frame if named is None else named).reset_index(drop=True)
+    if "significance" in df.columns:
+        df["significance"] = df["significance"].map(lambda v: FUNNEL_WORDS.get(v, v) if isinstance(v, str) else v)
     notes: list[str] = []
     conf = confidence
     if "confidence" in df.columns:
@@ -295,6 +318,8 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     heads = [header(c, conf) for c in df.columns]
     if "label" in df.columns and "centroid_lat" not in df.columns:  # a name, not a cluster number
         heads[list(df.columns).index("label")] = "Name"
+    if "n" in df.columns and "centroid_lat" in df.columns:  # a cluster's size: its incidents, not "Number"
+        heads[list(df.columns).index("n")] = "Incidents"
     return DisplayTable(text, heads, rows, numeric, max(lead, 1), list(df.columns))
 
 
