@@ -21,6 +21,7 @@ from ..published import _LSOA_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
+from .tables import AREA_COLUMNS
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -2168,16 +2169,13 @@ def _s136(cfg: dict, sec: dict) -> Section:
     return s
 
 
-_AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
-
-
 def _with_highlights(build: Callable[[dict, dict], Section]) -> Callable[[dict, dict], Section]:
     """Mark the rows of the report's own area in every table a section builds."""
     def run(cfg: dict, sec: dict) -> Section:
         s = build(cfg, sec)
         for t in s.tables:
             if t.highlight is None:
-                col = next((c for c in t.frame.columns if c in _AREA_COLUMNS), None)
+                col = next((c for c in t.frame.columns if c in AREA_COLUMNS), None)
                 if col is not None:
                     t.highlight = _highlight_rows(cfg, t.frame, col)
         return s
