@@ -125,7 +125,12 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     - a hotspot grid (:func:`saferstats.hotspot_grid` / ``hotspot_count`` / ``hotspot_kde`` ...) or
       a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
       (``hotspot_category``, ``hot_periods`` ...) as a column;
-    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``.
+    - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``;
+    - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
+      lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
+      y_centres)``; one square per cell (rows south to north, as the counts) with the result's
+      columns. A result on the weights of ``Weights.lattice(..., mask=)`` (a study area's cells)
+      has one square per kept cell, placed by its ``cell`` number.
 
     A grid or surface made over a ``study_area`` keeps its ``in_study_area`` column, and its
     numeric layers (``kde``, ``count``, ``density`` ...) are NaN in the cells beyond the area, as
@@ -134,11 +139,6 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     coloured by ``kde`` would show hotspots outside the area (Watford ASB 2021 on 500 m cells:
     42 cells beyond the edge with a density, up to 56 events per km²). Until session 16 those
     values were kept; the grid's own ``cells`` (and ``KdeResult.density``) still hold them.
-    - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
-      lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
-      y_centres)``; one square per cell (rows south to north, as the counts) with the result's
-      columns. A result on the weights of ``Weights.lattice(..., mask=)`` (a study area's cells)
-      has one square per kept cell, placed by its ``cell`` number.
 
     Grids and surfaces are in the coordinates their points were given in, so ``crs`` names that
     CRS (default EPSG:27700, British National Grid metres from :func:`bng` or
