@@ -1610,6 +1610,11 @@ def rate_funnel_significance(
     reports), points of several periods and aggregate rows, in a
     :class:`~saferstats.SaferstatsWarning` and in ``.attrs["not_like_for_like"]``.
 
+    PHE's method has no limits widened for over-dispersion: when far more points fall outside the
+    99.8% limits than chance allows, a :class:`~saferstats.SaferstatsWarning` says so (as
+    :func:`saferstats.funnel_significance` does), and ``funnel_significance(counts, denominators,
+    kind="rate", overdispersion=True)`` gives the widened limits.
+
     >>> import saferstats
     >>> saferstats.rate_funnel_significance([2419, 5, 80], [907.6, 50.0, 120.0], rate_type="dsr").tolist()
     ['High (0.001)', 'Not applicable for events less than 10 for dsrs', 'Low (0.001)']
@@ -1627,6 +1632,9 @@ def rate_funnel_significance(
     av = float(o[ok].sum() / d[ok].sum())
     codes = _ext.funnel_significance(np.where(ok, o, np.nan), np.where(ok, d, np.nan), av * mult, kind="rate",
                                      multiplier=mult)
+    from .trend import _warn_exact_overdispersed
+    _warn_exact_overdispersed("rate_funnel_significance", np.where(ok, o, np.nan), np.where(ok, d, np.nan),
+                              np.asarray(codes), kind="rate", target=av * mult, multiplier=mult)
     labels = list(_ext.funnel_significance_labels())
     out = [labels[c] for c in codes]
     if rate_type == "dsr":

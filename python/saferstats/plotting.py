@@ -86,7 +86,7 @@ def plot_funnel(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
-    overdispersion: Any = False,
+    overdispersion: Any = None,
     data: Any = None,
 ) -> Any:
     """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
@@ -95,7 +95,9 @@ def plot_funnel(
     Limits are drawn at 100 geometrically spaced denominators, as PHE does.
     ``overdispersion=True`` draws limits widened for over-dispersion when the points are
     over-dispersed (φ > 1; :func:`saferstats.funnel_overdispersion`, Spiegelhalter 2005) and says
-    in the title which limits were used.
+    in the title which limits were used. Left at ``None``, PHE's exact limits are drawn, with a
+    warning when far more points lie outside the 99.8% limits than chance allows (as
+    :func:`saferstats.funnel_significance`); ``overdispersion=False`` draws them without it.
 
     ``data=`` (a DataFrame): ``numerators``, ``denominators`` and ``labels`` are the names of its
     columns. Points not like for like with the others (:func:`saferstats.read_flytipping`'s

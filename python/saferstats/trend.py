@@ -14,6 +14,7 @@ flags a pair that skips a period (``consecutive`` is False, with a warning) and
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 import warnings
@@ -29,7 +30,7 @@ from ._frames import (
     accepts_frames, aligned, as_float_array, as_pandas, choice_option, column_list, core_errors, core_rows, int_option, label_of, plain,
     near_column, real_option, renamed_keywords, require_columns, row_of, translates_core_errors,
 )
-from .exceptions import InvalidInputError, MissingValueError, warn_user
+from .exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
@@ -1612,6 +1613,57 @@ def _overdispersion_applies(overdispersion: Any) -> bool:
     return True
 
 
+
+#: Codes of the 99.8% labels ("Low (0.001)", "High (0.001)") among the core's funnel labels.
+_OUTSIDE_998 = (_FUNNEL_LABELS.index("Low (0.001)"), _FUNNEL_LABELS.index("High (0.001)"))
+
+
+def _binomial_upper_tail(k: int, n: int, p: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, p), summed on the log scale (k ≤ n; n up to a few thousand)."""
+    if k <= 0:
+        return 1.0
+    logs = [math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * math.log(p)
+            + (n - j) * math.log1p(-p) for j in range(k, n + 1)]
+    top = max(logs)
+    return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
+
+
+def _warn_exact_overdispersed(fn: str, o: np.ndarray, d: np.ndarray, codes: np.ndarray, *, kind: str,
+                              target: float, multiplier: float) -> None:
+    """Warn when PHE's exact funnel limits were used without being asked for and far more points
+    lie outside the 99.8% limits than chance allows (each point is outside with probability 0.002
+    when only chance separates the areas; the warning needs the binomial tail P(X ≥ outside) below
+    0.001). Such points are over-dispersed: their labels mostly say that areas differ, which areas
+    do, rather than which stand out (Spiegelhalter 2005). φ is given as
+    :func:`saferstats.funnel_overdispersion` computes it."""
+    used = ~(np.isnan(o) | np.isnan(d))
+    n = int(used.sum())
+    outside = int(np.isin(codes[used], _OUTSIDE_998).sum())
+    if n < 3 or _binomial_upper_tail(outside, n, 0.002) >= 0.001:
+        return
+    from .monitoring import _overdispersion
+
+    phi = ""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            od = _overdispersion(o[used], d[used], kind=kind, target=target, multiplier=multiplier)
+        v = float(od["phi"])
+        phi = f"; φ = {v:,.0f}" if v >= 100 else f"; φ = {v:.3g}"
+        phi += ", where 1 is what chance gives"
+    except SaferstatsError:
+        pass
+    warn_user(f"{fn}: {outside} of {n} points are outside the 99.8% limits, where chance alone would put about "
+              f"{0.002 * n:.2g}: the points vary far more than the exact limits allow (over-dispersion{phi}), so "
+              "these labels mostly say that areas differ, as areas do (in population, recording and reporting), not "
+              "which stand out. " + (
+                  "Pass overdispersion=True for limits widened by the between-area variance (Spiegelhalter 2005, as "
+                  "FunnelPlotR), or overdispersion=False to say that PHE's exact limits are wanted"
+                  if fn != "rate_funnel_significance" else
+                  "PHE's method has no widened limits: funnel_significance(counts, denominators, kind='rate', "
+                  "overdispersion=True) gives limits widened by the between-area variance (Spiegelhalter 2005, as "
+                  "FunnelPlotR)") + " (docs/methods/trends.md A7)")
+
 #: Boolean columns of :func:`saferstats.read_flytipping` marking a row that is not like for like with
 #: the others in one funnel, and what each says.
 _UNLIKE_COLUMNS = {
@@ -1966,7 +2018,7 @@ def funnel_significance(
     target: float | None = None,
     kind: Literal["proportion", "rate", "ratio"] = "proportion",
     multiplier: float | None = None,
-    overdispersion: Any = False,
+    overdispersion: Any = None,
     data: Any = None,
 ) -> pd.Series:
     """PHE funnel significance label for each point: ``"Low (0.001)"``, ``"Low (0.025)"``,
@@ -1984,6 +2036,12 @@ def funnel_significance(
     each point with limits widened by the between-area variance τ² instead (Spiegelhalter 2005);
     a ``funnel_overdispersion`` result can be passed instead of True. The result's
     ``.attrs["limits"]`` says which limits were used and ``.attrs["overdispersion"]`` holds φ, τ².
+    Left unsaid (``None``, the default), PHE's exact limits are used, and when far more points
+    fall outside the 99.8% limits than chance allows (binomial tail below 0.001 with 0.2% expected
+    outside) a :class:`~saferstats.SaferstatsWarning` says so, with φ: on Defra's fly-tipping
+    2021/22, 263 of 274 councils counted like for like are outside, where chance would put about
+    0.5, so the labels mostly say that areas differ. ``overdispersion=False`` asks for the exact
+    limits without the warning.
 
     Counts that are not like for like with the others (a council counting only the public's
     reports) make a funnel compare unlike with like. Pass the table as ``data=`` with
@@ -2039,6 +2097,9 @@ def funnel_significance(
     else:
         codes = _ext.funnel_significance(o, d, target, kind=kind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if od is not None else "")
+        if overdispersion is None:
+            _warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=kind, target=target,
+                                      multiplier=mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
     out.attrs["limits"] = used

@@ -61,6 +61,7 @@ def test_no_warning_when_every_highlight_is_drawn(by_force_2018_19):
     y = y[y.population.notna()]
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
-        ax = saferstats.plot_funnel(y.offences, y.population, labels=y.force, kind="rate", highlight=["Durham"])
+        ax = saferstats.plot_funnel(y.offences, y.population, labels=y.force, kind="rate", highlight=["Durham"],
+                                    overdispersion=False)
     assert {a.get_text() for a in ax.texts} == {"Durham"}
     plt.close(ax.figure)
