@@ -1488,6 +1488,16 @@ def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rat
                                 "denominator (multiplier × events / rate)", "rates", label)
         err.position = i
         raise err
+    contradictory = np.flatnonzero((d == 0) & (r > 0))
+    if contradictory.size:  # no events at a rate above 0 (say, a population passed as the rate)
+        i = int(contradictory[0])
+        where, label = row_of(rates, i)
+        err = InvalidInputError(f"`rates` {where}: no events (`numerators` 0) at a rate of {plain(r[i])}, which needs "
+                                f"events ({contradictory.size} row(s) so): are `rates` rates per `multiplier` "
+                                f"({mult:g})? The second argument is the rate, not the population; give the "
+                                "population as denominators=", "rates", label)
+        err.position = i
+        raise err
     if not (d > 0).any():
         raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
                                 "need `denominators`, crude rates only)", "numerators")
