@@ -280,13 +280,37 @@ def add_rates(
     require_columns(data, {"count": count, "population": population})
     x = _column_array(data, count, "count")
     n = _column_array(data, population, "population")
-    with core_errors(columns={"count": count, "population": population}, index=data.index):
-        r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
+    try:
+        with core_errors(columns={"count": count, "population": population}, index=data.index):
+            r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
+    except SaferstatsError as exc:
+        raise _row_named(exc, data) from None
     _warn_population_note("add_rates", data, population)
     _warn_census_year("add_rates", data, population, next((c for c in ("period", "year") if c in data.columns), None))
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
+    return out
+
+
+def _row_named(exc: SaferstatsError, data: pd.DataFrame) -> SaferstatsError:
+    """``exc`` (already in the table's terms: ``at row <label>``) with the row's area and period
+    added from ``data``'s first name column and its ``period`` (or ``year``), as
+    :func:`poisson_trend` names a row: "at row 3021 (Hackney, 2021/22)" — a row number alone sends
+    the analyst looking for it in a table of 3,222 rows."""
+    pos = getattr(exc, "position", None)
+    if pos is None or not 0 <= int(pos) < len(data):
+        return exc
+    cols = [c for c in (next((c for c in _NAME_COLUMNS if c in data.columns), None),
+                        next((c for c in ("period", "year") if c in data.columns), None)) if c is not None]
+    if not cols:
+        return exc
+    said = ", ".join(str(plain(data[c].iat[int(pos)])) for c in cols)
+    at = f"at row {plain(exc.index)!r}"
+    if at not in str(exc):
+        return exc
+    out = type(exc)(str(exc).replace(at, f"{at} ({said})", 1), exc.argument, exc.index)
+    out.position = pos
     return out
 
 

@@ -99,7 +99,8 @@ def test_dataframe_functions_name_the_column_and_row_label():
                  lambda: saferstats.year_on_year(df, count="offences", by="area"),
                  lambda: saferstats.poisson_trend(df, count="offences", by="area"),
                  lambda: saferstats.shares(df, count="offences", category="area", by="period")):
-        with pytest.raises(InvalidInputError, match=r"column 'offences' \(keyword `count`\) at row 'r5': -3") as e:
+        # (add_rates adds the row's area and period: "at row 'r5' (B, 2016/17)")
+        with pytest.raises(InvalidInputError, match=r"column 'offences' \(keyword `count`\) at row 'r5'( \(B, 2016/17\))?: -3") as e:
             call()
         assert e.value.argument == "offences" and e.value.index == "r5" and e.value.position == 5
     # poisson_trend sorts by group and period for the core: the row is still the caller's
