@@ -895,33 +895,12 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
-            if getattr(args, "command", None) == "disproportionality":  # forces by name, as in the table
-                msg = _force_slugs_named(msg)
             if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
                 msg = re.sub(r"""(;|,)?\s*(listed|named|kept) in \.attrs\[[^\]]*\]""", "", msg)
                 msg = re.sub(r"""\s*\(\.attrs\[[^\]]*\]\)""", "", msg)
             print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-
-
-def _force_slugs_named(msg: str) -> str:
-    """police.uk force identifiers in a message as the forces' names ("in city-of-london (34% of
-    879)" -> "in City of London (34% of 879)"), as the disproportionality table names them.
-
-    >>> _force_slugs_named("not stated in city-of-london (34%); south-yorkshire (24%); --ethnicity-source self")
-    'not stated in City of London (34%); South Yorkshire (24%); --ethnicity-source self'
-    """
-    from .geography import _force_keys
-    from .report.sections import _said_names
-
-    slugs = sorted(set(_force_keys().values()), key=len, reverse=True)
-    found = [sl for sl in slugs if re.search(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", msg)]
-    names = _said_names(found)
-    for sl in found:
-        name = names[sl]
-        msg = re.sub(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", lambda _m: name, msg)  # noqa: B023 (used at once)
-    return msg
 
 
 def _report(args: argparse.Namespace) -> int:

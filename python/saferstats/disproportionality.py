@@ -9,6 +9,8 @@ every exclusion.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -67,6 +69,42 @@ HO_ETHNICITY_GROUPS: dict[str, str] = {
 }
 
 _TEST_LABELS = list(_ext.test_labels())
+
+
+@functools.lru_cache(maxsize=1)
+def _force_names_said() -> dict[str, str]:
+    """police.uk force identifier -> the force's name as a sentence says it (ONS names, "London,
+    City of" said "City of London")."""
+    from .geography import area_lookup, display_name
+
+    lk = area_lookup().drop_duplicates("force")
+    return {str(f): display_name(n) for f, n in zip(lk["force"], lk["force_name"])}
+
+
+def _force_said(label: Any) -> str:
+    """A force as a message names it: a police.uk identifier (``read_stop_search``'s ``force``
+    column) or an ONS code by the force's name, never the slug an analyst does not write; a name is
+    kept as the data spell it (ONS inverted names said the right way round); a label that is no
+    force (``"all searches"``, a force of your own) as it is.
+
+    >>> [_force_said(x) for x in ["city-of-london", "south-yorkshire", "E23000027", "Essex Police", "London, City of", "all searches"]]
+    ['City of London', 'South Yorkshire', 'Hertfordshire', 'Essex Police', 'City of London', 'all searches']
+    """
+    from .geography import display_name
+
+    text = str(label)
+    fid = force_id(text) if text.strip() else None
+    if fid is None:
+        return text
+    said = text.strip()
+    if said.lower() == fid or re.fullmatch(r"[EW]23\d{6}", said, flags=re.I):
+        return _force_names_said().get(fid, text)
+    return display_name(said)
+
+
+def _key_said(key: Any, value: Any) -> str:
+    """A stratum's value of column ``key`` as a message names it: forces by name (:func:`_force_said`)."""
+    return _force_said(value) if str(key) == "force" else str(value)
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
@@ -216,12 +254,12 @@ def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> 
     ...     warnings.simplefilter("always")
     ...     _warn_not_stated({"city-of-london": (425, 1245), "durham": (12, 413)}, "self")
     >>> print(str(w[0].message)[:105])
-    disproportionality: ethnicity is not stated for a fifth or more of the searches in city-of-london (34% of
+    disproportionality: ethnicity is not stated for a fifth or more of the searches in City of London (34% of
     """
     high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
     if not high:
         return
-    where = "; ".join(f"{f} ({100 * ns / n:.0f}% of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
+    where = "; ".join(f"{_force_said(f)} ({100 * ns / n:.0f}% of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
     fill = (" ethnicity_source='self_then_officer' counts them by the officer-defined ethnicity instead (not the "
             "Home Office's measure: say so);" if source == "self" else "")
     warn_user(f"disproportionality: ethnicity is not stated for a fifth or more of the searches in {where}: the rates "
@@ -428,7 +466,7 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None
         return
 
     def names(rows: pd.DataFrame) -> str:
-        items = [" / ".join(map(str, [*(r[k] for k in keys), r["group"]])) for _, r in rows.head(6).iterrows()]
+        items = [" / ".join([*(_key_said(k, r[k]) for k in keys), str(r["group"])]) for _, r in rows.head(6).iterrows()]
         return ", ".join(items) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
 
     parts = []
@@ -564,8 +602,6 @@ def _month_index(text: str) -> tuple[int, int] | None:
     """The months (first, last; months since year 0) a period label covers, or None: financial
     years ``2019/20``, ``2019-20``, ``2019/2020``, "year ending March 2023", months ``2021-03``,
     calendar years ``2021``."""
-    import re
-
     t = text.strip()
     m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", t)
     if m:
@@ -765,7 +801,7 @@ def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "d
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
 
-    where = "; ".join(f"{u or 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
+    where = "; ".join(f"{_force_said(u) if u else 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
     more = f" and {len(missing) - 8} more forces" if len(missing) > 8 else ""
     effect = ("the counts and rates there cover fewer months than the others' (ratios between groups are not affected)"
               if who == "disproportionality" else
@@ -1301,7 +1337,8 @@ def disproportionality(
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")
-        patches = "; ".join(f"{f}: all within {d:.1f} km, the {what} covers {a:,.0f} km2" for f, (d, a) in footprint.items())
+        patches = "; ".join(f"{_force_said(f) if area_level is None else f}: all within {d:.1f} km, the {what} covers "
+                            f"{a:,.0f} km2" for f, (d, a) in footprint.items())
         warn_user(f"disproportionality: the searches of some {whats} lie in a small part of their area ({patches}): a "
                   f"police.uk location query (stops-street: one mile around a point), not the {what}'s searches? Their "
                   f"rates against the whole {what}'s population are not meaningful (by='csp' or 'la' does not help: the "
@@ -1382,7 +1419,7 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     per = frame.groupby("unit", sort=True)[["find", "nfa"]].sum()
     bad = per[(per["find"] >= 10) & (per["nfa"] > 0.5 * per["find"])]
     if len(bad):
-        where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
+        where = "; ".join(f"{_force_said(u)}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
                   f"ended in no further action ({where}), so the flag there does not show that what was searched "
                   "for was found and the find rate is not comparable (withheld where the records name the force: "
@@ -1413,7 +1450,7 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
         def one(u: Any, r: pd.Series) -> str:
-            text = f"{u or 'the searches'}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
+            text = f"{_force_said(u) if u else 'the searches'}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
             if positive is not None and r.n > r.missing:
                 text += (f", and an outcome other than no further action for {r.pos_with / (r.n - r.missing):.0%} of "
                          f"the searches with the flag against {r.pos_without / r.missing:.0%} of those without")
@@ -1443,7 +1480,8 @@ def _check_outcome_coverage(records: pd.DataFrame, usable: pd.Series, outcome: s
     per = frame.groupby("unit", sort=True).sum(numeric_only=True)
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
-        where = "; ".join(f"{u}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})" for u, r in bad.iterrows())
+        where = "; ".join(f"{_force_said(u)}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})"
+                          for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome={outcome!r}): no outcome is recorded for many searches ({where}); they are "
                   "left out of the rates (an outcome not recorded is not known to be no further action), so those rates "
                   "are of the searches with a recorded outcome and may not be like other forces' if the outcomes "
@@ -1467,13 +1505,13 @@ def _find_reasons(blank: dict[str, tuple[int, int]], nfa: dict[str, tuple[int, i
     the records name their force."""
     out: dict[str, str] = {}
     for f, (miss, n) in blank.items():
-        whose = "the searches" if f == "all searches" else f"{f}'s searches"
+        whose = "the searches" if f == "all searches" else f"{_force_said(f)}'s searches"
         out[f] = (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
                   "so a rate over the searches with the flag is of a selected subset, not comparable with other "
                   "forces' (compare outcome='positive' or 'arrest')")
     for f, (no, finds) in nfa.items():
         if f not in out and f != "all searches":
-            out[f] = (f"find rate withheld: {no / finds:.0%} of {f}'s searches flagged 'outcome linked to object of "
+            out[f] = (f"find rate withheld: {no / finds:.0%} of {_force_said(f)}'s searches flagged 'outcome linked to object of "
                       "search' ended in no further action, so the flag does not show that anything was found, and the "
                       "rate is not comparable with other forces' (compare outcome='positive' or 'arrest')")
     return out
@@ -1730,7 +1768,7 @@ def outcome_test(
                 excluded["outcome_linked_selective"] = int(left.sum())
                 usable = usable & ~pd.Series(left, index=usable.index)
                 warn_user(f"outcome_test(outcome='find'): the {int(left.sum()):,} searches with the flag of "
-                          f"{', '.join(sorted(set(units[left])))} are left out of rows that pool them with other forces' "
+                          f"{', '.join(sorted({_force_said(u) for u in units[left]}))} are left out of rows that pool them with other forces' "
                           "(the flag there is blank for many searches, or set on searches with no further action, see "
                           "above); counted in "
                           ".attrs['excluded']['outcome_linked_selective']")
@@ -1761,7 +1799,7 @@ def outcome_test(
         lacking = ~np.isin(strata, strata[is_ref])
         if lacking.any() and is_ref.any():
             gone = agg.loc[lacking, keys].drop_duplicates()
-            names = [" / ".join(map(str, r)) for r in gone.itertuples(index=False)]
+            names = [" / ".join(_key_said(k, v) for k, v in zip(keys, r)) for r in gone.itertuples(index=False)]
             warn_user(f"outcome_test: {len(names)} of {len(np.unique(strata))} strata have no {reference} searches with "
                       f"a known outcome to compare with and are left out ({', '.join(names[:8])}"
                       f"{' and more' if len(names) > 8 else ''}); listed in .attrs['no_reference']")

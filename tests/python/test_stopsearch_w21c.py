@@ -1,0 +1,96 @@
+"""Session 17 (w21c): stop and search as a new analyst reads it.
+
+* The library's own warnings and reasons named forces by police.uk's slugs ("city-of-london",
+  "south-yorkshire"); only the command line translated them. An analyst in a notebook now reads the
+  forces' names in every message (the ``.attrs`` keep the data's labels, which scripts join on).
+
+Reference values: the bundled police.uk sample (Dec 2019 - Feb 2020: City of London 879 records,
+Leicestershire 701, Derbyshire 506, Durham 441), counted here with pandas.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+import pytest
+
+import saferstats
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+
+
+def _messages(fn, *args, **kwargs) -> tuple[object, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(*args, **kwargs)
+    return out, [str(w.message) for w in caught if issubclass(w.category, saferstats.SaferstatsWarning)]
+
+
+SLUG = re.compile(r"(?<![\w'-])(city-of-london|south-yorkshire|derbyshire|durham|leicestershire|merseyside|essex)"
+                  r"(?![\w'-])")
+
+
+def test_force_said_names_slugs_and_codes_keeps_names():
+    from saferstats.disproportionality import _force_said
+
+    assert _force_said("city-of-london") == "City of London"
+    assert _force_said("south-yorkshire") == "South Yorkshire"
+    assert _force_said("E23000027") == "Hertfordshire"
+    assert _force_said("London, City of") == "City of London"
+    assert _force_said("Essex Police") == "Essex Police"  # the analyst's own spelling kept
+    assert _force_said("all searches") == "all searches" and _force_said("") == ""
+
+
+def test_not_stated_warning_names_the_force(sample):
+    """City of London: 34% of its 879 searches with no stated ethnicity; the warning said
+    "in city-of-london (34% of 879)"."""
+    city = sample[sample["force"] == "city-of-london"]
+    eth = city["self_defined_ethnicity"].astype("string").fillna("").str.strip()
+    ns = int(((eth == "") | (eth == "Other ethnic group - Not stated")).sum())
+    n = len(city) - int((city["type"].astype(str).str.lower() == "vehicle search").sum())
+    out, msgs = _messages(saferstats.disproportionality, sample, by="force", census=2011)
+    (msg,) = [m for m in msgs if "ethnicity is not stated" in m]
+    assert f"in City of London ({100 * ns / n:.0f}% of {n:,})" in msg, msg
+    assert not SLUG.search(msg), msg
+    assert out.attrs["not_stated_by"]["city-of-london"] == (ns, n)  # the data's label, for scripts
+
+
+def test_comparability_warning_names_the_forces(sample):
+    _, msgs = _messages(saferstats.disproportionality, sample, by="force", census=2011, ethnicity_source="officer")
+    (msg,) = [m for m in msgs if "ethnic categories differ" in m]
+    assert "not comparable: City of London / Mixed, Derbyshire / Mixed, Durham / Mixed" in msg, msg
+    assert not SLUG.search(msg), msg
+
+
+def test_months_missing_warning_names_the_force(sample):
+    gap = sample[~((sample["force"] == "durham") & (sample["month"].astype(str) == "2020-01"))]
+    out, msgs = _messages(saferstats.disproportionality, gap, by="force", census=2011)
+    (msg,) = [m for m in msgs if "no searches at all in some months" in m]
+    assert "(Durham: 2020-01)" in msg and not SLUG.search(msg), msg
+    assert out.attrs["months_missing"] == {"durham": ["2020-01"]}
+
+
+def test_outcome_warnings_and_withheld_reasons_name_the_forces(sample):
+    """Derbyshire's "finds" are mostly no further action: the reason in the table and the warning
+    said "derbyshire"."""
+    rec = sample[sample["force"] == "derbyshire"]
+    linked = rec["outcome_linked_to_object_of_search"].astype("boolean").fillna(False).astype(bool)
+    nfa = rec["outcome"].astype(str).str.strip().str.lower() == "a no further action disposal"
+    eth = rec["self_defined_ethnicity"].astype("string").fillna("").str.strip()
+    person = (rec["type"].astype(str).str.lower() != "vehicle search") & ~eth.isin(["", "Other ethnic group - Not stated"])
+    out, msgs = _messages(saferstats.outcome_test, sample, outcome="find", by="force")
+    der = out[out["force"] == "derbyshire"]
+    share = int((linked & nfa & person).sum()) / int((linked & person).sum())
+    assert (der["withheld"].str.contains(f"{share:.0%} of Derbyshire's searches flagged")).all(), der["withheld"].iloc[0]
+    for m in msgs:
+        assert not SLUG.search(m), m
+    assert any("(Derbyshire: " in m for m in msgs)
+    assert not any(SLUG.search(w) for w in out["withheld"])
+    _, msgs = _messages(saferstats.outcome_test, sample, outcome="arrest", by="force")
+    assert msgs and all(not SLUG.search(m) for m in msgs)
+    assert any("(Durham: " in m for m in msgs)  # Durham's outcomes not yet recorded (Jan, Feb 2020)
