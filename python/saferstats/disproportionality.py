@@ -722,7 +722,7 @@ def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = ()
         gone = sorted(set(range(lo, hi + 1)) - have)
         if gone:
             out[str(unit)] = [_label(m) for m in gone]
-    return out, f"{_label(lo)} to {_label(hi)}"
+    return out, (f"{_label(lo)} to {_label(hi)}" if hi > lo else _label(lo))
 
 
 def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -797,7 +797,10 @@ def _small_footprint_areas(searches: pd.DataFrame, use: np.ndarray, found: pd.Da
     return out
 
 
-def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality") -> None:
+def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality",
+                         units: int | None = None) -> None:
+    """Warn naming the forces with no search in some months of ``span``. ``units``: how many forces
+    the searches hold (when every one misses the same months, there are no "others" to compare with)."""
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
 
@@ -806,6 +809,10 @@ def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "d
     effect = ("the counts and rates there cover fewer months than the others' (ratios between groups are not affected)"
               if who == "disproportionality" else
               "that force's counts cover fewer months than the others', so its rates would be too low")
+    if units is not None and len(missing) == units and len({tuple(ms) for ms in missing.values()}) == 1:
+        effect = (f"no force has a search in {'that month' if len(next(iter(missing.values()))) == 1 else 'those months'}"
+                  f", so the counts cover fewer months than {span}" + (
+                      " (ratios between groups are not affected)" if who == "disproportionality" else ""))
     warn_user(f"{who}: no searches at all in some months of {span} ({where}{more}); police.uk publishes a file "
               f"per force and month, so a file may be missing: {effect}; the months are in .attrs['months_missing']")
 
@@ -1041,7 +1048,11 @@ def disproportionality(
     with no search for a force, within the months the records cover, is usually a file not read; a
     :class:`~saferstats.SaferstatsWarning` names the force and months (also in
     ``.attrs["months_missing"]``, ``{force: ["2020-01"]}``): that force's counts and rates cover
-    fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check.
+    fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check. The
+    rates are then over the months with searches, force by force (``.attrs["months_with_searches"]``,
+    ``{force: 2}``; ``.attrs["months"]``: most forces' months), and the warning that the rates are
+    not per year gives the ``multiplier`` for each (police.uk Durham Dec 2019 and Jan 2020 with Essex
+    Dec 2019 and Feb 2020: 2 months each, so ``multiplier=6000``, not the 4,000 of three months).
 
     **Residents who are not the people searched**: the City of London has a few thousand residents
     and a daytime population of hundreds of thousands; its searches (115 of Black people in three
@@ -1107,6 +1118,7 @@ def disproportionality(
     footprint: dict[str, tuple[float, float]] = {}
     not_stated_by: dict[str, tuple[int, int]] = {}
     months_span = ""
+    months_present: dict[str, list[str]] = {}
     pop_source = "given"
     if count is None and group != "ethnicity":
         source = "officer" if group == "officer_defined_ethnicity" else "self"  # the user's own grouping
@@ -1135,7 +1147,7 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
-        months_missing, months_span = _months_missing(searches)
+        months_missing, months_span = _months_missing(searches, present=months_present)
         if "force" in keys:
             footprint = _small_footprint(searches, use)
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
@@ -1322,18 +1334,24 @@ def disproportionality(
         _warn_unassigned(located, area_level, excluded)
     _warn_comparability(out, keys, source)
     if count is None and months_missing:
-        _warn_months_missing(months_missing, months_span)
+        _warn_months_missing(months_missing, months_span, units=len(months_present))
     if count is None and periods is not None and np.isfinite(periods[0]).any():
         # the rates are over the months the records cover, not per year (the Home Office's are per
         # year): a quarter's rates read as a year's are a quarter of them (walk-through 6)
         n_months = int(np.nanmax(periods[1]) - np.nanmin(periods[0])) + 1
-        out.attrs["months"] = n_months
+        # a force with no search in some months (a police.uk file not read) has rates over fewer
+        # months: the months with searches, force by force (police.uk Durham Dec 2019 + Jan 2020 and
+        # Essex Dec 2019 + Feb 2020 read together: 2 months each, not the 3 of 2019-12 to 2020-02)
+        months_of = {u: len(ms) for u, ms in months_present.items() if ms}
+        by_len: dict[int, list[str]] = {}
+        for u, k in months_of.items():
+            by_len.setdefault(k, []).append(u)
+        main = max(by_len, key=lambda k: (len(by_len[k]), k)) if by_len else n_months
+        out.attrs["months"] = main
+        out.attrs["months_with_searches"] = months_of
         by_period = any(k in ("month", "date", "period", "year") for k in keys)
-        if n_months != 12 and multiplier == 1000 and not by_period and not out.empty:
-            warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {n_months} month"
-                      f"{'s' if n_months != 1 else ''} the records cover ({months_span or 'first to last'}), not per "
-                      f"year as the Home Office publishes them; for yearly rates pass multiplier={1000 * 12 / n_months:g}"
-                      " (12/months per 1,000; the ratios do not change)")
+        if (set(by_len) | {main}) != {12} and multiplier == 1000 and not by_period and not out.empty:
+            _warn_months_per_year(main, n_months, by_len, months_span)
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")
@@ -1355,6 +1373,37 @@ def disproportionality(
         out["like_for_like"] = False
         _warn_vintage(check)
     return out
+
+
+def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[str]], span: str) -> None:
+    """The rates are over the months the records cover, not per year: say how many months, and the
+    multiplier for yearly rates. ``by_len``: ``{months with searches: [forces]}`` where some force
+    has no search in some months of the span (else empty); ``main``: the most forces' months."""
+    def s(k: int) -> str:
+        return "s" if k != 1 else ""
+
+    span = span or "first to last"
+    tail = " (12/months per 1,000; the ratios do not change)"
+    if len(by_len) <= 1 and main == span_months:
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} the "
+                  f"records cover ({span}), not per year as the Home Office publishes them; for yearly rates pass "
+                  f"multiplier={1000 * 12 / main:g}{tail}")
+    elif len(by_len) <= 1:
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} of "
+                  f"{span} with searches (no search at all in the others: see the missing-months warning), not per "
+                  f"year as the Home Office publishes them, nor over the {span_months} months of {span}; for yearly "
+                  f"rates pass multiplier={1000 * 12 / main:g}{tail}")
+    else:
+        others = sorted((k for k in by_len if k != main), reverse=True)
+        names = {k: ", ".join(_force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in others}
+        fewer = "; ".join(f"{k} for {names[k]}" for k in others)
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the months each force has "
+                  f"searches in, not per year as the Home Office publishes them, and those differ: {main} of {span} for "
+                  f"most forces, {fewer} (no search at all in the others: a file not read?), whose rates are lower for "
+                  f"that reason alone; for yearly rates pass multiplier={1000 * 12 / main:g} for the forces of {main} "
+                  f"month{s(main)}, "
+                  + ", ".join(f"{1000 * 12 / k:g} for those of {k}" for k in others)
+                  + f"{tail}; counts in .attrs['months_with_searches']")
 
 
 def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, int]) -> None:

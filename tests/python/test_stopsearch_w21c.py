@@ -94,3 +94,47 @@ def test_outcome_warnings_and_withheld_reasons_name_the_forces(sample):
     _, msgs = _messages(saferstats.outcome_test, sample, outcome="arrest", by="force")
     assert msgs and all(not SLUG.search(m) for m in msgs)
     assert any("(Durham: " in m for m in msgs)  # Durham's outcomes not yet recorded (Jan, Feb 2020)
+
+
+# ----------------------------------------------------------------- yearly rates with a month missing
+
+def _per_year_warning(msgs: list[str]) -> str:
+    (msg,) = [m for m in msgs if "not per year as the Home Office publishes them" in m]
+    return msg
+
+
+def test_same_month_missing_for_every_force_gives_the_multiplier_of_the_months_with_searches(sample):
+    """Dec 2019 and Feb 2020 read, January not: the rates are over 2 months, so yearly rates need
+    multiplier=6000; the warning said "over the 3 months the records cover ... multiplier=4000",
+    which gives yearly rates two thirds of the true ones."""
+    two = sample[sample["month"].astype(str) != "2020-01"]
+    out, msgs = _messages(saferstats.disproportionality, two, by="force", census=2011)
+    msg = _per_year_warning(msgs)
+    assert "over the 2 months of 2019-12 to 2020-02 with searches" in msg and "multiplier=6000" in msg, msg
+    assert "multiplier=4000" not in msg
+    assert out.attrs["months"] == 2
+    assert out.attrs["months_with_searches"] == {f: 2 for f in ("city-of-london", "derbyshire", "durham", "leicestershire")}
+    # the yearly rates with that multiplier are searches / population * 1000 * 12 / 2
+    yearly = saferstats.disproportionality(two, by="force", census=2011, multiplier=6000)
+    row = yearly[(yearly["force"] == "durham") & (yearly["group"] == "White")].iloc[0]
+    assert row["rate"] == pytest.approx(row["searches"] / row["population"] * 6000)
+    (gap,) = [m for m in msgs if "no searches at all in some months" in m]
+    assert "no force has a search in that month" in gap and "than the others'" not in gap, gap
+
+
+def test_one_force_missing_a_month_is_given_its_own_multiplier(sample):
+    gap = sample[~((sample["force"] == "durham") & (sample["month"].astype(str) == "2020-01"))]
+    out, msgs = _messages(saferstats.disproportionality, gap, by="force", census=2011)
+    msg = _per_year_warning(msgs)
+    assert "3 of 2019-12 to 2020-02 for most forces, 2 for Durham" in msg, msg
+    assert "multiplier=4000 for the forces of 3 months, 6000 for those of 2" in msg, msg
+    assert out.attrs["months"] == 3 and out.attrs["months_with_searches"]["durham"] == 2
+
+
+def test_a_complete_span_keeps_its_warning_and_one_month_is_named_once(sample):
+    _, msgs = _messages(saferstats.disproportionality, sample, by="force", census=2011)
+    assert "over the 3 months the records cover (2019-12 to 2020-02)" in _per_year_warning(msgs)
+    one = sample[sample["month"].astype(str) == "2020-02"]
+    _, msgs = _messages(saferstats.disproportionality, one, by="force", census=2011)
+    msg = _per_year_warning(msgs)
+    assert "over the 1 month the records cover (2020-02)" in msg and "2020-02 to 2020-02" not in msg, msg
