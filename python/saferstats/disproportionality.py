@@ -590,6 +590,8 @@ def _locate(searches: pd.DataFrame, level: str, use: np.ndarray) -> tuple[pd.Dat
             f, r = divmod(int(k), len(_UNASSIGNED))
             by_force.setdefault(str(flabels[f]), {})[_UNASSIGNED[r]] = int(tally[k])
         report["unassigned_by_force"] = by_force
+        report["counted_by_force"] = {str(f): int(n) for f, n in
+                                      searches["force"].astype(str)[use].value_counts(sort=False).items() if n}
     where_txt = []
     if lost.any() and {"source_file", "source_line"} <= set(searches.columns):
         for i in np.flatnonzero(lost)[:3]:
@@ -1331,7 +1333,8 @@ def disproportionality(
         out.attrs["unassigned_rows"] = located["unassigned_rows"]
         if "unassigned_by_force" in located:
             out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
-        _warn_unassigned(located, area_level, excluded)
+        _warn_unassigned(located, area_level, excluded.get("unassigned_location", 0),
+                         excluded["searches_with_person"] - excluded["not_stated"])
     _warn_comparability(out, keys, source)
     if count is None and months_missing:
         _warn_months_missing(months_missing, months_span, units=len(months_present))
@@ -1406,14 +1409,34 @@ def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[st
                   + f"{tail}; counts in .attrs['months_with_searches']")
 
 
-def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, int]) -> None:
-    lost = excluded.get("unassigned_location", 0)
+#: How the reasons of ``.attrs["unassigned"]`` read in a sentence.
+_UNASSIGNED_SAID = {"missing_coordinates": "with no location", "no_area": "beyond the areas' coastline or river outline",
+                    "outside_england_and_wales": "outside England and Wales",
+                    "outside_force": "in another force's area"}
+
+
+def _warn_unassigned(located: dict[str, Any], level: str, lost: int, counted: int,
+                     who: str = "disproportionality") -> None:
+    """Warn how many searches could not be placed in an area, why, and the forces that lose a tenth
+    or more of their searches that way: a force with no locations at all (police.uk South Yorkshire,
+    Dec 2019 - Feb 2020: 3,461 counted searches, none with a location) has no row in a table by CSP,
+    and a reader of that table would not know it was left out."""
     if not lost:
         return
-    counted = excluded["searches_with_person"] - excluded["not_stated"]
-    detail = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in located["unassigned"].items() if n)
-    warn_user(f"disproportionality: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
-              f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} rates ({detail}; first: "
+    detail = ", ".join(f"{n:,} {_UNASSIGNED_SAID.get(k, k.replace('_', ' '))}"
+                       for k, n in located["unassigned"].items() if n)
+    forces = []
+    by_force, total = located.get("unassigned_by_force", {}), located.get("counted_by_force", {})
+    for f, why in by_force.items():
+        n, of = sum(why.values()), total.get(f, 0)
+        if of and n >= 0.1 * of:
+            forces.append((n / of, f"{_force_said(f)}: " + (f"all {of:,}" if n == of else f"{n:,} of {of:,} ({n / of:.0%})")
+                           + (", so it has no row" if n == of else "")))
+    forces.sort(key=lambda t: -t[0])
+    named = f"; by force, {'; '.join(t for _, t in forces)}" if forces else ""
+    what = "rates" if who == "disproportionality" else "rows"
+    warn_user(f"{who}: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
+              f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} {what} ({detail}{named}; first: "
               f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
 
 
@@ -1894,6 +1917,10 @@ def outcome_test(
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]
+        if "unassigned_by_force" in located:
+            out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
+        # never silently: the searches left out of the rows by area are said, as disproportionality says them
+        _warn_unassigned(located, area_level, excluded["unassigned_location"], int(counted.sum()), "outcome_test")
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference

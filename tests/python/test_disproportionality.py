@@ -826,7 +826,7 @@ def test_csp_level_with_month_and_outside_force_rows():
     i = derby.index[stated.to_numpy()][0]
     moved = derby.copy()
     moved.loc[i, ["latitude", "longitude"]] = [51.7527, -0.3394]
-    with pytest.warns(saferstats.SaferstatsWarning, match="outside force") as rec:
+    with pytest.warns(saferstats.SaferstatsWarning, match="in another force.s area") as rec:
         out = saferstats.disproportionality(moved, by="csp", census=2011)
     assert out.attrs["unassigned"]["outside_force"] == total.attrs["unassigned"]["outside_force"] + 1
     assert i in out.attrs["unassigned_rows"] or len(out.attrs["unassigned_rows"]) == 20

@@ -115,7 +115,7 @@ def test_same_month_missing_for_every_force_gives_the_multiplier_of_the_months_w
     assert out.attrs["months"] == 2
     assert out.attrs["months_with_searches"] == {f: 2 for f in ("city-of-london", "derbyshire", "durham", "leicestershire")}
     # the yearly rates with that multiplier are searches / population * 1000 * 12 / 2
-    yearly = saferstats.disproportionality(two, by="force", census=2011, multiplier=6000)
+    yearly, _ = _messages(saferstats.disproportionality, two, by="force", census=2011, multiplier=6000)
     row = yearly[(yearly["force"] == "durham") & (yearly["group"] == "White")].iloc[0]
     assert row["rate"] == pytest.approx(row["searches"] / row["population"] * 6000)
     (gap,) = [m for m in msgs if "no searches at all in some months" in m]
@@ -138,3 +138,35 @@ def test_a_complete_span_keeps_its_warning_and_one_month_is_named_once(sample):
     _, msgs = _messages(saferstats.disproportionality, one, by="force", census=2011)
     msg = _per_year_warning(msgs)
     assert "over the 1 month the records cover (2020-02)" in msg and "2020-02 to 2020-02" not in msg, msg
+
+
+# ----------------------------------------------------------------- by CSP: searches that cannot be placed
+
+def test_by_csp_names_the_forces_that_lose_their_searches_and_outcome_test_says_it_too(sample):
+    """City of London's police.uk records: 100 of its counted searches have no location, more are
+    placed outside the City (on bridges, in other forces' areas). disproportionality(by="csp") named
+    only the reasons in total; outcome_test(by="csp") left them out without a word. Both now name
+    the forces that lose a tenth or more of their searches (and one with no locations at all, which
+    has no row: South Yorkshire's police.uk files)."""
+    eth = sample["self_defined_ethnicity"].astype("string").fillna("").str.strip()
+    counted = (sample["type"].astype(str).str.lower() != "vehicle search") & ~eth.isin(["", "Other ethnic group - Not stated"])
+    city = sample[counted & (sample["force"] == "city-of-london")]
+    n_city = len(city)
+    out, msgs = _messages(saferstats.disproportionality, sample, by="csp", census=2011)
+    lost = sum(out.attrs["unassigned_by_force"]["city-of-london"].values())
+    assert int(city["latitude"].isna().sum()) <= lost < n_city
+    (msg,) = [m for m in msgs if "could not be placed" in m]
+    assert f"City of London: {lost:,} of {n_city:,} ({lost / n_city:.0%})" in msg, msg
+    assert "with no location" in msg and "missing coordinates" not in msg and not SLUG.search(msg.split("; first:")[0])
+    res, msgs = _messages(saferstats.outcome_test, sample, outcome="arrest", by="csp")
+    (msg,) = [m for m in msgs if "could not be placed" in m]
+    assert msg.startswith("outcome_test: ") and f"City of London: {lost:,} of {n_city:,}" in msg, msg
+    assert res.attrs["unassigned_by_force"] == out.attrs["unassigned_by_force"]
+    # a force with no location at all has no row, and is said to have none
+    nowhere = sample.assign(latitude=sample["latitude"].where(sample["force"] != "durham"),
+                            longitude=sample["longitude"].where(sample["force"] != "durham"))
+    n_durham = int((counted & (sample["force"] == "durham")).sum())
+    out, msgs = _messages(saferstats.disproportionality, nowhere, by="csp", census=2011)
+    (msg,) = [m for m in msgs if "could not be placed" in m]
+    assert f"by force, Durham: all {n_durham:,}, so it has no row" in msg, msg
+    assert "County Durham" not in set(out["csp"]) and "Darlington" not in set(out["csp"])
