@@ -677,6 +677,11 @@ def _vintage_report(first: np.ndarray, last: np.ndarray, weight: np.ndarray, cen
             "from": _label(lo), "to": _label(hi), "like_for_like_census": 2011 if census == 2021 else 2021}
 
 
+def _months_said(rep: dict[str, Any]) -> str:
+    """``"2019-12 to 2020-02"``, or one month once (``"2019-12"``, not ``"2019-12 to 2019-12"``)."""
+    return rep["from"] if rep["from"] == rep["to"] else f"{rep['from']} to {rep['to']}"
+
+
 def _warn_vintage(rep: dict[str, Any]) -> None:
     n, of = rep["searches"], rep["of"]
     count = f"{n:,.0f} of {of:,.0f} searches" if n != of else f"all {of:,.0f} searches"
@@ -687,7 +692,7 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     else:
         why = ("are from April 2022 (2022/23) on, but the denominators are Census 2011: the Home Office has used Census "
                "2021 populations since then, so these rates are not like for like with its series (pass census=2021)")
-    warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
+    warn_user(f"disproportionality: {count} ({_months_said(rep)}) {why}; see .attrs['denominator_check']")
 
 
 def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = (),
@@ -1326,7 +1331,7 @@ def disproportionality(
     out.attrs["denominator_check"] = check or {}
     if check:  # said in the table too, so that it travels with an exported CSV
         out["denominator"] = (f"{denominator}; the Home Office used Census {check['like_for_like_census']} for the "
-                              f"searches of {check['from']} to {check['to']}")
+                              f"searches of {_months_said(check)}")
     out.attrs["non_resident_areas"] = _non_resident_rows(out, keys, searches, denominator, count is None)
     if area_level is not None:
         out.attrs["unassigned"] = located["unassigned"]
@@ -1362,7 +1367,7 @@ def disproportionality(
                             f"{a:,.0f} km2" for f, (d, a) in footprint.items())
         warn_user(f"disproportionality: the searches of some {whats} lie in a small part of their area ({patches}): a "
                   f"police.uk location query (stops-street: one mile around a point), not the {what}'s searches? Their "
-                  f"rates against the whole {what}'s population are not meaningful (by='csp' or 'la' does not help: the "
+                  f"rates against the whole {what}'s population are not meaningful (by='csp' or by='la' does not help: the "
                   "searches elsewhere in the area are not in the file); use the force's bulk files (police.uk "
                   "downloads, or the API's stops-force); listed in .attrs['small_footprint']")
     if count is None:
@@ -1370,7 +1375,7 @@ def disproportionality(
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it
-        era = (f"not like for like: Census {vintage} populations for searches of {check['from']} to {check['to']} "
+        era = (f"not like for like: Census {vintage} populations for searches of {_months_said(check)} "
                f"(the Home Office used Census {check['like_for_like_census']})")
         out["comparability"] = [era if c == LIKE_FOR_LIKE else f"{c}; {era}" for c in out["comparability"]]
         out["like_for_like"] = False

@@ -170,3 +170,37 @@ def test_by_csp_names_the_forces_that_lose_their_searches_and_outcome_test_says_
     (msg,) = [m for m in msgs if "could not be placed" in m]
     assert f"by force, Durham: all {n_durham:,}, so it has no row" in msg, msg
     assert "County Durham" not in set(out["csp"]) and "Darlington" not in set(out["csp"])
+
+
+def test_one_month_against_the_other_census_is_named_once(sample):
+    """One month of searches (Dec 2019) against Census 2021: "all 205 searches (2019-12 to 2019-12)"."""
+    one = sample[(sample["month"].astype(str) == "2019-12") & (sample["force"] == "durham")]
+    out, msgs = _messages(saferstats.disproportionality, one, by="force", census=2021)
+    (msg,) = [m for m in msgs if "from before April 2022" in m]
+    assert "searches (2019-12) are from before April 2022" in msg and "2019-12 to 2019-12" not in msg, msg
+    assert out["denominator"].str.endswith("for the searches of 2019-12").all(), out["denominator"].iloc[0]
+    assert out["comparability"].str.contains("for searches of 2019-12 (the Home Office used Census 2011)", regex=False).all()
+
+
+# ----------------------------------------------------------------- the command line
+
+def test_cli_warnings_have_no_python_attrs_and_a_gap_said_once(tmp_path, capsys):
+    """`saferstats disproportionality` printed "; counts in .attrs['not_stated_by']" and "; see
+    .attrs['denominator_check']" (Python's, meaning nothing on the command line), and a month with
+    no file twice (read_stop_search's warning and the command's)."""
+    import shutil
+
+    from saferstats.__main__ import main
+
+    src = saferstats.datasets.stop_search_sample_path()
+    keep = [f for f in sorted(src.iterdir()) if "city-of-london" in f.name or "durham" in f.name]
+    for f in keep:
+        if not ("durham" in f.name and f.name.startswith("2020-01")):
+            shutil.copy(f, tmp_path / f.name)
+    assert main(["disproportionality", str(tmp_path), "--census", "2021"]) == 0
+    err = capsys.readouterr().err
+    assert ".attrs" not in err, err
+    assert "ethnicity is not stated for a fifth or more of the searches in City of London (" in err
+    assert "(pass --census 2011 to reproduce it)" in err
+    assert err.count("no searches at all in some months") == 1 and "(Durham: 2020-01)" in err, err
+    assert "2 for Durham" in err and "6000 for those of 2" in err, err
