@@ -875,6 +875,37 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
     return list(dict.fromkeys(which))
 
 
+_GROUP_HEAD = re.compile(r"(?i)\s*(?:ethnic group:\s*)?(white|black|asian|mixed|other|chinese)\b")
+
+
+def _refuse_wide(pop: pd.DataFrame, group: str, population_col: str, keys: Sequence[str]) -> None:
+    """A population table with one column per ethnic group (as ONS / Nomis tables and Resistance
+    Lab's police-defined-demographics.csv are published: ``Police force, White, Black (or Black
+    British), Asian (or Asian British), Chinese, Mixed, Other``) is wide: the error says how to make
+    it long, not only that the ``group`` column is missing.
+
+    >>> wide = pd.DataFrame({"Police force": ["Durham"], "White": [605364], "Black (or Black British)": [1058],
+    ...                      "Asian (or Asian British)": [5872], "Mixed": [4240], "Other": [1083]})
+    >>> _refuse_wide(wide, "ethnicity", "population", ["force"])
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: population has no column 'ethnicity' (keyword `group`): it is wide, one column per ethnic group (['White', 'Black (or Black British)', 'Asian (or Asian British)', 'Mixed', 'Other']); make it long, one row per area and group: pop.melt(id_vars=['Police force'], var_name='ethnicity', value_name='population'), with the group labels the searches have (White, Black, Asian, Mixed, Other: rename 'Black (or Black British)' and the like; self-defined Chinese is Asian, as the searches are grouped) and the area column named as in `by` (['force'])
+    """
+    if group in pop.columns:
+        return
+    heads = [str(c) for c in pop.columns if _GROUP_HEAD.match(str(c))]
+    if len(heads) < 3:
+        return
+    ids = [str(c) for c in pop.columns if str(c) not in heads and not str(c).lower().startswith("ethnic group")][:3]
+    shown = heads[:6] + (["..."] if len(heads) > 6 else [])
+    area = f" and the area column named as in `by` ({list(keys)})" if keys and not set(keys) <= set(map(str, ids)) else ""
+    raise InvalidInputError(
+        f"population has no column {group!r} (keyword `group`): it is wide, one column per ethnic group ({shown}); make it "
+        f"long, one row per area and group: pop.melt(id_vars={ids!r}, var_name={group!r}, value_name={population_col!r}), "
+        "with the group labels the searches have (White, Black, Asian, Mixed, Other: rename 'Black (or Black British)' "
+        f"and the like; self-defined Chinese is Asian, as the searches are grouped){area}", "group")
+
+
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """The population table with rows for each force label of the searches that names a force of
     the table another way (police.uk slug, name, ONS code: ``"Metropolitan Police"`` ->
@@ -1222,6 +1253,8 @@ def disproportionality(
         pop = population
     else:
         raise InvalidInputError("`population` must be a DataFrame or a {group: population} mapping", "population")
+    if isinstance(population, pd.DataFrame):
+        _refuse_wide(pop, group, population_col, keys)
     require_columns(pop, {"group": group, "population_col": population_col}, "population")
     join = [k for k in keys if k in pop.columns]
     if count is None:
@@ -1262,9 +1295,14 @@ def disproportionality(
     if (orphan["searches"] > 0).any():
         row = orphan[orphan["searches"] > 0].iloc[0]
         where = {k: row[k] for k in keys}
+        like = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
+                str(g) != str(row[group])]
+        hint = (f"; is {like[0]!r} that group? Name it {row[group]!r} in the population table" + (
+            " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
+            if like else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
-            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]})", "population")
+            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]}){hint}", "population")
     if len(orphan):
         excluded["zero_searches_without_population"] = int(len(orphan))
     frame = grid.merge(counts, on=keys + [group], how="left").merge(pop, on=join + [group], how="left")

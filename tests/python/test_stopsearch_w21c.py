@@ -204,3 +204,39 @@ def test_cli_warnings_have_no_python_attrs_and_a_gap_said_once(tmp_path, capsys)
     assert "(pass --census 2011 to reproduce it)" in err
     assert err.count("no searches at all in some months") == 1 and "(Durham: 2020-01)" in err, err
     assert "2 for Durham" in err and "6000 for those of 2" in err, err
+
+
+# ----------------------------------------------------------------- the older force-demographics files
+
+def test_a_wide_population_table_as_published_says_how_to_make_it_long(sample, shared_data):
+    """Resistance Lab's police-defined-demographics.csv (2011 Census by force, one column per group)
+    passed as `population`: the error said only "no column 'ethnicity'". It now says the table is
+    wide and how to make it long; the long table with the searches' labels then gives the bundled
+    Census 2011 populations."""
+    path = shared_data / "population" / "police-defined-demographics.csv"
+    if not path.is_file():
+        pytest.skip("police-defined-demographics.csv not in ../shared/data/population")
+    wide = pd.read_csv(path)
+    with pytest.raises(saferstats.InvalidInputError, match=r"it is wide, one column per ethnic group") as e:
+        _messages(saferstats.disproportionality, sample, wide, by="force")
+    msg = str(e.value)
+    assert "pop.melt(id_vars=['Police force'], var_name='ethnicity', value_name='population')" in msg, msg
+    assert "'Chinese'" in msg.split("make it long")[0] and e.value.argument == "group"
+    # the long table, labels as published: the error names the label that is the group
+    long = wide.rename(columns={"Police force": "force"}).melt(id_vars="force", var_name="ethnicity",
+                                                               value_name="population")
+    with pytest.raises(saferstats.InvalidInputError, match=r"is 'Asian \(or Asian British\)' that group\? Name it 'Asian'"):
+        _messages(saferstats.disproportionality, sample, long, by="force")
+    named = long.replace({"ethnicity": {"Black (or Black British)": "Black", "Asian (or Asian British)": "Asian",
+                                        "Chinese": "Asian"}}).groupby(["force", "ethnicity"], as_index=False).sum()
+    got, _ = _messages(saferstats.disproportionality, sample, named, by="force")
+    bundled, _ = _messages(saferstats.disproportionality, sample, by="force", census=2011)
+    assert got["population"].tolist() == bundled["population"].tolist()
+    assert got["ratio"].round(10).tolist() == bundled["ratio"].round(10).tolist()
+
+
+def test_a_wide_table_is_said_without_shared_data(sample):
+    wide = pd.DataFrame({"force": ["durham"], "White": [605364], "Black": [1058], "Asian": [7061], "Mixed": [4240],
+                         "Other": [1083]})
+    with pytest.raises(saferstats.InvalidInputError, match=r"pop.melt\(id_vars=\['force'\], var_name='ethnicity'"):
+        _messages(saferstats.disproportionality, sample[sample["force"] == "durham"], wide, by="force")
