@@ -842,10 +842,13 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
     """Say, in the ``denominator`` column of their rows, where the denominator is the resident
     population of an area whose searches are mostly of non-residents (City of London): rates per
     resident there (and ratios of them) are not like for like with other areas' (their rows'
-    ``like_for_like`` is False and ``comparability`` says why, at every level). Returns those
+    ``like_for_like`` is False and ``comparability`` says why, at every level), with Census
+    populations (bundled, or a table of your own said to be Census with ``census=``). Returns those
     areas' labels (``.attrs["non_resident_areas"]``); tables by CSP or local authority keep one
     ``denominator`` text for every row and name the areas in the attrs only."""
-    if "usual residents" not in denominator or len(out) == 0:
+    # a Census table (bundled, or your own with census=2021 / 2011: "Census 2021 (population table as
+    # given)") is of residents; a table of unknown kind is not judged
+    if ("usual residents" not in denominator and not denominator.startswith("Census")) or len(out) == 0:
         return []
     rows = np.zeros(len(out), dtype=bool)
     which: list[str] = []

@@ -240,3 +240,35 @@ def test_a_wide_table_is_said_without_shared_data(sample):
                          "Other": [1083]})
     with pytest.raises(saferstats.InvalidInputError, match=r"pop.melt\(id_vars=\['force'\], var_name='ethnicity'"):
         _messages(saferstats.disproportionality, sample[sample["force"] == "durham"], wide, by="force")
+
+
+# ----------------------------------------------------------------- Census 2021 of your own
+
+def test_own_census_2021_table_keeps_the_city_of_london_caution(shared_data):
+    """The City of London's 2023 searches (re-export, 2,384) against a Census 2021 table built from
+    ../shared/data (TS021 by LSOA summed to forces) with census=2021: the same populations as the
+    bundled ones, but the rows were "like for like" with no word that most people searched there
+    do not live there, as the bundled table's rows say."""
+    c21 = shared_data / "population" / "census2021_ew"
+    city_file = shared_data / "stop_search" / "city_of_london_2023" / "stop_and_search.csv"
+    if not (c21 / "ts021_ethnic_group_lsoa21.csv").is_file() or not city_file.is_file():
+        pytest.skip("Census 2021 / City of London 2023 files not in ../shared/data")
+    lsoa = pd.read_csv(c21 / "ts021_ethnic_group_lsoa21.csv")
+    lk = pd.read_csv(c21 / "lookup_lsoa21_ward24_ltla24.csv")[["lsoa21_code", "ltla24_code"]]
+    pfa = pd.read_csv(c21 / "lookup_ltla24_csp24_pfa24.csv")[["ltla24_code", "pfa24_name"]].drop_duplicates()
+    by_force = lsoa.merge(lk, on="lsoa21_code").merge(pfa, on="ltla24_code").groupby("pfa24_name")[
+        ["asian", "black", "mixed", "white", "other"]].sum()
+    mine = (by_force.rename(columns=str.capitalize).reset_index()
+            .melt(id_vars="pfa24_name", var_name="ethnicity", value_name="population").rename(columns={"pfa24_name": "force"}))
+    city = saferstats.read_stop_search(city_file)
+    own, _ = _messages(saferstats.disproportionality, city, mine, by="force", census=2021)
+    bundled, _ = _messages(saferstats.disproportionality, city, by="force", census=2021)
+    own, bundled = own.sort_values("group").reset_index(drop=True), bundled.sort_values("group").reset_index(drop=True)
+    assert own["population"].tolist() == bundled["population"].tolist()  # Black 233, White 5,957 ...
+    assert not own["like_for_like"].any()
+    assert (own["comparability"] == bundled["comparability"]).all()
+    assert own["denominator"].str.contains("most people searched there do not live there").all()
+    assert own.attrs["non_resident_areas"] == ["city-of-london"]
+    # a table not said to be a Census is not judged
+    unknown, _ = _messages(saferstats.disproportionality, city, mine, by="force")
+    assert unknown["like_for_like"].all() and unknown.attrs["non_resident_areas"] == []
