@@ -272,3 +272,28 @@ def test_own_census_2021_table_keeps_the_city_of_london_caution(shared_data):
     # a table not said to be a Census is not judged
     unknown, _ = _messages(saferstats.disproportionality, city, mine, by="force")
     assert unknown["like_for_like"].all() and unknown.attrs["non_resident_areas"] == []
+
+
+# ----------------------------------------------------------------- the forest plots
+
+def test_forest_plot_labels_name_forces_and_have_no_empty_part(sample):
+    """plot_disproportionality labelled rows "city-of-london / Black", and an outcome_test table's
+    rows "city-of-london /  / Black" (its `note` column, "" on most rows, read as a label column)."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res, _ = _messages(saferstats.disproportionality, sample, by="force", census=2011)
+    ax = saferstats.plot_disproportionality(res)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "City of London / Black" in labels and "Derbyshire / Asian" in labels, labels
+    assert not any(SLUG.search(t) for t in labels)
+    out, _ = _messages(saferstats.outcome_test, sample, outcome="arrest", by="force")
+    assert (out["note"] == "").any()
+    ax2 = saferstats.plot_disproportionality(out)
+    labels2 = [t.get_text() for t in ax2.get_yticklabels()]
+    assert "City of London / Black" in labels2 and not any(" /  / " in t for t in labels2), labels2
+    find, _ = _messages(saferstats.outcome_test, sample, outcome="find", by="force")
+    ax3 = saferstats.plot_disproportionality(find)
+    assert not any(" /  / " in t.get_text() or "withheld" in t.get_text() for t in ax3.get_yticklabels())
+    plt.close("all")
