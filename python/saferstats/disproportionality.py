@@ -102,6 +102,12 @@ def _force_said(label: Any) -> str:
     return display_name(said)
 
 
+def _unit_said(unit: Any) -> str:
+    """A force's name and a colon before its counts in a message (``"Durham: "``); nothing where
+    the records name no force (``"all searches: 346 of 346"`` read oddly)."""
+    return "" if str(unit) in ("", "all searches") else f"{_force_said(unit)}: "
+
+
 def _key_said(key: Any, value: Any) -> str:
     """A stratum's value of column ``key`` as a message names it: forces by name (:func:`_force_said`)."""
     return _force_said(value) if str(key) == "force" else str(value)
@@ -1537,7 +1543,7 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     per = frame.groupby("unit", sort=True)[["find", "nfa"]].sum()
     bad = per[(per["find"] >= 10) & (per["nfa"] > 0.5 * per["find"])]
     if len(bad):
-        where = "; ".join(f"{_force_said(u)}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
+        where = "; ".join(f"{_unit_said(u)}{int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
                   f"ended in no further action ({where}), so the flag there does not show that what was searched "
                   "for was found and the find rate is not comparable (withheld where the records name the force: "
@@ -1568,7 +1574,7 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
         def one(u: Any, r: pd.Series) -> str:
-            text = f"{_force_said(u) if u else 'the searches'}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
+            text = f"{_unit_said(u)}{int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
             if positive is not None and r.n > r.missing:
                 text += (f", and an outcome other than no further action for {r.pos_with / (r.n - r.missing):.0%} of "
                          f"the searches with the flag against {r.pos_without / r.missing:.0%} of those without")
@@ -1598,7 +1604,7 @@ def _check_outcome_coverage(records: pd.DataFrame, usable: pd.Series, outcome: s
     per = frame.groupby("unit", sort=True).sum(numeric_only=True)
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
-        where = "; ".join(f"{_force_said(u)}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})"
+        where = "; ".join(f"{_unit_said(u)}{int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})"
                           for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome={outcome!r}): no outcome is recorded for many searches ({where}); they are "
                   "left out of the rates (an outcome not recorded is not known to be no further action), so those rates "

@@ -297,3 +297,11 @@ def test_forest_plot_labels_name_forces_and_have_no_empty_part(sample):
     ax3 = saferstats.plot_disproportionality(find)
     assert not any(" /  / " in t.get_text() or "withheld" in t.get_text() for t in ax3.get_yticklabels())
     plt.close("all")
+
+
+def test_records_without_a_force_column_are_not_called_all_searches(sample):
+    """Without a `force` column the outcome warnings said "(all searches: 346 of 346)"."""
+    der = sample[sample["force"] == "derbyshire"].drop(columns="force")
+    _, msgs = _messages(saferstats.outcome_test, der, outcome="find")
+    (msg,) = [m for m in msgs if "ended in no further action" in m]
+    assert "all searches:" not in msg and re.search(r"no further action \(\d[\d,]* of \d[\d,]*\)", msg), msg
