@@ -1304,11 +1304,11 @@ def disproportionality(
     if (orphan["searches"] > 0).any():
         row = orphan[orphan["searches"] > 0].iloc[0]
         where = {k: row[k] for k in keys}
-        like = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
-                str(g) != str(row[group])]
-        hint = (f"; is {like[0]!r} that group? Name it {row[group]!r} in the population table" + (
+        similar = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
+                   str(g) != str(row[group])]
+        hint = (f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
             " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
-            if like else "")
+            if similar else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
             f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]}){hint}", "population")
@@ -1399,9 +1399,9 @@ def disproportionality(
         # Essex Dec 2019 + Feb 2020 read together: 2 months each, not the 3 of 2019-12 to 2020-02)
         months_of = {u: len(ms) for u, ms in months_present.items() if ms}
         by_len: dict[int, list[str]] = {}
-        for u, k in months_of.items():
-            by_len.setdefault(k, []).append(u)
-        main = max(by_len, key=lambda k: (len(by_len[k]), k)) if by_len else n_months
+        for u, mk in months_of.items():
+            by_len.setdefault(mk, []).append(u)
+        main = max(by_len, key=lambda m: (len(by_len[m]), m)) if by_len else n_months
         out.attrs["months"] = main
         out.attrs["months_with_searches"] = months_of
         by_period = any(k in ("month", "date", "period", "year") for k in keys)
