@@ -1450,11 +1450,13 @@ def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[st
                   f"rates pass multiplier={1000 * 12 / main:g}{tail}")
     else:
         others = sorted((k for k in by_len if k != main), reverse=True)
-        names = {k: ", ".join(_force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in others}
+        names = {k: ", ".join(_force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in by_len}
         fewer = "; ".join(f"{k} for {names[k]}" for k in others)
+        most = ("most forces" if len(by_len[main]) > 3 and len(by_len[main]) > sum(len(by_len[k]) for k in others)
+                else names[main])
         warn_user(f"disproportionality: the rates are searches per 1,000 residents over the months each force has "
                   f"searches in, not per year as the Home Office publishes them, and those differ: {main} of {span} for "
-                  f"most forces, {fewer} (no search at all in the others: a file not read?), whose rates are lower for "
+                  f"{most}; {fewer} (no search at all in the others: a file not read?), whose rates are lower for "
                   f"that reason alone; for yearly rates pass multiplier={1000 * 12 / main:g} for the forces of {main} "
                   f"month{s(main)}, "
                   + ", ".join(f"{1000 * 12 / k:g} for those of {k}" for k in others)

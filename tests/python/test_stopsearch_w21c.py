@@ -126,7 +126,7 @@ def test_one_force_missing_a_month_is_given_its_own_multiplier(sample):
     gap = sample[~((sample["force"] == "durham") & (sample["month"].astype(str) == "2020-01"))]
     out, msgs = _messages(saferstats.disproportionality, gap, by="force", census=2011)
     msg = _per_year_warning(msgs)
-    assert "3 of 2019-12 to 2020-02 for most forces, 2 for Durham" in msg, msg
+    assert "3 of 2019-12 to 2020-02 for City of London, Derbyshire, Leicestershire; 2 for Durham" in msg, msg
     assert "multiplier=4000 for the forces of 3 months, 6000 for those of 2" in msg, msg
     assert out.attrs["months"] == 3 and out.attrs["months_with_searches"]["durham"] == 2
 
