@@ -103,9 +103,9 @@ def _force_said(label: Any) -> str:
 
 
 def _unit_said(unit: Any) -> str:
-    """A force's name and a colon before its counts in a message (``"Durham: "``); nothing where
-    the records name no force (``"all searches: 346 of 346"`` read oddly)."""
-    return "" if str(unit) in ("", "all searches") else f"{_force_said(unit)}: "
+    """A force's name and a colon before its counts in a message (``"Durham: "``); "the searches"
+    where the records name no force (``"all searches: 346 of 346"`` read as if some were left out)."""
+    return "the searches: " if str(unit) in ("", "all searches") else f"{_force_said(unit)}: "
 
 
 def _key_said(key: Any, value: Any) -> str:
