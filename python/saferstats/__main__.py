@@ -886,7 +886,12 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
     the source line of a warning means nothing to the reader (it is runpy's or the console
     script's, ``<frozen runpy>:88``): the message alone, like the errors, its advice in the
     command's options (:func:`_as_flags`)."""
+    said = [str(w.message) for w in caught]
+    gap = "no searches at all in some months"
     for w in caught:
+        if (str(w.message).startswith(f"read_stop_search: {gap}")
+                and any(m.startswith(f"disproportionality: {gap}") for m in said)):
+            continue  # the same months, said once more by the command's table just below
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
             print(f"saferstats: note: {w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
@@ -895,33 +900,39 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
-            if getattr(args, "command", None) == "disproportionality":  # forces by name, as in the table
-                msg = _force_slugs_named(msg)
             if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
-                msg = re.sub(r"""(;|,)?\s*(listed|named|kept) in \.attrs\[[^\]]*\]""", "", msg)
-                msg = re.sub(r"""\s*\(\.attrs\[[^\]]*\]\)""", "", msg)
+                msg = _without_attrs(msg)
             print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _force_slugs_named(msg: str) -> str:
-    """police.uk force identifiers in a message as the forces' names ("in city-of-london (34% of
-    879)" -> "in City of London (34% of 879)"), as the disproportionality table names them.
+#: ``.attrs['x']`` or ``.attrs['x']['y']`` in a message.
+_ATTRS = r"""\.attrs(?:\[[^\]]*\])+"""
 
-    >>> _force_slugs_named("not stated in city-of-london (34%); south-yorkshire (24%); --ethnicity-source self")
-    'not stated in City of London (34%); South Yorkshire (24%); --ethnicity-source self'
+
+def _without_attrs(msg: str) -> str:
+    """A library warning without its pointers to ``.attrs``, which are Python's: on the command line
+    the warning itself is the list ("; counts in .attrs['not_stated_by']", "; see
+    .attrs['denominator_check']", "; the months are in .attrs['months_missing']" were printed as
+    they are).
+
+    >>> _without_attrs("in Durham (24% of 413); counts in .attrs['not_stated_by']")
+    'in Durham (24% of 413)'
+    >>> _without_attrs("(pass census=2011); see .attrs['denominator_check']")
+    '(pass census=2011)'
+    >>> _without_attrs("a; counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
+    'a'
+    >>> _without_attrs("b; counts in .attrs['outcome_missing_by'], total in .attrs['excluded']['outcome_missing']")
+    'b'
+    >>> _without_attrs("c (stops-force); listed in .attrs['small_footprint']")
+    'c (stops-force)'
+    >>> _without_attrs("d (.attrs['non_resident_areas']) e; the months are in .attrs['months_missing']")
+    'd e'
     """
-    from .geography import _force_keys
-    from .report.sections import _said_names
-
-    slugs = sorted(set(_force_keys().values()), key=len, reverse=True)
-    found = [sl for sl in slugs if re.search(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", msg)]
-    names = _said_names(found)
-    for sl in found:
-        name = names[sl]
-        msg = re.sub(rf"(?<![\w'-]){re.escape(sl)}(?![\w'-])", lambda _m: name, msg)  # noqa: B023 (used at once)
-    return msg
+    lead = r"""(?:(?:counts|counted|the months are|the cause is|total|listed|named|kept)\s+in|see)"""
+    msg = re.sub(rf"""(?:[;,]|\s-)?\s*{lead}\s+{_ATTRS}(?:(?:,\s*{lead}|\s+and)\s+{_ATTRS})*""", "", msg)
+    return re.sub(rf"""\s*\({_ATTRS}\)""", "", msg)
 
 
 def _report(args: argparse.Namespace) -> int:

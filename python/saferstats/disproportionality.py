@@ -9,6 +9,8 @@ every exclusion.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -67,6 +69,48 @@ HO_ETHNICITY_GROUPS: dict[str, str] = {
 }
 
 _TEST_LABELS = list(_ext.test_labels())
+
+
+@functools.lru_cache(maxsize=1)
+def _force_names_said() -> dict[str, str]:
+    """police.uk force identifier -> the force's name as a sentence says it (ONS names, "London,
+    City of" said "City of London")."""
+    from .geography import area_lookup, display_name
+
+    lk = area_lookup().drop_duplicates("force")
+    return {str(f): display_name(n) for f, n in zip(lk["force"], lk["force_name"])}
+
+
+def _force_said(label: Any) -> str:
+    """A force as a message names it: a police.uk identifier (``read_stop_search``'s ``force``
+    column) or an ONS code by the force's name, never the slug an analyst does not write; a name is
+    kept as the data spell it (ONS inverted names said the right way round); a label that is no
+    force (``"all searches"``, a force of your own) as it is.
+
+    >>> [_force_said(x) for x in ["city-of-london", "south-yorkshire", "E23000027", "Essex Police", "London, City of", "all searches"]]
+    ['City of London', 'South Yorkshire', 'Hertfordshire', 'Essex Police', 'City of London', 'all searches']
+    """
+    from .geography import display_name
+
+    text = str(label)
+    fid = force_id(text) if text.strip() else None
+    if fid is None:
+        return text
+    said = text.strip()
+    if said.lower() == fid or re.fullmatch(r"[EW]23\d{6}", said, flags=re.I):
+        return _force_names_said().get(fid, text)
+    return display_name(said)
+
+
+def _unit_said(unit: Any) -> str:
+    """A force's name and a colon before its counts in a message (``"Durham: "``); "the searches"
+    where the records name no force (``"all searches: 346 of 346"`` read as if some were left out)."""
+    return "the searches: " if str(unit) in ("", "all searches") else f"{_force_said(unit)}: "
+
+
+def _key_said(key: Any, value: Any) -> str:
+    """A stratum's value of column ``key`` as a message names it: forces by name (:func:`_force_said`)."""
+    return _force_said(value) if str(key) == "force" else str(value)
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
@@ -216,12 +260,12 @@ def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> 
     ...     warnings.simplefilter("always")
     ...     _warn_not_stated({"city-of-london": (425, 1245), "durham": (12, 413)}, "self")
     >>> print(str(w[0].message)[:105])
-    disproportionality: ethnicity is not stated for a fifth or more of the searches in city-of-london (34% of
+    disproportionality: ethnicity is not stated for a fifth or more of the searches in City of London (34% of
     """
     high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
     if not high:
         return
-    where = "; ".join(f"{f} ({100 * ns / n:.0f}% of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
+    where = "; ".join(f"{_force_said(f)} ({100 * ns / n:.0f}% of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
     fill = (" ethnicity_source='self_then_officer' counts them by the officer-defined ethnicity instead (not the "
             "Home Office's measure: say so);" if source == "self" else "")
     warn_user(f"disproportionality: ethnicity is not stated for a fifth or more of the searches in {where}: the rates "
@@ -428,7 +472,7 @@ def _warn_comparability(out: pd.DataFrame, keys: list[str], source: str) -> None
         return
 
     def names(rows: pd.DataFrame) -> str:
-        items = [" / ".join(map(str, [*(r[k] for k in keys), r["group"]])) for _, r in rows.head(6).iterrows()]
+        items = [" / ".join([*(_key_said(k, r[k]) for k in keys), str(r["group"])]) for _, r in rows.head(6).iterrows()]
         return ", ".join(items) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
 
     parts = []
@@ -552,6 +596,8 @@ def _locate(searches: pd.DataFrame, level: str, use: np.ndarray) -> tuple[pd.Dat
             f, r = divmod(int(k), len(_UNASSIGNED))
             by_force.setdefault(str(flabels[f]), {})[_UNASSIGNED[r]] = int(tally[k])
         report["unassigned_by_force"] = by_force
+        report["counted_by_force"] = {str(f): int(n) for f, n in
+                                      searches["force"].astype(str)[use].value_counts(sort=False).items() if n}
     where_txt = []
     if lost.any() and {"source_file", "source_line"} <= set(searches.columns):
         for i in np.flatnonzero(lost)[:3]:
@@ -564,8 +610,6 @@ def _month_index(text: str) -> tuple[int, int] | None:
     """The months (first, last; months since year 0) a period label covers, or None: financial
     years ``2019/20``, ``2019-20``, ``2019/2020``, "year ending March 2023", months ``2021-03``,
     calendar years ``2021``."""
-    import re
-
     t = text.strip()
     m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", t)
     if m:
@@ -639,6 +683,11 @@ def _vintage_report(first: np.ndarray, last: np.ndarray, weight: np.ndarray, cen
             "from": _label(lo), "to": _label(hi), "like_for_like_census": 2011 if census == 2021 else 2021}
 
 
+def _months_said(rep: dict[str, Any]) -> str:
+    """``"2019-12 to 2020-02"``, or one month once (``"2019-12"``, not ``"2019-12 to 2019-12"``)."""
+    return rep["from"] if rep["from"] == rep["to"] else f"{rep['from']} to {rep['to']}"
+
+
 def _warn_vintage(rep: dict[str, Any]) -> None:
     n, of = rep["searches"], rep["of"]
     count = f"{n:,.0f} of {of:,.0f} searches" if n != of else f"all {of:,.0f} searches"
@@ -649,7 +698,7 @@ def _warn_vintage(rep: dict[str, Any]) -> None:
     else:
         why = ("are from April 2022 (2022/23) on, but the denominators are Census 2011: the Home Office has used Census "
                "2021 populations since then, so these rates are not like for like with its series (pass census=2021)")
-    warn_user(f"disproportionality: {count} ({rep['from']} to {rep['to']}) {why}; see .attrs['denominator_check']")
+    warn_user(f"disproportionality: {count} ({_months_said(rep)}) {why}; see .attrs['denominator_check']")
 
 
 def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = (),
@@ -686,7 +735,7 @@ def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = ()
         gone = sorted(set(range(lo, hi + 1)) - have)
         if gone:
             out[str(unit)] = [_label(m) for m in gone]
-    return out, f"{_label(lo)} to {_label(hi)}"
+    return out, (f"{_label(lo)} to {_label(hi)}" if hi > lo else _label(lo))
 
 
 def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -761,15 +810,22 @@ def _small_footprint_areas(searches: pd.DataFrame, use: np.ndarray, found: pd.Da
     return out
 
 
-def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality") -> None:
+def _warn_months_missing(missing: dict[str, list[str]], span: str, who: str = "disproportionality",
+                         units: int | None = None) -> None:
+    """Warn naming the forces with no search in some months of ``span``. ``units``: how many forces
+    the searches hold (when every one misses the same months, there are no "others" to compare with)."""
     def months(ms: list[str]) -> str:
         return ", ".join(ms[:6]) + (f" and {len(ms) - 6} more" if len(ms) > 6 else "")
 
-    where = "; ".join(f"{u or 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
+    where = "; ".join(f"{_force_said(u) if u else 'the searches'}: {months(ms)}" for u, ms in list(missing.items())[:8])
     more = f" and {len(missing) - 8} more forces" if len(missing) > 8 else ""
     effect = ("the counts and rates there cover fewer months than the others' (ratios between groups are not affected)"
               if who == "disproportionality" else
               "that force's counts cover fewer months than the others', so its rates would be too low")
+    if units is not None and len(missing) == units and len({tuple(ms) for ms in missing.values()}) == 1:
+        effect = (f"no force has a search in {'that month' if len(next(iter(missing.values()))) == 1 else 'those months'}"
+                  f", so the counts cover fewer months than {span}" + (
+                      " (ratios between groups are not affected)" if who == "disproportionality" else ""))
     warn_user(f"{who}: no searches at all in some months of {span} ({where}{more}); police.uk publishes a file "
               f"per force and month, so a file may be missing: {effect}; the months are in .attrs['months_missing']")
 
@@ -792,10 +848,13 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
     """Say, in the ``denominator`` column of their rows, where the denominator is the resident
     population of an area whose searches are mostly of non-residents (City of London): rates per
     resident there (and ratios of them) are not like for like with other areas' (their rows'
-    ``like_for_like`` is False and ``comparability`` says why, at every level). Returns those
+    ``like_for_like`` is False and ``comparability`` says why, at every level), with Census
+    populations (bundled, or a table of your own said to be Census with ``census=``). Returns those
     areas' labels (``.attrs["non_resident_areas"]``); tables by CSP or local authority keep one
     ``denominator`` text for every row and name the areas in the attrs only."""
-    if "usual residents" not in denominator or len(out) == 0:
+    # a Census table (bundled, or your own with census=2021 / 2011: "Census 2021 (population table as
+    # given)") is of residents; a table of unknown kind is not judged
+    if ("usual residents" not in denominator and not denominator.startswith("Census")) or len(out) == 0:
         return []
     rows = np.zeros(len(out), dtype=bool)
     which: list[str] = []
@@ -823,6 +882,37 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
         out.loc[rows, "denominator"] = [f"{d}; caution: {why}, so rates per resident (and ratios of them) "
                                         "are not comparable with other areas' rates" for d in out.loc[rows, "denominator"]]
     return list(dict.fromkeys(which))
+
+
+_GROUP_HEAD = re.compile(r"(?i)\s*(?:ethnic group:\s*)?(white|black|asian|mixed|other|chinese)\b")
+
+
+def _refuse_wide(pop: pd.DataFrame, group: str, population_col: str, keys: Sequence[str]) -> None:
+    """A population table with one column per ethnic group (as ONS / Nomis tables and Resistance
+    Lab's police-defined-demographics.csv are published: ``Police force, White, Black (or Black
+    British), Asian (or Asian British), Chinese, Mixed, Other``) is wide: the error says how to make
+    it long, not only that the ``group`` column is missing.
+
+    >>> wide = pd.DataFrame({"Police force": ["Durham"], "White": [605364], "Black (or Black British)": [1058],
+    ...                      "Asian (or Asian British)": [5872], "Mixed": [4240], "Other": [1083]})
+    >>> _refuse_wide(wide, "ethnicity", "population", ["force"])
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: population has no column 'ethnicity' (keyword `group`): it is wide, one column per ethnic group (['White', 'Black (or Black British)', 'Asian (or Asian British)', 'Mixed', 'Other']); make it long, one row per area and group: pop.melt(id_vars=['Police force'], var_name='ethnicity', value_name='population'), with the group labels the searches have (White, Black, Asian, Mixed, Other: rename 'Black (or Black British)' and the like; self-defined Chinese is Asian, as the searches are grouped) and the area column named as in `by` (['force'])
+    """
+    if group in pop.columns:
+        return
+    heads = [str(c) for c in pop.columns if _GROUP_HEAD.match(str(c))]
+    if len(heads) < 3:
+        return
+    ids = [str(c) for c in pop.columns if str(c) not in heads and not str(c).lower().startswith("ethnic group")][:3]
+    shown = heads[:6] + (["..."] if len(heads) > 6 else [])
+    area = f" and the area column named as in `by` ({list(keys)})" if keys and not set(keys) <= set(map(str, ids)) else ""
+    raise InvalidInputError(
+        f"population has no column {group!r} (keyword `group`): it is wide, one column per ethnic group ({shown}); make it "
+        f"long, one row per area and group: pop.melt(id_vars={ids!r}, var_name={group!r}, value_name={population_col!r}), "
+        "with the group labels the searches have (White, Black, Asian, Mixed, Other: rename 'Black (or Black British)' "
+        f"and the like; self-defined Chinese is Asian, as the searches are grouped){area}", "group")
 
 
 def _align_force(pop: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
@@ -1005,7 +1095,11 @@ def disproportionality(
     with no search for a force, within the months the records cover, is usually a file not read; a
     :class:`~saferstats.SaferstatsWarning` names the force and months (also in
     ``.attrs["months_missing"]``, ``{force: ["2020-01"]}``): that force's counts and rates cover
-    fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check.
+    fewer months than the others'. :func:`~saferstats.read_stop_search` runs the same check. The
+    rates are then over the months with searches, force by force (``.attrs["months_with_searches"]``,
+    ``{force: 2}``; ``.attrs["months"]``: most forces' months), and the warning that the rates are
+    not per year gives the ``multiplier`` for each (police.uk Durham Dec 2019 and Jan 2020 with Essex
+    Dec 2019 and Feb 2020: 2 months each, so ``multiplier=6000``, not the 4,000 of three months).
 
     **Residents who are not the people searched**: the City of London has a few thousand residents
     and a daytime population of hundreds of thousands; its searches (115 of Black people in three
@@ -1071,6 +1165,7 @@ def disproportionality(
     footprint: dict[str, tuple[float, float]] = {}
     not_stated_by: dict[str, tuple[int, int]] = {}
     months_span = ""
+    months_present: dict[str, list[str]] = {}
     pop_source = "given"
     if count is None and group != "ethnicity":
         source = "officer" if group == "officer_defined_ethnicity" else "self"  # the user's own grouping
@@ -1099,7 +1194,7 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
-        months_missing, months_span = _months_missing(searches)
+        months_missing, months_span = _months_missing(searches, present=months_present)
         if "force" in keys:
             footprint = _small_footprint(searches, use)
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None
@@ -1167,6 +1262,8 @@ def disproportionality(
         pop = population
     else:
         raise InvalidInputError("`population` must be a DataFrame or a {group: population} mapping", "population")
+    if isinstance(population, pd.DataFrame):
+        _refuse_wide(pop, group, population_col, keys)
     require_columns(pop, {"group": group, "population_col": population_col}, "population")
     join = [k for k in keys if k in pop.columns]
     if count is None:
@@ -1207,9 +1304,14 @@ def disproportionality(
     if (orphan["searches"] > 0).any():
         row = orphan[orphan["searches"] > 0].iloc[0]
         where = {k: row[k] for k in keys}
+        similar = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
+                   str(g) != str(row[group])]
+        hint = (f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
+            " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
+            if similar else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
-            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]})", "population")
+            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]}){hint}", "population")
     if len(orphan):
         excluded["zero_searches_without_population"] = int(len(orphan))
     frame = grid.merge(counts, on=keys + [group], how="left").merge(pop, on=join + [group], how="left")
@@ -1276,35 +1378,43 @@ def disproportionality(
     out.attrs["denominator_check"] = check or {}
     if check:  # said in the table too, so that it travels with an exported CSV
         out["denominator"] = (f"{denominator}; the Home Office used Census {check['like_for_like_census']} for the "
-                              f"searches of {check['from']} to {check['to']}")
+                              f"searches of {_months_said(check)}")
     out.attrs["non_resident_areas"] = _non_resident_rows(out, keys, searches, denominator, count is None)
     if area_level is not None:
         out.attrs["unassigned"] = located["unassigned"]
         out.attrs["unassigned_rows"] = located["unassigned_rows"]
         if "unassigned_by_force" in located:
             out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
-        _warn_unassigned(located, area_level, excluded)
+        _warn_unassigned(located, area_level, excluded.get("unassigned_location", 0),
+                         excluded["searches_with_person"] - excluded["not_stated"])
     _warn_comparability(out, keys, source)
     if count is None and months_missing:
-        _warn_months_missing(months_missing, months_span)
+        _warn_months_missing(months_missing, months_span, units=len(months_present))
     if count is None and periods is not None and np.isfinite(periods[0]).any():
         # the rates are over the months the records cover, not per year (the Home Office's are per
         # year): a quarter's rates read as a year's are a quarter of them (walk-through 6)
         n_months = int(np.nanmax(periods[1]) - np.nanmin(periods[0])) + 1
-        out.attrs["months"] = n_months
+        # a force with no search in some months (a police.uk file not read) has rates over fewer
+        # months: the months with searches, force by force (police.uk Durham Dec 2019 + Jan 2020 and
+        # Essex Dec 2019 + Feb 2020 read together: 2 months each, not the 3 of 2019-12 to 2020-02)
+        months_of = {u: len(ms) for u, ms in months_present.items() if ms}
+        by_len: dict[int, list[str]] = {}
+        for u, mk in months_of.items():
+            by_len.setdefault(mk, []).append(u)
+        main = max(by_len, key=lambda m: (len(by_len[m]), m)) if by_len else n_months
+        out.attrs["months"] = main
+        out.attrs["months_with_searches"] = months_of
         by_period = any(k in ("month", "date", "period", "year") for k in keys)
-        if n_months != 12 and multiplier == 1000 and not by_period and not out.empty:
-            warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {n_months} month"
-                      f"{'s' if n_months != 1 else ''} the records cover ({months_span or 'first to last'}), not per "
-                      f"year as the Home Office publishes them; for yearly rates pass multiplier={1000 * 12 / n_months:g}"
-                      " (12/months per 1,000; the ratios do not change)")
+        if (set(by_len) | {main}) != {12} and multiplier == 1000 and not by_period and not out.empty:
+            _warn_months_per_year(main, n_months, by_len, months_span)
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")
-        patches = "; ".join(f"{f}: all within {d:.1f} km, the {what} covers {a:,.0f} km2" for f, (d, a) in footprint.items())
+        patches = "; ".join(f"{_force_said(f) if area_level is None else f}: all within {d:.1f} km, the {what} covers "
+                            f"{a:,.0f} km2" for f, (d, a) in footprint.items())
         warn_user(f"disproportionality: the searches of some {whats} lie in a small part of their area ({patches}): a "
                   f"police.uk location query (stops-street: one mile around a point), not the {what}'s searches? Their "
-                  f"rates against the whole {what}'s population are not meaningful (by='csp' or 'la' does not help: the "
+                  f"rates against the whole {what}'s population are not meaningful (by='csp' or by='la' does not help: the "
                   "searches elsewhere in the area are not in the file); use the force's bulk files (police.uk "
                   "downloads, or the API's stops-force); listed in .attrs['small_footprint']")
     if count is None:
@@ -1312,7 +1422,7 @@ def disproportionality(
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it
-        era = (f"not like for like: Census {vintage} populations for searches of {check['from']} to {check['to']} "
+        era = (f"not like for like: Census {vintage} populations for searches of {_months_said(check)} "
                f"(the Home Office used Census {check['like_for_like_census']})")
         out["comparability"] = [era if c == LIKE_FOR_LIKE else f"{c}; {era}" for c in out["comparability"]]
         out["like_for_like"] = False
@@ -1320,14 +1430,67 @@ def disproportionality(
     return out
 
 
-def _warn_unassigned(located: dict[str, Any], level: str, excluded: dict[str, int]) -> None:
-    lost = excluded.get("unassigned_location", 0)
+def _warn_months_per_year(main: int, span_months: int, by_len: dict[int, list[str]], span: str) -> None:
+    """The rates are over the months the records cover, not per year: say how many months, and the
+    multiplier for yearly rates. ``by_len``: ``{months with searches: [forces]}`` where some force
+    has no search in some months of the span (else empty); ``main``: the most forces' months."""
+    def s(k: int) -> str:
+        return "s" if k != 1 else ""
+
+    span = span or "first to last"
+    tail = " (12/months per 1,000; the ratios do not change)"
+    if len(by_len) <= 1 and main == span_months:
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} the "
+                  f"records cover ({span}), not per year as the Home Office publishes them; for yearly rates pass "
+                  f"multiplier={1000 * 12 / main:g}{tail}")
+    elif len(by_len) <= 1:
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the {main} month{s(main)} of "
+                  f"{span} with searches (no search at all in the others: see the missing-months warning), not per "
+                  f"year as the Home Office publishes them, nor over the {span_months} months of {span}; for yearly "
+                  f"rates pass multiplier={1000 * 12 / main:g}{tail}")
+    else:
+        others = sorted((k for k in by_len if k != main), reverse=True)
+        names = {k: ", ".join(_force_said(u) if u else "the searches" for u in sorted(by_len[k])) for k in by_len}
+        fewer = "; ".join(f"{k} for {names[k]}" for k in others)
+        most = ("most forces" if len(by_len[main]) > 3 and len(by_len[main]) > sum(len(by_len[k]) for k in others)
+                else names[main])
+        warn_user(f"disproportionality: the rates are searches per 1,000 residents over the months each force has "
+                  f"searches in, not per year as the Home Office publishes them, and those differ: {main} of {span} for "
+                  f"{most}; {fewer} (no search at all in the others: a file not read?), whose rates are lower for "
+                  f"that reason alone; for yearly rates pass multiplier={1000 * 12 / main:g} for the forces of {main} "
+                  f"month{s(main)}, "
+                  + ", ".join(f"{1000 * 12 / k:g} for those of {k}" for k in others)
+                  + f"{tail}; counts in .attrs['months_with_searches']")
+
+
+#: How the reasons of ``.attrs["unassigned"]`` read in a sentence.
+_UNASSIGNED_SAID = {"missing_coordinates": "with no location", "no_area": "beyond the areas' coastline or river outline",
+                    "outside_england_and_wales": "outside England and Wales",
+                    "outside_force": "in another force's area"}
+
+
+def _warn_unassigned(located: dict[str, Any], level: str, lost: int, counted: int,
+                     who: str = "disproportionality") -> None:
+    """Warn how many searches could not be placed in an area, why, and the forces that lose a tenth
+    or more of their searches that way: a force with no locations at all (police.uk South Yorkshire,
+    Dec 2019 - Feb 2020: 3,461 counted searches, none with a location) has no row in a table by CSP,
+    and a reader of that table would not know it was left out."""
     if not lost:
         return
-    counted = excluded["searches_with_person"] - excluded["not_stated"]
-    detail = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in located["unassigned"].items() if n)
-    warn_user(f"disproportionality: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
-              f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} rates ({detail}; first: "
+    detail = ", ".join(f"{n:,} {_UNASSIGNED_SAID.get(k, k.replace('_', ' '))}"
+                       for k, n in located["unassigned"].items() if n)
+    forces = []
+    by_force, total = located.get("unassigned_by_force", {}), located.get("counted_by_force", {})
+    for f, why in by_force.items():
+        n, of = sum(why.values()), total.get(f, 0)
+        if of and n >= 0.1 * of:
+            forces.append((n / of, f"{_force_said(f)}: " + (f"all {of:,}" if n == of else f"{n:,} of {of:,} ({n / of:.0%})")
+                           + (", so it has no row" if n == of else "")))
+    forces.sort(key=lambda t: -t[0])
+    named = f"; by force, {'; '.join(t for _, t in forces)}" if forces else ""
+    what = "rates" if who == "disproportionality" else "rows"
+    warn_user(f"{who}: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
+              f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} {what} ({detail}{named}; first: "
               f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
 
 
@@ -1382,7 +1545,7 @@ def _check_finds(records: pd.DataFrame, hit: pd.Series, keys: list[str]) -> dict
     per = frame.groupby("unit", sort=True)[["find", "nfa"]].sum()
     bad = per[(per["find"] >= 10) & (per["nfa"] > 0.5 * per["find"])]
     if len(bad):
-        where = "; ".join(f"{u}: {int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
+        where = "; ".join(f"{_unit_said(u)}{int(r.nfa):,} of {int(r.find):,}" for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome='find'): most searches flagged 'outcome linked to object of search' "
                   f"ended in no further action ({where}), so the flag there does not show that what was searched "
                   "for was found and the find rate is not comparable (withheld where the records name the force: "
@@ -1413,7 +1576,7 @@ def _check_find_coverage(records: pd.DataFrame, usable: pd.Series) -> dict[str, 
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
         def one(u: Any, r: pd.Series) -> str:
-            text = f"{u or 'the searches'}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
+            text = f"{_unit_said(u)}{int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%}"
             if positive is not None and r.n > r.missing:
                 text += (f", and an outcome other than no further action for {r.pos_with / (r.n - r.missing):.0%} of "
                          f"the searches with the flag against {r.pos_without / r.missing:.0%} of those without")
@@ -1443,7 +1606,8 @@ def _check_outcome_coverage(records: pd.DataFrame, usable: pd.Series, outcome: s
     per = frame.groupby("unit", sort=True).sum(numeric_only=True)
     bad = per[(per["n"] >= 10) & (per["missing"] > 0.1 * per["n"])]
     if len(bad):
-        where = "; ".join(f"{u}: {int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})" for u, r in bad.iterrows())
+        where = "; ".join(f"{_unit_said(u)}{int(r.missing):,} of {int(r.n):,} ({r.missing / r.n:.0%})"
+                          for u, r in bad.iterrows())
         warn_user(f"outcome_test(outcome={outcome!r}): no outcome is recorded for many searches ({where}); they are "
                   "left out of the rates (an outcome not recorded is not known to be no further action), so those rates "
                   "are of the searches with a recorded outcome and may not be like other forces' if the outcomes "
@@ -1467,13 +1631,13 @@ def _find_reasons(blank: dict[str, tuple[int, int]], nfa: dict[str, tuple[int, i
     the records name their force."""
     out: dict[str, str] = {}
     for f, (miss, n) in blank.items():
-        whose = "the searches" if f == "all searches" else f"{f}'s searches"
+        whose = "the searches" if f == "all searches" else f"{_force_said(f)}'s searches"
         out[f] = (f"find rate withheld: 'outcome linked to object of search' is blank for {miss / n:.0%} of {whose}, "
                   "so a rate over the searches with the flag is of a selected subset, not comparable with other "
                   "forces' (compare outcome='positive' or 'arrest')")
     for f, (no, finds) in nfa.items():
         if f not in out and f != "all searches":
-            out[f] = (f"find rate withheld: {no / finds:.0%} of {f}'s searches flagged 'outcome linked to object of "
+            out[f] = (f"find rate withheld: {no / finds:.0%} of {_force_said(f)}'s searches flagged 'outcome linked to object of "
                       "search' ended in no further action, so the flag does not show that anything was found, and the "
                       "rate is not comparable with other forces' (compare outcome='positive' or 'arrest')")
     return out
@@ -1730,7 +1894,7 @@ def outcome_test(
                 excluded["outcome_linked_selective"] = int(left.sum())
                 usable = usable & ~pd.Series(left, index=usable.index)
                 warn_user(f"outcome_test(outcome='find'): the {int(left.sum()):,} searches with the flag of "
-                          f"{', '.join(sorted(set(units[left])))} are left out of rows that pool them with other forces' "
+                          f"{', '.join(sorted({_force_said(u) for u in units[left]}))} are left out of rows that pool them with other forces' "
                           "(the flag there is blank for many searches, or set on searches with no further action, see "
                           "above); counted in "
                           ".attrs['excluded']['outcome_linked_selective']")
@@ -1761,7 +1925,7 @@ def outcome_test(
         lacking = ~np.isin(strata, strata[is_ref])
         if lacking.any() and is_ref.any():
             gone = agg.loc[lacking, keys].drop_duplicates()
-            names = [" / ".join(map(str, r)) for r in gone.itertuples(index=False)]
+            names = [" / ".join(_key_said(k, v) for k, v in zip(keys, r)) for r in gone.itertuples(index=False)]
             warn_user(f"outcome_test: {len(names)} of {len(np.unique(strata))} strata have no {reference} searches with "
                       f"a known outcome to compare with and are left out ({', '.join(names[:8])}"
                       f"{' and more' if len(names) > 8 else ''}); listed in .attrs['no_reference']")
@@ -1807,6 +1971,10 @@ def outcome_test(
     if area_level is not None:
         excluded["unassigned_location"] = int(sum(located["unassigned"].values()))
         out.attrs["unassigned"] = located["unassigned"]
+        if "unassigned_by_force" in located:
+            out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
+        # never silently: the searches left out of the rows by area are said, as disproportionality says them
+        _warn_unassigned(located, area_level, excluded["unassigned_location"], int(counted.sum()), "outcome_test")
     out.attrs["excluded"] = excluded
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference

@@ -1736,8 +1736,8 @@ def _warn_untested(starts: list[int], n: int, baseline: int, labels: list[Any], 
     if idle:
         shown = ", ".join(f"{plain(lab)!r}: {k} periods" for lab, k in idle[:5]) + (" ..." if len(idle) > 5 else "")
         warn_user(f"unusual_periods: {len(idle)} series had no period tested ({shown}): {need}; their "
-                  "`unusual` is empty because nothing was tested, not because nothing was unusual. Use a smaller "
-                  "baseline or more periods for them")
+                  "`unusual` is empty because nothing was tested (`tested` is False), not because nothing was "
+                  "unusual. Use a smaller baseline or more periods for them")
 
 
 @translates_core_errors("values", "periods", "by")
@@ -1765,8 +1765,10 @@ def unusual_periods(
     given or the values carry no time; a Series indexed by period that is not in time order is
     tested and returned **in time order** (a :class:`SaferstatsWarning` names the first label out of
     order). Columns: ``series``, ``period`` (when given), ``count, expected,
-    ratio, p_value, p_adjusted, unusual, method``; the first ``baseline`` periods of a series
-    have no test (NaN). A missing count is a :class:`MissingValueError` naming the row by its label. With ``periods`` (or a Series indexed by period), a period missing from a
+    ratio, p_value, p_adjusted, tested, unusual, method``. The first ``baseline`` periods of a
+    series have no test: their ``tested`` is False (``p_value`` NaN) and their ``unusual`` is empty,
+    like a tested period's that was not unusual; ``tested`` tells the two apart (filter flagged
+    periods with ``unusual != ""``, periods found not unusual with ``tested & (unusual == "")``). A missing count is a :class:`MissingValueError` naming the row by its label. With ``periods`` (or a Series indexed by period), a period missing from a
     series gives a :class:`SaferstatsWarning`: the baseline is the ``baseline`` *rows* before a
     count, so it reaches back across the gap; so does a series that starts later or ends earlier
     than the others in a many-series call. Counts from ``groupby(...).size()`` have no row for
@@ -1784,6 +1786,12 @@ def unusual_periods(
     >>> row = out.loc[12]
     >>> round(float(row["expected"]), 3), round(float(row["p_value"]), 6), row["unusual"]
     (21.167, 0.000134, 'high')
+    >>> out[["tested", "unusual"]].iloc[[0, 11, 12, 13]]
+        tested unusual
+    0    False
+    11   False
+    12    True    high
+    13    True
     """
     method = choice_option("method", method, ("e_test", "poisson"))
     if adjust is not None:
@@ -1845,6 +1853,9 @@ def unusual_periods(
         out["ratio"] = v / out["expected"].to_numpy()
     out["p_value"] = p[inv]
     out["p_adjusted"] = padj[inv]
+    # a period with no test (the first `baseline` of its series) is not a period found not unusual:
+    # both have an empty `unusual`, so the table says which were tested (session 17)
+    out["tested"] = np.isfinite(p[inv])
     sig = out["p_adjusted"].to_numpy() < alpha
     out["unusual"] = np.where(sig & (v > out["expected"].to_numpy()), "high", np.where(sig, "low", ""))
     out["method"] = method + ("" if adjust is None else f", {adjust}")

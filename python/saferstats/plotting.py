@@ -481,9 +481,12 @@ def plot_disproportionality(
     ci = f"{int(round(conf * 100))}% CI"
     xlabel = f"{what}, {ci}, log scale)" if est == "rr" else f"{what} ({ci}, log scale)"
     keys = _label_columns(res)
+    from .disproportionality import _force_said  # forces by name, not police.uk's slugs (session 17)
+
+    said = res.assign(force=res["force"].astype(str).map(_force_said)) if "force" in res.columns else res
     if period is not None:
         others = [c for c in keys if c != period]
-        for key, g in res.groupby(others + ["group"], sort=True):
+        for key, g in said.groupby(others + ["group"], sort=True):
             g = g.sort_values(period)
             name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
             (line,) = ax.plot(g[period].astype(str), g[est], marker="o", ms=3, label=name)
@@ -495,7 +498,7 @@ def plot_disproportionality(
         ax.legend(fontsize=7)
     else:
         cols = [label] if isinstance(label, str) else (list(label) if label else keys + ["group"])
-        names = res[cols].astype(str).agg(" / ".join, axis=1).to_numpy()
+        names = said[cols].astype(str).agg(" / ".join, axis=1).to_numpy()
         y = np.arange(len(res))[::-1]
         value = res[est].to_numpy(dtype=float)
         lo = value - res[f"{est}_lower"].to_numpy(dtype=float)
@@ -548,7 +551,7 @@ _RESULT_COLUMNS = {
     "reliable", "ratio_method", "confidence", "like_for_like", "comparability", "denominator",
     # outcome_test
     "n", "hits", "diff", "diff_lower", "diff_upper", "rr", "rr_lower", "rr_upper", "p_value", "test", "z",
-    "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio", "rr_method",
+    "chi2_yates", "p_chi2_yates", "p_fisher", "odds_ratio", "rr_method", "note", "withheld",
 }
 
 

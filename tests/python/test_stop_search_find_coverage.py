@@ -52,7 +52,7 @@ def test_blank_find_flags_are_warned_about_per_force_with_independent_counts():
     b, t = expected["leicestershire"]
     with_flag = pos_with["leicestershire"] / (t - b)
     without = pos_without["leicestershire"] / b
-    assert f"leicestershire: {b:,} of {t:,} ({b / t:.0%}, and an outcome other than no further action for " \
+    assert f"Leicestershire: {b:,} of {t:,} ({b / t:.0%}, and an outcome other than no further action for " \
            f"{with_flag:.0%} of the searches with the flag against {without:.0%} of those without)" in text
     # the flags that are there are still used: n is the searches with the flag
     leics = out[out["force"] == "leicestershire"]

@@ -37,7 +37,7 @@ def test_location_query_is_flagged(shared_data):
         out = saferstats.disproportionality(recs, by="force", census=2011)
     fp = out.attrs["small_footprint"]
     assert list(fp) == ["leicestershire"] and fp["leicestershire"][0] == pytest.approx(spread, rel=0.1)
-    assert any("lie in a small part of their area (leicestershire: all within" in str(w.message) for w in caught)
+    assert any("lie in a small part of their area (Leicestershire: all within" in str(w.message) for w in caught)
 
 
 def test_bulk_files_are_not_flagged():

@@ -44,7 +44,7 @@ def test_missing_month_is_warned_about_and_listed(gap_folder):
         out = saferstats.disproportionality(recs, by="force", census=2011)
     assert out.attrs["months_missing"] == {"durham": ["2020-01"]}
     msg = [str(w.message) for w in caught if "no searches at all in some months" in str(w.message)]
-    assert msg and "(durham: 2020-01)" in msg[0] and "2019-12 to 2020-02" in msg[0]
+    assert msg and "(Durham: 2020-01)" in msg[0] and "2019-12 to 2020-02" in msg[0]
 
 
 def test_complete_files_give_no_month_warning():

@@ -67,6 +67,7 @@ def test_by_force_selective_flags_are_withheld_with_a_reason(records, truth):
     for force, rows in out.groupby("force", observed=True):
         c = truth[str(force)]
         assert rows["n"].sum() == c["n"] - c["blank"]  # n: the searches with the flag, kept
+        name = str(force).replace("-", " ").title()  # the reason names the force, not its slug (session 17)
         if force in bad:
             assert rows["rate"].isna().all() and rows["rr"].isna().all() and rows["p_value"].isna().all()
             # no ratio, so no method for it (it had kept e.g. "exact (zero count)": session 15)
@@ -74,9 +75,9 @@ def test_by_force_selective_flags_are_withheld_with_a_reason(records, truth):
             assert rows["test"].isna().all()
             assert all(w.startswith("find rate withheld") for w in rows["withheld"])
             if c["blank"] > 0.1 * c["n"]:
-                assert all(f"is blank for {c['blank'] / c['n']:.0%} of {force}" in w for w in rows["withheld"])
+                assert all(f"is blank for {c['blank'] / c['n']:.0%} of {name}'s searches" in w for w in rows["withheld"])
             else:  # Derbyshire: its "finds" are mostly no further action
-                assert all(f"{c['true_nfa'] / c['true']:.0%} of {force}'s searches flagged" in w for w in rows["withheld"])
+                assert all(f"{c['true_nfa'] / c['true']:.0%} of {name}'s searches flagged" in w for w in rows["withheld"])
         else:
             assert (rows["withheld"] == "").all()
             assert rows["rate"].tolist() == pytest.approx((rows["hits"] / rows["n"]).tolist())
@@ -115,7 +116,7 @@ def test_by_csp_rows_of_such_a_force_are_withheld_not_dropped(records, truth):
         out = saferstats.outcome_test(records, outcome="find", by="csp")
     mersey = out[out["csp"].isin(["Liverpool", "Knowsley", "Sefton", "St. Helens", "Wirral"])]
     assert set(mersey["csp"]) == {"Liverpool", "Knowsley", "Sefton", "St. Helens", "Wirral"}
-    assert mersey["rate"].isna().all() and all("of merseyside's searches" in w for w in mersey["withheld"])
+    assert mersey["rate"].isna().all() and all("of Merseyside's searches" in w for w in mersey["withheld"])
     c = truth["merseyside"]
     assert 0 < mersey["n"].sum() <= c["n"] - c["blank"]
     essex = out[out["csp"] == "Basildon"]

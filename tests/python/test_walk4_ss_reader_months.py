@@ -47,7 +47,7 @@ def test_reader_names_a_missing_force_month(gap_folder):
     gone = {f: sorted(set(span) - ms) for f, ms in expected.items() if set(span) - ms}
     assert gone == {"durham": ["2020-01"]}
     assert recs.attrs["months_missing"] == gone
-    assert len(msgs) == 1 and msgs[0].startswith("read_stop_search:") and "(durham: 2020-01)" in msgs[0]
+    assert len(msgs) == 1 and msgs[0].startswith("read_stop_search:") and "(Durham: 2020-01)" in msgs[0]
 
 
 def test_complete_files_are_silent():

@@ -30,7 +30,7 @@ def searches(shared_data: pathlib.Path) -> pd.DataFrame:
 
 @pytest.mark.parametrize("outcome,key", [("arrest", "arrests"), ("positive", "positive")])
 def test_white_rates_by_force_match_csv_count(searches: pd.DataFrame, outcome: str, key: str) -> None:
-    with pytest.warns(saferstats.SaferstatsWarning, match=r"no outcome is recorded for many searches \(durham: "):
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"no outcome is recorded for many searches \(Durham: "):
         res = saferstats.outcome_test(searches, outcome=outcome, by="force")
     white = res[res["group"] == "White"].set_index("force")
     assert sorted(white.index) == sorted(FIX)
