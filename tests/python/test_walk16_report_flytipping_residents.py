@@ -57,8 +57,8 @@ def test_city_of_london_flytipping_rate_is_not_compared(tmp_path, shared_data):
     assert row["significance"] == "Not comparable (residents)"
     page = _prose((out / "index.html").read_text(encoding="utf-8"))
     assert "City of London is above the upper 99.8% limit" not in page
-    assert "1 not compared, its rate per resident not like for like (few residents, many visitors: City of London)" in page
-    assert "Caution for City of London: the City of London has a few thousand residents" in page
+    assert "1 not compared, its rate per resident not like for like (few residents, many visitors: the City of London)" in page
+    assert "Caution for the City of London: the City of London has a few thousand residents" in page
     assert "City of London not shown (rates per resident not comparable)" in page
 
 

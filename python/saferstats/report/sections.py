@@ -915,12 +915,12 @@ def find_page(finds: pd.DataFrame) -> pd.DataFrame:
     >>> t = find_page(pd.DataFrame({"group": ["Asian", "White"], "rate": [0.29, "withheld"], "diff": [-0.031, 0.0]}))
     >>> list(t.columns), t["find_percent"].tolist(), t["diff_points"].tolist()
     (['group', 'find_percent', 'diff_points'], [29.0, 'withheld'], [-3.1, 0.0])
-    >>> list(find_page(pd.DataFrame({"group": ["Asian"], "n": [100], "hits": [29]})).columns)
-    ['group', 'searches', 'hits']
+    >>> find_page(pd.DataFrame({"group": ["Asian"], "n": [100], "hits": [29]})).to_dict("list")
+    {'group': ['Asian'], 'searches': [100], 'hits': [29]}
     """
     out = finds.copy()
     for c in _FIND_PAGE:
-        if c in out.columns:
+        if c in out.columns and c != "n":  # (the proportions; "n" is a count, only renamed)
             out[c] = [round(100 * float(v), 10) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                       and not pd.isna(v) else v for v in out[c]]
     return out.rename(columns=_FIND_PAGE)
