@@ -209,7 +209,7 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     variation = str(last["variation"])
     fig, ax = _fig()
     ss.plot_spc(res, ax=ax, ylabel=what, title=f"{what[0].upper() + what[1:]}: XmR chart")
-    fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
+    fig_caption = (f"Statistical process control (SPC, XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
                    "average moving range, moving ranges of 3.267 × the average or more screened out), NHS Making Data "
                    "Count rules"
                    + (f"; limits recalculated from {recalc}" if recalc else ""))
@@ -232,7 +232,8 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
                if len(signals) > len(v) / 2 else ""))
     below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
         if (table["lower process limit"] < 0).any() else ""
-    return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals.{below_zero}",
+    return ([Table(name, f"Statistical process control (SPC) summary of {what}: mean, process limits (the range of usual "
+                         f"month-to-month variation) and unusual months (special-cause signals).{below_zero}",
                    _round(table, 1))],
             [Figure(name, fig_caption, _png(fig))], text)
 

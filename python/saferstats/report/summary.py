@@ -53,12 +53,22 @@ GLOSSARY: list[tuple[str, str]] = [
     ("Rate ratio / risk ratio", "One rate divided by another: 2 means twice as high, 0.5 half as high, 1 the same."),
     ("Disproportionality", "How many times more (or less) often people of one ethnic group are stopped and searched "
      "than White people, per resident."),
-    ("Find rate", "The share of searches in which the object searched for was found."),
+    ("Find rate", "The share of searches (%) in which what was searched for was found (police.uk's 'outcome linked "
+     "to the object of search'), compared with White people's in percentage points."),
     ("Annual % change", "The average change per year over the whole series, from a Poisson trend model."),
     ("Over-dispersion", "More variation from year to year than a simple count model expects; the intervals are "
      "widened (quasi-Poisson) to allow for it."),
-    ("Hotspot / cluster", "A concentration of incidents closer together than chance would produce (DBSCAN, "
-     "kernel density and Getis-Ord Gi*)."),
+    # (a DBSCAN cluster is not tested against chance: "closer together than chance would produce" said it was)
+    ("Cluster", "A group of incidents close together: each within the search radius of enough others (DBSCAN). It "
+     "shows where incidents concentrate, not that they concentrate more than chance would give."),
+    ("Density map", "Incidents smoothed over a smoothing radius (kernel density), so that areas with many incidents "
+     "close together show darker."),
+    ("Hot spot / cold spot", "A grid square whose count, together with its neighbours', is higher (hot) or lower "
+     "(cold) than chance would give, at 90%, 95% or 99% confidence (Getis-Ord Gi*)."),
+    ("SPC chart", "A statistical process control chart of a monthly count: its average and process limits, the range "
+     "of usual month-to-month variation worked out from the months themselves. A month outside the limits, or a run "
+     "of months on one side of the average, is a special-cause signal (unusual: something may have changed). With "
+     "fewer than 12 months the limits are provisional."),
     ("Interrupted time series", "A model of the monthly trend before an intervention, projected forward to show what "
      "would have been expected without it (the counterfactual)."),
     ("p-value", "The chance of a difference at least this large if there were no real difference; <0.001 means less "
