@@ -183,3 +183,40 @@ def test_methods_page_describes_the_naming_and_funnel_rules():
     for words in ('"in the City of London"', "Kingston upon Hull", "Above the 95% limit", '"High (0.025)"',
                   "Provisional limits (fewer than 12 months)"):
         assert words in doc, words
+
+
+def test_a_lone_area_set_apart_gets_its_own_figures():
+    """The City of London's own report led its fly-tipping with "compared with the overall rate of all 308
+    authorities in England, for the 1 local authority area shown (funnel plot): 1 not compared, its rate per
+    resident not like for like (few residents, many visitors: City of London)"."""
+    from saferstats.report.summary import _funnel_sentence
+
+    rates = pd.DataFrame({"la_name": ["City of London"], "period": ["2021/22"], "incidents": [2497],
+                          "population": [8588], "rate": [290.75], "significance": ["Not comparable (residents)"]})
+    rates.attrs["funnel_against"] = "all 308 authorities in England"
+    assert _funnel_sentence(rates, "fly-tipping", 1000, "City of London") == [
+        "the City of London's fly-tipping rate in 2021/22 was 290.8 per 1,000 residents (2,497 incidents); it is not "
+        "compared with the overall rate of all 308 authorities in England: with few residents and many visitors, a "
+        "rate per resident is not like for like."]
+
+
+def test_figure_text_says_people_places_and_what_gi_means():
+    from saferstats.report.alt import _forest, _gi, _kde
+
+    d = pd.DataFrame({"force": ["London, City of", "London, City of"], "group": ["Black", "White"],
+                      "ratio": [10.7, 1.0], "ratio_lower": [9.1, None], "ratio_upper": [12.5, None]})
+    sec = Section("stop_search", "Stop and search", "", "", tables=[Table("stop_search_disproportionality", "", d)])
+    assert _forest(sec, {}).endswith(
+        "The highest is for Black people in the City of London, at 10.7 times White people's rate.")
+    # Gi* is the square with its neighbours against chance, not "more incidents than their neighbours"
+    assert "more incidents than their neighbours" not in _gi(sec, {})
+    assert "the square and its neighbours together have more incidents than chance would give" in _gi(sec, {})
+    # the density map's text states what the table says, not an unchecked "densest areas coincide with clusters"
+    c = pd.DataFrame({"n": [40, 12], "centroid_lat": [51.6562, 51.9], "centroid_lon": [-0.3974, -0.2]})
+    kde = _kde(Section("hotspots", "Hotspots", "", "", tables=[Table("hotspot_clusters", "", c)]), {})
+    assert "coincide" not in kde and kde.endswith("The largest cluster of incidents is around 51.656, -0.397.")
+
+
+def test_cluster_table_headers_say_what_they_measure():
+    assert [header(c) for c in ("area_m2", "radius_m", "density_per_km2", "first_time")] == [
+        "Area of outline (m²)", "Centre to farthest point (m)", "Incidents per km²", "First incident"]

@@ -1879,7 +1879,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],
                            other=[c for c in tab.columns if c not in ("n", "density_per_km2")], keys=[], threshold=thr)
         s.intro += "".join(notes)
-    s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
+    s.tables.append(Table("hotspot_clusters", "Clusters, largest first: where each is (its district, "
+                          "the street most of its points are on, its centre), how many incidents and map points, the area "
+                          "of the outline drawn around its points (convex hull, geodesic area) and the distance from its "
+                          "centre to its farthest point", _round(tab, 4)))
     s.tables[-1].frame.attrs["what"] = what  # the crime types clustered, for the summary's sentence
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)

@@ -514,6 +514,15 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
     against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
+    if n == 1 and sig[0] == "Not comparable (residents)" and not alt and "rate" in shown.columns:
+        # one area, set apart: its own figures, not "for the 1 local authority area shown (funnel plot): 1 not
+        # compared, ... (few residents, many visitors: the City of London)" (the City's own report, walk 21)
+        one = shown.iloc[0]
+        r = _num(one["rate"])
+        return [f"{place(one[lab])}'s {what} rate{' in ' + when[2:] if when else ''} was " + (f"{r:,.1f} per {per:,.0f} residents " if r is not None else "")
+                + f"({c[0]:,.0f} incidents); it is not compared with the overall rate of "
+                + (str(against) if against else "the other areas")
+                + ": with few residents and many visitors, a rate per resident is not like for like."]
     if alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
         text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
                 f"their overall rate, with the report's {_areas(lab, n)} highlighted: " + "; ".join(parts))
