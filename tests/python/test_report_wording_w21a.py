@@ -220,3 +220,29 @@ def test_figure_text_says_people_places_and_what_gi_means():
 def test_cluster_table_headers_say_what_they_measure():
     assert [header(c) for c in ("area_m2", "radius_m", "density_per_km2", "first_time")] == [
         "Area of outline (m²)", "Centre to farthest point (m)", "Incidents per km²", "First incident"]
+
+
+def test_a_step_in_the_count_is_said_as_the_change_it_was():
+    """The City of London's trend finding said "its count doubled or halved in one year, 2015/16 to 2016/17: 627
+    to 1,731" (it rose almost threefold)."""
+    tr = pd.DataFrame({"la_name": ["City of London"], "apc": [21.0], "apc_lower": [11.0], "apc_upper": [31.0]})
+    tr.attrs["steps"] = {"City of London": "2015/16 to 2016/17: 627 to 1,731"}
+    tr.attrs["spans"] = {"City of London": "2012/13 to 2021/22"}
+    sec = Section("flytipping", "Fly-tipping", "", "", tables=[Table("flytipping_trend", "", tr)])
+    text = executive_summary([sec], {"area": "City of London", "confidence": 0.95}).findings["flytipping"]
+    assert text == ["Fly-tipping in the City of London rose by an average of 21% a year from 2012/13 to 2021/22 (95% CI "
+                    "+11% to +31%), a statistically significant upward trend (its count rose from 627 to 1,731 in one "
+                    "year, 2015/16 to 2016/17: possibly a change in recording)."]
+
+
+def test_an_area_with_no_rate_is_said_not_to_be_in_the_funnel():
+    """The City of London's report listed the funnel's 42 forces without saying the City is not one of them."""
+    change, rates = _force_tables()
+    change.loc[1, "force"] = "London, City of"
+    rates = rates.iloc[:1].assign(significance=["Not significant"])
+    sec = Section("hate_crime", "Hate crime", "", "",
+                  tables=[Table("hate_crime_change", "", change), Table("hate_crime_rates", "", rates)])
+    text = executive_summary([sec], {"area": "City of London", "confidence": 0.95}).findings["hate_crime"]
+    assert text[0].startswith("Police-recorded hate crime in the City of London (2,900 to 3,000 offences)")
+    assert text[0].endswith("; no rate per resident: the table gives no population for the City of London.")
+    assert text[-1].endswith("; the City of London is not in it (no population, so no rate).")

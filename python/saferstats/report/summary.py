@@ -256,6 +256,7 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
     out: list[str] = []
     ch = _table(s, "hate_crime_change")
+    no_rate = ""  # the report's area, when it has a change but no rate (no population): not in the funnel
     area = cfg.get("area") or ""
     if ch is not None and len(ch):
         pc, lo, hi = _col(ch, "percent_change", "pct_change"), _col(ch, "percent_lower", "pct_lower", "lower"), \
@@ -276,9 +277,11 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             c = _num(r[pc])
             per = (" per resident" if a and b is not None and c is not None and abs(100 * (b / a - 1) - c) > 0.5
                    else "")  # the change is of the rate, and the population moved: not the counts' change
+            said_rate = _rate_words(rates, [str(r[lab])], last_to, where)
+            no_rate = where if said_rate.startswith("; no rate") else ""
             out.append(describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
                                        confidence=conf, subject=f"Police-recorded hate crime{per} in {where}{counts} {when}")
-                       + _rate_words(rates, [str(r[lab])], last_to, where))
+                       + said_rate)
         elif (own is None and len(inside) > 1
               and not any(_is_hidden(v) for v in [*inside["count_from"], *inside["count_to"]])):
             a = float(pd.to_numeric(inside["count_from"]).sum())
@@ -318,7 +321,10 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
     out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
     if rates is not None and len(rates):
-        out.extend(_funnel_sentence(rates, "hate crime", 100_000, area))
+        funnel = _funnel_sentence(rates, "hate crime", 100_000, area)
+        if funnel and no_rate:  # the City of London: said, so the Panel does not look for it in the plot
+            funnel[-1] = funnel[-1][:-1] + f"; {no_rate} is not in it (no population, so no rate)."
+        out.extend(funnel)
     tr = _table(s, "hate_crime_national_trend")
     if tr is not None and len(tr) and "apc" in tr.columns:
         up = [str(r.strand) for r in tr.itertuples() if (_num(r.apc_lower) or 0) > 0]
@@ -731,6 +737,25 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     return out
 
 
+def _step_words(step: str | None) -> str:
+    """A council's many-fold step in one year beside its trend, said as the change it was ("doubled
+    or halved" read as either, of a count that went from 627 to 1,731).
+
+    >>> _step_words("2015/16 to 2016/17: 627 to 1,731")
+    ' (its count rose from 627 to 1,731 in one year, 2015/16 to 2016/17: possibly a change in recording)'
+    >>> _step_words("2019/20 to 2020/21: 3,000 to 1,200"), _step_words(None)
+    (' (its count fell from 3,000 to 1,200 in one year, 2019/20 to 2020/21: possibly a change in recording)', '')
+    """
+    if not step:
+        return ""
+    m = re.fullmatch(r"(.+?): ([\d,.]+) to ([\d,.]+)", step)
+    if not m:
+        return f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
+    a, b = (float(x.replace(",", "")) for x in m.group(2, 3))
+    return (f" (its count {'rose' if b > a else 'fell'} from {m.group(2)} to {m.group(3)} in one year, {m.group(1)}: "
+            "possibly a change in recording)")
+
+
 def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     """One group's significant find-rate difference as the finding says it: the people, where, their
     find rate and White people's there, as percentages (the table's proportions), and which way.
@@ -797,7 +822,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {place(top[lab])}",
                                       span=str(spans.get(str(top[lab]), "")))
-                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)" if step else "")
+                       + _step_words(step)
                        + ".")
         elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
@@ -805,8 +830,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {place(one[lab])}",
                                       span=str(spans.get(str(one[lab]), "")))
-                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
-                          if step else "") + ".")
+                       + _step_words(step) + ".")
     eng = _table(s, "flytipping_trend_england")
     if eng is not None and len(eng) and not absent:
         # against England's like-for-like councils over the same years (the section says how)
