@@ -246,3 +246,10 @@ def test_an_area_with_no_rate_is_said_not_to_be_in_the_funnel():
     assert text[0].startswith("Police-recorded hate crime in the City of London (2,900 to 3,000 offences)")
     assert text[0].endswith("; no rate per resident: the table gives no population for the City of London.")
     assert text[-1].endswith("; the City of London is not in it (no population, so no rate).")
+
+
+def test_demo_search_and_find_tables_are_headed_for_what_they_hold(demo_text):
+    text, out = demo_text
+    assert "Search rate (per 1,000)" in text and "Search rate (per 1,000): lower 95% limit" in text
+    assert "Find rate (%): lower 95% limit" in text
+    assert header("search_rate_upper") == "Search rate (per 1,000): upper 95% limit"

@@ -880,6 +880,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
+    # the page heads the search rate as what it is, apart from the find rate (%) in the next table
+    s.tables[-1].shown = s.tables[-1].page.rename(columns={"rate": "search_rate", "rate_lower": "search_rate_lower",
+                                                           "rate_upper": "search_rate_upper"})
     finds = _mark(_round(out[find_cols], 3), f_hidden)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()

@@ -86,14 +86,15 @@ _HEADERS = {
     "n_peers": "Peer forces", "of": "Out of", "group_rate": "Peer group rate", "ratio_to_group": "Ratio to peer group",
     "compared_with_group": "Against peer group", "ratio_to_white": "Ratio to White",
     "standardised_rate": "Age-standardised rate", "standardised": "Age-standardised rate",
-    "find_percent": "Find rate (%)", "diff_points": "Difference from White (percentage points)",
+    "search_rate": "Search rate (per 1,000)", "find_percent": "Find rate (%)", "diff_points": "Difference from White (percentage points)",
     # SPC and trend tables: what the method's words mean, not the words (a Panel does not know "trial limits")
     "trial limits": "Provisional limits (fewer than 12 months)", "segment": "Period",
     "signals": "Unusual months (special-cause signals)",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
            "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",
-           "rate_to": "Rate (to)", "find_percent": "Find rate (%)", "diff_points": "Difference (percentage points)"}
+           "rate_to": "Rate (to)", "find_percent": "Find rate (%)", "diff_points": "Difference (percentage points)",
+           "search_rate": "Search rate (per 1,000)"}
 
 #: PHE funnel labels (:func:`saferstats.funnel_significance`, the CSV's ``significance``) as the page
 #: says them: "High (0.025)" is a one-sided tail, which a reader took for a p-value.
@@ -193,7 +194,7 @@ def column_kind(column: str) -> str:
         return "measure"
     if column.endswith("_hours"):
         return "hours"
-    if column.startswith(("rate", "diff")) or column in ("lower", "upper"):
+    if column.startswith(("rate", "diff", "search_rate")) or column in ("lower", "upper"):
         return "estimate"
     return "other"
 
