@@ -74,7 +74,7 @@ def test_report_gi_star_is_over_the_study_areas_cells():
     keep = area.grid_mask(cx, cy, counts)
     assert keep.sum() < keep.size
     # (in plain words, walk 21: grid squares, not "Gi* on a 500 m grid of counts (the N cells")
-    assert f"Hot and cold spots are 500 m grid squares" in s.intro
+    assert "Hot and cold spots are 500 m grid squares" in s.intro
     assert f"(Getis-Ord Gi*; the {int(keep.sum()):,} squares in Stevenage, squares beyond it left out;" in s.intro
 
 
