@@ -1844,7 +1844,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         on_cells += (f"; not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
                      "- Gi* needs 3 or more; set a smaller cell_size")
     s = Section("hotspots", "Hotspots: clusters, density and hot spots",
-                f"{len(pts):,} points" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: groups of at least {ms} "
+                f"{len(pts):,} incidents mapped" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: groups of at least {ms} "
                 f"incidents each within a search radius of {eps:,.0f} m of others (DBSCAN, haversine distances, "
                 f"scikit-learn's semantics). The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
                 f"(quartic kernel density, the ArcGIS default radius). Hot and cold spots are {cell:,.0f} m grid squares "
