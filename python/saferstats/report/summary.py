@@ -703,7 +703,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                           & cand["searches"].map(lambda v: (_num(v) or 0) < MIN_COUNT)]
             if len(higher):
                 higher = higher.iloc[np.argsort(-higher["ratio"].map(lambda v: _num(v) or 0).to_numpy(), kind="stable")]
-                items = [f"{g} {_fmt_ratio(_num(x) or 0)} on {int(_num(n) or 0)} searches"
+                # people, as the sentence's lead group is ("Black people (3.41 times, on 13 searches)"; walk 21)
+                items = [f"{_group_people(str(g))} ({_fmt_ratio(_num(x) or 0)} times, on {int(_num(n) or 0)} searches)"
                          for g, x, n in zip(higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
