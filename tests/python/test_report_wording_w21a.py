@@ -253,3 +253,9 @@ def test_demo_search_and_find_tables_are_headed_for_what_they_hold(demo_text):
     assert "Search rate (per 1,000)" in text and "Search rate (per 1,000): lower 95% limit" in text
     assert "Find rate (%): lower 95% limit" in text
     assert header("search_rate_upper") == "Search rate (per 1,000): upper 95% limit"
+
+
+def test_demo_funnel_caption_says_centre_line_not_target(demo_text):
+    text, _ = demo_text
+    assert "target = overall rate" not in text
+    assert "Funnel plot, 2018-19; centre line: the overall rate, 143.4 per 100,000;" in text

@@ -338,7 +338,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                    highlight=scope_of(cfg.get("area", "")).highlights(shown[area]), ax=ax,
                    title=f"Hate crime per 100,000 by {area}, {last}: funnel plot")
     left_out = int(h_latest.sum())
-    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000; "
+    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; centre line: the overall rate, {target:.1f} per 100,000; "
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
     if sec.get("peers"):
