@@ -73,7 +73,9 @@ def test_report_gi_star_is_over_the_study_areas_cells():
     counts, cx, cy = ss.grid_counts(x, y, cell_size=500)
     keep = area.grid_mask(cx, cy, counts)
     assert keep.sum() < keep.size
-    assert f"Gi* on a 500 m grid of counts (the {int(keep.sum()):,} cells in Stevenage;" in s.intro
+    # (in plain words, walk 21: grid squares, not "Gi* on a 500 m grid of counts (the N cells")
+    assert "Hot and cold spots are 500 m grid squares" in s.intro
+    assert f"(Getis-Ord Gi*; the {int(keep.sum()):,} squares in Stevenage, squares beyond it left out;" in s.intro
 
 
 def test_report_hotspots_with_fewer_points_than_the_threshold_draws_and_counts_nothing():

@@ -47,10 +47,10 @@ def test_the_finding_names_the_next_clusters_by_place_and_their_district_once(sh
     want = ("; the next largest are around "
             + ", ".join(f"{p[:-1]}, {int(n):,})" if p.endswith(")") else f"{p} ({int(n):,})"
                         for p, n in zip(nxt["place"].astype(str), nxt["_n"]))
-            + ", all in City of London.")
+            + ", all in the City of London.")  # (the article: tables.place, walk 21)
     text = finding(s, cfg)[0]
     assert text.endswith(want), text
-    assert "in City of London (" not in text
+    assert "in City of London (" not in text and "in the City of London (" not in text
 
 
 def test_next_clusters_in_several_districts_name_place_and_district():

@@ -121,4 +121,4 @@ def test_city_of_london_force_in_the_hate_crime_text(shared_data, tmp_path):
     out = build_report(tmp_path, f'title = "t"\narea = "City of London"\n[hate_crime]\nfile = "{hc}"\n')
     prose = _prose((out / "index.html").read_text(encoding="utf-8"))
     assert not _inverted_in_sentences(prose), _inverted_in_sentences(prose)
-    assert "Motivating factors recorded for hate crime offences, City of London and all forces" in prose
+    assert "Motivating factors recorded for hate crime offences, the City of London and all forces" in prose

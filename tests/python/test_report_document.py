@@ -128,8 +128,10 @@ def test_demo_page_has_title_page_summary_limitations_glossary(demo_doc):
                  "Protective marking", "OFFICIAL", "Version", "Author"):
         assert part in text, part
     # the headline: Hertfordshire's districts summed, 1,468 -> 1,600 (Home Office force total)
+    # (and the rate, walk 21: a Panel needs the offences, the rate and the change)
     assert ("The number of police-recorded hate crimes in Hertfordshire (1,468 to 1,600) between 2017-18 and "
-            "2018-19 rose 9% (95% CI +1.5% to +17%), a statistically significant rise.") in text
+            "2018-19 rose 9% (95% CI +1.5% to +17%), a statistically significant rise; 143.4 offences per 100,000 "
+            "residents in 2018-19.") in text
     summary = page[page.index("<section id='summary'"):page.index("<section id='findings'")]
     assert summary.count("<li>") >= 4
     # no "rose"/"fell" in a sentence that is not significant
@@ -145,7 +147,9 @@ def test_demo_tables_readable_on_the_page_machine_names_in_csv(demo_doc):
     machine = {"rate_lower", "rate_upper", "pct_lower", "pct_upper", "percent_lower", "percent_upper", "p_value",
                "confidence", "ratio_lower"}
     assert headers and not machine & set(headers)
-    assert "Rate: lower 95% limit" in headers and "p-value" in headers
+    # (the stop-and-search rates headed for what they are, walk 21)
+    assert "Search rate (per 1,000): lower 95% limit" in headers and "Find rate (%): lower 95% limit" in headers
+    assert "p-value" in headers
     assert "Confidence level" not in headers and "Method" not in headers  # constant: stated in the captions
     assert page.count("Limits are 95% confidence intervals.") >= 8
     tables = re.findall(r"<table.*?</table>", page, flags=re.S)

@@ -21,13 +21,13 @@ def test_the_caution_is_in_the_text_not_the_table(tmp_path):
     assert not table.loc[city, "like_for_like"].any() and table.loc[~city, "like_for_like"].all()
     page = (out / "index.html").read_text()
     assert "; caution:" not in page and "(.attrs[" not in page  # not in the page's cells
-    assert "Caution for City of London: the City of London has a few thousand residents" in page
+    assert "Caution for the City of London: the City of London has a few thousand residents" in page
     assert "rates per resident (and ratios of them) are not comparable with other areas" in page
     # the table's caption names the exception (it said "Comparability: like for like. Like for like:
     # yes." beside the caution, session 10)
     assert "Like for like: yes" not in page and "Comparability: like for like." not in page
     # the ONS name "London, City of" as text says it (session 11)
-    assert "Comparability: like for like, except City of London (see the caution in the text)." in page
+    assert "Comparability: like for like, except the City of London (see the caution in the text)." in page
     # the executive summary's headline ratio for the City carries it too
     assert "10.7 times the rate of White people" in page
     assert "rates per resident, but most people searched there do not live there" in page

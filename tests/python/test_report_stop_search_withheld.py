@@ -105,7 +105,8 @@ def test_higher_ratios_on_few_searches_are_named_beside_the_one_said():
     f = executive_summary([sec], {"area": "Derbyshire", "confidence": 0.95}).findings["stop_search"]
     assert f[0] == ("In Derbyshire, Asian people were searched at 1.86 times the rate of White people (95% CI 1.26 to "
                     "2.73), a statistically significant difference (higher ratios, also statistically significant, "
-                    "rest on fewer than 20 searches: Black 3.41 on 13 searches and Mixed 2.58 on 14 searches).")
+                    "rest on fewer than 20 searches: Black people (3.41 times, on 13 searches) and Mixed people (2.58 times, "
+                    "on 14 searches)).")  # (people: walk 21)
     assert "fewer than 20" not in f[1]  # Essex: Other is not significant, and lower
 
 

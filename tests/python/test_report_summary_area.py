@@ -33,7 +33,9 @@ def test_csp_in_a_force_table_is_described_by_its_force_named_as_such():
 
 def test_force_spelt_differently_is_its_own_row():
     first = _findings("Devon & Cornwall")[0]
-    assert first.startswith("Police-recorded hate crime in Devon & Cornwall between 2017/18 and 2018/19")
+    # (this table's 10% is not its counts' +15%: the change is of the rate per resident, and says so; walk 21)
+    assert first.startswith("Police-recorded hate crime per resident in Devon & Cornwall (1,467 to 1,693 offences) "
+                            "between 2017/18 and 2018/19")
 
 
 def test_area_not_in_the_force_table_is_not_given_the_table_total():
@@ -91,8 +93,8 @@ def test_stop_search_headline_for_a_csp_is_its_force():
 def test_stop_search_headline_says_when_the_areas_force_is_not_in_the_files():
     s = executive_summary([_search_section()], {"area": "St Albans", "confidence": 0.95})
     assert s.headline[0].startswith("The stop-and-search files have no searches in Hertfordshire (the report's police "
-                                    "force area); they cover City of London, Derbyshire and Merseyside")
-    assert any(x.startswith("In City of London") for x in s.findings["stop_search"])  # not "London, City of" (session 11)
+                                    "force area); they cover the City of London, Derbyshire and Merseyside")
+    assert any(x.startswith("In the City of London") for x in s.findings["stop_search"])  # not "London, City of" (session 11)
 
 
 def test_home_office_denominator_note_says_one_population_for_both_years():

@@ -44,5 +44,5 @@ def test_report_names_the_forces_with_many_not_stated(tmp_path):
     assert "city-of-london" in high and "durham" not in high
     build_report(tmp_path, f'title = "T"\narea = "Durham"\n[stop_search]\nfiles = ["{folder}"]\nby = ["force"]\n')
     page = (tmp_path / "o" / "index.html").read_text()
-    assert f"Ethnicity was not stated for {high['city-of-london']:.0%} of searches in City of London" in page
+    assert f"Ethnicity was not stated for {high['city-of-london']:.0%} of searches in the City of London" in page  # (walk 21)
     assert "searches in Durham" not in page

@@ -38,8 +38,8 @@ def test_no_comparison_made_is_not_no_difference(shared_data):
     # the premise: no difference from White is published (withheld or [c])
     assert len(others) and pd.to_numeric(others["diff_lower"], errors="coerce").isna().all()
     text = " ".join(summary._stop_search(s, cfg))
-    assert "showed no statistically significant difference from White for any group" not in text
-    assert "could not be compared with White for any group" in text
+    assert "showed no statistically significant difference from White people's for any group" not in text
+    assert "could not be compared with White people's for any group" in text  # (people: walk 21)
 
 
 def test_findings_count_the_comparisons_made(shared_data):
@@ -50,7 +50,10 @@ def test_findings_count_the_comparisons_made(shared_data):
     shown = f[(f["group"] != "White") & lower.notna()]
     assert sorted(shown["group"]) == ["Asian", "Black", "Mixed"]
     text = " ".join(summary._stop_search(s, cfg))
-    assert "Find rates differed significantly from White for Asian" in text
+    # people, with their find rates beside White people's (walk 21: "for Asian" named no one)
+    rate = {g: float(r) for g, r in zip(f["group"], f["rate"]) if g in ("Asian", "White")}
+    assert ("differed statistically significantly from White people's for Asian people in South Yorkshire "
+            f"({100 * rate['Asian']:.0f}% against {100 * rate['White']:.0f}%, higher)") in text
 
 
 def test_some_comparisons_made_says_how_many():

@@ -116,7 +116,7 @@ def test_no_caption_says_test_c(durham):
         rows = list(csv.DictReader(fh))
     assert rows and {r["test"] for r in rows} <= {"", "[c]"} and "[c]" in {r["test"] for r in rows}
     page = _page(durham)
-    assert "Find rate (outcome linked to object of search) vs White" in page
+    assert "Find rate: % of searches whose outcome was linked to the object of the search" in page  # (walk 21)
     assert "Test: [c]" not in page and ": [c]." not in page
 
 

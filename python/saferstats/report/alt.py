@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..geography import display_name
 from .sections import Figure, Section
-from .summary import _funnel_sentence, _names, _num, _table, fmt_pct
+from .summary import _funnel_sentence, _group_people, _names, _num, _table, fmt_pct
+from .tables import place
 
 __all__ = ["figure_alt"]
 
@@ -58,8 +58,9 @@ def _forest(s: Section, cfg: dict) -> str:
             f", {len(below)} wholly below 1 and {len(shown) - len(above) - len(below)} cross 1.")
     if len(above):
         top = above.loc[above["ratio"].map(_num).idxmax()]
-        where = f" in {display_name(top[area_col])}" if area_col else ""
-        text += f" The highest is {top['group']}{where} at {float(_num(top['ratio']) or 0):.1f} times."
+        where = f" in {place(top[area_col])}" if area_col else ""  # "in the City of London" (tables.place)
+        text += (f" The highest is for {_group_people(str(top['group']))}{where}, at "
+                 f"{float(_num(top['ratio']) or 0):.1f} times White people's rate.")
     return text
 
 
@@ -79,14 +80,18 @@ def _kde(s: Section, cfg: dict) -> str:
     where = ""
     if c is not None and len(c):
         n = pd.to_numeric(c["n"], errors="coerce")
-        where = (f" The densest areas coincide with the largest clusters, e.g. around "
+        # (a fact from the table: "the densest areas coincide with the largest clusters" was said of every map,
+        # unchecked)
+        where = (f" The largest cluster of incidents is around "
                  f"{float(c['centroid_lat'][n.idxmax()]):.3f}, {float(c['centroid_lon'][n.idxmax()]):.3f}.")
     return "Shaded map of incident density per square kilometre: darker cells have more incidents nearby." + where
 
 
 def _gi(s: Section, cfg: dict) -> str:
-    return ("Grid map of the Getis-Ord Gi* statistic per cell: red cells are statistically significant hot spots "
-            "(more incidents than their neighbours), blue cells cold spots, grey cells neither.")
+    return ("Grid map of hot and cold spots (the Getis-Ord Gi* statistic) per grid square: red squares are "
+            "statistically significant hot spots "
+            "(the square and its neighbours together have more incidents than chance would give), blue squares cold "
+            "spots (fewer), grey squares neither.")
 
 
 def _its(s: Section, cfg: dict) -> str:

@@ -235,7 +235,9 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     def shown(n: int) -> str:
         return f"fewer than {threshold}" if 0 < n < threshold else f"{n:,}"
 
-    note = (f" Study area {sa.name} ({sa.level.upper() if sa.level != 'force' else 'police force area'}, "
+    from .tables import place
+
+    note = (f" Study area: {place(sa.name)} ({sa.level.upper() if sa.level != 'force' else 'police force area'}, "
             f"{sa.code}): {int(inside.sum()):,} points inside; {shown(outside)} outside it and {shown(no_xy)} without "
             "coordinates were left out.")
     if outside:

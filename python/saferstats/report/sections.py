@@ -21,7 +21,7 @@ from ..published import _LSOA_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
-from .tables import AREA_COLUMNS
+from .tables import AREA_COLUMNS, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -209,7 +209,7 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
     variation = str(last["variation"])
     fig, ax = _fig()
     ss.plot_spc(res, ax=ax, ylabel=what, title=f"{what[0].upper() + what[1:]}: XmR chart")
-    fig_caption = (f"SPC (XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
+    fig_caption = (f"Statistical process control (SPC, XmR) chart of {what}, {labels[0]} to {labels[-1]}: mean and process limits (mean ± 2.66 × "
                    "average moving range, moving ranges of 3.267 × the average or more screened out), NHS Making Data "
                    "Count rules"
                    + (f"; limits recalculated from {recalc}" if recalc else ""))
@@ -232,7 +232,8 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
                if len(signals) > len(v) / 2 else ""))
     below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
         if (table["lower process limit"] < 0).any() else ""
-    return ([Table(name, f"SPC (XmR) summary of {what}: mean, process limits and special-cause signals.{below_zero}",
+    return ([Table(name, f"Statistical process control (SPC) summary of {what}: mean, process limits (the range of usual "
+                         f"month-to-month variation) and unusual months (special-cause signals).{below_zero}",
                    _round(table, 1))],
             [Figure(name, fig_caption, _png(fig))], text)
 
@@ -337,7 +338,7 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
                    highlight=scope_of(cfg.get("area", "")).highlights(shown[area]), ax=ax,
                    title=f"Hate crime per 100,000 by {area}, {last}: funnel plot")
     left_out = int(h_latest.sum())
-    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; target = overall rate {target:.1f} per 100,000; "
+    s.figures.append(Figure("hate_crime_funnel", f"Funnel plot, {last}; centre line: the overall rate, {target:.1f} per 100,000; "
                             + limits + (f"; {left_out} {area}(s) with suppressed counts not shown" if left_out else ""),
                             _png(fig)))
     if sec.get("peers"):
@@ -567,7 +568,7 @@ def _strand_table(cfg: dict, data: pd.DataFrame, area: str, period: str, thr: in
     t = pd.concat(parts, ignore_index=True)
     hidden = np.concatenate(masks)
     out = _mark(_round(t, 1), {"count": hidden, "percent": hidden})
-    return Table("hate_crime_factors", f"Motivating factors recorded for hate crime offences, {display_name(own[0])} and all forces in "
+    return Table("hate_crime_factors", f"Motivating factors recorded for hate crime offences, {place(own[0])} and all forces in "
                  "the table (% of all factors recorded; one offence can have more than one)", out)
 
 
@@ -592,7 +593,7 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
                                                      text.str.split("; caution: ", n=1).str[0])
     names = _force_names(map(str, areas))
-    listed = ", ".join(display_name(names[str(a)]) for a in areas)
+    listed = ", ".join(place(names[str(a)]) for a in areas)  # in sentences: "the City of London"
     if "comparability" in disp.columns and "like_for_like" in disp.columns:
         # the caution's rows read "like for like" in the page's cells once the caution is in the text, so
         # the caption (made from columns that are the same in every row) must name the exception: it
@@ -627,7 +628,7 @@ def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True)
         where = "; ".join(f"{names.get(f, f) or 'the searches'}: {miss:,} of {n:,} ({miss / n:.0%})" if counts else names.get(f, f)
                           for f, (miss, n) in blank.items())
         text += (f" Caution: the 'outcome linked to the object of the search' flag is blank for many searches ({where}); "
-                 "there a find rate would be of the searches with the flag only (the Number column), which some forces "
+                 "there a find rate would be of the searches with the flag only (the Searches column), which some forces "
                  "record mainly where the search had an outcome, so it is not comparable with other forces'"
                  + ("; those find rates, and their comparisons, are withheld in the find table."
                     if withheld else "."))
@@ -711,7 +712,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     ns_words = ""
     if high and len(ns_by) > 1:
         ns_names = _said_names(list(high))
-        ns_words = (" Ethnicity was not stated for " + "; ".join(f"{p:.0%} of searches in {ns_names.get(f, f)}"
+        ns_words = (" Ethnicity was not stated for " + "; ".join(f"{p:.0%} of searches in {place(ns_names.get(f, f))}"
                                                                 for f, p in sorted(high.items(), key=lambda x: -x[1]))
                     + ": rates there count only the searches with a stated ethnicity, so they are lower than other "
                     "forces' for that reason alone (ratios between groups assume the not stated are spread like the rest).")
@@ -867,8 +868,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 period_words + f"Searches per 1,000 residents{' per year' if per_year != 1.0 else ''} ({disp.attrs.get('denominator', 'population')}) by "
                 f"{_ETHNICITY_WORDS.get(str(sec.get('ethnicity_source', 'self')), 'self-defined')} ethnic group (Home "
                 "Office mapping) and the ratio to the White "
-                f"rate with Katz {int(conf*100)}% CIs; {ex.get('vehicle_only', 0)} vehicle-only searches and "
-                f"{ex.get('not_stated', 0)} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
+                f"rate with Katz {int(conf*100)}% CIs; {int(ex.get('vehicle_only', 0)):,} vehicle-only searches and "
+                f"{int(ex.get('not_stated', 0)):,} with ethnicity not stated ({disp.attrs.get('not_stated_percent', float('nan')):.1f}%) "
                 "are excluded and counted." + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
@@ -879,14 +880,19 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
+    # the page heads the search rate as what it is, apart from the find rate (%) in the next table
+    s.tables[-1].shown = s.tables[-1].page.rename(columns={"rate": "search_rate", "rate_lower": "search_rate_lower",
+                                                           "rate_upper": "search_rate_upper"})
     finds = _mark(_round(out[find_cols], 3), f_hidden)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
         finds = finds.drop(columns="withheld").astype({"rate": object})
         finds.loc[gone, "rate"] = "withheld"
-    s.tables.append(Table("stop_search_find_rates", f"Find rate (outcome linked to object of search) vs White; counts below {thr} suppressed"
+    s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
+                          "the search (what was searched for was found), and the difference from White people's in "
+                          f"percentage points; counts below {thr} suppressed"
                           + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else ""),
-                          finds))
+                          finds, shown=find_page(finds)))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
     shown = pub[pub["ratio"].notna() | (pub["ratio_method"].astype(str) == "reference")]
@@ -897,6 +903,31 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+#: The find-rate table's proportions as the page shows them: percentages, under headers that say so
+#: (a "Rate" of 0.290 beside search rates per 1,000 read as a rate; the CSV keeps the proportions).
+_FIND_PAGE = {"n": "searches", "rate": "find_percent", "rate_lower": "find_percent_lower", "rate_upper": "find_percent_upper",
+              "diff": "diff_points", "diff_lower": "diff_points_lower", "diff_upper": "diff_points_upper"}
+
+
+def find_page(finds: pd.DataFrame) -> pd.DataFrame:
+    """The find-rate table for the page: each proportion (and its difference from White) times 100,
+    renamed so its header reads "Find rate (%)" and "Difference from White (percentage points)", and the
+    searches with the flag as "Searches"; "[c]" and "withheld" stay.
+
+    >>> t = find_page(pd.DataFrame({"group": ["Asian", "White"], "rate": [0.29, "withheld"], "diff": [-0.031, 0.0]}))
+    >>> list(t.columns), t["find_percent"].tolist(), t["diff_points"].tolist()
+    (['group', 'find_percent', 'diff_points'], [29.0, 'withheld'], [-3.1, 0.0])
+    >>> find_page(pd.DataFrame({"group": ["Asian"], "n": [100], "hits": [29]})).to_dict("list")
+    {'group': ['Asian'], 'searches': [100], 'hits': [29]}
+    """
+    out = finds.copy()
+    for c in _FIND_PAGE:
+        if c in out.columns and c != "n":  # (the proportions; "n" is a count, only renamed)
+            out[c] = [round(100 * float(v), 10) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                      and not pd.isna(v) else v for v in out[c]]
+    return out.rename(columns=_FIND_PAGE)
 
 
 def _hide_against_total(rows: np.ndarray, hidden: np.ndarray, values: np.ndarray) -> None:
@@ -1249,7 +1280,11 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
     n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
-    where = f" ({said}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    # the area's own authority by name ("the City of London", not "City of London's 1 authority"); a CSP's one
+    # authority as the CSP's ("Daventry and South Northamptonshire's 1 authority": West Northamptonshire)
+    only = display_name(latest.loc[rows, area].iloc[0]) if n_mine == 1 else ""
+    whose = place(only) if only and only == said else f"{place(said)}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}"
+    where = f" ({whose}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
@@ -1377,7 +1412,7 @@ def _non_resident_authorities(names: pd.Series) -> tuple[np.ndarray, str]:
         return mask, ""
     which = list(dict.fromkeys(str(n) for n, m in zip(names, mask) if m))
     why = "; ".join(dict.fromkeys(_NON_RESIDENT[i] for i, m in zip(ids, mask) if m and i is not None))
-    listed = ", ".join(display_name(w) for w in which)
+    listed = ", ".join(place(w) for w in which)
     return mask, (f" Caution for {listed}: {why.replace(', and most people searched there do not live there', '')}, "
                   f"so its rate per resident is not "
                   f"comparable with other authorities' rates: it is not compared with the overall rate (its rate is "
@@ -1757,10 +1792,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     if len(pts) < thr:
         # a map of fewer points than the disclosure threshold shows each one (and how many there are):
         # nothing is drawn or counted, as a table cell below the threshold is withheld
-        return Section("hotspots", "Hotspots: clusters, density and Gi*",
+        return Section("hotspots", "Hotspots: clusters, density and hot spots",
                        f"Fewer than {thr} incidents with a location in the study area: too few to map or count "
                        "without identifying them (numbers below the disclosure threshold are withheld), so no "
-                       "clusters, density or Gi* are shown.", sec.get("source", ""))
+                       "clusters, density or hot spots are shown.", sec.get("source", ""))
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
     times = cluster_times = None
@@ -1803,16 +1838,19 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         warnings.filterwarnings("ignore", message="gi_star: .* have only the smallest value")
         gi = (ss.gi_star(counts.ravel() if mask is None else counts[mask], ss.Weights.lattice(*counts.shape, mask=mask),
                          permutations=999, seed=2021) if n_cells >= 3 else None)
-    on_cells = (f" (the {int(mask.sum()):,} cells in {sec['study_area']}; cells beyond it are left out)"
+    on_cells = (f"; the {int(mask.sum()):,} squares in {place(sec['study_area'])}, squares beyond it left out"
                 if mask is not None else "")
     if gi is None:
-        on_cells += (f" - not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
-                     "(Gi* needs 3 or more; set a smaller cell_size)")
-    s = Section("hotspots", "Hotspots: clusters, density and Gi*",
-                f"{len(pts):,} points" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". DBSCAN (haversine, eps {eps:g} m, at least {ms} "
-                f"points; scikit-learn's semantics) finds {len(clusters)} clusters; quartic kernel density (ArcGIS default "
-                f"radius {kde.bandwidth:,.0f} m); Getis-Ord Gi* on a {cell:g} m grid of counts{on_cells} (queen contiguity, 999 "
-                "permutations; hot/cold at 90/95/99% from the normal z). Cluster outlines are in clusters.geojson."
+        on_cells += (f"; not computed: the points fill {n_cells} cell{'s' if n_cells != 1 else ''}, too few to compare "
+                     "- Gi* needs 3 or more; set a smaller cell_size")
+    s = Section("hotspots", "Hotspots: clusters, density and hot spots",
+                f"{len(pts):,} incidents mapped" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: groups of at least {ms} "
+                f"incidents each within a search radius of {eps:,.0f} m of others (DBSCAN, haversine distances, "
+                f"scikit-learn's semantics). The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
+                f"(quartic kernel density, the ArcGIS default radius). Hot and cold spots are {cell:,.0f} m grid squares "
+                "whose counts, with their neighbours', are higher or lower than chance would give (Getis-Ord Gi*"
+                f"{on_cells}; queen contiguity, 999 permutations; hot/cold at 90/95/99% from the normal z). Cluster "
+                "outlines are in clusters.geojson."
                 + "".join(read_notes), sec.get("source", _file_names(sec)))
     if times is not None and times.notna().any():
         first, final = times.min(), times.max()
@@ -1844,7 +1882,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             tab = suppress(tab, columns=["n"], derived=[c for c in ("density_per_km2",) if c in tab.columns],
                            other=[c for c in tab.columns if c not in ("n", "density_per_km2")], keys=[], threshold=thr)
         s.intro += "".join(notes)
-    s.tables.append(Table("hotspot_clusters", "Clusters, largest first (convex hulls; geodesic area)", _round(tab, 4)))
+    s.tables.append(Table("hotspot_clusters", "Clusters, largest first: where each is (its district, "
+                          "the street most of its points are on, its centre), how many incidents and map points, the area "
+                          "of the outline drawn around its points (convex hull, geodesic area) and the distance from its "
+                          "centre to its farthest point", _round(tab, 4)))
     s.tables[-1].frame.attrs["what"] = what  # the crime types clustered, for the summary's sentence
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)
@@ -1852,17 +1893,17 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         name = getattr(r, "place", None) or f"cluster {r.label}"
         ax.annotate(str(name), (r.centroid_lon, r.centroid_lat), fontsize=7, xytext=(4, 4), textcoords="offset points",
                     color="#8b0000", zorder=4)
-    s.figures.append(Figure("hotspot_clusters", f"DBSCAN clusters (eps {eps:g} m, min {ms}) with convex hulls, local "
+    s.figures.append(Figure("hotspot_clusters", f"Clusters (DBSCAN: search radius {eps:,.0f} m, at least {ms} incidents) with convex hulls, local "
                             "authority boundaries (ONS, generalised) and the five largest clusters named", _png(fig)))
     fig, ax = _fig()
     ss.plot_kde(kde, ax=ax, areas=areas, mask=kde_mask)
     bounds_note = ", local authority boundaries (ONS, generalised)" if areas else ""
-    s.figures.append(Figure("hotspot_kde", f"Kernel density per km² (quartic, bandwidth {kde.bandwidth:,.0f} m)"
+    s.figures.append(Figure("hotspot_kde", f"Density of incidents per km² (quartic kernel density, smoothing radius {kde.bandwidth:,.0f} m)"
                             + bounds_note, _png(fig)))
     if gi is not None:
         fig, ax = _fig()
         ss.plot_gi(gi, counts.shape, x=cx, y=cy, ax=ax, areas=areas, mask=mask)
-        s.figures.append(Figure("hotspot_gi", f"Getis-Ord Gi* hot and cold spots, {cell:g} m cells" + bounds_note,
+        s.figures.append(Figure("hotspot_gi", f"Hot and cold spots (Getis-Ord Gi*), {cell:,.0f} m grid squares" + bounds_note,
                                 _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s

@@ -26,9 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import warn_user
-from ..geography import display_name
 from .sections import Section, whole_percent
-from .tables import _num
+from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
            "executive_summary", "GLOSSARY"]
@@ -54,12 +53,22 @@ GLOSSARY: list[tuple[str, str]] = [
     ("Rate ratio / risk ratio", "One rate divided by another: 2 means twice as high, 0.5 half as high, 1 the same."),
     ("Disproportionality", "How many times more (or less) often people of one ethnic group are stopped and searched "
      "than White people, per resident."),
-    ("Find rate", "The share of searches in which the object searched for was found."),
+    ("Find rate", "The share of searches (%) in which what was searched for was found (police.uk's 'outcome linked "
+     "to the object of search'), compared with White people's in percentage points."),
     ("Annual % change", "The average change per year over the whole series, from a Poisson trend model."),
     ("Over-dispersion", "More variation from year to year than a simple count model expects; the intervals are "
      "widened (quasi-Poisson) to allow for it."),
-    ("Hotspot / cluster", "A concentration of incidents closer together than chance would produce (DBSCAN, "
-     "kernel density and Getis-Ord Gi*)."),
+    # (a DBSCAN cluster is not tested against chance: "closer together than chance would produce" said it was)
+    ("Cluster", "A group of incidents close together: each within the search radius of enough others (DBSCAN). It "
+     "shows where incidents concentrate, not that they concentrate more than chance would give."),
+    ("Density map", "Incidents smoothed over a smoothing radius (kernel density), so that areas with many incidents "
+     "close together show darker."),
+    ("Hot spot / cold spot", "A grid square whose count, together with its neighbours', is higher (hot) or lower "
+     "(cold) than chance would give, at 90%, 95% or 99% confidence (Getis-Ord Gi*)."),
+    ("SPC chart", "A statistical process control chart of a monthly count: its average and process limits, the range "
+     "of usual month-to-month variation worked out from the months themselves. A month outside the limits, or a run "
+     "of months on one side of the average, is a special-cause signal (unusual: something may have changed). With "
+     "fewer than 12 months the limits are provisional."),
     ("Interrupted time series", "A model of the monthly trend before an intervention, projected forward to show what "
      "would have been expected without it (the counterfactual)."),
     ("p-value", "The chance of a difference at least this large if there were no real difference; <0.001 means less "
@@ -216,7 +225,7 @@ def _col(df: pd.DataFrame, *names: str) -> str | None:
 
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
-    items = [display_name(x) for x in items]  # in a sentence: "Kingston upon Hull", not "Kingston upon Hull, City of"
+    items = [place(x) for x in items]  # in a sentence: "Kingston upon Hull", "the City of London" (tables.place)
     if len(items) > limit:
         return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -247,6 +256,7 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
     out: list[str] = []
     ch = _table(s, "hate_crime_change")
+    no_rate = ""  # the report's area, when it has a change but no rate (no population): not in the funnel
     area = cfg.get("area") or ""
     if ch is not None and len(ch):
         pc, lo, hi = _col(ch, "percent_change", "pct_change"), _col(ch, "percent_lower", "pct_lower", "lower"), \
@@ -257,10 +267,21 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         per_from = str(last["period_from"].iloc[0])
         when = f"between {per_from} and {last_to}"
         own, inside, where = _rows_of_area(last, lab, area)
+        rates = _table(s, "hate_crime_rates")
         if own is not None and pc:
             r = last.loc[own]
+            # the offences and the rate beside the change, as the summed headline gives them (a Panel
+            # read "rose 9%" for Hertfordshire's published table with no number of offences)
+            a, b = _num(r["count_from"]), _num(r["count_to"])
+            counts = f" ({a:,.0f} to {b:,.0f} offences)" if a is not None and b is not None else ""
+            c = _num(r[pc])
+            per = (" per resident" if a and b is not None and c is not None and abs(100 * (b / a - 1) - c) > 0.5
+                   else "")  # the change is of the rate, and the population moved: not the counts' change
+            said_rate = _rate_words(rates, [str(r[lab])], last_to, where)
+            no_rate = where if said_rate.startswith("; no rate") else ""
             out.append(describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
-                                       confidence=conf, subject=f"Police-recorded hate crime in {where} {when}"))
+                                       confidence=conf, subject=f"Police-recorded hate crime{per} in {where}{counts} {when}")
+                       + said_rate)
         elif (own is None and len(inside) > 1
               and not any(_is_hidden(v) for v in [*inside["count_from"], *inside["count_to"]])):
             a = float(pd.to_numeric(inside["count_from"]).sum())
@@ -269,9 +290,10 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             out.append(describe_change(100 * (rr["ratio"].iloc[0] - 1), 100 * (rr["lower"].iloc[0] - 1),
                                        100 * (rr["upper"].iloc[0] - 1), count_from=a, count_to=b, confidence=conf,
                                        subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
-                                               f"{b:,.0f}) {when}"))
+                                               f"{b:,.0f}) {when}")
+                       + _rate_words(rates, [str(x) for x in inside[lab]], last_to, where))
             if where.startswith("across") and area:
-                out.append(f"{display_name(area)} has no row with a published count and population in the hate crime table, so it "
+                out.append(f"{place(area)} has no row with a published count and population in the hate crime table, so it "
                            "is not described on its own")
         if pc:
             rises: list[str] = []
@@ -299,7 +321,10 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
     out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
     if rates is not None and len(rates):
-        out.extend(_funnel_sentence(rates, "hate crime", 100_000, area))
+        funnel = _funnel_sentence(rates, "hate crime", 100_000, area)
+        if funnel and no_rate:  # the City of London: said, so the Panel does not look for it in the plot
+            funnel[-1] = funnel[-1][:-1] + f"; {no_rate} is not in it (no population, so no rate)."
+        out.extend(funnel)
     tr = _table(s, "hate_crime_national_trend")
     if tr is not None and len(tr) and "apc" in tr.columns:
         up = [str(r.strand) for r in tr.itertuples() if (_num(r.apc_lower) or 0) > 0]
@@ -316,6 +341,38 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
     return out
 
 
+def _rate_words(rates: pd.DataFrame | None, labels: Sequence[str], period: str, where: str) -> str:
+    """"; 135.1 offences per 100,000 residents in 2018/19": the rate of the rows ``labels`` of the
+    rates table in ``period`` (one row's published rate; several rows' counts over their populations),
+    or that there is none (a count with no published population: the City of London). "" when a
+    count is hidden or the table does not have the rows.
+
+    >>> t = pd.DataFrame({"force": ["Kent", "Essex"], "year": ["2018/19"] * 2, "count": [100, 300],
+    ...                   "population": [100_000, 100_000], "rate": [100.0, 300.0]})
+    >>> _rate_words(t, ["Kent"], "2018/19", "Kent"), _rate_words(t, ["Kent", "Essex"], "2018/19", "Kent and Essex")
+    ('; 100.0 offences per 100,000 residents in 2018/19', '; 200.0 offences per 100,000 residents in 2018/19')
+    >>> _rate_words(t, ["London, City of"], "2018/19", "the City of London")
+    '; no rate per resident: the table gives no population for the City of London'
+    """
+    if rates is None or not len(rates) or "rate" not in rates.columns:
+        return ""
+    lab = _label_col(rates)
+    per = _col(rates, "year", "period", "month")
+    cnt = _col(rates, "count", "incidents", "offences")
+    rows = rates[rates[lab].astype(str).isin(labels)]
+    if per is not None:
+        rows = rows[rows[per].astype(str) == str(period)]
+    if not len(rows):
+        return f"; no rate per resident: the table gives no population for {where}" if len(labels) == 1 else ""
+    if len(rows) == 1:
+        v = _num(rows["rate"].iloc[0])
+    else:
+        k = [_num(x) for x in rows[cnt]] if cnt else [None]
+        n = [_num(x) for x in rows["population"]] if "population" in rows.columns else [None]
+        v = None if None in k or None in n or not sum(n) else 100_000 * sum(k) / sum(n)  # type: ignore[arg-type]
+    return "" if v is None else f"; {v:,.1f} offences per 100,000 residents in {period}"
+
+
 def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
     """The report's area against its peer group (``[hate_crime] peers``)."""
     if p is None or not len(p) or "group_rate" not in p.columns:
@@ -323,7 +380,7 @@ def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
     r = p.iloc[0]
     how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
         str(r["compared_with_group"]), "not statistically significantly different from")
-    return [f"{r.iloc[0]}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
+    return [f"{place(r.iloc[0])}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
             f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
             f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
             f"{float(r['ratio_to_group_upper']):.2f}); it ranks "
@@ -347,7 +404,7 @@ def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
     if any(_num(v) is not None and _num(v) > (_num(top["count"]) or 0) for v in own["count"]):
         return []
     name = str(top["factor"])
-    text = (f"In {display_name(top[lab])} in {top[per]}, {name.lower()} was the motivating factor recorded most often in hate crime "
+    text = (f"In {place(top[lab])} in {top[per]}, {name.lower()} was the motivating factor recorded most often in hate crime "
             f"offences: {_num(top['count']):,.0f} factors, {float(top['percent']):.0f}% of all recorded")
     if name in everyone.index and not _is_hidden(everyone.loc[name, "percent"]):
         text += f" (all forces in the table: {float(everyone.loc[name, 'percent']):.0f}%)"
@@ -386,25 +443,25 @@ def _rows_of_area(last: pd.DataFrame, lab: str, area: str) -> tuple[Any, pd.Data
         return None, last, f"across the {len(last)} areas"
     exact = labels[labels.str.strip().str.lower() == area.strip().lower()]
     if len(exact):
-        return exact.index[0], last.iloc[0:0], display_name(area)
+        return exact.index[0], last.iloc[0:0], place(area)
     forces = labels.map(force_id)
     if forces.notna().all():  # a table of police force areas
         fid = force_id(area)
         if fid is not None and (forces == fid).any():
-            return forces[forces == fid].index[0], last.iloc[0:0], display_name(area)
+            return forces[forces == fid].index[0], last.iloc[0:0], place(area)
         scope = scope_of(area)
         container = {force_id(f) for f in scope.forces} - {None}
         if fid is None and len(container) == 1 and forces.isin(container).sum() == 1:
             i = forces[forces.isin(container)].index[0]
-            return i, last.iloc[0:0], f"{display_name(labels[i])} (the police force area that includes {display_name(area)})"
+            return i, last.iloc[0:0], f"{place(labels[i])} (the police force area that includes {place(area)})"
         return None, last, f"across the {len(last)} police force areas in the table"
     scope = scope_of(area)
     if scope.las or scope.csps:
         mine = {x.lower() for x in scope.csps | scope.las | scope.la_codes}
         hit = labels.str.strip().str.lower().isin(mine)
         if hit.any():
-            return None, last[hit.to_numpy()], f"in {display_name(area)}"
-    return None, last, f"in {display_name(area)}"
+            return None, last[hit.to_numpy()], f"in {place(area)}"
+    return None, last, f"in {place(area)}"
 
 
 _AREA_WORDS = {"district": "districts", "la": "local authority areas", "la_name": "local authority areas",
@@ -463,6 +520,15 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     period = _col(shown, "year", "period", "month")
     when = f", {shown[period].astype(str).max()}" if period else ""
     against = rates.attrs.get("funnel_against")  # a table narrowed to the report's area: limits from all areas
+    if n == 1 and sig[0] == "Not comparable (residents)" and not alt and "rate" in shown.columns:
+        # one area, set apart: its own figures, not "for the 1 local authority area shown (funnel plot): 1 not
+        # compared, ... (few residents, many visitors: the City of London)" (the City's own report, walk 21)
+        one = shown.iloc[0]
+        r = _num(one["rate"])
+        return [f"{place(one[lab])}'s {what} rate{' in ' + when[2:] if when else ''} was " + (f"{r:,.1f} per {per:,.0f} residents " if r is not None else "")
+                + f"({c[0]:,.0f} incidents); it is not compared with the overall rate of "
+                + (str(against) if against else "the other areas")
+                + ": with few residents and many visitors, a rate per resident is not like for like."]
     if alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
         text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
                 f"their overall rate, with the report's {_areas(lab, n)} highlighted: " + "; ".join(parts))
@@ -484,7 +550,7 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
                if g == "High (0.025)" else "below the lower 95% limit but within the 99.8% limits"
                if g == "Low (0.025)" else "within the 95% limits"
                if g == "Not significant" else "within the 99.8% limits")
-        text += f"; {display_name(area)} is {pos}"
+        text += f"; {place(area)} is {pos}"
     return [text + "."]
 
 
@@ -526,7 +592,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         if at:  # the report's own force first: the first sentence is the section's headline
             groups.insert(0, groups.pop(at))
         if own_force is not None:
-            out.append(f"The stop-and-search files have no searches in {display_name(own_force)} (the report's police force area); "
+            out.append(f"The stop-and-search files have no searches in {place(own_force)} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
         elif at is None and len(groups) > 1:
             # the report's area is not one of the rows (a force's report by CSP): the headline is an
@@ -556,8 +622,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             """The area's name; the report's force, when the report is for one of its CSPs or
             districts, with the area it includes."""
             if container is not None and str(key) == container:
-                return f"{display_name(key)} (the police force area that includes {display_name(area)})"
-            return display_name(key)
+                return f"{place(key)} (the police force area that includes {place(area)})"
+            return place(key)
 
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
@@ -637,7 +703,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                           & cand["searches"].map(lambda v: (_num(v) or 0) < MIN_COUNT)]
             if len(higher):
                 higher = higher.iloc[np.argsort(-higher["ratio"].map(lambda v: _num(v) or 0).to_numpy(), kind="stable")]
-                items = [f"{g} {_fmt_ratio(_num(x) or 0)} on {int(_num(n) or 0)} searches"
+                # people, as the sentence's lead group is ("Black people (3.41 times, on 13 searches)"; walk 21)
+                items = [f"{_group_people(str(g))} ({_fmt_ratio(_num(x) or 0)} times, on {int(_num(n) or 0)} searches)"
                          for g, x, n in zip(higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
@@ -653,20 +720,62 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                        and _num(r["diff_lower"]) is not None and _num(r["diff_upper"]) is not None)
         others = sum(1 for _, r in f.iterrows() if str(r["group"]) != "White")
         if sig:
-            items = [f"{r['group']}{' in ' + str(r.iloc[0]) if r.index[0] != 'group' else ''} "
-                     f"({'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})" for r in sig]
-            out.append("Find rates differed significantly from White for " + _names(items) + ".")
+            # people, with their find rates beside White people's ("for Asian" named no one, and
+            # "higher" gave no size; Essex, Dec 2019 - Feb 2020)
+            out.append("Find rates (the share of searches that found what was searched for) differed statistically "
+                       "significantly from White people's for " + _names([_find_item(f, r) for r in sig], limit=8) + ".")
         elif not compared:
-            out.append("Find rates (searches finding what was searched for) could not be compared with White for any "
-                       "group: every comparison is withheld as not comparable or suppressed to protect small numbers.")
+            out.append("Find rates (the share of searches that found what was searched for) could not be compared with "
+                       "White people's for any group: every comparison is withheld as not comparable or suppressed to "
+                       "protect small numbers.")
         elif compared < others:
-            out.append(f"Find rates (searches finding what was searched for) showed no statistically significant "
-                       f"difference from White for the {compared} of {others} comparisons that could be made (the others "
-                       "are withheld as not comparable or suppressed to protect small numbers).")
+            out.append(f"Find rates (the share of searches that found what was searched for) showed no statistically "
+                       f"significant difference from White people's for the {compared} of {others} comparisons that "
+                       "could be made (the others are withheld as not comparable or suppressed to protect small numbers).")
         else:
-            out.append("Find rates (searches finding what was searched for) showed no statistically significant "
-                       "difference from White for any group.")
+            out.append("Find rates (the share of searches that found what was searched for) showed no statistically "
+                       "significant difference from White people's for any group.")
     return out
+
+
+def _step_words(step: str | None) -> str:
+    """A council's many-fold step in one year beside its trend, said as the change it was ("doubled
+    or halved" read as either, of a count that went from 627 to 1,731).
+
+    >>> _step_words("2015/16 to 2016/17: 627 to 1,731")
+    ' (its count rose from 627 to 1,731 in one year, 2015/16 to 2016/17: possibly a change in recording)'
+    >>> _step_words("2019/20 to 2020/21: 3,000 to 1,200"), _step_words(None)
+    (' (its count fell from 3,000 to 1,200 in one year, 2019/20 to 2020/21: possibly a change in recording)', '')
+    """
+    if not step:
+        return ""
+    m = re.fullmatch(r"(.+?): ([\d,.]+) to ([\d,.]+)", step)
+    if not m:
+        return f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
+    a, b = (float(x.replace(",", "")) for x in m.group(2, 3))
+    return (f" (its count {'rose' if b > a else 'fell'} from {m.group(2)} to {m.group(3)} in one year, {m.group(1)}: "
+            "possibly a change in recording)")
+
+
+def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
+    """One group's significant find-rate difference as the finding says it: the people, where, their
+    find rate and White people's there, as percentages (the table's proportions), and which way.
+
+    >>> f = pd.DataFrame({"force": ["Essex", "Essex"], "group": ["Asian", "White"], "rate": [0.383, 0.279],
+    ...                   "diff": [0.104, 0.0]})
+    >>> _find_item(f, f.iloc[0])
+    'Asian people in Essex (38% against 28%, higher)'
+    """
+    area = r.index[0] != "group"
+    where = f" in {place(r.iloc[0])}" if area else ""
+    white = f[f["group"].astype(str) == "White"]
+    if area:
+        white = white[white.iloc[:, 0].astype(str) == str(r.iloc[0])]
+    own = _num(r.get("rate"))
+    ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
+    rates = (f"{whole_percent(100 * own)} against {whole_percent(100 * ref)}, " if own is not None and ref is not None
+             else "")
+    return f"{_group_people(str(r['group']))}{where} ({rates}{'higher' if (_num(r['diff']) or 0) > 0 else 'lower'})"
 
 
 def _flytipping(s: Section, cfg: dict) -> list[str]:
@@ -679,7 +788,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
     if rates is not None and len(rates):
         out.extend(_funnel_sentence(rates, "fly-tipping", 1000, cfg.get("area") or ""))
     tr = _table(s, "flytipping_trend")
-    unmodelled = [display_name(a) for a in (rates.attrs.get("no_trend") or [] if rates is not None else [])]
+    unmodelled = [place(a) for a in (rates.attrs.get("no_trend") or [] if rates is not None else [])]
     if (tr is None or not len(tr)) and unmodelled and not absent:  # none left with a trend (one council's own report)
         out.append(f"Fly-tipping over the whole series: no annual % change for {_names(unmodelled)}, whose counting "
                    "changed (see the section).")
@@ -697,7 +806,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             parts.append("no statistically significant trend in "
                          + (_names(flat) if len(flat) <= 3 else
                             f"{'the other ' if parts else ''}{rest} authorit{'y' if rest == 1 else 'ies'}"))
-        no_trend = [display_name(a) for a in tr.attrs.get("no_trend", [])]
+        no_trend = [place(a) for a in tr.attrs.get("no_trend", [])]
         if no_trend:  # the councils whose counting changed (named with their figures in the section)
             parts.append(f"no annual % change for {_names(no_trend)}, whose counting changed (see the section)")
         spans = tr.attrs.get("spans") or {}
@@ -712,18 +821,17 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
             step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {display_name(top[lab])}",
+                                      subject=f"Fly-tipping in {place(top[lab])}",
                                       span=str(spans.get(str(top[lab]), "")))
-                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)" if step else "")
+                       + _step_words(step)
                        + ".")
         elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
             step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
-                                      subject=f"Fly-tipping in {display_name(one[lab])}",
+                                      subject=f"Fly-tipping in {place(one[lab])}",
                                       span=str(spans.get(str(one[lab]), "")))
-                       + (f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
-                          if step else "") + ".")
+                       + _step_words(step) + ".")
     eng = _table(s, "flytipping_trend_england")
     if eng is not None and len(eng) and not absent:
         # against England's like-for-like councils over the same years (the section says how)
@@ -731,7 +839,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
         # each council with its own annual % change, England's beside them: "rose faster (or fell more
         # slowly)" hedged where the table knows which (St Albans fell while England's councils rose)
         def each(word: str) -> list[str]:
-            return [f"{display_name(str(a))} ({_apc_said(v)})" for a, w, v in
+            return [f"{place(str(a))} ({_apc_said(v)})" for a, w, v in
                     zip(eng[lab], eng["against_england"], eng["apc"]) if str(w).startswith(word)]
 
         up, down = each("up"), each("down")
@@ -745,16 +853,16 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                           if rest else "") + ".")
         else:
             out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
-                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else display_name(str(eng[lab].iloc[0]))}.")
+                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(str(eng[lab].iloc[0]))}.")
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
-        out.append(f"{display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
+        out.append(f"{place(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded no fly-tipping on "
                    f"private land in {share['year']} (England: {share['england']:.0f}% of incidents with a known land type); councils record "
                    "little of the fly-tipping on private land, which landowners clear, so this says nothing about how "
                    "much there is.")
     elif share and not absent and share["own"] == share["own"]:  # (NaN: no incidents)
-        out.append(f"Of the fly-tipping {display_name(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
+        out.append(f"Of the fly-tipping {place(share['who'])}'s {'councils' if share['councils'] > 1 else 'council'} recorded "
                    f"in {share['year']} with a known land type, {whole_percent(share['own'])} was on private land (England: {share['england']:.0f}%); councils record little of the fly-tipping on private land, "
                    "which landowners clear, so this is a floor" + (f" ({len(share['none'])} of the "
                                                                  f"{share['councils']} recorded none; named in the "
@@ -777,7 +885,7 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
     text = (f"{len(c)} cluster{'' if one else 's'} of incidents" + (f" ({', '.join(about)})" if about else "")
             + f" {'was' if one else 'were'} found")
     if big is not None:
-        where = [display_name(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
+        where = [place(big[k]) for k in ("place", "district") if k in c.columns and pd.notna(big[k]) and str(big[k])]
         text += (f"; the largest holds {int(n.max()):,} incidents "
                  + (f"around {', '.join(where)}" if where else "")
                  + f" ({float(big['centroid_lat']):.4f}, {float(big['centroid_lon']):.4f})")
@@ -793,9 +901,9 @@ def _next_clusters(others: pd.DataFrame) -> str:
     if not len(others) or not {"place", "district"} & set(others.columns):
         return ""
     k = [int(v) for v in pd.to_numeric(others["n"])]
-    places = ([display_name(p) if pd.notna(p) and str(p) else "" for p in others["place"]]
+    places = ([place(p) if pd.notna(p) and str(p) else "" for p in others["place"]]
               if "place" in others.columns else [""] * len(others))
-    dists = ([display_name(d) if pd.notna(d) and str(d) else "" for d in others["district"]]
+    dists = ([place(d) if pd.notna(d) and str(d) else "" for d in others["district"]]
              if "district" in others.columns else [""] * len(others))
     def counted(p: str, n: int) -> str:  # "Gates Way (pedestrian subway, 124)", not "... (pedestrian subway) (124)"
         return f"{p[:-1]}, {n:,})" if p.endswith(")") else f"{p} ({n:,})"
@@ -980,5 +1088,5 @@ def periods_note(sections: Sequence[Section]) -> str:
 
 
 def _sentence(text: str) -> str:
-    text = text.strip()
+    text = capitalise(text.strip())  # "The City of London's council ...", not "the City ..."
     return text if re.search(r"[.!?]$", text) else text + "."

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names",
-           "AREA_COLUMNS", "FUNNEL_WORDS"]
+           "AREA_COLUMNS", "FUNNEL_WORDS", "place", "capitalise"]
 
 MARKER = "[c]"
 
@@ -62,14 +62,14 @@ _HEADERS = {
     "upper": "Upper {c} limit", "method": "Method", "confidence": "Confidence level",
     "period_from": "From", "period_to": "To", "count_from": "Count (from)", "count_to": "Count (to)",
     "pct_change": "% change", "percent_change": "% change", "p_value": "p-value",
-    "apc": "Annual % change", "dispersion_ratio": "Dispersion (χ²/df)", "n_periods": "Periods",
+    "apc": "Annual % change", "dispersion_ratio": "Over-dispersion (χ²/df; 1 = none)", "n_periods": "Periods",
     "searches": "Searches", "ratio": "Ratio to White", "reliable": "Reliable",
     "ratio_method": "Ratio method", "like_for_like": "Like for like", "comparability": "Comparability",
     "denominator": "Denominator", "group": "Ethnic group", "n": "Number", "hits": "Finds",
     "diff": "Difference from White", "rr": "Risk ratio", "test": "Test", "significance": "Funnel position",
     "label": "Cluster", "centroid_lat": "Centre latitude", "centroid_lon": "Centre longitude",
-    "area_m2": "Area (m²)", "density_per_km2": "Points per km²", "first_time": "First", "last_time": "Last", "locations": "Map points",
-    "missing_times": "Without date", "radius_m": "Radius (m)", "measure": "Measure", "assessed": "Assessed",
+    "area_m2": "Area of outline (m²)", "density_per_km2": "Incidents per km²", "first_time": "First incident", "last_time": "Last incident", "locations": "Map points",
+    "missing_times": "Without date", "radius_m": "Centre to farthest point (m)", "measure": "Measure", "assessed": "Assessed",
     "percent": "%", "place_of_safety": "Place of safety", "known": "Known", "censored": "No end time",
     "median_hours": "Median (hours)", "q1_hours": "Lower quartile (hours)", "q3_hours": "Upper quartile (hours)",
     "mean_hours": "Mean (hours)", "over_24h": "Over 24 h", "over_24h_percent": "Over 24 h (%)",
@@ -86,10 +86,15 @@ _HEADERS = {
     "n_peers": "Peer forces", "of": "Out of", "group_rate": "Peer group rate", "ratio_to_group": "Ratio to peer group",
     "compared_with_group": "Against peer group", "ratio_to_white": "Ratio to White",
     "standardised_rate": "Age-standardised rate", "standardised": "Age-standardised rate",
+    "search_rate": "Search rate (per 1,000)", "find_percent": "Find rate (%)", "diff_points": "Difference from White (percentage points)",
+    # SPC and trend tables: what the method's words mean, not the words (a Panel does not know "trial limits")
+    "trial limits": "Provisional limits (fewer than 12 months)", "segment": "Period",
+    "signals": "Unusual months (special-cause signals)",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
            "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",
-           "rate_to": "Rate (to)"}
+           "rate_to": "Rate (to)", "find_percent": "Find rate (%)", "diff_points": "Difference (percentage points)",
+           "search_rate": "Search rate (per 1,000)"}
 
 #: PHE funnel labels (:func:`saferstats.funnel_significance`, the CSV's ``significance``) as the page
 #: says them: "High (0.025)" is a one-sided tail, which a reader took for a p-value.
@@ -102,6 +107,46 @@ AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
 
 #: Columns that describe how a table was made: stated once in the caption when constant.
 _META = ("confidence", "method", "ratio_method", "model", "test", "denominator", "comparability", "like_for_like")
+
+
+#: Area names said with the definite article in running text ("in the City of London", "the Isle of
+#: Wight's rate"): "<City|Isle|Isles|Vale|Forest> of ...", and a few others by name (lower case). Not
+#: names that merely look plural: "in Three Rivers", "in Malvern Hills" are how those councils say them.
+_THE_PATTERN = re.compile(r"(City|Isle|Isles|Vale|Forest) of \S")
+_THE_NAMES = {"derbyshire dales": "Derbyshire Dales", "staffordshire moorlands": "Staffordshire Moorlands",
+              "metropolitan police": "Metropolitan Police area", "metropolitan police service": "Metropolitan Police area"}
+
+
+def place(name: Any) -> str:
+    """An area's name as a sentence says it: :func:`saferstats.geography.display_name` (the ONS and
+    Home Office "London, City of" is the City of London; "Kingston upon Hull, City of" is Kingston upon
+    Hull) with the definite article where the name takes one ("in the City of London", "the Isle of
+    Wight's rate", "in the Metropolitan Police area"). Every sentence of the report names areas
+    through it; tables keep the bare name (:func:`page_names`); a sentence that starts with one is
+    capitalised by :func:`capitalise`. Rules: ``docs/methods/report_document.md``.
+
+    >>> [place(n) for n in ["London, City of", "Isle of Wight", "Kingston upon Hull, City of", "Three Rivers",
+    ...                     "Metropolitan Police", "Vale of Glamorgan", "Hertfordshire", "the City of London"]]
+    ['the City of London', 'the Isle of Wight', 'Kingston upon Hull', 'Three Rivers', 'the Metropolitan Police area', 'the Vale of Glamorgan', 'Hertfordshire', 'the City of London']
+    """
+    from ..geography import display_name
+
+    text = display_name(name)
+    bare = text.strip()
+    if bare[:4].lower() == "the ":
+        return text
+    if bare.lower() in _THE_NAMES:
+        return "the " + _THE_NAMES[bare.lower()]
+    return "the " + text if _THE_PATTERN.match(bare) else text
+
+
+def capitalise(text: str) -> str:
+    """``text`` with its first letter upper case (a sentence that starts with "the City of London").
+
+    >>> capitalise("the City of London's rate"), capitalise("3 clusters"), capitalise("")
+    ("The City of London's rate", '3 clusters', '')
+    """
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
 def header(column: str, confidence: float = 0.95) -> str:
@@ -139,7 +184,7 @@ def column_kind(column: str) -> str:
                   "other_land", "timed", "of") or column.startswith("over_") and \
             not column.endswith("percent") or column.startswith("child_"):
         return "count"
-    if column.startswith(("pct", "percent", "apc")) or column.endswith("_percent"):
+    if column.startswith(("pct", "percent", "apc", "find_percent", "diff_points")) or column.endswith("_percent"):
         return "percent"
     if column.startswith(("ratio", "rr", "rate_ratio")) or column == "dispersion_ratio":
         return "ratio"
@@ -149,7 +194,7 @@ def column_kind(column: str) -> str:
         return "measure"
     if column.endswith("_hours"):
         return "hours"
-    if column.startswith(("rate", "diff")) or column in ("lower", "upper"):
+    if column.startswith(("rate", "diff", "search_rate")) or column in ("lower", "upper"):
         return "estimate"
     return "other"
 
