@@ -1,0 +1,74 @@
+"""Hotspot follow-ups of session 17 (w21b), found walking the police.uk Hertfordshire street-crime
+files as published (``Latitude``/``Longitude`` columns read with pandas, rows dropped by crime type):
+
+1. ``to_bng`` / ``to_local_metres`` returned numpy arrays for Series input, so the row labels of
+   the file were lost: a later error or warning of ``hotspot_kde`` named a row's *position* among
+   the points passed where ``to_bng`` itself named the label (Hertfordshire ASB, June 2021: the far
+   point that stretches the grid was "row 1414", which is row 5,321 of the file). They now return
+   Series on the input's index.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+from saferstats import MissingValueError, SaferstatsWarning
+
+
+def _street(shared_data, month: str) -> pd.DataFrame:
+    return pd.read_csv(shared_data / "street_crime" / f"{month}-hertfordshire-street.csv")
+
+
+# 1. row labels survive to_bng -------------------------------------------------------------------
+
+def test_to_bng_keeps_the_index_of_series():
+    lat = pd.Series([51.5080, 51.7520, 51.9000], index=["a", "b", "c"], name="Latitude")
+    lon = pd.Series([-0.1281, -0.3390, -0.2000], index=["a", "b", "c"], name="Longitude")
+    x, y = saferstats.to_bng(lat, lon)
+    assert isinstance(x, pd.Series) and isinstance(y, pd.Series)
+    assert x.index.tolist() == ["a", "b", "c"] and (x.name, y.name) == ("x", "y")
+    e, n = saferstats.to_bng(lat.to_numpy(), lon.to_numpy())  # arrays stay arrays, same values
+    assert isinstance(e, np.ndarray)
+    np.testing.assert_array_equal(x.to_numpy(), e)
+    np.testing.assert_array_equal(y.to_numpy(), n)
+    lx, ly = saferstats.to_local_metres(lat, lon)
+    assert isinstance(lx, pd.Series) and lx.index.tolist() == ["a", "b", "c"]
+    np.testing.assert_array_equal(lx.to_numpy(), saferstats.to_local_metres(lat.to_numpy(), lon.to_numpy())[0])
+
+
+def test_hotspot_kde_names_the_label_of_a_row_without_coordinates():
+    lat = pd.Series([51.75, 51.76, np.nan, 51.77], index=[10, 20, 30, 40])
+    lon = pd.Series([-0.34, -0.33, -0.32, -0.35], index=[10, 20, 30, 40])
+    with pytest.warns(SaferstatsWarning, match="row 30"):
+        x, y = saferstats.to_bng(lat, lon, missing="propagate")
+    with pytest.raises(MissingValueError, match="row 30") as e:
+        saferstats.hotspot_kde(x, y, cell_size=100, bandwidth=500)
+    assert e.value.index == 30 and e.value.position == 2
+    with pytest.raises(MissingValueError, match="row 30"):
+        saferstats.kde_grid(x, y, cell_size=100, bandwidth=500)
+    with pytest.raises(MissingValueError, match="row 30"):
+        saferstats.knox(x, y, [1, 2, 3, 4], distance_bands=[0, 100], time_bands=[0, 7], permutations=9, seed=1)
+
+
+def test_far_point_warning_names_the_row_of_the_police_uk_file(shared_data):
+    df = _street(shared_data, "2021-06")
+    asb = df[df["Crime type"] == "Anti-social behaviour"]
+    x, y = saferstats.to_bng(asb["Latitude"], asb["Longitude"])
+    # the point far from the rest, found independently: beyond the central 99% by more than its width
+    qx = np.quantile(x, [0.005, 0.995])
+    qy = np.quantile(y, [0.005, 0.995])
+    far = ((x < qx[0] - (qx[1] - qx[0])) | (x > qx[1] + (qx[1] - qx[0]))
+           | (y < qy[0] - (qy[1] - qy[0])) | (y > qy[1] + (qy[1] - qy[0])))
+    label = far[far].index[0]
+    pos = int(np.flatnonzero(far.to_numpy())[0])
+    assert label != pos  # the file's row is not the point's position among the ASB records
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saferstats.hotspot_kde(x, y, cell_size=1000, bandwidth=500)
+    msgs = [str(w.message) for w in caught if "far outside the rest" in str(w.message)]
+    assert len(msgs) == 1 and f"first far point: row {label}" in msgs[0], msgs
