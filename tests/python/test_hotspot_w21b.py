@@ -72,3 +72,39 @@ def test_far_point_warning_names_the_row_of_the_police_uk_file(shared_data):
         saferstats.hotspot_kde(x, y, cell_size=1000, bandwidth=500)
     msgs = [str(w.message) for w in caught if "far outside the rest" in str(w.message)]
     assert len(msgs) == 1 and f"first far point: row {label}" in msgs[0], msgs
+
+
+# 2. KdeResult.to_pandas() over a study area: NaN beyond the edge -----------------------------------
+
+SQUARE = [(0.0, 0.0), (1000.0, 0.0), (1000.0, 1000.0), (0.0, 1000.0), (0.0, 0.0)]
+
+
+def test_kde_table_blanks_the_cells_beyond_the_study_area():
+    area = saferstats.StudyArea(SQUARE, crs=27700)
+    x, y = np.array([100.0, 900.0, 500.0]), np.array([500.0, 500.0, 950.0])
+    k = saferstats.kde_grid(x, y, cell_size=250, bandwidth=600, bounds=(-500, 1500, -500, 1500), study_area=area)
+    t = k.to_pandas()
+    assert list(t.columns) == ["x", "y", "in_study_area", "density"]
+    inside = (t["x"].between(0, 1000) & t["y"].between(0, 1000)).to_numpy()  # centres never on the edge here
+    np.testing.assert_array_equal(t["in_study_area"].to_numpy(), inside)
+    # the quartic density at the centres inside, computed directly; NaN beyond the edge
+    d2 = (t["x"].to_numpy()[:, None] - x) ** 2 + (t["y"].to_numpy()[:, None] - y) ** 2
+    want = (np.where(d2 < 600 ** 2, 3 / (np.pi * 600 ** 2) * (1 - d2 / 600 ** 2) ** 2, 0).sum(axis=1)) * 1e6
+    assert (want[~inside] > 0).sum() > 10  # the kernel reaches beyond the edge
+    assert t.loc[~inside, "density"].isna().all()
+    np.testing.assert_allclose(t.loc[inside, "density"].to_numpy(), want[inside], rtol=1e-9)
+    np.testing.assert_allclose(k.density.ravel(), want, rtol=1e-9, atol=1e-12)  # the array keeps the surface
+
+
+def test_kde_table_of_a_force_has_no_density_outside_it(shared_data):
+    df = _street(shared_data, "2021-06")
+    asb = df[df["Crime type"] == "Anti-social behaviour"]
+    x, y = saferstats.to_bng(asb["Latitude"], asb["Longitude"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        k = saferstats.kde_grid(x, y, cell_size=500, bandwidth=400, study_area="Hertfordshire")
+    t = k.to_pandas()
+    assert ((k.density > 0) & ~k.in_study_area).sum() > 0  # density smoothed over the force's edge
+    assert t.loc[~t["in_study_area"], "density"].isna().all()
+    assert t["density"].notna().sum() == int(k.in_study_area.sum())
+    assert t["density"].max() == k.density[k.in_study_area].max()

@@ -90,12 +90,34 @@ class KdeResult(_ExcelMixin, Result):
         return f"<p><b>KdeResult</b> — kernel density surface</p><table>{body}</table>"
 
     def to_pandas(self) -> pd.DataFrame:
-        """Long table: ``x, y, density`` (over a study area also ``in_study_area``: filter on it
-        before ranking or exporting the area's cells)."""
+        """Long table, one row per cell from the south-west, row by row: ``x, y, density``; over a
+        study area ``x, y, in_study_area, density`` with ``density`` NaN in the cells beyond the
+        area's edge (``in_study_area`` False), as the maps (``geo.to_geodataframe``,
+        ``geo.write_ascii_grid``, :func:`saferstats.plot_kde`) leave them blank: there the kernel
+        only spread the area's own events over the edge (the events beyond it were left out), so
+        a table written to CSV or a GIS would show density where nothing was measured. Until
+        session 17 this table kept those values (Hertfordshire ASB, June 2021, over the force on
+        100 m cells: 32,668 cells beyond its edge with a density). The whole surface stays in ``density`` (the array).
+
+        >>> from saferstats import StudyArea
+        >>> sq = [(0, 0), (1000, 0), (1000, 1000), (0, 1000), (0, 0)]
+        >>> r = kde_grid([500], [500], cell_size=500, bandwidth=800, bounds=(-500, 1500, 0, 1000),
+        ...              study_area=StudyArea(sq, crs=27700))
+        >>> r.to_pandas()[["x", "in_study_area", "density"]].round(3).head(4)
+                x  in_study_area  density
+        0  -250.0          False      NaN
+        1   250.0           True    0.966
+        2   750.0           True    0.966
+        3  1250.0          False      NaN
+        >>> float(r.density[0, 0]) > 0   # the array keeps the whole surface
+        True
+        """
         xx, yy = np.meshgrid(self.x, self.y)
         out = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": self.density.ravel()})
         if self.in_study_area is not None:
-            out.insert(2, "in_study_area", self.in_study_area.ravel())
+            inside = np.asarray(self.in_study_area, dtype=bool).ravel()
+            out.insert(2, "in_study_area", inside)
+            out["density"] = np.where(inside, out["density"].to_numpy(dtype=float), np.nan)
         return out
 
 
