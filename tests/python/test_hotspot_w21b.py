@@ -108,3 +108,59 @@ def test_kde_table_of_a_force_has_no_density_outside_it(shared_data):
     assert t.loc[~t["in_study_area"], "density"].isna().all()
     assert t["density"].notna().sum() == int(k.in_study_area.sum())
     assert t["density"].max() == k.density[k.in_study_area].max()
+
+
+# 3. an automatic bandwidth of kilometres: warned, in metres, with how to set one ----------------
+
+def _nrd(v):
+    v = np.asarray(v, dtype=float)
+    q = np.quantile(v, [0.25, 0.75])
+    return 4 * 1.06 * min(np.std(v, ddof=1), (q[1] - q[0]) / 1.34) * len(v) ** -0.2
+
+
+def _wide(caught):
+    return [str(w.message) for w in caught if "automatic bandwidth is" in str(w.message)]
+
+
+def _run(f, *a, **k):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = f(*a, **k)
+    return out, _wide(caught)
+
+
+def test_wide_automatic_bandwidth_is_warned_in_metres():
+    rng = np.random.default_rng(1)
+    x, y = 500_000 + rng.uniform(0, 40_000, 400), 200_000 + rng.uniform(0, 30_000, 400)  # a county's spread
+    g, said = _run(saferstats.hotspot_kde, x, y, cell_size=1000)
+    h = (_nrd(x) + _nrd(y)) / 2  # the rule itself is unchanged (MASS::bandwidth.nrd on both axes)
+    assert g.bandwidth == pytest.approx(h, rel=1e-12) and h > 2000
+    assert len(said) == 1 and f"hotspot_kde: the automatic bandwidth is {h:,.0f} m" in said[0]
+    assert "bandwidth=300" in said[0] and "wider than 2,000 m" in said[0]
+    g, said = _run(saferstats.hotspot_kde, x, y, cell_size=1000, kernel="gaussian")
+    assert g.bandwidth == pytest.approx(h / 4) and len(said) == 1 and f"a Gaussian sd of {h / 4:,.0f} m" in said[0]
+    _, said = _run(saferstats.hotspot_dual_kde, x, y, x[:200], y[:200], cell_size=1000)
+    assert len(said) == 1 and said[0].startswith("hotspot_dual_kde:")
+    k, said = _run(saferstats.kde_grid, x, y, cell_size=1000)
+    assert k.bandwidth > 2000 and len(said) == 1 and f"kde_grid: the automatic bandwidth is {k.bandwidth:,.0f} m" in said[0]
+    # a bandwidth given, or an automatic one of a town's few hundred metres, is not warned about
+    assert _run(saferstats.hotspot_kde, x, y, cell_size=100, bandwidth=300)[1] == []
+    assert _run(saferstats.kde_grid, x, y, cell_size=100, bandwidth=300)[1] == []
+    assert _run(saferstats.hotspot_kde, x, y, cell_size=1000, bandwidth=5000)[1] == []
+    small_x, small_y = 500_000 + rng.uniform(0, 3000, 400), 200_000 + rng.uniform(0, 3000, 400)
+    g, said = _run(saferstats.hotspot_kde, small_x, small_y, cell_size=100)
+    assert g.bandwidth < 2000 and said == []
+
+
+def test_county_automatic_bandwidth_is_warned(shared_data):
+    df = _street(shared_data, "2021-06")
+    asb = df[df["Crime type"] == "Anti-social behaviour"]
+    x, y = saferstats.to_bng(asb["Latitude"], asb["Longitude"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g = saferstats.hotspot_kde(x, y, study_area="Hertfordshire")
+    inside = saferstats.StudyArea("Hertfordshire").contains_xy(x, y)
+    h = (_nrd(x[inside]) + _nrd(y[inside])) / 2
+    assert g.bandwidth == pytest.approx(h, rel=1e-9) and round(h) == 9675
+    said = _wide(caught)
+    assert len(said) == 1 and "automatic bandwidth is 9,675 m" in said[0]
