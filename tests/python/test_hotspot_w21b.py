@@ -4,8 +4,15 @@ files as published (``Latitude``/``Longitude`` columns read with pandas, rows dr
 1. ``to_bng`` / ``to_local_metres`` returned numpy arrays for Series input, so the row labels of
    the file were lost: a later error or warning of ``hotspot_kde`` named a row's *position* among
    the points passed where ``to_bng`` itself named the label (Hertfordshire ASB, June 2021: the far
-   point that stretches the grid was "row 1414", which is row 5,321 of the file). They now return
-   Series on the input's index.
+   point in South Kesteven that stretches the grid was "row 1414", which is row 4494 of the file).
+   They now return Series on the input's index.
+2. ``KdeResult.to_pandas()`` over a study area kept the density spread beyond the edge (the maps
+   blank it): now NaN there, with ``in_study_area``; the ``density`` array keeps the surface.
+3. An automatic KDE bandwidth of kilometres (a county's points: 9,675 m) smoothed every
+   street-level hotspot away without a word: now a warning naming it in metres and how to set one.
+
+References: the quartic kernel and ``MASS::bandwidth.nrd`` recomputed with numpy; the far point
+found with numpy quantiles; the study area's cells by the square's coordinates.
 """
 
 from __future__ import annotations
@@ -66,7 +73,7 @@ def test_far_point_warning_names_the_row_of_the_police_uk_file(shared_data):
            | (y < qy[0] - (qy[1] - qy[0])) | (y > qy[1] + (qy[1] - qy[0])))
     label = far[far].index[0]
     pos = int(np.flatnonzero(far.to_numpy())[0])
-    assert label != pos  # the file's row is not the point's position among the ASB records
+    assert (label, pos) == (4494, 1414)  # the file's row is not the point's position among the ASB records
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         saferstats.hotspot_kde(x, y, cell_size=1000, bandwidth=500)
