@@ -171,3 +171,34 @@ def test_county_automatic_bandwidth_is_warned(shared_data):
     assert g.bandwidth == pytest.approx(h, rel=1e-9) and round(h) == 9675
     said = _wide(caught)
     assert len(said) == 1 and "automatic bandwidth is 9,675 m" in said[0]
+
+
+# 4. the walk: local metres given with a study area -----------------------------------------------
+
+def test_local_metres_with_a_study_area_say_to_use_the_national_grid(shared_data):
+    df = _street(shared_data, "2021-06")
+    asb = df[df["Crime type"] == "Anti-social behaviour"]
+    x, y = saferstats.to_local_metres(asb["Latitude"], asb["Longitude"])  # metres about the points' centre
+    assert (x < 0).any() and (y < 0).any()
+    for f in (lambda: saferstats.hotspot_kde(x, y, study_area="Watford", bandwidth=300, cell_size=100),
+              lambda: saferstats.kde_grid(x, y, study_area="Watford", bandwidth=300, cell_size=100),
+              lambda: saferstats.grid_counts(x, y, study_area="Watford", cell_size=250)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(saferstats.InvalidInputError, match=r"saferstats\.to_bng\(lat, lon\)") as e:
+                f()
+        assert "to_local_metres gives metres about the points' own centre" in str(e.value)
+        assert e.value.argument == "x"
+        assert not [w for w in caught if "no area" in str(w.message)]  # not "2,735 outside ... (2,735 no area)"
+
+
+def test_national_grid_points_of_another_place_keep_their_message():
+    # points on the grid but far from the area (Trafalgar Square against Watford): the usual count of
+    # where they are, no word of local metres
+    x, y = saferstats.to_bng([51.5080, 51.5085], [-0.1281, -0.1290])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(saferstats.InvalidInputError, match="no points inside") as e:
+            saferstats.hotspot_kde(x, y, study_area="Watford", bandwidth=300, cell_size=100)
+    assert "to_local_metres" not in str(e.value)
+    assert any("Westminster" in str(w.message) for w in caught)

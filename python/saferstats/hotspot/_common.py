@@ -16,6 +16,7 @@ from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, 
 #: constant, exported by the compiled module).
 EARTH_RADIUS_M: float = _ext.EARTH_RADIUS_M
 _UK = (49.8, 61.0, -8.7, 2.0)  # lat min, lat max, lon min, lon max
+_BNG_XY = (700_000.0, 1_300_000.0)  # the British National Grid's eastings and northings: 0 to these
 
 
 def _int_arg(name: str, v: Any, lo: int = 0, hi: int = 2**63 - 1) -> int:
@@ -206,6 +207,19 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
     if not inside.any() and len(xs) and (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
         raise InvalidInputError("no points inside the study area: x/y look like longitude/latitude degrees, but a "
                                 "study area needs British National Grid metres here (saferstats.to_bng)", "x")
+    if not inside.any() and len(xs):
+        b = area.bounds
+        grid = (xs >= 0) & (xs <= _BNG_XY[0]) & (ys >= 0) & (ys <= _BNG_XY[1])
+        away = xs.max() < b[0] or xs.min() > b[1] or ys.max() < b[2] or ys.min() > b[3]
+        if away and not grid.all():
+            # no point even within the area's extent, and some off the grid: not the points of another
+            # place, but another grid (to_local_metres gives metres about the points' own centre, so ~0)
+            raise InvalidInputError(
+                f"no points inside {_area_named(area)}: none is even within its extent on the British National "
+                f"Grid (x {b[0]:,.0f} to {b[1]:,.0f}, y {b[2]:,.0f} to {b[3]:,.0f}; the points span x "
+                f"{xs.min():,.0f} to {xs.max():,.0f}, y {ys.min():,.0f} to {ys.max():,.0f}). A study area needs "
+                "British National Grid metres: project with saferstats.to_bng(lat, lon) (to_local_metres gives "
+                "metres about the points' own centre)", "x")
     _warn_outside(area, int(inside.sum()), area.outside_xy(xs[~inside], ys[~inside]))
     kept = [None if o is None else (o[inside] if isinstance(o, np.ndarray) else _series_take(o, inside)) for o in others]
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
