@@ -202,3 +202,30 @@ def test_national_grid_points_of_another_place_keep_their_message():
             saferstats.hotspot_kde(x, y, study_area="Watford", bandwidth=300, cell_size=100)
     assert "to_local_metres" not in str(e.value)
     assert any("Westminster" in str(w.message) for w in caught)
+
+
+# 4. the walk: monthly files joined with pd.concat repeat each file's row labels -------------------
+
+def test_a_repeated_row_label_is_named_with_its_position(shared_data):
+    files = sorted((shared_data / "street_crime").glob("2021-*-hertfordshire-street.csv"))
+    df = pd.concat([pd.read_csv(f) for f in files])  # each file keeps its own 0, 1, 2 ...
+    asb = df[df["Crime type"] == "Anti-social behaviour"]
+    gone = asb["Latitude"].isna().to_numpy()
+    pos = int(np.flatnonzero(gone)[0])
+    label = int(asb.index[pos])
+    n = int((asb.index == label).sum())
+    assert n > 1 and label != pos
+    said = f"row {label!r} (position {pos:,}: {n} rows have that label; pd.concat(..., ignore_index=True)"
+    with pytest.warns(SaferstatsWarning, match="have no coordinates") as rec:
+        x, y = saferstats.to_bng(asb["Latitude"], asb["Longitude"], missing="propagate")
+    assert any(said in str(w.message) for w in rec)
+    with pytest.raises(MissingValueError) as e:
+        saferstats.hotspot_kde(x, y, cell_size=100, bandwidth=300)
+    assert said in str(e.value) and e.value.index == label and e.value.position == pos
+    with pytest.raises(MissingValueError) as e:
+        saferstats.to_bng(asb["Latitude"], asb["Longitude"])
+    assert said in str(e.value)
+    # a unique index is named by its label alone, as before
+    asb = asb.reset_index(drop=True).set_axis([f"r{i}" for i in range(len(asb))])
+    with pytest.raises(MissingValueError, match=rf"first at row 'r{pos}'; police") as e:
+        saferstats.to_bng(asb["Latitude"], asb["Longitude"])

@@ -84,6 +84,20 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     return xs, ys
 
 
+def _row(given: Any, pos: int) -> str:
+    """Row ``pos`` of ``given`` as a message names it: "row 'E01'" by its pandas label (the
+    position without an index); when the index repeats that label (monthly police.uk files joined
+    with ``pd.concat`` keep each file's 0, 1, 2 ...) also the position, which says which one."""
+    label = label_of(given, pos)
+    index = getattr(given, "index", None) if isinstance(given, (pd.Series, pd.DataFrame)) else None
+    if index is not None and label != pos and not index.is_unique and 0 <= pos < len(index):
+        n = int((index == index[pos]).sum())
+        if n > 1:
+            return (f"row {label!r} (position {pos:,}: {n} rows have that label; pd.concat(..., ignore_index=True) "
+                    "gives each its own)")
+    return f"row {label!r}"
+
+
 def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, message: str) -> InvalidInputError:
     """``cls(message)`` about argument ``name`` at position ``pos`` of ``given``, with ``{row}``
     in ``message`` naming the row by its pandas label (``row 'E01'``; the position without an
@@ -92,7 +106,7 @@ def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, me
     column = given.name if isinstance(given, pd.Series) else None
     if column is not None and column != name:
         message = message.replace(f"`{name}`", f"`{name}` (column {column!r})", 1)
-    err = cls(message.replace("{row}", f"row {label!r}"), name, label)
+    err = cls(message.replace("{row}", _row(given, pos)), name, label)
     err.position = pos
     return err
 
@@ -147,7 +161,7 @@ def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     gone = np.flatnonzero(fill == -2)
     if gone.size:
         warn_user(f"{what}: {gone.size:,} of {len(fill):,} point(s) have missing coordinates and are left out "
-                  f"(label -2; first at row {label_of(given, int(gone[0]))!r})")
+                  f"(label -2; first at {_row(given, int(gone[0]))})")
 
 
 def _warn_swapped(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
@@ -315,10 +329,10 @@ def _far_row(pos: int, given: Any, rows: np.ndarray | None) -> str:
         for name, v in given:
             n = len(v)
             if at < n:
-                return f"`{name}` row {label_of(v, at)!r}"
+                return f"`{name}` {_row(v, at)}"
             at -= n
         return f"point {pos}"
-    return f"row {label_of(given, at)!r}"
+    return _row(given, at)
 
 
 def _series(name: str, v: Any) -> pd.Series:

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, label_of
+from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _choice, _core_terms, _float_arg, _row_error
+from ._common import _choice, _core_terms, _float_arg, _row, _row_error
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 
@@ -125,8 +125,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
                              f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates (first at {{row}}; "
                              "police.uk publishes some records without a location); pass missing='propagate' to get "
                              "NaN for them, then leave those rows out")
-        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at row "
-                  f"{label_of(given, row)!r}); leave them out (np.isfinite(x)) before the hotspot functions, and "
+        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at "
+                  f"{_row(given, row)}); leave them out (np.isfinite(x)) before the hotspot functions, and "
                   "report how many")
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
@@ -148,5 +148,5 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     if not (inside | absent).all():
         row = int(np.flatnonzero(~inside & ~absent)[0])
         warn_user(f"{int((~inside & ~absent).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
-                  f"(first at row {label_of(given, row)!r})")
+                  f"(first at {_row(given, row)})")
     return _on_index(lat, lon, e, n)
