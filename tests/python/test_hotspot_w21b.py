@@ -229,3 +229,25 @@ def test_a_repeated_row_label_is_named_with_its_position(shared_data):
     asb = asb.reset_index(drop=True).set_axis([f"r{i}" for i in range(len(asb))])
     with pytest.raises(MissingValueError, match=rf"first at row 'r{pos}'; police") as e:
         saferstats.to_bng(asb["Latitude"], asb["Longitude"])
+
+
+# 4. the walk: the KDE table's column scored with pai ----------------------------------------------
+
+def test_pai_of_the_kde_table_column_points_to_the_surface(shared_data):
+    def pts(month):
+        df = _street(shared_data, month)
+        a = df[df["Crime type"] == "Anti-social behaviour"].dropna(subset=["Latitude"])
+        return saferstats.to_bng(a["Latitude"], a["Longitude"])
+
+    (x6, y6), (x7, y7) = pts("2021-06"), pts("2021-07")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        k = saferstats.kde_grid(x6, y6, cell_size=250, bandwidth=300, study_area="Watford")
+        c, cx, cy = saferstats.grid_counts(x7, y7, cell_size=250, study_area="Watford")
+    # the column of the table has NaN beyond the edge: refused, pointing to the surface (until session 17
+    # the column scored every cell of the box, silently)
+    with pytest.raises(MissingValueError, match=r"pass the surface or grid itself \(pai\(counts, surface\)"):
+        saferstats.pai(c.ravel(), k.to_pandas()["density"])
+    t = saferstats.pai(c, k)  # the surface: the area's cells (with any other holding an event)
+    keep = k.in_study_area.ravel() | (c.ravel() > 0)
+    assert t.attrs["cells_outside_study_area"] == int((~keep).sum()) and len(t) == int(keep.sum())
