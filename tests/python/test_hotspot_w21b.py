@@ -251,3 +251,60 @@ def test_pai_of_the_kde_table_column_points_to_the_surface(shared_data):
     t = saferstats.pai(c, k)  # the surface: the area's cells (with any other holding an event)
     keep = k.in_study_area.ravel() | (c.ravel() > 0)
     assert t.attrs["cells_outside_study_area"] == int((~keep).sum()) and len(t) == int(keep.sum())
+
+
+# 4. the walk: Knox's first distance band filled by records at one police.uk map point -------------
+
+def _same_point_pairs(x, y, t, d_max, t_edges):
+    """Pairs within d_max (metres) per time band of t_edges, and those of them 0 apart: numpy, by brute force."""
+    x, y, t = (np.asarray(v, dtype=float) for v in (x, y, t))
+    i, j = np.triu_indices(len(x), 1)
+    d = np.hypot(x[i] - x[j], y[i] - y[j])
+    dt = np.abs(t[i] - t[j])
+    k = np.searchsorted(t_edges, dt, side="right") - 1
+    inb = (d < d_max) & (k >= 0) & (k < len(t_edges) - 1)
+    return int(inb.sum()), int((inb & (d == 0)).sum())
+
+
+def test_knox_says_when_the_near_band_is_pairs_at_one_map_point(shared_data):
+    files = sorted((shared_data / "street_crime").glob("2021-1*-hertfordshire-street.csv"))
+    df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    b = df[df["Crime type"] == "Burglary"].dropna(subset=["Latitude"])
+    x, y = saferstats.to_bng(b["Latitude"], b["Longitude"])
+    inside = saferstats.StudyArea("Watford").contains_xy(x, y)
+    x, y, t = x[inside], y[inside], pd.to_datetime(b["Month"][inside])
+    days = ((t - t.min()).dt.days).to_numpy()
+    edges = [0, 1, 32, 63, np.inf]
+    pairs, same = _same_point_pairs(x, y, days, 100, edges)
+    assert (pairs, same) == (14, 13)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        k = saferstats.knox(x, y, t, distance_bands=[0, 100, 200, 400, np.inf], time_bands=edges, permutations=99,
+                            seed=1)
+    assert int(k["observed"].iloc[:4].sum()) == pairs
+    said = [str(w.message) for w in caught if "at the same point" in str(w.message)]
+    assert len(said) == 1 and f"{same} of the {pairs} pairs in the first distance band [0, 100)" in said[0]
+    assert "distance_bands=[0, 1, 100, ...]" in said[0]
+    # with the pairs at one point in a band of their own, no such warning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saferstats.knox(x, y, t, distance_bands=[0, 1, 100, 200, np.inf], time_bands=edges, permutations=9, seed=1)
+    assert not [w for w in caught if "at the same point" in str(w.message)]
+
+
+def test_knox_without_shared_points_says_nothing_of_them():
+    rng = np.random.default_rng(3)
+    x, y, t = rng.uniform(0, 2000, 200), rng.uniform(0, 2000, 200), rng.uniform(0, 90, 200)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saferstats.knox(x, y, t, distance_bands=[0, 100, 400], time_bands=[0, 7, 28], permutations=9, seed=1)
+    assert not [w for w in caught if "at the same point" in str(w.message)]
+    # half of the events moved onto another's point, a few days after it (one address again): warned
+    x[100:], y[100:], t[100:] = x[:100], y[:100], t[:100] + 3
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        k = saferstats.knox(x, y, t, distance_bands=[0, 100, 400], time_bands=[0, 7, 28], permutations=9, seed=1)
+    pairs, same = _same_point_pairs(x, y, t, 100, [0, 7, 28])
+    assert int(k["observed"].iloc[:2].sum()) == pairs and same >= pairs / 2
+    said = [str(w.message) for w in caught if "at the same point" in str(w.message)]
+    assert len(said) == 1 and f"{same} of the {pairs} pairs" in said[0]
