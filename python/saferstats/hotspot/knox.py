@@ -118,12 +118,20 @@ def _warn_same_point(xs: np.ndarray, ys: np.ndarray, tt: np.ndarray, de: np.ndar
     cut = np.flatnonzero((np.diff(x) != 0) | (np.diff(y) != 0)) + 1
     same = np.zeros(nt)
     for g in np.split(np.arange(len(x)), cut):
-        if len(g) < 2:
+        n = len(g)
+        if n < 2:
             continue
-        d = np.abs(t[g][:, None] - t[g][None, :])[np.triu_indices(len(g), 1)]
-        k = np.searchsorted(te, d, side="right") - 1  # [a, b): the band whose lower edge is <= d
-        ok = (k >= 0) & (k < nt)
-        np.add.at(same, k[ok], 1)
+        ts = np.sort(t[g])
+
+        def below(e: float) -> float:  # pairs at this point less than e apart in time
+            if e <= 0:
+                return 0.0
+            if np.isinf(e):
+                return n * (n - 1) / 2
+            return float((np.searchsorted(ts, ts + e, side="left") - np.arange(n) - 1).sum())
+
+        c = np.array([below(float(e)) for e in te])
+        same += np.diff(c)  # [a, b) = (pairs under b) - (pairs under a)
     j = int(np.argmax(np.where(first > 0, same / np.where(first > 0, first, 1), -1)))
     if same.sum() >= 0.5 * first.sum() and same.sum() > 0:
         def f(v: float) -> str:
