@@ -302,7 +302,7 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray, given: Any = None, rows: np.
 
 
 #: An automatic KDE bandwidth (quartic radius, metres) above which a warning says it smooths away
-#: street-level hotspots: saferstats' threshold (docs/methods/hotspot_intelligence.md, "Bandwidth").
+#: street-level hotspots: saferstats' threshold (docs/methods/hotspot_intelligence.md, "Automatic bandwidth").
 WIDE_BANDWIDTH_M = 2000.0
 
 
@@ -311,8 +311,8 @@ def _warn_wide_bandwidth(fn: str, radius: float, rule: str, used: str, xs: np.nd
     equivalent) is wider than :data:`WIDE_BANDWIDTH_M`: rules of thumb from the points' spread
     grow with the study area, and over a district or county they smooth every street-level
     hotspot into a few blobs (Hertfordshire ASB, June 2021 over the force: 9,675 m; scored on July
-    at 5% of the area, PAI 4.1 against 11.9 with 300 m; ``kde_grid``'s 2,992 m, PAI 8.2). Skipped for coordinates that are not
-    metres on a map (degrees, whose warning is given elsewhere)."""
+    at 5% of the area, PAI 4.1 against 11.9 with 300 m; ``kde_grid``'s 2,992 m, PAI 8.2). Skipped
+    for coordinates that are not metres on a map (degrees, whose warning is given elsewhere)."""
     if not radius > WIDE_BANDWIDTH_M or not len(xs) or (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
         return
     warn_user(f"{fn}: the automatic bandwidth is {used} ({rule}, from the spread of all the points), wider than "

@@ -83,7 +83,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     police.uk file's ``Latitude``/``Longitude`` columns), two Series ``x`` and ``y`` on its index,
     so that rows left out later keep their labels and the hotspot functions name a bad row by its
     label in the file, as ``to_bng`` does (until session 17 the arrays lost the index, and
-    ``hotspot_kde`` named the row's position among the points passed).
+    ``hotspot_kde`` named the row's position among the points passed). Index them by label
+    (``x.loc[...]``, a boolean mask) or take ``x.to_numpy()`` for positions.
 
     Method: the Ordnance Survey's 7-parameter Helmert transformation ETRS89→OSGB36 and the OS
     Transverse Mercator projection (*A guide to coordinate systems in Great Britain*). The projection
