@@ -138,7 +138,8 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     the edge and the counts are 0 by construction (the events outside were left out), so a map
     coloured by ``kde`` would show hotspots outside the area (Watford ASB 2021 on 500 m cells:
     42 cells beyond the edge with a density, up to 56 events per km²). Until session 16 those
-    values were kept; the grid's own ``cells`` (and ``KdeResult.density``) still hold them.
+    values were kept; the grid's own ``cells`` (and ``KdeResult.density``) still hold them, while
+    ``KdeResult.to_pandas()`` blanks them as this frame does (since session 17).
 
     Grids and surfaces are in the coordinates their points were given in, so ``crs`` names that
     CRS (default EPSG:27700, British National Grid metres from :func:`bng` or

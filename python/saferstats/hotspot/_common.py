@@ -16,6 +16,7 @@ from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, 
 #: constant, exported by the compiled module).
 EARTH_RADIUS_M: float = _ext.EARTH_RADIUS_M
 _UK = (49.8, 61.0, -8.7, 2.0)  # lat min, lat max, lon min, lon max
+_BNG_XY = (700_000.0, 1_300_000.0)  # the British National Grid's eastings and northings: 0 to these
 
 
 def _int_arg(name: str, v: Any, lo: int = 0, hi: int = 2**63 - 1) -> int:
@@ -83,6 +84,20 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     return xs, ys
 
 
+def _row(given: Any, pos: int) -> str:
+    """Row ``pos`` of ``given`` as a message names it: "row 'E01'" by its pandas label (the
+    position without an index); when the index repeats that label (monthly police.uk files joined
+    with ``pd.concat`` keep each file's 0, 1, 2 ...) also the position, which says which one."""
+    label = label_of(given, pos)
+    index = getattr(given, "index", None) if isinstance(given, (pd.Series, pd.DataFrame)) else None
+    if index is not None and label != pos and not index.is_unique and 0 <= pos < len(index):
+        n = int((index == index[pos]).sum())
+        if n > 1:
+            return (f"row {label!r} (position {pos:,}: {n} rows have that label; pd.concat(..., ignore_index=True) "
+                    "gives each its own)")
+    return f"row {label!r}"
+
+
 def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, message: str) -> InvalidInputError:
     """``cls(message)`` about argument ``name`` at position ``pos`` of ``given``, with ``{row}``
     in ``message`` naming the row by its pandas label (``row 'E01'``; the position without an
@@ -91,7 +106,7 @@ def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, me
     column = given.name if isinstance(given, pd.Series) else None
     if column is not None and column != name:
         message = message.replace(f"`{name}`", f"`{name}` (column {column!r})", 1)
-    err = cls(message.replace("{row}", f"row {label!r}"), name, label)
+    err = cls(message.replace("{row}", _row(given, pos)), name, label)
     err.position = pos
     return err
 
@@ -146,7 +161,7 @@ def _warn_dropped(fill: np.ndarray, what: str, given: Any = None) -> None:
     gone = np.flatnonzero(fill == -2)
     if gone.size:
         warn_user(f"{what}: {gone.size:,} of {len(fill):,} point(s) have missing coordinates and are left out "
-                  f"(label -2; first at row {label_of(given, int(gone[0]))!r})")
+                  f"(label -2; first at {_row(given, int(gone[0]))})")
 
 
 def _warn_swapped(a: np.ndarray, b: np.ndarray, given: Any = None, rows: Any = None) -> None:
@@ -206,6 +221,19 @@ def _in_area(study_area: Any, xs: np.ndarray, ys: np.ndarray, *others: Any) -> t
     if not inside.any() and len(xs) and (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
         raise InvalidInputError("no points inside the study area: x/y look like longitude/latitude degrees, but a "
                                 "study area needs British National Grid metres here (saferstats.to_bng)", "x")
+    if not inside.any() and len(xs):
+        b = area.bounds
+        grid = (xs >= 0) & (xs <= _BNG_XY[0]) & (ys >= 0) & (ys <= _BNG_XY[1])
+        away = xs.max() < b[0] or xs.min() > b[1] or ys.max() < b[2] or ys.min() > b[3]
+        if away and not grid.all():
+            # no point even within the area's extent, and some off the grid: not the points of another
+            # place, but another grid (to_local_metres gives metres about the points' own centre, so ~0)
+            raise InvalidInputError(
+                f"no points inside {_area_named(area)}: none is even within its extent on the British National "
+                f"Grid (x {b[0]:,.0f} to {b[1]:,.0f}, y {b[2]:,.0f} to {b[3]:,.0f}; the points span x "
+                f"{xs.min():,.0f} to {xs.max():,.0f}, y {ys.min():,.0f} to {ys.max():,.0f}). A study area needs "
+                "British National Grid metres: project with saferstats.to_bng(lat, lon) (to_local_metres gives "
+                "metres about the points' own centre)", "x")
     _warn_outside(area, int(inside.sum()), area.outside_xy(xs[~inside], ys[~inside]))
     kept = [None if o is None else (o[inside] if isinstance(o, np.ndarray) else _series_take(o, inside)) for o in others]
     return area, np.ascontiguousarray(xs[inside]), np.ascontiguousarray(ys[inside]), kept
@@ -273,6 +301,28 @@ def _warn_stretched(xs: np.ndarray, ys: np.ndarray, given: Any = None, rows: np.
                   f"district) or bounds= (first far point: {_far_row(int(np.flatnonzero(far)[0]), given, rows)})")
 
 
+#: An automatic KDE bandwidth (quartic radius, metres) above which a warning says it smooths away
+#: street-level hotspots: saferstats' threshold (docs/methods/hotspot_intelligence.md, "Automatic bandwidth").
+WIDE_BANDWIDTH_M = 2000.0
+
+
+def _warn_wide_bandwidth(fn: str, radius: float, rule: str, used: str, xs: np.ndarray, ys: np.ndarray) -> None:
+    """Warn when an automatic bandwidth (``radius``: the quartic's radius, or the Gaussian's
+    equivalent) is wider than :data:`WIDE_BANDWIDTH_M`: rules of thumb from the points' spread
+    grow with the study area, and over a district or county they smooth every street-level
+    hotspot into a few blobs (Hertfordshire ASB, June 2021 over the force: 9,675 m; scored on July
+    at 5% of the area, PAI 4.1 against 11.9 with 300 m; ``kde_grid``'s 2,992 m, PAI 8.2). Skipped
+    for coordinates that are not metres on a map (degrees, whose warning is given elsewhere)."""
+    if not radius > WIDE_BANDWIDTH_M or not len(xs) or (np.abs(xs) <= 180).all() and (np.abs(ys) <= 90).all():
+        return
+    warn_user(f"{fn}: the automatic bandwidth is {used} ({rule}, from the spread of all the points), wider than "
+              f"{WIDE_BANDWIDTH_M:,.0f} m: it smooths street-level hotspots into a few broad blobs (Hertfordshire ASB, "
+              f"June 2021, over the force: {'2,992 m, PAI 8.2' if fn == 'kde_grid' else '9,675 m, PAI 4.1'} scored on "
+              "July at 5% of the area, against 11.9 with 300 m). "
+              "Street-level hotspot maps use a few hundred metres (Chainey 2013): pass bandwidth= in metres (e.g. "
+              "bandwidth=300, cell_size=100); see docs/methods/hotspot_intelligence.md (Automatic bandwidth)")
+
+
 def _far_row(pos: int, given: Any, rows: np.ndarray | None) -> str:
     """Point ``pos`` of the points given as ``given`` (see :func:`_warn_stretched`), as a message names it."""
     at = pos if rows is None else int(rows[pos])
@@ -280,10 +330,10 @@ def _far_row(pos: int, given: Any, rows: np.ndarray | None) -> str:
         for name, v in given:
             n = len(v)
             if at < n:
-                return f"`{name}` row {label_of(v, at)!r}"
+                return f"`{name}` {_row(v, at)}"
             at -= n
         return f"point {pos}"
-    return f"row {label_of(given, at)!r}"
+    return _row(given, at)
 
 
 def _series(name: str, v: Any) -> pd.Series:

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, label_of
+from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _choice, _core_terms, _float_arg, _row_error
+from ._common import _choice, _core_terms, _float_arg, _row, _row_error
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 
@@ -19,11 +19,27 @@ __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 BNG_EXTENT = (49.75, 61.01, -9.01, 2.01)
 
 
+#: What the projections return: two arrays, or two Series on the index of a Series given.
+_XY = tuple[np.ndarray, np.ndarray] | tuple[pd.Series, pd.Series]
+
+
+def _on_index(lat: Any, lon: Any, a: np.ndarray, b: np.ndarray) -> _XY:
+    """``(a, b)`` as Series ``x``, ``y`` on the index of the Series among ``lat``/``lon`` (the
+    first), so that the hotspot functions name a row by its label as these did; else the arrays."""
+    given = lat if isinstance(lat, pd.Series) else lon if isinstance(lon, pd.Series) else None
+    if given is None:
+        return np.asarray(a), np.asarray(b)
+    return pd.Series(np.asarray(a), index=given.index, name="x"), pd.Series(np.asarray(b), index=given.index, name="y")
+
+
 def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = None,
-                    missing: Literal["error", "propagate"] = "error") -> tuple[np.ndarray, np.ndarray]:
+                    missing: Literal["error", "propagate"] = "error") -> _XY:
     """Project lat/lon (degrees) to local east/north metres (equirectangular about ``origin``,
     default the points' centre): accurate to ~0.1% across a county, for KDE, weights and Knox.
     Computed by the core (``saferstats::hotspot::bng::to_local_metres``).
+
+    Returns ``(x, y)``: two numpy arrays, or, when ``lat`` or ``lon`` is a pandas Series, two
+    Series ``x`` and ``y`` on its index (as :func:`to_bng`).
 
     ``lat`` and ``lon`` must have equal lengths and lie in [−90, 90] / [−180, 180] (an error names
     the row otherwise). Missing coordinates raise :class:`~saferstats.MissingValueError` naming the
@@ -56,12 +72,19 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
         raise MissingValueError("every point has a missing coordinate", "lat", 0)
     with _core_terms(lat=lat, lon=lon):
         res = _ext.to_local_metres(np.ascontiguousarray(la), np.ascontiguousarray(lo), origin=org)
-    return np.asarray(res["x"]), np.asarray(res["y"])
+    return _on_index(lat, lon, res["x"], res["y"])
 
 
 def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
-           missing: Literal["error", "propagate"] = "error") -> tuple[np.ndarray, np.ndarray]:
+           missing: Literal["error", "propagate"] = "error") -> _XY:
     """WGS84 latitude/longitude → British National Grid (EPSG:27700) eastings and northings, metres.
+
+    Returns ``(x, y)``: two numpy arrays, or, when ``lat`` or ``lon`` is a pandas Series (a
+    police.uk file's ``Latitude``/``Longitude`` columns), two Series ``x`` and ``y`` on its index,
+    so that rows left out later keep their labels and the hotspot functions name a bad row by its
+    label in the file, as ``to_bng`` does (until session 17 the arrays lost the index, and
+    ``hotspot_kde`` named the row's position among the points passed). Index them by label
+    (``x.loc[...]``, a boolean mask) or take ``x.to_numpy()`` for positions.
 
     Method: the Ordnance Survey's 7-parameter Helmert transformation ETRS89→OSGB36 and the OS
     Transverse Mercator projection (*A guide to coordinate systems in Great Britain*). The projection
@@ -80,6 +103,10 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     >>> e, n = to_bng([51.5080], [-0.1281])   # Trafalgar Square
     >>> int(e[0] // 1000), int(n[0] // 1000)
     (530, 180)
+    >>> import pandas as pd
+    >>> x, y = to_bng(pd.Series([51.5080, 51.7520], index=[7, 12]), pd.Series([-0.1281, -0.3390], index=[7, 12]))
+    >>> x.index.tolist(), int(y.loc[12] // 1000)
+    ([7, 12], 207)
     """
     from ..exceptions import LengthMismatchError
 
@@ -99,8 +126,8 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
                              f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates (first at {{row}}; "
                              "police.uk publishes some records without a location); pass missing='propagate' to get "
                              "NaN for them, then leave those rows out")
-        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at row "
-                  f"{label_of(given, row)!r}); leave them out (np.isfinite(x)) before the hotspot functions, and "
+        warn_user(f"{int(absent.sum()):,} of {len(la):,} point(s) have no coordinates and get NaN (first at "
+                  f"{_row(given, row)}); leave them out (np.isfinite(x)) before the hotspot functions, and "
                   "report how many")
     e = np.full(len(la), np.nan)
     n = np.full(len(la), np.nan)
@@ -108,13 +135,13 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
         if not absent.any():
             with _core_terms(lat=lat, lon=lon):
                 res = _ext.wgs84_to_bng(la, lo)
-            return res["easting"], res["northing"]
+            return _on_index(lat, lon, res["easting"], res["northing"])
         kept = np.flatnonzero(~absent)
         if kept.size:
             with _core_terms(kept, lat=lat, lon=lon):  # the core's positions are among the located points
                 res = _ext.wgs84_to_bng(np.ascontiguousarray(la[kept]), np.ascontiguousarray(lo[kept]))
             e[kept], n[kept] = res["easting"], res["northing"]
-        return e, n
+        return _on_index(lat, lon, e, n)
     inside = ~absent & (la >= BNG_EXTENT[0]) & (la <= BNG_EXTENT[1]) & (lo >= BNG_EXTENT[2]) & (lo <= BNG_EXTENT[3])
     if inside.any():
         res = _ext.wgs84_to_bng(np.ascontiguousarray(la[inside]), np.ascontiguousarray(lo[inside]))
@@ -122,5 +149,5 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     if not (inside | absent).all():
         row = int(np.flatnonzero(~inside & ~absent)[0])
         warn_user(f"{int((~inside & ~absent).sum())} point(s) lie outside the British National Grid's area of use and get NaN "
-                  f"(first at row {label_of(given, row)!r})")
-    return e, n
+                  f"(first at {_row(given, row)})")
+    return _on_index(lat, lon, e, n)

@@ -219,7 +219,10 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         if gap.any() and not (name == "predicted" and keep is not None):
             first = int(idx[gap][0])
             refuse(MissingValueError, f"`{name}` is missing (NaN) in {int(gap.sum()):,} cell(s) (first: "
-                   f"{where(first)}): give every cell a number (0 where none)", name, first)
+                   f"{where(first)}): give every cell a number (0 where none). If they are the cells beyond a study "
+                   "area's edge (NaN in KdeResult.to_pandas() and the map frames), do not fill them: pass the "
+                   "surface or grid itself (pai(counts, surface), pai(observed_grid, predicted_grid)), which scores "
+                   "the area's cells only", name, first)
     blank = np.isnan(p)
     edge = blank & _counted_in_area(observed, idx) & (o > 0)
     if edge.any():

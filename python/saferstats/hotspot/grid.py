@@ -20,7 +20,7 @@ from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
 from ._common import (_bounds, _choice, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
-                      _series, _warn_stretched)
+                      _series, _warn_stretched, _warn_wide_bandwidth)
 
 __all__ = [
     "HotspotGrid",
@@ -402,16 +402,20 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
 
 
 def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float,
-               kernel: Any = "quartic") -> float:
+               kernel: Any = "quartic", fn: str = "hotspot_kde") -> float:
+    gaussian = isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal")
     if bandwidth is None:
         h = float(_ext.grid_auto_bandwidth(xs, ys))
-        if isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal"):
+        if gaussian:
             # bandwidth.nrd is MASS::kde2d's h, whose normal kernel has sd h/4; used whole as the sd it
             # smoothed 4 times as widely as MASS (and ~2.6 times the quartic's sd, r/sqrt(7), with r = h)
             h /= 4
     else:
         h = _float_arg("bandwidth", bandwidth, positive=True)
     h *= _float_arg("bandwidth_adjust", adjust, positive=True)
+    if bandwidth is None:
+        used = f"a Gaussian sd of {h:,.0f} m (a quarter of bandwidth.nrd)" if gaussian else f"{h:,.0f} m"
+        _warn_wide_bandwidth(fn, 4 * h if gaussian else h, "MASS::bandwidth.nrd, as sfhotspot", used, xs, ys)
     if h < cell:
         warn_user(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
                   "patchy; use a larger bandwidth or smaller cells")
@@ -441,7 +445,11 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     session 15 the Gaussian took it whole, 4 times as smooth: Stevenage ASB, June 2021, sd 1,725 m
     and PAI 1.8 at 5% coverage on July against the quartic's 3.6), times
     ``bandwidth_adjust``. A bandwidth below the cell size gives a warning; bandwidth ≤ 0 is
-    refused. See docs/methods/hotspot_intelligence.md.
+    refused. The automatic bandwidth grows with the points' spread: over a county it is
+    kilometres (Hertfordshire ASB, June 2021, over the force: 9,675 m), which smooths every
+    street-level hotspot into a few blobs (scored on July at 5% of the area, PAI 4.1 against 11.9
+    with 300 m), so one wider than 2,000 m gives a warning naming it: pass ``bandwidth`` in metres
+    (a few hundred, e.g. ``bandwidth=300, cell_size=100``). See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -503,7 +511,7 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, [("x_a", _given(x_a, y_a)), ("x_b", _given(x_b, y_b))])
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel)
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, "hotspot_dual_kde")
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         r = _ext.grid_counts(g._args(), px, py, None)
         _warn_off_grid(int(r["outside"]), len(px), f"count_{tag}", f"x_{tag}/y_{tag}: ")

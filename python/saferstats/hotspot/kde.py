@@ -14,7 +14,7 @@ from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
 from ._common import (_area_named, _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _given, _points_in,
-                      _row_error, _warn_stretched)
+                      _row_error, _warn_stretched, _warn_wide_bandwidth)
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -90,12 +90,34 @@ class KdeResult(_ExcelMixin, Result):
         return f"<p><b>KdeResult</b> — kernel density surface</p><table>{body}</table>"
 
     def to_pandas(self) -> pd.DataFrame:
-        """Long table: ``x, y, density`` (over a study area also ``in_study_area``: filter on it
-        before ranking or exporting the area's cells)."""
+        """Long table, one row per cell from the south-west, row by row: ``x, y, density``; over a
+        study area ``x, y, in_study_area, density`` with ``density`` NaN in the cells beyond the
+        area's edge (``in_study_area`` False), as the maps (``geo.to_geodataframe``,
+        ``geo.write_ascii_grid``, :func:`saferstats.plot_kde`) leave them blank: there the kernel
+        only spread the area's own events over the edge (the events beyond it were left out), so
+        a table written to CSV or a GIS would show density where nothing was measured. Until
+        session 17 this table kept those values (Hertfordshire ASB, June 2021, over the force on
+        100 m cells: 32,668 cells beyond its edge with a density). The whole surface stays in ``density`` (the array).
+
+        >>> from saferstats import StudyArea
+        >>> sq = [(0, 0), (1000, 0), (1000, 1000), (0, 1000), (0, 0)]
+        >>> r = kde_grid([500], [500], cell_size=500, bandwidth=800, bounds=(-500, 1500, 0, 1000),
+        ...              study_area=StudyArea(sq, crs=27700))
+        >>> r.to_pandas()[["x", "in_study_area", "density"]].round(3).head(4)
+                x  in_study_area  density
+        0  -250.0          False      NaN
+        1   250.0           True    0.966
+        2   750.0           True    0.966
+        3  1250.0          False      NaN
+        >>> float(r.density[0, 0]) > 0   # the array keeps the whole surface
+        True
+        """
         xx, yy = np.meshgrid(self.x, self.y)
         out = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "density": self.density.ravel()})
         if self.in_study_area is not None:
-            out.insert(2, "in_study_area", self.in_study_area.ravel())
+            inside = np.asarray(self.in_study_area, dtype=bool).ravel()
+            out.insert(2, "in_study_area", inside)
+            out["density"] = np.where(inside, out["density"].to_numpy(dtype=float), np.nan)
         return out
 
 
@@ -117,7 +139,9 @@ def kde_grid(
     CrimeStat) or Gaussian; ``bandwidth=None`` uses ArcGIS's default radius
     0.9·min(SD, √(1/ln 2)·D_m)·n^−0.2 — not :func:`hotspot_kde`'s default (``MASS::bandwidth.nrd``,
     as sfhotspot), which is often several times wider (Watford ASB, January–September 2021: 350 m
-    here, 1,111 m there), so give ``bandwidth`` to compare the two surfaces. ``x``/``y`` are projected coordinates in metres (see
+    here, 1,111 m there), so give ``bandwidth`` to compare the two surfaces. An automatic radius
+    wider than 2,000 m (a county's points: Hertfordshire ASB, June 2021, 2,992 m) smooths
+    street-level hotspots away and gives a warning: pass ``bandwidth`` in metres (a few hundred). ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the
     direct sum over points at every cell centre. ``bounds`` = (xmin, xmax, ymin, ymax), default the
     points' extent plus one bandwidth (the study area's extent with ``study_area``; a warning when
@@ -155,6 +179,8 @@ def kde_grid(
         raise InvalidInputError("no points to smooth", "x")
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
+    if bandwidth is None:
+        _warn_wide_bandwidth("kde_grid", h, "ArcGIS's default search radius", f"{h:,.0f} m", xs, ys)
     if bounds is None:
         _warn_stretched(xs, ys, _given(x, y))  # no study area here: xs are the points as given
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))

@@ -101,6 +101,49 @@ def _warn_months(t: Any, tt: np.ndarray, time_bands: np.ndarray) -> None:
                   "(e.g. [0, 1, 32, 63, inf]: same month, next month, the month after) or event dates")
 
 
+def _warn_same_point(xs: np.ndarray, ys: np.ndarray, tt: np.ndarray, de: np.ndarray, te: np.ndarray,
+                     observed: np.ndarray) -> None:
+    """Warn when the pairs of the first distance band, [0, d) with d > 0, are mostly pairs at one
+    point (0 apart): police.uk publishes each record at an anonymised map point, so such pairs are
+    records placed at one point (one address again, or neighbours snapped together), not repeats
+    *near* each other, and the band's Knox ratio reads as a near-repeat effect it is not."""
+    if len(de) < 2 or de[0] > 0 or not de[1] > 1 or len(xs) < 2:
+        return  # a first band [0, 1) m or narrower already holds the pairs at one point apart
+    nt = len(te) - 1
+    first = np.asarray(observed[:nt], dtype=float)  # the first distance band, every time band
+    if not first.sum() > 0:
+        return
+    order = np.lexsort((ys, xs))
+    x, y, t = xs[order], ys[order], tt[order]
+    cut = np.flatnonzero((np.diff(x) != 0) | (np.diff(y) != 0)) + 1
+    same = np.zeros(nt)
+    for g in np.split(np.arange(len(x)), cut):
+        n = len(g)
+        if n < 2:
+            continue
+        ts = np.sort(t[g])
+
+        def below(e: float) -> float:  # pairs at this point less than e apart in time
+            if e <= 0:
+                return 0.0
+            if np.isinf(e):
+                return n * (n - 1) / 2
+            return float((np.searchsorted(ts, ts + e, side="left") - np.arange(n) - 1).sum())
+
+        c = np.array([below(float(e)) for e in te])
+        same += np.diff(c)  # [a, b) = (pairs under b) - (pairs under a)
+    j = int(np.argmax(np.where(first > 0, same / np.where(first > 0, first, 1), -1)))
+    if same.sum() >= 0.5 * first.sum() and same.sum() > 0:
+        def f(v: float) -> str:
+            return "inf" if np.isinf(v) else f"{v:g}"
+        warn_user(f"knox: {int(same.sum()):,} of the {int(first.sum()):,} pairs in the first distance band [{f(de[0])}, "
+                  f"{f(de[1])}) are at the same point, 0 apart ({int(same[j]):,} of {int(first[j]):,} in time band "
+                  f"[{f(te[j])}, {f(te[j + 1])})): police.uk publishes each record at an anonymised map point ('On or "
+                  "near ...'), so these are records at one point (the same address again, or neighbours snapped "
+                  "together), not repeats near each other, and the band's ratio is mostly theirs. Count them apart "
+                  f"with an edge just above 0: distance_bands=[0, 1, {f(de[1])}, ...]")
+
+
 def _named(arg: str, given: Any) -> str:
     """How a message names argument ``arg``: with the Series' name when it has one."""
     name = getattr(given, "name", None) if isinstance(given, pd.Series) else None
@@ -183,4 +226,5 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         "observed": res["observed"], "expected": res["expected"], "knox_ratio": res["ratio"], "p_value": res["p_value"],
     })
     out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": metric}
+    _warn_same_point(xs, ys, tt, de, te, np.asarray(res["observed"], dtype=float))
     return out
