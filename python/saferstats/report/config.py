@@ -48,7 +48,7 @@ _SECTION_SCHEMA: dict[str, dict[str, Any]] = {
                    "sheet": str, "funnel": ("auto", "exact", "overdispersed"), "source": str},
     "hotspots": {"file": "file", "files": "files", "crime_type": "strlist", "study_area": str,
                  "study_area_level": ("force", "csp", "la"), "lat": str, "lon": str, "date": str, "eps_m": "posnum",
-                 "min_samples": "posint", "cell_size": "posnum", "source": str},
+                 "min_samples": "posint", "cell_size": "posnum", "bandwidth_m": "posnum", "source": str},
     "s136": {"file": "file", "mha_file": "file", "split": "date", "population": "posnum", "columns": "strmap",
              "seasonality": ("none", "fourier", "dummies"),
              "improvement": ("neutral", "increase", "decrease"), "source": str},

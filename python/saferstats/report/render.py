@@ -48,7 +48,7 @@ def _methods_appendix(cfg: dict) -> list[str]:
         "Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 residents (the Census "
         "the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the table says which), "
         "ratio to the White rate from unrounded rates, 'reliable' flag below 10 searches or 1,000 residents.",
-        "Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (ArcGIS default radius), Getis-Ord Gi* (esda moments, "
+        "Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (a fixed street-level radius, 500 m unless set), Getis-Ord Gi* (esda moments, "
         "conditional permutations).",
         "Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et al. 2017), quasi-Poisson "
         "standard errors and intervals from t on the residual degrees of freedom; durations with "

@@ -1821,7 +1821,10 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     except ss.SaferstatsError:  # points beyond the grid's area of use: local metres, no district outlines
         x, y = ss.to_local_metres(pts[lat_c], pts[lon_c])
         areas = None
-    kde = ss.kde_grid(x, y, cell_size=cell / 4)
+    # a street-level smoothing radius: the automatic (ArcGIS) radius grows with the spread of the points and
+    # over a county is kilometres, which smooths every hotspot into a few blobs (docs/methods/hotspot_intelligence.md)
+    bw = float(sec.get("bandwidth_m", 500))
+    kde = ss.kde_grid(x, y, cell_size=min(cell / 4, bw / 2.5), bandwidth=bw)
     counts, cx, cy = ss.grid_counts(x, y, cell_size=cell)
     # Gi* over the study area's own cells: the grid's box reaches beyond it, and those cells are zeros
     # by construction that would lower the mean every cell is compared with (docs/methods/hotspots.md C5)
@@ -1847,7 +1850,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                 f"{len(pts):,} incidents mapped" + (f" ({dropped} without coordinates left out)" if dropped or not sec.get("study_area") else "") + f". {len(clusters)} clusters: groups of at least {ms} "
                 f"incidents each within a search radius of {eps:,.0f} m of others (DBSCAN, haversine distances, "
                 f"scikit-learn's semantics). The density map smooths the incidents over a radius of {kde.bandwidth:,.0f} m "
-                f"(quartic kernel density, the ArcGIS default radius). Hot and cold spots are {cell:,.0f} m grid squares "
+                "(quartic kernel density; a few hundred metres keeps street-level hotspots apart, where a radius from the "
+                f"spread of all the incidents would be kilometres over a county). Hot and cold spots are {cell:,.0f} m grid squares "
                 "whose counts, with their neighbours', are higher or lower than chance would give (Getis-Ord Gi*"
                 f"{on_cells}; queen contiguity, 999 permutations; hot/cold at 90/95/99% from the normal z). Cluster "
                 "outlines are in clusters.geojson."
