@@ -726,7 +726,11 @@ def census_population(
       2019 into Dorset, Somerset West and Taunton and West Suffolk cannot be measured exactly and are
       not included;
 
-    then ``ethnicity`` and ``population``. All levels are sums of the LSOA table, so they add up
+    then ``ethnicity`` and ``population``: one row per area **and ethnic group**. For rates of all
+    residents (crimes per 1,000 by ward), sum over ethnicity before joining counts:
+    ``census_population("ward").groupby(["ward_code", "ward", "census"], as_index=False)["population"].sum()``
+    (a join to the long table puts the ward's count on each of its five rows, each over one group's
+    residents; :func:`saferstats.add_rates` warns of it). All levels are sums of the LSOA table, so they add up
     to each other exactly (a force is the sum of its authorities, an authority and a CSP the sums
     of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True`` (``level="la"`` only): the 19
     detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:

@@ -264,6 +264,15 @@ def add_rates(
     crimes), and one saying so when that one Census population serves every period of a force or
     area (unless the ``population_note`` above says it already).
 
+    :func:`saferstats.census_population` is long: one row per area and ethnic group. Area counts
+    (crimes per ward, from police.uk files) merged onto it land on each of the area's five rows,
+    and every rate is then the area's count over **one ethnic group's** residents (Watford's
+    Central ward, June 2021: 132 crimes over its 521 residents of Other ethnic groups, 253.4 per
+    1,000, where the rate of its 11,405 residents is 11.6). A table with an ``ethnicity`` column whose count is the same on every ethnic group
+    row of most of its areas gets a :class:`~saferstats.SaferstatsWarning` saying so: for rates of
+    all residents sum the population over ethnicity before the join
+    (``census_population("ward").groupby(["ward_code", "ward", "census"], as_index=False)["population"].sum()``).
+
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A", "B"], "count": [4, 40], "population": [50_000, 60_000]})
     >>> saferstats.add_rates(df).round(2)
@@ -283,6 +292,7 @@ def add_rates(
         r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
     _warn_population_note("add_rates", data, population)
     _warn_census_year("add_rates", data, population, next((c for c in ("period", "year") if c in data.columns), None))
+    _warn_count_repeated_by_group("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
@@ -1151,6 +1161,46 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
                                      period=period, group=group)
         if note:
             warn_user(f"{fn}: {note}")
+
+
+#: Columns that name an area (or a period) in the tables :func:`saferstats.census_population` gives,
+#: and in tables joined to them: the rows of one area and period, across its ethnic groups.
+_AREA_KEYS = ("lsoa_code", "lsoa", "ward_code", "ward", "la_code", "la", "csp_code", "csp", "force_code", "force",
+              "force_name", "area", "period", "year", "month")
+
+
+def _warn_count_repeated_by_group(fn: str, data: pd.DataFrame, count: str, population: str) -> None:
+    """Warn when ``data`` has an ``ethnicity`` column (:func:`saferstats.census_population`'s long
+    table) and ``count`` is the same figure on every ethnic group row of most of its areas: area
+    counts merged onto the long table, so that each rate is the area's count over one ethnic
+    group's residents (walk 21: police.uk crimes per ward on ``census_population("ward")``)."""
+    if "ethnicity" not in data.columns or count not in data.columns or population not in data.columns:
+        return
+    keys = [k for k in _AREA_KEYS if k in data.columns and k not in (count, population)]
+    if not keys or len(data) < 2:
+        return
+    frame = pd.DataFrame({"c": pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=float),
+                          "e": data["ethnicity"].astype(str).to_numpy()})
+    for i, k in enumerate(keys):
+        frame[f"k{i}"] = data[k].astype(str).to_numpy()
+    g = frame.groupby([f"k{i}" for i in range(len(keys))], sort=False)
+    stats = g.agg(groups=("e", "nunique"), values=("c", "nunique"), top=("c", "max"), rows=("c", "size"))
+    several = stats[stats["groups"] > 1]
+    same = several[(several["values"] == 1) & (several["top"] > 0)]
+    if not len(several) or len(same) < max(1, 0.5 * len(several)):
+        return
+    first = same.index[0]
+    first = first if isinstance(first, tuple) else (first,)
+    where = ", ".join(f"{k} {v}" for k, v in zip(keys[:2], first[:2]))
+    groups = int(several["groups"].max())
+    label = next((k for k in keys if k not in ("period", "year", "month")), keys[0])
+    warn_user(f"{fn}: column {count!r} is the same figure on every ethnic group row of {len(same):,} of "
+              f"{len(several):,} areas (e.g. {where}: {same['top'].iloc[0]:g} on each of its {int(same['rows'].iloc[0])} "
+              f"rows): area counts joined to census_population's long table (one row per area and ethnic group, "
+              f"{groups} groups), so each rate is the area's count over one ethnic group's residents, not over all of "
+              f"them. For rates of all residents, sum {population!r} over ethnicity before the join, e.g. "
+              f"pop.groupby([{label!r}, 'census'], as_index=False)[{population!r}].sum(); for rates by ethnic group, "
+              "give each group its own count")
 
 
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
