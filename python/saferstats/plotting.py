@@ -4,6 +4,7 @@ its labels. No statistics are computed here beyond calling the saferstats API.""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -142,8 +143,14 @@ def plot_funnel(
     # (with the points' names, so that its warnings name the areas (labels=, or data='s la_name and
     # period), not row numbers such as 3021 of a filtered table)
     names = index if frame is None and labels is None else pd.Index(_point_names(frame, index, labels))
-    sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
-                              multiplier=mult, overdispersion=overdispersion)
+    with warnings.catch_warnings(record=True) as caught:  # its warnings said as plot_funnel's
+        warnings.simplefilter("always")
+        sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
+                                  multiplier=mult, overdispersion=overdispersion)
+    for w in caught:
+        text = str(w.message)
+        warnings.warn_explicit(text.replace("funnel_significance: ", "plot_funnel: ", 1) if
+                               "outside the 99.8% limits" in text else w.message, w.category, w.filename, w.lineno)
     od = sig.attrs.get("overdispersion")
     od_used = od is not None and _overdispersion_applies(od)
     value = o / d * (mult if kind != "ratio" else 1.0)

@@ -1976,6 +1976,49 @@ def funnel_limits(
     return out
 
 
+#: The chance that a point of an in-control funnel lies outside its 99.8% limits, and the tail
+#: probability below which more such points than that are taken as over-dispersion.
+_P_OUTSIDE_998 = 0.002
+_OUTSIDE_ALPHA = 0.001
+
+
+def _binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    from math import comb
+
+    return float(max(0.0, 1.0 - sum(comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k))))
+
+
+def _warn_points_outside(fn: str, codes: np.ndarray, o: np.ndarray, d: np.ndarray, *, kind: str, target: float,
+                         mult: float) -> None:
+    """Warn when far more points lie outside the exact 99.8% limits than chance would put there (1 in
+    500 each): the points are over-dispersed, and most of the "High/Low (0.001)" labels then say only
+    that areas differ by more than a Poisson or binomial count can (Spiegelhalter 2005; hate crime by
+    force 2018/19: 38 of 42 forces outside, φ 192). Not said when over-dispersion was asked about
+    (``overdispersion=`` given), as the caller has then chosen the limits."""
+    ok = ~(np.isnan(o) | np.isnan(d))
+    n = int(ok.sum())
+    outside = int(np.isin(codes[ok], [_FUNNEL_LABELS.index("Low (0.001)"), _FUNNEL_LABELS.index("High (0.001)")]).sum())
+    if n < 5 or outside < 3 or _binomial_tail(outside, n, _P_OUTSIDE_998) >= _OUTSIDE_ALPHA:
+        return
+    phi = ""
+    try:
+        from .monitoring import _overdispersion
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est = _overdispersion(o, d, kind=kind, target=target, multiplier=mult)
+        if np.isfinite(float(est["phi"])):
+            phi = f" (φ = {float(est['phi']):,.3g}, Spiegelhalter 2005)"
+    except Exception:  # pragma: no cover - φ is only quoted; the count above is the finding
+        pass
+    warn_user(f"{fn}: {outside} of {n} points lie outside the 99.8% limits, where chance alone would put about "
+              f"{n * _P_OUTSIDE_998:.2g} (1 in 500): the points are over-dispersed{phi}, so the exact Poisson/binomial "
+              "limits flag areas that differ by no more than areas usually do, and most 'High (0.001)' / 'Low (0.001)' "
+              "labels do not single an area out. Pass overdispersion=True for limits widened by the between-area "
+              "variance, or say beside the funnel that the limits are exact and the points over-dispersed")
+
+
 def _warn_target_scale(fn: str, target: float, o: np.ndarray, d: np.ndarray, kind: str, mult: float) -> None:
     """A given target on another scale than the values (0.0017 per head for 168.6 per 100,000; 0.25
     for 25%) puts every point outside the limits, or, with over-dispersion estimated from it,
@@ -2034,6 +2077,10 @@ def funnel_significance(
     each point with limits widened by the between-area variance τ² instead (Spiegelhalter 2005);
     a ``funnel_overdispersion`` result can be passed instead of True. The result's
     ``.attrs["limits"]`` says which limits were used and ``.attrs["overdispersion"]`` holds φ, τ².
+    With the default exact limits, a :class:`~saferstats.SaferstatsWarning` says when far more
+    points lie outside the 99.8% limits than the 1 in 500 chance allows (binomial tail below
+    0.001): hate crime by force in 2018/19 has 38 of 42 forces outside (φ 192), where
+    over-dispersed limits leave 1; such labels do not single an area out.
 
     Counts that are not like for like with the others (a council counting only the public's
     reports) make a funnel compare unlike with like. Pass the table as ``data=`` with
@@ -2089,6 +2136,8 @@ def funnel_significance(
     else:
         codes = _ext.funnel_significance(o, d, target, kind=kind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if od is not None else "")
+        if od is None:
+            _warn_points_outside("funnel_significance", np.asarray(codes), o, d, kind=kind, target=target, mult=mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")
     out.attrs["limits"] = used

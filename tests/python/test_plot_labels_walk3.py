@@ -50,6 +50,8 @@ def test_unknown_highlight_is_warned_about(shared_data):
         saferstats.plot_funnel(inc, pop, kind="rate", highlight=["Stevenage"])
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
+        # (exact limits on Defra's over-dispersed councils are warned of since walk 21: not a highlight warning)
+        warnings.filterwarnings("ignore", message=r"plot_funnel: \d+ of \d+ points lie outside the 99.8% limits")
         saferstats.plot_funnel(inc, pop, labels=names, kind="rate", highlight=["Stevenage", "Hertsmere"])
     plt.close("all")
 

@@ -30,6 +30,8 @@ def test_a_target_per_100000_on_a_per_1000_funnel_warns():
 def test_the_right_target_gives_the_scipy_labels_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error", SaferstatsWarning)
+        # (exact limits on over-dispersed points are warned of since walk 21; not what this test is about)
+        warnings.filterwarnings("ignore", message=r"(funnel_significance|plot_funnel): \d+ of \d+ points lie outside")
         sig = saferstats.funnel_significance(FX["offences"], FX["population"], kind="rate", multiplier=1000,
                                              target=round(FX["target_per_1000"], 3))
         dflt = saferstats.funnel_significance(FX["offences"], FX["population"], kind="rate", multiplier=1000)

@@ -67,3 +67,63 @@ def test_add_rates_quiet_for_counts_by_ethnic_group():
         warnings.simplefilter("always")
         saferstats.add_rates(df)
     assert not [m for m in _messages(rec) if "ethnic group row" in m]
+
+
+# --- 2. funnels against other forces: exact limits on over-dispersed points ------------------------
+
+
+def _hate_2018_19(shared_data) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_hate_crime(shared_data / HATE / "Hate crime.csv")
+    return t[t.period == "2018/19"]
+
+
+def test_funnel_significance_warns_when_most_forces_are_outside_the_exact_limits(shared_data):
+    """Hate crime per 100,000 by force, 2018/19: with the default exact limits 38 of the 42 forces
+    with a population are 'High/Low (0.001)' (29 low, 9 high), where chance would put 0.08; the
+    points are over-dispersed (φ 192). Nothing said so before; an analyst would publish "29 forces
+    significantly below the national rate"."""
+    t19 = _hate_2018_19(shared_data)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        sig = saferstats.funnel_significance("offences", "population", data=t19, kind="rate")
+    counts = sig.value_counts()
+    assert (int(counts["Low (0.001)"]), int(counts["High (0.001)"])) == (29, 9)
+    msgs = [m for m in _messages(rec) if "outside the 99.8% limits" in m]
+    assert len(msgs) == 1, _messages(rec)
+    assert msgs[0].startswith("funnel_significance: 38 of 42 points lie outside the 99.8% limits")
+    assert "φ = 192" in msgs[0] and "overdispersion=True" in msgs[0]
+    # with over-dispersed limits: one force outside, and no such warning
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        od = saferstats.funnel_significance("offences", "population", data=t19, kind="rate", overdispersion=True)
+    assert int(od.isin(["Low (0.001)", "High (0.001)"]).sum()) == 1
+    assert not [m for m in _messages(rec) if "outside the 99.8% limits" in m]
+
+
+def test_plot_funnel_names_itself_in_the_overdispersion_warning(shared_data):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t19 = _hate_2018_19(shared_data)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        ax = saferstats.plot_funnel("offences", "population", labels="force", data=t19, kind="rate")
+    plt.close(ax.figure)
+    msgs = [m for m in _messages(rec) if "outside the 99.8% limits" in m]
+    assert len(msgs) == 1 and msgs[0].startswith("plot_funnel: 38 of 42 points"), _messages(rec)
+
+
+def test_funnel_significance_quiet_when_points_are_in_control():
+    """Counts drawn from one Poisson rate: a point or two outside is chance, not over-dispersion."""
+    rng = np.random.default_rng(21)
+    pop = rng.integers(50_000, 1_500_000, 60).astype(float)
+    cnt = rng.poisson(pop * 150 / 100_000).astype(float)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.funnel_significance(cnt, pop, kind="rate")
+    assert not [m for m in _messages(rec) if "outside the 99.8% limits" in m]
