@@ -201,20 +201,41 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
     user wrote them (no internal names) and the rows."""
     frame = pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(t)))
     frame[len(keys)] = t
-    dup = frame.duplicated(keep=False)
-    if dup.any():
-        rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
-        first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys}
-        first[str(period)] = plain(data[period].iloc[rows[0]])
-        names = " × ".join([*(str(k) for k in keys), str(period)])
-        labels = [label_of(data, r) for r in rows]  # the table's own row labels (positions for a RangeIndex)
-        err = InvalidInputError(
-            f"duplicate rows for {first} (rows {labels}); each {names} must appear once",
-            period,
-            labels[0],
-        )
-        err.position = rows[0]
-        raise err
+    _refuse_duplicates(data, frame, [*keys, period], period)
+
+
+def _refuse_duplicates(data: pd.DataFrame, frame: pd.DataFrame, keys: list[Any], arg: str) -> None:
+    """:class:`InvalidInputError` when a row of ``frame`` (the key values of ``data``'s rows, by
+    position) repeats another: naming the first repeated key, the labels of **its** rows (not the
+    positions, nor rows of other repeated keys) and the columns of ``data`` whose values tell those
+    rows apart (OSCE's ``data_source``: "Official Records" and "Civil Society ..." in one country and
+    year), to add to ``by``."""
+    dup = frame.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return
+    i0 = int(np.flatnonzero(dup)[0])
+    gid = frame.groupby(list(frame.columns), dropna=False, sort=False).ngroup().to_numpy()
+    rows = [int(r) for r in np.flatnonzero(gid == gid[i0])]
+    first = {str(k): plain(data[k].iloc[i0]) for k in keys}
+    names = " × ".join(str(k) for k in keys)
+    labels = [label_of(data, r) for r in rows[:6]]  # the table's own row labels (positions for a RangeIndex)
+    apart = []
+    for c in data.columns:
+        if c in keys or (pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])):
+            continue
+        vals = data[c].iloc[rows]
+        if vals.astype(str).nunique(dropna=False) > 1:
+            apart.append(c)
+    hint = (f"; they differ in {', '.join(repr(c) for c in apart[:4])}: add it to `by` to keep them apart, or keep "
+            "one of them" if apart else "; no other column tells them apart (repeated, or mislabelled, in the source?): keep the right one")
+    err = InvalidInputError(
+        f"duplicate rows for {first} (rows {labels}{f' and {len(rows) - 6} more' if len(rows) > 6 else ''}); each {names} "
+        f"must appear once{hint}",
+        arg,
+        labels[0],
+    )
+    err.position = rows[0]
+    raise err
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
@@ -347,15 +368,8 @@ def shares(
         return _shares_of_total(data, count=count, category=category, keys=keys, total=total,
                                 confidence=confidence, multiplier=multiplier)
     x = _column_array(data, count, "count")
-    dup = data.duplicated(subset=keys + [category], keep=False)
-    if dup.any():
-        rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
-        first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys + [category]}
-        raise InvalidInputError(
-            f"duplicate rows for {first} (rows {rows}); each {' × '.join(str(k) for k in keys + [category])} must appear once",
-            category,
-            rows[0],
-        )
+    _refuse_duplicates(data, pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys + [category])},
+                                          index=range(len(data))), keys + [category], category)
     _warn_total_categories(data, x, keys, category)
     _warn_unknown_categories(data, x, keys, category)
     out = data.copy()
@@ -465,6 +479,7 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
         for i in keep:
             if x[i] > 0 and x[i] == rest - x[i]:
                 summed[i] = True
+    _warn_subtotal_categories(data, x, names, named | summed, groups, category)
     flagged = list(dict.fromkeys(n for n, f in zip(names, named | summed) if f))
     if flagged:
         shown = ", ".join(repr(n) for n in flagged[:6])
@@ -472,6 +487,104 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
                   f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
                   "the other categories), so every share is understated (each count is also in the total); leave "
                   f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
+
+
+def _subtotal_options(t: int, pos: np.ndarray, x: np.ndarray, names: list[str], words: list[set[str]]) -> list[tuple[int, ...]]:
+    """Ways the counts of categories (positions) add up to category ``t``'s where the labels say it
+    is their subtotal, as NHS / ONS ethnicity tables publish them: two to four parts, one of them
+    "Any other <t>" (``White`` = ``British`` + ``Irish`` + ``Any Other White background``), or all
+    of them ``<t> - ...`` / ``<t>: ...``, or ``t`` and its parts all "not known" labels (``Unknown``
+    = ``Not Known`` + ``Not Stated``). Sums that only happen to match among unrelated labels are
+    not reported; :func:`_warn_subtotal_categories` picks among several ways."""
+    from itertools import combinations
+
+    own = words[t]
+    rest = [int(i) for i in pos if i != t and np.isfinite(x[i]) and 0 < x[i] < x[t]]
+    low = names[t].strip().lower()
+    prefixed = [i for i in rest if re.match(re.escape(low) + r"\s*(?:-|:)\s*\S", names[i].strip().lower())]
+    if len(prefixed) >= 2 and abs(sum(x[i] for i in prefixed) - x[t]) < 1e-9:
+        return [tuple(prefixed)]
+    unknown = bool(_UNKNOWN.search(low))
+    anchors = [i for i in rest
+               if (re.match(r"^\s*(any\s+)?other\b", names[i].lower()) and own & words[i])
+               or (unknown and _UNKNOWN.search(names[i].lower()))]
+    # "Any other Mixed background" is no part of White: another group's "other" is left out of the search
+    foreign = {i for i in rest if re.match(r"^\s*(any\s+)?other\b", names[i].lower()) and not own & words[i]}
+    found: list[tuple[int, ...]] = []
+    for r in anchors:
+        others = [i for i in rest if i != r and i not in foreign
+                  and (not unknown or _UNKNOWN.search(names[i].lower()))]
+        if len(others) > 40:
+            continue
+        need = x[t] - x[r]
+        for k in (1, 2, 3):
+            for c in combinations(others, k):
+                if abs(sum(x[i] for i in c) - need) < 1e-9:
+                    found.append(tuple(sorted((r, *c))))
+                    if len(found) >= 30:
+                        return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))
+
+
+def _disjoint_subtotals(options: dict[int, list[tuple[int, ...]]]) -> dict[int, tuple[int, ...]]:
+    """One way per subtotal such that no category is a part of two subtotals, nor both a subtotal
+    and a part: the choice covering the most subtotals, then the most parts (a broad group's parts
+    are all of its detailed groups, so the true split covers the most)."""
+    ts = sorted(options)
+    best: tuple[tuple[int, int], dict[int, tuple[int, ...]]] = ((0, 0), {})
+    steps = [0]
+
+    def walk(k: int, used: frozenset[int], chosen: dict[int, tuple[int, ...]]) -> None:
+        nonlocal best
+        steps[0] += 1
+        if steps[0] > 20_000:
+            return
+        if k == len(ts):
+            score = (len(chosen), sum(len(v) for v in chosen.values()))
+            if score > best[0]:
+                best = (score, dict(chosen))
+            return
+        t = ts[k]
+        if t not in used:
+            for parts in options[t]:
+                if not used & set(parts) and not set(parts) & set(chosen):
+                    chosen[t] = parts
+                    walk(k + 1, used | set(parts) | {t}, chosen)
+                    del chosen[t]
+        walk(k + 1, used, chosen)
+
+    walk(0, frozenset(), {})
+    return best[1]
+
+
+def _warn_subtotal_categories(data: pd.DataFrame, x: np.ndarray, names: list[str], skip: np.ndarray, groups: Any,
+                              category: str) -> None:
+    """Warn when categories of :func:`shares` are subtotals of others (:func:`_subtotal_options`):
+    NHS England's Mental Health Act statistics publish S136 detentions by ethnicity as broad groups
+    *and* their detailed groups (White 10,483 = British 9,670 + Irish 94 + Any Other White 719), so
+    shares over all the rows count most detentions twice (Black or Black British 2.1% of 43,050 rows,
+    where it is 6.8% of the 13,156 detentions of known ethnicity)."""
+    from .disclosure import _label_words
+
+    words = [_label_words(n) for n in names]
+    found: dict[str, str] = {}
+    for pos in groups:
+        pos = np.asarray(pos, dtype=int)
+        pos = pos[~skip[pos]]
+        options = {int(t): o for t in pos if np.isfinite(x[t]) and x[t] > 0
+                   for o in [_subtotal_options(int(t), pos, x, names, words)] if o}
+        for t, parts in sorted(_disjoint_subtotals(options).items()):
+            found.setdefault(names[t], f"{names[t]!r} ({x[t]:,.0f} = "
+                             + " + ".join(f"{names[i]!r} {x[i]:,.0f}" for i in parts) + ")")
+    if not found:
+        return
+    subs = list(found)
+    shown = "; ".join(list(found.values())[:4]) + (f"; and {len(found) - 4} more" if len(found) > 4 else "")
+    warn_user(f"shares: {len(subs)} categor{'y' if len(subs) == 1 else 'ies'} of column {category!r} "
+              f"{'is a subtotal' if len(subs) == 1 else 'are subtotals'} of other categories, as the source publishes "
+              f"broad groups beside their parts: {shown}. Their cases are in the total twice, so every share is "
+              f"understated. Keep either the subtotals or their parts, e.g. data[~data[{category!r}].isin({subs[:6]!r})] "
+              "for shares of the detailed groups")
 
 
 #: A category whose name says its values are not known (Defra's "Other (unidentified)" land type,

@@ -127,3 +127,89 @@ def test_funnel_significance_quiet_when_points_are_in_control():
         warnings.simplefilter("always")
         saferstats.funnel_significance(cnt, pop, kind="rate")
     assert not [m for m in _messages(rec) if "outside the 99.8% limits" in m]
+
+
+# --- 3. S136 shares of NHS ethnicity rows: broad groups beside their parts --------------------------
+
+
+def _mha(shared_data) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return saferstats.read_mha_annual(shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24"
+                                          / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
+
+
+def test_shares_names_nhs_broad_ethnic_groups_published_beside_their_parts(shared_data):
+    """NHS MHA 2023-24, S136 detentions by ethnicity (England): the rows are the broad groups and
+    their detailed groups together (White 10,483 = British 9,670 + Irish 94 + Any Other White 719).
+    shares() flagged only 'All'; with it left out, Black or Black British came out 3.0% (896 of
+    29,894 rows' counts) where it is 6.8% of the 13,156 detentions of known ethnicity."""
+    t = _mha(shared_data)
+    eth = t[(t.subcategory == "Section 136") & (t.organisation_level == "All submissions")
+            & (t.demographic == "Ethnicity") & (t.breakdown != "All")][["breakdown", "count"]]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        sh = saferstats.shares(eth, count="count", category="breakdown")
+    black = sh[sh.breakdown == "Black or Black British"].iloc[0]
+    assert (int(black["count"]), int(black["total"])) == (896, 29894) and round(float(black["share"]), 1) == 3.0
+    msgs = [m for m in _messages(rec) if "subtotals of other categories" in m]
+    assert len(msgs) == 1, _messages(rec)
+    m = msgs[0]
+    assert m.startswith("shares: 6 categories of column 'breakdown' are subtotals")
+    assert ("'Mixed' (550 = 'Any Other Mixed background' 269 + 'White and Asian' 57 + 'White and Black African' 54 "
+            "+ 'White and Black Caribbean' 170)") in m
+    assert "'Asian or Asian British' (766 = 'Any Other Asian background' 230 + 'Bangladeshi' 82 + 'Indian' 173" in m
+    assert ("['Asian or Asian British', 'Black or Black British', 'Mixed', 'Other Ethnic Groups', 'Unknown', "
+            "'White']") in m
+    # the broad groups alone (as the warning says to keep): Black or Black British 6.8%, no warning
+    broad = eth[eth.breakdown.isin(["Asian or Asian British", "Black or Black British", "Mixed",
+                                    "Other Ethnic Groups", "White"])]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        sh = saferstats.shares(broad, count="count", category="breakdown")
+    assert not [m for m in _messages(rec) if "subtotal" in m]
+    assert round(float(sh.loc[sh.breakdown == "Black or Black British", "share"].iloc[0]), 1) == 6.8
+
+
+def test_shares_quiet_on_the_hate_crime_strands(shared_data):
+    """Strands whose counts happen to add up are not called subtotals without labels that say so."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = saferstats.read_hate_crime(shared_data / HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    strands = s[~s.strand.isin(s.attrs["totals"])]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.shares(strands, count="count", category="strand", by="period")
+    assert not [m for m in _messages(rec) if "subtotal" in m]
+
+
+# --- 4. duplicate rows: the repeated key's own rows, by label, and what tells them apart -----------
+
+
+def test_year_on_year_duplicates_name_their_rows_and_the_column_that_differs(shared_data):
+    """OSCE national files 2016-2018, United Kingdom: each year has an "Official Records" and a
+    "Civil Society ..." (2016) / "Other Sources" row. The error named year 2016 with rows
+    [62, 63, 142, 143] (142, 143 are 2017) and did not say what tells them apart."""
+    d = shared_data / "hate_crime" / "osce_national_2016-2018"
+    o = pd.concat([pd.read_csv(d / f"osce_hate_incidents_{y}.csv") for y in (2016, 2017, 2018)], ignore_index=True)
+    uk = o[o.country == "United Kingdom"]
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.year_on_year(uk, count="number_of_incidents", population=None, period="year")
+    msg = str(e.value)
+    assert "duplicate rows for {'year': 2016} (rows [62, 63]);" in msg, msg
+    assert "they differ in 'data_source'" in msg and "142" not in msg
+    assert e.value.index == 62
+
+
+def test_shares_duplicates_named_by_row_label_not_position(shared_data):
+    """NHS MHA: "People subject to repeat detentions" has four 'Ethnicity' rows labelled
+    'Non-binary' (a labelling slip in the source). shares() named positions in the filtered table
+    (rows [1898, 1899, 1900, 1901]: rows of other keys too); now the four rows' own labels."""
+    t = _mha(shared_data)
+    e = t[(t.demographic == "Ethnicity") & (t.breakdown != "All")].dropna(subset=["count"])
+    with pytest.raises(saferstats.InvalidInputError) as err:
+        saferstats.shares(e, count="count", category="breakdown",
+                          by=["measure", "subcategory", "organisation_level", "org_name"])
+    msg = str(err.value)
+    assert "'breakdown': 'Non-binary'} (rows [5830, 5837, 5844, 5851]);" in msg, msg
+    assert "no other column tells them apart" in msg
