@@ -345,7 +345,11 @@ def shares(
     table's "Total number of ..." rows), and with them race is 24% of 2018/19 instead of 70%.
     Categories named as totals (``offences``, ``motivating_factors``, ``Total ...``, ``All ...``)
     or whose count is the sum of the others in their group get a
-    :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out.
+    :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out. So do
+    subtotals published beside their parts, as NHS England's Mental Health Act statistics give S136
+    detentions by ethnicity (``White`` 10,483 = ``British`` 9,670 + ``Irish`` 94 + ``Any Other White
+    background`` 719, and so for every broad group): a category whose count is that of two to four
+    others, one of them "Any other <it>" (or all of them "<it> - ..."), is named with its parts.
 
     ``total=`` names the category whose count is each group's denominator instead, e.g.
     ``total="offences"``: shares **of offences**, as the Home Office's bulletin text puts them ("76%
@@ -881,7 +885,11 @@ def compare_trends(
     ``ratio, ratio_lower, ratio_upper, z, p_value, df, n_periods, first_period, last_period,
     dispersion_ratio, comparator_dispersion_ratio, note, confidence, method`` (``method``: the
     trend model of the area, and of the comparator where it differs; ``note``: why there is no
-    estimate).
+    estimate). ``.attrs["excluded"]`` counts the area rows left out (periods the comparator does
+    not have, and with ``missing="drop"`` periods without a count or population in the area or the
+    comparator), and ``.attrs["excluded_rows"]`` lists the latter (``row``, ``period``,
+    ``missing_in``: ``"area"`` or ``"comparator"``, and the ``by`` columns), as the warning names
+    them (Table 2's offences of 2011/12, not published).
 
     Examples
     --------
@@ -951,11 +959,24 @@ def compare_trends(
                   f"have and are left out, so that both trends run over the same periods: {where}"
                   + (" …" if no_comp_row.sum() > 10 else ""))
     pair = pair[~no_comp_row]
+    dropped, excluded_rows = 0, []
     if missing == "drop":
         nan = pair[[*value_cols, c_count] + ([c_pop] if c_pop else [])].isna().any(axis=1).to_numpy()
         if nan.any():
-            warn_user(f"compare_trends: {int(nan.sum())} period(s) with a missing count or population in an area or "
-                      f"the comparator are left out of both trends (missing='drop')")
+            dropped = int(nan.sum())
+            own = pair[value_cols].isna().any(axis=1).to_numpy()
+            where = "; ".join(
+                f"row {plain(r)!r} ({_key_text(tuple(k))} {plain(p)}: {'the area' if o else 'the comparator'})"
+                for r, k, p, o in zip(pair.loc[nan, "_row"].tolist()[:10], pair.loc[nan, keys].itertuples(index=False),
+                                      pair.loc[nan, period].tolist(), own[nan]))
+            warn_user(f"compare_trends: {dropped} period(s) with a missing count or population in an area or the "
+                      f"comparator are left out of both trends (missing='drop'): {where}"
+                      + (f" (and {dropped - 10} more)" if dropped > 10 else "")
+                      + "; listed in .attrs['excluded_rows']")
+            excluded_rows = [{"row": plain(r), "period": plain(p), "missing_in": "area" if o else "comparator",
+                              **{str(k): plain(v) for k, v in zip(keys, kv)}}
+                             for r, kv, p, o in zip(pair.loc[nan, "_row"].tolist(), pair.loc[nan, keys].itertuples(index=False),
+                                                    pair.loc[nan, period].tolist(), own[nan])]
             pair = pair[~nan]
     if subtract:
         rest = pair[c_count] - pair[count]
@@ -1009,7 +1030,8 @@ def compare_trends(
     out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = a.attrs.get("recording_changes", []) + b.attrs.get("recording_changes", [])
-    out.attrs["excluded"] = int(no_comp_row.sum()) + a.attrs.get("excluded", 0)
+    out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
+    out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = "Student t on the Welch-Satterthwaite df" if use_t else _Z_INTERVALS
     return out

@@ -213,3 +213,33 @@ def test_shares_duplicates_named_by_row_label_not_position(shared_data):
     msg = str(err.value)
     assert "'breakdown': 'Non-binary'} (rows [5830, 5837, 5844, 5851]);" in msg, msg
     assert "no other column tells them apart" in msg
+
+
+# --- 5. compare_trends with missing="drop": which periods were left out ----------------------------
+
+
+def test_compare_trends_drop_names_and_counts_the_periods_left_out(shared_data):
+    """Home Office Table 2: the total of offences has no 2011/12 figure ("N/A"). Comparing each
+    strand with race (missing="drop") left that period out of both trends, with a warning that named
+    neither the row nor the period, and .attrs["excluded"] was 0 while poisson_trend's is 1."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = saferstats.read_hate_crime(shared_data / HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        c = saferstats.compare_trends(s, comparator="race", by="strand", population=None, missing="drop",
+                                      dispersion="quasi", use_t=True)
+    msgs = [m for m in _messages(rec) if "left out of both trends" in m]
+    assert len(msgs) == 1 and "row 48 ('offences' 2011/12: the area)" in msgs[0], _messages(rec)
+    assert c.attrs["excluded"] == 1
+    assert c.attrs["excluded_rows"] == [{"row": 48, "period": "2011/12", "missing_in": "area", "strand": "offences"}]
+    off = c[c.strand == "offences"].iloc[0]
+    assert (off["first_period"], int(off["n_periods"])) == ("2012/13", 7)
+    # a period missing in the comparator is named as the comparator's
+    t = pd.DataFrame({"area": ["E&W"] * 4 + ["A"] * 4, "period": ["2015/16", "2016/17", "2017/18", "2018/19"] * 2,
+                      "count": [1000, np.nan, 1300, 1500, 40, 44, 50, 61]})
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        c = saferstats.compare_trends(t, comparator="E&W", by="area", population=None, missing="drop", subtract=True)
+    assert any("row 5 ('A' 2016/17: the comparator)" in m for m in _messages(rec)), _messages(rec)
+    assert c.attrs["excluded_rows"][0]["missing_in"] == "comparator" and int(c["n_periods"].iloc[0]) == 3
