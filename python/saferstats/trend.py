@@ -254,6 +254,22 @@ def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
         raise err from exc
 
 
+def _require_with_population(data: pd.DataFrame, cols: dict[str, Any], fn: str) -> None:
+    """:func:`require_columns`, with a hint when the missing column is the default ``population``
+    of a table that has none (the bulletin's strand series, OSCE's national counts): such a table
+    is fitted on its counts with ``population=None``."""
+    try:
+        require_columns(data, cols)
+    except InvalidInputError as exc:
+        pop = cols.get("population")
+        if exc.argument == "population" and pop is not None and near_column(list(data.columns), pop) is None:
+            raise InvalidInputError(f"{exc}; for a table of counts with no population (the bulletin's strand "
+                                    f"series) pass population=None: {fn}(..., population=None) uses the counts "
+                                    "(their change is the change in the rate only while the population is steady)",
+                                    "population") from None
+        raise
+
+
 @accepts_frames("data")
 @confidence_levels("lower", "upper")
 def add_rates(
@@ -748,7 +764,7 @@ def poisson_trend(
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
-    require_columns(data, cols)
+    _require_with_population(data, cols, "poisson_trend")
     missing = choice_option("missing", missing, ("error", "drop", "propagate"))
     y = _column_array(data, count, "count")
     pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
@@ -915,7 +931,7 @@ def compare_trends(
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
-    require_columns(data, cols)
+    _require_with_population(data, cols, "compare_trends")
     value_cols = [count] + ([population] if population is not None else [])
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
@@ -1644,7 +1660,7 @@ def year_on_year(
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
-    require_columns(data, cols)
+    _require_with_population(data, cols, "year_on_year")
     y = _column_array(data, count, "count")
     if population is None:
         pop = np.ones(len(y))

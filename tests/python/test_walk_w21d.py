@@ -243,3 +243,21 @@ def test_compare_trends_drop_names_and_counts_the_periods_left_out(shared_data):
         c = saferstats.compare_trends(t, comparator="E&W", by="area", population=None, missing="drop", subtract=True)
     assert any("row 5 ('A' 2016/17: the comparator)" in m for m in _messages(rec)), _messages(rec)
     assert c.attrs["excluded_rows"][0]["missing_in"] == "comparator" and int(c["n_periods"].iloc[0]) == 3
+
+
+# --- 6. a counts-only table and the default population= -------------------------------------------
+
+
+@pytest.mark.parametrize("fn", ["poisson_trend", "compare_trends", "year_on_year"])
+def test_trend_functions_say_population_none_for_a_counts_table(shared_data, fn):
+    """The bulletin's strand series (Table 2) has no population: the error listed the columns but
+    not that population=None fits the counts."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = saferstats.read_hate_crime(shared_data / HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    extra = {"comparator": "race"} if fn == "compare_trends" else {}
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        getattr(saferstats, fn)(s, by="strand", **extra)
+    assert "has no column 'population'" in str(e.value)
+    assert f"{fn}(..., population=None) uses the counts" in str(e.value)
+    assert e.value.argument == "population"
