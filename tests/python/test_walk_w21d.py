@@ -261,3 +261,33 @@ def test_trend_functions_say_population_none_for_a_counts_table(shared_data, fn)
     assert "has no column 'population'" in str(e.value)
     assert f"{fn}(..., population=None) uses the counts" in str(e.value)
     assert e.value.argument == "population"
+
+
+# --- 7. the NHS MHA main sheet: rows that repeat another row's labels -----------------------------
+
+
+def test_read_mha_annual_names_rows_that_repeat_another_rows_labels(shared_data):
+    """NHS MHA 2023-24: "People subject to repeat detentions" (2 detentions) has four rows labelled
+    Ethnicity 'Non-binary' (440, 645, 69 and 4,343 people: gender labels slipped under Ethnicity)
+    and seven Age rows labelled '#N/A'; 34 rows in 9 sets in all. A pivot on the labels summed
+    them (5,497 'Non-binary' people) with no word."""
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        t = saferstats.read_mha_annual(shared_data / "s136_mental_health" / "nhs_mha_annual_2023_24"
+                                       / "DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv")
+    rep = t.attrs["repeated_labels"]
+    assert len(rep) == 9 and sum(len(d["source_lines"]) for d in rep) == 34
+    nb = next(d for d in rep if d["breakdown"] == "Non-binary" and d["demographic"] == "Ethnicity")
+    assert nb["source_lines"] == [5832, 5839, 5846, 5853] and nb["counts"] == [440.0, 645.0, 69.0, 4343.0]
+    msgs = [m for m in _messages(rec) if "carry the same labels" in m]
+    assert len(msgs) == 1 and "34 rows in 9 set(s)" in msgs[0]
+    assert "lines 5832, 5839, 5846, 5853: People subject to repeat detentions, 2, Ethnicity 'Non-binary'" in msgs[0]
+    # the S136 rows an analyst uses are not among them
+    assert not any("136" in str(d["subcategory"]) for d in rep)
+
+
+def test_read_mha_annual_excerpt_has_no_repeated_labels():
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
+    assert t.attrs["repeated_labels"] == [] and not [m for m in _messages(rec) if "same labels" in m]
