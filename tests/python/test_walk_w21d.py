@@ -291,3 +291,22 @@ def test_read_mha_annual_excerpt_has_no_repeated_labels():
         warnings.simplefilter("always")
         t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
     assert t.attrs["repeated_labels"] == [] and not [m for m in _messages(rec) if "same labels" in m]
+
+
+# --- 8. the councils of a CSP as they name themselves ---------------------------------------------
+
+
+def test_find_area_takes_hertfordshire_councils_own_names():
+    """A Hertfordshire CSP analyst types the councils' names: "East Herts Council" and "St Albans
+    City and District Council" were unknown ("no close matches" for St Albans), and "Hertfordshire
+    County Council" was offered only 'Herefordshire, County of'."""
+    assert saferstats.find_area("East Herts Council")["code"] == "E07000242"
+    assert saferstats.find_area("North Herts")["name"] == "North Hertfordshire"
+    assert saferstats.find_area("St Albans City and District Council")["code"] == "E07000240"
+    assert saferstats.find_area("St Albans City and District")["name"] == "St Albans"
+    assert saferstats.find_area("East Herts", level="csp")["code"] == "E22000125"
+    with pytest.raises(saferstats.UnknownAreaError) as e:
+        saferstats.find_area("Hertfordshire County Council")
+    msg = str(e.value)
+    assert "Hertfordshire is a police force area (pass level='force'), covering 10 local authorities" in msg
+    assert "a county council is an upper-tier council, not a level here" in msg
