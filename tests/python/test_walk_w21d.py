@@ -310,3 +310,39 @@ def test_find_area_takes_hertfordshire_councils_own_names():
     msg = str(e.value)
     assert "Hertfordshire is a police force area (pass level='force'), covering 10 local authorities" in msg
     assert "a county council is an upper-tier council, not a level here" in msg
+
+
+# --- 9. two periods filtered from one table, paired by position -----------------------------------
+
+
+def test_percent_change_warns_when_series_of_two_periods_have_different_labels(shared_data):
+    """2018/19 rows (labels 43-84) against 2017/18 rows sorted by force (labels 0-42): pairs were made
+    by position with no word, Cleveland's 2018/19 count against Avon and Somerset's 2017/18 one:
+    -14.1% printed on Cleveland's row, whose change was +1.8%."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = saferstats.read_hate_crime(shared_data / HATE / "Hate crime.csv")
+    a = t[t.period == "2018/19"].dropna(subset=["population"])
+    b = t[t.period == "2017/18"].dropna(subset=["population"]).sort_values("force")
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        wrong = saferstats.percent_change(a.offences, a.population, b.offences, b.population)
+    assert a.force.iloc[0] == "Cleveland" and b.force.iloc[0] == "Avon and Somerset"
+    assert round(float(wrong["percent_change"].iloc[0]), 1) == -14.1
+    msgs = [m for m in _messages(rec) if "paired by position" in m]
+    assert len(msgs) == 1 and msgs[0].startswith("percent_change: `count_a` and `count_b` are Series with different "
+                                                 "row labels"), _messages(rec)
+    assert "(row 43 with row 34, row 44 with row 21" in msgs[0] and ".set_index('force')" in msgs[0]
+    # indexed by force, as the warning says: the right pairs, no warning
+    a2, b2 = a.set_index("force"), b.set_index("force").reindex(a.force)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        right = saferstats.percent_change(a2.offences, a2.population, b2.offences, b2.population)
+    assert not [m for m in _messages(rec) if "paired by position" in m]
+    assert round(float(right.loc["Cleveland", "percent_change"]), 1) == 1.8
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.rate_ratio(a.offences, a.population, b.offences, b.population)
+        saferstats.proportion_difference(a.race, a.offences, b.race, b.offences)
+    assert [m.split(":")[0] for m in _messages(rec) if "paired by position" in m] == ["rate_ratio",
+                                                                                      "proportion_difference"]
