@@ -346,3 +346,28 @@ def test_percent_change_warns_when_series_of_two_periods_have_different_labels(s
         saferstats.proportion_difference(a.race, a.offences, b.race, b.offences)
     assert [m.split(":")[0] for m in _messages(rec) if "paired by position" in m] == ["rate_ratio",
                                                                                       "proportion_difference"]
+
+
+# --- 10. the S136 interrupted time series plot says per what ---------------------------------------
+
+
+def test_plot_its_says_the_slope_change_is_per_month():
+    """The documented S136 pilot (monthly detentions, 2022-2024, street triage from January 2023):
+    the title gave the slope change as "0.973/period" and the y axis "count per period" though the
+    periods are months (a reader takes a trend per year)."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    recs = saferstats.synthetic.s136_pilot_records()
+    m = saferstats.monthly_counts(recs, date="detention_time")
+    its = saferstats.its_poisson(m, break_index=12)
+    ax = saferstats.plot_its(its)
+    assert f"slope change RR {its.slope_rr:.3f}/month (" in ax.get_title()
+    assert ax.get_ylabel() == "count per month"
+    plt.close(ax.figure)
+    ax = saferstats.plot_its(saferstats.its_poisson([5, 6, 7, 6, 8, 4, 4, 3, 4], break_index=5))
+    assert "/period (" in ax.get_title() and ax.get_ylabel() == "count per period"
+    plt.close(ax.figure)
