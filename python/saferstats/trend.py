@@ -795,9 +795,18 @@ def poisson_trend(
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
+        if len(small) == 1 or not keys:
+            raise InvalidInputError(
+                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
+            )
+        # many groups (OSCE states, with the years each published): name them all, and the filter
+        shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
+            f" and {len(small) - 8} more" if len(small) > 8 else "")
+        by_text = repr(keys if len(keys) > 1 else keys[0])
         raise InvalidInputError(
-            f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
-        )
+            f"{len(small)} of {len(groups)} groups have fewer than 3 periods{' with figures' if n_excluded else ''} "
+            f"(column {period!r}), and a trend needs at least 3: {shown}. Fit the others, e.g. "
+            f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]", period)
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
     core_rows(flat)  # the core sees the rows sorted by group and period

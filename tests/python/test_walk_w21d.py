@@ -371,3 +371,33 @@ def test_plot_its_says_the_slope_change_is_per_month():
     ax = saferstats.plot_its(saferstats.its_poisson([5, 6, 7, 6, 8, 4, 4, 3, 4], break_index=5))
     assert "/period (" in ax.get_title() and ax.get_ylabel() == "count per period"
     plt.close(ax.figure)
+
+
+# --- 11. many groups too short for a trend: all named, and the filter ------------------------------
+
+
+def test_poisson_trend_names_every_group_too_short_and_the_filter(shared_data):
+    """OSCE national files 2016-2018, official (police) records by state: 19 of 44 states have fewer
+    than 3 years with a figure. The error named only the first ('Albania'), so the analyst had to
+    rerun 19 times."""
+    d = shared_data / "hate_crime" / "osce_national_2016-2018"
+    o = pd.concat([pd.read_csv(d / f"osce_hate_incidents_{y}.csv") for y in (2016, 2017, 2018)], ignore_index=True)
+    off = o[o.data_source.isin(["Official Records", "Police Records"])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(saferstats.InvalidInputError) as e:
+            saferstats.poisson_trend(off, count="number_of_incidents", population=None, period="year", by="country",
+                                     missing="drop")
+    msg = str(e.value)
+    assert msg.startswith("19 of 44 groups have fewer than 3 periods with figures (column 'year')"), msg
+    assert "'Albania' (1); 'Andorra' (1); 'Armenia' (2)" in msg and "and 11 more" in msg
+    hint = "data[data.groupby('country')['number_of_incidents'].transform('count') >= 3]"
+    assert hint in msg
+    kept = off[off.groupby("country")["number_of_incidents"].transform("count") >= 3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tr = saferstats.poisson_trend(kept, count="number_of_incidents", population=None, period="year",
+                                      by="country", dispersion="quasi")
+    assert len(tr) == 25
+    uk = tr[tr.country == "United Kingdom"].iloc[0]
+    assert round(float(uk["apc"]), 1) == 17.2
