@@ -490,6 +490,11 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
     summed = np.zeros(len(names), dtype=bool)
     groups = (pd.Series(range(len(names))).groupby([data[k].to_numpy() for k in keys]).indices.values()
               if keys else [np.arange(len(names))])
+    # a category equal to the sum of only two others is often chance (NHS counts rounded to 5: Asian 5,
+    # Black 10, White 15 in one ICB of 43): taken as a total with three or more others, or where it is
+    # the sum of the others in every group that has it
+    tested: dict[str, int] = {}
+    hits: dict[str, list[int]] = {}
     for pos in groups:
         pos = np.asarray(pos, dtype=int)
         keep = pos[~named[pos] & np.isfinite(x[pos])]
@@ -497,8 +502,14 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
             continue
         rest = x[keep].sum()
         for i in keep:
+            tested[names[i]] = tested.get(names[i], 0) + 1
             if x[i] > 0 and x[i] == rest - x[i]:
-                summed[i] = True
+                if len(keep) >= 4:
+                    summed[i] = True
+                hits.setdefault(names[i], []).append(int(i))
+    for name, rows in hits.items():
+        if len(rows) == tested[name]:
+            summed[rows] = True
     _warn_subtotal_categories(data, x, names, named | summed, groups, category)
     flagged = list(dict.fromkeys(n for n, f in zip(names, named | summed) if f))
     if flagged:

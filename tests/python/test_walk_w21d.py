@@ -401,3 +401,26 @@ def test_poisson_trend_names_every_group_too_short_and_the_filter(shared_data):
     assert len(tr) == 25
     uk = tr[tr.country == "United Kingdom"].iloc[0]
     assert round(float(uk["apc"]), 1) == 17.2
+
+
+# --- 12. a chance sum of two categories is not a total ---------------------------------------------
+
+
+def test_shares_does_not_call_a_chance_sum_of_two_categories_a_total(shared_data):
+    """NHS MHA 2023-24, S135/136 -> s2 by ICB and ethnicity (counts rounded to 5): in NHS South West
+    London ICB, White 15 = Asian 5 + Black 10, and shares() called 'White' a total of the others
+    (in 1 of the 43 ICBs that have it). A total with three or more others, or the sum of the others
+    in every group, is still named."""
+    t = _mha(shared_data)
+    x = t[(t.organisation_level == "ICB") & (t.demographic == "Ethnicity")
+          & (t.subcategory == "Section 135/136 to 2")].dropna(subset=["count"])
+    swl = x[x.org_name == "NHS SOUTH WEST LONDON INTEGRATED CARE BOARD"].set_index("breakdown")["count"]
+    assert swl[["Asian or Asian British", "Black or Black British", "White"]].tolist() == [5.0, 10.0, 15.0]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.shares(x, count="count", category="breakdown", by="org_name")
+    assert not [m for m in _messages(rec) if "'White'" in m and "total of the others" in m], _messages(rec)
+    # a real total among two parts in every group is still named
+    df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "g": ["x", "y", "Both"] * 2, "count": [3, 4, 7, 10, 5, 15]})
+    with pytest.warns(SaferstatsWarning, match=r"category 'Both' of column 'g' is a total"):
+        saferstats.shares(df, count="count", category="g", by="area")
