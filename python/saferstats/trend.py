@@ -296,9 +296,9 @@ def add_rates(
     (:func:`saferstats.read_hate_crime` on the Home Office table by force) gets a
     :class:`~saferstats.SaferstatsWarning` repeating it: those rates are not on each year's
     population. A table with a ``census`` column (:func:`saferstats.census_population`'s Census
-    year, which survives a merge) whose ``period`` (or ``year``) is more than 3 years from that
-    Census gets a warning naming those periods and the Census (Census 2021 residents for 2017/18
-    crimes), and one saying so when that one Census population serves every period of a force or
+    year, which survives a merge) whose ``period`` (or ``year``, or police.uk's ``month``) is more
+    than 3 years from that Census gets a warning naming those periods and the Census (Census 2021
+    residents for 2017/18 crimes), and one saying so when that one Census population serves every period of a force or
     area (unless the ``population_note`` above says it already).
 
     :func:`saferstats.census_population` is long: one row per area and ethnic group. Area counts
@@ -328,7 +328,7 @@ def add_rates(
     with core_errors(columns={"count": count, "population": population}, index=data.index):
         r = rate_ci(x, n, multiplier=multiplier, confidence=confidence, method=method, missing=missing)
     _warn_population_note("add_rates", data, population)
-    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year") if c in data.columns), None))
+    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year", "month") if c in data.columns), None))
     _warn_count_repeated_by_group("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:

@@ -424,3 +424,21 @@ def test_shares_does_not_call_a_chance_sum_of_two_categories_a_total(shared_data
     df = pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "g": ["x", "y", "Both"] * 2, "count": [3, 4, 7, 10, 5, 15]})
     with pytest.warns(SaferstatsWarning, match=r"category 'Both' of column 'g' is a total"):
         saferstats.shares(df, count="count", category="g", by="area")
+
+
+def test_add_rates_checks_the_census_year_against_a_month_column():
+    """Monthly police.uk counts (column 'month', as read_street_crime names it) on Census 2021
+    residents: months of 2025 are 4 years from the Census, and only 'period' or 'year' columns were
+    checked."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pop = saferstats.census_population("la").groupby(["la_code", "la", "census"], as_index=False)["population"].sum()
+    watford = pop[pop.la == "Watford"].assign(month="2025-06", count=1100)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.add_rates(watford, multiplier=1000)
+    assert any("Census 2021 residents" in m and "2025-06" in m for m in _messages(rec)), _messages(rec)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        saferstats.add_rates(watford.assign(month="2021-06"), multiplier=1000)
+    assert not [m for m in _messages(rec) if "Census 2021 residents" in m]
