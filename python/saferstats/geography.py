@@ -191,7 +191,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     (``"Brighton & Hove"``), with or without full stops, apostrophes and hyphens (``"St Helens"``,
     ``"Kings Lynn and West Norfolk"``, ``"Stockton on Tees"``), ``"Saint"`` for ``"St"``, a leading
     ``"City of"`` (``"City of Westminster"``, ``"City of York"``), a trailing ``"Council"``
-    (``"Watford Borough Council"``) and ``"Rhondda Cynon Taff"`` (the spelling of ONS's earlier
+    (``"Watford Borough Council"``, ``"St Albans City and District Council"``; ``"North Herts"``
+    and ``"East Herts"`` as the councils call themselves) and ``"Rhondda Cynon Taff"`` (the spelling of ONS's earlier
     lookups and police.uk's LSOA names elsewhere) for ONS's ``"Rhondda Cynon Taf"``.
 
     ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), a police.uk force id
@@ -269,7 +270,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     if other_code:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other_code}", "query")
     close = _close(str(query), [str(n) for n in names.values])
-    fid = force_id(query) if lvl != "force" else None
+    # "Hertfordshire County Council": the county's name is its police force area's
+    fid = (force_id(query) or force_id(_COUNCIL_TAIL.sub("", _typed_key(str(query))))) if lvl != "force" else None
     force = ""
     if fid is not None:  # "Hertfordshire" at level="la": a force, not a district (nor "East Hertfordshire")
         lk = _table("lookup_la24_csp24_pfa24.csv.gz")
@@ -279,6 +281,9 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
         force = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
                  f"{len(units)} {kind}: {', '.join(units[:6])}"
                  + (", ..." if len(units) > 6 else "") + "; ")
+        if re.search(r"\bcounty council$", _typed_key(str(query))):
+            force += ("a county council is an upper-tier council, not a level here: pass its districts (level='la') "
+                      "or the force area, which also covers any unitary authority in the county; ")
     raise UnknownAreaError(
         f"no {lvl} named or coded {query!r}; {force}"
         + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
@@ -304,7 +309,7 @@ def _typed_key(text: str) -> str:
 
 
 _COUNCIL_TAIL = re.compile(r"\s+(?:(?:city|county|borough|district|metropolitan borough|county borough|"
-                           r"london borough)\s+)?council$")
+                           r"london borough)(?:\s+and\s+(?:city|district|borough))?\s+)?council$")
 _COUNCIL_HEAD = re.compile(r"^(?:the\s+)?(?:london borough of|royal borough of|borough of|city and county of|"
                            r"county borough of|city of)\s+")
 
@@ -420,7 +425,10 @@ _WELSH_LA = {
 }
 #: Names in everyday use that neither ONS form gives: 2024 LA code -> names.
 _LA_EVERYDAY = {"E06000010": ("Hull",), "W06000001": ("Anglesey", "Ynys Mon"), "W06000016": ("RCT", "Rhondda Cynon Taff"),
-                "E06000060": ("Bucks",), "E06000058": ("BCP",)}
+                "E06000060": ("Bucks",), "E06000058": ("BCP",),
+                # the councils' own names: North Herts Council, East Herts Council
+                "E07000099": ("North Herts",), "E07000242": ("East Herts",),
+                "E07000240": ("St Albans City and District",)}
 #: Parts that join a place to the rest of its name ("Stoke-on-Trent", "Brighton and Hove"): the part
 #: before one is the name in everyday use ("Stoke", "Brighton", "Barrow") when no other area shares it.
 _NAME_JOINS = re.compile(r"(?:-on-|-upon-| upon |-under-|-in-| and | with )")
@@ -726,7 +734,11 @@ def census_population(
       2019 into Dorset, Somerset West and Taunton and West Suffolk cannot be measured exactly and are
       not included;
 
-    then ``ethnicity`` and ``population``. All levels are sums of the LSOA table, so they add up
+    then ``ethnicity`` and ``population``: one row per area **and ethnic group**. For rates of all
+    residents (crimes per 1,000 by ward), sum over ethnicity before joining counts:
+    ``census_population("ward").groupby(["ward_code", "ward", "census"], as_index=False)["population"].sum()``
+    (a join to the long table puts the ward's count on each of its five rows, each over one group's
+    residents; :func:`saferstats.add_rates` warns of it). All levels are sums of the LSOA table, so they add up
     to each other exactly (a force is the sum of its authorities, an authority and a CSP the sums
     of their LSOAs), and to 59,597,576 - not ONS's published 59,597,542 (see ``.attrs`` below). ``detailed=True`` (``level="la"`` only): the 19
     detailed groups (``ethnicity`` = the ONS label, e.g. ``"Asian, Asian British or Asian Welsh:

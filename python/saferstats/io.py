@@ -825,6 +825,11 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     bound. A row of the national organisation (the ``org_id`` of the "All submissions" rows) with
     an organisation level no other organisation has (2023-24: line 2, level ``h``) would be lost by a filter on
     "All submissions": a warning names its line and ``.attrs["national_mislabelled"]`` lists it.
+    Rows that repeat another row's labels (year, measure, subcategory, demographic, breakdown,
+    organisation level and organisation; 2023-24: 34 rows of "People subject to repeat
+    detentions", such as four Ethnicity rows labelled "Non-binary" with different counts) are
+    named in a warning and listed in ``.attrs["repeated_labels"]`` (their lines and counts): a
+    filter, pivot or join on the labels would take one of them or sum them.
 
     >>> import saferstats
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
@@ -964,7 +969,50 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["dropped"] = Records(dropped)
     out.attrs["summary"] = _summary(n, res, dropped)
     out.attrs["national_mislabelled"] = _national_mislabelled(out, lines, name)
+    out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
     return out
+
+
+#: The labels that identify one figure of the MHA main sheet.
+_MHA_KEY = ("year", "measure", "subcategory", "demographic", "breakdown", "organisation_level", "org_id")
+
+
+def _repeated_labels(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
+    """Sets of rows that carry the same labels (:data:`_MHA_KEY`): one figure published twice, or a
+    label slip in the source (NHS England 2023-24: "People subject to repeat detentions" has four
+    rows labelled Ethnicity "Non-binary" with 440, 645, 69 and 4,343 people, gender labels under
+    Ethnicity, and seven Age rows labelled "#N/A"). A filter, pivot or join on the labels takes one
+    of them or sums them, with no error: warned about (the first sets, by line) and listed
+    (``source_lines``, the labels and ``counts``); the rows are kept as published."""
+    if not len(out):
+        return []
+    keys = [k for k in _MHA_KEY if k in out.columns]
+    frame = out[keys].astype(str)
+    dup = frame.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return []
+    gid = frame.groupby(keys, sort=False).ngroup().to_numpy()
+    found: list[dict[str, Any]] = []
+    for g in dict.fromkeys(gid[dup]):
+        rows = np.flatnonzero(gid == g)
+        first = int(rows[0])
+        found.append({"source_lines": [int(lines[i]) for i in rows],
+                      **{k: out[k].iloc[first] for k in keys},
+                      "counts": [None if np.isnan(v) else float(v) for v in out["count"].to_numpy(dtype=float)[rows]]})
+    n_rows = sum(len(d["source_lines"]) for d in found)
+
+    def counts(d: dict[str, Any]) -> str:
+        return ", ".join("suppressed" if v is None else f"{v:,.0f}" for v in d["counts"])
+
+    shown = "; ".join(f"lines {', '.join(str(x) for x in d['source_lines'][:4])}{' ...' if len(d['source_lines']) > 4 else ''}: "
+                      f"{d['measure']}, {d['subcategory']}, {d['demographic']} {d['breakdown']!r}, {d['organisation_level']} "
+                      f"{d['org_id']} ({counts(d)})" for d in found[:3])
+    warn_user(f"read_mha_annual: {name}: {n_rows} rows in {len(found)} set(s) carry the same labels (year, measure, "
+              f"subcategory, demographic, breakdown, organisation level and organisation) as another row ({shown}"
+              f"{' and more' if len(found) > 3 else ''}): one figure published twice, or a label slip in the source; a "
+              "filter, pivot or join on those labels takes one of them or sums them. They are kept as published and "
+              "listed in .attrs['repeated_labels']")
+    return found
 
 
 def _national_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:

@@ -4,6 +4,8 @@ its labels. No statistics are computed here beyond calling the saferstats API.""
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -144,8 +146,14 @@ def plot_funnel(
     # (with the points' names, so that its warnings name the areas (labels=, or data='s la_name and
     # period), not row numbers such as 3021 of a filtered table)
     names = index if frame is None and labels is None else pd.Index(_point_names(frame, index, labels))
-    sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
-                              multiplier=mult, overdispersion=overdispersion)
+    with warnings.catch_warnings(record=True) as caught:  # its warnings said as plot_funnel's
+        warnings.simplefilter("always")
+        sig = funnel_significance(pd.Series(o, index=names), pd.Series(d, index=names), target=target, kind=kind,
+                                  multiplier=mult, overdispersion=overdispersion)
+    for w in caught:
+        text = str(w.message)
+        warnings.warn_explicit(text.replace("funnel_significance: ", "plot_funnel: ", 1) if
+                               "outside the 99.8% limits" in text else w.message, w.category, w.filename, w.lineno)
     od = sig.attrs.get("overdispersion")
     od_used = od is not None and _overdispersion_applies(od)
     value = o / d * (mult if kind != "ratio" else 1.0)
@@ -555,12 +563,36 @@ _RESULT_COLUMNS = {
 }
 
 
+def _period_unit(periods: Any) -> str:
+    """What one step of an interrupted time series is, from its periods: ``"month"`` for
+    :func:`saferstats.monthly_counts`' months (or ``"2021-06"`` labels), ``"quarter"``, ``"week"``,
+    ``"day"``, ``"year"`` (also ``"2019/20"``, ``"2019"``); else ``"period"``. The slope change is per
+    step, so the title says per what (a monthly series' 0.973 is per month, not per year)."""
+    if periods is None or not len(periods):
+        return "period"
+    values = list(periods)
+    if all(isinstance(v, pd.Period) for v in values):
+        freq = str(values[0].freqstr).upper()
+        for code, word in (("M", "month"), ("Q", "quarter"), ("W", "week"), ("D", "day"), ("Y", "year"), ("A", "year")):
+            if freq.startswith(code):
+                return word
+        return "period"
+    texts = [str(v).strip() for v in values]
+    if all(re.fullmatch(r"\d{4}-\d{1,2}", t) for t in texts):
+        return "month"
+    if all(re.fullmatch(r"\d{4}(\s*[/-]\s*\d{2})?", t) for t in texts):
+        return "year"
+    return "period"
+
+
 def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None, title: str | None = None) -> Any:
     """Interrupted time series plot of an :class:`saferstats.ItsResult`: observed counts, the
     fitted segmented model and the counterfactual (pre-break trend carried forward), with the level
     and slope changes (rate ratios after / before, below 1 = a fall) and their CIs in the title.
     The x axis shows ``labels``, else the counts' own periods (``result.periods``: the months of a
-    :func:`saferstats.monthly_counts` Series, pandas Periods drawn as dates), else 0, 1, ...
+    :func:`saferstats.monthly_counts` Series, pandas Periods drawn as dates), else 0, 1, ... The
+    slope change is per step of the series, and the title and y axis say which step where the
+    periods tell it (``/month``, ``count per month`` for monthly counts; else ``/period``).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -587,10 +619,11 @@ def plot_its(result: Any, *, labels: Sequence[Any] | None = None, ax: Any = None
     ax.plot(np.asarray(x)[post], np.asarray(result.counterfactual)[post], "--", color="#1f4e9c", label="counterfactual (no intervention)")
     ax.axvline(np.asarray(x)[result.break_index], color="grey", lw=0.8, ls=":")
     conf = f"{result.confidence * 100:g}"
+    unit = _period_unit(getattr(result, "periods", None))
     ax.set_title(title or (f"after / before: level change RR {result.level_rr:.2f} ({result.level_lower:.2f}-"
-                           f"{result.level_upper:.2f}), slope change RR {result.slope_rr:.3f}/period "
+                           f"{result.level_upper:.2f}), slope change RR {result.slope_rr:.3f}/{unit} "
                            f"({result.slope_lower:.3f}-{result.slope_upper:.3f}); {conf}% CI"), fontsize=9)
-    ax.set_ylabel("count per period")
+    ax.set_ylabel(f"count per {unit}")
     ax.legend(fontsize=7)
     return ax
 

@@ -94,6 +94,33 @@ _MISSING = ("error", "propagate")
 _RATIO_METHODS = ("wald-log", "exact")
 
 
+def _warn_paired_by_position(fn: str, inputs: dict[str, Any]) -> None:
+    """Warn when the ``_a`` and ``_b`` inputs are Series whose row labels differ: two periods filtered
+    from one table (the Home Office table by force: 2018/19 rows 43-84, 2017/18 rows 0-42) keep
+    their own labels, and pairs are made by position, so a period sorted otherwise pairs one force's
+    count with another's with no error (Cleveland's +1.8% came out -14.1%, its 2018/19 count against
+    Avon and Somerset's 2017/18). Series indexed by one area key (``set_index("force")``) are
+    checked for order instead (an error when reordered)."""
+    from ._frames import _default_index
+
+    names = list(inputs)
+    for a_name in [n for n in names if n.endswith("_a")]:
+        b_name = a_name[:-2] + "_b"
+        a, b = inputs.get(a_name), inputs.get(b_name)
+        if not (isinstance(a, pd.Series) and isinstance(b, pd.Series)) or len(a) != len(b) or len(a) < 2:
+            continue
+        ia, ib = a.index, b.index
+        if _default_index(ia) or _default_index(ib) or ia.equals(ib) or set(ia) == set(ib):
+            continue
+        pairs = ", ".join(f"row {plain(x)!r} with row {plain(y)!r}" for x, y in list(zip(ia, ib))[:3])
+        warn_user(f"{fn}: `{a_name}` and `{b_name}` are Series with different row labels, and values are paired by "
+                  f"position, not by label ({pairs}, ...): if they are two periods (or areas) filtered from one "
+                  f"table, a different row order pairs one area's count with another's. Index both by the area "
+                  f"(e.g. .set_index('force')) so that the order is checked, or pass .to_numpy() once the order is "
+                  "known to match")
+        return
+
+
 @confidence_levels("lower", "upper")
 def rate_ci(
     count: ArrayLike,
@@ -214,6 +241,12 @@ def rate_ratio(
     Pearson limits on π mapped to the ratio, two-sided exact binomial p (as statsmodels
     ``test_poisson_2indep(method="exact-cond")``; ``z`` is NaN). a = b = 0 gives NaN.
 
+    Inputs are paired by position. Series ``count_a`` and ``count_b`` with different row labels
+    (two periods filtered from one table) get a :class:`~saferstats.SaferstatsWarning`, since rows
+    in another order would pair one area's count with another's; Series indexed by the area
+    (``set_index("force")``) are checked for order instead. So for :func:`percent_change` and
+    :func:`proportion_difference`.
+
     Returns
     -------
     DataFrame with columns ``ratio, lower, upper, z, p_value, method, confidence`` (the order
@@ -241,6 +274,7 @@ def _rate_ratio_frame(
     """The rate-ratio table (and, with ``percent``, the core's percentage change columns)."""
     method = choice_option("method", method, _RATIO_METHODS, ("wald_log", "exact-cond"))
     inputs = {"count_a": count_a, "population_a": population_a, "count_b": count_b, "population_b": population_b}
+    _warn_paired_by_position("percent_change" if percent else "rate_ratio", inputs)
     res, index = _aligned_call(_ext.rate_ratio, inputs, missing, confidence=float(confidence), method=method,
                                percent=percent)
     columns = {
@@ -352,6 +386,7 @@ def proportion_difference(
     0        0.01 -0.011323  0.03314        0.95  newcombe
     """
     inputs = {"successes_a": successes_a, "trials_a": trials_a, "successes_b": successes_b, "trials_b": trials_b}
+    _warn_paired_by_position("proportion_difference", inputs)
     res, index = _aligned_call(_ext.proportion_difference, inputs, missing, confidence=float(confidence))
     return _frame(
         {"difference": res["value"], "lower": res["lower"], "upper": res["upper"], "confidence": float(confidence),

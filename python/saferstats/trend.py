@@ -202,20 +202,41 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
     user wrote them (no internal names) and the rows."""
     frame = pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(t)))
     frame[len(keys)] = t
-    dup = frame.duplicated(keep=False)
-    if dup.any():
-        rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
-        first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys}
-        first[str(period)] = plain(data[period].iloc[rows[0]])
-        names = " × ".join([*(str(k) for k in keys), str(period)])
-        labels = [label_of(data, r) for r in rows]  # the table's own row labels (positions for a RangeIndex)
-        err = InvalidInputError(
-            f"duplicate rows for {first} (rows {labels}); each {names} must appear once",
-            period,
-            labels[0],
-        )
-        err.position = rows[0]
-        raise err
+    _refuse_duplicates(data, frame, [*keys, period], period)
+
+
+def _refuse_duplicates(data: pd.DataFrame, frame: pd.DataFrame, keys: list[Any], arg: str) -> None:
+    """:class:`InvalidInputError` when a row of ``frame`` (the key values of ``data``'s rows, by
+    position) repeats another: naming the first repeated key, the labels of **its** rows (not the
+    positions, nor rows of other repeated keys) and the columns of ``data`` whose values tell those
+    rows apart (OSCE's ``data_source``: "Official Records" and "Civil Society ..." in one country and
+    year), to add to ``by``."""
+    dup = frame.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return
+    i0 = int(np.flatnonzero(dup)[0])
+    gid = frame.groupby(list(frame.columns), dropna=False, sort=False).ngroup().to_numpy()
+    rows = [int(r) for r in np.flatnonzero(gid == gid[i0])]
+    first = {str(k): plain(data[k].iloc[i0]) for k in keys}
+    names = " × ".join(str(k) for k in keys)
+    labels = [label_of(data, r) for r in rows[:6]]  # the table's own row labels (positions for a RangeIndex)
+    apart = []
+    for c in data.columns:
+        if c in keys or (pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])):
+            continue
+        vals = data[c].iloc[rows]
+        if vals.astype(str).nunique(dropna=False) > 1:
+            apart.append(c)
+    hint = (f"; they differ in {', '.join(repr(c) for c in apart[:4])}: add it to `by` to keep them apart, or keep "
+            "one of them" if apart else "; no other column tells them apart (repeated, or mislabelled, in the source?): keep the right one")
+    err = InvalidInputError(
+        f"duplicate rows for {first} (rows {labels}{f' and {len(rows) - 6} more' if len(rows) > 6 else ''}); each {names} "
+        f"must appear once{hint}",
+        arg,
+        labels[0],
+    )
+    err.position = rows[0]
+    raise err
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
@@ -232,6 +253,22 @@ def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
         err.position = getattr(exc, "position", None)
         err.caller_terms = True  # type: ignore[attr-defined]
         raise err from exc
+
+
+def _require_with_population(data: pd.DataFrame, cols: dict[str, Any], fn: str) -> None:
+    """:func:`require_columns`, with a hint when the missing column is the default ``population``
+    of a table that has none (the bulletin's strand series, OSCE's national counts): such a table
+    is fitted on its counts with ``population=None``."""
+    try:
+        require_columns(data, cols)
+    except InvalidInputError as exc:
+        pop = cols.get("population")
+        if exc.argument == "population" and pop is not None and near_column(list(data.columns), pop) is None:
+            raise InvalidInputError(f"{exc}; for a table of counts with no population (the bulletin's strand "
+                                    f"series) pass population=None: {fn}(..., population=None) uses the counts "
+                                    "(their change is the change in the rate only while the population is steady)",
+                                    "population") from None
+        raise
 
 
 @accepts_frames("data")
@@ -260,10 +297,19 @@ def add_rates(
     (:func:`saferstats.read_hate_crime` on the Home Office table by force) gets a
     :class:`~saferstats.SaferstatsWarning` repeating it: those rates are not on each year's
     population. A table with a ``census`` column (:func:`saferstats.census_population`'s Census
-    year, which survives a merge) whose ``period`` (or ``year``) is more than 3 years from that
-    Census gets a warning naming those periods and the Census (Census 2021 residents for 2017/18
-    crimes), and one saying so when that one Census population serves every period of a force or
+    year, which survives a merge) whose ``period`` (or ``year``, or police.uk's ``month``) is more
+    than 3 years from that Census gets a warning naming those periods and the Census (Census 2021
+    residents for 2017/18 crimes), and one saying so when that one Census population serves every period of a force or
     area (unless the ``population_note`` above says it already).
+
+    :func:`saferstats.census_population` is long: one row per area and ethnic group. Area counts
+    (crimes per ward, from police.uk files) merged onto it land on each of the area's five rows,
+    and every rate is then the area's count over **one ethnic group's** residents (Watford's
+    Central ward, June 2021: 132 crimes over its 521 residents of Other ethnic groups, 253.4 per
+    1,000, where the rate of its 11,405 residents is 11.6). A table with an ``ethnicity`` column whose count is the same on every ethnic group
+    row of most of its areas gets a :class:`~saferstats.SaferstatsWarning` saying so: for rates of
+    all residents sum the population over ethnicity before the join
+    (``census_population("ward").groupby(["ward_code", "ward", "census"], as_index=False)["population"].sum()``).
 
     >>> import pandas as pd, saferstats
     >>> df = pd.DataFrame({"area": ["A", "B"], "count": [4, 40], "population": [50_000, 60_000]})
@@ -286,7 +332,8 @@ def add_rates(
     except SaferstatsError as exc:
         raise _row_named(exc, data) from None
     _warn_population_note("add_rates", data, population)
-    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year") if c in data.columns), None))
+    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year", "month") if c in data.columns), None))
+    _warn_count_repeated_by_group("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
@@ -339,7 +386,11 @@ def shares(
     table's "Total number of ..." rows), and with them race is 24% of 2018/19 instead of 70%.
     Categories named as totals (``offences``, ``motivating_factors``, ``Total ...``, ``All ...``)
     or whose count is the sum of the others in their group get a
-    :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out.
+    :class:`~saferstats.SaferstatsWarning` naming them and the filter that leaves them out. So do
+    subtotals published beside their parts, as NHS England's Mental Health Act statistics give S136
+    detentions by ethnicity (``White`` 10,483 = ``British`` 9,670 + ``Irish`` 94 + ``Any Other White
+    background`` 719, and so for every broad group): a category whose count is that of two to four
+    others, one of them "Any other <it>" (or all of them "<it> - ..."), is named with its parts.
 
     ``total=`` names the category whose count is each group's denominator instead, e.g.
     ``total="offences"``: shares **of offences**, as the Home Office's bulletin text puts them ("76%
@@ -362,15 +413,8 @@ def shares(
         return _shares_of_total(data, count=count, category=category, keys=keys, total=total,
                                 confidence=confidence, multiplier=multiplier)
     x = _column_array(data, count, "count")
-    dup = data.duplicated(subset=keys + [category], keep=False)
-    if dup.any():
-        rows = [int(r) for r in np.flatnonzero(dup.to_numpy())[:4]]
-        first = {str(k): plain(data[k].iloc[rows[0]]) for k in keys + [category]}
-        raise InvalidInputError(
-            f"duplicate rows for {first} (rows {rows}); each {' × '.join(str(k) for k in keys + [category])} must appear once",
-            category,
-            rows[0],
-        )
+    _refuse_duplicates(data, pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys + [category])},
+                                          index=range(len(data))), keys + [category], category)
     _warn_total_categories(data, x, keys, category)
     _warn_unknown_categories(data, x, keys, category)
     out = data.copy()
@@ -471,6 +515,11 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
     summed = np.zeros(len(names), dtype=bool)
     groups = (pd.Series(range(len(names))).groupby([data[k].to_numpy() for k in keys]).indices.values()
               if keys else [np.arange(len(names))])
+    # a category equal to the sum of only two others is often chance (NHS counts rounded to 5: Asian 5,
+    # Black 10, White 15 in one ICB of 43): taken as a total with three or more others, or where it is
+    # the sum of the others in every group that has it
+    tested: dict[str, int] = {}
+    hits: dict[str, list[int]] = {}
     for pos in groups:
         pos = np.asarray(pos, dtype=int)
         keep = pos[~named[pos] & np.isfinite(x[pos])]
@@ -478,8 +527,15 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
             continue
         rest = x[keep].sum()
         for i in keep:
+            tested[names[i]] = tested.get(names[i], 0) + 1
             if x[i] > 0 and x[i] == rest - x[i]:
-                summed[i] = True
+                if len(keep) >= 4:
+                    summed[i] = True
+                hits.setdefault(names[i], []).append(int(i))
+    for name, rows in hits.items():
+        if len(rows) == tested[name]:
+            summed[rows] = True
+    _warn_subtotal_categories(data, x, names, named | summed, groups, category)
     flagged = list(dict.fromkeys(n for n, f in zip(names, named | summed) if f))
     if flagged:
         shown = ", ".join(repr(n) for n in flagged[:6])
@@ -487,6 +543,104 @@ def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], c
                   f"{'is a total' if len(flagged) == 1 else 'are totals'} of the others (named as one, or the sum of "
                   "the other categories), so every share is understated (each count is also in the total); leave "
                   f"{'it' if len(flagged) == 1 else 'them'} out, e.g. data[~data[{category!r}].isin({flagged[:6]!r})]")
+
+
+def _subtotal_options(t: int, pos: np.ndarray, x: np.ndarray, names: list[str], words: list[set[str]]) -> list[tuple[int, ...]]:
+    """Ways the counts of categories (positions) add up to category ``t``'s where the labels say it
+    is their subtotal, as NHS / ONS ethnicity tables publish them: two to four parts, one of them
+    "Any other <t>" (``White`` = ``British`` + ``Irish`` + ``Any Other White background``), or all
+    of them ``<t> - ...`` / ``<t>: ...``, or ``t`` and its parts all "not known" labels (``Unknown``
+    = ``Not Known`` + ``Not Stated``). Sums that only happen to match among unrelated labels are
+    not reported; :func:`_warn_subtotal_categories` picks among several ways."""
+    from itertools import combinations
+
+    own = words[t]
+    rest = [int(i) for i in pos if i != t and np.isfinite(x[i]) and 0 < x[i] < x[t]]
+    low = names[t].strip().lower()
+    prefixed = [i for i in rest if re.match(re.escape(low) + r"\s*(?:-|:)\s*\S", names[i].strip().lower())]
+    if len(prefixed) >= 2 and abs(sum(x[i] for i in prefixed) - x[t]) < 1e-9:
+        return [tuple(prefixed)]
+    unknown = bool(_UNKNOWN.search(low))
+    anchors = [i for i in rest
+               if (re.match(r"^\s*(any\s+)?other\b", names[i].lower()) and own & words[i])
+               or (unknown and _UNKNOWN.search(names[i].lower()))]
+    # "Any other Mixed background" is no part of White: another group's "other" is left out of the search
+    foreign = {i for i in rest if re.match(r"^\s*(any\s+)?other\b", names[i].lower()) and not own & words[i]}
+    found: list[tuple[int, ...]] = []
+    for r in anchors:
+        others = [i for i in rest if i != r and i not in foreign
+                  and (not unknown or _UNKNOWN.search(names[i].lower()))]
+        if len(others) > 40:
+            continue
+        need = x[t] - x[r]
+        for k in (1, 2, 3):
+            for c in combinations(others, k):
+                if abs(sum(x[i] for i in c) - need) < 1e-9:
+                    found.append(tuple(sorted((r, *c))))
+                    if len(found) >= 30:
+                        return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))
+
+
+def _disjoint_subtotals(options: dict[int, list[tuple[int, ...]]]) -> dict[int, tuple[int, ...]]:
+    """One way per subtotal such that no category is a part of two subtotals, nor both a subtotal
+    and a part: the choice covering the most subtotals, then the most parts (a broad group's parts
+    are all of its detailed groups, so the true split covers the most)."""
+    ts = sorted(options)
+    best: tuple[tuple[int, int], dict[int, tuple[int, ...]]] = ((0, 0), {})
+    steps = [0]
+
+    def walk(k: int, used: frozenset[int], chosen: dict[int, tuple[int, ...]]) -> None:
+        nonlocal best
+        steps[0] += 1
+        if steps[0] > 20_000:
+            return
+        if k == len(ts):
+            score = (len(chosen), sum(len(v) for v in chosen.values()))
+            if score > best[0]:
+                best = (score, dict(chosen))
+            return
+        t = ts[k]
+        if t not in used:
+            for parts in options[t]:
+                if not used & set(parts) and not set(parts) & set(chosen):
+                    chosen[t] = parts
+                    walk(k + 1, used | set(parts) | {t}, chosen)
+                    del chosen[t]
+        walk(k + 1, used, chosen)
+
+    walk(0, frozenset(), {})
+    return best[1]
+
+
+def _warn_subtotal_categories(data: pd.DataFrame, x: np.ndarray, names: list[str], skip: np.ndarray, groups: Any,
+                              category: str) -> None:
+    """Warn when categories of :func:`shares` are subtotals of others (:func:`_subtotal_options`):
+    NHS England's Mental Health Act statistics publish S136 detentions by ethnicity as broad groups
+    *and* their detailed groups (White 10,483 = British 9,670 + Irish 94 + Any Other White 719), so
+    shares over all the rows count most detentions twice (Black or Black British 2.1% of 43,050 rows,
+    where it is 6.8% of the 13,156 detentions of known ethnicity)."""
+    from .disclosure import _label_words
+
+    words = [_label_words(n) for n in names]
+    found: dict[str, str] = {}
+    for pos in groups:
+        pos = np.asarray(pos, dtype=int)
+        pos = pos[~skip[pos]]
+        options = {int(t): o for t in pos if np.isfinite(x[t]) and x[t] > 0
+                   for o in [_subtotal_options(int(t), pos, x, names, words)] if o}
+        for t, parts in sorted(_disjoint_subtotals(options).items()):
+            found.setdefault(names[t], f"{names[t]!r} ({x[t]:,.0f} = "
+                             + " + ".join(f"{names[i]!r} {x[i]:,.0f}" for i in parts) + ")")
+    if not found:
+        return
+    subs = list(found)
+    shown = "; ".join(list(found.values())[:4]) + (f"; and {len(found) - 4} more" if len(found) > 4 else "")
+    warn_user(f"shares: {len(subs)} categor{'y' if len(subs) == 1 else 'ies'} of column {category!r} "
+              f"{'is a subtotal' if len(subs) == 1 else 'are subtotals'} of other categories, as the source publishes "
+              f"broad groups beside their parts: {shown}. Their cases are in the total twice, so every share is "
+              f"understated. Keep either the subtotals or their parts, e.g. data[~data[{category!r}].isin({subs[:6]!r})] "
+              "for shares of the detailed groups")
 
 
 #: A category whose name says its values are not known (Defra's "Other (unidentified)" land type,
@@ -646,7 +800,7 @@ def poisson_trend(
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
-    require_columns(data, cols)
+    _require_with_population(data, cols, "poisson_trend")
     missing = choice_option("missing", missing, ("error", "drop", "propagate"))
     y = _column_array(data, count, "count")
     pop = np.ones(len(y)) if population is None else _column_array(data, population, "population")
@@ -677,9 +831,18 @@ def poisson_trend(
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
+        if len(small) == 1 or not keys:
+            raise InvalidInputError(
+                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
+            )
+        # many groups (OSCE states, with the years each published): name them all, and the filter
+        shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
+            f" and {len(small) - 8} more" if len(small) > 8 else "")
+        by_text = repr(keys if len(keys) > 1 else keys[0])
         raise InvalidInputError(
-            f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
-        )
+            f"{len(small)} of {len(groups)} groups have fewer than 3 periods{' with figures' if n_excluded else ''} "
+            f"(column {period!r}), and a trend needs at least 3: {shown}. Fit the others, e.g. "
+            f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]", period)
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
     core_rows(flat)  # the core sees the rows sorted by group and period
@@ -783,7 +946,11 @@ def compare_trends(
     ``ratio, ratio_lower, ratio_upper, z, p_value, df, n_periods, first_period, last_period,
     dispersion_ratio, comparator_dispersion_ratio, note, confidence, method`` (``method``: the
     trend model of the area, and of the comparator where it differs; ``note``: why there is no
-    estimate).
+    estimate). ``.attrs["excluded"]`` counts the area rows left out (periods the comparator does
+    not have, and with ``missing="drop"`` periods without a count or population in the area or the
+    comparator), and ``.attrs["excluded_rows"]`` lists the latter (``row``, ``period``,
+    ``missing_in``: ``"area"`` or ``"comparator"``, and the ``by`` columns), as the warning names
+    them (Table 2's offences of 2011/12, not published).
 
     Examples
     --------
@@ -809,7 +976,7 @@ def compare_trends(
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
-    require_columns(data, cols)
+    _require_with_population(data, cols, "compare_trends")
     value_cols = [count] + ([population] if population is not None else [])
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
@@ -853,11 +1020,24 @@ def compare_trends(
                   f"have and are left out, so that both trends run over the same periods: {where}"
                   + (" …" if no_comp_row.sum() > 10 else ""))
     pair = pair[~no_comp_row]
+    dropped, excluded_rows = 0, []
     if missing == "drop":
         nan = pair[[*value_cols, c_count] + ([c_pop] if c_pop else [])].isna().any(axis=1).to_numpy()
         if nan.any():
-            warn_user(f"compare_trends: {int(nan.sum())} period(s) with a missing count or population in an area or "
-                      f"the comparator are left out of both trends (missing='drop')")
+            dropped = int(nan.sum())
+            own = pair[value_cols].isna().any(axis=1).to_numpy()
+            where = "; ".join(
+                f"row {plain(r)!r} ({_key_text(tuple(k))} {plain(p)}: {'the area' if o else 'the comparator'})"
+                for r, k, p, o in zip(pair.loc[nan, "_row"].tolist()[:10], pair.loc[nan, keys].itertuples(index=False),
+                                      pair.loc[nan, period].tolist(), own[nan]))
+            warn_user(f"compare_trends: {dropped} period(s) with a missing count or population in an area or the "
+                      f"comparator are left out of both trends (missing='drop'): {where}"
+                      + (f" (and {dropped - 10} more)" if dropped > 10 else "")
+                      + "; listed in .attrs['excluded_rows']")
+            excluded_rows = [{"row": plain(r), "period": plain(p), "missing_in": "area" if o else "comparator",
+                              **{str(k): plain(v) for k, v in zip(keys, kv)}}
+                             for r, kv, p, o in zip(pair.loc[nan, "_row"].tolist(), pair.loc[nan, keys].itertuples(index=False),
+                                                    pair.loc[nan, period].tolist(), own[nan])]
             pair = pair[~nan]
     if subtract:
         rest = pair[c_count] - pair[count]
@@ -911,7 +1091,8 @@ def compare_trends(
     out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = a.attrs.get("recording_changes", []) + b.attrs.get("recording_changes", [])
-    out.attrs["excluded"] = int(no_comp_row.sum()) + a.attrs.get("excluded", 0)
+    out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
+    out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = "Student t on the Welch-Satterthwaite df" if use_t else _Z_INTERVALS
     return out
@@ -1176,6 +1357,46 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
                                      period=period, group=group)
         if note:
             warn_user(f"{fn}: {note}")
+
+
+#: Columns that name an area (or a period) in the tables :func:`saferstats.census_population` gives,
+#: and in tables joined to them: the rows of one area and period, across its ethnic groups.
+_AREA_KEYS = ("lsoa_code", "lsoa", "ward_code", "ward", "la_code", "la", "csp_code", "csp", "force_code", "force",
+              "force_name", "area", "period", "year", "month")
+
+
+def _warn_count_repeated_by_group(fn: str, data: pd.DataFrame, count: str, population: str) -> None:
+    """Warn when ``data`` has an ``ethnicity`` column (:func:`saferstats.census_population`'s long
+    table) and ``count`` is the same figure on every ethnic group row of most of its areas: area
+    counts merged onto the long table, so that each rate is the area's count over one ethnic
+    group's residents (walk 21: police.uk crimes per ward on ``census_population("ward")``)."""
+    if "ethnicity" not in data.columns or count not in data.columns or population not in data.columns:
+        return
+    keys = [k for k in _AREA_KEYS if k in data.columns and k not in (count, population)]
+    if not keys or len(data) < 2:
+        return
+    frame = pd.DataFrame({"c": pd.to_numeric(data[count], errors="coerce").to_numpy(dtype=float),
+                          "e": data["ethnicity"].astype(str).to_numpy()})
+    for i, k in enumerate(keys):
+        frame[f"k{i}"] = data[k].astype(str).to_numpy()
+    g = frame.groupby([f"k{i}" for i in range(len(keys))], sort=False)
+    stats = g.agg(groups=("e", "nunique"), values=("c", "nunique"), top=("c", "max"), rows=("c", "size"))
+    several = stats[stats["groups"] > 1]
+    same = several[(several["values"] == 1) & (several["top"] > 0)]
+    if not len(several) or len(same) < max(1, 0.5 * len(several)):
+        return
+    first = same.index[0]
+    first = first if isinstance(first, tuple) else (first,)
+    where = ", ".join(f"{k} {v}" for k, v in zip(keys[:2], first[:2]))
+    groups = int(several["groups"].max())
+    label = next((k for k in keys if k not in ("period", "year", "month")), keys[0])
+    warn_user(f"{fn}: column {count!r} is the same figure on every ethnic group row of {len(same):,} of "
+              f"{len(several):,} areas (e.g. {where}: {same['top'].iloc[0]:g} on each of its {int(same['rows'].iloc[0])} "
+              f"rows): area counts joined to census_population's long table (one row per area and ethnic group, "
+              f"{groups} groups), so each rate is the area's count over one ethnic group's residents, not over all of "
+              f"them. For rates of all residents, sum {population!r} over ethnicity before the join, e.g. "
+              f"pop.groupby([{label!r}, 'census'], as_index=False)[{population!r}].sum(); for rates by ethnic group, "
+              "give each group its own count")
 
 
 def _mk_matrix(values: Any) -> tuple[np.ndarray, pd.Index | None]:
@@ -1484,7 +1705,7 @@ def year_on_year(
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
-    require_columns(data, cols)
+    _require_with_population(data, cols, "year_on_year")
     y = _column_array(data, count, "count")
     if population is None:
         pop = np.ones(len(y))
