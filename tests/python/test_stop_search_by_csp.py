@@ -71,7 +71,7 @@ def test_report_by_csp_builds_and_says_what_was_not_placed(tmp_path):
     assert "could not be placed in a Community Safety Partnership" in page
     # City of London: 100 stated searches without coordinates in the sample, more placed elsewhere
     assert blank["city-of-london"] >= 5
-    assert f"City of London: " in page and f" of {n['city-of-london']:,}" in page
+    assert "City of London: " in page and f" of {n['city-of-london']:,}" in page
     finds = pd.read_csv(tmp_path / "o" / "stop_search_find_rates.csv", dtype=str)
     assert "csp" in finds.columns
 
