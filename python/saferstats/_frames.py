@@ -155,11 +155,9 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
                     bad = _first_bad(raw, arr)
                 if bad is not None:
                     where, label = row_of(x, bad)
-                    err = InvalidInputError(
-                        f"`{name}` at {where}: {str(raw[bad])!r} is not a number", name, label
+                    raise InvalidInputError(
+                        f"`{name}` at {where}: {str(raw[bad])!r} is not a number", name, label, position=bad
                     )
-                    err.position = bad
-                    raise err
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InvalidInputError):
             raise
@@ -638,9 +636,7 @@ def translate_error(
         msg = _SERIES.sub("", msg)
     if not missing_hint:
         msg = _MISSING_HINT.sub("", msg)
-    out = type(exc)(msg, str(col) if col is not None else arg, label)
-    out.position = pos
-    return out
+    return type(exc)(msg, str(col) if col is not None else arg, label, position=pos)
 
 
 @contextlib.contextmanager

@@ -190,13 +190,11 @@ def assign_ethnicity(
         if unknown_labels and unknown != "other":
             text = searches[col].astype("string").fillna("").str.strip()
             i = int(np.flatnonzero(text.isin(unknown_labels).to_numpy(bool))[0])
-            err = InvalidInputError(
+            raise InvalidInputError(
                 f"column {col!r} has ethnicity labels not in the mapping: {sorted(unknown_labels)} (first at row "
                 f"{label_of(searches, i)!r}); pass mapping={{label: group}} or unknown='other'",
-                col, label_of(searches, i),
+                col, label_of(searches, i), position=i
             )
-            err.position = i
-            raise err
         return out
 
     first = mapped(cols[0])
@@ -382,11 +380,9 @@ def _numbers(frame: pd.DataFrame, col: str, what: str, key: list[str] | None = N
         named = {str(k): plain(frame[k].iloc[i]) for k in (key or [])}
         label = label_of(frame, i)
         keyed = f" ({', '.join(f'{k}={v!r}' for k, v in named.items())})" if named else ""
-        err = InvalidInputError(f"column {col!r} row {label!r}{keyed}: {what} must be non-negative numbers, got "
+        raise InvalidInputError(f"column {col!r} row {label!r}{keyed}: {what} must be non-negative numbers, got "
                                 f"{plain(frame[col].iloc[i])!r}", col,
-                                list(named.values())[-1] if named and label == i else label)
-        err.position = i
-        raise err
+                                list(named.values())[-1] if named and label == i else label, position=i)
     return vals
 
 
@@ -409,10 +405,8 @@ def _relabel(labels: pd.Series, mapping: Mapping[str, str] | None) -> pd.Series:
     """Group labels as text, renamed by ``mapping`` where it names them (aggregate input)."""
     if labels.isna().any():
         i = int(np.flatnonzero(labels.isna().to_numpy())[0])
-        err = InvalidInputError(f"column {labels.name!r} row {label_of(labels, i)!r}: the group label is missing",
-                                str(labels.name), label_of(labels, i))
-        err.position = i
-        raise err
+        raise InvalidInputError(f"column {labels.name!r} row {label_of(labels, i)!r}: the group label is missing",
+                                str(labels.name), label_of(labels, i), position=i)
     text = labels.astype(str).str.strip()
     if mapping:
         text = text.map(lambda g: mapping.get(g, g))
@@ -1254,10 +1248,9 @@ def disproportionality(
             _numbers(pop, population_col, "populations")
         except InvalidInputError as e:
             key = list(population.keys())[e.position or 0]
-            err = InvalidInputError(f"`population` {{{group}: population}} mapping, key {group}={key!r}: populations "
-                                    f"must be non-negative numbers, got {plain(population[key])!r}", "population", key)
-            err.position = e.position
-            raise err from None
+            raise InvalidInputError(f"`population` {{{group}: population}} mapping, key {group}={key!r}: populations "
+                                    f"must be non-negative numbers, got {plain(population[key])!r}", "population", key,
+                                    position=e.position) from None
     elif isinstance(population, pd.DataFrame):
         pop = population
     else:

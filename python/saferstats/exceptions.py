@@ -41,11 +41,13 @@ class SaferstatsError(Exception):
     InvalidInputError count 0
     """
 
-    def __init__(self, message: str, argument: str | None = None, index: Any = None):
+    def __init__(self, message: str, argument: str | None = None, index: Any = None, *,
+                 position: int | None = None):
         super().__init__(message)
         self.argument = argument
         self.index = index
-        self.position: int | None = index if isinstance(index, int) else None
+        #: the zero-based row: given, or the index when that is a position
+        self.position: int | None = position if position is not None else index if isinstance(index, int) else None
 
 
 class InvalidInputError(SaferstatsError, ValueError):

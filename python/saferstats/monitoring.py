@@ -177,11 +177,10 @@ def _time_order(labels: Any, fn: str, argument: str) -> np.ndarray | None:
     same = np.flatnonzero(ts[1:] == ts[:-1])
     if same.size:
         a, b = int(order[same[0]]), int(order[same[0] + 1])
-        err = InvalidInputError(
+        raise InvalidInputError(
             f"{fn}: `{argument}` is not in time order and period {_shown(index[a], index)} appears twice (at positions {a} "
-            f"and {b}), so it cannot be put in time order: give one value per period", argument, plain(index[b]))
-        err.position = b
-        raise err
+            f"and {b}), so it cannot be put in time order: give one value per period", argument, plain(index[b]),
+            position=b)
     i = int(np.flatnonzero(d < 0)[0]) + 1
     warn_user(f"{fn}: `{argument}` was not in time order (first out of order: {_shown(index[i], index)} after "
               f"{_shown(index[i - 1], index)}); it was put in time order, and the result is in time order with your labels")
@@ -203,9 +202,8 @@ def _period_numbers(labels: Any, name: str) -> np.ndarray:
     try:
         return np.asarray(parse_periods(s, column=name), dtype=float)
     except SaferstatsError as e:
-        err = InvalidInputError(str(e).replace("column '", "`").replace("' row", "` row"), name, e.index)
-        err.position = e.position
-        raise err from None
+        raise InvalidInputError(str(e).replace("column '", "`").replace("' row", "` row"), name, e.index,
+                                position=e.position) from None
 
 
 def _target(target: Any, labels: list[Any]) -> np.ndarray:
@@ -1468,9 +1466,7 @@ def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.nda
             i = int(bad[0])
             what = "negative value" if v[i] < 0 else "value that is not finite:"
             where, label = row_of(named[name], i)  # the Series' own label (a council), else the position
-            err = InvalidInputError(f"`{name}` {where}: {what} {plain(v[i])}", name, label)
-            err.position = i
-            raise err
+            raise InvalidInputError(f"`{name}` {where}: {what} {plain(v[i])}", name, label, position=i)
     return o, r, arrays.get("denominators")
 
 
@@ -1484,20 +1480,16 @@ def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rat
     if inf.size:
         i = int(inf[0])
         where, label = row_of(rates, i)
-        err = InvalidInputError(f"`rates` {where}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
-                                "denominator (multiplier × events / rate)", "rates", label)
-        err.position = i
-        raise err
+        raise InvalidInputError(f"`rates` {where}: {plain(o[i])} events at a rate of {plain(r[i])} give no finite "
+                                "denominator (multiplier × events / rate)", "rates", label, position=i)
     contradictory = np.flatnonzero((d == 0) & (r > 0))
     if contradictory.size:  # no events at a rate above 0 (say, a population passed as the rate)
         i = int(contradictory[0])
         where, label = row_of(rates, i)
-        err = InvalidInputError(f"`rates` {where}: no events (`numerators` 0) at a rate of {plain(r[i])}, which needs "
+        raise InvalidInputError(f"`rates` {where}: no events (`numerators` 0) at a rate of {plain(r[i])}, which needs "
                                 f"events ({contradictory.size} row(s) so): are `rates` rates per `multiplier` "
                                 f"({mult:g})? The second argument is the rate, not the population; give the "
-                                "population as denominators=", "rates", label)
-        err.position = i
-        raise err
+                                "population as denominators=", "rates", label, position=i)
     if not (d > 0).any():
         raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
                                 "need `denominators`, crude rates only)", "numerators")

@@ -222,12 +222,10 @@ def _not_in_time_order(counts: pd.Series, i: int) -> InvalidInputError:
     from .monitoring import _shown
 
     idx = counts.index
-    err = InvalidInputError(
+    return InvalidInputError(
         f"`counts` must be in time order, one value per period: row {_shown(idx[i])} (position {i}) does not come "
         f"after {_shown(idx[i - 1])}; the periods are numbered by position and `break_index` is a position "
-        "(sort_index() first, then give break_index in that order)", "counts", label_of(counts, i))
-    err.position = i
-    return err
+        "(sort_index() first, then give break_index in that order)", "counts", label_of(counts, i), position=i)
 
 
 def _check_text_periods(counts: pd.Series, per: pd.Series) -> None:
@@ -248,13 +246,11 @@ def _check_text_periods(counts: pd.Series, per: pd.Series) -> None:
         i = int(gaps[0]) + 1
         idx = counts.index
         n_missing = int(sum(round(float(d[j]) / unit) - 1 for j in gaps))
-        err = InvalidInputError(
+        raise InvalidInputError(
             f"`counts` has no value for {n_missing} period(s) between {_shown(idx[0])} and {_shown(idx[-1])} (first: "
             f"between {_shown(idx[i - 1])} and {_shown(idx[i])}): the periods are numbered by position, so the trend "
             "and the break would be fitted on the wrong times; give every period (0 where there were none)",
-            "counts", label_of(counts, i))
-        err.position = i
-        raise err
+            "counts", label_of(counts, i), position=i)
 
 
 def _check_estimable(n: int, break_index: int, kind: str, period: int, k: int) -> None:

@@ -522,9 +522,7 @@ def _ages_order(ages: Any, n_rows: int, positions: list[np.ndarray], keys: list[
         return row_label[i] if row_label is not None else i
 
     def at_row(message: str, i: int) -> InvalidInputError:  # named by its label, with .position
-        err = InvalidInputError(message, "ages", where(i))
-        err.position = i
-        return err
+        return InvalidInputError(message, "ages", where(i), position=i)
 
     starts = np.full(n_rows, np.nan)
     used = np.concatenate(positions) if positions else np.empty(0, dtype=np.intp)
@@ -731,9 +729,7 @@ def dsr(
         msg = re.sub(r"\s*\(?series \d+\)?:?", "", str(t))
         if groups is not None and g_i is not None and 0 <= g_i < len(keys):
             msg = f"group {plain(keys[g_i])!r}: {msg}"
-        out_exc = type(t)(msg, t.argument, t.index)
-        out_exc.position = t.position
-        raise out_exc from None
+        raise type(t)(msg, t.argument, t.index, position=t.position) from None
     out = pd.DataFrame(
         {
             "total_count": cols["total_count"],

@@ -65,14 +65,12 @@ def _canonical(values: pd.Series, canon: Mapping[str, str], mapping: Mapping[str
         pos = [int(i) for i in np.flatnonzero(out.isna().to_numpy())[:5]]
         rows = [plain(values.index[i]) for i in pos]  # plain numbers (not np.int64(3)) in the message
         blank = " (blank or missing values: map them with {'': ...}, e.g. to 'unknown')" if "" in unknown else ""
-        err = InvalidInputError(
+        raise InvalidInputError(
             f"column {column!r} has unknown categories {unknown} (rows {rows}){blank}; expected one of "
             f"{list(canon)} or their labels, or pass a mapping",
             column,
-            rows[0],
+            rows[0], position=pos[0]
         )
-        err.position = pos[0]
-        raise err
     return out.astype(str)
 
 
@@ -87,9 +85,7 @@ _AGE_N_OVER = re.compile(r"^(\d+)\s*(?:\+|plus|(?:and|or|&)\s*(?:over|older|abov
 
 def _at_row(message: str, column: str, x: Any, pos: int) -> InvalidInputError:
     """The error for row ``pos`` of ``x`` (a Series or the records): ``index`` its label, ``.position`` the row."""
-    err = InvalidInputError(message, column, label_of(x, pos))
-    err.position = pos
-    return err
+    return InvalidInputError(message, column, label_of(x, pos), position=pos)
 
 
 def _is_flag(value: Any) -> bool:

@@ -108,9 +108,7 @@ def _parse_periods(periods: Any, column: str) -> tuple[np.ndarray, float | None]
 
     def refuse(row: int, what: str) -> InvalidInputError:
         label = label_of(periods, row)  # the caller's row label, or the position
-        err = InvalidInputError(f"column {column!r} row {label!r}: {what}", column, label)
-        err.position = row
-        return err
+        return InvalidInputError(f"column {column!r} row {label!r}: {what}", column, label, position=row)
 
     try:
         s = periods.reset_index(drop=True) if isinstance(periods, pd.Series) else pd.Series(periods)
@@ -229,14 +227,12 @@ def _refuse_duplicates(data: pd.DataFrame, frame: pd.DataFrame, keys: list[Any],
             apart.append(c)
     hint = (f"; they differ in {', '.join(repr(c) for c in apart[:4])}: add it to `by` to keep them apart, or keep "
             "one of them" if apart else "; no other column tells them apart (repeated, or mislabelled, in the source?): keep the right one")
-    err = InvalidInputError(
+    raise InvalidInputError(
         f"duplicate rows for {first} (rows {labels}{f' and {len(rows) - 6} more' if len(rows) > 6 else ''}); each {names} "
         f"must appear once{hint}",
         arg,
-        labels[0],
+        labels[0], position=rows[0]
     )
-    err.position = rows[0]
-    raise err
 
 
 def _column_array(data: pd.DataFrame, column: str, kw: str) -> np.ndarray:
@@ -356,9 +352,7 @@ def _row_named(exc: SaferstatsError, data: pd.DataFrame) -> SaferstatsError:
     at = f"at row {plain(exc.index)!r}"
     if at not in str(exc):
         return exc
-    out = type(exc)(str(exc).replace(at, f"{at} ({said})", 1), exc.argument, exc.index)
-    out.position = pos
-    return out
+    return type(exc)(str(exc).replace(at, f"{at} ({said})", 1), exc.argument, exc.index, position=pos)
 
 
 @accepts_frames("data")
@@ -1591,23 +1585,19 @@ def mann_kendall(
             where = (f"series {row}{_series_label(index, row)}, position {col}{col_label}" if n_rows > 1
                      else f"position {col}{col_label}")
             label = label_of(values, row) if n_rows > 1 else col
-        err = MissingValueError(
+        raise MissingValueError(
             f"missing value (NaN) in `values` at {where}; pass missing='drop' to leave missing values out",
             "values",
-            label,
-        )
-        err.position = row if n_rows > 1 else col
-        raise err from None
+            label, position=row if n_rows > 1 else col
+        ) from None
     except InvalidInputError as exc:
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
         label = _series_label(index, int(m.group(1))) if m else ""
         if not label or m is None or index is None:
             raise
-        named = InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
-                                  plain(index[int(m.group(1))]))
-        named.position = int(m.group(1))
-        raise named from None
+        raise InvalidInputError(str(exc).replace(m.group(0), f"row {m.group(1)}{label}:", 1), exc.argument,
+                                  plain(index[int(m.group(1))]), position=int(m.group(1))) from None
     out = pd.DataFrame(
         {k: res[k] for k in ["s", "var_s", "z", "p_value", "tau", "slope", "slope_lower", "slope_upper", "intercept", "n"]},
         index=index,

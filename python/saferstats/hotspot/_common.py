@@ -106,9 +106,7 @@ def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, me
     column = given.name if isinstance(given, pd.Series) else None
     if column is not None and column != name:
         message = message.replace(f"`{name}`", f"`{name}` (column {column!r})", 1)
-    err = cls(message.replace("{row}", _row(given, pos)), name, label)
-    err.position = pos
-    return err
+    return cls(message.replace("{row}", _row(given, pos)), name, label, position=pos)
 
 
 def _core_terms(rows: Any = None, **given: Any) -> Any:

@@ -193,9 +193,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         return row_of(named, pos)[0] if named is not None and not _default_index(named.index) else f"cell {pos}"
 
     def refuse(kind: type[InvalidInputError], msg: str, argument: str, pos: int) -> NoReturn:
-        err = kind(msg, argument, cell(pos))
-        err.position = pos  # the label names the cell, the position finds it
-        raise err
+        raise kind(msg, argument, cell(pos), position=pos)  # the label names the cell, the position finds it
     o, ko = _cells("observed", observed)
     p, kp = _cells("predicted", predicted)
     if ko is not None and kp is not None and ko != kp:

@@ -249,9 +249,8 @@ def with_config_line(exc: SaferstatsError, path: str | Path) -> SaferstatsError:
     line, shown = where
     section, _, name = arg.partition(".")
     what = shown if not shown.startswith("[") or not name else f"{shown} (it has no {name}: add it below)"
-    new = type(exc)(f"{exc} ({Path(path).name} line {line}: {what})", arg, getattr(exc, "index", None))
-    new.position = getattr(exc, "position", None)
-    return new
+    return type(exc)(f"{exc} ({Path(path).name} line {line}: {what})", arg, getattr(exc, "index", None),
+                     position=getattr(exc, "position", None))
 
 
 def load_config(path: str | Path) -> dict:
