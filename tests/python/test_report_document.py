@@ -129,7 +129,7 @@ def test_demo_page_has_title_page_summary_limitations_glossary(demo_doc):
         assert part in text, part
     # the headline: Hertfordshire's districts summed, 1,468 -> 1,600 (Home Office force total)
     # (and the rate, walk 21: a Panel needs the offences, the rate and the change)
-    assert ("The number of police-recorded hate crimes in Hertfordshire (1,468 to 1,600) between 2017-18 and "
+    assert ("Police-recorded hate crime in Hertfordshire (1,468 to 1,600 offences) between 2017-18 and "
             "2018-19 rose 9% (95% CI +1.5% to +17%), a statistically significant rise; 143.4 offences per 100,000 "
             "residents in 2018-19.") in text
     summary = page[page.index("<section id='summary'"):page.index("<section id='findings'")]

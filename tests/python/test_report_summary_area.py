@@ -50,7 +50,7 @@ def test_a_district_table_is_still_summed_for_its_force():
     sec = _section(["Stevenage", "St Albans", "Watford"], [100, 200, 300], [110, 220, 330])
     sec.tables[0].frame = sec.tables[0].frame.rename(columns={"force": "district"})
     first = executive_summary([sec], {"area": "Hertfordshire", "confidence": 0.95}).findings["hate_crime"][0]
-    assert "hate crimes in Hertfordshire (600 to 660)" in first
+    assert "Police-recorded hate crime in Hertfordshire (600 to 660 offences)" in first
 
 
 def test_stop_search_headline_is_the_report_areas_force():

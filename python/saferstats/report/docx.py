@@ -139,7 +139,7 @@ def write_docx(cfg: dict, sections: Sequence[Section], path: str | Path) -> Path
         para.add_run(f"{term}: ").bold = True
         para.add_run(text)
     doc.add_heading("Methods appendix", 1)
-    for item in _methods_appendix(cfg):
+    for item in _methods_appendix(cfg, sections):
         doc.add_paragraph(item, style="List Bullet")
     path = Path(path)
     doc.save(str(path))

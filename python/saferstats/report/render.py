@@ -34,36 +34,102 @@ __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_repo
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
 
-def _methods_appendix(cfg: dict) -> list[str]:
+#: Which sections use each method line of the appendix (a line no section of the report uses is left
+#: out: the City of London's report, with no Section 136 section, listed the Section 136 methods).
+_METHOD_USERS = {
+    "rates": {"hate_crime", "flytipping", "s136"},
+    "proportions": {"stop_search", "s136"},
+    "ratios": {"hate_crime", "stop_search", "s136"},
+    "funnel": {"hate_crime", "flytipping"},
+    "stop_search": {"stop_search"},
+    "hotspots": {"hotspots"},
+}
+
+
+def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> list[str]:
+    """The Methods appendix: the confidence level, the methods of the report's ``sections`` (every
+    method when ``None``), disclosure control and the summary's rules. A method is listed when a
+    section of the report uses it: trends and SPC charts when a table of them is in the report, the
+    Section 136 ITS and durations for detention records, the NHS statistics' methods for ``mha_file``.
+
+    >>> from saferstats.report.sections import Section
+    >>> items = _methods_appendix({"confidence": 0.95, "disclosure_threshold": 5}, [Section("flytipping", "F", "", "")])
+    >>> any(i.startswith("Section 136") for i in items), any(i.startswith("Funnel plots") for i in items)
+    (False, True)
+    """
     c = int(round(cfg["confidence"] * 100))
-    return [
-        f"Confidence level {c}% throughout (two-sided).",
-        "Rates: crude rate with exact Poisson (Garwood) limits below 10 events and Byar's approximation from 10 (PHE/OHID).",
-        "Proportions: Wilson score intervals; differences: Newcombe's hybrid score interval; risk ratios: Katz log interval.",
-        "Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count is zero.",
-        "Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson χ²/df > 1.5; "
-        "intervals and significance from Student's t on the residual degrees of freedom (years − 2), as R's summary.glm "
-        "for quasi-Poisson models, not the normal, which is optimistic on a few years of figures.",
-        "Funnel plots: PHE method, 95% and 99.8% exact Poisson limits around the overall rate.",
-        "Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 residents (the Census "
-        "the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the table says which), "
-        "ratio to the White rate from unrounded rates, 'reliable' flag below 10 searches or 1,000 residents.",
-        "Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (a fixed street-level radius, 500 m unless set), Getis-Ord Gi* (esda moments, "
-        "conditional permutations).",
-        "Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et al. 2017), quasi-Poisson "
-        "standard errors and intervals from t on the residual degrees of freedom; durations with "
-        "numpy 'linear' (R type 7) quantiles.",
+    every = sections is None
+    have = set(SECTION_KEYS) if sections is None else {s.key for s in sections}
+    names = {t.name for s in sections or () for t in s.tables}
+
+    def uses(method: str) -> bool:
+        return bool(_METHOD_USERS[method] & have)
+
+    trends = every or any(n.endswith(("_trend", "_trend_england")) for n in names)
+    spc = every or any(n.endswith("_spc") for n in names)
+    its = every or bool({"s136_its", "s136_durations", "s136_before_after", "s136_rates"} & names)
+    mha = every or any(n.startswith("s136_mha") for n in names)
+    # the totals disclosure control assumes known, for the sections the report has
+    known = [words for key, words in (
+        ("hate_crime", "counts by area and by period (hate crime)"),
+        ("flytipping", "counts by area and by period (fly-tipping)"),
+        ("stop_search", "searches by area and by ethnic group (by month: each area's month, and each area's searches "
+                        "by group over the period)"),
+        ("s136", "Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
+                 "before + after = all, months = all)")) if key in have and (key != "s136" or its)]
+    items = [f"Confidence level {c}% throughout (two-sided)."]
+    if uses("rates"):
+        items.append("Rates: crude rate with exact Poisson (Garwood) limits below 10 events and Byar's approximation "
+                     "from 10 (PHE/OHID).")
+    if uses("proportions"):
+        items.append("Proportions: Wilson score intervals; differences: Newcombe's hybrid score interval; risk ratios: "
+                     "Katz log interval.")
+    if uses("ratios"):
+        items.append("Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count "
+                     "is zero.")
+    if trends:
+        items.append("Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson "
+                     "χ²/df > 1.5; intervals and significance from Student's t on the residual degrees of freedom "
+                     "(years − 2), as R's summary.glm for quasi-Poisson models, not the normal, which is optimistic on "
+                     "a few years of figures.")
+    if uses("funnel"):
+        items.append("Funnel plots: PHE method, 95% and 99.8% exact Poisson limits around the overall rate, widened for "
+                     "over-dispersion between areas (Spiegelhalter 2005) when the areas vary more than chance allows; "
+                     "each funnel's caption says which limits it uses.")
+    if spc:
+        items.append("SPC charts: XmR (individuals) chart of monthly counts, limits at the mean ± 2.66 × the average "
+                     "moving range (very large moving ranges screened out), with the NHS Making Data Count rules.")
+    if uses("stop_search"):
+        items.append("Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 "
+                     "residents (the Census the Home Office used for the searches' period: 2011 before 2022/23, 2021 "
+                     "from then; the table says which), ratio to the White rate from unrounded rates, 'reliable' flag "
+                     "below 10 searches or 1,000 residents.")
+    if uses("hotspots"):
+        items.append("Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (a fixed street-level radius, "
+                     "500 m unless set), Getis-Ord Gi* (esda moments, conditional permutations).")
+    if mha:
+        items.append("Section 136 (NHS England Mental Health Act statistics): the crude and age-standardised rates by "
+                     "ethnic group and their 95% confidence intervals as NHS England publishes them, the ratio to the "
+                     "White age-standardised rate, and the share of uses followed by a section 2 or 3 detention with "
+                     "Wilson score intervals.")
+    if its:
+        items.append("Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et "
+                     "al. 2017), quasi-Poisson standard errors and intervals from t on the residual degrees of freedom; "
+                     "durations with numpy 'linear' (R type 7) quantiles.")
+    items.append(
         f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
-        "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes and "
-        "the totals assumed known — counts by area and by period (hate crime, fly-tipping), searches by area and by "
-        "ethnic group (by month: each area's month, and each area's searches by group over the period), Section 136 totals across tables (conversions = s2 + s3, detentions = assessed + unknown, "
-        "before + after = all, months = all); rates, limits, ratios, changes and tests of a hidden count are hidden "
-        "with it, and figures show only published numbers.",
+        "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes"
+        + (" and the totals assumed known — " + ", ".join(known) if known else "")
+        + "; rates, limits, ratios, changes and tests of a hidden count are hidden with it, and figures show only "
+        "published numbers.")
+    items += [
         "Plain-English summary: a change is called a rise or fall only when its confidence interval excludes no change; "
         "with fewer than 20 incidents in either period (ONS reliability threshold) or a suppressed count the report "
         "says there are too few to say.",
-        "Every method, its reference and test values: the saferstats methods pages (docs/methods/index.md) and the package docstrings.",
+        "Every method, its reference and test values: the saferstats methods pages (docs/methods/index.md) and the "
+        "package docstrings.",
     ]
+    return items
 
 
 def _environment(template_dir: Path | None = None) -> Any:
@@ -154,7 +220,7 @@ def render_html(cfg: dict, sections: list[Section]) -> str:
     try:
         return env.get_template("report.html.j2").render(
             meta=_meta(cfg, sections), sections=[_view(cfg, s) for s in sections], summary=summary,
-            methods=_methods_appendix(cfg), config=cfg)
+            methods=_methods_appendix(cfg, sections), config=cfg)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"[report] template_dir: {exc.name or exc.filename} line {exc.lineno}: {exc.message}",
                           "report.template_dir") from exc

@@ -241,15 +241,18 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
 def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float) -> tuple[Any, str]:
     """The over-dispersion to use for a section's funnel (``mode`` "auto", "exact" or
     "overdispersed"), and the words for it: over-dispersed limits (Spiegelhalter 2005) are used
-    when asked, or with "auto" when the published points are over-dispersed (φ > 1)."""
+    when asked, or with "auto" when the published points are over-dispersed (φ > 1); exact limits
+    asked for on over-dispersed points say so (the summary's funnel finding repeats it)."""
     import saferstats as ss
 
-    if mode == "exact":
-        return False, "exact Poisson 95% / 99.8% limits"
     try:
         od = ss.funnel_overdispersion(counts, pops, kind="rate", target=target, multiplier=per)
     except SaferstatsError:
         return False, "exact Poisson 95% / 99.8% limits (too few areas to estimate over-dispersion)"
+    if mode == "exact":  # as asked; but the words say when the areas are over-dispersed (more fall outside)
+        return False, ("exact Poisson 95% / 99.8% limits" if not bool(od["overdispersed"]) else
+                       f"exact Poisson 95% / 99.8% limits (as configured), although the areas vary more than chance "
+                       f"allows (φ = {float(od['phi']):.2f}): more fall outside them than chance alone would put there")
     if mode == "overdispersed" or bool(od["overdispersed"]):
         return od, (f"95% / 99.8% limits widened for over-dispersion (φ = {float(od['phi']):.2f}, τ² = "
                     f"{float(od['tau2']):.3g}; Spiegelhalter 2005)")

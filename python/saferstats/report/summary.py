@@ -49,15 +49,22 @@ GLOSSARY: list[tuple[str, str]] = [
     ("Rate per 100,000", "The number of incidents for every 100,000 residents, so that areas of different size can be "
      "compared."),
     ("Funnel plot", "A chart of each area's rate against its population with control limits around the overall rate; "
-     "areas outside the 99.8% limits differ from the overall rate by more than chance would explain."),
+     "areas outside the 99.8% limits differ from the overall rate by more than chance would explain (when the limits "
+     "are widened for over-dispersion, by more than chance and the usual differences between areas)."),
     ("Rate ratio / risk ratio", "One rate divided by another: 2 means twice as high, 0.5 half as high, 1 the same."),
+    ("Ratio method", "How a ratio's confidence interval was worked out: a 'standard interval' from the counts "
+     "(Katz's log method), or, when a count is zero, an 'exact interval', which stays valid for small and zero counts; "
+     "the 'comparison group' (White) is the group the others are divided by."),
     ("Disproportionality", "How many times more (or less) often people of one ethnic group are stopped and searched "
      "than White people, per resident."),
     ("Find rate", "The share of searches (%) in which what was searched for was found (police.uk's 'outcome linked "
      "to the object of search'), compared with White people's in percentage points."),
     ("Annual % change", "The average change per year over the whole series, from a Poisson trend model."),
-    ("Over-dispersion", "More variation from year to year than a simple count model expects; the intervals are "
-     "widened (quasi-Poisson) to allow for it."),
+    # (the funnels' over-dispersion is between areas: "from year to year" alone left a Panel reading "limits widened
+    # for over-dispersion between areas" with no definition of it)
+    ("Over-dispersion", "More variation than chance alone gives a count: from year to year in a trend, whose intervals "
+     "are then widened (quasi-Poisson), or between areas in a funnel plot, whose limits are then widened "
+     "(Spiegelhalter's method) so that only areas unusual even among areas are marked."),
     # (a DBSCAN cluster is not tested against chance: "closer together than chance would produce" said it was)
     ("Cluster", "A group of incidents close together: each within the search radius of enough others (DBSCAN). It "
      "shows where incidents concentrate, not that they concentrate more than chance would give."),
@@ -268,31 +275,34 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         when = f"between {per_from} and {last_to}"
         own, inside, where = _rows_of_area(last, lab, area)
         rates = _table(s, "hate_crime_rates")
+        # one sentence for the area's own row and for its rows added up (the demo's districts), from one
+        # wording: "Police-recorded hate crime in X (a to b offences) ..." (the two said it differently)
+        said: tuple[Any, ...] | None = None
         if own is not None and pc:
             r = last.loc[own]
             # the offences and the rate beside the change, as the summed headline gives them (a Panel
             # read "rose 9%" for Hertfordshire's published table with no number of offences)
             a, b = _num(r["count_from"]), _num(r["count_to"])
-            counts = f" ({a:,.0f} to {b:,.0f} offences)" if a is not None and b is not None else ""
             c = _num(r[pc])
             per = (" per resident" if a and b is not None and c is not None and abs(100 * (b / a - 1) - c) > 0.5
                    else "")  # the change is of the rate, and the population moved: not the counts' change
-            said_rate = _rate_words(rates, [str(r[lab])], last_to, where)
-            no_rate = where if said_rate.startswith("; no rate") else ""
-            out.append(describe_change(r[pc], r[lo], r[hi], count_from=r["count_from"], count_to=r["count_to"],
-                                       confidence=conf, subject=f"Police-recorded hate crime{per} in {where}{counts} {when}")
-                       + said_rate)
+            said = (r[pc], r[lo], r[hi], r["count_from"], r["count_to"], a, b, per, f"in {where}", [str(r[lab])])
         elif (own is None and len(inside) > 1
               and not any(_is_hidden(v) for v in [*inside["count_from"], *inside["count_to"]])):
             a = float(pd.to_numeric(inside["count_from"]).sum())
             b = float(pd.to_numeric(inside["count_to"]).sum())
             rr = ss.rate_ratio([b], [1.0], [a], [1.0], confidence=conf)
-            out.append(describe_change(100 * (rr["ratio"].iloc[0] - 1), 100 * (rr["lower"].iloc[0] - 1),
-                                       100 * (rr["upper"].iloc[0] - 1), count_from=a, count_to=b, confidence=conf,
-                                       subject=f"The number of police-recorded hate crimes {where} ({a:,.0f} to "
-                                               f"{b:,.0f}) {when}")
-                       + _rate_words(rates, [str(x) for x in inside[lab]], last_to, where))
-            if where.startswith("across") and area:
+            said = (100 * (rr["ratio"].iloc[0] - 1), 100 * (rr["lower"].iloc[0] - 1), 100 * (rr["upper"].iloc[0] - 1),
+                    a, b, a, b, "", where, [str(x) for x in inside[lab]])
+        if said is not None:
+            pct, low, high, cfrom, cto, a, b, per, in_where, names = said
+            counts = f" ({a:,.0f} to {b:,.0f} offences)" if a is not None and b is not None else ""
+            said_rate = _rate_words(rates, names, last_to, where)
+            no_rate = where if own is not None and said_rate.startswith("; no rate") else ""
+            out.append(describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
+                                       subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
+                       + said_rate)
+            if own is None and where.startswith("across") and area:
                 out.append(f"{place(area)} has no row with a published count and population in the hate crime table, so it "
                            "is not described on its own")
         if pc:
@@ -489,10 +499,15 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
     lab = _label_col(shown)
     c = pd.to_numeric(shown[cnt]).to_numpy(dtype=float)
     p = pd.to_numeric(shown["population"]).to_numpy(dtype=float)
-    if "significance" in shown.columns:
+    limits = str(rates.attrs.get("funnel_limits", ""))
+    if "significance" in shown.columns:  # (the sections' rates tables always have it)
         sig = shown["significance"].astype(str).tolist()
-    else:
-        sig = ss.funnel_significance(c, p, kind="rate", multiplier=per).tolist()
+    else:  # a table made otherwise: the sections' choice of limits (widened when the areas are over-dispersed)
+        from .sections import _funnel_limits
+
+        target = ss.funnel_target(c, p, kind="rate", multiplier=per)
+        od, limits = _funnel_limits("auto", c, p, target, per)
+        sig = ss.funnel_significance(c, p, kind="rate", target=target, multiplier=per, overdispersion=od).tolist()
     high = [str(n) for n, g in zip(shown[lab], sig) if g == "High (0.001)"]
     low = [str(n) for n, g in zip(shown[lab], sig) if g == "Low (0.001)"]
     apart = [str(n) for n, g in zip(shown[lab], sig) if g.startswith("Not comparable")]
@@ -539,9 +554,11 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
         text = (f"{what[0].upper() + what[1:]} rates{when}, compared with the overall rate of "
                 + (f"{against}, for the {_areas(lab, n)} shown" if against else f"the {_areas(lab, n)}")
                 + " (funnel plot): " + "; ".join(parts))
-    limits = str(rates.attrs.get("funnel_limits", ""))
     if "over-dispersion" in limits and "widened" in limits:
         text += " (limits widened for over-dispersion between areas)"
+    elif "vary more than chance" in limits:  # [section] funnel = "exact" on over-dispersed areas: said
+        text += (" (exact limits, as the configuration asks, although the areas vary more than chance allows: more "
+                 "fall outside them than chance alone would put there)")
     at = _position_of(area, list(map(str, shown[lab]))) if area else None
     if at is not None and not sig[at].startswith("Not comparable"):  # (named above as not compared)
         g = sig[at]
@@ -919,9 +936,82 @@ def _next_clusters(others: pd.DataFrame) -> str:
         for p, d, n in zip(places, dists, k))
 
 
+def _mha_people(group: str) -> str:
+    """An NHS ethnic group as a sentence says its people: "Black or Black British people", "people of
+    other ethnic groups"."""
+    return "people of other ethnic groups" if group.lower().startswith("other") else f"{group} people"
+
+
+def _s136_mha(s: Section, cfg: dict) -> list[str]:
+    """The findings of a Section 136 section made from NHS England's Mental Health Act statistics
+    (``[s136] mha_file``): each group's age-standardised rate against White people's (higher or lower
+    only when the published 95% intervals do not overlap), and the share of uses followed by a section
+    2 or 3 detention. Figures for England, said as such: the Hertfordshire report's Section 136
+    section had tables but no finding, so its summary said nothing of it.
+
+    >>> from saferstats.report.sections import Section, Table
+    >>> eth = pd.DataFrame({"ethnic_group": ["White", "Mixed", "Other Ethnic Groups"], "detentions": [10483, 550, 461],
+    ...                     "standardised_rate": [23.7, 37.7, 23.5], "standardised_lower": [23.3, 33.9, 21.3],
+    ...                     "standardised_upper": [24.1, 41.5, 25.7], "ratio_to_white": [1.0, 1.59, 0.99]})
+    >>> print(_s136_mha(Section("s136", "S136", "", "", tables=[Table("s136_mha_ethnicity", "", eth)], period="2023/24"),
+    ...                 {"area": "Kent"})[0])
+    In England in 2023/24 (NHS England's figures; none are published for Kent), the age-standardised rate of Section 136 uses was higher for Mixed people (37.7, 1.59 times) than for White people (23.7 per 100,000), with published 95% confidence intervals that do not overlap White people's; the rate for people of other ethnic groups (23.5) was not clearly different (the intervals overlap).
+    """
+    out: list[str] = []
+    area = str(cfg.get("area") or "")
+    period = str(getattr(s, "period", "") or "")
+    where = (f"In England{' in ' + period if period else ''} (NHS England's figures; none are published for "
+             f"{place(area)})" if area else f"In England{' in ' + period if period else ''} (NHS England's figures)")
+    eth = _table(s, "s136_mha_ethnicity")
+    cols = {"ethnic_group", "standardised_rate", "standardised_lower", "standardised_upper"}
+    if eth is not None and len(eth) and cols <= set(eth.columns):
+        rows = {str(r.ethnic_group): (_num(r.standardised_rate), _num(r.standardised_lower), _num(r.standardised_upper),
+                                      _num(getattr(r, "ratio_to_white", None))) for r in eth.itertuples()}
+        white = rows.pop("White", None)
+        if white is not None and None not in white[:3]:
+            higher, lower, level = [], [], []
+            for g, (rate, lo, hi, ratio) in rows.items():
+                if rate is None or lo is None or hi is None:
+                    continue
+                said = f"{_mha_people(g)} ({rate:.1f}" + (f", {ratio:.2f} times" if ratio is not None else "") + ")"
+                (higher if lo > white[2] else lower if hi < white[1] else level).append((g, said, rate))
+            parts = []
+            if higher:
+                parts.append("higher for " + _names([x[1] for x in higher]))
+            if lower:
+                parts.append("lower for " + _names([x[1] for x in lower]))
+            if parts:
+                text = (f"{where}, the age-standardised rate of Section 136 uses was " + " and ".join(parts)
+                        + f" than for White people ({white[0]:.1f} per 100,000), with published 95% confidence "
+                        "intervals that do not overlap White people's")
+                if level:
+                    text += ("; the rate for " + _names([f"{_mha_people(x[0])} ({x[2]:.1f})" for x in level])
+                             + " was not clearly different (the intervals overlap)")
+                out.append(text + ".")
+            elif level:
+                out.append(f"{where}, no group's age-standardised rate of Section 136 uses was clearly different from "
+                           f"White people's ({white[0]:.1f} per 100,000): the published 95% intervals overlap.")
+    conv = _table(s, "s136_mha_conversion")
+    if conv is not None and len(conv) and {"followed_by", "successes", "trials", "value", "lower", "upper"} <= set(conv.columns):
+        level_c = _level(_conf(conv, cfg.get("confidence", 0.95)))
+        bits = []
+        for r in conv.itertuples():
+            k, n, v, lo, hi = (_num(getattr(r, c)) for c in ("successes", "trials", "value", "lower", "upper"))
+            if None in (k, n, v, lo, hi):
+                continue
+            what = str(r.followed_by).lower().replace("detention", "").strip()  # "section 2"
+            bits.append(f"{v:.1f}% " + ("of the Section 136 uses recorded by mental health services were followed by a "
+                                        f"detention under {what} ({k:,.0f} of {n:,.0f}" if not bits else
+                                        f"by one under {what} ({k:,.0f}") + f"; {level_c} CI {lo:.1f}% to {hi:.1f}%)")
+        if bits:
+            lead = where if not out else f"In England{' in ' + period if period else ''}"
+            out.append(f"{lead}, " + " and ".join(bits) + ".")
+    return out
+
+
 def _s136(s: Section, cfg: dict) -> list[str]:
     conf = cfg.get("confidence", 0.95)
-    out: list[str] = []
+    out: list[str] = _s136_mha(s, cfg)
     r = _table(s, "s136_rates")
     if r is not None and len(r) and "measure" in r.columns:
         conv = r[r["measure"].astype(str) == "conversion"]
@@ -1042,7 +1132,7 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
     >>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_change", "", ch)])
     >>> summary = executive_summary([s], {"area": "Hertfordshire", "confidence": 0.95})
     >>> print(summary.headline[0])
-    The number of police-recorded hate crimes in Hertfordshire (1,470 to 1,600) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise.
+    Police-recorded hate crime in Hertfordshire (1,470 to 1,600 offences) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise.
     >>> print(summary.findings["hate_crime"][1])
     By district between 2017-18 and 2018-19: statistically significant rises in A; no statistically significant change in the other 1 area.
     """

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["DisplayTable", "display_table", "header", "format_p", "column_kind", "METHOD_NAMES", "page_names",
-           "AREA_COLUMNS", "FUNNEL_WORDS", "place", "capitalise"]
+           "AREA_COLUMNS", "FUNNEL_WORDS", "RATIO_METHOD_WORDS", "place", "capitalise"]
 
 MARKER = "[c]"
 
@@ -54,6 +54,19 @@ METHOD_NAMES = {
     "negbin": "negative binomial regression",
     "z": "z test",
     "fisher": "Fisher's exact test",
+}
+
+#: The stop-and-search table's ``ratio_method`` as the page says it: how the ratio's interval was worked
+#: out, in words a Panel member reads ("Katz log interval", "exact conditional" were method jargon);
+#: the CSV keeps the method's identifiers. The glossary's "Ratio method" explains the two kinds.
+RATIO_METHOD_WORDS = {
+    "katz": "standard interval",
+    "wald-log": "standard interval",
+    "katz (haldane +0.5)": "standard interval, 0.5 added to each count (a count is zero)",
+    "exact (zero count)": "exact interval (a count is zero)",
+    "exact": "exact interval (as many searches as residents)",
+    "reference": "comparison group",
+    "not applicable": "no ratio (no searches in either group)",
 }
 
 # exact column names -> header ("{c}" is the confidence level, e.g. "95%")
@@ -305,7 +318,7 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     >>> d = display_table(pd.DataFrame({"group": ["Black"], "ratio": [3.21], "ratio_lower": [2.5],
     ...                                 "ratio_upper": [4.07], "ratio_method": ["katz"]}), "Search rates")
     >>> d.headers, d.rows, d.caption
-    (['Ethnic group', 'Ratio to White', 'Ratio: lower 95% limit', 'Ratio: upper 95% limit'], [['Black', '3.21', '2.50', '4.07']], 'Search rates. Limits are 95% confidence intervals. Ratio method: Katz log interval.')
+    (['Ethnic group', 'Ratio to White', 'Ratio: lower 95% limit', 'Ratio: upper 95% limit'], [['Black', '3.21', '2.50', '4.07']], 'Search rates. Limits are 95% confidence intervals. Ratio method: standard interval.')
     >>> display_table(pd.DataFrame({"la_name": ["Kingston upon Hull, City of"], "incidents": [9],
     ...                             "significance": ["High (0.025)"]}), "Counts").rows
     [['Kingston upon Hull', '9', 'Above the 95% limit']]
@@ -314,6 +327,8 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     df = (frame if named is None else named).reset_index(drop=True)
     if "significance" in df.columns:
         df["significance"] = df["significance"].map(lambda v: FUNNEL_WORDS.get(v, v) if isinstance(v, str) else v)
+    if "ratio_method" in df.columns:
+        df["ratio_method"] = df["ratio_method"].map(lambda v: RATIO_METHOD_WORDS.get(v, v) if isinstance(v, str) else v)
     notes: list[str] = []
     conf = confidence
     if "confidence" in df.columns:
@@ -334,7 +349,8 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
                 word = texts.pop()
                 if c == "like_for_like":
                     word = "yes" if word == "True" else "no" if word == "False" else word
-                notes.append(f"{header(c)}: {METHOD_NAMES.get(word, word)}.")
+                said = RATIO_METHOD_WORDS.get(word, word) if c == "ratio_method" else METHOD_NAMES.get(word, word)
+                notes.append(f"{header(c)}: {said}.")
     df = df.drop(columns=drop)
     has_limits = any(re.search(r"(^|_)(lower|upper)$", c) for c in df.columns)
     text = caption.rstrip(". ") + "."
