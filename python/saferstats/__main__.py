@@ -376,10 +376,34 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     try:
         t = read_hate_crime(path, sheet=sheet)
     except InvalidInputError as exc:
-        if sheet is None and "no sheet holds a table this reader knows" in str(exc):
-            return None  # any other workbook: _read_csv says to save the sheet as CSV
-        raise
+        if not re.search(r"no sheet holds a table this reader knows|not a Home Office hate crime table", str(exc)):
+            raise
+        t = _flytipping_book(path, sheet)
+        if t is None:
+            if sheet is None:
+                return None  # any other workbook: _read_csv says to save the sheet as CSV
+            raise
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
+
+
+def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
+    """Defra's fly-tipping workbook as published (``Flytipping.xlsx``, sheet ``LA_incidents`` unless
+    ``--sheet``), read by :func:`saferstats.read_flytipping` (its columns ``incidents``,
+    ``mid_population_estimates``, ``la_name``, ``period``, ...; its warnings on stderr); None for a
+    workbook that is not Defra's table. Its enforcement actions sheet is an error saying so."""
+    from .published import read_flytipping
+
+    try:
+        t = read_flytipping(path, sheet=sheet or "LA_incidents")
+    except InvalidInputError as exc:
+        if "enforcement actions table" in str(exc):
+            raise
+        return None
+    print(f"Read Defra's fly-tipping table ({path.name}, sheet {sheet or 'LA_incidents'!r}; as "
+          f"saferstats.read_flytipping reads it): {len(t):,} authority-years, {t['period'].iloc[0]} to "
+          f"{t['period'].iloc[-1]}; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
+          "rows labelled by their line in the sheet", file=sys.stderr)
+    return t
 
 
 def _rates(args: argparse.Namespace) -> int:
@@ -994,7 +1018,9 @@ def _sig_option(p: argparse.ArgumentParser) -> None:
 
 _FILE_HELP = "the CSV (UTF-8, or as Excel saves 'CSV'; not .xlsx: save the sheet as CSV first)"
 _BOOK_FILE_HELP = ("the CSV (UTF-8, or as Excel saves 'CSV'), or a Home Office hate crime workbook (.ods, .xlsx) "
-                   "with --sheet")
+                   "with --sheet, or Defra's fly-tipping workbook as published (Flytipping.xlsx, read as "
+                   "saferstats.read_flytipping reads it: columns incidents, mid_population_estimates, la_name, "
+                   "period, ...)")
 _SHEET_HELP = ("the sheet of a Home Office hate crime workbook (.ods, .xlsx) to read, e.g. Table_2, as "
                "saferstats.read_hate_crime(path, sheet=...) reads it; a wrong name lists the sheets")
 _OUTPUT_NOTE = (f"Printed, rates, ratios, percentages and their limits are shown to {SIG_FIGURES} significant figures (the "
