@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import defra_flytipping_read
 from saferstats.__main__ import main
 
 FLY = Path("fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx")
@@ -110,3 +111,62 @@ def test_cli_rates_on_defras_published_flytipping_workbook(shared_data, tmp_path
     st = res[(res.la_name == "Stevenage") & (res.period == "2021/22")].iloc[0]
     assert st["count"] == 3223
     assert st["rate"] == pytest.approx(3223 / st["population"] * 1000)
+
+
+def test_bundled_national_strands_keep_table_2s_footnote_so_trends_warn():
+    import saferstats
+
+    nat = saferstats.datasets.hate_crime_national()
+    assert nat.attrs["footnotes"] == {"2017/18": "Merseyside police have revised figures for 2017/18."}
+    race = nat.query("strand == 'Race'")
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"poisson_trend: the trend runs over a period the source "
+                      r"footnotes \(2017/18: 'Merseyside police"):
+        tr = saferstats.poisson_trend(race, count="count", population=None, period="year", dispersion="quasi")
+    assert tr.attrs["footnotes"] == {"2017/18": "Merseyside police have revised figures for 2017/18."}
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"year_on_year: 2 of 7 comparison\(s\) run into or out of"):
+        saferstats.year_on_year(race, count="count", population=None, period="year")
+    # the years before the footnoted one: no word of it
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saferstats.poisson_trend(race[race.year < "2017/18"], count="count", population=None, period="year",
+                                 dispersion="quasi")
+    assert not [w for w in caught if "footnotes" in str(w.message)]
+
+
+def test_year_on_year_missing_drop_leaves_rows_out_and_flags_the_pairs_across_them():
+    import saferstats
+
+    t = pd.DataFrame({"area": ["A"] * 4 + ["B"] * 3,
+                      "period": ["2016/17", "2017/18", "2018/19", "2019/20", "2016/17", "2017/18", "2018/19"],
+                      "count": [100, 120, float("nan"), 150, 10, 20, 30],
+                      "population": [1000.0] * 7})
+    with pytest.warns(saferstats.SaferstatsWarning) as rec:
+        yoy = saferstats.year_on_year(t, by="area", missing="drop", multiplier=1000)
+    said = [str(w.message) for w in rec]
+    assert any("year_on_year: 1 row(s) with a missing count or population left out: row 2 (A, 2018/19)" in m
+               for m in said)
+    assert any("1 pair(s) of periods are not consecutive" in m and "'A': 2017/18 → 2019/20" in m for m in said)
+    a = yoy[yoy.area == "A"]
+    assert a[["period_from", "period_to"]].values.tolist() == [["2016/17", "2017/18"], ["2017/18", "2019/20"]]
+    assert a["consecutive"].tolist() == [True, False]
+    assert a["pct_change"].iloc[1] == pytest.approx(25.0)
+    assert yoy[yoy.area == "B"]["consecutive"].all() and len(yoy) == 4
+    assert yoy.attrs["dropped"] == [{"row": 2, "area": "A", "period": "2018/19"}]
+    # a population missing is left out too
+    t.loc[5, "population"] = float("nan")
+    with pytest.warns(saferstats.SaferstatsWarning):
+        yoy = saferstats.year_on_year(t, by="area", missing="drop")
+    assert yoy[yoy.area == "B"][["period_from", "period_to", "consecutive"]].values.tolist() == [
+        ["2016/17", "2018/19", False]]
+
+
+def test_year_on_year_missing_drop_on_defras_flytipping(shared_data):
+    import saferstats
+
+    ft = defra_flytipping_read(shared_data)
+    red = ft[ft.la_name == "Redbridge"]
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"2 row\(s\) with a missing count or population left out"):
+        yoy = saferstats.year_on_year(red, count="incidents", population=None, by="la_name", missing="drop")
+    gaps = yoy[~yoy.consecutive][["period_from", "period_to"]].values.tolist()
+    assert gaps == [["2015/16", "2017/18"], ["2017/18", "2019/20"]]
+    assert [d["period"] for d in yoy.attrs["dropped"]] == ["2016/17", "2018/19"]
