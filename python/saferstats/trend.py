@@ -1717,14 +1717,14 @@ def year_on_year(
         y = _column_array(data, count, "count")
         absent = np.isnan(y) if population is None else np.isnan(y) | np.isnan(_column_array(data, population,
                                                                                                "population"))
-        rows = np.flatnonzero(absent)
-        if rows.size:
+        left = np.flatnonzero(absent)
+        if left.size:
             dropped = [{"row": plain(data.index[i]), **{k: plain(data[k].iloc[i]) for k in keys},
-                        "period": plain(data[period].iloc[i])} for i in rows]
+                        "period": plain(data[period].iloc[i])} for i in left]
             where = "; ".join(
                 f"row {plain(data.index[i])!r} ({', '.join(str(plain(data[k].iloc[i])) for k in [*keys, period])})"
-                for i in rows[:10]) + (f" (and {rows.size - 10} more)" if rows.size > 10 else "")
-            warn_user(f"year_on_year: {rows.size} row(s) with a missing count or population left out: {where}; each "
+                for i in left[:10]) + (f" (and {left.size - 10} more)" if left.size > 10 else "")
+            warn_user(f"year_on_year: {left.size} row(s) with a missing count or population left out: {where}; each "
                       "group's changes run between the periods it has (a change across a left-out period is flagged "
                       "consecutive=False)")
             data = data[~absent]

@@ -49,6 +49,7 @@ def test_cli_rates_reads_a_defra_flytipping_workbook(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 0, err
     assert "Save As" not in err and "Defra's fly-tipping table" in err
+    assert "Flytipping.xlsx: 1 of 8 row(s) have no count or population, so no rate (line 11)" in err
     res = pd.read_csv(out)
     assert len(res) == 8
     st = res[(res.la_name == "Stevenage") & (res.period == "2021/22")].iloc[0]
@@ -102,8 +103,10 @@ def test_cli_rates_on_defras_published_flytipping_workbook(shared_data, tmp_path
     out = tmp_path / "r.csv"
     rc = main(["rates", str(path), "--count", "incidents", "--population", "mid_population_estimates",
                "--multiplier", "1000", "--missing", "propagate", "--out", str(out)])
-    capsys.readouterr()
+    err = capsys.readouterr().err
     assert rc == 0
+    assert "Defra publishes no mid_population_estimates for 2012/13 to 2018/19 (7 year(s))" in err
+    assert "2,283 of 3,222 row(s) have no count or population, so no rate" in err
     res = pd.read_csv(out)
     assert len(res) == 3222
     hk = res[(res.la_name == "Hackney") & (res.period == "2021/22")].iloc[0]
