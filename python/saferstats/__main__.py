@@ -376,10 +376,41 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
     try:
         t = read_hate_crime(path, sheet=sheet)
     except InvalidInputError as exc:
-        if sheet is None and "no sheet holds a table this reader knows" in str(exc):
-            return None  # any other workbook: _read_csv says to save the sheet as CSV
-        raise
+        if not re.search(r"no sheet holds a table this reader knows|not a Home Office hate crime table", str(exc)):
+            raise
+        t = _flytipping_book(path, sheet)
+        if t is None:
+            if sheet is None:
+                return None  # any other workbook: _read_csv says to save the sheet as CSV
+            raise
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
+
+
+def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
+    """Defra's fly-tipping workbook as published (``Flytipping.xlsx``, sheet ``LA_incidents`` unless
+    ``--sheet``), read by :func:`saferstats.read_flytipping` (its columns ``incidents``,
+    ``mid_population_estimates``, ``la_name``, ``period``, ...; its warnings on stderr); None for a
+    workbook that is not Defra's table. Its enforcement actions sheet is an error saying so."""
+    from .published import read_flytipping
+
+    try:
+        t = read_flytipping(path, sheet=sheet or "LA_incidents")
+    except InvalidInputError as exc:
+        if "enforcement actions table" in str(exc):
+            raise
+        return None
+    print(f"Read Defra's fly-tipping table ({path.name}, sheet {sheet or 'LA_incidents'!r}; as "
+          f"saferstats.read_flytipping reads it): {len(t):,} authority-years, {t['period'].iloc[0]} to "
+          f"{t['period'].iloc[-1]}; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
+          "rows labelled by their line in the sheet", file=sys.stderr)
+    if "mid_population_estimates" in t.columns:
+        none = sorted(p for p, n in t.groupby("period")["mid_population_estimates"].count().items() if n == 0)
+        if none:  # Defra's populations start in 2019/20: say so before any rate is NaN for it
+            print(f"{path.name}: Defra publishes no mid_population_estimates for {none[0]}"
+                  f"{f' to {none[-1]}' if len(none) > 1 else ''} ({len(none)} year(s)): rates for "
+                  f"{'those years' if len(none) > 1 else 'that year'} need populations of your own, matched on la_code",
+                  file=sys.stderr)
+    return t
 
 
 def _rates(args: argparse.Namespace) -> int:
@@ -421,6 +452,11 @@ def _rates(args: argparse.Namespace) -> int:
             if said:
                 msg = msg.replace(m.group(0), f"{m.group(0)} ({', '.join(said)})", 1)
         raise type(exc)(msg, exc.argument, exc.index) from None
+    no_rate = df[[args.count, args.population]].isna().any(axis=1).to_numpy()
+    if no_rate.any():  # --missing propagate: count the rows with no rate, never leave them unsaid
+        lines = [str(plain(i)) for i in df.index[no_rate][:5]]
+        print(f"{args.file.name}: {int(no_rate.sum()):,} of {len(df):,} row(s) have no count or population, so no rate "
+              f"(line {', '.join(lines)}{' ...' if no_rate.sum() > 5 else ''})", file=sys.stderr)
     rest = df.drop(columns=[args.count, args.population])
     clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
     if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)
@@ -929,6 +965,8 @@ def _without_attrs(msg: str) -> str:
     'c (stops-force)'
     >>> _without_attrs("d (.attrs['non_resident_areas']) e; the months are in .attrs['months_missing']")
     'd e'
+    >>> _without_attrs("named in the recording_note column, listed in .attrs['summary']; compare them")
+    'named in the recording_note column; compare them'
     """
     lead = r"""(?:(?:counts|counted|the months are|the cause is|total|listed|named|kept)\s+in|see)"""
     msg = re.sub(rf"""(?:[;,]|\s-)?\s*{lead}\s+{_ATTRS}(?:(?:,\s*{lead}|\s+and)\s+{_ATTRS})*""", "", msg)
@@ -994,7 +1032,9 @@ def _sig_option(p: argparse.ArgumentParser) -> None:
 
 _FILE_HELP = "the CSV (UTF-8, or as Excel saves 'CSV'; not .xlsx: save the sheet as CSV first)"
 _BOOK_FILE_HELP = ("the CSV (UTF-8, or as Excel saves 'CSV'), or a Home Office hate crime workbook (.ods, .xlsx) "
-                   "with --sheet")
+                   "with --sheet, or Defra's fly-tipping workbook as published (Flytipping.xlsx, read as "
+                   "saferstats.read_flytipping reads it: columns incidents, mid_population_estimates, la_name, "
+                   "period, ...)")
 _SHEET_HELP = ("the sheet of a Home Office hate crime workbook (.ods, .xlsx) to read, e.g. Table_2, as "
                "saferstats.read_hate_crime(path, sheet=...) reads it; a wrong name lists the sheets")
 _OUTPUT_NOTE = (f"Printed, rates, ratios, percentages and their limits are shown to {SIG_FIGURES} significant figures (the "

@@ -87,12 +87,22 @@ def hate_crime_national() -> pd.DataFrame:
     """Hate crimes recorded by the police in England and Wales by strand, 2011/12 to 2018/19.
 
     Long format: ``year, strand, count`` (from Home Office bulletin Table 2), plus the strand
-    ``"Total offences"`` (not available for 2011/12).
+    ``"Total offences"`` (not available for 2011/12). The table's footnote on a year is kept as
+    :func:`saferstats.read_hate_crime` keeps it, in ``attrs["footnotes"]`` (``{"2017/18":
+    "Merseyside police have revised figures for 2017/18."}``), so that
+    :func:`saferstats.poisson_trend` and :func:`saferstats.year_on_year` warn of a trend or a
+    change over that year.
 
     >>> nat = hate_crime_national()
     >>> int(nat.query("strand == 'Race' and year == '2018/19'")["count"].iloc[0])
     78991
+    >>> nat.attrs["footnotes"]
+    {'2017/18': 'Merseyside police have revised figures for 2017/18.'}
     """
+    import warnings
+
+    from .published import read_hate_crime
+
     with _path("hate_crime_national_strands_2011-12_2018-19.csv").open("rb") as fh:
         raw = pd.read_csv(fh, skiprows=3, header=0, thousands=",", na_values=["N/A"])
     raw = raw.rename(columns={raw.columns[0]: "strand"})
@@ -103,7 +113,12 @@ def hate_crime_national() -> pd.DataFrame:
     long["strand"] = long["strand"].replace({"Total number of offences": "Total offences"})
     long = long.dropna(subset=["count"])
     long["count"] = long["count"].astype("int64")
-    return long[["year", "strand", "count"]].reset_index(drop=True)
+    out = long[["year", "strand", "count"]].reset_index(drop=True)
+    with warnings.catch_warnings():  # (its warnings are of its own columns, not of this table's)
+        warnings.simplefilter("ignore")
+        notes = read_hate_crime(hate_crime_strands_path()).attrs.get("footnotes") or {}
+    out.attrs["footnotes"] = {str(k): str(v) for k, v in notes.items()}
+    return out
 
 
 def hate_crime_monthly() -> pd.DataFrame:

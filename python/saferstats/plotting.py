@@ -265,8 +265,8 @@ def plot_trend(
     >>> import saferstats
     >>> nat = saferstats.datasets.hate_crime_national().query("strand in ['Disability', 'Transgender']")
     >>> ax = plot_trend(nat, population=None, period="year", by="strand")
-    >>> len(ax.get_lines())
-    4
+    >>> len(ax.get_lines())  # two series, their trends, and the footnoted 2017/18 ringed on each
+    6
     >>> [t.get_text() for t in ax.get_xticklabels()][:3]
     ['2011/12', '2012/13', '2013/14']
     """

@@ -1087,10 +1087,10 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   f"and {len(steps)} count(s) changed {_STEP:g}-fold or more on the previous year published "
                   f"(e.g. {steps[0]['la_name']} {steps[0]['previous']:,.0f} to {steps[0]['incidents']:,.0f} in "
                   f"{steps[0]['period']}) — recording changes, not trends, until the council says otherwise. "
-                  "They are named in the recording_note column and attrs['summary']; compare them with care"
+                  "They are named in the recording_note column, listed in .attrs['summary']; compare them with care"
                   if steps else
                   f"read_flytipping: {len(basis)} authority-year(s) are not counted on Defra's 'All incidents' basis "
-                  "(named in the recording_note column and attrs['summary']); compare them with care")
+                  "(named in the recording_note column, listed in .attrs['summary']); compare them with care")
     if short:
         size = short.get("size", [])
         latest = max(out["period"]) if len(out) else ""
@@ -1103,8 +1103,8 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
                   f"up to the total incidents for {len(size)} authority-year(s)"
                   + (f" ({sum(r['period'] == latest for r in size)} in {latest}: {eg})" if size else "")
                   + (f"; {other}" if other else "") + ": shares of a breakdown are of the incidents it classifies, "
-                  "not of all incidents, and do not add up to the total. The rows are flagged in sizes_not_total and "
-                  "listed in attrs['summary']['breakdowns_not_total']; say so beside any shares")
+                  "not of all incidents, and do not add up to the total. The rows are flagged in sizes_not_total, "
+                  "listed in .attrs['summary']['breakdowns_not_total']; say so beside any shares")
     return out
 
 

@@ -1621,7 +1621,7 @@ def year_on_year(
     confidence: float = 0.95,
     multiplier: float = 100_000,
     method: Literal["wald-log", "exact"] = "wald-log",
-    missing: Literal["error", "propagate"] = "error",
+    missing: Literal["error", "drop", "propagate"] = "error",
 ) -> pd.DataFrame:
     """Change between successive periods, per group: both periods' rates with CIs, the rate
     ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
@@ -1654,7 +1654,11 @@ def year_on_year(
     (default) raises :class:`~saferstats.MissingValueError` naming the column and row;
     ``missing="propagate"`` keeps the row in its series, so the comparisons into and out of that
     period have NaN rates, ratio and change (every other comparison is unaffected), and a
-    :class:`~saferstats.SaferstatsWarning` names the rows.
+    :class:`~saferstats.SaferstatsWarning` names the rows; ``missing="drop"`` leaves those rows
+    out, so each group's changes run between the periods it has: a change across a left-out period
+    (2016/17 → 2018/19 when 2017/18 has no figure) is flagged ``consecutive`` False, a
+    :class:`~saferstats.SaferstatsWarning` names the rows left out and the pairs, and
+    ``.attrs["dropped"]`` lists the rows (``row``, the ``by`` columns, ``period``).
 
     Returns
     -------
@@ -1688,14 +1692,43 @@ def year_on_year(
     1     2017/18   2018/19        25.0
     >>> print(w[0].message)
     year_on_year: 1 row(s) with a missing count or population give NaN for the comparisons into and out of their period: row 0 (2016/17)
+
+    With ``missing="drop"`` a period with no figure is left out, and the change across it flagged:
+
+    >>> t = pd.DataFrame({"period": ["2016/17", "2017/18", "2018/19"], "count": [100, float("nan"), 150]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     yoy = saferstats.year_on_year(t, population=None, missing="drop")
+    >>> yoy[["period_from", "period_to", "consecutive", "pct_change"]].round(1)
+      period_from period_to  consecutive  pct_change
+    0     2016/17   2018/19        False        50.0
+    >>> yoy.attrs["dropped"]
+    [{'row': 1, 'period': '2017/18'}]
     """
     keys = _by_list(by)
     method = choice_option("method", method, ("wald-log", "exact"), ("wald_log", "exact-cond"))
-    missing = choice_option("missing", missing, ("error", "propagate"))
+    missing = choice_option("missing", missing, ("error", "drop", "propagate"))
     cols = {"count": count, "period": period, **{f"by[{i}]": k for i, k in enumerate(keys)}}
     if population is not None:
         cols["population"] = population
     _require_with_population(data, cols, "year_on_year")
+    dropped: list[dict[str, Any]] = []
+    if missing == "drop":  # leave the rows out: each group's changes run between the periods it has
+        y = _column_array(data, count, "count")
+        absent = np.isnan(y) if population is None else np.isnan(y) | np.isnan(_column_array(data, population,
+                                                                                               "population"))
+        left = np.flatnonzero(absent)
+        if left.size:
+            dropped = [{"row": plain(data.index[i]), **{k: plain(data[k].iloc[i]) for k in keys},
+                        "period": plain(data[period].iloc[i])} for i in left]
+            where = "; ".join(
+                f"row {plain(data.index[i])!r} ({', '.join(str(plain(data[k].iloc[i])) for k in [*keys, period])})"
+                for i in left[:10]) + (f" (and {left.size - 10} more)" if left.size > 10 else "")
+            warn_user(f"year_on_year: {left.size} row(s) with a missing count or population left out: {where}; each "
+                      "group's changes run between the periods it has (a change across a left-out period is flagged "
+                      "consecutive=False)")
+            data = data[~absent]
+        missing = "error"  # (nothing missing is left)
     y = _column_array(data, count, "count")
     if population is None:
         pop = np.ones(len(y))
@@ -1809,6 +1842,7 @@ def year_on_year(
                     for a, b in zip(a_idx_arr, b_idx_arr)))
         _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
     out.attrs["footnotes"] = touched
+    out.attrs["dropped"] = dropped
     if population is not None:
         _warn_population_note("year_on_year", data, population, period)
         _warn_census_year("year_on_year", data, population, period)
