@@ -726,7 +726,7 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
     out.attrs["months_read"] = present
     out.attrs["months_missing"] = missing
     if missing:
-        _warn_months_missing(missing, span, "read_stop_search")
+        _warn_months_missing(missing, span, "read_stop_search", units=len(present))
 
 
 def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> dict[str, Any]:
