@@ -735,21 +735,24 @@ def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = ()
 def _months_read(searches: pd.DataFrame) -> list[tuple[str, str]]:
     """The ``(force, "YYYY-MM")`` that :func:`read_stop_search` recorded as read
     (``.attrs["months_read"]``), so that a police.uk file with only its header (a month with no
-    search) is not missing here while the reader counted it as read. Only the forces the searches
-    still hold, and months within the span of their own months, are used: pandas keeps ``attrs``
-    through filtering, and a table filtered to some forces or months keeps the reader's list."""
+    search) is not missing here while the reader counted it as read. pandas keeps ``attrs`` through
+    filtering, and a month filtered out (``df[df.month != "2020-01"]``) is not a month read with no
+    search: a force's months are used only while the searches hold every row read for it
+    (``.attrs["rows_read_by_force"]``), and only within the span of the searches' own months."""
     read = searches.attrs.get("months_read")
-    if not isinstance(read, dict) or not read or "force" not in searches.columns:
+    rows = searches.attrs.get("rows_read_by_force")
+    if not isinstance(read, dict) or not read or not isinstance(rows, dict) or "force" not in searches.columns:
         return []
     col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
     spans = _periods_of(searches[col]) if col is not None else None
     if spans is None or not np.isfinite(spans[0]).any():
         return []
     lo, hi = np.nanmin(spans[0]), np.nanmax(spans[0])
-    forces = set(searches["force"].astype(str).unique().tolist())
+    held = searches["force"].astype(str).value_counts()
     out: list[tuple[str, str]] = []
     for force, months in read.items():
-        if str(force) not in forces or not isinstance(months, (list, tuple)):
+        if str(force) not in held.index or rows.get(str(force)) != int(held[str(force)]) or \
+                not isinstance(months, (list, tuple)):
             continue
         for m in months:
             idx = _month_index(str(m))

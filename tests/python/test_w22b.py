@@ -128,3 +128,15 @@ def test_monthly_counts_stop_search_uses_month_then_date(shared_data):
 def test_monthly_counts_no_date_column_still_names_detention_time():
     with pytest.raises(saferstats.InvalidInputError, match="no column 'detention_time'"):
         saferstats.monthly_counts(pd.DataFrame({"x": [1, 2]}))
+
+
+def test_disproportionality_month_filtered_out_is_still_missing(shared_data, tmp_path):
+    # attrs survive filtering: a month removed from a table read whole is not a month read with no search
+    folder = shared_data / FORCES
+    files = [p for p in sorted(folder.glob("*.csv")) if "durham" in p.name or "leicestershire" in p.name]
+    df, _ = _messages(saferstats.read_stop_search, files)
+    gap = df[~((df["force"].astype(str) == "durham") & (df["month"].astype(str) == "2020-01"))]
+    res, msgs = _messages(saferstats.disproportionality, gap, by="force", census=2011)
+    assert res.attrs["months_missing"] == {"durham": ["2020-01"]}
+    assert res.attrs["months_with_searches"] == {"durham": 2, "leicestershire": 3}
+    assert any("(Durham: 2020-01)" in m for m in msgs), msgs
