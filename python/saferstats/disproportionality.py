@@ -732,6 +732,35 @@ def _months_missing(searches: pd.DataFrame, read: Sequence[tuple[str, str]] = ()
     return out, (f"{_label(lo)} to {_label(hi)}" if hi > lo else _label(lo))
 
 
+def _months_read(searches: pd.DataFrame) -> list[tuple[str, str]]:
+    """The ``(force, "YYYY-MM")`` that :func:`read_stop_search` recorded as read
+    (``.attrs["months_read"]``), so that a police.uk file with only its header (a month with no
+    search) is not missing here while the reader counted it as read. pandas keeps ``attrs`` through
+    filtering, and a month filtered out (``df[df.month != "2020-01"]``) is not a month read with no
+    search: a force's months are used only while the searches hold every row read for it
+    (``.attrs["rows_read_by_force"]``), and only within the span of the searches' own months."""
+    read = searches.attrs.get("months_read")
+    rows = searches.attrs.get("rows_read_by_force")
+    if not isinstance(read, dict) or not read or not isinstance(rows, dict) or "force" not in searches.columns:
+        return []
+    col = "month" if "month" in searches.columns else "date" if "date" in searches.columns else None
+    spans = _periods_of(searches[col]) if col is not None else None
+    if spans is None or not np.isfinite(spans[0]).any():
+        return []
+    lo, hi = np.nanmin(spans[0]), np.nanmax(spans[0])
+    held = searches["force"].astype(str).value_counts()
+    out: list[tuple[str, str]] = []
+    for force, months in read.items():
+        if str(force) not in held.index or rows.get(str(force)) != int(held[str(force)]) or \
+                not isinstance(months, (list, tuple)):
+            continue
+        for m in months:
+            idx = _month_index(str(m))
+            if idx is not None and lo <= idx[0] <= hi:
+                out.append((str(force), str(m)))
+    return out
+
+
 def _small_footprint(searches: pd.DataFrame, use: np.ndarray) -> dict[str, tuple[float, float]]:
     """Forces whose counted searches all lie in a small patch of their area - a police.uk location
     query (``stops-street``: one mile around a point) rather than the force's searches: their
@@ -1188,7 +1217,7 @@ def disproportionality(
             filled = use & per_distinct(own, lambda g: g in ("", NOT_STATED)).to_numpy(bool)
             officer_counts = keyed[filled].groupby(keys + [group], dropna=False, observed=True).size()
             officer_counts = officer_counts.rename("from_officer").reset_index()
-        months_missing, months_span = _months_missing(searches, present=months_present)
+        months_missing, months_span = _months_missing(searches, _months_read(searches), present=months_present)
         if "force" in keys:
             footprint = _small_footprint(searches, use)
         when = searches["date"] if "date" in searches.columns else searches["month"] if "month" in searches.columns else None

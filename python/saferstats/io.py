@@ -713,6 +713,8 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
     span read (``.attrs["months_missing"]``, with a warning naming force and month): police.uk
     publishes one file per force and month, so a force-month with no search is usually a file not
     downloaded. A police.uk file read with no rows (``empty``: their names) counts as read.
+    ``.attrs["rows_read_by_force"]``: the searches read for each force, so that a table filtered
+    since (attrs are kept) is known not to be the one the months were read for.
     The check is :func:`saferstats.disproportionality`'s, which the report uses too."""
     from .disproportionality import _months_missing, _warn_months_missing
 
@@ -725,8 +727,13 @@ def _check_months(out: pd.DataFrame, empty: list[str]) -> None:
     missing, span = _months_missing(out, read, present)
     out.attrs["months_read"] = present
     out.attrs["months_missing"] = missing
+    # the searches read per force: disproportionality trusts months_read (a header-only file is a month
+    # read) only for a force whose rows are all still there - pandas keeps attrs through filtering, and
+    # a month filtered out (df[df.month != "2020-01"]) is not a month read with no search
+    out.attrs["rows_read_by_force"] = ({str(k): int(v) for k, v in out["force"].astype(str).value_counts().items()}
+                                       if "force" in out.columns else {})
     if missing:
-        _warn_months_missing(missing, span, "read_stop_search")
+        _warn_months_missing(missing, span, "read_stop_search", units=len(present))
 
 
 def _summary(rows: int, res: dict[str, Any], dropped: list[dict[str, Any]]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from ._frames import Records, accepts_frames, aligned, core_errors, label_of, re
 from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
-from .rates import _methods, proportion_ci, rate_ci, rate_ratio
+from .rates import _methods, _warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
 from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
 from .trend import _FEW_DF, _flag
 
@@ -468,7 +468,9 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     (with or without Haldane's +0.5) is not used there. x1 = x2 = 0 gives NaN.
     ``fisher_p`` is always computed when it is the reported test; beside the z test it is given
     while it is cheap and left NaN for very large tables (the z test is accurate there).
-    Counts above 2**53 are refused.
+    Counts above 2**53 are refused. Series with different row labels (two periods filtered from
+    one table) are paired by position: a :class:`~saferstats.SaferstatsWarning` says so, as
+    :func:`rate_ratio` does.
 
     Returns
     -------
@@ -498,6 +500,7 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
     ('fisher', 0.61)
     """
     conf = _confidence(confidence)
+    _warn_pairs_by_position(x1, n1, x2, n2)
     arrays, index = aligned(x1=x1, n1=n1, x2=x2, n2=n2)
     res = _ext.two_by_two(arrays["x1"], arrays["n1"], arrays["x2"], arrays["n2"], confidence=conf)
     w2 = proportion_ci(arrays["x2"], arrays["n2"], confidence=conf)
@@ -513,6 +516,21 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
         "odds_ratio": res["odds_ratio"], "confidence": conf,
     }, index=index)
     return out
+
+
+def _warn_pairs_by_position(x1: Any, n1: Any, x2: Any, n2: Any) -> None:
+    """:func:`compare_proportions` warns as :func:`rate_ratio` does (``rates._warn_paired_by_position``)
+    when the first and second proportions are Series with different row labels, paired by position:
+    two periods filtered from one table keep their own labels. The helper names its ``_a`` / ``_b``
+    inputs; its warning is given here with this function's argument names."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _warn_paired_by_position("compare_proportions", {"x1_a": x1, "x1_b": x2, "n1_a": n1, "n1_b": n2})
+    for w in caught[:1]:
+        warn_user(str(w.message).replace("`x1_a` and `x1_b`", "`x1` and `x2`")
+                  .replace("`n1_a` and `n1_b`", "`n1` and `n2`"), w.category)
 
 
 def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
@@ -716,9 +734,16 @@ def _count_name(records: pd.DataFrame, date: str) -> str:
     return "count"
 
 
-def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start: Any = None, end: Any = None,
+def monthly_counts(records: pd.DataFrame, *, date: str | None = None, start: Any = None, end: Any = None,
                    name: str | None = None) -> pd.Series:
     """Records per calendar month (months with none included as 0), for :func:`its_poisson`.
+
+    ``date``: the column of dates. By default (``None``) ``detention_time`` (Section 136 records);
+    records without it that have police.uk's ``month`` (:func:`saferstats.read_street_crime` and
+    :func:`saferstats.read_stop_search` give it: the month of the file, as published) or, failing
+    that, a ``date`` column are counted by that column, as ``date="month"`` / ``date="date"`` would
+    count them (until session 17 they failed with "no column 'detention_time'"). The column used is
+    in ``.attrs["date_column"]``.
 
     The Series is named ``name``, or after what it counts: ``"detentions"`` for Section 136
     records (``date="detention_time"``, the default, or a ``detention_time`` column), the crime
@@ -747,6 +772,9 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     >>> m.name
     'detentions'
     """
+    if date is None:
+        cols = records.columns if isinstance(records, pd.DataFrame) else ()
+        date = next((c for c in ("detention_time", "month", "date") if c in cols), "detention_time")
     require_columns(records, {"date": date}, "records")
     if name is not None and not isinstance(name, str):
         raise InvalidInputError(f"`name` must be text (the name of the counts), got {name!r}", "name")
@@ -784,6 +812,7 @@ def monthly_counts(records: pd.DataFrame, *, date: str = "detention_time", start
     idx = pd.period_range(lo, hi, freq="M")
     out = months.value_counts().reindex(idx, fill_value=0).rename(label)
     out.attrs["dropped"] = Records(dropped)
+    out.attrs["date_column"] = date
     # a month with no record where the others have many is more likely a gap in the extract than a
     # month without detentions (Poisson: P(0) = e^-mean < 0.7% from a mean of 5); kept as 0, said
     values = out.to_numpy(dtype=float)
