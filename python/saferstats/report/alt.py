@@ -7,7 +7,7 @@ shows (its kind, how many points, which stand out), not its caption repeated.
 ...                       "population": [100_000] * 3, "rate": [10.0, 200.0, 90.0]})
 >>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_rates", "", rates)])
 >>> figure_alt(s, Figure("hate_crime_funnel", "Funnel plot", b""), {"area": "C"})
-'Funnel plot of hate crime rates for 3 districts in 2019 against the overall rate: 1 above the upper 99.8% limit (B); 1 below the lower 99.8% limit (A); 1 within the limits; C is within the 95% limits.'
+'Funnel plot of hate crime rates for 3 districts in 2019 against the overall rate: 3 within the limits (limits widened for over-dispersion between areas); C is within the 95% limits.'
 """
 
 from __future__ import annotations
