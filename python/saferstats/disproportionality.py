@@ -263,7 +263,8 @@ def _warn_not_stated(not_stated_by: dict[str, tuple[int, int]], source: str) -> 
     high = {f: (ns, n) for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
     if not high:
         return
-    where = "; ".join(f"{_force_said(f)} ({100 * ns / n:.0f}% of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
+    where = "; ".join(f"{_force_said(f) if str(f).strip() else 'the records (which name no force)'} ({100 * ns / n:.0f}% "
+                      f"of {n:,})" for f, (ns, n) in sorted(high.items(), key=lambda x: -x[1][0] / x[1][1]))
     fill = (" ethnicity_source='self_then_officer' counts them by the officer-defined ethnicity instead (not the "
             "Home Office's measure: say so);" if source == "self" else "")
     warn_user(f"disproportionality: ethnicity is not stated for a fifth or more of the searches in {where}: the rates "
@@ -980,6 +981,31 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     return InvalidInputError(msg + hint, "population")
 
 
+_AREA_KEYS = {"force", "force_code", "force_name", "lsoa", "lsoa_code", "csp", "csp_code", "la", "la_code"}
+
+
+def _refuse_no_area(searches: pd.DataFrame, count: str | None) -> None:
+    """``by`` names no area and no population was given: the bundled Census has a row per area and
+    group, so there is no one denominator to use. Say which ``by`` the searches can take (before
+    the join fails on "several rows" for every group)."""
+    forces = []
+    if "force" in searches.columns:
+        forces = sorted({str(f) for f in searches["force"].dropna().astype(str).unique() if str(f).strip()})
+    if count is not None:
+        how = ("name the column of `searches` that holds the area in `by` (by='force' for forces, by='la_code' "
+               "for local authorities), or pass `population=` with the populations of these searches' area")
+    elif forces:
+        said = ", ".join(_force_said(f) for f in forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
+        how = (f"pass by='force' (the records' force: {said}), or by='csp' / by='la' to count each search in the "
+               "area its location falls in, or `population=` for a population of your own")
+    else:
+        how = ("these records name no force (police.uk API responses do not): read them with "
+               "read_stop_search(..., force='<force>') and pass by='force', or pass by='csp' / by='la' to count each "
+               "search in the area its location falls in, or `population=` for a population of your own")
+    raise InvalidInputError("by=None with no `population`: the bundled Census populations have one row per area and "
+                            f"ethnic group, so the searches need an area to be set against; {how}", "by")
+
+
 def _default_level(keys: list[str]) -> str:
     if {"lsoa", "lsoa_code"} & set(keys):
         return "lsoa"
@@ -1256,6 +1282,8 @@ def disproportionality(
         vintage = bundled = 2021 if wanted is None else wanted
         if area_level is not None:
             population = _areas_2024(area_level, bundled)
+        elif not set(keys) & _AREA_KEYS:
+            _refuse_no_area(searches, count)
         else:
             population = census_population(_default_level(keys), census=bundled)  # type: ignore[arg-type]
         denominator = f"Census {vintage} usual residents"
