@@ -11,7 +11,7 @@ import inspect
 import numbers
 import re
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -91,6 +91,22 @@ def label_of(x: Any, pos: int) -> Any:
     return pos
 
 
+def refuse_frame(name: str, frame: pd.DataFrame) -> NoReturn:
+    """Raise :class:`InvalidInputError`: ``name`` takes one column, and a whole table was given;
+    the message names the table's number columns to pick from.
+
+    >>> refuse_frame("values", pd.DataFrame({"month": ["2013-04"], "count": [2391.0], "source_line": [9]}))
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: `values` must be one column (a Series or array), not a DataFrame: pass one of its columns, e.g. df['count'] (its number columns: 'count', 'source_line')
+    """
+    nums = [str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])]
+    hint = (f": pass one of its columns, e.g. df[{nums[0]!r}] (its number columns: {', '.join(map(repr, nums[:8]))}"
+            f"{', ...' if len(nums) > 8 else ''})" if nums else ": pass one of its columns")
+    raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame{hint}", name)
+
+
 def as_float_array(name: str, x: Any) -> np.ndarray:
     """Convert ``x`` to a 1-D contiguous float64 array (no copy when it already is one).
 
@@ -108,7 +124,7 @@ def as_float_array(name: str, x: Any) -> np.ndarray:
     if _library(x) in ("polars", "pyarrow"):
         x = as_pandas(x, name, series=True)
     if isinstance(x, pd.DataFrame):
-        raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame", name)
+        refuse_frame(name, x)
     if isinstance(x, np.ma.MaskedArray):
         if x.dtype.kind == "c":
             raise InvalidInputError(f"`{name}` has complex values; give real numbers", name)

@@ -115,3 +115,14 @@ def test_dsr_names_the_area_and_the_row_label():
     with pytest.raises(InvalidInputError, match=r"group 'B': .*`counts` at row 'b1'") as e:
         saferstats.dsr(counts, [100] * 4, standard=[1, 1], groups=["A", "A", "B", "B"])
     assert e.value.index == "b1" and e.value.position == 2
+
+
+def test_a_whole_table_where_one_column_goes_names_its_number_columns():
+    # session 18: spc(df, periods="month") on read_hate_crime(Figure_2) said only "not a DataFrame"
+    m = pd.DataFrame({"month": ["2013-04", "2013-05"], "count": [2391.0, 2903.0], "source_line": [9, 10]})
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.spc(m, periods="month")
+    assert e.value.argument == "values"
+    assert str(e.value).endswith("pass one of its columns, e.g. df['count'] (its number columns: 'count', 'source_line')")
+    with pytest.raises(InvalidInputError, match=r"not a DataFrame: pass one of its columns$"):
+        saferstats.rate_ci(pd.DataFrame({"a": ["x"]}), [10])
