@@ -1862,7 +1862,17 @@ def _peer_groups(data: pd.DataFrame, area: str, peers: Any, areas: Any) -> dict[
     names = [plain(a) for a in data[area].tolist()]
     if len(set(names)) != len(names):
         dup = next(a for a in names if names.count(a) > 1)
-        raise InvalidInputError(f"column {area!r}: area {dup!r} appears more than once; give one row per area", "area")
+        rows = [i for i, a in enumerate(names) if a == dup]
+        hint = "give one row per area"
+        for col in ("period", "year", "financial_year", "month"):  # a table of several periods, as published
+            if col in data.columns and data[col].iloc[rows].nunique() > 1:
+                ps = [plain(p) for p in pd.unique(data[col])]
+                hint = (f"data has {len(ps)} {col} values ({', '.join(map(repr, ps[:4]))}{', ...' if len(ps) > 4 else ''}): "
+                        f"compare one at a time, e.g. data[data[{col!r}] == {ps[-1]!r}]")
+                break
+        raise InvalidInputError(f"column {area!r}: area {dup!r} appears more than once (rows {plain(data.index[rows[0]])!r} and "
+                                f"{plain(data.index[rows[1]])!r}); "
+                                f"{hint}", "area", rows[1])
     known = set(names)
     if isinstance(peers, str):
         if peers not in data.columns:

@@ -126,3 +126,18 @@ def test_plot_spc_draws_labels_and_checks_its_input():
     saferstats.plot_spc(many, series="b")
     with pytest.raises(InvalidInputError, match="result"):
         saferstats.plot_spc(pd.DataFrame({"x": [1]}))
+
+
+def test_peer_compare_on_a_table_of_two_periods_says_to_take_one(shared_data):
+    # session 18: the Home Office's by-force table as published has 2017/18 and 2018/19 rows; the
+    # error said only "area 'Cleveland' appears more than once; give one row per area"
+    h = saferstats.read_hate_crime(shared_data / "hate_crime/home_office_by_force_2017-18_2018-19/Hate crime.csv")
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.peer_compare(h, area="force", peers={"Hertfordshire": ["Essex", "Kent", "Surrey"]},
+                                numerator="offences", denominator="population")
+    assert str(e.value) == ("column 'force': area 'Cleveland' appears more than once (rows 0 and 43); data has 2 "
+                            "period values ('2017/18', '2018/19'): compare one at a time, e.g. "
+                            "data[data['period'] == '2018/19']")
+    one = saferstats.peer_compare(h[h.period == "2018/19"], area="force", numerator="offences", denominator="population",
+                                  peers={"Hertfordshire": ["Essex", "Kent", "Surrey"]})
+    assert one["area"].tolist() == ["Hertfordshire"] and one["of"].tolist() == [4]
