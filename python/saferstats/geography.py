@@ -121,8 +121,18 @@ def _names(level: str) -> pd.Series:
 
 
 def _close(word: str, options: Sequence[str], n: int = 5) -> list[str]:
+    """Names like ``word``: first those holding it as whole words (a short form, "Rhondda" for
+    "Rhondda Cynon Taf", whose spelling is too far off for difflib), then difflib's look-alikes.
+
+    >>> _close("Rhondda", ["Rhondda Cynon Taf", "Ronda", "Merthyr Tydfil"])
+    ['Rhondda Cynon Taf', 'Ronda']
+    """
     lower = {o.lower(): o for o in options}
-    return [lower[m] for m in difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)]
+    w = " ".join(word.lower().replace(".", " ").split())
+    held = [o for lo, o in lower.items() if len(w) >= 4 and re.search(rf"(^|[\s,(-]){re.escape(w)}($|[\s,)-])", lo)]
+    held.sort(key=lambda o: -difflib.SequenceMatcher(None, w, o.lower()).ratio())
+    alike = [lower[m] for m in difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.6)]
+    return list(dict.fromkeys([*held, *alike]))[:n]
 
 
 #: What analysts call the levels (ONS and police names), for the hint of an unknown level.

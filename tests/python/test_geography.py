@@ -599,3 +599,12 @@ def test_find_area_says_a_force_is_a_force_at_la_and_csp_level():
         assert "Hertfordshire is a police force area (pass level='force'), covering 10 " in msg
         assert "close matches: 'East Hertfordshire'" in msg
     assert saferstats.find_area("Hertfordshire", level="force")["code"] == "E23000027"
+
+
+def test_find_area_offers_the_name_that_holds_a_short_form():
+    # session 18: "Rhondda" (Rhondda Cynon Taf) got "no close matches": difflib's ratio is 0.58
+    with pytest.raises(saferstats.UnknownAreaError) as e:
+        saferstats.find_area("Rhondda")
+    assert str(e.value).endswith("close matches: 'Rhondda Cynon Taf'")
+    with pytest.raises(saferstats.UnknownAreaError, match=r"close matches: 'East Hertfordshire', 'North Hertfordshire'"):
+        saferstats.find_area("Hertfordshire")
