@@ -94,6 +94,34 @@ binding! {
     }
 }
 
+binding! {
+    /// Mantel–Haenszel risk ratios x1/n1 against x2/n2 pooled over strata: row i is a stratum of
+    /// comparison `group[i]` (0..groups); dict of arrays `rr, rr_lower, rr_upper, strata`, one
+    /// element per comparison.
+    fn mantel_haenszel_rr(py, group: &[i64], x1: &[f64], n1: &[f64], x2: &[f64], n2: &[f64], *,
+        groups: usize, confidence: f64 = 0.95) -> Dict<'py> {
+        let group = group
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| {
+                usize::try_from(g)
+                    .map_err(|_| crate::Error::value("group", i, g as f64, "must be a non-negative code"))
+            })
+            .collect::<crate::error::Result<Vec<_>>>()
+            .py_err()?;
+        let out = detach(py, || {
+            crate::tables::mantel_haenszel_rr_groups(&group, &x1, &n1, &x2, &n2, groups, confidence)
+        })?
+        .py_err()?;
+        Ok(columns!(py, &out;
+            "rr" => |r| r.value,
+            "rr_lower" => |r| r.lower,
+            "rr_upper" => |r| r.upper,
+            "strata" => |r| r.strata as u64,
+        ))
+    }
+}
+
 /// Labels of the test codes (index = code).
 #[pyfunction]
 pub(super) fn test_labels() -> Vec<&'static str> {

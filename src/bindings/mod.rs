@@ -255,7 +255,9 @@ impl<'py, T: IntoPyObject<'py>> IntoColumn<'py> for Obj<T> {
 #[pymodule]
 mod _saferstats {
     #[pymodule_export]
-    use super::disproportionality::{disproportionality, outcome_tests, test_labels, two_by_two};
+    use super::disproportionality::{
+        disproportionality, mantel_haenszel_rr, outcome_tests, test_labels, two_by_two,
+    };
     #[pymodule_export]
     use super::geography::AreaIndex;
     #[pymodule_export]
