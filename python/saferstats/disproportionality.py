@@ -1467,6 +1467,23 @@ def disproportionality(
                   f"rates against the whole {what}'s population are not meaningful (by='csp' or by='la' does not help: the "
                   "searches elsewhere in the area are not in the file); use the force's bulk files (police.uk "
                   "downloads, or the API's stops-force); listed in .attrs['small_footprint']")
+        # said in the rows too, so that filtering or exporting on like_for_like / reliable keeps it
+        # (the police.uk API file of Leicester city centre read as Leicestershire's: Black 19.9
+        # times White, like_for_like and reliable True)
+        col = "force" if area_level is None else area_level
+        units = (out[col].astype(str).to_numpy() if col in out.columns
+                 else np.full(len(out), next(iter(footprint)), dtype=object) if len(footprint) == 1
+                 else np.full(len(out), "", dtype=object))
+        for f, (d, a) in footprint.items():
+            rows = units == str(f)
+            if rows.any():
+                said = (f"not like for like: the searches all lie within {d:.1f} km, a small part of the {what}'s "
+                        f"{a:,.0f} km2 (a location query's, not the {what}'s searches), so rates against its whole "
+                        "population are not meaningful")
+                out.loc[rows, "comparability"] = [said if c == LIKE_FOR_LIKE else f"{c}; {said}"
+                                                  for c in out.loc[rows, "comparability"]]
+                out.loc[rows, "like_for_like"] = False
+                out.loc[rows, "reliable"] = False
     if count is None:
         out.attrs["small_footprint"] = footprint
     if check:

@@ -61,3 +61,18 @@ def test_the_same_records_by_force_still_work():
     pop = ss.census_population("force")
     herts = pop[(pop.force == "hertfordshire") & (pop.ethnicity == "Black")].population.iloc[0]
     assert black.searches == 3 and black.rate == pytest.approx(3 / herts * 1000)
+
+
+def test_searches_in_a_small_part_of_the_area_are_said_in_the_rows(shared_data):
+    # session 18 (w23c's note): the police.uk API file of Leicester city centre read as
+    # Leicestershire's: the warning said the rates "are not meaningful", the rows said
+    # like_for_like True and reliable True (Black 13.4 times White)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        recs = ss.read_stop_search(shared_data / "stop_search/api_format_leicester_2020-02/stop_and_search.csv",
+                                   force="leicestershire")
+        d = ss.disproportionality(recs, by="force")
+    assert not d["reliable"].any() and not d["like_for_like"].any()
+    assert d["comparability"].str.startswith(
+        "not like for like: the searches all lie within 2.8 km, a small part of the force's 2,551 km2").all()
+    assert d.attrs["small_footprint"] and round(d.set_index("group").loc["Black", "ratio"], 1) == 13.4
