@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain, row_of,
+from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain,
                        translates_core_errors)
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
-from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
+from ._common import _names_positions, _row
+from .grid import WINDOW_TAG, _counted_beyond, _grid_tag, _study_area_cells, _warn_counted_beyond
 from .kde import KdeResult
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
@@ -110,6 +111,7 @@ def _check_windows(train: Any, test: Any) -> dict[str, str]:
     return out
 
 
+@_names_positions("observed", "predicted", "area")
 @translates_core_errors("observed", "predicted", "area")
 def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, test: Any = None) -> pd.DataFrame:
     """Hit rate, PAI, PEI and RRI of a hotspot map, for every cumulative top-k cell.
@@ -190,7 +192,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         return label_of(named, pos)
 
     def where(pos: int) -> str:  # "row 'E01000001'" by its label (as every error names a row), else "cell 3"
-        return row_of(named, pos)[0] if named is not None and not _default_index(named.index) else f"cell {pos}"
+        # a label the index repeats (Series joined with pd.concat) also by its position
+        return _row(named, pos) if named is not None and not _default_index(named.index) else f"cell {pos}"
 
     def refuse(kind: type[InvalidInputError], msg: str, argument: str, pos: int) -> NoReturn:
         raise kind(msg, argument, cell(pos), position=pos)  # the label names the cell, the position finds it
@@ -205,7 +208,14 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     a = None
     if area is not None:
         a, _ = _cells("area", area)
-    keep = _area_cells([observed, predicted], o)
+    held = o
+    beyond = _counted_beyond(observed, o, [predicted])
+    if beyond is not None:
+        # observed counted on a study area's grid without the area: its events beyond the edge
+        # would be scored as the area's (ranked, in the coverage and the hit rate)
+        _warn_counted_beyond("pai", "observed", o, beyond, "the scoring")
+        held = np.where(beyond, 0.0, o)
+    keep = _area_cells([observed, predicted], held)
     _warn_plain_surface(observed, predicted)
     idx = np.arange(len(o)) if keep is None else np.flatnonzero(keep)
     if keep is not None:
@@ -384,6 +394,7 @@ class ConcentrationResult(Result):
         return pd.DataFrame({"share_places": self.share_places, "share_events": self.share_events})
 
 
+@_names_positions("counts")
 @translates_core_errors("counts")
 def concentration(counts: Any) -> ConcentrationResult:
     """Concentration of events over places (crime concentration at place).
@@ -413,7 +424,10 @@ def concentration(counts: Any) -> ConcentrationResult:
         first = int(np.flatnonzero(np.isnan(c))[0])
         raise MissingValueError(f"`counts` is missing (NaN) in {int(np.isnan(c).sum()):,} place(s) (first at {first}): "
                                 "give every place a count (0 where none)", "counts", first)
-    inside = _study_area_cells([counts], c)
+    beyond = _counted_beyond(counts, c)
+    if beyond is not None:
+        _warn_counted_beyond("concentration", "counts", c, beyond, "the places counted")
+    inside = _study_area_cells([counts], c if beyond is None else np.where(beyond, 0.0, c))
     if inside is not None:
         c = np.ascontiguousarray(c[inside])
     d = _ext.concentration(c)

@@ -140,7 +140,34 @@ class HotspotGrid(Result):
         return f"<p><b>HotspotGrid</b> — {html.escape(self.headline())}</p>" + str(self.cells.head(10)._repr_html_())
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per cell: ``cell, x, y`` and the layers."""
+        """One row per cell: ``cell, x, y``, over a study area ``in_study_area``, and the layers.
+
+        The layers keep their values in the cells beyond the study area's edge (``in_study_area``
+        False): a kernel spreads the area's events over the edge, and a count on a given grid
+        counts every point on it. They are not blanked (as :meth:`KdeResult.to_pandas` blanks its
+        ``density``), because :func:`saferstats.pai` pairs two grids cell by cell and their edge
+        cells can differ; but they are no places of the area, so filter before ranking, mapping or
+        writing the cells: ``t = g.to_pandas(); t[t.in_study_area]`` (the headline,
+        :func:`saferstats.pai`, :func:`saferstats.concentration`, :func:`hotspot_classify` and the
+        maps of ``saferstats.geo`` already leave them out). A grid without a study area has no such
+        column: every cell is scored.
+
+        >>> from saferstats import StudyArea
+        >>> sq = StudyArea([(0, 0), (1000, 0), (1000, 1000), (0, 1000), (0, 0)], crs=27700)
+        >>> g = hotspot_kde([500, 900, 950], [500, 500, 400], cell_size=500, bandwidth=800,
+        ...                 bounds=(-500, 1500, 0, 1000), study_area=sq)
+        >>> t = g.to_pandas()
+        >>> t[["cell", "in_study_area", "count", "kde"]].round(2).head(4)
+           cell  in_study_area  count   kde
+        0     0          False    0.0  0.00
+        1     1           True    0.0  1.11
+        2     2           True    1.0  3.30
+        3     3          False    0.0  1.77
+        >>> t.sort_values("kde", ascending=False)["cell"].head(3).tolist()   # cell 3 is beyond the edge
+        [2, 7, 3]
+        >>> t[t.in_study_area].sort_values("kde", ascending=False)["cell"].head(3).tolist()   # the area's
+        [2, 7, 1]
+        """
         return self.cells.copy()
 
 
@@ -402,7 +429,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
 
 
 def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float,
-               kernel: Any = "quartic", fn: str = "hotspot_kde") -> float:
+               kernel: Any = "quartic", fn: str = "hotspot_kde", area: Any = None) -> float:
     gaussian = isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal")
     if bandwidth is None:
         h = float(_ext.grid_auto_bandwidth(xs, ys))
@@ -415,7 +442,7 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
     h *= _float_arg("bandwidth_adjust", adjust, positive=True)
     if bandwidth is None:
         used = f"a Gaussian sd of {h:,.0f} m (a quarter of bandwidth.nrd)" if gaussian else f"{h:,.0f} m"
-        _warn_wide_bandwidth(fn, 4 * h if gaussian else h, "MASS::bandwidth.nrd, as sfhotspot", used, xs, ys)
+        _warn_wide_bandwidth(fn, 4 * h if gaussian else h, "MASS::bandwidth.nrd, as sfhotspot", used, xs, ys, area)
     if h < cell:
         warn_user(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
                   "patchy; use a larger bandwidth or smaller cells")
@@ -449,7 +476,12 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     kilometres (Hertfordshire ASB, June 2021, over the force: 9,675 m), which smooths every
     street-level hotspot into a few blobs (scored on July at 5% of the area, PAI 4.1 against 11.9
     with 300 m), so one wider than 2,000 m gives a warning naming it: pass ``bandwidth`` in metres
-    (a few hundred, e.g. ``bandwidth=300, cell_size=100``). See docs/methods/hotspot_intelligence.md.
+    (a few hundred, e.g. ``bandwidth=300, cell_size=100``). Over a small area a few hundred metres
+    do the same, so one wider than a fifth of the shorter side of the study area's extent (without
+    ``study_area``, of the box of the central 99% of the points) is warned about too, with the side
+    and the share of the area one event's kernel covers (the City of London's ASB of 2023: 702 m
+    over an area 1,537 m across, each kernel 53% of its 2.9 km²; until session 18 only the 2 km
+    rule applied). See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -475,7 +507,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel)
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, area=area)
     r = _ext.grid_counts(g._args(), xs, ys, w)
     _warn_off_grid(int(r["outside"]), len(xs), "count")
     g.cells["count"] = r["count"]
@@ -511,7 +543,7 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, [("x_a", _given(x_a, y_a)), ("x_b", _given(x_b, y_b))])
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, "hotspot_dual_kde")
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, "hotspot_dual_kde", area)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         r = _ext.grid_counts(g._args(), px, py, None)
         _warn_off_grid(int(r["outside"]), len(px), f"count_{tag}", f"x_{tag}/y_{tag}: ")
@@ -584,6 +616,34 @@ def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | N
     for v in held:
         keep = keep | (np.asarray(v) > 0)
     return None if keep.all() else np.ascontiguousarray(keep)
+
+
+def _counted_beyond(v: Any, counts: np.ndarray, others: Sequence[Any] = ()) -> np.ndarray | None:
+    """The cells where ``counts`` (the values per cell of ``v``, a grid or a layer taken whole from
+    its cells) hold events although ``v``'s own ``in_study_area`` puts them outside the study area
+    (and no grid of ``others`` puts them in it); None when there is none or ``v`` has no study area.
+    A grid counted over its study area marks every cell holding one of its points, so such cells
+    mean the events were counted without it (``hotspot_count(x, y, grid=g)`` keeps ``g``'s marks):
+    they are events beyond the area's edge, not the area's."""
+    tag = _grid_tag(v)
+    if tag is None or tag[1] is None or len(tag[1]) != len(counts):
+        return None
+    beyond = (np.asarray(counts, dtype=float) > 0) & ~tag[1]
+    for o in others:
+        t = _grid_tag(o)
+        if t is not None and t[1] is not None and len(t[1]) == len(beyond):
+            beyond &= ~t[1]
+    return np.ascontiguousarray(beyond) if beyond.any() else None
+
+
+def _warn_counted_beyond(fn: str, name: str, counts: np.ndarray, beyond: np.ndarray, what: str) -> None:
+    """Say that the events ``counts`` holds in the ``beyond`` cells (:func:`_counted_beyond`) are
+    left out of ``what``, and how to count over the study area instead."""
+    warn_user(f"{fn}: `{name}` holds {float(np.sum(counts[beyond])):,.0f} event(s) in {int(beyond.sum()):,} cell(s) "
+              f"beyond the study area's edge (not {IN_STUDY_AREA}): they were counted without the study area (e.g. "
+              "hotspot_count(x, y, grid=g) keeps g's cells but counts every point on them), so they are events "
+              f"outside the area, and they are left out of {what}. Count over the area to be sure of its own events "
+              "in the cells at its edge: hotspot_count(x, y, grid=g, study_area=...)")
 
 
 def _blank_outside(g: HotspotGrid, columns: Sequence[str], *held: np.ndarray) -> None:
@@ -746,7 +806,14 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     if empty.size:
         raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
                                 "drop the period or use longer periods", "periods")
-    keep = _study_area_cells([g], counts.reshape(t_count, n).sum(axis=0))
+    totals = counts.reshape(t_count, n).sum(axis=0)
+    beyond = _counted_beyond(g, totals)
+    if beyond is not None:
+        # a given grid's study area with points not kept to it (no study_area=): the cells beyond
+        # the edge that hold them are not the area's, and are not classified (nor ranked as hot spots)
+        _warn_counted_beyond("hotspot_classify", "x/y", totals, beyond, "the classification (\"outside study area\")")
+        totals = np.where(beyond, 0, totals)
+    keep = _study_area_cells([g], totals)
     _choice("p_adjust", p_adjust, ("holm", "none"))
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),

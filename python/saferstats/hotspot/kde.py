@@ -141,7 +141,9 @@ def kde_grid(
     as sfhotspot), which is often several times wider (Watford ASB, January–September 2021: 350 m
     here, 1,111 m there), so give ``bandwidth`` to compare the two surfaces. An automatic radius
     wider than 2,000 m (a county's points: Hertfordshire ASB, June 2021, 2,992 m) smooths
-    street-level hotspots away and gives a warning: pass ``bandwidth`` in metres (a few hundred). ``x``/``y`` are projected coordinates in metres (see
+    street-level hotspots away and gives a warning: pass ``bandwidth`` in metres (a few hundred); so
+    does one wider than a fifth of the shorter side of the study area's extent (or of the central
+    99% of the points), which over a small area (the City of London) smooths as much. ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the
     direct sum over points at every cell centre. ``bounds`` = (xmin, xmax, ymin, ymax), default the
     points' extent plus one bandwidth (the study area's extent with ``study_area``; a warning when
@@ -180,7 +182,7 @@ def kde_grid(
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
     if bandwidth is None:
-        _warn_wide_bandwidth("kde_grid", h, "ArcGIS's default search radius", f"{h:,.0f} m", xs, ys)
+        _warn_wide_bandwidth("kde_grid", h, "ArcGIS's default search radius", f"{h:,.0f} m", xs, ys, area)
     if bounds is None:
         _warn_stretched(xs, ys, _given(x, y))  # no study area here: xs are the points as given
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
