@@ -6,14 +6,14 @@ import contextlib
 import functools
 import inspect
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, core_errors, label_of
+from .._frames import _default_index, as_float_array, core_errors, label_of
 from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
@@ -94,7 +94,8 @@ def _row(given: Any, pos: int) -> str:
     with ``pd.concat`` keep each file's 0, 1, 2 ...) also the position, which says which one."""
     label = label_of(given, pos)
     index = getattr(given, "index", None) if isinstance(given, (pd.Series, pd.DataFrame)) else None
-    if index is not None and label != pos and not index.is_unique and 0 <= pos < len(index):
+    # (also the first row, whose label 0 is its position: the next file's first row is labelled 0 too)
+    if index is not None and not _default_index(index) and not index.is_unique and 0 <= pos < len(index):
         n = int((index == index[pos]).sum())
         if n > 1:
             return (f"row {label!r} (position {pos:,}: {n} rows have that label; pd.concat(..., ignore_index=True) "
@@ -150,11 +151,14 @@ def _positioned(exc: SaferstatsError, given: Any) -> SaferstatsError:
     return out
 
 
-def _names_positions(*arrays: str) -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _names_positions(*arrays: str) -> Callable[[_F], _F]:
     """Decorate a function (outside :func:`saferstats._frames.translates_core_errors`) so that an
     error naming a row by a label that the index of the first Series among ``arrays`` repeats
     names its position too (:func:`_positioned`)."""
-    def decorate(func: Any) -> Any:
+    def decorate(func: _F) -> _F:
         sig = inspect.signature(func)
 
         @functools.wraps(func)
@@ -169,7 +173,7 @@ def _names_positions(*arrays: str) -> Any:
                 given = next((bound[n] for n in arrays if isinstance(bound.get(n), pd.Series)), None)
                 raise _positioned(exc, given) from None
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
     return decorate
 

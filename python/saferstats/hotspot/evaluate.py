@@ -170,7 +170,13 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     bounding box beyond its edge are no part of the area a map is judged on, and counted in the
     coverage they would inflate every PAI (Hertfordshire's box is more than half outside the force:
     a KDE of ASB read PAI 15.9 at 5% coverage instead of 11.0).
-    ``.attrs["cells_outside_study_area"]`` says how many were left out. A prediction that gives no
+    ``.attrs["cells_outside_study_area"]`` says how many were left out. An ``observed`` grid counted
+    on such a grid *without* the study area (``hotspot_count(x, y, grid=g)`` keeps ``g``'s cells and
+    counts every point on them) holds events beyond the edge in cells its own ``in_study_area``
+    leaves out: those are events outside the area, so they are left out too, with a
+    :class:`~saferstats.SaferstatsWarning` giving how many (until session 18 they were scored and
+    ranked as the area's: Watford's June 2021 ASB map on 250 m cells, July's ASB of the whole force
+    counted on its grid, 70 events in 40 cells beyond the edge, PAI 3.9 at 5% instead of 4.6). A prediction that gives no
     value (NaN) in a cell holding observed events is refused naming the cell, unless ``observed`` was
     counted over the study area and puts the cell in it: :func:`prospective_hotspots` leaves the cells
     at the edge whose centre is outside the area blank, and a later event inside the area can fall in
@@ -408,7 +414,9 @@ def concentration(counts: Any) -> ConcentrationResult:
     ``gini_generalized`` is NaN there, with a :class:`~saferstats.SaferstatsWarning`, and the
     plain ``gini`` stands. A grid made over a ``study_area`` counts the area's cells only (its
     ``in_study_area`` cells, with any other cell holding events): the empty cells of its bounding
-    box beyond the edge are not places in the area, and would raise the Gini. Every place counts,
+    box beyond the edge are not places in the area, and would raise the Gini; events counted on
+    such a grid without the study area (in cells its ``in_study_area`` leaves out) are left out,
+    with a warning, as :func:`pai` does. Every place counts,
     those with no events as 0: published area counts often list only the areas with events
     (FixMyStreet's LSOA files: Dacorum's 2019 fly-tipping reports are in 45 of its 94 LSOAs (2011),
     Gini 0.51 over those, 0.76 over all 94), so add the missing areas as zeros first.

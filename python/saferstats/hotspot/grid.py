@@ -745,7 +745,10 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     the area's edge are zeros by construction, and left in they would lower the mean every Gi*
     compares a cell with, so that more cells read as hot spots (ArcGIS's emerging hot spot
     analysis takes a study-area polygon for this reason). Those cells are kept in ``cells`` as
-    ``hotspot_category`` "outside study area", with no z or p in ``periods``. Without it (and
+    ``hotspot_category`` "outside study area", with no z or p in ``periods``. A ``grid`` made over
+    a study area, given without ``study_area``, keeps its area: its cells beyond the edge that hold
+    some of the points (the points were not kept to the area) are "outside study area" too, with a
+    :class:`~saferstats.SaferstatsWarning` (until session 18 they were classified). Without it (and
     without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
     points stretch it.
 
@@ -881,7 +884,10 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     and the grid covers the area's extent. The cells of the extent outside the area (not
     ``in_study_area``; as :func:`hotspot_classify`'s "outside study area") get NaN ``change``,
     ``ratio``, ``p_value`` and ``p_adjusted``: their counts are 0 only because the events beyond
-    the edge were left out, so a map or table would read them as "no change". Without it (and
+    the edge were left out, so a map or table would read them as "no change". A ``grid`` made over
+    a study area, given without ``study_area``, keeps its area: its cells beyond the edge that hold
+    events (not kept to the area) get NaN too and are not in the Benjamini-Hochberg adjustment, with
+    a :class:`~saferstats.SaferstatsWarning`. Without it (and
     without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
     points stretch it.
 
@@ -922,11 +928,19 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
         g.cells[column] = test[column]
     # one test per cell: Benjamini-Hochberg over the cells that hold an event (empty cells: p 1)
     tested = (cb + ca) > 0
+    held = cb + ca
+    beyond = _counted_beyond(g, held)
+    if beyond is not None:
+        # a given grid's study area, the events not kept to it (no study_area=): the cells beyond the
+        # edge are not tested (nor in the Benjamini-Hochberg adjustment of the area's cells) and get NaN
+        _warn_counted_beyond("hotspot_change", "x_before/x_after", held, beyond, "the tests (their change is NaN)")
+        tested &= ~beyond
+        held = np.where(beyond, 0, held)
     padj = np.ones(len(cb))
     if tested.any():
         padj[tested] = _ext.p_adjust(np.ascontiguousarray(np.asarray(test["p_value"], dtype=float)[tested]), method="bh")
     g.cells["p_adjusted"] = padj
-    _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), cb + ca)
+    _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), held)
     return dataclasses.replace(g, value="change")
 
 
@@ -1053,8 +1067,9 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     and the grid covers the area's extent. The cells of the extent outside the area (not
     ``in_study_area``, as :func:`hotspot_classify`'s "outside study area") get NaN ``risk``: the
     risk there would come from the area's own events spread over the edge, with the events beyond
-    it left out, and a map would show it as a measured (low) risk. Without it (and without
-    ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
+    it left out, and a map would show it as a measured (low) risk; on a ``grid`` made over a study
+    area and given without ``study_area``, so are its cells beyond the edge that hold events (with
+    a warning). Without it (and without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
     stretch it.
 
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
@@ -1095,7 +1110,13 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
                                  time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
-    _blank_outside(g, ("risk",), _ext.grid_counts(g._args(), xs, ys, None)["count"])
+    held = _ext.grid_counts(g._args(), xs, ys, None)["count"]
+    beyond = _counted_beyond(g, held)
+    if beyond is not None:  # a given grid's study area, the events not kept to it (no study_area=)
+        _warn_counted_beyond("prospective_hotspots", "x/y", held, beyond, "the map: their cells' risk is NaN (the events still add to the risk of the area's "
+                             "cells within space_bandwidth of them)")
+        held = np.where(beyond, 0, held)
+    _blank_outside(g, ("risk",), held)
     used = ts[(ts <= ct) & (np.floor((pt - ts) / unit) < tb)] if unit > 0 else ts[ts <= ct]
     if dates and len(used):
         # the window of the events the risk was made from, for pai(..., test=...) to check
