@@ -273,3 +273,55 @@ def test_pai_and_concentration_name_a_repeated_label_with_its_position():
     q = pd.Series([1.0, -1.0], index=["a", "b"])
     with pytest.raises(InvalidInputError, match=r"at row 'b': -1") as e:
         saferstats.concentration(q)
+
+
+# walk: the advice for police.uk months works on read_street_crime's own month column -----------
+
+def test_prospective_month_advice_works_on_read_street_crime_month(shared_data):
+    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        d = saferstats.read_street_crime(path)
+    b = d[d["crime_type"] == "Bicycle theft"].dropna(subset=["latitude"])
+    x, y = saferstats.to_bng(b["latitude"], b["longitude"])
+    assert isinstance(b["month"].dtype, pd.CategoricalDtype)
+    with pytest.raises(TypeError):
+        b["month"] + "-15"   # the advice as it was: "pd.to_datetime(t + '-15')"
+    with pytest.raises(InvalidInputError, match=r"pd\.to_datetime\(t\.astype\(str\) \+ '-15'\)"):
+        saferstats.prospective_hotspots(x, y, b["month"], predict_time="2023-12-01", cell_size=100,
+                                        study_area="City of London")
+    t = pd.to_datetime(b["month"].astype(str) + "-15")   # the advice as it is now
+    past = (t < "2023-12-01").to_numpy()
+    g, _ = _run(saferstats.prospective_hotspots, x[past], y[past], t[past], predict_time="2023-12-01",
+                time_unit=30, time_bandwidth=3, cell_size=100, study_area="City of London")
+    assert g.value == "risk" and np.nanmax(g.values) > 0
+
+
+def test_knox_and_prospective_read_mid_month_police_uk_months_as_months(shared_data):
+    """police.uk months put mid-month (the advice above) are months too: knox's bands of 30, 60, 90
+    days split the 28-31 days between consecutive months (February to March is 28 days, in [0, 30)
+    with the same month), and weekly ages jump a month at a time. Both now warn, as for the 1st."""
+    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        d = saferstats.read_street_crime(path)
+    b = d[d["crime_type"] == "Bicycle theft"].dropna(subset=["latitude"])
+    x, y = saferstats.to_bng(b["latitude"], b["longitude"])
+    t = pd.to_datetime(b["month"].astype(str) + "-15")
+    days = np.unique(np.diff(np.sort(np.unique(t.to_numpy()))).astype("timedelta64[D]").astype(int))
+    assert days.tolist() == [28, 30, 31]   # consecutive months, 15th to 15th
+    _, said = _run(saferstats.knox, x, y, t, distance_bands=[0, 100, 200], time_bands=[0, 30, 60, 90],
+                   permutations=9, seed=1)
+    months = [m for m in said if m.startswith("knox: every event time is the 15th of a month")]
+    assert len(months) == 1 and "time band edges 30, 60, 90" in months[0]
+    _, said = _run(saferstats.knox, x, y, t, distance_bands=[0, 100, 200], time_bands=[0, 1, 32, 63],
+                   permutations=9, seed=1)
+    assert not [m for m in said if "every event time" in m]
+    past = (t < "2023-12-01").to_numpy()
+    _, said = _run(saferstats.prospective_hotspots, x[past], y[past], t[past], predict_time="2023-12-01",
+                   cell_size=100, study_area="City of London")
+    assert any(m.startswith("prospective_hotspots: every event time is the 15th of a month") for m in said)
+    # the first of the month keeps its words
+    _, said = _run(saferstats.knox, x, y, pd.to_datetime(b["month"].astype(str)), distance_bands=[0, 100, 200],
+                   time_bands=[0, 30, 60, 90], permutations=9, seed=1)
+    assert any(m.startswith("knox: every event time is the first day of a month") for m in said)

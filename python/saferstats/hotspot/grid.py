@@ -963,7 +963,8 @@ def _days(name: str, t: Any) -> np.ndarray:
                 raise _row_error(
                     InvalidInputError, name, t, row,
                     f"`{name}` at {{row}} is a month as text ({first!r}, police.uk's Month column): pass datetimes, "
-                    f"e.g. pd.to_datetime({name} + '-15') (mid-month) with time_unit=30 so that ages count months, "
+                    f"e.g. pd.to_datetime({name}.astype(str) + '-15') (mid-month; read_street_crime's month is a "
+                    "category, which + '-15' alone refuses) with time_unit=30 so that ages count months, "
                     "or days as numbers")
             raise _row_error(InvalidInputError, name, t, row, f"`{name}` at {{row}} is text ({first!r}): pass days as "
                              f"numbers or datetimes (pd.to_datetime({name}))")
@@ -999,6 +1000,31 @@ def _when(name: str, v: Any, dates: bool) -> Any:
         return pd.Timestamp(v)
     except (ValueError, TypeError):
         raise InvalidInputError(f"`{name}` {v!r} is not a date (e.g. '2022-01-01')", name) from None
+
+
+def _month_day(t: Any) -> int | None:
+    """The day of the month when ``t`` is datetimes, at least two distinct, all at midnight on that
+    one day of their months: police.uk months read as the 1st (``pd.to_datetime(month)``) or put
+    mid-month (``+ '-15'``, as saferstats advises); None otherwise. Either way the times are months,
+    not dates: 0 days apart in one month, 28-31 per month between."""
+    try:
+        s = pd.Series(t) if not isinstance(t, pd.Series) else t
+    except (TypeError, ValueError):
+        return None
+    if not pd.api.types.is_datetime64_any_dtype(s) or s.isna().any() or s.nunique() < 2:
+        return None
+    d = pd.DatetimeIndex(s)
+    if not ((d.hour == 0) & (d.minute == 0) & (d.second == 0)).all() or len(np.unique(d.day)) != 1:
+        return None
+    return int(d.day[0])
+
+
+def _day_words(day: int) -> str:
+    """How a warning names the day: "the first day of a month" (its words before), "the 15th of a month"."""
+    if day == 1:
+        return "the first day of a month"
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"the {day}{suffix} of a month"
 
 
 def _month_starts(t: Any) -> bool:
@@ -1081,8 +1107,10 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     if len(ts) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `t` has {len(ts)}", "t")
     unit = _float_arg("time_unit", time_unit)
-    if unit < 28 and _month_starts(t):
-        warn_user(f"prospective_hotspots: every event time is the first day of a month (police.uk publishes months, "
+    day = _month_day(t)
+    if unit < 28 and day is not None:
+        # on any one day of the month, not only the 1st: mid-month dates (+ '-15') are months too
+        warn_user(f"prospective_hotspots: every event time is {_day_words(day)} (police.uk publishes months, "
                   f"not dates), so ages in units of {unit:g} days jump a month at a time and a month's events all "
                   "get one weight; use time_unit=30 (time_bandwidth in months) or event dates")
     xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
@@ -1102,7 +1130,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         warn_user(f"prospective_hotspots: {at:,} event(s) are dated at predict_time itself{month} and are used in "
                   "the prediction with the greatest weight: a map scored (pai) on those events is scored on events it "
                   "was made from. Give a cutoff_time before predict_time (e.g. the last day of the previous month), "
-                  "or put police.uk months mid-month (pd.to_datetime(month + '-15'))")
+                  "or put police.uk months mid-month (pd.to_datetime(month.astype(str) + '-15'))")
     if len(ts) and ct <= pt and unit > 0:
         _check_some_recent(ts, ct, pt, unit, tb, dates=dates)
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
