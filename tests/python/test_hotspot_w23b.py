@@ -325,3 +325,14 @@ def test_knox_and_prospective_read_mid_month_police_uk_months_as_months(shared_d
     _, said = _run(saferstats.knox, x, y, pd.to_datetime(b["month"].astype(str)), distance_bands=[0, 100, 200],
                    time_bands=[0, 30, 60, 90], permutations=9, seed=1)
     assert any(m.startswith("knox: every event time is the first day of a month") for m in said)
+
+
+def test_gi_star_and_local_moran_with_weights_first_say_the_order():
+    w = saferstats.Weights.lattice(3, 3)
+    v = np.arange(9.0)
+    for f in (saferstats.gi_star, saferstats.local_moran):
+        with pytest.raises(InvalidInputError, match=r"the other way round — pass the values first") as e:
+            f(w, v)
+        assert e.value.argument == "weights"
+    with pytest.raises(InvalidInputError, match=r"^`weights` must be a saferstats.Weights$"):
+        saferstats.gi_star(v, v)
