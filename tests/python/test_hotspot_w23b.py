@@ -336,3 +336,19 @@ def test_gi_star_and_local_moran_with_weights_first_say_the_order():
         assert e.value.argument == "weights"
     with pytest.raises(InvalidInputError, match=r"^`weights` must be a saferstats.Weights$"):
         saferstats.gi_star(v, v)
+
+
+def test_grid_counts_warning_names_concentration(shared_data):
+    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        d = saferstats.read_street_crime(path).dropna(subset=["latitude"])
+    x, y = saferstats.to_bng(d["latitude"], d["longitude"])
+    (c, cx, cy), said = _run(saferstats.grid_counts, x, y, cell_size=100, study_area="City of London")
+    keep = saferstats.StudyArea("City of London").grid_mask(cx, cy, c)
+    v = np.sort(c[keep].astype(float))
+    n = len(v)
+    gini_area = 2 * np.sum(np.arange(1, n + 1) * v) / (n * v.sum()) - (n + 1) / n
+    assert round(saferstats.concentration(c).gini, 2) == 0.86 and round(gini_area, 2) == 0.78
+    beyond = [m for m in said if m.startswith("grid_counts:") and "beyond its edge" in m]
+    assert len(beyond) == 1 and "concentration(counts[keep])" in beyond[0] and "0.86" in beyond[0]

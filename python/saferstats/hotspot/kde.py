@@ -277,6 +277,8 @@ def _warn_beyond_edge(area: Any, given: Any, counts: np.ndarray, cx: np.ndarray,
     warn_user(f"grid_counts: {beyond:,} of {counts.size:,} cells of the box of {_area_named(area)} are beyond its "
               "edge and hold 0 by construction (the events there were left out): as values of gi_star or local_moran "
               "they lower the mean every cell is compared with (Watford's ASB of 2021 on 500 m cells: 21 hot spots "
-              "and no cold spot over the whole box, 14 and 7 over the area's cells), and on a map they read as "
+              "and no cold spot over the whole box, 14 and 7 over the area's cells); as places of concentration() "
+              "they raise the Gini (the City of London's crimes of 2023 on 100 m cells: 0.86 and 50% of the events "
+              "in the busiest 5% of cells over the box, 0.78 and 38% over the area's); and on a map they read as "
               f"places without events. Keep the area's cells: keep = {named}.grid_mask(cx, cy, counts); "
-              "gi_star(counts[keep], Weights.lattice(*counts.shape, mask=keep))")
+              "gi_star(counts[keep], Weights.lattice(*counts.shape, mask=keep)), concentration(counts[keep])")
