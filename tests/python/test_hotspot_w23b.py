@@ -352,3 +352,26 @@ def test_grid_counts_warning_names_concentration(shared_data):
     assert round(saferstats.concentration(c).gini, 2) == 0.86 and round(gini_area, 2) == 0.78
     beyond = [m for m in said if m.startswith("grid_counts:") and "beyond its edge" in m]
     assert len(beyond) == 1 and "concentration(counts[keep])" in beyond[0] and "0.86" in beyond[0]
+
+
+def test_dual_kde_ratio_over_a_sliver_of_b_is_warned(shared_data):
+    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        d = saferstats.read_street_crime(path).dropna(subset=["latitude"])
+    x, y = saferstats.to_bng(d["latitude"], d["longitude"])
+    kind = d["crime_type"].astype(str).to_numpy()
+    a, b = kind == "Theft from the person", kind == "Shoplifting"
+    g, said = _run(saferstats.hotspot_dual_kde, x[a], y[a], x[b], y[b], cell_size=100, bandwidth=200,
+                   study_area="City of London")
+    c = g.cells[g.cells["in_study_area"]]
+    floor = 0.01 * np.median(c.loc[c["kde_b"] > 0, "kde_b"])
+    top = c.sort_values("kde", ascending=False).head(10)
+    assert round(top["kde"].iloc[0]) == 379171 and top["kde_b"].iloc[0] < floor   # the maximum is over a sliver
+    thin = [m for m in said if m.startswith("hotspot_dual_kde:") and "below 1% of b's median" in m]
+    assert len(thin) == 1
+    assert f"{int((top['kde_b'] < floor).sum())} of them are among the 10 largest ratios" in thin[0]
+    assert f"cell {int(top['cell'].iloc[0])}: 379,171" in thin[0] and f"kde_b >= {floor:.3g}" in thin[0]
+    # a difference is not a ratio: no such warning
+    assert not [m for m in _run(saferstats.hotspot_dual_kde, x[a], y[a], x[b], y[b], cell_size=100, bandwidth=200,
+                                study_area="City of London", method="difference")[1] if "below 1%" in m]

@@ -526,7 +526,12 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     difference a − b (NaN where a ratio is undefined).
 
     Method: both densities as :func:`hotspot_kde` on the same grid and bandwidth (default the
-    automatic bandwidth of the two sets together). See docs/methods/hotspot_intelligence.md.
+    automatic bandwidth of the two sets together). A ratio over a density of b that is next to
+    nothing (the edge of b's kernels) is huge and leads any ranking: when such cells (b below 1% of
+    its median non-zero density) are among the 10 largest ratios, a
+    :class:`~saferstats.SaferstatsWarning` says so and gives the density to filter on (the City of
+    London's thefts from the person against shoplifting, 2023: a maximum ratio of 379,171 over b's
+    0.0005 per km², the next 3,153). See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -550,7 +555,44 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
         g.cells[f"count_{tag}"] = r["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
     g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
+    if method in ("ratio", "log_ratio"):
+        _warn_thin_denominator(g)
     return dataclasses.replace(g, value="kde", bandwidth=h)
+
+
+#: A dual KDE's ratio is "over a thin density" where b's density is below this share of b's median
+#: non-zero density over the area's cells (the kernel's edge, where one event barely reaches).
+THIN_DENSITY = 0.01
+
+
+def _warn_thin_denominator(g: HotspotGrid) -> None:
+    """Warn when the largest ratios a/b of a dual KDE are over densities of b that are next to nothing
+    (below :data:`THIN_DENSITY` of b's median non-zero density): where a kernel's edge barely reaches,
+    b is a sliver and the ratio huge, and those cells lead the headline's maximum and any ranking
+    (the City of London's thefts from the person against shoplifting, 2023, 100 m cells, 200 m:
+    a ratio of 379,171 over a density of b of 0.0005 per km², the next largest 3,153)."""
+    cells = g.cells
+    inside = (cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in cells.columns
+              else np.ones(len(cells), dtype=bool))
+    a, b, r = (cells[c].to_numpy(dtype=float) for c in ("kde_a", "kde_b", "kde"))
+    pos = inside & (b > 0)
+    if not pos.any():
+        return
+    floor = THIN_DENSITY * float(np.median(b[pos]))
+    ok = inside & np.isfinite(r)
+    thin = ok & (b > 0) & (b < floor) & (a > 0)
+    if not thin.any():
+        return
+    top = np.flatnonzero(ok)[np.argsort(-r[ok], kind="stable")][:10]
+    led = [int(c) for c in top if thin[c]]
+    if not led:
+        return
+    first = led[0]
+    warn_user(f"hotspot_dual_kde: {int(thin.sum()):,} cell(s) have a ratio over a density of b below "
+              f"{THIN_DENSITY:.0%} of b's median ({floor:.3g}), where b's kernels barely reach, and {len(led)} of them "
+              f"are among the 10 largest ratios (cell {int(cells['cell'].iloc[first])}: {r[first]:,.6g}, over a density "
+              f"of b of {b[first]:.3g}): a ratio over next to nothing, not a place where a outweighs b. Rank the cells "
+              f"where b is substantial, e.g. g.cells[g.cells.kde_b >= {floor:.3g}], or use method='difference'")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
