@@ -154,9 +154,15 @@ def test_wide_automatic_bandwidth_is_warned_in_metres():
     assert _run(saferstats.hotspot_kde, x, y, cell_size=100, bandwidth=300)[1] == []
     assert _run(saferstats.kde_grid, x, y, cell_size=100, bandwidth=300)[1] == []
     assert _run(saferstats.hotspot_kde, x, y, cell_size=1000, bandwidth=5000)[1] == []
+    # session 18 (w23b): under 2 km is not enough. 400 points over a 3 km square get ~1.1 km, more
+    # than a fifth of the square's side: warned with both numbers (it was not, as "a town's few
+    # hundred metres"); 20,000 points there get ~0.5 km, under both limits, and no warning
     small_x, small_y = 500_000 + rng.uniform(0, 3000, 400), 200_000 + rng.uniform(0, 3000, 400)
     g, said = _run(saferstats.hotspot_kde, small_x, small_y, cell_size=100)
-    assert g.bandwidth < 2000 and said == []
+    assert g.bandwidth < 2000 and len(said) == 1 and "more than a fifth" in said[0]
+    many_x, many_y = 500_000 + rng.uniform(0, 3000, 20_000), 200_000 + rng.uniform(0, 3000, 20_000)
+    g, said = _run(saferstats.hotspot_kde, many_x, many_y, cell_size=100)
+    assert g.bandwidth < 0.2 * 2900 and said == []
 
 
 def test_county_automatic_bandwidth_is_warned(shared_data):

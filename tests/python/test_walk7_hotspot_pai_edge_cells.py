@@ -76,7 +76,8 @@ def test_prospective_pai_with_an_event_in_a_blank_edge_cell(shared_data):
 
 
 def test_observed_counted_without_the_area_is_still_refused():
-    """A blank cell holding events counted without the study area keeps the error naming the cell."""
+    """A blank cell holding events counted without the study area: left out with a warning when the
+    counts are a grid (session 18), refused naming the cell when they are a plain array."""
     sq = np.array([[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0], [0.0, 0.0]])
     area = saferstats.StudyArea(sq, crs=27700)
     with warnings.catch_warnings():
@@ -84,6 +85,13 @@ def test_observed_counted_without_the_area_is_still_refused():
         pro = saferstats.prospective_hotspots([500.0, 520.0], [500.0, 480.0], [1.0, 2.0], predict_time=8.0,
                                               cell_size=300, bounds=(-500, 1500, -500, 1500), study_area=area)
         obs = saferstats.hotspot_count([1400.0, 500.0], [1400.0, 500.0], grid=pro)   # no study_area: (1400, 1400) counted
+    # session 18 (w23b): counted on the area's grid without the area, the cell beyond the edge holding
+    # (1400, 1400) is known to be outside the area (a grid counted over it marks every cell holding
+    # its points): left out, with a warning, rather than refused
+    with pytest.warns(SaferstatsWarning, match=r"holds 1 event\(s\) in 1 cell\(s\) beyond the study area's edge"):
+        t = saferstats.pai(obs, pro)
+    assert t["observed"].sum() == 1
+    # the same counts as a plain array say nothing of their area: still refused, naming the cell
     with pytest.raises(saferstats.MissingValueError, match="outside the study area it was made over") as e:
-        saferstats.pai(obs, pro)
+        saferstats.pai(obs.cells["count"].to_numpy(), pro)
     assert e.value.argument == "predicted" and e.value.index is not None

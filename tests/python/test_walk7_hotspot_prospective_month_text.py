@@ -14,7 +14,7 @@ from saferstats.exceptions import InvalidInputError
 
 def test_month_text_is_refused_with_the_fix():
     month = pd.Series([np.nan, "2021-10", "2021-11"], dtype=object)   # row 0 missing, as read_csv gives it
-    with pytest.raises(InvalidInputError, match=r"`t` at row 1 is a month as text \('2021-10'.*pd.to_datetime\(t \+ '-15'\)"
+    with pytest.raises(InvalidInputError, match=r"`t` at row 1 is a month as text \('2021-10'.*pd.to_datetime\(t\.astype\(str\) \+ '-15'\)"
                                                 r".*time_unit=30") as e:
         saferstats.prospective_hotspots([5.0, 5.0, 15.0], [5.0, 5.0, 5.0], month, predict_time="2021-12-01",
                                         cell_size=10, bounds=(0, 29, 0, 9))

@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain, row_of,
+from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain,
                        translates_core_errors)
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
-from .grid import WINDOW_TAG, _grid_tag, _study_area_cells
+from ._common import _names_positions, _row
+from .grid import WINDOW_TAG, _counted_beyond, _grid_tag, _study_area_cells, _warn_counted_beyond
 from .kde import KdeResult
 
 __all__ = ["pai", "concentration", "ConcentrationResult"]
@@ -110,6 +111,7 @@ def _check_windows(train: Any, test: Any) -> dict[str, str]:
     return out
 
 
+@_names_positions("observed", "predicted", "area")
 @translates_core_errors("observed", "predicted", "area")
 def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, test: Any = None) -> pd.DataFrame:
     """Hit rate, PAI, PEI and RRI of a hotspot map, for every cumulative top-k cell.
@@ -168,7 +170,13 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     bounding box beyond its edge are no part of the area a map is judged on, and counted in the
     coverage they would inflate every PAI (Hertfordshire's box is more than half outside the force:
     a KDE of ASB read PAI 15.9 at 5% coverage instead of 11.0).
-    ``.attrs["cells_outside_study_area"]`` says how many were left out. A prediction that gives no
+    ``.attrs["cells_outside_study_area"]`` says how many were left out. An ``observed`` grid counted
+    on such a grid *without* the study area (``hotspot_count(x, y, grid=g)`` keeps ``g``'s cells and
+    counts every point on them) holds events beyond the edge in cells its own ``in_study_area``
+    leaves out: those are events outside the area, so they are left out too, with a
+    :class:`~saferstats.SaferstatsWarning` giving how many (until session 18 they were scored and
+    ranked as the area's: Watford's June 2021 ASB map on 250 m cells, July's ASB of the whole force
+    counted on its grid, 70 events in 40 cells beyond the edge, PAI 3.9 at 5% instead of 4.6). A prediction that gives no
     value (NaN) in a cell holding observed events is refused naming the cell, unless ``observed`` was
     counted over the study area and puts the cell in it: :func:`prospective_hotspots` leaves the cells
     at the edge whose centre is outside the area blank, and a later event inside the area can fall in
@@ -190,7 +198,8 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
         return label_of(named, pos)
 
     def where(pos: int) -> str:  # "row 'E01000001'" by its label (as every error names a row), else "cell 3"
-        return row_of(named, pos)[0] if named is not None and not _default_index(named.index) else f"cell {pos}"
+        # a label the index repeats (Series joined with pd.concat) also by its position
+        return _row(named, pos) if named is not None and not _default_index(named.index) else f"cell {pos}"
 
     def refuse(kind: type[InvalidInputError], msg: str, argument: str, pos: int) -> NoReturn:
         raise kind(msg, argument, cell(pos), position=pos)  # the label names the cell, the position finds it
@@ -205,7 +214,14 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     a = None
     if area is not None:
         a, _ = _cells("area", area)
-    keep = _area_cells([observed, predicted], o)
+    held = o
+    beyond = _counted_beyond(observed, o, [predicted])
+    if beyond is not None:
+        # observed counted on a study area's grid without the area: its events beyond the edge
+        # would be scored as the area's (ranked, in the coverage and the hit rate)
+        _warn_counted_beyond("pai", "observed", o, beyond, "the scoring")
+        held = np.where(beyond, 0.0, o)
+    keep = _area_cells([observed, predicted], held)
     _warn_plain_surface(observed, predicted)
     idx = np.arange(len(o)) if keep is None else np.flatnonzero(keep)
     if keep is not None:
@@ -384,6 +400,7 @@ class ConcentrationResult(Result):
         return pd.DataFrame({"share_places": self.share_places, "share_events": self.share_events})
 
 
+@_names_positions("counts")
 @translates_core_errors("counts")
 def concentration(counts: Any) -> ConcentrationResult:
     """Concentration of events over places (crime concentration at place).
@@ -397,7 +414,9 @@ def concentration(counts: Any) -> ConcentrationResult:
     ``gini_generalized`` is NaN there, with a :class:`~saferstats.SaferstatsWarning`, and the
     plain ``gini`` stands. A grid made over a ``study_area`` counts the area's cells only (its
     ``in_study_area`` cells, with any other cell holding events): the empty cells of its bounding
-    box beyond the edge are not places in the area, and would raise the Gini. Every place counts,
+    box beyond the edge are not places in the area, and would raise the Gini; events counted on
+    such a grid without the study area (in cells its ``in_study_area`` leaves out) are left out,
+    with a warning, as :func:`pai` does. Every place counts,
     those with no events as 0: published area counts often list only the areas with events
     (FixMyStreet's LSOA files: Dacorum's 2019 fly-tipping reports are in 45 of its 94 LSOAs (2011),
     Gini 0.51 over those, 0.76 over all 94), so add the missing areas as zeros first.
@@ -413,7 +432,10 @@ def concentration(counts: Any) -> ConcentrationResult:
         first = int(np.flatnonzero(np.isnan(c))[0])
         raise MissingValueError(f"`counts` is missing (NaN) in {int(np.isnan(c).sum()):,} place(s) (first at {first}): "
                                 "give every place a count (0 where none)", "counts", first)
-    inside = _study_area_cells([counts], c)
+    beyond = _counted_beyond(counts, c)
+    if beyond is not None:
+        _warn_counted_beyond("concentration", "counts", c, beyond, "the places counted")
+    inside = _study_area_cells([counts], c if beyond is None else np.where(beyond, 0.0, c))
     if inside is not None:
         c = np.ascontiguousarray(c[inside])
     d = _ext.concentration(c)

@@ -140,7 +140,34 @@ class HotspotGrid(Result):
         return f"<p><b>HotspotGrid</b> — {html.escape(self.headline())}</p>" + str(self.cells.head(10)._repr_html_())
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per cell: ``cell, x, y`` and the layers."""
+        """One row per cell: ``cell, x, y``, over a study area ``in_study_area``, and the layers.
+
+        The layers keep their values in the cells beyond the study area's edge (``in_study_area``
+        False): a kernel spreads the area's events over the edge, and a count on a given grid
+        counts every point on it. They are not blanked (as :meth:`KdeResult.to_pandas` blanks its
+        ``density``), because :func:`saferstats.pai` pairs two grids cell by cell and their edge
+        cells can differ; but they are no places of the area, so filter before ranking, mapping or
+        writing the cells: ``t = g.to_pandas(); t[t.in_study_area]`` (the headline,
+        :func:`saferstats.pai`, :func:`saferstats.concentration`, :func:`hotspot_classify` and the
+        maps of ``saferstats.geo`` already leave them out). A grid without a study area has no such
+        column: every cell is scored.
+
+        >>> from saferstats import StudyArea
+        >>> sq = StudyArea([(0, 0), (1000, 0), (1000, 1000), (0, 1000), (0, 0)], crs=27700)
+        >>> g = hotspot_kde([500, 900, 950], [500, 500, 400], cell_size=500, bandwidth=800,
+        ...                 bounds=(-500, 1500, 0, 1000), study_area=sq)
+        >>> t = g.to_pandas()
+        >>> t[["cell", "in_study_area", "count", "kde"]].round(2).head(4)
+           cell  in_study_area  count   kde
+        0     0          False    0.0  0.00
+        1     1           True    0.0  1.11
+        2     2           True    1.0  3.30
+        3     3          False    0.0  1.77
+        >>> t.sort_values("kde", ascending=False)["cell"].head(3).tolist()   # cell 3 is beyond the edge
+        [2, 7, 3]
+        >>> t[t.in_study_area].sort_values("kde", ascending=False)["cell"].head(3).tolist()   # the area's
+        [2, 7, 1]
+        """
         return self.cells.copy()
 
 
@@ -402,7 +429,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
 
 
 def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: float, cell: float,
-               kernel: Any = "quartic", fn: str = "hotspot_kde") -> float:
+               kernel: Any = "quartic", fn: str = "hotspot_kde", area: Any = None) -> float:
     gaussian = isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal")
     if bandwidth is None:
         h = float(_ext.grid_auto_bandwidth(xs, ys))
@@ -415,7 +442,7 @@ def _bandwidth(xs: np.ndarray, ys: np.ndarray, bandwidth: float | None, adjust: 
     h *= _float_arg("bandwidth_adjust", adjust, positive=True)
     if bandwidth is None:
         used = f"a Gaussian sd of {h:,.0f} m (a quarter of bandwidth.nrd)" if gaussian else f"{h:,.0f} m"
-        _warn_wide_bandwidth(fn, 4 * h if gaussian else h, "MASS::bandwidth.nrd, as sfhotspot", used, xs, ys)
+        _warn_wide_bandwidth(fn, 4 * h if gaussian else h, "MASS::bandwidth.nrd, as sfhotspot", used, xs, ys, area)
     if h < cell:
         warn_user(f"the bandwidth ({h:,.6g}) is smaller than the cell size ({cell:,.6g}): the surface will be "
                   "patchy; use a larger bandwidth or smaller cells")
@@ -449,7 +476,12 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     kilometres (Hertfordshire ASB, June 2021, over the force: 9,675 m), which smooths every
     street-level hotspot into a few blobs (scored on July at 5% of the area, PAI 4.1 against 11.9
     with 300 m), so one wider than 2,000 m gives a warning naming it: pass ``bandwidth`` in metres
-    (a few hundred, e.g. ``bandwidth=300, cell_size=100``). See docs/methods/hotspot_intelligence.md.
+    (a few hundred, e.g. ``bandwidth=300, cell_size=100``). Over a small area a few hundred metres
+    do the same, so one wider than a fifth of the shorter side of the study area's extent (without
+    ``study_area``, of the box of the central 99% of the points) is warned about too, with the side
+    and the share of the area one event's kernel covers (the City of London's ASB of 2023: 702 m
+    over an area 1,537 m across, each kernel 53% of its 2.9 km²; until session 18 only the 2 km
+    rule applied). See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -475,7 +507,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel)
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, area=area)
     r = _ext.grid_counts(g._args(), xs, ys, w)
     _warn_off_grid(int(r["outside"]), len(xs), "count")
     g.cells["count"] = r["count"]
@@ -494,7 +526,12 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
     difference a − b (NaN where a ratio is undefined).
 
     Method: both densities as :func:`hotspot_kde` on the same grid and bandwidth (default the
-    automatic bandwidth of the two sets together). See docs/methods/hotspot_intelligence.md.
+    automatic bandwidth of the two sets together). A ratio over a density of b that is next to
+    nothing (the edge of b's kernels) is huge and leads any ranking: when such cells (b below 1% of
+    its median non-zero density) are among the 10 largest ratios, a
+    :class:`~saferstats.SaferstatsWarning` says so and gives the density to filter on (the City of
+    London's thefts from the person against shoplifting, 2023: a maximum ratio of 379,171 over b's
+    0.0005 per km², the next 3,153). See docs/methods/hotspot_intelligence.md.
 
     ``study_area``: a police force area, CSP or local authority (name or code) or a polygon (see
     :class:`saferstats.StudyArea`; ``x``/``y`` on the British National Grid): points outside it
@@ -511,14 +548,51 @@ def hotspot_dual_kde(x_a: Any, y_a: Any, x_b: Any, y_b: Any, *,
         raise InvalidInputError("both point sets need at least one point", "x_a" if len(xa) == 0 else "x_b")
     xs, ys = np.concatenate([xa, xb]), np.concatenate([ya, yb])
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, [("x_a", _given(x_a, y_a)), ("x_b", _given(x_b, y_b))])
-    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, "hotspot_dual_kde")
+    h = _bandwidth(xs, ys, bandwidth, bandwidth_adjust, g.cell_size, kernel, "hotspot_dual_kde", area)
     for tag, px, py in (("a", xa, ya), ("b", xb, yb)):
         r = _ext.grid_counts(g._args(), px, py, None)
         _warn_off_grid(int(r["outside"]), len(px), f"count_{tag}", f"x_{tag}/y_{tag}: ")
         g.cells[f"count_{tag}"] = r["count"]
         g.cells[f"kde_{tag}"] = _ext.grid_kde(g._args(), px, py, None, bandwidth=h, kernel=kernel) * 1e6
     g.cells["kde"] = _ext.grid_dual(g.cells["kde_a"].to_numpy(), g.cells["kde_b"].to_numpy(), method=method)
+    if method in ("ratio", "log_ratio"):
+        _warn_thin_denominator(g)
     return dataclasses.replace(g, value="kde", bandwidth=h)
+
+
+#: A dual KDE's ratio is "over a thin density" where b's density is below this share of b's median
+#: non-zero density over the area's cells (the kernel's edge, where one event barely reaches).
+THIN_DENSITY = 0.01
+
+
+def _warn_thin_denominator(g: HotspotGrid) -> None:
+    """Warn when the largest ratios a/b of a dual KDE are over densities of b that are next to nothing
+    (below :data:`THIN_DENSITY` of b's median non-zero density): where a kernel's edge barely reaches,
+    b is a sliver and the ratio huge, and those cells lead the headline's maximum and any ranking
+    (the City of London's thefts from the person against shoplifting, 2023, 100 m cells, 200 m:
+    a ratio of 379,171 over a density of b of 0.0005 per km², the next largest 3,153)."""
+    cells = g.cells
+    inside = (cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in cells.columns
+              else np.ones(len(cells), dtype=bool))
+    a, b, r = (cells[c].to_numpy(dtype=float) for c in ("kde_a", "kde_b", "kde"))
+    pos = inside & (b > 0)
+    if not pos.any():
+        return
+    floor = THIN_DENSITY * float(np.median(b[pos]))
+    ok = inside & np.isfinite(r)
+    thin = ok & (b > 0) & (b < floor) & (a > 0)
+    if not thin.any():
+        return
+    top = np.flatnonzero(ok)[np.argsort(-r[ok], kind="stable")][:10]
+    led = [int(c) for c in top if thin[c]]
+    if not led:
+        return
+    first = led[0]
+    warn_user(f"hotspot_dual_kde: {int(thin.sum()):,} cell(s) have a ratio over a density of b below "
+              f"{THIN_DENSITY:.0%} of b's median ({floor:.3g}), where b's kernels barely reach, and {len(led)} of them "
+              f"are among the 10 largest ratios (cell {int(cells['cell'].iloc[first])}: {r[first]:,.6g}, over a density "
+              f"of b of {b[first]:.3g}): a ratio over next to nothing, not a place where a outweighs b. Rank the cells "
+              f"where b is substantial, e.g. g.cells[g.cells.kde_b >= {floor:.3g}], or use method='difference'")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -584,6 +658,34 @@ def _study_area_cells(grids: Sequence[Any], *held: np.ndarray) -> np.ndarray | N
     for v in held:
         keep = keep | (np.asarray(v) > 0)
     return None if keep.all() else np.ascontiguousarray(keep)
+
+
+def _counted_beyond(v: Any, counts: np.ndarray, others: Sequence[Any] = ()) -> np.ndarray | None:
+    """The cells where ``counts`` (the values per cell of ``v``, a grid or a layer taken whole from
+    its cells) hold events although ``v``'s own ``in_study_area`` puts them outside the study area
+    (and no grid of ``others`` puts them in it); None when there is none or ``v`` has no study area.
+    A grid counted over its study area marks every cell holding one of its points, so such cells
+    mean the events were counted without it (``hotspot_count(x, y, grid=g)`` keeps ``g``'s marks):
+    they are events beyond the area's edge, not the area's."""
+    tag = _grid_tag(v)
+    if tag is None or tag[1] is None or len(tag[1]) != len(counts):
+        return None
+    beyond = (np.asarray(counts, dtype=float) > 0) & ~tag[1]
+    for o in others:
+        t = _grid_tag(o)
+        if t is not None and t[1] is not None and len(t[1]) == len(beyond):
+            beyond &= ~t[1]
+    return np.ascontiguousarray(beyond) if beyond.any() else None
+
+
+def _warn_counted_beyond(fn: str, name: str, counts: np.ndarray, beyond: np.ndarray, what: str) -> None:
+    """Say that the events ``counts`` holds in the ``beyond`` cells (:func:`_counted_beyond`) are
+    left out of ``what``, and how to count over the study area instead."""
+    warn_user(f"{fn}: `{name}` holds {float(np.sum(counts[beyond])):,.0f} event(s) in {int(beyond.sum()):,} cell(s) "
+              f"beyond the study area's edge (not {IN_STUDY_AREA}): they were counted without the study area (e.g. "
+              "hotspot_count(x, y, grid=g) keeps g's cells but counts every point on them), so they are events "
+              f"outside the area, and they are left out of {what}. Count over the area to be sure of its own events "
+              "in the cells at its edge: hotspot_count(x, y, grid=g, study_area=...)")
 
 
 def _blank_outside(g: HotspotGrid, columns: Sequence[str], *held: np.ndarray) -> None:
@@ -685,7 +787,10 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     the area's edge are zeros by construction, and left in they would lower the mean every Gi*
     compares a cell with, so that more cells read as hot spots (ArcGIS's emerging hot spot
     analysis takes a study-area polygon for this reason). Those cells are kept in ``cells`` as
-    ``hotspot_category`` "outside study area", with no z or p in ``periods``. Without it (and
+    ``hotspot_category`` "outside study area", with no z or p in ``periods``. A ``grid`` made over
+    a study area, given without ``study_area``, keeps its area: its cells beyond the edge that hold
+    some of the points (the points were not kept to the area) are "outside study area" too, with a
+    :class:`~saferstats.SaferstatsWarning` (until session 18 they were classified). Without it (and
     without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
     points stretch it.
 
@@ -746,7 +851,14 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     if empty.size:
         raise InvalidInputError(f"period {order[int(empty[0])]!r} has no events on the grid: Gi* is undefined for it; "
                                 "drop the period or use longer periods", "periods")
-    keep = _study_area_cells([g], counts.reshape(t_count, n).sum(axis=0))
+    totals = counts.reshape(t_count, n).sum(axis=0)
+    beyond = _counted_beyond(g, totals)
+    if beyond is not None:
+        # a given grid's study area with points not kept to it (no study_area=): the cells beyond
+        # the edge that hold them are not the area's, and are not classified (nor ranked as hot spots)
+        _warn_counted_beyond("hotspot_classify", "x/y", totals, beyond, "the classification (\"outside study area\")")
+        totals = np.where(beyond, 0, totals)
+    keep = _study_area_cells([g], totals)
     _choice("p_adjust", p_adjust, ("holm", "none"))
     perms = _int_arg("permutations", permutations, 0, 1_000_000)
     props = {k: _float_arg(k, v) for k, v in (("hotspot_prop", hotspot_prop), ("persistent_prop", persistent_prop),
@@ -814,7 +926,10 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
     and the grid covers the area's extent. The cells of the extent outside the area (not
     ``in_study_area``; as :func:`hotspot_classify`'s "outside study area") get NaN ``change``,
     ``ratio``, ``p_value`` and ``p_adjusted``: their counts are 0 only because the events beyond
-    the edge were left out, so a map or table would read them as "no change". Without it (and
+    the edge were left out, so a map or table would read them as "no change". A ``grid`` made over
+    a study area, given without ``study_area``, keeps its area: its cells beyond the edge that hold
+    events (not kept to the area) get NaN too and are not in the Benjamini-Hochberg adjustment, with
+    a :class:`~saferstats.SaferstatsWarning`. Without it (and
     without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away
     points stretch it.
 
@@ -855,11 +970,19 @@ def hotspot_change(x_before: Any, y_before: Any, x_after: Any, y_after: Any, *, 
         g.cells[column] = test[column]
     # one test per cell: Benjamini-Hochberg over the cells that hold an event (empty cells: p 1)
     tested = (cb + ca) > 0
+    held = cb + ca
+    beyond = _counted_beyond(g, held)
+    if beyond is not None:
+        # a given grid's study area, the events not kept to it (no study_area=): the cells beyond the
+        # edge are not tested (nor in the Benjamini-Hochberg adjustment of the area's cells) and get NaN
+        _warn_counted_beyond("hotspot_change", "x_before/x_after", held, beyond, "the tests (their change is NaN)")
+        tested &= ~beyond
+        held = np.where(beyond, 0, held)
     padj = np.ones(len(cb))
     if tested.any():
         padj[tested] = _ext.p_adjust(np.ascontiguousarray(np.asarray(test["p_value"], dtype=float)[tested]), method="bh")
     g.cells["p_adjusted"] = padj
-    _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), cb + ca)
+    _blank_outside(g, ("change", "ratio", "p_value", "p_adjusted"), held)
     return dataclasses.replace(g, value="change")
 
 
@@ -882,7 +1005,8 @@ def _days(name: str, t: Any) -> np.ndarray:
                 raise _row_error(
                     InvalidInputError, name, t, row,
                     f"`{name}` at {{row}} is a month as text ({first!r}, police.uk's Month column): pass datetimes, "
-                    f"e.g. pd.to_datetime({name} + '-15') (mid-month) with time_unit=30 so that ages count months, "
+                    f"e.g. pd.to_datetime({name}.astype(str) + '-15') (mid-month; read_street_crime's month is a "
+                    "category, which + '-15' alone refuses) with time_unit=30 so that ages count months, "
                     "or days as numbers")
             raise _row_error(InvalidInputError, name, t, row, f"`{name}` at {{row}} is text ({first!r}): pass days as "
                              f"numbers or datetimes (pd.to_datetime({name}))")
@@ -918,6 +1042,31 @@ def _when(name: str, v: Any, dates: bool) -> Any:
         return pd.Timestamp(v)
     except (ValueError, TypeError):
         raise InvalidInputError(f"`{name}` {v!r} is not a date (e.g. '2022-01-01')", name) from None
+
+
+def _month_day(t: Any) -> int | None:
+    """The day of the month when ``t`` is datetimes, at least two distinct, all at midnight on that
+    one day of their months: police.uk months read as the 1st (``pd.to_datetime(month)``) or put
+    mid-month (``+ '-15'``, as saferstats advises); None otherwise. Either way the times are months,
+    not dates: 0 days apart in one month, 28-31 per month between."""
+    try:
+        s = pd.Series(t) if not isinstance(t, pd.Series) else t
+    except (TypeError, ValueError):
+        return None
+    if not pd.api.types.is_datetime64_any_dtype(s) or s.isna().any() or s.nunique() < 2:
+        return None
+    d = pd.DatetimeIndex(s)
+    if not ((d.hour == 0) & (d.minute == 0) & (d.second == 0)).all() or len(np.unique(d.day)) != 1:
+        return None
+    return int(d.day[0])
+
+
+def _day_words(day: int) -> str:
+    """How a warning names the day: "the first day of a month" (its words before), "the 15th of a month"."""
+    if day == 1:
+        return "the first day of a month"
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"the {day}{suffix} of a month"
 
 
 def _month_starts(t: Any) -> bool:
@@ -986,8 +1135,9 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     and the grid covers the area's extent. The cells of the extent outside the area (not
     ``in_study_area``, as :func:`hotspot_classify`'s "outside study area") get NaN ``risk``: the
     risk there would come from the area's own events spread over the edge, with the events beyond
-    it left out, and a map would show it as a measured (low) risk. Without it (and without
-    ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
+    it left out, and a map would show it as a measured (low) risk; on a ``grid`` made over a study
+    area and given without ``study_area``, so are its cells beyond the edge that hold events (with
+    a warning). Without it (and without ``bounds``/``grid``) the grid covers the points, with a warning when a few far-away points
     stretch it.
 
     >>> g = prospective_hotspots([50], [50], [1.0], predict_time=8.0, cell_size=50, bounds=(0, 149, 0, 149))
@@ -999,8 +1149,10 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
     if len(ts) != len(xs):
         raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `t` has {len(ts)}", "t")
     unit = _float_arg("time_unit", time_unit)
-    if unit < 28 and _month_starts(t):
-        warn_user(f"prospective_hotspots: every event time is the first day of a month (police.uk publishes months, "
+    day = _month_day(t)
+    if unit < 28 and day is not None:
+        # on any one day of the month, not only the 1st: mid-month dates (+ '-15') are months too
+        warn_user(f"prospective_hotspots: every event time is {_day_words(day)} (police.uk publishes months, "
                   f"not dates), so ages in units of {unit:g} days jump a month at a time and a month's events all "
                   "get one weight; use time_unit=30 (time_bandwidth in months) or event dates")
     xs, ys, (ts,), bounds, area = _points_in(xs, ys, study_area, bounds, ts, fixed=grid is not None)
@@ -1020,7 +1172,7 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
         warn_user(f"prospective_hotspots: {at:,} event(s) are dated at predict_time itself{month} and are used in "
                   "the prediction with the greatest weight: a map scored (pai) on those events is scored on events it "
                   "was made from. Give a cutoff_time before predict_time (e.g. the last day of the previous month), "
-                  "or put police.uk months mid-month (pd.to_datetime(month + '-15'))")
+                  "or put police.uk months mid-month (pd.to_datetime(month.astype(str) + '-15'))")
     if len(ts) and ct <= pt and unit > 0:
         _check_some_recent(ts, ct, pt, unit, tb, dates=dates)
     risk = _ext.prospective_risk(g._args(), xs, ys, ts, cutoff_time=ct, predict_time=pt,
@@ -1028,7 +1180,13 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
                                  time_bandwidth=_float_arg("time_bandwidth", time_bandwidth),
                                  time_unit=_float_arg("time_unit", time_unit), distance=distance)
     g.cells["risk"] = risk
-    _blank_outside(g, ("risk",), _ext.grid_counts(g._args(), xs, ys, None)["count"])
+    held = _ext.grid_counts(g._args(), xs, ys, None)["count"]
+    beyond = _counted_beyond(g, held)
+    if beyond is not None:  # a given grid's study area, the events not kept to it (no study_area=)
+        _warn_counted_beyond("prospective_hotspots", "x/y", held, beyond, "the map: their cells' risk is NaN (the events still add to the risk of the area's "
+                             "cells within space_bandwidth of them)")
+        held = np.where(beyond, 0, held)
+    _blank_outside(g, ("risk",), held)
     used = ts[(ts <= ct) & (np.floor((pt - ts) / unit) < tb)] if unit > 0 else ts[ts <= ct]
     if dates and len(used):
         # the window of the events the risk was made from, for pai(..., test=...) to check

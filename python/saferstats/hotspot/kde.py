@@ -141,7 +141,9 @@ def kde_grid(
     as sfhotspot), which is often several times wider (Watford ASB, January–September 2021: 350 m
     here, 1,111 m there), so give ``bandwidth`` to compare the two surfaces. An automatic radius
     wider than 2,000 m (a county's points: Hertfordshire ASB, June 2021, 2,992 m) smooths
-    street-level hotspots away and gives a warning: pass ``bandwidth`` in metres (a few hundred). ``x``/``y`` are projected coordinates in metres (see
+    street-level hotspots away and gives a warning: pass ``bandwidth`` in metres (a few hundred); so
+    does one wider than a fifth of the shorter side of the study area's extent (or of the central
+    99% of the points), which over a small area (the City of London) smooths as much. ``x``/``y`` are projected coordinates in metres (see
     :func:`to_local_metres`); the density is per km² (``per_km2=False``: per unit²) and equals the
     direct sum over points at every cell centre. ``bounds`` = (xmin, xmax, ymin, ymax), default the
     points' extent plus one bandwidth (the study area's extent with ``study_area``; a warning when
@@ -180,7 +182,7 @@ def kde_grid(
     cs = _float_arg("cell_size", cell_size, positive=True)
     h = _float_arg("bandwidth", bandwidth, positive=True) if bandwidth is not None else _ext.kde_default_bandwidth(xs, ys)
     if bandwidth is None:
-        _warn_wide_bandwidth("kde_grid", h, "ArcGIS's default search radius", f"{h:,.0f} m", xs, ys)
+        _warn_wide_bandwidth("kde_grid", h, "ArcGIS's default search radius", f"{h:,.0f} m", xs, ys, area)
     if bounds is None:
         _warn_stretched(xs, ys, _given(x, y))  # no study area here: xs are the points as given
         bounds = (float(xs.min() - h), float(xs.max() + h), float(ys.min() - h), float(ys.max() + h))
@@ -275,6 +277,8 @@ def _warn_beyond_edge(area: Any, given: Any, counts: np.ndarray, cx: np.ndarray,
     warn_user(f"grid_counts: {beyond:,} of {counts.size:,} cells of the box of {_area_named(area)} are beyond its "
               "edge and hold 0 by construction (the events there were left out): as values of gi_star or local_moran "
               "they lower the mean every cell is compared with (Watford's ASB of 2021 on 500 m cells: 21 hot spots "
-              "and no cold spot over the whole box, 14 and 7 over the area's cells), and on a map they read as "
+              "and no cold spot over the whole box, 14 and 7 over the area's cells); as places of concentration() "
+              "they raise the Gini (the City of London's crimes of 2023 on 100 m cells: 0.86 and 50% of the events "
+              "in the busiest 5% of cells over the box, 0.78 and 38% over the area's); and on a map they read as "
               f"places without events. Keep the area's cells: keep = {named}.grid_mask(cx, cy, counts); "
-              "gi_star(counts[keep], Weights.lattice(*counts.shape, mask=keep))")
+              "gi_star(counts[keep], Weights.lattice(*counts.shape, mask=keep)), concentration(counts[keep])")

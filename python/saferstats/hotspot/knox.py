@@ -80,22 +80,25 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def _warn_months(t: Any, tt: np.ndarray, time_bands: np.ndarray) -> None:
-    """Warn when every event time is the first of a month at midnight (police.uk months) and the
+    """Warn when every event time is one day of its month at midnight (police.uk months, read as the
+    1st or put mid-month as the prospective_hotspots error advises; until session 18 the 1st only) and the
     time bands have an inner edge under 31 days: a difference of 0 days then means "the same
     calendar month" and 28-31 days "the next", not days apart."""
 
     s = _series("t", t)
     if not pd.api.types.is_datetime64_any_dtype(s) or len(s) < 2:
         return
-    d = pd.DatetimeIndex(s)
-    if not ((d.day == 1) & (d.hour == 0) & (d.minute == 0) & (d.second == 0)).all() or len(np.unique(tt)) < 2:
+    from .grid import _day_words, _month_day
+
+    day = _month_day(s)   # the 1st (pd.to_datetime(month)) or any one day, e.g. mid-month (+ '-15')
+    if day is None or len(np.unique(tt)) < 2:
         return
     inner = time_bands[np.isfinite(time_bands) & (time_bands > 0)]
     # k months apart is 28k-31k days: an edge between 1 and 28 days reads as days but only separates
     # "the same month", and an edge inside [28k, 31k] splits k-month gaps by the months' lengths
     bad = [e for e in inner if 1 < e < 28 or any(28 * k <= e <= 31 * k for k in range(1, int(e // 28) + 2))]
     if bad:
-        warn_user("knox: every event time is the first day of a month (police.uk publishes months, not dates), so events "
+        warn_user(f"knox: every event time is {_day_words(day)} (police.uk publishes months, not dates), so events "
                   "are 0 days apart in the same month and 28-31 days per month otherwise; time band edges "
                   f"{', '.join(f'{e:g}' for e in bad)} read as days but measure calendar months — use month-wide bands "
                   "(e.g. [0, 1, 32, 63, inf]: same month, next month, the month after) or event dates")

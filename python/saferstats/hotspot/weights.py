@@ -141,6 +141,9 @@ def _values_on(weights: Any, values: Any, *, check_grid: bool = True) -> np.ndar
     no missing value (the error names its position); the core checks the rest. Values taken
     from a hotspot grid are checked against lattice weights (:func:`_grid_values`)."""
     if not isinstance(weights, Weights):
+        if isinstance(values, Weights):  # gi_star(w, y): the values come first, as esda's G_Local(y, w)
+            raise InvalidInputError("`weights` must be a saferstats.Weights, and `values` is one: the arguments are the "
+                                    "other way round — pass the values first, e.g. gi_star(values, weights)", "weights")
         raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
     if check_grid:
         _grid_values(weights, values)
