@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import datasets
@@ -542,8 +543,14 @@ def _trend(args: argparse.Namespace) -> int:
         df = df[(df["strand"] != other).to_numpy()]
         print(f"The strand table's other total ({other}) is left out: each strand is compared with {comparator}",
               file=sys.stderr)
+    if args.by and comparator is None and strands is None and layout is None:
+        _split_groups(df, by=args.by, period=args.period)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
+    short, read = None, df
+    if comparator is None:  # groups with too few periods: a row each saying so, the others fitted
+        df, short = _short_groups(df, count=args.count, population=pop, period=args.period, by=args.by or [],
+                                  missing=args.missing)
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
@@ -560,8 +567,168 @@ def _trend(args: argparse.Namespace) -> int:
             res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                                 confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                                 missing=args.missing)
+    if short is not None:
+        res = _with_short_groups(res, short, args.by)
+    if comparator is None and strands is None and layout is None:
+        res = _with_names(res, read, by=args.by or [], period=args.period)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+#: how many names a message of the command lists before "and N more" (as the library's warnings do)
+_SHOW = 10
+
+
+def _names(values: list[str], total: int | None = None, show: int = _SHOW) -> str:
+    """The first ``show`` of ``values`` and how many more: "'Adur'; 'Arun' and 12 more".
+
+    >>> _names(["'a'", "'b'", "'c'"], show=2)
+    "'a'; 'b' and 1 more"
+    """
+    total = len(values) if total is None else total
+    return "; ".join(values[:show]) + (f" and {total - min(show, len(values))} more" if total > show else "")
+
+
+def _period_order(periods: pd.Series) -> pd.Series:
+    """Periods in time order (financial years, months, years as :func:`saferstats.parse_periods`
+    reads them), else as text."""
+    from .trend import parse_periods
+
+    vals = pd.Series(periods.dropna().unique())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = parse_periods(vals, column="period")
+        return vals.iloc[np.argsort(t, kind="stable")].reset_index(drop=True)
+    except (SaferstatsError, ValueError, TypeError):
+        try:
+            return vals.sort_values().reset_index(drop=True)
+        except TypeError:
+            return vals
+
+
+def _group_name(key: object) -> str:
+    return repr(" ".join(str(plain(k)) for k in key) if isinstance(key, tuple) else str(plain(key)))
+
+
+def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
+    """``saferstats trend --by NAME`` where a code column of the file joins what ``NAME`` splits
+    (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
+    two trends of one council), or where groups cover only part of the file's periods (councils
+    created, merged or abolished in a reorganisation: Buckinghamshire from 2020/21, Aylesbury Vale
+    to 2019/20): a warning naming them, and ``--by CODE`` where that keeps each as one series."""
+    if len(by) != 1 or by[0] not in df.columns or period not in df.columns:
+        return
+    col = by[0]
+    said = []
+    codes = [c for c in df.columns if c != col and isinstance(c, str)
+             and re.search(r"(^|[ _])code$", c.strip(), flags=re.IGNORECASE) and df[c].notna().any()]
+    for code in codes:
+        pairs = df[[code, col]].dropna().astype(str).drop_duplicates()
+        names = pairs.groupby(code, sort=True)[col].agg(list)
+        renamed = names[names.map(len) > 1]
+        if len(renamed) and not renamed.index.isin(pairs[col]).any():
+            shown = [f"{c} {' / '.join(map(repr, n))}" for c, n in renamed.items()]
+            said.append(f"{len(renamed)} {code}(s) appear under two or more {col} values, so each is split into "
+                        f"separate trends, each a part of the series (renamed: {_names(shown)}): --by {code} keeps "
+                        "each as one series")
+            break
+    named = _code_names(df, col, period)
+    periods = _period_order(df[period])
+    if len(periods) >= 3:
+        first, last = periods.iloc[0], periods.iloc[-1]
+        rank = {p: i for i, p in enumerate(periods)}
+        partial = []
+        for key, g in df.groupby(col, sort=True):
+            have = sorted(rank[p] for p in g[period].dropna().unique())
+            if have and len(have) < len(periods) and (have[0] > 0 or have[-1] < len(periods) - 1):
+                label = f"{_group_name(key)}" + (f" {named[1].get(key)}" if named is not None else "")
+                partial.append(f"{label} ({periods.iloc[have[0]]}"
+                               + (f" to {periods.iloc[have[-1]]})" if len(have) > 1 else ")"))
+        if partial:
+            said.append(f"{len(partial)} {col} group(s) are in only part of {first} to {last}, so their trends are of "
+                        f"a partial series (renamed, or areas created, merged or abolished): {_names(partial)}; the "
+                        "first_period, last_period and n_periods columns say which periods each trend covers")
+    if said:
+        print(f"saferstats: warning: trend --by {col}: {'. '.join(said)}", file=sys.stderr)
+
+
+def _code_names(df: pd.DataFrame, code: str, period: str) -> tuple[str, pd.Series] | None:
+    """For a code column with a name column beside it (``X_code`` and ``X_name``, ``Code`` and
+    ``Name``): the name column and each code's names in period order ('Shepway / Folkestone and
+    Hythe' where the council was renamed); else None."""
+    m = re.fullmatch(r"(.*?)([ _]?)(code)", code, flags=re.IGNORECASE) if isinstance(code, str) else None
+    if m is None or period not in df.columns:
+        return None
+    name = next((c for c in df.columns if isinstance(c, str) and c.lower() == f"{m.group(1)}{m.group(2)}name".lower()),
+                None)
+    if name is None:
+        return None
+    order = {p: i for i, p in enumerate(_period_order(df[period]))}
+    rows = df[[code, name, period]].dropna().assign(_t=lambda d: d[period].map(order)).sort_values("_t", kind="stable")
+    return name, rows.groupby(code, sort=False)[name].agg(lambda v: " / ".join(dict.fromkeys(map(str, v))))
+
+
+def _with_names(res: pd.DataFrame, df: pd.DataFrame, *, by: list[str], period: str) -> pd.DataFrame:
+    """``--by la_code`` (a code column with a name column beside it): the trend table names each
+    code beside it (:func:`_code_names`), so that a table of codes is readable."""
+    named = _code_names(df, by[0], period) if len(by) == 1 and by[0] in res.columns else None
+    if named is None or named[0] in res.columns:
+        return res
+    out = res.copy()
+    out.insert(out.columns.get_loc(by[0]) + 1, named[0], out[by[0]].map(named[1]))
+    return out
+
+
+def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, period: str, by: list[str],
+                  missing: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``saferstats trend --by`` over many groups (Defra's ~300 councils), some with fewer than 3
+    periods (with figures, under ``--missing drop``): those are left out of the fit, each given a
+    row with no trend (method ``not estimable``, the reason in ``note``) and named on stderr, and
+    the others are fitted. :func:`saferstats.poisson_trend` itself stays strict (an error naming
+    them): a script says which groups it fits. With one group, or when no group has 3 periods, the
+    library's error (and the command's advice) stands."""
+    if not by or any(b not in df.columns for b in by) or period not in df.columns:
+        return df, None
+    cols = [count] + ([population] if population is not None else [])
+    has = np.array(df[period].notna(), dtype=bool)
+    if missing == "drop":
+        has &= df[cols].notna().all(axis=1).to_numpy()
+    flat = df.reset_index(drop=True)
+    groups = flat.groupby(by if len(by) > 1 else by[0], sort=True, dropna=False).indices
+    counts = {k: int(has[pos].sum()) for k, pos in groups.items()}
+    small = {k: m for k, m in counts.items() if m < 3}
+    if not small or len(small) == len(counts):
+        return df, None
+    rows, drop = [], np.zeros(len(df), dtype=bool)
+    with_figures = " with figures" if missing == "drop" else ""
+    for k, m in small.items():
+        pos = groups[k]
+        drop[pos] = True
+        kept = _period_order(flat[period].iloc[pos[has[pos]]])
+        row: dict[str, object] = dict(zip(by, k if isinstance(k, tuple) else (k,)))
+        row.update(n_periods=m, method="not estimable",
+                   first_period=kept.iloc[0] if len(kept) else None, last_period=kept.iloc[-1] if len(kept) else None,
+                   note=f"{m} period(s){with_figures}; a trend needs at least 3")
+        rows.append(row)
+    shown = [f"{_group_name(k)} ({m})" for k, m in small.items()]
+    print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
+          f"so no trend (a row each, method 'not estimable', the reason in note); the other "
+          f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)
+    return df[~drop], pd.DataFrame(rows)
+
+
+def _with_short_groups(res: pd.DataFrame, short: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The trend table with the groups that had too few periods, in the by columns' order."""
+    out = pd.concat([res.astype({"method": object}), short], ignore_index=True)[list(res.columns)]
+    out["method"] = pd.Categorical(out["method"], categories=res["method"].cat.categories)
+    if "confidence" in res.columns and len(res):
+        out["confidence"] = res["confidence"].iloc[0]
+    try:
+        out = out.sort_values(by, kind="stable", ignore_index=True)
+    except TypeError:
+        pass
+    return out
 
 
 #: the totals of the Home Office strand table as :func:`read_hate_crime` names them
@@ -632,11 +799,19 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
         hit.append(f"{name} on the {n} period(s) it has ({span})" + ("" if n >= 3 else ": too few for a trend (3 "
                                                                        "needed), so no trend"))
     rest = f"; the other {whole} group(s) keep all their periods" if by and whole else ""
+    fits = "; ".join(hit[:_SHOW])
+    if len(hit) > _SHOW:  # Defra's ~300 councils without populations before 2019/20: name 10, count the rest
+        few = sum(h.endswith("so no trend") for h in hit[_SHOW:])
+        fits += (f"; and {len(hit) - _SHOW} more group(s) on the periods they have"
+                 + (f" ({few} of them too few for a trend, so no trend)" if few else ""))
+    see = (" (the first_period, last_period and n_periods columns show it)" if len(hit) <= _SHOW else
+           " (each group's periods are in the first_period, last_period and n_periods columns of the table, all "
+           "groups: --missing drop --out FILE.csv)")
     raise MissingValueError(
         f"{len(rows)} row(s) with no figure for {' or '.join(map(repr, cols))}: {shown}. Nothing is left out unless you "
         f"say so: run again with --missing drop to leave out {'that row' if len(rows) == 1 else 'those rows'} and "
-        f"fit {'; '.join(hit)}{rest} (the first_period, last_period and n_periods columns show it); or --missing "
-        "propagate for no trend where a figure is missing", cols[0], plain(df.index[rows[0]]))
+        f"fit {fits}{rest}{see}; or --missing propagate for no trend where a figure is missing", cols[0],
+        plain(df.index[rows[0]]))
 
 
 def _two_period_advice(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
