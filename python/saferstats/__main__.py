@@ -548,9 +548,9 @@ def _trend(args: argparse.Namespace) -> int:
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
     short, read = None, df
-    if comparator is None:  # groups with too few periods: a row each saying so, the others fitted
+    if comparator is None or len(args.by) == 1:  # groups with too few periods: a row each saying so, the others fitted
         df, short = _short_groups(df, count=args.count, population=pop, period=args.period, by=args.by or [],
-                                  missing=args.missing)
+                                  missing=args.missing, keep=comparator)
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
@@ -568,7 +568,7 @@ def _trend(args: argparse.Namespace) -> int:
                                 confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                                 missing=args.missing)
     if short is not None:
-        res = _with_short_groups(res, short, args.by)
+        res = _with_short_groups(res, short, args.by, comparator)
     if comparator is None and strands is None and layout is None:
         res = _with_names(res, read, by=args.by or [], period=args.period)
     _write(res, args.out, sig=args.sig_figures)
@@ -681,13 +681,14 @@ def _with_names(res: pd.DataFrame, df: pd.DataFrame, *, by: list[str], period: s
 
 
 def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, period: str, by: list[str],
-                  missing: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                  missing: str, keep: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """``saferstats trend --by`` over many groups (Defra's ~300 councils), some with fewer than 3
     periods (with figures, under ``--missing drop``): those are left out of the fit, each given a
     row with no trend (method ``not estimable``, the reason in ``note``) and named on stderr, and
     the others are fitted. :func:`saferstats.poisson_trend` itself stays strict (an error naming
     them): a script says which groups it fits. With one group, or when no group has 3 periods, the
-    library's error (and the command's advice) stands."""
+    library's error (and the command's advice) stands; likewise when ``keep``, the ``--compare-with``
+    group, is one of them."""
     if not by or any(b not in df.columns for b in by) or period not in df.columns:
         return df, None
     cols = [count] + ([population] if population is not None else [])
@@ -698,7 +699,7 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
     groups = flat.groupby(by if len(by) > 1 else by[0], sort=True, dropna=False).indices
     counts = {k: int(has[pos].sum()) for k, pos in groups.items()}
     small = {k: m for k, m in counts.items() if m < 3}
-    if not small or len(small) == len(counts):
+    if not small or len(small) == len(counts) or (keep is not None and keep in small):
         return df, None
     rows, drop = [], np.zeros(len(df), dtype=bool)
     with_figures = " with figures" if missing == "drop" else ""
@@ -718,10 +719,15 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
     return df[~drop], pd.DataFrame(rows)
 
 
-def _with_short_groups(res: pd.DataFrame, short: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def _with_short_groups(res: pd.DataFrame, short: pd.DataFrame, by: list[str],
+                       comparator: str | None = None) -> pd.DataFrame:
     """The trend table with the groups that had too few periods, in the by columns' order."""
+    method = res["method"].dtype
     out = pd.concat([res.astype({"method": object}), short], ignore_index=True)[list(res.columns)]
-    out["method"] = pd.Categorical(out["method"], categories=res["method"].cat.categories)
+    if isinstance(method, pd.CategoricalDtype):
+        out["method"] = pd.Categorical(out["method"], categories=method.categories)
+    if "comparator" in out.columns and comparator is not None:
+        out["comparator"] = comparator
     if "confidence" in res.columns and len(res):
         out["confidence"] = res["confidence"].iloc[0]
     try:
@@ -1271,7 +1277,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--period", default="period",
                    help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
                         "months ('2021-03'), one row per period and group; a trend needs at least 3 periods")
-    p.add_argument("--by", nargs="*", default=[], help="column(s) with one trend each, e.g. --by area")
+    p.add_argument("--by", nargs="*", default=[],
+                   help="column(s) with one trend each, e.g. --by area; a group with fewer than 3 periods gets a row "
+                        "with no trend (method 'not estimable', the reason in note) and the others are fitted. Areas "
+                        "renamed or reorganised over the years: --by a code column (la_code; its names are written "
+                        "beside it) keeps a renamed area as one series, and a warning names the groups that cover "
+                        "only part of the periods")
     p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"],
                    help="auto (default): quasi-Poisson where the counts vary more than Poisson (chi2/df > 1.5), else "
                         "Poisson; or always poisson, quasi (quasi-Poisson) or negbin (negative binomial); the "
@@ -1281,8 +1292,9 @@ def main(argv: list[str] | None = None) -> int:
                         "normal by default")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
-                   help="a row with no count or population: stop naming its line (error), fit each group on the "
-                        "periods it has (drop), or no trend for that group (propagate)")
+                   help="a row with no count or population: stop naming its line and what drop would leave out "
+                        "(error, the default), fit each group on the periods it has (drop; fewer than 3 left: a row "
+                        "with no trend), or no trend for that group (propagate)")
     p.add_argument("--compare-with", metavar="NAME",
                    help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
                         "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "
