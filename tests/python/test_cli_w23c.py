@@ -177,3 +177,18 @@ def test_compare_proportions_warning_names_x1_x2_and_n1_n2():
         saferstats.compare_proportions(x1.to_numpy(), n1, x2.to_numpy(), n2)
     with pytest.warns(saferstats.SaferstatsWarning, match=r"rate_ratio: `count_a` and `count_b` are Series"):
         saferstats.rate_ratio(x1, n1, x2, n2)
+
+
+def test_compare_with_short_group_gets_a_row(tmp_path, capsys):
+    p = tmp_path / "c.csv"
+    p.write_text("area,period,count,population\n"
+                 + "".join(f"All,{y},{100 + 5 * i},10000\n" for i, y in enumerate(range(2015, 2020)))
+                 + "".join(f"A,{y},{10 + i},1000\n" for i, y in enumerate(range(2015, 2020)))
+                 + "C,2018,4,1000\nC,2019,5,1000\n")
+    out = tmp_path / "t.csv"
+    assert main(["trend", str(p), "--by", "area", "--compare-with", "All", "--out", str(out)]) == 0
+    assert "1 of 3 groups have fewer than 3 periods, so no trend" in capsys.readouterr().err
+    got = pd.read_csv(out).set_index("area")
+    assert got.index.tolist() == ["A", "C"]
+    assert got.loc["C", ["comparator", "method", "n_periods"]].tolist() == ["All", "not estimable", 2]
+    assert pd.isna(got.loc["C", "ratio"]) and got.loc["A", "ratio"] > 0
