@@ -525,6 +525,18 @@ def _trend(args: argparse.Namespace) -> int:
         _enough_periods(df, args.file, period="Year", by=["Force"], population=pop,
                         count=args.count if args.count in names or "Total number of offences" not in names
                         else "Total number of offences")
+    if book is not None and layout is None and {"incidents", "la_code"} <= names and \
+            (args.count not in names or (pop is not None and pop not in names)):
+        # Defra's fly-tipping workbook with the command's defaults (count, population): say its columns
+        raise InvalidInputError(
+            f"{args.file}: Defra's fly-tipping table has no column "
+            f"{args.count if args.count not in names else pop!r} "
+            f"({'--count' if args.count not in names else '--population'}); its counts are 'incidents' (--count "
+            "incidents; or a land or waste type, e.g. highway_incidents) and its populations "
+            "'mid_population_estimates', published from 2019/20 only: --population none for the trend in the counts "
+            "over all its years, or --population mid_population_estimates --missing drop for rates from 2019/20; one "
+            "trend per council: --by la_code (la_name splits renamed councils)", "count" if args.count not in names
+            else "population")
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
     _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:

@@ -192,3 +192,17 @@ def test_compare_with_short_group_gets_a_row(tmp_path, capsys):
     assert got.index.tolist() == ["A", "C"]
     assert got.loc["C", ["comparator", "method", "n_periods"]].tolist() == ["All", "not estimable", 2]
     assert pd.isna(got.loc["C", "ratio"]) and got.loc["A", "ratio"] > 0
+
+
+def test_flytipping_defaults_say_its_columns(shared_data, capsys):
+    """`saferstats trend Flytipping.xlsx --by la_name` (the defaults --count count --population
+    population): the error listed 53 columns; it names Defra's count and population columns, that
+    populations start in 2019/20, and --by la_code."""
+    path = shared_data / FLY
+    assert main(["trend", str(path), "--by", "la_name"]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert "Defra's fly-tipping table has no column 'count' (--count); its counts are 'incidents'" in err
+    assert "'mid_population_estimates', published from 2019/20 only: --population none" in err
+    assert "--by la_code" in err and "columns are" not in err
+    assert main(["trend", str(path), "--by", "la_name", "--count", "incidents"]) == 2
+    assert "has no column 'population' (--population)" in capsys.readouterr().err
