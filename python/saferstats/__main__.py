@@ -428,6 +428,7 @@ def _rates(args: argparse.Namespace) -> int:
                                 + (f"; for this sheet's trend in the counts: saferstats trend \"{args.file}\" --sheet "
                                    f"{args.sheet}" if layout != "religion" else ""), "population")
     _require(df, args.file, count=args.count, population=args.population)
+    df = _marks_as_missing(df, args.file, [args.count, args.population])
     if book is not None:
         note = book.attrs.get("population_note")
         if isinstance(note, str) and note:
@@ -466,6 +467,55 @@ def _rates(args: argparse.Namespace) -> int:
               f"{', '.join(map(repr, clash.values()))}, beside this command's", file=sys.stderr)
     _write(pd.concat([rest, out], axis=1), args.out, keep=tuple(str(c) for c in rest.columns), sig=args.sig_figures)
     return 0
+
+
+def _marks_as_missing(df: pd.DataFrame, path: Path, cols: list[str]) -> pd.DataFrame:
+    """The count and population columns of a CSV where every cell that is not a number is a
+    published mark for no figure that :func:`_read_csv` keeps as text because it could be text
+    elsewhere (``:``, ``-``, ``x``, ``n/a``, :data:`saferstats.published.NO_FIGURE`: Defra's
+    ``interim.csv`` writes ``:`` for Nottingham 2012/13): read as missing (never zero), counted on
+    stderr, so that ``--missing`` decides, as for a blank or ``..``. A column with other text is
+    left as it is (the library's error names its line)."""
+    from .published import NO_FIGURE
+
+    out = None
+    for c in dict.fromkeys(cols):
+        if c not in df.columns or not (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])):
+            continue
+        text = df[c].astype("string").str.strip()
+        num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        marks = num.isna() & df[c].notna()
+        if not marks.any() or num.notna().sum() == 0 or not text[marks].str.lower().isin(NO_FIGURE).all():
+            continue
+        out = df.copy() if out is None else out
+        out[c] = num.astype(float)
+        lines = [str(plain(i)) for i in df.index[marks.to_numpy()][:5]]
+        seen = ", ".join(repr(v) for v in pd.unique(text[marks])[:3])
+        print(f"{path.name}: column {c!r}: {int(marks.sum()):,} cell(s) hold {seen}, a published mark for no figure: "
+              f"read as missing, not zero (line {', '.join(lines)}{' ...' if marks.sum() > 5 else ''})", file=sys.stderr)
+    return df if out is None else out
+
+
+def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
+    """The ``--by`` columns of a CSV without spaces around their values: Defra's ``interim.csv``
+    writes 'Hartlepool', 'Hartlepool ' and 'Hartlepool  ' in different years, which made three
+    groups (three partial trends) of one council. Counted on stderr."""
+    out = None
+    for c in by:
+        if c not in df.columns or not (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])):
+            continue
+        col = df[c]
+        new = col.map(lambda v: v.strip() if isinstance(v, str) else v)
+        changed = (new != col) & col.notna()
+        if not changed.any():
+            continue
+        out = df.copy() if out is None else out
+        out[c] = new
+        values = pd.unique(col[changed.to_numpy()].astype(str))
+        print(f"{path.name}: column {c!r} (--by): spaces around {len(values):,} value(s) removed "
+              f"({', '.join(repr(v) for v in values[:3])}{' ...' if len(values) > 3 else ''}; {int(changed.sum()):,} "
+              "cells), so that each is one group, not one per spelling", file=sys.stderr)
+    return df if out is None else out
 
 
 def _strand_table(path: Path) -> pd.DataFrame | None:
@@ -538,6 +588,8 @@ def _trend(args: argparse.Namespace) -> int:
             "trend per council: --by la_code (la_name splits renamed councils)", "count" if args.count not in names
             else "population")
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
+    df = _marks_as_missing(df, args.file, [args.count, *([pop] if pop is not None and pop in names else [])])
+    df = _stripped(df, args.file, args.by or [])
     _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
         _require(df, args.file, population=[pop] if pop is not None else [])

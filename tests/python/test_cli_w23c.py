@@ -206,3 +206,40 @@ def test_flytipping_defaults_say_its_columns(shared_data, capsys):
     assert "--by la_code" in err and "columns are" not in err
     assert main(["trend", str(path), "--by", "la_name", "--count", "incidents"]) == 2
     assert "has no column 'population' (--population)" in capsys.readouterr().err
+
+
+def test_interim_csv_marks_and_spaces(tmp_path, capsys):
+    """Defra's interim.csv as exported: ':' for no figure (Nottingham 2012/13) stopped the run as
+    "':' is not a number", and 'Hartlepool', 'Hartlepool ' and 'Hartlepool  ' in different years
+    made three groups of one council."""
+    p = tmp_path / "interim.csv"
+    p.write_text("Year,ONS Code,LA Name,Total Incidents\n"
+                 "2012-13,E1,Hartlepool,10\n2013-14,E1,Hartlepool ,12\n2014-15,E1,Hartlepool  ,14\n"
+                 "2015-16,E1,Hartlepool,16\n"
+                 "2012-13,E2,Nottingham,:\n2013-14,E2,Nottingham,20\n2014-15,E2,Nottingham,22\n"
+                 "2015-16,E2,Nottingham,24\n")
+    out = tmp_path / "t.csv"
+    args = ["trend", str(p), "--count", "Total Incidents", "--population", "none", "--period", "Year",
+            "--by", "LA Name"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "column 'Total Incidents': 1 cell(s) hold ':', a published mark for no figure: read as missing" in err
+    assert "column 'LA Name' (--by): spaces around 2 value(s) removed ('Hartlepool ', 'Hartlepool  '; 2 cells)" in err
+    assert "1 row(s) with no figure for 'Total Incidents': line 6 of interim.csv (Nottingham, 2012-13)" in err
+    assert main([*args, "--missing", "drop", "--out", str(out)]) == 0
+    got = pd.read_csv(out).set_index("LA Name")
+    assert got.index.tolist() == ["Hartlepool", "Nottingham"]
+    assert got["n_periods"].tolist() == [4, 3]
+    assert "only part of" not in capsys.readouterr().err
+
+
+def test_rates_reads_a_colon_as_no_figure(tmp_path, capsys):
+    p = tmp_path / "r.csv"
+    p.write_text("area,count,population\nA,10,1000\nB,:,2000\n")
+    out = tmp_path / "o.csv"
+    assert main(["rates", str(p), "--count", "count", "--population", "population", "--missing", "propagate",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "column 'count': 1 cell(s) hold ':'" in err and "1 of 2 row(s) have no count or population" in err
+    got = pd.read_csv(out).set_index("area")
+    assert got.loc["A", "rate"] == 1000 and pd.isna(got.loc["B", "rate"]) and got.loc["B", "method"] == "not applicable"
