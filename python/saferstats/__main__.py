@@ -194,9 +194,11 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int
             pos = [int(p) for p in re.findall(r"\d+", re.sub(r"np\.\w+\(", "", m.group(1)))]
             ok = [str(p) for p in pos if p in known] if by_label else \
                 [str(lines[p]) for p in pos if 0 <= p < len(lines)]
-            return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
+            return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)}{m.group(2)} of {path.name})" if ok else m.group(0)
 
-        msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
+        # "(rows [2, 3, 4, 5, 6, 7] and 2 more)": duplicate rows of Defra's interim.csv (E00000000, one a region)
+        msg = re.sub(r"\(rows \[([^\]]*)\]((?: and \d+ more)?)\)", pos_to_lines, msg)
+        msg = msg.replace(": add it to `by` to keep them apart", ": add it to --by to keep them apart")
         # the periods: "column 'period' row 2: cannot read" -> "line 4 of X.csv"; the row is the error's
         # position (poisson_trend names the row label, year_on_year the position: the position is certain)
         msg = re.sub(r"(column '[^']*') row (\d+): cannot read",

@@ -243,3 +243,17 @@ def test_rates_reads_a_colon_as_no_figure(tmp_path, capsys):
     assert "column 'count': 1 cell(s) hold ':'" in err and "1 of 2 row(s) have no count or population" in err
     got = pd.read_csv(out).set_index("area")
     assert got.loc["A", "rate"] == 1000 and pd.isna(got.loc["B", "rate"]) and got.loc["B", "method"] == "not applicable"
+
+
+def test_duplicate_rows_named_by_lines_with_more(tmp_path, capsys):
+    """Defra's interim.csv has one 'No relevant LA' row (code E00000000) per region and year: the
+    error said "(rows [2, 3, 4, 5, 6, 7] and 2 more)" and "add it to `by`"."""
+    p = tmp_path / "interim.csv"
+    rows = ["Year,ONS Code,Region,Total Incidents"]
+    rows += [f"{y},E00000000,Region {r},{10 + r}" for y in (2013, 2014, 2015) for r in range(8)]
+    p.write_text("\n".join(rows) + "\n")
+    assert main(["trend", str(p), "--count", "Total Incidents", "--population", "none", "--period", "Year",
+                 "--by", "ONS Code"]) == 2
+    err = capsys.readouterr().err
+    assert "(lines 2, 3, 4, 5, 6, 7 and 2 more of interim.csv)" in err
+    assert "they differ in 'Region': add it to --by to keep them apart" in err
