@@ -419,16 +419,20 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
 def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     book = _hate_book(args.file, args.sheet)
+    if book is None:  # the bulletin's tables saved as CSV (title lines first): said as for its sheets
+        book = _strand_table(args.file, ("strand", "monthly", "religion"))
     df = book if book is not None else _read_csv(args.file)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
     if book is not None and args.population not in df.columns and layout in ("strand", "monthly", "religion"):
         # the bulletin's tables of counts: no column name makes a rate of them
-        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the bulletin's {layout} table, counts with no "
+        where = f"sheet {args.sheet!r}" if args.sheet else "this file"
+        raise InvalidInputError(f"{args.file}: {where} is the bulletin's {layout} table, counts with no "
                                 "population, so no rate; rates need a population per row: the Home Office table by "
                                 "force (its CSV 'Hate crime.csv': --count \"Total number of offences\" --population "
                                 "Population), or your own CSV of counts and populations"
-                                + (f"; for this sheet's trend in the counts: saferstats trend \"{args.file}\" --sheet "
-                                   f"{args.sheet}" if layout != "religion" else ""), "population")
+                                + (f"; for this {'sheet' if args.sheet else 'table'}'s trend in the counts: saferstats "
+                                   f"trend \"{args.file}\"{f' --sheet {args.sheet}' if args.sheet else ''}"
+                                   if layout != "religion" else ""), "population")
     _require(df, args.file, count=args.count, population=args.population)
     df = _marks_as_missing(df, args.file, [args.count, args.population])
     if book is not None:
@@ -520,9 +524,11 @@ def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
     return df if out is None else out
 
 
-def _strand_table(path: Path) -> pd.DataFrame | None:
+def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.DataFrame | None:
     """The Home Office's hate crime series by strand as published (Table 2 of the bulletin: title
-    lines, then ``Hate crime strand, 2011/12, ...``), read by :func:`read_hate_crime`; None for any
+    lines, then ``Hate crime strand, 2011/12, ...``), read by :func:`read_hate_crime`; with
+    ``layouts`` also its monthly figures (Figure 2) or its table by religion (Table 3) saved as CSV,
+    which pandas could not read past their title lines ("Expected 1 fields in line 3"); None for any
     other file (read as a plain CSV)."""
     from .published import read_hate_crime
 
@@ -533,9 +539,9 @@ def _strand_table(path: Path) -> pd.DataFrame | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SaferstatsWarning)
             t = read_hate_crime(path)
-    except SaferstatsError:
+    except (SaferstatsError, ValueError, OSError):  # (a workbook saved as .csv: _read_csv says what to do)
         return None
-    if t.attrs.get("summary", {}).get("layout") != "strand":
+    if t.attrs.get("summary", {}).get("layout") not in layouts:
         return None
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))  # an error names the file's line
 
@@ -550,14 +556,18 @@ def _trend(args: argparse.Namespace) -> int:
     pop = None if args.population in ("", "none") else args.population
     book = _hate_book(args.file, args.sheet)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
-    strands = book if layout == "strand" else _strand_table(args.file) if book is None else None
+    if book is None:  # a CSV of the bulletin as published: its strand table, monthly figures or religion table
+        book = _strand_table(args.file, ("strand", "monthly", "religion"))
+        layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
+    strands = book if layout == "strand" else None
     if book is not None and layout == "monthly":  # Figure 2: racially or religiously aggravated offences by month
         df, pop = book, None
         args.count, args.period = "count", "month"
         print(f"Read the Home Office monthly figures ({df['month'].iloc[0]} to {df['month'].iloc[-1]}; counts, no "
               "population): the trend in the monthly counts", file=sys.stderr)
     elif book is not None and layout == "religion":
-        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the table by perceived religion, one year only: "
+        raise InvalidInputError(f"{args.file}: {f'sheet {args.sheet!r}' if args.sheet else 'this'} is the table by "
+                                "perceived religion, one year only: "
                                 "a trend needs a series (the strand table, the table by force, or the monthly figures)",
                                 "sheet")
     elif book is not None and strands is None:  # the table by force and year

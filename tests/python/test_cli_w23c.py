@@ -257,3 +257,27 @@ def test_duplicate_rows_named_by_lines_with_more(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "(lines 2, 3, 4, 5, 6, 7 and 2 more of interim.csv)" in err
     assert "they differ in 'Region': add it to --by to keep them apart" in err
+
+
+def test_trend_on_the_bulletins_monthly_and_religion_csvs(shared_data, capsys):
+    """The bulletin's Figure 2 and Table 3 saved as CSV (as in shared/data) stopped with pandas'
+    "Expected 1 fields in line 3"; the ODS sheet worked. The CSV now gives the same trend."""
+    d = shared_data / "hate_crime/home_office_by_force_2017-18_2018-19"
+    assert main(["trend", str(d / "DERIVED_hate-crime-1819-hosb2419-tables_Figure_2.csv")]) == 0
+    out, err = capsys.readouterr()
+    assert "Read the Home Office monthly figures (2013-04 to 2019-03" in err
+    row = out.splitlines()[1].split()
+    assert row[:3] == ["12.11", "10.01", "14.24"] and "72" in row
+    assert main(["trend", str(d / "DERIVED_hate-crime-1819-hosb2419-tables_Table_3.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "this is the table by perceived religion, one year only" in err and "ParserError" not in err
+
+
+def test_rates_on_the_bulletins_csvs_says_counts_only(shared_data, capsys):
+    d = shared_data / "hate_crime/home_office_by_force_2017-18_2018-19"
+    for name, layout in (("Figure_2", "monthly"), ("Table_2", "strand")):
+        path = d / f"DERIVED_hate-crime-1819-hosb2419-tables_{name}.csv"
+        assert main(["rates", str(path), "--count", "count", "--population", "population"]) == 2
+        err = capsys.readouterr().err
+        assert f"this file is the bulletin's {layout} table, counts with no population, so no rate" in err
+        assert f"for this table's trend in the counts: saferstats trend \"{path}\"" in err and "ParserError" not in err
