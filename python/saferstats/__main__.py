@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import datasets
@@ -193,9 +194,11 @@ def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int
             pos = [int(p) for p in re.findall(r"\d+", re.sub(r"np\.\w+\(", "", m.group(1)))]
             ok = [str(p) for p in pos if p in known] if by_label else \
                 [str(lines[p]) for p in pos if 0 <= p < len(lines)]
-            return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)} of {path.name})" if ok else m.group(0)
+            return f"(line{'s' if len(ok) > 1 else ''} {', '.join(ok)}{m.group(2)} of {path.name})" if ok else m.group(0)
 
-        msg = re.sub(r"\(rows \[([^\]]*)\]\)", pos_to_lines, msg)
+        # "(rows [2, 3, 4, 5, 6, 7] and 2 more)": duplicate rows of Defra's interim.csv (E00000000, one a region)
+        msg = re.sub(r"\(rows \[([^\]]*)\]((?: and \d+ more)?)\)", pos_to_lines, msg)
+        msg = msg.replace(": add it to `by` to keep them apart", ": add it to --by to keep them apart")
         # the periods: "column 'period' row 2: cannot read" -> "line 4 of X.csv"; the row is the error's
         # position (poisson_trend names the row label, year_on_year the position: the position is certain)
         msg = re.sub(r"(column '[^']*') row (\d+): cannot read",
@@ -416,17 +419,22 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
 def _rates(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     book = _hate_book(args.file, args.sheet)
+    if book is None:  # the bulletin's tables saved as CSV (title lines first): said as for its sheets
+        book = _strand_table(args.file, ("strand", "monthly", "religion"))
     df = book if book is not None else _read_csv(args.file)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
     if book is not None and args.population not in df.columns and layout in ("strand", "monthly", "religion"):
         # the bulletin's tables of counts: no column name makes a rate of them
-        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the bulletin's {layout} table, counts with no "
+        where = f"sheet {args.sheet!r}" if args.sheet else "this file"
+        raise InvalidInputError(f"{args.file}: {where} is the bulletin's {layout} table, counts with no "
                                 "population, so no rate; rates need a population per row: the Home Office table by "
                                 "force (its CSV 'Hate crime.csv': --count \"Total number of offences\" --population "
                                 "Population), or your own CSV of counts and populations"
-                                + (f"; for this sheet's trend in the counts: saferstats trend \"{args.file}\" --sheet "
-                                   f"{args.sheet}" if layout != "religion" else ""), "population")
+                                + (f"; for this {'sheet' if args.sheet else 'table'}'s trend in the counts: saferstats "
+                                   f"trend \"{args.file}\"{f' --sheet {args.sheet}' if args.sheet else ''}"
+                                   if layout != "religion" else ""), "population")
     _require(df, args.file, count=args.count, population=args.population)
+    df = _marks_as_missing(df, args.file, [args.count, args.population])
     if book is not None:
         note = book.attrs.get("population_note")
         if isinstance(note, str) and note:
@@ -467,9 +475,60 @@ def _rates(args: argparse.Namespace) -> int:
     return 0
 
 
-def _strand_table(path: Path) -> pd.DataFrame | None:
+def _marks_as_missing(df: pd.DataFrame, path: Path, cols: list[str]) -> pd.DataFrame:
+    """The count and population columns of a CSV where every cell that is not a number is a
+    published mark for no figure that :func:`_read_csv` keeps as text because it could be text
+    elsewhere (``:``, ``-``, ``x``, ``n/a``, :data:`saferstats.published.NO_FIGURE`: Defra's
+    ``interim.csv`` writes ``:`` for Nottingham 2012/13): read as missing (never zero), counted on
+    stderr, so that ``--missing`` decides, as for a blank or ``..``. A column with other text is
+    left as it is (the library's error names its line)."""
+    from .published import NO_FIGURE
+
+    out = None
+    for c in dict.fromkeys(cols):
+        if c not in df.columns or not (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])):
+            continue
+        text = df[c].astype("string").str.strip()
+        num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        marks = num.isna() & df[c].notna()
+        if not marks.any() or num.notna().sum() == 0 or not text[marks].str.lower().isin(NO_FIGURE).all():
+            continue
+        out = df.copy() if out is None else out
+        out[c] = num.astype(float)
+        lines = [str(plain(i)) for i in df.index[marks.to_numpy()][:5]]
+        seen = ", ".join(repr(v) for v in pd.unique(text[marks])[:3])
+        print(f"{path.name}: column {c!r}: {int(marks.sum()):,} cell(s) hold {seen}, a published mark for no figure: "
+              f"read as missing, not zero (line {', '.join(lines)}{' ...' if marks.sum() > 5 else ''})", file=sys.stderr)
+    return df if out is None else out
+
+
+def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
+    """The ``--by`` columns of a CSV without spaces around their values: Defra's ``interim.csv``
+    writes 'Hartlepool', 'Hartlepool ' and 'Hartlepool  ' in different years, which made three
+    groups (three partial trends) of one council. Counted on stderr."""
+    out = None
+    for c in by:
+        if c not in df.columns or not (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])):
+            continue
+        col = df[c]
+        new = col.map(lambda v: v.strip() if isinstance(v, str) else v)
+        changed = (new != col) & col.notna()
+        if not changed.any():
+            continue
+        out = df.copy() if out is None else out
+        out[c] = new
+        values = pd.unique(col[changed.to_numpy()].astype(str))
+        print(f"{path.name}: column {c!r} (--by): spaces around {len(values):,} value(s) removed "
+              f"({', '.join(repr(v) for v in values[:3])}{' ...' if len(values) > 3 else ''}; {int(changed.sum()):,} "
+              "cells), so that each is one group, not one per spelling", file=sys.stderr)
+    return df if out is None else out
+
+
+def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.DataFrame | None:
     """The Home Office's hate crime series by strand as published (Table 2 of the bulletin: title
-    lines, then ``Hate crime strand, 2011/12, ...``), read by :func:`read_hate_crime`; None for any
+    lines, then ``Hate crime strand, 2011/12, ...``), read by :func:`read_hate_crime`; with
+    ``layouts`` also its monthly figures (Figure 2) or its table by religion (Table 3) saved as CSV,
+    which pandas could not read past their title lines ("Expected 1 fields in line 3"); None for any
     other file (read as a plain CSV)."""
     from .published import read_hate_crime
 
@@ -480,9 +539,9 @@ def _strand_table(path: Path) -> pd.DataFrame | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SaferstatsWarning)
             t = read_hate_crime(path)
-    except SaferstatsError:
+    except (SaferstatsError, ValueError, OSError):  # (a workbook saved as .csv: _read_csv says what to do)
         return None
-    if t.attrs.get("summary", {}).get("layout") != "strand":
+    if t.attrs.get("summary", {}).get("layout") not in layouts:
         return None
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))  # an error names the file's line
 
@@ -497,14 +556,18 @@ def _trend(args: argparse.Namespace) -> int:
     pop = None if args.population in ("", "none") else args.population
     book = _hate_book(args.file, args.sheet)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
-    strands = book if layout == "strand" else _strand_table(args.file) if book is None else None
+    if book is None:  # a CSV of the bulletin as published: its strand table, monthly figures or religion table
+        book = _strand_table(args.file, ("strand", "monthly", "religion"))
+        layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
+    strands = book if layout == "strand" else None
     if book is not None and layout == "monthly":  # Figure 2: racially or religiously aggravated offences by month
         df, pop = book, None
         args.count, args.period = "count", "month"
         print(f"Read the Home Office monthly figures ({df['month'].iloc[0]} to {df['month'].iloc[-1]}; counts, no "
               "population): the trend in the monthly counts", file=sys.stderr)
     elif book is not None and layout == "religion":
-        raise InvalidInputError(f"{args.file}: sheet {args.sheet!r} is the table by perceived religion, one year only: "
+        raise InvalidInputError(f"{args.file}: {f'sheet {args.sheet!r}' if args.sheet else 'this'} is the table by "
+                                "perceived religion, one year only: "
                                 "a trend needs a series (the strand table, the table by force, or the monthly figures)",
                                 "sheet")
     elif book is not None and strands is None:  # the table by force and year
@@ -524,7 +587,21 @@ def _trend(args: argparse.Namespace) -> int:
         _enough_periods(df, args.file, period="Year", by=["Force"], population=pop,
                         count=args.count if args.count in names or "Total number of offences" not in names
                         else "Total number of offences")
+    if book is not None and layout is None and {"incidents", "la_code"} <= names and \
+            (args.count not in names or (pop is not None and pop not in names)):
+        # Defra's fly-tipping workbook with the command's defaults (count, population): say its columns
+        raise InvalidInputError(
+            f"{args.file}: Defra's fly-tipping table has no column "
+            f"{args.count if args.count not in names else pop!r} "
+            f"({'--count' if args.count not in names else '--population'}); its counts are 'incidents' (--count "
+            "incidents; or a land or waste type, e.g. highway_incidents) and its populations "
+            "'mid_population_estimates', published from 2019/20 only: --population none for the trend in the counts "
+            "over all its years, or --population mid_population_estimates --missing drop for rates from 2019/20; one "
+            "trend per council: --by la_code (la_name splits renamed councils)", "count" if args.count not in names
+            else "population")
     _require(df, args.file, count=args.count, period=args.period, by=args.by or [])
+    df = _marks_as_missing(df, args.file, [args.count, *([pop] if pop is not None and pop in names else [])])
+    df = _stripped(df, args.file, args.by or [])
     _enough_periods(df, args.file, period=args.period, by=args.by or [], count=args.count, population=pop)
     try:
         _require(df, args.file, population=[pop] if pop is not None else [])
@@ -542,8 +619,14 @@ def _trend(args: argparse.Namespace) -> int:
         df = df[(df["strand"] != other).to_numpy()]
         print(f"The strand table's other total ({other}) is left out: each strand is compared with {comparator}",
               file=sys.stderr)
+    if args.by and comparator is None and strands is None and layout is None:
+        _split_groups(df, by=args.by, period=args.period)
     if args.missing == "error":
         _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or [])
+    short, read = None, df
+    if comparator is None or len(args.by) == 1:  # groups with too few periods: a row each saying so, the others fitted
+        df, short = _short_groups(df, count=args.count, population=pop, period=args.period, by=args.by or [],
+                                  missing=args.missing, keep=comparator)
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
@@ -560,8 +643,174 @@ def _trend(args: argparse.Namespace) -> int:
             res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                                 confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
                                 missing=args.missing)
+    if short is not None:
+        res = _with_short_groups(res, short, args.by, comparator)
+    if comparator is None and strands is None and layout is None:
+        res = _with_names(res, read, by=args.by or [], period=args.period)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+#: how many names a message of the command lists before "and N more" (as the library's warnings do)
+_SHOW = 10
+
+
+def _names(values: list[str], total: int | None = None, show: int = _SHOW) -> str:
+    """The first ``show`` of ``values`` and how many more: "'Adur'; 'Arun' and 12 more".
+
+    >>> _names(["'a'", "'b'", "'c'"], show=2)
+    "'a'; 'b' and 1 more"
+    """
+    total = len(values) if total is None else total
+    return "; ".join(values[:show]) + (f" and {total - min(show, len(values))} more" if total > show else "")
+
+
+def _period_order(periods: pd.Series) -> pd.Series:
+    """Periods in time order (financial years, months, years as :func:`saferstats.parse_periods`
+    reads them), else as text."""
+    from .trend import parse_periods
+
+    vals = pd.Series(periods.dropna().unique())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = parse_periods(vals, column="period")
+        return vals.iloc[np.argsort(t, kind="stable")].reset_index(drop=True)
+    except (SaferstatsError, ValueError, TypeError):
+        try:
+            return vals.sort_values().reset_index(drop=True)
+        except TypeError:
+            return vals
+
+
+def _group_name(key: object) -> str:
+    return repr(" ".join(str(plain(k)) for k in key) if isinstance(key, tuple) else str(plain(key)))
+
+
+def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
+    """``saferstats trend --by NAME`` where a code column of the file joins what ``NAME`` splits
+    (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
+    two trends of one council), or where groups cover only part of the file's periods (councils
+    created, merged or abolished in a reorganisation: Buckinghamshire from 2020/21, Aylesbury Vale
+    to 2019/20): a warning naming them, and ``--by CODE`` where that keeps each as one series."""
+    if len(by) != 1 or by[0] not in df.columns or period not in df.columns:
+        return
+    col = by[0]
+    said = []
+    codes = [c for c in df.columns if c != col and isinstance(c, str)
+             and re.search(r"(^|[ _])code$", c.strip(), flags=re.IGNORECASE) and df[c].notna().any()]
+    for code in codes:
+        pairs = df[[code, col]].dropna().astype(str).drop_duplicates()
+        names = pairs.groupby(code, sort=True)[col].agg(list)
+        renamed = names[names.map(len) > 1]
+        if len(renamed) and not renamed.index.isin(pairs[col]).any():
+            shown = [f"{c} {' / '.join(map(repr, n))}" for c, n in renamed.items()]
+            said.append(f"{len(renamed)} {code}(s) appear under two or more {col} values, so each is split into "
+                        f"separate trends, each a part of the series (renamed: {_names(shown)}): --by {code} keeps "
+                        "each as one series")
+            break
+    named = _code_names(df, col, period)
+    periods = _period_order(df[period])
+    if len(periods) >= 3:
+        first, last = periods.iloc[0], periods.iloc[-1]
+        rank = {p: i for i, p in enumerate(periods)}
+        partial = []
+        for key, g in df.groupby(col, sort=True):
+            have = sorted(rank[p] for p in g[period].dropna().unique())
+            if have and len(have) < len(periods) and (have[0] > 0 or have[-1] < len(periods) - 1):
+                label = f"{_group_name(key)}" + (f" {named[1].get(key)}" if named is not None else "")
+                partial.append(f"{label} ({periods.iloc[have[0]]}"
+                               + (f" to {periods.iloc[have[-1]]})" if len(have) > 1 else ")"))
+        if partial:
+            said.append(f"{len(partial)} {col} group(s) are in only part of {first} to {last}, so their trends are of "
+                        f"a partial series (renamed, or areas created, merged or abolished): {_names(partial)}; the "
+                        "first_period, last_period and n_periods columns say which periods each trend covers")
+    if said:
+        print(f"saferstats: warning: trend --by {col}: {'. '.join(said)}", file=sys.stderr)
+
+
+def _code_names(df: pd.DataFrame, code: str, period: str) -> tuple[str, pd.Series] | None:
+    """For a code column with a name column beside it (``X_code`` and ``X_name``, ``Code`` and
+    ``Name``): the name column and each code's names in period order ('Shepway / Folkestone and
+    Hythe' where the council was renamed); else None."""
+    m = re.fullmatch(r"(.*?)([ _]?)(code)", code, flags=re.IGNORECASE) if isinstance(code, str) else None
+    if m is None or period not in df.columns:
+        return None
+    name = next((c for c in df.columns if isinstance(c, str) and c.lower() == f"{m.group(1)}{m.group(2)}name".lower()),
+                None)
+    if name is None:
+        return None
+    order = {p: i for i, p in enumerate(_period_order(df[period]))}
+    rows = df[[code, name, period]].dropna().assign(_t=lambda d: d[period].map(order)).sort_values("_t", kind="stable")
+    return name, rows.groupby(code, sort=False)[name].agg(lambda v: " / ".join(dict.fromkeys(map(str, v))))
+
+
+def _with_names(res: pd.DataFrame, df: pd.DataFrame, *, by: list[str], period: str) -> pd.DataFrame:
+    """``--by la_code`` (a code column with a name column beside it): the trend table names each
+    code beside it (:func:`_code_names`), so that a table of codes is readable."""
+    named = _code_names(df, by[0], period) if len(by) == 1 and by[0] in res.columns else None
+    if named is None or named[0] in res.columns:
+        return res
+    out = res.copy()
+    out.insert(out.columns.get_loc(by[0]) + 1, named[0], out[by[0]].map(named[1]))
+    return out
+
+
+def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, period: str, by: list[str],
+                  missing: str, keep: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``saferstats trend --by`` over many groups (Defra's ~300 councils), some with fewer than 3
+    periods (with figures, under ``--missing drop``): those are left out of the fit, each given a
+    row with no trend (method ``not estimable``, the reason in ``note``) and named on stderr, and
+    the others are fitted. :func:`saferstats.poisson_trend` itself stays strict (an error naming
+    them): a script says which groups it fits. With one group, or when no group has 3 periods, the
+    library's error (and the command's advice) stands; likewise when ``keep``, the ``--compare-with``
+    group, is one of them."""
+    if not by or any(b not in df.columns for b in by) or period not in df.columns:
+        return df, None
+    cols = [count] + ([population] if population is not None else [])
+    has = np.array(df[period].notna(), dtype=bool)
+    if missing == "drop":
+        has &= df[cols].notna().all(axis=1).to_numpy()
+    flat = df.reset_index(drop=True)
+    groups = flat.groupby(by if len(by) > 1 else by[0], sort=True, dropna=False).indices
+    counts = {k: int(has[pos].sum()) for k, pos in groups.items()}
+    small = {k: m for k, m in counts.items() if m < 3}
+    if not small or len(small) == len(counts) or (keep is not None and keep in small):
+        return df, None
+    rows, drop = [], np.zeros(len(df), dtype=bool)
+    with_figures = " with figures" if missing == "drop" else ""
+    for k, m in small.items():
+        pos = groups[k]
+        drop[pos] = True
+        kept = _period_order(flat[period].iloc[pos[has[pos]]])
+        row: dict[str, object] = dict(zip(by, k if isinstance(k, tuple) else (k,)))
+        row.update(n_periods=m, method="not estimable",
+                   first_period=kept.iloc[0] if len(kept) else None, last_period=kept.iloc[-1] if len(kept) else None,
+                   note=f"{m} period(s){with_figures}; a trend needs at least 3")
+        rows.append(row)
+    shown = [f"{_group_name(k)} ({m})" for k, m in small.items()]
+    print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
+          f"so no trend (a row each, method 'not estimable', the reason in note); the other "
+          f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)
+    return df[~drop], pd.DataFrame(rows)
+
+
+def _with_short_groups(res: pd.DataFrame, short: pd.DataFrame, by: list[str],
+                       comparator: str | None = None) -> pd.DataFrame:
+    """The trend table with the groups that had too few periods, in the by columns' order."""
+    method = res["method"].dtype
+    out = pd.concat([res.astype({"method": object}), short], ignore_index=True)[list(res.columns)]
+    if isinstance(method, pd.CategoricalDtype):
+        out["method"] = pd.Categorical(out["method"], categories=method.categories)
+    if "comparator" in out.columns and comparator is not None:
+        out["comparator"] = comparator
+    if "confidence" in res.columns and len(res):
+        out["confidence"] = res["confidence"].iloc[0]
+    try:
+        out = out.sort_values(by, kind="stable", ignore_index=True)
+    except TypeError:
+        pass
+    return out
 
 
 #: the totals of the Home Office strand table as :func:`read_hate_crime` names them
@@ -632,11 +881,19 @@ def _stop_on_missing(df: pd.DataFrame, path: Path, *, count: str, population: st
         hit.append(f"{name} on the {n} period(s) it has ({span})" + ("" if n >= 3 else ": too few for a trend (3 "
                                                                        "needed), so no trend"))
     rest = f"; the other {whole} group(s) keep all their periods" if by and whole else ""
+    fits = "; ".join(hit[:_SHOW])
+    if len(hit) > _SHOW:  # Defra's ~300 councils without populations before 2019/20: name 10, count the rest
+        few = sum(h.endswith("so no trend") for h in hit[_SHOW:])
+        fits += (f"; and {len(hit) - _SHOW} more group(s) on the periods they have"
+                 + (f" ({few} of them too few for a trend, so no trend)" if few else ""))
+    see = (" (the first_period, last_period and n_periods columns show it)" if len(hit) <= _SHOW else
+           " (each group's periods are in the first_period, last_period and n_periods columns of the table, all "
+           "groups: --missing drop --out FILE.csv)")
     raise MissingValueError(
         f"{len(rows)} row(s) with no figure for {' or '.join(map(repr, cols))}: {shown}. Nothing is left out unless you "
         f"say so: run again with --missing drop to leave out {'that row' if len(rows) == 1 else 'those rows'} and "
-        f"fit {'; '.join(hit)}{rest} (the first_period, last_period and n_periods columns show it); or --missing "
-        "propagate for no trend where a figure is missing", cols[0], plain(df.index[rows[0]]))
+        f"fit {fits}{rest}{see}; or --missing propagate for no trend where a figure is missing", cols[0],
+        plain(df.index[rows[0]]))
 
 
 def _two_period_advice(df: pd.DataFrame, path: Path, *, count: str, population: str | None, period: str,
@@ -1096,7 +1353,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--period", default="period",
                    help="column of periods (default period): years, financial years ('2021/22' or '2021-22') or "
                         "months ('2021-03'), one row per period and group; a trend needs at least 3 periods")
-    p.add_argument("--by", nargs="*", default=[], help="column(s) with one trend each, e.g. --by area")
+    p.add_argument("--by", nargs="*", default=[],
+                   help="column(s) with one trend each, e.g. --by area; a group with fewer than 3 periods gets a row "
+                        "with no trend (method 'not estimable', the reason in note) and the others are fitted. Areas "
+                        "renamed or reorganised over the years: --by a code column (la_code; its names are written "
+                        "beside it) keeps a renamed area as one series, and a warning names the groups that cover "
+                        "only part of the periods")
     p.add_argument("--dispersion", default="auto", choices=["poisson", "quasi", "negbin", "auto"],
                    help="auto (default): quasi-Poisson where the counts vary more than Poisson (chi2/df > 1.5), else "
                         "Poisson; or always poisson, quasi (quasi-Poisson) or negbin (negative binomial); the "
@@ -1106,8 +1368,9 @@ def main(argv: list[str] | None = None) -> int:
                         "normal by default")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
-                   help="a row with no count or population: stop naming its line (error), fit each group on the "
-                        "periods it has (drop), or no trend for that group (propagate)")
+                   help="a row with no count or population: stop naming its line and what drop would leave out "
+                        "(error, the default), fit each group on the periods it has (drop; fewer than 3 left: a row "
+                        "with no trend), or no trend for that group (propagate)")
     p.add_argument("--compare-with", metavar="NAME",
                    help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
                         "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "

@@ -521,16 +521,9 @@ def compare_proportions(x1: Any, n1: Any, x2: Any, n2: Any, *, confidence: float
 def _warn_pairs_by_position(x1: Any, n1: Any, x2: Any, n2: Any) -> None:
     """:func:`compare_proportions` warns as :func:`rate_ratio` does (``rates._warn_paired_by_position``)
     when the first and second proportions are Series with different row labels, paired by position:
-    two periods filtered from one table keep their own labels. The helper names its ``_a`` / ``_b``
-    inputs; its warning is given here with this function's argument names."""
-    import warnings
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        _warn_paired_by_position("compare_proportions", {"x1_a": x1, "x1_b": x2, "n1_a": n1, "n1_b": n2})
-    for w in caught[:1]:
-        warn_user(str(w.message).replace("`x1_a` and `x1_b`", "`x1` and `x2`")
-                  .replace("`n1_a` and `n1_b`", "`n1` and `n2`"), w.category)
+    two periods filtered from one table keep their own labels. The warning names this function's
+    arguments, ``x1`` and ``x2`` (or ``n1`` and ``n2``)."""
+    _warn_paired_by_position("compare_proportions", (("x1", x1), ("x2", x2)), (("n1", n1), ("n2", n2)))
 
 
 def _drop_report(when: pd.Series, column: str, what: str, extra: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:

@@ -94,27 +94,35 @@ _MISSING = ("error", "propagate")
 _RATIO_METHODS = ("wald-log", "exact")
 
 
-def _warn_paired_by_position(fn: str, inputs: dict[str, Any]) -> None:
-    """Warn when the ``_a`` and ``_b`` inputs are Series whose row labels differ: two periods filtered
-    from one table (the Home Office table by force: 2018/19 rows 43-84, 2017/18 rows 0-42) keep
-    their own labels, and pairs are made by position, so a period sorted otherwise pairs one force's
-    count with another's with no error (Cleveland's +1.8% came out -14.1%, its 2018/19 count against
-    Avon and Somerset's 2017/18). Series indexed by one area key (``set_index("force")``) are
-    checked for order instead (an error when reordered)."""
+def _warn_paired_by_position(fn: str, *pairs: tuple[tuple[str, Any], tuple[str, Any]]) -> None:
+    """Warn when the two inputs of a pair, each given as ``(name, value)`` with the caller's own
+    argument names (``(("count_a", count_a), ("count_b", count_b))``, ``(("x1", x1), ("x2", x2))``),
+    are Series whose row labels differ: two periods filtered from one table (the Home Office table
+    by force: 2018/19 rows 43-84, 2017/18 rows 0-42) keep their own labels, and pairs are made by
+    position, so a period sorted otherwise pairs one force's count with another's with no error
+    (Cleveland's +1.8% came out -14.1%, its 2018/19 count against Avon and Somerset's 2017/18).
+    Series indexed by one area key (``set_index("force")``) are checked for order instead (an error
+    when reordered). The first pair that differs is named, as the user typed its arguments.
+
+    >>> import warnings
+    >>> a, b = pd.Series([1, 2], index=[3, 4]), pd.Series([5, 6], index=[0, 1])
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _warn_paired_by_position("f", (("x1", a), ("x2", b)))
+    >>> str(w[0].message).split(" are ")[0]
+    'f: `x1` and `x2`'
+    """
     from ._frames import _default_index
 
-    names = list(inputs)
-    for a_name in [n for n in names if n.endswith("_a")]:
-        b_name = a_name[:-2] + "_b"
-        a, b = inputs.get(a_name), inputs.get(b_name)
+    for (a_name, a), (b_name, b) in pairs:
         if not (isinstance(a, pd.Series) and isinstance(b, pd.Series)) or len(a) != len(b) or len(a) < 2:
             continue
         ia, ib = a.index, b.index
         if _default_index(ia) or _default_index(ib) or ia.equals(ib) or set(ia) == set(ib):
             continue
-        pairs = ", ".join(f"row {plain(x)!r} with row {plain(y)!r}" for x, y in list(zip(ia, ib))[:3])
+        shown = ", ".join(f"row {plain(x)!r} with row {plain(y)!r}" for x, y in list(zip(ia, ib))[:3])
         warn_user(f"{fn}: `{a_name}` and `{b_name}` are Series with different row labels, and values are paired by "
-                  f"position, not by label ({pairs}, ...): if they are two periods (or areas) filtered from one "
+                  f"position, not by label ({shown}, ...): if they are two periods (or areas) filtered from one "
                   f"table, a different row order pairs one area's count with another's. Index both by the area "
                   f"(e.g. .set_index('force')) so that the order is checked, or pass .to_numpy() once the order is "
                   "known to match")
@@ -274,7 +282,8 @@ def _rate_ratio_frame(
     """The rate-ratio table (and, with ``percent``, the core's percentage change columns)."""
     method = choice_option("method", method, _RATIO_METHODS, ("wald_log", "exact-cond"))
     inputs = {"count_a": count_a, "population_a": population_a, "count_b": count_b, "population_b": population_b}
-    _warn_paired_by_position("percent_change" if percent else "rate_ratio", inputs)
+    _warn_paired_by_position("percent_change" if percent else "rate_ratio", (("count_a", count_a), ("count_b", count_b)),
+                             (("population_a", population_a), ("population_b", population_b)))
     res, index = _aligned_call(_ext.rate_ratio, inputs, missing, confidence=float(confidence), method=method,
                                percent=percent)
     columns = {
@@ -386,7 +395,8 @@ def proportion_difference(
     0        0.01 -0.011323  0.03314        0.95  newcombe
     """
     inputs = {"successes_a": successes_a, "trials_a": trials_a, "successes_b": successes_b, "trials_b": trials_b}
-    _warn_paired_by_position("proportion_difference", inputs)
+    _warn_paired_by_position("proportion_difference", (("successes_a", successes_a), ("successes_b", successes_b)),
+                             (("trials_a", trials_a), ("trials_b", trials_b)))
     res, index = _aligned_call(_ext.proportion_difference, inputs, missing, confidence=float(confidence))
     return _frame(
         {"difference": res["value"], "lower": res["lower"], "upper": res["upper"], "confidence": float(confidence),
