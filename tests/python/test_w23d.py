@@ -57,3 +57,31 @@ def test_its_poisson_seasonal_keywords_refuse_what_means_nothing(kw, argument, t
         with pytest.raises(saferstats.InvalidInputError, match=text) as e:
             saferstats.its_poisson(_Y, break_index=24, **kw)
     assert e.value.argument == argument
+
+
+# --------------------------------------------------------------------------- 2. one warning-capture helper
+def test_the_call_and_capture_helper_is_written_once() -> None:
+    """test_w22b._messages and test_walk10_flytipping._caught (and four more copies) are the one
+    helper in tests/python/warning_capture.py, which records every warning, even a repeated one."""
+    import test_flytip_rate_funnel_data
+    import test_session16_w20b_hotspot
+    import test_stopsearch_w21c
+    import test_trend_use_t
+    import test_w22b
+    import test_walk10_flytipping
+    import warning_capture
+
+    assert test_w22b._messages is warning_capture.warning_messages
+    assert test_walk10_flytipping._caught is warning_capture.warning_messages
+    assert test_flytip_rate_funnel_data._caught is warning_capture.warning_messages
+    for m in (test_stopsearch_w21c._messages, test_trend_use_t._run, test_session16_w20b_hotspot._messages):
+        assert m is warning_capture.saferstats_messages
+
+    def twice() -> int:
+        for _ in range(2):
+            warnings.warn("pandas says", FutureWarning)
+            saferstats.exceptions.warn_user("saferstats says")
+        return 7
+
+    assert warning_capture.warning_messages(twice) == (7, ["pandas says", "saferstats says"] * 2)
+    assert warning_capture.saferstats_messages(twice) == (7, ["saferstats says"] * 2)
