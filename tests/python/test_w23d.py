@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import saferstats
@@ -85,3 +86,86 @@ def test_the_call_and_capture_helper_is_written_once() -> None:
 
     assert warning_capture.warning_messages(twice) == (7, ["pandas says", "saferstats says"] * 2)
     assert warning_capture.saferstats_messages(twice) == (7, ["saferstats says"] * 2)
+
+
+# --------------------------------------------------------------------------- 3. disclosure by financial year
+def _searches_24_months(seed: int = 0) -> pd.DataFrame:
+    """One force's searches by ethnic group and month over two financial years (April 2021 to March
+    2023), police.uk-like sizes (White about 120 a month, Other about 8)."""
+    rng = np.random.default_rng(seed)
+    months = pd.period_range("2021-04", "2023-03", freq="M").astype(str)
+    rows = [("Force A", g, m, int(rng.poisson(lam)))
+            for g, lam in zip(["Asian", "Black", "Mixed", "Other", "White"], [25, 20, 9, 8, 120]) for m in months]
+    return pd.DataFrame(rows, columns=["force", "group", "month", "searches"])
+
+
+def _attack(published: pd.DataFrame, truth: pd.DataFrame, *, financial_years: bool) -> list:
+    from disclosure_attack import Attack
+
+    a = Attack()
+    a.table("t", published, truth, counts=["searches"])
+    a.totals_over_keys("t", ["force", "group", "month"], "searches")
+    if financial_years:  # the Home Office's force x ethnicity table, one per financial year
+        fy = np.where(truth["month"] < "2022-04", "2021/22", "2022/23")
+        for rows in truth.groupby([truth["force"], truth["group"], fy]).groups.values():
+            a.total(("t", r, "searches") for r in rows)
+    return a.linear()
+
+
+@pytest.mark.parametrize("seed", [0, 2, 4, 7, 9, 11])
+def test_suppress_protects_a_monthly_table_against_each_financial_years_total(seed: int) -> None:
+    """suppress() took the force x group total over all the table's months as the only total over
+    months. Over two financial years the Home Office publishes each year's (its force x ethnicity
+    table): a small count hidden in one year whose only partner in its row was in the other year
+    was that year's total less its published months. Seed 0: Other searches in June 2021 (3, a
+    primary count) and Mixed in June 2021 (5) were their rows' only hidden months of 2021/22 (the
+    partners were in May and October 2022); a reader with the 2021/22 totals had them back exactly."""
+    truth = _searches_24_months(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        published = saferstats.suppress(truth, columns=["searches"], keys=["force", "group", "month"], totals={})
+    hidden = published["searches"].astype(str).eq("[c]")
+    assert 0 < hidden.sum() <= 16  # protection, not the whole row
+    assert _attack(published, truth, financial_years=False) == []
+    assert _attack(published, truth, financial_years=True) == [], "a hidden count is recovered from a year's total"
+    # each financial year of each group row has either no hidden count or two or more
+    fy = np.where(truth["month"] < "2022-04", 0, 1)
+    per_year = hidden.groupby([truth["group"], fy]).sum()
+    assert not (per_year == 1).any(), per_year[per_year == 1]
+
+
+def test_suppress_takes_no_year_total_when_the_months_are_one_financial_year_or_none_complete() -> None:
+    """April 2021 - March 2022 (one year: its total is the total over the months) and June 2021 - May
+    2023 (only 2022/23 complete) give the same hidden cells as the all-months totals would where no
+    complete year splits them."""
+    from saferstats.disclosure import _financial_year_groups
+
+    t = _searches_24_months(0)
+    one_year = t[t["month"] < "2022-04"].reset_index(drop=True)
+    assert _financial_year_groups(one_year, ["force", "group", "month"]) == []
+    calendar = t[t["month"].between("2021-06", "2022-12")].reset_index(drop=True)  # 2021/22 incomplete, 2022/23 too
+    assert _financial_year_groups(calendar, ["force", "group", "month"]) == []
+    shifted = t[t["month"] >= "2021-06"].reset_index(drop=True)  # 2022/23 complete, 2021/22 not
+    (g,) = _financial_year_groups(shifted, ["force", "group", "month"])
+    in_2022 = (shifted["month"] >= "2022-04").to_numpy()
+    assert len(np.unique(g[in_2022])) == 5 and len(np.unique(g[~in_2022])) == (~in_2022).sum()
+    # monthly Periods and month-start dates are months too
+    as_period = shifted.assign(month=pd.PeriodIndex(shifted["month"], freq="M"))
+    as_dates = shifted.assign(month=pd.to_datetime(shifted["month"]))
+    for frame in (as_period, as_dates):
+        (h,) = _financial_year_groups(frame, ["force", "group", "month"])
+        assert (h == g).all()
+
+
+def test_report_stop_search_by_month_takes_each_financial_years_total_as_known() -> None:
+    """The report's own stop-and-search problem (by force and month) had the same gap: each force's
+    searches by group over all the months, not each financial year's (docs/methods/disclosure.md E7)."""
+    from saferstats.report.sections import _search_totals
+
+    frame = _searches_24_months(0)
+    known = _search_totals(frame, ["force", "month"])
+    fy = np.where(frame["month"] < "2022-04", 0, 1)
+    want = frame.groupby([frame["group"], fy]).ngroup().to_numpy()
+    assert any(len(np.unique(k)) == 10 and (pd.crosstab(k, want).gt(0).sum(axis=1) == 1).all() for k in known)
+    one_year = frame[frame["month"] < "2022-04"].reset_index(drop=True)
+    assert len(_search_totals(one_year, ["force", "month"])) == 2  # the year is the total over the months
