@@ -21,7 +21,8 @@ from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, _warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
-from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
+from .s136 import (_DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _refuse_published_counts,
+                   _times, s136_summary)
 from .trend import _FEW_DF, _flag
 
 __all__ = [
@@ -656,6 +657,8 @@ def before_after(
     cols = dict(_DEFAULT_COLUMNS)
     if columns:
         cols.update(columns)
+    if isinstance(records, pd.DataFrame):
+        _refuse_published_counts(records, date, "before_after")
     require_columns(records, {"date": date, "outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"]}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
@@ -822,6 +825,8 @@ def monthly_counts(records: pd.DataFrame, *, date: str | None = None, start: Any
     if date is None:
         cols = records.columns if isinstance(records, pd.DataFrame) else ()
         date = next((c for c in ("detention_time", "month", "date") if c in cols), "detention_time")
+    if isinstance(records, pd.DataFrame):
+        _refuse_published_counts(records, date, "monthly_counts")
     require_columns(records, {"date": date}, "records")
     if name is not None and not isinstance(name, str):
         raise InvalidInputError(f"`name` must be text (the name of the counts), got {name!r}", "name")

@@ -169,3 +169,43 @@ def test_report_stop_search_by_month_takes_each_financial_years_total_as_known()
     assert any(len(np.unique(k)) == 10 and (pd.crosstab(k, want).gt(0).sum(axis=1) == 1).all() for k in known)
     one_year = frame[frame["month"] < "2022-04"].reset_index(drop=True)
     assert len(_search_totals(one_year, ["force", "month"])) == 2  # the year is the total over the months
+
+
+# --------------------------------------------------------------------------- 4. S136 on NHS England's annual figures
+MHA = "s136_mental_health/nhs_mha_annual_2023_24/DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
+
+
+@pytest.mark.parametrize("func", ["s136_summary", "before_after", "monthly_counts"])
+def test_s136_record_functions_say_the_mha_annual_table_is_not_records(shared_data, func) -> None:
+    """A new analyst reads NHS England's MHA annual figures as published and passes the table on:
+    the functions said "records has no column 'outcome'" (or 'detention_time'), as if a column were
+    misnamed. They now say it is a table of published counts, not one row per detention, and how to
+    take its conversion rate (MHSDS counts over the 'Section 136' row's mhsds_count)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        t = saferstats.read_mha_annual(shared_data / MHA)
+    kw = {"split": "2023-10-01"} if func == "before_after" else {}
+    with pytest.raises(saferstats.InvalidInputError, match="looks like NHS England's Mental Health Act Statistics") as e:
+        getattr(saferstats, func)(t, **kw)
+    assert e.value.argument == "records" and f"which {func} needs" in str(e.value)
+    assert "no column" not in str(e.value) and "mhsds_count" in str(e.value)
+    # the advice, followed on the same table: 2,485 + 240 of the 15,212 MHSDS uses in 2023-24
+    nat = t[(t["organisation_level"] == "All submissions") & (t["demographic"] == "All")]
+    conv = nat[nat["measure"].isin(["Uses of section 2", "Uses of section 3"])
+               & nat["subcategory"].isin(["Section 136 to 2", "Section 136 to 3"])]
+    uses = nat.loc[nat["subcategory"] == "Section 136", "mhsds_count"]
+    assert conv["count"].tolist() == [2485, 240] and uses.tolist() == [15212]
+    assert set(conv["datasource"]) == {"MHSDS"}
+    p = saferstats.proportion_ci(conv["count"].sum(), uses.iloc[0], multiplier=100)
+    assert round(float(p["value"].iloc[0]), 2) == 17.91
+
+
+def test_records_with_an_outcome_column_and_mha_like_names_are_still_read() -> None:
+    """Only a table without the records' own column is refused: detention records that happen to carry
+    columns named like the MHA sheet's (a measure, an organisation) are summarised as before."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    extra = recs.assign(measure="s136", subcategory="x", demographic="All", breakdown="All", org_name="Trust",
+                        count=1)
+    a = saferstats.s136_summary(recs, disclosure=False)
+    b = saferstats.s136_summary(extra, disclosure=False)
+    pd.testing.assert_frame_equal(a.rates, b.rates)
