@@ -291,7 +291,7 @@ def _month_numbers(values: pd.Series) -> np.ndarray | None:
         return None
     if all_month_text(values):
         text = values.astype(str).str.strip()
-        return (text.str[:4].astype(int) * 12 + text.str[5:7].astype(int) - 1).to_numpy()
+        return np.asarray(text.str[:4].astype(int) * 12 + text.str[5:7].astype(int) - 1, dtype=np.int64)
     if isinstance(values.dtype, pd.PeriodDtype):
         if values.dtype != pd.PeriodDtype("M"):
             return None
