@@ -564,7 +564,7 @@ def suppress(
     # the other keys) is published too (the Home Office's force x ethnicity table, NHS England's annual
     # figures, ONS's year ending March), a finer relation than the total over all the months; without
     # it a count hidden in one year whose only partner was in the other was that year's total less the
-    # year's published months (docs/methods/disclosure.md E8)
+    # year's published months (docs/methods/disclosure.md E7)
     if unique and not_parts is None:
         margin_groups += _financial_year_groups(table, keys)
 
