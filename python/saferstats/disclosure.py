@@ -282,6 +282,59 @@ def _groups(table: pd.DataFrame, keys: list[Any]) -> np.ndarray:
     return np.asarray(table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
 
 
+def _month_numbers(values: pd.Series) -> np.ndarray | None:
+    """Each label as a month number (12 x year + month - 1) when every label is a month: police.uk's
+    ``"2021-06"``, a monthly :class:`pandas.Period`, or dates all on the first of a month; else None."""
+    from ._periods import all_month_text, on_month_starts
+
+    if values.isna().any() or not len(values):
+        return None
+    if all_month_text(values):
+        text = values.astype(str).str.strip()
+        return np.asarray(text.str[:4].astype(int) * 12 + text.str[5:7].astype(int) - 1, dtype=np.int64)
+    if isinstance(values.dtype, pd.PeriodDtype):
+        if values.dtype != pd.PeriodDtype("M"):
+            return None
+        return np.asarray(values.dt.year * 12 + values.dt.month - 1)
+    if pd.api.types.is_datetime64_any_dtype(values) and on_month_starts(values):
+        d = pd.DatetimeIndex(values)
+        return np.asarray(d.year * 12 + d.month - 1)
+    return None
+
+
+def _financial_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndarray]:
+    """Margin labels for the totals of each complete financial year (April to March) of a monthly key,
+    given the other keys: rows with one label sum to a published total; rows outside a complete year
+    each get a label of their own. Only when the table's months are not exactly one financial year
+    (whose total is the total over the months, already in the problem).
+
+    >>> t = pd.DataFrame({"month": [f"2021-{m:02d}" for m in range(4, 13)] + [f"2022-{m:02d}" for m in range(1, 13)]
+    ...                   + [f"2023-{m:02d}" for m in range(1, 4)], "count": range(24)})
+    >>> (g,) = _financial_year_groups(t, ["month"])  # 2021/22 and 2022/23
+    >>> np.unique(g[:12]).size, np.unique(g[12:]).size, bool(g[0] == g[12])
+    (1, 1, False)
+    >>> _financial_year_groups(t.iloc[:12], ["month"])  # April 2021 to March 2022: the total over the months
+    []
+    """
+    out = []
+    for k in keys:
+        months = _month_numbers(table[k])
+        if months is None:
+            continue
+        fy = np.where(months % 12 >= 3, months // 12, months // 12 - 1)  # the year the financial year starts
+        present = set(months.tolist())
+        complete = {int(y) for y in np.unique(fy) if all(12 * y + 3 + i in present for i in range(12))}
+        if not complete or (len(complete) == 1 and len(present) == 12):
+            continue
+        rest = _groups(table, [c for c in keys if c != k])
+        inside = np.isin(fy, list(complete))
+        labels = np.where(inside, rest * 10_000 + (fy - fy.min()), -1).astype(np.int64)
+        outside = np.flatnonzero(~inside)
+        labels[outside] = labels.max(initial=0) + 1 + np.arange(outside.size)
+        out.append(labels)
+    return out
+
+
 def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
     """Columns that may identify strata: labels and period-like numbers."""
     out = []
@@ -382,7 +435,20 @@ def suppress(
       ``assessed`` in an outcomes table), a numerator within its denominator (``hits`` of ``n``,
       ``successes`` of ``trials``: the difference is protected too when small), a period's
       ``count_to`` that is the next row's ``count_from`` in :func:`year_on_year`, and
-      conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables.
+      conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables;
+    - for a key of months (``"2021-06"``, monthly periods or month-start dates) over more than one
+      financial year, the totals of each complete financial year (April to March) given the other
+      keys, as the Home Office (force × ethnicity), NHS England and ONS publish them. Without them a
+      count hidden in one year whose partner was in the other was that year's total less its
+      published months.
+
+    Every key summed out given the others is taken as published, whatever the table covers: by
+    force × month × group that includes each group's month summed over the forces in the table,
+    which no one publishes unless the table has every force. That is more protection than a reader
+    can defeat, not less (the seven police.uk forces, December 2019 to February 2020: 41 counts
+    hidden, Durham's 141 White searches in January 2020 among them, where the totals police.uk and
+    the Home Office publish need 32, none above 43); the report's stop-and-search tables take exactly
+    the published ones (``docs/methods/disclosure.md`` E7).
 
     In two-way tables a hidden cell is recoverable exactly when it bridges the cycles of hidden
     cells; each is put on a cycle through the fewest, smallest published cells. Counts are never
@@ -493,6 +559,14 @@ def suppress(
             g = _groups(table, [c for c in keys if c != k]).copy()
             g[not_parts] = g.max() + 1 + np.arange(int(not_parts.sum()))
             margin_groups.append(g)
+
+    # a monthly table over more than one financial year: each complete financial year's total (given
+    # the other keys) is published too (the Home Office's force x ethnicity table, NHS England's annual
+    # figures, ONS's year ending March), a finer relation than the total over all the months; without
+    # it a count hidden in one year whose only partner was in the other was that year's total less the
+    # year's published months (docs/methods/disclosure.md E7)
+    if unique and not_parts is None:
+        margin_groups += _financial_year_groups(table, keys)
 
     def add_margins(ids: np.ndarray) -> None:
         for g in margin_groups:

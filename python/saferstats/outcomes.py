@@ -21,7 +21,8 @@ from ._results import Result
 from .exceptions import InvalidInputError, MissingValueError, warn_user
 from .io import read_mha_annual  # noqa: F401 - defined with the other readers, re-exported here
 from .rates import _methods, _warn_paired_by_position, proportion_ci, rate_ci, rate_ratio
-from .s136 import _DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _times, s136_summary
+from .s136 import (_DEFAULT_COLUMNS, OUTCOMES, PLACES_OF_SAFETY, S136Summary, _canonical, _refuse_published_counts,
+                   _times, s136_summary)
 from .trend import _FEW_DF, _flag
 
 __all__ = [
@@ -284,7 +285,9 @@ def its_poisson(
     population: Any = None,
     confidence: float = 0.95,
     dispersion: Literal["poisson", "quasi"] = "poisson",
-    seasonality: None | Literal["fourier", "dummies"] | tuple[str, int] | tuple[str, int, int] = None,
+    seasonality: None | Literal["fourier", "dummies"] = None,
+    season_length: int | None = None,
+    harmonics: int | None = None,
     use_t: bool = False,
 ) -> ItsResult:
     """Interrupted time series: segmented Poisson regression with a population offset.
@@ -295,11 +298,17 @@ def its_poisson(
     so ``level_rr = e^b2`` is the immediate change at the break and ``slope_rr = e^b3`` the change in
     the per-period trend. Both read **after ÷ before**: below 1 is a fall. ``break_index`` is the
     0-based position of the first post-intervention period. ``dispersion="quasi"`` scales the
-    covariance by Pearson χ²/df (reported as ``dispersion_ratio`` either way). ``seasonality``:
-    ``"fourier"`` (one sin/cos pair, period 12), ``("fourier", period, k)``, ``"dummies"`` (month
-    indicators) or ``("dummies", period)``; ``k`` = period / 2 spans the same space as the period
-    indicators (its last sine is zero at every period) and is fitted as them, as R's ``glm`` drops
-    the aliased column. Seasonal terms that cannot be told apart from the trend and the break on a
+    covariance by Pearson χ²/df (reported as ``dispersion_ratio`` either way).
+
+    ``seasonality`` names the *kind* of seasonal term in the model (a model term, not a length):
+    ``"fourier"`` (``harmonics`` sin/cos pairs, default 1) or ``"dummies"`` (one indicator per
+    position in the cycle). ``season_length`` is the length of the cycle in periods, as everywhere
+    in saferstats (``docs/vocabulary.md``; :func:`saferstats.mann_kendall`'s ``season_length``): 12
+    (the default) for monthly data with a yearly cycle, 4 for quarters. The old one-argument forms
+    ``seasonality=("fourier", 12, 2)`` and ``("dummies", 4)`` still work, with a
+    :class:`FutureWarning` naming ``season_length=`` / ``harmonics=``. ``harmonics`` =
+    season_length / 2 spans the same space as the cycle's indicators (its last sine is zero at
+    every period) and is fitted as them, as R's ``glm`` drops the aliased column. Seasonal terms that cannot be told apart from the trend and the break on a
     short series are refused with the reason. Counts labelled by periods (a ``PeriodIndex`` as
     :func:`monthly_counts` gives, monthly dates, or labels such as ``"2021-06"`` / ``"2019/20"``)
     must be in time order with no period missing — periods are numbered by position — else
@@ -351,6 +360,12 @@ def its_poisson(
     (0.6659, 0.3156, 1.405, 5)
     >>> a.model
     'segmented Poisson, quasi-Poisson SEs (x Pearson chi2/df), t intervals on 5 df'
+
+    The monthly pilot with two Fourier pairs on the yearly cycle (12 months):
+
+    >>> s = saferstats.its_poisson(y, break_index=24, seasonality="fourier", season_length=12, harmonics=2)
+    >>> s.seasonality, round(s.level_rr, 4)
+    ('fourier(12)', 0.7598)
     """
     arrays, _ = aligned(counts=counts, population=1.0 if population is None else population)
     _check_period_index(counts)
@@ -374,21 +389,7 @@ def its_poisson(
     if not isinstance(dispersion, str):
         raise InvalidInputError(f"`dispersion` must be \"poisson\" or \"quasi\", got {dispersion!r}", "dispersion")
     use_t = _flag("use_t", use_t)
-    kind, period, k = "none", 12, 1
-    if seasonality is not None:
-        if isinstance(seasonality, str):
-            spec: tuple[Any, ...] = (seasonality,)
-        elif isinstance(seasonality, (tuple, list)) and 1 <= len(seasonality) <= 3:
-            spec = tuple(seasonality)
-        else:
-            raise InvalidInputError(
-                "`seasonality` must be None, \"fourier\", \"dummies\", (\"fourier\", period, k) or "
-                f"(\"dummies\", period); got {seasonality!r}", "seasonality")
-        if not isinstance(spec[0], str):
-            raise InvalidInputError(f"`seasonality` must name \"fourier\" or \"dummies\", got {spec[0]!r}", "seasonality")
-        kind = spec[0]
-        period = _whole(spec[1], "seasonality", minimum=2, maximum=len(y)) if len(spec) > 1 else 12
-        k = _whole(spec[2], "seasonality", minimum=1, maximum=max(1, period // 2)) if len(spec) > 2 else 1
+    kind, period, k = _its_seasonality(seasonality, season_length, harmonics, len(y))
     label = kind if kind == "none" else f"{kind}({period})"
     if kind == "fourier" and 2 * k == period:
         # the sine of harmonic period/2 is sin(pi t) = 0 at every period: a column of rounding noise that
@@ -430,6 +431,53 @@ def its_poisson(
         confidence=conf, dispersion=dispersion, seasonality=label,
         use_t=use_t, periods=_period_labels(counts, len(y)),
     )
+
+
+def _its_seasonality(seasonality: Any, season_length: Any, harmonics: Any, n: int) -> tuple[str, int, int]:
+    """``its_poisson``'s seasonal term as (kind, cycle length, harmonics): ``seasonality`` the kind
+    ("fourier" / "dummies"), ``season_length`` the cycle length (the vocabulary's name for it),
+    ``harmonics`` the Fourier pairs; the old tuple ``("fourier", 12, 2)`` maps onto them with a
+    :class:`FutureWarning` (whose values are then reported as ``seasonality``'s)."""
+    names = {"season_length": "season_length", "harmonics": "harmonics"}
+    if isinstance(seasonality, (tuple, list)):
+        names = {"season_length": "seasonality", "harmonics": "seasonality"}
+        if not 1 <= len(seasonality) <= 3:
+            raise InvalidInputError(
+                "`seasonality` must be None, \"fourier\" or \"dummies\" (the cycle length is `season_length`, "
+                f"the Fourier pairs `harmonics`); got {seasonality!r}", "seasonality")
+        if len(seasonality) > 1 and season_length is not None or len(seasonality) > 2 and harmonics is not None:
+            raise InvalidInputError(
+                "give the cycle length as `season_length` (and the Fourier pairs as `harmonics`) only, not also "
+                f"inside `seasonality` {tuple(seasonality)!r}", "seasonality")
+        kind_old = seasonality[0]
+        new = [repr(kind_old)]
+        if len(seasonality) > 1:
+            season_length = seasonality[1]
+            new.append(f"season_length={seasonality[1]!r}")
+        if len(seasonality) > 2:
+            harmonics = seasonality[2]
+            new.append(f"harmonics={seasonality[2]!r}")
+        warn_user(f"its_poisson: `seasonality={tuple(seasonality)!r}` is now written `seasonality={', '.join(new)}` "
+                  "(`seasonality` names the kind of seasonal term, `season_length` the cycle length; "
+                  "docs/vocabulary.md); the tuple form will be removed in a future release", FutureWarning)
+        seasonality = kind_old
+    if seasonality is None:
+        for name, value in (("season_length", season_length), ("harmonics", harmonics)):
+            if value is not None:
+                raise InvalidInputError(
+                    f"`{name}` ({value!r}) needs a seasonal term: add seasonality=\"fourier\" or \"dummies\" "
+                    "(without one the model has no seasonal terms)", name)
+        return "none", 12, 1
+    if not isinstance(seasonality, str) or seasonality not in ("fourier", "dummies"):
+        raise InvalidInputError(
+            "`seasonality` must be None, \"fourier\" or \"dummies\" (the kind of seasonal term; the cycle length "
+            f"is `season_length`), got {seasonality!r}", "seasonality")
+    period = 12 if season_length is None else _whole(season_length, names["season_length"], minimum=2, maximum=n)
+    if harmonics is not None and seasonality != "fourier":
+        raise InvalidInputError(f"`harmonics` ({harmonics!r}) is the number of Fourier pairs: it needs "
+                                "seasonality=\"fourier\" (\"dummies\" has one indicator per position)", names["harmonics"])
+    k = 1 if harmonics is None else _whole(harmonics, names["harmonics"], minimum=1, maximum=max(1, period // 2))
+    return seasonality, period, k
 
 
 #: Pearson chi2/df at or above which a Poisson ITS fit warns that its SEs are too small (as spc's
@@ -602,6 +650,8 @@ def before_after(
     cols = dict(_DEFAULT_COLUMNS)
     if columns:
         cols.update(columns)
+    if isinstance(records, pd.DataFrame):
+        _refuse_published_counts(records, date, "before_after")
     require_columns(records, {"date": date, "outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"]}, "records")
     if len(records) == 0:
         raise InvalidInputError("`records` is empty", "records")
@@ -768,6 +818,8 @@ def monthly_counts(records: pd.DataFrame, *, date: str | None = None, start: Any
     if date is None:
         cols = records.columns if isinstance(records, pd.DataFrame) else ()
         date = next((c for c in ("detention_time", "month", "date") if c in cols), "detention_time")
+    if isinstance(records, pd.DataFrame):
+        _refuse_published_counts(records, date, "monthly_counts")
     require_columns(records, {"date": date}, "records")
     if name is not None and not isinstance(name, str):
         raise InvalidInputError(f"`name` must be text (the name of the counts), got {name!r}", "name")

@@ -343,6 +343,12 @@ def s136_summary(
 ) -> S136Summary:
     """Section 136 outcome statistics from one row per detention.
 
+    The records are a force's or a place of safety's own, one row per detention. NHS England's
+    *Mental Health Act Statistics* (:func:`saferstats.read_mha_annual`) publish counts per
+    organisation instead: given that table, this (like :func:`saferstats.before_after` and
+    :func:`saferstats.monthly_counts`) raises :class:`InvalidInputError` saying how to take its
+    conversion rate with :func:`saferstats.proportion_ci`.
+
     Method (``docs/methods/s136.md`` D1-D4): outcome shares with Wilson CIs over all *assessed* detentions
     (unknown outcomes excluded from the denominator and counted); ``conversion`` = (s2 + s3) /
     assessed, ``admission`` = (informal + s2 + s3) / assessed, ``nfa`` = discharged NFA / assessed;
@@ -394,6 +400,26 @@ def s136_summary(
     return _s136_finish(b, reason, unprotected, threshold)
 
 
+#: columns of NHS England's Mental Health Act Statistics main sheet as :func:`saferstats.read_mha_annual` gives them
+_MHA_COLUMNS = {"measure", "subcategory", "demographic", "breakdown", "org_name", "count"}
+
+
+def _refuse_published_counts(records: pd.DataFrame, needed: str, func: str) -> None:
+    """A table of published counts (NHS England's annual figures) is not one row per detention: say
+    so, and how to get its conversion rate, rather than "no column 'outcome'" (``needed``: the
+    column ``func`` reads first; a table that has it is left to the usual checks)."""
+    if needed in records.columns or not _MHA_COLUMNS <= set(map(str, records.columns)):
+        return
+    raise InvalidInputError(
+        "`records` looks like NHS England's Mental Health Act Statistics (saferstats.read_mha_annual: counts per "
+        f"organisation and measure, one financial year), not one row per Section 136 detention, which {func} "
+        "needs (a force's or a place of safety's own records: a detention time, an outcome and a place of "
+        "safety for each). From the annual "
+        "figures, the share of Section 136 uses followed by a detention under section 2 or 3 is the 'Section 136 "
+        "to 2' and 'Section 136 to 3' counts over the 'Section 136' row's mhsds_count (the conversions are "
+        "MHSDS counts; the 'All' row's count adds A&E uses): saferstats.proportion_ci(conversions, uses)", "records")
+
+
 @dataclasses.dataclass
 class _S136Build:
     """The tables of a summary and the cells of its disclosure problem (for the report, which adds
@@ -436,6 +462,7 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     if by is not None and not isinstance(by, str) and not (isinstance(by, Sequence) and all(isinstance(k, str) for k in by)):
         raise InvalidInputError(f"`by` must be a column name or a list of them, got {by!r}", "by")
     keys = [by] if isinstance(by, str) else list(by or [])
+    _refuse_published_counts(records, cols["outcome"], "s136_summary")
     require_columns(records, {"outcome": cols["outcome"], "place_of_safety": cols["place_of_safety"],
                               **{f"by[{i}]": k for i, k in enumerate(keys)}}, "records")
     if len(records) == 0:

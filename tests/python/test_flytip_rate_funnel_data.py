@@ -10,20 +10,15 @@ the data= path must give exactly the Series path's labels (same inputs, two ways
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
 
 import saferstats
 from conftest import defra_flytipping_read
+from warning_capture import warning_messages
 
 
-def _caught(f, *a, **kw):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out = f(*a, **kw)
-    return out, [str(x.message) for x in w]
+_caught = warning_messages  # fn(*args, **kwargs) and its warnings' messages (tests/python/warning_capture.py)
 
 
 @pytest.fixture(scope="module")

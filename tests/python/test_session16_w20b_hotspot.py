@@ -27,6 +27,7 @@ from conftest import gi_star_z_reference, herts_street_points
 
 import saferstats
 from saferstats import SaferstatsWarning, Weights
+from warning_capture import saferstats_messages
 
 SQUARE = np.array([[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0], [0.0, 0.0]])
 TRIANGLE = np.array([[0.0, 0.0], [1000.0, 0.0], [0.0, 1000.0], [0.0, 0.0]])
@@ -38,11 +39,7 @@ def _quiet(f, *a, **k):
         return f(*a, **k)
 
 
-def _messages(f, *a, **k):
-    with warnings.catch_warnings(record=True) as rec:
-        warnings.simplefilter("always")
-        out = f(*a, **k)
-    return out, [str(r.message) for r in rec if issubclass(r.category, SaferstatsWarning)]
+_messages = saferstats_messages  # fn(*args, **kwargs) and its warnings' messages (tests/python/warning_capture.py)
 
 
 @pytest.fixture(scope="module")

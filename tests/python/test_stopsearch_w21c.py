@@ -11,12 +11,12 @@ Leicestershire 701, Derbyshire 506, Durham 441), counted here with pandas.
 from __future__ import annotations
 
 import re
-import warnings
 
 import pandas as pd
 import pytest
 
 import saferstats
+from warning_capture import saferstats_messages
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +24,7 @@ def sample() -> pd.DataFrame:
     return saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
 
 
-def _messages(fn, *args, **kwargs) -> tuple[object, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kwargs)
-    return out, [str(w.message) for w in caught if issubclass(w.category, saferstats.SaferstatsWarning)]
+_messages = saferstats_messages  # fn(*args, **kwargs) and its warnings' messages (tests/python/warning_capture.py)
 
 
 SLUG = re.compile(r"(?<![\w'-])(city-of-london|south-yorkshire|derbyshire|durham|leicestershire|merseyside|essex)"

@@ -19,6 +19,7 @@ from conftest import load_fixture
 
 import saferstats
 from saferstats.exceptions import InvalidInputError, SaferstatsWarning
+from warning_capture import saferstats_messages
 
 FX = load_fixture("audit_trend.json")
 # IRLS on both sides (R glm to epsilon 1e-12), as tests/python/test_audit_trend.py
@@ -30,12 +31,7 @@ def _frame(row):
     return pd.DataFrame({"period": row["period"], "count": row["count"], "population": row["population"]})
 
 
-def _run(fn, *args, **kw):
-    """fn(*args, **kw) and the messages of the warnings it gave."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kw)
-    return out, [str(w.message) for w in caught if issubclass(w.category, SaferstatsWarning)]
+_run = saferstats_messages  # fn(*args, **kwargs) and its warnings' messages (tests/python/warning_capture.py)
 
 
 # ------------------------------------------------------------------------------ poisson_trend

@@ -294,6 +294,14 @@ def test_catalogue_has_no_stale_entries() -> None:
 _PAIRED_OLD = re.compile(r"^(x|n|k)\d$|_(new|old|1|2)$|^(count|population|successes|trials)\d$")
 _MISSING_VALUES = {"error", "propagate", "drop"}
 _CYCLE_NAMES = {"frequency", "cycle", "seasonal_period", "seasonal_periods", "season", "seasons", "cycle_length"}
+#: keywords naming a seasonal *term* of a model ("fourier", "dummies"): a string, never the cycle's length,
+#: which is `season_length` (docs/vocabulary.md §3)
+_SEASONAL_TERM_NAMES = {"seasonality", "seasonal"}
+
+
+def _takes_a_number(annotation: Any) -> bool:
+    """Whether a keyword's annotation admits a whole number (``int``, also inside a tuple)."""
+    return re.search(r"\bint\b", str(annotation)) is not None
 
 
 def _keyword_problems(name: str, func: Any) -> list[str]:
@@ -322,6 +330,12 @@ def _keyword_problems(name: str, func: Any) -> list[str]:
                 problems.append("keyword:period (period is a column; a seasonal cycle is `season_length`)")
         if p.name in _CYCLE_NAMES and not _allowed(name, f"keyword:{p.name}"):
             problems.append(f"keyword:{p.name} (a seasonal cycle is `season_length`)")
+        if p.name in _SEASONAL_TERM_NAMES and _takes_a_number(p.annotation) \
+                and not _allowed(name, f"keyword:{p.name}"):
+            problems.append(f"keyword:{p.name} takes a number (`{p.name}=` names the kind of seasonal term, "
+                            "a string; the length of the cycle is `season_length`)")
+        if p.name == "season_length" and not _takes_a_number(p.annotation):
+            problems.append("keyword:season_length does not take a whole number (it is the cycle's length)")
     return problems
 
 
@@ -434,6 +448,12 @@ def test_renamed_names_still_work_with_a_future_warning() -> None:
             b = saferstats.mann_kendall([1, 2, np.nan, 4, 5, 6, 7, 8, 9, 10, 11], missing="skip")
         pd.testing.assert_frame_equal(b, saferstats.mann_kendall([1, 2, np.nan, 4, 5, 6, 7, 8, 9, 10, 11],
                                                                  missing="drop"))
+        y = [21, 24, 19, 23, 26, 22, 25, 27, 24, 26, 28, 25, 27, 29, 26, 30, 28, 31, 29, 27, 32, 30, 33, 31,
+             24, 23, 25, 22, 24, 21, 23, 22, 20, 22, 21, 19]
+        with pytest.warns(FutureWarning, match=r"is now written `seasonality='fourier', season_length=12, harmonics=2`"):
+            its_old = saferstats.its_poisson(y, break_index=24, seasonality=("fourier", 12, 2))
+        its_new = saferstats.its_poisson(y, break_index=24, seasonality="fourier", season_length=12, harmonics=2)
+        assert its_old.level_rr == its_new.level_rr and its_old.seasonality == its_new.seasonality
     with pytest.raises(saferstats.InvalidInputError, match="give `count_a` only"):
         saferstats.percent_change(1, 1, 1, 1, count_new=3)  # type: ignore[call-arg]
     r = saferstats.clark_evans([10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90],
@@ -472,6 +492,13 @@ def test_the_checker_catches_the_old_names() -> None:
     found = _keyword_problems("_probe", old)
     for rule in ("keyword:x1", "keyword:n1", "keyword:period", "keyword:missing", "keyword:frequency"):
         assert any(p.startswith(rule) for p in found), rule
+
+    def seasonal(y: Any, *, seasonality: "None | str | tuple[str, int]" = None, season_length: str = "12") -> None:
+        """probe: its_poisson's old `seasonality=("fourier", 12, k)` carried the cycle length"""
+
+    found = _keyword_problems("_probe", seasonal)
+    assert any(p.startswith("keyword:seasonality takes a number") for p in found), found
+    assert any(p.startswith("keyword:season_length does not take") for p in found), found
 
     def positional(data: Any, confidence: float = 0.95) -> None:
         """probe"""

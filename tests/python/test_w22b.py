@@ -10,15 +10,12 @@ import pandas as pd
 import pytest
 
 import saferstats
+from warning_capture import warning_messages
 
 FORCES = "stop_search/policeuk_7forces_2019-12_to_2020-02"
 
 
-def _messages(fn, *args, **kwargs):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kwargs)
-    return out, [str(w.message) for w in caught]
+_messages = warning_messages  # fn(*args, **kwargs) and its warnings' messages (tests/python/warning_capture.py)
 
 
 def test_read_stop_search_same_month_missing_everywhere_says_no_force(shared_data):

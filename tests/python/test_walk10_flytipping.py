@@ -15,6 +15,7 @@ import pytest
 
 import saferstats
 from conftest import load_fixture
+from warning_capture import warning_messages
 
 REF = load_fixture("walk10_flytipping/reference.json")
 WORKBOOK = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
@@ -28,11 +29,7 @@ def ft(shared_data):
         return saferstats.read_flytipping(shared_data / WORKBOOK)
 
 
-def _caught(fn, *args, **kw):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out = fn(*args, **kw)
-    return out, [str(x.message) for x in w]
+_caught = warning_messages  # fn(*args, **kwargs) and its warnings' messages (tests/python/warning_capture.py)
 
 
 def test_year_on_year_names_every_comparison_across_a_recording_change(ft):
