@@ -1862,7 +1862,10 @@ def _within_forces(recs: pd.DataFrame, keys: list[str], group: str, reference: s
     within["method"] = "mantel-haenszel (greenland-robins)"
     a, b = both["rr_pooled"].to_numpy(dtype=float), both["rr"].to_numpy(dtype=float)
     ok = np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0) & (within["strata"].to_numpy() >= 2)
-    side = lambda lo, hi: (lo > 1) | (hi < 1)  # noqa: E731  the CI excludes 1
+
+    def side(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:  # the CI excludes 1
+        return np.asarray((lo > 1) | (hi < 1))
+
     moved = ok & ((np.abs(np.log(np.where(ok, a, 1.0) / np.where(ok, b, 1.0))) > np.log(1.1))
                   | (side(both["rr_pooled_lower"].to_numpy(dtype=float), both["rr_pooled_upper"].to_numpy(dtype=float))
                      != side(both["rr_lower"].to_numpy(dtype=float), both["rr_upper"].to_numpy(dtype=float))))
