@@ -655,7 +655,7 @@ pub fn mantel_haenszel_rr_groups(
 /// A stratum's count and size: finite, 0 ≤ x ≤ n ≤ 2⁵³ (n may be 0: a stratum with no member).
 fn check_stratum(names: (&str, &str), row: usize, x: f64, n: f64) -> Result<()> {
     let (xn, nn) = names;
-    if !n.is_finite() || n < 0.0 || n > MAX_COUNT {
+    if !n.is_finite() || !(0.0..=MAX_COUNT).contains(&n) {
         return Err(Error::value(
             nn,
             row,
