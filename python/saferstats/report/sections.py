@@ -242,21 +242,52 @@ def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float)
     """The over-dispersion to use for a section's funnel (``mode`` "auto", "exact" or
     "overdispersed"), and the words for it: over-dispersed limits (Spiegelhalter 2005) are used
     when asked, or with "auto" when the published points are over-dispersed (φ > 1); exact limits
-    asked for on over-dispersed points say so (the summary's funnel finding repeats it)."""
+    asked for on over-dispersed points say so (the summary's funnel finding repeats it).
+
+    ``funnel_overdispersion``'s warning about areas with a count of 0 (taken as 0.5 on the log
+    scale, where FunnelPlotR sorts them lowest, so φ and τ² differ a little from FunnelPlotR's) is
+    said in the words when the limits are widened (φ and τ² set them) and is not repeated on the
+    console; with exact limits φ only describes the areas, so the warning is not given at all (a
+    report run printed a library warning about widened limits it did not use).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")  # no warning reaches the user
+    ...     od, words = _funnel_limits("auto", [0, 400, 90, 300, 30, 900], [1e5, 2e5, 3e5, 1.5e5, 2.5e5, 4e5],
+    ...                                1.7e2, 1e5)
+    >>> words.endswith("1 area with a count of 0 is taken as 0.5 on the log scale in estimating them)")
+    True
+    """
     import saferstats as ss
 
     try:
-        od = ss.funnel_overdispersion(counts, pops, kind="rate", target=target, multiplier=per)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            od = ss.funnel_overdispersion(counts, pops, kind="rate", target=target, multiplier=per)
     except SaferstatsError:
         return False, "exact Poisson 95% / 99.8% limits (too few areas to estimate over-dispersion)"
+    zero = [w for w in seen if str(w.message).startswith("funnel_overdispersion: ")
+            and "with a count of 0" in str(w.message)]
     if mode == "exact":  # as asked; but the words say when the areas are over-dispersed (more fall outside)
+        _rewarn([w for w in seen if w not in zero])  # (φ only describes the areas here: its 0.5 is not a limit)
         return False, ("exact Poisson 95% / 99.8% limits" if not bool(od["overdispersed"]) else
                        f"exact Poisson 95% / 99.8% limits (as configured), although the areas vary more than chance "
                        f"allows (φ = {float(od['phi']):.2f}): more fall outside them than chance alone would put there")
     if mode == "overdispersed" or bool(od["overdispersed"]):
+        _rewarn([w for w in seen if w not in zero])  # (said in the words below)
+        n0 = int((np.asarray(counts, dtype=float) == 0).sum()) if zero else 0
         return od, (f"95% / 99.8% limits widened for over-dispersion (φ = {float(od['phi']):.2f}, τ² = "
-                    f"{float(od['tau2']):.3g}; Spiegelhalter 2005)")
+                    f"{float(od['tau2']):.3g}; Spiegelhalter 2005"
+                    + (f"; {n0} area{' with a count of 0 is' if n0 == 1 else 's with a count of 0 are'} taken as 0.5 "
+                       "on the log scale in estimating them" if n0 else "") + ")")
+    _rewarn([w for w in seen if w not in zero])  # (exact limits: φ is not used)
     return False, f"exact Poisson 95% / 99.8% limits (no over-dispersion: φ = {float(od['phi']):.2f})"
+
+
+def _rewarn(records: list[Any]) -> None:
+    """Warn again with ``records`` caught by ``warnings.catch_warnings(record=True)``."""
+    for w in records:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _hate_crime(cfg: dict, sec: dict) -> Section:
@@ -1260,9 +1291,18 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     # change in what the council counts: not compared either (named in _recording_changes' text)
     step = _flag(latest, "recording_step").to_numpy() & ~basis
     apart = apart | nonres | step
-    s = Section("flytipping", "Fly-tipping: district rates",
-                f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
-                "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed; "
+    # a national table is narrowed to the report's area (the funnel keeps every authority)
+    in_mine = latest[area].astype(str).isin(mine).to_numpy()
+    narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
+    rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
+    n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
+    # the area's own authority by name ("the City of London", not "City of London's 1 authority"); a CSP's one
+    # authority as the CSP's ("Daventry and South Northamptonshire's 1 authority": West Northamptonshire)
+    only = display_name(latest.loc[rows, area].iloc[0]) if n_mine == 1 else ""
+    title, what, funnel_of = _flytipping_words(only, bool(apart[rows].all()) if n_mine == 1 else False, narrow,
+                                               str(last), int(conf * 100), latest[area].nunique())
+    s = Section("flytipping", title,
+                what + "; annual % change over all years (quasi-Poisson where over-dispersed; "
                 "intervals from Student's t on the residual degrees of freedom, as R's summary.glm, since a "
                 "council's series is a few years)."
                 + "".join(notes), sec.get("source", _file_names(sec)))
@@ -1277,15 +1317,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     latest.loc[step, "significance"] = "Not comparable (recording change)"
     latest.loc[nonres & ~basis & ~step, "significance"] = "Not comparable (residents)"
     s.intro += f" The funnel plot and its significance use {limits}." + nonres_words
-    # a national table is narrowed to the report's area (the funnel keeps every authority)
-    in_mine = latest[area].astype(str).isin(mine).to_numpy()
-    narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
-    rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
-    n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
-    # the area's own authority by name ("the City of London", not "City of London's 1 authority"); a CSP's one
-    # authority as the CSP's ("Daventry and South Northamptonshire's 1 authority": West Northamptonshire)
-    only = display_name(latest.loc[rows, area].iloc[0]) if n_mine == 1 else ""
     whose = place(only) if only and only == said else f"{place(said)}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}"
     where = f" ({whose}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
@@ -1368,13 +1400,43 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
                        highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
                        title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
-    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
+    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[step & ~h_latest, area].astype(str))} not shown (counted differently from the year before)" if (step & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~step & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~step & ~h_latest).any() else ""),
                             _png(fig)))
     return s
+
+
+def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level: int,
+                      n_all: int) -> tuple[str, str, str]:
+    """The fly-tipping section's heading, the start of its text and whose rates its funnel plots, for
+    the authorities it shows: "district rates" for a county's districts (or every authority), and
+    the one authority's rate when it shows one (the City of London's report said "district rates ...
+    by district" of its one authority). ``set_apart``: that one is not compared in the funnel (the
+    City's rate per resident; a council counting on another basis).
+
+    >>> _flytipping_words("", False, True, "2021/22", 95, 308)[0]
+    'Fly-tipping: district rates'
+    >>> title, what, funnel = _flytipping_words("City of London", True, True, "2021/22", 95, 308)
+    >>> print(title); print(what); print(funnel)
+    Fly-tipping: the City of London's rate
+    Fly-tipping incidents per 1,000 residents in the City of London, 2021/22, with its PHE 95% CI (it is not compared in the funnel plot, which shows England's other authorities against their overall rate)
+    England's local authorities'
+    """
+    if not only:
+        return ("Fly-tipping: district rates",
+                f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {level}% CIs and funnel "
+                "significance against the overall rate", "district")
+    who = place(only)
+    what = f"Fly-tipping incidents per 1,000 residents in {who}, {last}, with its PHE {level}% CI"
+    if set_apart:
+        what += (" (it is not compared in the funnel plot, which shows England's other authorities against their "
+                 "overall rate)" if narrow else " (it is not compared with an overall rate)")
+    elif narrow:
+        what += f" and its funnel position against the overall rate of all {n_all:,} authorities in England"
+    return f"Fly-tipping: {who}'s rate", what, "England's local authorities'" if narrow else "the authority's"
 
 
 #: Defra's land types (``read_flytipping`` columns), grouped as the report's land table shows them.

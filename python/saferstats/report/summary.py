@@ -30,7 +30,7 @@ from .sections import Section, whole_percent
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
-           "executive_summary", "GLOSSARY"]
+           "executive_summary", "GLOSSARY", "glossary_for"]
 
 #: Fewest incidents in each period for a change to be described (ONS flags rates from fewer than 20
 #: events as unreliable); below it the summary says there are too few to say.
@@ -48,6 +48,9 @@ GLOSSARY: list[tuple[str, str]] = [
      "prove that nothing changed."),
     ("Rate per 100,000", "The number of incidents for every 100,000 residents, so that areas of different size can be "
      "compared."),
+    # (stop and search and fly-tipping are per 1,000: a Panel reading only "per 100,000" had no word for them)
+    ("Rate per 1,000", "The number of incidents (or searches) for every 1,000 residents, so that areas of different "
+     "size can be compared."),
     ("Funnel plot", "A chart of each area's rate against its population with control limits around the overall rate; "
      "areas outside the 99.8% limits differ from the overall rate by more than chance would explain (when the limits "
      "are widened for over-dispersion, by more than chance and the usual differences between areas)."),
@@ -82,6 +85,56 @@ GLOSSARY: list[tuple[str, str]] = [
      "than 1 in 1,000."),
     ("[c]", "A number withheld to protect individuals (a small count, or one that would give a small count away)."),
 ]
+
+
+#: When the report uses each term of the :data:`GLOSSARY`: a pattern its own words match (the sections'
+#: text, tables' captions, headers and cells, figures' captions, the summary, findings and limitations).
+_GLOSSARY_USED = {
+    "Confidence interval (CI)": r"\bCI\b|confidence interval",
+    "Statistically significant": r"statistically significant",
+    "No statistically significant change": r"no statistically significant",
+    "Rate per 100,000": r"per 100,000",
+    "Rate per 1,000": r"per 1,000\b(?!,)",
+    "Funnel plot": r"funnel",
+    "Rate ratio / risk ratio": r"\bratio",
+    "Ratio method": r"ratio method",
+    "Disproportionality": r"disproportionality",
+    "Find rate": r"find rate",
+    "Annual % change": r"annual % change",
+    "Over-dispersion": r"over-dispers|quasi-Poisson",
+    "Cluster": r"\bcluster",
+    "Density map": r"\bdensity\b",
+    "Hot spot / cold spot": r"hot (and cold )?spot|cold spot|Gi\*",
+    "SPC chart": r"\bSPC\b|process limit",
+    "Interrupted time series": r"interrupted time series",
+    "p-value": r"p-value",
+    "[c]": r"\[c\]",
+}
+
+
+def glossary_for(texts: Sequence[str], sections: Sequence[Section] = (), confidence: float = 0.95) -> list[tuple[str, str]]:
+    """The terms of the :data:`GLOSSARY` the report uses, in the glossary's order: those whose
+    pattern (:data:`_GLOSSARY_USED`) is in ``texts`` (the summary, findings and limitations) or in the
+    words the ``sections`` print (their titles and text, tables' captions, headers and cells as the
+    page shows them, figures' captions). A report of Section 136 from the NHS statistics defined
+    clusters, Gi* and interrupted time series it did not have.
+
+    >>> [t for t, _ in glossary_for(["Hot and cold spots (Getis-Ord Gi*) of 3 clusters; 2 numbers are [c]."])]
+    ['Cluster', 'Hot spot / cold spot', '[c]']
+    """
+    from .tables import display_table
+
+    words = list(texts)
+    for s in sections:
+        words += [s.title, s.intro]
+        words += [f.caption for f in s.figures]
+        for t in s.tables:
+            d = display_table(t.page, t.caption, confidence=confidence)
+            words += [d.caption, *d.headers]
+            words += [c for r in d.rows for c, num in zip(r, d.numeric) if not num]
+    text = "\n".join(map(str, words))
+    return [(term, said) for term, said in GLOSSARY
+            if re.search(_GLOSSARY_USED.get(term, re.escape(term)), text, flags=re.IGNORECASE)]
 
 
 def fmt_pct(v: float, *, signed: bool = False) -> str:
@@ -544,9 +597,15 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
                 + f"({c[0]:,.0f} incidents); it is not compared with the overall rate of "
                 + (str(against) if against else "the other areas")
                 + ": with few residents and many visitors, a rate per resident is not like for like."]
-    if alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
+    if alt and against and len(apart) == n:
+        # none of the report's areas is in the figure (the City of London's own report: its rate is set apart, so
+        # "with the report's 1 local authority area highlighted" described a point the plot does not have)
         text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
-                f"their overall rate, with the report's {_areas(lab, n)} highlighted: " + "; ".join(parts))
+                f"their overall rate; {_names(apart)} {'is' if n == 1 else 'are'} not in it: " + "; ".join(parts))
+    elif alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
+        text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
+                f"their overall rate, with the report's {_areas(lab, n - len(apart))} highlighted"
+                + (f" ({_names(apart)} not in it)" if apart else "") + ": " + "; ".join(parts))
     elif alt:
         text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
                 "overall rate: " + "; ".join(parts))
@@ -1148,7 +1207,10 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
             warn_user(f"report: no key findings could be written for '{s.title}' ({type(exc).__name__}: {exc}); its "
                       "tables and figures are in the report, but the summary says nothing of them")
     headline = [findings[s.key][0] for s in sections if findings.get(s.key)]
-    return Summary(headline, findings, _limitations(sections, cfg), list(GLOSSARY), periods_note(sections))
+    limitations = _limitations(sections, cfg)
+    periods = periods_note(sections)
+    said = [*headline, *(x for f in findings.values() for x in f), *limitations, periods]
+    return Summary(headline, findings, limitations, glossary_for(said, sections, cfg.get("confidence", 0.95)), periods)
 
 
 #: the sections' names in the periods sentence

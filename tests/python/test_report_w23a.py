@@ -1,0 +1,234 @@
+"""Session 18 (w23a): the fly-tipping section's heading for a report of one authority; the trend
+across a possible recording change; the glossary of the terms the report uses; the Methods
+appendix of an S136-only report; funnel_overdispersion's warnings in a report run."""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import build_report
+from saferstats.report.render import _methods_appendix
+from saferstats.report.sections import Section, Table, _flytipping, _funnel_limits
+from saferstats.report.summary import GLOSSARY, executive_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+CFG = {"confidence": 0.95, "disclosure_threshold": 5}
+DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+MHA = "s136_mental_health/nhs_mha_annual_2023_24/mha_annual_suppressed_2023_24 (version 1).xlsx"
+
+
+def _text(page: str, section: str) -> str:
+    part = page[page.index(f"<section id='{section}'"):]
+    return html.unescape(re.sub(r"<[^>]+>", " ", part[:part.index("</section>")]))
+
+
+def _glossary_terms(page: str) -> list[str]:
+    part = page[page.index("<section id='glossary'"):]
+    return [html.unescape(t) for t in re.findall(r"<dt>(.*?)</dt>", part[:part.index("</section>")])]
+
+
+@pytest.fixture(scope="module")
+def city_flytipping(shared_data):
+    if not (shared_data / DEFRA).exists():
+        pytest.skip("Defra workbook not in ../shared")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _flytipping({**CFG, "area": "City of London"}, {"file": str(shared_data / DEFRA)})
+
+
+@pytest.fixture(scope="module")
+def herts_flytipping(shared_data):
+    if not (shared_data / DEFRA).exists():
+        pytest.skip("Defra workbook not in ../shared")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _flytipping({**CFG, "area": "Hertfordshire"}, {"file": str(shared_data / DEFRA)})
+
+
+# ----------------------------------------------------------------------------- 1. one authority's heading
+
+def test_one_authority_fly_tipping_is_not_said_by_district(city_flytipping):
+    """The City of London's report headed its one authority "Fly-tipping: district rates" and said
+    "per 1,000 residents by district" with "funnel significance" the City is not given."""
+    s = city_flytipping
+    assert s.title == "Fly-tipping: the City of London's rate"
+    assert s.intro.startswith("Fly-tipping incidents per 1,000 residents in the City of London, 2021/22, with its PHE "
+                              "95% CI (it is not compared in the funnel plot, which shows England's other authorities "
+                              "against their overall rate); annual % change")
+    assert "by district" not in s.intro
+    fig = next(f for f in s.figures if f.name == "flytipping_funnel")
+    assert fig.caption.startswith("Funnel plot of England's local authorities' fly-tipping rates, 2021/22;")
+
+
+def test_a_county_keeps_its_district_rates(herts_flytipping):
+    s = herts_flytipping
+    assert s.title == "Fly-tipping: district rates"
+    assert s.intro.startswith("Fly-tipping incidents per 1,000 residents by district, 2021/22, with PHE 95% CIs and "
+                              "funnel significance against the overall rate;")
+    assert next(f for f in s.figures if f.name == "flytipping_funnel").caption.startswith(
+        "Funnel plot of district fly-tipping rates, 2021/22;")
+
+
+def test_funnel_alt_text_does_not_highlight_an_area_the_plot_leaves_out():
+    """The City's funnel alt text said "with the report's 1 local authority area highlighted" of a plot
+    that leaves the City out (its rate per resident is not compared)."""
+    from saferstats.report.alt import _fly_funnel
+
+    rates = pd.DataFrame({"la_name": ["City of London"], "period": ["2021/22"], "incidents": [2497],
+                          "population": [8588], "rate": [290.8], "significance": ["Not comparable (residents)"]})
+    rates.attrs["funnel_against"] = "all 308 authorities in England"
+    rates.attrs["funnel_limits"] = "95% / 99.8% limits widened for over-dispersion (φ = 2059.28)"
+    s = Section("flytipping", "F", "", "", tables=[Table("flytipping_rates", "", rates)])
+    alt = _fly_funnel(s, {"area": "City of London"})
+    assert "highlighted" not in alt
+    assert alt.startswith("Funnel plot of fly-tipping rates in 2021/22 across England's authorities against their "
+                          "overall rate; the City of London is not in it: 1 not compared")
+
+
+# ----------------------------------------------------------------------------- 3. glossary
+
+def test_glossary_keeps_only_the_terms_used_in_its_order():
+    eth = pd.DataFrame({"ethnic_group": ["White", "Mixed"], "standardised_rate": [23.7, 37.7],
+                        "standardised_lower": [23.3, 33.9], "standardised_upper": [24.1, 41.5],
+                        "ratio_to_white": [1.0, 1.59]})
+    s = Section("s136", "Section 136: detentions in the NHS statistics", "NHS England Mental Health Act statistics",
+                "", tables=[Table("s136_mha_ethnicity", "Section 136 uses per 100,000 by ethnic group", eth)])
+    summ = executive_summary([s], {**CFG, "area": "Merseyside"})
+    terms = [t for t, _ in summ.glossary]
+    assert terms == ["Confidence interval (CI)", "Statistically significant", "Rate per 100,000",
+                     "Rate ratio / risk ratio", "[c]"]
+    # the same words give the same glossary, in GLOSSARY's order
+    assert executive_summary([s], {**CFG, "area": "Merseyside"}).glossary == summ.glossary
+    order = [t for t, _ in GLOSSARY]
+    assert sorted(terms, key=order.index) == terms
+
+
+def test_s136_only_report_defines_no_hotspot_or_funnel_terms(tmp_path, shared_data):
+    if not (shared_data / MHA).exists():
+        pytest.skip("NHS MHA workbook not in ../shared")
+    out = build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{shared_data / MHA}"\n')
+    terms = _glossary_terms((out / "index.html").read_text(encoding="utf-8"))
+    for absent in ("Cluster", "Hot spot / cold spot", "Density map", "Funnel plot", "Interrupted time series",
+                   "SPC chart", "Disproportionality", "Find rate", "Annual % change", "Over-dispersion", "Ratio method"):
+        assert absent not in terms, absent
+    assert "Confidence interval (CI)" in terms and "Rate per 100,000" in terms
+
+
+def test_published_reports_glossaries(tmp_path, shared_data):
+    """Hertfordshire (every section; Section 136 from the NHS statistics, so no ITS) keeps every
+    other term; the City of London (no Section 136) has no interrupted time series either. Both use
+    rates per 1,000 (stop and search, fly-tipping), now defined."""
+    from saferstats.__main__ import main
+
+    terms = {}
+    for name in ("hertfordshire_published", "city_of_london_published"):
+        example = ROOT / "examples" / f"{name}.toml"
+        out = tmp_path / name
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert main(["report", "--config", str(example), "--out", str(out), "--quiet"]) == 0
+        terms[name] = _glossary_terms((out / "index.html").read_text(encoding="utf-8"))
+    every = [t for t, _ in GLOSSARY]
+    assert terms["hertfordshire_published"] == [t for t in every if t != "Interrupted time series"]
+    assert terms["city_of_london_published"] == [t for t in every if t != "Interrupted time series"]
+
+
+def test_demo_keeps_the_interrupted_time_series():
+    """The demo's Section 136 is of detention records: its ITS is in the report, so in the glossary."""
+    import saferstats.report as rep
+    from saferstats.report.sections import _BUILDERS
+
+    cfg = rep.demo_config()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _BUILDERS["s136"](cfg, cfg["s136"])
+    terms = [t for t, _ in executive_summary([s], cfg).glossary]
+    assert "Interrupted time series" in terms and "SPC chart" in terms
+    assert "Cluster" not in terms and "Funnel plot" not in terms
+
+
+def test_glossary_for_reads_table_cells_and_headers():
+    from saferstats.report.summary import glossary_for
+
+    d = pd.DataFrame({"group": ["Black", "White"], "ratio": [3.2, 1.0], "ratio_method": ["katz", "exact (zero count)"]})
+    terms = [t for t, _ in glossary_for([], [Section("stop_search", "Stop and search", "", "",
+                                                     tables=[Table("t", "Searches", d)])])]
+    assert terms == ["Rate ratio / risk ratio", "Ratio method"]
+
+
+# ----------------------------------------------------------------------------- 4. methods appendix
+
+def test_s136_from_nhs_statistics_lists_no_rates_or_rate_ratio_methods(tmp_path, shared_data):
+    """An S136-only report from the NHS statistics listed "Rates: crude rate ... Byar's" and "Rate ratios
+    and % change: Wald ..." (it computes neither: the rates are NHS England's, the shares Wilson's)."""
+    if not (shared_data / MHA).exists():
+        pytest.skip("NHS MHA workbook not in ../shared")
+    out = build_report(tmp_path, f'title = "T"\narea = "Merseyside"\n[s136]\nmha_file = "{shared_data / MHA}"\n')
+    text = _text((out / "index.html").read_text(encoding="utf-8"), "methods")
+    assert "Rates: crude rate" not in text and "Rate ratios and % change" not in text
+    assert "Proportions: Wilson score intervals." in text and "Newcombe" not in text and "Katz" not in text
+    assert "Section 136 (NHS England Mental Health Act statistics)" in text
+
+
+def test_methods_of_records_and_stop_search_sections():
+    s136 = Section("s136", "S136", "", "", tables=[Table("s136_before_after", "", pd.DataFrame({"rr": [1.0]}))])
+    items = _methods_appendix(CFG, [s136])
+    assert not any(i.startswith(("Rates:", "Rate ratios")) for i in items)
+    assert any(i.startswith("Proportions: Wilson score intervals; differences: Newcombe") for i in items)
+    items = _methods_appendix(CFG, [Section("stop_search", "Stop and search", "", "")])
+    assert any(i.startswith("Rates: crude rate") for i in items)  # the search rates: PHE exact / Byar's
+    assert any(i.startswith("Rate ratios and % change") for i in items)
+
+
+# ----------------------------------------------------------------------------- 5. funnel warnings
+
+COUNTS = [0, 400, 90, 300, 30, 900, 10, 700, 100, 250]
+POPS = [1e5, 2e5, 3e5, 1.5e5, 2.5e5, 4e5, 1.2e5, 3.3e5, 2.2e5, 1.1e5]
+TARGET = 100_000 * sum(COUNTS) / sum(POPS)  # the overall rate, as funnel_target gives it
+
+
+def test_exact_funnel_limits_do_not_warn_of_widened_limits(recwarn):
+    """funnel = "exact": φ is estimated only to say the areas are over-dispersed; its warning about a
+    count of 0 (φ, τ² "and the widened limits" differ from FunnelPlotR's) reached the console."""
+    od, words = _funnel_limits("exact", COUNTS, POPS, TARGET, 1e5)
+    assert od is False and "φ = 633.64" in words
+    assert not [w for w in recwarn if "funnel_overdispersion" in str(w.message)]
+
+
+def test_widened_funnel_limits_say_the_zero_count_and_do_not_warn(recwarn):
+    od, words = _funnel_limits("auto", COUNTS, POPS, TARGET, 1e5)
+    assert od is not False and float(od["phi"]) == pytest.approx(633.64, abs=0.005)
+    assert words == ("95% / 99.8% limits widened for over-dispersion (φ = 633.64, τ² = 2.59; Spiegelhalter 2005; "
+                     "1 area with a count of 0 is taken as 0.5 on the log scale in estimating them)")
+    assert not [w for w in recwarn if "funnel_overdispersion" in str(w.message)]
+
+
+def test_other_funnel_overdispersion_warnings_still_reach_the_user():
+    with pytest.warns(UserWarning, match="funnel_overdispersion"):
+        _funnel_limits("exact", [10, 400, float("nan"), 300, 30, 900], [1e5, 2e5, 3e5, 1.5e5, 2.5e5, 4e5], 170.0, 1e5)
+
+
+@pytest.mark.parametrize("mode", ["exact", "auto"])
+def test_report_run_prints_no_funnel_warning_it_handles(tmp_path, capsys, mode):
+    from saferstats.__main__ import main
+
+    names = [f"D{i}" for i in range(10)]
+    rows = [(n, "2017/18", c + 10, p) for n, c, p in zip(names, COUNTS, POPS)]
+    rows += [(n, "2018/19", c, p) for n, c, p in zip(names, COUNTS, POPS)]
+    pd.DataFrame(rows, columns=["district", "year", "count", "population"]).to_csv(tmp_path / "hc.csv", index=False)
+    (tmp_path / "a.toml").write_text(f'title = "T"\narea = "Hertfordshire"\n[hate_crime]\nfile = "hc.csv"\n'
+                                     f'area = "district"\nperiod = "year"\nfunnel = "{mode}"\n')
+    assert main(["report", "--config", str(tmp_path / "a.toml"), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "funnel_overdispersion" not in err and "count of 0" not in err
+    text = _text((tmp_path / "o" / "index.html").read_text(encoding="utf-8"), "hate_crime")
+    if mode == "exact":
+        assert "exact Poisson 95% / 99.8% limits (as configured), although the areas vary more than chance" in text
+    else:
+        assert "1 area with a count of 0 is taken as 0.5 on the log scale in estimating them" in text
