@@ -91,6 +91,92 @@ def test_funnel_alt_text_does_not_highlight_an_area_the_plot_leaves_out():
                           "overall rate; the City of London is not in it: 1 not compared")
 
 
+# ----------------------------------------------------------------------------- 2. trend across a step
+
+CITY = {"2012/13": 449, "2013/14": 530, "2014/15": 369, "2015/16": 627, "2016/17": 1731, "2017/18": 1826,
+        "2018/19": 1501, "2019/20": 1804, "2020/21": 2112, "2021/22": 2497}  # Defra LA_incidents, as published
+
+
+def _quasi_poisson_apc(counts: list[int]) -> tuple[float, float, float]:
+    """The annual % change and its 95% CI by statsmodels: Poisson GLM on the year, Pearson scale, t."""
+    import numpy as np
+    import statsmodels.api as sm
+    from scipy import stats
+
+    x = sm.add_constant(np.arange(len(counts), dtype=float))
+    fit = sm.GLM(np.asarray(counts, dtype=float), x, family=sm.families.Poisson()).fit(scale="X2")
+    b, se = fit.params[1], fit.bse[1]
+    q = stats.t.ppf(0.975, len(counts) - 2)
+    return tuple(100 * (np.exp(v) - 1) for v in (b, b - q * se, b + q * se))
+
+
+def test_city_trend_is_given_since_its_step_and_compared_with_england_over_those_years(city_flytipping):
+    """The City of London's +21% a year (2012/13 to 2021/22), "statistically significantly higher than
+    England", ran across its 627 to 1,731 of 2016/17, which the section calls a possible change in
+    recording. The trend since the step: +7.8% a year (95% CI -0.8% to +17%), in line with England."""
+    s = city_flytipping
+    tables = {t.name: t.frame for t in s.tables}
+    since = tables["flytipping_trend_since_step"].iloc[0]
+    assert (since["la_name"], since["period_from"], since["period_to"], since["n_periods"]) == (
+        "City of London", "2016/17", "2021/22", 6)
+    apc, lo, hi = _quasi_poisson_apc([CITY[y] for y in sorted(CITY) if y >= "2016/17"])
+    assert since["apc"] == pytest.approx(apc, abs=0.006) and apc == pytest.approx(7.77, abs=0.01)
+    assert since["apc_lower"] == pytest.approx(lo, abs=0.006) and since["apc_upper"] == pytest.approx(hi, abs=0.006)
+    # the whole series is still in its table, as before (+20.7% a year), with the step in its caption
+    whole = tables["flytipping_trend"].iloc[0]
+    assert whole["apc"] == pytest.approx(_quasi_poisson_apc(list(CITY.values()))[0], abs=0.006)
+    trend_caption = next(t.caption for t in s.tables if t.name == "flytipping_trend")
+    assert trend_caption.endswith("; the City of London across a step in the count (possibly a change in recording): "
+                                  "see the annual % change since the step")
+    eng = tables["flytipping_trend_england"].iloc[0]
+    assert (eng["period_from"], eng["period_to"], eng["n_periods"]) == ("2016/17", "2021/22", 6)
+    assert eng["apc"] == pytest.approx(since["apc"], abs=0.006) and eng["against_england"] == "in line with England"
+    assert "up relative to England: City of London" not in s.intro
+    assert ("the annual % change since the step is given beside it, and the comparison with England uses the same "
+            "years: City of London (2016/17 to 2021/22).") in s.intro
+
+
+def test_city_findings_do_not_state_the_trend_across_the_step(city_flytipping):
+    summ = executive_summary([city_flytipping], {**CFG, "area": "City of London"})
+    found = summ.findings["flytipping"]
+    text = " ".join(found)
+    assert "statistically significant upward trend" not in text and "higher in the City of London" not in text
+    assert found[1] == ("Fly-tipping in the City of London rose from 627 to 1,731 in one year (2015/16 to 2016/17), "
+                        "possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to "
+                        "2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to "
+                        "2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%).")
+    assert found[2].startswith("Fly-tipping changed in line with England's other councils over the same years in the "
+                               "City of London (")
+    assert found[2].endswith("; the City of London: +7.8% a year since 2016/17, the years since the step in its count).")
+    # the executive summary's fly-tipping line is the rate, not a trend
+    assert not any("a year" in h for h in summ.headline if "fly-tipping" in h.lower())
+
+
+def test_a_county_names_its_stepped_council_apart(herts_flytipping):
+    """Hertfordshire: Watford's 612 to 1,815 (2014/15 to 2015/16) is not one of the whole series' trends."""
+    found = executive_summary([herts_flytipping], {**CFG, "area": "Hertfordshire"}).findings["flytipping"]
+    series = next(f for f in found if f.startswith("Fly-tipping over the whole series"))
+    assert ("no statistically significant trend in the other 4 authorities; Watford: a step in the count, possibly a "
+            "change in recording, so the trend across it is not like for like (see below)") in series
+    assert any(f.startswith("Fly-tipping in Watford rose from 612 to 1,815 in one year (2014/15 to 2015/16), possibly a "
+                            "change in recording") and "Since the step, fly-tipping in Watford, 2015/16 to 2021/22:" in f
+               for f in found)
+
+
+def test_too_few_years_since_a_step_is_said_and_not_compared():
+    import numpy as np
+
+    from saferstats.report.sections import _since_steps
+
+    d = pd.DataFrame({"la": ["A"] * 5 + ["B"] * 5, "year": ["2017/18", "2018/19", "2019/20", "2020/21", "2021/22"] * 2,
+                      "n": [100, 110, 105, 250, 260, 50, 55, 60, 58, 61], "population": [1e4] * 10})
+    tr = pd.DataFrame({"la": ["A", "B"], "method": ["poisson", "poisson"]})
+    table, text, rows, fits = _since_steps(d, tr, {"A": "2019/20 to 2020/21: 105 to 250"}, "la", "year", "n", 0.95)
+    assert table is None and list(fits["la"]) == ["B"] and set(rows["la"]) == {"B"}
+    assert text == " Too few years since the step (fewer than 3) for a trend of its own, so not compared with England: A."
+    assert np.isfinite(rows["n"]).all()
+
+
 # ----------------------------------------------------------------------------- 3. glossary
 
 def test_glossary_keeps_only_the_terms_used_in_its_order():

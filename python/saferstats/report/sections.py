@@ -1375,6 +1375,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                                              for a, g in data.groupby(area, observed=True)[period]}
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
         steps = _doubling_steps(data, area, period, count)
+        compared, fits = data, trend  # the years each council is compared with England over
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
             # such a step may be a change in what the council counts as much as in fly-tipping
@@ -1382,10 +1383,18 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
             s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
                         f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
-                        "in fly-tipping; the annual % change and the latest rate include it.")
+                        "in fly-tipping; the latest rate includes it.")
             s.tables[-1].frame.attrs["steps"] = steps
+            s.tables[-1].caption += (f"; {_names_said(list(steps))} across a step in the count (possibly a change in "
+                                     "recording): see the annual % change since the step")
+            # a trend across the step is not like for like (the City of London's +21% a year, "higher than England",
+            # was mostly its 627 to 1,731 of 2016/17): the trend since it, and England over those years
+            since, words, compared, fits = _since_steps(data, trend, steps, area, period, count, conf)
+            s.intro += words
+            if since is not None:
+                s.tables.append(since)
         # (after the trend table's own attrs, which are set on s.tables[-1])
-        against = _against_england(everyone, data, trend, area, period, count, conf)
+        against = _against_england(everyone, compared, fits, area, period, count, conf)
         if against is not None:
             s.tables.append(against[0])
             s.intro += against[1]
@@ -1727,7 +1736,11 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
                               use_t=True)
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
-    frame = pd.DataFrame({area: c["council"].to_numpy(), "apc": c["apc"].to_numpy(),
+    spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
+             for a, g in data.groupby(area, observed=True)}
+    frame = pd.DataFrame({area: c["council"].to_numpy(),
+                          "period_from": [spans[str(a)][0] for a in c["council"]],
+                          "period_to": [spans[str(a)][1] for a in c["council"]], "apc": c["apc"].to_numpy(),
                           "apc_england": c["comparator_apc"].to_numpy(), "ratio_england": c["ratio"].to_numpy(),
                           "ratio_england_lower": c["ratio_lower"].to_numpy(),
                           "ratio_england_upper": c["ratio_upper"].to_numpy(),
@@ -1750,6 +1763,71 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     caption = (f"Annual % change against England's other councils counted like for like over the same years: ratio "
                f"of annual rate ratios with {level} CI (1 = in line with England)")
     return Table("flytipping_trend_england", caption, _round(frame, 3)), text
+
+
+def _names_said(names: list[str]) -> str:
+    """Areas' names in a sentence: "the City of London", "Watford and Hertsmere", "A, B and 3 others"."""
+    said = [place(n) for n in names]
+    if len(said) > 4:
+        return ", ".join(said[:3]) + f" and {len(said) - 3} others"
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str], area: str, period: str,
+                 count: str, conf: float) -> tuple[Table | None, str, pd.DataFrame, pd.DataFrame]:
+    """For the councils whose count doubled or halved (or more, below 4-fold) in one year
+    (:func:`_doubling_steps`): the annual % change from the first year after the step (a trend
+    across it reports the step, which may be a change in recording, as a rise or fall), when that
+    leaves 3 years or more; the sentence saying so; and the rows and fits the comparison with England
+    uses (those councils' years since the step; a council with fewer is not compared).
+
+    The City of London, 2012/13 to 2021/22: +20.7% a year (95% CI +11% to +31%), "higher than England";
+    from 2016/17, after its 627 to 1,731, +7.8% a year (95% CI -0.8% to +17%).
+    """
+    import saferstats as ss
+
+    keep = pd.Series(True, index=data.index)
+    rows: list[pd.DataFrame] = []
+    too_few: list[str] = []
+    spans: dict[str, tuple[str, str]] = {}
+    for a, w in steps.items():
+        after = w.split(": ", 1)[0].split(" to ")[-1]  # "2015/16 to 2016/17: 627 to 1,731" -> "2016/17"
+        own = data[area].astype(str) == a
+        later = own & (data[period].astype(str) >= after)
+        keep &= ~own | later
+        years = sorted(set(data.loc[later, period].astype(str)))
+        if len(years) < 3:
+            too_few.append(a)
+            keep &= ~own
+            continue
+        spans[a] = (years[0], years[-1])
+        rows.append(data[later])
+    text = ""
+    table = None
+    fits = trend[[area, "method"]][~trend[area].astype(str).isin(too_few)].copy()  # (in the trend table's order)
+    if rows:
+        with warnings.catch_warnings():  # gaps and over-dispersion: said for the whole series above
+            warnings.filterwarnings("ignore", message="poisson_trend: ")
+            since = ss.poisson_trend(pd.concat(rows), count=count, period=period, by=area, dispersion="auto",
+                                     confidence=conf, use_t=True)
+        since.insert(1, "period_from", [spans[str(a)][0] for a in since[area]])
+        since.insert(2, "period_to", [spans[str(a)][1] for a in since[area]])
+        method = dict(zip(since[area].astype(str), since["method"]))
+        fits["method"] = [method.get(str(a), m) for a, m in zip(fits[area], fits["method"])]
+        frame = _round(since[[area, "period_from", "period_to", "apc", "apc_lower", "apc_upper", "dispersion_ratio",
+                              "n_periods", "method"]], 2)
+        table = Table("flytipping_trend_since_step", "Annual % change since a step in the count (the count doubled or "
+                      "halved, or more, in one year: possibly a change in recording), from the first year after it",
+                      frame)
+        said = "; ".join(f"{display_name(a)} ({f} to {t})" for a, (f, t) in spans.items())
+        text += (" A trend across such a step is not like for like (it reports the step as a rise or fall), so the "
+                 "annual % change over the whole series is not a finding for "
+                 + ("it" if len(steps) == 1 else "them") + ": the annual % change since the step is given beside it, and "
+                 f"the comparison with England uses the same years: {said}.")
+    if too_few:
+        text += (f" Too few years since the step (fewer than 3) for a trend of {'its' if len(too_few) == 1 else 'their'} "
+                 f"own, so not compared with England: {_names_said(too_few)}.")
+    return table, text, data[keep], fits
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:

@@ -814,23 +814,47 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     return out
 
 
-def _step_words(step: str | None) -> str:
-    """A council's many-fold step in one year beside its trend, said as the change it was ("doubled
-    or halved" read as either, of a count that went from 627 to 1,731).
+def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since: pd.DataFrame | None,
+                          conf: float, limit: int = 3) -> list[str]:
+    """One finding per council whose count doubled or halved in one year (at most ``limit``; the rest
+    named): the step, that the trend across it is not like for like, and the trend since it (or that
+    there are too few years since).
 
-    >>> _step_words("2015/16 to 2016/17: 627 to 1,731")
-    ' (its count rose from 627 to 1,731 in one year, 2015/16 to 2016/17: possibly a change in recording)'
-    >>> _step_words("2019/20 to 2020/21: 3,000 to 1,200"), _step_words(None)
-    (' (its count fell from 3,000 to 1,200 in one year, 2019/20 to 2020/21: possibly a change in recording)', '')
+    >>> tr = pd.DataFrame({"la_name": ["City of London"], "apc": [20.7], "apc_lower": [11.2], "apc_upper": [31.0]})
+    >>> tr.attrs["steps"] = {"City of London": "2015/16 to 2016/17: 627 to 1,731"}
+    >>> tr.attrs["spans"] = {"City of London": "2012/13 to 2021/22"}
+    >>> since = pd.DataFrame({"la_name": ["City of London"], "period_from": ["2016/17"], "period_to": ["2021/22"],
+    ...                       "apc": [7.77], "apc_lower": [-0.78], "apc_upper": [17.06]})
+    >>> print(_since_step_sentences(tr, "la_name", ["City of London"], since, 0.95)[0])
+    Fly-tipping in the City of London rose from 627 to 1,731 in one year (2015/16 to 2016/17), possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to 2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%)
     """
-    if not step:
-        return ""
-    m = re.fullmatch(r"(.+?): ([\d,.]+) to ([\d,.]+)", step)
-    if not m:
-        return f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
-    a, b = (float(x.replace(",", "")) for x in m.group(2, 3))
-    return (f" (its count {'rose' if b > a else 'fell'} from {m.group(2)} to {m.group(3)} in one year, {m.group(1)}: "
-            "possibly a change in recording)")
+    steps = tr.attrs.get("steps") or {}
+    spans = tr.attrs.get("spans") or {}
+    rows = {str(a): r for a, r in zip(tr[lab].astype(str), tr.to_dict("records"))}
+    after = ({str(a): r for a, r in zip(since[_label_col(since)].astype(str), since.to_dict("records"))}
+             if since is not None and len(since) else {})
+    out = []
+    for a in stepped[:limit]:
+        m = re.fullmatch(r"(.+?): ([\d,.]+) to ([\d,.]+)", str(steps.get(a, "")))
+        whole = f"{_apc_said(rows[a]['apc'])}" + (f", {spans[a]}" if spans.get(a) else "")
+        if m:
+            x, y = (float(v.replace(",", "")) for v in m.group(2, 3))
+            said = (f"Fly-tipping in {place(a)} {'rose' if y > x else 'fell'} from {m.group(2)} to {m.group(3)} in one "
+                    f"year ({m.group(1)})")
+        else:
+            said = f"Fly-tipping in {place(a)} doubled or halved in one year ({steps.get(a, '')})"
+        said += f", possibly a change in recording, so its trend over the whole series ({whole}) is not like for like"
+        r = after.get(a)
+        if r is None:
+            out.append(said + ", and there are too few years since the step (fewer than 3) for a trend of its own")
+            continue
+        out.append(said + ". " + describe_trend(r["apc"], r["apc_lower"], r["apc_upper"], confidence=conf,
+                                                subject=f"Since the step, fly-tipping in {place(a)}",
+                                                span=f"{r['period_from']} to {r['period_to']}"))
+    if len(stepped) > limit:
+        out.append(f"The count of {_names(stepped[limit:])} also doubled or halved in one year, possibly a change in "
+                   "recording: see the section for the trend since the step.")
+    return out
 
 
 def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
@@ -870,18 +894,26 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                    "changed (see the section).")
     if tr is not None and len(tr) and "apc" in tr.columns:
         lab = _label_col(tr)
-        up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
-        down = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
-        rest = len(tr) - len(up) - len(down)
+        # a council whose count doubled or halved in one year: its trend across the step is not a finding (the
+        # City of London's "+21% a year, higher than England" was its 627 to 1,731); said apart, since the step
+        stepped = [a for a in (tr.attrs.get("steps") or {}) if a in set(tr[lab].astype(str))]
+        whole = tr[~tr[lab].astype(str).isin(stepped)]
+        up = [str(r[lab]) for _, r in whole.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
+        down = [str(r[lab]) for _, r in whole.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
+        rest = len(whole) - len(up) - len(down)
         parts = [f"{'a statistically significant upward trend' if len(up) == 1 else 'statistically significant upward trends'}"
                  f" in {_names(up)}"] if up else []
         if down:
             parts.append(f"{'a downward trend' if len(down) == 1 else 'downward trends'} in {_names(down)}")
         if rest:
-            flat = [str(r[lab]) for _, r in tr.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
+            flat = [str(r[lab]) for _, r in whole.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
             parts.append("no statistically significant trend in "
                          + (_names(flat) if len(flat) <= 3 else
                             f"{'the other ' if parts else ''}{rest} authorit{'y' if rest == 1 else 'ies'}"))
+        if stepped:
+            parts.append(f"{_names(stepped)}: {'a step' if len(stepped) == 1 else 'steps'} in the count, possibly a "
+                         "change in recording, so the trend across "
+                         + ("it" if len(stepped) == 1 else "them") + " is not like for like (see below)")
         no_trend = [place(a) for a in tr.attrs.get("no_trend", [])]
         if no_trend:  # the councils whose counting changed (named with their figures in the section)
             parts.append(f"no annual % change for {_names(no_trend)}, whose counting changed (see the section)")
@@ -895,27 +927,27 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
             rising = tr[tr[lab].astype(str).isin(up)]
             top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
-            step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {place(top[lab])}",
-                                      span=str(spans.get(str(top[lab]), "")))
-                       + _step_words(step)
-                       + ".")
-        elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
+                                      span=str(spans.get(str(top[lab]), ""))) + ".")
+        elif len(tr) == 1 and not absent and not stepped:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
-            step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {place(one[lab])}",
-                                      span=str(spans.get(str(one[lab]), "")))
-                       + _step_words(step) + ".")
+                                      span=str(spans.get(str(one[lab]), ""))) + ".")
+        if not absent:
+            out.extend(_since_step_sentences(tr, lab, stepped, _table(s, "flytipping_trend_since_step"), conf))
     eng = _table(s, "flytipping_trend_england")
     if eng is not None and len(eng) and not absent:
         # against England's like-for-like councils over the same years (the section says how)
         lab = _label_col(eng)
         # each council with its own annual % change, England's beside them: "rose faster (or fell more
         # slowly)" hedged where the table knows which (St Albans fell while England's councils rose)
+        since = {str(a): f" since {f}" for a, f in zip(eng[lab], eng.get("period_from", pd.Series(dtype=str)))
+                 if str(a) in set((tr.attrs.get("steps") or {}) if tr is not None else ())}
+
         def each(word: str) -> list[str]:
-            return [f"{place(str(a))} ({_apc_said(v)})" for a, w, v in
+            return [f"{place(str(a))} ({_apc_said(v)}{since.get(str(a), '')})" for a, w, v in
                     zip(eng[lab], eng["against_england"], eng["apc"]) if str(w).startswith(word)]
 
         up, down = each("up"), each("down")
@@ -928,8 +960,11 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                        + (f"; the other {rest} of the {len(eng)} councils compared changed in line with England"
                           if rest else "") + ".")
         else:
+            one = str(eng[lab].iloc[0])
             out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
-                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(str(eng[lab].iloc[0]))}.")
+                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(one)}"
+                       + (f" ({_england_apc(eng)}; {place(one)}: {_apc_said(eng['apc'].iloc[0])}{since[one]}, the "
+                          "years since the step in its count)" if len(eng) == 1 and one in since else "") + ".")
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
