@@ -301,10 +301,12 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
                    "hate_crime_national_trend.csv", "hate_crime_national.png", "hate_crime_factors.csv",
                    "hate_crime_spc.csv", "hate_crime_spc.png", "hate_crime_peers.csv"),
     "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
-    "flytipping": ("flytipping_rates.csv", "flytipping_land.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
+    "flytipping": ("flytipping_rates.csv", "flytipping_land.csv", "flytipping_trend.csv", "flytipping_trend_since_step.csv",
+                   "flytipping_trend_england.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
     "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
-             "s136_its.csv", "s136_its.png", "s136_mha_ethnicity.csv", "s136_mha_conversion.csv"),
+             "s136_its.csv", "s136_its.png", "s136_spc.csv", "s136_spc.png", "s136_mha_ethnicity.csv",
+             "s136_mha_conversion.csv"),
 }
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
 #: The PDF copy written with ``--pdf``.

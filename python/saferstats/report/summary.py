@@ -62,7 +62,8 @@ GLOSSARY: list[tuple[str, str]] = [
      "than White people, per resident."),
     ("Find rate", "The share of searches (%) in which what was searched for was found (police.uk's 'outcome linked "
      "to the object of search'), compared with White people's in percentage points."),
-    ("Annual % change", "The average change per year over the whole series, from a Poisson trend model."),
+    ("Annual % change", "The average change per year over the whole series (or the years the report names, such as "
+     "those since a step in the count), from a Poisson trend model."),
     # (the funnels' over-dispersion is between areas: "from year to year" alone left a Panel reading "limits widened
     # for over-dispersion between areas" with no definition of it)
     ("Over-dispersion", "More variation than chance alone gives a count: from year to year in a trend, whose intervals "
@@ -639,6 +640,29 @@ def _non_resident(table: pd.DataFrame, key: Any) -> bool:
     return bool(areas) and (force_id(str(key)) or str(key)) in areas
 
 
+def _not_stated(table: pd.DataFrame, key: Any) -> str:
+    """The caveat for a force (``key``, its label in the table) where a fifth or more of the searches
+    (10 or more) have no stated ethnicity (``.attrs["not_stated_by"]``, the section's own rule): the
+    ratio rests on the rest. "" otherwise.
+
+    >>> t = pd.DataFrame({"force": ["London, City of"]})
+    >>> t.attrs["not_stated_by"] = {"city-of-london": (1271, 2384)}
+    >>> _not_stated(t, "London, City of")
+    'ethnicity not stated for 53% of the searches there (1,271 of 2,384), which the ratio leaves out, assuming they are spread across the groups like the rest'
+    """
+    from ..geography import force_id
+
+    by = {str(k): v for k, v in (table.attrs.get("not_stated_by") or {}).items()}
+    got = by.get(force_id(str(key)) or str(key)) or by.get(str(key))
+    if not got:
+        return ""
+    ns, n = got
+    if n < 10 or ns < 0.2 * n:
+        return ""
+    return (f"ethnicity not stated for {ns / n:.0%} of the searches there ({int(ns):,} of {int(n):,}), which the ratio "
+            "leaves out, assuming they are spread across the groups like the rest")
+
+
 def _stop_search(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     d = _table(s, "stop_search_disproportionality")
@@ -767,6 +791,9 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
                 caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
                                   f"{era.group(4)}, so they differ")
+            unstated = _not_stated(d, key)
+            if unstated:  # (the City of London, 2023: 1,271 of 2,384; the section says it, the finding did not)
+                caveats.insert(0, unstated)
             if _non_resident(d, key):  # (City of London: most people searched there live elsewhere)
                 caveats.insert(0, "rates per resident, but most people searched there do not live there, so not "
                                   "comparable with other areas' rates")
