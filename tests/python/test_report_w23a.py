@@ -344,3 +344,23 @@ def test_search_ratio_finding_says_half_the_searches_have_no_ethnicity():
     assert found[0].endswith("(ethnicity not stated for 53% of the searches there (1,271 of 2,384), which the ratio "
                              "leaves out, assuming they are spread across the groups like the rest).")
     assert "not stated" not in found[1]  # Derbyshire: 10%, under the section's fifth
+
+
+def test_a_county_excerpt_says_no_comparison_with_england_it_does_not_make():
+    """The demo's fly-tipping table is Hertfordshire's ten councils (no England comparison): the trend
+    since Watford's step was said to be compared "with England" over the same years."""
+    import saferstats.report as rep
+    from saferstats.report.sections import _BUILDERS, _since_steps
+
+    cfg = rep.demo_config()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _BUILDERS["flytipping"](cfg, cfg["flytipping"])
+    names = [t.name for t in s.tables]
+    assert "flytipping_trend_since_step" in names and "flytipping_trend_england" not in names
+    assert "England" not in s.intro[s.intro.index("A trend across such a step"):]
+    d = pd.DataFrame({"la": ["A"] * 4, "year": ["2018/19", "2019/20", "2020/21", "2021/22"], "n": [100, 105, 250, 260],
+                      "population": [1e4] * 4})
+    text = _since_steps(d, pd.DataFrame({"la": ["A"], "method": ["poisson"]}), {"A": "2019/20 to 2020/21: 105 to 250"},
+                        "la", "year", "n", 0.95, england=False)[1]
+    assert text == " Too few years since the step (fewer than 3) for a trend of its own: A."

@@ -1389,7 +1389,8 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                                      "recording): see the annual % change since the step")
             # a trend across the step is not like for like (the City of London's +21% a year, "higher than England",
             # was mostly its 627 to 1,731 of 2016/17): the trend since it, and England over those years
-            since, words, compared, fits = _since_steps(data, trend, steps, area, period, count, conf)
+            since, words, compared, fits = _since_steps(data, trend, steps, area, period, count, conf,
+                                                        england=everyone[area].nunique() >= _ENGLAND_COUNCILS)
             s.intro += words
             if since is not None:
                 s.tables.append(since)
@@ -1774,12 +1775,13 @@ def _names_said(names: list[str]) -> str:
 
 
 def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str], area: str, period: str,
-                 count: str, conf: float) -> tuple[Table | None, str, pd.DataFrame, pd.DataFrame]:
+                 count: str, conf: float, *, england: bool = True) -> tuple[Table | None, str, pd.DataFrame, pd.DataFrame]:
     """For the councils whose count doubled or halved (or more, below 4-fold) in one year
     (:func:`_doubling_steps`): the annual % change from the first year after the step (a trend
     across it reports the step, which may be a change in recording, as a rise or fall), when that
     leaves 3 years or more; the sentence saying so; and the rows and fits the comparison with England
-    uses (those councils' years since the step; a council with fewer is not compared).
+    uses (those councils' years since the step; a council with fewer is not compared). ``england``:
+    whether the section compares the councils with England (not for a county's excerpt of the table).
 
     The City of London, 2012/13 to 2021/22: +20.7% a year (95% CI +11% to +31%), "higher than England";
     from 2016/17, after its 627 to 1,731, +7.8% a year (95% CI -0.8% to +17%).
@@ -1822,11 +1824,11 @@ def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str],
         said = "; ".join(f"{display_name(a)} ({f} to {t})" for a, (f, t) in spans.items())
         text += (" A trend across such a step is not like for like (it reports the step as a rise or fall), so the "
                  "annual % change over the whole series is not a finding for "
-                 + ("it" if len(steps) == 1 else "them") + ": the annual % change since the step is given beside it, and "
-                 f"the comparison with England uses the same years: {said}.")
+                 + ("it" if len(steps) == 1 else "them") + ": the annual % change since the step is given beside it"
+                 + (", and the comparison with England uses the same years" if england else "") + f": {said}.")
     if too_few:
         text += (f" Too few years since the step (fewer than 3) for a trend of {'its' if len(too_few) == 1 else 'their'} "
-                 f"own, so not compared with England: {_names_said(too_few)}.")
+                 f"own{', so not compared with England' if england else ''}: {_names_said(too_few)}.")
     return table, text, data[keep], fits
 
 
