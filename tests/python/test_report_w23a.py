@@ -364,3 +364,21 @@ def test_a_county_excerpt_says_no_comparison_with_england_it_does_not_make():
     text = _since_steps(d, pd.DataFrame({"la": ["A"], "method": ["poisson"]}), {"A": "2019/20 to 2020/21: 105 to 250"},
                         "la", "year", "n", 0.95, england=False)[1]
     assert text == " Too few years since the step (fewer than 3) for a trend of its own: A."
+
+
+# ----------------------------------------------------------------------------- Panel read: limitations
+
+def test_limitations_fit_the_sources_of_the_sections():
+    """A Section 136 report from NHS England's statistics alone said "Police-recorded crime and incidents
+    reflect what is reported to and recorded by the police"."""
+    eth = pd.DataFrame({"ethnic_group": ["White"], "standardised_rate": [23.7]})
+    nhs = Section("s136", "S136", "", "", tables=[Table("s136_mha_ethnicity", "", eth)])
+    lim = executive_summary([nhs], {**CFG, "area": "Merseyside"}).limitations
+    assert not any(x.startswith("Police-recorded") for x in lim)
+    assert lim[0].startswith("NHS England's Mental Health Act statistics are what NHS providers record and submit")
+    hate = Section("hate_crime", "Hate crime", "", "")
+    fly = Section("flytipping", "Fly-tipping", "", "")
+    lim = executive_summary([hate, fly], {**CFG, "area": "Hertfordshire"}).limitations
+    assert lim[0].startswith("Police-recorded crime and incidents reflect") and lim[1].startswith(
+        "Fly-tipping figures are what councils record")
+    assert not any(x.startswith("NHS England") for x in lim)

@@ -1208,9 +1208,23 @@ _FINDERS = {"hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping"
 
 
 def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
+    keys = {s.key for s in sections}
+    names = {t.name for s in sections for t in s.tables}
+    # the police line for the sections of police records (a Section 136 report from NHS England's statistics
+    # alone said "Police-recorded crime ... reflect what is ... recorded by the police" of NHS figures)
+    police = bool(keys & {"hate_crime", "stop_search", "hotspots"}) or (
+        "s136" in keys and any(n.startswith("s136_") and not n.startswith("s136_mha") for n in names))
     out = [
         "Police-recorded crime and incidents reflect what is reported to and recorded by the police: changes in "
-        "reporting, recording practice or police activity move the figures as well as changes in offending.",
+        "reporting, recording practice or police activity move the figures as well as changes in offending."] if police else []
+    if any(n.startswith("s136_mha") for n in names):
+        out.append("NHS England's Mental Health Act statistics are what NHS providers record and submit: they "
+                   "are rounded and suppressed at source, and a change in what providers submit moves the figures as "
+                   "well as a change in the use of the Act.")
+    if "flytipping" in keys:
+        out.append("Fly-tipping figures are what councils record: a change in what a council counts or how moves "
+                   "its figures as well as a change in fly-tipping.")
+    out += [
         f"Numbers below {cfg.get('disclosure_threshold', 5)} are withheld ([c]), with any number that would give them "
         "back; rates and comparisons built on them are withheld too, so some areas or groups are not shown.",
         "Confidence intervals allow for chance variation only, not for errors or changes in the data; a statistically "
