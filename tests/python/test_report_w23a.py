@@ -64,6 +64,9 @@ def test_one_authority_fly_tipping_is_not_said_by_district(city_flytipping):
     assert "by district" not in s.intro
     fig = next(f for f in s.figures if f.name == "flytipping_funnel")
     assert fig.caption.startswith("Funnel plot of England's local authorities' fly-tipping rates, 2021/22;")
+    rates = next(t for t in s.tables if t.name == "flytipping_rates")
+    assert rates.caption == ("Fly-tipping per 1,000 residents, 2021/22 (the City of London; not compared in the funnel "
+                             "of all 308 in England: see the funnel position)")
 
 
 def test_a_county_keeps_its_district_rates(herts_flytipping):

@@ -1320,6 +1320,9 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
     whose = place(only) if only and only == said else f"{place(said)}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}"
     where = f" ({whose}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    if narrow and bool(apart[rows].all()):  # (the City's own report: its one row is not compared in the funnel)
+        where = (f" ({whose}; not compared in the funnel of all {latest[area].nunique()} in England: see the funnel "
+                 "position)")
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
