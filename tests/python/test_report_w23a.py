@@ -385,3 +385,40 @@ def test_limitations_fit_the_sources_of_the_sections():
     assert lim[0].startswith("Police-recorded crime and incidents reflect") and lim[1].startswith(
         "Fly-tipping figures are what councils record")
     assert not any(x.startswith("NHS England") for x in lim)
+
+
+# ----------------------------------------------------------------------------- Panel read: peers
+
+HATE = "hate_crime/home_office_by_force_2017-18_2018-19/Hate crime.csv"
+MSF = ["Avon and Somerset", "Hampshire", "Leicestershire", "Staffordshire", "Sussex", "Surrey", "Thames Valley"]
+
+
+def test_peer_finding_is_not_called_significant_when_the_peers_vary_far_more_than_chance(shared_data, recwarn):
+    """Hertfordshire against its 7 Most Similar Forces, 2018/19: ratio 0.91 (95% CI 0.86 to 0.96) was
+    "statistically significantly lower", while peer_compare warned on the console that the peers' rates
+    vary far more than chance allows (dispersion 17.5), so the Poisson interval calls ordinary
+    differences significant. The section and the finding now say so; the console does not repeat it."""
+    import csv
+
+    from saferstats.report.sections import _hate_crime
+    from saferstats.report.summary import _hate_crime as findings
+
+    if not (shared_data / HATE).exists():
+        pytest.skip("Home Office table not in ../shared")
+    with open(shared_data / HATE, newline="", encoding="utf-8-sig") as fh:
+        rows = {r["Force"]: r for r in csv.DictReader(fh) if r["Year"] == "2018-19" and r["Population"] != "#N/A"}
+    o = [float(rows[k]["Total number of offences"]) for k in MSF]
+    n = [float(rows[k]["Population"].replace(",", "")) for k in MSF]
+    e = [x * sum(o) / sum(n) for x in n]
+    phi = sum((a - b) ** 2 / b for a, b in zip(o, e)) / (len(MSF) - 1)
+    assert phi == pytest.approx(17.5, abs=0.05)
+    cfg = {**CFG, "area": "Hertfordshire"}
+    s = _hate_crime(cfg, {"file": str(shared_data / HATE), "peers": MSF})
+    assert f"The peers' rates vary far more than chance allows (dispersion {phi:,.1f} among them; about 1 by chance)" \
+        in s.intro
+    found = next(f for f in findings(s, cfg) if "peer forces" in f)
+    assert "statistically significantly" not in found
+    assert (f"an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
+            f"(dispersion {phi:,.1f}; about 1 by chance), so this does not show a difference beyond the usual one "
+            "between these forces); it ranks 8 of 8") in found
+    assert not [w for w in recwarn if str(w.message).startswith("peer_compare: the peers' rates vary")]

@@ -545,8 +545,16 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
         return (" The peers given in the config are not compared: the report's area is not one area of the table"
                 f" ({cfg.get('area') or 'no area given'}).")
     group = list(dict.fromkeys(by_key[key(p)] for p in peers if by_key[key(p)] != own[0]))
-    res = ss.peer_compare(shown, area=area, peers={own[0]: group}, numerator=count, denominator=pop,
-                          confidence=cfg["confidence"])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        res = ss.peer_compare(shown, area=area, peers={own[0]: group}, numerator=count, denominator=pop,
+                              confidence=cfg["confidence"])
+    # the peers' own spread (peer_compare's Pearson χ²/df among the peers): far above 1 (Hertfordshire's 7 Most
+    # Similar Forces, 2018/19: 17.5), the ratio's Poisson interval calls ordinary differences "lower"; said in the
+    # text and the finding, so peer_compare's warning is not repeated on the console
+    phi = _peer_dispersion(shown, area, group, count, pop)
+    _rewarn([w for w in seen if not (str(w.message).startswith("peer_compare: the peers' rates vary far more")
+                                     and phi == phi)])
     res.insert(1, "period", last)
     res = res[["area", "period", "n_peers", "rate", "rate_lower", "rate_upper", "group_rate", "group_rate_lower",
                "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
@@ -556,7 +564,35 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                           f"({', '.join(map(display_name, group))}), {last}: rate per "
                           "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
-    return f" Peer group (from the config): {', '.join(map(display_name, group))}."
+    words = f" Peer group (from the config): {', '.join(map(display_name, group))}."
+    if phi == phi and phi >= _PEER_DISPERSION:
+        s.tables[-1].frame.attrs["peer_dispersion"] = phi
+        words += (f" The peers' rates vary far more than chance allows (dispersion {phi:,.1f} among them; about 1 by "
+                  "chance): the ratio's interval allows for chance only, so 'higher' or 'lower' in the peer table does "
+                  "not show a difference beyond the usual one between these forces; read the rank beside it.")
+    return words
+
+
+#: peer_compare's limit for the peers' dispersion (monitoring.OVERDISPERSION_LIMIT) above which the
+#: ratio's Poisson interval says little.
+_PEER_DISPERSION = 3.0
+
+
+def _peer_dispersion(shown: pd.DataFrame, area: str, group: list[str], count: str, pop: str) -> float:
+    """The peers' Pearson χ² per degree of freedom about their pooled rate (as
+    :func:`saferstats.peer_compare` warns of it; NaN with fewer than 3 peers).
+
+    >>> t = pd.DataFrame({"force": ["A", "B", "C"], "n": [100, 200, 300], "pop": [1e5, 1e5, 1e5]})
+    >>> round(_peer_dispersion(t, "force", ["A", "B", "C"], "n", "pop"), 1)
+    50.0
+    """
+    rows = shown[shown[area].astype(str).isin(group)]
+    num = pd.to_numeric(rows[count], errors="coerce").to_numpy(dtype=float)
+    den = pd.to_numeric(rows[pop], errors="coerce").to_numpy(dtype=float)
+    if len(num) < 3 or not np.isfinite(num).all() or not np.isfinite(den).all() or den.sum() <= 0:
+        return float("nan")
+    e = den * num.sum() / den.sum()
+    return float(np.sum((num - e) ** 2 / e) / (len(num) - 1)) if (e > 0).all() else float("nan")
 
 
 #: the Home Office table's motivating factors (saferstats.read_hate_crime's columns) and their names

@@ -442,13 +442,20 @@ def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
     if p is None or not len(p) or "group_rate" not in p.columns:
         return []
     r = p.iloc[0]
+    phi = p.attrs.get("peer_dispersion")
+    spread = str(r["compared_with_group"]) in ("higher", "lower") and phi is not None
     how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
         str(r["compared_with_group"]), "not statistically significantly different from")
+    if spread:  # the peers vary far more than chance: the Poisson interval's "significant" says little
+        how = f"{r['compared_with_group']} than"
     return [f"{place(r.iloc[0])}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
             f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
             f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
-            f"{float(r['ratio_to_group_upper']):.2f}); it ranks "
-            f"{int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
+            f"{float(r['ratio_to_group_upper']):.2f}"
+            + (f", an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
+               f"(dispersion {float(phi):,.1f}; about 1 by chance), so this does not show a difference beyond the usual one "
+               "between these forces" if spread else "")
+            + f"); it ranks {int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
 
 
 def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
