@@ -422,3 +422,16 @@ def test_peer_finding_is_not_called_significant_when_the_peers_vary_far_more_tha
             f"(dispersion {phi:,.1f}; about 1 by chance), so this does not show a difference beyond the usual one "
             "between these forces); it ranks 8 of 8") in found
     assert not [w for w in recwarn if str(w.message).startswith("peer_compare: the peers' rates vary")]
+
+
+def test_hate_crime_one_population_warning_is_not_repeated_when_the_text_says_it(shared_data, recwarn):
+    """The Home Office table gives each force one population for both years; the section says so, and
+    add_rates and year_on_year warned of it on the console as well (twice, in every report run)."""
+    from saferstats.report.sections import _hate_crime
+
+    if not (shared_data / HATE).exists():
+        pytest.skip("Home Office table not in ../shared")
+    s = _hate_crime({**CFG, "area": "Hertfordshire"}, {"file": str(shared_data / HATE)})
+    assert ("the table gives each force one population for every year, so a change in a rate is the change in the "
+            "count.") in s.intro
+    assert not [w for w in recwarn if "the population is the same figure in every year" in str(w.message)]

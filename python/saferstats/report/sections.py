@@ -315,7 +315,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     hidden_every = (sup[count].isna() & every[count].notna()).to_numpy()
     hidden = hidden_every[:len(data)]
     hidden_at = {tuple(map(str, k)): h for k, h in zip(every[keys].itertuples(index=False), hidden_every)}
-    rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
+    # the text says it ("the table gives each force one population for every year, so a change in a rate is the
+    # change in the count"): add_rates' and year_on_year's warning of it is not repeated on the console
+    said_one = any("one population for every year" in n for n in read_notes)
+    with warnings.catch_warnings():
+        if said_one:
+            warnings.filterwarnings("ignore", message=r"(add_rates|year_on_year): .*the population is the same figure "
+                                                      r"in every year")
+        rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
     last = rates[period].astype(str).max()
     is_last = (rates[period].astype(str) == last).to_numpy()
     latest = rates[is_last][[*keys, count, pop, "rate", "lower", "upper", "method"]]
@@ -330,8 +337,12 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     s.period = str(last)
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
                           _mark(_round(latest, 1), latest_hidden)))
-    yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
-                          confidence=conf)
+    with warnings.catch_warnings():
+        if said_one:
+            warnings.filterwarnings("ignore", message=r"(add_rates|year_on_year): .*the population is the same figure "
+                                                      r"in every year")
+        yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
+                              confidence=conf)
     if len(counts_only):  # the same population in both years: the rate ratio is the ratio of the counts
         ones = counts_only.assign(**{pop: 1.0})
         # (a made-up population: the table's note on its populations is not about it)
