@@ -144,7 +144,7 @@ def test_city_findings_do_not_state_the_trend_across_the_step(city_flytipping):
     found = summ.findings["flytipping"]
     text = " ".join(found)
     assert "statistically significant upward trend" not in text and "higher in the City of London" not in text
-    assert found[1] == ("Fly-tipping in the City of London rose from 627 to 1,731 in one year (2015/16 to 2016/17), "
+    assert found[1] == ("Fly-tipping in the City of London went from 627 to 1,731 incidents in one year (2015/16 to 2016/17), "
                         "possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to "
                         "2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to "
                         "2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%).")
@@ -161,7 +161,7 @@ def test_a_county_names_its_stepped_council_apart(herts_flytipping):
     series = next(f for f in found if f.startswith("Fly-tipping over the whole series"))
     assert ("no statistically significant trend in the other 4 authorities; Watford: a step in the count, possibly a "
             "change in recording, so the trend across it is not like for like (see below)") in series
-    assert any(f.startswith("Fly-tipping in Watford rose from 612 to 1,815 in one year (2014/15 to 2015/16), possibly a "
+    assert any(f.startswith("Fly-tipping in Watford went from 612 to 1,815 incidents in one year (2014/15 to 2015/16), possibly a "
                             "change in recording") and "Since the step, fly-tipping in Watford, 2015/16 to 2021/22:" in f
                for f in found)
 

@@ -232,7 +232,7 @@ def test_a_step_in_the_count_is_said_as_the_change_it_was():
     text = executive_summary([sec], {"area": "City of London", "confidence": 0.95}).findings["flytipping"]
     # (session 18, w23a: the trend across the step is no longer stated as a finding, "a statistically significant
     # upward trend"; the step is still said as the rise it was)
-    assert text == ["Fly-tipping in the City of London rose from 627 to 1,731 in one year (2015/16 to 2016/17), possibly "
+    assert text == ["Fly-tipping in the City of London went from 627 to 1,731 incidents in one year (2015/16 to 2016/17), possibly "
                     "a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not "
                     "like for like, and there are too few years since the step (fewer than 3) for a trend of its own."]
 

@@ -860,7 +860,7 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
     >>> since = pd.DataFrame({"la_name": ["City of London"], "period_from": ["2016/17"], "period_to": ["2021/22"],
     ...                       "apc": [7.77], "apc_lower": [-0.78], "apc_upper": [17.06]})
     >>> print(_since_step_sentences(tr, "la_name", ["City of London"], since, 0.95)[0])
-    Fly-tipping in the City of London rose from 627 to 1,731 in one year (2015/16 to 2016/17), possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to 2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%)
+    Fly-tipping in the City of London went from 627 to 1,731 incidents in one year (2015/16 to 2016/17), possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to 2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%)
     """
     steps = tr.attrs.get("steps") or {}
     spans = tr.attrs.get("spans") or {}
@@ -873,8 +873,8 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
         whole = f"{_apc_said(rows[a]['apc'])}" + (f", {spans[a]}" if spans.get(a) else "")
         if m:
             x, y = (float(v.replace(",", "")) for v in m.group(2, 3))
-            said = (f"Fly-tipping in {place(a)} {'rose' if y > x else 'fell'} from {m.group(2)} to {m.group(3)} in one "
-                    f"year ({m.group(1)})")
+            # "went from", not "rose": the report says rose or fell of significant changes only (this is a step)
+            said = f"Fly-tipping in {place(a)} went from {m.group(2)} to {m.group(3)} incidents in one year ({m.group(1)})"
         else:
             said = f"Fly-tipping in {place(a)} doubled or halved in one year ({steps.get(a, '')})"
         said += f", possibly a change in recording, so its trend over the whole series ({whole}) is not like for like"
