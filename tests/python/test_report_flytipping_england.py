@@ -34,7 +34,10 @@ def test_each_council_is_compared_with_englands_like_for_like_others(section, sh
     t = next(t for t in section.tables if t.name == "flytipping_trend_england").frame
     trend = next(t for t in section.tables if t.name == "flytipping_trend").frame
     assert list(t["la_name"]) == list(trend["la_name"])  # the nine with a trend; Welwyn Hatfield has none
-    assert (t["n_periods"] == 10).all()
+    # every series 2012/13-2021/22, but Watford's from 2015/16: its 612 to 1,815 in one year (possibly a change in
+    # recording) is not compared across (session 18, w23a: was 10 periods for all)
+    assert (t.loc[t["la_name"] != "Watford", "n_periods"] == 10).all()
+    assert t.set_index("la_name").loc["Watford", ["period_from", "n_periods"]].tolist() == ["2015/16", 7]
     # the comparator rebuilt from the reader's rows: every year 2012/13-2021/22 counted, no flag, one basis
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -99,10 +102,13 @@ def test_the_key_findings_say_it(section):
     # more slowly)" hedge where the table knows which (walk 20: St Albans fell while England rose)
     eng = next(t.frame for t in section.tables if t.name == "flytipping_trend_england").set_index("la_name")
     a = {k: f"{eng.loc[k, 'apc']:+.2g}%" if abs(eng.loc[k, "apc"]) < 10 else f"{eng.loc[k, 'apc']:+.0f}%" for k in eng.index}
-    e = {f"{v:+.2g}%" for v in eng["apc_england"]}
-    assert len(e) == 1 and set(eng["other_councils"]) == {237}
-    assert said == [f"Against England's other councils counted like for like over the same years (237 councils: "
-                    f"{e.pop()} a year), the trend in fly-tipping was statistically significantly higher in Hertsmere "
+    # Watford is compared over the years since its step (2015/16 on: 239 other councils); the rest over 2012/13-2021/22
+    e = {f"{v:+.2g}%" for v in eng.drop(index="Watford")["apc_england"]}
+    assert len(e) == 1 and set(eng.drop(index="Watford")["other_councils"]) == {237}
+    assert eng.loc["Watford", "other_councils"] == 239
+    w = f"{eng.loc['Watford', 'apc_england']:+.2g}%"
+    assert said == [f"Against England's other councils counted like for like over the same years (237 to 239 councils: "
+                    f"{e.pop()} to {w} a year), the trend in fly-tipping was statistically significantly higher in Hertsmere "
                     f"({a['Hertsmere']} a year) and North Hertfordshire ({a['North Hertfordshire']} a year) and lower "
                     f"in St Albans ({a['St Albans']} a year), Stevenage ({a['Stevenage']} a year) and Three Rivers "
                     f"({a['Three Rivers']} a year); the other 4 of the 9 councils compared changed in line with "

@@ -65,7 +65,10 @@ def test_trend_singled_out_is_the_steepest_significant_one():
     text = findings(s, cfg)
     picked = [x for x in text if x.startswith("Fly-tipping in ")]
     assert picked and picked[0].startswith("Fly-tipping in Steady Rise rose by an average of 10% a year")
-    assert "no statistically significant trend in Flat and New Merger" in " ".join(text)
+    # session 18 (w23a): New Merger's 400 to 1,000 in one year is a step (possibly a change in recording): said
+    # apart, with too few years since it for a trend (it was "no statistically significant trend in Flat and New Merger")
+    assert "no statistically significant trend in Flat" in " ".join(text)
+    assert any(x.startswith("Fly-tipping in New Merger went from 400 to 1,000 incidents in one year") for x in text)
 
 
 def test_one_authority_gets_its_own_estimate():

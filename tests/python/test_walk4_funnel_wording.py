@@ -64,5 +64,8 @@ def test_one_area_between_the_limits_is_said_plainly(shared_data):
     assert "1 of them outside" not in text
     # one authority: its trend said once, with its years (session 13; it was also "over the whole series:
     # a statistically significant upward trend in Camden")
-    assert "Fly-tipping in Camden rose by an average of 21% a year from 2012/13 to 2021/22" in text
-    assert "a statistically significant upward trend" in text and "over the whole series" not in text
+    # session 18 (w23a): Camden's 12,170 to 25,765 in 2018/19 (possibly a change in recording): the whole series'
+    # +21% a year is not stated as a finding; the trend since the step is
+    assert "Fly-tipping in Camden rose by an average of 21% a year" not in text
+    assert "its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like" in text
+    assert "Fly-tipping over the whole series" not in text

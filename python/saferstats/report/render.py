@@ -37,9 +37,12 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 #: Which sections use each method line of the appendix (a line no section of the report uses is left
 #: out: the City of London's report, with no Section 136 section, listed the Section 136 methods).
 _METHOD_USERS = {
-    "rates": {"hate_crime", "flytipping", "s136"},
+    # (Section 136 computes no rate per resident and no rate ratio with these methods: the NHS statistics' rates are
+    # as published, the detention records' are shares (Wilson) and the ITS has its own line; an S136-only report
+    # listed "Rates: ... Byar's" and "Rate ratios ... Wald" all the same)
+    "rates": {"hate_crime", "flytipping", "stop_search"},
     "proportions": {"stop_search", "s136"},
-    "ratios": {"hate_crime", "stop_search", "s136"},
+    "ratios": {"hate_crime", "stop_search"},
     "funnel": {"hate_crime", "flytipping"},
     "stop_search": {"stop_search"},
     "hotspots": {"hotspots"},
@@ -82,8 +85,10 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
         items.append("Rates: crude rate with exact Poisson (Garwood) limits below 10 events and Byar's approximation "
                      "from 10 (PHE/OHID).")
     if uses("proportions"):
-        items.append("Proportions: Wilson score intervals; differences: Newcombe's hybrid score interval; risk ratios: "
-                     "Katz log interval.")
+        # differences and risk ratios: the find rates and the S136 before/after table, not the NHS statistics' shares
+        compared = every or "stop_search" in have or "s136_before_after" in names
+        items.append("Proportions: Wilson score intervals" + ("; differences: Newcombe's hybrid score interval; risk "
+                                                              "ratios: Katz log interval." if compared else "."))
     if uses("ratios"):
         items.append("Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count "
                      "is zero.")
@@ -296,10 +301,12 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
                    "hate_crime_national_trend.csv", "hate_crime_national.png", "hate_crime_factors.csv",
                    "hate_crime_spc.csv", "hate_crime_spc.png", "hate_crime_peers.csv"),
     "stop_search": ("stop_search_disproportionality.csv", "stop_search_find_rates.csv", "stop_search_forest.png"),
-    "flytipping": ("flytipping_rates.csv", "flytipping_land.csv", "flytipping_trend.csv", "flytipping_funnel.png"),
+    "flytipping": ("flytipping_rates.csv", "flytipping_land.csv", "flytipping_trend.csv", "flytipping_trend_since_step.csv",
+                   "flytipping_trend_england.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
     "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
-             "s136_its.csv", "s136_its.png", "s136_mha_ethnicity.csv", "s136_mha_conversion.csv"),
+             "s136_its.csv", "s136_its.png", "s136_spc.csv", "s136_spc.png", "s136_mha_ethnicity.csv",
+             "s136_mha_conversion.csv"),
 }
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")
 #: The PDF copy written with ``--pdf``.

@@ -242,21 +242,52 @@ def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float)
     """The over-dispersion to use for a section's funnel (``mode`` "auto", "exact" or
     "overdispersed"), and the words for it: over-dispersed limits (Spiegelhalter 2005) are used
     when asked, or with "auto" when the published points are over-dispersed (φ > 1); exact limits
-    asked for on over-dispersed points say so (the summary's funnel finding repeats it)."""
+    asked for on over-dispersed points say so (the summary's funnel finding repeats it).
+
+    ``funnel_overdispersion``'s warning about areas with a count of 0 (taken as 0.5 on the log
+    scale, where FunnelPlotR sorts them lowest, so φ and τ² differ a little from FunnelPlotR's) is
+    said in the words when the limits are widened (φ and τ² set them) and is not repeated on the
+    console; with exact limits φ only describes the areas, so the warning is not given at all (a
+    report run printed a library warning about widened limits it did not use).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")  # no warning reaches the user
+    ...     od, words = _funnel_limits("auto", [0, 400, 90, 300, 30, 900], [1e5, 2e5, 3e5, 1.5e5, 2.5e5, 4e5],
+    ...                                1.7e2, 1e5)
+    >>> words.endswith("1 area with a count of 0 is taken as 0.5 on the log scale in estimating them)")
+    True
+    """
     import saferstats as ss
 
     try:
-        od = ss.funnel_overdispersion(counts, pops, kind="rate", target=target, multiplier=per)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            od = ss.funnel_overdispersion(counts, pops, kind="rate", target=target, multiplier=per)
     except SaferstatsError:
         return False, "exact Poisson 95% / 99.8% limits (too few areas to estimate over-dispersion)"
+    zero = [w for w in seen if str(w.message).startswith("funnel_overdispersion: ")
+            and "with a count of 0" in str(w.message)]
     if mode == "exact":  # as asked; but the words say when the areas are over-dispersed (more fall outside)
+        _rewarn([w for w in seen if w not in zero])  # (φ only describes the areas here: its 0.5 is not a limit)
         return False, ("exact Poisson 95% / 99.8% limits" if not bool(od["overdispersed"]) else
                        f"exact Poisson 95% / 99.8% limits (as configured), although the areas vary more than chance "
                        f"allows (φ = {float(od['phi']):.2f}): more fall outside them than chance alone would put there")
     if mode == "overdispersed" or bool(od["overdispersed"]):
+        _rewarn([w for w in seen if w not in zero])  # (said in the words below)
+        n0 = int((np.asarray(counts, dtype=float) == 0).sum()) if zero else 0
         return od, (f"95% / 99.8% limits widened for over-dispersion (φ = {float(od['phi']):.2f}, τ² = "
-                    f"{float(od['tau2']):.3g}; Spiegelhalter 2005)")
+                    f"{float(od['tau2']):.3g}; Spiegelhalter 2005"
+                    + (f"; {n0} area{' with a count of 0 is' if n0 == 1 else 's with a count of 0 are'} taken as 0.5 "
+                       "on the log scale in estimating them" if n0 else "") + ")")
+    _rewarn([w for w in seen if w not in zero])  # (exact limits: φ is not used)
     return False, f"exact Poisson 95% / 99.8% limits (no over-dispersion: φ = {float(od['phi']):.2f})"
+
+
+def _rewarn(records: list[Any]) -> None:
+    """Warn again with ``records`` caught by ``warnings.catch_warnings(record=True)``."""
+    for w in records:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _hate_crime(cfg: dict, sec: dict) -> Section:
@@ -284,7 +315,14 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     hidden_every = (sup[count].isna() & every[count].notna()).to_numpy()
     hidden = hidden_every[:len(data)]
     hidden_at = {tuple(map(str, k)): h for k, h in zip(every[keys].itertuples(index=False), hidden_every)}
-    rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
+    # the text says it ("the table gives each force one population for every year, so a change in a rate is the
+    # change in the count"): add_rates' and year_on_year's warning of it is not repeated on the console
+    said_one = any("one population for every year" in n for n in read_notes)
+    with warnings.catch_warnings():
+        if said_one:
+            warnings.filterwarnings("ignore", message=r"(add_rates|year_on_year): .*the population is the same figure "
+                                                      r"in every year")
+        rates = ss.add_rates(data, count=count, population=pop, confidence=conf)
     last = rates[period].astype(str).max()
     is_last = (rates[period].astype(str) == last).to_numpy()
     latest = rates[is_last][[*keys, count, pop, "rate", "lower", "upper", "method"]]
@@ -299,8 +337,12 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
     s.period = str(last)
     s.tables.append(Table("hate_crime_rates", f"Rates per 100,000 by {area}, {last} (PHE exact/Byar's, {int(conf*100)}% CI)",
                           _mark(_round(latest, 1), latest_hidden)))
-    yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
-                          confidence=conf)
+    with warnings.catch_warnings():
+        if said_one:
+            warnings.filterwarnings("ignore", message=r"(add_rates|year_on_year): .*the population is the same figure "
+                                                      r"in every year")
+        yoy = ss.year_on_year(data, count=count, population=pop, period=period, by=[k for k in keys if k != period],
+                              confidence=conf)
     if len(counts_only):  # the same population in both years: the rate ratio is the ratio of the counts
         ones = counts_only.assign(**{pop: 1.0})
         # (a made-up population: the table's note on its populations is not about it)
@@ -514,8 +556,16 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
         return (" The peers given in the config are not compared: the report's area is not one area of the table"
                 f" ({cfg.get('area') or 'no area given'}).")
     group = list(dict.fromkeys(by_key[key(p)] for p in peers if by_key[key(p)] != own[0]))
-    res = ss.peer_compare(shown, area=area, peers={own[0]: group}, numerator=count, denominator=pop,
-                          confidence=cfg["confidence"])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        res = ss.peer_compare(shown, area=area, peers={own[0]: group}, numerator=count, denominator=pop,
+                              confidence=cfg["confidence"])
+    # the peers' own spread (peer_compare's Pearson χ²/df among the peers): far above 1 (Hertfordshire's 7 Most
+    # Similar Forces, 2018/19: 17.5), the ratio's Poisson interval calls ordinary differences "lower"; said in the
+    # text and the finding, so peer_compare's warning is not repeated on the console
+    phi = _peer_dispersion(shown, area, group, count, pop)
+    _rewarn([w for w in seen if not (str(w.message).startswith("peer_compare: the peers' rates vary far more")
+                                     and phi == phi)])
     res.insert(1, "period", last)
     res = res[["area", "period", "n_peers", "rate", "rate_lower", "rate_upper", "group_rate", "group_rate_lower",
                "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
@@ -525,7 +575,35 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                           f"({', '.join(map(display_name, group))}), {last}: rate per "
                           "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
-    return f" Peer group (from the config): {', '.join(map(display_name, group))}."
+    words = f" Peer group (from the config): {', '.join(map(display_name, group))}."
+    if phi == phi and phi >= _PEER_DISPERSION:
+        s.tables[-1].frame.attrs["peer_dispersion"] = phi
+        words += (f" The peers' rates vary far more than chance allows (dispersion {phi:,.1f} among them; about 1 by "
+                  "chance): the ratio's interval allows for chance only, so 'higher' or 'lower' in the peer table does "
+                  "not show a difference beyond the usual one between these forces; read the rank beside it.")
+    return words
+
+
+#: peer_compare's limit for the peers' dispersion (monitoring.OVERDISPERSION_LIMIT) above which the
+#: ratio's Poisson interval says little.
+_PEER_DISPERSION = 3.0
+
+
+def _peer_dispersion(shown: pd.DataFrame, area: str, group: list[str], count: str, pop: str) -> float:
+    """The peers' Pearson χ² per degree of freedom about their pooled rate (as
+    :func:`saferstats.peer_compare` warns of it; NaN with fewer than 3 peers).
+
+    >>> t = pd.DataFrame({"force": ["A", "B", "C"], "n": [100, 200, 300], "pop": [1e5, 1e5, 1e5]})
+    >>> round(_peer_dispersion(t, "force", ["A", "B", "C"], "n", "pop"), 1)
+    50.0
+    """
+    rows = shown[shown[area].astype(str).isin(group)]
+    num = pd.to_numeric(rows[count], errors="coerce").to_numpy(dtype=float)
+    den = pd.to_numeric(rows[pop], errors="coerce").to_numpy(dtype=float)
+    if len(num) < 3 or not np.isfinite(num).all() or not np.isfinite(den).all() or den.sum() <= 0:
+        return float("nan")
+    e = den * num.sum() / den.sum()
+    return float(np.sum((num - e) ** 2 / e) / (len(num) - 1)) if (e > 0).all() else float("nan")
 
 
 #: the Home Office table's motivating factors (saferstats.read_hate_crime's columns) and their names
@@ -1264,9 +1342,18 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     # change in what the council counts: not compared either (named in _recording_changes' text)
     step = _flag(latest, "recording_step").to_numpy() & ~basis
     apart = apart | nonres | step
-    s = Section("flytipping", "Fly-tipping: district rates",
-                f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {int(conf*100)}% CIs and funnel "
-                "significance against the overall rate; annual % change over all years (quasi-Poisson where over-dispersed; "
+    # a national table is narrowed to the report's area (the funnel keeps every authority)
+    in_mine = latest[area].astype(str).isin(mine).to_numpy()
+    narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
+    rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
+    n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
+    # the area's own authority by name ("the City of London", not "City of London's 1 authority"); a CSP's one
+    # authority as the CSP's ("Daventry and South Northamptonshire's 1 authority": West Northamptonshire)
+    only = display_name(latest.loc[rows, area].iloc[0]) if n_mine == 1 else ""
+    title, what, funnel_of = _flytipping_words(only, bool(apart[rows].all()) if n_mine == 1 else False, narrow,
+                                               str(last), int(conf * 100), latest[area].nunique())
+    s = Section("flytipping", title,
+                what + "; annual % change over all years (quasi-Poisson where over-dispersed; "
                 "intervals from Student's t on the residual degrees of freedom, as R's summary.glm, since a "
                 "council's series is a few years)."
                 + "".join(notes), sec.get("source", _file_names(sec)))
@@ -1281,17 +1368,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     latest.loc[step, "significance"] = "Not comparable (recording change)"
     latest.loc[nonres & ~basis & ~step, "significance"] = "Not comparable (residents)"
     s.intro += f" The funnel plot and its significance use {limits}." + nonres_words
-    # a national table is narrowed to the report's area (the funnel keeps every authority)
-    in_mine = latest[area].astype(str).isin(mine).to_numpy()
-    narrow = bool(in_mine.any()) and not bool(in_mine.all())  # (mine may hold districts merged since)
-    rows = in_mine if narrow else np.ones(len(latest), dtype=bool)
     hid = {c: h_latest[rows] for c in (count, "rate", "lower", "upper", "significance")}
-    n_mine = int(rows.sum())  # the authorities with a row in the latest year (not former districts)
-    # the area's own authority by name ("the City of London", not "City of London's 1 authority"); a CSP's one
-    # authority as the CSP's ("Daventry and South Northamptonshire's 1 authority": West Northamptonshire)
-    only = display_name(latest.loc[rows, area].iloc[0]) if n_mine == 1 else ""
     whose = place(only) if only and only == said else f"{place(said)}'s {n_mine} authorit{'y' if n_mine == 1 else 'ies'}"
     where = f" ({whose}; funnel significance against all {latest[area].nunique()} in England)" if narrow else ""
+    if narrow and bool(apart[rows].all()):  # (the City's own report: its one row is not compared in the funnel)
+        where = (f" ({whose}; not compared in the funnel of all {latest[area].nunique()} in England: see the funnel "
+                 "position)")
     shown_rates = _mark(_round(latest.loc[rows, [area, period, count, "population", "rate", "lower", "upper", "significance"]], 2), hid)
     if narrow:
         shown_rates.attrs["funnel_against"] = f"all {latest[area].nunique()} authorities in England"
@@ -1347,6 +1429,7 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
                                              for a, g in data.groupby(area, observed=True)[period]}
         s.intro += _series_gaps(published_years[published_years[area].isin(set(data[area]))], area, period)
         steps = _doubling_steps(data, area, period, count)
+        compared, fits = data, trend  # the years each council is compared with England over
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
             # such a step may be a change in what the council counts as much as in fly-tipping
@@ -1354,10 +1437,19 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
             s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
                         f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
-                        "in fly-tipping; the annual % change and the latest rate include it.")
+                        "in fly-tipping; the latest rate includes it.")
             s.tables[-1].frame.attrs["steps"] = steps
+            s.tables[-1].caption += (f"; {_names_said(list(steps))} across a step in the count (possibly a change in "
+                                     "recording): see the annual % change since the step")
+            # a trend across the step is not like for like (the City of London's +21% a year, "higher than England",
+            # was mostly its 627 to 1,731 of 2016/17): the trend since it, and England over those years
+            since, words, compared, fits = _since_steps(data, trend, steps, area, period, count, conf,
+                                                        england=everyone[area].nunique() >= _ENGLAND_COUNCILS)
+            s.intro += words
+            if since is not None:
+                s.tables.append(since)
         # (after the trend table's own attrs, which are set on s.tables[-1])
-        against = _against_england(everyone, data, trend, area, period, count, conf)
+        against = _against_england(everyone, compared, fits, area, period, count, conf)
         if against is not None:
             s.tables.append(against[0])
             s.intro += against[1]
@@ -1372,13 +1464,43 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
                        highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
                        title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
-    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of district fly-tipping rates, {last}; {limits}"
+    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[step & ~h_latest, area].astype(str))} not shown (counted differently from the year before)" if (step & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[nonres & ~basis & ~step & ~h_latest, area].astype(str))} not shown (rates per resident not comparable)" if (nonres & ~basis & ~step & ~h_latest).any() else ""),
                             _png(fig)))
     return s
+
+
+def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level: int,
+                      n_all: int) -> tuple[str, str, str]:
+    """The fly-tipping section's heading, the start of its text and whose rates its funnel plots, for
+    the authorities it shows: "district rates" for a county's districts (or every authority), and
+    the one authority's rate when it shows one (the City of London's report said "district rates ...
+    by district" of its one authority). ``set_apart``: that one is not compared in the funnel (the
+    City's rate per resident; a council counting on another basis).
+
+    >>> _flytipping_words("", False, True, "2021/22", 95, 308)[0]
+    'Fly-tipping: district rates'
+    >>> title, what, funnel = _flytipping_words("City of London", True, True, "2021/22", 95, 308)
+    >>> print(title); print(what); print(funnel)
+    Fly-tipping: the City of London's rate
+    Fly-tipping incidents per 1,000 residents in the City of London, 2021/22, with its PHE 95% CI (it is not compared in the funnel plot, which shows England's other authorities against their overall rate)
+    England's local authorities'
+    """
+    if not only:
+        return ("Fly-tipping: district rates",
+                f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {level}% CIs and funnel "
+                "significance against the overall rate", "district")
+    who = place(only)
+    what = f"Fly-tipping incidents per 1,000 residents in {who}, {last}, with its PHE {level}% CI"
+    if set_apart:
+        what += (" (it is not compared in the funnel plot, which shows England's other authorities against their "
+                 "overall rate)" if narrow else " (it is not compared with an overall rate)")
+    elif narrow:
+        what += f" and its funnel position against the overall rate of all {n_all:,} authorities in England"
+    return f"Fly-tipping: {who}'s rate", what, "England's local authorities'" if narrow else "the authority's"
 
 
 #: Defra's land types (``read_flytipping`` columns), grouped as the report's land table shows them.
@@ -1669,7 +1791,11 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
                               use_t=True)
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
-    frame = pd.DataFrame({area: c["council"].to_numpy(), "apc": c["apc"].to_numpy(),
+    spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
+             for a, g in data.groupby(area, observed=True)}
+    frame = pd.DataFrame({area: c["council"].to_numpy(),
+                          "period_from": [spans[str(a)][0] for a in c["council"]],
+                          "period_to": [spans[str(a)][1] for a in c["council"]], "apc": c["apc"].to_numpy(),
                           "apc_england": c["comparator_apc"].to_numpy(), "ratio_england": c["ratio"].to_numpy(),
                           "ratio_england_lower": c["ratio_lower"].to_numpy(),
                           "ratio_england_upper": c["ratio_upper"].to_numpy(),
@@ -1692,6 +1818,72 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     caption = (f"Annual % change against England's other councils counted like for like over the same years: ratio "
                f"of annual rate ratios with {level} CI (1 = in line with England)")
     return Table("flytipping_trend_england", caption, _round(frame, 3)), text
+
+
+def _names_said(names: list[str]) -> str:
+    """Areas' names in a sentence: "the City of London", "Watford and Hertsmere", "A, B and 3 others"."""
+    said = [place(n) for n in names]
+    if len(said) > 4:
+        return ", ".join(said[:3]) + f" and {len(said) - 3} others"
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str], area: str, period: str,
+                 count: str, conf: float, *, england: bool = True) -> tuple[Table | None, str, pd.DataFrame, pd.DataFrame]:
+    """For the councils whose count doubled or halved (or more, below 4-fold) in one year
+    (:func:`_doubling_steps`): the annual % change from the first year after the step (a trend
+    across it reports the step, which may be a change in recording, as a rise or fall), when that
+    leaves 3 years or more; the sentence saying so; and the rows and fits the comparison with England
+    uses (those councils' years since the step; a council with fewer is not compared). ``england``:
+    whether the section compares the councils with England (not for a county's excerpt of the table).
+
+    The City of London, 2012/13 to 2021/22: +20.7% a year (95% CI +11% to +31%), "higher than England";
+    from 2016/17, after its 627 to 1,731, +7.8% a year (95% CI -0.8% to +17%).
+    """
+    import saferstats as ss
+
+    keep = pd.Series(True, index=data.index)
+    rows: list[pd.DataFrame] = []
+    too_few: list[str] = []
+    spans: dict[str, tuple[str, str]] = {}
+    for a, w in steps.items():
+        after = w.split(": ", 1)[0].split(" to ")[-1]  # "2015/16 to 2016/17: 627 to 1,731" -> "2016/17"
+        own = data[area].astype(str) == a
+        later = own & (data[period].astype(str) >= after)
+        keep &= ~own | later
+        years = sorted(set(data.loc[later, period].astype(str)))
+        if len(years) < 3:
+            too_few.append(a)
+            keep &= ~own
+            continue
+        spans[a] = (years[0], years[-1])
+        rows.append(data[later])
+    text = ""
+    table = None
+    fits = trend[[area, "method"]][~trend[area].astype(str).isin(too_few)].copy()  # (in the trend table's order)
+    if rows:
+        with warnings.catch_warnings():  # gaps and over-dispersion: said for the whole series above
+            warnings.filterwarnings("ignore", message="poisson_trend: ")
+            since = ss.poisson_trend(pd.concat(rows), count=count, period=period, by=area, dispersion="auto",
+                                     confidence=conf, use_t=True)
+        since.insert(1, "period_from", [spans[str(a)][0] for a in since[area]])
+        since.insert(2, "period_to", [spans[str(a)][1] for a in since[area]])
+        method = dict(zip(since[area].astype(str), since["method"]))
+        fits["method"] = [method.get(str(a), m) for a, m in zip(fits[area], fits["method"])]
+        frame = _round(since[[area, "period_from", "period_to", "apc", "apc_lower", "apc_upper", "dispersion_ratio",
+                              "n_periods", "method"]], 2)
+        table = Table("flytipping_trend_since_step", "Annual % change since a step in the count (the count doubled or "
+                      "halved, or more, in one year: possibly a change in recording), from the first year after it",
+                      frame)
+        said = "; ".join(f"{display_name(a)} ({f} to {t})" for a, (f, t) in spans.items())
+        text += (" A trend across such a step is not like for like (it reports the step as a rise or fall), so the "
+                 "annual % change over the whole series is not a finding for "
+                 + ("it" if len(steps) == 1 else "them") + ": the annual % change since the step is given beside it"
+                 + (", and the comparison with England uses the same years" if england else "") + f": {said}.")
+    if too_few:
+        text += (f" Too few years since the step (fewer than 3) for a trend of {'its' if len(too_few) == 1 else 'their'} "
+                 f"own{', so not compared with England' if england else ''}: {_names_said(too_few)}.")
+    return table, text, data[keep], fits
 
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:

@@ -30,7 +30,7 @@ from .sections import Section, whole_percent
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
-           "executive_summary", "GLOSSARY"]
+           "executive_summary", "GLOSSARY", "glossary_for"]
 
 #: Fewest incidents in each period for a change to be described (ONS flags rates from fewer than 20
 #: events as unreliable); below it the summary says there are too few to say.
@@ -48,6 +48,9 @@ GLOSSARY: list[tuple[str, str]] = [
      "prove that nothing changed."),
     ("Rate per 100,000", "The number of incidents for every 100,000 residents, so that areas of different size can be "
      "compared."),
+    # (stop and search and fly-tipping are per 1,000: a Panel reading only "per 100,000" had no word for them)
+    ("Rate per 1,000", "The number of incidents (or searches) for every 1,000 residents, so that areas of different "
+     "size can be compared."),
     ("Funnel plot", "A chart of each area's rate against its population with control limits around the overall rate; "
      "areas outside the 99.8% limits differ from the overall rate by more than chance would explain (when the limits "
      "are widened for over-dispersion, by more than chance and the usual differences between areas)."),
@@ -59,7 +62,8 @@ GLOSSARY: list[tuple[str, str]] = [
      "than White people, per resident."),
     ("Find rate", "The share of searches (%) in which what was searched for was found (police.uk's 'outcome linked "
      "to the object of search'), compared with White people's in percentage points."),
-    ("Annual % change", "The average change per year over the whole series, from a Poisson trend model."),
+    ("Annual % change", "The average change per year over the whole series (or the years the report names, such as "
+     "those since a step in the count), from a Poisson trend model."),
     # (the funnels' over-dispersion is between areas: "from year to year" alone left a Panel reading "limits widened
     # for over-dispersion between areas" with no definition of it)
     ("Over-dispersion", "More variation than chance alone gives a count: from year to year in a trend, whose intervals "
@@ -82,6 +86,56 @@ GLOSSARY: list[tuple[str, str]] = [
      "than 1 in 1,000."),
     ("[c]", "A number withheld to protect individuals (a small count, or one that would give a small count away)."),
 ]
+
+
+#: When the report uses each term of the :data:`GLOSSARY`: a pattern its own words match (the sections'
+#: text, tables' captions, headers and cells, figures' captions, the summary, findings and limitations).
+_GLOSSARY_USED = {
+    "Confidence interval (CI)": r"\bCI\b|confidence interval",
+    "Statistically significant": r"statistically significant",
+    "No statistically significant change": r"no statistically significant",
+    "Rate per 100,000": r"per 100,000",
+    "Rate per 1,000": r"per 1,000\b(?!,)",
+    "Funnel plot": r"funnel",
+    "Rate ratio / risk ratio": r"\bratio",
+    "Ratio method": r"ratio method",
+    "Disproportionality": r"disproportionality",
+    "Find rate": r"find rate",
+    "Annual % change": r"annual % change",
+    "Over-dispersion": r"over-dispers|quasi-Poisson",
+    "Cluster": r"\bcluster",
+    "Density map": r"\bdensity\b",
+    "Hot spot / cold spot": r"hot (and cold )?spot|cold spot|Gi\*",
+    "SPC chart": r"\bSPC\b|process limit",
+    "Interrupted time series": r"interrupted time series",
+    "p-value": r"p-value",
+    "[c]": r"\[c\]",
+}
+
+
+def glossary_for(texts: Sequence[str], sections: Sequence[Section] = (), confidence: float = 0.95) -> list[tuple[str, str]]:
+    """The terms of the :data:`GLOSSARY` the report uses, in the glossary's order: those whose
+    pattern (:data:`_GLOSSARY_USED`) is in ``texts`` (the summary, findings and limitations) or in the
+    words the ``sections`` print (their titles and text, tables' captions, headers and cells as the
+    page shows them, figures' captions). A report of Section 136 from the NHS statistics defined
+    clusters, Gi* and interrupted time series it did not have.
+
+    >>> [t for t, _ in glossary_for(["Hot and cold spots (Getis-Ord Gi*) of 3 clusters; 2 numbers are [c]."])]
+    ['Cluster', 'Hot spot / cold spot', '[c]']
+    """
+    from .tables import display_table
+
+    words = list(texts)
+    for s in sections:
+        words += [s.title, s.intro]
+        words += [f.caption for f in s.figures]
+        for t in s.tables:
+            d = display_table(t.page, t.caption, confidence=confidence)
+            words += [d.caption, *d.headers]
+            words += [c for r in d.rows for c, num in zip(r, d.numeric) if not num]
+    text = "\n".join(map(str, words))
+    return [(term, said) for term, said in GLOSSARY
+            if re.search(_GLOSSARY_USED.get(term, re.escape(term)), text, flags=re.IGNORECASE)]
 
 
 def fmt_pct(v: float, *, signed: bool = False) -> str:
@@ -388,13 +442,20 @@ def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
     if p is None or not len(p) or "group_rate" not in p.columns:
         return []
     r = p.iloc[0]
+    phi = p.attrs.get("peer_dispersion")
+    spread = str(r["compared_with_group"]) in ("higher", "lower") and phi is not None
     how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
         str(r["compared_with_group"]), "not statistically significantly different from")
+    if spread:  # the peers vary far more than chance: the Poisson interval's "significant" says little
+        how = f"{r['compared_with_group']} than"
     return [f"{place(r.iloc[0])}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
             f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
             f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
-            f"{float(r['ratio_to_group_upper']):.2f}); it ranks "
-            f"{int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
+            f"{float(r['ratio_to_group_upper']):.2f}"
+            + (f", an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
+               f"(dispersion {float(phi):,.1f}; about 1 by chance), so this does not show a difference beyond the usual one "
+               "between these forces" if spread else "")
+            + f"); it ranks {int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
 
 
 def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
@@ -544,9 +605,15 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
                 + f"({c[0]:,.0f} incidents); it is not compared with the overall rate of "
                 + (str(against) if against else "the other areas")
                 + ": with few residents and many visitors, a rate per resident is not like for like."]
-    if alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
+    if alt and against and len(apart) == n:
+        # none of the report's areas is in the figure (the City of London's own report: its rate is set apart, so
+        # "with the report's 1 local authority area highlighted" described a point the plot does not have)
         text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
-                f"their overall rate, with the report's {_areas(lab, n)} highlighted: " + "; ".join(parts))
+                f"their overall rate; {_names(apart)} {'is' if n == 1 else 'are'} not in it: " + "; ".join(parts))
+    elif alt and against:  # the figure plots every area; the report's are highlighted (Derby: not "for 1 area")
+        text = (f"Funnel plot of {what} rates{' in ' + when[2:] if when else ''} across England's authorities against "
+                f"their overall rate, with the report's {_areas(lab, n - len(apart))} highlighted"
+                + (f" ({_names(apart)} not in it)" if apart else "") + ": " + "; ".join(parts))
     elif alt:
         text = (f"Funnel plot of {what} rates for {_areas(lab, n)}{' in ' + when[2:] if when else ''} against the "
                 "overall rate: " + "; ".join(parts))
@@ -578,6 +645,29 @@ def _non_resident(table: pd.DataFrame, key: Any) -> bool:
 
     areas = {force_id(str(a)) or str(a) for a in table.attrs.get("non_resident_areas", [])}
     return bool(areas) and (force_id(str(key)) or str(key)) in areas
+
+
+def _not_stated(table: pd.DataFrame, key: Any) -> str:
+    """The caveat for a force (``key``, its label in the table) where a fifth or more of the searches
+    (10 or more) have no stated ethnicity (``.attrs["not_stated_by"]``, the section's own rule): the
+    ratio rests on the rest. "" otherwise.
+
+    >>> t = pd.DataFrame({"force": ["London, City of"]})
+    >>> t.attrs["not_stated_by"] = {"city-of-london": (1271, 2384)}
+    >>> _not_stated(t, "London, City of")
+    'ethnicity not stated for 53% of the searches there (1,271 of 2,384), which the ratio leaves out, assuming they are spread across the groups like the rest'
+    """
+    from ..geography import force_id
+
+    by = {str(k): v for k, v in (table.attrs.get("not_stated_by") or {}).items()}
+    got = by.get(force_id(str(key)) or str(key)) or by.get(str(key))
+    if not got:
+        return ""
+    ns, n = got
+    if n < 10 or ns < 0.2 * n:
+        return ""
+    return (f"ethnicity not stated for {ns / n:.0%} of the searches there ({int(ns):,} of {int(n):,}), which the ratio "
+            "leaves out, assuming they are spread across the groups like the rest")
 
 
 def _stop_search(s: Section, cfg: dict) -> list[str]:
@@ -708,6 +798,9 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
                 caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
                                   f"{era.group(4)}, so they differ")
+            unstated = _not_stated(d, key)
+            if unstated:  # (the City of London, 2023: 1,271 of 2,384; the section says it, the finding did not)
+                caveats.insert(0, unstated)
             if _non_resident(d, key):  # (City of London: most people searched there live elsewhere)
                 caveats.insert(0, "rates per resident, but most people searched there do not live there, so not "
                                   "comparable with other areas' rates")
@@ -755,23 +848,47 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     return out
 
 
-def _step_words(step: str | None) -> str:
-    """A council's many-fold step in one year beside its trend, said as the change it was ("doubled
-    or halved" read as either, of a count that went from 627 to 1,731).
+def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since: pd.DataFrame | None,
+                          conf: float, limit: int = 3) -> list[str]:
+    """One finding per council whose count doubled or halved in one year (at most ``limit``; the rest
+    named): the step, that the trend across it is not like for like, and the trend since it (or that
+    there are too few years since).
 
-    >>> _step_words("2015/16 to 2016/17: 627 to 1,731")
-    ' (its count rose from 627 to 1,731 in one year, 2015/16 to 2016/17: possibly a change in recording)'
-    >>> _step_words("2019/20 to 2020/21: 3,000 to 1,200"), _step_words(None)
-    (' (its count fell from 3,000 to 1,200 in one year, 2019/20 to 2020/21: possibly a change in recording)', '')
+    >>> tr = pd.DataFrame({"la_name": ["City of London"], "apc": [20.7], "apc_lower": [11.2], "apc_upper": [31.0]})
+    >>> tr.attrs["steps"] = {"City of London": "2015/16 to 2016/17: 627 to 1,731"}
+    >>> tr.attrs["spans"] = {"City of London": "2012/13 to 2021/22"}
+    >>> since = pd.DataFrame({"la_name": ["City of London"], "period_from": ["2016/17"], "period_to": ["2021/22"],
+    ...                       "apc": [7.77], "apc_lower": [-0.78], "apc_upper": [17.06]})
+    >>> print(_since_step_sentences(tr, "la_name", ["City of London"], since, 0.95)[0])
+    Fly-tipping in the City of London went from 627 to 1,731 incidents in one year (2015/16 to 2016/17), possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to 2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%)
     """
-    if not step:
-        return ""
-    m = re.fullmatch(r"(.+?): ([\d,.]+) to ([\d,.]+)", step)
-    if not m:
-        return f" (its count doubled or halved in one year, {step}: possibly a change in recording)"
-    a, b = (float(x.replace(",", "")) for x in m.group(2, 3))
-    return (f" (its count {'rose' if b > a else 'fell'} from {m.group(2)} to {m.group(3)} in one year, {m.group(1)}: "
-            "possibly a change in recording)")
+    steps = tr.attrs.get("steps") or {}
+    spans = tr.attrs.get("spans") or {}
+    rows = {str(a): r for a, r in zip(tr[lab].astype(str), tr.to_dict("records"))}
+    after = ({str(a): r for a, r in zip(since[_label_col(since)].astype(str), since.to_dict("records"))}
+             if since is not None and len(since) else {})
+    out = []
+    for a in stepped[:limit]:
+        m = re.fullmatch(r"(.+?): ([\d,.]+) to ([\d,.]+)", str(steps.get(a, "")))
+        whole = f"{_apc_said(rows[a]['apc'])}" + (f", {spans[a]}" if spans.get(a) else "")
+        if m:
+            x, y = (float(v.replace(",", "")) for v in m.group(2, 3))
+            # "went from", not "rose": the report says rose or fell of significant changes only (this is a step)
+            said = f"Fly-tipping in {place(a)} went from {m.group(2)} to {m.group(3)} incidents in one year ({m.group(1)})"
+        else:
+            said = f"Fly-tipping in {place(a)} doubled or halved in one year ({steps.get(a, '')})"
+        said += f", possibly a change in recording, so its trend over the whole series ({whole}) is not like for like"
+        r = after.get(a)
+        if r is None:
+            out.append(said + ", and there are too few years since the step (fewer than 3) for a trend of its own")
+            continue
+        out.append(said + ". " + describe_trend(r["apc"], r["apc_lower"], r["apc_upper"], confidence=conf,
+                                                subject=f"Since the step, fly-tipping in {place(a)}",
+                                                span=f"{r['period_from']} to {r['period_to']}"))
+    if len(stepped) > limit:
+        out.append(f"The count of {_names(stepped[limit:])} also doubled or halved in one year, possibly a change in "
+                   "recording: see the section for the trend since the step.")
+    return out
 
 
 def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
@@ -811,18 +928,26 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                    "changed (see the section).")
     if tr is not None and len(tr) and "apc" in tr.columns:
         lab = _label_col(tr)
-        up = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
-        down = [str(r[lab]) for _, r in tr.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
-        rest = len(tr) - len(up) - len(down)
+        # a council whose count doubled or halved in one year: its trend across the step is not a finding (the
+        # City of London's "+21% a year, higher than England" was its 627 to 1,731); said apart, since the step
+        stepped = [a for a in (tr.attrs.get("steps") or {}) if a in set(tr[lab].astype(str))]
+        whole = tr[~tr[lab].astype(str).isin(stepped)]
+        up = [str(r[lab]) for _, r in whole.iterrows() if (_num(r["apc_lower"]) or 0) > 0]
+        down = [str(r[lab]) for _, r in whole.iterrows() if (_num(r["apc_upper"]) or 0) < 0]
+        rest = len(whole) - len(up) - len(down)
         parts = [f"{'a statistically significant upward trend' if len(up) == 1 else 'statistically significant upward trends'}"
                  f" in {_names(up)}"] if up else []
         if down:
             parts.append(f"{'a downward trend' if len(down) == 1 else 'downward trends'} in {_names(down)}")
         if rest:
-            flat = [str(r[lab]) for _, r in tr.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
+            flat = [str(r[lab]) for _, r in whole.iterrows() if str(r[lab]) not in up and str(r[lab]) not in down]
             parts.append("no statistically significant trend in "
                          + (_names(flat) if len(flat) <= 3 else
                             f"{'the other ' if parts else ''}{rest} authorit{'y' if rest == 1 else 'ies'}"))
+        if stepped:
+            parts.append(f"{_names(stepped)}: {'a step' if len(stepped) == 1 else 'steps'} in the count, possibly a "
+                         "change in recording, so the trend across "
+                         + ("it" if len(stepped) == 1 else "them") + " is not like for like (see below)")
         no_trend = [place(a) for a in tr.attrs.get("no_trend", [])]
         if no_trend:  # the councils whose counting changed (named with their figures in the section)
             parts.append(f"no annual % change for {_names(no_trend)}, whose counting changed (see the section)")
@@ -836,27 +961,27 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
             # the steepest of the significant rises (not a short, non-significant series with a larger estimate)
             rising = tr[tr[lab].astype(str).isin(up)]
             top = rising.loc[rising["apc"].map(lambda v: _num(v) or -1e9).idxmax()]
-            step = (tr.attrs.get("steps") or {}).get(str(top[lab]))
             out.append(describe_trend(top["apc"], top["apc_lower"], top["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {place(top[lab])}",
-                                      span=str(spans.get(str(top[lab]), "")))
-                       + _step_words(step)
-                       + ".")
-        elif len(tr) == 1 and not absent:  # one authority (a CSP's own): its estimate, whatever it is
+                                      span=str(spans.get(str(top[lab]), ""))) + ".")
+        elif len(tr) == 1 and not absent and not stepped:  # one authority (a CSP's own): its estimate, whatever it is
             one = tr.iloc[0]
-            step = (tr.attrs.get("steps") or {}).get(str(one[lab]))
             out.append(describe_trend(one["apc"], one["apc_lower"], one["apc_upper"], confidence=conf,
                                       subject=f"Fly-tipping in {place(one[lab])}",
-                                      span=str(spans.get(str(one[lab]), "")))
-                       + _step_words(step) + ".")
+                                      span=str(spans.get(str(one[lab]), ""))) + ".")
+        if not absent:
+            out.extend(_since_step_sentences(tr, lab, stepped, _table(s, "flytipping_trend_since_step"), conf))
     eng = _table(s, "flytipping_trend_england")
     if eng is not None and len(eng) and not absent:
         # against England's like-for-like councils over the same years (the section says how)
         lab = _label_col(eng)
         # each council with its own annual % change, England's beside them: "rose faster (or fell more
         # slowly)" hedged where the table knows which (St Albans fell while England's councils rose)
+        since = {str(a): f" since {f}" for a, f in zip(eng[lab], eng.get("period_from", pd.Series(dtype=str)))
+                 if str(a) in set((tr.attrs.get("steps") or {}) if tr is not None else ())}
+
         def each(word: str) -> list[str]:
-            return [f"{place(str(a))} ({_apc_said(v)})" for a, w, v in
+            return [f"{place(str(a))} ({_apc_said(v)}{since.get(str(a), '')})" for a, w, v in
                     zip(eng[lab], eng["against_england"], eng["apc"]) if str(w).startswith(word)]
 
         up, down = each("up"), each("down")
@@ -869,8 +994,11 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                        + (f"; the other {rest} of the {len(eng)} councils compared changed in line with England"
                           if rest else "") + ".")
         else:
+            one = str(eng[lab].iloc[0])
             out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
-                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(str(eng[lab].iloc[0]))}.")
+                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(one)}"
+                       + (f" ({_england_apc(eng)}; {place(one)}: {_apc_said(eng['apc'].iloc[0])}{since[one]}, the "
+                          "years since the step in its count)" if len(eng) == 1 and one in since else "") + ".")
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
@@ -1087,9 +1215,23 @@ _FINDERS = {"hate_crime": _hate_crime, "stop_search": _stop_search, "flytipping"
 
 
 def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
+    keys = {s.key for s in sections}
+    names = {t.name for s in sections for t in s.tables}
+    # the police line for the sections of police records (a Section 136 report from NHS England's statistics
+    # alone said "Police-recorded crime ... reflect what is ... recorded by the police" of NHS figures)
+    police = bool(keys & {"hate_crime", "stop_search", "hotspots"}) or (
+        "s136" in keys and any(n.startswith("s136_") and not n.startswith("s136_mha") for n in names))
     out = [
         "Police-recorded crime and incidents reflect what is reported to and recorded by the police: changes in "
-        "reporting, recording practice or police activity move the figures as well as changes in offending.",
+        "reporting, recording practice or police activity move the figures as well as changes in offending."] if police else []
+    if any(n.startswith("s136_mha") for n in names):
+        out.append("NHS England's Mental Health Act statistics are what NHS providers record and submit: they "
+                   "are rounded and suppressed at source, and a change in what providers submit moves the figures as "
+                   "well as a change in the use of the Act.")
+    if "flytipping" in keys:
+        out.append("Fly-tipping figures are what councils record: a change in what a council counts or how moves "
+                   "its figures as well as a change in fly-tipping.")
+    out += [
         f"Numbers below {cfg.get('disclosure_threshold', 5)} are withheld ([c]), with any number that would give them "
         "back; rates and comparisons built on them are withheld too, so some areas or groups are not shown.",
         "Confidence intervals allow for chance variation only, not for errors or changes in the data; a statistically "
@@ -1148,7 +1290,10 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
             warn_user(f"report: no key findings could be written for '{s.title}' ({type(exc).__name__}: {exc}); its "
                       "tables and figures are in the report, but the summary says nothing of them")
     headline = [findings[s.key][0] for s in sections if findings.get(s.key)]
-    return Summary(headline, findings, _limitations(sections, cfg), list(GLOSSARY), periods_note(sections))
+    limitations = _limitations(sections, cfg)
+    periods = periods_note(sections)
+    said = [*headline, *(x for f in findings.values() for x in f), *limitations, periods]
+    return Summary(headline, findings, limitations, glossary_for(said, sections, cfg.get("confidence", 0.95)), periods)
 
 
 #: the sections' names in the periods sentence
