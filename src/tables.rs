@@ -394,12 +394,7 @@ pub fn two_by_two_many(
     confidence: f64,
 ) -> Result<Vec<TwoByTwo>> {
     check_confidence(confidence)?;
-    crate::ci::check_lengths(&[
-        ("x1", x1.len()),
-        ("n1", n1.len()),
-        ("x2", x2.len()),
-        ("n2", n2.len()),
-    ])?;
+    four_lengths(x1, n1, x2, n2)?;
     for i in 0..x1.len() {
         check_pair(("x1", "n1"), i, x1[i], n1[i])?;
         check_pair(("x2", "n2"), i, x2[i], n2[i])?;
@@ -543,17 +538,22 @@ pub fn mantel_haenszel_rr(
     n2: &[f64],
     z: f64,
 ) -> Result<PooledRatio> {
+    check_strata(x1, n1, x2, n2)?;
+    Ok(pooled_rr(0..x1.len(), x1, n1, x2, n2, z))
+}
+
+/// The four arrays of a 2×2 comparison have one length.
+fn four_lengths(x1: &[f64], n1: &[f64], x2: &[f64], n2: &[f64]) -> Result<()> {
     crate::ci::check_lengths(&[
         ("x1", x1.len()),
         ("n1", n1.len()),
         ("x2", x2.len()),
         ("n2", n2.len()),
-    ])?;
-    check_strata(x1, n1, x2, n2)?;
-    Ok(pooled_rr(0..x1.len(), x1, n1, x2, n2, z))
+    ])
 }
 
 fn check_strata(x1: &[f64], n1: &[f64], x2: &[f64], n2: &[f64]) -> Result<()> {
+    four_lengths(x1, n1, x2, n2)?;
     for i in 0..x1.len() {
         check_stratum(("x1", "n1"), i, x1[i], n1[i])?;
         check_stratum(("x2", "n2"), i, x2[i], n2[i])?;
@@ -625,13 +625,8 @@ pub fn mantel_haenszel_rr_groups(
     confidence: f64,
 ) -> Result<Vec<PooledRatio>> {
     check_confidence(confidence)?;
-    crate::ci::check_lengths(&[
-        ("group", group.len()),
-        ("x1", x1.len()),
-        ("n1", n1.len()),
-        ("x2", x2.len()),
-        ("n2", n2.len()),
-    ])?;
+    crate::ci::check_lengths(&[("group", group.len()), ("x1", x1.len())])?;
+    check_strata(x1, n1, x2, n2)?;
     if let Some(i) = group.iter().position(|&g| g >= groups) {
         return Err(Error::value(
             "group",
@@ -640,7 +635,6 @@ pub fn mantel_haenszel_rr_groups(
             format!("group codes must be below the number of groups ({groups})"),
         ));
     }
-    check_strata(x1, n1, x2, n2)?;
     let z = z_finite(confidence);
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); groups];
     for (i, &g) in group.iter().enumerate() {

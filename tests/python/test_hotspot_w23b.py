@@ -41,12 +41,16 @@ def _run(f, *a, **k):
     return out, [str(w.message) for w in caught]
 
 
+def _june_july(shared_data):
+    """June and July 2021 Hertfordshire ASB on the British National Grid."""
+    june, july = _asb(shared_data, "2021-06"), _asb(shared_data, "2021-07")
+    return (*saferstats.to_bng(june["Latitude"], june["Longitude"]), *saferstats.to_bng(july["Latitude"], july["Longitude"]))
+
+
 @pytest.fixture(scope="module")
 def watford(shared_data):
     """June 2021 ASB smoothed over Watford (250 m cells, 500 m), July's ASB of the whole force."""
-    june, july = _asb(shared_data, "2021-06"), _asb(shared_data, "2021-07")
-    x, y = saferstats.to_bng(june["Latitude"], june["Longitude"])
-    x2, y2 = saferstats.to_bng(july["Latitude"], july["Longitude"])
+    x, y, x2, y2 = _june_july(shared_data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
         g = saferstats.hotspot_kde(x, y, cell_size=250, bandwidth=500, study_area="Watford")
@@ -133,9 +137,7 @@ def test_classify_on_a_given_grid_leaves_events_beyond_its_study_area_out(shared
 
 
 def test_change_and_prospective_blank_cells_holding_events_beyond_a_given_grids_area(shared_data):
-    june, july = _asb(shared_data, "2021-06"), _asb(shared_data, "2021-07")
-    x, y = saferstats.to_bng(june["Latitude"], june["Longitude"])
-    x2, y2 = saferstats.to_bng(july["Latitude"], july["Longitude"])
+    x, y, x2, y2 = _june_july(shared_data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
         g = saferstats.hotspot_grid(x, y, cell_size=250, study_area="Watford")

@@ -1072,14 +1072,7 @@ def _day_words(day: int) -> str:
 def _month_starts(t: Any) -> bool:
     """True when ``t`` is datetimes, at least two distinct, all at midnight on the first of a month
     (police.uk months read with ``pd.to_datetime``)."""
-    try:
-        s = pd.Series(t) if not isinstance(t, pd.Series) else t
-    except (TypeError, ValueError):
-        return False
-    if not pd.api.types.is_datetime64_any_dtype(s) or s.isna().any() or s.nunique() < 2:
-        return False
-    d = pd.DatetimeIndex(s)
-    return bool(((d.day == 1) & (d.hour == 0) & (d.minute == 0) & (d.second == 0)).all())
+    return _month_day(t) == 1
 
 
 def _is_dates(t: Any) -> bool:
