@@ -47,6 +47,13 @@ def _june_july(shared_data):
     return (*saferstats.to_bng(june["Latitude"], june["Longitude"]), *saferstats.to_bng(july["Latitude"], july["Longitude"]))
 
 
+def _city_street(shared_data):
+    """The City of London's 2023 police.uk street-level records, read quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        return saferstats.read_street_crime(shared_data / "street_crime" / "city_of_london_2023" / "street.csv")
+
+
 @pytest.fixture(scope="module")
 def watford(shared_data):
     """June 2021 ASB smoothed over Watford (250 m cells, 500 m), July's ASB of the whole force."""
@@ -170,10 +177,7 @@ def _nrd(v):
 
 
 def test_city_of_london_automatic_bandwidth_is_warned_relative_to_the_area(shared_data):
-    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        d = saferstats.read_street_crime(path)
+    d = _city_street(shared_data)
     asb = d[d["crime_type"] == "Anti-social behaviour"].dropna(subset=["latitude"])
     x, y = saferstats.to_bng(asb["latitude"], asb["longitude"])
     area = saferstats.StudyArea("City of London")
@@ -280,10 +284,7 @@ def test_pai_and_concentration_name_a_repeated_label_with_its_position():
 # walk: the advice for police.uk months works on read_street_crime's own month column -----------
 
 def test_prospective_month_advice_works_on_read_street_crime_month(shared_data):
-    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        d = saferstats.read_street_crime(path)
+    d = _city_street(shared_data)
     b = d[d["crime_type"] == "Bicycle theft"].dropna(subset=["latitude"])
     x, y = saferstats.to_bng(b["latitude"], b["longitude"])
     assert isinstance(b["month"].dtype, pd.CategoricalDtype)
@@ -303,10 +304,7 @@ def test_knox_and_prospective_read_mid_month_police_uk_months_as_months(shared_d
     """police.uk months put mid-month (the advice above) are months too: knox's bands of 30, 60, 90
     days split the 28-31 days between consecutive months (February to March is 28 days, in [0, 30)
     with the same month), and weekly ages jump a month at a time. Both now warn, as for the 1st."""
-    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        d = saferstats.read_street_crime(path)
+    d = _city_street(shared_data)
     b = d[d["crime_type"] == "Bicycle theft"].dropna(subset=["latitude"])
     x, y = saferstats.to_bng(b["latitude"], b["longitude"])
     t = pd.to_datetime(b["month"].astype(str) + "-15")
@@ -341,10 +339,7 @@ def test_gi_star_and_local_moran_with_weights_first_say_the_order():
 
 
 def test_grid_counts_warning_names_concentration(shared_data):
-    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        d = saferstats.read_street_crime(path).dropna(subset=["latitude"])
+    d = _city_street(shared_data).dropna(subset=["latitude"])
     x, y = saferstats.to_bng(d["latitude"], d["longitude"])
     (c, cx, cy), said = _run(saferstats.grid_counts, x, y, cell_size=100, study_area="City of London")
     keep = saferstats.StudyArea("City of London").grid_mask(cx, cy, c)
@@ -357,10 +352,7 @@ def test_grid_counts_warning_names_concentration(shared_data):
 
 
 def test_dual_kde_ratio_over_a_sliver_of_b_is_warned(shared_data):
-    path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaferstatsWarning)
-        d = saferstats.read_street_crime(path).dropna(subset=["latitude"])
+    d = _city_street(shared_data).dropna(subset=["latitude"])
     x, y = saferstats.to_bng(d["latitude"], d["longitude"])
     kind = d["crime_type"].astype(str).to_numpy()
     a, b = kind == "Theft from the person", kind == "Shoplifting"
