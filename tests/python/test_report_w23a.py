@@ -33,22 +33,23 @@ def _glossary_terms(page: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r"<dt>(.*?)</dt>", part[:part.index("</section>")])]
 
 
-@pytest.fixture(scope="module")
-def city_flytipping(shared_data):
+def _defra_section(shared_data, area):
+    """The fly-tipping section of ``area`` from Defra's workbook as published."""
     if not (shared_data / DEFRA).exists():
         pytest.skip("Defra workbook not in ../shared")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _flytipping({**CFG, "area": "City of London"}, {"file": str(shared_data / DEFRA)})
+        return _flytipping({**CFG, "area": area}, {"file": str(shared_data / DEFRA)})
+
+
+@pytest.fixture(scope="module")
+def city_flytipping(shared_data):
+    return _defra_section(shared_data, "City of London")
 
 
 @pytest.fixture(scope="module")
 def herts_flytipping(shared_data):
-    if not (shared_data / DEFRA).exists():
-        pytest.skip("Defra workbook not in ../shared")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _flytipping({**CFG, "area": "Hertfordshire"}, {"file": str(shared_data / DEFRA)})
+    return _defra_section(shared_data, "Hertfordshire")
 
 
 # ----------------------------------------------------------------------------- 1. one authority's heading
