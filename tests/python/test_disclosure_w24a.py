@@ -135,3 +135,122 @@ def test_derbyshire_by_csp_and_month_force_totals_give_nothing_more(tmp_path, sh
     assert attack(True, False) == row_only
     assert attack(False, True) == []
     assert attack(True, True) == row_only
+
+
+# ------------------------------------------------------------------ suppress(published_totals=)
+
+def _searches_cube() -> pd.DataFrame:
+    """Two forces x two months x two groups; force A has a count of 2."""
+    return pd.DataFrame({"force": ["A"] * 4 + ["B"] * 4, "month": ["2020-01", "2020-01", "2020-02", "2020-02"] * 2,
+                         "group": ["Black", "White"] * 4, "searches": [2, 50, 30, 60, 40, 70, 35, 80]})
+
+
+def _totals_attack(published: pd.DataFrame, truth: pd.DataFrame, declared: list[list[str]]) -> list:
+    a = Attack()
+    a.table("s", published[["searches"]], truth[["searches"]], ["searches"])
+    for d in declared:
+        groups = truth.groupby(d).groups.values() if d else [truth.index]
+        for rows in groups:
+            a.total(("s", r, "searches") for r in rows)
+    return a.linear()
+
+
+def test_published_totals_default_unchanged():
+    """Without ``published_totals`` (or with None) every key summed out given the others is known,
+    as before: the same table as declaring those three totals."""
+    import saferstats
+
+    t = _searches_cube()
+    keys = ["force", "month", "group"]
+    default = saferstats.suppress(t, keys=keys)
+    assert default["searches"].tolist() == [MARK] * 8  # B hidden with A: group x month over the forces known
+    assert default.equals(saferstats.suppress(t, keys=keys, published_totals=None))
+    every = [["month", "group"], ["force", "group"], ["force", "month"]]
+    assert default.equals(saferstats.suppress(t, keys=keys, published_totals=every))
+    assert _totals_attack(default, t, every) == []
+
+
+def test_published_totals_only_those_declared():
+    """Each force's month and each force's group (police.uk, Home Office): nothing summed over the
+    forces, so force B is published whole and A's four counts protect its 2 - against those totals."""
+    import saferstats
+
+    t = _searches_cube()
+    declared = [["force", "month"], ["force", "group"]]
+    out = saferstats.suppress(t, keys=["force", "month", "group"], published_totals=declared)
+    assert out["searches"].tolist() == [MARK] * 4 + [40, 70, 35, 80]
+    assert _totals_attack(out, t, declared) == []
+    assert [f.true for f in _totals_attack(out, t, [["force", "month"], ["force", "group"], ["month", "group"]])] \
+        == [2.0, 50.0, 30.0, 60.0]  # a total it was told is not published does give them back
+
+
+def test_published_totals_financial_years():
+    """A declared total over a key of months across more than one financial year is known for each
+    complete financial year too (as the default takes it): one force, two groups, April 2021 to
+    March 2023, each group's total by financial year; a count of 3 hidden in 2021/22 is not that
+    year's total less its published months."""
+    import saferstats
+
+    months = [f"{y}-{m:02d}" for y, m in [(2021, m) for m in range(4, 13)] + [(2022, m) for m in range(1, 13)]
+              + [(2023, m) for m in range(1, 4)]]
+    rng = np.random.default_rng(7)
+    t = pd.DataFrame([{"month": m, "group": g, "searches": int(rng.integers(20, 60))} for m in months
+                      for g in ("Black", "White")])
+    t.loc[(t["month"] == "2021-06") & (t["group"] == "Black"), "searches"] = 3
+    out = saferstats.suppress(t, keys=["month", "group"], published_totals=[["month"], ["group"]])
+    hidden = out["searches"] == MARK
+    assert hidden.sum() >= 4
+    fy = np.where(t["month"] < "2022-04", "2021/22", "2022/23")
+    a = Attack()
+    a.table("s", out[["searches"]], t[["searches"]], ["searches"])
+    for rows in t.groupby("month").groups.values():
+        a.total(("s", r, "searches") for r in rows)
+    for rows in t.assign(fy=fy).groupby(["group", "fy"]).groups.values():
+        a.total(("s", r, "searches") for r in rows)
+    assert a.linear() == []
+
+
+@pytest.mark.parametrize("bad, words", [
+    ("force", "list of lists"), ([["force", "nope"]], "distinct columns"), ([["force", "force"]], "distinct"),
+    ([["force", "month", "group"]], "fewer than")])
+def test_published_totals_bad_input(bad, words):
+    import saferstats
+    from saferstats.exceptions import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=words) as e:
+        saferstats.suppress(_searches_cube(), keys=["force", "month", "group"], published_totals=bad)
+    assert e.value.argument == "published_totals"
+    with pytest.raises(InvalidInputError, match="needs `keys`"):
+        saferstats.suppress(_searches_cube(), published_totals=[["force"]])
+
+
+def test_seven_forces_force_month_group_published_totals(shared_data):
+    """police.uk, seven forces, Dec 2019 - Feb 2020, searches by force x month x group (self-defined
+    ethnicity, vehicle-only and not stated left out). By default 41 counts are hidden, Durham's 141
+    White searches in January 2020 among them (each group's month over the seven forces taken as
+    known); declaring the totals police.uk and the Home Office publish, 32, none above 43, and the
+    attacker with those totals recovers nothing."""
+    import warnings
+
+    import saferstats
+
+    folder = shared_data / "stop_search/policeuk_7forces_2019-12_to_2020-02"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        recs = saferstats.read_stop_search([str(f) for f in sorted(folder.glob("*.csv"))])
+        d = saferstats.disproportionality(recs, None, by=["force", "month"], census=2011)
+    t = d[["force", "month", "group", "searches"]].astype({"month": str}).reset_index(drop=True)
+    assert len(t) == 105 and int(t["searches"].sum()) == 18202
+    keys = ["force", "month", "group"]
+    declared = [["force", "month"], ["force", "group"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = saferstats.suppress(t, keys=keys)
+        told = saferstats.suppress(t, keys=keys, published_totals=declared)
+    durham = ((t["force"] == "durham") & (t["month"] == "2020-01") & (t["group"] == "White")).to_numpy()
+    assert int(t.loc[durham, "searches"].iloc[0]) == 141
+    h_default, h_told = (default["searches"] == MARK).to_numpy(), (told["searches"] == MARK).to_numpy()
+    assert int(h_default.sum()) == 41 and h_default[durham].all()
+    assert int(h_told.sum()) == 32 and not h_told[durham].any() and int(t.loc[h_told, "searches"].max()) == 43
+    assert _totals_attack(told, t, declared) == []
+    assert _totals_attack(default, t, declared) == []
