@@ -275,6 +275,30 @@ def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
     return err
 
 
+def _declared_totals(published: Sequence[Sequence[Any]] | None, keys: list[Any] | None) -> list[list[Any]] | None:
+    """``suppress(published_totals=)`` checked: a list of lists of key columns (needs ``keys``).
+
+    >>> _declared_totals([["force", "month"], ("force", "group"), []], ["force", "month", "group"])
+    [['force', 'month'], ['force', 'group'], []]
+    """
+    if published is None:
+        return None
+    if keys is None:
+        raise InvalidInputError("`published_totals` needs `keys` (the columns its totals are given by)",
+                                "published_totals")
+    if isinstance(published, (str, Mapping)) or not isinstance(published, Sequence) or any(
+            isinstance(d, (str, Mapping)) or not isinstance(d, Sequence) for d in published):
+        raise InvalidInputError("`published_totals` must be a list of lists of key columns, e.g. "
+                                f"[['force', 'month'], ['force', 'group']]; got {published!r}", "published_totals")
+    out = [list(d) for d in published]
+    for d in out:
+        bad = [c for c in d if c not in keys]
+        if bad or len(set(map(str, d))) != len(d) or len(d) == len(keys):
+            raise InvalidInputError(f"`published_totals`: {d!r} must be distinct columns of `keys` {keys}, fewer than "
+                                    "all of them (a total over none of them is a cell)", "published_totals")
+    return out
+
+
 def _groups(table: pd.DataFrame, keys: list[Any]) -> np.ndarray:
     """Group number of every row (one group when ``keys`` is empty)."""
     if not keys:
@@ -413,6 +437,7 @@ def suppress(
     marker: str | None = "[c]",
     zeros: bool = False,
     totals: Mapping[Any, Sequence[Any]] | None = None,
+    published_totals: Sequence[Sequence[Any]] | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts in a table for publication, and everything a hidden count could be
     worked back from.
@@ -449,6 +474,15 @@ def suppress(
     hidden, Durham's 141 White searches in January 2020 among them, where the totals police.uk and
     the Home Office publish need 32, none above 43); the report's stop-and-search tables take exactly
     the published ones (``docs/methods/disclosure.md`` E7).
+
+    ``published_totals`` says instead which totals are published, each by the key columns it is
+    given for: ``published_totals=[["force", "month"], ["force", "group"]]`` takes as known each
+    force's month over the groups and each force's group over the months (police.uk and the Home
+    Office), and nothing summed over the forces; ``[]`` is the table's total. Each count column's
+    totals so, plus each complete financial year's where a declared total runs over a key of months
+    (as above), replace the totals over each key; the totals the table carries still hold. The
+    default, ``None``, keeps every key summed out given the others; a declared list protects against
+    those totals only, so name every total a reader can have (from any source).
 
     In two-way tables a hidden cell is recoverable exactly when it bridges the cycles of hidden
     cells; each is put on a cycle through the fewest, smallest published cells. Counts are never
@@ -508,6 +542,18 @@ def suppress(
     0    A   [c]         900     [c]     [c]     [c]
     1    B   [c]        1000     [c]     [c]     [c]
     2    C    52        1200  4333.3  3236.1  5682.7
+
+    Two forces' searches by month and group: by default each group's month summed over the two
+    forces is taken as published, and force B's counts hide with A's; declaring the totals that
+    are published (each force's month, each force's group) leaves B's published:
+
+    >>> s = pd.DataFrame({"force": ["A"] * 4 + ["B"] * 4, "month": ["2020-01", "2020-01", "2020-02", "2020-02"] * 2,
+    ...                   "group": ["Black", "White"] * 4, "searches": [2, 50, 30, 60, 40, 70, 35, 80]})
+    >>> suppress(s, keys=["force", "month", "group"])["searches"].tolist()
+    ['[c]', '[c]', '[c]', '[c]', '[c]', '[c]', '[c]', '[c]']
+    >>> suppress(s, keys=["force", "month", "group"],
+    ...          published_totals=[["force", "month"], ["force", "group"]])["searches"].tolist()
+    ['[c]', '[c]', '[c]', '[c]', 40, 70, 35, 80]
     """
     if not isinstance(table, pd.DataFrame):
         raise InvalidInputError(f"`table` must be a pandas DataFrame, got {type(table).__name__}", "table")
@@ -534,6 +580,7 @@ def suppress(
             isinstance(v, str) or not isinstance(v, Sequence) or not len(v) for v in totals.values())):
         raise InvalidInputError("`totals` must map the label of a total row to the labels of its parts, e.g. "
                                 f"{{'Other': ['Chinese', 'Any other']}}; got {totals!r}", "totals")
+    declared = _declared_totals(published_totals, by_list)
     counts = roles["counts"]
     n = len(table)
     vals = {c: _as_counts(table, c, marker) for c in counts}
@@ -567,6 +614,16 @@ def suppress(
     # year's published months (docs/methods/disclosure.md E7)
     if unique and not_parts is None:
         margin_groups += _financial_year_groups(table, keys)
+    if declared is not None:  # the caller's published totals instead (keys given, checked above)
+        if table.duplicated(subset=keys).any():
+            raise InvalidInputError(f"`published_totals`: the keys {keys} do not identify the rows (repeated "
+                                    "rows)", "published_totals")
+        margin_groups = [_groups(table, d) for d in declared]
+        for d in declared:  # each complete financial year of a declared total over a key of months
+            for k in keys:
+                if k not in d and _month_numbers(table[k]) is not None:
+                    given = pd.DataFrame({"_given": _groups(table, d).astype(str), "_month": table[k].to_numpy()})
+                    margin_groups += _financial_year_groups(given, ["_given", "_month"])
 
     def add_margins(ids: np.ndarray) -> None:
         for g in margin_groups:

@@ -1047,8 +1047,10 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
       and the records place them in CSPs and districts);
     - searches by group as the Home Office's force x ethnicity table publishes them: by force x month,
       each force's period by group (over the months); by CSP or district, each force's by group over
-      its areas (a CSP or district is in one force); by month alone, each group's over the months;
-      by month over more than one financial year, also each complete financial year's.
+      its areas (a CSP or district is in one force), and with months also over the months (implied by
+      each area's total over the months, taken as known too, except for an area with one month);
+      by month alone, each group's over the months; by month over more than one financial year, also
+      each complete financial year's.
 
     Not the searches by group summed over the forces in the files (by force): no one publishes that
     total, and taking it as known hid large counts to protect small ones in other forces."""
@@ -1059,9 +1061,10 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
     if "month" in by:
         rows.append(stratum_keys(frame, [*area, "group"]))
         rows += _financial_year_groups(frame, [*area, "group", "month"])  # and each complete financial year's
-    elif "force" in area or not area:
-        pass  # by force: each cell is a force's searches of a group; by nothing: each group's total
-    else:
+    if area and "force" not in area:
+        # each force's by group over its areas (and months): implied by the areas' totals over the
+        # months when every area has two months or more, but not when one has a single month (a
+        # total of one cell is no margin), so it is said here too
         rows.append(stratum_keys(frame.assign(_force=_force_of_areas(frame, area)), ["_force", "group"]))
     return rows
 
