@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, core_errors, label_of
-from .._frames import row_named as _row  # the row by its label, and its position when the label repeats
+from .._frames import as_float_array, core_errors, label_of, row_named
 from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
@@ -22,6 +21,10 @@ from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, 
 EARTH_RADIUS_M: float = _ext.EARTH_RADIUS_M
 _UK = (49.8, 61.0, -8.7, 2.0)  # lat min, lat max, lon min, lon max
 _BNG_XY = (700_000.0, 1_300_000.0)  # the British National Grid's eastings and northings: 0 to these
+
+#: Row ``pos`` of ``given`` as a message names it: "row 'E01'" by its label, with its position when the
+#: index repeats the label (monthly police.uk files joined with ``pd.concat``): the package's one helper.
+_row = row_named
 
 
 def _int_arg(name: str, v: Any, lo: int = 0, hi: int = 2**63 - 1) -> int:
