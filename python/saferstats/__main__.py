@@ -175,8 +175,36 @@ def _read_csv(path: Path) -> pd.DataFrame:
         lines = df.index[empty.to_numpy()].tolist()
         print(f"{path.name}: {len(lines):,} empty line(s) left out (line {', '.join(map(str, lines[:5]))}"
               f"{' ...' if len(lines) > 5 else ''}); {int((~empty).sum()):,} rows read", file=sys.stderr)
-        df = df[~empty.to_numpy()]
+        df = _whole_numbers_as_written(df[~empty.to_numpy()], text, empty.to_numpy())
     return df
+
+
+_WHOLE = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})*\s*$|^\s*[-+]?\d+\s*$")  # "2015", "567,700": no decimal point
+
+
+def _whole_numbers_as_written(df: pd.DataFrame, text: str, empty: np.ndarray) -> pd.DataFrame:
+    """``df`` (the CSV's rows less its empty lines) with the columns that pandas read as floats only
+    because an empty line gave them a missing value put back to whole numbers, as the file writes
+    them: a blank line between two years made ``period`` 2015.0, and every message said "2015.0".
+    A column whose figures are written with a decimal point (``2015.0``) stays as it is."""
+    import io
+
+    cols = [c for c in df.columns if pd.api.types.is_float_dtype(df[c]) and df[c].notna().all()
+            and bool(np.all(np.mod(df[c].to_numpy(), 1) == 0)) and bool(np.all(np.abs(df[c].to_numpy()) < 2.0**53))]
+    if not cols:
+        return df
+    try:  # the same rows as written (the same parser, every cell as text)
+        written = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return df
+    if len(written) != len(empty) or list(written.columns) != list(df.columns):
+        return df
+    written = written[~empty]
+    out = df.copy()
+    for c in cols:
+        if written[c].map(lambda v: bool(_WHOLE.match(v))).all():
+            out[c] = df[c].astype(np.int64)
+    return out
 
 
 def _in_lines(msg: str, path: Path, lines: pd.Index | None = None, position: int | None = None,

@@ -52,13 +52,41 @@ def _first_bad(values: Any, numeric: np.ndarray) -> int | None:
 _GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")  # thousands separators: '12,345.6'
 
 
+def row_named(x: Any, pos: int) -> str:
+    """Row ``pos`` of ``x`` (a Series, a DataFrame or their index) as every message names a row:
+    ``"row 'E01000001'"`` by its pandas label (``"row 3"``, the position, without an index of its
+    own). When the index repeats that label — monthly police.uk files or yearly tables joined with
+    ``pd.concat`` keep each file's 0, 1, 2 ... — the label alone names several rows, so the position
+    is given too, which says which one.
+
+    >>> row_named(pd.Series([1, 2], index=["a", "b"]), 1)
+    "row 'b'"
+    >>> row_named(pd.concat([pd.Series([1, 2]), pd.Series([3, 4])]), 3)
+    'row 1 (position 3: 2 rows have that label; pd.concat(..., ignore_index=True) gives each its own)'
+    """
+    index = x if isinstance(x, pd.Index) else x.index if isinstance(x, (pd.Series, pd.DataFrame)) else None
+    if index is None or not 0 <= pos < len(index):
+        return f"row {pos!r}"
+    label = plain(index[pos])
+    # (also the first row, whose label 0 is its position: the next file's first row is labelled 0 too)
+    if not _default_index(index) and not index.is_unique:
+        try:
+            n = len(index.get_indexer_for([index[pos]]))
+        except (TypeError, ValueError):
+            n = 1
+        if n > 1:
+            return (f"row {label!r} (position {pos:,}: {n:,} rows have that label; pd.concat(..., ignore_index=True) "
+                    "gives each its own)")
+    return f"row {label!r}"
+
+
 def row_of(x: Any, pos: int) -> tuple[str, Any]:
     """How a message names row ``pos`` of ``x``: by its label when ``x`` is a Series with its own
-    index (``"row 'E06000001'"``), else by position."""
+    index (``"row 'E06000001'"``, with its position when the index repeats the label:
+    :func:`row_named`), else by position."""
     index = x.index if isinstance(x, pd.Series) else None
     if index is not None and not _default_index(index) and 0 <= pos < len(index):
-        label = plain(index[pos])
-        return f"row {label!r}", label
+        return row_named(index, pos), plain(index[pos])
     return f"position {pos}", pos
 
 
@@ -592,7 +620,7 @@ def renames_columns(what: str, **renames: str) -> Callable[[F], F]:
 # turns that into the caller's terms (the DataFrame column, the row label) is here.
 
 _AT_POSITION = re.compile(r"\bat position (\d+)")
-_OTHER_ROW = {"row": "row", "first at": "first at row", "first: cell": "first: row"}
+_OTHER_ROW = {"row": "", "first at": "first at ", "first: cell": "first: "}  # each followed by "row <label>"
 _SERIES = re.compile(r"\s*\(series \d+\)")
 _MISSING_HINT = re.compile(r"; pass missing=.*$")
 
@@ -644,10 +672,13 @@ def translate_error(
         msg = msg.replace(f"`{arg}`", named)
     if pos is not None:
         as_row = col is not None or (index is not None and not _default_index(index))
+        # the row by its label, and by its position too when the index repeats the label (pd.concat)
+        row = row_named(index, pos) if index is not None and 0 <= pos < len(index) else f"row {label!r}"
         if as_row and not _AT_POSITION.search(msg):  # the core's other ways of naming the row: 'row 1', 'first at 1'
             msg = re.sub(rf"\b(row|first at|first: cell) {pos}\b",
-                         lambda m: f"{_OTHER_ROW[m.group(1)]} {label!r}", msg, count=1)
-        msg = _AT_POSITION.sub(f"at row {label!r}" if as_row else f"at position {pos}", msg, count=1)
+                         lambda m: f"{_OTHER_ROW[m.group(1)]}{row}", msg, count=1)
+        at = f"at {row}" if as_row else f"at position {pos}"
+        msg = _AT_POSITION.sub(lambda m: at, msg, count=1)
     if rows is not None:
         msg = _SERIES.sub("", msg)
     if not missing_hint:

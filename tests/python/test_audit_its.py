@@ -23,15 +23,16 @@ REL = 1e-6
 
 
 def _seasonality(row):
+    """The row's seasonal term as its_poisson's keywords."""
     if row["seasonality"] == "dummies":
-        return ("dummies", row["period"])
-    return ("fourier", row["period"], row["k"])
+        return dict(seasonality="dummies", season_length=row["period"])
+    return dict(seasonality="fourier", season_length=row["period"], harmonics=row["k"])
 
 
 @pytest.mark.parametrize("row", FX["its"], ids=lambda r: f"{r['name']}-{r['dispersion']}")
 def test_its_seasonal_models_match_r_glm(row):
     r = saferstats.its_poisson(row["counts"], break_index=row["break_index"], population=row["population"],
-                               dispersion=row["dispersion"], seasonality=_seasonality(row),
+                               dispersion=row["dispersion"], **_seasonality(row),
                                confidence=row["confidence"])
     np.testing.assert_allclose(r.beta, row["beta"], rtol=REL)
     np.testing.assert_allclose(r.se, row["se"], rtol=REL)

@@ -17,9 +17,9 @@ DISP = load_fixture("disproportionality_reference.json")
 
 @pytest.mark.parametrize("row", OUT["its"]["rows"], ids=lambda r: f"{r['name']}-{r['dispersion']}-{bool(r['seasonality'])}")
 def test_its_matches_statsmodels(row):
-    seas = None if row["seasonality"] is None else ("fourier", 12, 1)
+    seas = {} if row["seasonality"] is None else dict(seasonality="fourier", season_length=12, harmonics=1)
     r = saferstats.its_poisson(row["counts"], break_index=row["break_index"], population=row["population"],
-                               dispersion=row["dispersion"], seasonality=seas)
+                               dispersion=row["dispersion"], **seas)
     np.testing.assert_allclose(r.beta, row["beta"], rtol=1e-6)
     np.testing.assert_allclose(r.se, row["se"], rtol=1e-6)
     assert (r.level_lower, r.level_upper) == pytest.approx(tuple(row["level_ci"]), rel=1e-6)
@@ -331,7 +331,7 @@ def test_monthly_counts_report_what_they_leave_out():
 def test_its_headline_repr_and_html():
     row = OUT["its"]["rows"][0]
     r = saferstats.its_poisson(row["counts"], break_index=24, population=1.1e6, dispersion="quasi",
-                               seasonality=("fourier", 12, 1))
+                               seasonality="fourier", season_length=12, harmonics=1)
     text, html = repr(r), r._repr_html_()
     for part in ("level change at the break (rate ratio, after / before)", "slope change per period",
                  "quasi-Poisson", "fourier(12)", "below 1 = a fall", f"{r.level_rr:.3f}", f"{r.slope_upper:.4f}"):

@@ -173,9 +173,9 @@ def test_use_t_must_be_true_or_false():
 # -------------------------------------------------------------------------------- its_poisson
 
 def _its(row, **kw):
-    season = ("dummies", row["season_dummies"]) if row["season_dummies"] else None
+    season = dict(seasonality="dummies", season_length=row["season_dummies"]) if row["season_dummies"] else {}
     return _run(saferstats.its_poisson, row["counts"], break_index=row["break_index"], population=row["population"],
-                dispersion=row["dispersion"], confidence=row["confidence"], seasonality=season, **kw)
+                dispersion=row["dispersion"], confidence=row["confidence"], **season, **kw)
 
 
 @pytest.mark.parametrize("row", FX["its"], ids=lambda r: f"{r['name']}-{r['dispersion']}")

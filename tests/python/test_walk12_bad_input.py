@@ -98,7 +98,9 @@ def test_p_adjust_names_the_row_label():
 @pytest.mark.parametrize(
     "call, argument, text",
     [
-        (lambda s: saferstats.e_test(s, [10, 20, 9, 40]), "k1", "row 'E06000002' is missing"),
+        (lambda s: saferstats.e_test(s, [10, 20, 9, 40]), "k1",
+         "row 'E06000002' (position 1: 2 rows have that label; pd.concat(..., ignore_index=True) gives each its own) "
+         "is missing"),  # the label repeats: its position too (session 18, w24b)
         (lambda s: saferstats.concentration(s), "counts", "first at row 'E06000002'"),
         (lambda s: saferstats.pai(s, [0.1, 0.2, 0.3, 0.4]), "observed", "first: row 'E06000002'"),
     ],

@@ -182,9 +182,9 @@ def _its_case():
 def test_its_poisson_text_months_in_order_match_r_glm():
     c = _its_case()
     s = _months(c["counts"], as_text=True)
-    seas = None if c["seasonality"] in (None, "none") else (c["seasonality"], c["period"]) + (
-        (c["k"],) if c["seasonality"] == "fourier" else ())
-    r = saferstats.its_poisson(s, break_index=c["break_index"], population=c["population"], seasonality=seas)
+    seas = {} if c["seasonality"] in (None, "none") else dict(seasonality=c["seasonality"], season_length=c["period"],
+                                                               **({"harmonics": c["k"]} if c["seasonality"] == "fourier" else {}))
+    r = saferstats.its_poisson(s, break_index=c["break_index"], population=c["population"], **seas)
     assert r.level_rr == pytest.approx(c["level_rr"], rel=1e-7)
     assert r.slope_rr == pytest.approx(c["slope_rr"], rel=1e-7)
 
@@ -223,7 +223,7 @@ def test_its_poisson_quarterly_dates_as_text_fit_as_the_dates():
     idx = pd.date_range("2019-01-01", periods=len(c["counts"]), freq="QS")
     text = pd.Series(c["counts"], index=[str(d.date()) for d in idx], dtype=float)
     r = saferstats.its_poisson(text, break_index=c["break_index"], population=c["population"],
-                               seasonality=("dummies", c["period"]))
+                               seasonality="dummies", season_length=c["period"])
     assert r.level_rr == pytest.approx(c["level_rr"], rel=1e-7)
     with pytest.raises(InvalidInputError, match=r"no value for 1 period\(s\)"):
         saferstats.its_poisson(text.drop(text.index[5]), break_index=c["break_index"])

@@ -176,7 +176,7 @@ def test_its_with_seasonality_on_fewer_than_two_cycles_warns():
     # two full cycles of a shorter season: no such warning
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SaferstatsWarning)
-        saferstats.its_poisson(y.iloc[:12], break_index=6, seasonality=("fourier", 6), dispersion="quasi", use_t=True)
+        saferstats.its_poisson(y.iloc[:12], break_index=6, seasonality="fourier", season_length=6, dispersion="quasi", use_t=True)
     assert not [w for w in caught if "fewer than two cycles" in str(w.message)]
 
 

@@ -31,7 +31,7 @@ def test_fourier_half_period_matches_statsmodels(case: dict) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = saferstats.its_poisson(FIX["counts"], break_index=FIX["break_index"], population=FIX["population"],
-                                   seasonality=("fourier", case["period"], case["k"]),
+                                   seasonality="fourier", season_length=case["period"], harmonics=case["k"],
                                    dispersion=case["dispersion"], use_t=case["use_t"])
     for key in ("level_rr", "level_lower", "level_upper", "level_p", "slope_rr", "slope_lower", "slope_upper",
                 "slope_p"):
@@ -43,7 +43,7 @@ def test_fourier_half_period_matches_statsmodels(case: dict) -> None:
 def test_fourier_below_half_period_unchanged() -> None:
     # k < period / 2 is fitted as before: fourier(12, 5) has no aliased column
     y = FIX["counts"]
-    a = saferstats.its_poisson(y, break_index=24, seasonality=("fourier", 12, 5))
+    a = saferstats.its_poisson(y, break_index=24, seasonality="fourier", season_length=12, harmonics=5)
     assert a.seasonality == "fourier(12)"
     assert len(a.beta) == 4 + 10
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import _default_index, as_float_array, core_errors, label_of
+from .._frames import as_float_array, core_errors, label_of, row_named
 from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
@@ -21,6 +21,10 @@ from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, 
 EARTH_RADIUS_M: float = _ext.EARTH_RADIUS_M
 _UK = (49.8, 61.0, -8.7, 2.0)  # lat min, lat max, lon min, lon max
 _BNG_XY = (700_000.0, 1_300_000.0)  # the British National Grid's eastings and northings: 0 to these
+
+#: Row ``pos`` of ``given`` as a message names it: "row 'E01'" by its label, with its position when the
+#: index repeats the label (monthly police.uk files joined with ``pd.concat``): the package's one helper.
+_row = row_named
 
 
 def _int_arg(name: str, v: Any, lo: int = 0, hi: int = 2**63 - 1) -> int:
@@ -88,21 +92,6 @@ def _finite_xy(x: Any, y: Any, names: tuple[str, str] = ("x", "y")) -> tuple[np.
     return xs, ys
 
 
-def _row(given: Any, pos: int) -> str:
-    """Row ``pos`` of ``given`` as a message names it: "row 'E01'" by its pandas label (the
-    position without an index); when the index repeats that label (monthly police.uk files joined
-    with ``pd.concat`` keep each file's 0, 1, 2 ...) also the position, which says which one."""
-    label = label_of(given, pos)
-    index = getattr(given, "index", None) if isinstance(given, (pd.Series, pd.DataFrame)) else None
-    # (also the first row, whose label 0 is its position: the next file's first row is labelled 0 too)
-    if index is not None and not _default_index(index) and not index.is_unique and 0 <= pos < len(index):
-        n = int((index == index[pos]).sum())
-        if n > 1:
-            return (f"row {label!r} (position {pos:,}: {n} rows have that label; pd.concat(..., ignore_index=True) "
-                    "gives each its own)")
-    return f"row {label!r}"
-
-
 def _row_error(cls: type[InvalidInputError], name: str, given: Any, pos: int, message: str) -> InvalidInputError:
     """``cls(message)`` about argument ``name`` at position ``pos`` of ``given``, with ``{row}``
     in ``message`` naming the row by its pandas label (``row 'E01'``; the position without an
@@ -121,15 +110,12 @@ def _core_terms(rows: Any = None, **given: Any) -> Iterator[None]:
     caller passed (a named Series names its column; the first Series' index names the rows);
     ``rows[i]`` is the caller's position of the core's position ``i`` when points were left out.
     A label the index repeats (police.uk months joined with ``pd.concat``) is named with its
-    position too (:func:`_positioned`)."""
+    position too (:func:`saferstats._frames.row_named`, as every translated error does)."""
     series = {k: v for k, v in given.items() if isinstance(v, pd.Series)}
     columns = {k: (v.name, k) for k, v in series.items() if v.name is not None and v.name != k}
     index = next((v.index for v in series.values()), None)
-    try:
-        with core_errors(columns=columns or None, index=index, rows=rows):
-            yield
-    except SaferstatsError as exc:
-        raise _positioned(exc, next(iter(series.values()), None)) from None
+    with core_errors(columns=columns or None, index=index, rows=rows):
+        yield
 
 
 def _positioned(exc: SaferstatsError, given: Any) -> SaferstatsError:

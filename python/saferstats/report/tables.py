@@ -307,6 +307,11 @@ class DisplayTable:
     columns: list[str] = dataclasses.field(default_factory=list)
 
 
+#: The caption's words that say a table is from NHS England's Mental Health Act statistics
+#: (``report.sections``' ``s136_mha_*`` tables): their counts are uses of Section 136.
+_NHS_MHA = "(NHS England"
+
+
 def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95) -> DisplayTable:
     """The page's version of a published table (see the module's example): constant
     ``confidence``/``method``-like columns leave the table for one sentence in the caption, limits
@@ -322,6 +327,9 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
     >>> display_table(pd.DataFrame({"la_name": ["Kingston upon Hull, City of"], "incidents": [9],
     ...                             "significance": ["High (0.025)"]}), "Counts").rows
     [['Kingston upon Hull', '9', 'Above the 95% limit']]
+    >>> display_table(pd.DataFrame({"ethnic_group": ["White"], "detentions": [10483]}),
+    ...               "Section 136 uses per 100,000 by ethnic group, England 2023-24 (NHS England; ...)").headers
+    ['Ethnic group', 'Uses of Section 136']
     """
     named = page_names(frame, AREA_COLUMNS)  # "City of London", "Kingston upon Hull": as the text says them
     df = (frame if named is None else named).reset_index(drop=True)
@@ -381,6 +389,10 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
         heads[list(df.columns).index("label")] = "Name"
     if "n" in df.columns and "centroid_lat" in df.columns:  # a cluster's size: its incidents, not "Number"
         heads[list(df.columns).index("n")] = "Incidents"
+    if "detentions" in df.columns and _NHS_MHA in caption:
+        # NHS England's Mental Health Act statistics count *uses* of Section 136 (measure "Short term
+        # orders"), as the caption and the text say, not detentions (police records count those)
+        heads[list(df.columns).index("detentions")] = "Uses of Section 136"
     return DisplayTable(text, heads, rows, numeric, max(lead, 1), list(df.columns))
 
 
