@@ -27,6 +27,7 @@ import pytest
 
 import saferstats
 from saferstats import InvalidInputError, SaferstatsWarning
+from warning_capture import warning_messages
 
 
 def _asb(shared_data, month: str) -> pd.DataFrame:
@@ -34,11 +35,7 @@ def _asb(shared_data, month: str) -> pd.DataFrame:
     return df[(df["Crime type"] == "Anti-social behaviour") & df["Latitude"].notna()]
 
 
-def _run(f, *a, **k):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = f(*a, **k)
-    return out, [str(w.message) for w in caught]
+_run = warning_messages  # call and capture warnings (tests/python/warning_capture.py)
 
 
 def _june_july(shared_data):

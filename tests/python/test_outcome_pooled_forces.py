@@ -6,20 +6,16 @@ people's pooled over the forces, 0.93 within them (R epiR 2.0.57 `epi.2by2` RR.m
 test tests/tables_mantel_haenszel.rs holds the full reference values, from
 tests/fixtures/generate_mantel_haenszel.R).
 """
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import saferstats as ss
+from warning_capture import warning_messages
 
 
-def _quiet(fn, *a, **k):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out = fn(*a, **k)
-    return out, [str(x.message) for x in w]
+_quiet = warning_messages  # call and capture warnings (tests/python/warning_capture.py)
 
 
 def test_seven_forces_pooled_against_within_forces(shared_data):
