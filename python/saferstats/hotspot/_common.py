@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array, core_errors, label_of, row_named
+from .._frames import as_float_array, core_errors, label_of, refuse_frame, row_named
 from ..exceptions import InvalidInputError, MissingValueError, SaferstatsError, warn_user
 
 #: The mean Earth radius (IUGG R1, metres) the core uses for haversine distances (the core's own
@@ -426,7 +426,7 @@ def _far_row(pos: int, given: Any, rows: np.ndarray | None) -> str:
 def _series(name: str, v: Any) -> pd.Series:
     """``v`` as a Series with a fresh index, or InvalidInputError naming ``name``."""
     if isinstance(v, pd.DataFrame):
-        raise InvalidInputError(f"`{name}` must be one column (a Series or array), not a DataFrame", name)
+        refuse_frame(name, v)
     if isinstance(v, pd.Series):
         return v.reset_index(drop=True)
     try:
