@@ -205,3 +205,74 @@ def test_grid_without_layer_or_with_weights_says_what_it_can():
     # a grid given to another function starts with no record of its own
     again = _quiet(saferstats.hotspot_count, [50], [50], grid=w)
     assert again.events == {"count": {"given": 1, "in_study_area": 1}}
+
+
+# --- 3. dbscan / hdbscan: all noise is said, with what would make a cluster -----------------------
+
+
+def _haversine_m(lat, lon, i):
+    r = saferstats.hotspot._common.EARTH_RADIUS_M
+    p1, p2 = np.radians(lat[i]), np.radians(lat)
+    dp, dl = p2 - p1, np.radians(lon - lon[i])
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * r * np.arcsin(np.sqrt(h))
+
+
+def test_dbscan_all_noise_is_warned_with_the_parameters_that_would_cluster(shared_data):
+    """Stevenage ASB, June 2021, eps_m=50, min_samples=10: all 323 records are noise, said nothing."""
+    june = _asb(shared_data, "2021-06")
+    labels, msgs = saferstats_messages(saferstats.dbscan, june["Latitude"], june["Longitude"], eps_m=50,
+                                       min_samples=10, study_area="Stevenage")
+    inside = labels != -3
+    assert inside.sum() == 323 and (labels[inside] == -1).all()
+    noise = [m for m in msgs if m.startswith("dbscan: no cluster")]
+    assert len(noise) == 1, msgs
+    lat, lon = june["Latitude"].to_numpy()[inside], june["Longitude"].to_numpy()[inside]
+    d = np.array([_haversine_m(lat, lon, i) for i in range(len(lat))])        # 323 x 323 metres
+    most = int((d <= 50).sum(axis=1).max())                                   # itself included
+    kth = np.sort(d, axis=1)[:, 9]                                            # the 10th point, itself first
+    need = float(kth.min())
+    assert most == 7 and 79 < need <= 80
+    m = re.search(r"the most within 50 m of any one point is (\d+)\. A cluster needs min_samples <= (\d+) at this "
+                  r"eps_m, or eps_m of about ([\d,]+) m at this min_samples", noise[0])
+    assert m and int(m.group(1)) == most == int(m.group(2))
+    said = float(m.group(3).replace(",", ""))
+    assert need <= said <= need + max(1.0, 0.01 * said) + 1
+    assert "eps_m=50 and min_samples=10" in noise[0] and "not that there is no hotspot" in noise[0]
+    # and the advice holds: those parameters give a cluster
+    assert (_quiet(saferstats.dbscan, lat, lon, eps_m=said, min_samples=10) >= 0).any()
+    assert (_quiet(saferstats.dbscan, lat, lon, eps_m=50, min_samples=most) >= 0).any()
+    # a cluster found: no such warning
+    _, msgs = saferstats_messages(saferstats.dbscan, lat, lon, eps_m=100, min_samples=10)
+    assert not [m for m in msgs if "no cluster" in m]
+
+
+def test_dbscan_fewer_points_than_min_samples_says_so():
+    with pytest.warns(SaferstatsWarning, match=r"all 3 point\(s\) are noise .* fewer points than min_samples.*"
+                                               r"min_samples <= 3"):
+        labels = saferstats.dbscan([51.5, 51.5, 51.5001], [-0.1, -0.1, -0.1], eps_m=100, min_samples=5)
+    assert labels.tolist() == [-1, -1, -1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        assert saferstats.dbscan([], [], eps_m=100).tolist() == []        # no points: nothing to say
+
+
+def test_hdbscan_all_noise_is_warned_with_a_min_cluster_size_that_clusters(shared_data):
+    """Stevenage ASB, June 2021, min_cluster_size=100: all 323 records noise, silently."""
+    june = _asb(shared_data, "2021-06")
+    pts = june[_quiet(saferstats.dbscan, june["Latitude"], june["Longitude"], eps_m=1, min_samples=1,
+                      study_area="Stevenage") != -3]
+    lat, lon = pts["Latitude"].to_numpy(), pts["Longitude"].to_numpy()
+    labels, msgs = saferstats_messages(saferstats.hdbscan, lat, lon, min_cluster_size=100)
+    assert len(lat) == 323 and (labels == -1).all()
+    noise = [m for m in msgs if m.startswith("hdbscan: no cluster")]
+    assert len(noise) == 1 and "min_cluster_size=100 and min_samples=100 (the default" in noise[0]
+    k = int(re.search(r"min_cluster_size=(\d+) \(and so min_samples=\d+\) gives a cluster here", noise[0]).group(1))
+    assert (saferstats.hdbscan(lat, lon, min_cluster_size=k) >= 0).any()
+    assert (_quiet(saferstats.hdbscan, lat, lon, min_cluster_size=k + 1) == -1).all()
+    # min_samples given: the largest min_cluster_size at it, exactly
+    labels, msgs = saferstats_messages(saferstats.hdbscan, lat, lon, min_cluster_size=100, min_samples=5)
+    assert (labels == -1).all()
+    s = int(re.search(r"leaves (\d+) points on its smaller side", msgs[-1]).group(1))
+    assert (saferstats.hdbscan(lat, lon, min_cluster_size=s, min_samples=5) >= 0).any()
+    assert (_quiet(saferstats.hdbscan, lat, lon, min_cluster_size=s + 1, min_samples=5) == -1).all()

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, warn_user
 from ._common import _choice, _core_terms, _float_arg, _int_arg, _latlon, _warn_dropped
 
 __all__ = ["dbscan", "hdbscan"]
@@ -36,6 +36,16 @@ def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, mis
     see :class:`saferstats.StudyArea`. Points outside it are left out, labelled −3, and a
     :class:`~saferstats.SaferstatsWarning` counts them and says where they are.
 
+    When no point is a core point every label is −1 (noise), and a
+    :class:`~saferstats.SaferstatsWarning` says so, with what would make a cluster: the most points
+    (itself included) within ``eps_m`` of any one point, which is the largest ``min_samples`` that
+    gives one, and the smallest ``eps_m`` that gives one with this ``min_samples`` (the smallest
+    radius holding ``min_samples`` points around one of them, to within 1% or 1 m, found with the
+    same haversine DBSCAN). No cluster says the parameters found none, not that there is no
+    hotspot: Stevenage's 323 ASB records of June 2021 with ``eps_m=50, min_samples=10`` are all
+    noise (at most 7 lie within 50 m of one point; 10 need about 80 m); with ``eps_m=100`` 14 form
+    one cluster. Until session 19 this was silent.
+
     >>> import saferstats
     >>> lat = [51.5, 51.5003, 51.5001, 51.4998, 51.503, 51.5032, 51.5029, 51.5006, 51.51, 51.49, 51.505, 51.5031]
     >>> lon = [-0.12, -0.1201, -0.1196, -0.1204, -0.115, -0.1148, -0.1147, -0.1192, -0.1, -0.14, -0.13, -0.1153]
@@ -53,6 +63,8 @@ def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, mis
     _warn_dropped(out, "dbscan", lat if isinstance(lat, pd.Series) else lon)
     with _core_terms(np.flatnonzero(ok), lat=lat, lon=lon):  # errors name the caller's row and column
         labels = _ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]
+    if len(a) and not (np.asarray(labels) >= 0).any():
+        _warn_all_noise_dbscan(a, b, eps, min_samples)
     if ok.all():
         return np.asarray(labels)
     out[ok] = labels
@@ -76,7 +88,17 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     Prim's algorithm is pruned with exact bounds (a tree of boxes, lazily applied updates) where
     scikit-learn's O(n²) loop takes minutes. Degenerate inputs (points on one line, one location)
     finish at once; longitudes wrap at ±180°; Ctrl-C stops it. Missing coordinates, a GeoSeries
-    as ``lat`` and ``study_area`` (outside points labelled −3) as :func:`dbscan`. Clusters are
+    as ``lat`` and ``study_area`` (outside points labelled −3) as :func:`dbscan`. HDBSCAN never
+    makes all the points one cluster (scikit-learn's ``allow_single_cluster=False``): a cluster
+    needs the points to split into two groups of at least ``min_cluster_size`` each (at the given
+    ``min_samples``: the most points on the smaller side of any merge of the single-linkage tree of
+    mutual reachability is the largest ``min_cluster_size`` that gives one). When they never do,
+    every label is −1 (noise), and a :class:`~saferstats.SaferstatsWarning` says so, where until
+    session 19 it was silent (Stevenage's 323 ASB records of June 2021 with
+    ``min_cluster_size=100``: all noise; 36 gives clusters). With the default ``min_samples`` (=
+    ``min_cluster_size``, so both change) the warning gives the largest ``min_cluster_size`` found
+    by bisection that gives a cluster (checked: it does, and one more does not); with ``min_samples``
+    given, the largest exactly. Clusters are
     relative to the density of all the points given, so a district clustered alone
     (``study_area``) differs from the same district within its force (Three Rivers ASB, Oct–Dec
     2021: 258 of 282 records clustered alone, 171 within Hertfordshire): compare districts from one
@@ -114,7 +136,121 @@ def hdbscan(lat: Any, lon: Any = None, *, min_cluster_size: int = 15, min_sample
     src, dst, dist = mst["src"], mst["dst"], mst["distance"]
     order = np.argsort(dist)  # scikit-learn's _process_mst: np.argsort(mst["distance"]) (same tie order)
     labels = _ext.hdbscan_labels(len(a), src[order], dst[order], dist[order], min_cluster_size=mcs)
+    if not (np.asarray(labels) >= 0).any():
+        _warn_all_noise_hdbscan(a, b, src[order], dst[order], mcs, ms, min_samples is None)
     if ok.all():
         return labels
     out[ok] = labels
     return out
+
+
+def _has_cluster(a: np.ndarray, b: np.ndarray, eps: float, min_samples: int) -> bool:
+    """Whether DBSCAN with these parameters finds a cluster (some point has ``min_samples`` points
+    within ``eps`` metres, itself included)."""
+    return bool((np.asarray(_ext.dbscan(a, b, eps_m=eps, min_samples=min_samples)["labels"]) >= 0).any())
+
+
+def _warn_all_noise_dbscan(a: np.ndarray, b: np.ndarray, eps: float, min_samples: int) -> None:
+    """Warn that every point is noise, with what would make a cluster: the most points within ``eps``
+    of one point (the largest ``min_samples`` that gives a cluster) and the smallest ``eps`` that
+    gives one at ``min_samples`` (both monotone, so searched with the core's DBSCAN itself: halving
+    ``min_samples``; doubling then bisecting ``eps`` to 1% or 1 m)."""
+    n = len(a)
+    head = (f"dbscan: no cluster: all {n:,} point(s) are noise (label -1) with eps_m={eps:,.6g} and "
+            f"min_samples={min_samples}")
+    tail = ("'no cluster' says these parameters found none, not that there is no hotspot: choose eps_m (the "
+            "distance within which events are near) and min_samples (how many make a cluster) for the question "
+            "(docs/methods/hotspots.md C1)")
+    if n < min_samples:
+        warn_user(f"{head}: there are fewer points than min_samples, so no point can be a core point at any "
+                  f"eps_m; use min_samples <= {n:,} or more points (a longer period, a larger area). {tail}")
+        return
+    lo, hi = 1, min_samples - 1  # min_samples=1 makes every point a core point
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _has_cluster(a, b, eps, mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    most = lo
+    below, above = eps, 2.0 * eps
+    for _ in range(64):  # at most the Earth's half circumference (every point within reach) from 1 mm
+        if _has_cluster(a, b, above, min_samples):
+            break
+        below, above = above, 2.0 * above
+    while above - below > max(1.0, 0.01 * above):
+        mid = (below + above) / 2
+        if _has_cluster(a, b, mid, min_samples):
+            above = mid
+        else:
+            below = mid
+    need = float(np.ceil(above))
+    warn_user(f"{head}: no point has {min_samples} points (itself included) within {eps:,.6g} m; the most within "
+              f"{eps:,.6g} m of any one point is {most:,}. A cluster needs min_samples <= {most:,} at this eps_m, or "
+              f"eps_m of about {need:,.0f} m at this min_samples (the smallest radius holding {min_samples} points "
+              f"around one of them). {tail}")
+
+
+def _largest_split(n: int, src: np.ndarray, dst: np.ndarray) -> int:
+    """The most points on the smaller side of any merge of the single-linkage tree whose edges (in
+    increasing distance) are ``src``-``dst``: HDBSCAN's condensed tree has a cluster below its root
+    exactly when some merge joins two groups of at least ``min_cluster_size`` points."""
+    parent = np.arange(n)
+    size = np.ones(n, dtype=np.int64)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    best = 0
+    for s_, d_ in zip(src.tolist(), dst.tolist()):
+        r1, r2 = root(s_), root(d_)
+        if r1 == r2:
+            continue
+        s1, s2 = int(size[r1]), int(size[r2])
+        best = max(best, min(s1, s2))
+        if s1 < s2:
+            r1, r2 = r2, r1
+        parent[r2] = r1
+        size[r1] = s1 + s2
+    return best
+
+
+def _split_at(a: np.ndarray, b: np.ndarray, ms: int) -> int:
+    """:func:`_largest_split` of the mutual-reachability MST at ``min_samples=ms``."""
+    mst = _ext.hdbscan_mst(a, b, min_samples=ms)
+    order = np.argsort(mst["distance"])
+    return _largest_split(len(a), mst["src"][order], mst["dst"][order])
+
+
+def _warn_all_noise_hdbscan(a: np.ndarray, b: np.ndarray, src: np.ndarray, dst: np.ndarray, mcs: int, ms: int,
+                            default_ms: bool) -> None:
+    """Warn that every point is noise, with a ``min_cluster_size`` that gives a cluster: at the
+    given ``min_samples``, the largest (:func:`_largest_split`, exact); with the default
+    ``min_samples`` (= ``min_cluster_size``, so both change together), the largest found by
+    bisection, checked (it gives a cluster and one more does not)."""
+    n = len(a)
+    if default_ms:
+        lo, hi = 1, mcs - 1  # lo: the largest size known to give a cluster (1: none found yet)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if mid <= n and _split_at(a, b, mid) >= mid:
+                lo = mid
+            else:
+                hi = mid - 1
+        found = lo if lo >= 2 and _split_at(a, b, lo) >= lo else 0
+        fix = (f"min_cluster_size={found:,} (and so min_samples={found:,}) gives a cluster here, {found + 1:,} none"
+               if found else "no smaller min_cluster_size (2 or more) gives a cluster")
+    else:
+        split = _largest_split(n, src, dst)
+        fix = (f"the largest split leaves {split:,} points on its smaller side, so min_cluster_size <= {split:,} with "
+               f"min_samples={ms} gives a cluster" if split >= 2
+               else f"no min_cluster_size (2 or more) gives a cluster with min_samples={ms}")
+    ms_text = f"min_samples={ms}" + (" (the default: min_cluster_size)" if default_ms else "")
+    warn_user(f"hdbscan: no cluster: all {n:,} point(s) are noise (label -1) with min_cluster_size={mcs} and "
+              f"{ms_text}: HDBSCAN never makes all the points one cluster, and they never split into two groups of "
+              f"at least {mcs} points each; {fix}. 'No cluster' says these parameters found none, not that there is "
+              "no hotspot: choose min_cluster_size (the smallest group worth calling a hotspot) for the question "
+              "(docs/methods/hotspots.md C2)")
