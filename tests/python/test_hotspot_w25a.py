@@ -276,3 +276,23 @@ def test_hdbscan_all_noise_is_warned_with_a_min_cluster_size_that_clusters(share
     s = int(re.search(r"leaves (\d+) points on its smaller side", msgs[-1]).group(1))
     assert (saferstats.hdbscan(lat, lon, min_cluster_size=s, min_samples=5) >= 0).any()
     assert (_quiet(saferstats.hdbscan, lat, lon, min_cluster_size=s + 1, min_samples=5) == -1).all()
+
+
+def test_dbscan_all_noise_search_gives_its_bracket_when_stopped(monkeypatch):
+    """Over a large area with a large min_samples the radii that would cluster are kilometres, and each
+    try takes longer: past SEARCH_SECONDS the warning gives the bracket found so far (still true)."""
+    import importlib
+
+    mod = importlib.import_module("saferstats.hotspot.dbscan")
+
+    lat = 51.5 + np.repeat(np.arange(5), 4) * 0.01          # 5 groups of 4 points ~1.1 km apart
+    lon = np.full(20, -0.1)
+    monkeypatch.setattr(mod, "SEARCH_SECONDS", 0.0)
+    with pytest.warns(SaferstatsWarning) as rec:
+        saferstats.dbscan(lat, lon, eps_m=1, min_samples=8)
+    text = " ".join(str(w.message) for w in rec)
+    m = re.search(r"eps_m of more than ([\d,]+) m at this min_samples \(the search stopped there\)", text)
+    assert m and int(m.group(1).replace(",", "")) == 2 and "the most within 1 m of any one point is 4" in text
+    monkeypatch.setattr(mod, "SEARCH_SECONDS", 60.0)
+    with pytest.warns(SaferstatsWarning, match=r"eps_m of about 1,112 m at this min_samples"):
+        saferstats.dbscan(lat, lon, eps_m=1, min_samples=8)

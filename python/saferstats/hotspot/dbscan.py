@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
 import numpy as np
@@ -13,6 +14,10 @@ from ..exceptions import InvalidInputError, warn_user
 from ._common import _choice, _core_terms, _float_arg, _int_arg, _latlon, _warn_dropped
 
 __all__ = ["dbscan", "hdbscan"]
+
+#: Seconds dbscan spends, when every point is noise, finding the smallest eps_m that would give a
+#: cluster (larger radii take longer): past them the warning gives the bracket found so far.
+SEARCH_SECONDS = 3.0
 
 
 def dbscan(lat: Any, lon: Any = None, *, eps_m: float, min_samples: int = 5, missing: Literal["error", "drop"] = "error",
@@ -153,7 +158,7 @@ def _has_cluster(a: np.ndarray, b: np.ndarray, eps: float, min_samples: int) -> 
 def _warn_all_noise_dbscan(a: np.ndarray, b: np.ndarray, eps: float, min_samples: int) -> None:
     """Warn that every point is noise, with what would make a cluster: the most points within ``eps``
     of one point (the largest ``min_samples`` that gives a cluster) and the smallest ``eps`` that
-    gives one at ``min_samples`` (both monotone, so searched with the core's DBSCAN itself: halving
+    gives one at ``min_samples`` (both monotone, so searched with the core's DBSCAN itself: bisecting
     ``min_samples``; doubling then bisecting ``eps`` to 1% or 1 m)."""
     n = len(a)
     head = (f"dbscan: no cluster: all {n:,} point(s) are noise (label -1) with eps_m={eps:,.6g} and "
@@ -174,21 +179,32 @@ def _warn_all_noise_dbscan(a: np.ndarray, b: np.ndarray, eps: float, min_samples
             hi = mid - 1
     most = lo
     below, above = eps, 2.0 * eps
+    # the radii grow the work (each point's neighbourhood): past SEARCH_SECONDS the bracket found so far is said
+    deadline, found = time.monotonic() + SEARCH_SECONDS, False
     for _ in range(64):  # at most the Earth's half circumference (every point within reach) from 1 mm
         if _has_cluster(a, b, above, min_samples):
+            found = True
             break
         below, above = above, 2.0 * above
-    while above - below > max(1.0, 0.01 * above):
-        mid = (below + above) / 2
-        if _has_cluster(a, b, mid, min_samples):
-            above = mid
+        if time.monotonic() > deadline:
+            break
+    while found and above - below > max(1.0, 0.01 * above) and time.monotonic() <= deadline:
+        radius = (below + above) / 2
+        if _has_cluster(a, b, radius, min_samples):
+            above = radius
         else:
-            below = mid
-    need = float(np.ceil(above))
+            below = radius
+    if not found:
+        radius_text = f"eps_m of more than {below:,.0f} m at this min_samples (the search stopped there)"
+    elif above - below > max(1.0, 0.01 * above):
+        radius_text = (f"eps_m between {below:,.0f} and {np.ceil(above):,.0f} m at this min_samples ({np.ceil(above):,.0f} "
+                       f"m gives one; the search stopped there)")
+    else:
+        radius_text = (f"eps_m of about {np.ceil(above):,.0f} m at this min_samples (the smallest radius holding "
+                       f"{min_samples} points around one of them)")
     warn_user(f"{head}: no point has {min_samples} points (itself included) within {eps:,.6g} m; the most within "
               f"{eps:,.6g} m of any one point is {most:,}. A cluster needs min_samples <= {most:,} at this eps_m, or "
-              f"eps_m of about {need:,.0f} m at this min_samples (the smallest radius holding {min_samples} points "
-              f"around one of them). {tail}")
+              f"{radius_text}. {tail}")
 
 
 def _largest_split(n: int, src: np.ndarray, dst: np.ndarray) -> int:
