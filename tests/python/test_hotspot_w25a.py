@@ -296,3 +296,36 @@ def test_dbscan_all_noise_search_gives_its_bracket_when_stopped(monkeypatch):
     monkeypatch.setattr(mod, "SEARCH_SECONDS", 60.0)
     with pytest.warns(SaferstatsWarning, match=r"eps_m of about 1,112 m at this min_samples"):
         saferstats.dbscan(lat, lon, eps_m=1, min_samples=8)
+
+
+# --- 4. ClusterTable: a headline, months as months -----------------------------------------------
+
+
+def test_cluster_table_shows_a_headline_and_police_uk_months_as_months(shared_data):
+    """Stevenage ASB, June 2021 (eps_m=100, min_samples=10): the notebook table showed first_time
+    2021-06-01, a day nobody recorded, the hull's coordinates, and nothing of the 309 records in no
+    cluster; printed, the same."""
+    june = _asb(shared_data, "2021-06")
+    labels = _quiet(saferstats.dbscan, june["Latitude"], june["Longitude"], eps_m=100, min_samples=10,
+                    study_area="Stevenage")
+    inside = labels != -3
+    t = saferstats.cluster_summary(june["Latitude"][inside], june["Longitude"][inside], labels[inside],
+                                   times=june["Month"][inside])
+    n_in = int((labels[inside] >= 0).sum())
+    assert len(t) == 1 and n_in == 14 and int(inside.sum()) - n_in == 309
+    head = t.headline()
+    assert head == (f"1 cluster: 14 points at {int(t['locations'].iloc[0])} map locations (largest: label 0, 14 points); "
+                    "309 points in no cluster; first_time/last_time are police.uk months")
+    page = t._repr_html_()
+    assert head in page and "<td>2021-06</td>" in page and "2021-06-01" not in page
+    assert f"<td>{len(t['hull'].iloc[0]) - 1} vertices</td>" in page
+    assert repr(t).startswith(f"ClusterTable({head})\n") and "2021-06-01" not in repr(t)
+    # the table itself is unchanged: datetimes and the outline stay
+    assert str(t["first_time"].dtype).startswith("datetime64") and isinstance(t["hull"].iloc[0], list)
+    # none found: said, not an empty frame with no word
+    none = saferstats.cluster_summary(june["Latitude"][inside], june["Longitude"][inside],
+                                      np.full(int(inside.sum()), -1))
+    assert none.headline() == "no clusters; 323 points in no cluster"
+    # with the force's other points labelled -3 by the study area
+    t3 = _quiet(saferstats.cluster_summary, june["Latitude"], june["Longitude"], labels)
+    assert "; 309 points in no cluster, 2,412 outside the study area" in t3.headline()

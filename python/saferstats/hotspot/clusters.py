@@ -26,13 +26,72 @@ SMALL_CLUSTER = 5
 class ClusterTable(pd.DataFrame):  # type: ignore[misc]
     """A DataFrame of cluster summaries that can also write its outlines as GeoJSON. The GeoJSON
     is built from the rows at the time of the call, so a filtered table writes only its own
-    clusters."""
+    clusters. Shown in a notebook or printed, it starts with :meth:`headline` (the clusters, their
+    points and map locations, and the points in no cluster), gives police.uk months as months
+    (``2021-06``; the columns hold the 1st of the month) and each outline as its number of vertices;
+    the columns themselves are unchanged."""
 
     _metadata = ["_times_are_dates"]
 
     @property
     def _constructor(self) -> Any:
         return ClusterTable
+
+    def headline(self) -> str:
+        """One line: the clusters, their points and map locations, the largest, and (from the
+        clustering, ``attrs``) the points in no cluster, outside the study area or without
+        coordinates, the clusters at one map location, and whether the times are months.
+
+        >>> import saferstats
+        >>> t = saferstats.cluster_summary([51.5, 51.501, 51.5, 51.501, 51.6], [-0.12, -0.12, -0.119, -0.119, -0.2],
+        ...                                [0, 0, 0, 0, -1])
+        >>> print(t.headline())
+        1 cluster: 4 points at 4 map locations (largest: label 0, 4 points); 1 point in no cluster
+        """
+        a, k = self.attrs, len(self)
+        if k and {"n", "label"} <= set(self.columns):
+            n = pd.to_numeric(self["n"], errors="coerce").fillna(0).to_numpy(dtype=float)
+            top = int(np.argmax(n))
+            text = f"{k:,} cluster{'s' if k != 1 else ''}: {int(n.sum()):,} points"
+            if "locations" in self.columns:
+                text += f" at {int(pd.to_numeric(self['locations'], errors='coerce').fillna(0).sum()):,} map locations"
+            text += f" (largest: label {self['label'].iloc[top]}, {int(n[top]):,} points)"
+        else:
+            text = "no clusters"
+        if "unclustered_in_area" in a:
+            u = int(a["unclustered_in_area"])
+            text += f"; {u:,} point{'s' if u != 1 else ''} in no cluster"
+        for key, words in (("outside_study_area", "outside the study area"), ("missing_coordinates", "without coordinates")):
+            if int(a.get(key, 0)):
+                text += f", {int(a[key]):,} {words}"
+        single = int(a.get("single_location_clusters", 0))
+        if single:
+            text += f"; {single:,} of the clusters {'is' if single == 1 else 'are each'} one map location (police.uk snaps records to anonymised points)"
+        if a.get("times_are_months"):
+            text += "; first_time/last_time are police.uk months"
+        return text
+
+    def _display(self) -> pd.DataFrame:
+        """The table as the notebook shows it: months as text ("2021-06", not the 1st of the month,
+        a day nobody recorded) and the outline as its number of vertices (the hull itself is in
+        the table and the GeoJSON)."""
+        out = pd.DataFrame(self).copy()
+        if self.attrs.get("times_are_months") and len(out):
+            for c, text in self.month_labels("iso").items():
+                out[c] = text
+        if "hull" in out.columns:
+            out["hull"] = [f"{len(h) - 1} vertices" if h is not None and len(h) >= 4 else "none"
+                           for h in out["hull"]]
+        return out
+
+    def __repr__(self) -> str:
+        return f"ClusterTable({self.headline()})\n{self._display()!r}"
+
+    def _repr_html_(self) -> str | None:
+        import html
+
+        body = self._display()._repr_html_()
+        return f"<p><b>ClusterTable</b> — {html.escape(self.headline())}</p>" + (body or "")
 
     def to_geojson(self, path: Any = None, *, geometry: Literal["polygon", "point", "mixed"] = "polygon",
                    marker_m: float = 10.0) -> str:
