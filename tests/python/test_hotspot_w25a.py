@@ -329,3 +329,14 @@ def test_cluster_table_shows_a_headline_and_police_uk_months_as_months(shared_da
     # with the force's other points labelled -3 by the study area
     t3 = _quiet(saferstats.cluster_summary, june["Latitude"], june["Longitude"], labels)
     assert "; 309 points in no cluster, 2,412 outside the study area" in t3.headline()
+
+
+def test_nnh_html_says_how_many_clusters_are_shown(shared_data):
+    """Stevenage ASB, June-July 2021: three first-order clusters were headed "first 10 of 3"."""
+    both = pd.concat([_asb(shared_data, "2021-06"), _asb(shared_data, "2021-07")], ignore_index=True)
+    x, y = _bng(both)
+    r = _quiet(saferstats.nnh, x, y, study_area="Stevenage")
+    k = len(r.clusters)
+    assert k == 3 and "(all 3)" in r._repr_html_() and "first 10 of" not in r._repr_html_()
+    many = _quiet(saferstats.nnh, x, y, study_area="Stevenage", min_points=3)
+    assert len(many.clusters) > 10 and f"(the first 10 of {len(many.clusters):,})" in many._repr_html_()

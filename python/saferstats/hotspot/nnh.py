@@ -70,8 +70,11 @@ class NnhResult(_ExcelMixin, Result):
         import html
 
         tab = self.clusters.sort_values(["order", "n_points"], ascending=[True, False]).head(10)
+        k = len(self.clusters)
+        # "first 10 of 3" read as if clusters were missing: say how many of how many are shown
+        shown = (f"all {k:,}" if k <= 10 else f"the first 10 of {k:,}") if k else "none: no cluster at any order"
         return (f"<p><b>NnhResult</b> — {html.escape(self.headline())}</p>"
-                f"<p>Largest clusters by order (first 10 of {len(self.clusters)})</p>" + str(tab._repr_html_()))
+                f"<p>Clusters by order, largest first within each order ({shown})</p>" + str(tab._repr_html_()))
 
     def _excel_sheets(self) -> dict[str, pd.DataFrame]:
         labels = pd.DataFrame({f"order_{k + 1}": self.labels[k] for k in range(self.labels.shape[0])})
