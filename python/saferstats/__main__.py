@@ -615,8 +615,6 @@ def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.Data
 
 
 def _trend(args: argparse.Namespace) -> int:
-    from .trend import poisson_trend
-
     _check_out_file(args.out)
     if args.subtract and args.compare_with is None:
         raise InvalidInputError("--subtract is for --compare-with NAME (NAME's counts include each group's): give "
@@ -759,7 +757,7 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None) -> p
         if args.use_z:
             few = np.flatnonzero(quasi & (rdf < FEW_DF))
             if few.size:
-                shown = [f"{_trend_group(res, i, args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
+                shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
                          f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
                 print(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
                       f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
