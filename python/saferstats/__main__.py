@@ -430,9 +430,12 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         if "enforcement actions table" in str(exc):
             raise
         return None
+    totals = int(t.attrs.get("summary", {}).get("aggregate_rows", 0) or 0)
     print(f"Read Defra's fly-tipping table ({path.name}, sheet {sheet or 'LA_incidents'!r}; as "
           f"saferstats.read_flytipping reads it): {len(t):,} authority-years, {t['period'].iloc[0]} to "
-          f"{t['period'].iloc[-1]}; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
+          f"{t['period'].iloc[-1]}"
+          + (f" ({totals:,} rows of regional and England totals left out: not areas)" if totals else "")
+          + "; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
           "rows labelled by their line in the sheet", file=sys.stderr)
     if "mid_population_estimates" in t.columns:
         none = sorted(p for p, n in t.groupby("period")["mid_population_estimates"].count().items() if n == 0)
@@ -450,6 +453,8 @@ def _rates(args: argparse.Namespace) -> int:
     if book is None:  # the bulletin's tables saved as CSV (title lines first): said as for its sheets
         book = _strand_table(args.file, ("strand", "monthly", "religion"))
     df = book if book is not None else _not_areas(_read_csv(args.file), args.file, args.keep_totals)
+    if book is None:
+        _defra_csv_note(df, args.file)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
     if book is not None and args.population not in df.columns and layout in ("strand", "monthly", "religion"):
         # the bulletin's tables of counts: no column name makes a rate of them
@@ -570,6 +575,41 @@ def _not_areas(df: pd.DataFrame, path: Path, keep: bool) -> pd.DataFrame:
     return df[~hit]
 
 
+def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
+    """Defra's fly-tipping table saved as CSV (``interim.csv``, the sheet's export: columns ``ONS
+    Code``, ``LA Name``, ``Total Incidents``), read as a plain CSV with its own column names: the
+    recording changes :func:`saferstats.read_flytipping` finds (a count 4-fold or more on the year
+    before, a council not counting all incidents), which the workbook's path warns of, said on
+    stderr too — read plainly, nothing else would say them (Plymouth 6,316 in 2015/16, 718 in
+    2016/17, 13,953 in 2017/18)."""
+    from .published import read_flytipping
+
+    if not {"ONS Code", "LA Name", "Total Incidents"} <= {str(c).strip() for c in df.columns}:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            summ = read_flytipping(path).attrs.get("summary", {})
+    except (SaferstatsError, ValueError, OSError):
+        return
+    steps, basis = summ.get("recording_steps") or [], summ.get("not_all_incidents") or []
+    said = []
+    if steps:
+        shown = [f"{r['la_name']} {r['period']}: {r['previous']:,.0f} to {r['incidents']:,.0f}" for r in steps]
+        said.append(f"{len(steps)} count(s) changed 4-fold or more on the previous year published ({_names(shown, show=5)})")
+    if basis:
+        shown = [f"{r['la_name']} {r['period']}: {r['reporting_basis']}" for r in basis]
+        said.append(f"{len(basis)} authority-year(s) not counted on Defra's 'All incidents' basis ({_names(shown, show=3)})")
+    elif not summ.get("reporting_basis_published", True):
+        said.append("it has no 'Reporting basis' column (Defra publishes it from 2019/20), so the councils that "
+                    "count only customer/public reports cannot be named from it")
+    if said:
+        print(f"saferstats: warning: {path.name} is Defra's fly-tipping table read as a plain CSV, so nothing in the "
+              f"result flags its recording changes, which are not trends: {'; '.join(said)}. Leave those years out "
+              "or say why not; the workbook as published (Flytipping.xlsx) names the trends that run across them",
+              file=sys.stderr)
+
+
 def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
     """The ``--by`` columns of a CSV without spaces around their values: Defra's ``interim.csv``
     writes 'Hartlepool', 'Hartlepool ' and 'Hartlepool  ' in different years, which made three
@@ -649,6 +689,7 @@ def _trend(args: argparse.Namespace) -> int:
         keep = args.keep_totals or (args.compare_with is not None and bool(_NOT_AN_AREA.fullmatch(
             str(args.compare_with).strip())))
         df = _not_areas(_read_csv(args.file), args.file, keep)
+        _defra_csv_note(df, args.file)
     # the periods first: with two years (the Home Office table by force) no column name makes a trend
     names = {str(c) for c in df.columns}
     if args.period == "period" and "period" not in names and {"Force", "Year"} <= names and not args.by:

@@ -221,3 +221,36 @@ def test_add_rates_repeated_label_one_bracket():
     msg = str(e.value)
     assert "at row 1 (E, 2020; position 4: 2 rows have that label" in msg
     assert ") (" not in msg
+
+
+# 5. Defra's table as a plain CSV: its recording changes said; the workbook's totals counted ------------
+
+def test_interim_csv_recording_changes_said(shared_data, tmp_path, capsys):
+    path = shared_data / DEFRA / "interim.csv"
+    assert main(["trend", str(path), *INTERIM, "--by", "ONS Code", "--out", str(tmp_path / "t.csv")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "interim.csv is Defra's fly-tipping table read as a plain CSV" in err
+    assert "16 count(s) changed 4-fold or more on the previous year published (Plymouth 2016/17: 6,316 to 718;" in err
+    assert "it has no 'Reporting basis' column" in err
+
+
+def test_derived_csv_names_councils_not_counting_all_incidents(shared_data, tmp_path, capsys):
+    path = shared_data / DEFRA / "DERIVED_Flytipping_LA_incidents.csv"
+    assert main(["rates", str(path), "--count", "Total Incidents", "--population", "Mid population estimates ",
+                 "--missing", "propagate", "--out", str(tmp_path / "r.csv")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert ("99 authority-year(s) not counted on Defra's 'All incidents' basis (Barrow-in-Furness 2019/20: "
+            "Customer/public reported only;") in err
+
+
+def test_other_csv_gets_no_defra_note(tmp_path, capsys):
+    assert main(["trend", str(_short(tmp_path)), "--population", "none", "--by", "area"]) == 0
+    assert "Defra" not in capsys.readouterr().err
+
+
+def test_workbook_says_its_total_rows_are_left_out(shared_data, tmp_path, capsys):
+    path = shared_data / DEFRA / "Flytipping.xlsx"
+    assert main(["trend", str(path), "--by", "la_code", "--count", "incidents", "--population", "none",
+                 "--missing", "drop", "--out", str(tmp_path / "t.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "3,222 authority-years, 2012/13 to 2021/22 (101 rows of regional and England totals left out: not areas)" in err
