@@ -740,15 +740,11 @@ def _trend(args: argparse.Namespace) -> int:
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
-            from .trend import compare_trends
-
             print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
                   + (" less that " + args.by[0] if args.subtract else "")
                   + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
                   "< 1, slower", file=sys.stderr)
-            res = compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
-                                 period=args.period, confidence=args.confidence, dispersion=args.dispersion,
-                                 missing=args.missing, use_t=args.use_t, subtract=args.subtract)
+            res = _fit_trend(df, args, pop, comparator)
         else:
             res = _fit_trend(df, args, pop)
     if short is not None:
@@ -768,27 +764,35 @@ TREND_PER = 100_000
 FEW_DF = 5
 
 
-def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None) -> pd.DataFrame:
-    """:func:`saferstats.poisson_trend` as R's ``summary.glm`` reports each model: a quasi-Poisson
-    fit's limits and p-value from Student t on its residual df (``n_periods - 2``: the dispersion is
-    estimated from the same few points), a Poisson or negative binomial fit's from the normal (z),
-    unless ``--use-t`` (t for every fit, statsmodels' ``use_t=True``) or ``--use-z`` (the normal for
-    every fit, statsmodels' default). The ``intervals`` column says which each row has. With the
-    normal on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual df, a warning gives the t
-    p-value beside it (1 df: the normal p-value is many times too small)."""
-    from .trend import poisson_trend
+def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
+               comparator: str | None = None) -> pd.DataFrame:
+    """:func:`saferstats.poisson_trend` (or, with ``comparator``, :func:`saferstats.compare_trends`)
+    as R's ``summary.glm`` reports each model: a quasi-Poisson fit's limits and p-value from Student
+    t on its residual df (``n_periods - 2``: the dispersion is estimated from the same few points),
+    a Poisson or negative binomial fit's from the normal (z), unless ``--use-t`` (t for every fit,
+    statsmodels' ``use_t=True``) or ``--use-z`` (the normal for every fit, statsmodels' default). A
+    comparison with a quasi-Poisson fit on either side takes the library's ``use_t=True`` row (each
+    APC on its residual df, the ratio on the Welch-Satterthwaite df). The ``intervals`` column says
+    which each row has. With ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual
+    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small)."""
+    from .trend import compare_trends, poisson_trend
 
     def fit(use_t: bool) -> pd.DataFrame:
+        if comparator is not None:
+            return compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
+                                  period=args.period, confidence=args.confidence, dispersion=args.dispersion,
+                                  missing=args.missing, use_t=use_t, subtract=args.subtract)
         return poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                              confidence=args.confidence, dispersion=args.dispersion, use_t=use_t, missing=args.missing)
 
     if args.use_t and args.use_z:
         raise InvalidInputError("--use-t and --use-z ask for opposite intervals: give one (neither: t for quasi-Poisson "
                                 "fits, the normal for the others, as R's summary.glm)", "use_t")
+    estimate = "ratio" if comparator is not None else "apc"
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
         res = fit(bool(args.use_t))
-    quasi = res["method"].astype(str).str.startswith("quasi-poisson").to_numpy() & res["apc"].notna().to_numpy()
+    quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & res[estimate].notna().to_numpy()
     rdf = res["n_periods"].to_numpy(dtype=float) - 2
     with_t = np.full(len(res), bool(args.use_t))
     if quasi.any() and not args.use_t:
@@ -796,7 +800,7 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None) -> p
             warnings.simplefilter("ignore")
             t = fit(True)
         if args.use_z:
-            few = np.flatnonzero(quasi & (rdf < FEW_DF))
+            few = np.flatnonzero(quasi & (rdf < FEW_DF)) if comparator is None else np.empty(0, dtype=int)
             if few.size:
                 shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
                          f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
@@ -805,21 +809,30 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None) -> p
                       f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
                       "they are from Student t, as R's summary.glm", file=sys.stderr)
         else:
-            for c in ("apc_lower", "apc_upper", "p_value"):
+            swap = [c for c in res.columns if c == "p_value" or c == "df" or c.endswith(("_lower", "_upper"))]
+            for c in swap:
                 res[c] = np.where(quasi, t[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
             with_t = quasi
-            said = [w for w in said if "quasi-Poisson intervals and p-values from the normal (z)" not in str(w.message)]
-            print(f"Quasi-Poisson fits ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t on the "
-                  "residual df (n_periods - 2), as R's summary.glm for glm(family = quasipoisson); the others from the "
-                  "normal (z); the intervals column says which (--use-z: the normal for all; --use-t: t for all)",
+            said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
+            what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
+            print(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
+                  "on the residual df (n_periods - 2"
+                  + ("; the ratio's on the Welch-Satterthwaite df" if comparator is not None else "")
+                  + "), as R's summary.glm for glm(family = quasipoisson)"
+                  + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
+                  + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)",
                   file=sys.stderr)
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     out = res.copy()
-    est = out["apc"].notna().to_numpy()
-    out.insert(out.columns.get_loc("p_value") + 1, "intervals",
-               [None if not e else f"Student t, {int(d)} df" if wt else "normal (z)"
-                for e, wt, d in zip(est, with_t, rdf)])
+    est = out[estimate].notna().to_numpy()
+    if comparator is not None:
+        dfs = out["df"].to_numpy(dtype=float)
+        label = [None if not e else f"Student t, ratio on {d:.3g} df" if wt else "normal (z)"
+                 for e, wt, d in zip(est, with_t, dfs)]
+    else:
+        label = [None if not e else f"Student t, {int(d)} df" if wt else "normal (z)" for e, wt, d in zip(est, with_t, rdf)]
+    out.insert(out.columns.get_loc("p_value") + 1, "intervals", label)
     out.attrs = dict(res.attrs)
     return out
 
@@ -1581,7 +1594,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--use-t", action="store_true",
                    help="Student t limits and p-values on the residual df (n_periods - 2) for every fit "
                         "(statsmodels' use_t=True); by default quasi-Poisson fits have t and the others the normal "
-                        "(z), as R's summary.glm; the intervals column says which each row has")
+                        "(z), as R's summary.glm (with --compare-with: t where either side is quasi-Poisson, the "
+                        "ratio on the Welch-Satterthwaite df); the intervals column says which each row has")
     p.add_argument("--use-z", action="store_true",
                    help="normal (z) limits and p-values for every fit, also quasi-Poisson (statsmodels' default; "
                         "too small a p-value on few periods: a warning gives the t one below 5 residual df)")

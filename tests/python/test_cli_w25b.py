@@ -209,6 +209,26 @@ def test_use_t_gives_t_to_every_fit(tmp_path):
     assert res.loc["B", "p_value"] == pytest.approx(2 * scipy_stats.t.sf(abs(res.loc["B", "z"]), 1), rel=1e-6)
 
 
+def test_compare_with_quasi_poisson_defaults_to_t_as_r(shared_data, tmp_path, capsys):
+    """--compare-with on the strand table (quasi-Poisson): the ratio's limits and p-value on the
+    Welch-Satterthwaite df without --use-t; the reference is R (tests/fixtures/trend_compare.json)."""
+    import json
+
+    ref = next(r for r in json.loads((Path(__file__).parents[1] / "fixtures" / "trend_compare.json").read_text())["rows"]
+               if r["name"] == "race_vs_disability")["quasi_t"]
+    out = tmp_path / "c.csv"
+    strands = "hate_crime/home_office_by_force_2017-18_2018-19/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
+    assert main(["trend", str(shared_data / strands), "--compare-with", "race", "--dispersion", "quasi",
+                 "--missing", "drop", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "Comparisons with a quasi-Poisson fit (6 of 6): limits and p-values from Student t" in err
+    dis = pd.read_csv(out).set_index("strand").loc["disability"]
+    assert dis["df"] == pytest.approx(ref["df"], rel=1e-6)
+    assert dis["p_value"] == pytest.approx(ref["p_value"], rel=1e-6)  # 3.5e-04; the normal gave 4.8e-08
+    assert [dis["ratio_lower"], dis["ratio_upper"]] == pytest.approx([ref["ratio_lower"], ref["ratio_upper"]], rel=1e-6)
+    assert dis["intervals"] == f"Student t, ratio on {ref['df']:.3g} df"
+
+
 # 4. add_rates on a table whose labels repeat ---------------------------------------------------------
 
 @pytest.mark.xfail(strict=True, reason="trend._row_named (not this helper's file) appends '(E, 2020)' after "
