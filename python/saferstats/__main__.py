@@ -590,8 +590,8 @@ def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             summ = read_flytipping(path).attrs.get("summary", {})
-    except (SaferstatsError, ValueError, OSError):
-        return
+    except Exception:  # (a note only: a file the reader does not take is read as a plain CSV, as before;
+        return         # read_flytipping raises KeyError 'region' for Defra's columns without Region)
     steps, basis = summ.get("recording_steps") or [], summ.get("not_all_incidents") or []
     said = []
     if steps:

@@ -274,3 +274,14 @@ def test_workbook_says_its_total_rows_are_left_out(shared_data, tmp_path, capsys
                  "--missing", "drop", "--out", str(tmp_path / "t.csv")]) == 0
     err = capsys.readouterr().err
     assert "3,222 authority-years, 2012/13 to 2021/22 (101 rows of regional and England totals left out: not areas)" in err
+
+
+def test_defra_like_csv_without_region_still_runs(tmp_path, capsys):
+    """The note is read by saferstats.read_flytipping, which raises KeyError 'region' for Defra's
+    columns without Region: the command reads such a file as a plain CSV, as before."""
+    p = tmp_path / "interim.csv"
+    p.write_text("Year,ONS Code,LA Name,Total Incidents\n" + "".join(
+        f"{y}-{(y + 1) % 100:02d},E1,Hartlepool,{10 + y - 2012}\n" for y in range(2012, 2016)))
+    assert main(["trend", str(p), "--count", "Total Incidents", "--population", "none", "--period", "Year",
+                 "--by", "LA Name"]) == 0
+    assert "Hartlepool" in capsys.readouterr().out
