@@ -292,7 +292,7 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
 #: the statistics each command writes to 4 significant figures (the confidence intervals do not justify
 #: more, and a ratio of 0.00001234 stays 1.234e-05, never 0); model parameters (beta, se, intercept)
 #: and p-values keep full precision, the columns of the input file are written as read
-_SIG_COLUMNS = ("rate", "lower", "upper", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
+_SIG_COLUMNS = ("fitted_first_period", "rate", "lower", "upper", "rate_lower", "rate_upper", "ratio", "ratio_lower", "ratio_upper",
                 "apc", "apc_lower", "apc_upper", "comparator_apc", "comparator_apc_lower", "comparator_apc_upper", "percent", "area_m2", "density_per_km2", "radius_m")
 #: counts the library holds as floats (a column that had a gap), written as whole numbers when every value is one
 _COUNT_COLUMNS = ("count", "population", "searches", "n", "assessed", "n_periods", "locations", "missing_times")
@@ -430,9 +430,12 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         if "enforcement actions table" in str(exc):
             raise
         return None
+    totals = int(t.attrs.get("summary", {}).get("aggregate_rows", 0) or 0)
     print(f"Read Defra's fly-tipping table ({path.name}, sheet {sheet or 'LA_incidents'!r}; as "
           f"saferstats.read_flytipping reads it): {len(t):,} authority-years, {t['period'].iloc[0]} to "
-          f"{t['period'].iloc[-1]}; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
+          f"{t['period'].iloc[-1]}"
+          + (f" ({totals:,} rows of regional and England totals left out: not areas)" if totals else "")
+          + "; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
           "rows labelled by their line in the sheet", file=sys.stderr)
     if "mid_population_estimates" in t.columns:
         none = sorted(p for p, n in t.groupby("period")["mid_population_estimates"].count().items() if n == 0)
@@ -449,7 +452,9 @@ def _rates(args: argparse.Namespace) -> int:
     book = _hate_book(args.file, args.sheet)
     if book is None:  # the bulletin's tables saved as CSV (title lines first): said as for its sheets
         book = _strand_table(args.file, ("strand", "monthly", "religion"))
-    df = book if book is not None else _read_csv(args.file)
+    df = book if book is not None else _not_areas(_read_csv(args.file), args.file, args.keep_totals)
+    if book is None:
+        _defra_csv_note(df, args.file)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
     if book is not None and args.population not in df.columns and layout in ("strand", "monthly", "religion"):
         # the bulletin's tables of counts: no column name makes a rate of them
@@ -530,6 +535,81 @@ def _marks_as_missing(df: pd.DataFrame, path: Path, cols: list[str]) -> pd.DataF
     return df if out is None else out
 
 
+#: labels of rows that are no area: Defra's fly-tipping table writes its regional and England totals
+#: as '*Total' (ONS code and name '*Total', region '*Total England'), and ``interim.csv`` (the repo
+#: author's export of its sheet) writes the same totals as 'No relevant LA' with the dummy ONS code
+#: E00000000 (2012-13, East: 56,484, the sum of the East's councils)
+_NOT_AN_AREA = re.compile(r"\*\s*total\b.*|no relevant (?:la|local authority)|[EWSN]0{8}", re.IGNORECASE)
+
+
+def _not_areas(df: pd.DataFrame, path: Path, keep: bool) -> pd.DataFrame:
+    """The rows of a CSV less those labelled as no area — a total ('*Total', '*Total England') or
+    Defra's 'No relevant LA' (ONS code E00000000) — which would otherwise join the table as an area
+    of their own (a trend or a rate for "No relevant LA", or a duplicate of each year for
+    ``--by Region``): left out, counted on stderr with their labels and lines; ``keep``
+    (``--keep-totals``) keeps them, said likewise."""
+    text = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    if not text or not len(df):
+        return df
+    found: dict[str, dict[str, int]] = {}
+    hit = np.zeros(len(df), dtype=bool)
+    for c in text:
+        cells = df[c].map(lambda v: v.strip() if isinstance(v, str) else "")
+        m = cells.map(lambda v: bool(_NOT_AN_AREA.fullmatch(v))).to_numpy(dtype=bool)
+        if m.any():
+            hit |= m
+            found[str(c)] = {str(k): int(n) for k, n in cells[m].value_counts(sort=False).items()}
+    if not hit.any():
+        return df
+    labels = "; ".join(f"{c} " + ", ".join(f"{v!r} ({n:,})" for v, n in list(vals.items())[:4])
+                       + (" ..." if len(vals) > 4 else "") for c, vals in found.items())
+    lines = [str(plain(i)) for i in df.index[hit][:5]]
+    where = f"line {', '.join(lines)}{' ...' if hit.sum() > 5 else ''}"
+    if keep:
+        print(f"{path.name}: {int(hit.sum()):,} row(s) labelled as totals or as no area are kept (--keep-totals), "
+              f"each as a group of its own: {labels} ({where})", file=sys.stderr)
+        return df
+    print(f"saferstats: warning: {path.name}: {int(hit.sum()):,} of {len(df):,} rows are totals or counts of no area "
+          f"(in Defra's fly-tipping CSVs, regional and England totals), not areas, and are left out: {labels} ({where}); "
+          "--keep-totals keeps them", file=sys.stderr)
+    return df[~hit]
+
+
+def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
+    """Defra's fly-tipping table saved as CSV (``interim.csv``, the sheet's export: columns ``ONS
+    Code``, ``LA Name``, ``Total Incidents``), read as a plain CSV with its own column names: the
+    recording changes :func:`saferstats.read_flytipping` finds (a count 4-fold or more on the year
+    before, a council not counting all incidents), which the workbook's path warns of, said on
+    stderr too — read plainly, nothing else would say them (Plymouth 6,316 in 2015/16, 718 in
+    2016/17, 13,953 in 2017/18)."""
+    from .published import read_flytipping
+
+    if not {"ONS Code", "LA Name", "Total Incidents"} <= {str(c).strip() for c in df.columns}:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            summ = read_flytipping(path).attrs.get("summary", {})
+    except Exception:  # (a note only: a file the reader does not take is read as a plain CSV, as before;
+        return         # read_flytipping raises KeyError 'region' for Defra's columns without Region)
+    steps, basis = summ.get("recording_steps") or [], summ.get("not_all_incidents") or []
+    said = []
+    if steps:
+        shown = [f"{r['la_name']} {r['period']}: {r['previous']:,.0f} to {r['incidents']:,.0f}" for r in steps]
+        said.append(f"{len(steps)} count(s) changed 4-fold or more on the previous year published ({_names(shown, show=5)})")
+    if basis:
+        shown = [f"{r['la_name']} {r['period']}: {r['reporting_basis']}" for r in basis]
+        said.append(f"{len(basis)} authority-year(s) not counted on Defra's 'All incidents' basis ({_names(shown, show=3)})")
+    elif not summ.get("reporting_basis_published", True):
+        said.append("it has no 'Reporting basis' column (Defra publishes it from 2019/20), so the councils that "
+                    "count only customer/public reports cannot be named from it")
+    if said:
+        print(f"saferstats: warning: {path.name} is Defra's fly-tipping table read as a plain CSV, so nothing in the "
+              f"result flags its recording changes, which are not trends: {'; '.join(said)}. Leave those years out "
+              "or say why not; the workbook as published (Flytipping.xlsx) names the trends that run across them",
+              file=sys.stderr)
+
+
 def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
     """The ``--by`` columns of a CSV without spaces around their values: Defra's ``interim.csv``
     writes 'Hartlepool', 'Hartlepool ' and 'Hartlepool  ' in different years, which made three
@@ -575,8 +655,6 @@ def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.Data
 
 
 def _trend(args: argparse.Namespace) -> int:
-    from .trend import poisson_trend
-
     _check_out_file(args.out)
     if args.subtract and args.compare_with is None:
         raise InvalidInputError("--subtract is for --compare-with NAME (NAME's counts include each group's): give "
@@ -607,7 +685,11 @@ def _trend(args: argparse.Namespace) -> int:
               "counts, no population): annual % change of each strand and of the totals"
               + (" (compared below)" if args.compare_with is not None else ""), file=sys.stderr)
     else:
-        df = _read_csv(args.file)
+        # a total kept for --compare-with ('*Total England'): that group is asked for by name
+        keep = args.keep_totals or (args.compare_with is not None and bool(_NOT_AN_AREA.fullmatch(
+            str(args.compare_with).strip())))
+        df = _not_areas(_read_csv(args.file), args.file, keep)
+        _defra_csv_note(df, args.file)
     # the periods first: with two years (the Home Office table by force) no column name makes a trend
     names = {str(c) for c in df.columns}
     if args.period == "period" and "period" not in names and {"Force", "Year"} <= names and not args.by:
@@ -658,25 +740,133 @@ def _trend(args: argparse.Namespace) -> int:
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
-            from .trend import compare_trends
-
             print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
                   + (" less that " + args.by[0] if args.subtract else "")
                   + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
                   "< 1, slower", file=sys.stderr)
-            res = compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
-                                 period=args.period, confidence=args.confidence, dispersion=args.dispersion,
-                                 missing=args.missing, use_t=args.use_t, subtract=args.subtract)
+            res = _fit_trend(df, args, pop, comparator)
         else:
-            res = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                                confidence=args.confidence, dispersion=args.dispersion, use_t=args.use_t,
-                                missing=args.missing)
+            res = _fit_trend(df, args, pop)
     if short is not None:
         res = _with_short_groups(res, short, args.by, comparator)
+    if comparator is None:
+        res = _with_fitted_first(res, df, period=args.period, population=pop)
     if comparator is None and strands is None and layout is None:
         res = _with_names(res, read, by=args.by or [], period=args.period)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+#: the rates of the trend line in ``fitted_first_period`` are per this many of the population
+TREND_PER = 100_000
+#: the residual df (``n_periods - 2``) below which a normal p-value of a quasi-Poisson fit is said to
+#: be too small when ``--use-z`` asks for it (t(0.975, 4) = 2.78 against z = 1.96)
+FEW_DF = 5
+
+
+def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
+               comparator: str | None = None) -> pd.DataFrame:
+    """:func:`saferstats.poisson_trend` (or, with ``comparator``, :func:`saferstats.compare_trends`)
+    as R's ``summary.glm`` reports each model: a quasi-Poisson fit's limits and p-value from Student
+    t on its residual df (``n_periods - 2``: the dispersion is estimated from the same few points),
+    a Poisson or negative binomial fit's from the normal (z), unless ``--use-t`` (t for every fit,
+    statsmodels' ``use_t=True``) or ``--use-z`` (the normal for every fit, statsmodels' default). A
+    comparison with a quasi-Poisson fit on either side takes the library's ``use_t=True`` row (each
+    APC on its residual df, the ratio on the Welch-Satterthwaite df). The ``intervals`` column says
+    which each row has. With ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual
+    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small)."""
+    from .trend import compare_trends, poisson_trend
+
+    def fit(use_t: bool) -> pd.DataFrame:
+        if comparator is not None:
+            return compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
+                                  period=args.period, confidence=args.confidence, dispersion=args.dispersion,
+                                  missing=args.missing, use_t=use_t, subtract=args.subtract)
+        return poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
+                             confidence=args.confidence, dispersion=args.dispersion, use_t=use_t, missing=args.missing)
+
+    if args.use_t and args.use_z:
+        raise InvalidInputError("--use-t and --use-z ask for opposite intervals: give one (neither: t for quasi-Poisson "
+                                "fits, the normal for the others, as R's summary.glm)", "use_t")
+    estimate = "ratio" if comparator is not None else "apc"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", SaferstatsWarning)
+        res = fit(bool(args.use_t))
+    quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & res[estimate].notna().to_numpy()
+    rdf = res["n_periods"].to_numpy(dtype=float) - 2
+    with_t = np.full(len(res), bool(args.use_t))
+    if quasi.any() and not args.use_t:
+        with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
+            warnings.simplefilter("ignore")
+            t = fit(True)
+        if args.use_z:
+            few = np.flatnonzero(quasi & (rdf < FEW_DF)) if comparator is None else np.empty(0, dtype=int)
+            if few.size:
+                shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
+                         f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
+                print(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
+                      f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
+                      f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
+                      "they are from Student t, as R's summary.glm", file=sys.stderr)
+        else:
+            swap = [c for c in res.columns if c == "p_value" or c == "df" or c.endswith(("_lower", "_upper"))]
+            for c in swap:
+                res[c] = np.where(quasi, t[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
+            with_t = quasi
+            said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
+            what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
+            print(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
+                  "on the residual df (n_periods - 2"
+                  + ("; the ratio's on the Welch-Satterthwaite df" if comparator is not None else "")
+                  + "), as R's summary.glm for glm(family = quasipoisson)"
+                  + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
+                  + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)",
+                  file=sys.stderr)
+    for w in said:  # re-issued to main's recording: printed as the command's warnings
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    out = res.copy()
+    est = out[estimate].notna().to_numpy()
+    if comparator is not None:
+        dfs = out["df"].to_numpy(dtype=float)
+        label = [None if not e else f"Student t, ratio on {d:.3g} df" if wt else "normal (z)"
+                 for e, wt, d in zip(est, with_t, dfs)]
+    else:
+        label = [None if not e else f"Student t, {int(d)} df" if wt else "normal (z)" for e, wt, d in zip(est, with_t, rdf)]
+    out.insert(out.columns.get_loc("p_value") + 1, "intervals", label)
+    out.attrs = dict(res.attrs)
+    return out
+
+
+def _trend_group(res: pd.DataFrame, i: int, by: list[str]) -> str:
+    return _group_name(tuple(res[b].iat[i] for b in by)) if by else "the series"
+
+
+def _with_fitted_first(res: pd.DataFrame, df: pd.DataFrame, *, period: str, population: str | None) -> pd.DataFrame:
+    """The trend table with ``fitted_first_period`` after ``intercept``: the trend line's value at
+    each group's ``first_period`` — the fitted count (``--population none``) or rate per
+    :data:`TREND_PER` of the population, exp(intercept + beta * t) with t the first period on the
+    years scale of :func:`saferstats.parse_periods` (2012 for 2012-13). ``intercept`` itself is the
+    log of that line at t = 0 (year 0: -138.8 for Hartlepool's fly-tipping), kept for scripts."""
+    from .trend import parse_periods
+
+    if not {"intercept", "beta", "first_period"} <= set(res.columns) or period not in df.columns:
+        return res
+    labels = df[period].dropna()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = parse_periods(labels, column=period)
+    except (SaferstatsError, ValueError, TypeError):
+        return res
+    when = dict(zip(labels.tolist(), t.tolist()))
+    t0 = res["first_period"].map(lambda v: when.get(v, np.nan)).to_numpy(dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        line = np.exp(res["intercept"].to_numpy(dtype=float) + res["beta"].to_numpy(dtype=float) * t0)
+    out = res.copy()
+    out.insert(out.columns.get_loc("intercept") + 1, "fitted_first_period",
+               line * (TREND_PER if population is not None else 1))
+    out.attrs = dict(res.attrs)
+    return out
 
 
 #: how many names a message of the command lists before "and N more" (as the library's warnings do)
@@ -1322,6 +1512,15 @@ _BOOK_FILE_HELP = ("the CSV (UTF-8, or as Excel saves 'CSV'), or a Home Office h
                    "period, ...)")
 _SHEET_HELP = ("the sheet of a Home Office hate crime workbook (.ods, .xlsx) to read, e.g. Table_2, as "
                "saferstats.read_hate_crime(path, sheet=...) reads it; a wrong name lists the sheets")
+_TREND_NOTE = ("The trend line is log(expected count) = intercept + beta * t + log(population), t the period on a "
+               "years scale (2012 for 2012-13 or 2012, 2021.17 for 2021-03): intercept is its log at t = 0 (year "
+               "0, not the first period), kept for scripts; fitted_first_period is the line at first_period: the "
+               "fitted count (--population none) or rate per 100,000 population. apc = 100 * (exp(beta) - 1), "
+               "% a year.")
+_KEEP_TOTALS_HELP = ("keep the CSV's rows labelled as a total or as no area ('*Total ...', 'No relevant LA', ONS code "
+                     "E00000000: Defra's regional and England totals in its fly-tipping CSVs, interim.csv among "
+                     "them), each a group of its own; by default they are left out and counted on stderr, so that "
+                     "no total is read as an area")
 _OUTPUT_NOTE = (f"Printed, rates, ratios, percentages and their limits are shown to {SIG_FIGURES} significant figures (the "
                 "intervals do not justify more); the --out CSV keeps full precision for further calculation unless "
                 "--sig-figures N; counts are whole numbers, the input file's own columns as read. Rows left out are "
@@ -1366,13 +1565,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--missing", default="error", choices=["error", "propagate"],
                    help="a row with no count or population (e.g. '#N/A'): stop naming its line (error), or no "
                         "rate for it (propagate)")
+    p.add_argument("--keep-totals", action="store_true", help=_KEEP_TOTALS_HELP)
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     _sig_option(p)
     p.set_defaults(func=_rates)
 
     p = sub.add_parser("trend", help="annual %% change (Poisson trend) per group of a CSV, or per strand of the "
                                      "Home Office hate crime bulletin's strand table; --compare-with: is each group's "
-                                     "rate changing faster than one other's", epilog=_OUTPUT_NOTE)
+                                     "rate changing faster than one other's", epilog=_TREND_NOTE + " " + _OUTPUT_NOTE)
     p.add_argument("file", type=Path, help=_BOOK_FILE_HELP)
     p.add_argument("--sheet", help=_SHEET_HELP)
     p.add_argument("--count", default="count", help="column of counts (default count)")
@@ -1392,8 +1592,13 @@ def main(argv: list[str] | None = None) -> int:
                         "Poisson; or always poisson, quasi (quasi-Poisson) or negbin (negative binomial); the "
                         "method column says which")
     p.add_argument("--use-t", action="store_true",
-                   help="Student t limits and p-values on the residual df (R's summary.glm for quasi-Poisson); "
-                        "normal by default")
+                   help="Student t limits and p-values on the residual df (n_periods - 2) for every fit "
+                        "(statsmodels' use_t=True); by default quasi-Poisson fits have t and the others the normal "
+                        "(z), as R's summary.glm (with --compare-with: t where either side is quasi-Poisson, the "
+                        "ratio on the Welch-Satterthwaite df); the intervals column says which each row has")
+    p.add_argument("--use-z", action="store_true",
+                   help="normal (z) limits and p-values for every fit, also quasi-Poisson (statsmodels' default; "
+                        "too small a p-value on few periods: a warning gives the t one below 5 residual df)")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--missing", default="error", choices=["error", "drop", "propagate"],
                    help="a row with no count or population: stop naming its line and what drop would leave out "
@@ -1408,6 +1613,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="with --compare-with: NAME's counts (and population) include each group's (England and a "
                         "force in it; all offences and one strand), so compare each group with the rest (NAME less "
                         "the group); without it a total that contains the group hides part of any difference")
+    p.add_argument("--keep-totals", action="store_true", help=_KEEP_TOTALS_HELP)
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     _sig_option(p)
     p.set_defaults(func=_trend)

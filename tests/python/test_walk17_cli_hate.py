@@ -21,7 +21,8 @@ BY_FORCE = FIXTURES / "walk17_hate" / "hate_crime_by_force_excerpt.csv"
 
 def test_trend_on_table_2_says_the_footnote(tmp_path, capsys):
     out = tmp_path / "t.csv"
-    assert main(["trend", str(TABLE_2), "--missing", "drop", "--dispersion", "quasi", "--out", str(out)]) == 0
+    # (w25b: --use-z, the normal limits of FX; without it quasi-Poisson limits are t on the residual df)
+    assert main(["trend", str(TABLE_2), "--missing", "drop", "--dispersion", "quasi", "--use-z", "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert FX["footnote_2017_18"] in err and "2017/18" in err
     assert ".attrs" not in err
