@@ -350,9 +350,13 @@ def _row_named(exc: SaferstatsError, data: pd.DataFrame) -> SaferstatsError:
         return exc
     said = ", ".join(str(plain(data[c].iat[int(pos)])) for c in cols)
     at = f"at row {plain(exc.index)!r}"
-    if at not in str(exc):
+    msg = str(exc)
+    if at not in msg:
         return exc
-    return type(exc)(str(exc).replace(at, f"{at} ({said})", 1), exc.argument, exc.index, position=pos)
+    # a label that repeats (pd.concat) is already followed by "(position 4: ...)": one bracket
+    msg = msg.replace(f"{at} (position ", f"{at} ({said}; position ", 1) if f"{at} (position " in msg \
+        else msg.replace(at, f"{at} ({said})", 1)
+    return type(exc)(msg, exc.argument, exc.index, position=pos)
 
 
 @accepts_frames("data")
@@ -839,7 +843,9 @@ def poisson_trend(
             f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]", period)
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
-    core_rows(flat)  # the core sees the rows sorted by group and period
+    # the core sees the rows sorted by group and period; positions in the caller's table (rows left
+    # out by missing="drop" come before: the error names the row the caller has, not the one above it)
+    core_rows(np.flatnonzero(~absent)[flat] if n_excluded else flat)
     res = _ext.poisson_trend_many(
         np.ascontiguousarray(y[flat]),
         np.ascontiguousarray(pop[flat]),

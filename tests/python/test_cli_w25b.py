@@ -231,8 +231,6 @@ def test_compare_with_quasi_poisson_defaults_to_t_as_r(shared_data, tmp_path, ca
 
 # 4. add_rates on a table whose labels repeat ---------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="trend._row_named (not this helper's file) appends '(E, 2020)' after "
-                                       "row_named's '(position 4: ...)' bracket; patch proposed to the lead")
 def test_add_rates_repeated_label_one_bracket():
     a = pd.DataFrame({"area": ["A", "B", "C"], "period": ["2019"] * 3, "count": [1, 2, 3], "population": [100] * 3})
     b = pd.DataFrame({"area": ["D", "E"], "period": ["2020"] * 2, "count": [1, -2], "population": [100] * 2})
@@ -287,9 +285,6 @@ def test_defra_like_csv_without_region_still_runs(tmp_path, capsys):
     assert "Hartlepool" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, reason="poisson_trend (trend.py, not this helper's file) maps the core's position "
-                                       "after missing='drop' to the table before it: core_rows(flat) needs the kept "
-                                       "rows' positions; patch proposed to the lead")
 def test_error_after_missing_drop_names_the_right_line(shared_data, capsys):
     path = shared_data / DEFRA / "interim.csv"
     # the England total of 2015-16 (941,895.77) is line 1008; four ':' rows above it were left out

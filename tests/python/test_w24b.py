@@ -60,7 +60,7 @@ def test_rate_ci_on_concatenated_series():
 def test_add_rates_on_concatenated_frame():
     with pytest.raises(ss.InvalidInputError) as e:
         ss.add_rates(_two_tables(), count="count", population="population")
-    assert "invalid value in column 'count' at row 1 (E) (position 4: " + _SAME + "): -5" in str(e.value)
+    assert "invalid value in column 'count' at row 1 (E; position 4: " + _SAME + "): -5" in str(e.value)
     assert (e.value.index, e.value.position) == (1, 4)
 
 
@@ -110,7 +110,7 @@ def test_defra_years_read_one_by_one_and_concatenated(shared_data: Path):
         warnings.simplefilter("ignore", ss.SaferstatsWarning)
         with pytest.raises(ss.MissingValueError) as e:
             ss.add_rates(t.assign(population=1e5), count="incidents")
-    assert f"at row {label} (Redbridge, 2018/19) (position {bad:,}: {_SAME})" in str(e.value)
+    assert f"at row {label} (Redbridge, 2018/19; position {bad:,}: {_SAME})" in str(e.value)
     assert e.value.position == bad
 
 
