@@ -149,3 +149,71 @@ def test_no_year_total_when_the_periods_are_one_year_or_none_complete() -> None:
     # calendar quarters April 2021 - March 2023: calendar 2022 complete
     (c,) = _calendar_year_groups(_quarterly(0, CAL_QUARTERS), ["force", "group", "quarter"])
     assert len(np.unique(c)) == 5 + 5 * 4
+
+
+# --------------------------------------------------------------------------- report by CSP and month
+def _two_csps(months: list[str]) -> pd.DataFrame:
+    """Two Leicestershire CSPs by month and group (Charnwood and Leicester, ONS codes)."""
+    rng = np.random.default_rng(3)
+    rows = [(c, code, m, g, int(rng.poisson(lam))) for c, code in (("Charnwood", "E22000165"), ("Leicester", "E22000168"))
+            for m in months for g, lam in (("Black", 6), ("White", 40))]
+    return pd.DataFrame(rows, columns=["csp", "csp_code", "month", "group", "searches"])
+
+
+def test_report_by_csp_and_month_takes_the_forces_totals_not_each_csps() -> None:
+    """The report's audit by CSP and month took each CSP's searches by group over the months as
+    known, which no one publishes (the Home Office's table is by force). It now takes each force's
+    by group over its CSPs and months (and each complete financial year's), and no CSP's."""
+    from saferstats.report.sections import _search_totals
+
+    frame = _two_csps(["2020-01", "2020-02"])
+    parts = [sorted(map(tuple, frame.loc[lab == v, ["csp", "month", "group"]].to_numpy().tolist()))
+             for lab in _search_totals(frame, ["csp", "month"]) for v in np.unique(lab)]
+    assert [("Charnwood", "2020-01", "Black"), ("Charnwood", "2020-02", "Black")] not in parts  # a CSP's: not known
+    assert [("Charnwood", "2020-01", "Black"), ("Charnwood", "2020-02", "Black"),
+            ("Leicester", "2020-01", "Black"), ("Leicester", "2020-02", "Black")] in parts  # the force's
+    assert [("Charnwood", "2020-01", "Black"), ("Charnwood", "2020-01", "White")] in parts  # a CSP's month
+    # over two financial years: each year's force total by group, not each CSP's
+    months = [str(p) for p in pd.period_range("2021-04", "2023-03", freq="M")]
+    frame = _two_csps(months)
+    known = _search_totals(frame, ["csp", "month"])
+    fy = np.where(frame["month"] < "2022-04", 0, 1)
+    want = frame.groupby([frame["group"], fy]).ngroup().to_numpy()  # force (both CSPs) x group x year
+    assert any(len(np.unique(k)) == 4 and (pd.crosstab(k, want).gt(0).sum(axis=1) == 1).all() for k in known)
+    per_csp = frame.groupby(["csp", "group", fy]).ngroup().to_numpy()
+    assert not any(len(np.unique(k)) == 8 and (pd.crosstab(k, per_csp).gt(0).sum(axis=1) == 1).all() for k in known)
+
+
+def test_report_by_csp_and_month_protects_a_csp_with_one_month() -> None:
+    """Charnwood in two months, Leicester in one (2 Black, 40 White): with each CSP's searches by
+    group over the months taken as known, Leicester's one month was a total of one cell, so its 2
+    was reported as 'cannot be protected' and Leicestershire's 47 Black searches (Home Office) gave
+    it back: 47 - 20 - 25. Now it is protected with Charnwood's January and nothing is given back."""
+    from disclosure_attack import Attack
+    from saferstats.disclosure import _Cells
+    from saferstats.report.sections import _positive_hidden, _search_totals
+
+    frame = pd.DataFrame([("Charnwood", "E22000165", "2020-01", "Black", 20), ("Charnwood", "E22000165", "2020-01", "White", 30),
+                          ("Charnwood", "E22000165", "2020-02", "Black", 25), ("Charnwood", "E22000165", "2020-02", "White", 35),
+                          ("Leicester", "E22000168", "2020-01", "Black", 2), ("Leicester", "E22000168", "2020-01", "White", 40)],
+                         columns=["csp", "csp_code", "month", "group", "searches"])
+    cells = _Cells()
+    ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
+    known = _search_totals(frame, ["csp", "month"])
+    for labels in known:
+        for g in np.unique(labels):
+            members = sorted({int(x) for x in ids[labels == g]})
+            if len(members) > 1:
+                cells.margin(members)
+    reason, unprotected = cells.solve(threshold=5, zeros=False, secondary=True)
+    hidden = _positive_hidden(frame["searches"].to_numpy(dtype=float), (reason > 0)[ids].copy(), known)
+    assert list(unprotected) == [] and hidden.tolist() == [True, True, False, False, True, True]
+    published = frame[["searches"]].astype(object).copy()
+    published.loc[hidden, "searches"] = "[c]"
+    a = Attack()
+    a.table("s", published, frame[["searches"]], ["searches"])
+    for rows in frame.groupby(["csp", "month"]).groups.values():  # police.uk: each CSP's month
+        a.total(("s", r, "searches") for r in rows)
+    for rows in frame.groupby("group").groups.values():  # the Home Office: the force's by group
+        a.total(("s", r, "searches") for r in rows)
+    assert a.linear() == []
