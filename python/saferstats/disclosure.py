@@ -552,11 +552,14 @@ def suppress(
       ``successes`` of ``trials``: the difference is protected too when small), a period's
       ``count_to`` that is the next row's ``count_from`` in :func:`year_on_year`, and
       conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables;
-    - for a key of months (``"2021-06"``, monthly periods or month-start dates) over more than one
-      financial year, the totals of each complete financial year (April to March) given the other
-      keys, as the Home Office (force × ethnicity), NHS England and ONS publish them. Without them a
-      count hidden in one year whose partner was in the other was that year's total less its
-      published months.
+    - for a key of months (``"2021-06"``, monthly periods or month-start dates) or quarters
+      (``"2021/22 Q1"``, ``"2021 Q2"``, ``"Q2 2021"``, ``"Apr to Jun 2021"``, quarterly periods)
+      that is not exactly one year, the totals of each complete financial year (April to March) and
+      each complete calendar year ("year ending December") given the other keys, as the Home Office
+      (force × ethnicity), NHS England and ONS publish them. Without them a count hidden in one year
+      whose partner was in another was that year's total less its published periods (a quarterly
+      table, April 2021 to March 2023: Other searches in 2021/22 Q2, 3, were 2021/22's 25 less 8,
+      8 and 6).
 
     Every key summed out given the others is taken as published, whatever the table covers: by
     force × month × group that includes each group's month summed over the forces in the table,
@@ -570,8 +573,8 @@ def suppress(
     given for: ``published_totals=[["force", "month"], ["force", "group"]]`` takes as known each
     force's month over the groups and each force's group over the months (police.uk and the Home
     Office), and nothing summed over the forces; ``[]`` is the table's total. Each count column's
-    totals so, plus each complete financial year's where a declared total runs over a key of months
-    (as above), replace the totals over each key; the totals the table carries still hold. The
+    totals so, plus each complete financial and calendar year's where a declared total runs over a
+    key of months or quarters (as above), replace the totals over each key; the totals the table carries still hold. The
     default, ``None``, keeps every key summed out given the others; a declared list protects against
     those totals only, so name every total a reader can have (from any source).
 
