@@ -366,7 +366,22 @@ def _quarter_start(text: str) -> int | None:
 def _period_spans(values: pd.Series) -> tuple[np.ndarray, int] | None:
     """Each label's first month as a month number (12 x year + month - 1) and the number of months
     every label covers: 1 for months (:func:`_month_numbers`), 3 for quarters (text as
-    :func:`_quarter_start` reads it, or quarterly :class:`pandas.Period`); else None."""
+    :func:`_quarter_start` reads it, quarterly :class:`pandas.Period`, or dates all on the first day
+    or all on the last day of quarters, as pandas' ``resample("QS")`` / ``resample("QE")`` label them);
+    else None.
+
+    >>> d = pd.Series(pd.to_datetime(["2021-04-01", "2021-07-01", "2021-10-01", "2022-01-01"]))
+    >>> [(m.tolist(), n) for m, n in [_period_spans(d), _period_spans(d - pd.Timedelta(days=1))]]
+    [([24255, 24258, 24261, 24264], 3), ([24252, 24255, 24258, 24261], 3)]
+    """
+    if pd.api.types.is_datetime64_any_dtype(values) and len(values) and not values.isna().any():
+        d = pd.DatetimeIndex(values)
+        m = np.asarray(d.year * 12 + d.month - 1, dtype=np.int64)
+        midnight = bool((d == d.normalize()).all()) and np.unique(m).size >= 2
+        if midnight and (m % 3 == 0).all() and (d.day == 1).all():
+            return m, 3  # quarter starts (one date alone could be a month's)
+        if midnight and (m % 3 == 2).all() and d.is_month_end.all():
+            return m - 2, 3  # quarter ends
     months = _month_numbers(values)
     if months is not None:
         return months, 1
@@ -553,7 +568,8 @@ def suppress(
       ``count_to`` that is the next row's ``count_from`` in :func:`year_on_year`, and
       conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables;
     - for a key of months (``"2021-06"``, monthly periods or month-start dates) or quarters
-      (``"2021/22 Q1"``, ``"2021 Q2"``, ``"Q2 2021"``, ``"Apr to Jun 2021"``, quarterly periods)
+      (``"2021/22 Q1"``, ``"2021 Q2"``, ``"Q2 2021"``, ``"Apr to Jun 2021"``, quarterly periods, or
+      dates all on the first or all on the last day of quarters)
       that is not exactly one year, the totals of each complete financial year (April to March) and
       each complete calendar year ("year ending December") given the other keys, as the Home Office
       (force × ethnicity), NHS England and ONS publish them. Without them a count hidden in one year

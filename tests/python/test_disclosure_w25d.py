@@ -217,3 +217,18 @@ def test_report_by_csp_and_month_protects_a_csp_with_one_month() -> None:
     for rows in frame.groupby("group").groups.values():  # the Home Office: the force's by group
         a.total(("s", r, "searches") for r in rows)
     assert a.linear() == []
+
+
+@pytest.mark.parametrize("when", ["QS", "QE"])
+def test_quarterly_dates_are_quarters(when: str) -> None:
+    """A quarterly table keyed by dates (pandas' resample("QS"): the first day of each quarter, or
+    "QE": the last) was read as months (quarter starts) or not at all (quarter ends): four months a
+    year, so no year was ever complete and the financial year's total was not taken. Seed 2: the
+    2021/22 total gave Other's 3 back."""
+    truth = _quarterly(2, FY_QUARTERS)
+    starts = pd.date_range("2021-04-01", periods=8, freq="QS")
+    dates = starts if when == "QS" else starts + pd.offsets.QuarterEnd(0)
+    as_dates = truth.assign(quarter=np.tile(dates, 5))
+    published = _suppress(as_dates, "quarter")
+    assert _attack(published, as_dates, "quarter") == []
+    assert published["searches"].tolist() == _suppress(truth, "quarter")["searches"].tolist()
