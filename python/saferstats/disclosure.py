@@ -326,11 +326,116 @@ def _month_numbers(values: pd.Series) -> np.ndarray | None:
     return None
 
 
+#: Quarters as published: "2021 Q2" / "2021Q2" / "Q2 2021" (calendar: April to June 2021), the Home
+#: Office's "2021/22 Q1" / "Q1 2021/22" (financial: April to June 2021), ONS's "Apr to Jun 2021".
+_CALENDAR_QUARTER = (re.compile(r"\s*(?P<y>\d{4})\s*[-/ ]?\s*Q(?P<q>[1-4])\s*", re.I),
+                     re.compile(r"\s*Q(?P<q>[1-4])\s*[-/ ]?\s*(?P<y>\d{4})\s*", re.I))
+_FINANCIAL_QUARTER = (re.compile(r"\s*(?P<y>\d{4})\s*[/-]\s*(?P<y2>\d{2}|\d{4})\s*[-:, ]?\s*Q(?P<q>[1-4])\s*", re.I),
+                      re.compile(r"\s*Q(?P<q>[1-4])\s*[-:, ]?\s*(?P<y>\d{4})\s*[/-]\s*(?P<y2>\d{2}|\d{4})\s*", re.I))
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ONS_QUARTER = re.compile(r"\s*(?P<a>[a-z]{3})[a-z]*\.?\s*(?:to|-|–)\s*(?P<b>[a-z]{3})[a-z]*\.?\s*(?P<y>\d{4})\s*", re.I)
+
+
+def _quarter_start(text: str) -> int | None:
+    """The month number (12 x year + month - 1) a quarter's label starts, or None.
+
+    >>> [_quarter_start(t) for t in ["2021 Q2", "2021Q2", "Q2 2021", "2021/22 Q1", "Q4 2021/22", "Apr to Jun 2021", "Jan-Mar 2022"]]
+    [24255, 24255, 24255, 24255, 24264, 24255, 24264]
+    >>> _quarter_start("2021/22"), _quarter_start("May to Jul 2021"), _quarter_start("2021/23 Q1")
+    (None, None, None)
+    """
+    for pattern in _FINANCIAL_QUARTER:
+        m = pattern.fullmatch(text)
+        if m:
+            y, y2 = int(m["y"]), int(m["y2"])
+            if y2 != (y + 1) % (100 if len(m["y2"]) == 2 else 10_000):
+                return None
+            return 12 * y + 3 + 3 * (int(m["q"]) - 1)  # Q1 of 2021/22: April 2021
+    for pattern in _CALENDAR_QUARTER:
+        m = pattern.fullmatch(text)
+        if m:
+            return 12 * int(m["y"]) + 3 * (int(m["q"]) - 1)
+    m = _ONS_QUARTER.fullmatch(text)
+    if m and m["a"].lower() in _MONTH_WORDS and m["b"].lower() in _MONTH_WORDS:
+        a, b = _MONTH_WORDS.index(m["a"].lower()), _MONTH_WORDS.index(m["b"].lower())
+        if a % 3 == 0 and b == a + 2:  # a calendar quarter within one year
+            return 12 * int(m["y"]) + a
+    return None
+
+
+def _period_spans(values: pd.Series) -> tuple[np.ndarray, int] | None:
+    """Each label's first month as a month number (12 x year + month - 1) and the number of months
+    every label covers: 1 for months (:func:`_month_numbers`), 3 for quarters (text as
+    :func:`_quarter_start` reads it, quarterly :class:`pandas.Period`, or dates all on the first day
+    or all on the last day of quarters, as pandas' ``resample("QS")`` / ``resample("QE")`` label them);
+    else None.
+
+    >>> d = pd.Series(pd.to_datetime(["2021-04-01", "2021-07-01", "2021-10-01", "2022-01-01"]))
+    >>> [(m.tolist(), n) for m, n in [_period_spans(d), _period_spans(d - pd.Timedelta(days=1))]]
+    [([24255, 24258, 24261, 24264], 3), ([24252, 24255, 24258, 24261], 3)]
+    """
+    if pd.api.types.is_datetime64_any_dtype(values) and len(values) and not values.isna().any():
+        d = pd.DatetimeIndex(values)
+        m = np.asarray(d.year * 12 + d.month - 1, dtype=np.int64)
+        midnight = bool((d == d.normalize()).all()) and np.unique(m).size >= 2
+        if midnight and (m % 3 == 0).all() and (d.day == 1).all():
+            return m, 3  # quarter starts (one date alone could be a month's)
+        if midnight and (m % 3 == 2).all() and d.is_month_end.all():
+            return m - 2, 3  # quarter ends
+    months = _month_numbers(values)
+    if months is not None:
+        return months, 1
+    if values.isna().any() or not len(values):
+        return None
+    if isinstance(values.dtype, pd.PeriodDtype):
+        if not str(values.dtype.freq.freqstr).upper().startswith("Q"):
+            return None
+        start = values.dt.start_time
+        return np.asarray(start.dt.year * 12 + start.dt.month - 1, dtype=np.int64), 3
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+            or isinstance(values.dtype, pd.CategoricalDtype)):
+        return None
+    text = values.astype(str)
+    starts = {t: _quarter_start(t) for t in text.unique()}
+    if any(v is None for v in starts.values()):
+        return None
+    return np.asarray(text.map(starts).to_numpy(), dtype=np.int64), 3
+
+
+def _year_groups(table: pd.DataFrame, keys: list[Any], first: int) -> list[np.ndarray]:
+    """Margin labels for the totals of each complete year starting in month ``first`` (0 = January,
+    3 = April) of a key of months or quarters, given the other keys: rows with one label sum to a
+    published total; rows outside a complete year each get a label of their own. Only when the
+    table's periods are not exactly one such year (whose total is the total over the periods,
+    already in the problem)."""
+    out = []
+    for k in keys:
+        spans = _period_spans(table[k])
+        if spans is None:
+            continue
+        start, length = spans
+        year = (start - first) // 12  # the calendar year the year starts in
+        within = (start + length - 1 - first) // 12 == year  # the period lies in one year
+        covered = {int(m) + i for m in np.unique(start[within]) for i in range(length)}
+        complete = {int(y) for y in np.unique(year[within])
+                    if all(12 * int(y) + first + i in covered for i in range(12))}
+        whole = {int(m) + i for m in np.unique(start) for i in range(length)}
+        if not complete or (len(complete) == 1 and len(whole) == 12 and within.all()):
+            continue
+        rest = _groups(table, [c for c in keys if c != k])
+        inside = within & np.isin(year, list(complete))
+        labels = np.where(inside, rest * 10_000 + (year - year.min()), -1).astype(np.int64)
+        outside = np.flatnonzero(~inside)
+        labels[outside] = labels.max(initial=0) + 1 + np.arange(outside.size)
+        out.append(labels)
+    return out
+
+
 def _financial_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndarray]:
-    """Margin labels for the totals of each complete financial year (April to March) of a monthly key,
-    given the other keys: rows with one label sum to a published total; rows outside a complete year
-    each get a label of their own. Only when the table's months are not exactly one financial year
-    (whose total is the total over the months, already in the problem).
+    """Margin labels for the totals of each complete financial year (April to March) of a key of
+    months or quarters, given the other keys: rows with one label sum to a published total; rows
+    outside a complete year each get a label of their own. Only when the table's periods are not
+    exactly one financial year (whose total is the total over the periods, already in the problem).
 
     >>> t = pd.DataFrame({"month": [f"2021-{m:02d}" for m in range(4, 13)] + [f"2022-{m:02d}" for m in range(1, 13)]
     ...                   + [f"2023-{m:02d}" for m in range(1, 4)], "count": range(24)})
@@ -339,24 +444,25 @@ def _financial_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndar
     (1, 1, False)
     >>> _financial_year_groups(t.iloc[:12], ["month"])  # April 2021 to March 2022: the total over the months
     []
+    >>> q = pd.DataFrame({"quarter": [f"{y} Q{i}" for y in (2021, 2022) for i in (1, 2, 3, 4)]})
+    >>> _financial_year_groups(q, ["quarter"])[0].tolist()  # 2021/22: Q2 2021 to Q1 2022
+    [2, 1, 1, 1, 1, 3, 4, 5]
     """
-    out = []
-    for k in keys:
-        months = _month_numbers(table[k])
-        if months is None:
-            continue
-        fy = np.where(months % 12 >= 3, months // 12, months // 12 - 1)  # the year the financial year starts
-        present = set(months.tolist())
-        complete = {int(y) for y in np.unique(fy) if all(12 * y + 3 + i in present for i in range(12))}
-        if not complete or (len(complete) == 1 and len(present) == 12):
-            continue
-        rest = _groups(table, [c for c in keys if c != k])
-        inside = np.isin(fy, list(complete))
-        labels = np.where(inside, rest * 10_000 + (fy - fy.min()), -1).astype(np.int64)
-        outside = np.flatnonzero(~inside)
-        labels[outside] = labels.max(initial=0) + 1 + np.arange(outside.size)
-        out.append(labels)
-    return out
+    return _year_groups(table, keys, 3)
+
+
+def _calendar_year_groups(table: pd.DataFrame, keys: list[Any]) -> list[np.ndarray]:
+    """As :func:`_financial_year_groups`, for each complete calendar year ("year ending December",
+    as ONS publishes recorded crime), January to December.
+
+    >>> t = pd.DataFrame({"month": [str(p) for p in pd.period_range("2021-04", "2023-03", freq="M")]})
+    >>> (g,) = _calendar_year_groups(t, ["month"])  # 2022 only
+    >>> np.unique(g[9:21]).size, np.unique(g).size
+    (1, 13)
+    >>> _calendar_year_groups(t.iloc[9:21], ["month"])  # January to December 2022: the total over the months
+    []
+    """
+    return _year_groups(table, keys, 0)
 
 
 def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[Any]:
@@ -461,11 +567,15 @@ def suppress(
       ``successes`` of ``trials``: the difference is protected too when small), a period's
       ``count_to`` that is the next row's ``count_from`` in :func:`year_on_year`, and
       conversion = s2 + s3, admission = informal + s2 + s3 in Section 136 tables;
-    - for a key of months (``"2021-06"``, monthly periods or month-start dates) over more than one
-      financial year, the totals of each complete financial year (April to March) given the other
-      keys, as the Home Office (force × ethnicity), NHS England and ONS publish them. Without them a
-      count hidden in one year whose partner was in the other was that year's total less its
-      published months.
+    - for a key of months (``"2021-06"``, monthly periods or month-start dates) or quarters
+      (``"2021/22 Q1"``, ``"2021 Q2"``, ``"Q2 2021"``, ``"Apr to Jun 2021"``, quarterly periods, or
+      dates all on the first or all on the last day of quarters)
+      that is not exactly one year, the totals of each complete financial year (April to March) and
+      each complete calendar year ("year ending December") given the other keys, as the Home Office
+      (force × ethnicity), NHS England and ONS publish them. Without them a count hidden in one year
+      whose partner was in another was that year's total less its published periods (a quarterly
+      table, April 2021 to March 2023: Other searches in 2021/22 Q2, 3, were 2021/22's 25 less 8,
+      8 and 6).
 
     Every key summed out given the others is taken as published, whatever the table covers: by
     force × month × group that includes each group's month summed over the forces in the table,
@@ -479,8 +589,8 @@ def suppress(
     given for: ``published_totals=[["force", "month"], ["force", "group"]]`` takes as known each
     force's month over the groups and each force's group over the months (police.uk and the Home
     Office), and nothing summed over the forces; ``[]`` is the table's total. Each count column's
-    totals so, plus each complete financial year's where a declared total runs over a key of months
-    (as above), replace the totals over each key; the totals the table carries still hold. The
+    totals so, plus each complete financial and calendar year's where a declared total runs over a
+    key of months or quarters (as above), replace the totals over each key; the totals the table carries still hold. The
     default, ``None``, keeps every key summed out given the others; a declared list protects against
     those totals only, so name every total a reader can have (from any source).
 
@@ -613,17 +723,18 @@ def suppress(
     # it a count hidden in one year whose only partner was in the other was that year's total less the
     # year's published months (docs/methods/disclosure.md E7)
     if unique and not_parts is None:
-        margin_groups += _financial_year_groups(table, keys)
+        margin_groups += _financial_year_groups(table, keys) + _calendar_year_groups(table, keys)
     if declared is not None:  # the caller's published totals instead (keys given, checked above)
         if table.duplicated(subset=keys).any():
             raise InvalidInputError(f"`published_totals`: the keys {keys} do not identify the rows (repeated "
                                     "rows)", "published_totals")
         margin_groups = [_groups(table, d) for d in declared]
-        for d in declared:  # each complete financial year of a declared total over a key of months
+        for d in declared:  # each complete financial and calendar year of a declared total over a key of periods
             for k in keys:
-                if k not in d and _month_numbers(table[k]) is not None:
+                if k not in d and _period_spans(table[k]) is not None:
                     given = pd.DataFrame({"_given": _groups(table, d).astype(str), "_month": table[k].to_numpy()})
-                    margin_groups += _financial_year_groups(given, ["_given", "_month"])
+                    margin_groups += (_financial_year_groups(given, ["_given", "_month"])
+                                      + _calendar_year_groups(given, ["_given", "_month"]))
 
     def add_margins(ids: np.ndarray) -> None:
         for g in margin_groups:

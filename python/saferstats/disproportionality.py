@@ -1887,6 +1887,61 @@ def _within_forces(recs: pd.DataFrame, keys: list[str], group: str, reference: s
     return within
 
 
+#: More comparisons than this in one outcome_test table and the p-values are also read together:
+#: the warning gives how many stay significant after Benjamini-Hochberg (docs/methods/stop_search.md B3).
+MANY_COMPARISONS = 5
+
+
+def _p_said(p: float) -> str:
+    """A p-value as a message gives it: ``"= 0.034"``, ``"< 0.001"``."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _multiple_comparisons(out: pd.DataFrame, keys: list[str], conf: float, outcome: str,
+                          reference: str) -> dict[str, Any]:
+    """How many of :func:`outcome_test`'s comparisons with the reference are significant on their
+    own (``p_value`` below 1 - ``confidence``), and how many stay so after the Benjamini–Hochberg
+    false discovery rate adjustment over all of them (the core's ``p_adjust``, as
+    :func:`saferstats.p_adjust`); a warning when more than :data:`MANY_COMPARISONS` are made and
+    one or more is significant on its own (police.uk, seven forces, Dec 2019 - Feb 2020, arrests by
+    force: 26 comparisons, 2 below 0.05 on their own, none after the adjustment)."""
+    p = out["p_value"].to_numpy(dtype=float)
+    tested = np.flatnonzero(np.isfinite(p))
+    alpha = round(1.0 - conf, 10)
+    adjusted = np.full(len(out), np.nan)
+    if tested.size:
+        adjusted[tested] = _ext.p_adjust(np.ascontiguousarray(p[tested]), method="bh")
+    alone = tested[p[tested] < alpha]
+    kept = tested[adjusted[tested] < alpha]
+    rows = out.iloc[tested]
+    info: dict[str, Any] = {
+        "comparisons": int(tested.size), "alpha": alpha, "method": "benjamini-hochberg",
+        "significant": int(alone.size), "significant_adjusted": int(kept.size),
+        "p_adjusted": [{**{k: plain(r[k]) for k in keys}, "group": plain(r["group"]), "p_value": float(p[i]),
+                        "p_adjusted": float(adjusted[i])} for i, (_, r) in zip(tested, rows.iterrows())],
+    }
+    if tested.size > MANY_COMPARISONS and alone.size:
+        def said(i: int) -> str:
+            r = out.iloc[i]
+            where = " / ".join(_key_said(k, r[k]) for k in keys)
+            return f"{(where + ' / ') if where else ''}{r['group']} p {_p_said(p[i])} (adjusted {_p_said(adjusted[i]).lstrip('= ')})"
+
+        n_groups = out["group"].iloc[tested].astype(str).nunique()
+        n_strata = len(rows[keys].drop_duplicates()) if keys else 1
+        across = (f" ({n_groups} groups in {n_strata} {'forces' if keys == ['force'] else 'strata of ' + ' x '.join(keys)})"
+                  if keys and n_strata > 1 else "")
+        stay = ("none stays significant" if not kept.size else
+                f"{kept.size} {'stays' if kept.size == 1 else 'stay'} significant")
+        first = sorted(alone, key=lambda i: p[i])
+        warn_user(f"outcome_test(outcome={outcome!r}): {tested.size} comparisons with the {reference} rate{across}; "
+                  f"{alone.size} {'has' if alone.size == 1 else 'have'} p < {alpha:g} each on its own "
+                  f"({'; '.join(said(i) for i in first[:4])}{' and more' if alone.size > 4 else ''}), but with "
+                  f"{tested.size} tests about {alpha * tested.size:.1f} would be expected by chance alone: after the "
+                  f"Benjamini-Hochberg adjustment (false discovery rate {alpha:.0%}) {stay}. Read the p-values "
+                  "together, not one by one; adjusted p-values in .attrs['multiple_comparisons']['p_adjusted']")
+    return info
+
+
 @accepts_frames("searches")
 @confidence_levels("rate_lower", "rate_upper", "diff_lower", "diff_upper", "rr_lower", "rr_upper")
 def outcome_test(
@@ -1971,6 +2026,18 @@ def outcome_test(
     :class:`~saferstats.SaferstatsWarning` names the groups whose ratio moves by more than a tenth,
     or across 1, when the forces are pooled (``docs/methods/stop_search.md`` B3).
 
+    **Many comparisons**: each ``p_value`` is one comparison's, read on its own. With every group in
+    every force (or CSP, or month) some fall below 0.05 by chance alone: 1 in 20 where there is no
+    difference. ``.attrs["multiple_comparisons"]`` gives the number of comparisons tested
+    (``comparisons``), how many have ``p_value`` below 1 - ``confidence`` (``significant``) and
+    how many stay below it after the Benjamini–Hochberg false discovery rate adjustment over all of
+    them (``significant_adjusted``; per row in ``p_adjusted``, records for ``pd.DataFrame``, as
+    :func:`~saferstats.p_adjust` with ``method="bh"``). With more than five comparisons and one or
+    more significant on its own, a :class:`~saferstats.SaferstatsWarning` gives both numbers
+    (police.uk, seven forces, Dec 2019 - Feb 2020, arrests by force: 26 comparisons, Black people
+    in Leicestershire (p = 0.034) and Other in Merseyside (0.038) below 0.05 on their own, none
+    after the adjustment).
+
     Examples
     --------
     >>> import saferstats
@@ -1978,6 +2045,8 @@ def outcome_test(
     >>> res = saferstats.outcome_test(df, outcome="arrest")
     >>> list(res.columns[:6])
     ['group', 'n', 'hits', 'rate', 'rate_lower', 'rate_upper']
+    >>> sorted(res.attrs["multiple_comparisons"])
+    ['alpha', 'comparisons', 'method', 'p_adjusted', 'significant', 'significant_adjusted']
     """
     keys = _by_list(by)
     if not isinstance(searches, pd.DataFrame) or len(searches) == 0:
@@ -2125,6 +2194,7 @@ def outcome_test(
             out.attrs["unassigned_by_force"] = located["unassigned_by_force"]
         # never silently: the searches left out of the rows by area are said, as disproportionality says them
         _warn_unassigned(located, area_level, excluded["unassigned_location"], int(counted.sum()), "outcome_test")
+    out.attrs["multiple_comparisons"] = _multiple_comparisons(out, keys, conf, outcome, reference)
     within = _within_forces(recs, keys, group, reference, out, outcome, conf)
     if within is not None:  # records, not a DataFrame: pandas compares attrs when it combines frames
         out.attrs["within_forces"] = [{k: plain(v) for k, v in r.items()} for r in within.to_dict("records")]

@@ -452,6 +452,14 @@ def plot_disproportionality(
     group over periods with a CI band. Any other table raises
     :class:`~saferstats.InvalidInputError` naming the columns expected.
 
+    An :func:`saferstats.outcome_test` result whose rows pool several forces (no ``"force"`` in
+    ``by``) carries each group's ratio *within* forces (Mantel–Haenszel, ``.attrs["within_forces"]``):
+    the pooled ratio partly compares forces, not groups (police.uk, seven forces, Dec 2019 - Feb
+    2020, arrests: Asian people 1.14 pooled, 0.93 within forces). Both are drawn, each with its
+    interval: the within-force ratio as a blue diamond just below the pooled one (with ``period``, a
+    dashed line of the group's colour), the legend naming which is which and the title saying
+    "pooled over forces and within forces".
+
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
     >>> df = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
@@ -461,6 +469,8 @@ def plot_disproportionality(
     >>> ax = plot_disproportionality(saferstats.outcome_test(df, outcome="arrest"))
     >>> ax.get_xlabel()
     'arrest rate ratio vs reference group (risk ratio, 95% CI, log scale)'
+    >>> ax.get_title()
+    'Stop and search outcomes by group: pooled over forces and within forces'
     """
     if not isinstance(result, pd.DataFrame):
         raise InvalidInputError("`result` must be the DataFrame that disproportionality() or outcome_test() returns",
@@ -492,13 +502,20 @@ def plot_disproportionality(
     from .disproportionality import _force_said  # forces by name, not police.uk's slugs (session 17)
 
     said = res.assign(force=res["force"].astype(str).map(_force_said)) if "force" in res.columns else res
+    # an outcome_test whose rows pool several forces: the within-force ratio beside the pooled one
+    within = _within_forces_of(res, result.attrs.get("within_forces")) if est == "rr" else None
     if period is not None:
         others = [c for c in keys if c != period]
         for key, g in said.groupby(others + ["group"], sort=True):
             g = g.sort_values(period)
             name = " / ".join(map(str, key if isinstance(key, tuple) else (key,)))
-            (line,) = ax.plot(g[period].astype(str), g[est], marker="o", ms=3, label=name)
+            (line,) = ax.plot(g[period].astype(str), g[est], marker="o", ms=3,
+                              label=name + (" (pooled over forces)" if within is not None else ""))
             ax.fill_between(g[period].astype(str), g[f"{est}_lower"], g[f"{est}_upper"], color=line.get_color(), alpha=0.15, lw=0)
+            if within is not None:
+                w = within.loc[g.index]
+                ax.plot(g[period].astype(str), w["rr"], marker="D", ms=3, ls="--", color=line.get_color(),
+                        label=f"{name} (within forces, Mantel-Haenszel)")
         ax.axhline(1, color="black", lw=0.8)
         ax.set_yscale("log")
         ax.set_ylabel(xlabel.replace(", log scale", ""))
@@ -512,6 +529,15 @@ def plot_disproportionality(
         lo = value - res[f"{est}_lower"].to_numpy(dtype=float)
         hi = res[f"{est}_upper"].to_numpy(dtype=float) - value
         ax.errorbar(value, y, xerr=[lo, hi], fmt="none", ecolor="#555555", elinewidth=1)
+        if within is not None:  # each row's within-force ratio just below its pooled one, in blue
+            wv = within["rr"].to_numpy(dtype=float)
+            wl, wu = within["rr_lower"].to_numpy(dtype=float), within["rr_upper"].to_numpy(dtype=float)
+            ok = np.isfinite(wv) & (wv > 0)
+            ax.errorbar(wv[ok], y[ok] - 0.3, xerr=[wv[ok] - np.where(np.isfinite(wl[ok]), wl[ok], wv[ok]),
+                                                   np.where(np.isfinite(wu[ok]), wu[ok], wv[ok]) - wv[ok]],
+                        fmt="none", ecolor="#2c7fb8", elinewidth=1)
+            ax.scatter(wv[ok], y[ok] - 0.3, marker="D", color="#2c7fb8", zorder=3, s=18,
+                       label="within forces (Mantel-Haenszel)")
         zero = value == 0  # e.g. no searches of a group: no point on a log axis, so marked at its edge
         positive = np.concatenate([a[np.isfinite(a) & (a > 0)] for a in
                                    (value, res[f"{est}_lower"].to_numpy(dtype=float), res[f"{est}_upper"].to_numpy(dtype=float))])
@@ -522,11 +548,13 @@ def plot_disproportionality(
                        clip_on=False, label=f"ratio 0 (no {'searches' if est == 'ratio' else 'hits'}; drawn at the axis edge)")
         solid = ~small & like & ~zero
         if solid.any():
-            ax.scatter(value[solid], y[solid], color="#c0392b", zorder=3, s=18, label="reliable" if est == "ratio" else "z test")
+            ax.scatter(value[solid], y[solid], color="#c0392b", zorder=3, s=18,
+                       label="reliable" if est == "ratio" else "pooled over forces (z test)" if within is not None else "z test")
         hollow = small & like & ~zero
         if hollow.any():
             ax.scatter(value[hollow], y[hollow], facecolor="white", edgecolor="#c0392b", zorder=3, s=18,
-                       label="unreliable (small numbers)" if est == "ratio" else "small numbers (Fisher)")
+                       label="unreliable (small numbers)" if est == "ratio" else
+                       "pooled over forces, small numbers (Fisher)" if within is not None else "small numbers (Fisher)")
         if (~like & ~zero).any():
             ax.scatter(value[~like & ~zero], y[~like & ~zero], marker="x", color="#7f7f7f", zorder=3, s=24,
                        label="not like for like (see comparability)")
@@ -541,10 +569,35 @@ def plot_disproportionality(
     vintage = result["denominator"].dropna().astype(str).unique() if "denominator" in result.columns else []
     if est == "ratio" and len(vintage) == 1 and vintage[0].startswith("Census "):
         default += f" ({vintage[0][:11]} denominators)"
+    if within is not None:
+        default += ": pooled over forces and within forces"
     if left_out:
         default += f" ({left_out} row{'s' if left_out > 1 else ''} with no ratio not shown)"
     ax.set_title(title or default, fontsize=10)
     return ax
+
+
+def _within_forces_of(res: pd.DataFrame, records: Any) -> pd.DataFrame | None:
+    """The within-force (Mantel–Haenszel) ratio of each row of an :func:`saferstats.outcome_test`
+    result whose rows pool several forces (its ``.attrs["within_forces"]``), on ``res``'s index
+    (NaN where it has none); None when the result has none."""
+    if not records:
+        return None
+    within = pd.DataFrame(list(records))
+    stats = {"rr", "rr_lower", "rr_upper", "strata", "rr_pooled", "confidence", "method"}
+    if not {"rr", "rr_lower", "rr_upper", "group"} <= set(within.columns):
+        return None
+    on = [c for c in within.columns if c not in stats]
+    if any(c not in res.columns for c in on):
+        return None  # a table changed since (columns dropped): nothing to place the ratios on
+    key = res[on].astype(str).agg("\x1f".join, axis=1)
+    wkey = within[on].astype(str).agg("\x1f".join, axis=1)
+    found = within.assign(_key=wkey.to_numpy()).drop_duplicates("_key").set_index("_key")
+    out = found.reindex(key.to_numpy())[["rr", "rr_lower", "rr_upper", "strata"]]
+    out.index = res.index
+    if not np.isfinite(out["rr"].to_numpy(dtype=float)).any():
+        return None
+    return out.fillna({"strata": 0})
 
 
 def _label_columns(res: pd.DataFrame) -> list[str]:

@@ -1047,10 +1047,11 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
       and the records place them in CSPs and districts);
     - searches by group as the Home Office's force x ethnicity table publishes them: by force x month,
       each force's period by group (over the months); by CSP or district, each force's by group over
-      its areas (a CSP or district is in one force), and with months also over the months (implied by
-      each area's total over the months, taken as known too, except for an area with one month);
-      by month alone, each group's over the months; by month over more than one financial year, also
-      each complete financial year's.
+      its areas (a CSP or district is in one force), and with months also over the months - not each
+      area's over the months, which no one publishes (taken as known until session 18, it pinned the
+      zeros that could protect a month whose only searches are one group's, and left an area with one
+      month unprotected); by month alone, each group's over the months; by month over more than one
+      financial year, also each complete financial year's (a force's, by CSP or district).
 
     Not the searches by group summed over the forces in the files (by force): no one publishes that
     total, and taking it as known hid large counts to protect small ones in other forces."""
@@ -1058,13 +1059,13 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
 
     rows = [stratum_keys(frame, by)]
     area = [k for k in by if k != "month"]
-    if "month" in by:
-        rows.append(stratum_keys(frame, [*area, "group"]))
-        rows += _financial_year_groups(frame, [*area, "group", "month"])  # and each complete financial year's
-    if area and "force" not in area:
-        # each force's by group over its areas (and months): implied by the areas' totals over the
-        # months when every area has two months or more, but not when one has a single month (a
-        # total of one cell is no margin), so it is said here too
+    if "month" in by:  # by CSP or district: the force's over its areas and months, not each area's (E7)
+        whose, of = ((area, frame) if not area or "force" in area
+                     else (["_force"], frame.assign(_force=_force_of_areas(frame, area))))
+        rows.append(stratum_keys(of, [*whose, "group"]))
+        rows += _financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's
+    if area and "force" not in area and "month" not in by:  # (with months: above)
+        # each force's by group over its areas
         rows.append(stratum_keys(frame.assign(_force=_force_of_areas(frame, area)), ["_force", "group"]))
     return rows
 
