@@ -577,11 +577,50 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
     words = f" Peer group (from the config): {', '.join(map(display_name, group))}."
     if phi == phi and phi >= _PEER_DISPERSION:
-        s.tables[-1].frame.attrs["peer_dispersion"] = phi
+        frame = s.tables[-1].frame
+        lo, hi, said = _peer_spread(float(res["ratio_to_group"].iloc[0]), float(res["ratio_to_group_lower"].iloc[0]),
+                                    float(res["ratio_to_group_upper"].iloc[0]), str(res["compared_with_group"].iloc[0]),
+                                    phi)
+        # the column says what the text says: "lower" on the Poisson interval alone read as a finding the text
+        # then took back (Hertfordshire 2018/19: 0.91, 0.86 to 0.96; 0.73 to 1.13 allowing for the spread)
+        frame["compared_with_group"] = said
+        frame.attrs["peer_dispersion"] = phi
+        frame.attrs["peer_spread_interval"] = (lo, hi)
+        level = f"{cfg['confidence'] * 100:g}%"
+        beyond = not (lo <= 1 <= hi)
         words += (f" The peers' rates vary far more than chance allows (dispersion {phi:,.1f} among them; about 1 by "
-                  "chance): the ratio's interval allows for chance only, so 'higher' or 'lower' in the peer table does "
-                  "not show a difference beyond the usual one between these forces; read the rank beside it.")
+                  "chance): the ratio's interval allows for chance only; widened for that spread (by the square root "
+                  f"of the dispersion on the log scale, as a quasi-Poisson model) it is {lo:.2f} to {hi:.2f} "
+                  f"({level}), which "
+                  + (f"excludes 1, so {display_name(own[0])}'s rate is {said.split(',')[0]} than the group's even "
+                     "allowing for the usual differences between these forces"
+                     if beyond else
+                     "includes 1, so the difference is not beyond the usual one between these forces")
+                  + f" ('{said}' in the peer table); read the rank beside it.")
     return words
+
+
+def _peer_spread(ratio: float, lower: float, upper: float, said: str, phi: float) -> tuple[float, float, str]:
+    """The ratio to the peer group's interval widened for the peers' over-dispersion ``phi`` (the
+    log-scale half-widths times √φ, as a quasi-Poisson model's standard errors), and the peer
+    table's word for it: "higher"/"lower" on the Poisson interval become "lower, within the peers'
+    spread" when the widened interval includes 1, and "lower, beyond the peers' spread" when it
+    does not; "similar" stays.
+
+    Hertfordshire against its 7 Most Similar Forces, 2018/19 (dispersion 17.5):
+
+    >>> lo, hi, said = _peer_spread(0.91035, 0.86483, 0.95827, "lower", 17.5)
+    >>> round(lo, 2), round(hi, 2), said
+    (0.73, 1.13, "lower, within the peers' spread")
+    >>> _peer_spread(2.0, 1.9, 2.1, "higher", 4.0)[2]
+    "higher, beyond the peers' spread"
+    """
+    k = float(np.sqrt(phi))
+    lo = ratio * (lower / ratio) ** k if ratio > 0 and lower > 0 else lower
+    hi = ratio * (upper / ratio) ** k if ratio > 0 and np.isfinite(upper) else upper
+    if said not in ("higher", "lower"):
+        return lo, hi, said
+    return lo, hi, f"{said}, {'within' if lo <= 1 <= hi else 'beyond'} the peers' spread"
 
 
 #: peer_compare's limit for the peers' dispersion (monitoring.OVERDISPERSION_LIMIT) above which the
@@ -1467,7 +1506,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
                        highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
                        title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
-    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}; {limits}"
+    # the plot is of every authority in the table (England's), the area's highlighted: the caption says so
+    marked = ""
+    if narrow and in_plot:
+        marked = (f" ({place(display_name(in_plot[0]))} highlighted)" if len(in_plot) == 1 else
+                  f" ({place(said)}'s {len(in_plot)} authorities highlighted)")
+    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}{marked}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[step & ~h_latest, area].astype(str))} not shown (counted differently from the year before)" if (step & ~h_latest).any() else "")
@@ -1482,10 +1526,14 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
     the authorities it shows: "district rates" for a county's districts (or every authority), and
     the one authority's rate when it shows one (the City of London's report said "district rates ...
     by district" of its one authority). ``set_apart``: that one is not compared in the funnel (the
-    City's rate per resident; a council counting on another basis).
+    City's rate per resident; a council counting on another basis). The funnel plots every authority
+    of the table: England's when the table is England's (a county's report said "district rates" of
+    a plot of all 308), whatever the section shows.
 
-    >>> _flytipping_words("", False, True, "2021/22", 95, 308)[0]
-    'Fly-tipping: district rates'
+    >>> _flytipping_words("", False, True, "2021/22", 95, 308)[::2]
+    ('Fly-tipping: district rates', "England's local authorities'")
+    >>> _flytipping_words("", False, False, "2021/22", 95, 10)[2]
+    "the table's local authorities'"
     >>> title, what, funnel = _flytipping_words("City of London", True, True, "2021/22", 95, 308)
     >>> print(title); print(what); print(funnel)
     Fly-tipping: the City of London's rate
@@ -1495,7 +1543,8 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
     if not only:
         return ("Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {level}% CIs and funnel "
-                "significance against the overall rate", "district")
+                "significance against the overall rate",
+                "England's local authorities'" if narrow or n_all >= _ENGLAND_COUNCILS else "the table's local authorities'")
     who = place(only)
     what = f"Fly-tipping incidents per 1,000 residents in {who}, {last}, with its PHE {level}% CI"
     if set_apart:

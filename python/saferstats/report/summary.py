@@ -443,19 +443,28 @@ def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
         return []
     r = p.iloc[0]
     phi = p.attrs.get("peer_dispersion")
-    spread = str(r["compared_with_group"]) in ("higher", "lower") and phi is not None
+    word = str(r["compared_with_group"]).split(",")[0]  # "lower, within the peers' spread": the section's column
+    spread = word in ("higher", "lower") and phi is not None
     how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
-        str(r["compared_with_group"]), "not statistically significantly different from")
+        word, "not statistically significantly different from")
+    widened = p.attrs.get("peer_spread_interval")
+    beyond = spread and widened is not None and not (float(widened[0]) <= 1 <= float(widened[1]))
     if spread:  # the peers vary far more than chance: the Poisson interval's "significant" says little
-        how = f"{r['compared_with_group']} than"
+        how = f"{word} than"
     return [f"{place(r.iloc[0])}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
             f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
             f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
             f"{float(r['ratio_to_group_upper']):.2f}"
             + (f", an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
                f"(dispersion {float(phi):,.1f}; about 1 by chance), so this does not show a difference beyond the usual one "
-               "between these forces" if spread else "")
-            + f"); it ranks {int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
+               "between these forces" if spread and not beyond else "")
+            + (f", an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
+               f"(dispersion {float(phi):,.1f}; about 1 by chance); widened for that spread it is "
+               f"{float(widened[0]):.2f} to {float(widened[1]):.2f}, still excluding 1, so the difference is beyond the "
+               "usual one between these forces" if beyond else "")
+            + f"); it ranks {int(r['rank'])} of {int(r['of'])} (1 = highest rate)"
+            + (f"; allowing for the peers' spread, the ratio's {int(round(conf * 100))}% CI is {float(widened[0]):.2f} "
+               f"to {float(widened[1]):.2f}" if spread and not beyond and widened is not None else "")]
 
 
 def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
