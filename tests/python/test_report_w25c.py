@@ -109,3 +109,77 @@ def test_county_funnel_caption_says_it_plots_england(herts_fly):
     assert fig.caption.startswith("Funnel plot of England's local authorities' fly-tipping rates, 2021/22 "
                                   "(Hertfordshire's 10 authorities highlighted); 95% / 99.8% limits")
     assert "district fly-tipping" not in fig.caption
+
+
+# ----------------------------------------------------------------------------- 3. England's comparator
+
+def test_englands_comparator_leaves_out_councils_with_a_step_and_says_how_many():
+    """England's trend (the comparator of each council's annual % change) kept councils whose count
+    doubled or halved in one year, the step the section calls a possible change in recording for the
+    report's own councils. 260 flat councils and 30 that double in 2017/18: England's trend was pulled
+    up by the 30; now they are left out, counted in the table and the text."""
+    import numpy as np
+
+    import saferstats as ss
+    from saferstats.report.sections import _against_england
+
+    years = [f"20{y}/{y + 1}" for y in range(14, 22)]
+    rows = []
+    for i in range(290):
+        for j, y in enumerate(years):
+            n = 1000 if i < 260 or j < 3 else 2000  # councils 260-289: 1,000 to 2,000 in 2017/18
+            rows.append({"la": f"C{i:03d}", "year": y, "n": n, "population": 1e5})
+    d = pd.DataFrame(rows)
+    own = d[d["la"] == "C000"].assign(n=[round(1000 * 1.1 ** j) for j in range(len(years))])
+    d = pd.concat([own, d[d["la"] != "C000"]], ignore_index=True)
+    mine = d[d["la"] == "C000"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tr = ss.poisson_trend(mine, count="n", period="year", by="la")
+        table, text = _against_england(d, mine, tr, "la", "year", "n", 0.95)
+    row = table.frame.iloc[0]
+    assert row["other_councils"] == 259 and row["stepped_councils_left_out"] == 30
+    assert row["apc_england"] == pytest.approx(0.0, abs=1e-6)  # the flat councils only (was pulled up by the steps)
+    assert row["apc"] == pytest.approx(10.0, abs=0.05) and np.isfinite(row["ratio_england"])
+    assert "councils left out for such a step: 30 over 2014/15 to 2021/22)" in text
+
+
+# ----------------------------------------------------------------------------- 4. trend since the last step
+
+def test_trend_since_a_step_is_from_after_the_last_step(shared_data):
+    """Tameside's count went 1,016 to 2,775 (2013/14 to 2014/15) and 1,501 to 3,367 (2018/19 to
+    2019/20). The trend "since the step" was from after the larger, 2014/15 to 2021/22, across the
+    later step; it is now from 2019/20, after the last, and the text names both steps."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    from saferstats.report.summary import _flytipping as fly_findings
+
+    path = _need(shared_data, DEFRA)
+    raw = pd.read_excel(path, sheet_name="LA_incidents", header=2)
+    raw = raw[raw["LA Name"].astype(str).str.strip() == "Tameside"].sort_values("Year")
+    counts = dict(zip(raw["Year"].astype(str).str.strip(), pd.to_numeric(raw["Total Incidents"])))
+    assert [counts[y] for y in ("2013-14", "2014-15", "2018-19", "2019-20")] == [1016, 2775, 1501, 3367]
+    since = [float(counts[y]) for y in ("2019-20", "2020-21", "2021-22")]
+    x = sm.add_constant(np.arange(3, dtype=float))
+    fit = sm.GLM(np.asarray(since), x, family=sm.families.Poisson()).fit(scale="X2")
+    q = stats.t.ppf(0.975, 1)
+    b, se = fit.params[1], fit.bse[1]
+    cfg = {**CFG, "area": "Tameside"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _flytipping(cfg, {"file": str(path)})
+    t = next(t.frame for t in s.tables if t.name == "flytipping_trend_since_step").iloc[0]
+    assert (t["period_from"], t["period_to"], t["n_periods"]) == ("2019/20", "2021/22", 3)
+    assert t["apc"] == pytest.approx(100 * (math.exp(b) - 1), abs=0.006)
+    assert t["apc_lower"] == pytest.approx(100 * (math.exp(b - q * se) - 1), abs=0.006)
+    assert ("Tameside (2013/14 to 2014/15: 1,016 to 2,775; 2018/19 to 2019/20: 1,501 to 3,367)" in s.intro
+            and "Tameside has more than one such step: the trend since the step is from the year after the last, so "
+                "it crosses none." in s.intro)
+    eng = next(t.frame for t in s.tables if t.name == "flytipping_trend_england").iloc[0]
+    assert (eng["period_from"], eng["n_periods"]) == ("2019/20", 3)
+    found = next(f for f in fly_findings(s, cfg) if f.startswith("Fly-tipping in Tameside went from"))
+    assert found.startswith("Fly-tipping in Tameside went from 1,501 to 3,367 incidents in one year (2018/19 to "
+                            "2019/20), the last of 2 such steps (also 2013/14 to 2014/15: 1,016 to 2,775), possibly a "
+                            "change in recording")
+    assert "Since the last step, fly-tipping in Tameside, 2019/20 to 2021/22:" in found

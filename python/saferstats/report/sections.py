@@ -1475,12 +1475,18 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
             # such a step may be a change in what the council counts as much as in fly-tipping
-            listed = "; ".join(f"{display_name(a)} ({w})" for a, w in list(steps.items())[:8])
+            every = _every_doubling_step(data, area, period, count)
+            listed = "; ".join(f"{display_name(a)} ({'; '.join(every[a])})" for a in list(steps)[:8])
+            several = [a for a in steps if len(every[a]) > 1]
             s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
                         f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
                         "in fly-tipping; the latest rate includes it.")
+            if several:  # a trend from after the largest step still crossed a later one
+                s.intro += (f" {_names_said(several)} {'has' if len(several) == 1 else 'have'} more than one such step: "
+                            "the trend since the step is from the year after the last, so it crosses none.")
             s.tables[-1].frame.attrs["steps"] = steps
+            s.tables[-1].frame.attrs["every_step"] = {a: every[a] for a in steps}
             s.tables[-1].caption += (f"; {_names_said(list(steps))} across a step in the count (possibly a change in "
                                      "recording): see the annual % change since the step")
             # a trend across the step is not like for like (the City of London's +21% a year, "higher than England",
@@ -1776,10 +1782,21 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
 
 
 def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, count: str,
-                            window: tuple[str, ...]) -> pd.DataFrame:
+                            window: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
     """The rows, over ``window``, of the councils whose counts there are like for like: a count in
-    every year, one Defra reporting basis (where published), no 4-fold step and not counting only
-    some incidents (the flags of ``read_flytipping``)."""
+    every year, one Defra reporting basis (where published), not counting only some incidents and
+    no 4-fold step (the flags of ``read_flytipping``), and no step of 2-fold or more from one year
+    to the next within ``window`` (:func:`_every_doubling_step`, the test the section applies to
+    its own councils: England's trend kept councils whose counts doubled in a year, so it was not
+    like for like with the area's trend since its step); and how many were left out for such a
+    step alone.
+
+    >>> d = pd.DataFrame({"la": ["A"] * 3 + ["B"] * 3 + ["C"] * 3, "year": ["2019/20", "2020/21", "2021/22"] * 3,
+    ...                   "n": [100, 110, 120, 100, 250, 260, 50, 40, 45]})
+    >>> rows, stepped = _like_for_like_councils(d, "la", "year", "n", ("2019/20", "2020/21", "2021/22"))
+    >>> sorted(set(rows["la"])), stepped
+    (['A', 'C'], 1)
+    """
     rows = everyone[everyone[period].astype(str).isin(window)]
     ok = rows.groupby(area, observed=True)[period].nunique() == len(window)
     for flag in ("recording_step", "not_all_incidents"):
@@ -1789,7 +1806,9 @@ def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, coun
         basis = rows["reporting_basis"].where(rows["reporting_basis"].astype(str).str.strip() != "")
         ok &= (basis.astype("string").str.strip().str.lower().groupby(rows[area], observed=True).nunique(dropna=True)
                <= 1).reindex(ok.index, fill_value=True)
-    return rows[rows[area].isin(ok.index[ok.to_numpy()])]
+    kept = rows[rows[area].isin(ok.index[ok.to_numpy()])]
+    stepped = set(_every_doubling_step(kept, area, period, count))
+    return kept[~kept[area].astype(str).isin(stepped)], len(stepped)
 
 
 #: A fly-tipping table with fewer councils is not England's (Defra's has 309 to 326 a year): its
@@ -1816,13 +1835,16 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     comps: list[pd.DataFrame] = []
     n_others: dict[str, int] = {}
     panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str]]] = {}  # one panel per span of years
+    stepped_out: dict[tuple[str, ...], int] = {}  # England's councils left out for a 2-fold step, per span
+    windows: dict[str, tuple[str, ...]] = {}
     for a in fitted:
         own = data[data[area].astype(str) == a]
         window = tuple(sorted(own[period].astype(str)))
         if window not in panels:
-            panel = _like_for_like_councils(everyone, area, period, count, window)
+            panel, n_stepped = _like_for_like_councils(everyone, area, period, count, window)
             panels[window] = (panel.groupby(panel[period].astype(str))[[count, "population"]].sum(),
                               set(panel[area].astype(str)))
+            stepped_out[window] = n_stepped
         tot, members = panels[window]
         if a in members:  # the council itself is taken out of its comparator
             mine_tot = own.groupby(own[period].astype(str))[[count, "population"]].sum()
@@ -1830,6 +1852,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
         if len(members - {a}) < 2:
             continue
         n_others[a] = len(members - {a})
+        windows[a] = window
         pairs.append(pd.DataFrame({"council": a, "period": own[period].astype(str).to_numpy(),
                                    "count": own[count].to_numpy(float), "population": own["population"].to_numpy(float)}))
         comps.append(pd.DataFrame({"council": a, "period": tot.index, "count": tot[count].to_numpy(float).round(),
@@ -1853,6 +1876,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
                           "ratio_england_upper": c["ratio_upper"].to_numpy(),
                           "p_value": c["p_value"].to_numpy(), "against_england": words,
                           "other_councils": [n_others[str(a)] for a in c["council"]],
+                          "stepped_councils_left_out": [stepped_out[windows[str(a)]] for a in c["council"]],
                           "n_periods": c["n_periods"].to_numpy()})
     up = [display_name(a) for a, w in zip(frame[area], words) if w.startswith("up")]
     down = [display_name(a) for a, w in zip(frame[area], words) if w.startswith("down")]
@@ -1860,9 +1884,14 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     found = ("; ".join(x for x in (f"up relative to England: {', '.join(up)}" if up else "",
                                     f"down relative to England: {', '.join(down)}" if down else "") if x)
              or f"none differs from England at the {level} level")
+    # how many of England's councils a step in their count left out, over each span of years compared
+    used = sorted({windows[str(a)] for a in c["council"]})
+    left = "; ".join(f"{stepped_out[w]} over {w[0]} to {w[-1]}" for w in used)
     text = (f" Against England: each council's annual % change is compared with that of England's other councils "
             "over the same years, counting only those like for like in every one of them (a count each year, one "
-            "reporting basis, no 4-fold step), as the ratio of the two annual rate ratios with its "
+            "reporting basis, and no step in the count: none that doubled or halved, or more, from one year to the "
+            "next, the test applied to the report's own councils above; councils left out for such a step: "
+            f"{left}), as the ratio of the two annual rate ratios with its "
             f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, and Student "
             f"t on the Welch-Satterthwaite degrees of freedom, as the councils' own trends): {found}. "
             "Defra's England total is not used for this: it is not like for like across years (2018/19 is published "
@@ -1883,8 +1912,9 @@ def _names_said(names: list[str]) -> str:
 def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str], area: str, period: str,
                  count: str, conf: float, *, england: bool = True) -> tuple[Table | None, str, pd.DataFrame, pd.DataFrame]:
     """For the councils whose count doubled or halved (or more, below 4-fold) in one year
-    (:func:`_doubling_steps`): the annual % change from the first year after the step (a trend
-    across it reports the step, which may be a change in recording, as a rise or fall), when that
+    (:func:`_doubling_steps`: the last such step of each): the annual % change from the first year
+    after the step (a trend across it reports the step, which may be a change in recording, as a rise
+    or fall; from after the last, it crosses none), when that
     leaves 3 years or more; the sentence saying so; and the rows and fits the comparison with England
     uses (those councils' years since the step; a council with fewer is not compared). ``england``:
     whether the section compares the councils with England (not for a county's excerpt of the table).
@@ -1940,8 +1970,23 @@ def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str],
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:
     """``{area: "2017/18 to 2018/19: 12,170 to 25,765"}`` for each area whose count at least
-    doubled or halved between consecutive published years (the largest such step)."""
-    out: dict[str, tuple[float, str]] = {}
+    doubled or halved between consecutive published years: the LAST such step, since a trend from
+    the year after it crosses none (the largest, when an earlier one, left a trend across a later
+    step). Every step, in order: :func:`_every_doubling_step`.
+
+    >>> d = pd.DataFrame({"la": ["A"] * 7, "year": [f"20{y}/{y + 1}" for y in range(15, 22)],
+    ...                   "n": [100, 400, 410, 420, 900, 950, 1000]})
+    >>> _doubling_steps(d, "la", "year", "n")
+    {'A': '2018/19 to 2019/20: 420 to 900'}
+    """
+    return {a: w[-1] for a, w in _every_doubling_step(data, area, period, count).items()}
+
+
+def _every_doubling_step(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, list[str]]:
+    """``{area: ["2015/16 to 2016/17: 100 to 400", ...]}``: every step of an area's count that at
+    least doubled or halved between consecutive published years, in time order (the report's step
+    test, for its own councils and for England's others that it compares them with)."""
+    out: dict[str, list[str]] = {}
     for a, g in data.groupby(area, observed=True, sort=True):
         g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
         y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
@@ -1949,10 +1994,9 @@ def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> d
         for i in range(1, len(y)):
             if not (y[i - 1] > 0 and y[i] > 0):
                 continue
-            fold = max(y[i] / y[i - 1], y[i - 1] / y[i])
-            if fold >= 2 and fold > out.get(str(a), (0.0, ""))[0]:
-                out[str(a)] = (fold, f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
-    return {a: w for a, (_, w) in out.items()}
+            if max(y[i] / y[i - 1], y[i - 1] / y[i]) >= 2:
+                out.setdefault(str(a), []).append(f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    return out
 
 
 def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:

@@ -872,6 +872,7 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
     Fly-tipping in the City of London went from 627 to 1,731 incidents in one year (2015/16 to 2016/17), possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to 2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%)
     """
     steps = tr.attrs.get("steps") or {}
+    every = tr.attrs.get("every_step") or {}  # each council's steps in order; ``steps`` holds the last
     spans = tr.attrs.get("spans") or {}
     rows = {str(a): r for a, r in zip(tr[lab].astype(str), tr.to_dict("records"))}
     after = ({str(a): r for a, r in zip(since[_label_col(since)].astype(str), since.to_dict("records"))}
@@ -886,13 +887,17 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
             said = f"Fly-tipping in {place(a)} went from {m.group(2)} to {m.group(3)} incidents in one year ({m.group(1)})"
         else:
             said = f"Fly-tipping in {place(a)} doubled or halved in one year ({steps.get(a, '')})"
+        earlier = [str(w) for w in every.get(a, [])[:-1]]
+        if earlier:  # the trend since is from after the last step, which the text says (it crosses none)
+            said += (f", the last of {len(earlier) + 1} such steps (also " + "; ".join(earlier) + ")")
+        last = "the last step" if earlier else "the step"
         said += f", possibly a change in recording, so its trend over the whole series ({whole}) is not like for like"
         r = after.get(a)
         if r is None:
-            out.append(said + ", and there are too few years since the step (fewer than 3) for a trend of its own")
+            out.append(said + f", and there are too few years since {last} (fewer than 3) for a trend of its own")
             continue
         out.append(said + ". " + describe_trend(r["apc"], r["apc_lower"], r["apc_upper"], confidence=conf,
-                                                subject=f"Since the step, fly-tipping in {place(a)}",
+                                                subject=f"Since {last}, fly-tipping in {place(a)}",
                                                 span=f"{r['period_from']} to {r['period_to']}"))
     if len(stepped) > limit:
         out.append(f"The count of {_names(stepped[limit:])} also doubled or halved in one year, possibly a change in "
