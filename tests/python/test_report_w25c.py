@@ -183,3 +183,53 @@ def test_trend_since_a_step_is_from_after_the_last_step(shared_data):
                             "2019/20), the last of 2 such steps (also 2013/14 to 2014/15: 1,016 to 2,775), possibly a "
                             "change in recording")
     assert "Since the last step, fly-tipping in Tameside, 2019/20 to 2021/22:" in found
+
+
+# ----------------------------------------------------------------------------- 5. Poisson-only year on year
+
+def test_year_on_year_change_called_significant_says_its_interval_is_poisson_only(herts_hate, shared_data):
+    """Hertfordshire's hate crime, 1,468 to 1,600: "a statistically significant rise" (95% CI +1.5% to
+    +17%) on a Poisson interval, while forces' counts are over-dispersed. The finding now says so and
+    the over-dispersion at which the rise would not be significant: (z / 1.96)² = 1.5; the by-force
+    finding says how many of the changes it calls significant would not be at twice chance's variation."""
+    s, cfg = herts_hate
+    z = stats.norm.ppf(0.975)
+    with open(shared_data / HATE, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    offences: dict[str, dict[str, float]] = {}
+    for r in rows:
+        offences.setdefault(r["Force"], {})[r["Year"]] = float(r["Total number of offences"].replace(",", ""))
+    a, b = offences["Hertfordshire"]["2017-18"], offences["Hertfordshire"]["2018-19"]
+    phi = (math.log(b / a) / math.sqrt(1 / a + 1 / b) / z) ** 2
+    assert round(phi, 1) == 1.5
+    found = hate_findings(s, cfg)
+    assert found[0].startswith("Police-recorded hate crime in Hertfordshire (1,468 to 1,600 offences) between 2017/18 "
+                               "and 2018/19 rose 9% (95% CI +1.5% to +17%), a statistically significant rise; 135.1 "
+                               "offences per 100,000 residents in 2018/19.")
+    assert found[0].endswith(" Its interval allows for chance only (Poisson); police-recorded counts often vary more "
+                             f"than that from year to year, and with {phi:.1f} times chance's variation (over-dispersion "
+                             f"{phi:.1f}) the rise would not be statistically significant.")
+    zs = {k: math.log(v["2018-19"] / v["2017-18"]) / math.sqrt(1 / v["2017-18"] + 1 / v["2018-19"])
+          for k, v in offences.items() if min(v.values()) >= 20}
+    called = {k: x for k, x in zs.items() if abs(x) > z}
+    fragile = sum((x / z) ** 2 < 2 for x in called.values())
+    assert (len(called), fragile) == (31, 5)
+    by_force = next(f for f in found if f.startswith("By force"))
+    assert by_force.endswith(f"The intervals allow for chance (Poisson) variation only; police-recorded counts often "
+                             f"vary more than that from year to year, and {fragile} of these {len(called)} statistically "
+                             "significant changes would not be if the counts varied twice as much as chance alone "
+                             "would make them (an over-dispersion of 2).")
+    assert "The change's interval and p-value treat the two counts as Poisson (chance variation only)" in s.intro
+
+
+def test_a_change_not_called_significant_has_no_poisson_caveat():
+    from saferstats.report.sections import Section, Table
+    from saferstats.report.summary import executive_summary
+
+    ch = pd.DataFrame({"force": ["Kent"], "period_from": ["2017/18"], "period_to": ["2018/19"], "count_from": [2900],
+                       "count_to": [3000], "pct_change": [3.45], "pct_lower": [-1.6], "pct_upper": [8.8],
+                       "p_value": [0.2]})
+    sec = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_change", "", ch)])
+    found = executive_summary([sec], {"area": "Kent", "confidence": 0.95}).findings["hate_crime"]
+    assert found[0].endswith("no statistically significant change.")
+    assert not any("Poisson" in f for f in found)

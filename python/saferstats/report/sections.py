@@ -352,6 +352,12 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         yoy = pd.concat([yoy, extra], ignore_index=True)
     if not len(yoy):  # one period only: an empty change table, said in the intro
         s.intro += f" The table has one {period} only ({last}), so no change between periods is computed."
+    else:  # year_on_year's interval is Poisson; forces' counts vary more than that (no quasi option for two periods)
+        s.intro += (" The change's interval and p-value treat the two counts as Poisson (chance variation only); "
+                    "police-recorded counts are often over-dispersed (they vary more than chance from year to year, "
+                    "with recording and reporting), which two periods cannot measure, so a change near the edge of its "
+                    "interval is less certain than it reads: the findings say at what over-dispersion the changes "
+                    "called statistically significant would not be.")
     others = [k for k in keys if k != period]
 
     def hid(row: Any, per: str) -> bool:

@@ -18,6 +18,7 @@ few incidents to say". Ratios and trends follow the same three cases. Method and
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -353,9 +354,10 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             counts = f" ({a:,.0f} to {b:,.0f} offences)" if a is not None and b is not None else ""
             said_rate = _rate_words(rates, names, last_to, where)
             no_rate = where if own is not None and said_rate.startswith("; no rate") else ""
-            out.append(describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
-                                       subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
-                       + said_rate)
+            first = describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
+                                    subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
+            caveat = _poisson_only(first, pct, low, high)
+            out.append(first + said_rate + ("." if caveat else "") + caveat)
             if own is None and where.startswith("across") and area:
                 out.append(f"{place(area)} has no row with a published count and population in the hate crime table, so it "
                            "is not described on its own")
@@ -380,7 +382,19 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
                              f"area{'s' if rest != 1 else ''}")
             if few:
                 parts.append(f"too few incidents to say in {_names(few)}")
-            out.append(f"By {lab} {when}: " + "; ".join(parts) + ".")
+            called = [r for _, r in last.iterrows() if str(r[lab]) in set(rises) | set(falls)]
+            # Poisson intervals, while police-recorded counts vary more than chance from year to year: how many of
+            # the changes called significant would not be at twice chance's variation
+            fragile = sum(1 for r in called if (_dispersion_to_lose(r[pc], r[lo], r[hi]) or float("inf")) < 2)
+            which = (("the statistically significant change would not be" if fragile else
+                      "the statistically significant change would still be") if len(called) == 1 else
+                     f"{fragile or 'none'} of these {len(called)} statistically significant changes would "
+                     f"{'not be' if fragile else 'stop being significant'}")
+            caveat = ("" if not called else
+                      " The intervals allow for chance (Poisson) variation only; police-recorded counts often vary "
+                      f"more than that from year to year, and {which} if the counts varied twice as much as chance "
+                      "alone would make them (an over-dispersion of 2).")
+            out.append(f"By {lab} {when}: " + "; ".join(parts) + "." + caveat)
     out.extend(_peers_sentence(_table(s, "hate_crime_peers"), conf))
     out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
@@ -403,6 +417,45 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
                          "more offending).")
     return out
+
+
+def _dispersion_to_lose(change: Any, lower: Any, upper: Any) -> float | None:
+    """The over-dispersion (variance as a multiple of chance's, φ) at which a % change with a
+    wald-log interval would no longer be statistically significant: its interval widened by √φ on
+    the log scale just reaches no change, φ = (log ratio ÷ the interval's log half-width)². None
+    when a value is missing or the interval is not on the log scale's positive side.
+
+    Hertfordshire's hate crime, 1,468 to 1,600: +9.0% (95% CI +1.5% to +17%), z = 2.38:
+
+    >>> round(_dispersion_to_lose(8.99, 1.54, 16.99), 2)
+    1.48
+    """
+    c, lo, hi = _num(change), _num(lower), _num(upper)
+    if c is None or lo is None or hi is None or min(c, lo, hi) <= -100 or hi <= lo:
+        return None
+    half = (math.log1p(hi / 100) - math.log1p(lo / 100)) / 2
+    return (math.log1p(c / 100) / half) ** 2
+
+
+def _poisson_only(said: str, change: Any, lower: Any, upper: Any) -> str:
+    """A sentence after a year-on-year change called statistically significant (``said``): its
+    interval is Poisson (chance only) while police-recorded counts are over-dispersed, and the
+    over-dispersion at which it would not be significant (:func:`_dispersion_to_lose`); "" for a
+    change not called significant.
+
+    >>> print(_poisson_only("... a statistically significant rise", 8.99, 1.54, 16.99))
+     Its interval allows for chance only (Poisson); police-recorded counts often vary more than that from year to year, and with 1.5 times chance's variation (over-dispersion 1.5) the rise would not be statistically significant.
+    >>> _poisson_only("...: no statistically significant change", 2.0, -3.0, 7.0)
+    ''
+    """
+    which = "rise" if said.endswith("significant rise") else "fall" if said.endswith("significant fall") else ""
+    phi = _dispersion_to_lose(change, lower, upper) if which else None
+    if phi is None:
+        return ""
+    times = f"{phi:.1f}" if phi < 10 else f"{phi:,.0f}"
+    return (f" Its interval allows for chance only (Poisson); police-recorded counts often vary more than that from "
+            f"year to year, and with {times} times chance's variation (over-dispersion {times}) the {which} would not be "
+            "statistically significant.")
 
 
 def _rate_words(rates: pd.DataFrame | None, labels: Sequence[str], period: str, where: str) -> str:
@@ -1288,9 +1341,9 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
     >>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_change", "", ch)])
     >>> summary = executive_summary([s], {"area": "Hertfordshire", "confidence": 0.95})
     >>> print(summary.headline[0])
-    Police-recorded hate crime in Hertfordshire (1,470 to 1,600 offences) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise.
+    Police-recorded hate crime in Hertfordshire (1,470 to 1,600 offences) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise. Its interval allows for chance only (Poisson); police-recorded counts often vary more than that from year to year, and with 1.4 times chance's variation (over-dispersion 1.4) the rise would not be statistically significant.
     >>> print(summary.findings["hate_crime"][1])
-    By district between 2017-18 and 2018-19: statistically significant rises in A; no statistically significant change in the other 1 area.
+    By district between 2017-18 and 2018-19: statistically significant rises in A; no statistically significant change in the other 1 area. The intervals allow for chance (Poisson) variation only; police-recorded counts often vary more than that from year to year, and the statistically significant change would not be if the counts varied twice as much as chance alone would make them (an over-dispersion of 2).
     """
     findings: dict[str, list[str]] = {}
     for s in sections:
