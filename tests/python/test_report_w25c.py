@@ -233,3 +233,73 @@ def test_a_change_not_called_significant_has_no_poisson_caveat():
     found = executive_summary([sec], {"area": "Kent", "confidence": 0.95}).findings["hate_crime"]
     assert found[0].endswith("no statistically significant change.")
     assert not any("Poisson" in f for f in found)
+
+
+# ----------------------------------------------------------------------------- 6. console: what the report says
+
+SEVEN = "stop_search/policeuk_7forces_2019-12_to_2020-02"
+MHA = "s136_mental_health/nhs_mha_annual_2023_24/mha_annual_suppressed_2023_24 (version 1).xlsx"
+
+
+def _recorded(build, *args):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        out = build(*args)
+    return out, [str(w.message) for w in seen]
+
+
+def test_stop_search_warnings_the_section_states_are_not_repeated_on_the_console(shared_data):
+    """The Hertfordshire example printed the not-stated warning (City of London 34%, South Yorkshire
+    24%) and the two find-rate cautions (Derbyshire's finds ending in no further action; the blank
+    outcome-linked flag in Durham, Leicestershire, Merseyside) that the section's text states. The
+    console keeps only the advice the report does not give (ethnicity_source)."""
+    from saferstats.report.sections import _stop_search
+
+    folder = _need(shared_data, SEVEN)
+    s, said = _recorded(_stop_search, {**CFG, "area": "Hertfordshire"},
+                        {"files": [str(folder)], "by": ["force"], "census": "auto"})
+    assert ("Ethnicity was not stated for 34% of searches in the City of London; 24% of searches in South Yorkshire"
+            in s.intro)
+    assert "Caution: most searches recorded as 'outcome linked to the object of the search' ended in no further " \
+           "action (Derbyshire: 286 of 388)" in s.intro
+    assert "Caution: the 'outcome linked to the object of the search' flag is blank for many searches (Durham: 89 of " \
+           "413 (22%)" in s.intro
+    assert not [m for m in said if m.startswith("disproportionality: ethnicity is not stated")]
+    assert not [m for m in said if m.startswith("outcome_test(outcome='find')")]
+    assert [m for m in said if m.startswith("stop and search: the report counts only the searches with a stated "
+                                            "ethnicity")] == [
+        "stop and search: the report counts only the searches with a stated ethnicity, and says where a fifth or more "
+        "have none; ethnicity_source='self_then_officer' counts those by the officer-defined ethnicity instead (not "
+        "the Home Office's measure: say so)"]
+
+
+def test_a_not_stated_warning_the_text_does_not_cover_is_kept():
+    from saferstats.report.sections import _quiet_said_not_stated
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        warnings.warn("disproportionality: ethnicity is not stated for a fifth or more of the searches in A (50% of "
+                      "100); B (30% of 100)")
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        _quiet_said_not_stated(list(seen), {"a": (50, 100), "b": (30, 100)}, {"a"}, "self")  # B not said
+    assert [str(w.message)[:60] for w in again] == [str(seen[0].message)[:60]]
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        _quiet_said_not_stated(list(seen), {"a": (50, 100), "b": (30, 100)}, {"a", "b"}, "self")
+    assert [str(w.message)[:39] for w in again] == ["stop and search: the report counts only"]
+
+
+def test_mha_label_slips_in_rows_the_report_does_not_use_are_said_not_warned(shared_data):
+    """NHS England's 2023-24 file: a national row at organisation level 'h' (All detentions) and 34
+    rows in 9 sets repeating another's labels (People subject to repeat detentions). The report uses
+    neither; the console printed both warnings every run. The section says so; the console does not."""
+    from saferstats.report.sections import _s136_mha
+
+    path = _need(shared_data, MHA)
+    (tables, words, year), said = _recorded(_s136_mha, {**CFG, "area": "Hertfordshire"}, str(path))
+    assert year == "2023/24"
+    assert (" The published file also has label slips in rows this report does not use (1 national row with "
+            "organisation level 'h': All detentions; 34 rows in 9 sets carrying the same labels as another row: People "
+            "subject to repeat detentions), so the figures here are not affected.") in words
+    assert not [m for m in said if m.startswith("read_mha_annual: ")]

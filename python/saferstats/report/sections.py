@@ -737,6 +737,46 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return shown, f" Caution for {listed}: {why}."
 
 
+#: The library's warnings the stop-and-search section states in its own words (the console repeated
+#: them in every report run): the start of each message.
+_NOT_STATED = "disproportionality: ethnicity is not stated for a fifth or more of the searches"
+_FINDS_SAID = {"finds_no_further_action": "outcome_test(outcome='find'): most searches flagged 'outcome linked",
+               "outcome_linked_missing_by": "outcome_test(outcome='find'): 'outcome linked to object of search' is "
+                                            "missing for many searches"}
+
+
+def _said_by_finds_caveat(message: str, out: pd.DataFrame) -> bool:
+    """Whether ``message`` (an ``outcome_test`` warning) is one :func:`_finds_caveat` states for
+    ``out``: the finds that mostly ended in no further action, the blank outcome-linked flags.
+
+    >>> out = pd.DataFrame({"group": ["White"]})
+    >>> out.attrs["finds_no_further_action"] = {"derbyshire": (286, 388)}
+    >>> _said_by_finds_caveat("outcome_test(outcome='find'): most searches flagged 'outcome linked to object", out)
+    True
+    >>> _said_by_finds_caveat("outcome_test(outcome='find'): 'outcome linked to object of search' is missing for "
+    ...                       "many searches (Durham)", out)
+    False
+    """
+    return any(message.startswith(start) and bool(out.attrs.get(key)) for key, start in _FINDS_SAID.items())
+
+
+def _quiet_said_not_stated(seen: list[Any], not_stated_by: dict[str, tuple[int, int]], said: set[str],
+                           source: str) -> None:
+    """Warn again with the warnings ``seen`` from ``disproportionality``, but not the one of forces
+    where a fifth or more of the searches have no stated ethnicity when the section's text names
+    every force it names (``said``); its advice, which the report does not give, stays on the
+    console in one short line (the report counts self-defined ethnicity by default)."""
+    from ..disproportionality import _NOT_STATED_WARN
+
+    warned = {f for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+    covered = bool(warned) and warned <= said
+    _rewarn([w for w in seen if not (covered and str(w.message).startswith(_NOT_STATED))])
+    if covered and source == "self" and any(str(w.message).startswith(_NOT_STATED) for w in seen):
+        warn_user("stop and search: the report counts only the searches with a stated ethnicity, and says where a "
+                  "fifth or more have none; ethnicity_source='self_then_officer' counts those by the officer-defined "
+                  "ethnicity instead (not the Home Office's measure: say so)")
+
+
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
     """A sentence for the forces whose "finds" are mostly searches that ended in no further action."""
     bad = out.attrs.get("finds_no_further_action") or {}
@@ -811,8 +851,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     monthly_rows = "month" in by  # each row is one month's searches: x 12 to read per year
     if monthly_rows and sec.get("annualise", True):
         per_year = 12.0
-    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
-                                 ethnicity_source=sec.get("ethnicity_source", "self"))
+    with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
+        warnings.simplefilter("always")
+        disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
+                                     ethnicity_source=sec.get("ethnicity_source", "self"))
     # a force with no searches in some months (a police.uk file not given): its rates are per year
     # over the months it has, and the text says so
     gaps = disp.attrs.get("months_missing") or {}
@@ -846,6 +888,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
                     "understate searching of every group (ratios between groups assume the not stated are spread like the "
                     "rest).")
+    _quiet_said_not_stated(seen_disp, ns_by, set(high) if ns_words else set(), str(sec.get("ethnicity_source", "self")))
     # by CSP / local authority from locations: the searches that could not be placed (no location,
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
@@ -883,8 +926,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a {what} area of "
             f"{a:,.0f} km² (a police.uk location query rather than the {what}'s searches?), so its rates against the whole "
             f"{what}'s population are not meaningful." for f, (d, a) in patch.items())
-    with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
+    with warnings.catch_warnings(record=True) as seen_finds:
+        warnings.simplefilter("always")
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
+    # the find-rate cautions the text states (_finds_caveat, below) are not repeated on the console; others are
+    _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)])
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
@@ -2281,7 +2327,12 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     import saferstats as ss
 
     conf = cfg["confidence"]
-    t = ss.read_mha_annual(path)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        t = ss.read_mha_annual(path)
+    slips = _mha_label_slips(t)  # label slips in rows the report does not use: said in its text, not on the console
+    _rewarn([w for w in seen if not (slips and str(w.message).startswith("read_mha_annual: ")
+                                     and any(k in str(w.message) for k in _MHA_SLIP_WORDS))])
     year = str(t["year"].dropna().iloc[0]) if t["year"].notna().any() else ""
     nat = t[(t.organisation_level == "All submissions")]
     s136 = nat[(nat.subcategory == "Section 136") & (nat.measure == "Short term orders")]
@@ -2339,13 +2390,61 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     words = (f" NHS England Mental Health Act statistics {year}: {int(total.iloc[0]) if len(total) else 0:,} Section 136 uses "
              f"recorded by providers{split}; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
              "(rates for Not Stated / Not Known are not published)." + no_group
-             + " NHS figures are rounded and suppressed at source.")
+             + " NHS figures are rounded and suppressed at source." + slips)
     area = str(cfg.get("area") or "").strip()
     if area and area.lower() != "england":
         # a force or CSP report: say that these are not the area's own figures
         words += (f" These are figures for England, not {display_name(area)}: the statistics are published by NHS "
                   "provider and commissioner, not by police force area or Community Safety Partnership.")
     return tables, words, year
+
+
+#: The rows of NHS England's MHA annual table the report uses: (measure, subcategory).
+_MHA_USED = {("Short term orders", "Section 136"), ("Uses of section 2", "Section 136 to 2"),
+             ("Uses of section 3", "Section 136 to 3")}
+#: read_mha_annual's warnings of label slips (``.attrs["national_mislabelled"]``, ``["repeated_labels"]``).
+_MHA_SLIP_WORDS = ("have an organisation level that is not", "carry the same labels")
+
+
+def _mha_label_slips(t: pd.DataFrame) -> str:
+    """A sentence for the label slips :func:`saferstats.read_mha_annual` found (a national row with
+    another organisation level, rows repeating another's labels) when none is in a row the report
+    uses (:data:`_MHA_USED`), so its figures are not affected and the console need not repeat them;
+    "" when there are none, or one touches the report's rows (then the warning stays).
+
+    2023-24: one national row at level 'h' (All detentions, Age 15 and under) and 34 rows in 9 sets of
+    People subject to repeat detentions:
+
+    >>> t = pd.DataFrame({"count": [1.0]})
+    >>> t.attrs["national_mislabelled"] = [{"organisation_level": "h", "measure": "All detentions",
+    ...                                     "subcategory": "All", "demographic": "Age", "breakdown": "15 and under"}]
+    >>> t.attrs["repeated_labels"] = [{"measure": "People subject to repeat detentions", "subcategory": "2",
+    ...                                "source_lines": [5832, 5839]}]
+    >>> print(_mha_label_slips(t))
+     The published file also has label slips in rows this report does not use (1 national row with organisation level 'h': All detentions; 2 rows in 1 set carrying the same labels as another row: People subject to repeat detentions), so the figures here are not affected.
+    >>> t.attrs["repeated_labels"][0]["measure"] = "Short term orders"
+    >>> t.attrs["repeated_labels"][0]["subcategory"] = "Section 136"
+    >>> _mha_label_slips(t)
+    ''
+    """
+    wrong = list(t.attrs.get("national_mislabelled") or [])
+    again = list(t.attrs.get("repeated_labels") or [])
+    if not (wrong or again):
+        return ""
+    if any((str(r.get("measure")), str(r.get("subcategory"))) in _MHA_USED for r in [*wrong, *again]):
+        return ""
+    parts = []
+    if wrong:
+        levels = sorted({str(r.get("organisation_level")) for r in wrong})
+        parts.append(f"{len(wrong)} national row{'s' if len(wrong) != 1 else ''} with organisation level "
+                     + ", ".join(f"'{x}'" for x in levels) + ": "
+                     + ", ".join(sorted({str(r.get("measure")) for r in wrong})))
+    if again:
+        n = sum(len(r.get("source_lines") or []) for r in again)
+        parts.append(f"{n} rows in {len(again)} set{'s' if len(again) != 1 else ''} carrying the same labels as another "
+                     "row: " + ", ".join(sorted({str(r.get("measure")) for r in again})))
+    return (" The published file also has label slips in rows this report does not use (" + "; ".join(parts)
+            + "), so the figures here are not affected.")
 
 
 def _mha_without_ethnicity(s136: pd.DataFrame, all_row: pd.DataFrame) -> str:
