@@ -119,7 +119,9 @@ def test_published_hertfordshire_headline_has_its_counts(shared_data):
     head = executive_summary([s], cfg).headline[0]
     assert head.startswith(f"Police-recorded hate crime in Hertfordshire ({a:,} to {b:,} offences) between 2017/18 "
                            "and 2018/19 rose 9%")
-    assert head.endswith(f"; {100_000 * b / pop:,.1f} offences per 100,000 residents in 2018/19.")
+    # (session 19, w25c: the sentence on its Poisson-only interval follows the rate)
+    assert f"; {100_000 * b / pop:,.1f} offences per 100,000 residents in 2018/19. Its interval allows for chance " \
+        "only (Poisson)" in head
 
 
 # ------------------------------------------------------------------------------ find rates

@@ -356,7 +356,7 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             no_rate = where if own is not None and said_rate.startswith("; no rate") else ""
             first = describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
                                     subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
-            caveat = _poisson_only(first, pct, low, high)
+            caveat = _poisson_only(first, pct, low, high, a, b, conf)
             out.append(first + said_rate + ("." if caveat else "") + caveat)
             if own is None and where.startswith("across") and area:
                 out.append(f"{place(area)} has no row with a published count and population in the hate crime table, so it "
@@ -385,7 +385,8 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             called = [r for _, r in last.iterrows() if str(r[lab]) in set(rises) | set(falls)]
             # Poisson intervals, while police-recorded counts vary more than chance from year to year: how many of
             # the changes called significant would not be at twice chance's variation
-            fragile = sum(1 for r in called if (_dispersion_to_lose(r[pc], r[lo], r[hi]) or float("inf")) < 2)
+            fragile = sum(1 for r in called if (_dispersion_to_lose(r[pc], r[lo], r[hi], r["count_from"], r["count_to"],
+                                                                    conf) or float("inf")) < 2)
             which = (("the statistically significant change would not be" if fragile else
                       "the statistically significant change would still be") if len(called) == 1 else
                      f"{fragile or 'none'} of these {len(called)} statistically significant changes would "
@@ -419,25 +420,39 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
     return out
 
 
-def _dispersion_to_lose(change: Any, lower: Any, upper: Any) -> float | None:
+def _dispersion_to_lose(change: Any, lower: Any, upper: Any, count_from: Any = None, count_to: Any = None,
+                        confidence: float = 0.95) -> float | None:
     """The over-dispersion (variance as a multiple of chance's, φ) at which a % change with a
     wald-log interval would no longer be statistically significant: its interval widened by √φ on
-    the log scale just reaches no change, φ = (log ratio ÷ the interval's log half-width)². None
-    when a value is missing or the interval is not on the log scale's positive side.
+    the log scale just reaches no change, φ = (log ratio ÷ the interval's log half-width)², that is
+    (z ÷ z at ``confidence``)². The half-width is z·√(1/a + 1/b) from the two counts when they are
+    given (not the table's rounded limits), else read off the limits. None when a value is missing
+    or not positive.
 
     Hertfordshire's hate crime, 1,468 to 1,600: +9.0% (95% CI +1.5% to +17%), z = 2.38:
 
-    >>> round(_dispersion_to_lose(8.99, 1.54, 16.99), 2)
-    1.48
+    >>> round(_dispersion_to_lose(8.99, 1.54, 16.99, 1468, 1600), 2), round(_dispersion_to_lose(8.99, 1.54, 16.99), 2)
+    (1.48, 1.48)
+    >>> round(_dispersion_to_lose(78.48, 35.5, 135.1, 79, 141), 1)  # the City of London, 79 to 141
+    4.4
     """
+    from statistics import NormalDist
+
     c, lo, hi = _num(change), _num(lower), _num(upper)
-    if c is None or lo is None or hi is None or min(c, lo, hi) <= -100 or hi <= lo:
+    a, b = _num(count_from), _num(count_to)
+    if c is None or c <= -100:
         return None
-    half = (math.log1p(hi / 100) - math.log1p(lo / 100)) / 2
+    if a is not None and b is not None and a > 0 and b > 0:
+        half = NormalDist().inv_cdf(0.5 + confidence / 2) * math.sqrt(1 / a + 1 / b)
+    elif lo is None or hi is None or min(lo, hi) <= -100 or hi <= lo:
+        return None
+    else:
+        half = (math.log1p(hi / 100) - math.log1p(lo / 100)) / 2
     return (math.log1p(c / 100) / half) ** 2
 
 
-def _poisson_only(said: str, change: Any, lower: Any, upper: Any) -> str:
+def _poisson_only(said: str, change: Any, lower: Any, upper: Any, count_from: Any = None, count_to: Any = None,
+                  confidence: float = 0.95) -> str:
     """A sentence after a year-on-year change called statistically significant (``said``): its
     interval is Poisson (chance only) while police-recorded counts are over-dispersed, and the
     over-dispersion at which it would not be significant (:func:`_dispersion_to_lose`); "" for a
@@ -449,7 +464,7 @@ def _poisson_only(said: str, change: Any, lower: Any, upper: Any) -> str:
     ''
     """
     which = "rise" if said.endswith("significant rise") else "fall" if said.endswith("significant fall") else ""
-    phi = _dispersion_to_lose(change, lower, upper) if which else None
+    phi = _dispersion_to_lose(change, lower, upper, count_from, count_to, confidence) if which else None
     if phi is None:
         return ""
     times = f"{phi:.1f}" if phi < 10 else f"{phi:,.0f}"
