@@ -1590,8 +1590,8 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
 
     >>> _flytipping_words("", False, True, "2021/22", 95, 308)[::2]
     ('Fly-tipping: district rates', "England's local authorities'")
-    >>> _flytipping_words("", False, False, "2021/22", 95, 10)[2]
-    "the table's local authorities'"
+    >>> _flytipping_words("", False, False, "2021/22", 95, 10)[2]  # a county's excerpt of the table (the demo)
+    "the 10 local authorities'"
     >>> title, what, funnel = _flytipping_words("City of London", True, True, "2021/22", 95, 308)
     >>> print(title); print(what); print(funnel)
     Fly-tipping: the City of London's rate
@@ -1602,7 +1602,7 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
         return ("Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {level}% CIs and funnel "
                 "significance against the overall rate",
-                "England's local authorities'" if narrow or n_all >= _ENGLAND_COUNCILS else "the table's local authorities'")
+                "England's local authorities'" if narrow or n_all >= _ENGLAND_COUNCILS else f"the {n_all:,} local authorities'")
     who = place(only)
     what = f"Fly-tipping incidents per 1,000 residents in {who}, {last}, with its PHE {level}% CI"
     if set_apart:
