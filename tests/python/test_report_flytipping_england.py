@@ -47,11 +47,21 @@ def test_each_council_is_compared_with_englands_like_for_like_others(section, sh
     basis = d["reporting_basis"].where(d["reporting_basis"].astype(str).str.strip() != "").astype("string")
     ok = ((g["period"].nunique() == 10) & ~g["recording_step"].any() & ~g["not_all_incidents"].any()
           & (basis.str.strip().str.lower().groupby(d["la_code"]).nunique() <= 1))
+    # (session 19, w25c) and no 2-fold step from one year to the next, the test the section applies to its own
+    # councils (Watford's 612 to 1,815): England's trend kept 50 councils with such a step (was 237 councils)
+    s = d.sort_values(["la_code", "period"])
+    y = s["incidents"].astype(float)
+    prev = y.groupby(s["la_code"]).shift()
+    fold = np.maximum(y / prev, prev / y).where((y > 0) & (prev > 0))
+    stepped = (fold >= 2).groupby(s["la_code"]).any()
+    assert int((ok & stepped).sum()) == 50
+    ok &= ~stepped.reindex(ok.index, fill_value=False)
     like = d[d["la_code"].isin(ok.index[ok])]
     row = t.set_index("la_name").loc["Hertsmere"]
     code = d.loc[d["la_name"] == "Hertsmere", "la_code"].iloc[0]
     others = like[like["la_code"] != code]
-    assert row["other_councils"] == others["la_code"].nunique() == 237
+    assert row["other_councils"] == others["la_code"].nunique() == 187
+    assert row["stepped_councils_left_out"] == 50
     own = d[d["la_code"] == code][["period", "incidents"]]
     comp = others.groupby("period", as_index=False)["incidents"].sum()
     both = pd.concat([own.assign(s="Hertsmere"), comp.assign(s="England")])
@@ -77,8 +87,11 @@ def test_each_council_is_compared_with_englands_like_for_like_others(section, sh
 
 
 def test_the_text_names_the_councils_and_why_not_defras_total(section):
-    assert ("up relative to England: Hertsmere, North Hertfordshire; down relative to England: St Albans, "
-            "Stevenage, Three Rivers" in section.intro)
+    # (session 19, w25c: England's councils with a 2-fold step left out, St Albans, Stevenage and Three Rivers
+    # are in line with England: -1.6%, -1.8%, -1.2% a year against England's +4.6%, was +5.3%)
+    assert "up relative to England: Hertsmere, North Hertfordshire)" not in section.intro
+    assert ("up relative to England: Hertsmere, North Hertfordshire. Defra's England total" in section.intro)
+    assert "councils left out for such a step: 50 over 2012/13 to 2021/22; 42 over 2015/16 to 2021/22)" in section.intro
     assert "Defra's England total is not used for this" in section.intro
 
 
@@ -102,14 +115,13 @@ def test_the_key_findings_say_it(section):
     # more slowly)" hedge where the table knows which (walk 20: St Albans fell while England rose)
     eng = next(t.frame for t in section.tables if t.name == "flytipping_trend_england").set_index("la_name")
     a = {k: f"{eng.loc[k, 'apc']:+.2g}%" if abs(eng.loc[k, "apc"]) < 10 else f"{eng.loc[k, 'apc']:+.0f}%" for k in eng.index}
-    # Watford is compared over the years since its step (2015/16 on: 239 other councils); the rest over 2012/13-2021/22
-    e = {f"{v:+.2g}%" for v in eng.drop(index="Watford")["apc_england"]}
-    assert len(e) == 1 and set(eng.drop(index="Watford")["other_councils"]) == {237}
-    assert eng.loc["Watford", "other_councils"] == 239
-    w = f"{eng.loc['Watford', 'apc_england']:+.2g}%"
-    assert said == [f"Against England's other councils counted like for like over the same years (237 to 239 councils: "
-                    f"{e.pop()} to {w} a year), the trend in fly-tipping was statistically significantly higher in Hertsmere "
-                    f"({a['Hertsmere']} a year) and North Hertfordshire ({a['North Hertfordshire']} a year) and lower "
-                    f"in St Albans ({a['St Albans']} a year), Stevenage ({a['Stevenage']} a year) and Three Rivers "
-                    f"({a['Three Rivers']} a year); the other 4 of the 9 councils compared changed in line with "
-                    "England."], said
+    # Watford is compared over the years since its step (2015/16 on: 197 other councils); the rest over 2012/13-2021/22
+    # (session 19, w25c: England's councils with a 2-fold step in those years left out; were 237 and 239)
+    assert set(eng.drop(index="Watford")["other_councils"]) == {187}
+    assert eng.loc["Watford", "other_councils"] == 197
+    lo, hi = eng["apc_england"].min(), eng["apc_england"].max()  # (Watford's years: the lowest, +4.3%)
+    assert f"{lo:+.2g}%" == f"{eng.loc['Watford', 'apc_england']:+.2g}%" == "+4.3%"
+    assert said == [f"Against England's other councils counted like for like over the same years (187 to 197 councils: "
+                    f"{lo:+.2g}% to {hi:+.2g}% a year), the trend in fly-tipping was statistically significantly higher in Hertsmere "
+                    f"({a['Hertsmere']} a year) and North Hertfordshire ({a['North Hertfordshire']} a year); the other "
+                    "7 of the 9 councils compared changed in line with England."], said

@@ -76,7 +76,8 @@ def test_a_county_keeps_its_district_rates(herts_flytipping):
     assert s.intro.startswith("Fly-tipping incidents per 1,000 residents by district, 2021/22, with PHE 95% CIs and "
                               "funnel significance against the overall rate;")
     assert next(f for f in s.figures if f.name == "flytipping_funnel").caption.startswith(
-        "Funnel plot of district fly-tipping rates, 2021/22;")
+        "Funnel plot of England's local authorities' fly-tipping rates, 2021/22 (Hertfordshire's 10 authorities "
+        "highlighted);")  # (session 19, w25c: it plots all of England's, not "district" rates)
 
 
 def test_funnel_alt_text_does_not_highlight_an_area_the_plot_leaves_out():

@@ -94,9 +94,12 @@ def test_own_row_headline_gives_offences_and_rate():
     sec = Section("hate_crime", "Hate crime", "", "",
                   tables=[Table("hate_crime_change", "", change), Table("hate_crime_rates", "", rates)])
     head = executive_summary([sec], {"area": "Hertfordshire", "confidence": 0.95}).headline[0]
+    # (session 19, w25c: and that the interval is Poisson only, with the over-dispersion that would undo it)
     assert head == ("Police-recorded hate crime in Hertfordshire (1,468 to 1,600 offences) between 2017/18 and 2018/19 "
                     "rose 9% (95% CI +1.5% to +17%), a statistically significant rise; 135.1 offences per 100,000 "
-                    "residents in 2018/19.")
+                    "residents in 2018/19. Its interval allows for chance only (Poisson); police-recorded counts often "
+                    "vary more than that from year to year, and with 1.5 times chance's variation (over-dispersion "
+                    "1.5) the rise would not be statistically significant.")
 
 
 def test_published_hertfordshire_headline_has_its_counts(shared_data):
@@ -116,7 +119,9 @@ def test_published_hertfordshire_headline_has_its_counts(shared_data):
     head = executive_summary([s], cfg).headline[0]
     assert head.startswith(f"Police-recorded hate crime in Hertfordshire ({a:,} to {b:,} offences) between 2017/18 "
                            "and 2018/19 rose 9%")
-    assert head.endswith(f"; {100_000 * b / pop:,.1f} offences per 100,000 residents in 2018/19.")
+    # (session 19, w25c: the sentence on its Poisson-only interval follows the rate)
+    assert f"; {100_000 * b / pop:,.1f} offences per 100,000 residents in 2018/19. Its interval allows for chance " \
+        "only (Poisson)" in head
 
 
 # ------------------------------------------------------------------------------ find rates

@@ -43,5 +43,7 @@ def test_city_of_london_change_from_its_published_counts(shared_data):
     # (the article and the counts: walk 21)
     assert text[0].startswith("Police-recorded hate crime in the City of London (79 to 141 offences) between 2017/18 "
                               "and 2018/19 rose 78%")
-    assert text[0].endswith("; no rate per resident: the table gives no population for the City of London")
+    # (session 19, w25c: the sentence on its Poisson-only interval follows)
+    assert ("; no rate per resident: the table gives no population for the City of London. Its interval allows for "
+            "chance only (Poisson)") in text[0]
     assert not any("has no row with a published count" in t for t in text)

@@ -91,7 +91,12 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
                                                               "ratios: Katz log interval." if compared else "."))
     if uses("ratios"):
         items.append("Rate ratios and % change: Wald interval on the log scale; exact conditional interval when a count "
-                     "is zero.")
+                     "is zero."
+                     + (" The year-on-year changes treat the two counts as Poisson (chance variation only): where "
+                        "counts vary more than that between years (over-dispersion), the intervals are too narrow, so "
+                        "the findings give the over-dispersion at which a change called statistically significant "
+                        "would not be (its interval widened by the square root of it on the log scale)."
+                        if every or "hate_crime_change" in names else ""))
     if trends:
         items.append("Trends: Poisson log-linear regression (IRLS) with population offset; quasi-Poisson when Pearson "
                      "χ²/df > 1.5; intervals and significance from Student's t on the residual degrees of freedom "

@@ -352,6 +352,12 @@ def _hate_crime(cfg: dict, sec: dict) -> Section:
         yoy = pd.concat([yoy, extra], ignore_index=True)
     if not len(yoy):  # one period only: an empty change table, said in the intro
         s.intro += f" The table has one {period} only ({last}), so no change between periods is computed."
+    else:  # year_on_year's interval is Poisson; forces' counts vary more than that (no quasi option for two periods)
+        s.intro += (" The change's interval and p-value treat the two counts as Poisson (chance variation only); "
+                    "police-recorded counts are often over-dispersed (they vary more than chance from year to year, "
+                    "with recording and reporting), which two periods cannot measure, so a change near the edge of its "
+                    "interval is less certain than it reads: the findings say at what over-dispersion the changes "
+                    "called statistically significant would not be.")
     others = [k for k in keys if k != period]
 
     def hid(row: Any, per: str) -> bool:
@@ -577,11 +583,50 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
     words = f" Peer group (from the config): {', '.join(map(display_name, group))}."
     if phi == phi and phi >= _PEER_DISPERSION:
-        s.tables[-1].frame.attrs["peer_dispersion"] = phi
+        frame = s.tables[-1].frame
+        lo, hi, said = _peer_spread(float(res["ratio_to_group"].iloc[0]), float(res["ratio_to_group_lower"].iloc[0]),
+                                    float(res["ratio_to_group_upper"].iloc[0]), str(res["compared_with_group"].iloc[0]),
+                                    phi)
+        # the column says what the text says: "lower" on the Poisson interval alone read as a finding the text
+        # then took back (Hertfordshire 2018/19: 0.91, 0.86 to 0.96; 0.73 to 1.13 allowing for the spread)
+        frame["compared_with_group"] = said
+        frame.attrs["peer_dispersion"] = phi
+        frame.attrs["peer_spread_interval"] = (lo, hi)
+        level = f"{cfg['confidence'] * 100:g}%"
+        beyond = not (lo <= 1 <= hi)
         words += (f" The peers' rates vary far more than chance allows (dispersion {phi:,.1f} among them; about 1 by "
-                  "chance): the ratio's interval allows for chance only, so 'higher' or 'lower' in the peer table does "
-                  "not show a difference beyond the usual one between these forces; read the rank beside it.")
+                  "chance): the ratio's interval allows for chance only; widened for that spread (by the square root "
+                  f"of the dispersion on the log scale, as a quasi-Poisson model) it is {lo:.2f} to {hi:.2f} "
+                  f"({level}), which "
+                  + (f"excludes 1, so {display_name(own[0])}'s rate is {said.split(',')[0]} than the group's even "
+                     "allowing for the usual differences between these forces"
+                     if beyond else
+                     "includes 1, so the difference is not beyond the usual one between these forces")
+                  + f" ('{said}' in the peer table); read the rank beside it.")
     return words
+
+
+def _peer_spread(ratio: float, lower: float, upper: float, said: str, phi: float) -> tuple[float, float, str]:
+    """The ratio to the peer group's interval widened for the peers' over-dispersion ``phi`` (the
+    log-scale half-widths times √φ, as a quasi-Poisson model's standard errors), and the peer
+    table's word for it: "higher"/"lower" on the Poisson interval become "lower, within the peers'
+    spread" when the widened interval includes 1, and "lower, beyond the peers' spread" when it
+    does not; "similar" stays.
+
+    Hertfordshire against its 7 Most Similar Forces, 2018/19 (dispersion 17.5):
+
+    >>> lo, hi, said = _peer_spread(0.91035, 0.86483, 0.95827, "lower", 17.5)
+    >>> round(lo, 2), round(hi, 2), said
+    (0.73, 1.13, "lower, within the peers' spread")
+    >>> _peer_spread(2.0, 1.9, 2.1, "higher", 4.0)[2]
+    "higher, beyond the peers' spread"
+    """
+    k = float(np.sqrt(phi))
+    lo = ratio * (lower / ratio) ** k if ratio > 0 and lower > 0 else lower
+    hi = ratio * (upper / ratio) ** k if ratio > 0 and np.isfinite(upper) else upper
+    if said not in ("higher", "lower"):
+        return lo, hi, said
+    return lo, hi, f"{said}, {'within' if lo <= 1 <= hi else 'beyond'} the peers' spread"
 
 
 #: peer_compare's limit for the peers' dispersion (monitoring.OVERDISPERSION_LIMIT) above which the
@@ -692,6 +737,46 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return shown, f" Caution for {listed}: {why}."
 
 
+#: The library's warnings the stop-and-search section states in its own words (the console repeated
+#: them in every report run): the start of each message.
+_NOT_STATED = "disproportionality: ethnicity is not stated for a fifth or more of the searches"
+_FINDS_SAID = {"finds_no_further_action": "outcome_test(outcome='find'): most searches flagged 'outcome linked",
+               "outcome_linked_missing_by": "outcome_test(outcome='find'): 'outcome linked to object of search' is "
+                                            "missing for many searches"}
+
+
+def _said_by_finds_caveat(message: str, out: pd.DataFrame) -> bool:
+    """Whether ``message`` (an ``outcome_test`` warning) is one :func:`_finds_caveat` states for
+    ``out``: the finds that mostly ended in no further action, the blank outcome-linked flags.
+
+    >>> out = pd.DataFrame({"group": ["White"]})
+    >>> out.attrs["finds_no_further_action"] = {"derbyshire": (286, 388)}
+    >>> _said_by_finds_caveat("outcome_test(outcome='find'): most searches flagged 'outcome linked to object", out)
+    True
+    >>> _said_by_finds_caveat("outcome_test(outcome='find'): 'outcome linked to object of search' is missing for "
+    ...                       "many searches (Durham)", out)
+    False
+    """
+    return any(message.startswith(start) and bool(out.attrs.get(key)) for key, start in _FINDS_SAID.items())
+
+
+def _quiet_said_not_stated(seen: list[Any], not_stated_by: dict[str, tuple[int, int]], said: set[str],
+                           source: str) -> None:
+    """Warn again with the warnings ``seen`` from ``disproportionality``, but not the one of forces
+    where a fifth or more of the searches have no stated ethnicity when the section's text names
+    every force it names (``said``); its advice, which the report does not give, stays on the
+    console in one short line (the report counts self-defined ethnicity by default)."""
+    from ..disproportionality import _NOT_STATED_WARN
+
+    warned = {f for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+    covered = bool(warned) and warned <= said
+    _rewarn([w for w in seen if not (covered and str(w.message).startswith(_NOT_STATED))])
+    if covered and source == "self" and any(str(w.message).startswith(_NOT_STATED) for w in seen):
+        warn_user("stop and search: the report counts only the searches with a stated ethnicity, and says where a "
+                  "fifth or more have none; ethnicity_source='self_then_officer' counts those by the officer-defined "
+                  "ethnicity instead (not the Home Office's measure: say so)")
+
+
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
     """A sentence for the forces whose "finds" are mostly searches that ended in no further action."""
     bad = out.attrs.get("finds_no_further_action") or {}
@@ -766,8 +851,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     monthly_rows = "month" in by  # each row is one month's searches: x 12 to read per year
     if monthly_rows and sec.get("annualise", True):
         per_year = 12.0
-    disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
-                                 ethnicity_source=sec.get("ethnicity_source", "self"))
+    with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
+        warnings.simplefilter("always")
+        disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
+                                     ethnicity_source=sec.get("ethnicity_source", "self"))
     # a force with no searches in some months (a police.uk file not given): its rates are per year
     # over the months it has, and the text says so
     gaps = disp.attrs.get("months_missing") or {}
@@ -801,6 +888,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
                     "understate searching of every group (ratios between groups assume the not stated are spread like the "
                     "rest).")
+    _quiet_said_not_stated(seen_disp, ns_by, set(high) if ns_words else set(), str(sec.get("ethnicity_source", "self")))
     # by CSP / local authority from locations: the searches that could not be placed (no location,
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
@@ -838,8 +926,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             f"Caution: {patch_names.get(f, f)}'s searches all lie within {d:.1f} km of each other, in a {what} area of "
             f"{a:,.0f} km² (a police.uk location query rather than the {what}'s searches?), so its rates against the whole "
             f"{what}'s population are not meaningful." for f, (d, a) in patch.items())
-    with warnings_as_notes():  # said in the text below (_finds_caveat), and warned once more
+    with warnings.catch_warnings(record=True) as seen_finds:
+        warnings.simplefilter("always")
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
+    # the find-rate cautions the text states (_finds_caveat, below) are not repeated on the console; others are
+    _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)])
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
@@ -1437,12 +1528,18 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         if steps:
             # 2- to 4-fold in one year (4-fold and more is left out above as a recording change): named, as
             # such a step may be a change in what the council counts as much as in fly-tipping
-            listed = "; ".join(f"{display_name(a)} ({w})" for a, w in list(steps.items())[:8])
+            every = _every_doubling_step(data, area, period, count)
+            listed = "; ".join(f"{display_name(a)} ({'; '.join(every[a])})" for a in list(steps)[:8])
+            several = [a for a in steps if len(every[a]) > 1]
             s.intro += (f" The count doubled or halved (or more) from one year to the next for {len(steps)} "
                         f"authorit{'y' if len(steps) == 1 else 'ies'}: {listed}{' and others' if len(steps) > 8 else ''}. Such a step can "
                         "be a change in what the council counts or how (e.g. a new reporting app) as much as a change "
                         "in fly-tipping; the latest rate includes it.")
+            if several:  # a trend from after the largest step still crossed a later one
+                s.intro += (f" {_names_said(several)} {'has' if len(several) == 1 else 'have'} more than one such step: "
+                            "the trend since the step is from the year after the last, so it crosses none.")
             s.tables[-1].frame.attrs["steps"] = steps
+            s.tables[-1].frame.attrs["every_step"] = {a: every[a] for a in steps}
             s.tables[-1].caption += (f"; {_names_said(list(steps))} across a step in the count (possibly a change in "
                                      "recording): see the annual % change since the step")
             # a trend across the step is not like for like (the City of London's +21% a year, "higher than England",
@@ -1468,7 +1565,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         ss.plot_funnel(shown[count], shown.population, labels=shown[area], kind="rate", multiplier=1000, target=target,
                        highlight=in_plot if mine else list(shown[area]), ax=ax, overdispersion=od,
                        title=f"Fly-tipping per 1,000 residents, {last}: funnel plot")
-    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}; {limits}"
+    # the plot is of every authority in the table (England's), the area's highlighted: the caption says so
+    marked = ""
+    if narrow and in_plot:
+        marked = (f" ({place(display_name(in_plot[0]))} highlighted)" if len(in_plot) == 1 else
+                  f" ({place(said)}'s {len(in_plot)} authorities highlighted)")
+    s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}{marked}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
                             + (f"; {', '.join(display_name(a) for a in latest.loc[step & ~h_latest, area].astype(str))} not shown (counted differently from the year before)" if (step & ~h_latest).any() else "")
@@ -1483,10 +1585,14 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
     the authorities it shows: "district rates" for a county's districts (or every authority), and
     the one authority's rate when it shows one (the City of London's report said "district rates ...
     by district" of its one authority). ``set_apart``: that one is not compared in the funnel (the
-    City's rate per resident; a council counting on another basis).
+    City's rate per resident; a council counting on another basis). The funnel plots every authority
+    of the table: England's when the table is England's (a county's report said "district rates" of
+    a plot of all 308), whatever the section shows.
 
-    >>> _flytipping_words("", False, True, "2021/22", 95, 308)[0]
-    'Fly-tipping: district rates'
+    >>> _flytipping_words("", False, True, "2021/22", 95, 308)[::2]
+    ('Fly-tipping: district rates', "England's local authorities'")
+    >>> _flytipping_words("", False, False, "2021/22", 95, 10)[2]  # a county's excerpt of the table (the demo)
+    "the 10 local authorities'"
     >>> title, what, funnel = _flytipping_words("City of London", True, True, "2021/22", 95, 308)
     >>> print(title); print(what); print(funnel)
     Fly-tipping: the City of London's rate
@@ -1496,7 +1602,8 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
     if not only:
         return ("Fly-tipping: district rates",
                 f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {level}% CIs and funnel "
-                "significance against the overall rate", "district")
+                "significance against the overall rate",
+                "England's local authorities'" if narrow or n_all >= _ENGLAND_COUNCILS else f"the {n_all:,} local authorities'")
     who = place(only)
     what = f"Fly-tipping incidents per 1,000 residents in {who}, {last}, with its PHE {level}% CI"
     if set_apart:
@@ -1728,10 +1835,21 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
 
 
 def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, count: str,
-                            window: tuple[str, ...]) -> pd.DataFrame:
+                            window: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
     """The rows, over ``window``, of the councils whose counts there are like for like: a count in
-    every year, one Defra reporting basis (where published), no 4-fold step and not counting only
-    some incidents (the flags of ``read_flytipping``)."""
+    every year, one Defra reporting basis (where published), not counting only some incidents and
+    no 4-fold step (the flags of ``read_flytipping``), and no step of 2-fold or more from one year
+    to the next within ``window`` (:func:`_every_doubling_step`, the test the section applies to
+    its own councils: England's trend kept councils whose counts doubled in a year, so it was not
+    like for like with the area's trend since its step); and how many were left out for such a
+    step alone.
+
+    >>> d = pd.DataFrame({"la": ["A"] * 3 + ["B"] * 3 + ["C"] * 3, "year": ["2019/20", "2020/21", "2021/22"] * 3,
+    ...                   "n": [100, 110, 120, 100, 250, 260, 50, 40, 45]})
+    >>> rows, stepped = _like_for_like_councils(d, "la", "year", "n", ("2019/20", "2020/21", "2021/22"))
+    >>> sorted(set(rows["la"])), stepped
+    (['A', 'C'], 1)
+    """
     rows = everyone[everyone[period].astype(str).isin(window)]
     ok = rows.groupby(area, observed=True)[period].nunique() == len(window)
     for flag in ("recording_step", "not_all_incidents"):
@@ -1741,7 +1859,9 @@ def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, coun
         basis = rows["reporting_basis"].where(rows["reporting_basis"].astype(str).str.strip() != "")
         ok &= (basis.astype("string").str.strip().str.lower().groupby(rows[area], observed=True).nunique(dropna=True)
                <= 1).reindex(ok.index, fill_value=True)
-    return rows[rows[area].isin(ok.index[ok.to_numpy()])]
+    kept = rows[rows[area].isin(ok.index[ok.to_numpy()])]
+    stepped = set(_every_doubling_step(kept, area, period, count))
+    return kept[~kept[area].astype(str).isin(stepped)], len(stepped)
 
 
 #: A fly-tipping table with fewer councils is not England's (Defra's has 309 to 326 a year): its
@@ -1768,13 +1888,16 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     comps: list[pd.DataFrame] = []
     n_others: dict[str, int] = {}
     panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str]]] = {}  # one panel per span of years
+    stepped_out: dict[tuple[str, ...], int] = {}  # England's councils left out for a 2-fold step, per span
+    windows: dict[str, tuple[str, ...]] = {}
     for a in fitted:
         own = data[data[area].astype(str) == a]
         window = tuple(sorted(own[period].astype(str)))
         if window not in panels:
-            panel = _like_for_like_councils(everyone, area, period, count, window)
+            panel, n_stepped = _like_for_like_councils(everyone, area, period, count, window)
             panels[window] = (panel.groupby(panel[period].astype(str))[[count, "population"]].sum(),
                               set(panel[area].astype(str)))
+            stepped_out[window] = n_stepped
         tot, members = panels[window]
         if a in members:  # the council itself is taken out of its comparator
             mine_tot = own.groupby(own[period].astype(str))[[count, "population"]].sum()
@@ -1782,6 +1905,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
         if len(members - {a}) < 2:
             continue
         n_others[a] = len(members - {a})
+        windows[a] = window
         pairs.append(pd.DataFrame({"council": a, "period": own[period].astype(str).to_numpy(),
                                    "count": own[count].to_numpy(float), "population": own["population"].to_numpy(float)}))
         comps.append(pd.DataFrame({"council": a, "period": tot.index, "count": tot[count].to_numpy(float).round(),
@@ -1805,6 +1929,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
                           "ratio_england_upper": c["ratio_upper"].to_numpy(),
                           "p_value": c["p_value"].to_numpy(), "against_england": words,
                           "other_councils": [n_others[str(a)] for a in c["council"]],
+                          "stepped_councils_left_out": [stepped_out[windows[str(a)]] for a in c["council"]],
                           "n_periods": c["n_periods"].to_numpy()})
     up = [display_name(a) for a, w in zip(frame[area], words) if w.startswith("up")]
     down = [display_name(a) for a, w in zip(frame[area], words) if w.startswith("down")]
@@ -1812,9 +1937,14 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     found = ("; ".join(x for x in (f"up relative to England: {', '.join(up)}" if up else "",
                                     f"down relative to England: {', '.join(down)}" if down else "") if x)
              or f"none differs from England at the {level} level")
+    # how many of England's councils a step in their count left out, over each span of years compared
+    used = sorted({windows[str(a)] for a in c["council"]})
+    left = "; ".join(f"{stepped_out[w]} over {w[0]} to {w[-1]}" for w in used)
     text = (f" Against England: each council's annual % change is compared with that of England's other councils "
             "over the same years, counting only those like for like in every one of them (a count each year, one "
-            "reporting basis, no 4-fold step), as the ratio of the two annual rate ratios with its "
+            "reporting basis, and no step in the count: none that doubled or halved, or more, from one year to the "
+            "next, the test applied to the report's own councils above; councils left out for such a step: "
+            f"{left}), as the ratio of the two annual rate ratios with its "
             f"{level} CI (1: in line with England; quasi-Poisson where over-dispersed, each series its own, and Student "
             f"t on the Welch-Satterthwaite degrees of freedom, as the councils' own trends): {found}. "
             "Defra's England total is not used for this: it is not like for like across years (2018/19 is published "
@@ -1835,8 +1965,9 @@ def _names_said(names: list[str]) -> str:
 def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str], area: str, period: str,
                  count: str, conf: float, *, england: bool = True) -> tuple[Table | None, str, pd.DataFrame, pd.DataFrame]:
     """For the councils whose count doubled or halved (or more, below 4-fold) in one year
-    (:func:`_doubling_steps`): the annual % change from the first year after the step (a trend
-    across it reports the step, which may be a change in recording, as a rise or fall), when that
+    (:func:`_doubling_steps`: the last such step of each): the annual % change from the first year
+    after the step (a trend across it reports the step, which may be a change in recording, as a rise
+    or fall; from after the last, it crosses none), when that
     leaves 3 years or more; the sentence saying so; and the rows and fits the comparison with England
     uses (those councils' years since the step; a council with fewer is not compared). ``england``:
     whether the section compares the councils with England (not for a county's excerpt of the table).
@@ -1892,8 +2023,23 @@ def _since_steps(data: pd.DataFrame, trend: pd.DataFrame, steps: dict[str, str],
 
 def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, str]:
     """``{area: "2017/18 to 2018/19: 12,170 to 25,765"}`` for each area whose count at least
-    doubled or halved between consecutive published years (the largest such step)."""
-    out: dict[str, tuple[float, str]] = {}
+    doubled or halved between consecutive published years: the LAST such step, since a trend from
+    the year after it crosses none (the largest, when an earlier one, left a trend across a later
+    step). Every step, in order: :func:`_every_doubling_step`.
+
+    >>> d = pd.DataFrame({"la": ["A"] * 7, "year": [f"20{y}/{y + 1}" for y in range(15, 22)],
+    ...                   "n": [100, 400, 410, 420, 900, 950, 1000]})
+    >>> _doubling_steps(d, "la", "year", "n")
+    {'A': '2018/19 to 2019/20: 420 to 900'}
+    """
+    return {a: w[-1] for a, w in _every_doubling_step(data, area, period, count).items()}
+
+
+def _every_doubling_step(data: pd.DataFrame, area: str, period: str, count: str) -> dict[str, list[str]]:
+    """``{area: ["2015/16 to 2016/17: 100 to 400", ...]}``: every step of an area's count that at
+    least doubled or halved between consecutive published years, in time order (the report's step
+    test, for its own councils and for England's others that it compares them with)."""
+    out: dict[str, list[str]] = {}
     for a, g in data.groupby(area, observed=True, sort=True):
         g = g.assign(_p=g[period].astype(str)).sort_values("_p", kind="stable")
         y = pd.to_numeric(g[count], errors="coerce").to_numpy(dtype=float)
@@ -1901,10 +2047,9 @@ def _doubling_steps(data: pd.DataFrame, area: str, period: str, count: str) -> d
         for i in range(1, len(y)):
             if not (y[i - 1] > 0 and y[i] > 0):
                 continue
-            fold = max(y[i] / y[i - 1], y[i - 1] / y[i])
-            if fold >= 2 and fold > out.get(str(a), (0.0, ""))[0]:
-                out[str(a)] = (fold, f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
-    return {a: w for a, (_, w) in out.items()}
+            if max(y[i] / y[i - 1], y[i - 1] / y[i]) >= 2:
+                out.setdefault(str(a), []).append(f"{p[i - 1]} to {p[i]}: {y[i - 1]:,.0f} to {y[i]:,.0f}")
+    return out
 
 
 def _series_gaps(data: pd.DataFrame, area: str, period: str) -> str:
@@ -2183,7 +2328,12 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     import saferstats as ss
 
     conf = cfg["confidence"]
-    t = ss.read_mha_annual(path)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        t = ss.read_mha_annual(path)
+    slips = _mha_label_slips(t)  # label slips in rows the report does not use: said in its text, not on the console
+    _rewarn([w for w in seen if not (slips and str(w.message).startswith("read_mha_annual: ")
+                                     and any(k in str(w.message) for k in _MHA_SLIP_WORDS))])
     year = str(t["year"].dropna().iloc[0]) if t["year"].notna().any() else ""
     nat = t[(t.organisation_level == "All submissions")]
     s136 = nat[(nat.subcategory == "Section 136") & (nat.measure == "Short term orders")]
@@ -2241,13 +2391,61 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     words = (f" NHS England Mental Health Act statistics {year}: {int(total.iloc[0]) if len(total) else 0:,} Section 136 uses "
              f"recorded by providers{split}; rates per 100,000 by ethnic group are the published crude and age-standardised rates "
              "(rates for Not Stated / Not Known are not published)." + no_group
-             + " NHS figures are rounded and suppressed at source.")
+             + " NHS figures are rounded and suppressed at source." + slips)
     area = str(cfg.get("area") or "").strip()
     if area and area.lower() != "england":
         # a force or CSP report: say that these are not the area's own figures
         words += (f" These are figures for England, not {display_name(area)}: the statistics are published by NHS "
                   "provider and commissioner, not by police force area or Community Safety Partnership.")
     return tables, words, year
+
+
+#: The rows of NHS England's MHA annual table the report uses: (measure, subcategory).
+_MHA_USED = {("Short term orders", "Section 136"), ("Uses of section 2", "Section 136 to 2"),
+             ("Uses of section 3", "Section 136 to 3")}
+#: read_mha_annual's warnings of label slips (``.attrs["national_mislabelled"]``, ``["repeated_labels"]``).
+_MHA_SLIP_WORDS = ("have an organisation level that is not", "carry the same labels")
+
+
+def _mha_label_slips(t: pd.DataFrame) -> str:
+    """A sentence for the label slips :func:`saferstats.read_mha_annual` found (a national row with
+    another organisation level, rows repeating another's labels) when none is in a row the report
+    uses (:data:`_MHA_USED`), so its figures are not affected and the console need not repeat them;
+    "" when there are none, or one touches the report's rows (then the warning stays).
+
+    2023-24: one national row at level 'h' (All detentions, Age 15 and under) and 34 rows in 9 sets of
+    People subject to repeat detentions:
+
+    >>> t = pd.DataFrame({"count": [1.0]})
+    >>> t.attrs["national_mislabelled"] = [{"organisation_level": "h", "measure": "All detentions",
+    ...                                     "subcategory": "All", "demographic": "Age", "breakdown": "15 and under"}]
+    >>> t.attrs["repeated_labels"] = [{"measure": "People subject to repeat detentions", "subcategory": "2",
+    ...                                "source_lines": [5832, 5839]}]
+    >>> print(_mha_label_slips(t))
+     The published file also has label slips in rows this report does not use (1 national row with organisation level 'h': All detentions; 2 rows in 1 set carrying the same labels as another row: People subject to repeat detentions), so the figures here are not affected.
+    >>> t.attrs["repeated_labels"][0]["measure"] = "Short term orders"
+    >>> t.attrs["repeated_labels"][0]["subcategory"] = "Section 136"
+    >>> _mha_label_slips(t)
+    ''
+    """
+    wrong = list(t.attrs.get("national_mislabelled") or [])
+    again = list(t.attrs.get("repeated_labels") or [])
+    if not (wrong or again):
+        return ""
+    if any((str(r.get("measure")), str(r.get("subcategory"))) in _MHA_USED for r in [*wrong, *again]):
+        return ""
+    parts = []
+    if wrong:
+        levels = sorted({str(r.get("organisation_level")) for r in wrong})
+        parts.append(f"{len(wrong)} national row{'s' if len(wrong) != 1 else ''} with organisation level "
+                     + ", ".join(f"'{x}'" for x in levels) + ": "
+                     + ", ".join(sorted({str(r.get("measure")) for r in wrong})))
+    if again:
+        n = sum(len(r.get("source_lines") or []) for r in again)
+        parts.append(f"{n} rows in {len(again)} set{'s' if len(again) != 1 else ''} carrying the same labels as another "
+                     "row: " + ", ".join(sorted({str(r.get("measure")) for r in again})))
+    return (" The published file also has label slips in rows this report does not use (" + "; ".join(parts)
+            + "), so the figures here are not affected.")
 
 
 def _mha_without_ethnicity(s136: pd.DataFrame, all_row: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ few incidents to say". Ratios and trends follow the same three cases. Method and
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -353,9 +354,10 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             counts = f" ({a:,.0f} to {b:,.0f} offences)" if a is not None and b is not None else ""
             said_rate = _rate_words(rates, names, last_to, where)
             no_rate = where if own is not None and said_rate.startswith("; no rate") else ""
-            out.append(describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
-                                       subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
-                       + said_rate)
+            first = describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
+                                    subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
+            caveat = _poisson_only(first, pct, low, high, a, b, conf)
+            out.append(first + said_rate + ("." if caveat else "") + caveat)
             if own is None and where.startswith("across") and area:
                 out.append(f"{place(area)} has no row with a published count and population in the hate crime table, so it "
                            "is not described on its own")
@@ -380,7 +382,20 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
                              f"area{'s' if rest != 1 else ''}")
             if few:
                 parts.append(f"too few incidents to say in {_names(few)}")
-            out.append(f"By {lab} {when}: " + "; ".join(parts) + ".")
+            called = [r for _, r in last.iterrows() if str(r[lab]) in set(rises) | set(falls)]
+            # Poisson intervals, while police-recorded counts vary more than chance from year to year: how many of
+            # the changes called significant would not be at twice chance's variation
+            fragile = sum(1 for r in called if (_dispersion_to_lose(r[pc], r[lo], r[hi], r["count_from"], r["count_to"],
+                                                                    conf) or float("inf")) < 2)
+            which = (("the statistically significant change would not be" if fragile else
+                      "the statistically significant change would still be") if len(called) == 1 else
+                     f"{fragile or 'none'} of these {len(called)} statistically significant changes would "
+                     f"{'not be' if fragile else 'stop being significant'}")
+            caveat = ("" if not called else
+                      " The intervals allow for chance (Poisson) variation only; police-recorded counts often vary "
+                      f"more than that from year to year, and {which} if the counts varied twice as much as chance "
+                      "alone would make them (an over-dispersion of 2).")
+            out.append(f"By {lab} {when}: " + "; ".join(parts) + "." + caveat)
     out.extend(_peers_sentence(_table(s, "hate_crime_peers"), conf))
     out.extend(_factors_sentence(_table(s, "hate_crime_factors")))
     rates = _table(s, "hate_crime_rates")
@@ -403,6 +418,59 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
         out.append(txt + " (the Home Office attributes much of the rise to improved police recording, not only to "
                          "more offending).")
     return out
+
+
+def _dispersion_to_lose(change: Any, lower: Any, upper: Any, count_from: Any = None, count_to: Any = None,
+                        confidence: float = 0.95) -> float | None:
+    """The over-dispersion (variance as a multiple of chance's, φ) at which a % change with a
+    wald-log interval would no longer be statistically significant: its interval widened by √φ on
+    the log scale just reaches no change, φ = (log ratio ÷ the interval's log half-width)², that is
+    (z ÷ z at ``confidence``)². The half-width is z·√(1/a + 1/b) from the two counts when they are
+    given (not the table's rounded limits), else read off the limits. None when a value is missing
+    or not positive.
+
+    Hertfordshire's hate crime, 1,468 to 1,600: +9.0% (95% CI +1.5% to +17%), z = 2.38:
+
+    >>> round(_dispersion_to_lose(8.99, 1.54, 16.99, 1468, 1600), 2), round(_dispersion_to_lose(8.99, 1.54, 16.99), 2)
+    (1.48, 1.48)
+    >>> round(_dispersion_to_lose(78.48, 35.5, 135.1, 79, 141), 1)  # the City of London, 79 to 141
+    4.4
+    """
+    from statistics import NormalDist
+
+    c, lo, hi = _num(change), _num(lower), _num(upper)
+    a, b = _num(count_from), _num(count_to)
+    if c is None or c <= -100:
+        return None
+    if a is not None and b is not None and a > 0 and b > 0:
+        half = NormalDist().inv_cdf(0.5 + confidence / 2) * math.sqrt(1 / a + 1 / b)
+    elif lo is None or hi is None or min(lo, hi) <= -100 or hi <= lo:
+        return None
+    else:
+        half = (math.log1p(hi / 100) - math.log1p(lo / 100)) / 2
+    return (math.log1p(c / 100) / half) ** 2
+
+
+def _poisson_only(said: str, change: Any, lower: Any, upper: Any, count_from: Any = None, count_to: Any = None,
+                  confidence: float = 0.95) -> str:
+    """A sentence after a year-on-year change called statistically significant (``said``): its
+    interval is Poisson (chance only) while police-recorded counts are over-dispersed, and the
+    over-dispersion at which it would not be significant (:func:`_dispersion_to_lose`); "" for a
+    change not called significant.
+
+    >>> print(_poisson_only("... a statistically significant rise", 8.99, 1.54, 16.99))
+     Its interval allows for chance only (Poisson); police-recorded counts often vary more than that from year to year, and with 1.5 times chance's variation (over-dispersion 1.5) the rise would not be statistically significant.
+    >>> _poisson_only("...: no statistically significant change", 2.0, -3.0, 7.0)
+    ''
+    """
+    which = "rise" if said.endswith("significant rise") else "fall" if said.endswith("significant fall") else ""
+    phi = _dispersion_to_lose(change, lower, upper, count_from, count_to, confidence) if which else None
+    if phi is None:
+        return ""
+    times = f"{phi:.1f}" if phi < 10 else f"{phi:,.0f}"
+    return (f" Its interval allows for chance only (Poisson); police-recorded counts often vary more than that from "
+            f"year to year, and with {times} times chance's variation (over-dispersion {times}) the {which} would not be "
+            "statistically significant.")
 
 
 def _rate_words(rates: pd.DataFrame | None, labels: Sequence[str], period: str, where: str) -> str:
@@ -443,19 +511,28 @@ def _peers_sentence(p: pd.DataFrame | None, conf: float) -> list[str]:
         return []
     r = p.iloc[0]
     phi = p.attrs.get("peer_dispersion")
-    spread = str(r["compared_with_group"]) in ("higher", "lower") and phi is not None
+    word = str(r["compared_with_group"]).split(",")[0]  # "lower, within the peers' spread": the section's column
+    spread = word in ("higher", "lower") and phi is not None
     how = {"higher": "statistically significantly higher than", "lower": "statistically significantly lower than"}.get(
-        str(r["compared_with_group"]), "not statistically significantly different from")
+        word, "not statistically significantly different from")
+    widened = p.attrs.get("peer_spread_interval")
+    beyond = spread and widened is not None and not (float(widened[0]) <= 1 <= float(widened[1]))
     if spread:  # the peers vary far more than chance: the Poisson interval's "significant" says little
-        how = f"{r['compared_with_group']} than"
+        how = f"{word} than"
     return [f"{place(r.iloc[0])}'s hate crime rate in {r['period']} ({float(r['rate']):.1f} per 100,000) was {how} that of its "
             f"{int(r['n_peers'])} peer forces together ({float(r['group_rate']):.1f}; ratio "
             f"{float(r['ratio_to_group']):.2f}, {int(round(conf * 100))}% CI {float(r['ratio_to_group_lower']):.2f} to "
             f"{float(r['ratio_to_group_upper']):.2f}"
             + (f", an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
                f"(dispersion {float(phi):,.1f}; about 1 by chance), so this does not show a difference beyond the usual one "
-               "between these forces" if spread else "")
-            + f"); it ranks {int(r['rank'])} of {int(r['of'])} (1 = highest rate)"]
+               "between these forces" if spread and not beyond else "")
+            + (f", an interval that allows for chance only, while the peers' own rates vary far more than chance allows "
+               f"(dispersion {float(phi):,.1f}; about 1 by chance); widened for that spread it is "
+               f"{float(widened[0]):.2f} to {float(widened[1]):.2f}, still excluding 1, so the difference is beyond the "
+               "usual one between these forces" if beyond else "")
+            + f"); it ranks {int(r['rank'])} of {int(r['of'])} (1 = highest rate)"
+            + (f"; allowing for the peers' spread, the ratio's {int(round(conf * 100))}% CI is {float(widened[0]):.2f} "
+               f"to {float(widened[1]):.2f}" if spread and not beyond and widened is not None else "")]
 
 
 def _factors_sentence(f: pd.DataFrame | None) -> list[str]:
@@ -863,6 +940,7 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
     Fly-tipping in the City of London went from 627 to 1,731 incidents in one year (2015/16 to 2016/17), possibly a change in recording, so its trend over the whole series (+21% a year, 2012/13 to 2021/22) is not like for like. Since the step, fly-tipping in the City of London, 2016/17 to 2021/22: no statistically significant trend (+7.8% a year, 95% CI -0.78% to +17%)
     """
     steps = tr.attrs.get("steps") or {}
+    every = tr.attrs.get("every_step") or {}  # each council's steps in order; ``steps`` holds the last
     spans = tr.attrs.get("spans") or {}
     rows = {str(a): r for a, r in zip(tr[lab].astype(str), tr.to_dict("records"))}
     after = ({str(a): r for a, r in zip(since[_label_col(since)].astype(str), since.to_dict("records"))}
@@ -877,13 +955,17 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
             said = f"Fly-tipping in {place(a)} went from {m.group(2)} to {m.group(3)} incidents in one year ({m.group(1)})"
         else:
             said = f"Fly-tipping in {place(a)} doubled or halved in one year ({steps.get(a, '')})"
+        earlier = [str(w) for w in every.get(a, [])[:-1]]
+        if earlier:  # the trend since is from after the last step, which the text says (it crosses none)
+            said += (f", the last of {len(earlier) + 1} such steps (also " + "; ".join(earlier) + ")")
+        last = "the last step" if earlier else "the step"
         said += f", possibly a change in recording, so its trend over the whole series ({whole}) is not like for like"
         r = after.get(a)
         if r is None:
-            out.append(said + ", and there are too few years since the step (fewer than 3) for a trend of its own")
+            out.append(said + f", and there are too few years since {last} (fewer than 3) for a trend of its own")
             continue
         out.append(said + ". " + describe_trend(r["apc"], r["apc_lower"], r["apc_upper"], confidence=conf,
-                                                subject=f"Since the step, fly-tipping in {place(a)}",
+                                                subject=f"Since {last}, fly-tipping in {place(a)}",
                                                 span=f"{r['period_from']} to {r['period_to']}"))
     if len(stepped) > limit:
         out.append(f"The count of {_names(stepped[limit:])} also doubled or halved in one year, possibly a change in "
@@ -1274,9 +1356,9 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
     >>> s = Section("hate_crime", "Hate crime", "", "", tables=[Table("hate_crime_change", "", ch)])
     >>> summary = executive_summary([s], {"area": "Hertfordshire", "confidence": 0.95})
     >>> print(summary.headline[0])
-    Police-recorded hate crime in Hertfordshire (1,470 to 1,600 offences) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise.
+    Police-recorded hate crime in Hertfordshire (1,470 to 1,600 offences) between 2017-18 and 2018-19 rose 8.8% (95% CI +1.4% to +17%), a statistically significant rise. Its interval allows for chance only (Poisson); police-recorded counts often vary more than that from year to year, and with 1.4 times chance's variation (over-dispersion 1.4) the rise would not be statistically significant.
     >>> print(summary.findings["hate_crime"][1])
-    By district between 2017-18 and 2018-19: statistically significant rises in A; no statistically significant change in the other 1 area.
+    By district between 2017-18 and 2018-19: statistically significant rises in A; no statistically significant change in the other 1 area. The intervals allow for chance (Poisson) variation only; police-recorded counts often vary more than that from year to year, and the statistically significant change would not be if the counts varied twice as much as chance alone would make them (an over-dispersion of 2).
     """
     findings: dict[str, list[str]] = {}
     for s in sections:

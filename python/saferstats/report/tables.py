@@ -94,6 +94,7 @@ _HEADERS = {
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
     "apc_england": "Annual % change, England (other councils)", "ratio_england": "Trend ratio to England",
     "against_england": "Against England", "other_councils": "England councils compared",
+    "stepped_councils_left_out": "England councils left out (a step in the count)",
     "highway_footpath": "Highways and footpaths", "council_land": "Council land", "private_land": "Private land",
     "other_land": "Other land", "private_percent": "% on private land", "timed": "Detentions timed",
     "n_peers": "Peer forces", "of": "Out of", "group_rate": "Peer group rate", "ratio_to_group": "Ratio to peer group",
