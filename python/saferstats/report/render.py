@@ -487,7 +487,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                           "written without a Word copy")
         for s in sections:
             for t in s.tables:
-                out.write_csv(f"{t.name}.csv", t.frame)
+                out.write_csv(f"{t.name}.csv", _sections.csv_rounded(t.frame))
             for f in s.figures:
                 out.write_bytes(f"{f.name}.png", f.png)
             for name, text in s.geojson.items():

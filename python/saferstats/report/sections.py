@@ -100,18 +100,49 @@ def _fig():
 _COUNT_COLUMNS = {"count", "count_from", "count_to", "incidents", "offences", "searches", "n", "hits", "population"}
 
 
+#: ``attrs`` key of a table's frame: the decimals its CSV keeps (:func:`csv_rounded`).
+CSV_DECIMALS = "csv_decimals"
+
+
 def _round(df: pd.DataFrame, nd: int = 3) -> pd.DataFrame:
-    """Round float columns for the CSV; p-values keep full precision (the page shows ``<0.001``);
-    counts held as floats (a column that had a gap) are written as whole numbers."""
+    """Say that the CSV keeps ``nd`` decimals of the float columns (p-values keep full precision; the
+    page shows ``<0.001``); counts held as floats (a column that had a gap) become whole numbers.
+
+    The frame keeps the exact values and the CSV is rounded as it is written (:func:`csv_rounded`):
+    the page rounds each value once, from the exact one. Rounding the frame here and the page again
+    from it rounded twice: Hertfordshire's ratio to its peer group's lower limit, 0.8648, was 0.865
+    in the frame and "0.87" on the page, beside "0.86" in the finding.
+
+    >>> f = _round(pd.DataFrame({"ratio": [0.8648]}), 3)
+    >>> float(f["ratio"].iloc[0]), float(csv_rounded(f)["ratio"].iloc[0])
+    (0.8648, 0.865)
+    """
     out = df.copy()
     for c in out.columns:
         if pd.api.types.is_float_dtype(out[c]) and c in _COUNT_COLUMNS:
             v = out[c].dropna()
             if len(v) and bool((v == np.round(v)).all()):
                 out[c] = out[c].astype("Int64")
-                continue
-        if pd.api.types.is_float_dtype(out[c]) and c != "p_value":
-            out[c] = out[c].round(nd)
+    out.attrs[CSV_DECIMALS] = nd
+    return out
+
+
+def csv_rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """The CSV's copy of a table's frame: float columns (and the numbers among ``[c]`` marks) rounded
+    to the decimals :func:`_round` recorded, p-values kept whole."""
+    nd = df.attrs.get(CSV_DECIMALS)
+    if nd is None:
+        return df
+    out = df.copy()
+    for c in out.columns:
+        if c == "p_value":
+            continue
+        col = out[c]
+        if pd.api.types.is_float_dtype(col):
+            out[c] = col.round(nd)
+        elif col.dtype == object:
+            out[c] = col.map(lambda v: round(float(v), nd)
+                             if isinstance(v, (float, np.floating)) and not isinstance(v, bool) else v)
     return out
 
 
