@@ -46,7 +46,10 @@ def published_and_truth(tmp_path_factory):
 
 
 def tables(section) -> dict[str, pd.DataFrame]:
-    return {t.name: t.frame.reset_index(drop=True) for t in section.tables}
+    """Each table as its CSV publishes it (the frame keeps exact values; the CSV is rounded as written)."""
+    from saferstats.report.sections import csv_rounded
+
+    return {t.name: csv_rounded(t.frame).reset_index(drop=True) for t in section.tables}
 
 
 def test_hate_crime_tables_and_funnel(published_and_truth):

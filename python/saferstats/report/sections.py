@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -133,16 +134,24 @@ def csv_rounded(df: pd.DataFrame) -> pd.DataFrame:
     nd = df.attrs.get(CSV_DECIMALS)
     if nd is None:
         return df
+    from decimal import ROUND_HALF_UP, Decimal
+
+    step = Decimal(1).scaleb(-int(nd))
+
+    def half_up(v: Any) -> Any:
+        # as the page rounds (report.tables._fixed): a half up from the shortest decimal form, so that
+        # 49/400 = 12.25% is 12.3 in the CSV as on the page (numpy's round gives 12.2, half to even)
+        if isinstance(v, (float, np.floating)) and not isinstance(v, bool) and np.isfinite(v):
+            return float(Decimal(repr(float(v))).quantize(step, rounding=ROUND_HALF_UP))
+        return v
+
     out = df.copy()
     for c in out.columns:
         if c == "p_value":
             continue
         col = out[c]
-        if pd.api.types.is_float_dtype(col):
-            out[c] = col.round(nd)
-        elif col.dtype == object:
-            out[c] = col.map(lambda v: round(float(v), nd)
-                             if isinstance(v, (float, np.floating)) and not isinstance(v, bool) else v)
+        if pd.api.types.is_float_dtype(col) or col.dtype == object:
+            out[c] = col.map(half_up).astype(col.dtype) if pd.api.types.is_float_dtype(col) else col.map(half_up)
     return out
 
 
@@ -961,7 +970,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         warnings.simplefilter("always")
         out = ss.outcome_test(records, outcome="find", by=by, confidence=conf)
     # the find-rate cautions the text states (_finds_caveat, below) are not repeated on the console; others are
-    _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)])
+    # ... nor the many-comparisons warning: the finding says it from the published rows only (the
+    # warning names p-values of rows the tables may suppress)
+    _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
+             and not _many_comparisons_warning(str(w.message))])
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
@@ -1091,6 +1103,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
         finds = finds.drop(columns="withheld").astype({"rate": object})
         finds.loc[gone, "rate"] = "withheld"
+    _mark_kept_after_adjustment(finds, out)
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
@@ -1106,6 +1119,34 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+def _many_comparisons_warning(message: str) -> bool:
+    """Whether ``message`` is :func:`saferstats.outcome_test`'s warning about many comparisons.
+
+    >>> _many_comparisons_warning("outcome_test(outcome='find'): 26 comparisons with the White rate; 2 have p < 0.05")
+    True
+    """
+    return bool(re.match(r"outcome_test\(outcome='\w+'\): \d+ comparisons with the ", message))
+
+
+def _mark_kept_after_adjustment(finds: pd.DataFrame, out: pd.DataFrame) -> None:
+    """Put in ``finds.attrs`` what the finding needs to read its significant differences together:
+    the number of comparisons ``outcome_test`` made (``comparisons``), the level (``alpha``) and, per
+    row, whether the comparison stays significant after the Benjamini–Hochberg adjustment over all of
+    them (``kept_after_adjustment``, a list of bools in the table's row order). Nothing when there are
+    :data:`~saferstats.disproportionality.MANY_COMPARISONS` comparisons or fewer."""
+    from ..disproportionality import MANY_COMPARISONS
+
+    mc = out.attrs.get("multiple_comparisons") or {}
+    n = int(mc.get("comparisons", 0))
+    adjusted = [float(r["p_adjusted"]) for r in mc.get("p_adjusted", [])]
+    tested = np.flatnonzero(np.isfinite(pd.to_numeric(out["p_value"], errors="coerce").to_numpy(dtype=float)))
+    if n <= MANY_COMPARISONS or len(adjusted) != len(tested):
+        return
+    kept = np.zeros(len(out), dtype=bool)
+    kept[tested] = np.asarray(adjusted) < float(mc["alpha"])
+    finds.attrs.update(comparisons=n, alpha=float(mc["alpha"]), kept_after_adjustment=kept.tolist())
 
 
 #: The find-rate table's proportions as the page shows them: percentages, under headers that say so
@@ -2176,7 +2217,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                        "without identifying them (numbers below the disclosure threshold are withheld), so no "
                        "clusters, density or hot spots are shown.", sec.get("source", ""))
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
-    labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
+    with warnings_as_notes() as dbscan_notes:  # no cluster at these settings: said on the page, not only the console
+        labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
     times = cluster_times = None
     if sec.get("date") in pts.columns:
         raw = pts[sec["date"]]
@@ -2239,7 +2281,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         first, final = times.min(), times.max()
         s.period = (f"{first:%b %Y}" if (first.year, first.month) == (final.year, final.month)
                     else f"{first:%b %Y} to {final:%b %Y}")
-    s.intro += "".join(cluster_notes)
+    s.intro += "".join(dbscan_notes) + "".join(cluster_notes)
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
     if clusters.attrs.get("times_are_months"):  # police.uk months: "Jan 2021", not a day nobody knows
         for c, text in clusters.month_labels("name").items():

@@ -898,7 +898,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
-        sig = [r for _, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+        sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+        sig = [f.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
         # withheld as not comparable, not suppressed). With none, "no significant difference" would
         # say something the table does not (Derbyshire by CSP, Dec 2019 - Feb 2020: every find rate
@@ -910,7 +911,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # people, with their find rates beside White people's ("for Asian" named no one, and
             # "higher" gave no size; Essex, Dec 2019 - Feb 2020)
             out.append("Find rates (the share of searches that found what was searched for) differed statistically "
-                       "significantly from White people's for " + _names([_find_item(f, r) for r in sig], limit=8) + ".")
+                       "significantly from White people's for " + _names([_find_item(f, r) for r in sig], limit=8) + "."
+                       + _after_adjustment(f, sig_at))
         elif not compared:
             out.append("Find rates (the share of searches that found what was searched for) could not be compared with "
                        "White people's for any group: every comparison is withheld as not comparable or suppressed to "
@@ -971,6 +973,37 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
         out.append(f"The count of {_names(stepped[limit:])} also doubled or halved in one year, possibly a change in "
                    "recording: see the section for the trend since the step.")
     return out
+
+
+def _after_adjustment(f: pd.DataFrame, sig_at: list[Any]) -> str:
+    """The sentence that reads the find table's significant differences together: with more than a
+    few comparisons some differ by chance alone (1 in 20 at 95%), so say how many comparisons the
+    table makes and which of the significant ones stay so after the Benjamini–Hochberg adjustment
+    (``finds.attrs`` from ``sections._mark_kept_after_adjustment``; only published rows are named).
+
+    >>> f = pd.DataFrame({"force": ["Essex", "Essex"], "group": ["Asian", "White"], "rate": [0.29, 0.23],
+    ...                   "diff": [0.06, 0.0]})
+    >>> f.attrs.update(comparisons=14, alpha=0.05, kept_after_adjustment=[False, False])
+    >>> _after_adjustment(f, [0])
+    ' The find table makes 14 comparisons with White people, so about 0.7 would be statistically significant by chance alone: allowing for that (Benjamini-Hochberg, false discovery rate 5%), this difference is not statistically significant.'
+    """
+    kept_flags = f.attrs.get("kept_after_adjustment")
+    n = f.attrs.get("comparisons")
+    if not sig_at or kept_flags is None or not n or len(kept_flags) != len(f):
+        return ""
+    alpha = float(f.attrs.get("alpha", 0.05))
+    kept = [i for i in sig_at if kept_flags[f.index.get_loc(i)]]
+    lead = (f" The find table makes {n} comparisons with White people, so about {alpha * n:.1f} would be statistically "
+            f"significant by chance alone: allowing for that (Benjamini-Hochberg, false discovery rate {alpha:.0%}), ")
+    one = len(sig_at) == 1
+    if not kept:
+        return lead + ("this difference is not statistically significant." if one else
+                       "none of these differences is statistically significant.")
+    if len(kept) == len(sig_at):
+        return lead + ("it stays statistically significant." if one else
+                       f"{'both' if len(sig_at) == 2 else 'all'} stay statistically significant.")
+    return lead + "only " + _names([_find_item(f, f.loc[i]) for i in kept], limit=8) + \
+        (" stays" if len(kept) == 1 else " stay") + " statistically significant."
 
 
 def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
@@ -1102,7 +1135,11 @@ def _hotspots(s: Section, cfg: dict) -> list[str]:
         return []
     c = _table(s, "hotspot_clusters")
     if c is None or not len(c) or "n" not in c.columns:
-        return ["No clusters of incidents were found."]
+        # at the report's settings: "no cluster" is not "no hotspot" (the density map and Gi* still show
+        # where incidents concentrate; the section's text gives the settings that would find one)
+        return ["No clusters of incidents were found at the report's clustering settings ([hotspots] eps_m and "
+                "min_samples; the section says which would find one): that is not the same as no hotspots - the "
+                "density map and the hot and cold spots show where incidents concentrate."]
     n = pd.to_numeric(c["n"], errors="coerce")
     big = c.loc[n.idxmax()] if n.notna().any() else None
     # which incidents, and when: the summary puts this beside other sections' years (Jan - Dec 2023

@@ -377,6 +377,11 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
             groups.setdefault(_stem(c), []).extend(v for v in map(_num, df[c]) if v is not None)
     nd = {c: _decimals(kinds[c], groups.get(_stem(c), [v for v in map(_num, df[c]) if v is not None]))
           for c in df.columns}
+    # never more decimals than the table's CSV keeps (report.sections._round): the page rounds the exact
+    # value once, and says no more than the CSV beside it, which the disclosure audit reads
+    cap = frame.attrs.get("csv_decimals")
+    if isinstance(cap, int):
+        nd = {c: min(d, cap) for c, d in nd.items()}
     numeric = [kinds[c] not in ("other", "method") or pd.api.types.is_numeric_dtype(df[c])
                and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
     rows = [[_cell(v, kinds[c], nd[c]) for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
