@@ -929,10 +929,13 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
     the mapping applied is in ``df.attrs["summary"]["regions_renamed"]``), ``incidents`` (total
     incidents), then every other published column in snake_case
     (incidents by land type, waste type and size, clearance costs). Regional and England total
-    rows (``*Total``) and the unallocated ``E00000000`` rows are aggregates, not authorities:
+    rows (``*Total``, and ``E00000000`` "No relevant LA" rows as ``interim.csv`` writes them) are
+    aggregates, not authorities:
     they are left out and counted in ``df.attrs["summary"]["aggregate_rows"]``, and kept as
     published in ``df.attrs["totals"]`` (``period, area, basis, incidents, label, source_line``;
-    ``area`` is ``"England"`` or the ONS region name). ``:`` and other no-figure markers are
+    ``area`` is ``"England"``, the ONS region name, or ``"unallocated"`` for an aggregate row that
+    names no region). A table without Defra's ``Region`` column has ``region`` missing. ``:`` and
+    other no-figure markers are
     missing (never zero); every such cell, and anything unparsable, is listed in
     ``df.attrs["dropped"]``.
 
@@ -1043,6 +1046,8 @@ def read_flytipping(path: Any, *, sheet: str = "LA_incidents") -> pd.DataFrame:
         rec["source_line"] = i
         records.append(rec)
     out = pd.DataFrame.from_records(records)
+    if "region" not in out.columns:  # a table of Defra's columns without Region (KeyError: 'region')
+        out["region"] = pd.Series([None] * len(out), dtype=object)
     first = ["period", "la_code", "la_name", "region", "incidents"]
     out = out[first + [c for c in out.columns if c not in first]]
     published = out["region"]
@@ -1159,7 +1164,10 @@ def _flytipping_total(rec: dict[str, Any], line: int) -> dict[str, Any] | None:
     text = str(rec.get("region") or "")
     m = re.match(r"^\*?\s*(?:Total\s+)?(?P<area>[^()]*?)\s*(?:\((?P<basis>[^)]*)\))?\s*$", text)
     area = m.group("area").strip() if m else text
-    if rec.get("la_code") == "E00000000":
+    if rec.get("la_code") == "E00000000" and not area:
+        # Defra's interim.csv writes its regional and England totals as "E00000000, No relevant LA"
+        # with the region named (2012-13 "East": 56,484, the East's councils' sum): a region's total,
+        # like a "*Total" row; only a row that names no region is unallocated
         area = "unallocated"
     return {"period": label, "area": _DEFRA_REGIONS.get(area, area), "basis": (m.group("basis") or "").strip() if m else "",
             "incidents": rec.get("incidents", np.nan), "label": text, "source_line": line}
