@@ -124,3 +124,31 @@ def test_no_cluster_is_said_on_the_page_and_not_read_as_no_hotspot(tmp_path):
     assert "Note: dbscan: no cluster: all " in page and "min_samples" in page
     assert ("No clusters of incidents were found at the report's clustering settings ([hotspots] eps_m and "
             "min_samples; the section says which would find one): that is not the same as no hotspots") in page
+
+
+# ------------------------------------------------------------------ fly-tipping heading
+
+DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+
+
+@pytest.mark.parametrize("area, unit", [("Thames Valley", "local authority"), ("Hertfordshire", "district")])
+def test_fly_tipping_heading_says_district_only_of_districts(shared_data, area, unit):
+    """Thames Valley's authorities are mostly unitaries (Milton Keynes, Reading, Buckinghamshire, ...;
+    ONS codes E06) beside Oxfordshire's districts (E07): its section was headed "district rates ... by
+    district". Hertfordshire's ten are all districts (E07) and keep it."""
+    pytest.importorskip("openpyxl")
+    from saferstats.report.sections import _flytipping
+
+    path = shared_data / DEFRA
+    if not path.exists():
+        pytest.skip(f"{DEFRA} not in ../shared/data")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ft = saferstats.read_flytipping(path)
+        s = _flytipping({**CFG, "area": area}, {"file": str(path)})
+    shown = next(t for t in s.tables if t.name == "flytipping_rates").frame
+    names = set(shown.iloc[:, 0].astype(str))
+    codes = set(ft.loc[ft["la_name"].isin(names), "la_code"].str[:3])
+    assert (codes <= {"E07", "E08"}) == (unit == "district") and len(names) > 1
+    assert s.title == f"Fly-tipping: {unit} rates"
+    assert s.intro.startswith(f"Fly-tipping incidents per 1,000 residents by {unit}, 2021/22,")

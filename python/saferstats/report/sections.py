@@ -1517,8 +1517,12 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     # the area's own authority by name ("the City of London", not "City of London's 1 authority"); a CSP's one
     # authority as the CSP's ("Daventry and South Northamptonshire's 1 authority": West Northamptonshire)
     only = display_name(latest.loc[rows, area].iloc[0]) if n_mine == 1 else ""
+    code_col = next((c for c in (sec.get("code"), "la_code") if c and c in latest.columns), None)
+    shown_codes = latest.loc[rows, code_col].astype(str) if code_col else None
+    unit = ("district" if shown_codes is None or shown_codes.str[:3].isin(["E07", "E08"]).all()
+            else "local authority")
     title, what, funnel_of = _flytipping_words(only, bool(apart[rows].all()) if n_mine == 1 else False, narrow,
-                                               str(last), int(conf * 100), latest[area].nunique())
+                                               str(last), int(conf * 100), latest[area].nunique(), unit)
     s = Section("flytipping", title,
                 what + "; annual % change over all years (quasi-Poisson where over-dispersed; "
                 "intervals from Student's t on the residual degrees of freedom, as R's summary.glm, since a "
@@ -1652,17 +1656,22 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
 
 
 def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level: int,
-                      n_all: int) -> tuple[str, str, str]:
+                      n_all: int, unit: str = "district") -> tuple[str, str, str]:
     """The fly-tipping section's heading, the start of its text and whose rates its funnel plots, for
     the authorities it shows: "district rates" for a county's districts (or every authority), and
     the one authority's rate when it shows one (the City of London's report said "district rates ...
     by district" of its one authority). ``set_apart``: that one is not compared in the funnel (the
     City's rate per resident; a council counting on another basis). The funnel plots every authority
     of the table: England's when the table is England's (a county's report said "district rates" of
-    a plot of all 308), whatever the section shows.
+    a plot of all 308), whatever the section shows. ``unit``: "district" where every authority shown
+    is a shire or metropolitan district (ONS codes E07 / E08), else "local authority" (unitaries,
+    London boroughs, Welsh authorities, or all of England's: "district rates" of Thames Valley's
+    unitaries, or of a whole-England table, was wrong).
 
     >>> _flytipping_words("", False, True, "2021/22", 95, 308)[::2]
     ('Fly-tipping: district rates', "England's local authorities'")
+    >>> _flytipping_words("", False, False, "2021/22", 95, 308, "local authority")[0]  # all of England's
+    'Fly-tipping: local authority rates'
     >>> _flytipping_words("", False, False, "2021/22", 95, 10)[2]  # a county's excerpt of the table (the demo)
     "the 10 local authorities'"
     >>> title, what, funnel = _flytipping_words("City of London", True, True, "2021/22", 95, 308)
@@ -1672,8 +1681,8 @@ def _flytipping_words(only: str, set_apart: bool, narrow: bool, last: str, level
     England's local authorities'
     """
     if not only:
-        return ("Fly-tipping: district rates",
-                f"Fly-tipping incidents per 1,000 residents by district, {last}, with PHE {level}% CIs and funnel "
+        return (f"Fly-tipping: {unit} rates",
+                f"Fly-tipping incidents per 1,000 residents by {unit}, {last}, with PHE {level}% CIs and funnel "
                 "significance against the overall rate",
                 "England's local authorities'" if narrow or n_all >= _ENGLAND_COUNCILS else f"the {n_all:,} local authorities'")
     who = place(only)
