@@ -427,6 +427,33 @@ def plot_trend(
 
 
 @accepts_frames("result")
+def _first_confidence_level(result: pd.DataFrame) -> pd.DataFrame:
+    """A ``disproportionality`` / ``outcome_test`` result with several confidence levels (limits
+    ``<stat>_lower_95``, ``<stat>_lower_99_8``, ...) as one at its first level: those limits as
+    ``<stat>_lower`` / ``<stat>_upper`` and ``confidence`` that level; any other table as it is.
+
+    >>> t = pd.DataFrame({"ratio": [2.0], "ratio_lower_95": [1.5], "ratio_upper_95": [2.6],
+    ...                   "ratio_lower_99_8": [1.2], "ratio_upper_99_8": [3.1], "ratio_method": ["katz"]})
+    >>> _first_confidence_level(t).to_dict("records")
+    [{'ratio': 2.0, 'ratio_lower': 1.5, 'ratio_upper': 2.6, 'ratio_method': 'katz', 'confidence': 0.95}]
+    """
+    import re
+
+    for est in ("ratio", "rr"):
+        if est not in result.columns or f"{est}_lower" in result.columns:
+            continue
+        tags = [m.group(1) for c in result.columns if (m := re.fullmatch(rf"{est}_lower_(\d+(?:_\d+)?)", str(c)))]
+        if not tags or f"{est}_upper_{tags[0]}" not in result.columns:
+            continue
+        level = float(tags[0].replace("_", ".")) / 100
+        suffixed = [c for c in result.columns if re.fullmatch(r".+_(lower|upper)_\d+(?:_\d+)?", str(c))]
+        out = result.rename(columns={f"{est}_lower_{tags[0]}": f"{est}_lower", f"{est}_upper_{tags[0]}": f"{est}_upper"})
+        out = out.drop(columns=[c for c in suffixed if c in out.columns])
+        out["confidence"] = level
+        return out
+    return result
+
+
 def plot_disproportionality(
     result: pd.DataFrame,
     *,
@@ -458,7 +485,9 @@ def plot_disproportionality(
     2020, arrests: Asian people 1.14 pooled, 0.93 within forces). Both are drawn, each with its
     interval: the within-force ratio as a blue diamond just below the pooled one (with ``period``, a
     dashed line of the group's colour), the legend naming which is which and the title saying
-    "pooled over forces and within forces".
+    "pooled over forces and within forces". A result with several confidence levels
+    (``confidence=[0.95, 0.998]``: limits ``ratio_lower_95``, ``ratio_lower_99_8``, ...) is drawn with
+    the first level's intervals, which the axis label names.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
@@ -475,6 +504,7 @@ def plot_disproportionality(
     if not isinstance(result, pd.DataFrame):
         raise InvalidInputError("`result` must be the DataFrame that disproportionality() or outcome_test() returns",
                                 "result")
+    result = _first_confidence_level(result)
     if {"ratio", "ratio_lower", "ratio_upper", "ratio_method"} <= set(result.columns):
         est, method, what = "ratio", "ratio_method", "search rate ratio vs reference group"
         small = ~result["reliable"].to_numpy(dtype=bool) if "reliable" in result.columns else np.zeros(len(result), bool)
