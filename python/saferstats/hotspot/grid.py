@@ -772,13 +772,92 @@ class ClassifyResult(Result):
         return (f"{what} of {cells}; {len(self.period_labels)} periods "
                 f"({self.recent} recent), {self.permutations} permutations, p adjusted: {self.p_adjust}")
 
+    def _period_names(self) -> list[str]:
+        """The period labels as text: police.uk months (datetimes on the 1st, or one day of each
+        month, or monthly Periods) as ``2021-10``, not as timestamps."""
+        labels = list(self.period_labels)
+        if labels and all(isinstance(v, pd.Period) and v.freqstr.startswith("M") for v in labels):
+            return [str(v) for v in labels]
+        if labels and all(isinstance(v, (pd.Timestamp, np.datetime64)) for v in labels):
+            ts = pd.DatetimeIndex(labels)
+            if (ts.normalize() == ts).all() and len(set(ts.day)) == 1 and len(set(zip(ts.year, ts.month))) == len(ts):
+                return [t.strftime("%Y-%m") for t in ts]
+            return [str(t.date()) if t == t.normalize() else str(t) for t in ts]
+        return [str(v) for v in labels]
+
+    def hot_cells(self, n: int = 5) -> pd.DataFrame:
+        """The cells of each hot-spot class (persistent, emerging, intermittent, former, then
+        mixed hot/coldspot), at most ``n`` of each: the cells significant hot spots in the most
+        periods first, then the most events: ``hotspot_category``, ``cell``, ``row`` and ``col``
+        (from the grid's south-west corner), the centre ``x``, ``y``, ``hot_periods``, ``events``
+        (in all periods) and the count of each period (one column per period, police.uk months as
+        ``2021-10``). ``attrs["shown"]`` maps each class to (cells shown, cells of the class). The
+        notebook view shows it; every cell is in ``cells`` (and ``periods``).
+
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(1)
+        >>> x = rng.uniform(0, 1000, 600); y = rng.uniform(0, 1000, 600); m = np.repeat([1, 2, 3, 4, 5], 120)
+        >>> x[-60:], y[-60:] = rng.normal(500, 20, 60), rng.normal(500, 20, 60)
+        >>> h = hotspot_classify(x, y, m, cell_size=100, seed=1).hot_cells(2)
+        >>> h[["hotspot_category", "cell", "row", "col", "hot_periods", "events", "5"]].head(1)
+           hotspot_category  cell  row  col  hot_periods  events   5
+        0  emerging hotspot    45    4    5            1      23  17
+        """
+        k = max(int(n), 0)
+        names = self._period_names()
+        t = len(names)
+        cat = self.cells["hotspot_category"].to_numpy(dtype=object)
+        counts = self.periods["count"].to_numpy(dtype=float).reshape(-1, t)
+        if np.all(counts == np.round(counts)):
+            counts = counts.astype(np.int64)   # event counts, shown as whole numbers
+        hot = self.cells["hot_periods"].to_numpy()
+        total = counts.sum(axis=1)
+        ncols = self.grid.ncols
+        frames, shown = [], {}
+        for c in _HOT_CLASSES:
+            idx = np.flatnonzero(cat == c)
+            if not idx.size:
+                continue
+            idx = idx[np.lexsort((idx, -total[idx], -hot[idx]))][:k]
+            shown[c] = (int(idx.size), int((cat == c).sum()))
+            cell = self.cells["cell"].to_numpy()[idx]
+            f = pd.DataFrame({"hotspot_category": c, "cell": cell, "row": cell // ncols, "col": cell % ncols,
+                              "x": self.cells["x"].to_numpy()[idx], "y": self.cells["y"].to_numpy()[idx],
+                              "hot_periods": hot[idx], "events": total[idx]})
+            for j, name in enumerate(names):
+                f[name] = counts[idx, j]
+            frames.append(f)
+        cols = ["hotspot_category", "cell", "row", "col", "x", "y", "hot_periods", "events", *names]
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        out.attrs["shown"] = shown
+        return out
+
+    def _shown_text(self, top: pd.DataFrame) -> str:
+        shown = top.attrs.get("shown", {})
+        return "; ".join(f"{c}: {a:,} of {b:,}" for c, (a, b) in shown.items())
+
     def __repr__(self) -> str:
-        return f"ClassifyResult({self.headline()})"
+        head = f"ClassifyResult({self.headline()})"
+        top = self.hot_cells(5)
+        if top.empty:
+            return head
+        return (f"{head}\nTop cells of each hot-spot class ({self._shown_text(top)} shown; most hot periods, then "
+                f"most events; row and col from the grid's south-west corner; counts per period):\n"
+                + top.to_string(index=False, float_format=lambda f: f"{f:.0f}"))
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>" for k, v in sorted(self._counts().items()))
-        return (f"<p><b>ClassifyResult</b> — {html.escape(self.headline())}</p><table><tr><th>class</th>"
-                f"<th>cells</th></tr>{rows}</table>")
+        out = (f"<p><b>ClassifyResult</b> — {html.escape(self.headline())}</p><table><tr><th>class</th>"
+               f"<th>cells</th></tr>{rows}</table>")
+        top = self.hot_cells(10)
+        if top.empty:
+            return out + "<p>No cell is a hot spot of any class.</p>"
+        note = (f"Top cells of each hot-spot class ({self._shown_text(top)} shown): those significant hot spots in the "
+                "most periods first, then the most events; row and col from the grid's south-west corner; events and "
+                "counts per period are the cell's own (Gi* also weighs its neighbours). Every cell: to_pandas(); "
+                "hot_cells(n) for more.")
+        fmt = {"x": lambda f: f"{f:.0f}", "y": lambda f: f"{f:.0f}"}
+        return out + f"<p>{html.escape(note)}</p>" + str(top.to_html(index=False, formatters=fmt))
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per cell with its class."""
@@ -790,6 +869,9 @@ def _points_grid(x: Any, y: Any, cell_size: float | None, grid_type: str, bounds
     xs, ys = _finite_xy(x, y)
     return xs, ys, _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
 
+
+#: The hot-spot classes :meth:`ClassifyResult.hot_cells` lists, in this order.
+_HOT_CLASSES = ("persistent hotspot", "emerging hotspot", "intermittent hotspot", "former hotspot", "mixed hot/coldspot")
 
 #: ``hotspot_category`` of a grid cell that lies outside ``study_area`` (not classified).
 OUTSIDE_STUDY_AREA = "outside study area"

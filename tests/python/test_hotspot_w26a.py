@@ -1,0 +1,119 @@
+"""Session 19 (w26a): the hotspot-intelligence results read by a new analyst on the police.uk
+Hertfordshire street-level files (Watford ASB and burglary, Jan 2021 - Jan 2022)."""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import saferstats
+
+
+@pytest.fixture(scope="module")
+def watford(shared_data: Path) -> pd.DataFrame:
+    """Watford's located records (LSOA name 'Watford ...'): month, crime type, BNG x / y, read
+    with the csv module (independently of read_street_crime)."""
+    rows = []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            rows += [(r["Month"], r["Crime type"], float(r["Latitude"]), float(r["Longitude"]))
+                     for r in csv.DictReader(fh) if r["LSOA name"].startswith("Watford") and r["Latitude"]]
+    d = pd.DataFrame(rows, columns=["month", "crime_type", "lat", "lon"])
+    x, y = saferstats.to_bng(d["lat"].to_numpy(), d["lon"].to_numpy())
+    return d.assign(x=np.asarray(x), y=np.asarray(y))
+
+
+def _cell_counts(g, xs, ys, months, order):
+    """Events per (cell, month) by hand: column = floor((x - x0)/size), row likewise."""
+    col = np.floor((xs - g.x0) / g.cell_size).astype(int)
+    row = np.floor((ys - g.y0) / g.cell_size).astype(int)
+    cell = row * g.ncols + col
+    out = np.zeros((g.ncols * g.nrows, len(order)), dtype=int)
+    for c, m in zip(cell, months):
+        out[c, order.index(m)] += 1
+    return out
+
+
+def test_classify_view_lists_the_hot_cells_with_counts_per_month(watford):
+    asb = watford[watford.crime_type == "Anti-social behaviour"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = saferstats.hotspot_classify(asb.x, asb.y, asb.month, cell_size=250, seed=1)
+    months = sorted(asb.month.unique())
+    top = r.hot_cells(5)
+    # every hot class, its cells ranked by hot periods then events, with counts per month (as 2021-01)
+    assert list(top.columns[-13:]) == months and months[0] == "2021-01"
+    counts = _cell_counts(r.grid, asb.x.to_numpy(), asb.y.to_numpy(), asb.month.tolist(), months)
+    for row in top.itertuples(index=False):
+        assert [getattr(row, "_" + str(8 + j)) for j in range(13)] == counts[row.cell].tolist()
+        assert row.events == counts[row.cell].sum()
+        assert (row.row, row.col) == divmod(row.cell, r.grid.ncols)
+        hot = r.periods[(r.periods.cell == row.cell) & (r.periods.significant == 1)]
+        assert row.hot_periods == len(hot)
+    n_pers = int((r.cells.hotspot_category == "persistent hotspot").sum())
+    assert n_pers == 10 and top.attrs["shown"]["persistent hotspot"] == (5, 10)
+    pers = r.cells[r.cells.hotspot_category == "persistent hotspot"].copy()
+    pers["events"] = counts[pers.cell].sum(axis=1)
+    want = pers.sort_values(["hot_periods", "events", "cell"], ascending=[False, False, True]).cell.head(5).tolist()
+    assert top[top.hotspot_category == "persistent hotspot"].cell.tolist() == want
+    assert want[0] == 136 and counts[136].sum() == 92
+    text, page = repr(r), r._repr_html_()
+    assert text.startswith("ClassifyResult(10 persistent hotspot, 4 intermittent hotspot of 448 cells")
+    assert "persistent hotspot: 5 of 10; intermittent hotspot: 4 of 4 shown" in text
+    assert "persistent hotspot: 10 of 10; intermittent hotspot: 4 of 4 shown" in page
+    assert "<th>2021-01</th>" in page and "<td>136</td>" in page
+
+
+def test_classify_view_months_as_months_for_datetime_periods():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 1000, 600)
+    y = rng.uniform(0, 1000, 600)
+    m = np.repeat(pd.date_range("2021-01-01", periods=5, freq="MS").to_numpy(), 120)
+    x[-60:], y[-60:] = rng.normal(500, 20, 60), rng.normal(500, 20, 60)
+    r = saferstats.hotspot_classify(x, y, m, cell_size=100, seed=1)
+    top = r.hot_cells(3)
+    assert list(top.columns[-5:]) == ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05"]
+    assert "2021-05-01 00:00:00" not in repr(r) and "2021-05" in repr(r)
+    last = top.iloc[0]
+    assert last["hotspot_category"] == "emerging hotspot" and last["2021-05"] > 10
+
+
+def test_kde_notebook_view_starts_with_its_headline(watford):
+    asb = watford[watford.crime_type == "Anti-social behaviour"]
+    k = saferstats.kde_grid(asb.x, asb.y, cell_size=100)
+    page = k._repr_html_()
+    assert page.startswith(f"<p><b>KdeResult</b> — {k.headline()}")
+    # the peak it names is the surface's maximum
+    assert f"peak {k.density.max():.6g} per km²" in page
+
+
+def test_pai_table_headline_hit_rate_at_coverage(watford):
+    bur = watford[watford.crime_type == "Burglary"]
+    before, after = bur[bur.month <= "2021-09"], bur[bur.month >= "2021-10"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = saferstats.hotspot_count(before.x, before.y, cell_size=250)
+        obs = saferstats.hotspot_count(after.x, after.y, grid=g)
+        t = saferstats.pai(obs, g, train=("2021-01", "2021-09"), test=("2021-10", "2022-01"))
+    # by hand: cells by predicted count descending, ties by fewer observed first (as pai's docstring)
+    o, p = obs.values, g.values
+    order = np.lexsort((o, -p))
+    n = len(o)
+    parts = []
+    for share in (0.01, 0.05, 0.10):
+        k = int(np.ceil(share * n - 1e-9))
+        hit = o[order][:k].sum() / o.sum()
+        parts.append((k, hit, hit / (k / n)))
+        assert t["hit_rate"].iloc[k - 1] == pytest.approx(hit)
+    head = t.headline()
+    assert head.startswith(f"PAI of {n:,} cells, {int(o.sum()):,} observed events: top ")
+    for k, hit, v in parts:
+        assert f"({k:,} cells) captures {hit:.1%} of them, PAI {v:.3g}" in head
+    assert head.endswith("(train 2021-01 to 2021-09; test 2021-10 to 2022-01)")
+    assert repr(t).startswith(head) and t._repr_html_().startswith(f"<p><b>{head}")
+    assert type(t[["k", "pai"]]) is pd.DataFrame
