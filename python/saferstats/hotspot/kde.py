@@ -87,7 +87,9 @@ class KdeResult(_ExcelMixin, Result):
                 ("cells with zero density", f"{int((d == 0).sum()):,} of {d.size:,}")]
         body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                        for k, v in rows)
-        return f"<p><b>KdeResult</b> — kernel density surface</p><table>{body}</table>"
+        # the headline first, as every result's view: a title alone ("kernel density surface")
+        # leaves the peak and where it is to the table below
+        return f"<p><b>KdeResult</b> — {html.escape(self.headline())}</p><table>{body}</table>"
 
     def to_pandas(self) -> pd.DataFrame:
         """Long table, one row per cell from the south-west, row by row: ``x, y, density``; over a
