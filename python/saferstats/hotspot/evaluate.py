@@ -286,7 +286,55 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     if keep is not None:
         out.attrs["cells_outside_study_area"] = len(keep) - len(idx)
     out.attrs.update(windows)
-    return out
+    table = PaiTable(out)
+    table.attrs.update(out.attrs)
+    return table
+
+
+class PaiTable(pd.DataFrame):  # type: ignore[misc]
+    """The table of :func:`pai` (a DataFrame, one row per cumulative top-k cell) whose display
+    starts with the headline: the events scored, and the share of them the top 1%, 5% and 10% of
+    the area capture, with the PAI there (the first k whose coverage reaches each share). Selecting
+    columns or rows gives a plain DataFrame.
+
+    >>> t = pai([5, 0, 1, 0, 0, 0, 0, 0, 0, 2], [9, 1, 3, 0, 0, 0, 0, 0, 0, 0])
+    >>> print(t.headline())
+    PAI of 10 cells, 8 observed events: top 10% of the area (1 cell) captures 62.5% of them, PAI 6.25
+    """
+
+    @property
+    def _constructor(self) -> Any:
+        return pd.DataFrame
+
+    def headline(self) -> str:
+        """One line: cells and events scored; hit rate and PAI at 1%, 5% and 10% coverage."""
+        need = {"coverage", "hit_rate", "pai", "observed", "k"}
+        if need - set(self.columns) or len(self) == 0:
+            return "PAI: no cells scored"
+        cov = self["coverage"].to_numpy(dtype=float)
+        parts, seen = [], set()
+        for share in (0.01, 0.05, 0.10):
+            reach = np.flatnonzero(cov >= share - 1e-12)
+            if not reach.size:
+                continue
+            i = int(reach[0])
+            if i in seen:   # coarse cells: the first cell already covers more than this share
+                continue
+            seen.add(i)
+            k = int(self["k"].iloc[i])
+            pct = f"{cov[i]:.0%}" if abs(cov[i] * 100 - round(cov[i] * 100)) < 1e-6 else f"{cov[i]:.1%}"
+            parts.append(f"top {pct} of the area ({k:,} cell{'s' if k != 1 else ''}) captures "
+                         f"{self['hit_rate'].iloc[i]:.1%} of them, PAI {self['pai'].iloc[i]:.3g}")
+        events = float(np.nansum(self["observed"].to_numpy(dtype=float)))
+        head = f"PAI of {len(self):,} cells, {events:,.6g} observed events"
+        window = "; ".join(f"{k} {self.attrs[k]}" for k in ("train", "test") if isinstance(self.attrs.get(k), str))
+        return head + (": " + "; ".join(parts) if parts else "") + (f" ({window})" if window else "")
+
+    def __repr__(self) -> str:
+        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
 
 
 def _warn_plain_surface(observed: Any, predicted: Any) -> None:
