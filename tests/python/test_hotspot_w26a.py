@@ -117,3 +117,30 @@ def test_pai_table_headline_hit_rate_at_coverage(watford):
     assert head.endswith("(train 2021-01 to 2021-09; test 2021-10 to 2022-01)")
     assert repr(t).startswith(head) and t._repr_html_().startswith(f"<p><b>{head}")
     assert type(t[["k", "pai"]]) is pd.DataFrame
+
+
+def test_count_on_a_prospective_grid_does_not_inherit_its_window(watford):
+    bur = watford[watford.crime_type == "Burglary"]
+    train = bur[bur.month < "2021-12"]
+    jan = bur[bur.month == "2022-01"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = saferstats.prospective_hotspots(train.x, train.y, pd.to_datetime(train.month), predict_time="2021-12-01",
+                                            cutoff_time="2021-11-30", cell_size=250, time_unit=30)
+        q = saferstats.hotspot_count(jan.x, jan.y, grid=p)   # January's own counts as the "map"
+    # the prospective grid says what it was made from, as months (every event time is the 1st)
+    first = pd.to_datetime(train.month).max() - pd.DateOffset(months=6)   # time_bandwidth 7 units of 30 days
+    assert repr(p).endswith(f"; made from events of {first:%Y-%m} to 2021-11)") and first.strftime("%Y-%m") == "2021-05"
+    assert "made from" not in repr(q)
+    # scoring January's counts on January: the map's window is unknown, so test= alone is refused
+    # (it read as trained on 2021-05..2021-11: PAI 45 at the top cell with no in-sample warning)
+    with pytest.raises(saferstats.InvalidInputError, match="`test` is given without `train`"):
+        saferstats.pai(q, q, test="2022-01")
+    with pytest.warns(saferstats.SaferstatsWarning, match="in-sample"):
+        t = saferstats.pai(q, q, train="2022-01", test="2022-01")
+    assert t.attrs["train"] == "2022-01"
+    # the prospective grid's own window is of whole months: scoring on November is in-sample
+    nov = bur[bur.month == "2021-11"]
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"train: 2021-05 to 2021-11\) .* overlap \(2021-11\)"):
+        t = saferstats.pai(saferstats.hotspot_count(nov.x, nov.y, grid=p), p, test="2021-11")
+    assert t.attrs["train"] == "2021-05 to 2021-11"

@@ -193,7 +193,7 @@ def test_a_prospective_grid_knows_its_window():
     o = saferstats.hotspot_count([55.0], [55.0], grid=g)
     # December's events (read as 1 December) were used: scoring on December is in-sample
     tab, msgs = _messages(saferstats.pai, o, g, test="2021-12")
-    assert any("in-sample" in m for m in msgs) and tab.attrs["train"] == "2021-10-01 to 2021-12-01"
+    assert any("in-sample" in m for m in msgs) and tab.attrs["train"] == "2021-10 to 2021-12"  # months as months (session 19)
     # a column of the grid carries it too
     _, msgs = _messages(saferstats.pai, o.cells["count"], g.cells["risk"], test="2021-12")
     assert any("in-sample" in m for m in msgs)
@@ -201,7 +201,7 @@ def test_a_prospective_grid_knows_its_window():
     g2 = saferstats.prospective_hotspots(x, y, t, predict_time="2021-12-01", cutoff_time="2021-11-30", cell_size=50,
                                          bounds=(0, 149, 0, 149), time_unit=30)
     tab, msgs = _messages(saferstats.pai, o, g2, test="2021-12")
-    assert not [m for m in msgs if "pai:" in m] and tab.attrs["train"] == "2021-10-01 to 2021-11-01"
+    assert not [m for m in msgs if "pai:" in m] and tab.attrs["train"] == "2021-10 to 2021-11"
 
 
 # ----------------------------------------------------------------------------- 2. two-sided permutation p

@@ -405,7 +405,8 @@ def _made_from(predicted: Any) -> Any:
     w = getattr(cells, "attrs", {}).get(WINDOW_TAG) if isinstance(cells, (pd.DataFrame, pd.Series)) else None
     if not isinstance(w, (list, tuple)) or len(w) != 2:
         return None
-    return (pd.Timestamp(w[0]), pd.Timestamp(w[1]))
+    # as recorded: ISO dates, or months ("2021-11": the whole month) for police.uk months
+    return (str(w[0]), str(w[1]))
 
 
 def _counted_in_area(observed: Any, idx: np.ndarray) -> np.ndarray:

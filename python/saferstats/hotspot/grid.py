@@ -236,6 +236,10 @@ class HotspotGrid(Result):
                 # a dual KDE's ratio where the second density is 0: not a value of 0, and not in max/count
                 g += f"; {gaps:,} cells{where} have no value (NaN{', e.g. a ratio over a zero density' if self.value == 'kde' and 'kde_b' in self.cells.columns else ''})"
         events = self._events_text()
+        window = self.cells.attrs.get(WINDOW_TAG) if self.value == "risk" else None
+        if isinstance(window, list) and len(window) == 2:
+            # a prospective map says which events it was made from (pai reads the same window as its train)
+            g += f"; made from events of {window[0]}" + ("" if window[0] == window[1] else f" to {window[1]}")
         return g + (f"; {events}" if events else "")
 
     def __repr__(self) -> str:
@@ -436,7 +440,12 @@ def _new_grid(xs: np.ndarray, ys: np.ndarray, cell_size: float | None, grid_type
         if bounds is not None:
             warn_user("`bounds` is ignored: the cells are those of `grid`; leave out grid= for other bounds")
         keep = [c for c in ("cell", "x", "y", IN_STUDY_AREA) if c in grid.cells.columns]
-        return dataclasses.replace(grid, cells=grid.cells[keep].copy(), value=None, bandwidth=None, events=None)
+        cells = grid.cells[keep].copy()
+        # the cells only: a prediction's training window (pandas copies attrs) is no window of the
+        # events counted on its cells, and pai would take it as the map's own (until session 19 a
+        # count of January on a prospective grid's cells, scored on January, read as trained on May-November)
+        cells.attrs.pop(WINDOW_TAG, None)
+        return dataclasses.replace(grid, cells=cells, value=None, bandwidth=None, events=None)
     if bounds is None:
         if len(xs) == 0:
             raise InvalidInputError("no points and no `bounds`: the grid is undefined", "x")
@@ -1436,4 +1445,6 @@ def prospective_hotspots(x: Any, y: Any, t: Any, *, predict_time: Any, cutoff_ti
             return str((pd.Timestamp(0) + pd.Timedelta(days=float(d))).date())
 
         g.cells.attrs[WINDOW_TAG] = [iso(used.min()), iso(used.max())]
+        if _month_day(t) is not None:   # police.uk months: the window is of whole months (2021-05 to 2021-11)
+            g.cells.attrs[WINDOW_TAG] = [w[:7] for w in g.cells.attrs[WINDOW_TAG]]
     return dataclasses.replace(g, value="risk")
