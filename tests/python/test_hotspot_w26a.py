@@ -144,3 +144,49 @@ def test_count_on_a_prospective_grid_does_not_inherit_its_window(watford):
     with pytest.warns(saferstats.SaferstatsWarning, match=r"train: 2021-05 to 2021-11\) .* overlap \(2021-11\)"):
         t = saferstats.pai(saferstats.hotspot_count(nov.x, nov.y, grid=p), p, test="2021-11")
     assert t.attrs["train"] == "2021-05 to 2021-11"
+
+
+def test_change_headline_counts_rises_falls_and_significant_changes(watford):
+    from scipy.stats import binomtest, false_discovery_control
+
+    asb = watford[watford.crime_type == "Anti-social behaviour"]
+    q1 = asb[asb.month.isin(["2021-01", "2021-02", "2021-03"])]
+    q3 = asb[asb.month.isin(["2021-07", "2021-08", "2021-09"])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = saferstats.hotspot_change(q1.x, q1.y, q3.x, q3.y, cell_size=250)
+    b, a = c.cells["count_before"].to_numpy(), c.cells["count_after"].to_numpy()
+    ch = a - b
+    held = (a + b) > 0
+    p = np.array([binomtest(int(k), int(n), 0.5).pvalue for k, n in zip(a[held], (a + b)[held])])
+    padj = np.full(len(a), np.nan)
+    padj[held] = false_discovery_control(p, method="bh")
+    np.testing.assert_allclose(c.cells["p_adjusted"].to_numpy()[held], padj[held], rtol=1e-9)
+    up, down = int((ch > 0).sum()), int((ch < 0).sum())
+    sig_up, sig_down = int(((padj < 0.05) & (ch > 0)).sum()), int(((padj < 0.05) & (ch < 0)).sum())
+    head = c.headline()
+    # was "change: max 35, 128 cells > 0": no falls (48 cells), no word on which changes are more than chance
+    assert (f"change (after − before): {up:,} cells up (most +{ch.max():g}), {down:,} down (most {ch.min():g}); "
+            f"p_adjusted < 0.05: {sig_up:,} up, {sig_down:,} down") in head
+    assert down > 0 and sig_up > 0
+
+
+def test_local_result_notebook_view_starts_with_its_headline(watford):
+    asb = watford[watford.crime_type == "Anti-social behaviour"]
+    g = saferstats.hotspot_count(asb.x, asb.y, cell_size=250)
+    w = saferstats.Weights.lattice(g.nrows, g.ncols, contiguity="queen")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gi = saferstats.gi_star(g.values, w, permutations=0)
+    page = gi._repr_html_()
+    assert page.startswith(f"<p><b>LocalResult</b> — {gi.headline()}</p>")
+    # the strongest unit named is the largest z (Gi* with binary weights incl. the cell itself, by hand)
+    v = g.values
+    n = len(v)
+    nb = [[rr * g.ncols + cc for rr in range(max(0, r - 1), min(g.nrows, r + 2))
+           for cc in range(max(0, col - 1), min(g.ncols, col + 2))] for r in range(g.nrows) for col in range(g.ncols)]
+    xbar, s = v.mean(), np.sqrt((v ** 2).mean() - v.mean() ** 2)
+    z = np.array([(v[i].sum() - xbar * len(i)) / (s * np.sqrt((n * len(i) - len(i) ** 2) / (n - 1)))
+                  for i in map(np.array, nb)])
+    np.testing.assert_allclose(gi.z, z, rtol=1e-9)
+    assert f"strongest: unit {int(np.argmax(z))} (z {z.max():.2f})" in page

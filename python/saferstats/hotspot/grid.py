@@ -224,7 +224,19 @@ class HotspotGrid(Result):
             finite = v[inside & np.isfinite(v)]
             top = f"max {finite.max():.6g}" if finite.size else "no finite values"
             where = " in the study area" if not inside.all() else ""
-            g += f"; {self.value}: {top}, {int((v[inside] > 0).sum()):,} cells > 0{where}"
+            if self.value == "change" and finite.size:
+                # a change goes both ways: "max 17, 123 cells > 0" left out the falls and which
+                # changes are more than chance (p_adjusted, Benjamini-Hochberg over the cells)
+                up, down = finite[finite > 0], finite[finite < 0]
+                g += (f"; change (after − before): {up.size:,} cells up" + (f" (most +{up.max():.6g})" if up.size else "")
+                      + f", {down.size:,} down" + (f" (most {down.min():.6g})" if down.size else "") + where)
+                if "p_adjusted" in self.cells.columns:
+                    pa = self.cells["p_adjusted"].to_numpy(dtype=float)[inside]
+                    ch = v[inside]
+                    sig_up, sig_down = int(((pa < 0.05) & (ch > 0)).sum()), int(((pa < 0.05) & (ch < 0)).sum())
+                    g += f"; p_adjusted < 0.05: {sig_up:,} up, {sig_down:,} down"
+            else:
+                g += f"; {self.value}: {top}, {int((v[inside] > 0).sum()):,} cells > 0{where}"
             blank = int((np.isnan(v) & ~inside).sum())
             spread = int((v[~inside] > 0).sum())
             if spread:

@@ -133,8 +133,9 @@ class LocalResult(_ExcelMixin, Result):
         unit = "cell" if self.cells is not None else "unit" if self.labels is None else str(self.labels.name or "unit")
         top_t = (f"<p>Strongest significant units (by {what})</p><table><tr><th>{unit}</th><th>{what}</th>"
                  f"<th>label</th></tr>{top}</table>" if top else "")
-        return (f"<p><b>LocalResult</b> — {html.escape(self._how())}</p>"
-                f"<p>{html.escape(self.headline())}</p><table><tr><th>label</th><th>units</th></tr>{rows}</table>{top_t}")
+        # the headline first (what was found), then how it was tested
+        return (f"<p><b>LocalResult</b> — {html.escape(self.headline())}</p>"
+                f"<p>{html.escape(self._how())}</p><table><tr><th>label</th><th>units</th></tr>{rows}</table>{top_t}")
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per unit: the statistic, ``z, p_norm, p_sim`` (and ``quadrant``), ``label``;
