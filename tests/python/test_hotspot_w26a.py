@@ -190,3 +190,30 @@ def test_local_result_notebook_view_starts_with_its_headline(watford):
                   for i in map(np.array, nb)])
     np.testing.assert_allclose(gi.z, z, rtol=1e-9)
     assert f"strongest: unit {int(np.argmax(z))} (z {z.max():.2f})" in page
+
+
+def test_knox_on_police_uk_months_says_the_months_each_band_holds(watford):
+    bur = watford[watford.crime_type == "Burglary"]
+    t = pd.to_datetime(bur.month)
+    k = saferstats.knox(bur.x, bur.y, t, distance_bands=[0, 200, 400], time_bands=[0, 1, 32, 63, 94, np.inf],
+                        permutations=99, seed=1)
+    assert k["months_apart"].tolist()[:5] == ["same month", "1 month apart", "2 months apart", "3 months apart",
+                                              "4+ months apart"]
+    # observed pairs by hand: distance band x months apart
+    xy = np.c_[bur.x.to_numpy(), bur.y.to_numpy()]
+    mi = (t.dt.year * 12 + t.dt.month).to_numpy()
+    i, j = np.triu_indices(len(xy), 1)
+    d = np.hypot(*(xy[i] - xy[j]).T)
+    gap = np.abs(mi[i] - mi[j])
+    near = d < 200
+    assert k["observed"].tolist()[:5] == [int((near & (gap == m)).sum()) for m in (0, 1, 2, 3)] + [
+        int((near & (gap >= 4)).sum())]
+    head = k.headline()
+    assert head.endswith("at distance [0, 200), time [0, 1) (same month)")
+    assert head.startswith(f"Knox test: {len(xy)} events, 99 permutations")
+    k2 = saferstats.knox(bur.x, bur.y, t, distance_bands=[0, 200], time_bands=[0, 32, 63, np.inf], seed=1)
+    assert k2["months_apart"].tolist() == ["same or next month", "2 months apart", "3+ months apart"]
+    # dates, not months: no such column
+    days = t + pd.to_timedelta(np.arange(len(t)) % 28, unit="D")
+    assert "months_apart" not in saferstats.knox(bur.x, bur.y, days, distance_bands=[0, 200],
+                                                 time_bands=[0, 14, np.inf], seed=1).columns

@@ -38,8 +38,9 @@ class KnoxTable(pd.DataFrame):  # type: ignore[misc]
         if np.isfinite(r).any():
             k = int(np.nanargmax(np.where(np.isfinite(r), r, np.nan)))
             row = self.iloc[k]
+            months = f" ({row['months_apart']})" if "months_apart" in self.columns else ""
             best = (f"; highest ratio {row['knox_ratio']:.2f} (p = {row['p_value']:.3g}) at distance {row['distance_band']}, "
-                    f"time {row['time_band']}")
+                    f"time {row['time_band']}{months}")
         else:
             best = ""
         # one test per cell, not adjusted: with many cells some have p < 0.05 by chance (also in the
@@ -102,6 +103,43 @@ def _warn_months(t: Any, tt: np.ndarray, time_bands: np.ndarray) -> None:
                   "are 0 days apart in the same month and 28-31 days per month otherwise; time band edges "
                   f"{', '.join(f'{e:g}' for e in bad)} read as days but measure calendar months — use month-wide bands "
                   "(e.g. [0, 1, 32, 63, inf]: same month, next month, the month after) or event dates")
+
+
+def _months_apart(t: Any, time_bands: np.ndarray) -> list[str] | None:
+    """For police.uk months (every time one day of its month, at midnight), each time band as the
+    months apart it holds: k months apart is 28k-31k days, so [0, 32) is "same or next month" and
+    [63, inf) "3+ months apart". None for dates, or when a band splits some k-month gaps by the
+    months' lengths (:func:`_warn_months` says so)."""
+    s = _series("t", t)
+    if not pd.api.types.is_datetime64_any_dtype(s) or len(s) < 2:
+        return None
+    from .grid import _month_day
+
+    if _month_day(s) is None:
+        return None
+    span = int(np.ceil(float(np.nanmax(time_bands[np.isfinite(time_bands)], initial=0)) / 28)) + 2
+    out = []
+    for a, b in zip(time_bands[:-1], time_bands[1:]):
+        ks, last = [], span if np.isinf(b) else int(b // 28) + 1
+        for k in range(0, last + 1):
+            lo, hi = 28 * k, 31 * k
+            inside, touches = a <= lo and hi < b, lo < b and hi >= a
+            if touches and not inside:
+                return None
+            if inside:
+                ks.append(k)
+        if not ks:
+            out.append("none")
+        elif np.isinf(b):
+            out.append(f"{ks[0]}+ months apart" if ks[0] else "any")
+        elif ks == [0]:
+            out.append("same month")
+        elif ks[0] == 0 and len(ks) == 2:
+            out.append("same or next month")
+        else:
+            out.append(f"{ks[0]} month{'s' if ks[0] > 1 else ''} apart" if len(ks) == 1
+                       else f"{ks[0]}-{ks[-1]} months apart")
+    return out
 
 
 def _warn_same_point(xs: np.ndarray, ys: np.ndarray, tt: np.ndarray, de: np.ndarray, te: np.ndarray,
@@ -190,6 +228,10 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
     off-by-one. Event times are permuted over locations ``permutations`` times (seeded);
     ``knox_ratio`` = observed / mean permuted count, ``p_value`` = (#{sim ≥ obs} + 1)/(B + 1).
     ``x, y`` in metres (see :func:`to_local_metres`), ``t`` in days (numbers or datetimes).
+    police.uk months (every time one day of its month, e.g. ``pd.to_datetime(month)``) are 0 days
+    apart in one month and 28-31 days per month between, so the table then has a column
+    ``months_apart`` saying which months each time band holds (``[0, 32)``: "same or next month";
+    ``[63, inf)``: "3+ months apart"), and the headline names it.
     Memory stays O(events + cells): close pairs are enumerated again per permutation when there are
     too many to keep, and permuted tables are accumulated, not stored. Ctrl-C stops it.
 
@@ -228,6 +270,10 @@ def knox(x: Any, y: Any, t: Any, *, distance_bands: Any, time_bands: Any, permut
         "time_band": [lab(te, i % nt) for i in range(nd * nt)],
         "observed": res["observed"], "expected": res["expected"], "knox_ratio": res["ratio"], "p_value": res["p_value"],
     })
+    months = _months_apart(t, te)
+    if months is not None:
+        # police.uk months (one day of each month): a band of days is a span of calendar months
+        out.insert(2, "months_apart", [months[i % nt] for i in range(nd * nt)])
     out.attrs["knox"] = {"events": len(xs), "permutations": perms, "metric": metric}
     _warn_same_point(xs, ys, tt, de, te, np.asarray(res["observed"], dtype=float))
     return out
