@@ -217,3 +217,19 @@ def test_knox_on_police_uk_months_says_the_months_each_band_holds(watford):
     days = t + pd.to_timedelta(np.arange(len(t)) % 28, unit="D")
     assert "months_apart" not in saferstats.knox(bur.x, bur.y, days, distance_bands=[0, 200],
                                                  time_bands=[0, 14, np.inf], seed=1).columns
+
+
+def test_concentration_repr_is_its_headline(watford):
+    asb = watford[watford.crime_type == "Anti-social behaviour"]
+    g = saferstats.hotspot_count(asb.x, asb.y, cell_size=250)
+    c = saferstats.concentration(g)
+    v = np.sort(g.values)
+    n, tot = len(v), v.sum()
+    gini = 2 * np.sum(np.arange(1, n + 1) * v) / (n * tot) - (n + 1) / n   # R ineq::Gini
+    top = np.sort(g.values)[::-1]
+    k = 0.05 * n   # busiest 5% of 448 cells = 22.4 cells: the Lorenz curve between cells 22 and 23
+    share = (top[:int(k)].sum() + (k - int(k)) * top[int(k)]) / tot
+    assert c.gini == pytest.approx(gini, rel=1e-12)
+    want = (f"Gini {gini:.4f}, generalised Gini {gini:.4f} ({int(tot):,} events over {n:,} places); the busiest 5% "
+            f"of places hold {100 * share:.1f}% of events")
+    assert repr(c) == f"ConcentrationResult({want})" and want in c._repr_html_()

@@ -439,10 +439,19 @@ class ConcentrationResult(Result):
         # the Lorenz curve runs from the quietest place up: the top share is 1 - L(1 - s)
         return float(1.0 - np.interp(1.0 - float(share_places), self.share_places, self.share_events))
 
+    def headline(self) -> str:
+        """One line: the Gini, the generalised Gini, events and places, and the share of the events
+        the busiest 5% of places hold."""
+        return (f"Gini {self.gini:.4f}, generalised Gini {self.gini_generalized:.4f} ({self.events:,.6g} events over "
+                f"{self.places:,} places); the busiest 5% of places hold {100 * self.share_of_events(0.05):.1f}% of "
+                "events")
+
+    def __repr__(self) -> str:
+        # the headline, as the notebook view: the fields alone left out what the Gini means for places
+        return f"ConcentrationResult({self.headline()})"
+
     def _repr_html_(self) -> str:
-        return (f"<p><b>ConcentrationResult</b> — Gini {self.gini:.4f}, generalised Gini {self.gini_generalized:.4f}"
-                f" ({html.escape(f'{self.events:g}')} events over {self.places} places); the busiest 5% of places "
-                f"hold {100 * self.share_of_events(0.05):.1f}% of events</p>")
+        return f"<p><b>ConcentrationResult</b> — {html.escape(self.headline())}</p>"
 
     def to_pandas(self) -> pd.DataFrame:
         """The Lorenz curve: ``share_places, share_events`` from (0, 0) to (1, 1)."""
