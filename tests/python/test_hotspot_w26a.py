@@ -233,3 +233,21 @@ def test_concentration_repr_is_its_headline(watford):
     want = (f"Gini {gini:.4f}, generalised Gini {gini:.4f} ({int(tot):,} events over {n:,} places); the busiest 5% "
             f"of places hold {100 * share:.1f}% of events")
     assert repr(c) == f"ConcentrationResult({want})" and want in c._repr_html_()
+
+
+def test_classify_warns_of_a_part_period(watford):
+    asb = watford[watford.crime_type == "Anti-social behaviour"]
+    quarter = pd.PeriodIndex(asb.month, freq="M").asfreq("Q").astype(str)
+    totals = pd.Series(quarter).value_counts().sort_index()
+    assert totals.index.tolist()[-1] == "2022Q1" and totals.iloc[-1] == 180 and np.median(totals) == 608
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"1 period\(s\) hold fewer than 50% of the median period's "
+                      r"608 events: 2022Q1 \(180\)\..* among the 1 recent period\(s\), so hot spots that fade there "
+                      r"read as former hot spots"):
+        saferstats.hotspot_classify(asb.x, asb.y, quarter, cell_size=250, seed=1)
+    # complete quarters (Jan-Dec 2021): no such warning
+    whole = asb[asb.month <= "2021-12"]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        saferstats.hotspot_classify(whole.x, whole.y, quarter[asb.month.to_numpy() <= "2021-12"], cell_size=250,
+                                    seed=1)
+    assert not [w for w in seen if "median period" in str(w.message)]

@@ -975,6 +975,34 @@ def _warn_sparse(counts: np.ndarray, sig: np.ndarray, k: int) -> None:
               "cells or longer periods (e.g. quarters) before reading the classes")
 
 
+#: A period holding fewer events than this share of the median period's gets a warning from
+#: hotspot_classify (a part period: a quarter with one month loaded).
+SHORT_PERIOD = 0.5
+
+
+def _warn_short_period(totals: np.ndarray, order: Sequence[Any], recent: int) -> None:
+    """Warn when a period holds fewer than :data:`SHORT_PERIOD` of the median period's events: a
+    part period (police.uk months grouped into quarters or years with the last one incomplete:
+    ASB in the LSOAs named Watford, Jan 2021 - Jan 2022 in quarters: 2022Q1 holds January only, 180
+    events against a median of 608). Gi* in it has less power, so cells drop out of significance there, and when it
+    is a recent period the classes read that as a former (no longer) hot spot."""
+    if len(totals) < 3:
+        return
+    med = float(np.median(totals))
+    short = [i for i in range(len(totals)) if med > 0 and totals[i] < SHORT_PERIOD * med]
+    if not short:
+        return
+    t_count = len(totals)
+    names = ", ".join(f"{order[i]} ({int(totals[i]):,})" for i in short[:5])
+    late = [i for i in short if i >= t_count - recent]
+    why = (f"; {'it is' if len(short) == 1 else 'some are'} among the {recent} recent period(s), so hot spots that "
+           "fade there read as former hot spots and few can be emerging" if late else "")
+    warn_user(f"hotspot_classify: {len(short)} period(s) hold fewer than {SHORT_PERIOD:.0%} of the median period's "
+              f"{med:,.0f} events: {names}. A part period (e.g. a quarter or year with only some months loaded) "
+              f"gives Gi* less power there, so cells drop out of significance{why}. Leave it out or use complete "
+              "periods")
+
+
 def _warn_unreachable(perms: int, tests: int, critical_p: float) -> None:
     """Warn when no cell-period can be significant: the smallest two-sided permutation p-value is
     2/(perms + 1), and Holm over a cell's ``tests`` periods multiplies the smallest by ``tests``;
@@ -1027,7 +1055,9 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
     neighbourhood holds fewer than 3 (:data:`SPARSE_NEIGHBOURHOOD`) and most significant hot
     cell-periods hold no event of their own, the classes mark the cells next to one or two
     events, and a :class:`~saferstats.SaferstatsWarning` says so (use larger cells or longer
-    periods). Bad input: fewer than 2 periods, an empty period or a period with
+    periods). A period holding fewer than half the median period's events (a part period: police.uk
+    months grouped into quarters with the last quarter one month long) has less power, so cells
+    drop out of significance there and read as former hot spots: a warning names it. Bad input: fewer than 2 periods, an empty period or a period with
     no events on the grid raise :class:`~saferstats.InvalidInputError`.
     See docs/methods/hotspot_intelligence.md.
 
@@ -1138,6 +1168,7 @@ def hotspot_classify(x: Any, y: Any, period: Any, *, periods: Any = None, cell_s
         full[used] = r[key].reshape(-1, t_count) if key == "z" else np.minimum(1.0, fold * r[key].reshape(-1, t_count))
         stats[name] = full.ravel()
     _warn_sparse(counts.reshape(t_count, n)[:, used], sig[used], 9 if g.grid_type == "square" else 7)
+    _warn_short_period(counts.reshape(t_count, n)[:, used].sum(axis=1), order, int(r["recent"]))
     cells = g.cells.copy()
     cells["hotspot_category"] = category
     cells["hot_periods"] = (sig == 1).sum(axis=1)
