@@ -864,7 +864,7 @@ class ClassifyResult(Result):
             return head
         return (f"{head}\nTop cells of each hot-spot class ({self._shown_text(top)} shown; most hot periods, then "
                 f"most events; row and col from the grid's south-west corner; counts per period):\n"
-                + top.to_string(index=False, float_format=lambda f: f"{f:.0f}"))
+                + str(top.to_string(index=False, float_format=lambda f: f"{f:.0f}")))
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>" for k, v in sorted(self._counts().items()))
