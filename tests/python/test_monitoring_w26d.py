@@ -1,6 +1,7 @@
 """Session 19 (w26d): performance monitoring walk on published data."""
 from __future__ import annotations
 
+import inspect
 import warnings
 from pathlib import Path
 
@@ -78,3 +79,37 @@ def test_isr_says_nothing_of_a_stratum_absent_on_both_sides() -> None:
         warnings.simplefilter("error")
         r = saferstats.isr(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000], by="area")
     assert r["expected"].iloc[0] == pytest.approx(1000 * 40 / 10000 + 2000 * 150 / 20000)
+
+
+ESP2013 = [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000, 6500, 6000, 5500, 5000, 4000, 2500,
+           1500, 1000]
+
+
+def _trafford_esp_bands(shared_data: Path) -> pd.Series:
+    """Trafford's mid-2024 population (persons) in the ESP 2013 age bands, from the single years of age."""
+    row = pd.read_csv(shared_data / GM).query("sex == 'Persons'").iloc[0]
+    single = [float(row[str(a)]) for a in range(90)]
+    bands = [sum(single[a:a + 5]) for a in range(0, 90, 5)] + [float(row["90+"])]
+    labels = [f"{a}-{a + 4}" for a in range(0, 90, 5)] + ["90+"]
+    return pd.Series(bands, index=labels)
+
+
+def test_dsr_missing_population_names_no_option_it_lacks(shared_data: Path) -> None:
+    """A band of Trafford's population left blank: the error told the analyst to pass
+    missing="propagate", which dsr does not take (a TypeError). It now says what to do."""
+    pop = _trafford_esp_bands(shared_data)
+    assert pop.sum() == 241025  # all ages, as published
+    counts = pd.Series(np.arange(19, dtype=float) * 3 + 5, index=pop.index)
+    got = saferstats.dsr(counts, pop)
+    w = np.array(ESP2013, dtype=float)
+    want = float(np.sum(counts.to_numpy() / pop.to_numpy() * w) / w.sum() * 100_000)
+    assert got["rate"].iloc[0] == pytest.approx(want, rel=1e-12)
+
+    blank = pop.copy()
+    blank["65-69"] = np.nan
+    with pytest.raises(saferstats.MissingValueError) as e:
+        saferstats.dsr(counts, blank)
+    assert e.value.argument == "populations" and e.value.index == "65-69"
+    assert "missing=" not in str(e.value).replace("no `missing=` option", "")
+    assert "every age band needs its population" in str(e.value)
+    assert "missing" not in inspect.signature(saferstats.dsr).parameters
