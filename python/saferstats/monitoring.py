@@ -1263,6 +1263,10 @@ def _isr_frame(
     if miss.size:
         i = int(miss[0])
         raise MissingValueError(f"`n_ref` row {i}: missing reference population", "n_ref", i)
+    _warn_isr_missing(data, keys, ((x, xs, "the observed count", "its observed count is left out (the ratio reads low)"),
+                                   (n, ns, "population", "its expected count is left out (the ratio reads high)"),
+                                   ("x_ref" if not isinstance(x_ref, str) else x_ref, xr, "the reference count",
+                                    "its expected count is left out (the ratio reads high)")))
     # as PHEindicatormethods (na.zero): a missing count, population or reference count adds 0
     frame = pd.DataFrame({"x": np.nan_to_num(xs), "e": np.nan_to_num(ns) * np.nan_to_num(xr) / nr})
     for k in keys:
@@ -1272,6 +1276,31 @@ def _isr_frame(
     else:
         g = pd.DataFrame({"x": [frame["x"].sum()], "e": [frame["e"].sum()]})
     return g.rename(columns={"x": "observed", "e": "expected"})
+
+
+def _warn_isr_missing(data: pd.DataFrame, keys: list[str], columns: Any) -> None:
+    """isr/israte take a missing count, population or reference count as 0, as PHEindicatormethods
+    does; each is named in a :class:`SaferstatsWarning` (argument or column, row label and area), since
+    a missing population in a stratum that has events keeps its events but not what was expected of
+    it (one age band's population missing moved the toy example's area A from 1.23 to 4.47, silently)."""
+    parts = []
+    # a row with neither a count nor a population is a stratum absent on both sides (PHE's own test
+    # data has one): nothing observed, nothing expected, nothing to say
+    absent = np.isnan(columns[0][1]) & np.isnan(columns[1][1])
+    for name, v, what, effect in columns:
+        miss = np.flatnonzero(np.isnan(v) & ~absent)
+        if not miss.size:
+            continue
+        rows = []
+        for i in miss[:3]:
+            area = ", ".join(f"{k}={plain(data[k].iloc[i])!r}" for k in keys)
+            rows.append(f"row {plain(data.index[i])!r}" + (f" ({area})" if area else ""))
+        more = f" and {miss.size - 3} more" if miss.size > 3 else ""
+        parts.append(f"`{name}` ({what}) is missing in {miss.size} row(s): {', '.join(rows)}{more}; counted as 0 "
+                     f"(as PHEindicatormethods), so {effect}")
+    if parts:
+        warn_user("isr: " + "; ".join(parts) + ". Fill the value, or leave the stratum out of the area on both "
+                  "sides, if it is not a true 0")
 
 
 def _check_stratum_order(name: str, v: Any, data: pd.DataFrame, pos: np.ndarray, keys: list[str],
@@ -1322,7 +1351,9 @@ def isr(
     group (the k-th value for the k-th row of each group, wherever its rows are in ``data``; a
     Series labelled by stratum is checked against a column of ``data`` holding those labels, and a
     group in another order is an :class:`InvalidInputError`). A missing count, population or
-    reference count counts as 0 (as PHE). Expected =
+    reference count counts as 0 (as PHE), and a :class:`~saferstats.SaferstatsWarning` names each
+    (argument or column, row and area): a missing population keeps the stratum's events but drops
+    what was expected of them, so the ratio reads high. Expected =
     Σ n × x_ref / n_ref; ratio = observed / expected × ``refvalue`` (1 or 100);
     limits exact (χ²) below 10 observed events, Byar's from 10 (``docs/methods/monitoring.md``).
 

@@ -309,7 +309,11 @@ def its_poisson(
     :class:`FutureWarning` naming ``season_length=`` / ``harmonics=``. ``harmonics`` =
     season_length / 2 spans the same space as the cycle's indicators (its last sine is zero at
     every period) and is fitted as them, as R's ``glm`` drops the aliased column. Seasonal terms that cannot be told apart from the trend and the break on a
-    short series are refused with the reason. Counts labelled by periods (a ``PeriodIndex`` as
+    short series are refused with the reason. Monthly or quarterly counts labelled by period (two
+    or more years) fitted without a seasonal term are also fitted with one Fourier pair, and when
+    that moves the level change by more than 10% or changes whether the level or slope interval
+    holds 1, a :class:`~saferstats.SaferstatsWarning` gives both level changes (a seasonal swing
+    either side of the break reads as a change at it). Counts labelled by periods (a ``PeriodIndex`` as
     :func:`monthly_counts` gives, monthly dates, or labels such as ``"2021-06"`` / ``"2019/20"``)
     must be in time order with no period missing — periods are numbered by position — else
     :class:`InvalidInputError` names the label out of order or the gap. They are not sorted for
@@ -410,6 +414,8 @@ def its_poisson(
                   "cycles, or no seasonality (and say the series is too short to allow for it)")
     res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind=kind,
                            season_period=period, season_k=k, use_t=use_t)
+    if kind == "none":
+        _warn_unseasonal(counts, y, pop, break_index, res, conf, dispersion, use_t)
     df = len(y) - len(res["beta"])
     if not use_t and dispersion in ("quasi", "quasipoisson") and df < _FEW_DF:
         warn_user(f"its_poisson: quasi-Poisson limits from the normal (z) are optimistic on few points: the fit has "
@@ -431,6 +437,61 @@ def its_poisson(
         confidence=conf, dispersion=dispersion, seasonality=label,
         use_t=use_t, periods=_period_labels(counts, len(y)),
     )
+
+
+def _season_of(counts: Any) -> int | None:
+    """12 for counts labelled by month, 4 by quarter (a Series whose index reads as periods), else None."""
+    if not isinstance(counts, pd.Series) or len(counts) < 3:
+        return None
+    from .monitoring import _period_index
+    from .trend import _parse_periods
+
+    if _period_index(counts.index) is None:
+        return None
+    try:
+        t, step = _parse_periods(pd.Series(list(counts.index)), "index")
+    except InvalidInputError:
+        return None
+    d = np.diff(t)
+    step = step if step is not None else (float(d.min()) if d.size else None)
+    if not step or step <= 0:
+        return None
+    for cycle in (12, 4):
+        if abs(1 / step - cycle) < 0.05 * cycle:
+            return cycle
+    return None
+
+
+def _warn_unseasonal(counts: Any, y: np.ndarray, pop: np.ndarray, break_index: int, res: Any, conf: float,
+                     dispersion: str, use_t: bool) -> None:
+    """Monthly (quarterly) counts over two or more years fitted with no seasonal term: a seasonal
+    swing either side of the break reads as a change at it (Home Office racially or religiously
+    aggravated offences, a break at April 2016: level change 1.147, 95% CI 1.013 to 1.298, without;
+    1.038, 0.959 to 1.123, with two Fourier pairs). Said, with the level change a Fourier term gives,
+    when that term moves the level change by more than 10% or changes whether either interval holds 1."""
+    cycle = _season_of(counts)
+    if cycle is None or len(y) < 2 * cycle:
+        return
+    try:
+        alt = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind="fourier",
+                               season_period=cycle, season_k=1, use_t=use_t)
+    except Exception:  # not estimable with the seasonal term: nothing to compare
+        return
+    lv, av = res["level"], alt["level"]
+
+    def verdict(c: Any) -> int:  # below 1, includes 1, above 1
+        return -1 if c[2] < 1 else (1 if c[1] > 1 else 0)
+
+    level_moves = verdict(lv) != verdict(av) or abs(np.log(av[0] / lv[0])) > np.log(1.1)
+    slope_moves = verdict(res["slope"]) != verdict(alt["slope"])
+    if not (level_moves or slope_moves):
+        return  # the seasonal term changes neither change materially: nothing to say
+    what = "monthly" if cycle == 12 else "quarterly"
+    warn_user(f"its_poisson: the counts are {what} ({len(y)} periods) and the model has no seasonal term, so a "
+              "seasonal swing either side of the break can read as a change at it (Bernal et al. 2017): with "
+              f"seasonality=\"fourier\", season_length={cycle} the level change is {av[0]:.3f} ({av[1]:.3f} to "
+              f"{av[2]:.3f}), against {lv[0]:.3f} ({lv[1]:.3f} to {lv[2]:.3f}) without; add the seasonal term, or "
+              "say why the series has no season")
 
 
 def _its_seasonality(seasonality: Any, season_length: Any, harmonics: Any, n: int) -> tuple[str, int, int]:

@@ -737,6 +737,10 @@ def dsr(
         labelled = next((v for v in (counts, populations, groups) if isinstance(v, pd.Series)), None)
         t = translate_error(exc, index=labelled.index if labelled is not None else None, rows=flat)
         msg = re.sub(r"\s*\(?series \d+\)?:?", "", str(t))
+        # the core's hint names a `missing=` option that dsr does not have (a TypeError if followed)
+        msg = msg.replace('; pass missing="propagate" to get NaN results for such rows',
+                          ": every age band needs its population (a band without one cannot be weighted, and dsr "
+                          "has no `missing=` option); give it, or leave the area out")
         if groups is not None and g_i is not None and 0 <= g_i < len(keys):
             msg = f"group {plain(keys[g_i])!r}: {msg}"
         raise type(t)(msg, t.argument, t.index, position=t.position) from None

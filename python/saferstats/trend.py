@@ -1468,6 +1468,53 @@ def _gap_labels(labels: Any) -> list[str] | None:
     return [str(plain(list(labels)[i + 1])) for i in gaps] or None
 
 
+def _seasonal_gaps(values: Any, missing: str) -> Any:
+    """A Series (or DataFrame with periods as columns) for the seasonal Mann-Kendall test, which
+    puts each value in its season by position: periods missing from the labels (2015-10 to 2015-12
+    absent from a monthly series) put every later value in another season's place. With
+    ``missing="drop"`` the missing periods are put in as missing values (left out, the seasons kept
+    in line; a warning names them); with ``"error"`` an :class:`InvalidInputError` names the gap."""
+    labels = values.columns if isinstance(values, pd.DataFrame) else values.index
+    gaps = _gap_labels(labels)
+    if not gaps:
+        return values
+    t, step = _parse_periods(pd.Series(list(labels)), "index")
+    step = step if step is not None else float(np.diff(t).min())
+    k = (t - t[0]) / step
+    pos = np.rint(k).astype(np.intp)
+    where = ", ".join(gaps[:5]) + (" ..." if len(gaps) > 5 else "")
+    if np.any(np.abs(k - pos) > 0.01):
+        raise InvalidInputError(
+            f"mann_kendall: the periods are not evenly spaced (a gap before {where}), so the seasonal test, which "
+            "puts each value in its season by position, cannot tell which season each value is in: give every "
+            "period of the cycle (a missing one as NaN, with missing='drop')", "values", gaps[0])
+    n_missing = int(pos[-1] + 1 - len(pos))
+    if missing == "error":
+        raise InvalidInputError(
+            f"mann_kendall: {n_missing} period(s) are missing from the series (gaps before {where}); the seasonal "
+            "test puts each value in its season by position, so every value after a gap would be tested as "
+            "another season's. Pass missing='drop' to put the missing periods in as missing (left out, the "
+            "seasons kept in line), or give them their values (0 for a period with no records)", "values", gaps[0])
+    if isinstance(labels, pd.PeriodIndex):
+        full: Any = pd.period_range(labels[0], labels[-1], freq=labels.freq)
+    else:
+        full = [f"(missing {i})" for i in range(int(pos[-1]) + 1)]
+        for i, lab in zip(pos, labels):
+            full[int(i)] = lab
+    warn_user(f"mann_kendall: {n_missing} period(s) missing from the series (gaps before {where}) are put in as "
+              "missing values, so that every value stays in its season (the seasonal test places values by "
+              "position; before session 19 the values after a gap were tested as the wrong seasons' and Sen's "
+              "slope moved); `n` counts the values used")
+    if isinstance(values, pd.DataFrame):
+        out = pd.DataFrame(np.nan, index=values.index, columns=pd.RangeIndex(len(full)))
+        out.iloc[:, pos] = values.to_numpy(dtype=float)
+        out.columns = pd.Index(full)
+        return out
+    filled = np.full(len(full), np.nan)
+    filled[pos] = np.asarray(values, dtype=float)
+    return pd.Series(filled, index=pd.Index(full), name=values.name)
+
+
 @accepts_frames(optional=("values",))
 @renamed_keywords(period="season_length")
 @confidence_levels("slope_lower", "slope_upper")
@@ -1495,7 +1542,11 @@ def mann_kendall(
     read by :func:`parse_periods`): the slope is then per year, its CI and intercept as
     ``scipy.stats.theilslopes(values, times)``; S, z and p do not depend on the spacing. Without
     ``times``, a Series index / DataFrame columns that read as periods with a gap give a
-    :class:`~saferstats.SaferstatsWarning`.
+    :class:`~saferstats.SaferstatsWarning`. The seasonal test puts each value in its season by
+    position, so there a gap (months missing from a monthly series) is an
+    :class:`InvalidInputError` naming it; ``missing="drop"`` puts the missing periods in as
+    missing values, keeping every value in its season, with a warning (as pymannkendall
+    ``seasonal_test`` on the series with the gap as NaN).
 
     ``values``: a 1-D array-like (one row out) or a 2-D array / DataFrame (one row per series,
     the DataFrame's index kept); all series are tested in parallel in Rust.
@@ -1540,6 +1591,8 @@ def mann_kendall(
         else:
             order0 = _time_order(values.columns, "mann_kendall", "values")
             values = values if order0 is None else values.iloc[:, order0]
+    if period is not None and times is None and isinstance(values, (pd.Series, pd.DataFrame)):
+        values = _seasonal_gaps(values, missing)
     arr, index = _mk_matrix(values)
     n_rows, n_cols = arr.shape
     if period is not None:  # the cycle's length, named as the caller gave it
