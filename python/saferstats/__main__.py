@@ -269,12 +269,20 @@ def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None 
         raise type(exc)(msg, exc.argument, exc.index) from None
 
 
+#: published headings (in snake_case) and the columns the readers give them
+_READ_AS = {"total_incidents": "incidents", "ons_code": "la_code", "year": "period"}
+
+
 def _did_you_mean(name: str, columns: list[str]) -> str:
     """' (did you mean 'Population'?)' for a column name that differs in case, spaces or a typo, or
     abbreviates one (the library's matcher, :func:`saferstats._frames.near_column`)."""
     from ._frames import near_column
 
-    close = near_column(columns, name)
+    snake = re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    # a published heading of a table a reader renamed (Defra's 'Total Incidents' is read_flytipping's
+    # 'incidents', 'ONS Code' its 'la_code'): that column, not the nearest spelling ('not_all_incidents')
+    close = next((c for c in (snake, _READ_AS.get(snake)) if c is not None and c in columns and c != name), None)
+    close = close if close is not None else near_column(columns, name)
     return f" (did you mean {close!r}? names must match exactly, spaces and capitals too)" if close is not None else ""
 
 
@@ -747,14 +755,40 @@ def _trend(args: argparse.Namespace) -> int:
             res = _fit_trend(df, args, pop, comparator)
         else:
             res = _fit_trend(df, args, pop)
+    changes = list(res.attrs.get("recording_changes") or []) if comparator is None else []
     if short is not None:
         res = _with_short_groups(res, short, args.by, comparator)
     if comparator is None:
         res = _with_fitted_first(res, df, period=args.period, population=pop)
     if comparator is None and strands is None and layout is None:
         res = _with_names(res, read, by=args.by or [], period=args.period)
+    if changes:
+        res = _with_recording_changes(res, changes, args.by or [])
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]], by: list[str]) -> pd.DataFrame:
+    """The trend table with a ``recording_change`` column after ``note``: for each group whose
+    series runs across a change in how its count is recorded (Defra's reporting basis, or a 4-fold
+    step: ``poisson_trend``'s ``.attrs['recording_changes']``), the periods and the change, so that
+    the row itself says its APC is not like for like over the years (the warning alone was on
+    stderr, and the CSV row read as a trend); "" for the others.
+
+    >>> res = pd.DataFrame({"la_code": ["E1", "E2"], "apc": [7.5, 1.0], "note": ["", ""]})
+    >>> ch = [{"la_code": "E1", "period_from": "2019/20", "period_to": "2020/21", "reason": "reporting basis 'A' to 'B'"}]
+    >>> _with_recording_changes(res, ch, ["la_code"])["recording_change"].tolist()
+    ["2019/20 to 2020/21: reporting basis 'A' to 'B'", '']
+    """
+    said: dict[tuple[str, ...], list[str]] = {}
+    for r in changes:
+        key = tuple(str(r.get(b)) for b in by)
+        said.setdefault(key, []).append(f"{r['period_from']} to {r['period_to']}: {r['reason']}")
+    keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
+    out = res.copy()
+    at = out.columns.get_loc("note") + 1 if "note" in out.columns else len(out.columns)
+    out.insert(at, "recording_change", ["; ".join(said.get(k, [])) for k in keys])
+    return out
 
 
 #: the rates of the trend line in ``fitted_first_period`` are per this many of the population
@@ -1165,7 +1199,7 @@ def _two_periods(df: pd.DataFrame, path: Path, *, count: str, population: str | 
 
 
 def _disp(args: argparse.Namespace) -> int:
-    from .disproportionality import disproportionality
+    from .disproportionality import _AREA_KEYS, disproportionality
     from .io import read_stop_search
 
     _check_out_file(args.out)
@@ -1183,6 +1217,17 @@ def _disp(args: argparse.Namespace) -> int:
             raise InvalidInputError(f"--by {b}: the records have no such column{_did_you_mean(b, [*names, 'csp', 'la'])}; "
                                     "give force, csp or la (each search placed by its location), or a column of the "
                                     f"records: {names}", "by")
+    if args.by and args.population is None and not set(args.by) & _AREA_KEYS:
+        # "--by month" alone: the bundled Census has a population per area, none per month (the
+        # library's message names its own keywords, by=None and population=)
+        area = "force" if (~nameless).any() or args.force else None
+        raise InvalidInputError(
+            f"--by {' '.join(args.by)} names no area, and the bundled Census populations are per area and ethnic "
+            "group, so the searches need an area to be set against: "
+            + (f"--by force {' '.join(args.by)} (each force's rates by {args.by[0]}), " if area else
+               f"--force NAME --by force {' '.join(args.by)} (the files name no force), ")
+            + f"--by csp {' '.join(args.by)} or --by la {' '.join(args.by)} (each search placed by its location), "
+            "or --population FILE with a population of your own", "by")
     pop = _read_csv(args.population) if args.population else None
     census = args.census
     if census is None and pop is None:
@@ -1263,7 +1308,13 @@ def _hotspots(args: argparse.Namespace) -> int:
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
         print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
-    labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", SaferstatsWarning)
+        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+    for w in said:  # re-issued to main's recording: printed as the command's warnings
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    # dbscan's own warning, when every point is noise, gives the --eps-m / --min-samples that would make a cluster
+    advised = any(str(w.message).startswith("dbscan: no cluster") for w in said)
     inside = labels != -3  # outside the study area (counted, with where, in dbscan's warning)
     # police.uk records carry their month: each cluster's first and last month (written as YYYY-MM)
     times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
@@ -1280,7 +1331,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         table.to_geojson(args.geojson)
         print(f"Wrote {args.geojson}")
     if not len(table) and not args.out:
-        print("No clusters: try a larger --eps-m or a smaller --min-samples")
+        print("No clusters at these settings (the dbscan warning says what would find one)" if advised
+              else "No clusters: try a larger --eps-m or a smaller --min-samples")
         return 0
     out = pd.DataFrame(table.drop(columns=["hull"]))
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
@@ -1392,6 +1444,12 @@ def _as_config(msg: str) -> str:
     return msg
 
 
+#: library messages that are advice on an option, not a caution about the numbers: printed as
+#: ``saferstats: note: ...`` (the report's "counts only the searches with a stated ethnicity" names
+#: the ``[stop_search] ethnicity_source`` choice after its text has said where ethnicity is missing)
+_ADVICE = ("--pdf", "--docx", "stop and search: the report counts only the searches with a stated ethnicity")
+
+
 def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
@@ -1403,8 +1461,9 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
         if (str(w.message).startswith(f"read_stop_search: {gap}")
                 and any(m.startswith(f"disproportionality: {gap}") for m in said)):
             continue  # the same months, said once more by the command's table just below
-        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
-            print(f"saferstats: note: {w.message}", file=sys.stderr)
+        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(_ADVICE):
+            # advice on a choice, not a caution about the numbers: a note (in the report's terms)
+            print(f"saferstats: note: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
             msg = str(w.message)
             path = getattr(args, "file", None)

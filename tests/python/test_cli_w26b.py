@@ -1,0 +1,104 @@
+"""The CLI walked as a new analyst would on the shared files (w26b).
+
+1. The report's advice to choose ``[stop_search] ethnicity_source`` is printed as a note, not a
+   warning; real warnings stay warnings.
+2. ``saferstats hotspots`` with no cluster: the command's line no longer contradicts dbscan's
+   warning (which gives the settings that would find one).
+3. ``saferstats disproportionality --by month`` (no area): an error in the command's terms (was
+   "--by None with no `population`", with Python's ``population=``).
+4. ``saferstats trend`` on Defra's workbook: a ``recording_change`` column says which councils'
+   trends run across a change in how the count is recorded (was only a warning on stderr).
+5. A published heading of a renamed column ('Total Incidents') suggests the column it was read as
+   ('incidents'), not the nearest spelling ('not_all_incidents').
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from saferstats import SaferstatsWarning
+from saferstats.__main__ import _did_you_mean, _print_warnings, main
+from saferstats.exceptions import warn_user
+
+STOPS = "stop_search/policeuk_7forces_2019-12_to_2020-02"
+DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+
+
+def test_report_ethnicity_source_advice_is_a_note_and_warnings_stay_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SaferstatsWarning)
+        warn_user("stop and search: the report counts only the searches with a stated ethnicity, and says where a "
+                  "fifth or more have none; ethnicity_source='self_then_officer' counts those by the officer-defined "
+                  "ethnicity instead (not the Home Office's measure: say so)")
+        warn_user("disproportionality: the rates are per 1,000 residents over 3 months")
+    _print_warnings(caught)
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "saferstats: note: stop and search: the report counts only the searches with a stated ethnicity, and says "
+        "where a fifth or more have none; [stop_search] ethnicity_source = \"self_then_officer\" counts those by the "
+        "officer-defined ethnicity instead (not the Home Office's measure: say so)",
+        "saferstats: warning: disproportionality: the rates are per 1,000 residents over 3 months"]
+
+
+def test_hotspots_no_cluster_line_defers_to_dbscans_advice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pts = tmp_path / "points.csv"
+    pd.DataFrame({"lat": [51.9 + i * 1e-4 for i in range(6)], "lon": [-0.2] * 6}).to_csv(pts, index=False)
+    assert main(["hotspots", str(pts), "--min-samples", "15"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["No clusters at these settings (the dbscan warning says what would find one)"]
+    assert "try a larger --eps-m" not in out
+    assert "saferstats: warning: dbscan: no cluster: all 6 point(s) are noise (label -1) with --eps-m 150 and " \
+           "--min-samples 15" in err
+
+
+def test_disproportionality_by_a_column_that_is_no_area_says_the_options(shared_data: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["disproportionality", str(shared_data / STOPS), "--by", "month"]) == 2
+    err = capsys.readouterr().err
+    assert ("saferstats: error: --by month names no area, and the bundled Census populations are per area and ethnic "
+            "group, so the searches need an area to be set against: --by force month (each force's rates by month), "
+            "--by csp month or --by la month (each search placed by its location), or --population FILE with a "
+            "population of your own") in err
+    assert "by=None" not in err and "population=" not in err
+
+
+def test_disproportionality_by_force_and_month_still_runs(shared_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "d.csv"
+    assert main(["disproportionality", str(shared_data / STOPS), "--by", "force", "month", "--out", str(out)]) == 0
+    d = pd.read_csv(out)
+    row = d[(d["force_id"] == "city-of-london") & (d["month"] == "2019-12") & (d["group"] == "Black")].iloc[0]
+    assert (row["searches"], row["population"]) == (37, 193)
+
+
+def test_trend_on_defra_workbook_flags_rows_across_a_recording_change(shared_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    assert main(["trend", str(shared_data / DEFRA), "--count", "incidents", "--population", "none",
+                 "--by", "la_code", "--missing", "drop", "--out", str(out)]) == 0
+    t = pd.read_csv(out, keep_default_na=False).set_index("la_code")
+    assert list(t.columns[t.columns.get_loc("note"):]) == ["note", "recording_change", "confidence"]
+    assert t.loc["E06000001", "recording_change"] == \
+        "2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported only'"
+    assert t.loc["E06000026", "recording_change"] == (
+        "2015/16 to 2016/17: a 4-fold or greater change on the previous year published (recording_step); "
+        "2016/17 to 2017/18: a 4-fold or greater change on the previous year published (recording_step)")
+    assert (t["recording_change"] != "").sum() == 41     # the groups poisson_trend's warning counts
+    assert t.loc["E06000002", "recording_change"] == ""  # Middlesbrough: no change
+
+
+def test_published_heading_suggests_the_column_it_was_read_as() -> None:
+    cols = ["period", "la_code", "la_name", "incidents", "not_all_incidents"]
+    assert _did_you_mean("Total Incidents", cols) == \
+        " (did you mean 'incidents'? names must match exactly, spaces and capitals too)"
+    assert _did_you_mean("ONS Code", cols) == \
+        " (did you mean 'la_code'? names must match exactly, spaces and capitals too)"
+
+
+def test_published_heading_on_the_workbook(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rates", str(shared_data / DEFRA), "--count", "Total Incidents",
+                 "--population", "mid_population_estimates"]) == 2
+    assert "no column 'Total Incidents' (--count) (did you mean 'incidents'?" in capsys.readouterr().err
+
