@@ -135,6 +135,26 @@ def _decode(path: Path, raw: bytes) -> str:
         return text
 
 
+def _gunzipped(path: Path, raw: bytes) -> bytes:
+    """The CSV inside a gzip file (``x.csv.gz``), unpacked to at most 50 times its packed size (at
+    least 64 MiB), as the library's readers take a ``.gz`` (a gzip bomb refused before it fills
+    memory); a truncated or corrupt one is an error naming the file. (It was read as "UTF-16 text or
+    binary", which it is not.)"""
+    import zlib
+
+    from .io import _gunzip_bounded
+
+    limit = max(50 * len(raw), 64 << 20)
+    try:
+        out = _gunzip_bounded(raw, limit)
+    except (EOFError, zlib.error) as exc:
+        raise InvalidInputError(f"{path}: not a readable gzip file ({exc})", "file") from None
+    if out is None:
+        raise InvalidInputError(f"{path}: unpacks to more than {limit:,} bytes: refused as a likely gzip bomb "
+                                f"({len(raw):,} bytes on disk)", "file")
+    return out
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV as published: thousands separators (``"567,700"``) read as numbers, the published
     shorthand for no figure as missing, and the rows labelled by their line in the file (the header
@@ -149,6 +169,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read ({exc.strerror or exc})", "file") from exc
+    if raw[:2] == b"\x1f\x8b":  # a gzipped CSV (x.csv.gz), as the police.uk readers take it; bounded against bombs
+        raw = _gunzipped(path, raw)
     for magic, what in _WORKBOOK_MAGIC.items():
         if raw.startswith(magic):
             raise InvalidInputError(f"{path}: is {what}, not a CSV: open it in Excel (or LibreOffice) and use File > "
@@ -381,19 +403,41 @@ def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = (), sig: 
             print(df.to_string(index=False, float_format=lambda v: f"{v:.10g}"))
 
 
+@contextlib.contextmanager
+def _as_plain_csv(path: Path) -> Iterator[Path]:
+    """``path``, or for a gzipped CSV (``x.csv.gz``) a temporary ``x.csv`` holding what it unpacks
+    to (:func:`_gunzipped`), for the readers of published tables that take only ``.csv``: so that
+    what they say of the table (the population note of the hate crime table by force) is said of
+    its ``.gz`` too."""
+    import tempfile
+
+    magic = b""
+    if path.is_file():
+        with path.open("rb") as fh:
+            magic = fh.read(2)
+    if magic != b"\x1f\x8b":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="saferstats-") as tmp:
+        plain_path = Path(tmp) / (path.name[:-3] if path.name.lower().endswith(".gz") else f"{path.name}.csv")
+        plain_path.write_bytes(_gunzipped(path, path.read_bytes()))
+        yield plain_path
+
+
 def _force_table_note(path: Path) -> str | None:
     """For the Home Office hate crime table by force (``Force, Year, ..., Population``): what
     :func:`read_hate_crime` says of its populations (one figure for every year), else None."""
     from .published import read_hate_crime
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _as_plain_csv(path) as plain_path:
             warnings.simplefilter("ignore", SaferstatsWarning)
-            t = read_hate_crime(path)
+            t = read_hate_crime(plain_path)
+            said_as = plain_path.name
     except (SaferstatsError, OSError, ValueError):
         return None
     note = t.attrs.get("population_note")
-    return note if isinstance(note, str) else None
+    return note.replace(f"{said_as}:", f"{path.name}:") if isinstance(note, str) else None
 
 
 _BOOKS = (".ods", ".xlsx", ".xlsm")
@@ -649,12 +693,12 @@ def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.Data
     from .published import read_hate_crime
 
     check_input_file(path, "file")
-    if path.suffix.lower() != ".csv":
+    if path.suffix.lower() != ".csv" and not path.name.lower().endswith(".csv.gz"):
         return None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _as_plain_csv(path) as plain_path:
             warnings.simplefilter("ignore", SaferstatsWarning)
-            t = read_hate_crime(path)
+            t = read_hate_crime(plain_path)
     except (SaferstatsError, ValueError, OSError):  # (a workbook saved as .csv: _read_csv says what to do)
         return None
     if t.attrs.get("summary", {}).get("layout") not in layouts:

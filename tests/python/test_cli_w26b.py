@@ -102,3 +102,43 @@ def test_published_heading_on_the_workbook(shared_data: Path, capsys: pytest.Cap
                  "--population", "mid_population_estimates"]) == 2
     assert "no column 'Total Incidents' (--count) (did you mean 'incidents'?" in capsys.readouterr().err
 
+
+
+HATE = "hate_crime/home_office_by_force_2017-18_2018-19"
+
+
+def test_rates_reads_a_gzipped_csv_as_the_csv(shared_data: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A .csv.gz was "UTF-16 text or binary ... not a CSV"; now read as its CSV, with the same
+    warnings (the population of one year for every year) and the same rates."""
+    import gzip
+
+    plain = shared_data / HATE / "Hate crime.csv"
+    gz = tmp_path / "Hate crime.csv.gz"
+    gz.write_bytes(gzip.compress(plain.read_bytes()))
+    opts = ["--count", "Total number of offences", "--population", "Population", "--missing", "propagate"]
+    assert main(["rates", str(plain), *opts, "--out", str(tmp_path / "a.csv")]) == 0
+    capsys.readouterr()
+    assert main(["rates", str(gz), *opts, "--out", str(tmp_path / "b.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "saferstats: warning: rates: Hate crime.csv.gz: the population is the same figure in every year" in err
+    a, b = pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv")
+    pd.testing.assert_frame_equal(a, b)
+    herts = b[(b["Force"] == "Hertfordshire") & (b["Year"] == "2018-19")].iloc[0]
+    assert (herts["count"], herts["population"], round(herts["rate"], 2)) == (1600, 1184400, 135.09)
+
+
+def test_a_truncated_or_bomb_gzip_is_a_named_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gzip
+
+    whole = gzip.compress(b"area,count,population\nA,5,100\n" * 50)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(whole[:30])
+    assert main(["rates", str(cut), "--count", "count", "--population", "population"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        f"saferstats: error: {cut}: not a readable gzip file (the gzip stream is truncated)"
+    bomb = tmp_path / "bomb.csv.gz"
+    bomb.write_bytes(gzip.compress(b"a,b\n" + b"0" * (65 << 20)))
+    assert main(["rates", str(bomb), "--count", "a", "--population", "b"]) == 2
+    err = capsys.readouterr().err
+    assert f"saferstats: error: {bomb}: unpacks to more than 67,108,864 bytes: refused as a likely gzip bomb" in err
