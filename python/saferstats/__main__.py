@@ -118,6 +118,35 @@ def _check_out_file(out: Path | None, flag: str = "--out", kind: str = ".csv") -
 _WORKBOOK_MAGIC = {b"PK\x03\x04": "a spreadsheet workbook (.xlsx or .ods)", b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)"}
 
 
+def _check_file(p: Path, arg: str = "file", *, folder_ok: bool = False) -> Path:
+    """:func:`saferstats.report.check_input_file` said in the command's terms: the path first, as
+    every other error of a file says it (not the configuration's ``file = '...'``), and for a
+    folder where a file is wanted, the files it holds to choose from.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "interim.csv").write_text("a")
+    ...     try:
+    ...         _check_file(Path(d))
+    ...     except InvalidInputError as exc:
+    ...         print(str(exc).replace(d, "DIR"))
+    DIR: is a folder; give a file (it holds: interim.csv)
+    """
+    try:
+        return check_input_file(p, arg, folder_ok=folder_ok)
+    except InvalidInputError as exc:
+        said = f"{arg} = '{p}'"
+        if not str(exc).startswith(said):
+            raise
+        msg = f"{p}: {str(exc)[len(said):].lstrip(': ')}"
+        if p.is_dir():
+            files = sorted(f.name for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+            subs = sorted(f.name for f in p.iterdir() if f.is_dir() and not f.name.startswith("."))
+            msg += (f" (it holds: {_names(files)})" if files
+                    else f" (its folders: {_names(subs)})" if subs else " (it is empty)")
+        raise InvalidInputError(msg, arg) from None
+
+
 def _decode(path: Path, raw: bytes) -> str:
     """The text of a CSV: UTF-8 (with or without Excel's byte-order mark), else Windows-1252 as
     Excel's "CSV (Comma delimited)" saves it on a UK PC ("£", "é"), said on stderr."""
@@ -164,7 +193,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     file that is not UTF-8 is read as Windows-1252 (Excel's CSV on a UK PC), said on stderr."""
     import io
 
-    check_input_file(path, "file")
+    _check_file(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -455,7 +484,7 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
             raise InvalidInputError(f"{path}: --sheet {sheet!r} is for a workbook (.ods, .xlsx); this file is read as a "
                                     "CSV: leave out --sheet, or give the workbook", "sheet")
         return None
-    check_input_file(path, "file")
+    _check_file(path)
     try:
         t = read_hate_crime(path, sheet=sheet)
     except InvalidInputError as exc:
@@ -692,7 +721,7 @@ def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.Data
     other file (read as a plain CSV)."""
     from .published import read_hate_crime
 
-    check_input_file(path, "file")
+    _check_file(path)
     if path.suffix.lower() != ".csv" and not path.name.lower().endswith(".csv.gz"):
         return None
     try:
@@ -1248,7 +1277,7 @@ def _disp(args: argparse.Namespace) -> int:
 
     _check_out_file(args.out)
     for p in args.paths:
-        check_input_file(p, "paths", folder_ok=True)
+        _check_file(p, "paths", folder_ok=True)
     recs = read_stop_search(args.paths, force=args.force)
     nameless = recs["force"].astype(str) == ""
     if args.force is None and "force" in (args.by or []) and args.population is None and nameless.any():
@@ -1328,7 +1357,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():
-                check_input_file(p, "file")
+                _check_file(p)
         with warnings.catch_warnings():
             # clusters are of coordinates: LSOA codes of another Census do not matter here
             warnings.filterwarnings("ignore", message=_LSOA_NOTE)
@@ -1394,7 +1423,7 @@ def _s136(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
     if args.file.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         # the NHS workbook as published: saving it as CSV would give the same published counts, not records
-        check_input_file(args.file, "file")
+        _check_file(args.file)
         from .io import read_mha_annual
 
         try:

@@ -142,3 +142,26 @@ def test_a_truncated_or_bomb_gzip_is_a_named_error(tmp_path: Path, capsys: pytes
     assert main(["rates", str(bomb), "--count", "a", "--population", "b"]) == 2
     err = capsys.readouterr().err
     assert f"saferstats: error: {bomb}: unpacks to more than 67,108,864 bytes: refused as a likely gzip bomb" in err
+
+
+def test_a_folder_for_a_file_names_the_path_and_what_it_holds(shared_data: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Was "file = '/…/defra_la_2012-13_to_2021-22' is a folder; give a file" (the report
+    configuration's wording)."""
+    folder = shared_data / "fly_tipping/defra_la_2012-13_to_2021-22"
+    assert main(["trend", str(folder)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: {folder}: is a folder; give a file (it holds: DERIVED_Flytipping_LA_actions.csv; "
+        "DERIVED_Flytipping_LA_incidents.csv; Flytipping.xlsx; interim.csv)")
+    assert main(["rates", str(shared_data / "stop_search"), "--count", "a", "--population", "b"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: {shared_data / 'stop_search'}: is a folder; give a file (its folders: "
+        "api_format_leicester_2020-02; city_of_london_2023; policeuk_7forces_2019-12_to_2020-02; "
+        "west_midlands_force_level_shares)")
+
+
+def test_a_missing_file_names_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gone = tmp_path / "nonexist.csv"
+    assert main(["s136", str(gone)]) == 2
+    assert capsys.readouterr().err.strip() == \
+        f"saferstats: error: {gone}: no such file or folder (No such file or directory)"
