@@ -209,6 +209,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InvalidInputError(f"{path}: is UTF-16 text or binary (Excel's 'Unicode Text' is UTF-16 and tab-separated), "
                                 "not a CSV: save it as 'CSV UTF-8 (Comma delimited)' and give that file", "file")
     text = _decode(path, raw)
+    if text.lstrip()[:1] in ("{", "["):  # a JSON file: pandas said "Expected 2 fields in line 4, saw 3"
+        head = text[:4096]
+        what = ("GeoJSON (map features: area outlines or points)" if '"FeatureCollection"' in head
+                else "TopoJSON (area outlines)" if '"Topology"' in head else "JSON")
+        raise InvalidInputError(f"{path}: is {what}, not a CSV: this command reads a CSV with a header row"
+                                + (" (police.uk API JSON: saferstats disproportionality reads it)"
+                                   if what == "JSON" else ""), "file")
     header = text.split("\n", 1)[0]
     for sep, name, why in ((";", "semicolons", "Excel's CSV in a locale with a decimal comma"),
                            ("\t", "tabs", "Excel's 'Text (Tab delimited)'")):

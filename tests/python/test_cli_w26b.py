@@ -165,3 +165,16 @@ def test_a_missing_file_names_the_path(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["s136", str(gone)]) == 2
     assert capsys.readouterr().err.strip() == \
         f"saferstats: error: {gone}: no such file or folder (No such file or directory)"
+
+
+def test_a_geojson_given_for_a_csv_is_said_as_such(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was "cannot read CSV (ParserError: Error tokenizing data. C error: Expected 2 fields in line 4, saw 3)"."""
+    geo = shared_data / "boundaries/boundaries_ltla24.geojson"
+    assert main(["hotspots", str(geo)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: {geo}: is GeoJSON (map features: area outlines or points), not a CSV: this command reads "
+        "a CSV with a header row")
+    topo = shared_data / "boundaries/ons_uk_topo_2014-2023.json"
+    assert main(["rates", str(topo), "--count", "a", "--population", "b"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: {topo}: is TopoJSON (area outlines), not a CSV: this command reads a CSV with a header row")
