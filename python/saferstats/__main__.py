@@ -1608,6 +1608,12 @@ def _report_run(args: argparse.Namespace) -> int:
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")
+    data = (".csv", ".gz", ".xlsx", ".xls", ".ods", ".json", ".geojson", ".zip")
+    if args.config is not None and Path(args.config).suffix.lower() in data:
+        # a data file for the configuration: "not valid TOML (Expected '=' after a key ...)" said nothing useful
+        raise InvalidInputError(f"--config {args.config}: is a data file, not the assessment's configuration (a .toml "
+                                "file naming the data files, e.g. [stop_search] files = [\"...\"]); start from "
+                                "saferstats report --example-config > assessment.toml", "config")
     try:
         cfg = demo_config() if args.demo else load_config(args.config)
     except InvalidInputError as exc:

@@ -178,3 +178,14 @@ def test_a_geojson_given_for_a_csv_is_said_as_such(shared_data: Path, capsys: py
     assert main(["rates", str(topo), "--count", "a", "--population", "b"]) == 2
     assert capsys.readouterr().err.strip() == (
         f"saferstats: error: {topo}: is TopoJSON (area outlines), not a CSV: this command reads a CSV with a header row")
+
+
+def test_report_config_given_a_data_file(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was "not valid TOML (Expected '=' after a key in a key/value pair (at line 1, column 5))"."""
+    csv = shared_data / "stop_search/city_of_london_2023/stop_and_search.csv"
+    assert main(["report", "--config", str(csv), "--out", str(tmp_path / "r")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: --config {csv}: is a data file, not the assessment's configuration (a .toml file naming "
+        "the data files, e.g. [stop_search] files = [\"...\"]); start from saferstats report --example-config > "
+        "assessment.toml")
+    assert not (tmp_path / "r").exists()
