@@ -189,3 +189,23 @@ def test_report_config_given_a_data_file(shared_data: Path, tmp_path: Path, caps
         "the data files, e.g. [stop_search] files = [\"...\"]); start from saferstats report --example-config > "
         "assessment.toml")
     assert not (tmp_path / "r").exists()
+
+
+def test_trend_compare_with_flags_comparisons_across_a_recording_change(shared_data: Path, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """compare_trends fits only the count and period columns, so a comparison across Defra's
+    recording changes was neither warned nor flagged (Hartlepool against Stevenage: ratio 1.09,
+    p 0.048, across Hartlepool's change of reporting basis)."""
+    out = tmp_path / "c.csv"
+    assert main(["trend", str(shared_data / DEFRA), "--count", "incidents", "--population", "none", "--by", "la_name",
+                 "--missing", "drop", "--compare-with", "Hartlepool", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    c = pd.read_csv(out, keep_default_na=False).set_index("la_name")
+    assert "saferstats: warning: trend --compare-with: " in err and "run across a change in how the count" in err
+    assert c.loc["Adur", "recording_change"] == \
+        "comparator Hartlepool: 2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported only'"
+    assert c.loc["Plymouth", "recording_change"] == (
+        "2015/16 to 2016/17: a 4-fold or greater change on the previous year published (recording_step); "
+        "2016/17 to 2017/18: a 4-fold or greater change on the previous year published (recording_step); "
+        "comparator Hartlepool: 2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported only'")
+    assert round(float(c.loc["Adur", "ratio"]), 4) == 1.0787
