@@ -1518,6 +1518,10 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     'for yearly rates pass --multiplier 12000 (12/months)'
     >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))
     "pass missing='drop'"
+    >>> _as_flags("`eps_m` must be positive, got 0.0", argparse.Namespace(eps_m=0.0))
+    '--eps-m must be positive, got 0.0'
+    >>> _as_flags("invalid argument `multiplier`: must be a positive number, got 0", argparse.Namespace(multiplier=0.0))
+    '--multiplier: must be a positive number, got 0'
     """
     keys = [k for k in vars(args or argparse.Namespace())
             if not k.startswith("_") and k not in ("func", "file", "paths", "out", "verbose", "command")]
@@ -1527,6 +1531,8 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
             msg = re.sub(rf"\b{re.escape(key)}=True\b", flag, msg)
         msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"{flag} \2", msg)
         msg = re.sub(rf"\(keyword `{re.escape(key)}(\[\d+\])?`\)", f"({flag})", msg)
+        # "`eps_m` must be positive" -> "--eps-m must ...", "invalid argument `multiplier`: ..." -> "--multiplier: ..."
+        msg = re.sub(rf"(?:invalid argument )?`{re.escape(key)}`(?= must\b|:)", flag, msg)
         if "_" in key:  # a bare option name: "raise min_samples / eps" -> "raise --min-samples / --eps-m"
             msg = re.sub(rf"(?<![\w`'\"-]){re.escape(key)}\b(?![`'\"(])", flag, msg)
     if "eps_m" in keys:

@@ -209,3 +209,16 @@ def test_trend_compare_with_flags_comparisons_across_a_recording_change(shared_d
         "2016/17 to 2017/18: a 4-fold or greater change on the previous year published (recording_step); "
         "comparator Hartlepool: 2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported only'")
     assert round(float(c.loc["Adur", "ratio"]), 4) == 1.0787
+
+
+def test_option_errors_name_the_option_not_the_keyword(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was "`eps_m` must be positive, got 0.0" and "invalid argument `multiplier`: ..."."""
+    pts = tmp_path / "points.csv"
+    pd.DataFrame({"lat": [51.9, 51.9001], "lon": [-0.2, -0.2]}).to_csv(pts, index=False)
+    assert main(["hotspots", str(pts), "--eps-m", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "saferstats: error: --eps-m must be positive, got 0.0"
+    counts = tmp_path / "c.csv"
+    counts.write_text("area,count,population\nA,5,100\n")
+    assert main(["rates", str(counts), "--count", "count", "--population", "population", "--multiplier", "0"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        "saferstats: error: --multiplier: must be a positive number (e.g. 1000 or 100000), got 0"
