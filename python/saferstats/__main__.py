@@ -344,6 +344,10 @@ def _did_you_mean(name: str, columns: list[str]) -> str:
     return f" (did you mean {close!r}? names must match exactly, spaces and capitals too)" if close is not None else ""
 
 
+#: options whose default is a column name (``saferstats trend``), and what the column holds
+_DEFAULT_COLUMNS = {"count": "counts", "period": "periods (years, financial years or months)"}
+
+
 def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
     """Every column the options name is in the file, else an error naming the option, the column,
     the closest name in the file and all the file's columns."""
@@ -351,7 +355,17 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
         for col in [given] if isinstance(given, str) else given:
             if col not in df.columns:
                 names = [str(c) for c in df.columns]
-                raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')})"
+                option = f"--{flag.replace('_', '-')}"
+                if col == flag and flag in _DEFAULT_COLUMNS:
+                    # the option's default, not a name the analyst typed: no "did you mean 'country'?" for
+                    # 'count' (an abbreviation match), only a name that differs in case or spaces
+                    same = [c for c in names if re.sub(r"\W+", "", c.lower()) == col]
+                    raise InvalidInputError(
+                        f"{path}: no column {col!r} ({option}'s default)"
+                        + (f" (did you mean {same[0]!r}? names must match exactly, spaces and capitals too)" if same
+                           else f": give {option} COLUMN, the file's column of {_DEFAULT_COLUMNS[flag]}")
+                        + f"; columns are {names}", flag)
+                raise InvalidInputError(f"{path}: no column {col!r} ({option})"
                                         f"{_did_you_mean(col, names)}; columns are {names}", flag)
 
 
@@ -1485,8 +1499,20 @@ def _s136(args: argparse.Namespace) -> int:
                                 "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
                                 "saferstats.s136_summary)", "file")
     _require(df, args.file, by=args.by or [])
-    with _on_lines(args.file, lines=df.index):
-        res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
+    try:
+        with _on_lines(args.file, lines=df.index):
+            res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
+    except InvalidInputError as exc:
+        m = re.match(r"records has no column '([^']+)' \(keyword `\w+`\)", str(exc))
+        if m is None:
+            raise
+        # the file's column, said of the file (was "records has no column 'outcome' (keyword `outcome`)")
+        names = [str(c) for c in df.columns]
+        raise InvalidInputError(f"{args.file}: no column {m.group(1)!r}{_did_you_mean(m.group(1), names)}: the s136 "
+                                "command needs one row per detention (columns detention_time, place_of_safety, age, "
+                                f"outcome, ...: see saferstats.s136_summary); its columns are {names[:8]}"
+                                + (f" and {len(names) - 8} more" if len(names) > 8 else ""),
+                                "file") from None
     pub = res.published()  # disclosure-controlled: every figure below is as published
     ex = pub.excluded
     print(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "

@@ -222,3 +222,32 @@ def test_option_errors_name_the_option_not_the_keyword(tmp_path: Path, capsys: p
     assert main(["rates", str(counts), "--count", "count", "--population", "population", "--multiplier", "0"]) == 2
     assert capsys.readouterr().err.strip() == \
         "saferstats: error: --multiplier: must be a positive number (e.g. 1000 or 100000), got 0"
+
+
+def test_trend_default_count_column_missing_suggests_no_lookalike(shared_data: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The default --count 'count' was matched to 'country' (an abbreviation match) in OSCE's table."""
+    osce = shared_data / "hate_crime/osce_national_2016-2018/osce_hate_incidents_2018.csv"
+    assert main(["trend", str(osce)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: {osce}: no column 'count' (--count's default): give --count COLUMN, the file's column "
+        "of counts; columns are ['year', 'country', 'data_source', 'number_of_incidents']")
+
+
+def test_trend_default_column_in_other_capitals_is_suggested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text("Period,Count\n2019,5\n2020,6\n2021,7\n")
+    assert main(["trend", str(f), "--population", "none"]) == 2
+    assert "no column 'count' (--count's default) (did you mean 'Count'? names must match exactly" in \
+        capsys.readouterr().err
+
+
+def test_s136_on_a_table_that_is_not_records_names_the_file(shared_data: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Was "records has no column 'outcome' (keyword `outcome`)", naming neither the file nor the command."""
+    fms = shared_data / "fly_tipping/fixmystreet_LAD_yearly/2019.csv"
+    assert main(["s136", str(fms)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"saferstats: error: {fms}: no column 'outcome': the s136 command needs one row per detention (columns "
+        "detention_time, place_of_safety, age, outcome, ...: see saferstats.s136_summary); its columns are "
+        "['lad', 'SHEF_A_CODE', 'reports', 'unique_users', 'average_per_user']")
