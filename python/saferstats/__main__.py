@@ -1331,6 +1331,19 @@ def _disp(args: argparse.Namespace) -> int:
         _check_file(p, "paths", folder_ok=True)
     recs = read_stop_search(args.paths, force=args.force)
     nameless = recs["force"].astype(str) == ""
+    if args.force is not None:
+        from .geography import force_id
+
+        given = force_id(args.force) or args.force
+        own = recs.loc[recs["force"].astype(str).map(lambda f: (force_id(f) or f) != given), ["force", "source_file"]]
+        if len(own):  # --force names only the files that do not say: a file that does keeps its own force
+            from .report.sections import _said_names
+
+            files = sorted(set(own["source_file"].astype(str)))
+            named = _said_names(sorted(set(own["force"].astype(str))))
+            print(f"saferstats: warning: --force {args.force} is for files that name no force; "
+                  f"{_names(files, show=3)} name their own ({', '.join(named.values())}), used for their searches",
+                  file=sys.stderr)
     if args.force is None and "force" in (args.by or []) and args.population is None and nameless.any():
         files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
         raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "

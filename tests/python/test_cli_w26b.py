@@ -251,3 +251,16 @@ def test_s136_on_a_table_that_is_not_records_names_the_file(shared_data: Path,
         f"saferstats: error: {fms}: no column 'outcome': the s136 command needs one row per detention (columns "
         "detention_time, place_of_safety, age, outcome, ...: see saferstats.s136_summary); its columns are "
         "['lad', 'SHEF_A_CODE', 'reports', 'unique_users', 'average_per_user']")
+
+
+def test_force_given_for_files_that_name_their_own_is_warned(shared_data: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """--force Essex on Durham's bulk file was silently ignored (the rows say Durham)."""
+    f = shared_data / STOPS / "2019-12-durham-stop-and-search.csv"
+    out = tmp_path / "d.csv"
+    assert main(["disproportionality", str(f), "--force", "Essex", "--out", str(out)]) == 0
+    assert ("saferstats: warning: --force Essex is for files that name no force; 2019-12-durham-stop-and-search.csv "
+            "name their own (Durham), used for their searches") in capsys.readouterr().err
+    assert set(pd.read_csv(out)["force_id"]) == {"durham"}
+    assert main(["disproportionality", str(f), "--force", "Durham", "--out", str(out)]) == 0
+    assert "--force Durham is for" not in capsys.readouterr().err
