@@ -1845,7 +1845,8 @@ def main(argv: list[str] | None = None) -> int:
                    "Census the Home Office used for the searches' period (2011 before 2022/23, 2021 from then)")
     p.add_argument("--by", nargs="*", default=["force"],
                    help="force (default), csp or la (each search placed in its Community Safety Partnership or local "
-                        "authority by its location), or a column of the records such as month")
+                        "authority by its location), with any columns of the records after it, e.g. --by force "
+                        "month (a column alone, --by month, names no area to set the searches against)")
     p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
                    help="which Census the denominators are from (default: the one the Home Office used for the "
                         "searches' period, 2011 before 2022/23 and 2021 from then)")

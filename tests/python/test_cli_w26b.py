@@ -264,3 +264,12 @@ def test_force_given_for_files_that_name_their_own_is_warned(shared_data: Path, 
     assert set(pd.read_csv(out)["force_id"]) == {"durham"}
     assert main(["disproportionality", str(f), "--force", "Durham", "--out", str(out)]) == 0
     assert "--force Durham is for" not in capsys.readouterr().err
+
+
+def test_disproportionality_help_shows_by_with_an_area(capsys: pytest.CaptureFixture[str]) -> None:
+    """The help offered "or a column of the records such as month", which alone is refused."""
+    with pytest.raises(SystemExit):
+        main(["disproportionality", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "e.g. --by force month (a column alone, --by month, names no area to set the searches against)" in text
+    assert "or a column of the records such as month" not in text
