@@ -118,6 +118,35 @@ def _check_out_file(out: Path | None, flag: str = "--out", kind: str = ".csv") -
 _WORKBOOK_MAGIC = {b"PK\x03\x04": "a spreadsheet workbook (.xlsx or .ods)", b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)"}
 
 
+def _check_file(p: Path, arg: str = "file", *, folder_ok: bool = False) -> Path:
+    """:func:`saferstats.report.check_input_file` said in the command's terms: the path first, as
+    every other error of a file says it (not the configuration's ``file = '...'``), and for a
+    folder where a file is wanted, the files it holds to choose from.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "interim.csv").write_text("a")
+    ...     try:
+    ...         _check_file(Path(d))
+    ...     except InvalidInputError as exc:
+    ...         print(str(exc).replace(d, "DIR"))
+    DIR: is a folder; give a file (it holds: interim.csv)
+    """
+    try:
+        return check_input_file(p, arg, folder_ok=folder_ok)
+    except InvalidInputError as exc:
+        said = f"{arg} = '{p}'"
+        if not str(exc).startswith(said):
+            raise
+        msg = f"{p}: {str(exc)[len(said):].lstrip(': ')}"
+        if p.is_dir():
+            files = sorted(f.name for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+            subs = sorted(f.name for f in p.iterdir() if f.is_dir() and not f.name.startswith("."))
+            msg += (f" (it holds: {_names(files)})" if files
+                    else f" (its folders: {_names(subs)})" if subs else " (it is empty)")
+        raise InvalidInputError(msg, arg) from None
+
+
 def _decode(path: Path, raw: bytes) -> str:
     """The text of a CSV: UTF-8 (with or without Excel's byte-order mark), else Windows-1252 as
     Excel's "CSV (Comma delimited)" saves it on a UK PC ("£", "é"), said on stderr."""
@@ -135,6 +164,26 @@ def _decode(path: Path, raw: bytes) -> str:
         return text
 
 
+def _gunzipped(path: Path, raw: bytes) -> bytes:
+    """The CSV inside a gzip file (``x.csv.gz``), unpacked to at most 50 times its packed size (at
+    least 64 MiB), as the library's readers take a ``.gz`` (a gzip bomb refused before it fills
+    memory); a truncated or corrupt one is an error naming the file. (It was read as "UTF-16 text or
+    binary", which it is not.)"""
+    import zlib
+
+    from .io import _gunzip_bounded
+
+    limit = max(50 * len(raw), 64 << 20)
+    try:
+        out = _gunzip_bounded(raw, limit)
+    except (EOFError, zlib.error) as exc:
+        raise InvalidInputError(f"{path}: not a readable gzip file ({exc})", "file") from None
+    if out is None:
+        raise InvalidInputError(f"{path}: unpacks to more than {limit:,} bytes: refused as a likely gzip bomb "
+                                f"({len(raw):,} bytes on disk)", "file")
+    return out
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV as published: thousands separators (``"567,700"``) read as numbers, the published
     shorthand for no figure as missing, and the rows labelled by their line in the file (the header
@@ -144,11 +193,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
     file that is not UTF-8 is read as Windows-1252 (Excel's CSV on a UK PC), said on stderr."""
     import io
 
-    check_input_file(path, "file")
+    _check_file(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read ({exc.strerror or exc})", "file") from exc
+    if raw[:2] == b"\x1f\x8b":  # a gzipped CSV (x.csv.gz), as the police.uk readers take it; bounded against bombs
+        raw = _gunzipped(path, raw)
     for magic, what in _WORKBOOK_MAGIC.items():
         if raw.startswith(magic):
             raise InvalidInputError(f"{path}: is {what}, not a CSV: open it in Excel (or LibreOffice) and use File > "
@@ -158,6 +209,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InvalidInputError(f"{path}: is UTF-16 text or binary (Excel's 'Unicode Text' is UTF-16 and tab-separated), "
                                 "not a CSV: save it as 'CSV UTF-8 (Comma delimited)' and give that file", "file")
     text = _decode(path, raw)
+    if text.lstrip()[:1] in ("{", "["):  # a JSON file: pandas said "Expected 2 fields in line 4, saw 3"
+        head = text[:4096]
+        what = ("GeoJSON (map features: area outlines or points)" if '"FeatureCollection"' in head
+                else "TopoJSON (area outlines)" if '"Topology"' in head else "JSON")
+        raise InvalidInputError(f"{path}: is {what}, not a CSV: this command reads a CSV with a header row"
+                                + (" (police.uk API JSON: saferstats disproportionality reads it)"
+                                   if what == "JSON" else ""), "file")
     header = text.split("\n", 1)[0]
     for sep, name, why in ((";", "semicolons", "Excel's CSV in a locale with a decimal comma"),
                            ("\t", "tabs", "Excel's 'Text (Tab delimited)'")):
@@ -269,13 +327,25 @@ def _on_lines(path: Path, *, missing_flag: bool = False, lines: pd.Index | None 
         raise type(exc)(msg, exc.argument, exc.index) from None
 
 
+#: published headings (in snake_case) and the columns the readers give them
+_READ_AS = {"total_incidents": "incidents", "ons_code": "la_code", "year": "period"}
+
+
 def _did_you_mean(name: str, columns: list[str]) -> str:
     """' (did you mean 'Population'?)' for a column name that differs in case, spaces or a typo, or
     abbreviates one (the library's matcher, :func:`saferstats._frames.near_column`)."""
     from ._frames import near_column
 
-    close = near_column(columns, name)
+    snake = re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    # a published heading of a table a reader renamed (Defra's 'Total Incidents' is read_flytipping's
+    # 'incidents', 'ONS Code' its 'la_code'): that column, not the nearest spelling ('not_all_incidents')
+    close = next((c for c in (snake, _READ_AS.get(snake)) if c is not None and c in columns and c != name), None)
+    close = close if close is not None else near_column(columns, name)
     return f" (did you mean {close!r}? names must match exactly, spaces and capitals too)" if close is not None else ""
+
+
+#: options whose default is a column name (``saferstats trend``), and what the column holds
+_DEFAULT_COLUMNS = {"count": "counts", "period": "periods (years, financial years or months)"}
 
 
 def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
@@ -285,7 +355,17 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
         for col in [given] if isinstance(given, str) else given:
             if col not in df.columns:
                 names = [str(c) for c in df.columns]
-                raise InvalidInputError(f"{path}: no column {col!r} (--{flag.replace('_', '-')})"
+                option = f"--{flag.replace('_', '-')}"
+                if col == flag and flag in _DEFAULT_COLUMNS:
+                    # the option's default, not a name the analyst typed: no "did you mean 'country'?" for
+                    # 'count' (an abbreviation match), only a name that differs in case or spaces
+                    same = [c for c in names if re.sub(r"\W+", "", c.lower()) == col]
+                    raise InvalidInputError(
+                        f"{path}: no column {col!r} ({option}'s default)"
+                        + (f" (did you mean {same[0]!r}? names must match exactly, spaces and capitals too)" if same
+                           else f": give {option} COLUMN, the file's column of {_DEFAULT_COLUMNS[flag]}")
+                        + f"; columns are {names}", flag)
+                raise InvalidInputError(f"{path}: no column {col!r} ({option})"
                                         f"{_did_you_mean(col, names)}; columns are {names}", flag)
 
 
@@ -373,19 +453,41 @@ def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = (), sig: 
             print(df.to_string(index=False, float_format=lambda v: f"{v:.10g}"))
 
 
+@contextlib.contextmanager
+def _as_plain_csv(path: Path) -> Iterator[Path]:
+    """``path``, or for a gzipped CSV (``x.csv.gz``) a temporary ``x.csv`` holding what it unpacks
+    to (:func:`_gunzipped`), for the readers of published tables that take only ``.csv``: so that
+    what they say of the table (the population note of the hate crime table by force) is said of
+    its ``.gz`` too."""
+    import tempfile
+
+    magic = b""
+    if path.is_file():
+        with path.open("rb") as fh:
+            magic = fh.read(2)
+    if magic != b"\x1f\x8b":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="saferstats-") as tmp:
+        plain_path = Path(tmp) / (path.name[:-3] if path.name.lower().endswith(".gz") else f"{path.name}.csv")
+        plain_path.write_bytes(_gunzipped(path, path.read_bytes()))
+        yield plain_path
+
+
 def _force_table_note(path: Path) -> str | None:
     """For the Home Office hate crime table by force (``Force, Year, ..., Population``): what
     :func:`read_hate_crime` says of its populations (one figure for every year), else None."""
     from .published import read_hate_crime
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _as_plain_csv(path) as plain_path:
             warnings.simplefilter("ignore", SaferstatsWarning)
-            t = read_hate_crime(path)
+            t = read_hate_crime(plain_path)
+            said_as = plain_path.name
     except (SaferstatsError, OSError, ValueError):
         return None
     note = t.attrs.get("population_note")
-    return note if isinstance(note, str) else None
+    return note.replace(f"{said_as}:", f"{path.name}:") if isinstance(note, str) else None
 
 
 _BOOKS = (".ods", ".xlsx", ".xlsm")
@@ -403,7 +505,7 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
             raise InvalidInputError(f"{path}: --sheet {sheet!r} is for a workbook (.ods, .xlsx); this file is read as a "
                                     "CSV: leave out --sheet, or give the workbook", "sheet")
         return None
-    check_input_file(path, "file")
+    _check_file(path)
     try:
         t = read_hate_crime(path, sheet=sheet)
     except InvalidInputError as exc:
@@ -640,13 +742,13 @@ def _strand_table(path: Path, layouts: tuple[str, ...] = ("strand",)) -> pd.Data
     other file (read as a plain CSV)."""
     from .published import read_hate_crime
 
-    check_input_file(path, "file")
-    if path.suffix.lower() != ".csv":
+    _check_file(path)
+    if path.suffix.lower() != ".csv" and not path.name.lower().endswith(".csv.gz"):
         return None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _as_plain_csv(path) as plain_path:
             warnings.simplefilter("ignore", SaferstatsWarning)
-            t = read_hate_crime(path)
+            t = read_hate_crime(plain_path)
     except (SaferstatsError, ValueError, OSError):  # (a workbook saved as .csv: _read_csv says what to do)
         return None
     if t.attrs.get("summary", {}).get("layout") not in layouts:
@@ -747,14 +849,70 @@ def _trend(args: argparse.Namespace) -> int:
             res = _fit_trend(df, args, pop, comparator)
         else:
             res = _fit_trend(df, args, pop)
+    changes = list(res.attrs.get("recording_changes") or []) if comparator is None else \
+        _compared_recording_changes(df, args, pop)
     if short is not None:
         res = _with_short_groups(res, short, args.by, comparator)
     if comparator is None:
         res = _with_fitted_first(res, df, period=args.period, population=pop)
     if comparator is None and strands is None and layout is None:
         res = _with_names(res, read, by=args.by or [], period=args.period)
+    if changes:
+        res = _with_recording_changes(res, changes, args.by or [], comparator)
+        crossed = int((res["recording_change"] != "").sum())
+        if comparator is not None and crossed:  # compare_trends does not say so itself
+            print(f"saferstats: warning: trend --compare-with: {crossed} of {len(res)} comparison(s) run across a "
+                  "change in how the count is recorded (the area's or the comparator's), so the change in counting "
+                  "would be read as a faster or slower trend; the recording_change column names them "
+                  "(docs/methods/trends.md, 'Counts that change how they are recorded')", file=sys.stderr)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+def _compared_recording_changes(df: pd.DataFrame, args: argparse.Namespace, pop: str | None) -> list[dict[str, object]]:
+    """With ``--compare-with``: the groups whose series run across a change in how the count is
+    recorded (``poisson_trend``'s ``.attrs['recording_changes']``), which ``compare_trends`` does
+    not look for (it fits the count, population and period columns only): so that a comparison
+    across one is flagged as a trend is. [] for a table with no recording columns."""
+    from .trend import _RECORDING_COLUMNS, poisson_trend
+
+    if not any(c in df.columns for c in _RECORDING_COLUMNS) or not args.by:
+        return []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by[:1],
+                                missing="drop")
+    except SaferstatsError:
+        return []
+    return list(fit.attrs.get("recording_changes") or [])
+
+
+def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]], by: list[str],
+                            comparator: str | None = None) -> pd.DataFrame:
+    """The trend table with a ``recording_change`` column after ``note``: for each group whose
+    series runs across a change in how its count is recorded (Defra's reporting basis, or a 4-fold
+    step: ``poisson_trend``'s ``.attrs['recording_changes']``), the periods and the change, so that
+    the row itself says its APC is not like for like over the years (the warning alone was on
+    stderr, and the CSV row read as a trend); "" for the others.
+
+    >>> res = pd.DataFrame({"la_code": ["E1", "E2"], "apc": [7.5, 1.0], "note": ["", ""]})
+    >>> ch = [{"la_code": "E1", "period_from": "2019/20", "period_to": "2020/21", "reason": "reporting basis 'A' to 'B'"}]
+    >>> _with_recording_changes(res, ch, ["la_code"])["recording_change"].tolist()
+    ["2019/20 to 2020/21: reporting basis 'A' to 'B'", '']
+    """
+    by = by[:1] if comparator is not None else by  # a comparison is of the first --by column's groups
+    said: dict[tuple[str, ...], list[str]] = {}
+    for r in changes:
+        key = tuple(str(r.get(b)) for b in by)
+        said.setdefault(key, []).append(f"{r['period_from']} to {r['period_to']}: {r['reason']}")
+    # the comparator's own changes are in every comparison with it
+    theirs = [f"comparator {comparator}: {c}" for c in said.pop((str(comparator),), [])] if comparator is not None else []
+    keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
+    out = res.copy()
+    at = out.columns.get_loc("note") + 1 if "note" in out.columns else len(out.columns)
+    out.insert(at, "recording_change", ["; ".join(said.get(k, []) + theirs) for k in keys])
+    return out
 
 
 #: the rates of the trend line in ``fitted_first_period`` are per this many of the population
@@ -1165,14 +1323,27 @@ def _two_periods(df: pd.DataFrame, path: Path, *, count: str, population: str | 
 
 
 def _disp(args: argparse.Namespace) -> int:
-    from .disproportionality import disproportionality
+    from .disproportionality import _AREA_KEYS, disproportionality
     from .io import read_stop_search
 
     _check_out_file(args.out)
     for p in args.paths:
-        check_input_file(p, "paths", folder_ok=True)
+        _check_file(p, "paths", folder_ok=True)
     recs = read_stop_search(args.paths, force=args.force)
     nameless = recs["force"].astype(str) == ""
+    if args.force is not None:
+        from .geography import force_id
+
+        given = force_id(args.force) or args.force
+        own = recs.loc[recs["force"].astype(str).map(lambda f: (force_id(f) or f) != given), ["force", "source_file"]]
+        if len(own):  # --force names only the files that do not say: a file that does keeps its own force
+            from .report.sections import _said_names
+
+            files = sorted(set(own["source_file"].astype(str)))
+            named = _said_names(sorted(set(own["force"].astype(str))))
+            print(f"saferstats: warning: --force {args.force} is for files that name no force; "
+                  f"{_names(files, show=3)} name their own ({', '.join(named.values())}), used for their searches",
+                  file=sys.stderr)
     if args.force is None and "force" in (args.by or []) and args.population is None and nameless.any():
         files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
         raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "
@@ -1183,6 +1354,17 @@ def _disp(args: argparse.Namespace) -> int:
             raise InvalidInputError(f"--by {b}: the records have no such column{_did_you_mean(b, [*names, 'csp', 'la'])}; "
                                     "give force, csp or la (each search placed by its location), or a column of the "
                                     f"records: {names}", "by")
+    if args.by and args.population is None and not set(args.by) & _AREA_KEYS:
+        # "--by month" alone: the bundled Census has a population per area, none per month (the
+        # library's message names its own keywords, by=None and population=)
+        area = "force" if (~nameless).any() or args.force else None
+        raise InvalidInputError(
+            f"--by {' '.join(args.by)} names no area, and the bundled Census populations are per area and ethnic "
+            "group, so the searches need an area to be set against: "
+            + (f"--by force {' '.join(args.by)} (each force's rates by {args.by[0]}), " if area else
+               f"--force NAME --by force {' '.join(args.by)} (the files name no force), ")
+            + f"--by csp {' '.join(args.by)} or --by la {' '.join(args.by)} (each search placed by its location), "
+            "or --population FILE with a population of your own", "by")
     pop = _read_csv(args.population) if args.population else None
     census = args.census
     if census is None and pop is None:
@@ -1239,7 +1421,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():
-                check_input_file(p, "file")
+                _check_file(p)
         with warnings.catch_warnings():
             # clusters are of coordinates: LSOA codes of another Census do not matter here
             warnings.filterwarnings("ignore", message=_LSOA_NOTE)
@@ -1263,7 +1445,13 @@ def _hotspots(args: argparse.Namespace) -> int:
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
         print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
-    labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", SaferstatsWarning)
+        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+    for w in said:  # re-issued to main's recording: printed as the command's warnings
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    # dbscan's own warning, when every point is noise, gives the --eps-m / --min-samples that would make a cluster
+    advised = any(str(w.message).startswith("dbscan: no cluster") for w in said)
     inside = labels != -3  # outside the study area (counted, with where, in dbscan's warning)
     # police.uk records carry their month: each cluster's first and last month (written as YYYY-MM)
     times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
@@ -1280,7 +1468,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         table.to_geojson(args.geojson)
         print(f"Wrote {args.geojson}")
     if not len(table) and not args.out:
-        print("No clusters: try a larger --eps-m or a smaller --min-samples")
+        print("No clusters at these settings (the dbscan warning says what would find one)" if advised
+              else "No clusters: try a larger --eps-m or a smaller --min-samples")
         return 0
     out = pd.DataFrame(table.drop(columns=["hull"]))
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
@@ -1298,7 +1487,7 @@ def _s136(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
     if args.file.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         # the NHS workbook as published: saving it as CSV would give the same published counts, not records
-        check_input_file(args.file, "file")
+        _check_file(args.file)
         from .io import read_mha_annual
 
         try:
@@ -1323,8 +1512,20 @@ def _s136(args: argparse.Namespace) -> int:
                                 "detention records (columns detention_time, place_of_safety, age, outcome, ...: see "
                                 "saferstats.s136_summary)", "file")
     _require(df, args.file, by=args.by or [])
-    with _on_lines(args.file, lines=df.index):
-        res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
+    try:
+        with _on_lines(args.file, lines=df.index):
+            res = s136_summary(df, threshold=args.threshold, confidence=args.confidence, by=args.by or None)
+    except InvalidInputError as exc:
+        m = re.match(r"records has no column '([^']+)' \(keyword `\w+`\)", str(exc))
+        if m is None:
+            raise
+        # the file's column, said of the file (was "records has no column 'outcome' (keyword `outcome`)")
+        names = [str(c) for c in df.columns]
+        raise InvalidInputError(f"{args.file}: no column {m.group(1)!r}{_did_you_mean(m.group(1), names)}: the s136 "
+                                "command needs one row per detention (columns detention_time, place_of_safety, age, "
+                                f"outcome, ...: see saferstats.s136_summary); its columns are {names[:8]}"
+                                + (f" and {len(names) - 8} more" if len(names) > 8 else ""),
+                                "file") from None
     pub = res.published()  # disclosure-controlled: every figure below is as published
     ex = pub.excluded
     print(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
@@ -1356,6 +1557,10 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     'for yearly rates pass --multiplier 12000 (12/months)'
     >>> _as_flags("pass missing='drop'", argparse.Namespace(multiplier=1.0))
     "pass missing='drop'"
+    >>> _as_flags("`eps_m` must be positive, got 0.0", argparse.Namespace(eps_m=0.0))
+    '--eps-m must be positive, got 0.0'
+    >>> _as_flags("invalid argument `multiplier`: must be a positive number, got 0", argparse.Namespace(multiplier=0.0))
+    '--multiplier: must be a positive number, got 0'
     """
     keys = [k for k in vars(args or argparse.Namespace())
             if not k.startswith("_") and k not in ("func", "file", "paths", "out", "verbose", "command")]
@@ -1365,6 +1570,8 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
             msg = re.sub(rf"\b{re.escape(key)}=True\b", flag, msg)
         msg = re.sub(rf"""\b{re.escape(key)}=(["']?)([\w.\-]+)\1""", rf"{flag} \2", msg)
         msg = re.sub(rf"\(keyword `{re.escape(key)}(\[\d+\])?`\)", f"({flag})", msg)
+        # "`eps_m` must be positive" -> "--eps-m must ...", "invalid argument `multiplier`: ..." -> "--multiplier: ..."
+        msg = re.sub(rf"(?:invalid argument )?`{re.escape(key)}`(?= must\b|:)", flag, msg)
         if "_" in key:  # a bare option name: "raise min_samples / eps" -> "raise --min-samples / --eps-m"
             msg = re.sub(rf"(?<![\w`'\"-]){re.escape(key)}\b(?![`'\"(])", flag, msg)
     if "eps_m" in keys:
@@ -1392,6 +1599,12 @@ def _as_config(msg: str) -> str:
     return msg
 
 
+#: library messages that are advice on an option, not a caution about the numbers: printed as
+#: ``saferstats: note: ...`` (the report's "counts only the searches with a stated ethnicity" names
+#: the ``[stop_search] ethnicity_source`` choice after its text has said where ethnicity is missing)
+_ADVICE = ("--pdf", "--docx", "stop and search: the report counts only the searches with a stated ethnicity")
+
+
 def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
@@ -1403,8 +1616,9 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
         if (str(w.message).startswith(f"read_stop_search: {gap}")
                 and any(m.startswith(f"disproportionality: {gap}") for m in said)):
             continue  # the same months, said once more by the command's table just below
-        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(("--pdf", "--docx")):
-            print(f"saferstats: note: {w.message}", file=sys.stderr)
+        if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(_ADVICE):
+            # advice on a choice, not a caution about the numbers: a note (in the report's terms)
+            print(f"saferstats: note: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
             msg = str(w.message)
             path = getattr(args, "file", None)
@@ -1469,6 +1683,12 @@ def _report_run(args: argparse.Namespace) -> int:
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")
+    data = (".csv", ".gz", ".xlsx", ".xls", ".ods", ".json", ".geojson", ".zip")
+    if args.config is not None and Path(args.config).suffix.lower() in data:
+        # a data file for the configuration: "not valid TOML (Expected '=' after a key ...)" said nothing useful
+        raise InvalidInputError(f"--config {args.config}: is a data file, not the assessment's configuration (a .toml "
+                                "file naming the data files, e.g. [stop_search] files = [\"...\"]); start from "
+                                "saferstats report --example-config > assessment.toml", "config")
     try:
         cfg = demo_config() if args.demo else load_config(args.config)
     except InvalidInputError as exc:
@@ -1625,7 +1845,8 @@ def main(argv: list[str] | None = None) -> int:
                    "Census the Home Office used for the searches' period (2011 before 2022/23, 2021 from then)")
     p.add_argument("--by", nargs="*", default=["force"],
                    help="force (default), csp or la (each search placed in its Community Safety Partnership or local "
-                        "authority by its location), or a column of the records such as month")
+                        "authority by its location), with any columns of the records after it, e.g. --by force "
+                        "month (a column alone, --by month, names no area to set the searches against)")
     p.add_argument("--census", type=int, choices=[2011, 2021], default=None,
                    help="which Census the denominators are from (default: the one the Home Office used for the "
                         "searches' period, 2011 before 2022/23 and 2021 from then)")
