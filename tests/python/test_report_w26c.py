@@ -1,0 +1,122 @@
+"""The Essex strategic assessment from the published files (examples/essex_published.toml), session 19.
+
+Stop and search by force and CSP (``[stop_search] by = ["force", "csp"]``, police.uk Dec 2019 -
+Feb 2020): the key findings were written per force from a table of CSP rows, so "In Essex, Black
+people were searched at 9.54 times the rate of White people" was Chelmsford's row, its "higher
+ratios ... Black people (11.5 times, on 10 searches), Black people (10.7 times ...)" were three
+other CSPs' rows, unnamed, and the find-rate finding said "Asian people in Essex (35% against 25%)"
+twice: Chelmsford's Asian find rate against Basildon's White one (the force's first row). The
+findings now name each CSP, compare it with White people in the same CSP, and cover the report's
+own force's CSPs (other forces' are in the table).
+"""
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+
+from saferstats.report.sections import Section, Table
+from saferstats.report.summary import _find_item, executive_summary
+
+
+def _rows(force, csp, rows):
+    return [{"force": force, "csp": csp, "csp_code": "E22", "group": g, "searches": n, "ratio": r, "ratio_lower": lo,
+             "ratio_upper": hi, "reliable": "True"} for g, n, r, lo, hi in rows]
+
+
+def _csp_table():
+    # the report's own rows (police.uk, Dec 2019 - Feb 2020, Census 2011)
+    rows = _rows("Essex", "Basildon", [("Black", 36, 2.73, 1.95, 3.83), ("White", 455, 1.0, None, None)])
+    rows += _rows("Essex", "Braintree", [("Black", 11, 10.70, 5.83, 19.64), ("White", 160, 1.0, None, None)])
+    rows += _rows("Essex", "Chelmsford", [("Black", 67, 9.54, 7.43, 12.25), ("White", 541, 1.0, None, None)])
+    rows += _rows("Leicestershire", "Leicester", [("Black", 56, 4.05, 2.94, 5.58), ("White", 300, 1.0, None, None)])
+    return pd.DataFrame(rows)
+
+
+def test_csp_findings_name_each_csp_of_the_reports_force():
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", _csp_table())])
+    f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("Across the 3 Community Safety Partnerships of Essex in the table (other forces' areas: see "
+                           "the table), at least one ethnic group was searched at a statistically significantly higher "
+                           "rate than White people in Basildon and Chelmsford (2 of 3; by area below)")
+    assert "In Chelmsford, Black people were searched at 9.54 times the rate of White people (95% CI 7.43 to 12.2)" \
+        in " ".join(f)
+    assert "In Basildon, Black people were searched at 2.73 times" in " ".join(f)
+    assert any(s.startswith("Braintree: the groups searched at a statistically significantly higher rate") for s in f)
+    assert not any(s.startswith("In Essex,") for s in f)  # the force's name was put on Chelmsford's row
+    assert "Leicester" not in " ".join(f)  # another force's CSPs: in the table, not in Essex's findings
+
+
+def test_csp_findings_for_a_csp_report_lead_with_the_csp():
+    sec = Section("stop_search", "Stop and search", "", "",
+                  tables=[Table("stop_search_disproportionality", "", _csp_table())])
+    f = executive_summary([sec], {"area": "Chelmsford", "confidence": 0.95}).findings["stop_search"]
+    assert f[0].startswith("In Chelmsford, Black people were searched at 9.54 times")
+    assert "Leicester" not in " ".join(f)
+
+
+def test_find_rate_compared_with_white_people_in_the_same_csp():
+    # Chelmsford: Asian 12 of 34 found, White 66 of 541; Basildon (the force's first row): White 112 of 455
+    f = pd.DataFrame({"force": ["Essex"] * 3, "csp": ["Basildon", "Chelmsford", "Chelmsford"],
+                      "group": ["White", "Asian", "White"], "n": [455, 34, 541], "hits": [112, 12, 66],
+                      "rate": [112 / 455, 12 / 34, 66 / 541], "diff": [0.0, 12 / 34 - 66 / 541, 0.0]})
+    assert _find_item(f, f.iloc[1]) == "Asian people in Chelmsford (35% against 12%, higher)"
+
+
+def _inside(lon, lat, polys):
+    def ring(r):
+        c = False
+        for i in range(len(r)):
+            (x1, y1), (x2, y2) = r[i], r[i - 1]
+            if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+                c = not c
+        return c
+    return any(ring(p[0]) and not any(ring(h) for h in p[1:]) for p in polys)
+
+
+def test_essex_by_csp_findings_from_the_published_files(shared_data):
+    """Chelmsford's counts from the police.uk files, placed with the ONS outline (ray casting here),
+    against the findings the report writes."""
+    import warnings
+
+    from saferstats.report import sections
+
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    gj = json.loads((shared_data / "boundaries" / "boundaries_ltla24.geojson").read_text())
+    geom = next(f["geometry"] for f in gj["features"] if f["properties"]["ltla24_name"] == "Chelmsford")
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    searches: dict[str, int] = {}
+    finds: dict[str, int] = {}
+    for path in sorted(folder.glob("*-essex-stop-and-search.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for r in csv.DictReader(fh):
+                eth = r["Self-defined ethnicity"]
+                if r["Type"] == "Vehicle search" or not r["Latitude"] or not eth or "Not stated" in eth:
+                    continue
+                if not _inside(float(r["Longitude"]), float(r["Latitude"]), polys):
+                    continue
+                g = eth.split(" - ")[0]
+                searches[g] = searches.get(g, 0) + 1
+                finds[g] = finds.get(g, 0) + (r["Outcome linked to object of search"] == "True")
+    white, asian, black = "White", "Asian/Asian British", "Black/African/Caribbean/Black British"
+    assert (searches[white], finds[white], searches[asian], finds[asian], searches[black]) == (541, 66, 34, 12, 67)
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sec = sections._stop_search(cfg, {"files": [str(folder)], "by": ["force", "csp"], "census": "auto"})
+    d = [t.frame for t in sec.tables if t.name == "stop_search_disproportionality"][0]
+    chelmsford = d[d["csp"].astype(str) == "Chelmsford"].set_index("group")
+    assert int(chelmsford.loc["Black", "searches"]) == 67 and int(chelmsford.loc["White", "searches"]) == 541
+    f = executive_summary([sec], cfg).findings["stop_search"]
+    text = " ".join(f)
+    assert f[0].startswith("Across the 14 Community Safety Partnerships of Essex in the table")
+    assert "In Chelmsford, Black people were searched at 9.54 times the rate of White people" in text
+    assert f"Asian people in Chelmsford ({12 / 34:.0%} against {66 / 541:.0%}, higher)" in text  # 35% against 12%
+    assert "in Essex (" not in text and not any(s.startswith("In Essex,") for s in f)
+    assert "Merseyside" not in text
+
+
+if __name__ == "__main__":
+    pytest.main([__file__])
