@@ -120,3 +120,74 @@ def test_essex_by_csp_findings_from_the_published_files(shared_data):
 
 if __name__ == "__main__":
     pytest.main([__file__])
+
+
+def test_another_forces_street_files_are_not_mapped_as_the_areas_hotspots(shared_data):
+    """[hotspots] with Hertfordshire Constabulary's street-level files and study_area = "Essex" (no
+    Essex file is published here): 32 of its ASB records lie inside Essex, near the boundary, and the
+    report mapped, clustered and dated them as Essex's ("hotspots Jan 2021 to Jan 2022" on the title
+    page; "the density map and the hot and cold spots show where incidents concentrate"). Now the
+    section says why none are shown, with no figures, tables or period, and the summary says so."""
+    import warnings
+
+    from saferstats.report import sections
+
+    gj = json.loads((shared_data / "boundaries" / "boundaries_pfa20.geojson").read_text())
+    geom = next(f["geometry"] for f in gj["features"] if f["properties"]["pfa20_name"] == "Essex")
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    reporters, inside = set(), 0
+    for path in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for r in csv.DictReader(fh):
+                if r["Crime type"] != "Anti-social behaviour":
+                    continue
+                reporters |= {r["Reported by"], r["Falls within"]}
+                if r["Latitude"] and _inside(float(r["Longitude"]), float(r["Latitude"]), polys):
+                    inside += 1
+    assert reporters == {"Hertfordshire Constabulary"}
+    # 35 inside the generalised 2020 outline here; the report places 32 with its own (boundary points differ)
+    assert 30 <= inside <= 40
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sec = sections._hotspots(cfg, {"files": [str(shared_data / "street_crime")], "crime_type": ["Anti-social behaviour"],
+                                       "study_area": "Essex", "eps_m": 150, "min_samples": 40, "cell_size": 1000})
+    assert not sec.tables and not sec.figures and sec.period == ""
+    assert sec.intro.startswith("No hotspots are shown for Essex: the police.uk street-level files given are "
+                                "Hertfordshire Constabulary's records, and none of the 32 of them inside Essex was "
+                                "reported by, or falls within, the police force of Essex.")
+    f = executive_summary([sec], cfg)
+    assert f.findings["hotspots"] == [sec.finding] and sec.finding.startswith("No hotspots are shown for Essex")
+    assert "hot and cold spots show where incidents concentrate" not in " ".join(f.findings["hotspots"])
+
+
+def test_own_forces_street_files_are_still_mapped():
+    from saferstats.report.sections import _another_forces_records
+
+    pts = pd.DataFrame({"reported_by": ["Hertfordshire Constabulary", "British Transport Police"],
+                        "falls_within": ["Hertfordshire Constabulary", "Hertfordshire Constabulary"]})
+    assert _another_forces_records(pts, "Stevenage", 5) == ""  # a CSP of the files' force
+    assert _another_forces_records(pts, "Hertfordshire", 5) == ""
+    assert _another_forces_records(pts.drop(columns=["reported_by", "falls_within"]), "Essex", 5) == ""  # a points file
+    assert _another_forces_records(pts, "Essex", 5).startswith(
+        "No hotspots are shown for Essex: the police.uk street-level files given are Hertfordshire Constabulary and "
+        "British Transport Police's records, and none of the few of them inside Essex")
+
+
+def test_city_of_london_by_force_and_csp_is_cautioned_once(shared_data):
+    """By force and CSP the City of London is both a non-resident force and CSP
+    (.attrs['non_resident_areas'] = ['city-of-london', 'City of London']): the caution and the table's
+    caption said "the City of London, the City of London"."""
+    import warnings
+
+    import saferstats as ss
+    from saferstats.report.sections import _resident_caution
+
+    path = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02" / "2020-01-city-of-london-stop-and-search.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = ss.disproportionality(ss.read_stop_search(path), by=["force", "csp"], census=2011)
+    shown, text = _resident_caution(d)
+    assert text == (" Caution for the City of London: most people searched there do not live there, so rates per "
+                    "resident (and ratios of them) are not comparable with other areas' rates.")
+    assert set(shown["comparability"]) == {"like for like, except the City of London (see the caution in the text)"}

@@ -74,6 +74,9 @@ class Section:
     geojson: dict[str, str] = dataclasses.field(default_factory=dict)
     #: the period the section's data cover, for the title page (e.g. "2018/19", "Dec 2019 to Feb 2020")
     period: str = ""
+    #: the key finding of a section that has no tables or figures because it has no data for the
+    #: report's area (e.g. another force's street-level files), said in the executive summary
+    finding: str = ""
 
 
 def _png(fig) -> bytes:
@@ -759,7 +762,9 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
                                                      text.str.split("; caution: ", n=1).str[0])
     names = _force_names(map(str, areas))
-    listed = ", ".join(place(names[str(a)]) for a in areas)  # in sentences: "the City of London"
+    # in sentences: "the City of London", once (by force and CSP it is both a force and a CSP: the text
+    # and the caption said "the City of London, the City of London")
+    listed = ", ".join(dict.fromkeys(place(names[str(a)]) for a in areas))
     if "comparability" in disp.columns and "like_for_like" in disp.columns:
         # the caution's rows read "like for like" in the page's cells once the caution is in the text, so
         # the caption (made from columns that are the same in every row) must name the exception: it
@@ -2173,6 +2178,44 @@ def _cluster_place(locations: pd.Series) -> str:
     return f"{street} ({top.lower()})" if street else top
 
 
+def _another_forces_records(pts: pd.DataFrame, study_area: Any, thr: int) -> str:
+    """Why no hotspots are shown when the police.uk street-level points inside ``study_area`` are all
+    another force's records ('Reported by' and 'Falls within' name neither the study area's force):
+    incidents that force recorded near its boundary, not the area's. "" otherwise (and for points
+    files without those columns, or a study area that is not a named area).
+
+    >>> pts = pd.DataFrame({"reported_by": ["Hertfordshire Constabulary"] * 32,
+    ...                     "falls_within": ["Hertfordshire Constabulary"] * 32})
+    >>> print(_another_forces_records(pts, "Essex", 5))
+    No hotspots are shown for Essex: the police.uk street-level files given are Hertfordshire Constabulary's records, and none of the 32 of them inside Essex was reported by, or falls within, the police force of Essex. They are incidents that force recorded near its boundary, not Essex's, so mapping them would present another force's records as Essex's hotspots: give the force's own police.uk street-level files (data.police.uk).
+    >>> _another_forces_records(pts.assign(falls_within="Essex Police"), "Essex", 5)
+    ''
+    """
+    from ..geography import force_id
+    from .inputs import scope_of
+
+    if not isinstance(study_area, str) or not len(pts) or "reported_by" not in pts.columns:
+        return ""
+    try:
+        forces = {force_id(f) or f for f in scope_of(study_area).forces}
+    except Exception:  # a polygon file or an area the lookup does not hold: no check
+        return ""
+    if not forces:
+        return ""
+    cols = [c for c in ("reported_by", "falls_within") if c in pts.columns]
+    names = pd.concat([pts[c] for c in cols]).dropna().astype(str).unique()
+    if not len(names) or any((force_id(n) or n) in forces for n in names):
+        return ""
+    who = list(dict.fromkeys(pts["reported_by"].dropna().astype(str)))
+    who_said = (", ".join(who[:-1]) + " and " + who[-1]) if len(who) > 1 else (who[0] if who else "another force")
+    n = f"the {len(pts):,} of them" if len(pts) >= thr else "the few of them"
+    area = place(study_area)
+    return (f"No hotspots are shown for {area}: the police.uk street-level files given are {who_said}'s records, and "
+            f"none of {n} inside {area} was reported by, or falls within, the police force of {area}. They are "
+            f"incidents that force recorded near its boundary, not {area}'s, so mapping them would present another "
+            f"force's records as {area}'s hotspots: give the force's own police.uk street-level files (data.police.uk).")
+
+
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -2218,6 +2261,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     else:
         pts = data.dropna(subset=[lat_c, lon_c])
         dropped = len(data) - len(pts)
+    other = _another_forces_records(pts, sec.get("study_area"), thr)
+    if other:
+        # Hertfordshire Constabulary's files with study_area = "Essex": 32 of its ASB records (Jan 2021 -
+        # Jan 2022) lie inside Essex, near the boundary, and were mapped, counted and dated as Essex's
+        return Section("hotspots", "Hotspots: clusters, density and hot spots", other + "".join(read_notes),
+                       sec.get("source", ""), finding=other)
     if len(pts) < thr:
         # a map of fewer points than the disclosure threshold shows each one (and how many there are):
         # nothing is drawn or counted, as a table cell below the threshold is withheld

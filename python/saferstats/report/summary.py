@@ -1168,7 +1168,8 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
 
 def _hotspots(s: Section, cfg: dict) -> list[str]:
     if not s.tables and not s.figures:  # too few points to map (below the disclosure threshold): no finding
-        return []
+        # ... unless the section says why it has no data for the area (another force's files)
+        return [s.finding] if s.finding else []
     c = _table(s, "hotspot_clusters")
     if c is None or not len(c) or "n" not in c.columns:
         # at the report's settings: "no cluster" is not "no hotspot" (the density map and Gi* still show
