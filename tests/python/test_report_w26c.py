@@ -191,3 +191,38 @@ def test_city_of_london_by_force_and_csp_is_cautioned_once(shared_data):
     assert text == (" Caution for the City of London: most people searched there do not live there, so rates per "
                     "resident (and ratios of them) are not comparable with other areas' rates.")
     assert set(shown["comparability"]) == {"like for like, except the City of London (see the caution in the text)"}
+
+
+def test_forest_plot_by_csp_shows_the_reports_forces_csps(shared_data):
+    """By force and CSP the forest plot drew some 80 rows of six forces' CSPs in 4.8 inches, the labels
+    printed over one another, and its alt text named the highest ratio "Black people in Essex" (a CSP's
+    row). Now it draws the report's force's CSPs on a taller figure, says so in its caption, and its
+    alt text names the CSP."""
+    import struct
+    import warnings
+
+    from saferstats.report import sections
+    from saferstats.report.alt import _forest
+
+    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sec = sections._stop_search(cfg, {"files": [str(folder)], "by": ["force", "csp"], "census": "auto"})
+    t = [t.frame for t in sec.tables if t.name == "stop_search_disproportionality"][0]
+    essex = t[(t["force"].astype(str) == "Essex") & (t["group"].astype(str) != "White")]
+    hidden = int((essex["ratio"].astype(str) == "[c]").sum())
+    plotted = essex[essex["ratio"].astype(str) != "[c]"]
+    fig = [f for f in sec.figures if f.name == "stop_search_forest"][0]
+    assert fig.caption == ("Search rate ratio vs White by area, Essex's Community Safety Partnerships (other forces' are "
+                           f"in the table) (95% CI, log scale; hollow = unreliable); {hidden} group(s) with suppressed "
+                           "counts not shown")
+    assert (hidden, len(plotted)) == (20, 36)
+    width, height = struct.unpack(">II", fig.png[16:24])
+    assert height > 800  # 49 rows (36 and White's) over about 9 inches; was 500 pixels for some 80 rows
+    alt = _forest(sec, cfg)
+    top = plotted.loc[plotted["ratio"].astype(float).idxmax()]
+    assert (str(top["csp"]), str(top["group"]), round(float(top["ratio"]), 1)) == ("Uttlesford", "Black", 11.5)
+    assert alt.startswith("Forest plot of 36 search rate ratios (each ethnic group against White, log scale, by "
+                          "Community Safety Partnership)")
+    assert alt.endswith("The highest is for Black people in Uttlesford, at 11.5 times White people's rate.")

@@ -1116,14 +1116,49 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                           finds, shown=find_page(finds)))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
+    # by force and CSP (or local authority): the report's force's areas only, on a figure tall enough for
+    # their labels (Essex by ["force", "csp"], Dec 2019 - Feb 2020: some 80 rows of six forces' CSPs, in
+    # 4.8 inches, overprinted one another); other forces' are in the table
+    own_force = _own_force_rows(pub, cfg.get("area"))
+    if own_force is not None:
+        pub = pub[own_force]
     shown = pub[pub["ratio"].notna() | (pub["ratio_method"].astype(str) == "reference")]
     fig, ax = _fig()
+    fig.set_size_inches(7.5, min(10.0, max(4.8, 1.2 + 0.16 * len(shown))))
     ss.plot_disproportionality(shown, ax=ax)
     left_out = int((pub["ratio"].isna() & (pub["ratio_method"].astype(str) != "reference")).sum())
-    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
+    whose = ""
+    if own_force is not None:
+        level = "local authorities" if any(str(b).startswith("la") for b in by) else "Community Safety Partnerships"
+        whose = f", {place(str(pub['force'].iloc[0]))}'s {level} (other forces' are in the table)"
+    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area{whose} ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+def _own_force_rows(table: pd.DataFrame, area: Any) -> np.ndarray | None:
+    """The rows of the report's force (``area`` a force, or a CSP or district inside one) in a stop-and-search
+    table by force and CSP or local authority; None when the table is by one level, has no row of that
+    force, or has only that force's rows.
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Essex", "Durham"], "csp": ["Basildon", "Chelmsford", "Darlington"]})
+    >>> _own_force_rows(t, "Chelmsford").tolist(), _own_force_rows(t, "Essex").tolist()
+    ([True, True, False], [True, True, False])
+    >>> _own_force_rows(t[["force"]], "Essex") is None, _own_force_rows(t.iloc[:2], "Essex") is None
+    (True, True)
+    """
+    from ..geography import force_id
+    from .inputs import scope_of
+
+    if not area or "force" not in table.columns or not any(c in table.columns for c in ("csp", "la", "la_name")):
+        return None
+    try:
+        want = {force_id(f) or f for f in scope_of(str(area)).forces}
+    except Exception:  # an area the lookup does not hold: every force's rows
+        return None
+    mine = table["force"].astype(str).map(lambda f: (force_id(f) or f) in want).to_numpy(dtype=bool)
+    return mine if mine.any() and not mine.all() else None
 
 
 def _many_comparisons_warning(message: str) -> bool:
