@@ -226,3 +226,20 @@ def test_forest_plot_by_csp_shows_the_reports_forces_csps(shared_data):
     assert alt.startswith("Forest plot of 36 search rate ratios (each ethnic group against White, log scale, by "
                           "Community Safety Partnership)")
     assert alt.endswith("The highest is for Black people in Uttlesford, at 11.5 times White people's rate.")
+
+
+def test_no_hotspot_method_or_limitation_when_none_are_mapped():
+    """The Essex report mapped no hotspots (another force's files) but its Methods appendix listed
+    "Hotspots: haversine DBSCAN ..." and its limitations "Hotspot locations are police.uk anonymised
+    snap points ..."."""
+    from saferstats.report.render import _methods_appendix
+    from saferstats.report.summary import _limitations
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    none = Section("hotspots", "Hotspots: clusters, density and hot spots", "No hotspots are shown for Essex", "",
+                   finding="No hotspots are shown for Essex")
+    assert not any(i.startswith("Hotspots:") for i in _methods_appendix(cfg, [none]))
+    assert not any(i.startswith("Hotspot locations") for i in _limitations([none], cfg))
+    mapped = Section("hotspots", "Hotspots", "", "", tables=[Table("hotspot_clusters", "", pd.DataFrame({"n": [50]}))])
+    assert any(i.startswith("Hotspots: haversine DBSCAN") for i in _methods_appendix(cfg, [mapped]))
+    assert any(i.startswith("Hotspot locations are police.uk") for i in _limitations([mapped], cfg))

@@ -1412,7 +1412,7 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
                                + "".join(f" ({n})" for n in notes) + "; populations change "
                                "between censuses, and searches of people who do not live in the area count against "
                                "its residents.")
-        if s.key == "hotspots":
+        if s.key == "hotspots" and (s.tables or s.figures):  # (none mapped: no hotspot locations to caution about)
             out.append("Hotspot locations are police.uk anonymised snap points, not exact addresses; clusters show "
                        "where incidents concentrate, not why.")
     return out
