@@ -48,13 +48,20 @@ def _forest(s: Section, cfg: dict) -> str:
     d = _table(s, "stop_search_disproportionality")
     if d is None or not len(d):
         return ""
+    from .sections import _own_force_rows
+
+    # by force and CSP: the figure's rows (the report's force's CSPs), each named by its CSP, not its force
+    own = _own_force_rows(d, cfg.get("area"))
+    if own is not None:
+        d = d[own]
     shown = d[d["ratio"].map(lambda v: _num(v) is not None) & (d["group"].astype(str) != "White")]
     above = shown[shown["ratio_lower"].map(lambda v: (_num(v) or 0) > 1)]
     below = shown[shown["ratio_upper"].map(lambda v: (_num(v) or 9.0) < 1)]
-    area_col = next((c for c in d.columns if c != "group" and not pd.api.types.is_numeric_dtype(d[c])), None)
+    area_col = next((c for c in ("csp", "la_name", "la") if c in d.columns and "force" in d.columns), None) or \
+        next((c for c in d.columns if c != "group" and not pd.api.types.is_numeric_dtype(d[c])), None)
     text = (f"Forest plot of {len(shown)} search rate ratio{'' if len(shown) == 1 else 's'} (each ethnic group "
             "against White, log scale"
-            f"{', by ' + area_col if area_col else ''}); {len(above)} lie wholly above 1 (searched more than White people)"
+            f"{', by ' + {'csp': 'Community Safety Partnership', 'la_name': 'local authority', 'la': 'local authority'}.get(area_col, area_col) if area_col else ''}); {len(above)} lie wholly above 1 (searched more than White people)"
             f", {len(below)} wholly below 1 and {len(shown) - len(above) - len(below)} cross 1.")
     if len(above):
         top = above.loc[above["ratio"].map(_num).idxmax()]

@@ -62,7 +62,9 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
     """
     c = int(round(cfg["confidence"] * 100))
     every = sections is None
-    have = set(SECTION_KEYS) if sections is None else {s.key for s in sections}
+    # a hotspot section that maps nothing (too few points, or another force's files) used no hotspot method
+    have = set(SECTION_KEYS) if sections is None else {s.key for s in sections
+                                                        if s.key != "hotspots" or s.tables or s.figures}
     names = {t.name for s in sections or () for t in s.tables}
 
     def uses(method: str) -> bool:

@@ -74,6 +74,9 @@ class Section:
     geojson: dict[str, str] = dataclasses.field(default_factory=dict)
     #: the period the section's data cover, for the title page (e.g. "2018/19", "Dec 2019 to Feb 2020")
     period: str = ""
+    #: the key finding of a section that has no tables or figures because it has no data for the
+    #: report's area (e.g. another force's street-level files), said in the executive summary
+    finding: str = ""
 
 
 def _png(fig) -> bytes:
@@ -759,7 +762,9 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     shown["denominator"] = disp["denominator"].where(~text.str.contains("; caution: ", regex=False),
                                                      text.str.split("; caution: ", n=1).str[0])
     names = _force_names(map(str, areas))
-    listed = ", ".join(place(names[str(a)]) for a in areas)  # in sentences: "the City of London"
+    # in sentences: "the City of London", once (by force and CSP it is both a force and a CSP: the text
+    # and the caption said "the City of London, the City of London")
+    listed = ", ".join(dict.fromkeys(place(names[str(a)]) for a in areas))
     if "comparability" in disp.columns and "like_for_like" in disp.columns:
         # the caution's rows read "like for like" in the page's cells once the caution is in the text, so
         # the caption (made from columns that are the same in every row) must name the exception: it
@@ -1111,14 +1116,49 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                           finds, shown=find_page(finds)))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
+    # by force and CSP (or local authority): the report's force's areas only, on a figure tall enough for
+    # their labels (Essex by ["force", "csp"], Dec 2019 - Feb 2020: some 80 rows of six forces' CSPs, in
+    # 4.8 inches, overprinted one another); other forces' are in the table
+    own_force = _own_force_rows(pub, cfg.get("area"))
+    if own_force is not None:
+        pub = pub[own_force]
     shown = pub[pub["ratio"].notna() | (pub["ratio_method"].astype(str) == "reference")]
     fig, ax = _fig()
+    fig.set_size_inches(7.5, min(10.0, max(4.8, 1.2 + 0.16 * len(shown))))
     ss.plot_disproportionality(shown, ax=ax)
     left_out = int((pub["ratio"].isna() & (pub["ratio_method"].astype(str) != "reference")).sum())
-    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area ({int(conf*100)}% CI, log scale; hollow = unreliable)"
+    whose = ""
+    if own_force is not None:
+        level = "local authorities" if any(str(b).startswith("la") for b in by) else "Community Safety Partnerships"
+        whose = f", {place(str(pub['force'].iloc[0]))}'s {level} (other forces' are in the table)"
+    s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area{whose} ({int(conf*100)}% CI, log scale; hollow = unreliable)"
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+def _own_force_rows(table: pd.DataFrame, area: Any) -> np.ndarray | None:
+    """The rows of the report's force (``area`` a force, or a CSP or district inside one) in a stop-and-search
+    table by force and CSP or local authority; None when the table is by one level, has no row of that
+    force, or has only that force's rows.
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Essex", "Durham"], "csp": ["Basildon", "Chelmsford", "Darlington"]})
+    >>> _own_force_rows(t, "Chelmsford").tolist(), _own_force_rows(t, "Essex").tolist()
+    ([True, True, False], [True, True, False])
+    >>> _own_force_rows(t[["force"]], "Essex") is None, _own_force_rows(t.iloc[:2], "Essex") is None
+    (True, True)
+    """
+    from ..geography import force_id
+    from .inputs import scope_of
+
+    if not area or "force" not in table.columns or not any(c in table.columns for c in ("csp", "la", "la_name")):
+        return None
+    try:
+        want = {force_id(f) or f for f in scope_of(str(area)).forces}
+    except Exception:  # an area the lookup does not hold: every force's rows
+        return None
+    mine = table["force"].astype(str).map(lambda f: (force_id(f) or f) in want).to_numpy(dtype=bool)
+    return mine if mine.any() and not mine.all() else None
 
 
 def _many_comparisons_warning(message: str) -> bool:
@@ -2173,6 +2213,44 @@ def _cluster_place(locations: pd.Series) -> str:
     return f"{street} ({top.lower()})" if street else top
 
 
+def _another_forces_records(pts: pd.DataFrame, study_area: Any, thr: int) -> str:
+    """Why no hotspots are shown when the police.uk street-level points inside ``study_area`` are all
+    another force's records ('Reported by' and 'Falls within' name neither the study area's force):
+    incidents that force recorded near its boundary, not the area's. "" otherwise (and for points
+    files without those columns, or a study area that is not a named area).
+
+    >>> pts = pd.DataFrame({"reported_by": ["Hertfordshire Constabulary"] * 32,
+    ...                     "falls_within": ["Hertfordshire Constabulary"] * 32})
+    >>> print(_another_forces_records(pts, "Essex", 5))
+    No hotspots are shown for Essex: the police.uk street-level files given are Hertfordshire Constabulary's records, and none of the 32 of them inside Essex was reported by, or falls within, the police force of Essex. They are incidents that force recorded near its boundary, not Essex's, so mapping them would present another force's records as Essex's hotspots: give the force's own police.uk street-level files (data.police.uk).
+    >>> _another_forces_records(pts.assign(falls_within="Essex Police"), "Essex", 5)
+    ''
+    """
+    from ..geography import force_id
+    from .inputs import scope_of
+
+    if not isinstance(study_area, str) or not len(pts) or "reported_by" not in pts.columns:
+        return ""
+    try:
+        forces = {force_id(f) or f for f in scope_of(study_area).forces}
+    except Exception:  # a polygon file or an area the lookup does not hold: no check
+        return ""
+    if not forces:
+        return ""
+    cols = [c for c in ("reported_by", "falls_within") if c in pts.columns]
+    names = pd.concat([pts[c] for c in cols]).dropna().astype(str).unique()
+    if not len(names) or any((force_id(n) or n) in forces for n in names):
+        return ""
+    who = list(dict.fromkeys(pts["reported_by"].dropna().astype(str)))
+    who_said = (", ".join(who[:-1]) + " and " + who[-1]) if len(who) > 1 else (who[0] if who else "another force")
+    n = f"the {len(pts):,} of them" if len(pts) >= thr else "the few of them"
+    area = place(study_area)
+    return (f"No hotspots are shown for {area}: the police.uk street-level files given are {who_said}'s records, and "
+            f"none of {n} inside {area} was reported by, or falls within, the police force of {area}. They are "
+            f"incidents that force recorded near its boundary, not {area}'s, so mapping them would present another "
+            f"force's records as {area}'s hotspots: give the force's own police.uk street-level files (data.police.uk).")
+
+
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -2218,6 +2296,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     else:
         pts = data.dropna(subset=[lat_c, lon_c])
         dropped = len(data) - len(pts)
+    other = _another_forces_records(pts, sec.get("study_area"), thr)
+    if other:
+        # Hertfordshire Constabulary's files with study_area = "Essex": 32 of its ASB records (Jan 2021 -
+        # Jan 2022) lie inside Essex, near the boundary, and were mapped, counted and dated as Essex's
+        return Section("hotspots", "Hotspots: clusters, density and hot spots", other + "".join(read_notes),
+                       sec.get("source", ""), finding=other)
     if len(pts) < thr:
         # a map of fewer points than the disclosure threshold shows each one (and how many there are):
         # nothing is drawn or counted, as a table cell below the threshold is withheld

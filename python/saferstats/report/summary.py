@@ -747,14 +747,45 @@ def _not_stated(table: pd.DataFrame, key: Any) -> str:
             "leaves out, assuming they are spread across the groups like the rest")
 
 
+def _area_columns(table: pd.DataFrame) -> list[str]:
+    """The area columns of a stop-and-search table, coarsest first (``force``, then ``csp`` or ``la``),
+    when there is more than one: a table by force and CSP is read area by CSP. [] otherwise.
+
+    >>> _area_columns(pd.DataFrame(columns=["force", "csp", "csp_code", "group", "searches"]))
+    ['force', 'csp']
+    >>> _area_columns(pd.DataFrame(columns=["force", "month", "group", "searches"]))
+    []
+    """
+    cols = [c for c in table.columns if str(c) in ("force", "csp", "la", "la_name", "csp_name")]
+    return cols if len(cols) > 1 and cols[0] == "force" else []
+
+
 def _stop_search(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     d = _table(s, "stop_search_disproportionality")
     if d is not None and len(d) and "ratio" in d.columns:
         conf = _conf(d, cfg.get("confidence", 0.95))
-        area_col = next((c for c in d.columns if c not in ("group",) and not pd.api.types.is_numeric_dtype(d[c])), None)
+        # by force and CSP (or local authority): one finding per CSP, named, not per force (Essex by
+        # ["force", "csp"], police.uk Dec 2019 - Feb 2020: "In Essex, Black people were searched at 9.54
+        # times" was Chelmsford's row, and "Black people (11.5 times, on 10 searches)" three other CSPs')
+        nested = _area_columns(d)
+        area_col = nested[-1] if nested else \
+            next((c for c in d.columns if c not in ("group",) and not pd.api.types.is_numeric_dtype(d[c])), None)
+        outer_col = nested[0] if len(nested) > 1 else None
         groups = list(d.groupby(area_col, sort=False)) if area_col else [("", d)]
         area = str(cfg.get("area") or "")
+        force_of = {str(k): (str(g[outer_col].iloc[0]) if outer_col else k) for k, g in groups}
+        in_force = ""
+        if outer_col and area:
+            from .inputs import scope_of
+
+            outer = list(dict.fromkeys(d[outer_col].astype(str)))
+            pos = _position_of(area, outer)
+            if pos is None:  # a CSP or district: its force's areas
+                pos = next((p for f in sorted(scope_of(area).forces) if (p := _position_of(f, outer)) is not None), None)
+            if pos is not None:  # the report's force's areas only; other forces' are in the table
+                in_force = outer[pos]
+                groups = [(k, g) for k, g in groups if str(g[outer_col].iloc[0]) == in_force]
         labels = [str(k) for k, _ in groups]
         at = _position_of(area, labels) if area else None
         own_force = None
@@ -790,14 +821,18 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 ok = ~note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
                 return bool((lo & n & ok).any())
             sig_areas = [str(k) for k, g in groups if clear(g)]
+            kind = ("local authorit" + ("ies" if len(groups) != 1 else "y") if str(area_col).startswith("la")
+                    else "Community Safety Partnership" + ("s" if len(groups) != 1 else "")) if outer_col else "areas"
+            across = (f"Across the {len(groups)} {kind} of {place(in_force)} in the table (other forces' areas: see the table)"
+                      if in_force else f"Across the {len(groups)} {kind} in the table")
             if sig_areas:
-                out.append(f"Across the {len(groups)} areas in the table, at least one ethnic group was searched at a "
+                out.append(f"{across}, at least one ethnic group was searched at a "
                            f"statistically significantly higher rate than White people in {_names(sig_areas, limit=8)} "
                            f"({len(sig_areas)} of {len(groups)}; by area below)")
             else:
                 n_gone = sum(int(g.loc[g["group"].astype(str) != "White", "ratio"].map(_is_hidden).sum())
                              for _, g in groups)
-                out.append(f"Across the {len(groups)} areas in the table, no ethnic group was searched at a statistically "
+                out.append(f"{across}, no ethnic group was searched at a statistically "
                            f"significantly higher rate than White people where there were enough searches to say "
                            f"({MIN_COUNT} or more)"
                            + (f" and the ratio is shown ({n_gone} ratio{'s' if n_gone != 1 else ''} withheld to protect "
@@ -875,10 +910,10 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if era:  # the ratio moves with the Census (Essex Dec 2019 - Feb 2020: 4.78 on 2011, 2.69 on 2021)
                 caveats.insert(0, f"on {era.group(1)} populations; the Home Office's figures for these months used "
                                   f"{era.group(4)}, so they differ")
-            unstated = _not_stated(d, key)
+            unstated = _not_stated(d, force_of.get(str(key), key))
             if unstated:  # (the City of London, 2023: 1,271 of 2,384; the section says it, the finding did not)
                 caveats.insert(0, unstated)
-            if _non_resident(d, key):  # (City of London: most people searched there live elsewhere)
+            if _non_resident(d, force_of.get(str(key), key)):  # (City of London: most people searched there live elsewhere)
                 caveats.insert(0, "rates per resident, but most people searched there do not live there, so not "
                                   "comparable with other areas' rates")
             if str(r.get("reliable", "")) == "False":
@@ -1015,11 +1050,12 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     >>> _find_item(f, f.iloc[0])
     'Asian people in Essex (38% against 28%, higher)'
     """
-    area = r.index[0] != "group"
-    where = f" in {place(r.iloc[0])}" if area else ""
+    nested = _area_columns(f)  # by force and CSP: the CSP's name, and White people's there (not the force's first)
+    area = bool(nested) or r.index[0] != "group"
+    where = f" in {place(r[nested[-1]] if nested else r.iloc[0])}" if area else ""
     white = f[f["group"].astype(str) == "White"]
-    if area:
-        white = white[white.iloc[:, 0].astype(str) == str(r.iloc[0])]
+    for c in nested or ([f.columns[0]] if area else []):
+        white = white[white[c].astype(str) == str(r[c])]
     own = _num(r.get("rate"))
     ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
     rates = (f"{whole_percent(100 * own)} against {whole_percent(100 * ref)}, " if own is not None and ref is not None
@@ -1132,7 +1168,8 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
 
 def _hotspots(s: Section, cfg: dict) -> list[str]:
     if not s.tables and not s.figures:  # too few points to map (below the disclosure threshold): no finding
-        return []
+        # ... unless the section says why it has no data for the area (another force's files)
+        return [s.finding] if s.finding else []
     c = _table(s, "hotspot_clusters")
     if c is None or not len(c) or "n" not in c.columns:
         # at the report's settings: "no cluster" is not "no hotspot" (the density map and Gi* still show
@@ -1375,7 +1412,7 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
                                + "".join(f" ({n})" for n in notes) + "; populations change "
                                "between censuses, and searches of people who do not live in the area count against "
                                "its residents.")
-        if s.key == "hotspots":
+        if s.key == "hotspots" and (s.tables or s.figures):  # (none mapped: no hotspot locations to caution about)
             out.append("Hotspot locations are police.uk anonymised snap points, not exact addresses; clusters show "
                        "where incidents concentrate, not why.")
     return out
