@@ -38,6 +38,14 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def shared_path(shared_data: Path, rel: str) -> Path:
+    """``shared_data / rel``, or skip the test where that file or folder is absent."""
+    path = shared_data / rel
+    if not path.exists():
+        pytest.skip(f"{rel} not in ../shared/data")
+    return path
+
+
 def tidy_counts(population: float = 10_000.0) -> "pd.DataFrame":
     """A small tidy table (two areas × four financial years: area, period, count, population)
     that the frame and vocabulary tests pass to every table-taking function."""

@@ -11,15 +11,14 @@ import warnings
 import pytest
 
 import saferstats as ss
+from conftest import shared_path
 
 INTERIM = "fly_tipping/defra_la_2012-13_to_2021-22/interim.csv"
 
 
 @pytest.fixture(scope="module")
 def interim(shared_data):
-    path = shared_data / INTERIM
-    if not path.exists():
-        pytest.skip(f"{INTERIM} not in ../shared/data")
+    path = shared_path(shared_data, INTERIM)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return path, ss.read_flytipping(path)

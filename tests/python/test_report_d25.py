@@ -14,7 +14,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 import saferstats
-from conftest import build_report
+from conftest import build_report, shared_path
 from saferstats.report.sections import _round, _stop_search, csv_rounded
 from saferstats.report.summary import executive_summary
 from saferstats.report.tables import display_table
@@ -52,9 +52,7 @@ def test_page_rounds_the_exact_value_not_the_csvs():
 
 @pytest.fixture(scope="module")
 def seven_forces(shared_data):
-    path = shared_data / SEARCHES
-    if not path.is_dir():
-        pytest.skip(f"{SEARCHES} not in ../shared/data")
+    path = shared_path(shared_data, SEARCHES)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s = _stop_search(CFG, {"files": [str(path)], "by": ["force"], "census": "auto"})
@@ -96,9 +94,7 @@ def test_find_percentages_in_the_finding_are_the_exact_shares(seven_forces):
 
 
 def test_many_comparisons_warning_is_not_repeated_on_the_console(shared_data, tmp_path, capsys):
-    path = shared_data / SEARCHES
-    if not path.is_dir():
-        pytest.skip(f"{SEARCHES} not in ../shared/data")
+    path = shared_path(shared_data, SEARCHES)
     from saferstats.__main__ import main
 
     cfg = tmp_path / "a.toml"
@@ -139,9 +135,7 @@ def test_fly_tipping_heading_says_district_only_of_districts(shared_data, area, 
     pytest.importorskip("openpyxl")
     from saferstats.report.sections import _flytipping
 
-    path = shared_data / DEFRA
-    if not path.exists():
-        pytest.skip(f"{DEFRA} not in ../shared/data")
+    path = shared_path(shared_data, DEFRA)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ft = saferstats.read_flytipping(path)
