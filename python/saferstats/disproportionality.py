@@ -984,7 +984,7 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
 _AREA_KEYS = {"force", "force_code", "force_name", "lsoa", "lsoa_code", "csp", "csp_code", "la", "la_code"}
 
 
-def _refuse_no_area(searches: pd.DataFrame, count: str | None) -> None:
+def _refuse_no_area(searches: pd.DataFrame, count: str | None, keys: Sequence[str] = ()) -> None:
     """``by`` names no area and no population was given: the bundled Census has a row per area and
     group, so there is no one denominator to use. Say which ``by`` the searches can take (before
     the join fails on "several rows" for every group)."""
@@ -1002,7 +1002,11 @@ def _refuse_no_area(searches: pd.DataFrame, count: str | None) -> None:
         how = ("these records name no force (police.uk API responses do not): read them with "
                "read_stop_search(..., force='<force>') and pass by='force', or pass by='csp' / by='la' to count each "
                "search in the area its location falls in, or `population=` for a population of your own")
-    raise InvalidInputError("by=None with no `population`: the bundled Census populations have one row per area and "
+    # the `by` given, as given: "by=None" for by=['month'] named the wrong call (w26b's note)
+    given = "by=None" if not keys else f"by={list(keys)!r} (no area among them)"
+    if keys and forces:
+        how += f"; with {', '.join(map(repr, keys))} beside the area: by=['force', {', '.join(map(repr, keys))}]"
+    raise InvalidInputError(f"{given} with no `population`: the bundled Census populations have one row per area and "
                             f"ethnic group, so the searches need an area to be set against; {how}", "by")
 
 
@@ -1283,7 +1287,7 @@ def disproportionality(
         if area_level is not None:
             population = _areas_2024(area_level, bundled)
         elif not set(keys) & _AREA_KEYS:
-            _refuse_no_area(searches, count)
+            _refuse_no_area(searches, count, keys)
         else:
             population = census_population(_default_level(keys), census=bundled)  # type: ignore[arg-type]
         denominator = f"Census {vintage} usual residents"

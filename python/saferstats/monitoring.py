@@ -1405,7 +1405,19 @@ def israte(
     """
     conf = single_confidence(confidence)
     mult = real_option("multiplier", multiplier)
-    out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
+    import warnings
+
+    from .exceptions import SaferstatsWarning
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        out = isr(data, x=x, n=n, x_ref=x_ref, n_ref=n_ref, by=by, confidence=conf)
+    for w in seen:  # isr's warnings said as this function's (they began "isr:" from israte)
+        text = str(w.message)
+        if issubclass(w.category, SaferstatsWarning) and text.startswith("isr: "):
+            warn_user("israte: " + text[len("isr: "):])
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     keys = [c for c in out.columns if c not in ("observed", "expected", "ratio", "lower", "upper", "confidence", "method")]
     # the reference rate Σ x_ref / Σ n_ref of each group, as PHEindicatormethods (summarised within
     # groups): a column is summed over the group's own rows (references may differ between groups,

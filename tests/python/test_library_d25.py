@@ -1,6 +1,8 @@
-"""Session 19 (lead, w25d's note): ``plot_disproportionality`` refused a result with several
-confidence levels (``confidence=[0.95, 0.998]``: limits ``ratio_lower_95``, ...), asking for columns
-the result had under other names. It now draws the first level's intervals and says which."""
+"""Session 19 (lead), library fixes from the helpers' notes: ``plot_disproportionality`` refused a
+result with several confidence levels (``confidence=[0.95, 0.998]``: limits ``ratio_lower_95``,
+...), asking for columns the result had under other names (it now draws the first level's intervals
+and says which); ``disproportionality``'s no-area refusal said "by=None" for ``by="month"``;
+``israte``'s warnings began "isr:"."""
 
 from __future__ import annotations
 
@@ -48,3 +50,32 @@ def test_several_levels_draw_the_first_levels_intervals(fn):
     assert any(np.allclose(seg, (top[f"{est}_lower_95"], top[f"{est}_upper_95"])) for seg in s2)
     assert not any(np.allclose(seg, (top[f"{est}_lower_99_8"], top[f"{est}_upper_99_8"])) for seg in s2)
     assert "95% CI" in ax2.get_xlabel() and ax2.get_xlabel() == ax1.get_xlabel()
+
+
+def test_no_area_refusal_names_the_by_given():
+    """``disproportionality(records, by="month")`` said "by=None with no `population`" (w26b's note):
+    it now names the ``by`` given and how to keep it beside an area."""
+    df = saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(saferstats.InvalidInputError) as e:
+            saferstats.disproportionality(df, by="month")
+    msg = str(e.value)
+    assert msg.startswith("by=['month'] (no area among them) with no `population`:")
+    assert "by=['force', 'month']" in msg and "by=None" not in msg
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.disproportionality(df)
+    assert str(e.value).startswith("by=None with no `population`:")
+
+
+def test_israte_warnings_name_israte():
+    """w26d's warning of a missing population counted as 0 began "isr:" when raised through israte."""
+    import pandas as pd
+
+    df = pd.DataFrame({"count": [5, 20, 60], "population": [1000, np.nan, 3000]})
+    with pytest.warns(saferstats.SaferstatsWarning) as rec:
+        r = saferstats.israte(df, x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000])
+    texts = [str(w.message) for w in rec]
+    assert any(t.startswith("israte: `population`") for t in texts) and not any(t.startswith("isr: ") for t in texts)
+    # the numbers are PHE's (the missing population counted as 0): expected 1000·40/10000 + 3000·500/30000
+    assert r["expected"].iloc[0] == pytest.approx(4.0 + 50.0)
