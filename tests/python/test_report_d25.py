@@ -146,3 +146,23 @@ def test_fly_tipping_heading_says_district_only_of_districts(shared_data, area, 
     assert (codes <= {"E07", "E08"}) == (unit == "district") and len(names) > 1
     assert s.title == f"Fly-tipping: {unit} rates"
     assert s.intro.startswith(f"Fly-tipping incidents per 1,000 residents by {unit}, 2021/22,")
+
+
+def test_funnel_caption_names_the_areas_authorities_it_leaves_out(shared_data):
+    """Essex, 2021/22: the caption said "Essex's 13 authorities highlighted" beside a rates table of
+    14; the 14th, Tendring, is not in the funnel because Defra's workbook says it did not count all
+    incidents that year (its Reporting basis), which the caption now says by name."""
+    pytest.importorskip("openpyxl")
+    from saferstats.report.sections import _flytipping
+
+    path = shared_path(shared_data, DEFRA)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ft = saferstats.read_flytipping(path)
+        s = _flytipping({**CFG, "area": "Essex"}, {"file": str(path)})
+    tendring = ft[(ft["la_name"] == "Tendring") & (ft["period"] == "2021/22")]
+    assert len(tendring) == 1 and tendring["reporting_basis"].iloc[0] != "All incidents"
+    shown = next(t for t in s.tables if t.name == "flytipping_rates").frame
+    assert len(shown) == 14 and "Tendring" in set(shown.iloc[:, 0].astype(str))
+    cap = next(f for f in s.figures if f.name == "flytipping_funnel").caption
+    assert "(Essex's 13 authorities highlighted; not shown: Tendring: not counting all incidents);" in cap

@@ -1684,8 +1684,22 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     # the plot is of every authority in the table (England's), the area's highlighted: the caption says so
     marked = ""
     if narrow and in_plot:
-        marked = (f" ({place(display_name(in_plot[0]))} highlighted)" if len(in_plot) == 1 else
-                  f" ({place(said)}'s {len(in_plot)} authorities highlighted)")
+        # the area's authorities with a row that the plot leaves out, each with why (Essex's caption said
+        # "13 authorities highlighted" beside a table of 14, Tendring counting on another basis, unnamed)
+        names_latest = latest[area].astype(str).to_numpy()
+        left_out = []
+        for m in mine:
+            at = np.flatnonzero(names_latest == m)
+            if not at.size or m in in_plot:
+                continue
+            i = int(at[0])
+            why = ("counts suppressed" if h_latest[i] else "not counting all incidents" if basis[i] else
+                   "counted differently from the year before" if step[i] else
+                   "rate per resident not comparable" if nonres[i] else "not compared")
+            left_out.append(f"{display_name(m)}: {why}")
+        marked = (f" ({place(display_name(in_plot[0]))} highlighted" if len(in_plot) == 1 else
+                  f" ({place(said)}'s {len(in_plot)} authorities highlighted")
+        marked += (f"; not shown: {'; '.join(left_out)})" if left_out else ")")
     s.figures.append(Figure("flytipping_funnel", f"Funnel plot of {funnel_of} fly-tipping rates, {last}{marked}; {limits}"
                             + (f"; {int(h_latest.sum())} district(s) with suppressed counts not shown" if h_latest.any() else "")
                             + (f"; {int((basis & ~h_latest).sum())} authorit{'y' if int((basis & ~h_latest).sum()) == 1 else 'ies'} not counting all incidents not shown (Defra's reporting basis)" if (basis & ~h_latest).any() else "")
