@@ -1385,7 +1385,7 @@ def _disp(args: argparse.Namespace) -> int:
             f"--population {args.population}: {str(exc).split(' (keyword')[0].removeprefix('population ')}; the "
             "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
             f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
-            f"its columns are {[str(c) for c in pop.columns][:8]}", "population") from None
+            f"its columns are {[str(c) for c in pop.columns]}", "population") from None
     _write(_force_named(res, printed=args.out is None), args.out, sig=args.sig_figures)
     return 0
 
