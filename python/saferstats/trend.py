@@ -1726,6 +1726,11 @@ def year_on_year(
     rate_from_upper, rate_to, rate_to_lower, rate_to_upper, ratio, lower, upper, pct_change,
     pct_lower, pct_upper, p_value, confidence, method`` (``pct_change`` is
     :func:`saferstats.percent_change`'s ``percent_change``; these names were fixed by issue 3).
+    With ``population=None`` there are no rates: the six ``rate_…`` columns are
+    ``count_from_lower, count_from_upper, count_to_lower, count_to_upper`` (each count's exact /
+    Byar's Poisson interval), so no count is read as a rate per 100,000, and the ratio is of the
+    counts. ``.attrs["measure"]`` says which (``"count"`` or ``"rate per 100,000"``), and
+    ``.attrs["multiplier"]`` the rates' multiplier (None for counts).
 
     Examples
     --------
@@ -1745,10 +1750,12 @@ def year_on_year(
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
     ...     yoy = saferstats.year_on_year(t, population=None, missing="propagate")
-    >>> yoy[["period_from", "period_to", "pct_change"]].round(1)
-      period_from period_to  pct_change
-    0     2016/17   2017/18         NaN
-    1     2017/18   2018/19        25.0
+    >>> yoy[["period_from", "period_to", "count_to", "count_to_lower", "count_to_upper", "pct_change"]].round(1)
+      period_from period_to  count_to  count_to_lower  count_to_upper  pct_change
+    0     2016/17   2017/18     120.0            99.5           143.5         NaN
+    1     2017/18   2018/19     150.0           127.0           176.0        25.0
+    >>> yoy.attrs["measure"]
+    'count'
     >>> print(w[0].message)
     year_on_year: 1 row(s) with a missing count or population give NaN for the comparisons into and out of their period: row 0 (2016/17)
 
@@ -1852,7 +1859,10 @@ def year_on_year(
     out["count_from"] = y[a_idx_arr].astype(np.int64) if as_int else y[a_idx_arr]
     out["count_to"] = y[b_idx_arr].astype(np.int64) if as_int else y[b_idx_arr]
     for prefix, r in (("rate_from", ra), ("rate_to", rb)):
-        out[prefix] = r["rate"].to_numpy()
+        if population is None:  # counts, not rates: the columns say so (the counts are count_from, count_to)
+            prefix = prefix.replace("rate_", "count_")
+        else:
+            out[prefix] = r["rate"].to_numpy()
         out[f"{prefix}_lower"] = r["lower"].to_numpy()
         out[f"{prefix}_upper"] = r["upper"].to_numpy()
     out["ratio"] = rr["ratio"].to_numpy()
@@ -1902,6 +1912,8 @@ def year_on_year(
         _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
     out.attrs["footnotes"] = touched
     out.attrs["dropped"] = dropped
+    out.attrs["measure"] = "count" if population is None else f"rate per {mult:,g}"
+    out.attrs["multiplier"] = None if population is None else mult
     if population is not None:
         _warn_population_note("year_on_year", data, population, period)
         _warn_census_year("year_on_year", data, population, period)
@@ -1910,6 +1922,62 @@ def year_on_year(
 
 _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
 _KINDS = tuple(_DEFAULT_MULT)
+
+
+def _funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: np.ndarray | None = None,
+                 target: float | None = None, multiplier: float | None = None, names: Any = None,
+                 overdispersion: Any = None) -> str:
+    """The funnel's ``kind``, the one rule of :func:`funnel_limits` and
+    :func:`saferstats.funnel_overdispersion`: as given when given; else the ``kind`` of a
+    :func:`saferstats.funnel_overdispersion` result passed with it (its τ² is on that scale); else
+    ``"proportion"``, named in a :class:`~saferstats.SaferstatsWarning` with how to choose, and
+    refused (:class:`~saferstats.InvalidInputError` naming ``kind``) when the values cannot be
+    proportions: a numerator above its denominator, or a target above the multiplier (168.6 hate
+    crimes per 100,000 read as 168.6%)."""
+    if kind is not None:
+        return choice_option("kind", kind, _KINDS)
+    if isinstance(overdispersion, (pd.Series, Mapping)):
+        od_kind = overdispersion.get("kind")
+        if isinstance(od_kind, str) and od_kind in _KINDS:
+            return od_kind
+    how = ("pass kind='rate' for counts per population (hate crimes per 100,000, fly-tipping incidents per 1,000 "
+           "residents), kind='ratio' for observed counts over expected counts, kind='proportion' for a part of a "
+           "whole (percentages)")
+    if o is not None and d is not None:
+        over = np.flatnonzero(~(np.isnan(o) | np.isnan(d)) & (o > d))
+        if over.size:
+            i = int(over[0])
+            who = f"{plain(names[i])!r}" if names is not None else f"position {i}"
+            raise InvalidInputError(
+                f"{fn}: kind not given, and the numerators cannot be proportions: {over.size} numerator(s) exceed "
+                f"their denominator ({who}: {o[i]:g} of {d[i]:g}); {how}", "kind")
+    mult = 100.0 if multiplier is None else float(multiplier)
+    if target is not None and np.isfinite(target) and target >= mult:
+        raise InvalidInputError(
+            f"{fn}: kind not given, and target {target:g} cannot be a proportion (at most {mult:g}, the multiplier: "
+            f"{target:g} per {mult:g} is more than the whole); {how}", "kind")
+    warn_user(f"{fn}: kind not given, so the points are taken as proportions (a part of a whole, per {mult:g}); "
+              f"if they are not, the funnel is wrong: {how}. Pass kind= to say which")
+    return "proportion"
+
+
+def _check_od_multiplier(fn: str, overdispersion: Any, kind: str, multiplier: float, given: bool) -> None:
+    """A :func:`saferstats.funnel_overdispersion` result estimated per another multiplier than the
+    funnel's (per 1,000 residents against per 100,000) has its ``target`` on that other scale:
+    its target passed on (``target=od["target"]``) would be read 100 times too small, and the
+    limits would be silently wrong. Refused, naming both multipliers."""
+    if not isinstance(overdispersion, (pd.Series, Mapping)):
+        return
+    od_mult = overdispersion.get("multiplier")
+    if od_mult is None or pd.isna(od_mult) or float(od_mult) == float(multiplier):
+        return
+    od_target = overdispersion.get("target")
+    said = "given" if given else f"the default for kind={kind!r}"
+    raise InvalidInputError(
+        f"{fn}: `multiplier` {multiplier:,g} ({said}) is not the overdispersion result's multiplier "
+        f"{float(od_mult):,g}: its target ({float(od_target):,.4g} per {float(od_mult):,g}) and these limits would be "
+        f"on different scales; pass multiplier={float(od_mult):g} with the target per {float(od_mult):,g}, or "
+        f"estimate the over-dispersion with multiplier={multiplier:g}", "multiplier")
 
 
 def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
@@ -2240,7 +2308,7 @@ def funnel_limits(
     denominators: Any,
     *,
     target: float,
-    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] | None = None,
     multiplier: float | None = None,
     overdispersion: Any = None,
     missing: Literal["error", "propagate"] = "error",
@@ -2253,6 +2321,13 @@ def funnel_limits(
     Poisson limits (the count whose exact lower/upper confidence limit equals the expected count).
     ``target`` and the limits are on the ``multiplier`` scale (default 100 for proportions, i.e.
     percentages; 100,000 for rates; 1 for ratios, whose denominators are expected counts).
+    ``kind``: ``"proportion"`` (a part of a whole), ``"rate"`` (counts per population) or
+    ``"ratio"`` (observed over expected); not given, it is the ``kind`` of the ``overdispersion``
+    result passed, else ``"proportion"`` with a :class:`~saferstats.SaferstatsWarning` saying so,
+    and an :class:`~saferstats.InvalidInputError` when ``target`` is above the multiplier (168.6
+    hate crimes per 100,000 is no percentage), as :func:`saferstats.funnel_overdispersion` chooses.
+    An ``overdispersion`` result estimated per another ``multiplier`` than the funnel's (per 1,000
+    against per 100,000: its target on another scale) is refused, naming both.
     ``overdispersion=`` (a :func:`saferstats.funnel_overdispersion` result, or a τ² number) gives
     limits widened for over-dispersion instead (Spiegelhalter 2005, as FunnelPlotR;
     ``docs/methods/monitoring.md``) — for a result only when φ > 1, the rule
@@ -2270,15 +2345,17 @@ def funnel_limits(
     Examples
     --------
     >>> import saferstats
-    >>> saferstats.funnel_limits([50, 100, 1000], target=20).round(6)
+    >>> saferstats.funnel_limits([50, 100, 1000], target=20, kind="proportion").round(6)
        denominator  target  lower_998   lower_95   upper_95  upper_998
     0         50.0    20.0   2.519006   8.912769  31.087231  37.480994
     1        100.0    20.0   7.639071  12.160144  27.839856  32.360929
     2       1000.0    20.0  16.091131  17.520820  22.479180  23.908869
     """
-    kind = choice_option("kind", kind, _KINDS)
-    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
+    given_mult = None if multiplier is None else real_option("multiplier", multiplier)
+    kind = _funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult, overdispersion=overdispersion)
+    mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
+    _check_od_multiplier("funnel_limits", overdispersion, kind, mult, given_mult is not None)
     missing = choice_option("missing", missing, ("error", "propagate"))
     cols, frame = _funnel_frame("funnel_limits", data, denominators=denominators)
     denominators = cols["denominators"]
