@@ -936,7 +936,21 @@ def compare_trends(
     (England and the force in it), so the area is compared with the rest (comparator − area); a
     comparator total is not independent of an area inside it, and the comparison understates any
     difference — an area whose counts are a fifth or more of the comparator's gets a warning when
-    ``subtract`` is False.
+    ``subtract`` is False, where it can be inside the comparator: its counts (and population) never
+    above the comparator's, the comparator's name not saying it leaves areas out ("rest of",
+    "less", "excluding"), and the table's areas not adding up to more than the comparator in every
+    period (Defra's councils against Hartlepool are beside it, not in it: no warning; England's
+    regions against England: London, 33-41% of it, is named).
+
+    Counts recorded differently over the years (:func:`saferstats.read_flytipping`'s
+    ``recording_step`` and ``reporting_basis`` columns, in ``data`` or in a comparator table) are
+    looked for in the area's series and the comparator's over the periods compared, as
+    :func:`poisson_trend` does: a ``recording_change`` column (after ``note``) names each
+    comparison's changes ("comparator Hartlepool: 2019/20 to 2020/21: reporting basis 'All
+    incidents' to 'Customer/public reported only'"; ``""`` for none), a
+    :class:`~saferstats.SaferstatsWarning` counts them, and ``.attrs["recording_changes"]`` lists
+    them (``series``: ``"area"`` or ``"comparator"``). A table without those columns has no
+    ``recording_change`` column.
 
     Returns
     -------
@@ -1006,8 +1020,13 @@ def compare_trends(
                 int(i))
     t_area, _ = _parse_periods(areas[period], period)
     t_comp, _ = _parse_periods(comp[period], period)
-    left = areas[[*keys, period, *value_cols]].assign(_t=t_area, _row=areas.index)
-    right = comp[[*within, *value_cols]].assign(_t=t_comp)
+    # how each count was recorded (read_flytipping's recording_step / reporting_basis), the area's and
+    # the comparator's: a comparison across a change in recording is flagged as a trend across one is
+    area_rec = [c for c in _RECORDING_COLUMNS if c in areas.columns]
+    area_rec += ["la_name"] if area_rec and "la_name" in areas.columns and "la_name" not in [*keys, period] else []
+    comp_rec = [c for c in _RECORDING_COLUMNS if c in comp.columns]
+    left = areas[[*keys, period, *value_cols, *area_rec]].assign(_t=t_area, _row=areas.index)
+    right = comp[[*within, *value_cols]].assign(_t=t_comp, **{f"_comparator_{c}": comp[c].to_numpy() for c in comp_rec})
     _check_no_duplicates(right.assign(_area=0), [*within], t_comp, period)
     pair = left.merge(right, on=[*within, "_t"], how="left", suffixes=("", "_comparator"), validate="many_to_one")
     c_count = f"{count}_comparator"
@@ -1051,13 +1070,8 @@ def compare_trends(
         if c_pop:
             pair[c_pop] = pair[c_pop] - pair[population]
     else:
-        share = pair.groupby(keys, sort=False)[[count, c_count]].sum()
-        big = share[(share[count] >= 0.2 * share[c_count]) & (share[count] <= share[c_count])]
-        if len(big):
-            who = ", ".join(_key_text(k) for k in big.index[:5])
-            warn_user(f"compare_trends: the counts of {who} are a fifth or more of the comparator's ({name}); if the "
-                      "comparator includes them, pass subtract=True to compare each with the rest (a total that "
-                      "contains the area moves with it and hides part of any difference)")
+        _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name)
+    recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
     pair = pair.set_index("_row")
     use_t = _flag("use_t", use_t)
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
@@ -1086,16 +1100,98 @@ def compare_trends(
         out[col] = a[col]
     out["comparator_dispersion_ratio"] = b["dispersion_ratio"].to_numpy()
     out["note"] = [na or (f"comparator: {nb}" if nb else "") for na, nb in zip(a["note"], b["note"])]
+    if area_rec or comp_rec:
+        out["recording_change"] = _recording_change_column(out, keys, recording)
+        crossed = int((out["recording_change"] != "").sum())
+        if crossed:
+            hit = (out["recording_change"] != "").to_numpy()
+            shown = "; ".join(f"{_key_text(tuple(k))}: {v}" for k, v in zip(
+                out.loc[hit, keys].head(4).itertuples(index=False), out.loc[hit, "recording_change"].head(4))) + (
+                f" (and {crossed - 4} more)" if crossed > 4 else "")
+            warn_user(f"compare_trends: {crossed} of {len(out)} comparison(s) run across a change in how the count is "
+                      "recorded (the area's or the comparator's), so the change in counting would be read as a "
+                      f"faster or slower trend: {shown}. Compare like with like: each over the years since its last "
+                      "change, or say why not; the recording_change column names them, listed in "
+                      ".attrs['recording_changes'] (docs/methods/trends.md, 'Counts that change how they are recorded')")
     out["confidence"] = float(confidence)
     ma, mb = a["method"].astype(str).to_numpy(), b["method"].astype(str).to_numpy()
     out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
-    out.attrs["recording_changes"] = a.attrs.get("recording_changes", []) + b.attrs.get("recording_changes", [])
+    out.attrs["recording_changes"] = recording
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
     out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = "Student t on the Welch-Satterthwaite df" if use_t else _Z_INTERVALS
     return out
+
+
+#: A comparator's name that says it leaves areas out ("England less Kent", "rest of the force").
+_REST_OF = re.compile(r"\b(rest\s+of|less|excluding|excl\.?|except|without|other\s+than|outside|remainder)\b",
+                      re.IGNORECASE)
+
+
+def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
+                            population: str | None, c_pop: str | None, name: str) -> None:
+    """Warn of areas that may be inside the comparator (``compare_trends`` without ``subtract``):
+    a total that contains an area moves with it and hides part of any difference. Only where that
+    can be so: an area whose counts are a fifth or more of the comparator's and never above them
+    (nor its population above the comparator's) in any period compared; not when the comparator's
+    name says it leaves areas out ("rest of", "less", "excluding"), nor when the areas of the table
+    add up to more than the comparator in every period compared (the comparator is one area among
+    them, as a council compared with each of the others, not their total)."""
+    if _REST_OF.search(name):
+        return
+    ok = pair[[count, c_count]].notna().all(axis=1)
+    p = pair[ok]
+    if not len(p):
+        return
+    total = p.groupby([*within, "_t"], sort=False, dropna=False).agg(areas=(count, "sum"), comp=(c_count, "first"))
+    if bool((total["areas"] > total["comp"]).all()):
+        return  # peers: the comparator is not the total of these areas
+    fits = p[count] <= p[c_count]
+    if c_pop is not None and population is not None:
+        fits &= ~(p[population] > p[c_pop])
+    g = p.assign(_fits=fits.to_numpy()).groupby(keys, sort=False)
+    share = g[[count, c_count]].sum()
+    inside = g["_fits"].all()
+    big = share[(share[count] >= 0.2 * share[c_count]) & inside.reindex(share.index).to_numpy()]
+    if not len(big):
+        return
+    who = ", ".join(_key_text(k) for k in big.index[:5]) + (f" (and {len(big) - 5} more)" if len(big) > 5 else "")
+    warn_user(f"compare_trends: the counts of {who} are a fifth or more of the comparator's ({name}) and never above "
+              "them, as those of an area inside it would be: if the comparator includes them (a force inside its "
+              "region, a district inside its force), pass subtract=True to compare each with the rest (a total that "
+              "contains the area moves with it and hides part of any difference); areas beside the comparator, "
+              "not inside it, need nothing")
+
+
+def _compared_recording_changes(pair: pd.DataFrame, keys: list[str], period: str, area_rec: list[str],
+                                comp_rec: list[str]) -> list[dict[str, Any]]:
+    """:func:`_recording_changes` of each area's series and of the comparator's beside it, over
+    the periods compared (``series``: ``"area"`` or ``"comparator"``)."""
+    if not area_rec and not comp_rec:
+        return []
+    flat = pair.reset_index(drop=True)
+    _, groups = _sorted_groups(flat, keys, flat["_t"].to_numpy(dtype=float))
+    found = [{**r, "series": "area"} for r in _recording_changes(flat[[*keys, period, *area_rec]], groups, keys,
+                                                                 period)] if area_rec else []
+    if comp_rec:
+        theirs = flat[[*keys, period]].assign(**{c: flat[f"_comparator_{c}"].to_numpy() for c in comp_rec})
+        found += [{**r, "series": "comparator"} for r in _recording_changes(theirs, groups, keys, period)]
+    return found
+
+
+def _recording_change_column(out: pd.DataFrame, keys: list[str], recording: list[dict[str, Any]]) -> list[str]:
+    """Each comparison's changes in recording, the area's then the comparator's ("comparator
+    Hartlepool: 2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported
+    only'"); "" for a comparison across none."""
+    said: dict[tuple[str, ...], list[tuple[bool, str]]] = {}
+    for r in sorted(recording, key=lambda r: r["series"] != "area"):
+        said.setdefault(tuple(str(r[k]) for k in keys), []).append(
+            (r["series"] == "area", f"{r['period_from']} to {r['period_to']}: {r['reason']}"))
+    return ["; ".join(text if own else f"{theirs if theirs.startswith('the comparator') else 'comparator ' + theirs}: {text}"
+                      for own, text in said.get(tuple(str(v) for v in row), []))
+            for row, theirs in zip(out[keys].itertuples(index=False), out["comparator"].astype(str))]
 
 
 def _relabelled(fit: Any, prefix: str) -> pd.DataFrame:
@@ -2355,6 +2451,10 @@ def funnel_limits(
     given_mult = None if multiplier is None else real_option("multiplier", multiplier)
     kind = _funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult, overdispersion=overdispersion)
     mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
+    if isinstance(overdispersion, (pd.Series, Mapping)):  # a result of another kind: that error first
+        from .monitoring import _od_parameters
+
+        _od_parameters(overdispersion, kind)
     _check_od_multiplier("funnel_limits", overdispersion, kind, mult, given_mult is not None)
     missing = choice_option("missing", missing, ("error", "propagate"))
     cols, frame = _funnel_frame("funnel_limits", data, denominators=denominators)

@@ -46,3 +46,90 @@ def test_year_on_year_without_population_names_counts_not_rates(shared_data):
         rates = saferstats.year_on_year(herts, count="offences", period="period", by="force")
     assert {"rate_from", "rate_to_upper"} <= set(rates.columns) and "count_to_lower" not in rates.columns
     assert rates.attrs["measure"] == "rate per 100,000" and rates.attrs["multiplier"] == 100_000
+
+
+@pytest.fixture(scope="module")
+def defra(shared_data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return saferstats.read_flytipping(shared_data / DEFRA)
+
+
+def _caught(fn, *args, **kw):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = fn(*args, **kw)
+    return out, [str(x.message) for x in w]
+
+
+BASIS = "2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported only'"
+STEPS = ("2015/16 to 2016/17: a 4-fold or greater change on the previous year published (recording_step); "
+         "2016/17 to 2017/18: a 4-fold or greater change on the previous year published (recording_step)")
+
+
+def test_compare_trends_flags_comparisons_across_a_change_in_recording(defra):
+    # Hartlepool changed its reporting basis in 2020/21; Plymouth's count stepped 4-fold twice
+    four = defra[defra.la_name.isin(["Hartlepool", "Middlesbrough", "Plymouth", "Adur"])]
+    c, msgs = _caught(saferstats.compare_trends, four, by="la_name", comparator="Hartlepool", count="incidents",
+                      population=None, dispersion="quasi", use_t=True)
+    c = c.set_index("la_name")
+    assert list(c.columns[c.columns.get_loc("note"):c.columns.get_loc("note") + 3]) == \
+        ["note", "recording_change", "confidence"]
+    assert c.loc["Middlesbrough", "recording_change"] == f"comparator Hartlepool: {BASIS}"
+    assert c.loc["Plymouth", "recording_change"] == f"{STEPS}; comparator Hartlepool: {BASIS}"
+    said = [m for m in msgs if "run across a change in how the count is recorded" in m]
+    assert len(said) == 1 and said[0].startswith("compare_trends: 3 of 3 comparison(s) run across a change")
+    rec = c.attrs["recording_changes"]
+    assert {r["series"] for r in rec} == {"area", "comparator"}
+    assert [r for r in rec if r["series"] == "area"] == [
+        {"la_name": "Plymouth", "period_from": "2015/16", "period_to": "2016/17",
+         "reason": "a 4-fold or greater change on the previous year published (recording_step)", "series": "area"},
+        {"la_name": "Plymouth", "period_from": "2016/17", "period_to": "2017/18",
+         "reason": "a 4-fold or greater change on the previous year published (recording_step)", "series": "area"}]
+    assert round(float(c.loc["Adur", "ratio"]), 4) == 1.0787  # the comparison itself is unchanged
+    # over the years before Hartlepool's change, Middlesbrough's comparison crosses none
+    early, msgs = _caught(saferstats.compare_trends, four[four.period < "2020/21"], by="la_name",
+                          comparator="Hartlepool", count="incidents", population=None, dispersion="quasi", use_t=True)
+    assert early.set_index("la_name").loc["Middlesbrough", "recording_change"] == ""
+    # a comparator from another table: its own recording columns are read
+    comp = four[four.la_name == "Hartlepool"].drop(columns="la_name")
+    other, _ = _caught(saferstats.compare_trends, four[four.la_name == "Adur"], by="la_name", comparator=comp,
+                       count="incidents", population=None, dispersion="quasi", use_t=True)
+    assert other["recording_change"].tolist() == [f"the comparator: {BASIS}"]
+
+
+def test_compare_trends_without_recording_columns_has_no_recording_column():
+    d = pd.DataFrame({"area": ["A"] * 5 + ["B"] * 5, "period": list(range(2015, 2020)) * 2,
+                      "count": [10, 12, 15, 14, 18, 100, 104, 99, 103, 110]})
+    c, msgs = _caught(saferstats.compare_trends, d, by="area", comparator="B", population=None)
+    assert "recording_change" not in c.columns and c.attrs["recording_changes"] == []
+
+
+def test_the_fifth_of_the_comparator_warning_is_for_an_area_that_can_be_inside_it(defra):
+    fifth = "a fifth or more of the comparator's"
+    # councils against a council beside them: they add up to more than Hartlepool every year
+    four = defra[defra.la_name.isin(["Hartlepool", "Middlesbrough", "Plymouth", "Adur"])]
+    _, msgs = _caught(saferstats.compare_trends, four, by="la_name", comparator="Hartlepool", count="incidents",
+                      population=None, dispersion="quasi", use_t=True)
+    assert not [m for m in msgs if fifth in m]  # was: "the counts of 'Adur' are a fifth or more ..."
+    # England's regions against England (the sum of its councils): London is 33-41% of it
+    reg = defra.groupby(["region", "period"], as_index=False)["incidents"].sum()
+    eng = reg.groupby("period", as_index=False)["incidents"].sum().assign(region="England")
+    _, msgs = _caught(saferstats.compare_trends, pd.concat([reg, eng]), by="region", comparator="England",
+                      count="incidents", population=None, dispersion="quasi", use_t=True)
+    said = [m for m in msgs if fifth in m]
+    assert len(said) == 1 and said[0].startswith("compare_trends: the counts of 'London' are a fifth or more of the "
+                                                 "comparator's (England) and never above them")
+    assert "pass subtract=True" in said[0]
+    # London against England less London (a comparator whose name says it leaves London out)
+    rest = eng.assign(incidents=eng["incidents"].to_numpy() - reg[reg.region == "London"]["incidents"].to_numpy(),
+                      region="England less London")
+    _, msgs = _caught(saferstats.compare_trends, reg[reg.region == "London"], by="region", comparator=rest,
+                      count="incidents", population=None, dispersion="quasi", use_t=True)
+    assert not [m for m in msgs if fifth in m]
+    # two areas alone cannot say whether one is inside the other: the warning says both cases
+    two = reg[reg.region.isin(["North West", "London"])]
+    _, msgs = _caught(saferstats.compare_trends, two, by="region", comparator="London", count="incidents",
+                      population=None, dispersion="quasi", use_t=True)
+    said = [m for m in msgs if fifth in m]
+    assert len(said) == 1 and said[0].endswith("areas beside the comparator, not inside it, need nothing")
