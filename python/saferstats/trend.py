@@ -2376,7 +2376,7 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
                           "each area should be one point of a funnel")
 
 
-def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None,
+def funnel_target(numerators: Any, denominators: Any, *, kind: str | None = None, multiplier: float | None = None,
                   data: Any = None) -> float:
     """PHE funnel target: Σ numerators / Σ denominators × multiplier (missing pairs ignored).
 
@@ -2385,15 +2385,20 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion
     (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step`` rows), of
     several periods, or of aggregate rows, all of which the target would mix in.
 
-    >>> funnel_target([10, 30], [100, 100])
+    ``kind`` not given: as :func:`funnel_limits` chooses (``"proportion"``, said in a
+    :class:`~saferstats.SaferstatsWarning`; refused when a numerator is above its denominator).
+
+    >>> funnel_target([10, 30], [100, 100], kind="proportion")
     20.0
     """
-    kind = choice_option("kind", kind, _KINDS)
-    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    given_mult = None if multiplier is None else real_option("multiplier", multiplier)
     cols, frame = _funnel_frame("funnel_target", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    kind = _funnel_kind("funnel_target", kind, o=o, d=d, multiplier=given_mult,
+                        names=index if frame is None else pd.Index(_point_names(frame, None)))
+    mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
     ok = ~(np.isnan(o) | np.isnan(d))
     _warn_unlike("funnel_target", numerators, denominators, ok, frame)
     return float(o[ok].sum() / d[ok].sum() * mult)
@@ -2521,7 +2526,7 @@ def funnel_significance(
     denominators: Any,
     *,
     target: float | None = None,
-    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] | None = None,
     multiplier: float | None = None,
     overdispersion: Any = None,
     data: Any = None,
@@ -2534,7 +2539,12 @@ def funnel_significance(
     Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
     (below 10) or Byar's 95% / 99.8% interval with the target. ``target`` defaults to the PHE
-    baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios).
+    baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios). ``kind`` not
+    given is chosen as :func:`funnel_limits` chooses it: the kind of an ``overdispersion`` result
+    passed, else ``"proportion"`` with a :class:`~saferstats.SaferstatsWarning` saying so, refused
+    (:class:`~saferstats.InvalidInputError` naming ``kind``) when a numerator is above its
+    denominator or the target above the multiplier — fly-tipping incidents per 1,000 residents
+    labelled as a proportion funnel was silent.
 
     ``overdispersion=True`` estimates the over-dispersion of the points
     (:func:`saferstats.funnel_overdispersion`) and, when φ > 1 (FunnelPlotR's rule), compares
@@ -2565,12 +2575,16 @@ def funnel_significance(
     ...     [6.23986, 106.442972, 232.932904, 119.56955, 240.62735], kind="ratio", target=1).tolist()
     ['Not significant', 'High (0.001)', 'Low (0.001)', 'High (0.025)', 'Low (0.001)']
     """
-    kind = choice_option("kind", kind, _KINDS)
-    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    given_mult = None if multiplier is None else real_option("multiplier", multiplier)
     cols, frame = _funnel_frame("funnel_significance", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    kind = _funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
+                        target=target if isinstance(target, numbers.Real) else None,
+                        names=index if frame is None else pd.Index(_point_names(frame, None)),
+                        overdispersion=overdispersion)
+    mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
     unlike = _warn_unlike("funnel_significance", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
     estimated = [w for w, on in (("the target", target is None and kind != "ratio"),
                                  ("the over-dispersion estimate", overdispersion is True)) if on]

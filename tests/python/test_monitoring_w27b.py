@@ -73,3 +73,28 @@ def test_funnel_limits_refuses_an_overdispersion_result_per_another_multiplier(h
                                         overdispersion=saferstats.funnel_overdispersion(
                                             hc["offences"], hc["population"], kind="rate"))
     np.testing.assert_allclose(ok["upper_95"] * 100, per_100k["upper_95"], rtol=1e-9)
+
+
+def test_funnel_significance_and_target_choose_the_kind_as_funnel_limits(hc):
+    """funnel_significance(hate crimes, populations, overdispersion=True) without kind= labelled a
+    proportion funnel (2 of 42 forces labelled otherwise than the rate funnel) with nothing said."""
+    with pytest.warns(SaferstatsWarning, match="funnel_significance: kind not given, so the points are taken as "
+                                               "proportions"):
+        sig = saferstats.funnel_significance(hc["offences"], hc["population"], multiplier=100_000,
+                                             overdispersion=True)
+    assert sig.attrs["overdispersion"]["kind"] == "proportion"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SaferstatsWarning)
+        rate = saferstats.funnel_significance(hc["offences"], hc["population"], kind="rate", overdispersion=True)
+        # the kind of an overdispersion result given is the funnel's
+        od = saferstats.funnel_overdispersion(hc["offences"], hc["population"], kind="rate")
+        same = saferstats.funnel_significance(hc["offences"], hc["population"], overdispersion=od)
+    assert (sig.astype(str) != rate.astype(str)).sum() == 2
+    assert same.tolist() == rate.tolist()
+    # observed over expected counts (the docstring's ratio example) cannot be proportions
+    with pytest.raises(InvalidInputError, match=r"funnel_significance: kind not given, and the numerators cannot be "
+                                                r"proportions: 3 numerator\(s\) exceed .*kind='ratio'") as e:
+        saferstats.funnel_significance([8, 151, 159, 150, 0], [6.23986, 106.442972, 232.932904, 119.56955, 240.62735])
+    assert e.value.argument == "kind"
+    with pytest.warns(SaferstatsWarning, match="funnel_target: kind not given"):
+        assert saferstats.funnel_target([10, 30], [100, 100]) == 20.0
