@@ -1083,7 +1083,10 @@ def compare_trends(
         comp_frame[population] = pair[c_pop]
     b = _relabelled(lambda: poisson_trend(comp_frame, count=count, **common),
                     f"compare_trends (the comparator, {name}{' less each area' if subtract else ''}, "
-                    "fitted beside each area named)")
+                    "fitted beside each area named)",
+                    # the comparator is fitted over the area's periods: a gap there is the area's (or a period
+                    # left out of both), said once by the area's fit, not as the comparator's own
+                    skip=("have periods missing inside their series",))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1194,15 +1197,18 @@ def _recording_change_column(out: pd.DataFrame, keys: list[str], recording: list
             for row, theirs in zip(out[keys].itertuples(index=False), out["comparator"].astype(str))]
 
 
-def _relabelled(fit: Any, prefix: str) -> pd.DataFrame:
+def _relabelled(fit: Any, prefix: str, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """Run ``fit`` (a :func:`poisson_trend` call) and repeat its warnings with ``prefix`` in place
     of ``poisson_trend``, so that the analyst reads which of the two series a warning is about
-    (the comparison has no ``use_t``: its interval is from the normal, as said instead)."""
+    (the comparison has no ``use_t``: its interval is from the normal, as said instead); those
+    containing one of ``skip`` are not repeated."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res: pd.DataFrame = fit()
     for w in caught:
         text = str(w.message)
+        if any(k in text for k in skip):
+            continue
         warn_user(text.replace("poisson_trend", prefix, 1) if "poisson_trend" in text else f"{prefix} {text}",
                   w.category)
     return res

@@ -133,3 +133,15 @@ def test_the_fifth_of_the_comparator_warning_is_for_an_area_that_can_be_inside_i
                       population=None, dispersion="quasi", use_t=True)
     said = [m for m in msgs if fifth in m]
     assert len(said) == 1 and said[0].endswith("areas beside the comparator, not inside it, need nothing")
+
+
+def test_a_gap_in_the_area_is_not_said_to_be_the_comparators(defra):
+    """Bristol (E06000023) has no 2015/16 figure; Hartlepool has every year. The comparator, fitted
+    over the area's periods, was said to have "periods missing inside their series" too."""
+    two = defra[defra.la_code.isin(["E06000023", "E06000001"])]
+    c, msgs = _caught(saferstats.compare_trends, two, by="la_code", comparator="E06000001", count="incidents",
+                      population=None, dispersion="quasi", use_t=True, missing="drop")
+    gaps = [m for m in msgs if "have periods missing inside their series" in m]
+    assert gaps == [m for m in gaps if m.startswith("compare_trends: 1 group(s) have periods missing")]
+    assert len(gaps) == 1 and "'E06000023' (before 2016/17)" in gaps[0]
+    assert c["n_periods"].tolist() == [9]
