@@ -1059,6 +1059,11 @@ def compare_trends(
                                                     pair.loc[nan, period].tolist(), own[nan])]
             pair = pair[~nan]
     if subtract:
+        if _REST_OF.search(name):  # "England less London": the area is out of it already
+            warn_user(f"compare_trends: subtract=True takes each area's counts out of the comparator, but its name "
+                      f"({name!r}) says it already leaves areas out: if the area is not in it, the comparison is "
+                      f"with {name} less the area's counts a second time; pass subtract=False for a comparator "
+                      "that does not contain the area")
         rest = pair[c_count] - pair[count]
         bad = (rest < 0) | ((pair[c_pop] - pair[population]) <= 0 if c_pop else False)
         if np.asarray(bad).any():

@@ -127,6 +127,11 @@ def test_the_fifth_of_the_comparator_warning_is_for_an_area_that_can_be_inside_i
     _, msgs = _caught(saferstats.compare_trends, reg[reg.region == "London"], by="region", comparator=rest,
                       count="incidents", population=None, dispersion="quasi", use_t=True)
     assert not [m for m in msgs if fifth in m]
+    # and subtracting London from it again is said to be so
+    _, msgs = _caught(saferstats.compare_trends, reg[reg.region == "London"], by="region", comparator=rest,
+                      count="incidents", population=None, dispersion="quasi", use_t=True, subtract=True)
+    assert [m for m in msgs if m.startswith("compare_trends: subtract=True takes each area's counts out of the "
+                                            "comparator, but its name ('England less London') says it already")]
     # two areas alone cannot say whether one is inside the other: the warning says both cases
     two = reg[reg.region.isin(["North West", "London"])]
     _, msgs = _caught(saferstats.compare_trends, two, by="region", comparator="London", count="incidents",
