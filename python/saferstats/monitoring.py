@@ -1129,12 +1129,12 @@ def funnel_overdispersion(
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
     names = index if frame is None else pd.Index(_point_names(frame, None))
-    kind = _funnel_kind("funnel_overdispersion", kind, o=o, d=d, names=names,
+    fkind: str = _funnel_kind("funnel_overdispersion", kind, o=o, d=d, names=names,
                         multiplier=None if multiplier is None else real_option("multiplier", multiplier))
     unlike = _warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
     _warn_missing_points("funnel_overdispersion", o, d, names,
-                         "φ and τ²" + (" and the target" if target is None and kind != "ratio" else ""))
-    out = _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
+                         "φ and τ²" + (" and the target" if target is None and fkind != "ratio" else ""))
+    out = _overdispersion(o, d, kind=fkind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
     out.attrs["not_like_for_like"] = unlike
     return out
 

@@ -2042,11 +2042,11 @@ def _funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: n
     proportions: a numerator above its denominator, or a target above the multiplier (168.6 hate
     crimes per 100,000 read as 168.6%)."""
     if kind is not None:
-        return choice_option("kind", kind, _KINDS)
+        return str(choice_option("kind", kind, _KINDS))
     if isinstance(overdispersion, (pd.Series, Mapping)):
         od_kind = overdispersion.get("kind")
         if isinstance(od_kind, str) and od_kind in _KINDS:
-            return od_kind
+            return str(od_kind)
     how = ("pass kind='rate' for counts per population (hate crimes per 100,000, fly-tipping incidents per 1,000 "
            "residents), kind='ratio' for observed counts over expected counts, kind='proportion' for a part of a "
            "whole (percentages)")
@@ -2078,11 +2078,11 @@ def _check_od_multiplier(fn: str, overdispersion: Any, kind: str, multiplier: fl
     od_mult = overdispersion.get("multiplier")
     if od_mult is None or pd.isna(od_mult) or float(od_mult) == float(multiplier):
         return
-    od_target = overdispersion.get("target")
+    od_target = float(overdispersion.get("target", np.nan))
     said = "given" if given else f"the default for kind={kind!r}"
     raise InvalidInputError(
         f"{fn}: `multiplier` {multiplier:,g} ({said}) is not the overdispersion result's multiplier "
-        f"{float(od_mult):,g}: its target ({float(od_target):,.4g} per {float(od_mult):,g}) and these limits would be "
+        f"{float(od_mult):,g}: its target ({od_target:,.4g} per {float(od_mult):,g}) and these limits would be "
         f"on different scales; pass multiplier={float(od_mult):g} with the target per {float(od_mult):,g}, or "
         f"estimate the over-dispersion with multiplier={multiplier:g}", "multiplier")
 
@@ -2407,9 +2407,9 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str | None = None
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    kind = _funnel_kind("funnel_target", kind, o=o, d=d, multiplier=given_mult,
+    fkind: str = _funnel_kind("funnel_target", kind, o=o, d=d, multiplier=given_mult,
                         names=index if frame is None else pd.Index(_point_names(frame, None)))
-    mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
+    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
     ok = ~(np.isnan(o) | np.isnan(d))
     _warn_unlike("funnel_target", numerators, denominators, ok, frame)
     return float(o[ok].sum() / d[ok].sum() * mult)
@@ -2465,13 +2465,14 @@ def funnel_limits(
     """
     target = real_option("target", target)
     given_mult = None if multiplier is None else real_option("multiplier", multiplier)
-    kind = _funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult, overdispersion=overdispersion)
-    mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
+    fkind: str = _funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult,
+                              overdispersion=overdispersion)
+    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
     if isinstance(overdispersion, (pd.Series, Mapping)):  # a result of another kind: that error first
         from .monitoring import _od_parameters
 
-        _od_parameters(overdispersion, kind)
-    _check_od_multiplier("funnel_limits", overdispersion, kind, mult, given_mult is not None)
+        _od_parameters(overdispersion, fkind)
+    _check_od_multiplier("funnel_limits", overdispersion, fkind, mult, given_mult is not None)
     missing = choice_option("missing", missing, ("error", "propagate"))
     cols, frame = _funnel_frame("funnel_limits", data, denominators=denominators)
     denominators = cols["denominators"]
@@ -2483,11 +2484,11 @@ def funnel_limits(
         # result with phi > 1, or a τ² number; docs/methods/monitoring.md
         from .monitoring import _od_limits
 
-        res = _od_limits(d[have], target, kind, mult, overdispersion)
+        res = _od_limits(d[have], target, fkind, mult, overdispersion)
         used = "overdispersed"
     else:
         # phi <= 1: not over-dispersed, so the exact limits, as funnel_significance labels by
-        res = _ext.funnel_limits(d[have], target, kind=kind, multiplier=mult)
+        res = _ext.funnel_limits(d[have], target, kind=fkind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if given else "")
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)},
                        index=frame.index if frame is not None else None)
@@ -2591,29 +2592,29 @@ def funnel_significance(
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    kind = _funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
+    fkind: str = _funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
                         target=target if isinstance(target, numbers.Real) else None,
                         names=index if frame is None else pd.Index(_point_names(frame, None)),
                         overdispersion=overdispersion)
-    mult = _DEFAULT_MULT[kind] if given_mult is None else given_mult
+    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
     unlike = _warn_unlike("funnel_significance", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
-    estimated = [w for w, on in (("the target", target is None and kind != "ratio"),
+    estimated = [w for w, on in (("the target", target is None and fkind != "ratio"),
                                  ("the over-dispersion estimate", overdispersion is True)) if on]
     excluded = _warn_missing_points("funnel_significance", o, d,
                                     index if frame is None else pd.Index(_point_names(frame, None)), " and ".join(
         estimated + ["the comparison (labelled 'Not applicable')"]))
     given = target is not None
     if target is None:
-        target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
+        target = 1.0 if fkind == "ratio" else funnel_target(o, d, kind=fkind, multiplier=mult)
     target = real_option("target", target)
     if given and overdispersion is not True:  # (estimating φ warns of it itself)
-        _warn_target_scale("funnel_significance", target, o, d, kind, mult)
+        _warn_target_scale("funnel_significance", target, o, d, fkind, mult)
     od = None
     if overdispersion is not False and overdispersion is not None:
         from .monitoring import _od_significance, _overdispersion
 
         if overdispersion is True:
-            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult,
+            od = _overdispersion(o, d, kind=fkind, target=target, multiplier=mult,
                                  names=index if frame is None else pd.Index(_point_names(frame, None)))
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
@@ -2622,13 +2623,13 @@ def funnel_significance(
                 f"`overdispersion` must be True, False or a funnel_overdispersion() result, got {overdispersion!r}",
                 "overdispersion")
     if od is not None and _overdispersion_applies(od):
-        codes = _od_significance(o, d, target, kind, mult, od)
+        codes = _od_significance(o, d, target, fkind, mult, od)
         used = f"overdispersed ({od.get('model', 'additive')}; phi {float(od['phi']):.3g}, tau2 {float(od['tau2']):.3g})"
     else:
-        codes = _ext.funnel_significance(o, d, target, kind=kind, multiplier=mult)
+        codes = _ext.funnel_significance(o, d, target, kind=fkind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if od is not None else "")
         if overdispersion is None:
-            _warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=kind, target=target,
+            _warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=fkind, target=target,
                                       multiplier=mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")

@@ -13,12 +13,11 @@
 import math
 import warnings
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import saferstats
-from saferstats import SaferstatsWarning
+
 
 HATE = "hate_crime/home_office_by_force_2017-18_2018-19/Hate crime.csv"
 DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
