@@ -2059,7 +2059,11 @@ def _funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: n
                 f"{fn}: kind not given, and the numerators cannot be proportions: {over.size} numerator(s) exceed "
                 f"their denominator ({who}: {o[i]:g} of {d[i]:g}); {how}", "kind")
     mult = 100.0 if multiplier is None else float(multiplier)
-    if target is not None and np.isfinite(target) and target >= mult:
+    try:  # (a target that is no finite number is refused, naming it, where it is read)
+        target = None if target is None else float(target)
+    except (TypeError, ValueError, OverflowError):
+        target = None
+    if target is not None and math.isfinite(target) and target >= mult:
         raise InvalidInputError(
             f"{fn}: kind not given, and target {target:g} cannot be a proportion (at most {mult:g}, the multiplier: "
             f"{target:g} per {mult:g} is more than the whole); {how}", "kind")
