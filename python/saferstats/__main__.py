@@ -849,69 +849,43 @@ def _trend(args: argparse.Namespace) -> int:
             res = _fit_trend(df, args, pop, comparator)
         else:
             res = _fit_trend(df, args, pop)
-    changes = list(res.attrs.get("recording_changes") or []) if comparator is None else \
-        _compared_recording_changes(df, args, pop)
+    # (with --compare-with, compare_trends gives the recording_change column and its warning itself)
+    changes = list(res.attrs.get("recording_changes") or []) if comparator is None else []
     if short is not None:
         res = _with_short_groups(res, short, args.by, comparator)
+        if "recording_change" in res.columns:
+            res["recording_change"] = res["recording_change"].fillna("")
     if comparator is None:
         res = _with_fitted_first(res, df, period=args.period, population=pop)
     if comparator is None and strands is None and layout is None:
         res = _with_names(res, read, by=args.by or [], period=args.period)
     if changes:
-        res = _with_recording_changes(res, changes, args.by or [], comparator)
-        crossed = int((res["recording_change"] != "").sum())
-        if comparator is not None and crossed:  # compare_trends does not say so itself
-            print(f"saferstats: warning: trend --compare-with: {crossed} of {len(res)} comparison(s) run across a "
-                  "change in how the count is recorded (the area's or the comparator's), so the change in counting "
-                  "would be read as a faster or slower trend; the recording_change column names them "
-                  "(docs/methods/trends.md, 'Counts that change how they are recorded')", file=sys.stderr)
+        res = _with_recording_changes(res, changes, args.by or [])
     _write(res, args.out, sig=args.sig_figures)
     return 0
 
 
-def _compared_recording_changes(df: pd.DataFrame, args: argparse.Namespace, pop: str | None) -> list[dict[str, object]]:
-    """With ``--compare-with``: the groups whose series run across a change in how the count is
-    recorded (``poisson_trend``'s ``.attrs['recording_changes']``), which ``compare_trends`` does
-    not look for (it fits the count, population and period columns only): so that a comparison
-    across one is flagged as a trend is. [] for a table with no recording columns."""
-    from .trend import _RECORDING_COLUMNS, poisson_trend
-
-    if not any(c in df.columns for c in _RECORDING_COLUMNS) or not args.by:
-        return []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by[:1],
-                                missing="drop")
-    except SaferstatsError:
-        return []
-    return list(fit.attrs.get("recording_changes") or [])
-
-
-def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]], by: list[str],
-                            comparator: str | None = None) -> pd.DataFrame:
+def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]], by: list[str]) -> pd.DataFrame:
     """The trend table with a ``recording_change`` column after ``note``: for each group whose
     series runs across a change in how its count is recorded (Defra's reporting basis, or a 4-fold
     step: ``poisson_trend``'s ``.attrs['recording_changes']``), the periods and the change, so that
     the row itself says its APC is not like for like over the years (the warning alone was on
-    stderr, and the CSV row read as a trend); "" for the others.
+    stderr, and the CSV row read as a trend); "" for the others. (With ``--compare-with``,
+    :func:`saferstats.compare_trends` gives the column itself, the comparator's changes too.)
 
     >>> res = pd.DataFrame({"la_code": ["E1", "E2"], "apc": [7.5, 1.0], "note": ["", ""]})
     >>> ch = [{"la_code": "E1", "period_from": "2019/20", "period_to": "2020/21", "reason": "reporting basis 'A' to 'B'"}]
     >>> _with_recording_changes(res, ch, ["la_code"])["recording_change"].tolist()
     ["2019/20 to 2020/21: reporting basis 'A' to 'B'", '']
     """
-    by = by[:1] if comparator is not None else by  # a comparison is of the first --by column's groups
     said: dict[tuple[str, ...], list[str]] = {}
     for r in changes:
         key = tuple(str(r.get(b)) for b in by)
         said.setdefault(key, []).append(f"{r['period_from']} to {r['period_to']}: {r['reason']}")
-    # the comparator's own changes are in every comparison with it
-    theirs = [f"comparator {comparator}: {c}" for c in said.pop((str(comparator),), [])] if comparator is not None else []
     keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
     out = res.copy()
     at = out.columns.get_loc("note") + 1 if "note" in out.columns else len(out.columns)
-    out.insert(at, "recording_change", ["; ".join(said.get(k, []) + theirs) for k in keys])
+    out.insert(at, "recording_change", ["; ".join(said.get(k, [])) for k in keys])
     return out
 
 

@@ -1076,7 +1076,7 @@ def funnel_overdispersion(
     numerators: Any,
     denominators: Any,
     *,
-    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] | None = None,
     target: float | None = None,
     multiplier: float | None = None,
     trim: float = 0.1,
@@ -1103,6 +1103,15 @@ def funnel_overdispersion(
     does (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step``
     rows, several periods, aggregate rows): φ and τ² of a mix of reporting bases measure the mix.
 
+    ``kind``: ``"proportion"`` (a part of a whole: arrests of those stopped), ``"rate"`` (counts
+    per population: hate crimes per 100,000) or ``"ratio"`` (observed over expected counts). Not
+    given, the points are taken as proportions with a :class:`~saferstats.SaferstatsWarning` that
+    says so and how to choose — hate crimes and populations read as proportions give another φ
+    and τ² (on the arcsine scale), silently wrong for a rate funnel — and a numerator above its
+    denominator, which no proportion has, is an :class:`~saferstats.InvalidInputError` naming
+    ``kind`` and the point; :func:`saferstats.funnel_limits` chooses by the same rule (and takes the
+    kind of the result it is given).
+
     Returns a Series ``phi, tau2, n, overdispersed, kind, target, multiplier, model, trim``
     (``.attrs["not_like_for_like"]``: the points so warned of).
 
@@ -1112,18 +1121,20 @@ def funnel_overdispersion(
     >>> round(od["phi"], 2), round(od["tau2"], 4), od["overdispersed"]
     (191.91, 0.0842, True)
     """
-    from .trend import _funnel_frame, _point_names, _warn_missing_points, _warn_unlike
+    from .trend import _funnel_frame, _funnel_kind, _point_names, _warn_missing_points, _warn_unlike
 
     cols, frame = _funnel_frame("funnel_overdispersion", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
     check_same_order(numerators=numerators, denominators=denominators)
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
-    unlike = _warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
     names = index if frame is None else pd.Index(_point_names(frame, None))
+    fkind: str = _funnel_kind("funnel_overdispersion", kind, o=o, d=d, names=names,
+                        multiplier=None if multiplier is None else real_option("multiplier", multiplier))
+    unlike = _warn_unlike("funnel_overdispersion", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
     _warn_missing_points("funnel_overdispersion", o, d, names,
-                         "φ and τ²" + (" and the target" if target is None and kind != "ratio" else ""))
-    out = _overdispersion(o, d, kind=kind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
+                         "φ and τ²" + (" and the target" if target is None and fkind != "ratio" else ""))
+    out = _overdispersion(o, d, kind=fkind, target=target, multiplier=multiplier, trim=trim, model=model, names=names)
     out.attrs["not_like_for_like"] = unlike
     return out
 

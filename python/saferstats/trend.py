@@ -936,7 +936,21 @@ def compare_trends(
     (England and the force in it), so the area is compared with the rest (comparator − area); a
     comparator total is not independent of an area inside it, and the comparison understates any
     difference — an area whose counts are a fifth or more of the comparator's gets a warning when
-    ``subtract`` is False.
+    ``subtract`` is False, where it can be inside the comparator: its counts (and population) never
+    above the comparator's, the comparator's name not saying it leaves areas out ("rest of",
+    "less", "excluding"), and the table's areas not adding up to more than the comparator in every
+    period (Defra's councils against Hartlepool are beside it, not in it: no warning; England's
+    regions against England: London, 33-41% of it, is named).
+
+    Counts recorded differently over the years (:func:`saferstats.read_flytipping`'s
+    ``recording_step`` and ``reporting_basis`` columns, in ``data`` or in a comparator table) are
+    looked for in the area's series and the comparator's over the periods compared, as
+    :func:`poisson_trend` does: a ``recording_change`` column (after ``note``) names each
+    comparison's changes ("comparator Hartlepool: 2019/20 to 2020/21: reporting basis 'All
+    incidents' to 'Customer/public reported only'"; ``""`` for none), a
+    :class:`~saferstats.SaferstatsWarning` counts them, and ``.attrs["recording_changes"]`` lists
+    them (``series``: ``"area"`` or ``"comparator"``). A table without those columns has no
+    ``recording_change`` column.
 
     Returns
     -------
@@ -1006,8 +1020,13 @@ def compare_trends(
                 int(i))
     t_area, _ = _parse_periods(areas[period], period)
     t_comp, _ = _parse_periods(comp[period], period)
-    left = areas[[*keys, period, *value_cols]].assign(_t=t_area, _row=areas.index)
-    right = comp[[*within, *value_cols]].assign(_t=t_comp)
+    # how each count was recorded (read_flytipping's recording_step / reporting_basis), the area's and
+    # the comparator's: a comparison across a change in recording is flagged as a trend across one is
+    area_rec = [c for c in _RECORDING_COLUMNS if c in areas.columns]
+    area_rec += ["la_name"] if area_rec and "la_name" in areas.columns and "la_name" not in [*keys, period] else []
+    comp_rec = [c for c in _RECORDING_COLUMNS if c in comp.columns]
+    left = areas[[*keys, period, *value_cols, *area_rec]].assign(_t=t_area, _row=areas.index)
+    right = comp[[*within, *value_cols]].assign(_t=t_comp, **{f"_comparator_{c}": comp[c].to_numpy() for c in comp_rec})
     _check_no_duplicates(right.assign(_area=0), [*within], t_comp, period)
     pair = left.merge(right, on=[*within, "_t"], how="left", suffixes=("", "_comparator"), validate="many_to_one")
     c_count = f"{count}_comparator"
@@ -1040,6 +1059,11 @@ def compare_trends(
                                                     pair.loc[nan, period].tolist(), own[nan])]
             pair = pair[~nan]
     if subtract:
+        if _REST_OF.search(name):  # "England less London": the area is out of it already
+            warn_user(f"compare_trends: subtract=True takes each area's counts out of the comparator, but its name "
+                      f"({name!r}) says it already leaves areas out: if the area is not in it, the comparison is "
+                      f"with {name} less the area's counts a second time; pass subtract=False for a comparator "
+                      "that does not contain the area")
         rest = pair[c_count] - pair[count]
         bad = (rest < 0) | ((pair[c_pop] - pair[population]) <= 0 if c_pop else False)
         if np.asarray(bad).any():
@@ -1051,13 +1075,8 @@ def compare_trends(
         if c_pop:
             pair[c_pop] = pair[c_pop] - pair[population]
     else:
-        share = pair.groupby(keys, sort=False)[[count, c_count]].sum()
-        big = share[(share[count] >= 0.2 * share[c_count]) & (share[count] <= share[c_count])]
-        if len(big):
-            who = ", ".join(_key_text(k) for k in big.index[:5])
-            warn_user(f"compare_trends: the counts of {who} are a fifth or more of the comparator's ({name}); if the "
-                      "comparator includes them, pass subtract=True to compare each with the rest (a total that "
-                      "contains the area moves with it and hides part of any difference)")
+        _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name)
+    recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
     pair = pair.set_index("_row")
     use_t = _flag("use_t", use_t)
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
@@ -1069,7 +1088,10 @@ def compare_trends(
         comp_frame[population] = pair[c_pop]
     b = _relabelled(lambda: poisson_trend(comp_frame, count=count, **common),
                     f"compare_trends (the comparator, {name}{' less each area' if subtract else ''}, "
-                    "fitted beside each area named)")
+                    "fitted beside each area named)",
+                    # the comparator is fitted over the area's periods: a gap there is the area's (or a period
+                    # left out of both), said once by the area's fit, not as the comparator's own
+                    skip=("have periods missing inside their series",))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1086,11 +1108,24 @@ def compare_trends(
         out[col] = a[col]
     out["comparator_dispersion_ratio"] = b["dispersion_ratio"].to_numpy()
     out["note"] = [na or (f"comparator: {nb}" if nb else "") for na, nb in zip(a["note"], b["note"])]
+    if area_rec or comp_rec:
+        out["recording_change"] = _recording_change_column(out, keys, recording)
+        crossed = int((out["recording_change"] != "").sum())
+        if crossed:
+            hit = (out["recording_change"] != "").to_numpy()
+            shown = "; ".join(f"{_key_text(tuple(k))}: {v}" for k, v in zip(
+                out.loc[hit, keys].head(4).itertuples(index=False), out.loc[hit, "recording_change"].head(4))) + (
+                f" (and {crossed - 4} more)" if crossed > 4 else "")
+            warn_user(f"compare_trends: {crossed} of {len(out)} comparison(s) run across a change in how the count is "
+                      "recorded (the area's or the comparator's), so the change in counting would be read as a "
+                      f"faster or slower trend: {shown}. Compare like with like: each over the years since its last "
+                      "change, or say why not; the recording_change column names them, listed in "
+                      ".attrs['recording_changes'] (docs/methods/trends.md, 'Counts that change how they are recorded')")
     out["confidence"] = float(confidence)
     ma, mb = a["method"].astype(str).to_numpy(), b["method"].astype(str).to_numpy()
     out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
-    out.attrs["recording_changes"] = a.attrs.get("recording_changes", []) + b.attrs.get("recording_changes", [])
+    out.attrs["recording_changes"] = recording
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
     out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
@@ -1098,15 +1133,87 @@ def compare_trends(
     return out
 
 
-def _relabelled(fit: Any, prefix: str) -> pd.DataFrame:
+#: A comparator's name that says it leaves areas out ("England less Kent", "rest of the force").
+_REST_OF = re.compile(r"\b(rest\s+of|less|excluding|excl\.?|except|without|other\s+than|outside|remainder)\b",
+                      re.IGNORECASE)
+
+
+def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
+                            population: str | None, c_pop: str | None, name: str) -> None:
+    """Warn of areas that may be inside the comparator (``compare_trends`` without ``subtract``):
+    a total that contains an area moves with it and hides part of any difference. Only where that
+    can be so: an area whose counts are a fifth or more of the comparator's and never above them
+    (nor its population above the comparator's) in any period compared; not when the comparator's
+    name says it leaves areas out ("rest of", "less", "excluding"), nor when the areas of the table
+    add up to more than the comparator in every period compared (the comparator is one area among
+    them, as a council compared with each of the others, not their total)."""
+    if _REST_OF.search(name):
+        return
+    ok = pair[[count, c_count]].notna().all(axis=1)
+    p = pair[ok]
+    if not len(p):
+        return
+    total = p.groupby([*within, "_t"], sort=False, dropna=False).agg(areas=(count, "sum"), comp=(c_count, "first"))
+    if bool((total["areas"] > total["comp"]).all()):
+        return  # peers: the comparator is not the total of these areas
+    fits = p[count] <= p[c_count]
+    if c_pop is not None and population is not None:
+        fits &= ~(p[population] > p[c_pop])
+    g = p.assign(_fits=fits.to_numpy()).groupby(keys, sort=False)
+    share = g[[count, c_count]].sum()
+    inside = g["_fits"].all()
+    big = share[(share[count] >= 0.2 * share[c_count]) & inside.reindex(share.index).to_numpy()]
+    if not len(big):
+        return
+    who = ", ".join(_key_text(k) for k in big.index[:5]) + (f" (and {len(big) - 5} more)" if len(big) > 5 else "")
+    warn_user(f"compare_trends: the counts of {who} are a fifth or more of the comparator's ({name}) and never above "
+              "them, as those of an area inside it would be: if the comparator includes them (a force inside its "
+              "region, a district inside its force), pass subtract=True to compare each with the rest (a total that "
+              "contains the area moves with it and hides part of any difference); areas beside the comparator, "
+              "not inside it, need nothing")
+
+
+def _compared_recording_changes(pair: pd.DataFrame, keys: list[str], period: str, area_rec: list[str],
+                                comp_rec: list[str]) -> list[dict[str, Any]]:
+    """:func:`_recording_changes` of each area's series and of the comparator's beside it, over
+    the periods compared (``series``: ``"area"`` or ``"comparator"``)."""
+    if not area_rec and not comp_rec:
+        return []
+    flat = pair.reset_index(drop=True)
+    _, groups = _sorted_groups(flat, keys, flat["_t"].to_numpy(dtype=float))
+    found = [{**r, "series": "area"} for r in _recording_changes(flat[[*keys, period, *area_rec]], groups, keys,
+                                                                 period)] if area_rec else []
+    if comp_rec:
+        theirs = flat[[*keys, period]].assign(**{c: flat[f"_comparator_{c}"].to_numpy() for c in comp_rec})
+        found += [{**r, "series": "comparator"} for r in _recording_changes(theirs, groups, keys, period)]
+    return found
+
+
+def _recording_change_column(out: pd.DataFrame, keys: list[str], recording: list[dict[str, Any]]) -> list[str]:
+    """Each comparison's changes in recording, the area's then the comparator's ("comparator
+    Hartlepool: 2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported
+    only'"); "" for a comparison across none."""
+    said: dict[tuple[str, ...], list[tuple[bool, str]]] = {}
+    for r in sorted(recording, key=lambda r: r["series"] != "area"):
+        said.setdefault(tuple(str(r[k]) for k in keys), []).append(
+            (r["series"] == "area", f"{r['period_from']} to {r['period_to']}: {r['reason']}"))
+    return ["; ".join(text if own else f"{theirs if theirs.startswith('the comparator') else 'comparator ' + theirs}: {text}"
+                      for own, text in said.get(tuple(str(v) for v in row), []))
+            for row, theirs in zip(out[keys].itertuples(index=False), out["comparator"].astype(str))]
+
+
+def _relabelled(fit: Any, prefix: str, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """Run ``fit`` (a :func:`poisson_trend` call) and repeat its warnings with ``prefix`` in place
     of ``poisson_trend``, so that the analyst reads which of the two series a warning is about
-    (the comparison has no ``use_t``: its interval is from the normal, as said instead)."""
+    (the comparison has no ``use_t``: its interval is from the normal, as said instead); those
+    containing one of ``skip`` are not repeated."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res: pd.DataFrame = fit()
     for w in caught:
         text = str(w.message)
+        if any(k in text for k in skip):
+            continue
         warn_user(text.replace("poisson_trend", prefix, 1) if "poisson_trend" in text else f"{prefix} {text}",
                   w.category)
     return res
@@ -1726,6 +1833,11 @@ def year_on_year(
     rate_from_upper, rate_to, rate_to_lower, rate_to_upper, ratio, lower, upper, pct_change,
     pct_lower, pct_upper, p_value, confidence, method`` (``pct_change`` is
     :func:`saferstats.percent_change`'s ``percent_change``; these names were fixed by issue 3).
+    With ``population=None`` there are no rates: the six ``rate_…`` columns are
+    ``count_from_lower, count_from_upper, count_to_lower, count_to_upper`` (each count's exact /
+    Byar's Poisson interval), so no count is read as a rate per 100,000, and the ratio is of the
+    counts. ``.attrs["measure"]`` says which (``"count"`` or ``"rate per 100,000"``), and
+    ``.attrs["multiplier"]`` the rates' multiplier (None for counts).
 
     Examples
     --------
@@ -1745,10 +1857,12 @@ def year_on_year(
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
     ...     yoy = saferstats.year_on_year(t, population=None, missing="propagate")
-    >>> yoy[["period_from", "period_to", "pct_change"]].round(1)
-      period_from period_to  pct_change
-    0     2016/17   2017/18         NaN
-    1     2017/18   2018/19        25.0
+    >>> yoy[["period_from", "period_to", "count_to", "count_to_lower", "count_to_upper", "pct_change"]].round(1)
+      period_from period_to  count_to  count_to_lower  count_to_upper  pct_change
+    0     2016/17   2017/18     120.0            99.5           143.5         NaN
+    1     2017/18   2018/19     150.0           127.0           176.0        25.0
+    >>> yoy.attrs["measure"]
+    'count'
     >>> print(w[0].message)
     year_on_year: 1 row(s) with a missing count or population give NaN for the comparisons into and out of their period: row 0 (2016/17)
 
@@ -1852,7 +1966,10 @@ def year_on_year(
     out["count_from"] = y[a_idx_arr].astype(np.int64) if as_int else y[a_idx_arr]
     out["count_to"] = y[b_idx_arr].astype(np.int64) if as_int else y[b_idx_arr]
     for prefix, r in (("rate_from", ra), ("rate_to", rb)):
-        out[prefix] = r["rate"].to_numpy()
+        if population is None:  # counts, not rates: the columns say so (the counts are count_from, count_to)
+            prefix = prefix.replace("rate_", "count_")
+        else:
+            out[prefix] = r["rate"].to_numpy()
         out[f"{prefix}_lower"] = r["lower"].to_numpy()
         out[f"{prefix}_upper"] = r["upper"].to_numpy()
     out["ratio"] = rr["ratio"].to_numpy()
@@ -1902,6 +2019,8 @@ def year_on_year(
         _warn_footnotes("year_on_year", touched, f"{n} of {len(a_idx_arr)} comparison(s) run into or out of")
     out.attrs["footnotes"] = touched
     out.attrs["dropped"] = dropped
+    out.attrs["measure"] = "count" if population is None else f"rate per {mult:,g}"
+    out.attrs["multiplier"] = None if population is None else mult
     if population is not None:
         _warn_population_note("year_on_year", data, population, period)
         _warn_census_year("year_on_year", data, population, period)
@@ -1910,6 +2029,66 @@ def year_on_year(
 
 _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}
 _KINDS = tuple(_DEFAULT_MULT)
+
+
+def _funnel_kind(fn: str, kind: str | None, *, o: np.ndarray | None = None, d: np.ndarray | None = None,
+                 target: float | None = None, multiplier: float | None = None, names: Any = None,
+                 overdispersion: Any = None) -> str:
+    """The funnel's ``kind``, the one rule of :func:`funnel_limits` and
+    :func:`saferstats.funnel_overdispersion`: as given when given; else the ``kind`` of a
+    :func:`saferstats.funnel_overdispersion` result passed with it (its τ² is on that scale); else
+    ``"proportion"``, named in a :class:`~saferstats.SaferstatsWarning` with how to choose, and
+    refused (:class:`~saferstats.InvalidInputError` naming ``kind``) when the values cannot be
+    proportions: a numerator above its denominator, or a target above the multiplier (168.6 hate
+    crimes per 100,000 read as 168.6%)."""
+    if kind is not None:
+        return str(choice_option("kind", kind, _KINDS))
+    if isinstance(overdispersion, (pd.Series, Mapping)):
+        od_kind = overdispersion.get("kind")
+        if isinstance(od_kind, str) and od_kind in _KINDS:
+            return str(od_kind)
+    how = ("pass kind='rate' for counts per population (hate crimes per 100,000, fly-tipping incidents per 1,000 "
+           "residents), kind='ratio' for observed counts over expected counts, kind='proportion' for a part of a "
+           "whole (percentages)")
+    if o is not None and d is not None:
+        over = np.flatnonzero(~(np.isnan(o) | np.isnan(d)) & (o > d))
+        if over.size:
+            i = int(over[0])
+            who = f"{plain(names[i])!r}" if names is not None else f"position {i}"
+            raise InvalidInputError(
+                f"{fn}: kind not given, and the numerators cannot be proportions: {over.size} numerator(s) exceed "
+                f"their denominator ({who}: {o[i]:g} of {d[i]:g}); {how}", "kind")
+    mult = 100.0 if multiplier is None else float(multiplier)
+    try:  # (a target that is no finite number is refused, naming it, where it is read)
+        target = None if target is None else float(target)
+    except (TypeError, ValueError, OverflowError):
+        target = None
+    if target is not None and math.isfinite(target) and target >= mult:
+        raise InvalidInputError(
+            f"{fn}: kind not given, and target {target:g} cannot be a proportion (at most {mult:g}, the multiplier: "
+            f"{target:g} per {mult:g} is more than the whole); {how}", "kind")
+    warn_user(f"{fn}: kind not given, so the points are taken as proportions (a part of a whole, per {mult:g}); "
+              f"if they are not, the funnel is wrong: {how}. Pass kind= to say which")
+    return "proportion"
+
+
+def _check_od_multiplier(fn: str, overdispersion: Any, kind: str, multiplier: float, given: bool) -> None:
+    """A :func:`saferstats.funnel_overdispersion` result estimated per another multiplier than the
+    funnel's (per 1,000 residents against per 100,000) has its ``target`` on that other scale:
+    its target passed on (``target=od["target"]``) would be read 100 times too small, and the
+    limits would be silently wrong. Refused, naming both multipliers."""
+    if not isinstance(overdispersion, (pd.Series, Mapping)):
+        return
+    od_mult = overdispersion.get("multiplier")
+    if od_mult is None or pd.isna(od_mult) or float(od_mult) == float(multiplier):
+        return
+    od_target = float(overdispersion.get("target", np.nan))
+    said = "given" if given else f"the default for kind={kind!r}"
+    raise InvalidInputError(
+        f"{fn}: `multiplier` {multiplier:,g} ({said}) is not the overdispersion result's multiplier "
+        f"{float(od_mult):,g}: its target ({od_target:,.4g} per {float(od_mult):,g}) and these limits would be "
+        f"on different scales; pass multiplier={float(od_mult):g} with the target per {float(od_mult):,g}, or "
+        f"estimate the over-dispersion with multiplier={multiplier:g}", "multiplier")
 
 
 def _warn_missing_points(fn: str, o: np.ndarray, d: np.ndarray, index: pd.Index | None, what: str) -> int:
@@ -2212,7 +2391,7 @@ def _warn_mixed(fn: str, frame: pd.DataFrame, shown: list[str], used: np.ndarray
                           "each area should be one point of a funnel")
 
 
-def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion", multiplier: float | None = None,
+def funnel_target(numerators: Any, denominators: Any, *, kind: str | None = None, multiplier: float | None = None,
                   data: Any = None) -> float:
     """PHE funnel target: Σ numerators / Σ denominators × multiplier (missing pairs ignored).
 
@@ -2221,15 +2400,20 @@ def funnel_target(numerators: Any, denominators: Any, *, kind: str = "proportion
     (:func:`saferstats.read_flytipping`'s ``not_all_incidents`` / ``recording_step`` rows), of
     several periods, or of aggregate rows, all of which the target would mix in.
 
-    >>> funnel_target([10, 30], [100, 100])
+    ``kind`` not given: as :func:`funnel_limits` chooses (``"proportion"``, said in a
+    :class:`~saferstats.SaferstatsWarning`; refused when a numerator is above its denominator).
+
+    >>> funnel_target([10, 30], [100, 100], kind="proportion")
     20.0
     """
-    kind = choice_option("kind", kind, _KINDS)
-    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    given_mult = None if multiplier is None else real_option("multiplier", multiplier)
     cols, frame = _funnel_frame("funnel_target", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
-    arrays, _ = aligned(numerators=numerators, denominators=denominators)
+    arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    fkind: str = _funnel_kind("funnel_target", kind, o=o, d=d, multiplier=given_mult,
+                        names=index if frame is None else pd.Index(_point_names(frame, None)))
+    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
     ok = ~(np.isnan(o) | np.isnan(d))
     _warn_unlike("funnel_target", numerators, denominators, ok, frame)
     return float(o[ok].sum() / d[ok].sum() * mult)
@@ -2240,7 +2424,7 @@ def funnel_limits(
     denominators: Any,
     *,
     target: float,
-    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] | None = None,
     multiplier: float | None = None,
     overdispersion: Any = None,
     missing: Literal["error", "propagate"] = "error",
@@ -2253,6 +2437,13 @@ def funnel_limits(
     Poisson limits (the count whose exact lower/upper confidence limit equals the expected count).
     ``target`` and the limits are on the ``multiplier`` scale (default 100 for proportions, i.e.
     percentages; 100,000 for rates; 1 for ratios, whose denominators are expected counts).
+    ``kind``: ``"proportion"`` (a part of a whole), ``"rate"`` (counts per population) or
+    ``"ratio"`` (observed over expected); not given, it is the ``kind`` of the ``overdispersion``
+    result passed, else ``"proportion"`` with a :class:`~saferstats.SaferstatsWarning` saying so,
+    and an :class:`~saferstats.InvalidInputError` when ``target`` is above the multiplier (168.6
+    hate crimes per 100,000 is no percentage), as :func:`saferstats.funnel_overdispersion` chooses.
+    An ``overdispersion`` result estimated per another ``multiplier`` than the funnel's (per 1,000
+    against per 100,000: its target on another scale) is refused, naming both.
     ``overdispersion=`` (a :func:`saferstats.funnel_overdispersion` result, or a τ² number) gives
     limits widened for over-dispersion instead (Spiegelhalter 2005, as FunnelPlotR;
     ``docs/methods/monitoring.md``) — for a result only when φ > 1, the rule
@@ -2270,15 +2461,22 @@ def funnel_limits(
     Examples
     --------
     >>> import saferstats
-    >>> saferstats.funnel_limits([50, 100, 1000], target=20).round(6)
+    >>> saferstats.funnel_limits([50, 100, 1000], target=20, kind="proportion").round(6)
        denominator  target  lower_998   lower_95   upper_95  upper_998
     0         50.0    20.0   2.519006   8.912769  31.087231  37.480994
     1        100.0    20.0   7.639071  12.160144  27.839856  32.360929
     2       1000.0    20.0  16.091131  17.520820  22.479180  23.908869
     """
-    kind = choice_option("kind", kind, _KINDS)
-    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
     target = real_option("target", target)
+    given_mult = None if multiplier is None else real_option("multiplier", multiplier)
+    fkind: str = _funnel_kind("funnel_limits", kind, target=target, multiplier=given_mult,
+                              overdispersion=overdispersion)
+    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
+    if isinstance(overdispersion, (pd.Series, Mapping)):  # a result of another kind: that error first
+        from .monitoring import _od_parameters
+
+        _od_parameters(overdispersion, fkind)
+    _check_od_multiplier("funnel_limits", overdispersion, fkind, mult, given_mult is not None)
     missing = choice_option("missing", missing, ("error", "propagate"))
     cols, frame = _funnel_frame("funnel_limits", data, denominators=denominators)
     denominators = cols["denominators"]
@@ -2290,11 +2488,11 @@ def funnel_limits(
         # result with phi > 1, or a τ² number; docs/methods/monitoring.md
         from .monitoring import _od_limits
 
-        res = _od_limits(d[have], target, kind, mult, overdispersion)
+        res = _od_limits(d[have], target, fkind, mult, overdispersion)
         used = "overdispersed"
     else:
         # phi <= 1: not over-dispersed, so the exact limits, as funnel_significance labels by
-        res = _ext.funnel_limits(d[have], target, kind=kind, multiplier=mult)
+        res = _ext.funnel_limits(d[have], target, kind=fkind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if given else "")
     out = pd.DataFrame({"denominator": d.copy(), "target": float(target)},
                        index=frame.index if frame is not None else None)
@@ -2344,7 +2542,7 @@ def funnel_significance(
     denominators: Any,
     *,
     target: float | None = None,
-    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] | None = None,
     multiplier: float | None = None,
     overdispersion: Any = None,
     data: Any = None,
@@ -2357,7 +2555,12 @@ def funnel_significance(
     Method (``docs/methods/trends.md`` A7; ``assign_funnel_significance``): proportions are compared with
     :func:`funnel_limits` at their denominator; rates and ratios compare the point's own exact
     (below 10) or Byar's 95% / 99.8% interval with the target. ``target`` defaults to the PHE
-    baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios).
+    baseline :func:`funnel_target` (Σ numerators / Σ denominators; 1 for ratios). ``kind`` not
+    given is chosen as :func:`funnel_limits` chooses it: the kind of an ``overdispersion`` result
+    passed, else ``"proportion"`` with a :class:`~saferstats.SaferstatsWarning` saying so, refused
+    (:class:`~saferstats.InvalidInputError` naming ``kind``) when a numerator is above its
+    denominator or the target above the multiplier — fly-tipping incidents per 1,000 residents
+    labelled as a proportion funnel was silent.
 
     ``overdispersion=True`` estimates the over-dispersion of the points
     (:func:`saferstats.funnel_overdispersion`) and, when φ > 1 (FunnelPlotR's rule), compares
@@ -2388,30 +2591,34 @@ def funnel_significance(
     ...     [6.23986, 106.442972, 232.932904, 119.56955, 240.62735], kind="ratio", target=1).tolist()
     ['Not significant', 'High (0.001)', 'Low (0.001)', 'High (0.025)', 'Low (0.001)']
     """
-    kind = choice_option("kind", kind, _KINDS)
-    mult = _DEFAULT_MULT[kind] if multiplier is None else real_option("multiplier", multiplier)
+    given_mult = None if multiplier is None else real_option("multiplier", multiplier)
     cols, frame = _funnel_frame("funnel_significance", data, numerators=numerators, denominators=denominators)
     numerators, denominators = cols["numerators"], cols["denominators"]
     arrays, index = aligned(numerators=numerators, denominators=denominators)
     o, d = arrays["numerators"], arrays["denominators"]
+    fkind: str = _funnel_kind("funnel_significance", kind, o=o, d=d, multiplier=given_mult,
+                        target=target if isinstance(target, numbers.Real) else None,
+                        names=index if frame is None else pd.Index(_point_names(frame, None)),
+                        overdispersion=overdispersion)
+    mult = _DEFAULT_MULT[fkind] if given_mult is None else given_mult
     unlike = _warn_unlike("funnel_significance", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame)
-    estimated = [w for w, on in (("the target", target is None and kind != "ratio"),
+    estimated = [w for w, on in (("the target", target is None and fkind != "ratio"),
                                  ("the over-dispersion estimate", overdispersion is True)) if on]
     excluded = _warn_missing_points("funnel_significance", o, d,
                                     index if frame is None else pd.Index(_point_names(frame, None)), " and ".join(
         estimated + ["the comparison (labelled 'Not applicable')"]))
     given = target is not None
     if target is None:
-        target = 1.0 if kind == "ratio" else funnel_target(o, d, kind=kind, multiplier=mult)
+        target = 1.0 if fkind == "ratio" else funnel_target(o, d, kind=fkind, multiplier=mult)
     target = real_option("target", target)
     if given and overdispersion is not True:  # (estimating φ warns of it itself)
-        _warn_target_scale("funnel_significance", target, o, d, kind, mult)
+        _warn_target_scale("funnel_significance", target, o, d, fkind, mult)
     od = None
     if overdispersion is not False and overdispersion is not None:
         from .monitoring import _od_significance, _overdispersion
 
         if overdispersion is True:
-            od = _overdispersion(o, d, kind=kind, target=target, multiplier=mult,
+            od = _overdispersion(o, d, kind=fkind, target=target, multiplier=mult,
                                  names=index if frame is None else pd.Index(_point_names(frame, None)))
         elif isinstance(overdispersion, (pd.Series, dict)):
             od = pd.Series(overdispersion)
@@ -2420,13 +2627,13 @@ def funnel_significance(
                 f"`overdispersion` must be True, False or a funnel_overdispersion() result, got {overdispersion!r}",
                 "overdispersion")
     if od is not None and _overdispersion_applies(od):
-        codes = _od_significance(o, d, target, kind, mult, od)
+        codes = _od_significance(o, d, target, fkind, mult, od)
         used = f"overdispersed ({od.get('model', 'additive')}; phi {float(od['phi']):.3g}, tau2 {float(od['tau2']):.3g})"
     else:
-        codes = _ext.funnel_significance(o, d, target, kind=kind, multiplier=mult)
+        codes = _ext.funnel_significance(o, d, target, kind=fkind, multiplier=mult)
         used = "exact (PHE)" + ("; no over-dispersion (phi <= 1)" if od is not None else "")
         if overdispersion is None:
-            _warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=kind, target=target,
+            _warn_exact_overdispersed("funnel_significance", o, d, np.asarray(codes), kind=fkind, target=target,
                                       multiplier=mult)
     index = numerators.index if isinstance(numerators, pd.Series) else None
     out = pd.Series(pd.Categorical.from_codes(codes, categories=_FUNNEL_LABELS), index=index, name="significance")

@@ -201,7 +201,7 @@ def test_trend_compare_with_flags_comparisons_across_a_recording_change(shared_d
                  "--missing", "drop", "--compare-with", "Hartlepool", "--out", str(out)]) == 0
     err = capsys.readouterr().err
     c = pd.read_csv(out, keep_default_na=False).set_index("la_name")
-    assert "saferstats: warning: trend --compare-with: " in err and "run across a change in how the count" in err
+    assert "saferstats: warning: compare_trends: " in err and "run across a change in how the count" in err
     assert c.loc["Adur", "recording_change"] == \
         "comparator Hartlepool: 2019/20 to 2020/21: reporting basis 'All incidents' to 'Customer/public reported only'"
     assert c.loc["Plymouth", "recording_change"] == (
