@@ -16,7 +16,7 @@ from ._confidence import normalise_confidence
 from ._frames import accepts_frames, aligned, check_same_order, plain, real_option
 from .exceptions import InvalidInputError, LengthMismatchError
 from .trend import (
-    _DEFAULT_MULT, _funnel_frame, _overdispersion_applies, _parse_periods, _warn_unlike, funnel_limits, funnel_significance,
+    _DEFAULT_MULT, _funnel_frame, _funnel_kind, _overdispersion_applies, _parse_periods, _warn_unlike, funnel_limits, funnel_significance,
     funnel_target, poisson_trend,
 )
 from .rates import rate_ci
@@ -80,7 +80,7 @@ def plot_funnel(
     denominators: Any,
     *,
     labels: Sequence[str] | None = None,
-    kind: Literal["proportion", "rate", "ratio"] = "proportion",
+    kind: Literal["proportion", "rate", "ratio"] | None = None,
     target: float | None = None,
     multiplier: float | None = None,
     highlight: Sequence[str] = (),
@@ -94,7 +94,10 @@ def plot_funnel(
     """PHE funnel plot: each area's value against its denominator, with 95% and 99.8% control
     limits (:func:`saferstats.funnel_limits`) around the target (default: the overall value,
     :func:`saferstats.funnel_target`), points coloured by :func:`saferstats.funnel_significance`.
-    Limits are drawn at 100 geometrically spaced denominators, as PHE does.
+    Limits are drawn at 100 geometrically spaced denominators, as PHE does. ``kind`` (``"rate"``
+    for counts per population, ``"proportion"``, ``"ratio"``) not given is chosen as
+    :func:`saferstats.funnel_limits` chooses it: an ``overdispersion`` result's kind, else
+    proportions with a warning, refused where a numerator exceeds its denominator.
     ``overdispersion=True`` draws limits widened for over-dispersion when the points are
     over-dispersed (φ > 1; :func:`saferstats.funnel_overdispersion`, Spiegelhalter 2005) and says
     in the title which limits were used. Left at ``None``, PHE's exact limits are drawn, with a
@@ -118,7 +121,6 @@ def plot_funnel(
     'rate per 100,000'
     """
     ax = _axes(ax)
-    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
     cols, frame = _funnel_frame("plot_funnel", data, numerators=numerators, denominators=denominators,
                                 **({"labels": labels} if isinstance(labels, str) or data is not None else {}))
     numerators, denominators = cols["numerators"], cols["denominators"]
@@ -137,6 +139,11 @@ def plot_funnel(
             # labels are matched to points by position: a list of another length would name the wrong points
             raise LengthMismatchError(
                 f"length mismatch: `numerators` has {len(o)} elements but `labels` has {len(labels)}", "labels")
+    # kind not given: chosen as funnel_limits chooses it (said in a warning, or refused where the points
+    # cannot be proportions)
+    kind = _funnel_kind("plot_funnel", kind, o=o, d=d, target=target, multiplier=multiplier, names=labels,
+                        overdispersion=overdispersion)
+    mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
     unlike = _warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
                           names=labels if frame is not None else None)
     from .trend import _point_names

@@ -21,3 +21,27 @@ def test_population_error_lists_every_column(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err
     assert "--population" in err
     assert "'Ethnic group (5 categories)'" in err and "'Observation'" in err
+
+
+def test_plot_funnel_without_kind_on_rates_is_refused_not_drawn_as_proportions() -> None:
+    """``plot_funnel`` defaulted to ``kind="proportion"``: hate crimes per resident were drawn as a
+    proportion funnel, silently (w27b made the funnel functions choose ``kind`` by one rule; the
+    plot now follows it)."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import warnings
+
+    df = saferstats.datasets.hate_crime_by_force().query("year == '2018-19'").dropna()
+    od = saferstats.funnel_overdispersion(df["offences"], df["population"], kind="rate")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ax = saferstats.plot_funnel(df["offences"], df["population"], labels=df["force"], overdispersion=od)
+    assert ax.get_ylabel() == "rate per 100,000"  # the result's kind
+    # counts above their denominators cannot be proportions: refused, naming kind
+    with pytest.raises(saferstats.InvalidInputError, match="kind not given") as e:
+        saferstats.plot_funnel([120, 30], [100, 200], labels=["A", "B"])
+    assert e.value.argument == "kind"
+    with pytest.warns(saferstats.SaferstatsWarning, match="taken as proportions"):
+        saferstats.plot_funnel([12, 30], [100, 200], labels=["A", "B"])
