@@ -1,0 +1,94 @@
+"""Session 20 (w27c): ``s136_summary(by="triage")`` hid the ``detentions`` of both groups with no
+word why. The cause is not a dropped column: in the triage group of the pilot records (seed 1) 4
+detentions have an unknown outcome, and detentions − assessed would give that small number back,
+so the solver hides the group's detentions, and the total over the groups then takes the other
+group's with it. That protection is needed (attack below) and is now said: ``S136Summary.notes``,
+printed under the table. Where the solver, hiding the smallest cells, hid a denominator instead
+(assessed or the known places: every outcome share and conversion rate, or every place share,
+went with it) the denominators are now kept and the detentions hidden, as the same protection.
+
+Data: ``synthetic.s136_pilot_records`` (about 1,000 detentions over three years, outcome and
+place shares shaped on NHS England's Mental Health Act Statistics; ~3% unknown outcomes and ~2%
+places not known, as in real force records), the shape of a force's own detention records.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import saferstats
+from saferstats import SaferstatsWarning
+
+from disclosure_attack import is_hidden
+from test_disclosure import _s136_attack
+
+
+def _quiet(recs, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        return saferstats.s136_summary(recs, **kw)
+
+
+def test_triage_detentions_hidden_with_the_reason_said():
+    recs = saferstats.synthetic.s136_pilot_records(seed=1)
+    truth = _quiet(recs, by="triage", disclosure=False)
+    # the cause: a small number of unknown outcomes in the triage group
+    unknown = (truth.flags.detentions.to_numpy() - truth.outcomes.assessed.to_numpy()[::5]).tolist()
+    assert unknown == [17, 4]
+    s = _quiet(recs, by="triage")
+    assert s.flags["detentions"].isna().all()  # needed: detentions - assessed gives the 4 back
+    assert len(s.notes) == 3
+    assert s.notes[1].startswith("detentions hidden in triage=True: detentions less the assessed ones would give back "
+                                 "the number with an unknown outcome, which is below 5")
+    assert "total over the groups" in s.notes[0] and "triage=False" in s.notes[0]
+    assert "4" not in "".join(s.notes)  # the note gives no hidden number away
+    text = repr(s)
+    assert "Note: detentions hidden in triage=True" in text
+    assert "Note: detentions hidden in triage=True" in s._repr_html_()
+    assert s.published().notes == s.notes
+    assert _s136_attack(s, truth, groups="triage") == []
+
+
+def test_triage_detentions_shown_when_safe():
+    recs = saferstats.synthetic.s136_pilot_records(seed=3)
+    s = _quiet(recs, by="triage")
+    assert s.flags["detentions"].tolist() == [787, 209]
+    assert s.notes == []
+    assert "Note:" not in repr(s)
+
+
+def test_place_shares_kept_by_hiding_detentions_instead_of_the_known_places():
+    """Seed 2: 4 places not known in the triage group. The solver hid the number with a known
+    place in both groups, and with it all eight place-of-safety shares; detentions now go instead."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=2)
+    truth = _quiet(recs, by="triage", disclosure=False)
+    assert (truth.flags.detentions.to_numpy() - truth.place_of_safety.known.to_numpy()[::4]).tolist() == [21, 4]
+    s = _quiet(recs, by="triage")
+    pos = s.published().place_of_safety
+    assert pos["known"].tolist() == [758] * 4 + [200] * 4
+    shown = [not is_hidden(v) for v in pos["percent"]]
+    assert shown == [True, False, True, False] * 2  # only the small "other" share and its partner (A&E) hidden
+    assert s.flags["detentions"].isna().all()
+    assert "number whose place is not known" in s.notes[1]
+    assert _s136_attack(s, truth, groups="triage") == []
+
+
+def test_rates_kept_when_unknown_outcomes_are_few():
+    """60 detentions, 1-4 of them with an unknown outcome: the assessed count was hidden, and with it
+    every outcome share and the conversion, admission and NFA rates (the headline); now the
+    detentions are hidden and the rates published."""
+    recs = saferstats.synthetic.s136_pilot_records(seed=1).iloc[:60].reset_index(drop=True)
+    truth = _quiet(recs, disclosure=False)
+    assert 0 < truth.excluded["unknown_outcome"] < 5
+    s = _quiet(recs)
+    rates = s.rates.set_index("measure")
+    assert rates.loc["conversion", "percent"] == pytest.approx(truth.rates.set_index("measure").loc["conversion",
+                                                                                                     "percent"])
+    assert not np.isnan(rates["percent"].to_numpy(dtype=float)).any()
+    assert s.rates["assessed"].notna().all()
+    assert s.flags["detentions"].isna().all()
+    assert s.notes and s.notes[0].startswith("detentions hidden overall:")
+    assert _s136_attack(s, truth, groups=None) == []
