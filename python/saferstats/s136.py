@@ -449,7 +449,38 @@ def _refuse_published_counts(records: pd.DataFrame, needed: str, func: str) -> N
         "safety for each). From the annual "
         "figures, the share of Section 136 uses followed by a detention under section 2 or 3 is the 'Section 136 "
         "to 2' and 'Section 136 to 3' counts over the 'Section 136' row's mhsds_count (the conversions are "
-        "MHSDS counts; the 'All' row's count adds A&E uses): saferstats.proportion_ci(conversions, uses)", "records")
+        "MHSDS counts; the 'All' row's count adds A&E uses): saferstats.proportion_ci(conversions, uses)"
+        + _mha_conversion_hint(records), "records")
+
+
+def _mha_conversion_hint(t: pd.DataFrame) -> str:
+    """The rows to take the conversion rate from, and its numbers when the table has them: each
+    conversion count is published six times nationally (two measures, 'Uses of section 2' and
+    'Detentions following use of Place of Safety Order'; three organisation levels, 'All
+    submissions' and its NHS Trust and Independent Health Provider parts), so a filter on the
+    subcategory alone summed 2,485 four times over."""
+    query = ("organisation_level == 'All submissions' and demographic == 'All' and breakdown == 'All' and "
+             "measure in ['Uses of section 2', 'Uses of section 3', 'Short term orders'] and subcategory in "
+             "['Section 136 to 2', 'Section 136 to 3', 'Section 136']")
+    text = (f". Take one row of each, the national ones: t.query(\"{query}\") (each conversion count is also "
+            "published under 'Detentions following use of Place of Safety Order' and for NHS trusts and independent "
+            "providers: a filter on the subcategory alone counts it several times)")
+    try:
+        nat = t[(t["organisation_level"].astype(str) == "All submissions") & (t["demographic"].astype(str) == "All")
+                & (t["breakdown"].astype(str) == "All")]
+        conv = [nat[(nat["measure"].astype(str) == f"Uses of section {k}")
+                    & (nat["subcategory"].astype(str) == f"Section 136 to {k}")]["count"] for k in (2, 3)]
+        uses = nat[(nat["measure"].astype(str) == "Short term orders")
+                   & (nat["subcategory"].astype(str) == "Section 136")]["mhsds_count"]
+        nums = [pd.to_numeric(c, errors="coerce") for c in (*conv, uses)]
+        if all(len(c) == 1 and np.isfinite(float(c.iloc[0])) for c in nums):
+            s2, s3, n = (float(c.iloc[0]) for c in nums)
+            if n > 0:
+                text += (f"; in this table {s2:,.0f} + {s3:,.0f} of {n:,.0f} MHSDS uses: {100 * (s2 + s3) / n:.1f}% "
+                         f"(saferstats.proportion_ci({s2 + s3:.0f}, {n:.0f}))")
+    except (KeyError, TypeError, ValueError):
+        pass
+    return text
 
 
 @dataclasses.dataclass

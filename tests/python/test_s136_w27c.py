@@ -92,3 +92,28 @@ def test_rates_kept_when_unknown_outcomes_are_few():
     assert s.flags["detentions"].isna().all()
     assert s.notes and s.notes[0].startswith("detentions hidden overall:")
     assert _s136_attack(s, truth, groups=None) == []
+
+
+MHA = "s136_mental_health/nhs_mha_annual_2023_24/DERIVED_mha_annual_suppressed_2023_24_mainsheet.csv"
+
+
+def test_mha_refusal_names_the_rows_and_the_rate(shared_data):
+    """The refusal said to take 'the Section 136 to 2 and to 3 counts': filtered on the subcategory
+    (and the national organisation, 'All prov') the file has six rows of each (two measures, three
+    organisation levels), 9,940 for section 2 where the figure is 2,485. It now gives the query of
+    the three national rows and, from the table given, the rate: 2,485 + 240 of 15,212 = 17.9%."""
+    from conftest import shared_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        t = saferstats.read_mha_annual(shared_path(shared_data, MHA))
+    naive = t[(t["subcategory"] == "Section 136 to 2") & (t["org_id"] == "All prov")]["count"].sum()
+    assert naive == 4 * 2485
+    with pytest.raises(saferstats.InvalidInputError) as e:
+        saferstats.s136_summary(t)
+    msg = str(e.value)
+    assert "in this table 2,485 + 240 of 15,212 MHSDS uses: 17.9% (saferstats.proportion_ci(2725, 15212))" in msg
+    query = msg.split('t.query("')[1].split('")')[0]
+    rows = t.query(query)
+    assert sorted(rows["count"].tolist()) == [240, 2485, 16837]
+    assert rows.loc[rows["subcategory"] == "Section 136", "mhsds_count"].tolist() == [15212]
