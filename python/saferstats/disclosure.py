@@ -58,6 +58,11 @@ _NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidenc
 # notes on a row that are neither keys of the table nor blanked with its counts (outcome_test's
 # reason a find rate is withheld: a key made of it split the totals by force over groups)
 _ROW_NOTES = {"withheld"}
+# free-text notes on a row (outcome_test's "3 searches, none with a known outcome"): a small number in
+# them is a count, hidden as the count cells are
+_NOTE_NAMES = {"note", "notes", "comment", "comments", "remark", "remarks"}
+# a whole number in text that is not part of a decimal, a percentage or a longer number
+_SMALL_IN_TEXT = re.compile(r"(?<![\d.,])\d+(?![\d.,]*\d)(?!\s*%)")
 _CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_of_safety", "category", "kind",
                    "strand", "effect", "legislation", "object_of_search"}
 
@@ -469,7 +474,8 @@ def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[An
     """Columns that may identify strata: labels and period-like numbers."""
     out = []
     for c in table.columns:
-        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c) or str(c).lower() in _ROW_NOTES:
+        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c) or str(c).lower() in _ROW_NOTES \
+                or str(c).lower() in _NOTE_NAMES:  # a note says something of its row: no stratum
             continue
         if _numeric(table[c]) and str(c).lower() not in {"year", "period", "month", "quarter", "period_from",
                                                           "period_to"}:
@@ -613,6 +619,10 @@ def suppress(
     hidden part is not published as the total minus the rest. Without ``totals`` a row whose count
     is exactly a small count plus one to three other rows of its stratum raises a
     :class:`SaferstatsWarning` naming them (it may be a subtotal); ``totals={}`` says there are none.
+
+    A small whole number (``0 < n < threshold``) in a ``note`` column ("1 search, none with a known
+    outcome", as :func:`outcome_test` says of a group whose searches all lack an outcome) is a count
+    too: it shows ``marker`` ("[c] search, ..."), logged with the rule ``note``.
 
     Labels that depend on a row's counts — method labels (``exact (zero count)`` gives a zero
     away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags — are
@@ -886,6 +896,19 @@ def suppress(
             out[c] = out[c].astype(object).where(~b, marker) if marker is not None else out[c].astype(object).where(~b)
             for i in np.flatnonzero(b).tolist():
                 log.append({"row": table.index[i], "column": c, "rule": "derived"})
+    # notes that say a count in words ("1 search, none with a known outcome": outcome_test's row of a
+    # group whose searches all lack an outcome) published the small count the table's own cells hide
+    for c in roles["other"]:
+        if c in keys or str(c).lower() not in _NOTE_NAMES or pd.api.types.is_numeric_dtype(table[c]):
+            continue
+        mark = marker if marker is not None else "[c]"
+        for i, v in enumerate(out[c].tolist()):
+            if isinstance(v, str):
+                said = _SMALL_IN_TEXT.sub(lambda m: mark if 0 < int(m.group(0)) < threshold else m.group(0), v)
+                if said != v:
+                    out[c] = out[c].astype(object)
+                    out.iloc[i, out.columns.get_loc(c)] = said
+                    log.append({"row": table.index[i], "column": c, "rule": "note"})
     if totals is None and row_hidden.any():
         maybe = _subtotal_candidates(table, key_cols, vals, threshold)
         if maybe:
