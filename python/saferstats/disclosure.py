@@ -31,6 +31,7 @@ _COUNT_NAMES = {
     "offences", "detentions", "assessed", "known", "count_from", "count_to", "pre_count", "post_count",
     "pre_n", "post_n", "x1", "n1", "x2", "n2", "total", "frequency", "observed", "censored",
     "over_24h", "over_36h", "child_in_police_station", "over_24h_without_extension",
+    "pre_detentions", "post_detentions",
 }
 _OTHER_NAMES = {
     "population", "population_from", "population_to", "pre_population", "post_population", "pop",
@@ -785,6 +786,12 @@ def suppress(
         rest = [c for c in counts if c not in ("count_from", "count_to")]
     else:
         rest = list(counts)
+    # before_after with a population: each period's detentions, one number repeated on every row,
+    # of which each denominator (assessed, known place) is a part (their difference is the unknown
+    # outcomes or places not known of the period); handled below, not as a column of counts
+    period_totals = [c for c in ("pre_detentions", "post_detentions") if c in rest and f"{c[:-len('detentions')]}n" in rest
+                     and len(np.unique(vals[c][~np.isnan(vals[c])])) == 1 and not np.isnan(vals[c]).any()]
+    rest = [c for c in rest if c not in period_totals]
 
     # numerator / denominator pairs
     pairs = [(a, b) for a, b in _PAIRS if a in rest and b in rest]
@@ -838,6 +845,15 @@ def suppress(
     for c in plain:
         cell_of[c] = np.array([cells.add(v) for v in vals[c]], dtype=np.int64)
         add_margins(cell_of[c])
+    for c in period_totals:
+        d = cells.add(vals[c][0])
+        cell_of[c] = np.full(n, d, dtype=np.int64)
+        den = f"{c[:-len('detentions')]}n"
+        if den in cell_of:
+            for part in np.unique(cell_of[den]).tolist():
+                cells.subset(int(part), d)
+    if len(period_totals) == 2:  # the detentions of both periods: the total is published (s136_summary)
+        cells.margin([int(cell_of[c][0]) for c in period_totals])
     # Section 136 derived totals (conversion = s2 + s3, ...) in a table of measures
     if "measure" in table.columns:
         _measure_totals(table, rest, cell_of, cells)
@@ -869,7 +885,8 @@ def suppress(
             log.append({"row": table.index[i], "column": c, "rule": _REASONS[int(reason[cell_of[c][i]])]})
     row_hidden = np.zeros(n, dtype=bool)
     for c in counts:
-        row_hidden |= hidden[c]
+        if c not in period_totals:
+            row_hidden |= hidden[c]
     # comparisons with a reference row: hidden reference -> the stratum's comparisons go
     comp = [c for c in roles["derived"] if str(c).lower().startswith(_COMPARISON_PREFIXES)]
     blank = {c: row_hidden.copy() for c in roles["derived"]}
@@ -882,6 +899,19 @@ def suppress(
             if not refs.any() or row_hidden[refs].any():
                 for c in comp:
                     blank[c] |= members
+    if period_totals:  # the detention rates and their ratio go with their period's detentions, on every row
+        gone = {c[:-len("_detentions")]: bool(hidden[c].any()) for c in period_totals}
+        for c in [*roles["derived"], *roles["other"]]:
+            name = str(c).lower()
+            per = next((p for p in ("pre", "post") if name.startswith(f"{p}_rate")), None)
+            if per is not None or name.startswith("rate_ratio"):
+                if c in blank:
+                    blank[c] = np.full(n, gone.get(per, False) if per else any(gone.values()))
+                elif (gone.get(per, False) if per else any(gone.values())):
+                    out[c] = pd.Series(marker if marker is not None else np.nan, index=table.index, dtype=object)
+        if any(gone.values()):
+            for k in ("detention_rates", "rate_ratio"):
+                out.attrs.pop(k, None)
     for c in roles["derived"]:
         b = blank[c] & out[c].notna().to_numpy()
         if b.any():
