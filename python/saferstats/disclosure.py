@@ -62,8 +62,12 @@ _ROW_NOTES = {"withheld"}
 # free-text notes on a row (outcome_test's "3 searches, none with a known outcome"): a small number in
 # them is a count, hidden as the count cells are
 _NOTE_NAMES = {"note", "notes", "comment", "comments", "remark", "remarks"}
-# a whole number in text that is not part of a decimal, a percentage or a longer number
-_SMALL_IN_TEXT = re.compile(r"(?<![\d.,])\d+(?![\d.,]*\d)(?!\s*%)")
+# a whole number in text that counts something ("3 searches", "2 of 40"), not part of a decimal, a
+# percentage or a longer number, nor a number of periods ("2 period(s); a trend needs at least 3")
+_COUNT_NOUNS = (r"search|searches|stops?|detentions?|records?|rows?|persons?|people|individuals?|cases?|offences?|"
+                r"crimes?|incidents?|arrests?|finds?|outcomes?|reports?|uses?|admissions?|events?|victims?|"
+                r"suspects?")
+_SMALL_IN_TEXT = re.compile(rf"(?<![\d.,])\d+(?![\d.,]*\d)(?=\s*(?:(?:{_COUNT_NOUNS})\b|of\s+\d))", re.IGNORECASE)
 _CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_of_safety", "category", "kind",
                    "strand", "effect", "legislation", "object_of_search"}
 

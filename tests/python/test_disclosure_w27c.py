@@ -37,7 +37,8 @@ def test_small_count_in_a_note_is_hidden(shared_data):
 
 def test_note_numbers_that_are_not_small_counts_stay():
     t = pd.DataFrame({"area": ["A", "B", "C"], "count": [30, 40, 50],
-                      "note": ["12 searches, none with a known outcome", "3.5% of records; in 2019", "1,234 records"]})
+                      "note": ["12 searches, none with a known outcome", "3.5% of records; in 2019",
+                               "2 period(s); a trend needs at least 3"]})
     s = suppress(t, columns=["count"])
     assert s["note"].tolist() == t["note"].tolist()
     s2 = suppress(t.assign(note=["2 searches, none with a known outcome", "", "4 of 60"]), columns=["count"], marker=None)
