@@ -117,3 +117,16 @@ def test_mha_refusal_names_the_rows_and_the_rate(shared_data):
     rows = t.query(query)
     assert sorted(rows["count"].tolist()) == [240, 2485, 16837]
     assert rows.loc[rows["subcategory"] == "Section 136", "mhsds_count"].tolist() == [15212]
+
+
+def test_cli_says_why_detentions_are_hidden(tmp_path, capsys):
+    """``saferstats s136 FILE --by triage --table flags`` wrote detentions ``[c]`` for both groups
+    with no word why; the notes are now on stderr."""
+    from saferstats.__main__ import main
+
+    f = tmp_path / "s136.csv"
+    saferstats.synthetic.s136_pilot_records(seed=1).to_csv(f, index=False)
+    assert main(["s136", str(f), "--by", "triage", "--table", "flags"]) == 0
+    out, err = capsys.readouterr()
+    assert "saferstats: note: detentions hidden in triage=True: detentions less the assessed ones would give back" in err
+    assert "[c]" in out
