@@ -82,3 +82,25 @@ def test_without_population_no_rate_columns():
     assert not any(c.startswith("rate_ratio") for c in ba.columns)
     assert ba.columns[-1] == "confidence"
     assert np.isfinite(ba["rr"]).any()
+
+
+def test_its_on_under_two_years_of_monthly_counts_says_the_season_is_unchecked(shared_data):
+    """Hertfordshire anti-social behaviour, Jan 2021 - Jan 2022 (police.uk street files as published),
+    a break at July 2021: the summer peak and the autumn fall read as a slope change of 0.807 a month
+    (p < 0.001) with nothing said; on 13 months no seasonal term can be fitted, and the warning for an
+    unseasonal fit only ran on two years or more. It now says the season is unchecked."""
+    from conftest import shared_path
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        recs = saferstats.read_street_crime(shared_path(shared_data, "street_crime"))
+    asb = saferstats.monthly_counts(recs[recs["crime_type"] == "Anti-social behaviour"])
+    assert len(asb) == 13 and str(asb.index[6]) == "2021-07"
+    with pytest.warns(saferstats.SaferstatsWarning, match=r"monthly over 13 periods, fewer than two years \(24\).*"
+                                                          r"no seasonal term can be fitted to check it"):
+        r = saferstats.its_poisson(asb, break_index=6, dispersion="quasi", use_t=True)
+    assert round(r.slope_rr, 3) == 0.807
+    # an unlabelled array carries no calendar: nothing to say
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", saferstats.SaferstatsWarning)
+        saferstats.its_poisson(asb.to_numpy(), break_index=6, dispersion="quasi", use_t=True)
