@@ -850,12 +850,12 @@ def suppress(
         cell_of[c] = np.array([cells.add(v) for v in vals[c]], dtype=np.int64)
         add_margins(cell_of[c])
     for c in period_totals:
-        d = cells.add(vals[c][0])
-        cell_of[c] = np.full(n, d, dtype=np.int64)
+        whole = cells.add(vals[c][0])
+        cell_of[c] = np.full(n, whole, dtype=np.int64)
         den = f"{c[:-len('detentions')]}n"
         if den in cell_of:
             for part in np.unique(cell_of[den]).tolist():
-                cells.subset(int(part), d)
+                cells.subset(int(part), whole)
     if len(period_totals) == 2:  # the detentions of both periods: the total is published (s136_summary)
         cells.margin([int(cell_of[c][0]) for c in period_totals])
     # Section 136 derived totals (conversion = s2 + s3, ...) in a table of measures
@@ -906,12 +906,12 @@ def suppress(
     if period_totals:  # the detention rates and their ratio go with their period's detentions, on every row
         gone = {c[:-len("_detentions")]: bool(hidden[c].any()) for c in period_totals}
         for c in [*roles["derived"], *roles["other"]]:
-            name = str(c).lower()
-            per = next((p for p in ("pre", "post") if name.startswith(f"{p}_rate")), None)
-            if per is not None or name.startswith("rate_ratio"):
+            lower_name = str(c).lower()
+            period = next((p for p in ("pre", "post") if lower_name.startswith(f"{p}_rate")), None)
+            if period is not None or lower_name.startswith("rate_ratio"):
                 if c in blank:
-                    blank[c] = np.full(n, gone.get(per, False) if per else any(gone.values()))
-                elif (gone.get(per, False) if per else any(gone.values())):
+                    blank[c] = np.full(n, gone.get(period, False) if period else any(gone.values()))
+                elif (gone.get(period, False) if period else any(gone.values())):
                     out[c] = pd.Series(marker if marker is not None else np.nan, index=table.index, dtype=object)
         if any(gone.values()):
             for k in ("detention_rates", "rate_ratio"):
