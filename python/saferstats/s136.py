@@ -716,19 +716,30 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
         ids["flags"].append({"child_in_police_station": c_child, "over_24h_without_extension": c_noext,
                              "over_36h": c_36, "detentions": c_det})
         per_group.append({"unknown": c_unknown, "nk": c_nk, "censored": c_cens, "detentions": c_det, "n": c_n,
-                          "assessed": c_assessed, "known": c_known, "label": where_g.strip(" ()")})
+                          "assessed": c_assessed, "known": c_known, "label": where_g.strip(" ()"), "key": label})
     # the excluded counts are published totals over the groups
     ex_ids: dict[str, Any] = {}
     for ex_key, ex_part in (("unknown_outcome", "unknown"), ("place_not_known", "nk"), ("censored_durations", "censored")):
         ex_ids[ex_key] = cells.add(excluded[ex_key])
         cells.sum_to([p[ex_part] for p in per_group], ex_ids[ex_key])
-    if len(per_group) > 1:  # totals over the groups of every count
+    # totals over the groups of every count; with several ``by`` columns also each column summed out
+    # given the others (by area x triage: each area's total, as the summary by area publishes it, and
+    # each triage group's), as suppress() takes them - with the grand total only, an area's total less
+    # its published groups gave back small differences (adults taken to a police station, ...)
+    partitions = [list(range(len(per_group)))] if len(per_group) > 1 else []
+    if len(keys) > 1:
+        for k in keys:
+            given: dict[tuple[Any, ...], list[int]] = {}
+            for gi, pg in enumerate(per_group):
+                given.setdefault(tuple(str(pg["key"][c]) for c in keys if c != k), []).append(gi)
+            partitions += [m for m in given.values() if len(m) > 1]
+    for members in partitions:
         for name in _S136_TABLES:
             rows = ids[name]
             per = len(rows) // len(per_group)
             for j in range(per):
                 for col in rows[j]:
-                    group_cells = sorted({rows[gi * per + j][col] for gi in range(len(per_group))})
+                    group_cells = sorted({rows[gi * per + j][col] for gi in members})
                     cells.margin(group_cells)
 
     def with_ci(rows: list[dict[str, Any]], num: str, den: str) -> pd.DataFrame:
