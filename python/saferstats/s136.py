@@ -382,7 +382,11 @@ def s136_summary(
     (assessed + unknown = known place + not known = completed + censored), from nested counts
     (over 36 h within over 24 h within completed; children in police stations within police
     stations; their small differences are protected too) and, with ``by``, from the totals over the
-    groups (exact linear audit, :func:`saferstats.suppress`). Percentages, CIs and duration
+    groups (with several ``by`` columns also each column summed out given the others: by area and
+    triage, each area's total and each triage group's; exact linear audit,
+    :func:`saferstats.suppress`). Where hiding the number of detentions protects as well as hiding
+    a share's denominator (assessed, known place), the denominator stays published, and
+    ``S136Summary.notes`` says why each hidden number of detentions or denominator is hidden. Percentages, CIs and duration
     statistics of a hidden count are hidden with it. Hidden cells are missing in the numeric
     tables (``suppressed`` says which); :meth:`S136Summary.published` marks them ``[c]``.
 
