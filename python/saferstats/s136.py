@@ -732,10 +732,10 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
     # its published groups gave back small differences (adults taken to a police station, ...)
     partitions = [list(range(len(per_group)))] if len(per_group) > 1 else []
     if len(keys) > 1:
-        for k in keys:
+        for summed in keys:
             given: dict[tuple[Any, ...], list[int]] = {}
             for gi, pg in enumerate(per_group):
-                given.setdefault(tuple(str(pg["key"][c]) for c in keys if c != k), []).append(gi)
+                given.setdefault(tuple(str(pg["key"][c]) for c in keys if c != summed), []).append(gi)
             partitions += [m for m in given.values() if len(m) > 1]
     for members in partitions:
         for name in _S136_TABLES:
