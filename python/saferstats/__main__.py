@@ -1518,6 +1518,8 @@ def _s136(args: argparse.Namespace) -> int:
             where = "; ".join(f"{' '.join(str(r[b]) for b in (args.by or []))} {r[col]}".strip()
                               for _, r in hit.iterrows())
             print(f"saferstats: warning: {what}: {where} (published counts; --table flags)", file=sys.stderr)
+    for note in res.notes:  # why a count shown [c] is hidden (detentions, a share's denominator)
+        print(f"saferstats: note: {note}", file=sys.stderr)
     _write(getattr(pub, args.table), args.out, sig=args.sig_figures)
     return 0
 

@@ -31,6 +31,7 @@ _COUNT_NAMES = {
     "offences", "detentions", "assessed", "known", "count_from", "count_to", "pre_count", "post_count",
     "pre_n", "post_n", "x1", "n1", "x2", "n2", "total", "frequency", "observed", "censored",
     "over_24h", "over_36h", "child_in_police_station", "over_24h_without_extension",
+    "pre_detentions", "post_detentions",
 }
 _OTHER_NAMES = {
     "population", "population_from", "population_to", "pre_population", "post_population", "pop",
@@ -58,6 +59,15 @@ _NOT_COUNT_LABELS = {"like_for_like", "comparability", "denominator", "confidenc
 # notes on a row that are neither keys of the table nor blanked with its counts (outcome_test's
 # reason a find rate is withheld: a key made of it split the totals by force over groups)
 _ROW_NOTES = {"withheld"}
+# free-text notes on a row (outcome_test's "3 searches, none with a known outcome"): a small number in
+# them is a count, hidden as the count cells are
+_NOTE_NAMES = {"note", "notes", "comment", "comments", "remark", "remarks"}
+# a whole number in text that counts something ("3 searches", "2 of 40"), not part of a decimal, a
+# percentage or a longer number, nor a number of periods ("2 period(s); a trend needs at least 3")
+_COUNT_NOUNS = (r"search|searches|stops?|detentions?|records?|rows?|persons?|people|individuals?|cases?|offences?|"
+                r"crimes?|incidents?|arrests?|finds?|outcomes?|reports?|uses?|admissions?|events?|victims?|"
+                r"suspects?")
+_SMALL_IN_TEXT = re.compile(rf"(?<![\d.,])\d+(?![\d.,]*\d)(?=\s*(?:(?:{_COUNT_NOUNS})\b|of\s+\d))", re.IGNORECASE)
 _CATEGORY_NAMES = {"group", "ethnicity", "outcome", "label", "measure", "place_of_safety", "category", "kind",
                    "strand", "effect", "legislation", "object_of_search"}
 
@@ -469,7 +479,8 @@ def _key_candidates(table: pd.DataFrame, roles: dict[str, list[str]]) -> list[An
     """Columns that may identify strata: labels and period-like numbers."""
     out = []
     for c in table.columns:
-        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c) or str(c).lower() in _ROW_NOTES:
+        if c in roles["counts"] or c in roles["derived"] or _is_method_like(table, c) or str(c).lower() in _ROW_NOTES \
+                or str(c).lower() in _NOTE_NAMES:  # a note says something of its row: no stratum
             continue
         if _numeric(table[c]) and str(c).lower() not in {"year", "period", "month", "quarter", "period_from",
                                                           "period_to"}:
@@ -613,6 +624,10 @@ def suppress(
     hidden part is not published as the total minus the rest. Without ``totals`` a row whose count
     is exactly a small count plus one to three other rows of its stratum raises a
     :class:`SaferstatsWarning` naming them (it may be a subtotal); ``totals={}`` says there are none.
+
+    A small whole number (``0 < n < threshold``) in a ``note`` column ("1 search, none with a known
+    outcome", as :func:`outcome_test` says of a group whose searches all lack an outcome) is a count
+    too: it shows ``marker`` ("[c] search, ..."), logged with the rule ``note``.
 
     Labels that depend on a row's counts — method labels (``exact (zero count)`` gives a zero
     away; ``exact``/``byar`` whether the count is under 10), ``test`` and ``reliable`` flags — are
@@ -775,6 +790,12 @@ def suppress(
         rest = [c for c in counts if c not in ("count_from", "count_to")]
     else:
         rest = list(counts)
+    # before_after with a population: each period's detentions, one number repeated on every row,
+    # of which each denominator (assessed, known place) is a part (their difference is the unknown
+    # outcomes or places not known of the period); handled below, not as a column of counts
+    period_totals = [c for c in ("pre_detentions", "post_detentions") if c in rest and f"{c[:-len('detentions')]}n" in rest
+                     and len(np.unique(vals[c][~np.isnan(vals[c])])) == 1 and not np.isnan(vals[c]).any()]
+    rest = [c for c in rest if c not in period_totals]
 
     # numerator / denominator pairs
     pairs = [(a, b) for a, b in _PAIRS if a in rest and b in rest]
@@ -828,6 +849,15 @@ def suppress(
     for c in plain:
         cell_of[c] = np.array([cells.add(v) for v in vals[c]], dtype=np.int64)
         add_margins(cell_of[c])
+    for c in period_totals:
+        whole = cells.add(vals[c][0])
+        cell_of[c] = np.full(n, whole, dtype=np.int64)
+        den = f"{c[:-len('detentions')]}n"
+        if den in cell_of:
+            for part in np.unique(cell_of[den]).tolist():
+                cells.subset(int(part), whole)
+    if len(period_totals) == 2:  # the detentions of both periods: the total is published (s136_summary)
+        cells.margin([int(cell_of[c][0]) for c in period_totals])
     # Section 136 derived totals (conversion = s2 + s3, ...) in a table of measures
     if "measure" in table.columns:
         _measure_totals(table, rest, cell_of, cells)
@@ -859,7 +889,8 @@ def suppress(
             log.append({"row": table.index[i], "column": c, "rule": _REASONS[int(reason[cell_of[c][i]])]})
     row_hidden = np.zeros(n, dtype=bool)
     for c in counts:
-        row_hidden |= hidden[c]
+        if c not in period_totals:
+            row_hidden |= hidden[c]
     # comparisons with a reference row: hidden reference -> the stratum's comparisons go
     comp = [c for c in roles["derived"] if str(c).lower().startswith(_COMPARISON_PREFIXES)]
     blank = {c: row_hidden.copy() for c in roles["derived"]}
@@ -872,6 +903,19 @@ def suppress(
             if not refs.any() or row_hidden[refs].any():
                 for c in comp:
                     blank[c] |= members
+    if period_totals:  # the detention rates and their ratio go with their period's detentions, on every row
+        gone = {c[:-len("_detentions")]: bool(hidden[c].any()) for c in period_totals}
+        for c in [*roles["derived"], *roles["other"]]:
+            lower_name = str(c).lower()
+            period = next((p for p in ("pre", "post") if lower_name.startswith(f"{p}_rate")), None)
+            if period is not None or lower_name.startswith("rate_ratio"):
+                if c in blank:
+                    blank[c] = np.full(n, gone.get(period, False) if period else any(gone.values()))
+                elif (gone.get(period, False) if period else any(gone.values())):
+                    out[c] = pd.Series(marker if marker is not None else np.nan, index=table.index, dtype=object)
+        if any(gone.values()):
+            for k in ("detention_rates", "rate_ratio"):
+                out.attrs.pop(k, None)
     for c in roles["derived"]:
         b = blank[c] & out[c].notna().to_numpy()
         if b.any():
@@ -886,6 +930,19 @@ def suppress(
             out[c] = out[c].astype(object).where(~b, marker) if marker is not None else out[c].astype(object).where(~b)
             for i in np.flatnonzero(b).tolist():
                 log.append({"row": table.index[i], "column": c, "rule": "derived"})
+    # notes that say a count in words ("1 search, none with a known outcome": outcome_test's row of a
+    # group whose searches all lack an outcome) published the small count the table's own cells hide
+    for c in roles["other"]:
+        if c in keys or str(c).lower() not in _NOTE_NAMES or pd.api.types.is_numeric_dtype(table[c]):
+            continue
+        mark = marker if marker is not None else "[c]"
+        for i, v in enumerate(out[c].tolist()):
+            if isinstance(v, str):
+                said = _SMALL_IN_TEXT.sub(lambda m: mark if 0 < int(m.group(0)) < threshold else m.group(0), v)
+                if said != v:
+                    out[c] = out[c].astype(object)
+                    out.iloc[i, out.columns.get_loc(c)] = said
+                    log.append({"row": table.index[i], "column": c, "rule": "note"})
     if totals is None and row_hidden.any():
         maybe = _subtotal_candidates(table, key_cols, vals, threshold)
         if maybe:

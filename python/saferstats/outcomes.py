@@ -313,7 +313,8 @@ def its_poisson(
     or more years) fitted without a seasonal term are also fitted with one Fourier pair, and when
     that moves the level change by more than 10% or changes whether the level or slope interval
     holds 1, a :class:`~saferstats.SaferstatsWarning` gives both level changes (a seasonal swing
-    either side of the break reads as a change at it). Counts labelled by periods (a ``PeriodIndex`` as
+    either side of the break reads as a change at it); labelled counts over fewer than two years,
+    where no seasonal term can be fitted to check it, get a warning that says so. Counts labelled by periods (a ``PeriodIndex`` as
     :func:`monthly_counts` gives, monthly dates, or labels such as ``"2021-06"`` / ``"2019/20"``)
     must be in time order with no period missing — periods are numbered by position — else
     :class:`InvalidInputError` names the label out of order or the gap. They are not sorted for
@@ -470,7 +471,18 @@ def _warn_unseasonal(counts: Any, y: np.ndarray, pop: np.ndarray, break_index: i
     1.038, 0.959 to 1.123, with two Fourier pairs). Said, with the level change a Fourier term gives,
     when that term moves the level change by more than 10% or changes whether either interval holds 1."""
     cycle = _season_of(counts)
-    if cycle is None or len(y) < 2 * cycle:
+    if cycle is None:
+        return
+    if len(y) < 2 * cycle:
+        # too short to fit a season, and so to check it: say so (13 months of Hertfordshire anti-social
+        # behaviour, a break at July 2021, the summer peak and autumn fall read as a slope change of
+        # 0.807 a month, p < 0.001, with nothing said)
+        what = "monthly" if cycle == 12 else "quarterly"
+        warn_user(f"its_poisson: the counts are {what} over {len(y)} periods, fewer than two years ({2 * cycle}), "
+                  "and the model has no seasonal term: a seasonal swing either side of the break (many "
+                  "crimes and incidents peak in summer) reads as a level or slope change, and on fewer than two cycles "
+                  "no seasonal term can be fitted to check it. Use two or more years (several before the break), or "
+                  "compare like periods a year apart (saferstats.year_on_year)")
         return
     try:
         alt = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind="fourier",
@@ -685,8 +697,9 @@ def before_after(
     :func:`compare_proportions` called with the post period first (Wilson, Newcombe, Katz — or the
     exact conditional interval at a zero cell, ``docs/methods/zero_cells.md``, named in
     ``rr_method`` — z or Fisher), and
-    :func:`saferstats.rate_ratio` (post / pre) for the detention rates (``.attrs["rate_ratio"]``,
-    ``.attrs["detention_rates"]``).
+    :func:`saferstats.rate_ratio` (post / pre, Wald on the log scale; the columns ``rate_ratio``,
+    ... below, also ``.attrs["rate_ratio"]``) with :func:`saferstats.rate_ci` for each period's
+    rate (also ``.attrs["detention_rates"]``).
 
     Records whose ``date`` is missing belong to neither period: they are left out, counted in a
     :class:`SaferstatsWarning` and listed in ``.attrs["dropped"]`` (``row, column, reason``).
@@ -697,7 +710,13 @@ def before_after(
     pre_p, pre_lower, pre_upper, post_p, post_lower, post_upper, direction, diff, diff_lower,
     diff_upper, rr, rr_lower, rr_upper, rr_method, z, p_value, fisher_p, test, chi2, chi2_yates,
     p_chi2_yates, odds_ratio, confidence``. (Earlier versions gave ``p1``/``p2`` and pre ÷ post;
-    the proportions are now named by period.)
+    the proportions are now named by period.) With ``population``, before ``confidence``, the
+    detention rates and their ratio (one comparison of all the detentions, so the same on every
+    row): ``pre_detentions, pre_population, pre_rate, pre_rate_lower, pre_rate_upper,
+    pre_rate_method, post_detentions, post_population, post_rate, post_rate_lower,
+    post_rate_upper, post_rate_method, multiplier`` (rates per 100,000 of ``population``),
+    ``rate_ratio, rate_ratio_lower, rate_ratio_upper, rate_ratio_p, rate_ratio_method`` (post ÷
+    pre; until session 20 only in ``.attrs``, which still has them).
 
     >>> import saferstats
     >>> recs = saferstats.synthetic.s136_pilot_records(seed=1)
@@ -706,6 +725,13 @@ def before_after(
     True
     >>> ba.direction.iloc[0]
     'post / pre'
+
+    With the area's 1.1 million residents (person-time over the 24 and 12 months), the detention
+    rate ratio is in the table:
+
+    >>> ba = saferstats.before_after(recs, split="2024-01-01", population=1_100_000)
+    >>> ba[["rate_ratio", "rate_ratio_lower", "rate_ratio_upper"]].iloc[0].round(3).tolist()
+    [0.916, 0.801, 1.046]
     """
     conf = _confidence(confidence)
     cols = dict(_DEFAULT_COLUMNS)
@@ -806,6 +832,24 @@ def before_after(
                       f"population=({float(pre_pop) * months[0] / 12:,.0f}, {float(post_pop) * months[1] / 12:,.0f}) "
                       "for rates per 100,000 a year; the months are in .attrs['detention_rates']")
         out.attrs["rate_ratio"] = {**rr.to_dict(), "direction": "post / pre"}
+        # the detention rates and their ratio in the table itself, not only in .attrs (where analysts
+        # missed them: the printed table showed the proportions alone); one comparison of the whole
+        # table, so the same on every row, before ``confidence``
+        conf_col = out.pop("confidence")
+        rates = {
+            "pre_detentions": n_pre, "pre_population": float(pre_pop), "pre_rate": float(r["rate"].iloc[0]),
+            "pre_rate_lower": float(r["lower"].iloc[0]), "pre_rate_upper": float(r["upper"].iloc[0]),
+            "pre_rate_method": str(r["method"].iloc[0]),
+            "post_detentions": n_post, "post_population": float(post_pop), "post_rate": float(r["rate"].iloc[1]),
+            "post_rate_lower": float(r["lower"].iloc[1]), "post_rate_upper": float(r["upper"].iloc[1]),
+            "post_rate_method": str(r["method"].iloc[1]), "multiplier": 100_000,
+            "rate_ratio": float(rr["ratio"]), "rate_ratio_lower": float(rr["lower"]),
+            "rate_ratio_upper": float(rr["upper"]), "rate_ratio_p": float(rr["p_value"]),
+            "rate_ratio_method": str(rr["method"]),
+        }
+        for k, v in rates.items():
+            out[k] = v
+        out["confidence"] = conf_col
     return out
 
 

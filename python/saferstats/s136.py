@@ -194,7 +194,10 @@ class S136Summary(Result):
     The tables hold numbers (numeric columns stay numeric). With disclosure control (the
     default) the cells that must not be published are missing, ``suppressed[name]`` is a
     True/False frame of the same shape saying which, and :meth:`published` gives the copy to
-    publish, with hidden cells shown as ``[c]``.
+    publish, with hidden cells shown as ``[c]``. ``notes`` says why a group's number of
+    detentions is hidden (it often is only to protect a small number of unknown outcomes or
+    places not known, which detentions less assessed or less known would give back): printed
+    under the table.
     """
 
     outcomes: pd.DataFrame
@@ -208,6 +211,7 @@ class S136Summary(Result):
     suppressed: dict[str, Any] = dataclasses.field(default_factory=dict)
     unprotected: list[Any] = dataclasses.field(default_factory=list)
     by: tuple[Any, ...] = ()
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     _summary_fields = ("outcomes", "rates", "place_of_safety", "durations", "flags", "excluded", "confidence")
 
@@ -289,11 +293,13 @@ class S136Summary(Result):
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 160, "display.max_columns", 20):
-            return self._title() + "\n" + str(self.headline().to_string(index=False))
+            text = self._title() + "\n" + str(self.headline().to_string(index=False))
+        return text + "".join(f"\nNote: {n}" for n in self.notes)
 
     def _repr_html_(self) -> str:
         pub = self.published()
         parts = [f"<p><b>{_html_escape(self._title())}</b></p>", self.headline().to_html(index=False, border=0)]
+        parts += [f"<p>Note: {_html_escape(n)}</p>" for n in self.notes]
         for name, title in (("outcomes", "Outcomes (% of assessed)"), ("place_of_safety", "Place of safety"),
                             ("durations", "Detention time (hours)")):
             parts.append(f"<details><summary>{title}</summary>{getattr(pub, name).to_html(index=False, border=0)}"
@@ -376,7 +382,11 @@ def s136_summary(
     (assessed + unknown = known place + not known = completed + censored), from nested counts
     (over 36 h within over 24 h within completed; children in police stations within police
     stations; their small differences are protected too) and, with ``by``, from the totals over the
-    groups (exact linear audit, :func:`saferstats.suppress`). Percentages, CIs and duration
+    groups (with several ``by`` columns also each column summed out given the others: by area and
+    triage, each area's total and each triage group's; exact linear audit,
+    :func:`saferstats.suppress`). Where hiding the number of detentions protects as well as hiding
+    a share's denominator (assessed, known place), the denominator stays published, and
+    ``S136Summary.notes`` says why each hidden number of detentions or denominator is hidden. Percentages, CIs and duration
     statistics of a hidden count are hidden with it. Hidden cells are missing in the numeric
     tables (``suppressed`` says which); :meth:`S136Summary.published` marks them ``[c]``.
 
@@ -396,8 +406,34 @@ def s136_summary(
     if not disclosure:
         return S136Summary(**b.tables, excluded=b.excluded, confidence=float(confidence), disclosure="none",
                            by=tuple(b.keys))
-    reason, unprotected = b.cells.solve(threshold=threshold, zeros=False, secondary=True)
+    reason, unprotected = _solve_keeping_denominators(b, threshold)
     return _s136_finish(b, reason, unprotected, threshold)
+
+
+def _solve_keeping_denominators(b: _S136Build, threshold: float) -> tuple[np.ndarray, list[int]]:
+    """Solve the disclosure problem, keeping the denominators of the shares (assessed, known place)
+    published where hiding other counts protects as well: the solver hides the cheapest (smallest)
+    cells, so a small number of unknown outcomes (assessed = detentions − unknown) hid the assessed
+    detentions, and with them every outcome share and conversion rate, where hiding the number of
+    detentions (and what gives it back) protected it as well. The denominators are held as
+    published (``FIXED``) and the problem solved again; that solution is used when it protects
+    every cell the first one did."""
+    from .disclosure import FIXED
+
+    reason, unprotected = b.cells.solve(threshold=threshold, zeros=False, secondary=True)
+    dens = [g[k] for g in b.groups for k in ("assessed", "known")
+            if b.cells.values[g[k]] >= threshold and reason[g[k]] == 2]
+    if not dens:
+        return reason, unprotected
+    kinds = b.cells.kinds
+    try:
+        b.cells.kinds = [FIXED if i in set(dens) else k for i, k in enumerate(kinds)]
+        alt, alt_unprotected = b.cells.solve(threshold=threshold, zeros=False, secondary=True)
+    finally:
+        b.cells.kinds = kinds
+    if set(alt_unprotected) <= set(unprotected):
+        return alt, alt_unprotected
+    return reason, unprotected
 
 
 #: columns of NHS England's Mental Health Act Statistics main sheet as :func:`saferstats.read_mha_annual` gives them
@@ -417,7 +453,38 @@ def _refuse_published_counts(records: pd.DataFrame, needed: str, func: str) -> N
         "safety for each). From the annual "
         "figures, the share of Section 136 uses followed by a detention under section 2 or 3 is the 'Section 136 "
         "to 2' and 'Section 136 to 3' counts over the 'Section 136' row's mhsds_count (the conversions are "
-        "MHSDS counts; the 'All' row's count adds A&E uses): saferstats.proportion_ci(conversions, uses)", "records")
+        "MHSDS counts; the 'All' row's count adds A&E uses): saferstats.proportion_ci(conversions, uses)"
+        + _mha_conversion_hint(records), "records")
+
+
+def _mha_conversion_hint(t: pd.DataFrame) -> str:
+    """The rows to take the conversion rate from, and its numbers when the table has them: each
+    conversion count is published six times nationally (two measures, 'Uses of section 2' and
+    'Detentions following use of Place of Safety Order'; three organisation levels, 'All
+    submissions' and its NHS Trust and Independent Health Provider parts), so a filter on the
+    subcategory alone summed 2,485 four times over."""
+    query = ("organisation_level == 'All submissions' and demographic == 'All' and breakdown == 'All' and "
+             "measure in ['Uses of section 2', 'Uses of section 3', 'Short term orders'] and subcategory in "
+             "['Section 136 to 2', 'Section 136 to 3', 'Section 136']")
+    text = (f". Take one row of each, the national ones: t.query(\"{query}\") (each conversion count is also "
+            "published under 'Detentions following use of Place of Safety Order' and for NHS trusts and independent "
+            "providers: a filter on the subcategory alone counts it several times)")
+    try:
+        nat = t[(t["organisation_level"].astype(str) == "All submissions") & (t["demographic"].astype(str) == "All")
+                & (t["breakdown"].astype(str) == "All")]
+        conv = [nat[(nat["measure"].astype(str) == f"Uses of section {k}")
+                    & (nat["subcategory"].astype(str) == f"Section 136 to {k}")]["count"] for k in (2, 3)]
+        uses = nat[(nat["measure"].astype(str) == "Short term orders")
+                   & (nat["subcategory"].astype(str) == "Section 136")]["mhsds_count"]
+        nums = [pd.to_numeric(c, errors="coerce") for c in (*conv, uses)]
+        if all(len(c) == 1 and np.isfinite(float(c.iloc[0])) for c in nums):
+            s2, s3, n = (float(c.iloc[0]) for c in nums)
+            if n > 0:
+                text += (f"; in this table {s2:,.0f} + {s3:,.0f} of {n:,.0f} MHSDS uses: {100 * (s2 + s3) / n:.1f}% "
+                         f"(saferstats.proportion_ci({s2 + s3:.0f}, {n:.0f}))")
+    except (KeyError, TypeError, ValueError):
+        pass
+    return text
 
 
 @dataclasses.dataclass
@@ -433,6 +500,52 @@ class _S136Build:
     keys: list[Any]
     excluded: dict[str, Any]
     confidence: float
+    groups: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+def _detention_notes(b: _S136Build, reason: np.ndarray, threshold: float) -> list[str]:
+    """Why a group's number of detentions, or a denominator (assessed, known place), is hidden, in
+    words that give no hidden number away (a hidden count is known to be below the threshold, as
+    ``[c]`` says anyway)."""
+    vals = b.cells.values
+    small = [0 < vals[c] < threshold for c in range(len(vals))]
+    below = f"which is below {threshold:g}"
+    what = {"detentions": "detentions", "assessed": "assessed detentions (so every outcome share and rate)",
+            "known": "detentions with a known place of safety (so every place-of-safety share)"}
+    notes = []
+    for key in ("detentions", "assessed", "known"):
+        own: dict[int, list[str]] = {}
+        hidden = [gi for gi, g in enumerate(b.groups) if reason[g[key]]]
+        for gi in hidden:
+            g, why = b.groups[gi], []
+            if reason[g[key]] == 1:
+                why.append(f"there are fewer than {threshold:g}")
+            if key in ("detentions", "assessed") and small[g["unknown"]] \
+                    and not reason[g["assessed" if key == "detentions" else "detentions"]]:
+                why.append(f"detentions less the assessed ones would give back the number with an unknown outcome, {below}")
+            if key in ("detentions", "known") and small[g["nk"]] \
+                    and not reason[g["known" if key == "detentions" else "detentions"]]:
+                why.append("detentions less those with a known place of safety would give back the number whose place "
+                           f"is not known, {below}")
+            if key == "detentions" and reason[g["censored"]] == 1 and not reason[g["n"]]:
+                why.append(f"detentions less the timed ones would give back the number without a departure time, {below}")
+            if why:
+                own[gi] = why
+        for gi in hidden:
+            g = b.groups[gi]
+            head = f"{what[key]} hidden {'in ' + g['label'] if g['label'] else 'overall'}: "
+            if gi in own:
+                notes.append(head + "; ".join(own[gi]) + ".")
+            elif own:
+                notes.append(head + "the total over the groups would give back the hidden number in "
+                             + ", ".join(b.groups[o]["label"] for o in own) + ".")
+            else:
+                notes.append(head + "with the other published counts it would give back a hidden count (secondary "
+                             "suppression).")
+    if notes and len(b.groups) > 1 and any(reason[g["detentions"]] for g in b.groups):
+        notes.append("The number of detentions over all the groups (the summary without `by`) can be published "
+                     "instead, when it is not hidden there.")
+    return notes
 
 
 def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, place_labels: Any, confidence: Any,
@@ -606,19 +719,31 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
         ids["durations"].append({"n": c_n, "censored": c_cens, "over_24h": c_24, "over_36h": c_36})
         ids["flags"].append({"child_in_police_station": c_child, "over_24h_without_extension": c_noext,
                              "over_36h": c_36, "detentions": c_det})
-        per_group.append({"unknown": c_unknown, "nk": c_nk, "censored": c_cens})
+        per_group.append({"unknown": c_unknown, "nk": c_nk, "censored": c_cens, "detentions": c_det, "n": c_n,
+                          "assessed": c_assessed, "known": c_known, "label": where_g.strip(" ()"), "key": label})
     # the excluded counts are published totals over the groups
     ex_ids: dict[str, Any] = {}
     for ex_key, ex_part in (("unknown_outcome", "unknown"), ("place_not_known", "nk"), ("censored_durations", "censored")):
         ex_ids[ex_key] = cells.add(excluded[ex_key])
         cells.sum_to([p[ex_part] for p in per_group], ex_ids[ex_key])
-    if len(per_group) > 1:  # totals over the groups of every count
+    # totals over the groups of every count; with several ``by`` columns also each column summed out
+    # given the others (by area x triage: each area's total, as the summary by area publishes it, and
+    # each triage group's), as suppress() takes them - with the grand total only, an area's total less
+    # its published groups gave back small differences (adults taken to a police station, ...)
+    partitions = [list(range(len(per_group)))] if len(per_group) > 1 else []
+    if len(keys) > 1:
+        for summed in keys:
+            given: dict[tuple[Any, ...], list[int]] = {}
+            for gi, pg in enumerate(per_group):
+                given.setdefault(tuple(str(pg["key"][c]) for c in keys if c != summed), []).append(gi)
+            partitions += [m for m in given.values() if len(m) > 1]
+    for members in partitions:
         for name in _S136_TABLES:
             rows = ids[name]
             per = len(rows) // len(per_group)
             for j in range(per):
                 for col in rows[j]:
-                    group_cells = sorted({rows[gi * per + j][col] for gi in range(len(per_group))})
+                    group_cells = sorted({rows[gi * per + j][col] for gi in members})
                     cells.margin(group_cells)
 
     def with_ci(rows: list[dict[str, Any]], num: str, den: str) -> pd.DataFrame:
@@ -641,7 +766,7 @@ def _s136_build(records: Any, *, by: Any, columns: Any, outcome_labels: Any, pla
         "flags": pd.DataFrame(flag_rows),
     }
     return _S136Build(tables=tables, cells=cells, ids=ids, ex_ids=ex_ids, names=names, keys=keys, excluded=excluded,
-                      confidence=float(confidence))
+                      confidence=float(confidence), groups=per_group)
 
 
 def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], threshold: float) -> S136Summary:
@@ -697,7 +822,7 @@ def _s136_finish(b: _S136Build, reason: np.ndarray, unprotected: list[int], thre
                   "groups or drop them before publishing")
         rule += f"; {len(unprotected)} cell(s) could not be protected"
     return S136Summary(**tables, excluded=excluded_pub, confidence=float(confidence), disclosure=rule,
-                       suppressed=masks, unprotected=exposed, by=tuple(keys))
+                       suppressed=masks, unprotected=exposed, by=tuple(keys), notes=_detention_notes(b, reason, threshold))
 
 
 _QUANTILE_METHODS = {"inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
