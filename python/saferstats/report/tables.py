@@ -116,7 +116,7 @@ FUNNEL_WORDS = {"High (0.001)": "Above the 99.8% limit", "High (0.025)": "Above 
                 "Low (0.001)": "Below the 99.8% limit", "Low (0.025)": "Below the 95% limit",
                 "Not significant": "Within the limits"}
 
-#: Columns of area names: the page says them as the text does (:func:`page_names`); the CSV as published.
+#: Columns of area names: the page and the CSV say them as the text does (:func:`page_names`).
 AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
 
 #: Columns that describe how a table was made: stated once in the caption when constant.
@@ -405,8 +405,9 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
 def page_names(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame | None:
     """``frame`` with the area names of ``columns`` as the report's text says them
     (:func:`saferstats.geography.display_name`: the Home Office's and ONS's "London, City of" is the
-    City of London), for the page; ``None`` when no name changes. The CSV keeps the names as
-    published, the key that joins other published tables.
+    City of London), for the page and the CSV (:func:`saferstats.report.render.csv_names`: the two
+    agree; the code columns, where a table has them, are the key to other published tables);
+    ``None`` when no name changes.
 
     >>> import pandas as pd
     >>> page_names(pd.DataFrame({"force": ["London, City of", "Kent"], "count": [79, 3]}), ["force"])
