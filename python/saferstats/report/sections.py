@@ -77,6 +77,8 @@ class Section:
     #: the key finding of a section that has no tables or figures because it has no data for the
     #: report's area (e.g. another force's street-level files), said in the executive summary
     finding: str = ""
+    #: a data limitation the section adds to the report's list (e.g. no points inside the study area)
+    limitation: str = ""
 
 
 def _png(fig) -> bytes:
@@ -539,7 +541,7 @@ def _monthly_rebase(given: Any, months: Any) -> dict[str, str] | None:
 
 def _page_names(s: Section, columns: list[str]) -> None:
     """The page's tables name areas as the text does ("City of London", not the published "London,
-    City of"); the CSVs keep the published names."""
+    City of"); so do the CSVs (:func:`saferstats.report.render.csv_names`)."""
     from .tables import page_names
 
     for t in s.tables:
@@ -1171,22 +1173,22 @@ def _many_comparisons_warning(message: str) -> bool:
 
 
 def _mark_kept_after_adjustment(finds: pd.DataFrame, out: pd.DataFrame) -> None:
-    """Put in ``finds.attrs`` what the finding needs to read its significant differences together:
-    the number of comparisons ``outcome_test`` made (``comparisons``), the level (``alpha``) and, per
-    row, whether the comparison stays significant after the Benjamini–Hochberg adjustment over all of
-    them (``kept_after_adjustment``, a list of bools in the table's row order). Nothing when there are
-    :data:`~saferstats.disproportionality.MANY_COMPARISONS` comparisons or fewer."""
-    from ..disproportionality import MANY_COMPARISONS
+    """Put in ``finds.attrs`` the level (``alpha``) at which ``outcome_test`` read its comparisons
+    with White people, for the finding that reads the table's significant differences together
+    (``summary._after_adjustment``). The finding adjusts over the comparisons it states - those the
+    table publishes, of the report's force's areas by force and CSP - not over all that
+    ``outcome_test`` made (the Essex report by force and CSP, Dec 2019 - Feb 2020, counted 51: every
+    force's CSPs, with those suppressed or withheld as not comparable, beside the 11 of Essex's it
+    named); so only the level is passed on.
 
+    >>> f = pd.DataFrame({"group": ["Asian"]})
+    >>> o = pd.DataFrame({"group": ["Asian"]}); o.attrs["multiple_comparisons"] = {"alpha": 0.05, "comparisons": 51}
+    >>> _mark_kept_after_adjustment(f, o); f.attrs
+    {'alpha': 0.05}
+    """
     mc = out.attrs.get("multiple_comparisons") or {}
-    n = int(mc.get("comparisons", 0))
-    adjusted = [float(r["p_adjusted"]) for r in mc.get("p_adjusted", [])]
-    tested = np.flatnonzero(np.isfinite(pd.to_numeric(out["p_value"], errors="coerce").to_numpy(dtype=float)))
-    if n <= MANY_COMPARISONS or len(adjusted) != len(tested):
-        return
-    kept = np.zeros(len(out), dtype=bool)
-    kept[tested] = np.asarray(adjusted) < float(mc["alpha"])
-    finds.attrs.update(comparisons=n, alpha=float(mc["alpha"]), kept_after_adjustment=kept.tolist())
+    if "alpha" in mc:
+        finds.attrs["alpha"] = float(mc["alpha"])
 
 
 #: The find-rate table's proportions as the page shows them: percentages, under headers that say so
@@ -2265,6 +2267,67 @@ def _another_forces_records(pts: pd.DataFrame, study_area: Any, thr: int) -> str
             f"force's records as {area}'s hotspots: give the force's own police.uk street-level files (data.police.uk).")
 
 
+def _none_inside(data: pd.DataFrame, lat: str, lon: str, study_area: str, thr: int, withheld: bool) -> str:
+    """What the hotspot section says when none of the points read lie inside ``study_area``: how
+    many were read, whose records they are (police.uk's 'Reported by'), when, and which police force
+    areas they lie in (counts below ``thr`` not given, and no total when ``withheld``: a count below
+    the threshold would come back from it), and what to give instead.
+
+    >>> pts = pd.DataFrame({"lat": [51.90] * 6 + [51.75] * 5, "lon": [-0.20] * 6 + [-0.34] * 5})
+    >>> print(_none_inside(pts, "lat", "lon", "Kent", 5, False))
+    No hotspots are shown for Kent: none of the 11 incidents with a location lies inside it; all 11 lie in the Hertfordshire police force area. Check that [hotspots] study_area names the area the points are of, or give points of Kent (police.uk street-level files: those of its own force, from data.police.uk).
+    """
+    import saferstats as ss
+
+    from ..exceptions import SaferstatsWarning
+
+    has = data[lat].notna() & data[lon].notna()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        forces = ss.assign_area(data.loc[has, lat], data.loc[has, lon], level="force")["name"]
+    forces = forces.astype(object).where(forces.notna(), "no police force area (at sea or beyond the coast)")
+    counts = forces.value_counts()
+    counts = counts[counts > 0]  # (of the areas the points are in, not every force)
+    area = place(study_area)
+    n = int(has.sum())
+    total = f"the {n:,} incidents with a location" if n >= thr and not withheld else "the few incidents with a location"
+    whose = ""
+    if "reported_by" in data.columns:
+        who = list(dict.fromkeys(data["reported_by"].dropna().astype(str)))
+        if who:
+            whose = f" ({', '.join(who[:-1]) + ' and ' + who[-1] if len(who) > 1 else who[0]}'s records"
+            month = pd.to_datetime(data["month"], errors="coerce").dropna() if "month" in data.columns else pd.Series([])
+            if len(month):
+                first, last = month.min(), month.max()
+                whose += (f", {first:%b %Y}" if (first.year, first.month) == (last.year, last.month)
+                          else f", {first:%b %Y} to {last:%b %Y}")
+            whose += ")"
+
+    def lies(name: str) -> str:
+        return name if name.startswith("no ") else f"the {display_name(name)} police force area"
+
+    if len(counts) == 1 and n >= thr and not withheld:
+        where = f"all {n:,} lie in {lies(str(counts.index[0]))}"
+    elif len(counts) == 1:
+        where = f"they lie in {lies(str(counts.index[0]))}"
+    else:
+        named = [(str(a), int(c)) for a, c in counts.items() if int(c) >= thr][:5]
+        rest = len(counts) - len(named)
+        if rest == 1 and named:  # one area left over: its count would be the total less the others
+            named, rest = named[:-1], 2
+        where = "they lie in " + "; ".join(f"{lies(a)} ({c:,})" for a, c in named)
+        if rest:
+            left = n - sum(c for _, c in named)  # (the total less those named: said, as it can be worked out)
+            where += ("; " if named else "") + f"{rest} {'other ' if named else ''}police force areas" + (
+                f" with fewer than {thr} each" if all(int(c) < thr for a, c in counts.items() if (a, int(c)) not in named)
+                else f" ({left:,} together)" if not withheld and named else "")
+    if not n:
+        where = "none has coordinates"
+    return (f"No hotspots are shown for {area}: none of {total}{whose} lies inside it; {where}. Check that "
+            f"[hotspots] study_area names the area the points are of, or give points of {area} (police.uk "
+            "street-level files: those of its own force, from data.police.uk).")
+
+
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -2305,8 +2368,12 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         read_notes.append(note)
         dropped = 0
         if not len(pts):
-            raise ConfigError(f"[hotspots] no points inside study_area = '{sec['study_area']}' (of {before:,})",
-                              "hotspots.study_area")
+            # the section says so and the rest of the report builds (it stopped the whole report)
+            said = _none_inside(data, lat_c, lon_c, sec["study_area"], thr, withheld)
+            return Section("hotspots", "Hotspots: clusters, density and hot spots", said + "".join(read_notes),
+                           sec.get("source", "") or _file_names(sec), finding=said,
+                           limitation=f"Hotspots: none of the points given lie in {place(sec['study_area'])}, so the "
+                                      "report maps no hotspots for it (the section says where the points are).")
     else:
         pts = data.dropna(subset=[lat_c, lon_c])
         dropped = len(data) - len(pts)
@@ -2315,7 +2382,9 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         # Hertfordshire Constabulary's files with study_area = "Essex": 32 of its ASB records (Jan 2021 -
         # Jan 2022) lie inside Essex, near the boundary, and were mapped, counted and dated as Essex's
         return Section("hotspots", "Hotspots: clusters, density and hot spots", other + "".join(read_notes),
-                       sec.get("source", ""), finding=other)
+                       sec.get("source", ""), finding=other,
+                       limitation=f"Hotspots: the street-level files given are another force's records, so the report "
+                                  f"maps no hotspots for {place(sec['study_area'])} (the section says whose).")
     if len(pts) < thr:
         # a map of fewer points than the disclosure threshold shows each one (and how many there are):
         # nothing is drawn or counted, as a table cell below the threshold is withheld
