@@ -18,11 +18,9 @@ import csv
 import gzip
 import html
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import saferstats
 from conftest import build_report, shared_path
@@ -233,3 +231,70 @@ def test_essex_by_force_and_csp_published(shared_data, tmp_path):
             f"after adjusting for these {n} comparisons (Benjamini-Hochberg, false discovery rate 5%), only Asian "
             "people in Chelmsford") in text
     assert "51 comparisons" not in text
+
+
+# ------------------------------------------------------------------- 4. walk-through fixes
+
+def test_city_only_table_is_not_captioned_like_for_like(tmp_path):
+    """The City of London's own report (the City's searches only): the disproportionality table's
+    caption said "Comparability: like for like, except the City of London" over a table of the
+    City's rows alone, every one of them not like for like in the CSV."""
+    folder = saferstats.datasets.stop_search_sample_path()
+    for f in folder.glob("*city-of-london*.csv.gz"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    out = build_report(tmp_path, f'title = "T"\narea = "City of London"\n[stop_search]\nfiles = ["{tmp_path}"]\n'
+                                 'census = "2011"\n')
+    d = pd.read_csv(out / "stop_search_disproportionality.csv")
+    assert set(d["force"]) == {"City of London"} and not d["like_for_like"].any()
+    text = _text(out)
+    assert "like for like, except the City of London" not in text
+    assert ("Comparability: not like for like: rates per resident, but most people searched there do not live there "
+            "(see the caution in the text).") in text
+    # with other forces in the table, the exception is still named
+    (tmp_path / "all").mkdir()
+    mixed = build_report(tmp_path / "all", f'title = "T"\narea = "City of London"\n[stop_search]\nfiles = ["{folder}"]\n'
+                                           'census = "2011"\n')
+    assert "Comparability: like for like, except the City of London (see the caution in the text)." in _text(mixed)
+
+
+def test_csp_columns_have_plain_english_headers():
+    """By force and CSP the page's headers read "Csp" and "Csp code" (the column names capitalised)."""
+    from saferstats.report.tables import display_table, header
+
+    assert header("csp") == "Community Safety Partnership" and header("csp_code") == "CSP code"
+    d = display_table(pd.DataFrame({"force": ["Essex"], "csp": ["Chelmsford"], "csp_code": ["E22000083"],
+                                    "group": ["Asian"], "searches": [34]}), "Searches")
+    assert d.headers[:3] == ["Police force area", "Community Safety Partnership", "CSP code"]
+
+
+def test_years_compared_with_england_name_the_missing_year(shared_data, tmp_path):
+    """Essex, Defra 2012/13 - 2021/22: Thurrock has no figure for 2016/17, so it is compared with England
+    over its nine years; the text said "50 over 2012/13 to 2021/22; 53 over 2012/13 to 2021/22", two
+    counts for what read as the same years."""
+    from conftest import defra_la_incidents
+
+    xlsx = shared_path(shared_data, "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx")
+    t = defra_la_incidents(shared_data)
+    thurrock = t[t["LA Name"].astype(str).str.strip() == "Thurrock"]  # (the workbook pads some names)
+    have = {str(y) for y, v in zip(thurrock["Year"], thurrock["Total Incidents"]) if v not in (None, "", "..", ":")}
+    assert len(have) == 9
+    assert "2016-17" not in have and {"2015-16", "2017-18"} <= have
+    out = build_report(tmp_path, f'title = "T"\narea = "Essex"\n[flytipping]\nfile = "{xlsx}"\n')
+    eng = pd.read_csv(out / "flytipping_trend_england.csv").set_index("la_name")
+    assert int(eng.loc["Thurrock", "n_periods"]) == 9 and int(eng.loc["Basildon", "n_periods"]) == 10
+    left = eng.loc["Thurrock", "stepped_councils_left_out"]
+    text = _text(out)
+    assert f"{left} over 2012/13 to 2021/22 without 2016/17" in text
+    assert f"; {left} over 2012/13 to 2021/22;" not in text and f"; {left} over 2012/13 to 2021/22)" not in text
+
+
+def test_city_fly_tipping_sentences_say_the_city_of_london(shared_data, tmp_path):
+    """The City of London's report said "1% of the incidents City of London's council recorded" and
+    "£43,271 in 2016/17 for City of London" beside "the City of London" everywhere else."""
+    xlsx = shared_path(shared_data, "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx")
+    out = build_report(tmp_path, f'title = "T"\narea = "City of London"\n[flytipping]\nfile = "{xlsx}"\n')
+    text = _text(out)
+    assert "of the incidents the City of London's council recorded with a known land type" in text
+    assert re.search(r"£[\d,]+ in 2016/17 for the City of London;", text)
+    assert " City of London's council" not in text.replace("the City of London's council", "")
+    assert "for City of London" not in text

@@ -22,7 +22,7 @@ from ..published import _LSOA_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
-from .tables import AREA_COLUMNS, place
+from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -602,7 +602,7 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
         # population in the Home Office table): said so, not "not one area of the table"
         counted = scope_of(cfg.get("area", "")).highlights(list(dict.fromkeys(no_rate or []))) if cfg.get("area") else []
         if len(counted) == 1:
-            return (f" The peers given in the config are not compared: {display_name(counted[0])} has a count but no "
+            return (f" The peers given in the config are not compared: {place(counted[0])} has a count but no "
                     f"population in the published table, so no rate to compare with its peers' rates.")
         return (" The peers given in the config are not compared: the report's area is not one area of the table"
                 f" ({cfg.get('area') or 'no area given'}).")
@@ -622,7 +622,7 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
     res = res.rename(columns={"area": area, "ratio": "ratio_to_group", "ratio_lower": "ratio_to_group_lower",
                               "ratio_upper": "ratio_to_group_upper", "significance": "compared_with_group"})
-    s.tables.append(Table("hate_crime_peers", f"{display_name(own[0])} against its peer group "
+    s.tables.append(Table("hate_crime_peers", f"{capitalise(place(own[0]))} against its peer group "
                           f"({', '.join(map(display_name, group))}), {last}: rate per "
                           "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
@@ -643,7 +643,7 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                   "chance): the ratio's interval allows for chance only; widened for that spread (by the square root "
                   f"of the dispersion on the log scale, as a quasi-Poisson model) it is {lo:.2f} to {hi:.2f} "
                   f"({level}), which "
-                  + (f"excludes 1, so {display_name(own[0])}'s rate is {said.split(',')[0]} than the group's even "
+                  + (f"excludes 1, so {place(own[0])}'s rate is {said.split(',')[0]} than the group's even "
                      "allowing for the usual differences between these forces"
                      if beyond else
                      "includes 1, so the difference is not beyond the usual one between these forces")
@@ -775,8 +775,12 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         mine = note.str.contains(_NON_RESIDENT_ROW, regex=False)
         kept = note.str.replace(f"; {_NON_RESIDENT_ROW}", "", regex=False).str.replace(_NON_RESIDENT_ROW, "", regex=False)
         kept = kept.where(kept != "", "like for like")
-        shown["comparability"] = kept.where(kept != "like for like",
-                                            f"like for like, except {listed} (see the caution in the text)")
+        # every row the caution's (the City of London's own report): "like for like, except the City of
+        # London" in the caption of a table of the City's rows alone read as like for like
+        instead = ("not like for like: rates per resident, but most people searched there do not live there (see the "
+                   "caution in the text)" if bool(mine.all()) else f"like for like, except {listed} (see the caution in "
+                   "the text)")
+        shown["comparability"] = kept.where(kept != "like for like", instead)
         if not (~disp["like_for_like"].astype(bool) & ~mine).any():  # said by the comparability text
             shown = shown.drop(columns="like_for_like")
     why = "; ".join(cautions) if cautions else ("most people searched there do not live there, so rates per resident "
@@ -1513,23 +1517,23 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     wider = scope.wider_authorities(mine)
     said = display_name(scope.label)  # in sentences: "Kingston upon Hull", not "Kingston upon Hull, City of"
     if wider:  # a CSP that is part of an authority: Defra's figures are the whole authority's
-        read_notes.append(f" {said} is part of {' and '.join(map(display_name, wider))}: Defra publishes fly-tipping by "
-                          f"local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} are for the "
-                          f"whole authorit{'y' if len(wider) == 1 else 'ies'}, not {said} alone.")
+        read_notes.append(f" {capitalise(place(said))} is part of {' and '.join(map(place, wider))}: Defra publishes "
+                          f"fly-tipping by local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} "
+                          f"are for the whole authorit{'y' if len(wider) == 1 else 'ies'}, not {place(said)} alone.")
     absent = ""
     if scope.las and not mine:
         codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
         if (scope.la_codes and all(c.startswith("W") for c in scope.la_codes) and len(codes)
                 and not codes.str.startswith("W").any()):
             # Defra's table is England's only: a Welsh area is not in it at all (not a gap in its series)
-            absent = (f"The fly-tipping table has no figures for {said}: it covers local authorities in England "
+            absent = (f"The fly-tipping table has no figures for {place(said)}: it covers local authorities in England "
                       "only (fly-tipping in Wales is published by the Welsh Government, not Defra), so the fly-tipping "
-                      f"rates and trends in this report are for authorities in England, for context, not {said}.")
+                      f"rates and trends in this report are for authorities in England, for context, not {place(said)}.")
         else:
             # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
-            absent = (f"None of {said}'s local authorities ({', '.join(sorted(map(display_name, scope.las)))}) has a "
-                      "row in this table with a population, so the fly-tipping rates and trends in this report are for "
-                      f"every authority in it, not {said}.")
+            absent = (f"None of {place(said)}'s local authorities ({', '.join(sorted(map(display_name, scope.las)))}) has "
+                      "a row in this table with a population, so the fly-tipping rates and trends in this report are for "
+                      f"every authority in it, not {place(said)}.")
         read_notes.insert(0, " " + absent)
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
@@ -1862,7 +1866,8 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
                      else "")
     own_private = 100 * t["private_land"].sum() / total if total > 0 else float("nan")
     zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
-    who = label if len(t) > 1 else display_name(t[area].iloc[0])  # (label: already the display form)
+    # in a sentence: "the incidents the City of London's council recorded" (label: already the display form)
+    who = place(label) if len(t) > 1 else place(t[area].iloc[0])
     councils = "councils" if len(t) > 1 else "council"
     if hidden["private_land"].any() and own_private == own_private:
         # the share, to a whole per cent, puts the hidden private-land counts' sum in an interval: with
@@ -1919,8 +1924,8 @@ def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str]
                                        f"current figure")
     top = rows.loc[rows[col].idxmax()]
     # the authorities of that year by name when there is one (Poole in 2016/17, before the 2019 merger)
-    whose = (display_name(top[area]) if len(rows) == 1
-             else f"{label or 'the area'}'s {len(rows)} authorities of that year, the most in {display_name(top[area])} "
+    whose = (place(top[area]) if len(rows) == 1  # "for the City of London", as every sentence names areas
+             else f"{place(label) if label else 'the area'}'s {len(rows)} authorities of that year, the most in {place(top[area])} "
                   f"(£{top[col]:,.0f})")
     return (f" Clearance costs (Defra's estimate from the size of each incident, not what councils spent): "
             f"£{rows[col].sum():,.0f} in {year} for {whose}" + later + ".")
@@ -2006,6 +2011,23 @@ def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, coun
 _ENGLAND_COUNCILS = 250
 
 
+def _years_said(window: tuple[str, ...], every: Any) -> str:
+    """A span of years as a sentence says it, with the years inside it that it leaves out (a council
+    with no figure in some year is compared over the years it has): Essex's councils, 2021/22, said
+    "50 over 2012/13 to 2021/22; 53 over 2012/13 to 2021/22", the second Thurrock's years, without
+    2016/17.
+
+    >>> every = ["2012/13", "2013/14", "2014/15", "2015/16"]
+    >>> _years_said(("2012/13", "2013/14", "2014/15", "2015/16"), every), _years_said(("2012/13", "2014/15", "2015/16"), every)
+    ('2012/13 to 2015/16', '2012/13 to 2015/16 without 2013/14')
+    """
+    inside = [str(p) for p in sorted(set(map(str, every))) if window[0] <= str(p) <= window[-1]]
+    missing = [p for p in inside if p not in set(window)]
+    span = f"{window[0]} to {window[-1]}" if len(window) > 1 else str(window[0])
+    return span + (f" without {', '.join(missing[:-1]) + ' and ' + missing[-1] if len(missing) > 1 else missing[0]}"
+                   if missing else "")
+
+
 def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataFrame, area: str, period: str,
                      count: str, conf: float) -> tuple[Table, str] | None:
     """Each council's annual % change against England's other councils over the same years
@@ -2076,7 +2098,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
              or f"none differs from England at the {level} level")
     # how many of England's councils a step in their count left out, over each span of years compared
     used = sorted({windows[str(a)] for a in c["council"]})
-    left = "; ".join(f"{stepped_out[w]} over {w[0]} to {w[-1]}" for w in used)
+    left = "; ".join(f"{stepped_out[w]} over {_years_said(w, everyone[period].astype(str).unique())}" for w in used)
     text = (f" Against England: each council's annual % change is compared with that of England's other councils "
             "over the same years, counting only those like for like in every one of them (a count each year, one "
             "reporting basis, and no step in the count: none that doubled or halved, or more, from one year to the "
@@ -2361,7 +2383,6 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns"
                               + _points_file_hint(list(data.columns)), f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
-        before = len(data)
         pts, note, withheld = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
         if withheld and read_notes:  # the total kept, less the points inside, would give a withheld count back
             read_notes[0] = read_notes[0].replace(f": {kept_total}", " records")
@@ -2644,7 +2665,7 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     area = str(cfg.get("area") or "").strip()
     if area and area.lower() != "england":
         # a force or CSP report: say that these are not the area's own figures
-        words += (f" These are figures for England, not {display_name(area)}: the statistics are published by NHS "
+        words += (f" These are figures for England, not {place(area)}: the statistics are published by NHS "
                   "provider and commissioner, not by police force area or Community Safety Partnership.")
     return tables, words, year
 

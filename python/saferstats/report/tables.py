@@ -90,7 +90,10 @@ _HEADERS = {
     "over_24h_without_extension": "Over 24 h without extension", "detentions": "Detentions", "kind": "Kind",
     "pre_count": "Before: count", "pre_n": "Before: of", "post_count": "After: count", "post_n": "After: of",
     "effect": "Effect", "model": "Model", "strand": "Strand", "force": "Police force area", "district": "District",
-    "la": "Local authority", "la_name": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
+    "la": "Local authority", "la_name": "Local authority", "area": "Area",
+    # (by CSP the page said "Csp" and "Csp code": the column names capitalised)
+    "csp": "Community Safety Partnership", "csp_name": "Community Safety Partnership", "csp_code": "CSP code",
+    "la_code": "Local authority code", "force_code": "Force code", "year": "Year", "month": "Month", "period": "Period",
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
     "apc_england": "Annual % change, England (other councils)", "ratio_england": "Trend ratio to England",
     "against_england": "Against England", "other_councils": "England councils compared",
