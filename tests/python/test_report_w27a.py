@@ -298,3 +298,20 @@ def test_city_fly_tipping_sentences_say_the_city_of_london(shared_data, tmp_path
     assert re.search(r"£[\d,]+ in 2016/17 for the City of London;", text)
     assert " City of London's council" not in text.replace("the City of London's council", "")
     assert "for City of London" not in text
+
+
+def test_too_few_points_in_the_study_area_are_said_in_the_summary(tmp_path):
+    """Three points inside Stevenage (below the threshold of 5) and ten in Watford: the section said
+    there were too few to map, but the executive summary and the limitations said nothing of it."""
+    pts = saferstats.datasets.hertfordshire_asb()
+    sa = saferstats.StudyArea("Stevenage")
+    inside = pts[sa.contains(pts["lat"], pts["lon"])].head(3)
+    watford = pts[saferstats.StudyArea("Watford").contains(pts["lat"], pts["lon"])].head(10)
+    pd.concat([inside, watford]).to_csv(tmp_path / "pts.csv", index=False)
+    out = build_report(tmp_path, 'title = "T"\narea = "Stevenage"\n[hotspots]\nfile = "pts.csv"\nstudy_area = "Stevenage"\n')
+    text = _text(out)
+    said = "Fewer than 5 incidents with a location in the study area: too few to map or count without identifying them"
+    assert text.count(said) == 3  # the executive summary, the key findings and the section
+    assert ("Hotspots: fewer than 5 incidents with a location in the study area, too few to map without identifying "
+            "them, so no hotspots are shown.") in text.split("Data limitations", 2)[-1]
+    assert "3 points inside" not in text and " 3 incidents" not in text  # the count below the threshold is not given

@@ -2409,10 +2409,14 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
     if len(pts) < thr:
         # a map of fewer points than the disclosure threshold shows each one (and how many there are):
         # nothing is drawn or counted, as a table cell below the threshold is withheld
-        return Section("hotspots", "Hotspots: clusters, density and hot spots",
-                       f"Fewer than {thr} incidents with a location in the study area: too few to map or count "
-                       "without identifying them (numbers below the disclosure threshold are withheld), so no "
-                       "clusters, density or hot spots are shown.", sec.get("source", ""))
+        # (the study area's note is not added: it counts the points inside, a number below the threshold)
+        few = (f"Fewer than {thr} incidents with a location in the study area: too few to map or count "
+               "without identifying them (numbers below the disclosure threshold are withheld), so no "
+               "clusters, density or hot spots are shown.")
+        # said in the summary and the limitations too: the summary said nothing of the section
+        return Section("hotspots", "Hotspots: clusters, density and hot spots", few, sec.get("source", ""),
+                       finding=few, limitation=f"Hotspots: fewer than {thr} incidents with a location in the study area, "
+                                               "too few to map without identifying them, so no hotspots are shown.")
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     with warnings_as_notes() as dbscan_notes:  # no cluster at these settings: said on the page, not only the console
         labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
