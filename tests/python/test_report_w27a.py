@@ -315,3 +315,22 @@ def test_too_few_points_in_the_study_area_are_said_in_the_summary(tmp_path):
     assert ("Hotspots: fewer than 5 incidents with a location in the study area, too few to map without identifying "
             "them, so no hotspots are shown.") in text.split("Data limitations", 2)[-1]
     assert "3 points inside" not in text and " 3 incidents" not in text  # the count below the threshold is not given
+
+
+def test_find_finding_by_csp_states_the_reports_force():
+    """By force and CSP the find-rate finding named other forces' CSPs beside the report's (the ratio
+    finding states the report's force's only): with no difference in Essex's CSPs it listed Merseyside's."""
+    from saferstats.report.sections import Section, Table
+    from saferstats.report.summary import executive_summary
+
+    rows = [("Essex", "Chelmsford", "Asian", 0.13, 0.01, -0.05, 0.07, 0.7), ("Essex", "Chelmsford", "White", 0.12, 0.0, None, None, None),
+            ("Merseyside", "Knowsley", "Black", 0.5, 0.2, 0.1, 0.3, 0.001), ("Merseyside", "Knowsley", "White", 0.3, 0.0, None, None, None)]
+    f = pd.DataFrame(rows, columns=["force", "csp", "group", "rate", "diff", "diff_lower", "diff_upper", "p_value"])
+    s = Section("stop_search", "Stop and search", "", "", tables=[Table("stop_search_find_rates", "", f)])
+    text = " ".join(executive_summary([s], {"area": "Essex", "confidence": 0.95}).findings["stop_search"])
+    assert ("Find rates (the share of searches that found what was searched for) showed no statistically significant "
+            "difference from White people's for any group in Essex's Community Safety Partnerships.") in text
+    assert "Knowsley" not in text
+    # a report of an area not in the table states every force's
+    other = " ".join(executive_summary([s], {"area": "Kent", "confidence": 0.95}).findings["stop_search"])
+    assert "Black people in Knowsley (50% against 30%, higher)" in other

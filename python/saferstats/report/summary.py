@@ -936,10 +936,14 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
         scope = _report_force(f, str(cfg.get("area") or ""))
+        in_scope = ""
         if scope:
             attrs = dict(f.attrs)
-            f = f[f[_area_columns(f)[0]].astype(str) == scope]
+            nested = _area_columns(f)
+            f = f[f[nested[0]].astype(str) == scope]
             f.attrs.update(attrs)
+            in_scope = (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
+                                                    else "Community Safety Partnerships"))
         sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
         sig = [f.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
@@ -957,15 +961,16 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                        + _after_adjustment(f, sig_at, scope, float(f.attrs.get("alpha", 1 - cfg.get("confidence", 0.95)))))
         elif not compared:
             out.append("Find rates (the share of searches that found what was searched for) could not be compared with "
-                       "White people's for any group: every comparison is withheld as not comparable or suppressed to "
-                       "protect small numbers.")
+                       f"White people's for any group{in_scope}: every comparison is withheld as not comparable or "
+                       "suppressed to protect small numbers.")
         elif compared < others:
             out.append(f"Find rates (the share of searches that found what was searched for) showed no statistically "
-                       f"significant difference from White people's for the {compared} of {others} comparisons that "
-                       "could be made (the others are withheld as not comparable or suppressed to protect small numbers).")
+                       f"significant difference from White people's for the {compared} of {others} comparisons{in_scope} "
+                       "that could be made (the others are withheld as not comparable or suppressed to protect small "
+                       "numbers).")
         else:
             out.append("Find rates (the share of searches that found what was searched for) showed no statistically "
-                       "significant difference from White people's for any group.")
+                       f"significant difference from White people's for any group{in_scope}.")
     return out
 
 
