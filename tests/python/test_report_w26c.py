@@ -190,7 +190,9 @@ def test_city_of_london_by_force_and_csp_is_cautioned_once(shared_data):
     shown, text = _resident_caution(d)
     assert text == (" Caution for the City of London: most people searched there do not live there, so rates per "
                     "resident (and ratios of them) are not comparable with other areas' rates.")
-    assert set(shown["comparability"]) == {"like for like, except the City of London (see the caution in the text)"}
+    # (session 20: the table is the City's rows alone, so not "like for like, except the City of London")
+    assert set(shown["comparability"]) == {"not like for like: rates per resident, but most people searched there do "
+                                           "not live there (see the caution in the text)"}
 
 
 def test_forest_plot_by_csp_shows_the_reports_forces_csps(shared_data):

@@ -91,9 +91,10 @@ def _run(tmp_path, folder, area):
     pub = pd.read_csv(out / "stop_search_disproportionality.csv", dtype=str, keep_default_na=False)
     finds = pd.read_csv(out / "stop_search_find_rates.csv", dtype=str, keep_default_na=False)
     full = _full_table(folder)
-    from saferstats.report.sections import _force_names  # police.uk slugs -> the names the report prints
+    # police.uk slugs -> the names the report prints (session 20: the CSVs too, "City of London")
+    from saferstats.report.sections import _said_names
 
-    names = _force_names(full["force"].astype(str).unique())
+    names = _said_names(full["force"].astype(str).unique())
     full = full.assign(force_name=full["force"].astype(str).map(names), month=full["month"].astype(str),
                        group=full["group"].astype(str))
     return out, pub, finds, full, names

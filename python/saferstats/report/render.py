@@ -259,6 +259,22 @@ def _neutral(v: Any) -> Any:
     return v
 
 
+def csv_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's frame as its CSV names areas: as the page and the text do
+    (:func:`saferstats.report.tables.page_names` over the area columns: the City of London, not the
+    ONS and Home Office "London, City of"), so that a figure looked up in the CSV is found under the
+    name the report gives it. The codes (``force_code``, ``csp_code``) stay the key to other
+    published tables.
+
+    >>> csv_names(pd.DataFrame({"force": ["London, City of", "Kent"], "searches": [879, 5]}))["force"].tolist()
+    ['City of London', 'Kent']
+    """
+    from .tables import AREA_COLUMNS, page_names
+
+    named = page_names(frame, AREA_COLUMNS)
+    return frame if named is None else named
+
+
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells and column names cannot run as spreadsheet formulas
     (:func:`_neutral`); numeric columns are untouched, so negative numbers stay numbers.
@@ -489,7 +505,7 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                           "written without a Word copy")
         for s in sections:
             for t in s.tables:
-                out.write_csv(f"{t.name}.csv", _sections.csv_rounded(t.frame))
+                out.write_csv(f"{t.name}.csv", _sections.csv_rounded(csv_names(t.frame)))
             for f in s.figures:
                 out.write_bytes(f"{f.name}.png", f.png)
             for name, text in s.geojson.items():

@@ -22,7 +22,7 @@ from ..published import _LSOA_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
 from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
-from .tables import AREA_COLUMNS, place
+from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
 
@@ -77,6 +77,8 @@ class Section:
     #: the key finding of a section that has no tables or figures because it has no data for the
     #: report's area (e.g. another force's street-level files), said in the executive summary
     finding: str = ""
+    #: a data limitation the section adds to the report's list (e.g. no points inside the study area)
+    limitation: str = ""
 
 
 def _png(fig) -> bytes:
@@ -539,7 +541,7 @@ def _monthly_rebase(given: Any, months: Any) -> dict[str, str] | None:
 
 def _page_names(s: Section, columns: list[str]) -> None:
     """The page's tables name areas as the text does ("City of London", not the published "London,
-    City of"); the CSVs keep the published names."""
+    City of"); so do the CSVs (:func:`saferstats.report.render.csv_names`)."""
     from .tables import page_names
 
     for t in s.tables:
@@ -600,7 +602,7 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
         # population in the Home Office table): said so, not "not one area of the table"
         counted = scope_of(cfg.get("area", "")).highlights(list(dict.fromkeys(no_rate or []))) if cfg.get("area") else []
         if len(counted) == 1:
-            return (f" The peers given in the config are not compared: {display_name(counted[0])} has a count but no "
+            return (f" The peers given in the config are not compared: {place(counted[0])} has a count but no "
                     f"population in the published table, so no rate to compare with its peers' rates.")
         return (" The peers given in the config are not compared: the report's area is not one area of the table"
                 f" ({cfg.get('area') or 'no area given'}).")
@@ -620,7 +622,7 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                "group_rate_upper", "rank", "of", "ratio", "ratio_lower", "ratio_upper", "significance"]]
     res = res.rename(columns={"area": area, "ratio": "ratio_to_group", "ratio_lower": "ratio_to_group_lower",
                               "ratio_upper": "ratio_to_group_upper", "significance": "compared_with_group"})
-    s.tables.append(Table("hate_crime_peers", f"{display_name(own[0])} against its peer group "
+    s.tables.append(Table("hate_crime_peers", f"{capitalise(place(own[0]))} against its peer group "
                           f"({', '.join(map(display_name, group))}), {last}: rate per "
                           "100,000, the group's pooled rate, rank (1 = highest) and the ratio to the group "
                           f"({int(cfg['confidence'] * 100)}% CI)", _round(res, 3)))
@@ -641,7 +643,7 @@ def _peer_table(s: Section, cfg: dict, peers: list[str], shown: pd.DataFrame, ar
                   "chance): the ratio's interval allows for chance only; widened for that spread (by the square root "
                   f"of the dispersion on the log scale, as a quasi-Poisson model) it is {lo:.2f} to {hi:.2f} "
                   f"({level}), which "
-                  + (f"excludes 1, so {display_name(own[0])}'s rate is {said.split(',')[0]} than the group's even "
+                  + (f"excludes 1, so {place(own[0])}'s rate is {said.split(',')[0]} than the group's even "
                      "allowing for the usual differences between these forces"
                      if beyond else
                      "includes 1, so the difference is not beyond the usual one between these forces")
@@ -773,8 +775,12 @@ def _resident_caution(disp: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         mine = note.str.contains(_NON_RESIDENT_ROW, regex=False)
         kept = note.str.replace(f"; {_NON_RESIDENT_ROW}", "", regex=False).str.replace(_NON_RESIDENT_ROW, "", regex=False)
         kept = kept.where(kept != "", "like for like")
-        shown["comparability"] = kept.where(kept != "like for like",
-                                            f"like for like, except {listed} (see the caution in the text)")
+        # every row the caution's (the City of London's own report): "like for like, except the City of
+        # London" in the caption of a table of the City's rows alone read as like for like
+        instead = ("not like for like: rates per resident, but most people searched there do not live there (see the "
+                   "caution in the text)" if bool(mine.all()) else f"like for like, except {listed} (see the caution in "
+                   "the text)")
+        shown["comparability"] = kept.where(kept != "like for like", instead)
         if not (~disp["like_for_like"].astype(bool) & ~mine).any():  # said by the comparability text
             shown = shown.drop(columns="like_for_like")
     why = "; ".join(cautions) if cautions else ("most people searched there do not live there, so rates per resident "
@@ -1171,22 +1177,22 @@ def _many_comparisons_warning(message: str) -> bool:
 
 
 def _mark_kept_after_adjustment(finds: pd.DataFrame, out: pd.DataFrame) -> None:
-    """Put in ``finds.attrs`` what the finding needs to read its significant differences together:
-    the number of comparisons ``outcome_test`` made (``comparisons``), the level (``alpha``) and, per
-    row, whether the comparison stays significant after the Benjamini–Hochberg adjustment over all of
-    them (``kept_after_adjustment``, a list of bools in the table's row order). Nothing when there are
-    :data:`~saferstats.disproportionality.MANY_COMPARISONS` comparisons or fewer."""
-    from ..disproportionality import MANY_COMPARISONS
+    """Put in ``finds.attrs`` the level (``alpha``) at which ``outcome_test`` read its comparisons
+    with White people, for the finding that reads the table's significant differences together
+    (``summary._after_adjustment``). The finding adjusts over the comparisons it states - those the
+    table publishes, of the report's force's areas by force and CSP - not over all that
+    ``outcome_test`` made (the Essex report by force and CSP, Dec 2019 - Feb 2020, counted 51: every
+    force's CSPs, with those suppressed or withheld as not comparable, beside the 11 of Essex's it
+    named); so only the level is passed on.
 
+    >>> f = pd.DataFrame({"group": ["Asian"]})
+    >>> o = pd.DataFrame({"group": ["Asian"]}); o.attrs["multiple_comparisons"] = {"alpha": 0.05, "comparisons": 51}
+    >>> _mark_kept_after_adjustment(f, o); f.attrs
+    {'alpha': 0.05}
+    """
     mc = out.attrs.get("multiple_comparisons") or {}
-    n = int(mc.get("comparisons", 0))
-    adjusted = [float(r["p_adjusted"]) for r in mc.get("p_adjusted", [])]
-    tested = np.flatnonzero(np.isfinite(pd.to_numeric(out["p_value"], errors="coerce").to_numpy(dtype=float)))
-    if n <= MANY_COMPARISONS or len(adjusted) != len(tested):
-        return
-    kept = np.zeros(len(out), dtype=bool)
-    kept[tested] = np.asarray(adjusted) < float(mc["alpha"])
-    finds.attrs.update(comparisons=n, alpha=float(mc["alpha"]), kept_after_adjustment=kept.tolist())
+    if "alpha" in mc:
+        finds.attrs["alpha"] = float(mc["alpha"])
 
 
 #: The find-rate table's proportions as the page shows them: percentages, under headers that say so
@@ -1511,23 +1517,23 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     wider = scope.wider_authorities(mine)
     said = display_name(scope.label)  # in sentences: "Kingston upon Hull", not "Kingston upon Hull, City of"
     if wider:  # a CSP that is part of an authority: Defra's figures are the whole authority's
-        read_notes.append(f" {said} is part of {' and '.join(map(display_name, wider))}: Defra publishes fly-tipping by "
-                          f"local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} are for the "
-                          f"whole authorit{'y' if len(wider) == 1 else 'ies'}, not {said} alone.")
+        read_notes.append(f" {capitalise(place(said))} is part of {' and '.join(map(place, wider))}: Defra publishes "
+                          f"fly-tipping by local authority, so the figures shown for {'it' if len(wider) == 1 else 'them'} "
+                          f"are for the whole authorit{'y' if len(wider) == 1 else 'ies'}, not {place(said)} alone.")
     absent = ""
     if scope.las and not mine:
         codes = data[code].astype(str).str.strip() if code is not None else pd.Series([], dtype=str)
         if (scope.la_codes and all(c.startswith("W") for c in scope.la_codes) and len(codes)
                 and not codes.str.startswith("W").any()):
             # Defra's table is England's only: a Welsh area is not in it at all (not a gap in its series)
-            absent = (f"The fly-tipping table has no figures for {said}: it covers local authorities in England "
+            absent = (f"The fly-tipping table has no figures for {place(said)}: it covers local authorities in England "
                       "only (fly-tipping in Wales is published by the Welsh Government, not Defra), so the fly-tipping "
-                      f"rates and trends in this report are for authorities in England, for context, not {said}.")
+                      f"rates and trends in this report are for authorities in England, for context, not {place(said)}.")
         else:
             # e.g. Cumbria: its districts' codes (merged in 2023) have no Census 2021 population of December 2024
-            absent = (f"None of {said}'s local authorities ({', '.join(sorted(map(display_name, scope.las)))}) has a "
-                      "row in this table with a population, so the fly-tipping rates and trends in this report are for "
-                      f"every authority in it, not {said}.")
+            absent = (f"None of {place(said)}'s local authorities ({', '.join(sorted(map(display_name, scope.las)))}) has "
+                      "a row in this table with a population, so the fly-tipping rates and trends in this report are for "
+                      f"every authority in it, not {place(said)}.")
         read_notes.insert(0, " " + absent)
     data = data.dropna(subset=[count])
     with warnings_as_notes() as notes:
@@ -1860,7 +1866,8 @@ def _flytipping_land(latest: pd.DataFrame, area: str, count: str, mine: list[str
                      else "")
     own_private = 100 * t["private_land"].sum() / total if total > 0 else float("nan")
     zero = [str(a) for a, v in zip(t[area], t["private_land"]) if v == 0]
-    who = label if len(t) > 1 else display_name(t[area].iloc[0])  # (label: already the display form)
+    # in a sentence: "the incidents the City of London's council recorded" (label: already the display form)
+    who = place(label) if len(t) > 1 else place(t[area].iloc[0])
     councils = "councils" if len(t) > 1 else "council"
     if hidden["private_land"].any() and own_private == own_private:
         # the share, to a whole per cent, puts the hidden private-land counts' sum in an interval: with
@@ -1917,8 +1924,8 @@ def _clearance_costs(data: pd.DataFrame, area: str, period: str, mine: list[str]
                                        f"current figure")
     top = rows.loc[rows[col].idxmax()]
     # the authorities of that year by name when there is one (Poole in 2016/17, before the 2019 merger)
-    whose = (display_name(top[area]) if len(rows) == 1
-             else f"{label or 'the area'}'s {len(rows)} authorities of that year, the most in {display_name(top[area])} "
+    whose = (place(top[area]) if len(rows) == 1  # "for the City of London", as every sentence names areas
+             else f"{place(label) if label else 'the area'}'s {len(rows)} authorities of that year, the most in {place(top[area])} "
                   f"(£{top[col]:,.0f})")
     return (f" Clearance costs (Defra's estimate from the size of each incident, not what councils spent): "
             f"£{rows[col].sum():,.0f} in {year} for {whose}" + later + ".")
@@ -2004,6 +2011,23 @@ def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, coun
 _ENGLAND_COUNCILS = 250
 
 
+def _years_said(window: tuple[str, ...], every: Any) -> str:
+    """A span of years as a sentence says it, with the years inside it that it leaves out (a council
+    with no figure in some year is compared over the years it has): Essex's councils, 2021/22, said
+    "50 over 2012/13 to 2021/22; 53 over 2012/13 to 2021/22", the second Thurrock's years, without
+    2016/17.
+
+    >>> every = ["2012/13", "2013/14", "2014/15", "2015/16"]
+    >>> _years_said(("2012/13", "2013/14", "2014/15", "2015/16"), every), _years_said(("2012/13", "2014/15", "2015/16"), every)
+    ('2012/13 to 2015/16', '2012/13 to 2015/16 without 2013/14')
+    """
+    inside = [str(p) for p in sorted(set(map(str, every))) if window[0] <= str(p) <= window[-1]]
+    missing = [p for p in inside if p not in set(window)]
+    span = f"{window[0]} to {window[-1]}" if len(window) > 1 else str(window[0])
+    return span + (f" without {', '.join(missing[:-1]) + ' and ' + missing[-1] if len(missing) > 1 else missing[0]}"
+                   if missing else "")
+
+
 def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataFrame, area: str, period: str,
                      count: str, conf: float) -> tuple[Table, str] | None:
     """Each council's annual % change against England's other councils over the same years
@@ -2074,7 +2098,7 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
              or f"none differs from England at the {level} level")
     # how many of England's councils a step in their count left out, over each span of years compared
     used = sorted({windows[str(a)] for a in c["council"]})
-    left = "; ".join(f"{stepped_out[w]} over {w[0]} to {w[-1]}" for w in used)
+    left = "; ".join(f"{stepped_out[w]} over {_years_said(w, everyone[period].astype(str).unique())}" for w in used)
     text = (f" Against England: each council's annual % change is compared with that of England's other councils "
             "over the same years, counting only those like for like in every one of them (a count each year, one "
             "reporting basis, and no step in the count: none that doubled or halved, or more, from one year to the "
@@ -2265,6 +2289,67 @@ def _another_forces_records(pts: pd.DataFrame, study_area: Any, thr: int) -> str
             f"force's records as {area}'s hotspots: give the force's own police.uk street-level files (data.police.uk).")
 
 
+def _none_inside(data: pd.DataFrame, lat: str, lon: str, study_area: str, thr: int, withheld: bool) -> str:
+    """What the hotspot section says when none of the points read lie inside ``study_area``: how
+    many were read, whose records they are (police.uk's 'Reported by'), when, and which police force
+    areas they lie in (counts below ``thr`` not given, and no total when ``withheld``: a count below
+    the threshold would come back from it), and what to give instead.
+
+    >>> pts = pd.DataFrame({"lat": [51.90] * 6 + [51.75] * 5, "lon": [-0.20] * 6 + [-0.34] * 5})
+    >>> print(_none_inside(pts, "lat", "lon", "Kent", 5, False))
+    No hotspots are shown for Kent: none of the 11 incidents with a location lies inside it; all 11 lie in the Hertfordshire police force area. Check that [hotspots] study_area names the area the points are of, or give points of Kent (police.uk street-level files: those of its own force, from data.police.uk).
+    """
+    import saferstats as ss
+
+    from ..exceptions import SaferstatsWarning
+
+    has = data[lat].notna() & data[lon].notna()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        forces = ss.assign_area(data.loc[has, lat], data.loc[has, lon], level="force")["name"]
+    forces = forces.astype(object).where(forces.notna(), "no police force area (at sea or beyond the coast)")
+    counts = forces.value_counts()
+    counts = counts[counts > 0]  # (of the areas the points are in, not every force)
+    area = place(study_area)
+    n = int(has.sum())
+    total = f"the {n:,} incidents with a location" if n >= thr and not withheld else "the few incidents with a location"
+    whose = ""
+    if "reported_by" in data.columns:
+        who = list(dict.fromkeys(data["reported_by"].dropna().astype(str)))
+        if who:
+            whose = f" ({', '.join(who[:-1]) + ' and ' + who[-1] if len(who) > 1 else who[0]}'s records"
+            month = pd.to_datetime(data["month"], errors="coerce").dropna() if "month" in data.columns else pd.Series([])
+            if len(month):
+                first, last = month.min(), month.max()
+                whose += (f", {first:%b %Y}" if (first.year, first.month) == (last.year, last.month)
+                          else f", {first:%b %Y} to {last:%b %Y}")
+            whose += ")"
+
+    def lies(name: str) -> str:
+        return name if name.startswith("no ") else f"the {display_name(name)} police force area"
+
+    if len(counts) == 1 and n >= thr and not withheld:
+        where = f"all {n:,} lie in {lies(str(counts.index[0]))}"
+    elif len(counts) == 1:
+        where = f"they lie in {lies(str(counts.index[0]))}"
+    else:
+        named = [(str(a), int(c)) for a, c in counts.items() if int(c) >= thr][:5]
+        rest = len(counts) - len(named)
+        if rest == 1 and named:  # one area left over: its count would be the total less the others
+            named, rest = named[:-1], 2
+        where = "they lie in " + "; ".join(f"{lies(a)} ({c:,})" for a, c in named)
+        if rest:
+            left = n - sum(c for _, c in named)  # (the total less those named: said, as it can be worked out)
+            where += ("; " if named else "") + f"{rest} {'other ' if named else ''}police force areas" + (
+                f" with fewer than {thr} each" if all(int(c) < thr for a, c in counts.items() if (a, int(c)) not in named)
+                else f" ({left:,} together)" if not withheld and named else "")
+    if not n:
+        where = "none has coordinates"
+    return (f"No hotspots are shown for {area}: none of {total}{whose} lies inside it; {where}. Check that "
+            f"[hotspots] study_area names the area the points are of, or give points of {area} (police.uk "
+            "street-level files: those of its own force, from data.police.uk).")
+
+
 def _hotspots(cfg: dict, sec: dict) -> Section:
     import saferstats as ss
 
@@ -2298,15 +2383,18 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
             raise ConfigError(f"[hotspots] the file has no column '{c}'; set lat/lon to the coordinate columns"
                               + _points_file_hint(list(data.columns)), f"hotspots.{'lat' if c == lat_c else 'lon'}")
     if sec.get("study_area"):
-        before = len(data)
         pts, note, withheld = points_in_study_area(data, lat_c, lon_c, sec["study_area"], sec.get("study_area_level"), thr)
         if withheld and read_notes:  # the total kept, less the points inside, would give a withheld count back
             read_notes[0] = read_notes[0].replace(f": {kept_total}", " records")
         read_notes.append(note)
         dropped = 0
         if not len(pts):
-            raise ConfigError(f"[hotspots] no points inside study_area = '{sec['study_area']}' (of {before:,})",
-                              "hotspots.study_area")
+            # the section says so and the rest of the report builds (it stopped the whole report)
+            said = _none_inside(data, lat_c, lon_c, sec["study_area"], thr, withheld)
+            return Section("hotspots", "Hotspots: clusters, density and hot spots", said + "".join(read_notes),
+                           sec.get("source", "") or _file_names(sec), finding=said,
+                           limitation=f"Hotspots: none of the points given lie in {place(sec['study_area'])}, so the "
+                                      "report maps no hotspots for it (the section says where the points are).")
     else:
         pts = data.dropna(subset=[lat_c, lon_c])
         dropped = len(data) - len(pts)
@@ -2315,14 +2403,20 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         # Hertfordshire Constabulary's files with study_area = "Essex": 32 of its ASB records (Jan 2021 -
         # Jan 2022) lie inside Essex, near the boundary, and were mapped, counted and dated as Essex's
         return Section("hotspots", "Hotspots: clusters, density and hot spots", other + "".join(read_notes),
-                       sec.get("source", ""), finding=other)
+                       sec.get("source", ""), finding=other,
+                       limitation=f"Hotspots: the street-level files given are another force's records, so the report "
+                                  f"maps no hotspots for {place(sec['study_area'])} (the section says whose).")
     if len(pts) < thr:
         # a map of fewer points than the disclosure threshold shows each one (and how many there are):
         # nothing is drawn or counted, as a table cell below the threshold is withheld
-        return Section("hotspots", "Hotspots: clusters, density and hot spots",
-                       f"Fewer than {thr} incidents with a location in the study area: too few to map or count "
-                       "without identifying them (numbers below the disclosure threshold are withheld), so no "
-                       "clusters, density or hot spots are shown.", sec.get("source", ""))
+        # (the study area's note is not added: it counts the points inside, a number below the threshold)
+        few = (f"Fewer than {thr} incidents with a location in the study area: too few to map or count "
+               "without identifying them (numbers below the disclosure threshold are withheld), so no "
+               "clusters, density or hot spots are shown.")
+        # said in the summary and the limitations too: the summary said nothing of the section
+        return Section("hotspots", "Hotspots: clusters, density and hot spots", few, sec.get("source", ""),
+                       finding=few, limitation=f"Hotspots: fewer than {thr} incidents with a location in the study area, "
+                                               "too few to map without identifying them, so no hotspots are shown.")
     eps, ms, cell = float(sec.get("eps_m", 150)), int(sec.get("min_samples", 15)), float(sec.get("cell_size", 1000))
     with warnings_as_notes() as dbscan_notes:  # no cluster at these settings: said on the page, not only the console
         labels = ss.dbscan(pts[lat_c], pts[lon_c], eps_m=eps, min_samples=ms)
@@ -2575,7 +2669,7 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
     area = str(cfg.get("area") or "").strip()
     if area and area.lower() != "england":
         # a force or CSP report: say that these are not the area's own figures
-        words += (f" These are figures for England, not {display_name(area)}: the statistics are published by NHS "
+        words += (f" These are figures for England, not {place(area)}: the statistics are published by NHS "
                   "provider and commissioner, not by police force area or Community Safety Partnership.")
     return tables, words, year
 

@@ -933,6 +933,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
+        # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
+        # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
+        scope = _report_force(f, str(cfg.get("area") or ""))
+        in_scope = ""
+        if scope:
+            attrs = dict(f.attrs)
+            nested = _area_columns(f)
+            f = f[f[nested[0]].astype(str) == scope]
+            f.attrs.update(attrs)
+            in_scope = (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
+                                                    else "Community Safety Partnerships"))
         sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
         sig = [f.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
@@ -947,18 +958,19 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # "higher" gave no size; Essex, Dec 2019 - Feb 2020)
             out.append("Find rates (the share of searches that found what was searched for) differed statistically "
                        "significantly from White people's for " + _names([_find_item(f, r) for r in sig], limit=8) + "."
-                       + _after_adjustment(f, sig_at))
+                       + _after_adjustment(f, sig_at, scope, float(f.attrs.get("alpha", 1 - cfg.get("confidence", 0.95)))))
         elif not compared:
             out.append("Find rates (the share of searches that found what was searched for) could not be compared with "
-                       "White people's for any group: every comparison is withheld as not comparable or suppressed to "
-                       "protect small numbers.")
+                       f"White people's for any group{in_scope}: every comparison is withheld as not comparable or "
+                       "suppressed to protect small numbers.")
         elif compared < others:
             out.append(f"Find rates (the share of searches that found what was searched for) showed no statistically "
-                       f"significant difference from White people's for the {compared} of {others} comparisons that "
-                       "could be made (the others are withheld as not comparable or suppressed to protect small numbers).")
+                       f"significant difference from White people's for the {compared} of {others} comparisons{in_scope} "
+                       "that could be made (the others are withheld as not comparable or suppressed to protect small "
+                       "numbers).")
         else:
             out.append("Find rates (the share of searches that found what was searched for) showed no statistically "
-                       "significant difference from White people's for any group.")
+                       f"significant difference from White people's for any group{in_scope}.")
     return out
 
 
@@ -1010,26 +1022,66 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
     return out
 
 
-def _after_adjustment(f: pd.DataFrame, sig_at: list[Any]) -> str:
+def _report_force(table: pd.DataFrame, area: str) -> str:
+    """The report's police force as a stop-and-search table by force and CSP (or local authority) names
+    it, when ``area`` is that force or an area inside it and the table has other forces' rows too; ""
+    otherwise (a table by one level, or no row of the area's force).
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Durham"], "csp": ["Chelmsford", "Darlington"], "group": ["Asian"] * 2})
+    >>> _report_force(t, "Essex"), _report_force(t, "Chelmsford"), _report_force(t, "Kent"), _report_force(t[["force"]], "Essex")
+    ('Essex', 'Essex', '', '')
+    """
+    from .inputs import scope_of
+
+    nested = _area_columns(table)
+    if not area or len(nested) < 2:
+        return ""
+    outer = list(dict.fromkeys(table[nested[0]].astype(str)))
+    pos = _position_of(area, outer)
+    if pos is None:  # a CSP or district: its force
+        try:
+            forces = sorted(scope_of(area).forces)
+        except Exception:  # an area the lookup does not hold
+            forces = []
+        pos = next((p for f in forces if (p := _position_of(f, outer)) is not None), None)
+    return outer[pos] if pos is not None and len(outer) > 1 else ""
+
+
+def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha: float = 0.05) -> str:
     """The sentence that reads the find table's significant differences together: with more than a
     few comparisons some differ by chance alone (1 in 20 at 95%), so say how many comparisons the
-    table makes and which of the significant ones stay so after the Benjamini–Hochberg adjustment
-    (``finds.attrs`` from ``sections._mark_kept_after_adjustment``; only published rows are named).
+    finding reads (the rows of ``f`` it states: the table's, or by force and CSP the report's force's,
+    ``scope``) and which of the significant ones stay so after the Benjamini–Hochberg adjustment over
+    exactly those comparisons: the published ones (a group other than White with its p-value shown;
+    not those suppressed or withheld as not comparable), so that the number named is the number
+    adjusted for, and can be checked from the table. Nothing with
+    :data:`~saferstats.disproportionality.MANY_COMPARISONS` comparisons or fewer.
 
-    >>> f = pd.DataFrame({"force": ["Essex", "Essex"], "group": ["Asian", "White"], "rate": [0.29, 0.23],
-    ...                   "diff": [0.06, 0.0]})
-    >>> f.attrs.update(comparisons=14, alpha=0.05, kept_after_adjustment=[False, False])
+    >>> f = pd.DataFrame({"force": ["Essex"] * 7, "group": ["Asian", "Black", "Mixed", "Other", "Asian", "Black", "White"],
+    ...                   "rate": [0.29, 0.2, 0.2, 0.2, 0.3, 0.2, 0.23], "diff": [0.06, 0, 0, 0, 0, 0, 0.0],
+    ...                   "p_value": [0.012, 0.3, 0.5, 0.7, 0.8, 0.9, None]})
     >>> _after_adjustment(f, [0])
-    ' The find table makes 14 comparisons with White people, so about 0.7 would be statistically significant by chance alone: allowing for that (Benjamini-Hochberg, false discovery rate 5%), this difference is not statistically significant.'
+    ' The find table shows 6 comparisons with White people, so about 0.3 would be statistically significant by chance alone: after adjusting for these 6 comparisons (Benjamini-Hochberg, false discovery rate 5%), this difference is not statistically significant.'
     """
-    kept_flags = f.attrs.get("kept_after_adjustment")
-    n = f.attrs.get("comparisons")
-    if not sig_at or kept_flags is None or not n or len(kept_flags) != len(f):
+    import saferstats as ss
+
+    from ..disproportionality import MANY_COMPARISONS
+
+    if not sig_at or "p_value" not in f.columns:
         return ""
-    alpha = float(f.attrs.get("alpha", 0.05))
-    kept = [i for i in sig_at if kept_flags[f.index.get_loc(i)]]
-    lead = (f" The find table makes {n} comparisons with White people, so about {alpha * n:.1f} would be statistically "
-            f"significant by chance alone: allowing for that (Benjamini-Hochberg, false discovery rate {alpha:.0%}), ")
+    p = pd.to_numeric(f["p_value"], errors="coerce")
+    tested = p.notna() & np.isfinite(p) & (f["group"].astype(str) != "White")
+    n = int(tested.sum())
+    if n <= MANY_COMPARISONS:
+        return ""
+    adjusted = pd.Series(ss.p_adjust(p[tested].to_numpy(dtype=float), method="bh"), index=p[tested].index)
+    kept = [i for i in sig_at if i in adjusted.index and adjusted[i] < alpha]
+    nested = _area_columns(f)
+    level = ("local authorities" if nested and str(nested[-1]).startswith("la") else "Community Safety Partnerships")
+    where = f" in {place(scope)}'s {level} (other forces' are in the table)" if scope else ""
+    lead = (f" The find table shows {n} comparisons with White people{where}, so about {alpha * n:.1f} would be "
+            f"statistically significant by chance alone: after adjusting for these {n} comparisons (Benjamini-Hochberg, "
+            f"false discovery rate {alpha:.0%}), ")
     one = len(sig_at) == 1
     if not kept:
         return lead + ("this difference is not statistically significant." if one else
@@ -1415,6 +1467,8 @@ def _limitations(sections: Sequence[Section], cfg: dict) -> list[str]:
         if s.key == "hotspots" and (s.tables or s.figures):  # (none mapped: no hotspot locations to caution about)
             out.append("Hotspot locations are police.uk anonymised snap points, not exact addresses; clusters show "
                        "where incidents concentrate, not why.")
+        if getattr(s, "limitation", ""):  # a section's own (no points inside the hotspot study area)
+            out.append(s.limitation)
     return out
 
 

@@ -90,7 +90,10 @@ _HEADERS = {
     "over_24h_without_extension": "Over 24 h without extension", "detentions": "Detentions", "kind": "Kind",
     "pre_count": "Before: count", "pre_n": "Before: of", "post_count": "After: count", "post_n": "After: of",
     "effect": "Effect", "model": "Model", "strand": "Strand", "force": "Police force area", "district": "District",
-    "la": "Local authority", "la_name": "Local authority", "area": "Area", "year": "Year", "month": "Month", "period": "Period",
+    "la": "Local authority", "la_name": "Local authority", "area": "Area",
+    # (by CSP the page said "Csp" and "Csp code": the column names capitalised)
+    "csp": "Community Safety Partnership", "csp_name": "Community Safety Partnership", "csp_code": "CSP code",
+    "la_code": "Local authority code", "force_code": "Force code", "year": "Year", "month": "Month", "period": "Period",
     "incidents": "Incidents", "offences": "Offences", "z": "z", "se": "Standard error",
     "apc_england": "Annual % change, England (other councils)", "ratio_england": "Trend ratio to England",
     "against_england": "Against England", "other_councils": "England councils compared",
@@ -116,7 +119,7 @@ FUNNEL_WORDS = {"High (0.001)": "Above the 99.8% limit", "High (0.025)": "Above 
                 "Low (0.001)": "Below the 99.8% limit", "Low (0.025)": "Below the 95% limit",
                 "Not significant": "Within the limits"}
 
-#: Columns of area names: the page says them as the text does (:func:`page_names`); the CSV as published.
+#: Columns of area names: the page and the CSV say them as the text does (:func:`page_names`).
 AREA_COLUMNS = ("force", "district", "la", "la_name", "csp", "area")
 
 #: Columns that describe how a table was made: stated once in the caption when constant.
@@ -405,8 +408,9 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
 def page_names(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame | None:
     """``frame`` with the area names of ``columns`` as the report's text says them
     (:func:`saferstats.geography.display_name`: the Home Office's and ONS's "London, City of" is the
-    City of London), for the page; ``None`` when no name changes. The CSV keeps the names as
-    published, the key that joins other published tables.
+    City of London), for the page and the CSV (:func:`saferstats.report.render.csv_names`: the two
+    agree; the code columns, where a table has them, are the key to other published tables);
+    ``None`` when no name changes.
 
     >>> import pandas as pd
     >>> page_names(pd.DataFrame({"force": ["London, City of", "Kent"], "count": [79, 3]}), ["force"])
