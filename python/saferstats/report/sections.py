@@ -2818,9 +2818,13 @@ def _s136(cfg: dict, sec: dict) -> Section:
     undated = cells.add(max(cells.values[det] - float(monthly.sum()), 0.0), FIXED)
     cells.sum_to([*map(int, m_ids), undated], det)
 
-    reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
+    # as s136_summary solves it: the shares' denominators kept published where hiding other counts protects
+    # as well (the solver hides the smallest cells: a few unknown outcomes hid the assessed detentions and
+    # every outcome rate with them)
+    reason, unprotected = oc._solve_keeping_denominators(b, thr)
     with warnings_as_notes() as notes:
         summ = oc._s136_finish(b, reason, unprotected, thr)
+    notes += [f" Note: {n}" for n in summ.notes]  # why a number of detentions or a denominator is hidden
     hidden = reason > 0
     own = {c: hidden[ba_ids[c]] for c in ba_ids}
     row = own["pre_count"] | own["post_count"] | own["pre_n"] | own["post_n"]
