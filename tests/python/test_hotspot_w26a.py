@@ -232,6 +232,10 @@ def test_concentration_repr_is_its_headline(watford):
     assert c.gini == pytest.approx(gini, rel=1e-12)
     want = (f"Gini {gini:.4f}, generalised Gini {gini:.4f} ({int(tot):,} events over {n:,} places); the busiest 5% "
             f"of places hold {100 * share:.1f}% of events")
+    # a grid made without a study area: its headline also says how many of its places are empty cells
+    # beyond the events' outline (session 20, w27d)
+    want += f"; {c.note}"
+    assert c.note.endswith("empty cells outside the outline of the cells with events (a grid made without a study area)")
     assert repr(c) == f"ConcentrationResult({want})" and want in c._repr_html_()
 
 
