@@ -109,3 +109,75 @@ def test_pai_table_is_exported():
     assert saferstats.PaiTable is saferstats.hotspot.PaiTable
     assert isinstance(t, saferstats.PaiTable)
     assert t.headline().startswith("PAI of 3 cells, 9 observed events")
+
+
+# ------------------------------------------------------------------ 2. Gi* names a grid's cells as the grid does
+@pytest.fixture(scope="module")
+def watford_asb_2021(shared_data: Path) -> pd.DataFrame:
+    """Watford's located ASB of January-December 2021 (LSOA name 'Watford ...'), csv module."""
+    rows = []
+    for f in sorted((shared_data / "street_crime").glob("2021-*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
+                     and r["Latitude"]]
+    if not rows:
+        pytest.skip("no Hertfordshire 2021 street files")
+    d = pd.DataFrame(rows, columns=["lat", "lon"])
+    x, y = saferstats.to_bng(d["lat"].to_numpy(), d["lon"].to_numpy())
+    return d.assign(x=np.asarray(x), y=np.asarray(y))
+
+
+def test_gi_star_on_a_whole_grid_names_cells_as_the_grid(watford_asb_2021):
+    d = watford_asb_2021
+    g, _ = _said(saferstats.hotspot_count, d.x, d.y, cell_size=500)
+    assert (len(d), g.nrows, g.ncols) == (2502, 14, 8)
+    w = saferstats.Weights.lattice(g.nrows, g.ncols)
+    r, said = _said(saferstats.gi_star, g.cells["count"], w, seed=1)
+    top = g.top_cells(3)
+    # the busiest cell of the grid's own table is the strongest hot spot: named by its cell, row and col
+    assert top[["cell", "row", "col"]].iloc[0].tolist() == [36, 4, 4]
+    best = int(np.argmax(r.z))
+    assert best == 36 and round(float(r.z[best]), 2) == 7.09
+    assert "strongest: cell 36 (row 4, col 4; z 7.09), cell 28 (row 3, col 4; z 6.90)" in repr(r)
+    assert "unit 36" not in repr(r)
+    t = r.to_pandas()
+    assert list(t.columns[:4]) == ["cell", "row", "col", "g"]
+    assert t.loc[36, ["cell", "row", "col"]].tolist() == [36, 4, 4]
+    # the notebook's table gives the centre as the grid does
+    page = r._repr_html_()
+    x36, y36 = g.cells.loc[36, ["x", "y"]]
+    assert "<th>cell</th><th>row</th><th>col</th><th>x</th><th>y</th>" in page
+    assert f"<td>36</td><td>4</td><td>4</td><td>{x36:,.0f}</td><td>{y36:,.0f}</td>" in page
+    # the empty-neighbourhood warning names the cell the same way
+    assert any("(first: cell 47 (row 5, col 7))" in m for m in said)
+    # Local Moran too
+    m, _ = _said(saferstats.local_moran, g.cells["count"], w, seed=1)
+    assert "strongest: cell 36 (row 4, col 4; p_sim 0.001)" in repr(m)
+
+
+def test_gi_star_on_grid_counts_names_row_and_col(watford_asb_2021):
+    d = watford_asb_2021
+    (cc, cx, cy), _ = _said(saferstats.grid_counts, d.x, d.y, cell_size=500)
+    r, _ = _said(saferstats.gi_star, cc.ravel(), saferstats.Weights.lattice(*cc.shape), permutations=0)
+    best = int(np.argmax(r.z))
+    row, col = divmod(best, cc.shape[1])
+    assert cc[row, col] == cc.max()   # the cell named holds the most events
+    assert f"strongest: cell {best} (row {row}, col {col}; z " in repr(r)
+    t = r.to_pandas()   # a plain array: the table as before, its index the cell
+    assert list(t.columns) == ["g", "z", "p_norm", "p_sim", "label"] and t.index.name == "cell"
+
+
+def test_gi_star_distance_band_over_a_hex_grid_names_cells():
+    g = saferstats.hotspot_count([0, 10, 20, 300, 310, 320, 330, 600], [0, 0, 10, 300, 300, 310, 300, 0],
+                                 cell_size=100, grid_type="hex", bounds=(0, 700, 0, 400))
+    w = saferstats.Weights.distance_band(g.cells["x"], g.cells["y"], threshold=101)
+    r = saferstats.gi_star(g.cells["count"], w, permutations=0)
+    t = r.to_pandas()
+    assert list(t.columns[:3]) == ["cell", "row", "col"]
+    assert t["cell"].tolist() == g.cells["cell"].tolist()
+    assert (t["row"] == g.cells["cell"] // g.ncols).all() and (t["col"] == g.cells["cell"] % g.ncols).all()
+    # points (no grid): units stay positions
+    p = saferstats.gi_star([2, 3, 3.2, 5, 8, 7], saferstats.Weights.distance_band(
+        [10, 20, 40, 15, 30, 30], [10, 10, 10, 20, 20, 30], threshold=15), permutations=0)
+    assert "strongest: unit 5 (z 2.02)" in repr(p) and p.where is None

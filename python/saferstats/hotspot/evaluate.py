@@ -584,7 +584,7 @@ def _outside_hull(xc: np.ndarray, yc: np.ndarray, held: np.ndarray) -> np.ndarra
         if (ax, ay) == (bx, by):
             continue
         inside &= (bx - ax) * (yc - ay) - (by - ay) * (xc - ax) >= -eps
-    return ~inside
+    return np.asarray(~inside, dtype=bool)
 
 
 def _whole_box(counts: Any, c: np.ndarray) -> str | None:

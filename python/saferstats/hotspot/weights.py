@@ -60,7 +60,8 @@ class Weights:
         the cells where it is True, numbered row by row among themselves, each with its neighbours
         among the kept cells: the weights of a study area's own cells, for values
         ``counts[mask]``. ``cells`` then holds each unit's cell number on the whole grid, and
-        :func:`gi_star` / :func:`local_moran` name and list units by it. A grid over a force's bounding box is more than half outside the force;
+        :func:`gi_star` / :func:`local_moran` name and list units by it (with its row and column;
+        without a mask, unit i is cell i, named the same way). A grid over a force's bounding box is more than half outside the force;
         those cells are zeros by construction, and left in they lower the mean every Gi* is
         measured from (ArcGIS's hot spot analysis takes a bounding polygon for this reason).
 
