@@ -181,3 +181,50 @@ def test_gi_star_distance_band_over_a_hex_grid_names_cells():
     p = saferstats.gi_star([2, 3, 3.2, 5, 8, 7], saferstats.Weights.distance_band(
         [10, 20, 40, 15, 30, 30], [10, 10, 10, 20, 20, 30], threshold=15), permutations=0)
     assert "strongest: unit 5 (z 2.02)" in repr(p) and p.where is None
+
+
+# ------------------------------------------------------------------ 4. clusters without an area say why
+def test_cluster_at_two_points_or_on_a_line_says_why_no_density():
+    lat = [51.5, 51.501, 51.5, 51.501, 51.6, 51.6, 51.7, 51.7, 51.8, 51.801, 51.802]
+    lon = [-0.12, -0.12, -0.119, -0.119, -0.2, -0.2001, -0.3, -0.3, -0.4, -0.4, -0.4]
+    t, said = _said(saferstats.cluster_summary, lat, lon, [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 3])
+    assert t["locations"].tolist() == [4, 2, 1, 3]
+    assert t["area_m2"].iloc[0] > 0 and (t["area_m2"].iloc[1:] == 0).all()
+    assert np.isfinite(t["density_per_km2"].iloc[0]) and t["density_per_km2"].iloc[1:].isna().all()
+    assert t["note"].tolist() == ["", "two map locations: no outline (a line), so no area and no density",
+                                  "one map location: no outline, so no area and no density",
+                                  "3 map locations on one line: no outline, so no area and no density"]
+    cols = list(t.columns)
+    assert cols.index("note") == cols.index("density_per_km2") + 1
+    flat = [m for m in said if "have no outline" in m]
+    assert len(flat) == 1 and flat[0].startswith("cluster_summary: 2 of 4 cluster(s) have no outline (labels [1, 3])")
+    assert "density_per_km2 is NaN" in flat[0]
+    single = [m for m in said if "one location each" in m]
+    assert len(single) == 1 and "density_per_km2 NaN" in single[0]
+    assert t.attrs["no_area_clusters"] == 3
+    assert "; 2 have their points at two map locations or on one line (no area, density NaN: see note)" in t.headline()
+    # written out, the note goes with the cluster
+    import json
+    text, _ = _said(t.to_geojson)
+    props = [f["properties"] for f in json.loads(text)["features"]]
+    assert props[1]["note"].startswith("two map locations") and props[0]["note"] == ""
+
+
+def test_dacorum_two_point_clusters_are_named(shared_data):
+    rows = []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]]
+    if len(rows) < 1000:
+        pytest.skip("no Hertfordshire street files")
+    lat, lon = (np.array(v) for v in zip(*rows))
+    lab, _ = _said(saferstats.dbscan, lat, lon, eps_m=100, min_samples=10, study_area="Dacorum")
+    t, said = _said(saferstats.cluster_summary, lat, lon, lab)
+    two = t[(t.locations == 2)]
+    assert len(t) == 98 and len(two) == 20 and (two.area_m2 == 0).all() and two.density_per_km2.isna().all()
+    assert (two.note == "two map locations: no outline (a line), so no area and no density").all()
+    flat = [m for m in said if "have no outline" in m]
+    assert len(flat) == 1 and flat[0].startswith("cluster_summary: 20 of 98 cluster(s) have no outline (labels [")
+    # every cluster without a density says why; every one with a density says nothing
+    assert (t.density_per_km2.isna() == (t.note != "")).all()
