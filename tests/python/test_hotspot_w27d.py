@@ -191,9 +191,9 @@ def test_cluster_at_two_points_or_on_a_line_says_why_no_density():
     assert t["locations"].tolist() == [4, 2, 1, 3]
     assert t["area_m2"].iloc[0] > 0 and (t["area_m2"].iloc[1:] == 0).all()
     assert np.isfinite(t["density_per_km2"].iloc[0]) and t["density_per_km2"].iloc[1:].isna().all()
-    assert t["note"].tolist() == ["", "two map locations: no outline (a line), so no area and no density",
-                                  "one map location: no outline, so no area and no density",
-                                  "3 map locations on one line: no outline, so no area and no density"]
+    assert t["note"].tolist() == ["", "two map locations: no area (a line), no density",
+                                  "one map location: no area, no density",
+                                  "3 map locations on one line: no area, no density"]
     cols = list(t.columns)
     assert cols.index("note") == cols.index("density_per_km2") + 1
     flat = [m for m in said if "have no outline" in m]
@@ -223,8 +223,33 @@ def test_dacorum_two_point_clusters_are_named(shared_data):
     t, said = _said(saferstats.cluster_summary, lat, lon, lab)
     two = t[(t.locations == 2)]
     assert len(t) == 98 and len(two) == 20 and (two.area_m2 == 0).all() and two.density_per_km2.isna().all()
-    assert (two.note == "two map locations: no outline (a line), so no area and no density").all()
+    assert (two.note == "two map locations: no area (a line), no density").all()
     flat = [m for m in said if "have no outline" in m]
     assert len(flat) == 1 and flat[0].startswith("cluster_summary: 20 of 98 cluster(s) have no outline (labels [")
-    # every cluster without a density says why; every one with a density says nothing
-    assert (t.density_per_km2.isna() == (t.note != "")).all()
+    # every cluster without a density says why
+    assert (t.note[t.density_per_km2.isna()] != "").all()
+    # 5. the densest clusters are thin triangles between three map points: said, and marked
+    tri = [m for m in said if "outline joins only 3 map locations" in m]
+    assert len(tri) == 1
+    assert tri[0].startswith("cluster_summary: the highest density_per_km2 (33,459, label 11, 15 points)")
+    assert "as are the 10 highest" in tri[0] and "(the densest cluster of 4 or more locations: 9,248)" in tri[0]
+    top = t.sort_values("density_per_km2", ascending=False).head(10)
+    assert (top.locations == 3).all() and top.note.str.startswith("outline of only 3 map locations").all()
+    assert (t.note[t.density_per_km2.notna() & (t.locations != 3)] == "").all()
+
+
+def test_densest_cluster_a_triangle_of_three_points_is_said():
+    # cluster 0: 12 records at 3 map points ~100 m apart on an almost straight line (a thin triangle);
+    # cluster 1: 12 records at 6 points spread over ~100 m
+    lat = [51.5] * 4 + [51.5009] * 4 + [51.50181] * 4 + list(51.6 + 0.0009 * np.array([0, 1, 0, 1, 0.5, 0.5] * 2))
+    lon = [-0.12] * 4 + [-0.12] * 4 + [-0.12003] * 4 + list(-0.2 + 0.0014 * np.array([0, 0, 1, 1, 0.2, 0.8] * 2))
+    t, said = _said(saferstats.cluster_summary, lat, lon, [0] * 12 + [1] * 12)
+    assert t["locations"].tolist() == [3, 6]
+    assert t["density_per_km2"].iloc[0] > 10 * t["density_per_km2"].iloc[1]
+    assert t["note"].tolist() == ["outline of only 3 map locations: its area, so its density, is the triangle "
+                                  "between them", ""]
+    tri = [m for m in said if "outline joins only 3 map locations" in m]
+    assert len(tri) == 1 and "label 0, 12 points" in tri[0] and "Rank clusters by n" in tri[0]
+    # the densest with 4 or more locations: nothing said
+    _, quiet = _said(saferstats.cluster_summary, lat, lon, [-1] * 12 + [1] * 12)
+    assert not [m for m in quiet if "outline joins only 3 map locations" in m]

@@ -190,15 +190,42 @@ def _notes(t: pd.DataFrame) -> list[str]:
     or on one line), else ""."""
     out = []
     for locs, area in zip(t["locations"].to_numpy(), t["area_m2"].to_numpy(dtype=float)):
-        if not area == 0:
+        if area > 0 and locs == 3:
+            out.append("outline of only 3 map locations: its area, so its density, is the triangle between them")
+        elif not area == 0:
             out.append("")
         elif locs == 1:
-            out.append("one map location: no outline, so no area and no density")
+            out.append("one map location: no area, no density")
         elif locs == 2:
-            out.append("two map locations: no outline (a line), so no area and no density")
+            out.append("two map locations: no area (a line), no density")
         else:
-            out.append(f"{int(locs)} map locations on one line: no outline, so no area and no density")
+            out.append(f"{int(locs)} map locations on one line: no area, no density")
     return out
+
+
+def _warn_triangle_top(t: pd.DataFrame) -> None:
+    """Warn when the densest cluster's outline joins only 3 map locations: its area is the triangle
+    between three of police.uk's anonymised points, as thin as they happen to lie, and its density
+    (n over that area) leads the table for that reason (Dacorum ASB, Jan 2021-Jan 2022: the 10
+    highest densities, up to 33,459 per km², are all such triangles)."""
+    dens = t["density_per_km2"].to_numpy(dtype=float)
+    if int(np.isfinite(dens).sum()) < 2:   # a ranking needs two densities
+        return
+    locs = t["locations"].to_numpy()
+    order = np.argsort(-np.where(np.isfinite(dens), dens, -np.inf), kind="stable")
+    order = order[np.isfinite(dens[order])]
+    top = int(order[0])
+    if locs[top] != 3:
+        return
+    lead = int(np.argmax(locs[order] != 3)) if (locs[order] != 3).any() else len(order)
+    other = next((float(dens[i]) for i in order if locs[i] > 3), None)
+    warn_user(f"cluster_summary: the highest density_per_km2 ({dens[top]:,.0f}, label {t['label'].iloc[top]}, "
+              f"{int(t['n'].iloc[top]):,} points) is of a cluster whose outline joins only 3 map locations"
+              + (f", as are the {lead:,} highest" if lead > 1 else "")
+              + ": its area is the triangle between three anonymised police.uk points, as thin as they happen to lie, "
+              "so its density measures that triangle more than the incidents"
+              + (f" (the densest cluster of 4 or more locations: {other:,.0f})" if other is not None else "")
+              + ". Rank clusters by n (or n per map location) instead; the `note` column marks these")
 
 
 def _reach_m(row: Any, clat: float, clon: float) -> float:
@@ -267,11 +294,15 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
     The centroid is the spherical mean (normalised mean of unit vectors), right for clusters across
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
     0, and so no density: ``density_per_km2`` is NaN there (not 0, and not infinitely dense), and the
-    ``note`` column (after it; "" for the other clusters) says why ("two map locations: no outline
-    (a line), so no area and no density"). ``attrs["no_area_clusters"]`` counts them, and those not
+    ``note`` column (after it; "" for the other clusters) says why ("two map locations: no area (a
+    line), no density"). ``attrs["no_area_clusters"]`` counts them, and those not
     at one location (already warned about) give a :class:`~saferstats.SaferstatsWarning` naming their
     labels (Dacorum ASB above: 20 of the 98 clusters are at two map points; until session 20 their
-    NaN density was silent). ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
+    NaN density was silent). An outline joining only 3 map locations is the triangle between three
+    anonymised points, as thin as they happen to lie, and its density is mostly that triangle's:
+    ``note`` marks such clusters, and a warning says when the table's highest density is one (Dacorum:
+    the 10 highest, up to 33,459 per km² for 15 records, against 9,248 for the densest cluster of 4
+    or more locations) — rank clusters by ``n`` instead. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
     ``times`` may be police.uk's ``Month`` column as it is ("2021-10" text) or a monthly Period:
     then ``attrs["times_are_months"]`` is True, even when every record is of one month. With
@@ -402,6 +433,7 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
                   "on one line, so area_m2 is 0 and density_per_km2 is NaN (no area to divide by: not 0 and not "
                   "infinitely dense); the `note` column says why for each. Compare them by `n` and `radius_m`, and "
                   "map them as the GeoJSON does (a marker circle)")
+    _warn_triangle_top(out)
     if times is not None:
         miss = int(out["missing_times"].sum()) if len(out) else 0
         out.attrs["missing_times"] = miss
