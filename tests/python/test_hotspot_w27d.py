@@ -253,3 +253,19 @@ def test_densest_cluster_a_triangle_of_three_points_is_said():
     # the densest with 4 or more locations: nothing said
     _, quiet = _said(saferstats.cluster_summary, lat, lon, [-1] * 12 + [1] * 12)
     assert not [m for m in quiet if "outline joins only 3 map locations" in m]
+
+
+def test_concentration_of_a_kde_surface_over_a_study_area_counts_its_cells(watford_asb_june):
+    d = watford_asb_june
+    k, _ = _said(saferstats.kde_grid, d.x, d.y, cell_size=250, bandwidth=500, study_area="Watford")
+    inside = np.asarray(k.in_study_area, dtype=bool)
+    assert 0 < inside.sum() < inside.size
+    c, said = _said(saferstats.concentration, k)
+    assert c.places == int(inside.sum())
+    assert c.gini == pytest.approx(_gini(k.density[inside]), rel=1e-12)
+    assert c.note is None and not [m for m in said if m.startswith("concentration:")]
+    # without a study area: every cell of the box, with the warning
+    k2, _ = _said(saferstats.kde_grid, d.x, d.y, cell_size=250, bandwidth=500)
+    c2, said2 = _said(saferstats.concentration, k2)
+    assert c2.places == k2.density.size
+    assert any("a kde_grid surface made without a study area" in m for m in said2) == (c2.note is not None)

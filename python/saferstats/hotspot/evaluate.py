@@ -505,7 +505,8 @@ def concentration(counts: Any) -> ConcentrationResult:
         _warn_counted_beyond("concentration", "counts", c, beyond, "the places counted")
     inside = _study_area_cells([counts], c if beyond is None else np.where(beyond, 0.0, c))
     if inside is None and isinstance(counts, KdeResult) and counts.in_study_area is not None:
-        kept = np.asarray(counts.in_study_area, dtype=bool).ravel() | (c > 0)
+        # the area's cells only: beyond its edge a kernel only spreads the area's own events
+        kept = np.asarray(counts.in_study_area, dtype=bool).ravel()
         inside = None if kept.all() else kept
     if inside is not None:
         c = np.ascontiguousarray(c[inside])
