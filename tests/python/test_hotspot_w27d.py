@@ -269,3 +269,41 @@ def test_concentration_of_a_kde_surface_over_a_study_area_counts_its_cells(watfo
     c2, said2 = _said(saferstats.concentration, k2)
     assert c2.places == k2.density.size
     assert any("a kde_grid surface made without a study area" in m for m in said2) == (c2.note is not None)
+
+
+# ------------------------------------------------------------------ 5. pai over a grid's whole box
+def _watford_asb(shared_data: Path, month: str) -> tuple[np.ndarray, np.ndarray]:
+    f = shared_path(shared_data, f"street_crime/{month}-hertfordshire-street.csv")
+    with open(f, newline="") as fh:
+        rows = [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
+                and r["Latitude"]]
+    lat, lon = (np.array(v) for v in zip(*rows))
+    x, y = saferstats.to_bng(lat, lon)
+    return np.asarray(x), np.asarray(y)
+
+
+def test_pai_warns_of_a_grid_without_study_area(shared_data):
+    x6, y6 = _watford_asb(shared_data, "2021-06")
+    x7, y7 = _watford_asb(shared_data, "2021-07")
+    g, _ = _said(saferstats.hotspot_count, x6, y6, cell_size=250)
+    o, _ = _said(saferstats.hotspot_count, x7, y7, grid=g)
+    t, said = _said(saferstats.pai, o, g, train="2021-06", test="2021-07")
+    assert len(t) == 432 and int(t["observed"].sum()) == 270
+    k5 = int(np.flatnonzero(t["coverage"].to_numpy() >= 0.05)[0])
+    assert round(float(t["pai"].iloc[k5]), 2) == 5.82   # the box's figure, unchanged
+    warned = [m for m in said if m.startswith("pai: the cells scored")]
+    assert len(warned) == 1 and "432 cells of a grid made without a study area" in warned[0]
+    assert "85 outside the outline (convex hull)" in warned[0]
+    assert t.attrs["note"].startswith("85 of the cells are empty")
+    assert "; 85 of the cells are empty" in t.headline() and t.headline().endswith("(train 2021-06; test 2021-07)")
+    # over Watford's cells: no warning, and the lower PAI the warning quotes
+    ga, _ = _said(saferstats.hotspot_count, x6, y6, cell_size=250, study_area="Watford")
+    oa, _ = _said(saferstats.hotspot_count, x7, y7, grid=ga, study_area="Watford")
+    ta, said_a = _said(saferstats.pai, oa, ga, train="2021-06", test="2021-07")
+    k5 = int(np.flatnonzero(ta["coverage"].to_numpy() >= 0.05)[0])
+    assert len(ta) == 345 and round(float(ta["pai"].iloc[k5]), 2) == 5.17
+    assert "note" not in ta.attrs and not [m for m in said_a if m.startswith("pai: the cells scored")]
+    # plain lists of cells: nothing to say
+    _, quiet = _said(saferstats.pai, [6, 3, 0, 0], [3, 2, 1, 0])
+    assert not [m for m in quiet if m.startswith("pai:")]
