@@ -307,3 +307,26 @@ def test_pai_warns_of_a_grid_without_study_area(shared_data):
     # plain lists of cells: nothing to say
     _, quiet = _said(saferstats.pai, [6, 3, 0, 0], [3, 2, 1, 0])
     assert not [m for m in quiet if m.startswith("pai:")]
+
+
+# ------------------------------------------------------------------ 5. concentration over listed areas only
+def test_concentration_of_areas_listed_only_with_events_is_warned(shared_data):
+    f = shared_path(shared_data, "fly_tipping/fixmystreet_LSOA_yearly/2019.csv")
+    with open(f, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    codes = [f"E0{n}" for n in range(1023345, 1023439)]   # Dacorum's LSOAs 2011
+    listed = pd.Series({r["lsoa"]: float(r["reports"]) for r in rows
+                        if r["SHEF_A_CODE"] == "A29" and r["lsoa"] in set(codes)})
+    c, said = _said(saferstats.concentration, listed)
+    assert (c.places, round(c.gini, 2)) == (45, 0.51)
+    warned = [m for m in said if m.startswith("concentration: every one of the 45 places")]
+    assert len(warned) == 1 and "45 of them are LSOAs of Dacorum, which has 96 LSOAs (2021" in warned[0]
+    assert "counts.reindex(all_area_codes, fill_value=0)" in warned[0]
+    # with the missing LSOAs as 0: no warning, the Gini the warning quotes
+    full, said_full = _said(saferstats.concentration, listed.reindex(codes, fill_value=0))
+    assert (full.places, round(full.gini, 2)) == (94, 0.76)
+    assert not [m for m in said_full if m.startswith("concentration:")]
+    # a plain list, or places that are not small areas (forces, local authorities): nothing said
+    _, quiet = _said(saferstats.concentration, list(listed.values))
+    _, quiet_la = _said(saferstats.concentration, pd.Series([5.0, 3, 2, 7, 1], index=[f"E0600000{i}" for i in range(5)]))
+    assert not [m for m in quiet + quiet_la if m.startswith("concentration:")]
