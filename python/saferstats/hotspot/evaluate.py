@@ -381,6 +381,8 @@ def _pai_whole_box(observed: Any, predicted: Any, o: np.ndarray, p: np.ndarray) 
         return None
     xc, yc, what = box
     held = (np.nan_to_num(o) > 0) | (np.nan_to_num(p) > 0)
+    if not held.any():
+        return None
     far = _outside_hull(xc, yc, held) & ~held
     if not far.any():
         return None
@@ -673,6 +675,8 @@ def _whole_box(counts: Any, c: np.ndarray) -> str | None:
         return None
     xc, yc, what = box
     held = c > 0
+    if not held.any():   # no events: the core refuses
+        return None
     far = _outside_hull(xc, yc, held) & ~held
     if not far.any():
         return None
