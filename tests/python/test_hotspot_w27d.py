@@ -330,3 +330,25 @@ def test_concentration_of_areas_listed_only_with_events_is_warned(shared_data):
     _, quiet = _said(saferstats.concentration, list(listed.values))
     _, quiet_la = _said(saferstats.concentration, pd.Series([5.0, 3, 2, 7, 1], index=[f"E0600000{i}" for i in range(5)]))
     assert not [m for m in quiet + quiet_la if m.startswith("concentration:")]
+
+
+# ------------------------------------------------------------------ 5. Gi* over a grid's whole box
+def test_gi_star_over_a_grid_without_study_area_is_warned(watford_asb_june):
+    d = watford_asb_june
+    g, _ = _said(saferstats.hotspot_count, d.x, d.y, cell_size=250)
+    w = saferstats.Weights.lattice(g.nrows, g.ncols)
+    r, said = _said(saferstats.gi_star, g.cells["count"], w, permutations=0)
+    hot = int(pd.Series(r.label).str.startswith("Hot").sum())
+    assert (len(g.cells), hot) == (432, 37)
+    warned = [m for m in said if m.startswith("`values` are the 432 cells of a grid made without a study area")]
+    assert len(warned) == 1 and "98 of them lie outside the outline (convex hull)" in warned[0]
+    # over Watford's own cells (the advice): 25 hot spots, no such warning
+    ga, _ = _said(saferstats.hotspot_count, d.x, d.y, cell_size=250, study_area="Watford")
+    m = ga.cells["in_study_area"].to_numpy().reshape(ga.nrows, ga.ncols)
+    ra, said_a = _said(saferstats.gi_star, ga.cells.loc[m.ravel(), "count"],
+                       saferstats.Weights.lattice(ga.nrows, ga.ncols, mask=m), permutations=0)
+    assert (int(m.sum()), int(pd.Series(ra.label).str.startswith("Hot").sum())) == (344, 25)
+    assert not [m for m in said_a if "grid made without a study area" in m]
+    # global Moran's I reads the same values: the same warning
+    _, said_g = _said(saferstats.global_moran, g.cells["count"], w, permutations=0)
+    assert [m for m in said_g if m.startswith("`values` are the 432 cells")] == warned
