@@ -352,3 +352,26 @@ def test_gi_star_over_a_grid_without_study_area_is_warned(watford_asb_june):
     # global Moran's I reads the same values: the same warning
     _, said_g = _said(saferstats.global_moran, g.cells["count"], w, permutations=0)
     assert [m for m in said_g if m.startswith("`values` are the 432 cells")] == warned
+
+
+def test_hotspot_classify_over_a_grid_without_study_area_is_warned(shared_data):
+    rows = []
+    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+        with open(f, newline="") as fh:
+            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
+                     and r["Latitude"]]
+    if len(rows) < 1000:
+        pytest.skip("no Hertfordshire street files")
+    month, lat, lon = (np.array(v) for v in zip(*rows))
+    x, y = saferstats.to_bng(lat.astype(float), lon.astype(float))
+    c, said = _said(saferstats.hotspot_classify, x, y, month, cell_size=250, seed=1)
+    counts = c.cells["hotspot_category"].value_counts().to_dict()
+    assert len(c.cells) == 448 and counts.get("persistent hotspot") == 10 and counts.get("intermittent hotspot") == 4
+    warned = [m for m in said if m.startswith("hotspot_classify: the grid was made without a study area")]
+    assert len(warned) == 1 and "93 of its 448 cells lie outside the outline (convex hull)" in warned[0]
+    ca, said_a = _said(saferstats.hotspot_classify, x, y, month, cell_size=250, seed=1, study_area="Watford")
+    counts_a = ca.cells["hotspot_category"].value_counts().to_dict()
+    assert (counts_a.get("persistent hotspot"), counts_a.get("intermittent hotspot"), counts_a.get("former hotspot"),
+            counts_a.get("emerging hotspot")) == (6, 6, 2, 1)
+    assert not [m for m in said_a if "made without a study area" in m]
