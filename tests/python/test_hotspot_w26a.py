@@ -189,7 +189,8 @@ def test_local_result_notebook_view_starts_with_its_headline(watford):
     z = np.array([(v[i].sum() - xbar * len(i)) / (s * np.sqrt((n * len(i) - len(i) ** 2) / (n - 1)))
                   for i in map(np.array, nb)])
     np.testing.assert_allclose(gi.z, z, rtol=1e-9)
-    assert f"strongest: unit {int(np.argmax(z))} (z {z.max():.2f})" in page
+    top = int(np.argmax(z))   # a lattice's unit is its cell, named with its row and column (session 20, w27d)
+    assert f"strongest: cell {top} (row {top // g.ncols}, col {top % g.ncols}; z {z.max():.2f})" in page
 
 
 def test_knox_on_police_uk_months_says_the_months_each_band_holds(watford):
@@ -232,6 +233,10 @@ def test_concentration_repr_is_its_headline(watford):
     assert c.gini == pytest.approx(gini, rel=1e-12)
     want = (f"Gini {gini:.4f}, generalised Gini {gini:.4f} ({int(tot):,} events over {n:,} places); the busiest 5% "
             f"of places hold {100 * share:.1f}% of events")
+    # a grid made without a study area: its headline also says how many of its places are empty cells
+    # beyond the events' outline (session 20, w27d)
+    want += f"; {c.note}"
+    assert c.note.endswith("empty cells outside the outline of the cells with events (a grid made without a study area)")
     assert repr(c) == f"ConcentrationResult({want})" and want in c._repr_html_()
 
 

@@ -41,7 +41,10 @@ def test_masked_gi_names_and_maps_grid_cells(shared_data):
     np.testing.assert_allclose(r.z, ref, rtol=1e-9, atol=1e-12)
     best = int(np.argmax(ref))
     best_cell = int(np.flatnonzero(mask.ravel())[best])
-    assert best_cell != best and f"strongest: cell {best_cell} (z {ref[best]:.2f})" in repr(r)
+    # with its row and column since session 20 (w27d)
+    ncols = counts.shape[1]
+    assert best_cell != best and (f"strongest: cell {best_cell} (row {best_cell // ncols}, col {best_cell % ncols}; "
+                                  f"z {ref[best]:.2f})") in repr(r)
     t = r.to_pandas()
     assert t.columns[0] == "cell" and t["cell"].iloc[best] == best_cell
     gdf = saferstats.geo.to_geodataframe(r, cells=(cx, cy))
@@ -49,9 +52,11 @@ def test_masked_gi_names_and_maps_grid_cells(shared_data):
     np.testing.assert_allclose(gdf[["x", "y"]].to_numpy(), np.c_[kx, ky])
     assert gdf.geometry.iloc[best].contains(
         __import__("shapely").geometry.Point(xx.ravel()[best_cell], yy.ravel()[best_cell]))
-    # the unmasked lattice keeps its unit numbers (unit i is cell i) and its table
+    # the unmasked lattice keeps its table (unit i is cell i: the index is named cell) and, since session 20
+    # (w27d), names its cells as the grid does, not "unit N"
     r0 = saferstats.gi_star(counts.ravel(), saferstats.Weights.lattice(*counts.shape), permutations=0)
-    assert "strongest: unit" in repr(r0) and r0.cells is None and r0.to_pandas().columns[0] == "g"
+    assert "strongest: cell" in repr(r0) and r0.cells is None and r0.to_pandas().columns[0] == "g"
+    assert r0.to_pandas().index.name == "cell"
     with pytest.raises(saferstats.InvalidInputError, match="reach cell"):
         saferstats.geo.to_geodataframe(r, cells=(cx[:5], cy[:5]))
 

@@ -188,7 +188,7 @@ def test_local_moran_strongest_ranked_by_the_p_that_labels_it(shared_data):
     np.testing.assert_allclose(r.i, (len(v) - 1) * z * lag / (z**2).sum(), rtol=1e-10, atol=1e-12)
     sig = np.flatnonzero(r.label != "Not significant")
     assert (r.label[sig] != "Not significant").all() and (r.p_sim[sig] < 0.05).all()
-    named = [int(c) for c in re.findall(r"cell (\d+) \(p_sim [\d.]+\)", r.headline())]
+    named = [int(c) for c in re.findall(r"cell (\d+) \(row \d+, col \d+; p_sim [\d.]+\)", r.headline())]
     assert len(named) == 3
     pos = [int(np.flatnonzero(r.cells == c)[0]) for c in named]
     best = r.p_sim[sig].min()

@@ -17,7 +17,7 @@ from .autocorrelation import GlobalResult, general_g, global_geary, global_moran
 from .bng import BNG_EXTENT, to_bng, to_local_metres
 from .clusters import ClusterTable, cluster_summary
 from .dbscan import dbscan, hdbscan
-from .evaluate import ConcentrationResult, concentration, pai
+from .evaluate import ConcentrationResult, PaiTable, concentration, pai
 from . import grid as _grid
 from .grid import *  # noqa: F403 - grids, emerging hotspots, change, prospective (grid.__all__)
 from .kde import KdeResult, grid_counts, kde_grid
@@ -54,6 +54,7 @@ __all__ = [
     "general_g",
     "GlobalResult",
     "pai",
+    "PaiTable",
     "concentration",
     "ConcentrationResult",
 ]

@@ -67,6 +67,10 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
         single = int(a.get("single_location_clusters", 0))
         if single:
             text += f"; {single:,} of the clusters {'is' if single == 1 else 'are each'} one map location (police.uk snaps records to anonymised points)"
+        flat = int(a.get("no_area_clusters", 0)) - single
+        if flat > 0:
+            text += (f"; {flat:,} {'has its' if flat == 1 else 'have their'} points at two map locations or on one "
+                     "line (no area, density NaN: see note)")
         if a.get("times_are_months"):
             text += "; first_time/last_time are police.uk months"
         return text
@@ -181,6 +185,49 @@ class ClusterTable(pd.DataFrame):  # type: ignore[misc]
         pd.DataFrame(_excel_safe(self)).to_excel(excel_writer, *args, **kwargs)
 
 
+def _notes(t: pd.DataFrame) -> list[str]:
+    """Per cluster: why it has no area and so no density (its points at one or two map locations,
+    or on one line), else ""."""
+    out = []
+    for locs, area in zip(t["locations"].to_numpy(), t["area_m2"].to_numpy(dtype=float)):
+        if area > 0 and locs == 3:
+            out.append("outline of only 3 map locations: its area, so its density, is the triangle between them")
+        elif not area == 0:
+            out.append("")
+        elif locs == 1:
+            out.append("one map location: no area, no density")
+        elif locs == 2:
+            out.append("two map locations: no area (a line), no density")
+        else:
+            out.append(f"{int(locs)} map locations on one line: no area, no density")
+    return out
+
+
+def _warn_triangle_top(t: pd.DataFrame) -> None:
+    """Warn when the densest cluster's outline joins only 3 map locations: its area is the triangle
+    between three of police.uk's anonymised points, as thin as they happen to lie, and its density
+    (n over that area) leads the table for that reason (Dacorum ASB, Jan 2021-Jan 2022: the 10
+    highest densities, up to 33,459 per km², are all such triangles)."""
+    dens = t["density_per_km2"].to_numpy(dtype=float)
+    if int(np.isfinite(dens).sum()) < 2:   # a ranking needs two densities
+        return
+    locs = t["locations"].to_numpy()
+    order = np.argsort(-np.where(np.isfinite(dens), dens, -np.inf), kind="stable")
+    order = order[np.isfinite(dens[order])]
+    top = int(order[0])
+    if locs[top] != 3:
+        return
+    lead = int(np.argmax(locs[order] != 3)) if (locs[order] != 3).any() else len(order)
+    other = next((float(dens[i]) for i in order if locs[i] > 3), None)
+    warn_user(f"cluster_summary: the highest density_per_km2 ({dens[top]:,.0f}, label {t['label'].iloc[top]}, "
+              f"{int(t['n'].iloc[top]):,} points) is of a cluster whose outline joins only 3 map locations"
+              + (f", as are the {lead:,} highest" if lead > 1 else "")
+              + ": its area is the triangle between three anonymised police.uk points, as thin as they happen to lie, "
+              "so its density measures that triangle more than the incidents"
+              + (f" (the densest cluster of 4 or more locations: {other:,.0f})" if other is not None else "")
+              + ". Rank clusters by n (or n per map location) instead; the `note` column marks these")
+
+
 def _reach_m(row: Any, clat: float, clon: float) -> float:
     """Farthest distance (m) from the centroid to the cluster's points (``radius_m``), 0 if absent."""
     v = row["radius_m"] if "radius_m" in row.index else 0.0
@@ -246,7 +293,16 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
 
     The centroid is the spherical mean (normalised mean of unit vectors), right for clusters across
     the ±180° meridian; points on one line (or fewer than 3 distinct points) have no outline and area
-    0. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
+    0, and so no density: ``density_per_km2`` is NaN there (not 0, and not infinitely dense), and the
+    ``note`` column (after it; "" for the other clusters) says why ("two map locations: no area (a
+    line), no density"). ``attrs["no_area_clusters"]`` counts them, and those not
+    at one location (already warned about) give a :class:`~saferstats.SaferstatsWarning` naming their
+    labels (Dacorum ASB above: 20 of the 98 clusters are at two map points; until session 20 their
+    NaN density was silent). An outline joining only 3 map locations is the triangle between three
+    anonymised points, as thin as they happen to lie, and its density is mostly that triangle's:
+    ``note`` marks such clusters, and a warning says when the table's highest density is one (Dacorum:
+    the 10 highest, up to 33,459 per km² for 15 records, against 9,248 for the densest cluster of 4
+    or more locations) — rank clusters by ``n`` instead. ``times`` (numbers or datetimes): ``first_time``/``last_time`` skip missing times, which are
     counted per cluster in ``missing_times`` (and in ``attrs["missing_times"]``, with a warning).
     ``times`` may be police.uk's ``Month`` column as it is ("2021-10" text) or a monthly Period:
     then ``attrs["times_are_months"]`` is True, even when every record is of one month. With
@@ -362,8 +418,22 @@ def cluster_summary(lat: Any, lon: Any, labels: Any, *, hull: Literal["convex", 
                   f"{some}{' ...' if single.sum() > 5 else ''}): all their points share the same coordinates, as "
                   "police.uk publishes records at anonymised map points ('On or near ...'), so such a 'cluster' is "
                   "records snapped to one point, not incidents concentrated around it (their outline is a marker, "
-                  "area 0). `locations` counts each cluster's distinct locations: map and name these as single "
-                  "locations, or raise min_samples / eps")
+                  "area 0, density_per_km2 NaN: the `note` column says so). `locations` counts each cluster's distinct "
+                  "locations: map and name these as single locations, or raise min_samples / eps")
+    out.insert(out.columns.get_loc("density_per_km2") + 1, "note", _notes(out))
+    flat = (out["area_m2"].to_numpy(dtype=float) == 0) & ~single
+    out.attrs["no_area_clusters"] = int((out["area_m2"].to_numpy(dtype=float) == 0).sum())
+    if flat.any():
+        # two map points, or several on one line: no outline, so no area to divide n by (NaN, silently
+        # until session 20: Dacorum ASB 2021, dbscan(eps_m=100, min_samples=10), 20 of its 98 clusters)
+        some = out["label"].to_numpy()[flat][:5].tolist()
+        two = int((flat & (locs == 2)).sum())
+        warn_user(f"cluster_summary: {int(flat.sum()):,} of {len(out):,} cluster(s) have no outline (labels {some}"
+                  f"{' ...' if flat.sum() > 5 else ''}): their points are at two map locations ({two:,} of them) or "
+                  "on one line, so area_m2 is 0 and density_per_km2 is NaN (no area to divide by: not 0 and not "
+                  "infinitely dense); the `note` column says why for each. Compare them by `n` and `radius_m`, and "
+                  "map them as the GeoJSON does (a marker circle)")
+    _warn_triangle_top(out)
     if times is not None:
         miss = int(out["missing_times"].sum()) if len(out) else 0
         out.attrs["missing_times"] = miss

@@ -39,6 +39,10 @@ class LocalResult(_ExcelMixin, Result):
     cells: np.ndarray | None = None
     #: the index of ``values`` when it is a Series with its own (LSOA codes, ...): the units' names
     labels: pd.Index | None = None
+    #: each unit's grid cell as the grid names it — ``cell``, ``row``, ``col`` (from the south-west
+    #: corner) and, for values taken from a hotspot grid's cells, the centre ``x``, ``y`` — when the
+    #: units are the cells of a grid (lattice weights, or a grid's cells); else None
+    where: pd.DataFrame | None = None
 
     _summary_fields = ("statistic", "transform", "permutations")
 
@@ -107,13 +111,21 @@ class LocalResult(_ExcelMixin, Result):
             what = ", ".join(f"{q} {c.get(q, 0)}" for q in ("High-High", "Low-Low", "Low-High", "High-Low"))
             what = f"{what} significant of {n} units"
         top = self._top(3)
-        strongest = "; strongest: " + ", ".join(f"{self._name(i)} ({self._value(v)})" for i, v, _ in top) if top else ""
+        strongest = "; strongest: " + ", ".join(self._named(i, self._value(v)) for i, v, _ in top) if top else ""
         return f"{what}{strongest}"
 
+    def _named(self, i: int, what: str) -> str:
+        """"cell 36 (row 4, col 4; z 7.09)", "'E01023456' (z 3.1)": unit ``i`` with ``what``."""
+        name = self._name(i)
+        return f"{name[:-1]}; {what})" if self.where is not None else f"{name} ({what})"
+
     def _name(self, i: int) -> str:
-        """Unit ``i`` as the analyst can find it: its grid cell over a masked lattice (a position
-        among the kept cells is no cell number of the grid's), its label when ``values`` was a
-        Series with its own index (an LSOA code), else its position."""
+        """Unit ``i`` as the analyst can find it: its grid cell with its row and column (as
+        :meth:`HotspotGrid.top_cells` names them) when the units are a grid's cells (lattice
+        weights, masked or not: a position among the kept cells is no cell number of the grid's),
+        its label when ``values`` was a Series with its own index (an LSOA code), else its position."""
+        if self.where is not None:
+            return _cell_words(self.where, i)
         if self.cells is not None:
             return f"cell {int(self.cells[i])}"
         return f"unit {i}" if self.labels is None else repr(plain(self.labels[i]))
@@ -128,10 +140,18 @@ class LocalResult(_ExcelMixin, Result):
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in sorted(c.items()))
         rows = rows or "<tr><td colspan=2>no significant units</td></tr>"
         what = self._ranked_by()[0]
-        top = "".join(f"<tr><td>{html.escape(self._name(i).removeprefix('cell ').removeprefix('unit '))}</td>"
-                      f"<td>{v:.3g}</td><td>{html.escape(lab)}</td></tr>" for i, v, lab in self._top(10))
-        unit = "cell" if self.cells is not None else "unit" if self.labels is None else str(self.labels.name or "unit")
-        top_t = (f"<p>Strongest significant units (by {what})</p><table><tr><th>{unit}</th><th>{what}</th>"
+        if self.where is not None:
+            # the grid's own names: cell, row and col from the south-west corner (and the centre)
+            wcols = [c for c in ("cell", "row", "col", "x", "y") if c in self.where.columns]
+            top = "".join("<tr>" + "".join(f"<td>{_fmt_where(c, self.where[c].iloc[i])}</td>" for c in wcols)
+                          + f"<td>{v:.3g}</td><td>{html.escape(lab)}</td></tr>" for i, v, lab in self._top(10))
+            head = "".join(f"<th>{c}</th>" for c in wcols)
+        else:
+            top = "".join(f"<tr><td>{html.escape(self._name(i).removeprefix('cell ').removeprefix('unit '))}</td>"
+                          f"<td>{v:.3g}</td><td>{html.escape(lab)}</td></tr>" for i, v, lab in self._top(10))
+            unit = "cell" if self.cells is not None else "unit" if self.labels is None else str(self.labels.name or "unit")
+            head = f"<th>{unit}</th>"
+        top_t = (f"<p>Strongest significant units (by {what})</p><table><tr>{head}<th>{what}</th>"
                  f"<th>label</th></tr>{top}</table>" if top else "")
         # the headline first (what was found), then how it was tested
         return (f"<p><b>LocalResult</b> — {html.escape(self.headline())}</p>"
@@ -139,9 +159,11 @@ class LocalResult(_ExcelMixin, Result):
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per unit: the statistic, ``z, p_norm, p_sim`` (and ``quadrant``), ``label``;
-        first ``cell``, the unit's cell on the whole grid, for weights of a masked lattice. The
-        index is that of ``values`` when it was a Series with its own (LSOA codes: join the table
-        to the areas on it), else 0..n-1.
+        first ``cell, row, col`` (the unit's cell on the whole grid, its row and column from the
+        south-west corner, as :meth:`HotspotGrid.top_cells`) for weights of a masked lattice and
+        for values taken from a hotspot grid's cells. The index is that of ``values`` when it was a
+        Series with its own (LSOA codes: join the table to the areas on it), else 0..n-1 — named
+        ``cell`` on an unmasked lattice, where unit i is cell i.
 
         ``p_norm`` is the one-sided normal p of |z|; ``p_sim`` the folded (one-sided, nearer-tail)
         permutation p of esda. Both are one-sided: a two-sided p is twice either (capped at 1).
@@ -150,6 +172,9 @@ class LocalResult(_ExcelMixin, Result):
         ``attrs["columns"]`` says so for each p column."""
         name = "g" if self.statistic == "gi_star" else "i"
         d: dict[str, Any] = {} if self.cells is None else {"cell": self.cells}
+        if self.where is not None and (self.cells is not None or "x" in self.where.columns):
+            # a masked lattice, or values taken from a hotspot grid: the cells as the grid names them
+            d.update({c: self.where[c].to_numpy() for c in ("cell", "row", "col")})
         d.update({name: self.stat, "z": self.z, "p_norm": self.p_norm, "p_sim": self.p_sim})
         if self.statistic == "local_moran":
             d["quadrant"] = self.quadrant
@@ -157,6 +182,8 @@ class LocalResult(_ExcelMixin, Result):
         out = pd.DataFrame(d)
         if self.labels is not None:
             out.index = self.labels
+        elif self.where is not None and "cell" not in out.columns:
+            out.index.name = "cell"   # unit i is cell i of the lattice
         if self.statistic == "gi_star":
             rule = ("two-sided normal p of z, min(1, 2·p_norm)" + (", Benjamini-Hochberg adjusted" if self.fdr else "")
                     + ", at 0.10 / 0.05 / 0.01 for 90% / 95% / 99%; p_sim is not used")
@@ -201,6 +228,14 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
     headline. In a notebook the result shows the headline (hot and cold spot
     counts, the strongest units) rather than the per-unit table (``to_pandas()``).
 
+    Units that are a grid's cells — weights from :meth:`Weights.lattice` (with or without a
+    ``mask``), or any weights over a layer taken whole from a hotspot grid's cells — are named as
+    the grid names them: "cell 36 (row 4, col 4; z 7.09)", row and column from the south-west
+    corner as :meth:`HotspotGrid.top_cells`, with the centre ``x``, ``y`` in the notebook's table
+    when the values came from the grid (``g.cells["count"]``); ``to_pandas()`` then starts with
+    ``cell, row, col``. (Until session 20 an unmasked lattice named them "unit 36", a position
+    the grid's tables do not show.)
+
     >>> import saferstats
     >>> w = Weights.distance_band([10, 20, 40, 15, 30, 30], [10, 10, 10, 20, 20, 30], threshold=15)
     >>> r = saferstats.gi_star([2, 3, 3.2, 5, 8, 7], w, permutations=0)
@@ -221,12 +256,14 @@ def gi_star(values: Any, weights: Weights, *, transform: Literal["B", "R"] = "B"
         label[(p2 < p) & (z < 0)] = f"Cold spot {level}%"
     if int(permutations) > 0:
         _warn_empty_neighbourhoods(_values_on(weights, values, check_grid=False), weights, int(permutations),
-                                   _labels(values, weights))
+                                   _labels(values, weights), _grid_where(values, weights))
     return LocalResult("gi_star", res["stat"], z, res["p_norm"], res["p_sim"], res["quadrant"], label, res["transform"],
-                       int(permutations), fdr=bool(fdr), cells=_unit_cells(weights), labels=_labels(values, weights))
+                       int(permutations), fdr=bool(fdr), cells=_unit_cells(weights), labels=_labels(values, weights),
+                       where=_grid_where(values, weights))
 
 
-def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int, labels: pd.Index | None = None) -> None:
+def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int, labels: pd.Index | None = None,
+                               where: pd.DataFrame | None = None) -> None:
     """Warn when units hold only the smallest value in their Gi* neighbourhood (the unit and its
     neighbours; e.g. no events in any of the cells): their Gi* is the least any permutation can
     give, so every permuted value ties with it, and the folded ``p_sim`` (esda's, counting ties as
@@ -256,7 +293,8 @@ def _warn_empty_neighbourhoods(v: np.ndarray, weights: Weights, perms: int, labe
 
     exact = np.array([math.exp(log_comb(m, int(j)) - log_comb(n - 1, int(j))) for j in kk])
     warn_user(f"gi_star: {int(nb_min.sum()):,} of {n:,} units have only the smallest value ({lo:g}) in their "
-              f"neighbourhood (first: {_first_name(weights, int(np.flatnonzero(nb_min)[0]), labels)}); every permutation ties "
+              f"neighbourhood (first: {_first_name(weights, int(np.flatnonzero(nb_min)[0]), labels, where)}); every "
+              "permutation ties "
               "with them, so "
               f"their p_sim is {1 / (perms + 1):.3g} by construction (ties counted as 'at least as large', as esda's "
               "p_sim), not evidence of a cold spot. The chance that a permutation gives them an equally empty "
@@ -299,7 +337,7 @@ def local_moran(values: Any, weights: Weights, *, transform: Literal["R", "B"] =
     label = np.where(p < a, names[res["quadrant"]], "Not significant")
     return LocalResult("local_moran", res["stat"], res["z"], res["p_norm"], res["p_sim"], res["quadrant"],
                        label.astype(object), res["transform"], int(permutations), alpha=a,
-                       cells=_unit_cells(weights), labels=_labels(values, weights))
+                       cells=_unit_cells(weights), labels=_labels(values, weights), where=_grid_where(values, weights))
 
 
 def _warn_normal_on_counts(v: np.ndarray) -> None:
@@ -314,7 +352,9 @@ def _warn_normal_on_counts(v: np.ndarray) -> None:
                   "the permutations find 11. Use permutations (the default 999; seed= makes them reproducible)")
 
 
-def _first_name(weights: Weights, i: int, labels: pd.Index | None = None) -> str:
+def _first_name(weights: Weights, i: int, labels: pd.Index | None = None, where: pd.DataFrame | None = None) -> str:
+    if where is not None:
+        return f"unit {i}, {_cell_words(where, i)}" if weights.cells is not None else _cell_words(where, i)
     cells = getattr(weights, "cells", None)
     if cells is not None:
         return f"unit {i}, cell {int(cells[i])}"
@@ -332,3 +372,50 @@ def _unit_cells(weights: Weights) -> np.ndarray | None:
     """The grid cell of each unit, for weights of a masked lattice (copied: the result is frozen)."""
     cells = getattr(weights, "cells", None)
     return None if cells is None else np.array(cells, dtype=np.int64)
+
+
+def _cell_words(where: pd.DataFrame, i: int) -> str:
+    """"cell 36 (row 4, col 4)": a unit named as its grid names the cell."""
+    return f"cell {int(where['cell'].iloc[i])} (row {int(where['row'].iloc[i])}, col {int(where['col'].iloc[i])})"
+
+
+def _fmt_where(column: str, v: Any) -> str:
+    return f"{float(v):,.0f}" if column in ("x", "y") else f"{int(v)}"
+
+
+def _grid_where(values: Any, weights: Weights) -> pd.DataFrame | None:
+    """Each unit's cell as the grid names it (``cell, row, col``, and the centre ``x, y`` when
+    ``values`` were taken from a hotspot grid's cells), when the units are a grid's cells: lattice
+    weights (unit i is cell i, or cell ``weights.cells[i]`` of a masked lattice), or any weights
+    over a layer taken whole from a grid's cells (e.g. distance bands over a hexagonal grid's
+    centres); None otherwise (points, areas)."""
+    from .grid import GRID_TAG, _grid_tag
+
+    n = weights.n
+    tag = _grid_tag(values)
+    key = tag[0] if tag is not None and len(values) == n else None
+    if weights.shape is not None:
+        nrows, ncols = weights.shape
+        cells = np.arange(n, dtype=np.int64) if weights.cells is None else np.asarray(weights.cells, dtype=np.int64)
+        if key is None and weights.cells is not None and isinstance(values, pd.Series):
+            # the area's cells of a grid (g.cells.loc[mask, "count"]): their index is their cell number
+            raw = values.attrs.get(GRID_TAG)
+            grid = raw.get("grid") if isinstance(raw, dict) else None
+            if (isinstance(grid, list) and len(grid) == 6 and (int(grid[5]), int(grid[4])) == (nrows, ncols)
+                    and len(values) == n and np.array_equal(np.asarray(values.index), cells)):
+                key = (str(grid[0]), float(grid[1]), float(grid[2]), float(grid[3]), int(grid[4]), int(grid[5]))
+        if key is not None and (int(key[5]), int(key[4])) != (nrows, ncols):
+            key = None
+    elif key is not None:
+        nrows, ncols = int(key[5]), int(key[4])
+        if nrows * ncols != n:
+            return None
+        cells = np.arange(n, dtype=np.int64)
+    else:
+        return None
+    out = pd.DataFrame({"cell": cells, "row": cells // max(ncols, 1), "col": cells % max(ncols, 1)})
+    if key is not None:
+        centres = _ext.grid_centres(key)
+        out["x"] = np.asarray(centres["x"], dtype=float)[cells]
+        out["y"] = np.asarray(centres["y"], dtype=float)[cells]
+    return out
