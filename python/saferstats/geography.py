@@ -450,8 +450,10 @@ def display_name(name: Any) -> str:
     """An area's name as running text says it: an ONS inverted name without its tail ("Kingston
     upon Hull, City of" -> "Kingston upon Hull", "Herefordshire, County of" -> "Herefordshire"),
     except the City of London, which is called so ("London, City of" -> "City of London"). Other
-    names are returned as they are. For sentences ("Kingston upon Hull's council"), not for tables,
-    where the ONS name is the key that joins to other published tables.
+    names are returned as they are. For sentences ("Kingston upon Hull's council") and the report's
+    tables and CSVs (whose code columns, ``force_code`` / ``csp_code``, join them to other published
+    tables); the command line's CSVs and the library's tables keep the ONS name, the key that joins
+    them to other published tables.
 
     >>> [display_name(n) for n in ["Kingston upon Hull, City of", "Bristol, City of", "Herefordshire, County of",
     ...                            "London, City of", "Bournemouth, Christchurch and Poole", "Leeds"]]
