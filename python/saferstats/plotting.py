@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -141,8 +141,9 @@ def plot_funnel(
                 f"length mismatch: `numerators` has {len(o)} elements but `labels` has {len(labels)}", "labels")
     # kind not given: chosen as funnel_limits chooses it (said in a warning, or refused where the points
     # cannot be proportions)
-    kind = _funnel_kind("plot_funnel", kind, o=o, d=d, target=target, multiplier=multiplier, names=labels,
-                        overdispersion=overdispersion)
+    kind = cast(Literal["proportion", "rate", "ratio"],
+                _funnel_kind("plot_funnel", kind, o=o, d=d, target=target, multiplier=multiplier, names=labels,
+                             overdispersion=overdispersion))
     mult = _DEFAULT_MULT.get(kind, 1.0) if multiplier is None else real_option("multiplier", multiplier)
     unlike = _warn_unlike("plot_funnel", numerators, denominators, ~(np.isnan(o) | np.isnan(d)), frame,
                           names=labels if frame is not None else None)
