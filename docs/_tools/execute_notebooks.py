@@ -27,6 +27,10 @@ INTROS = {
     "04": (["s136_summary", "before_after", "compare_proportions", "its_poisson", "monthly_counts",
             "read_mha_annual", "suppress", "plot_its"], ["s136", "zero_cells"]),
     "05": (["assign_area", "find_area", "census_population", "disproportionality"], ["stop_search"]),
+    "06": (["spc", "plot_spc", "funnel_overdispersion", "funnel_significance", "plot_funnel", "peer_compare",
+            "e_test", "unusual_periods", "wdd", "monthly_counts"], ["monitoring"]),
+    "07": (["hotspot_count", "hotspot_kde", "auto_cell_size", "auto_bandwidth", "hotspot_classify", "hotspot_change",
+            "prospective_hotspots", "pai", "concentration", "global_moran"], ["hotspot_intelligence"]),
 }
 
 
