@@ -704,6 +704,47 @@ _DISPERSIONS = ("poisson", "quasi", "negbin", "auto")
 _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 
 
+#: A column of area codes beside a column of names (Defra's ``la_code``; any column named ``... code``).
+_CODE_COLUMN = re.compile(r"(^|[ _])code$", re.IGNORECASE)
+
+
+def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
+    """Where ``by`` is one column of names and a code column beside it has a code under two or more
+    of its names (Defra's fly-tipping: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in
+    2021/22), the advice to add to a message: those codes and names, and ``by=<code>`` (as the CLI's
+    ``--by la_code``); else ``""``.
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2", "E2"], "la_name": ["Old", "New", "B", "B"],
+    ...                   "period": ["2020/21", "2021/22"] * 2})
+    >>> print(_renamed_note(d, ["la_name"], "period"))
+    ; 1 la_code(s) appear under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): by='la_code' keeps each as one series (its names are in la_name beside it)
+    """
+    if len(keys) != 1 or keys[0] not in data.columns:
+        return ""
+    col = keys[0]
+    for code in data.columns:
+        if code == col or not isinstance(code, str) or not _CODE_COLUMN.search(code.strip()):
+            continue
+        has = data[[code, col]].notna().all(axis=1).to_numpy()
+        pairs = data.loc[has, [code, col]]
+        if period in data.columns:  # the names in period order ('Bristol, City of' / 'Bristol')
+            try:
+                t, _ = _parse_periods(data[period].to_numpy()[has], period)
+                pairs = pairs.iloc[np.argsort(t, kind="stable")]
+            except (SaferstatsError, ValueError, TypeError):
+                pass
+        pairs = pairs.astype(str).drop_duplicates()
+        names = pairs.groupby(code, sort=True)[col].agg(list)
+        renamed = names[names.map(len) > 1]
+        if len(renamed) and not renamed.index.isin(pairs[col]).any():
+            shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:6]) + (
+                f" and {len(renamed) - 6} more" if len(renamed) > 6 else "")
+            return (f"; {len(renamed)} {code}(s) appear under two or more {col} values, so each is split into "
+                    f"separate series (renamed: {shown}): by={code!r} keeps each as one series (its names are in "
+                    f"{col} beside it)")
+    return ""
+
+
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
 @translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
@@ -829,9 +870,10 @@ def poisson_trend(
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
+        renamed = _renamed_note(data, keys, period)
         if len(small) == 1 or not keys:
             raise InvalidInputError(
-                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
+                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
         shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
@@ -840,7 +882,7 @@ def poisson_trend(
         raise InvalidInputError(
             f"{len(small)} of {len(groups)} groups have fewer than 3 periods{' with figures' if n_excluded else ''} "
             f"(column {period!r}), and a trend needs at least 3: {shown}. Fit the others, e.g. "
-            f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]", period)
+            f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]{renamed}", period)
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
     # the core sees the rows sorted by group and period; positions in the caller's table (rows left
@@ -1081,8 +1123,16 @@ def compare_trends(
     use_t = _flag("use_t", use_t)
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
                                   dispersion=dispersion, missing=missing, use_t=use_t)
-    a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
-                    "compare_trends")
+    try:
+        a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
+                        "compare_trends")
+    except InvalidInputError as exc:
+        # too few periods in an area: where a renamed area is split by its names, say so (the fit sees
+        # only the by, period and value columns, not the code column beside them)
+        renamed = _renamed_note(data, keys, period) if exc.argument == period else ""
+        if not renamed or "appear under two or more" in str(exc):
+            raise
+        raise InvalidInputError(f"{exc}{renamed}", exc.argument) from None
     comp_frame = pair[[*keys, period]].assign(**{count: pair[c_count]})
     if population is not None:
         comp_frame[population] = pair[c_pop]
@@ -1957,7 +2007,7 @@ def year_on_year(
             shown = "; ".join(f"{_key_text(g)} ({plain(data[period].iloc[i])})" for g, i in lone[:6])
             warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
                       f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
-                      "another period is a separate series)")
+                      f"another period is a separate series){_renamed_note(data, keys, period)}")
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
     out["period_to"] = labels[b_idx_arr] if len(b_idx_arr) else []
