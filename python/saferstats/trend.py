@@ -1125,7 +1125,7 @@ def compare_trends(
                                   dispersion=dispersion, missing=missing, use_t=use_t)
     try:
         a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
-                        "compare_trends")
+                        "compare_trends", skip=(_FEW_DF_TEXT,))  # said once for both fits, below
     except InvalidInputError as exc:
         # too few periods in an area: where a renamed area is split by its names, say so (the fit sees
         # only the by, period and value columns, not the code column beside them)
@@ -1141,7 +1141,7 @@ def compare_trends(
                     "fitted beside each area named)",
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
                     # left out of both), said once by the area's fit, not as the comparator's own
-                    skip=("have periods missing inside their series",))
+                    skip=("have periods missing inside their series", _FEW_DF_TEXT))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1174,6 +1174,10 @@ def compare_trends(
     out["confidence"] = float(confidence)
     ma, mb = a["method"].astype(str).to_numpy(), b["method"].astype(str).to_numpy()
     out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
+    if not use_t:
+        _warn_few_df_compared(list(a[keys].itertuples(index=False, name=None)),
+                              ma, a["n_periods"].to_numpy(dtype=int) - 2, mb, b["n_periods"].to_numpy(dtype=int) - 2,
+                              name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = recording
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
@@ -1275,6 +1279,8 @@ _Z_INTERVALS = "normal (z)"
 #: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
 #: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
 _FEW_DF = 30
+#: The words of that warning (:func:`compare_trends` says it once for both its fits).
+_FEW_DF_TEXT = "are optimistic on few points"
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -1293,9 +1299,28 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
         return
     names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} ({df[i]} df)" for i in few[:5])
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
-    warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) are optimistic on few points: "
+    warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
               f"{few.size} fit(s) have fewer than {_FEW_DF} residual degrees of freedom ({names}{more}); "
               "use_t=True gives Student t on the residual df, R's summary.glm intervals")
+
+
+def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndarray, method_b: np.ndarray,
+                          df_b: np.ndarray, name: str) -> None:
+    """:func:`compare_trends`: :func:`_warn_few_df` once for the call, counting the areas' fits and
+    the comparator's fitted beside each (not one warning for each side), and naming the comparisons
+    that rest on one."""
+    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < _FEW_DF)
+    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < _FEW_DF)
+    hit = np.flatnonzero(few_a | few_b)
+    if not hit.size:
+        return
+    shown = "; ".join(f"{_key_text(groups[i])} ({min(df_a[i], df_b[i])} df)" for i in hit[:5]) + (
+        f" (and {hit.size - 5} more)" if hit.size > 5 else "")
+    warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
+              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {_FEW_DF} residual degrees "
+              f"of freedom ({int(few_a.sum())} of the areas' fits and {int(few_b.sum())} of the comparator's, {name}, "
+              f"fitted beside each area): {shown}; use_t=True gives Student t on the residual df (the ratio on the "
+              "Welch-Satterthwaite df)")
 
 
 def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:

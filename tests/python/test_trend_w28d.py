@@ -69,3 +69,38 @@ def test_renamed_note_small_table():
     res = ss.poisson_trend(d, by="la_code", population=None)
     assert res["n_periods"].tolist() == [4, 4]
 
+
+FEW = "are optimistic on few points"
+
+
+def test_compare_trends_says_the_few_df_warning_once_for_both_fits(fly):
+    """Defra's councils against Leeds (E08000035), dispersion='auto': the warning was given for the
+    areas' fits (329) and again for the comparator's (330); it is one warning for the call now."""
+    d = fly[fly.groupby("la_code")["incidents"].transform("count") >= 3]
+    res, msgs = saferstats_messages(ss.compare_trends, d, comparator="E08000035", by="la_code", count="incidents",
+                                    population=None, missing="drop", dispersion="auto")
+    few = [m for m in msgs if FEW in m]
+    assert len(few) == 1
+    assert few[0].startswith("compare_trends: quasi-Poisson intervals and p-values from the normal (z) are "
+                             "optimistic on few points: 330 of 330 comparison(s) rest on a fit with fewer than 30 "
+                             "residual degrees of freedom (329 of the areas' fits and 330 of the comparator's, "
+                             "E08000035, fitted beside each area): 'E06000001' (8 df);")
+    assert len(res) == 330
+    _, msgs = saferstats_messages(ss.compare_trends, d, comparator="E08000035", by="la_code", count="incidents",
+                                  population=None, missing="drop", dispersion="auto", use_t=True)
+    assert not [m for m in msgs if FEW in m]
+
+
+def test_compare_trends_few_df_counts_each_side():
+    # A overdispersed (quasi), the comparator C and B steady (Poisson): one comparison, one side
+    t = ["2016/17", "2017/18", "2018/19", "2019/20", "2020/21", "2021/22"]
+    d = pd.DataFrame({"area": ["A"] * 6 + ["B"] * 6 + ["C"] * 6, "period": t * 3,
+                      "count": [100, 160, 90, 170, 95, 180] + [100, 101, 102, 103, 104, 105]
+                      + [1000, 1010, 1020, 1030, 1040, 1050]})
+    res, msgs = saferstats_messages(ss.compare_trends, d, comparator="C", by="area", population=None,
+                                    dispersion="auto")
+    assert res.set_index("area")["method"].astype(str).tolist()[0].startswith("quasi")
+    few = [m for m in msgs if FEW in m]
+    assert len(few) == 1
+    assert ("1 of 2 comparison(s) rest on a fit with fewer than 30 residual degrees of freedom (1 of the areas' "
+            "fits and 0 of the comparator's, C, fitted beside each area): 'A' (4 df);") in few[0]
