@@ -879,10 +879,19 @@ def poisson_trend(
         shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
+        if len(small) < len(groups):
+            advice = f"Fit the others, e.g. data[data.groupby({by_text})[{count!r}].transform('count') >= 3]"
+        else:
+            # no group to fit (the Home Office table by force: 2017/18 and 2018/19 only): no filter helps
+            labels = data[period].to_numpy()
+            seen = list(dict.fromkeys(plain(labels[i]) for i in np.argsort(t, kind="stable")))
+            advice = (f"No group can have a trend: the table has {len(seen)} period(s)"
+                      f"{' with figures' if n_excluded else ''} in all ("
+                      + ", ".join(map(str, seen[:6])) + (" …" if len(seen) > 6 else "") + ")"
+                      + ("; year_on_year compares one period with another" if len(seen) >= 2 else ""))
         raise InvalidInputError(
             f"{len(small)} of {len(groups)} groups have fewer than 3 periods{' with figures' if n_excluded else ''} "
-            f"(column {period!r}), and a trend needs at least 3: {shown}. Fit the others, e.g. "
-            f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]{renamed}", period)
+            f"(column {period!r}), and a trend needs at least 3: {shown}. {advice}{renamed}", period)
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
     # the core sees the rows sorted by group and period; positions in the caller's table (rows left

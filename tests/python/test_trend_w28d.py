@@ -104,3 +104,32 @@ def test_compare_trends_few_df_counts_each_side():
     assert len(few) == 1
     assert ("1 of 2 comparison(s) rest on a fit with fewer than 30 residual degrees of freedom (1 of the areas' "
             "fits and 0 of the comparator's, C, fitted beside each area): 'A' (4 df);") in few[0]
+
+
+HATE = "hate_crime/home_office_by_force_2017-18_2018-19"
+
+
+def test_trend_on_the_two_year_force_table_says_no_group_can_have_one(shared_data):
+    """The Home Office hate crime table by force has 2017/18 and 2018/19 only: the error said
+    "Fit the others, e.g. data[...]" when there were no others."""
+    hc = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/Hate crime.csv"))
+    for fn, kw in (("poisson_trend", {}), ("compare_trends", {"comparator": "West Midlands"})):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(ss.InvalidInputError) as err:
+                getattr(ss, fn)(hc, count="offences", by="force", missing="propagate", **kw)
+        text = str(err.value)
+        assert text.startswith(f"{43 if fn == 'poisson_trend' else 42} of {43 if fn == 'poisson_trend' else 42} "
+                               "groups have fewer than 3 periods (column 'period')"), text
+        assert "Fit the others" not in text
+        assert text.endswith("No group can have a trend: the table has 2 period(s) in all (2017/18, 2018/19); "
+                             "year_on_year compares one period with another")
+        assert err.value.argument == "period"
+
+
+def test_trend_on_the_one_year_religion_table_says_no_group_can_have_one(shared_data):
+    rel = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_3.csv"))
+    with pytest.raises(ss.InvalidInputError) as err:
+        ss.poisson_trend(rel, by="religion", population=None)
+    assert str(err.value).endswith("'Sikh' (1) and 3 more. No group can have a trend: the table has 1 period(s) in "
+                                   "all (2018/19)")
