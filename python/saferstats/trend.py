@@ -1043,6 +1043,7 @@ def compare_trends(
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
     value_cols = [count] + ([population] if population is not None else [])
+    totals = [str(v) for v in (data.attrs.get("totals") or [])]  # a reader's total rows (read_hate_crime)
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
         names = comparator[area_col].dropna().unique() if area_col in comparator.columns else []
@@ -1057,6 +1058,16 @@ def compare_trends(
                 f"comparator {comparator!r} is not a value of column {area_col!r}"
                 + (f"; did you mean {near!r}?" if near is not None else f" (values: {values[:10]})"), "comparator")
         name, comp, areas = str(comparator), data[mask], data[~mask]
+        if name in totals:
+            # a reader's totals (read_hate_crime's strand table: offences, and motivating factors, more
+            # as an offence can have several): against one, another is no group of it, nor inside it
+            other = areas[area_col].astype(str).isin(totals).to_numpy()
+            if other.any() and not other.all():
+                shown = ", ".join(map(repr, dict.fromkeys(areas.loc[other, area_col].astype(str))))
+                warn_user(f"compare_trends: the table's other total ({shown}; .attrs['totals']) is left out: each "
+                          f"group is compared with {name!r}, and another total is no group of it (as the CLI's "
+                          "--compare-with)")
+                areas = areas[~other]
     if not len(areas):
         raise InvalidInputError(f"there is no area to compare with {name!r}: every row of column {area_col!r} "
                                 "is the comparator", "by")
@@ -1126,7 +1137,8 @@ def compare_trends(
         if c_pop:
             pair[c_pop] = pair[c_pop] - pair[population]
     else:
-        _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name)
+        _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name,
+                                total=name in totals and not isinstance(comparator, pd.DataFrame))
     recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
     pair = pair.set_index("_row")
     use_t = _flag("use_t", use_t)
@@ -1202,22 +1214,24 @@ _REST_OF = re.compile(r"\b(rest\s+of|less|excluding|excl\.?|except|without|other
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
-                            population: str | None, c_pop: str | None, name: str) -> None:
+                            population: str | None, c_pop: str | None, name: str, total: bool = False) -> None:
     """Warn of areas that may be inside the comparator (``compare_trends`` without ``subtract``):
     a total that contains an area moves with it and hides part of any difference. Only where that
     can be so: an area whose counts are a fifth or more of the comparator's and never above them
     (nor its population above the comparator's) in any period compared; not when the comparator's
     name says it leaves areas out ("rest of", "less", "excluding"), nor when the areas of the table
     add up to more than the comparator in every period compared (the comparator is one area among
-    them, as a council compared with each of the others, not their total)."""
+    them, as a council compared with each of the others, not their total) — unless the comparator is
+    one of the table's ``.attrs['totals']`` (``total``): the hate crime strands add up to more than
+    the offences (an offence can have several), yet each is inside them."""
     if _REST_OF.search(name):
         return
     ok = pair[[count, c_count]].notna().all(axis=1)
     p = pair[ok]
     if not len(p):
         return
-    total = p.groupby([*within, "_t"], sort=False, dropna=False).agg(areas=(count, "sum"), comp=(c_count, "first"))
-    if bool((total["areas"] > total["comp"]).all()):
+    sums = p.groupby([*within, "_t"], sort=False, dropna=False).agg(areas=(count, "sum"), comp=(c_count, "first"))
+    if not total and bool((sums["areas"] > sums["comp"]).all()):
         return  # peers: the comparator is not the total of these areas
     fits = p[count] <= p[c_count]
     if c_pop is not None and population is not None:

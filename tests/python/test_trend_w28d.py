@@ -133,3 +133,21 @@ def test_trend_on_the_one_year_religion_table_says_no_group_can_have_one(shared_
         ss.poisson_trend(rel, by="religion", population=None)
     assert str(err.value).endswith("'Sikh' (1) and 3 more. No group can have a trend: the table has 1 period(s) in "
                                    "all (2018/19)")
+
+
+def test_compare_strands_with_offences_leaves_the_other_total_out(shared_data):
+    """The bulletin's strand table against its 'offences' total: 'motivating_factors' (the other
+    total, more than the offences as an offence can have several) was compared as if a strand, and
+    with it in the table the strands added up to more than the comparator, so race (76% of the
+    offences) was not said to be inside it."""
+    st = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"))
+    res, msgs = saferstats_messages(ss.compare_trends, st, by="strand", comparator="offences", population=None,
+                                    missing="drop", dispersion="auto")
+    assert res["strand"].tolist() == ["disability", "race", "religion", "sexual_orientation", "transgender"]
+    assert ("compare_trends: the table's other total ('motivating_factors'; .attrs['totals']) is left out: each group "
+            "is compared with 'offences', and another total is no group of it (as the CLI's --compare-with)") in msgs
+    inside = [m for m in msgs if "a fifth or more of the comparator's" in m]
+    assert len(inside) == 1 and inside[0].startswith("compare_trends: the counts of 'race' are a fifth or more of "
+                                                     "the comparator's (offences)")
+    race = res.set_index("strand").loc["race"]
+    assert race["ratio"] == pytest.approx(0.980327, rel=1e-5) and race["n_periods"] == 7
