@@ -2008,7 +2008,9 @@ def year_on_year(
         pop = _column_array(data, population, "population")
         mult = real_option("multiplier", multiplier)
         gap = np.flatnonzero(np.isnan(pop) & ~np.isnan(y)) if missing == "error" else np.array([], dtype=int)
-        if len(gap):  # a count published without a population (the City of London in the Home Office table)
+        unpublished = np.flatnonzero(np.isnan(y)) if missing == "error" else np.array([], dtype=int)
+        if len(gap) and not (len(unpublished) and unpublished[0] < gap[0]):
+            # a count published without a population (the City of London in the Home Office table)
             i = int(gap[0])
             label = plain(data.index[i])
             what = ", ".join(str(data[k].iloc[i]) for k in [*keys, period])
@@ -2016,6 +2018,16 @@ def year_on_year(
                 f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing=\"propagate\" "
                 "to get NaN results for such rows, or population=None to compare the counts (the change in a count "
                 "is the change in its rate when the population is the same in both periods)", population, label)
+    blank = np.flatnonzero(np.isnan(y)) if missing == "error" else np.array([], dtype=int)
+    if len(blank):  # a count not published (the strand table's 'offences' in 2011/12): its group and period
+        i = int(blank[0])
+        label = plain(data.index[i])
+        what = ", ".join(str(plain(data[k].iloc[i])) for k in [*keys, period])
+        raise MissingValueError(
+            f"missing value (NaN) in column {count!r} (keyword `count`) at row {label!r} ({what}); {len(blank)} row(s) "
+            "in all have no count — pass missing='drop' to leave them out (a change across one is flagged "
+            "consecutive=False), or missing='propagate' to get NaN results for the changes into and out of their "
+            "period", count, label, position=i)
     # every row's rate once (the core checks every count and population, naming column and row
     # label); each pair then takes its two rows
     with core_errors(columns={"count": count, "population": population}, index=data.index):

@@ -151,3 +151,18 @@ def test_compare_strands_with_offences_leaves_the_other_total_out(shared_data):
                                                      "the comparator's (offences)")
     race = res.set_index("strand").loc["race"]
     assert race["ratio"] == pytest.approx(0.980327, rel=1e-5) and race["n_periods"] == 7
+
+
+def test_year_on_year_names_the_group_and_period_of_a_missing_count(shared_data, fly):
+    """The strand table has no 'offences' figure for 2011/12: year_on_year said "at row 48" only
+    (poisson_trend names the row's group and period), and offered only missing='propagate'."""
+    st = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"))
+    with pytest.raises(ss.MissingValueError) as err:
+        ss.year_on_year(st, by="strand", population=None)
+    assert str(err.value) == (
+        "missing value (NaN) in column 'count' (keyword `count`) at row 48 (offences, 2011/12); 1 row(s) in all have "
+        "no count — pass missing='drop' to leave them out (a change across one is flagged consecutive=False), or "
+        "missing='propagate' to get NaN results for the changes into and out of their period")
+    assert (err.value.argument, err.value.index, err.value.position) == ("count", 48, 48)
+    with pytest.raises(ss.MissingValueError, match=r"at row 191 \(Nottingham, 2012/13\); 20 row\(s\) in all"):
+        ss.year_on_year(fly, by="la_name", count="incidents", population=None)
