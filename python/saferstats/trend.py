@@ -1198,7 +1198,7 @@ def compare_trends(
     if not use_t:
         _warn_few_df_compared(list(a[keys].itertuples(index=False, name=None)),
                               ma, a["n_periods"].to_numpy(dtype=int) - 2, mb, b["n_periods"].to_numpy(dtype=int) - 2,
-                              name)
+                              f"{name} less each area" if subtract else name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = recording
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
@@ -1341,7 +1341,7 @@ def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndar
         f" (and {hit.size - 5} more)" if hit.size > 5 else "")
     warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
               f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {_FEW_DF} residual degrees "
-              f"of freedom ({int(few_a.sum())} of the areas' fits and {int(few_b.sum())} of the comparator's, {name}, "
+              f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
               f"fitted beside each area): {shown}; use_t=True gives Student t on the residual df (the ratio on the "
               "Welch-Satterthwaite df)")
 

@@ -83,7 +83,7 @@ def test_compare_trends_says_the_few_df_warning_once_for_both_fits(fly):
     assert len(few) == 1
     assert few[0].startswith("compare_trends: quasi-Poisson intervals and p-values from the normal (z) are "
                              "optimistic on few points: 330 of 330 comparison(s) rest on a fit with fewer than 30 "
-                             "residual degrees of freedom (329 of the areas' fits and 330 of the comparator's, "
+                             "residual degrees of freedom (329 fit(s) of the areas and 330 of the comparator, "
                              "E08000035, fitted beside each area): 'E06000001' (8 df);")
     assert len(res) == 330
     _, msgs = saferstats_messages(ss.compare_trends, d, comparator="E08000035", by="la_code", count="incidents",
@@ -102,8 +102,8 @@ def test_compare_trends_few_df_counts_each_side():
     assert res.set_index("area")["method"].astype(str).tolist()[0].startswith("quasi")
     few = [m for m in msgs if FEW in m]
     assert len(few) == 1
-    assert ("1 of 2 comparison(s) rest on a fit with fewer than 30 residual degrees of freedom (1 of the areas' "
-            "fits and 0 of the comparator's, C, fitted beside each area): 'A' (4 df);") in few[0]
+    assert ("1 of 2 comparison(s) rest on a fit with fewer than 30 residual degrees of freedom (1 fit(s) of the "
+            "areas and 0 of the comparator, C, fitted beside each area): 'A' (4 df);") in few[0]
 
 
 HATE = "hate_crime/home_office_by_force_2017-18_2018-19"
