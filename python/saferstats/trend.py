@@ -704,6 +704,47 @@ _DISPERSIONS = ("poisson", "quasi", "negbin", "auto")
 _DISPERSION_ALIASES = ("quasipoisson", "quasi-poisson", "nb", "nb2")
 
 
+#: A column of area codes beside a column of names (Defra's ``la_code``; any column named ``... code``).
+_CODE_COLUMN = re.compile(r"(^|[ _])code$", re.IGNORECASE)
+
+
+def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
+    """Where ``by`` is one column of names and a code column beside it has a code under two or more
+    of its names (Defra's fly-tipping: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in
+    2021/22), the advice to add to a message: those codes and names, and ``by=<code>`` (as the CLI's
+    ``--by la_code``); else ``""``.
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2", "E2"], "la_name": ["Old", "New", "B", "B"],
+    ...                   "period": ["2020/21", "2021/22"] * 2})
+    >>> print(_renamed_note(d, ["la_name"], "period"))
+    ; 1 la_code(s) appear under two or more la_name values, so each is split into separate series (renamed: E1 'Old' / 'New'): by='la_code' keeps each as one series (its names are in la_name beside it)
+    """
+    if len(keys) != 1 or keys[0] not in data.columns:
+        return ""
+    col = keys[0]
+    for code in data.columns:
+        if code == col or not isinstance(code, str) or not _CODE_COLUMN.search(code.strip()):
+            continue
+        has = data[[code, col]].notna().all(axis=1).to_numpy()
+        pairs = data.loc[has, [code, col]]
+        if period in data.columns:  # the names in period order ('Bristol, City of' / 'Bristol')
+            try:
+                t, _ = _parse_periods(data[period].to_numpy()[has], period)
+                pairs = pairs.iloc[np.argsort(t, kind="stable")]
+            except (SaferstatsError, ValueError, TypeError):
+                pass
+        pairs = pairs.astype(str).drop_duplicates()
+        names = pairs.groupby(code, sort=True)[col].agg(list)
+        renamed = names[names.map(len) > 1]
+        if len(renamed) and not renamed.index.isin(pairs[col]).any():
+            shown = "; ".join(f"{c} {' / '.join(map(repr, n))}" for c, n in list(renamed.items())[:6]) + (
+                f" and {len(renamed) - 6} more" if len(renamed) > 6 else "")
+            return (f"; {len(renamed)} {code}(s) appear under two or more {col} values, so each is split into "
+                    f"separate series (renamed: {shown}): by={code!r} keeps each as one series (its names are in "
+                    f"{col} beside it)")
+    return ""
+
+
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
 @translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
@@ -829,18 +870,28 @@ def poisson_trend(
     small = [(g, len(pos)) for g, pos in groups if len(pos) < 3]
     if small:
         g, k = small[0]
+        renamed = _renamed_note(data, keys, period)
         if len(small) == 1 or not keys:
             raise InvalidInputError(
-                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r})", period
+                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
         shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
+        if len(small) < len(groups):
+            advice = f"Fit the others, e.g. data[data.groupby({by_text})[{count!r}].transform('count') >= 3]"
+        else:
+            # no group to fit (the Home Office table by force: 2017/18 and 2018/19 only): no filter helps
+            labels = data[period].to_numpy()
+            seen = list(dict.fromkeys(plain(labels[i]) for i in np.argsort(t, kind="stable")))
+            advice = (f"No group can have a trend: the table has {len(seen)} period(s)"
+                      f"{' with figures' if n_excluded else ''} in all ("
+                      + ", ".join(map(str, seen[:6])) + (" …" if len(seen) > 6 else "") + ")"
+                      + ("; year_on_year compares one period with another" if len(seen) >= 2 else ""))
         raise InvalidInputError(
             f"{len(small)} of {len(groups)} groups have fewer than 3 periods{' with figures' if n_excluded else ''} "
-            f"(column {period!r}), and a trend needs at least 3: {shown}. Fit the others, e.g. "
-            f"data[data.groupby({by_text})[{count!r}].transform('count') >= 3]", period)
+            f"(column {period!r}), and a trend needs at least 3: {shown}. {advice}{renamed}", period)
     flat = np.concatenate([pos for _, pos in groups]) if groups else np.empty(0, dtype=int)
     offsets = np.cumsum([0] + [len(pos) for _, pos in groups]).tolist()
     # the core sees the rows sorted by group and period; positions in the caller's table (rows left
@@ -992,6 +1043,7 @@ def compare_trends(
         cols["population"] = population
     _require_with_population(data, cols, "compare_trends")
     value_cols = [count] + ([population] if population is not None else [])
+    totals = [str(v) for v in (data.attrs.get("totals") or [])]  # a reader's total rows (read_hate_crime)
     if isinstance(comparator, pd.DataFrame):
         require_columns(comparator, {k: v for k, v in cols.items() if v != area_col}, what="comparator")
         names = comparator[area_col].dropna().unique() if area_col in comparator.columns else []
@@ -1006,6 +1058,16 @@ def compare_trends(
                 f"comparator {comparator!r} is not a value of column {area_col!r}"
                 + (f"; did you mean {near!r}?" if near is not None else f" (values: {values[:10]})"), "comparator")
         name, comp, areas = str(comparator), data[mask], data[~mask]
+        if name in totals:
+            # a reader's totals (read_hate_crime's strand table: offences, and motivating factors, more
+            # as an offence can have several): against one, another is no group of it, nor inside it
+            other = areas[area_col].astype(str).isin(totals).to_numpy()
+            if other.any() and not other.all():
+                shown = ", ".join(map(repr, dict.fromkeys(areas.loc[other, area_col].astype(str))))
+                warn_user(f"compare_trends: the table's other total ({shown}; .attrs['totals']) is left out: each "
+                          f"group is compared with {name!r}, and another total is no group of it (as the CLI's "
+                          "--compare-with)")
+                areas = areas[~other]
     if not len(areas):
         raise InvalidInputError(f"there is no area to compare with {name!r}: every row of column {area_col!r} "
                                 "is the comparator", "by")
@@ -1075,14 +1137,23 @@ def compare_trends(
         if c_pop:
             pair[c_pop] = pair[c_pop] - pair[population]
     else:
-        _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name)
+        _warn_inside_comparator(pair, keys, within, count, c_count, population, c_pop, name,
+                                total=name in totals and not isinstance(comparator, pd.DataFrame))
     recording = _compared_recording_changes(pair, keys, period, area_rec, comp_rec)
     pair = pair.set_index("_row")
     use_t = _flag("use_t", use_t)
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
                                   dispersion=dispersion, missing=missing, use_t=use_t)
-    a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
-                    "compare_trends")
+    try:
+        a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
+                        "compare_trends", skip=(_FEW_DF_TEXT,))  # said once for both fits, below
+    except InvalidInputError as exc:
+        # too few periods in an area: where a renamed area is split by its names, say so (the fit sees
+        # only the by, period and value columns, not the code column beside them)
+        renamed = _renamed_note(data, keys, period) if exc.argument == period else ""
+        if not renamed or "appear under two or more" in str(exc):
+            raise
+        raise InvalidInputError(f"{exc}{renamed}", exc.argument) from None
     comp_frame = pair[[*keys, period]].assign(**{count: pair[c_count]})
     if population is not None:
         comp_frame[population] = pair[c_pop]
@@ -1091,7 +1162,7 @@ def compare_trends(
                     "fitted beside each area named)",
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
                     # left out of both), said once by the area's fit, not as the comparator's own
-                    skip=("have periods missing inside their series",))
+                    skip=("have periods missing inside their series", _FEW_DF_TEXT))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1124,6 +1195,10 @@ def compare_trends(
     out["confidence"] = float(confidence)
     ma, mb = a["method"].astype(str).to_numpy(), b["method"].astype(str).to_numpy()
     out["method"] = [x if x == y else f"{x} (comparator: {y})" for x, y in zip(ma, mb)]
+    if not use_t:
+        _warn_few_df_compared(list(a[keys].itertuples(index=False, name=None)),
+                              ma, a["n_periods"].to_numpy(dtype=int) - 2, mb, b["n_periods"].to_numpy(dtype=int) - 2,
+                              f"{name} less each area" if subtract else name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = recording
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
@@ -1139,22 +1214,24 @@ _REST_OF = re.compile(r"\b(rest\s+of|less|excluding|excl\.?|except|without|other
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
-                            population: str | None, c_pop: str | None, name: str) -> None:
+                            population: str | None, c_pop: str | None, name: str, total: bool = False) -> None:
     """Warn of areas that may be inside the comparator (``compare_trends`` without ``subtract``):
     a total that contains an area moves with it and hides part of any difference. Only where that
     can be so: an area whose counts are a fifth or more of the comparator's and never above them
     (nor its population above the comparator's) in any period compared; not when the comparator's
     name says it leaves areas out ("rest of", "less", "excluding"), nor when the areas of the table
     add up to more than the comparator in every period compared (the comparator is one area among
-    them, as a council compared with each of the others, not their total)."""
+    them, as a council compared with each of the others, not their total) — unless the comparator is
+    one of the table's ``.attrs['totals']`` (``total``): the hate crime strands add up to more than
+    the offences (an offence can have several), yet each is inside them."""
     if _REST_OF.search(name):
         return
     ok = pair[[count, c_count]].notna().all(axis=1)
     p = pair[ok]
     if not len(p):
         return
-    total = p.groupby([*within, "_t"], sort=False, dropna=False).agg(areas=(count, "sum"), comp=(c_count, "first"))
-    if bool((total["areas"] > total["comp"]).all()):
+    sums = p.groupby([*within, "_t"], sort=False, dropna=False).agg(areas=(count, "sum"), comp=(c_count, "first"))
+    if not total and bool((sums["areas"] > sums["comp"]).all()):
         return  # peers: the comparator is not the total of these areas
     fits = p[count] <= p[c_count]
     if c_pop is not None and population is not None:
@@ -1225,6 +1302,8 @@ _Z_INTERVALS = "normal (z)"
 #: Residual df below which a quasi-Poisson fit with normal intervals warns: t(0.975, 30) = 2.042 is
 #: 4% above z = 1.960, and the gap grows fast below (2.228 at 10 df, 2.776 at 4).
 _FEW_DF = 30
+#: The words of that warning (:func:`compare_trends` says it once for both its fits).
+_FEW_DF_TEXT = "are optimistic on few points"
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -1243,9 +1322,28 @@ def _warn_few_df(fn: str, groups: list[Any], grouped: bool, quasi: np.ndarray, d
         return
     names = "; ".join(f"{_key_text(groups[i]) if grouped else 'the series'} ({df[i]} df)" for i in few[:5])
     more = f" (and {few.size - 5} more)" if few.size > 5 else ""
-    warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) are optimistic on few points: "
+    warn_user(f"{fn}: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
               f"{few.size} fit(s) have fewer than {_FEW_DF} residual degrees of freedom ({names}{more}); "
               "use_t=True gives Student t on the residual df, R's summary.glm intervals")
+
+
+def _warn_few_df_compared(groups: list[Any], method_a: np.ndarray, df_a: np.ndarray, method_b: np.ndarray,
+                          df_b: np.ndarray, name: str) -> None:
+    """:func:`compare_trends`: :func:`_warn_few_df` once for the call, counting the areas' fits and
+    the comparator's fitted beside each (not one warning for each side), and naming the comparisons
+    that rest on one."""
+    few_a = np.char.startswith(method_a.astype(str), "quasi-poisson") & (df_a < _FEW_DF)
+    few_b = np.char.startswith(method_b.astype(str), "quasi-poisson") & (df_b < _FEW_DF)
+    hit = np.flatnonzero(few_a | few_b)
+    if not hit.size:
+        return
+    shown = "; ".join(f"{_key_text(groups[i])} ({min(df_a[i], df_b[i])} df)" for i in hit[:5]) + (
+        f" (and {hit.size - 5} more)" if hit.size > 5 else "")
+    warn_user(f"compare_trends: quasi-Poisson intervals and p-values from the normal (z) {_FEW_DF_TEXT}: "
+              f"{hit.size} of {len(groups)} comparison(s) rest on a fit with fewer than {_FEW_DF} residual degrees "
+              f"of freedom ({int(few_a.sum())} fit(s) of the areas and {int(few_b.sum())} of the comparator, {name}, "
+              f"fitted beside each area): {shown}; use_t=True gives Student t on the residual df (the ratio on the "
+              "Welch-Satterthwaite df)")
 
 
 def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> None:
@@ -1910,7 +2008,9 @@ def year_on_year(
         pop = _column_array(data, population, "population")
         mult = real_option("multiplier", multiplier)
         gap = np.flatnonzero(np.isnan(pop) & ~np.isnan(y)) if missing == "error" else np.array([], dtype=int)
-        if len(gap):  # a count published without a population (the City of London in the Home Office table)
+        unpublished = np.flatnonzero(np.isnan(y)) if missing == "error" else np.array([], dtype=int)
+        if len(gap) and not (len(unpublished) and unpublished[0] < gap[0]):
+            # a count published without a population (the City of London in the Home Office table)
             i = int(gap[0])
             label = plain(data.index[i])
             what = ", ".join(str(data[k].iloc[i]) for k in [*keys, period])
@@ -1918,6 +2018,16 @@ def year_on_year(
                 f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing=\"propagate\" "
                 "to get NaN results for such rows, or population=None to compare the counts (the change in a count "
                 "is the change in its rate when the population is the same in both periods)", population, label)
+    blank = np.flatnonzero(np.isnan(y)) if missing == "error" else np.array([], dtype=int)
+    if len(blank):  # a count not published (the strand table's 'offences' in 2011/12): its group and period
+        i = int(blank[0])
+        label = plain(data.index[i])
+        what = ", ".join(str(plain(data[k].iloc[i])) for k in [*keys, period])
+        raise MissingValueError(
+            f"missing value (NaN) in column {count!r} (keyword `count`) at row {label!r} ({what}); {len(blank)} row(s) "
+            "in all have no count — pass missing='drop' to leave them out (a change across one is flagged "
+            "consecutive=False), or missing='propagate' to get NaN results for the changes into and out of their "
+            "period", count, label, position=i)
     # every row's rate once (the core checks every count and population, naming column and row
     # label); each pair then takes its two rows
     with core_errors(columns={"count": count, "population": population}, index=data.index):
@@ -1957,7 +2067,7 @@ def year_on_year(
             shown = "; ".join(f"{_key_text(g)} ({plain(data[period].iloc[i])})" for g, i in lone[:6])
             warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
                       f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
-                      "another period is a separate series)")
+                      f"another period is a separate series){_renamed_note(data, keys, period)}")
     labels = data[period].to_numpy()
     out["period_from"] = labels[a_idx_arr] if len(a_idx_arr) else []
     out["period_to"] = labels[b_idx_arr] if len(b_idx_arr) else []
