@@ -88,3 +88,21 @@ def test_plain_values_still_need_cells():
     with pytest.raises(InvalidInputError, match=r"cells=\(x_centres, y_centres\).*hotspot grid's cells"):
         saferstats.geo.to_geodataframe(r)
     assert len(saferstats.geo.to_geodataframe(r, cells=(cx, cy))) == 4
+
+
+def test_methods_pages_say_this_sessions_hotspot_warnings():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "methods"
+    intel = " ".join((docs / "hotspot_intelligence.md").read_text(encoding="utf-8").split())
+    spots = " ".join((docs / "hotspots.md").read_text(encoding="utf-8").split())
+    # a grid without a study area: pai, concentration, Gi*/global statistics, hotspot_classify
+    assert "5.82 at 5% of the box's 432 cells against 5.17 over Watford's 345" in intel
+    assert "Gini 0.83 and the busiest 5% holding 43.6% of the events" in intel
+    assert "10 persistent and 4 intermittent hot spots over the box's 448 cells" in intel
+    assert "37 Gi* hot spots over the box's 432 cells, against 25 over Watford's 344" in spots
+    # clusters without area, the triangle warning, cells named as the grid names them
+    assert "two map locations: no area (a line), no density" in spots and "no_area_clusters" in spots
+    assert "up to 33,459 per km² for 15 records" in spots and "rank clusters by `n`" in spots
+    assert "strongest: cell 36 (row 4, col 4; z 7.09)" in spots
+    assert "`geo.to_geodataframe(result)` draws each unit's own square or hexagon" in spots
