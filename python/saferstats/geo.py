@@ -126,11 +126,15 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
       a :func:`saferstats.hotspot_classify` result: one square or hexagon per cell with every layer
       (``hotspot_category``, ``hot_periods`` ...) as a column;
     - a KDE surface (:func:`saferstats.kde_grid`): one square per cell with ``density``;
-    - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`) on the
-      lattice of :func:`saferstats.grid_counts`: pass its cell centres as ``cells=(x_centres,
-      y_centres)``; one square per cell (rows south to north, as the counts) with the result's
-      columns. A result on the weights of ``Weights.lattice(..., mask=)`` (a study area's cells)
-      has one square per kept cell, placed by its ``cell`` number.
+    - Gi* or Local Moran results (:func:`saferstats.gi_star`, :func:`saferstats.local_moran`): of
+      values taken from a hotspot grid's cells (``g.cells["count"]``, or the area's cells of a
+      masked lattice), one square or hexagon per unit, placed by the cell the result names
+      (``cell, row, col, x, y`` columns, from its ``where``), with no argument needed (until
+      session 20 ``cells=`` was required); on the lattice of :func:`saferstats.grid_counts`, pass
+      its cell centres as ``cells=(x_centres, y_centres)``; one square per cell (rows south to
+      north, as the counts) with the result's columns. A result on the weights of
+      ``Weights.lattice(..., mask=)`` (a study area's cells) has one square per kept cell, placed
+      by its ``cell`` number. ``cells=``, when given, is used in either case.
 
     A grid or surface made over a ``study_area`` keeps its ``in_study_area`` column, and its
     numeric layers (``kde``, ``count``, ``density`` ...) are NaN in the cells beyond the area, as
@@ -151,6 +155,15 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     >>> gdf = saferstats.geo.to_geodataframe(g)
     >>> gdf.crs.to_epsg(), gdf["count"].tolist(), round(float(gdf.geometry.area.iloc[0]))
     (27700, [1.0, 1.0], 10000)
+
+    A Gi* of a grid's cells is placed by the cells it names (no ``cells=`` needed):
+
+    >>> g = saferstats.hotspot_count([530050.0, 530150.0, 530250.0, 530250.0], [180050.0] * 4, cell_size=100,
+    ...                              bounds=(530000, 530299, 180000, 180099))
+    >>> gi = saferstats.gi_star(g.cells["count"], saferstats.Weights.lattice(g.nrows, g.ncols), permutations=0)
+    >>> gdf = saferstats.geo.to_geodataframe(gi)
+    >>> gdf[["cell", "x", "y"]].values.tolist(), gdf.geometry.area.tolist()
+    ([[0.0, 530050.0, 180050.0], [1.0, 530150.0, 180050.0], [2.0, 530250.0, 180050.0]], [10000.0, 10000.0, 10000.0])
     """
     import copy
     import json
@@ -184,9 +197,21 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     from .hotspot.local import LocalResult
 
     if isinstance(result, LocalResult):
+        where = result.where
+        if cells is None and where is not None and {"x", "y"} <= set(where.columns) and "cell_size" in where.attrs:
+            # values taken from a hotspot grid's cells: the result knows each unit's cell, centre and shape
+            px, py = where["x"].to_numpy(dtype=float), where["y"].to_numpy(dtype=float)
+            polys = [Polygon(v) for v in _cell_outlines(px, py, str(where.attrs.get("grid_type", "square")),
+                                                        float(where.attrs["cell_size"]))]
+            frame = result.to_pandas().reset_index(drop=True)
+            frame.insert(3 if "col" in frame.columns[:3] else 0, "y", py)
+            frame.insert(3 if "col" in frame.columns[:3] else 0, "x", px)
+            return gpd.GeoDataFrame(frame, geometry=polys, crs=crs)
         if cells is None:
-            raise InvalidInputError("a Gi* / Local Moran result has no coordinates: pass cells=(x_centres, y_centres) "
-                                    "from grid_counts", "cells")
+            raise InvalidInputError("a Gi* / Local Moran result on plain values has no coordinates: pass "
+                                    "cells=(x_centres, y_centres) from grid_counts, or compute it on a hotspot grid's "
+                                    "cells (gi_star(g.cells['count'], Weights.lattice(g.nrows, g.ncols)), whose "
+                                    "result places each cell itself", "cells")
         cx, cy = (np.asarray(c, dtype=float) for c in cells)
         kept = result.cells  # a masked lattice: unit i is cell kept[i] of the whole grid
         if kept is None and len(cx) * len(cy) != len(result.stat):
@@ -211,6 +236,19 @@ def to_geodataframe(result: Any, *, crs: Any = None, cells: tuple[Any, Any] | No
     raise InvalidInputError("`result` must be a cluster table, a hotspot grid, a KDE surface or a Gi* / Local Moran "
                             "result, got "
                             f"{type(result).__name__}", "result")
+
+
+def _cell_outlines(x: np.ndarray, y: np.ndarray, grid_type: str, cell_size: float) -> list[np.ndarray]:
+    """Cell outlines around centres ``x``, ``y``, as :meth:`HotspotGrid.polygons` draws them: squares of
+    side ``cell_size``, or pointy-topped hexagons ``cell_size`` across the flats."""
+    if grid_type == "square":
+        h = cell_size / 2
+        dx, dy = np.array([-h, h, h, -h]), np.array([-h, -h, h, h])
+    else:
+        r = cell_size / np.sqrt(3)
+        a = np.radians(60 * np.arange(6) - 90)
+        dx, dy = r * np.cos(a), r * np.sin(a)
+    return list(np.stack([x[:, None] + dx, y[:, None] + dy], axis=-1))
 
 
 def _blank_beyond_area(frame: pd.DataFrame) -> pd.DataFrame:

@@ -418,4 +418,5 @@ def _grid_where(values: Any, weights: Weights) -> pd.DataFrame | None:
         centres = _ext.grid_centres(key)
         out["x"] = np.asarray(centres["x"], dtype=float)[cells]
         out["y"] = np.asarray(centres["y"], dtype=float)[cells]
+        out.attrs.update(grid_type=str(key[0]), cell_size=float(key[3]))  # the cells' shape, for geo.to_geodataframe
     return out
