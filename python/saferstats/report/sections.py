@@ -2431,12 +2431,16 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         cluster_times = raw if all_month_text(raw) else times
     with warnings.catch_warnings():  # said on the page in the Panel's words (below), not the library's
         warnings.filterwarnings("ignore", message="cluster_summary: .* one location each")
+        # (and clusters with no outline, and a densest cluster that is a triangle: said below)
+        warnings.filterwarnings("ignore", message="cluster_summary: .* have no outline")
+        warnings.filterwarnings("ignore", message="cluster_summary: the highest density_per_km2")
         clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=cluster_times)
     single = int(clusters.attrs.get("single_location_clusters", 0))
     cluster_notes = [f" {single} of the {len(clusters)} clusters {'is' if single == 1 else 'are each'} one police.uk "
                      "map point: police.uk publishes each record at an anonymised point ('On or near ...'), so such a "
                      "cluster is records placed at one point, not incidents concentrated around it (the table's "
                      "'Map points' column gives each cluster's number of distinct points)."] if single else []
+    cluster_notes += _cluster_shape_notes(clusters, thr)
     try:  # on the British National Grid, so that the maps can show the districts
         x, y = ss.to_bng(pts[lat_c], pts[lon_c])
         areas: Literal["la"] | None = "la"
@@ -2484,6 +2488,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                     else f"{first:%b %Y} to {final:%b %Y}")
     s.intro += "".join(dbscan_notes) + "".join(cluster_notes)
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
+    if "note" in tab.columns and not tab["note"].astype(str).str.strip().ne("").any():
+        tab = tab.drop(columns=["note"])  # no cluster's area or density needs a word: no empty column
     if clusters.attrs.get("times_are_months"):  # police.uk months: "Jan 2021", not a day nobody knows
         for c, text in clusters.month_labels("name").items():
             tab[c] = text  # aligned by the clusters' index (tab is sorted)
@@ -2533,6 +2539,48 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                                 _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
+
+
+def _cluster_shape_notes(clusters: pd.DataFrame, threshold: int) -> list[str]:
+    """The report's words for :func:`saferstats.cluster_summary`'s warnings on clusters whose outline
+    has no area (two map points, or points on one line: no density) and on a densest cluster whose
+    outline joins only 3 map points (its density is that triangle's), said once on the page.
+
+    Dacorum ASB, Jan 2021-Jan 2022 (``eps_m=100, min_samples=10``): 20 of the 98 clusters are at two
+    map points, and the 10 highest densities are all triangles.
+
+    >>> t = pd.DataFrame({"label": [0, 1, 2, 3], "n": [40, 20, 15, 30], "locations": [2, 5, 3, 1],
+    ...                   "area_m2": [0.0, 9000.0, 500.0, 0.0], "density_per_km2": [np.nan, 2222.2, 30000.0, np.nan]})
+    >>> print("".join(_cluster_shape_notes(t, 5)))  # doctest: +NORMALIZE_WHITESPACE
+     1 of the 4 clusters is at two map points or on one line: its outline has no area, so no density is
+     given (the 'Note on area and density' column says so). The highest density in the table (30,000 per km², cluster 2)
+     is of a cluster at only 3 map points: its area is the triangle between three of police.uk's anonymised points,
+     as thin as they happen to lie, so its density measures that triangle more than the incidents; compare clusters
+     by their number of incidents, not by density.
+    """
+    notes = []
+    area = clusters["area_m2"].to_numpy(dtype=float) if len(clusters) else np.array([])
+    locs = clusters["locations"].to_numpy() if len(clusters) else np.array([])
+    flat = int(((area == 0) & (locs != 1)).sum())
+    if flat:
+        notes.append(f" {flat} of the {len(clusters)} clusters {'is' if flat == 1 else 'are each'} at two map points or "
+                     f"on one line: {'its' if flat == 1 else 'their'} outline has no area, so no density is given (the "
+                     "'Note on area and density' column says so).")
+    dens = clusters["density_per_km2"].to_numpy(dtype=float) if len(clusters) else np.array([])
+    known = np.flatnonzero(np.isfinite(dens))
+    if len(known) >= 2:
+        order = known[np.argsort(-dens[known], kind="stable")]
+        top = int(order[0])
+        if locs[top] == 3:
+            lead = int(np.argmax(locs[order] != 3)) if (locs[order] != 3).any() else len(order)
+            # the density is n over the area: withheld with n when n is below the threshold
+            value = (f"{dens[top]:,.0f} per km², " if int(clusters["n"].iloc[top]) >= threshold else "")
+            notes.append(f" The highest density in the table ({value}cluster {clusters['label'].iloc[top]}) is of a "
+                         "cluster at only 3 map points" + (f", as are the {lead} highest" if lead > 1 else "")
+                         + ": its area is the triangle between three of police.uk's anonymised points, as thin as "
+                         "they happen to lie, so its density measures that triangle more than the incidents; compare "
+                         "clusters by their number of incidents, not by density.")
+    return notes
 
 
 #: The S136 tables' identifiers as the page says them (the CSVs keep the identifiers).
