@@ -38,12 +38,17 @@ def test_cluster_shape_warnings_are_said_on_the_page_not_the_console(shared_data
             "so no density is given") in s.intro
     assert ("The highest density in the table (33,459 per km², cluster 11) is of a cluster at only 3 map points, "
             "as are the 10 highest") in s.intro
-    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    t = next(t for t in s.tables if t.name == "hotspot_clusters")
+    tab = t.frame  # (the CSV: the library's notes)
     assert list(tab.columns).index("note") == list(tab.columns).index("density_per_km2") + 1
     notes = tab["note"].astype(str)
     assert (notes == "two map locations: no area (a line), no density").sum() == 20
     assert header("note") == "Note on area and density"
-    shown = display_table(tab, "c")
+    # the page: a narrow cell (the long notes made the demo's cluster table spill a near-blank PDF page)
+    page = t.page["note"].astype(str)
+    assert (page == "2 points: no area").sum() == 20 and (page == "1 point: no area").sum() == 39
+    assert (page == "3 points: a triangle").sum() == (notes.str.startswith("outline of only 3")).sum() > 0
+    shown = display_table(t.page, "c")
     assert "Note on area and density" in shown.headers and "Note" not in shown.headers
 
 

@@ -2519,6 +2519,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                           "of the outline drawn around its points (convex hull, geodesic area) and the distance from its "
                           "centre to its farthest point", _round(tab, 4)))
     s.tables[-1].frame.attrs["what"] = what  # the crime types clustered, for the summary's sentence
+    if "note" in tab.columns:  # the page's cells in a few words (the section's text says why; the CSV keeps the note)
+        s.tables[-1].shown = s.tables[-1].page.assign(note=s.tables[-1].page["note"].map(_cluster_note_said))
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)
     for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name
@@ -2539,6 +2541,28 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                                 _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
+
+
+def _cluster_note_said(note: Any) -> Any:
+    """A cluster's ``note`` (:func:`saferstats.cluster_summary`) as the page's narrow cell says it.
+
+    >>> [_cluster_note_said(n) for n in ("one map location: no area, no density",
+    ...  "two map locations: no area (a line), no density", "4 map locations on one line: no area, no density",
+    ...  "outline of only 3 map locations: its area, so its density, is the triangle between them", "")]
+    ['1 point: no area', '2 points: no area', 'points on a line: no area', '3 points: a triangle', '']
+    """
+    text = str(note) if isinstance(note, str) else note
+    if not isinstance(text, str) or not text:
+        return note
+    if text.startswith("one map location"):
+        return "1 point: no area"
+    if text.startswith("two map locations"):
+        return "2 points: no area"
+    if "on one line" in text:
+        return "points on a line: no area"
+    if text.startswith("outline of only 3"):
+        return "3 points: a triangle"
+    return text
 
 
 def _cluster_shape_notes(clusters: pd.DataFrame, threshold: int) -> list[str]:
