@@ -68,3 +68,76 @@ def test_cluster_note_column_left_out_when_no_cluster_needs_one():
     assert sorted(tab["n"].astype(int)) == [15, 20]
     assert "note" not in tab.columns
     assert "two map points" not in s.intro and "only 3 map points" not in s.intro
+
+
+def _s136_section(records=None, population=1_100_000):
+    from saferstats.report.sections import _s136
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "X"}
+    sec = {"data": records, "split": "2024-01-01", "population": population}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _s136(cfg, sec)
+
+
+def test_s136_detention_rates_and_their_ratio_are_published_with_a_population():
+    """[s136] population = 1100000: before_after returns the detention rates per 100,000 a year and
+    their rate ratio, but the report's before/after table selected the proportions only. Now a table
+    gives them (the synthetic pilot: 703 detentions over 24 months before, 293 over 12 from the split)."""
+    import saferstats as ss
+
+    s = _s136_section()
+    t = next(t for t in s.tables if t.name == "s136_detention_rates")
+    ba = ss.before_after(ss.synthetic.s136_pilot_records(seed=136), split="2024-01-01", population=1_100_000.0)
+    f = t.frame
+    assert f["detentions"].tolist() == [703, 293]
+    assert f["months"].tolist() == [24, 12]
+    assert f["person_years"].tolist() == [2_200_000.0, 1_100_000.0]
+    assert f["rate"].tolist() == [ba["pre_rate"].iloc[0], ba["post_rate"].iloc[0]]
+    assert abs(f["rate"].iloc[0] - 703 / 2_200_000 * 100_000) < 1e-9
+    assert abs(f["rate_ratio"].iloc[1] - (293 / 1_100_000) / (703 / 2_200_000)) < 1e-9
+    assert f["rate_ratio_lower"].iloc[1] == ba["rate_ratio_lower"].iloc[0]
+    assert f["p_value"].iloc[1] == ba["rate_ratio_p"].iloc[0]
+    assert pd.isna(f["rate_ratio"].iloc[0])
+    assert "after / before" in t.caption and "1,100,000 residents" in t.caption
+    # without a population there are no rates to show
+    from saferstats.report.sections import _s136
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _s136({"confidence": 0.95, "disclosure_threshold": 5, "area": "X"}, {"data": None, "split": "2024-01-01"})
+    assert "s136_detention_rates" not in [t.name for t in s.tables]
+
+
+def test_s136_hidden_detentions_hide_their_rate_the_ratio_and_what_gives_them_back():
+    """Three detentions from the split: that count, its rate and the ratio are hidden; and the
+    detentions before it too, since the published total (706, the durations table) less them
+    would give the three back."""
+    import saferstats as ss
+
+    from saferstats.report.sections import MARKER
+
+    recs = ss.synthetic.s136_pilot_records(seed=136)
+    t = pd.to_datetime(recs["detention_time"])
+    keep = (t < "2024-01-01") | t.index.isin(t[t >= "2024-01-01"].index[:3])
+    s = _s136_section(recs[keep].reset_index(drop=True))
+    f = next(t for t in s.tables if t.name == "s136_detention_rates").frame
+    dur = next(t for t in s.tables if t.name == "s136_durations").frame
+    assert int(dur["detentions"].iloc[0]) == 706
+    for c in ("detentions", "rate", "rate_lower", "rate_upper"):
+        assert f[c].tolist() == [MARKER, MARKER], c
+    for c in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "p_value"):
+        assert f[c].iloc[1] == MARKER, c
+
+
+def test_s136_detention_rates_csv_is_written(tmp_path):
+    import saferstats as ss
+
+    from conftest import build_report
+
+    ss.synthetic.s136_pilot_records(seed=136).to_csv(tmp_path / "s136.csv", index=False)
+    out = build_report(tmp_path, 'title = "T"\narea = "X"\n[s136]\nfile = "s136.csv"\nsplit = "2024-01-01"\n'
+                                 'population = 1100000\n')
+    csv = pd.read_csv(out / "s136_detention_rates.csv")
+    assert csv["detentions"].tolist() == [703, 293]
+    assert "Detentions per 100,000 residents a year" in (out / "index.html").read_text()

@@ -2647,6 +2647,73 @@ def _s136_page(name: str, frame: pd.DataFrame) -> pd.DataFrame | None:
     return None
 
 
+def _s136_rate_cells(cells: Any, ba: pd.DataFrame, monthly: pd.Series, m_ids: np.ndarray, undated: int, det: int,
+                     split: Any) -> np.ndarray | None:
+    """The disclosure cells of the detentions before and after the split (the detention rates'
+    numerators, ``before_after(population=)``): the two add up, with the undated records, to the
+    detentions, and each to its months (a split inside a month parts that month in two latent
+    cells), so a hidden month is not given back by a published period total, nor a hidden period
+    total by its months. Their ids (before, after), or None without the rates."""
+    from ..disclosure import FIXED, LATENT
+
+    if "pre_detentions" not in ba.columns or not len(ba):
+        return None
+    n_pre, n_post = float(ba["pre_detentions"].iloc[0]), float(ba["post_detentions"].iloc[0])
+    pre, post = cells.add(n_pre), cells.add(n_post)
+    if n_pre + n_post == cells.values[det] - cells.values[undated]:
+        cells.sum_to([pre, post, undated], det)
+    else:  # records before_after could not date: a known number, as the undated months' rest
+        cells.sum_to([pre, post, cells.add(max(cells.values[det] - n_pre - n_post, 0.0), FIXED)], det)
+    months = monthly.index
+    at = pd.Period(split, "M")
+    before = [int(i) for i, m in zip(m_ids, months) if m < at]
+    after = [int(i) for i, m in zip(m_ids, months) if m > at]
+    inside = [int(i) for i, m in zip(m_ids, months) if m == at]
+    part = n_pre - sum(cells.values[i] for i in before)  # the split month's records before the split
+    if inside and part > 0 and cells.values[inside[0]] - part >= 0:
+        a, b = cells.add(part, LATENT), cells.add(cells.values[inside[0]] - part, LATENT)
+        cells.sum_to([a, b], inside[0])
+        before, after = before + [a], after + [b]
+    else:
+        after = inside + after
+    if sum(cells.values[i] for i in before) == n_pre and sum(cells.values[i] for i in after) == n_post:
+        cells.sum_to(before, pre)
+        cells.sum_to(after, post)
+    return np.array([pre, post], dtype=np.int64)
+
+
+def _s136_rates_table(ba: pd.DataFrame, hidden: np.ndarray, split: Any, population: float, conf: float) -> Any:
+    """The detention rates per 100,000 residents a year before and after the split, and their ratio
+    (after / before) on the "after" row: ``before_after(population=)``'s columns, as a table of two
+    rows. A hidden number of detentions hides its rate, and either hides the ratio."""
+    r = ba.iloc[0]
+    months = ba.attrs.get("detention_rates")
+    n_months = (months["months"].to_numpy(dtype=float) if isinstance(months, pd.DataFrame) and "months" in months
+                else np.array([np.nan, np.nan]))
+    t = pd.DataFrame({
+        "period": [f"Before {split}", f"From {split}"],
+        # (whole months as whole numbers: "24", not "24.0"; a split inside a month gives a part)
+        "months": pd.Series([int(m) if float(m).is_integer() else round(float(m), 1) for m in n_months], dtype=object),
+        "detentions": [r["pre_detentions"], r["post_detentions"]],
+        "person_years": [float(r["pre_population"]), float(r["post_population"])],
+        "rate": [r["pre_rate"], r["post_rate"]],
+        "rate_lower": [r["pre_rate_lower"], r["post_rate_lower"]],
+        "rate_upper": [r["pre_rate_upper"], r["post_rate_upper"]],
+        "rate_ratio": [np.nan, r["rate_ratio"]],
+        "rate_ratio_lower": [np.nan, r["rate_ratio_lower"]],
+        "rate_ratio_upper": [np.nan, r["rate_ratio_upper"]],
+        "p_value": [np.nan, r["rate_ratio_p"]],
+    })
+    own = np.asarray(hidden, dtype=bool)
+    either = np.array([False, bool(own.any())])
+    marks = {"detentions": own, "rate": own, "rate_lower": own, "rate_upper": own,
+             **{c: either for c in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "p_value")}}
+    return Table("s136_detention_rates", f"Detentions per 100,000 residents a year before and from {split} "
+                 f"({population:,.0f} residents; person-years: the residents times the years each period's records "
+                 "cover), and their rate ratio, after / before (below 1 is a fall; Wald interval on the log scale)",
+                 _mark(_round(t, 3), marks))
+
+
 def _said_direction(direction: str) -> str:
     """``before_after``'s "post / pre" as the page says it: "after / before"."""
     return {"post / pre": "after / before", "pre / post": "before / after"}.get(direction, direction)
@@ -2889,6 +2956,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
     # (as a free cell it let total - the other months give back a hidden month exactly; walk-through 4)
     undated = cells.add(max(cells.values[det] - float(monthly.sum()), 0.0), FIXED)
     cells.sum_to([*map(int, m_ids), undated], det)
+    rate_ids = _s136_rate_cells(cells, ba, monthly, m_ids, undated, det, split) if popn is not None else None
 
     # as s136_summary solves it: the shares' denominators kept published where hiding other counts protects
     # as well (the solver hides the smallest cells: a few unknown outcomes hid the assessed detentions and
@@ -2932,6 +3000,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("s136_before_after", f"Before and after {split}: share of detentions (count of the number "
                           f"assessed, or with a known place of safety) and risk ratio ({_said_direction(_ratio_direction(ba))})",
                           _mark(_round(bat, 3), ba_hidden)))
+    if rate_ids is not None and "rate_ratio" in ba.columns:
+        s.tables.append(_s136_rates_table(ba, hidden[rate_ids], split, float(popn), conf))
     bi = int((monthly.index >= pd.Period(split, "M")).argmax())
     if 3 <= bi <= len(monthly) - 3:
         season = sec.get("seasonality", "none")
