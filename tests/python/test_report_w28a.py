@@ -141,3 +141,27 @@ def test_s136_detention_rates_csv_is_written(tmp_path):
     csv = pd.read_csv(out / "s136_detention_rates.csv")
     assert csv["detentions"].tolist() == [703, 293]
     assert "Detentions per 100,000 residents a year" in (out / "index.html").read_text()
+
+
+def test_essex_example_comment_says_what_the_hertfordshire_files_give_inside_essex(shared_data):
+    """examples/essex_published.toml said the Hertfordshire street files "give no points" inside Essex:
+    they give 32 (anti-social behaviour), Hertfordshire Constabulary's records near its boundary,
+    and the section maps none of them. The comment now says so; this pins it to the section's count."""
+    import tomllib
+    from pathlib import Path
+
+    from saferstats.report.sections import _hotspots
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "essex_published.toml"
+    text = example.read_text()
+    assert "give no\n# points" not in text and "give no points" not in text
+    assert "32 fall inside Essex, but they are Hertfordshire Constabulary's records" in text
+    sec = dict(tomllib.loads(text)["hotspots"])
+    assert sec["files"] == ["../../shared/data/street_crime/"]
+    sec["files"] = [str(shared_path(shared_data, "street_crime"))]
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _hotspots(cfg, sec)
+    assert "Study area: Essex (police force area, E23000028): 32 points inside" in s.intro
+    assert "Hertfordshire Constabulary's records" in s.intro and not s.tables and not s.figures
