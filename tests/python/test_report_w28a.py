@@ -143,6 +143,47 @@ def test_s136_detention_rates_csv_is_written(tmp_path):
     assert "Detentions per 100,000 residents a year" in (out / "index.html").read_text()
 
 
+def test_essex_limitations_name_the_city_caution_and_the_searches_not_placed(shared_data):
+    """examples/essex_published.toml's stop and search ([force, csp], Dec 2019 - Feb 2020): the section
+    said that no South Yorkshire search could be placed in a CSP (police.uk's South Yorkshire files have
+    no locations) and that the City of London's rates are per resident of an area most people searched
+    there do not live in, but the report's data limitations said neither. Now they do, with the numbers."""
+    from conftest import policeuk_stop_search_rows
+    from saferstats.report.sections import _stop_search
+    from saferstats.report.summary import _limitations
+
+    folder = shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02")
+    rows = [r for f, r in policeuk_stop_search_rows(folder) if f == "south-yorkshire"]
+    assert rows and not any(r["Latitude"] for r in rows)  # no South Yorkshire search has a location
+    stated = sum(1 for r in rows if r["Self-defined ethnicity"] and not r["Self-defined ethnicity"].endswith("Not stated"))
+    assert stated == 3461
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    sec = {"files": [str(folder)], "by": ["force", "csp"], "census": "auto"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _stop_search(cfg, sec)
+    lim = _limitations([s], cfg)
+    assert ("Stop and search, the City of London: most people searched there do not live there, so rates per resident "
+            "(and ratios of them) are not comparable with other areas' rates.") in lim[-1]
+    assert "Stop and search by Community Safety Partnership: Some searches could not be placed" in lim[-1]
+    assert f"(South Yorkshire: {stated:,} of {stated:,}; Merseyside: 1,618 of 8,166; City of London: 188 of 582" in lim[-1]
+    assert "No search of South Yorkshire could be placed, so its Community Safety Partnerships have no rates here." in lim[-1]
+
+
+def test_stop_search_by_force_alone_adds_no_placement_limitation():
+    """By force there is nothing to place (the bundled sample has no City of London searches): no limitation."""
+    import saferstats as ss
+
+    from saferstats.report.sections import _stop_search
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Leicestershire"}
+    sec = {"files": [str(ss.datasets.stop_search_sample_path())], "by": ["force"], "census": "2011"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _stop_search(cfg, sec)
+    assert "could not be placed" not in s.limitation
+
+
 def test_essex_example_comment_says_what_the_hertfordshire_files_give_inside_essex(shared_data):
     """examples/essex_published.toml said the Hertfordshire street files "give no points" inside Essex:
     they give 32 (anti-social behaviour), Hertfordshire Constabulary's records near its boundary,

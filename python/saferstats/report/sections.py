@@ -943,7 +943,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # by CSP / local authority from locations: the searches that could not be placed (no location,
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
-    place_words = ""
+    place_words = place_limit = ""
     lost_all = int(sum((disp.attrs.get("unassigned") or {}).values()))
     if lost_all:
         level = "local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership"
@@ -967,6 +967,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         if none_placed:
             place_words += (f" No search of {', '.join(none_placed)} could be placed, so its {level}s have no rates "
                             "here.")
+        # in the data limitations too, with the numbers (the Essex report's list said nothing of the searches
+        # not placed, nor that South Yorkshire's, with no locations in police.uk's files, have no rates)
+        place_limit = f"Stop and search by {level}:{place_words}"
     patch = disp.attrs.get("small_footprint") or {}
     if patch:  # a police.uk location query, not a force's searches: say so beside its rates
         by_area = not any(str(b) == "force" for b in by)
@@ -1103,6 +1106,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.period = str(span)
     shown_disp, resident_note = _resident_caution(disp)
     s.intro += resident_note
+    # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
+    caution = resident_note.strip().removeprefix("Caution for ")  # "the City of London: most people searched ..."
+    s.limitation = " ".join(x for x in (f"Stop and search, {caution}" if resident_note else "", place_limit) if x)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
