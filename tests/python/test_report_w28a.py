@@ -184,6 +184,18 @@ def test_stop_search_by_force_alone_adds_no_placement_limitation():
     assert "could not be placed" not in s.limitation
 
 
+def test_spc_alt_text_says_what_is_counted():
+    """The SPC figure's alt text said "chart of monthly counts" of every series: now what is counted."""
+    from saferstats.report.alt import figure_alt
+
+    s = _s136_section()
+    fig = next(f for f in s.figures if f.name == "s136_spc")
+    alt = figure_alt(s, fig, {"area": "X"})
+    assert alt.startswith("Statistical process control chart of Section 136 detentions per month, with the mean and "
+                          "process limits recalculated at the change of period. "), alt
+    assert "monthly counts" not in alt
+
+
 def test_essex_example_comment_says_what_the_hertfordshire_files_give_inside_essex(shared_data):
     """examples/essex_published.toml said the Hertfordshire street files "give no points" inside Essex:
     they give 32 (anti-social behaviour), Hertfordshire Constabulary's records near its boundary,

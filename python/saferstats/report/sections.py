@@ -277,9 +277,11 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
                if len(signals) > len(v) / 2 else ""))
     below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
         if (table["lower process limit"] < 0).any() else ""
+    published = _round(table, 1)
+    published.attrs["what"] = what  # what the series counts, for the figure's alt text (alt._spc)
     return ([Table(name, f"Statistical process control (SPC) summary of {what}: mean, process limits (the range of usual "
                          f"month-to-month variation) and unusual months (special-cause signals).{below_zero}",
-                   _round(table, 1))],
+                   published)],
             [Figure(name, fig_caption, _png(fig))], text)
 
 
