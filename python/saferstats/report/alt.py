@@ -117,16 +117,27 @@ def _its(s: Section, cfg: dict) -> str:
 
 
 def _spc(name: str) -> Any:
+    """The SPC figure's alt text: what the series counts (the section's words: "Section 136 detentions
+    per month"; it said "monthly counts" of every chart), then each period's mean, limits and signals.
+
+    >>> from saferstats.report.sections import Section, Table
+    >>> t = pd.DataFrame({"segment": ["2022-01 to 2024-12"], "months": [36], "mean": [27.7],
+    ...                   "lower process limit": [12.1], "upper process limit": [43.3], "signals": [2]})
+    >>> t.attrs["what"] = "Section 136 detentions per month"
+    >>> _spc("s136_spc")(Section("s136", "S136", "", "", tables=[Table("s136_spc", "", t)]), {})
+    'Statistical process control chart of Section 136 detentions per month, with the mean and process limits. 2022-01 to 2024-12: mean 27.7, process limits 12.1 to 43.3, 2 month(s) with a special-cause signal.'
+    """
     def describe(s: Section, cfg: dict) -> str:
         t = _table(s, name)
         if t is None or not len(t):
             return ""
+        what = next((str(x.frame.attrs.get("what") or "") for x in s.tables if x.name == name), "") or "monthly counts"
         parts = []
         for _, r in t.iterrows():
             parts.append(f"{r['segment']}: mean {_num(r['mean']):,.1f}, process limits {_num(r['lower process limit']):,.1f} "
                          f"to {_num(r['upper process limit']):,.1f}, {int(_num(r['signals']) or 0)} month(s) with a "
                          "special-cause signal")
-        return ("Statistical process control chart of monthly counts with the mean and process limits"
+        return (f"Statistical process control chart of {what}, with the mean and process limits"
                 + (" recalculated at the change of period" if len(t) > 1 else "") + ". " + "; ".join(parts) + ".")
     return describe
 

@@ -328,7 +328,7 @@ OUTPUT_NAMES: dict[str, tuple[str, ...]] = {
                    "flytipping_trend_england.csv", "flytipping_funnel.png"),
     "hotspots": ("hotspot_clusters.csv", "hotspot_clusters.png", "hotspot_kde.png", "hotspot_gi.png", "clusters.geojson"),
     "s136": ("s136_rates.csv", "s136_place_of_safety.csv", "s136_durations.csv", "s136_before_after.csv",
-             "s136_its.csv", "s136_its.png", "s136_spc.csv", "s136_spc.png", "s136_mha_ethnicity.csv",
+             "s136_detention_rates.csv", "s136_its.csv", "s136_its.png", "s136_spc.csv", "s136_spc.png", "s136_mha_ethnicity.csv",
              "s136_mha_conversion.csv"),
 }
 DEMO_NAMES = ("hate_crime_rates_by_force.csv", "hate_crime_change_by_force.csv")

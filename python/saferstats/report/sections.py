@@ -277,9 +277,11 @@ def _spc_chart(name: str, values: Any, periods: Any, hidden: np.ndarray, *, what
                if len(signals) > len(v) / 2 else ""))
     below_zero = " A lower process limit below 0 (as drawn) is one no month's count can fall below." \
         if (table["lower process limit"] < 0).any() else ""
+    published = _round(table, 1)
+    published.attrs["what"] = what  # what the series counts, for the figure's alt text (alt._spc)
     return ([Table(name, f"Statistical process control (SPC) summary of {what}: mean, process limits (the range of usual "
                          f"month-to-month variation) and unusual months (special-cause signals).{below_zero}",
-                   _round(table, 1))],
+                   published)],
             [Figure(name, fig_caption, _png(fig))], text)
 
 
@@ -943,7 +945,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # by CSP / local authority from locations: the searches that could not be placed (no location,
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
-    place_words = ""
+    place_words = place_limit = ""
     lost_all = int(sum((disp.attrs.get("unassigned") or {}).values()))
     if lost_all:
         level = "local authority" if any(str(b).startswith("la") for b in by) else "Community Safety Partnership"
@@ -967,6 +969,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         if none_placed:
             place_words += (f" No search of {', '.join(none_placed)} could be placed, so its {level}s have no rates "
                             "here.")
+        # in the data limitations too, with the numbers (the Essex report's list said nothing of the searches
+        # not placed, nor that South Yorkshire's, with no locations in police.uk's files, have no rates)
+        place_limit = f"Stop and search by {level}:{place_words}"
     patch = disp.attrs.get("small_footprint") or {}
     if patch:  # a police.uk location query, not a force's searches: say so beside its rates
         by_area = not any(str(b) == "force" for b in by)
@@ -1103,6 +1108,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     s.period = str(span)
     shown_disp, resident_note = _resident_caution(disp)
     s.intro += resident_note
+    # both in the report's data limitations: the caution on resident rates, and the searches not placed in an area
+    caution = resident_note.strip().removeprefix("Caution for ")  # "the City of London: most people searched ..."
+    s.limitation = " ".join(x for x in (f"Stop and search, {caution}" if resident_note else "", place_limit) if x)
     s.tables.append(Table("stop_search_disproportionality", f"Search rates per 1,000{' per year (annualised)' if per_year != 1.0 else ''}, {span}, and ratio to White ({int(conf*100)}% CI); 'reliable' false below 10 searches or 1,000 residents; counts below {thr} suppressed",
                           _mark(_round(disp, 3), d_hidden),
                           shown=None if shown_disp is disp else _mark(_round(shown_disp, 3), d_hidden)))
@@ -2431,12 +2439,16 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         cluster_times = raw if all_month_text(raw) else times
     with warnings.catch_warnings():  # said on the page in the Panel's words (below), not the library's
         warnings.filterwarnings("ignore", message="cluster_summary: .* one location each")
+        # (and clusters with no outline, and a densest cluster that is a triangle: said below)
+        warnings.filterwarnings("ignore", message="cluster_summary: .* have no outline")
+        warnings.filterwarnings("ignore", message="cluster_summary: the highest density_per_km2")
         clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=cluster_times)
     single = int(clusters.attrs.get("single_location_clusters", 0))
     cluster_notes = [f" {single} of the {len(clusters)} clusters {'is' if single == 1 else 'are each'} one police.uk "
                      "map point: police.uk publishes each record at an anonymised point ('On or near ...'), so such a "
                      "cluster is records placed at one point, not incidents concentrated around it (the table's "
                      "'Map points' column gives each cluster's number of distinct points)."] if single else []
+    cluster_notes += _cluster_shape_notes(clusters, thr)
     try:  # on the British National Grid, so that the maps can show the districts
         x, y = ss.to_bng(pts[lat_c], pts[lon_c])
         areas: Literal["la"] | None = "la"
@@ -2484,6 +2496,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                     else f"{first:%b %Y} to {final:%b %Y}")
     s.intro += "".join(dbscan_notes) + "".join(cluster_notes)
     tab = pd.DataFrame(clusters.drop(columns=["hull"])).sort_values("n", ascending=False)
+    if "note" in tab.columns and not tab["note"].astype(str).str.strip().ne("").any():
+        tab = tab.drop(columns=["note"])  # no cluster's area or density needs a word: no empty column
     if clusters.attrs.get("times_are_months"):  # police.uk months: "Jan 2021", not a day nobody knows
         for c, text in clusters.month_labels("name").items():
             tab[c] = text  # aligned by the clusters' index (tab is sorted)
@@ -2513,6 +2527,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                           "of the outline drawn around its points (convex hull, geodesic area) and the distance from its "
                           "centre to its farthest point", _round(tab, 4)))
     s.tables[-1].frame.attrs["what"] = what  # the crime types clustered, for the summary's sentence
+    if "note" in tab.columns:  # the page's cells in a few words (the section's text says why; the CSV keeps the note)
+        s.tables[-1].shown = s.tables[-1].page.assign(note=s.tables[-1].page["note"].map(_cluster_note_said))
     fig, ax = _fig()
     ss.plot_clusters(pts[lat_c], pts[lon_c], labels, table=clusters, ax=ax, areas="la", label=0)
     for r in tab.head(5).itertuples(index=False):  # the five largest clusters, by name
@@ -2533,6 +2549,70 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                                 _png(fig)))
     s.geojson["clusters.geojson"] = clusters.to_geojson()
     return s
+
+
+def _cluster_note_said(note: Any) -> Any:
+    """A cluster's ``note`` (:func:`saferstats.cluster_summary`) as the page's narrow cell says it.
+
+    >>> [_cluster_note_said(n) for n in ("one map location: no area, no density",
+    ...  "two map locations: no area (a line), no density", "4 map locations on one line: no area, no density",
+    ...  "outline of only 3 map locations: its area, so its density, is the triangle between them", "")]
+    ['1 point: no area', '2 points: no area', 'points on a line: no area', '3 points: a triangle', '']
+    """
+    text = str(note) if isinstance(note, str) else note
+    if not isinstance(text, str) or not text:
+        return note
+    if text.startswith("one map location"):
+        return "1 point: no area"
+    if text.startswith("two map locations"):
+        return "2 points: no area"
+    if "on one line" in text:
+        return "points on a line: no area"
+    if text.startswith("outline of only 3"):
+        return "3 points: a triangle"
+    return text
+
+
+def _cluster_shape_notes(clusters: pd.DataFrame, threshold: int) -> list[str]:
+    """The report's words for :func:`saferstats.cluster_summary`'s warnings on clusters whose outline
+    has no area (two map points, or points on one line: no density) and on a densest cluster whose
+    outline joins only 3 map points (its density is that triangle's), said once on the page.
+
+    Dacorum ASB, Jan 2021-Jan 2022 (``eps_m=100, min_samples=10``): 20 of the 98 clusters are at two
+    map points, and the 10 highest densities are all triangles.
+
+    >>> t = pd.DataFrame({"label": [0, 1, 2, 3], "n": [40, 20, 15, 30], "locations": [2, 5, 3, 1],
+    ...                   "area_m2": [0.0, 9000.0, 500.0, 0.0], "density_per_km2": [np.nan, 2222.2, 30000.0, np.nan]})
+    >>> print("".join(_cluster_shape_notes(t, 5)))  # doctest: +NORMALIZE_WHITESPACE
+     1 of the 4 clusters is at two map points or on one line: its outline has no area, so no density is
+     given (the 'Note on area and density' column says so). The highest density in the table (30,000 per km², cluster 2)
+     is of a cluster at only 3 map points: its area is the triangle between three of police.uk's anonymised points,
+     as thin as they happen to lie, so its density measures that triangle more than the incidents; compare clusters
+     by their number of incidents, not by density.
+    """
+    notes = []
+    area = clusters["area_m2"].to_numpy(dtype=float) if len(clusters) else np.array([])
+    locs = clusters["locations"].to_numpy() if len(clusters) else np.array([])
+    flat = int(((area == 0) & (locs != 1)).sum())
+    if flat:
+        notes.append(f" {flat} of the {len(clusters)} clusters {'is' if flat == 1 else 'are each'} at two map points or "
+                     f"on one line: {'its' if flat == 1 else 'their'} outline has no area, so no density is given (the "
+                     "'Note on area and density' column says so).")
+    dens = clusters["density_per_km2"].to_numpy(dtype=float) if len(clusters) else np.array([])
+    known = np.flatnonzero(np.isfinite(dens))
+    if len(known) >= 2:
+        order = known[np.argsort(-dens[known], kind="stable")]
+        top = int(order[0])
+        if locs[top] == 3:
+            lead = int(np.argmax(locs[order] != 3)) if (locs[order] != 3).any() else len(order)
+            # the density is n over the area: withheld with n when n is below the threshold
+            value = (f"{dens[top]:,.0f} per km², " if int(clusters["n"].iloc[top]) >= threshold else "")
+            notes.append(f" The highest density in the table ({value}cluster {clusters['label'].iloc[top]}) is of a "
+                         "cluster at only 3 map points" + (f", as are the {lead} highest" if lead > 1 else "")
+                         + ": its area is the triangle between three of police.uk's anonymised points, as thin as "
+                         "they happen to lie, so its density measures that triangle more than the incidents; compare "
+                         "clusters by their number of incidents, not by density.")
+    return notes
 
 
 #: The S136 tables' identifiers as the page says them (the CSVs keep the identifiers).
@@ -2573,6 +2653,73 @@ def _s136_page(name: str, frame: pd.DataFrame) -> pd.DataFrame | None:
         # the limits are of the rate ratio: named (and rounded) as it is (they showed 3 decimals beside its 2)
         return frame.drop(columns="model").rename(columns={"lower": "rate_ratio_lower", "upper": "rate_ratio_upper"})
     return None
+
+
+def _s136_rate_cells(cells: Any, ba: pd.DataFrame, monthly: pd.Series, m_ids: np.ndarray, undated: int, det: int,
+                     split: Any) -> np.ndarray | None:
+    """The disclosure cells of the detentions before and after the split (the detention rates'
+    numerators, ``before_after(population=)``): the two add up, with the undated records, to the
+    detentions, and each to its months (a split inside a month parts that month in two latent
+    cells), so a hidden month is not given back by a published period total, nor a hidden period
+    total by its months. Their ids (before, after), or None without the rates."""
+    from ..disclosure import FIXED, LATENT
+
+    if "pre_detentions" not in ba.columns or not len(ba):
+        return None
+    n_pre, n_post = float(ba["pre_detentions"].iloc[0]), float(ba["post_detentions"].iloc[0])
+    pre, post = cells.add(n_pre), cells.add(n_post)
+    if n_pre + n_post == cells.values[det] - cells.values[undated]:
+        cells.sum_to([pre, post, undated], det)
+    else:  # records before_after could not date: a known number, as the undated months' rest
+        cells.sum_to([pre, post, cells.add(max(cells.values[det] - n_pre - n_post, 0.0), FIXED)], det)
+    months = monthly.index
+    at = pd.Period(split, "M")
+    before = [int(i) for i, m in zip(m_ids, months) if m < at]
+    after = [int(i) for i, m in zip(m_ids, months) if m > at]
+    inside = [int(i) for i, m in zip(m_ids, months) if m == at]
+    part = n_pre - sum(cells.values[i] for i in before)  # the split month's records before the split
+    if inside and part > 0 and cells.values[inside[0]] - part >= 0:
+        a, b = cells.add(part, LATENT), cells.add(cells.values[inside[0]] - part, LATENT)
+        cells.sum_to([a, b], inside[0])
+        before, after = before + [a], after + [b]
+    else:
+        after = inside + after
+    if sum(cells.values[i] for i in before) == n_pre and sum(cells.values[i] for i in after) == n_post:
+        cells.sum_to(before, pre)
+        cells.sum_to(after, post)
+    return np.array([pre, post], dtype=np.int64)
+
+
+def _s136_rates_table(ba: pd.DataFrame, hidden: np.ndarray, split: Any, population: float, conf: float) -> Any:
+    """The detention rates per 100,000 residents a year before and after the split, and their ratio
+    (after / before) on the "after" row: ``before_after(population=)``'s columns, as a table of two
+    rows. A hidden number of detentions hides its rate, and either hides the ratio."""
+    r = ba.iloc[0]
+    months = ba.attrs.get("detention_rates")
+    n_months = (months["months"].to_numpy(dtype=float) if isinstance(months, pd.DataFrame) and "months" in months
+                else np.array([np.nan, np.nan]))
+    t = pd.DataFrame({
+        "period": [f"Before {split}", f"From {split}"],
+        # (whole months as whole numbers: "24", not "24.0"; a split inside a month gives a part)
+        "months": pd.Series([int(m) if float(m).is_integer() else round(float(m), 1) for m in n_months], dtype=object),
+        "detentions": [r["pre_detentions"], r["post_detentions"]],
+        "person_years": [float(r["pre_population"]), float(r["post_population"])],
+        "rate": [r["pre_rate"], r["post_rate"]],
+        "rate_lower": [r["pre_rate_lower"], r["post_rate_lower"]],
+        "rate_upper": [r["pre_rate_upper"], r["post_rate_upper"]],
+        "rate_ratio": [np.nan, r["rate_ratio"]],
+        "rate_ratio_lower": [np.nan, r["rate_ratio_lower"]],
+        "rate_ratio_upper": [np.nan, r["rate_ratio_upper"]],
+        "p_value": [np.nan, r["rate_ratio_p"]],
+    })
+    own = np.asarray(hidden, dtype=bool)
+    either = np.array([False, bool(own.any())])
+    marks = {"detentions": own, "rate": own, "rate_lower": own, "rate_upper": own,
+             **{c: either for c in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "p_value")}}
+    return Table("s136_detention_rates", f"Detentions per 100,000 residents a year before and from {split} "
+                 f"({population:,.0f} residents; person-years: the residents times the years each period's records "
+                 "cover), and their rate ratio, after / before (below 1 is a fall; Wald interval on the log scale)",
+                 _mark(_round(t, 3), marks))
 
 
 def _said_direction(direction: str) -> str:
@@ -2817,6 +2964,7 @@ def _s136(cfg: dict, sec: dict) -> Section:
     # (as a free cell it let total - the other months give back a hidden month exactly; walk-through 4)
     undated = cells.add(max(cells.values[det] - float(monthly.sum()), 0.0), FIXED)
     cells.sum_to([*map(int, m_ids), undated], det)
+    rate_ids = _s136_rate_cells(cells, ba, monthly, m_ids, undated, det, split) if popn is not None else None
 
     # as s136_summary solves it: the shares' denominators kept published where hiding other counts protects
     # as well (the solver hides the smallest cells: a few unknown outcomes hid the assessed detentions and
@@ -2860,6 +3008,8 @@ def _s136(cfg: dict, sec: dict) -> Section:
     s.tables.append(Table("s136_before_after", f"Before and after {split}: share of detentions (count of the number "
                           f"assessed, or with a known place of safety) and risk ratio ({_said_direction(_ratio_direction(ba))})",
                           _mark(_round(bat, 3), ba_hidden)))
+    if rate_ids is not None and "rate_ratio" in ba.columns:
+        s.tables.append(_s136_rates_table(ba, hidden[rate_ids], split, float(popn), conf))
     bi = int((monthly.index >= pd.Period(split, "M")).argmax())
     if 3 <= bi <= len(monthly) - 3:
         season = sec.get("seasonality", "none")

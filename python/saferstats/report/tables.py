@@ -82,6 +82,7 @@ _HEADERS = {
     "diff": "Difference from White", "rr": "Risk ratio", "test": "Test", "significance": "Funnel position",
     "label": "Cluster", "centroid_lat": "Centre latitude", "centroid_lon": "Centre longitude",
     "area_m2": "Area of outline (m²)", "density_per_km2": "Incidents per km²", "first_time": "First incident", "last_time": "Last incident", "locations": "Map points",
+    "note": "Note on area and density", "person_years": "Person-years", "months": "Months",
     "missing_times": "Without date", "radius_m": "Centre to farthest point (m)", "measure": "Measure", "assessed": "Assessed",
     "percent": "%", "place_of_safety": "Place of safety", "known": "Known", "censored": "No end time",
     "median_hours": "Median (hours)", "q1_hours": "Lower quartile (hours)", "q3_hours": "Upper quartile (hours)",
@@ -207,7 +208,7 @@ def column_kind(column: str) -> str:
         return "ratio"
     if column.startswith("centroid_"):
         return "coordinate"
-    if column in ("area_m2", "density_per_km2", "radius_m"):
+    if column in ("area_m2", "density_per_km2", "radius_m", "person_years"):
         return "measure"
     if column.endswith("_hours"):
         return "hours"
