@@ -300,7 +300,11 @@ def test_before_after_conversion_is_s2_plus_s3():
 # ------------------------------------------------------------------------------- s136_summary
 
 def _s136_attack(s, truth, *, groups):
-    """The published S136Summary against the unsuppressed one: the tables are one publication."""
+    """The published S136Summary against the unsuppressed one: the tables are one publication.
+    ``groups``: the ``by`` column (None, one name, or several names: then each column summed out
+    given the others is a published total too, as an analyst publishing the summary by each also
+    publishes them)."""
+    keys = [] if groups is None else [groups] if isinstance(groups, str) else list(groups)
     pub = s.published()
     a = Attack()
     for name, counts in (("outcomes", ["count", "assessed"]), ("rates", ["count", "assessed"]),
@@ -329,7 +333,7 @@ def _s136_attack(s, truth, *, groups):
         for k in range(4):
             a.relation([("place_of_safety", 4 * g + k, "known")], [known])
         det = ("flags", g, "detentions")
-        where = f" ({groups}={truth.flags[groups][g]})" if groups else ""
+        where = " (" + ", ".join(f"{k}={truth.flags[k][g]}" for k in keys) + ")" if keys else ""
         lat = {k: ("difference", None, k + where) for k in (
             "unknown outcomes", "place not known", "completed within 24 h", "between 24 and 36 h",
             "over 24 h with an extension", "adults taken to a police station")}
@@ -349,15 +353,21 @@ def _s136_attack(s, truth, *, groups):
     a.relation([("excluded", 0, "unknown_outcome")], unknowns)
     a.relation([("excluded", 0, "place_not_known")], not_known)
     a.relation([("excluded", 0, "censored_durations")], [("durations", g, "censored") for g in range(n_groups)])
-    if n_groups > 1:
+    groupings = [list(range(n_groups))]
+    for k in keys if len(keys) > 1 else []:  # each column summed out given the others
+        lab = truth.flags[[c for c in keys if c != k]].astype(str).agg("|".join, axis=1).to_numpy()
+        groupings += [list(np.flatnonzero(lab == v)) for v in dict.fromkeys(lab)]
+    for gs in groupings:
+        if len(gs) < 2:
+            continue
         for name, per, cols in (("outcomes", 5, ["count"]), ("rates", 3, ["count"]), ("place_of_safety", 4, ["count"]),
                                 ("durations", 1, ["n", "censored", "over_24h", "over_36h"]),
                                 ("flags", 1, ["child_in_police_station", "over_24h_without_extension", "detentions"])):
             for j in range(per):
                 for c in cols:
-                    a.total((name, g * per + j, c) for g in range(n_groups))
-        a.total(("outcomes", 5 * g, "assessed") for g in range(n_groups))
-        a.total(("place_of_safety", 4 * g, "known") for g in range(n_groups))
+                    a.total((name, g * per + j, c) for g in gs)
+        a.total(("outcomes", 5 * g, "assessed") for g in gs)
+        a.total(("place_of_safety", 4 * g, "known") for g in gs)
     found = a.run()
     for name, den in (("outcomes", "assessed"), ("rates", "assessed"), ("place_of_safety", "known")):
         found += a.derived(name, denominator={"count": den}, derived=["percent", "lower", "upper"])

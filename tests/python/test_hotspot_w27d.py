@@ -40,11 +40,18 @@ def _gini(v: np.ndarray) -> float:
 @pytest.fixture(scope="module")
 def watford_asb_june(shared_data: Path) -> pd.DataFrame:
     """Watford's ASB of June 2021 (LSOA name 'Watford ...', located), read with the csv module."""
-    f = shared_path(shared_data, "street_crime/2021-06-hertfordshire-street.csv")
-    with open(f, newline="") as fh:
-        rows = [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
-                and r["Latitude"]]
+    return _watford_asb([shared_path(shared_data, "street_crime/2021-06-hertfordshire-street.csv")])
+
+
+def _watford_asb(files: list[Path]) -> pd.DataFrame:
+    """The located anti-social behaviour records of Watford's LSOAs in ``files`` (csv module), with
+    their British National Grid metres."""
+    rows: list[tuple[float, float]] = []
+    for f in files:
+        with open(f, newline="") as fh:
+            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
+                     and r["Latitude"]]
     d = pd.DataFrame(rows, columns=["lat", "lon"])
     x, y = saferstats.to_bng(d["lat"].to_numpy(), d["lon"].to_numpy())
     return d.assign(x=np.asarray(x), y=np.asarray(y))
@@ -115,17 +122,10 @@ def test_pai_table_is_exported():
 @pytest.fixture(scope="module")
 def watford_asb_2021(shared_data: Path) -> pd.DataFrame:
     """Watford's located ASB of January-December 2021 (LSOA name 'Watford ...'), csv module."""
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("2021-*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
-                     and r["Latitude"]]
-    if not rows:
+    files = sorted((shared_data / "street_crime").glob("2021-*-hertfordshire-street.csv"))
+    if not files:
         pytest.skip("no Hertfordshire 2021 street files")
-    d = pd.DataFrame(rows, columns=["lat", "lon"])
-    x, y = saferstats.to_bng(d["lat"].to_numpy(), d["lon"].to_numpy())
-    return d.assign(x=np.asarray(x), y=np.asarray(y))
+    return _watford_asb(files)
 
 
 def test_gi_star_on_a_whole_grid_names_cells_as_the_grid(watford_asb_2021):
@@ -272,20 +272,14 @@ def test_concentration_of_a_kde_surface_over_a_study_area_counts_its_cells(watfo
 
 
 # ------------------------------------------------------------------ 5. pai over a grid's whole box
-def _watford_asb(shared_data: Path, month: str) -> tuple[np.ndarray, np.ndarray]:
-    f = shared_path(shared_data, f"street_crime/{month}-hertfordshire-street.csv")
-    with open(f, newline="") as fh:
-        rows = [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
-                and r["Latitude"]]
-    lat, lon = (np.array(v) for v in zip(*rows))
-    x, y = saferstats.to_bng(lat, lon)
-    return np.asarray(x), np.asarray(y)
+def _watford_month(shared_data: Path, month: str) -> tuple[np.ndarray, np.ndarray]:
+    d = _watford_asb([shared_path(shared_data, f"street_crime/{month}-hertfordshire-street.csv")])
+    return d["x"].to_numpy(), d["y"].to_numpy()
 
 
 def test_pai_warns_of_a_grid_without_study_area(shared_data):
-    x6, y6 = _watford_asb(shared_data, "2021-06")
-    x7, y7 = _watford_asb(shared_data, "2021-07")
+    x6, y6 = _watford_month(shared_data, "2021-06")
+    x7, y7 = _watford_month(shared_data, "2021-07")
     g, _ = _said(saferstats.hotspot_count, x6, y6, cell_size=250)
     o, _ = _said(saferstats.hotspot_count, x7, y7, grid=g)
     t, said = _said(saferstats.pai, o, g, train="2021-06", test="2021-07")
