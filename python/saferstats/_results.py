@@ -49,3 +49,20 @@ class Result:
 
     def _repr_html_(self) -> str:
         return f"<p><b>{type(self).__name__}</b></p>" + str(self.to_pandas()._repr_html_())
+
+
+class PlainFrame:
+    """Mixin for the result tables that are DataFrames with a headline (``ClusterTable``,
+    ``KnoxTable``, ``PaiTable``): ``to_pandas()`` gives the same rows and columns as a plain
+    DataFrame (a copy, with its ``attrs``), as every other result's ``to_pandas()`` does.
+
+    >>> import saferstats
+    >>> t = saferstats.pai([5, 0, 1], [9, 1, 3])
+    >>> type(t.to_pandas()).__name__, t.to_pandas().equals(pd.DataFrame(t))
+    ('DataFrame', True)
+    """
+
+    def to_pandas(self) -> pd.DataFrame:
+        out = pd.DataFrame(self).copy()
+        out.attrs = dict(getattr(self, "attrs", {}))
+        return out

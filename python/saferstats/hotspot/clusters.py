@@ -12,6 +12,7 @@ from .. import _saferstats as _ext
 from .._frames import aligned, as_float_array
 from .._periods import month_texts
 from .._periods import months_as_dates as _months_as_dates
+from .._results import PlainFrame
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from ._common import (EARTH_RADIUS_M, _choice, _core_terms, _excel_safe, _float_arg, _latlon, _row_error, _series,
                       _warn_swapped)
@@ -23,7 +24,7 @@ __all__ = ["cluster_summary", "ClusterTable"]
 SMALL_CLUSTER = 5
 
 
-class ClusterTable(pd.DataFrame):  # type: ignore[misc]
+class ClusterTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     """A DataFrame of cluster summaries that can also write its outlines as GeoJSON. The GeoJSON
     is built from the rows at the time of the call, so a filtered table writes only its own
     clusters. Shown in a notebook or printed, it starts with :meth:`headline` (the clusters, their

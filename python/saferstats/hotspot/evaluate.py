@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._frames import (_default_index, as_float_array, check_same_order, label_of, plain,
                        translates_core_errors)
-from .._results import Result
+from .._results import PlainFrame, Result
 from ..exceptions import InvalidInputError, LengthMismatchError, MissingValueError, warn_user
 from ._common import _names_positions, _row
 from .grid import WINDOW_TAG, _counted_beyond, _grid_tag, _study_area_cells, _warn_counted_beyond
@@ -299,7 +299,7 @@ def pai(observed: Any, predicted: Any, *, area: Any = None, train: Any = None, t
     return table
 
 
-class PaiTable(pd.DataFrame):  # type: ignore[misc]
+class PaiTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     """The table of :func:`pai` (a DataFrame, one row per cumulative top-k cell) whose display
     starts with the headline: the events scored, and the share of them the top 1%, 5% and 10% of
     the area capture, with the PAI there (the first k whose coverage reaches each share). Selecting

@@ -11,13 +11,14 @@ import pandas as pd
 
 from .. import _saferstats as _ext
 from .._frames import as_float_array
+from .._results import PlainFrame
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
 from ._common import _finite_xy, _int_arg, _points_in, _row_error, _seed, _series, _warn_degrees
 
 __all__ = ["knox", "KnoxTable"]
 
 
-class KnoxTable(pd.DataFrame):  # type: ignore[misc]
+class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     """The Knox near-repeat table (a DataFrame, one row per distance band × time band) whose
     display starts with the headline: events, permutations, the strongest near-repeat cell and how
     many cells are significant. Selecting columns or rows gives a plain DataFrame."""
