@@ -34,3 +34,31 @@ def test_s136_rates_keep_their_denominators_and_say_why_detentions_are_hidden(tm
     page = html.unescape((out / "index.html").read_text())
     assert ("detentions hidden overall: detentions less the assessed ones would give back the number with an "
             "unknown outcome, which is below 5") in page
+
+
+def test_s136_detention_rate_change_is_a_finding():
+    """With ``[s136] population`` the report published the detention rates before and after the split
+    and their ratio (w28a) in a table only: the summary now states the change, from the table's ratio
+    and interval (which ``before_after`` computes; checked against statsmodels in
+    ``test_before_after_rates_w27c``), with both rates and counts; hidden detentions give "too few"."""
+    import numpy as np
+
+    from saferstats.report.summary import _s136 as findings
+    from test_report_w28a import _s136_section
+
+    s = _s136_section()
+    f = next(t for t in s.tables if t.name == "s136_detention_rates").frame
+    rr, lo, hi = (float(f[c].iloc[1]) for c in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
+    assert np.isclose(rr, (293 / 1_100_000) / (703 / 2_200_000))
+    said = [t for t in findings(s, {"confidence": 0.95}) if t.startswith("Section 136 detentions per 100,000")]
+    assert said == [f"Section 136 detentions per 100,000 residents a year fell {100 * (1 - rr):.0f}% from 2024-01-01 "
+                    f"(95% CI -{100 * (1 - lo):.0f}% to -{100 * (1 - hi):.1f}%), a statistically significant fall "
+                    f"({703 / 22:.1f} a year before, {293 / 11:.1f} from then; 703 and 293 detentions)."]
+    # three detentions from the split: hidden, so the finding does not say a change
+    recs = saferstats.synthetic.s136_pilot_records(seed=136)
+    t = pd.to_datetime(recs["detention_time"])
+    keep = (t < "2024-01-01") | t.index.isin(t[t >= "2024-01-01"].index[:3])
+    hidden = _s136_section(recs[keep].reset_index(drop=True))
+    said = [t for t in findings(hidden, {"confidence": 0.95}) if t.startswith("Section 136 detentions per 100,000")]
+    assert said == ["Section 136 detentions per 100,000 residents a year: too few detentions to say whether it "
+                    "changed from 2024-01-01."]

@@ -1373,6 +1373,7 @@ def _s136(s: Section, cfg: dict) -> list[str]:
                     of = ("" if any(c is None for c in counts) else
                           " ({:,} of {:,} assessed detentions before, {:,} of {:,} after)".format(*map(int, counts)))
                     out.append(txt + of + ".")
+    out += _s136_detention_rate(s, conf)
     its = _table(s, "s136_its")
     if its is not None and len(its) and "rate_ratio" in its.columns:
         for _, x in its.iterrows():
@@ -1392,6 +1393,40 @@ def _s136(s: Section, cfg: dict) -> list[str]:
                 out.append(f"{what}: no statistically significant change compared with the trend before "
                            f"({fmt_pct(100 * (rr - 1), signed=True)}{' ' + pct if pct else ''}, {ci[1:-1]}).")
     return out
+
+
+def _s136_detention_rate(s: Section, conf: float) -> list[str]:
+    """The finding of the detention rates before and after the split (``[s136] population``: the
+    table ``s136_detention_rates``), which the summary did not state: the change in Section 136
+    detentions per 100,000 residents a year, from the rate ratio and its interval, with both rates;
+    too few to say where a number of detentions is hidden.
+
+    >>> from saferstats.report.sections import Section, Table
+    >>> t = pd.DataFrame({"period": ["Before 2024-01-01", "From 2024-01-01"], "detentions": [703, 293],
+    ...                   "rate": [31.9545, 26.6364], "rate_ratio": [np.nan, 0.8336], "rate_ratio_lower": [np.nan, 0.727],
+    ...                   "rate_ratio_upper": [np.nan, 0.956]})
+    >>> print(_s136_detention_rate(Section("s136", "S136", "", "", tables=[Table("s136_detention_rates", "", t)]), 0.95)[0])
+    Section 136 detentions per 100,000 residents a year fell 17% from 2024-01-01 (95% CI -27% to -4.4%), a statistically significant fall (32.0 a year before, 26.6 from then; 703 and 293 detentions).
+    """
+    t = _table(s, "s136_detention_rates")
+    if t is None or len(t) != 2 or not {"rate_ratio", "rate_ratio_lower", "rate_ratio_upper", "detentions",
+                                        "rate", "period"} <= set(t.columns):
+        return []
+    before, after = t.iloc[0], t.iloc[1]
+    rr, lo, hi = (_num(after[k]) for k in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
+    split = str(after["period"]).removeprefix("From ")
+    txt = describe_change(None if rr is None else 100 * (rr - 1), None if lo is None else 100 * (lo - 1),
+                          None if hi is None else 100 * (hi - 1), count_from=before["detentions"],
+                          count_to=after["detentions"], confidence=conf,
+                          subject="Section 136 detentions per 100,000 residents a year")
+    if txt.endswith("to say whether it changed"):
+        return [f"{txt.replace('too few incidents', 'too few detentions')} from {split}."]
+    txt = txt.replace(" (", f" from {split} (", 1) if " rose " in txt or " fell " in txt else txt
+    rates, counts = (_num(before["rate"]), _num(after["rate"])), (_num(before["detentions"]), _num(after["detentions"]))
+    if None not in rates and None not in counts:
+        txt += (f" ({rates[0]:.1f} a year before, {rates[1]:.1f} from then; {counts[0]:,.0f} and {counts[1]:,.0f} "
+                "detentions)")
+    return [txt + "."]
 
 
 def _apc_said(v: Any) -> str:
