@@ -2442,6 +2442,8 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         # (and clusters with no outline, and a densest cluster that is a triangle: said below)
         warnings.filterwarnings("ignore", message="cluster_summary: .* have no outline")
         warnings.filterwarnings("ignore", message="cluster_summary: the highest density_per_km2")
+        # (and clustered records without a date: the table's "Without date" column, and said below)
+        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered point\(s\) have no time")
         clusters = ss.cluster_summary(pts[lat_c], pts[lon_c], labels, times=cluster_times)
     single = int(clusters.attrs.get("single_location_clusters", 0))
     cluster_notes = [f" {single} of the {len(clusters)} clusters {'is' if single == 1 else 'are each'} one police.uk "
@@ -2449,6 +2451,11 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
                      "cluster is records placed at one point, not incidents concentrated around it (the table's "
                      "'Map points' column gives each cluster's number of distinct points)."] if single else []
     cluster_notes += _cluster_shape_notes(clusters, thr)
+    undated = int(clusters.attrs.get("missing_times", 0) or 0)
+    if undated:  # (no number: with the table's hidden small counts a total would give them back)
+        cluster_notes.append(
+            " Some of the clustered incidents have no date: each cluster's first and last dates are those of the "
+            "others (the table's 'Without date' column counts them by cluster).")
     try:  # on the British National Grid, so that the maps can show the districts
         x, y = ss.to_bng(pts[lat_c], pts[lon_c])
         areas: Literal["la"] | None = "la"
