@@ -1361,7 +1361,7 @@ def _disp(args: argparse.Namespace) -> int:
     # no --census and no --population: the Census the Home Office used for the searches' period
     # (the library's census="auto", as the report chooses it), said on stderr
     auto = args.census is None and pop is None
-    no_area = False
+    refused = False  # a refusal said in the command's terms: the cautions about rates not given are dropped
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SaferstatsWarning)
@@ -1370,20 +1370,20 @@ def _disp(args: argparse.Namespace) -> int:
                                      confidence=args.confidence)
     except InvalidInputError as exc:
         if pop is None and exc.argument == "by" and "with no `population`" in str(exc):
-            # "--by month" alone: the library's refusal names its own keywords (by=..., population=);
-            # the cautions about rates it did not give are not printed
-            no_area = True
+            # "--by month" alone: the library's refusal names its own keywords (by=..., population=)
+            refused = True
             raise _no_area_error(args, recs) from None
         if pop is None or not re.search(r"^population has no column .*\(keyword `(group|population_col)`\)", str(exc)):
             raise
+        refused = True
         # the library's keywords are no options of this command: say what the file needs
         raise InvalidInputError(
             f"--population {args.population}: {str(exc).split(' (keyword')[0].removeprefix('population ')}; the "
             "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
             f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
-            f"its columns are {[str(c) for c in pop.columns]}", "population") from None
+            f"its columns are {[str(c) for c in pop.columns]}{_wide_population_note(pop)}", "population") from None
     finally:
-        for w in caught if not no_area else []:  # to main()'s record, printed one line each
+        for w in caught if not refused else []:  # to main()'s record, printed one line each
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
     if auto:
         census = res.attrs.get("census")
@@ -1391,6 +1391,28 @@ def _disp(args: argparse.Namespace) -> int:
               f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
     _write(_force_named(res, printed=args.out is None), args.out, sig=args.sig_figures)
     return 0
+
+
+def _wide_population_note(pop: pd.DataFrame) -> str:
+    """For a population table with a column per ethnic group (Resistance Lab's
+    ``police-defined-demographics.csv``: ``Police force, White, Black (or Black British), ...``; Nomis'
+    ``Ethnic Group: White; measures: Value``): what it is, and that the bundled Census by force is
+    used without ``--population``.
+
+    >>> _wide_population_note(pd.DataFrame(columns=["Police force", "White", "Black (or Black British)", "Asian", "Mixed"])).split("): ")[0]
+    '; this table has a column per ethnic group (White, Black (or Black British), Asian, Mixed'
+    >>> _wide_population_note(pd.DataFrame(columns=["force", "ethnicity", "population"]))
+    ''
+    """
+    groups = ("white", "black", "asian", "mixed", "other")
+    wide = [str(c) for c in pop.columns
+            if re.sub(r"^ethnic group:\s*", "", str(c).strip().lower()).startswith(groups)]
+    if len(wide) < 3:
+        return ""
+    shown = ", ".join(wide[:5]) + (f" and {len(wide) - 5} more" if len(wide) > 5 else "")
+    return (f"; this table has a column per ethnic group ({shown}): reshape it to one row per area and "
+            "group (pandas melt), or leave out --population to use the bundled Census 2011 or 2021 usual residents "
+            "by force, CSP or local authority (--census to choose)")
 
 
 def _no_area_error(args: argparse.Namespace, recs: pd.DataFrame) -> InvalidInputError:
@@ -1424,12 +1446,39 @@ def _force_named(res: pd.DataFrame, *, printed: bool) -> pd.DataFrame:
     return out
 
 
+def _by_code(msg: str) -> str:
+    """An area name of several extents ("Durham": force, CSP and local authority): the library says
+    ``pass level=...``, a keyword the command has not; the command takes the area's code instead.
+
+    >>> _by_code("'Durham' names areas of different extent: the police force area 'Durham' (E23000008), the CSP "
+    ...          "'County Durham' (E22000365), the local authority 'County Durham' (E06000047); pass level='force', "
+    ...          "'csp' or 'la'").split("; ")[-1]
+    'give the code of the one meant: --study-area E23000008 (police force area), E22000365 (CSP) or E06000047 (local authority)'
+    """
+    found = re.findall(r"the (police force area|CSP|local authority) '[^']+' \(([EWSN]\d{8})\)", msg)
+    if not found or not re.search(r"; pass level=", msg):
+        return msg
+    codes = [f"{code} ({kind})" for kind, code in found]
+    return (re.sub(r"; pass level=.*$", "", msg) + "; give the code of the one meant: --study-area "
+            + (", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]))
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
     from .published import is_street_crime_file, read_street_crime
 
     _check_out_file(args.out)
     _check_out_file(args.geojson, "--geojson", ".geojson")
+    # the study area looked up before the files are read (a misspelt name was found out after
+    # reading 108,465 records)
+    study = None
+    if args.study_area is not None:
+        from .geography import StudyArea
+
+        try:
+            study = StudyArea(args.study_area)
+        except SaferstatsError as exc:  # which option the name came from
+            raise type(exc)(f"--study-area: {_by_code(str(exc))}", exc.argument, exc.index) from None
     paths: list[Path] = list(args.file)
     if all(is_street_crime_file(p) for p in paths) and \
             (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude")):
@@ -1462,7 +1511,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
-        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # dbscan's own warning, when every point is noise, gives the --eps-m / --min-samples that would make a cluster
@@ -1476,7 +1525,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
-    print(f"{int(inside.sum()):,} points" + (f" in {args.study_area}" if args.study_area else "")
+    print(f"{int(inside.sum()):,} points" + (f" in {study.describe()}" if study is not None else "")
           + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
           file=sys.stderr)
     if args.geojson:

@@ -172,3 +172,41 @@ def test_trend_on_two_periods_keeps_its_advice(shared_data: Path, capsys: pytest
     err = capsys.readouterr().err
     assert "each Force has at most 2 period(s) in column 'Year' (2017-18, 2018-19); a trend needs at least 3; " \
            "for two periods: saferstats rates" in err
+
+
+def test_population_with_a_column_per_group_says_so_and_that_the_census_is_bundled(
+        shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Resistance Lab's police-defined-demographics.csv (Police force, White, Black (or Black British), ...):
+    the error gave the layout needed, preceded by the library's caution about rates it then did not give."""
+    pop = shared_data / "population/police-defined-demographics.csv"
+    assert main(["disproportionality", str(shared_data / STOPS), "--population", str(pop)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"saferstats: error: --population {pop}: has no column 'ethnicity'")
+    assert ("this table has a column per ethnic group (White, Black (or Black British), Asian (or Asian British), "
+            "Mixed, Other): reshape it to one row per area and group (pandas melt), or leave out --population to use "
+            "the bundled Census 2011 or 2021 usual residents") in err
+    assert "ethnicity is not stated" not in err
+
+
+def test_misspelt_study_area_is_refused_before_the_files_are_read(shared_data: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["hotspots", str(shared_data / "street_crime"), "--study-area", "Stevenag"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == ("saferstats: error: --study-area: no police force area, CSP or local authority named or "
+                           "coded 'Stevenag'; close matches: 'Stevenage', 'Sevenoaks'")
+    assert "Read 108,465" not in err  # was found out after reading every record
+
+
+def test_study_area_of_several_extents_asks_for_a_code_the_command_takes(shared_data: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """'Durham' is a force, a CSP and an authority: the library's advice "pass level='force'" is no
+    option of the command; its codes are."""
+    f = shared_data / STOPS / "2020-01-durham-stop-and-search.csv"
+    args = ["hotspots", str(f), "--lat", "Latitude", "--lon", "Longitude", "--study-area"]
+    assert main([*args, "Durham"]) == 2
+    err = capsys.readouterr().err
+    assert "level=" not in err
+    assert err.strip().endswith("give the code of the one meant: --study-area E23000008 (police force area), "
+                                "E22000365 (CSP) or E06000047 (local authority)")
+    assert main([*args, "E23000008"]) == 0
+    assert "161 points in Durham (police force area E23000008); 0 clusters" in capsys.readouterr().err
