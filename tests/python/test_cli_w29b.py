@@ -210,3 +210,20 @@ def test_study_area_of_several_extents_asks_for_a_code_the_command_takes(shared_
                                 "E22000365 (CSP) or E06000047 (local authority)")
     assert main([*args, "E23000008"]) == 0
     assert "161 points in Durham (police force area E23000008); 0 clusters" in capsys.readouterr().err
+
+
+def test_by_month_says_the_rates_are_per_month(shared_data: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """--by force month: rates per 1,000 residents in one month, with no word that they are not yearly
+    (the library's "over the 3 months, not per year" is of the whole span only)."""
+    out = tmp_path / "m.csv"
+    assert main(["disproportionality", str(shared_data / STOPS), "--by", "force", "month", "--out", str(out)]) == 0
+    assert ("saferstats: warning: disproportionality: --by month: the rates are searches per 1,000 residents in each "
+            "month, not per year as the Home Office publishes them; for yearly rates pass --multiplier 12000") \
+        in capsys.readouterr().err
+    m = pd.read_csv(out)
+    row = m[(m.force_id == "city-of-london") & (m.month == "2019-12") & (m.group == "Asian")].iloc[0]
+    assert (row.searches, row.population) == (35, 940) and row.rate == pytest.approx(35 / 940 * 1000)
+    assert main(["disproportionality", str(shared_data / STOPS), "--by", "force", "month", "--multiplier", "12000",
+                 "--out", str(out)]) == 0
+    assert "--by month: the rates" not in capsys.readouterr().err
