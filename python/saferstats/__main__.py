@@ -1946,7 +1946,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "
-                                        "e.g. 'Stevenage'; those outside are counted and left out")
+                                        "e.g. 'Stevenage'; those outside are counted and left out. A name of "
+                                        "several areas ('Durham': force, CSP and authority) by its code, e.g. "
+                                        "E23000008")
     p.add_argument("--eps-m", type=float, default=150.0,
                    help="DBSCAN neighbourhood radius in metres (default 150)")
     p.add_argument("--min-samples", type=int, default=15,

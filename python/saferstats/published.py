@@ -718,6 +718,9 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     markers on periods (``2017/18³``, or ``2017/183`` where a CSV export flattened the
     superscript) and numbers, ``N/A``/``..`` as missing (never zero), trailing spaces. Periods come
     out as ``"YYYY/YY"``. A CSV export, or a sheet of the ODS/XLSX workbook (``sheet=``), is read.
+    Any other table is an :class:`~saferstats.InvalidInputError`; OSCE/ODIHR's national files
+    (``year, country, data_source, number_of_incidents``) are named as such, with the Home Office
+    table to read instead (they are plain CSVs for :func:`pandas.read_csv`).
     ``df.attrs["dropped"]`` lists every cell that is not a number (with file, line and column) and
     ``df.attrs["summary"]`` counts rows, missing and unparsable cells. In the force table,
     ``df.attrs["population_note"]`` says when a force's population is one figure for every year
