@@ -332,9 +332,13 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
     detected, delim = _detect(header)
     kind = detected if fmt == "auto" else fmt
     if kind == "unknown":
+        # police.uk's street-level crime file (crimes, not searches): say which reader takes it
+        cols = {_snake(c) for c in re.split(r"[,;\t]", header)}
+        street = ("; it is police.uk street-level crime (crimes, not searches): saferstats.read_street_crime "
+                  "reads it (saferstats hotspots on the command line)") if {"crime_type", "month"} <= cols else ""
         raise InvalidInputError(
             f"{path}: not a police.uk stop-and-search file (header: {header[:120]!r}); expected columns "
-            f"such as {', '.join(_REQUIRED)}",
+            f"such as {', '.join(_REQUIRED)}{street}",
             "path_or_paths",
         )
     try:

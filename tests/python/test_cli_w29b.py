@@ -227,3 +227,17 @@ def test_by_month_says_the_rates_are_per_month(shared_data: Path, tmp_path: Path
     assert main(["disproportionality", str(shared_data / STOPS), "--by", "force", "month", "--multiplier", "12000",
                  "--out", str(out)]) == 0
     assert "--by month: the rates" not in capsys.readouterr().err
+
+
+def test_street_crime_file_given_as_searches_names_its_reader(shared_data: Path) -> None:
+    f = shared_data / "street_crime/2021-01-hertfordshire-street.csv"
+    if not f.exists():
+        pytest.skip("street file absent")
+    with pytest.raises(InvalidInputError, match=r"not a police.uk stop-and-search file .*; it is police.uk "
+                                                r"street-level crime \(crimes, not searches\): "
+                                                r"saferstats.read_street_crime reads it \(saferstats hotspots"):
+        saferstats.read_stop_search(f)
+    other = shared_data / "population/police-defined-demographics.csv"
+    with pytest.raises(InvalidInputError) as e:
+        saferstats.read_stop_search(other)
+    assert "street-level" not in str(e.value)
