@@ -1656,16 +1656,16 @@ def _as_config(msg: str) -> str:
     """A library message's advice in the report's terms: ``ethnicity_source='self_then_officer'`` ->
     ``[stop_search] ethnicity_source = "self_then_officer"``, for a choice that one section's
     configuration has (the report's reader writes TOML, not Python)."""
-    from .report.config import _SECTION_SCHEMA
+    from .report.config import option_choices
 
+    chosen = option_choices()
     owners: dict[str, list[str]] = {}
-    for section, schema in _SECTION_SCHEMA.items():
-        for key, kind in schema.items():
-            if isinstance(kind, tuple):
-                owners.setdefault(key, []).append(section)
+    for section, options in chosen.items():
+        for key in options:
+            owners.setdefault(key, []).append(section)
     for key, sections in owners.items():
         if len(sections) == 1:
-            choices = _SECTION_SCHEMA[sections[0]][key]
+            choices = chosen[sections[0]][key]
             msg = re.sub(rf"""\b{re.escape(key)}=(["'])(\w+)\1""",
                          lambda m: f'[{sections[0]}] {key} = "{m.group(2)}"' if m.group(2) in choices else m.group(0),
                          msg)

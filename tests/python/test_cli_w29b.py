@@ -36,8 +36,16 @@ def test_the_cli_imports_no_private_name_of_another_module() -> None:
         if isinstance(node, ast.ImportFrom) and node.level:
             private += [f"{node.module}.{a.name}" for a in node.names
                         if a.name.startswith("_") and not a.name.startswith("__")]
-    # _SECTION_SCHEMA (the report's configuration schema, w29d's) is left to the lead
-    assert sorted(private) == ["report.config._SECTION_SCHEMA"]
+    assert private == []
+
+
+def test_option_choices_are_the_configurations() -> None:
+    from saferstats.__main__ import _as_config
+    from saferstats.report.config import option_choices
+
+    assert option_choices()["stop_search"]["census"] == ("auto", "2011", "2021")
+    assert "file" not in option_choices()["hate_crime"]  # a path, not a choice
+    assert _as_config("pass ethnicity_source='officer'") == 'pass [stop_search] ethnicity_source = "officer"'
 
 
 def test_force_name_names_police_uk_slugs_codes_and_names() -> None:
