@@ -1543,6 +1543,9 @@ def _hotspots(args: argparse.Namespace) -> int:
               else "No clusters: try a larger --eps-m or a smaller --min-samples")
         return 0
     out = pd.DataFrame(table.drop(columns=["hull"]))
+    if times is None:  # a CSV of points has no times given: no empty first_time / last_time columns
+        out = out.drop(columns=[c for c in ("first_time", "last_time", "missing_times")
+                                if c in out.columns and out[c].isna().all()])
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
         for c, text in table.month_labels("iso").items():
             out[c] = text

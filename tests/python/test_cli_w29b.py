@@ -249,3 +249,15 @@ def test_street_crime_file_given_as_searches_names_its_reader(shared_data: Path)
     with pytest.raises(InvalidInputError) as e:
         saferstats.read_stop_search(other)
     assert "street-level" not in str(e.value)
+
+
+def test_hotspots_on_a_csv_of_points_has_no_empty_time_columns(shared_data: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    f = shared_data / STOPS / "2020-01-merseyside-stop-and-search.csv"
+    out = tmp_path / "c.csv"
+    assert main(["hotspots", str(f), "--lat", "Latitude", "--lon", "Longitude", "--study-area", "Liverpool",
+                 "--out", str(out)]) == 0
+    assert "1,594 points in Liverpool (CSP E22000182); 10 clusters" in capsys.readouterr().err
+    got = pd.read_csv(out)
+    assert len(got) == 10 and int(got["n"].sum()) > 0
+    assert not {"first_time", "last_time", "missing_times"} & set(got.columns)  # were all empty
