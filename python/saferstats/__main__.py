@@ -533,6 +533,13 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         if t is None:
             if sheet is None:
                 return None  # any other workbook: _read_csv says to save the sheet as CSV
+            if "not a Home Office hate crime table this reader knows" in str(exc):
+                # the library's advice is for Python (pandas.read_csv): say the sheet, and what the command takes
+                known = str(exc).split("this reader knows: ", 1)[1].split("; for another table")[0]
+                raise InvalidInputError(
+                    f"{path}: sheet {sheet!r} is not a table this command reads ({known}); save that sheet as "
+                    "'CSV UTF-8 (Comma delimited)' with one header row (a column per field) and give the CSV",
+                    "sheet") from None
             raise
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 

@@ -261,3 +261,16 @@ def test_hotspots_on_a_csv_of_points_has_no_empty_time_columns(shared_data: Path
     got = pd.read_csv(out)
     assert len(got) == 10 and int(got["n"].sum()) > 0
     assert not {"first_time", "last_time", "missing_times"} & set(got.columns)  # were all empty
+
+
+def test_a_workbook_sheet_the_command_does_not_read_says_what_to_give(shared_data: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The bulletin's Table_1: the library's advice "read it with pandas.read_csv" is no step on the
+    command line, and the error did not name the sheet."""
+    ods = shared_data / "hate_crime/home_office_by_force_2017-18_2018-19/hate-crime-1819-hosb2419-tables.ods"
+    assert main(["rates", str(ods), "--sheet", "Table_1", "--count", "count", "--population", "population"]) == 2
+    err = capsys.readouterr().err
+    assert f"saferstats: error: {ods}: sheet 'Table_1' is not a table this command reads (no header row with" in err
+    assert err.strip().endswith("save that sheet as 'CSV UTF-8 (Comma delimited)' with one header row (a column per "
+                                "field) and give the CSV")
+    assert "pandas" not in err
