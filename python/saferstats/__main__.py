@@ -1376,6 +1376,13 @@ def _disp(args: argparse.Namespace) -> int:
                                      ethnicity_source=args.ethnicity_source, multiplier=args.multiplier,
                                      confidence=args.confidence)
     except InvalidInputError as exc:
+        if auto and exc.argument == "census" and "none are known" in str(exc):
+            # the library's census="auto" is no choice of --census: say what is missing, and the choices
+            refused = True
+            raise InvalidInputError(
+                "the searches have no date (the files' Date column is empty), so the Census the Home Office used "
+                "for their period is not known: pass --census 2011 for searches before April 2022, --census 2021 "
+                "from then", "census") from None
         if pop is None and exc.argument == "by" and "with no `population`" in str(exc):
             # "--by month" alone: the library's refusal names its own keywords (by=..., population=)
             refused = True

@@ -274,3 +274,28 @@ def test_a_workbook_sheet_the_command_does_not_read_says_what_to_give(shared_dat
     assert err.strip().endswith("save that sheet as 'CSV UTF-8 (Comma delimited)' with one header row (a column per "
                                 "field) and give the CSV")
     assert "pandas" not in err
+
+
+def test_searches_without_dates_ask_for_the_census(shared_data: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: the CLI's own choice gave Census 2021 ("the Census the Home Office used for searches
+    from 2022/23") for searches of no known date; the library's census='auto' refuses, said here in
+    the command's terms (not "--census auto", which is no choice of the option)."""
+    import csv
+
+    src = shared_data / STOPS / "2020-01-durham-stop-and-search.csv"
+    rows = list(csv.reader(src.open(newline="", encoding="utf-8-sig")))
+    folder = tmp_path / "nodate"
+    folder.mkdir()
+    with (folder / src.name).open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(rows[0])
+        w.writerows([r[:1] + [""] + r[2:] for r in rows[1:]])
+    assert main(["disproportionality", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().endswith("saferstats: error: the searches have no date (the files' Date column is empty), so "
+                                "the Census the Home Office used for their period is not known: pass --census 2011 "
+                                "for searches before April 2022, --census 2021 from then")
+    assert "Census 2021 usual residents" not in err
+    assert main(["disproportionality", str(folder), "--census", "2011"]) == 0
+    assert re.search(r"Durham +durham +Asian +4 +7061 ", capsys.readouterr().out)
