@@ -34,7 +34,7 @@ import pandas as pd
 from . import datasets
 from ._frames import plain
 from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
-from .published import _LSOA_NOTE, NO_FIGURE_MARKS
+from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
 
@@ -171,11 +171,11 @@ def _gunzipped(path: Path, raw: bytes) -> bytes:
     binary", which it is not.)"""
     import zlib
 
-    from .io import _gunzip_bounded
+    from ._gzip import gunzip_bounded
 
     limit = max(50 * len(raw), 64 << 20)
     try:
-        out = _gunzip_bounded(raw, limit)
+        out = gunzip_bounded(raw, limit)
     except (EOFError, zlib.error) as exc:
         raise InvalidInputError(f"{path}: not a readable gzip file ({exc})", "file") from None
     if out is None:
@@ -348,6 +348,21 @@ def _did_you_mean(name: str, columns: list[str]) -> str:
 _DEFAULT_COLUMNS = {"count": "counts", "period": "periods (years, financial years or months)"}
 
 
+#: column names (snake_case) that hold periods, suggested for ``--period`` when its default is absent
+_PERIOD_NAMES = ("year", "financial_year", "month", "calendar_year", "fy")
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as a shell word: quoted when it has a space or a character the shell reads.
+
+    >>> _shell_word("year"), _shell_word("Financial year")
+    ('year', "'Financial year'")
+    """
+    import shlex
+
+    return shlex.quote(text)
+
+
 def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
     """Every column the options name is in the file, else an error naming the option, the column,
     the closest name in the file and all the file's columns."""
@@ -360,10 +375,13 @@ def _require(df: pd.DataFrame, path: Path, **cols: str | list[str]) -> None:
                     # the option's default, not a name the analyst typed: no "did you mean 'country'?" for
                     # 'count' (an abbreviation match), only a name that differs in case or spaces
                     same = [c for c in names if re.sub(r"\W+", "", c.lower()) == col]
+                    # a column named as periods are ('year' in OSCE's files, 'Month'): say it, as the option
+                    when = [c for c in names if re.sub(r"\W+", "_", c.strip().lower()).strip("_") in _PERIOD_NAMES]
+                    example = f" (e.g. {option} {_shell_word(when[0])})" if flag == "period" and when else ""
                     raise InvalidInputError(
                         f"{path}: no column {col!r} ({option}'s default)"
                         + (f" (did you mean {same[0]!r}? names must match exactly, spaces and capitals too)" if same
-                           else f": give {option} COLUMN, the file's column of {_DEFAULT_COLUMNS[flag]}")
+                           else f": give {option} COLUMN, the file's column of {_DEFAULT_COLUMNS[flag]}{example}")
                         + f"; columns are {names}", flag)
                 raise InvalidInputError(f"{path}: no column {col!r} ({option})"
                                         f"{_did_you_mean(col, names)}; columns are {names}", flag)
@@ -515,6 +533,13 @@ def _hate_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
         if t is None:
             if sheet is None:
                 return None  # any other workbook: _read_csv says to save the sheet as CSV
+            if "not a Home Office hate crime table this reader knows" in str(exc):
+                # the library's advice is for Python (pandas.read_csv): say the sheet, and what the command takes
+                known = str(exc).split("this reader knows: ", 1)[1].split("; for another table")[0]
+                raise InvalidInputError(
+                    f"{path}: sheet {sheet!r} is not a table this command reads ({known}); save that sheet as "
+                    "'CSV UTF-8 (Comma delimited)' with one header row (a column per field) and give the CSV",
+                    "sheet") from None
             raise
     return t.set_index(pd.Index(t["source_line"].to_numpy(), name="line"))
 
@@ -1277,10 +1302,22 @@ def _enough_periods(df: pd.DataFrame, path: Path, *, period: str, by: list[str],
     seen = pd.Series(df[period].dropna().astype(str).str.strip().unique())
     shown = ", ".join(seen.iloc[:4]) + (" ..." if len(seen) > 4 else "")
     each = f"each {' and '.join(by)}" if by else "the file"
+    # distinct periods, not rows: OSCE's file of one year has two rows a country (one per data_source),
+    # which read as "at most 2 period(s)" with advice for two periods
+    distinct = max((int(g[period].dropna().astype(str).str.strip().nunique()) for g in groups), default=0)
+    repeat = ""
+    if most > distinct:
+        keys = set(by) | {period, count, population}
+        apart = [str(c) for c in df.columns if c not in keys and any(
+            g.loc[g[period].duplicated(keep=False), c].astype(str).nunique() > 1 for g in groups)]
+        repeat = (f" ({most} rows for one {' and '.join(by) + ' and ' if by else ''}period" +
+                  (f": they differ in {', '.join(map(repr, apart[:3]))}, to add to --by" if apart else "") + ")")
+    advice = (_two_period_advice(df, path, count=count, population=population, period=period, by=by)
+              if distinct == 2 else
+              "with one period a file (a year a file, as OSCE publishes), put the files' rows into one CSV first")
     raise InvalidInputError(
-        f"{path}: {each} has at most {most} period(s) in column {period!r} ({shown or 'none'}); a trend needs at "
-        f"least 3; {_two_period_advice(df, path, count=count, population=population, period=period, by=by)}",
-        "period")
+        f"{path}: {each} has at most {distinct} period(s) in column {period!r} ({shown or 'none'}){repeat}; a trend "
+        f"needs at least 3; {advice}", "period")
 
 
 @contextlib.contextmanager
@@ -1297,7 +1334,8 @@ def _two_periods(df: pd.DataFrame, path: Path, *, count: str, population: str | 
 
 
 def _disp(args: argparse.Namespace) -> int:
-    from .disproportionality import _AREA_KEYS, disproportionality
+    from .disproportionality import disproportionality
+    from .geography import force_name
     from .io import read_stop_search
 
     _check_out_file(args.out)
@@ -1311,12 +1349,10 @@ def _disp(args: argparse.Namespace) -> int:
         given = force_id(args.force) or args.force
         own = recs.loc[recs["force"].astype(str).map(lambda f: (force_id(f) or f) != given), ["force", "source_file"]]
         if len(own):  # --force names only the files that do not say: a file that does keeps its own force
-            from .report.sections import _said_names
-
             files = sorted(set(own["source_file"].astype(str)))
-            named = _said_names(sorted(set(own["force"].astype(str))))
+            named = [force_name(f, as_text=True) for f in sorted(set(own["force"].astype(str)))]
             print(f"saferstats: warning: --force {args.force} is for files that name no force; "
-                  f"{_names(files, show=3)} name their own ({', '.join(named.values())}), used for their searches",
+                  f"{_names(files, show=3)} name their own ({', '.join(named)}), used for their searches",
                   file=sys.stderr)
     if args.force is None and "force" in (args.by or []) and args.population is None and nameless.any():
         files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
@@ -1328,40 +1364,89 @@ def _disp(args: argparse.Namespace) -> int:
             raise InvalidInputError(f"--by {b}: the records have no such column{_did_you_mean(b, [*names, 'csp', 'la'])}; "
                                     "give force, csp or la (each search placed by its location), or a column of the "
                                     f"records: {names}", "by")
-    if args.by and args.population is None and not set(args.by) & _AREA_KEYS:
-        # "--by month" alone: the bundled Census has a population per area, none per month (the
-        # library's message names its own keywords, by=None and population=)
-        area = "force" if (~nameless).any() or args.force else None
-        raise InvalidInputError(
-            f"--by {' '.join(args.by)} names no area, and the bundled Census populations are per area and ethnic "
-            "group, so the searches need an area to be set against: "
-            + (f"--by force {' '.join(args.by)} (each force's rates by {args.by[0]}), " if area else
-               f"--force NAME --by force {' '.join(args.by)} (the files name no force), ")
-            + f"--by csp {' '.join(args.by)} or --by la {' '.join(args.by)} (each search placed by its location), "
-            "or --population FILE with a population of your own", "by")
     pop = _read_csv(args.population) if args.population else None
-    census = args.census
-    if census is None and pop is None:
-        # the Census the Home Office used for the searches' period, as the report chooses it
-        from .report.sections import _census_for
-
-        census = _census_for(recs, "auto")
-        print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
-              f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
+    # no --census and no --population: the Census the Home Office used for the searches' period
+    # (the library's census="auto", as the report chooses it), said on stderr
+    auto = args.census is None and pop is None
+    refused = False  # a refusal said in the command's terms: the cautions about rates not given are dropped
     try:
-        res = disproportionality(recs, pop, by=args.by or None, census=census, ethnicity_source=args.ethnicity_source,
-                                 multiplier=args.multiplier, confidence=args.confidence)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SaferstatsWarning)
+            res = disproportionality(recs, pop, by=args.by or None, census="auto" if auto else args.census,
+                                     ethnicity_source=args.ethnicity_source, multiplier=args.multiplier,
+                                     confidence=args.confidence)
     except InvalidInputError as exc:
+        if auto and exc.argument == "census" and "none are known" in str(exc):
+            # the library's census="auto" is no choice of --census: say what is missing, and the choices
+            refused = True
+            raise InvalidInputError(
+                "the searches have no date (the files' Date column is empty), so the Census the Home Office used "
+                "for their period is not known: pass --census 2011 for searches before April 2022, --census 2021 "
+                "from then", "census") from None
+        if pop is None and exc.argument == "by" and "with no `population`" in str(exc):
+            # "--by month" alone: the library's refusal names its own keywords (by=..., population=)
+            refused = True
+            raise _no_area_error(args, recs) from None
         if pop is None or not re.search(r"^population has no column .*\(keyword `(group|population_col)`\)", str(exc)):
             raise
+        refused = True
         # the library's keywords are no options of this command: say what the file needs
         raise InvalidInputError(
             f"--population {args.population}: {str(exc).split(' (keyword')[0].removeprefix('population ')}; the "
             "table needs one row per ethnic group with columns ethnicity (White, Black, Asian, Mixed, Other) and "
             f"population, plus the --by columns ({', '.join(args.by or ['force'])}), e.g. force,ethnicity,population; "
-            f"its columns are {[str(c) for c in pop.columns]}", "population") from None
+            f"its columns are {[str(c) for c in pop.columns]}{_wide_population_note(pop)}", "population") from None
+    finally:
+        for w in caught if not refused else []:  # to main()'s record, printed one line each
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    if "month" in (args.by or []) and args.multiplier == 1000 and len(res):
+        # the library says "over the 3 months, not per year" of rates over the whole span, and nothing
+        # when a row is one month: a monthly rate per 1,000 read as the Home Office's yearly one is a
+        # twelfth of it
+        print("saferstats: warning: disproportionality: --by month: the rates are searches per 1,000 residents in "
+              "each month, not per year as the Home Office publishes them; for yearly rates pass --multiplier 12000 "
+              "(the ratios do not change)", file=sys.stderr)
+    if auto:
+        census = res.attrs.get("census")
+        print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
+              f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
     _write(_force_named(res, printed=args.out is None), args.out, sig=args.sig_figures)
     return 0
+
+
+def _wide_population_note(pop: pd.DataFrame) -> str:
+    """For a population table with a column per ethnic group (Resistance Lab's
+    ``police-defined-demographics.csv``: ``Police force, White, Black (or Black British), ...``; Nomis'
+    ``Ethnic Group: White; measures: Value``): what it is, and that the bundled Census by force is
+    used without ``--population``.
+
+    >>> _wide_population_note(pd.DataFrame(columns=["Police force", "White", "Black (or Black British)", "Asian", "Mixed"])).split("): ")[0]
+    '; this table has a column per ethnic group (White, Black (or Black British), Asian, Mixed'
+    >>> _wide_population_note(pd.DataFrame(columns=["force", "ethnicity", "population"]))
+    ''
+    """
+    groups = ("white", "black", "asian", "mixed", "other")
+    wide = [str(c) for c in pop.columns
+            if re.sub(r"^ethnic group:\s*", "", str(c).strip().lower()).startswith(groups)]
+    if len(wide) < 3:
+        return ""
+    shown = ", ".join(wide[:5]) + (f" and {len(wide) - 5} more" if len(wide) > 5 else "")
+    return (f"; this table has a column per ethnic group ({shown}): reshape it to one row per area and "
+            "group (pandas melt), or leave out --population to use the bundled Census 2011 or 2021 usual residents "
+            "by force, CSP or local authority (--census to choose)")
+
+
+def _no_area_error(args: argparse.Namespace, recs: pd.DataFrame) -> InvalidInputError:
+    """``--by month`` alone with no ``--population``: the bundled Census has a population per area,
+    none per month; say which options give the searches an area (in the command's terms)."""
+    area = (recs["force"].astype(str) != "").any() or args.force
+    return InvalidInputError(
+        f"--by {' '.join(args.by)} names no area, and the bundled Census populations are per area and ethnic "
+        "group, so the searches need an area to be set against: "
+        + (f"--by force {' '.join(args.by)} (each force's rates by {args.by[0]}), " if area else
+           f"--force NAME --by force {' '.join(args.by)} (the files name no force), ")
+        + f"--by csp {' '.join(args.by)} or --by la {' '.join(args.by)} (each search placed by its location), "
+        "or --population FILE with a population of your own", "by")
 
 
 def _force_named(res: pd.DataFrame, *, printed: bool) -> pd.DataFrame:
@@ -1370,17 +1455,33 @@ def _force_named(res: pd.DataFrame, *, printed: bool) -> pd.DataFrame:
     tables ('London, City of'), printed as text says it ('City of London'); police.uk's identifier
     beside them in ``force_id`` (what scripts join on). A force that is none of the 43 keeps its label
     in both."""
-    from .geography import force_id
-    from .report.sections import _force_names, _said_names
+    from .geography import force_id, force_name
 
     if "force" not in res.columns:
         return res
     labels = res["force"].astype(str)
-    names = (_said_names if printed else _force_names)(labels.unique())
+    names = {v: force_name(v, as_text=printed) for v in labels.unique()}
     out = res.copy()
     out["force"] = labels.map(names)
     out.insert(out.columns.get_loc("force") + 1, "force_id", labels.map(lambda v: force_id(v) or v))
     return out
+
+
+def _by_code(msg: str) -> str:
+    """An area name of several extents ("Durham": force, CSP and local authority): the library says
+    ``pass level=...``, a keyword the command has not; the command takes the area's code instead.
+
+    >>> _by_code("'Durham' names areas of different extent: the police force area 'Durham' (E23000008), the CSP "
+    ...          "'County Durham' (E22000365), the local authority 'County Durham' (E06000047); pass level='force', "
+    ...          "'csp' or 'la'").split("; ")[-1]
+    'give the code of the one meant: --study-area E23000008 (police force area), E22000365 (CSP) or E06000047 (local authority)'
+    """
+    found = re.findall(r"the (police force area|CSP|local authority) '[^']+' \(([EWSN]\d{8})\)", msg)
+    if not found or not re.search(r"; pass level=", msg):
+        return msg
+    codes = [f"{code} ({kind})" for kind, code in found]
+    return (re.sub(r"; pass level=.*$", "", msg) + "; give the code of the one meant: --study-area "
+            + (", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]))
 
 
 def _hotspots(args: argparse.Namespace) -> int:
@@ -1389,6 +1490,16 @@ def _hotspots(args: argparse.Namespace) -> int:
 
     _check_out_file(args.out)
     _check_out_file(args.geojson, "--geojson", ".geojson")
+    # the study area looked up before the files are read (a misspelt name was found out after
+    # reading 108,465 records)
+    study = None
+    if args.study_area is not None:
+        from .geography import StudyArea
+
+        try:
+            study = StudyArea(args.study_area)
+        except SaferstatsError as exc:  # which option the name came from
+            raise type(exc)(f"--study-area: {_by_code(str(exc))}", exc.argument, exc.index) from None
     paths: list[Path] = list(args.file)
     if all(is_street_crime_file(p) for p in paths) and \
             (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude")):
@@ -1398,7 +1509,7 @@ def _hotspots(args: argparse.Namespace) -> int:
                 _check_file(p)
         with warnings.catch_warnings():
             # clusters are of coordinates: LSOA codes of another Census do not matter here
-            warnings.filterwarnings("ignore", message=_LSOA_NOTE)
+            warnings.filterwarnings("ignore", message=LSOA_CODES_NOTE)
             df = read_street_crime([str(p) for p in paths], crime_type=args.crime_type)
         lat, lon = "latitude", "longitude"
         summ = df.attrs.get("summary", {})
@@ -1421,7 +1532,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
-        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=args.study_area)
+        labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # dbscan's own warning, when every point is noise, gives the --eps-m / --min-samples that would make a cluster
@@ -1435,7 +1546,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
-    print(f"{int(inside.sum()):,} points" + (f" in {args.study_area}" if args.study_area else "")
+    print(f"{int(inside.sum()):,} points" + (f" in {study.describe()}" if study is not None else "")
           + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
           file=sys.stderr)
     if args.geojson:
@@ -1446,6 +1557,9 @@ def _hotspots(args: argparse.Namespace) -> int:
               else "No clusters: try a larger --eps-m or a smaller --min-samples")
         return 0
     out = pd.DataFrame(table.drop(columns=["hull"]))
+    if times is None:  # a CSV of points has no times given: no empty first_time / last_time columns
+        out = out.drop(columns=[c for c in ("first_time", "last_time", "missing_times")
+                                if c in out.columns and out[c].isna().all()])
     if table.attrs.get("times_are_months"):  # police.uk months, as the GeoJSON writes them: "2021-10"
         for c, text in table.month_labels("iso").items():
             out[c] = text
@@ -1559,16 +1673,16 @@ def _as_config(msg: str) -> str:
     """A library message's advice in the report's terms: ``ethnicity_source='self_then_officer'`` ->
     ``[stop_search] ethnicity_source = "self_then_officer"``, for a choice that one section's
     configuration has (the report's reader writes TOML, not Python)."""
-    from .report.config import _SECTION_SCHEMA
+    from .report.config import option_choices
 
+    chosen = option_choices()
     owners: dict[str, list[str]] = {}
-    for section, schema in _SECTION_SCHEMA.items():
-        for key, kind in schema.items():
-            if isinstance(kind, tuple):
-                owners.setdefault(key, []).append(section)
+    for section, options in chosen.items():
+        for key in options:
+            owners.setdefault(key, []).append(section)
     for key, sections in owners.items():
         if len(sections) == 1:
-            choices = _SECTION_SCHEMA[sections[0]][key]
+            choices = chosen[sections[0]][key]
             msg = re.sub(rf"""\b{re.escape(key)}=(["'])(\w+)\1""",
                          lambda m: f'[{sections[0]}] {key} = "{m.group(2)}"' if m.group(2) in choices else m.group(0),
                          msg)
@@ -1849,7 +1963,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "
-                                        "e.g. 'Stevenage'; those outside are counted and left out")
+                                        "e.g. 'Stevenage'; those outside are counted and left out. A name of "
+                                        "several areas ('Durham': force, CSP and authority) by its code, e.g. "
+                                        "E23000008")
     p.add_argument("--eps-m", type=float, default=150.0,
                    help="DBSCAN neighbourhood radius in metres (default 150)")
     p.add_argument("--min-samples", type=int, default=15,

@@ -2106,3 +2106,34 @@ def _count_table(labels: np.ndarray) -> pd.DataFrame:
     vc = pd.Series(labels, dtype=object).value_counts(sort=False)
     df = pd.DataFrame({"area": vc.index.astype(object), "count": vc.to_numpy(np.int64)})
     return df.sort_values(["count", "area"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def force_name(label: Any, *, as_text: bool = False) -> str:
+    """The name of a police force given as police.uk writes it (``"city-of-london"``), as a name
+    (``"Avon & Somerset"``, ``"Essex Police"``) or as its ONS code (``"E23000027"``): the ONS name,
+    the key that joins to the published tables (``"London, City of"``), or with ``as_text=True``
+    the name as a sentence says it (``"City of London"``; :func:`display_name`), as the report
+    names forces. A label that is none of the 43 territorial forces of England and Wales
+    (``"btp"``, ``"all searches"``) is returned as it is. Method: :func:`force_id`, then the force's
+    row of :func:`area_lookup` (ONS "LAD to CSP to PFA (December 2024)").
+
+    >>> [force_name(x) for x in ["city-of-london", "E23000027", "Avon & Somerset", "btp"]]
+    ['London, City of', 'Hertfordshire', 'Avon and Somerset', 'btp']
+    >>> force_name("city-of-london", as_text=True)
+    'City of London'
+    """
+    fid = force_id(label)
+    if fid is None:
+        return str(label)
+    name = _force_ons_names().get(fid, str(label))
+    return display_name(name) if as_text else name
+
+
+@functools.lru_cache(maxsize=1)
+def _force_ons_names() -> dict[str, str]:
+    """police.uk force identifier -> ONS force name (the bundled lookup)."""
+    lk = area_lookup().drop_duplicates("force")
+    return {str(f): str(n) for f, n in zip(lk["force"], lk["force_name"])}
+
+
+__all__ += ["force_name"]

@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import _saferstats as _ext
 from ._frames import Records
+from ._gzip import gunzip_bounded as _gunzip_bounded  # the old private name, kept
 from .exceptions import InvalidInputError, warn_user
 
 __all__ = ["read_stop_search", "read_mha_annual", "STOP_SEARCH_COLUMNS", "force_slug"]
@@ -177,23 +178,6 @@ def _same_content(plain: Path, gz: Path) -> bool:
     except (OSError, EOFError, zlib.error):
         return False
     return len(data) == size and data == plain.read_bytes()
-
-
-def _gunzip_bounded(raw: bytes, limit: int) -> bytes | None:
-    """gunzip ``raw`` (every member); ``None`` as soon as the output would pass ``limit`` bytes,
-    so a gzip bomb is refused before it fills memory. Raises ``EOFError`` for a truncated
-    stream and ``zlib.error`` for a corrupt one."""
-    out = bytearray()
-    data = raw
-    while data:
-        d = zlib.decompressobj(wbits=31)
-        out += d.decompress(data, limit + 1 - len(out))
-        if len(out) > limit or d.unconsumed_tail:
-            return None
-        if not d.eof:
-            raise EOFError("the gzip stream is truncated")
-        data = d.unused_data
-    return bytes(out)
 
 
 def _is_json(path: Path) -> bool:
@@ -348,9 +332,13 @@ def _plan(path: Path, fmt: str) -> tuple[str, list[int | None]] | None:
     detected, delim = _detect(header)
     kind = detected if fmt == "auto" else fmt
     if kind == "unknown":
+        # police.uk's street-level crime file (crimes, not searches): say which reader takes it
+        cols = {_snake(c) for c in re.split(r"[,;\t]", header)}
+        street = ("; it is police.uk street-level crime (crimes, not searches): saferstats.read_street_crime "
+                  "reads it (saferstats hotspots on the command line)") if {"crime_type", "month"} <= cols else ""
         raise InvalidInputError(
             f"{path}: not a police.uk stop-and-search file (header: {header[:120]!r}); expected columns "
-            f"such as {', '.join(_REQUIRED)}",
+            f"such as {', '.join(_REQUIRED)}{street}",
             "path_or_paths",
         )
     try:

@@ -41,7 +41,7 @@ from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _
                  _unzip_bounded)
 
 __all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES",
-           "NO_FIGURE_MARKS", "NO_FIGURE"]
+           "NO_FIGURE_MARKS", "NO_FIGURE", "LSOA_CODES_NOTE"]
 
 #: Columns of the tidy street-level crime table, in order (``crime_id`` only with ``ids=True``).
 STREET_CRIME_COLUMNS = [
@@ -311,9 +311,12 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
     return out.drop(columns=drop_after) if drop_after else out
 
 
-#: The start of :func:`read_street_crime`'s warning about LSOA 2011 codes, for callers that place the
-#: records by their coordinates (hotspots: the report, ``saferstats hotspots``), where it does not apply.
-_LSOA_NOTE = r"read_street_crime: [\d,]+ of [\d,]+ records \(\d+ LSOA code"
+#: A regular expression matching the start of :func:`read_street_crime`'s warning that records carry
+#: LSOA codes of another Census (2011), for code that places the records by their coordinates
+#: (hotspots: the report, ``saferstats hotspots``), where it does not apply:
+#: ``warnings.filterwarnings("ignore", message=LSOA_CODES_NOTE)``.
+LSOA_CODES_NOTE = r"read_street_crime: [\d,]+ of [\d,]+ records \(\d+ LSOA code"
+_LSOA_NOTE = LSOA_CODES_NOTE  # the old private name, kept
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -657,6 +660,28 @@ def _ho_layout(rows: list[list[Any]]) -> tuple[int | None, str]:
     return None, ""
 
 
+def _is_osce(rows: list[list[Any]]) -> bool:
+    """Whether the first row is the header of an OSCE/ODIHR national hate crime file
+    (``year, country, [iso2,] data_source, number_of_incidents``)."""
+    cells = {_snake(str(c)) for c in (rows[0] if rows else []) if c is not None}
+    return {"country", "number_of_incidents"} <= cells
+
+
+#: read_hate_crime's refusal of an OSCE/ODIHR file: what it is, what to do with it, and the Home
+#: Office table to read instead.
+_OSCE_REFUSAL = (
+    "{src}: not a Home Office hate crime table but an OSCE/ODIHR hate crime reporting file (columns {header}): "
+    "national totals of hate incidents, one row per OSCE participating State and source of the figure (official or "
+    "police records, civil society) for one year, as the States reported them to ODIHR; not a count series by force "
+    "or strand that read_hate_crime reads, and not like for like with the Home Office's figures (other years and "
+    "coverage). It is a plain CSV: read it with pandas.read_csv (one file a year: concatenate them; the source "
+    "labels change between years, e.g. the United Kingdom's 'Official Records' of 2016 and 2017 are 'Police "
+    "Records' in 2018). For police-recorded hate crime in England and Wales use the Home Office's tables, which "
+    "read_hate_crime reads: offences by police force area and year ('Hate crime.csv', Force, Year, ...) or the "
+    "bulletin's tables (hate-crime-1819-hosb2419-tables.ods, sheet='Table_2' for the strand series 2011/12 to "
+    "2018/19)")
+
+
 def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     """Read a Home Office hate crime table as published into a tidy DataFrame.
 
@@ -693,6 +718,9 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     markers on periods (``2017/18³``, or ``2017/183`` where a CSV export flattened the
     superscript) and numbers, ``N/A``/``..`` as missing (never zero), trailing spaces. Periods come
     out as ``"YYYY/YY"``. A CSV export, or a sheet of the ODS/XLSX workbook (``sheet=``), is read.
+    Any other table is an :class:`~saferstats.InvalidInputError`; OSCE/ODIHR's national files
+    (``year, country, data_source, number_of_incidents``) are named as such, with the Home Office
+    table to read instead (they are plain CSVs for :func:`pandas.read_csv`).
     ``df.attrs["dropped"]`` lists every cell that is not a number (with file, line and column) and
     ``df.attrs["summary"]`` counts rows, missing and unparsable cells. In the force table,
     ``df.attrs["population_note"]`` says when a force's population is one figure for every year
@@ -718,6 +746,9 @@ def read_hate_crime(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     src = _one_file(path, "path")
     rows = _read_sheet(src, sheet, "path", lambda r: _HO_LAYOUT_NAMES.get(_ho_layout(r)[1]))
     header_at, layout = _ho_layout(rows)
+    if header_at is None and _is_osce(rows):
+        raise InvalidInputError(_OSCE_REFUSAL.format(src=src, header=[str(c) for c in rows[0] if c is not None]),
+                                "path")
     if header_at is None:
         raise InvalidInputError(f"{src}: not a Home Office hate crime table this reader knows: no header row with "
                                 "'Force, Year' (offences by force and year), 'Hate crime strand, <years>' (the "

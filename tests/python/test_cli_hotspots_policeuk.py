@@ -38,7 +38,7 @@ def test_policeuk_folder_with_crime_type_and_study_area(tmp_path, capsys):
     assert f"kept Anti-social behaviour: {len(lat):,}" in err
     labels = saferstats.dbscan(lat, lon, eps_m=300, min_samples=5, study_area="Broxbourne")
     inside = labels != -3
-    assert f"{int(inside.sum()):,} points in Broxbourne; {labels[inside].max() + 1:,} clusters" in err
+    assert f"{int(inside.sum()):,} points in Broxbourne (CSP E22000123); {labels[inside].max() + 1:,} clusters" in err
     got = pd.read_csv(out)
     want = saferstats.cluster_summary(lat[inside], lon[inside], labels[inside])
     assert len(got) == len(want) > 0

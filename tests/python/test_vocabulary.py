@@ -84,6 +84,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "census_population": ("data", None),
     "area_lookup": ("data", None),
     "force_id": ("lookup", None),
+    "force_name": ("helper", None),
     "assign_area": ("labeller", None),
     "assign_lsoa21": ("labeller", None),
     "find_area": ("lookup", None),

@@ -428,3 +428,18 @@ def demo_config() -> dict:
                       "starting January 2024 - illustrates the method only",
         },
     })
+
+
+def option_choices() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each configuration section's keys that take one of a fixed set of values, with the values:
+    what ``saferstats report`` accepts there (used to say a library keyword, ``ethnicity_source=
+    'officer'``, as the configuration line that sets it).
+
+    >>> option_choices()["stop_search"]["ethnicity_source"]
+    ('self', 'officer', 'self_then_officer')
+    """
+    return {section: {k: tuple(v) for k, v in schema.items() if isinstance(v, tuple)}
+            for section, schema in _SECTION_SCHEMA.items()}
+
+
+__all__ += ["option_choices"]
