@@ -75,6 +75,15 @@ def build_report(tmp_path: Path, config: str) -> Path:
     return tmp_path / "o"
 
 
+def cli_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run ``saferstats ARGS`` as the command line does; it must stop with an error in the
+    command's terms (exit status 2): the message it printed on stderr, stripped."""
+    from saferstats.__main__ import main
+
+    assert main(list(args)) == 2
+    return capsys.readouterr().err.strip()
+
+
 def policeuk_stop_search_rows(folder: Path):
     """(force, row) for every record of the police.uk stop-and-search files in ``folder``
     (``YYYY-MM-<force>-stop-and-search.csv``, gzipped or not), read with the csv module: the
