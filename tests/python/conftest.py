@@ -98,24 +98,38 @@ def policeuk_stop_search_rows(folder: Path):
             yield from ((force, row) for row in csv.DictReader(fh))
 
 
-def herts_street_points(shared_data: Path, crime_type: str, last_month: str = "9999-99"):
-    """(month, x, y) arrays (British National Grid metres) of one crime type in the 13 police.uk
-    Hertfordshire street-level files, read with the csv module (records without a location left
-    out), up to ``last_month``."""
+def street_latlon(files, crime_type: str, lsoa: str = "", last_month: str = "9999-99"):
+    """(month, lat, lon) arrays of the located records of one crime type in police.uk street-level
+    ``files``, read with the csv module (records without a location left out): up to ``last_month``,
+    and of the LSOAs whose name starts with ``lsoa`` when it is given."""
     import csv
 
     import numpy as np
 
-    import saferstats
-
     rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
+    for f in files:
         with open(f, newline="") as fh:
             rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == crime_type and r["Latitude"] and r["Month"] <= last_month]
-    month, lat, lon = zip(*rows)
-    x, y = saferstats.to_bng(np.array(lat), np.array(lon))
-    return np.array(month), x, y
+                     if r["Crime type"] == crime_type and r["Latitude"] and r["Month"] <= last_month
+                     and (not lsoa or r["LSOA name"].startswith(lsoa))]
+    month, lat, lon = zip(*rows) if rows else ((), (), ())
+    return np.array(month, dtype=str), np.array(lat, dtype=float), np.array(lon, dtype=float)
+
+
+def herts_street_files(shared_data: Path) -> list[Path]:
+    """The 13 police.uk Hertfordshire street-level files in ../shared/data, in month order."""
+    return sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv"))
+
+
+def herts_street_points(shared_data: Path, crime_type: str, last_month: str = "9999-99"):
+    """(month, x, y) arrays (British National Grid metres) of one crime type in the 13 police.uk
+    Hertfordshire street-level files, read with the csv module (records without a location left
+    out), up to ``last_month``."""
+    import saferstats
+
+    month, lat, lon = street_latlon(herts_street_files(shared_data), crime_type, last_month=last_month)
+    x, y = saferstats.to_bng(lat, lon)
+    return month, x, y
 
 
 def sample_disproportionality_messages(attr: str):
