@@ -62,6 +62,12 @@ class PlainFrame:
     ('DataFrame', True)
     """
 
+    @property
+    def _constructor(self) -> Any:
+        """Selecting rows or columns gives a plain DataFrame (the headline is of the whole table);
+        a table that keeps its type when selected from (``ClusterTable``) says so itself."""
+        return pd.DataFrame
+
     def to_pandas(self) -> pd.DataFrame:
         out = pd.DataFrame(self).copy()
         out.attrs = dict(getattr(self, "attrs", {}))

@@ -310,10 +310,6 @@ class PaiTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     PAI of 10 cells, 8 observed events: top 10% of the area (1 cell) captures 62.5% of them, PAI 6.25
     """
 
-    @property
-    def _constructor(self) -> Any:
-        return pd.DataFrame
-
     def headline(self) -> str:
         """One line: cells and events scored; hit rate and PAI at 1%, 5% and 10% coverage."""
         need = {"coverage", "hit_rate", "pai", "observed", "k"}

@@ -23,10 +23,6 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     display starts with the headline: events, permutations, the strongest near-repeat cell and how
     many cells are significant. Selecting columns or rows gives a plain DataFrame."""
 
-    @property
-    def _constructor(self) -> Any:
-        return pd.DataFrame
-
     def headline(self) -> str:
         """One line: events and permutations, significant cells, the cell with the largest ratio."""
         info = self.attrs.get("knox", {})
