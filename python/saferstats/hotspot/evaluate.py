@@ -373,10 +373,12 @@ def _pai_whole_box(observed: Any, predicted: Any, o: np.ndarray, p: np.ndarray) 
                             if not (not isinstance(v, (pd.Series, pd.DataFrame)) and np.ndim(v) == 2
                                     and not isinstance(v, KdeResult)))
                 if b is not None), None)
-    beyond = _empty_beyond_outline(box, (np.nan_to_num(o) > 0) | (np.nan_to_num(p) > 0))
-    if beyond is None:
+    if box is None:
         return None
-    what, k = beyond
+    xc, yc, what = box
+    k = _empty_beyond_outline(xc, yc, (np.nan_to_num(o) > 0) | (np.nan_to_num(p) > 0))
+    if not k:
+        return None
     n = len(o)
     warn_user(f"pai: the cells scored are the {n:,} cells of {what}: the coverage (the share of the area) counts all "
               f"of them, {k:,} outside the outline (convex hull) of the cells holding events or a prediction — fields, "
@@ -624,6 +626,13 @@ def _box_cells(counts: Any, n: int) -> tuple[np.ndarray, np.ndarray, str] | None
     return None
 
 
+def _empty_beyond_outline(xc: np.ndarray, yc: np.ndarray, held: np.ndarray) -> int:
+    """How many cells (centres ``xc``, ``yc``) are empty and outside the outline (convex hull) of
+    the ``held`` cells, those with events (or a prediction): fields, water or land beyond the area
+    in a grid's box. 0 when no cell is held."""
+    return int((_outside_hull(xc, yc, held) & ~held).sum()) if held.any() else 0
+
+
 def _outside_hull(xc: np.ndarray, yc: np.ndarray, held: np.ndarray) -> np.ndarray:
     """True for the cells whose centre lies outside the convex hull of the centres of the ``held``
     cells (Andrew's monotone chain; a hull of one or two cells is that point or segment)."""
@@ -657,26 +666,18 @@ def _outside_hull(xc: np.ndarray, yc: np.ndarray, held: np.ndarray) -> np.ndarra
     return np.asarray(~inside, dtype=bool)
 
 
-def _empty_beyond_outline(box: tuple[np.ndarray, np.ndarray, str] | None, held: np.ndarray) -> tuple[str, int] | None:
-    """Of the cells of a grid's box (:func:`_box_cells`: centres and what they are), how many are
-    empty and outside the outline (convex hull) of the ``held`` cells (those with events or a
-    prediction), with what the cells are; None without a box, a held cell or such an empty cell."""
-    if box is None or not held.any():
-        return None
-    xc, yc, what = box
-    k = int((_outside_hull(xc, yc, held) & ~held).sum())
-    return (what, k) if k else None
-
-
 def _whole_box(counts: Any, c: np.ndarray) -> str | None:
     """Warn when ``counts`` are every cell of a grid's box made without a study area: the box's
     empty cells beyond the events' outline (fields, water, land beyond the force) count as places
     and dilute "x% of the events in y% of the places"; the note for the result's headline."""
-    held = c > 0
-    beyond = _empty_beyond_outline(_box_cells(counts, len(c)), held)  # (no events: the core refuses)
-    if beyond is None:
+    box = _box_cells(counts, len(c))
+    if box is None:
         return None
-    what, k = beyond
+    xc, yc, what = box
+    held = c > 0
+    k = _empty_beyond_outline(xc, yc, held)  # (no events: the core refuses)
+    if not k:
+        return None
     n, empty = len(c), int((~held).sum())
     top = max(1, int(np.ceil(0.05 * n)))
     busiest = (f" (the busiest 5% of these places are {top:,} cells, more than the {int(held.sum()):,} holding events)"

@@ -932,15 +932,13 @@ def _warn_classify_box(g: HotspotGrid, totals: np.ndarray) -> None:
     that lower the mean each period's Gi* compares every cell with (Watford ASB, Jan 2021-Jan 2022,
     250 m cells: 10 persistent and 4 intermittent hot spots over the box's 448 cells, against 6
     persistent, 6 intermittent, 2 former and 1 emerging over Watford's 349)."""
-    from .evaluate import _outside_hull
+    from .evaluate import _empty_beyond_outline
 
     held = np.asarray(totals) > 0
-    if not held.any():
+    k = _empty_beyond_outline(g.cells["x"].to_numpy(dtype=float), g.cells["y"].to_numpy(dtype=float), held)
+    if not k:
         return
-    far = _outside_hull(g.cells["x"].to_numpy(dtype=float), g.cells["y"].to_numpy(dtype=float), held) & ~held
-    if not far.any():
-        return
-    warn_user(f"hotspot_classify: the grid was made without a study area (the box around the points): {int(far.sum()):,} "
+    warn_user(f"hotspot_classify: the grid was made without a study area (the box around the points): {k:,} "
               f"of its {len(held):,} cells lie outside the outline (convex hull) of the cells holding events — fields, "
               "water or land beyond the area, zeros that lower the mean each period's Gi* compares every cell with, "
               "and so shift the classes (Watford ASB, Jan 2021-Jan 2022, 250 m cells: 10 persistent and 4 "
