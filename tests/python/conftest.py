@@ -240,3 +240,26 @@ def stevenage_dual_kde():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
         return saferstats.hotspot_dual_kde(xa, ya, xa[:5], ya[:5], cell_size=250, bandwidth=300, study_area=a)
+
+
+def square_kde_and_counts():
+    """A :func:`saferstats.kde_grid` surface of 80 points (seed 5; 100 m cells, bandwidth 250 m) over
+    a 1 km square study area in a 2 km box, and ``grid_counts`` of 40 other points on the same
+    cells (warnings ignored): the surface and the events the pai tests score it on."""
+    import warnings
+
+    import numpy as np
+
+    import saferstats
+
+    square = np.array([[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0], [0.0, 0.0]])
+    area = saferstats.StudyArea(square, crs=27700)
+    rng = np.random.default_rng(5)
+    px, py = rng.normal(300, 120, 80).clip(1, 999), rng.normal(600, 150, 80).clip(1, 999)
+    qx, qy = rng.normal(320, 150, 40).clip(1, 999), rng.normal(580, 150, 40).clip(1, 999)
+    bounds = (-500.0, 1500.0, -500.0, 1500.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = saferstats.kde_grid(px, py, cell_size=100, bandwidth=250, bounds=bounds, study_area=area)
+        counts, _, _ = saferstats.grid_counts(qx, qy, cell_size=100, bounds=bounds)
+    return k, counts
