@@ -263,3 +263,28 @@ def square_kde_and_counts():
         k = saferstats.kde_grid(px, py, cell_size=100, bandwidth=250, bounds=bounds, study_area=area)
         counts, _, _ = saferstats.grid_counts(qx, qy, cell_size=100, bounds=bounds)
     return k, counts
+
+
+def city_asb_latlon(shared_data: Path):
+    """(lat, lon) arrays of the City of London's anti-social behaviour records of 2023 (its
+    police.uk street export, semicolon-separated), read with the csv module: NaN where a record
+    has no location."""
+    import csv
+
+    import numpy as np
+
+    with open(shared_data / "street_crime" / "city_of_london_2023" / "street.csv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter=";") if r["crime_type"] == "Anti-social behaviour"]
+    lat = np.array([float(r["latitude"]) if r["latitude"] else np.nan for r in rows])
+    lon = np.array([float(r["longitude"]) if r["longitude"] else np.nan for r in rows])
+    return lat, lon
+
+
+def bandwidth_nrd_reference(v) -> float:
+    """MASS::bandwidth.nrd in numpy, the reference for the automatic bandwidths:
+    4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5) (type-7 quartiles)."""
+    import numpy as np
+
+    v = np.asarray(v, dtype=float)
+    q = np.quantile(v, [0.25, 0.75])
+    return 4 * 1.06 * min(np.std(v, ddof=1), (q[1] - q[0]) / 1.34) * len(v) ** -0.2
