@@ -288,3 +288,18 @@ def bandwidth_nrd_reference(v) -> float:
     v = np.asarray(v, dtype=float)
     q = np.quantile(v, [0.25, 0.75])
     return 4 * 1.06 * min(np.std(v, ddof=1), (q[1] - q[0]) / 1.34) * len(v) ** -0.2
+
+
+def report_hotspots(area: str, settings: dict):
+    """The report's hotspots section for ``area`` (95% confidence, disclosure threshold 5) made from
+    the ``[hotspots]`` ``settings``, warnings ignored: its configuration, the section and its
+    cluster table."""
+    import warnings
+
+    from saferstats.report.sections import _hotspots
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": area}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _hotspots(cfg, settings)
+    return cfg, s, next(t.frame for t in s.tables if t.name == "hotspot_clusters")
