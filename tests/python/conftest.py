@@ -84,10 +84,11 @@ def cli_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().err.strip()
 
 
-def policeuk_stop_search_rows(folder: Path):
+def policeuk_stop_search_rows(folder: Path, stated_only: bool = False):
     """(force, row) for every record of the police.uk stop-and-search files in ``folder``
     (``YYYY-MM-<force>-stop-and-search.csv``, gzipped or not), read with the csv module: the
-    independent count the reader's results are checked against."""
+    independent count the reader's results are checked against. ``stated_only``: the person
+    searches (not vehicle searches) with a stated self-defined ethnicity only."""
     import csv
     import gzip
 
@@ -95,7 +96,12 @@ def policeuk_stop_search_rows(folder: Path):
         force = f.name[8:].split("-stop-and-search")[0]
         opener = gzip.open if f.suffix == ".gz" else open
         with opener(f, "rt", newline="", encoding="utf-8") as fh:
-            yield from ((force, row) for row in csv.DictReader(fh))
+            yield from ((force, row) for row in csv.DictReader(fh) if not stated_only or _stated_person_search(row))
+
+
+def _stated_person_search(row: dict) -> bool:
+    eth = row["Self-defined ethnicity"].strip()
+    return row["Type"] != "Vehicle search" and bool(eth) and not eth.endswith("Not stated")
 
 
 def street_latlon(files, crime_type: str, lsoa: str = "", last_month: str = "9999-99"):
