@@ -336,12 +336,6 @@ class PaiTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         return (head + (": " + "; ".join(parts) if parts else "") + (f"; {note}" if isinstance(note, str) else "")
                 + (f" ({window})" if window else ""))
 
-    def __repr__(self) -> str:
-        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
-
 
 def _warn_plain_surface(observed: Any, predicted: Any) -> None:
     """Warn when ``observed`` and ``predicted`` carry no grid (neither a grid, a layer taken whole

@@ -45,14 +45,6 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         return (f"{head}; {len(sig)} of {len(self)} cells with p < 0.05 (not adjusted for {len(self)} tests: about "
                 f"{0.05 * len(self):.2g} by chance){best}")
 
-    def __repr__(self) -> str:
-        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
-
 
 def _times_in_days(name: str, t: Any) -> np.ndarray:
     """Event times as days: numbers as given, datetimes as days since the earliest (missing
