@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from typing import Any
 
 import numpy as np
@@ -53,14 +54,31 @@ class Result:
 
 class PlainFrame:
     """Mixin for the result tables that are DataFrames with a headline (``ClusterTable``,
-    ``KnoxTable``, ``PaiTable``): ``to_pandas()`` gives the same rows and columns as a plain
-    DataFrame (a copy, with its ``attrs``), as every other result's ``to_pandas()`` does.
+    ``KnoxTable``, ``PaiTable``): shown (printed or in a notebook) it starts with the headline;
+    ``to_pandas()`` gives the same rows and columns as a plain DataFrame (a copy, with its
+    ``attrs``), as every other result's ``to_pandas()`` does.
 
     >>> import saferstats
     >>> t = saferstats.pai([5, 0, 1], [9, 1, 3])
     >>> type(t.to_pandas()).__name__, t.to_pandas().equals(pd.DataFrame(t))
     ('DataFrame', True)
     """
+
+    @property
+    def _constructor(self) -> Any:
+        """Selecting rows or columns gives a plain DataFrame (the headline is of the whole table);
+        a table that keeps its type when selected from (``ClusterTable``) says so itself."""
+        return pd.DataFrame
+
+    def headline(self) -> str:
+        """One line saying what the table shows (each table says its own)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
+
+    def _repr_html_(self) -> str | None:
+        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
 
     def to_pandas(self) -> pd.DataFrame:
         out = pd.DataFrame(self).copy()

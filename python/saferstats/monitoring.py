@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -276,6 +276,46 @@ def _warn_gaps(fn: str, cs: np.ndarray, ts: np.ndarray, labels: list[Any], conse
               f"{', '.join(shown)}{' ...' if len(short) > 5 else ''}; {ends}. {fill}")
 
 
+def _series_starts(cs: np.ndarray) -> np.ndarray:
+    """The first position of each series in rows sorted by series code ``cs``."""
+    return np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+
+
+class _SeriesOrder(NamedTuple):
+    """Rows of one or more series put in order (:func:`_in_series_order`)."""
+
+    codes: np.ndarray  # the series code of each row, as given
+    labels: list[Any]  # the series' labels ([None] for one series)
+    period_labels: Any  # the periods as given (None without them)
+    order: np.ndarray  # the rows in series order, then period (or given) order
+    cs: np.ndarray  # codes[order]
+    ts: np.ndarray | None  # the period numbers in that order (None without periods)
+    starts: list[int]  # the first position of each series in that order
+
+
+def _in_series_order(fn: str, by: Any, periods: Any, n: int, gaps: str, ends: str) -> _SeriesOrder:
+    """The ``n`` rows grouped by series (``by``) and put in period order within each (as given
+    without ``periods``). A period twice in a series is an :class:`InvalidInputError` naming the
+    row (and the series); periods missing from a series, and series that start later or end
+    earlier than the others, give ``fn``'s warning (:func:`_warn_gaps`) saying ``gaps`` and
+    ``ends`` (what that does to the result)."""
+    codes, labels = _labels("by", by, n)
+    t, period_labels = _times(periods, n)
+    order = np.lexsort((t if t is not None else np.arange(n, dtype=float), codes))
+    cs = codes[order]
+    ts = None
+    if t is not None:
+        ts = t[order]
+        same = np.flatnonzero((cs[1:] == cs[:-1]) & (ts[1:] == ts[:-1]))
+        if same.size:
+            i = int(order[same[0] + 1])
+            raise InvalidInputError(
+                f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice"
+                + ("" if labels[cs[same[0]]] is None else f" in series {labels[cs[same[0]]]!r}"), "periods", i)
+        _warn_gaps(fn, cs, _gap_scale(period_labels, order, ts), labels, gaps, np.asarray(period_labels)[order], ends)
+    return _SeriesOrder(codes, labels, period_labels, order, cs, ts, _series_starts(cs).tolist())
+
+
 def _rebase_flags(
     rebase: Any, codes_sorted: np.ndarray, t_sorted: np.ndarray | None, labels: list[Any], period_labels: Any = None
 ) -> tuple[np.ndarray, list[Any]]:
@@ -359,7 +399,7 @@ def _rebase_record(flags: np.ndarray, causes: list[Any], cs: np.ndarray, labels:
     """The rebase points of a chart (sorted order in): series, period (or position), segment and the
     cause given, one row each; and warn about those given without a cause (Making Data Count:
     recalculate limits only for a sustained shift with a known cause)."""
-    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    starts = _series_starts(cs)
     # months given as dates are named as months (2021-07), weeks and days as days
     shown_sorted = None if shown_sorted is None else _period_ticks(pd.Series(np.asarray(shown_sorted)))
     rows = []
@@ -396,7 +436,7 @@ def _warn_recording_step(vs: np.ndarray, cs: np.ndarray, labels: list[Any], show
     if not (np.all(vs >= 0) and np.all(vs == np.round(vs))):
         return  # counts only: a 4-fold step in a rate or a percentage is not a recording sign
     shown_sorted = None if shown_sorted is None else _period_ticks(pd.Series(np.asarray(shown_sorted)))
-    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+    starts = _series_starts(cs)
     ends = np.r_[starts[1:], len(cs)]
     said = []
     for a, b in zip(starts, ends):
@@ -574,25 +614,10 @@ def spc(
         if len(den) != n:
             raise LengthMismatchError(
                 f"length mismatch: `values` has {n} elements but `denominators` has {len(den)}", "denominators")
-    codes, labels = _labels("by", by, n)
-    t, period_labels = _times(periods, n)
-    order = np.lexsort((t if t is not None else np.arange(n, dtype=float), codes))
-    cs = codes[order]
-    if t is not None:
-        ts = t[order]
-        same = np.flatnonzero((cs[1:] == cs[:-1]) & (ts[1:] == ts[:-1]))
-        if same.size:
-            i = int(order[same[0] + 1])
-            raise InvalidInputError(
-                f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice"
-                + ("" if labels[cs[same[0]]] is None else f" in series {labels[cs[same[0]]]!r}"), "periods", i)
-        _warn_gaps("spc", cs, _gap_scale(period_labels, order, ts), labels, "moving ranges span the gap and runs count the points either side as "
-                   "neighbours", np.asarray(period_labels)[order],
-                   "their limits leave out those periods and the last point (variation) of a series that ends "
-                   "early is of an earlier period than the others'")
-    else:
-        ts = None
-    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
+    codes, labels, period_labels, order, cs, ts, starts = _in_series_order(
+        "spc", by, periods, n, "moving ranges span the gap and runs count the points either side as neighbours",
+        "their limits leave out those periods and the last point (variation) of a series that ends early is of an "
+        "earlier period than the others'")
     flags, causes = _rebase_flags(rebase, cs, ts, labels, period_labels) if n else (np.zeros(0, dtype=bool), [])
     targets = _target(target, labels)
     if chart in ("u", "p"):
@@ -1858,20 +1883,10 @@ def unusual_periods(
                 "events; leave out a period whose count is unknown and the baseline reaches back across it)")
     if periods is None and by is None and isinstance(values, pd.Series):
         periods = _period_index(values.index)
-    codes, labels = _labels("by", by, n)
-    t, period_labels = _times(periods, n)
-    order = np.lexsort((t if t is not None else np.arange(n, dtype=float), codes))
-    cs = codes[order]
-    if t is not None:
-        ts = t[order]
-        same = np.flatnonzero((cs[1:] == cs[:-1]) & (ts[1:] == ts[:-1]))
-        if same.size:
-            i = int(order[same[0] + 1])
-            raise InvalidInputError(f"`periods` row {i}: period {plain(period_labels.iloc[i])!r} appears twice", "periods", i)
-        _warn_gaps("unusual_periods", cs, _gap_scale(period_labels, order, ts), labels, f"a baseline of {baseline} periods then reaches back across "
-                   "the gap, and the missing period is neither tested nor counted in any baseline",
-                   np.asarray(period_labels)[order], "those periods are neither tested nor counted in any baseline")
-    starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]).tolist() if n else []
+    codes, labels, period_labels, order, cs, _, starts = _in_series_order(
+        "unusual_periods", by, periods, n, f"a baseline of {baseline} periods then reaches back across the gap, and "
+        "the missing period is neither tested nor counted in any baseline",
+        "those periods are neither tested nor counted in any baseline")
     try:
         res = _ext.unusual_periods(np.ascontiguousarray(v[order]), starts, baseline=baseline, method=method)
         expected, p = res["expected"], res["p_value"]

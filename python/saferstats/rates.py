@@ -129,6 +129,17 @@ def _warn_paired_by_position(fn: str, *pairs: tuple[tuple[str, Any], tuple[str, 
         return
 
 
+def _paired_call(fn: str, kernel: Any, inputs: dict[str, ArrayLike], missing: str,
+                 **options: Any) -> tuple[dict[str, Any], pd.Index | None]:
+    """:func:`_aligned_call` for two groups' events and denominators, given in the order ``a``'s
+    events, ``a``'s denominator, ``b``'s events, ``b``'s denominator (paired inputs read a
+    against b): Series of ``a`` and ``b`` with different row labels are warned about first, as
+    ``fn`` (:func:`_warn_paired_by_position`)."""
+    (xa, va), (na, wa), (xb, vb), (nb, wb) = inputs.items()
+    _warn_paired_by_position(fn, ((xa, va), (xb, vb)), ((na, wa), (nb, wb)))
+    return _aligned_call(kernel, inputs, missing, **options)
+
+
 @confidence_levels("lower", "upper")
 def rate_ci(
     count: ArrayLike,
@@ -282,10 +293,8 @@ def _rate_ratio_frame(
     """The rate-ratio table (and, with ``percent``, the core's percentage change columns)."""
     method = choice_option("method", method, _RATIO_METHODS, ("wald_log", "exact-cond"))
     inputs = {"count_a": count_a, "population_a": population_a, "count_b": count_b, "population_b": population_b}
-    _warn_paired_by_position("percent_change" if percent else "rate_ratio", (("count_a", count_a), ("count_b", count_b)),
-                             (("population_a", population_a), ("population_b", population_b)))
-    res, index = _aligned_call(_ext.rate_ratio, inputs, missing, confidence=float(confidence), method=method,
-                               percent=percent)
+    res, index = _paired_call("percent_change" if percent else "rate_ratio", _ext.rate_ratio, inputs, missing,
+                              confidence=float(confidence), method=method, percent=percent)
     columns = {
         "ratio": res["value"],
         "lower": res["lower"],
@@ -395,9 +404,8 @@ def proportion_difference(
     0        0.01 -0.011323  0.03314        0.95  newcombe
     """
     inputs = {"successes_a": successes_a, "trials_a": trials_a, "successes_b": successes_b, "trials_b": trials_b}
-    _warn_paired_by_position("proportion_difference", (("successes_a", successes_a), ("successes_b", successes_b)),
-                             (("trials_a", trials_a), ("trials_b", trials_b)))
-    res, index = _aligned_call(_ext.proportion_difference, inputs, missing, confidence=float(confidence))
+    res, index = _paired_call("proportion_difference", _ext.proportion_difference, inputs, missing,
+                              confidence=float(confidence))
     return _frame(
         {"difference": res["value"], "lower": res["lower"], "upper": res["upper"], "confidence": float(confidence),
          "method": _methods(res["method"])},

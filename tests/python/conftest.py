@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # the frames' annotations; pandas is imported where it is used
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -75,10 +79,20 @@ def build_report(tmp_path: Path, config: str) -> Path:
     return tmp_path / "o"
 
 
-def policeuk_stop_search_rows(folder: Path):
+def cli_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run ``saferstats ARGS`` as the command line does; it must stop with an error in the
+    command's terms (exit status 2): the message it printed on stderr, stripped."""
+    from saferstats.__main__ import main
+
+    assert main(list(args)) == 2
+    return capsys.readouterr().err.strip()
+
+
+def policeuk_stop_search_rows(folder: Path, stated_only: bool = False):
     """(force, row) for every record of the police.uk stop-and-search files in ``folder``
     (``YYYY-MM-<force>-stop-and-search.csv``, gzipped or not), read with the csv module: the
-    independent count the reader's results are checked against."""
+    independent count the reader's results are checked against. ``stated_only``: the person
+    searches (not vehicle searches) with a stated self-defined ethnicity only."""
     import csv
     import gzip
 
@@ -86,27 +100,46 @@ def policeuk_stop_search_rows(folder: Path):
         force = f.name[8:].split("-stop-and-search")[0]
         opener = gzip.open if f.suffix == ".gz" else open
         with opener(f, "rt", newline="", encoding="utf-8") as fh:
-            yield from ((force, row) for row in csv.DictReader(fh))
+            yield from ((force, row) for row in csv.DictReader(fh) if not stated_only or _stated_person_search(row))
+
+
+def _stated_person_search(row: dict) -> bool:
+    eth = row["Self-defined ethnicity"].strip()
+    return row["Type"] != "Vehicle search" and bool(eth) and not eth.endswith("Not stated")
+
+
+def street_latlon(files, crime_type: str, lsoa: str = "", last_month: str = "9999-99"):
+    """(month, lat, lon) arrays of the located records of one crime type in police.uk street-level
+    ``files``, read with the csv module (records without a location left out): up to ``last_month``,
+    and of the LSOAs whose name starts with ``lsoa`` when it is given."""
+    import csv
+
+    import numpy as np
+
+    rows = []
+    for f in files:
+        with open(f, newline="") as fh:
+            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
+                     if r["Crime type"] == crime_type and r["Latitude"] and r["Month"] <= last_month
+                     and (not lsoa or r["LSOA name"].startswith(lsoa))]
+    month, lat, lon = zip(*rows) if rows else ((), (), ())
+    return np.array(month, dtype=str), np.array(lat, dtype=float), np.array(lon, dtype=float)
+
+
+def herts_street_files(shared_data: Path) -> list[Path]:
+    """The 13 police.uk Hertfordshire street-level files in ../shared/data, in month order."""
+    return sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv"))
 
 
 def herts_street_points(shared_data: Path, crime_type: str, last_month: str = "9999-99"):
     """(month, x, y) arrays (British National Grid metres) of one crime type in the 13 police.uk
     Hertfordshire street-level files, read with the csv module (records without a location left
     out), up to ``last_month``."""
-    import csv
-
-    import numpy as np
-
     import saferstats
 
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == crime_type and r["Latitude"] and r["Month"] <= last_month]
-    month, lat, lon = zip(*rows)
-    x, y = saferstats.to_bng(np.array(lat), np.array(lon))
-    return np.array(month), x, y
+    month, lat, lon = street_latlon(herts_street_files(shared_data), crime_type, last_month=last_month)
+    x, y = saferstats.to_bng(lat, lon)
+    return month, x, y
 
 
 def sample_disproportionality_messages(attr: str):
@@ -217,3 +250,66 @@ def stevenage_dual_kde():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
         return saferstats.hotspot_dual_kde(xa, ya, xa[:5], ya[:5], cell_size=250, bandwidth=300, study_area=a)
+
+
+def square_kde_and_counts():
+    """A :func:`saferstats.kde_grid` surface of 80 points (seed 5; 100 m cells, bandwidth 250 m) over
+    a 1 km square study area in a 2 km box, and ``grid_counts`` of 40 other points on the same
+    cells (warnings ignored): the surface and the events the pai tests score it on."""
+    import warnings
+
+    import numpy as np
+
+    import saferstats
+
+    square = np.array([[0.0, 0.0], [1000.0, 0.0], [1000.0, 1000.0], [0.0, 1000.0], [0.0, 0.0]])
+    area = saferstats.StudyArea(square, crs=27700)
+    rng = np.random.default_rng(5)
+    px, py = rng.normal(300, 120, 80).clip(1, 999), rng.normal(600, 150, 80).clip(1, 999)
+    qx, qy = rng.normal(320, 150, 40).clip(1, 999), rng.normal(580, 150, 40).clip(1, 999)
+    bounds = (-500.0, 1500.0, -500.0, 1500.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = saferstats.kde_grid(px, py, cell_size=100, bandwidth=250, bounds=bounds, study_area=area)
+        counts, _, _ = saferstats.grid_counts(qx, qy, cell_size=100, bounds=bounds)
+    return k, counts
+
+
+def city_asb_latlon(shared_data: Path):
+    """(lat, lon) arrays of the City of London's anti-social behaviour records of 2023 (its
+    police.uk street export, semicolon-separated), read with the csv module: NaN where a record
+    has no location."""
+    import csv
+
+    import numpy as np
+
+    with open(shared_data / "street_crime" / "city_of_london_2023" / "street.csv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter=";") if r["crime_type"] == "Anti-social behaviour"]
+    lat = np.array([float(r["latitude"]) if r["latitude"] else np.nan for r in rows])
+    lon = np.array([float(r["longitude"]) if r["longitude"] else np.nan for r in rows])
+    return lat, lon
+
+
+def bandwidth_nrd_reference(v) -> float:
+    """MASS::bandwidth.nrd in numpy, the reference for the automatic bandwidths:
+    4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5) (type-7 quartiles)."""
+    import numpy as np
+
+    v = np.asarray(v, dtype=float)
+    q = np.quantile(v, [0.25, 0.75])
+    return 4 * 1.06 * min(np.std(v, ddof=1), (q[1] - q[0]) / 1.34) * len(v) ** -0.2
+
+
+def report_hotspots(area: str, settings: dict):
+    """The report's hotspots section for ``area`` (95% confidence, disclosure threshold 5) made from
+    the ``[hotspots]`` ``settings``, warnings ignored: its configuration, the section and its
+    cluster table."""
+    import warnings
+
+    from saferstats.report.sections import _hotspots
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": area}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _hotspots(cfg, settings)
+    return cfg, s, next(t.frame for t in s.tables if t.name == "hotspot_clusters")

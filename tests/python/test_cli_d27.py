@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cli_error
 import saferstats
-from saferstats.__main__ import main
 
 
 def test_population_error_lists_every_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -17,8 +17,7 @@ def test_population_error_lists_every_column(tmp_path: Path, capsys: pytest.Capt
     pop = tmp_path / "pop.csv"
     pop.write_text(",".join(cols) + "\n" + ",".join(["x"] * 8 + ["White", "100"]) + "\n")
     stops = saferstats.datasets.stop_search_sample_path()
-    assert main(["disproportionality", str(stops), "--by", "force", "--population", str(pop)]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "disproportionality", str(stops), "--by", "force", "--population", str(pop))
     assert "--population" in err
     assert "'Ethnic group (5 categories)'" in err and "'Observation'" in err
 

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
+from conftest import cli_error
 import saferstats
 from saferstats.__main__ import main
 
@@ -75,8 +76,7 @@ def test_published_no_figure_marks_are_missing_not_text(tmp_path, capsys):
 def test_trend_errors_name_the_line_without_a_library_only_hint(tmp_path, capsys):
     f = tmp_path / "t.csv"
     f.write_text("period,count\n2019,10\n2020,-3\n2021,12\n", encoding="utf-8")
-    assert main(["trend", str(f), "--population", "none"]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "trend", str(f), "--population", "none")
     assert "on line 3 of t.csv" in err and "missing=" not in err
 
 

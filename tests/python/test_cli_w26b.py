@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import cli_error
 from saferstats import SaferstatsWarning
 from saferstats.__main__ import _did_you_mean, _print_warnings, main
 from saferstats.exceptions import warn_user
@@ -57,8 +58,7 @@ def test_hotspots_no_cluster_line_defers_to_dbscans_advice(tmp_path: Path, capsy
 
 def test_disproportionality_by_a_column_that_is_no_area_says_the_options(shared_data: Path,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["disproportionality", str(shared_data / STOPS), "--by", "month"]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "disproportionality", str(shared_data / STOPS), "--by", "month")
     assert ("saferstats: error: --by month names no area, and the bundled Census populations are per area and ethnic "
             "group, so the searches need an area to be set against: --by force month (each force's rates by month), "
             "--by csp month or --by la month (each search placed by its location), or --population FILE with a "
@@ -98,9 +98,8 @@ def test_published_heading_suggests_the_column_it_was_read_as() -> None:
 
 
 def test_published_heading_on_the_workbook(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rates", str(shared_data / DEFRA), "--count", "Total Incidents",
-                 "--population", "mid_population_estimates"]) == 2
-    assert "no column 'Total Incidents' (--count) (did you mean 'incidents'?" in capsys.readouterr().err
+    assert "no column 'Total Incidents' (--count) (did you mean 'incidents'?" in cli_error(
+        capsys, "rates", str(shared_data / DEFRA), "--count", "Total Incidents", "--population", "mid_population_estimates")
 
 
 
@@ -134,13 +133,11 @@ def test_a_truncated_or_bomb_gzip_is_a_named_error(tmp_path: Path, capsys: pytes
     whole = gzip.compress(b"area,count,population\nA,5,100\n" * 50)
     cut = tmp_path / "cut.csv.gz"
     cut.write_bytes(whole[:30])
-    assert main(["rates", str(cut), "--count", "count", "--population", "population"]) == 2
-    assert capsys.readouterr().err.strip() == \
+    assert cli_error(capsys, "rates", str(cut), "--count", "count", "--population", "population") == \
         f"saferstats: error: {cut}: not a readable gzip file (the gzip stream is truncated)"
     bomb = tmp_path / "bomb.csv.gz"
     bomb.write_bytes(gzip.compress(b"a,b\n" + b"0" * (65 << 20)))
-    assert main(["rates", str(bomb), "--count", "a", "--population", "b"]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "rates", str(bomb), "--count", "a", "--population", "b")
     assert f"saferstats: error: {bomb}: unpacks to more than 67,108,864 bytes: refused as a likely gzip bomb" in err
 
 
@@ -149,12 +146,10 @@ def test_a_folder_for_a_file_names_the_path_and_what_it_holds(shared_data: Path,
     """Was "file = '/…/defra_la_2012-13_to_2021-22' is a folder; give a file" (the report
     configuration's wording)."""
     folder = shared_data / "fly_tipping/defra_la_2012-13_to_2021-22"
-    assert main(["trend", str(folder)]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "trend", str(folder)) == (
         f"saferstats: error: {folder}: is a folder; give a file (it holds: DERIVED_Flytipping_LA_actions.csv; "
         "DERIVED_Flytipping_LA_incidents.csv; Flytipping.xlsx; interim.csv)")
-    assert main(["rates", str(shared_data / "stop_search"), "--count", "a", "--population", "b"]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "rates", str(shared_data / "stop_search"), "--count", "a", "--population", "b") == (
         f"saferstats: error: {shared_data / 'stop_search'}: is a folder; give a file (its folders: "
         "api_format_leicester_2020-02; city_of_london_2023; policeuk_7forces_2019-12_to_2020-02; "
         "west_midlands_force_level_shares)")
@@ -162,29 +157,25 @@ def test_a_folder_for_a_file_names_the_path_and_what_it_holds(shared_data: Path,
 
 def test_a_missing_file_names_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     gone = tmp_path / "nonexist.csv"
-    assert main(["s136", str(gone)]) == 2
-    assert capsys.readouterr().err.strip() == \
+    assert cli_error(capsys, "s136", str(gone)) == \
         f"saferstats: error: {gone}: no such file or folder (No such file or directory)"
 
 
 def test_a_geojson_given_for_a_csv_is_said_as_such(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Was "cannot read CSV (ParserError: Error tokenizing data. C error: Expected 2 fields in line 4, saw 3)"."""
     geo = shared_data / "boundaries/boundaries_ltla24.geojson"
-    assert main(["hotspots", str(geo)]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "hotspots", str(geo)) == (
         f"saferstats: error: {geo}: is GeoJSON (map features: area outlines or points), not a CSV: this command reads "
         "a CSV with a header row")
     topo = shared_data / "boundaries/ons_uk_topo_2014-2023.json"
-    assert main(["rates", str(topo), "--count", "a", "--population", "b"]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "rates", str(topo), "--count", "a", "--population", "b") == (
         f"saferstats: error: {topo}: is TopoJSON (area outlines), not a CSV: this command reads a CSV with a header row")
 
 
 def test_report_config_given_a_data_file(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Was "not valid TOML (Expected '=' after a key in a key/value pair (at line 1, column 5))"."""
     csv = shared_data / "stop_search/city_of_london_2023/stop_and_search.csv"
-    assert main(["report", "--config", str(csv), "--out", str(tmp_path / "r")]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "report", "--config", str(csv), "--out", str(tmp_path / "r")) == (
         f"saferstats: error: --config {csv}: is a data file, not the assessment's configuration (a .toml file naming "
         "the data files, e.g. [stop_search] files = [\"...\"]); start from saferstats report --example-config > "
         "assessment.toml")
@@ -215,12 +206,12 @@ def test_option_errors_name_the_option_not_the_keyword(tmp_path: Path, capsys: p
     """Was "`eps_m` must be positive, got 0.0" and "invalid argument `multiplier`: ..."."""
     pts = tmp_path / "points.csv"
     pd.DataFrame({"lat": [51.9, 51.9001], "lon": [-0.2, -0.2]}).to_csv(pts, index=False)
-    assert main(["hotspots", str(pts), "--eps-m", "0"]) == 2
-    assert capsys.readouterr().err.strip() == "saferstats: error: --eps-m must be positive, got 0.0"
+    assert cli_error(capsys, "hotspots", str(pts), "--eps-m", "0") == \
+        "saferstats: error: --eps-m must be positive, got 0.0"
     counts = tmp_path / "c.csv"
     counts.write_text("area,count,population\nA,5,100\n")
-    assert main(["rates", str(counts), "--count", "count", "--population", "population", "--multiplier", "0"]) == 2
-    assert capsys.readouterr().err.strip() == \
+    assert cli_error(capsys, "rates", str(counts), "--count", "count", "--population", "population",
+                     "--multiplier", "0") == \
         "saferstats: error: --multiplier: must be a positive number (e.g. 1000 or 100000), got 0"
 
 
@@ -228,8 +219,7 @@ def test_trend_default_count_column_missing_suggests_no_lookalike(shared_data: P
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """The default --count 'count' was matched to 'country' (an abbreviation match) in OSCE's table."""
     osce = shared_data / "hate_crime/osce_national_2016-2018/osce_hate_incidents_2018.csv"
-    assert main(["trend", str(osce)]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "trend", str(osce)) == (
         f"saferstats: error: {osce}: no column 'count' (--count's default): give --count COLUMN, the file's column "
         "of counts; columns are ['year', 'country', 'data_source', 'number_of_incidents']")
 
@@ -237,17 +227,15 @@ def test_trend_default_count_column_missing_suggests_no_lookalike(shared_data: P
 def test_trend_default_column_in_other_capitals_is_suggested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "t.csv"
     f.write_text("Period,Count\n2019,5\n2020,6\n2021,7\n")
-    assert main(["trend", str(f), "--population", "none"]) == 2
     assert "no column 'count' (--count's default) (did you mean 'Count'? names must match exactly" in \
-        capsys.readouterr().err
+        cli_error(capsys, "trend", str(f), "--population", "none")
 
 
 def test_s136_on_a_table_that_is_not_records_names_the_file(shared_data: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """Was "records has no column 'outcome' (keyword `outcome`)", naming neither the file nor the command."""
     fms = shared_data / "fly_tipping/fixmystreet_LAD_yearly/2019.csv"
-    assert main(["s136", str(fms)]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(capsys, "s136", str(fms)) == (
         f"saferstats: error: {fms}: no column 'outcome': the s136 command needs one row per detention (columns "
         "detention_time, place_of_safety, age, outcome, ...: see saferstats.s136_summary); its columns are "
         "['lad', 'SHEF_A_CODE', 'reports', 'unique_users', 'average_per_user']")

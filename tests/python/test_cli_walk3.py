@@ -18,6 +18,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from conftest import cli_error
 import saferstats
 from saferstats.__main__ import main
 
@@ -58,8 +59,7 @@ def test_api_export_without_a_force_asks_for_force(capsys, tmp_path, shared_data
 ])
 def test_s136_on_a_published_table_says_what_it_needs(capsys, shared_data, sub, words):
     path = shared_data.joinpath("s136_mental_health", *sub)
-    assert main(["s136", str(path)]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "s136", str(path))
     assert words in err and "not one row per detention" in err and "keyword `outcome`" not in err
 
 

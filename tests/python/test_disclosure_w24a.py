@@ -18,51 +18,9 @@ import pandas as pd
 import pytest
 
 from disclosure_attack import Attack
+from search_audit import csp_month_attack, leicestershire_csp_months, report_search_audit
 
 MARK = "[c]"
-
-
-def _frame() -> pd.DataFrame:
-    """Two Leicestershire CSPs: Charnwood in two months, Leicester in one (its other months had no
-    searches, so the table has no rows for them)."""
-    rows = [("Charnwood", "E22000165", "2020-01", "Black", 20), ("Charnwood", "E22000165", "2020-01", "White", 30),
-            ("Charnwood", "E22000165", "2020-02", "Black", 25), ("Charnwood", "E22000165", "2020-02", "White", 35),
-            ("Leicester", "E22000168", "2020-01", "Black", 2), ("Leicester", "E22000168", "2020-01", "White", 40)]
-    return pd.DataFrame(rows, columns=["csp", "csp_code", "month", "group", "searches"])
-
-
-def _protect(frame: pd.DataFrame, by: list[str], threshold: float = 5) -> tuple[np.ndarray, list[int]]:
-    """The report's audit of the searches table (report/sections.py, _stop_search): each cell a
-    count, the known totals of _search_totals as margins, primary and secondary suppression; the
-    hidden cells and the cells the audit could not protect (the report warns of them)."""
-    from saferstats.disclosure import _Cells
-    from saferstats.report.sections import _positive_hidden, _search_totals
-
-    cells = _Cells()
-    ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
-    known = _search_totals(frame, by)
-    for labels in known:
-        for g in np.unique(labels):
-            members = sorted({int(x) for x in ids[labels == g]})
-            if len(members) > 1:
-                cells.margin(members)
-    reason, unprotected = cells.solve(threshold=threshold, zeros=False, secondary=True)
-    values = frame["searches"].to_numpy(dtype=float)
-    return _positive_hidden(values, (reason > 0)[ids].copy(), known), list(unprotected)
-
-
-def _attack(frame: pd.DataFrame, hidden: np.ndarray, force: np.ndarray) -> list:
-    """What a reader recovers from the published cells, each CSP's searches a month and each
-    force's searches by group over the period (its CSPs and months)."""
-    published = frame[["searches"]].astype(object).copy()
-    published.loc[hidden, "searches"] = MARK
-    a = Attack()
-    a.table("s", published, frame[["searches"]], ["searches"])
-    for rows in frame.groupby(["csp", "month"]).groups.values():
-        a.total(("s", r, "searches") for r in rows)
-    for rows in frame.assign(_force=force).groupby(["_force", "group"]).groups.values():
-        a.total(("s", r, "searches") for r in rows)
-    return a.linear()
 
 
 def test_force_by_group_is_a_known_total_by_csp_and_month():
@@ -70,7 +28,7 @@ def test_force_by_group_is_a_known_total_by_csp_and_month():
     months (before, only each CSP's over the months, and Leicester's one month was no margin)."""
     from saferstats.report.sections import _search_totals
 
-    frame = _frame()
+    frame = leicestershire_csp_months()
     parts = [sorted(map(tuple, frame.loc[lab == v, ["csp", "month", "group"]].to_numpy().tolist()))
              for lab in _search_totals(frame, ["csp", "month"]) for v in np.unique(lab)]
     assert [("Charnwood", "2020-01", "Black"), ("Charnwood", "2020-02", "Black"), ("Leicester", "2020-01", "Black")] in parts
@@ -85,12 +43,12 @@ def test_csp_with_one_month_given_back_by_the_forces_total_is_reported():
     published), under which Leicester's one month is a total of one cell: the 2 was reported as
     'cannot be protected' and left for a reader to take back. Since session 19 (w25d) it takes the
     force's totals only (E7), and protects the 2 with Charnwood's January: nothing is given back."""
-    frame = _frame()
+    frame = leicestershire_csp_months()
     force = np.array(["leicestershire"] * len(frame))
-    hidden, unprotected = _protect(frame, ["csp", "month"])
+    hidden, unprotected = report_search_audit(frame, ["csp", "month"])
     assert hidden.tolist() == [True, True, False, False, True, True]
     assert unprotected == []  # session 18: reported as unprotected, and given back below
-    assert _attack(frame, hidden, force) == []
+    assert csp_month_attack(frame, hidden, force) == []
 
 
 def test_derbyshire_by_csp_and_month_force_totals_give_nothing_more(tmp_path, shared_data):

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import bandwidth_nrd_reference
 import saferstats
 from saferstats import MissingValueError, SaferstatsWarning
 
@@ -119,12 +120,6 @@ def test_kde_table_of_a_force_has_no_density_outside_it(shared_data):
 
 # 3. an automatic bandwidth of kilometres: warned, in metres, with how to set one ----------------
 
-def _nrd(v):
-    v = np.asarray(v, dtype=float)
-    q = np.quantile(v, [0.25, 0.75])
-    return 4 * 1.06 * min(np.std(v, ddof=1), (q[1] - q[0]) / 1.34) * len(v) ** -0.2
-
-
 def _wide(caught):
     return [str(w.message) for w in caught if "automatic bandwidth is" in str(w.message)]
 
@@ -140,7 +135,7 @@ def test_wide_automatic_bandwidth_is_warned_in_metres():
     rng = np.random.default_rng(1)
     x, y = 500_000 + rng.uniform(0, 40_000, 400), 200_000 + rng.uniform(0, 30_000, 400)  # a county's spread
     g, said = _run(saferstats.hotspot_kde, x, y, cell_size=1000)
-    h = (_nrd(x) + _nrd(y)) / 2  # the rule itself is unchanged (MASS::bandwidth.nrd on both axes)
+    h = (bandwidth_nrd_reference(x) + bandwidth_nrd_reference(y)) / 2  # the rule itself is unchanged (MASS::bandwidth.nrd on both axes)
     assert g.bandwidth == pytest.approx(h, rel=1e-12) and h > 2000
     assert len(said) == 1 and f"hotspot_kde: the automatic bandwidth is {h:,.0f} m" in said[0]
     assert "bandwidth=300" in said[0] and "wider than 2,000 m" in said[0]
@@ -173,7 +168,7 @@ def test_county_automatic_bandwidth_is_warned(shared_data):
         warnings.simplefilter("always")
         g = saferstats.hotspot_kde(x, y, study_area="Hertfordshire")
     inside = saferstats.StudyArea("Hertfordshire").contains_xy(x, y)
-    h = (_nrd(x[inside]) + _nrd(y[inside])) / 2
+    h = (bandwidth_nrd_reference(x[inside]) + bandwidth_nrd_reference(y[inside])) / 2
     assert g.bandwidth == pytest.approx(h, rel=1e-9) and round(h) == 9675
     said = _wide(caught)
     assert len(said) == 1 and "automatic bandwidth is 9,675 m" in said[0]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import bandwidth_nrd_reference
 import saferstats
 from saferstats import InvalidInputError, SaferstatsWarning
 from warning_capture import warning_messages
@@ -167,19 +168,13 @@ def test_change_and_prospective_blank_cells_holding_events_beyond_a_given_grids_
 
 # 2. an automatic bandwidth wide for a small area -------------------------------------------------
 
-def _nrd(v):
-    v = np.asarray(v, dtype=float)
-    q = np.quantile(v, [0.25, 0.75])
-    return 4 * 1.06 * min(np.std(v, ddof=1), (q[1] - q[0]) / 1.34) * len(v) ** -0.2
-
-
 def test_city_of_london_automatic_bandwidth_is_warned_relative_to_the_area(shared_data):
     d = _city_street(shared_data)
     asb = d[d["crime_type"] == "Anti-social behaviour"].dropna(subset=["latitude"])
     x, y = saferstats.to_bng(asb["latitude"], asb["longitude"])
     area = saferstats.StudyArea("City of London")
     inside = area.contains_xy(x.to_numpy(), y.to_numpy())
-    h = (_nrd(x[inside]) + _nrd(y[inside])) / 2
+    h = (bandwidth_nrd_reference(x[inside]) + bandwidth_nrd_reference(y[inside])) / 2
     b = area.bounds
     side = min(b[1] - b[0], b[3] - b[2])
     assert round(h) == 702 and round(side) == 1537 and h < 2000   # under the old 2 km: not warned

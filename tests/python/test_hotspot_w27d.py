@@ -20,7 +20,7 @@ import pytest
 import saferstats
 from saferstats import SaferstatsWarning
 
-from conftest import shared_path
+from conftest import herts_street_files, shared_path, street_latlon
 
 
 def _said(fn, *args, **kwargs):
@@ -46,13 +46,8 @@ def watford_asb_june(shared_data: Path) -> pd.DataFrame:
 def _watford_asb(files: list[Path]) -> pd.DataFrame:
     """The located anti-social behaviour records of Watford's LSOAs in ``files`` (csv module), with
     their British National Grid metres."""
-    rows: list[tuple[float, float]] = []
-    for f in files:
-        with open(f, newline="") as fh:
-            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
-                     and r["Latitude"]]
-    d = pd.DataFrame(rows, columns=["lat", "lon"])
+    _, lat, lon = street_latlon(files, "Anti-social behaviour", lsoa="Watford")
+    d = pd.DataFrame({"lat": lat, "lon": lon})
     x, y = saferstats.to_bng(d["lat"].to_numpy(), d["lon"].to_numpy())
     return d.assign(x=np.asarray(x), y=np.asarray(y))
 
@@ -211,14 +206,9 @@ def test_cluster_at_two_points_or_on_a_line_says_why_no_density():
 
 
 def test_dacorum_two_point_clusters_are_named(shared_data):
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]]
-    if len(rows) < 1000:
+    _, lat, lon = street_latlon(herts_street_files(shared_data), "Anti-social behaviour")
+    if len(lat) < 1000:
         pytest.skip("no Hertfordshire street files")
-    lat, lon = (np.array(v) for v in zip(*rows))
     lab, _ = _said(saferstats.dbscan, lat, lon, eps_m=100, min_samples=10, study_area="Dacorum")
     t, said = _said(saferstats.cluster_summary, lat, lon, lab)
     two = t[(t.locations == 2)]
@@ -349,16 +339,10 @@ def test_gi_star_over_a_grid_without_study_area_is_warned(watford_asb_june):
 
 
 def test_hotspot_classify_over_a_grid_without_study_area_is_warned(shared_data):
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(r["Month"], float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Anti-social behaviour" and r["LSOA name"].startswith("Watford")
-                     and r["Latitude"]]
-    if len(rows) < 1000:
+    month, lat, lon = street_latlon(herts_street_files(shared_data), "Anti-social behaviour", lsoa="Watford")
+    if len(lat) < 1000:
         pytest.skip("no Hertfordshire street files")
-    month, lat, lon = (np.array(v) for v in zip(*rows))
-    x, y = saferstats.to_bng(lat.astype(float), lon.astype(float))
+    x, y = saferstats.to_bng(lat, lon)
     c, said = _said(saferstats.hotspot_classify, x, y, month, cell_size=250, seed=1)
     counts = c.cells["hotspot_category"].value_counts().to_dict()
     assert len(c.cells) == 448 and counts.get("persistent hotspot") == 10 and counts.get("intermittent hotspot") == 4

@@ -4,7 +4,7 @@ or "No Location" (walk-through 2: City of London ASB 2023, a cluster of 19 was n
 import numpy as np
 import pandas as pd
 
-from saferstats.report.sections import _hotspots
+from conftest import report_hotspots
 
 
 def test_cluster_place_is_a_street_not_a_placeholder():
@@ -15,10 +15,8 @@ def test_cluster_place_is_a_street_not_a_placeholder():
     b = pd.DataFrame({"lat": 51.5137 + rng.normal(0, 1e-5, 15), "lon": -0.1024 + rng.normal(0, 1e-5, 15),
                       "location": ["No Location"] * 10 + ["On or near "] * 5})
     data = pd.concat([a, b], ignore_index=True)
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "City of London"}
-    sec = {"data": data, "lat": "lat", "lon": "lon", "eps_m": 50.0, "min_samples": 10, "cell_size": 250.0}
-    s = _hotspots(cfg, sec)
-    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    _, _, tab = report_hotspots("City of London", {"data": data, "lat": "lat", "lon": "lon", "eps_m": 50.0,
+                                                   "min_samples": 10, "cell_size": 250.0})
     places = dict(zip(tab["n"].astype(int), tab["place"].astype(str)))
     assert places[20] == "Bishopsgate"
     assert places[15] == ""
@@ -29,18 +27,12 @@ def test_the_finding_names_the_next_clusters_by_place_and_their_district_once(sh
     London (19), City of London (15)". Now the 2nd-4th clusters are named by place, the district
     once when they share it; places and counts are the cluster table's own (the finding repeats
     it, it does not recompute it)."""
-    import warnings
-
     from saferstats.report.summary import _hotspots as finding
 
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "City of London"}
-    sec = {"files": [str(shared_data / "street_crime" / "city_of_london_2023" / "street.csv")],
-           "crime_type": "Anti-social behaviour", "study_area": "City of London", "eps_m": 100, "min_samples": 10,
-           "cell_size": 200}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        s = _hotspots(cfg, sec)
-    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    cfg, s, tab = report_hotspots("City of London", {
+        "files": [str(shared_data / "street_crime" / "city_of_london_2023" / "street.csv")],
+        "crime_type": "Anti-social behaviour", "study_area": "City of London", "eps_m": 100, "min_samples": 10,
+        "cell_size": 200})
     tab = tab.assign(_n=pd.to_numeric(tab["n"])).sort_values("_n", ascending=False, kind="stable")
     assert set(tab["district"].astype(str)) == {"City of London"}
     nxt = tab.iloc[1:4]
@@ -79,11 +71,8 @@ def test_a_cluster_at_a_police_uk_feature_is_named_by_its_street_too():
                       "location": ["On or near Petrol Station"] * 12})
     c = pd.DataFrame({"lat": 51.9139 + rng.normal(0, 1e-5, 11), "lon": -0.1733 + rng.normal(0, 1e-5, 11),
                       "location": ["On or near Raleigh Crescent"] * 6 + ["On or near Supermarket"] * 5})
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Stevenage"}
-    sec = {"data": pd.concat([a, b, c], ignore_index=True), "lat": "lat", "lon": "lon", "eps_m": 50.0,
-           "min_samples": 10, "cell_size": 250.0}
-    s = _hotspots(cfg, sec)
-    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    _, _, tab = report_hotspots("Stevenage", {"data": pd.concat([a, b, c], ignore_index=True), "lat": "lat",
+                                              "lon": "lon", "eps_m": 50.0, "min_samples": 10, "cell_size": 250.0})
     places = dict(zip(tab["n"].astype(int), tab["place"].astype(str)))
     assert places == {20: "Penn Road (pedestrian subway)", 12: "Petrol Station", 11: "Raleigh Crescent"}
 
@@ -104,18 +93,12 @@ def test_clusters_at_one_map_point_and_police_uk_months_are_said_as_such(shared_
     day nobody knows). Reference: the file read with the csv module, the clusters' points counted
     by distinct coordinates."""
     import csv
-    import warnings
 
     import saferstats as ss
 
     path = shared_data / "street_crime" / "city_of_london_2023" / "street.csv"
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "City of London"}
-    sec = {"files": [str(path)], "crime_type": "Anti-social behaviour", "eps_m": 50, "min_samples": 10,
-           "cell_size": 200}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        s = _hotspots(cfg, sec)
-    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    _, s, tab = report_hotspots("City of London", {"files": [str(path)], "crime_type": "Anti-social behaviour",
+                                                   "eps_m": 50, "min_samples": 10, "cell_size": 200})
     # independent: the ASB records with coordinates, clustered as the report does, distinct points counted
     with open(path, newline="", encoding="utf-8-sig") as fh:
         # this extract is ';'-separated with snake_case names (PROVENANCE.md)

@@ -9,13 +9,12 @@ groups. The finding now names the groups whose ratios are withheld.
 
 import pandas as pd
 
-from saferstats.report.sections import Section, Table
 from saferstats.report.summary import executive_summary
+from search_tables import ratio_rows, search_section
 
 
 def _rows(force, rows):
-    return [{"force": force, "group": g, "searches": n, "ratio": r, "ratio_lower": lo, "ratio_upper": hi,
-             "reliable": "True"} for g, n, r, lo, hi in rows]
+    return ratio_rows(rows, force=force)
 
 
 def test_withheld_groups_are_named_beside_the_largest_shown():
@@ -23,8 +22,7 @@ def test_withheld_groups_are_named_beside_the_largest_shown():
                                     ("Mixed", "[c]", "[c]", "[c]", "[c]"), ("Other", "[c]", "[c]", "[c]", "[c]"),
                                     ("White", 398, 1.0, None, None)])
     rows += _rows("Essex", [("Black", 395, 4.778, 4.310, 5.297), ("White", 3834, 1.0, None, None)])
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(rows)
     f = executive_summary([sec], {"area": "Leicestershire", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("In Leicestershire, Asian people were searched at 1.26 times")
     assert "(Black, Mixed and Other: counts suppressed, so their ratios are not shown)" in f[0]
@@ -34,8 +32,7 @@ def test_withheld_groups_are_named_beside_the_largest_shown():
 def test_no_significant_group_with_one_withheld():
     rows = _rows("Durham", [("Asian", 6, 1.29, 0.58, 2.89), ("Black", "[c]", "[c]", "[c]", "[c]"),
                             ("White", 398, 1.0, None, None)])
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(rows)
     f = executive_summary([sec], {"area": "Durham", "confidence": 0.95}).findings["stop_search"]
     assert f[0].endswith("(or the numbers were too small to say; Black: counts suppressed, so its ratio is not shown).")
 
@@ -51,8 +48,7 @@ def test_officer_defined_other_does_not_lead():
                            ("White", 4114, 1.0, None, None)])
     for r, c in zip(rows, (approx, over, approx)):
         r["comparability"] = c
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(rows)
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("In Essex, Black people were searched at 5.22 times")
     assert "(officer-defined ethnicity: approximate against the self-defined Census groups; Other left out" in f[0]
@@ -67,8 +63,7 @@ def test_headline_says_when_the_census_is_not_the_home_offices_of_the_time():
     rows = _rows("Essex", [("Black", 395, 2.686, 2.422, 2.978), ("White", 3834, 1.0, None, None)])
     for r in rows:
         r["comparability"] = era
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(rows)
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].endswith("(on Census 2021 populations; the Home Office's figures for these months used Census 2011, "
                          "so they differ).")
@@ -83,8 +78,7 @@ def test_by_force_and_month_names_the_month_and_each_group_once():
             ("Black", 130, black, black * 0.85, black * 1.18), ("Mixed", "[c]", "[c]", "[c]", "[c]"),
             ("Other", "[c]", "[c]", "[c]", "[c]"), ("White", 1300, 1.0, None, None)])]
     frame = pd.DataFrame(rows)[["force", "month", "group", "searches", "ratio", "ratio_lower", "ratio_upper", "reliable"]]
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", frame)])
+    sec = search_section(frame)
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("In Essex in 2020-02, Black people were searched at 4.99 times")
     assert "(Mixed and Other: counts suppressed, so their ratios are not shown)" in f[0]
@@ -100,8 +94,7 @@ def test_higher_ratios_on_few_searches_are_named_beside_the_one_said():
                                 ("White", 359, 1.0, None, None)])
     rows += _rows("Essex", [("Black", 395, 4.778, 4.310, 5.297), ("Other", 16, 0.94, 0.58, 1.54),
                             ("White", 3834, 1.0, None, None)])
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(rows)
     f = executive_summary([sec], {"area": "Derbyshire", "confidence": 0.95}).findings["stop_search"]
     assert f[0] == ("In Derbyshire, Asian people were searched at 1.86 times the rate of White people (95% CI 1.26 to "
                     "2.73), a statistically significant difference (higher ratios, also statistically significant, "
@@ -114,7 +107,6 @@ def test_other_reads_as_people_of_other_ethnic_groups():
     """Session 13 (walk 9): "Other people were searched at ... the rate of White people" read as people
     other than those just named; it reads "people of Other ethnic groups"."""
     rows = _rows("Essex", [("Other", 185, 2.1, 1.8, 2.4), ("White", 4114, 1.0, None, None)])
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(rows)
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("In Essex, people of Other ethnic groups were searched at 2.10 times the rate of White people")

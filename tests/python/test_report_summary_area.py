@@ -6,6 +6,9 @@ import pandas as pd
 
 from saferstats.report.sections import Section, Table
 from saferstats.report.summary import executive_summary
+from search_tables import black_white_rows, search_section
+
+_BLACK = {"London, City of": 10.7, "Derbyshire": 3.4, "Merseyside": 3.03}  # Black/White search rate ratios
 
 
 def _section(forces, before, after):
@@ -54,14 +57,7 @@ def test_a_district_table_is_still_summed_for_its_force():
 
 
 def test_stop_search_headline_is_the_report_areas_force():
-    rows = []
-    for force, black in (("London, City of", 10.7), ("Derbyshire", 3.4), ("Merseyside", 3.03)):
-        rows.append({"force": force, "group": "Black", "searches": 300, "ratio": black, "ratio_lower": black * 0.9,
-                     "ratio_upper": black * 1.1, "reliable": "True"})
-        rows.append({"force": force, "group": "White", "searches": 900, "ratio": 1.0, "ratio_lower": None,
-                     "ratio_upper": None, "reliable": "True"})
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    sec = search_section(black_white_rows(_BLACK, searches=(300, 900)))
     summary = executive_summary([sec], {"area": "Merseyside", "confidence": 0.95})
     assert summary.headline[0].startswith("In Merseyside, Black people were searched at 3.03 times")
     assert len(summary.findings["stop_search"]) == 3  # every force still listed
@@ -70,12 +66,7 @@ def test_stop_search_headline_is_the_report_areas_force():
 
 
 def _search_section():
-    rows = []
-    for force, black in (("London, City of", 10.7), ("Derbyshire", 3.4), ("Merseyside", 3.03)):
-        rows.append({"force": force, "group": "Black", "searches": 300, "ratio": black, "ratio_lower": black * 0.9,
-                     "ratio_upper": black * 1.1, "reliable": "True"})
-    return Section("stop_search", "Stop and search", "", "",
-                   tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    return search_section(black_white_rows(_BLACK, searches=(300, 900), white=False))
 
 
 def test_stop_search_headline_for_a_csp_is_its_force():

@@ -16,6 +16,7 @@ from conftest import build_report
 from saferstats.report.render import _methods_appendix
 from saferstats.report.sections import Section, Table, _flytipping, _funnel_limits
 from saferstats.report.summary import GLOSSARY, executive_summary
+from search_tables import black_white_rows, search_section
 
 ROOT = Path(__file__).resolve().parents[2]
 CFG = {"confidence": 0.95, "disclosure_threshold": 5}
@@ -336,15 +337,9 @@ def test_report_run_prints_no_funnel_warning_it_handles(tmp_path, capsys, mode):
 def test_search_ratio_finding_says_half_the_searches_have_no_ethnicity():
     """The City of London, 2023: ethnicity not stated for 1,271 of 2,384 searches (53%). The section
     said so; the finding and the executive summary gave "9.54 times" without it."""
-    rows = []
-    for force, black in (("London, City of", 9.54), ("Derbyshire", 3.4)):
-        rows.append({"force": force, "group": "Black", "searches": 225, "ratio": black, "ratio_lower": black * 0.9,
-                     "ratio_upper": black * 1.1, "reliable": "True"})
-        rows.append({"force": force, "group": "White", "searches": 603, "ratio": 1.0, "ratio_lower": None,
-                     "ratio_upper": None, "reliable": "True"})
-    d = pd.DataFrame(rows)
+    d = black_white_rows({"London, City of": 9.54, "Derbyshire": 3.4}, searches=(225, 603))
     d.attrs["not_stated_by"] = {"city-of-london": (1271, 2384), "derbyshire": (100, 1000)}
-    s = Section("stop_search", "Stop and search", "", "", tables=[Table("stop_search_disproportionality", "", d)])
+    s = search_section(d)
     found = executive_summary([s], {**CFG, "area": "City of London"}).findings["stop_search"]
     assert found[0].endswith("(ethnicity not stated for 53% of the searches there (1,271 of 2,384), which the ratio "
                              "leaves out, assuming they are spread across the groups like the rest).")

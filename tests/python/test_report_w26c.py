@@ -18,11 +18,11 @@ import pytest
 
 from saferstats.report.sections import Section, Table
 from saferstats.report.summary import _find_item, executive_summary
+from search_tables import ratio_rows, search_section
 
 
 def _rows(force, csp, rows):
-    return [{"force": force, "csp": csp, "csp_code": "E22", "group": g, "searches": n, "ratio": r, "ratio_lower": lo,
-             "ratio_upper": hi, "reliable": "True"} for g, n, r, lo, hi in rows]
+    return ratio_rows(rows, force=force, csp=csp, csp_code="E22")
 
 
 def _csp_table():
@@ -35,8 +35,7 @@ def _csp_table():
 
 
 def test_csp_findings_name_each_csp_of_the_reports_force():
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", _csp_table())])
+    sec = search_section(_csp_table())
     f = executive_summary([sec], {"area": "Essex", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("Across the 3 Community Safety Partnerships of Essex in the table (other forces' areas: see "
                            "the table), at least one ethnic group was searched at a statistically significantly higher "
@@ -50,8 +49,7 @@ def test_csp_findings_name_each_csp_of_the_reports_force():
 
 
 def test_csp_findings_for_a_csp_report_lead_with_the_csp():
-    sec = Section("stop_search", "Stop and search", "", "",
-                  tables=[Table("stop_search_disproportionality", "", _csp_table())])
+    sec = search_section(_csp_table())
     f = executive_summary([sec], {"area": "Chelmsford", "confidence": 0.95}).findings["stop_search"]
     assert f[0].startswith("In Chelmsford, Black people were searched at 9.54 times")
     assert "Leicester" not in " ".join(f)
@@ -63,6 +61,20 @@ def test_find_rate_compared_with_white_people_in_the_same_csp():
                       "group": ["White", "Asian", "White"], "n": [455, 34, 541], "hits": [112, 12, 66],
                       "rate": [112 / 455, 12 / 34, 66 / 541], "diff": [0.0, 12 / 34 - 66 / 541, 0.0]})
     assert _find_item(f, f.iloc[1]) == "Asian people in Chelmsford (35% against 12%, higher)"
+
+
+def _essex_by_csp(folder):
+    """The report's stop-and-search section for Essex by force and CSP from the police.uk files in
+    ``folder``: its configuration, the section and its disproportionality table."""
+    import warnings
+
+    from saferstats.report import sections
+
+    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sec = sections._stop_search(cfg, {"files": [str(folder)], "by": ["force", "csp"], "census": "auto"})
+    return cfg, sec, [t.frame for t in sec.tables if t.name == "stop_search_disproportionality"][0]
 
 
 def _inside(lon, lat, polys):
@@ -79,10 +91,6 @@ def _inside(lon, lat, polys):
 def test_essex_by_csp_findings_from_the_published_files(shared_data):
     """Chelmsford's counts from the police.uk files, placed with the ONS outline (ray casting here),
     against the findings the report writes."""
-    import warnings
-
-    from saferstats.report import sections
-
     folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
     gj = json.loads((shared_data / "boundaries" / "boundaries_ltla24.geojson").read_text())
     geom = next(f["geometry"] for f in gj["features"] if f["properties"]["ltla24_name"] == "Chelmsford")
@@ -102,11 +110,7 @@ def test_essex_by_csp_findings_from_the_published_files(shared_data):
                 finds[g] = finds.get(g, 0) + (r["Outcome linked to object of search"] == "True")
     white, asian, black = "White", "Asian/Asian British", "Black/African/Caribbean/Black British"
     assert (searches[white], finds[white], searches[asian], finds[asian], searches[black]) == (541, 66, 34, 12, 67)
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sec = sections._stop_search(cfg, {"files": [str(folder)], "by": ["force", "csp"], "census": "auto"})
-    d = [t.frame for t in sec.tables if t.name == "stop_search_disproportionality"][0]
+    cfg, sec, d = _essex_by_csp(folder)
     chelmsford = d[d["csp"].astype(str) == "Chelmsford"].set_index("group")
     assert int(chelmsford.loc["Black", "searches"]) == 67 and int(chelmsford.loc["White", "searches"]) == 541
     f = executive_summary([sec], cfg).findings["stop_search"]
@@ -201,17 +205,10 @@ def test_forest_plot_by_csp_shows_the_reports_forces_csps(shared_data):
     row). Now it draws the report's force's CSPs on a taller figure, says so in its caption, and its
     alt text names the CSP."""
     import struct
-    import warnings
 
-    from saferstats.report import sections
     from saferstats.report.alt import _forest
 
-    folder = shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02"
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Essex"}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sec = sections._stop_search(cfg, {"files": [str(folder)], "by": ["force", "csp"], "census": "auto"})
-    t = [t.frame for t in sec.tables if t.name == "stop_search_disproportionality"][0]
+    cfg, sec, t = _essex_by_csp(shared_data / "stop_search" / "policeuk_7forces_2019-12_to_2020-02")
     essex = t[(t["force"].astype(str) == "Essex") & (t["group"].astype(str) != "White")]
     hidden = int((essex["ratio"].astype(str) == "[c]").sum())
     plotted = essex[essex["ratio"].astype(str) != "[c]"]

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from conftest import shared_path
+from conftest import report_hotspots, shared_path
 
 
 def _herts_files(shared_data):
@@ -54,17 +54,11 @@ def test_cluster_shape_warnings_are_said_on_the_page_not_the_console(shared_data
 
 def test_cluster_note_column_left_out_when_no_cluster_needs_one():
     """Two clusters of many map points each: every `note` is "", so the table has no empty column."""
-    from saferstats.report.sections import _hotspots
-
     rng = np.random.default_rng(1)
     data = pd.DataFrame({"lat": np.r_[51.5172 + rng.normal(0, 1e-4, 20), 51.5137 + rng.normal(0, 1e-4, 15)],
                          "lon": np.r_[-0.0809 + rng.normal(0, 1e-4, 20), -0.1024 + rng.normal(0, 1e-4, 15)]})
-    cfg = {"confidence": 0.95, "disclosure_threshold": 5, "area": "City of London"}
-    sec = {"data": data, "lat": "lat", "lon": "lon", "eps_m": 100.0, "min_samples": 10, "cell_size": 250.0}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        s = _hotspots(cfg, sec)
-    tab = next(t.frame for t in s.tables if t.name == "hotspot_clusters")
+    _, s, tab = report_hotspots("City of London", {"data": data, "lat": "lat", "lon": "lon", "eps_m": 100.0,
+                                                   "min_samples": 10, "cell_size": 250.0})
     assert sorted(tab["n"].astype(int)) == [15, 20]
     assert "note" not in tab.columns
     assert "two map points" not in s.intro and "only 3 map points" not in s.intro

@@ -26,6 +26,7 @@ import pytest
 from saferstats.report.sections import Section, Table, find_page
 from saferstats.report.summary import executive_summary
 from saferstats.report.tables import capitalise, display_table, header, place
+from search_tables import black_white_rows, search_section
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,14 +49,7 @@ def test_place_says_the_article_where_the_name_takes_one():
 
 
 def _search_section():
-    rows = []
-    for force, black in (("London, City of", 10.7), ("Derbyshire", 3.4)):
-        rows.append({"force": force, "group": "Black", "searches": 300, "ratio": black, "ratio_lower": black * 0.9,
-                     "ratio_upper": black * 1.1, "reliable": "True"})
-        rows.append({"force": force, "group": "White", "searches": 900, "ratio": 1.0, "ratio_lower": None,
-                     "ratio_upper": None, "reliable": "True"})
-    return Section("stop_search", "Stop and search", "", "",
-                   tables=[Table("stop_search_disproportionality", "", pd.DataFrame(rows))])
+    return search_section(black_white_rows({"London, City of": 10.7, "Derbyshire": 3.4}, searches=(300, 900)))
 
 
 def test_findings_say_in_the_city_of_london():
@@ -210,7 +204,7 @@ def test_figure_text_says_people_places_and_what_gi_means():
 
     d = pd.DataFrame({"force": ["London, City of", "London, City of"], "group": ["Black", "White"],
                       "ratio": [10.7, 1.0], "ratio_lower": [9.1, None], "ratio_upper": [12.5, None]})
-    sec = Section("stop_search", "Stop and search", "", "", tables=[Table("stop_search_disproportionality", "", d)])
+    sec = search_section(d)
     assert _forest(sec, {}).endswith(
         "The highest is for Black people in the City of London, at 10.7 times White people's rate.")
     # Gi* is the square with its neighbours against chance, not "more incidents than their neighbours"

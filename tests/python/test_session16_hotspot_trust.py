@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import load_fixture
+from conftest import load_fixture, square_kde_and_counts
 
 import saferstats
 from saferstats import InvalidInputError, MissingValueError, SaferstatsWarning, Weights
@@ -280,13 +280,7 @@ def test_pai_scores_a_kde_grid_surface_over_its_study_area():
     """``pai(counts, kde_grid(...))`` failed ("unhashable type: 'numpy.ndarray'"); now the surface's
     cells are scored against counts on the same cells, over its ``in_study_area`` cells with any
     cell holding events (as a grid over a study area). Reference: the same sort and shares by hand."""
-    area = saferstats.StudyArea(SQUARE, crs=27700)
-    rng = np.random.default_rng(5)
-    px, py = rng.normal(300, 120, 80).clip(1, 999), rng.normal(600, 150, 80).clip(1, 999)
-    qx, qy = rng.normal(320, 150, 40).clip(1, 999), rng.normal(580, 150, 40).clip(1, 999)
-    bounds = (-500.0, 1500.0, -500.0, 1500.0)
-    k = saferstats.kde_grid(px, py, cell_size=100, bandwidth=250, bounds=bounds, study_area=area)
-    counts, _, _ = saferstats.grid_counts(qx, qy, cell_size=100, bounds=bounds)
+    k, counts = square_kde_and_counts()
     assert counts.shape == k.density.shape
     t = saferstats.pai(counts, k)
     o, p = counts.ravel().astype(float), k.density.ravel()

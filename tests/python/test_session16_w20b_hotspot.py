@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import gi_star_z_reference, herts_street_points
+from conftest import gi_star_z_reference, herts_street_points, square_kde_and_counts
 
 import saferstats
 from saferstats import SaferstatsWarning, Weights
@@ -159,13 +159,7 @@ def test_local_moran_warning_figures_on_watford(watford_asb):
 # ----------------------------------------------------------------------------- 4. pai of a plain density array
 
 def test_pai_warns_on_a_plain_2d_surface_and_not_on_the_surface_itself():
-    area = saferstats.StudyArea(SQUARE, crs=27700)
-    rng = np.random.default_rng(5)
-    px, py = rng.normal(300, 120, 80).clip(1, 999), rng.normal(600, 150, 80).clip(1, 999)
-    qx, qy = rng.normal(320, 150, 40).clip(1, 999), rng.normal(580, 150, 40).clip(1, 999)
-    bounds = (-500.0, 1500.0, -500.0, 1500.0)
-    k = _quiet(saferstats.kde_grid, px, py, cell_size=100, bandwidth=250, bounds=bounds, study_area=area)
-    counts, _, _ = _quiet(saferstats.grid_counts, qx, qy, cell_size=100, bounds=bounds)
+    k, counts = square_kde_and_counts()
     whole, texts = _messages(saferstats.pai, counts, k.density)
     assert any(t.startswith("pai: `observed` is a plain 20 × 20 array, so every cell of its box is scored") for t in texts)
     # the remedies the warning gives: the surface itself, or both arrays kept to the area's cells

@@ -23,10 +23,7 @@ from conftest import build_report, policeuk_stop_search_rows
 def _stated(folder):
     """{force: (stated person searches, of them without coordinates)}."""
     n, blank = Counter(), Counter()
-    for force, row in policeuk_stop_search_rows(folder):
-        eth = row["Self-defined ethnicity"].strip()
-        if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
-            continue
+    for force, row in policeuk_stop_search_rows(folder, stated_only=True):
         n[force] += 1
         blank[force] += row["Latitude"].strip() == ""
     return n, blank

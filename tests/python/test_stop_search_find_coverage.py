@@ -22,10 +22,7 @@ def _independent_counts(folder):
     """{force: (blank flag, searches)} over person searches with a stated self-defined ethnicity,
     and the share with an outcome among those with / without the flag."""
     blank, n, pos_with, pos_without = Counter(), Counter(), Counter(), Counter()
-    for force, row in policeuk_stop_search_rows(folder):
-        eth = row["Self-defined ethnicity"].strip()
-        if row["Type"] == "Vehicle search" or not eth or eth.endswith("Not stated"):
-            continue
+    for force, row in policeuk_stop_search_rows(folder, stated_only=True):
         n[force] += 1
         o = row["Outcome"].strip().lower()
         positive = o != "" and o not in NFA

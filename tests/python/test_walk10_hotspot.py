@@ -20,7 +20,7 @@ import pytest
 
 import saferstats
 from saferstats.exceptions import SaferstatsWarning
-from conftest import herts_street_points
+from conftest import herts_street_files, herts_street_points, street_latlon
 
 REF = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "walk10_hotspot_reference.json").read_text())
 
@@ -95,22 +95,13 @@ def test_concentration_of_a_grid_column_counts_the_area_cells(shared_data):
     assert b.places == n and b.gini == pytest.approx(gini, rel=1e-12)
 
 
-def _dacorum_asb(shared_data):
-    rows = []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            rows += [(float(r["Latitude"]), float(r["Longitude"])) for r in csv.DictReader(fh)
-                     if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]]
-    return np.array(rows)
-
-
 def test_cluster_summary_counts_locations_and_warns_about_single_map_points(shared_data):
-    pts = _dacorum_asb(shared_data)
+    _, lat, lon = street_latlon(herts_street_files(shared_data), "Anti-social behaviour")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
-        lab = saferstats.dbscan(pts[:, 0], pts[:, 1], eps_m=100, min_samples=10, study_area="Dacorum")
+        lab = saferstats.dbscan(lat, lon, eps_m=100, min_samples=10, study_area="Dacorum")
     with pytest.warns(SaferstatsWarning, match=r"39 of 98 cluster\(s\) are one location each"):
-        t = saferstats.cluster_summary(pts[:, 0], pts[:, 1], lab)
+        t = saferstats.cluster_summary(lat, lon, lab)
     ref = REF["dbscan"]
     # the reference clusters Dacorum's points as the published ONS boundary places them; the bundled
     # outline differs at a few edge points, none of them in a cluster
@@ -127,13 +118,7 @@ def test_cluster_summary_counts_locations_and_warns_about_single_map_points(shar
 def test_cluster_months_are_written_as_months(shared_data):
     # police.uk months read with pd.to_datetime are the 1st of the month: the GeoJSON said
     # "last_time": "2021-10-01T00:00:00", a date nobody knows
-    month, lat, lon = [], [], []
-    for f in sorted((shared_data / "street_crime").glob("*-hertfordshire-street.csv")):
-        with open(f, newline="") as fh:
-            for r in csv.DictReader(fh):
-                if r["Crime type"] == "Anti-social behaviour" and r["Latitude"]:
-                    month.append(r["Month"]), lat.append(float(r["Latitude"])), lon.append(float(r["Longitude"]))
-    month, lat, lon = np.array(month), np.array(lat), np.array(lon)
+    month, lat, lon = street_latlon(herts_street_files(shared_data), "Anti-social behaviour")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SaferstatsWarning)
         lab = saferstats.dbscan(lat, lon, eps_m=100, min_samples=10, study_area="Dacorum")

@@ -29,7 +29,7 @@ import pytest
 import saferstats
 from saferstats import InvalidInputError, SaferstatsWarning
 
-from conftest import herts_street_points
+from conftest import bandwidth_nrd_reference, herts_street_points
 
 
 def _messages(f, *args, **kwargs):
@@ -416,12 +416,6 @@ def test_global_headline_says_which_p_is_one_sided():
 
 # ----------------------------------------------------------------------------- 6. Gaussian default bandwidth
 
-def _nrd(v):
-    """MASS::bandwidth.nrd in numpy: 4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5) (type-7 quartiles)."""
-    q1, q3 = np.percentile(v, [25, 75])
-    return 4 * 1.06 * min(np.std(v, ddof=1), (q3 - q1) / 1.34) * len(v) ** -0.2
-
-
 def test_gaussian_default_bandwidth_is_mass_kde2d_sd():
     # hotspot_kde(kernel="gaussian") with the automatic bandwidth used MASS's h as the normal sd, 4
     # times the smoothing of MASS::kde2d (sd h/4). Reference: kde2d's sum computed here with numpy, with
@@ -430,7 +424,7 @@ def test_gaussian_default_bandwidth_is_mass_kde2d_sd():
     x = np.round(np.r_[rng.normal(1200, 150, 120), rng.uniform(0, 4000, 80)], 1)
     y = np.round(np.r_[rng.normal(900, 120, 120), rng.uniform(0, 3000, 80)], 1)
     g = saferstats.hotspot_kde(x, y, cell_size=100, kernel="gaussian", bounds=(0, 3999, 0, 2999))
-    sd = (_nrd(x) + _nrd(y)) / 2 / 4
+    sd = (bandwidth_nrd_reference(x) + bandwidth_nrd_reference(y)) / 2 / 4
     assert g.bandwidth == pytest.approx(sd, rel=1e-12)
     cx, cy = g.cells["x"].to_numpy(), g.cells["y"].to_numpy()
     d2 = (cx[None, :] - x[:, None]) ** 2 + (cy[None, :] - y[:, None]) ** 2
@@ -444,4 +438,4 @@ def test_gaussian_default_bandwidth_is_mass_kde2d_sd():
     d = _quiet(saferstats.hotspot_dual_kde, x, y, x[:100], y[:100], cell_size=100, kernel="gaussian",
                bounds=(0, 3999, 0, 2999))
     both_x, both_y = np.r_[x, x[:100]], np.r_[y, y[:100]]
-    assert d.bandwidth == pytest.approx((_nrd(both_x) + _nrd(both_y)) / 8, rel=1e-12)
+    assert d.bandwidth == pytest.approx((bandwidth_nrd_reference(both_x) + bandwidth_nrd_reference(both_y)) / 8, rel=1e-12)

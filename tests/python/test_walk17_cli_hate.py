@@ -12,7 +12,7 @@ import pytest
 
 from saferstats.__main__ import main
 
-from conftest import FIXTURES, load_fixture
+from conftest import FIXTURES, cli_error, load_fixture
 
 FX = load_fixture("walk17_hate/reference.json")
 TABLE_2 = FIXTURES / "walk17_hate" / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
@@ -34,8 +34,7 @@ def test_trend_on_table_2_says_the_footnote(tmp_path, capsys):
 
 
 def test_trend_without_missing_names_the_line_and_the_option(capsys):
-    assert main(["trend", str(TABLE_2)]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "trend", str(TABLE_2))
     # 'N/A' offences in 2011/12 is line 14 of the file (the csv module's count)
     line = next(i for i, r in enumerate(csv.reader(open(TABLE_2, newline="")), start=1)
                 if r and r[0] == "Total number of offences")
@@ -78,8 +77,7 @@ def test_a_typo_in_the_counts_names_its_line_and_option(tmp_path, capsys):
         w.writerows([("race", p, c) for p, c in series])
     bad_line = next(i for i, r in enumerate(csv.reader(open(f, newline="")), start=1) if r[2].endswith("O"))
     assert bad_line == 5
-    assert main(["trend", str(f), "--population", "none"]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "trend", str(f), "--population", "none")
     assert f"on line {bad_line} of race.csv" in err and "(--count)" in err and "'4286O' is not a number" in err
     df = pd.read_csv(f)
     df.index = pd.RangeIndex(2, len(df) + 2)  # labelled by the file's lines

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from conftest import cli_error
 import saferstats
 from saferstats.__main__ import main
 
@@ -24,8 +25,7 @@ def _expected_advice(err: str, name: str) -> None:
 
 def test_strand_csv_as_published_says_what_drop_leaves_out(shared_data, capsys, tmp_path):
     path = shared_data / TABLES / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
-    assert main(["trend", str(path)]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "trend", str(path))
     _expected_advice(err, path.name)
     assert "'N/A' in the file" in err  # the published cell
     # following the advice as written gives what it promised
@@ -55,8 +55,7 @@ def test_plain_csv_group_left_with_too_few_periods(tmp_path, capsys):
     p.write_text("area,period,count,population\n"
                  + "".join(f"A,{y},{c},1000\n" for y, c in zip(range(2015, 2020), [5, 6, 7, 8, 9]))
                  + "B,2015,3,1000\nB,2016,,1000\nB,2017,4,1000\nB,2018,,1000\n")
-    assert main(["trend", str(p), "--by", "area"]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "trend", str(p), "--by", "area")
     assert "2 row(s) with no figure for 'count' or 'population': line 8 of c.csv (B, 2016); line 10 of c.csv (B, 2018)" in err
     assert "'B' on the 2 period(s) it has (2015 to 2017): too few for a trend (3 needed), so no trend" in err
     assert "the other 1 group(s) keep all their periods" in err
@@ -73,7 +72,6 @@ def test_rates_names_the_files_column_and_row(shared_data, capsys):
         rows = list(csv.reader(fh))
     line = next(i + 1 for i, r in enumerate(rows) if r and r[0] == "London, City of")
     assert rows[line - 1][rows[0].index("Population")] == "#N/A"
-    assert main(["rates", str(path), "--count", "Total number of offences", "--population", "Population"]) == 2
-    err = capsys.readouterr().err
+    err = cli_error(capsys, "rates", str(path), "--count", "Total number of offences", "--population", "Population")
     assert (f"in column 'Population' (--population) on line {line} of {path.name} (London, City of, "
             f"{rows[line - 1][1]}); pass --missing propagate") in err, err

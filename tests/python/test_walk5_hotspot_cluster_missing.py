@@ -5,7 +5,6 @@ cluster_summary does not have. Now those noise points are left out and counted. 
 sizes against numpy counts of the labels; the GeoJSON outlines are valid, closed, lon/lat
 (EPSG:4326, RFC 7946) and cover their cluster's points (shapely); areas against pyproj.Geod."""
 
-import csv
 import json
 
 import numpy as np
@@ -13,15 +12,12 @@ import pytest
 
 import saferstats
 from saferstats.exceptions import MissingValueError
+from conftest import city_asb_latlon
 
 
 @pytest.fixture(scope="module")
 def city_asb(shared_data):
-    with open(shared_data / "street_crime" / "city_of_london_2023" / "street.csv", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh, delimiter=";") if r["crime_type"] == "Anti-social behaviour"]
-    lat = np.array([float(r["latitude"]) if r["latitude"] else np.nan for r in rows])
-    lon = np.array([float(r["longitude"]) if r["longitude"] else np.nan for r in rows])
-    return lat, lon
+    return city_asb_latlon(shared_data)
 
 
 def test_summary_of_dbscan_labels_with_missing_coordinates(city_asb):

@@ -164,18 +164,25 @@ def _names_positions(*arrays: str) -> Callable[[_F], _F]:
     return decorate
 
 
+def _lat_lon_arrays(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``lat`` and ``lon`` as float arrays of one length (else a
+    :class:`~saferstats.LengthMismatchError` naming ``lon``); missing values are left as NaN."""
+    from ..exceptions import LengthMismatchError
+
+    la = as_float_array("lat", lat)
+    lo = as_float_array("lon", lon)
+    if len(la) != len(lo):
+        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    return la, lo
+
+
 def _latlon(lat: Any, lon: Any, missing: str, study_area: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Finite lat/lon of the points used, the mask of those points, and the label each input
     point gets when it is not used: -2 (missing coordinates, ``missing="drop"``) or -3 (outside
     ``study_area``, reported in a warning). ``lat`` may be a GeoSeries/GeoDataFrame (``lon=None``)."""
     if lon is None:
         lat, lon = _geo_points(lat, ("lat", "lon"), "latlon")
-    la = as_float_array("lat", lat)
-    lo = as_float_array("lon", lon)
-    if len(la) != len(lo):
-        from ..exceptions import LengthMismatchError
-
-        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    la, lo = _lat_lon_arrays(lat, lon)
     bad = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon
     if bad.any() and missing != "drop":
@@ -310,6 +317,47 @@ def _points_in(x: Any, y: Any, study_area: Any, bounds: Any, *others: Any, names
     if bounds is None and not fixed and area is not None:
         bounds = area.bounds
     return xs, ys, kept, bounds, area
+
+
+def _weights(w: Any, n: int) -> np.ndarray | None:
+    """Point weights as floats (None without them): one for each of the ``n`` points, checked by
+    :func:`_check_weights`."""
+    from ..exceptions import LengthMismatchError
+
+    if w is None:
+        return None
+    a = as_float_array("weights", w)
+    if len(a) != n:
+        raise LengthMismatchError(f"length mismatch: `x` has {n} elements but `weights` has {len(a)}", "weights")
+    _check_weights(a, w)
+    return a
+
+
+def _check_weights(a: np.ndarray, given: Any = None) -> None:
+    """Point weights: no missing, infinite or negative value (the error names the row as given,
+    by its label in ``given``, before a study area leaves points out)."""
+    gap = np.isnan(a)
+    if gap.any():
+        raise _row_error(MissingValueError, "weights", given, int(np.flatnonzero(gap)[0]),
+                         f"`weights` has {int(gap.sum()):,} missing value(s) (first at {{row}}): give every point a "
+                         "weight (0 leaves it out)")
+    bad = ~np.isfinite(a) | (a < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise _row_error(InvalidInputError, "weights", given, row,
+                         f"invalid value in `weights` at {{row}}: {a[row]:g} (must be a finite number >= 0)")
+
+
+def _weighted_points(x: Any, y: Any, weights: Any, study_area: Any, bounds: Any, *,
+                     fixed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Any, int]:
+    """The checked points and their ``weights`` (:func:`_weights`, checked as given) inside
+    ``study_area``, the grid's bounds and the StudyArea as :func:`_points_in` gives them, and how
+    many points were given before the study area left any out."""
+    xs, ys = _finite_xy(x, y)
+    w = _weights(weights, len(xs))
+    given = len(xs)
+    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=fixed)
+    return xs, ys, w, bounds, area, given
 
 
 def _series_take(v: Any, mask: np.ndarray) -> Any:

@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
 from ..exceptions import InvalidInputError, MissingValueError, warn_user
-from ._common import _choice, _core_terms, _float_arg, _row, _row_error
+from ._common import _choice, _core_terms, _float_arg, _lat_lon_arrays, _row, _row_error
 
 __all__ = ["to_bng", "to_local_metres", "BNG_EXTENT"]
 
@@ -50,13 +49,8 @@ def to_local_metres(lat: Any, lon: Any, *, origin: tuple[float, float] | None = 
     >>> round(float(x[1] - x[0]))
     692
     """
-    from ..exceptions import LengthMismatchError
-
     _choice("missing", missing, ("error", "propagate"))
-    la = as_float_array("lat", lat)
-    lo = as_float_array("lon", lon)
-    if len(la) != len(lo):
-        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    la, lo = _lat_lon_arrays(lat, lon)
     for name, v, given in (("lat", la, lat), ("lon", lo, lon)):
         nan = np.isnan(v)
         if nan.any() and missing == "error":
@@ -108,14 +102,9 @@ def to_bng(lat: Any, lon: Any, *, outside: Literal["error", "nan"] = "error",
     >>> x.index.tolist(), int(y.loc[12] // 1000)
     ([7, 12], 207)
     """
-    from ..exceptions import LengthMismatchError
-
     _choice("outside", outside, ("error", "nan"))
     _choice("missing", missing, ("error", "propagate"))
-    la = as_float_array("lat", lat)
-    lo = as_float_array("lon", lon)
-    if len(la) != len(lo):
-        raise LengthMismatchError(f"length mismatch: `lat` has {len(la)} elements but `lon` has {len(lo)}", "lon")
+    la, lo = _lat_lon_arrays(lat, lon)
     absent = np.isnan(la) | np.isnan(lo)
     given = lat if isinstance(lat, pd.Series) else lon  # its index names the rows
     if absent.any():

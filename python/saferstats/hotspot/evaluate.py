@@ -310,10 +310,6 @@ class PaiTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     PAI of 10 cells, 8 observed events: top 10% of the area (1 cell) captures 62.5% of them, PAI 6.25
     """
 
-    @property
-    def _constructor(self) -> Any:
-        return pd.DataFrame
-
     def headline(self) -> str:
         """One line: cells and events scored; hit rate and PAI at 1%, 5% and 10% coverage."""
         need = {"coverage", "hit_rate", "pai", "observed", "k"}
@@ -339,12 +335,6 @@ class PaiTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         note = self.attrs.get("note")
         return (head + (": " + "; ".join(parts) if parts else "") + (f"; {note}" if isinstance(note, str) else "")
                 + (f" ({window})" if window else ""))
-
-    def __repr__(self) -> str:
-        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
 
 
 def _warn_plain_surface(observed: Any, predicted: Any) -> None:
@@ -380,13 +370,10 @@ def _pai_whole_box(observed: Any, predicted: Any, o: np.ndarray, p: np.ndarray) 
     if box is None:
         return None
     xc, yc, what = box
-    held = (np.nan_to_num(o) > 0) | (np.nan_to_num(p) > 0)
-    if not held.any():
+    k = _empty_beyond_outline(xc, yc, (np.nan_to_num(o) > 0) | (np.nan_to_num(p) > 0))
+    if not k:
         return None
-    far = _outside_hull(xc, yc, held) & ~held
-    if not far.any():
-        return None
-    n, k = len(o), int(far.sum())
+    n = len(o)
     warn_user(f"pai: the cells scored are the {n:,} cells of {what}: the coverage (the share of the area) counts all "
               f"of them, {k:,} outside the outline (convex hull) of the cells holding events or a prediction — fields, "
               "water or land beyond the area, no part of the area a map is judged on — so every PAI is inflated "
@@ -633,6 +620,13 @@ def _box_cells(counts: Any, n: int) -> tuple[np.ndarray, np.ndarray, str] | None
     return None
 
 
+def _empty_beyond_outline(xc: np.ndarray, yc: np.ndarray, held: np.ndarray) -> int:
+    """How many cells (centres ``xc``, ``yc``) are empty and outside the outline (convex hull) of
+    the ``held`` cells, those with events (or a prediction): fields, water or land beyond the area
+    in a grid's box. 0 when no cell is held."""
+    return int((_outside_hull(xc, yc, held) & ~held).sum()) if held.any() else 0
+
+
 def _outside_hull(xc: np.ndarray, yc: np.ndarray, held: np.ndarray) -> np.ndarray:
     """True for the cells whose centre lies outside the convex hull of the centres of the ``held``
     cells (Andrew's monotone chain; a hull of one or two cells is that point or segment)."""
@@ -675,12 +669,10 @@ def _whole_box(counts: Any, c: np.ndarray) -> str | None:
         return None
     xc, yc, what = box
     held = c > 0
-    if not held.any():   # no events: the core refuses
+    k = _empty_beyond_outline(xc, yc, held)  # (no events: the core refuses)
+    if not k:
         return None
-    far = _outside_hull(xc, yc, held) & ~held
-    if not far.any():
-        return None
-    n, empty, k = len(c), int((~held).sum()), int(far.sum())
+    n, empty = len(c), int((~held).sum())
     top = max(1, int(np.ceil(0.05 * n)))
     busiest = (f" (the busiest 5% of these places are {top:,} cells, more than the {int(held.sum()):,} holding events)"
                if top > int(held.sum()) else "")

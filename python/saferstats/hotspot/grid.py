@@ -20,7 +20,7 @@ from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
 from ._common import (_bounds, _choice, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
-                      _series, _warn_stretched, _warn_wide_bandwidth)
+                      _series, _warn_stretched, _warn_wide_bandwidth, _weighted_points)
 
 __all__ = [
     "HotspotGrid",
@@ -501,33 +501,6 @@ def _events(**layers: tuple[int, int]) -> dict[str, dict[str, int]]:
     return {k: {"given": int(g), "in_study_area": int(n)} for k, (g, n) in layers.items()}
 
 
-def _weights(w: Any, n: int) -> np.ndarray | None:
-    if w is None:
-        return None
-    a = as_float_array("weights", w)
-    if len(a) != n:
-        raise LengthMismatchError(f"length mismatch: `x` has {n} elements but `weights` has {len(a)}", "weights")
-    _check_weights(a, w)
-    return a
-
-
-def _check_weights(a: np.ndarray, given: Any = None) -> None:
-    """Point weights: no missing, infinite or negative value (the error names the row as given,
-    by its label in ``given``, before a study area leaves points out)."""
-    from ..exceptions import MissingValueError
-
-    gap = np.isnan(a)
-    if gap.any():
-        raise _row_error(MissingValueError, "weights", given, int(np.flatnonzero(gap)[0]),
-                         f"`weights` has {int(gap.sum()):,} missing value(s) (first at {{row}}): give every point a "
-                         "weight (0 leaves it out)")
-    bad = ~np.isfinite(a) | (a < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise _row_error(InvalidInputError, "weights", given, row,
-                         f"invalid value in `weights` at {{row}}: {a[row]:g} (must be a finite number >= 0)")
-
-
 def _period_present(period: Any, periods: Any = None) -> None:
     """Refuse a missing period label, or one not in ``periods`` (when given), naming its row."""
     lab = _series("period", period)
@@ -583,10 +556,7 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     >>> g.cells["count"].tolist()
     [2.0, 1.0]
     """
-    xs, ys = _finite_xy(x, y)
-    w = _weights(weights, len(xs))
-    given = len(xs)
-    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
+    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
     r = _ext.grid_counts(g._args(), xs, ys, w)
     c, outside = r["count"], r["outside"]
@@ -669,10 +639,7 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
     1.0
     """
-    xs, ys = _finite_xy(x, y)
-    w = _weights(weights, len(xs))
-    given = len(xs)
-    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=grid is not None)
+    xs, ys, w, bounds, area, given = _weighted_points(x, y, weights, study_area, bounds, fixed=grid is not None)
     if len(xs) == 0:
         raise InvalidInputError("no points to smooth", "x")
     g = _make_grid(xs, ys, cell_size, grid_type, bounds, grid, area, _given(x, y))
@@ -965,15 +932,13 @@ def _warn_classify_box(g: HotspotGrid, totals: np.ndarray) -> None:
     that lower the mean each period's Gi* compares every cell with (Watford ASB, Jan 2021-Jan 2022,
     250 m cells: 10 persistent and 4 intermittent hot spots over the box's 448 cells, against 6
     persistent, 6 intermittent, 2 former and 1 emerging over Watford's 349)."""
-    from .evaluate import _outside_hull
+    from .evaluate import _empty_beyond_outline
 
     held = np.asarray(totals) > 0
-    if not held.any():
+    k = _empty_beyond_outline(g.cells["x"].to_numpy(dtype=float), g.cells["y"].to_numpy(dtype=float), held)
+    if not k:
         return
-    far = _outside_hull(g.cells["x"].to_numpy(dtype=float), g.cells["y"].to_numpy(dtype=float), held) & ~held
-    if not far.any():
-        return
-    warn_user(f"hotspot_classify: the grid was made without a study area (the box around the points): {int(far.sum()):,} "
+    warn_user(f"hotspot_classify: the grid was made without a study area (the box around the points): {k:,} "
               f"of its {len(held):,} cells lie outside the outline (convex hull) of the cells holding events — fields, "
               "water or land beyond the area, zeros that lower the mean each period's Gi* compares every cell with, "
               "and so shift the classes (Watford ASB, Jan 2021-Jan 2022, 250 m cells: 10 persistent and 4 "

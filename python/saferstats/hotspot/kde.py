@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from .. import _saferstats as _ext
-from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
 from ._common import (_area_named, _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _given, _points_in,
-                      _row_error, _warn_stretched, _warn_wide_bandwidth)
+                      _row_error, _warn_stretched, _warn_wide_bandwidth, _weighted_points)
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -166,17 +165,7 @@ def kde_grid(
     >>> float(r.density[0, 0].round(10))
     0.0008617285
     """
-    xs, ys = _finite_xy(x, y)
-    w = None if weights is None else as_float_array("weights", weights)
-    if w is not None and len(w) != len(xs):
-        from ..exceptions import LengthMismatchError
-
-        raise LengthMismatchError(f"length mismatch: `x` has {len(xs)} elements but `weights` has {len(w)}", "weights")
-    if w is not None:
-        from .grid import _check_weights
-
-        _check_weights(w, weights)
-    xs, ys, (w,), bounds, area = _points_in(xs, ys, study_area, bounds, w, fixed=True)
+    xs, ys, w, bounds, area, _ = _weighted_points(x, y, weights, study_area, bounds, fixed=True)
     if study_area is not None and bounds is None:
         bounds = area.bounds
     if len(xs) == 0:

@@ -23,10 +23,6 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
     display starts with the headline: events, permutations, the strongest near-repeat cell and how
     many cells are significant. Selecting columns or rows gives a plain DataFrame."""
 
-    @property
-    def _constructor(self) -> Any:
-        return pd.DataFrame
-
     def headline(self) -> str:
         """One line: events and permutations, significant cells, the cell with the largest ratio."""
         info = self.attrs.get("knox", {})
@@ -48,14 +44,6 @@ class KnoxTable(PlainFrame, pd.DataFrame):  # type: ignore[misc]
         # far-apart / long-apart bands, which say nothing about near repeats)
         return (f"{head}; {len(sig)} of {len(self)} cells with p < 0.05 (not adjusted for {len(self)} tests: about "
                 f"{0.05 * len(self):.2g} by chance){best}")
-
-    def __repr__(self) -> str:
-        return self.headline() + "\n" + str(pd.DataFrame(self).__repr__())
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<p><b>{html.escape(self.headline())}</b></p>" + str(pd.DataFrame(self)._repr_html_())
 
 
 def _times_in_days(name: str, t: Any) -> np.ndarray:

@@ -201,18 +201,18 @@ def _warn_whole_box(values: Any, key: tuple[Any, ...]) -> None:
     zeros of fields, water or land beyond the area, which lower the mean every cell is compared
     with (Watford ASB, June 2021, 250 m cells: 37 Gi* hot spots over the box's 432 cells against 25
     over Watford's 344; Hertfordshire's ASB on 1 km cells, 446 against 231)."""
-    from .evaluate import _outside_hull
+    from .evaluate import _empty_beyond_outline
 
     v = np.nan_to_num(np.asarray(values, dtype=float))
     held = v > 0
     if not held.any():
         return
     centres = _ext.grid_centres(key)
-    far = _outside_hull(np.asarray(centres["x"], dtype=float), np.asarray(centres["y"], dtype=float), held) & ~held
-    if not far.any():
+    k = _empty_beyond_outline(np.asarray(centres["x"], dtype=float), np.asarray(centres["y"], dtype=float), held)
+    if not k:
         return
     warn_user(f"`values` are the {len(v):,} cells of a grid made without a study area (the box around its points): "
-              f"{int(far.sum()):,} of them lie outside the outline (convex hull) of the cells holding events — fields, "
+              f"{k:,} of them lie outside the outline (convex hull) of the cells holding events — fields, "
               "water or land beyond the area, zeros that lower the mean every cell is compared with (more hot spots "
               "and a larger global Moran's I: Watford ASB, June 2021, 250 m cells, 37 Gi* hot spots over the box's "
               "432 cells against 25 over Watford's 344). Make the grid over the study area, "
