@@ -174,3 +174,34 @@ def test_search_table_caption_and_hate_crime_headline(liverpool):
     assert (f"Police-recorded hate crime in Merseyside (the police force area that includes Liverpool; "
             f"{n['2017-18']:,} to {n['2018-19']:,} offences) between 2017/18 and 2018/19 rose") in text
     assert "includes Liverpool) (" not in text
+
+
+def test_outcome_test_by_csp_counts_every_record():
+    """outcome_test(by="csp") counted the vehicle-only and not-stated searches of the placed records only:
+    Merseyside 136 and 830 (of 218 and 1,247), so 499 of the files' 9,631 records were in no count."""
+    if not SS.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    import warnings
+
+    import saferstats as ss
+
+    files = sorted(str(p) for p in SS.glob("*-merseyside-stop-and-search.csv"))
+    rows = vehicle = not_stated = 0
+    for f in files:
+        with open(f, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                rows += 1
+                if r["Type"] == "Vehicle search":
+                    vehicle += 1
+                elif not r["Self-defined ethnicity"] or r["Self-defined ethnicity"].endswith("Not stated"):
+                    not_stated += 1
+    assert (rows, vehicle, not_stated) == (9631, 218, 1247)
+    recs = ss.read_stop_search(files)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = ss.outcome_test(recs, outcome="arrest", by="csp")
+        disp = ss.disproportionality(recs, by="csp", census=2011)
+    ex = out.attrs["excluded"]
+    assert (ex["vehicle_only"], ex["not_stated"], ex["searches_with_person"]) == (vehicle, not_stated, rows - vehicle)
+    assert ex["vehicle_only"] + ex["not_stated"] + ex["unassigned_location"] + ex["outcome_missing"] + int(out["n"].sum()) == rows
+    assert {k: ex[k] for k in disp.attrs["excluded"]} == disp.attrs["excluded"]
