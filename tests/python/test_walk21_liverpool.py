@@ -205,3 +205,26 @@ def test_outcome_test_by_csp_counts_every_record():
     assert (ex["vehicle_only"], ex["not_stated"], ex["searches_with_person"]) == (vehicle, not_stated, rows - vehicle)
     assert ex["vehicle_only"] + ex["not_stated"] + ex["unassigned_location"] + ex["outcome_missing"] + int(out["n"].sum()) == rows
     assert {k: ex[k] for k in disp.attrs["excluded"]} == disp.attrs["excluded"]
+
+
+def test_census_2021_ratio_only_for_searches_nearer_census_2021():
+    """The finding's Census 2021 ratio is for searches after March 2016 (nearer Census 2021 than 2011);
+    for earlier searches Census 2011 is the nearer, and nothing is added."""
+    if not SS.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    import warnings
+
+    import saferstats as ss
+    from saferstats.report.sections import _census_2021_ratios
+
+    recs = ss.read_stop_search(sorted(str(p) for p in SS.glob("*-merseyside-stop-and-search.csv")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        disp = ss.disproportionality(recs, by="force", census=2011)
+    got = _census_2021_ratios(recs, disp, ["force"], {}, 0.95)
+    black = int(np.flatnonzero(disp["group"].astype(str).to_numpy() == "Black")[0])
+    p21 = {"Black": 21899, "White": 1304819}  # Merseyside, Census 2021 (TS021 LSOA sums)
+    n = _searches_by_group()
+    assert got[black] == pytest.approx(_katz(n["Black"], p21["Black"], n["White"], p21["White"]), rel=1e-9)
+    early = recs.assign(date=pd.to_datetime(recs["date"], utc=True) - pd.DateOffset(years=6))  # Dec 2013 - Feb 2014
+    assert _census_2021_ratios(early, disp, ["force"], {}, 0.95) == {}
