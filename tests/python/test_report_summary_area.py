@@ -30,7 +30,8 @@ def _findings(area):
 
 def test_csp_in_a_force_table_is_described_by_its_force_named_as_such():
     first = _findings("St Albans")[0]
-    assert "in Hertfordshire (the police force area that includes St Albans)" in first
+    # one parenthesis with the offences (walk 21, w29d: "... includes St Albans) (1,468 to 1,600 offences)")
+    assert "in Hertfordshire (the police force area that includes St Albans; 1,468 to 1,600 offences) between" in first
     assert "St Albans (" not in first and "25,012" not in first
 
 

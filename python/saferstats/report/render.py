@@ -112,9 +112,18 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
         items.append("SPC charts: XmR (individuals) chart of monthly counts, limits at the mean ± 2.66 × the average "
                      "moving range (very large moving ranges screened out), with the NHS Making Data Count rules.")
     if uses("stop_search"):
+        # the denominators the section used: with [stop_search] census = "2021" for 2019-20 searches the appendix
+        # said "the Census the Home Office used for the searches' period", which the table contradicted (walk 21)
+        ss_cfg = cfg.get("stop_search") or {}
+        choice = str(ss_cfg.get("census", "auto"))
+        denominators = (
+            "the population file the configuration gives ([stop_search] population)" if ss_cfg.get("population")
+            else f"Census {choice}, as the configuration sets it (the Home Office used Census 2011 for searches before "
+                 "2022/23 and Census 2021 from then; the table says whether they match)" if choice in ("2011", "2021")
+            else "the Census the Home Office used for the searches' period: 2011 before 2022/23, 2021 from then; the "
+                 "table says which")
         items.append("Stop and search: Home Office method — self-defined ethnicity in five groups, rates per 1,000 "
-                     "residents (the Census the Home Office used for the searches' period: 2011 before 2022/23, 2021 "
-                     "from then; the table says which), ratio to the White rate from unrounded rates, 'reliable' flag "
+                     f"residents ({denominators}), ratio to the White rate from unrounded rates, 'reliable' flag "
                      "below 10 searches or 1,000 residents.")
     if uses("hotspots"):
         items.append("Hotspots: haversine DBSCAN (scikit-learn semantics), quartic KDE (a fixed street-level radius, "

@@ -354,8 +354,12 @@ def _hate_crime(s: Section, cfg: dict) -> list[str]:
             counts = f" ({a:,.0f} to {b:,.0f} offences)" if a is not None and b is not None else ""
             said_rate = _rate_words(rates, names, last_to, where)
             no_rate = where if own is not None and said_rate.startswith("; no rate") else ""
+            # one parenthesis: "in Merseyside (the police force area that includes Liverpool; 2,656 to 2,944
+            # offences)", not "... includes Liverpool) (2,656 to 2,944 offences)" (walk 21, Liverpool)
+            placed = (in_where[:-1] + "; " + counts[2:] if counts and in_where.endswith(")")
+                      else in_where + counts)
             first = describe_change(pct, low, high, count_from=cfrom, count_to=cto, confidence=conf,
-                                    subject=f"Police-recorded hate crime{per} {in_where}{counts} {when}")
+                                    subject=f"Police-recorded hate crime{per} {placed} {when}")
             caveat = _poisson_only(first, pct, low, high, a, b, conf)
             out.append(first + said_rate + ("." if caveat else "") + caveat)
             if own is None and where.startswith("across") and area:
@@ -760,6 +764,30 @@ def _area_columns(table: pd.DataFrame) -> list[str]:
     return cols if len(cols) > 1 and cols[0] == "force" else []
 
 
+def _on_census_2021(d: pd.DataFrame, r: pd.Series, key: Any, labels: Sequence[str], at: int | None) -> str:
+    """For the report's own area's finding on Census 2011 populations (the Home Office's before 2022/23),
+    the same ratio on Census 2021's, which the section computed for searches nearer Census 2021
+    (``.attrs["census_2021_ratio"]``, by row); "" otherwise. (police.uk Liverpool, Dec 2019 - Feb 2020: 1.99 on 2011 said alone, while the
+    Home Office's figures a Panel compares it with are on 2021.)
+
+    >>> d = pd.DataFrame({"csp": ["Liverpool"], "group": ["Black"], "ratio": [1.987],
+    ...                   "denominator": ["Census 2011 usual residents"]})
+    >>> d.attrs["census_2021_ratio"] = {0: (1.4196, 1.2268, 1.6428)}
+    >>> _on_census_2021(d, d.iloc[0], "Liverpool", ["Liverpool"], 0)
+    " That is on Census 2011 populations, as the Home Office's figures of the time; on Census 2021 populations (the Home Office's since 2022/23, and nearer these searches) it is 1.42 (95% CI 1.23 to 1.64)."
+    """
+    other = d.attrs.get("census_2021_ratio") or {}
+    if at is None or str(key) != str(labels[at]) or not str(r.get("denominator", "")).startswith("Census 2011"):
+        return ""
+    got = other.get(int(r.name)) if isinstance(r.name, (int, np.integer)) else None
+    if got is None or _is_hidden(r.get("ratio")):
+        return ""
+    conf = _conf(d, 0.95)
+    return (" That is on Census 2011 populations, as the Home Office's figures of the time; on Census 2021 populations "
+            f"(the Home Office's since 2022/23, and nearer these searches) it is {_fmt_ratio(got[0])} ({_level(conf)} CI "
+            f"{_fmt_ratio(got[1])} to {_fmt_ratio(got[2])}).")
+
+
 def _stop_search(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     d = _table(s, "stop_search_disproportionality")
@@ -930,7 +958,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                          for g, x, n in zip(higher["group"], higher["ratio"], higher["searches"])]
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
-            out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + ".")
+            out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above

@@ -349,6 +349,10 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
         if len(vals) == 1:
             conf = vals.pop()
     drop = []
+    # one comparability sentence says it: "Comparability: like for like." with the constant like_for_like
+    # column beside it read "Comparability: like for like. Like for like: yes." (Merseyside's CSPs)
+    said_by_comparability = ("comparability" in df.columns
+                             and len({str(v) for v in df["comparability"] if not _blank(v)}) == 1)
     for c in _META:
         if c not in df.columns:
             continue
@@ -358,6 +362,8 @@ def display_table(frame: pd.DataFrame, caption: str, *, confidence: float = 0.95
             continue
         if len(texts) <= 1:
             drop.append(c)
+            if c == "like_for_like" and said_by_comparability:
+                continue
             if c != "confidence" and texts:
                 word = texts.pop()
                 if c == "like_for_like":
