@@ -745,6 +745,50 @@ def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
     return ""
 
 
+def _code_name_column(data: pd.DataFrame, keys: list[Any]) -> str | None:
+    """Where ``by`` is one column of area codes (``la_code``; any column named ``... code``), the
+    column of names beside it (``la_name``, or another ``... name`` column), else None."""
+    if len(keys) != 1 or not isinstance(keys[0], str) or keys[0] not in data.columns \
+            or not _CODE_COLUMN.search(keys[0].strip()):
+        return None
+    paired = re.sub(r"code$", "name", keys[0].strip(), flags=re.IGNORECASE)
+    names = [c for c in data.columns if isinstance(c, str) and c != keys[0]
+             and (c == paired or re.search(r"(^|[ _])name$", c.strip(), re.IGNORECASE))]
+    return None if not names else (paired if paired in names else names[0])
+
+
+def _code_names(data: pd.DataFrame, keys: list[Any], period: str) -> dict[Any, str]:
+    """Each code's name (its latest, in period order) where ``by`` is a code column with a column
+    of names beside it (:func:`_code_name_column`), so that a message names the area as well as
+    its code (Defra's fly-tipping: 'E06000062' (West Northamptonshire)); else ``{}``.
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2"], "la_name": ["Old", "New", "B"],
+    ...                   "period": ["2021/22", "2020/21", "2021/22"]})
+    >>> _code_names(d, ["la_code"], "period")
+    {'E1': 'Old', 'E2': 'B'}
+    """
+    col = _code_name_column(data, keys)
+    if col is None:
+        return {}
+    code = keys[0]
+    pairs = data.loc[data[[code, col]].notna().all(axis=1).to_numpy(), [code, col]]
+    if period in data.columns:
+        try:
+            t, _ = _parse_periods(data.loc[pairs.index, period], period)
+            pairs = pairs.iloc[np.argsort(t, kind="stable")]
+        except (SaferstatsError, ValueError, TypeError):
+            pass
+    return {plain(c): str(n) for c, n in zip(pairs[code].tolist(), pairs[col].tolist())}
+
+
+def _group_label(g: Any, names: dict[Any, str], detail: str, short: str) -> str:
+    """A group and a detail for a message: ``'E06000062' (West Northamptonshire): 1 period`` where
+    :func:`_code_names` has the code's name, else ``'E06000062' (1)`` (``short``)."""
+    key = plain(g)
+    key = key[0] if isinstance(key, tuple) and len(key) == 1 else key
+    return f"{_key_text(g)} ({names[key]}): {detail}" if key in names else f"{_key_text(g)} ({short})"
+
+
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
 @translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
@@ -871,12 +915,15 @@ def poisson_trend(
     if small:
         g, k = small[0]
         renamed = _renamed_note(data, keys, period)
+        named = _code_names(data, keys, period)  # 'E06000062' (West Northamptonshire), not the code alone
         if len(small) == 1 or not keys:
+            key = plain(g)[0] if isinstance(plain(g), tuple) and len(plain(g)) == 1 else plain(g)
             raise InvalidInputError(
-                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
+                f"group {_key_text(g)}{f' ({named[key]})' if key in named else ''} has {k} period(s); a trend needs "
+                f"at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
-        shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
+        shown = "; ".join(_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in small[:8]) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
         if len(small) < len(groups):
@@ -928,6 +975,7 @@ def poisson_trend(
         warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
     if dispersion == "poisson":
         _warn_overdispersed(out["dispersion_ratio"].to_numpy(dtype=float), [g for g, _ in groups], bool(keys))
+    season = _warn_season("poisson_trend", out, groups, y, pop, t, keys, float(confidence))
     if not use_t:
         quasi = out["method"].astype(str).str.startswith("quasi-poisson").to_numpy()
         _warn_few_df("poisson_trend", [g for g, _ in groups], bool(keys), quasi,
@@ -941,6 +989,7 @@ def poisson_trend(
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
     out.attrs["recording_changes"] = recording
+    out.attrs["season"] = season
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = _T_INTERVALS if use_t else _Z_INTERVALS
     return out
@@ -1068,6 +1117,18 @@ def compare_trends(
                           f"group is compared with {name!r}, and another total is no group of it (as the CLI's "
                           "--compare-with)")
                 areas = areas[~other]
+        elif totals:
+            # a group against another (race against the strand table's other strands): the table's totals
+            # are no group beside them; 'offences' holds the comparator (race is 76% of it) and
+            # 'motivating_factors' counts each offence once per strand, so neither is like for like
+            other = areas[area_col].astype(str).isin(totals).to_numpy()
+            if other.any() and not other.all():
+                shown = ", ".join(map(repr, dict.fromkeys(areas.loc[other, area_col].astype(str))))
+                warn_user(f"compare_trends: the table's totals ({shown}; .attrs['totals']) are left out: each group is "
+                          f"compared with {name!r}, and a total is no group beside it (the comparator's counts are in "
+                          "it); to set a group against a total, pass the total as the comparator (comparator="
+                          f"{'offences' if 'offences' in totals else totals[0]!r})")
+                areas = areas[~other]
     if not len(areas):
         raise InvalidInputError(f"there is no area to compare with {name!r}: every row of column {area_col!r} "
                                 "is the comparator", "by")
@@ -1087,7 +1148,10 @@ def compare_trends(
     area_rec = [c for c in _RECORDING_COLUMNS if c in areas.columns]
     area_rec += ["la_name"] if area_rec and "la_name" in areas.columns and "la_name" not in [*keys, period] else []
     comp_rec = [c for c in _RECORDING_COLUMNS if c in comp.columns]
-    left = areas[[*keys, period, *value_cols, *area_rec]].assign(_t=t_area, _row=areas.index)
+    # by a code column: its names beside it go with the area's fit, which names 'E06000062' (West Northamptonshire)
+    name_col = _code_name_column(areas, keys)
+    named = [name_col] if name_col is not None and name_col not in [period, *value_cols] else []
+    left = areas[list(dict.fromkeys([*keys, period, *value_cols, *area_rec, *named]))].assign(_t=t_area, _row=areas.index)
     right = comp[[*within, *value_cols]].assign(_t=t_comp, **{f"_comparator_{c}": comp[c].to_numpy() for c in comp_rec})
     _check_no_duplicates(right.assign(_area=0), [*within], t_comp, period)
     pair = left.merge(right, on=[*within, "_t"], how="left", suffixes=("", "_comparator"), validate="many_to_one")
@@ -1145,7 +1209,7 @@ def compare_trends(
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
                                   dispersion=dispersion, missing=missing, use_t=use_t)
     try:
-        a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
+        a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols, *named]], count=count, **common),
                         "compare_trends", skip=(_FEW_DF_TEXT,))  # said once for both fits, below
     except InvalidInputError as exc:
         # too few periods in an area: where a renamed area is split by its names, say so (the fit sees
@@ -1359,6 +1423,193 @@ def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> 
               f"{len(over)} of {len(ratio)} group(s): {names}{more}); the Poisson intervals and p-values are too "
               f"narrow, by a factor of up to {np.sqrt(ratio[worst[0]]):.1f} - use dispersion='quasi' or 'auto' "
               "(or 'negbin')")
+
+
+def _season_cycle(groups: list[tuple[Any, np.ndarray]], t: np.ndarray) -> int | None:
+    """12 when the periods are months (labels like '2016-03', pandas Periods or dates one month
+    apart), 4 when they are quarters (dates three months apart, each in the same month of its
+    quarter), else None (years, financial years, plain numbers). ``t`` is on the years scale of
+    :func:`parse_periods` (months at twelfths of a year)."""
+    if not len(t):
+        return None
+    months = t * 12.0
+    if not np.allclose(months, np.round(months), atol=1e-6):
+        return None
+    diffs = [np.diff(np.round(months[pos])) for _, pos in groups if len(pos) > 1]
+    d = np.concatenate(diffs) if diffs else np.empty(0)
+    d = d[d > 0]
+    if not d.size:
+        return None
+    if d.min() == 1:
+        return 12
+    if d.min() == 3 and np.all(np.round(months) % 3 == np.round(months[0]) % 3):
+        return 4
+    return None
+
+
+def _beta_cf(a: float, b: float, x: float) -> float:
+    """The continued fraction of the regularized incomplete beta function (Lentz; Press et al.,
+    *Numerical Recipes*, 3rd ed., 6.4 ``betacf``)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _f_sf(f: float, d1: float, d2: float) -> float:
+    """P(F > f) for Snedecor's F on d1 and d2 df: I_x(d2/2, d1/2) with x = d2 / (d2 + d1 f)
+    (the regularized incomplete beta function; scipy ``stats.f.sf``, checked in
+    ``tests/python/test_trend_w29a.py``)."""
+    if not f > 0:
+        return 1.0
+    x = d2 / (d2 + d1 * f)
+    a, b = d2 / 2.0, d1 / 2.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return min(1.0, max(0.0, front * _beta_cf(a, b, x) / a))
+    return min(1.0, max(0.0, 1.0 - front * _beta_cf(b, a, 1.0 - x) / b))
+
+
+def _poisson_glm(y: np.ndarray, offset: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float] | None:
+    """A Poisson GLM with log link by IRLS (statsmodels ``GLM(family=Poisson())``): coefficients,
+    their Poisson covariance, deviance and Pearson χ²; None when the design is not of full rank,
+    the fit does not converge or it has no residual df."""
+    n, k = x.shape
+    if n <= k or np.linalg.matrix_rank(x) < k:
+        return None
+    mu = np.maximum(y, 0.5)
+    eta = np.log(mu)
+    beta = np.zeros(k)
+    for _ in range(100):
+        z = eta - offset + (y - mu) / mu
+        w = mu
+        xtw = x.T * w
+        try:
+            new = np.linalg.solve(xtw @ x, xtw @ z)
+        except np.linalg.LinAlgError:
+            return None
+        eta = x @ new + offset
+        if not np.all(np.isfinite(eta)) or eta.max() > 700:
+            return None
+        mu = np.exp(eta)
+        done = np.max(np.abs(new - beta)) < 1e-10 * (1 + np.max(np.abs(new)))
+        beta = new
+        if done:
+            break
+    else:
+        return None
+    cov = np.linalg.inv((x.T * mu) @ x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = 2.0 * float(np.sum(np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)))
+    return beta, cov, dev, float(np.sum((y - mu) ** 2 / mu))
+
+
+def _season_check(y: np.ndarray, pop: np.ndarray, t: np.ndarray, cycle: int, confidence: float) -> dict[str, Any] | None:
+    """One series' trend with a term for each month (quarter) of the year: Poisson GLM
+    ``log E[y] = b0 + b1 t + season + log pop`` (t in years), the APC from b1 with its
+    quasi-Poisson interval (SE scaled by √(Pearson χ²/df)), that fit's χ²/df, and the quasi F
+    test of the season terms (drop in deviance over their number, divided by the χ²/df; McCullagh
+    and Nelder 1989, 12.6). Over whole years this APC is exactly that of the years' totals (the
+    month terms take up each month's share), the reference in ``tests/python/test_trend_w29a.py``."""
+    from statistics import NormalDist
+
+    key = np.round((t - np.floor(t)) * 12).astype(int) % 12
+    levels = np.unique(key)
+    tc = t - t.mean()
+    base = np.column_stack([np.ones(len(t)), tc])
+    full = np.column_stack([base] + [(key == v).astype(float) for v in levels[1:]])
+    off = np.log(pop)
+    a, b = _poisson_glm(y, off, base), _poisson_glm(y, off, full)
+    if a is None or b is None:
+        return None
+    df2 = len(y) - full.shape[1]
+    k = full.shape[1] - 2
+    ratio = b[3] / df2
+    se = math.sqrt(b[1][1, 1] * max(ratio, 1.0))
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    f = max(a[2] - b[2], 0.0) / k / ratio if ratio > 0 else math.inf
+    return {"cycle": cycle, "apc_seasonal": 100 * math.expm1(b[0][1]),
+            "apc_seasonal_lower": 100 * math.expm1(b[0][1] - z * se),
+            "apc_seasonal_upper": 100 * math.expm1(b[0][1] + z * se),
+            "dispersion_ratio_seasonal": ratio, "f": f, "f_df": (k, df2),
+            "p_value": 0.0 if math.isinf(f) else _f_sf(f, k, df2)}
+
+
+def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]], y: np.ndarray, pop: np.ndarray,
+                 t: np.ndarray, keys: list[str], confidence: float) -> list[dict[str, Any]]:
+    """Monthly (quarterly) counts fitted with a straight trend and no term for the month of the
+    year: a seasonal swing is read as trend and as over-dispersion. Home Office racially or
+    religiously aggravated offences, April 2013 to March 2015: 12.0% a year without, 19.25% with
+    month-of-year terms (the two years' totals: 31,559 and 37,635, +19.25%); the whole 72 months:
+    χ²/df 74.3 without, 21.1 with. Groups whose season terms are material (quasi F test, p < 0.05)
+    are named with both APCs and χ²/df; groups of fewer than two cycles, where no season term can
+    be fitted to check it, are named as such. Returns the checks, for ``.attrs["season"]``."""
+    cycle = _season_cycle(groups, t)
+    if cycle is None:
+        return []
+    what, unit = ("monthly", "month") if cycle == 12 else ("quarterly", "quarter")
+    checks: list[dict[str, Any]] = []
+    short: list[str] = []
+    material: list[str] = []
+    fitted = out["method"].astype(str).to_numpy() != "not estimable"
+    for i, (g, pos) in enumerate(groups):
+        if not fitted[i] or np.isnan(y[pos]).any() or np.isnan(pop[pos]).any():
+            continue
+        label = _key_text(g) if keys else "the series"
+        rec: dict[str, Any] = dict(zip(keys, plain(g) if isinstance(g, tuple) else (plain(g),)))
+        span = int(round((t[pos[-1]] - t[pos[0]]) * cycle)) + 1
+        if span < 2 * cycle:
+            rec.update(cycle=cycle, note=f"fewer than two years ({span} {unit}s)")
+            checks.append(rec)
+            short.append(f"{label} ({span} {unit}s)")
+            continue
+        chk = _season_check(y[pos], pop[pos], t[pos], cycle, confidence)
+        if chk is None:
+            continue
+        rec.update(chk, apc=float(out["apc"].iloc[i]), dispersion_ratio=float(out["dispersion_ratio"].iloc[i]),
+                   material=bool(chk["p_value"] < 0.05), note="")
+        checks.append(rec)
+        if rec["material"]:
+            p = rec["p_value"]
+            material.append(
+                f"{label + ': ' if keys else ''}{rec['apc_seasonal']:.2f}% ({confidence:.0%} quasi-Poisson interval "
+                f"{rec['apc_seasonal_lower']:.2f}% to {rec['apc_seasonal_upper']:.2f}%) against {rec['apc']:.2f}% "
+                f"without, and the Pearson χ²/df {rec['dispersion_ratio_seasonal']:.1f} against "
+                f"{rec['dispersion_ratio']:.1f} (the {unit}-of-year terms: F = {rec['f']:.1f} on {chk['f_df'][0]} "
+                f"and {chk['f_df'][1]} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'})")
+    remedy = (f"Allow for the season: fit the totals of whole years (e.g. financial years) with {fn}, test with "
+              f"saferstats.mann_kendall(..., season_length={cycle}) (the seasonal test), or for a change at a known date "
+              f"use saferstats.its_poisson(..., seasonality='dummies', season_length={cycle}); or say why the series "
+              "has no season")
+    if material:
+        where = "" if not keys else (f" in {len(material)} of {len(groups)} group(s), where the {unit}-of-year "
+                                     "pattern is material")
+        warn_user(f"{fn}: the counts are {what} and the trend has no {unit}-of-year term, so a seasonal swing is read "
+                  f"as trend and as over-dispersion{where}: with a term for each {unit} of the year the APC is "
+                  + "; ".join(material[:5]) + (f" (and {len(material) - 5} more)" if len(material) > 5 else "")
+                  + f". Over whole years the APC with those terms is that of the years' totals; a window that starts "
+                  f"or ends in a high season tilts a straight trend, whole years or not. {remedy}. Listed in "
+                  ".attrs['season']")
+    if short:
+        where = (f"over {short[0].split('(')[-1].rstrip(')')}, fewer than two years," if not keys else
+                 f"over fewer than two years in {len(short)} group(s) (" + "; ".join(short[:5])
+                 + (" …" if len(short) > 5 else "") + "),")
+        warn_user(f"{fn}: the counts are {what} {where} and the trend has no {unit}-of-year term: a trend over "
+                  f"part of a seasonal cycle takes the season for trend (many crimes peak in summer), and on fewer "
+                  f"than two cycles no {unit}-of-year term can be fitted to check it. Use two or more whole years, or "
+                  "say why the series has no season")
+    return checks
 
 
 def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str]) -> None:
@@ -2035,6 +2286,16 @@ def year_on_year(
     t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
+    cycle = _season_cycle(groups, t)
+    if cycle is not None:
+        # successive months are a month apart, not a year: the seasonal swing reads as change (Home Office
+        # racially or religiously aggravated offences, July to August 2013: -13.6%, p < 0.001)
+        unit = "month" if cycle == 12 else "quarter"
+        warn_user(f"year_on_year: the periods are {unit}s, so each row compares a {unit} with the {unit} before "
+                  f"({unit} on {unit}, not a year apart), and a seasonal swing reads as a rise or fall (many crimes "
+                  f"peak in summer). For change a year apart, compare the totals of whole years (e.g. financial "
+                  f"years), or each {unit} with the same {unit} a year earlier; for a trend that allows for the "
+                  f"season, saferstats.mann_kendall(..., season_length={cycle})")
     recording = _recording_changes(data, groups, keys, period)
     a_idx, b_idx, gkeys = [], [], []
     for g, pos in groups:
@@ -2064,7 +2325,9 @@ def year_on_year(
         # (a category relabelled between years, e.g. OSCE "Official Records" -> "Police Records")
         lone = [(g, pos[0]) for g, pos in groups if len(pos) == 1]
         if lone:
-            shown = "; ".join(f"{_key_text(g)} ({plain(data[period].iloc[i])})" for g, i in lone[:6])
+            named = _code_names(data, keys, period)
+            shown = "; ".join(_group_label(g, named, str(plain(data[period].iloc[i])), str(plain(data[period].iloc[i])))
+                              for g, i in lone[:6])
             warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
                       f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
                       f"another period is a separate series){_renamed_note(data, keys, period)}")

@@ -225,6 +225,15 @@ def test_compare_trends_drop_names_and_counts_the_periods_left_out(shared_data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s = saferstats.read_hate_crime(shared_data / HATE / "DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv")
+    # since session 21 the table's totals are left out against a strand (the 'offences' total holds
+    # race's counts); the missing total is named when they are areas (totals not marked)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        c = saferstats.compare_trends(s, comparator="race", by="strand", population=None, missing="drop",
+                                      dispersion="quasi", use_t=True)
+    assert "offences" not in set(c.strand) and c.attrs["excluded"] == 0
+    s = s.copy()
+    s.attrs = {**s.attrs, "totals": []}
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         c = saferstats.compare_trends(s, comparator="race", by="strand", population=None, missing="drop",
