@@ -918,9 +918,9 @@ def poisson_trend(
         named = _code_names(data, keys, period)  # 'E06000062' (West Northamptonshire), not the code alone
         if len(small) == 1 or not keys:
             key = plain(g)[0] if isinstance(plain(g), tuple) and len(plain(g)) == 1 else plain(g)
+            who = f"group {_key_text(g)}{f' ({named[key]})' if key in named else ''}" if keys else "the series"
             raise InvalidInputError(
-                f"group {_key_text(g)}{f' ({named[key]})' if key in named else ''} has {k} period(s); a trend needs "
-                f"at least 3 (column {period!r}){renamed}", period
+                f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
         shown = "; ".join(_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in small[:8]) + (
@@ -1588,7 +1588,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
                 f"without, and the Pearson χ²/df {rec['dispersion_ratio_seasonal']:.1f} against "
                 f"{rec['dispersion_ratio']:.1f} (the {unit}-of-year terms: F = {rec['f']:.1f} on {chk['f_df'][0]} "
                 f"and {chk['f_df'][1]} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'})")
-    remedy = (f"Allow for the season: fit the totals of whole years (e.g. financial years) with {fn}, test with "
+    remedy = ("Allow for the season: fit the totals of whole years (e.g. financial years), test with "
               f"saferstats.mann_kendall(..., season_length={cycle}) (the seasonal test), or for a change at a known date "
               f"use saferstats.its_poisson(..., seasonality='dummies', season_length={cycle}); or say why the series "
               "has no season")
@@ -1597,6 +1597,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
                                      "pattern is material")
         warn_user(f"{fn}: the counts are {what} and the trend has no {unit}-of-year term, so a seasonal swing is read "
                   f"as trend and as over-dispersion{where}: with a term for each {unit} of the year the APC is "
+                  + ("by group, " if keys else "")
                   + "; ".join(material[:5]) + (f" (and {len(material) - 5} more)" if len(material) > 5 else "")
                   + f". Over whole years the APC with those terms is that of the years' totals; a window that starts "
                   f"or ends in a high season tilts a straight trend, whole years or not. {remedy}. Listed in "
