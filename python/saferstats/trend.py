@@ -819,6 +819,18 @@ def poisson_trend(
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
     times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``.
 
+    Monthly and quarterly counts (``docs/methods/trends.md``, "Monthly counts: the season"): the
+    model has no term for the time of year, so a seasonal swing is read as trend and as
+    over-dispersion, whole years or not (racially or religiously aggravated offences, April 2013 to
+    March 2015: +12.0% a year through the 24 months, where the two years' totals rose 19.25%).
+    Each series of two years or more is refitted with a term for each month (quarter) of the year;
+    when those terms are material (quasi F test, p < 0.05) a :class:`~saferstats.SaferstatsWarning`
+    gives that fit's APC and χ²/df beside the table's, and the remedies: the totals of whole years
+    (whose APC the month-of-year fit gives over whole years), :func:`saferstats.mann_kendall` with
+    ``season_length=12``, or :func:`saferstats.its_poisson` with ``seasonality``. A series of fewer
+    than two years is said to be too short to check. ``.attrs["season"]`` lists the checks; the
+    table's own columns are the straight trend, unchanged.
+
     A group with no trend to estimate gets NaN with method ``"not estimable"``, the reason in
     ``note`` and a :class:`~saferstats.SaferstatsWarning` naming it: all counts zero, or every
     event in the first or the last period (quasi-complete separation: the maximum-likelihood
@@ -852,7 +864,8 @@ def poisson_trend(
     dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value, alpha,
     intercept, first_period, last_period, note, confidence``. ``.attrs``: ``excluded`` (rows left
     out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or ``"Student t on
-    the residual df (n_periods - 2)"``).
+    the residual df (n_periods - 2)"``), ``season`` (monthly and quarterly periods: each group's
+    check against a fit with month- or quarter-of-year terms, above; ``[]`` for years).
 
     Examples
     --------
@@ -1030,7 +1043,10 @@ def compare_trends(
     ``comparator``: a value of that column (``"England and Wales"``; its rows are the comparator,
     every other area is compared with it), or a DataFrame with the comparator's ``count``,
     ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
-    series read from another file. Only periods both series have are compared (the others are
+    series read from another file. The table's totals (``.attrs["totals"]``: the strand table's
+    ``offences`` and ``motivating_factors``) are no group beside a strand: against a strand they
+    are left out with a warning (race is 76% of the offences), and against one total the other is
+    left out; pass a total as the comparator to set each strand against it. Only periods both series have are compared (the others are
     left out and named in a :class:`~saferstats.SaferstatsWarning`), so the two slopes are over
     the same years. ``subtract=True``: the comparator's counts and population include the area's
     (England and the force in it), so the area is compared with the rest (comparator − area); a
@@ -1519,8 +1535,8 @@ def _season_check(y: np.ndarray, pop: np.ndarray, t: np.ndarray, cycle: int, con
     """One series' trend with a term for each month (quarter) of the year: Poisson GLM
     ``log E[y] = b0 + b1 t + season + log pop`` (t in years), the APC from b1 with its
     quasi-Poisson interval (SE scaled by √(Pearson χ²/df)), that fit's χ²/df, and the quasi F
-    test of the season terms (drop in deviance over their number, divided by the χ²/df; McCullagh
-    and Nelder 1989, 12.6). Over whole years this APC is exactly that of the years' totals (the
+    test of the season terms (drop in deviance over their number, divided by the χ²/df: the F test
+    with an estimated dispersion, McCullagh and Nelder 1989). Over whole years this APC is exactly that of the years' totals (the
     month terms take up each month's share), the reference in ``tests/python/test_trend_w29a.py``."""
     from statistics import NormalDist
 
@@ -2120,7 +2136,44 @@ def mann_kendall(
     )
     out["confidence"] = float(confidence)
     out["method"] = label if t is None else label + " (sen slope per unit of time)"
+    if period is None and t is None:
+        _warn_unseasonal_mk(values, flat, n_rows, n_cols, out, float(confidence), skip)
     return out
+
+
+def _warn_unseasonal_mk(values: Any, flat: np.ndarray, n_rows: int, n_cols: int, out: pd.DataFrame,
+                        confidence: float, skip: bool) -> None:
+    """Values labelled by month (quarter), two years or more, tested without ``season_length``:
+    the plain test takes the season's swing for trend and its variance of S assumes none (Hirsch
+    et al. 1982). Said, with the seasonal test's result for one series (racially or religiously
+    aggravated offences, 72 months: z 8.06 plain, 8.95 seasonal; Sen's slope 34.1 a month against
+    420.8 a year)."""
+    labels = values.columns if isinstance(values, pd.DataFrame) else values.index if isinstance(values, pd.Series) else None
+    if labels is None or len(labels) != n_cols or not _reads_as_periods(labels):
+        return
+    try:
+        tl, _ = _parse_periods(pd.Series(list(labels)), "values")
+    except (SaferstatsError, ValueError, TypeError):
+        return
+    cycle = _season_cycle([(None, np.arange(n_cols))], tl)
+    if cycle is None or n_cols < 2 * cycle:
+        return
+    unit = "month" if cycle == 12 else "quarter"
+    what = ""
+    if n_rows == 1:
+        try:
+            seas = _ext.seasonal_mann_kendall_rows(flat, n_cols, cycle, confidence=confidence, skip_missing=skip)
+        except (SaferstatsError, ValueError):
+            seas = None
+        if seas is not None:
+            p, p0 = float(seas["p_value"][0]), float(out["p_value"].iloc[0])
+            what = (f" (here the seasonal test gives z {float(seas['z'][0]):.2f}, p {p:.2g}, Sen's slope "
+                    f"{float(seas['slope'][0]):.4g} a year, against z {float(out['z'].iloc[0]):.2f}, p {p0:.2g}, "
+                    f"{float(out['slope'].iloc[0]):.4g} a {unit})")
+    warn_user(f"mann_kendall: the values are {unit}ly and the test is not seasonal: a seasonal swing is "
+              f"read as trend, and the test's variance of S assumes {unit}s a year apart are no more alike than "
+              f"any others (Hirsch et al. 1982). season_length={cycle} runs the seasonal Mann-Kendall test, which "
+              f"compares each {unit} only with the same {unit} in other years{what}")
 
 
 @accepts_frames("data")
@@ -2151,7 +2204,11 @@ def year_on_year(
     ratio of the two rates is still correct — but ``consecutive`` is False for them and a
     :class:`~saferstats.SaferstatsWarning` names them. One step is a year for years and
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
-    between periods in the table.
+    between periods in the table. On months (or quarters) each row is a change from the month
+    before, not a year apart, and a seasonal swing reads as change (July to August 2013, racially
+    or religiously aggravated offences: −13.6%, p < 0.001): a
+    :class:`~saferstats.SaferstatsWarning` says so; compare the totals of whole years, or each
+    month with the same month a year earlier.
 
     A change from a count of 0 is infinite (``pct_change`` = inf; the ratio's exact lower limit is
     finite): a :class:`~saferstats.SaferstatsWarning` names the group and periods, to report the

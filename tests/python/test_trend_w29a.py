@@ -215,3 +215,19 @@ def test_a_short_series_without_by_is_the_series_not_group_parentheses():
     d = pd.DataFrame({"fy": ["2013/14", "2014/15"], "offences": [31559, 37635]})
     with pytest.raises(ss.InvalidInputError, match=r"^the series has 2 period\(s\); a trend needs at least 3"):
         ss.poisson_trend(d, count="offences", population=None, period="fy")
+
+
+def test_mann_kendall_on_months_points_to_the_seasonal_test():
+    """The monthly series tested without season_length: plain z 8.06 and a slope of 34.1 a month,
+    nothing said; the seasonal test (pymannkendall seasonal_test(period=12)) gives z 8.95 and
+    420.8 a year."""
+    m = ss.datasets.hate_crime_monthly().set_index("month")["offences"]
+    res, msgs = saferstats_messages(ss.mann_kendall, m)
+    said = [x for x in msgs if "the test is not seasonal" in x]
+    assert len(said) == 1 and said[0].startswith("mann_kendall: the values are monthly and the test is not seasonal")
+    assert said[0].endswith("(here the seasonal test gives z 8.95, p 3.6e-19, Sen's slope 420.8 a year, against z 8.06, "
+                            "p 7.9e-16, 34.11 a month)")
+    seasonal, msgs = saferstats_messages(ss.mann_kendall, m, season_length=12)
+    assert not [x for x in msgs if "not seasonal" in x] and seasonal["slope"].iloc[0] == pytest.approx(420.833333, rel=1e-6)
+    _, msgs = saferstats_messages(ss.mann_kendall, m.to_numpy())  # no labels, no months to know of
+    assert not [x for x in msgs if "not seasonal" in x]
