@@ -415,6 +415,18 @@ def shares(
                                           index=range(len(data))), keys + [category], category)
     _warn_total_categories(data, x, keys, category)
     _warn_unknown_categories(data, x, keys, category)
+    blank = np.flatnonzero(np.isnan(x))
+    if blank.size:  # a count not published (the strand table's 'offences' of 2011/12): its category and group
+        i = int(blank[0])
+        what = ", ".join(str(plain(data[k].iloc[i])) for k in [category, *keys])
+        marked = [str(v) for v in (data.attrs.get("totals") or []) if isinstance(v, str)]
+        fix = (f"; {plain(data[category].iloc[i])!r} is one of the table's totals, to leave out in any case: "
+               f"data[~data[{category!r}].isin({marked!r})]" if str(plain(data[category].iloc[i])) in marked else
+               ": leave out the groups that have one (or the row, if its category is no part of the others)")
+        raise MissingValueError(
+            f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}); {blank.size} row(s) in "
+            f"all have no count, and a share needs every count of its group (their sum is the denominator){fix}",
+            count, plain(data.index[i]), position=i)
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
@@ -2324,8 +2336,9 @@ def year_on_year(
             label = plain(data.index[i])
             what = ", ".join(str(data[k].iloc[i]) for k in [*keys, period])
             raise MissingValueError(
-                f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing=\"propagate\" "
-                "to get NaN results for such rows, or population=None to compare the counts (the change in a count "
+                f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing='drop' to "
+                "leave such rows out, missing='propagate' to get NaN results for them, or population=None to "
+                "compare the counts (the change in a count "
                 "is the change in its rate when the population is the same in both periods)", population, label)
     blank = np.flatnonzero(np.isnan(y)) if missing == "error" else np.array([], dtype=int)
     if len(blank):  # a count not published (the strand table's 'offences' in 2011/12): its group and period

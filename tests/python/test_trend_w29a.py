@@ -231,3 +231,31 @@ def test_mann_kendall_on_months_points_to_the_seasonal_test():
     assert not [x for x in msgs if "not seasonal" in x] and seasonal["slope"].iloc[0] == pytest.approx(420.833333, rel=1e-6)
     _, msgs = saferstats_messages(ss.mann_kendall, m.to_numpy())  # no labels, no months to know of
     assert not [x for x in msgs if "not seasonal" in x]
+
+
+# --- 4. the hate-crime files as published ---------------------------------------------------------------
+
+def test_shares_of_the_strand_table_name_the_missing_total(shared_data):
+    """shares(<Table 2>, category="strand", by="period") warned of the totals, then stopped with
+    "missing value (NaN) in column 'count' at row 48", naming neither the strand nor the year."""
+    st = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ss.MissingValueError) as err:
+            ss.shares(st, category="strand", by="period")
+    assert str(err.value) == (
+        "missing value (NaN) in column 'count' at row 48 (offences, 2011/12); 1 row(s) in all have no count, and a "
+        "share needs every count of its group (their sum is the denominator); 'offences' is one of the table's "
+        "totals, to leave out in any case: data[~data['strand'].isin(['motivating_factors', 'offences'])]")
+    assert (err.value.argument, err.value.index, err.value.position) == ("count", 48, 48)
+
+
+def test_year_on_year_by_force_offers_drop_for_the_city_of_londons_population(shared_data):
+    """Hate crime.csv by force: the City of London has no population; the error offered 'propagate'
+    and population=None, not missing='drop' (which leaves the City out and compares the others)."""
+    f = ss.read_hate_crime(shared_path(shared_data, f"{HATE}/Hate crime.csv"))
+    with pytest.raises(ss.MissingValueError) as err:
+        ss.year_on_year(f, count="offences", by="force")
+    assert str(err.value).startswith(
+        "missing value (NaN) in column 'population' at row 27 (London, City of, 2017/18); pass missing='drop' to "
+        "leave such rows out, missing='propagate' to get NaN results for them, or population=None")
