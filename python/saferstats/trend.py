@@ -515,6 +515,17 @@ _TOTAL_NAMES = {"offences", "all offences", "total offences", "motivating factor
                 "total number of offences", "total number of motivating factors"}
 
 
+def _names_a_total(name: Any) -> bool:
+    """A group of :func:`compare_trends` named as a total: 'offences', 'motivating_factors', 'Total
+    offences', 'All strands' (not 'All Saints', a ward: "all ..." only as :data:`_TOTAL_NAMES` has it).
+
+    >>> [_names_a_total(n) for n in ["Total offences", "motivating_factors", "Race", "All Saints"]]
+    [True, True, False, False]
+    """
+    n = re.sub(r"[\s_]+", " ", str(plain(name))).strip().lower()
+    return n in _TOTAL_NAMES or n.startswith("total ")
+
+
 def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
     """Warn when a category of :func:`shares` is a total of the others (its count would be counted
     twice in the denominator): named as one, or equal to the sum of the other categories of its
@@ -1056,9 +1067,10 @@ def compare_trends(
     every other area is compared with it), or a DataFrame with the comparator's ``count``,
     ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
     series read from another file. The table's totals (``.attrs["totals"]``: the strand table's
-    ``offences`` and ``motivating_factors``) are no group beside a strand: against a strand they
-    are left out with a warning (race is 76% of the offences), and against one total the other is
-    left out; pass a total as the comparator to set each strand against it. Only periods both series have are compared (the others are
+    ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
+    no group beside a strand: against a strand they are left out with a warning (race is 76% of
+    the offences), and against one total the other is left out; pass a total as the comparator to
+    set each strand against it. Only periods both series have are compared (the others are
     left out and named in a :class:`~saferstats.SaferstatsWarning`), so the two slopes are over
     the same years. ``subtract=True``: the comparator's counts and population include the area's
     (England and the force in it), so the area is compared with the rest (comparator − area); a
@@ -1145,17 +1157,21 @@ def compare_trends(
                           f"group is compared with {name!r}, and another total is no group of it (as the CLI's "
                           "--compare-with)")
                 areas = areas[~other]
-        elif totals:
+        elif not _names_a_total(name):
             # a group against another (race against the strand table's other strands): the table's totals
             # are no group beside them; 'offences' holds the comparator (race is 76% of it) and
-            # 'motivating_factors' counts each offence once per strand, so neither is like for like
-            other = areas[area_col].astype(str).isin(totals).to_numpy()
+            # 'motivating_factors' counts each offence once per strand, so neither is like for like. The
+            # reader's .attrs['totals'], or groups named as totals (the packaged series' 'Total offences')
+            area_names = areas[area_col].astype(str)
+            other = (area_names.isin(totals) | area_names.map(_names_a_total)).to_numpy(bool)
             if other.any() and not other.all():
-                shown = ", ".join(map(repr, dict.fromkeys(areas.loc[other, area_col].astype(str))))
-                warn_user(f"compare_trends: the table's totals ({shown}; .attrs['totals']) are left out: each group is "
+                found = list(dict.fromkeys(area_names[other]))
+                shown = ", ".join(map(repr, found))
+                where = "; .attrs['totals']" if all(f in totals for f in found) else ""
+                warn_user(f"compare_trends: the table's totals ({shown}{where}) are left out: each group is "
                           f"compared with {name!r}, and a total is no group beside it (the comparator's counts are in "
                           "it); to set a group against a total, pass the total as the comparator (comparator="
-                          f"{'offences' if 'offences' in totals else totals[0]!r})")
+                          f"{'offences' if 'offences' in found else found[-1]!r})")
                 areas = areas[~other]
     if not len(areas):
         raise InvalidInputError(f"there is no area to compare with {name!r}: every row of column {area_col!r} "

@@ -259,3 +259,18 @@ def test_year_on_year_by_force_offers_drop_for_the_city_of_londons_population(sh
     assert str(err.value).startswith(
         "missing value (NaN) in column 'population' at row 27 (London, City of, 2017/18); pass missing='drop' to "
         "leave such rows out, missing='propagate' to get NaN results for them, or population=None")
+
+
+def test_compare_strands_of_the_packaged_series_leaves_total_offences_out():
+    """datasets.hate_crime_national() has a 'Total offences' strand and no .attrs['totals']: against
+    'Race' it was compared as a strand (ratio 1.020)."""
+    n = ss.datasets.hate_crime_national()
+    res, msgs = saferstats_messages(ss.compare_trends, n, by="strand", comparator="Race", population=None,
+                                    period="year", dispersion="quasi", use_t=True)
+    assert "Total offences" not in set(res["strand"]) and len(res) == 4
+    assert any(x.startswith("compare_trends: the table's totals ('Total offences') are left out") for x in msgs)
+    # a ward named 'All Saints' is an area, not a total
+    t = pd.DataFrame({"ward": ["All Saints"] * 3 + ["Town"] * 3, "period": ["2019", "2020", "2021"] * 2,
+                      "count": [10, 12, 14, 30, 31, 35]})
+    res = ss.compare_trends(t, by="ward", comparator="Town", population=None)
+    assert res["ward"].tolist() == ["All Saints"]
