@@ -200,6 +200,21 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
     user wrote them (no internal names) and the rows."""
     frame = pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(t)))
     frame[len(keys)] = t
+    if frame.duplicated().any() and period in data.columns:
+        # dates less than a month apart (weekly or daily counts) are one month on the years scale of
+        # parse_periods: they are not repeated rows, and the trend is on months at the finest
+        raw = frame.assign(_raw=data[period].astype(str).to_numpy())
+        if not raw.duplicated().any():
+            i = int(np.flatnonzero(frame.duplicated(keep=False).to_numpy())[0])
+            same = data[period].to_numpy()[(frame == frame.iloc[i]).all(axis=1).to_numpy()]
+            shown = ", ".join(str(plain(v))[:10] for v in same[:4])
+            month = f"pd.to_datetime(data[{period!r}]).dt.to_period('M')"
+            group = f"[{', '.join(repr(k) for k in keys)}, {month}]" if keys else month
+            raise InvalidInputError(
+                f"column {period!r}: the periods are dates less than a month apart ({shown} are in one month), "
+                "and dates are read as their month (periods are months at the finest: a trend's APC is per year "
+                f"on months, financial years or years): add the counts up by month first, e.g. "
+                f"data.groupby({group}).sum(numeric_only=True).reset_index()", period, label_of(data, i), position=i)
     _refuse_duplicates(data, frame, [*keys, period], period)
 
 

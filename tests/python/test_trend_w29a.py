@@ -274,3 +274,23 @@ def test_compare_strands_of_the_packaged_series_leaves_total_offences_out():
                       "count": [10, 12, 14, 30, 31, 35]})
     res = ss.compare_trends(t, by="ward", comparator="Town", population=None)
     assert res["ward"].tolist() == ["All Saints"]
+
+
+def test_weekly_dates_are_said_to_be_read_as_months_not_duplicates():
+    """Weekly counts (dates a week apart): refused as "duplicate rows ... repeated, or mislabelled, in
+    the source?", where each date is there once; dates are read as their month."""
+    w = pd.DataFrame({"week": pd.date_range("2020-01-06", periods=60, freq="W-MON"), "count": np.arange(60) + 20})
+    for fn in (ss.poisson_trend, ss.year_on_year):
+        with pytest.raises(ss.InvalidInputError) as err:
+            fn(w, population=None, period="week")
+        assert str(err.value).startswith(
+            "column 'week': the periods are dates less than a month apart (2020-01-06, 2020-01-13, 2020-01-20, "
+            "2020-01-27 are in one month), and dates are read as their month")
+        assert "data.groupby(pd.to_datetime(data['week']).dt.to_period('M')).sum(numeric_only=True)" in str(err.value)
+    monthly = w.groupby(pd.to_datetime(w["week"]).dt.to_period("M")).sum(numeric_only=True).reset_index()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert int(ss.poisson_trend(monthly, population=None, period="week")["n_periods"].iloc[0]) == 14
+    # a repeated date is still a repeated row
+    with pytest.raises(ss.InvalidInputError, match="duplicate rows for"):
+        ss.poisson_trend(pd.concat([w.iloc[:5], w.iloc[:1]]), population=None, period="week")
