@@ -200,6 +200,21 @@ def _check_no_duplicates(data: pd.DataFrame, keys: list[Any], t: np.ndarray, per
     user wrote them (no internal names) and the rows."""
     frame = pd.DataFrame({i: data[k].to_numpy() for i, k in enumerate(keys)}, index=range(len(t)))
     frame[len(keys)] = t
+    if frame.duplicated().any() and period in data.columns:
+        # dates less than a month apart (weekly or daily counts) are one month on the years scale of
+        # parse_periods: they are not repeated rows, and the trend is on months at the finest
+        raw = frame.assign(_raw=data[period].astype(str).to_numpy())
+        if not raw.duplicated().any():
+            i = int(np.flatnonzero(frame.duplicated(keep=False).to_numpy())[0])
+            same = data[period].to_numpy()[(frame == frame.iloc[i]).all(axis=1).to_numpy()]
+            shown = ", ".join(str(plain(v))[:10] for v in same[:4])
+            month = f"pd.to_datetime(data[{period!r}]).dt.to_period('M')"
+            group = f"[{', '.join(repr(k) for k in keys)}, {month}]" if keys else month
+            raise InvalidInputError(
+                f"column {period!r}: the periods are dates less than a month apart ({shown} are in one month), "
+                "and dates are read as their month (periods are months at the finest: a trend's APC is per year "
+                f"on months, financial years or years): add the counts up by month first, e.g. "
+                f"data.groupby({group}).sum(numeric_only=True).reset_index()", period, label_of(data, i), position=i)
     _refuse_duplicates(data, frame, [*keys, period], period)
 
 
@@ -415,6 +430,18 @@ def shares(
                                           index=range(len(data))), keys + [category], category)
     _warn_total_categories(data, x, keys, category)
     _warn_unknown_categories(data, x, keys, category)
+    blank = np.flatnonzero(np.isnan(x))
+    if blank.size:  # a count not published (the strand table's 'offences' of 2011/12): its category and group
+        i = int(blank[0])
+        what = ", ".join(str(plain(data[k].iloc[i])) for k in [category, *keys])
+        marked = [str(v) for v in (data.attrs.get("totals") or []) if isinstance(v, str)]
+        fix = (f"; {plain(data[category].iloc[i])!r} is one of the table's totals, to leave out in any case: "
+               f"data[~data[{category!r}].isin({marked!r})]" if str(plain(data[category].iloc[i])) in marked else
+               ": leave out the groups that have one (or the row, if its category is no part of the others)")
+        raise MissingValueError(
+            f"missing value (NaN) in column {count!r} at row {plain(data.index[i])!r} ({what}); {blank.size} row(s) in "
+            f"all have no count, and a share needs every count of its group (their sum is the denominator){fix}",
+            count, plain(data.index[i]), position=i)
     out = data.copy()
     if keys:
         totals = pd.Series(x, index=data.index).groupby([data[k] for k in keys]).transform("sum").to_numpy()
@@ -501,6 +528,17 @@ def _shares_of_total(data: pd.DataFrame, *, count: str, category: str, keys: lis
 
 _TOTAL_NAMES = {"offences", "all offences", "total offences", "motivating factors", "total", "all", "all strands",
                 "total number of offences", "total number of motivating factors"}
+
+
+def _names_a_total(name: Any) -> bool:
+    """A group of :func:`compare_trends` named as a total: 'offences', 'motivating_factors', 'Total
+    offences', 'All strands' (not 'All Saints', a ward: "all ..." only as :data:`_TOTAL_NAMES` has it).
+
+    >>> [_names_a_total(n) for n in ["Total offences", "motivating_factors", "Race", "All Saints"]]
+    [True, True, False, False]
+    """
+    n = re.sub(r"[\s_]+", " ", str(plain(name))).strip().lower()
+    return n in _TOTAL_NAMES or n.startswith("total ")
 
 
 def _warn_total_categories(data: pd.DataFrame, x: np.ndarray, keys: list[str], category: str) -> None:
@@ -745,6 +783,50 @@ def _renamed_note(data: pd.DataFrame, keys: list[Any], period: str) -> str:
     return ""
 
 
+def _code_name_column(data: pd.DataFrame, keys: list[Any]) -> str | None:
+    """Where ``by`` is one column of area codes (``la_code``; any column named ``... code``), the
+    column of names beside it (``la_name``, or another ``... name`` column), else None."""
+    if len(keys) != 1 or not isinstance(keys[0], str) or keys[0] not in data.columns \
+            or not _CODE_COLUMN.search(keys[0].strip()):
+        return None
+    paired = re.sub(r"code$", "name", keys[0].strip(), flags=re.IGNORECASE)
+    names = [c for c in data.columns if isinstance(c, str) and c != keys[0]
+             and (c == paired or re.search(r"(^|[ _])name$", c.strip(), re.IGNORECASE))]
+    return None if not names else (paired if paired in names else names[0])
+
+
+def _code_names(data: pd.DataFrame, keys: list[Any], period: str) -> dict[Any, str]:
+    """Each code's name (its latest, in period order) where ``by`` is a code column with a column
+    of names beside it (:func:`_code_name_column`), so that a message names the area as well as
+    its code (Defra's fly-tipping: 'E06000062' (West Northamptonshire)); else ``{}``.
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2"], "la_name": ["Old", "New", "B"],
+    ...                   "period": ["2021/22", "2020/21", "2021/22"]})
+    >>> _code_names(d, ["la_code"], "period")
+    {'E1': 'Old', 'E2': 'B'}
+    """
+    col = _code_name_column(data, keys)
+    if col is None:
+        return {}
+    code = keys[0]
+    pairs = data.loc[data[[code, col]].notna().all(axis=1).to_numpy(), [code, col]]
+    if period in data.columns:
+        try:
+            t, _ = _parse_periods(data.loc[pairs.index, period], period)
+            pairs = pairs.iloc[np.argsort(t, kind="stable")]
+        except (SaferstatsError, ValueError, TypeError):
+            pass
+    return {plain(c): str(n) for c, n in zip(pairs[code].tolist(), pairs[col].tolist())}
+
+
+def _group_label(g: Any, names: dict[Any, str], detail: str, short: str) -> str:
+    """A group and a detail for a message: ``'E06000062' (West Northamptonshire): 1 period`` where
+    :func:`_code_names` has the code's name, else ``'E06000062' (1)`` (``short``)."""
+    key = plain(g)
+    key = key[0] if isinstance(key, tuple) and len(key) == 1 else key
+    return f"{_key_text(g)} ({names[key]}): {detail}" if key in names else f"{_key_text(g)} ({short})"
+
+
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
 @translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
@@ -774,6 +856,18 @@ def poisson_trend(
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
     times too narrow; quasi-Poisson 11.48%-16.59%), or pass ``"auto"``.
+
+    Monthly and quarterly counts (``docs/methods/trends.md``, "Monthly counts: the season"): the
+    model has no term for the time of year, so a seasonal swing is read as trend and as
+    over-dispersion, whole years or not (racially or religiously aggravated offences, April 2013 to
+    March 2015: +12.0% a year through the 24 months, where the two years' totals rose 19.25%).
+    Each series of two years or more is refitted with a term for each month (quarter) of the year;
+    when those terms are material (quasi F test, p < 0.05) a :class:`~saferstats.SaferstatsWarning`
+    gives that fit's APC and χ²/df beside the table's, and the remedies: the totals of whole years
+    (whose APC the month-of-year fit gives over whole years), :func:`saferstats.mann_kendall` with
+    ``season_length=12``, or :func:`saferstats.its_poisson` with ``seasonality``. A series of fewer
+    than two years is said to be too short to check. ``.attrs["season"]`` lists the checks; the
+    table's own columns are the straight trend, unchanged.
 
     A group with no trend to estimate gets NaN with method ``"not estimable"``, the reason in
     ``note`` and a :class:`~saferstats.SaferstatsWarning` naming it: all counts zero, or every
@@ -808,7 +902,8 @@ def poisson_trend(
     dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value, alpha,
     intercept, first_period, last_period, note, confidence``. ``.attrs``: ``excluded`` (rows left
     out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or ``"Student t on
-    the residual df (n_periods - 2)"``).
+    the residual df (n_periods - 2)"``), ``season`` (monthly and quarterly periods: each group's
+    check against a fit with month- or quarter-of-year terms, above; ``[]`` for years).
 
     Examples
     --------
@@ -871,12 +966,15 @@ def poisson_trend(
     if small:
         g, k = small[0]
         renamed = _renamed_note(data, keys, period)
+        named = _code_names(data, keys, period)  # 'E06000062' (West Northamptonshire), not the code alone
         if len(small) == 1 or not keys:
+            key = plain(g)[0] if isinstance(plain(g), tuple) and len(plain(g)) == 1 else plain(g)
+            who = f"group {_key_text(g)}{f' ({named[key]})' if key in named else ''}" if keys else "the series"
             raise InvalidInputError(
-                f"group {_key_text(g)} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
+                f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
-        shown = "; ".join(f"{_key_text(g)} ({k})" for g, k in small[:8]) + (
+        shown = "; ".join(_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in small[:8]) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
         if len(small) < len(groups):
@@ -928,6 +1026,7 @@ def poisson_trend(
         warn_user(f"poisson_trend: no trend estimated for {len(skipped)} group(s) — {names}{more}")
     if dispersion == "poisson":
         _warn_overdispersed(out["dispersion_ratio"].to_numpy(dtype=float), [g for g, _ in groups], bool(keys))
+    season = _warn_season("poisson_trend", out, groups, y, pop, t, keys, float(confidence))
     if not use_t:
         quasi = out["method"].astype(str).str.startswith("quasi-poisson").to_numpy()
         _warn_few_df("poisson_trend", [g for g, _ in groups], bool(keys), quasi,
@@ -941,6 +1040,7 @@ def poisson_trend(
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
     out.attrs["recording_changes"] = recording
+    out.attrs["season"] = season
     out.attrs["use_t"] = use_t
     out.attrs["intervals"] = _T_INTERVALS if use_t else _Z_INTERVALS
     return out
@@ -981,7 +1081,11 @@ def compare_trends(
     ``comparator``: a value of that column (``"England and Wales"``; its rows are the comparator,
     every other area is compared with it), or a DataFrame with the comparator's ``count``,
     ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
-    series read from another file. Only periods both series have are compared (the others are
+    series read from another file. The table's totals (``.attrs["totals"]``: the strand table's
+    ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
+    no group beside a strand: against a strand they are left out with a warning (race is 76% of
+    the offences), and against one total the other is left out; pass a total as the comparator to
+    set each strand against it. Only periods both series have are compared (the others are
     left out and named in a :class:`~saferstats.SaferstatsWarning`), so the two slopes are over
     the same years. ``subtract=True``: the comparator's counts and population include the area's
     (England and the force in it), so the area is compared with the rest (comparator − area); a
@@ -1068,6 +1172,22 @@ def compare_trends(
                           f"group is compared with {name!r}, and another total is no group of it (as the CLI's "
                           "--compare-with)")
                 areas = areas[~other]
+        elif not _names_a_total(name):
+            # a group against another (race against the strand table's other strands): the table's totals
+            # are no group beside them; 'offences' holds the comparator (race is 76% of it) and
+            # 'motivating_factors' counts each offence once per strand, so neither is like for like. The
+            # reader's .attrs['totals'], or groups named as totals (the packaged series' 'Total offences')
+            area_names = areas[area_col].astype(str)
+            other = (area_names.isin(totals) | area_names.map(_names_a_total)).to_numpy(bool)
+            if other.any() and not other.all():
+                found = list(dict.fromkeys(area_names[other]))
+                shown = ", ".join(map(repr, found))
+                where = "; .attrs['totals']" if all(f in totals for f in found) else ""
+                warn_user(f"compare_trends: the table's totals ({shown}{where}) are left out: each group is "
+                          f"compared with {name!r}, and a total is no group beside it (the comparator's counts are in "
+                          "it); to set a group against a total, pass the total as the comparator (comparator="
+                          f"{'offences' if 'offences' in found else found[-1]!r})")
+                areas = areas[~other]
     if not len(areas):
         raise InvalidInputError(f"there is no area to compare with {name!r}: every row of column {area_col!r} "
                                 "is the comparator", "by")
@@ -1087,7 +1207,10 @@ def compare_trends(
     area_rec = [c for c in _RECORDING_COLUMNS if c in areas.columns]
     area_rec += ["la_name"] if area_rec and "la_name" in areas.columns and "la_name" not in [*keys, period] else []
     comp_rec = [c for c in _RECORDING_COLUMNS if c in comp.columns]
-    left = areas[[*keys, period, *value_cols, *area_rec]].assign(_t=t_area, _row=areas.index)
+    # by a code column: its names beside it go with the area's fit, which names 'E06000062' (West Northamptonshire)
+    name_col = _code_name_column(areas, keys)
+    named = [name_col] if name_col is not None and name_col not in [period, *value_cols] else []
+    left = areas[list(dict.fromkeys([*keys, period, *value_cols, *area_rec, *named]))].assign(_t=t_area, _row=areas.index)
     right = comp[[*within, *value_cols]].assign(_t=t_comp, **{f"_comparator_{c}": comp[c].to_numpy() for c in comp_rec})
     _check_no_duplicates(right.assign(_area=0), [*within], t_comp, period)
     pair = left.merge(right, on=[*within, "_t"], how="left", suffixes=("", "_comparator"), validate="many_to_one")
@@ -1145,7 +1268,7 @@ def compare_trends(
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
                                   dispersion=dispersion, missing=missing, use_t=use_t)
     try:
-        a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols]], count=count, **common),
+        a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols, *named]], count=count, **common),
                         "compare_trends", skip=(_FEW_DF_TEXT,))  # said once for both fits, below
     except InvalidInputError as exc:
         # too few periods in an area: where a renamed area is split by its names, say so (the fit sees
@@ -1359,6 +1482,194 @@ def _warn_overdispersed(ratio: np.ndarray, groups: list[Any], grouped: bool) -> 
               f"{len(over)} of {len(ratio)} group(s): {names}{more}); the Poisson intervals and p-values are too "
               f"narrow, by a factor of up to {np.sqrt(ratio[worst[0]]):.1f} - use dispersion='quasi' or 'auto' "
               "(or 'negbin')")
+
+
+def _season_cycle(groups: list[tuple[Any, np.ndarray]], t: np.ndarray) -> int | None:
+    """12 when the periods are months (labels like '2016-03', pandas Periods or dates one month
+    apart), 4 when they are quarters (dates three months apart, each in the same month of its
+    quarter), else None (years, financial years, plain numbers). ``t`` is on the years scale of
+    :func:`parse_periods` (months at twelfths of a year)."""
+    if not len(t):
+        return None
+    months = t * 12.0
+    if not np.allclose(months, np.round(months), atol=1e-6):
+        return None
+    diffs = [np.diff(np.round(months[pos])) for _, pos in groups if len(pos) > 1]
+    d = np.concatenate(diffs) if diffs else np.empty(0)
+    d = d[d > 0]
+    if not d.size:
+        return None
+    if d.min() == 1:
+        return 12
+    if d.min() == 3 and np.all(np.round(months) % 3 == np.round(months[0]) % 3):
+        return 4
+    return None
+
+
+def _beta_cf(a: float, b: float, x: float) -> float:
+    """The continued fraction of the regularized incomplete beta function (Lentz; Press et al.,
+    *Numerical Recipes*, 3rd ed., 6.4 ``betacf``)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _f_sf(f: float, d1: float, d2: float) -> float:
+    """P(F > f) for Snedecor's F on d1 and d2 df: I_x(d2/2, d1/2) with x = d2 / (d2 + d1 f)
+    (the regularized incomplete beta function; scipy ``stats.f.sf``, checked in
+    ``tests/python/test_trend_w29a.py``)."""
+    if not f > 0:
+        return 1.0
+    x = d2 / (d2 + d1 * f)
+    a, b = d2 / 2.0, d1 / 2.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return min(1.0, max(0.0, front * _beta_cf(a, b, x) / a))
+    return min(1.0, max(0.0, 1.0 - front * _beta_cf(b, a, 1.0 - x) / b))
+
+
+def _poisson_glm(y: np.ndarray, offset: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float] | None:
+    """A Poisson GLM with log link by IRLS (statsmodels ``GLM(family=Poisson())``): coefficients,
+    their Poisson covariance, deviance and Pearson χ²; None when the design is not of full rank,
+    the fit does not converge or it has no residual df."""
+    n, k = x.shape
+    if n <= k or np.linalg.matrix_rank(x) < k:
+        return None
+    mu = np.maximum(y, 0.5)
+    eta = np.log(mu)
+    beta = np.zeros(k)
+    for _ in range(100):
+        z = eta - offset + (y - mu) / mu
+        w = mu
+        xtw = x.T * w
+        try:
+            new = np.linalg.solve(xtw @ x, xtw @ z)
+        except np.linalg.LinAlgError:
+            return None
+        eta = x @ new + offset
+        if not np.all(np.isfinite(eta)) or eta.max() > 700:
+            return None
+        mu = np.exp(eta)
+        done = np.max(np.abs(new - beta)) < 1e-10 * (1 + np.max(np.abs(new)))
+        beta = new
+        if done:
+            break
+    else:
+        return None
+    cov = np.linalg.inv((x.T * mu) @ x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = 2.0 * float(np.sum(np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)))
+    return beta, cov, dev, float(np.sum((y - mu) ** 2 / mu))
+
+
+def _season_check(y: np.ndarray, pop: np.ndarray, t: np.ndarray, cycle: int, confidence: float) -> dict[str, Any] | None:
+    """One series' trend with a term for each month (quarter) of the year: Poisson GLM
+    ``log E[y] = b0 + b1 t + season + log pop`` (t in years), the APC from b1 with its
+    quasi-Poisson interval (SE scaled by √(Pearson χ²/df)), that fit's χ²/df, and the quasi F
+    test of the season terms (drop in deviance over their number, divided by the χ²/df: the F test
+    with an estimated dispersion, McCullagh and Nelder 1989). Over whole years this APC is exactly that of the years' totals (the
+    month terms take up each month's share), the reference in ``tests/python/test_trend_w29a.py``."""
+    from statistics import NormalDist
+
+    key = np.round((t - np.floor(t)) * 12).astype(int) % 12
+    levels = np.unique(key)
+    tc = t - t.mean()
+    base = np.column_stack([np.ones(len(t)), tc])
+    full = np.column_stack([base] + [(key == v).astype(float) for v in levels[1:]])
+    off = np.log(pop)
+    a, b = _poisson_glm(y, off, base), _poisson_glm(y, off, full)
+    if a is None or b is None:
+        return None
+    df2 = len(y) - full.shape[1]
+    k = full.shape[1] - 2
+    ratio = b[3] / df2
+    se = math.sqrt(b[1][1, 1] * max(ratio, 1.0))
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    f = max(a[2] - b[2], 0.0) / k / ratio if ratio > 0 else math.inf
+    return {"cycle": cycle, "apc_seasonal": 100 * math.expm1(b[0][1]),
+            "apc_seasonal_lower": 100 * math.expm1(b[0][1] - z * se),
+            "apc_seasonal_upper": 100 * math.expm1(b[0][1] + z * se),
+            "dispersion_ratio_seasonal": ratio, "f": f, "f_df": (k, df2),
+            "p_value": 0.0 if math.isinf(f) else _f_sf(f, k, df2)}
+
+
+def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]], y: np.ndarray, pop: np.ndarray,
+                 t: np.ndarray, keys: list[str], confidence: float) -> list[dict[str, Any]]:
+    """Monthly (quarterly) counts fitted with a straight trend and no term for the month of the
+    year: a seasonal swing is read as trend and as over-dispersion. Home Office racially or
+    religiously aggravated offences, April 2013 to March 2015: 12.0% a year without, 19.25% with
+    month-of-year terms (the two years' totals: 31,559 and 37,635, +19.25%); the whole 72 months:
+    χ²/df 74.3 without, 21.1 with. Groups whose season terms are material (quasi F test, p < 0.05)
+    are named with both APCs and χ²/df; groups of fewer than two cycles, where no season term can
+    be fitted to check it, are named as such. Returns the checks, for ``.attrs["season"]``."""
+    cycle = _season_cycle(groups, t)
+    if cycle is None:
+        return []
+    what, unit = ("monthly", "month") if cycle == 12 else ("quarterly", "quarter")
+    checks: list[dict[str, Any]] = []
+    short: list[str] = []
+    material: list[str] = []
+    fitted = out["method"].astype(str).to_numpy() != "not estimable"
+    for i, (g, pos) in enumerate(groups):
+        if not fitted[i] or np.isnan(y[pos]).any() or np.isnan(pop[pos]).any():
+            continue
+        label = _key_text(g) if keys else "the series"
+        rec: dict[str, Any] = dict(zip(keys, plain(g) if isinstance(g, tuple) else (plain(g),)))
+        span = int(round((t[pos[-1]] - t[pos[0]]) * cycle)) + 1
+        if span < 2 * cycle:
+            rec.update(cycle=cycle, note=f"fewer than two years ({span} {unit}s)")
+            checks.append(rec)
+            short.append(f"{label} ({span} {unit}s)")
+            continue
+        chk = _season_check(y[pos], pop[pos], t[pos], cycle, confidence)
+        if chk is None:
+            continue
+        rec.update(chk, apc=float(out["apc"].iloc[i]), dispersion_ratio=float(out["dispersion_ratio"].iloc[i]),
+                   material=bool(chk["p_value"] < 0.05), note="")
+        checks.append(rec)
+        if rec["material"]:
+            p = rec["p_value"]
+            material.append(
+                f"{label + ': ' if keys else ''}{rec['apc_seasonal']:.2f}% ({confidence:.0%} quasi-Poisson interval "
+                f"{rec['apc_seasonal_lower']:.2f}% to {rec['apc_seasonal_upper']:.2f}%) against {rec['apc']:.2f}% "
+                f"without, and the Pearson χ²/df {rec['dispersion_ratio_seasonal']:.1f} against "
+                f"{rec['dispersion_ratio']:.1f} (the {unit}-of-year terms: F = {rec['f']:.1f} on {chk['f_df'][0]} "
+                f"and {chk['f_df'][1]} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'})")
+    remedy = ("Allow for the season: fit the totals of whole years (e.g. financial years), test with "
+              f"saferstats.mann_kendall(..., season_length={cycle}) (the seasonal test), or for a change at a known date "
+              f"use saferstats.its_poisson(..., seasonality='dummies', season_length={cycle}); or say why the series "
+              "has no season")
+    if material:
+        where = "" if not keys else (f" in {len(material)} of {len(groups)} group(s), where the {unit}-of-year "
+                                     "pattern is material")
+        warn_user(f"{fn}: the counts are {what} and the trend has no {unit}-of-year term, so a seasonal swing is read "
+                  f"as trend and as over-dispersion{where}: with a term for each {unit} of the year the APC is "
+                  + ("by group, " if keys else "")
+                  + "; ".join(material[:5]) + (f" (and {len(material) - 5} more)" if len(material) > 5 else "")
+                  + f". Over whole years the APC with those terms is that of the years' totals; a window that starts "
+                  f"or ends in a high season tilts a straight trend, whole years or not. {remedy}. Listed in "
+                  ".attrs['season']")
+    if short:
+        where = (f"over {short[0].split('(')[-1].rstrip(')')}, fewer than two years," if not keys else
+                 f"over fewer than two years in {len(short)} group(s) (" + "; ".join(short[:5])
+                 + (" …" if len(short) > 5 else "") + "),")
+        warn_user(f"{fn}: the counts are {what} {where} and the trend has no {unit}-of-year term: a trend over "
+                  f"part of a seasonal cycle takes the season for trend (many crimes peak in summer), and on fewer "
+                  f"than two cycles no {unit}-of-year term can be fitted to check it. Use two or more whole years, or "
+                  "say why the series has no season")
+    return checks
 
 
 def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str]) -> None:
@@ -1868,7 +2179,44 @@ def mann_kendall(
     )
     out["confidence"] = float(confidence)
     out["method"] = label if t is None else label + " (sen slope per unit of time)"
+    if period is None and t is None:
+        _warn_unseasonal_mk(values, flat, n_rows, n_cols, out, float(confidence), skip)
     return out
+
+
+def _warn_unseasonal_mk(values: Any, flat: np.ndarray, n_rows: int, n_cols: int, out: pd.DataFrame,
+                        confidence: float, skip: bool) -> None:
+    """Values labelled by month (quarter), two years or more, tested without ``season_length``:
+    the plain test takes the season's swing for trend and its variance of S assumes none (Hirsch
+    et al. 1982). Said, with the seasonal test's result for one series (racially or religiously
+    aggravated offences, 72 months: z 8.06 plain, 8.95 seasonal; Sen's slope 34.1 a month against
+    420.8 a year)."""
+    labels = values.columns if isinstance(values, pd.DataFrame) else values.index if isinstance(values, pd.Series) else None
+    if labels is None or len(labels) != n_cols or not _reads_as_periods(labels):
+        return
+    try:
+        tl, _ = _parse_periods(pd.Series(list(labels)), "values")
+    except (SaferstatsError, ValueError, TypeError):
+        return
+    cycle = _season_cycle([(None, np.arange(n_cols))], tl)
+    if cycle is None or n_cols < 2 * cycle:
+        return
+    unit = "month" if cycle == 12 else "quarter"
+    what = ""
+    if n_rows == 1:
+        try:
+            seas = _ext.seasonal_mann_kendall_rows(flat, n_cols, cycle, confidence=confidence, skip_missing=skip)
+        except (SaferstatsError, ValueError):
+            seas = None
+        if seas is not None:
+            p, p0 = float(seas["p_value"][0]), float(out["p_value"].iloc[0])
+            what = (f" (here the seasonal test gives z {float(seas['z'][0]):.2f}, p {p:.2g}, Sen's slope "
+                    f"{float(seas['slope'][0]):.4g} a year, against z {float(out['z'].iloc[0]):.2f}, p {p0:.2g}, "
+                    f"{float(out['slope'].iloc[0]):.4g} a {unit})")
+    warn_user(f"mann_kendall: the values are {unit}ly and the test is not seasonal: a seasonal swing is "
+              f"read as trend, and the test's variance of S assumes {unit}s a year apart are no more alike than "
+              f"any others (Hirsch et al. 1982). season_length={cycle} runs the seasonal Mann-Kendall test, which "
+              f"compares each {unit} only with the same {unit} in other years{what}")
 
 
 @accepts_frames("data")
@@ -1899,7 +2247,11 @@ def year_on_year(
     ratio of the two rates is still correct — but ``consecutive`` is False for them and a
     :class:`~saferstats.SaferstatsWarning` names them. One step is a year for years and
     financial years, a month for months; for plain numbers and dates it is the smallest spacing
-    between periods in the table.
+    between periods in the table. On months (or quarters) each row is a change from the month
+    before, not a year apart, and a seasonal swing reads as change (July to August 2013, racially
+    or religiously aggravated offences: −13.6%, p < 0.001): a
+    :class:`~saferstats.SaferstatsWarning` says so; compare the totals of whole years, or each
+    month with the same month a year earlier.
 
     A change from a count of 0 is infinite (``pct_change`` = inf; the ratio's exact lower limit is
     finite): a :class:`~saferstats.SaferstatsWarning` names the group and periods, to report the
@@ -2015,8 +2367,9 @@ def year_on_year(
             label = plain(data.index[i])
             what = ", ".join(str(data[k].iloc[i]) for k in [*keys, period])
             raise MissingValueError(
-                f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing=\"propagate\" "
-                "to get NaN results for such rows, or population=None to compare the counts (the change in a count "
+                f"missing value (NaN) in column {population!r} at row {label!r} ({what}); pass missing='drop' to "
+                "leave such rows out, missing='propagate' to get NaN results for them, or population=None to "
+                "compare the counts (the change in a count "
                 "is the change in its rate when the population is the same in both periods)", population, label)
     blank = np.flatnonzero(np.isnan(y)) if missing == "error" else np.array([], dtype=int)
     if len(blank):  # a count not published (the strand table's 'offences' in 2011/12): its group and period
@@ -2035,6 +2388,16 @@ def year_on_year(
     t, step = _parse_periods(data[period], period)
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
+    cycle = _season_cycle(groups, t)
+    if cycle is not None:
+        # successive months are a month apart, not a year: the seasonal swing reads as change (Home Office
+        # racially or religiously aggravated offences, July to August 2013: -13.6%, p < 0.001)
+        unit = "month" if cycle == 12 else "quarter"
+        warn_user(f"year_on_year: the periods are {unit}s, so each row compares a {unit} with the {unit} before "
+                  f"({unit} on {unit}, not a year apart), and a seasonal swing reads as a rise or fall (many crimes "
+                  f"peak in summer). For change a year apart, compare the totals of whole years (e.g. financial "
+                  f"years), or each {unit} with the same {unit} a year earlier; for a trend that allows for the "
+                  f"season, saferstats.mann_kendall(..., season_length={cycle})")
     recording = _recording_changes(data, groups, keys, period)
     a_idx, b_idx, gkeys = [], [], []
     for g, pos in groups:
@@ -2064,7 +2427,9 @@ def year_on_year(
         # (a category relabelled between years, e.g. OSCE "Official Records" -> "Police Records")
         lone = [(g, pos[0]) for g, pos in groups if len(pos) == 1]
         if lone:
-            shown = "; ".join(f"{_key_text(g)} ({plain(data[period].iloc[i])})" for g, i in lone[:6])
+            named = _code_names(data, keys, period)
+            shown = "; ".join(_group_label(g, named, str(plain(data[period].iloc[i])), str(plain(data[period].iloc[i])))
+                              for g, i in lone[:6])
             warn_user(f"year_on_year: {len(lone)} group(s) have one period only and no change to compute, so no row "
                       f"in the result: {shown}{'; ...' if len(lone) > 6 else ''} (a group named differently in "
                       f"another period is a separate series){_renamed_note(data, keys, period)}")
