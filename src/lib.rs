@@ -12,7 +12,8 @@
 //! - [`trend`] — log-linear Poisson / quasi-Poisson / NB2 trends (annual % change)
 //!   ([`trend::poisson`]), Mann–Kendall and Sen's slope, plain and seasonal
 //!   ([`trend::mann_kendall`](mod@trend::mann_kendall)), PHE funnel plot limits and significance
-//!   ([`trend::funnel`]); series grouped by [`trend::Groups`]. Methods: `docs/methods/trends.md`.
+//!   ([`trend::funnel`]), the season check of monthly trends ([`trend::season`]); series grouped
+//!   by [`trend::Groups`]. Methods: `docs/methods/trends.md`.
 //! - [`disproportionality`] — stop-and-search rates by ethnic group, ratios to a reference group
 //!   (Katz / Poisson / exact / Haldane), outcome (hit-rate) tests.
 //!   Methods: `docs/methods/stop_search.md`.

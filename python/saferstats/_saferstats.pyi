@@ -171,6 +171,9 @@ def poisson_trend_many(
     missing: str = ...,
     use_t: bool = ...,
 ) -> _Columns: ...
+def season_checks_many(
+    count: _F64, population: _F64, t: _F64, offsets: list[int], *, confidence: float = ...
+) -> _Columns: ...
 def trend_ratios(
     beta_a: _F64,
     se_a: _F64,

@@ -1506,103 +1506,20 @@ def _season_cycle(groups: list[tuple[Any, np.ndarray]], t: np.ndarray) -> int | 
     return None
 
 
-def _beta_cf(a: float, b: float, x: float) -> float:
-    """The continued fraction of the regularized incomplete beta function (Lentz; Press et al.,
-    *Numerical Recipes*, 3rd ed., 6.4 ``betacf``)."""
-    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 400):
-        m2 = 2 * m
-        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
-            d = 1.0 + aa * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + aa / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _f_sf(f: float, d1: float, d2: float) -> float:
-    """P(F > f) for Snedecor's F on d1 and d2 df: I_x(d2/2, d1/2) with x = d2 / (d2 + d1 f)
-    (the regularized incomplete beta function; scipy ``stats.f.sf``, checked in
-    ``tests/python/test_trend_w29a.py``)."""
-    if not f > 0:
-        return 1.0
-    x = d2 / (d2 + d1 * f)
-    a, b = d2 / 2.0, d1 / 2.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1.0) / (a + b + 2.0):
-        return min(1.0, max(0.0, front * _beta_cf(a, b, x) / a))
-    return min(1.0, max(0.0, 1.0 - front * _beta_cf(b, a, 1.0 - x) / b))
-
-
-def _poisson_glm(y: np.ndarray, offset: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float] | None:
-    """A Poisson GLM with log link by IRLS (statsmodels ``GLM(family=Poisson())``): coefficients,
-    their Poisson covariance, deviance and Pearson χ²; None when the design is not of full rank,
-    the fit does not converge or it has no residual df."""
-    n, k = x.shape
-    if n <= k or np.linalg.matrix_rank(x) < k:
-        return None
-    mu = np.maximum(y, 0.5)
-    eta = np.log(mu)
-    beta = np.zeros(k)
-    for _ in range(100):
-        z = eta - offset + (y - mu) / mu
-        w = mu
-        xtw = x.T * w
-        try:
-            new = np.linalg.solve(xtw @ x, xtw @ z)
-        except np.linalg.LinAlgError:
-            return None
-        eta = x @ new + offset
-        if not np.all(np.isfinite(eta)) or eta.max() > 700:
-            return None
-        mu = np.exp(eta)
-        done = np.max(np.abs(new - beta)) < 1e-10 * (1 + np.max(np.abs(new)))
-        beta = new
-        if done:
-            break
-    else:
-        return None
-    cov = np.linalg.inv((x.T * mu) @ x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dev = 2.0 * float(np.sum(np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)))
-    return beta, cov, dev, float(np.sum((y - mu) ** 2 / mu))
-
-
 def _season_check(y: np.ndarray, pop: np.ndarray, t: np.ndarray, cycle: int, confidence: float) -> dict[str, Any] | None:
-    """One series' trend with a term for each month (quarter) of the year: Poisson GLM
-    ``log E[y] = b0 + b1 t + season + log pop`` (t in years), the APC from b1 with its
-    quasi-Poisson interval (SE scaled by √(Pearson χ²/df)), that fit's χ²/df, and the quasi F
-    test of the season terms (drop in deviance over their number, divided by the χ²/df: the F test
-    with an estimated dispersion, McCullagh and Nelder 1989). Over whole years this APC is exactly that of the years' totals (the
-    month terms take up each month's share), the reference in ``tests/python/test_trend_w29a.py``."""
-    from statistics import NormalDist
-
-    key = np.round((t - np.floor(t)) * 12).astype(int) % 12
-    levels = np.unique(key)
-    tc = t - t.mean()
-    base = np.column_stack([np.ones(len(t)), tc])
-    full = np.column_stack([base] + [(key == v).astype(float) for v in levels[1:]])
-    off = np.log(pop)
-    a, b = _poisson_glm(y, off, base), _poisson_glm(y, off, full)
-    if a is None or b is None:
+    """One series' trend with a term for each month (quarter) of the year, by the core's
+    ``season_checks_many`` (Poisson GLM ``log E[y] = b0 + b1 t + season + log pop``, t in years;
+    the APC from b1 with its quasi-Poisson interval, that fit's χ²/df and the quasi F test of the
+    season terms: docs/methods/trends.md, "Monthly counts: the season"). None where it cannot
+    be fitted."""
+    got = _ext.season_checks_many(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(pop, dtype=float),
+                                  np.ascontiguousarray(t, dtype=float), [0, len(y)], confidence=confidence)
+    row = {k: float(v[0]) for k, v in got.items()}
+    if math.isnan(row["f"]):
         return None
-    df2 = len(y) - full.shape[1]
-    k = full.shape[1] - 2
-    ratio = b[3] / df2
-    se = math.sqrt(b[1][1, 1] * max(ratio, 1.0))
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    f = max(a[2] - b[2], 0.0) / k / ratio if ratio > 0 else math.inf
-    return {"cycle": cycle, "apc_seasonal": 100 * math.expm1(b[0][1]),
-            "apc_seasonal_lower": 100 * math.expm1(b[0][1] - z * se),
-            "apc_seasonal_upper": 100 * math.expm1(b[0][1] + z * se),
-            "dispersion_ratio_seasonal": ratio, "f": f, "f_df": (k, df2),
-            "p_value": 0.0 if math.isinf(f) else _f_sf(f, k, df2)}
+    return {"cycle": cycle, "apc_seasonal": row["apc_seasonal"], "apc_seasonal_lower": row["apc_seasonal_lower"],
+            "apc_seasonal_upper": row["apc_seasonal_upper"], "dispersion_ratio_seasonal": row["dispersion_ratio_seasonal"],
+            "f": row["f"], "f_df": (int(row["f_df1"]), int(row["f_df2"])), "p_value": row["p_value"]}
 
 
 def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]], y: np.ndarray, pop: np.ndarray,

@@ -290,8 +290,8 @@ mod _saferstats {
     #[pymodule_export]
     use super::trend::{
         funnel_limits, funnel_significance, funnel_significance_labels, mann_kendall_rows,
-        poisson_trend_many, seasonal_mann_kendall_rows, trend_method_labels, trend_note_labels,
-        trend_ratios,
+        poisson_trend_many, season_checks_many, seasonal_mann_kendall_rows, trend_method_labels,
+        trend_note_labels, trend_ratios,
     };
 
     /// The package version.

@@ -45,6 +45,17 @@ binding! {
 }
 
 binding! {
+    /// The season check of monthly (quarterly) series stored contiguously; a dict of columns.
+    fn season_checks_many(py, count: &[f64], population: &[f64], t: &[f64], offsets: Vec<usize>, *,
+        confidence: f64 = 0.95) -> Dict<'py> {
+        let rows = detach(py, || core::season_checks_many(&count, &population, &t, &offsets, confidence))?
+            .py_err()?;
+        Ok(columns!(py, &rows; [apc_seasonal, apc_seasonal_lower, apc_seasonal_upper,
+            dispersion_ratio_seasonal, f, f_df1, f_df2, p_value]))
+    }
+}
+
+binding! {
     /// The ratio of pairs of fitted trends' annual rate ratios (a against b); dict of columns.
     /// `df_a`/`df_b` (the fits' residual df): Student t on the Welch-Satterthwaite df.
     fn trend_ratios(py, beta_a: &[f64], se_a: &[f64], beta_b: &[f64], se_b: &[f64], *,

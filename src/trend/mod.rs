@@ -12,6 +12,8 @@
 //! - [`compare`] — [`trend_ratio`], [`trend_ratios`]: is one area's rate changing faster than
 //!   another's?
 //! - [`funnel`] — [`funnel_limits`], [`funnel_significance`].
+//! - [`season`] — [`season_check`], [`season_checks_many`]: is a straight trend through monthly
+//!   counts reading the season as trend?
 //! - [`groups`] — [`Groups`], series stored contiguously.
 
 pub mod compare;
@@ -19,9 +21,11 @@ pub mod funnel;
 pub mod groups;
 pub mod mann_kendall;
 pub mod poisson;
+pub mod season;
 
 pub use compare::*;
 pub use funnel::*;
 pub use groups::Groups;
 pub use mann_kendall::*;
 pub use poisson::*;
+pub use season::*;

@@ -124,12 +124,30 @@ def test_quarterly_dates_are_checked_with_quarter_of_year_terms():
                for x in msgs) == chk["material"]
 
 
-def test_f_sf_is_scipys():
+def test_season_f_test_is_statsmodels_anova_with_scipys_f():
+    """The quasi-F test of the month-of-year terms (the core's season_checks_many) against
+    statsmodels' two GLMs and scipy's F distribution, on three windows of Figure 2."""
+    sm = pytest.importorskip("statsmodels.api")
     stats = pytest.importorskip("scipy.stats")
-    from saferstats.trend import _f_sf
-
-    for f, d1, d2 in [(16.48, 11, 59), (5.19, 11, 17), (0.3, 3, 20), (1.0, 1, 1), (2.5, 11, 11), (40.0, 2, 200)]:
-        assert _f_sf(f, d1, d2) == pytest.approx(stats.f.sf(f, d1, d2), rel=1e-9, abs=1e-15)
+    m = ss.datasets.hate_crime_monthly()
+    for n in (24, 30, 48):
+        part = m.iloc[:n]
+        y = part["offences"].to_numpy(float)
+        t = np.arange(n) / 12.0
+        x = np.column_stack([np.ones(n), t - t.mean()])
+        month = np.arange(n) % 12
+        full = np.column_stack([x] + [(month == k).astype(float) for k in range(1, 12)])
+        a = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+        b = sm.GLM(y, full, family=sm.families.Poisson()).fit()
+        ratio = b.pearson_chi2 / b.df_resid
+        f = (a.deviance - b.deviance) / 11 / ratio
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            chk = ss.poisson_trend(part, count="offences", population=None, period="month").attrs["season"][0]
+        assert chk["f_df"] == (11, int(b.df_resid))
+        assert chk["f"] == pytest.approx(f, rel=1e-7)
+        assert chk["p_value"] == pytest.approx(stats.f.sf(f, 11, b.df_resid), rel=1e-7)
+        assert chk["dispersion_ratio_seasonal"] == pytest.approx(ratio, rel=1e-7)
 
 
 def test_year_on_year_on_months_says_month_on_month():
