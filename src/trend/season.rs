@@ -57,7 +57,7 @@ impl SeasonCheck {
 /// APC of the years' totals (the month terms take up each month's share).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] when the lengths differ or `confidence` is out of range. A series
+/// [`crate::error::Error::InvalidArgument`] when the lengths differ or `confidence` is out of range. A series
 /// that cannot be fitted is all NaN, not an error.
 ///
 /// # Examples
