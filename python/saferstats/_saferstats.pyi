@@ -76,6 +76,7 @@ __all__ = [
     "rate_ci",
     "rate_ratio",
     "read_columns",
+    "season_checks_many",
     "seasonal_mann_kendall_rows",
     "spc_labels",
     "spc_many",
