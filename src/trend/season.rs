@@ -76,13 +76,8 @@ pub fn season_check(
     t: &[f64],
     confidence: f64,
 ) -> Result<SeasonCheck> {
-    check_confidence(confidence)?;
-    crate::ci::check_lengths(&[
-        ("count", y.len()),
-        ("population", population.len()),
-        ("period", t.len()),
-    ])?;
-    Ok(check_one(y, population, t, z_two_sided(confidence)).unwrap_or(SeasonCheck::NAN))
+    let one = season_checks_many(y, population, t, &[0, y.len()], confidence)?;
+    Ok(one[0])
 }
 
 /// [`season_check`] of series stored contiguously (`offsets` as [`Groups::from_offsets`]), in

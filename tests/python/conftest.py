@@ -219,18 +219,19 @@ def defra_la_incidents(shared_data: Path) -> "pd.DataFrame":
     return pd.DataFrame(rows[head + 1:], columns=rows[head]).dropna(subset=["Year"])
 
 
-def defra_flytipping_read(shared_data: Path) -> "pd.DataFrame":
-    """Defra's fly-tipping table (DERIVED_Flytipping_LA_incidents.csv) through ``read_flytipping``, its
-    warnings silenced; skips when the file is not in ../shared/data."""
+def defra_flytipping_read(shared_data: Path, name: str = "DERIVED_Flytipping_LA_incidents.csv") -> "pd.DataFrame":
+    """Defra's fly-tipping table (``name``: DERIVED_Flytipping_LA_incidents.csv, or the workbook as
+    published, Flytipping.xlsx) through ``read_flytipping``, its warnings silenced; skips when the
+    file is not in ../shared/data."""
     import warnings
 
     import saferstats as ss
 
-    path = shared_data / "fly_tipping" / "defra_la_2012-13_to_2021-22" / "DERIVED_Flytipping_LA_incidents.csv"
+    path = shared_data / "fly_tipping" / "defra_la_2012-13_to_2021-22" / name
     if not path.is_file():
-        pytest.skip("the Defra fly-tipping table is not in ../shared/data")
+        pytest.skip(f"the Defra fly-tipping {name} is not in ../shared/data")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ss.SaferstatsWarning)
+        warnings.simplefilter("ignore")
         return ss.read_flytipping(path)
 
 

@@ -9,20 +9,16 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
-from conftest import shared_path
+from conftest import defra_flytipping_read, shared_path
 from warning_capture import saferstats_messages
 
-FLY = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
 RENAMED = ("5 la_code(s) appear under two or more la_name values, so each is split into separate series "
            "(renamed: E06000023 'Bristol, City of' / 'Bristol'; E07000112 'Shepway' / 'Folkestone and Hythe'; ")
 
 
 @pytest.fixture(scope="module")
 def fly(shared_data):
-    path = shared_path(shared_data, FLY)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ss.read_flytipping(path)
+    return defra_flytipping_read(shared_data, "Flytipping.xlsx")
 
 
 @pytest.mark.parametrize("fn", ["poisson_trend", "compare_trends"])

@@ -10,11 +10,10 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
-from conftest import shared_path
+from conftest import defra_flytipping_read, shared_path
 from warning_capture import saferstats_messages
 
 HATE = "hate_crime/home_office_by_force_2017-18_2018-19"
-FLY = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
 
 
 def _financial_years(m: pd.DataFrame) -> pd.DataFrame:
@@ -191,10 +190,7 @@ def test_compare_strands_with_race_leaves_the_totals_out(shared_data):
 
 @pytest.fixture(scope="module")
 def fly(shared_data):
-    path = shared_path(shared_data, FLY)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ss.read_flytipping(path)
+    return defra_flytipping_read(shared_data, "Flytipping.xlsx")
 
 
 NAMED = ("'E06000060' (Buckinghamshire): 2 periods; 'E06000061' (North Northamptonshire): 1 period; "
