@@ -808,9 +808,10 @@ def _trend(args: argparse.Namespace) -> int:
     elif strands is not None:  # the Home Office bulletin's series by strand (title lines, years across)
         df, pop = strands, None
         args.count, args.period, args.by = "count", "period", ["strand"]
-        print(f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to {df['period'].iloc[-1]}; "
-              "counts, no population): annual % change of each strand and of the totals"
-              + (" (compared below)" if args.compare_with is not None else ""), file=sys.stderr)
+        read_as = (f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to "
+                   f"{df['period'].iloc[-1]}; counts, no population): ")
+        if args.compare_with is None:
+            print(f"{read_as}annual % change of each strand and of the totals", file=sys.stderr)
     else:
         # a total kept for --compare-with ('*Total England'): that group is asked for by name
         keep = args.keep_totals or (args.compare_with is not None and bool(_NOT_AN_AREA.fullmatch(
@@ -849,6 +850,18 @@ def _trend(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
                                 "population") from None
     comparator = _comparator(df, args) if args.compare_with is not None else None
+    if comparator is not None and strands is not None and args.by == ["strand"]:
+        # what is compared: compare_trends leaves the table's totals out against a strand, and the
+        # other total against a total (the header said "and of the totals" before it did)
+        totals = [t for t in _STRAND_TOTALS if t in set(df["strand"].astype(str))]
+        if comparator in _STRAND_TOTALS:
+            print(f"{read_as}each strand's annual % change compared with that of the total {comparator!r}",
+                  file=sys.stderr)
+        else:
+            print(f"{read_as}each other strand's annual % change compared with that of {comparator!r}"
+                  + (f" (the totals, {' and '.join(totals)}, are left out: {comparator}'s counts are in them, so "
+                     "they are no strand beside it; --compare-with offences sets each strand against the total)"
+                     if totals else ""), file=sys.stderr)
     if comparator in _STRAND_TOTALS and strands is not None and args.by == ["strand"]:
         # the strand table's two totals: offences, and motivating factors (more: an offence can have
         # several); against one, the other is no group of it (nor contained in it, for --subtract)
@@ -1140,6 +1153,8 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
     them): a script says which groups it fits. With one group, or when no group has 3 periods, the
     library's error (and the command's advice) stands; likewise when ``keep``, the ``--compare-with``
     group, is one of them."""
+    from .trend import short_group_labels
+
     if not by or any(b not in df.columns for b in by) or period not in df.columns:
         return df, None
     cols = [count] + ([population] if population is not None else [])
@@ -1163,7 +1178,8 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
                    first_period=kept.iloc[0] if len(kept) else None, last_period=kept.iloc[-1] if len(kept) else None,
                    note=f"{m} period(s){with_figures}; a trend needs at least 3")
         rows.append(row)
-    shown = [f"{_group_name(k)} ({m})" for k, m in small.items()]
+    # named as poisson_trend names them: 'E06000062' (West Northamptonshire): 1 period, beside its code
+    shown = short_group_labels(flat, by, period, list(small.items()))
     print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
           f"so no trend (a row each, method 'not estimable', the reason in note); the other "
           f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)

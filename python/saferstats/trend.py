@@ -827,6 +827,24 @@ def _group_label(g: Any, names: dict[Any, str], detail: str, short: str) -> str:
     return f"{_key_text(g)} ({names[key]}): {detail}" if key in names else f"{_key_text(g)} ({short})"
 
 
+def short_group_labels(data: pd.DataFrame, by: list[Any], period: str, groups: Sequence[tuple[Any, int]]) -> list[str]:
+    """Groups with too few periods as :func:`poisson_trend` names them in its error (``groups``:
+    each group's key and its number of periods): ``'E06000062' (West Northamptonshire): 1 period``
+    where ``by`` is a code column with names beside it (Defra's ``la_code``), else ``'Bristol'
+    (1)``. The command line's ``trend --by`` names the groups it leaves out with it, so that both
+    say the same. (A helper of the command line, not in ``__all__``.)
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2"], "la_name": ["Old", "New", "B"],
+    ...                   "period": ["2020/21", "2021/22", "2021/22"]})
+    >>> short_group_labels(d, ["la_code"], "period", [("E1", 2), ("E2", 1)])
+    ["'E1' (New): 2 periods", "'E2' (B): 1 period"]
+    >>> short_group_labels(d, ["la_name"], "period", [("B", 1)])
+    ["'B' (1)"]
+    """
+    named = _code_names(data, list(by), period)
+    return [_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in groups]
+
+
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
 @translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
@@ -974,7 +992,7 @@ def poisson_trend(
                 f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
-        shown = "; ".join(_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in small[:8]) + (
+        shown = "; ".join(short_group_labels(data, keys, period, small[:8])) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
         if len(small) < len(groups):
@@ -1662,7 +1680,8 @@ def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str
         return
     def who(r: dict[str, Any]) -> str:
         key = ", ".join(str(r[k]) for k in keys) if keys else "the series"
-        return f"{key} ({r['la_name']})" if "la_name" in r else key
+        # the name beside a code (E06000062 (West Northamptonshire)); by='la_name' is named once
+        return f"{key} ({r['la_name']})" if "la_name" in r and "la_name" not in keys else key
 
     shown = "; ".join(f"{who(r)}: {r['period_from']} to {r['period_to']}, {r['reason']}" for r in found[:6])
     more = f" (and {len(found) - 6} more)" if len(found) > 6 else ""
