@@ -27,6 +27,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -899,8 +900,45 @@ def _trend(args: argparse.Namespace) -> int:
         res = _with_names(res, read, by=args.by or [], period=args.period)
     if changes:
         res = _with_recording_changes(res, changes, args.by or [])
+    if comparator is None and res.attrs.get("season"):
+        res = _with_season(res, list(res.attrs["season"]), args.by or [])
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str]) -> pd.DataFrame:
+    """The trend table of monthly (quarterly) counts with a ``season`` column after ``note`` (after
+    ``recording_change`` where there is one): :func:`saferstats.poisson_trend`'s season check of each
+    series (``.attrs['season']``), so that a row's straight-trend APC does not stand alone in the CSV
+    where the month of the year is material (the warning was on stderr only): the F test and the APC
+    with a term for each month (quarter); that the terms are not material; or that the series is too
+    short to check; "" for a group not checked.
+
+    >>> res = pd.DataFrame({"apc": [12.11], "note": [""]})
+    >>> chk = [{"cycle": 12, "material": True, "f": 16.48, "f_df": (11, 59), "p_value": 3.5e-14,
+    ...         "apc_seasonal": 12.926, "apc_seasonal_lower": 11.776, "apc_seasonal_upper": 14.087}]
+    >>> print(_with_season(res, chk, [])["season"].iloc[0])
+    month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 (11.78 to 14.09, quasi-Poisson); this row's APC has none
+    """
+    said: dict[tuple[str, ...], str] = {}
+    for c in checks:
+        unit = "month" if c.get("cycle") == 12 else "quarter"
+        if c.get("note"):
+            text = f"{c['note']}: too short to check the season (no {unit}-of-year term can be fitted)"
+        else:
+            p = float(c["p_value"])
+            df1, df2 = c["f_df"]
+            test = f"F = {float(c['f']):.1f} on {df1} and {df2} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'}"
+            text = (f"{unit}-of-year terms material ({test}): the APC with them is {float(c['apc_seasonal']):.2f} "
+                    f"({float(c['apc_seasonal_lower']):.2f} to {float(c['apc_seasonal_upper']):.2f}, quasi-Poisson); "
+                    "this row's APC has none" if c.get("material") else f"{unit}-of-year terms not material ({test})")
+        said[tuple(str(c.get(b)) for b in by)] = text
+    keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
+    out = res.copy()
+    after = "recording_change" if "recording_change" in out.columns else "note"
+    at = out.columns.get_loc(after) + 1 if after in out.columns else len(out.columns)
+    out.insert(at, "season", [said.get(k, "") for k in keys])
+    return out
 
 
 def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]], by: list[str]) -> pd.DataFrame:

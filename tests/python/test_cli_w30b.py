@@ -6,6 +6,9 @@
 2. The command's own groups with too few periods (``--by la_code``) are named as
    :func:`saferstats.poisson_trend` names them: the code and its council.
 5. A recording-change warning under ``--by la_name`` names each council once.
+6. ``trend`` on monthly counts (the bulletin's Figure 2 as published): the table's straight-trend
+   APC (12.11) stood alone in the CSV, the season only on stderr; a ``season`` column gives the
+   season check (the APC with month-of-year terms, 12.93).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 import pytest
 
 from conftest import shared_path
+from saferstats import datasets
 from saferstats.__main__ import main
 
 TABLE2 = "hate_crime/home_office_by_force_2017-18_2018-19/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
@@ -103,3 +107,42 @@ def test_flytipping_by_name_recording_change_names_each_once(shared_data, capsys
     assert "Barrow-in-Furness (Barrow-in-Furness)" not in err and "Barnet (Barnet)" not in err
     assert ("Barrow-in-Furness: 2019/20 to 2020/21, reporting basis 'Customer/public reported only' to "
             "'All incidents'") in err
+
+
+# --------------------------------------------------------------------------- 6. the season in the table
+FIGURE2 = "hate_crime/home_office_by_force_2017-18_2018-19/DERIVED_hate-crime-1819-hosb2419-tables_Figure_2.csv"
+MATERIAL = ("month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 "
+            "(11.78 to 14.09, quasi-Poisson); this row's APC has none")
+
+
+def test_figure2_as_published_says_the_season_in_the_table(shared_data, tmp_path):
+    out = tmp_path / "m.csv"
+    assert main(["trend", str(shared_path(shared_data, FIGURE2)), "--out", str(out)]) == 0
+    got = pd.read_csv(out)
+    assert got["apc"].iloc[0] == pytest.approx(12.1058, abs=1e-3)
+    assert got["season"].tolist() == [MATERIAL]
+    assert got.columns.get_loc("season") == got.columns.get_loc("note") + 1
+
+
+def test_monthly_csv_by_group_season_column(tmp_path):
+    m = datasets.hate_crime_monthly()
+    m["month"] = m["month"].astype(str)
+    short = m.iloc[:18].assign(area="Short")
+    both = pd.concat([m.assign(area="England and Wales"), short], ignore_index=True)
+    p = tmp_path / "monthly.csv"
+    both.to_csv(p, index=False)
+    out = tmp_path / "t.csv"
+    assert main(["trend", str(p), "--by", "area", "--period", "month", "--count", "offences", "--population",
+                 "none", "--out", str(out)]) == 0
+    got = pd.read_csv(out).set_index("area")
+    assert got.loc["England and Wales", "season"] == MATERIAL
+    assert got.loc["Short", "season"] == ("fewer than two years (18 months): too short to check the season (no "
+                                          "month-of-year term can be fitted)")
+
+
+def test_annual_counts_have_no_season_column(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text("period,count\n" + "".join(f"{y},{c}\n" for y, c in zip(range(2015, 2021), [5, 7, 6, 9, 8, 11])))
+    out = tmp_path / "t.csv"
+    assert main(["trend", str(p), "--population", "none", "--out", str(out)]) == 0
+    assert "season" not in pd.read_csv(out).columns
