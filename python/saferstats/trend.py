@@ -1249,7 +1249,9 @@ def compare_trends(
             dropped = int(nan.sum())
             own = pair[value_cols].isna().any(axis=1).to_numpy()
             where = "; ".join(
-                f"row {plain(r)!r} ({_key_text(tuple(k))} {plain(p)}: {'the area' if o else 'the comparator'})"
+                # whose figure is missing: 'race' 2011/12 left out for the comparator's (offences), not race's
+                f"row {plain(r)!r} ({_key_text(tuple(k))} {plain(p)}: "
+                f"{'missing in the area' if o else f'missing in the comparator, {name}'})"
                 for r, k, p, o in zip(pair.loc[nan, "_row"].tolist()[:10], pair.loc[nan, keys].itertuples(index=False),
                                       pair.loc[nan, period].tolist(), own[nan]))
             warn_user(f"compare_trends: {dropped} period(s) with a missing count or population in an area or the "

@@ -150,3 +150,18 @@ def test_short_group_labels_are_the_error_s():
     with pytest.raises(saferstats.InvalidInputError) as err:
         saferstats.poisson_trend(d, population=None, by="la_code")
     assert "; ".join(labels) in str(err.value)
+
+
+# --------------------------------------------------------------------------- 6. whose figure is missing
+def test_compare_with_the_total_names_the_missing_figure_as_the_comparator_s():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = saferstats.read_hate_crime(datasets.hate_crime_strands_path())
+    res, said = _messages(saferstats.compare_trends, table, comparator="offences", by="strand", population=None,
+                          missing="drop")
+    left = [m for m in said if "left out of both trends" in m]
+    assert len(left) == 1
+    # 'race' 2011/12 is left out because the total (offences) was not published that year, not race
+    assert "('race' 2011/12: missing in the comparator, offences)" in left[0]
+    assert "('race' 2011/12: the comparator)" not in left[0]
+    assert {r["missing_in"] for r in res.attrs["excluded_rows"]} == {"comparator"}
