@@ -961,9 +961,15 @@ def poisson_trend(
         absent[:] = False
     if absent.any():
         rows = np.flatnonzero(absent)
-        where = "; ".join(
-            f"row {plain(data.index[i])!r} ({', '.join(str(data[k].iloc[i]) for k in [*keys, period])})" for i in rows[:10]
-        ) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
+        name_col = _code_name_column(data, keys)  # by='la_code': the council's name beside its code
+
+        def _row_text(i: int) -> str:
+            shown = [str(data[k].iloc[i]) for k in [*keys, period]]
+            if name_col is not None and isinstance(data[name_col].iloc[i], str):
+                shown[0] = f"{shown[0]} ({data[name_col].iloc[i]})"
+            return f"row {plain(data.index[i])!r} ({', '.join(shown)})"
+
+        where = "; ".join(_row_text(int(i)) for i in rows[:10]) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
         if missing == "error":
             col = count if np.isnan(y[rows[0]]) else population
             raise MissingValueError(
@@ -1051,7 +1057,7 @@ def poisson_trend(
                      out["n_periods"].to_numpy(dtype=int) - 2)
     # every series with a period missing inside it is named, also when missing="drop" left rows out
     # (a row left out makes a gap too, and another group's gap in the table is no less a gap)
-    _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
+    _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys, _code_names(data, keys, period))
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = _footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
@@ -1609,10 +1615,12 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
     return checks
 
 
-def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str]) -> None:
+def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str],
+                     names: Mapping[Any, str] | None = None) -> None:
     """Name the groups whose periods skip one or more steps (2016/17, 2018/19: no 2017/18). The fit
     is right - a gap is a gap in t - but the APC then rests on fewer periods than the span
-    suggests, and the table that printed it would not say why."""
+    suggests, and the table that printed it would not say why. ``names``: each code's name
+    (:func:`_code_names`), given beside the code ('E06000023' (Bristol; before 2016/17))."""
     if step is None:  # numbers or dates: the smallest spacing seen is the step
         d = np.concatenate([np.diff(t[pos]) for _, pos in groups]) if groups else np.empty(0)
         d = d[d > 0]
@@ -1625,7 +1633,10 @@ def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.
         # (365 or 366 days) or a month apart (28 to 31) are not read as gaps
         after = np.flatnonzero(np.diff(t[pos]) > step * 1.5)
         if len(after):
-            gapped.append(f"{_key_text(g) if keys else 'the series'} (before {', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
+            key = plain(g)[0] if isinstance(plain(g), tuple) and len(plain(g)) == 1 else plain(g)
+            name = f"{names[key]}; " if keys and names and key in names else ""
+            gapped.append(f"{_key_text(g) if keys else 'the series'} ({name}before "
+                          f"{', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
     if gapped:
         warn_user(f"poisson_trend: {len(gapped)} group(s) have periods missing inside their series — "
                   + "; ".join(gapped[:10]) + (f" (and {len(gapped) - 10} more)" if len(gapped) > 10 else "")

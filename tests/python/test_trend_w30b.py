@@ -165,3 +165,29 @@ def test_compare_with_the_total_names_the_missing_figure_as_the_comparator_s():
     assert "('race' 2011/12: missing in the comparator, offences)" in left[0]
     assert "('race' 2011/12: the comparator)" not in left[0]
     assert {r["missing_in"] for r in res.attrs["excluded_rows"]} == {"comparator"}
+
+
+# --------------------------------------------------------------------------- 6. by code, the council beside it
+def _gappy() -> pd.DataFrame:
+    return pd.DataFrame({
+        "la_code": ["E06000018"] * 5 + ["E07000001"] * 5,
+        "la_name": ["Nottingham"] * 5 + ["Adur"] * 5,
+        "period": ["2012/13", "2013/14", "2015/16", "2016/17", "2017/18"] + ["2012/13", "2013/14", "2014/15",
+                                                                             "2015/16", "2016/17"],
+        "incidents": [float("nan"), 120, 130, 150, 160, 50, 55, 60, 58, 62],
+    })
+
+
+def test_by_code_missing_rows_and_gaps_name_the_council():
+    _, said = _messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_code",
+                        missing="drop", dispersion="quasi")
+    left = [m for m in said if "with a missing count or population left out" in m]
+    assert left == ["poisson_trend: 1 row(s) with a missing count or population left out: row 0 (E06000018 "
+                    "(Nottingham), 2012/13); their groups' trends use the periods they have"]
+    gaps = [m for m in said if "have periods missing inside their series" in m]
+    assert len(gaps) == 1 and "— 'E06000018' (Nottingham; before 2015/16);" in gaps[0]
+    # by name, as before: the name once
+    _, said = _messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_name",
+                        missing="drop", dispersion="quasi")
+    assert any("row 0 (Nottingham, 2012/13)" in m for m in said)
+    assert any("— 'Nottingham' (before 2015/16);" in m for m in said)
