@@ -27,6 +27,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -808,9 +809,10 @@ def _trend(args: argparse.Namespace) -> int:
     elif strands is not None:  # the Home Office bulletin's series by strand (title lines, years across)
         df, pop = strands, None
         args.count, args.period, args.by = "count", "period", ["strand"]
-        print(f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to {df['period'].iloc[-1]}; "
-              "counts, no population): annual % change of each strand and of the totals"
-              + (" (compared below)" if args.compare_with is not None else ""), file=sys.stderr)
+        read_as = (f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to "
+                   f"{df['period'].iloc[-1]}; counts, no population): ")
+        if args.compare_with is None:
+            print(f"{read_as}annual % change of each strand and of the totals", file=sys.stderr)
     else:
         # a total kept for --compare-with ('*Total England'): that group is asked for by name
         keep = args.keep_totals or (args.compare_with is not None and bool(_NOT_AN_AREA.fullmatch(
@@ -849,6 +851,18 @@ def _trend(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
                                 "population") from None
     comparator = _comparator(df, args) if args.compare_with is not None else None
+    if comparator is not None and strands is not None and args.by == ["strand"]:
+        # what is compared: compare_trends leaves the table's totals out against a strand, and the
+        # other total against a total (the header said "and of the totals" before it did)
+        totals = [t for t in _STRAND_TOTALS if t in set(df["strand"].astype(str))]
+        if comparator in _STRAND_TOTALS:
+            print(f"{read_as}each strand's annual % change compared with that of the total {comparator!r}",
+                  file=sys.stderr)
+        else:
+            print(f"{read_as}each other strand's annual % change compared with that of {comparator!r}"
+                  + (f" (the totals, {' and '.join(totals)}, are left out: {comparator}'s counts are in them, so "
+                     "they are no strand beside it; --compare-with offences sets each strand against the total)"
+                     if totals else ""), file=sys.stderr)
     if comparator in _STRAND_TOTALS and strands is not None and args.by == ["strand"]:
         # the strand table's two totals: offences, and motivating factors (more: an offence can have
         # several); against one, the other is no group of it (nor contained in it, for --subtract)
@@ -886,8 +900,45 @@ def _trend(args: argparse.Namespace) -> int:
         res = _with_names(res, read, by=args.by or [], period=args.period)
     if changes:
         res = _with_recording_changes(res, changes, args.by or [])
+    if comparator is None and res.attrs.get("season"):
+        res = _with_season(res, list(res.attrs["season"]), args.by or [])
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str]) -> pd.DataFrame:
+    """The trend table of monthly (quarterly) counts with a ``season`` column after ``note`` (after
+    ``recording_change`` where there is one): :func:`saferstats.poisson_trend`'s season check of each
+    series (``.attrs['season']``), so that a row's straight-trend APC does not stand alone in the CSV
+    where the month of the year is material (the warning was on stderr only): the F test and the APC
+    with a term for each month (quarter); that the terms are not material; or that the series is too
+    short to check; "" for a group not checked.
+
+    >>> res = pd.DataFrame({"apc": [12.11], "note": [""]})
+    >>> chk = [{"cycle": 12, "material": True, "f": 16.48, "f_df": (11, 59), "p_value": 3.5e-14,
+    ...         "apc_seasonal": 12.926, "apc_seasonal_lower": 11.776, "apc_seasonal_upper": 14.087}]
+    >>> print(_with_season(res, chk, [])["season"].iloc[0])
+    month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 (11.78 to 14.09, quasi-Poisson); this row's APC has none
+    """
+    said: dict[tuple[str, ...], str] = {}
+    for c in checks:
+        unit = "month" if c.get("cycle") == 12 else "quarter"
+        if c.get("note"):
+            text = f"{c['note']}: too short to check the season (no {unit}-of-year term can be fitted)"
+        else:
+            p = float(c["p_value"])
+            df1, df2 = c["f_df"]
+            test = f"F = {float(c['f']):.1f} on {df1} and {df2} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'}"
+            text = (f"{unit}-of-year terms material ({test}): the APC with them is {float(c['apc_seasonal']):.2f} "
+                    f"({float(c['apc_seasonal_lower']):.2f} to {float(c['apc_seasonal_upper']):.2f}, quasi-Poisson); "
+                    "this row's APC has none" if c.get("material") else f"{unit}-of-year terms not material ({test})")
+        said[tuple(str(c.get(b)) for b in by)] = text
+    keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
+    out = res.copy()
+    after = "recording_change" if "recording_change" in out.columns else "note"
+    at = out.columns.get_loc(after) + 1 if after in out.columns else len(out.columns)
+    out.insert(at, "season", [said.get(k, "") for k in keys])
+    return out
 
 
 def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]], by: list[str]) -> pd.DataFrame:
@@ -1140,6 +1191,8 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
     them): a script says which groups it fits. With one group, or when no group has 3 periods, the
     library's error (and the command's advice) stands; likewise when ``keep``, the ``--compare-with``
     group, is one of them."""
+    from .trend import short_group_labels
+
     if not by or any(b not in df.columns for b in by) or period not in df.columns:
         return df, None
     cols = [count] + ([population] if population is not None else [])
@@ -1163,7 +1216,8 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
                    first_period=kept.iloc[0] if len(kept) else None, last_period=kept.iloc[-1] if len(kept) else None,
                    note=f"{m} period(s){with_figures}; a trend needs at least 3")
         rows.append(row)
-    shown = [f"{_group_name(k)} ({m})" for k, m in small.items()]
+    # named as poisson_trend names them: 'E06000062' (West Northamptonshire): 1 period, beside its code
+    shown = short_group_labels(flat, by, period, list(small.items()))
     print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
           f"so no trend (a row each, method 'not estimable', the reason in note); the other "
           f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)

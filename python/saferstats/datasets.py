@@ -87,7 +87,11 @@ def hate_crime_national() -> pd.DataFrame:
     """Hate crimes recorded by the police in England and Wales by strand, 2011/12 to 2018/19.
 
     Long format: ``year, strand, count`` (from Home Office bulletin Table 2), plus the strand
-    ``"Total offences"`` (not available for 2011/12). The table's footnote on a year is kept as
+    ``"Total offences"`` (not available for 2011/12), named in ``attrs["totals"]`` as
+    :func:`saferstats.read_hate_crime` names the published table's totals: a total is no strand
+    (an offence can have several), so :func:`saferstats.shares` names it and
+    :func:`saferstats.compare_trends` leaves it out against a strand, or, as the comparator, takes
+    each strand to be inside it. The table's footnote on a year is kept as
     :func:`saferstats.read_hate_crime` keeps it, in ``attrs["footnotes"]`` (``{"2017/18":
     "Merseyside police have revised figures for 2017/18."}``), so that
     :func:`saferstats.poisson_trend` and :func:`saferstats.year_on_year` warn of a trend or a
@@ -96,8 +100,8 @@ def hate_crime_national() -> pd.DataFrame:
     >>> nat = hate_crime_national()
     >>> int(nat.query("strand == 'Race' and year == '2018/19'")["count"].iloc[0])
     78991
-    >>> nat.attrs["footnotes"]
-    {'2017/18': 'Merseyside police have revised figures for 2017/18.'}
+    >>> nat.attrs["footnotes"], nat.attrs["totals"]
+    ({'2017/18': 'Merseyside police have revised figures for 2017/18.'}, ['Total offences'])
     """
     import warnings
 
@@ -118,6 +122,9 @@ def hate_crime_national() -> pd.DataFrame:
         warnings.simplefilter("ignore")
         notes = read_hate_crime(hate_crime_strands_path()).attrs.get("footnotes") or {}
     out.attrs["footnotes"] = {str(k): str(v) for k, v in notes.items()}
+    # the total is a row, not a strand: named as read_hate_crime names the published table's totals,
+    # so that shares and compare_trends (and the command line) treat it as they treat 'offences'
+    out.attrs["totals"] = [t for t in ("Total offences",) if t in set(out["strand"])]
     return out
 
 

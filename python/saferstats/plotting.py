@@ -269,6 +269,13 @@ def plot_trend(
     and "ringed: footnoted period" in the title: its figures are not like the others', so a change
     into or out of it is read with the note (a warning says so when no trend over it is fitted).
 
+    Monthly (quarterly) counts whose month-of-year pattern :func:`saferstats.poisson_trend`'s
+    season check finds material (``.attrs["season"]``; docs/methods/trends.md, "Monthly counts:
+    the season") get a note in the legend, and "season: see legend" in the title: the dashed
+    straight trend has no term for the season, and the note gives the APC with one (the Home
+    Office's monthly racially or religiously aggravated offences: +12.1%/yr without, +12.9%/yr
+    with), so that the figure does not show the one without saying so.
+
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import saferstats
     >>> nat = saferstats.datasets.hate_crime_national().query("strand in ['Disability', 'Transgender']")
@@ -408,7 +415,10 @@ def plot_trend(
     ax.set_ylabel(f"rate per {multiplier:,.0f}" if population is not None else count)
     trend_note = "; dashed: log-linear trend" if drawn else ""
     foot_note = "; ringed: footnoted period (see legend)" if foot_ring is not None else ""
-    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method){trend_note}{foot_note}", fontsize=10)
+    season_notes = _season_notes(trends.attrs.get("season") if fitted_groups else None, by, confidence)
+    season_note = "; season: see legend" if season_notes else ""
+    ax.set_title(title or f"{confidence * 100:g}% CI band (PHE method){trend_note}{foot_note}{season_note}",
+                 fontsize=10)
     if foot_ring is not None:
         import textwrap
 
@@ -428,10 +438,41 @@ def plot_trend(
             handles.append(trend_lines[id(ln)])
     if foot_ring is not None:
         handles.append(foot_ring)
+    if season_notes:  # a note in the legend, as the footnoted periods (no marker: it is no line)
+        from matplotlib.lines import Line2D
+
+        handles += [Line2D([], [], ls="none", label=text) for text in season_notes]
     handles = [h for h in handles if not str(h.get_label()).startswith("_")]
     if handles:
         ax.legend(handles=handles, fontsize=7)
     return ax
+
+
+def _season_notes(checks: Any, by: str | None, confidence: float) -> list[str]:
+    """The legend's notes for :func:`plot_trend` where :func:`saferstats.poisson_trend`'s season
+    check (``.attrs["season"]``) found the month (quarter) of the year material in a series: the
+    dashed straight trend has no term for it, so a seasonal swing is read as trend; the note gives
+    the APC with a term for each month (quarter) of the year, its quasi-Poisson interval, the χ²/df
+    both ways and the F test (docs/methods/trends.md, "Monthly counts: the season"). Five at most,
+    then how many more."""
+    import textwrap
+
+    material = [c for c in (checks or []) if isinstance(c, dict) and c.get("material")]
+    notes = []
+    for c in material[:5]:
+        unit = "month" if c.get("cycle") == 12 else "quarter"
+        who = f"{plain(c[by])}: " if by is not None and by in c else ""
+        p = float(c["p_value"])
+        df1, df2 = c["f_df"]
+        notes.append(textwrap.fill(
+            f"season: {who}the {unit}-of-year pattern is material (F = {c['f']:.1f} on {df1} and {df2} df, "
+            f"p {'< 0.001' if p < 0.001 else f'= {p:.3f}'}) and the dashed trend has no term for it; with one "
+            f"the trend is {c['apc_seasonal']:+.1f}%/yr ({c['apc_seasonal_lower']:+.1f} to "
+            f"{c['apc_seasonal_upper']:+.1f}, {confidence * 100:g}% quasi-Poisson), χ²/df "
+            f"{c['dispersion_ratio_seasonal']:.1f} against {c['dispersion_ratio']:.1f}", 60))
+    if len(material) > 5:
+        notes.append(f"season: and {len(material) - 5} more series (.attrs['season'] of poisson_trend)")
+    return notes
 
 
 @accepts_frames("result")

@@ -827,6 +827,24 @@ def _group_label(g: Any, names: dict[Any, str], detail: str, short: str) -> str:
     return f"{_key_text(g)} ({names[key]}): {detail}" if key in names else f"{_key_text(g)} ({short})"
 
 
+def short_group_labels(data: pd.DataFrame, by: list[Any], period: str, groups: Sequence[tuple[Any, int]]) -> list[str]:
+    """Groups with too few periods as :func:`poisson_trend` names them in its error (``groups``:
+    each group's key and its number of periods): ``'E06000062' (West Northamptonshire): 1 period``
+    where ``by`` is a code column with names beside it (Defra's ``la_code``), else ``'Bristol'
+    (1)``. The command line's ``trend --by`` names the groups it leaves out with it, so that both
+    say the same. (A helper of the command line, not in ``__all__``.)
+
+    >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2"], "la_name": ["Old", "New", "B"],
+    ...                   "period": ["2020/21", "2021/22", "2021/22"]})
+    >>> short_group_labels(d, ["la_code"], "period", [("E1", 2), ("E2", 1)])
+    ["'E1' (New): 2 periods", "'E2' (B): 1 period"]
+    >>> short_group_labels(d, ["la_name"], "period", [("B", 1)])
+    ["'B' (1)"]
+    """
+    named = _code_names(data, list(by), period)
+    return [_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in groups]
+
+
 @accepts_frames("data")
 @confidence_levels("apc_lower", "apc_upper")
 @translates_core_errors(frame="data", columns={"count": "count", "population": "population"})
@@ -943,9 +961,15 @@ def poisson_trend(
         absent[:] = False
     if absent.any():
         rows = np.flatnonzero(absent)
-        where = "; ".join(
-            f"row {plain(data.index[i])!r} ({', '.join(str(data[k].iloc[i]) for k in [*keys, period])})" for i in rows[:10]
-        ) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
+        name_col = _code_name_column(data, keys)  # by='la_code': the council's name beside its code
+
+        def _row_text(i: int) -> str:
+            shown = [str(data[k].iloc[i]) for k in [*keys, period]]
+            if name_col is not None and isinstance(data[name_col].iloc[i], str):
+                shown[0] = f"{shown[0]} ({data[name_col].iloc[i]})"
+            return f"row {plain(data.index[i])!r} ({', '.join(shown)})"
+
+        where = "; ".join(_row_text(int(i)) for i in rows[:10]) + (f" (and {len(rows) - 10} more)" if len(rows) > 10 else "")
         if missing == "error":
             col = count if np.isnan(y[rows[0]]) else population
             raise MissingValueError(
@@ -974,7 +998,7 @@ def poisson_trend(
                 f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
-        shown = "; ".join(_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in small[:8]) + (
+        shown = "; ".join(short_group_labels(data, keys, period, small[:8])) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
         if len(small) < len(groups):
@@ -1033,7 +1057,7 @@ def poisson_trend(
                      out["n_periods"].to_numpy(dtype=int) - 2)
     # every series with a period missing inside it is named, also when missing="drop" left rows out
     # (a row left out makes a gap too, and another group's gap in the table is no less a gap)
-    _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys)
+    _warn_trend_gaps(groups, t, step, data[period].to_numpy(), keys, _code_names(data, keys, period))
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = _footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
@@ -1231,7 +1255,9 @@ def compare_trends(
             dropped = int(nan.sum())
             own = pair[value_cols].isna().any(axis=1).to_numpy()
             where = "; ".join(
-                f"row {plain(r)!r} ({_key_text(tuple(k))} {plain(p)}: {'the area' if o else 'the comparator'})"
+                # whose figure is missing: 'race' 2011/12 left out for the comparator's (offences), not race's
+                f"row {plain(r)!r} ({_key_text(tuple(k))} {plain(p)}: "
+                f"{'missing in the area' if o else f'missing in the comparator, {name}'})"
                 for r, k, p, o in zip(pair.loc[nan, "_row"].tolist()[:10], pair.loc[nan, keys].itertuples(index=False),
                                       pair.loc[nan, period].tolist(), own[nan]))
             warn_user(f"compare_trends: {dropped} period(s) with a missing count or population in an area or the "
@@ -1589,10 +1615,12 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
     return checks
 
 
-def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str]) -> None:
+def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str],
+                     names: Mapping[Any, str] | None = None) -> None:
     """Name the groups whose periods skip one or more steps (2016/17, 2018/19: no 2017/18). The fit
     is right - a gap is a gap in t - but the APC then rests on fewer periods than the span
-    suggests, and the table that printed it would not say why."""
+    suggests, and the table that printed it would not say why. ``names``: each code's name
+    (:func:`_code_names`), given beside the code ('E06000023' (Bristol; before 2016/17))."""
     if step is None:  # numbers or dates: the smallest spacing seen is the step
         d = np.concatenate([np.diff(t[pos]) for _, pos in groups]) if groups else np.empty(0)
         d = d[d > 0]
@@ -1605,7 +1633,10 @@ def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.
         # (365 or 366 days) or a month apart (28 to 31) are not read as gaps
         after = np.flatnonzero(np.diff(t[pos]) > step * 1.5)
         if len(after):
-            gapped.append(f"{_key_text(g) if keys else 'the series'} (before {', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
+            key = plain(g)[0] if isinstance(plain(g), tuple) and len(plain(g)) == 1 else plain(g)
+            name = f"{names[key]}; " if keys and names and key in names else ""
+            gapped.append(f"{_key_text(g) if keys else 'the series'} ({name}before "
+                          f"{', '.join(str(plain(labels[pos[i + 1]])) for i in after[:3])})")
     if gapped:
         warn_user(f"poisson_trend: {len(gapped)} group(s) have periods missing inside their series — "
                   + "; ".join(gapped[:10]) + (f" (and {len(gapped) - 10} more)" if len(gapped) > 10 else "")
@@ -1662,7 +1693,8 @@ def _warn_recording_changes(fn: str, found: list[dict[str, Any]], keys: list[str
         return
     def who(r: dict[str, Any]) -> str:
         key = ", ".join(str(r[k]) for k in keys) if keys else "the series"
-        return f"{key} ({r['la_name']})" if "la_name" in r else key
+        # the name beside a code (E06000062 (West Northamptonshire)); by='la_name' is named once
+        return f"{key} ({r['la_name']})" if "la_name" in r and "la_name" not in keys else key
 
     shown = "; ".join(f"{who(r)}: {r['period_from']} to {r['period_to']}, {r['reason']}" for r in found[:6])
     more = f" (and {len(found) - 6} more)" if len(found) > 6 else ""
