@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from .. import datasets
-from ..geography import display_name
-from ..published import _LSOA_NOTE
+from ..geography import display_name, force_name
+from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
-from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
+from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
 from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
@@ -892,11 +892,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     by = sec.get("by", ["force"])
     if "force" in by and len(records) and records["force"].astype(str).eq("").all():
         # police.uk API exports name no force (file name nor rows): say which key fixes it
-        from .config import ConfigError
-
         raise ConfigError("[stop_search] the files name no police force (police.uk API exports do not): set "
                           "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
-    census = _census_for(records, str(sec.get("census", "auto")))
+    choice = str(sec.get("census", "auto"))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
@@ -906,8 +904,16 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         per_year = 12.0
     with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
         warnings.simplefilter("always")
-        disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
-                                     ethnicity_source=sec.get("ethnicity_source", "self"))
+        try:  # the Census by the library's rule (census="auto"), which refuses records with no dates
+            disp = ss.disproportionality(records, pop, by=by, census=int(choice) if choice in ("2011", "2021") else "auto",
+                                         confidence=conf, multiplier=1000 * per_year,
+                                         ethnicity_source=sec.get("ethnicity_source", "self"))
+        except SaferstatsError as exc:
+            if getattr(exc, "argument", None) != "census":
+                raise
+            raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
+                              f"files give no dates: {_CENSUS_FIX}", "stop_search.census") from None
+    census = disp.attrs.get("census")
     if census == 2011 and "population" not in sec:  # the finding gives the report's area's ratio on Census 2021 too
         disp.attrs["census_2021_ratio"] = _census_2021_ratios(records, disp, by, sec, conf)
     # a force with no searches in some months (a police.uk file not given): its rates are per year
@@ -1332,23 +1338,15 @@ def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.nd
 
 
 def _force_names(values: Any) -> dict[str, str]:
-    """police.uk force identifiers -> force names ('city-of-london' -> 'City of London')."""
-    from ..exceptions import UnknownAreaError
-    from ..geography import find_area
-
-    out = {}
-    for v in values:
-        try:
-            out[v] = find_area(v, level="force")["name"]
-        except UnknownAreaError:
-            out[v] = v
-    return out
+    """police.uk force identifiers -> ONS force names ('city-of-london' -> 'London, City of'):
+    :func:`saferstats.geography.force_name`."""
+    return {v: force_name(v) for v in values}
 
 
 def _said_names(values: Any) -> dict[str, str]:
     """police.uk force identifiers -> force names as sentences say them ('city-of-london' -> 'City
-    of London', where the table's ONS name is 'London, City of')."""
-    return {k: display_name(v) for k, v in _force_names(values).items()}
+    of London', where the table's ONS name is 'London, City of'): ``force_name(..., as_text=True)``."""
+    return {v: force_name(v, as_text=True) for v in values}
 
 
 _ETHNICITY_WORDS = {"self": "self-defined", "officer": "officer-defined",
@@ -1387,19 +1385,28 @@ def _census_2021_ratios(records: pd.DataFrame, disp: pd.DataFrame, by: list[str]
     return out
 
 
+_CENSUS_FIX = ("set [stop_search] census = \"2011\" (the Home Office's denominators for searches before April 2022) "
+               "or census = \"2021\" (from April 2022)")
+
+
 def _census_for(records: pd.DataFrame, choice: str) -> int:
-    """The Census whose denominators match the searches' period, as the Home Office used them:
-    2011 for searches before April 2022 (year ending March 2022 and earlier), 2021 from 2022/23.
-    ``census = "2011"`` / ``"2021"`` in the config overrides it (a mismatch is then warned about
-    and noted by :func:`saferstats.disproportionality`)."""
+    """The Census whose denominators match the searches' period, by the library's own rule
+    (:func:`saferstats.disproportionality` with ``census="auto"``: 2011 for searches before April
+    2022, 2021 from 2022/23, the UK's month). ``census = "2011"`` / ``"2021"`` in the config
+    overrides it. Records with no dates (no month known) raise :class:`ConfigError` naming the key
+    to set, as the library refuses, rather than taking Census 2021 unasked. The section itself
+    passes the choice to the library; this says the same for a table of records alone."""
+    from ..disproportionality import _census_auto, _periods_of
+
     if choice in ("2011", "2021"):
         return int(choice)
-    # the UK's month, as police.uk and the Home Office count it: 00:30 BST on 1 April 2022 (23:30 UTC on
-    # 31 March) is in April, the year 2022/23
-    dates = (pd.to_datetime(records["date"], errors="coerce", utc=True).dt.tz_convert("Europe/London")
-             if "date" in records else pd.Series([], dtype=object))
-    last = dates.max() if len(dates) else pd.NaT
-    return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="Europe/London") else 2021
+    when = records["date"] if "date" in records else records["month"] if "month" in records else None
+    spans = _periods_of(when) if when is not None and len(when) else None
+    try:
+        return _census_auto((spans[0], spans[1], np.ones(len(spans[0]))) if spans is not None else None)
+    except SaferstatsError:
+        raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the files "
+                          f"give no dates: {_CENSUS_FIX}", "stop_search.census") from None
 
 
 def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, last: str) -> str:
@@ -1534,20 +1541,29 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         data = data[~missing]
     read_notes.append(f" Denominator: {denominator}.")
     if code is not None:
-        # one name per authority: Defra respells some across years ("St. Helens" / "St Helens", "Shepway" ->
-        # "Folkestone and Hythe"); a series split by name would be two areas, or too short for a trend
+        # one name per authority, the ONS one the report's other tables use (its stop-and-search table's
+        # "St. Helens", which Defra writes "St Helens" since 2021/22: walk of Liverpool, Merseyside): Defra
+        # respells some across years ("Shepway" -> "Folkestone and Hythe"), and a series split by name would
+        # be two areas, or too short for a trend. A code ONS does not have keeps the file's latest name.
         coded = data[code].notna() & (data[code].astype(str).str.strip() != "")  # rows without a code keep their name
         order = data[coded].assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
         name_of = order.groupby(order[code].astype(str), sort=False)[area].last()
+        ons = ons_la_names()
+        name_of = pd.Series({c: ons.get(str(c), n) for c, n in name_of.items()}, dtype=object)
         current = data[code].astype(str).map(name_of).where(coded, data[area])
         renamed = data[area].astype(str) != current.astype(str)
         if renamed.any():
-            pairs = sorted({(c, str(o), str(n)) for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area],
-                                                                   current[renamed])})
-            n_codes = len({p[0] for p in pairs})
-            read_notes.append(f" {n_codes} authorit{'y is' if n_codes == 1 else 'ies are'} named "
-                              "differently in earlier years and shown under the latest name (matched by ONS code): "
-                              + ", ".join(f"{n} ({c}; earlier '{o}')" for c, o, n in pairs) + ".")
+            spelt: dict[tuple[str, str], set[str]] = {}
+            for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area], current[renamed]):
+                spelt.setdefault((str(c), str(n)), set()).add(str(o))
+            kept = {(str(c), str(n)) for c, n in zip(data.loc[coded & ~renamed, code], data.loc[coded & ~renamed, area])}
+            n_codes = len(spelt)
+            read_notes.append(f" {n_codes} authorit{'y is' if n_codes == 1 else 'ies are'} named in the file other "
+                              "than as ONS names them, or differently across years, and shown under the ONS name "
+                              "(matched by ONS code): "
+                              + ", ".join(f"'{n}' ({c}; in the file {'also ' if (c, n) in kept else ''}"
+                                          + " and ".join(f"'{o}'" for o in sorted(os_)) + ")"
+                                          for (c, n), os_ in sorted(spelt.items())) + ".")
             data = data.assign(**{area: current.to_numpy()})
     dropped_counts = int(data[count].isna().sum())
     if dropped_counts:
@@ -2403,7 +2419,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         # police.uk street-level files as published (files, folders, the .zip archive)
         with warnings.catch_warnings():
             # hotspots place records by their coordinates: LSOA codes of another Census do not matter
-            warnings.filterwarnings("ignore", message=_LSOA_NOTE)
+            warnings.filterwarnings("ignore", message=LSOA_CODES_NOTE)
             data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
         summ = data.attrs["summary"]
         # the crime types as police.uk names them (the config may give an alias: "ASB")
