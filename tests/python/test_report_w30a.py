@@ -107,3 +107,52 @@ def test_rates_by_month_say_they_are_per_month() -> None:
         ss.disproportionality(recs, None, by=["force", "month"], census=2011, multiplier=12000)
         ss.disproportionality(recs, None, by=["force"], census=2011)
     assert not any(said in str(w.message) for w in seen)
+
+
+MERSEYSIDE = "stop_search/policeuk_7forces_2019-12_to_2020-02/20{}-merseyside-stop-and-search.csv"
+
+
+def test_every_find_comparison_withheld_compares_arrests_instead(shared_data) -> None:
+    """Walk of Liverpool CSP (police.uk Merseyside, Dec 2019 - Feb 2020): the 'outcome linked' flag is
+    blank on 78% of searches, so every find comparison was withheld, and the note pointed to arrests
+    that the page did not show. The section now adds the arrest comparison, protected with the other
+    two tables, and the findings say it as arrests."""
+    from saferstats.report.summary import executive_summary
+
+    files = [str(shared_data / MERSEYSIDE.format(m)) for m in ("19-12", "20-01", "20-02")]
+    if not all(os.path.exists(f) for f in files):
+        pytest.skip("Merseyside police.uk files absent")
+    cfg = {**CFG, "area": "Liverpool"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _stop_search(cfg, {"files": files, "by": ["force", "csp"], "census": "auto"})
+    names = [t.name for t in s.tables]
+    assert names == ["stop_search_disproportionality", "stop_search_find_rates", "stop_search_arrest_rates"]
+    a = s.tables[2].frame
+    liv = a[a.csp == "Liverpool"].set_index("group")
+    assert (liv.loc["Black", "n"], liv.loc["Black", "hits"], liv.loc["White", "n"], liv.loc["White", "hits"]) == \
+        (189, 16, 3205, 266)
+    assert liv.loc["Asian", "hits"] == "[c]"   # 3 arrests
+    for v in a["hits"]:   # no published count below the threshold but 0
+        assert v == "[c]" or int(v) == 0 or int(v) >= 5
+    # a group's searches hidden in the rates table are hidden here too (Knowsley's Asian searches)
+    d = s.tables[0].frame
+    for (csp, g), v in zip(d[["csp", "group"]].itertuples(index=False), d["searches"]):
+        if v == "[c]":
+            assert a[(a.csp == csp) & (a.group == g)]["n"].iloc[0] == "[c]"
+    assert "Every find-rate comparison is withheld, so the arrest rates" in s.intro
+    assert list(s.tables[2].page.columns[:7]) == ["force", "csp", "group", "searches", "arrests", "arrest_percent",
+                                                  "arrest_percent_lower"]
+    f = executive_summary([s], cfg).findings["stop_search"]
+    assert any(x.startswith("Arrest rates (the share of searches that ended in arrest, compared because no find rate "
+                            "could be; an arrest is not a find) showed no statistically significant difference from "
+                            "White people's for the 6 of 20 comparisons that could be made (the others are suppressed")
+               for x in f), f
+
+
+def test_find_comparisons_made_add_no_arrest_table() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _stop_search(CFG, {"files": [str(ss.datasets.stop_search_sample_path())], "by": ["force"]})
+    assert [t.name for t in s.tables] == ["stop_search_disproportionality", "stop_search_find_rates"]
+    assert "arrest rates" not in s.intro

@@ -999,11 +999,24 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
              and not _many_comparisons_warning(str(w.message))])
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
+    # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
+    # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
+    # compares arrests instead, in a third table protected with the other two
+    arrests = None
+    if _all_finds_withheld(out):
+        with warnings.catch_warnings(record=True) as seen_arrests:
+            warnings.simplefilter("always")
+            arrests = ss.outcome_test(records, outcome="arrest", by=by, confidence=conf)
+        said = {str(w.message).split(": ", 1)[-1] for w in seen_finds}  # (placement: said once, with the finds)
+        _rewarn([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
+                 and not _many_comparisons_warning(str(w.message))])
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
         out["force"] = out["force"].astype(str).map(names)
+        if arrests is not None:
+            arrests["force"] = arrests["force"].astype(str).map(lambda f: names.get(f, force_name(f)))
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
     # them, finds (hits) within those; totals by area and by group; small differences protected
@@ -1024,6 +1037,21 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             rest = cells.add(0.0, LATENT)
             cells.relate([(int(n_ids[j]), 1.0), (rest, 1.0)])
         cells.subset(int(h_ids[j]), int(n_ids[j]))
+    # the arrest table's searches with a recorded outcome (n) and arrests (hits): parts of each group's searches
+    an_ids = ah_ids = np.zeros(0, dtype=np.int64)
+    if arrests is not None:
+        an_ids = np.array([cells.add(v) for v in arrests["n"].to_numpy(dtype=float)], dtype=np.int64)
+        ah_ids = np.array([cells.add(v) for v in arrests["hits"].to_numpy(dtype=float)], dtype=np.int64)
+        for j, k in enumerate(arrests[keys].itertuples(index=False)):
+            i = where.get(tuple(map(str, k)))
+            if i is not None and cells.values[int(an_ids[j])] == cells.values[int(s_ids[i])]:
+                cells.relate([(int(an_ids[j]), 1.0), (int(s_ids[i]), -1.0)])  # every search has an outcome
+            elif i is not None:
+                cells.subset(int(an_ids[j]), int(s_ids[i]))
+            else:
+                rest = cells.add(0.0, LATENT)
+                cells.relate([(int(an_ids[j]), 1.0), (rest, 1.0)])
+            cells.subset(int(ah_ids[j]), int(an_ids[j]))
     # totals a reader knows (docs/methods/disclosure.md, "The report's stop-and-search totals"): each
     # row's searches over the groups (police.uk: an area's, or an area's month's, searches) and the
     # searches by group that the Home Office's force x ethnicity table publishes: a force's over its
@@ -1072,6 +1100,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
         _hide_against_total(rows, hn, n_vals)
     hh = hh | hn
+    ahn, ahh = hidden[an_ids], hidden[ah_ids]
+    if arrests is not None:
+        a_row_of = {tuple(map(str, k)): j for j, k in enumerate(arrests[keys].itertuples(index=False))}
+        for k, i in where.items():
+            j = a_row_of.get(k)
+            if j is not None and hs[i]:
+                ahn[j] = True
+        ahh = ahh | ahn
     # the same for the finds hidden with their number, against the no-further-action caveat's total
     h_vals = out["hits"].to_numpy(dtype=float)
     for rows in nfa_rows.values():
@@ -1131,11 +1167,27 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         finds = finds.drop(columns="withheld").astype({"rate": object})
         finds.loc[gone, "rate"] = "withheld"
     _mark_kept_after_adjustment(finds, out)
+    if arrests is not None:
+        s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
+                    "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
+                    "same methods and the same protection of small counts; an arrest is not a find, and a group's arrest "
+                    "rate also reflects what the searches led to, not only whether anything was found.")
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
                           + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else ""),
                           finds, shown=find_page(finds)))
+    if arrests is not None:
+        a_own = ahn | ahh
+        a_hidden = {"n": ahn, "hits": ahh, **{c: a_own for c in ("rate", "rate_lower", "rate_upper")},
+                    **{c: compare_mask(arrests, a_own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
+        a_cols = [c for c in find_cols if c != "withheld"]
+        arrest_t = _mark(_round(arrests[a_cols], 3), a_hidden)
+        _mark_kept_after_adjustment(arrest_t, arrests)
+        s.tables.append(Table("stop_search_arrest_rates", "Arrest rate: % of searches with a recorded outcome that ended "
+                              "in arrest, and the difference from White people's in percentage points (shown because "
+                              f"every find-rate comparison is withheld); counts below {thr} suppressed",
+                              arrest_t, shown=find_page(arrest_t).rename(columns=_ARREST_PAGE)))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
     # by force and CSP (or local authority): the report's force's areas only, on a figure tall enough for
@@ -1215,6 +1267,25 @@ def _mark_kept_after_adjustment(finds: pd.DataFrame, out: pd.DataFrame) -> None:
 #: (a "Rate" of 0.290 beside search rates per 1,000 read as a rate; the CSV keeps the proportions).
 _FIND_PAGE = {"n": "searches", "rate": "find_percent", "rate_lower": "find_percent_lower", "rate_upper": "find_percent_upper",
               "diff": "diff_points", "diff_lower": "diff_points_lower", "diff_upper": "diff_points_upper"}
+
+
+#: The arrest table's page columns, after :func:`find_page`: arrests, not finds.
+_ARREST_PAGE = {"hits": "arrests", "find_percent": "arrest_percent", "find_percent_lower": "arrest_percent_lower",
+                "find_percent_upper": "arrest_percent_upper"}
+
+
+def _all_finds_withheld(out: pd.DataFrame) -> bool:
+    """Whether every find rate of ``out`` (:func:`saferstats.outcome_test`, ``outcome="find"``) with
+    searches is withheld as not comparable: then no find comparison can be made at all.
+
+    >>> out = pd.DataFrame({"group": ["Black", "White", "Other"], "n": [4, 90, 0], "withheld": ["x", "x", ""]})
+    >>> _all_finds_withheld(out), _all_finds_withheld(out.assign(withheld=["x", "", ""]))
+    (True, False)
+    """
+    if "withheld" not in out.columns or not len(out):
+        return False
+    searched = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy() > 0
+    return bool(searched.any() and out["withheld"].fillna("").astype(str).ne("").to_numpy()[searched].all())
 
 
 def find_page(finds: pd.DataFrame) -> pd.DataFrame:
