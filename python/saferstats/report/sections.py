@@ -1037,21 +1037,6 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             rest = cells.add(0.0, LATENT)
             cells.relate([(int(n_ids[j]), 1.0), (rest, 1.0)])
         cells.subset(int(h_ids[j]), int(n_ids[j]))
-    # the arrest table's searches with a recorded outcome (n) and arrests (hits): parts of each group's searches
-    an_ids = ah_ids = np.zeros(0, dtype=np.int64)
-    if arrests is not None:
-        an_ids = np.array([cells.add(v) for v in arrests["n"].to_numpy(dtype=float)], dtype=np.int64)
-        ah_ids = np.array([cells.add(v) for v in arrests["hits"].to_numpy(dtype=float)], dtype=np.int64)
-        for j, k in enumerate(arrests[keys].itertuples(index=False)):
-            i = where.get(tuple(map(str, k)))
-            if i is not None and cells.values[int(an_ids[j])] == cells.values[int(s_ids[i])]:
-                cells.relate([(int(an_ids[j]), 1.0), (int(s_ids[i]), -1.0)])  # every search has an outcome
-            elif i is not None:
-                cells.subset(int(an_ids[j]), int(s_ids[i]))
-            else:
-                rest = cells.add(0.0, LATENT)
-                cells.relate([(int(an_ids[j]), 1.0), (rest, 1.0)])
-            cells.subset(int(ah_ids[j]), int(an_ids[j]))
     # totals a reader knows (docs/methods/disclosure.md, "The report's stop-and-search totals"): each
     # row's searches over the groups (police.uk: an area's, or an area's month's, searches) and the
     # searches by group that the Home Office's force x ethnicity table publishes: a force's over its
@@ -1100,18 +1085,14 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         rows = (out["force"].astype(str) == names.get(f, f)).to_numpy() if "force" in by else np.ones(len(out), bool)
         _hide_against_total(rows, hn, n_vals)
     hh = hh | hn
-    ahn, ahh = hidden[an_ids], hidden[ah_ids]
-    if arrests is not None:
-        a_row_of = {tuple(map(str, k)): j for j, k in enumerate(arrests[keys].itertuples(index=False))}
-        for k, i in where.items():
-            j = a_row_of.get(k)
-            if j is not None and hs[i]:
-                ahn[j] = True
-        ahh = ahh | ahn
     # the same for the finds hidden with their number, against the no-further-action caveat's total
     h_vals = out["hits"].to_numpy(dtype=float)
     for rows in nfa_rows.values():
         _hide_against_total(rows, hh, h_vals)
+    ahn = ahh = np.zeros(0, dtype=bool)
+    if arrests is not None:
+        ahn, ahh, more = _protect_arrests(cells, arrests, keys, where, (s_ids, hs), (n_ids, hn), (h_ids, hh), thr=thr)
+        unprotected = sorted(set(unprotected) | set(more))
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
         return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
@@ -1272,6 +1253,46 @@ _FIND_PAGE = {"n": "searches", "rate": "find_percent", "rate_lower": "find_perce
 #: The arrest table's page columns, after :func:`find_page`: arrests, not finds.
 _ARREST_PAGE = {"hits": "arrests", "find_percent": "arrest_percent", "find_percent_lower": "arrest_percent_lower",
                 "find_percent_upper": "arrest_percent_upper"}
+
+
+def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: dict[tuple[str, ...], int],
+                     *tables: tuple[np.ndarray, np.ndarray], thr: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """The arrest table's hidden numbers (searches with a recorded outcome) and arrests, protected
+    with the rates and find tables as they are published: their problem (``cells``, solved) again,
+    with each of their counts fixed as published or hidden (``tables``: ``(ids, hidden)`` of the
+    searches, the find table's number and its finds, after every rule that hid more), so that
+    the arrest table can hide only its own cells and never moves the other tables' pattern (solved
+    all at once, Leicestershire's 67 Black searches, the report's headline, were hidden instead of
+    Mixed's 8 to protect Other's 2). Each group's number is part of its searches (equal where every
+    search has an outcome), its arrests part of the number; a number whose searches are hidden is
+    hidden too. Returns the two masks and the cells left unprotected."""
+    from ..disclosure import FIXED, LATENT, _Cells
+
+    again = _Cells()
+    again.values, again.relations = list(cells.values), list(cells.relations)
+    again.kinds = list(cells.kinds)
+    for ids, hid in tables:
+        for i, h in zip(ids, hid):
+            again.kinds[int(i)] = LATENT if h else FIXED
+    s_ids, hs = tables[0]
+    an_ids = np.array([again.add(v) for v in arrests["n"].to_numpy(dtype=float)], dtype=np.int64)
+    ah_ids = np.array([again.add(v) for v in arrests["hits"].to_numpy(dtype=float)], dtype=np.int64)
+    ahn = np.zeros(len(arrests), dtype=bool)
+    for j, k in enumerate(arrests[keys].itertuples(index=False)):
+        i = where.get(tuple(map(str, k)))
+        if i is not None and again.values[int(an_ids[j])] == again.values[int(s_ids[i])]:
+            again.relate([(int(an_ids[j]), 1.0), (int(s_ids[i]), -1.0)])  # every search has an outcome
+        elif i is not None:
+            again.subset(int(an_ids[j]), int(s_ids[i]))
+        else:  # searches not in the rates table
+            rest = again.add(0.0, LATENT)
+            again.relate([(int(an_ids[j]), 1.0), (rest, 1.0)])
+        again.subset(int(ah_ids[j]), int(an_ids[j]))
+        ahn[j] = i is not None and bool(hs[i])
+    reason, unprotected = again.solve(threshold=thr, zeros=False, secondary=True)
+    ahn |= reason[an_ids] > 0
+    ahh = (reason[ah_ids] > 0) | ahn
+    return ahn, ahh, unprotected
 
 
 def _all_finds_withheld(out: pd.DataFrame) -> bool:
