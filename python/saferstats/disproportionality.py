@@ -1048,8 +1048,9 @@ def disproportionality(
     Method (``docs/methods/stop_search.md`` B1, B2): rate = searches / population × ``multiplier``
     (1,000) over the months the searches cover (``.attrs["months"]`` for records; with records of
     other than 12 months and the default ``multiplier`` a :class:`~saferstats.SaferstatsWarning`
-    says so: the Home Office's rates are per year, ``multiplier=1000 * 12 / months`` gives those),
-    with PHE exact/Byar's CI;
+    says so: the Home Office's rates are per year, ``multiplier=1000 * 12 / months`` gives those;
+    with ``by`` including ``"month"`` each row's rate is a month's, and a warning says so too:
+    ``multiplier=12000`` gives yearly rates), with PHE exact/Byar's CI;
     ratio = group rate / reference rate from **unrounded** rates, Katz log CI (``ratio_method=
     "poisson"`` for the wald-log CI). ``reliable`` is False when searches < ``min_count`` or
     population < ``min_population`` (HO/ONS suppress such rates).
@@ -1461,6 +1462,12 @@ def disproportionality(
         by_period = any(k in ("month", "date", "period", "year") for k in keys)
         if (set(by_len) | {main}) != {12} and multiplier == 1000 and not by_period and not out.empty:
             _warn_months_per_year(main, n_months, by_len, months_span)
+    if "month" in keys and multiplier == 1000 and not out.empty:
+        # each row is one month's searches: its rate per 1,000 is a month's, read as the Home Office's
+        # yearly one a twelfth of it (the caution above is of rates over the whole span only)
+        warn_user("disproportionality: by='month': the rates are searches per 1,000 residents in each month, not per "
+                  "year as the Home Office publishes them; for yearly rates pass multiplier=12000 (the ratios do not "
+                  "change)")
     if footprint:
         what = "force" if area_level is None else _AREA_NAMES[area_level]
         whats = {"force": "forces", "local authority": "local authorities"}.get(what, what + "s")

@@ -121,6 +121,18 @@ def _former_las() -> pd.DataFrame:
     return long.groupby(keys, as_index=False, sort=False)["population"].sum()
 
 
+def ons_la_names() -> dict[str, str]:
+    """ONS name of each local authority code: the December 2024 authorities of the bundled lookup
+    and the districts abolished by mergers since 2018 (``"E08000013"`` -> ``"St. Helens"``, which
+    Defra writes "St Helens" since 2021/22), the names the report's other tables use."""
+    import saferstats as ss
+
+    now = ss.census_population(level="la", census=2021).drop_duplicates("la_code")
+    out = {str(c): str(n) for c, n in zip(_former_las()["la_code"], _former_las()["la"])}
+    out.update({str(c): str(n) for c, n in zip(now["la_code"], now["la"])})
+    return out
+
+
 def _header(path: Path) -> list[str]:
     if path.suffix.lower() != ".csv":
         return []

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from .. import datasets
-from ..geography import display_name
-from ..published import _LSOA_NOTE
+from ..geography import display_name, force_name
+from ..published import LSOA_CODES_NOTE
 from ..exceptions import SaferstatsError, warn_user
 from .config import ConfigError
-from .inputs import points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
+from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
 from .tables import AREA_COLUMNS, capitalise, place
 
 __all__ = ["Table", "Figure", "Section", "MARKER"]
@@ -892,11 +892,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     by = sec.get("by", ["force"])
     if "force" in by and len(records) and records["force"].astype(str).eq("").all():
         # police.uk API exports name no force (file name nor rows): say which key fixes it
-        from .config import ConfigError
-
         raise ConfigError("[stop_search] the files name no police force (police.uk API exports do not): set "
                           "[stop_search] force = \"<the force>\" (e.g. \"Leicestershire\")", "stop_search.force")
-    census = _census_for(records, str(sec.get("census", "auto")))
+    choice = str(sec.get("census", "auto"))
     pop = pd.read_csv(sec["population"]) if "population" in sec else None
     # the period the searches cover; rates per 1,000 per year when it is not a year
     span, n_months = stop_search_period(records)
@@ -906,8 +904,16 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         per_year = 12.0
     with warnings.catch_warnings(record=True) as seen_disp:  # (the not-stated warning: said below when the text says it)
         warnings.simplefilter("always")
-        disp = ss.disproportionality(records, pop, by=by, census=census, confidence=conf, multiplier=1000 * per_year,
-                                     ethnicity_source=sec.get("ethnicity_source", "self"))
+        try:  # the Census by the library's rule (census="auto"), which refuses records with no dates
+            disp = ss.disproportionality(records, pop, by=by, census=int(choice) if choice in ("2011", "2021") else "auto",
+                                         confidence=conf, multiplier=1000 * per_year,
+                                         ethnicity_source=sec.get("ethnicity_source", "self"))
+        except SaferstatsError as exc:
+            if getattr(exc, "argument", None) != "census":
+                raise
+            raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the "
+                              f"files give no dates: {_CENSUS_FIX}", "stop_search.census") from None
+    census = disp.attrs.get("census")
     if census == 2011 and "population" not in sec:  # the finding gives the report's area's ratio on Census 2021 too
         disp.attrs["census_2021_ratio"] = _census_2021_ratios(records, disp, by, sec, conf)
     # a force with no searches in some months (a police.uk file not given): its rates are per year
@@ -993,11 +999,24 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
              and not _many_comparisons_warning(str(w.message))])
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
+    # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
+    # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
+    # compares arrests instead, in a third table protected with the other two
+    arrests = None
+    if _all_finds_withheld(out):
+        with warnings.catch_warnings(record=True) as seen_arrests:
+            warnings.simplefilter("always")
+            arrests = ss.outcome_test(records, outcome="arrest", by=by, confidence=conf)
+        said = {str(w.message).split(": ", 1)[-1] for w in seen_finds}  # (placement: said once, with the finds)
+        _rewarn([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
+                 and not _many_comparisons_warning(str(w.message))])
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
         disp["force"] = disp["force"].astype(str).map(names)
         out["force"] = out["force"].astype(str).map(names)
+        if arrests is not None:
+            arrests["force"] = arrests["force"].astype(str).map(lambda f: names.get(f, force_name(f)))
     keys = [*by, "group"]
     # one problem for both tables: searches per group, those with a known outcome link (n) within
     # them, finds (hits) within those; totals by area and by group; small differences protected
@@ -1070,6 +1089,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     h_vals = out["hits"].to_numpy(dtype=float)
     for rows in nfa_rows.values():
         _hide_against_total(rows, hh, h_vals)
+    ahn = ahh = np.zeros(0, dtype=bool)
+    if arrests is not None:
+        ahn, ahh, more = _protect_arrests(cells, arrests, keys, where, (s_ids, hs), (n_ids, hn), (h_ids, hh), thr=thr)
+        unprotected = sorted(set(unprotected) | set(more))
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
         return frame.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(frame), int)
@@ -1125,11 +1148,27 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         finds = finds.drop(columns="withheld").astype({"rate": object})
         finds.loc[gone, "rate"] = "withheld"
     _mark_kept_after_adjustment(finds, out)
+    if arrests is not None:
+        s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
+                    "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
+                    "same methods and the same protection of small counts; an arrest is not a find, and a group's arrest "
+                    "rate also reflects what the searches led to, not only whether anything was found.")
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
                           + ("; 'withheld': not comparable, see the caution in the text" if "withheld" in find_cols else ""),
                           finds, shown=find_page(finds)))
+    if arrests is not None:
+        a_own = ahn | ahh
+        a_hidden = {"n": ahn, "hits": ahh, **{c: a_own for c in ("rate", "rate_lower", "rate_upper")},
+                    **{c: compare_mask(arrests, a_own) for c in ("diff", "diff_lower", "diff_upper", "rr", "p_value", "test")}}
+        a_cols = [c for c in find_cols if c != "withheld"]
+        arrest_t = _mark(_round(arrests[a_cols], 3), a_hidden)
+        _mark_kept_after_adjustment(arrest_t, arrests)
+        s.tables.append(Table("stop_search_arrest_rates", "Arrest rate: % of searches with a recorded outcome that ended "
+                              "in arrest, and the difference from White people's in percentage points (shown because "
+                              f"every find-rate comparison is withheld); counts below {thr} suppressed",
+                              arrest_t, shown=find_page(arrest_t).rename(columns=_ARREST_PAGE)))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
     # by force and CSP (or local authority): the report's force's areas only, on a figure tall enough for
@@ -1209,6 +1248,65 @@ def _mark_kept_after_adjustment(finds: pd.DataFrame, out: pd.DataFrame) -> None:
 #: (a "Rate" of 0.290 beside search rates per 1,000 read as a rate; the CSV keeps the proportions).
 _FIND_PAGE = {"n": "searches", "rate": "find_percent", "rate_lower": "find_percent_lower", "rate_upper": "find_percent_upper",
               "diff": "diff_points", "diff_lower": "diff_points_lower", "diff_upper": "diff_points_upper"}
+
+
+#: The arrest table's page columns, after :func:`find_page`: arrests, not finds.
+_ARREST_PAGE = {"hits": "arrests", "find_percent": "arrest_percent", "find_percent_lower": "arrest_percent_lower",
+                "find_percent_upper": "arrest_percent_upper"}
+
+
+def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: dict[tuple[str, ...], int],
+                     *tables: tuple[np.ndarray, np.ndarray], thr: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """The arrest table's hidden numbers (searches with a recorded outcome) and arrests, protected
+    with the rates and find tables as they are published: their problem (``cells``, solved) again,
+    with each of their counts fixed as published or hidden (``tables``: ``(ids, hidden)`` of the
+    searches, the find table's number and its finds, after every rule that hid more), so that
+    the arrest table can hide only its own cells and never moves the other tables' pattern (solved
+    all at once, Leicestershire's 67 Black searches, the report's headline, were hidden instead of
+    Mixed's 8 to protect Other's 2). Each group's number is part of its searches (equal where every
+    search has an outcome), its arrests part of the number; a number whose searches are hidden is
+    hidden too. Returns the two masks and the cells left unprotected."""
+    from ..disclosure import FIXED, LATENT, _Cells
+
+    again = _Cells()
+    again.values, again.relations = list(cells.values), list(cells.relations)
+    again.kinds = list(cells.kinds)
+    for ids, hid in tables:
+        for i, h in zip(ids, hid):
+            again.kinds[int(i)] = LATENT if h else FIXED
+    s_ids, hs = tables[0]
+    an_ids = np.array([again.add(v) for v in arrests["n"].to_numpy(dtype=float)], dtype=np.int64)
+    ah_ids = np.array([again.add(v) for v in arrests["hits"].to_numpy(dtype=float)], dtype=np.int64)
+    ahn = np.zeros(len(arrests), dtype=bool)
+    for j, k in enumerate(arrests[keys].itertuples(index=False)):
+        i = where.get(tuple(map(str, k)))
+        if i is not None and again.values[int(an_ids[j])] == again.values[int(s_ids[i])]:
+            again.relate([(int(an_ids[j]), 1.0), (int(s_ids[i]), -1.0)])  # every search has an outcome
+        elif i is not None:
+            again.subset(int(an_ids[j]), int(s_ids[i]))
+        else:  # searches not in the rates table
+            rest = again.add(0.0, LATENT)
+            again.relate([(int(an_ids[j]), 1.0), (rest, 1.0)])
+        again.subset(int(ah_ids[j]), int(an_ids[j]))
+        ahn[j] = i is not None and bool(hs[i])
+    reason, unprotected = again.solve(threshold=thr, zeros=False, secondary=True)
+    ahn |= reason[an_ids] > 0
+    ahh = (reason[ah_ids] > 0) | ahn
+    return ahn, ahh, unprotected
+
+
+def _all_finds_withheld(out: pd.DataFrame) -> bool:
+    """Whether every find rate of ``out`` (:func:`saferstats.outcome_test`, ``outcome="find"``) with
+    searches is withheld as not comparable: then no find comparison can be made at all.
+
+    >>> out = pd.DataFrame({"group": ["Black", "White", "Other"], "n": [4, 90, 0], "withheld": ["x", "x", ""]})
+    >>> _all_finds_withheld(out), _all_finds_withheld(out.assign(withheld=["x", "", ""]))
+    (True, False)
+    """
+    if "withheld" not in out.columns or not len(out):
+        return False
+    searched = pd.to_numeric(out["n"], errors="coerce").fillna(0).to_numpy() > 0
+    return bool(searched.any() and out["withheld"].fillna("").astype(str).ne("").to_numpy()[searched].all())
 
 
 def find_page(finds: pd.DataFrame) -> pd.DataFrame:
@@ -1332,23 +1430,15 @@ def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.nd
 
 
 def _force_names(values: Any) -> dict[str, str]:
-    """police.uk force identifiers -> force names ('city-of-london' -> 'City of London')."""
-    from ..exceptions import UnknownAreaError
-    from ..geography import find_area
-
-    out = {}
-    for v in values:
-        try:
-            out[v] = find_area(v, level="force")["name"]
-        except UnknownAreaError:
-            out[v] = v
-    return out
+    """police.uk force identifiers -> ONS force names ('city-of-london' -> 'London, City of'):
+    :func:`saferstats.geography.force_name`."""
+    return {v: force_name(v) for v in values}
 
 
 def _said_names(values: Any) -> dict[str, str]:
     """police.uk force identifiers -> force names as sentences say them ('city-of-london' -> 'City
-    of London', where the table's ONS name is 'London, City of')."""
-    return {k: display_name(v) for k, v in _force_names(values).items()}
+    of London', where the table's ONS name is 'London, City of'): ``force_name(..., as_text=True)``."""
+    return {v: force_name(v, as_text=True) for v in values}
 
 
 _ETHNICITY_WORDS = {"self": "self-defined", "officer": "officer-defined",
@@ -1387,19 +1477,28 @@ def _census_2021_ratios(records: pd.DataFrame, disp: pd.DataFrame, by: list[str]
     return out
 
 
+_CENSUS_FIX = ("set [stop_search] census = \"2011\" (the Home Office's denominators for searches before April 2022) "
+               "or census = \"2021\" (from April 2022)")
+
+
 def _census_for(records: pd.DataFrame, choice: str) -> int:
-    """The Census whose denominators match the searches' period, as the Home Office used them:
-    2011 for searches before April 2022 (year ending March 2022 and earlier), 2021 from 2022/23.
-    ``census = "2011"`` / ``"2021"`` in the config overrides it (a mismatch is then warned about
-    and noted by :func:`saferstats.disproportionality`)."""
+    """The Census whose denominators match the searches' period, by the library's own rule
+    (:func:`saferstats.disproportionality` with ``census="auto"``: 2011 for searches before April
+    2022, 2021 from 2022/23, the UK's month). ``census = "2011"`` / ``"2021"`` in the config
+    overrides it. Records with no dates (no month known) raise :class:`ConfigError` naming the key
+    to set, as the library refuses, rather than taking Census 2021 unasked. The section itself
+    passes the choice to the library; this says the same for a table of records alone."""
+    from ..disproportionality import _census_auto, _periods_of
+
     if choice in ("2011", "2021"):
         return int(choice)
-    # the UK's month, as police.uk and the Home Office count it: 00:30 BST on 1 April 2022 (23:30 UTC on
-    # 31 March) is in April, the year 2022/23
-    dates = (pd.to_datetime(records["date"], errors="coerce", utc=True).dt.tz_convert("Europe/London")
-             if "date" in records else pd.Series([], dtype=object))
-    last = dates.max() if len(dates) else pd.NaT
-    return 2011 if pd.notna(last) and last < pd.Timestamp("2022-04-01", tz="Europe/London") else 2021
+    when = records["date"] if "date" in records else records["month"] if "month" in records else None
+    spans = _periods_of(when) if when is not None and len(when) else None
+    try:
+        return _census_auto((spans[0], spans[1], np.ones(len(spans[0]))) if spans is not None else None)
+    except SaferstatsError:
+        raise ConfigError("[stop_search] census = \"auto\" chooses the Census by the searches' months, but the files "
+                          f"give no dates: {_CENSUS_FIX}", "stop_search.census") from None
 
 
 def _recording_changes(data: pd.DataFrame, area: str, period: str, count: str, last: str) -> str:
@@ -1534,20 +1633,29 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
         data = data[~missing]
     read_notes.append(f" Denominator: {denominator}.")
     if code is not None:
-        # one name per authority: Defra respells some across years ("St. Helens" / "St Helens", "Shepway" ->
-        # "Folkestone and Hythe"); a series split by name would be two areas, or too short for a trend
+        # one name per authority, the ONS one the report's other tables use (its stop-and-search table's
+        # "St. Helens", which Defra writes "St Helens" since 2021/22: walk of Liverpool, Merseyside): Defra
+        # respells some across years ("Shepway" -> "Folkestone and Hythe"), and a series split by name would
+        # be two areas, or too short for a trend. A code ONS does not have keeps the file's latest name.
         coded = data[code].notna() & (data[code].astype(str).str.strip() != "")  # rows without a code keep their name
         order = data[coded].assign(_p=data[period].astype(str)).sort_values("_p", kind="stable")
         name_of = order.groupby(order[code].astype(str), sort=False)[area].last()
+        ons = ons_la_names()
+        name_of = pd.Series({c: ons.get(str(c), n) for c, n in name_of.items()}, dtype=object)
         current = data[code].astype(str).map(name_of).where(coded, data[area])
         renamed = data[area].astype(str) != current.astype(str)
         if renamed.any():
-            pairs = sorted({(c, str(o), str(n)) for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area],
-                                                                   current[renamed])})
-            n_codes = len({p[0] for p in pairs})
-            read_notes.append(f" {n_codes} authorit{'y is' if n_codes == 1 else 'ies are'} named "
-                              "differently in earlier years and shown under the latest name (matched by ONS code): "
-                              + ", ".join(f"{n} ({c}; earlier '{o}')" for c, o, n in pairs) + ".")
+            spelt: dict[tuple[str, str], set[str]] = {}
+            for c, o, n in zip(data.loc[renamed, code], data.loc[renamed, area], current[renamed]):
+                spelt.setdefault((str(c), str(n)), set()).add(str(o))
+            kept = {(str(c), str(n)) for c, n in zip(data.loc[coded & ~renamed, code], data.loc[coded & ~renamed, area])}
+            n_codes = len(spelt)
+            read_notes.append(f" {n_codes} authorit{'y is' if n_codes == 1 else 'ies are'} named in the file other "
+                              "than as ONS names them, or differently across years, and shown under the ONS name "
+                              "(matched by ONS code): "
+                              + ", ".join(f"'{n}' ({c}; in the file {'also ' if (c, n) in kept else ''}"
+                                          + " and ".join(f"'{o}'" for o in sorted(os_)) + ")"
+                                          for (c, n), os_ in sorted(spelt.items())) + ".")
             data = data.assign(**{area: current.to_numpy()})
     dropped_counts = int(data[count].isna().sum())
     if dropped_counts:
@@ -2403,7 +2511,7 @@ def _hotspots(cfg: dict, sec: dict) -> Section:
         # police.uk street-level files as published (files, folders, the .zip archive)
         with warnings.catch_warnings():
             # hotspots place records by their coordinates: LSOA codes of another Census do not matter
-            warnings.filterwarnings("ignore", message=_LSOA_NOTE)
+            warnings.filterwarnings("ignore", message=LSOA_CODES_NOTE)
             data = ss.read_street_crime(sec["files"], crime_type=sec.get("crime_type"))
         summ = data.attrs["summary"]
         # the crime types as police.uk names them (the config may give an alias: "ASB")

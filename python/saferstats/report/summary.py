@@ -999,7 +999,43 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         else:
             out.append("Find rates (the share of searches that found what was searched for) showed no statistically "
                        f"significant difference from White people's for any group{in_scope}.")
+    a = _table(s, "stop_search_arrest_rates")
+    if a is not None and len(a) and "diff_lower" in a.columns:
+        out += _arrest_findings(a, cfg)
     return out
+
+
+def _arrest_findings(a: pd.DataFrame, cfg: dict) -> list[str]:
+    """The finding of the arrest table, which the section adds when every find-rate comparison is
+    withheld (police.uk Merseyside: the 'outcome linked' flag blank on 78% of searches): labelled
+    as arrests, the report's force's areas only when by force and CSP, as the find finding."""
+    scope = _report_force(a, str(cfg.get("area") or ""))
+    in_scope = ""
+    if scope:
+        attrs = dict(a.attrs)
+        nested = _area_columns(a)
+        a = a[a[nested[0]].astype(str) == scope]
+        a.attrs.update(attrs)
+        in_scope = (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
+                                                else "Community Safety Partnerships"))
+    lead = ("Arrest rates (the share of searches that ended in arrest, compared because no find rate could be; an "
+            "arrest is not a find)")
+    sig_at = [i for i, r in a.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
+    compared = sum(1 for _, r in a.iterrows() if str(r["group"]) != "White"
+                   and _num(r["diff_lower"]) is not None and _num(r["diff_upper"]) is not None)
+    others = sum(1 for _, r in a.iterrows() if str(r["group"]) != "White")
+    if sig_at:
+        return [f"{lead} differed statistically significantly from White people's for "
+                + _names([_find_item(a, a.loc[i]) for i in sig_at], limit=8) + "."
+                + _after_adjustment(a, sig_at, scope, float(a.attrs.get("alpha", 1 - cfg.get("confidence", 0.95))),
+                                    table="arrest")]
+    if not compared:
+        return [f"{lead} could not be compared with White people's for any group{in_scope} either: every comparison is "
+                "suppressed to protect small numbers."]
+    if compared < others:
+        return [f"{lead} showed no statistically significant difference from White people's for the {compared} of "
+                f"{others} comparisons{in_scope} that could be made (the others are suppressed to protect small numbers)."]
+    return [f"{lead} showed no statistically significant difference from White people's for any group{in_scope}."]
 
 
 def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since: pd.DataFrame | None,
@@ -1075,7 +1111,8 @@ def _report_force(table: pd.DataFrame, area: str) -> str:
     return outer[pos] if pos is not None and len(outer) > 1 else ""
 
 
-def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha: float = 0.05) -> str:
+def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha: float = 0.05,
+                      table: str = "find") -> str:
     """The sentence that reads the find table's significant differences together: with more than a
     few comparisons some differ by chance alone (1 in 20 at 95%), so say how many comparisons the
     finding reads (the rows of ``f`` it states: the table's, or by force and CSP the report's force's,
@@ -1107,7 +1144,7 @@ def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha
     nested = _area_columns(f)
     level = ("local authorities" if nested and str(nested[-1]).startswith("la") else "Community Safety Partnerships")
     where = f" in {place(scope)}'s {level} (other forces' are in the table)" if scope else ""
-    lead = (f" The find table shows {n} comparisons with White people{where}, so about {alpha * n:.1f} would be "
+    lead = (f" The {table} table shows {n} comparisons with White people{where}, so about {alpha * n:.1f} would be "
             f"statistically significant by chance alone: after adjusting for these {n} comparisons (Benjamini-Hochberg, "
             f"false discovery rate {alpha:.0%}), ")
     one = len(sig_at) == 1

@@ -105,13 +105,15 @@ _HEADERS = {
     "compared_with_group": "Against peer group", "ratio_to_white": "Ratio to White",
     "standardised_rate": "Age-standardised rate", "standardised": "Age-standardised rate",
     "search_rate": "Search rate (per 1,000)", "find_percent": "Find rate (%)", "diff_points": "Difference from White (percentage points)",
+    "arrests": "Arrests", "arrest_percent": "Arrest rate (%)",
     # SPC and trend tables: what the method's words mean, not the words (a Panel does not know "trial limits")
     "trial limits": "Provisional limits (fewer than 12 months)", "segment": "Period",
     "signals": "Unusual months (special-cause signals)",
 }
 _PREFIX = {"rate": "Rate", "ratio": "Ratio", "pct": "% change", "percent": "% change", "apc": "Annual % change",
            "diff": "Difference", "rr": "Risk ratio", "count": "Count", "rate_from": "Rate (from)",
-           "rate_to": "Rate (to)", "find_percent": "Find rate (%)", "diff_points": "Difference (percentage points)",
+           "rate_to": "Rate (to)", "find_percent": "Find rate (%)", "arrest_percent": "Arrest rate (%)",
+           "diff_points": "Difference (percentage points)",
            "search_rate": "Search rate (per 1,000)"}
 
 #: PHE funnel labels (:func:`saferstats.funnel_significance`, the CSV's ``significance``) as the page
@@ -196,13 +198,13 @@ def column_kind(column: str) -> str:
     """
     if column == "p_value":
         return "p"
-    if column in ("count", "population", "searches", "n", "hits", "count_from", "count_to", "assessed", "known",
+    if column in ("count", "population", "searches", "n", "hits", "arrests", "count_from", "count_to", "assessed", "known",
                   "censored", "detentions", "pre_count", "pre_n", "post_count", "post_n", "missing_times",
                   "n_periods", "incidents", "offences", "highway_footpath", "council_land", "private_land",
                   "other_land", "timed", "of") or column.startswith("over_") and \
             not column.endswith("percent") or column.startswith("child_"):
         return "count"
-    if column.startswith(("pct", "percent", "apc", "find_percent", "diff_points")) or column.endswith("_percent"):
+    if column.startswith(("pct", "percent", "apc", "find_percent", "arrest_percent", "diff_points")) or column.endswith("_percent"):
         return "percent"
     if column.startswith(("ratio", "rr", "rate_ratio")) or column == "dispersion_ratio":
         return "ratio"
