@@ -1453,13 +1453,6 @@ def _disp(args: argparse.Namespace) -> int:
     finally:
         for w in caught if not refused else []:  # to main()'s record, printed one line each
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    if "month" in (args.by or []) and args.multiplier == 1000 and len(res):
-        # the library says "over the 3 months, not per year" of rates over the whole span, and nothing
-        # when a row is one month: a monthly rate per 1,000 read as the Home Office's yearly one is a
-        # twelfth of it
-        print("saferstats: warning: disproportionality: --by month: the rates are searches per 1,000 residents in "
-              "each month, not per year as the Home Office publishes them; for yearly rates pass --multiplier 12000 "
-              "(the ratios do not change)", file=sys.stderr)
     if auto:
         census = res.attrs.get("census")
         print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
