@@ -310,8 +310,15 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:
     """Write ``df`` as CSV safely: formula-looking text neutralised (:func:`csv_safe`), written to a
-    temporary file beside ``path`` and renamed into place (never a half-written file)."""
+    temporary file beside ``path`` and renamed into place (never a half-written file). A ``path``
+    that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written
+    to as it is: renaming a file onto it would replace the device (as root, ``/dev/null`` became a
+    regular file)."""
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv_safe(df).to_csv(fh, index=index)
+        return path
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
