@@ -963,15 +963,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     if f is not None and len(f) and "diff_lower" in f.columns:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
-        scope = _report_force(f, str(cfg.get("area") or ""))
-        in_scope = ""
-        if scope:
-            attrs = dict(f.attrs)
-            nested = _area_columns(f)
-            f = f[f[nested[0]].astype(str) == scope]
-            f.attrs.update(attrs)
-            in_scope = (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
-                                                    else "Community Safety Partnerships"))
+        f, scope, in_scope = _in_report_force(f, cfg)
         sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
         sig = [f.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
@@ -1005,19 +997,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
     return out
 
 
+def _in_report_force(t: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, str, str]:
+    """A find or arrest table by force and CSP (or local authority) cut to the report's force's
+    areas, as the ratio finding is; the force ("" when the table is not by force and area) and
+    the words " in <force>'s Community Safety Partnerships" for the sentence ("" without)."""
+    scope = _report_force(t, str(cfg.get("area") or ""))
+    if not scope:
+        return t, scope, ""
+    attrs = dict(t.attrs)
+    nested = _area_columns(t)
+    t = t[t[nested[0]].astype(str) == scope]
+    t.attrs.update(attrs)
+    return t, scope, (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
+                                                  else "Community Safety Partnerships"))
+
+
 def _arrest_findings(a: pd.DataFrame, cfg: dict) -> list[str]:
     """The finding of the arrest table, which the section adds when every find-rate comparison is
     withheld (police.uk Merseyside: the 'outcome linked' flag blank on 78% of searches): labelled
     as arrests, the report's force's areas only when by force and CSP, as the find finding."""
-    scope = _report_force(a, str(cfg.get("area") or ""))
-    in_scope = ""
-    if scope:
-        attrs = dict(a.attrs)
-        nested = _area_columns(a)
-        a = a[a[nested[0]].astype(str) == scope]
-        a.attrs.update(attrs)
-        in_scope = (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
-                                                else "Community Safety Partnerships"))
+    a, scope, in_scope = _in_report_force(a, cfg)
     lead = ("Arrest rates (the share of searches that ended in arrest, compared because no find rate could be; an "
             "arrest is not a find)")
     sig_at = [i for i, r in a.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
