@@ -19,6 +19,7 @@
 //! (statsmodels 0.15 does exactly this, without a warning). [`fit_log_link`] refuses such data.
 
 use nalgebra::{Cholesky, DMatrix, DVector};
+use serde::Serialize;
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::error::{Error, Result};
@@ -37,6 +38,112 @@ impl Family {
         match self {
             Family::Poisson => 0.0,
             Family::NegBin2(a) => a,
+        }
+    }
+}
+
+/// Seasonal terms of a log-link model: the interrupted time series
+/// ([`crate::outcomes::its_poisson`]) and the trend ([`crate::trend::poisson_trend`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Seasonality {
+    /// None (default).
+    #[default]
+    None,
+    /// `k` pairs of Fourier terms sin/cos(2πjt/period), j = 1..k.
+    Fourier {
+        /// Cycle length in periods (12 for monthly data).
+        period: usize,
+        /// Number of harmonics.
+        k: usize,
+    },
+    /// One indicator per season except the first (month dummies).
+    Dummies {
+        /// Cycle length in periods.
+        period: usize,
+    },
+}
+
+choice! {
+    /// The kind of seasonal terms, by name (see [`Seasonality::from_parts`]).
+    pub enum SeasonalityKind("seasonality", "seasonality") {
+        /// No seasonal terms.
+        None = "none",
+        /// Fourier pairs.
+        Fourier = "fourier",
+        /// Season indicators.
+        Dummies = "dummies",
+    }
+}
+
+impl Seasonality {
+    /// The seasonality named `kind` with cycle length `period` and `k` harmonics (`k` is used by
+    /// Fourier terms only, `period` by both).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an unknown kind (valid: "none", "fourier", "dummies").
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::glm::Seasonality;
+    /// assert_eq!(Seasonality::from_parts("fourier", 12, 2).unwrap(), Seasonality::Fourier { period: 12, k: 2 });
+    /// assert!(Seasonality::from_parts("weekly", 7, 1).is_err());
+    /// ```
+    pub fn from_parts(kind: &str, period: usize, k: usize) -> Result<Self> {
+        Ok(Self::from_kind(kind.parse()?, period, k))
+    }
+
+    /// The seasonality of `kind` with cycle length `period` and `k` harmonics (as
+    /// [`from_parts`](Self::from_parts), with the kind already parsed).
+    pub fn from_kind(kind: SeasonalityKind, period: usize, k: usize) -> Self {
+        match kind {
+            SeasonalityKind::None => Seasonality::None,
+            SeasonalityKind::Fourier => Seasonality::Fourier { period, k },
+            SeasonalityKind::Dummies => Seasonality::Dummies { period },
+        }
+    }
+
+    /// The number of model columns these terms add (Fourier: 2k; dummies: period − 1).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming `seasonality` for a period below 2, or Fourier pairs
+    /// outside 1..=period/2.
+    pub fn n_terms(&self) -> Result<usize> {
+        match *self {
+            Seasonality::None => Ok(0),
+            Seasonality::Fourier { period, k } if period < 2 || k == 0 || 2 * k > period => {
+                Err(Error::argument(
+                    "seasonality",
+                    "Fourier terms need period >= 2 and 1 <= k <= period/2",
+                ))
+            }
+            Seasonality::Fourier { k, .. } => Ok(2 * k),
+            Seasonality::Dummies { period } if period < 2 => Err(Error::argument(
+                "seasonality",
+                "the seasonal period must be at least 2",
+            )),
+            Seasonality::Dummies { period } => Ok(period - 1),
+        }
+    }
+
+    /// Writes the terms of the observation at position `season` of its cycle (0 = the
+    /// reference season of the dummies) and at time `t` in periods (Fourier: sin/cos(2πjt/period),
+    /// j = 1..k) into `row` (length [`n_terms`](Self::n_terms), zeroed by the caller).
+    pub fn fill_row(&self, season: usize, t: f64, row: &mut [f64]) {
+        match *self {
+            Seasonality::None => {}
+            Seasonality::Fourier { period, k } => {
+                for j in 0..k {
+                    let w = 2.0 * std::f64::consts::PI * (j + 1) as f64 * t / period as f64;
+                    row[2 * j] = w.sin();
+                    row[2 * j + 1] = w.cos();
+                }
+            }
+            Seasonality::Dummies { period } => {
+                let season = season % period;
+                if season > 0 {
+                    row[season - 1] = 1.0;
+                }
+            }
         }
     }
 }

@@ -2,8 +2,6 @@
 //! regression) used to judge a pilot — docs/methods/s136.md D3. Outcome proportions and before/after
 //! comparisons use [`crate::rates`] and [`crate::tables`].
 
-use std::f64::consts::PI;
-
 use serde::Serialize;
 
 use crate::ci::{check_column, CiMethod, Domain, Estimate, Missing};
@@ -12,65 +10,7 @@ use crate::glm::{fit_log_link, t_critical, t_p_two_sided, Design, Family};
 use crate::special::{check_confidence, p_two_sided};
 use crate::tables::{z_finite, MAX_COUNT};
 
-/// Seasonal adjustment terms for [`its_poisson`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum Seasonality {
-    /// None (default).
-    #[default]
-    None,
-    /// `k` pairs of Fourier terms sin/cos(2πjt/period), j = 1..k.
-    Fourier {
-        /// Cycle length in periods (12 for monthly data).
-        period: usize,
-        /// Number of harmonics.
-        k: usize,
-    },
-    /// One indicator per season except the first (month dummies).
-    Dummies {
-        /// Cycle length in periods.
-        period: usize,
-    },
-}
-
-choice! {
-    /// The kind of seasonal terms, by name (see [`Seasonality::from_parts`]).
-    pub enum SeasonalityKind("seasonality", "seasonality") {
-        /// No seasonal terms.
-        None = "none",
-        /// Fourier pairs.
-        Fourier = "fourier",
-        /// Season indicators.
-        Dummies = "dummies",
-    }
-}
-
-impl Seasonality {
-    /// The seasonality named `kind` with cycle length `period` and `k` harmonics (`k` is used by
-    /// Fourier terms only, `period` by both).
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for an unknown kind (valid: "none", "fourier", "dummies").
-    ///
-    /// # Examples
-    /// ```
-    /// use saferstats::outcomes::Seasonality;
-    /// assert_eq!(Seasonality::from_parts("fourier", 12, 2).unwrap(), Seasonality::Fourier { period: 12, k: 2 });
-    /// assert!(Seasonality::from_parts("weekly", 7, 1).is_err());
-    /// ```
-    pub fn from_parts(kind: &str, period: usize, k: usize) -> Result<Self> {
-        Ok(Self::from_kind(kind.parse()?, period, k))
-    }
-
-    /// The seasonality of `kind` with cycle length `period` and `k` harmonics (as
-    /// [`from_parts`](Self::from_parts), with the kind already parsed).
-    pub fn from_kind(kind: SeasonalityKind, period: usize, k: usize) -> Self {
-        match kind {
-            SeasonalityKind::None => Seasonality::None,
-            SeasonalityKind::Fourier => Seasonality::Fourier { period, k },
-            SeasonalityKind::Dummies => Seasonality::Dummies { period },
-        }
-    }
-}
+pub use crate::glm::{Seasonality, SeasonalityKind};
 
 choice! {
     /// Over-dispersion handling in [`its_poisson`].
@@ -228,27 +168,7 @@ pub fn its_poisson(
     }
     check_column("population", pop, Domain::Positive, Missing::Error)?;
     let t0 = (break_index + 1) as f64;
-    let seasonal_cols = match opts.seasonality {
-        Seasonality::None => 0,
-        Seasonality::Fourier { period, k } => {
-            if period < 2 || k == 0 || 2 * k > period {
-                return Err(Error::argument(
-                    "seasonality",
-                    "Fourier terms need period >= 2 and 1 <= k <= period/2",
-                ));
-            }
-            2 * k
-        }
-        Seasonality::Dummies { period } => {
-            if period < 2 {
-                return Err(Error::argument(
-                    "seasonality",
-                    "the seasonal period must be at least 2",
-                ));
-            }
-            period - 1
-        }
-    };
+    let seasonal_cols = opts.seasonality.n_terms()?;
     let p = 4 + seasonal_cols;
     if n < p + 1 {
         return Err(Error::argument(
@@ -265,22 +185,7 @@ pub fn its_poisson(
         let post = if t >= t0 { 1.0 } else { 0.0 };
         x.extend_from_slice(&[1.0, t, post, (t - t0).max(0.0)]);
         let row = &mut seasonal_part[i * seasonal_cols..(i + 1) * seasonal_cols];
-        match opts.seasonality {
-            Seasonality::None => {}
-            Seasonality::Fourier { period, k } => {
-                for j in 0..k {
-                    let w = 2.0 * PI * (j + 1) as f64 * t / period as f64;
-                    row[2 * j] = w.sin();
-                    row[2 * j + 1] = w.cos();
-                }
-            }
-            Seasonality::Dummies { period } => {
-                let season = i % period;
-                if season > 0 {
-                    row[season - 1] = 1.0;
-                }
-            }
-        }
+        opts.seasonality.fill_row(i, t, row);
         x.extend_from_slice(row);
     }
     let off: Vec<f64> = pop.iter().map(|v| v.ln()).collect();

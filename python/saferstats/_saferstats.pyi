@@ -171,6 +171,7 @@ def poisson_trend_many(
     auto_threshold: float = ...,
     missing: str = ...,
     use_t: bool = ...,
+    seasonality: tuple[str, int, int] | None = ...,
 ) -> _Columns: ...
 def season_checks_many(
     count: _F64, population: _F64, t: _F64, offsets: list[int], *, confidence: float = ...
@@ -225,9 +226,7 @@ def its_poisson(
     *,
     confidence: float = ...,
     dispersion: str = ...,
-    season_kind: str = ...,
-    season_period: int = ...,
-    season_k: int = ...,
+    seasonality: tuple[str, int, int] | None = ...,
     use_t: bool = ...,
 ) -> _Columns: ...
 def suppress(

@@ -413,8 +413,8 @@ def its_poisson(
                   "each season is seen about once, so the seasonal terms cannot be told from the trend and the "
                   "change at the break, and the level and slope changes depend on them; use two or more full "
                   "cycles, or no seasonality (and say the series is too short to allow for it)")
-    res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind=kind,
-                           season_period=period, season_k=k, use_t=use_t)
+    res = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion,
+                           seasonality=(kind, period, k), use_t=use_t)
     if kind == "none":
         _warn_unseasonal(counts, y, pop, break_index, res, conf, dispersion, use_t)
     df = len(y) - len(res["beta"])
@@ -485,8 +485,8 @@ def _warn_unseasonal(counts: Any, y: np.ndarray, pop: np.ndarray, break_index: i
                   "compare like periods a year apart (saferstats.year_on_year)")
         return
     try:
-        alt = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, season_kind="fourier",
-                               season_period=cycle, season_k=1, use_t=use_t)
+        alt = _ext.its_poisson(y, pop, break_index, confidence=conf, dispersion=dispersion, seasonality=("fourier", cycle, 1),
+                               use_t=use_t)
     except Exception:  # not estimable with the seasonal term: nothing to compare
         return
     lv, av = res["level"], alt["level"]

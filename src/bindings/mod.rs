@@ -230,6 +230,19 @@ py_choice!(
     crate::monitoring::unusual::UnusualMethod,
 );
 
+/// Seasonal terms as a binding argument: `None`, or a tuple `(kind, season_length, harmonics)`
+/// with `kind` "none", "fourier" or "dummies" (see [`crate::glm::Seasonality::from_kind`]).
+impl<'a, 'py> FromPyObject<'a, 'py> for crate::glm::Seasonality {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, pyo3::PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            return Ok(crate::glm::Seasonality::None);
+        }
+        let (kind, period, k): (crate::glm::SeasonalityKind, usize, usize) = obj.extract()?;
+        Ok(crate::glm::Seasonality::from_kind(kind, period, k))
+    }
+}
+
 /// A value of a result dict (see [`columns!`]).
 pub(crate) trait IntoColumn<'py> {
     /// The Python object stored under the column's name.

@@ -6,26 +6,17 @@ use super::errors::IntoPy;
 use super::parallel::{detach, interruptible};
 use super::{Dict, Obj};
 use crate::disclosure::{protect_with, suppress_with, CellKind, DisclosureOptions, Relations};
-use crate::outcomes::{
-    its_poisson as core_its, ItsDispersion, ItsOptions, Seasonality, SeasonalityKind,
-};
+use crate::outcomes::{its_poisson as core_its, ItsDispersion, ItsOptions};
 
 binding! {
     /// Segmented Poisson ITS: dict of `beta, se, fitted, counterfactual` (arrays), `level`,
     /// `slope` ((value, lower, upper)), `level_p`, `slope_p` (two-sided Wald p), `pre_slope_rr`, `post_slope_rr`, `dispersion_ratio`.
-    /// `season_kind` is "none", "fourier" (with `season_period`, `season_k`) or "dummies" (with
-    /// `season_period`). `use_t`: limits from Student t on the residual df.
+    /// `seasonality`: `None` or `(kind, season_length, harmonics)` (see the `Seasonality`
+    /// argument conversion). `use_t`: limits from Student t on the residual df.
     fn its_poisson(py, counts: &[f64], population: &[f64], break_index: usize, *,
-        confidence: f64 = ItsOptions::default().confidence,
-        dispersion: ItsDispersion = ItsOptions::default().dispersion,
-        season_kind: SeasonalityKind = SeasonalityKind::None, season_period: usize = 12,
-        season_k: usize = 1, use_t: bool = false) -> Dict<'py> {
-        let opts = ItsOptions {
-            confidence,
-            dispersion,
-            seasonality: Seasonality::from_kind(season_kind, season_period, season_k),
-            use_t,
-        };
+        ..opts: ItsOptions { confidence: f64, dispersion: ItsDispersion,
+            seasonality: crate::glm::Seasonality, use_t: bool }
+    ) -> Dict<'py> {
         let r = detach(py, || core_its(&counts, &population, break_index, &opts))?.py_err()?;
         Ok(columns!(py;
             "beta" => r.beta,

@@ -30,7 +30,7 @@ binding! {
     /// Poisson trends for groups stored contiguously; returns a dict of column arrays.
     fn poisson_trend_many(py, count: &[f64], population: &[f64], t: &[f64], offsets: Vec<usize>, *,
         ..opts: TrendOptions { confidence: f64, dispersion: core::Dispersion, auto_threshold: f64,
-            missing: crate::ci::Missing, use_t: bool }
+            missing: crate::ci::Missing, use_t: bool, seasonality: crate::glm::Seasonality }
     ) -> Dict<'py> {
         let fits = interruptible(py, |cancel| {
             core::poisson_trend_many_with(&count, &population, &t, &offsets, &opts, cancel)

@@ -7,6 +7,7 @@ use super::groups::Groups;
 use crate::error::{Error, MissingAdvice, Result};
 use crate::glm::{
     fit_log_link, fit_negbin2_ml, mle_exists, t_critical, t_p_two_sided, Design, Family,
+    Seasonality,
 };
 use crate::special::{check_confidence, p_two_sided, z_two_sided};
 
@@ -58,6 +59,8 @@ coded_enum! {
         FitFailed = 3 => "the model fit did not converge",
         /// A count or population is missing and `missing` is `Propagate`.
         Missing = 4 => "a count or population is missing",
+        /// The seasonal terms leave no residual degree of freedom (too few periods for them).
+        SeasonTooShort = 5 => "too few periods for the seasonal terms",
     }
 }
 
@@ -77,6 +80,10 @@ pub struct TrendOptions {
     /// limits and the p-value: R's `summary.glm` for quasi-Poisson, statsmodels
     /// `GLM.fit(use_t=True)` for every model. Default `false` (z, as docs/methods/trends.md A5).
     pub use_t: bool,
+    /// Seasonal terms fitted beside the trend ([`Seasonality::None`], default): month-of-year
+    /// (quarter) indicators or Fourier pairs, with `t` in years and the periods at
+    /// 1/`period` of a year (see [`poisson_trend`]).
+    pub seasonality: Seasonality,
 }
 
 impl Default for TrendOptions {
@@ -87,6 +94,7 @@ impl Default for TrendOptions {
             auto_threshold: 1.5,
             missing: crate::ci::Missing::Error,
             use_t: false,
+            seasonality: Seasonality::None,
         }
     }
 }
@@ -142,12 +150,8 @@ impl PoissonTrend {
     }
 }
 
-fn check_trend_series(
-    y: &[f64],
-    pop: &[f64],
-    t: &[f64],
-    missing: crate::ci::Missing,
-) -> Result<()> {
+fn check_trend_series(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> Result<()> {
+    let missing = opts.missing;
     crate::ci::check_lengths(&[
         ("count", y.len()),
         ("population", pop.len()),
@@ -194,7 +198,115 @@ fn check_trend_series(
             ));
         }
     }
+    check_seasons(t, opts.seasonality)?;
     Ok(())
+}
+
+/// The position of each period in the year's cycle of `period` seasons (months at twelfths of a
+/// year: 0..12), or the first period that does not fall on one.
+fn seasons_of(t: &[f64], period: usize) -> std::result::Result<Vec<usize>, usize> {
+    let l = period as f64;
+    t.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let pos = (v - v.floor()) * l;
+            if (pos - pos.round()).abs() > 1e-6 {
+                Err(i)
+            } else {
+                Ok(pos.round() as usize % period)
+            }
+        })
+        .collect()
+}
+
+fn season_period(seasonality: Seasonality) -> Option<usize> {
+    match seasonality {
+        Seasonality::None => None,
+        Seasonality::Fourier { period, .. } | Seasonality::Dummies { period } => Some(period),
+    }
+}
+
+fn check_seasons(t: &[f64], seasonality: Seasonality) -> Result<()> {
+    seasonality.n_terms()?;
+    let Some(period) = season_period(seasonality) else {
+        return Ok(());
+    };
+    let seasons = seasons_of(t, period).map_err(|i| {
+        Error::value(
+            "period",
+            i,
+            t[i],
+            format!(
+                "with seasonal terms the periods are years with parts of 1/{period} (months at \
+                 twelfths: 2021 + (month - 1)/12); this one is not"
+            ),
+        )
+    })?;
+    if seasons.iter().all(|&s| s == seasons[0]) {
+        return Err(Error::argument(
+            "seasonality",
+            "every period falls at the same point of the year (yearly figures?): seasonal terms \
+             need monthly or quarterly periods",
+        ));
+    }
+    Ok(())
+}
+
+/// The design of the trend: the intercept, centred time and the seasonal terms, with the rows
+/// kept (dummies: a season with no events in any year is left out, with its indicator: its rows
+/// are fitted exactly by an indicator at −∞ and carry nothing on the trend). Columns that are
+/// zero on every kept row are dropped (a Fourier sine at the Nyquist frequency).
+fn trend_design(
+    y: &[f64],
+    t: &[f64],
+    tbar: f64,
+    seasonality: Seasonality,
+) -> (Vec<f64>, usize, Vec<usize>) {
+    let Some(period) = season_period(seasonality) else {
+        let x = t.iter().flat_map(|&ti| [1.0, ti - tbar]).collect();
+        return (x, 2, (0..t.len()).collect());
+    };
+    let seasons = seasons_of(t, period).unwrap_or_else(|_| vec![0; t.len()]);
+    let mut total = vec![0.0; period];
+    for (s, v) in seasons.iter().zip(y) {
+        total[*s] += v;
+    }
+    let keep: Vec<usize> = match seasonality {
+        Seasonality::Dummies { .. } => (0..t.len()).filter(|&i| total[seasons[i]] > 0.0).collect(),
+        _ => (0..t.len()).collect(),
+    };
+    // dummies: indicators of the seasons present (the first present is the reference)
+    let mut present: Vec<usize> = keep.iter().map(|&i| seasons[i]).collect();
+    present.sort_unstable();
+    present.dedup();
+    let terms = match seasonality {
+        Seasonality::Dummies { .. } => Seasonality::Dummies {
+            period: present.len().max(2),
+        },
+        other => other,
+    };
+    let k = terms.n_terms().unwrap_or(0);
+    let mut x = Vec::with_capacity(keep.len() * (2 + k));
+    let mut row = vec![0.0; k];
+    for &i in &keep {
+        row.iter_mut().for_each(|v| *v = 0.0);
+        let position = present.binary_search(&seasons[i]).unwrap_or(0);
+        terms.fill_row(position, t[i] * period as f64, &mut row);
+        x.extend([1.0, t[i] - tbar]);
+        x.extend(&row);
+    }
+    let p = 2 + k;
+    let used: Vec<usize> = (0..p)
+        .filter(|&j| j < 2 || (0..keep.len()).any(|r| x[r * p + j].abs() > 1e-9))
+        .collect();
+    let x = if used.len() == p {
+        x
+    } else {
+        x.chunks(p)
+            .flat_map(|r| used.iter().map(|&j| r[j]))
+            .collect()
+    };
+    (x, used.len(), keep)
 }
 
 /// Log-linear Poisson trend with population offset and its annual percentage change.
@@ -210,6 +322,18 @@ fn check_trend_series(
 /// `t` is used with its real spacing, so a gap in the periods (2016, 2017, 2019) is a gap in
 /// time, not a step of 1.
 ///
+/// **Seasonal terms** ([`TrendOptions::seasonality`]): on monthly or quarterly counts the model
+/// becomes log E\[yₜ\] = β₀ + β₁t + s(t) + log popₜ with `t` in years and the periods at 1/`period`
+/// of a year (months at twelfths). `Dummies` adds an indicator for each month (quarter) of the
+/// year present but the first (R `glm(y ~ t + factor(month))`); a month with no events in any
+/// year is left out with its indicator (its maximum-likelihood indicator is −∞ and its rows say
+/// nothing about the trend; statsmodels reaches the same slope with an indicator of −23).
+/// `Fourier { k }` adds sin/cos(2πjt), j = 1..k. Then β₁ is the trend net of the season, and over
+/// whole years the dummies' APC is the log-linear APC of the years' totals
+/// (docs/methods/trends.md, "Monthly counts: the season"). Dispersion handling, `use_t` (on the
+/// residual df n − p) and the separation check apply to the larger model. A series with no
+/// residual df left is [`TrendNote::SeasonTooShort`].
+///
 /// A series whose counts are all zero, or whose events all fall in the first or the last
 /// period (quasi-complete separation: the maximum-likelihood slope is ∓∞, [`crate::glm::mle_exists`]),
 /// is returned as [`TrendMethod::NotEstimable`] with NaN estimates and the reason in `note` —
@@ -219,7 +343,9 @@ fn check_trend_series(
 /// # Errors
 /// Fewer than 3 periods; negative or non-integer counts; population ≤ 0; a missing count or
 /// population unless `missing` is `Propagate`;
-/// periods not strictly increasing; invalid confidence.
+/// periods not strictly increasing; invalid confidence; with seasonal terms, a period not at
+/// 1/`period` of a year, periods all at one point of the year, or invalid terms
+/// ([`Seasonality::n_terms`]).
 ///
 /// # Examples
 /// ```
@@ -238,6 +364,15 @@ fn check_trend_series(
 /// let q = poisson_trend(&y, &pop, &t, &opts).unwrap();
 /// assert!((q.p_value - 0.124261866224293).abs() < 1e-7);
 /// assert!((q.apc_lower - -2.86852217683086).abs() < 1e-5);
+///
+/// // month-of-year terms: two whole years of a seasonal series whose totals double give +100%
+/// use saferstats::glm::Seasonality;
+/// let season = [1., 2., 4., 2., 1., 1., 3., 5., 2., 1., 1., 2.];
+/// let y: Vec<f64> = (0..24).map(|i| 100. * season[i % 12] * if i < 12 { 1. } else { 2. }).collect();
+/// let t: Vec<f64> = (0..24).map(|i| 2020. + i as f64 / 12.).collect();
+/// let opts = TrendOptions { seasonality: Seasonality::Dummies { period: 12 }, ..TrendOptions::default() };
+/// let s = poisson_trend(&y, &[1.; 24], &t, &opts).unwrap();
+/// assert!((s.apc - 100.0).abs() < 1e-6);
 /// ```
 pub fn poisson_trend(
     y: &[f64],
@@ -246,22 +381,27 @@ pub fn poisson_trend(
     opts: &TrendOptions,
 ) -> Result<PoissonTrend> {
     check_confidence(opts.confidence)?;
-    check_trend_series(y, pop, t, opts.missing)?;
+    check_trend_series(y, pop, t, opts)?;
     Ok(fit_trend(y, pop, t, opts))
 }
 
 fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonTrend {
     let n = y.len();
     let tbar = t.iter().sum::<f64>() / n as f64;
-    let x: Vec<f64> = t.iter().flat_map(|&ti| [1.0, ti - tbar]).collect();
-    let off: Vec<f64> = pop.iter().map(|p| p.ln()).collect();
-    let design = Design { values: &x, p: 2 };
     if y.iter().chain(pop).any(|v| v.is_nan()) {
         return PoissonTrend::not_estimable(n, TrendNote::Missing);
     }
     if y.iter().all(|&v| v == 0.0) {
         return PoissonTrend::not_estimable(n, TrendNote::AllZero);
     }
+    let (x, p, keep) = trend_design(y, t, tbar, opts.seasonality);
+    if keep.len() <= p {
+        return PoissonTrend::not_estimable(n, TrendNote::SeasonTooShort);
+    }
+    let (y, pop): (Vec<f64>, Vec<f64>) = keep.iter().map(|&i| (y[i], pop[i])).unzip();
+    let y = &y[..];
+    let off: Vec<f64> = pop.iter().map(|p| p.ln()).collect();
+    let design = Design { values: &x, p };
     if mle_exists(design, y) == Some(false) {
         return PoissonTrend::not_estimable(n, TrendNote::Separation);
     }
@@ -362,8 +502,7 @@ pub fn poisson_trend_many_with(
         ("period", t.len()),
     ])?;
     let groups = Groups::from_offsets(offsets, y.len())?;
-    groups
-        .check_each(|r| check_trend_series(&y[r.clone()], &pop[r.clone()], &t[r], opts.missing))?;
+    groups.check_each(|r| check_trend_series(&y[r.clone()], &pop[r.clone()], &t[r], opts))?;
     groups.par_map(|r| {
         cancel.check()?;
         Ok(fit_trend(&y[r.clone()], &pop[r.clone()], &t[r], opts))
@@ -465,5 +604,123 @@ mod tests {
             1e-9,
             "qt(0.999, 6)",
         );
+    }
+
+    /// Seasonal terms against statsmodels 0.15 (tests/fixtures/generate_trend_seasonal.py, run
+    /// 2026-12-05): Figure 2's first 30 months (`GLM(y ~ t + C(month))`, Poisson, quasi with
+    /// `scale="X2", use_t=True`, NB2 `NegativeBinomial(loglike_method="nb2")`, two Fourier pairs
+    /// with t in years); a month with no events in any year (statsmodels drives its indicator to
+    /// −23 and gives the same slope); quarterly counts with a population offset.
+    #[test]
+    fn seasonal_terms_match_statsmodels() {
+        let y = [
+            2391., 2903., 2926., 3376., 2916., 2455., 2524., 2373., 2331., 2409., 2139., 2816.,
+            2563., 3030., 3300., 3537., 3259., 3361., 3359., 3121., 2789., 2899., 2909., 3508.,
+            3435., 3473., 3599., 3882., 3579., 3315.,
+        ];
+        let t: Vec<f64> = (0..30).map(|i| 2013.25 + f64::from(i) / 12.0).collect();
+        let pop = [1.0; 30];
+        let dummies = TrendOptions {
+            seasonality: Seasonality::Dummies { period: 12 },
+            ..TrendOptions::default()
+        };
+        let d = poisson_trend(&y, &pop, &t, &dummies).unwrap();
+        close(d.beta, 0.13615114738085698, 1e-9, "dummies beta");
+        close(d.se, 0.004657250789654842, 1e-7, "dummies se");
+        close(d.apc_lower, 13.54432502667099, 1e-7, "dummies lower");
+        close(d.apc_upper, 15.636237139726905, 1e-7, "dummies upper");
+        // the season check's seasonal APC is this fit's
+        let c = crate::trend::season_check(&y, &pop, &t, 0.95).unwrap();
+        close(d.apc, c.apc_seasonal, 1e-9, "season check");
+        let q = poisson_trend(
+            &y,
+            &pop,
+            &t,
+            &TrendOptions {
+                dispersion: Dispersion::Quasi,
+                use_t: true,
+                ..dummies
+            },
+        )
+        .unwrap();
+        close(q.se, 0.018562300821858103, 1e-7, "quasi se");
+        close(q.p_value, 1.165573925950282e-06, 1e-6, "quasi p");
+        close(q.apc_lower, 10.18472791311629, 1e-7, "quasi lower");
+        close(q.apc_upper, 19.16205397364774, 1e-7, "quasi upper");
+        close(q.dispersion_ratio, 15.885627080235576, 1e-8, "ratio");
+        let nb = poisson_trend(
+            &y,
+            &pop,
+            &t,
+            &TrendOptions {
+                dispersion: Dispersion::NegBin,
+                ..dummies
+            },
+        )
+        .unwrap();
+        assert_eq!(nb.method, TrendMethod::NegBin);
+        close(nb.beta, 0.14067966378360214, 1e-6, "nb beta");
+        close(nb.se, 0.014214553784225563, 1e-4, "nb se");
+        close(nb.alpha, 0.0026955038554499766, 1e-4, "nb alpha");
+        let fourier = TrendOptions {
+            seasonality: Seasonality::Fourier { period: 12, k: 2 },
+            ..TrendOptions::default()
+        };
+        let f = poisson_trend(&y, &pop, &t, &fourier).unwrap();
+        close(f.beta, 0.13586791826603273, 1e-9, "fourier beta");
+        close(f.se, 0.0046166401651626604, 1e-7, "fourier se");
+
+        let sparse = [
+            6., 5., 7., 2., 2., 5., 3., 0., 4., 5., 3., 3., 6., 3., 6., 5., 6., 2., 5., 0., 4., 6.,
+            3., 5., 5., 4., 6., 7., 7., 4., 4., 0., 2., 6., 4., 1.,
+        ];
+        let ts: Vec<f64> = (0..36).map(|i| 2019.0 + f64::from(i) / 12.0).collect();
+        let z = poisson_trend(&sparse, &[1.0; 36], &ts, &dummies).unwrap();
+        assert_eq!(z.note, TrendNote::None);
+        close(z.beta, 0.051392472924319296, 1e-7, "zero month beta");
+        close(z.se, 0.1014275372739335, 1e-6, "zero month se");
+
+        let yq = [50., 61., 72., 58., 55., 70., 80., 60., 62., 75., 88., 66.];
+        let tq: Vec<f64> = (0..12).map(|i| 2018.0 + f64::from(i) / 4.0).collect();
+        let popq: Vec<f64> = (0..12).map(|i| 1e5 + 1e4 * f64::from(i) / 11.0).collect();
+        let quarters = TrendOptions {
+            seasonality: Seasonality::Dummies { period: 4 },
+            ..TrendOptions::default()
+        };
+        let r = poisson_trend(&yq, &popq, &tq, &quarters).unwrap();
+        close(r.beta, 0.05962814672120109, 1e-9, "quarterly beta");
+        close(r.se, 0.04348337519915447, 1e-7, "quarterly se");
+        // monthly dummies on quarterly periods: the quarters present are the seasons
+        let m = poisson_trend(&yq, &popq, &tq, &dummies).unwrap();
+        close(m.beta, r.beta, 1e-9, "quarters as months");
+    }
+
+    #[test]
+    fn seasonal_terms_refuse_what_they_cannot_fit() {
+        let dummies = TrendOptions {
+            seasonality: Seasonality::Dummies { period: 12 },
+            ..TrendOptions::default()
+        };
+        let years = [2015.0, 2016.0, 2017.0, 2018.0];
+        let e = poisson_trend(&[3.0, 4.0, 5.0, 6.0], &[1.0; 4], &years, &dummies).unwrap_err();
+        assert!(e.to_string().contains("same point of the year"), "{e}");
+        let weeks: Vec<f64> = (0..20).map(|i| 2020.0 + f64::from(i) / 52.0).collect();
+        let e = poisson_trend(&[3.0; 20], &[1.0; 20], &weeks, &dummies).unwrap_err();
+        assert!(e.to_string().contains("1/12"), "{e}");
+        // 14 months: 12 month terms and the trend leave one residual df; 13 leave none
+        let t: Vec<f64> = (0..14).map(|i| 2020.0 + f64::from(i) / 12.0).collect();
+        let y: Vec<f64> = (0..14).map(|i| f64::from(10 + i % 5)).collect();
+        assert_eq!(
+            poisson_trend(&y, &[1.0; 14], &t, &dummies).unwrap().note,
+            TrendNote::None
+        );
+        let short = poisson_trend(&y[..12], &[1.0; 12], &t[..12], &dummies).unwrap();
+        assert_eq!(short.note, TrendNote::SeasonTooShort);
+        assert!(short.apc.is_nan());
+        let bad = TrendOptions {
+            seasonality: Seasonality::Fourier { period: 12, k: 7 },
+            ..TrendOptions::default()
+        };
+        assert!(poisson_trend(&y, &[1.0; 14], &t, &bad).is_err());
     }
 }
