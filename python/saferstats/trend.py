@@ -1532,20 +1532,30 @@ def _season_cycle(groups: list[tuple[Any, np.ndarray]], t: np.ndarray) -> int | 
     return None
 
 
-def _season_check(y: np.ndarray, pop: np.ndarray, t: np.ndarray, cycle: int, confidence: float) -> dict[str, Any] | None:
-    """One series' trend with a term for each month (quarter) of the year, by the core's
-    ``season_checks_many`` (Poisson GLM ``log E[y] = b0 + b1 t + season + log pop``, t in years;
-    the APC from b1 with its quasi-Poisson interval, that fit's χ²/df and the quasi F test of the
-    season terms: docs/methods/trends.md, "Monthly counts: the season"). None where it cannot
-    be fitted."""
-    got = _ext.season_checks_many(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(pop, dtype=float),
-                                  np.ascontiguousarray(t, dtype=float), [0, len(y)], confidence=confidence)
-    row = {k: float(v[0]) for k, v in got.items()}
-    if math.isnan(row["f"]):
-        return None
-    return {"cycle": cycle, "apc_seasonal": row["apc_seasonal"], "apc_seasonal_lower": row["apc_seasonal_lower"],
-            "apc_seasonal_upper": row["apc_seasonal_upper"], "dispersion_ratio_seasonal": row["dispersion_ratio_seasonal"],
-            "f": row["f"], "f_df": (int(row["f_df1"]), int(row["f_df2"])), "p_value": row["p_value"]}
+def _season_checks(series: list[tuple[np.ndarray, np.ndarray, np.ndarray]], cycle: int,
+                   confidence: float) -> list[dict[str, Any] | None]:
+    """Each series' trend with a term for each month (quarter) of the year, by ONE call of the
+    core's ``season_checks_many`` over all of them (flat arrays and their offsets: the core fits
+    them in parallel; Poisson GLM ``log E[y] = b0 + b1 t + season + log pop``, t in years; the APC
+    from b1 with its quasi-Poisson interval, that fit's χ²/df and the quasi F test of the season
+    terms: docs/methods/trends.md, "Monthly counts: the season"). ``series``: each one's counts,
+    populations and times; None where one cannot be fitted."""
+    if not series:
+        return []
+    offsets = np.cumsum([0] + [len(y) for y, _, _ in series]).tolist()
+    flat = [np.ascontiguousarray(np.concatenate([s[k] for s in series]), dtype=float) for k in range(3)]
+    got = _ext.season_checks_many(flat[0], flat[1], flat[2], offsets, confidence=confidence)
+    out: list[dict[str, Any] | None] = []
+    for i in range(len(series)):
+        row = {k: float(v[i]) for k, v in got.items()}
+        if math.isnan(row["f"]):
+            out.append(None)
+            continue
+        out.append({"cycle": cycle, "apc_seasonal": row["apc_seasonal"], "apc_seasonal_lower": row["apc_seasonal_lower"],
+                    "apc_seasonal_upper": row["apc_seasonal_upper"],
+                    "dispersion_ratio_seasonal": row["dispersion_ratio_seasonal"],
+                    "f": row["f"], "f_df": (int(row["f_df1"]), int(row["f_df2"])), "p_value": row["p_value"]})
+    return out
 
 
 def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]], y: np.ndarray, pop: np.ndarray,
@@ -1565,6 +1575,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
     short: list[str] = []
     material: list[str] = []
     fitted = out["method"].astype(str).to_numpy() != "not estimable"
+    todo: list[tuple[int, str, dict[str, Any]]] = []  # (group, label, its record) of the series to check
     for i, (g, pos) in enumerate(groups):
         if not fitted[i] or np.isnan(y[pos]).any() or np.isnan(pop[pos]).any():
             continue
@@ -1576,12 +1587,18 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
             checks.append(rec)
             short.append(f"{label} ({span} {unit}s)")
             continue
-        chk = _season_check(y[pos], pop[pos], t[pos], cycle, confidence)
+        todo.append((i, label, rec))
+        checks.append(rec)  # in the groups' order; left out below where it cannot be fitted
+    # every eligible series in one call of the core (they run together), in the groups' order
+    found = _season_checks([(y[groups[i][1]], pop[groups[i][1]], t[groups[i][1]]) for i, _, _ in todo], cycle,
+                           confidence)
+    unfitted = {id(rec) for (_, _, rec), chk in zip(todo, found) if chk is None}
+    checks[:] = [rec for rec in checks if id(rec) not in unfitted]
+    for (i, label, rec), chk in zip(todo, found):
         if chk is None:
             continue
         rec.update(chk, apc=float(out["apc"].iloc[i]), dispersion_ratio=float(out["dispersion_ratio"].iloc[i]),
                    material=bool(chk["p_value"] < 0.05), note="")
-        checks.append(rec)
         if rec["material"]:
             p = rec["p_value"]
             material.append(
