@@ -1131,6 +1131,19 @@ def compare_trends(
     them (``series``: ``"area"`` or ``"comparator"``). A table without those columns has no
     ``recording_change`` column.
 
+    Monthly and quarterly counts: each side is checked for a season as :func:`poisson_trend` checks
+    a series (its straight trend refitted with a term for each month or quarter of the year, quasi
+    F test) — the area's series, and the comparator's over the same periods — and a
+    :class:`~saferstats.SaferstatsWarning` names each side whose month-of-year pattern is material,
+    or that is too short to check. Both sides are checked, not only the pair: the ratio compares
+    two straight trends, and a season cancels out of it only where it has the same shape and size
+    in both series over the same months (a city centre's summer peak against a force's flatter
+    year does not); where either side's is material, compare the APCs with month-of-year terms
+    (``apc_seasonal`` in ``.attrs["season"]``) or the totals of whole years. ``.attrs["season"]``
+    lists the checks, each with the ``by`` columns and ``series``: ``"area"`` or
+    ``"comparator"``; ``[]`` for yearly periods. The table's columns are the straight trends,
+    unchanged.
+
     Returns
     -------
     DataFrame, one row per area (the ``by`` columns): ``comparator`` (its name, or "England and Wales
@@ -1311,7 +1324,9 @@ def compare_trends(
                     "fitted beside each area named)",
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
                     # left out of both), said once by the area's fit, not as the comparator's own
-                    skip=("have periods missing inside their series", _FEW_DF_TEXT))
+                    skip=("have periods missing inside their series", _FEW_DF_TEXT)
+                    # a comparator of the same table runs over the area's periods: their footnotes, said once
+                    + (() if isinstance(comparator, pd.DataFrame) else ("a period the source footnotes",)))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1350,6 +1365,10 @@ def compare_trends(
                               f"{name} less each area" if subtract else name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = recording
+    # each side's season check (the warnings above name the side): the area's, then the comparator's
+    # over the same periods, keyed by the by columns as the rows are
+    out.attrs["season"] = [{**c, "series": side} for side, fit in (("area", a), ("comparator", b))
+                           for c in fit.attrs.get("season", [])]
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
     out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t

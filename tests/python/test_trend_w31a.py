@@ -61,3 +61,68 @@ def test_season_checks_run_in_one_core_call_with_the_single_series_results(monke
             else:
                 assert c[k] == v, (c["area"], k)
     assert got[0]["material"] and got[0]["f_df"] == (11, 23)
+
+
+# --------------------------------------------------------------------------- 2. compare_trends and the season
+def test_compare_trends_carries_each_sides_season_check():
+    d = _monthly({"Force": (300, 0.1, 36), "A": (80, 0.4, 36), "B": (40, 0.0, 36)})
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        c = saferstats.compare_trends(d, by="area", comparator="Force", population=None)
+    said = [str(x.message) for x in w]
+    got = c.attrs["season"]
+    assert [(r["area"], r["series"]) for r in got] == [("A", "area"), ("B", "area"), ("A", "comparator"),
+                                                        ("B", "comparator")]
+    # each side's check is poisson_trend's check of that series over the same months
+    own = _quiet(saferstats.poisson_trend, d[d.area == "A"], population=None).attrs["season"][0]
+    force = _quiet(saferstats.poisson_trend, d[d.area == "Force"], population=None).attrs["season"][0]
+    assert got[0]["apc_seasonal"] == pytest.approx(own["apc_seasonal"]) and got[0]["material"]
+    assert got[2]["apc_seasonal"] == pytest.approx(force["apc_seasonal"]) and got[2]["material"]
+    assert not got[1]["material"] and got[1]["p_value"] == pytest.approx(0.3165, abs=1e-4)
+    assert any(m.startswith("compare_trends: the counts are monthly") for m in said)
+    assert any(m.startswith("compare_trends (the comparator, Force") and "month-of-year" in m for m in said)
+    # yearly periods: no check
+    nat = saferstats.datasets.hate_crime_national()
+    two = nat[nat.strand.isin(["Race", "Disability"])]
+    y = _quiet(saferstats.compare_trends, two, by="strand", comparator="Race", population=None, period="year")
+    assert y.attrs["season"] == []
+
+
+def test_cli_trend_compare_with_has_the_season_column(tmp_path, capsys):
+    from saferstats.__main__ import main
+
+    src, out = tmp_path / "m.csv", tmp_path / "o.csv"
+    _monthly({"Force": (300, 0.1, 36), "A": (80, 0.4, 36), "B": (40, 0.0, 36)}).to_csv(src, index=False)
+    assert main(["trend", str(src), "--by", "area", "--compare-with", "Force", "--population", "none",
+                 "--out", str(out)]) == 0
+    got = pd.read_csv(out)
+    cols = list(got.columns)
+    assert cols.index("season") == cols.index("note") + 1
+    a, b = got.set_index("area")["season"][["A", "B"]]
+    assert a.startswith("area: month-of-year terms material (F = 52.9 on 11 and 23 df, p < 0.001): the APC with "
+                        "them is 12.03 (7.59 to 16.64, quasi-Poisson); the area's APC in this row has none; "
+                        "comparator: month-of-year terms material (F = 7.1 on 11 and 23 df, p < 0.001)")
+    assert b.startswith("area: month-of-year terms not material (F = 1.2 on 11 and 23 df, p = 0.317); comparator: ")
+
+
+# --------------------------------------------------------------------------- 3. one line for what is compared
+TABLE2 = "hate_crime/home_office_by_force_2017-18_2018-19/DERIVED_hate-crime-1819-hosb2419-tables_Table_2.csv"
+
+
+def test_cli_strand_table_compare_with_race_says_what_is_compared_once(shared_data, capsys, tmp_path):
+    from conftest import shared_path
+    from saferstats.__main__ import main
+
+    out = tmp_path / "c.csv"
+    # without --missing drop: the totals (offences has no 2011/12 figure) are left out before the check
+    assert main(["trend", str(shared_path(shared_data, TABLE2)), "--compare-with", "race", "--out", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [x for x in err if "left out" in x] == [
+        "Read the Home Office hate crime series by strand (2011/12 to 2018/19; counts, no population): each "
+        "other strand's annual % change compared with that of 'race' (the totals, offences and "
+        "motivating_factors, are left out: race's counts are in them, so they are no strand beside it; "
+        "--compare-with offences sets each strand against the total), over the periods both have: the ratio "
+        "against 'race' > 1, rising faster (or falling slower); < 1, slower"]
+    assert not [x for x in err if x.startswith("Each strand")]
+    assert len([x for x in err if "the source footnotes" in x]) == 1
+    assert sorted(pd.read_csv(out)["strand"]) == ["disability", "religion", "sexual_orientation", "transgender"]
