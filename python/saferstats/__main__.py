@@ -1124,7 +1124,10 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
     two trends of one council), or where groups cover only part of the file's periods (councils
     created, merged or abolished in a reorganisation: Buckinghamshire from 2020/21, Aylesbury Vale
-    to 2019/20): a warning naming them, and ``--by CODE`` where that keeps each as one series."""
+    to 2019/20): a warning naming them (as the library names groups,
+    :func:`saferstats.short_group_labels`), and ``--by CODE`` where that keeps each as one series."""
+    from .trend import short_group_labels
+
     if len(by) != 1 or by[0] not in df.columns or period not in df.columns:
         return
     col = by[0]
@@ -1141,18 +1144,18 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
                         f"separate trends, each a part of the series (renamed: {_names(shown)}): --by {code} keeps "
                         "each as one series")
             break
-    named = _code_names(df, col, period)
     periods = _period_order(df[period])
     if len(periods) >= 3:
         first, last = periods.iloc[0], periods.iloc[-1]
         rank = {p: i for i, p in enumerate(periods)}
-        partial = []
+        spans: list[tuple[Any, int | str]] = []
         for key, g in df.groupby(col, sort=True):
             have = sorted(rank[p] for p in g[period].dropna().unique())
             if have and len(have) < len(periods) and (have[0] > 0 or have[-1] < len(periods) - 1):
-                label = f"{_group_name(key)}" + (f" {named[1].get(key)}" if named is not None else "")
-                partial.append(f"{label} ({periods.iloc[have[0]]}"
-                               + (f" to {periods.iloc[have[-1]]})" if len(have) > 1 else ")"))
+                spans.append((key, f"{periods.iloc[have[0]]}"
+                              + (f" to {periods.iloc[have[-1]]}" if len(have) > 1 else "")))
+        # named as the library names groups: 'E06000028' (Bournemouth): 2012/13 to 2018/19, or 'Adur' (2015)
+        partial = short_group_labels(df, spans, by=col, period=period) if spans else []
         if partial:
             said.append(f"{len(partial)} {col} group(s) are in only part of {first} to {last}, so their trends are of "
                         f"a partial series (renamed, or areas created, merged or abolished): {_names(partial)}; the "
@@ -1223,7 +1226,7 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
                    note=f"{m} period(s){with_figures}; a trend needs at least 3")
         rows.append(row)
     # named as poisson_trend names them: 'E06000062' (West Northamptonshire): 1 period, beside its code
-    shown = short_group_labels(flat, by, period, list(small.items()))
+    shown = short_group_labels(flat, list(small.items()), by=by, period=period)
     print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
           f"so no trend (a row each, method 'not estimable', the reason in note); the other "
           f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)

@@ -35,6 +35,7 @@ from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
     "parse_periods",
+    "short_group_labels",
     "add_rates",
     "shares",
     "year_on_year",
@@ -827,22 +828,31 @@ def _group_label(g: Any, names: dict[Any, str], detail: str, short: str) -> str:
     return f"{_key_text(g)} ({names[key]}): {detail}" if key in names else f"{_key_text(g)} ({short})"
 
 
-def short_group_labels(data: pd.DataFrame, by: list[Any], period: str, groups: Sequence[tuple[Any, int]]) -> list[str]:
-    """Groups with too few periods as :func:`poisson_trend` names them in its error (``groups``:
-    each group's key and its number of periods): ``'E06000062' (West Northamptonshire): 1 period``
-    where ``by`` is a code column with names beside it (Defra's ``la_code``), else ``'Bristol'
-    (1)``. The command line's ``trend --by`` names the groups it leaves out with it, so that both
-    say the same. (A helper of the command line, not in ``__all__``.)
+def short_group_labels(data: pd.DataFrame, groups: Sequence[tuple[Any, int | str]], *,
+                       by: str | Sequence[str] | None = None, period: str = "period") -> list[str]:
+    """Groups named as :func:`poisson_trend` and :func:`year_on_year` name them in their messages,
+    so that a script's or the command line's own messages say the same: ``'E06000062' (West
+    Northamptonshire): 1 period`` where ``by`` is a code column with a name column beside it
+    (Defra's ``la_code`` and ``la_name``: the name of the code's latest ``period``), else
+    ``'Bristol' (1)``.
 
+    ``groups``: each group's key (a value of ``by``, or a tuple of values for several columns) and
+    what to say of it — a number of periods (``1 period``, ``2 periods``), or a text said as it is
+    (``'E06000023' (Bristol): 2012/13 to 2020/21``).
+
+    >>> import pandas as pd
     >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2"], "la_name": ["Old", "New", "B"],
     ...                   "period": ["2020/21", "2021/22", "2021/22"]})
-    >>> short_group_labels(d, ["la_code"], "period", [("E1", 2), ("E2", 1)])
+    >>> short_group_labels(d, [("E1", 2), ("E2", 1)], by="la_code")
     ["'E1' (New): 2 periods", "'E2' (B): 1 period"]
-    >>> short_group_labels(d, ["la_name"], "period", [("B", 1)])
+    >>> short_group_labels(d, [("B", 1)], by="la_name")
     ["'B' (1)"]
+    >>> short_group_labels(d, [("E1", "2020/21 to 2021/22")], by="la_code")
+    ["'E1' (New): 2020/21 to 2021/22"]
     """
-    named = _code_names(data, list(by), period)
-    return [_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in groups]
+    named = _code_names(data, _by_list(by), period)
+    return [_group_label(g, named, k, k) if isinstance(k, str) else
+            _group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in groups]
 
 
 @accepts_frames("data")
@@ -998,7 +1008,7 @@ def poisson_trend(
                 f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
-        shown = "; ".join(short_group_labels(data, keys, period, small[:8])) + (
+        shown = "; ".join(short_group_labels(data, small[:8], by=keys, period=period)) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
         if len(small) < len(groups):

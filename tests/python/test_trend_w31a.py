@@ -126,3 +126,32 @@ def test_cli_strand_table_compare_with_race_says_what_is_compared_once(shared_da
     assert not [x for x in err if x.startswith("Each strand")]
     assert len([x for x in err if "the source footnotes" in x]) == 1
     assert sorted(pd.read_csv(out)["strand"]) == ["disability", "religion", "sexual_orientation", "transgender"]
+
+
+# --------------------------------------------------------------------------- 4. the CLI names groups as the library
+def test_cli_partial_groups_are_named_as_the_library_names_them(tmp_path, capsys):
+    from saferstats.__main__ import main
+
+    p = tmp_path / "abolished.csv"
+    rows = ["la_code,la_name,period,count"]
+    rows += [f"E06000028,Bournemouth,{y},{20 + y - 2015}" for y in range(2015, 2019)]
+    rows += [f"E06000058,\"Bournemouth, Christchurch and Poole\",{y},{60 + y - 2019}" for y in range(2019, 2022)]
+    rows += [f"E07000223,Adur,{y},{30 + y - 2015}" for y in range(2015, 2022)]
+    p.write_text("\n".join(rows) + "\n")
+    assert main(["trend", str(p), "--by", "la_code", "--population", "none", "--out", str(tmp_path / "t.csv")]) == 0
+    err = capsys.readouterr().err
+    want = saferstats.short_group_labels(pd.read_csv(p), [("E06000028", "2015 to 2018"),
+                                                          ("E06000058", "2019 to 2021")], by="la_code")
+    assert want == ["'E06000028' (Bournemouth): 2015 to 2018",
+                    "'E06000058' (Bournemouth, Christchurch and Poole): 2019 to 2021"]
+    assert "2 la_code group(s) are in only part of 2015 to 2021" in err
+    assert "; ".join(want) in err
+    assert "'E06000028' Bournemouth" not in err  # the command's own style, before
+
+
+# --------------------------------------------------------------------------- 5. short_group_labels is public
+def test_short_group_labels_is_public_and_documented():
+    assert "short_group_labels" in trend.__all__ and "short_group_labels" in saferstats.__all__
+    assert saferstats.short_group_labels is trend.short_group_labels
+    d = pd.DataFrame({"force": ["Kent", "Kent", "Essex"], "period": ["2017/18", "2018/19", "2018/19"]})
+    assert saferstats.short_group_labels(d, [("Essex", 1), ("Kent", 2)], by="force") == ["'Essex' (1)", "'Kent' (2)"]
