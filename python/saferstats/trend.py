@@ -2229,6 +2229,7 @@ def year_on_year(
     multiplier: float = 100_000,
     method: Literal["wald-log", "exact"] = "wald-log",
     missing: Literal["error", "drop", "propagate"] = "error",
+    season_length: int | None = None,
 ) -> pd.DataFrame:
     """Change between successive periods, per group: both periods' rates with CIs, the rate
     ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
@@ -2246,7 +2247,18 @@ def year_on_year(
     before, not a year apart, and a seasonal swing reads as change (July to August 2013, racially
     or religiously aggravated offences: −13.6%, p < 0.001): a
     :class:`~saferstats.SaferstatsWarning` says so; compare the totals of whole years, or each
-    month with the same month a year earlier.
+    month with the same month a year earlier: ``season_length``.
+
+    ``season_length`` (the length of the seasonal cycle, as in :func:`mann_kendall`: 12 for
+    months, 4 for quarters): each period is compared with the one ``season_length`` steps earlier
+    in its group — the same month (quarter) a year before — instead of the one before it, so the
+    season cancels out of each change. A group's first ``season_length`` periods have no earlier
+    one and no row; a period inside the series whose period a cycle earlier is absent (not in the
+    table, or left out by ``missing="drop"``) raises :class:`~saferstats.InvalidInputError` naming
+    the group and both periods (``missing="propagate"`` keeps a row without a figure, which gives
+    NaN for the comparisons into and out of it). On months or quarters ``season_length`` must be a
+    whole number of years of them (12, 24 for months; 4, 8 for quarters). Every row then has
+    ``consecutive`` True: its two periods are exactly ``season_length`` steps apart.
 
     A change from a count of 0 is infinite (``pct_change`` = inf; the ratio's exact lower limit is
     finite): a :class:`~saferstats.SaferstatsWarning` names the group and periods, to report the
@@ -2322,6 +2334,16 @@ def year_on_year(
     0     2016/17   2018/19        False        50.0
     >>> yoy.attrs["dropped"]
     [{'row': 1, 'period': '2017/18'}]
+
+    Monthly counts, each month against the same month a year earlier (``season_length=12``):
+
+    >>> m = pd.DataFrame({"period": [f"{y}-{k:02d}" for y in (2021, 2022) for k in range(1, 13)],
+    ...                   "count": [40 + k for k in range(12)] + [50 + k for k in range(12)]})
+    >>> yoy = saferstats.year_on_year(m, population=None, season_length=12)
+    >>> yoy[["period_from", "period_to", "count_from", "count_to", "pct_change"]].head(2).round(2)
+      period_from period_to  count_from  count_to  pct_change
+    0     2021-01   2022-01          40        50       25.00
+    1     2021-02   2022-02          41        51       24.39
     """
     keys = _by_list(by)
     method = choice_option("method", method, ("wald-log", "exact"), ("wald_log", "exact-cond"))
@@ -2384,7 +2406,14 @@ def year_on_year(
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
     cycle = _season_cycle(groups, t)
-    if cycle is not None:
+    lag = None if season_length is None else int_option("season_length", season_length, minimum=1)
+    if lag is not None and cycle is not None and lag % cycle:
+        unit = "month" if cycle == 12 else "quarter"
+        raise InvalidInputError(
+            f"season_length={lag}: the periods (column {period!r}) are {unit}s, so {lag} {unit}s earlier is not the "
+            f"same {unit} of an earlier year; season_length={cycle} compares each {unit} with the same {unit} a "
+            "year earlier", "season_length")
+    if cycle is not None and lag is None:
         # successive months are a month apart, not a year: the seasonal swing reads as change (Home Office
         # racially or religiously aggravated offences, July to August 2013: -13.6%, p < 0.001)
         unit = "month" if cycle == 12 else "quarter"
@@ -2395,17 +2424,20 @@ def year_on_year(
                   f"season, saferstats.mann_kendall(..., season_length={cycle})")
     recording = _recording_changes(data, groups, keys, period)
     a_idx, b_idx, gkeys = [], [], []
-    for g, pos in groups:
-        for i in range(1, len(pos)):
-            a_idx.append(pos[i - 1])
-            b_idx.append(pos[i])
-            gkeys.append(g)
+    if lag is None:
+        for g, pos in groups:
+            for i in range(1, len(pos)):
+                a_idx.append(pos[i - 1])
+                b_idx.append(pos[i])
+                gkeys.append(g)
+    else:
+        a_idx, b_idx, gkeys, step = _seasonal_pairs(groups, t, step, lag, data[period].to_numpy(), keys, period)
     a_idx_arr = np.asarray(a_idx, dtype=int)
     b_idx_arr = np.asarray(b_idx, dtype=int)
     gap = t[b_idx_arr] - t[a_idx_arr]
     if step is None:
         step = float(gap.min()) if len(gap) else 1.0
-    consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
+    consecutive = np.abs(gap - step * (lag or 1)) <= 1e-6 * max(step, 1e-12)
     ra = rates_all.iloc[a_idx_arr]
     rb = rates_all.iloc[b_idx_arr]
     with warnings.catch_warnings():  # a change from 0 is named below by its group and periods, not its position
@@ -2495,6 +2527,40 @@ def year_on_year(
         _warn_population_note("year_on_year", data, population, period)
         _warn_census_year("year_on_year", data, population, period)
     return out
+
+
+def _seasonal_pairs(groups: list[tuple[Any, np.ndarray]], t: np.ndarray, step: float | None, lag: int,
+                    labels: np.ndarray, keys: list[str], period: str) -> tuple[list[int], list[int], list[Any], float]:
+    """:func:`year_on_year` with ``season_length``: each period's row paired with the row ``lag``
+    steps earlier in its group (the same month a year before); the step is the periods' own (a
+    month for months) or the smallest spacing in the table. A period inside a group's series whose
+    period ``lag`` steps earlier is absent is an :class:`InvalidInputError` naming both."""
+    if step is None:
+        diffs = [np.diff(t[pos]) for _, pos in groups if len(pos) > 1]
+        d = np.concatenate(diffs) if diffs else np.empty(0)
+        d = d[d > 0]
+        step = float(d.min()) if d.size else 1.0
+    a_idx: list[int] = []
+    b_idx: list[int] = []
+    gkeys: list[Any] = []
+    for g, pos in groups:
+        k = np.round((t[pos] - t[pos[0]]) / step).astype(np.int64)
+        at = dict(zip(k.tolist(), pos.tolist()))
+        for kk, b in zip(k.tolist(), pos.tolist()):
+            if kk < lag:
+                continue  # the group's first cycle: nothing a cycle earlier
+            a = at.get(kk - lag)
+            if a is None:
+                who = f"group {_key_text(g)}: " if keys else ""
+                raise InvalidInputError(
+                    f"season_length={lag}: {who}period {plain(labels[b])!r} has no period {lag} steps earlier in "
+                    f"column {period!r} (the series has a gap there), so it has nothing to compare with; fill the "
+                    "gap (a row with no figure and missing='propagate' gives NaN for that comparison), or compare "
+                    "over the periods that have one", "period")
+            a_idx.append(a)
+            b_idx.append(b)
+            gkeys.append(g)
+    return a_idx, b_idx, gkeys, step
 
 
 _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}

@@ -155,3 +155,59 @@ def test_short_group_labels_is_public_and_documented():
     assert saferstats.short_group_labels is trend.short_group_labels
     d = pd.DataFrame({"force": ["Kent", "Kent", "Essex"], "period": ["2017/18", "2018/19", "2018/19"]})
     assert saferstats.short_group_labels(d, [("Essex", 1), ("Kent", 2)], by="force") == ["'Essex' (1)", "'Kent' (2)"]
+
+
+# --------------------------------------------------------------------------- 6. year_on_year, a year apart
+def test_year_on_year_season_length_compares_the_same_month_a_year_earlier():
+    m = saferstats.datasets.hate_crime_monthly()  # Home Office Figure 2, April 2013 to March 2019
+    got = saferstats.year_on_year(m, count="offences", population=None, period="month", season_length=12)
+    assert len(got) == 72 - 12 and got["consecutive"].all()
+    assert [str(p) for p in got["period_from"][:2]] == ["2013-04", "2013-05"]
+    assert [str(p) for p in got["period_to"][:2]] == ["2014-04", "2014-05"]
+    # by hand: each month's count against the count 12 rows earlier, by percent_change on the same counts
+    c = m["offences"].to_numpy(dtype=float)
+    want = saferstats.percent_change(c[12:], np.ones(60), c[:-12], np.ones(60))
+    np.testing.assert_allclose(got["count_from"], c[:-12])
+    np.testing.assert_allclose(got["count_to"], c[12:])
+    for a, b in (("ratio", "ratio"), ("lower", "lower"), ("upper", "upper"), ("pct_change", "percent_change"),
+                 ("pct_lower", "percent_change_lower"), ("pct_upper", "percent_change_upper"),
+                 ("p_value", "p_value")):
+        np.testing.assert_allclose(got[a].to_numpy(float), want[b].to_numpy(float), rtol=1e-12)
+    assert got["pct_change"].iloc[0] == pytest.approx(100 * (2563 / 2391 - 1))  # April 2014 on April 2013
+    # month on month (the default) still warns that the season reads as change; a year apart does not
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        saferstats.year_on_year(m, count="offences", population=None, period="month", season_length=12)
+        assert not [x for x in w if "month with the month before" in str(x.message)]
+        saferstats.year_on_year(m, count="offences", population=None, period="month")
+        assert [x for x in w if "month with the month before" in str(x.message)]
+
+
+def test_year_on_year_season_length_by_group_gaps_and_spacing():
+    d = pd.DataFrame({"area": ["A"] * 8 + ["B"] * 5,
+                      "period": [f"2020-{k:02d}" for k in (1, 2, 3, 4)] + [f"2021-{k:02d}" for k in (1, 2, 3, 4)]
+                      + ["2020-01", "2020-02", "2020-03", "2020-04", "2021-02"],
+                      "count": [10, 11, 12, 13, 20, 22, 24, 26, 5, 6, 7, 8, 12]})
+    # by group: A's four months of 2021 against theirs of 2020, B's 2021-02 against 2020-02 (the months
+    # between, absent, are no comparison's)
+    got = saferstats.year_on_year(d, population=None, by="area", season_length=12)
+    assert list(zip(got["area"], got["period_from"], got["period_to"])) == [
+        ("A", "2020-01", "2021-01"), ("A", "2020-02", "2021-02"), ("A", "2020-03", "2021-03"),
+        ("A", "2020-04", "2021-04"), ("B", "2020-02", "2021-02")]
+    assert got["pct_change"].tolist() == pytest.approx([100.0, 100.0, 100.0, 100.0, 100.0])
+    full = pd.DataFrame({"area": "A", "period": [str(pd.Period("2020-01", "M") + i) for i in range(15)],
+                         "count": np.arange(15) + 10.0})
+    got = saferstats.year_on_year(full, population=None, by="area", season_length=12)
+    assert got["period_to"].tolist() == ["2021-01", "2021-02", "2021-03"]
+    assert got["pct_change"].tolist() == pytest.approx([100 * (22 / 10 - 1), 100 * (23 / 11 - 1),
+                                                        100 * (24 / 12 - 1)])
+    gap = full.drop(index=13)  # 2021-02 absent: 2021-03's year-earlier month is there; 2021-02 has no row
+    assert saferstats.year_on_year(gap, population=None, season_length=12)["period_to"].tolist() == ["2021-01",
+                                                                                                     "2021-03"]
+    hole = full.drop(index=1)  # 2020-02 absent: 2021-02 has nothing a year earlier
+    with pytest.raises(saferstats.InvalidInputError, match=r"period '2021-02' has no period 12 steps earlier"):
+        saferstats.year_on_year(hole, population=None, season_length=12)
+    # months 5 apart are not the same month of an earlier year
+    with pytest.raises(saferstats.InvalidInputError, match="season_length=5") as err:
+        saferstats.year_on_year(full, population=None, season_length=5)
+    assert err.value.argument == "season_length"
