@@ -2420,7 +2420,7 @@ def year_on_year(
         warn_user(f"year_on_year: the periods are {unit}s, so each row compares a {unit} with the {unit} before "
                   f"({unit} on {unit}, not a year apart), and a seasonal swing reads as a rise or fall (many crimes "
                   f"peak in summer). For change a year apart, compare the totals of whole years (e.g. financial "
-                  f"years), or each {unit} with the same {unit} a year earlier; for a trend that allows for the "
+                  f"years), or each {unit} with the same {unit} a year earlier (season_length={cycle}); for a trend that allows for the "
                   f"season, saferstats.mann_kendall(..., season_length={cycle})")
     recording = _recording_changes(data, groups, keys, period)
     a_idx, b_idx, gkeys = [], [], []

@@ -133,11 +133,11 @@ def test_cli_partial_groups_are_named_as_the_library_names_them(tmp_path, capsys
     from saferstats.__main__ import main
 
     p = tmp_path / "abolished.csv"
-    rows = ["la_code,la_name,period,count"]
-    rows += [f"E06000028,Bournemouth,{y},{20 + y - 2015}" for y in range(2015, 2019)]
-    rows += [f"E06000058,\"Bournemouth, Christchurch and Poole\",{y},{60 + y - 2019}" for y in range(2019, 2022)]
-    rows += [f"E07000223,Adur,{y},{30 + y - 2015}" for y in range(2015, 2022)]
-    p.write_text("\n".join(rows) + "\n")
+    councils = {("E06000028", "Bournemouth"): range(2015, 2019),  # abolished in 2019
+                ("E06000058", "Bournemouth, Christchurch and Poole"): range(2019, 2022),  # created in 2019
+                ("E07000223", "Adur"): range(2015, 2022)}
+    pd.DataFrame([{"la_code": c, "la_name": n, "period": y, "count": 20 + y - 2015}
+                  for (c, n), years in councils.items() for y in years]).to_csv(p, index=False)
     assert main(["trend", str(p), "--by", "la_code", "--population", "none", "--out", str(tmp_path / "t.csv")]) == 0
     err = capsys.readouterr().err
     want = saferstats.short_group_labels(pd.read_csv(p), [("E06000028", "2015 to 2018"),
