@@ -55,6 +55,7 @@ from .trend import (
     poisson_trend,
     compare_trends,
     shares,
+    short_group_labels,
     year_on_year,
 )
 from . import hotspot as _hotspot

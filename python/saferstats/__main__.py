@@ -852,24 +852,25 @@ def _trend(args: argparse.Namespace) -> int:
                                 "population") from None
     comparator = _comparator(df, args) if args.compare_with is not None else None
     if comparator is not None and strands is not None and args.by == ["strand"]:
-        # what is compared: compare_trends leaves the table's totals out against a strand, and the
-        # other total against a total (the header said "and of the totals" before it did)
+        # what is compared, said once (the header; the library's warning that it leaves the totals out
+        # said the same again): the table's totals are left out here, against a strand (its counts are in
+        # them) and the other total against a total (motivating factors: an offence can have several)
         totals = [t for t in _STRAND_TOTALS if t in set(df["strand"].astype(str))]
+        less = " less that strand" if args.subtract else ""
         if comparator in _STRAND_TOTALS:
-            print(f"{read_as}each strand's annual % change compared with that of the total {comparator!r}",
-                  file=sys.stderr)
+            left = [t for t in totals if t != comparator]
+            what = f"each strand's annual % change compared with that of the total {comparator!r}{less}"
+            why = f". The other total ({left[0]}) is left out: it is no strand of {comparator}" if left else ""
         else:
-            print(f"{read_as}each other strand's annual % change compared with that of {comparator!r}"
-                  + (f" (the totals, {' and '.join(totals)}, are left out: {comparator}'s counts are in them, so "
-                     "they are no strand beside it; --compare-with offences sets each strand against the total)"
-                     if totals else ""), file=sys.stderr)
-    if comparator in _STRAND_TOTALS and strands is not None and args.by == ["strand"]:
-        # the strand table's two totals: offences, and motivating factors (more: an offence can have
-        # several); against one, the other is no group of it (nor contained in it, for --subtract)
-        other = next(t for t in _STRAND_TOTALS if t != comparator)
-        df = df[(df["strand"] != other).to_numpy()]
-        print(f"The strand table's other total ({other}) is left out: each strand is compared with {comparator}",
-              file=sys.stderr)
+            left = totals
+            what = (f"each other strand's annual % change compared with that of {comparator!r}{less}"
+                    + (f" (the totals, {' and '.join(totals)}, are left out: {comparator}'s counts are in them, so "
+                       "they are no strand beside it; --compare-with offences sets each strand against the total)"
+                       if totals else ""))
+            why = ""
+        df = df[~df["strand"].astype(str).isin(left).to_numpy()]
+        print(f"{read_as}{what}, over the periods both have: the ratio against {comparator!r} > 1, rising faster (or "
+              f"falling slower); < 1, slower{why}", file=sys.stderr)
     if args.by and comparator is None and strands is None and layout is None:
         _split_groups(df, by=args.by, period=args.period)
     if args.missing == "error":
@@ -881,10 +882,11 @@ def _trend(args: argparse.Namespace) -> int:
     with _two_periods(df, args.file, count=args.count, population=pop, period=args.period, by=args.by or []), \
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
-            print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
-                  + (" less that " + args.by[0] if args.subtract else "")
-                  + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
-                  "< 1, slower", file=sys.stderr)
+            if strands is None:  # (the strand table's header said it)
+                print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
+                      + (" less that " + args.by[0] if args.subtract else "")
+                      + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
+                      "< 1, slower", file=sys.stderr)
             res = _fit_trend(df, args, pop, comparator)
         else:
             res = _fit_trend(df, args, pop)
@@ -900,7 +902,7 @@ def _trend(args: argparse.Namespace) -> int:
         res = _with_names(res, read, by=args.by or [], period=args.period)
     if changes:
         res = _with_recording_changes(res, changes, args.by or [])
-    if comparator is None and res.attrs.get("season"):
+    if res.attrs.get("season"):  # (with --compare-with: each side's, the area's and the comparator's)
         res = _with_season(res, list(res.attrs["season"]), args.by or [])
     _write(res, args.out, sig=args.sig_figures)
     return 0
@@ -912,7 +914,10 @@ def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str])
     series (``.attrs['season']``), so that a row's straight-trend APC does not stand alone in the CSV
     where the month of the year is material (the warning was on stderr only): the F test and the APC
     with a term for each month (quarter); that the terms are not material; or that the series is too
-    short to check; "" for a group not checked.
+    short to check; "" for a group not checked. With ``--compare-with`` (the checks of
+    :func:`saferstats.compare_trends`, each with its ``series``) the area's and the comparator's
+    checks are both said, each named ("area: …; comparator: …"): the ratio of two straight trends
+    is read with both.
 
     >>> res = pd.DataFrame({"apc": [12.11], "note": [""]})
     >>> chk = [{"cycle": 12, "material": True, "f": 16.48, "f_df": (11, 59), "p_value": 3.5e-14,
@@ -920,7 +925,7 @@ def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str])
     >>> print(_with_season(res, chk, [])["season"].iloc[0])
     month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 (11.78 to 14.09, quasi-Poisson); this row's APC has none
     """
-    said: dict[tuple[str, ...], str] = {}
+    said: dict[tuple[str, ...], list[str]] = {}
     for c in checks:
         unit = "month" if c.get("cycle") == 12 else "quarter"
         if c.get("note"):
@@ -931,13 +936,14 @@ def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str])
             test = f"F = {float(c['f']):.1f} on {df1} and {df2} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'}"
             text = (f"{unit}-of-year terms material ({test}): the APC with them is {float(c['apc_seasonal']):.2f} "
                     f"({float(c['apc_seasonal_lower']):.2f} to {float(c['apc_seasonal_upper']):.2f}, quasi-Poisson); "
-                    "this row's APC has none" if c.get("material") else f"{unit}-of-year terms not material ({test})")
-        said[tuple(str(c.get(b)) for b in by)] = text
+                    + ("this row's APC has none" if "series" not in c else f"the {c['series']}'s APC in this row has none")
+                    if c.get("material") else f"{unit}-of-year terms not material ({test})")
+        said.setdefault(tuple(str(c.get(b)) for b in by), []).append(f"{c['series']}: {text}" if "series" in c else text)
     keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
     out = res.copy()
     after = "recording_change" if "recording_change" in out.columns else "note"
     at = out.columns.get_loc(after) + 1 if after in out.columns else len(out.columns)
-    out.insert(at, "season", [said.get(k, "") for k in keys])
+    out.insert(at, "season", ["; ".join(said.get(k, [])) for k in keys])
     return out
 
 
@@ -1118,7 +1124,10 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
     (Defra's fly-tipping table: E06000023 is 'Bristol, City of' to 2020/21 and 'Bristol' in 2021/22,
     two trends of one council), or where groups cover only part of the file's periods (councils
     created, merged or abolished in a reorganisation: Buckinghamshire from 2020/21, Aylesbury Vale
-    to 2019/20): a warning naming them, and ``--by CODE`` where that keeps each as one series."""
+    to 2019/20): a warning naming them (as the library names groups,
+    :func:`saferstats.short_group_labels`), and ``--by CODE`` where that keeps each as one series."""
+    from .trend import short_group_labels
+
     if len(by) != 1 or by[0] not in df.columns or period not in df.columns:
         return
     col = by[0]
@@ -1135,18 +1144,18 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
                         f"separate trends, each a part of the series (renamed: {_names(shown)}): --by {code} keeps "
                         "each as one series")
             break
-    named = _code_names(df, col, period)
     periods = _period_order(df[period])
     if len(periods) >= 3:
         first, last = periods.iloc[0], periods.iloc[-1]
         rank = {p: i for i, p in enumerate(periods)}
-        partial = []
+        spans: list[tuple[Any, int | str]] = []
         for key, g in df.groupby(col, sort=True):
             have = sorted(rank[p] for p in g[period].dropna().unique())
             if have and len(have) < len(periods) and (have[0] > 0 or have[-1] < len(periods) - 1):
-                label = f"{_group_name(key)}" + (f" {named[1].get(key)}" if named is not None else "")
-                partial.append(f"{label} ({periods.iloc[have[0]]}"
-                               + (f" to {periods.iloc[have[-1]]})" if len(have) > 1 else ")"))
+                spans.append((key, f"{periods.iloc[have[0]]}"
+                              + (f" to {periods.iloc[have[-1]]}" if len(have) > 1 else "")))
+        # named as the library names groups: 'E06000028' (Bournemouth): 2012/13 to 2018/19, or 'Adur' (2015)
+        partial = short_group_labels(df, spans, by=col, period=period) if spans else []
         if partial:
             said.append(f"{len(partial)} {col} group(s) are in only part of {first} to {last}, so their trends are of "
                         f"a partial series (renamed, or areas created, merged or abolished): {_names(partial)}; the "
@@ -1217,7 +1226,7 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
                    note=f"{m} period(s){with_figures}; a trend needs at least 3")
         rows.append(row)
     # named as poisson_trend names them: 'E06000062' (West Northamptonshire): 1 period, beside its code
-    shown = short_group_labels(flat, by, period, list(small.items()))
+    shown = short_group_labels(flat, list(small.items()), by=by, period=period)
     print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
           f"so no trend (a row each, method 'not estimable', the reason in note); the other "
           f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)

@@ -35,6 +35,7 @@ from .rates import percent_change, proportion_ci, rate_ci
 
 __all__ = [
     "parse_periods",
+    "short_group_labels",
     "add_rates",
     "shares",
     "year_on_year",
@@ -827,22 +828,31 @@ def _group_label(g: Any, names: dict[Any, str], detail: str, short: str) -> str:
     return f"{_key_text(g)} ({names[key]}): {detail}" if key in names else f"{_key_text(g)} ({short})"
 
 
-def short_group_labels(data: pd.DataFrame, by: list[Any], period: str, groups: Sequence[tuple[Any, int]]) -> list[str]:
-    """Groups with too few periods as :func:`poisson_trend` names them in its error (``groups``:
-    each group's key and its number of periods): ``'E06000062' (West Northamptonshire): 1 period``
-    where ``by`` is a code column with names beside it (Defra's ``la_code``), else ``'Bristol'
-    (1)``. The command line's ``trend --by`` names the groups it leaves out with it, so that both
-    say the same. (A helper of the command line, not in ``__all__``.)
+def short_group_labels(data: pd.DataFrame, groups: Sequence[tuple[Any, int | str]], *,
+                       by: str | Sequence[str] | None = None, period: str = "period") -> list[str]:
+    """Groups named as :func:`poisson_trend` and :func:`year_on_year` name them in their messages,
+    so that a script's or the command line's own messages say the same: ``'E06000062' (West
+    Northamptonshire): 1 period`` where ``by`` is a code column with a name column beside it
+    (Defra's ``la_code`` and ``la_name``: the name of the code's latest ``period``), else
+    ``'Bristol' (1)``.
 
+    ``groups``: each group's key (a value of ``by``, or a tuple of values for several columns) and
+    what to say of it — a number of periods (``1 period``, ``2 periods``), or a text said as it is
+    (``'E06000023' (Bristol): 2012/13 to 2020/21``).
+
+    >>> import pandas as pd
     >>> d = pd.DataFrame({"la_code": ["E1", "E1", "E2"], "la_name": ["Old", "New", "B"],
     ...                   "period": ["2020/21", "2021/22", "2021/22"]})
-    >>> short_group_labels(d, ["la_code"], "period", [("E1", 2), ("E2", 1)])
+    >>> short_group_labels(d, [("E1", 2), ("E2", 1)], by="la_code")
     ["'E1' (New): 2 periods", "'E2' (B): 1 period"]
-    >>> short_group_labels(d, ["la_name"], "period", [("B", 1)])
+    >>> short_group_labels(d, [("B", 1)], by="la_name")
     ["'B' (1)"]
+    >>> short_group_labels(d, [("E1", "2020/21 to 2021/22")], by="la_code")
+    ["'E1' (New): 2020/21 to 2021/22"]
     """
-    named = _code_names(data, list(by), period)
-    return [_group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in groups]
+    named = _code_names(data, _by_list(by), period)
+    return [_group_label(g, named, k, k) if isinstance(k, str) else
+            _group_label(g, named, f"{k} period{'s' if k != 1 else ''}", str(k)) for g, k in groups]
 
 
 @accepts_frames("data")
@@ -998,7 +1008,7 @@ def poisson_trend(
                 f"{who} has {k} period(s); a trend needs at least 3 (column {period!r}){renamed}", period
             )
         # many groups (OSCE states, with the years each published): name them all, and the filter
-        shown = "; ".join(short_group_labels(data, keys, period, small[:8])) + (
+        shown = "; ".join(short_group_labels(data, small[:8], by=keys, period=period)) + (
             f" and {len(small) - 8} more" if len(small) > 8 else "")
         by_text = repr(keys if len(keys) > 1 else keys[0])
         if len(small) < len(groups):
@@ -1130,6 +1140,19 @@ def compare_trends(
     :class:`~saferstats.SaferstatsWarning` counts them, and ``.attrs["recording_changes"]`` lists
     them (``series``: ``"area"`` or ``"comparator"``). A table without those columns has no
     ``recording_change`` column.
+
+    Monthly and quarterly counts: each side is checked for a season as :func:`poisson_trend` checks
+    a series (its straight trend refitted with a term for each month or quarter of the year, quasi
+    F test) — the area's series, and the comparator's over the same periods — and a
+    :class:`~saferstats.SaferstatsWarning` names each side whose month-of-year pattern is material,
+    or that is too short to check. Both sides are checked, not only the pair: the ratio compares
+    two straight trends, and a season cancels out of it only where it has the same shape and size
+    in both series over the same months (a city centre's summer peak against a force's flatter
+    year does not); where either side's is material, compare the APCs with month-of-year terms
+    (``apc_seasonal`` in ``.attrs["season"]``) or the totals of whole years. ``.attrs["season"]``
+    lists the checks, each with the ``by`` columns and ``series``: ``"area"`` or
+    ``"comparator"``; ``[]`` for yearly periods. The table's columns are the straight trends,
+    unchanged.
 
     Returns
     -------
@@ -1311,7 +1334,9 @@ def compare_trends(
                     "fitted beside each area named)",
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
                     # left out of both), said once by the area's fit, not as the comparator's own
-                    skip=("have periods missing inside their series", _FEW_DF_TEXT))
+                    skip=("have periods missing inside their series", _FEW_DF_TEXT)
+                    # a comparator of the same table runs over the area's periods: their footnotes, said once
+                    + (() if isinstance(comparator, pd.DataFrame) else ("a period the source footnotes",)))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1350,6 +1375,10 @@ def compare_trends(
                               f"{name} less each area" if subtract else name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
     out.attrs["recording_changes"] = recording
+    # each side's season check (the warnings above name the side): the area's, then the comparator's
+    # over the same periods, keyed by the by columns as the rows are
+    out.attrs["season"] = [{**c, "series": side} for side, fit in (("area", a), ("comparator", b))
+                           for c in fit.attrs.get("season", [])]
     out.attrs["excluded"] = int(no_comp_row.sum()) + dropped + a.attrs.get("excluded", 0)
     out.attrs["excluded_rows"] = excluded_rows
     out.attrs["use_t"] = use_t
@@ -1532,20 +1561,30 @@ def _season_cycle(groups: list[tuple[Any, np.ndarray]], t: np.ndarray) -> int | 
     return None
 
 
-def _season_check(y: np.ndarray, pop: np.ndarray, t: np.ndarray, cycle: int, confidence: float) -> dict[str, Any] | None:
-    """One series' trend with a term for each month (quarter) of the year, by the core's
-    ``season_checks_many`` (Poisson GLM ``log E[y] = b0 + b1 t + season + log pop``, t in years;
-    the APC from b1 with its quasi-Poisson interval, that fit's χ²/df and the quasi F test of the
-    season terms: docs/methods/trends.md, "Monthly counts: the season"). None where it cannot
-    be fitted."""
-    got = _ext.season_checks_many(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(pop, dtype=float),
-                                  np.ascontiguousarray(t, dtype=float), [0, len(y)], confidence=confidence)
-    row = {k: float(v[0]) for k, v in got.items()}
-    if math.isnan(row["f"]):
-        return None
-    return {"cycle": cycle, "apc_seasonal": row["apc_seasonal"], "apc_seasonal_lower": row["apc_seasonal_lower"],
-            "apc_seasonal_upper": row["apc_seasonal_upper"], "dispersion_ratio_seasonal": row["dispersion_ratio_seasonal"],
-            "f": row["f"], "f_df": (int(row["f_df1"]), int(row["f_df2"])), "p_value": row["p_value"]}
+def _season_checks(series: list[tuple[np.ndarray, np.ndarray, np.ndarray]], cycle: int,
+                   confidence: float) -> list[dict[str, Any] | None]:
+    """Each series' trend with a term for each month (quarter) of the year, by ONE call of the
+    core's ``season_checks_many`` over all of them (flat arrays and their offsets: the core fits
+    them in parallel; Poisson GLM ``log E[y] = b0 + b1 t + season + log pop``, t in years; the APC
+    from b1 with its quasi-Poisson interval, that fit's χ²/df and the quasi F test of the season
+    terms: docs/methods/trends.md, "Monthly counts: the season"). ``series``: each one's counts,
+    populations and times; None where one cannot be fitted."""
+    if not series:
+        return []
+    offsets = np.cumsum([0] + [len(y) for y, _, _ in series]).tolist()
+    flat = [np.ascontiguousarray(np.concatenate([s[k] for s in series]), dtype=float) for k in range(3)]
+    got = _ext.season_checks_many(flat[0], flat[1], flat[2], offsets, confidence=confidence)
+    out: list[dict[str, Any] | None] = []
+    for i in range(len(series)):
+        row = {k: float(v[i]) for k, v in got.items()}
+        if math.isnan(row["f"]):
+            out.append(None)
+            continue
+        out.append({"cycle": cycle, "apc_seasonal": row["apc_seasonal"], "apc_seasonal_lower": row["apc_seasonal_lower"],
+                    "apc_seasonal_upper": row["apc_seasonal_upper"],
+                    "dispersion_ratio_seasonal": row["dispersion_ratio_seasonal"],
+                    "f": row["f"], "f_df": (int(row["f_df1"]), int(row["f_df2"])), "p_value": row["p_value"]})
+    return out
 
 
 def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]], y: np.ndarray, pop: np.ndarray,
@@ -1565,6 +1604,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
     short: list[str] = []
     material: list[str] = []
     fitted = out["method"].astype(str).to_numpy() != "not estimable"
+    todo: list[tuple[int, str, dict[str, Any]]] = []  # (group, label, its record) of the series to check
     for i, (g, pos) in enumerate(groups):
         if not fitted[i] or np.isnan(y[pos]).any() or np.isnan(pop[pos]).any():
             continue
@@ -1576,12 +1616,18 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
             checks.append(rec)
             short.append(f"{label} ({span} {unit}s)")
             continue
-        chk = _season_check(y[pos], pop[pos], t[pos], cycle, confidence)
+        todo.append((i, label, rec))
+        checks.append(rec)  # in the groups' order; left out below where it cannot be fitted
+    # every eligible series in one call of the core (they run together), in the groups' order
+    found = _season_checks([(y[groups[i][1]], pop[groups[i][1]], t[groups[i][1]]) for i, _, _ in todo], cycle,
+                           confidence)
+    unfitted = {id(rec) for (_, _, rec), chk in zip(todo, found) if chk is None}
+    checks[:] = [rec for rec in checks if id(rec) not in unfitted]
+    for (i, label, rec), chk in zip(todo, found):
         if chk is None:
             continue
         rec.update(chk, apc=float(out["apc"].iloc[i]), dispersion_ratio=float(out["dispersion_ratio"].iloc[i]),
                    material=bool(chk["p_value"] < 0.05), note="")
-        checks.append(rec)
         if rec["material"]:
             p = rec["p_value"]
             material.append(
@@ -2183,6 +2229,7 @@ def year_on_year(
     multiplier: float = 100_000,
     method: Literal["wald-log", "exact"] = "wald-log",
     missing: Literal["error", "drop", "propagate"] = "error",
+    season_length: int | None = None,
 ) -> pd.DataFrame:
     """Change between successive periods, per group: both periods' rates with CIs, the rate
     ratio later ÷ earlier with CI and p-value, and the percentage change with CI.
@@ -2200,7 +2247,18 @@ def year_on_year(
     before, not a year apart, and a seasonal swing reads as change (July to August 2013, racially
     or religiously aggravated offences: −13.6%, p < 0.001): a
     :class:`~saferstats.SaferstatsWarning` says so; compare the totals of whole years, or each
-    month with the same month a year earlier.
+    month with the same month a year earlier: ``season_length``.
+
+    ``season_length`` (the length of the seasonal cycle, as in :func:`mann_kendall`: 12 for
+    months, 4 for quarters): each period is compared with the one ``season_length`` steps earlier
+    in its group — the same month (quarter) a year before — instead of the one before it, so the
+    season cancels out of each change. A group's first ``season_length`` periods have no earlier
+    one and no row; a period inside the series whose period a cycle earlier is absent (not in the
+    table, or left out by ``missing="drop"``) raises :class:`~saferstats.InvalidInputError` naming
+    the group and both periods (``missing="propagate"`` keeps a row without a figure, which gives
+    NaN for the comparisons into and out of it). On months or quarters ``season_length`` must be a
+    whole number of years of them (12, 24 for months; 4, 8 for quarters). Every row then has
+    ``consecutive`` True: its two periods are exactly ``season_length`` steps apart.
 
     A change from a count of 0 is infinite (``pct_change`` = inf; the ratio's exact lower limit is
     finite): a :class:`~saferstats.SaferstatsWarning` names the group and periods, to report the
@@ -2276,6 +2334,16 @@ def year_on_year(
     0     2016/17   2018/19        False        50.0
     >>> yoy.attrs["dropped"]
     [{'row': 1, 'period': '2017/18'}]
+
+    Monthly counts, each month against the same month a year earlier (``season_length=12``):
+
+    >>> m = pd.DataFrame({"period": [f"{y}-{k:02d}" for y in (2021, 2022) for k in range(1, 13)],
+    ...                   "count": [40 + k for k in range(12)] + [50 + k for k in range(12)]})
+    >>> yoy = saferstats.year_on_year(m, population=None, season_length=12)
+    >>> yoy[["period_from", "period_to", "count_from", "count_to", "pct_change"]].head(2).round(2)
+      period_from period_to  count_from  count_to  pct_change
+    0     2021-01   2022-01          40        50       25.00
+    1     2021-02   2022-02          41        51       24.39
     """
     keys = _by_list(by)
     method = choice_option("method", method, ("wald-log", "exact"), ("wald_log", "exact-cond"))
@@ -2338,28 +2406,38 @@ def year_on_year(
     _check_no_duplicates(data, keys, t, period)
     _, groups = _sorted_groups(data, keys, t)
     cycle = _season_cycle(groups, t)
-    if cycle is not None:
+    lag = None if season_length is None else int_option("season_length", season_length, minimum=1)
+    if lag is not None and cycle is not None and lag % cycle:
+        unit = "month" if cycle == 12 else "quarter"
+        raise InvalidInputError(
+            f"season_length={lag}: the periods (column {period!r}) are {unit}s, so {lag} {unit}s earlier is not the "
+            f"same {unit} of an earlier year; season_length={cycle} compares each {unit} with the same {unit} a "
+            "year earlier", "season_length")
+    if cycle is not None and lag is None:
         # successive months are a month apart, not a year: the seasonal swing reads as change (Home Office
         # racially or religiously aggravated offences, July to August 2013: -13.6%, p < 0.001)
         unit = "month" if cycle == 12 else "quarter"
         warn_user(f"year_on_year: the periods are {unit}s, so each row compares a {unit} with the {unit} before "
                   f"({unit} on {unit}, not a year apart), and a seasonal swing reads as a rise or fall (many crimes "
                   f"peak in summer). For change a year apart, compare the totals of whole years (e.g. financial "
-                  f"years), or each {unit} with the same {unit} a year earlier; for a trend that allows for the "
+                  f"years), or each {unit} with the same {unit} a year earlier (season_length={cycle}); for a trend that allows for the "
                   f"season, saferstats.mann_kendall(..., season_length={cycle})")
     recording = _recording_changes(data, groups, keys, period)
     a_idx, b_idx, gkeys = [], [], []
-    for g, pos in groups:
-        for i in range(1, len(pos)):
-            a_idx.append(pos[i - 1])
-            b_idx.append(pos[i])
-            gkeys.append(g)
+    if lag is None:
+        for g, pos in groups:
+            for i in range(1, len(pos)):
+                a_idx.append(pos[i - 1])
+                b_idx.append(pos[i])
+                gkeys.append(g)
+    else:
+        a_idx, b_idx, gkeys, step = _seasonal_pairs(groups, t, step, lag, data[period].to_numpy(), keys, period)
     a_idx_arr = np.asarray(a_idx, dtype=int)
     b_idx_arr = np.asarray(b_idx, dtype=int)
     gap = t[b_idx_arr] - t[a_idx_arr]
     if step is None:
         step = float(gap.min()) if len(gap) else 1.0
-    consecutive = np.abs(gap - step) <= 1e-6 * max(step, 1e-12)
+    consecutive = np.abs(gap - step * (lag or 1)) <= 1e-6 * max(step, 1e-12)
     ra = rates_all.iloc[a_idx_arr]
     rb = rates_all.iloc[b_idx_arr]
     with warnings.catch_warnings():  # a change from 0 is named below by its group and periods, not its position
@@ -2449,6 +2527,40 @@ def year_on_year(
         _warn_population_note("year_on_year", data, population, period)
         _warn_census_year("year_on_year", data, population, period)
     return out
+
+
+def _seasonal_pairs(groups: list[tuple[Any, np.ndarray]], t: np.ndarray, step: float | None, lag: int,
+                    labels: np.ndarray, keys: list[str], period: str) -> tuple[list[int], list[int], list[Any], float]:
+    """:func:`year_on_year` with ``season_length``: each period's row paired with the row ``lag``
+    steps earlier in its group (the same month a year before); the step is the periods' own (a
+    month for months) or the smallest spacing in the table. A period inside a group's series whose
+    period ``lag`` steps earlier is absent is an :class:`InvalidInputError` naming both."""
+    if step is None:
+        diffs = [np.diff(t[pos]) for _, pos in groups if len(pos) > 1]
+        d = np.concatenate(diffs) if diffs else np.empty(0)
+        d = d[d > 0]
+        step = float(d.min()) if d.size else 1.0
+    a_idx: list[int] = []
+    b_idx: list[int] = []
+    gkeys: list[Any] = []
+    for g, pos in groups:
+        k = np.round((t[pos] - t[pos[0]]) / step).astype(np.int64)
+        at = dict(zip(k.tolist(), pos.tolist()))
+        for kk, b in zip(k.tolist(), pos.tolist()):
+            if kk < lag:
+                continue  # the group's first cycle: nothing a cycle earlier
+            a = at.get(kk - lag)
+            if a is None:
+                who = f"group {_key_text(g)}: " if keys else ""
+                raise InvalidInputError(
+                    f"season_length={lag}: {who}period {plain(labels[b])!r} has no period {lag} steps earlier in "
+                    f"column {period!r} (the series has a gap there), so it has nothing to compare with; fill the "
+                    "gap (a row with no figure and missing='propagate' gives NaN for that comparison), or compare "
+                    "over the periods that have one", "period")
+            a_idx.append(a)
+            b_idx.append(b)
+            gkeys.append(g)
+    return a_idx, b_idx, gkeys, step
 
 
 _DEFAULT_MULT = {"proportion": 100.0, "rate": 100_000.0, "ratio": 1.0}

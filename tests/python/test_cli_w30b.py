@@ -47,8 +47,10 @@ def test_strand_table_compare_with_a_total(shared_data, capsys, tmp_path):
     assert main(["trend", str(shared_path(shared_data, TABLE2)), "--compare-with", "offences", "--use-t",
                  "--missing", "drop", "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert ("counts, no population): each strand's annual % change compared with that of the total 'offences'\n"
-            in err)
+    assert ("counts, no population): each strand's annual % change compared with that of the total 'offences', "
+            "over the periods both have: the ratio against 'offences' > 1, rising faster (or falling slower); < 1, "
+            "slower. The other total (motivating_factors) is left out: it is no strand of offences\n"
+            in err)  # one line (w31a: the header and the lines after it said it three times)
     assert "and of the totals" not in err
     assert sorted(pd.read_csv(out)["strand"]) == ["disability", "race", "religion", "sexual_orientation",
                                                   "transgender"]

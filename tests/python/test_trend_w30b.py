@@ -145,7 +145,7 @@ def test_short_group_labels_are_the_error_s():
     d = pd.DataFrame({"la_code": ["E1"] * 3 + ["E2", "E3", "E3"], "la_name": ["A"] * 3 + ["B", "C", "C"],
                       "period": ["2019/20", "2020/21", "2021/22", "2021/22", "2020/21", "2021/22"],
                       "count": [5, 6, 7, 8, 9, 10]})
-    labels = short_group_labels(d, ["la_code"], "period", [("E2", 1), ("E3", 2)])
+    labels = short_group_labels(d, [("E2", 1), ("E3", 2)], by=["la_code"], period="period")
     assert labels == ["'E2' (B): 1 period", "'E3' (C): 2 periods"]
     with pytest.raises(saferstats.InvalidInputError) as err:
         saferstats.poisson_trend(d, population=None, by="la_code")

@@ -73,6 +73,7 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "funnel_significance": ("labeller", None),
     "funnel_target": ("helper", None),
     "parse_periods": ("helper", None),
+    "short_group_labels": ("helper", None),
     # stop and search
     "read_stop_search": ("reader", None),
     "disproportionality": ("analysis", lambda: saferstats.disproportionality(
