@@ -1125,7 +1125,10 @@ def disproportionality(
     ``outside_force`` (placed in another force's area than the force of the record) - with
     ``.attrs["unassigned_by_force"]``, the first rows in ``.attrs["unassigned_rows"]``, the total in
     ``.attrs["excluded"]["unassigned_location"]`` and a :class:`~saferstats.SaferstatsWarning`. The
-    searches per area add up to the force's searches minus the unassigned. **Approximate near
+    searches per area add up to the force's searches minus the unassigned. Where not one search
+    can be placed (police.uk South Yorkshire, whose files carry no locations) there is no table
+    to give: :class:`~saferstats.InvalidInputError` (argument ``by``) says why and that
+    ``by="force"`` takes them. **Approximate near
     boundaries**: police.uk moves each search to an anonymised snap point (the centre of a street
     or a public place, chosen to cover several addresses), so a search near a CSP boundary may be
     placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Searches that
@@ -1233,6 +1236,8 @@ def disproportionality(
         if area_level is not None:
             found, placed, located = _locate(searches, area_level, use)
             excluded["unassigned_location"] = int((use & ~placed).sum())
+            if use.any() and not (use & placed).any():  # no row at all: refused, not an empty table
+                raise _none_placed(located, area_level, "disproportionality")
             use = use & placed
             cols[area_level], cols[f"{area_level}_code"] = found["name"], found["code"]
             footprint = _small_footprint_areas(searches, use, found, area_level)
@@ -1570,6 +1575,32 @@ def _warn_unassigned(located: dict[str, Any], level: str, lost: int, counted: in
     warn_user(f"{who}: {lost:,} of {counted:,} searches (with a person searched and ethnicity stated) could not "
               f"be placed in a {_AREA_NAMES[level]} and are not in the by={level!r} {what} ({detail}{named}; first: "
               f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
+
+
+def _none_placed(located: dict[str, Any], level: str, who: str) -> InvalidInputError:
+    """The error when not one search could be placed in an area by its location: a table by CSP / LA
+    would have no row at all (police.uk South Yorkshire, Dec 2019 - Feb 2020: 3,461 searches, none
+    with a location), which is no table; the force's own area still takes them.
+
+    >>> str(_none_placed({"unassigned": {"missing_coordinates": 3461, "no_area": 0},
+    ...                   "unassigned_by_force": {"south-yorkshire": {"missing_coordinates": 3461}}}, "csp",
+    ...                  "disproportionality"))  # doctest: +NORMALIZE_WHITESPACE
+    "disproportionality: by='csp': not one of the 3,461 searches (with a person searched and ethnicity stated)
+    could be placed in a Community Safety Partnership from its location (3,461 with no location; South
+    Yorkshire: 3,461), so there is no row to show; some forces' police.uk files carry no locations (South
+    Yorkshire's, for one): by='force' sets the searches against their force area's population"
+    """
+    detail = ", ".join(f"{n:,} {_UNASSIGNED_SAID.get(k, k.replace('_', ' '))}"
+                       for k, n in located["unassigned"].items() if n)
+    forces = "; ".join(f"{_force_said(f)}: {sum(why.values()):,}"
+                       for f, why in located.get("unassigned_by_force", {}).items() if sum(why.values()))
+    lost = sum(located["unassigned"].values())
+    return InvalidInputError(f"{who}: by={level!r}: not one of the {lost:,} searches (with a person searched and "
+                             f"ethnicity stated) could be placed in a {_AREA_NAMES[level]} from its location ({detail}"
+                             f"{'; ' + forces if forces else ''}), so there is no row to show; some forces' police.uk "
+                             "files carry no locations (South Yorkshire's, for one): by='force' "
+                             + ("sets the searches against their force area's population" if who == "disproportionality"
+                                else "tests them by force"), "by")
 
 
 #: police.uk outcomes that are no further action. A drugs possession warning (police.uk's older
@@ -2083,8 +2114,7 @@ def outcome_test(
         i = keys.index(area_level)
         keys = [*keys[:i], area_level, f"{area_level}_code", *keys[i + 1:]]
         if len(searches) == 0:
-            raise InvalidInputError(f"no search could be placed in a {_AREA_NAMES[area_level]} from its location "
-                                    f"({located['unassigned']})", "by")
+            raise _none_placed(located, area_level, "outcome_test")
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search", "force"])

@@ -1,0 +1,56 @@
+"""Session 22 walk (w31d): a South Yorkshire / Sheffield strategic assessment from the README and
+docstrings only, on the files in ../shared/data as published."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import saferstats as ss
+from conftest import shared_path
+
+
+@pytest.fixture(scope="module")
+def south_yorkshire(shared_data):
+    folder = shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02")
+    return ss.read_stop_search(sorted(folder.glob("*-south-yorkshire-stop-and-search.csv")))
+
+
+@pytest.mark.parametrize("census", ["auto", 2021])
+@pytest.mark.parametrize("level", ["csp", "la"])
+def test_by_area_with_no_search_placed_is_refused_saying_why(south_yorkshire, level, census):
+    """South Yorkshire's police.uk files carry no locations. disproportionality(by='csp') gave an empty
+    table (census=2021) or, with census='auto' (the CLI's default), the false error that the searches
+    have no date; now it refuses, naming the searches with no location and by='force'."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ss.InvalidInputError) as err:
+            ss.disproportionality(south_yorkshire, by=level, census=census)
+    assert err.value.argument == "by"
+    text = str(err.value)
+    assert f"by={level!r}: not one of the 3,461 searches" in text
+    assert "(3,461 with no location; South Yorkshire: 3,461)" in text
+    assert "by='force' sets the searches against their force area's population" in text
+    assert "no date" not in text and "none are known" not in text
+
+
+def test_outcome_test_by_csp_with_no_search_placed_says_why_in_words(south_yorkshire):
+    """outcome_test(by='csp') refused with a raw dict ({'missing_coordinates': 3461, 'no_area': 0, ...})."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ss.InvalidInputError) as err:
+            ss.outcome_test(south_yorkshire, by="csp")
+    text = str(err.value)
+    assert "{" not in text and "(3,461 with no location; South Yorkshire: 3,461)" in text
+    assert text.endswith("by='force' tests them by force")
+
+
+def test_cli_by_csp_on_files_without_locations_does_not_say_they_have_no_date(shared_data, capsys):
+    from conftest import cli_error
+
+    folder = shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02")
+    files = [str(p) for p in sorted(folder.glob("*-south-yorkshire-stop-and-search.csv"))]
+    text = cli_error(capsys, "disproportionality", *files, "--by", "csp")
+    assert "have no date" not in text
+    assert "--by csp: not one of the 3,461 searches" in text and "--by force sets the searches" in text
