@@ -996,8 +996,13 @@ def _refuse_no_area(searches: pd.DataFrame, count: str | None, keys: Sequence[st
                "for local authorities), or pass `population=` with the populations of these searches' area")
     elif forces:
         said = ", ".join(_force_said(f) for f in forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
-        how = (f"pass by='force' (the records' force: {said}), or by='csp' / by='la' to count each search in the "
-               "area its location falls in, or `population=` for a population of your own")
+        located = all(c in searches.columns for c in ("latitude", "longitude")) and bool(
+            pd.to_numeric(searches["latitude"], errors="coerce").notna().any())
+        # no record has a location (police.uk South Yorkshire): by='csp' / 'la' would place none
+        how = (f"pass by='force' (the records' force: {said}), "
+               + ("or by='csp' / by='la' to count each search in the area its location falls in, " if located else
+                  "(no record has a location, so by='csp' / by='la' could place none) ")
+               + "or `population=` for a population of your own")
     else:
         how = ("these records name no force (police.uk API responses do not): read them with "
                "read_stop_search(..., force='<force>') and pass by='force', or pass by='csp' / by='la' to count each "

@@ -54,3 +54,16 @@ def test_cli_by_csp_on_files_without_locations_does_not_say_they_have_no_date(sh
     text = cli_error(capsys, "disproportionality", *files, "--by", "csp")
     assert "have no date" not in text
     assert "--by csp: not one of the 3,461 searches" in text and "--by force sets the searches" in text
+
+
+def test_no_area_error_offers_csp_only_where_records_have_locations(south_yorkshire):
+    """With no `by`, the refusal offered by='csp' / by='la' to records none of which has a location."""
+    with pytest.raises(ss.InvalidInputError) as err:
+        ss.disproportionality(south_yorkshire)
+    text = str(err.value)
+    assert "pass by='force' (the records' force: South Yorkshire), (no record has a location, so by='csp' / " \
+           "by='la' could place none) or `population=`" in text
+    assert "to count each search in the area its location falls in" not in text
+    located = ss.read_stop_search(ss.datasets.stop_search_sample_path())
+    with pytest.raises(ss.InvalidInputError, match="by='csp' / by='la' to count each search in the area its location"):
+        ss.disproportionality(located)
