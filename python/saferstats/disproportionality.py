@@ -1968,14 +1968,18 @@ def _multiple_comparisons(out: pd.DataFrame, keys: list[str], conf: float, outco
                         "p_adjusted": float(adjusted[i])} for i, (_, r) in zip(tested, rows.iterrows())],
     }
     if tested.size > MANY_COMPARISONS and alone.size:
+        # an area placed by location comes with its code (csp, csp_code): one stratum, named once
+        named = [k for k in keys if not (k.endswith("_code") and k[:-len("_code")] in keys)]
+        plural = {("force",): "forces", ("csp",): "Community Safety Partnerships", ("la",): "local authorities"}
+
         def said(i: int) -> str:
             r = out.iloc[i]
-            where = " / ".join(_key_said(k, r[k]) for k in keys)
+            where = " / ".join(_key_said(k, r[k]) for k in named)
             return f"{(where + ' / ') if where else ''}{r['group']} p {_p_said(p[i])} (adjusted {_p_said(adjusted[i]).lstrip('= ')})"
 
         n_groups = out["group"].iloc[tested].astype(str).nunique()
         n_strata = len(rows[keys].drop_duplicates()) if keys else 1
-        across = (f" ({n_groups} groups in {n_strata} {'forces' if keys == ['force'] else 'strata of ' + ' x '.join(keys)})"
+        across = (f" ({n_groups} groups in {n_strata} {plural.get(tuple(named), 'strata of ' + ' x '.join(named))})"
                   if keys and n_strata > 1 else "")
         stay = ("none stays significant" if not kept.size else
                 f"{kept.size} {'stays' if kept.size == 1 else 'stay'} significant")

@@ -67,3 +67,19 @@ def test_no_area_error_offers_csp_only_where_records_have_locations(south_yorksh
     located = ss.read_stop_search(ss.datasets.stop_search_sample_path())
     with pytest.raises(ss.InvalidInputError, match="by='csp' / by='la' to count each search in the area its location"):
         ss.disproportionality(located)
+
+
+def test_many_comparisons_by_csp_names_each_partnership_once(shared_data):
+    """outcome_test(by='csp') on Essex's searches said "47 comparisons ... (4 groups in 14 strata of csp x csp_code)"
+    and named rows "Basildon / E22000079 / Asian": a CSP and its code are one stratum."""
+    from warning_capture import saferstats_messages
+
+    folder = shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02")
+    essex = ss.read_stop_search(sorted(folder.glob("*-essex-stop-and-search.csv")))
+    res, said = saferstats_messages(ss.outcome_test, essex, by="csp", outcome="arrest")
+    many = [m for m in said if "comparisons with the White rate" in m]
+    assert len(many) == 1
+    assert many[0].startswith("outcome_test(outcome='arrest'): 47 comparisons with the White rate (4 groups in 14 "
+                              "Community Safety Partnerships); 3 have p < 0.05 each on its own (Basildon / Asian p = 0.014")
+    assert "csp_code" not in many[0] and "E22000079" not in many[0]
+    assert res.attrs["multiple_comparisons"]["p_adjusted"][0].keys() >= {"csp", "csp_code"}  # the records keep both
