@@ -83,3 +83,19 @@ def test_many_comparisons_by_csp_names_each_partnership_once(shared_data):
                               "Community Safety Partnerships); 3 have p < 0.05 each on its own (Basildon / Asian p = 0.014")
     assert "csp_code" not in many[0] and "E22000079" not in many[0]
     assert res.attrs["multiple_comparisons"]["p_adjusted"][0].keys() >= {"csp", "csp_code"}  # the records keep both
+
+
+def test_report_by_csp_of_files_without_locations_does_not_say_they_give_no_dates(shared_data, tmp_path, capsys):
+    """A Sheffield report with [stop_search] by = ["csp"] on South Yorkshire's files stopped with "the files give
+    no dates" (they have dates; they have no locations). It now stops saying that none could be placed and why."""
+    from conftest import cli_error
+
+    folder = shared_path(shared_data, "stop_search/policeuk_7forces_2019-12_to_2020-02")
+    files = ", ".join(f'"{p}"' for p in sorted(folder.glob("*-south-yorkshire-stop-and-search.csv")))
+    cfg = tmp_path / "a.toml"
+    cfg.write_text(f'title = "T"\narea = "Sheffield"\n[stop_search]\nfiles = [{files}]\nby = ["csp"]\ncensus = "auto"\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = cli_error(capsys, "report", "--config", str(cfg), "--out", str(tmp_path / "o"), "--quiet")
+    assert "give no dates" not in text
+    assert "not one of the 3,461 searches" in text and "(3,461 with no location; South Yorkshire: 3,461)" in text
