@@ -2008,7 +2008,8 @@ def _multiple_comparisons(out: pd.DataFrame, keys: list[str], conf: float, outco
     if tested.size > MANY_COMPARISONS and alone.size:
         # an area placed by location comes with its code (csp, csp_code): one stratum, named once
         named = [k for k in keys if not (k.endswith("_code") and k[:-len("_code")] in keys)]
-        plural = {("force",): "forces", ("csp",): "Community Safety Partnerships", ("la",): "local authorities"}
+        plural: dict[tuple[str, ...], str] = {("force",): "forces", ("csp",): "Community Safety Partnerships",
+                                              ("la",): "local authorities"}
 
         def said(i: int) -> str:
             r = out.iloc[i]
