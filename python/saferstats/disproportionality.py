@@ -996,8 +996,13 @@ def _refuse_no_area(searches: pd.DataFrame, count: str | None, keys: Sequence[st
                "for local authorities), or pass `population=` with the populations of these searches' area")
     elif forces:
         said = ", ".join(_force_said(f) for f in forces[:4]) + (f" and {len(forces) - 4} more" if len(forces) > 4 else "")
-        how = (f"pass by='force' (the records' force: {said}), or by='csp' / by='la' to count each search in the "
-               "area its location falls in, or `population=` for a population of your own")
+        located = all(c in searches.columns for c in ("latitude", "longitude")) and bool(
+            pd.to_numeric(searches["latitude"], errors="coerce").notna().any())
+        # no record has a location (police.uk South Yorkshire): by='csp' / 'la' would place none
+        how = (f"pass by='force' (the records' force: {said}), "
+               + ("or by='csp' / by='la' to count each search in the area its location falls in, " if located else
+                  "(no record has a location, so by='csp' / by='la' could place none) ")
+               + "or `population=` for a population of your own")
     else:
         how = ("these records name no force (police.uk API responses do not): read them with "
                "read_stop_search(..., force='<force>') and pass by='force', or pass by='csp' / by='la' to count each "
@@ -1095,7 +1100,10 @@ def disproportionality(
     (stratum, group) pairs present in the population table for that stratum (groups with no
     searches get 0); a pair in neither table is not a row, so "Other inc Chinese" until 2018/19 and
     "Other" from 2019/20, each with its own population, give one row each per period. Searches in a
-    group with no population are an error; an area the table lacks raises
+    group with no population are an error, and so, for police.uk records, is a population group that
+    no search can be in (a Chinese group apart from Asian, as the older police-defined categories
+    count it: those searches are Asian's, so Asian's rate would be too high and Chinese's zero); an
+    area the table lacks raises
     :class:`~saferstats.UnknownAreaError` listing the close matches.
 
     **Which Census** (``denominator`` column, ``.attrs["denominator"]``, ``.attrs["census"]``): the
@@ -1125,7 +1133,10 @@ def disproportionality(
     ``outside_force`` (placed in another force's area than the force of the record) - with
     ``.attrs["unassigned_by_force"]``, the first rows in ``.attrs["unassigned_rows"]``, the total in
     ``.attrs["excluded"]["unassigned_location"]`` and a :class:`~saferstats.SaferstatsWarning`. The
-    searches per area add up to the force's searches minus the unassigned. **Approximate near
+    searches per area add up to the force's searches minus the unassigned. Where not one search
+    can be placed (police.uk South Yorkshire, whose files carry no locations) there is no table
+    to give: :class:`~saferstats.InvalidInputError` (argument ``by``) says why and that
+    ``by="force"`` takes them. **Approximate near
     boundaries**: police.uk moves each search to an anonymised snap point (the centre of a street
     or a public place, chosen to cover several addresses), so a search near a CSP boundary may be
     placed in the neighbouring CSP; CSP rates are those of the searches' snap points. Searches that
@@ -1233,6 +1244,8 @@ def disproportionality(
         if area_level is not None:
             found, placed, located = _locate(searches, area_level, use)
             excluded["unassigned_location"] = int((use & ~placed).sum())
+            if use.any() and not (use & placed).any():  # no row at all: refused, not an empty table
+                raise _none_placed(located, area_level, "disproportionality")
             use = use & placed
             cols[area_level], cols[f"{area_level}_code"] = found["name"], found["code"]
             footprint = _small_footprint_areas(searches, use, found, area_level)
@@ -1367,6 +1380,8 @@ def disproportionality(
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
             f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]}){hint}", "population")
+    if count is None and group == "ethnicity":  # (after the labels that are near misses of the searches' are named)
+        _refuse_groups_no_search_can_be_in(pop, group, population_col, counts, mapping)
     if len(orphan):
         excluded["zero_searches_without_population"] = int(len(orphan))
     frame = grid.merge(counts, on=keys + [group], how="left").merge(pop, on=join + [group], how="left")
@@ -1572,6 +1587,32 @@ def _warn_unassigned(located: dict[str, Any], level: str, lost: int, counted: in
               f"{', '.join(located['first'])}); counts in .attrs['unassigned'] and .attrs['unassigned_by_force']")
 
 
+def _none_placed(located: dict[str, Any], level: str, who: str) -> InvalidInputError:
+    """The error when not one search could be placed in an area by its location: a table by CSP / LA
+    would have no row at all (police.uk South Yorkshire, Dec 2019 - Feb 2020: 3,461 searches, none
+    with a location), which is no table; the force's own area still takes them.
+
+    >>> str(_none_placed({"unassigned": {"missing_coordinates": 3461, "no_area": 0},
+    ...                   "unassigned_by_force": {"south-yorkshire": {"missing_coordinates": 3461}}}, "csp",
+    ...                  "disproportionality"))  # doctest: +NORMALIZE_WHITESPACE
+    "disproportionality: by='csp': not one of the 3,461 searches (with a person searched and ethnicity stated)
+    could be placed in a Community Safety Partnership from its location (3,461 with no location; South
+    Yorkshire: 3,461), so there is no row to show; some forces' police.uk files carry no locations (South
+    Yorkshire's, for one): by='force' sets the searches against their force area's population"
+    """
+    detail = ", ".join(f"{n:,} {_UNASSIGNED_SAID.get(k, k.replace('_', ' '))}"
+                       for k, n in located["unassigned"].items() if n)
+    forces = "; ".join(f"{_force_said(f)}: {sum(why.values()):,}"
+                       for f, why in located.get("unassigned_by_force", {}).items() if sum(why.values()))
+    lost = sum(located["unassigned"].values())
+    return InvalidInputError(f"{who}: by={level!r}: not one of the {lost:,} searches (with a person searched and "
+                             f"ethnicity stated) could be placed in a {_AREA_NAMES[level]} from its location ({detail}"
+                             f"{'; ' + forces if forces else ''}), so there is no row to show; some forces' police.uk "
+                             "files carry no locations (South Yorkshire's, for one): by='force' "
+                             + ("sets the searches against their force area's population" if who == "disproportionality"
+                                else "tests them by force"), "by")
+
+
 #: police.uk outcomes that are no further action. A drugs possession warning (police.uk's older
 #: "Offender given drugs possession warning", now "Khat or Cannabis warning") is an outcome, as in
 #: the Home Office's statistics, and so is not in this set.
@@ -1745,6 +1786,39 @@ def _withhold_finds(out: pd.DataFrame, keys: list[str], reasons: dict[str, str],
 
 
 _FIVE_GROUPS = ("Asian", "Black", "Mixed", "Other", "White")
+
+
+def _refuse_groups_no_search_can_be_in(pop: pd.DataFrame, group: str, population_col: str, counts: pd.DataFrame,
+                                       mapping: Mapping[str, str] | None) -> None:
+    """Refuse a population table with an ethnic group that the records' police.uk ethnicity never
+    gives: its searches are counted in another group, whose population then lacks them. The older
+    police-defined categories (the 2011 table ``police-defined-demographics.csv``) count Chinese
+    apart, where the Home Office's five groups put self-defined Chinese in Asian: South Yorkshire,
+    Dec 2019 - Feb 2020, gave Asian 179 searches over 54,660 residents (ratio 1.30, 1.12 to 1.52)
+    instead of over 64,211 (1.11, 0.96 to 1.29), and Chinese 0 searches, "like for like".
+
+    >>> pop = pd.DataFrame({"ethnicity": ["White", "Asian", "Chinese"], "population": [1217653, 54660, 9551]})
+    >>> _refuse_groups_no_search_can_be_in(pop, "ethnicity", "population", pd.DataFrame({"ethnicity": ["Asian"]}), None)
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.InvalidInputError: population has ethnic group 'Chinese' (9,551 residents), which no search is in: ...
+    """
+    can = {*HO_ETHNICITY_GROUPS.values(), *(mapping or {}).values(), *counts[group].astype(str)}
+    labels = pop[group].astype(str).str.strip()
+    odd = [g for g in dict.fromkeys(labels) if g not in can and g not in ("", "nan")]
+    if not odd:
+        return
+    said = "; ".join(f"{g!r} ({pop.loc[(labels == g).to_numpy(), population_col].sum():,.0f} residents)" for g in odd)
+    chinese = any(g.lower().startswith("chinese") for g in odd)
+    raise InvalidInputError(
+        f"population has ethnic group{'s' if len(odd) > 1 else ''} {said}, which no search is in: the searches are "
+        f"grouped as the Home Office groups police.uk's self-defined ethnicity ({', '.join(_FIVE_GROUPS)}"
+        f"{' and the groups of `mapping`' if mapping else ''}), so the searches of those people are counted in another "
+        "group, whose population lacks them (its rate too high, theirs zero)"
+        + ("; police.uk's 'Asian/Asian British - Chinese' is Asian: add the Chinese population to Asian's (the older "
+           "police-defined categories count Chinese apart; the Census and the Home Office's five groups do not)"
+           if chinese else "; add those populations to the groups the searches are in, or pass `mapping=` to group "
+           "the searches as the table does"), "population")
 
 
 def _expected_groups(searches: pd.DataFrame, records: pd.DataFrame, group: str, source: str,
@@ -1932,14 +2006,19 @@ def _multiple_comparisons(out: pd.DataFrame, keys: list[str], conf: float, outco
                         "p_adjusted": float(adjusted[i])} for i, (_, r) in zip(tested, rows.iterrows())],
     }
     if tested.size > MANY_COMPARISONS and alone.size:
+        # an area placed by location comes with its code (csp, csp_code): one stratum, named once
+        named = [k for k in keys if not (k.endswith("_code") and k[:-len("_code")] in keys)]
+        plural: dict[tuple[str, ...], str] = {("force",): "forces", ("csp",): "Community Safety Partnerships",
+                                              ("la",): "local authorities"}
+
         def said(i: int) -> str:
             r = out.iloc[i]
-            where = " / ".join(_key_said(k, r[k]) for k in keys)
+            where = " / ".join(_key_said(k, r[k]) for k in named)
             return f"{(where + ' / ') if where else ''}{r['group']} p {_p_said(p[i])} (adjusted {_p_said(adjusted[i]).lstrip('= ')})"
 
         n_groups = out["group"].iloc[tested].astype(str).nunique()
         n_strata = len(rows[keys].drop_duplicates()) if keys else 1
-        across = (f" ({n_groups} groups in {n_strata} {'forces' if keys == ['force'] else 'strata of ' + ' x '.join(keys)})"
+        across = (f" ({n_groups} groups in {n_strata} {plural.get(tuple(named), 'strata of ' + ' x '.join(named))})"
                   if keys and n_strata > 1 else "")
         stay = ("none stays significant" if not kept.size else
                 f"{kept.size} {'stays' if kept.size == 1 else 'stay'} significant")
@@ -2083,8 +2162,7 @@ def outcome_test(
         i = keys.index(area_level)
         keys = [*keys[:i], area_level, f"{area_level}_code", *keys[i + 1:]]
         if len(searches) == 0:
-            raise InvalidInputError(f"no search could be placed in a {_AREA_NAMES[area_level]} from its location "
-                                    f"({located['unassigned']})", "by")
+            raise _none_placed(located, area_level, "outcome_test")
     require_columns(searches, {f"by[{i}]": k for i, k in enumerate(keys)}, "searches")
     records, excluded = _prepare_records(searches, group, ethnicity_source, mapping, unknown, include_vehicle,
                                          keep=[*keys, "outcome", "outcome_linked_to_object_of_search", "force"])

@@ -235,6 +235,24 @@ def defra_flytipping_read(shared_data: Path, name: str = "DERIVED_Flytipping_LA_
         return ss.read_flytipping(path)
 
 
+def flytipping_trend_error(fly: "pd.DataFrame", fn: str, by: str, comparator: str) -> Exception:
+    """The ``InvalidInputError`` that ``poisson_trend`` or ``compare_trends`` (``fn``; the latter
+    against ``comparator``) raises on Defra's fly-tipping table by ``by``: counts without a
+    population, missing figures dropped, warnings silenced."""
+    import warnings
+
+    import saferstats as ss
+
+    kw: dict = dict(by=by, count="incidents", population=None, missing="drop")
+    if fn == "compare_trends":
+        kw["comparator"] = comparator
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ss.InvalidInputError) as err:
+            getattr(ss, fn)(fly, **kw)
+    return err.value
+
+
 def stevenage_dual_kde():
     """``hotspot_dual_kde`` over the Stevenage study area (400 uniform points in its box against 5 of
     them, 250 m cells, 300 m bandwidth, warnings off): a ratio that is NaN inside the area too."""

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
-from conftest import defra_flytipping_read, shared_path
+from conftest import defra_flytipping_read, flytipping_trend_error, shared_path
 from warning_capture import saferstats_messages
 
 RENAMED = ("5 la_code(s) appear under two or more la_name values, so each is split into separate series "
@@ -23,18 +23,12 @@ def fly(shared_data):
 
 @pytest.mark.parametrize("fn", ["poisson_trend", "compare_trends"])
 def test_trend_by_la_name_names_the_renamed_councils_and_advises_la_code(fly, fn):
-    kw = dict(by="la_name", count="incidents", population=None, missing="drop")
-    if fn == "compare_trends":
-        kw["comparator"] = "Leeds"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(ss.InvalidInputError) as err:
-            getattr(ss, fn)(fly, **kw)
-    text = str(err.value)
+    err = flytipping_trend_error(fly, fn, "la_name", "Leeds")
+    text = str(err)
     assert "'Bristol' (1)" in text  # the error it gave before: Bristol 2021/22 alone
     assert RENAMED in text
     assert "by='la_code' keeps each as one series (its names are in la_name beside it)" in text
-    assert err.value.argument == "period"
+    assert err.argument == "period"
 
 
 def test_trend_by_la_code_needs_no_rename_advice(fly):

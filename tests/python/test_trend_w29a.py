@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import saferstats as ss
-from conftest import defra_flytipping_read, shared_path
+from conftest import defra_flytipping_read, flytipping_trend_error, shared_path
 from warning_capture import saferstats_messages
 
 HATE = "hate_crime/home_office_by_force_2017-18_2018-19"
@@ -199,14 +199,8 @@ NAMED = ("'E06000060' (Buckinghamshire): 2 periods; 'E06000061' (North Northampt
 
 @pytest.mark.parametrize("fn", ["poisson_trend", "compare_trends"])
 def test_by_la_code_names_the_short_councils(fly, fn):
-    kw = dict(by="la_code", count="incidents", population=None, missing="drop")
-    if fn == "compare_trends":
-        kw["comparator"] = "E06000001"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(ss.InvalidInputError) as err:
-            getattr(ss, fn)(fly, **kw)
-    assert NAMED in str(err.value) and err.value.argument == "period"
+    err = flytipping_trend_error(fly, fn, "la_code", "E06000001")
+    assert NAMED in str(err) and err.argument == "period"
 
 
 def test_year_on_year_by_la_code_names_the_lone_councils(fly):

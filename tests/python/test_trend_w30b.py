@@ -17,13 +17,7 @@ import pytest
 
 import saferstats
 from saferstats import datasets
-
-
-def _messages(fn, *args, **kw):
-    with warnings.catch_warnings(record=True) as got:
-        warnings.simplefilter("always")
-        res = fn(*args, **kw)
-    return res, [str(w.message) for w in got]
+from warning_capture import warning_messages
 
 
 # --------------------------------------------------------------------------- 3. the season on the figure
@@ -32,7 +26,7 @@ def test_plot_trend_monthly_counts_say_the_season_on_the_figure():
     import matplotlib
     matplotlib.use("Agg")
     m = datasets.hate_crime_monthly()
-    ax, _ = _messages(saferstats.plot_trend, m, count="offences", population=None, period="month")
+    ax, _ = warning_messages(saferstats.plot_trend, m, count="offences", population=None, period="month")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0] == "trend +12.1%/yr (+10.0 to +14.2)"
     note = " ".join(legend[1].split("\n"))
@@ -41,7 +35,7 @@ def test_plot_trend_monthly_counts_say_the_season_on_the_figure():
                     "quasi-Poisson), χ²/df 21.1 against 74.3")
     assert ax.get_title().endswith("; dashed: log-linear trend; season: see legend")
     # the figures are the library's season check
-    res, _ = _messages(saferstats.poisson_trend, m, count="offences", population=None, period="month")
+    res, _ = warning_messages(saferstats.poisson_trend, m, count="offences", population=None, period="month")
     check = res.attrs["season"][0]
     assert check["apc_seasonal"] == pytest.approx(12.9257, abs=1e-3) and check["material"]
     assert len(ax.get_lines()) == 2  # the note is in the legend, not a line on the axes
@@ -53,12 +47,12 @@ def test_plot_trend_season_by_group_and_annual_unchanged():
     matplotlib.use("Agg")
     m = datasets.hate_crime_monthly()
     two = pd.concat([m.assign(force="A"), m.assign(force="B", offences=m["offences"] // 2)], ignore_index=True)
-    ax, _ = _messages(saferstats.plot_trend, two, count="offences", population=None, period="month", by="force")
+    ax, _ = warning_messages(saferstats.plot_trend, two, count="offences", population=None, period="month", by="force")
     notes = [" ".join(t.get_text().split("\n")) for t in ax.get_legend().get_texts() if t.get_text().startswith("season")]
     assert [n.split(":")[1].strip() for n in notes] == ["A", "B"]
     assert all("month-of-year pattern is material" in n for n in notes)
     nat = datasets.hate_crime_national().query("strand == 'Race'")
-    ax, _ = _messages(saferstats.plot_trend, nat, population=None, period="year")
+    ax, _ = warning_messages(saferstats.plot_trend, nat, population=None, period="year")
     assert not any(t.get_text().startswith("season") for t in ax.get_legend().get_texts())
     assert "season" not in ax.get_title()
 
@@ -81,16 +75,16 @@ def test_compare_trends_against_the_total_same_as_the_published_table():
         warnings.simplefilter("ignore")
         table = saferstats.read_hate_crime(datasets.hate_crime_strands_path())
     # against the total: race (76% of offences) is taken to be inside it, as with the published table
-    _, said_nat = _messages(saferstats.compare_trends, nat, comparator="Total offences", by="strand",
+    _, said_nat = warning_messages(saferstats.compare_trends, nat, comparator="Total offences", by="strand",
                             count="count", population=None, period="year")
-    _, said_tab = _messages(saferstats.compare_trends, table, comparator="offences", by="strand",
+    _, said_tab = warning_messages(saferstats.compare_trends, table, comparator="offences", by="strand",
                             population=None, missing="drop")
     inside = [m for m in said_nat if "a fifth or more of the comparator's" in m]
     assert len(inside) == 1 and inside[0].startswith("compare_trends: the counts of 'Race' are a fifth or more of "
                                                      "the comparator's (Total offences)")
     assert any(m.startswith("compare_trends: the counts of 'race' are a fifth or more") for m in said_tab)
     # against a strand: the total is left out, named as the table's total
-    res, said = _messages(saferstats.compare_trends, nat, comparator="Race", by="strand", count="count",
+    res, said = warning_messages(saferstats.compare_trends, nat, comparator="Race", by="strand", count="count",
                           population=None, period="year")
     assert sorted(res["strand"]) == ["Disability", "Religion", "Sexual orientation", "Transgender"]
     assert any(m.startswith("compare_trends: the table's totals ('Total offences'; .attrs['totals']) are left out")
@@ -102,8 +96,8 @@ def test_shares_name_the_total_on_both():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         table = saferstats.read_hate_crime(datasets.hate_crime_strands_path()).query("period == '2018/19'")
-    _, said_nat = _messages(saferstats.shares, nat, category="strand")
-    _, said_tab = _messages(saferstats.shares, table, category="strand")
+    _, said_nat = warning_messages(saferstats.shares, nat, category="strand")
+    _, said_tab = warning_messages(saferstats.shares, table, category="strand")
     assert any("'Total offences'" in m and "total" in m for m in said_nat)
     assert any("'offences'" in m and "total" in m for m in said_tab)
     # left out as the attribute says, the shares are of the strands alone (race 70% of motivating factors)
@@ -125,7 +119,7 @@ def _basis_change() -> pd.DataFrame:
 
 
 def test_recording_change_by_name_names_each_once():
-    _, said = _messages(saferstats.poisson_trend, _basis_change(), count="incidents", population=None,
+    _, said = warning_messages(saferstats.poisson_trend, _basis_change(), count="incidents", population=None,
                         by="la_name", dispersion="quasi")
     rec = [m for m in said if "change in how the count is recorded" in m]
     assert len(rec) == 1
@@ -134,7 +128,7 @@ def test_recording_change_by_name_names_each_once():
             "be read as a rise or fall: Barrow-in-Furness: 2019/20 to 2020/21, reporting basis 'Customer/public "
             "reported only' to 'All incidents'.") in rec[0]
     # by code, the council's name beside its code, as before
-    _, said = _messages(saferstats.poisson_trend, _basis_change(), count="incidents", population=None,
+    _, said = warning_messages(saferstats.poisson_trend, _basis_change(), count="incidents", population=None,
                         by="la_code", dispersion="quasi")
     assert any("E07000027 (Barrow-in-Furness): 2019/20 to 2020/21" in m for m in said)
 
@@ -157,7 +151,7 @@ def test_compare_with_the_total_names_the_missing_figure_as_the_comparator_s():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         table = saferstats.read_hate_crime(datasets.hate_crime_strands_path())
-    res, said = _messages(saferstats.compare_trends, table, comparator="offences", by="strand", population=None,
+    res, said = warning_messages(saferstats.compare_trends, table, comparator="offences", by="strand", population=None,
                           missing="drop")
     left = [m for m in said if "left out of both trends" in m]
     assert len(left) == 1
@@ -179,7 +173,7 @@ def _gappy() -> pd.DataFrame:
 
 
 def test_by_code_missing_rows_and_gaps_name_the_council():
-    _, said = _messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_code",
+    _, said = warning_messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_code",
                         missing="drop", dispersion="quasi")
     left = [m for m in said if "with a missing count or population left out" in m]
     assert left == ["poisson_trend: 1 row(s) with a missing count or population left out: row 0 (E06000018 "
@@ -187,7 +181,7 @@ def test_by_code_missing_rows_and_gaps_name_the_council():
     gaps = [m for m in said if "have periods missing inside their series" in m]
     assert len(gaps) == 1 and "— 'E06000018' (Nottingham; before 2015/16);" in gaps[0]
     # by name, as before: the name once
-    _, said = _messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_name",
+    _, said = warning_messages(saferstats.poisson_trend, _gappy(), count="incidents", population=None, by="la_name",
                         missing="drop", dispersion="quasi")
     assert any("row 0 (Nottingham, 2012/13)" in m for m in said)
     assert any("— 'Nottingham' (before 2015/16);" in m for m in said)

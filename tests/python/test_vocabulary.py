@@ -54,6 +54,11 @@ def _quiet(f: Callable[[], Any]) -> Callable[[], Any]:
     return call
 
 
+def _kind_only(kind: str, *names: str) -> dict[str, tuple[str, Callable[[], Any] | None]]:
+    """Catalogue entries of one kind with no example call."""
+    return {name: (kind, None) for name in names}
+
+
 CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     # rates
     "rate_ci": ("analysis", lambda: saferstats.rate_ci([5, 20], [100, 100])),
@@ -70,25 +75,12 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "compare_trends": ("analysis", _quiet(lambda: saferstats.compare_trends(_tidy(), by="area", comparator="B"))),
     "mann_kendall": ("analysis", _quiet(lambda: saferstats.mann_kendall([12, 15, 14, 18, 21, 19, 24, 26, 25, 30]))),
     "funnel_limits": ("analysis", lambda: saferstats.funnel_limits([50, 100, 1000], target=20)),
-    "funnel_significance": ("labeller", None),
-    "funnel_target": ("helper", None),
-    "parse_periods": ("helper", None),
-    "short_group_labels": ("helper", None),
     # stop and search
-    "read_stop_search": ("reader", None),
     "disproportionality": ("analysis", lambda: saferstats.disproportionality(
         pd.DataFrame({"ethnicity": ["Black", "White"], "searches": [1200, 5400]}),
         {"Black": 48_000, "White": 1_080_000}, count="searches")),
     "outcome_test": ("analysis", _quiet(lambda: saferstats.outcome_test(
         saferstats.read_stop_search(saferstats.datasets.stop_search_sample_path()), outcome="arrest"))),
-    "assign_ethnicity": ("labeller", None),
-    "census_population": ("data", None),
-    "area_lookup": ("data", None),
-    "force_id": ("lookup", None),
-    "force_name": ("helper", None),
-    "assign_area": ("labeller", None),
-    "assign_lsoa21": ("labeller", None),
-    "find_area": ("lookup", None),
     # section 136 and disclosure
     "its_poisson": ("analysis", lambda: saferstats.its_poisson(
         [21, 24, 19, 23, 26, 22, 25, 27, 24, 26, 28, 25, 24, 23, 25, 22, 24, 21, 23, 22], break_index=12)),
@@ -96,12 +88,6 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "before_after": ("analysis", _quiet(lambda: saferstats.before_after(
         saferstats.synthetic.s136_pilot_records(seed=1), split="2024-01-01"))),
     "s136_summary": ("analysis", _quiet(lambda: saferstats.s136_summary(saferstats.synthetic.s136_pilot_records(seed=1)))),
-    "monthly_counts": ("helper", None),
-    "read_mha_annual": ("reader", None),
-    "read_street_crime": ("reader", None),
-    "is_street_crime_file": ("helper", None),
-    "read_hate_crime": ("reader", None),
-    "read_flytipping": ("reader", None),
     # hotspot intelligence (issue 17): grids, emerging hotspots, change, prospective hotspots
     "hotspot_grid": ("analysis", lambda: saferstats.hotspot_grid([0, 1000], [0, 500], cell_size=100)),
     "hotspot_count": ("analysis", lambda: saferstats.hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100,
@@ -117,15 +103,9 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
         [50, 60], [50, 50], [50, 150, 160], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99)))),
     "prospective_hotspots": ("analysis", lambda: saferstats.prospective_hotspots(
         [50.0, 120.0], [50.0, 60.0], [0.0, 3.0], predict_time=7.0, cell_size=50, bounds=(0, 149, 0, 149))),
-    "auto_cell_size": ("helper", None),
-    "auto_bandwidth": ("helper", None),
-    "bandwidth_nrd": ("helper", None),
     "suppress": ("analysis", lambda: saferstats.suppress(pd.DataFrame({"area": ["A", "B", "C"], "count": [3, 20, 30]}),
                                                          columns=["count"], keys=["area"])),
-    "s136_pilot_records": ("data", None),
     # hotspots
-    "dbscan": ("labeller", None),
-    "hdbscan": ("labeller", None),
     "kde_grid": ("analysis", lambda: saferstats.kde_grid([0, 30, 10], [0, 0, 10], cell_size=10, bandwidth=50)),
     "gi_star": ("analysis", lambda: saferstats.gi_star([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
     "local_moran": ("analysis", lambda: saferstats.local_moran([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
@@ -133,18 +113,13 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
                                                  [0, 3, 1, 2, 30, 40], distance_bands=[100, 500],
                                                  time_bands=[7, 60], permutations=9, seed=1)),
     "cluster_summary": ("analysis", lambda: saferstats.cluster_summary(_LAT, _LON, [0] * 6 + [1] * 6)),
-    "grid_counts": ("helper", None),
-    "to_local_metres": ("helper", None),
-    "to_bng": ("helper", None),
     "clark_evans": ("analysis", lambda: saferstats.clark_evans(
         [10, 20, 35, 50, 55, 70, 80, 90, 15, 60], [10, 15, 80, 50, 52, 20, 85, 40, 60, 90], area=10_000)),
-    "nnh_threshold": ("helper", None),
     "nnh": ("analysis", lambda: saferstats.nnh(np.r_[np.arange(12.0), 500 + np.arange(12.0), 2000.0],
                                                np.zeros(25), threshold=5, min_points=10)),
     # monitoring (issue 14) and hotspot intelligence (issue 17): catalogued ahead of their landing
     "spc": ("analysis", _quiet(lambda: saferstats.spc(
         [0.56, -0.23, 1.56, 0.07, 0.13, 1.72, 0.46, -1.27, -0.69, -0.45, 1.22, 0.36, 6.0]))),
-    "e_test": ("helper", None),
     "wdd": ("analysis", lambda: saferstats.wdd([308, 318], [207, 110], [150, 140], [178, 157])),
     "wdd_harm": ("analysis", lambda: saferstats.wdd_harm([-118.0, 10.0], [39.6, 12.0], [1.0, 2.0])),
     "global_moran": ("analysis", lambda: saferstats.global_moran([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
@@ -152,7 +127,6 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
     "general_g": ("analysis", lambda: saferstats.general_g([2, 3, 3.2, 5, 8, 7], _weights(), permutations=0)),
     "pai": ("analysis", lambda: saferstats.pai([6, 3, 0], [3, 2, 1])),
     "concentration": ("analysis", lambda: saferstats.concentration([0, 0, 1, 1])),
-    "funnel_overdispersion": ("helper", None),
     "isr": ("analysis", lambda: saferstats.isr(
         pd.DataFrame({"area": ["A"] * 3 + ["B"] * 3, "count": [5, 20, 60, 1, 4, 10],
                       "population": [1000, 2000, 3000] * 2}),
@@ -162,19 +136,23 @@ CATALOGUE: dict[str, tuple[str, Callable[[], Any] | None]] = {
         x_ref=[40, 150, 500], n_ref=[10000, 20000, 30000])),
     "rate_funnel_limits": ("analysis", lambda: saferstats.rate_funnel_limits(
         [414, 462, 178, 525], [184, 102, 83, 118], rate_type="dsr", years_of_data=3)),
-    "rate_funnel_significance": ("labeller", None),
-    "p_adjust": ("helper", None),
-    # geopandas interop (saferstats.geo): conversions, not analyses
-    "latlon": ("helper", None),
-    "bng": ("helper", None),
-    "to_geodataframe": ("helper", None),
-    "write_ascii_grid": ("helper", None),
     "unusual_periods": ("analysis", lambda: saferstats.unusual_periods(
         [20, 22, 19, 25, 21, 18, 23, 20, 24, 22, 19, 21, 41, 20], baseline=12)),
     "peer_compare": ("analysis", lambda: saferstats.peer_compare(
         pd.DataFrame({"force": list("ABCDE"), "offences": [120, 80, 95, 60, 300],
                       "population": [100_000, 90_000, 110_000, 70_000, 150_000]}),
         area="force", peers={"E": ["A", "B", "C", "D"]}, numerator="offences", denominator="population")),
+    # no example call: checked for their keywords only (the kind says what they return)
+    **_kind_only("helper", "funnel_target", "parse_periods", "short_group_labels", "force_name", "monthly_counts", "is_street_crime_file",
+                 "auto_cell_size", "auto_bandwidth", "bandwidth_nrd", "grid_counts", "to_local_metres", "to_bng",
+                 "nnh_threshold", "e_test", "funnel_overdispersion", "p_adjust",
+                 "latlon", "bng", "to_geodataframe", "write_ascii_grid"),  # the last four: saferstats.geo
+    **_kind_only("labeller", "funnel_significance", "assign_ethnicity", "assign_area", "assign_lsoa21",
+                 "dbscan", "hdbscan", "rate_funnel_significance"),
+    **_kind_only("reader", "read_stop_search", "read_mha_annual", "read_street_crime", "read_hate_crime",
+                 "read_flytipping"),
+    **_kind_only("data", "census_population", "area_lookup", "s136_pilot_records"),
+    **_kind_only("lookup", "force_id", "find_area"),
 }
 
 # Catalogued before they are public (other issues in flight): not yet a stale entry.

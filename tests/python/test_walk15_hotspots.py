@@ -22,24 +22,18 @@ import saferstats
 from saferstats import CoordinateError, InvalidInputError, MissingValueError, SaferstatsWarning
 
 from conftest import herts_asb_grid
+from warning_capture import warning_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 LAT = [51.5, 51.5003, 51.5001, 51.4998, 51.5002]
 LON = [-0.12, -0.1201, -0.1196, -0.1204, -0.1199]
 
 
-def _messages(f, *args, **kwargs):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = f(*args, **kwargs)
-    return out, [str(w.message) for w in caught]
-
-
 # ----------------------------------------------------------------------------- 1. Knox, constant times / places
 
 def test_knox_warns_when_every_time_is_the_same_naming_the_column():
     t = pd.Series(pd.to_datetime(["2021-06-01"] * 6), name="Month")
-    k, msgs = _messages(saferstats.knox, [0, 10, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], t,
+    k, msgs = warning_messages(saferstats.knox, [0, 10, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], t,
                         distance_bands=[0, 200, np.inf], time_bands=[0, 8, np.inf], permutations=19, seed=1)
     hit = [m for m in msgs if "every event time" in m]
     assert len(hit) == 1 and "`t` (column 'Month')" in hit[0] and "(6 events)" in hit[0]
@@ -49,14 +43,14 @@ def test_knox_warns_when_every_time_is_the_same_naming_the_column():
 
 
 def test_knox_warns_when_every_location_is_the_same():
-    _, msgs = _messages(saferstats.knox, [5.0] * 6, [7.0] * 6, [0, 3, 1, 2, 30, 40],
+    _, msgs = warning_messages(saferstats.knox, [5.0] * 6, [7.0] * 6, [0, 3, 1, 2, 30, 40],
                         distance_bands=[0, 200, np.inf], time_bands=[0, 8, np.inf], permutations=19, seed=1)
     hit = [m for m in msgs if "same location" in m]
     assert len(hit) == 1 and "`x`/`y`" in hit[0] and "distance bands are meaningless" in hit[0]
 
 
 def test_knox_with_varied_times_and_places_says_nothing_of_the_kind():
-    _, msgs = _messages(saferstats.knox, [0, 10, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], [0, 3, 1, 2, 30, 40],
+    _, msgs = warning_messages(saferstats.knox, [0, 10, 50, 400, 410, 0], [0, 100, 50, 400, 400, 20], [0, 3, 1, 2, 30, 40],
                         distance_bands=[0, 200, np.inf], time_bands=[0, 8, np.inf], permutations=19, seed=1)
     assert not [m for m in msgs if "meaningless" in m]
 
@@ -132,7 +126,7 @@ def test_python_side_errors_name_the_row_label():
 
 def test_dropped_points_warning_names_the_row_label():
     lat = pd.Series([51.5, np.nan, 51.5003, 51.5001], index=[100, 200, 300, 400])
-    _, msgs = _messages(saferstats.dbscan, lat, [-0.12, -0.12, -0.1201, -0.1196], eps_m=60, min_samples=2,
+    _, msgs = warning_messages(saferstats.dbscan, lat, [-0.12, -0.12, -0.1201, -0.1196], eps_m=60, min_samples=2,
                         missing="drop")
     assert any("1 of 4 point(s) have missing coordinates and are left out (label -2; first at row 200)" in m
                for m in msgs)
@@ -156,7 +150,7 @@ def test_mostly_swapped_latlon_is_found_by_the_same_check_as_assign_area(call):
     with pytest.raises(CoordinateError) as ref:
         saferstats.assign_area(a, b)  # the one check: 12 of 20 look swapped
     assert "12 of 20 points" in str(ref.value)
-    _, msgs = _messages(call, a, b)
+    _, msgs = warning_messages(call, a, b)
     hit = [m for m in msgs if "look swapped" in m]
     assert len(hit) == 1 and "12 of 20 points" in hit[0] and "(row 'p0': lat=-0.12, lon=51.5)" in hit[0]
     assert "latitude and longitude swapped" in hit[0]
@@ -164,7 +158,7 @@ def test_mostly_swapped_latlon_is_found_by_the_same_check_as_assign_area(call):
 
 def test_right_way_round_is_not_called_swapped():
     lat, lon = pd.Series(LAT * 4), pd.Series(LON * 4)
-    _, msgs = _messages(saferstats.dbscan, lat, lon, eps_m=60, min_samples=2)
+    _, msgs = warning_messages(saferstats.dbscan, lat, lon, eps_m=60, min_samples=2)
     assert not [m for m in msgs if "swapped" in m]
 
 
@@ -297,9 +291,9 @@ def test_notebook_03_grids_cover_the_study_area():
 def test_notebook_03_study_area_grid_is_not_stretched(shared_data):
     asb = saferstats.datasets.hertfordshire_asb()
     e, n = saferstats.to_bng(asb.lat, asb.lon)
-    _, msgs = _messages(saferstats.grid_counts, e, n, cell_size=1000)
+    _, msgs = warning_messages(saferstats.grid_counts, e, n, cell_size=1000)
     assert any("stretch the grid" in m for m in msgs)  # over the points: one far report stretches it
-    (counts, cx, cy), msgs = _messages(saferstats.grid_counts, e, n, cell_size=1000, study_area="Hertfordshire")
+    (counts, cx, cy), msgs = warning_messages(saferstats.grid_counts, e, n, cell_size=1000, study_area="Hertfordshire")
     assert not any("stretch the grid" in m for m in msgs)
     b = saferstats.StudyArea("Hertfordshire").bounds
     assert cx.min() - 500 <= b[0] + 1e-6 and cx.max() + 500 >= b[1] - 1e-6 and cx.max() - cx.min() < b[1] - b[0] + 1000
@@ -310,5 +304,5 @@ def test_grid_counts_off_grid_point_is_named_by_its_row_label():
     with pytest.raises(InvalidInputError, match=r"1 of 3 point\(s\) lie outside the grid .* \(first at row 'c'\)") as e:
         saferstats.grid_counts(x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10), outside="error")
     assert e.value.index == "c" and e.value.position == 2
-    _, msgs = _messages(saferstats.grid_counts, x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10))
+    _, msgs = warning_messages(saferstats.grid_counts, x, [1.0, 2.0, 3.0], cell_size=10, bounds=(0, 20, 0, 10))
     assert any("(first at row 'c')" in m for m in msgs)
