@@ -3,6 +3,7 @@ hotspots --date on a CSV of points, the README reader table and warnings around 
 
 from __future__ import annotations
 
+import ast
 import importlib
 
 import pytest
@@ -25,3 +26,50 @@ def test_force_helpers_at_package_level():
     assert "force_id" in saferstats.__all__ and "force_name" in saferstats.__all__
     assert saferstats.force_id("Herts Police") == "hertfordshire"
     assert saferstats.force_name("E23000027") == "Hertfordshire"
+
+
+# --- 2. find_area on a police force area's name ---------------------------------------------------
+
+
+def test_find_area_force_name_offers_no_look_alike_outside_the_force():
+    """find_area("Merseyside") said it is a police force area, then "close matches: 'Tameside'" (a
+    Greater Manchester borough that only looks like it). Now: the force, its police.uk id and its
+    areas; close matches only among those areas."""
+    with pytest.raises(saferstats.UnknownAreaError) as e:
+        saferstats.find_area("Merseyside")
+    msg = str(e.value)
+    assert "Tameside" not in msg and "close matches" not in msg
+    assert ("Merseyside is a police force area (pass level='force'), covering 5 local authorities: Knowsley, "
+            "Liverpool, St. Helens, Sefton, Wirral; its police.uk id is 'merseyside' (force_id)") in msg
+    with pytest.raises(saferstats.UnknownAreaError, match="close matches: 'Redcar and Cleveland'$"):
+        saferstats.find_area("Cleveland", level="csp")
+
+
+def test_find_area_misspelt_force_is_offered_as_the_force():
+    with pytest.raises(saferstats.UnknownAreaError) as e:
+        saferstats.find_area("Mersyside")
+    assert str(e.value).endswith("close matches: 'Merseyside' (a police force area: level='force'), "
+                                 "'Humberside' (a police force area: level='force'), 'Tameside'")
+
+
+def test_find_area_every_published_force_name(shared_data):
+    """Each of the 43 force names of the published ONS lookup, at level la and csp: found as an area
+    inside the force, or an error naming the force whose close matches all lie in that force."""
+    import pandas as pd
+    from conftest import shared_path
+
+    lk = pd.read_csv(shared_path(shared_data, "population/census2021_ew/lookup_ltla24_csp24_pfa24.csv"))
+    assert lk["pfa24_name"].nunique() == 43
+    for force, rows in lk.groupby("pfa24_name"):
+        assert saferstats.find_area(force, level="force")["code"] == rows["pfa24_code"].iloc[0]
+        for level, col in (("la", "ltla24"), ("csp", "csp24")):
+            inside = set(rows[f"{col}_name"])
+            try:
+                found = saferstats.find_area(force, level=level)
+            except saferstats.UnknownAreaError as exc:
+                msg = str(exc)
+                assert f"{force} is a police force area (pass level='force')" in msg, msg
+                offered = ast.literal_eval(f"[{msg.split('close matches: ')[1]}]") if "close matches: " in msg else []
+                assert set(offered) <= inside, msg
+            else:
+                assert found["name"] in inside, (force, level, found)
