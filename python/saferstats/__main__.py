@@ -1810,13 +1810,24 @@ def _report(args: argparse.Namespace) -> int:
         raise with_config_line(exc, args.config) from exc
 
 
+def _example_config() -> str:
+    """The packaged example configuration, its "Run:" line naming the file the user writes with
+    ``--example-config > assessment.toml`` (the repository's copy, examples/assessment.toml, names
+    itself: a path an installed package does not have)."""
+    from importlib.resources import files
+
+    text = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n# Paths are relative")
+    head = head.replace("--config examples/assessment.toml", "--config assessment.toml") + (
+        "\n#       (this file as written by: saferstats report --example-config > assessment.toml)")
+    return head + sep + rest
+
+
 def _report_run(args: argparse.Namespace) -> int:
     from .report import build_report, demo_config, load_config, prepare_output
 
     if getattr(args, "example_config", False):  # the wheel has no examples/ folder: it ships the example
-        from importlib.resources import files
-
-        sys.stdout.write(files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8"))
+        sys.stdout.write(_example_config())
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")

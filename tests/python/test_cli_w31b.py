@@ -73,3 +73,18 @@ def test_find_area_every_published_force_name(shared_data):
                 assert set(offered) <= inside, msg
             else:
                 assert found["name"] in inside, (force, level, found)
+
+
+# --- 3. report --example-config ----------------------------------------------------------------------
+
+
+def test_example_config_names_the_file_it_is_written_to(capsys):
+    """Its second line said "Run: saferstats report --config examples/assessment.toml": a path an
+    installed package does not have (the wheel has no examples/ folder)."""
+    from saferstats.__main__ import main
+
+    assert main(["report", "--example-config"]) == 0
+    head = capsys.readouterr().out.splitlines()[:3]
+    assert head == ["# saferstats strategic assessment configuration",
+                    "# Run:  saferstats report --config assessment.toml --out out/assessment",
+                    "#       (this file as written by: saferstats report --example-config > assessment.toml)"]
