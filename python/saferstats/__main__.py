@@ -1531,6 +1531,56 @@ def _by_code(msg: str) -> str:
             + (", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]))
 
 
+#: date formats of council and police exports (UK day first), tried in turn on a --date column
+_DATE_FORMATS = ("ISO8601", "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y",
+                 "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y")
+
+
+def _read_dates(values: pd.Series, path: Path, option: str) -> pd.Series:
+    """A CSV's date column (rows labelled by their lines, :func:`_read_csv`) as datetimes, in the one
+    format that reads every written value: ISO (``2024-03-15``, ``2024-03-15 14:22``, months
+    ``2024-03``) or UK day first (``15/03/2024``, ``15/03/2024 14:22``, ``15-Mar-2024``). Blank cells
+    are missing (NaT). A value no format reads is an error naming how many, their lines and values
+    (a US month-first date, ``03/15/2024``, is said to be one).
+
+    >>> _read_dates(pd.Series(["15/03/2024", "", "01/04/2024"], index=[2, 3, 4]), Path("x.csv"), "--date").tolist()
+    [Timestamp('2024-03-15 00:00:00'), NaT, Timestamp('2024-04-01 00:00:00')]
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    text = values.astype("string").str.strip()
+    written = text.notna() & (text != "")
+    if not written.any():
+        raise InvalidInputError(f"{option} {values.name!r}: no dates in the column ({path.name})", "date")
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        raise InvalidInputError(f"{option} {values.name!r}: holds numbers ({values[written].iloc[0]!r} on line "
+                                f"{values.index[written.to_numpy()][0]} of {path.name}), not dates: save the column "
+                                "as dates (2024-03-15 or 15/03/2024)", "date")
+    best: pd.Series | None = None
+    for fmt in _DATE_FORMATS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                got = pd.to_datetime(text.where(written), format=fmt, errors="coerce")
+            except (ValueError, TypeError):
+                continue
+        if best is None or int(got.notna().sum()) > int(best.notna().sum()):
+            best = got
+        if bool(got[written].notna().all()):
+            return got
+    assert best is not None
+    bad = written & best.isna()
+    lines = values.index[bad.to_numpy()].tolist()
+    shown = ", ".join(f"line {ln}: {text[ln]!r}" for ln in lines[:5])
+    us = pd.to_datetime(text[bad], format="%m/%d/%Y", errors="coerce").notna().any()
+    raise InvalidInputError(
+        f"{option} {values.name!r}: {len(lines):,} of {int(written.sum()):,} dates in {path.name} cannot be read "
+        f"({shown}{' ...' if len(lines) > 5 else ''})"
+        + ("; they read as month/day/year (US order): write them day first (15/03/2024) or as 2024-03-15" if us else
+           "; write each as 2024-03-15 or 15/03/2024 (one format for the column), or leave the cell empty (a point "
+           "with no date is clustered, not dated)"), "date", lines[0])
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
     from .published import is_street_crime_file, read_street_crime
@@ -1548,8 +1598,13 @@ def _hotspots(args: argparse.Namespace) -> int:
         except SaferstatsError as exc:  # which option the name came from
             raise type(exc)(f"--study-area: {_by_code(str(exc))}", exc.argument, exc.index) from None
     paths: list[Path] = list(args.file)
-    if all(is_street_crime_file(p) for p in paths) and \
-            (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude")):
+    police_uk = all(is_street_crime_file(p) for p in paths) and \
+        (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude"))
+    if police_uk and args.date is not None and args.date.strip().lower() != "month":
+        raise InvalidInputError(f"--date {args.date}: police.uk street-level files give each record's Month, which "
+                                "is used already; --date names the date column of a CSV of points", "date")
+    dates: pd.Series | None = None
+    if police_uk:
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():
@@ -1571,8 +1626,10 @@ def _hotspots(args: argparse.Namespace) -> int:
             raise InvalidInputError("--crime-type is for police.uk street-level files (columns 'Crime type', "
                                     "'Latitude', 'Longitude')", "crime_type")
         df = _read_csv(paths[0])
-        _require(df, paths[0], lat=args.lat, lon=args.lon)
+        _require(df, paths[0], lat=args.lat, lon=args.lon, **({"date": args.date} if args.date else {}))
         lat, lon = args.lat, args.lon
+        if args.date is not None:  # read before the clustering: an unreadable date is found out first
+            dates = _read_dates(df[args.date], paths[0], "--date")
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
@@ -1586,10 +1643,21 @@ def _hotspots(args: argparse.Namespace) -> int:
     advised = any(str(w.message).startswith("dbscan: no cluster") for w in said)
     inside = labels != -3  # outside the study area (counted, with where, in dbscan's warning)
     # police.uk records carry their month: each cluster's first and last month (written as YYYY-MM)
-    times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
-        if lat == "latitude" and "month" in pts.columns else None
-    table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
-    if times is not None and len(table):
+    if police_uk and "month" in pts.columns:
+        times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside]
+    elif dates is not None:  # a CSV's own date column: each cluster's first and last date
+        times = dates.loc[pts.index][inside]
+        if times.isna().any():
+            lines = times.index[times.isna().to_numpy()].tolist()
+            print(f"{len(lines):,} of {len(times):,} points have no date in {args.date!r} (line "
+                  f"{', '.join(map(str, lines[:5]))}{' ...' if len(lines) > 5 else ''}): clustered by place, left out "
+                  "of the clusters' first and last dates (missing_times)", file=sys.stderr)
+    else:
+        times = None
+    with warnings.catch_warnings():  # (points without a date: said above, with their lines)
+        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered point\(s\) have no time")
+        table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
+    if times is not None and len(table) and police_uk:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
@@ -2018,6 +2086,8 @@ def main(argv: list[str] | None = None) -> int:
                         "as downloaded")
     p.add_argument("--lat", default="lat", help="latitude column of a CSV of points (default lat)")
     p.add_argument("--lon", default="lon", help="longitude column of a CSV of points (default lon)")
+    p.add_argument("--date", help="date column of a CSV of points (2024-03-15, 15/03/2024 or 2024-03): each "
+                                   "cluster's first and last date, as police.uk files give their Month")
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "

@@ -88,3 +88,62 @@ def test_example_config_names_the_file_it_is_written_to(capsys):
     assert head == ["# saferstats strategic assessment configuration",
                     "# Run:  saferstats report --config assessment.toml --out out/assessment",
                     "#       (this file as written by: saferstats report --example-config > assessment.toml)"]
+
+
+# --- 4. hotspots --date on a CSV of points ---------------------------------------------------------
+
+
+def _watford_asb_csv(shared_data, tmp_path, dates=None):
+    """Watford's ASB points of January to March 2021 (police.uk, as published) written as a council's
+    export would be: Latitude, Longitude and a UK 'Date reported' (day/month/year) in the record's
+    month; ``dates``: {row position: text} to put in its place."""
+    import pandas as pd
+    from conftest import herts_street_files, street_latlon
+
+    month, lat, lon = street_latlon(herts_street_files(shared_data)[:3], "Anti-social behaviour", lsoa="Watford")
+    assert len(month) > 300
+    df = pd.DataFrame({"Latitude": lat, "Longitude": lon,
+                       "Date reported": [f"{10 + i % 15:02d}/{m[5:]}/{m[:4]}" for i, m in enumerate(month)]})
+    for row, text in (dates or {}).items():
+        df.loc[row, "Date reported"] = text
+    path = tmp_path / "watford_asb.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_hotspots_date_gives_each_cluster_its_first_and_last_date(shared_data, tmp_path, capsys):
+    """A CSV of points had no --date (police.uk files give their Month): no cluster had a date span."""
+    import pandas as pd
+    from saferstats.__main__ import main
+
+    path = _watford_asb_csv(shared_data, tmp_path, dates={7: ""})
+    out = tmp_path / "clusters.csv"
+    assert main(["hotspots", str(path), "--lat", "Latitude", "--lon", "Longitude", "--date", "Date reported",
+                 "--min-samples", "10", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "1 of " in err and "points have no date in 'Date reported' (line 9)" in err
+    table = pd.read_csv(out)
+    assert len(table) and {"first_time", "last_time", "missing_times"} <= set(table.columns)
+    first, last = pd.to_datetime(table["first_time"]), pd.to_datetime(table["last_time"])
+    # days, not months: the dates as written (10th to 24th of January to March 2021)
+    assert first.min() >= pd.Timestamp("2021-01-10") and last.max() <= pd.Timestamp("2021-03-24")
+    assert (first <= last).all() and set(first.dt.day) - {1}
+    assert table["missing_times"].sum() <= 1
+
+
+def test_hotspots_date_names_the_rows_it_cannot_read(shared_data, tmp_path, capsys):
+    from saferstats.__main__ import main
+
+    path = _watford_asb_csv(shared_data, tmp_path, dates={3: "31/02/2021", 10: "unknown"})
+    args = ["hotspots", str(path), "--lat", "Latitude", "--lon", "Longitude", "--date", "Date reported",
+            "--out", str(tmp_path / "c.csv")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--date 'Date reported': 2 of " in err and "(line 5: '31/02/2021', line 12: 'unknown')" in err
+    assert "clusters (DBSCAN" not in err  # found out before the clustering
+    assert not (tmp_path / "c.csv").exists()
+    path = _watford_asb_csv(shared_data, tmp_path, dates={3: "03/15/2021"})
+    assert main(args) == 2
+    assert "line 5: '03/15/2021'); they read as month/day/year (US order)" in capsys.readouterr().err
+    assert main(args[:-4] + ["--date", "Date", "--out", str(tmp_path / "c.csv")]) == 2
+    assert "no column 'Date' (--date) (did you mean 'Date reported'?" in capsys.readouterr().err
