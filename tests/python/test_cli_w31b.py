@@ -147,3 +147,27 @@ def test_hotspots_date_names_the_rows_it_cannot_read(shared_data, tmp_path, caps
     assert "line 5: '03/15/2021'); they read as month/day/year (US order)" in capsys.readouterr().err
     assert main(args[:-4] + ["--date", "Date", "--out", str(tmp_path / "c.csv")]) == 2
     assert "no column 'Date' (--date) (did you mean 'Date reported'?" in capsys.readouterr().err
+
+
+# --- 5. README: every reader's keywords ----------------------------------------------------------
+
+
+def test_readme_reader_table_gives_every_keyword_with_its_default():
+    """The README's reader table wrote read_hate_crime(path) (it takes sheet= for a workbook),
+    read_street_crime without ids= and columns=, read_stop_search without format= and force=."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    calls = re.findall(r"`(read_\w+)\(([^`]*)\)`", readme)
+    table = {name: args for name, args in calls if "*" in args or "," not in args}
+    readers = [n for n in saferstats.__all__ if n.startswith("read_")]
+    assert set(readers) <= set(table), set(readers) - set(table)
+    for name in readers:
+        sig = inspect.signature(getattr(saferstats, name))
+        want = ", ".join([p.name for p in sig.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+                         + (["*"] if any(p.kind is p.KEYWORD_ONLY for p in sig.parameters.values()) else [])
+                         + [f"{p.name}={p.default!r}".replace("'", '"') for p in sig.parameters.values()
+                            if p.kind is p.KEYWORD_ONLY])
+        assert table[name] == want, name
