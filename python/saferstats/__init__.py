@@ -137,6 +137,10 @@ __all__ = [
     "plot_disproportionality",
     "assign_area",
     "find_area",
+    "force_id",
+    "force_name",
+    "area_lookup",
+    "BROAD_GROUPS",
     "StudyArea",
     "geography",
     "monitoring",
@@ -148,5 +152,5 @@ __all__ += _rates.__all__
 __all__ += _trend.__all__
 __all__ += monitoring.__all__
 __all__ += _hotspot.__all__
-# geography's public names (force_id, force_name, area_lookup, ...), once each
+# any other public name of geography (its __all__), once each
 __all__ += [n for n in geography.__all__ if n not in __all__]

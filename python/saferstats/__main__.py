@@ -1810,11 +1810,15 @@ def _as_config(msg: str) -> str:
 _ADVICE = ("--pdf", "--docx", "stop and search: the report counts only the searches with a stated ethnicity")
 
 
-def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None) -> None:
+def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None, *,
+                    stopped: bool = False) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
     script's, ``<frozen runpy>:88``): the message alone, like the errors, its advice in the
-    command's options (:func:`_as_flags`)."""
+    command's options (:func:`_as_flags`). ``stopped``: the command stopped with an error (printed
+    just above): ``saferstats: warning before the error: ...`` (and ``note before the error``), of
+    a run that wrote no results."""
+    tail = " before the error" if stopped else ""
     said = [str(w.message) for w in caught]
     gap = "no searches at all in some months"
     for w in caught:
@@ -1823,7 +1827,7 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             continue  # the same months, said once more by the command's table just below
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(_ADVICE):
             # advice on a choice, not a caution about the numbers: a note (in the report's terms)
-            print(f"saferstats: note: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
+            print(f"saferstats: note{tail}: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
             msg = str(w.message)
             path = getattr(args, "file", None)
@@ -1832,9 +1836,17 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
             if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
                 msg = _without_attrs(msg)
-            print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
+            print(f"saferstats: warning{tail}: {_as_flags(msg, args) if args is not None else _as_config(msg)}",
+                  file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _after_error(caught: list[warnings.WarningMessage], args: argparse.Namespace) -> None:
+    """The warnings of a command that stopped with an error, printed after the error line and
+    marked as given before it (the report's own, held by :func:`_report_run`, in its terms)."""
+    _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True)
+    _print_warnings(caught, args, stopped=True)
 
 
 #: ``.attrs['x']`` or ``.attrs['x']['y']`` in a message.
@@ -1921,9 +1933,13 @@ def _report_run(args: argparse.Namespace) -> int:
     # a bad --out stops here, before any analysis runs
     out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else []),
                                                *(["report.docx"] if args.docx else [])])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SaferstatsWarning)
-        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SaferstatsWarning)
+            path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
+    except BaseException:  # held for main: printed after the error, in the report's terms (_after_error)
+        args._report_warnings = caught
+        raise
     _print_warnings(caught)
     if args.demo:
         print(text)
@@ -2124,16 +2140,25 @@ def main(argv: list[str] | None = None) -> int:
         import logging
 
         logging.basicConfig(level=logging.INFO, format="saferstats: %(message)s", stream=sys.stderr)
+    # The library's warnings are held while the command runs (one line each, outside the recording:
+    # other warnings are re-issued to the caller's filters, not recorded again). When it succeeds they
+    # follow its output; when it stops with an error they are printed after the error line, each
+    # marked "before the error": printed first, they read as cautions about results never written,
+    # and the error, the line to act on, came last among them.
     caught: list[warnings.WarningMessage] = []
     try:
         try:
-            with warnings.catch_warnings(record=True) as caught:  # printed as one line each, also after an error
+            with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", SaferstatsWarning)
-                return int(args.func(args))
-        finally:  # outside the recording: other warnings are re-issued to the caller's filters, not recorded again
+                rc = int(args.func(args))
+        except BrokenPipeError:  # the output was read in part (| head): its warnings stand
             _print_warnings(caught, args)
+            raise
+        _print_warnings(caught, args)
+        return rc
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
+        _after_error(caught, args)
         return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (| head): stop quietly
         with contextlib.suppress(OSError):
@@ -2143,12 +2168,15 @@ def main(argv: list[str] | None = None) -> int:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
+        _after_error(caught, args)
         return 2
     except Exception as exc:  # a defect of saferstats, not of the input: one line and how to report it
         if args.verbose:
+            _after_error(caught, args)
             raise
         print(f"saferstats: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} (a saferstats defect: "
               "please report it with the command; -v shows the traceback)", file=sys.stderr)
+        _after_error(caught, args)
         return 3
 
 

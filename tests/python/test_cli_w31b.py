@@ -171,3 +171,32 @@ def test_readme_reader_table_gives_every_keyword_with_its_default():
                          + [f"{p.name}={p.default!r}".replace("'", '"') for p in sig.parameters.values()
                             if p.kind is p.KEYWORD_ONLY])
         assert table[name] == want, name
+
+
+# --- 6. warnings of a command that stops with an error ----------------------------------------------
+
+
+def test_warnings_of_a_failed_command_follow_the_error_marked(shared_data, tmp_path, capsys):
+    """City of London stop and search 2023 (police.uk, as published) against a population file with
+    only White residents: the library warned (ethnicity not stated for 53%, searches not placed in a
+    CSP) and then stopped on the missing Asian population; the warnings were printed first, as
+    cautions about rates that were never written, and the error last among them. Now the error
+    comes first and the warnings after it, marked "before the error"; a command that succeeds prints
+    them as before."""
+    from conftest import shared_path
+    from saferstats.__main__ import main
+
+    folder = shared_path(shared_data, "stop_search/city_of_london_2023")
+    pop = tmp_path / "pop.csv"
+    pop.write_text("ethnicity,population\nWhite,100\n", encoding="utf-8")
+    args = ["disproportionality", str(folder), "--by", "csp", "--out", str(tmp_path / "d.csv")]
+    assert main([*args, "--population", str(pop)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("saferstats: error: group 'Asian' has 105 searches in {'csp': 'City of London'")
+    assert lines[1].startswith("saferstats: warning before the error: disproportionality: ethnicity is not stated "
+                               "for a fifth or more of the searches in City of London (53% of 2,384)")
+    assert all(ln.startswith("saferstats: warning before the error: ") for ln in lines[1:])
+    assert not (tmp_path / "d.csv").exists()
+    assert main(args) == 0  # the bundled Census: the same warnings, of the rates written
+    err = capsys.readouterr().err
+    assert "saferstats: warning: disproportionality: ethnicity is not stated" in err and "before the error" not in err
