@@ -22,7 +22,17 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 from . import datasets, geography, plotting  # noqa: E402
 from ._saferstats import __version__
 from .disclosure import suppress
-from .geography import StudyArea, assign_area, assign_lsoa21, census_population, find_area
+from .geography import (
+    BROAD_GROUPS,
+    StudyArea,
+    area_lookup,
+    assign_area,
+    assign_lsoa21,
+    census_population,
+    find_area,
+    force_id,
+    force_name,
+)
 from .disproportionality import (
     HO_ETHNICITY_GROUPS,
     assign_ethnicity,
@@ -128,6 +138,10 @@ __all__ = [
     "plot_disproportionality",
     "assign_area",
     "find_area",
+    "force_id",
+    "force_name",
+    "area_lookup",
+    "BROAD_GROUPS",
     "StudyArea",
     "geography",
     "monitoring",
@@ -139,3 +153,5 @@ __all__ += _rates.__all__
 __all__ += _trend.__all__
 __all__ += monitoring.__all__
 __all__ += _hotspot.__all__
+# any other public name of geography (its __all__), once each
+__all__ += [n for n in geography.__all__ if n not in __all__]

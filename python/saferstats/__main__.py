@@ -1540,6 +1540,56 @@ def _by_code(msg: str) -> str:
             + (", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]))
 
 
+#: date formats of council and police exports (UK day first), tried in turn on a --date column
+_DATE_FORMATS = ("ISO8601", "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y",
+                 "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%y")
+
+
+def _read_dates(values: pd.Series, path: Path, option: str) -> pd.Series:
+    """A CSV's date column (rows labelled by their lines, :func:`_read_csv`) as datetimes, in the one
+    format that reads every written value: ISO (``2024-03-15``, ``2024-03-15 14:22``, months
+    ``2024-03``) or UK day first (``15/03/2024``, ``15/03/2024 14:22``, ``15-Mar-2024``). Blank cells
+    are missing (NaT). A value no format reads is an error naming how many, their lines and values
+    (a US month-first date, ``03/15/2024``, is said to be one).
+
+    >>> _read_dates(pd.Series(["15/03/2024", "", "01/04/2024"], index=[2, 3, 4]), Path("x.csv"), "--date").tolist()
+    [Timestamp('2024-03-15 00:00:00'), NaT, Timestamp('2024-04-01 00:00:00')]
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    text = values.astype("string").str.strip()
+    written = text.notna() & (text != "")
+    if not written.any():
+        raise InvalidInputError(f"{option} {values.name!r}: no dates in the column ({path.name})", "date")
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        raise InvalidInputError(f"{option} {values.name!r}: holds numbers ({values[written].iloc[0]!r} on line "
+                                f"{values.index[written.to_numpy()][0]} of {path.name}), not dates: save the column "
+                                "as dates (2024-03-15 or 15/03/2024)", "date")
+    best: pd.Series | None = None
+    for fmt in _DATE_FORMATS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                got = pd.to_datetime(text.where(written), format=fmt, errors="coerce")
+            except (ValueError, TypeError):
+                continue
+        if best is None or int(got.notna().sum()) > int(best.notna().sum()):
+            best = got
+        if bool(got[written].notna().all()):
+            return got
+    assert best is not None
+    bad = written & best.isna()
+    lines = values.index[bad.to_numpy()].tolist()
+    shown = ", ".join(f"line {ln}: {text[ln]!r}" for ln in lines[:5])
+    us = pd.to_datetime(text[bad], format="%m/%d/%Y", errors="coerce").notna().any()
+    raise InvalidInputError(
+        f"{option} {values.name!r}: {len(lines):,} of {int(written.sum()):,} dates in {path.name} cannot be read "
+        f"({shown}{' ...' if len(lines) > 5 else ''})"
+        + ("; they read as month/day/year (US order): write them day first (15/03/2024) or as 2024-03-15" if us else
+           "; write each as 2024-03-15 or 15/03/2024 (one format for the column), or leave the cell empty (a point "
+           "with no date is clustered, not dated)"), "date", lines[0])
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
     from .published import is_street_crime_file, read_street_crime
@@ -1557,8 +1607,13 @@ def _hotspots(args: argparse.Namespace) -> int:
         except SaferstatsError as exc:  # which option the name came from
             raise type(exc)(f"--study-area: {_by_code(str(exc))}", exc.argument, exc.index) from None
     paths: list[Path] = list(args.file)
-    if all(is_street_crime_file(p) for p in paths) and \
-            (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude")):
+    police_uk = all(is_street_crime_file(p) for p in paths) and \
+        (args.lat.strip().lower(), args.lon.strip().lower()) in (("lat", "lon"), ("latitude", "longitude"))
+    if police_uk and args.date is not None and args.date.strip().lower() != "month":
+        raise InvalidInputError(f"--date {args.date}: police.uk street-level files give each record's Month, which "
+                                "is used already; --date names the date column of a CSV of points", "date")
+    dates: pd.Series | None = None
+    if police_uk:
         # police.uk street-level files as published: read as the report reads them
         for p in paths:
             if not p.is_dir():
@@ -1580,8 +1635,10 @@ def _hotspots(args: argparse.Namespace) -> int:
             raise InvalidInputError("--crime-type is for police.uk street-level files (columns 'Crime type', "
                                     "'Latitude', 'Longitude')", "crime_type")
         df = _read_csv(paths[0])
-        _require(df, paths[0], lat=args.lat, lon=args.lon)
+        _require(df, paths[0], lat=args.lat, lon=args.lon, **({"date": args.date} if args.date else {}))
         lat, lon = args.lat, args.lon
+        if args.date is not None:  # read before the clustering: an unreadable date is found out first
+            dates = _read_dates(df[args.date], paths[0], "--date")
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
@@ -1595,10 +1652,21 @@ def _hotspots(args: argparse.Namespace) -> int:
     advised = any(str(w.message).startswith("dbscan: no cluster") for w in said)
     inside = labels != -3  # outside the study area (counted, with where, in dbscan's warning)
     # police.uk records carry their month: each cluster's first and last month (written as YYYY-MM)
-    times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside] \
-        if lat == "latitude" and "month" in pts.columns else None
-    table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
-    if times is not None and len(table):
+    if police_uk and "month" in pts.columns:
+        times = pd.to_datetime(pts["month"].astype("string"), format="%Y-%m", errors="coerce")[inside]
+    elif dates is not None:  # a CSV's own date column: each cluster's first and last date
+        times = dates.loc[pts.index][inside]
+        if times.isna().any():
+            lines = times.index[times.isna().to_numpy()].tolist()
+            print(f"{len(lines):,} of {len(times):,} points have no date in {args.date!r} (line "
+                  f"{', '.join(map(str, lines[:5]))}{' ...' if len(lines) > 5 else ''}): clustered by place, left out "
+                  "of the clusters' first and last dates (missing_times)", file=sys.stderr)
+    else:
+        times = None
+    with warnings.catch_warnings():  # (points without a date: said above, with their lines)
+        warnings.filterwarnings("ignore", message=r"[\d,]+ clustered point\(s\) have no time")
+        table = cluster_summary(pts[lat][inside], pts[lon][inside], labels[inside], times=times)
+    if times is not None and len(table) and police_uk:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
@@ -1751,11 +1819,15 @@ def _as_config(msg: str) -> str:
 _ADVICE = ("--pdf", "--docx", "stop and search: the report counts only the searches with a stated ethnicity")
 
 
-def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None) -> None:
+def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None, *,
+                    stopped: bool = False) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
     script's, ``<frozen runpy>:88``): the message alone, like the errors, its advice in the
-    command's options (:func:`_as_flags`)."""
+    command's options (:func:`_as_flags`). ``stopped``: the command stopped with an error (printed
+    just above): ``saferstats: warning before the error: ...`` (and ``note before the error``), of
+    a run that wrote no results."""
+    tail = " before the error" if stopped else ""
     said = [str(w.message) for w in caught]
     gap = "no searches at all in some months"
     for w in caught:
@@ -1764,7 +1836,7 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             continue  # the same months, said once more by the command's table just below
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(_ADVICE):
             # advice on a choice, not a caution about the numbers: a note (in the report's terms)
-            print(f"saferstats: note: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
+            print(f"saferstats: note{tail}: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
             msg = str(w.message)
             path = getattr(args, "file", None)
@@ -1773,9 +1845,17 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
             if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
                 msg = _without_attrs(msg)
-            print(f"saferstats: warning: {_as_flags(msg, args) if args is not None else _as_config(msg)}", file=sys.stderr)
+            print(f"saferstats: warning{tail}: {_as_flags(msg, args) if args is not None else _as_config(msg)}",
+                  file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _after_error(caught: list[warnings.WarningMessage], args: argparse.Namespace) -> None:
+    """The warnings of a command that stopped with an error, printed after the error line and
+    marked as given before it (the report's own, held by :func:`_report_run`, in its terms)."""
+    _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True)
+    _print_warnings(caught, args, stopped=True)
 
 
 #: ``.attrs['x']`` or ``.attrs['x']['y']`` in a message.
@@ -1819,13 +1899,24 @@ def _report(args: argparse.Namespace) -> int:
         raise with_config_line(exc, args.config) from exc
 
 
+def _example_config() -> str:
+    """The packaged example configuration, its "Run:" line naming the file the user writes with
+    ``--example-config > assessment.toml`` (the repository's copy, examples/assessment.toml, names
+    itself: a path an installed package does not have)."""
+    from importlib.resources import files
+
+    text = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n# Paths are relative")
+    head = head.replace("--config examples/assessment.toml", "--config assessment.toml") + (
+        "\n#       (this file as written by: saferstats report --example-config > assessment.toml)")
+    return head + sep + rest
+
+
 def _report_run(args: argparse.Namespace) -> int:
     from .report import build_report, demo_config, load_config, prepare_output
 
     if getattr(args, "example_config", False):  # the wheel has no examples/ folder: it ships the example
-        from importlib.resources import files
-
-        sys.stdout.write(files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8"))
+        sys.stdout.write(_example_config())
         return 0
     if bool(args.demo) == bool(args.config):
         raise InvalidInputError("report needs exactly one of --demo or --config FILE (or --example-config)", "config")
@@ -1851,9 +1942,13 @@ def _report_run(args: argparse.Namespace) -> int:
     # a bad --out stops here, before any analysis runs
     out = prepare_output(args.out, cfg, extra=[*extra, *(["report.pdf"] if args.pdf else []),
                                                *(["report.docx"] if args.docx else [])])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SaferstatsWarning)
-        path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SaferstatsWarning)
+            path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
+    except BaseException:  # held for main: printed after the error, in the report's terms (_after_error)
+        args._report_warnings = caught
+        raise
     _print_warnings(caught)
     if args.demo:
         print(text)
@@ -2016,6 +2111,8 @@ def main(argv: list[str] | None = None) -> int:
                         "as downloaded")
     p.add_argument("--lat", default="lat", help="latitude column of a CSV of points (default lat)")
     p.add_argument("--lon", default="lon", help="longitude column of a CSV of points (default lon)")
+    p.add_argument("--date", help="date column of a CSV of points (2024-03-15, 15/03/2024 or 2024-03): each "
+                                   "cluster's first and last date, as police.uk files give their Month")
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "
@@ -2052,16 +2149,25 @@ def main(argv: list[str] | None = None) -> int:
         import logging
 
         logging.basicConfig(level=logging.INFO, format="saferstats: %(message)s", stream=sys.stderr)
+    # The library's warnings are held while the command runs (one line each, outside the recording:
+    # other warnings are re-issued to the caller's filters, not recorded again). When it succeeds they
+    # follow its output; when it stops with an error they are printed after the error line, each
+    # marked "before the error": printed first, they read as cautions about results never written,
+    # and the error, the line to act on, came last among them.
     caught: list[warnings.WarningMessage] = []
     try:
         try:
-            with warnings.catch_warnings(record=True) as caught:  # printed as one line each, also after an error
+            with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", SaferstatsWarning)
-                return int(args.func(args))
-        finally:  # outside the recording: other warnings are re-issued to the caller's filters, not recorded again
+                rc = int(args.func(args))
+        except BrokenPipeError:  # the output was read in part (| head): its warnings stand
             _print_warnings(caught, args)
+            raise
+        _print_warnings(caught, args)
+        return rc
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
+        _after_error(caught, args)
         return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (| head): stop quietly
         with contextlib.suppress(OSError):
@@ -2071,12 +2177,15 @@ def main(argv: list[str] | None = None) -> int:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
+        _after_error(caught, args)
         return 2
     except Exception as exc:  # a defect of saferstats, not of the input: one line and how to report it
         if args.verbose:
+            _after_error(caught, args)
             raise
         print(f"saferstats: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} (a saferstats defect: "
               "please report it with the command; -v shows the traceback)", file=sys.stderr)
+        _after_error(caught, args)
         return 3
 
 

@@ -219,7 +219,11 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     whose CSPs are Aylesbury Vale, Chiltern, South Bucks and Wycombe; ``find_area("Aylesbury Vale")``:
     a CSP covering Buckinghamshire); when it names a district abolished by a merger since 2016
     (``"Harrogate"``, ``"Christchurch"``, ``"Taunton Deane"``) it names the successor, the CSP and
-    where the district's own population is; otherwise it lists the close matches.
+    where the district's own population is; when it names a police force area (``"Merseyside"`` at
+    ``level="la"`` or ``"csp"``) it says so, with the force's police.uk id (:func:`force_id`) and the
+    areas it covers, and offers close matches only among those areas (never ``"Tameside"``, a
+    look-alike in another force); otherwise it lists the close matches, a misspelt force among them
+    marked as a police force area (``"Mersyside"``: ``'Merseyside' (a police force area: level='force')``).
 
     >>> find_area("st albans")
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
@@ -279,26 +283,41 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     other_code = _other_code(q)
     if other_code:
         raise UnknownAreaError(f"no {lvl} named or coded {query!r}: {other_code}", "query")
-    close = _close(str(query), [str(n) for n in names.values])
+    unit_names = [str(n) for n in names.values]
     # "Hertfordshire County Council": the county's name is its police force area's
     fid = (force_id(query) or force_id(_COUNCIL_TAIL.sub("", _typed_key(str(query))))) if lvl != "force" else None
-    force = ""
-    if fid is not None:  # "Hertfordshire" at level="la": a force, not a district (nor "East Hertfordshire")
-        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-        rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
-        units = [str(n) for n in rows[lvl]]
-        kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
-        force = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
-                 f"{len(units)} {kind}: {', '.join(units[:6])}"
-                 + (", ..." if len(units) > 6 else "") + "; ")
-        if re.search(r"\bcounty council$", _typed_key(str(query))):
-            force += ("a county council is an upper-tier council, not a level here: pass its districts (level='la') "
-                      "or the force area, which also covers any unitary authority in the county; ")
+    if fid is not None:  # "Merseyside" at level="la": a force, not a district (nor "Tameside")
+        raise UnknownAreaError(f"no {lvl} named or coded {query!r}; {_force_not_unit(query, fid, lvl)}", "query")
+    # a misspelt force ("Mersyside") is offered as the force, ranked with the areas at this level
+    forces = {str(n) for n in _names("force").values} if lvl != "force" else set()
+    close = [repr(c) + (" (a police force area: level='force')" if c in forces and c not in unit_names else "")
+             for c in _close(str(query), list(dict.fromkeys([*unit_names, *forces])))]
     raise UnknownAreaError(
-        f"no {lvl} named or coded {query!r}; {force}"
-        + (f"close matches: {', '.join(repr(c) for c in close)}" if close else "no close matches"),
+        f"no {lvl} named or coded {query!r}; " + (f"close matches: {', '.join(close)}" if close else "no close matches"),
         "query",
     )
+
+
+def _force_not_unit(query: Any, fid: str, lvl: str) -> str:
+    """What a force's name given at ``lvl`` ("la" or "csp") is: the force area, its police.uk id and
+    the areas it covers; close matches only among those areas ("East Hertfordshire" for
+    "Hertfordshire"), never a look-alike elsewhere ("Tameside" for "Merseyside").
+
+    >>> _force_not_unit("Merseyside", "merseyside", "la")
+    "Merseyside is a police force area (pass level='force'), covering 5 local authorities: Knowsley, Liverpool, St. Helens, Sefton, Wirral; its police.uk id is 'merseyside' (force_id)"
+    """
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    rows = lk[lk["force"] == fid].drop_duplicates(f"{lvl}_code")
+    units = [str(n) for n in rows[lvl]]
+    kind = ("local authorit" + ("y" if len(units) == 1 else "ies")) if lvl == "la" else ("CSP" + ("" if len(units) == 1 else "s"))
+    said = (f"{rows['force_name'].iloc[0]} is a police force area (pass level='force'), covering "
+            f"{len(units)} {kind}: {', '.join(units[:6])}" + (", ..." if len(units) > 6 else "")
+            + f"; its police.uk id is {fid!r} (force_id)")
+    if re.search(r"\bcounty council$", _typed_key(str(query))):
+        said += ("; a county council is an upper-tier council, not a level here: pass its districts (level='la') "
+                 "or the force area, which also covers any unitary authority in the county")
+    close = _close(str(query), units)
+    return said + (f"; close matches: {', '.join(repr(c) for c in close)}" if close else "")
 
 
 def _is_force_slug(query: Any) -> bool:
