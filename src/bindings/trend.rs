@@ -38,6 +38,7 @@ binding! {
         Ok(columns!(py, &fits;
             [intercept, beta, se, apc, apc_lower, apc_upper, z, p_value, dispersion_ratio, alpha],
             "n_periods" => |f| f.n_periods as i64,
+            "df_resid" => |f| f.df_resid as i64,
             "method" => |f| f.method as u8,
             "note" => |f| f.note as u8,
         ))

@@ -124,6 +124,9 @@ pub struct PoissonTrend {
     pub alpha: f64,
     /// Number of periods used.
     pub n_periods: usize,
+    /// Residual degrees of freedom of the fit: periods fitted less coefficients (n − 2 with no
+    /// seasonal terms; 0 when there is no estimate).
+    pub df_resid: usize,
     /// Model that produced the estimate.
     pub method: TrendMethod,
     /// Why there is no estimate ([`TrendNote::None`] when there is one).
@@ -144,6 +147,7 @@ impl PoissonTrend {
             dispersion_ratio: f64::NAN,
             alpha: f64::NAN,
             n_periods: n,
+            df_resid: 0,
             method: TrendMethod::NotEstimable,
             note,
         }
@@ -451,6 +455,7 @@ fn fit_trend(y: &[f64], pop: &[f64], t: &[f64], opts: &TrendOptions) -> PoissonT
         dispersion_ratio: ratio,
         alpha,
         n_periods: n,
+        df_resid: fit.df_resid,
         method,
         note: TrendNote::None,
     }
@@ -629,6 +634,7 @@ mod tests {
         close(d.se, 0.004657250789654842, 1e-7, "dummies se");
         close(d.apc_lower, 13.54432502667099, 1e-7, "dummies lower");
         close(d.apc_upper, 15.636237139726905, 1e-7, "dummies upper");
+        assert_eq!(d.df_resid, 17); // statsmodels df_resid
         // the season check's seasonal APC is this fit's
         let c = crate::trend::season_check(&y, &pop, &t, 0.95).unwrap();
         close(d.apc, c.apc_seasonal, 1e-9, "season check");
@@ -679,6 +685,8 @@ mod tests {
         assert_eq!(z.note, TrendNote::None);
         close(z.beta, 0.051392472924319296, 1e-7, "zero month beta");
         close(z.se, 0.1014275372739335, 1e-6, "zero month se");
+        // the three August rows and their indicator are left out (statsmodels counts them: 23)
+        assert_eq!(z.df_resid, 21);
 
         let yq = [50., 61., 72., 58., 55., 70., 80., 60., 62., 75., 88., 66.];
         let tq: Vec<f64> = (0..12).map(|i| 2018.0 + f64::from(i) / 4.0).collect();
