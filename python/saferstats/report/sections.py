@@ -79,6 +79,9 @@ class Section:
     finding: str = ""
     #: a data limitation the section adds to the report's list (e.g. no points inside the study area)
     limitation: str = ""
+    #: method lines the section adds to the Methods appendix (e.g. the arrest comparison the
+    #: stop-and-search section makes when every find comparison is withheld)
+    methods: list[str] = dataclasses.field(default_factory=list)
 
 
 def _png(fig) -> bytes:
@@ -1169,6 +1172,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                               "in arrest, and the difference from White people's in percentage points (shown because "
                               f"every find-rate comparison is withheld); counts below {thr} suppressed",
                               arrest_t, shown=find_page(arrest_t).rename(columns=_ARREST_PAGE)))
+        s.methods.append(_arrest_method(out, names_of, conf, thr))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
     # by force and CSP (or local authority): the report's force's areas only, on a figure tall enough for
@@ -1293,6 +1297,53 @@ def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: 
     ahn |= reason[an_ids] > 0
     ahh = (reason[ah_ids] > 0) | ahn
     return ahn, ahh, unprotected
+
+
+def _arrest_method(out: pd.DataFrame, names: dict[str, str], conf: float, thr: float) -> str:
+    """The Methods appendix line of the arrest comparison the stop-and-search section makes when every
+    find comparison of ``out`` (:func:`saferstats.outcome_test`, ``outcome="find"``) is withheld: what
+    is compared, how, how its counts are protected, and why it replaced the find comparison (the
+    forces of ``out.attrs``, by ``names``). The Liverpool report (police.uk Merseyside, Dec 2019 -
+    Feb 2020) printed the arrest table while its appendix described the find rates only.
+
+    >>> out = pd.DataFrame({"group": ["White"]})
+    >>> out.attrs["outcome_linked_missing_by"] = {"merseyside": (5116, 6548)}
+    >>> line = _arrest_method(out, {"merseyside": "Merseyside"}, 0.95, 5)
+    >>> line[:82]
+    'Arrest rates (stop and search), in place of find rates: every find-rate comparison'
+    >>> "blank on more than a tenth of Merseyside's searches" in line, "Fisher's exact test" in line
+    (True, True)
+    """
+    from ..disproportionality import MANY_COMPARISONS
+
+    def forces(attr: str) -> str:
+        said = [names.get(f, f) for f in (out.attrs.get(attr) or {})]
+        return " and ".join(f"{x}'s" for x in said if x) or "the"
+
+    why = []
+    if out.attrs.get("outcome_linked_missing_by"):
+        why.append("police.uk's 'outcome linked to the object of the search' flag was blank on more than a tenth of "
+                   f"{forces('outcome_linked_missing_by')} searches, and a find rate would be of the searches with the "
+                   "flag only, which some forces record mainly where the search had an outcome")
+    if out.attrs.get("finds_no_further_action"):
+        why.append(f"most of {forces('finds_no_further_action')} searches flagged as finds ended in no further action, "
+                   "so the flag does not show that anything was found")
+    c = int(round(conf * 100))
+    return ("Arrest rates (stop and search), in place of find rates: every find-rate comparison was withheld as not "
+            "comparable (" + ("; ".join(why) or "see the section") + "), so the section compares arrests instead. "
+            "For each self-defined ethnic group (and area), the arrest rate is the share of searches with a recorded "
+            "outcome that ended in arrest (searches with no recorded outcome are left out, not counted as no arrest), "
+            f"with a Wilson score {c}% interval; it is compared with White people's as a difference in percentage "
+            "points (Newcombe's hybrid score interval; called statistically significant when the interval excludes "
+            "0) and a risk ratio (Katz log interval), with a two-sided p-value from the pooled two-proportion z test, "
+            f"or Fisher's exact test where an expected cell is below 5; with more than {MANY_COMPARISONS} comparisons the "
+            "findings say which statistically significant differences remain so after the Benjamini-Hochberg "
+            "adjustment. An arrest is not a find: an arrest rate also reflects what the "
+            "searches led to, not only whether anything was found. Disclosure control: the arrest table's counts "
+            "(searches with a recorded outcome, arrests) are protected after the search-rate and find tables, against "
+            f"them as published: counts below {thr} are hidden, with every count that would give one back from those "
+            "tables or the known totals, and a group whose searches are hidden in the search-rate table is hidden "
+            "here too, so the arrest table never changes what the other two publish.")
 
 
 def _all_finds_withheld(out: pd.DataFrame) -> bool:
