@@ -66,3 +66,86 @@ def test_no_arrest_comparison_no_arrest_method() -> None:
         s = _stop_search(CFG, {"files": [str(ss.datasets.stop_search_sample_path())], "by": ["force"]})
     assert s.methods == []
     assert not any(i.startswith("Arrest rates") for i in _methods_appendix(CFG, [s]))
+
+
+def _published_and_truth(shared_data, force: str, area: str, by: list[str]):
+    """The section as published (threshold 5) and the same tables unsuppressed (threshold 1)."""
+    pub = _section(shared_data, force, area, by)
+    files = sorted(str(p) for p in (shared_data / POLICEUK).glob(f"*-{force}-stop-and-search.csv"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        truth = _stop_search({**CFG, "area": area, "disclosure_threshold": 1}, {"files": files, "by": by, "census": "auto"})
+    return pub, truth
+
+
+def _arrest_attack(pub, truth, by: list[str], no_outcome_total: bool) -> list:
+    """A reader's attack (disclosure_attack.Attack, scipy LP) on the three tables as published, with the
+    totals the report takes as known (each area's searches over the groups; the force's by group over
+    its areas; the force's searches with the 'outcome linked' flag, from the caveat), each table's
+    numbers within the searches, and, when the text gives it, the force's searches with no recorded
+    outcome (the searches less the arrest table's numbers). The counts recovered other than zeros
+    (zeros are published: Mixed's and Other's flagged searches, 0, hidden with their searches, are the
+    caveat's 53 less the published ones)."""
+    from disclosure_attack import Attack
+
+    from saferstats.report.sections import csv_rounded
+
+    p = {t.name: csv_rounded(t.frame).reset_index(drop=True) for t in pub.tables}
+    t = {t.name: csv_rounded(t.frame).reset_index(drop=True) for t in truth.tables}
+    d, f, a = (t[n] for n in ("stop_search_disproportionality", "stop_search_find_rates", "stop_search_arrest_rates"))
+    at = Attack()
+    at.table("d", p["stop_search_disproportionality"], d, ["searches"])
+    at.table("f", p["stop_search_find_rates"], f, ["n", "hits"])
+    at.table("a", p["stop_search_arrest_rates"], a, ["n", "hits"])
+    for labels in ([*by[:-1], "group"], by):   # the force's by group over its areas; each area's over groups
+        for rows in d.groupby(labels if len(labels) > 1 else labels[0]).groups.values():
+            at.total(("d", r, "searches") for r in rows)
+    at.total(("f", r, "n") for r in f.index)
+    row = {tuple(map(str, k)): r for r, k in zip(d.index, d[[*by, "group"]].itertuples(index=False))}
+    for name, frame in (("f", f), ("a", a)):
+        for r, k in zip(frame.index, frame[[*by, "group"]].itertuples(index=False)):
+            at.subset((name, r, "n"), ("d", row[tuple(map(str, k))], "searches"), (name, "none", r))
+            at.subset((name, r, "hits"), (name, r, "n"), (name, "misses", r))
+    if no_outcome_total:
+        at.total(("a", "none", r) for r in a.index)
+    return [x for x in at.run() if x.true > 0]
+
+
+def test_the_arrest_text_says_how_many_searches_had_no_outcome(shared_data) -> None:
+    """Leicestershire (police.uk, Dec 2019 - Feb 2020): 6 of White people's 398 searches, and 4 of
+    Black people's 67, had no recorded outcome; the arrest rates leave them out (392 White), and the
+    text did not say so. It now gives the number, protected as the tables are: by force the total (10)
+    would hide White people's 392 (the reference) to protect Black people's 4, so the text gives only
+    what the tables already publish (398 less 392) and says the rest is withheld; by CSP (Charnwood's
+    report) the total is published, and no hidden count can be worked back with it."""
+    pub, truth = _published_and_truth(shared_data, "leicestershire", "Leicestershire", ["force"])
+    assert ("Some searches had no recorded outcome: 6 of White people's 398 searches (a group's number is its "
+            "searches in the search-rate table less those in the arrest table, where both are shown; for the groups "
+            "whose counts are suppressed it is withheld to protect small numbers). They are left out of the arrest "
+            "rates (an outcome not recorded is not known to be no arrest), so the arrest table counts only the "
+            "searches with one.") in pub.intro
+    a = pub.tables[2].frame.set_index("group")
+    assert (a.loc["White", "n"], a.loc["Asian", "n"], a.loc["Black", "n"]) == (392, 103, "[c]")
+    assert "10 (1.7%)" not in pub.intro
+    assert _arrest_attack(pub, truth, ["force"], no_outcome_total=False) == []
+
+    pub, truth = _published_and_truth(shared_data, "leicestershire", "Charnwood", ["force", "csp"])
+    assert ("Of the 574 searches in the search-rate table, 10 (1.7%) had no recorded outcome: they are left out of "
+            "the arrest rates") in pub.intro
+    tn = truth.tables[2].frame
+    assert int(truth.tables[0].frame["searches"].sum() - tn["n"].sum()) == 10
+    assert _arrest_attack(pub, truth, ["force", "csp"], no_outcome_total=True) == []
+
+
+def test_a_large_share_with_no_outcome_is_a_caution(shared_data) -> None:
+    """Durham (police.uk, Dec 2019 - Feb 2020): 189 of the 413 searches had no recorded outcome (the
+    latest months not yet updated), so its arrest rates are of fewer than three in five searches."""
+    pub, truth = _published_and_truth(shared_data, "durham", "Durham", ["force"])
+    assert ("Of the 413 searches in the search-rate table, 189 (45.8%) had no recorded outcome (more than a tenth: if "
+            "the searches still without an outcome differ from the rest, as when police.uk's latest months are not "
+            "yet updated, the arrest rates are not like for like with other forces' or periods')") in pub.intro
+    assert _arrest_attack(pub, truth, ["force"], no_outcome_total=True) == []
+
+
+def test_every_search_with_an_outcome_is_said(liverpool) -> None:
+    assert "Every search in the search-rate table had a recorded outcome." in liverpool.intro
