@@ -2,7 +2,6 @@
 with no recorded outcome, the fly-tipping finding of a one-area report, the report's search audit as
 one function, and Section 136 for an area the NHS publishes by ICB."""
 
-import os
 import warnings
 
 import pytest
@@ -149,3 +148,30 @@ def test_a_large_share_with_no_outcome_is_a_caution(shared_data) -> None:
 
 def test_every_search_with_an_outcome_is_said(liverpool) -> None:
     assert "Every search in the search-rate table had a recorded outcome." in liverpool.intro
+
+
+@pytest.mark.parametrize("sig, said", [
+    ("Not significant", "within the 95% limits of the funnel plot against the overall rate of all 308 authorities in "
+                        "England (limits widened for over-dispersion between areas): not statistically significantly "
+                        "different from it."),
+    ("High (0.001)", "above the upper 99.8% limit of the funnel plot against the overall rate of all 308 authorities "
+                     "in England (limits widened for over-dispersion between areas): statistically significantly "
+                     "higher than the overall rate."),
+    ("Low (0.025)", "below the lower 95% limit of the funnel plot against the overall rate of all 308 authorities in "
+                    "England, but within the 99.8% limits (limits widened for over-dispersion between areas): lower "
+                    "than the overall rate at the 95% level, but not at the 99.8% level.")])
+def test_a_one_area_fly_tipping_finding_reads_as_a_sentence_about_it(sig: str, said: str) -> None:
+    """Liverpool CSP's report (Defra 2021/22): "Fly-tipping rates, 2021/22, compared with the overall rate of
+    all 308 authorities in England, for the 1 local authority area shown (funnel plot): 1 within the limits
+    (limits widened for over-dispersion between areas); Liverpool is within the 95% limits." Now one
+    sentence on Liverpool's rate and what its place in the funnel means."""
+    import pandas as pd
+
+    from saferstats.report.summary import _funnel_sentence
+
+    rates = pd.DataFrame({"la_name": ["Liverpool"], "period": ["2021/22"], "incidents": [18976],
+                          "population": [486097], "rate": [39.04], "significance": [sig]})
+    rates.attrs.update(funnel_against="all 308 authorities in England",
+                       funnel_limits="95% / 99.8% limits widened for over-dispersion (φ = 2059.28)")
+    assert _funnel_sentence(rates, "fly-tipping", 1000, "Liverpool") == [
+        "Liverpool's fly-tipping rate in 2021/22 was 39.0 per 1,000 residents (18,976 incidents), " + said]
