@@ -175,3 +175,20 @@ def test_a_one_area_fly_tipping_finding_reads_as_a_sentence_about_it(sig: str, s
                        funnel_limits="95% / 99.8% limits widened for over-dispersion (φ = 2059.28)")
     assert _funnel_sentence(rates, "fly-tipping", 1000, "Liverpool") == [
         "Liverpool's fly-tipping rate in 2021/22 was 39.0 per 1,000 residents (18,976 incidents), " + said]
+
+
+def test_the_search_audit_is_the_reports_one_function() -> None:
+    """tests/python/search_audit.py copied the report's audit of its searches table (duplicates: a
+    pair with report/sections.py); both are now report.sections.search_audit, which _stop_search's
+    margins come from too (_search_margins)."""
+    import inspect
+
+    import search_audit as tests_audit
+    from saferstats.report import sections
+
+    frame = tests_audit.leicestershire_csp_months()
+    hidden, unprotected = sections.search_audit(frame, ["csp", "month"])
+    assert (hidden.tolist(), unprotected) == ([True, True, False, False, True, True], [])
+    assert "search_audit(frame, by, threshold)" in inspect.getsource(tests_audit.report_search_audit)
+    assert "_search_margins(" in inspect.getsource(sections._stop_search)
+    assert "cells.margin(" not in inspect.getsource(tests_audit)

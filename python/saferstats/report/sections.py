@@ -1047,12 +1047,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # in the files, which no one publishes: by force it hid Leicestershire's Black searches (67) to
     # protect Other (2) (police.uk, Dec 2019 - Feb 2020), and by month, as a third face of the area x
     # month x group cube, every count of all seven forces
-    known = _search_totals(disp, by)
-    for labels in known:
-        for g in np.unique(labels):
-            members = sorted({int(x) for x in s_ids[labels == g]})
-            if len(members) > 1:
-                cells.margin(members)
+    known = _search_margins(cells, s_ids, disp, by)
     # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
     # (searches minus blanks): the sum of its n, a margin of the find table
     blank = out.attrs.get("outcome_linked_missing_by") or {}
@@ -1523,6 +1518,42 @@ def _force_rows(frame: pd.DataFrame, by: list[str], records: pd.DataFrame, names
     if area and not one:
         return _force_of_areas(frame, area) == force
     return np.ones(len(frame), dtype=bool)
+
+
+def _search_margins(cells: Any, ids: np.ndarray, frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
+    """Put the totals of the searches table a reader knows (:func:`_search_totals`) into the
+    disclosure problem ``cells`` as published margins of the searches' cells ``ids`` (one per row
+    of ``frame``); returns the totals' label arrays."""
+    known = _search_totals(frame, by)
+    for labels in known:
+        for g in np.unique(labels):
+            members = sorted({int(x) for x in ids[labels == g]})
+            if len(members) > 1:
+                cells.margin(members)
+    return known
+
+
+def search_audit(frame: pd.DataFrame, by: list[str], threshold: float = 5) -> tuple[np.ndarray, list[int]]:
+    """The report's disclosure audit of a stop-and-search table of searches alone (``frame``: one row
+    per ``by`` x ``group`` with a ``searches`` count), as :func:`_stop_search` runs it with the find
+    table: each count a cell, the totals a reader knows (:func:`_search_totals`) as margins,
+    primary and secondary suppression, and the hidden counts raised where a known total leaves them
+    no more than their number (:func:`_positive_hidden`). Returns the hidden mask and the cells the
+    audit could not protect.
+
+    >>> t = pd.DataFrame({"force": ["Leics"] * 3, "group": ["Black", "Other", "White"], "searches": [67, 2, 398]})
+    >>> hidden, unprotected = search_audit(t, ["force"])
+    >>> hidden.tolist(), unprotected
+    ([True, True, False], [])
+    """
+    from ..disclosure import _Cells
+
+    cells = _Cells()
+    ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
+    known = _search_margins(cells, ids, frame, by)
+    reason, unprotected = cells.solve(threshold=threshold, zeros=False, secondary=True)
+    values = frame["searches"].to_numpy(dtype=float)
+    return _positive_hidden(values, (reason > 0)[ids].copy(), known), list(unprotected)
 
 
 def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
