@@ -192,3 +192,18 @@ def test_the_search_audit_is_the_reports_one_function() -> None:
     assert "search_audit(frame, by, threshold)" in inspect.getsource(tests_audit.report_search_audit)
     assert "_search_margins(" in inspect.getsource(sections._stop_search)
     assert "cells.margin(" not in inspect.getsource(tests_audit)
+
+
+def test_by_force_and_csp_the_forces_totals_by_group_are_known(shared_data) -> None:
+    """Durham by force and CSP (police.uk, Dec 2019 - Feb 2020): County Durham's Mixed and Other searches
+    (0) were published, so Darlington's Mixed (4) and Other (1) were Durham's totals by group (the Home
+    Office's force x ethnicity figures, which the problem takes as known by CSP) less 0: by force and CSP
+    the problem took only each CSP's total. It now takes each force's by group over its CSPs too."""
+    from saferstats.report.sections import _search_totals
+
+    pub, truth = _published_and_truth(shared_data, "durham", "Durham", ["force", "csp"])
+    assert _arrest_attack(pub, truth, ["force", "csp"], no_outcome_total=False) == []
+    d = pub.tables[0].frame.set_index(["csp", "group"])["searches"]
+    assert d[("Darlington", "Mixed")] == d[("Darlington", "Other")] == "[c]"
+    frame = truth.tables[0].frame
+    assert len(_search_totals(frame, ["force", "csp"])) == len(_search_totals(frame, ["csp"])) == 2

@@ -1581,9 +1581,12 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
                      else (["_force"], frame.assign(_force=_force_of_areas(frame, area))))
         rows.append(stratum_keys(of, [*whose, "group"]))
         rows += _financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's
-    if area and "force" not in area and "month" not in by:  # (with months: above)
-        # each force's by group over its areas
-        rows.append(stratum_keys(frame.assign(_force=_force_of_areas(frame, area)), ["_force", "group"]))
+    if area and area != ["force"] and "month" not in by:  # (with months: above)
+        # each force's by group over its areas: by CSP or district, and by force and CSP or district, where
+        # the force is a column (Durham by force and CSP, Dec 2019 - Feb 2020: Darlington's Mixed, 4, and
+        # Other, 1, were Durham's less County Durham's published 0 when only the areas' totals were taken)
+        of = frame if "force" in area else frame.assign(force=_force_of_areas(frame, area))
+        rows.append(stratum_keys(of, ["force", "group"]))
     return rows
 
 
