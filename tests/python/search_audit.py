@@ -32,23 +32,12 @@ def leicestershire_csp_months() -> pd.DataFrame:
 
 
 def report_search_audit(frame: pd.DataFrame, by: list[str], threshold: float = 5) -> tuple[np.ndarray, list[int]]:
-    """The report's audit of the searches table (report/sections.py, _stop_search): each cell a
-    count, the known totals of _search_totals as margins, primary and secondary suppression; the
+    """The report's audit of the searches table (report/sections.py, ``search_audit``: each cell a
+    count, the known totals of _search_totals as margins, primary and secondary suppression); the
     hidden cells and the cells the audit could not protect (the report warns of them)."""
-    from saferstats.disclosure import _Cells
-    from saferstats.report.sections import _positive_hidden, _search_totals
+    from saferstats.report.sections import search_audit
 
-    cells = _Cells()
-    ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
-    known = _search_totals(frame, by)
-    for labels in known:
-        for g in np.unique(labels):
-            members = sorted({int(x) for x in ids[labels == g]})
-            if len(members) > 1:
-                cells.margin(members)
-    reason, unprotected = cells.solve(threshold=threshold, zeros=False, secondary=True)
-    values = frame["searches"].to_numpy(dtype=float)
-    return _positive_hidden(values, (reason > 0)[ids].copy(), known), list(unprotected)
+    return search_audit(frame, by, threshold)
 
 
 def csp_month_attack(frame: pd.DataFrame, hidden: np.ndarray, force: Sequence[str] | np.ndarray) -> list:

@@ -16,6 +16,12 @@ def test_one_area_is_singular():
     rates.attrs["funnel_against"] = "all 308 authorities in England"
     text = _funnel_sentence(rates, "fly-tipping", 1000, "Carlisle")[0]
     assert "for the 1 local authority area shown" in text and "1 within the limits" in text
+    # with its rate, the one area's sentence is about it (session 22, w31c): not "for the 1 local authority
+    # area shown (funnel plot): 1 within the limits"
+    text = _funnel_sentence(rates.assign(rate=[15.41]), "fly-tipping", 1000, "Carlisle")[0]
+    assert text == ("Carlisle's fly-tipping rate in 2021/22 was 15.4 per 1,000 residents (1,696 incidents), within the "
+                    "95% limits of the funnel plot against the overall rate of all 308 authorities in England: not "
+                    "statistically significantly different from it.")
 
 
 def test_defra_la_name_heading():

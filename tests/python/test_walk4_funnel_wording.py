@@ -60,7 +60,9 @@ def test_one_area_between_the_limits_is_said_plainly(shared_data):
     rates = next(t.frame for t in s.tables if t.name == "flytipping_rates")
     assert list(rates["incidents"]) == [32517] and list(rates["significance"]) == ["High (0.025)"]
     text = " ".join(ft_findings(s, cfg))
-    assert "Camden is above the upper 95% limit but within the 99.8% limits" in text
+    assert ("Camden's fly-tipping rate in 2021/22 was 154.7 per 1,000 residents (32,517 incidents), above the upper "
+            "95% limit of the funnel plot against the overall rate of all 308 authorities in England, but within the "
+            "99.8% limits") in text   # (session 22, w31c: one area's sentence is about it)
     assert "1 of them outside" not in text
     # one authority: its trend said once, with its years (session 13; it was also "over the whole series:
     # a statistically significant upward trend in Camden")

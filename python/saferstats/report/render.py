@@ -137,6 +137,8 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
         items.append("Section 136: segmented Poisson ITS with time-since-break 0 in the first post period (Bernal et "
                      "al. 2017), quasi-Poisson standard errors and intervals from t on the residual degrees of freedom; "
                      "durations with numpy 'linear' (R type 7) quantiles.")
+    # the lines a section adds for what it alone does (the arrest comparison when every find comparison is withheld)
+    items += [m for s in sections or () for m in s.methods]
     items.append(
         f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
         "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes"

@@ -9,7 +9,7 @@ import dataclasses
 import io
 import re
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -79,6 +79,9 @@ class Section:
     finding: str = ""
     #: a data limitation the section adds to the report's list (e.g. no points inside the study area)
     limitation: str = ""
+    #: method lines the section adds to the Methods appendix (e.g. the arrest comparison the
+    #: stop-and-search section makes when every find comparison is withheld)
+    methods: list[str] = dataclasses.field(default_factory=list)
 
 
 def _png(fig) -> bytes:
@@ -1044,12 +1047,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # in the files, which no one publishes: by force it hid Leicestershire's Black searches (67) to
     # protect Other (2) (police.uk, Dec 2019 - Feb 2020), and by month, as a third face of the area x
     # month x group cube, every count of all seven forces
-    known = _search_totals(disp, by)
-    for labels in known:
-        for g in np.unique(labels):
-            members = sorted({int(x) for x in s_ids[labels == g]})
-            if len(members) > 1:
-                cells.margin(members)
+    known = _search_margins(cells, s_ids, disp, by)
     # the caveat on blank 'outcome linked' flags publishes each such force's searches with the flag
     # (searches minus blanks): the sum of its n, a margin of the find table
     blank = out.attrs.get("outcome_linked_missing_by") or {}
@@ -1090,8 +1088,33 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     for rows in nfa_rows.values():
         _hide_against_total(rows, hh, h_vals)
     ahn = ahh = np.zeros(0, dtype=bool)
+    no_outcome_words = ""
     if arrests is not None:
-        ahn, ahh, more = _protect_arrests(cells, arrests, keys, where, (s_ids, hs), (n_ids, hn), (h_ids, hh), thr=thr)
+        published = ((s_ids, hs), (n_ids, hn), (h_ids, hh))
+        ahn, ahh, more = _protect_arrests(cells, arrests, keys, where, *published, thr=thr)
+        # the searches with no recorded outcome, left out of the arrest rates: their number by force where it
+        # is a publishable total (0, or the threshold or more) and publishing it hides nothing more in the
+        # arrest table (protected with it; a number that would cost a comparison is not given)
+        lacking = _no_outcome(arrests, disp, keys, where, by)
+        said = {u: v for u, v in lacking.items() if v[2] is not None and (v[0] == 0 or v[0] >= thr)}
+        if said:
+            again = _protect_arrests(cells, arrests, keys, where, *published, thr=thr,
+                                     totals=[v[2] for v in said.values()])
+            if not ((again[0] == ahn).all() and (again[1] == ahh).all() and set(again[2]) <= set(more)):
+                said = {}   # (Leicestershire: its 10 would hide White people's 392, the reference)
+        # otherwise the groups' numbers a reader has already, as the difference of two published counts (White
+        # people's 398 searches less their 392 with an outcome); the audit protected those, so none is small
+        shown = []
+        searches = disp["searches"].to_numpy(dtype=float)
+        for j, k in enumerate(arrests[keys].itertuples(index=False)):
+            i = where.get(tuple(map(str, k)))
+            unit = str(arrests["force"].iloc[j]) if "force" in by else ""
+            if i is None or unit in said or hs[i] or ahn[j]:
+                continue
+            miss = int(searches[i] - float(arrests["n"].iloc[j]))
+            if miss >= thr:
+                shown.append((str(k[-2]) if len(k) > 1 else "", str(k[-1]), miss, int(searches[i])))
+        no_outcome_words = _no_outcome_words(lacking, said, shown)
         unprotected = sorted(set(unprotected) | set(more))
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
@@ -1152,7 +1175,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         s.intro += (" Every find-rate comparison is withheld, so the arrest rates (the share of searches with a recorded "
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
                     "same methods and the same protection of small counts; an arrest is not a find, and a group's arrest "
-                    "rate also reflects what the searches led to, not only whether anything was found.")
+                    "rate also reflects what the searches led to, not only whether anything was found."
+                    + no_outcome_words)
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
@@ -1169,6 +1193,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                               "in arrest, and the difference from White people's in percentage points (shown because "
                               f"every find-rate comparison is withheld); counts below {thr} suppressed",
                               arrest_t, shown=find_page(arrest_t).rename(columns=_ARREST_PAGE)))
+        s.methods.append(_arrest_method(out, names_of, conf, thr))
     # the forest plot shows exactly the published ratios
     pub = _mask_frame(disp, d_hidden)
     # by force and CSP (or local authority): the report's force's areas only, on a figure tall enough for
@@ -1256,7 +1281,8 @@ _ARREST_PAGE = {"hits": "arrests", "find_percent": "arrest_percent", "find_perce
 
 
 def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: dict[tuple[str, ...], int],
-                     *tables: tuple[np.ndarray, np.ndarray], thr: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
+                     *tables: tuple[np.ndarray, np.ndarray], thr: float,
+                     totals: Sequence[np.ndarray] = ()) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """The arrest table's hidden numbers (searches with a recorded outcome) and arrests, protected
     with the rates and find tables as they are published: their problem (``cells``, solved) again,
     with each of their counts fixed as published or hidden (``tables``: ``(ids, hidden)`` of the
@@ -1265,7 +1291,10 @@ def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: 
     all at once, Leicestershire's 67 Black searches, the report's headline, were hidden instead of
     Mixed's 8 to protect Other's 2). Each group's number is part of its searches (equal where every
     search has an outcome), its arrests part of the number; a number whose searches are hidden is
-    hidden too. Returns the two masks and the cells left unprotected."""
+    hidden too. Each group's searches with no recorded outcome (its searches less its number) are a
+    latent cell, protected when small; ``totals`` (masks of the rows of ``arrests``) are published
+    totals of those cells, and of the searches of the same rows (the text says "10 of the 578
+    searches had no recorded outcome"). Returns the two masks and the cells left unprotected."""
     from ..disclosure import FIXED, LATENT, _Cells
 
     again = _Cells()
@@ -1278,21 +1307,156 @@ def _protect_arrests(cells: Any, arrests: pd.DataFrame, keys: list[str], where: 
     an_ids = np.array([again.add(v) for v in arrests["n"].to_numpy(dtype=float)], dtype=np.int64)
     ah_ids = np.array([again.add(v) for v in arrests["hits"].to_numpy(dtype=float)], dtype=np.int64)
     ahn = np.zeros(len(arrests), dtype=bool)
+    none_ids = np.full(len(arrests), -1, dtype=np.int64)   # each row's searches with no recorded outcome
+    row_s = np.full(len(arrests), -1, dtype=np.int64)      # and its searches in the rates table
     for j, k in enumerate(arrests[keys].itertuples(index=False)):
         i = where.get(tuple(map(str, k)))
         if i is not None and again.values[int(an_ids[j])] == again.values[int(s_ids[i])]:
             again.relate([(int(an_ids[j]), 1.0), (int(s_ids[i]), -1.0)])  # every search has an outcome
         elif i is not None:
-            again.subset(int(an_ids[j]), int(s_ids[i]))
+            none_ids[j] = again.add(max(again.values[int(s_ids[i])] - again.values[int(an_ids[j])], 0.0), LATENT)
+            again.sum_to([int(an_ids[j]), int(none_ids[j])], int(s_ids[i]))
         else:  # searches not in the rates table
             rest = again.add(0.0, LATENT)
             again.relate([(int(an_ids[j]), 1.0), (rest, 1.0)])
+        if i is not None:
+            row_s[j] = s_ids[i]
         again.subset(int(ah_ids[j]), int(an_ids[j]))
         ahn[j] = i is not None and bool(hs[i])
+    for rows in totals:
+        again.margin([int(c) for c in none_ids[rows] if c >= 0])
+        again.margin(sorted({int(c) for c in row_s[rows] if c >= 0}))
     reason, unprotected = again.solve(threshold=thr, zeros=False, secondary=True)
     ahn |= reason[an_ids] > 0
     ahh = (reason[ah_ids] > 0) | ahn
     return ahn, ahh, unprotected
+
+
+def _arrest_method(out: pd.DataFrame, names: dict[str, str], conf: float, thr: float) -> str:
+    """The Methods appendix line of the arrest comparison the stop-and-search section makes when every
+    find comparison of ``out`` (:func:`saferstats.outcome_test`, ``outcome="find"``) is withheld: what
+    is compared, how, how its counts are protected, and why it replaced the find comparison (the
+    forces of ``out.attrs``, by ``names``). The Liverpool report (police.uk Merseyside, Dec 2019 -
+    Feb 2020) printed the arrest table while its appendix described the find rates only.
+
+    >>> out = pd.DataFrame({"group": ["White"]})
+    >>> out.attrs["outcome_linked_missing_by"] = {"merseyside": (5116, 6548)}
+    >>> line = _arrest_method(out, {"merseyside": "Merseyside"}, 0.95, 5)
+    >>> line[:82]
+    'Arrest rates (stop and search), in place of find rates: every find-rate comparison'
+    >>> "blank on more than a tenth of Merseyside's searches" in line, "Fisher's exact test" in line
+    (True, True)
+    """
+    from ..disproportionality import MANY_COMPARISONS
+
+    def forces(attr: str) -> str:
+        said = [names.get(f, f) for f in (out.attrs.get(attr) or {})]
+        return " and ".join(f"{x}'s" for x in said if x) or "the"
+
+    why = []
+    if out.attrs.get("outcome_linked_missing_by"):
+        why.append("police.uk's 'outcome linked to the object of the search' flag was blank on more than a tenth of "
+                   f"{forces('outcome_linked_missing_by')} searches, and a find rate would be of the searches with the "
+                   "flag only, which some forces record mainly where the search had an outcome")
+    if out.attrs.get("finds_no_further_action"):
+        why.append(f"most of {forces('finds_no_further_action')} searches flagged as finds ended in no further action, "
+                   "so the flag does not show that anything was found")
+    c = int(round(conf * 100))
+    return ("Arrest rates (stop and search), in place of find rates: every find-rate comparison was withheld as not "
+            "comparable (" + ("; ".join(why) or "see the section") + "), so the section compares arrests instead. "
+            "For each self-defined ethnic group (and area), the arrest rate is the share of searches with a recorded "
+            "outcome that ended in arrest (searches with no recorded outcome are left out, not counted as no arrest), "
+            f"with a Wilson score {c}% interval; it is compared with White people's as a difference in percentage "
+            "points (Newcombe's hybrid score interval; called statistically significant when the interval excludes "
+            "0) and a risk ratio (Katz log interval), with a two-sided p-value from the pooled two-proportion z test, "
+            f"or Fisher's exact test where an expected cell is below 5; with more than {MANY_COMPARISONS} comparisons the "
+            "findings say which statistically significant differences remain so after the Benjamini-Hochberg "
+            "adjustment. An arrest is not a find: an arrest rate also reflects what the "
+            "searches led to, not only whether anything was found. Disclosure control: the arrest table's counts "
+            "(searches with a recorded outcome, arrests) are protected after the search-rate and find tables, against "
+            f"them as published: counts below {thr} are hidden, with every count that would give one back from those "
+            "tables or the known totals, and a group whose searches are hidden in the search-rate table is hidden "
+            "here too, so the arrest table never changes what the other two publish.")
+
+
+def _no_outcome(arrests: pd.DataFrame, disp: pd.DataFrame, keys: list[str], where: dict[tuple[str, ...], int],
+                by: list[str]) -> dict[str, tuple[int, int, np.ndarray | None]]:
+    """The searches with no recorded outcome in the arrest table (``arrests``: ``outcome_test``'s, ``n``
+    the searches with a recorded outcome) against the searches of the rates table (``disp``; ``where``
+    its row of each key), by force (``""``: the whole table when not by force): ``{force: (no outcome,
+    searches, the force's rows of arrests)}``, the rows None when a row has no searches row to
+    subtract from.
+
+    >>> d = pd.DataFrame({"force": ["Leics"] * 2, "group": ["Black", "White"], "searches": [67, 398]})
+    >>> a = d.assign(n=[63, 392]).drop(columns="searches")
+    >>> where = {("Leics", "Black"): 0, ("Leics", "White"): 1}
+    >>> {f: v[:2] for f, v in _no_outcome(a, d, ["force", "group"], where, ["force"]).items()}
+    {'Leics': (10, 465)}
+    """
+    units = arrests["force"].astype(str).to_numpy() if "force" in by else np.full(len(arrests), "", dtype=object)
+    rows_of = [where.get(tuple(map(str, k))) for k in arrests[keys].itertuples(index=False)]
+    searches = disp["searches"].to_numpy(dtype=float)
+    n = arrests["n"].to_numpy(dtype=float)
+    out: dict[str, tuple[int, int, np.ndarray | None]] = {}
+    for u in dict.fromkeys(units):
+        rows = units == u
+        idx = [rows_of[j] for j in np.flatnonzero(rows)]
+        if any(i is None for i in idx):
+            out[str(u)] = (0, 0, None)
+            continue
+        total = sum(searches[int(i)] for i in idx if i is not None)
+        missing = sum(max(searches[int(i)] - n[j], 0.0) for i, j in zip(idx, np.flatnonzero(rows)) if i is not None)
+        out[str(u)] = (int(missing), int(total), rows)
+    return out
+
+
+def _no_outcome_words(lacking: dict[str, tuple[int, int, np.ndarray | None]], said: dict[str, Any],
+                      shown: Sequence[tuple[str, str, int, int]] = ()) -> str:
+    """The arrest paragraph's sentence on the searches with no recorded outcome (``lacking``, from
+    :func:`_no_outcome`, by force as the table names it), which the arrest rates leave out: the
+    number of each force in ``said`` (a total protected with the tables), or else the groups' numbers
+    ``shown`` (``(area, group, no outcome, searches)``: the difference of two published counts),
+    and for the rest that it is withheld. Leicestershire (police.uk, Dec 2019 - Feb 2020): 10 of its
+    578 searches, 6 of them White people's (of 398).
+
+    >>> rows = np.ones(5, bool)
+    >>> _no_outcome_words({"Durham": (189, 413, rows)}, {"Durham": 1})[:101]
+    ' Of the 413 searches in the search-rate table, 189 (45.8%) had no recorded outcome (more than a tenth'
+    >>> t = _no_outcome_words({"Leicestershire": (10, 578, rows)}, {}, [("Leicestershire", "White", 6, 398)])
+    >>> print(t[:75], "...", t[-54:])
+     Some searches had no recorded outcome: 6 of White people's 398 searches (a ... so the arrest table counts only the searches with one.
+    >>> print(_no_outcome_words({"London, City of": (0, 96, rows), "Essex": (12, 900, rows)}, {"London, City of": 1})[:86])
+     Searches with no recorded outcome (the City of London: 0 of 96; the others' numbers w
+    """
+    from .summary import _group_people
+
+    treated = ("they are left out of the arrest rates (an outcome not recorded is not known to be no arrest), so the "
+               "arrest table counts only the searches with one")
+    pointer = ("a group's number is its searches in the search-rate table less those in the arrest table, where both "
+               "are shown; for the groups whose counts are suppressed it is withheld to protect small numbers")
+    if said and len(said) == len(lacking) and not any(v[0] for v in lacking.values()):
+        return " Every search in the search-rate table had a recorded outcome."
+    if not said:
+        if not any(v[2] is not None and v[0] > 0 for v in lacking.values()):
+            return f" Searches with no recorded outcome {treated.removeprefix('they ')}."
+        areas = {a for a, _, _, _ in shown}
+        items = [f"{m:,} of {_group_people(g)}'s {n:,} searches" + (f" in {place(a)}" if len(areas) > 1 and a else "")
+                 for a, g, m, n in shown[:5]]
+        items += [f"and {len(shown) - 5} more groups'"] if len(shown) > 5 else []
+        listed = (": " + ("; " if len(items) > 2 else " and ").join(items)) if items else ""
+        return (f" Some searches had no recorded outcome{listed} ({pointer if items else 'their number is withheld to protect small numbers'}). "
+                f"{capitalise(treated)}.")
+    if len(lacking) == 1:
+        (miss, total, _), = lacking.values()
+        late = (" (more than a tenth: if the searches still without an outcome differ from the rest, as when police.uk's "
+                "latest months are not yet updated, the arrest rates are not like for like with other forces' or "
+                "periods')" if miss > 0.1 * total else "")
+        return (f" Of the {total:,} searches in the search-rate table, {miss:,} ({miss / total:.1%}) had no recorded "
+                f"outcome{late}: {treated} ({pointer}).")
+    parts = [f"{place(u) or 'the searches'}: {lacking[u][0]:,} of {lacking[u][1]:,}" for u in said]
+    if len(said) < len(lacking):
+        parts.append("the others' numbers withheld to protect small numbers")
+    return f" Searches with no recorded outcome ({'; '.join(parts)}): {treated}."
 
 
 def _all_finds_withheld(out: pd.DataFrame) -> bool:
@@ -1356,6 +1520,42 @@ def _force_rows(frame: pd.DataFrame, by: list[str], records: pd.DataFrame, names
     return np.ones(len(frame), dtype=bool)
 
 
+def _search_margins(cells: Any, ids: np.ndarray, frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
+    """Put the totals of the searches table a reader knows (:func:`_search_totals`) into the
+    disclosure problem ``cells`` as published margins of the searches' cells ``ids`` (one per row
+    of ``frame``); returns the totals' label arrays."""
+    known = _search_totals(frame, by)
+    for labels in known:
+        for g in np.unique(labels):
+            members = sorted({int(x) for x in ids[labels == g]})
+            if len(members) > 1:
+                cells.margin(members)
+    return known
+
+
+def search_audit(frame: pd.DataFrame, by: list[str], threshold: float = 5) -> tuple[np.ndarray, list[int]]:
+    """The report's disclosure audit of a stop-and-search table of searches alone (``frame``: one row
+    per ``by`` x ``group`` with a ``searches`` count), as :func:`_stop_search` runs it with the find
+    table: each count a cell, the totals a reader knows (:func:`_search_totals`) as margins,
+    primary and secondary suppression, and the hidden counts raised where a known total leaves them
+    no more than their number (:func:`_positive_hidden`). Returns the hidden mask and the cells the
+    audit could not protect.
+
+    >>> t = pd.DataFrame({"force": ["Leics"] * 3, "group": ["Black", "Other", "White"], "searches": [67, 2, 398]})
+    >>> hidden, unprotected = search_audit(t, ["force"])
+    >>> hidden.tolist(), unprotected
+    ([True, True, False], [])
+    """
+    from ..disclosure import _Cells
+
+    cells = _Cells()
+    ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
+    known = _search_margins(cells, ids, frame, by)
+    reason, unprotected = cells.solve(threshold=threshold, zeros=False, secondary=True)
+    values = frame["searches"].to_numpy(dtype=float)
+    return _positive_hidden(values, (reason > 0)[ids].copy(), known), list(unprotected)
+
+
 def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
     """The totals of the searches table a reader knows, as label arrays (rows with one label sum to
     a known total), for the disclosure problem (docs/methods/disclosure.md):
@@ -1381,9 +1581,12 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
                      else (["_force"], frame.assign(_force=_force_of_areas(frame, area))))
         rows.append(stratum_keys(of, [*whose, "group"]))
         rows += _financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's
-    if area and "force" not in area and "month" not in by:  # (with months: above)
-        # each force's by group over its areas
-        rows.append(stratum_keys(frame.assign(_force=_force_of_areas(frame, area)), ["_force", "group"]))
+    if area and area != ["force"] and "month" not in by:  # (with months: above)
+        # each force's by group over its areas: by CSP or district, and by force and CSP or district, where
+        # the force is a column (Durham by force and CSP, Dec 2019 - Feb 2020: Darlington's Mixed, 4, and
+        # Other, 1, were Durham's less County Durham's published 0 when only the areas' totals were taken)
+        of = frame if "force" in area else frame.assign(force=_force_of_areas(frame, area))
+        rows.append(stratum_keys(of, ["force", "group"]))
     return rows
 
 

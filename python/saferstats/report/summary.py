@@ -686,6 +686,11 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
                 + f"({c[0]:,.0f} incidents); it is not compared with the overall rate of "
                 + (str(against) if against else "the other areas")
                 + ": with few residents and many visitors, a rate per resident is not like for like."]
+    one_rate = _num(shown["rate"].iloc[0]) if n == 1 and "rate" in shown.columns else None
+    if n == 1 and not alt and against and not apart and one_rate is not None:
+        # one area: its rate and where it lies, as a sentence about it, not "for the 1 local authority area shown
+        # (funnel plot): 1 within the limits ...; Liverpool is within the 95% limits" (Liverpool CSP's report)
+        return [_one_area_funnel(shown.iloc[0][lab], what, when[2:], one_rate, per, c[0], sig[0], str(against), limits)]
     if alt and against and len(apart) == n:
         # none of the report's areas is in the figure (the City of London's own report: its rate is set apart, so
         # "with the report's 1 local authority area highlighted" described a point the plot does not have)
@@ -717,6 +722,34 @@ def _funnel_sentence(rates: pd.DataFrame, what: str, per: float, area: str, *, a
                if g == "Not significant" else "within the 99.8% limits")
         text += f"; {place(area)} is {pos}"
     return [text + "."]
+
+
+def _one_area_funnel(area: Any, what: str, when: str, rate: float, per: float, count: float, sig: str,
+                     against: str, limits: str) -> str:
+    """The funnel finding of a report that tables one area: its rate, and where it lies against the
+    overall rate of the areas the limits come from (``against``), read as a difference or none.
+
+    >>> print(_one_area_funnel("Liverpool", "fly-tipping", "2021/22", 39.04, 1000, 18976, "Not significant",
+    ...                        "all 308 authorities in England", "95% / 99.8% limits widened for over-dispersion"))
+    Liverpool's fly-tipping rate in 2021/22 was 39.0 per 1,000 residents (18,976 incidents), within the 95% limits \
+of the funnel plot against the overall rate of all 308 authorities in England (limits widened for over-dispersion \
+between areas): not statistically significantly different from it.
+    """
+    where, within, reading = {
+        "High (0.001)": ("above the upper 99.8% limit", "", "statistically significantly higher than the overall rate"),
+        "Low (0.001)": ("below the lower 99.8% limit", "", "statistically significantly lower than the overall rate"),
+        "High (0.025)": ("above the upper 95% limit", ", but within the 99.8% limits",
+                         "higher than the overall rate at the 95% level, but not at the 99.8% level"),
+        "Low (0.025)": ("below the lower 95% limit", ", but within the 99.8% limits",
+                        "lower than the overall rate at the 95% level, but not at the 99.8% level"),
+        "Not significant": ("within the 95% limits", "", "not statistically significantly different from it"),
+    }.get(sig, ("within the 99.8% limits", "", "not statistically significantly different from it at the 99.8% level"))
+    widened = (" (limits widened for over-dispersion between areas)" if "over-dispersion" in limits and "widened" in limits
+               else " (exact limits, as the configuration asks, although the areas vary more than chance allows)"
+               if "vary more than chance" in limits else "")
+    return (f"{place(area)}'s {what} rate{' in ' + when if when else ''} was {rate:,.1f} per {per:,.0f} residents "
+            f"({count:,.0f} incidents), {where} of the funnel plot against the overall rate of {against}{within}"
+            f"{widened}: {reading}.")
 
 
 def _non_resident(table: pd.DataFrame, key: Any) -> bool:
