@@ -94,6 +94,18 @@ pub(crate) mod test_fixtures {
         );
     }
 
+    /// Home Office racially or religiously aggravated offences by month from April 2013, the
+    /// first 30 months (the 2018/19 bulletin's Figure 2; python/saferstats/data/
+    /// ho_racially_religiously_aggravated_monthly_2013-04_2019-03.csv), and their times in years.
+    pub(crate) fn figure_2_months() -> ([f64; 30], Vec<f64>) {
+        let y = [
+            2391., 2903., 2926., 3376., 2916., 2455., 2524., 2373., 2331., 2409., 2139., 2816.,
+            2563., 3030., 3300., 3537., 3259., 3361., 3359., 3121., 2789., 2899., 2909., 3508.,
+            3435., 3473., 3599., 3882., 3579., 3315.,
+        ];
+        (y, (0..30).map(|i| 2013.25 + f64::from(i) / 12.0).collect())
+    }
+
     /// `tests/fixtures/audit_trend.json` (R's glm / summary.glm values; generate_audit_trend.R).
     pub(crate) fn audit_trend() -> serde_json::Value {
         serde_json::from_str(include_str!("../tests/fixtures/audit_trend.json")).unwrap()

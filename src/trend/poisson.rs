@@ -616,26 +616,25 @@ mod tests {
     /// `scale="X2", use_t=True`, NB2 `NegativeBinomial(loglike_method="nb2")`, two Fourier pairs
     /// with t in years); a month with no events in any year (statsmodels drives its indicator to
     /// −23 and gives the same slope); quarterly counts with a population offset.
+    fn seasonal(seasonality: Seasonality) -> TrendOptions {
+        TrendOptions {
+            seasonality,
+            ..TrendOptions::default()
+        }
+    }
+
     #[test]
     fn seasonal_terms_match_statsmodels() {
-        let y = [
-            2391., 2903., 2926., 3376., 2916., 2455., 2524., 2373., 2331., 2409., 2139., 2816.,
-            2563., 3030., 3300., 3537., 3259., 3361., 3359., 3121., 2789., 2899., 2909., 3508.,
-            3435., 3473., 3599., 3882., 3579., 3315.,
-        ];
-        let t: Vec<f64> = (0..30).map(|i| 2013.25 + f64::from(i) / 12.0).collect();
+        let (y, t) = crate::test_fixtures::figure_2_months();
         let pop = [1.0; 30];
-        let dummies = TrendOptions {
-            seasonality: Seasonality::Dummies { period: 12 },
-            ..TrendOptions::default()
-        };
+        let dummies = seasonal(Seasonality::Dummies { period: 12 });
         let d = poisson_trend(&y, &pop, &t, &dummies).unwrap();
         close(d.beta, 0.13615114738085698, 1e-9, "dummies beta");
         close(d.se, 0.004657250789654842, 1e-7, "dummies se");
         close(d.apc_lower, 13.54432502667099, 1e-7, "dummies lower");
         close(d.apc_upper, 15.636237139726905, 1e-7, "dummies upper");
         assert_eq!(d.df_resid, 17); // statsmodels df_resid
-        // the season check's seasonal APC is this fit's
+                                    // the season check's seasonal APC is this fit's
         let c = crate::trend::season_check(&y, &pop, &t, 0.95).unwrap();
         close(d.apc, c.apc_seasonal, 1e-9, "season check");
         let q = poisson_trend(
@@ -668,10 +667,7 @@ mod tests {
         close(nb.beta, 0.14067966378360214, 1e-6, "nb beta");
         close(nb.se, 0.014214553784225563, 1e-4, "nb se");
         close(nb.alpha, 0.0026955038554499766, 1e-4, "nb alpha");
-        let fourier = TrendOptions {
-            seasonality: Seasonality::Fourier { period: 12, k: 2 },
-            ..TrendOptions::default()
-        };
+        let fourier = seasonal(Seasonality::Fourier { period: 12, k: 2 });
         let f = poisson_trend(&y, &pop, &t, &fourier).unwrap();
         close(f.beta, 0.13586791826603273, 1e-9, "fourier beta");
         close(f.se, 0.0046166401651626604, 1e-7, "fourier se");
@@ -691,10 +687,7 @@ mod tests {
         let yq = [50., 61., 72., 58., 55., 70., 80., 60., 62., 75., 88., 66.];
         let tq: Vec<f64> = (0..12).map(|i| 2018.0 + f64::from(i) / 4.0).collect();
         let popq: Vec<f64> = (0..12).map(|i| 1e5 + 1e4 * f64::from(i) / 11.0).collect();
-        let quarters = TrendOptions {
-            seasonality: Seasonality::Dummies { period: 4 },
-            ..TrendOptions::default()
-        };
+        let quarters = seasonal(Seasonality::Dummies { period: 4 });
         let r = poisson_trend(&yq, &popq, &tq, &quarters).unwrap();
         close(r.beta, 0.05962814672120109, 1e-9, "quarterly beta");
         close(r.se, 0.04348337519915447, 1e-7, "quarterly se");
@@ -705,10 +698,7 @@ mod tests {
 
     #[test]
     fn seasonal_terms_refuse_what_they_cannot_fit() {
-        let dummies = TrendOptions {
-            seasonality: Seasonality::Dummies { period: 12 },
-            ..TrendOptions::default()
-        };
+        let dummies = seasonal(Seasonality::Dummies { period: 12 });
         let years = [2015.0, 2016.0, 2017.0, 2018.0];
         let e = poisson_trend(&[3.0, 4.0, 5.0, 6.0], &[1.0; 4], &years, &dummies).unwrap_err();
         assert!(e.to_string().contains("same point of the year"), "{e}");
@@ -725,10 +715,7 @@ mod tests {
         let short = poisson_trend(&y[..12], &[1.0; 12], &t[..12], &dummies).unwrap();
         assert_eq!(short.note, TrendNote::SeasonTooShort);
         assert!(short.apc.is_nan());
-        let bad = TrendOptions {
-            seasonality: Seasonality::Fourier { period: 12, k: 7 },
-            ..TrendOptions::default()
-        };
+        let bad = seasonal(Seasonality::Fourier { period: 12, k: 7 });
         assert!(poisson_trend(&y, &[1.0; 14], &t, &bad).is_err());
     }
 }

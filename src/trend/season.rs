@@ -185,14 +185,9 @@ mod tests {
     /// that of the years' totals, 31,559 → 37,635 (+19.25%); over 30 months 14.59%.
     #[test]
     fn figure_2_matches_statsmodels_and_the_totals() {
-        let all = [
-            2391., 2903., 2926., 3376., 2916., 2455., 2524., 2373., 2331., 2409., 2139., 2816.,
-            2563., 3030., 3300., 3537., 3259., 3361., 3359., 3121., 2789., 2899., 2909., 3508.,
-            3435., 3473., 3599., 3882., 3579., 3315.,
-        ];
+        let (all, t) = crate::test_fixtures::figure_2_months();
         assert_eq!(all[..12].iter().sum::<f64>(), 31_559.0);
         assert_eq!(all[12..24].iter().sum::<f64>(), 37_635.0);
-        let t: Vec<f64> = (0..30).map(|i| 2013.25 + f64::from(i) / 12.0).collect();
         let want = [
             (
                 24,
