@@ -1851,10 +1851,15 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _after_error(caught: list[warnings.WarningMessage], args: argparse.Namespace) -> None:
+def _after_error(caught: list[warnings.WarningMessage], args: argparse.Namespace, *,
+                 input_error: bool = False) -> None:
     """The warnings of a command that stopped with an error, printed after the error line and
-    marked as given before it (the report's own, held by :func:`_report_run`, in its terms)."""
-    _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True)
+    marked as given before it (the report's own, held by :func:`_report_run`, in its terms). A
+    report stopped by its input (a config or file error, exit 2) prints the one error line only:
+    the fix is in the config, and cautions about sections of a report never written are noise
+    beside it."""
+    if not input_error:
+        _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True)
     _print_warnings(caught, args, stopped=True)
 
 
@@ -2177,7 +2182,7 @@ def main(argv: list[str] | None = None) -> int:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
-        _after_error(caught, args)
+        _after_error(caught, args, input_error=True)
         return 2
     except Exception as exc:  # a defect of saferstats, not of the input: one line and how to report it
         if args.verbose:
