@@ -1900,16 +1900,11 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _example_config() -> str:
-    """The packaged example configuration, its "Run:" line naming the file the user writes with
-    ``--example-config > assessment.toml`` (the repository's copy, examples/assessment.toml, names
-    itself: a path an installed package does not have)."""
+    """The packaged example configuration as it is (its "Run:" line names the file the user writes
+    with ``--example-config > assessment.toml``; the repository's examples/assessment.toml is the same)."""
     from importlib.resources import files
 
-    text = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
-    head, sep, rest = text.partition("\n# Paths are relative")
-    head = head.replace("--config examples/assessment.toml", "--config assessment.toml") + (
-        "\n#       (this file as written by: saferstats report --example-config > assessment.toml)")
-    return head + sep + rest
+    return files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
 
 
 def _report_run(args: argparse.Namespace) -> int:

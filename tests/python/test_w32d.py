@@ -39,3 +39,34 @@ def test_find_area_without_level_names_county_council_and_force():
     assert saferstats.find_area("E23000028")["name"] == "Essex"
     with pytest.raises(saferstats.UnknownAreaError, match="Essex is a police force area"):
         saferstats.find_area("Essex", level="la")
+
+
+# --- 2. the example configuration for a user of the installed wheel -------------------------------
+
+
+def test_example_config_is_true_as_written_by_an_installed_package(capsys, tmp_path):
+    """The packaged example (and examples/assessment.toml, the same bytes) said "Run: saferstats
+    report --config examples/assessment.toml": a folder the wheel has none of (and whose data/ files
+    the repository has none of either); --example-config rewrote that line when printing. Now the file
+    says, as it stands, how to write it and run it; the CLI prints it unchanged."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    from saferstats.__main__ import main
+    from saferstats.report.config import load_config
+
+    packaged = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
+    assert "examples/" not in packaged
+    assert packaged.splitlines()[1:4] == [
+        "# Run:  saferstats report --config assessment.toml --out out/assessment",
+        "#       (this file as written by: saferstats report --example-config > assessment.toml)",
+        "# First point each file = / files = below at your own data: the data/... names are placeholders."]
+    assert main(["report", "--example-config"]) == 0
+    assert capsys.readouterr().out == packaged
+    assert "saferstats report --example-config > assessment.toml" in " ".join(load_config.__doc__.split())
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert ("For your own files, installed package or repository: `saferstats report --example-config > "
+            "assessment.toml` writes") in " ".join(readme.split())
+    # README's first two set-up commands stay as they were
+    assert readme.split("```sh\n")[1].startswith("make demo    # sets up .venv")
+    assert readme.split("```sh\n")[1].splitlines()[1].startswith("make test    # cargo fmt/clippy/test")
