@@ -1679,6 +1679,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--date {args.date}: police.uk street-level files give each record's Month, which "
                                 "is used already; --date names the date column of a CSV of points", "date")
     _period(args, months=police_uk)  # a bad --from / --to is found out before the files are read
+    if not police_uk and args.date is None and (args.date_from is not None or args.date_to is not None):
+        raise InvalidInputError("--from/--to need the CSV's date column: give --date COLUMN", "date")
     dates: pd.Series | None = None
     if police_uk:
         # police.uk street-level files as published: read as the report reads them
@@ -1706,8 +1708,6 @@ def _hotspots(args: argparse.Namespace) -> int:
         lat, lon = args.lat, args.lon
         if args.date is not None:  # read before the clustering: an unreadable date is found out first
             dates = _read_dates(df[args.date], paths[0], "--date")
-        elif args.date_from is not None or args.date_to is not None:
-            raise InvalidInputError("--from/--to need the CSV's date column: give --date COLUMN", "date")
     if args.date_from is not None or args.date_to is not None:  # the period: rows outside it counted, left out
         if police_uk:
             keep = _in_period(args, pd.to_datetime(df["month"].astype("string"), format="%Y-%m", errors="coerce"),
