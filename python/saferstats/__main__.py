@@ -1590,6 +1590,72 @@ def _read_dates(values: pd.Series, path: Path, option: str) -> pd.Series:
            "with no date is clustered, not dated)"), "date", lines[0])
 
 
+def _period_bound(text: str | None, option: str) -> tuple[pd.Timestamp, bool] | None:
+    """``--from`` / ``--to`` as (its first day, whether it was a month ``YYYY-MM``): a month, or a
+    date as 2024-03-15 or 15/03/2024.
+
+    >>> _period_bound("2021-02", "--from"), _period_bound("15/03/2021", "--to")
+    ((Timestamp('2021-02-01 00:00:00'), True), (Timestamp('2021-03-15 00:00:00'), False))
+    """
+    if text is None:
+        return None
+    t = text.strip()
+    for fmt, month in (("%Y-%m", True), ("%Y-%m-%d", False), ("%d/%m/%Y", False)):
+        try:
+            return pd.Timestamp(pd.to_datetime(t, format=fmt)), month
+        except (ValueError, TypeError):
+            continue
+    raise InvalidInputError(f"{option} {text!r}: not a month or a date (2021-03, 2021-03-15 or 15/03/2021)",
+                            option.lstrip("-"))
+
+
+def _period(args: argparse.Namespace, *, months: bool) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``--from`` .. ``--to`` as [start, end): a month bound takes the whole month, a date bound the
+    whole day; with police.uk's months (``months``) a bound inside a month is refused (it would take
+    part of a month the records cannot be split by), as is a period that ends before it starts.
+
+    >>> ns = argparse.Namespace(date_from="2021-02", date_to="2021-03")
+    >>> [str(b.date()) for b in _period(ns, months=True)]
+    ['2021-02-01', '2021-04-01']
+    """
+    lo, hi = _period_bound(args.date_from, "--from"), _period_bound(args.date_to, "--to")
+    start = lo[0] if lo else None
+    end = None if hi is None else hi[0] + (pd.DateOffset(months=1) if hi[1] else pd.Timedelta(days=1))
+    if months:
+        for bound, option, text in ((start, "--from", args.date_from), (end, "--to", args.date_to)):
+            if bound is not None and bound.day != 1:
+                raise InvalidInputError(f"{option} {text}: police.uk street-level files give each record's month only, "
+                                        f"not its day; give a month ({option} {bound.strftime('%Y-%m')})",
+                                        option.lstrip("-"))
+    if start is not None and end is not None and start >= end:
+        raise InvalidInputError(f"--from {args.date_from} --to {args.date_to}: the period ends before it starts", "to")
+    return start, end
+
+
+def _in_period(args: argparse.Namespace, when: pd.Series, *, months: bool, what: str) -> pd.Series:
+    """Which rows ``when`` (datetimes; police.uk's months as their first day when ``months``) puts
+    inside :func:`_period`. Rows before, after and without a date are counted on stderr; a period
+    that keeps none is an error naming the options and when the rows are."""
+    start, end = _period(args, months=months)
+    said = " ".join(f"{o} {t}" for o, t in (("--from", args.date_from), ("--to", args.date_to)) if t is not None)
+    dated = when.notna()
+    before = dated & (when < start) if start is not None else pd.Series(False, index=when.index)
+    after = dated & (when >= end) if end is not None else pd.Series(False, index=when.index)
+    keep = dated & ~before & ~after
+    if not keep.any():
+        fmt = "%Y-%m" if months else "%Y-%m-%d"
+        span = (f"they run {when.min().strftime(fmt)} to {when.max().strftime(fmt)}" if dated.any()
+                else "none has a date")
+        raise InvalidInputError(f"{said}: none of the {len(when):,} {what} falls in the period ({span})",
+                                "from" if args.date_from is not None else "to")
+    parts = [f"{int(before.sum()):,} before {args.date_from}" if start is not None else "",
+             f"{int(after.sum()):,} after {args.date_to}" if end is not None else "",
+             f"{int((~dated).sum()):,} with no date" if (~dated).any() else ""]
+    print(f"{said}: {int(keep.sum()):,} of {len(when):,} {what} in the period; left out "
+          + ", ".join(p for p in parts if p), file=sys.stderr)
+    return keep
+
+
 def _hotspots(args: argparse.Namespace) -> int:
     from .hotspot import cluster_summary, dbscan
     from .published import is_street_crime_file, read_street_crime
@@ -1612,6 +1678,9 @@ def _hotspots(args: argparse.Namespace) -> int:
     if police_uk and args.date is not None and args.date.strip().lower() != "month":
         raise InvalidInputError(f"--date {args.date}: police.uk street-level files give each record's Month, which "
                                 "is used already; --date names the date column of a CSV of points", "date")
+    _period(args, months=police_uk)  # a bad --from / --to is found out before the files are read
+    if not police_uk and args.date is None and (args.date_from is not None or args.date_to is not None):
+        raise InvalidInputError("--from/--to need the CSV's date column: give --date COLUMN", "date")
     dates: pd.Series | None = None
     if police_uk:
         # police.uk street-level files as published: read as the report reads them
@@ -1639,6 +1708,15 @@ def _hotspots(args: argparse.Namespace) -> int:
         lat, lon = args.lat, args.lon
         if args.date is not None:  # read before the clustering: an unreadable date is found out first
             dates = _read_dates(df[args.date], paths[0], "--date")
+    if args.date_from is not None or args.date_to is not None:  # the period: rows outside it counted, left out
+        if police_uk:
+            keep = _in_period(args, pd.to_datetime(df["month"].astype("string"), format="%Y-%m", errors="coerce"),
+                              months=True, what="police.uk records")
+        else:
+            assert dates is not None
+            keep = _in_period(args, dates, months=False, what=f"rows of {paths[0].name}")
+            dates = dates[keep]
+        df = df[keep]
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
@@ -1905,16 +1983,11 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _example_config() -> str:
-    """The packaged example configuration, its "Run:" line naming the file the user writes with
-    ``--example-config > assessment.toml`` (the repository's copy, examples/assessment.toml, names
-    itself: a path an installed package does not have)."""
+    """The packaged example configuration as it is (its "Run:" line names the file the user writes
+    with ``--example-config > assessment.toml``; the repository's examples/assessment.toml is the same)."""
     from importlib.resources import files
 
-    text = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
-    head, sep, rest = text.partition("\n# Paths are relative")
-    head = head.replace("--config examples/assessment.toml", "--config assessment.toml") + (
-        "\n#       (this file as written by: saferstats report --example-config > assessment.toml)")
-    return head + sep + rest
+    return files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
 
 
 def _report_run(args: argparse.Namespace) -> int:
@@ -2118,6 +2191,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lon", default="lon", help="longitude column of a CSV of points (default lon)")
     p.add_argument("--date", help="date column of a CSV of points (2024-03-15, 15/03/2024 or 2024-03): each "
                                    "cluster's first and last date, as police.uk files give their Month")
+    p.add_argument("--from", dest="date_from", metavar="WHEN",
+                   help="keep the records from this month (2021-02) or date (2021-02-15, 15/02/2021): police.uk "
+                        "files by their Month, a CSV of points by --date; those outside are counted and left out")
+    p.add_argument("--to", dest="date_to", metavar="WHEN",
+                   help="keep the records up to this month (2021-03: the whole month) or date, as --from")
     p.add_argument("--crime-type", action="append",
                    help="police.uk files: keep this crime type (repeat for several), e.g. 'Anti-social behaviour'")
     p.add_argument("--study-area", help="keep the points inside this force, CSP or local authority (name or code), "

@@ -207,12 +207,16 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
 
     ``level``: ``"la"``, ``"csp"`` or ``"force"``. Without it (``None``), a police.uk force id
     (lower case and hyphenated: ``"north-yorkshire"``, ``"city-of-london"``) is the force; anything
-    else the local authority, except
-    that a name that is also a police force area covering more than that authority is refused with
-    :class:`AmbiguousAreaError` instead of guessed: ``"Durham"`` (County Durham; the Durham force area
-    adds Darlington), ``"North Yorkshire"`` (the force adds York), ``"Dorset"`` (the force adds
-    Bournemouth, Christchurch and Poole) and ``"Wiltshire"`` (the force adds Swindon) - pass
-    ``level="la"`` or ``level="force"``; their Census 2021 populations differ by 100,000 or more.
+    else the local authority, or, when no local authority has that name, the police force area that
+    has (``"South Yorkshire"``, ``"Merseyside"``, ``"GMP"``, ``"Essex Police"``: ``level`` is
+    ``"force"`` in the result). Two kinds of area of one name are refused with
+    :class:`AmbiguousAreaError` instead of guessed, naming both: a local authority and the police
+    force area covering more than it (``"Durham"``: County Durham, the force area adds Darlington;
+    ``"North Yorkshire"``: the force adds York; ``"Dorset"``: the force adds Bournemouth, Christchurch
+    and Poole; ``"Wiltshire"``: the force adds Swindon; their Census 2021 populations differ by
+    100,000 or more), and a county council and the force area of its name (``"Essex"``: the force adds
+    Southend-on-Sea and Thurrock; ``"Leicestershire"``: Leicester and Rutland; ``"Hertfordshire"``:
+    the same 10 districts, said so) - pass ``level="la"`` (a district) or ``level="force"``.
 
     Raises :class:`UnknownAreaError` when there is no such area: when ``query`` names an area at
     the other level it says so (``find_area("Buckinghamshire", level="csp")``: a merged authority
@@ -229,6 +233,8 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     {'level': 'la', 'code': 'E07000240', 'name': 'St Albans'}
     >>> find_area("Caerdydd")
     {'level': 'la', 'code': 'W06000015', 'name': 'Cardiff'}
+    >>> find_area("South Yorkshire")
+    {'level': 'force', 'code': 'E23000011', 'name': 'South Yorkshire'}
     >>> find_area("Hertfordshre", level="force")
     Traceback (most recent call last):
     ...
@@ -241,7 +247,15 @@ def find_area(query: str, *, level: Literal["la", "csp", "force"] | None = None)
     if level is None:
         if _is_force_slug(query):  # "north-yorkshire": police.uk's id of a force, not a council's name
             return find_area(query, level="force")
-        found = find_area(query, level="la")
+        try:
+            found = find_area(query, level="la")
+        except AmbiguousAreaError:
+            raise
+        except UnknownAreaError:
+            force = _force_without_level(query)  # "South Yorkshire": no authority, one force area
+            if force is None:
+                raise
+            return force
         _refuse_la_or_force(query, found)
         return found
     lvl = _check_level(level, _POINT_LEVELS)
@@ -423,6 +437,48 @@ def _members(level: str, code: str) -> frozenset[str]:
     if bool(rows["csp_split"].any()):
         return frozenset({code})
     return frozenset(rows["la_code"])
+
+
+#: The 21 county councils of England (ONS counties, December 2024): upper-tier councils whose area
+#: is their districts. Most share their name with a police force area ("Essex"), which can cover
+#: unitary authorities the county council does not (Southend-on-Sea, Thurrock).
+_COUNTY_COUNCILS = frozenset({
+    "Cambridgeshire", "Derbyshire", "Devon", "East Sussex", "Essex", "Gloucestershire", "Hampshire",
+    "Hertfordshire", "Kent", "Lancashire", "Leicestershire", "Lincolnshire", "Norfolk", "Nottinghamshire",
+    "Oxfordshire", "Staffordshire", "Suffolk", "Surrey", "Warwickshire", "West Sussex", "Worcestershire"})
+
+
+def _force_without_level(query: Any) -> dict[str, str] | None:
+    """The police force area ``query`` names when, given without a level, it is no local authority:
+    the force (``"South Yorkshire"``, ``"GMP"``, ``"Essex Police"``), or None when it names no force.
+    A name that is a county council's too (``"Essex"``, ``"Hertfordshire"``; not ``"Essex Police"``)
+    is refused with :class:`AmbiguousAreaError` naming both, and whether the force area covers more.
+
+    >>> _force_without_level("South Yorkshire")
+    {'level': 'force', 'code': 'E23000011', 'name': 'South Yorkshire'}
+    >>> _force_without_level("Leicestershire")
+    Traceback (most recent call last):
+    ...
+    saferstats.exceptions.AmbiguousAreaError: 'Leicestershire' names both Leicestershire County Council, whose area is its 7 districts (local authorities: level='la'), and the police force area 'Leicestershire' (E23000021), which also covers the unitary authorities Leicester and Rutland: find_area('Leicestershire', level='force') for the force area, or a district's name
+    """
+    fid = force_id(query)
+    if fid is None:
+        return None
+    force = find_area(fid, level="force")
+    text = str(query).strip()
+    if force["name"] not in _COUNTY_COUNCILS or _FORCE_SUFFIX.search(text) or text.upper() == force["code"]:
+        return force  # a force-only name, or one that says police ("Essex Police", "E23000012", "GMP")
+    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+    rows = lk[lk["force"] == fid].drop_duplicates("la_code")
+    districts = rows[rows["la_code"].str.startswith("E07")]
+    unitary = sorted(rows.loc[~rows["la_code"].str.startswith("E07"), "la"].astype(str))
+    covers = (f"which also covers the unitary authorit{'y' if len(unitary) == 1 else 'ies'} "
+              + (", ".join(unitary[:-1]) + " and " + unitary[-1] if len(unitary) > 1 else unitary[0])
+              if unitary else f"which covers the same {len(districts)} districts")
+    raise AmbiguousAreaError(
+        f"{query!r} names both {force['name']} County Council, whose area is its {len(districts)} districts "
+        f"(local authorities: level='la'), and the police force area {force['name']!r} ({force['code']}), "
+        f"{covers}: find_area({query!r}, level='force') for the force area, or a district's name", "query")
 
 
 def _refuse_la_or_force(query: Any, la: Mapping[str, str]) -> None:

@@ -607,4 +607,4 @@ def test_find_area_offers_the_name_that_holds_a_short_form():
         saferstats.find_area("Rhondda")
     assert str(e.value).endswith("close matches: 'Rhondda Cynon Taf'")
     with pytest.raises(saferstats.UnknownAreaError, match=r"close matches: 'East Hertfordshire', 'North Hertfordshire'"):
-        saferstats.find_area("Hertfordshire")
+        saferstats.find_area("Hertfordshire", level="la")  # without a level: county council and force (w32d)

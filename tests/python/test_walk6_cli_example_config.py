@@ -34,9 +34,8 @@ def test_example_config_prints_it(capsys):
     assert main(["report", "--example-config"]) == 0
     out = capsys.readouterr().out
     packaged = files("saferstats.report").joinpath("templates", "example_assessment.toml").read_text(encoding="utf-8")
-    # the packaged example, its "Run:" line naming the file written (session 22: not examples/)
-    assert tomllib.loads(out) == tomllib.loads(packaged)
-    assert out.splitlines()[3:] == packaged.splitlines()[2:]
+    # the packaged example as it is: its "Run:" line names the file written (session 22: not examples/)
+    assert out == packaged
 
 
 def test_help_names_the_option_not_a_file_the_wheel_lacks():

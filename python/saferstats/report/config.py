@@ -254,8 +254,10 @@ def with_config_line(exc: SaferstatsError, path: str | Path) -> SaferstatsError:
 
 
 def load_config(path: str | Path) -> dict:
-    """Read and validate an assessment TOML file (a commented example: ``saferstats report
-    --example-config``, the repository's ``examples/assessment.toml``).
+    """Read and validate an assessment TOML file. Start from the commented example, which an
+    installed package writes too: ``saferstats report --example-config > assessment.toml`` (the
+    same as the repository's ``examples/assessment.toml``); point its ``data/...`` paths, which are
+    relative to the file, at your own data, then ``saferstats report --config assessment.toml --out DIR``.
 
     Raises :class:`ConfigError` naming the key and the problem.
     """
