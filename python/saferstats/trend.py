@@ -946,11 +946,15 @@ def poisson_trend(
     Returns
     -------
     DataFrame, one row per group: the ``by`` columns, ``apc, apc_lower, apc_upper, beta, se,
-    dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value, alpha,
-    intercept, first_period, last_period, note`` (``seasonality`` when seasonal terms were fitted),
-    ``confidence``. ``.attrs``: ``excluded`` (rows left
-    out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or ``"Student t on
-    the residual df (n_periods - 2)"``), ``season`` (monthly and quarterly periods: each group's
+    dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value,
+    df_resid, alpha, intercept, first_period, last_period, note`` (``seasonality`` when seasonal
+    terms were fitted), ``confidence``. ``df_resid`` is the residual degrees of freedom, the
+    periods less every coefficient (``n_periods - 2`` without seasonal terms; with month-of-year
+    dummies also less 11): the df of ``use_t``'s Student t and of ``dispersion_ratio``, whichever
+    ``use_t`` is (as ``df_resid`` of :func:`saferstats.its_poisson`). ``.attrs``: ``excluded``
+    (rows left out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or
+    ``"Student t on the residual df (n_periods - 2)"``; with seasonal terms ``"... (df_resid: the
+    periods less every coefficient)"``), ``season`` (monthly and quarterly periods: each group's
     check against a fit with month- or quarter-of-year terms, above; ``[]`` for years).
 
     Examples
@@ -985,6 +989,8 @@ def poisson_trend(
     >>> s[["apc", "apc_lower", "apc_upper", "seasonality"]].round(2)
          apc  apc_lower  apc_upper                     seasonality
     0  19.25      12.59      26.31  dummies (12 a year)
+    >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
+    (24, 11)
     """
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
@@ -1078,7 +1084,11 @@ def poisson_trend(
     for col in ["apc", "apc_lower", "apc_upper", "beta", "se", "dispersion_ratio", "n_periods"]:
         out[col] = res[col]
     out["method"] = pd.Categorical.from_codes(res["method"], categories=_TREND_LABELS)  # issue 3's column order
-    for col in ["z", "p_value", "alpha", "intercept"]:
+    for col in ["z", "p_value"]:
+        out[col] = res[col]
+    # the residual df (use_t's t, the dispersion's χ²/df): the periods less every coefficient
+    out["df_resid"] = res["df_resid"]
+    for col in ["alpha", "intercept"]:
         out[col] = res[col]
     labels = data[period].to_numpy()
     out["first_period"] = [labels[pos[0]] for _, pos in groups]
@@ -1110,7 +1120,8 @@ def poisson_trend(
     out.attrs["recording_changes"] = recording
     out.attrs["season"] = season
     out.attrs["use_t"] = use_t
-    out.attrs["intervals"] = _T_INTERVALS if use_t else _Z_INTERVALS
+    out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
+                              else "Student t on the residual df (df_resid: the periods less every coefficient)")
     return out
 
 

@@ -1,0 +1,119 @@
+"""Session 22 (w32a): the residual df of poisson_trend's table, the CLI's ``trend --seasonality``,
+and compare_trends' season warning on monthly data.
+
+References: 72 months of racially or religiously aggravated offences (Home Office, Figure 2,
+bundled as ``datasets.hate_crime_monthly()``): 72 periods less 2 coefficients (70 residual df);
+with a term for each month of the year less 11 more (59 df), as R ``glm(y ~ t + factor(month))``
+and the season check's F test on 11 and 59 df; two Fourier pairs: 72 - 2 - 4 = 66 df."""
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import saferstats
+from saferstats.__main__ import main
+from conftest import cli_error
+
+LEADING = ["apc", "apc_lower", "apc_upper", "beta", "se", "dispersion_ratio", "n_periods", "method"]
+
+
+def _months() -> pd.DataFrame:
+    return saferstats.datasets.hate_crime_monthly()
+
+
+def _trend(**kw) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return saferstats.poisson_trend(_months(), count="offences", population=None, period="month",
+                                        dispersion="quasi", **kw)
+
+
+@pytest.fixture
+def monthly_csv(tmp_path):
+    p = tmp_path / "monthly.csv"
+    _months().to_csv(p, index=False)
+    return p
+
+
+def _cli(path, out, *extra: str) -> list[str]:
+    return ["trend", str(path), "--count", "offences", "--period", "month", "--population", "none", *extra,
+            "--out", str(out)]
+
+
+# 1. the residual df in the table -------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw, df", [({}, 70), ({"seasonality": "dummies"}, 59),
+                                    ({"seasonality": "fourier", "harmonics": 2}, 66)])
+def test_poisson_trend_gives_the_residual_df(kw, df):
+    out = _trend(**kw)
+    assert list(out.columns[:8]) == LEADING  # issue 3's order kept
+    assert out["df_resid"].tolist() == [df]
+    assert out.columns.get_loc("df_resid") == out.columns.get_loc("p_value") + 1
+
+
+def test_use_t_interval_is_on_the_df_resid_column():
+    out = _trend(seasonality="dummies", use_t=True)
+    assert out.attrs["intervals"] == "Student t on the residual df (df_resid: the periods less every coefficient)"
+    half = stats.t.ppf(0.975, 59) * out["se"].iloc[0]  # t(0.975, 59): the interval is on df_resid
+    assert out["apc_lower"].iloc[0] == pytest.approx(100 * (np.exp(out["beta"].iloc[0] - half) - 1), rel=1e-9)
+
+
+# 1. the CLI's --seasonality ------------------------------------------------------------------------
+
+def test_cli_seasonality_fits_the_month_of_year(monthly_csv, tmp_path, capsys):
+    out = tmp_path / "t.csv"
+    assert main(_cli(monthly_csv, out, "--seasonality", "dummies")) == 0
+    err = capsys.readouterr().err
+    got = pd.read_csv(out)
+    lib = _trend(seasonality="dummies", use_t=True)
+    assert got["apc"].iloc[0] == pytest.approx(12.9257, abs=1e-3)  # the season check's APC with the terms
+    assert got["apc_lower"].iloc[0] == pytest.approx(lib["apc_lower"].iloc[0], rel=1e-9)
+    assert got["df_resid"].tolist() == [59]
+    assert got["intervals"].tolist() == ["Student t, 59 df"]  # before: 70 df (n_periods - 2)
+    assert got["season"].tolist() == ["month-of-year terms fitted (dummies (12 a year)): this row's APC is the "
+                                      "trend net of the season"]
+    assert "seasonality" not in got.columns and "fitted_first_period" not in got.columns
+    assert "no month-of-year term" not in err  # no warning that the season is missing
+    assert "the df_resid column: n_periods - 2, less the seasonal terms" in err
+
+
+def test_cli_seasonality_fourier_harmonics(monthly_csv, tmp_path):
+    out = tmp_path / "t.csv"
+    assert main(_cli(monthly_csv, out, "--seasonality", "fourier", "--harmonics", "2")) == 0
+    got = pd.read_csv(out)
+    assert got["apc"].iloc[0] == pytest.approx(_trend(seasonality="fourier", harmonics=2)["apc"].iloc[0], rel=1e-9)
+    assert got["intervals"].tolist() == ["Student t, 66 df"]
+    assert got["season"].iloc[0].startswith("seasonal terms fitted (fourier (2 pairs a year))")
+
+
+def test_cli_straight_trend_says_how_to_fit_the_season(monthly_csv, tmp_path, capsys):
+    out = tmp_path / "t.csv"
+    assert main(_cli(monthly_csv, out)) == 0
+    err = capsys.readouterr().err
+    got = pd.read_csv(out)
+    assert got["df_resid"].tolist() == [70] and got["intervals"].tolist() == ["Student t, 70 df"]
+    assert got["season"].iloc[0].endswith("this row's APC has none (--seasonality dummies fits them)")
+    # another function's call in the advice stays Python (was "its_poisson(..., --seasonality dummies, ...)")
+    assert "saferstats.its_poisson(..., seasonality='dummies', season_length=12)" in err
+
+
+def test_cli_seasonality_refused_with_compare_with(monthly_csv, capsys):
+    err = cli_error(capsys, *_cli(monthly_csv, "t.csv", "--seasonality", "dummies", "--by", "month",
+                                  "--compare-with", "2013-04"))
+    assert "--seasonality dummies cannot be used with --compare-with" in err
+    assert "compare_trends has no seasonal terms yet" in err
+
+
+def test_cli_harmonics_needs_fourier(monthly_csv, capsys):
+    err = cli_error(capsys, *_cli(monthly_csv, "t.csv", "--seasonality", "dummies", "--harmonics", "2"))
+    assert "--harmonics 2 counts the sin/cos pairs of --seasonality fourier" in err
+
+
+def test_cli_help_names_seasonality(capsys):
+    with pytest.raises(SystemExit):
+        main(["trend", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--seasonality {dummies,fourier}" in text and "--harmonics N" in text
+    assert "the residual df (df_resid column) are the periods less every coefficient" in text
