@@ -15,6 +15,7 @@ from scipy import stats
 import saferstats
 from saferstats.__main__ import main
 from conftest import cli_error
+from warning_capture import saferstats_messages
 
 LEADING = ["apc", "apc_lower", "apc_upper", "beta", "se", "dispersion_ratio", "n_periods", "method"]
 
@@ -117,3 +118,42 @@ def test_cli_help_names_seasonality(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--seasonality {dummies,fourier}" in text and "--harmonics N" in text
     assert "the residual df (df_resid column) are the periods less every coefficient" in text
+
+
+# 2. compare_trends: the comparator's season check said once -------------------------------------------
+
+def _areas(*extra: pd.DataFrame) -> pd.DataFrame:
+    m = _months()
+    return pd.concat([m.assign(area="E&W"), m.assign(area="A", offences=m["offences"] // 10),
+                      m.assign(area="B", offences=m["offences"] // 20), *extra], ignore_index=True)
+
+
+def _comparator_said(data: pd.DataFrame, **kw) -> list[str]:
+    _, msgs = saferstats_messages(saferstats.compare_trends, data, by="area", comparator="E&W", count="offences",
+                                  population=None, period="month", dispersion="quasi", use_t=True, **kw)
+    return [x for x in msgs if x.startswith("compare_trends (the comparator") and "no month-of-year term" in x]
+
+
+def test_compare_trends_says_the_comparators_season_check_once():
+    said = _comparator_said(_areas())
+    # before: "... the APC is by group, 'A': 12.93% (...); 'B': 12.93% (...)", the one series twice
+    assert len(said) == 1
+    assert said[0].startswith("compare_trends (the comparator, E&W): the counts are monthly and the trend has no "
+                              "month-of-year term, so a seasonal swing is read as trend and as over-dispersion (one "
+                              "fit: the same months beside each area): with a term for each month of the year the APC "
+                              "is 12.93% (95% quasi-Poisson interval 11.78% to 14.09%) against 12.11% without, and the "
+                              "Pearson χ²/df 21.1 against 74.3 (the month-of-year terms: F = 16.5 on 11 and 59 df, "
+                              "p < 0.001). Over whole years")
+    assert said[0].count("12.93%") == 1 and "'A'" not in said[0]
+
+
+def test_compare_trends_names_the_areas_where_the_comparators_fits_differ():
+    m = _months().iloc[:30]
+    said = _comparator_said(_areas(m.assign(area="C", offences=m["offences"] // 20)))
+    assert len(said) == 1 and said[0].count("12.93%") == 1
+    assert "the APC is beside 'A', 'B': 12.93% (95% quasi-Poisson interval 11.78% to 14.09%)" in said[0]
+    assert "; beside 'C': 14.59%" in said[0]  # the comparator over C's 30 months only
+    # subtract=True: the comparator less each area is another series beside each
+    rest = _comparator_said(_areas(), subtract=True)
+    assert len(rest) == 1 and rest[0].startswith("compare_trends (the comparator, E&W less each area): ")
+    assert "the APC is beside 'A': " in rest[0] and "; beside 'B': " in rest[0]
