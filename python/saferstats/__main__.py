@@ -939,8 +939,11 @@ def _with_fitted_season(res: pd.DataFrame) -> pd.DataFrame:
     """
     out = res.drop(columns=["seasonality"])
     units = {"(12 a year)": "month-of-year", "(4 a year)": "quarter-of-year"}
-    text = [f"{next((u for k, u in units.items() if k in v), 'seasonal')} terms fitted ({v}): this row's APC is "
-            "the trend net of the season" if isinstance(v, str) and v else "" for v in res["seasonality"]]
+    fitted = res["apc"].notna().to_numpy() if "apc" in res.columns else np.ones(len(res), dtype=bool)
+    text = [("" if not isinstance(v, str) or not v else
+             f"{next((u for k, u in units.items() if k in v), 'seasonal')} terms fitted ({v}): this row's APC is the "
+             "trend net of the season" if ok else f"no trend: {v} asked for, not fitted (the note says why)")
+            for v, ok in zip(res["seasonality"], fitted)]
     after = "recording_change" if "recording_change" in out.columns else "note"
     out.insert(out.columns.get_loc(after) + 1 if after in out.columns else len(out.columns), "season", text)
     out.attrs = dict(res.attrs)
@@ -1047,7 +1050,15 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     estimate = "ratio" if comparator is not None else "apc"
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
-        res = fit(bool(args.use_t))
+        try:
+            res = fit(bool(args.use_t))
+        except InvalidInputError as exc:
+            if exc.argument != "seasonality" or "season_length" not in str(exc):
+                raise
+            # the command finds the season's length from the periods: it has no season_length
+            raise InvalidInputError(str(exc).replace(
+                ", or season_length", " (--period a column of months, '2021-03', or quarters), or leave "
+                "--seasonality out"), "seasonality") from None
     quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & res[estimate].notna().to_numpy()
     # the residual df: the periods less every coefficient (n_periods - 2 without seasonal terms)
     rdf = res["n_periods"].to_numpy(dtype=float) - 2 if comparator is not None else res["df_resid"].to_numpy(float)

@@ -157,3 +157,24 @@ def test_compare_trends_names_the_areas_where_the_comparators_fits_differ():
     rest = _comparator_said(_areas(), subtract=True)
     assert len(rest) == 1 and rest[0].startswith("compare_trends (the comparator, E&W less each area): ")
     assert "the APC is beside 'A': " in rest[0] and "; beside 'B': " in rest[0]
+
+
+def test_cli_seasonality_on_years_says_what_the_command_takes(tmp_path, capsys):
+    p = tmp_path / "y.csv"
+    p.write_text("period,count\n2015,5\n2016,7\n2017,6\n2018,9\n2019,8\n")
+    err = cli_error(capsys, "trend", str(p), "--population", "none", "--seasonality", "dummies", "--out",
+                    str(tmp_path / "t.csv"))
+    assert "no season within them to fit" in err
+    # before: "... or season_length", a keyword the command has no option for
+    assert "season_length" not in err and err.endswith("or leave --seasonality out")
+
+
+def test_cli_seasonality_too_short_row_says_not_fitted(tmp_path):
+    p = tmp_path / "s.csv"
+    _months().iloc[:10].to_csv(p, index=False)
+    out = tmp_path / "t.csv"
+    assert main(_cli(p, out, "--seasonality", "dummies")) == 0
+    got = pd.read_csv(out)
+    assert got["note"].tolist() == ["too few periods for the seasonal terms"]
+    # before: "month-of-year terms fitted …: this row's APC is the trend net of the season", with no APC
+    assert got["season"].tolist() == ["no trend: dummies (12 a year) asked for, not fitted (the note says why)"]
