@@ -2043,7 +2043,8 @@ _TREND_NOTE = ("The trend line is log(expected count) = intercept + beta * t + l
                "years scale (2012 for 2012-13 or 2012, 2021.17 for 2021-03): intercept is its log at t = 0 (year "
                "0, not the first period), kept for scripts; fitted_first_period is the line at first_period: the "
                "fitted count (--population none) or rate per 100,000 population. apc = 100 * (exp(beta) - 1), "
-               "% a year.")
+               "% a year. With --seasonality the line has a term for each month (quarter) of the year, the "
+               "intercept is that of one of them, and fitted_first_period is left out.")
 _KEEP_TOTALS_HELP = ("keep the CSV's rows labelled as a total or as no area ('*Total ...', 'No relevant LA', ONS code "
                      "E00000000: Defra's regional and England totals in its fly-tipping CSVs, interim.csv among "
                      "them), each a group of its own; by default they are left out and counted on stderr, so that "
