@@ -787,6 +787,7 @@ def _trend(args: argparse.Namespace) -> int:
     if args.subtract and args.compare_with is None:
         raise InvalidInputError("--subtract is for --compare-with NAME (NAME's counts include each group's): give "
                                 "--compare-with too", "subtract")
+    _check_seasonality(args)
     pop = None if args.population in ("", "none") else args.population
     book = _hate_book(args.file, args.sheet)
     layout = book.attrs.get("summary", {}).get("layout") if book is not None else None
@@ -896,7 +897,8 @@ def _trend(args: argparse.Namespace) -> int:
         res = _with_short_groups(res, short, args.by, comparator)
         if "recording_change" in res.columns:
             res["recording_change"] = res["recording_change"].fillna("")
-    if comparator is None:
+    if comparator is None and "seasonality" not in res.columns:
+        # (with seasonal terms the intercept is the reference month's line: no line at first_period)
         res = _with_fitted_first(res, df, period=args.period, population=pop)
     if comparator is None and strands is None and layout is None:
         res = _with_names(res, read, by=args.by or [], period=args.period)
@@ -904,8 +906,48 @@ def _trend(args: argparse.Namespace) -> int:
         res = _with_recording_changes(res, changes, args.by or [])
     if res.attrs.get("season"):  # (with --compare-with: each side's, the area's and the comparator's)
         res = _with_season(res, list(res.attrs["season"]), args.by or [])
+    elif "seasonality" in res.columns:  # --seasonality: the season is in the fit
+        res = _with_fitted_season(res)
     _write(res, args.out, sig=args.sig_figures)
     return 0
+
+
+def _check_seasonality(args: argparse.Namespace) -> None:
+    """``--seasonality`` and ``--harmonics``: refused with ``--compare-with`` (the comparison's two
+    trends have no seasonal terms: a ratio of a seasonal and a straight trend would not be like for
+    like) and ``--harmonics`` without ``--seasonality fourier``."""
+    if args.seasonality is not None and args.compare_with is not None:
+        raise InvalidInputError(
+            f"--seasonality {args.seasonality} cannot be used with --compare-with: the comparison fits two straight "
+            "trends (saferstats.compare_trends has no seasonal terms yet), and a ratio of a trend net of the season "
+            "to one with the season in it is not like for like. Compare the totals of whole years (e.g. financial "
+            "years) with --compare-with, or fit each series with --seasonality alone", "seasonality")
+    if args.harmonics is not None and args.seasonality != "fourier":
+        raise InvalidInputError(f"--harmonics {args.harmonics} counts the sin/cos pairs of --seasonality fourier: give "
+                                "--seasonality fourier too (--seasonality dummies has a term for each month or quarter "
+                                "of the year, no harmonics)", "harmonics")
+
+
+def _with_fitted_season(res: pd.DataFrame) -> pd.DataFrame:
+    """The trend table fitted with ``--seasonality``: the library's ``seasonality`` column ("dummies
+    (12 a year)") said in words as the ``season`` column, where a straight trend has its season
+    check, so that the row says its APC is net of the season (not a warning that it is not).
+
+    >>> res = pd.DataFrame({"apc": [19.25], "note": [""], "seasonality": ["dummies (12 a year)"]})
+    >>> print(_with_fitted_season(res)["season"].iloc[0])
+    month-of-year terms fitted (dummies (12 a year)): this row's APC is the trend net of the season
+    """
+    out = res.drop(columns=["seasonality"])
+    units = {"(12 a year)": "month-of-year", "(4 a year)": "quarter-of-year"}
+    fitted = res["apc"].notna().to_numpy() if "apc" in res.columns else np.ones(len(res), dtype=bool)
+    text = [("" if not isinstance(v, str) or not v else
+             f"{next((u for k, u in units.items() if k in v), 'seasonal')} terms fitted ({v}): this row's APC is the "
+             "trend net of the season" if ok else f"no trend: {v} asked for, not fitted (the note says why)")
+            for v, ok in zip(res["seasonality"], fitted)]
+    after = "recording_change" if "recording_change" in out.columns else "note"
+    out.insert(out.columns.get_loc(after) + 1 if after in out.columns else len(out.columns), "season", text)
+    out.attrs = dict(res.attrs)
+    return out
 
 
 def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str]) -> pd.DataFrame:
@@ -923,7 +965,7 @@ def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str])
     >>> chk = [{"cycle": 12, "material": True, "f": 16.48, "f_df": (11, 59), "p_value": 3.5e-14,
     ...         "apc_seasonal": 12.926, "apc_seasonal_lower": 11.776, "apc_seasonal_upper": 14.087}]
     >>> print(_with_season(res, chk, [])["season"].iloc[0])
-    month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 (11.78 to 14.09, quasi-Poisson); this row's APC has none
+    month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 (11.78 to 14.09, quasi-Poisson); this row's APC has none (--seasonality dummies fits them)
     """
     said: dict[tuple[str, ...], list[str]] = {}
     for c in checks:
@@ -936,7 +978,8 @@ def _with_season(res: pd.DataFrame, checks: list[dict[str, Any]], by: list[str])
             test = f"F = {float(c['f']):.1f} on {df1} and {df2} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'}"
             text = (f"{unit}-of-year terms material ({test}): the APC with them is {float(c['apc_seasonal']):.2f} "
                     f"({float(c['apc_seasonal_lower']):.2f} to {float(c['apc_seasonal_upper']):.2f}, quasi-Poisson); "
-                    + ("this row's APC has none" if "series" not in c else f"the {c['series']}'s APC in this row has none")
+                    + ("this row's APC has none (--seasonality dummies fits them)" if "series" not in c
+                       else f"the {c['series']}'s APC in this row has none")
                     if c.get("material") else f"{unit}-of-year terms not material ({test})")
         said.setdefault(tuple(str(c.get(b)) for b in by), []).append(f"{c['series']}: {text}" if "series" in c else text)
     keys = [tuple(str(v) for v in row) for row in res[by].itertuples(index=False)] if by else [()] * len(res)
@@ -973,7 +1016,7 @@ def _with_recording_changes(res: pd.DataFrame, changes: list[dict[str, object]],
 
 #: the rates of the trend line in ``fitted_first_period`` are per this many of the population
 TREND_PER = 100_000
-#: the residual df (``n_periods - 2``) below which a normal p-value of a quasi-Poisson fit is said to
+#: the residual df (``df_resid``: ``n_periods - 2`` less any seasonal terms) below which a normal p-value of a quasi-Poisson fit is said to
 #: be too small when ``--use-z`` asks for it (t(0.975, 4) = 2.78 against z = 1.96)
 FEW_DF = 5
 
@@ -982,7 +1025,8 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                comparator: str | None = None) -> pd.DataFrame:
     """:func:`saferstats.poisson_trend` (or, with ``comparator``, :func:`saferstats.compare_trends`)
     as R's ``summary.glm`` reports each model: a quasi-Poisson fit's limits and p-value from Student
-    t on its residual df (``n_periods - 2``: the dispersion is estimated from the same few points),
+    t on its residual df (``df_resid``, ``n_periods - 2`` less any seasonal terms: the dispersion is
+    estimated from the same few points),
     a Poisson or negative binomial fit's from the normal (z), unless ``--use-t`` (t for every fit,
     statsmodels' ``use_t=True``) or ``--use-z`` (the normal for every fit, statsmodels' default). A
     comparison with a quasi-Poisson fit on either side takes the library's ``use_t=True`` row (each
@@ -997,7 +1041,8 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
                                   period=args.period, confidence=args.confidence, dispersion=args.dispersion,
                                   missing=args.missing, use_t=use_t, subtract=args.subtract)
         return poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
-                             confidence=args.confidence, dispersion=args.dispersion, use_t=use_t, missing=args.missing)
+                             confidence=args.confidence, dispersion=args.dispersion, use_t=use_t, missing=args.missing,
+                             seasonality=args.seasonality, harmonics=args.harmonics)
 
     if args.use_t and args.use_z:
         raise InvalidInputError("--use-t and --use-z ask for opposite intervals: give one (neither: t for quasi-Poisson "
@@ -1005,9 +1050,18 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     estimate = "ratio" if comparator is not None else "apc"
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
-        res = fit(bool(args.use_t))
+        try:
+            res = fit(bool(args.use_t))
+        except InvalidInputError as exc:
+            if exc.argument != "seasonality" or "season_length" not in str(exc):
+                raise
+            # the command finds the season's length from the periods: it has no season_length
+            raise InvalidInputError(str(exc).replace(
+                ", or season_length", " (--period a column of months, '2021-03', or quarters), or leave "
+                "--seasonality out"), "seasonality") from None
     quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & res[estimate].notna().to_numpy()
-    rdf = res["n_periods"].to_numpy(dtype=float) - 2
+    # the residual df: the periods less every coefficient (n_periods - 2 without seasonal terms)
+    rdf = res["n_periods"].to_numpy(dtype=float) - 2 if comparator is not None else res["df_resid"].to_numpy(float)
     with_t = np.full(len(res), bool(args.use_t))
     if quasi.any() and not args.use_t:
         with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
@@ -1030,8 +1084,10 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
             said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
             what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
             print(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
-                  "on the residual df (n_periods - 2"
-                  + ("; the ratio's on the Welch-Satterthwaite df" if comparator is not None else "")
+                  "on the residual df ("
+                  + ("n_periods - 2; the ratio's on the Welch-Satterthwaite df" if comparator is not None
+                     else "the df_resid column: n_periods - 2, less the seasonal terms" if args.seasonality
+                     else "n_periods - 2")
                   + "), as R's summary.glm for glm(family = quasipoisson)"
                   + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
                   + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)",
@@ -1853,7 +1909,17 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     '--eps-m must be positive, got 0.0'
     >>> _as_flags("invalid argument `multiplier`: must be a positive number, got 0", argparse.Namespace(multiplier=0.0))
     '--multiplier: must be a positive number, got 0'
+
+    A call of another function in the advice is Python and stays so (the option is this command's,
+    the keyword that function's):
+
+    >>> _as_flags("pass seasonality='dummies', or saferstats.its_poisson(..., seasonality='dummies')",
+    ...           argparse.Namespace(seasonality=None))
+    "pass --seasonality dummies, or saferstats.its_poisson(..., seasonality='dummies')"
     """
+    code = re.split(r"(saferstats\.[\w.]+\([^()]*\))", msg)
+    if len(code) > 1:  # the text between the calls only
+        return "".join(part if i % 2 else _as_flags(part, args) for i, part in enumerate(code))
     keys = [k for k in vars(args or argparse.Namespace())
             if not k.startswith("_") and k not in ("func", "file", "paths", "out", "verbose", "command")]
     for key in keys:
@@ -2055,7 +2121,8 @@ _TREND_NOTE = ("The trend line is log(expected count) = intercept + beta * t + l
                "years scale (2012 for 2012-13 or 2012, 2021.17 for 2021-03): intercept is its log at t = 0 (year "
                "0, not the first period), kept for scripts; fitted_first_period is the line at first_period: the "
                "fitted count (--population none) or rate per 100,000 population. apc = 100 * (exp(beta) - 1), "
-               "% a year.")
+               "% a year. With --seasonality the line has a term for each month (quarter) of the year, the "
+               "intercept is that of one of them, and fitted_first_period is left out.")
 _KEEP_TOTALS_HELP = ("keep the CSV's rows labelled as a total or as no area ('*Total ...', 'No relevant LA', ONS code "
                      "E00000000: Defra's regional and England totals in its fly-tipping CSVs, interim.csv among "
                      "them), each a group of its own; by default they are left out and counted on stderr, so that "
@@ -2131,7 +2198,8 @@ def main(argv: list[str] | None = None) -> int:
                         "Poisson; or always poisson, quasi (quasi-Poisson) or negbin (negative binomial); the "
                         "method column says which")
     p.add_argument("--use-t", action="store_true",
-                   help="Student t limits and p-values on the residual df (n_periods - 2) for every fit "
+                   help="Student t limits and p-values on the residual df (df_resid: n_periods - 2, less the seasonal "
+                        "terms with --seasonality) for every fit "
                         "(statsmodels' use_t=True); by default quasi-Poisson fits have t and the others the normal "
                         "(z), as R's summary.glm (with --compare-with: t where either side is quasi-Poisson, the "
                         "ratio on the Welch-Satterthwaite df); the intervals column says which each row has")
@@ -2143,6 +2211,16 @@ def main(argv: list[str] | None = None) -> int:
                    help="a row with no count or population: stop naming its line and what drop would leave out "
                         "(error, the default), fit each group on the periods it has (drop; fewer than 3 left: a row "
                         "with no trend), or no trend for that group (propagate)")
+    p.add_argument("--seasonality", choices=["dummies", "fourier"],
+                   help="monthly or quarterly periods: fit the season with the trend, so that the APC is the trend "
+                        "net of the time of year (without it a seasonal swing is read as trend, and the season "
+                        "column says whether the month of the year is material): dummies, a term for each month "
+                        "(quarter) of the year (R glm(y ~ t + factor(month))); fourier, --harmonics sin/cos pairs of "
+                        "the year. The season's length (12 months, 4 quarters) is found from the periods; the "
+                        "residual df (df_resid column) are the periods less every coefficient. Not with "
+                        "--compare-with")
+    p.add_argument("--harmonics", type=int, metavar="N",
+                   help="with --seasonality fourier: the number of sin/cos pairs of the year (default 1)")
     p.add_argument("--compare-with", metavar="NAME",
                    help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
                         "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "

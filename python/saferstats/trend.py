@@ -946,11 +946,15 @@ def poisson_trend(
     Returns
     -------
     DataFrame, one row per group: the ``by`` columns, ``apc, apc_lower, apc_upper, beta, se,
-    dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value, alpha,
-    intercept, first_period, last_period, note`` (``seasonality`` when seasonal terms were fitted),
-    ``confidence``. ``.attrs``: ``excluded`` (rows left
-    out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or ``"Student t on
-    the residual df (n_periods - 2)"``), ``season`` (monthly and quarterly periods: each group's
+    dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value,
+    df_resid, alpha, intercept, first_period, last_period, note`` (``seasonality`` when seasonal
+    terms were fitted), ``confidence``. ``df_resid`` is the residual degrees of freedom, the
+    periods less every coefficient (``n_periods - 2`` without seasonal terms; with month-of-year
+    dummies also less 11): the df of ``use_t``'s Student t and of ``dispersion_ratio``, whichever
+    ``use_t`` is (as ``df_resid`` of :func:`saferstats.its_poisson`). ``.attrs``: ``excluded``
+    (rows left out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or
+    ``"Student t on the residual df (n_periods - 2)"``; with seasonal terms ``"... (df_resid: the
+    periods less every coefficient)"``), ``season`` (monthly and quarterly periods: each group's
     check against a fit with month- or quarter-of-year terms, above; ``[]`` for years).
 
     Examples
@@ -985,6 +989,8 @@ def poisson_trend(
     >>> s[["apc", "apc_lower", "apc_upper", "seasonality"]].round(2)
          apc  apc_lower  apc_upper                     seasonality
     0  19.25      12.59      26.31  dummies (12 a year)
+    >>> int(s["n_periods"].iloc[0]), int(s["df_resid"].iloc[0])  # 24 months less 13 coefficients
+    (24, 11)
     """
     keys = _by_list(by)
     dispersion = choice_option("dispersion", dispersion, _DISPERSIONS, _DISPERSION_ALIASES)
@@ -1078,7 +1084,11 @@ def poisson_trend(
     for col in ["apc", "apc_lower", "apc_upper", "beta", "se", "dispersion_ratio", "n_periods"]:
         out[col] = res[col]
     out["method"] = pd.Categorical.from_codes(res["method"], categories=_TREND_LABELS)  # issue 3's column order
-    for col in ["z", "p_value", "alpha", "intercept"]:
+    for col in ["z", "p_value"]:
+        out[col] = res[col]
+    # the residual df (use_t's t, the dispersion's χ²/df): the periods less every coefficient
+    out["df_resid"] = res["df_resid"]
+    for col in ["alpha", "intercept"]:
         out[col] = res[col]
     labels = data[period].to_numpy()
     out["first_period"] = [labels[pos[0]] for _, pos in groups]
@@ -1110,7 +1120,8 @@ def poisson_trend(
     out.attrs["recording_changes"] = recording
     out.attrs["season"] = season
     out.attrs["use_t"] = use_t
-    out.attrs["intervals"] = _T_INTERVALS if use_t else _Z_INTERVALS
+    out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
+                              else "Student t on the residual df (df_resid: the periods less every coefficient)")
     return out
 
 
@@ -1367,10 +1378,13 @@ def compare_trends(
                     f"compare_trends (the comparator, {name}{' less each area' if subtract else ''}, "
                     "fitted beside each area named)",
                     # the comparator is fitted over the area's periods: a gap there is the area's (or a period
-                    # left out of both), said once by the area's fit, not as the comparator's own
-                    skip=("have periods missing inside their series", _FEW_DF_TEXT)
+                    # left out of both), said once by the area's fit, not as the comparator's own; its season
+                    # check, repeated for each area, is said once below
+                    skip=("have periods missing inside their series", _FEW_DF_TEXT, _NO_SEASON_TEXT)
                     # a comparator of the same table runs over the area's periods: their footnotes, said once
                     + (() if isinstance(comparator, pd.DataFrame) else ("a period the source footnotes",)))
+    _warn_comparator_season(f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})",
+                            list(b.attrs.get("season", [])), keys, float(confidence))
     with core_errors():
         dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
@@ -1516,6 +1530,9 @@ _Z_INTERVALS = "normal (z)"
 _FEW_DF = 30
 #: The words of that warning (:func:`compare_trends` says it once for both its fits).
 _FEW_DF_TEXT = "are optimistic on few points"
+#: The words of the season warnings of :func:`_warn_season` (:func:`compare_trends` says the
+#: comparator's once, not once per area: :func:`_warn_comparator_season`).
+_NO_SEASON_TEXT = "and the trend has no"
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -1701,17 +1718,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
         rec.update(chk, apc=float(out["apc"].iloc[i]), dispersion_ratio=float(out["dispersion_ratio"].iloc[i]),
                    material=bool(chk["p_value"] < 0.05), note="")
         if rec["material"]:
-            p = rec["p_value"]
-            material.append(
-                f"{label + ': ' if keys else ''}{rec['apc_seasonal']:.2f}% ({confidence:.0%} quasi-Poisson interval "
-                f"{rec['apc_seasonal_lower']:.2f}% to {rec['apc_seasonal_upper']:.2f}%) against {rec['apc']:.2f}% "
-                f"without, and the Pearson χ²/df {rec['dispersion_ratio_seasonal']:.1f} against "
-                f"{rec['dispersion_ratio']:.1f} (the {unit}-of-year terms: F = {rec['f']:.1f} on {chk['f_df'][0]} "
-                f"and {chk['f_df'][1]} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'})")
-    remedy = ("Allow for the season: fit the totals of whole years (e.g. financial years), test with "
-              f"saferstats.mann_kendall(..., season_length={cycle}) (the seasonal test), or for a change at a known date "
-              f"use saferstats.its_poisson(..., seasonality='dummies', season_length={cycle}); or say why the series "
-              "has no season")
+            material.append(f"{label + ': ' if keys else ''}{_season_material(rec, confidence)}")
     if material:
         where = "" if not keys else (f" in {len(material)} of {len(groups)} group(s), where the {unit}-of-year "
                                      "pattern is material")
@@ -1719,9 +1726,7 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
                   f"as trend and as over-dispersion{where}: with a term for each {unit} of the year the APC is "
                   + ("by group, " if keys else "")
                   + "; ".join(material[:5]) + (f" (and {len(material) - 5} more)" if len(material) > 5 else "")
-                  + f". Over whole years the APC with those terms is that of the years' totals; a window that starts "
-                  f"or ends in a high season tilts a straight trend, whole years or not. {remedy}. Listed in "
-                  ".attrs['season']")
+                  + _season_advice(cycle))
     if short:
         where = (f"over {short[0].split('(')[-1].rstrip(')')}, fewer than two years," if not keys else
                  f"over fewer than two years in {len(short)} group(s) (" + "; ".join(short[:5])
@@ -1731,6 +1736,64 @@ def _warn_season(fn: str, out: pd.DataFrame, groups: list[tuple[Any, np.ndarray]
                   f"than two cycles no {unit}-of-year term can be fitted to check it. Use two or more whole years, or "
                   "say why the series has no season")
     return checks
+
+
+def _season_material(rec: dict[str, Any], confidence: float) -> str:
+    """A material season check (:func:`_warn_season`) in words: both APCs and χ²/df, the F test."""
+    p, unit = rec["p_value"], "month" if rec["cycle"] == 12 else "quarter"
+    return (f"{rec['apc_seasonal']:.2f}% ({confidence:.0%} quasi-Poisson interval {rec['apc_seasonal_lower']:.2f}% "
+            f"to {rec['apc_seasonal_upper']:.2f}%) against {rec['apc']:.2f}% without, and the Pearson χ²/df "
+            f"{rec['dispersion_ratio_seasonal']:.1f} against {rec['dispersion_ratio']:.1f} (the {unit}-of-year terms: "
+            f"F = {rec['f']:.1f} on {rec['f_df'][0]} and {rec['f_df'][1]} df, p {'< 0.001' if p < 0.001 else f'= {p:.3f}'})")
+
+
+def _season_advice(cycle: int) -> str:
+    """The end of the season warning (:func:`_warn_season`): whole years, and the remedies."""
+    return (". Over whole years the APC with those terms is that of the years' totals; a window that starts or ends "
+            "in a high season tilts a straight trend, whole years or not. Allow for the season: fit the totals of "
+            f"whole years (e.g. financial years), test with saferstats.mann_kendall(..., season_length={cycle}) (the "
+            "seasonal test), or for a change at a known date use saferstats.its_poisson(..., seasonality='dummies', "
+            f"season_length={cycle}); or say why the series has no season. Listed in .attrs['season']")
+
+
+def _warn_comparator_season(who: str, checks: list[dict[str, Any]], keys: list[str], confidence: float) -> None:
+    """:func:`compare_trends`: the comparator's season check (:func:`_warn_season`), said once. The
+    comparator is refitted beside each area (over the periods both have), so its check is repeated
+    for each; where those fits are the same series (the comparator over the same months), the check
+    is said once, not once per area; where they differ (other periods, or ``subtract=True``), each
+    different check once, with the areas it is beside."""
+    if not checks:
+        return
+    cycle = int(checks[0]["cycle"])
+    what, unit = ("monthly", "month") if cycle == 12 else ("quarterly", "quarter")
+    said: dict[tuple[bool, str], list[str]] = {}  # (material, what it says) -> the areas it is beside
+    for c in checks:
+        if c.get("note"):
+            said.setdefault((False, str(c["note"])), []).append(_key_text(tuple(c.get(k) for k in keys)))
+        elif c.get("material"):
+            said.setdefault((True, _season_material(c, confidence)), []).append(
+                _key_text(tuple(c.get(k) for k in keys)))
+
+    def beside(areas: list[str]) -> str:  # (nothing where one check is beside every area)
+        if len(said) == 1 and len(areas) == len(checks):
+            return ""
+        return f"beside {', '.join(areas[:5])}{f' and {len(areas) - 5} more' if len(areas) > 5 else ''}"
+
+    material = [(text, areas) for (m, text), areas in said.items() if m]
+    short = [(text, areas) for (m, text), areas in said.items() if not m]
+    if material:
+        fits = "; ".join((f"{beside(areas)}: " if beside(areas) else "") + text for text, areas in material[:5])
+        same = (f" (one fit: the same {unit}s beside each area)" if len(said) == 1 and len(material[0][1]) == len(checks) > 1
+                else "")
+        warn_user(f"{who}: the counts are {what} and the trend has no {unit}-of-year term, so a seasonal swing is "
+                  f"read as trend and as over-dispersion{same}: with a term for each {unit} of the year the APC is "
+                  f"{fits}" + (f" (and {len(material) - 5} more)" if len(material) > 5 else "") + _season_advice(cycle))
+    if short:
+        over = "; ".join(text + (f" {beside(areas)}" if beside(areas) else "") for text, areas in short[:5])
+        warn_user(f"{who}: the counts are {what} over {over}, and the trend has no {unit}-of-year term: a trend over "
+                  f"part of a seasonal cycle takes the season for trend (many crimes peak in summer), and on fewer than "
+                  f"two cycles no {unit}-of-year term can be fitted to check it. Use two or more whole years, or say "
+                  "why the series has no season")
 
 
 def _warn_trend_gaps(groups: Any, t: np.ndarray, step: float | None, labels: np.ndarray, keys: list[str],

@@ -114,7 +114,7 @@ def test_flytipping_by_name_recording_change_names_each_once(shared_data, tmp_pa
 # --------------------------------------------------------------------------- 6. the season in the table
 FIGURE2 = "hate_crime/home_office_by_force_2017-18_2018-19/DERIVED_hate-crime-1819-hosb2419-tables_Figure_2.csv"
 MATERIAL = ("month-of-year terms material (F = 16.5 on 11 and 59 df, p < 0.001): the APC with them is 12.93 "
-            "(11.78 to 14.09, quasi-Poisson); this row's APC has none")
+            "(11.78 to 14.09, quasi-Poisson); this row's APC has none (--seasonality dummies fits them)")
 
 
 def test_figure2_as_published_says_the_season_in_the_table(shared_data, tmp_path):

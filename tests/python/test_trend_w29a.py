@@ -167,7 +167,7 @@ def test_compare_trends_on_months_says_the_season_of_both_series():
                                   population=None, period="month", dispersion="quasi", use_t=True)
     said = [x for x in msgs if "no month-of-year term" in x]
     assert len(said) == 2 and said[0].startswith("compare_trends: the counts are monthly")
-    assert said[1].startswith("compare_trends (the comparator, E&W, fitted beside each area named): the counts")
+    assert said[1].startswith("compare_trends (the comparator, E&W): the counts")
 
 
 # --- 2. a strand comparator and the table's totals -----------------------------------------------------
