@@ -910,9 +910,11 @@ def poisson_trend(
     and 4 for quarters, found from the periods when not given; yearly periods are refused (there is
     no season within them). A month of the year with no events in any year is left out with its
     term (its rows say nothing about the trend). A group with too few periods for the terms gets
-    no estimate (note ``"too few periods for the seasonal terms"``). The table gains a
-    ``seasonality`` column saying which terms were fitted, no season check is made (the model has
-    the season), and the residual df of ``use_t`` are the periods less every coefficient.
+    no estimate (note ``"too few periods for the seasonal terms"``). With dummies ``intercept`` is
+    the line of the reference month (the first month of the year present), not an average month.
+    The table gains a ``seasonality`` column saying which terms were fitted, no season check is
+    made (the model has the season), and the residual df (``df_resid``, used by ``use_t``) are the
+    periods less every coefficient.
     Computed in the core (``trend::poisson_trend``); reference: statsmodels' GLM with ``C(month)``
     (``src/trend/poisson.rs`` tests).
 
@@ -1750,7 +1752,8 @@ def _season_material(rec: dict[str, Any], confidence: float) -> str:
 def _season_advice(cycle: int) -> str:
     """The end of the season warning (:func:`_warn_season`): whole years, and the remedies."""
     return (". Over whole years the APC with those terms is that of the years' totals; a window that starts or ends "
-            "in a high season tilts a straight trend, whole years or not. Allow for the season: fit the totals of "
+            "in a high season tilts a straight trend, whole years or not. Allow for the season: fit it "
+            f"(saferstats.poisson_trend(..., seasonality='dummies'): the APC net of the season), fit the totals of "
             f"whole years (e.g. financial years), test with saferstats.mann_kendall(..., season_length={cycle}) (the "
             "seasonal test), or for a change at a known date use saferstats.its_poisson(..., seasonality='dummies', "
             f"season_length={cycle}); or say why the series has no season. Listed in .attrs['season']")
