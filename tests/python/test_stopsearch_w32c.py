@@ -91,3 +91,26 @@ def test_disproportionality_names_a_month_over_a_fifth_in_a_force_under_it(share
     assert [(r["month"], r["not_stated"], r["searches"]) for r in out.attrs["not_stated_strata"]] == [
         (m, ns[m], n[m]) for m in sorted(n)]
 
+
+def test_cli_by_csp_says_why_small_counts_are_shown_and_what_controls_them(shared_data, tmp_path, capsys):
+    import pandas as pd
+
+    from saferstats.__main__ import main
+
+    out = tmp_path / "essex.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["disproportionality", *_files(shared_data, "essex"), "--by", "csp", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    shown = table.set_index(["csp", "group"])["searches"]
+    assert (shown["Southend-on-Sea", "Mixed"], shown["Southend-on-Sea", "Other"], shown["Basildon", "Other"]) == (3, 0, 2)
+    small = int(((table["searches"] >= 1) & (table["searches"] < 5)).sum())
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Note:")]
+    assert notes == [  # was: none
+        f"Note: {small} of the {len(table)} counts of searches are below 5 (Basildon / Other: 2; Brentwood / Asian: 2; "
+        f"Brentwood / Mixed: 4 and {small - 3} more): shown, not withheld, because every search record is already "
+        "public on police.uk; publishing them beside other tables (a CSP's totals, other sources) needs disclosure "
+        "control: saferstats.suppress (in Python, on the --out CSV) hides them and every cell that would give them back"]
+    # the function named does it: on the CSV as written, the small counts are hidden
+    hidden = ss.suppress(table).set_index(["csp", "group"])["searches"]
+    assert hidden["Basildon", "Other"] == hidden["Southend-on-Sea", "Mixed"] == "[c]"
