@@ -1522,8 +1522,44 @@ def _disp(args: argparse.Namespace) -> int:
         census = res.attrs.get("census")
         print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
               f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
-    _write(_force_named(res, printed=args.out is None), args.out, sig=args.sig_figures)
+    table = _force_named(res, printed=args.out is None)
+    _write(table, args.out, sig=args.sig_figures)
+    note = _small_counts_note(table)
+    if note:
+        print(note, file=sys.stderr)
     return 0
+
+
+#: Said of a disproportionality table with counts from 1 to 4 (the library's disclosure threshold).
+_PUBLIC_COUNTS = ("shown, not withheld, because every search record is already public on police.uk; publishing them "
+                  "beside other tables (a CSP's totals, other sources) needs disclosure control: saferstats.suppress "
+                  "(in Python, on the --out CSV) hides them and every cell that would give them back")
+
+
+def _small_counts_note(res: pd.DataFrame, threshold: int = 5) -> str | None:
+    """One line for a table with search counts from 1 to below ``threshold`` (the counts
+    :func:`saferstats.suppress` hides): shown, since the records are public, naming a few and the
+    library function that controls disclosure; ``None`` without them.
+
+    >>> t = pd.DataFrame({"csp": ["Basildon", "Basildon", "Southend-on-Sea"], "csp_code": ["E22000079"] * 3,
+    ...                   "group": ["Other", "White", "Other"], "searches": [2, 455, 0]})
+    >>> print(_small_counts_note(t)[:73])
+    Note: 1 of the 3 counts of searches is below 5 (Basildon / Other: 2): shown
+    >>> _small_counts_note(t[t["group"] == "White"]) is None
+    True
+    """
+    if "searches" not in res.columns or "group" not in res.columns:
+        return None
+    n = pd.to_numeric(res["searches"], errors="coerce")
+    small = res[(n >= 1) & (n < threshold)]
+    if not len(small):
+        return None
+    keys = [c for c in res.columns[:res.columns.get_loc("group")]
+            if not str(c).endswith("_code") and c != "force_id"] + ["group"]
+    named = [f"{' / '.join(str(v) for v in r[:-1])}: {int(r[-1])}"
+             for r in small[[*keys, "searches"]].itertuples(index=False)]
+    return (f"Note: {len(small):,} of the {len(res):,} counts of searches {'is' if len(small) == 1 else 'are'} below "
+            f"{threshold} ({_names(named, show=3)}): {_PUBLIC_COUNTS}")
 
 
 def _wide_population_note(pop: pd.DataFrame) -> str:

@@ -265,7 +265,11 @@ def test_stop_search_warnings_the_section_states_are_not_repeated_on_the_console
     assert "Caution: the 'outcome linked to the object of the search' flag is blank for many searches (Durham: 89 of " \
            "413 (22%)" in s.intro
     assert not [m for m in said if m.startswith("disproportionality: ethnicity is not stated")]
-    assert not [m for m in said if m.startswith("outcome_test(outcome='find')")]
+    # (session 22, w32c: outcome_test's own not-stated warning gives what the text does not, the not-stated
+    # searches' find rate beside the stated ones', so it stays on the console)
+    finds = [m for m in said if m.startswith("outcome_test(outcome='find')")]
+    assert len(finds) == 1 and finds[0].startswith("outcome_test(outcome='find'): ethnicity is not stated for a fifth or "
+                                                   "more of the searches in City of London (34% of 879; find rate")
     assert [m for m in said if m.startswith("stop and search: the report counts only the searches with a stated "
                                             "ethnicity")] == [
         "stop and search: the report counts only the searches with a stated ethnicity, and says where a fifth or more "
