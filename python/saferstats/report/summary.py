@@ -867,6 +867,12 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 own_force = forces[0]
         if at:  # the report's own force first: the first sentence is the section's headline
             groups.insert(0, groups.pop(at))
+        rest = []
+        if at is not None and str(area_col) == "force" and len(groups) > 1:
+            # by force alone: the report's force's finding only, as by force and CSP (police.uk, seven
+            # forces, Dec 2019 - Feb 2020: a report for Sheffield stated Essex's and five other forces')
+            rest = [str(k) for k, _ in groups[1:]]
+            groups = groups[:1]
         if own_force is not None:
             out.append(f"The stop-and-search files have no searches in {place(own_force)} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
@@ -992,6 +998,10 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
+        if rest:
+            out.append(f"The table also shows the other {len(rest)} police force{'s' if len(rest) != 1 else ''} in the "
+                       f"files ({_names([place(x) for x in rest], limit=8)}); this report states findings for "
+                       f"{place(groups[0][0])} only")
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
@@ -1031,16 +1041,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
 
 
 def _in_report_force(t: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, str, str]:
-    """A find or arrest table by force and CSP (or local authority) cut to the report's force's
-    areas, as the ratio finding is; the force ("" when the table is not by force and area) and
-    the words " in <force>'s Community Safety Partnerships" for the sentence ("" without)."""
+    """A find or arrest table by force and CSP (or local authority), or by force alone, cut to the
+    report's force's rows, as the ratio finding is; the force ("" when the table has no other
+    force's rows to leave out) and the words " in <force>'s Community Safety Partnerships" (by force
+    alone " in <force>") for the sentence ("" without). (police.uk, seven forces, Dec 2019 - Feb
+    2020, by force: a report for Sheffield stated "Asian people in Essex".)
+
+    >>> t = pd.DataFrame({"force": ["Essex", "South Yorkshire"], "group": ["Asian"] * 2})
+    >>> cut, scope, words = _in_report_force(t, {"area": "Sheffield"})
+    >>> list(cut["force"]), scope, words
+    (['South Yorkshire'], 'South Yorkshire', ' in South Yorkshire')
+    """
     scope = _report_force(t, str(cfg.get("area") or ""))
     if not scope:
         return t, scope, ""
     attrs = dict(t.attrs)
-    nested = _area_columns(t)
+    nested = _area_columns(t) or ["force"]
     t = t[t[nested[0]].astype(str) == scope]
     t.attrs.update(attrs)
+    if len(nested) < 2:
+        return t, scope, f" in {place(scope)}"
     return t, scope, (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
                                                   else "Community Safety Partnerships"))
 
@@ -1119,18 +1139,21 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
 
 
 def _report_force(table: pd.DataFrame, area: str) -> str:
-    """The report's police force as a stop-and-search table by force and CSP (or local authority) names
-    it, when ``area`` is that force or an area inside it and the table has other forces' rows too; ""
-    otherwise (a table by one level, or no row of the area's force).
+    """The report's police force as a stop-and-search table by force and CSP (or local authority), or
+    by force alone, names it, when ``area`` is that force or an area inside it and the table has other
+    forces' rows too; "" otherwise (a table by another level, one force only, or no row of the area's
+    force).
 
     >>> t = pd.DataFrame({"force": ["Essex", "Durham"], "csp": ["Chelmsford", "Darlington"], "group": ["Asian"] * 2})
     >>> _report_force(t, "Essex"), _report_force(t, "Chelmsford"), _report_force(t, "Kent"), _report_force(t[["force"]], "Essex")
-    ('Essex', 'Essex', '', '')
+    ('Essex', 'Essex', '', 'Essex')
+    >>> _report_force(t[["force"]].iloc[:1], "Essex"), _report_force(t[["csp"]], "Chelmsford")
+    ('', '')
     """
     from .inputs import scope_of
 
-    nested = _area_columns(table)
-    if not area or len(nested) < 2:
+    nested = _area_columns(table) or (["force"] if "force" in table.columns else [])
+    if not area or not nested:
         return ""
     outer = list(dict.fromkeys(table[nested[0]].astype(str)))
     pos = _position_of(area, outer)
@@ -1175,7 +1198,8 @@ def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha
     kept = [i for i in sig_at if i in adjusted.index and adjusted[i] < alpha]
     nested = _area_columns(f)
     level = ("local authorities" if nested and str(nested[-1]).startswith("la") else "Community Safety Partnerships")
-    where = f" in {place(scope)}'s {level} (other forces' are in the table)" if scope else ""
+    own = f"{place(scope)}'s {level}" if nested else place(scope)  # by force and CSP, or by force alone
+    where = f" in {own} (other forces' are in the table)" if scope else ""
     lead = (f" The {table} table shows {n} comparisons with White people{where}, so about {alpha * n:.1f} would be "
             f"statistically significant by chance alone: after adjusting for these {n} comparisons (Benjamini-Hochberg, "
             f"false discovery rate {alpha:.0%}), ")
