@@ -1,0 +1,69 @@
+"""Session 22 (w32b): a new analyst's walk through the report. A report for one area states
+stop-and-search findings for its own force only (by force as by force and CSP); the library's
+refusals read as the config's words; the arrest table's searches are named as those with a recorded
+outcome; the one-area fly-tipping trend sentence."""
+
+import warnings
+
+import pytest
+
+from saferstats.report import summary
+from saferstats.report.sections import _stop_search
+
+POLICEUK = "stop_search/policeuk_7forces_2019-12_to_2020-02"
+CFG = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Sheffield"}
+
+
+@pytest.fixture(scope="module")
+def sheffield_by_force(shared_data):
+    """Sheffield CSP's report on the seven-force police.uk folder (Dec 2019 - Feb 2020), by force."""
+    folder = shared_data / POLICEUK
+    if not folder.is_dir():
+        pytest.skip(f"{POLICEUK} not in ../shared/data")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = _stop_search(CFG, {"files": [str(folder)], "by": ["force"], "census": "auto"})
+    return s, summary._stop_search(s, CFG)
+
+
+def test_by_force_findings_are_the_report_forces_only(sheffield_by_force) -> None:
+    """By force, the findings of a Sheffield report named Essex ("Asian people in Essex" in the find
+    finding) and gave the ratio of each of the six other forces; by force and CSP they were already
+    the report's force's only. Now: South Yorkshire's, with the others left to the table."""
+    s, found = sheffield_by_force
+    table = next(t for t in s.tables if t.name == "stop_search_find_rates").frame
+    assert set(table["force"]) >= {"Essex", "South Yorkshire", "Merseyside"}  # the table keeps every force
+    text = " ".join(found)
+    assert found[0].startswith("In South Yorkshire (the police force area that includes Sheffield), Black people were "
+                               "searched at 2.03 times the rate of White people")
+    for other in ("In Essex", "in Essex", "In Merseyside", "In Derbyshire", "In the City of London", "In Durham",
+                  "In Leicestershire"):
+        assert other not in text, other
+    assert ("The table also shows the other 6 police forces in the files (the City of London, Derbyshire, Durham, "
+            "Essex, Leicestershire and Merseyside); this report states findings for South Yorkshire only") in found
+    find = [x for x in found if x.startswith("Find rates")]
+    assert find == ["Find rates (the share of searches that found what was searched for) differed statistically "
+                    "significantly from White people's for Asian people in South Yorkshire (20% against 11%, higher)."]
+
+
+def test_a_library_refusal_reads_as_the_config(shared_data, tmp_path) -> None:
+    """South Yorkshire's police.uk files have no locations, so ``by = ["csp"]`` is refused by the
+    library, whose advice was Python ("by='force' sets the searches against ..."): the report's error
+    now names the config's line, ``[stop_search] by = ["force"]``."""
+    from saferstats.report.config import ConfigError, validate_config
+    from saferstats.report.render import build_report
+
+    files = sorted(str(p) for p in (shared_data / POLICEUK).glob("*-south-yorkshire-stop-and-search.csv"))
+    if len(files) != 3:
+        pytest.skip("South Yorkshire police.uk files absent")
+    cfg = validate_config({"area": "Sheffield", "stop_search": {"files": files, "by": ["csp"]}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ConfigError) as err:
+            build_report(cfg, tmp_path / "out", quiet=True)
+    msg = str(err.value)
+    assert msg.startswith('[stop_search] could not be analysed: disproportionality: [stop_search] by = ["csp"]: not '
+                          "one of the 3,461 searches"), msg
+    assert ("some forces' police.uk files carry no locations (South Yorkshire's, for one): [stop_search] by = "
+            "[\"force\"] sets the searches against their force area's population") in msg
+    assert "by='" not in msg
