@@ -67,3 +67,20 @@ def test_a_library_refusal_reads_as_the_config(shared_data, tmp_path) -> None:
     assert ("some forces' police.uk files carry no locations (South Yorkshire's, for one): [stop_search] by = "
             "[\"force\"] sets the searches against their force area's population") in msg
     assert "by='" not in msg
+
+
+def test_the_arrest_tables_searches_are_those_with_an_outcome() -> None:
+    """The arrest table's "Searches" are the searches with a recorded outcome (the arrest rate's
+    denominator; police.uk Merseyside: Liverpool's Black 189 of more searches), and the header said
+    "Searches": it now says "Searches with a recorded outcome". (The page of the real table:
+    test_report_w30a.test_every_find_comparison_withheld_compares_arrests_instead.)"""
+    import pandas as pd
+
+    from saferstats.report.sections import _ARREST_PAGE, find_page
+    from saferstats.report.tables import display_table
+
+    arrests = pd.DataFrame({"group": ["Black", "White"], "n": [189, 3205], "hits": [16, 266],
+                            "rate": [0.085, 0.083], "diff": [0.002, 0.0]})
+    page = display_table(find_page(arrests).rename(columns=_ARREST_PAGE), "")
+    assert page.headers[:3] == ["Ethnic group", "Searches with a recorded outcome", "Arrests"]
+    assert page.rows[0][1] == "189"
