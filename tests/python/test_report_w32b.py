@@ -84,3 +84,20 @@ def test_the_arrest_tables_searches_are_those_with_an_outcome() -> None:
     page = display_table(find_page(arrests).rename(columns=_ARREST_PAGE), "")
     assert page.headers[:3] == ["Ethnic group", "Searches with a recorded outcome", "Arrests"]
     assert page.rows[0][1] == "189"
+
+
+def test_a_one_area_fly_tipping_trend_against_england_reads_as_a_sentence(shared_data) -> None:
+    """Liverpool's report (Defra 2012/13 to 2021/22) said "Fly-tipping changed in line with England's other
+    councils over the same years in Liverpool.": no trend given, and "in line" for a difference that is
+    only not statistically significant. Now both trends, as an analyst would say it to a Panel."""
+    from saferstats.report.summary import executive_summary
+    from test_report_w23a import _defra_section
+
+    s = _defra_section(shared_data, "Liverpool")
+    eng = next(t for t in s.tables if t.name == "flytipping_trend_england").frame
+    assert eng["against_england"].tolist() == ["in line with England"]
+    found = executive_summary([s], {**CFG, "area": "Liverpool"}).findings["flytipping"]
+    assert ("Liverpool's fly-tipping trend (+2.4% a year) was not statistically significantly different from that of "
+            "England's other councils counted like for like over the same years (+4.7% a year across 187 "
+            "councils).") in found, found
+    assert not any("changed in line with England" in x for x in found)

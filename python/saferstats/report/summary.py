@@ -1318,11 +1318,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                        + (f"; the other {rest} of the {len(eng)} councils compared changed in line with England"
                           if rest else "") + ".")
         else:
-            one = str(eng[lab].iloc[0])
-            out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
-                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(one)}"
-                       + (f" ({_england_apc(eng)}; {place(one)}: {_apc_said(eng['apc'].iloc[0])}{since[one]}, the "
-                          "years since the step in its count)" if len(eng) == 1 and one in since else "") + ".")
+            out.append(_like_england(eng, lab, since))
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
@@ -1548,6 +1544,35 @@ def _s136_detention_rate(s: Section, conf: float) -> list[str]:
         txt += (f" ({rates[0]:.1f} a year before, {rates[1]:.1f} from then; {counts[0]:,.0f} and {counts[1]:,.0f} "
                 "detentions)")
     return [txt + "."]
+
+
+def _like_england(eng: pd.DataFrame, lab: str, since: dict[str, str]) -> str:
+    """The finding when no council's fly-tipping trend differs statistically significantly from that of
+    England's other councils over the same years: the trend and England's beside it, said as not
+    significantly different (not "in line": the interval may be wide). ``since``: the councils whose
+    comparison starts after a step in their count, with " since <year>". (Liverpool, Defra 2012/13 to
+    2021/22: "Fly-tipping changed in line with England's other councils over the same years in
+    Liverpool.", with neither trend.)
+
+    >>> eng = pd.DataFrame({"la_name": ["Liverpool"], "apc": [2.41], "apc_england": [4.71], "other_councils": [187]})
+    >>> print(_like_england(eng, "la_name", {}))
+    Liverpool's fly-tipping trend (+2.4% a year) was not statistically significantly different from that of England's other councils counted like for like over the same years (+4.7% a year across 187 councils).
+    >>> print(_like_england(eng.assign(la_name="City of London"), "la_name", {"City of London": " since 2016/17"}))
+    The City of London's fly-tipping trend since the step in its count (+2.4% a year since 2016/17) was not statistically significantly different from that of England's other councils counted like for like over the same years (+4.7% a year across 187 councils).
+    >>> print(_like_england(pd.concat([eng, eng.assign(la_name="Wirral")]), "la_name", {}))
+    None of the 2 authorities' fly-tipping trends was statistically significantly different from that of England's other councils counted like for like over the same years (187 councils: +4.7% a year).
+    """
+    if len(eng) > 1:
+        return (f"None of the {len(eng)} authorities' fly-tipping trends was statistically significantly different "
+                "from that of England's other councils counted like for like over the same years "
+                f"({_england_apc(eng)}).")
+    one = str(eng[lab].iloc[0])
+    counts = sorted({int(n) for n in eng.get("other_councils", pd.Series(dtype=float)) if _num(n) is not None})
+    england = _apc_said(eng["apc_england"].iloc[0]) if "apc_england" in eng.columns else "no estimate"
+    return (capitalise(f"{place(one)}'s fly-tipping trend{' since the step in its count' if one in since else ''} "
+                       f"({_apc_said(eng['apc'].iloc[0])}{since.get(one, '')}) was not statistically significantly "
+                       "different from that of England's other councils counted like for like over the same years "
+                       f"({england}{f' across {counts[0]:,} councils' if counts else ''})."))
 
 
 def _apc_said(v: Any) -> str:
