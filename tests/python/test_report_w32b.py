@@ -101,3 +101,40 @@ def test_a_one_area_fly_tipping_trend_against_england_reads_as_a_sentence(shared
             "England's other councils counted like for like over the same years (+4.7% a year across 187 "
             "councils).") in found, found
     assert not any("changed in line with England" in x for x in found)
+
+
+@pytest.fixture(scope="module")
+def seven_forces_by_csp(shared_data):
+    """The seven-force police.uk folder (Dec 2019 - Feb 2020) by CSP alone: no force column; South
+    Yorkshire's searches have no location, so none of its CSPs has a row."""
+    folder = shared_data / POLICEUK
+    if not folder.is_dir():
+        pytest.skip(f"{POLICEUK} not in ../shared/data")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _stop_search(CFG, {"files": [str(folder)], "by": ["csp"], "census": "auto"})
+
+
+def test_by_csp_alone_findings_are_the_report_forces_areas_only(seven_forces_by_csp) -> None:
+    """By CSP alone (no force column), Sheffield's report stated the ratios of 40 CSPs of six other
+    forces ("In Chelmsford, Black people were searched at 9.54 times ...") and their find rates, with
+    no word that South Yorkshire has none; Liverpool's stated Essex's CSPs beside Merseyside's. Now
+    the report's force's CSPs only, and none when the table has none of them."""
+    s = seven_forces_by_csp
+    assert "Chelmsford" in set(s.tables[0].frame["csp"]) and "Sheffield" not in set(s.tables[0].frame["csp"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no finding lost to an error
+        sheffield = summary._stop_search(s, CFG)
+        liverpool = summary._stop_search(s, {**CFG, "area": "Liverpool"})
+    assert sheffield == ["The stop-and-search table has no Community Safety Partnership of South Yorkshire (the "
+                         "report's police force area: none of its searches could be placed in one); it shows other "
+                         "forces' areas only, so this report states no finding from it"]
+    text = " ".join(liverpool)
+    assert liverpool[0].startswith("In Liverpool, Black people were searched at 1.99 times the rate of White people")
+    for csp in ("Knowsley", "Sefton", "St. Helens", "Wirral"):
+        assert f"In {csp}" in text or f"{csp}:" in text, csp
+    for other in ("Chelmsford", "Epping Forest", "Leicester", "Derby", "the City of London", "County Durham"):
+        assert other not in text, other
+    assert liverpool[-1].startswith("Find rates (the share of searches that found what was searched for) could not be "
+                                    "compared with White people's for any group in Merseyside's Community Safety "
+                                    "Partnerships")

@@ -847,6 +847,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if pos is not None:  # the report's force's areas only; other forces' are in the table
                 in_force = outer[pos]
                 groups = [(k, g) for k, g in groups if str(g[outer_col].iloc[0]) == in_force]
+        elif area and area_col:  # by CSP (or local authority) alone: the report's force's areas, as above
+            force, mine = _own_force_areas(d, area)
+            if mine is not None:
+                in_force = force
+                keep = set(d.loc[mine, area_col].astype(str))
+                groups = [(k, g) for k, g in groups if str(k) in keep]
+                if not groups:  # (police.uk South Yorkshire: no search has a location)
+                    out.append(f"The stop-and-search table has no {_AREA_WORDS.get(str(area_col), 'area')} of "
+                               f"{place(force)} (the report's police force area: none of its searches could be "
+                               "placed in one); it shows other forces' areas only, so this report states no "
+                               "finding from it")
         labels = [str(k) for k, _ in groups]
         at = _position_of(area, labels) if area else None
         own_force = None
@@ -863,7 +874,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                     # area that includes Charnwood), ..."
                     container = labels[at] if force_id(area) is None else None
                     break
-            if at is None and len(forces) == 1 and all(force_id(x) for x in labels):
+            if at is None and len(forces) == 1 and labels and all(force_id(x) for x in labels):
                 own_force = forces[0]
         if at:  # the report's own force first: the first sentence is the section's headline
             groups.insert(0, groups.pop(at))
@@ -889,7 +900,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 return bool((lo & n & ok).any())
             sig_areas = [str(k) for k, g in groups if clear(g)]
             kind = ("local authorit" + ("ies" if len(groups) != 1 else "y") if str(area_col).startswith("la")
-                    else "Community Safety Partnership" + ("s" if len(groups) != 1 else "")) if outer_col else "areas"
+                    else "Community Safety Partnership" + ("s" if len(groups) != 1 else "")) if outer_col or in_force \
+                else "areas"
             across = (f"Across the {len(groups)} {kind} of {place(in_force)} in the table (other forces' areas: see the table)"
                       if in_force else f"Across the {len(groups)} {kind} in the table")
             if sig_areas:
@@ -1007,6 +1019,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
         f, scope, in_scope = _in_report_force(f, cfg)
+    if f is not None and len(f) and "diff_lower" in f.columns:  # (none of the report's force's areas: no finding)
         sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
         sig = [f.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
@@ -1054,7 +1067,14 @@ def _in_report_force(t: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, str, str
     """
     scope = _report_force(t, str(cfg.get("area") or ""))
     if not scope:
-        return t, scope, ""
+        force, mine = _own_force_areas(t, str(cfg.get("area") or ""))
+        if mine is None:
+            return t, scope, ""
+        attrs = dict(t.attrs)
+        t = t[mine.to_numpy()]
+        t.attrs.update(attrs)
+        col = next(c for c in _AREA_WORDS if c in t.columns)
+        return t, force, f" in {place(force)}'s {_AREA_WORDS[col]}s"
     attrs = dict(t.attrs)
     nested = _area_columns(t) or ["force"]
     t = t[t[nested[0]].astype(str) == scope]
@@ -1070,6 +1090,8 @@ def _arrest_findings(a: pd.DataFrame, cfg: dict) -> list[str]:
     withheld (police.uk Merseyside: the 'outcome linked' flag blank on 78% of searches): labelled
     as arrests, the report's force's areas only when by force and CSP, as the find finding."""
     a, scope, in_scope = _in_report_force(a, cfg)
+    if not len(a):  # none of the report's force's areas in the table (said with the ratios)
+        return []
     lead = ("Arrest rates (the share of searches that ended in arrest, compared because no find rate could be; an "
             "arrest is not a find)")
     sig_at = [i for i, r in a.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
@@ -1136,6 +1158,41 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
         out.append(f"The count of {_names(stepped[limit:])} also doubled or halved in one year, possibly a change in "
                    "recording: see the section for the trend since the step.")
     return out
+
+
+#: A stop-and-search table's area column (by CSP or local authority alone) as the text names one area.
+_AREA_WORDS = {"csp": "Community Safety Partnership", "csp_name": "Community Safety Partnership",
+               "la": "local authority", "la_name": "local authority"}
+
+
+def _own_force_areas(table: pd.DataFrame, area: str) -> tuple[str, pd.Series | None]:
+    """For a stop-and-search table by CSP (or local authority) alone, with no force column: the
+    report's police force (``area``'s, or ``area`` itself) and which rows are its areas, when the
+    table has other forces' areas too; ``("", None)`` otherwise. (police.uk, seven forces, Dec 2019 -
+    Feb 2020, by CSP: a report for Sheffield stated 40 CSPs of six other forces.)
+
+    >>> t = pd.DataFrame({"csp": ["Chelmsford", "Sheffield", "Liverpool"], "group": ["Asian"] * 3})
+    >>> force, mine = _own_force_areas(t, "Sheffield")
+    >>> force, mine.tolist()
+    ('South Yorkshire', [False, True, False])
+    >>> _own_force_areas(t.iloc[:1], "Essex")[1] is None, _own_force_areas(t, "")[1] is None
+    (True, True)
+    """
+    from .inputs import scope_of
+
+    col = next((c for c in _AREA_WORDS if c in table.columns), None)
+    if not area or col is None or "force" in table.columns:
+        return "", None
+    try:
+        forces = sorted(scope_of(area).forces)
+        own = scope_of(forces[0]) if len(forces) == 1 else None
+    except Exception:  # an area the lookup does not hold
+        own = None
+    if own is None:
+        return "", None
+    names = {str(x).lower() for x in (own.las if col.startswith("la") else own.csps)}
+    mine = table[col].astype(str).str.lower().isin(names)
+    return (forces[0], mine) if not mine.all() else ("", None)
 
 
 def _report_force(table: pd.DataFrame, area: str) -> str:
