@@ -14,15 +14,21 @@ POLICEUK = "stop_search/policeuk_7forces_2019-12_to_2020-02"
 CFG = {"confidence": 0.95, "disclosure_threshold": 5, "area": "Sheffield"}
 
 
-@pytest.fixture(scope="module")
-def sheffield_by_force(shared_data):
-    """Sheffield CSP's report on the seven-force police.uk folder (Dec 2019 - Feb 2020), by force."""
+def _seven_forces(shared_data, by: list[str]):
+    """Sheffield CSP's stop-and-search section on the seven-force police.uk folder (Dec 2019 - Feb
+    2020) by ``by``."""
     folder = shared_data / POLICEUK
     if not folder.is_dir():
         pytest.skip(f"{POLICEUK} not in ../shared/data")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        s = _stop_search(CFG, {"files": [str(folder)], "by": ["force"], "census": "auto"})
+        return _stop_search(CFG, {"files": [str(folder)], "by": by, "census": "auto"})
+
+
+@pytest.fixture(scope="module")
+def sheffield_by_force(shared_data):
+    """Sheffield CSP's report on the seven-force police.uk folder, by force: the section and its findings."""
+    s = _seven_forces(shared_data, ["force"])
     return s, summary._stop_search(s, CFG)
 
 
@@ -107,12 +113,7 @@ def test_a_one_area_fly_tipping_trend_against_england_reads_as_a_sentence(shared
 def seven_forces_by_csp(shared_data):
     """The seven-force police.uk folder (Dec 2019 - Feb 2020) by CSP alone: no force column; South
     Yorkshire's searches have no location, so none of its CSPs has a row."""
-    folder = shared_data / POLICEUK
-    if not folder.is_dir():
-        pytest.skip(f"{POLICEUK} not in ../shared/data")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _stop_search(CFG, {"files": [str(folder)], "by": ["csp"], "census": "auto"})
+    return _seven_forces(shared_data, ["csp"])
 
 
 def test_by_csp_alone_findings_are_the_report_forces_areas_only(seven_forces_by_csp) -> None:
@@ -138,3 +139,19 @@ def test_by_csp_alone_findings_are_the_report_forces_areas_only(seven_forces_by_
     assert liverpool[-1].startswith("Find rates (the share of searches that found what was searched for) could not be "
                                     "compared with White people's for any group in Merseyside's Community Safety "
                                     "Partnerships")
+
+
+def test_by_force_and_month_a_find_is_set_against_white_in_the_same_month(shared_data) -> None:
+    """By ``["force", "month"]`` the find finding said "Asian people in South Yorkshire (25% against 12%,
+    higher) and Asian people in South Yorkshire (19% against 12%, higher)": no month, and White people's
+    find rate of the first month (Dec 2019, 12%) beside January's and February's. Now each month named,
+    against White people's in that month (January 10.8%, February 10.5%)."""
+    s = _seven_forces(shared_data, ["force", "month"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = summary._stop_search(s, CFG)
+    find = next(x for x in found if x.startswith("Find rates"))
+    assert find.startswith("Find rates (the share of searches that found what was searched for) differed statistically "
+                           "significantly from White people's for Asian people in South Yorkshire in 2020-01 (25% against "
+                           "11%, higher) and Asian people in South Yorkshire in 2020-02 (19% against 10%, higher).")
+    assert "against 12%" not in find and "Essex" not in find

@@ -1279,12 +1279,24 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     ...                   "diff": [0.104, 0.0]})
     >>> _find_item(f, f.iloc[0])
     'Asian people in Essex (38% against 28%, higher)'
+
+    By area and month, the month's row and White people's in the same month (police.uk South Yorkshire
+    by ``["force", "month"]``: Jan 2020's 25% was set against December's White 12%, not January's 11%):
+
+    >>> m = pd.DataFrame({"force": ["South Yorkshire"] * 4, "month": ["2019-12", "2019-12", "2020-01", "2020-01"],
+    ...                   "group": ["Asian", "White"] * 2, "rate": [0.15, 0.12, 0.246, 0.108], "diff": [0.03, 0, 0.138, 0]})
+    >>> _find_item(m, m.iloc[2])
+    'Asian people in South Yorkshire in 2020-01 (25% against 11%, higher)'
     """
     nested = _area_columns(f)  # by force and CSP: the CSP's name, and White people's there (not the force's first)
     area = bool(nested) or r.index[0] != "group"
     where = f" in {place(r[nested[-1]] if nested else r.iloc[0])}" if area else ""
+    # the row's other labels (a month, a period): said, and White people's row taken from the same
+    labels = list(f.columns[:list(f.columns).index("group")]) if "group" in f.columns else []
+    when = [c for c in labels if c in ("month", "period", "year") and c not in nested and c != f.columns[0]]
+    where += "".join(f" in {r[c]}" for c in when if f[c].nunique() > 1)
     white = f[f["group"].astype(str) == "White"]
-    for c in nested or ([f.columns[0]] if area else []):
+    for c in dict.fromkeys([*(nested or ([f.columns[0]] if area else [])), *when]):
         white = white[white[c].astype(str) == str(r[c])]
     own = _num(r.get("rate"))
     ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
