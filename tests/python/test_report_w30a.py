@@ -118,6 +118,7 @@ def test_every_find_comparison_withheld_compares_arrests_instead(shared_data) ->
     that the page did not show. The section now adds the arrest comparison, protected with the other
     two tables, and the findings say it as arrests."""
     from saferstats.report.summary import executive_summary
+    from saferstats.report.tables import header
 
     files = [str(shared_data / MERSEYSIDE.format(m)) for m in ("19-12", "20-01", "20-02")]
     if not all(os.path.exists(f) for f in files):
@@ -141,8 +142,10 @@ def test_every_find_comparison_withheld_compares_arrests_instead(shared_data) ->
         if v == "[c]":
             assert a[(a.csp == csp) & (a.group == g)]["n"].iloc[0] == "[c]"
     assert "Every find-rate comparison is withheld, so the arrest rates" in s.intro
-    assert list(s.tables[2].page.columns[:7]) == ["force", "csp", "group", "searches", "arrests", "arrest_percent",
-                                                  "arrest_percent_lower"]
+    # the searches are those with a recorded outcome, and the header says so (session 22, w32b)
+    assert list(s.tables[2].page.columns[:7]) == ["force", "csp", "group", "searches_with_outcome", "arrests",
+                                                  "arrest_percent", "arrest_percent_lower"]
+    assert [header(c) for c in s.tables[2].page.columns[3:5]] == ["Searches with a recorded outcome", "Arrests"]
     f = executive_summary([s], cfg).findings["stop_search"]
     assert any(x.startswith("Arrest rates (the share of searches that ended in arrest, compared because no find rate "
                             "could be; an arrest is not a find) showed no statistically significant difference from "

@@ -445,3 +445,49 @@ def option_choices() -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 __all__ += ["option_choices"]
+
+
+def _config_words(msg: str, section: str) -> str:
+    """A library message in the configuration's words: a keyword of the library call that a key of
+    ``[section]`` sets, as that key's TOML line (the report's reader writes TOML, not Python).
+    ``by='force'`` is ``[stop_search] by = ["force"]`` (a list in the config);
+    ``ethnicity_source='officer'`` is ``[stop_search] ethnicity_source = "officer"``; a call around a
+    keyword, ``read_stop_search(..., force='<force>')``, is the key alone. Other text is kept.
+    (police.uk South Yorkshire, whose files have no locations: ``by = ["csp"]`` was refused with
+    "by='force' sets the searches against their force area's population".)
+
+    >>> print(_config_words("some files carry no locations: by='force' sets the searches against the force", "stop_search"))
+    some files carry no locations: [stop_search] by = ["force"] sets the searches against the force
+    >>> print(_config_words("with 'month' beside the area: by=['force', 'month']; or census=2021", "stop_search"))
+    with 'month' beside the area: [stop_search] by = ["force", "month"]; or [stop_search] census = "2021"
+    >>> print(_config_words("pass read_stop_search(..., force='<force>') and by='force'", "stop_search"))
+    pass [stop_search] force = "<force>" and [stop_search] by = ["force"]
+    >>> print(_config_words("by='csp'", "hate_crime"))  # not a key of [hate_crime]
+    by='csp'
+    """
+    schema = _SECTION_SCHEMA.get(section, {})
+    quoted = r"""'[^'\n]*'|"[^"\n]*\""""
+    for key, kind in schema.items():
+        said = None
+        if kind == "strlist":
+            said = rf"(\[(?:\s*(?:{quoted})\s*,?)*\]|{quoted})"
+        elif isinstance(kind, tuple):
+            said = rf"({quoted}|\d+(?![\w.]))"
+        elif kind is str and key != "source":
+            said = rf"({quoted})"
+        if said is None:
+            continue
+        key_at = rf"(?<![\w.`-]){re.escape(key)}\s*=\s*{said}"
+
+        def line(m: re.Match[str], key: str = key, kind: Any = kind) -> str:
+            values = re.findall(r"""'([^'\n]*)'|"([^"\n]*)\"""", m.group(1))
+            items = [a or b for a, b in values] if values else [m.group(1)]
+            if isinstance(kind, tuple) and items[0] not in kind:
+                return m.group(0)  # not a value the key takes: the library's words, as they are
+            text = ", ".join(f'"{v}"' for v in items)
+            return f"[{section}] {key} = " + (f"[{text}]" if kind == "strlist" else text)
+
+        # a keyword inside a call ("read_stop_search(..., force='X')"): the key's line alone
+        msg = re.sub(rf"\b\w+\(\.\.\., ({re.escape(key)}\s*=\s*{said})\)", r"\1", msg)
+        msg = re.sub(key_at, line, msg)
+    return msg

@@ -22,7 +22,7 @@ from ..geography import display_name
 from . import sections as _sections
 import saferstats
 
-from .config import SECTION_KEYS, ConfigError, OutputError, validate_config
+from .config import SECTION_KEYS, ConfigError, OutputError, _config_words, validate_config
 from .sections import Section, Table
 
 __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES",
@@ -490,10 +490,11 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
                 sections.append(_sections._BUILDERS[k](cfg, cfg[k]))
             except ConfigError:
                 raise
-            except SaferstatsError as exc:  # say which section of the config the data came from
-                raise ConfigError(f"[{k}] could not be analysed: {exc}", k) from exc
+            except SaferstatsError as exc:  # say which section of the config the data came from, in its words
+                raise ConfigError(f"[{k}] could not be analysed: {_config_words(str(exc), k)}", k) from exc
             except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {exc}", k) from exc
+                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {_config_words(str(exc), k)}",
+                                  k) from exc
             if bar is not None:
                 bar.update(1)
         out.write_text("index.html", render_html(cfg, sections))

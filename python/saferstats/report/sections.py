@@ -1275,8 +1275,9 @@ _FIND_PAGE = {"n": "searches", "rate": "find_percent", "rate_lower": "find_perce
               "diff": "diff_points", "diff_lower": "diff_points_lower", "diff_upper": "diff_points_upper"}
 
 
-#: The arrest table's page columns, after :func:`find_page`: arrests, not finds.
-_ARREST_PAGE = {"hits": "arrests", "find_percent": "arrest_percent", "find_percent_lower": "arrest_percent_lower",
+#: The arrest table's page columns, after :func:`find_page`: arrests, not finds, of the searches with a
+#: recorded outcome (the table's ``n``: "Searches" read as every search; Merseyside, Dec 2019 - Feb 2020).
+_ARREST_PAGE = {"searches": "searches_with_outcome", "hits": "arrests", "find_percent": "arrest_percent", "find_percent_lower": "arrest_percent_lower",
                 "find_percent_upper": "arrest_percent_upper"}
 
 

@@ -847,6 +847,17 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if pos is not None:  # the report's force's areas only; other forces' are in the table
                 in_force = outer[pos]
                 groups = [(k, g) for k, g in groups if str(g[outer_col].iloc[0]) == in_force]
+        elif area and area_col:  # by CSP (or local authority) alone: the report's force's areas, as above
+            force, mine = _own_force_areas(d, area)
+            if mine is not None:
+                in_force = force
+                keep = set(d.loc[mine, area_col].astype(str))
+                groups = [(k, g) for k, g in groups if str(k) in keep]
+                if not groups:  # (police.uk South Yorkshire: no search has a location)
+                    out.append(f"The stop-and-search table has no {_AREA_WORDS.get(str(area_col), 'area')} of "
+                               f"{place(force)} (the report's police force area: none of its searches could be "
+                               "placed in one); it shows other forces' areas only, so this report states no "
+                               "finding from it")
         labels = [str(k) for k, _ in groups]
         at = _position_of(area, labels) if area else None
         own_force = None
@@ -863,10 +874,16 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                     # area that includes Charnwood), ..."
                     container = labels[at] if force_id(area) is None else None
                     break
-            if at is None and len(forces) == 1 and all(force_id(x) for x in labels):
+            if at is None and len(forces) == 1 and labels and all(force_id(x) for x in labels):
                 own_force = forces[0]
         if at:  # the report's own force first: the first sentence is the section's headline
             groups.insert(0, groups.pop(at))
+        rest = []
+        if at is not None and str(area_col) == "force" and len(groups) > 1:
+            # by force alone: the report's force's finding only, as by force and CSP (police.uk, seven
+            # forces, Dec 2019 - Feb 2020: a report for Sheffield stated Essex's and five other forces')
+            rest = [str(k) for k, _ in groups[1:]]
+            groups = groups[:1]
         if own_force is not None:
             out.append(f"The stop-and-search files have no searches in {place(own_force)} (the report's police force area); "
                        f"they cover {_names(labels, limit=8)}, described below")
@@ -883,7 +900,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 return bool((lo & n & ok).any())
             sig_areas = [str(k) for k, g in groups if clear(g)]
             kind = ("local authorit" + ("ies" if len(groups) != 1 else "y") if str(area_col).startswith("la")
-                    else "Community Safety Partnership" + ("s" if len(groups) != 1 else "")) if outer_col else "areas"
+                    else "Community Safety Partnership" + ("s" if len(groups) != 1 else "")) if outer_col or in_force \
+                else "areas"
             across = (f"Across the {len(groups)} {kind} of {place(in_force)} in the table (other forces' areas: see the table)"
                       if in_force else f"Across the {len(groups)} {kind} in the table")
             if sig_areas:
@@ -992,11 +1010,16 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 caveats.append(f"higher ratios, also statistically significant, rest on fewer than {MIN_COUNT} searches: "
                                + _names(items))
             out.append(txt + (f" ({'; '.join(caveats)})" if caveats else "") + "." + _on_census_2021(d, r, key, labels, at))
+        if rest:
+            out.append(f"The table also shows the other {len(rest)} police force{'s' if len(rest) != 1 else ''} in the "
+                       f"files ({_names([place(x) for x in rest], limit=8)}); this report states findings for "
+                       f"{place(groups[0][0])} only")
     f = _table(s, "stop_search_find_rates")
     if f is not None and len(f) and "diff_lower" in f.columns:
         # by force and CSP (or local authority): the report's force's areas, as the ratio finding above
         # (Essex, Dec 2019 - Feb 2020: its CSPs' differences, read together with every force's)
         f, scope, in_scope = _in_report_force(f, cfg)
+    if f is not None and len(f) and "diff_lower" in f.columns:  # (none of the report's force's areas: no finding)
         sig_at = [i for i, r in f.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
         sig = [f.loc[i] for i in sig_at]
         # the comparisons that were made: a group other than White with both limits published (not
@@ -1031,16 +1054,33 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
 
 
 def _in_report_force(t: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, str, str]:
-    """A find or arrest table by force and CSP (or local authority) cut to the report's force's
-    areas, as the ratio finding is; the force ("" when the table is not by force and area) and
-    the words " in <force>'s Community Safety Partnerships" for the sentence ("" without)."""
+    """A find or arrest table by force and CSP (or local authority), or by force alone, cut to the
+    report's force's rows, as the ratio finding is; the force ("" when the table has no other
+    force's rows to leave out) and the words " in <force>'s Community Safety Partnerships" (by force
+    alone " in <force>") for the sentence ("" without). (police.uk, seven forces, Dec 2019 - Feb
+    2020, by force: a report for Sheffield stated "Asian people in Essex".)
+
+    >>> t = pd.DataFrame({"force": ["Essex", "South Yorkshire"], "group": ["Asian"] * 2})
+    >>> cut, scope, words = _in_report_force(t, {"area": "Sheffield"})
+    >>> list(cut["force"]), scope, words
+    (['South Yorkshire'], 'South Yorkshire', ' in South Yorkshire')
+    """
     scope = _report_force(t, str(cfg.get("area") or ""))
     if not scope:
-        return t, scope, ""
+        force, mine = _own_force_areas(t, str(cfg.get("area") or ""))
+        if mine is None:
+            return t, scope, ""
+        attrs = dict(t.attrs)
+        t = t[mine.to_numpy()]
+        t.attrs.update(attrs)
+        col = next(c for c in _AREA_WORDS if c in t.columns)
+        return t, force, f" in {place(force)}'s {_AREA_WORDS[col]}s"
     attrs = dict(t.attrs)
-    nested = _area_columns(t)
+    nested = _area_columns(t) or ["force"]
     t = t[t[nested[0]].astype(str) == scope]
     t.attrs.update(attrs)
+    if len(nested) < 2:
+        return t, scope, f" in {place(scope)}"
     return t, scope, (f" in {place(scope)}'s " + ("local authorities" if str(nested[-1]).startswith("la")
                                                   else "Community Safety Partnerships"))
 
@@ -1050,6 +1090,8 @@ def _arrest_findings(a: pd.DataFrame, cfg: dict) -> list[str]:
     withheld (police.uk Merseyside: the 'outcome linked' flag blank on 78% of searches): labelled
     as arrests, the report's force's areas only when by force and CSP, as the find finding."""
     a, scope, in_scope = _in_report_force(a, cfg)
+    if not len(a):  # none of the report's force's areas in the table (said with the ratios)
+        return []
     lead = ("Arrest rates (the share of searches that ended in arrest, compared because no find rate could be; an "
             "arrest is not a find)")
     sig_at = [i for i, r in a.iterrows() if (_num(r["diff_lower"]) or 0) > 0 or (_num(r["diff_upper"]) or 0) < 0]
@@ -1118,19 +1160,57 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
     return out
 
 
-def _report_force(table: pd.DataFrame, area: str) -> str:
-    """The report's police force as a stop-and-search table by force and CSP (or local authority) names
-    it, when ``area`` is that force or an area inside it and the table has other forces' rows too; ""
-    otherwise (a table by one level, or no row of the area's force).
+#: A stop-and-search table's area column (by CSP or local authority alone) as the text names one area.
+_AREA_WORDS = {"csp": "Community Safety Partnership", "csp_name": "Community Safety Partnership",
+               "la": "local authority", "la_name": "local authority"}
 
-    >>> t = pd.DataFrame({"force": ["Essex", "Durham"], "csp": ["Chelmsford", "Darlington"], "group": ["Asian"] * 2})
-    >>> _report_force(t, "Essex"), _report_force(t, "Chelmsford"), _report_force(t, "Kent"), _report_force(t[["force"]], "Essex")
-    ('Essex', 'Essex', '', '')
+
+def _own_force_areas(table: pd.DataFrame, area: str) -> tuple[str, pd.Series | None]:
+    """For a stop-and-search table by CSP (or local authority) alone, with no force column: the
+    report's police force (``area``'s, or ``area`` itself) and which rows are its areas, when the
+    table has other forces' areas too; ``("", None)`` otherwise. (police.uk, seven forces, Dec 2019 -
+    Feb 2020, by CSP: a report for Sheffield stated 40 CSPs of six other forces.)
+
+    >>> t = pd.DataFrame({"csp": ["Chelmsford", "Sheffield", "Liverpool"], "group": ["Asian"] * 3})
+    >>> force, mine = _own_force_areas(t, "Sheffield")
+    >>> force, mine.tolist()
+    ('South Yorkshire', [False, True, False])
+    >>> _own_force_areas(t.iloc[:1], "Essex")[1] is None, _own_force_areas(t, "")[1] is None
+    (True, True)
     """
     from .inputs import scope_of
 
-    nested = _area_columns(table)
-    if not area or len(nested) < 2:
+    col = next((c for c in _AREA_WORDS if c in table.columns), None)
+    if not area or col is None or "force" in table.columns:
+        return "", None
+    try:
+        forces = sorted(scope_of(area).forces)
+        own = scope_of(forces[0]) if len(forces) == 1 else None
+    except Exception:  # an area the lookup does not hold
+        own = None
+    if own is None:
+        return "", None
+    names = {str(x).lower() for x in (own.las if col.startswith("la") else own.csps)}
+    mine = table[col].astype(str).str.lower().isin(names)
+    return (forces[0], mine) if not mine.all() else ("", None)
+
+
+def _report_force(table: pd.DataFrame, area: str) -> str:
+    """The report's police force as a stop-and-search table by force and CSP (or local authority), or
+    by force alone, names it, when ``area`` is that force or an area inside it and the table has other
+    forces' rows too; "" otherwise (a table by another level, one force only, or no row of the area's
+    force).
+
+    >>> t = pd.DataFrame({"force": ["Essex", "Durham"], "csp": ["Chelmsford", "Darlington"], "group": ["Asian"] * 2})
+    >>> _report_force(t, "Essex"), _report_force(t, "Chelmsford"), _report_force(t, "Kent"), _report_force(t[["force"]], "Essex")
+    ('Essex', 'Essex', '', 'Essex')
+    >>> _report_force(t[["force"]].iloc[:1], "Essex"), _report_force(t[["csp"]], "Chelmsford")
+    ('', '')
+    """
+    from .inputs import scope_of
+
+    nested = _area_columns(table) or (["force"] if "force" in table.columns else [])
+    if not area or not nested:
         return ""
     outer = list(dict.fromkeys(table[nested[0]].astype(str)))
     pos = _position_of(area, outer)
@@ -1175,7 +1255,8 @@ def _after_adjustment(f: pd.DataFrame, sig_at: list[Any], scope: str = "", alpha
     kept = [i for i in sig_at if i in adjusted.index and adjusted[i] < alpha]
     nested = _area_columns(f)
     level = ("local authorities" if nested and str(nested[-1]).startswith("la") else "Community Safety Partnerships")
-    where = f" in {place(scope)}'s {level} (other forces' are in the table)" if scope else ""
+    own = f"{place(scope)}'s {level}" if nested else place(scope)  # by force and CSP, or by force alone
+    where = f" in {own} (other forces' are in the table)" if scope else ""
     lead = (f" The {table} table shows {n} comparisons with White people{where}, so about {alpha * n:.1f} would be "
             f"statistically significant by chance alone: after adjusting for these {n} comparisons (Benjamini-Hochberg, "
             f"false discovery rate {alpha:.0%}), ")
@@ -1198,12 +1279,24 @@ def _find_item(f: pd.DataFrame, r: pd.Series) -> str:
     ...                   "diff": [0.104, 0.0]})
     >>> _find_item(f, f.iloc[0])
     'Asian people in Essex (38% against 28%, higher)'
+
+    By area and month, the month's row and White people's in the same month (police.uk South Yorkshire
+    by ``["force", "month"]``: Jan 2020's 25% was set against December's White 12%, not January's 11%):
+
+    >>> m = pd.DataFrame({"force": ["South Yorkshire"] * 4, "month": ["2019-12", "2019-12", "2020-01", "2020-01"],
+    ...                   "group": ["Asian", "White"] * 2, "rate": [0.15, 0.12, 0.246, 0.108], "diff": [0.03, 0, 0.138, 0]})
+    >>> _find_item(m, m.iloc[2])
+    'Asian people in South Yorkshire in 2020-01 (25% against 11%, higher)'
     """
     nested = _area_columns(f)  # by force and CSP: the CSP's name, and White people's there (not the force's first)
     area = bool(nested) or r.index[0] != "group"
     where = f" in {place(r[nested[-1]] if nested else r.iloc[0])}" if area else ""
+    # the row's other labels (a month, a period): said, and White people's row taken from the same
+    labels = list(f.columns[:list(f.columns).index("group")]) if "group" in f.columns else []
+    when = [c for c in labels if c in ("month", "period", "year") and c not in nested and c != f.columns[0]]
+    where += "".join(f" in {r[c]}" for c in when if f[c].nunique() > 1)
     white = f[f["group"].astype(str) == "White"]
-    for c in nested or ([f.columns[0]] if area else []):
+    for c in dict.fromkeys([*(nested or ([f.columns[0]] if area else [])), *when]):
         white = white[white[c].astype(str) == str(r[c])]
     own = _num(r.get("rate"))
     ref = _num(white["rate"].iloc[0]) if len(white) and "rate" in white.columns else None
@@ -1294,11 +1387,7 @@ def _flytipping(s: Section, cfg: dict) -> list[str]:
                        + (f"; the other {rest} of the {len(eng)} councils compared changed in line with England"
                           if rest else "") + ".")
         else:
-            one = str(eng[lab].iloc[0])
-            out.append(f"Fly-tipping changed in line with England's other councils over the same years in "
-                       f"{'each of the ' + str(len(eng)) + ' authorities' if len(eng) > 1 else place(one)}"
-                       + (f" ({_england_apc(eng)}; {place(one)}: {_apc_said(eng['apc'].iloc[0])}{since[one]}, the "
-                          "years since the step in its count)" if len(eng) == 1 and one in since else "") + ".")
+            out.append(_like_england(eng, lab, since))
     land = _table(s, "flytipping_land")
     share = land.attrs.get("private_share") if land is not None else None
     if share and not absent and share["own"] == 0 and share["none"]:
@@ -1524,6 +1613,35 @@ def _s136_detention_rate(s: Section, conf: float) -> list[str]:
         txt += (f" ({rates[0]:.1f} a year before, {rates[1]:.1f} from then; {counts[0]:,.0f} and {counts[1]:,.0f} "
                 "detentions)")
     return [txt + "."]
+
+
+def _like_england(eng: pd.DataFrame, lab: str, since: dict[str, str]) -> str:
+    """The finding when no council's fly-tipping trend differs statistically significantly from that of
+    England's other councils over the same years: the trend and England's beside it, said as not
+    significantly different (not "in line": the interval may be wide). ``since``: the councils whose
+    comparison starts after a step in their count, with " since <year>". (Liverpool, Defra 2012/13 to
+    2021/22: "Fly-tipping changed in line with England's other councils over the same years in
+    Liverpool.", with neither trend.)
+
+    >>> eng = pd.DataFrame({"la_name": ["Liverpool"], "apc": [2.41], "apc_england": [4.71], "other_councils": [187]})
+    >>> print(_like_england(eng, "la_name", {}))
+    Liverpool's fly-tipping trend (+2.4% a year) was not statistically significantly different from that of England's other councils counted like for like over the same years (+4.7% a year across 187 councils).
+    >>> print(_like_england(eng.assign(la_name="City of London"), "la_name", {"City of London": " since 2016/17"}))
+    The City of London's fly-tipping trend since the step in its count (+2.4% a year since 2016/17) was not statistically significantly different from that of England's other councils counted like for like over the same years (+4.7% a year across 187 councils).
+    >>> print(_like_england(pd.concat([eng, eng.assign(la_name="Wirral")]), "la_name", {}))
+    None of the 2 authorities' fly-tipping trends was statistically significantly different from that of England's other councils counted like for like over the same years (187 councils: +4.7% a year).
+    """
+    if len(eng) > 1:
+        return (f"None of the {len(eng)} authorities' fly-tipping trends was statistically significantly different "
+                "from that of England's other councils counted like for like over the same years "
+                f"({_england_apc(eng)}).")
+    one = str(eng[lab].iloc[0])
+    counts = sorted({int(n) for n in eng.get("other_councils", pd.Series(dtype=float)) if _num(n) is not None})
+    england = _apc_said(eng["apc_england"].iloc[0]) if "apc_england" in eng.columns else "no estimate"
+    return (capitalise(f"{place(one)}'s fly-tipping trend{' since the step in its count' if one in since else ''} "
+                       f"({_apc_said(eng['apc'].iloc[0])}{since.get(one, '')}) was not statistically significantly "
+                       "different from that of England's other councils counted like for like over the same years "
+                       f"({england}{f' across {counts[0]:,} councils' if counts else ''})."))
 
 
 def _apc_said(v: Any) -> str:

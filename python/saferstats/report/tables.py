@@ -105,7 +105,7 @@ _HEADERS = {
     "compared_with_group": "Against peer group", "ratio_to_white": "Ratio to White",
     "standardised_rate": "Age-standardised rate", "standardised": "Age-standardised rate",
     "search_rate": "Search rate (per 1,000)", "find_percent": "Find rate (%)", "diff_points": "Difference from White (percentage points)",
-    "arrests": "Arrests", "arrest_percent": "Arrest rate (%)",
+    "arrests": "Arrests", "arrest_percent": "Arrest rate (%)", "searches_with_outcome": "Searches with a recorded outcome",
     # SPC and trend tables: what the method's words mean, not the words (a Panel does not know "trial limits")
     "trial limits": "Provisional limits (fewer than 12 months)", "segment": "Period",
     "signals": "Unusual months (special-cause signals)",
@@ -198,7 +198,7 @@ def column_kind(column: str) -> str:
     """
     if column == "p_value":
         return "p"
-    if column in ("count", "population", "searches", "n", "hits", "arrests", "count_from", "count_to", "assessed", "known",
+    if column in ("count", "population", "searches", "searches_with_outcome", "n", "hits", "arrests", "count_from", "count_to", "assessed", "known",
                   "censored", "detentions", "pre_count", "pre_n", "post_count", "post_n", "missing_times",
                   "n_periods", "incidents", "offences", "highway_footpath", "council_land", "private_land",
                   "other_land", "timed", "of") or column.startswith("over_") and \
