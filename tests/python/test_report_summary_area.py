@@ -61,7 +61,10 @@ def test_stop_search_headline_is_the_report_areas_force():
     sec = search_section(black_white_rows(_BLACK, searches=(300, 900)))
     summary = executive_summary([sec], {"area": "Merseyside", "confidence": 0.95})
     assert summary.headline[0].startswith("In Merseyside, Black people were searched at 3.03 times")
-    assert len(summary.findings["stop_search"]) == 3  # every force still listed
+    # its own force's finding, and a line that the table shows the others (session 22, w32b: a
+    # one-area report states findings for its own force only)
+    found = summary.findings["stop_search"]
+    assert len(found) == 2 and found[1].endswith("this report states findings for Merseyside only.")
     other = executive_summary([sec], {"area": "Kent", "confidence": 0.95})
     assert other.headline[0].startswith("The stop-and-search files have no searches in Kent")  # and says so
 
@@ -76,8 +79,9 @@ def test_stop_search_headline_for_a_csp_is_its_force():
     s = executive_summary([_search_section()], {"area": "Liverpool", "confidence": 0.95})
     assert s.headline[0].startswith("In Merseyside (the police force area that includes Liverpool), Black people "
                                     "were searched at 3.03 times")
-    # the other forces' findings, and a force's own report, name the force alone
-    assert any(x.startswith("In Derbyshire, Black people") for x in s.findings["stop_search"])
+    # the other forces are not stated (w32b), and a force's own report names the force alone
+    assert not any(x.startswith("In Derbyshire, Black people") for x in s.findings["stop_search"])
+    assert any("this report states findings for Merseyside only" in x for x in s.findings["stop_search"])
     own = executive_summary([_search_section()], {"area": "Merseyside Police", "confidence": 0.95})
     assert own.headline[0].startswith("In Merseyside, Black people")
 

@@ -854,7 +854,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                 keep = set(d.loc[mine, area_col].astype(str))
                 groups = [(k, g) for k, g in groups if str(k) in keep]
                 if not groups:  # (police.uk South Yorkshire: no search has a location)
-                    out.append(f"The stop-and-search table has no {_AREA_WORDS.get(str(area_col), 'area')} of "
+                    out.append(f"The stop-and-search table has no {_OWN_AREA_WORDS.get(str(area_col), 'area')} of "
                                f"{place(force)} (the report's police force area: none of its searches could be "
                                "placed in one); it shows other forces' areas only, so this report states no "
                                "finding from it")
@@ -1073,8 +1073,8 @@ def _in_report_force(t: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, str, str
         attrs = dict(t.attrs)
         t = t[mine.to_numpy()]
         t.attrs.update(attrs)
-        col = next(c for c in _AREA_WORDS if c in t.columns)
-        return t, force, f" in {place(force)}'s {_AREA_WORDS[col]}s"
+        col = next(c for c in _OWN_AREA_WORDS if c in t.columns)
+        return t, force, f" in {place(force)}'s {_OWN_AREA_WORDS[col]}s"
     attrs = dict(t.attrs)
     nested = _area_columns(t) or ["force"]
     t = t[t[nested[0]].astype(str) == scope]
@@ -1161,7 +1161,7 @@ def _since_step_sentences(tr: pd.DataFrame, lab: str, stepped: list[str], since:
 
 
 #: A stop-and-search table's area column (by CSP or local authority alone) as the text names one area.
-_AREA_WORDS = {"csp": "Community Safety Partnership", "csp_name": "Community Safety Partnership",
+_OWN_AREA_WORDS = {"csp": "Community Safety Partnership", "csp_name": "Community Safety Partnership",
                "la": "local authority", "la_name": "local authority"}
 
 
@@ -1180,7 +1180,7 @@ def _own_force_areas(table: pd.DataFrame, area: str) -> tuple[str, pd.Series | N
     """
     from .inputs import scope_of
 
-    col = next((c for c in _AREA_WORDS if c in table.columns), None)
+    col = next((c for c in _OWN_AREA_WORDS if c in table.columns), None)
     if not area or col is None or "force" in table.columns:
         return "", None
     try:
