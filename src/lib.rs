@@ -106,6 +106,17 @@ pub(crate) mod test_fixtures {
         (y, (0..30).map(|i| 2013.25 + f64::from(i) / 12.0).collect())
     }
 
+    /// 36 months of small counts from 2019 with no events in any August (numpy
+    /// `default_rng(7).poisson(4, 36)`, Augusts set to 0; tests/fixtures/generate_trend_seasonal.py),
+    /// and their times in years.
+    pub(crate) fn sparse_months() -> ([f64; 36], Vec<f64>) {
+        let y = [
+            6., 5., 7., 2., 2., 5., 3., 0., 4., 5., 3., 3., 6., 3., 6., 5., 6., 2., 5., 0., 4., 6.,
+            3., 5., 5., 4., 6., 7., 7., 4., 4., 0., 2., 6., 4., 1.,
+        ];
+        (y, (0..36).map(|i| 2019.0 + f64::from(i) / 12.0).collect())
+    }
+
     /// `tests/fixtures/audit_trend.json` (R's glm / summary.glm values; generate_audit_trend.R).
     pub(crate) fn audit_trend() -> serde_json::Value {
         serde_json::from_str(include_str!("../tests/fixtures/audit_trend.json")).unwrap()

@@ -1140,6 +1140,9 @@ def compare_trends(
     missing: Literal["error", "drop", "propagate"] = "error",
     use_t: bool = False,
     subtract: bool = False,
+    seasonality: Literal["dummies", "fourier"] | None = None,
+    season_length: int | None = None,
+    harmonics: int | None = None,
 ) -> pd.DataFrame:
     """Is each area's rate rising (or falling) faster than the comparator's? The ratio of their
     annual rate ratios, with CI and p-value.
@@ -1151,7 +1154,8 @@ def compare_trends(
     ``ratio`` = e^d, the area's annual rate ratio over the comparator's, with Wald limits e^(d ± z·SE)
     and the two-sided normal ``p_value`` — or, with ``use_t=True`` (as :func:`poisson_trend`: both
     trends' limits from Student t on their residual df), Student t on the Welch–Satterthwaite df
-    of the two fits' residual df (``df`` column; ``inf`` for the normal). ``ratio`` 1.05: the area's rate grows 5% a year faster
+    of the two fits' residual df (each fit's ``df_resid``: its periods less every coefficient;
+    the ``df`` column; ``inf`` for the normal). ``ratio`` 1.05: the area's rate grows 5% a year faster
     (relatively) than the comparator's; 1: alike. With Poisson fits this is R's area × time
     interaction, ``glm(count ~ g * t + offset(log(pop)), family = poisson)``; with quasi-Poisson
     each series keeps its own dispersion (a national series is usually far more over-dispersed
@@ -1199,7 +1203,12 @@ def compare_trends(
     (``apc_seasonal`` in ``.attrs["season"]``) or the totals of whole years. ``.attrs["season"]``
     lists the checks, each with the ``by`` columns and ``series``: ``"area"`` or
     ``"comparator"``; ``[]`` for yearly periods. The table's columns are the straight trends,
-    unchanged.
+    unchanged. ``seasonality`` (with ``season_length`` and ``harmonics``, as :func:`poisson_trend`)
+    fits the season instead: each side's trend gets its own seasonal terms (the area's season
+    need not have the comparator's shape), so the ratio compares the two trends net of each
+    side's season, the ``seasonality`` column says which terms were fitted, and there is no season
+    check. Two such independent fits are the area × time interaction of one GLM with area ×
+    month-of-year terms, R's ``glm(count ~ g * (t + factor(month)))``.
 
     Returns
     -------
@@ -1362,7 +1371,8 @@ def compare_trends(
     pair = pair.set_index("_row")
     use_t = _flag("use_t", use_t)
     common: dict[str, Any] = dict(by=keys, population=population, period=period, confidence=confidence,
-                                  dispersion=dispersion, missing=missing, use_t=use_t)
+                                  dispersion=dispersion, missing=missing, use_t=use_t, seasonality=seasonality,
+                                  season_length=season_length, harmonics=harmonics)
     try:
         a = _relabelled(lambda: poisson_trend(pair[[*keys, period, *value_cols, *named]], count=count, **common),
                         "compare_trends", skip=(_FEW_DF_TEXT,))  # said once for both fits, below
@@ -1388,7 +1398,9 @@ def compare_trends(
     _warn_comparator_season(f"compare_trends (the comparator, {name}{' less each area' if subtract else ''})",
                             list(b.attrs.get("season", [])), keys, float(confidence))
     with core_errors():
-        dfs = {"df_a": a["n_periods"].to_numpy(float) - 2, "df_b": b["n_periods"].to_numpy(float) - 2} if use_t else {}
+        # each fit's residual df (its periods less every coefficient); a trend not estimated has none
+        dfs = {f"df_{k}": np.where(np.isfinite(f["beta"].to_numpy(float)), f["df_resid"].to_numpy(float), np.nan)
+               for k, f in (("a", a), ("b", b))} if use_t else {}
         r = _ext.trend_ratios(a["beta"].to_numpy(float), a["se"].to_numpy(float), b["beta"].to_numpy(float),
                               b["se"].to_numpy(float), confidence=float(confidence), **dfs)
     out = a[keys].copy()
@@ -1403,6 +1415,8 @@ def compare_trends(
         out[col] = a[col]
     out["comparator_dispersion_ratio"] = b["dispersion_ratio"].to_numpy()
     out["note"] = [na or (f"comparator: {nb}" if nb else "") for na, nb in zip(a["note"], b["note"])]
+    if "seasonality" in a.columns:
+        out["seasonality"] = a["seasonality"]
     if area_rec or comp_rec:
         out["recording_change"] = _recording_change_column(out, keys, recording)
         crossed = int((out["recording_change"] != "").sum())

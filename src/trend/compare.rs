@@ -7,8 +7,8 @@
 //! e^d — 1.05 when a's rate grows 5% a year faster than b's (relative), 1 when they change alike —
 //! has Wald limits e^(d ± z·SE) and the two-sided p-value of z = d / SE from the normal — or, with
 //! `use_t` (as [`super::TrendOptions::use_t`]), from Student's t on the Welch–Satterthwaite df
-//! (SE_a² + SE_b²)² / (SE_a⁴/df_a + SE_b⁴/df_b), each fit's residual df n − 2 (Satterthwaite 1946:
-//! the df of a sum of two variances each estimated on its own df).
+//! (SE_a² + SE_b²)² / (SE_a⁴/df_a + SE_b⁴/df_b), each fit's residual df (n − 2 less any seasonal
+//! terms; Satterthwaite 1946: the df of a sum of two variances each estimated on its own df).
 //!
 //! For Poisson fits this is exactly the area × time interaction of one Poisson GLM fitted to both
 //! series, R's `glm(count ~ g * t + offset(log(pop)), family = poisson)` (the information matrix is
@@ -19,7 +19,7 @@
 
 use serde::Serialize;
 
-use super::poisson::PoissonTrend;
+use super::poisson::{PoissonTrend, TrendNote};
 use crate::error::{Error, Result};
 use crate::glm::{t_critical, t_p_two_sided};
 use crate::special::{check_confidence, p_two_sided, z_two_sided};
@@ -49,7 +49,7 @@ pub struct TrendRatio {
 ///
 /// Method: see the [module docs](self) (docs/methods/trends.md A5, "Is one trend faster than
 /// another?"). `use_t`: Student t on the Welch–Satterthwaite df of the two fits' residual df
-/// (`n_periods − 2` each), else the normal. A trend that was not estimated (NaN slope,
+/// ([`PoissonTrend::df_resid`]: `n_periods − 2` less any seasonal terms), else the normal. A trend that was not estimated (NaN slope,
 /// [`super::TrendMethod::NotEstimable`]) gives NaN throughout.
 ///
 /// # Errors
@@ -78,7 +78,15 @@ pub fn trend_ratio(
     confidence: f64,
     use_t: bool,
 ) -> Result<TrendRatio> {
-    let df = |f: &PoissonTrend| f.n_periods as f64 - 2.0;
+    // each fit's residual df (its periods less every coefficient, seasonal terms included); a
+    // trend that was not estimated has none
+    let df = |f: &PoissonTrend| {
+        if f.note == TrendNote::None {
+            f.df_resid as f64
+        } else {
+            f64::NAN
+        }
+    };
     let dfs = use_t.then(|| ([df(a)], [df(b)]));
     let r = trend_ratios(
         &[a.beta],
@@ -281,6 +289,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Seasonal quasi-Poisson fits with `use_t`: the t df is the Welch–Satterthwaite df of the
+    /// fits' residual df, seasonal terms taken off (17 and 16, not 28 and 28). Reference:
+    /// statsmodels 0.15 `GLM(y ~ t + C(m)).fit(scale="X2", use_t=True)` for each series
+    /// (tests/fixtures/generate_trend_seasonal.py, `compare_seasonal_t`).
+    #[test]
+    fn seasonal_fits_compare_on_their_residual_df() {
+        let (a, t) = crate::test_fixtures::figure_2_months();
+        let (b, _) = crate::test_fixtures::sparse_months();
+        let o = TrendOptions {
+            dispersion: Dispersion::Quasi,
+            use_t: true,
+            seasonality: crate::glm::Seasonality::Dummies { period: 12 },
+            ..TrendOptions::default()
+        };
+        let fa = poisson_trend(&a, &[1.0; 30], &t, &o).unwrap();
+        let fb = poisson_trend(&b[..30], &[1.0; 30], &t, &o).unwrap();
+        assert_eq!((fa.df_resid, fb.df_resid), (17, 16));
+        let r = trend_ratio(&fa, &fb, 0.95, true).unwrap();
+        close(r.df, 17.5250459627563, 1e-6, "df");
+        close(r.p_value, 0.8871871049062207, 1e-5, "p");
+        close(r.ratio, 1.012601947668893, 1e-7, "ratio");
+        close(r.ratio_lower, 0.8431469414113921, 1e-6, "lower");
+        close(r.ratio_upper, 1.2161138872263733, 1e-6, "upper");
+        // a trend that was not estimated has no df: NaN, not an error
+        let none = poisson_trend(&[0.0; 30], &[1.0; 30], &t, &o).unwrap();
+        assert!(trend_ratio(&fa, &none, 0.95, true).unwrap().ratio.is_nan());
     }
 
     #[test]

@@ -223,6 +223,15 @@ fn seasons_of(t: &[f64], period: usize) -> std::result::Result<Vec<usize>, usize
         .collect()
 }
 
+/// How many months of the year the periods fall on (`t` in years, months at twelfths); `None`
+/// when a period is not at a twelfth.
+pub(super) fn months_present(t: &[f64]) -> Option<usize> {
+    let mut months = seasons_of(t, 12).ok()?;
+    months.sort_unstable();
+    months.dedup();
+    Some(months.len())
+}
+
 fn season_period(seasonality: Seasonality) -> Option<usize> {
     match seasonality {
         Seasonality::None => None,
@@ -260,7 +269,7 @@ fn check_seasons(t: &[f64], seasonality: Seasonality) -> Result<()> {
 /// kept (dummies: a season with no events in any year is left out, with its indicator: its rows
 /// are fitted exactly by an indicator at −∞ and carry nothing on the trend). Columns that are
 /// zero on every kept row are dropped (a Fourier sine at the Nyquist frequency).
-fn trend_design(
+pub(super) fn trend_design(
     y: &[f64],
     t: &[f64],
     tbar: f64,
@@ -672,11 +681,7 @@ mod tests {
         close(f.beta, 0.13586791826603273, 1e-9, "fourier beta");
         close(f.se, 0.0046166401651626604, 1e-7, "fourier se");
 
-        let sparse = [
-            6., 5., 7., 2., 2., 5., 3., 0., 4., 5., 3., 3., 6., 3., 6., 5., 6., 2., 5., 0., 4., 6.,
-            3., 5., 5., 4., 6., 7., 7., 4., 4., 0., 2., 6., 4., 1.,
-        ];
-        let ts: Vec<f64> = (0..36).map(|i| 2019.0 + f64::from(i) / 12.0).collect();
+        let (sparse, ts) = crate::test_fixtures::sparse_months();
         let z = poisson_trend(&sparse, &[1.0; 36], &ts, &dummies).unwrap();
         assert_eq!(z.note, TrendNote::None);
         close(z.beta, 0.051392472924319296, 1e-7, "zero month beta");

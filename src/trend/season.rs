@@ -7,8 +7,9 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 use super::groups::Groups;
+use super::poisson::{months_present, trend_design};
 use crate::error::Result;
-use crate::glm::{fit_log_link, Design, Family, GlmFit};
+use crate::glm::{fit_log_link, Design, Family, GlmFit, Seasonality};
 use crate::special::{check_confidence, z_two_sided};
 
 /// The season check of one series ([`season_check`]); every value NaN where it cannot be
@@ -54,7 +55,11 @@ impl SeasonCheck {
 /// deviance from the straight trend over their number, divided by the χ²/df (the F test with an
 /// estimated dispersion, McCullagh and Nelder 1989, §12.6; R `anova(glm, test = "F")` with the
 /// quasi-Poisson dispersion of the larger model). Over whole years the APC equals the log-linear
-/// APC of the years' totals (the month terms take up each month's share).
+/// APC of the years' totals (the month terms take up each month's share). The larger model is
+/// [`poisson_trend`](super::poisson_trend)'s with `Seasonality::Dummies { period: 12 }`, the same
+/// design: a month with no events in any year is left out with its indicator (its rows are
+/// fitted exactly and say nothing of the dispersion; R keeps them, at zero residual, which
+/// shrinks the χ²/df), and its term still counts in the F test's numerator df.
 ///
 /// # Errors
 /// [`crate::error::Error::InvalidArgument`] when the lengths differ or `confidence` is out of range. A series
@@ -124,31 +129,23 @@ fn check_one(y: &[f64], population: &[f64], t: &[f64], z: f64) -> Option<SeasonC
     {
         return None;
     }
-    // the month of the year, 0..12, from t in years (months at twelfths)
-    let key: Vec<i64> = t
-        .iter()
-        .map(|v| ((v - v.floor()) * 12.0).round() as i64 % 12)
-        .collect();
-    let mut levels = key.clone();
-    levels.sort_unstable();
-    levels.dedup();
-    let k = levels.len().checked_sub(1).filter(|&k| k > 0)?;
-    let p = 2 + k;
-    if n <= p {
+    // the straight trend and the trend with month-of-year indicators, as `poisson_trend` designs
+    // them (`seasonality: Dummies { period: 12 }`): a month with no events in any year is left
+    // out with its indicator, so it adds nothing to the dispersion, but its term still counts in
+    // the F test's numerator (the straight trend is charged for missing it)
+    let tbar = t.iter().sum::<f64>() / n as f64;
+    let (base, _, _) = trend_design(y, t, tbar, Seasonality::None);
+    let months = Seasonality::Dummies { period: 12 };
+    let (full, p, keep) = trend_design(y, t, tbar, months);
+    let k = months_present(t)?.checked_sub(1).filter(|&k| k > 0)?;
+    if p < 3 || keep.len() <= p {
         return None;
-    }
-    let mean = t.iter().sum::<f64>() / n as f64;
-    let mut base = Vec::with_capacity(2 * n);
-    let mut full = Vec::with_capacity(p * n);
-    for (ti, ki) in t.iter().zip(&key) {
-        base.extend([1.0, ti - mean]);
-        full.extend([1.0, ti - mean]);
-        full.extend(levels[1..].iter().map(|l| f64::from(u8::from(l == ki))));
     }
     let offset: Vec<f64> = population.iter().map(|p| p.ln()).collect();
     let straight = fit(&base, 2, y, &offset)?;
-    let seasonal = fit(&full, p, y, &offset)?;
-    let df2 = (n - p) as f64;
+    let (yk, ok): (Vec<f64>, Vec<f64>) = keep.iter().map(|&i| (y[i], offset[i])).unzip();
+    let seasonal = fit(&full, p, &yk, &ok)?;
+    let df2 = (keep.len() - p) as f64;
     let ratio = seasonal.pearson_chi2 / df2;
     let b1 = seasonal.beta[1];
     let se = seasonal.se(1, ratio.max(1.0));
@@ -236,6 +233,37 @@ mod tests {
         let many = season_checks_many(&all, &[1.0; 30], &t, &[0, 24, 30], 0.95).unwrap();
         assert!((many[0].apc_seasonal - 100.0 * (37_635.0 / 31_559.0 - 1.0)).abs() < 1e-6);
         assert!(many[1].f.is_nan()); // six months: no month of the year twice
+    }
+
+    /// A month with no events in any year is left out of the dispersion with its indicator (as
+    /// `poisson_trend` leaves it out), and still counts as a term of the F test. Reference:
+    /// statsmodels 0.15 on the 33 months with events, the straight trend on all 36
+    /// (tests/fixtures/generate_trend_seasonal.py, `season_check_zero_month`); the APC is that of
+    /// `poisson_trend(seasonality: Dummies)` on the same series.
+    #[test]
+    fn a_month_with_no_events_is_left_out_of_the_dispersion() {
+        use crate::test_fixtures::close;
+        let (y, t) = crate::test_fixtures::sparse_months();
+        let c = season_check(&y, &[1.0; 36], &t, 0.95).unwrap();
+        close(c.apc_seasonal, 5.273598258434739, 1e-7, "apc");
+        close(c.apc_seasonal_lower, -13.705285955980258, 1e-6, "lower");
+        close(c.apc_seasonal_upper, 28.426527778109463, 1e-6, "upper");
+        close(
+            c.dispersion_ratio_seasonal,
+            0.5514283575227885,
+            1e-6,
+            "ratio",
+        );
+        close(c.f, 5.594805831710887, 1e-6, "F");
+        close(c.p_value, 0.00036824190377222096, 1e-5, "p");
+        assert_eq!((c.f_df1, c.f_df2), (11.0, 21.0));
+        let opts = crate::trend::TrendOptions {
+            seasonality: Seasonality::Dummies { period: 12 },
+            ..Default::default()
+        };
+        let fit = crate::trend::poisson_trend(&y, &[1.0; 36], &t, &opts).unwrap();
+        close(fit.apc, c.apc_seasonal, 1e-9, "the seasonal trend's APC");
+        assert_eq!(fit.df_resid as f64, c.f_df2);
     }
 
     #[test]
