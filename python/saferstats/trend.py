@@ -953,7 +953,8 @@ def poisson_trend(
     terms were fitted), ``confidence``. ``df_resid`` is the residual degrees of freedom, the
     periods less every coefficient (``n_periods - 2`` without seasonal terms; with month-of-year
     dummies also less 11): the df of ``use_t``'s Student t and of ``dispersion_ratio``, whichever
-    ``use_t`` is (as ``df_resid`` of :func:`saferstats.its_poisson`). ``.attrs``: ``excluded``
+    ``use_t`` is (as ``df_resid`` of :func:`saferstats.its_poisson`); ``<NA>`` where there is no
+    estimate (the ``note`` says why). ``.attrs``: ``excluded``
     (rows left out by ``missing="drop"``), ``use_t`` and ``intervals`` (``"normal (z)"`` or
     ``"Student t on the residual df (n_periods - 2)"``; with seasonal terms ``"... (df_resid: the
     periods less every coefficient)"``), ``season`` (monthly and quarterly periods: each group's
@@ -1089,7 +1090,10 @@ def poisson_trend(
     for col in ["z", "p_value"]:
         out[col] = res[col]
     # the residual df (use_t's t, the dispersion's χ²/df): the periods less every coefficient
-    out["df_resid"] = res["df_resid"]
+    # (none where there is no estimate: a group too short for its seasonal terms has no df, not 0)
+    df_resid = pd.array(np.asarray(res["df_resid"], dtype=np.int64), dtype="Int64")
+    df_resid[np.asarray(res["note"]) != 0] = pd.NA
+    out["df_resid"] = df_resid
     for col in ["alpha", "intercept"]:
         out[col] = res[col]
     labels = data[period].to_numpy()

@@ -67,6 +67,10 @@ def test_a_group_too_short_for_the_terms_has_no_estimate_and_the_others_fit():
     assert np.isnan(out.set_index("area").loc["B", "apc"])
     assert np.isfinite(out.set_index("area").loc["A", "apc"])
     assert any("too few periods for the seasonal terms" in str(w.message) for w in got)
+    # no df where there is no estimate (was 0, read as "0 residual df"): 36 months less 13 for A
+    assert out["df_resid"].dtype == "Int64"
+    assert out.set_index("area")["df_resid"].isna().tolist() == [False, True]
+    assert out.set_index("area").loc["A", "df_resid"] == 23
 
 
 def test_what_cannot_have_seasonal_terms_is_refused_named():
