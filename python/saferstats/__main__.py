@@ -913,15 +913,8 @@ def _trend(args: argparse.Namespace) -> int:
 
 
 def _check_seasonality(args: argparse.Namespace) -> None:
-    """``--seasonality`` and ``--harmonics``: refused with ``--compare-with`` (the comparison's two
-    trends have no seasonal terms: a ratio of a seasonal and a straight trend would not be like for
-    like) and ``--harmonics`` without ``--seasonality fourier``."""
-    if args.seasonality is not None and args.compare_with is not None:
-        raise InvalidInputError(
-            f"--seasonality {args.seasonality} cannot be used with --compare-with: the comparison fits two straight "
-            "trends (saferstats.compare_trends has no seasonal terms yet), and a ratio of a trend net of the season "
-            "to one with the season in it is not like for like. Compare the totals of whole years (e.g. financial "
-            "years) with --compare-with, or fit each series with --seasonality alone", "seasonality")
+    """``--harmonics`` without ``--seasonality fourier`` is refused. (With ``--compare-with``, each
+    side's trend has its own seasonal terms: :func:`saferstats.compare_trends`'s ``seasonality``.)"""
     if args.harmonics is not None and args.seasonality != "fourier":
         raise InvalidInputError(f"--harmonics {args.harmonics} counts the sin/cos pairs of --seasonality fourier: give "
                                 "--seasonality fourier too (--seasonality dummies has a term for each month or quarter "
@@ -1039,7 +1032,8 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
         if comparator is not None:
             return compare_trends(df, comparator=comparator, by=args.by, count=args.count, population=pop,
                                   period=args.period, confidence=args.confidence, dispersion=args.dispersion,
-                                  missing=args.missing, use_t=use_t, subtract=args.subtract)
+                                  missing=args.missing, use_t=use_t, subtract=args.subtract,
+                                  seasonality=args.seasonality, harmonics=args.harmonics)
         return poisson_trend(df, count=args.count, population=pop, period=args.period, by=args.by or None,
                              confidence=args.confidence, dispersion=args.dispersion, use_t=use_t, missing=args.missing,
                              seasonality=args.seasonality, harmonics=args.harmonics)
@@ -1085,7 +1079,8 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
             what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
             print(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
                   "on the residual df ("
-                  + ("n_periods - 2; the ratio's on the Welch-Satterthwaite df" if comparator is not None
+                  + ("each trend's: n_periods - 2" + (", less the seasonal terms" if args.seasonality else "")
+                     + "; the ratio's on the Welch-Satterthwaite df" if comparator is not None
                      else "the df_resid column: n_periods - 2, less the seasonal terms" if args.seasonality
                      else "n_periods - 2")
                   + "), as R's summary.glm for glm(family = quasipoisson)"
@@ -2253,8 +2248,8 @@ def main(argv: list[str] | None = None) -> int:
                         "column says whether the month of the year is material): dummies, a term for each month "
                         "(quarter) of the year (R glm(y ~ t + factor(month))); fourier, --harmonics sin/cos pairs of "
                         "the year. The season's length (12 months, 4 quarters) is found from the periods; the "
-                        "residual df (df_resid column) are the periods less every coefficient. Not with "
-                        "--compare-with")
+                        "residual df (df_resid column) are the periods less every coefficient. With "
+                        "--compare-with each side's trend has its own seasonal terms")
     p.add_argument("--harmonics", type=int, metavar="N",
                    help="with --seasonality fourier: the number of sin/cos pairs of the year (default 1)")
     p.add_argument("--compare-with", metavar="NAME",

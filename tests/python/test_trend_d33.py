@@ -75,3 +75,18 @@ def test_straight_fits_keep_n_periods_less_two():
     assert fits["df_resid"].tolist() == [28, 28]
     va, vb = fits["se"].iloc[0] ** 2, fits["se"].iloc[1] ** 2
     assert out["df"].iloc[0] == pytest.approx((va + vb) ** 2 / (va ** 2 / 28 + vb ** 2 / 28), rel=1e-9)
+
+
+def test_cli_compare_with_fits_each_side_with_its_season(tmp_path, capsys):
+    from saferstats.__main__ import main
+    src, out = tmp_path / "two.csv", tmp_path / "ratio.csv"
+    _two_areas().to_csv(src, index=False)
+    assert main(["trend", str(src), "--count", "offences", "--period", "month", "--by", "area", "--compare-with", "Sparse",
+          "--seasonality", "dummies", "--dispersion", "quasi", "--population", "none", "--out", str(out)]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    got = pd.read_csv(out)
+    # quasi-Poisson on either side: t as R's summary.glm, each trend on its residual df (17 and 16)
+    assert got["ratio"].iloc[0] == pytest.approx(1.012601947668893, rel=1e-6)
+    assert got["ratio_upper"].iloc[0] == pytest.approx(1.2161138872263733, rel=1e-5)
+    assert got["df"].iloc[0] == pytest.approx(17.5250459627563, rel=1e-5)
+    assert "each trend's: n_periods - 2, less the seasonal terms; the ratio's on the Welch-Satterthwaite df" in err

@@ -100,13 +100,6 @@ def test_cli_straight_trend_says_how_to_fit_the_season(monthly_csv, tmp_path, ca
     assert "saferstats.its_poisson(..., seasonality='dummies', season_length=12)" in err
 
 
-def test_cli_seasonality_refused_with_compare_with(monthly_csv, capsys):
-    err = cli_error(capsys, *_cli(monthly_csv, "t.csv", "--seasonality", "dummies", "--by", "month",
-                                  "--compare-with", "2013-04"))
-    assert "--seasonality dummies cannot be used with --compare-with" in err
-    assert "compare_trends has no seasonal terms yet" in err
-
-
 def test_cli_harmonics_needs_fourier(monthly_csv, capsys):
     err = cli_error(capsys, *_cli(monthly_csv, "t.csv", "--seasonality", "dummies", "--harmonics", "2"))
     assert "--harmonics 2 counts the sin/cos pairs of --seasonality fourier" in err
