@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import contextvars
 import os
 import re
 import sys
@@ -38,6 +39,45 @@ from .exceptions import InvalidInputError, SaferstatsError, SaferstatsWarning
 from .published import LSOA_CODES_NOTE, NO_FIGURE_MARKS
 from .rates import percent_change, rate_ci
 from .report import OutputError, check_input_file, write_csv
+
+
+#: The lines a running command says on stderr (what it read, left out, flagged), held by
+#: :func:`main` as the library's warnings are: printed after the output, or, when the command stops
+#: with an error, after the error line and marked "before the error" (:func:`_said_lines`).
+_HELD: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("saferstats_held_lines", default=None)
+
+
+def _say(line: str) -> None:
+    """One line on stderr from a command: held while :func:`main` runs it, else printed at once."""
+    held = _HELD.get()
+    if held is None:
+        print(line, file=sys.stderr)
+    else:
+        held.append(line)
+
+
+def _said_lines(lines: list[str], *, stopped: bool = False) -> None:
+    """The held lines of a command, printed; ``stopped``: after its error line, each marked as said
+    before it (``saferstats: warning before the error: ...``, ``saferstats: note before the error:
+    ...``, a plain line as a note), as :func:`_print_warnings` marks the library's warnings.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     _said_lines(["saferstats: warning: flags: 2", "Read 10 records", "Note: 3 counts"], stopped=True)
+    >>> print(err.getvalue(), end="")
+    saferstats: warning before the error: flags: 2
+    saferstats: note before the error: Read 10 records
+    saferstats: note before the error: 3 counts
+    """
+    for line in lines:
+        if stopped:
+            kind, sep, rest = line.partition(": ")
+            if line.startswith(("saferstats: warning: ", "saferstats: note: ")):
+                kind, _, rest = rest.partition(": ")
+            else:
+                kind, rest = "note", line.removeprefix("Note: ")
+            line = f"saferstats: {kind} before the error: {rest}"
+        print(line, file=sys.stderr)
 
 
 def _demo_tables() -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -160,8 +200,8 @@ def _decode(path: Path, raw: bytes) -> str:
         except UnicodeDecodeError:
             raise InvalidInputError(f"{path}: line {line} is not UTF-8 text (byte {raw[exc.start]:#04x}); save the "
                                     "file as 'CSV UTF-8 (Comma delimited)' and give that file", "file") from None
-        print(f"{path.name}: not UTF-8 (line {line}), so read as Windows-1252, as Excel saves 'CSV (Comma "
-              f"delimited)'; save as 'CSV UTF-8' to avoid the guess", file=sys.stderr)
+        _say(f"{path.name}: not UTF-8 (line {line}), so read as Windows-1252, as Excel saves 'CSV (Comma "
+             f"delimited)'; save as 'CSV UTF-8' to avoid the guess")
         return text
 
 
@@ -232,8 +272,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
     empty = df.isna().all(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
     if empty.any():
         lines = df.index[empty.to_numpy()].tolist()
-        print(f"{path.name}: {len(lines):,} empty line(s) left out (line {', '.join(map(str, lines[:5]))}"
-              f"{' ...' if len(lines) > 5 else ''}); {int((~empty).sum()):,} rows read", file=sys.stderr)
+        _say(f"{path.name}: {len(lines):,} empty line(s) left out (line {', '.join(map(str, lines[:5]))}"
+             f"{' ...' if len(lines) > 5 else ''}); {int((~empty).sum()):,} rows read")
         df = _whole_numbers_as_written(df[~empty.to_numpy()], text, empty.to_numpy())
     return df
 
@@ -425,6 +465,9 @@ def _tidy(df: pd.DataFrame, keep: tuple[str, ...] = (), sig: int | None = SIG_FI
         elif c in _SIG_COLUMNS and pd.api.types.is_float_dtype(col):
             if sig is not None:
                 out[c] = col.map(lambda v: _sig(v, sig)).astype(float)
+        elif c in _SIG_COLUMNS and col.dtype == object:  # statistics with [c] (disclosure control) among them
+            if sig is not None:
+                out[c] = col.map(lambda v: _sig(v, sig))
         elif c in ("centroid_lat", "centroid_lon") and pd.api.types.is_float_dtype(col):
             if sig is not None:
                 out[c] = col.round(6)
@@ -463,9 +506,9 @@ def _write(df: pd.DataFrame, out: Path | None, keep: tuple[str, ...] = (), sig: 
         print(f"Wrote {out}")
         dates = _excel_dates(df)
         if dates:
-            print(f"saferstats: note: Excel turns some text of {out.name} into dates when it opens the file by "
-                  f"double-click: {', '.join(dates)}; open it with Data > From Text/CSV and set that column "
-                  "to Text", file=sys.stderr)
+            _say(f"saferstats: note: Excel turns some text of {out.name} into dates when it opens the file by "
+                 f"double-click: {', '.join(dates)}; open it with Data > From Text/CSV and set that column "
+                 "to Text")
     else:
         df = _tidy(df, keep, SIG_FIGURES if sig is None else sig)
         with pd.option_context("display.width", 200, "display.max_columns", 40):
@@ -559,19 +602,18 @@ def _flytipping_book(path: Path, sheet: str | None) -> pd.DataFrame | None:
             raise
         return None
     totals = int(t.attrs.get("summary", {}).get("aggregate_rows", 0) or 0)
-    print(f"Read Defra's fly-tipping table ({path.name}, sheet {sheet or 'LA_incidents'!r}; as "
-          f"saferstats.read_flytipping reads it): {len(t):,} authority-years, {t['period'].iloc[0]} to "
-          f"{t['period'].iloc[-1]}"
-          + (f" ({totals:,} rows of regional and England totals left out: not areas)" if totals else "")
-          + "; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
-          "rows labelled by their line in the sheet", file=sys.stderr)
+    _say(f"Read Defra's fly-tipping table ({path.name}, sheet {sheet or 'LA_incidents'!r}; as "
+         f"saferstats.read_flytipping reads it): {len(t):,} authority-years, {t['period'].iloc[0]} to "
+         f"{t['period'].iloc[-1]}"
+         + (f" ({totals:,} rows of regional and England totals left out: not areas)" if totals else "")
+         + "; columns incidents, mid_population_estimates, la_name, la_code, period, ...; "
+         "rows labelled by their line in the sheet")
     if "mid_population_estimates" in t.columns:
         none = sorted(p for p, n in t.groupby("period")["mid_population_estimates"].count().items() if n == 0)
         if none:  # Defra's populations start in 2019/20: say so before any rate is NaN for it
-            print(f"{path.name}: Defra publishes no mid_population_estimates for {none[0]}"
-                  f"{f' to {none[-1]}' if len(none) > 1 else ''} ({len(none)} year(s)): rates for "
-                  f"{'those years' if len(none) > 1 else 'that year'} need populations of your own, matched on la_code",
-                  file=sys.stderr)
+            _say(f"{path.name}: Defra publishes no mid_population_estimates for {none[0]}"
+                 f"{f' to {none[-1]}' if len(none) > 1 else ''} ({len(none)} year(s)): rates for "
+                 f"{'those years' if len(none) > 1 else 'that year'} need populations of your own, matched on la_code")
     return t
 
 
@@ -599,11 +641,11 @@ def _rates(args: argparse.Namespace) -> int:
     if book is not None:
         note = book.attrs.get("population_note")
         if isinstance(note, str) and note:
-            print(f"saferstats: warning: rates: {note}", file=sys.stderr)
+            _say(f"saferstats: warning: rates: {note}")
     elif {"Force", "Year"} <= {str(c).strip() for c in df.columns}:
         note = _force_table_note(args.file)
         if note:  # rates of several years on one population estimate: say so beside the rates
-            print(f"saferstats: warning: rates: {note}", file=sys.stderr)
+            _say(f"saferstats: warning: rates: {note}")
     try:
         with _on_lines(args.file, missing_flag=True, lines=df.index):
             out = rate_ci(df[args.count], df[args.population], multiplier=args.multiplier, confidence=args.confidence,
@@ -624,14 +666,14 @@ def _rates(args: argparse.Namespace) -> int:
     no_rate = df[[args.count, args.population]].isna().any(axis=1).to_numpy()
     if no_rate.any():  # --missing propagate: count the rows with no rate, never leave them unsaid
         lines = [str(plain(i)) for i in df.index[no_rate][:5]]
-        print(f"{args.file.name}: {int(no_rate.sum()):,} of {len(df):,} row(s) have no count or population, so no rate "
-              f"(line {', '.join(lines)}{' ...' if no_rate.sum() > 5 else ''})", file=sys.stderr)
+        _say(f"{args.file.name}: {int(no_rate.sum()):,} of {len(df):,} row(s) have no count or population, so no rate "
+             f"(line {', '.join(lines)}{' ...' if no_rate.sum() > 5 else ''})")
     rest = df.drop(columns=[args.count, args.population])
     clash = {c: f"{c}_in_file" for c in rest.columns if c in out.columns}
     if clash:  # e.g. the analyst's own "rate" column: two columns of one name are unreadable (and not writable)
         rest = rest.rename(columns=clash)
-        print(f"{args.file.name}: column(s) {', '.join(map(repr, clash))} of the file written as "
-              f"{', '.join(map(repr, clash.values()))}, beside this command's", file=sys.stderr)
+        _say(f"{args.file.name}: column(s) {', '.join(map(repr, clash))} of the file written as "
+             f"{', '.join(map(repr, clash.values()))}, beside this command's")
     _write(pd.concat([rest, out], axis=1), args.out, keep=tuple(str(c) for c in rest.columns), sig=args.sig_figures)
     return 0
 
@@ -658,8 +700,8 @@ def _marks_as_missing(df: pd.DataFrame, path: Path, cols: list[str]) -> pd.DataF
         out[c] = num.astype(float)
         lines = [str(plain(i)) for i in df.index[marks.to_numpy()][:5]]
         seen = ", ".join(repr(v) for v in pd.unique(text[marks])[:3])
-        print(f"{path.name}: column {c!r}: {int(marks.sum()):,} cell(s) hold {seen}, a published mark for no figure: "
-              f"read as missing, not zero (line {', '.join(lines)}{' ...' if marks.sum() > 5 else ''})", file=sys.stderr)
+        _say(f"{path.name}: column {c!r}: {int(marks.sum()):,} cell(s) hold {seen}, a published mark for no figure: "
+             f"read as missing, not zero (line {', '.join(lines)}{' ...' if marks.sum() > 5 else ''})")
     return df if out is None else out
 
 
@@ -694,12 +736,12 @@ def _not_areas(df: pd.DataFrame, path: Path, keep: bool) -> pd.DataFrame:
     lines = [str(plain(i)) for i in df.index[hit][:5]]
     where = f"line {', '.join(lines)}{' ...' if hit.sum() > 5 else ''}"
     if keep:
-        print(f"{path.name}: {int(hit.sum()):,} row(s) labelled as totals or as no area are kept (--keep-totals), "
-              f"each as a group of its own: {labels} ({where})", file=sys.stderr)
+        _say(f"{path.name}: {int(hit.sum()):,} row(s) labelled as totals or as no area are kept (--keep-totals), "
+             f"each as a group of its own: {labels} ({where})")
         return df
-    print(f"saferstats: warning: {path.name}: {int(hit.sum()):,} of {len(df):,} rows are totals or counts of no area "
-          f"(in Defra's fly-tipping CSVs, regional and England totals), not areas, and are left out: {labels} ({where}); "
-          "--keep-totals keeps them", file=sys.stderr)
+    _say(f"saferstats: warning: {path.name}: {int(hit.sum()):,} of {len(df):,} rows are totals or counts of no area "
+         f"(in Defra's fly-tipping CSVs, regional and England totals), not areas, and are left out: {labels} ({where}); "
+         "--keep-totals keeps them")
     return df[~hit]
 
 
@@ -732,10 +774,9 @@ def _defra_csv_note(df: pd.DataFrame, path: Path) -> None:
         said.append("it has no 'Reporting basis' column (Defra publishes it from 2019/20), so the councils that "
                     "count only customer/public reports cannot be named from it")
     if said:
-        print(f"saferstats: warning: {path.name} is Defra's fly-tipping table read as a plain CSV, so nothing in the "
-              f"result flags its recording changes, which are not trends: {'; '.join(said)}. Leave those years out "
-              "or say why not; the workbook as published (Flytipping.xlsx) names the trends that run across them",
-              file=sys.stderr)
+        _say(f"saferstats: warning: {path.name} is Defra's fly-tipping table read as a plain CSV, so nothing in the "
+             f"result flags its recording changes, which are not trends: {'; '.join(said)}. Leave those years out "
+             "or say why not; the workbook as published (Flytipping.xlsx) names the trends that run across them")
 
 
 def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
@@ -754,9 +795,9 @@ def _stripped(df: pd.DataFrame, path: Path, by: list[str]) -> pd.DataFrame:
         out = df.copy() if out is None else out
         out[c] = new
         values = pd.unique(col[changed.to_numpy()].astype(str))
-        print(f"{path.name}: column {c!r} (--by): spaces around {len(values):,} value(s) removed "
-              f"({', '.join(repr(v) for v in values[:3])}{' ...' if len(values) > 3 else ''}; {int(changed.sum()):,} "
-              "cells), so that each is one group, not one per spelling", file=sys.stderr)
+        _say(f"{path.name}: column {c!r} (--by): spaces around {len(values):,} value(s) removed "
+             f"({', '.join(repr(v) for v in values[:3])}{' ...' if len(values) > 3 else ''}; {int(changed.sum()):,} "
+             "cells), so that each is one group, not one per spelling")
     return df if out is None else out
 
 
@@ -798,8 +839,8 @@ def _trend(args: argparse.Namespace) -> int:
     if book is not None and layout == "monthly":  # Figure 2: racially or religiously aggravated offences by month
         df, pop = book, None
         args.count, args.period = "count", "month"
-        print(f"Read the Home Office monthly figures ({df['month'].iloc[0]} to {df['month'].iloc[-1]}; counts, no "
-              "population): the trend in the monthly counts", file=sys.stderr)
+        _say(f"Read the Home Office monthly figures ({df['month'].iloc[0]} to {df['month'].iloc[-1]}; counts, no "
+             "population): the trend in the monthly counts")
     elif book is not None and layout == "religion":
         raise InvalidInputError(f"{args.file}: {f'sheet {args.sheet!r}' if args.sheet else 'this'} is the table by "
                                 "perceived religion, one year only: "
@@ -813,7 +854,7 @@ def _trend(args: argparse.Namespace) -> int:
         read_as = (f"Read the Home Office hate crime series by strand ({df['period'].iloc[0]} to "
                    f"{df['period'].iloc[-1]}; counts, no population): ")
         if args.compare_with is None:
-            print(f"{read_as}annual % change of each strand and of the totals", file=sys.stderr)
+            _say(f"{read_as}annual % change of each strand and of the totals")
     else:
         # a total kept for --compare-with ('*Total England'): that group is asked for by name
         keep = args.keep_totals or (args.compare_with is not None and bool(_NOT_AN_AREA.fullmatch(
@@ -870,8 +911,8 @@ def _trend(args: argparse.Namespace) -> int:
                        if totals else ""))
             why = ""
         df = df[~df["strand"].astype(str).isin(left).to_numpy()]
-        print(f"{read_as}{what}, over the periods both have: the ratio against {comparator!r} > 1, rising faster (or "
-              f"falling slower); < 1, slower{why}", file=sys.stderr)
+        _say(f"{read_as}{what}, over the periods both have: the ratio against {comparator!r} > 1, rising faster (or "
+             f"falling slower); < 1, slower{why}")
     if args.by and comparator is None and strands is None and layout is None:
         _split_groups(df, by=args.by, period=args.period)
     if args.missing == "error":
@@ -884,10 +925,10 @@ def _trend(args: argparse.Namespace) -> int:
             _on_lines(args.file, missing_flag=True, lines=df.index):
         if comparator is not None:
             if strands is None:  # (the strand table's header said it)
-                print(f"Each {args.by[0]}'s annual % change against {comparator!r}"
-                      + (" less that " + args.by[0] if args.subtract else "")
-                      + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
-                      "< 1, slower", file=sys.stderr)
+                _say(f"Each {args.by[0]}'s annual % change against {comparator!r}"
+                     + (" less that " + args.by[0] if args.subtract else "")
+                     + " over the periods both have: ratio > 1, rising faster (or falling slower) than the comparator; "
+                     "< 1, slower")
             res = _fit_trend(df, args, pop, comparator)
         else:
             res = _fit_trend(df, args, pop)
@@ -1066,10 +1107,10 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
             if few.size:
                 shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
                          f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
-                print(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
-                      f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
-                      f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
-                      "they are from Student t, as R's summary.glm", file=sys.stderr)
+                _say(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
+                     f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
+                     f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
+                     "they are from Student t, as R's summary.glm")
         else:
             swap = [c for c in res.columns if c == "p_value" or c == "df" or c.endswith(("_lower", "_upper"))]
             for c in swap:
@@ -1077,16 +1118,15 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
             with_t = quasi
             said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
             what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
-            print(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
-                  "on the residual df ("
-                  + ("each trend's: n_periods - 2" + (", less the seasonal terms" if args.seasonality else "")
-                     + "; the ratio's on the Welch-Satterthwaite df" if comparator is not None
-                     else "the df_resid column: n_periods - 2, less the seasonal terms" if args.seasonality
-                     else "n_periods - 2")
-                  + "), as R's summary.glm for glm(family = quasipoisson)"
-                  + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
-                  + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)",
-                  file=sys.stderr)
+            _say(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "
+                 "on the residual df ("
+                 + ("each trend's: n_periods - 2" + (", less the seasonal terms" if args.seasonality else "")
+                    + "; the ratio's on the Welch-Satterthwaite df" if comparator is not None
+                    else "the df_resid column: n_periods - 2, less the seasonal terms" if args.seasonality
+                    else "n_periods - 2")
+                 + "), as R's summary.glm for glm(family = quasipoisson)"
+                 + ("; the others from the normal (z)" if quasi.sum() < res[estimate].notna().sum() else "")
+                 + "; the intervals column says which (--use-z: the normal for all; --use-t: t for all)")
     for w in said:  # re-issued to main's recording: printed as the command's warnings
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     out = res.copy()
@@ -1212,7 +1252,7 @@ def _split_groups(df: pd.DataFrame, *, by: list[str], period: str) -> None:
                         f"a partial series (renamed, or areas created, merged or abolished): {_names(partial)}; the "
                         "first_period, last_period and n_periods columns say which periods each trend covers")
     if said:
-        print(f"saferstats: warning: trend --by {col}: {'. '.join(said)}", file=sys.stderr)
+        _say(f"saferstats: warning: trend --by {col}: {'. '.join(said)}")
 
 
 def _code_names(df: pd.DataFrame, code: str, period: str) -> tuple[str, pd.Series] | None:
@@ -1278,9 +1318,9 @@ def _short_groups(df: pd.DataFrame, *, count: str, population: str | None, perio
         rows.append(row)
     # named as poisson_trend names them: 'E06000062' (West Northamptonshire): 1 period, beside its code
     shown = short_group_labels(flat, list(small.items()), by=by, period=period)
-    print(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
-          f"so no trend (a row each, method 'not estimable', the reason in note); the other "
-          f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}", file=sys.stderr)
+    _say(f"saferstats: warning: trend: {len(small)} of {len(counts)} groups have fewer than 3 periods{with_figures}, "
+         f"so no trend (a row each, method 'not estimable', the reason in note); the other "
+         f"{len(counts) - len(small)} are fitted. No trend: {_names(shown)}")
     return df[~drop], pd.DataFrame(rows)
 
 
@@ -1453,6 +1493,8 @@ def _disp(args: argparse.Namespace) -> int:
     from .io import read_stop_search
 
     _check_out_file(args.out)
+    if args.threshold is not None and args.threshold < 2:
+        raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
     for p in args.paths:
         _check_file(p, "paths", folder_ok=True)
     recs = read_stop_search(args.paths, force=args.force)
@@ -1465,9 +1507,8 @@ def _disp(args: argparse.Namespace) -> int:
         if len(own):  # --force names only the files that do not say: a file that does keeps its own force
             files = sorted(set(own["source_file"].astype(str)))
             named = [force_name(f, as_text=True) for f in sorted(set(own["force"].astype(str)))]
-            print(f"saferstats: warning: --force {args.force} is for files that name no force; "
-                  f"{_names(files, show=3)} name their own ({', '.join(named)}), used for their searches",
-                  file=sys.stderr)
+            _say(f"saferstats: warning: --force {args.force} is for files that name no force; "
+                 f"{_names(files, show=3)} name their own ({', '.join(named)}), used for their searches")
     if args.force is None and "force" in (args.by or []) and args.population is None and nameless.any():
         files = sorted(set(recs.loc[nameless, "source_file"].astype(str)))
         raise InvalidInputError(f"{', '.join(files[:3])}: no police force in the file or its name (a police.uk API "
@@ -1515,20 +1556,55 @@ def _disp(args: argparse.Namespace) -> int:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
     if auto:
         census = res.attrs.get("census")
-        print(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
-              f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)", file=sys.stderr)
-    table = _force_named(res, printed=args.out is None)
+        _say(f"Denominators: Census {census} usual residents (the Census the Home Office used for searches "
+             f"{'before' if census == 2011 else 'from'} 2022/23; --census to choose)")
+    shown = res if args.threshold is None else _suppressed_searches(res, args.by or ["force"], args.threshold)
+    table = _force_named(shown, printed=args.out is None)
     _write(table, args.out, sig=args.sig_figures)
-    note = _small_counts_note(table)
+    note = _small_counts_note(table) if args.threshold is None else _suppressed_note(shown, args.threshold)
     if note:
-        print(note, file=sys.stderr)
+        _say(note)
     return 0
 
 
 #: Said of a disproportionality table with counts from 1 to 4 (the library's disclosure threshold).
 _PUBLIC_COUNTS = ("shown, not withheld, because every search record is already public on police.uk; publishing them "
-                  "beside other tables (a CSP's totals, other sources) needs disclosure control: saferstats.suppress "
-                  "(in Python, on the --out CSV) hides them and every cell that would give them back")
+                  "beside other tables (a CSP's totals, other sources) needs disclosure control: --threshold 5 hides "
+                  "them and every cell that would give them back (saferstats.suppress in Python)")
+
+
+def _suppressed_searches(res: pd.DataFrame, by: list[str], threshold: int) -> pd.DataFrame:
+    """``disproportionality --threshold N``: the table disclosure-controlled by
+    :func:`saferstats.suppress` (primary and secondary suppression, rates and ratios of hidden counts
+    blanked), against the totals a reader has, as the report takes them: each row's searches over
+    the ethnic groups (police.uk) and each force's searches by group (the Home Office's force x
+    ethnicity table; a CSP's or local authority's force from the ONS lookup), with each complete
+    year's where the rows are months. A table by columns of the records alone (no area) is
+    protected against every total over each key, more than a reader has."""
+    from .disclosure import suppress
+    from .geography import area_lookup
+
+    level = next((b for b in by if b in ("csp", "la")), None)
+    frame, area = res, ("force" if "force" in by else None)
+    if area is None and level is not None:
+        look = area_lookup().drop_duplicates(f"{level}_code").set_index(f"{level}_code")["force"]
+        frame, area = res.assign(_force=res[f"{level}_code"].astype(str).map(look).fillna("")), "_force"
+    keys = [*([area] if area == "_force" else []), *by, "group"]
+    totals = None if area is None else [[*keys[:-1]]] + ([[area, "group"]] if len(keys) > 2 else [])
+    out = suppress(frame, threshold=threshold, keys=keys, published_totals=totals, totals={})
+    return out.drop(columns=["_force"], errors="ignore")
+
+
+def _suppressed_note(res: pd.DataFrame, threshold: int) -> str | None:
+    """What ``--threshold`` hid (``[c]``), or ``None`` where it hid nothing."""
+    hidden = res["searches"].astype(str) == "[c]" if "searches" in res.columns else pd.Series(dtype=bool)
+    if not hidden.any():
+        return None
+    rule = pd.DataFrame(res.attrs.get("suppression", []))
+    small = int(((rule["rule"] == "primary") & (rule["column"] == "searches")).sum()) if len(rule) else int(hidden.sum())
+    return (f"Note: {small:,} of the {len(res):,} counts of searches are below {threshold} and {int(hidden.sum()) - small:,} "
+            f"more would give them back from the totals: shown [c] (--threshold {threshold}), with the rates and "
+            "ratios they give")
 
 
 def _small_counts_note(res: pd.DataFrame, threshold: int = 5) -> str | None:
@@ -1538,7 +1614,7 @@ def _small_counts_note(res: pd.DataFrame, threshold: int = 5) -> str | None:
 
     >>> t = pd.DataFrame({"csp": ["Basildon", "Basildon", "Southend-on-Sea"], "csp_code": ["E22000079"] * 3,
     ...                   "group": ["Other", "White", "Other"], "searches": [2, 455, 0]})
-    >>> print(_small_counts_note(t)[:73])
+    >>> print(_small_counts_note(t)[:75])
     Note: 1 of the 3 counts of searches is below 5 (Basildon / Other: 2): shown
     >>> _small_counts_note(t[t["group"] == "White"]) is None
     True
@@ -1618,13 +1694,21 @@ def _by_code(msg: str) -> str:
     ...          "'County Durham' (E22000365), the local authority 'County Durham' (E06000047); pass level='force', "
     ...          "'csp' or 'la'").split("; ")[-1]
     'give the code of the one meant: --study-area E23000008 (police force area), E22000365 (CSP) or E06000047 (local authority)'
+    >>> _by_code("'Essex' names both Essex County Council, whose area is its 12 districts (local authorities: "
+    ...          "level='la'), and the police force area 'Essex' (E23000028), which also covers the unitary "
+    ...          "authorities Southend-on-Sea and Thurrock; pass level='force' for the force area, or a "
+    ...          "district's name").split("; ")[-1]
+    "--study-area E23000028 for the police force area, or a district's name"
     """
     found = re.findall(r"the (police force area|CSP|local authority) '[^']+' \(([EWSN]\d{8})\)", msg)
     if not found or not re.search(r"; pass level=", msg):
         return msg
     codes = [f"{code} ({kind})" for kind, code in found]
+    if len(codes) == 1:  # a county council's name and a larger force area's ("Essex"): no code for the county
+        return (re.sub(r"; pass level=.*$", "", msg).replace(" (local authorities: level='la')", "") + f"; --study-area {found[0][1]} for the {found[0][0]}, or a "
+                "district's name")
     return (re.sub(r"; pass level=.*$", "", msg) + "; give the code of the one meant: --study-area "
-            + (", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]))
+            + ", ".join(codes[:-1]) + " or " + codes[-1])
 
 
 #: date formats of council and police exports (UK day first), tried in turn on a --date column
@@ -1738,8 +1822,8 @@ def _in_period(args: argparse.Namespace, when: pd.Series, *, months: bool, what:
     parts = [f"{int(before.sum()):,} before {args.date_from}" if start is not None else "",
              f"{int(after.sum()):,} after {args.date_to}" if end is not None else "",
              f"{int((~dated).sum()):,} with no date" if (~dated).any() else ""]
-    print(f"{said}: {int(keep.sum()):,} of {len(when):,} {what} in the period; left out "
-          + ", ".join(p for p in parts if p), file=sys.stderr)
+    _say(f"{said}: {int(keep.sum()):,} of {len(when):,} {what} in the period; left out "
+         + ", ".join(p for p in parts if p))
     return keep
 
 
@@ -1781,8 +1865,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         lat, lon = "latitude", "longitude"
         summ = df.attrs.get("summary", {})
         kinds = ", ".join(args.crime_type) if args.crime_type else "all crime types"
-        print(f"Read {summ.get('records', len(df)):,} police.uk records from {summ.get('files', len(paths))} file(s); "
-              f"kept {kinds}: {len(df):,}", file=sys.stderr)
+        _say(f"Read {summ.get('records', len(df)):,} police.uk records from {summ.get('files', len(paths))} file(s); "
+             f"kept {kinds}: {len(df):,}")
     else:
         if len(paths) != 1:
             raise InvalidInputError("give one CSV of points (or police.uk street-level files, folders or the .zip)",
@@ -1807,7 +1891,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     n_all = len(df)
     pts = df.dropna(subset=[lat, lon])
     if len(pts) < n_all:
-        print(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out", file=sys.stderr)
+        _say(f"{n_all - len(pts):,} of {n_all:,} records have no location and are left out")
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
         labels = dbscan(pts[lat], pts[lon], eps_m=args.eps_m, min_samples=args.min_samples, study_area=study)
@@ -1823,9 +1907,9 @@ def _hotspots(args: argparse.Namespace) -> int:
         times = dates.loc[pts.index][inside]
         if times.isna().any():
             lines = times.index[times.isna().to_numpy()].tolist()
-            print(f"{len(lines):,} of {len(times):,} points have no date in {args.date!r} (line "
-                  f"{', '.join(map(str, lines[:5]))}{' ...' if len(lines) > 5 else ''}): clustered by place, left out "
-                  "of the clusters' first and last dates (missing_times)", file=sys.stderr)
+            _say(f"{len(lines):,} of {len(times):,} points have no date in {args.date!r} (line "
+                 f"{', '.join(map(str, lines[:5]))}{' ...' if len(lines) > 5 else ''}): clustered by place, left out "
+                 "of the clusters' first and last dates (missing_times)")
     else:
         times = None
     with warnings.catch_warnings():  # (points without a date: said above, with their lines)
@@ -1835,9 +1919,8 @@ def _hotspots(args: argparse.Namespace) -> int:
         # police.uk months, parsed as YYYY-MM above: months even when all records are of one month (the
         # library infers months only from two or more; "2021-04-01" read as a day)
         table.attrs["times_are_months"] = True
-    print(f"{int(inside.sum()):,} points" + (f" in {study.describe()}" if study is not None else "")
-          + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)",
-          file=sys.stderr)
+    _say(f"{int(inside.sum()):,} points" + (f" in {study.describe()}" if study is not None else "")
+         + f"; {len(table):,} clusters (DBSCAN, eps {args.eps_m:g} m, at least {args.min_samples} points)")
     if args.geojson:
         table.to_geojson(args.geojson)
         print(f"Wrote {args.geojson}")
@@ -1905,9 +1988,9 @@ def _s136(args: argparse.Namespace) -> int:
                                 "file") from None
     pub = res.published()  # disclosure-controlled: every figure below is as published
     ex = pub.excluded
-    print(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
-          f"outcome, {ex.get('place_not_known', 0)} with no place of safety, {ex.get('censored_durations', 0)} without "
-          "a departure time (no duration)", file=sys.stderr)
+    _say(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
+         f"outcome, {ex.get('place_not_known', 0)} with no place of safety, {ex.get('censored_durations', 0)} without "
+         "a departure time (no duration)")
     flags = pub.flags
     label = {"child_in_police_station": "children taken to a police station (unlawful since December 2017)",
              "over_24h_without_extension": "detentions over 24 hours without a recorded extension",
@@ -1920,9 +2003,9 @@ def _s136(args: argparse.Namespace) -> int:
         if len(hit):
             where = "; ".join(f"{' '.join(str(r[b]) for b in (args.by or []))} {r[col]}".strip()
                               for _, r in hit.iterrows())
-            print(f"saferstats: warning: {what}: {where} (published counts; --table flags)", file=sys.stderr)
+            _say(f"saferstats: warning: {what}: {where} (published counts; --table flags)")
     for note in res.notes:  # why a count shown [c] is hidden (detentions, a share's denominator)
-        print(f"saferstats: note: {note}", file=sys.stderr)
+        _say(f"saferstats: note: {note}")
     _write(getattr(pub, args.table), args.out, sig=args.sig_figures)
     return 0
 
@@ -1968,24 +2051,36 @@ def _as_flags(msg: str, args: argparse.Namespace | None) -> str:
     return msg
 
 
-def _as_config(msg: str) -> str:
-    """A library message's advice in the report's terms: ``ethnicity_source='self_then_officer'`` ->
-    ``[stop_search] ethnicity_source = "self_then_officer"``, for a choice that one section's
-    configuration has (the report's reader writes TOML, not Python)."""
-    from .report.config import option_choices
+#: The section of a report warning whose keyword is a key of several sections, by the words it
+#: opens with (the report's section, or the library function that section calls).
+_SECTION_OF = (("stop_search", r"(stop and search|read_stop_search|disproportionality|outcome_test|arrest_test)\b"),
+               ("flytipping", r"(fly-?tipping|read_flytipping)\b"), ("hate_crime", r"hate crime\b"),
+               ("hotspots", r"(hotspots?|dbscan|kde|study area)\b"), ("s136", r"(s136|section 136|read_mha)\b"))
 
-    chosen = option_choices()
-    owners: dict[str, list[str]] = {}
-    for section, options in chosen.items():
-        for key in options:
-            owners.setdefault(key, []).append(section)
-    for key, sections in owners.items():
-        if len(sections) == 1:
-            choices = chosen[sections[0]][key]
-            msg = re.sub(rf"""\b{re.escape(key)}=(["'])(\w+)\1""",
-                         lambda m: f'[{sections[0]}] {key} = "{m.group(2)}"' if m.group(2) in choices else m.group(0),
-                         msg)
-    return msg
+
+def _as_config(msg: str) -> str:
+    """A library message's advice in the report's terms: a keyword of a library call that a key of
+    one section of the configuration sets, as that key's TOML line (``report.config._config_words``:
+    ``ethnicity_source='self_then_officer'`` -> ``[stop_search] ethnicity_source =
+    "self_then_officer"``, ``by='csp'`` -> ``[stop_search] by = ["csp"]``); a key of several
+    sections (``funnel``) by the section the message opens with, else left as it is.
+
+    >>> print(_as_config("disproportionality: by='csp' or by='la' does not help"))
+    disproportionality: [stop_search] by = ["csp"] or [stop_search] by = ["la"] does not help
+    >>> print(_as_config("fly-tipping: pass funnel='exact'"), _as_config("funnel='exact'"))
+    fly-tipping: pass [flytipping] funnel = "exact" funnel='exact'
+    """
+    from .report import config
+
+    # report.config's own rule (_config_words; the report's refusals use it): private there until its
+    # owner gives it a public name, read here, not copied
+    words = getattr(config, "_config_words")
+    said = {section: str(words(msg, section)) for section in config.SECTION_KEYS}
+    changed = {section: text for section, text in said.items() if text != msg}
+    if len(changed) == 1:
+        return next(iter(changed.values()))
+    opens = next((section for section, words in _SECTION_OF if re.match(words, msg, re.I)), None)
+    return changed.get(opens, msg) if opens is not None else msg
 
 
 #: library messages that are advice on an option, not a caution about the numbers: printed as
@@ -2018,8 +2113,7 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             if isinstance(path, Path) and getattr(args, "command", None) in ("rates", "trend", "s136"):
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
-            if args is not None:  # .attrs is Python's: on the command line the warning itself is the list
-                msg = _without_attrs(msg)
+            msg = _without_attrs(msg)  # .attrs is Python's: on the command line the warning itself is the list
             print(f"saferstats: warning{tail}: {_as_flags(msg, args) if args is not None else _as_config(msg)}",
                   file=sys.stderr)
         else:
@@ -2027,14 +2121,16 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
 
 
 def _after_error(caught: list[warnings.WarningMessage], args: argparse.Namespace, *,
-                 input_error: bool = False) -> None:
+                 input_error: bool = False, held: list[str] | None = None) -> None:
     """The warnings of a command that stopped with an error, printed after the error line and
-    marked as given before it (the report's own, held by :func:`_report_run`, in its terms). A
+    marked as given before it (the report's own, held by :func:`_report_run`, in its terms), after
+    the lines the command said itself (``held``, :func:`_said_lines`). A
     report stopped by its input (a config or file error, exit 2) prints the one error line only:
     the fix is in the config, and cautions about sections of a report never written are noise
     beside it."""
     if not input_error:
         _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True)
+    _said_lines(held or [], stopped=True)
     _print_warnings(caught, args, stopped=True)
 
 
@@ -2287,6 +2383,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="rates per this many residents over the months the files cover (default 1000); "
                         "1000 * 12 / months gives yearly rates, as the Home Office publishes them")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--threshold", type=int, default=None,
+                   help="disclosure control: counts of searches from 1 to below this are shown [c], with every count "
+                        "that would give them back from each row's and each force's totals, and the rates and ratios "
+                        "of both (e.g. 5; default none: every search record is public on police.uk)")
     p.add_argument("--out", type=Path, help="write CSV here instead of printing")
     _sig_option(p)
     p.set_defaults(func=_disp)
@@ -2346,20 +2446,27 @@ def main(argv: list[str] | None = None) -> int:
     # follow its output; when it stops with an error they are printed after the error line, each
     # marked "before the error": printed first, they read as cautions about results never written,
     # and the error, the line to act on, came last among them.
+    # The lines the command says on stderr itself (_say) are held with them, and come first.
     caught: list[warnings.WarningMessage] = []
+    held: list[str] = []
+    token = _HELD.set(held)
     try:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", SaferstatsWarning)
                 rc = int(args.func(args))
         except BrokenPipeError:  # the output was read in part (| head): its warnings stand
+            _HELD.reset(token)
+            _said_lines(held)
             _print_warnings(caught, args)
             raise
+        _HELD.reset(token)
+        _said_lines(held)
         _print_warnings(caught, args)
         return rc
     except KeyboardInterrupt:
         print("saferstats: interrupted", file=sys.stderr)
-        _after_error(caught, args)
+        _after_error(caught, args, held=held)
         return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (| head): stop quietly
         with contextlib.suppress(OSError):
@@ -2369,16 +2476,19 @@ def main(argv: list[str] | None = None) -> int:
         # one line, exit 2 (bad input, a file that cannot be read or written); never a traceback
         msg = _as_flags(str(exc), args) if isinstance(exc, SaferstatsError) else f"{type(exc).__name__}: {exc}"
         print(f"saferstats: error: {' '.join(msg.split())}", file=sys.stderr)
-        _after_error(caught, args, input_error=True)
+        _after_error(caught, args, input_error=True, held=held)
         return 2
     except Exception as exc:  # a defect of saferstats, not of the input: one line and how to report it
         if args.verbose:
-            _after_error(caught, args)
+            _after_error(caught, args, held=held)
             raise
         print(f"saferstats: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} (a saferstats defect: "
               "please report it with the command; -v shows the traceback)", file=sys.stderr)
-        _after_error(caught, args)
+        _after_error(caught, args, held=held)
         return 3
+    finally:
+        if _HELD.get() is held:
+            _HELD.reset(token)
 
 
 if __name__ == "__main__":

@@ -465,20 +465,36 @@ def _force_without_level(query: Any) -> dict[str, str] | None:
     if fid is None:
         return None
     force = find_area(fid, level="force")
+    county = _county_and_force(query, force)
+    if county is None:
+        return force  # a force-only name, or one that says police ("Essex Police", "E23000012", "GMP")
+    raise AmbiguousAreaError(f"{county[0]}: find_area({query!r}, level='force') for the force area, or a district's name",
+                             "query")
+
+
+def _county_and_force(query: Any, force: Mapping[str, str]) -> tuple[str, bool] | None:
+    """For a name that is a county council's and the police force area ``force``'s ("Essex"; not
+    "Essex Police" or the force's code): what both are, and whether the force area covers more
+    than the county's districts (its unitary authorities); None for any other name.
+
+    >>> _county_and_force("Essex", find_area("essex", level="force"))[1]
+    True
+    >>> _county_and_force("Hertfordshire", find_area("hertfordshire", level="force"))
+    ("'Hertfordshire' names both Hertfordshire County Council, whose area is its 10 districts (local authorities: level='la'), and the police force area 'Hertfordshire' (E23000027), which covers the same 10 districts", False)
+    """
     text = str(query).strip()
     if force["name"] not in _COUNTY_COUNCILS or _FORCE_SUFFIX.search(text) or text.upper() == force["code"]:
-        return force  # a force-only name, or one that says police ("Essex Police", "E23000012", "GMP")
+        return None
     lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-    rows = lk[lk["force"] == fid].drop_duplicates("la_code")
+    rows = lk[lk["force_code"] == force["code"]].drop_duplicates("la_code")
     districts = rows[rows["la_code"].str.startswith("E07")]
     unitary = sorted(rows.loc[~rows["la_code"].str.startswith("E07"), "la"].astype(str))
     covers = (f"which also covers the unitary authorit{'y' if len(unitary) == 1 else 'ies'} "
               + (", ".join(unitary[:-1]) + " and " + unitary[-1] if len(unitary) > 1 else unitary[0])
               if unitary else f"which covers the same {len(districts)} districts")
-    raise AmbiguousAreaError(
-        f"{query!r} names both {force['name']} County Council, whose area is its {len(districts)} districts "
-        f"(local authorities: level='la'), and the police force area {force['name']!r} ({force['code']}), "
-        f"{covers}: find_area({query!r}, level='force') for the force area, or a district's name", "query")
+    return (f"{query!r} names both {force['name']} County Council, whose area is its {len(districts)} districts "
+            f"(local authorities: level='la'), and the police force area {force['name']!r} ({force['code']}), "
+            f"{covers}"), bool(unitary)
 
 
 def _refuse_la_or_force(query: Any, la: Mapping[str, str]) -> None:
@@ -1898,7 +1914,10 @@ class StudyArea:
       name: without it, a name that is areas of different extent at two levels - ``"Durham"``,
       ``"North Yorkshire"``, ``"Dorset"``, ``"Wiltshire"``, whose force areas are larger than the
       authority - is refused with :class:`AmbiguousAreaError`; a CSP that is exactly its authority
-      is the same area either way) — its outline is the bundled ONS
+      is the same area either way; a county council's name that is also a larger force area's -
+      ``"Essex"``, ``"Kent"``, ``"Leicestershire"``, whose forces add unitary authorities - is refused
+      as :func:`find_area` refuses it, naming both, and is the force with ``level="force"``;
+      ``"Hertfordshire"``, whose force covers the same 10 districts, is the force area) — its outline is the bundled ONS
       generalised boundaries, and a point is inside exactly when :func:`assign_area` puts it there;
     * a polygon: a shapely (Multi)Polygon, a GeoJSON dict (geometry, Feature or FeatureCollection),
       a GeoSeries/GeoDataFrame with a CRS (all its shapes together), or an ``(n, 2)`` array of
@@ -2005,6 +2024,13 @@ class StudyArea:
                     f"{query!r} names areas of different extent: "
                     + ", ".join(f"the {said[h['level']]} {h['name']!r} ({h['code']})" for h in hits)
                     + "; pass level='force', 'csp' or 'la'", "study_area")
+        if found is not None and level is None and found["level"] == "force":
+            # "Essex": the county council's area and the force area (which adds Southend-on-Sea and
+            # Thurrock) are refused as find_area refuses them; "Hertfordshire", one area, is the force's
+            county = _county_and_force(query, found)
+            if county is not None and county[1]:
+                raise AmbiguousAreaError(f"{county[0]}; pass level='force' for the force area, or a district's name",
+                                         "study_area")
         if found is None:
             if len(levels) == 1:
                 raise err

@@ -290,5 +290,5 @@ def test_error_after_missing_drop_names_the_right_line(shared_data, capsys):
     path = shared_data / DEFRA / "interim.csv"
     # the England total of 2015-16 (941,895.77) is line 1008; four ':' rows above it were left out
     assert main(["trend", str(path), *INTERIM, "--by", "LA Name", "Region", "--keep-totals"]) == 2
-    err = capsys.readouterr().err.splitlines()[-1]
+    err = next(line for line in capsys.readouterr().err.splitlines() if line.startswith("saferstats: error:"))
     assert "on line 1008 of interim.csv: 941895.766955149" in err

@@ -155,7 +155,8 @@ def test_another_forces_street_files_are_not_mapped_as_the_areas_hotspots(shared
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sec = sections._hotspots(cfg, {"files": [str(shared_data / "street_crime")], "crime_type": ["Anti-social behaviour"],
-                                       "study_area": "Essex", "eps_m": 150, "min_samples": 40, "cell_size": 1000})
+                                       "study_area": "Essex", "study_area_level": "force", "eps_m": 150,
+                                       "min_samples": 40, "cell_size": 1000})
     assert not sec.tables and not sec.figures and sec.period == ""
     assert sec.intro.startswith("No hotspots are shown for Essex: the police.uk street-level files given are "
                                 "Hertfordshire Constabulary's records, and none of the 32 of them inside Essex was "

@@ -110,7 +110,7 @@ def test_hotspots_with_no_point_in_the_study_area_say_so_and_the_report_builds(t
     pts.to_csv(tmp_path / "pts.csv", index=False)
     folder = saferstats.datasets.stop_search_sample_path()
     out = build_report(tmp_path, f'title = "T"\narea = "Kent"\n[stop_search]\nfiles = ["{folder}"]\ncensus = "2011"\n'
-                                 '[hotspots]\nfile = "pts.csv"\ndate = "month"\nstudy_area = "Kent"\n')
+                                 '[hotspots]\nfile = "pts.csv"\ndate = "month"\nstudy_area = "Kent"\nstudy_area_level = "force"\n')
     text = _text(out)
     assert (out / "stop_search_disproportionality.csv").is_file()  # the rest of the report is built
     assert not (out / "hotspot_clusters.csv").exists() and not (out / "clusters.geojson").exists()
@@ -139,7 +139,7 @@ def test_hotspots_none_inside_names_whose_police_uk_records(shared_data, tmp_pat
                 months.add(r["month"])
     assert who == {"City of London Police"} and n >= 5
     out = build_report(tmp_path, f'title = "T"\narea = "Essex"\n[hotspots]\nfiles = ["{street}"]\n'
-                                 'crime_type = "Anti-social behaviour"\nstudy_area = "Essex"\n')
+                                 'crime_type = "Anti-social behaviour"\nstudy_area = "Essex"\nstudy_area_level = "force"\n')
     text = _text(out)
     first, last = (pd.Timestamp(m) for m in (min(months), max(months)))
     assert (f"No hotspots are shown for Essex: none of the {n:,} incidents with a location (City of London Police's records, "

@@ -110,7 +110,7 @@ def test_cli_by_csp_says_why_small_counts_are_shown_and_what_controls_them(share
         f"Note: {small} of the {len(table)} counts of searches are below 5 (Basildon / Other: 2; Brentwood / Asian: 2; "
         f"Brentwood / Mixed: 4 and {small - 3} more): shown, not withheld, because every search record is already "
         "public on police.uk; publishing them beside other tables (a CSP's totals, other sources) needs disclosure "
-        "control: saferstats.suppress (in Python, on the --out CSV) hides them and every cell that would give them back"]
+        "control: --threshold 5 hides them and every cell that would give them back (saferstats.suppress in Python)"]
     # the function named does it: on the CSV as written, the small counts are hidden
     hidden = ss.suppress(table).set_index(["csp", "group"])["searches"]
     assert hidden["Basildon", "Other"] == hidden["Southend-on-Sea", "Mixed"] == "[c]"
