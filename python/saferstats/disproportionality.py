@@ -2374,11 +2374,12 @@ def outcome_test(
     # CSP: 136 and 830 of 218 and 1,247; 499 records in no count)
     excluded.update(read)
     outcome_missing: dict[str, tuple[int, int]] = {}
-    if outcome == "arrest":
+    if outcome in ("arrest", "positive"):
         require_columns(records, {"outcome": "outcome"}, "searches")
         # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161); older
         # files' "Suspect arrested" is an arrest, their "Details not available" / "Article found - Detailed
-        # outcome unavailable" not known to be one or not (counted as arrests: none, session 14)
+        # outcome unavailable" not known to be one or not (counted as arrests: none, session 14); for
+        # "positive" "Details not available" is not known either, the other outcomes positive
         known, hits = _outcome_flags(searches["outcome"], outcome)
         usable, hit = pd.Series(known[stated], index=records.index), pd.Series(hits[stated], index=records.index)
         _outcome_labels_unknown(per_distinct(records["outcome"], lambda o: o.strip().lower()), outcome)
@@ -2419,13 +2420,6 @@ def outcome_test(
                     forces = pure.setdefault(tuple(key), [])
                     if unit not in forces:
                         forces.append(str(unit))
-    elif outcome == "positive":
-        require_columns(records, {"outcome": "outcome"}, "searches")
-        known, hits = _outcome_flags(searches["outcome"], outcome)
-        usable, hit = pd.Series(known[stated], index=records.index), pd.Series(hits[stated], index=records.index)
-        _outcome_labels_unknown(per_distinct(records["outcome"], lambda o: o.strip().lower()), outcome)
-        excluded["outcome_missing"] = int((~usable).sum())
-        outcome_missing = _check_outcome_coverage(records, usable, outcome)
     else:
         raise InvalidInputError(f"unknown outcome {outcome!r}; valid: 'arrest', 'find', 'positive'", "outcome")
     # the searches left out as ethnicity not stated, stratum by stratum, and their outcomes beside the stated ones'
