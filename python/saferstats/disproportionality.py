@@ -1867,11 +1867,25 @@ def _outcome_flags(values: pd.Series, outcome: str) -> tuple[np.ndarray, np.ndar
 _RATE_SAID = {"arrest": "arrest rate", "positive": "rate of outcomes other than no further action", "find": "find rate"}
 
 
+#: Share of a stratum's searches with no stated ethnicity from which outcome_test tests whether
+#: their outcome rate differs from the stated searches' and, under a fifth, warns where it does.
+_NOT_STATED_MATERIAL = 0.05
+
+
 def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
     """``per`` (:func:`_not_stated_strata` with outcomes) with the outcome rates of the not-stated
     (``ns_rate``) and stated (``st_rate``) searches and the p-value of their difference (the test of
     :func:`outcome_test`; NaN without 10 searches with a known outcome on each side), and
-    ``differs``: p below 1 - ``conf`` and the rates a tenth or more apart."""
+    ``differs``: p below 1 - ``conf`` and the rates a tenth or more apart; ``p_adjusted``: the
+    Benjamini-Hochberg adjustment of ``p_value`` over the strata tested, and ``warned``: named in a
+    warning, a fifth or more not stated (of 10 or more searches) or, under a fifth,
+    :data:`_NOT_STATED_MATERIAL` or more with ``differs`` and ``p_adjusted`` below 1 - ``conf`` too.
+
+    >>> per = pd.DataFrame({"force": ["a", "b", "c"], "not_stated": [50, 40, 4], "searches": [1000, 1000, 100],
+    ...                     "ns_n": [50, 40, 4], "ns_hits": [1, 1, 0], "st_n": [950, 960, 96], "st_hits": [190, 240, 20]})
+    >>> _not_stated_outcomes(per, 0.95)[["force", "differs", "warned"]].to_dict("records")
+    [{'force': 'a', 'differs': True, 'warned': True}, {'force': 'b', 'differs': True, 'warned': False}, {'force': 'c', 'differs': False, 'warned': False}]
+    """
     ns_n, st_n = per["ns_n"].to_numpy(float), per["st_n"].to_numpy(float)
     ns_h, st_h = per["ns_hits"].to_numpy(float), per["st_hits"].to_numpy(float)
     p = np.full(len(per), np.nan)
@@ -1882,11 +1896,18 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
                                  np.ascontiguousarray(np.column_stack([st_n[both], ns_n[both]]).ravel()),
                                  [2 * (i // 2) for i in range(2 * k)], confidence=conf)
         p[both] = np.asarray(res["p_value"], dtype=float)[1::2]
+    adjusted = np.full(len(per), np.nan)
+    if both.any():  # many strata (CSP x month): some differ by chance alone, so the warning under a fifth adjusts
+        adjusted[both] = _ext.p_adjust(np.ascontiguousarray(p[both]), method="bh")
     with np.errstate(divide="ignore", invalid="ignore"):
         ns_rate, st_rate = ns_h / ns_n, st_h / st_n
         apart = np.abs(ns_rate - st_rate) >= 0.1 * np.maximum(ns_rate, st_rate)
-    return per.assign(ns_rate=ns_rate, st_rate=st_rate, p_value=p,
-                      differs=both & (p < 1 - conf) & apart)
+    differs = both & (p < 1 - conf) & apart
+    searches, ns = per["searches"].to_numpy(float), per["not_stated"].to_numpy(float)
+    fifth = (searches >= 10) & (ns >= _NOT_STATED_WARN * searches)
+    material = (searches >= 10) & (ns >= _NOT_STATED_MATERIAL * searches)
+    return per.assign(ns_rate=ns_rate, st_rate=st_rate, p_value=p, differs=differs, p_adjusted=adjusted,
+                      warned=fifth | (material & differs & (adjusted < 1 - conf)))
 
 
 def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: str) -> None:
@@ -1894,7 +1915,9 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     the searches have no stated ethnicity, with, where it differs (:func:`_not_stated_outcomes`),
     the outcome rate of those searches beside the stated ones': they are in no group's rate, and the
     comparisons assume they are like the rest (police.uk South Yorkshire, Dec 2019 - Feb 2020: 24%
-    not stated, arrested 14.1% of them against 10.5% of the stated).
+    not stated, arrested 14.1% of them against 10.5% of the stated). A second warning names the
+    strata under a fifth that ``per["warned"]`` holds, with both rates (Leicestershire: 18%,
+    arrested 4.9% of them against 16.2%).
 
     >>> import warnings
     >>> per = pd.DataFrame({"force": ["south-yorkshire"], "not_stated": [1093], "searches": [4554], "ns_n": [1093],
@@ -1905,9 +1928,6 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     >>> print(str(w[0].message).split(": those")[0])
     outcome_test(outcome='arrest'): ethnicity is not stated for a fifth or more of the searches in South Yorkshire (24% of 4,554; arrest rate 14.1% of those searches against 10.5% of the stated, p < 0.001)
     """
-    high = _over_fifth(per)
-    if not len(high):
-        return
     rate = _RATE_SAID[outcome]
 
     def one(said: str, r: Any) -> str:
@@ -1917,6 +1937,21 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
                      f"p {_p_said(r.p_value)}")
         return text + ")"
 
+    under = per[per["warned"].to_numpy(bool) & ~per.index.isin(_over_fifth(per).index)]
+    if len(under):  # under a fifth, but their outcomes differ beyond chance: the comparisons may not hold either
+        under = under.iloc[np.argsort(under["p_value"].to_numpy(), kind="stable")]
+        named = [one(s, r) for s, r in zip(_strata_said(under, cols), under.itertuples(index=False))]
+        tested = int(per["p_adjusted"].notna().sum())
+        warn_user(f"outcome_test(outcome={outcome!r}): ethnicity is not stated for fewer than a fifth of the searches "
+                  f"in {'; '.join(named[:_SHOW_STRATA])}"
+                  f"{f' and {len(named) - _SHOW_STRATA} more' if len(named) > _SHOW_STRATA else ''}, but their {rate} "
+                  "differs from the stated searches' beyond chance (also after the Benjamini-Hochberg adjustment over "
+                  f"the {tested} {'stratum' if tested == 1 else 'strata'} tested): those searches are in no group's "
+                  "rate, so the groups' rates, and the comparisons, may differ from the true ones: say so beside the "
+                  "comparison; counts and rates in .attrs['not_stated_strata']")
+    high = _over_fifth(per)
+    if not len(high):
+        return
     names = [one(s, r) for s, r in zip(_strata_said(high, cols), high.itertuples(index=False))]
     more = f" and {len(names) - _SHOW_STRATA} more" if len(names) > _SHOW_STRATA else ""
     differ = bool(high["differs"].any())
@@ -2281,12 +2316,18 @@ def outcome_test(
     **Ethnicity not stated**: those searches are in no group's rate, and the comparisons assume they
     are like the rest. Where a fifth or more (of 10 or more) of a stratum's searches (``by``; each
     force apart in rows that pool forces) are not stated, a :class:`~saferstats.SaferstatsWarning`
-    gives the share, and where their outcome rate differs from the stated searches' (p below
-    1 - ``confidence`` by this function's test, and a tenth or more apart) both rates (police.uk
-    South Yorkshire, Dec 2019 - Feb 2020: 24% not stated; arrested 14.1% of them, 10.5% of the
-    stated). ``.attrs["not_stated_strata"]`` holds, per stratum, ``not_stated`` and ``searches``,
-    the searches with a known outcome and their hits, not stated (``ns_n, ns_hits``) and stated
-    (``st_n, st_hits``), both rates (``ns_rate, st_rate``), ``p_value`` and ``differs``.
+    gives the share, and where their outcome rate differs from the stated searches' (``differs``:
+    10 or more searches with a known outcome on each side, p below 1 - ``confidence`` by this
+    function's test, and a tenth or more apart) both rates (police.uk South Yorkshire, Dec 2019 -
+    Feb 2020: 24% not stated; arrested 14.1% of them, 10.5% of the stated). Under a fifth, a
+    stratum is named in a second warning, with its share and both rates, where 5% or more are not
+    stated and their rate ``differs`` and does so also after the Benjamini-Hochberg adjustment over
+    the strata tested (``p_adjusted``; by CSP and month many are, and some differ by chance alone):
+    Leicestershire, 18% not stated, arrested 4.9% of them against 16.2% of the stated, p = 0.001;
+    Essex and Merseyside likewise. ``.attrs["not_stated_strata"]`` holds, per stratum,
+    ``not_stated`` and ``searches``, the searches with a known outcome and their hits, not stated
+    (``ns_n, ns_hits``) and stated (``st_n, st_hits``), both rates (``ns_rate, st_rate``),
+    ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings).
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
