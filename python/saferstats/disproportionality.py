@@ -1872,7 +1872,7 @@ _RATE_SAID = {"arrest": "arrest rate", "positive": "rate of outcomes other than 
 _NOT_STATED_MATERIAL = 0.05
 
 
-def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
+def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | None = None) -> pd.DataFrame:
     """``per`` (:func:`_not_stated_strata` with outcomes) with the outcome rates of the not-stated
     (``ns_rate``) and stated (``st_rate``) searches and the p-value of their difference (the test of
     :func:`outcome_test`; NaN without 10 searches with a known outcome on each side), and
@@ -1880,6 +1880,8 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
     Benjamini-Hochberg adjustment of ``p_value`` over the strata tested, and ``warned``: named in a
     warning, a fifth or more not stated (of 10 or more searches) or, under a fifth,
     :data:`_NOT_STATED_MATERIAL` or more with ``differs`` and ``p_adjusted`` below 1 - ``conf`` too.
+    ``withheld`` (a mask of ``per``'s rows): strata whose rate outcome_test withholds (a find rate
+    that is not comparable): their rates and tests are NaN and ``differs`` False.
 
     >>> per = pd.DataFrame({"force": ["a", "b", "c"], "not_stated": [50, 40, 4], "searches": [1000, 1000, 100],
     ...                     "ns_n": [50, 40, 4], "ns_hits": [1, 1, 0], "st_n": [950, 960, 96], "st_hits": [190, 240, 20]})
@@ -1889,7 +1891,8 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
     ns_n, st_n = per["ns_n"].to_numpy(float), per["st_n"].to_numpy(float)
     ns_h, st_h = per["ns_hits"].to_numpy(float), per["st_hits"].to_numpy(float)
     p = np.full(len(per), np.nan)
-    both = (ns_n >= 10) & (st_n >= 10)
+    shown = np.ones(len(per), dtype=bool) if withheld is None else ~np.asarray(withheld, dtype=bool)
+    both = (ns_n >= 10) & (st_n >= 10) & shown
     if both.any():
         k = int(both.sum())
         res = _ext.outcome_tests(np.ascontiguousarray(np.column_stack([st_h[both], ns_h[both]]).ravel()),
@@ -1900,7 +1903,7 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
     if both.any():  # many strata (CSP x month): some differ by chance alone, so the warning under a fifth adjusts
         adjusted[both] = _ext.p_adjust(np.ascontiguousarray(p[both]), method="bh")
     with np.errstate(divide="ignore", invalid="ignore"):
-        ns_rate, st_rate = ns_h / ns_n, st_h / st_n
+        ns_rate, st_rate = np.where(shown, ns_h / ns_n, np.nan), np.where(shown, st_h / st_n, np.nan)
         apart = np.abs(ns_rate - st_rate) >= 0.1 * np.maximum(ns_rate, st_rate)
     differs = both & (p < 1 - conf) & apart
     searches, ns = per["searches"].to_numpy(float), per["not_stated"].to_numpy(float)
@@ -2327,7 +2330,8 @@ def outcome_test(
     Essex and Merseyside likewise. ``.attrs["not_stated_strata"]`` holds, per stratum,
     ``not_stated`` and ``searches``, the searches with a known outcome and their hits, not stated
     (``ns_n, ns_hits``) and stated (``st_n, st_hits``), both rates (``ns_rate, st_rate``),
-    ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings).
+    ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings). A
+    force whose find rate is withheld (above) is not tested: its rates there are NaN.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -2465,8 +2469,12 @@ def outcome_test(
         raise InvalidInputError(f"unknown outcome {outcome!r}; valid: 'arrest', 'find', 'positive'", "outcome")
     # the searches left out as ethnicity not stated, stratum by stratum, and their outcomes beside the stated ones'
     ns_cols = _strata_cols(searches, keys)
-    not_stated = _not_stated_outcomes(_not_stated_strata(searches, ns_cols, _with_person(searches, include_vehicle),
-                                                         stated, known, hits), conf)
+    per_ns = _not_stated_strata(searches, ns_cols, _with_person(searches, include_vehicle), stated, known, hits)
+    withheld_ns = None  # a force's find rate that is withheld is not set beside its not-stated searches' either
+    if outcome == "find" and reasons:
+        withheld_ns = (per_ns["force"].astype(str).isin(list(reasons)).to_numpy() if "force" in ns_cols
+                       else np.full(len(per_ns), "all searches" in reasons))
+    not_stated = _not_stated_outcomes(per_ns, conf, withheld_ns)
     _warn_not_stated_outcomes(not_stated, ns_cols, outcome)
     recs = records[usable.to_numpy()].assign(__hit=hit[usable.to_numpy()].astype(float).to_numpy())
     recs = recs.assign(**{group: recs[group].astype(str)})

@@ -141,3 +141,24 @@ def test_the_rule_at_its_edges():
                             "p = 0.002), but their arrest rate differs")
     (fifth,) = [m for m in messages if "a fifth or more" in m]
     assert "searches in c (20% of 50;" in fifth
+
+
+def test_a_withheld_find_rate_is_not_set_beside_the_not_stated_searches(shared_data):
+    """A force whose find rate is withheld (finds mostly no further action; the flag blank on many
+    searches) had its not-stated searches' find rate tested against it all the same."""
+    recs = ss.read_stop_search([f for force in FORCES for f in _files(shared_data, force)])
+    out = _said(ss.outcome_test, recs, outcome="find", by="force")[0]
+    got = {r["force"]: r for r in out.attrs["not_stated_strata"]}
+    withheld = set(out.loc[out["withheld"] != "", "force"])
+    assert withheld == {"derbyshire", "durham", "leicestershire", "merseyside"}
+    assert all(np.isnan(got[f]["ns_rate"]) and np.isnan(got[f]["p_value"]) for f in withheld)  # was: 0.924, ...
+    assert (got["derbyshire"]["ns_n"], got["derbyshire"]["ns_hits"]) == (66, 61)  # the counts stay
+    assert got["essex"]["p_adjusted"] == pytest.approx(min(1.0, got["essex"]["p_value"] * 3))  # 3 strata tested
+
+    flag = np.r_[[False] * 20, [True] * 120, [False] * 60].astype(object)
+    synthetic = _force("x", 20, 0, 180, 100).assign(outcome_linked_to_object_of_search=flag)
+    synthetic.loc[20:119, "outcome"] = "A no further action disposal"  # 100 of 120 finds ended in no further action
+    out, messages = _said(ss.outcome_test, synthetic, outcome="find")
+    (row,) = out.attrs["not_stated_strata"]
+    assert (row["ns_n"], row["ns_hits"], row["differs"], row["warned"]) == (20, 0, False, False)
+    assert not [m for m in messages if "not stated" in m]  # was: 0.0% of those against 66.7% of the stated
