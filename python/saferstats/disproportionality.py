@@ -1867,26 +1867,50 @@ def _outcome_flags(values: pd.Series, outcome: str) -> tuple[np.ndarray, np.ndar
 _RATE_SAID = {"arrest": "arrest rate", "positive": "rate of outcomes other than no further action", "find": "find rate"}
 
 
-def _not_stated_outcomes(per: pd.DataFrame, conf: float) -> pd.DataFrame:
+#: Share of a stratum's searches with no stated ethnicity from which outcome_test tests whether
+#: their outcome rate differs from the stated searches' and, under a fifth, warns where it does.
+_NOT_STATED_MATERIAL = 0.05
+
+
+def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | None = None) -> pd.DataFrame:
     """``per`` (:func:`_not_stated_strata` with outcomes) with the outcome rates of the not-stated
     (``ns_rate``) and stated (``st_rate``) searches and the p-value of their difference (the test of
     :func:`outcome_test`; NaN without 10 searches with a known outcome on each side), and
-    ``differs``: p below 1 - ``conf`` and the rates a tenth or more apart."""
+    ``differs``: p below 1 - ``conf`` and the rates a tenth or more apart; ``p_adjusted``: the
+    Benjamini-Hochberg adjustment of ``p_value`` over the strata tested, and ``warned``: named in a
+    warning, a fifth or more not stated (of 10 or more searches) or, under a fifth,
+    :data:`_NOT_STATED_MATERIAL` or more with ``differs`` and ``p_adjusted`` below 1 - ``conf`` too.
+    ``withheld`` (a mask of ``per``'s rows): strata whose rate outcome_test withholds (a find rate
+    that is not comparable): their rates and tests are NaN and ``differs`` False.
+
+    >>> per = pd.DataFrame({"force": ["a", "b", "c"], "not_stated": [50, 40, 4], "searches": [1000, 1000, 100],
+    ...                     "ns_n": [50, 40, 4], "ns_hits": [1, 1, 0], "st_n": [950, 960, 96], "st_hits": [190, 240, 20]})
+    >>> _not_stated_outcomes(per, 0.95)[["force", "differs", "warned"]].to_dict("records")
+    [{'force': 'a', 'differs': True, 'warned': True}, {'force': 'b', 'differs': True, 'warned': False}, {'force': 'c', 'differs': False, 'warned': False}]
+    """
     ns_n, st_n = per["ns_n"].to_numpy(float), per["st_n"].to_numpy(float)
     ns_h, st_h = per["ns_hits"].to_numpy(float), per["st_hits"].to_numpy(float)
     p = np.full(len(per), np.nan)
-    both = (ns_n >= 10) & (st_n >= 10)
+    shown = np.ones(len(per), dtype=bool) if withheld is None else ~np.asarray(withheld, dtype=bool)
+    both = (ns_n >= 10) & (st_n >= 10) & shown
     if both.any():
         k = int(both.sum())
         res = _ext.outcome_tests(np.ascontiguousarray(np.column_stack([st_h[both], ns_h[both]]).ravel()),
                                  np.ascontiguousarray(np.column_stack([st_n[both], ns_n[both]]).ravel()),
                                  [2 * (i // 2) for i in range(2 * k)], confidence=conf)
         p[both] = np.asarray(res["p_value"], dtype=float)[1::2]
+    adjusted = np.full(len(per), np.nan)
+    if both.any():  # many strata (CSP x month): some differ by chance alone, so the warning under a fifth adjusts
+        adjusted[both] = _ext.p_adjust(np.ascontiguousarray(p[both]), method="bh")
     with np.errstate(divide="ignore", invalid="ignore"):
-        ns_rate, st_rate = ns_h / ns_n, st_h / st_n
+        ns_rate, st_rate = np.where(shown, ns_h / ns_n, np.nan), np.where(shown, st_h / st_n, np.nan)
         apart = np.abs(ns_rate - st_rate) >= 0.1 * np.maximum(ns_rate, st_rate)
-    return per.assign(ns_rate=ns_rate, st_rate=st_rate, p_value=p,
-                      differs=both & (p < 1 - conf) & apart)
+    differs = both & (p < 1 - conf) & apart
+    searches, ns = per["searches"].to_numpy(float), per["not_stated"].to_numpy(float)
+    fifth = (searches >= 10) & (ns >= _NOT_STATED_WARN * searches)
+    material = (searches >= 10) & (ns >= _NOT_STATED_MATERIAL * searches)
+    return per.assign(ns_rate=ns_rate, st_rate=st_rate, p_value=p, differs=differs, p_adjusted=adjusted,
+                      warned=fifth | (material & differs & (adjusted < 1 - conf)))
 
 
 def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: str) -> None:
@@ -1894,7 +1918,9 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     the searches have no stated ethnicity, with, where it differs (:func:`_not_stated_outcomes`),
     the outcome rate of those searches beside the stated ones': they are in no group's rate, and the
     comparisons assume they are like the rest (police.uk South Yorkshire, Dec 2019 - Feb 2020: 24%
-    not stated, arrested 14.1% of them against 10.5% of the stated).
+    not stated, arrested 14.1% of them against 10.5% of the stated). A second warning names the
+    strata under a fifth that ``per["warned"]`` holds, with both rates (Leicestershire: 18%,
+    arrested 4.9% of them against 16.2%).
 
     >>> import warnings
     >>> per = pd.DataFrame({"force": ["south-yorkshire"], "not_stated": [1093], "searches": [4554], "ns_n": [1093],
@@ -1905,9 +1931,6 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     >>> print(str(w[0].message).split(": those")[0])
     outcome_test(outcome='arrest'): ethnicity is not stated for a fifth or more of the searches in South Yorkshire (24% of 4,554; arrest rate 14.1% of those searches against 10.5% of the stated, p < 0.001)
     """
-    high = _over_fifth(per)
-    if not len(high):
-        return
     rate = _RATE_SAID[outcome]
 
     def one(said: str, r: Any) -> str:
@@ -1917,6 +1940,21 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
                      f"p {_p_said(r.p_value)}")
         return text + ")"
 
+    under = per[per["warned"].to_numpy(bool) & ~per.index.isin(_over_fifth(per).index)]
+    if len(under):  # under a fifth, but their outcomes differ beyond chance: the comparisons may not hold either
+        under = under.iloc[np.argsort(under["p_value"].to_numpy(), kind="stable")]
+        named = [one(s, r) for s, r in zip(_strata_said(under, cols), under.itertuples(index=False))]
+        tested = int(per["p_adjusted"].notna().sum())
+        warn_user(f"outcome_test(outcome={outcome!r}): ethnicity is not stated for fewer than a fifth of the searches "
+                  f"in {'; '.join(named[:_SHOW_STRATA])}"
+                  f"{f' and {len(named) - _SHOW_STRATA} more' if len(named) > _SHOW_STRATA else ''}, but their {rate} "
+                  "differs from the stated searches' beyond chance (also after the Benjamini-Hochberg adjustment over "
+                  f"the {tested} {'stratum' if tested == 1 else 'strata'} tested): those searches are in no group's "
+                  "rate, so the groups' rates, and the comparisons, may differ from the true ones: say so beside the "
+                  "comparison; counts and rates in .attrs['not_stated_strata']")
+    high = _over_fifth(per)
+    if not len(high):
+        return
     names = [one(s, r) for s, r in zip(_strata_said(high, cols), high.itertuples(index=False))]
     more = f" and {len(names) - _SHOW_STRATA} more" if len(names) > _SHOW_STRATA else ""
     differ = bool(high["differs"].any())
@@ -2281,12 +2319,19 @@ def outcome_test(
     **Ethnicity not stated**: those searches are in no group's rate, and the comparisons assume they
     are like the rest. Where a fifth or more (of 10 or more) of a stratum's searches (``by``; each
     force apart in rows that pool forces) are not stated, a :class:`~saferstats.SaferstatsWarning`
-    gives the share, and where their outcome rate differs from the stated searches' (p below
-    1 - ``confidence`` by this function's test, and a tenth or more apart) both rates (police.uk
-    South Yorkshire, Dec 2019 - Feb 2020: 24% not stated; arrested 14.1% of them, 10.5% of the
-    stated). ``.attrs["not_stated_strata"]`` holds, per stratum, ``not_stated`` and ``searches``,
-    the searches with a known outcome and their hits, not stated (``ns_n, ns_hits``) and stated
-    (``st_n, st_hits``), both rates (``ns_rate, st_rate``), ``p_value`` and ``differs``.
+    gives the share, and where their outcome rate differs from the stated searches' (``differs``:
+    10 or more searches with a known outcome on each side, p below 1 - ``confidence`` by this
+    function's test, and a tenth or more apart) both rates (police.uk South Yorkshire, Dec 2019 -
+    Feb 2020: 24% not stated; arrested 14.1% of them, 10.5% of the stated). Under a fifth, a
+    stratum is named in a second warning, with its share and both rates, where 5% or more are not
+    stated and their rate ``differs`` and does so also after the Benjamini-Hochberg adjustment over
+    the strata tested (``p_adjusted``; by CSP and month many are, and some differ by chance alone):
+    Leicestershire, 18% not stated, arrested 4.9% of them against 16.2% of the stated, p = 0.001;
+    Essex and Merseyside likewise. ``.attrs["not_stated_strata"]`` holds, per stratum,
+    ``not_stated`` and ``searches``, the searches with a known outcome and their hits, not stated
+    (``ns_n, ns_hits``) and stated (``st_n, st_hits``), both rates (``ns_rate, st_rate``),
+    ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings). A
+    force whose find rate is withheld (above) is not tested: its rates there are NaN.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -2374,11 +2419,12 @@ def outcome_test(
     # CSP: 136 and 830 of 218 and 1,247; 499 records in no count)
     excluded.update(read)
     outcome_missing: dict[str, tuple[int, int]] = {}
-    if outcome == "arrest":
+    if outcome in ("arrest", "positive"):
         require_columns(records, {"outcome": "outcome"}, "searches")
         # no outcome recorded: not known to be "no arrest" (police.uk Durham, Jan 2020: 121 of 161); older
         # files' "Suspect arrested" is an arrest, their "Details not available" / "Article found - Detailed
-        # outcome unavailable" not known to be one or not (counted as arrests: none, session 14)
+        # outcome unavailable" not known to be one or not (counted as arrests: none, session 14); for
+        # "positive" "Details not available" is not known either, the other outcomes positive
         known, hits = _outcome_flags(searches["outcome"], outcome)
         usable, hit = pd.Series(known[stated], index=records.index), pd.Series(hits[stated], index=records.index)
         _outcome_labels_unknown(per_distinct(records["outcome"], lambda o: o.strip().lower()), outcome)
@@ -2419,19 +2465,16 @@ def outcome_test(
                     forces = pure.setdefault(tuple(key), [])
                     if unit not in forces:
                         forces.append(str(unit))
-    elif outcome == "positive":
-        require_columns(records, {"outcome": "outcome"}, "searches")
-        known, hits = _outcome_flags(searches["outcome"], outcome)
-        usable, hit = pd.Series(known[stated], index=records.index), pd.Series(hits[stated], index=records.index)
-        _outcome_labels_unknown(per_distinct(records["outcome"], lambda o: o.strip().lower()), outcome)
-        excluded["outcome_missing"] = int((~usable).sum())
-        outcome_missing = _check_outcome_coverage(records, usable, outcome)
     else:
         raise InvalidInputError(f"unknown outcome {outcome!r}; valid: 'arrest', 'find', 'positive'", "outcome")
     # the searches left out as ethnicity not stated, stratum by stratum, and their outcomes beside the stated ones'
     ns_cols = _strata_cols(searches, keys)
-    not_stated = _not_stated_outcomes(_not_stated_strata(searches, ns_cols, _with_person(searches, include_vehicle),
-                                                         stated, known, hits), conf)
+    per_ns = _not_stated_strata(searches, ns_cols, _with_person(searches, include_vehicle), stated, known, hits)
+    withheld_ns = None  # a force's find rate that is withheld is not set beside its not-stated searches' either
+    if outcome == "find" and reasons:
+        withheld_ns = (per_ns["force"].astype(str).isin(list(reasons)).to_numpy() if "force" in ns_cols
+                       else np.full(len(per_ns), "all searches" in reasons))
+    not_stated = _not_stated_outcomes(per_ns, conf, withheld_ns)
     _warn_not_stated_outcomes(not_stated, ns_cols, outcome)
     recs = records[usable.to_numpy()].assign(__hit=hit[usable.to_numpy()].astype(float).to_numpy())
     recs = recs.assign(**{group: recs[group].astype(str)})
