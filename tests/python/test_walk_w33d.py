@@ -64,3 +64,46 @@ def test_mha_breakdowns_that_are_not_their_demographics_labels(shared_data):
     assert not any(d["breakdown"] in ("All", "Unknown") for d in found)
     # nothing changed in the table: kept as published
     assert t.loc[t["org_id"].eq("QJ2") & t["demographic"].eq("IMD") & t["breakdown"].eq("Female"), "count"].tolist() == [70.0]
+
+
+DEFRA = "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx"
+
+
+def _derbyshire_2021_22(shared_data):
+    """Defra's fly-tipping incidents 2021/22 of the nine Derbyshire districts, beside their Census
+    2021 residents (bundled TS021, summed over the five groups)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        ft = saferstats.read_flytipping(shared_path(shared_data, DEFRA))
+    la = saferstats.census_population(level="la", census=2021)
+    pop = la[la["force"] == "derbyshire"].groupby("la_code", as_index=False)["population"].sum()
+    return ft[ft["period"] == "2021/22"].merge(pop, on="la_code")
+
+
+def test_rate_funnel_given_populations_as_rates_is_warned(shared_data):
+    """rate_funnel_significance takes (counts, rates); given (counts, populations) as
+    funnel_significance takes them, it read Census 2021 residents as rates per 1,000 and called
+    Derby 'High (0.001)' and the eight other districts 'Low' without a word about the arguments."""
+    from saferstats import monitoring
+
+    d = _derbyshire_2021_22(shared_data)
+    assert dict(zip(d["la_name"], d["incidents"]))["Derby"] == 6375 and int(d["population"].sum()) == 1_055_987
+    with pytest.warns(SaferstatsWarning, match=r"rate_funnel_significance: `rates` look like populations \(the "
+                                                r"column 'population' is named as a population\).*funnel_significance"
+                                                r"\(counts, populations, kind='rate', multiplier=1000\)"):
+        monitoring.rate_funnel_significance(d["incidents"], d["population"], multiplier=1000)
+    # by value too (a list has no name): every "rate" above the multiplier
+    with pytest.warns(SaferstatsWarning, match=r"rate_funnel_limits: `rates` look like populations \(every rate is "
+                                                r"above the multiplier \(1,000; e\.g\. 126,200\)"):
+        monitoring.rate_funnel_limits(d["incidents"].tolist(), d["population"].tolist(), multiplier=1000)
+    # the rates themselves: no such warning, and the labels agree with funnel_significance's
+    rates = (d["incidents"] / d["population"] * 1000).rename("incidents_per_1_000_people")
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        sig = monitoring.rate_funnel_significance(d["incidents"], rates, multiplier=1000)
+    assert not [w for w in got if "look like populations" in str(w.message)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaferstatsWarning)
+        want = saferstats.funnel_significance(d["incidents"], d["population"], kind="rate", multiplier=1000,
+                                              overdispersion=False)
+    assert sig.tolist() == want.astype(str).tolist()
