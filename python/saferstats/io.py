@@ -1032,11 +1032,16 @@ def _breakdown_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> l
     shown = "; ".join(f"line {d['source_line']}: {d['measure']}, {d['demographic']} {d['breakdown']!r}, {d['org_name']} "
                       f"({'suppressed' if d['count'] is None else format(d['count'], ',.0f')})" for d in found[:3])
     absent = ""
-    deciles = {b[:2] for b in brk[demo == "IMD"] if b[:2].isdigit()}
-    if "IMD" in by_demo and deciles:
-        lacking = [f"{k:02d}" for k in range(1, 11) if f"{k:02d}" not in deciles]
-        if lacking:
-            absent = f"; IMD has no row for decile(s) {', '.join(lacking)}, whose figures these rows likely are"
+    per = {f"{k:02d}": 0 for k in range(1, 11)}
+    for b in brk[demo == "IMD"]:
+        if b[:2] in per:
+            per[b[:2]] += 1
+    full = max(per.values())
+    if "IMD" in by_demo and full:
+        short = [f"{k} ({'none' if v == 0 else v})" for k, v in per.items() if v < full]
+        if short:
+            absent = (f"; IMD deciles with fewer rows than the others' {full}: {', '.join(short)}, whose figures "
+                      "these IMD rows likely are")
     warn_user(f"read_mha_annual: {name}: {len(rows)} row(s) carry a breakdown that is no label of their demographic "
               f"({', '.join(f'{k} {v}' for k, v in sorted(by_demo.items()))}: a gender label under another "
               f"demographic, an 'All' demographic not broken down as 'All', or '#N/A'; {shown}{absent}): a slip in "
