@@ -1460,7 +1460,9 @@ def _disp(args: argparse.Namespace) -> int:
     _check_out_file(args.out)
     for p in args.paths:
         _check_file(p, "paths", folder_ok=True)
-    recs = read_stop_search(args.paths, force=args.force)
+    with warnings.catch_warnings():  # --force naming files that name their own force: said below, in the command's words
+        warnings.filterwarnings("ignore", message=r"read_stop_search: `force=", category=SaferstatsWarning)
+        recs = read_stop_search(args.paths, force=args.force)
     nameless = recs["force"].astype(str) == ""
     if args.force is not None:
         from .geography import force_id

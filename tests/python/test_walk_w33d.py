@@ -107,3 +107,16 @@ def test_rate_funnel_given_populations_as_rates_is_warned(shared_data):
         want = saferstats.funnel_significance(d["incidents"], d["population"], kind="rate", multiplier=1000,
                                               overdispersion=False)
     assert sig.tolist() == want.astype(str).tolist()
+
+
+def test_cli_force_is_said_once_in_the_commands_words(shared_data, capsys):
+    """The command line says --force's scope itself; read_stop_search's new warning (Python words,
+    ``df[df['force'] == ...]``) is not printed a second time."""
+    from saferstats.__main__ import main
+
+    api = shared_path(shared_data, "stop_search/api_format_leicester_2020-02/stop_and_search.csv")
+    bulk = shared_path(shared_data, f"{SEVEN}/2020-02-derbyshire-stop-and-search.csv")
+    assert main(["disproportionality", str(bulk), str(api), "--force", "Leicestershire"]) == 0
+    err = capsys.readouterr().err
+    assert "--force Leicestershire is for files that name no force" in err
+    assert "selects nothing" not in err and "df[df[" not in err
