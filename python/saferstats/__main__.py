@@ -1497,7 +1497,9 @@ def _disp(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--threshold must be a whole number from 2, got {args.threshold}", "threshold")
     for p in args.paths:
         _check_file(p, "paths", folder_ok=True)
-    recs = read_stop_search(args.paths, force=args.force)
+    with warnings.catch_warnings():  # --force naming files that name their own force: said below, in the command's words
+        warnings.filterwarnings("ignore", message=r"read_stop_search: `force=", category=SaferstatsWarning)
+        recs = read_stop_search(args.paths, force=args.force)
     nameless = recs["force"].astype(str) == ""
     if args.force is not None:
         from .geography import force_id

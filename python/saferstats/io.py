@@ -404,7 +404,9 @@ def read_stop_search(
     a search at 00:30 on 1 June BST, 23:30 UTC on 31 May, is in June, as police.uk files it; an
     ordered categorical, so months sort and compare in time order), the three flags as nullable booleans, ``force`` from the
     police.uk file name (``2020-01-essex-stop-and-search.csv`` -> ``essex``) where it can be known
-    (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``), plus
+    (pass ``force=`` for files that do not say, such as API exports; otherwise ``""``: ``force=``
+    labels those records and selects nothing, so a file naming another force keeps its own, with a
+    :class:`~saferstats.SaferstatsWarning`; filter with ``df[df["force"] == "derbyshire"]``), plus
     ``source_file`` and ``source_line``. The text columns (``gender``, ``age_range``, both
     ethnicities, ``legislation``, ``object_of_search``, ``outcome``, ``type``,
     ``policing_operation``) are categoricals in which an empty (or whitespace-only) cell is
@@ -626,6 +628,8 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
         forces = np.where(own != "", own, forces)
         force_codes, uniq = pd.factorize(forces)
         force_cats = list(uniq)
+    if force is not None:
+        _warn_force_not_used(force, force_codes, force_cats)
     if force is not None and "" in force_cats:
         force_cats[force_cats.index("")] = force_slug(force)
         if len(set(force_cats)) < len(force_cats):
@@ -651,6 +655,26 @@ def _read(files: list[Path], names: list[str], from_json: list[bool], format: st
     rows_of = dict(zip(paths, res["rows_per_file"]))
     _check_months(out, [name_of[p] for p in files if not rows_of.get(p)])
     return out
+
+
+def _warn_force_not_used(force: str, codes: np.ndarray, cats: list[str]) -> None:
+    """``force=`` names the force of records whose file does not say it (API exports); it selects
+    nothing. Given for files that name another force (police.uk's ``2019-12-essex-...``), it was
+    ignored without a word: ``read_stop_search(folder, force="Derbyshire")`` on the seven-force
+    folder gave all 22,587 searches, not Derbyshire's 506. Say which records it did not label."""
+    counts = np.bincount(codes, minlength=len(cats))
+    own = {c: int(k) for c, k in zip(cats, counts) if c and k}
+    if not any(c != force_slug(force) for c in own):  # none, or the very force named: nothing misread
+        return
+    total = sum(own.values())
+    shown = ", ".join(f"{c} {k:,}" for c, k in sorted(own.items(), key=lambda t: -t[1])[:8])
+    unnamed = int(counts[cats.index("")]) if "" in cats else 0
+    used = (f"it labels only the {unnamed:,} record(s) whose file does not say its force; "
+            if unnamed else "no file here lacks its force, so it was not used; ")
+    warn_user(f"read_stop_search: `force={force!r}` names the force of files that do not say theirs (API exports) "
+              f"and selects nothing: {used}{total:,} record(s) keep the force their file names ({shown}"
+              f"{' ...' if len(own) > 8 else ''}). For one force's searches, filter the result: "
+              f"df[df['force'] == {force_slug(force)!r}]")
 
 
 #: The police.uk age band "10-17" as a spreadsheet turns it into a date (17 October, shown
@@ -824,7 +848,12 @@ def read_mha_annual(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     organisation level and organisation; 2023-24: 34 rows of "People subject to repeat
     detentions", such as four Ethnicity rows labelled "Non-binary" with different counts) are
     named in a warning and listed in ``.attrs["repeated_labels"]`` (their lines and counts): a
-    filter, pivot or join on the labels would take one of them or sum them.
+    filter, pivot or join on the labels would take one of them or sum them. Rows whose breakdown
+    is no label of their demographic (a gender label under Age, Ethnicity, IMD or All, an "All"
+    demographic not broken down as "All", ``#N/A``; 2023-24: 189 rows, e.g. NHS Derby and
+    Derbyshire ICB's 70 detentions in the most deprived IMD decile labelled "Female", line 1139)
+    are named in a warning and listed in ``.attrs["breakdown_mislabelled"]``: a filter on the
+    breakdown misses them. All these rows are kept as published.
 
     >>> import saferstats
     >>> t = saferstats.read_mha_annual(saferstats.datasets.mha_annual_excerpt_path())
@@ -965,7 +994,60 @@ def _read_mha_csv(src: Path, named: Path) -> pd.DataFrame:
     out.attrs["summary"] = _summary(n, res, dropped)
     out.attrs["national_mislabelled"] = _national_mislabelled(out, lines, name)
     out.attrs["repeated_labels"] = _repeated_labels(out, lines, name)
+    out.attrs["breakdown_mislabelled"] = _breakdown_mislabelled(out, lines, name)
     return out
+
+
+#: The gender breakdowns of the MHA main sheet (NHS England 2023-24), which are no label of the
+#: other demographics: under Age, Ethnicity, IMD or All they are a slip in the source.
+_MHA_GENDER = frozenset({"Male", "Female", "Non-binary", "Other", "Not stated", "Missing", "All genders"})
+
+
+def _breakdown_mislabelled(out: pd.DataFrame, lines: np.ndarray, name: str) -> list[dict[str, Any]]:
+    """Rows whose ``breakdown`` is no label of their ``demographic``: a gender label under Age,
+    Ethnicity, IMD or All, an "All" demographic broken down by anything but "All", or an Excel
+    error (``#N/A``). NHS England 2023-24 (as stored): 189 rows, e.g. the 70 IMD rows of "All
+    detentions" at lines 1131-1200 cycle through Male, Female, ... where deciles 01 and 02 belong
+    (the file has no "01 Most deprived" row: NHS Derby and Derbyshire ICB's 70 detentions there are
+    labelled "Female"), and 60 of the 81 rows of "People detained in hospital on 31st March" (All)
+    say "Other", "Not stated", ... instead of "All". A filter on the breakdown misses them and
+    one on a gender label picks them up, without a word: warned about and listed (``source_line``,
+    the labels, ``org_id``, ``org_name`` and ``count``); the rows are kept as published."""
+    if not len(out) or "breakdown" not in out.columns:
+        return []
+    demo, brk = out["demographic"].astype(str), out["breakdown"].astype(str)
+    bad = ((demo.str.lower() != "gender") & brk.isin(_MHA_GENDER)) | ((demo == "All") & (brk != "All")) \
+        | brk.str.strip().str.upper().isin({"#N/A", "#REF!", "#VALUE!", "#NAME?"})
+    rows = np.flatnonzero(bad.to_numpy())
+    if not rows.size:
+        return []
+    count = out["count"].to_numpy(dtype=float)
+    found = [{"source_line": int(lines[i]), "measure": out["measure"].iloc[i], "subcategory": out["subcategory"].iloc[i],
+              "demographic": demo.iloc[i], "breakdown": brk.iloc[i], "organisation_level": out["organisation_level"].iloc[i],
+              "org_id": out["org_id"].iloc[i], "org_name": out["org_name"].iloc[i],
+              "count": None if np.isnan(count[i]) else float(count[i])} for i in rows]
+    by_demo: dict[str, int] = {}
+    for d in found:
+        by_demo[d["demographic"]] = by_demo.get(d["demographic"], 0) + 1
+    shown = "; ".join(f"line {d['source_line']}: {d['measure']}, {d['demographic']} {d['breakdown']!r}, {d['org_name']} "
+                      f"({'suppressed' if d['count'] is None else format(d['count'], ',.0f')})" for d in found[:3])
+    absent = ""
+    per = {f"{k:02d}": 0 for k in range(1, 11)}
+    for b in brk[demo == "IMD"]:
+        if b[:2] in per:
+            per[b[:2]] += 1
+    full = max(per.values())
+    if "IMD" in by_demo and full:
+        short = [f"{k} ({'none' if v == 0 else v})" for k, v in per.items() if v < full]
+        if short:
+            absent = (f"; IMD deciles with fewer rows than the others' {full}: {', '.join(short)}, whose figures "
+                      "these IMD rows likely are")
+    warn_user(f"read_mha_annual: {name}: {len(rows)} row(s) carry a breakdown that is no label of their demographic "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(by_demo.items()))}: a gender label under another "
+              f"demographic, an 'All' demographic not broken down as 'All', or '#N/A'; {shown}{absent}): a slip in "
+              "the source. A filter on the breakdown misses them (and one on a gender label picks them up); they are "
+              "kept as published and listed in .attrs['breakdown_mislabelled']")
+    return found
 
 
 #: The labels that identify one figure of the MHA main sheet.

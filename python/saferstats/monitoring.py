@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import numbers
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -1550,10 +1551,11 @@ def _rate_inputs(numerators: Any, rates: Any, denominators: Any) -> tuple[np.nda
 
 
 def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rate_type: str, mult: float,
-                       rates: Any = None) -> np.ndarray:
+                       rates: Any = None, fn: str = "rate funnel") -> np.ndarray:
     """The derived denominators of a rate funnel, with the same errors in :func:`rate_funnel_limits`
     and :func:`rate_funnel_significance`: events at a rate of 0 (no finite denominator), and no row
-    to derive one from (named by the label of ``rates`` when it is a Series with its own index)."""
+    to derive one from (named by the label of ``rates`` when it is a Series with its own index); and
+    a warning when ``rates`` look like populations (:func:`_warn_rates_as_populations`)."""
     d = _derived_denominators(o, r, den, rate_type, mult)
     inf = np.flatnonzero(np.isinf(d))
     if inf.size:
@@ -1572,7 +1574,37 @@ def _rate_denominators(o: np.ndarray, r: np.ndarray, den: np.ndarray | None, rat
     if not (d > 0).any():
         raise InvalidInputError("no row has events and a rate to derive its denominator from (rows with no events "
                                 "need `denominators`, crude rates only)", "numerators")
+    _warn_rates_as_populations(fn, o, r, mult, rates)  # after the errors, which say it already
     return d
+
+
+#: Column names of populations, not rates ("population", "pop21", "mid_population_estimates",
+#: "usual_residents", "denominator"); a name with "rate" or "per" in it is a rate.
+_POPULATION_NAME = re.compile(r"pop|denominator|resident|persons", re.I)
+_RATE_NAME = re.compile(r"rate|per(_|\b|\s)", re.I)
+
+
+def _warn_rates_as_populations(fn: str, o: np.ndarray, r: np.ndarray, mult: float, rates: Any) -> None:
+    """``rate_funnel_significance(counts, populations)``, as :func:`saferstats.funnel_significance`
+    takes its arguments, read each population as a rate and derived denominators of
+    ``multiplier × count / population``: Derbyshire's nine districts' fly-tipping 2021/22 (Census
+    2021 residents, per 1,000) came out with Derby "High (0.001)", the eight others "Low" and φ 171
+    in the warning, where funnel_overdispersion of the same counts and populations says φ 916 and
+    the widened limits call none of them significant. Warn when ``rates`` is a column named as a
+    population, or when every rate is above ``multiplier`` (more events than residents in every area)."""
+    name = getattr(rates, "name", None)
+    named = isinstance(name, str) and bool(_POPULATION_NAME.search(name)) and not _RATE_NAME.search(name)
+    used = ~(np.isnan(o) | np.isnan(r)) & (o > 0)
+    above = bool(used.any()) and bool((r[used] > mult).all())
+    if not (named or above):
+        return
+    why = (f"the column {name!r} is named as a population" if named else
+           f"every rate is above the multiplier ({mult:,.0f}; e.g. {r[np.flatnonzero(used)[0]]:,.6g}): more events "
+           "than people in every area")
+    warn_user(f"{fn}: `rates` look like populations ({why}). The second argument is each area's rate per "
+              f"`multiplier` ({mult:,.0f}), from which the denominator is derived as multiplier × count / rate; "
+              f"for counts and populations use funnel_significance(counts, populations, kind='rate', "
+              f"multiplier={mult:g}) (or pass the rates, and the populations as denominators=)")
 
 
 def _rate_funnel_columns(fn: str, data: Any, numerators: Any, rates: Any,
@@ -1634,7 +1666,7 @@ def rate_funnel_limits(
     numerators, rates, denominators, frame, names = _rate_funnel_columns("rate_funnel_limits", data, numerators,
                                                                          rates, denominators)
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _rate_denominators(o, r, den, rate_type, mult, rates)
+    d = _rate_denominators(o, r, den, rate_type, mult, rates, "rate_funnel_limits")
     _warn_underived("rate_funnel_limits", o, r, d, names, rate_type)
     from .trend import _warn_unlike
     unlike = _warn_unlike("rate_funnel_limits", numerators, denominators, ~np.isnan(d), frame)
@@ -1691,6 +1723,11 @@ def rate_funnel_significance(
     reports), points of several periods and aggregate rows, in a
     :class:`~saferstats.SaferstatsWarning` and in ``.attrs["not_like_for_like"]``.
 
+    The second argument is the **rate**, not the population: ``rates`` that look like populations
+    (a column named as one, such as ``population``, or every rate above ``multiplier``) are named
+    in a :class:`~saferstats.SaferstatsWarning` pointing to ``funnel_significance(counts,
+    populations, kind="rate")``.
+
     PHE's method has no limits widened for over-dispersion: when far more points fall outside the
     99.8% limits than chance allows, a :class:`~saferstats.SaferstatsWarning` says so (as
     :func:`saferstats.funnel_significance` does), and ``funnel_significance(counts, denominators,
@@ -1705,7 +1742,7 @@ def rate_funnel_significance(
     numerators, rates, denominators, frame, names = _rate_funnel_columns("rate_funnel_significance", data,
                                                                          numerators, rates, denominators)
     o, r, den = _rate_inputs(numerators, rates, denominators)
-    d = _rate_denominators(o, r, den, rate_type, mult, rates)
+    d = _rate_denominators(o, r, den, rate_type, mult, rates, "rate_funnel_significance")
     _warn_underived("rate_funnel_significance", o, r, d, names, rate_type)
     ok = ~np.isnan(d)
     from .trend import _warn_unlike

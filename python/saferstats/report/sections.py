@@ -3177,8 +3177,10 @@ def _s136_mha(cfg: dict, path: Any) -> tuple[list[Table], str, str]:
 #: The rows of NHS England's MHA annual table the report uses: (measure, subcategory).
 _MHA_USED = {("Short term orders", "Section 136"), ("Uses of section 2", "Section 136 to 2"),
              ("Uses of section 3", "Section 136 to 3")}
-#: read_mha_annual's warnings of label slips (``.attrs["national_mislabelled"]``, ``["repeated_labels"]``).
-_MHA_SLIP_WORDS = ("have an organisation level that is not", "carry the same labels")
+#: read_mha_annual's warnings of label slips (``.attrs["national_mislabelled"]``, ``["repeated_labels"]``,
+#: ``["breakdown_mislabelled"]``).
+_MHA_SLIP_WORDS = ("have an organisation level that is not", "carry the same labels",
+                   "carry a breakdown that is no label")
 
 
 def _mha_label_slips(t: pd.DataFrame) -> str:
@@ -3204,9 +3206,10 @@ def _mha_label_slips(t: pd.DataFrame) -> str:
     """
     wrong = list(t.attrs.get("national_mislabelled") or [])
     again = list(t.attrs.get("repeated_labels") or [])
-    if not (wrong or again):
+    odd = list(t.attrs.get("breakdown_mislabelled") or [])  # w33d: gender labels under IMD, Age, ...
+    if not (wrong or again or odd):
         return ""
-    if any((str(r.get("measure")), str(r.get("subcategory"))) in _MHA_USED for r in [*wrong, *again]):
+    if any((str(r.get("measure")), str(r.get("subcategory"))) in _MHA_USED for r in [*wrong, *again, *odd]):
         return ""
     parts = []
     if wrong:
@@ -3218,6 +3221,9 @@ def _mha_label_slips(t: pd.DataFrame) -> str:
         n = sum(len(r.get("source_lines") or []) for r in again)
         parts.append(f"{n} rows in {len(again)} set{'s' if len(again) != 1 else ''} carrying the same labels as another "
                      "row: " + ", ".join(sorted({str(r.get("measure")) for r in again})))
+    if odd:
+        parts.append(f"{len(odd)} row{'s' if len(odd) != 1 else ''} whose breakdown is no label of their demographic: "
+                     + ", ".join(sorted({str(r.get("measure")) for r in odd})))
     return (" The published file also has label slips in rows this report does not use (" + "; ".join(parts)
             + "), so the figures here are not affected.")
 
