@@ -1653,7 +1653,9 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
     rows = [stratum_keys(frame, by)]
     area = [k for k in by if k != "month"]
     if "month" in by:  # by CSP or district: the force's over its areas and months, not each area's (E7)
-        whose, of = ((area, frame) if not area or "force" in area
+        # (by force and CSP or district with months, each force's: the areas' over the months were taken as
+        # known too, which no one publishes, and hid counts needlessly; session 23)
+        whose, of = ((["force"] if area else [], frame) if not area or "force" in area
                      else (["_force"], frame.assign(_force=_force_of_areas(frame, area))))
         rows.append(stratum_keys(of, [*whose, "group"]))
         rows += _financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's
