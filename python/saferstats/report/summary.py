@@ -1743,10 +1743,10 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
         f = _FINDERS.get(s.key)
         try:
             findings[s.key] = [_sentence(x) for x in (f(s, cfg) if f else [])]
-        except Exception as exc:  # noqa: BLE001 - any fault: said in the report and on the console
+        except Exception as exc:  # any fault: said in the report and on the console
             # a findings function that raises: said in the section's findings and on the console (it was
             # a warning and an empty section, and an empty-table crash went unseen; walk 9, session 23)
-            why = _error_words(exc)
+            why = _error_words(exc, s.key)
             name = s.title.split(":")[0]
             findings[s.key] = [f"The key findings for {name} could not be produced: {why}. The section's tables and "
                                "figures are in the report, but this summary states nothing from them; ask the analyst "
@@ -1760,9 +1760,10 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
     return Summary(headline, findings, limitations, glossary_for(said, sections, cfg.get("confidence", 0.95)), periods)
 
 
-def _error_words(exc: BaseException) -> str:
+def _error_words(exc: BaseException, section: str = "") -> str:
     """Why a findings function failed, in words for the report's reader: the error's message, with
-    no Python exception name (a missing column reads as such, not as ``KeyError: 'ratio'``).
+    no Python exception name (a missing column reads as such, not as ``KeyError: 'ratio'``), and a
+    library keyword that a key of ``[section]`` sets as that key's line (``report.config._config_words``).
 
     >>> _error_words(KeyError("ratio"))
     "the section's table has no 'ratio' column or entry"
@@ -1770,10 +1771,14 @@ def _error_words(exc: BaseException) -> str:
     'the table is empty'
     >>> _error_words(ZeroDivisionError())
     'an unexpected fault in the summary (no message)'
+    >>> print(_error_words(ValueError("by='csp' needs locations"), "stop_search"))
+    [stop_search] by = ["csp"] needs locations
     """
     if isinstance(exc, KeyError) and exc.args:
         return f"the section's table has no {str(exc.args[0])!r} column or entry"
-    msg = " ".join(str(exc).split()).rstrip(".")
+    from .config import _config_words
+
+    msg = _config_words(" ".join(str(exc).split()).rstrip("."), section)
     return msg or "an unexpected fault in the summary (no message)"
 
 
