@@ -380,8 +380,12 @@ def test_pdf_pages_render_and_are_not_blank(demo_doc):
         w, h = page.get_size()
         assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2  # A4 in points
         img = np.asarray(page.render(scale=0.5).to_pil().convert("L"))
-        assert (img < 128).sum() > 100, f"page {i + 1} is blank"
-        text += page.get_textpage().get_text_range() + "\n"
+        said = page.get_textpage().get_text_range()
+        # ink, or words beyond the marking and page number: a page with a light figure and its caption
+        # alone (the forest plot, session 23) has little dark ink at this scale but is not blank
+        body = re.sub(r"OFFICIAL|Page \d+ of \d+", "", said).split()
+        assert (img < 128).sum() > 100 or len(body) >= 10, f"page {i + 1} is blank"
+        text += said + "\n"
     flat = " ".join(text.split())
     assert flat.count("OFFICIAL") >= 2 * len(pdf)  # the marking on every page, top and bottom
     assert "Executive summary" in flat and "statistically significant rise" in flat

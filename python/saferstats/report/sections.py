@@ -1152,7 +1152,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                 "are excluded and counted." + place_words + ns_words + " Find rates compare each group with White (Wilson, Newcombe, Katz; Fisher's test "
                 f"where an expected cell is below 5). Counts below {thr} are suppressed in both tables together, with the "
                 "counts that would give them back from totals, and every rate, ratio or test computed from them."
-                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts), sec.get("source", _file_names(sec)))
+                + _warn_unprotected("stop and search", len(unprotected)) + _finds_caveat(out, names_of, blank_counts)
+                + _not_stated_outcome_words(out, out.attrs.get("not_stated_strata") or [], hn, hh, names, thr, "find rate"),
+                sec.get("source", _file_names(sec)))
     s.period = str(span)
     shown_disp, resident_note = _resident_caution(disp)
     s.intro += resident_note
@@ -1176,7 +1178,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                     "outcome that ended in arrest) are compared with White people's instead, in their own table, with the "
                     "same methods and the same protection of small counts; an arrest is not a find, and a group's arrest "
                     "rate also reflects what the searches led to, not only whether anything was found."
-                    + no_outcome_words)
+                    + no_outcome_words
+                    + _not_stated_outcome_words(arrests, arrests.attrs.get("not_stated_strata") or [], ahn, ahh, names,
+                                                thr, "arrest rate"))
     s.tables.append(Table("stop_search_find_rates", "Find rate: % of searches whose outcome was linked to the object of "
                           "the search (what was searched for was found), and the difference from White people's in "
                           f"percentage points; counts below {thr} suppressed"
@@ -1215,6 +1219,77 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
                             + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
+
+
+#: the counts and tests of an ``outcome_test`` ``.attrs["not_stated_strata"]`` record (its other keys name the stratum)
+_NOT_STATED_FIELDS = {"group", "not_stated", "searches", "ns_n", "ns_hits", "st_n", "st_hits", "ns_rate", "st_rate",
+                      "p_value", "differs"}
+
+
+def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, Any]], hidden_n: np.ndarray,
+                              hidden_hits: np.ndarray, names: dict[str, str], thr: float, rate: str) -> str:
+    """The outcome paragraph's word on the searches left out as ethnicity not stated, where a fifth
+    or more of a stratum's searches have none and their outcome rate differs from the stated
+    searches' (``strata``: :func:`saferstats.outcome_test`'s ``.attrs["not_stated_strata"]``, its
+    ``differs``): the share left out, their ``rate`` and the stated searches' (police.uk City of London,
+    Dec 2019 - Feb 2020: 34% not stated, find rate 24.9% against 32.1%).
+
+    Disclosure: no count is given. The stated searches' rate is a total of the outcome table
+    (``table``: its ``n`` and ``hits`` by group, ``hidden_n`` / ``hidden_hits`` the cells the report
+    suppresses), so it is given only where it is the stratum's published rows' own total (every cell
+    of them shown, and adding up to the stated searches); otherwise only whether the not-stated
+    searches' rate is higher or lower (the City of London: its Other finds are suppressed, and 32.1% of
+    its 582 published searches would give them back). The not-stated searches are in no table; their
+    rate is given where their outcomes (hits) are 0 or at least ``thr`` and there are ``thr`` or more.
+
+    >>> t = pd.DataFrame({"force": ["A", "A"], "group": ["Black", "White"], "n": [100, 482], "hits": [30, 157]})
+    >>> st = [{"force": "a", "not_stated": 297, "searches": 879, "ns_n": 297, "ns_hits": 74, "st_n": 582,
+    ...        "st_hits": 187, "ns_rate": 74 / 297, "st_rate": 187 / 582, "p_value": 0.027, "differs": True}]
+    >>> print(_not_stated_outcome_words(t, st, np.zeros(2, bool), np.zeros(2, bool), {"a": "A"}, 5, "find rate"))
+     In A, the searches with no stated ethnicity (34% of them) had a different find rate from the others': 24.9% against 32.1% of the searches with a stated ethnicity (a statistically significant difference, p = 0.027). Those searches are in no group's find rate, so the groups' find rates there may differ from what they would be if every searched person's ethnicity were recorded.
+    >>> print(_not_stated_outcome_words(t, st, np.zeros(2, bool), np.array([True, False]), {"a": "A"}, 5, "find rate"))
+     In A, the searches with no stated ethnicity (34% of them) had a statistically significantly lower find rate than the searches with a stated ethnicity: 24.9% (p = 0.027; the stated searches' rate is not given, as it would give back counts suppressed in the table). Those searches are in no group's find rate, so the groups' find rates there may differ from what they would be if every searched person's ethnicity were recorded.
+    """
+    from ..disproportionality import _NOT_STATED_WARN, _p_said
+
+    said = []
+    for r in strata:
+        searches, ns = float(r.get("searches") or 0), float(r.get("not_stated") or 0)
+        if not (r.get("differs") and searches >= 10 and ns >= _NOT_STATED_WARN * searches):
+            continue
+        keys = [c for c in r if c in table.columns and c not in _NOT_STATED_FIELDS]
+        rows = np.ones(len(table), dtype=bool)
+        for c in keys:
+            v = names.get(str(r[c]), force_name(str(r[c]))) if c == "force" else str(r[c])
+            rows &= (table[c].astype(str) == v).to_numpy()
+        if "withheld" in table.columns and table.loc[rows, "withheld"].fillna("").astype(str).ne("").any():
+            continue  # (the stratum's outcome rates are withheld as not comparable: nothing to set beside them)
+        ns_n, ns_hits = float(r["ns_n"]), float(r["ns_hits"])
+        if ns_n < thr or 0 < ns_hits < thr:
+            continue
+        said_keys = [place(names.get(str(r[c]), force_name(str(r[c])))) if c == "force" else place(r[c]) for c in keys]
+        name = (said_keys[0] + (f" ({', '.join(said_keys[1:])})" if len(said_keys) > 1 else "")) if said_keys else "all"
+        p = float(r.get("p_value", float("nan")))
+        test = f"p {_p_said(p)}" if p == p else ""
+        published = bool(rows.any()) and not (hidden_n[rows].any() or hidden_hits[rows].any()) and \
+            float(table.loc[rows, "n"].sum()) == float(r["st_n"]) and float(table.loc[rows, "hits"].sum()) == float(r["st_hits"])
+        share = f"{ns / searches:.0%} of them"
+        if published:
+            said.append(f" In {name}, the searches with no stated ethnicity ({share}) had a different {rate} from the "
+                        f"others': {100 * float(r['ns_rate']):.1f}% against {100 * float(r['st_rate']):.1f}% of the searches "
+                        f"with a stated ethnicity (a statistically significant difference{', ' + test if test else ''}).")
+        else:
+            way = "higher" if float(r["ns_rate"]) > float(r["st_rate"]) else "lower"
+            said.append(f" In {name}, the searches with no stated ethnicity ({share}) had a statistically significantly "
+                        f"{way} {rate} than the searches with a stated ethnicity: {100 * float(r['ns_rate']):.1f}% ("
+                        + (f"{test}; " if test else "") + "the stated searches' rate is not given, as it would give back "
+                        "counts suppressed in the table).")
+    if not said:
+        return ""
+    more = len(said) - 8
+    return ("".join(said[:8]) + (f" The same holds in {more} more of the table's areas or months." if more > 0 else "")
+            + f" Those searches are in no group's {rate}, so the groups' {rate}s there may differ from what they would be "
+            "if every searched person's ethnicity were recorded.")
 
 
 def _own_force_rows(table: pd.DataFrame, area: Any) -> np.ndarray | None:
@@ -1578,7 +1653,9 @@ def _search_totals(frame: pd.DataFrame, by: list[str]) -> list[np.ndarray]:
     rows = [stratum_keys(frame, by)]
     area = [k for k in by if k != "month"]
     if "month" in by:  # by CSP or district: the force's over its areas and months, not each area's (E7)
-        whose, of = ((area, frame) if not area or "force" in area
+        # (by force and CSP or district with months, each force's: the areas' over the months were taken as
+        # known too, which no one publishes, and hid counts needlessly; session 23)
+        whose, of = ((["force"] if area else [], frame) if not area or "force" in area
                      else (["_force"], frame.assign(_force=_force_of_areas(frame, area))))
         rows.append(stratum_keys(of, [*whose, "group"]))
         rows += _financial_year_groups(of, [*whose, "group", "month"])  # and each complete financial year's

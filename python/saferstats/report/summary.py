@@ -876,7 +876,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                     break
             if at is None and len(forces) == 1 and labels and all(force_id(x) for x in labels):
                 own_force = forces[0]
-        if at:  # the report's own force first: the first sentence is the section's headline
+        if at is not None:  # the report's own force first (index 0 is a position: there it is first already)
             groups.insert(0, groups.pop(at))
         rest = []
         if at is not None and str(area_col) == "force" and len(groups) > 1:
@@ -1743,17 +1743,43 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
         f = _FINDERS.get(s.key)
         try:
             findings[s.key] = [_sentence(x) for x in (f(s, cfg) if f else [])]
-        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
-            # a table without the expected columns: no generated sentence, but said (a section's findings
-            # vanished without a word; walk 9)
-            findings[s.key] = []
-            warn_user(f"report: no key findings could be written for '{s.title}' ({type(exc).__name__}: {exc}); its "
-                      "tables and figures are in the report, but the summary says nothing of them")
+        except Exception as exc:  # any fault: said in the report and on the console
+            # a findings function that raises: said in the section's findings and on the console (it was
+            # a warning and an empty section, and an empty-table crash went unseen; walk 9, session 23)
+            why = _error_words(exc, s.key)
+            name = s.title.split(":")[0]
+            findings[s.key] = [f"The key findings for {name} could not be produced: {why}. The section's tables and "
+                               "figures are in the report, but this summary states nothing from them; ask the analyst "
+                               "who produced the report to check the section's data."]
+            warn_user(f"report: the key findings for '{name}' could not be produced ({type(exc).__name__}: {why}); "
+                      "the report says so in its key findings, and its tables and figures are in the report")
     headline = [findings[s.key][0] for s in sections if findings.get(s.key)]
     limitations = _limitations(sections, cfg)
     periods = periods_note(sections)
     said = [*headline, *(x for f in findings.values() for x in f), *limitations, periods]
     return Summary(headline, findings, limitations, glossary_for(said, sections, cfg.get("confidence", 0.95)), periods)
+
+
+def _error_words(exc: BaseException, section: str = "") -> str:
+    """Why a findings function failed, in words for the report's reader: the error's message, with
+    no Python exception name (a missing column reads as such, not as ``KeyError: 'ratio'``), and a
+    library keyword that a key of ``[section]`` sets as that key's line (``report.config._config_words``).
+
+    >>> _error_words(KeyError("ratio"))
+    "the section's table has no 'ratio' column or entry"
+    >>> _error_words(ValueError("the table is empty"))
+    'the table is empty'
+    >>> _error_words(ZeroDivisionError())
+    'an unexpected fault in the summary (no message)'
+    >>> print(_error_words(ValueError("by='csp' needs locations"), "stop_search"))
+    [stop_search] by = ["csp"] needs locations
+    """
+    if isinstance(exc, KeyError) and exc.args:
+        return f"the section's table has no {str(exc.args[0])!r} column or entry"
+    from .config import _config_words
+
+    msg = _config_words(" ".join(str(exc).split()).rstrip("."), section)
+    return msg or "an unexpected fault in the summary (no message)"
 
 
 #: the sections' names in the periods sentence
