@@ -2062,7 +2062,7 @@ _SECTION_OF = (("stop_search", r"(stop and search|read_stop_search|disproportion
 
 def _as_config(msg: str) -> str:
     """A library message's advice in the report's terms: a keyword of a library call that a key of
-    one section of the configuration sets, as that key's TOML line (``report.config._config_words``:
+    one section of the configuration sets, as that key's TOML line (``report.config.config_words``:
     ``ethnicity_source='self_then_officer'`` -> ``[stop_search] ethnicity_source =
     "self_then_officer"``, ``by='csp'`` -> ``[stop_search] by = ["csp"]``); a key of several
     sections (``funnel``) by the section the message opens with, else left as it is.
@@ -2072,12 +2072,9 @@ def _as_config(msg: str) -> str:
     >>> print(_as_config("fly-tipping: pass funnel='exact'"), _as_config("funnel='exact'"))
     fly-tipping: pass [flytipping] funnel = "exact" funnel='exact'
     """
-    from .report import config
+    from .report.config import SECTION_KEYS, config_words
 
-    # report.config's own rule (_config_words; the report's refusals use it): private there until its
-    # owner gives it a public name, read here, not copied
-    words = getattr(config, "_config_words")
-    said = {section: str(words(msg, section)) for section in config.SECTION_KEYS}
+    said = {section: config_words(msg, section) for section in SECTION_KEYS}
     changed = {section: text for section, text in said.items() if text != msg}
     if len(changed) == 1:
         return next(iter(changed.values()))

@@ -447,7 +447,7 @@ def option_choices() -> dict[str, dict[str, tuple[str, ...]]]:
 __all__ += ["option_choices"]
 
 
-def _config_words(msg: str, section: str) -> str:
+def config_words(msg: str, section: str) -> str:
     """A library message in the configuration's words: a keyword of the library call that a key of
     ``[section]`` sets, as that key's TOML line (the report's reader writes TOML, not Python).
     ``by='force'`` is ``[stop_search] by = ["force"]`` (a list in the config);
@@ -456,13 +456,13 @@ def _config_words(msg: str, section: str) -> str:
     (police.uk South Yorkshire, whose files have no locations: ``by = ["csp"]`` was refused with
     "by='force' sets the searches against their force area's population".)
 
-    >>> print(_config_words("some files carry no locations: by='force' sets the searches against the force", "stop_search"))
+    >>> print(config_words("some files carry no locations: by='force' sets the searches against the force", "stop_search"))
     some files carry no locations: [stop_search] by = ["force"] sets the searches against the force
-    >>> print(_config_words("with 'month' beside the area: by=['force', 'month']; or census=2021", "stop_search"))
+    >>> print(config_words("with 'month' beside the area: by=['force', 'month']; or census=2021", "stop_search"))
     with 'month' beside the area: [stop_search] by = ["force", "month"]; or [stop_search] census = "2021"
-    >>> print(_config_words("pass read_stop_search(..., force='<force>') and by='force'", "stop_search"))
+    >>> print(config_words("pass read_stop_search(..., force='<force>') and by='force'", "stop_search"))
     pass [stop_search] force = "<force>" and [stop_search] by = ["force"]
-    >>> print(_config_words("by='csp'", "hate_crime"))  # not a key of [hate_crime]
+    >>> print(config_words("by='csp'", "hate_crime"))  # not a key of [hate_crime]
     by='csp'
     """
     schema = _SECTION_SCHEMA.get(section, {})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -230,10 +231,15 @@ def points_in_study_area(points: pd.DataFrame, lat: str, lon: str, area: str, le
     Places outside are named with their counts only from ``threshold`` up; the others are lumped
     together, and never a single one, whose count the total would give back."""
     import saferstats as ss
-    from ..exceptions import UnknownAreaError
+    from ..exceptions import AmbiguousAreaError, UnknownAreaError
 
     try:
         sa = ss.StudyArea(area, level=level)  # type: ignore[arg-type]
+    except AmbiguousAreaError as exc:  # (an UnknownAreaError too: said as the choice it is, in the config's words)
+        said = re.sub(r"level='(\w+)'", r'study_area_level = "\1"', str(exc))
+        said = re.sub(r"pass (study_area_level = \S+), '(\w+)' or '(\w+)'",
+                      r'add \1, "\2" or "\3"', said).replace("pass study_area_level", "add study_area_level")
+        raise ConfigError(f"[hotspots] study_area = '{area}': {said}", "hotspots.study_area") from None
     except UnknownAreaError:
         raise ConfigError(f"[hotspots] study_area = '{area}' is not a police force area, CSP or local authority "
                           "(see saferstats.find_area)", "hotspots.study_area") from None

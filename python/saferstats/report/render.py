@@ -22,7 +22,7 @@ from ..geography import display_name
 from . import sections as _sections
 import saferstats
 
-from .config import SECTION_KEYS, ConfigError, OutputError, _config_words, validate_config
+from .config import SECTION_KEYS, ConfigError, OutputError, config_words, validate_config
 from .sections import Section, Table
 
 __all__ = ["render_html", "csv_safe", "write_csv", "prepare_output", "build_report", "OUTPUT_NAMES", "DEMO_NAMES",
@@ -491,9 +491,9 @@ def build_report(cfg: dict, out_dir: str | Path | _Output, *, quiet: bool = Fals
             except ConfigError:
                 raise
             except SaferstatsError as exc:  # say which section of the config the data came from, in its words
-                raise ConfigError(f"[{k}] could not be analysed: {_config_words(str(exc), k)}", k) from exc
+                raise ConfigError(f"[{k}] could not be analysed: {config_words(str(exc), k)}", k) from exc
             except (KeyError, ValueError, OSError, TypeError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {_config_words(str(exc), k)}",
+                raise ConfigError(f"[{k}] could not be analysed: {type(exc).__name__}: {config_words(str(exc), k)}",
                                   k) from exc
             if bar is not None:
                 bar.update(1)

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import datasets
 from ..geography import display_name, force_name
 from ..published import LSOA_CODES_NOTE
-from ..exceptions import SaferstatsError, warn_user
+from ..exceptions import SaferstatsError, SaferstatsWarning, warn_user
 from .config import ConfigError
 from .inputs import ons_la_names, points_in_study_area, population_by_code, read_table, scope_of, stop_search_period
 from .tables import AREA_COLUMNS, capitalise, place
@@ -871,10 +871,6 @@ class warnings_as_notes:
         return self.notes
 
     def __exit__(self, *exc: Any) -> None:
-        import warnings
-
-        from ..exceptions import SaferstatsWarning
-
         self._cm.__exit__(*exc)
         for w in self._records:
             if issubclass(w.category, SaferstatsWarning):
@@ -891,7 +887,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
 
     conf, thr = cfg["confidence"], cfg["disclosure_threshold"]
     src = sec.get("data") or sec["files"]
-    records = ss.read_stop_search(src, force=sec.get("force"))
+    with warnings.catch_warnings(record=True) as read:
+        warnings.simplefilter("always")
+        records = ss.read_stop_search(src, force=sec.get("force"))
+    for w in read:  # `force=` that selects nothing, said as the config's key (not the reader's pandas advice)
+        text = str(w.message)
+        if issubclass(w.category, SaferstatsWarning) and text.startswith("read_stop_search: `force="):
+            text = (text.replace(f"`force={sec.get('force')!r}`", f"[stop_search] force = \"{sec.get('force')}\"", 1)
+                    .split(". For one force's searches", 1)[0]
+                    + ". For one force's searches, list only its files in [stop_search] files")
+            warn_user(text)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     by = sec.get("by", ["force"])
     if "force" in by and len(records) and records["force"].astype(str).eq("").all():
         # police.uk API exports name no force (file name nor rows): say which key fixes it

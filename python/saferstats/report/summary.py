@@ -1763,7 +1763,7 @@ def executive_summary(sections: Sequence[Section], cfg: dict) -> Summary:
 def _error_words(exc: BaseException, section: str = "") -> str:
     """Why a findings function failed, in words for the report's reader: the error's message, with
     no Python exception name (a missing column reads as such, not as ``KeyError: 'ratio'``), and a
-    library keyword that a key of ``[section]`` sets as that key's line (``report.config._config_words``).
+    library keyword that a key of ``[section]`` sets as that key's line (``report.config.config_words``).
 
     >>> _error_words(KeyError("ratio"))
     "the section's table has no 'ratio' column or entry"
@@ -1776,9 +1776,9 @@ def _error_words(exc: BaseException, section: str = "") -> str:
     """
     if isinstance(exc, KeyError) and exc.args:
         return f"the section's table has no {str(exc.args[0])!r} column or entry"
-    from .config import _config_words
+    from .config import config_words
 
-    msg = _config_words(" ".join(str(exc).split()).rstrip("."), section)
+    msg = config_words(" ".join(str(exc).split()).rstrip("."), section)
     return msg or "an unexpected fault in the summary (no message)"
 
 
