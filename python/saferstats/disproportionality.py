@@ -1081,6 +1081,51 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     return InvalidInputError(msg + hint, "population")
 
 
+def _detailed_of(labels: Sequence[str], broad: str) -> list[str]:
+    """The labels that are ONS ``"Broad: Detailed"`` groups of ``broad`` (Census 2021 TS021's
+    ``"White: Irish"``, ``"Asian, Asian British or Asian Welsh: Bangladeshi"``): their part before
+    the first colon starts with ``broad``.
+
+    >>> _detailed_of(["White: Irish", "White: Roma", "Mixed or Multiple ethnic groups: White and Asian"], "White")
+    ['White: Irish', 'White: Roma']
+    """
+    return [g for g in dict.fromkeys(labels) if ":" in g and g != broad and g.split(":", 1)[0].strip().startswith(broad)]
+
+
+def _detailed_hint(row: pd.Series, join: list[str], pop: pd.DataFrame, group: str, population_col: str,
+                   counts: pd.DataFrame) -> str:
+    """For a group with searches but no population, where the population table's labels are ONS
+    ``"Broad: Detailed"`` groups of it (Census 2021 TS021 as ONS and Nomis publish it, 19 groups):
+    say the detailed groups must be summed into the broad one - naming one of them the group would
+    leave out the others (Greater Manchester's file: Manchester's "White: English, Welsh, Scottish,
+    Northern Irish or British" is 268,572 of White's 313,632) - with the pandas line that sums them
+    into the searches' groups (Census 2021 TS021 and the Home Office's five groups put "Other ethnic
+    group: Arab" in Other). "" when the labels are not detailed groups of it."""
+    labels = [str(g) for g in pop[group].unique()]
+    broad = str(row[group])
+    detailed = _detailed_of(labels, broad)
+    if not detailed:
+        return ""
+    here = pop
+    for k in join:
+        here = here[here[k].astype(str) == str(row[k])]
+    vals = here.groupby(here[group].astype(str))[population_col].sum()
+    vals = vals[vals.index.isin(detailed)]
+    where = " in " + ", ".join(str(row[k]) for k in join) if join else ""
+    sizes = (f"{where}: their {len(vals)} groups sum to {vals.sum():,.0f}, the largest alone ({vals.idxmax()!r}) "
+             f"is {vals.max():,.0f}" if len(vals) > 1 else "")
+    heads = [str(g) for g in pd.unique(counts[group].astype(str)) if _detailed_of(labels, str(g))]
+    regex = "|".join(re.escape(g) for g in sorted(heads))
+    keys = [*join, group]
+    line = (f"pop.assign({group}=pop[{group!r}].str.extract(r\"^({regex})\", expand=False))"
+            f".groupby({keys!r}, as_index=False)[{population_col!r}].sum()")
+    rest = [g for g in labels if not re.match(f"^({regex})", g)]
+    return (f"; the population table has ONS detailed groups of {broad!r} ({', '.join(repr(g) for g in detailed[:3])}"
+            f"{', ...' if len(detailed) > 3 else ''}): the population of {broad!r} is their sum, not any one of them"
+            f"{sizes}. Sum each broad group's detailed groups into one row named as the searches' group, e.g. "
+            f"pop = {line}" + (f" (labels of no such group are left out by it: {rest[:4]})" if rest else ""))
+
+
 _AREA_KEYS = {"force", "force_code", "force_name", "lsoa", "lsoa_code", "csp", "csp_code", "la", "la_code"}
 
 
@@ -1200,7 +1245,9 @@ def disproportionality(
     (stratum, group) pairs present in the population table for that stratum (groups with no
     searches get 0); a pair in neither table is not a row, so "Other inc Chinese" until 2018/19 and
     "Other" from 2019/20, each with its own population, give one row each per period. Searches in a
-    group with no population are an error, and so, for police.uk records, is a population group that
+    group with no population are an error (where the table has ONS ``"Broad: Detailed"`` groups of it,
+    as Census 2021 TS021 is published - ``"White: Irish"``, ``"Other ethnic group: Arab"`` - it says
+    they must be summed into the broad group and gives the pandas line), and so, for police.uk records, is a population group that
     no search can be in (a Chinese group apart from Asian, as the older police-defined categories
     count it: those searches are Asian's, so Asian's rate would be too high and Chinese's zero); an
     area the table lacks raises
@@ -1486,8 +1533,9 @@ def disproportionality(
         where = {k: row[k] for k in keys}
         similar = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
                    str(g) != str(row[group])]
-        hint = (f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
-            " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
+        hint = _detailed_hint(row, join, pop, group, population_col, counts) or (
+            f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
+                " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
             if similar else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
