@@ -1961,6 +1961,74 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | 
                       warned=fifth | (material & differs & (adjusted < 1 - conf)))
 
 
+def _not_stated_said(said: str, r: Any, rate: str) -> str:
+    """A stratum (``r``: a row of :func:`_not_stated_outcomes`) as the not-stated warnings name it:
+    its share not stated and, where the rates differ, both rates and the p-value."""
+    text = f"{said} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,}"
+    if r.differs:
+        text += (f"; {rate} {100 * r.ns_rate:.1f}% of those searches against {100 * r.st_rate:.1f}% of the stated, "
+                 f"p {_p_said(r.p_value)}")
+    return text + ")"
+
+
+def _warn_not_stated_forces(forces: pd.DataFrame, strata: pd.DataFrame, cols: Sequence[str],
+                            outcome: str) -> pd.DataFrame:
+    """With strata finer than a force (``cols``: the force and the ``by`` columns), warn once naming
+    each force that, taken as a whole (``forces``: :func:`_not_stated_outcomes` over the forces, the
+    Benjamini-Hochberg adjustment over the forces tested), the not-stated warnings' rule names
+    (``warned``) but whose strata do not show it: by CSP or month a stratum often has too few
+    not-stated searches to test (police.uk Dec 2019 - Feb 2020: Derbyshire's rate of positive
+    outcomes, 16.9% of the not-stated searches against 30.3%, p = 0.026 for the force, no CSP
+    tested; Leicestershire's, Essex's and Merseyside's arrest rates, by month). A force is left to
+    the strata's warnings where one of its strata is named for the same (its rates differing where
+    the force's do, else its share). Returns ``forces`` with ``warned`` set to named in this warning.
+
+    >>> import warnings
+    >>> forces = pd.DataFrame({"force": ["a"], "not_stated": [18], "searches": [360], "ns_n": [18], "ns_hits": [0],
+    ...                        "st_n": [342], "st_hits": [120]})
+    >>> strata = pd.DataFrame({"force": ["a", "a"], "month": ["2020-01", "2020-02"], "not_stated": [9, 9],
+    ...                        "searches": [180, 180], "ns_n": [9, 9], "ns_hits": [0, 0], "st_n": [171, 171],
+    ...                        "st_hits": [60, 60]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     got = _warn_not_stated_forces(_not_stated_outcomes(forces, 0.95), _not_stated_outcomes(strata, 0.95),
+    ...                                   ["force", "month"], "arrest")
+    >>> print(str(w[0].message).split(", though")[0])
+    outcome_test(outcome='arrest'): taken force by force, not stratum by stratum, the searches with no stated ethnicity matter in a (5% of 360; arrest rate 0.0% of those searches against 35.1% of the stated, p = 0.002)
+    >>> got["warned"].tolist()
+    [True]
+    """
+    forces = forces.copy()
+    named = forces["warned"].to_numpy(bool).copy()
+    shown = strata["warned"].to_numpy(bool)
+    for i, (f, differs) in enumerate(zip(forces["force"].astype(str), forces["differs"].to_numpy(bool))):
+        mine = shown & (strata["force"].astype(str) == f).to_numpy()
+        if (mine & strata["differs"].to_numpy(bool)).any() if differs else mine.any():
+            named[i] = False
+    forces["warned"] = named
+    if not named.any():
+        return forces
+    rate = _RATE_SAID[outcome]
+    said = forces[named]
+    said = said.iloc[np.argsort(said["p_value"].to_numpy(), kind="stable")]
+    names = [_not_stated_said(_force_said(f), r, rate) for f, r in zip(said["force"], said.itertuples(index=False))]
+    tested = int(forces["p_adjusted"].notna().sum())
+    per = " × ".join(map(str, [c for c in _named(cols) if c != "force"]))
+    differ = bool(said["differs"].any())
+    they = "those forces" if len(names) > 1 else "the force"
+    warn_user(f"outcome_test(outcome={outcome!r}): taken force by force, not stratum by stratum, the searches with no "
+              f"stated ethnicity matter in {'; '.join(names[:_SHOW_STRATA])}"
+              f"{f' and {len(names) - _SHOW_STRATA} more' if len(names) > _SHOW_STRATA else ''}, though no {per} "
+              f"stratum of {they} is named for them (a stratum has too few not-stated searches to test, or a smaller "
+              "share)" + (f"; their {rate} differs from the stated searches' beyond chance (also after the "
+                          f"Benjamini-Hochberg adjustment over the {tested} {'force' if tested == 1 else 'forces'} "
+                          "tested)" if differ else "; a fifth or more are not stated")
+              + f": those searches are in no group's rate, so the groups' rates in every row of {they}, and the "
+              "comparisons, may differ from the true ones: say so beside the comparison; counts and rates in "
+              ".attrs['not_stated_forces']")
+    return forces
+
+
 def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: str) -> None:
     """Warn naming the strata (each force apart in rows that pool forces) where a fifth or more of
     the searches have no stated ethnicity, with, where it differs (:func:`_not_stated_outcomes`),
@@ -1982,11 +2050,7 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     rate = _RATE_SAID[outcome]
 
     def one(said: str, r: Any) -> str:
-        text = f"{said} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,}"
-        if r.differs:
-            text += (f"; {rate} {100 * r.ns_rate:.1f}% of those searches against {100 * r.st_rate:.1f}% of the stated, "
-                     f"p {_p_said(r.p_value)}")
-        return text + ")"
+        return _not_stated_said(said, r, rate)
 
     under = per[per["warned"].to_numpy(bool) & ~per.index.isin(_over_fifth(per).index)]
     if len(under):  # under a fifth, but their outcomes differ beyond chance: the comparisons may not hold either
@@ -2379,7 +2443,15 @@ def outcome_test(
     ``not_stated`` and ``searches``, the searches with a known outcome and their hits, not stated
     (``ns_n, ns_hits``) and stated (``st_n, st_hits``), both rates (``ns_rate, st_rate``),
     ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings). A
-    force whose find rate is withheld (above) is not tested: its rates there are NaN.
+    force whose find rate is withheld (above) is not tested: its rates there are NaN. With ``by``
+    finer than a force (CSP, month), a stratum often has too few not-stated searches to test, so each
+    force is also judged as a whole by the same rule (the Benjamini-Hochberg adjustment over the
+    forces tested; with areas placed from locations, over the force's placed searches), and a third
+    warning names the forces it holds but none of whose strata is named for the same (police.uk
+    Derbyshire by CSP, positive outcomes: 14% of 458 not stated, 15.9% of them against 30.1%, p =
+    0.020; Leicestershire, Merseyside and Essex by month, arrests). ``.attrs["not_stated_forces"]``
+    holds those forces' rows, with the columns above (``warned``: named in that warning); it is
+    empty when the strata are the forces or the records have no ``force`` column.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -2517,13 +2589,20 @@ def outcome_test(
         raise InvalidInputError(f"unknown outcome {outcome!r}; valid: 'arrest', 'find', 'positive'", "outcome")
     # the searches left out as ethnicity not stated, stratum by stratum, and their outcomes beside the stated ones'
     ns_cols = _strata_cols(searches, keys)
-    per_ns = _not_stated_strata(searches, ns_cols, _with_person(searches, include_vehicle), stated, known, hits)
+    person = _with_person(searches, include_vehicle)
+    per_ns = _not_stated_strata(searches, ns_cols, person, stated, known, hits)
     withheld_ns = None  # a force's find rate that is withheld is not set beside its not-stated searches' either
     if outcome == "find" and reasons:
         withheld_ns = (per_ns["force"].astype(str).isin(list(reasons)).to_numpy() if "force" in ns_cols
                        else np.full(len(per_ns), "all searches" in reasons))
     not_stated = _not_stated_outcomes(per_ns, conf, withheld_ns)
     _warn_not_stated_outcomes(not_stated, ns_cols, outcome)
+    not_stated_forces = pd.DataFrame()
+    if "force" in ns_cols and [c for c in ns_cols if c != "force"]:  # strata finer than a force: each force whole too
+        per_force = _not_stated_strata(searches, ["force"], person, stated, known, hits)
+        not_stated_forces = _not_stated_outcomes(per_force, conf, per_force["force"].astype(str).isin(
+            list(reasons)).to_numpy() if outcome == "find" and reasons else None)
+        not_stated_forces = _warn_not_stated_forces(not_stated_forces, not_stated, ns_cols, outcome)
     recs = records[usable.to_numpy()].assign(__hit=hit[usable.to_numpy()].astype(float).to_numpy())
     recs = recs.assign(**{group: recs[group].astype(str)})
     agg = recs.groupby(keys + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
@@ -2592,6 +2671,7 @@ def outcome_test(
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference
     out.attrs["not_stated_strata"] = [{k: plain(v) for k, v in r.items()} for r in not_stated.to_dict("records")]
+    out.attrs["not_stated_forces"] = [{k: plain(v) for k, v in r.items()} for r in not_stated_forces.to_dict("records")]
     out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing

@@ -89,3 +89,68 @@ def test_detailed_hint_without_shared_data():
     with pytest.raises(saferstats.InvalidInputError, match=re.escape("is 'White (or White British)' that group? "
                                                                      "Name it 'White'")):
         saferstats.disproportionality(searches, pop2, count="searches")
+
+
+# ------------------------------------------------ the not-stated searches of a force, by strata finer than it
+
+def _policeuk(shared_data) -> pd.DataFrame:
+    from test_stopsearch_w32c import _files
+    from test_stopsearch_w33c import FORCES
+
+    return saferstats.read_stop_search([f for force in FORCES for f in _files(shared_data, force)])
+
+
+def test_a_force_wide_not_stated_difference_is_named_by_month(shared_data):
+    """Arrests by month: the strata of Leicestershire, Essex and Merseyside have too few not-stated
+    searches to test (or differ less), so nothing was said of them, though by force all three are
+    named (test_stopsearch_w33c: p = 0.001, 0.026, 0.028; 6 forces tested)."""
+    from test_stopsearch_w32c import _said
+
+    out, messages = _said(saferstats.outcome_test, _policeuk(shared_data), outcome="arrest", by="month")
+    (whole,) = [m for m in messages if "taken force by force" in m]  # was: none
+    assert whole.startswith(
+        "outcome_test(outcome='arrest'): taken force by force, not stratum by stratum, the searches with no stated "
+        "ethnicity matter in Leicestershire (18% of 701; arrest rate 4.9% of those searches against 16.2% of the "
+        "stated, p = 0.001); Merseyside (13% of 9,413; arrest rate 5.7% of those searches against 7.4% of the stated, "
+        "p = 0.026); Essex (11% of 5,131; arrest rate 7.0% of those searches against 10.0% of the stated, p = 0.028), "
+        "though no month stratum of those forces is named for them"), whole
+    assert "adjustment over the 6 forces tested" in whole and whole.endswith(".attrs['not_stated_forces']")
+    got = {r["force"]: r for r in out.attrs["not_stated_forces"]}
+    # South Yorkshire differs too, but its months are named already (a fifth or more not stated)
+    assert {f: r["warned"] for f, r in got.items()} == {
+        "city-of-london": False, "derbyshire": False, "durham": False, "essex": True, "leicestershire": True,
+        "merseyside": True, "south-yorkshire": False}
+    assert got["south-yorkshire"]["differs"] and got["south-yorkshire"]["p_adjusted"] < 0.05
+    assert (got["leicestershire"]["not_stated"], got["leicestershire"]["searches"]) == (123, 701)
+    # the strata's own rows are as they were: no month of those three forces named for its arrest rate
+    # (Leicestershire, Dec 2019, only for its share: 23% of 106)
+    strata = pd.DataFrame(out.attrs["not_stated_strata"])
+    three = strata[strata["force"].isin(["essex", "leicestershire", "merseyside"])]
+    assert not (three["warned"] & three["differs"]).any()
+    assert three.loc[three["warned"], ["force", "month"]].values.tolist() == [["leicestershire", "2019-12"]]
+    # by force, the strata are the forces: nothing more is said, and no force rows
+    out, messages = _said(saferstats.outcome_test, _policeuk(shared_data), outcome="arrest", by="force")
+    assert not [m for m in messages if "taken force by force" in m] and out.attrs["not_stated_forces"] == []
+
+
+def test_derbyshire_positive_outcomes_by_csp(shared_data):
+    """By CSP no Derbyshire CSP is tested (each has fewer than 10 not-stated searches with an outcome,
+    or differs less); the force's placed searches, as a whole, differ (by force, all 480: p = 0.026)."""
+    from test_stopsearch_w32c import _said
+
+    recs = _policeuk(shared_data)
+    out, messages = _said(saferstats.outcome_test, recs, outcome="positive", by="csp")
+    (whole,) = [m for m in messages if "taken force by force" in m]  # was: none
+    rate = "rate of outcomes other than no further action"
+    assert (f"matter in Derbyshire (14% of 458; {rate} 15.9% of those searches against 30.1% of the stated, "
+            "p = 0.020), though no csp stratum of the force is named for them") in whole, whole
+    got = {r["force"]: r for r in out.attrs["not_stated_forces"]}
+    d = got["derbyshire"]
+    assert (d["not_stated"], d["searches"], d["ns_n"], d["ns_hits"]) == (63, 458, 63, 10)
+    assert d["warned"] and d["p_adjusted"] == pytest.approx(0.0325, abs=5e-5)
+    # Essex and Leicestershire differ as a whole too, but their CSPs (Colchester, Leicester...) are named
+    assert got["essex"]["differs"] and not got["essex"]["warned"]
+    strata = pd.DataFrame(out.attrs["not_stated_strata"])
+    derby = strata[strata["force"] == "derbyshire"]  # North East Derbyshire named for its share only (31% of 16)
+    assert derby["searches"].sum() == 458 and not (derby["warned"] & derby["differs"]).any()
+    assert derby.loc[derby["warned"], "csp"].tolist() == ["North East Derbyshire"]
