@@ -154,3 +154,34 @@ def test_derbyshire_positive_outcomes_by_csp(shared_data):
     derby = strata[strata["force"] == "derbyshire"]  # North East Derbyshire named for its share only (31% of 16)
     assert derby["searches"].sum() == 458 and not (derby["warned"] & derby["differs"]).any()
     assert derby.loc[derby["warned"], "csp"].tolist() == ["North East Derbyshire"]
+
+
+# ------------------------------------------------ notebook 02: the outcome tests' text says what the cells warn
+
+def test_notebook_02_says_the_warnings_its_outcome_cells_give(shared_data):
+    """The find-rate text spoke of "two cautions, each a warning" while the cell gives five (two of
+    the flag, two of the not-stated searches, one of the many comparisons)."""
+    import json
+
+    from conftest import ROOT
+    from test_stopsearch_w32c import _said
+
+    nb = json.loads((ROOT / "notebooks" / "02_stop_search_disproportionality.ipynb").read_text())
+    (text,) = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+               and "".join(c["source"]).startswith("## Outcome tests")]
+    assert "Two cautions" not in text and "The find cell gives five warnings." in text  # was: "Two cautions"
+    finds, messages = _said(saferstats.outcome_test, _policeuk(shared_data), outcome="find", by="force")
+    assert len(messages) == 5, messages
+    assert sum("'outcome linked to object of search'" in m for m in messages[:2]) == 2
+    (under,) = [m for m in messages if "fewer than a fifth" in m]
+    (fifth,) = [m for m in messages if "a fifth or more" in m]
+    assert "Essex (11% of 5,131; find rate 14.4% of those searches against 24.0% of the stated" in under
+    assert "City of London (34% of 879; find rate 24.9% of those searches against 32.1%" in fifth
+    assert "South Yorkshire (24% of 4,554)" in fifth
+    assert "Essex (11% not stated; 14.4% of them against 24.0%) and the City of London (34%; 24.9% against 32.1%)" \
+           in text and "South Yorkshire has 24% not stated" in text
+    (many,) = [m for m in messages if "comparisons with the White rate" in m]
+    assert "12 comparisons with the White rate" in many and "2 have p < 0.05" in many and "about 0.6" in many
+    assert "of 12 comparisons with the White rate, 2 have p < 0.05, about 0.6 would by chance alone" in text
+    arrests, said = _said(saferstats.outcome_test, _policeuk(shared_data), outcome="arrest")
+    assert any("Leicestershire (18% of 701; arrest rate 4.9% of those searches against 16.2%" in m for m in said)
