@@ -185,3 +185,17 @@ def test_notebook_02_says_the_warnings_its_outcome_cells_give(shared_data):
     assert "of 12 comparisons with the White rate, 2 have p < 0.05, about 0.6 would by chance alone" in text
     arrests, said = _said(saferstats.outcome_test, _policeuk(shared_data), outcome="arrest")
     assert any("Leicestershire (18% of 701; arrest rate 4.9% of those searches against 16.2%" in m for m in said)
+
+
+def test_the_bundled_detailed_table_gets_the_same_hint_and_totals():
+    """census_population(detailed=True) has the same ONS labels: the same error, and its line gives
+    Manchester White 313,632, as the published Greater Manchester file does."""
+    with pytest.warns(saferstats.SaferstatsWarning, match="at 2021 boundaries"):
+        detailed = saferstats.census_population(level="la", detailed=True)
+    searches = pd.DataFrame({"la": ["Manchester", "Manchester"], "ethnicity": ["White", "Black"],
+                             "searches": [1500, 700]})
+    with pytest.raises(saferstats.InvalidInputError, match="their 5 groups sum to 313,632") as e:
+        saferstats.disproportionality(searches, detailed, count="searches", by="la")
+    pop = eval(_pandas_line(str(e.value)), {"pop": detailed})  # noqa: S307
+    got = saferstats.disproportionality(searches, pop, count="searches", by="la").set_index("group")
+    assert got.loc["White", "population"] == 313_632 and got.loc["Black", "population"] == 65_893
