@@ -1081,6 +1081,51 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     return InvalidInputError(msg + hint, "population")
 
 
+def _detailed_of(labels: Sequence[str], broad: str) -> list[str]:
+    """The labels that are ONS ``"Broad: Detailed"`` groups of ``broad`` (Census 2021 TS021's
+    ``"White: Irish"``, ``"Asian, Asian British or Asian Welsh: Bangladeshi"``): their part before
+    the first colon starts with ``broad``.
+
+    >>> _detailed_of(["White: Irish", "White: Roma", "Mixed or Multiple ethnic groups: White and Asian"], "White")
+    ['White: Irish', 'White: Roma']
+    """
+    return [g for g in dict.fromkeys(labels) if ":" in g and g != broad and g.split(":", 1)[0].strip().startswith(broad)]
+
+
+def _detailed_hint(row: pd.Series, join: list[str], pop: pd.DataFrame, group: str, population_col: str,
+                   counts: pd.DataFrame) -> str:
+    """For a group with searches but no population, where the population table's labels are ONS
+    ``"Broad: Detailed"`` groups of it (Census 2021 TS021 as ONS and Nomis publish it, 19 groups):
+    say the detailed groups must be summed into the broad one - naming one of them the group would
+    leave out the others (Greater Manchester's file: Manchester's "White: English, Welsh, Scottish,
+    Northern Irish or British" is 268,572 of White's 313,632) - with the pandas line that sums them
+    into the searches' groups (Census 2021 TS021 and the Home Office's five groups put "Other ethnic
+    group: Arab" in Other). "" when the labels are not detailed groups of it."""
+    labels = [str(g) for g in pop[group].unique()]
+    broad = str(row[group])
+    detailed = _detailed_of(labels, broad)
+    if not detailed:
+        return ""
+    here = pop
+    for k in join:
+        here = here[here[k].astype(str) == str(row[k])]
+    vals = here.groupby(here[group].astype(str))[population_col].sum()
+    vals = vals[vals.index.isin(detailed)]
+    where = " in " + ", ".join(str(row[k]) for k in join) if join else ""
+    sizes = (f"{where}: their {len(vals)} groups sum to {vals.sum():,.0f}, the largest alone ({vals.idxmax()!r}) "
+             f"is {vals.max():,.0f}" if len(vals) > 1 else "")
+    heads = [str(g) for g in pd.unique(counts[group].astype(str)) if _detailed_of(labels, str(g))]
+    regex = "|".join(re.escape(g) for g in sorted(heads))
+    keys = [*join, group]
+    line = (f"pop.assign({group}=pop[{group!r}].str.extract(r\"^({regex})\", expand=False))"
+            f".groupby({keys!r}, as_index=False)[{population_col!r}].sum()")
+    rest = [g for g in labels if not re.match(f"^({regex})", g)]
+    return (f"; the population table has ONS detailed groups of {broad!r} ({', '.join(repr(g) for g in detailed[:3])}"
+            f"{', ...' if len(detailed) > 3 else ''}): the population of {broad!r} is their sum, not any one of them"
+            f"{sizes}. Sum each broad group's detailed groups into one row named as the searches' group, e.g. "
+            f"pop = {line}" + (f" (labels of no such group are left out by it: {rest[:4]})" if rest else ""))
+
+
 _AREA_KEYS = {"force", "force_code", "force_name", "lsoa", "lsoa_code", "csp", "csp_code", "la", "la_code"}
 
 
@@ -1200,7 +1245,9 @@ def disproportionality(
     (stratum, group) pairs present in the population table for that stratum (groups with no
     searches get 0); a pair in neither table is not a row, so "Other inc Chinese" until 2018/19 and
     "Other" from 2019/20, each with its own population, give one row each per period. Searches in a
-    group with no population are an error, and so, for police.uk records, is a population group that
+    group with no population are an error (where the table has ONS ``"Broad: Detailed"`` groups of it,
+    as Census 2021 TS021 is published - ``"White: Irish"``, ``"Other ethnic group: Arab"`` - it says
+    they must be summed into the broad group and gives the pandas line), and so, for police.uk records, is a population group that
     no search can be in (a Chinese group apart from Asian, as the older police-defined categories
     count it: those searches are Asian's, so Asian's rate would be too high and Chinese's zero); an
     area the table lacks raises
@@ -1486,8 +1533,9 @@ def disproportionality(
         where = {k: row[k] for k in keys}
         similar = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
                    str(g) != str(row[group])]
-        hint = (f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
-            " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
+        hint = _detailed_hint(row, join, pop, group, population_col, counts) or (
+            f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
+                " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
             if similar else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
@@ -1913,6 +1961,74 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | 
                       warned=fifth | (material & differs & (adjusted < 1 - conf)))
 
 
+def _not_stated_said(said: str, r: Any, rate: str) -> str:
+    """A stratum (``r``: a row of :func:`_not_stated_outcomes`) as the not-stated warnings name it:
+    its share not stated and, where the rates differ, both rates and the p-value."""
+    text = f"{said} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,}"
+    if r.differs:
+        text += (f"; {rate} {100 * r.ns_rate:.1f}% of those searches against {100 * r.st_rate:.1f}% of the stated, "
+                 f"p {_p_said(r.p_value)}")
+    return text + ")"
+
+
+def _warn_not_stated_forces(forces: pd.DataFrame, strata: pd.DataFrame, cols: Sequence[str],
+                            outcome: str) -> pd.DataFrame:
+    """With strata finer than a force (``cols``: the force and the ``by`` columns), warn once naming
+    each force that, taken as a whole (``forces``: :func:`_not_stated_outcomes` over the forces, the
+    Benjamini-Hochberg adjustment over the forces tested), the not-stated warnings' rule names
+    (``warned``) but whose strata do not show it: by CSP or month a stratum often has too few
+    not-stated searches to test (police.uk Dec 2019 - Feb 2020: Derbyshire's rate of positive
+    outcomes, 16.9% of the not-stated searches against 30.3%, p = 0.026 for the force, no CSP
+    tested; Leicestershire's, Essex's and Merseyside's arrest rates, by month). A force is left to
+    the strata's warnings where one of its strata is named for the same (its rates differing where
+    the force's do, else its share). Returns ``forces`` with ``warned`` set to named in this warning.
+
+    >>> import warnings
+    >>> forces = pd.DataFrame({"force": ["a"], "not_stated": [18], "searches": [360], "ns_n": [18], "ns_hits": [0],
+    ...                        "st_n": [342], "st_hits": [120]})
+    >>> strata = pd.DataFrame({"force": ["a", "a"], "month": ["2020-01", "2020-02"], "not_stated": [9, 9],
+    ...                        "searches": [180, 180], "ns_n": [9, 9], "ns_hits": [0, 0], "st_n": [171, 171],
+    ...                        "st_hits": [60, 60]})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     got = _warn_not_stated_forces(_not_stated_outcomes(forces, 0.95), _not_stated_outcomes(strata, 0.95),
+    ...                                   ["force", "month"], "arrest")
+    >>> print(str(w[0].message).split(", though")[0])
+    outcome_test(outcome='arrest'): taken force by force, not stratum by stratum, the searches with no stated ethnicity matter in a (5% of 360; arrest rate 0.0% of those searches against 35.1% of the stated, p = 0.002)
+    >>> got["warned"].tolist()
+    [True]
+    """
+    forces = forces.copy()
+    named = forces["warned"].to_numpy(bool).copy()
+    shown = strata["warned"].to_numpy(bool)
+    for i, (f, differs) in enumerate(zip(forces["force"].astype(str), forces["differs"].to_numpy(bool))):
+        mine = shown & (strata["force"].astype(str) == f).to_numpy()
+        if (mine & strata["differs"].to_numpy(bool)).any() if differs else mine.any():
+            named[i] = False
+    forces["warned"] = named
+    if not named.any():
+        return forces
+    rate = _RATE_SAID[outcome]
+    said = forces[named]
+    said = said.iloc[np.argsort(said["p_value"].to_numpy(), kind="stable")]
+    names = [_not_stated_said(_force_said(f), r, rate) for f, r in zip(said["force"], said.itertuples(index=False))]
+    tested = int(forces["p_adjusted"].notna().sum())
+    per = " × ".join(map(str, [c for c in _named(cols) if c != "force"]))
+    differ = bool(said["differs"].any())
+    they = "those forces" if len(names) > 1 else "the force"
+    warn_user(f"outcome_test(outcome={outcome!r}): taken force by force, not stratum by stratum, the searches with no "
+              f"stated ethnicity matter in {'; '.join(names[:_SHOW_STRATA])}"
+              f"{f' and {len(names) - _SHOW_STRATA} more' if len(names) > _SHOW_STRATA else ''}, though no {per} "
+              f"stratum of {they} is named for them (a stratum has too few not-stated searches to test, or a smaller "
+              "share)" + (f"; their {rate} differs from the stated searches' beyond chance (also after the "
+                          f"Benjamini-Hochberg adjustment over the {tested} {'force' if tested == 1 else 'forces'} "
+                          "tested)" if differ else "; a fifth or more are not stated")
+              + f": those searches are in no group's rate, so the groups' rates in every row of {they}, and the "
+              "comparisons, may differ from the true ones: say so beside the comparison; counts and rates in "
+              ".attrs['not_stated_forces']")
+    return forces
+
+
 def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: str) -> None:
     """Warn naming the strata (each force apart in rows that pool forces) where a fifth or more of
     the searches have no stated ethnicity, with, where it differs (:func:`_not_stated_outcomes`),
@@ -1934,11 +2050,7 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     rate = _RATE_SAID[outcome]
 
     def one(said: str, r: Any) -> str:
-        text = f"{said} ({100 * r.not_stated / r.searches:.0f}% of {r.searches:,}"
-        if r.differs:
-            text += (f"; {rate} {100 * r.ns_rate:.1f}% of those searches against {100 * r.st_rate:.1f}% of the stated, "
-                     f"p {_p_said(r.p_value)}")
-        return text + ")"
+        return _not_stated_said(said, r, rate)
 
     under = per[per["warned"].to_numpy(bool) & ~per.index.isin(_over_fifth(per).index)]
     if len(under):  # under a fifth, but their outcomes differ beyond chance: the comparisons may not hold either
@@ -2331,7 +2443,15 @@ def outcome_test(
     ``not_stated`` and ``searches``, the searches with a known outcome and their hits, not stated
     (``ns_n, ns_hits``) and stated (``st_n, st_hits``), both rates (``ns_rate, st_rate``),
     ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings). A
-    force whose find rate is withheld (above) is not tested: its rates there are NaN.
+    force whose find rate is withheld (above) is not tested: its rates there are NaN. With ``by``
+    finer than a force (CSP, month), a stratum often has too few not-stated searches to test, so each
+    force is also judged as a whole by the same rule (the Benjamini-Hochberg adjustment over the
+    forces tested; with areas placed from locations, over the force's placed searches), and a third
+    warning names the forces it holds but none of whose strata is named for the same (police.uk
+    Derbyshire by CSP, positive outcomes: 14% of 458 not stated, 15.9% of them against 30.1%, p =
+    0.020; Leicestershire, Merseyside and Essex by month, arrests). ``.attrs["not_stated_forces"]``
+    holds those forces' rows, with the columns above (``warned``: named in that warning); it is
+    empty when the strata are the forces or the records have no ``force`` column.
 
     Method (``docs/methods/stop_search.md`` B3): Wilson CI for each rate; difference (group − reference) with
     Newcombe's CI; risk ratio with Katz's CI; the p-value is Fisher's exact test when an expected
@@ -2469,13 +2589,20 @@ def outcome_test(
         raise InvalidInputError(f"unknown outcome {outcome!r}; valid: 'arrest', 'find', 'positive'", "outcome")
     # the searches left out as ethnicity not stated, stratum by stratum, and their outcomes beside the stated ones'
     ns_cols = _strata_cols(searches, keys)
-    per_ns = _not_stated_strata(searches, ns_cols, _with_person(searches, include_vehicle), stated, known, hits)
+    person = _with_person(searches, include_vehicle)
+    per_ns = _not_stated_strata(searches, ns_cols, person, stated, known, hits)
     withheld_ns = None  # a force's find rate that is withheld is not set beside its not-stated searches' either
     if outcome == "find" and reasons:
         withheld_ns = (per_ns["force"].astype(str).isin(list(reasons)).to_numpy() if "force" in ns_cols
                        else np.full(len(per_ns), "all searches" in reasons))
     not_stated = _not_stated_outcomes(per_ns, conf, withheld_ns)
     _warn_not_stated_outcomes(not_stated, ns_cols, outcome)
+    not_stated_forces = pd.DataFrame()
+    if "force" in ns_cols and [c for c in ns_cols if c != "force"]:  # strata finer than a force: each force whole too
+        per_force = _not_stated_strata(searches, ["force"], person, stated, known, hits)
+        not_stated_forces = _not_stated_outcomes(per_force, conf, per_force["force"].astype(str).isin(
+            list(reasons)).to_numpy() if outcome == "find" and reasons else None)
+        not_stated_forces = _warn_not_stated_forces(not_stated_forces, not_stated, ns_cols, outcome)
     recs = records[usable.to_numpy()].assign(__hit=hit[usable.to_numpy()].astype(float).to_numpy())
     recs = recs.assign(**{group: recs[group].astype(str)})
     agg = recs.groupby(keys + [group], dropna=False, observed=True)["__hit"].agg(["size", "sum"]).reset_index()
@@ -2544,6 +2671,7 @@ def outcome_test(
     out.attrs["outcome"] = outcome
     out.attrs["no_reference"] = no_reference
     out.attrs["not_stated_strata"] = [{k: plain(v) for k, v in r.items()} for r in not_stated.to_dict("records")]
+    out.attrs["not_stated_forces"] = [{k: plain(v) for k, v in r.items()} for r in not_stated_forces.to_dict("records")]
     out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing
