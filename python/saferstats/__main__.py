@@ -2157,8 +2157,10 @@ def _without_attrs(msg: str) -> str:
     'd e'
     >>> _without_attrs("named in the recording_note column, listed in .attrs['summary']; compare them")
     'named in the recording_note column; compare them'
+    >>> _without_attrs("say so beside the comparison; counts and rates in .attrs['not_stated_strata']")
+    'say so beside the comparison'
     """
-    lead = r"""(?:(?:counts|counted|the months are|the cause is|total|listed|named|kept)\s+in|see)"""
+    lead = r"""(?:(?:counts(?: and rates)?|counted|the months are|the cause is|total|listed|named|kept)\s+in|see)"""
     msg = re.sub(rf"""(?:[;,]|\s-)?\s*{lead}\s+{_ATTRS}(?:(?:,\s*{lead}|\s+and)\s+{_ATTRS})*""", "", msg)
     return re.sub(rf"""\s*\({_ATTRS}\)""", "", msg)
 
