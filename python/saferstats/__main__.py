@@ -1582,7 +1582,10 @@ def _suppressed_searches(res: pd.DataFrame, by: list[str], threshold: int) -> pd
     the ethnic groups (police.uk) and each force's searches by group (the Home Office's force x
     ethnicity table; a CSP's or local authority's force from the ONS lookup), with each complete
     year's where the rows are months. A table by columns of the records alone (no area) is
-    protected against every total over each key, more than a reader has."""
+    protected against every total over each key, more than a reader has. The reference group's
+    (White's) counts are published where that leaves no small count recoverable
+    (``suppress(keep="reference")``): a hidden one blanked every ratio of its area (Amber Valley's
+    39, with Black 1 its only other non-zero count)."""
     from .disclosure import suppress
     from .geography import area_lookup
 
@@ -1593,7 +1596,9 @@ def _suppressed_searches(res: pd.DataFrame, by: list[str], threshold: int) -> pd
         frame, area = res.assign(_force=res[f"{level}_code"].astype(str).map(look).fillna("")), "_force"
     keys = [*([area] if area == "_force" else []), *by, "group"]
     totals = None if area is None else [[*keys[:-1]]] + ([[area, "group"]] if len(keys) > 2 else [])
-    out = suppress(frame, threshold=threshold, keys=keys, published_totals=totals, totals={})
+    # the reference group's (White's) counts published where that leaves no small count recoverable: a
+    # hidden reference count blanks every ratio of its area (docs/methods/disclosure.md E8)
+    out = suppress(frame, threshold=threshold, keys=keys, published_totals=totals, totals={}, keep="reference")
     return out.drop(columns=["_force"], errors="ignore")
 
 
@@ -1604,9 +1609,11 @@ def _suppressed_note(res: pd.DataFrame, threshold: int) -> str | None:
         return None
     rule = pd.DataFrame(res.attrs.get("suppression", []))
     small = int(((rule["rule"] == "primary") & (rule["column"] == "searches")).sum()) if len(rule) else int(hidden.sum())
+    zeros = ("; some [c] are 0 (a zero hidden as protection), so a [c] is not known to be at least 1"
+             if res.attrs.get("zeros_hidden") else "")
     return (f"Note: {small:,} of the {len(res):,} counts of searches are below {threshold} and {int(hidden.sum()) - small:,} "
             f"more would give them back from the totals: shown [c] (--threshold {threshold}), with the rates and "
-            "ratios they give")
+            f"ratios they give{zeros}")
 
 
 def _small_counts_note(res: pd.DataFrame, threshold: int = 5) -> str | None:

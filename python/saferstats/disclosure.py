@@ -24,6 +24,8 @@ __all__ = ["suppress", "column_roles"]
 
 _REASONS = {1: "primary", 2: "secondary"}
 COUNT, FIXED, LATENT = 0, 1, 2
+#: rounds of ``_Cells.solve_keeping`` that hide again kept counts giving a small count back
+_KEEP_ROUNDS = 8
 
 # Column roles of saferstats' own tables (lower-case names).
 _COUNT_NAMES = {
@@ -108,15 +110,64 @@ class _Cells:
         rest = self.add(max(b - a, 0.0), LATENT)
         self.sum_to([part, rest], whole)
 
-    def solve(self, *, threshold: float, zeros: bool, secondary: bool) -> tuple[np.ndarray, list[int]]:
+    def solve(self, *, threshold: float, zeros: bool, secondary: bool,
+              kinds: Sequence[int] | None = None) -> tuple[np.ndarray, list[int]]:
         offsets = np.zeros(len(self.relations) + 1, dtype=np.int64)
         offsets[1:] = np.cumsum([len(r) for r in self.relations])
         cells = np.array([c for r in self.relations for c, _ in r], dtype=np.int64)
         coefs = np.array([k for r in self.relations for _, k in r], dtype=np.float64)
         res = _ext.protect(
-            np.asarray(self.values, dtype=np.float64), np.asarray(self.kinds, dtype=np.uint8), offsets, cells,
-            coefs, threshold=float(threshold), zeros=bool(zeros), secondary=bool(secondary))
+            np.asarray(self.values, dtype=np.float64), np.asarray(self.kinds if kinds is None else kinds, dtype=np.uint8),
+            offsets, cells, coefs, threshold=float(threshold), zeros=bool(zeros), secondary=bool(secondary))
         return res["reason"], [int(i) for i in res["unprotected"]]
+
+    def solve_keeping(self, keep: Iterable[int], *, threshold: float, zeros: bool,
+                      secondary: bool) -> tuple[np.ndarray, list[int], list[int] | None]:
+        """:meth:`solve`, publishing the counts ``keep`` (cell ids) where that is safe
+        (``suppress(keep=)``, docs/methods/disclosure.md E8): the table is secured again with those at or
+        above ``threshold`` taken as always published (``FIXED``), and that run is kept when every
+        sensitive cell the plain run protects is still protected (its unprotected cells are among the
+        plain run's). Returns the reasons, the unprotected cells and the cells of ``keep`` published that
+        the plain run hid (``[]`` when it hid none of them), or ``None`` in the third place when the kept
+        run was refused (the plain run is returned).
+
+        >>> c = _Cells()
+        >>> ids = [c.add(v) for v in (39, 2, 0, 0, 120, 30, 15, 40)]   # two areas: White, Black, Asian, Mixed
+        >>> c.margin(ids[:4]); c.margin(ids[4:])                         # each area's total
+        >>> for g in range(4): c.margin([ids[g], ids[4 + g]])            # each group's over the areas
+        >>> reason, _ = c.solve(threshold=5, zeros=False, secondary=True)
+        >>> reason.tolist()                                              # the first area's White (39) hidden
+        [2, 1, 0, 0, 2, 2, 0, 0]
+        >>> reason, unprotected, published = c.solve_keeping([ids[0], ids[4]], threshold=5, zeros=False,
+        ...                                                  secondary=True)
+        >>> reason.tolist(), unprotected, published                      # a zero (Asian) hidden instead
+        ([0, 1, 2, 0, 0, 2, 2, 0], [], [0, 4])
+        """
+        reason, unprotected = self.solve(threshold=threshold, zeros=zeros, secondary=secondary)
+        fixed = sorted({int(i) for i in keep if self.kinds[int(i)] == COUNT and self.values[int(i)] >= threshold})
+        hid = [i for i in fixed if reason[i] > 0]
+        if not secondary or not hid:
+            return reason, unprotected, []
+        member: dict[int, list[int]] = {}
+        for r, rel in enumerate(self.relations):
+            for c, _ in rel:
+                member.setdefault(c, []).append(r)
+        kept = set(fixed)
+        for _ in range(_KEEP_ROUNDS):
+            kinds = [FIXED if i in kept else k for i, k in enumerate(self.kinds)]
+            r2, u2 = self.solve(threshold=threshold, zeros=zeros, secondary=secondary, kinds=kinds)
+            extra = set(u2) - set(unprotected)
+            if not extra:
+                published = [i for i in hid if r2[i] == 0]
+                return (r2, u2, published) if published else (reason, unprotected, [])
+            # a small count the kept cells give back (the force's White total less its published
+            # White months): hide again the smallest kept count of each total it is in, and retry
+            freed = {min((c for c, _ in self.relations[r] if c in kept), key=lambda c: (self.values[c], c))
+                     for e in extra for r in member.get(e, []) if any(c in kept for c, _ in self.relations[r])}
+            if not freed:
+                break
+            kept -= freed
+        return reason, unprotected, None
 
 
 # ------------------------------------------------------------------------------------ roles
@@ -555,6 +606,7 @@ def suppress(
     zeros: bool = False,
     totals: Mapping[Any, Sequence[Any]] | None = None,
     published_totals: Sequence[Sequence[Any]] | None = None,
+    keep: Mapping[str, Any] | Sequence[bool] | np.ndarray | pd.Series | str | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts in a table for publication, and everything a hidden count could be
     worked back from.
@@ -638,6 +690,39 @@ def suppress(
     the reference row's count is hidden; ``reference={"group": "White"}`` names the reference
     rows (default: inferred from the ``reference`` / ``not applicable`` method label, or a ratio
     of 1 without limits).
+
+    ``keep`` names counts to publish where possible: the rows of a reference group
+    (``keep={"group": "White"}``, a mapping of columns to values as ``reference``), ``"reference"``
+    (the reference rows, as ``reference`` names or infers them) or a boolean mask of the rows. A
+    hidden reference count blanks every comparison of its stratum, so where the plain run hides one
+    (a CSP whose only other non-zero group is a small count, under its known total) the table is
+    secured again with the ``keep`` rows' counts at or above ``threshold`` taken as always
+    published (the core's fixed cells), protecting the small counts with other cells, zeros
+    among them as a last resort. That run is used only when every small count the plain run
+    protects is still protected (the cells it cannot protect are among the plain run's). Where the
+    kept counts give a small count back (a force's White total less its other published White
+    counts), the smallest kept count of each total it is in is secured as usual and the run
+    repeated (up to 8 times); failing that the plain run stands and a :class:`SaferstatsWarning`
+    says so. ``.attrs["keep"]`` says which
+    (``applied``) and the counts it published that the plain run hid (``published``)
+    (``docs/methods/disclosure.md`` E8). It can hide more cells than the plain run.
+
+    Zero counts are published, except that a zero is hidden where nothing else can protect a small
+    count (E6) or where ``keep`` needs one: ``.attrs["zeros_hidden"]`` counts them. Where it is not
+    0, a hidden count may be 0, and neither the audit nor a reader can take hidden counts as at
+    least 1 (a reader who did would get wrong counts, not the true ones); where it is 0, hidden
+    counts are at least 1 and the audit takes that into account.
+
+    >>> s = pd.DataFrame({"area": ["A"] * 4 + ["B"] * 4, "group": ["White", "Black", "Asian", "Mixed"] * 2,
+    ...                   "searches": [39, 2, 0, 0, 120, 30, 15, 40]})
+    >>> suppress(s, keys=["area", "group"])["searches"].tolist()
+    ['[c]', '[c]', 0, 0, '[c]', '[c]', 15, 40]
+    >>> kept = suppress(s, keys=["area", "group"], keep={"group": "White"})
+    >>> kept["searches"].tolist(), kept.attrs["keep"]["applied"], kept.attrs["zeros_hidden"]
+    ([39, '[c]', '[c]', 0, 120, '[c]', '[c]', 40], True, 1)
+
+    Area A's Black 2 is protected by its Asian 0, hidden (a reader knows Black + Asian = 2, and Black
+    can be anything from 0 to 2), and area B's cells, with both White counts published.
 
     Hidden cells show ``marker`` (``marker=None``: missing values, keeping numeric columns
     numeric). A missing count (NaN, e.g. suppressed at source) is outside every total: neither
@@ -868,7 +953,14 @@ def suppress(
         for i in range(n):
             cells.margin([int(cell_of[c][i]) for c in plain])
 
-    reason, unprotected = cells.solve(threshold=threshold, zeros=zeros, secondary=secondary)
+    kept_rows = _keep_rows(table, keep, reference, roles)
+    if kept_rows is None:
+        reason, unprotected = cells.solve(threshold=threshold, zeros=zeros, secondary=secondary)
+        kept: list[int] | None = []
+    else:
+        keep_ids = [int(cell_of[c][i]) for c in counts for i in np.flatnonzero(kept_rows).tolist()]
+        reason, unprotected, kept = cells.solve_keeping(keep_ids, threshold=threshold, zeros=zeros,
+                                                        secondary=secondary)
     hidden_cell = reason > 0
     hidden = {c: hidden_cell[cell_of[c]] for c in counts}
     out = table.copy()
@@ -982,6 +1074,12 @@ def suppress(
     out.attrs["suppression"] = log
     out.attrs["roles"] = roles
     out.attrs["unprotected"] = exposed
+    # zero counts hidden as protection (E6 last resort, or `keep`): a reader can then not take a hidden
+    # count as at least 1, and should not (a hidden count may be 0)
+    out.attrs["zeros_hidden"] = len({int(cell_of[c][i]) for c in counts for i in range(n)
+                                     if hidden[c][i] and vals[c][i] == 0})
+    if kept_rows is not None:
+        out.attrs["keep"] = _keep_outcome(table, counts, cell_of, cells, reason, kept, threshold, kept_rows)
     out.attrs["rule"] = (
         f"counts 0 < n < {threshold:g} suppressed{' (zeros too)' if zeros else ''}"
         + ("; secondary suppression until no hidden count can be recovered from totals" if secondary
@@ -990,8 +1088,70 @@ def suppress(
         + (f"; published counts rounded to base {round_to:g}" if round_to else "")
         + (f"; marker {marker!r}" if marker is not None else "; hidden cells missing")
         + (f"; {len(unprotected)} cell(s) could not be protected" if unprotected else "")
+        + ("; the `keep` rows' counts published where no small count becomes recoverable"
+           if kept_rows is not None and kept is not None else "")
+        + (f"; {out.attrs['zeros_hidden']} zero count(s) hidden as protection (a hidden count may be 0)"
+           if out.attrs["zeros_hidden"] else "")
     )
     return out
+
+
+def _keep_rows(table: pd.DataFrame, keep: Any, reference: Mapping[str, Any] | None,
+               roles: dict[str, list[Any]]) -> np.ndarray | None:
+    """``suppress(keep=)`` checked: the rows whose counts to publish where possible, as a mask.
+
+    >>> t = pd.DataFrame({"group": ["Black", "White"], "searches": [2, 39], "ratio": [0.5, 1.0],
+    ...                   "ratio_method": ["exact", "reference"]})
+    >>> _keep_rows(t, {"group": "White"}, None, {"derived": ["ratio"]}).tolist()
+    [False, True]
+    >>> _keep_rows(t, "reference", None, {"derived": ["ratio"]}).tolist()
+    [False, True]
+    """
+    if keep is None:
+        return None
+    n = len(table)
+    if isinstance(keep, str):
+        if keep != "reference":
+            raise InvalidInputError(f"`keep` must be 'reference', a mapping of columns to values such as "
+                                    f"{{'group': 'White'}}, or one True/False per row; got {keep!r}", "keep")
+        comp = [c for c in roles["derived"] if str(c).lower().startswith(_COMPARISON_PREFIXES)]
+        rows = _reference_rows(table, comp, reference)
+        if not rows.any():
+            raise InvalidInputError("`keep='reference'`: the table has no reference rows (no `reference` given and "
+                                    "no 'reference' method label nor ratio of 1 without limits); name them, e.g. "
+                                    "keep={'group': 'White'}", "keep")
+        return rows
+    if isinstance(keep, Mapping):
+        bad = [c for c in keep if c not in table.columns]
+        if bad:
+            raise InvalidInputError(f"`keep`: the table has no column(s) {bad}", "keep")
+        rows = np.ones(n, dtype=bool)
+        for c, v in keep.items():
+            rows &= (table[c] == v).to_numpy()
+        if n and not rows.any():
+            seen = {c: sorted(map(str, table[c].dropna().unique()))[:8] for c in keep}
+            raise InvalidInputError(f"`keep={dict(keep)!r}` matches no row (the values there: {seen})", "keep")
+        return rows
+    mask = np.asarray(keep)
+    if mask.shape != (n,) or mask.dtype != bool:
+        raise InvalidInputError(f"`keep` as a mask must be one True/False per row ({n}), got "
+                                f"{mask.dtype} of shape {mask.shape}", "keep")
+    return mask
+
+
+def _keep_outcome(table: pd.DataFrame, counts: list[Any], cell_of: dict[Any, np.ndarray], cells: _Cells,
+                  reason: np.ndarray, kept: list[int] | None, threshold: float, rows: np.ndarray) -> dict[str, Any]:
+    """``.attrs["keep"]`` of :func:`suppress`: whether the run keeping the rows' counts was used and
+    the cells it published that the plain run hid; warns when it was refused."""
+    where = {int(cell_of[c][i]): {"row": table.index[i], "column": c} for c in counts for i in range(len(table))}
+    if kept is None:
+        still = [{"row": table.index[i], "column": c} for c in counts for i in np.flatnonzero(rows).tolist()
+                 if reason[cell_of[c][i]] > 0 and cells.values[int(cell_of[c][i])] >= threshold]
+        warn_user(f"suppress: publishing the `keep` rows' counts would leave small counts recoverable that the "
+                  f"table protects otherwise, so it is protected as without `keep`: {len(still)} of their counts are "
+                  f"hidden ({still[:4]}{' ...' if len(still) > 4 else ''}); .attrs['keep']")
+        return {"applied": False, "published": []}
+    return {"applied": True, "published": [where[i] for i in kept]}
 
 
 #: Derived totals of Section 136 outcome tables (docs/methods/s136.md D2).
