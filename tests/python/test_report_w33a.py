@@ -232,5 +232,6 @@ def test_by_force_csp_and_month_essex_counts_hidden_needlessly_are_shown(shared_
     for cell, n in {("Chelmsford", "2020-01", "Asian"): 12, ("Epping Forest", "2020-02", "Black"): 12,
                     ("Maldon", "2020-01", "White"): 21, ("Thurrock", "2019-12", "Black"): 11}.items():
         assert key.loc[cell, "searches"] == n and not key.loc[cell, "hidden"]
-    assert int(d["hidden"].sum()) == 81 and unprotected == []
+    # 80 with the White counts published where a zero can protect instead (session 23, E8; 81 before)
+    assert int(d["hidden"].sum()) == 80 and unprotected == []
     assert csp_month_attack(d, d["hidden"].to_numpy(), d["force"]) == []

@@ -142,6 +142,8 @@ def _methods_appendix(cfg: dict, sections: Sequence[Section] | None = None) -> l
     items.append(
         f"Disclosure control: counts below {cfg['disclosure_threshold']} are shown as [c]; further counts are hidden "
         "until none can be worked back (exact linear audit, non-negative counts) from what the report publishes"
+        + (" (a zero among them where that spares the White count every ratio of its area needs, so a [c] there "
+           "may be 0)" if uses("stop_search") else "")
         + (" and the totals assumed known — " + ", ".join(known) if known else "")
         + "; rates, limits, ratios, changes and tests of a hidden count are hidden with it, and figures show only "
         "published numbers.")

@@ -1067,7 +1067,11 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     nfa_rows = {f: _force_rows(out, by, records, names, f) for f in (out.attrs.get("finds_no_further_action") or {})}
     for rows in nfa_rows.values():
         cells.margin([int(i) for i in h_ids[rows]])
-    reason, unprotected = cells.solve(threshold=thr, zeros=False, secondary=True)
+    # the reference group's searches published where no small count is given back (a zero or another
+    # group's count hidden instead: docs/methods/disclosure.md E8): hidden, every ratio of its area goes
+    # (Derbyshire by CSP, Dec 2019 - Feb 2020: Amber Valley's White 39, hidden to protect Black 1)
+    white = s_ids[(disp["group"].astype(str) == "White").to_numpy()]
+    reason, unprotected, _ = cells.solve_keeping(white, threshold=thr, zeros=False, secondary=True)
     hidden = reason > 0
     hs, hn, hh = hidden[s_ids], hidden[n_ids], hidden[h_ids]
     hs = _positive_hidden(disp["searches"].to_numpy(dtype=float), hs.copy(), known)
@@ -1634,7 +1638,8 @@ def search_audit(frame: pd.DataFrame, by: list[str], threshold: float = 5) -> tu
     cells = _Cells()
     ids = np.array([cells.add(float(v)) for v in frame["searches"]], dtype=np.int64)
     known = _search_margins(cells, ids, frame, by)
-    reason, unprotected = cells.solve(threshold=threshold, zeros=False, secondary=True)
+    white = ids[(frame["group"].astype(str) == "White").to_numpy()]
+    reason, unprotected, _ = cells.solve_keeping(white, threshold=threshold, zeros=False, secondary=True)
     values = frame["searches"].to_numpy(dtype=float)
     return _positive_hidden(values, (reason > 0)[ids].copy(), known), list(unprotected)
 
@@ -1700,7 +1705,11 @@ def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.nd
     count is at least 1 (zeros are published), so they are all 1 - which the linear audit, taking
     counts as >= 0, does not see (Derbyshire by CSP, Dec 2019 - Feb 2020: Derbyshire Dales' Asian and
     Mixed hidden, their sum 2 known from the CSP's total). The smallest published non-zero count of
-    that total is hidden too, until no total is left so (each pass hides at least one cell)."""
+    that total is hidden too, until no total is left so (each pass hides at least one cell). Where a
+    zero is hidden (as protection, docs/methods/disclosure.md E8) a hidden count may be 0, a reader
+    cannot take one as at least 1, and nothing more is hidden (as the core's audit: ``floor_one``)."""
+    if (hidden & (values == 0)).any():
+        return hidden
     for _ in range(len(values)):
         changed = False
         for labels in margins:
