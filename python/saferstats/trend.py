@@ -344,11 +344,13 @@ def add_rates(
     except SaferstatsError as exc:
         raise _row_named(exc, data) from None
     _warn_population_note("add_rates", data, population)
-    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year", "month") if c in data.columns), None))
+    same = _warn_census_year("add_rates", data, population,
+                             next((c for c in ("period", "year", "month") if c in data.columns), None))
     _warn_count_repeated_by_group("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
+    out.attrs["same_population"] = same
     return out
 
 
@@ -1121,6 +1123,7 @@ def poisson_trend(
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = _footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
     out.attrs["recording_changes"] = recording
@@ -1442,6 +1445,8 @@ def compare_trends(
                               ma, a["n_periods"].to_numpy(dtype=int) - 2, mb, b["n_periods"].to_numpy(dtype=int) - 2,
                               f"{name} less each area" if subtract else name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
+    out.attrs["same_population"] = [{**r, "series": side} for side, fit in (("area", a), ("comparator", b))
+                                    for r in fit.attrs.get("same_population", [])]
     out.attrs["recording_changes"] = recording
     # each side's season check (the warnings above name the side): the area's, then the comparator's
     # over the same periods, keyed by the by columns as the rows are
@@ -1987,20 +1992,23 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
 _CENSUS_GAP = 3
 
 
-def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str | None) -> None:
+def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str | None,
+                      keys: list[Any] | None = None) -> list[dict[str, Any]]:
     """Warn when ``data`` carries a ``census`` column (:func:`saferstats.census_population`'s Census
     year, which survives a merge) and its rows' periods are more than :data:`_CENSUS_GAP` years from
     that Census (Census 2021 residents for 2017/18 crimes), naming the periods and the Census; and
     when that one population serves every period of a force or area (the note of
-    :func:`saferstats.read_hate_crime`, not repeated when the table carries it already)."""
+    :func:`saferstats.read_hate_crime`, not repeated when the table carries it already), said by
+    :func:`_warn_same_population` (with or without a ``census`` column) where a group has one
+    population in 3 periods or more; returns its groups (``.attrs["same_population"]``)."""
     from .published import _same_population_note
 
     if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:
-        return
+        return _warn_same_population(fn, data, population, period, keys)
     census = pd.to_numeric(data["census"], errors="coerce")
     used = data[population].notna().to_numpy() & census.notna().to_numpy()
     if not used.any():
-        return
+        return _warn_same_population(fn, data, population, period, keys)
     far: dict[int, list[str]] = {}
     for label, c in zip(data[period].to_numpy()[used], census.to_numpy()[used]):
         m = re.search(r"(19|20)\d{2}", str(plain(label)))
@@ -2017,13 +2025,119 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
                   "estimates of each period's year (or the Census nearer the period), or say which year the population "
                   f"is beside the rates (if {population!r} is not the Census population, drop the 'census' column)")
     if isinstance(data.attrs, dict) and data.attrs.get("population_note"):
-        return  # read_hate_crime's note says it already (repeated by _warn_population_note)
+        return []  # read_hate_crime's note says it already (repeated by _warn_population_note)
+    found = _warn_same_population(fn, data[used], population, period, keys)
+    if found:
+        return found
     group = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
     if group is not None:
         note = _same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
                                      period=period, group=group)
         if note:
             warn_user(f"{fn}: {note}")
+    return []
+
+
+#: How many periods of a group may share one population figure before :func:`poisson_trend`,
+#: :func:`compare_trends`, :func:`add_rates` and :func:`year_on_year` say that the rates over
+#: them are the counts over a constant (two is :func:`saferstats.read_hate_crime`'s two years,
+#: said by its own ``population_note``).
+_SAME_POPULATION_PERIODS = 3
+
+
+def _same_population_groups(data: pd.DataFrame, population: str | None, period: str,
+                            keys: list[Any]) -> list[dict[str, Any]]:
+    """The groups of ``data`` (by ``keys``; the whole table where there are none) whose
+    ``population`` is one figure in :data:`_SAME_POPULATION_PERIODS` or more of their periods,
+    two years apart or more (the months of one year share its mid-year estimate, and are not
+    named; periods that :func:`parse_periods` cannot read are counted without that check):
+    each as its key columns, ``population`` (that figure), ``periods`` (how many periods have it)
+    and ``of`` (how many have a population). One population merged onto every year of a series
+    (Census 2021 residents of Derby, 261,334, beside Defra's fly-tipping 2012/13 to 2021/22).
+
+    >>> d = pd.DataFrame({"la_code": ["A"] * 3 + ["B"] * 3, "period": ["2019/20", "2020/21", "2021/22"] * 2,
+    ...                   "population": [100, 100, 100, 100, 101, 102]})
+    >>> _same_population_groups(d, "population", "period", ["la_code"])
+    [{'la_code': 'A', 'population': 100.0, 'periods': 3, 'of': 3}]
+    """
+    if population is None or population not in data.columns or period not in data.columns \
+            or not all(k in data.columns for k in keys):
+        return []
+    pop = pd.to_numeric(data[population], errors="coerce")
+    known = pd.DataFrame({"_pop": pop.to_numpy(dtype=float), "_period": data[period].astype(str).to_numpy()})
+    try:
+        known["_t"] = _parse_periods(data[period], period)[0]
+    except (SaferstatsError, ValueError, TypeError):
+        known["_t"] = np.nan  # labels that are no period: the periods are counted, their span is not checked
+    for i, k in enumerate(keys):
+        known[f"_k{i}"] = data[k].to_numpy()
+    known = known[known["_pop"].notna()]
+    cols = [f"_k{i}" for i in range(len(keys))]
+    found: list[dict[str, Any]] = []
+    for g, rows in (known.groupby(cols, sort=True, dropna=False) if cols else [((), known)]):
+        per = rows.drop_duplicates(["_period", "_pop"])
+        counts = per["_pop"].value_counts()
+        if not len(counts) or int(counts.iloc[0]) < _SAME_POPULATION_PERIODS:
+            continue
+        t = per.loc[per["_pop"] == counts.index[0], "_t"]
+        if t.notna().all() and float(t.max() - t.min()) < 2 - 1e-9:
+            continue
+        key = g if isinstance(g, tuple) else (g,)
+        found.append({**{k: plain(v) for k, v in zip(keys, key)}, "population": float(counts.index[0]),
+                      "periods": int(counts.iloc[0]), "of": int(per["_period"].nunique())})
+    return found
+
+
+def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, period: str | None,
+                          keys: list[Any] | None = None, *, trend: bool = False) -> list[dict[str, Any]]:
+    """Say (with :func:`saferstats.published._same_population_note`'s words) which groups of
+    ``data`` have one population in :data:`_SAME_POPULATION_PERIODS` or more periods
+    (:func:`_same_population_groups`), and return them for ``.attrs["same_population"]``: their
+    rates are the counts over a constant, so the change in a rate, and a trend's APC "per
+    population" (``trend``), is the change in the count. ``keys`` None: the table's area column
+    (``force_code``, ``force``, ``area``, ``la_code``, ``csp_code``), or the table as one series
+    when its periods do not repeat. Nothing where the table's ``attrs["population_note"]`` says it
+    (:func:`saferstats.read_hate_crime`, repeated by :func:`_warn_population_note`)."""
+    from .published import _same_population_note
+
+    if population is None or period is None or period not in data.columns or population not in data.columns:
+        return []
+    if isinstance(data.attrs, dict) and data.attrs.get("population_note"):
+        return []
+    if keys is None:
+        area = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
+        if area is None and data[period].duplicated().any():
+            return []  # several series, and no column to tell them apart
+        keys = [] if area is None else [area]
+    found = _same_population_groups(data, population, period, keys)
+    if not found:
+        return found
+    label = keys[0] if len(keys) == 1 and isinstance(keys[0], str) else "series"
+    key_of = (lambda r: tuple(r[k] for k in keys)) if keys else (lambda r: ("the series",))
+    sub_rows = []
+    for r in found:
+        hit = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float) == r["population"]
+        for k in keys:
+            hit &= (data[k].map(plain) == r[k]).to_numpy()
+        sub_rows.append(pd.DataFrame({label: _key_text(key_of(r)).strip("'\""), "population": r["population"],
+                                      "period": data.loc[hit, period].astype(str).to_numpy()}))
+    sub = pd.concat(sub_rows, ignore_index=True)
+    census = pd.to_numeric(data["census"], errors="coerce").dropna() if "census" in data.columns else pd.Series([])
+    name = f"Census {int(census.iloc[0])} population" if census.nunique() == 1 else f"column {population!r}"
+    note = _same_population_note(sub, name, population="population", period="period", group=label)
+    if note is None:  # (one period label in all: cannot be, with 3 periods or more)
+        return found
+    n_groups = len(data.groupby(keys, dropna=False)) if keys else 1
+    note = re.sub(r" for (\d+) of \d+ (.+?) with a population in more than one year \(e\.g\. (.+) ([\d,]+)\)",
+                  lambda m: f" for {m.group(1)} of {n_groups} {m.group(2)} (e.g. {m.group(3)} {m.group(4)})" if keys
+                  else f" ({m.group(4)})", note)
+    groups = [(key_of(r), f"{r['population']:,.0f} in {r['periods']} of {r['of']} periods") for r in found]
+    shown = "; ".join(short_group_labels(data, groups[:10], by=keys, period=period)) if keys else groups[0][1]
+    shown += f" (and {len(groups) - 10} more)" if len(groups) > 10 else ""
+    what = ("so each trend's APC per population is the APC of the counts (the same with population=None), not a "
+            "trend in the rate" if trend else "so the change in these rates is the change in the counts")
+    warn_user(f"{fn}: {note}; {what}: {shown}; listed in .attrs['same_population']")
+    return found
 
 
 #: Columns that name an area (or a period) in the tables :func:`saferstats.census_population` gives,
@@ -2681,7 +2795,7 @@ def year_on_year(
     out.attrs["multiplier"] = None if population is None else mult
     if population is not None:
         _warn_population_note("year_on_year", data, population, period)
-        _warn_census_year("year_on_year", data, population, period)
+        out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
     return out
 
 
