@@ -2113,7 +2113,10 @@ def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, p
     if not found:
         return found
     label = keys[0] if len(keys) == 1 and isinstance(keys[0], str) else "series"
-    key_of = (lambda r: tuple(r[k] for k in keys)) if keys else (lambda r: ("the series",))
+
+    def key_of(r: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(r[k] for k in keys) if keys else ("the series",)
+
     sub_rows = []
     for r in found:
         hit = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float) == r["population"]
