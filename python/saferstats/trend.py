@@ -1173,7 +1173,10 @@ def compare_trends(
     ``comparator``: a value of that column (``"England and Wales"``; its rows are the comparator,
     every other area is compared with it), or a DataFrame with the comparator's ``count``,
     ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
-    series read from another file. The table's totals (``.attrs["totals"]``: the strand table's
+    series read from another file. A name that is one of the total rows a reader left out of the
+    table (Defra's England, in :func:`saferstats.read_flytipping`'s ``.attrs["totals"]``, counted on
+    another basis from the authorities' rows before 2019/20) is an error that gives the comparator
+    to use instead: the sum of the areas published in every period, with ``subtract=True``. The table's totals (``.attrs["totals"]``: the strand table's
     ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
     no group beside a strand: against a strand they are left out with a warning (race is 76% of
     the offences), and against one total the other is left out; pass a total as the comparator to
@@ -1268,6 +1271,10 @@ def compare_trends(
         if not mask.any():
             values = [str(v) for v in pd.unique(data[area_col].dropna())]
             near = near_column(values, str(comparator))
+            summed = _comparator_in_totals(data, comparator, area_col, count, population, period)
+            if summed:
+                raise InvalidInputError(f"comparator {comparator!r} is not a value of column {area_col!r}: {summed}",
+                                        "comparator")
             raise InvalidInputError(
                 f"comparator {comparator!r} is not a value of column {area_col!r}"
                 + (f"; did you mean {near!r}?" if near is not None else f" (values: {values[:10]})"), "comparator")
@@ -1462,6 +1469,29 @@ def compare_trends(
 #: A comparator's name that says it leaves areas out ("England less Kent", "rest of the force").
 _REST_OF = re.compile(r"\b(rest\s+of|less|excluding|excl\.?|except|without|other\s+than|outside|remainder)\b",
                       re.IGNORECASE)
+
+
+def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, count: str, population: str | None,
+                          period: str) -> str:
+    """What to say when ``comparator`` names one of a reader's total rows left out of the table
+    (:func:`saferstats.read_flytipping`'s ``.attrs["totals"]``: Defra's England and regional rows):
+    its figures are another basis from the areas' rows before 2019/20 (England 2017/18: 997,612,
+    its authorities 894,789), so the comparator to give is the sum of the areas published in
+    every period, as a DataFrame; ``""`` when it names none."""
+    rows = data.attrs.get("totals") if isinstance(data.attrs, dict) else None
+    areas = {str(r.get("area")) for r in (rows or []) if isinstance(r, dict)}
+    if str(comparator) not in areas:
+        return ""
+    cols = repr([count] if population is None else [count, population])
+    return (f"{comparator} is one of the table's total rows, left out as not an area (.attrs['totals']), and a "
+            "published total is no comparator for the areas' rows (Defra's England rows before 2019/20 count on "
+            "another basis: 2017/18 England 997,612, its authorities' rows 894,789; 2018/19 has two). Compare with "
+            "the sum of the areas published in every period, given as a DataFrame: "
+            f"every = data.groupby({area_col!r})[{count!r}].transform('count') == data[{period!r}].nunique(); "
+            f"comp = data[every].groupby({period!r}, as_index=False)[{cols}].sum()"
+            f".assign({area_col}='{comparator} (areas in every period)'); "
+            f"compare_trends(data[every], comparator=comp, by={area_col!r}, subtract=True, ...) "
+            "(subtract: each area is in that sum)")
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,

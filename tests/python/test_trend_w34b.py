@@ -145,3 +145,27 @@ def test_months_of_one_year_on_its_estimate_are_not_warned():
     assert "same figure in every year (2021-01-01, 2021-02-01," in _same(msgs)[0]
     assert "(100,000): one population estimate" in _same(msgs)[0]
     assert "not a trend in the rate: 100,000 in 25 of 25 periods; listed" in _same(msgs)[0]
+
+
+def test_comparator_named_as_a_total_row_gives_the_sum_to_use(shared_data):
+    """compare_trends(fly, comparator='England', by='la_code') said "is not a value of column
+    'la_code'" (by la_name: "did you mean 'Fenland'?"); England is read_flytipping's total row,
+    left out, and on another basis before 2019/20. The error now gives the sum to compare with,
+    and that recipe runs: Derby +5.40% a year against the rest of England's +3.69%."""
+    data = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    said = {}
+    for by in ("la_code", "la_name"):
+        with pytest.raises(ss.InvalidInputError) as err:
+            ss.compare_trends(data, comparator="England", by=by, count="incidents", population=None)
+        msg = said[by] = str(err.value)
+        assert "England is one of the table's total rows, left out as not an area (.attrs['totals'])" in msg
+        assert "2017/18 England 997,612, its authorities' rows 894,789" in msg and "Fenland" not in msg
+    recipe = said["la_code"].split("given as a DataFrame: ")[1].split(" (subtract:")[0].replace(", ...)", ", count='incidents', "
+                                                                                       "population=None, dispersion='quasi')")
+    env = {"data": data, "compare_trends": ss.compare_trends}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(recipe.replace("compare_trends(", "out = compare_trends(", 1), env)  # noqa: S102
+    row = env["out"].set_index("la_code").loc["E06000015"]
+    assert row["comparator"] == "England (areas in every period) less E06000015"
+    assert (round(row["apc"], 2), round(row["comparator_apc"], 2), round(row["ratio"], 4)) == (5.40, 3.69, 1.0165)
