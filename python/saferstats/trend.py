@@ -1176,8 +1176,8 @@ def compare_trends(
     series read from another file. A name that is one of the total rows a reader left out of the
     table (Defra's England, in :func:`saferstats.read_flytipping`'s ``.attrs["totals"]``, counted on
     another basis from the authorities' rows before 2019/20) is an error that gives the comparator
-    to use instead: the sum of the areas published in every period, with ``subtract=True``. The table's totals (``.attrs["totals"]``: the strand table's
-    ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
+    to use instead: the sum of the areas published in every period, with ``subtract=True``. The
+    table's totals (``.attrs["totals"]``: the strand table's ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
     no group beside a strand: against a strand they are left out with a warning (race is 76% of
     the offences), and against one total the other is left out; pass a total as the comparator to
     set each strand against it. Only periods both series have are compared (the others are
