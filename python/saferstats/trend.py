@@ -1029,7 +1029,7 @@ def poisson_trend(
                 "missing='propagate' to leave those groups without a trend",
                 str(col), int(rows[0]))
         warn_user(f"poisson_trend: {len(rows)} row(s) with a missing count or population left out: {where}; "
-                  "their groups' trends use the periods they have")
+                  f"their groups' trends use the periods they have{_whole_periods_missing(data, absent, y, period, count, population)}")
         data = data[~absent]
         y, pop = y[~absent], pop[~absent]
     n_excluded = int(absent.sum())
@@ -1132,6 +1132,24 @@ def poisson_trend(
     out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
                               else "Student t on the residual df (df_resid: the periods less every coefficient)")
     return out
+
+
+def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray, period: str, count: str,
+                           population: str | None) -> str:
+    """What to add when ``missing="drop"`` leaves out every row of some periods: which periods, and
+    the column with no figure in them (Defra's ``mid_population_estimates``, published from 2019/20
+    only: a "trend" of 2012/13 to 2021/22 runs over three years), else ``""``."""
+    labels = data[period].astype(str).to_numpy()
+    gone = sorted(p for p in set(labels) if absent[labels == p].all())
+    if not gone or len(gone) == len(set(labels)):
+        return ""
+    col = count if np.isnan(y[np.isin(labels, gone)]).all() else population
+    left = sorted(set(labels) - set(gone))
+    shown = ", ".join(gone[:8]) + (" ..." if len(gone) > 8 else "")
+    return (f"; column {col!r} has no figure in any row of {len(gone)} period(s) ({shown}), so every trend runs over "
+            f"the other {len(left)} only ({left[0]} to {left[-1]}: first_period, last_period)"
+            + (": for the whole series give populations of your own for those periods (matched on the area's code), "
+               "or fit the counts with population=None" if col == population else ""))
 
 
 def compare_trends(

@@ -169,3 +169,22 @@ def test_comparator_named_as_a_total_row_gives_the_sum_to_use(shared_data):
     row = env["out"].set_index("la_code").loc["E06000015"]
     assert row["comparator"] == "England (areas in every period) less E06000015"
     assert (round(row["apc"], 2), round(row["comparator_apc"], 2), round(row["ratio"], 4)) == (5.40, 3.69, 1.0165)
+
+
+def test_drop_that_leaves_out_whole_periods_says_the_trend_is_shorter(shared_data):
+    """Derbyshire's councils on Defra's own mid_population_estimates (published from 2019/20):
+    missing='drop' left out 63 rows and said only that "their groups' trends use the periods they
+    have"; every trend ran over 3 of the 10 years. Now the periods and the column are named."""
+    data = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    dby = ["E07000032", "E07000033", "E07000034", "E06000015", "E07000035", "E07000036", "E07000037",
+           "E07000038", "E07000039"]
+    d = data[data["la_code"].isin(dby)]
+    tr, msgs = _said(ss.poisson_trend, d, count="incidents", by="la_code", population="mid_population_estimates",
+                     missing="drop", dispersion="quasi", use_t=True)
+    said = [m for m in msgs if m.startswith("poisson_trend: 63 row(s) with a missing count or population left out")]
+    assert len(said) == 1, msgs
+    assert ("column 'mid_population_estimates' has no figure in any row of 7 period(s) (2012/13, 2013/14, 2014/15, "
+            "2015/16, 2016/17, 2017/18, 2018/19), so every trend runs over the other 3 only (2019/20 to 2021/22") in said[0]
+    assert set(tr["first_period"]) == {"2019/20"} and (tr["n_periods"] == 3).all()
+    assert tr.attrs["same_population"] == []  # Defra's mid-year estimates change every year
+    assert round(float(tr.set_index("la_code").loc["E06000015", "apc"]), 2) == 4.37
