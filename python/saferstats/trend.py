@@ -312,7 +312,10 @@ def add_rates(
     year, which survives a merge) whose ``period`` (or ``year``, or police.uk's ``month``) is more
     than 3 years from that Census gets a warning naming those periods and the Census (Census 2021
     residents for 2017/18 crimes), and one saying so when that one Census population serves every period of a force or
-    area (unless the ``population_note`` above says it already).
+    area (unless the ``population_note`` above says it already). With or without a ``census``
+    column, an area whose population is one figure in 3 or more periods, two years apart or more
+    (Census 2021 residents merged onto every year), is named in that warning and listed in the
+    result's ``.attrs["same_population"]``: those rates are the counts over a constant.
 
     :func:`saferstats.census_population` is long: one row per area and ethnic group. Area counts
     (crimes per ward, from police.uk files) merged onto it land on each of the area's five rows,
@@ -884,7 +887,12 @@ def poisson_trend(
     reported as ``dispersion_ratio``. ``dispersion="quasi"`` scales the SE by its square root
     (statsmodels ``scale="X2"``), ``"negbin"`` fits NB2 with α by maximum likelihood (Poisson when α
     goes to 0), ``"auto"`` switches to quasi-Poisson when χ²/df > 1.5; the ``method`` column says
-    which was used. ``population=None`` fits counts (no offset). The default ``"poisson"`` does
+    which was used. ``population=None`` fits counts (no offset). A group whose population is one
+    figure in 3 or more periods, two years apart or more (one Census merged onto every year: Derby's
+    fly-tipping 2012/13-2021/22 on its 261,334 Census 2021 residents, APC +5.40%), has a constant
+    offset, so its APC is the APC of its counts: a :class:`~saferstats.SaferstatsWarning` names those
+    groups and ``.attrs["same_population"]`` lists them (the population, in how many periods of how
+    many). The default ``"poisson"`` does
     not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
