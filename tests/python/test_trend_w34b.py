@@ -188,3 +188,18 @@ def test_drop_that_leaves_out_whole_periods_says_the_trend_is_shorter(shared_dat
     assert set(tr["first_period"]) == {"2019/20"} and (tr["n_periods"] == 3).all()
     assert tr.attrs["same_population"] == []  # Defra's mid-year estimates change every year
     assert round(float(tr.set_index("la_code").loc["E06000015", "apc"]), 2) == 4.37
+
+
+def test_report_flytipping_section_says_one_population_in_its_caption_only(shared_data):
+    """The report's fly-tipping trend (Census 2021 by code for every year) says "one population for
+    every year" in its caption; poisson_trend's new warning is not repeated on the console."""
+    from saferstats.report.sections import _flytipping
+
+    data = defra_flytipping_read(shared_data, "Flytipping.xlsx")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        s = _flytipping({"confidence": 0.95, "disclosure_threshold": 5, "area": "Derby"},
+                        {"data": data, "area": "la_name", "code": "la_code", "period": "period", "count": "incidents"})
+    trend = next(t for t in s.tables if t.name == "flytipping_trend")
+    assert "one population for every year, so this is the change in the count" in trend.caption
+    assert not _same([str(m.message) for m in w]), [str(m.message)[:200] for m in w]
