@@ -44,7 +44,12 @@ def hate_crime_by_force(*, long: bool = False) -> pd.DataFrame:
     rate are missing (NaN), not dropped.
 
     Like for like: each force has one population for both years (Hertfordshire 1,184,400), so a
-    change in its rate is the change in its count. The 43 territorial forces leave out the British
+    change in its rate is the change in its count. Which year's estimate that population is is not
+    stated, neither in the file nor in the notes of the bulletin's tables
+    (``hate-crime-1819-hosb2419-tables.ods``, whose tables have no population): it is rounded to
+    hundreds, it is neither Census (Hertfordshire: 1,116,062 residents in 2011, 1,198,832 in 2021),
+    and the published rate of both years is on it. Say so beside rates from it, or give each year
+    its ONS mid-year estimate. The 43 territorial forces leave out the British
     Transport Police, so they add up to less than the England and Wales totals of the bulletin's
     strand table (:func:`hate_crime_national`): 99,821 offences in 2018-19 against 103,379. Force
     names are the Home Office's ("Avon and Somerset", "London, City of", "Metropolitan Police");
@@ -177,7 +182,8 @@ def census2011_by_force() -> pd.DataFrame:
     (43, 39)
 
     These are 2011 residents: the hate crime table's rates for 2017-18 and 2018-19 are on its own
-    ``population`` column (mid-year estimates), not on either Census.
+    ``population`` column (one estimate for both years, of a year the table does not state; see
+    :func:`hate_crime_by_force`), not on either Census.
     The long table :func:`saferstats.disproportionality` takes is
     ``saferstats.census_population("force", census=2011)``; Census 2021 is the default there.
 

@@ -312,7 +312,10 @@ def add_rates(
     year, which survives a merge) whose ``period`` (or ``year``, or police.uk's ``month``) is more
     than 3 years from that Census gets a warning naming those periods and the Census (Census 2021
     residents for 2017/18 crimes), and one saying so when that one Census population serves every period of a force or
-    area (unless the ``population_note`` above says it already).
+    area (unless the ``population_note`` above says it already). With or without a ``census``
+    column, an area whose population is one figure in 3 or more periods, two years apart or more
+    (Census 2021 residents merged onto every year), is named in that warning and listed in the
+    result's ``.attrs["same_population"]``: those rates are the counts over a constant.
 
     :func:`saferstats.census_population` is long: one row per area and ethnic group. Area counts
     (crimes per ward, from police.uk files) merged onto it land on each of the area's five rows,
@@ -344,11 +347,13 @@ def add_rates(
     except SaferstatsError as exc:
         raise _row_named(exc, data) from None
     _warn_population_note("add_rates", data, population)
-    _warn_census_year("add_rates", data, population, next((c for c in ("period", "year", "month") if c in data.columns), None))
+    same = _warn_census_year("add_rates", data, population,
+                             next((c for c in ("period", "year", "month") if c in data.columns), None))
     _warn_count_repeated_by_group("add_rates", data, count, population)
     out = data.copy()
     for col in ["rate", "lower", "upper", "confidence", "method"]:
         out[col] = r[col].to_numpy() if col != "method" else r[col].array
+    out.attrs["same_population"] = same
     return out
 
 
@@ -882,7 +887,12 @@ def poisson_trend(
     reported as ``dispersion_ratio``. ``dispersion="quasi"`` scales the SE by its square root
     (statsmodels ``scale="X2"``), ``"negbin"`` fits NB2 with α by maximum likelihood (Poisson when α
     goes to 0), ``"auto"`` switches to quasi-Poisson when χ²/df > 1.5; the ``method`` column says
-    which was used. ``population=None`` fits counts (no offset). The default ``"poisson"`` does
+    which was used. ``population=None`` fits counts (no offset). A group whose population is one
+    figure in 3 or more periods, two years apart or more (one Census merged onto every year: Derby's
+    fly-tipping 2012/13-2021/22 on its 261,334 Census 2021 residents, APC +5.40%), has a constant
+    offset, so its APC is the APC of its counts: a :class:`~saferstats.SaferstatsWarning` names those
+    groups and ``.attrs["same_population"]`` lists them (the population, in how many periods of how
+    many). The default ``"poisson"`` does
     not allow for over-dispersion: groups whose χ²/df is above 1.5 are named in a
     :class:`~saferstats.SaferstatsWarning`; read ``dispersion_ratio`` (national
     race hate crime 2011/12-2018/19: 268.9, so the Poisson interval 13.85%-14.16% is √268.9 = 16
@@ -1027,7 +1037,7 @@ def poisson_trend(
                 "missing='propagate' to leave those groups without a trend",
                 str(col), int(rows[0]))
         warn_user(f"poisson_trend: {len(rows)} row(s) with a missing count or population left out: {where}; "
-                  "their groups' trends use the periods they have")
+                  f"their groups' trends use the periods they have{_whole_periods_missing(data, absent, y, period, count, population)}")
         data = data[~absent]
         y, pop = y[~absent], pop[~absent]
     n_excluded = int(absent.sum())
@@ -1121,6 +1131,7 @@ def poisson_trend(
     _warn_recording_changes("poisson_trend", recording, keys)
     touched = _footnoted(data, labels, flat)
     _warn_footnotes("poisson_trend", touched, f"{'the trends run' if keys else 'the trend runs'} over")
+    out.attrs["same_population"] = _warn_same_population("poisson_trend", data, population, period, keys, trend=True)
     out.attrs["footnotes"] = touched
     out.attrs["excluded"] = n_excluded
     out.attrs["recording_changes"] = recording
@@ -1129,6 +1140,24 @@ def poisson_trend(
     out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
                               else "Student t on the residual df (df_resid: the periods less every coefficient)")
     return out
+
+
+def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray, period: str, count: str,
+                           population: str | None) -> str:
+    """What to add when ``missing="drop"`` leaves out every row of some periods: which periods, and
+    the column with no figure in them (Defra's ``mid_population_estimates``, published from 2019/20
+    only: a "trend" of 2012/13 to 2021/22 runs over three years), else ``""``."""
+    labels = data[period].astype(str).to_numpy()
+    gone = sorted(p for p in set(labels) if absent[labels == p].all())
+    if not gone or len(gone) == len(set(labels)):
+        return ""
+    col = count if np.isnan(y[np.isin(labels, gone)]).all() else population
+    left = sorted(set(labels) - set(gone))
+    shown = ", ".join(gone[:8]) + (" ..." if len(gone) > 8 else "")
+    return (f"; column {col!r} has no figure in any row of {len(gone)} period(s) ({shown}), so every trend runs over "
+            f"the other {len(left)} only ({left[0]} to {left[-1]}: first_period, last_period)"
+            + (": for the whole series give populations of your own for those periods (matched on the area's code), "
+               "or fit the counts with population=None" if col == population else ""))
 
 
 def compare_trends(
@@ -1170,8 +1199,11 @@ def compare_trends(
     ``comparator``: a value of that column (``"England and Wales"``; its rows are the comparator,
     every other area is compared with it), or a DataFrame with the comparator's ``count``,
     ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
-    series read from another file. The table's totals (``.attrs["totals"]``: the strand table's
-    ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
+    series read from another file. A name that is one of the total rows a reader left out of the
+    table (Defra's England, in :func:`saferstats.read_flytipping`'s ``.attrs["totals"]``, counted on
+    another basis from the authorities' rows before 2019/20) is an error that gives the comparator
+    to use instead: the sum of the areas published in every period, with ``subtract=True``. The
+    table's totals (``.attrs["totals"]``: the strand table's ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
     no group beside a strand: against a strand they are left out with a warning (race is 76% of
     the offences), and against one total the other is left out; pass a total as the comparator to
     set each strand against it. Only periods both series have are compared (the others are
@@ -1265,6 +1297,10 @@ def compare_trends(
         if not mask.any():
             values = [str(v) for v in pd.unique(data[area_col].dropna())]
             near = near_column(values, str(comparator))
+            summed = _comparator_in_totals(data, comparator, area_col, count, population, period)
+            if summed:
+                raise InvalidInputError(f"comparator {comparator!r} is not a value of column {area_col!r}: {summed}",
+                                        "comparator")
             raise InvalidInputError(
                 f"comparator {comparator!r} is not a value of column {area_col!r}"
                 + (f"; did you mean {near!r}?" if near is not None else f" (values: {values[:10]})"), "comparator")
@@ -1442,6 +1478,8 @@ def compare_trends(
                               ma, a["n_periods"].to_numpy(dtype=int) - 2, mb, b["n_periods"].to_numpy(dtype=int) - 2,
                               f"{name} less each area" if subtract else name)
     out.attrs["footnotes"] = {**b.attrs.get("footnotes", {}), **a.attrs.get("footnotes", {})}
+    out.attrs["same_population"] = [{**r, "series": side} for side, fit in (("area", a), ("comparator", b))
+                                    for r in fit.attrs.get("same_population", [])]
     out.attrs["recording_changes"] = recording
     # each side's season check (the warnings above name the side): the area's, then the comparator's
     # over the same periods, keyed by the by columns as the rows are
@@ -1457,6 +1495,29 @@ def compare_trends(
 #: A comparator's name that says it leaves areas out ("England less Kent", "rest of the force").
 _REST_OF = re.compile(r"\b(rest\s+of|less|excluding|excl\.?|except|without|other\s+than|outside|remainder)\b",
                       re.IGNORECASE)
+
+
+def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, count: str, population: str | None,
+                          period: str) -> str:
+    """What to say when ``comparator`` names one of a reader's total rows left out of the table
+    (:func:`saferstats.read_flytipping`'s ``.attrs["totals"]``: Defra's England and regional rows):
+    its figures are another basis from the areas' rows before 2019/20 (England 2017/18: 997,612,
+    its authorities 894,789), so the comparator to give is the sum of the areas published in
+    every period, as a DataFrame; ``""`` when it names none."""
+    rows = data.attrs.get("totals") if isinstance(data.attrs, dict) else None
+    areas = {str(r.get("area")) for r in (rows or []) if isinstance(r, dict)}
+    if str(comparator) not in areas:
+        return ""
+    cols = repr([count] if population is None else [count, population])
+    return (f"{comparator} is one of the table's total rows, left out as not an area (.attrs['totals']), and a "
+            "published total is no comparator for the areas' rows (Defra's England rows before 2019/20 count on "
+            "another basis: 2017/18 England 997,612, its authorities' rows 894,789; 2018/19 has two). Compare with "
+            "the sum of the areas published in every period, given as a DataFrame: "
+            f"every = data.groupby({area_col!r})[{count!r}].transform('count') == data[{period!r}].nunique(); "
+            f"comp = data[every].groupby({period!r}, as_index=False)[{cols}].sum()"
+            f".assign({area_col}='{comparator} (areas in every period)'); "
+            f"compare_trends(data[every], comparator=comp, by={area_col!r}, subtract=True, ...) "
+            "(subtract: each area is in that sum)")
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,
@@ -1987,20 +2048,23 @@ def _warn_population_note(fn: str, data: pd.DataFrame, population: str = "popula
 _CENSUS_GAP = 3
 
 
-def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str | None) -> None:
+def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str | None,
+                      keys: list[Any] | None = None) -> list[dict[str, Any]]:
     """Warn when ``data`` carries a ``census`` column (:func:`saferstats.census_population`'s Census
     year, which survives a merge) and its rows' periods are more than :data:`_CENSUS_GAP` years from
     that Census (Census 2021 residents for 2017/18 crimes), naming the periods and the Census; and
     when that one population serves every period of a force or area (the note of
-    :func:`saferstats.read_hate_crime`, not repeated when the table carries it already)."""
+    :func:`saferstats.read_hate_crime`, not repeated when the table carries it already), said by
+    :func:`_warn_same_population` (with or without a ``census`` column) where a group has one
+    population in 3 periods or more; returns its groups (``.attrs["same_population"]``)."""
     from .published import _same_population_note
 
     if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:
-        return
+        return _warn_same_population(fn, data, population, period, keys)
     census = pd.to_numeric(data["census"], errors="coerce")
     used = data[population].notna().to_numpy() & census.notna().to_numpy()
     if not used.any():
-        return
+        return _warn_same_population(fn, data, population, period, keys)
     far: dict[int, list[str]] = {}
     for label, c in zip(data[period].to_numpy()[used], census.to_numpy()[used]):
         m = re.search(r"(19|20)\d{2}", str(plain(label)))
@@ -2017,13 +2081,122 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
                   "estimates of each period's year (or the Census nearer the period), or say which year the population "
                   f"is beside the rates (if {population!r} is not the Census population, drop the 'census' column)")
     if isinstance(data.attrs, dict) and data.attrs.get("population_note"):
-        return  # read_hate_crime's note says it already (repeated by _warn_population_note)
+        return []  # read_hate_crime's note says it already (repeated by _warn_population_note)
+    found = _warn_same_population(fn, data[used], population, period, keys)
+    if found:
+        return found
     group = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
     if group is not None:
         note = _same_population_note(data[used], f"Census {int(census[used].iloc[0])} population", population=population,
                                      period=period, group=group)
         if note:
             warn_user(f"{fn}: {note}")
+    return []
+
+
+#: How many periods of a group may share one population figure before :func:`poisson_trend`,
+#: :func:`compare_trends`, :func:`add_rates` and :func:`year_on_year` say that the rates over
+#: them are the counts over a constant (two is :func:`saferstats.read_hate_crime`'s two years,
+#: said by its own ``population_note``).
+_SAME_POPULATION_PERIODS = 3
+
+
+def _same_population_groups(data: pd.DataFrame, population: str | None, period: str,
+                            keys: list[Any]) -> list[dict[str, Any]]:
+    """The groups of ``data`` (by ``keys``; the whole table where there are none) whose
+    ``population`` is one figure in :data:`_SAME_POPULATION_PERIODS` or more of their periods,
+    two years apart or more (the months of one year share its mid-year estimate, and are not
+    named; periods that :func:`parse_periods` cannot read are counted without that check):
+    each as its key columns, ``population`` (that figure), ``periods`` (how many periods have it)
+    and ``of`` (how many have a population). One population merged onto every year of a series
+    (Census 2021 residents of Derby, 261,334, beside Defra's fly-tipping 2012/13 to 2021/22).
+
+    >>> d = pd.DataFrame({"la_code": ["A"] * 3 + ["B"] * 3, "period": ["2019/20", "2020/21", "2021/22"] * 2,
+    ...                   "population": [100, 100, 100, 100, 101, 102]})
+    >>> _same_population_groups(d, "population", "period", ["la_code"])
+    [{'la_code': 'A', 'population': 100.0, 'periods': 3, 'of': 3}]
+    """
+    if population is None or population not in data.columns or period not in data.columns \
+            or not all(k in data.columns for k in keys):
+        return []
+    pop = pd.to_numeric(data[population], errors="coerce")
+    known = pd.DataFrame({"_pop": pop.to_numpy(dtype=float), "_period": data[period].astype(str).to_numpy()})
+    try:
+        known["_t"] = _parse_periods(data[period], period)[0]
+    except (SaferstatsError, ValueError, TypeError):
+        known["_t"] = np.nan  # labels that are no period: the periods are counted, their span is not checked
+    for i, k in enumerate(keys):
+        known[f"_k{i}"] = data[k].to_numpy()
+    known = known[known["_pop"].notna()]
+    cols = [f"_k{i}" for i in range(len(keys))]
+    found: list[dict[str, Any]] = []
+    for g, rows in (known.groupby(cols, sort=True, dropna=False) if cols else [((), known)]):
+        per = rows.drop_duplicates(["_period", "_pop"])
+        counts = per["_pop"].value_counts()
+        if not len(counts) or int(counts.iloc[0]) < _SAME_POPULATION_PERIODS:
+            continue
+        t = per.loc[per["_pop"] == counts.index[0], "_t"]
+        if t.notna().all() and float(t.max() - t.min()) < 2 - 1e-9:
+            continue
+        key = g if isinstance(g, tuple) else (g,)
+        found.append({**{k: plain(v) for k, v in zip(keys, key)}, "population": float(counts.index[0]),
+                      "periods": int(counts.iloc[0]), "of": int(per["_period"].nunique())})
+    return found
+
+
+def _warn_same_population(fn: str, data: pd.DataFrame, population: str | None, period: str | None,
+                          keys: list[Any] | None = None, *, trend: bool = False) -> list[dict[str, Any]]:
+    """Say (with :func:`saferstats.published._same_population_note`'s words) which groups of
+    ``data`` have one population in :data:`_SAME_POPULATION_PERIODS` or more periods
+    (:func:`_same_population_groups`), and return them for ``.attrs["same_population"]``: their
+    rates are the counts over a constant, so the change in a rate, and a trend's APC "per
+    population" (``trend``), is the change in the count. ``keys`` None: the table's area column
+    (``force_code``, ``force``, ``area``, ``la_code``, ``csp_code``), or the table as one series
+    when its periods do not repeat. Nothing where the table's ``attrs["population_note"]`` says it
+    (:func:`saferstats.read_hate_crime`, repeated by :func:`_warn_population_note`)."""
+    from .published import _same_population_note
+
+    if population is None or period is None or period not in data.columns or population not in data.columns:
+        return []
+    if isinstance(data.attrs, dict) and data.attrs.get("population_note"):
+        return []
+    if keys is None:
+        area = next((g for g in ("force_code", "force", "area", "la_code", "csp_code") if g in data.columns), None)
+        if area is None and data[period].duplicated().any():
+            return []  # several series, and no column to tell them apart
+        keys = [] if area is None else [area]
+    found = _same_population_groups(data, population, period, keys)
+    if not found:
+        return found
+    label = keys[0] if len(keys) == 1 and isinstance(keys[0], str) else "series"
+
+    def key_of(r: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(r[k] for k in keys) if keys else ("the series",)
+
+    sub_rows = []
+    for r in found:
+        hit = pd.to_numeric(data[population], errors="coerce").to_numpy(dtype=float) == r["population"]
+        for k in keys:
+            hit &= (data[k].map(plain) == r[k]).to_numpy()
+        sub_rows.append(pd.DataFrame({label: _key_text(key_of(r)).strip("'\""), "population": r["population"],
+                                      "period": data.loc[hit, period].astype(str).to_numpy()}))
+    sub = pd.concat(sub_rows, ignore_index=True)
+    census = pd.to_numeric(data["census"], errors="coerce").dropna() if "census" in data.columns else pd.Series([])
+    name = f"Census {int(census.iloc[0])} population" if census.nunique() == 1 else f"column {population!r}"
+    note = _same_population_note(sub, name, population="population", period="period", group=label)
+    if note is None:  # (one period label in all: cannot be, with 3 periods or more)
+        return found
+    n_groups = len(data.groupby(keys, dropna=False)) if keys else 1
+    note = re.sub(r" for (\d+) of \d+ (.+?) with a population in more than one year \(e\.g\. (.+) ([\d,]+)\)",
+                  lambda m: f" for {m.group(1)} of {n_groups} {m.group(2)} (e.g. {m.group(3)} {m.group(4)})" if keys
+                  else f" ({m.group(4)})", note)
+    groups = [(key_of(r), f"{r['population']:,.0f} in {r['periods']} of {r['of']} periods") for r in found]
+    shown = "; ".join(short_group_labels(data, groups[:10], by=keys, period=period)) if keys else groups[0][1]
+    shown += f" (and {len(groups) - 10} more)" if len(groups) > 10 else ""
+    what = ("so each trend's APC per population is the APC of the counts (the same with population=None), not a "
+            "trend in the rate" if trend else "so the change in these rates is the change in the counts")
+    warn_user(f"{fn}: {note}; {what}: {shown}; listed in .attrs['same_population']")
+    return found
 
 
 #: Columns that name an area (or a period) in the tables :func:`saferstats.census_population` gives,
@@ -2681,7 +2854,7 @@ def year_on_year(
     out.attrs["multiplier"] = None if population is None else mult
     if population is not None:
         _warn_population_note("year_on_year", data, population, period)
-        _warn_census_year("year_on_year", data, population, period)
+        out.attrs["same_population"] = _warn_census_year("year_on_year", data, population, period, keys)
     return out
 
 

@@ -2076,13 +2076,15 @@ def _flytipping(cfg: dict, sec: dict) -> Section:
     no_trend += basis_none
     s.intro += basis_note
     if len(data):
-        with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
-            warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
-            trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf,
-                                     use_t=True)
         # with one population for every year (Census 2021 by code) the model's offset is constant: the
         # trend is the change in the count, and a caption saying "per resident" would claim more
         fixed = bool((data.groupby(area, observed=True)["population"].nunique(dropna=True) <= 1).all())
+        with warnings.catch_warnings():  # the gaps are named in the section's text (_series_gaps below)
+            warnings.filterwarnings("ignore", message="poisson_trend: .* periods missing inside")
+            if fixed:  # the caption says it (poisson_trend's warning of one population, not repeated)
+                warnings.filterwarnings("ignore", message="poisson_trend: .*the population is the same figure")
+            trend = ss.poisson_trend(data, count=count, period=period, by=area, dispersion="auto", confidence=conf,
+                                     use_t=True)
         caption = ("Annual % change in fly-tipping incidents (one population for every year, so this is the change "
                    "in the count)" if fixed else "Annual % change in fly-tipping incidents per resident")
         s.tables.append(Table("flytipping_trend", caption, _round(trend[[area, "apc", "apc_lower", "apc_upper",
