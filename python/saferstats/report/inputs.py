@@ -179,7 +179,8 @@ def read_table(section: str, sec: dict) -> tuple[pd.DataFrame, dict[str, str], l
                          "funnel plot; the change between years is shown, as the change in the count.")
         used = t[~unusable]
         one = used["period"].nunique() > 1 and bool((used.groupby("force")["population"].nunique() <= 1).all())
-        notes.append(" Denominator: the populations published in the Home Office table (ONS mid-year estimates)"
+        notes.append(" Denominator: the populations published in the Home Office table (rounded to hundreds; the "
+                     "table does not say which year's estimates they are)"
                      + ("; the table gives each force one population for every year, so a change in a rate is the "
                         "change in the count." if one else "."))
         out = t[~unusable].reset_index(drop=True)
