@@ -556,10 +556,20 @@ fn zero_fallback(
     let p2 = Problem::new(values, kinds, relations, Some(opts), Zeros::Unknown)?.polling(cancel);
     let (mut h2, mut r2) = (hidden.to_vec(), reason.to_vec());
     let graph = p2.is_graph();
-    if let Some(z) = p2.zero_to_hide(&h2, sensitive) {
-        // one hidden zero and a reader can no longer take a hidden count as at least 1
+    // one hidden zero per block that needs one: a reader can no longer take that block's hidden
+    // counts as at least 1 (kept only while it frees a pinned cell; each zero is hidden at most
+    // once, so this ends)
+    let mut pinned = p2.pinned(&h2, sensitive)?.len();
+    while let Some(z) = p2.zero_to_hide(&h2, sensitive) {
+        cancel.check()?;
         h2[z] = true;
+        let now = p2.pinned(&h2, sensitive)?.len();
+        if now >= pinned {
+            h2[z] = false;
+            break;
+        }
         r2[z] = Suppression::Secondary;
+        pinned = now;
     }
     let mut still = if graph {
         p2.secure_graph(&mut h2, sensitive, &mut r2)
@@ -642,7 +652,7 @@ struct Problem<'a> {
     vmax: f64,
     n_active: usize,
     /// Zero counts are published (not sensitive), so a reader knows a hidden count is at least 1
-    /// (unless a zero count is hidden too: see [`Problem::floor_one`]).
+    /// (unless a zero count of its block is hidden too: see [`Problem::floor_one`]).
     zeros_published: bool,
     /// The side of each relation in the bipartite relation graph, when the table is graph-shaped
     /// (plain sums, every cell in at most two relations, bipartite relation graph).
@@ -1045,7 +1055,8 @@ impl<'a> Problem<'a> {
         self.release_secondaries(graph, &mut h2, sensitive, exposed, &mut r2, guard_zeros)
             .ok()?;
         // sensitive cells pinned now, or once the pinned secondaries are published (publishing a
-        // pinned hidden zero restores the bound of 1 on every hidden count: checked again)
+        // pinned hidden zero restores the bound of 1 on the hidden counts of its block: checked
+        // again)
         let mut still = exposed.to_vec();
         still.extend(self.pinned(&h2, sensitive).ok()?);
         self.publish_pinned_secondaries(&mut h2, &mut r2).ok()?;
@@ -1088,10 +1099,9 @@ impl<'a> Problem<'a> {
         guard_zeros: bool,
     ) -> Result<()> {
         let n = self.values.len();
-        // a hidden zero stays hidden: it is what lets a reader no longer take every hidden count
-        // as at least 1 (the last-resort protection), so releasing it would change the bound of
-        // the whole table, not only of its block. With `guard_zeros` no release may reveal it
-        // either: it is guarded like a sensitive cell (see [`zero_fallback`])
+        // a hidden zero stays hidden: it is what lets a reader no longer take the hidden counts of
+        // its block as at least 1 (the last-resort protection). With `guard_zeros` no release may
+        // reveal it either: it is guarded like a sensitive cell (see [`zero_fallback`])
         let hidden_zero = |c: usize| {
             guard_zeros && hidden[c] && reason[c] == Suppression::Secondary && self.values[c] == 0.0
         };
@@ -1102,7 +1112,6 @@ impl<'a> Problem<'a> {
             .filter(|&c| hidden[c] && reason[c] == Suppression::Secondary && self.values[c] != 0.0)
             .collect();
         order.sort_by(|a, b| self.cost(*b).total_cmp(&self.cost(*a)).then(a.cmp(b)));
-        let floor = self.floor_one(hidden);
         for c in order {
             self.cancel.check()?;
             let block = self.block_of(hidden, c);
@@ -1115,7 +1124,7 @@ impl<'a> Problem<'a> {
                 self.audit(true, hidden, Some(&guarded))?.is_empty()
             } else {
                 self.determined(&local, Some(&guarded))?.is_empty()
-            } && self.pinned_in(&local, &guarded, floor)?.is_empty();
+            } && self.pinned(&local, &guarded)?.is_empty();
             if safe {
                 reason[c] = Suppression::None;
             } else {
@@ -1162,16 +1171,17 @@ impl<'a> Problem<'a> {
         block
     }
 
-    /// Are hidden counts known to be at least 1? Yes when zero counts are published and none is
-    /// hidden (the last-resort pass may hide zeros as protection; then every hidden count may be 0).
-    fn floor_one(&self, hidden: &[bool]) -> bool {
+    /// Are the hidden counts of `block` (one linked block of hidden cells) known to be at least 1?
+    /// Yes when zero counts are published and no zero count of the block is hidden (the
+    /// last-resort pass may hide zeros as protection; then every hidden count of that block may be
+    /// 0). Judged per block, not for the whole table: a reader given only the rows of one block
+    /// (one force's CSPs, say) would not know that a zero is hidden elsewhere, and a hidden count
+    /// is far more often positive than 0, so a zero hidden in another block protects nothing here.
+    fn floor_one(&self, block: &[usize]) -> bool {
         self.zeros_published
-            && !(0..self.values.len()).any(|i| {
-                hidden[i]
-                    && self.active[i]
-                    && self.kinds[i] == CellKind::Count
-                    && self.values[i] == 0.0
-            })
+            && !block
+                .iter()
+                .any(|&i| self.kinds[i] == CellKind::Count && self.values[i] == 0.0)
     }
 
     /// Is hidden cell `c` at the lower bound a reader knows: 0 for latent cells and zeros, 1 for a
@@ -1183,26 +1193,16 @@ impl<'a> Problem<'a> {
 
     /// Sensitive hidden cells that linear programming pins although no linear combination need
     /// do: every direction that moves the cell would push some hidden cell below the bound a reader
-    /// knows (0, or 1 for a hidden count where zeros are published: see [`Problem::floor_one`]).
+    /// knows (0, or 1 for a hidden count where zeros are published and none of its block is
+    /// hidden: see [`Problem::floor_one`]). Block by block.
     fn pinned(&self, hidden: &[bool], sensitive: &[bool]) -> Result<Vec<usize>> {
-        self.pinned_in(hidden, sensitive, self.floor_one(hidden))
-    }
-
-    /// [`Problem::pinned`] over the blocks of `hidden`, with the bound of hidden counts given (the
-    /// whole table's, when `hidden` is one block of it).
-    fn pinned_in(
-        &self,
-        hidden: &[bool],
-        sensitive: &[bool],
-        floor_one: bool,
-    ) -> Result<Vec<usize>> {
         let mut out = Vec::new();
         for block in self.blocks(hidden) {
             if !block.iter().any(|&c| sensitive[c]) {
                 continue;
             }
             out.extend(
-                self.pinned_block(&block, floor_one)?
+                self.pinned_block(&block, self.floor_one(&block))?
                     .into_iter()
                     .filter(|&c| sensitive[c]),
             );
@@ -1359,13 +1359,10 @@ impl<'a> Problem<'a> {
         rels
     }
 
-    /// Where hidden counts are known to be at least 1, a zero count to hide (last resort) so that
-    /// they are not: one sharing a relation with a sensitive cell pinned by that bound and not
-    /// itself recoverable once hidden.
+    /// Where a block's hidden counts are known to be at least 1, a zero count to hide (last
+    /// resort) so that they are not: one sharing a relation with a sensitive cell pinned by that
+    /// bound (so joining its block) and not itself recoverable once hidden.
     fn zero_to_hide(&self, hidden: &[bool], sensitive: &[bool]) -> Option<usize> {
-        if !self.floor_one(hidden) {
-            return None;
-        }
         let pinned = self.pinned(hidden, sensitive).ok()?;
         let zeros = self.cheapest_in(&self.relations_of(&pinned), |z| {
             !hidden[z] && self.kinds[z] == CellKind::Count && self.values[z] == 0.0
@@ -1394,10 +1391,11 @@ impl<'a> Problem<'a> {
     ) -> Result<Vec<usize>> {
         const TRIES: usize = 12;
         let n = self.values.len();
-        let floor = self.floor_one(hidden);
         let still_pinned = |hidden: &[bool], c: usize| -> Result<bool> {
             let block = self.block_of(hidden, c);
-            Ok(self.pinned_block(&block, floor)?.contains(&c))
+            Ok(self
+                .pinned_block(&block, self.floor_one(&block))?
+                .contains(&c))
         };
         let published = |hidden: &[bool], j: usize| {
             !hidden[j] && self.kinds[j] == CellKind::Count && self.values[j] > 0.0
@@ -1421,6 +1419,7 @@ impl<'a> Problem<'a> {
                         freed = true;
                         break;
                     }
+                    let floor = self.floor_one(&self.block_of(hidden, c));
                     let Some(path) = self.cycle_through(sides, hidden, c, floor) else {
                         break;
                     };
@@ -2078,12 +2077,11 @@ mod tests {
             let hidden: Vec<bool> = (0..values.len())
                 .map(|i| p.reason[i] != Suppression::None || kinds[i] == CellKind::Latent)
                 .collect();
-            // hidden counts are at least 1 to a reader unless a zero count is hidden
-            let floor = !zeros_hidden;
+            // hidden counts are at least 1 to a reader unless a zero count of their block is
+            // hidden (the attacker's problem has hidden zeros active, so in the blocks)
             let bad = |q: &Problem, h: &[bool]| {
                 let h: Vec<bool> = (0..h.len()).map(|i| h[i] && q.active[i]).collect();
-                q.determined(&h, Some(&sens)).unwrap().len()
-                    + q.pinned_in(&h, &sens, floor).unwrap().len()
+                q.determined(&h, Some(&sens)).unwrap().len() + q.pinned(&h, &sens).unwrap().len()
             };
             assert_eq!(bad(&problem, &hidden), 0, "{values:?}");
             for c in (0..values.len()).filter(|&c| p.reason[c] == Suppression::Secondary) {

@@ -16,13 +16,54 @@ fn hidden_of(reason: &[Suppression], kinds: &[CellKind]) -> Vec<bool> {
         .collect()
 }
 
+/// For each cell, whether a reader takes it as at least 1 if hidden: a count, zero counts
+/// published, and no zero count hidden among the hidden cells linked to it through relations (a
+/// reader given only those rows — one force's, say — would not know of a zero hidden elsewhere).
+fn floor_one_cells(
+    values: &[f64],
+    kinds: &[CellKind],
+    rel: &Relations,
+    hidden: &[bool],
+    opts: &DisclosureOptions,
+) -> Vec<bool> {
+    let n = values.len();
+    let live = |c: usize| hidden[c] && !values[c].is_nan();
+    // union-find over the hidden cells sharing a relation
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for r in 0..rel.len() {
+        let cells: Vec<usize> = rel.terms(r).map(|(c, _)| c).filter(|&c| live(c)).collect();
+        for w in cells.windows(2) {
+            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+            parent[a] = b;
+        }
+    }
+    let mut zero_in = vec![false; n];
+    for c in (0..n).filter(|&c| live(c) && kinds[c] == CellKind::Count && values[c] == 0.0) {
+        let r = root(&mut parent, c);
+        zero_in[r] = true;
+    }
+    (0..n)
+        .map(|c| {
+            let r = root(&mut parent, c);
+            !opts.zeros && kinds[c] == CellKind::Count && !zero_in[r]
+        })
+        .collect()
+}
+
 /// The range a reader can give hidden cell `i` by linear programming (the attack of Fischetti &
 /// Salazar-González, "Models and algorithms for the 2-dimensional cell suppression problem",
 /// Management Science 45, 1999): minimise and maximise it subject to the relations, published
 /// cells at their values and every hidden cell at least its known bound — 0, or 1 for a hidden
-/// count when zero counts are published and no zero count is hidden (a reader who sees zeros
-/// published knows a hidden count is not zero). Solved directly per cell, unlike the library's
-/// one programme per block.
+/// count when zero counts are published and no zero count linked to it is hidden
+/// ([`floor_one_cells`]: a reader who sees zeros published knows a hidden count is not zero).
+/// Solved directly per cell, unlike the library's one programme per block.
 fn lp_range(
     values: &[f64],
     kinds: &[CellKind],
@@ -32,10 +73,7 @@ fn lp_range(
     i: usize,
 ) -> (f64, f64) {
     use microlp::{ComparisonOp, OptimizationDirection, Problem};
-    let floor_one = !opts.zeros
-        && !(0..values.len()).any(|c| {
-            hidden[c] && kinds[c] == CellKind::Count && values[c] == 0.0 && !values[c].is_nan()
-        });
+    let floor_one = floor_one_cells(values, kinds, rel, hidden, opts);
     let solve = |dir| {
         let mut lp = Problem::new(dir);
         let vars: Vec<_> = (0..values.len())
@@ -44,11 +82,7 @@ fn lp_range(
                 if values[c].is_nan() {
                     lp.add_var(obj, (0.0, 0.0))
                 } else if hidden[c] {
-                    let lo = if floor_one && kinds[c] == CellKind::Count {
-                        1.0
-                    } else {
-                        0.0
-                    };
+                    let lo = if floor_one[c] { 1.0 } else { 0.0 };
                     lp.add_var(obj, (lo, f64::INFINITY))
                 } else {
                     lp.add_var(obj, (values[c], values[c]))
@@ -194,18 +228,7 @@ fn a_secondary_hidden_for_bounds_a_hidden_zero_removes_is_published_again() {
     // a zero (after which no hidden count is known to be at least 1) without trying to publish the
     // 56 again. Leicester's Black 56 (4 times White's rate) is now published; the linear-programming
     // attacker in `check` confirms that no small count can be recovered.
-    #[rustfmt::skip]
-    let v = [
-        2.0, 2.0, 0.0, 0.0, 24.0,
-        14.0, 7.0, 1.0, 0.0, 64.0,
-        1.0, 0.0, 0.0, 0.0, 5.0,
-        5.0, 0.0, 1.0, 0.0, 80.0,
-        67.0, 56.0, 5.0, 1.0, 112.0,
-        3.0, 0.0, 0.0, 0.0, 15.0,
-        2.0, 0.0, 1.0, 1.0, 64.0,
-        8.0, 2.0, 0.0, 0.0, 24.0,
-        0.0, 0.0, 0.0, 0.0, 7.0,
-    ];
+    let v = LEICESTERSHIRE_BY_CSP;
     let opts = DisclosureOptions::default();
     let s = suppress(&v, 5, &opts).unwrap();
     assert!(s.unprotected.is_empty(), "{s:?}");
@@ -216,6 +239,59 @@ fn a_secondary_hidden_for_bounds_a_hidden_zero_removes_is_published_again() {
     );
     assert_eq!(s.reason[4 * 5 + 3], Suppression::Primary);
     check(&v, &[CellKind::Count; 45], &Relations::margins(9, 5), &opts);
+}
+
+/// police.uk stop and search, Leicestershire by CSP, Dec 2019 - Feb 2020 (rows Blaby, Charnwood,
+/// Harborough, Hinckley and Bosworth, Leicester, Melton, North West Leicestershire, Oadby and
+/// Wigston, Rutland; columns Asian, Black, Mixed, Other, White).
+#[rustfmt::skip]
+const LEICESTERSHIRE_BY_CSP: [f64; 45] = [
+    2.0, 2.0, 0.0, 0.0, 24.0,
+    14.0, 7.0, 1.0, 0.0, 64.0,
+    1.0, 0.0, 0.0, 0.0, 5.0,
+    5.0, 0.0, 1.0, 0.0, 80.0,
+    67.0, 56.0, 5.0, 1.0, 112.0,
+    3.0, 0.0, 0.0, 0.0, 15.0,
+    2.0, 0.0, 1.0, 1.0, 64.0,
+    8.0, 2.0, 0.0, 0.0, 24.0,
+    0.0, 0.0, 0.0, 0.0, 7.0,
+];
+
+#[test]
+fn a_zero_hidden_in_one_block_does_not_protect_another() {
+    // Two forces' tables in one release, as the report's searches by force and CSP, each with its
+    // margins: Leicestershire's table twice (as if two forces had the same counts). In each,
+    // Other is 1 in two CSPs and 0 in the rest, under a known total of 2: with zeros published a
+    // reader takes both hidden 1s as at least 1 and gets them back, whatever positive counts are
+    // hidden, so only a hidden zero in the same block protects them. The last resort used to hide
+    // one zero for the whole table and then take every hidden count as possibly 0, so the second
+    // force's 1s were called protected with no zero of theirs hidden (session 23: w33a's Wirral
+    // case was protected only by zeros hidden elsewhere in the table). A reader given only one
+    // force's rows does not know of a zero hidden in the other's: each block now gets its own
+    // zero, and `check`'s attacker takes hidden counts as at least 1 block by block.
+    let v: Vec<f64> = LEICESTERSHIRE_BY_CSP.repeat(2);
+    let mut rel = Relations::new();
+    for base in [0, 45] {
+        for i in 0..9 {
+            rel.push((0..5).map(|j| (base + i * 5 + j, 1.0)));
+        }
+        for j in 0..5 {
+            rel.push((0..9).map(|i| (base + i * 5 + j, 1.0)));
+        }
+    }
+    let k = [CellKind::Count; 90];
+    let opts = DisclosureOptions::default();
+    let p = protect(&v, &k, &rel, &opts).unwrap();
+    assert!(p.unprotected.is_empty(), "{p:?}");
+    for force in [0..45, 45..90] {
+        assert!(
+            force
+                .clone()
+                .any(|c| v[c] == 0.0 && p.reason[c] != Suppression::None),
+            "no zero hidden in {force:?}: {p:?}"
+        );
+    }
+    check(&v, &k, &rel, &opts);
 }
 
 #[test]
