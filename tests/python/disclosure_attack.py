@@ -149,12 +149,34 @@ class Attack:
                 self.total((name, r, column) for r in rows)
 
     # ----------------------------------------------------------------- attacks
-    def linear(self) -> list[Finding]:
-        """Pin hidden cells with the known totals (LP bounds with counts >= 0)."""
+    def blocks_without_hidden_zero(self) -> set[Any]:
+        """The hidden counts whose linked block (hidden cells sharing an equation) hides no zero
+        count: a reader given only those rows takes each as at least 1 (zeros are published), and
+        is right to (docs/methods/disclosure.md E6; the core's ``floor_one``, judged per block)."""
+        parent = {c: c for c in self.hidden}
+
+        def root(c: Any) -> Any:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        for coefs, _ in self.equations:
+            cells = [c for c in coefs if c in parent]
+            for a, b in zip(cells, cells[1:]):
+                parent[root(a)] = root(b)
+        zero_roots = {root(c) for c in self.hidden if c not in self.latent and self.truth[c] == 0}
+        return {c for c in self.hidden if c not in self.latent and root(c) not in zero_roots}
+
+    def linear(self, floor_one: bool = False) -> list[Finding]:
+        """Pin hidden cells with the known totals (LP bounds with counts >= 0; with ``floor_one``,
+        >= 1 for the hidden counts of a block that hides no zero, :meth:`blocks_without_hidden_zero`)."""
         if not self.hidden:
             return []
         hid = sorted(self.hidden, key=repr)
         pos = {c: i for i, c in enumerate(hid)}
+        at_least_one = self.blocks_without_hidden_zero() if floor_one else set()
+        bounds = [(1.0 if c in at_least_one else 0.0, None) for c in hid]
         rows, rhs = [], []
         for coefs, total in self.equations:
             if not any(c in pos for c in coefs):
@@ -180,8 +202,8 @@ class Attack:
             i = pos[c]
             obj = np.zeros(len(hid))
             obj[i] = 1.0
-            lo = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            hi = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            lo = linprog(obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            hi = linprog(-obj, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
             if lo.status != 0 or hi.status not in (0, 3):
                 continue
             low, high = lo.fun, (math.inf if hi.status == 3 else -hi.fun)
