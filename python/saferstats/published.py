@@ -1279,7 +1279,8 @@ def _census_layout(header: list[str], labels: list[str]) -> tuple[str, dict[str,
         roles.update(group=pos["ethnic_group"], value=pos["value"])
         roles.update({k: pos[k] for k in ("period", "measure") if k in pos})
         return "long", roles
-    stripped = {str(h or "").strip(): i for i, h in enumerate(header)}
+    # Nomis's bulk download prefixes every column "Ethnic group: "
+    stripped = {re.sub(r"^Ethnic group:\s*", "", str(h or "").strip()): i for i, h in enumerate(header)}
     if all(lab in stripped for lab in labels):
         roles.update({lab: stripped[lab] for lab in labels})
         return "wide", roles
@@ -1302,8 +1303,10 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       the ten Greater Manchester authorities (``2021_population_ethnic_group_la_gm.csv``); rows
       whose ``measure`` is not ``Count`` (percentages) are left out and counted;
     * **wide**, one row per authority: a code column (``ltla21_code``, ``la_code``, ``area_code``,
-      ``LAD21CD``), a name column, and the 19 ONS columns ``"Broad: Detailed"`` (the England and
-      Wales table ``ts021_ethnic_group_detailed_ltla21.csv``).
+      ``LAD21CD``, ``geography code``), a name column, and the 19 ONS columns ``"Broad: Detailed"``
+      (the England and Wales table ``ts021_ethnic_group_detailed_ltla21.csv``; Nomis's bulk
+      ``census2021-ts021-ltla.csv``, whose columns start ``"Ethnic group: "``: its total and broad
+      columns are not read, the broad groups are summed from the 19).
 
     A table of any other layout is refused (:class:`~saferstats.SaferstatsError` naming the file,
     its columns and the columns expected), and so is anything that would make a denominator
@@ -1560,7 +1563,11 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
     dropped: list[dict[str, Any]] = []
     aggregate = 0
     dates: set[str] = set()
+    sexes: set[str] = set()
     for src in files:
+        if src.suffix.lower() != ".csv":
+            raise InvalidInputError(f"{src}: read_mid_year_population reads CSV files; export the sheet as CSV",
+                                    "path_or_paths")
         rows = _read_sheet(src, None, "path_or_paths")
         header = [_snake(str(h or "").strip()) if str(h or "").strip() not in _MYE_AGES else str(h).strip()
                   for h in (rows[0] if rows else [])]
@@ -1592,6 +1599,7 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
                 aggregate += 1
                 continue
             label = str(get("sex") or "").strip()
+            sexes.add(label)
             if sex is not None and label.lower() != sex.strip().lower():
                 continue
             period = str(get("period") or "").strip()
@@ -1617,8 +1625,8 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
         parts.append(pd.DataFrame(recs).assign(_file=src.name))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if out.empty:
-        raise InvalidInputError(f"{path_or_paths}: no local authority rows{f' with sex {sex!r}' if sex else ''}",
-                                "path_or_paths")
+        said = f" with sex {sex!r} (the file's: {sorted(sexes)})" if sex is not None and sexes else ""
+        raise InvalidInputError(f"{path_or_paths}: no local authority rows{said}", "sex" if said else "path_or_paths")
     key = ["la_code", "sex", "year"] + (["age"] if bands is not None else [])
     twice = out.duplicated(key, keep=False)
     if twice.any():

@@ -321,3 +321,22 @@ def test_mid_year_population_for_a_rate_says_its_year(shared_data):
     r = ss.rate_ci(both["count"], both["population"])
     assert r["rate"].iloc[0] == pytest.approx(600 / 241_025 * 100_000)
     assert both["year"].iloc[0] == 2024
+
+
+def test_nomis_bulk_wide_columns_and_a_sex_not_in_the_file(tmp_path):
+    """Nomis's bulk TS021 prefixes its columns "Ethnic group: " and adds total and broad columns."""
+    labels = _labels()
+    head = ["date", "geography", "geography code", "Ethnic group: Total: All usual residents",
+            "Ethnic group: White"] + [f"Ethnic group: {g}" for g in labels]
+    f = tmp_path / "census2021-ts021-ltla.csv"
+    f.write_text(",".join(f'"{h}"' for h in head) + "\n2021,Trafford,E08000009,1900,999,"
+                 + ",".join(["100"] * 19) + "\n", encoding="utf-8")
+    t = ss.read_census_ethnicity(f)
+    assert t.attrs["summary"]["layout"] == "wide"
+    assert dict(zip(t.ethnicity, t.population)) == {"Asian": 500, "Black": 300, "Mixed": 400, "Other": 200,
+                                                    "White": 500}
+    m = tmp_path / "m.csv"
+    m.write_text("period,area_code,area_name,sex,all_ages\n2024-06-30,E08000009,Trafford,Persons,10\n")
+    with pytest.raises(SaferstatsError, match=r"no local authority rows with sex 'Female' \(the file's: \['Persons'\]\)"):
+        ss.read_mid_year_population(m, sex="Female")
+    assert ss.read_mid_year_population(m, sex="persons")["population"].tolist() == [10]
