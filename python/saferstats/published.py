@@ -1291,6 +1291,34 @@ def _refuse_cell(src: Path, line: int, column: str, value: Any, why: str) -> Inv
     return InvalidInputError(f"{src}, line {line}, column {column!r}: {value!r} {why}", column, line)
 
 
+def _census_places(codes: list[str]) -> pd.DataFrame:
+    """Where each local authority code of a Census 2021 table is (index: the code): ``la``, ``csp``,
+    ``csp_code``, ``force``, ``csp_split`` as :func:`census_population` ("la") gives them, for
+    December 2024 authorities; for a district of 2021 merged since (Allerdale, E07000026, into
+    Cumberland) its own CSP and its successor's force, with ``successor_code``; ``boundary_note``
+    as ``census_population(detailed=True)``'s. Other codes: all missing."""
+    from .geography import _names, _table, census_population
+
+    now = census_population("la").drop_duplicates("la_code").set_index("la_code")
+    former = _table("census2021_former_la.csv.gz").set_index("la_code")
+    notes = _table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
+    rows: list[tuple[Any, ...]] = []
+    for c in codes:
+        if c in now.index:
+            r = now.loc[c]
+            rows.append((c, r["la"], r["csp"], r["csp_code"], r["force"], bool(r["csp_split"]), "", notes.get(c, "")))
+        elif c in former.index:
+            r = former.loc[c]
+            succ = str(r["successor_code"])
+            rows.append((c, r["la"], _names("csp").get(r["csp_code"]), r["csp_code"],
+                         now["force"].get(succ), False, succ,
+                         f"a 2021 district, merged into {r['successor']} ({succ}) on {r['abolished']}"))
+        else:
+            rows.append((c, None, None, None, None, None, "", "not a local authority code of 2021 or December 2024"))
+    return pd.DataFrame(rows, columns=["la_code", "la", "csp", "csp_code", "force", "csp_split", "successor_code",
+                                       "boundary_note"]).set_index("la_code")
+
+
 def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = False,
                           sheet: str | None = None) -> pd.DataFrame:
     """Read a Census 2021 ethnic group table (ONS TS021, 19 groups) by local authority as published,
@@ -1321,14 +1349,18 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
       population, census``: the five broad groups (White, Black, Asian, Mixed, Other), each the sum
       of its detailed groups by the same mapping as ``census_population(detailed=True)``'s
       ``broad`` (ONS's own: Other is "Other ethnic group: Arab" and "Any other ethnic group");
-      ``csp``, ``csp_code``, ``force`` from the ONS December 2024 lookup (missing for a code that is
-      no authority of 2024);
+      ``csp``, ``csp_code``, ``force`` from the ONS December 2024 lookup; a district of 2021 merged
+      since (Allerdale, E07000026, now in Cumberland) keeps its own code and CSP, with its
+      successor's force; a code that is neither has them missing, and a warning names it;
     * ``detailed=True``: ``la, la_code, force, boundary_note, broad, ethnicity, population,
       census``, the 19 groups as published (``boundary_note`` as :func:`census_population`'s, for
       the file's codes);
     * ``level="force"``: ``force, force_name, force_code, ethnicity, population, census``, the
       authorities summed to their police force area, for forces whose authorities are all in the
-      file (a force the file covers in part is refused, naming the authorities missing).
+      file (a force the file covers in part is refused, naming the authorities missing). The
+      England and Wales table gives all 43 forces (59,597,578 residents); as its counts are at 2021
+      boundaries, Northamptonshire has 1,914 residents more and Thames Valley 1,914 fewer than at
+      2024 boundaries (one LSOA moved to Cherwell): a warning says so.
 
     ``census`` is 2021 and ``.attrs["census"]`` too, so :func:`saferstats.disproportionality` says
     "Census 2021 usual residents" in its ``denominator`` column; ``.attrs`` also has ``table``,
@@ -1366,7 +1398,7 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
     3  Other        10        2025   4.94   0.50  Census 2021 usual residents
     4  White        50        5080   9.84   1.00  Census 2021 usual residents
     """
-    from .geography import _broad_of, _check_level, _table, census_population
+    from .geography import _broad_of, _check_level, _table
 
     lvl = _check_level(level, ("la", "force"))
     if not isinstance(detailed, (bool, np.bool_)):
@@ -1441,44 +1473,52 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
         missing = sorted(known - short.iloc[0])
         raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the 19 groups (missing "
                                 f"{missing[:3]}{' ...' if len(missing) > 3 else ''}); its total would be short", "path")
-    lk = _table("lookup_la24_csp24_pfa24.csv.gz")
-    la_name = lk.drop_duplicates("la_code").set_index("la_code")["la"]
-    det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(la_name))
-    la_force = lk.drop_duplicates("la_code").set_index("la_code")["force"]
+    places = _census_places(sorted(set(det["la_code"])))
+    det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
     det["population"] = det["population"].astype("int64")
+    unplaced = sorted(c for c in set(det["la_code"]) if pd.isna(places.loc[c, "force"]))
+    if unplaced:
+        warn_user(f"read_census_ethnicity: {len(unplaced)} code(s) of {src.name} are no local authority of December "
+                  f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
+                  "missing")
     if lvl == "force":
-        codes = set(det["la_code"])
-        forces = sorted({str(f) for f in det["la_code"].map(la_force).dropna()})
-        if not forces or det["la_code"].map(la_force).isna().any():
-            bad = sorted(c for c in codes if c not in la_force.index)
-            raise InvalidInputError(f"{src}: level='force' needs December 2024 local authority codes; {bad[:5]} are not",
-                                    "level")
+        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+        if unplaced:
+            raise InvalidInputError(f"{src}: level='force' needs every code to be a local authority of 2021 or "
+                                    f"December 2024; {unplaced[:5]} are not", "level")
+        given = set(det["la_code"])
+        covered = given | {str(places.loc[c, "successor_code"]) for c in given if places.loc[c, "successor_code"]}
+        for succ, parts in _table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
+            if succ not in given and not set(parts) <= given:
+                covered.discard(str(succ))  # a merged authority with some of its former districts only
+        forces = sorted({str(f) for f in places["force"]})
         for f in forces:
             want = lk.loc[lk["force"] == f].drop_duplicates("la_code")
-            miss = want[~want["la_code"].isin(codes)]
+            miss = want[~want["la_code"].isin(covered)]
             if len(miss):
                 raise InvalidInputError(
                     f"{src}: covers {len(want) - len(miss)} of the {len(want)} local authorities of the {f} force area "
                     f"(missing {', '.join(miss['la'].astype(str).tolist()[:6])}); a force total would be short: use "
                     "level='la'", "level")
-        broad = det.assign(force=det["la_code"].map(la_force), ethnicity=det["ethnicity"].map(_broad_of))
+        moved = sorted({re.sub(r"^2021 boundary:\s*", "", str(n)) for n in places["boundary_note"] if n and "moved" in str(n)})
+        if moved:
+            warn_user(f"read_census_ethnicity: force totals of local authority counts at 2021 boundaries, where {moved[0]} "
+                      "(Northamptonshire and Thames Valley force areas; census_population('force') is at 2024 boundaries)")
+        broad = det.assign(force=det["la_code"].map(places["force"]), ethnicity=det["ethnicity"].map(_broad_of))
         force_rows = lk.drop_duplicates("force").set_index("force")
         out = broad.groupby(["force", "ethnicity"], as_index=False)["population"].sum()
         out.insert(1, "force_name", out["force"].map(force_rows["force_name"]))
         out.insert(2, "force_code", out["force"].map(force_rows["force_code"]))
     elif detailed:
-        notes = _table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
-        out = det.assign(force=det["la_code"].map(la_force),
-                         boundary_note=det["la_code"].map(notes).fillna("not a local authority code of December 2024"),
+        out = det.assign(force=det["la_code"].map(places["force"]), boundary_note=det["la_code"].map(places["boundary_note"]),
                          broad=det["ethnicity"].map(_broad_of))
         out = out[["la", "la_code", "force", "boundary_note", "broad", "ethnicity", "population"]]
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
     else:
-        bundled = census_population("la").drop_duplicates("la_code").set_index("la_code")
         broad = det.assign(ethnicity=det["ethnicity"].map(_broad_of))
         out = broad.groupby(["la", "la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
         for i, c in enumerate(("csp", "csp_code", "force", "csp_split")):
-            out.insert(2 + i, c, out["la_code"].map(bundled[c]))
+            out.insert(2 + i, c, out["la_code"].map(places[c]))
         out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
     out = out.reset_index(drop=True)
     out["census"] = 2021

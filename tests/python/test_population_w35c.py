@@ -340,3 +340,39 @@ def test_nomis_bulk_wide_columns_and_a_sex_not_in_the_file(tmp_path):
     with pytest.raises(SaferstatsError, match=r"no local authority rows with sex 'Female' \(the file's: \['Persons'\]\)"):
         ss.read_mid_year_population(m, sex="Female")
     assert ss.read_mid_year_population(m, sex="persons")["population"].tolist() == [10]
+
+
+def test_england_and_wales_table_to_43_forces(shared_data):
+    """The wide E&W table: its 17 districts of 2021 merged since are placed in their successors'
+    forces (Allerdale in Cumbria), and the 43 forces add up to the file's sum; the force totals
+    from these 2021-boundary counts differ from census_population("force") (2024 boundaries, LSOA
+    sums) most in Northamptonshire and Thames Valley, where one LSOA of 1,914 residents moved."""
+    from conftest import shared_path
+
+    path = shared_path(shared_data, EW_LA)
+    raw = pd.read_csv(path)
+    with pytest.warns(ss.SaferstatsWarning, match=r"at 2021 boundaries, where 1 LSOA\(s\) \(1914 residents\) moved "
+                                                  r"from West Northamptonshire to Cherwell"):
+        force = ss.read_census_ethnicity(path, level="force")
+    assert force["force"].nunique() == 43
+    assert int(force["population"].sum()) == int(raw.drop(columns=["ltla21_code", "ltla21_name"]).to_numpy().sum())
+    la = ss.read_census_ethnicity(path)
+    assert la["force"].notna().all()
+    allerdale = la[la.la_code == "E07000026"]
+    assert set(allerdale["force"]) == {"cumbria"} and set(allerdale["csp"]) == {"Allerdale"}
+    labels = [c for c in raw.columns if ":" in c]
+    assert int(allerdale["population"].sum()) == int(raw.loc[raw.ltla21_code == "E07000026", labels].to_numpy().sum())
+    diff = force.groupby("force")["population"].sum() - ss.census_population("force").groupby("force")["population"].sum()
+    assert 1914 - 20 <= diff["northamptonshire"] <= 1914 + 20 and -1914 - 20 <= diff["thames-valley"] <= -1914 + 20
+    assert diff["greater-manchester"] == -119
+
+
+def test_unknown_code_warned_and_refused_for_a_force(tmp_path):
+    rows = [("E99999999", "Nowhere", g, "10") for g in _labels()]
+    f = _long_file(tmp_path, rows)
+    with pytest.warns(ss.SaferstatsWarning, match=r"1 code\(s\) of ts021.csv are no local authority .*E99999999"):
+        t = ss.read_census_ethnicity(f)
+    assert t["force"].isna().all()
+    with pytest.raises(SaferstatsError, match=r"\['E99999999'\] are not"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ss.read_census_ethnicity(f, level="force")
