@@ -8,6 +8,11 @@
   ..., 2017/18³``), as CSV, or the bulletin's ODS/XLSX workbook.
 - :func:`read_flytipping` — Defra *Fly-tipping incidents and actions reported by local
   authorities* (the ``LA_incidents`` sheet of the workbook, or its CSV export).
+- :func:`read_census_ethnicity` — Census 2021 TS021 ethnic group by local authority (long, as
+  Trafford Data Lab publishes Greater Manchester's; wide, as ONS and Nomis do) in the columns of
+  :func:`saferstats.census_population`.
+- :func:`read_mid_year_population` — ONS mid-year population estimates by single year of age and
+  sex, with the estimate's ``year``.
 
 All readers share one naming convention (``read_<dataset>``) and one contract: a tidy DataFrame
 with snake_case columns, numbers as numbers (thousands separators removed, footnote markers
