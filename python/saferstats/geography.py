@@ -870,6 +870,11 @@ def census_population(
         pop = census_population("force").groupby(["force_code", "census"], as_index=False)["population"].sum()
         hc.drop(columns="population").merge(pop, on="force_code", how="left", validate="many_to_one")
 
+    A Census 2021 ethnic group file of your own (TS021 by local authority as Trafford Data Lab,
+    ONS or Nomis publish it) gives the same columns through :func:`saferstats.read_census_ethnicity`;
+    ONS mid-year estimates, a population with its year, through
+    :func:`saferstats.read_mid_year_population`.
+
     ``.attrs`` say what the figures are: ``"census"`` (2021 or 2011), ``"table"`` (TS021 or
     QS201EW), ``"geography"`` (the areas' vintage: December 2024 local authorities, CSPs and force
     areas for 2021; the 2016 lookup for 2011), ``"total"`` (England and Wales, the table's sum) and

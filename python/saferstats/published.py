@@ -8,6 +8,11 @@
   ..., 2017/18³``), as CSV, or the bulletin's ODS/XLSX workbook.
 - :func:`read_flytipping` — Defra *Fly-tipping incidents and actions reported by local
   authorities* (the ``LA_incidents`` sheet of the workbook, or its CSV export).
+- :func:`read_census_ethnicity` — Census 2021 TS021 ethnic group by local authority (long, as
+  Trafford Data Lab publishes Greater Manchester's; wide, as ONS and Nomis do) in the columns of
+  :func:`saferstats.census_population`.
+- :func:`read_mid_year_population` — ONS mid-year population estimates by single year of age and
+  sex, with the estimate's ``year``.
 
 All readers share one naming convention (``read_<dataset>``) and one contract: a tidy DataFrame
 with snake_case columns, numbers as numbers (thousands separators removed, footnote markers
@@ -40,7 +45,8 @@ from .exceptions import InvalidInputError, SaferstatsWarning, warn_user
 from .io import (_blank_as_missing, _categorical, _field_map, _files, _header, _police_uk_folders, _reason, _snake,
                  _unzip_bounded)
 
-__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "STREET_CRIME_COLUMNS", "CRIME_TYPES",
+__all__ = ["read_street_crime", "is_street_crime_file", "read_hate_crime", "read_flytipping", "read_census_ethnicity",
+           "read_mid_year_population", "STREET_CRIME_COLUMNS", "CRIME_TYPES",
            "NO_FIGURE_MARKS", "NO_FIGURE", "LSOA_CODES_NOTE"]
 
 #: Columns of the tidy street-level crime table, in order (``crime_id`` only with ``ids=True``).
@@ -1242,3 +1248,444 @@ def _flytipping_recording(ft: pd.DataFrame) -> tuple[list[str], list[dict[str, A
             prev = (code, n)  # on the previous year *published* (Redbridge: 2016/17 and 2018/19 have none)
     return notes, basis, steps
 
+
+
+# ------------------------------------------------------------------------------------------------
+# Population denominators as published: Census 2021 TS021 by local authority, ONS mid-year estimates
+
+#: Header names (snake_case) of the local authority code and name in the TS021 tables read.
+_CENSUS_CODE_COLUMNS = ("area_code", "ltla21_code", "la_code", "lad21cd", "geography_code")
+_CENSUS_NAME_COLUMNS = ("area_name", "ltla21_name", "la", "la_name", "lad21nm", "geography")
+#: Labels of a TS021 table's total row (left out, counted as an aggregate row).
+_CENSUS_TOTALS = ("total", "all usual residents", "total: all usual residents")
+#: Local authority codes (GSS): unitary, non-metropolitan district, metropolitan district, London
+#: borough, Welsh principal area. Other areas in a mid-year file (England, regions, counties) are
+#: aggregates.
+_LA_CODE = re.compile(r"^(E06|E07|E08|E09|W06)\d{6}$")
+
+
+def _census_labels() -> list[str]:
+    """The 19 ONS Census 2021 TS021 group labels (``"Broad: Detailed"``), from the bundled table."""
+    from .geography import _table
+
+    return [c for c in _table("census2021_detailed_la24.csv.gz").columns if ":" in c]
+
+
+def _census_layout(header: list[str], labels: list[str]) -> tuple[str, dict[str, int]] | None:
+    """("long" | "wide", {role: column position}) of a TS021 table's header, or None."""
+    snake = [_snake(str(h or "").strip()) for h in header]
+    pos = {s: i for i, s in enumerate(snake)}
+    code = next((c for c in _CENSUS_CODE_COLUMNS if c in pos), None)
+    if code is None:
+        return None
+    name = next((c for c in _CENSUS_NAME_COLUMNS if c in pos and c != code), None)
+    roles = {"code": pos[code], **({"name": pos[name]} if name is not None else {})}
+    if "ethnic_group" in pos and "value" in pos:
+        roles.update(group=pos["ethnic_group"], value=pos["value"])
+        roles.update({k: pos[k] for k in ("period", "measure") if k in pos})
+        return "long", roles
+    # Nomis's bulk download prefixes every column "Ethnic group: "
+    stripped = {re.sub(r"^Ethnic group:\s*", "", str(h or "").strip()): i for i, h in enumerate(header)}
+    if all(lab in stripped for lab in labels):
+        roles.update({lab: stripped[lab] for lab in labels})
+        return "wide", roles
+    return None
+
+
+def _refuse_cell(src: Path, line: int, column: str, value: Any, why: str) -> InvalidInputError:
+    return InvalidInputError(f"{src}, line {line}, column {column!r}: {value!r} {why}", column, line)
+
+
+def _census_places(codes: list[str]) -> pd.DataFrame:
+    """Where each local authority code of a Census 2021 table is (index: the code): ``la``, ``csp``,
+    ``csp_code``, ``force``, ``csp_split`` as :func:`census_population` ("la") gives them, for
+    December 2024 authorities; for a district of 2021 merged since (Allerdale, E07000026, into
+    Cumberland) its own CSP and its successor's force, with ``successor_code``; ``boundary_note``
+    as ``census_population(detailed=True)``'s. Other codes: all missing."""
+    from .geography import _names, _table, census_population
+
+    now = census_population("la").drop_duplicates("la_code").set_index("la_code")
+    former = _table("census2021_former_la.csv.gz").set_index("la_code")
+    notes = _table("census2021_detailed_la24.csv.gz").set_index("la21_code")["boundary_note"].fillna("")
+    rows: list[tuple[Any, ...]] = []
+    for c in codes:
+        if c in now.index:
+            r = now.loc[c]
+            rows.append((c, r["la"], r["csp"], r["csp_code"], r["force"], bool(r["csp_split"]), "", notes.get(c, "")))
+        elif c in former.index:
+            r = former.loc[c]
+            succ = str(r["successor_code"])
+            rows.append((c, r["la"], _names("csp").get(r["csp_code"]), r["csp_code"],
+                         now["force"].get(succ), False, succ,
+                         f"a 2021 district, merged into {r['successor']} ({succ}) on {r['abolished']}"))
+        else:
+            rows.append((c, None, None, None, None, None, "", "not a local authority code of 2021 or December 2024"))
+    return pd.DataFrame(rows, columns=["la_code", "la", "csp", "csp_code", "force", "csp_split", "successor_code",
+                                       "boundary_note"]).set_index("la_code")
+
+
+def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = False,
+                          sheet: str | None = None) -> pd.DataFrame:
+    """Read a Census 2021 ethnic group table (ONS TS021, 19 groups) by local authority as published,
+    into the long table :func:`census_population` gives for the bundled England and Wales figures.
+
+    Two layouts are recognised from the header (CSV, or ``sheet=`` of an ODS/XLSX workbook):
+
+    * **long**, one row per authority and group: ``area_code, ethnic_group, value`` (with
+      ``area_name``, ``period``, ``measure`` where given), as Trafford Data Lab publishes TS021 for
+      the ten Greater Manchester authorities (``2021_population_ethnic_group_la_gm.csv``); rows
+      whose ``measure`` is not ``Count`` (percentages) are left out and counted;
+    * **wide**, one row per authority: a code column (``ltla21_code``, ``la_code``, ``area_code``,
+      ``LAD21CD``, ``geography code``), a name column, and the 19 ONS columns ``"Broad: Detailed"``
+      (the England and Wales table ``ts021_ethnic_group_detailed_ltla21.csv``; Nomis's bulk
+      ``census2021-ts021-ltla.csv``, whose columns start ``"Ethnic group: "``: its total and broad
+      columns are not read, the broad groups are summed from the 19).
+
+    A table of any other layout is refused (:class:`~saferstats.SaferstatsError` naming the file,
+    its columns and the columns expected), and so is anything that would make a denominator
+    silently wrong: a group label that is none of the 19 (a 2011 table, or a typo), a count that is
+    not a whole number of at least 0, an authority and group given twice, an authority missing
+    any of the 19 groups, or a ``period`` that is not 2021. A total row ("Total: All usual
+    residents") is an aggregate: left out and counted in ``.attrs["summary"]["aggregate_rows"]``.
+
+    Returns (the columns of :func:`census_population` at the same level):
+
+    * ``level="la"`` (default): ``la, la_code, csp, csp_code, force, csp_split, ethnicity,
+      population, census``: the five broad groups (White, Black, Asian, Mixed, Other), each the sum
+      of its detailed groups by the same mapping as ``census_population(detailed=True)``'s
+      ``broad`` (ONS's own: Other is "Other ethnic group: Arab" and "Any other ethnic group");
+      ``csp``, ``csp_code``, ``force`` from the ONS December 2024 lookup; a district of 2021 merged
+      since (Allerdale, E07000026, now in Cumberland) keeps its own code and CSP, with its
+      successor's force; a code that is neither has them missing, and a warning names it;
+    * ``detailed=True``: ``la, la_code, force, boundary_note, broad, ethnicity, population,
+      census``, the 19 groups as published (``boundary_note`` as :func:`census_population`'s, for
+      the file's codes);
+    * ``level="force"``: ``force, force_name, force_code, ethnicity, population, census``, the
+      authorities summed to their police force area, for forces whose authorities are all in the
+      file (a force the file covers in part is refused, naming the authorities missing). The
+      England and Wales table gives all 43 forces (59,597,578 residents); as its counts are at 2021
+      boundaries, Northamptonshire has 1,914 residents more and Thames Valley 1,914 fewer than at
+      2024 boundaries (one LSOA moved to Cherwell): a warning says so.
+
+    ``census`` is 2021 and ``.attrs["census"]`` too, so :func:`saferstats.disproportionality` says
+    "Census 2021 usual residents" in its ``denominator`` column; ``.attrs`` also has ``table``,
+    ``source_file``, ``total`` (the file's sum), ``total_note``, ``dropped`` and ``summary``.
+
+    Method: sums of the published counts. ONS perturbed the Census 2021 tables for disclosure
+    control table by table, so a broad group here can differ by a few people from the same group
+    summed from LSOA counts (:func:`census_population` without ``detailed``); Trafford Data Lab's
+    Greater Manchester file equals ONS's local authority table (humaniverse/demographr
+    ``ethnicity21_ltla21``) in every one of its 190 cells. Source: ONS Census 2021 TS021 (Nomis),
+    OGL v3.
+
+    >>> import tempfile, pathlib, warnings, saferstats
+    >>> with warnings.catch_warnings():  # (the 19 ONS labels, from the bundled table)
+    ...     warnings.simplefilter("ignore")
+    ...     labels = saferstats.census_population("la", detailed=True)["ethnicity"].unique()
+    >>> rows = [f'E08000009,Trafford,2021-03-21,"{g}",Count,{1000 + i}' for i, g in enumerate(labels)]
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "ts021.csv"
+    >>> _ = f.write_text("area_code,area_name,period,ethnic_group,measure,value\\n" + "\\n".join(rows))
+    >>> pop = saferstats.read_census_ethnicity(f)
+    >>> dict(zip(pop.ethnicity, pop.population)), pop.force.iloc[0], pop.attrs["census"]
+    ({'Asian': 5010, 'Black': 3018, 'Mixed': 4038, 'Other': 2025, 'White': 5080}, 'greater-manchester', 2021)
+
+    Made-up searches by group in that authority, against those residents (per 1,000, ratio to White):
+
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"la": "Trafford", "ethnicity": ["Asian", "Black", "Mixed", "Other", "White"],
+    ...                        "searches": [40, 60, 20, 10, 50]})
+    >>> d = saferstats.disproportionality(counts, pop, count="searches", by="la")
+    >>> d[["group", "searches", "population", "rate", "ratio", "denominator"]].round(2)
+       group  searches  population   rate  ratio                  denominator
+    0  Asian        40        5010   7.98   0.81  Census 2021 usual residents
+    1  Black        60        3018  19.88   2.02  Census 2021 usual residents
+    2  Mixed        20        4038   4.95   0.50  Census 2021 usual residents
+    3  Other        10        2025   4.94   0.50  Census 2021 usual residents
+    4  White        50        5080   9.84   1.00  Census 2021 usual residents
+    """
+    from .geography import _broad_of, _check_level, _table
+
+    lvl = _check_level(level, ("la", "force"))
+    if not isinstance(detailed, (bool, np.bool_)):
+        raise InvalidInputError(f"detailed must be True or False, got {detailed!r}", "detailed")
+    if detailed and lvl != "la":
+        raise InvalidInputError("detailed=True is available at level='la' only", "detailed")
+    src = _one_file(path, "path")
+    rows = _read_sheet(src, sheet, "path")
+    labels = _census_labels()
+    found = _census_layout(rows[0], labels) if rows else None
+    if found is None:
+        shown = [str(h) for h in (rows[0] if rows else [])][:12]
+        raise InvalidInputError(
+            f"{src}: not a Census 2021 ethnic group (TS021) table by local authority that read_census_ethnicity "
+            f"knows (columns {shown}); expected a long table with columns area_code, ethnic_group and value "
+            f"(area_name, period, measure optional; Trafford Data Lab), or a wide one with a code column "
+            f"({', '.join(_CENSUS_CODE_COLUMNS)}), a name column and the 19 ONS group columns ({labels[0]!r}, ...)",
+            "path")
+    layout, roles = found
+    known = set(labels)
+    dropped: list[dict[str, Any]] = []
+    aggregate = other_measures = 0
+    recs: list[tuple[str, str, str, float, int]] = []  # code, name, label, count, line
+
+    def cell(row: list[Any], role: str) -> Any:
+        i = roles.get(role)
+        return row[i] if i is not None and i < len(row) else None
+
+    def count_of(value: Any, line: int, column: str) -> float:
+        v, status = _number(value)
+        if status != "ok" or v < 0 or v != np.floor(v):
+            raise _refuse_cell(src, line, column, value, "is not a count of residents (a whole number, 0 or more); "
+                               "a population must not be guessed")
+        return v
+
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(str(c or "").strip() for c in row):
+            continue
+        code, name = str(cell(row, "code") or "").strip(), str(cell(row, "name") or "").strip()
+        if layout == "wide":
+            recs.extend((code, name, lab, count_of(cell(row, lab), n, lab), n) for lab in labels)
+            continue
+        measure = str(cell(row, "measure") or "count").strip()
+        if measure.lower() != "count":
+            other_measures += 1
+            dropped.append({"source_file": src.name, "source_line": n, "column": "measure", "value": measure,
+                            "reason": "not a count"})
+            continue
+        period = str(cell(row, "period") or "2021").strip()
+        year = re.search(r"(19|20)\d{2}", period)
+        if year is None or year.group(0) != "2021":
+            raise _refuse_cell(src, n, "period", period, "is not Census 2021 (this reader reads TS021, 2021)")
+        label = " ".join(str(cell(row, "group") or "").split())
+        if label.lower() in _CENSUS_TOTALS:
+            aggregate += 1
+            continue
+        if label not in known:
+            raise _refuse_cell(src, n, "ethnic_group", label, f"is not one of the 19 Census 2021 groups ({labels[0]!r}, "
+                               "...); a Census 2011 table has other labels")
+        recs.append((code, name, label, count_of(cell(row, "value"), n, "value"), n))
+    if not recs:
+        raise InvalidInputError(f"{src}: no counts of usual residents by ethnic group", "path")
+    det = pd.DataFrame(recs, columns=["la_code", "la", "ethnicity", "population", "_line"])
+    twice = det.duplicated(["la_code", "ethnicity"], keep=False)
+    if twice.any():
+        r = det[twice]
+        raise InvalidInputError(f"{src}: {r['la_code'].iloc[0]} {r['ethnicity'].iloc[0]!r} is given twice (lines "
+                                f"{r['_line'].tolist()[:4]}); which is the population cannot be known", "path")
+    per = det.groupby("la_code")["ethnicity"].agg(set)
+    short = per[per.map(len) < len(labels)]
+    if len(short):
+        missing = sorted(known - short.iloc[0])
+        raise InvalidInputError(f"{src}: {short.index[0]} has {len(short.iloc[0])} of the 19 groups (missing "
+                                f"{missing[:3]}{' ...' if len(missing) > 3 else ''}); its total would be short", "path")
+    places = _census_places(sorted(set(det["la_code"])))
+    det["la"] = det["la"].where(det["la"] != "", det["la_code"].map(places["la"]))
+    det["population"] = det["population"].astype("int64")
+    unplaced = sorted(c for c in set(det["la_code"]) if pd.isna(places.loc[c, "force"]))
+    if unplaced:
+        warn_user(f"read_census_ethnicity: {len(unplaced)} code(s) of {src.name} are no local authority of December "
+                  f"2024 nor a district merged into one since 2021 ({', '.join(unplaced[:5])}): their csp and force are "
+                  "missing")
+    if lvl == "force":
+        lk = _table("lookup_la24_csp24_pfa24.csv.gz")
+        if unplaced:
+            raise InvalidInputError(f"{src}: level='force' needs every code to be a local authority of 2021 or "
+                                    f"December 2024; {unplaced[:5]} are not", "level")
+        given = set(det["la_code"])
+        covered = given | {str(places.loc[c, "successor_code"]) for c in given if places.loc[c, "successor_code"]}
+        for succ, parts in _table("census2021_former_la.csv.gz").groupby("successor_code")["la_code"]:
+            if succ not in given and not set(parts) <= given:
+                covered.discard(str(succ))  # a merged authority with some of its former districts only
+        forces = sorted({str(f) for f in places["force"]})
+        for f in forces:
+            want = lk.loc[lk["force"] == f].drop_duplicates("la_code")
+            miss = want[~want["la_code"].isin(covered)]
+            if len(miss):
+                raise InvalidInputError(
+                    f"{src}: covers {len(want) - len(miss)} of the {len(want)} local authorities of the {f} force area "
+                    f"(missing {', '.join(miss['la'].astype(str).tolist()[:6])}); a force total would be short: use "
+                    "level='la'", "level")
+        moved = sorted({re.sub(r"^2021 boundary:\s*", "", str(n)) for n in places["boundary_note"] if n and "moved" in str(n)})
+        if moved:
+            warn_user(f"read_census_ethnicity: force totals of local authority counts at 2021 boundaries, where {moved[0]} "
+                      "(Northamptonshire and Thames Valley force areas; census_population('force') is at 2024 boundaries)")
+        broad = det.assign(force=det["la_code"].map(places["force"]), ethnicity=det["ethnicity"].map(_broad_of))
+        force_rows = lk.drop_duplicates("force").set_index("force")
+        out = broad.groupby(["force", "ethnicity"], as_index=False)["population"].sum()
+        out.insert(1, "force_name", out["force"].map(force_rows["force_name"]))
+        out.insert(2, "force_code", out["force"].map(force_rows["force_code"]))
+    elif detailed:
+        out = det.assign(force=det["la_code"].map(places["force"]), boundary_note=det["la_code"].map(places["boundary_note"]),
+                         broad=det["ethnicity"].map(_broad_of))
+        out = out[["la", "la_code", "force", "boundary_note", "broad", "ethnicity", "population"]]
+        out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
+    else:
+        broad = det.assign(ethnicity=det["ethnicity"].map(_broad_of))
+        out = broad.groupby(["la", "la_code", "ethnicity"], as_index=False, sort=False)["population"].sum()
+        for i, c in enumerate(("csp", "csp_code", "force", "csp_split")):
+            out.insert(2 + i, c, out["la_code"].map(places[c]))
+        out = out.sort_values(["la", "la_code", "ethnicity"], kind="stable")
+    out = out.reset_index(drop=True)
+    out["census"] = 2021
+    total = int(out["population"].sum())
+    out.attrs.update({
+        "census": 2021, "source_file": str(src),
+        "table": f"ONS Census 2021 TS021 ethnic group, usual residents, 19 groups by local authority ({src.name})",
+        "geography": "local authorities as the file codes them (2021 codes)" if lvl == "la" else
+                     "police force areas, December 2024 (sums of the file's authorities)",
+        "total": total,
+        "total_note": (f"the file's cells sum to {total:,}; ONS perturbed each Census 2021 table for disclosure "
+                       "control, so its totals can differ by a few residents from ONS's published totals and from "
+                       "the same areas summed from LSOA counts"),
+        "dropped": Records(dropped),
+        "summary": {"layout": layout, "areas": int(det["la_code"].nunique()), "rows": len(out),
+                    "aggregate_rows": aggregate, "other_measures": other_measures},
+    })
+    return out
+
+
+#: The single-year-of-age columns of an ONS mid-year estimates table ("90+" the open last one).
+_MYE_AGES = [str(a) for a in range(90)] + ["90+"]
+
+
+def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
+                             age_bands: Sequence[int] | None = None) -> pd.DataFrame:
+    """Read ONS mid-year population estimates by local authority, single year of age and sex, as
+    published in wide form (one row per area and sex: ``period, area_code, area_name, geography,
+    sex, all_ages, ..., 0, 1, ..., 89, 90+``; Trafford Data Lab's
+    ``mid-year_2024_population_estimates_local_authority.csv``), into a population for rates with
+    its year stated.
+
+    Returns one row per authority (and age band): ``la, la_code, sex, population, year``, with
+    ``age`` before ``population`` when ``age_bands`` is given. ``year`` is the estimate's year,
+    from the file's ``period`` (``"2024-06-30"``: the population at 30 June 2024,
+    ``.attrs["reference_date"]``), so a table of several years' files (a list of paths) joins a
+    crime table on ``["la_code", "year"]`` and each year's rate is on its own year's population.
+    ``sex``: ``"Persons"`` (default), ``"Females"`` or ``"Males"`` as the file labels them (any
+    case), or None for every row (then one authority has several rows: choose one before joining).
+    ``age_bands``: the first age of each band, from 0 (``[0, 10, 18, 25, 35]`` gives ``"0-9",
+    "10-17", "18-24", "25-34", "35+"``, the stop-and-search age ranges), each band the sum of the
+    single years; without it ``population`` is the file's ``all_ages``.
+
+    Refused (:class:`~saferstats.SaferstatsError` naming the file, line and column): a header
+    without ``period``, ``area_code``, ``sex`` and ``all_ages`` or the single-year columns (the
+    columns expected are listed), a count that is not a whole number of at least 0, a period with no
+    year, ``all_ages`` that is not the sum of the single years, an area, sex and year given twice.
+    Rows of areas that are not local authorities (England, regions, counties: codes other than
+    E06, E07, E08, E09, W06) are aggregates, left out and counted in
+    ``.attrs["summary"]["aggregate_rows"]``. ``.attrs`` also has ``table``, ``source_file``,
+    ``years`` and ``dropped``.
+
+    Method: the published estimates, summed over single years for a band. Source: ONS "Population
+    estimates for England and Wales, mid-year" (MYE2), OGL v3. Trafford, mid-2022: 236,301
+    persons; mid-2024: 241,025.
+
+    >>> import tempfile, pathlib, saferstats
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "mye.csv"
+    >>> ages = ",".join(str(a) for a in range(90))
+    >>> counts = ",".join(["10"] * 90)
+    >>> _ = f.write_text(f"period,area_code,area_name,geography,sex,all_ages,{ages},90+\\n"
+    ...                  f"2024-06-30,E08000009,Trafford,Local authority,Persons,905,{counts},5\\n")
+    >>> saferstats.read_mid_year_population(f).to_string(index=False)
+    '      la   la_code     sex  population  year\\nTrafford E08000009 Persons         905  2024'
+    >>> saferstats.read_mid_year_population(f, age_bands=[0, 18, 65])[["age", "population"]].to_string(index=False)
+    '  age  population\\n 0-17         180\\n18-64         470\\n  65+         255'
+    """
+    if sex is not None and not isinstance(sex, str):
+        raise InvalidInputError(f"sex must be 'Persons', 'Females', 'Males' or None, got {sex!r}", "sex")
+    bands: list[int] | None = None
+    if age_bands is not None:
+        try:
+            bands = [int(a) for a in age_bands]
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"age_bands must be whole numbers (the first age of each band), got {age_bands!r}",
+                                    "age_bands") from None
+        if not bands or bands[0] != 0 or any(b <= a for a, b in zip(bands, bands[1:])) or bands[-1] > 90:
+            raise InvalidInputError(f"age_bands must start at 0 and rise, up to 90 (the file's last age is 90+), got "
+                                    f"{age_bands!r}", "age_bands")
+    files = _files(path_or_paths, patterns=("*.csv",))
+    parts: list[pd.DataFrame] = []
+    dropped: list[dict[str, Any]] = []
+    aggregate = 0
+    dates: set[str] = set()
+    sexes: set[str] = set()
+    for src in files:
+        if src.suffix.lower() != ".csv":
+            raise InvalidInputError(f"{src}: read_mid_year_population reads CSV files; export the sheet as CSV",
+                                    "path_or_paths")
+        rows = _read_sheet(src, None, "path_or_paths")
+        header = [_snake(str(h or "").strip()) if str(h or "").strip() not in _MYE_AGES else str(h).strip()
+                  for h in (rows[0] if rows else [])]
+        pos = {h: i for i, h in enumerate(header)}
+        has_ages = all(a in pos for a in _MYE_AGES)
+        if not ({"period", "area_code", "sex"} <= set(pos) and ("all_ages" in pos or has_ages)) or \
+                (bands is not None and not has_ages):
+            raise InvalidInputError(
+                f"{src}: not an ONS mid-year population estimates table that read_mid_year_population knows (columns "
+                f"{[str(h) for h in (rows[0] if rows else [])][:12]}); expected period, area_code, area_name, sex, "
+                f"all_ages and the single years of age 0, 1, ..., 89, 90+"
+                f"{' (needed for age_bands)' if bands is not None else ''}", "path_or_paths")
+        recs: list[dict[str, Any]] = []
+        for n, row in enumerate(rows[1:], start=2):
+            if not any(str(c or "").strip() for c in row):
+                continue
+
+            def get(col: str, row: list[Any] = row) -> Any:
+                return row[pos[col]] if pos[col] < len(row) else None
+
+            def count(col: str, n: int = n, get: Callable[[str], Any] = get) -> int:
+                v, status = _number(get(col))
+                if status != "ok" or v < 0 or v != np.floor(v):
+                    raise _refuse_cell(src, n, col, get(col), "is not a count of residents (a whole number, 0 or more)")
+                return int(v)
+
+            code = str(get("area_code") or "").strip()
+            if not _LA_CODE.match(code):
+                aggregate += 1
+                continue
+            label = str(get("sex") or "").strip()
+            sexes.add(label)
+            if sex is not None and label.lower() != sex.strip().lower():
+                continue
+            period = str(get("period") or "").strip()
+            year = re.search(r"(19|20)\d{2}", period)
+            if year is None:
+                raise _refuse_cell(src, n, "period", period, "has no year")
+            dates.add(period)
+            single = [count(a) for a in _MYE_AGES] if has_ages else None
+            total = count("all_ages") if "all_ages" in pos else sum(single or [])
+            if single is not None and sum(single) != total:
+                raise _refuse_cell(src, n, "all_ages", get("all_ages"), f"is not the sum of the single years of age "
+                                   f"({sum(single):,}): the file is damaged or not ONS's")
+            name = str(get("area_name") or "").strip() if "area_name" in pos else ""
+            base = {"la": name, "la_code": code, "sex": label}
+            if bands is None or single is None:
+                recs.append({**base, "population": total, "year": int(year.group(0)), "_line": n})
+                continue
+            for i, lo in enumerate(bands):
+                hi = bands[i + 1] if i + 1 < len(bands) else 91
+                age = f"{lo}+" if i + 1 == len(bands) else f"{lo}-{hi - 1}"
+                recs.append({**base, "age": age, "population": sum(single[lo:hi]), "year": int(year.group(0)),
+                             "_line": n})
+        parts.append(pd.DataFrame(recs).assign(_file=src.name))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if out.empty:
+        said = f" with sex {sex!r} (the file's: {sorted(sexes)})" if sex is not None and sexes else ""
+        raise InvalidInputError(f"{path_or_paths}: no local authority rows{said}", "sex" if said else "path_or_paths")
+    key = ["la_code", "sex", "year"] + (["age"] if bands is not None else [])
+    twice = out.duplicated(key, keep=False)
+    if twice.any():
+        r = out[twice]
+        raise InvalidInputError(f"{r['la_code'].iloc[0]} {r['sex'].iloc[0]} {r['year'].iloc[0]} is given twice "
+                                f"({', '.join(sorted(set(r['_file'])))}, lines {sorted(set(r['_line']))[:4]})",
+                                "path_or_paths")
+    out = out.drop(columns=["_line", "_file"]).reset_index(drop=True)
+    years = sorted({int(y) for y in out["year"]})
+    out.attrs.update({
+        "table": "ONS mid-year population estimates, usual residents by local authority, single year of age and sex",
+        "source_file": [str(f) for f in files] if len(files) > 1 else str(files[0]),
+        "years": years, "reference_date": sorted(dates)[0] if len(dates) == 1 else sorted(dates),
+        "dropped": Records(dropped),
+        "summary": {"rows": len(out), "areas": int(out["la_code"].nunique()), "aggregate_rows": aggregate},
+    })
+    return out
