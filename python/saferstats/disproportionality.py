@@ -1081,6 +1081,47 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     return InvalidInputError(msg + hint, "population")
 
 
+#: Up to this many groups of a denominator table, the "no population" error lists them all.
+_GROUPS_LISTED = 40
+
+
+def _groups_there(groups: pd.Series, missing: Any) -> str:
+    """The denominator table's groups, as the "no population" error says them: every one (up to
+    :data:`_GROUPS_LISTED`; it listed the first 12 of Census 2021 TS021's 19 detailed groups, none
+    of White's or Other's), else how many there are and those like ``missing`` (by its words, or
+    spelled alike).
+
+    >>> _groups_there(pd.Series(["White: Irish", "Black"]), "Irish")
+    "groups there: ['Black', 'White: Irish']"
+    >>> _groups_there(pd.Series([f"g{i}" for i in range(50)] + ["White: Irish"]), "Irish")
+    "51 groups there; like 'Irish': ['White: Irish']"
+    """
+    labels = sorted({str(g) for g in groups.dropna().unique()})
+    if len(labels) <= _GROUPS_LISTED:
+        return f"groups there: {labels}"
+    word = str(missing).strip().lower()
+    like = [g for g in labels if word and word in g.lower()]
+    like = list(dict.fromkeys([*like, *_close(str(missing), labels, n=10)]))
+    return f"{len(labels):,} groups there; like {str(missing)!r}: {like if like else 'none'}"
+
+
+def _broad_column(population: Any, group: str) -> dict[str, str]:
+    """``{detailed label: broad group}`` from a population table's ``broad`` column beside
+    ``group`` (:func:`~saferstats.census_population` with ``detailed=True``: ``"White: Irish"`` ->
+    ``"White"``); ``{}`` without one, or where a label has more than one broad group.
+
+    >>> _broad_column(pd.DataFrame({"ethnicity": ["White: Irish", "White: Roma"], "broad": ["White", "White"]}), "ethnicity")
+    {'White: Irish': 'White', 'White: Roma': 'White'}
+    """
+    if not isinstance(population, pd.DataFrame) or "broad" not in population.columns or group == "broad" \
+            or group not in population.columns:
+        return {}
+    pairs = population[[group, "broad"]].dropna().astype(str).drop_duplicates()
+    if pairs[group].duplicated().any():
+        return {}
+    return dict(zip(pairs[group], pairs["broad"]))
+
+
 def _detailed_of(labels: Sequence[str], broad: str) -> list[str]:
     """The labels that are ONS ``"Broad: Detailed"`` groups of ``broad`` (Census 2021 TS021's
     ``"White: Irish"``, ``"Asian, Asian British or Asian Welsh: Bangladeshi"``): their part before
@@ -1093,17 +1134,21 @@ def _detailed_of(labels: Sequence[str], broad: str) -> list[str]:
 
 
 def _detailed_hint(row: pd.Series, join: list[str], pop: pd.DataFrame, group: str, population_col: str,
-                   counts: pd.DataFrame) -> str:
+                   counts: pd.DataFrame, broad_of: Mapping[str, str] | None = None) -> str:
     """For a group with searches but no population, where the population table's labels are ONS
     ``"Broad: Detailed"`` groups of it (Census 2021 TS021 as ONS and Nomis publish it, 19 groups):
     say the detailed groups must be summed into the broad one - naming one of them the group would
     leave out the others (Greater Manchester's file: Manchester's "White: English, Welsh, Scottish,
     Northern Irish or British" is 268,572 of White's 313,632) - with the pandas line that sums them
     into the searches' groups (Census 2021 TS021 and the Home Office's five groups put "Other ethnic
-    group: Arab" in Other). "" when the labels are not detailed groups of it."""
+    group: Arab" in Other). ``broad_of`` (:func:`_broad_column`: the table's own ``broad`` column,
+    as :func:`~saferstats.census_population` with ``detailed=True`` gives it): its groups are the
+    ones summed, the line is a ``groupby`` on it, and the hint gives what the line gives for the
+    stratum (Manchester White 313,632). "" when the labels are not detailed groups of it."""
     labels = [str(g) for g in pop[group].unique()]
     broad = str(row[group])
-    detailed = _detailed_of(labels, broad)
+    by_column = bool(broad_of) and broad in set((broad_of or {}).values())
+    detailed = [g for g in labels if (broad_of or {}).get(g) == broad] if by_column else _detailed_of(labels, broad)
     if not detailed:
         return ""
     here = pop
@@ -1114,6 +1159,15 @@ def _detailed_hint(row: pd.Series, join: list[str], pop: pd.DataFrame, group: st
     where = " in " + ", ".join(str(row[k]) for k in join) if join else ""
     sizes = (f"{where}: their {len(vals)} groups sum to {vals.sum():,.0f}, the largest alone ({vals.idxmax()!r}) "
              f"is {vals.max():,.0f}" if len(vals) > 1 else "")
+    if by_column:  # the table says each label's broad group: sum by it (the line's result for the stratum said)
+        line = (f"pop.groupby({[*join, 'broad']!r}, as_index=False)[{population_col!r}].sum()"
+                f".rename(columns={{'broad': {group!r}}})")
+        rest = [g for g in labels if g not in (broad_of or {})]
+        return (f"; the population table has ONS detailed groups of {broad!r} ({', '.join(repr(g) for g in detailed[:3])}"
+                f"{', ...' if len(detailed) > 3 else ''}): the population of {broad!r} is their sum, not any one of "
+                f"them{sizes}. Its 'broad' column gives each detailed group's broad group: sum by it (this gives "
+                f"{broad!r}{where} {vals.sum():,.0f}), e.g. pop = {line}"
+                + (f" (labels of no broad group are left out by it: {rest[:4]})" if rest else ""))
     heads = [str(g) for g in pd.unique(counts[group].astype(str)) if _detailed_of(labels, str(g))]
     regex = "|".join(re.escape(g) for g in sorted(heads))
     keys = [*join, group]
@@ -1533,13 +1587,13 @@ def disproportionality(
         where = {k: row[k] for k in keys}
         similar = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
                    str(g) != str(row[group])]
-        hint = _detailed_hint(row, join, pop, group, population_col, counts) or (
+        hint = _detailed_hint(row, join, pop, group, population_col, counts, _broad_column(population, group)) or (
             f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
                 " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
             if similar else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
-            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]}){hint}", "population")
+            f"population in the denominator table ({_groups_there(pop[group], row[group])}){hint}", "population")
     if count is None and group == "ethnicity":  # (after the labels that are near misses of the searches' are named)
         _refuse_groups_no_search_can_be_in(pop, group, population_col, counts, mapping)
     if len(orphan):
