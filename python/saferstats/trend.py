@@ -1534,20 +1534,21 @@ def _total_row_why(comparator: Any) -> str:
 _LikeForLike = Callable[[pd.DataFrame, str, str, str, tuple[str, ...]], tuple[pd.DataFrame, int]]
 
 
-def _compare_with_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Sequence[str], *, area: str,
-                         period: str, count: str, population: str | None, like_for_like: _LikeForLike,
-                         label: str = "England", **options: Any) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """Each area of ``fitted`` (its rows in ``data``) against the sum of the other areas of
-    ``everyone`` counted like for like (``like_for_like``) over the same periods - the area's own -
-    and the area taken out of that sum where it is in it: a reader's total row (Defra's England) is
-    no comparator (:func:`_total_row_why`). :func:`compare_trends` (``options``: its ``dispersion``,
-    ``confidence``, ``use_t``...) over the pairs, one comparator per area. Returns the comparisons
-    (``area`` for each row; ``comparator``: "``label`` less the area, its other areas like for
-    like") and per area ``other_areas`` (how many are summed), ``stepped_left_out`` (areas left out
-    of that span for a step in their count) and ``window`` (its periods); None when no area has 2
-    others. Used by the report's comparison with England and by ``saferstats trend
-    --compare-with England``."""
+def _like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Sequence[str], *, area: str,
+                          period: str, count: str, population: str | None,
+                          like_for_like: _LikeForLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """The pairs to compare each area of ``fitted`` (its rows in ``data``) with the sum of the other
+    areas of ``everyone`` counted like for like (``like_for_like``) over the same periods - the
+    area's own - the area taken out of that sum where it is in it: a reader's total row (Defra's
+    England) is no comparator (:func:`_total_row_why`). For :func:`compare_trends` with
+    ``by=["<name>", "_compared"]`` (a constant first column): the areas' rows (``_compared``, the
+    period, the count, the population and the recording columns of ``data``), the comparators' rows
+    (one series per ``_compared``), and per area ``other_areas`` (how many are summed),
+    ``stepped_left_out`` (areas left out of that span for a step in their count) and ``window`` (its
+    periods); None when no area has 2 others. The report's comparison with England and ``saferstats
+    trend --compare-with England`` both use it."""
     value_cols = [count] + ([population] if population is not None else [])
+    recorded = [c for c in _RECORDING_COLUMNS if c in data.columns]
     pairs: list[pd.DataFrame] = []
     comps: list[pd.DataFrame] = []
     info: list[dict[str, Any]] = []
@@ -1567,17 +1568,13 @@ def _compare_with_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
             continue
         info.append({area: a, "other_areas": len(members - {a}), "stepped_left_out": n_stepped, "window": window})
         pairs.append(pd.DataFrame({"_compared": a, period: own[period].astype(str).to_numpy(),
-                                   **{c: own[c].to_numpy(float) for c in value_cols}}))
+                                   **{c: own[c].to_numpy(float) for c in value_cols},
+                                   **{c: own[c].to_numpy() for c in recorded}}))
         comps.append(pd.DataFrame({"_compared": a, period: tot.index.to_numpy(), count: tot[count].to_numpy(float).round(),
                                    **({population: tot[population].to_numpy(float)} if population is not None else {})}))
     if not pairs:
         return None
-    c = compare_trends(pd.concat(pairs, ignore_index=True).assign(_series=label), by=["_series", "_compared"],
-                       comparator=pd.concat(comps, ignore_index=True), count=count, population=population,
-                       period=period, **options)
-    c = c.drop(columns="_series").rename(columns={"_compared": area})
-    c["comparator"] = [f"{label} less {a} (its other areas counted like for like)" for a in c[area].astype(str)]
-    return c, pd.DataFrame(info)
+    return pd.concat(pairs, ignore_index=True), pd.concat(comps, ignore_index=True), pd.DataFrame(info)
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,

@@ -2487,24 +2487,27 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     councils counted like for like in every year of the council's series (see
     :func:`_like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
-    from ..trend import _compare_with_others
+    import saferstats as ss
+    from ..trend import _like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
     fitted = trend.loc[trend["method"].astype(str) != "not estimable", area].astype(str)
-    with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
-        warnings.simplefilter("ignore")
-        got = _compare_with_others(everyone, data, fitted, area=area, period=period, count=count,
-                                   population="population", like_for_like=_like_for_like_councils,
-                                   dispersion="auto", confidence=conf, use_t=True)
+    # the comparator of each council: England's other councils counted like for like over its years
+    got = _like_for_like_others(everyone, data, fitted, area=area, period=period, count=count,
+                                population="population", like_for_like=_like_for_like_councils)
     if got is None:
         return None
-    c, info = got
+    pairs, comps, info = got
     info = info.set_index(area)
     n_others = info["other_areas"].to_dict()
     windows = info["window"].to_dict()
     stepped_out = dict(zip(info["window"], info["stepped_left_out"]))
-    c = c.rename(columns={area: "council"})
+    with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
+        warnings.simplefilter("ignore")
+        c = ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
+                              count=count, population="population", period=period, dispersion="auto",
+                              confidence=conf, use_t=True).rename(columns={"_compared": "council"})
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
     spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
