@@ -84,10 +84,8 @@ def test_compare_with_england_gives_the_advice_and_the_like_for_like_comparator(
 def test_a_name_that_is_an_area_is_still_the_area(tmp_path, capsys):
     """A table without the reader's totals: --compare-with England is a row like any other."""
     p = tmp_path / "e.csv"
-    rows = ["area,period,count"]
-    for y, (a, b) in zip(range(2015, 2019), [(100, 1000), (120, 1100), (150, 1180), (170, 1300)]):
-        rows += [f"Stevenage,{y},{a}", f"England,{y},{b}"]
-    p.write_text("\n".join(rows) + "\n")
+    pd.DataFrame({"area": ["Stevenage"] * 4 + ["England"] * 4, "period": list(range(2015, 2019)) * 2,
+                  "count": [100, 120, 150, 170, 1000, 1100, 1180, 1300]}).to_csv(p, index=False)
     assert main(["trend", str(p), "--population", "none", "--by", "area", "--compare-with", "England"]) == 0
     cap = capsys.readouterr()
     assert "Stevenage" in cap.out and "its other areas" not in cap.out + cap.err
