@@ -1405,7 +1405,6 @@ def _against_others(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     res = res.drop(columns="_series").rename(columns={"_compared": area})
     res["comparator"] = [f"{name} less {a}, its other areas counted like for like" for a in res[area].astype(str)]
     res = res.merge(info.drop(columns="window").assign(**{area: info[area].astype(str)}), on=area, how="left")
-    res.attrs = dict(res.attrs)
     _write(res, args.out, sig=args.sig_figures)
     return 0
 
@@ -2428,7 +2427,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
                         "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "
                         "is its rate rising faster than NAME's? ratio = the group's annual rate ratio over NAME's, "
-                        "with CI and p-value, over the periods both have (saferstats.compare_trends)")
+                        "with CI and p-value, over the periods both have (saferstats.compare_trends); on Defra's "
+                        "fly-tipping workbook England (a total row, left out) compares each council with England's "
+                        "other councils counted like for like, as saferstats report does")
     p.add_argument("--subtract", action="store_true",
                    help="with --compare-with: NAME's counts (and population) include each group's (England and a "
                         "force in it; all offences and one strand), so compare each group with the rest (NAME less "
