@@ -892,6 +892,13 @@ def _trend(args: argparse.Namespace) -> int:
         # the default population column is absent: a series of counts is common (crimes a year)
         raise InvalidInputError(f"{exc}; give --population COLUMN, or --population none for a trend in the counts",
                                 "population") from None
+    # --compare-with England on Defra's table: a total row the reader left out, no comparator (it includes
+    # each council, and counts on another basis before 2019/20): its other councils like for like instead
+    total = _total_row_named(book if book is not None else df, df, args)
+    if total:
+        if args.missing == "error":
+            _stop_on_missing(df, args.file, count=args.count, population=pop, period=args.period, by=args.by)
+        return _against_others(df, args, pop, total)
     comparator = _comparator(df, args) if args.compare_with is not None else None
     if comparator is not None and strands is not None and args.by == ["strand"]:
         # what is compared, said once (the header; the library's warning that it leaves the totals out
@@ -1056,7 +1063,7 @@ FEW_DF = 5
 
 
 def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
-               comparator: str | None = None) -> pd.DataFrame:
+               comparator: str | pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`saferstats.poisson_trend` (or, with ``comparator``, :func:`saferstats.compare_trends`)
     as R's ``summary.glm`` reports each model: a quasi-Poisson fit's limits and p-value from Student
     t on its residual df (``df_resid``, ``n_periods - 2`` less any seasonal terms: the dispersion is
@@ -1340,6 +1347,66 @@ def _with_short_groups(res: pd.DataFrame, short: pd.DataFrame, by: list[str],
     except TypeError:
         pass
     return out
+
+
+def _total_row_named(read: pd.DataFrame, df: pd.DataFrame, args: argparse.Namespace) -> str:
+    """``--compare-with NAME`` where NAME is no value of the first ``--by`` column but one of the
+    total rows the reader left out (``.attrs["totals"]`` of :func:`saferstats.read_flytipping`:
+    Defra's England, by name, any spacing or capitals): that row as the reader names it; ``""``
+    otherwise (and without ``--by``, for :func:`_comparator` to say what is wrong)."""
+    if args.compare_with is None or not args.by or args.by[0] not in df.columns:
+        return ""
+    name = str(args.compare_with).strip()
+    if any(str(v).strip().casefold() == name.casefold() for v in pd.unique(df[args.by[0]].dropna())):
+        return ""
+    rows = read.attrs.get("totals") if isinstance(read.attrs, dict) else None
+    areas = [str(r.get("area")) for r in (rows or []) if isinstance(r, dict)]
+    return next((a for a in areas if a.casefold() == name.casefold()), "")
+
+
+def _against_others(df: pd.DataFrame, args: argparse.Namespace, pop: str | None, name: str) -> int:
+    """``saferstats trend --compare-with England`` on Defra's table (England: :func:`_total_row_named`):
+    says why the total is no comparator (:func:`saferstats.trend._total_row_why`, as
+    :func:`saferstats.compare_trends` says it), and compares each council instead with England's
+    other councils counted like for like over its own years (a count each year, one reporting basis,
+    no step in the count), as the report's comparison with England does
+    (``saferstats.trend._like_for_like_others``): the ``comparator`` column names it, and
+    ``other_areas`` / ``stepped_left_out`` say how many councils are summed and how many a step in
+    their count left out. A council with fewer than 3 periods is not compared (named in a note)."""
+    from .report.sections import _like_for_like_councils
+    from .trend import _like_for_like_others, _total_row_why
+
+    area, value = args.by[0], [args.count, *([pop] if pop is not None else [])]
+    everyone = df.dropna(subset=value)  # (--missing error has stopped on them already)
+    if args.missing == "propagate":  # a council with a missing figure has no trend
+        gone = set(df.loc[df[value].isna().any(axis=1), area].astype(str))
+        everyone = everyone[~everyone[area].astype(str).isin(gone)]
+    periods = everyone.groupby(everyone[area].astype(str))[args.period].nunique()
+    fitted = [str(a) for a in periods.index[(periods >= 3).to_numpy()]]
+    short = [str(a) for a in pd.unique(df[area].astype(str)) if str(a) not in set(fitted)]
+    got = _like_for_like_others(everyone, everyone, fitted, area=area, period=args.period, count=args.count,
+                                population=pop, like_for_like=_like_for_like_councils)
+    why = _total_row_why(name)
+    if got is None:
+        raise InvalidInputError(f"--compare-with {name!r}: {why} No council has 3 periods and 2 others counted like "
+                                "for like over them to compare it with instead", "compare_with")
+    pairs, comps, info = got
+    _say(f"--compare-with {name!r}: {why} Each {area} is compared instead with {name}'s other areas counted like for "
+         "like over its own periods (a count in each, one reporting basis, no step of 2-fold or more from one period "
+         "to the next; the area itself left out), as saferstats report does: the comparator column says so, "
+         "other_areas how many are summed, stepped_left_out how many a step in their count left out"
+         + (f"; {len(short)} with fewer than 3 periods not compared ({', '.join(short[:5])}"
+            f"{' ...' if len(short) > 5 else ''})" if short else ""))
+    _say(f"Each {area}'s annual % change against {name}'s other areas over the periods both have: ratio > 1, rising "
+         "faster (or falling slower) than the comparator; < 1, slower")
+    ns = argparse.Namespace(**{**vars(args), "by": ["_series", "_compared"], "subtract": False})
+    with _on_lines(args.file, missing_flag=True, lines=df.index):
+        res = _fit_trend(pairs.assign(_series=name), ns, pop, comps)
+    res = res.drop(columns="_series").rename(columns={"_compared": area})
+    res["comparator"] = [f"{name} less {a}, its other areas counted like for like" for a in res[area].astype(str)]
+    res = res.merge(info.drop(columns="window").assign(**{area: info[area].astype(str)}), on=area, how="left")
+    _write(res, args.out, sig=args.sig_figures)
+    return 0
 
 
 #: the totals of the Home Office strand table as :func:`read_hate_crime` names them
@@ -2360,7 +2427,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="compare each other group of the first --by column with this one (e.g. 'England and Wales'; "
                         "in the strand table race, religion, sexual_orientation, disability, transgender or offences): "
                         "is its rate rising faster than NAME's? ratio = the group's annual rate ratio over NAME's, "
-                        "with CI and p-value, over the periods both have (saferstats.compare_trends)")
+                        "with CI and p-value, over the periods both have (saferstats.compare_trends); on Defra's "
+                        "fly-tipping workbook England (a total row, left out) compares each council with England's "
+                        "other councils counted like for like, as saferstats report does")
     p.add_argument("--subtract", action="store_true",
                    help="with --compare-with: NAME's counts (and population) include each group's (England and a "
                         "force in it; all offences and one strand), so compare each group with the rest (NAME less "

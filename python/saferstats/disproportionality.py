@@ -1081,6 +1081,47 @@ def _no_population(row: pd.Series, join: list[str], pop: pd.DataFrame, hint: str
     return InvalidInputError(msg + hint, "population")
 
 
+#: Up to this many groups of a denominator table, the "no population" error lists them all.
+_GROUPS_LISTED = 40
+
+
+def _groups_there(groups: pd.Series, missing: Any) -> str:
+    """The denominator table's groups, as the "no population" error says them: every one (up to
+    :data:`_GROUPS_LISTED`; it listed the first 12 of Census 2021 TS021's 19 detailed groups, none
+    of White's or Other's), else how many there are and those like ``missing`` (by its words, or
+    spelled alike).
+
+    >>> _groups_there(pd.Series(["White: Irish", "Black"]), "Irish")
+    "groups there: ['Black', 'White: Irish']"
+    >>> _groups_there(pd.Series([f"g{i}" for i in range(50)] + ["White: Irish"]), "Irish")
+    "51 groups there; like 'Irish': ['White: Irish']"
+    """
+    labels = sorted({str(g) for g in groups.dropna().unique()})
+    if len(labels) <= _GROUPS_LISTED:
+        return f"groups there: {labels}"
+    word = str(missing).strip().lower()
+    like = [g for g in labels if word and word in g.lower()]
+    like = list(dict.fromkeys([*like, *_close(str(missing), labels, n=10)]))
+    return f"{len(labels):,} groups there; like {str(missing)!r}: {like if like else 'none'}"
+
+
+def _broad_column(population: Any, group: str) -> dict[str, str]:
+    """``{detailed label: broad group}`` from a population table's ``broad`` column beside
+    ``group`` (:func:`~saferstats.census_population` with ``detailed=True``: ``"White: Irish"`` ->
+    ``"White"``); ``{}`` without one, or where a label has more than one broad group.
+
+    >>> _broad_column(pd.DataFrame({"ethnicity": ["White: Irish", "White: Roma"], "broad": ["White", "White"]}), "ethnicity")
+    {'White: Irish': 'White', 'White: Roma': 'White'}
+    """
+    if not isinstance(population, pd.DataFrame) or "broad" not in population.columns or group == "broad" \
+            or group not in population.columns:
+        return {}
+    pairs = population[[group, "broad"]].dropna().astype(str).drop_duplicates()
+    if pairs[group].duplicated().any():
+        return {}
+    return dict(zip(pairs[group], pairs["broad"]))
+
+
 def _detailed_of(labels: Sequence[str], broad: str) -> list[str]:
     """The labels that are ONS ``"Broad: Detailed"`` groups of ``broad`` (Census 2021 TS021's
     ``"White: Irish"``, ``"Asian, Asian British or Asian Welsh: Bangladeshi"``): their part before
@@ -1093,17 +1134,21 @@ def _detailed_of(labels: Sequence[str], broad: str) -> list[str]:
 
 
 def _detailed_hint(row: pd.Series, join: list[str], pop: pd.DataFrame, group: str, population_col: str,
-                   counts: pd.DataFrame) -> str:
+                   counts: pd.DataFrame, broad_of: Mapping[str, str] | None = None) -> str:
     """For a group with searches but no population, where the population table's labels are ONS
     ``"Broad: Detailed"`` groups of it (Census 2021 TS021 as ONS and Nomis publish it, 19 groups):
     say the detailed groups must be summed into the broad one - naming one of them the group would
     leave out the others (Greater Manchester's file: Manchester's "White: English, Welsh, Scottish,
     Northern Irish or British" is 268,572 of White's 313,632) - with the pandas line that sums them
     into the searches' groups (Census 2021 TS021 and the Home Office's five groups put "Other ethnic
-    group: Arab" in Other). "" when the labels are not detailed groups of it."""
+    group: Arab" in Other). ``broad_of`` (:func:`_broad_column`: the table's own ``broad`` column,
+    as :func:`~saferstats.census_population` with ``detailed=True`` gives it): its groups are the
+    ones summed, the line is a ``groupby`` on it, and the hint gives what the line gives for the
+    stratum (Manchester White 313,632). "" when the labels are not detailed groups of it."""
     labels = [str(g) for g in pop[group].unique()]
     broad = str(row[group])
-    detailed = _detailed_of(labels, broad)
+    by_column = bool(broad_of) and broad in set((broad_of or {}).values())
+    detailed = [g for g in labels if (broad_of or {}).get(g) == broad] if by_column else _detailed_of(labels, broad)
     if not detailed:
         return ""
     here = pop
@@ -1114,6 +1159,15 @@ def _detailed_hint(row: pd.Series, join: list[str], pop: pd.DataFrame, group: st
     where = " in " + ", ".join(str(row[k]) for k in join) if join else ""
     sizes = (f"{where}: their {len(vals)} groups sum to {vals.sum():,.0f}, the largest alone ({vals.idxmax()!r}) "
              f"is {vals.max():,.0f}" if len(vals) > 1 else "")
+    if by_column:  # the table says each label's broad group: sum by it (the line's result for the stratum said)
+        line = (f"pop.groupby({[*join, 'broad']!r}, as_index=False)[{population_col!r}].sum()"
+                f".rename(columns={{'broad': {group!r}}})")
+        rest = [g for g in labels if g not in (broad_of or {})]
+        return (f"; the population table has ONS detailed groups of {broad!r} ({', '.join(repr(g) for g in detailed[:3])}"
+                f"{', ...' if len(detailed) > 3 else ''}): the population of {broad!r} is their sum, not any one of "
+                f"them{sizes}. Its 'broad' column gives each detailed group's broad group: sum by it (this gives "
+                f"{broad!r}{where} {vals.sum():,.0f}), e.g. pop = {line}"
+                + (f" (labels of no broad group are left out by it: {rest[:4]})" if rest else ""))
     heads = [str(g) for g in pd.unique(counts[group].astype(str)) if _detailed_of(labels, str(g))]
     regex = "|".join(re.escape(g) for g in sorted(heads))
     keys = [*join, group]
@@ -1533,13 +1587,13 @@ def disproportionality(
         where = {k: row[k] for k in keys}
         similar = [str(g) for g in pop[group].unique() if str(g).lower().startswith(str(row[group]).lower()) and
                    str(g) != str(row[group])]
-        hint = _detailed_hint(row, join, pop, group, population_col, counts) or (
+        hint = _detailed_hint(row, join, pop, group, population_col, counts, _broad_column(population, group)) or (
             f"; is {similar[0]!r} that group? Name it {row[group]!r} in the population table" + (
                 " (`mapping` renames the searches' police.uk labels, not the population's)" if count is None else "")
             if similar else "")
         raise InvalidInputError(
             f"group {row[group]!r} has {row['searches']:g} searches{' in ' + str(where) if where else ''} but no "
-            f"population in the denominator table (groups there: {sorted(pop[group].unique())[:12]}){hint}", "population")
+            f"population in the denominator table ({_groups_there(pop[group], row[group])}){hint}", "population")
     if count is None and group == "ethnicity":  # (after the labels that are near misses of the searches' are named)
         _refuse_groups_no_search_can_be_in(pop, group, population_col, counts, mapping)
     if len(orphan):
@@ -1924,10 +1978,11 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | 
     """``per`` (:func:`_not_stated_strata` with outcomes) with the outcome rates of the not-stated
     (``ns_rate``) and stated (``st_rate``) searches and the p-value of their difference (the test of
     :func:`outcome_test`; NaN without 10 searches with a known outcome on each side), and
-    ``differs``: p below 1 - ``conf`` and the rates a tenth or more apart; ``p_adjusted``: the
-    Benjamini-Hochberg adjustment of ``p_value`` over the strata tested, and ``warned``: named in a
-    warning, a fifth or more not stated (of 10 or more searches) or, under a fifth,
-    :data:`_NOT_STATED_MATERIAL` or more with ``differs`` and ``p_adjusted`` below 1 - ``conf`` too.
+    ``p_adjusted``: the Benjamini-Hochberg adjustment of ``p_value`` over all the strata tested (the
+    core's :func:`~saferstats.p_adjust`), ``differs``: ``p_adjusted`` below 1 - ``conf`` and the
+    rates a tenth or more apart - one rule for both warnings (a fifth or more not stated: the rates
+    given; under a fifth: named), and ``warned``: named in a warning, a fifth or more not stated (of
+    10 or more searches) or, under a fifth, :data:`_NOT_STATED_MATERIAL` or more with ``differs``.
     ``withheld`` (a mask of ``per``'s rows): strata whose rate outcome_test withholds (a find rate
     that is not comparable): their rates and tests are NaN and ``differs`` False.
 
@@ -1948,17 +2003,29 @@ def _not_stated_outcomes(per: pd.DataFrame, conf: float, withheld: np.ndarray | 
                                  [2 * (i // 2) for i in range(2 * k)], confidence=conf)
         p[both] = np.asarray(res["p_value"], dtype=float)[1::2]
     adjusted = np.full(len(per), np.nan)
-    if both.any():  # many strata (CSP x month): some differ by chance alone, so the warning under a fifth adjusts
+    if both.any():  # many strata (CSP x month): some differ by chance alone, so both warnings adjust
         adjusted[both] = _ext.p_adjust(np.ascontiguousarray(p[both]), method="bh")
     with np.errstate(divide="ignore", invalid="ignore"):
         ns_rate, st_rate = np.where(shown, ns_h / ns_n, np.nan), np.where(shown, st_h / st_n, np.nan)
         apart = np.abs(ns_rate - st_rate) >= 0.1 * np.maximum(ns_rate, st_rate)
-    differs = both & (p < 1 - conf) & apart
+    # one rule, the adjusted p, for both warnings: the fifth's gave rates on the unadjusted p (police.uk
+    # arrests by force x month: South Yorkshire, Dec 2019, p = 0.028, 0.099 over the 18 strata tested)
+    differs = both & (adjusted < 1 - conf) & apart
     searches, ns = per["searches"].to_numpy(float), per["not_stated"].to_numpy(float)
     fifth = (searches >= 10) & (ns >= _NOT_STATED_WARN * searches)
     material = (searches >= 10) & (ns >= _NOT_STATED_MATERIAL * searches)
     return per.assign(ns_rate=ns_rate, st_rate=st_rate, p_value=p, differs=differs, p_adjusted=adjusted,
-                      warned=fifth | (material & differs & (adjusted < 1 - conf)))
+                      warned=fifth | (material & differs))
+
+
+def _not_stated_rule(strata: pd.DataFrame, forces: pd.DataFrame, conf: float) -> dict[str, Any]:
+    """What decides ``differs`` in ``.attrs["not_stated_strata"]`` (and ``["not_stated_forces"]``):
+    the p-value used (``"p_adjusted"``), its adjustment and over how many strata (and forces) it is,
+    and the level."""
+    return {"p": "p_adjusted", "method": "benjamini-hochberg", "alpha": 1 - conf,
+            "strata_tested": int(strata["p_adjusted"].notna().sum()) if "p_adjusted" in strata.columns else 0,
+            "forces_tested": int(forces["p_adjusted"].notna().sum()) if "p_adjusted" in forces.columns else 0,
+            "apart": "rates a tenth or more apart", "material": _NOT_STATED_MATERIAL, "fifth": _NOT_STATED_WARN}
 
 
 def _not_stated_said(said: str, r: Any, rate: str) -> str:
@@ -2053,10 +2120,10 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
         return _not_stated_said(said, r, rate)
 
     under = per[per["warned"].to_numpy(bool) & ~per.index.isin(_over_fifth(per).index)]
+    tested = int(per["p_adjusted"].notna().sum())
     if len(under):  # under a fifth, but their outcomes differ beyond chance: the comparisons may not hold either
         under = under.iloc[np.argsort(under["p_value"].to_numpy(), kind="stable")]
         named = [one(s, r) for s, r in zip(_strata_said(under, cols), under.itertuples(index=False))]
-        tested = int(per["p_adjusted"].notna().sum())
         warn_user(f"outcome_test(outcome={outcome!r}): ethnicity is not stated for fewer than a fifth of the searches "
                   f"in {'; '.join(named[:_SHOW_STRATA])}"
                   f"{f' and {len(named) - _SHOW_STRATA} more' if len(named) > _SHOW_STRATA else ''}, but their {rate} "
@@ -2073,8 +2140,10 @@ def _warn_not_stated_outcomes(per: pd.DataFrame, cols: Sequence[str], outcome: s
     warn_user(f"outcome_test(outcome={outcome!r}): ethnicity is not stated for a fifth or more of the searches in "
               f"{'; '.join(names[:_SHOW_STRATA])}{more}: those searches are in no group's rate and the comparisons "
               "leave them out, as if they were like the searches with a stated ethnicity"
-              + (f"; where their {rate} differs from the stated searches' (given above) the groups' rates may differ "
-                 "from the true ones too: say so beside the comparison" if differ else "")
+              + (f"; where their {rate} differs from the stated searches' beyond chance (also after the "
+                 f"Benjamini-Hochberg adjustment over the {tested} {'stratum' if tested == 1 else 'strata'} tested; "
+                 "rates given above) the groups' rates may differ from the true ones too: say so beside the comparison"
+                 if differ else "")
               + "; counts and rates in .attrs['not_stated_strata']")
 
 
@@ -2432,14 +2501,18 @@ def outcome_test(
     are like the rest. Where a fifth or more (of 10 or more) of a stratum's searches (``by``; each
     force apart in rows that pool forces) are not stated, a :class:`~saferstats.SaferstatsWarning`
     gives the share, and where their outcome rate differs from the stated searches' (``differs``:
-    10 or more searches with a known outcome on each side, p below 1 - ``confidence`` by this
-    function's test, and a tenth or more apart) both rates (police.uk South Yorkshire, Dec 2019 -
-    Feb 2020: 24% not stated; arrested 14.1% of them, 10.5% of the stated). Under a fifth, a
-    stratum is named in a second warning, with its share and both rates, where 5% or more are not
-    stated and their rate ``differs`` and does so also after the Benjamini-Hochberg adjustment over
-    the strata tested (``p_adjusted``; by CSP and month many are, and some differ by chance alone):
-    Leicestershire, 18% not stated, arrested 4.9% of them against 16.2% of the stated, p = 0.001;
-    Essex and Merseyside likewise. ``.attrs["not_stated_strata"]`` holds, per stratum,
+    10 or more searches with a known outcome on each side, p by this function's test below
+    1 - ``confidence`` after the Benjamini-Hochberg adjustment over all the strata tested,
+    ``p_adjusted`` - by CSP and month many are, and some differ by chance alone - and the rates a
+    tenth or more apart) both rates (police.uk South Yorkshire, Dec 2019 - Feb 2020: 24% not
+    stated; arrested 14.1% of them, 10.5% of the stated). Under a fifth, a stratum is named in a
+    second warning, with its share and both rates, where 5% or more are not stated and their rate
+    ``differs`` by the same rule: Leicestershire, 18% not stated, arrested 4.9% of them against
+    16.2% of the stated, p = 0.001; Essex and Merseyside likewise. (By force and month, South
+    Yorkshire's December, p = 0.028, is 0.099 over the 18 strata tested: its share is said, not
+    its rates.) ``.attrs["not_stated_rule"]`` says which p decides (``"p"``: ``"p_adjusted"``),
+    the ``method``, ``alpha`` and how many strata (``strata_tested``) and forces
+    (``forces_tested``) it is adjusted over. ``.attrs["not_stated_strata"]`` holds, per stratum,
     ``not_stated`` and ``searches``, the searches with a known outcome and their hits, not stated
     (``ns_n, ns_hits``) and stated (``st_n, st_hits``), both rates (``ns_rate, st_rate``),
     ``p_value``, ``differs``, ``p_adjusted`` and ``warned`` (named in one of the two warnings). A
@@ -2672,6 +2745,7 @@ def outcome_test(
     out.attrs["no_reference"] = no_reference
     out.attrs["not_stated_strata"] = [{k: plain(v) for k, v in r.items()} for r in not_stated.to_dict("records")]
     out.attrs["not_stated_forces"] = [{k: plain(v) for k, v in r.items()} for r in not_stated_forces.to_dict("records")]
+    out.attrs["not_stated_rule"] = _not_stated_rule(not_stated, not_stated_forces, conf)
     out.attrs["no_searches"] = [{**dict(zip(keys, k)), "group": g} for k, g in no_searches]
     if outcome in ("arrest", "positive"):
         out.attrs["outcome_missing_by"] = outcome_missing

@@ -18,7 +18,7 @@ import math
 import numbers
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -1509,15 +1509,72 @@ def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, co
     if str(comparator) not in areas:
         return ""
     cols = repr([count] if population is None else [count, population])
-    return (f"{comparator} is one of the table's total rows, left out as not an area (.attrs['totals']), and a "
-            "published total is no comparator for the areas' rows (Defra's England rows before 2019/20 count on "
-            "another basis: 2017/18 England 997,612, its authorities' rows 894,789; 2018/19 has two). Compare with "
+    return (f"{_total_row_why(comparator)} Compare with "
             "the sum of the areas published in every period, given as a DataFrame: "
             f"every = data.groupby({area_col!r})[{count!r}].transform('count') == data[{period!r}].nunique(); "
             f"comp = data[every].groupby({period!r}, as_index=False)[{cols}].sum()"
             f".assign({area_col}='{comparator} (areas in every period)'); "
             f"compare_trends(data[every], comparator=comp, by={area_col!r}, subtract=True, ...) "
             "(subtract: each area is in that sum)")
+
+
+def _total_row_why(comparator: Any) -> str:
+    """Why a reader's total row (Defra's England) is no comparator for the areas of its table: it
+    is left out as no area, it includes each area, and before 2019/20 it counts on another basis.
+    Said by :func:`compare_trends` and by ``saferstats trend --compare-with``."""
+    return (f"{comparator} is one of the table's total rows, left out as not an area (.attrs['totals']), and a "
+            "published total is no comparator for the areas' rows: it includes each area itself, and Defra's "
+            "England rows before 2019/20 count on another basis (2017/18 England 997,612, its authorities' rows "
+            "894,789; 2018/19 has two).")
+
+
+#: ``like_for_like(everyone, area, period, count, window)``: the rows of ``everyone`` over ``window``
+#: of the areas counted like for like there, and how many were left out for a step in their count
+#: (the report's ``_like_for_like_councils``).
+_LikeForLike = Callable[[pd.DataFrame, str, str, str, tuple[str, ...]], tuple[pd.DataFrame, int]]
+
+
+def _like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Sequence[str], *, area: str,
+                          period: str, count: str, population: str | None,
+                          like_for_like: _LikeForLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """The pairs to compare each area of ``fitted`` (its rows in ``data``) with the sum of the other
+    areas of ``everyone`` counted like for like (``like_for_like``) over the same periods - the
+    area's own - the area taken out of that sum where it is in it: a reader's total row (Defra's
+    England) is no comparator (:func:`_total_row_why`). For :func:`compare_trends` with
+    ``by=["<name>", "_compared"]`` (a constant first column): the areas' rows (``_compared``, the
+    period, the count, the population and the recording columns of ``data``), the comparators' rows
+    (one series per ``_compared``), and per area ``other_areas`` (how many are summed),
+    ``stepped_left_out`` (areas left out of that span for a step in their count) and ``window`` (its
+    periods); None when no area has 2 others. The report's comparison with England and ``saferstats
+    trend --compare-with England`` both use it."""
+    value_cols = [count] + ([population] if population is not None else [])
+    recorded = [c for c in _RECORDING_COLUMNS if c in data.columns]
+    pairs: list[pd.DataFrame] = []
+    comps: list[pd.DataFrame] = []
+    info: list[dict[str, Any]] = []
+    panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str], int]] = {}  # one panel per span of periods
+    for a in dict.fromkeys(str(x) for x in fitted):
+        own = data[data[area].astype(str) == a]
+        window = tuple(sorted(own[period].astype(str)))
+        if window not in panels:
+            panel, n_stepped = like_for_like(everyone, area, period, count, window)
+            panels[window] = (panel.groupby(panel[period].astype(str))[value_cols].sum(),
+                              set(panel[area].astype(str)), n_stepped)
+        tot, members, n_stepped = panels[window]
+        if a in members:  # the area itself is taken out of its comparator
+            mine = own.groupby(own[period].astype(str))[value_cols].sum()
+            tot = tot - mine.reindex(tot.index, fill_value=0)
+        if len(members - {a}) < 2:
+            continue
+        info.append({area: a, "other_areas": len(members - {a}), "stepped_left_out": n_stepped, "window": window})
+        pairs.append(pd.DataFrame({"_compared": a, period: own[period].astype(str).to_numpy(),
+                                   **{c: own[c].to_numpy(float) for c in value_cols},
+                                   **{c: own[c].to_numpy() for c in recorded}}))
+        comps.append(pd.DataFrame({"_compared": a, period: tot.index.to_numpy(), count: tot[count].to_numpy(float).round(),
+                                   **({population: tot[population].to_numpy(float)} if population is not None else {})}))
+    if not pairs:
+        return None
+    return pd.concat(pairs, ignore_index=True), pd.concat(comps, ignore_index=True), pd.DataFrame(info)
 
 
 def _warn_inside_comparator(pair: pd.DataFrame, keys: list[str], within: list[str], count: str, c_count: str,

@@ -132,7 +132,8 @@ def test_the_rule_at_its_edges():
     out, messages = _said(ss.outcome_test, recs, outcome="arrest")
     got = pd.DataFrame(out.attrs["not_stated_strata"]).set_index("force")
     assert got["warned"].to_dict() == {"a": True, "b": False, "c": True, "d": False, "e": False, "f": False, "g": False}
-    assert got["differs"].to_dict() == {"a": True, "b": True, "c": True, "d": False, "e": True, "f": False, "g": False}
+    # e: p = 0.049 alone, 0.074 adjusted: the one rule (session 24, w35b) is the adjusted p, so e does not differ
+    assert got["differs"].to_dict() == {"a": True, "b": True, "c": True, "d": False, "e": False, "f": False, "g": False}
     assert got.loc["e", "p_value"] == pytest.approx(_z_p(10, 100, 160, 900))
     assert round(got.loc["e", "p_value"], 3) == 0.049 and round(got.loc["e", "p_adjusted"], 3) == 0.074
     (under,) = [m for m in messages if "fewer than a fifth" in m]

@@ -2488,43 +2488,26 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     :func:`_like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
     import saferstats as ss
+    from ..trend import _like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
     fitted = trend.loc[trend["method"].astype(str) != "not estimable", area].astype(str)
-    pairs: list[pd.DataFrame] = []
-    comps: list[pd.DataFrame] = []
-    n_others: dict[str, int] = {}
-    panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str]]] = {}  # one panel per span of years
-    stepped_out: dict[tuple[str, ...], int] = {}  # England's councils left out for a 2-fold step, per span
-    windows: dict[str, tuple[str, ...]] = {}
-    for a in fitted:
-        own = data[data[area].astype(str) == a]
-        window = tuple(sorted(own[period].astype(str)))
-        if window not in panels:
-            panel, n_stepped = _like_for_like_councils(everyone, area, period, count, window)
-            panels[window] = (panel.groupby(panel[period].astype(str))[[count, "population"]].sum(),
-                              set(panel[area].astype(str)))
-            stepped_out[window] = n_stepped
-        tot, members = panels[window]
-        if a in members:  # the council itself is taken out of its comparator
-            mine_tot = own.groupby(own[period].astype(str))[[count, "population"]].sum()
-            tot = tot - mine_tot.reindex(tot.index, fill_value=0)
-        if len(members - {a}) < 2:
-            continue
-        n_others[a] = len(members - {a})
-        windows[a] = window
-        pairs.append(pd.DataFrame({"council": a, "period": own[period].astype(str).to_numpy(),
-                                   "count": own[count].to_numpy(float), "population": own["population"].to_numpy(float)}))
-        comps.append(pd.DataFrame({"council": a, "period": tot.index, "count": tot[count].to_numpy(float).round(),
-                                   "population": tot["population"].to_numpy(float)}))
-    if not pairs:
+    # the comparator of each council: England's other councils counted like for like over its years
+    got = _like_for_like_others(everyone, data, fitted, area=area, period=period, count=count,
+                                population="population", like_for_like=_like_for_like_councils)
+    if got is None:
         return None
+    pairs, comps, info = got
+    info = info.set_index(area)
+    n_others = info["other_areas"].to_dict()
+    windows = info["window"].to_dict()
+    stepped_out = dict(zip(info["window"], info["stepped_left_out"]))
     with warnings.catch_warnings():  # the method (quasi-Poisson where over-dispersed) is said in the text
         warnings.simplefilter("ignore")
-        c = ss.compare_trends(pd.concat(pairs, ignore_index=True).assign(_series="council"), by=["_series", "council"],
-                              comparator=pd.concat(comps, ignore_index=True), dispersion="auto", confidence=conf,
-                              use_t=True)
+        c = ss.compare_trends(pairs.assign(_series="council"), by=["_series", "_compared"], comparator=comps,
+                              count=count, population="population", period=period, dispersion="auto",
+                              confidence=conf, use_t=True).rename(columns={"_compared": "council"})
     words = np.where(c["ratio_lower"] > 1, "up relative to England",
                      np.where(c["ratio_upper"] < 1, "down relative to England", "in line with England"))
     spans = {str(a): (g[period].astype(str).min(), g[period].astype(str).max())
