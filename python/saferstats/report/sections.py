@@ -1365,11 +1365,11 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
     where = "; ".join(part for part in (
         f"a fifth or more of the searches in {listed(fifth)}" if fifth else "",
         f"fewer than a fifth, but their {rate} differs from the stated searches' beyond chance, in {listed(fewer)}"
-        if fewer else "") if part) or "some areas"
+        if fewer else "") if part) or "many of the searches in some areas"
     warn_user(f"stop and search ({rate}s): ethnicity is not stated for {where}: those searches are in no group's {rate}, "
-              f"so the groups' {rate}s there, and the comparisons, may differ from the true ones; the section's text says "
-              "so beside the comparison, with the rates where the tables allow (not a rate that would give back a "
-              "suppressed count)")
+              f"so the groups' {rate}s there, and the comparisons, may differ from the true ones (say so beside the "
+              "comparison); the section's text gives their rates only where the tables allow (not a rate that would "
+              "give back a suppressed count)")
     return [w for w in seen if w not in said]
 
 

@@ -983,7 +983,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                                + ("no other group's ratio to White can be shown (" + "; ".join(caveats) + ")."
                                   if caveats else "so no ratio compares a searched group with White people."))
                     continue
-                caveats.append(f"no searches of {nobody}")  # beside the groups that were searched, which the sentence compares
+                caveats.append(f"no searches of {nobody}")  # beside the searched groups the sentence compares
                 others, gone, skewed = others[~zero], gone[~zero], skewed[~zero]
             if not len(cand) and (withheld or by_ref):
                 # a ratio withheld may be a large count hidden only to protect a small one (Leicester,
