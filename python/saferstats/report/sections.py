@@ -1360,7 +1360,7 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
         (fifth if over else fewer).append(text)
 
     def listed(items: list[str]) -> str:
-        return "; ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+        return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
 
     where = "; ".join(part for part in (
         f"a fifth or more of the searches in {listed(fifth)}" if fifth else "",
