@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -2134,21 +2134,25 @@ _SECTION_OF = (("stop_search", r"(stop and search|read_stop_search|disproportion
                ("hotspots", r"(hotspots?|dbscan|kde|study area)\b"), ("s136", r"(s136|section 136|read_mha)\b"))
 
 
-def _as_config(msg: str) -> str:
+def _as_config(msg: str, config: Mapping[str, Any] | None = None) -> str:
     """A library message's advice in the report's terms: a keyword of a library call that a key of
     one section of the configuration sets, as that key's TOML line (``report.config.config_words``:
     ``ethnicity_source='self_then_officer'`` -> ``[stop_search] ethnicity_source =
     "self_then_officer"``, ``by='csp'`` -> ``[stop_search] by = ["csp"]``); a key of several
-    sections (``funnel``) by the section the message opens with, else left as it is.
+    sections (``funnel``) by the section the message opens with, else left as it is. ``config``:
+    the report's configuration, whose keys name the tables a message is about as it sets them
+    ("the by='csp' rates" of a config with ``by = ["force", "csp"]``).
 
     >>> print(_as_config("disproportionality: by='csp' or by='la' does not help"))
     disproportionality: [stop_search] by = ["csp"] or [stop_search] by = ["la"] does not help
     >>> print(_as_config("fly-tipping: pass funnel='exact'"), _as_config("funnel='exact'"))
     fly-tipping: pass [flytipping] funnel = "exact" funnel='exact'
+    >>> print(_as_config("disproportionality: 7 searches are not in the by='csp' rates", {"stop_search": {"by": ["force", "csp"]}}))
+    disproportionality: 7 searches are not in the rates of [stop_search] by = ["force", "csp"]
     """
     from .report.config import SECTION_KEYS, config_words
 
-    said = {section: config_words(msg, section) for section in SECTION_KEYS}
+    said = {section: config_words(msg, section, (config or {}).get(section)) for section in SECTION_KEYS}
     changed = {section: text for section, text in said.items() if text != msg}
     if len(changed) == 1:
         return next(iter(changed.values()))
@@ -2163,13 +2167,13 @@ _ADVICE = ("--pdf", "--docx", "stop and search: the report counts only the searc
 
 
 def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namespace | None = None, *,
-                    stopped: bool = False) -> None:
+                    stopped: bool = False, config: Mapping[str, Any] | None = None) -> None:
     """The library's warnings as ``saferstats: warning: ...`` lines on stderr: on the command line
     the source line of a warning means nothing to the reader (it is runpy's or the console
     script's, ``<frozen runpy>:88``): the message alone, like the errors, its advice in the
     command's options (:func:`_as_flags`). ``stopped``: the command stopped with an error (printed
     just above): ``saferstats: warning before the error: ...`` (and ``note before the error``), of
-    a run that wrote no results."""
+    a run that wrote no results. ``config``: the report's configuration (:func:`_as_config`)."""
     tail = " before the error" if stopped else ""
     said = [str(w.message) for w in caught]
     gap = "no searches at all in some months"
@@ -2179,7 +2183,8 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
             continue  # the same months, said once more by the command's table just below
         if issubclass(w.category, SaferstatsWarning) and str(w.message).startswith(_ADVICE):
             # advice on a choice, not a caution about the numbers: a note (in the report's terms)
-            print(f"saferstats: note{tail}: {_as_config(str(w.message)) if args is None else w.message}", file=sys.stderr)
+            print(f"saferstats: note{tail}: {_as_config(str(w.message), config) if args is None else w.message}",
+                  file=sys.stderr)
         elif issubclass(w.category, SaferstatsWarning):
             msg = str(w.message)
             path = getattr(args, "file", None)
@@ -2187,7 +2192,7 @@ def _print_warnings(caught: list[warnings.WarningMessage], args: argparse.Namesp
                 # rows of a CSV read by _read_csv are labelled by their line: "row 29 (" -> "line 29 of X.csv ("
                 msg = re.sub(r"\brow (\d+)\b", rf"line \1 of {path.name}", msg)
             msg = _without_attrs(msg)  # .attrs is Python's: on the command line the warning itself is the list
-            print(f"saferstats: warning{tail}: {_as_flags(msg, args) if args is not None else _as_config(msg)}",
+            print(f"saferstats: warning{tail}: {_as_flags(msg, args) if args is not None else _as_config(msg, config)}",
                   file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -2202,7 +2207,8 @@ def _after_error(caught: list[warnings.WarningMessage], args: argparse.Namespace
     the fix is in the config, and cautions about sections of a report never written are noise
     beside it."""
     if not input_error:
-        _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True)
+        _print_warnings(getattr(args, "_report_warnings", []), None, stopped=True,
+                        config=getattr(args, "_report_config", None))
     _said_lines(held or [], stopped=True)
     _print_warnings(caught, args, stopped=True)
 
@@ -2293,9 +2299,9 @@ def _report_run(args: argparse.Namespace) -> int:
             warnings.simplefilter("always", SaferstatsWarning)
             path = build_report(cfg, out, quiet=args.quiet, extra_csv=extra, pdf=args.pdf, docx=args.docx)
     except BaseException:  # held for main: printed after the error, in the report's terms (_after_error)
-        args._report_warnings = caught
+        args._report_warnings, args._report_config = caught, cfg
         raise
-    _print_warnings(caught)
+    _print_warnings(caught, config=cfg)
     if args.demo:
         print(text)
         print(f"\nWrote {', '.join(str(path.parent / n) for n in extra)}\n")

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MONTH_PATTERN", "MONTH_TEXT", "is_month_text", "all_month_text", "months_as_dates", "on_month_starts", "as_dates",
-           "month_texts", "period_text", "period_texts", "shown"]
+           "month_texts", "month_label", "period_text", "period_texts", "shown"]
 
 #: police.uk's ``Month`` as text: a year and a month 01-12 (spaces around it allowed), for
 #: ``re.fullmatch`` and pandas' ``str.fullmatch``.
@@ -87,6 +87,19 @@ def month_texts(dates: Any, style: Style = "iso") -> pd.Series:
         s = s.dt.to_timestamp(how="start")
     d = pd.to_datetime(s)
     return d.dt.strftime(_MONTH_FORMAT[style]).astype(object).where(d.notna(), None)
+
+
+def month_label(value: Any) -> str:
+    """A stratum's value as a sentence names it: a month written as police.uk writes it
+    (``"2020-01"``) as a reader reads a month, ``"Jan 2020"`` (as :func:`month_texts` ``style="name"``
+    and the report's periods, "Dec 2019 to Feb 2020"); anything else as its text.
+
+    >>> month_label("2020-01"), month_label(" 2019-12 "), month_label("Essex")
+    ('Jan 2020', 'Dec 2019', 'Essex')
+    """
+    if not is_month_text(value):
+        return str(value)
+    return str(pd.Timestamp(f"{str(value).strip()}-01").strftime(_MONTH_FORMAT["name"]))
 
 
 _ISO_DATE = r"^\s*\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$"

@@ -9,7 +9,7 @@ import stat
 import tomllib
 import warnings
 from datetime import date
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -447,14 +447,17 @@ def option_choices() -> dict[str, dict[str, tuple[str, ...]]]:
 __all__ += ["option_choices"]
 
 
-def config_words(msg: str, section: str) -> str:
+def config_words(msg: str, section: str, given: Mapping[str, Any] | None = None) -> str:
     """A library message in the configuration's words: a keyword of the library call that a key of
     ``[section]`` sets, as that key's TOML line (the report's reader writes TOML, not Python).
     ``by='force'`` is ``[stop_search] by = ["force"]`` (a list in the config);
     ``ethnicity_source='officer'`` is ``[stop_search] ethnicity_source = "officer"``; a call around a
     keyword, ``read_stop_search(..., force='<force>')``, is the key alone. Other text is kept.
     (police.uk South Yorkshire, whose files have no locations: ``by = ["csp"]`` was refused with
-    "by='force' sets the searches against their force area's population".)
+    "by='force' sets the searches against their force area's population".) A keyword that names
+    the table the message is about ("the by='csp' rates") is not advice: it is said as the key
+    ``given`` (the configuration's ``[section]``) sets it, else as the key alone with the value the
+    library names (not ``by = ["csp"]`` for a config that says ``by = ["force", "csp"]``).
 
     >>> print(config_words("some files carry no locations: by='force' sets the searches against the force", "stop_search"))
     some files carry no locations: [stop_search] by = ["force"] sets the searches against the force
@@ -464,6 +467,11 @@ def config_words(msg: str, section: str) -> str:
     pass [stop_search] force = "<force>" and [stop_search] by = ["force"]
     >>> print(config_words("by='csp'", "hate_crime"))  # not a key of [hate_crime]
     by='csp'
+    >>> said = "211 searches are not in the by='csp' rates"
+    >>> print(config_words(said, "stop_search", {"by": ["force", "csp"]}))
+    211 searches are not in the rates of [stop_search] by = ["force", "csp"]
+    >>> print(config_words(said, "stop_search"))
+    211 searches are not in the rates by "csp" ([stop_search] by)
     """
     schema = _SECTION_SCHEMA.get(section, {})
     quoted = r"""'[^'\n]*'|"[^"\n]*\""""
@@ -477,17 +485,32 @@ def config_words(msg: str, section: str) -> str:
             said = rf"({quoted})"
         if said is None:
             continue
-        key_at = rf"(?<![\w.`-]){re.escape(key)}\s*=\s*{said}"
+        key_at = rf"(?<![\w.`-])(?<!\] ){re.escape(key)}\s*=\s*{said}"  # (not a key's line said already)
 
-        def line(m: re.Match[str], key: str = key, kind: Any = kind) -> str:
-            values = re.findall(r"""'([^'\n]*)'|"([^"\n]*)\"""", m.group(1))
-            items = [a or b for a, b in values] if values else [m.group(1)]
-            if isinstance(kind, tuple) and items[0] not in kind:
-                return m.group(0)  # not a value the key takes: the library's words, as they are
+        def items_of(text: str) -> list[str]:
+            values = re.findall(r"""'([^'\n]*)'|"([^"\n]*)\"""", text)
+            return [a or b for a, b in values] if values else [text]
+
+        def toml(items: list[str], key: str = key, kind: Any = kind) -> str:
             text = ", ".join(f'"{v}"' for v in items)
             return f"[{section}] {key} = " + (f"[{text}]" if kind == "strlist" else text)
 
+        def line(m: re.Match[str], kind: Any = kind) -> str:
+            items = items_of(m.group(1))
+            if isinstance(kind, tuple) and items[0] not in kind:
+                return m.group(0)  # not a value the key takes: the library's words, as they are
+            return toml(items)
+
+        def table(m: re.Match[str], key: str = key) -> str:
+            value = (given or {}).get(key)
+            if value is not None and not isinstance(value, (pd.DataFrame, dict)):
+                return f"the {m.group(2)} of " + toml([str(v) for v in value] if isinstance(value, (list, tuple))
+                                                       else [str(value)])
+            return f"the {m.group(2)} by " + ", ".join(f'"{v}"' for v in items_of(m.group(1))) + f" ([{section}] {key})"
+
         # a keyword inside a call ("read_stop_search(..., force='X')"): the key's line alone
         msg = re.sub(rf"\b\w+\(\.\.\., ({re.escape(key)}\s*=\s*{said})\)", r"\1", msg)
+        # a keyword naming the table the message is about ("the by='csp' rates"): as the config sets the key
+        msg = re.sub(rf"(?<![\w.`-])the {re.escape(key)}\s*=\s*{said} (rates|rows|tables?)\b", table, msg)
         msg = re.sub(key_at, line, msg)
     return msg

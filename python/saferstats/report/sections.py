@@ -1006,8 +1006,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the find-rate cautions the text states (_finds_caveat, below) are not repeated on the console; others are
     # ... nor the many-comparisons warning: the finding says it from the published rows only (the
     # warning names p-values of rows the tables may suppress)
-    _rewarn([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
-             and not _many_comparisons_warning(str(w.message))])
+    _rewarn(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
+                                        and not _many_comparisons_warning(str(w.message))], out))
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
     # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
@@ -1018,8 +1018,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             warnings.simplefilter("always")
             arrests = ss.outcome_test(records, outcome="arrest", by=by, confidence=conf)
         said = {str(w.message).split(": ", 1)[-1] for w in seen_finds}  # (placement: said once, with the finds)
-        _rewarn([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
-                 and not _many_comparisons_warning(str(w.message))])
+        _rewarn(_resay_not_stated_outcomes([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
+                                            and not _many_comparisons_warning(str(w.message))], arrests))
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
@@ -1278,8 +1278,7 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
         ns_n, ns_hits = float(r["ns_n"]), float(r["ns_hits"])
         if ns_n < thr or 0 < ns_hits < thr:
             continue
-        said_keys = [place(names.get(str(r[c]), force_name(str(r[c])))) if c == "force" else place(r[c]) for c in keys]
-        name = (said_keys[0] + (f" ({', '.join(said_keys[1:])})" if len(said_keys) > 1 else "")) if said_keys else "all"
+        name = _stratum_said(r, keys, names) if keys else "all"
         p = float(r.get("p_value", float("nan")))
         test = f"p {_p_said(p)}" if p == p else ""
         published = bool(rows.any()) and not (hidden_n[rows].any() or hidden_hits[rows].any()) and \
@@ -1301,6 +1300,77 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
     return ("".join(said[:8]) + (f" The same holds in {more} more of the table's areas or months." if more > 0 else "")
             + f" Those searches are in no group's {rate}, so the groups' {rate}s there may differ from what they would be "
             "if every searched person's ethnicity were recorded.")
+
+
+def _stratum_said(r: dict[str, Any], keys: Sequence[str], names: dict[str, str]) -> str:
+    """A stratum of an ``outcome_test`` ``.attrs["not_stated_strata"]`` record ``r`` (its values of
+    ``keys``) as a sentence names it: the force by its name, a month as a reader reads it ("the City
+    of London in Jan 2020", not "the City of London (2020-01)"), other keys in brackets.
+
+    >>> _stratum_said({"force": "city-of-london", "month": "2020-01"}, ["force", "month"], {})
+    'the City of London in Jan 2020'
+    >>> _stratum_said({"force": "derbyshire", "csp": "Derby", "month": "2019-12"}, ["force", "csp", "month"], {})
+    'Derbyshire (Derby) in Dec 2019'
+    """
+    from .._periods import is_month_text, month_label
+
+    said = [place(names.get(str(r[c]), force_name(str(r[c])))) if c == "force" else place(r[c])
+            for c in keys if not is_month_text(r[c])]
+    months = [month_label(r[c]) for c in keys if is_month_text(r[c])]
+    name = (said[0] + (f" ({', '.join(said[1:])})" if len(said) > 1 else "")) if said else ""
+    return " ".join([name, *(f"in {m}" for m in months)]).strip()
+
+
+#: ``outcome_test``'s warnings naming the strata whose searches have no stated ethnicity, with the
+#: outcome rate of the stated searches beside theirs (:func:`_resay_not_stated_outcomes`)
+_NOT_STATED_OUTCOME = re.compile(r"outcome_test\(outcome='(\w+)'\): (ethnicity is not stated for |taken force by force, "
+                                 r"not stratum by stratum, the searches with no stated ethnicity)")
+
+
+def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
+    """``seen`` (the warnings of ``outcome_test``, whose table is ``out``) without its warnings of
+    the strata where ethnicity is not stated, which are said once more in the report's words, with
+    no count nor rate: the library's give the stated searches' outcome rate (and their number), a
+    total of the outcome table that can give back a count the report suppresses (police.uk City of
+    London, Dec 2019 - Feb 2020: "find rate 24.9% of those searches against 32.1% of the stated",
+    32.1% of its 582 published searches giving back its suppressed Other finds; the report's text
+    withholds it, :func:`_not_stated_outcome_words`). The section's text gives the rates where the
+    tables allow."""
+    from ..disproportionality import _NOT_STATED_WARN, _RATE_SAID, _named
+
+    said = [w for w in seen if _NOT_STATED_OUTCOME.match(str(w.message))]
+    if not said:
+        return seen
+    rate = _RATE_SAID.get(str(out.attrs.get("outcome")), "outcome rate")
+    fifth: list[str] = []
+    fewer: list[str] = []
+    records = [*(out.attrs.get("not_stated_strata") or []), *(out.attrs.get("not_stated_forces") or [])]
+    seen_names: set[str] = set()
+    for r in records:
+        if not r.get("warned"):
+            continue
+        keys = _named([c for c in r if c not in _NOT_STATED_FIELDS and c not in ("p_adjusted", "warned", "stratum")])
+        name = _stratum_said(r, keys, {}) if keys else "all the searches"
+        searches, ns = float(r.get("searches") or 0), float(r.get("not_stated") or 0)
+        over = searches >= 10 and ns >= _NOT_STATED_WARN * searches
+        text = name + (f" (their {rate} differs)" if over and r.get("differs") else "")
+        if text in seen_names:
+            continue
+        seen_names.add(text)
+        (fifth if over else fewer).append(text)
+
+    def listed(items: list[str]) -> str:
+        return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+
+    where = "; ".join(part for part in (
+        f"a fifth or more of the searches in {listed(fifth)}" if fifth else "",
+        f"fewer than a fifth, but their {rate} differs from the stated searches' beyond chance, in {listed(fewer)}"
+        if fewer else "") if part) or "many of the searches in some areas"
+    warn_user(f"stop and search ({rate}s): ethnicity is not stated for {where}: those searches are in no group's {rate}, "
+              f"so the groups' {rate}s there, and the comparisons, may differ from the true ones (say so beside the "
+              "comparison); the section's text gives their rates only where the tables allow (not a rate that would "
+              "give back a suppressed count)")
+    return [w for w in seen if w not in said]
 
 
 def _own_force_rows(table: pd.DataFrame, area: Any) -> np.ndarray | None:

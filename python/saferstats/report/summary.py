@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._periods import month_label
 from ..exceptions import warn_user
 from .sections import Section, whole_percent
 from .tables import _num, capitalise, place
@@ -821,6 +822,27 @@ def _on_census_2021(d: pd.DataFrame, r: pd.Series, key: Any, labels: Sequence[st
             f"{_fmt_ratio(got[1])} to {_fmt_ratio(got[2])}).")
 
 
+def _no_searches_said(rows: pd.DataFrame, table: pd.DataFrame, confidence: float) -> str:
+    """The groups of ``rows`` (rows of a stop-and-search table, ``table``, with 0 searches) as a
+    sentence lists them after "no searches of": a ratio of 0, with its upper limit (the exact interval of a
+    zero count, :func:`saferstats.disproportionality`: a rate up to that many times White people's
+    is not ruled out); the month or year when the table has several. "" for no rows.
+
+    >>> t = pd.DataFrame({"month": ["2020-01", "2020-02"], "group": ["Black", "Other"], "searches": [0, 0],
+    ...                   "ratio_upper": [15.167, float("nan")]})
+    >>> _no_searches_said(t, t, 0.95)
+    'Black people in Jan 2020 (a ratio of 0; 95% CI 0 to 15.2) and people of Other ethnic groups in Feb 2020 (a ratio of 0)'
+    """
+    said = []
+    when_col = next((c for c in ("month", "period", "year") if c in table.columns and table[c].nunique() > 1), None)
+    for _, r in rows.iterrows():
+        hi = _num(r.get("ratio_upper"))
+        when = f" in {month_label(r[when_col])}" if when_col else ""
+        limit = f"; {_level(confidence)} CI 0 to {_fmt_ratio(hi)}" if hi is not None else ""
+        said.append(f"{_group_people(str(r['group']))}{when} (a ratio of 0{limit})")
+    return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
+
+
 def _stop_search(s: Section, cfg: dict) -> list[str]:
     out: list[str] = []
     d = _table(s, "stop_search_disproportionality")
@@ -949,6 +971,20 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             if skipped:
                 caveats.append(f"{_names(skipped)} left out: officer-defined, not comparable with the Census group")
             cand = others[~skewed & significant]
+            # a group with no searches (a published 0) has a ratio of 0 only because it was not searched:
+            # said as such, not as "not searched at a ... higher rate" (police.uk Durham by month, Dec 2019 -
+            # Feb 2020: the ratios shown were Black 0 in Jan 2020, Mixed and Other 0 in Feb 2020)
+            zero = others["searches"].map(lambda v: _num(v) == 0).to_numpy(dtype=bool) \
+                if "searches" in others.columns else np.zeros(len(others), dtype=bool)
+            nobody = _no_searches_said(others[zero & ~gone], g, conf)
+            if nobody and not len(cand):
+                if not (~gone & ~skewed & ~zero).any():  # every ratio shown is of a group with no searches
+                    out.append(f"In {name_of(key)}, the only ratios shown are of groups with no searches: {nobody}; "
+                               + ("no other group's ratio to White can be shown (" + "; ".join(caveats) + ")."
+                                  if caveats else "so no ratio compares a searched group with White people."))
+                    continue
+                caveats.append(f"no searches of {nobody}")  # beside the searched groups the sentence compares
+                others, gone, skewed = others[~zero], gone[~zero], skewed[~zero]
             if not len(cand) and (withheld or by_ref):
                 # a ratio withheld may be a large count hidden only to protect a small one (Leicester,
                 # police.uk Dec 2019 - Feb 2020: Black 56 searches, hidden with Mixed and Other 1): "no
@@ -977,7 +1013,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                            f"had fewer than {MIN_COUNT} searches ({few}): too few to say.")
                 continue
             # by area and period (e.g. by = ["force", "month"]): the row is one period's, so say which
-            when = next((str(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
+            when = next((month_label(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
                                  subject=f"In {name_of(key)}{' in ' + when if when else ''}, "
                                          f"{_group_people(str(r['group']))} were searched",
