@@ -19,7 +19,7 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
+from ._common import (_bounds, _choice, _distinct_points, _warn_map_points, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
                       _series, _warn_stretched, _warn_wide_bandwidth, _weighted_points)
 
 __all__ = [
@@ -552,6 +552,13 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
+    **Snapped points**: police.uk publishes each record at one of a set of anonymised map points.
+    When three quarters or more of the events counted lie in cells that each hold a single map
+    location (of two or more events), the cells are finer than those points' spacing: the grid maps
+    the points, not where the events were, and a :class:`~saferstats.SaferstatsWarning` says so
+    (the City of London's street crime of 2023 on the automatic 30.7 m cells: 99% of 8,086 events,
+    the busiest cell's 368 at one point; on 100 m cells, 52%, no warning). The counts stand.
+
     >>> g = hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
     >>> g.cells["count"].tolist()
     [2.0, 1.0]
@@ -563,6 +570,10 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     if outside:
         warn_user(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted")
     g.cells["count"] = c
+    if w is None:  # cells that each hold one anonymised police.uk map point (said; the counts stand)
+        ux, uy = _distinct_points(xs, ys)
+        _warn_map_points("hotspot_count", g.cell_size, np.asarray(c, dtype=float), len(xs), ux.size,
+                         lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"])
     return dataclasses.replace(g, value="count", events=None if w is not None else _events(count=(given, len(xs))))
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 from .. import _saferstats as _ext
 from .._results import Result
 from ..exceptions import InvalidInputError, warn_user
-from ._common import (_area_named, _bounds, _choice, _ExcelMixin, _finite_xy, _float_arg, _given, _points_in,
-                      _row_error, _warn_stretched, _warn_wide_bandwidth, _weighted_points)
+from ._common import (_area_named, _bounds, _choice, _distinct_points, _ExcelMixin, _finite_xy, _float_arg, _given, _points_in,
+                      _row_error, _warn_map_points, _warn_stretched, _warn_wide_bandwidth, _weighted_points)
 
 __all__ = ["kde_grid", "KdeResult", "grid_counts"]
 
@@ -213,7 +213,9 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
     many and gives the mask of the area's cells (:meth:`StudyArea.grid_mask` with the counts) for
     :meth:`Weights.lattice` — over the whole box, Gi* and Local Moran compare every cell with a mean
     those zeros lower (Watford ASB 2021, 500 m cells: 21 hot spots and no cold spot, against 14
-    and 7 over the area's cells).
+    and 7 over the area's cells). Where three quarters or more of the events counted lie in cells that
+    each hold one anonymised police.uk map point (of two or more events), a warning says that the
+    cells map those points, not where the events were (as :func:`hotspot_count`).
 
     >>> c, cx, cy = grid_counts([1, 2, 12], [1, 1, 1], cell_size=10, bounds=(0, 20, 0, 10))
     >>> c.tolist()
@@ -251,6 +253,9 @@ def grid_counts(x: Any, y: Any = None, *, cell_size: float, bounds: tuple[float,
         warn_user(str(err))
     h, _, _ = np.histogram2d(ys, xs, bins=[ey, ex])
     counts, cx, cy = h.astype(np.int64), (ex[:-1] + ex[1:]) / 2, (ey[:-1] + ey[1:]) / 2
+    ux, uy = _distinct_points(xs[inside], ys[inside])
+    _warn_map_points("grid_counts", cs, h, int(inside.sum()), ux.size,
+                     lambda: np.histogram2d(uy, ux, bins=[ey, ex])[0])
     if area is not None:
         _warn_beyond_edge(area, study_area, counts, cx, cy)
     return counts, cx, cy
