@@ -187,3 +187,26 @@ def test_cells_of_250m_or_distinct_points_are_not_warned(street_xy):
     px, py = rng.uniform(0, 1000, 500), rng.uniform(0, 1000, 500)
     _, messages = saferstats_messages(saferstats.hotspot_count, px, py, cell_size=5, bounds=(0, 1000, 0, 1000))
     assert not [m for m in messages if "single map location" in m]
+
+
+def test_gi_star_of_the_whole_grid_on_the_area_mask_says_what_to_pass(street_xy):
+    # the analyst's slip: grid_counts over the City, the lattice of its area's cells (as the warning
+    # says), then the whole grid as values: was "`values` must be one-dimensional" (2-D counts) or a
+    # bare "length mismatch: `values` has 464 elements but `weights` has 298"
+    import warnings
+
+    x, y = street_xy
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        counts, cx, cy = saferstats.grid_counts(x, y, cell_size=100, study_area="City of London")
+    keep = saferstats.StudyArea("City of London").grid_mask(cx, cy, counts)
+    w = saferstats.Weights.lattice(*counts.shape, mask=keep)
+    assert counts.size != int(keep.sum()) == w.n
+    for values in (counts, counts.ravel()):
+        with pytest.raises(saferstats.LengthMismatchError) as err:
+            saferstats.gi_star(values, w, permutations=0)
+        assert str(err.value).startswith(f"`values` are all {counts.size:,} cells of the {counts.shape[0]} × "
+                                         f"{counts.shape[1]} grid, but the weights are the {w.n:,} cells of its mask")
+        assert "counts[keep]" in str(err.value) and err.value.argument == "values"
+    r = saferstats.gi_star(counts[keep], w, permutations=0)  # as it says: a result per area cell
+    assert len(r.z) == w.n
