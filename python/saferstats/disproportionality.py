@@ -1019,20 +1019,24 @@ _IMPLAUSIBLE_ROW = ("not like for like: a rate per resident this high cannot be 
                     "(.attrs['implausible_rates'])")
 
 
-def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
-                       min_count: float) -> list[dict[str, Any]]:
+def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None, min_count: float,
+                       denominator: str) -> list[dict[str, Any]]:
     """Rows whose rate per resident cannot be a rate of residents searched: a year's searches at half
     the group's residents or more, or more searches than residents in the table's period (City of
     London 2023: 225 searches of Black people against 233 Black residents, 966 per 1,000, and 538 of
     them officer-defined: 2,309 per 1,000). The people searched there are mostly not its residents
     (a daytime or visiting population), or the denominator is of a smaller area or group than the
     searches: a :class:`~saferstats.SaferstatsWarning` names the rows and says so, their
-    ``like_for_like`` is False and ``comparability`` says why. ``months``: the months the rates are
+    ``like_for_like`` is False and ``comparability`` says why (unless it already says that most
+    people searched there do not live there: the City's rows). ``months``: the months the rates are
     over (records), 1 for rows by month, None for an aggregate table (its period is not known: judged
     on searches against population as given). A high rate on fewer than ``min_count`` searches (one
     search in a month of a group of 20 residents) is chance, not implausible: only more searches than
-    residents flags it. Returns the rows (``.attrs["implausible_rates"]``)."""
-    if out.empty:
+    residents flags it. Only resident populations are judged (a Census table: bundled, or your own
+    with ``census=``, as :func:`_non_resident_rows`): a table of unknown kind may be of people at risk
+    (suspects, people stopped), of whom most may be searched. Returns the rows
+    (``.attrs["implausible_rates"]``)."""
+    if out.empty or ("usual residents" not in denominator and not denominator.startswith("Census")):
         return []
     searches = pd.to_numeric(out["searches"], errors="coerce").to_numpy(dtype=float)
     pop = pd.to_numeric(out["population"], errors="coerce").to_numpy(dtype=float)
@@ -1050,8 +1054,9 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
         rows.append({**{k: plain(r[k]) for k in shown}, "group": plain(r["group"]), "searches": plain(r["searches"]),
                      "population": plain(r["population"]), "per_1000_a_year" if months else "per_1000":
                      float(per_year[i] * 1000)})
-    out.loc[hit, "comparability"] = [_IMPLAUSIBLE_ROW if c == LIKE_FOR_LIKE else f"{c}; {_IMPLAUSIBLE_ROW}"
-                                     for c in out.loc[hit, "comparability"]]
+    # (a City of London row already says why: most people searched there do not live there)
+    out.loc[hit, "comparability"] = [_IMPLAUSIBLE_ROW if c == LIKE_FOR_LIKE else c if _NON_RESIDENT_ROW in c
+                                     else f"{c}; {_IMPLAUSIBLE_ROW}" for c in out.loc[hit, "comparability"]]
     out.loc[hit, "like_for_like"] = False
     span = ("" if not months else " in the month" if months == 1 else f" in {months:g} months")
     said = []
@@ -1068,7 +1073,7 @@ def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None,
               "(the City of London has about 8,600 residents and hundreds of thousands of workers and visitors a day) "
               "- or the population is of a smaller area or group than the searches. Do not publish these rates or "
               "their ratios as disproportionality: give the counts and shares of searches, or use a population of the "
-              "people present; the rows are in .attrs['implausible_rates'] (like_for_like False)")
+              "people present (their like_for_like is False); listed in .attrs['implausible_rates']")
     return rows
 
 
@@ -1390,7 +1395,8 @@ def disproportionality(
     by force in ``denominator``), and ``.attrs["non_resident_areas"]`` names such areas (also by
     CSP or local authority).
 
-    **Implausible rates per resident** (any area): a row whose searches in a year number half its
+    **Implausible rates per resident** (any area, Census populations: bundled, or your own with
+    ``census=``; a table of unknown kind is not judged): a row whose searches in a year number half its
     group's residents or more (500 per 1,000 a year, on ``min_count`` searches or more; the Home
     Office's highest force rates are below 100), or that has more searches than residents, cannot
     be a rate of residents searched: its people searched are mostly not residents (a city centre,
@@ -1752,7 +1758,7 @@ def disproportionality(
     # (after the months are known: a year's searches at half a group's residents or more)
     out.attrs["implausible_rates"] = _implausible_rates(
         out, keys, 1.0 if "month" in keys else (float(out.attrs["months"]) if "months" in out.attrs else None)
-        if count is None else None, min_count)
+        if count is None else None, min_count, denominator)
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it
