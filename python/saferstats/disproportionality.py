@@ -1402,9 +1402,10 @@ def disproportionality(
     be a rate of residents searched: its people searched are mostly not residents (a city centre,
     station or venue), or the population is of a smaller area or group than the searches. A
     :class:`~saferstats.SaferstatsWarning` names the rows and says why, their ``like_for_like`` is
-    False and ``comparability`` says so, and ``.attrs["implausible_rates"]`` lists them (records:
-    per year over the months the searches cover, or per month with ``by="month"``; aggregate
-    tables: searches against population as given). police.uk City of London 2023, ``by="force"``:
+    False and ``comparability`` says so, and ``.attrs["implausible_rates"]`` lists them: the ``by``
+    values, ``group``, ``searches``, ``population`` and ``per_1000_a_year`` (records: over the months
+    the searches cover, each month's with ``by="month"``) or ``per_1000`` (aggregate tables: searches
+    against population as given). police.uk City of London 2023, ``by="force"``:
     225 searches of Black people against 233 Black residents, 966 per 1,000 a year (538 and 2,309
     officer-defined, more searches than residents).
 
