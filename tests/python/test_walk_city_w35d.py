@@ -215,3 +215,32 @@ def test_gi_star_of_the_whole_grid_on_the_area_mask_says_what_to_pass(street_xy)
         assert "counts[keep]" in str(err.value) and err.value.argument == "values"
     r = saferstats.gi_star(counts[keep], w, permutations=0)  # as it says: a result per area cell
     assert len(r.z) == w.n
+
+
+def test_density_peak_of_one_map_location_is_said(street_xy):
+    # kde_grid over the City with ArcGIS's default radius (111 m): the peak is mostly the 368 records
+    # at one anonymised point. Reference: the quartic kernel 3/(pi h^2)(1 - (d/h)^2)^2 summed by hand
+    # over the points at the peak cell's centre (= the surface there), grouped by location with pandas.
+    import numpy as np
+
+    x, y = street_xy
+    r, messages = saferstats_messages(saferstats.kde_grid, x, y, cell_size=25, study_area="City of London")
+    dens = np.where(r.in_study_area, r.density, -np.inf)
+    j, i = np.unravel_index(int(np.argmax(dens)), dens.shape)
+    px, py, h = r.x[i], r.y[j], r.bandwidth
+    pts = pd.DataFrame({"x": x, "y": y})[saferstats.StudyArea("City of London").contains_xy(x, y)]  # as smoothed
+    d2 = ((pts.x - px) ** 2 + (pts.y - py) ** 2) / h**2
+    pts["k"] = np.where(d2 < 1, (1 - d2) ** 2, 0.0)
+    by_location = pts.groupby(["x", "y"])["k"].agg(["sum", "size"])
+    top = by_location["sum"].idxmax()
+    share = by_location["sum"].max() / by_location["sum"].sum()
+    # the reference is the surface itself at the peak (per km²)
+    assert 3 / (np.pi * h**2) * pts["k"].sum() * 1e6 == pytest.approx(r.density[j, i], rel=1e-9)
+    assert share > 0.5 and by_location.loc[top, "size"] == 368
+    said = [m for m in messages if "of the peak density" in m]
+    assert len(said) == 1, messages
+    assert said[0].startswith(f"kde_grid: {share:.0%} of the peak density (at {px:,.6g}, {py:,.6g}) comes from the 368 "
+                              f"records at one map location ({top[0]:,.6g}, {top[1]:,.6g}): police.uk publishes")
+    # a radius of a few hundred metres spreads the point over its streets: not said
+    _, messages = saferstats_messages(saferstats.kde_grid, x, y, cell_size=25, bandwidth=300, study_area="City of London")
+    assert not [m for m in messages if "of the peak density" in m]

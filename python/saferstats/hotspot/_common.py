@@ -575,3 +575,41 @@ def _warn_map_points(fn: str, cell_size: float, counts: np.ndarray, n_points: in
               "were, and the cells between them are empty because no point falls in them, not because nothing happened "
               "there (a hot spot of such cells is one anonymised point). Use cells several times larger (a hundred "
               "metres or more in a town centre) or a kernel density with a bandwidth of a few hundred metres")
+
+
+#: Share of the peak density from one map location above which a density surface says its peak is
+#: that location's records (police.uk's anonymised map points).
+PEAK_ONE_LOCATION = 0.5
+
+
+def _warn_peak_one_location(fn: str, px: float, py: float, xs: np.ndarray, ys: np.ndarray, bandwidth: float,
+                            kernel: Any) -> None:
+    """Warn when most of a density surface's peak comes from the records at one map location
+    (police.uk publishes every record at one of a set of anonymised points): the peak is then that
+    point's count spread by the kernel, not events concentrated around it (the City of London's
+    street crime of 2023, kde_grid's automatic 111 m radius: 65% of the peak from one point's 368
+    records). Each distinct location's share of the density at the peak (``px``, ``py``) is its
+    records times the kernel at its distance (quartic within the radius; Gaussian of sd
+    ``bandwidth``)."""
+    if len(xs) < 10:
+        return
+    u, n = np.unique(np.column_stack([xs, ys]), axis=0, return_counts=True)
+    if len(u) > 0.9 * len(xs):
+        return
+    d = np.hypot(u[:, 0] - px, u[:, 1] - py) / bandwidth
+    gaussian = isinstance(kernel, str) and kernel.lower() in ("gaussian", "normal")
+    k = np.exp(-0.5 * d * d) if gaussian else np.where(d < 1, (1 - d * d) ** 2, 0.0)
+    part = k * n
+    total = float(part.sum())
+    if total <= 0:
+        return
+    top = int(np.argmax(part))
+    share = float(part[top]) / total
+    if share < PEAK_ONE_LOCATION or n[top] < 2:
+        return
+    warn_user(f"{fn}: {share:.0%} of the peak density (at {px:,.6g}, {py:,.6g}) comes from the {int(n[top]):,} records "
+              f"at one map location ({u[top, 0]:,.6g}, {u[top, 1]:,.6g}): police.uk publishes each record at one of a "
+              "set of anonymised map points ('On or near ...'), so the peak is that point's count spread by the "
+              f"kernel, not events concentrated around it. With a bandwidth of {bandwidth:,.6g} the surface shows the "
+              "busiest points; a wider one (a few hundred metres) spreads them over the streets they stand for. "
+              "Name the peak as that one location and its count")
