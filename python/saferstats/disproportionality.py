@@ -1008,6 +1008,75 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
     return list(dict.fromkeys(which))
 
 
+#: A year's searches of a group at half its residents or more (500 per 1,000 a year) cannot be a
+#: rate of residents searched: the highest the Home Office publishes for a force are below 100 per
+#: 1,000 (Black people, England and Wales, year ending March 2023: 24.5), and the highest of police.uk's
+#: seven forces of Dec 2019 - Feb 2020 outside the City, by CSP, 203 (Tendring, Black, officer-defined).
+_IMPLAUSIBLE_PER_RESIDENT = 0.5
+
+#: The ``comparability`` of a row whose rate per resident is implausible (``like_for_like`` False).
+_IMPLAUSIBLE_ROW = ("not like for like: a rate per resident this high cannot be of residents searched "
+                    "(.attrs['implausible_rates'])")
+
+
+def _implausible_rates(out: pd.DataFrame, keys: list[str], months: float | None, min_count: float,
+                       denominator: str) -> list[dict[str, Any]]:
+    """Rows whose rate per resident cannot be a rate of residents searched: a year's searches at half
+    the group's residents or more, or more searches than residents in the table's period (City of
+    London 2023: 225 searches of Black people against 233 Black residents, 966 per 1,000, and 538 of
+    them officer-defined: 2,309 per 1,000). The people searched there are mostly not its residents
+    (a daytime or visiting population), or the denominator is of a smaller area or group than the
+    searches: a :class:`~saferstats.SaferstatsWarning` names the rows and says so, their
+    ``like_for_like`` is False and ``comparability`` says why (unless it already says that most
+    people searched there do not live there: the City's rows). ``months``: the months the rates are
+    over (records), 1 for rows by month, None for an aggregate table (its period is not known: judged
+    on searches against population as given). A high rate on fewer than ``min_count`` searches (one
+    search in a month of a group of 20 residents) is chance, not implausible: only more searches than
+    residents flags it. Only resident populations are judged (a Census table: bundled, or your own
+    with ``census=``, as :func:`_non_resident_rows`): a table of unknown kind may be of people at risk
+    (suspects, people stopped), of whom most may be searched. Returns the rows
+    (``.attrs["implausible_rates"]``)."""
+    if out.empty or ("usual residents" not in denominator and not denominator.startswith("Census")):
+        return []
+    searches = pd.to_numeric(out["searches"], errors="coerce").to_numpy(dtype=float)
+    pop = pd.to_numeric(out["population"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = searches / pop
+    per_year = share * (12.0 / months) if months else share
+    high = (per_year >= _IMPLAUSIBLE_PER_RESIDENT) & (searches >= min_count)
+    hit = np.isfinite(per_year) & (pop > 0) & (high | (searches > pop))
+    if not hit.any():
+        return []
+    shown = [k for k in keys if k in out.columns and not k.endswith("_code")]
+    rows: list[dict[str, Any]] = []
+    for i in np.flatnonzero(hit):
+        r = out.iloc[int(i)]
+        rows.append({**{k: plain(r[k]) for k in shown}, "group": plain(r["group"]), "searches": plain(r["searches"]),
+                     "population": plain(r["population"]), "per_1000_a_year" if months else "per_1000":
+                     float(per_year[i] * 1000)})
+    # (a City of London row already says why: most people searched there do not live there)
+    out.loc[hit, "comparability"] = [_IMPLAUSIBLE_ROW if c == LIKE_FOR_LIKE else c if _NON_RESIDENT_ROW in c
+                                     else f"{c}; {_IMPLAUSIBLE_ROW}" for c in out.loc[hit, "comparability"]]
+    out.loc[hit, "like_for_like"] = False
+    span = ("" if not months else " in the month" if months == 1 else f" in {months:g} months")
+    said = []
+    for d in rows[:5]:
+        where = " / ".join([*(_key_said(k, d[k]) for k in shown), str(d["group"])])
+        more = " (more searches than residents)" if d["searches"] > d["population"] else ""
+        rate = (f"{d['per_1000_a_year']:,.0f} per 1,000 a year" if months else f"{d['per_1000']:,.0f} per 1,000")
+        said.append(f"{where}: {d['searches']:,} searches{span} against {d['population']:,} residents, {rate}{more}")
+    tail = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
+    warn_user(f"disproportionality: implausible rates per resident in {len(rows)} of {len(out)} rows ({'; '.join(said)}"
+              f"{tail}): a year's searches of half a group's residents or more cannot be a rate of its residents searched "
+              "(the Home Office's highest force rates are below 100 per 1,000 a year). The people searched there are "
+              "mostly not its residents - a city centre, station or venue with a large daytime or visiting population "
+              "(the City of London has about 8,600 residents and hundreds of thousands of workers and visitors a day) "
+              "- or the population is of a smaller area or group than the searches. Do not publish these rates or "
+              "their ratios as disproportionality: give the counts and shares of searches, or use a population of the "
+              "people present (their like_for_like is False); listed in .attrs['implausible_rates']")
+    return rows
+
+
 _GROUP_HEAD = re.compile(r"(?i)\s*(?:ethnic group:\s*)?(white|black|asian|mixed|other|chinese)\b")
 
 
@@ -1380,6 +1449,20 @@ def disproportionality(
     by force in ``denominator``), and ``.attrs["non_resident_areas"]`` names such areas (also by
     CSP or local authority).
 
+    **Implausible rates per resident** (any area, Census populations: bundled, or your own with
+    ``census=``; a table of unknown kind is not judged): a row whose searches in a year number half its
+    group's residents or more (500 per 1,000 a year, on ``min_count`` searches or more; the Home
+    Office's highest force rates are below 100), or that has more searches than residents, cannot
+    be a rate of residents searched: its people searched are mostly not residents (a city centre,
+    station or venue), or the population is of a smaller area or group than the searches. A
+    :class:`~saferstats.SaferstatsWarning` names the rows and says why, their ``like_for_like`` is
+    False and ``comparability`` says so, and ``.attrs["implausible_rates"]`` lists them: the ``by``
+    values, ``group``, ``searches``, ``population`` and ``per_1000_a_year`` (records: over the months
+    the searches cover, each month's with ``by="month"``) or ``per_1000`` (aggregate tables: searches
+    against population as given). police.uk City of London 2023, ``by="force"``:
+    225 searches of Black people against 233 Black residents, 966 per 1,000 a year (538 and 2,309
+    officer-defined, more searches than residents).
+
     Returns
     -------
     DataFrame, one row per ``by`` × group: the ``by`` columns, ``group, searches, population, rate,
@@ -1727,6 +1810,10 @@ def disproportionality(
                 out.loc[rows, "reliable"] = False
     if count is None:
         out.attrs["small_footprint"] = footprint
+    # (after the months are known: a year's searches at half a group's residents or more)
+    out.attrs["implausible_rates"] = _implausible_rates(
+        out, keys, 1.0 if "month" in keys else (float(out.attrs["months"]) if "months" in out.attrs else None)
+        if count is None else None, min_count, denominator)
     if check:
         # not like for like with the Home Office's series of that time either: said in every row,
         # so that filtering or exporting on like_for_like keeps it

@@ -19,8 +19,9 @@ from .. import _saferstats as _ext
 from .._frames import as_float_array
 from .._results import Result
 from ..exceptions import InvalidInputError, LengthMismatchError, warn_user
-from ._common import (_bounds, _choice, _finite_xy, _float_arg, _given, _int_arg, _points_in, _row_error, _seed,
-                      _series, _warn_stretched, _warn_wide_bandwidth, _weighted_points)
+from ._common import (_bounds, _choice, _distinct_points, _finite_xy, _float_arg, _given, _int_arg, _points_in,
+                      _row_error, _seed, _series, _warn_map_points, _warn_peak_one_location, _warn_stretched,
+                      _warn_wide_bandwidth, _weighted_points)
 
 __all__ = [
     "HotspotGrid",
@@ -552,6 +553,13 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     and the grid covers the area's extent. Without it (and without ``bounds``/``grid``) the grid
     covers the points, with a warning when a few far-away points stretch it.
 
+    **Snapped points**: police.uk publishes each record at one of a set of anonymised map points.
+    When three quarters or more of the events counted lie in cells that each hold a single map
+    location (of two or more events), the cells are finer than those points' spacing: the grid maps
+    the points, not where the events were, and a :class:`~saferstats.SaferstatsWarning` says so
+    (the City of London's street crime of 2023 on the automatic 30.7 m cells: 99% of 8,086 events,
+    the busiest cell's 368 at one point; on 100 m cells, 52%, no warning). The counts stand.
+
     >>> g = hotspot_count([50, 60, 150], [50, 50, 50], cell_size=100, bounds=(0, 199, 0, 99))
     >>> g.cells["count"].tolist()
     [2.0, 1.0]
@@ -563,6 +571,10 @@ def hotspot_count(x: Any, y: Any = None, *, cell_size: float | None = None, grid
     if outside:
         warn_user(f"{outside} of {len(xs)} point(s) lie outside the grid and are not counted")
     g.cells["count"] = c
+    if w is None:  # cells that each hold one anonymised police.uk map point (said; the counts stand)
+        ux, uy = _distinct_points(xs, ys)
+        _warn_map_points("hotspot_count", g.cell_size, np.asarray(c, dtype=float), len(xs), ux.size,
+                         lambda: _ext.grid_counts(g._args(), ux, uy, None)["count"])
     return dataclasses.replace(g, value="count", events=None if w is not None else _events(count=(given, len(xs))))
 
 
@@ -634,6 +646,9 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     beyond the edge are left out before smoothing, so the area's cells near it lack their density;
     for the density at the area's places, smooth every event on the area's grid:
     ``hotspot_kde(x_all, y_all, grid=g, bandwidth=g.bandwidth)`` (docs/methods/hotspot_intelligence.md).
+    When half or more of the density at the area's peak cell comes from the records at one map
+    location (police.uk's anonymised points), a :class:`~saferstats.SaferstatsWarning` names it (as
+    :func:`kde_grid`).
 
     >>> g = hotspot_kde([0.0], [0.0], cell_size=10, bandwidth=30, bounds=(-50, 50, -50, 50))
     >>> round(float(g.cells["kde"].sum() * g.cell_area / 1e6), 2)   # one point: integrates to ~1
@@ -648,6 +663,12 @@ def hotspot_kde(x: Any, y: Any = None, *, cell_size: float | None = None, bandwi
     _warn_off_grid(int(r["outside"]), len(xs), "count")
     g.cells["count"] = r["count"]
     g.cells["kde"] = _ext.grid_kde(g._args(), xs, ys, w, bandwidth=h, kernel=kernel) * 1e6
+    kde = g.cells["kde"].to_numpy(dtype=float)
+    area_cells = g.cells[IN_STUDY_AREA].to_numpy(dtype=bool) if IN_STUDY_AREA in g.cells.columns else np.ones(len(kde), bool)
+    if w is None and (area_cells & (kde > 0)).any():  # a peak of one anonymised point: said
+        top = int(np.flatnonzero(area_cells)[np.argmax(kde[area_cells])])
+        _warn_peak_one_location("hotspot_kde", float(g.cells["x"].iat[top]), float(g.cells["y"].iat[top]), xs, ys, h,
+                                kernel)
     return dataclasses.replace(g, value="kde", bandwidth=h,
                                events=None if w is not None else _events(count=(given, len(xs))))
 

@@ -148,11 +148,29 @@ def _values_on(weights: Any, values: Any, *, check_grid: bool = True) -> np.ndar
         raise InvalidInputError("`weights` must be a saferstats.Weights", "weights")
     if check_grid:
         _grid_values(weights, values)
+    _whole_grid_on_mask(weights, values)
     v = as_float_array("values", values)
     if np.isnan(v).any():
         raise _row_error(MissingValueError, "values", values, int(np.flatnonzero(np.isnan(v))[0]),
                          "`values` has a missing value at {row}")
     return np.ascontiguousarray(v)
+
+
+def _whole_grid_on_mask(weights: Weights, values: Any) -> None:
+    """Values of every cell of a grid (``counts`` of :func:`grid_counts`, 2-D or flat) with the
+    weights of its ``mask``'s cells only: refused with the cells to pass, ``counts[mask]`` (until
+    session 24 "`values` must be one-dimensional" or a bare "length mismatch: `values` has 464
+    elements but `weights` has 298", the City of London's 100 m cells and their area's 298)."""
+    if weights.cells is None or weights.shape is None:
+        return
+    shape = np.shape(values)
+    nrows, ncols = weights.shape
+    if shape in ((nrows, ncols), (nrows * ncols,)) and nrows * ncols != weights.n:
+        from ..exceptions import LengthMismatchError
+
+        raise LengthMismatchError(f"`values` are all {nrows * ncols:,} cells of the {nrows} × {ncols} grid, but the "
+                                  f"weights are the {weights.n:,} cells of its mask (Weights.lattice(..., mask=keep)): "
+                                  "pass those cells' values, counts[keep], in the same order", "values")
 
 
 _AREA_CELLS = ("keep the area's cells: mask = g.cells['in_study_area'].to_numpy().reshape(g.nrows, g.ncols); "
