@@ -1366,15 +1366,15 @@ def _total_row_named(read: pd.DataFrame, df: pd.DataFrame, args: argparse.Namesp
 
 def _against_others(df: pd.DataFrame, args: argparse.Namespace, pop: str | None, name: str) -> int:
     """``saferstats trend --compare-with England`` on Defra's table (England: :func:`_total_row_named`):
-    says why the total is no comparator (:func:`saferstats.trend._total_row_why`, as
+    says why the total is no comparator (:func:`saferstats.trend.total_row_why`, as
     :func:`saferstats.compare_trends` says it), and compares each council instead with England's
     other councils counted like for like over its own years (a count each year, one reporting basis,
     no step in the count), as the report's comparison with England does
-    (``saferstats.trend._like_for_like_others``): the ``comparator`` column names it, and
+    (``saferstats.trend.like_for_like_others``): the ``comparator`` column names it, and
     ``other_areas`` / ``stepped_left_out`` say how many councils are summed and how many a step in
     their count left out. A council with fewer than 3 periods is not compared (named in a note)."""
-    from .report.sections import _like_for_like_councils
-    from .trend import _like_for_like_others, _total_row_why
+    from .report.sections import like_for_like_councils
+    from .trend import like_for_like_others, total_row_why
 
     area, value = args.by[0], [args.count, *([pop] if pop is not None else [])]
     everyone = df.dropna(subset=value)  # (--missing error has stopped on them already)
@@ -1384,9 +1384,9 @@ def _against_others(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     periods = everyone.groupby(everyone[area].astype(str))[args.period].nunique()
     fitted = [str(a) for a in periods.index[(periods >= 3).to_numpy()]]
     short = [str(a) for a in pd.unique(df[area].astype(str)) if str(a) not in set(fitted)]
-    got = _like_for_like_others(everyone, everyone, fitted, area=area, period=args.period, count=args.count,
-                                population=pop, like_for_like=_like_for_like_councils)
-    why = _total_row_why(name)
+    got = like_for_like_others(everyone, everyone, fitted, area=area, period=args.period, count=args.count,
+                                population=pop, like_for_like=like_for_like_councils)
+    why = total_row_why(name)
     if got is None:
         raise InvalidInputError(f"--compare-with {name!r}: {why} No council has 3 periods and 2 others counted like "
                                 "for like over them to compare it with instead", "compare_with")

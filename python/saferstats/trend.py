@@ -1509,7 +1509,7 @@ def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, co
     if str(comparator) not in areas:
         return ""
     cols = repr([count] if population is None else [count, population])
-    return (f"{_total_row_why(comparator)} Compare with "
+    return (f"{total_row_why(comparator)} Compare with "
             "the sum of the areas published in every period, given as a DataFrame: "
             f"every = data.groupby({area_col!r})[{count!r}].transform('count') == data[{period!r}].nunique(); "
             f"comp = data[every].groupby({period!r}, as_index=False)[{cols}].sum()"
@@ -1518,7 +1518,7 @@ def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, co
             "(subtract: each area is in that sum)")
 
 
-def _total_row_why(comparator: Any) -> str:
+def total_row_why(comparator: Any) -> str:
     """Why a reader's total row (Defra's England) is no comparator for the areas of its table: it
     is left out as no area, it includes each area, and before 2019/20 it counts on another basis.
     Said by :func:`compare_trends` and by ``saferstats trend --compare-with``."""
@@ -1530,17 +1530,17 @@ def _total_row_why(comparator: Any) -> str:
 
 #: ``like_for_like(everyone, area, period, count, window)``: the rows of ``everyone`` over ``window``
 #: of the areas counted like for like there, and how many were left out for a step in their count
-#: (the report's ``_like_for_like_councils``).
-_LikeForLike = Callable[[pd.DataFrame, str, str, str, tuple[str, ...]], tuple[pd.DataFrame, int]]
+#: (the report's ``like_for_like_councils``).
+LikeForLike = Callable[[pd.DataFrame, str, str, str, tuple[str, ...]], tuple[pd.DataFrame, int]]
 
 
-def _like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Sequence[str], *, area: str,
+def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Sequence[str], *, area: str,
                           period: str, count: str, population: str | None,
-                          like_for_like: _LikeForLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+                          like_for_like: LikeForLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
     """The pairs to compare each area of ``fitted`` (its rows in ``data``) with the sum of the other
     areas of ``everyone`` counted like for like (``like_for_like``) over the same periods - the
     area's own - the area taken out of that sum where it is in it: a reader's total row (Defra's
-    England) is no comparator (:func:`_total_row_why`). For :func:`compare_trends` with
+    England) is no comparator (:func:`total_row_why`). For :func:`compare_trends` with
     ``by=["<name>", "_compared"]`` (a constant first column): the areas' rows (``_compared``, the
     period, the count, the population and the recording columns of ``data``), the comparators' rows
     (one series per ``_compared``), and per area ``other_areas`` (how many are summed),

@@ -51,4 +51,4 @@ def csp_month_attack(frame: pd.DataFrame, hidden: np.ndarray, force: Sequence[st
         a.total(("s", r, "searches") for r in rows)
     for rows in frame.assign(_force=np.asarray(force)).groupby(["_force", "group"]).groups.values():
         a.total(("s", r, "searches") for r in rows)
-    return a.linear()
+    return a.linear(floor_one=True)

@@ -51,7 +51,7 @@ def test_disproportionality_threshold_hides_small_counts_and_what_gives_them_bac
     for labels in margins:
         for g in np.unique(labels):
             a.total(("s", r, "searches") for r in np.flatnonzero(labels == g))
-    assert a.linear() == []
+    assert a.linear(floor_one=True) == []
 
 
 def test_a_line_said_on_stderr_follows_a_later_error_marked_before_it(tmp_path, capsys):

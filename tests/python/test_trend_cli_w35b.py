@@ -5,7 +5,7 @@
    row the reader leaves out, it includes each council, and before 2019/20 it counts on another
    basis. It now says so, in the library's words, and compares each council with England's other
    councils counted like for like over its own years, the comparator the report builds
-   (`saferstats.trend._like_for_like_others`, moved from the report's `_against_england`, which
+   (`saferstats.trend.like_for_like_others`, moved from the report's `_against_england`, which
    calls it too).
 
 Reference: Derby against its comparator built here from the definition with pandas, both trends
@@ -57,9 +57,9 @@ def test_compare_with_england_gives_the_advice_and_the_like_for_like_comparator(
     err = capsys.readouterr().err
     assert code == 0, err  # was: 2, "--compare-with 'England': no row of column 'la_code' (--by) has it"
     # the library's advice, in its words (compare_trends's error says the same)
-    _total_row_why = importlib.import_module("saferstats.trend")._total_row_why
-    assert f"--compare-with 'England': {_total_row_why('England')}" in err
-    assert "it includes each area itself" in _total_row_why("England")
+    total_row_why = importlib.import_module("saferstats.trend").total_row_why
+    assert f"--compare-with 'England': {total_row_why('England')}" in err
+    assert "it includes each area itself" in total_row_why("England")
     assert "compared instead with England's other areas counted like for like over its own periods" in err
     res = pd.read_csv(out, keep_default_na=False).set_index("la_code")
     derby = res.loc[DERBY]

@@ -107,7 +107,9 @@ def test_a_published_count_is_not_called_suppressed(shared_data):
     # Black (docs/methods/disclosure.md E8); Other's published 0 is still not called suppressed
     assert av == {"Asian": "[c]", "Black": "[c]", "Mixed": "[c]", "Other": "0", "White": "39"}  # the premise
     first = summary._stop_search(s, cfg)[0]
-    assert "(or the numbers were too small to say; Asian, Black and Mixed: counts suppressed, so their ratios are " \
-           "not shown)" in first
-    assert "people of Other ethnic groups, the only group whose ratio is shown" in first
+    # session 24 (w35a): Other's ratio is of a group with no searches, said so (it read "not searched at
+    # a statistically significantly higher rate")
+    assert "(Asian, Black and Mixed: counts suppressed, so their ratios are not shown)" in first
+    assert "In Amber Valley, the only ratios shown are of groups with no searches: people of Other ethnic " \
+           "groups (a ratio of 0;" in first
     assert "White people's count is suppressed" not in first

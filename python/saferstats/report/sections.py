@@ -1776,17 +1776,19 @@ def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.nd
     counts as >= 0, does not see (Derbyshire by CSP, Dec 2019 - Feb 2020: Derbyshire Dales' Asian and
     Mixed hidden, their sum 2 known from the CSP's total). The smallest published non-zero count of
     that total is hidden too, until no total is left so (each pass hides at least one cell). Where a
-    zero is hidden (as protection, docs/methods/disclosure.md E8) a hidden count may be 0, a reader
-    cannot take one as at least 1, and nothing more is hidden (as the core's audit: ``floor_one``)."""
-    if (hidden & (values == 0)).any():
-        return hidden
+    zero is hidden (as protection, docs/methods/disclosure.md E8) a hidden count of its block (the
+    hidden cells linked to it through known totals) may be 0, a reader cannot take one as at least 1,
+    and nothing more is hidden for that block (as the core's audit: ``floor_one``, judged per block,
+    E6); a zero hidden in another block changes nothing here."""
     for _ in range(len(values)):
         changed = False
+        block = _hidden_blocks(hidden, margins)
+        may_be_0 = np.isin(block, block[hidden & (values == 0)]) & hidden
         for labels in margins:
             for g in np.unique(labels):
                 rows = labels == g
                 gone = rows & hidden & (values > 0)
-                if gone.any() and values[gone].sum() <= gone.sum():
+                if gone.any() and not may_be_0[gone].any() and values[gone].sum() <= gone.sum():
                     more = np.flatnonzero(rows & ~hidden & (values > 0))
                     if more.size:
                         hidden[more[np.argmin(values[more])]] = True
@@ -1794,6 +1796,24 @@ def _positive_hidden(values: np.ndarray, hidden: np.ndarray, margins: list[np.nd
         if not changed:
             break
     return hidden
+
+
+def _hidden_blocks(hidden: np.ndarray, margins: list[np.ndarray]) -> np.ndarray:
+    """A block label per cell: hidden cells that share a known total (a label of one of ``margins``)
+    are in one block, as the core links them (-1 for published cells).
+
+    >>> _hidden_blocks(np.array([True, True, False, True]), [np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1])]).tolist()
+    [0, 0, -1, 0]
+    """
+    label = np.where(hidden, np.arange(len(hidden)), -1)
+    rows = np.flatnonzero(hidden)
+    while rows.size:
+        before = label.copy()
+        for labels in margins:  # each hidden cell takes the smallest label of the hidden cells of its totals
+            label[rows] = pd.Series(label[rows]).groupby(np.asarray(labels)[rows]).transform("min").to_numpy()
+        if (label == before).all():
+            break
+    return label
 
 
 def _force_names(values: Any) -> dict[str, str]:
@@ -2495,7 +2515,7 @@ def _basis_changes(data: pd.DataFrame, area: str, period: str, count: str) -> tu
     return data.drop(index=drop), text, none
 
 
-def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, count: str,
+def like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, count: str,
                             window: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
     """The rows, over ``window``, of the councils whose counts there are like for like: a count in
     every year, one Defra reporting basis (where published), not counting only some incidents and
@@ -2507,7 +2527,7 @@ def _like_for_like_councils(everyone: pd.DataFrame, area: str, period: str, coun
 
     >>> d = pd.DataFrame({"la": ["A"] * 3 + ["B"] * 3 + ["C"] * 3, "year": ["2019/20", "2020/21", "2021/22"] * 3,
     ...                   "n": [100, 110, 120, 100, 250, 260, 50, 40, 45]})
-    >>> rows, stepped = _like_for_like_councils(d, "la", "year", "n", ("2019/20", "2020/21", "2021/22"))
+    >>> rows, stepped = like_for_like_councils(d, "la", "year", "n", ("2019/20", "2020/21", "2021/22"))
     >>> sorted(set(rows["la"])), stepped
     (['A', 'C'], 1)
     """
@@ -2555,17 +2575,17 @@ def _against_england(everyone: pd.DataFrame, data: pd.DataFrame, trend: pd.DataF
     1,072,468 incidents as first counted and 957,157 on the basis of 2019/20, and 2015/16's total
     is not a whole number, so it includes estimates), so the comparator is the sum of the other
     councils counted like for like in every year of the council's series (see
-    :func:`_like_for_like_councils`). None when no council has a trend, or the table is not
+    :func:`like_for_like_councils`). None when no council has a trend, or the table is not
     England's (fewer than :data:`_ENGLAND_COUNCILS` councils: a county's excerpt)."""
     import saferstats as ss
-    from ..trend import _like_for_like_others
+    from ..trend import like_for_like_others
 
     if everyone[area].nunique() < _ENGLAND_COUNCILS:  # not Defra's table for England (a county's excerpt)
         return None
     fitted = trend.loc[trend["method"].astype(str) != "not estimable", area].astype(str)
     # the comparator of each council: England's other councils counted like for like over its years
-    got = _like_for_like_others(everyone, data, fitted, area=area, period=period, count=count,
-                                population="population", like_for_like=_like_for_like_councils)
+    got = like_for_like_others(everyone, data, fitted, area=area, period=period, count=count,
+                                population="population", like_for_like=like_for_like_councils)
     if got is None:
         return None
     pairs, comps, info = got
