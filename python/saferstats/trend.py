@@ -2412,6 +2412,29 @@ def _seasonal_gaps(values: Any, missing: str) -> Any:
     return pd.Series(filled, index=pd.Index(full), name=values.name)
 
 
+def _one_cycle_said(n: int, period: int, series: int = 1) -> str:
+    """What :func:`mann_kendall` says when the seasonal test has fewer than two cycles: the core's
+    "season 0 has 1 values; the seasonal test needs at least 2 per season" (12 monthly values with
+    ``season_length=12``) in the analyst's terms - how many cycles the values are, how many the test
+    needs, and what to do instead.
+
+    >>> print(_one_cycle_said(12, 12))
+    mann_kendall(season_length=12): the 12 values are one cycle of 12, and the seasonal test needs at least 2 cycles (24 values): it compares each season (month) only with the same season of other cycles (years), so every season needs 2 values or more. Wait for a second cycle, or test the totals of several whole cycles (years) with the plain test (season_length=None, e.g. mann_kendall(annual_totals)); the plain test on these 12 values would read the season as trend
+    """
+    cycles, rest = divmod(n, period)
+    if cycles == 0:
+        are = f"are less than one cycle of {period}"
+    else:
+        are = f"are one cycle of {period}" + (f" and {rest} value{'s' if rest != 1 else ''} more" if rest else "")
+    each = f"each of the {series} series has {n} values, which" if series > 1 else f"the {n} values"
+    season, years = {12: (" (month)", " (years)"), 4: (" (quarter)", " (years)")}.get(period, ("", ""))
+    return (f"mann_kendall(season_length={period}): {each} {are}, and the seasonal test needs at least 2 cycles "
+            f"({2 * period} values): it compares each season{season} only with the same season of other "
+            f"cycles{years}, so every season needs 2 values or more. Wait for a second cycle, or test the totals of "
+            f"several whole cycles{years} with the plain test (season_length=None, e.g. mann_kendall(annual_totals)); "
+            f"the plain test on these {n} values would read the season as trend")
+
+
 @accepts_frames(optional=("values",))
 @renamed_keywords(period="season_length")
 @confidence_levels("slope_lower", "slope_upper")
@@ -2547,6 +2570,8 @@ def mann_kendall(
             label, position=row if n_rows > 1 else col
         ) from None
     except InvalidInputError as exc:
+        if period is not None and n_cols < 2 * int(period):
+            raise InvalidInputError(_one_cycle_said(n_cols, int(period), n_rows), exc.argument) from None
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
         label = _series_label(index, int(m.group(1))) if m else ""

@@ -3,17 +3,27 @@
 1. `outcome_test`'s warnings on the searches with no stated ethnicity printed the unadjusted p
    beside the two rates while the Benjamini-Hochberg adjusted p decided (police.uk Dec 2019 - Feb
    2020, arrests by force: Merseyside "p = 0.026", judged on 0.042).
+2. `read_street_crime`'s warning on LSOA 2011 codes said police.uk coded them "before about 2023";
+   in the City of London's 2023 file the six records are of 2023-01 to 2023-04.
+3. `mann_kendall(12 monthly values, season_length=12)` said "season 0 has 1 values; the seasonal
+   test needs at least 2 per season", not that 12 values are one cycle and the test needs two.
 
 References: the stop-and-search files read with the csv module, the pooled two-proportion z test
-by hand and statsmodels' ``multipletests(method="fdr_bh")`` run here.
+by hand and statsmodels' ``multipletests(method="fdr_bh")`` run here; the street-crime file read
+with the csv module against ONS's LSOA 2021 lookup (``population/census2021_ew``).
 """
 
 from __future__ import annotations
 
+import csv
+import warnings
+
+import pandas as pd
 import pytest
 
 import saferstats as ss
 from test_stopsearch_w32c import _files, _said
+from conftest import shared_path
 from test_stopsearch_w33c import FORCES, _by_hand, _z_p
 
 
@@ -37,3 +47,53 @@ def test_the_not_stated_warning_prints_the_p_that_decided(shared_data):
     said = f"{adjusted['south-yorkshire']:.3f}" if adjusted["south-yorkshire"] >= 0.001 else None
     assert (f"adjusted p = {said} [unadjusted p < 0.001])" if said else "adjusted p < 0.001)") in fifth, fifth
     assert out.attrs["not_stated_rule"]["p"] == "p_adjusted"
+
+
+def test_the_lsoa_2011_warning_gives_the_months_of_the_records_found(shared_data):
+    path = shared_path(shared_data, "street_crime/city_of_london_2023/street.csv")
+    lookup = shared_path(shared_data, "population/census2021_ew/lookup_lsoa21_ward24_ltla24.csv")
+    with open(lookup, newline="", encoding="utf-8") as fh:
+        lsoa21 = {r["lsoa21_code"] for r in csv.DictReader(fh)}
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    old = {i + 2: r["month"] for i, r in enumerate(rows) if r["lsoa_code"] and r["lsoa_code"] not in lsoa21}
+    assert old == {7014: "2023-04", 7028: "2023-04", 7719: "2023-03", 7731: "2023-03", 7798: "2023-02",
+                   9245: "2023-01"}  # the premise: six records, none after April
+    later = sorted({r["month"] for r in rows if r["month"] > max(old.values())})
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ss.read_street_crime(path)
+    (said,) = [str(m.message) for m in w if "LSOA 2011" in str(m.message)]
+    assert said.startswith(f"read_street_crime: {len(old)} of {len(rows):,} records (5 LSOA codes) carry LSOA 2011 "
+                           "codes that ONS changed in 2021 (police.uk coded these records, of "
+                           f"{min(old.values())} to {max(old.values())}, with LSOAs 2011; none of the input's "
+                           f"records of the {len(later)} later months ({later[0]} to {later[-1]}) carries such a "
+                           "code): they find no row"), said
+    assert "before about 2023" not in said  # was: "(police.uk coded months before about 2023 with LSOAs 2011)"
+
+
+def _city_monthly(shared_data) -> pd.Series:
+    """The City of London's 2023 street-level records counted by month with pandas (12 months)."""
+    path = shared_path(shared_data, "street_crime/city_of_london_2023/street.csv")
+    return pd.read_csv(path, sep=";", dtype=str)["month"].value_counts().sort_index()
+
+
+def test_the_seasonal_test_on_one_year_says_it_needs_two_cycles(shared_data):
+    counts = _city_monthly(shared_data)
+    assert counts.index.tolist() == [f"2023-{m:02d}" for m in range(1, 13)]  # the premise: one year
+    for values in (counts, counts.to_numpy()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(ss.InvalidInputError) as err:
+                ss.mann_kendall(values, season_length=12)
+        said = str(err.value)
+        # was: "invalid argument `values`: season 0 has 1 values; the seasonal test needs at least 2 per season"
+        assert said.startswith("mann_kendall(season_length=12): the 12 values are one cycle of 12, and the seasonal "
+                               "test needs at least 2 cycles (24 values)"), said
+        assert "Wait for a second cycle, or test the totals of several whole cycles (years) with the plain test " \
+               "(season_length=None" in said and "season 0 has 1 values" not in said
+        assert err.value.argument == "values"
+    with pytest.raises(ss.InvalidInputError, match=r"the 23 values are one cycle of 12 and 11 values more"):
+        ss.mann_kendall(list(range(23)), season_length=12)
+    # two cycles: the test runs (S summed over the 12 seasons: each pair rises, S = 12)
+    assert ss.mann_kendall(list(range(24)), season_length=12)["s"].iloc[0] == 12
