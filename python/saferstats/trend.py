@@ -959,8 +959,18 @@ def poisson_trend(
     -------
     DataFrame, one row per group: the ``by`` columns, ``apc, apc_lower, apc_upper, beta, se,
     dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value,
-    df_resid, alpha, intercept, first_period, last_period, note`` (``seasonality`` when seasonal
-    terms were fitted), ``confidence``. ``df_resid`` is the residual degrees of freedom, the
+    df_resid, alpha, intercept, fitted_first_count, first_period, last_period, note``
+    (``seasonality`` in place of ``fitted_first_count`` when seasonal terms were fitted),
+    ``confidence``. The time axis ``t`` is the period on the years
+    scale of :func:`parse_periods`, not counted from the first period: 2023.0 for ``"2023-01"``,
+    2023.083 for ``"2023-02"``, 2012 for ``"2012/13"``. So ``intercept`` (b0) is the log of the line
+    at t = 0, the line run back to year 0 AD: a number for scripts that rebuild the line
+    (exp(intercept + beta * t)), not one to read (City of London's street crime by month in 2023,
+    police.uk: -333.62). ``fitted_first_count`` is that line at each group's ``first_period``, the
+    fitted count there, exp(intercept + beta * t0) times that period's population (716.5 in January
+    2023, where 719 were recorded; as a GLM fitted on t - t0, whose intercept is its log); NaN where
+    there is no estimate. With seasonal terms the line is one month's (or without the season), not
+    the fitted count, and the column is left out. ``df_resid`` is the residual degrees of freedom, the
     periods less every coefficient (``n_periods - 2`` without seasonal terms; with month-of-year
     dummies also less 11): the df of ``use_t``'s Student t and of ``dispersion_ratio``, whichever
     ``use_t`` is (as ``df_resid`` of :func:`saferstats.its_poisson`); ``<NA>`` where there is no
@@ -1106,6 +1116,9 @@ def poisson_trend(
     out["df_resid"] = df_resid
     for col in ["alpha", "intercept"]:
         out[col] = res[col]
+    if terms is None:  # (with seasonal terms the line is one month's, or without the season: not the fit)
+        out.insert(out.columns.get_loc("intercept") + 1, "fitted_first_count",
+                   _fitted_first_count(out, [pos[0] for _, pos in groups], t, pop))
     labels = data[period].to_numpy()
     out["first_period"] = [labels[pos[0]] for _, pos in groups]
     out["last_period"] = [labels[pos[-1]] for _, pos in groups]
@@ -1140,6 +1153,19 @@ def poisson_trend(
     out.attrs["intervals"] = (_Z_INTERVALS if not use_t else _T_INTERVALS if terms is None
                               else "Student t on the residual df (df_resid: the periods less every coefficient)")
     return out
+
+
+def _fitted_first_count(out: pd.DataFrame, first: list[int], t: np.ndarray, pop: np.ndarray) -> np.ndarray:
+    """:func:`poisson_trend`'s ``fitted_first_count``: each group's fitted line at its first period,
+    exp(intercept + beta * t0) times that period's population (1 without one), t0 the first period
+    on the years scale of :func:`parse_periods` (2023.0 for "2023-01") - the fitted count there, where
+    ``intercept`` is the log of the line at t = 0, year 0 (City of London's street crime by month in
+    2023: intercept -333.62, fitted first count 716.5). NaN where there is no estimate."""
+    if not len(first):
+        return np.full(len(out), np.nan)
+    t0, p0 = t[np.asarray(first)], pop[np.asarray(first)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.exp(out["intercept"].to_numpy(dtype=float) + out["beta"].to_numpy(dtype=float) * t0) * p0
 
 
 def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray, period: str, count: str,

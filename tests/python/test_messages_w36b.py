@@ -7,10 +7,13 @@
    in the City of London's 2023 file the six records are of 2023-01 to 2023-04.
 3. `mann_kendall(12 monthly values, season_length=12)` said "season 0 has 1 values; the seasonal
    test needs at least 2 per season", not that 12 values are one cycle and the test needs two.
+4. `poisson_trend` on the City of London's 2023 months gave `intercept` -333.62, the line at year 0
+   AD, with no word on the time origin: `fitted_first_count` is now the line at the first period.
 
 References: the stop-and-search files read with the csv module, the pooled two-proportion z test
 by hand and statsmodels' ``multipletests(method="fdr_bh")`` run here; the street-crime file read
-with the csv module against ONS's LSOA 2021 lookup (``population/census2021_ew``).
+with the csv module against ONS's LSOA 2021 lookup (``population/census2021_ew``); statsmodels'
+Poisson GLM fitted here on the same monthly counts (counted with pandas).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import csv
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -97,3 +101,31 @@ def test_the_seasonal_test_on_one_year_says_it_needs_two_cycles(shared_data):
         ss.mann_kendall(list(range(23)), season_length=12)
     # two cycles: the test runs (S summed over the 12 seasons: each pair rises, S = 12)
     assert ss.mann_kendall(list(range(24)), season_length=12)["s"].iloc[0] == 12
+
+
+def test_poisson_trend_says_the_fitted_count_at_the_first_period(shared_data):
+    sm = pytest.importorskip("statsmodels.api")
+    counts = _city_monthly(shared_data)
+    y = counts.to_numpy(dtype=float)
+    years = 2023 + np.arange(12) / 12  # the month on a years scale: the time axis the docstring states
+    on_years = sm.GLM(y, sm.add_constant(years), family=sm.families.Poisson()).fit()
+    from_first = sm.GLM(y, sm.add_constant(years - years[0]), family=sm.families.Poisson()).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = ss.poisson_trend(pd.DataFrame({"period": counts.index, "count": y}), population=None).iloc[0]
+    assert got["intercept"] == pytest.approx(on_years.params[0], rel=1e-8)  # kept: the line at year 0 AD
+    assert round(got["intercept"], 2) == -333.62
+    # was: no such column; the line at 2023-01, the intercept of the fit counted from the first month
+    assert got["fitted_first_count"] == pytest.approx(np.exp(from_first.params[0]), rel=1e-8)
+    assert got["fitted_first_count"] == pytest.approx(on_years.fittedvalues[0], rel=1e-8)
+    assert (got["first_period"], round(got["fitted_first_count"], 1), int(y[0])) == ("2023-01", 716.5, 719)
+    # with a population: the fitted count there (the line per resident times that period's population)
+    pop = np.linspace(8_000, 9_100, 12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rated = ss.poisson_trend(pd.DataFrame({"period": counts.index, "count": y, "population": pop})).iloc[0]
+    offset = sm.GLM(y, sm.add_constant(years - years[0]), family=sm.families.Poisson(), offset=np.log(pop)).fit()
+    assert rated["fitted_first_count"] == pytest.approx(offset.fittedvalues[0], rel=1e-8)
+    # the docstring says where t = 0 is and what the new column is
+    doc = ss.poisson_trend.__doc__
+    assert "year 0 AD" in doc and "fitted_first_count" in doc
