@@ -19,6 +19,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import numpy as np
@@ -59,12 +60,50 @@ def _by_list(by: str | Sequence[str] | None) -> list[Any]:
     return column_list("by", by)
 
 
+#: While :func:`compare_trends` runs: (how many ``by`` columns, the positions of those that vary
+#: between its groups), so that :func:`_key_text` names a group by them (:func:`_named_by_what_varies`).
+_SHOWN_KEYS: ContextVar[tuple[int, tuple[int, ...]] | None] = ContextVar("saferstats_trend_shown_keys", default=None)
+
+
 def _key_text(g: Any) -> str:
-    """A group key for a message: plain Python values, a 1-tuple shown as its value."""
+    """A group key for a message: plain Python values, a 1-tuple shown as its value; during
+    :func:`compare_trends`, a ``by`` column that is one value in every group is left out
+    (``saferstats trend --compare-with England``: 'Barnet', not ('England', 'Barnet')).
+
+    >>> _key_text(("Essex", "Basildon")), _key_text(("Basildon",))
+    ("('Essex', 'Basildon')", "'Basildon'")
+    """
     g = plain(g)
+    shown = _SHOWN_KEYS.get()
+    if shown is not None and isinstance(g, tuple) and len(g) == shown[0]:
+        g = tuple(g[i] for i in shown[1])
     if isinstance(g, tuple) and len(g) == 1:
         g = g[0]
     return repr(g)
+
+
+def _named_by_what_varies(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Run :func:`compare_trends` with its groups named, in every message of it and of its two
+    :func:`poisson_trend` fits, by the ``by`` columns whose value differs between groups: the
+    command's comparison with England's other councils (``by=["_series", "_compared"]``, the first
+    "England" in every row) named each council ('England', 'Barnet'). A column that varies is kept,
+    and the first is kept where none does."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(data: Any, *args: Any, **kw: Any) -> pd.DataFrame:
+        shown = None
+        keys = _by_list(kw["by"]) if isinstance(kw.get("by"), (str, list, tuple)) else []
+        if len(keys) > 1 and isinstance(data, pd.DataFrame) and set(keys) <= set(data.columns):
+            varies = tuple(i for i, k in enumerate(keys) if data[k].nunique(dropna=False) > 1)
+            shown = (len(keys), varies or (0,))
+        token = _SHOWN_KEYS.set(shown)
+        try:
+            return fn(data, *args, **kw)
+        finally:
+            _SHOWN_KEYS.reset(token)
+
+    return run
 
 
 _KIND_HELP = {
@@ -1186,6 +1225,7 @@ def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray
                "or fit the counts with population=None" if col == population else ""))
 
 
+@_named_by_what_varies
 def compare_trends(
     data: pd.DataFrame,
     *,

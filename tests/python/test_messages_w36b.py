@@ -9,6 +9,8 @@
    test needs at least 2 per season", not that 12 values are one cycle and the test needs two.
 4. `poisson_trend` on the City of London's 2023 months gave `intercept` -333.62, the line at year 0
    AD, with no word on the time origin: `fitted_first_count` is now the line at the first period.
+5. `saferstats trend --compare-with England` (Defra's workbook) named each council in
+   `compare_trends`' warnings with the constant first key: ('England', 'Barnet').
 
 References: the stop-and-search files read with the csv module, the pooled two-proportion z test
 by hand and statsmodels' ``multipletests(method="fdr_bh")`` run here; the street-crime file read
@@ -28,6 +30,7 @@ import pytest
 import saferstats as ss
 from test_stopsearch_w32c import _files, _said
 from conftest import shared_path
+from saferstats.__main__ import main
 from test_stopsearch_w33c import FORCES, _by_hand, _z_p
 
 
@@ -129,3 +132,44 @@ def test_poisson_trend_says_the_fitted_count_at_the_first_period(shared_data):
     # the docstring says where t = 0 is and what the new column is
     doc = ss.poisson_trend.__doc__
     assert "year 0 AD" in doc and "fitted_first_count" in doc
+
+
+def test_compare_with_england_names_the_council_alone(shared_data, tmp_path, capsys):
+    path = shared_path(shared_data, "fly_tipping/defra_la_2012-13_to_2021-22/Flytipping.xlsx")
+    out = tmp_path / "c.csv"
+    assert main(["trend", str(path), "--count", "incidents", "--population", "none", "--by", "la_name",
+                 "--missing", "drop", "--compare-with", "England", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    # was: "('England', 'Barnet'): 2013/14 to 2014/15: ..." and "— ('England', 'Isles of Scilly'): all counts are zero"
+    assert "('England', " not in err and "_series" not in err, err
+    assert "comparison(s) run across a change in how the count is recorded" in err
+    assert "'Barnet': 2013/14 to 2014/15: a 4-fold or greater change on the previous year published" in err
+    assert "no trend estimated for 1 group(s) — 'Isles of Scilly': all counts are zero" in err
+
+
+def _two_keys(strands: tuple[str, ...]) -> pd.DataFrame:
+    """Three areas (B with 2019 missing) and their total ("All"), 2016-2021, for each of ``strands``."""
+    rows = []
+    for strand in strands:
+        for k, area in enumerate(["All", "A", "B", "C"]):
+            for year in range(2016, 2022):
+                if area != "B" or year != 2019:
+                    rows.append({"area": area, "strand": strand, "period": str(year),
+                                 "count": 100 + 10 * k + 3 * (year - 2016) ** 2})
+    return pd.DataFrame(rows)
+
+
+def _gaps(data: pd.DataFrame) -> list[str]:
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ss.compare_trends(data, comparator="All", by=["area", "strand"], population=None)
+    return [str(m.message) for m in w if "periods missing inside their series" in str(m.message)]
+
+
+def test_compare_trends_names_a_group_by_the_keys_that_vary():
+    # the strand is one value in every row: the area alone (was: ('B', 'Race'))
+    (gap,) = _gaps(_two_keys(("Race",)))
+    assert "1 group(s) have periods missing inside their series — 'B' (before 2020);" in gap, gap
+    # a key that varies is kept
+    (gap,) = _gaps(_two_keys(("Race", "Religion")))
+    assert "— ('B', 'Race') (before 2020); ('B', 'Religion') (before 2020);" in gap, gap
