@@ -1204,7 +1204,9 @@ def _fitted_first_count(out: pd.DataFrame, first: list[int], t: np.ndarray, pop:
         return np.full(len(out), np.nan)
     t0, p0 = t[np.asarray(first)], pop[np.asarray(first)]
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.exp(out["intercept"].to_numpy(dtype=float) + out["beta"].to_numpy(dtype=float) * t0) * p0
+        line: np.ndarray = np.exp(out["intercept"].to_numpy(dtype=float) + out["beta"].to_numpy(dtype=float) * t0)
+    fitted: np.ndarray = line * p0
+    return fitted
 
 
 def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray, period: str, count: str,
