@@ -1428,7 +1428,8 @@ def _lsoa11_note(codes: pd.Series, months: pd.Series | None = None) -> str:
                     "those by their coordinates with saferstats.assign_area(df['latitude'], df['longitude'])")
     k = int((changed & (n > 0)).sum())
     return (f"read_street_crime: {rows_old:,} of {len(pos):,} records ({k} LSOA code{'s' if k != 1 else ''}) carry "
-            f"LSOA 2011 codes that ONS changed in 2021 ({_lsoa11_months(months, changed[pos])}): they find no row in Census 2021 LSOA or ward tables (census_population('lsoa')), so a join on "
+            f"LSOA 2011 codes that ONS changed in 2021 ({_lsoa11_months(months, changed[pos])}): they find "
+            "no row in Census 2021 LSOA or ward tables (census_population('lsoa')), so a join on "
             "`lsoa_code` loses them" + (f", unevenly (share of each local authority's records: {top})" if top else "")
             + ". " + "; ".join(todo)
             + ". attrs['summary']['lsoa_codes_not_2021'] counts the codes that are not LSOAs 2021")
@@ -1452,11 +1453,13 @@ def _lsoa11_months(months: pd.Series | None, old: np.ndarray) -> str:
     if not seen:
         return "police.uk coded these records with LSOAs 2011"
     span = seen[0] if len(seen) == 1 else f"{seen[0]} to {seen[-1]}"
-    said = f"police.uk coded these records, of {span}{f' ({len(seen)} months)' if len(seen) > 4 else ''}, with LSOAs 2011"
+    said = f"police.uk coded these records, of {span}{f' ({len(seen)} months)' if len(seen) > 4 else ''}, " \
+        "with LSOAs 2011"
     later = sorted({str(t) for t in text if t and str(t) > seen[-1]})
     if later:
         span = later[0] if len(later) == 1 else f"{later[0]} to {later[-1]}"
-        said += (f"; none of the input's records of the {len(later)} later month{'s' if len(later) != 1 else ''} ({span}) "
+        said += (f"; none of the input's records of the {len(later)} later month{'s' if len(later) != 1 else ''} "
+                 f"({span}) "
                  "carries such a code")
     return said
 
