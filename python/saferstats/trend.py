@@ -2638,7 +2638,7 @@ def mann_kendall(
             label, position=row if n_rows > 1 else col
         ) from None
     except InvalidInputError as exc:
-        if period is not None and n_cols < 2 * int(period):
+        if period is not None and n_cols < 2 * int(period) and "per season" in str(exc):
             raise InvalidInputError(_one_cycle_said(n_cols, int(period), n_rows), exc.argument) from None
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
