@@ -1390,11 +1390,13 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
     return out
 
 
-def _lsoa11_note(codes: pd.Series) -> str:
+def _lsoa11_note(codes: pd.Series, months: pd.Series | None = None) -> str:
     """What :func:`saferstats.read_street_crime` warns when its records carry LSOA 2011 codes that
-    changed in 2021 (``""`` when none do): how many records and codes, the local authorities whose
-    share of such records is highest and lowest (among those holding at least 1% of the records
-    and 50 records), and what to do."""
+    changed in 2021 (``""`` when none do): how many records and codes, the months of those records
+    (``months``, the records' ``month``, as the file shows them: police.uk City of London 2023, six
+    records of 2023-01 to 2023-04, none of the eight later months; not a guessed cut-off), the local
+    authorities whose share of such records is highest and lowest (among those holding at least 1% of
+    the records and 50 records), and what to do."""
     table, pos = _lsoa_rows(codes)
     status = table["status"].to_numpy(object)
     n = np.bincount(pos, minlength=len(table))
@@ -1426,11 +1428,40 @@ def _lsoa11_note(codes: pd.Series) -> str:
                     "those by their coordinates with saferstats.assign_area(df['latitude'], df['longitude'])")
     k = int((changed & (n > 0)).sum())
     return (f"read_street_crime: {rows_old:,} of {len(pos):,} records ({k} LSOA code{'s' if k != 1 else ''}) carry "
-            "LSOA 2011 codes that ONS changed in 2021 (police.uk coded months before about 2023 with LSOAs 2011): "
-            "they find no row in Census 2021 LSOA or ward tables (census_population('lsoa')), so a join on "
+            f"LSOA 2011 codes that ONS changed in 2021 ({_lsoa11_months(months, changed[pos])}): they find "
+            "no row in Census 2021 LSOA or ward tables (census_population('lsoa')), so a join on "
             "`lsoa_code` loses them" + (f", unevenly (share of each local authority's records: {top})" if top else "")
             + ". " + "; ".join(todo)
             + ". attrs['summary']['lsoa_codes_not_2021'] counts the codes that are not LSOAs 2021")
+
+
+def _lsoa11_months(months: pd.Series | None, old: np.ndarray) -> str:
+    """The months of the records carrying LSOA 2011 codes (``old``: a mask of ``months``' rows), as
+    :func:`_lsoa11_note` says them, with the later months of the input that carry none: police.uk
+    coded such records with the LSOAs of Census 2011, and the months are the file's, not a cut-off.
+
+    >>> m = pd.Series(["2023-01", "2023-03", "2023-04", "2023-05", "2023-12"])
+    >>> print(_lsoa11_months(m, np.array([True, True, True, False, False])))
+    police.uk coded these records, of 2023-01 to 2023-04, with LSOAs 2011; none of the input's records of the 2 later months (2023-05 to 2023-12) carries such a code
+    >>> print(_lsoa11_months(None, np.array([True])))
+    police.uk coded these records with LSOAs 2011
+    """
+    if months is None:
+        return "police.uk coded these records with LSOAs 2011"
+    text = pd.Series(months).astype("string").to_numpy(dtype=object, na_value="")
+    seen = sorted({str(t) for t in text[old] if t})
+    if not seen:
+        return "police.uk coded these records with LSOAs 2011"
+    span = seen[0] if len(seen) == 1 else f"{seen[0]} to {seen[-1]}"
+    said = f"police.uk coded these records, of {span}{f' ({len(seen)} months)' if len(seen) > 4 else ''}, " \
+        "with LSOAs 2011"
+    later = sorted({str(t) for t in text if t and str(t) > seen[-1]})
+    if later:
+        span = later[0] if len(later) == 1 else f"{later[0]} to {later[-1]}"
+        said += (f"; none of the input's records of the {len(later)} later month{'s' if len(later) != 1 else ''} "
+                 f"({span}) "
+                 "carries such a code")
+    return said
 
 
 # ------------------------------------------------------------------------------------------------

@@ -311,7 +311,7 @@ def read_street_crime(path_or_paths: Any, *, crime_type: str | Sequence[str] | N
         out.attrs["summary"]["lsoa_codes_not_2021"] = _lsoa_codes_not_2021(out["lsoa_code"])
         from .geography import _lsoa11_note
 
-        note = _lsoa11_note(out["lsoa_code"])
+        note = _lsoa11_note(out["lsoa_code"], out["month"] if "month" in out.columns else None)
         if note:
             warn_user(note)
     return out.drop(columns=drop_after) if drop_after else out

@@ -19,6 +19,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, Literal
 
 import numpy as np
@@ -59,12 +60,50 @@ def _by_list(by: str | Sequence[str] | None) -> list[Any]:
     return column_list("by", by)
 
 
+#: While :func:`compare_trends` runs: (how many ``by`` columns, the positions of those that vary
+#: between its groups), so that :func:`_key_text` names a group by them (:func:`_named_by_what_varies`).
+_SHOWN_KEYS: ContextVar[tuple[int, tuple[int, ...]] | None] = ContextVar("saferstats_trend_shown_keys", default=None)
+
+
 def _key_text(g: Any) -> str:
-    """A group key for a message: plain Python values, a 1-tuple shown as its value."""
+    """A group key for a message: plain Python values, a 1-tuple shown as its value; during
+    :func:`compare_trends`, a ``by`` column that is one value in every group is left out
+    (``saferstats trend --compare-with England``: 'Barnet', not ('England', 'Barnet')).
+
+    >>> _key_text(("Essex", "Basildon")), _key_text(("Basildon",))
+    ("('Essex', 'Basildon')", "'Basildon'")
+    """
     g = plain(g)
+    shown = _SHOWN_KEYS.get()
+    if shown is not None and isinstance(g, tuple) and len(g) == shown[0]:
+        g = tuple(g[i] for i in shown[1])
     if isinstance(g, tuple) and len(g) == 1:
         g = g[0]
     return repr(g)
+
+
+def _named_by_what_varies(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Run :func:`compare_trends` with its groups named, in every message of it and of its two
+    :func:`poisson_trend` fits, by the ``by`` columns whose value differs between groups: the
+    command's comparison with England's other councils (``by=["_series", "_compared"]``, the first
+    "England" in every row) named each council ('England', 'Barnet'). A column that varies is kept,
+    and the first is kept where none does."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(data: Any, *args: Any, **kw: Any) -> pd.DataFrame:
+        shown = None
+        keys = _by_list(kw["by"]) if isinstance(kw.get("by"), (str, list, tuple)) else []
+        if len(keys) > 1 and isinstance(data, pd.DataFrame) and set(keys) <= set(data.columns):
+            varies = tuple(i for i, k in enumerate(keys) if data[k].nunique(dropna=False) > 1)
+            shown = (len(keys), varies or (0,))
+        token = _SHOWN_KEYS.set(shown)
+        try:
+            return fn(data, *args, **kw)
+        finally:
+            _SHOWN_KEYS.reset(token)
+
+    return run
 
 
 _KIND_HELP = {
@@ -959,8 +998,18 @@ def poisson_trend(
     -------
     DataFrame, one row per group: the ``by`` columns, ``apc, apc_lower, apc_upper, beta, se,
     dispersion_ratio, n_periods, method`` (the order fixed by issue 3), then ``z, p_value,
-    df_resid, alpha, intercept, first_period, last_period, note`` (``seasonality`` when seasonal
-    terms were fitted), ``confidence``. ``df_resid`` is the residual degrees of freedom, the
+    df_resid, alpha, intercept, fitted_first_count, first_period, last_period, note``
+    (``seasonality`` in place of ``fitted_first_count`` when seasonal terms were fitted),
+    ``confidence``. The time axis ``t`` is the period on the years
+    scale of :func:`parse_periods`, not counted from the first period: 2023.0 for ``"2023-01"``,
+    2023.083 for ``"2023-02"``, 2012 for ``"2012/13"``. So ``intercept`` (b0) is the log of the line
+    at t = 0, the line run back to year 0 AD: a number for scripts that rebuild the line
+    (exp(intercept + beta * t)), not one to read (City of London's street crime by month in 2023,
+    police.uk: -333.62). ``fitted_first_count`` is that line at each group's ``first_period``, the
+    fitted count there, exp(intercept + beta * t0) times that period's population (716.5 in January
+    2023, where 719 were recorded; as a GLM fitted on t - t0, whose intercept is its log); NaN where
+    there is no estimate. With seasonal terms the line is one month's (or without the season), not
+    the fitted count, and the column is left out. ``df_resid`` is the residual degrees of freedom, the
     periods less every coefficient (``n_periods - 2`` without seasonal terms; with month-of-year
     dummies also less 11): the df of ``use_t``'s Student t and of ``dispersion_ratio``, whichever
     ``use_t`` is (as ``df_resid`` of :func:`saferstats.its_poisson`); ``<NA>`` where there is no
@@ -1106,6 +1155,9 @@ def poisson_trend(
     out["df_resid"] = df_resid
     for col in ["alpha", "intercept"]:
         out[col] = res[col]
+    if terms is None:  # (with seasonal terms the line is one month's, or without the season: not the fit)
+        out.insert(out.columns.get_loc("intercept") + 1, "fitted_first_count",
+                   _fitted_first_count(out, [pos[0] for _, pos in groups], t, pop))
     labels = data[period].to_numpy()
     out["first_period"] = [labels[pos[0]] for _, pos in groups]
     out["last_period"] = [labels[pos[-1]] for _, pos in groups]
@@ -1142,6 +1194,21 @@ def poisson_trend(
     return out
 
 
+def _fitted_first_count(out: pd.DataFrame, first: list[int], t: np.ndarray, pop: np.ndarray) -> np.ndarray:
+    """:func:`poisson_trend`'s ``fitted_first_count``: each group's fitted line at its first period,
+    exp(intercept + beta * t0) times that period's population (1 without one), t0 the first period
+    on the years scale of :func:`parse_periods` (2023.0 for "2023-01") - the fitted count there, where
+    ``intercept`` is the log of the line at t = 0, year 0 (City of London's street crime by month in
+    2023: intercept -333.62, fitted first count 716.5). NaN where there is no estimate."""
+    if not len(first):
+        return np.full(len(out), np.nan)
+    t0, p0 = t[np.asarray(first)], pop[np.asarray(first)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        line: np.ndarray = np.exp(out["intercept"].to_numpy(dtype=float) + out["beta"].to_numpy(dtype=float) * t0)
+    fitted: np.ndarray = line * p0
+    return fitted
+
+
 def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray, period: str, count: str,
                            population: str | None) -> str:
     """What to add when ``missing="drop"`` leaves out every row of some periods: which periods, and
@@ -1160,6 +1227,7 @@ def _whole_periods_missing(data: pd.DataFrame, absent: np.ndarray, y: np.ndarray
                "or fit the counts with population=None" if col == population else ""))
 
 
+@_named_by_what_varies
 def compare_trends(
     data: pd.DataFrame,
     *,
@@ -2412,6 +2480,29 @@ def _seasonal_gaps(values: Any, missing: str) -> Any:
     return pd.Series(filled, index=pd.Index(full), name=values.name)
 
 
+def _one_cycle_said(n: int, period: int, series: int = 1) -> str:
+    """What :func:`mann_kendall` says when the seasonal test has fewer than two cycles: the core's
+    "season 0 has 1 values; the seasonal test needs at least 2 per season" (12 monthly values with
+    ``season_length=12``) in the analyst's terms - how many cycles the values are, how many the test
+    needs, and what to do instead.
+
+    >>> print(_one_cycle_said(12, 12))
+    mann_kendall(season_length=12): the 12 values are one cycle of 12, and the seasonal test needs at least 2 cycles (24 values): it compares each season (month) only with the same season of other cycles (years), so every season needs 2 values or more. Wait for a second cycle, or test the totals of several whole cycles (years) with the plain test (season_length=None, e.g. mann_kendall(annual_totals)); the plain test on these 12 values would read the season as trend
+    """
+    cycles, rest = divmod(n, period)
+    if cycles == 0:
+        are = f"are less than one cycle of {period}"
+    else:
+        are = f"are one cycle of {period}" + (f" and {rest} value{'s' if rest != 1 else ''} more" if rest else "")
+    each = f"each of the {series} series has {n} values, which" if series > 1 else f"the {n} values"
+    season, years = {12: (" (month)", " (years)"), 4: (" (quarter)", " (years)")}.get(period, ("", ""))
+    return (f"mann_kendall(season_length={period}): {each} {are}, and the seasonal test needs at least 2 cycles "
+            f"({2 * period} values): it compares each season{season} only with the same season of other "
+            f"cycles{years}, so every season needs 2 values or more. Wait for a second cycle, or test the totals of "
+            f"several whole cycles{years} with the plain test (season_length=None, e.g. mann_kendall(annual_totals)); "
+            f"the plain test on these {n} values would read the season as trend")
+
+
 @accepts_frames(optional=("values",))
 @renamed_keywords(period="season_length")
 @confidence_levels("slope_lower", "slope_upper")
@@ -2547,6 +2638,8 @@ def mann_kendall(
             label, position=row if n_rows > 1 else col
         ) from None
     except InvalidInputError as exc:
+        if period is not None and n_cols < 2 * int(period) and "per season" in str(exc):
+            raise InvalidInputError(_one_cycle_said(n_cols, int(period), n_rows), exc.argument) from None
         # the core names a series by its position ("row 0: ..."): add the DataFrame's label for it
         m = re.search(r"\brow (\d+):", str(exc))
         label = _series_label(index, int(m.group(1))) if m else ""

@@ -60,7 +60,7 @@ def test_outcome_test_warns_of_the_not_stated_searches_and_their_arrest_rate(sha
     assert len(said) == 1  # was: none
     assert said[0].startswith(f"outcome_test(outcome='arrest'): ethnicity is not stated for a fifth or more of the "
                               f"searches in South Yorkshire (24% of {len(rows):,}; arrest rate 14.1% of those searches "
-                              "against 10.5% of the stated, p < 0.001): those searches are in no group's rate")
+                              "against 10.5% of the stated, adjusted p < 0.001): those searches are in no group's rate")
     (got,) = out.attrs["not_stated_strata"]
     assert (got["not_stated"], got["searches"]) == (sum(map(_not_stated, rows)), len(rows))
     assert (got["ns_n"], got["st_n"], got["differs"]) == (len(ns), len(st), True)

@@ -79,8 +79,10 @@ def test_a_force_under_a_fifth_whose_not_stated_arrest_rate_differs_is_named(sha
     under = [m for m in messages if "not stated for fewer than a fifth" in m]
     assert under == [  # was: none
         "outcome_test(outcome='arrest'): ethnicity is not stated for fewer than a fifth of the searches in "
-        f"Leicestershire ({said['leicestershire']}, p = 0.001); Merseyside ({said['merseyside']}, p = 0.026); "
-        f"Essex ({said['essex']}, p = 0.028), but their arrest rate differs from the stated searches' beyond chance "
+        # the p that decided, adjusted (by hand above), with the unadjusted beside it (session 24, w36b; was "p = 0.001")
+        f"Leicestershire ({said['leicestershire']}, adjusted p = {bh['leicestershire']:.3f} [unadjusted p = 0.001]); "
+        f"Merseyside ({said['merseyside']}, adjusted p = {bh['merseyside']:.3f} [unadjusted p = 0.026]); "
+        f"Essex ({said['essex']}, adjusted p = {bh['essex']:.3f} [unadjusted p = 0.028]), but their arrest rate differs from the stated searches' beyond chance "
         "(also after the Benjamini-Hochberg adjustment over the 6 strata tested): those searches are in no group's "
         "rate, so the groups' rates, and the comparisons, may differ from the true ones: say so beside the "
         "comparison; counts and rates in .attrs['not_stated_strata']"]
@@ -105,13 +107,15 @@ def test_positive_outcomes_under_a_fifth_leicestershire_and_derbyshire(shared_da
     messages = _said(ss.outcome_test, recs, outcome="positive", by="force")[1]
     (under,) = [m for m in messages if "not stated for fewer than a fifth" in m]  # was: none
     rate = "rate of outcomes other than no further action"
-    assert (f"Leicestershire (18% of 701; {rate} 16.4% of those searches against 32.4% of the stated, p < 0.001)"
+    assert (f"Leicestershire (18% of 701; {rate} 16.4% of those searches against 32.4% of the stated, adjusted p = 0.001 "
+            "[unadjusted p < 0.001])"
             in under)
-    assert f"Derbyshire (14% of 480; {rate} 16.9% of those searches against 30.3% of the stated, p = 0.026)" in under
+    assert f"Derbyshire (14% of 480; {rate} 16.9% of those searches against 30.3% of the stated, adjusted p = 0.036 [unadjusted p = 0.026])" \
+        in under
     # by CSP, Leicester was already named with the fifth (26% of 325 not stated): 15.7% against 37.4%
     leics = ss.read_stop_search(_files(shared_data, "leicestershire"))
     (fifth,) = [m for m in _said(ss.outcome_test, leics, outcome="positive", by="csp")[1] if "not stated" in m]
-    assert f"Leicester (26% of 325; {rate} 15.7% of those searches against 37.4% of the stated, p < 0.001)" in fifth
+    assert f"Leicester (26% of 325; {rate} 15.7% of those searches against 37.4% of the stated, adjusted p < 0.001)" in fifth
 
 
 def _force(name: str, ns: int, ns_hits: int, st: int, st_hits: int) -> pd.DataFrame:
@@ -139,7 +143,7 @@ def test_the_rule_at_its_edges():
     (under,) = [m for m in messages if "fewer than a fifth" in m]
     assert under.startswith("outcome_test(outcome='arrest'): ethnicity is not stated for fewer than a fifth of the "
                             "searches in a (5% of 200; arrest rate 0.0% of those searches against 50.0% of the stated, "
-                            "p = 0.002), but their arrest rate differs")
+                            "adjusted p = 0.005 [unadjusted p = 0.002]), but their arrest rate differs")
     (fifth,) = [m for m in messages if "a fifth or more" in m]
     assert "searches in c (20% of 50;" in fifth
 

@@ -111,9 +111,11 @@ def test_a_force_wide_not_stated_difference_is_named_by_month(shared_data):
     assert whole.startswith(
         "outcome_test(outcome='arrest'): taken force by force, not stratum by stratum, the searches with no stated "
         "ethnicity matter in South Yorkshire (24% of 4,554; arrest rate 14.1% of those searches against 10.5% of the "
-        "stated, p < 0.001); Leicestershire (18% of 701; arrest rate 4.9% of those searches against 16.2% of the "
-        "stated, p = 0.001); Merseyside (13% of 9,413; arrest rate 5.7% of those searches against 7.4% of the stated, "
-        "p = 0.026); Essex (11% of 5,131; arrest rate 7.0% of those searches against 10.0% of the stated, p = 0.028), "
+        "stated, adjusted p = 0.004 [unadjusted p < 0.001]); Leicestershire (18% of 701; arrest rate 4.9% of those "
+        "searches against 16.2% of the stated, adjusted p = 0.004 [unadjusted p = 0.001]); Merseyside (13% of 9,413; "
+        "arrest rate 5.7% of those searches against 7.4% of the stated, adjusted p = 0.042 [unadjusted p = 0.026]); "
+        "Essex (11% of 5,131; arrest rate 7.0% of those searches against 10.0% of the stated, adjusted p = 0.042 "
+        "[unadjusted p = 0.028]), "
         "though no month stratum of those forces is named for them"), whole
     assert "adjustment over the 6 forces tested" in whole and whole.endswith(".attrs['not_stated_forces']")
     got = {r["force"]: r for r in out.attrs["not_stated_forces"]}
@@ -146,7 +148,7 @@ def test_derbyshire_positive_outcomes_by_csp(shared_data):
     (whole,) = [m for m in messages if "taken force by force" in m]  # was: none
     rate = "rate of outcomes other than no further action"
     assert (f"matter in Derbyshire (14% of 458; {rate} 15.9% of those searches against 30.1% of the stated, "
-            "p = 0.020), though no csp stratum of the force is named for them") in whole, whole
+            "adjusted p = 0.033 [unadjusted p = 0.020]), though no csp stratum of the force is named for them") in whole, whole
     got = {r["force"]: r for r in out.attrs["not_stated_forces"]}
     d = got["derbyshire"]
     assert (d["not_stated"], d["searches"], d["ns_n"], d["ns_hits"]) == (63, 458, 63, 10)
