@@ -143,8 +143,8 @@ _LEVEL_WORDS = {"pfa": "force", "police force": "force", "police force area": "f
 #: Levels analysts ask for that are not offered, with why (a close-looking valid level would
 #: mislead: an LSOA 2011 is not an LSOA 2021, an MSOA is not an LSOA, a county is not a district).
 _NOT_OFFERED = {
-    **{w: "LSOAs here are LSOAs 2021 (Census 2021 geography); LSOA 2011 codes (police.uk files before about "
-          "2023) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level: assign_lsoa21(codes) "
+    **{w: "LSOAs here are LSOAs 2021 (Census 2021 geography); LSOA 2011 codes (police.uk street-level files "
+          "carry them into 2023: Hertfordshire's of 2021, the City of London's of 2023-01 to 2023-04) that changed in 2021 find no row in them, so 'lsoa' is not the 2011 level: assign_lsoa21(codes) "
           "gives each LSOA 2011 code its LSOA 2021 (or, where it was split, its ward and local authority)"
        for w in ("lsoa11", "lsoa 2011", "lsoa2011", "lsoa_2011", "lsoa 11")},
     **{w: "MSOAs are not bundled (an MSOA is a group of LSOAs, not an LSOA)" for w in ("msoa", "msoa21", "msoa11")},
@@ -1290,7 +1290,9 @@ def assign_lsoa21(lsoa_code: Any) -> pd.DataFrame:
     """The LSOA 2021 (and its ward, local authority, CSP and force) of each LSOA code, 2011 or 2021:
     a table aligned to the input's index, for joining police.uk records to Census 2021 tables.
 
-    police.uk street-level files code months before about 2023 with LSOA **2011** codes; 1,106 of
+    police.uk street-level files code records with LSOA **2011** codes into 2023 (Hertfordshire's of
+    2021 to January 2022; the City of London's of January to April 2023; ``read_street_crime`` says
+    which months of its input do); 1,106 of
     the 34,753 LSOAs 2011 were split, merged or changed in 2021 and have no row in
     :func:`census_population` ``"lsoa"`` or ``"ward"``. Each code is looked up in the ONS
     "LSOA (2011) to LSOA (2021)" lookup (bundled; ``status`` says which case it is):
