@@ -2607,7 +2607,7 @@ def outcome_test(
     stated; arrested 14.1% of them, 10.5% of the stated). Under a fifth, a stratum is named in a
     second warning, with its share and both rates, where 5% or more are not stated and their rate
     ``differs`` by the same rule: Leicestershire, 18% not stated, arrested 4.9% of them against
-    16.2% of the stated, p = 0.001; Essex and Merseyside likewise. (By force and month, South
+    16.2% of the stated, adjusted p = 0.004 (unadjusted 0.001); Essex and Merseyside likewise. (By force and month, South
     Yorkshire's December, p = 0.028, is 0.099 over the 18 strata tested: its share is said, not
     its rates.) ``.attrs["not_stated_rule"]`` says which p decides (``"p"``: ``"p_adjusted"``),
     the ``method``, ``alpha`` and how many strata (``strata_tested``) and forces
