@@ -885,8 +885,9 @@ def _resay_unplaced(disp: pd.DataFrame) -> None:
             if v >= 0.1 * stated.get(f, 0)]
     where = _listed([place(names.get(f, f)) + (" (none could be placed, so it has no rows)"
                                                if stated.get(f) and lost_by[f] >= stated[f] else "") for f in many])
+    key = "la" if "la" in disp.columns else "csp"  # (as the library says it: the CLI quotes it as the config sets it)
     warn_user(f"stop and search: some searches could not be placed in a {level} (no location in the police.uk file, "
-              "or a location outside their force's area) and are not in the tables" + (f", a tenth or more of those "
+              f"or a location outside their force's area) and are not in the by={key!r} rates" + (f", a tenth or more of those "
               f"of {where}" if where else "") + "; the section's text gives their numbers where the tables allow")
 
 
