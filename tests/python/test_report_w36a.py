@@ -18,8 +18,6 @@ saferstats' bundled tables.
 
 from __future__ import annotations
 
-import csv
-import gzip
 import html
 import re
 from pathlib import Path
@@ -30,6 +28,7 @@ import pytest
 import saferstats
 from conftest import shared_path
 from saferstats.__main__ import main
+from test_report_w35a import _rows  # the bundled sample's raw rows (csv module)
 
 SAMPLE = saferstats.datasets.stop_search_sample_path()
 CITY_2023 = "stop_search/city_of_london_2023/stop_and_search.csv"
@@ -150,14 +149,6 @@ def test_essex_keeps_its_ratios(tmp_path, capsys, shared_data):
 
 # ------------------------------------------------------------------ 2. no unpublished count on the console
 
-def _sample_rows(force: str, month: str = "*") -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for path in sorted(Path(SAMPLE).glob(f"{month}-{force}-stop-and-search.csv.gz")):
-        with gzip.open(path, "rt", newline="", encoding="utf-8") as fh:
-            out += list(csv.DictReader(fh))
-    return out
-
-
 def _not_stated(r: dict[str, str]) -> bool:
     eth = r["Self-defined ethnicity"].strip()
     return eth == "" or eth.startswith("Other ethnic group - Not stated")
@@ -172,7 +163,7 @@ def test_console_gives_no_month_not_stated_count(tmp_path, capsys):
     no stated ethnicity (23%), though its quarter is under a fifth. The library's warning said
     "Leicestershire / 2019-12 (23% of 106)"; the report publishes neither number (its table gives
     the stated searches by group)."""
-    persons = [r for r in _sample_rows("leicestershire", "2019-12") if r["Type"] != "Vehicle search"]
+    persons = [r for r in _rows("leicestershire", "2019-12") if r["Type"] != "Vehicle search"]
     ns = sum(_not_stated(r) for r in persons)
     assert (ns, len(persons)) == (24, 106)
     text, tables, err = _report(tmp_path, capsys, _sample_config("Leicestershire", '["force", "month"]'))
@@ -188,7 +179,7 @@ def test_console_gives_no_unplaced_count(tmp_path, capsys):
     publish (it gives each force's searches not placed in all: "City of London: 188 of 582"), and
     the counts by reason. Now the console names the forces only, and still quotes [stop_search] by
     as the config sets it."""
-    rows = [r for f in ("city-of-london", "derbyshire", "durham", "leicestershire") for r in _sample_rows(f)
+    rows = [r for f in ("city-of-london", "derbyshire", "durham", "leicestershire") for r in _rows(f)
             if r["Type"] != "Vehicle search" and not _not_stated(r)]
     missing = sum(r["Latitude"].strip() == "" for r in rows)
     assert missing == 111
