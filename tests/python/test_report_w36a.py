@@ -189,3 +189,24 @@ def test_console_gives_no_unplaced_count(tmp_path, capsys):
     said = [line for line in err.splitlines() if "could not be placed" in line]
     assert len(said) == 1 and not re.search(r"\d", said[0].split("by = ")[0]), said
     assert "the City of London" in said[0] and 'are not in the rates of [stop_search] by = ["force", "csp"]' in said[0]
+
+
+def test_a_suppressed_implausible_row_is_not_named():
+    """A row whose count the report suppresses ([c]) is not named as implausible on the console nor
+    given in counts: that would say its searches are at least half its residents (synthetic: 3
+    searches of Mixed people against 4 residents)."""
+    import warnings
+
+    from saferstats.report.sections import MARKER, _warn_implausible, implausible_words
+
+    t = pd.DataFrame({"force": ["Essex"] * 3, "csp": ["X"] * 3, "group": ["Black", "Mixed", "White"],
+                      "searches": [60, MARKER, 300], "population": [100, 4, 90000]})
+    t.attrs["implausible_rates"] = [
+        {"force": "essex", "csp": "X", "group": g, "searches": n, "population": p, "per_1000_a_year": 1000 * n / p}
+        for g, n, p in (("Black", 60, 100), ("Mixed", 3, 4))]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        _warn_implausible(t)
+    said = [str(w.message) for w in seen]
+    assert len(said) == 1 and "the rates per resident of X (Black) are too high" in said[0] and "Mixed" not in said[0]
+    assert implausible_words(t) == ["In X, 60 searches were of Black people, against 100 Black residents"]

@@ -858,13 +858,28 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
                   "for like with the other rows'")
     if any(_UNPLACED.match(t) for t in texts):
         _resay_unplaced(disp)
-    if any(t.startswith(_IMPLAUSIBLE) for t in texts):
-        rows = [f"{_stratum_said(r, _rate_keys(r), {})} ({r['group']})" for r in disp.attrs.get("implausible_rates") or []]
-        warn_user(f"stop and search: the rates per resident of {_listed(rows) or 'some groups'} are too high to be rates "
-                  "of residents searched (a year's searches of half or more of the group's residents): most of the people "
-                  "searched there do not live there, or the population is of a smaller area or group than the searches. "
-                  "The report gives their counts and shares of the searches instead, not those rates nor their ratios "
-                  "(see the section's text and the table's note)")
+    # (the implausible rates: said once the table is protected, :func:`_warn_implausible`)
+
+
+def _warn_implausible(table: pd.DataFrame) -> None:
+    """``disproportionality``'s warning of the rates per resident too high to be rates of residents
+    searched, in the report's words: the rows of ``table`` (as published) whose count is published,
+    by area, month and group, with no count (the library's gave "70 searches in 3 months against 193
+    residents", and a row whose count is suppressed is not named: that would say it is at least half
+    its residents)."""
+    own, _, strata = implausible_rows(table)
+    rows = []
+    for r, stratum in zip(table.attrs.get("implausible_rates") or [], strata):
+        mine = stratum & own & (table["group"].astype(str) == str(r["group"])).to_numpy() if "group" in table.columns \
+            else np.zeros(len(table), dtype=bool)
+        if mine.any() and str(table.loc[mine, "searches"].iloc[0]) != MARKER:
+            rows.append(f"{_stratum_said(r, _rate_keys(r), {})} ({r['group']})")
+    if rows:
+        warn_user(f"stop and search: the rates per resident of {_listed(rows)} are too high to be rates of residents "
+                  "searched (a year's searches of half or more of the group's residents): most of the people searched "
+                  "there do not live there, or the population is of a smaller area or group than the searches. The "
+                  "report gives their counts and shares of the searches instead, not those rates nor their ratios (see "
+                  "the section's text and the table's note)")
 
 
 def _listed(items: Sequence[str]) -> str:
@@ -1347,14 +1362,18 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the page withholds it and its ratio, and the text gives the counts and shares instead (the CSV keeps
     # them, like_for_like false, for an analyst with a population of the people present)
     odd_own, odd_ratio, _ = implausible_rows(disp)
-    if odd_ratio.any():
-        page = s.tables[-1].shown.copy()
-        for cols, rows in ((("search_rate", "search_rate_lower", "search_rate_upper"), odd_own),
-                           (("ratio", "ratio_lower", "ratio_upper"), odd_ratio & ~(disp["group"].astype(str) == "White").to_numpy())):
-            for c in cols:
-                if c in page.columns:
-                    page[c] = page[c].astype(object)
-                    page.loc[rows & page[c].astype(str).ne(MARKER).to_numpy(), c] = "withheld"
+    _warn_implausible(s.tables[-1].frame)
+    page = s.tables[-1].shown.copy()
+    not_rates = False
+    for cols, rows in ((("search_rate", "search_rate_lower", "search_rate_upper"), odd_own),
+                       (("ratio", "ratio_lower", "ratio_upper"), odd_ratio & ~(disp["group"].astype(str) == "White").to_numpy())):
+        for c in cols:
+            put = rows & page[c].astype(str).ne(MARKER).to_numpy() if c in page.columns else rows & False
+            if put.any():
+                page[c] = page[c].astype(object)
+                page.loc[put, c] = "withheld"
+                not_rates = True
+    if not_rates:  # (a row whose count is suppressed shows [c], and its note would say it is at least half its residents)
         s.tables[-1].shown = page
         s.tables[-1].caption += ("; 'withheld': a rate per resident too high to be a rate of residents searched (a year's "
                                  "searches of half or more of the group's residents), and the ratios that rest on it: see "
