@@ -210,3 +210,14 @@ def test_a_suppressed_implausible_row_is_not_named():
     said = [str(w.message) for w in seen]
     assert len(said) == 1 and "the rates per resident of X (Black) are too high" in said[0] and "Mixed" not in said[0]
     assert implausible_words(t) == ["In X, 60 searches were of Black people, against 100 Black residents"]
+
+
+def test_console_says_the_census_of_other_years_without_the_count(tmp_path, capsys):
+    """census = "2021" for searches of Dec 2019 - Feb 2020: the library's warning said "all 1,987
+    searches (2019-12 to 2020-02) are from before April 2022"; the console now gives the months only."""
+    forces = ("city-of-london", "derbyshire", "durham", "leicestershire")
+    n = sum(r["Type"] != "Vehicle search" and not _not_stated(r) for f in forces for r in _rows(f))
+    assert n == 1987
+    _, _, err = _report(tmp_path, capsys, _sample_config("Derbyshire", '["force"]') + 'census = "2021"\n')
+    assert f"{n:,}" not in err
+    assert "stop and search: all the searches (Dec 2019 to Feb 2020) are from before April 2022 (2022/23)" in err

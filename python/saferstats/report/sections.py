@@ -826,6 +826,7 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
     fifth or more of the searches have no stated ethnicity is not said again when the section's text
     names every force it names (``said``); its advice, which the report does not give, stays on the
     console in one short line (the report counts self-defined ethnicity by default)."""
+    from .._periods import month_label
     from ..disproportionality import _NOT_STATED_WARN, _named, _over_fifth
 
     ns_by = disp.attrs.get("not_stated_by") or {}
@@ -833,7 +834,12 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
     covered = bool(warned) and warned <= said
     texts = [str(w.message) for w in seen]
     _rewarn([w for w, t in zip(seen, texts) if not (t.startswith(_NOT_STATED) or _STRATA_NOT_STATED.match(t)
-                                                   or _UNPLACED.match(t) or t.startswith(_IMPLAUSIBLE))])
+                                                   or _UNPLACED.match(t) or t.startswith(_IMPLAUSIBLE)
+                                                   or _VINTAGE.match(t))])
+    for t in texts:  # the Census of other years' searches: the months, not how many searches ("all 1,987")
+        if got := _VINTAGE.match(t):
+            warn_user(f"stop and search: {'all the' if got.group(1).startswith('all') else 'some of the'} searches ("
+                      + re.sub(r"\b\d{4}-\d{2}\b", lambda m: month_label(m.group(0)), t[got.end():], count=2))
     names = _said_names(list(ns_by))
     if any(t.startswith(_NOT_STATED) for t in texts) and not covered:
         where = _listed([place(names.get(f, f)) for f in sorted(warned, key=lambda f: -ns_by[f][0] / ns_by[f][1])])
@@ -911,6 +917,7 @@ _STRATA_NOT_STATED = re.compile(r"disproportionality: in \d+ of the \d+ .* strat
 _UNPLACED = re.compile(r"(disproportionality|outcome_test): [\d,]+ of [\d,]+ searches \(with a person searched and "
                        r"ethnicity stated\) could not be placed")
 _IMPLAUSIBLE = "disproportionality: implausible rates per resident"
+_VINTAGE = re.compile(r"disproportionality: (all [\d,]+|[\d,]+ of [\d,]+) searches \(")
 #: the fields of a ``.attrs["implausible_rates"]`` record that are not the row's keys
 _RATE_FIELDS = ("group", "searches", "population", "per_1000_a_year", "per_1000")
 
