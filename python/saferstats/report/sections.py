@@ -917,7 +917,7 @@ _STRATA_NOT_STATED = re.compile(r"disproportionality: in \d+ of the \d+ .* strat
 _UNPLACED = re.compile(r"(disproportionality|outcome_test): [\d,]+ of [\d,]+ searches \(with a person searched and "
                        r"ethnicity stated\) could not be placed")
 _IMPLAUSIBLE = "disproportionality: implausible rates per resident"
-_VINTAGE = re.compile(r"disproportionality: (all [\d,]+|[\d,]+ of [\d,]+) searches \(")
+_VINTAGE = re.compile(r"disproportionality: (all [\d,]+|[\d,]+ of [\d,]+) searches \((?=\d{4}-\d{2}\b)")
 #: the fields of a ``.attrs["implausible_rates"]`` record that are not the row's keys
 _RATE_FIELDS = ("group", "searches", "population", "per_1000_a_year", "per_1000")
 
