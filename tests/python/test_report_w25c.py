@@ -288,13 +288,19 @@ def test_a_not_stated_warning_the_text_does_not_cover_is_kept():
         warnings.simplefilter("always")
         warnings.warn("disproportionality: ethnicity is not stated for a fifth or more of the searches in A (50% of "
                       "100); B (30% of 100)")
+    disp = pd.DataFrame({"group": ["White"]})
+    disp.attrs["not_stated_by"] = {"a": (50, 100), "b": (30, 100)}
     with warnings.catch_warnings(record=True) as again:
         warnings.simplefilter("always")
-        _quiet_said_not_stated(list(seen), {"a": (50, 100), "b": (30, 100)}, {"a"}, "self")  # B not said
-    assert [str(w.message)[:60] for w in again] == [str(seen[0].message)[:60]]
+        _quiet_said_not_stated(list(seen), disp, {"a"}, "self")  # B not said
+    # kept, in the report's words: the forces without their counts (w36a), and the advice
+    assert [str(w.message)[:95] for w in again] == [
+        "stop and search: ethnicity is not stated for a fifth or more of the searches in a, b: the rates",
+        "stop and search: the report counts only the searches with a stated ethnicity, and says where a "]
+    assert "100" not in " ".join(str(w.message) for w in again)
     with warnings.catch_warnings(record=True) as again:
         warnings.simplefilter("always")
-        _quiet_said_not_stated(list(seen), {"a": (50, 100), "b": (30, 100)}, {"a", "b"}, "self")
+        _quiet_said_not_stated(list(seen), disp, {"a", "b"}, "self")
     assert [str(w.message)[:39] for w in again] == ["stop and search: the report counts only"]
 
 

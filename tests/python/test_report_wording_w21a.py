@@ -168,7 +168,8 @@ def test_demo_page_says_the_method_words_in_plain_words(demo_text):
                    "density and Gi*"):
         assert jargon not in text, jargon
     for plain in ("Provisional limits (fewer than 12 months)", "within a search radius of 150 m",
-                  "Over-dispersion (χ²/df; 1 = none)", "In the City of London, Black people", "Find rate (%)",
+                  "Over-dispersion (χ²/df; 1 = none)", "In the City of London, of the other groups, Asian people",
+                  "Find rate (%)",
                   "Hotspots: clusters, density and hot spots", "smoothing radius"):
         assert plain in text, plain
     # the CSVs keep their column names

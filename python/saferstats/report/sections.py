@@ -816,21 +816,205 @@ def _said_by_finds_caveat(message: str, out: pd.DataFrame) -> bool:
     return any(message.startswith(start) and bool(out.attrs.get(key)) for key, start in _FINDS_SAID.items())
 
 
-def _quiet_said_not_stated(seen: list[Any], not_stated_by: dict[str, tuple[int, int]], said: set[str],
-                           source: str) -> None:
-    """Warn again with the warnings ``seen`` from ``disproportionality``, but not the one of forces
-    where a fifth or more of the searches have no stated ethnicity when the section's text names
-    every force it names (``said``); its advice, which the report does not give, stays on the
+def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], source: str) -> None:
+    """Warn again with the warnings ``seen`` from ``disproportionality`` (its table ``disp``), those
+    that give counts said in the report's words, naming the areas (and months) only: the library's
+    give counts and shares the report may suppress (police.uk, Dec 2019 - Feb 2020, by CSP: "North
+    East Derbyshire (31% of 16)"; by month "Leicestershire / 2019-12 (23% of 106)"; the searches not
+    placed "City of London: 188 of 582"; the implausible rates "70 searches in 3 months against 193
+    residents"), and a report's console is often pasted into its paper. The warning of forces where a
+    fifth or more of the searches have no stated ethnicity is not said again when the section's text
+    names every force it names (``said``); its advice, which the report does not give, stays on the
     console in one short line (the report counts self-defined ethnicity by default)."""
-    from ..disproportionality import _NOT_STATED_WARN
+    from .._periods import month_label
+    from ..disproportionality import _NOT_STATED_WARN, _named, _over_fifth
 
-    warned = {f for f, (ns, n) in not_stated_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
+    ns_by = disp.attrs.get("not_stated_by") or {}
+    warned = {f for f, (ns, n) in ns_by.items() if n >= 10 and ns >= _NOT_STATED_WARN * n}
     covered = bool(warned) and warned <= said
-    _rewarn([w for w in seen if not (covered and str(w.message).startswith(_NOT_STATED))])
-    if covered and source == "self" and any(str(w.message).startswith(_NOT_STATED) for w in seen):
+    texts = [str(w.message) for w in seen]
+    _rewarn([w for w, t in zip(seen, texts) if not (t.startswith(_NOT_STATED) or _STRATA_NOT_STATED.match(t)
+                                                   or _UNPLACED.match(t) or t.startswith(_IMPLAUSIBLE)
+                                                   or _VINTAGE.match(t))])
+    for t in texts:  # the Census of other years' searches: the months, not how many searches ("all 1,987")
+        if got := _VINTAGE.match(t):
+            warn_user(f"stop and search: {'all the' if got.group(1).startswith('all') else 'some of the'} searches ("
+                      + re.sub(r"\b\d{4}-\d{2}\b", lambda m: month_label(m.group(0)), t[got.end():], count=2))
+    names = _said_names(list(ns_by))
+    if any(t.startswith(_NOT_STATED) for t in texts) and not covered:
+        where = _listed([place(names.get(f, f)) for f in sorted(warned, key=lambda f: -ns_by[f][0] / ns_by[f][1])])
+        warn_user(f"stop and search: ethnicity is not stated for a fifth or more of the searches in {where}: the rates "
+                  "there count only the searches with a stated ethnicity, so they understate every group's searching "
+                  "there and are lower than other forces' for that reason alone (ratios between groups assume the not "
+                  "stated are spread like the rest)")
+    if source == "self" and any(t.startswith(_NOT_STATED) for t in texts):
         warn_user("stop and search: the report counts only the searches with a stated ethnicity, and says where a "
                   "fifth or more have none; ethnicity_source='self_then_officer' counts those by the officer-defined "
                   "ethnicity instead (not the Home Office's measure: say so)")
+    if any(_STRATA_NOT_STATED.match(t) for t in texts):
+        per = pd.DataFrame(disp.attrs.get("not_stated_strata") or [])
+        high = _over_fifth(per) if {"searches", "not_stated"} <= set(per.columns) else per.iloc[:0]
+        if "force" in high.columns:
+            high = high[~high["force"].astype(str).isin(warned)]
+        keys = _named([c for c in high.columns if c not in ("not_stated", "searches")])
+        strata = [_stratum_said(r, keys, {}) for r in high.to_dict("records")]
+        warn_user("stop and search: ethnicity is not stated for a fifth or more of the searches, though not in their "
+                  f"force as a whole, in {_listed(strata) or 'some areas'}: the rates of those rows count only the "
+                  "searches with a stated ethnicity, so they understate every group's searching there and are not like "
+                  "for like with the other rows'")
+    if any(_UNPLACED.match(t) for t in texts):
+        _resay_unplaced(disp)
+    # (the implausible rates: said once the table is protected, :func:`_warn_implausible`)
+
+
+def _warn_implausible(table: pd.DataFrame) -> None:
+    """``disproportionality``'s warning of the rates per resident too high to be rates of residents
+    searched, in the report's words: the rows of ``table`` (as published) whose count is published,
+    by area, month and group, with no count (the library's gave "70 searches in 3 months against 193
+    residents", and a row whose count is suppressed is not named: that would say it is at least half
+    its residents)."""
+    own, _, strata = implausible_rows(table)
+    rows = []
+    for r, stratum in zip(table.attrs.get("implausible_rates") or [], strata):
+        mine = stratum & own & (table["group"].astype(str) == str(r["group"])).to_numpy() if "group" in table.columns \
+            else np.zeros(len(table), dtype=bool)
+        if mine.any() and str(table.loc[mine, "searches"].iloc[0]) != MARKER:
+            rows.append(f"{_stratum_said(r, _rate_keys(r), {})} ({r['group']})")
+    if rows:
+        warn_user(f"stop and search: the rates per resident of {_listed(rows)} are too high to be rates of residents "
+                  "searched (a year's searches of half or more of the group's residents): most of the people searched "
+                  "there do not live there, or the population is of a smaller area or group than the searches. The "
+                  "report gives their counts and shares of the searches instead, not those rates nor their ratios (see "
+                  "the section's text and the table's note)")
+
+
+def _listed(items: Sequence[str]) -> str:
+    """Names in a console line: the first eight, then how many more."""
+    items = list(dict.fromkeys(items))
+    return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+
+
+def _resay_unplaced(disp: pd.DataFrame) -> None:
+    """The library's warning of the searches that could not be placed in an area (by CSP or local
+    authority), in the report's words: the forces that lose a tenth or more of their searches so, no
+    count (the section's text gives the counts it publishes)."""
+    lost_by = {f: sum(r.values()) for f, r in (disp.attrs.get("unassigned_by_force") or {}).items()}
+    stated = {f: n - ns for f, (ns, n) in (disp.attrs.get("not_stated_by") or {}).items()}
+    names = _said_names(list(lost_by))
+    level = "local authority" if "la" in disp.columns else "Community Safety Partnership"
+    many = [f for f, v in sorted(lost_by.items(), key=lambda x: -x[1] / max(stated.get(x[0], 0), 1))
+            if v >= 0.1 * stated.get(f, 0)]
+    where = _listed([place(names.get(f, f)) + (" (none could be placed, so it has no rows)"
+                                               if stated.get(f) and lost_by[f] >= stated[f] else "") for f in many])
+    key = "la" if "la" in disp.columns else "csp"  # (as the library says it: the CLI quotes it as the config sets it)
+    warn_user(f"stop and search: some searches could not be placed in a {level} (no location in the police.uk file, "
+              f"or a location outside their force's area) and are not in the by={key!r} rates" + (f", a tenth or more of those "
+              f"of {where}" if where else "") + "; the section's text gives their numbers where the tables allow")
+
+
+#: ``disproportionality``'s warnings the report says in its own words (:func:`_quiet_said_not_stated`)
+_STRATA_NOT_STATED = re.compile(r"disproportionality: in \d+ of the \d+ .* strata ethnicity is not stated")
+_UNPLACED = re.compile(r"(disproportionality|outcome_test): [\d,]+ of [\d,]+ searches \(with a person searched and "
+                       r"ethnicity stated\) could not be placed")
+_IMPLAUSIBLE = "disproportionality: implausible rates per resident"
+_VINTAGE = re.compile(r"disproportionality: (all [\d,]+|[\d,]+ of [\d,]+) searches \((?=\d{4}-\d{2}\b)")
+#: the fields of a ``.attrs["implausible_rates"]`` record that are not the row's keys
+_RATE_FIELDS = ("group", "searches", "population", "per_1000_a_year", "per_1000")
+
+
+def _rate_keys(r: dict[str, Any], named: bool = True) -> list[str]:
+    """The keys (area, month) of a ``disproportionality`` ``.attrs["implausible_rates"]`` record;
+    ``named``: as a sentence names the row (not the force beside its CSP or local authority).
+
+    >>> _rate_keys({"force": "city-of-london", "csp": "City of London", "group": "Black", "searches": 70})
+    ['csp']
+    >>> _rate_keys({"force": "city-of-london", "month": "2020-01", "group": "Black", "searches": 43})
+    ['force', 'month']
+    """
+    keys = [k for k in r if k not in _RATE_FIELDS]
+    placed = any(k in ("csp", "la") for k in keys)
+    return [k for k in keys if not (named and placed and k == "force")]
+
+
+def implausible_rows(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The rows of a stop-and-search table (``disproportionality``'s, with the report's force names
+    or police.uk's) whose rate per resident cannot be a rate of residents searched
+    (``.attrs["implausible_rates"]``: a year's searches of half the group's residents or more; police.uk
+    City of London 2023: 225 searches of Black people against 233 Black residents), the rows whose
+    ratio rests on such a rate (theirs, or all of their stratum's when it is White people's, the
+    reference), and each record's stratum (its rows).
+
+    >>> t = pd.DataFrame({"force": ["City of London"] * 2 + ["Essex"] * 2, "group": ["Black", "White"] * 2})
+    >>> t.attrs["implausible_rates"] = [{"force": "city-of-london", "group": "Black", "searches": 225,
+    ...                                  "population": 233, "per_1000_a_year": 965.7}]
+    >>> own, ratio, _ = implausible_rows(t)
+    >>> own.tolist(), ratio.tolist()
+    ([True, False, False, False], [True, False, False, False])
+    """
+    from ..geography import force_id
+
+    own, ratio = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
+    strata = []
+    for r in table.attrs.get("implausible_rates") or []:
+        keys = _rate_keys(r, named=False)
+        if "group" not in table.columns or any(k not in table.columns for k in keys):
+            strata.append(np.zeros(len(table), dtype=bool))
+            continue
+        stratum = np.ones(len(table), dtype=bool)
+        for k in keys:
+            col = table[k].astype(str)
+            if k == "force":
+                want = force_id(str(r[k])) or str(r[k])
+                stratum &= col.map(lambda x: (force_id(x) or x) == want).to_numpy(dtype=bool)
+            else:
+                stratum &= (col == str(r[k])).to_numpy()
+        row = stratum & (table["group"].astype(str) == str(r["group"])).to_numpy()
+        own |= row
+        ratio |= stratum if str(r["group"]) == "White" else row
+        strata.append(stratum)
+    return own, ratio, strata
+
+
+def implausible_words(table: pd.DataFrame, skip: Sequence[str] = ()) -> list[str]:
+    """The counts and shares a report gives for each published row of ``table`` whose rate per resident
+    cannot be a rate of residents searched (:func:`implausible_rows`), instead of its rate and ratio:
+    "In the City of London, 225 of the 1,113 searches with a stated ethnicity (20%) were of Black
+    people, against 233 Black residents". The share only where every count of the row's stratum is
+    published (``table`` as published: a hidden count is :data:`MARKER`); a row whose count is
+    hidden is not said (its rate and ratio are hidden with it). Each begins with the row's area and
+    month ("In <area> in Jan 2020, "), but not its keys ``skip`` (a sentence that has named the area).
+
+    >>> t = pd.DataFrame({"force": ["City of London"] * 2, "group": ["Black", "White"], "searches": [225, 603],
+    ...                   "population": [233, 5957]})
+    >>> t.attrs["implausible_rates"] = [{"force": "city-of-london", "group": "Black", "searches": 225,
+    ...                                  "population": 233, "per_1000_a_year": 965.7}]
+    >>> implausible_words(t)
+    ['In the City of London, 225 of the 828 searches with a stated ethnicity (27%) were of Black people, against 233 Black residents']
+    """
+    from .tables import _num
+
+    own, _, strata = implausible_rows(table)
+    said = []
+    for r, stratum in zip(table.attrs.get("implausible_rates") or [], strata):
+        rows = np.flatnonzero(stratum & own & (table["group"].astype(str) == str(r["group"])).to_numpy()) \
+            if "group" in table.columns else []
+        if not len(rows):
+            continue
+        row = table.iloc[int(rows[0])]
+        n, pop = _num(row.get("searches")), _num(row.get("population"))
+        if n is None or pop is None:
+            continue
+        counts = [_num(v) for v in table.loc[stratum, "searches"]]
+        g = str(r["group"])
+        people = "people of Other ethnic groups" if g.lower() == "other" else f"{g} people"
+        residents = "residents of Other ethnic groups" if g.lower() == "other" else f"{g} residents"
+        where = _stratum_said(r, [k for k in _rate_keys(r) if k not in skip], {})
+        lead = "" if not where else f"{where}, " if where.startswith("in ") else f"In {where}, "
+        total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
+        of = (f"{n:,.0f} of the {total:,.0f} searches with a stated ethnicity ({whole_percent(100 * n / total)})"
+              if total else f"{n:,.0f} searches")
+        said.append(f"{lead}{of} were of {people}, against {pop:,.0f} {residents}")
+    return said
 
 
 def _finds_caveat(out: pd.DataFrame, names: dict[str, str], counts: bool = True) -> str:
@@ -959,7 +1143,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
                     "understate searching of every group (ratios between groups assume the not stated are spread like the "
                     "rest).")
-    _quiet_said_not_stated(seen_disp, ns_by, set(high) if ns_words else set(), str(sec.get("ethnicity_source", "self")))
+    _quiet_said_not_stated(seen_disp, disp, set(high) if ns_words else set(), str(sec.get("ethnicity_source", "self")))
     # by CSP / local authority from locations: the searches that could not be placed (no location,
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
@@ -1006,8 +1190,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the find-rate cautions the text states (_finds_caveat, below) are not repeated on the console; others are
     # ... nor the many-comparisons warning: the finding says it from the published rows only (the
     # warning names p-values of rows the tables may suppress)
+    # ... nor the searches not placed in an area: said once, in the report's words (_quiet_said_not_stated)
     _rewarn(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
-                                        and not _many_comparisons_warning(str(w.message))], out))
+                                        and not _many_comparisons_warning(str(w.message))
+                                        and not _UNPLACED.match(str(w.message))], out))
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
     # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
@@ -1178,6 +1364,37 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # the page heads the search rate as what it is, apart from the find rate (%) in the next table
     s.tables[-1].shown = s.tables[-1].page.rename(columns={"rate": "search_rate", "rate_lower": "search_rate_lower",
                                                            "rate_upper": "search_rate_upper"})
+    # a rate per resident that cannot be a rate of residents searched (police.uk City of London 2023: 225
+    # searches of Black people against 233 Black residents, "965.7" per 1,000 and 9.54 times White people's):
+    # the page withholds it and its ratio, and the text gives the counts and shares instead (the CSV keeps
+    # them, like_for_like false, for an analyst with a population of the people present)
+    odd_own, odd_ratio, _ = implausible_rows(disp)
+    _warn_implausible(s.tables[-1].frame)
+    page = s.tables[-1].shown.copy()
+    not_rates = False
+    for cols, rows in ((("search_rate", "search_rate_lower", "search_rate_upper"), odd_own),
+                       (("ratio", "ratio_lower", "ratio_upper"), odd_ratio & ~(disp["group"].astype(str) == "White").to_numpy())):
+        for c in cols:
+            put = rows & page[c].astype(str).ne(MARKER).to_numpy() if c in page.columns else rows & False
+            if put.any():
+                page[c] = page[c].astype(object)
+                page.loc[put, c] = "withheld"
+                not_rates = True
+    if not_rates:  # (a row whose count is suppressed shows [c], and its note would say it is at least half its residents)
+        s.tables[-1].shown = page
+        s.tables[-1].caption += ("; 'withheld': a rate per resident too high to be a rate of residents searched (a year's "
+                                 "searches of half or more of the group's residents), and the ratios that rest on it: see "
+                                 "the text (the CSV keeps them, like_for_like false)")
+        said = implausible_words(s.tables[-1].frame)
+        if said:
+            s.intro += (" " + ". ".join(said[:5]) + (f" (and {len(said) - 5} more rows)" if len(said) > 5 else "")
+                        + ". A year's searches of half or more of a group's residents cannot be a rate of its residents "
+                        "searched: most of the people searched there do not live there (or the population is of a smaller "
+                        "area or group than the searches), so rates per resident do not describe "
+                        + ("this area" if len(said) == 1 else "these areas") + " for "
+                        + ("that group" if len(said) == 1 else "those groups") + ". The table withholds "
+                        + ("that rate and its ratio" if len(said) == 1 else "those rates and their ratios")
+                        + " to White people's, and the report states no finding from them.")
     finds = _mark(_round(out[find_cols], 3), f_hidden)
     if "withheld" in find_cols:  # the reason is in the text; the rate cell says so (a column would not fit the page)
         gone = out["withheld"].fillna("").astype(str).ne("").to_numpy() & finds["rate"].astype(str).ne(MARKER).to_numpy()
@@ -1217,6 +1434,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     own_force = _own_force_rows(pub, cfg.get("area"))
     if own_force is not None:
         pub = pub[own_force]
+    # (nor a ratio of a rate that cannot be of residents searched: withheld on the page)
+    odd = implausible_rows(pub)[1] & ~(pub["group"].astype(str) == "White").to_numpy() & pub["ratio"].notna().to_numpy()
+    pub = pub[~odd]
     shown = pub[pub["ratio"].notna() | (pub["ratio_method"].astype(str) == "reference")]
     fig, ax = _fig()
     fig.set_size_inches(7.5, min(10.0, max(4.8, 1.2 + 0.16 * len(shown))))
@@ -1227,7 +1447,9 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         level = "local authorities" if any(str(b).startswith("la") for b in by) else "Community Safety Partnerships"
         whose = f", {place(str(pub['force'].iloc[0]))}'s {level} (other forces' are in the table)"
     s.figures.append(Figure("stop_search_forest", f"Search rate ratio vs White by area{whose} ({int(conf*100)}% CI, log scale; hollow = unreliable)"
-                            + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else ""), _png(fig)))
+                            + (f"; {left_out} group(s) with suppressed counts not shown" if left_out else "")
+                            + (f"; {int(odd.sum())} ratio(s) of a rate per resident too high to be of residents searched "
+                               "not shown (see the text)" if odd.any() else ""), _png(fig)))
     _page_names(s, [str(b) for b in by])
     return s
 

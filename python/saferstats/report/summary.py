@@ -28,7 +28,7 @@ import pandas as pd
 
 from .._periods import month_label
 from ..exceptions import warn_user
-from .sections import Section, whole_percent
+from .sections import Section, implausible_rows, implausible_words, whole_percent
 from .tables import _num, capitalise, place
 
 __all__ = ["MIN_COUNT", "Summary", "describe_change", "describe_ratio", "describe_trend", "fmt_pct",
@@ -881,6 +881,7 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                                "placed in one); it shows other forces' areas only, so this report states no "
                                "finding from it")
         labels = [str(k) for k, _ in groups]
+        odd_d = implausible_rows(d)[1]
         at = _position_of(area, labels) if area else None
         own_force = None
         container = None
@@ -915,7 +916,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             # Valley, no ethnic group ...", with Derby's figures below)
             def clear(g: pd.DataFrame) -> bool:
                 o = g[g["group"].astype(str) != "White"]
-                lo = o["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
+                # (not a ratio of a rate too high to be of residents searched: no finding is stated from it)
+                lo = o["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool) & ~odd_d[o.index.to_numpy()]
                 n = o["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT).to_numpy(dtype=bool)
                 note = o["comparability"].astype(str) if "comparability" in o.columns else pd.Series("", index=o.index)
                 ok = ~note.str.startswith(("overstated", "not comparable")).to_numpy(dtype=bool)
@@ -948,6 +950,26 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
         for key, g in groups:
             others = g[(g["group"].astype(str) != "White")]
             significant = others["ratio_lower"].map(lambda v: (_num(v) or 0) > 1).to_numpy(dtype=bool)
+            # a rate per resident too high to be a rate of residents searched (police.uk City of London 2023:
+            # 225 searches of Black people against 233 Black residents, 9.54 times White people's rate): no
+            # ratio nor significance, but the counts and shares, said first
+            odd = odd_d[others.index.to_numpy()]
+            significant = significant & ~odd
+            gg = g.copy()
+            gg.attrs = dict(d.attrs)
+            odd_said = implausible_words(gg, skip=("force", "csp", "la", "la_name", "csp_name"))
+            if odd_said:
+                n_odd = len(odd_said)
+                out.append(f"In {name_of(key)}, " + "; ".join(odd_said) + ": a year's searches of half or more of a "
+                           "group's residents cannot be a rate of its residents searched (most of the people searched "
+                           "there do not live there), so rates per resident do not describe this area for "
+                           + ("that group" if n_odd == 1 else "those groups") + ", and this report gives no ratio for "
+                           + ("it" if n_odd == 1 else "them"))
+            if odd.any():
+                others, significant = others[~odd], significant[~odd]
+                if not len(others):
+                    continue
+            also = "other " if odd_said else ""
             # a group whose numerator and Census denominator are different categories (officer-defined
             # "Other", which takes in people who self-define as Mixed or Asian) cannot lead: its ratio
             # is overstated by construction (docs/methods/officer_ethnicity.md)
@@ -998,8 +1020,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
                               "no ethnic group's ratio to White can be shown (" + "; ".join(caveats) + ")."))
                 continue
             if not len(cand):
-                out.append(f"In {name_of(key)}, no ethnic group was searched at a statistically significantly higher rate "
-                           f"than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
+                out.append(f"In {name_of(key)}, no {also}ethnic group was searched at a statistically significantly higher "
+                           f"rate than White people (or the numbers were too small to say{''.join('; ' + c for c in caveats)}).")
                 continue
             enough = cand[cand["searches"].map(lambda v: (_num(v) or 0) >= MIN_COUNT)]
             pick = enough if len(enough) else cand
@@ -1016,7 +1038,8 @@ def _stop_search(s: Section, cfg: dict) -> list[str]:
             when = next((month_label(r[c]) for c in ("month", "period", "year") if c in g.columns and g[c].nunique() > 1), "")
             txt = describe_ratio(r["ratio"], r["ratio_lower"], r["ratio_upper"], count=r["searches"], confidence=conf,
                                  subject=f"In {name_of(key)}{' in ' + when if when else ''}, "
-                                         f"{_group_people(str(r['group']))} were searched",
+                                         f"{'of the other groups, ' if also else ''}{_group_people(str(r['group']))} were "
+                                         "searched",
                                  reference="White people")
             if str(r.get("comparability", "")).startswith("approximate"):
                 caveats.insert(0, "officer-defined ethnicity: approximate against the self-defined Census groups")
