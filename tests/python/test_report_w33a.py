@@ -125,13 +125,14 @@ def test_the_not_stated_searches_find_rate_is_beside_the_stated_ones(shared_data
     """police.uk City of London, Dec 2019 - Feb 2020: 297 of its 879 searches (34%) have no stated
     ethnicity, and 74 of them (24.9%) had an outcome linked to the object of the search, against 187
     of the 582 stated (32.1%; Fisher/z p = 0.027). outcome_test said so on the console only; the find
-    paragraph now says it (here with disclosure_threshold = 2, where no count of the table is hidden
+    paragraph now says it, with the p that decided (Benjamini-Hochberg-adjusted: one force tested here,
+    so the same 0.027; session 24) (here with disclosure_threshold = 2, where no count of the table is hidden
     and 32.1% is the published rows' own total). Counts read from the files with pandas: 879 rows,
     297 'Not stated' or blank, 'Outcome linked' true for 74 of those and 187 of the rest."""
     s = _city_of_london(shared_data, 2)
     assert ("In the City of London, the searches with no stated ethnicity (34% of them) had a different find rate "
             "from the others': 24.9% against 32.1% of the searches with a stated ethnicity (a statistically "
-            "significant difference, p = 0.027). Those searches are in no group's find rate, so the groups' find rates "
+            "significant difference, adjusted p = 0.027). Those searches are in no group's find rate, so the groups' find rates "
             "there may differ from what they would be if every searched person's ethnicity were recorded.") in s.intro
     finds = s.tables[1].frame
     assert not (finds[["n", "hits"]].astype(str) == "[c]").any().any()
@@ -150,7 +151,7 @@ def test_the_stated_searches_rate_is_not_given_where_it_would_give_back_a_suppre
     assert finds["n"].astype(int).sum() == 582 and finds.loc[~hidden, "hits"].astype(int).sum() == 183
     assert [h for h in range(183, 583) if round(100 * h / 582, 1) == 32.1] == [187]
     assert ("In the City of London, the searches with no stated ethnicity (34% of them) had a statistically "
-            "significantly lower find rate than the searches with a stated ethnicity: 24.9% (p = 0.027; the stated "
+            "significantly lower find rate than the searches with a stated ethnicity: 24.9% (adjusted p = 0.027; the stated "
             "searches' rate is not given, as it would give back counts suppressed in the table).") in s.intro
     assert "32.1" not in s.intro and "32%" not in s.intro
 
@@ -175,9 +176,9 @@ def test_the_arrest_paragraph_gives_south_yorkshires_not_stated_arrest_rate():
     words = _not_stated_outcome_words(table, strata, shown, shown, {}, 5, "arrest rate")
     assert words.startswith(" In South Yorkshire, the searches with no stated ethnicity (24% of them) had a different "
                             "arrest rate from the others': 14.1% against 10.5% of the searches with a stated ethnicity "
-                            "(a statistically significant difference, p < 0.001).")
+                            "(a statistically significant difference, adjusted p < 0.001).")
     words = _not_stated_outcome_words(table, strata, shown, np.array([True, False]), {}, 5, "arrest rate")
-    assert "14.1% (p < 0.001; the stated searches' rate is not given" in words and "10.5" not in words
+    assert "14.1% (adjusted p < 0.001; the stated searches' rate is not given" in words and "10.5" not in words
 
 
 def _audited(shared_data, force: str) -> pd.DataFrame:

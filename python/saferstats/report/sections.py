@@ -1482,6 +1482,14 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
      In A, the searches with no stated ethnicity (34% of them) had a different find rate from the others': 24.9% against 32.1% of the searches with a stated ethnicity (a statistically significant difference, p = 0.027). Those searches are in no group's find rate, so the groups' find rates there may differ from what they would be if every searched person's ethnicity were recorded.
     >>> print(_not_stated_outcome_words(t, st, np.zeros(2, bool), np.array([True, False]), {"a": "A"}, 5, "find rate"))
      In A, the searches with no stated ethnicity (34% of them) had a statistically significantly lower find rate than the searches with a stated ethnicity: 24.9% (p = 0.027; the stated searches' rate is not given, as it would give back counts suppressed in the table). Those searches are in no group's find rate, so the groups' find rates there may differ from what they would be if every searched person's ethnicity were recorded.
+
+    The p said is the one that decided ``differs``: ``p_adjusted`` (Benjamini-Hochberg over the strata
+    tested) where the record has it:
+
+    >>> st[0]["p_adjusted"] = 0.041
+    >>> "(a statistically significant difference, adjusted p = 0.041)" in _not_stated_outcome_words(
+    ...     t, st, np.zeros(2, bool), np.zeros(2, bool), {"a": "A"}, 5, "find rate")
+    True
     """
     from ..disproportionality import _NOT_STATED_WARN, _p_said
 
@@ -1501,8 +1509,11 @@ def _not_stated_outcome_words(table: pd.DataFrame, strata: Sequence[dict[str, An
         if ns_n < thr or 0 < ns_hits < thr:
             continue
         name = _stratum_said(r, keys, names) if keys else "all"
-        p = float(r.get("p_value", float("nan")))
-        test = f"p {_p_said(p)}" if p == p else ""
+        # the p that decided ``differs``: Benjamini-Hochberg-adjusted over the strata tested (as
+        # outcome_test's warnings say it); the unadjusted p only for a record without one
+        p_adj = float(r.get("p_adjusted", float("nan")))
+        p = p_adj if p_adj == p_adj else float(r.get("p_value", float("nan")))
+        test = (f"{'adjusted ' if p_adj == p_adj else ''}p {_p_said(p)}") if p == p else ""
         published = bool(rows.any()) and not (hidden_n[rows].any() or hidden_hits[rows].any()) and \
             float(table.loc[rows, "n"].sum()) == float(r["st_n"]) and float(table.loc[rows, "hits"].sum()) == float(r["st_hits"])
         share = f"{ns / searches:.0%} of them"
