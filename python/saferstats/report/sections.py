@@ -1592,12 +1592,9 @@ def _resay_not_stated_outcomes(seen: list[Any], out: pd.DataFrame) -> list[Any]:
         seen_names.add(text)
         (fifth if over else fewer).append(text)
 
-    def listed(items: list[str]) -> str:
-        return ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
-
     where = "; ".join(part for part in (
-        f"a fifth or more of the searches in {listed(fifth)}" if fifth else "",
-        f"fewer than a fifth, but their {rate} differs from the stated searches' beyond chance, in {listed(fewer)}"
+        f"a fifth or more of the searches in {_listed(fifth)}" if fifth else "",
+        f"fewer than a fifth, but their {rate} differs from the stated searches' beyond chance, in {_listed(fewer)}"
         if fewer else "") if part) or "many of the searches in some areas"
     warn_user(f"stop and search ({rate}s): ethnicity is not stated for {where}: those searches are in no group's {rate}, "
               f"so the groups' {rate}s there, and the comparisons, may differ from the true ones (say so beside the "
