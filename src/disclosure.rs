@@ -158,6 +158,8 @@ pub struct Relations {
     offsets: Vec<usize>,
     cells: Vec<usize>,
     coefs: Vec<f64>,
+    /// Per cell, the part of the table a reader may be given alone (empty: one part).
+    parts: Vec<usize>,
 }
 
 impl Relations {
@@ -167,7 +169,35 @@ impl Relations {
             offsets: vec![0],
             cells: Vec::new(),
             coefs: Vec::new(),
+            parts: Vec::new(),
         }
+    }
+
+    /// The same relations, with `parts[i]` the part of the table that cell i is published in,
+    /// where a reader may be given one part alone (one force's rows of a table over forces, as
+    /// each force publishes its own). A reader of one part does not know that a zero count is
+    /// hidden in another, so the bound of 1 on hidden counts (zeros published) is judged within
+    /// each part of each linked block of hidden cells (see the module docs). Empty: one part.
+    ///
+    /// # Examples
+    /// ```
+    /// use saferstats::disclosure::{protect, CellKind, DisclosureOptions, Relations};
+    /// // force 0: 1, 1, 0 (total 2); force 1: 1, 1 (total 2); the first groups' total over both
+    /// // forces is 2. Hiding force 0's zero protects the four 1s from a reader of the whole table,
+    /// // but not from a reader of force 1's rows alone: its two 1s under its total of 2
+    /// let mut rel = Relations::new();
+    /// rel.push([(0, 1.0), (1, 1.0), (2, 1.0)]);
+    /// rel.push([(3, 1.0), (4, 1.0)]);
+    /// rel.push([(0, 1.0), (3, 1.0)]);
+    /// let (v, k, o) = ([1.0, 1.0, 0.0, 1.0, 1.0], [CellKind::Count; 5], DisclosureOptions::default());
+    /// assert!(protect(&v, &k, &rel, &o).unwrap().unprotected.is_empty());
+    /// let by_force = rel.within(vec![0, 0, 0, 1, 1]);
+    /// assert_eq!(protect(&v, &k, &by_force, &o).unwrap().unprotected, [0, 3, 4]);
+    /// ```
+    #[must_use]
+    pub fn within(mut self, parts: Vec<usize>) -> Self {
+        self.parts = parts;
+        self
     }
 
     /// Add one relation from its `(cell, coefficient)` terms.
@@ -213,7 +243,13 @@ impl Relations {
             offsets,
             cells,
             coefs,
+            parts: Vec::new(),
         })
+    }
+
+    /// The part of each cell given by [`Relations::within`] (empty: one part).
+    pub fn parts(&self) -> &[usize] {
+        &self.parts
     }
 
     /// Number of relations.
@@ -560,16 +596,21 @@ fn zero_fallback(
     // counts as at least 1 (kept only while it frees a pinned cell; each zero is hidden at most
     // once, so this ends)
     let mut pinned = p2.pinned(&h2, sensitive)?.len();
-    while let Some(z) = p2.zero_to_hide(&h2, sensitive) {
-        cancel.check()?;
-        h2[z] = true;
-        let now = p2.pinned(&h2, sensitive)?.len();
-        if now >= pinned {
+    'more: while pinned > 0 {
+        // the cheapest zero that frees a pinned cell (with parts, the first candidate may lie in
+        // a part whose cells it cannot free)
+        for z in p2.zeros_to_hide(&h2, sensitive) {
+            cancel.check()?;
+            h2[z] = true;
+            let now = p2.pinned(&h2, sensitive)?.len();
+            if now < pinned {
+                r2[z] = Suppression::Secondary;
+                pinned = now;
+                continue 'more;
+            }
             h2[z] = false;
-            break;
         }
-        r2[z] = Suppression::Secondary;
-        pinned = now;
+        break;
     }
     let mut still = if graph {
         p2.secure_graph(&mut h2, sensitive, &mut r2)
@@ -640,6 +681,20 @@ pub fn recoverable(
 
 // ------------------------------------------------------------------------------------ internals
 
+/// Which hidden counts of a block a reader knows are at least 1 (see [`Problem::floor_one`]).
+struct FloorOne {
+    zeros_published: bool,
+    /// The parts in which a zero count of the block is hidden, sorted.
+    zero_parts: Vec<usize>,
+}
+
+impl FloorOne {
+    /// Are the block's hidden counts in `part` at least 1?
+    fn holds(&self, part: usize) -> bool {
+        self.zeros_published && self.zero_parts.binary_search(&part).is_err()
+    }
+}
+
 /// The relations restricted to the active cells (counts and latent cells with a value).
 struct Problem<'a> {
     values: &'a [f64],
@@ -654,6 +709,8 @@ struct Problem<'a> {
     /// Zero counts are published (not sensitive), so a reader knows a hidden count is at least 1
     /// (unless a zero count of its block is hidden too: see [`Problem::floor_one`]).
     zeros_published: bool,
+    /// Per cell, the part of the table a reader may be given alone (see [`Relations::within`]).
+    parts: Vec<usize>,
     /// The side of each relation in the bipartite relation graph, when the table is graph-shaped
     /// (plain sums, every cell in at most two relations, bipartite relation graph).
     sides: Option<Vec<u8>>,
@@ -680,6 +737,9 @@ impl<'a> Problem<'a> {
     ) -> Result<Self> {
         let n = values.len();
         check_lengths(&[("values", n), ("kinds", kinds.len())])?;
+        if !relations.parts.is_empty() {
+            check_lengths(&[("values", n), ("parts", relations.parts.len())])?;
+        }
         for (i, &v) in values.iter().enumerate() {
             if v.is_infinite() || v < 0.0 {
                 return Err(Error::value(
@@ -747,6 +807,7 @@ impl<'a> Problem<'a> {
             active,
             n_active,
             zeros_published: opts.is_some_and(|o| !o.sensitive(0.0)),
+            parts: relations.parts.clone(),
             rel_terms,
             cell_rels,
             vmax,
@@ -931,7 +992,7 @@ impl<'a> Problem<'a> {
         sides: &[u8],
         hidden: &[bool],
         c: usize,
-        floor_one: bool,
+        floor_one: &FloorOne,
     ) -> Option<Vec<usize>> {
         let (t, h) = self.raising_arc(sides, c)?;
         let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rel_terms.len() + 1];
@@ -1171,24 +1232,41 @@ impl<'a> Problem<'a> {
         block
     }
 
-    /// Are the hidden counts of `block` (one linked block of hidden cells) known to be at least 1?
-    /// Yes when zero counts are published and no zero count of the block is hidden (the
+    /// Which hidden counts of `block` (one linked block of hidden cells) a reader knows are at
+    /// least 1: all when zero counts are published and no zero count of the block is hidden (the
     /// last-resort pass may hide zeros as protection; then every hidden count of that block may be
     /// 0). Judged per block, not for the whole table: a reader given only the rows of one block
     /// (one force's CSPs, say) would not know that a zero is hidden elsewhere, and a hidden count
     /// is far more often positive than 0, so a zero hidden in another block protects nothing here.
-    fn floor_one(&self, block: &[usize]) -> bool {
-        self.zeros_published
-            && !block
-                .iter()
-                .any(|&i| self.kinds[i] == CellKind::Count && self.values[i] == 0.0)
+    /// With parts ([`Relations::within`]), per part of the block, for the same reason: a reader of
+    /// one force's rows does not see a zero hidden in another force's, even where a total over
+    /// the forces links them into one block.
+    fn floor_one(&self, block: &[usize]) -> FloorOne {
+        let mut zero_parts: Vec<usize> = block
+            .iter()
+            .filter(|&&i| self.kinds[i] == CellKind::Count && self.values[i] == 0.0)
+            .map(|&i| self.part(i))
+            .collect();
+        zero_parts.sort_unstable();
+        zero_parts.dedup();
+        FloorOne {
+            zeros_published: self.zeros_published,
+            zero_parts,
+        }
+    }
+
+    /// The part of the table that cell `c` is published in (0 without parts).
+    fn part(&self, c: usize) -> usize {
+        self.parts.get(c).copied().unwrap_or(0)
     }
 
     /// Is hidden cell `c` at the lower bound a reader knows: 0 for latent cells and zeros, 1 for a
-    /// count when `floor_one`?
-    fn at_bound(&self, c: usize, floor_one: bool) -> bool {
+    /// count where `floor` holds for its part?
+    fn at_bound(&self, c: usize, floor: &FloorOne) -> bool {
         self.values[c] == 0.0
-            || (floor_one && self.kinds[c] == CellKind::Count && self.values[c] == 1.0)
+            || (self.kinds[c] == CellKind::Count
+                && self.values[c] == 1.0
+                && floor.holds(self.part(c)))
     }
 
     /// Sensitive hidden cells that linear programming pins although no linear combination need
@@ -1202,7 +1280,7 @@ impl<'a> Problem<'a> {
                 continue;
             }
             out.extend(
-                self.pinned_block(&block, self.floor_one(&block))?
+                self.pinned_block(&block, &self.floor_one(&block))?
                     .into_iter()
                     .filter(|&c| sensitive[c]),
             );
@@ -1217,7 +1295,7 @@ impl<'a> Problem<'a> {
     /// cells at bound that some direction raises (t_z = 1: the sum of such directions raises them
     /// all); the others (the implicit equalities) can never move. Every cell they determine with
     /// the relations is pinned, and they are too.
-    fn pinned_block(&self, block: &[usize], floor_one: bool) -> Result<Vec<usize>> {
+    fn pinned_block(&self, block: &[usize], floor_one: &FloorOne) -> Result<Vec<usize>> {
         match &self.sides {
             Some(sides) => Ok(self.pinned_graph_block(sides, block, floor_one)),
             None => self.pinned_block_lp(block, floor_one),
@@ -1225,7 +1303,7 @@ impl<'a> Problem<'a> {
     }
 
     /// [`Problem::pinned_block`] by linear programming (any relations).
-    fn pinned_block_lp(&self, block: &[usize], floor_one: bool) -> Result<Vec<usize>> {
+    fn pinned_block_lp(&self, block: &[usize], floor_one: &FloorOne) -> Result<Vec<usize>> {
         use microlp::{ComparisonOp, OptimizationDirection, Problem as Lp};
         let bound: Vec<usize> = (0..block.len())
             .filter(|&k| self.at_bound(block[k], floor_one))
@@ -1289,7 +1367,12 @@ impl<'a> Problem<'a> {
     /// arc, i.e. when its two ends are in one strongly connected component; the others fixed, the
     /// rest are fixed exactly when they are bridges of the hidden cells left (as in the audit).
     /// Linear in the table's size (Tarjan 1972), so no block is too large.
-    fn pinned_graph_block(&self, sides: &[u8], block: &[usize], floor_one: bool) -> Vec<usize> {
+    fn pinned_graph_block(
+        &self,
+        sides: &[u8],
+        block: &[usize],
+        floor_one: &FloorOne,
+    ) -> Vec<usize> {
         if !block.iter().any(|&c| self.at_bound(c, floor_one)) {
             return Vec::new();
         }
@@ -1359,23 +1442,35 @@ impl<'a> Problem<'a> {
         rels
     }
 
-    /// Where a block's hidden counts are known to be at least 1, a zero count to hide (last
-    /// resort) so that they are not: one sharing a relation with a sensitive cell pinned by that
-    /// bound (so joining its block) and not itself recoverable once hidden.
-    fn zero_to_hide(&self, hidden: &[bool], sensitive: &[bool]) -> Option<usize> {
-        let pinned = self.pinned(hidden, sensitive).ok()?;
+    /// Where a block's hidden counts are known to be at least 1, the zero counts to hide (last
+    /// resort) so that they are not, cheapest first: those sharing a relation with a sensitive
+    /// cell pinned by that bound (so joining its block), in its part, and not themselves
+    /// recoverable once hidden.
+    fn zeros_to_hide(&self, hidden: &[bool], sensitive: &[bool]) -> Vec<usize> {
+        let Ok(pinned) = self.pinned(hidden, sensitive) else {
+            return Vec::new();
+        };
+        // a zero of the part of a pinned cell (only there does it lift that cell's bound)
+        let mut parts: Vec<usize> = pinned.iter().map(|&c| self.part(c)).collect();
+        parts.sort_unstable();
         let zeros = self.cheapest_in(&self.relations_of(&pinned), |z| {
-            !hidden[z] && self.kinds[z] == CellKind::Count && self.values[z] == 0.0
+            !hidden[z]
+                && self.kinds[z] == CellKind::Count
+                && self.values[z] == 0.0
+                && parts.binary_search(&self.part(z)).is_ok()
         });
         let mut h = hidden.to_vec();
-        zeros.into_iter().find(|&z| {
-            h[z] = true;
-            let hidden_ok = self
-                .audit(self.is_graph(), &h, None)
-                .is_ok_and(|det| !det.contains(&z));
-            h[z] = false;
-            hidden_ok
-        })
+        zeros
+            .into_iter()
+            .filter(|&z| {
+                h[z] = true;
+                let hidden_ok = self
+                    .audit(self.is_graph(), &h, None)
+                    .is_ok_and(|det| !det.contains(&z));
+                h[z] = false;
+                hidden_ok
+            })
+            .collect()
     }
 
     /// Free each pinned sensitive cell (not in `exposed`) by hiding further published positive
@@ -1394,7 +1489,7 @@ impl<'a> Problem<'a> {
         let still_pinned = |hidden: &[bool], c: usize| -> Result<bool> {
             let block = self.block_of(hidden, c);
             Ok(self
-                .pinned_block(&block, self.floor_one(&block))?
+                .pinned_block(&block, &self.floor_one(&block))?
                 .contains(&c))
         };
         let published = |hidden: &[bool], j: usize| {
@@ -1420,7 +1515,7 @@ impl<'a> Problem<'a> {
                         break;
                     }
                     let floor = self.floor_one(&self.block_of(hidden, c));
-                    let Some(path) = self.cycle_through(sides, hidden, c, floor) else {
+                    let Some(path) = self.cycle_through(sides, hidden, c, &floor) else {
                         break;
                     };
                     for j in path {
@@ -1874,10 +1969,14 @@ mod tests {
             let hidden: Vec<bool> = (0..values.len())
                 .map(|i| p.active[i] && next(3) > 0)
                 .collect();
-            for floor in [false, true] {
+            for zeros_published in [false, true] {
+                let floor = FloorOne {
+                    zeros_published,
+                    zero_parts: Vec::new(),
+                };
                 for block in p.blocks(&hidden) {
-                    let g = p.pinned_graph_block(&sides, &block, floor);
-                    let l = p.pinned_block_lp(&block, floor).unwrap();
+                    let g = p.pinned_graph_block(&sides, &block, &floor);
+                    let l = p.pinned_block_lp(&block, &floor).unwrap();
                     // the LP path leaves linear determination to the audit: compare cells that
                     // the linear audit does not already fix
                     let det = p.eliminate(&block, false).unwrap().determined();
@@ -1885,7 +1984,7 @@ mod tests {
                     let l: Vec<usize> = l.into_iter().filter(|c| !det.contains(c)).collect();
                     assert_eq!(
                         g, l,
-                        "{values:?} {rows}x{cols} block {block:?} floor {floor}"
+                        "{values:?} {rows}x{cols} block {block:?} floor {zeros_published}"
                     );
                     checked += usize::from(!l.is_empty());
                 }

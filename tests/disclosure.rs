@@ -17,8 +17,9 @@ fn hidden_of(reason: &[Suppression], kinds: &[CellKind]) -> Vec<bool> {
 }
 
 /// For each cell, whether a reader takes it as at least 1 if hidden: a count, zero counts
-/// published, and no zero count hidden among the hidden cells linked to it through relations (a
-/// reader given only those rows — one force's, say — would not know of a zero hidden elsewhere).
+/// published, and no zero count hidden among the hidden cells linked to it through relations and
+/// in its part ([`Relations::within`]; a reader given only those rows — one force's, say — would
+/// not know of a zero hidden elsewhere).
 fn floor_one_cells(
     values: &[f64],
     kinds: &[CellKind],
@@ -44,15 +45,16 @@ fn floor_one_cells(
             parent[a] = b;
         }
     }
-    let mut zero_in = vec![false; n];
+    let part = |c: usize| rel.parts().get(c).copied().unwrap_or(0);
+    let mut zero_in = std::collections::HashSet::new();
     for c in (0..n).filter(|&c| live(c) && kinds[c] == CellKind::Count && values[c] == 0.0) {
         let r = root(&mut parent, c);
-        zero_in[r] = true;
+        zero_in.insert((r, part(c)));
     }
     (0..n)
         .map(|c| {
             let r = root(&mut parent, c);
-            !opts.zeros && kinds[c] == CellKind::Count && !zero_in[r]
+            !opts.zeros && kinds[c] == CellKind::Count && !zero_in.contains(&(r, part(c)))
         })
         .collect()
 }
@@ -295,6 +297,56 @@ fn a_zero_hidden_in_one_block_does_not_protect_another() {
 }
 
 #[test]
+fn a_zero_hidden_in_one_force_does_not_protect_another_linked_by_totals() {
+    // The same two forces' tables, now also tied by each group's total over both forces (as
+    // `suppress` takes by default): the hidden cells of both forces form one linked block, so a
+    // zero hidden in one force lifted the bound of 1 on the other's hidden counts too. A reader
+    // given only the second force's rows (each force publishes its own) does not know of it, and
+    // takes its two hidden Other 1s, under its known Other total of 2, as 1 each. With the forces
+    // given as parts (`Relations::within`), each force gets its own hidden zero, and `check`'s
+    // attacker takes hidden counts as at least 1 part by part.
+    let v: Vec<f64> = LEICESTERSHIRE_BY_CSP.repeat(2);
+    let mut rel = Relations::new();
+    for base in [0, 45] {
+        for i in 0..9 {
+            rel.push((0..5).map(|j| (base + i * 5 + j, 1.0)));
+        }
+        for j in 0..5 {
+            rel.push((0..9).map(|i| (base + i * 5 + j, 1.0)));
+        }
+    }
+    for j in 0..5 {
+        rel.push((0..18).map(|i| (i * 5 + j, 1.0)));
+    }
+    let k = [CellKind::Count; 90];
+    let opts = DisclosureOptions::default();
+    let forces: Vec<usize> = (0..90).map(|c| c / 45).collect();
+    let zero_hidden = |p: &saferstats::disclosure::Protected, force: std::ops::Range<usize>| {
+        force
+            .into_iter()
+            .any(|c| v[c] == 0.0 && p.reason[c] != Suppression::None)
+    };
+    // without parts: one zero serves both forces, so a reader of one force alone pins its 1s
+    let p = protect(&v, &k, &rel, &opts).unwrap();
+    let alone = rel.clone().within(forces.clone());
+    let hidden = hidden_of(&p.reason, &k);
+    let pinned: Vec<usize> = (0..90)
+        .filter(|&c| {
+            v[c] == 1.0 && hidden[c] && {
+                let (lo, hi) = lp_range(&v, &k, &alone, &hidden, &opts, c);
+                hi - lo < 1e-6
+            }
+        })
+        .collect();
+    assert!(!pinned.is_empty(), "{p:?}");
+    // with the forces as parts: a zero hidden in each, nothing pinned for a reader of one
+    let p = protect(&v, &k, &alone, &opts).unwrap();
+    assert!(p.unprotected.is_empty(), "{p:?}");
+    assert!(zero_hidden(&p, 0..45) && zero_hidden(&p, 45..90), "{p:?}");
+    check(&v, &k, &alone, &opts);
+}
+
+#[test]
 fn a_block_of_ones_is_widened() {
     // 2x2 block of 1s in a 3x3 table with margins: each line of the block sums to 2, so every 1
     // is pinned until a larger cell joins the block
@@ -365,6 +417,14 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(Relations::from_parts(vec![0, 2], vec![0, 1], vec![1.0, 0.0]).is_err());
     assert!(Relations::from_parts(vec![1, 2], vec![0, 1], vec![1.0, 1.0]).is_err());
     assert!(CellKind::from_code(7).is_err());
+    let e = protect(
+        &[1.0, 2.0],
+        &k,
+        &Relations::new().within(vec![0]),
+        &DisclosureOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("parts"), "{e}");
     let bad = DisclosureOptions {
         threshold: f64::NAN,
         ..Default::default()
@@ -420,11 +480,18 @@ fn table() -> impl Strategy<Value = (Vec<f64>, usize)> {
 proptest! {
     /// Two-way tables with margins (the graph path), zeros and missing cells.
     #[test]
-    fn suppressed_two_way_tables_pass_the_audit((v, n_cols) in table(), zeros in any::<bool>()) {
+    fn suppressed_two_way_tables_pass_the_audit(
+        (v, n_cols) in table(),
+        zeros in any::<bool>(),
+        n_parts in 1usize..4,
+    ) {
         let opts = DisclosureOptions { zeros, ..Default::default() };
         let n_rows = v.len() / n_cols;
         let k = vec![CellKind::Count; v.len()];
         check(&v, &k, &Relations::margins(n_rows, n_cols), &opts);
+        // rows in parts a reader may be given alone (forces): the bound of 1 judged per part
+        let parts: Vec<usize> = (0..v.len()).map(|c| (c / n_cols) % n_parts).collect();
+        check(&v, &k, &Relations::margins(n_rows, n_cols).within(parts), &opts);
         let s = suppress(&v, n_cols, &opts).unwrap();
         for (i, &x) in v.iter().enumerate() {
             prop_assert_eq!(s.values[i].is_nan(), x.is_nan() || s.reason[i] != Suppression::None);

@@ -83,6 +83,8 @@ class _Cells:
         self.values: list[float] = []
         self.kinds: list[int] = []
         self.relations: list[list[tuple[int, float]]] = []
+        #: each cell's part of the table a reader may be given alone (``suppress(within=)``), or None
+        self.parts: list[int] | None = None
 
     def add(self, value: float, kind: int = COUNT) -> int:
         self.values.append(float(value))
@@ -118,7 +120,8 @@ class _Cells:
         coefs = np.array([k for r in self.relations for _, k in r], dtype=np.float64)
         res = _ext.protect(
             np.asarray(self.values, dtype=np.float64), np.asarray(self.kinds if kinds is None else kinds, dtype=np.uint8),
-            offsets, cells, coefs, threshold=float(threshold), zeros=bool(zeros), secondary=bool(secondary))
+            offsets, cells, coefs, threshold=float(threshold), zeros=bool(zeros), secondary=bool(secondary),
+            parts=None if self.parts is None else np.asarray(self.parts, dtype=np.int64))
         return res["reason"], [int(i) for i in res["unprotected"]]
 
     def solve_keeping(self, keep: Iterable[int], *, threshold: float, zeros: bool,
@@ -607,6 +610,7 @@ def suppress(
     totals: Mapping[Any, Sequence[Any]] | None = None,
     published_totals: Sequence[Sequence[Any]] | None = None,
     keep: Mapping[str, Any] | Sequence[bool] | np.ndarray | pd.Series | str | None = None,
+    within: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
     """Suppress small counts in a table for publication, and everything a hidden count could be
     worked back from.
@@ -711,7 +715,13 @@ def suppress(
     count (E6) or where ``keep`` needs one: ``.attrs["zeros_hidden"]`` counts them. Where it is not
     0, a hidden count may be 0, and neither the audit nor a reader can take hidden counts as at
     least 1 (a reader who did would get wrong counts, not the true ones); where it is 0, hidden
-    counts are at least 1 and the audit takes that into account.
+    counts are at least 1 and the audit takes that into account. That bound is judged per linked
+    block of hidden cells (a reader given one block's rows alone does not know of a zero hidden in
+    another) and, with ``within``, per part of a block too: ``within="force"`` says a reader may be
+    given one force's rows alone (each force publishes its own), so a zero hidden in one force's
+    rows no longer counts as protection for another's, even where a total over the forces (the
+    default's each group's month over the forces) links them. Each part then gets its own hidden
+    zero where it needs one (docs/methods/disclosure.md E6).
 
     >>> s = pd.DataFrame({"area": ["A"] * 4 + ["B"] * 4, "group": ["White", "Black", "Asian", "Mixed"] * 2,
     ...                   "searches": [39, 2, 0, 0, 120, 30, 15, 40]})
@@ -778,6 +788,13 @@ def suppress(
     if marker is not None and not isinstance(marker, str):
         raise InvalidInputError(f"`marker` must be a string or None, got {marker!r}", "marker")
     roles = column_roles(table, columns=columns, derived=derived, other=other)
+    within_cols = None if within is None else ([within] if isinstance(within, str) else list(within))
+    if within_cols is not None:
+        no_col = [c for c in within_cols if c not in table.columns]
+        if no_col or not within_cols:
+            raise InvalidInputError(f"`within` must name columns of the table (the part a reader may be given "
+                                    f"alone, e.g. 'force'); {'no column(s) ' + str(no_col) if no_col else 'none given'}",
+                                    "within")
     by_list = None if keys is None else ([keys] if isinstance(keys, str) else list(keys))
     if by_list is not None:
         missing = [c for c in by_list if c not in table.columns]
@@ -953,6 +970,8 @@ def suppress(
         for i in range(n):
             cells.margin([int(cell_of[c][i]) for c in plain])
 
+    if within_cols is not None:
+        cells.parts = _cell_parts(_groups(table, within_cols), cell_of, len(cells.values))
     kept_rows = _keep_rows(table, keep, reference, roles)
     if kept_rows is None:
         reason, unprotected = cells.solve(threshold=threshold, zeros=zeros, secondary=secondary)
@@ -1094,6 +1113,22 @@ def suppress(
            if out.attrs["zeros_hidden"] else "")
     )
     return out
+
+
+def _cell_parts(row_part: np.ndarray, cell_of: Mapping[Any, np.ndarray], n_cells: int) -> list[int]:
+    """``suppress(within=)``: each cell's part, the part of the rows it is published in; a cell of rows
+    in several parts (a total over them), or of none (a latent difference), is a part of its own.
+
+    >>> _cell_parts(np.array([0, 0, 1]), {"n": np.array([0, 1, 2]), "total": np.array([3, 3, 4])}, 6)
+    [0, 0, 1, 0, 1, 2]
+    """
+    part = np.full(n_cells, -1, dtype=np.int64)
+    for ids in cell_of.values():
+        for cid, g in zip(np.asarray(ids).tolist(), row_part.tolist()):
+            part[cid] = g if part[cid] in (-1, g) else -2
+    own = np.flatnonzero(part < 0)
+    part[own] = int(row_part.max(initial=-1)) + 1 + np.arange(own.size)
+    return [int(p) for p in part]
 
 
 def _keep_rows(table: pd.DataFrame, keep: Any, reference: Mapping[str, Any] | None,

@@ -50,11 +50,13 @@ binding! {
 binding! {
     /// Primary and secondary suppression of cells tied by linear relations (compressed:
     /// relation r has terms `offsets[r]..offsets[r+1]` of `cells` / `coefs`); kinds 0 count,
-    /// 1 fixed, 2 latent. Returns a dict of `reason` codes and `unprotected` cell indices.
+    /// 1 fixed, 2 latent; `parts`: each cell's part of the table a reader may be given alone
+    /// (`Relations::within`). Returns a dict of `reason` codes and `unprotected` cell indices.
     fn protect(py, values: &[f64], kinds: &[u8], offsets: &[i64], cells: &[i64], coefs: &[f64], *,
         threshold: f64 = DisclosureOptions::default().threshold,
         zeros: bool = DisclosureOptions::default().zeros,
-        secondary: bool = DisclosureOptions::default().secondary) -> Dict<'py> {
+        secondary: bool = DisclosureOptions::default().secondary,
+        parts: Option<&[i64]> = None) -> Dict<'py> {
         let kinds = kinds
             .iter()
             .map(|&k| CellKind::from_code(k))
@@ -73,7 +75,10 @@ binding! {
         };
         let offsets = index("offsets", &offsets)?;
         let cells = index("cells", &cells)?;
-        let rel = Relations::from_parts(offsets, cells, coefs).py_err()?;
+        let mut rel = Relations::from_parts(offsets, cells, coefs).py_err()?;
+        if let Some(parts) = parts {
+            rel = rel.within(index("parts", &parts)?);
+        }
         let opts = DisclosureOptions {
             threshold,
             zeros,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -149,10 +149,13 @@ class Attack:
                 self.total((name, r, column) for r in rows)
 
     # ----------------------------------------------------------------- attacks
-    def blocks_without_hidden_zero(self) -> set[Any]:
+    def blocks_without_hidden_zero(self, part: Callable[[Any], Any] | None = None) -> set[Any]:
         """The hidden counts whose linked block (hidden cells sharing an equation) hides no zero
         count: a reader given only those rows takes each as at least 1 (zeros are published), and
-        is right to (docs/methods/disclosure.md E6; the core's ``floor_one``, judged per block)."""
+        is right to (docs/methods/disclosure.md E6; the core's ``floor_one``, judged per block).
+        With ``part`` (cell -> the part a reader may be given alone, ``suppress(within=)``), per part
+        of each block."""
+        where = part if part is not None else (lambda c: None)
         parent = {c: c for c in self.hidden}
 
         def root(c: Any) -> Any:
@@ -165,17 +168,18 @@ class Attack:
             cells = [c for c in coefs if c in parent]
             for a, b in zip(cells, cells[1:]):
                 parent[root(a)] = root(b)
-        zero_roots = {root(c) for c in self.hidden if c not in self.latent and self.truth[c] == 0}
-        return {c for c in self.hidden if c not in self.latent and root(c) not in zero_roots}
+        zero_roots = {(root(c), where(c)) for c in self.hidden if c not in self.latent and self.truth[c] == 0}
+        return {c for c in self.hidden if c not in self.latent and (root(c), where(c)) not in zero_roots}
 
-    def linear(self, floor_one: bool = False) -> list[Finding]:
+    def linear(self, floor_one: bool = False, part: Callable[[Any], Any] | None = None) -> list[Finding]:
         """Pin hidden cells with the known totals (LP bounds with counts >= 0; with ``floor_one``,
-        >= 1 for the hidden counts of a block that hides no zero, :meth:`blocks_without_hidden_zero`)."""
+        >= 1 for the hidden counts of a block (of a part, with ``part``) that hides no zero,
+        :meth:`blocks_without_hidden_zero`)."""
         if not self.hidden:
             return []
         hid = sorted(self.hidden, key=repr)
         pos = {c: i for i, c in enumerate(hid)}
-        at_least_one = self.blocks_without_hidden_zero() if floor_one else set()
+        at_least_one = self.blocks_without_hidden_zero(part) if floor_one else set()
         bounds = [(1.0 if c in at_least_one else 0.0, None) for c in hid]
         rows, rhs = [], []
         for coefs, total in self.equations:
