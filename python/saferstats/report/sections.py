@@ -347,16 +347,20 @@ def _rewarn(records: list[Any], forces: Sequence[str] = ()) -> None:
 def _as_text_names(message: str, forces: Sequence[str]) -> str:
     """``message`` (a library warning the report passes on) with the police forces ``forces``
     (police.uk identifiers, ONS names or names as the data spell them) named as the report's text
-    names them, by :func:`place`: the library says "City of London" (:func:`saferstats.
-    disproportionality._force_said`), the page "the City of London" (police.uk City of London 2023,
-    ``ethnicity_source = "officer"``: "not comparable: City of London / Mixed"). A name that is
-    part of a longer one ("City of London Police") is left as it is.
+    names them, by :func:`place`: the library says "City of London"
+    (:func:`saferstats.disproportionality._force_said`), the page "the City of London" (police.uk
+    City of London 2023, ``ethnicity_source = "officer"``: "not comparable: City of London /
+    Mixed"). A name that is part of a longer one ("City of London Police") is left as it is; one
+    that opens a sentence is capitalised (:func:`capitalise`).
 
     >>> _as_text_names("not comparable: City of London / Mixed; approximate: the City of London / White, Essex / Black",
     ...                ["city-of-london", "essex"])
     'not comparable: the City of London / Mixed; approximate: the City of London / White, Essex / Black'
-    >>> _as_text_names("rows of Metropolitan Police Service / Black and of City of London Police", ["Metropolitan Police Service", "city-of-london"])
+    >>> _as_text_names("rows of Metropolitan Police Service / Black and of City of London Police",
+    ...                ["Metropolitan Police Service", "city-of-london"])
     'rows of the Metropolitan Police area / Black and of City of London Police'
+    >>> _as_text_names("rows differ. City of London's searches", ["city-of-london"])
+    "rows differ. The City of London's searches"
     """
     from ..disproportionality import _force_said
 
@@ -365,7 +369,9 @@ def _as_text_names(message: str, forces: Sequence[str]) -> str:
         for said in sorted({_force_said(f), force_name(f), force_name(f, as_text=True), display_name(f)}, key=len,
                            reverse=True):
             if said and said != text:
-                message = re.sub(rf"(?<![Tt]he )(?<!\w){re.escape(said)}(?![\w-])(?!\s+[A-Z])", text, message)
+                message = re.sub(rf"(?<![Tt]he )(?<!\w){re.escape(said)}(?![\w-])(?!\s+[A-Z])",
+                                 lambda m: capitalise(text) if re.search(r"(^|[.!?]\s+)$", m.string[:m.start()])
+                                 else text, message)
     return message
 
 
