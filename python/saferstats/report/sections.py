@@ -9,7 +9,7 @@ import dataclasses
 import io
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -334,10 +334,45 @@ def _funnel_limits(mode: str, counts: Any, pops: Any, target: float, per: float)
     return False, f"exact Poisson 95% / 99.8% limits (no over-dispersion: φ = {float(od['phi']):.2f})"
 
 
-def _rewarn(records: list[Any]) -> None:
-    """Warn again with ``records`` caught by ``warnings.catch_warnings(record=True)``."""
+def _rewarn(records: list[Any], forces: Sequence[str] = ()) -> None:
+    """Warn again with ``records`` caught by ``warnings.catch_warnings(record=True)``, the police
+    forces ``forces`` (police.uk identifiers or names) named as the report's text names them
+    (:func:`_as_text_names`)."""
     for w in records:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        text = _as_text_names(str(w.message), forces)
+        warnings.warn_explicit(w.message if text == str(w.message) else w.category(text), w.category, w.filename,
+                               w.lineno)
+
+
+def _as_text_names(message: str, forces: Sequence[str]) -> str:
+    """``message`` (a library warning the report passes on) with the police forces ``forces``
+    (police.uk identifiers, ONS names or names as the data spell them) named as the report's text
+    names them, by :func:`place`: the library says "City of London"
+    (:func:`saferstats.disproportionality._force_said`), the page "the City of London" (police.uk
+    City of London 2023, ``ethnicity_source = "officer"``: "not comparable: City of London /
+    Mixed"). A name that is part of a longer one ("City of London Police") is left as it is; one
+    that opens a sentence is capitalised (:func:`capitalise`).
+
+    >>> _as_text_names("not comparable: City of London / Mixed; approximate: the City of London / White, Essex / Black",
+    ...                ["city-of-london", "essex"])
+    'not comparable: the City of London / Mixed; approximate: the City of London / White, Essex / Black'
+    >>> _as_text_names("rows of Metropolitan Police Service / Black and of City of London Police",
+    ...                ["Metropolitan Police Service", "city-of-london"])
+    'rows of the Metropolitan Police area / Black and of City of London Police'
+    >>> _as_text_names("rows differ. City of London's searches", ["city-of-london"])
+    "rows differ. The City of London's searches"
+    """
+    from ..disproportionality import _force_said
+
+    for f in dict.fromkeys(str(f) for f in forces):
+        text = place(force_name(f, as_text=True))
+        for said in sorted({_force_said(f), force_name(f), force_name(f, as_text=True), display_name(f)}, key=len,
+                           reverse=True):
+            if said and said != text:
+                message = re.sub(rf"(?<![Tt]he )(?<!\w){re.escape(said)}(?![\w-])(?!\s+[A-Z])",
+                                 lambda m: capitalise(text) if re.search(r"(^|[.!?]\s+)$", m.string[:m.start()])
+                                 else text, message)
+    return message
 
 
 def _hate_crime(cfg: dict, sec: dict) -> Section:
@@ -816,7 +851,8 @@ def _said_by_finds_caveat(message: str, out: pd.DataFrame) -> bool:
     return any(message.startswith(start) and bool(out.attrs.get(key)) for key, start in _FINDS_SAID.items())
 
 
-def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], source: str) -> None:
+def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], source: str,
+                           forces: Sequence[str] = ()) -> None:
     """Warn again with the warnings ``seen`` from ``disproportionality`` (its table ``disp``), those
     that give counts said in the report's words, naming the areas (and months) only: the library's
     give counts and shares the report may suppress (police.uk, Dec 2019 - Feb 2020, by CSP: "North
@@ -825,7 +861,8 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
     residents"), and a report's console is often pasted into its paper. The warning of forces where a
     fifth or more of the searches have no stated ethnicity is not said again when the section's text
     names every force it names (``said``); its advice, which the report does not give, stays on the
-    console in one short line (the report counts self-defined ethnicity by default)."""
+    console in one short line (the report counts self-defined ethnicity by default). The others are
+    warned again as they are, the forces ``forces`` named as the text names them."""
     from .._periods import month_label
     from ..disproportionality import _NOT_STATED_WARN, _named, _over_fifth
 
@@ -835,7 +872,7 @@ def _quiet_said_not_stated(seen: list[Any], disp: pd.DataFrame, said: set[str], 
     texts = [str(w.message) for w in seen]
     _rewarn([w for w, t in zip(seen, texts) if not (t.startswith(_NOT_STATED) or _STRATA_NOT_STATED.match(t)
                                                    or _UNPLACED.match(t) or t.startswith(_IMPLAUSIBLE)
-                                                   or _VINTAGE.match(t))])
+                                                   or _VINTAGE.match(t))], forces)
     for t in texts:  # the Census of other years' searches: the months, not how many searches ("all 1,987")
         if got := _VINTAGE.match(t):
             warn_user(f"stop and search: {'all the' if got.group(1).startswith('all') else 'some of the'} searches ("
@@ -1143,7 +1180,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
         ns_words = (" A fifth or more of the searches have no stated ethnicity: rates count only those with one, so they "
                     "understate searching of every group (ratios between groups assume the not stated are spread like the "
                     "rest).")
-    _quiet_said_not_stated(seen_disp, disp, set(high) if ns_words else set(), str(sec.get("ethnicity_source", "self")))
+    # the forces, named on the console as the text names them ("the City of London"), by every library warning said again
+    forces = records["force"].astype(str).unique().tolist() if "force" in records.columns else []
+    _quiet_said_not_stated(seen_disp, disp, set(high) if ns_words else set(), str(sec.get("ethnicity_source", "self")),
+                           forces)
     # by CSP / local authority from locations: the searches that could not be placed (no location,
     # or placed in another force's area) are not in the tables, said force by force (South
     # Yorkshire's police.uk files have no coordinates at all); counts below the threshold not named
@@ -1193,7 +1233,7 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
     # ... nor the searches not placed in an area: said once, in the report's words (_quiet_said_not_stated)
     _rewarn(_resay_not_stated_outcomes([w for w in seen_finds if not _said_by_finds_caveat(str(w.message), out)
                                         and not _many_comparisons_warning(str(w.message))
-                                        and not _UNPLACED.match(str(w.message))], out))
+                                        and not _UNPLACED.match(str(w.message))], out), forces)
     names_of = _said_names([*out.attrs.get("finds_no_further_action", {}), *out.attrs.get("outcome_linked_missing_by", {})])
     # every find comparison withheld as not comparable (police.uk Merseyside, Dec 2019 - Feb 2020: the
     # 'outcome linked' flag blank on 78% of searches): the withheld note points to arrests, so the section
@@ -1204,8 +1244,10 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             warnings.simplefilter("always")
             arrests = ss.outcome_test(records, outcome="arrest", by=by, confidence=conf)
         said = {str(w.message).split(": ", 1)[-1] for w in seen_finds}  # (placement: said once, with the finds)
+        # (the forces with no outcome for many searches: said once the tables are protected, _resay_no_outcome)
         _rewarn(_resay_not_stated_outcomes([w for w in seen_arrests if str(w.message).split(": ", 1)[-1] not in said
-                                            and not _many_comparisons_warning(str(w.message))], arrests))
+                                            and not _many_comparisons_warning(str(w.message))
+                                            and not _NO_OUTCOME.match(str(w.message))], arrests), forces)
     names: dict[str, str] = {}
     if "force" in by:  # areas by their names, never police.uk slugs
         names = _force_names(pd.concat([disp["force"], out["force"]]).astype(str).unique())
@@ -1312,6 +1354,8 @@ def _stop_search(cfg: dict, sec: dict) -> Section:
             if miss >= thr:
                 shown.append((str(k[-2]) if len(k) > 1 else "", str(k[-1]), miss, int(searches[i])))
         no_outcome_words = _no_outcome_words(lacking, said, shown)
+        one = len(forces) == 1  # not by force: the text's one number is the force's where the files are of one force
+        _resay_no_outcome(arrests, said, lambda f: names.get(f, force_name(f)) if "force" in by else "" if one else None)
         unprotected = sorted(set(unprotected) | set(more))
 
     def stratum_of(frame: pd.DataFrame) -> np.ndarray:
@@ -1844,6 +1888,48 @@ def _no_outcome_words(lacking: dict[str, tuple[int, int, np.ndarray | None]], sa
     if len(said) < len(lacking):
         parts.append("the others' numbers withheld to protect small numbers")
     return f" Searches with no recorded outcome ({'; '.join(parts)}): {treated}."
+
+
+#: ``outcome_test``'s warning of the forces where no outcome is recorded for many searches, with their
+#: counts: said in the report's words (:func:`_resay_no_outcome`)
+_NO_OUTCOME = re.compile(r"outcome_test\(outcome='\w+'\): no outcome is recorded for many searches \(")
+
+
+def _resay_no_outcome(arrests: pd.DataFrame, said: Container[str], label: Callable[[str], str | None]) -> None:
+    """``outcome_test``'s warning of the forces where no outcome is recorded for more than a tenth of
+    the searches (``arrests.attrs["outcome_missing_by"]``), said in the report's words with no count:
+    the library's gives each force's searches with no outcome and all its searches ("Durham: 189 of
+    413 (46%)", police.uk Dec 2019 - Feb 2020), numbers the report gives only where its tables allow
+    (:func:`_no_outcome_words`: not a small number, nor one whose total would hide more in the
+    arrest table), and a report's console is often pasted into emails. Named: the forces whose
+    number the section's text gives (``said``, by the label ``label(force)`` of the table, None for a
+    force the text does not give alone). The others are not named, nor is their share: that more
+    than a tenth of a force's searches had no outcome bounds a number the report withholds.
+
+    >>> a = pd.DataFrame({"force": ["Durham"]})
+    >>> a.attrs.update(outcome="arrest", outcome_missing_by={"durham": (189, 413), "essex": (3, 20)})
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     _resay_no_outcome(a, {"Durham"}, lambda f: force_name(f))
+    >>> print(str(seen[0].message).split(" (their")[0])
+    stop and search (arrest rates): no outcome is recorded for many searches of Durham, and for some searches of other forces
+    """
+    from ..disproportionality import _RATE_SAID
+
+    missing = arrests.attrs.get("outcome_missing_by") or {}
+    if not missing:
+        return
+    rate = _RATE_SAID.get(str(arrests.attrs.get("outcome")), "outcome rate")
+    named = [place(force_name(f, as_text=True)) for f in missing if label(f) is not None and label(f) in said]
+    withheld = len(named) < len(missing)
+    where = (f"many searches of {_listed(named)}" + (", and for some searches of other forces (their numbers withheld to "
+                                                     "protect small numbers)" if withheld else "")
+             if named else "some searches (their numbers withheld to protect small numbers)")
+    unknown = "no arrest" if arrests.attrs.get("outcome") == "arrest" else "no further action"
+    warn_user(f"stop and search ({rate}s): no outcome is recorded for {where}: they are left out of the {rate}s (an "
+              f"outcome not recorded is not known to be {unknown}), so those rates are of the searches with a "
+              "recorded outcome and may not be like other forces' if the outcomes still missing differ (recent months "
+              "not yet updated); the section's text gives their numbers where the tables allow")
 
 
 def _all_finds_withheld(out: pd.DataFrame) -> bool:
