@@ -1779,6 +1779,16 @@ def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
     reported for a fifth or more of its tactics (Cleveland, 77%). Leave them out of a comparison
     (``t[t.comparable]``) or show them apart; the England and Wales row includes them.
 
+    **Publishing a table of these counts.** ``tactics``, ``mental_health`` and ``condition_reported``
+    are sums of the five health-condition counts, and ``source_line`` is no count: name the roles,
+    ``saferstats.suppress(t, columns=["mental", "physical", "physical_and_mental", "none",
+    "not_reported"], derived=["tactics", "mental_health", "condition_reported"],
+    other=["source_line"])``, so that a sum is hidden with the counts it would give back. Left to
+    infer them, :func:`saferstats.suppress` takes every number for a count of its own:
+    Hertfordshire's types of force, 2019/20, then published less lethal weapons' ``mental_health``
+    71 beside ``mental`` 69, giving back the hidden 2 (physical and mental), and ``tactics`` 421 the
+    hidden 3 (physical). Nested rows are subtotals: name them in ``totals=`` (``part_of`` says which).
+
     Rows of England and Wales (``Total England and Wales``) are aggregates: left out, counted in
     ``.attrs["summary"]["aggregate_rows"]`` and kept as published in ``.attrs["totals"]``. Empty
     cells (the Home Office's ``..``, ``*`` and the other marks in :data:`NO_FIGURE`; 2019/20:

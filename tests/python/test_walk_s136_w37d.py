@@ -160,3 +160,29 @@ def test_s136_functions_say_what_the_use_of_force_table_is(uof, call):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
         check(saferstats.read_use_of_force(path))
+
+
+def test_the_documented_suppression_hides_the_sums_with_their_counts(uof):
+    """Hertfordshire's types of force (2019/20): less lethal weapons 69 mental, 3 physical, 2 physical
+    and mental, 347 none, 421 tactics. suppress left to infer the roles published mental_health 71
+    and tactics 421 beside the hidden 2 and 3 (71 - 69 = 2; 421 - 69 - 347 - 2 = 3); with the roles
+    the docstring gives, every sum of a row with a hidden count is hidden too."""
+    path, raw = uof
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        t = saferstats.read_use_of_force(path)
+    doc = saferstats.read_use_of_force.__doc__ or ""
+    assert 'derived=["tactics", "mental_health", "condition_reported"]' in " ".join(doc.split())
+    h = t[(t["force"] == "Hertfordshire") & (t["row_type"] == "type of force")].reset_index(drop=True)
+    r = raw[(raw["Police Force"] == "Hertfordshire") & (raw["Tactic"] == "*Total Less lethal weapons")].iloc[0]
+    assert (r["Mental"], r["Physical"], r["Physical and mental"], r["Number of times tactic reported"]) == (69, 3, 2, 421)
+    five = ["mental", "physical", "physical_and_mental", "none", "not_reported"]
+    sums = ["tactics", "mental_health", "condition_reported"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", saferstats.SaferstatsWarning)
+        out = saferstats.suppress(h, keys=["tactic"], totals={}, columns=five, derived=sums, other=["source_line"])
+    hidden = (out[five] == "[c]").any(axis=1)
+    assert hidden.any() and bool((out.loc[hidden, sums] == "[c]").all().all())
+    lll = out[out["tactic"] == "*Total Less lethal weapons"].iloc[0]
+    assert lll["physical"] == "[c]" and lll["physical_and_mental"] == "[c]" and lll["mental_health"] == "[c]"
+    assert (out["source_line"] == h["source_line"]).all()  # a line number is no count
