@@ -186,3 +186,27 @@ def test_the_documented_suppression_hides_the_sums_with_their_counts(uof):
     lll = out[out["tactic"] == "*Total Less lethal weapons"].iloc[0]
     assert lll["physical"] == "[c]" and lll["physical_and_mental"] == "[c]" and lll["mental_health"] == "[c]"
     assert (out["source_line"] == h["source_line"]).all()  # a line number is no count
+
+
+def test_s136_command_does_not_print_the_detentions_it_hides(tmp_path, capsys):
+    """`saferstats s136` on 60 detentions (the synthetic pilot's first 60) printed "60 detentions read"
+    beside its rates table (58 assessed) and a note that the detentions were hidden because "detentions
+    less the assessed ones would give back the number with an unknown outcome, which is below 5": 60 - 58
+    gave back the 2 records with an unknown outcome. Now the count is shown as published ([c]); 996
+    detentions, none hidden, are still said."""
+    from saferstats.__main__ import main
+
+    recs = saferstats.synthetic.s136_pilot_records(seed=136)
+    for n, shown in ((60, "[c]"), (996, "996")):
+        path = tmp_path / f"s{n}.csv"
+        recs.iloc[:n].to_csv(path, index=False)
+        out = tmp_path / f"rates{n}.csv"
+        assert main(["s136", str(path), "--out", str(out)]) == 0
+        err = capsys.readouterr().err
+        raw = pd.read_csv(path)
+        unknown = int((raw["outcome"] == "Other / not known").sum() + raw["outcome"].isna().sum())
+        assessed = int(pd.read_csv(out)["assessed"].iloc[0])
+        assert len(raw) - assessed == unknown  # the printed total less the published denominator
+        assert f"{shown} detentions read;" in err
+        if n == 60:
+            assert unknown == 2 and "60 detentions read" not in err and "detentions hidden overall" in err
