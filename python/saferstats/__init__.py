@@ -76,6 +76,7 @@ from .monitoring import *  # noqa: F403 - the monitoring API, as listed in monit
 from .io import read_mha_annual
 from .published import (is_street_crime_file, read_census_ethnicity, read_flytipping, read_hate_crime,
                         read_mid_year_population, read_street_crime)
+from .published import read_use_of_force
 from .outcomes import (
     ItsResult,
     before_after,
@@ -128,6 +129,7 @@ __all__ = [
     "read_flytipping",
     "read_census_ethnicity",
     "read_mid_year_population",
+    "read_use_of_force",
     "suppress",
     "synthetic",
     "plot_its",

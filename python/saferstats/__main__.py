@@ -2064,7 +2064,10 @@ def _s136(args: argparse.Namespace) -> int:
                                 "file") from None
     pub = res.published()  # disclosure-controlled: every figure below is as published
     ex = pub.excluded
-    _say(f"{len(df):,} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
+    # the number read, unless the summary hides the detentions (it less the assessed would give back a small count)
+    det = pd.to_numeric(pub.flags["detentions"], errors="coerce") if "detentions" in pub.flags.columns else None
+    read = f"{len(df):,}" if det is None or (det.notna().all() and det.sum() == len(df)) else "[c]"
+    _say(f"{read} detentions read; left out of the denominators: {ex.get('unknown_outcome', 0)} with an unknown "
          f"outcome, {ex.get('place_not_known', 0)} with no place of safety, {ex.get('censored_durations', 0)} without "
          "a departure time (no duration)")
     flags = pub.flags

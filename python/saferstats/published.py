@@ -1689,3 +1689,263 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
         "summary": {"rows": len(out), "areas": int(out["la_code"].nunique()), "aggregate_rows": aggregate},
     })
     return out
+
+
+#: The Home Office use-of-force table by perceived health condition: published heading -> column read.
+_UOF_COLUMNS = {"police force": "force", "type of force": "type_of_force", "tactic": "tactic", "mental": "mental",
+                "physical": "physical", "physical and mental": "physical_and_mental", "none": "none",
+                "not reported": "not_reported", "number of times tactic reported": "tactics"}
+_UOF_COUNTS = ["mental", "physical", "physical_and_mental", "none", "not_reported", "tactics"]
+#: A force whose health condition is not reported for this share of its tactics or more is flagged (as
+#: disproportionality flags a force with a fifth or more of its searches of no stated ethnicity).
+_UOF_NOT_REPORTED = 0.2
+_UOF_AGGREGATE = re.compile(r"^\s*(\*|total\b|england(\s+and\s+wales)?\s*$)", re.IGNORECASE)
+
+
+def _uof_row_types(tactics: list[str]) -> tuple[list[str], list[str | None]]:
+    """Each tactic row's type and the row its count is part of, from the order the Home Office
+    publishes a force's rows in: ``*Total Tactics``, then each type of force's ``*Total <type>``
+    followed by its tactics, a ``<tactic>, of which`` followed by its parts (rows naming the tactic:
+    "Compliant handcuffing" under "Handcuffing, of which"), then ``*Total Not reported`` (the tactic
+    was not reported) and ``Tactical communication``, neither of which is in ``*Total Tactics``."""
+    kinds: list[str] = []
+    parents: list[str | None] = []
+    everything: str | None = None
+    type_total: str | None = None
+    of_which: str | None = None
+    stem = ""
+    for label in tactics:
+        low = " ".join(label.lower().lstrip("*").split())
+        if low == "total tactics":
+            kind, parent, everything, type_total, of_which = "all tactics", None, label, None, None
+        elif low == "total not reported":
+            kind, parent, type_total, of_which = "tactic not reported", None, None, None
+        elif low == "tactical communication":
+            kind, parent, type_total, of_which = "tactical communication", None, None, None
+        elif low.startswith("total "):
+            kind, parent, type_total, of_which = "type of force", everything, label, None
+        elif re.search(r"\bof which$", low):
+            kind, parent, of_which = "tactic", type_total, label
+            stem = low.split()[0].rstrip(",")
+        elif of_which is not None and stem in low:
+            kind, parent = "tactic", of_which
+        else:
+            kind, parent, of_which = "tactic", type_total, None
+        kinds.append(kind)
+        parents.append(parent)
+    return kinds, parents
+
+
+def read_use_of_force(path: Any, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read the Home Office *Police use of force statistics* table of tactics by the subject's
+    perceived health condition, as published (``Police Force, Type of force, Tactic, Mental,
+    Physical, Physical and mental, None, Not reported, Number of times tactic reported``: one row
+    per force and tactic; 2019/20 in ``shared/data/s136_mental_health/``), as CSV or a workbook's
+    sheet (``sheet=``).
+
+    Returns one row per force and tactic: ``force, type_of_force, tactic`` (as published, ``*Total
+    Restraint`` included), ``row_type`` (``"all tactics"``, ``"type of force"``, ``"tactic"``,
+    ``"tactic not reported"``, ``"tactical communication"``), ``part_of`` (the tactic row this
+    row's count is part of: ``"Compliant handcuffing"`` is part of ``"Handcuffing, of which"``,
+    which is part of ``"*Total Restraint"``, part of ``"*Total Tactics"``; missing for the last
+    three types), the counts ``mental, physical, physical_and_mental, none, not_reported, tactics``
+    (``tactics``: the published "Number of times tactic reported", the sum of the other five),
+    ``mental_health`` (``mental + physical_and_mental``: tactics used on a person the officer
+    perceived to have a mental health condition), ``condition_reported`` (``tactics −
+    not_reported``), ``comparable``, ``recording_note`` and ``source_line``.
+
+    **What is counted.** Each count is of *tactics*, not incidents or people: one incident
+    (one person) is counted once for every tactic used — handcuffing, ground restraint and a
+    spit guard are three — and the health condition is the officer's perception, recorded per
+    incident. A share of tactics is not a share of incidents or of people (Hertfordshire 2019/20:
+    2,065 of the 14,497 tactics with a health condition reported were used on people perceived to
+    have a mental health condition, 14.2%). Rows are nested: ``*Total Tactics`` is the sum of the
+    ``*Total <type>`` rows, each the sum of its tactics, and an "of which" row the sum of its parts;
+    summing every row of a force counts tactics two to four times: take one ``row_type``. Neither
+    ``*Total Not reported`` nor ``Tactical communication`` is in ``*Total Tactics``, as published.
+
+    **Method.** The share of tactics used on people perceived to have a mental health condition is
+    ``mental_health / condition_reported`` (the tactics whose health condition was reported):
+    ``saferstats.proportion_ci(t["mental_health"], t["condition_reported"])`` (Wilson) and
+    :func:`saferstats.funnel_significance` (``kind="proportion"``) to compare forces.
+
+    **Not like for like.** Forces did not all record the health condition the same way. A force
+    is flagged (``comparable`` False on all its rows, ``recording_note`` says why, a
+    :class:`~saferstats.SaferstatsWarning` names it, ``.attrs["summary"]["not_comparable"]`` lists
+    it) where, in its ``*Total Tactics`` row, the condition was reported for no tactic (2019/20:
+    Wiltshire), no tactic was recorded as used on a person with no condition (``none`` is 0:
+    West Mercia and Warwickshire, whose "shares" are then 92.7% and 91.2% against 16.0% for England
+    and Wales — the condition seems recorded only where there was one), or the condition was not
+    reported for a fifth or more of its tactics (Cleveland, 77%). Leave them out of a comparison
+    (``t[t.comparable]``) or show them apart; the England and Wales row includes them.
+
+    **Publishing a table of these counts.** ``tactics``, ``mental_health`` and ``condition_reported``
+    are sums of the five health-condition counts, and ``source_line`` is no count: name the roles,
+    ``saferstats.suppress(t, columns=["mental", "physical", "physical_and_mental", "none",
+    "not_reported"], derived=["tactics", "mental_health", "condition_reported"],
+    other=["source_line"])``, so that a sum is hidden with the counts it would give back. Left to
+    infer them, :func:`saferstats.suppress` takes every number for a count of its own:
+    Hertfordshire's types of force, 2019/20, then published less lethal weapons' ``mental_health``
+    71 beside ``mental`` 69, giving back the hidden 2 (physical and mental), and ``tactics`` 421 the
+    hidden 3 (physical). Nested rows are subtotals: name them in ``totals=`` (``part_of`` says which).
+
+    Rows of England and Wales (``Total England and Wales``) are aggregates: left out, counted in
+    ``.attrs["summary"]["aggregate_rows"]`` and kept as published in ``.attrs["totals"]``. Empty
+    cells (the Home Office's ``..``, ``*`` and the other marks in :data:`NO_FIGURE`; 2019/20:
+    the parts of some tactics, e.g. Avon & Somerset's compliant and non-compliant handcuffing,
+    and Warwickshire's and West Mercia's health condition for CED) are missing, never zero, and
+    listed in ``.attrs["dropped"]`` with their line. A row whose five counts do not add up to
+    ``tactics``, or a total that is not the sum of its parts, is warned of and listed in
+    ``.attrs["summary"]`` (``rows_not_adding_up``, ``parts_not_adding_up``). Refused
+    (:class:`~saferstats.SaferstatsError` naming the file, line and column): a header without
+    these columns (listed), a count that is negative or not a whole number.
+
+    Source: Home Office, *Police use of force statistics, England and Wales: April 2019 to March
+    2020*, table by perceived health condition (as cleaned by Resistance Lab,
+    ``resistancelab_data/cleaned_data/use-of-force/by-health-condition-force``; OGL v3;
+    ``shared/data/PROVENANCE.md`` §5). It is not Section 136 data: for Section 136 uses see
+    :func:`saferstats.read_mha_annual` (NHS England, by provider, not by force).
+
+    >>> import tempfile, pathlib, saferstats
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "uof.csv"
+    >>> head = "Police Force,Type of force,Tactic,Mental,Physical,Physical and mental,None,Not reported,Number of times tactic reported"
+    >>> _ = f.write_text(head + "\\n"
+    ...     "Total England and Wales,Total (excluding not reported and tactical communication),*Total Tactics,30,0,2,110,8,150\\n"
+    ...     "Hertfordshire,Total (excluding not reported and tactical communication),*Total Tactics,20,0,1,79,0,100\\n"
+    ...     "Hertfordshire,Restraint,*Total Restraint,20,0,1,79,0,100\\n"
+    ...     "Wiltshire,Total (excluding not reported and tactical communication),*Total Tactics,0,0,0,0,50,50\\n")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     t = saferstats.read_use_of_force(f)
+    >>> t[["force", "row_type", "part_of", "mental_health", "condition_reported", "comparable"]].to_string(index=False)
+    '        force      row_type        part_of  mental_health  condition_reported  comparable\\nHertfordshire   all tactics           None             21                 100        True\\nHertfordshire type of force *Total Tactics             21                 100        True\\n    Wiltshire   all tactics           None              0                   0       False'
+    >>> "Wiltshire (health condition not reported for any of its 50 tactics)" in str(w[0].message)
+    True
+    >>> all_tactics = t[(t.row_type == "all tactics") & t.comparable]
+    >>> ci = saferstats.proportion_ci(all_tactics["mental_health"], all_tactics["condition_reported"]).iloc[0]
+    >>> round(float(ci.value), 3), round(float(ci.lower), 3), round(float(ci.upper), 3)
+    (0.21, 0.142, 0.3)
+    >>> t.attrs["summary"]["aggregate_rows"], t.attrs["totals"][0]["tactics"]
+    (1, 150.0)
+    """
+    src = _one_file(path, "path")
+    rows = _read_sheet(src, sheet, "path")
+    wanted = set(_UOF_COLUMNS)
+    header_at = next((i for i, row in enumerate(rows[:30])
+                      if wanted <= {" ".join(str(c or "").lower().split()) for c in row}), None)
+    if header_at is None:
+        seen = next((row for row in rows if any(str(c or "").strip() for c in row)), [])
+        raise InvalidInputError(f"{src}: not the Home Office use-of-force table by health condition: expected the columns "
+                                f"{', '.join(repr(c) for c in _UOF_COLUMNS)} (any case); the first row is "
+                                f"{[str(c) for c in seen][:10]}", "path")
+    names = [_UOF_COLUMNS.get(" ".join(str(c or "").lower().split()), "") for c in rows[header_at]]
+    records: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    totals: list[dict[str, Any]] = []
+    for line, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if not any(str(c).strip() for c in row if c is not None):
+            continue
+        rec: dict[str, Any] = {}
+        problems: list[dict[str, Any]] = []
+        for name, cell in zip(names, row):
+            if name in ("force", "type_of_force", "tactic"):
+                rec[name] = " ".join(str(cell if cell is not None else "").split())
+            elif name:
+                v, status = _number(cell)
+                if status == "ok" and (v < 0 or v != np.floor(v)):
+                    raise _refuse_cell(src, line, name, cell, "is not a count (a whole number of at least 0)")
+                if status != "ok":
+                    problems.append({"source_file": src.name, "source_line": line, "column": name, "value": cell,
+                                     "reason": "no figure published" if status == "missing" else f"unparsable {name}"})
+                rec[name] = v
+        for name in _UOF_COUNTS:
+            rec.setdefault(name, np.nan)
+        if not rec.get("force") or not rec.get("tactic"):
+            dropped.append({"source_file": src.name, "source_line": line, "column": "tactic" if rec.get("force") else
+                            "force", "value": None, "reason": "no force or tactic (row left out)"})
+            continue
+        rec["source_line"] = line
+        if _UOF_AGGREGATE.search(rec["force"]):
+            totals.append(rec)
+            continue
+        dropped.extend(problems)
+        records.append(rec)
+    if not records:
+        raise InvalidInputError(f"{src}: no force rows under the header (line {header_at + 1})", "path")
+    out = pd.DataFrame.from_records(records)
+    kinds: list[str] = [""] * len(out)
+    parents: list[str | None] = [None] * len(out)
+    for _force, part in out.groupby("force", sort=False)["tactic"]:
+        for at, kind, parent in zip(part.index, *_uof_row_types(part.tolist())):
+            kinds[at], parents[at] = kind, parent
+    out["row_type"] = kinds
+    out["part_of"] = pd.Series(parents, index=out.index, dtype=object)
+    five = out[_UOF_COUNTS[:-1]].sum(axis=1, min_count=5)
+    short = out[five.notna() & out["tactics"].notna() & (five != out["tactics"])]
+    rows_off = Records({"force": r.force, "tactic": r.tactic, "source_line": int(r.source_line), "sum": float(s),
+                        "tactics": float(r.tactics)} for r, s in zip(short.itertuples(), five[short.index]))
+    parts_off = []
+    keyed = out.set_index(["force", "tactic"])
+    for (force, parent), kids in out[out["part_of"].notna()].groupby(["force", "part_of"], sort=False):
+        whole = keyed.loc[(force, parent)] if (force, parent) in keyed.index else None
+        if whole is None or isinstance(whole, pd.DataFrame):
+            continue
+        for col in _UOF_COUNTS:
+            if kids[col].notna().all() and pd.notna(whole[col]) and float(kids[col].sum()) != float(whole[col]):
+                parts_off.append({"force": force, "tactic": parent, "column": col, "source_line": int(whole["source_line"]),
+                                  "published": float(whole[col]), "sum_of_parts": float(kids[col].sum())})
+    out["mental_health"] = out["mental"] + out["physical_and_mental"]
+    out["condition_reported"] = out["tactics"] - out["not_reported"]
+    notes: dict[str, str] = {}
+    for r in out[out["row_type"] == "all tactics"].itertuples():
+        said = []
+        if pd.notna(r.tactics) and r.tactics > 0 and pd.notna(r.not_reported):
+            if r.condition_reported == 0:
+                said.append(f"health condition not reported for any of its {r.tactics:,.0f} tactics")
+            else:
+                if r.none == 0:
+                    said.append(f"no tactic recorded as used on a person with no health condition ('None' is 0 of "
+                                f"{r.condition_reported:,.0f}): a condition seems recorded only where there was one")
+                if r.not_reported / r.tactics >= _UOF_NOT_REPORTED:
+                    said.append(f"health condition not reported for {100 * r.not_reported / r.tactics:.0f}% of its "
+                                "tactics")
+        if said:
+            notes[r.force] = "; ".join(said)
+    out["recording_note"] = out["force"].map(lambda f: notes.get(f, ""))
+    out["comparable"] = out["recording_note"] == ""
+    for col in _UOF_COUNTS + ["mental_health", "condition_reported"]:
+        if out[col].notna().all():
+            out[col] = out[col].astype("int64")
+    first = ["force", "type_of_force", "tactic", "row_type", "part_of"]
+    out = out[first + _UOF_COUNTS + ["mental_health", "condition_reported", "comparable", "recording_note",
+                                     "source_line"]]
+    out.attrs.update({
+        "table": "Home Office police use of force statistics: tactics by the subject's perceived health condition",
+        "unit": "times a tactic was reported (an incident with several tactics is counted once for each): not incidents, "
+                "not people",
+        "source_file": str(src),
+        "dropped": Records(dropped),
+        "totals": Records(totals),
+        "summary": {"rows": len(out), "forces": int(out["force"].nunique()), "aggregate_rows": len(totals),
+                    "missing_cells": sum(1 for d in dropped if d["reason"] == "no figure published"),
+                    "unparsable_cells": sum(1 for d in dropped if d["reason"].startswith("unparsable")),
+                    "not_comparable": Records({"force": f, "note": n} for f, n in notes.items()),
+                    "rows_not_adding_up": rows_off, "parts_not_adding_up": Records(parts_off), "file": src.name},
+    })
+    if notes:
+        warn_user(f"read_use_of_force: {src.name}: the perceived health condition is not recorded like for like by "
+                  f"{len(notes)} of {out['force'].nunique()} forces: "
+                  + "; ".join(f"{f} ({n})" for f, n in notes.items())
+                  + ". Their shares of tactics used on people with a mental health condition cannot be compared with "
+                  "the other forces' (nor their counts added to them): they are flagged in `comparable` (False) and "
+                  "`recording_note`; compare the others (t[t.comparable]) and show these apart")
+    if rows_off or parts_off:
+        eg = [f"{r['force']} {r['tactic']} (line {r['source_line']})" for r in [*rows_off, *parts_off][:4]]
+        warn_user(f"read_use_of_force: {src.name}: {len(rows_off)} row(s) whose five health-condition counts do not add "
+                  f"up to 'Number of times tactic reported' and {len(parts_off)} total(s) that are not the sum of "
+                  f"their parts ({', '.join(eg)}): listed in .attrs['summary']; use one level of the table")
+    return out
+
+
+__all__ += ["read_use_of_force"]

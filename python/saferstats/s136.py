@@ -444,7 +444,19 @@ def _refuse_published_counts(records: pd.DataFrame, needed: str, func: str) -> N
     """A table of published counts (NHS England's annual figures) is not one row per detention: say
     so, and how to get its conversion rate, rather than "no column 'outcome'" (``needed``: the
     column ``func`` reads first; a table that has it is left to the usual checks)."""
-    if needed in records.columns or not _MHA_COLUMNS <= set(map(str, records.columns)):
+    if needed in records.columns:
+        return
+    heads = {" ".join(str(c).lower().replace("_", " ").split()) for c in records.columns}
+    if {"tactic", "mental"} <= heads and heads & {"police force", "force"}:
+        raise InvalidInputError(
+            "`records` looks like the Home Office police use-of-force table by perceived health condition (counts of "
+            "tactics per force, one financial year), not one row per Section 136 detention, which "
+            f"{func} needs (a force's or a place of safety's own records: a detention time, an outcome and a place of "
+            "safety for each). Read the table with saferstats.read_use_of_force(path): its share of tactics used on "
+            "people perceived to have a mental health condition is saferstats.proportion_ci(t['mental_health'], "
+            "t['condition_reported']) on the rows t[(t.row_type == 'all tactics') & t.comparable] (counts of tactics, "
+            "not of incidents or people; some forces did not record the condition like for like)", "records")
+    if not _MHA_COLUMNS <= set(map(str, records.columns)):
         return
     raise InvalidInputError(
         "`records` looks like NHS England's Mental Health Act Statistics (saferstats.read_mha_annual: counts per "
