@@ -717,11 +717,13 @@ def suppress(
     least 1 (a reader who did would get wrong counts, not the true ones); where it is 0, hidden
     counts are at least 1 and the audit takes that into account. That bound is judged per linked
     block of hidden cells (a reader given one block's rows alone does not know of a zero hidden in
-    another) and, with ``within``, per part of a block too: ``within="force"`` says a reader may be
-    given one force's rows alone (each force publishes its own), so a zero hidden in one force's
-    rows no longer counts as protection for another's, even where a total over the forces (the
-    default's each group's month over the forces) links them. Each part then gets its own hidden
-    zero where it needs one (docs/methods/disclosure.md E6).
+    another) and per part of a block too: ``within="force"`` says a reader may be given one force's
+    rows alone (each force publishes its own), so a zero hidden in one force's rows does not count
+    as protection for another's, even where a total over the forces (the default's each group's
+    month over the forces) links them. Each part then gets its own hidden zero where it needs one
+    (docs/methods/disclosure.md E6). The default, ``None``, is ``"force"`` where a key column is
+    named ``force`` and has more than one value, else one part; ``within=[]`` is one part.
+    ``.attrs["within"]`` says which.
 
     >>> s = pd.DataFrame({"area": ["A"] * 4 + ["B"] * 4, "group": ["White", "Black", "Asian", "Mixed"] * 2,
     ...                   "searches": [39, 2, 0, 0, 120, 30, 15, 40]})
@@ -791,10 +793,9 @@ def suppress(
     within_cols = None if within is None else ([within] if isinstance(within, str) else list(within))
     if within_cols is not None:
         no_col = [c for c in within_cols if c not in table.columns]
-        if no_col or not within_cols:
+        if no_col:
             raise InvalidInputError(f"`within` must name columns of the table (the part a reader may be given "
-                                    f"alone, e.g. 'force'); {'no column(s) ' + str(no_col) if no_col else 'none given'}",
-                                    "within")
+                                    f"alone, e.g. 'force'), or be [] for one part; no column(s) {no_col}", "within")
     by_list = None if keys is None else ([keys] if isinstance(keys, str) else list(keys))
     if by_list is not None:
         missing = [c for c in by_list if c not in table.columns]
@@ -970,7 +971,9 @@ def suppress(
         for i in range(n):
             cells.margin([int(cell_of[c][i]) for c in plain])
 
-    if within_cols is not None:
+    if within_cols is None:  # a table by force: each force may publish its own rows
+        within_cols = ["force"] if "force" in key_cols and table["force"].nunique(dropna=False) > 1 else []
+    if within_cols:
         cells.parts = _cell_parts(_groups(table, within_cols), cell_of, len(cells.values))
     kept_rows = _keep_rows(table, keep, reference, roles)
     if kept_rows is None:
@@ -1097,6 +1100,7 @@ def suppress(
     # count as at least 1, and should not (a hidden count may be 0)
     out.attrs["zeros_hidden"] = len({int(cell_of[c][i]) for c in counts for i in range(n)
                                      if hidden[c][i] and vals[c][i] == 0})
+    out.attrs["within"] = list(within_cols)
     if kept_rows is not None:
         out.attrs["keep"] = _keep_outcome(table, counts, cell_of, cells, reason, kept, threshold, kept_rows)
     out.attrs["rule"] = (
@@ -1111,6 +1115,8 @@ def suppress(
            if kept_rows is not None and kept is not None else "")
         + (f"; {out.attrs['zeros_hidden']} zero count(s) hidden as protection (a hidden count may be 0)"
            if out.attrs["zeros_hidden"] else "")
+        + (f"; hidden counts taken as at least 1 judged within each {' x '.join(map(str, within_cols))}"
+           if within_cols else "")
     )
     return out
 

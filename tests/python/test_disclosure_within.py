@@ -53,7 +53,8 @@ def test_default_table_gives_a_force_reader_its_ones_back(seven_forces):
     t = seven_forces
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        default = saferstats.suppress(t, keys=KEYS)
+        default = saferstats.suppress(t, keys=KEYS, within=[])
+    assert default.attrs["within"] == []
     found = _attack(default, t, DECLARED, by_force=True)
     assert found, "the default table was expected to give a one-force reader counts back"
     leics = {(t.at[f.cell[1], "force"], t.at[f.cell[1], "group"], f.true) for f in found}
@@ -63,7 +64,7 @@ def test_default_table_gives_a_force_reader_its_ones_back(seven_forces):
 
 
 def test_within_force_protects_each_force_alone(seven_forces):
-    """The same table with ``within="force"``: each force that needs one gets its own hidden zero, and
+    """The same table with ``within="force"`` (the default for a table by force): each force that needs one gets its own hidden zero, and
     neither a reader of one force (declared totals) nor one with every total over each key, taking
     hidden counts as at least 1 force by force, recovers a count; no small count is left unprotected."""
     import saferstats
@@ -72,6 +73,9 @@ def test_within_force_protects_each_force_alone(seven_forces):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = saferstats.suppress(t, keys=KEYS, within="force")
+        default = saferstats.suppress(t, keys=KEYS)
+    assert default.equals(out) and default.attrs["within"] == ["force"]  # by force: the default
+    assert "judged within each force" in out.attrs["rule"]
     hidden = (out["searches"] == MARK).to_numpy()
     assert (hidden >= ((t["searches"] > 0) & (t["searches"] < 5)).to_numpy()).all()  # every small count hidden
     assert out.attrs.get("unprotected", []) == []
@@ -87,11 +91,13 @@ def test_within_one_part_is_the_default():
 
     t = pd.DataFrame({"force": ["A"] * 6, "csp": ["x", "x", "x", "y", "y", "y"], "group": ["B", "O", "W"] * 2,
                       "searches": [1, 0, 30, 1, 0, 25]})
-    assert saferstats.suppress(t, keys=["csp", "group"]).equals(
-        saferstats.suppress(t, keys=["csp", "group"], within="force"))
+    one = saferstats.suppress(t, keys=["csp", "group"])
+    assert one.attrs["within"] == []
+    assert one.equals(saferstats.suppress(t, keys=["csp", "group"], within="force"))
+    assert one.equals(saferstats.suppress(t, keys=["force", "csp", "group"], within=[]))
 
 
-@pytest.mark.parametrize("bad, words", [("nope", "no column"), ([], "none given")])
+@pytest.mark.parametrize("bad, words", [("nope", "no column"), (["force", "nope"], "no column")])
 def test_within_bad_input(bad, words):
     import saferstats
     from saferstats.exceptions import InvalidInputError
