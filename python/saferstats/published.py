@@ -1561,15 +1561,16 @@ def _warn_calendar_year_on_financial_years(fn: str, data: pd.DataFrame, populati
     end) or one year's estimate against several financial years (a merge on the area alone). The
     convention (:func:`read_mid_year_population`, ``financial_year=True``) is the estimate of 30
     June of the year the financial year starts: mid-2022 for 2022/23. Rows are named by their index
-    labels; rows without a population are not judged."""
+    labels; rows without a population or a year are not judged."""
     if period is None or period == "year" or not {period, "year", population} <= set(data.columns) or data.empty:
         return
     labels = [_period_label(v) if isinstance(v, str) else None for v in data[period].tolist()]
-    years = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float)
-    if any(lab is None for lab in labels) or not np.isfinite(years).all() or (years != np.floor(years)).any():
+    years = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    known = np.isfinite(years)
+    if any(lab is None for lab in labels) or not known.any() or (years[known] != np.floor(years[known])).any():
         return  # not financial years, or no calendar year beside them
     starts = np.array([int(str(lab)[:4]) for lab in labels], dtype=float)
-    used = data[population].notna().to_numpy()
+    used = data[population].notna().to_numpy() & known
     off = np.flatnonzero(used & (years != starts))
     if not off.size:
         return

@@ -178,3 +178,12 @@ def test_calendar_years_and_the_convention_are_not_warned_about(mye_paths):
     start = _crimes().assign(year=lambda d: d["period"].str[:4].astype(int)).merge(pop, on=["la_code", "year"])
     _, said = saferstats_messages(ss.add_rates, start)  # a year made from the start: the convention
     assert not [m for m in said if "financial year" in m]
+
+
+def test_rows_without_a_year_are_not_judged_and_the_others_are():
+    """A nullable year with a gap (a left merge that found no estimate): the rows with a year are judged."""
+    t = pd.DataFrame({"period": pd.Categorical(["2022/23", "2023/24"]), "year": pd.array([2023, None], dtype="Int64"),
+                      "count": [10, 12], "population": [236_301, 241_025]})
+    _, said = saferstats_messages(ss.add_rates, t)
+    hit = [m for m in said if "is not the year the financial year" in m]
+    assert len(hit) == 1 and "in 1 of 1 rows (row 0: 2022/23 on mid-2023)" in hit[0]
