@@ -974,8 +974,9 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
     resident there (and ratios of them) are not like for like with other areas' (their rows'
     ``like_for_like`` is False and ``comparability`` says why, at every level), with Census
     populations (bundled, or a table of your own said to be Census with ``census=``). Returns those
-    areas' labels (``.attrs["non_resident_areas"]``); tables by CSP or local authority keep one
-    ``denominator`` text for every row and name the areas in the attrs only."""
+    areas' labels (``.attrs["non_resident_areas"]``). By force, CSP or local authority alike the
+    caution is in those rows' ``denominator`` (session 25: by CSP or LA the City's rows read a plain
+    "Census 2021 usual residents", so an exported ``denominator`` column said nothing of it)."""
     # a Census table (bundled, or your own with census=2021 / 2011: "Census 2021 (population table as
     # given)") is of residents; a table of unknown kind is not judged
     if ("usual residents" not in denominator and not denominator.startswith("Census")) or len(out) == 0:
@@ -998,8 +999,6 @@ def _non_resident_rows(out: pd.DataFrame, keys: list[str], searches: pd.DataFram
         out.loc[rows, "comparability"] = [_NON_RESIDENT_ROW if c == LIKE_FOR_LIKE else f"{c}; {_NON_RESIDENT_ROW}"
                                           for c in out.loc[rows, "comparability"]]
         out.loc[rows, "like_for_like"] = False
-    if rows.any() and any(k in ("csp", "la") for k in keys):
-        return list(dict.fromkeys(which))  # by area: the one denominator text of every row is kept (named in attrs)
     if rows.any():
         why = "; ".join(dict.fromkeys(_NON_RESIDENT[force_id(w) or ""] for w in which))
         out["denominator"] = out["denominator"].astype(object)
@@ -1445,9 +1444,9 @@ def disproportionality(
     and a daytime population of hundreds of thousands; its searches (115 of Black people in three
     months of 2019-20, against 193 Black residents) are mostly of people who live elsewhere, so a
     rate per resident there, and its ratio to White, is not like for like with other forces'. With
-    Census denominators its rows have ``like_for_like`` False and say so in ``comparability`` (and
-    by force in ``denominator``), and ``.attrs["non_resident_areas"]`` names such areas (also by
-    CSP or local authority).
+    Census denominators its rows have ``like_for_like`` False and say so in ``comparability`` and
+    ``denominator`` (by force, CSP or local authority), and ``.attrs["non_resident_areas"]`` names
+    such areas.
 
     **Implausible rates per resident** (any area, Census populations: bundled, or your own with
     ``census=``; a table of unknown kind is not judged): a row whose searches in a year number half its

@@ -1548,8 +1548,43 @@ def read_census_ethnicity(path: Any, *, level: str = "la", detailed: bool = Fals
 _MYE_AGES = [str(a) for a in range(90)] + ["90+"]
 
 
+def _financial_year_of(year: int) -> str:
+    """The financial year (April to March) that starts in calendar year ``year``: 2022 -> ``"2022/23"``."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _warn_calendar_year_on_financial_years(fn: str, data: pd.DataFrame, population: str, period: str | None) -> None:
+    """Warn when a table's ``period`` is financial years (``"2022/23"``, Home Office and Defra
+    tables) and its ``year`` column, beside the population (the calendar year of
+    :func:`read_mid_year_population`'s estimate, which survives a merge), is not the year each
+    financial year starts: mid-2023 set against 2022/23 (a ``year`` made from the financial year's
+    end) or one year's estimate against several financial years (a merge on the area alone). The
+    convention (:func:`read_mid_year_population`, ``financial_year=True``) is the estimate of 30
+    June of the year the financial year starts: mid-2022 for 2022/23. Rows are named by their index
+    labels; rows without a population or a year are not judged."""
+    if period is None or period == "year" or not {period, "year", population} <= set(data.columns) or data.empty:
+        return
+    labels = [_period_label(v) if isinstance(v, str) else None for v in data[period].tolist()]
+    years = pd.to_numeric(data["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    known = np.isfinite(years)
+    if any(lab is None for lab in labels) or not known.any() or (years[known] != np.floor(years[known])).any():
+        return  # not financial years, or no calendar year beside them
+    starts = np.array([int(str(lab)[:4]) for lab in labels], dtype=float)
+    used = data[population].notna().to_numpy() & known
+    off = np.flatnonzero(used & (years != starts))
+    if not off.size:
+        return
+    said = "; ".join(f"row {plain(data.index[i])!r}: {labels[i]} on mid-{int(years[i])}" for i in off[:5])
+    warn_user(f"{fn}: the column 'year' (the calendar year of the population, as read_mid_year_population gives it: "
+              f"the estimate of 30 June) is not the year the financial year in column {period!r} starts in {off.size} "
+              f"of {int(used.sum())} rows ({said}{' ...' if off.size > 5 else ''}): a financial year's population is the "
+              "mid-year estimate of the year it starts (mid-2022 for 2022/23), so these rates are on another year's "
+              "population; read the estimates with read_mid_year_population(..., financial_year=True) and join on "
+              f"the area and {period!r}")
+
+
 def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
-                             age_bands: Sequence[int] | None = None) -> pd.DataFrame:
+                             age_bands: Sequence[int] | None = None, financial_year: bool = False) -> pd.DataFrame:
     """Read ONS mid-year population estimates by local authority, single year of age and sex, as
     published in wide form (one row per area and sex: ``period, area_code, area_name, geography,
     sex, all_ages, ..., 0, 1, ..., 89, 90+``; Trafford Data Lab's
@@ -1560,7 +1595,22 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
     ``age`` before ``population`` when ``age_bands`` is given. ``year`` is the estimate's year,
     from the file's ``period`` (``"2024-06-30"``: the population at 30 June 2024,
     ``.attrs["reference_date"]``), so a table of several years' files (a list of paths) joins a
-    crime table on ``["la_code", "year"]`` and each year's rate is on its own year's population.
+    crime table of calendar years on ``["la_code", "year"]`` and each year's rate is on its own
+    year's population.
+
+    **Financial years** (Home Office hate crime, Defra fly-tipping: ``period`` ``"2022/23"``,
+    April to March): ``year`` is a calendar year, not a financial year. With
+    ``financial_year=True`` a ``period`` column names the financial year each estimate serves, the
+    one that starts in the estimate's year (mid-2022, 30 June 2022, for 2022/23: the estimate
+    falls inside that financial year, a quarter into it, while mid-2023 falls after it ends), so
+    the table joins a financial-year table on ``["la_code", "period"]``. This is the convention of
+    ONS and of Public Health England's (now OHID's) Fingertips indicators for financial-year data:
+    the mid-year estimate of the calendar year in which the financial year begins.
+    ``.attrs["period_convention"]`` says which convention the table is in. A table whose
+    financial-year ``period`` carries another ``year`` beside the population (a ``year`` made from
+    the financial year's end, 2022/23 on mid-2023, or one estimate merged onto every financial
+    year) gets a :class:`~saferstats.SaferstatsWarning` naming its rows from
+    :func:`saferstats.add_rates` and :func:`saferstats.year_on_year`.
     ``sex``: ``"Persons"`` (default), ``"Females"`` or ``"Males"`` as the file labels them (any
     case), or None for every row (then one authority has several rows: choose one before joining).
     ``age_bands``: the first age of each band, from 0 (``[0, 10, 18, 25, 35]`` gives ``"0-9",
@@ -1590,9 +1640,13 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
     '      la   la_code     sex  population  year\\nTrafford E08000009 Persons         905  2024'
     >>> saferstats.read_mid_year_population(f, age_bands=[0, 18, 65])[["age", "population"]].to_string(index=False)
     '  age  population\\n 0-17         180\\n18-64         470\\n  65+         255'
+    >>> saferstats.read_mid_year_population(f, financial_year=True)[["population", "year", "period"]].to_string(index=False)
+    ' population  year  period\\n        905  2024 2024/25'
     """
     if sex is not None and not isinstance(sex, str):
         raise InvalidInputError(f"sex must be 'Persons', 'Females', 'Males' or None, got {sex!r}", "sex")
+    if not isinstance(financial_year, (bool, np.bool_)):
+        raise InvalidInputError(f"financial_year must be True or False, got {financial_year!r}", "financial_year")
     bands: list[int] | None = None
     if age_bands is not None:
         try:
@@ -1681,7 +1735,14 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
                                 "path_or_paths")
     out = out.drop(columns=["_line", "_file"]).reset_index(drop=True)
     years = sorted({int(y) for y in out["year"]})
+    if financial_year:
+        out["period"] = [_financial_year_of(int(y)) for y in out["year"]]
     out.attrs.update({
+        "period_convention": (
+            "period: the financial year (April to March) that starts in the estimate's year (mid-2022 for 2022/23); "
+            "year: the calendar year of the estimate (30 June)" if financial_year else
+            "year: the calendar year of the estimate (30 June), not a financial year: for financial-year tables "
+            "(2022/23) read with financial_year=True and join on period"),
         "table": "ONS mid-year population estimates, usual residents by local authority, single year of age and sex",
         "source_file": [str(f) for f in files] if len(files) > 1 else str(files[0]),
         "years": years, "reference_date": sorted(dates)[0] if len(dates) == 1 else sorted(dates),

@@ -2181,9 +2181,11 @@ def _warn_census_year(fn: str, data: pd.DataFrame, population: str, period: str 
     when that one population serves every period of a force or area (the note of
     :func:`saferstats.read_hate_crime`, not repeated when the table carries it already), said by
     :func:`_warn_same_population` (with or without a ``census`` column) where a group has one
-    population in 3 periods or more; returns its groups (``.attrs["same_population"]``)."""
-    from .published import _same_population_note
+    population in 3 periods or more; returns its groups (``.attrs["same_population"]``). A calendar
+    ``year`` beside financial-year periods is said by :func:`~saferstats.published._warn_calendar_year_on_financial_years`."""
+    from .published import _same_population_note, _warn_calendar_year_on_financial_years
 
+    _warn_calendar_year_on_financial_years(fn, data, population, period)
     if "census" not in data.columns or period is None or period not in data.columns or population not in data.columns:
         return _warn_same_population(fn, data, population, period, keys)
     census = pd.to_numeric(data["census"], errors="coerce")

@@ -193,8 +193,10 @@ def test_city_of_london_by_force_and_csp_is_cautioned_once(shared_data):
         warnings.simplefilter("ignore")
         d = ss.disproportionality(ss.read_stop_search(path), by=["force", "csp"], census=2011)
     shown, text = _resident_caution(d)
-    assert text == (" Caution for the City of London: most people searched there do not live there, so rates per "
-                    "resident (and ratios of them) are not comparable with other areas' rates.")
+    # (session 25, w37c: by CSP too the rows' `denominator` carries the force-level caution, said once)
+    assert text == (" Caution for the City of London: the City of London has a few thousand residents but a daytime "
+                    "population of hundreds of thousands, and most people searched there do not live there, so rates "
+                    "per resident (and ratios of them) are not comparable with other areas' rates.")
     # (session 20: the table is the City's rows alone, so not "like for like, except the City of London")
     assert set(shown["comparability"]) == {"not like for like: rates per resident, but most people searched there do "
                                            "not live there (see the caution in the text)"}
