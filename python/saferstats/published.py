@@ -1604,8 +1604,9 @@ def read_mid_year_population(path_or_paths: Any, *, sex: str | None = "Persons",
     one that starts in the estimate's year (mid-2022, 30 June 2022, for 2022/23: the estimate
     falls inside that financial year, a quarter into it, while mid-2023 falls after it ends), so
     the table joins a financial-year table on ``["la_code", "period"]``. This is the convention of
-    ONS and of Public Health England's (now OHID's) Fingertips indicators for financial-year data:
-    the mid-year estimate of the calendar year in which the financial year begins.
+    ONS's Crime in England and Wales police force area tables (rates for the year ending March 2020
+    per 1,000 of the mid-2019 population) and of OHID's Fingertips indicators for financial-year
+    data: the mid-year estimate of the calendar year in which the financial year begins.
     ``.attrs["period_convention"]`` says which convention the table is in. A table whose
     financial-year ``period`` carries another ``year`` beside the population (a ``year`` made from
     the financial year's end, 2022/23 on mid-2023, or one estimate merged onto every financial
