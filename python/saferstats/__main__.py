@@ -1073,7 +1073,9 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     comparison with a quasi-Poisson fit on either side takes the library's ``use_t=True`` row (each
     APC on its residual df, the ratio on the Welch-Satterthwaite df). The ``intervals`` column says
     which each row has. With ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual
-    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small)."""
+    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small).
+    The groups are fitted once, with t where quasi-Poisson fits can be (``--dispersion auto`` or
+    ``quasi``), and again only for rows of the other kind (Poisson fits among quasi-Poisson ones)."""
     from .trend import compare_trends, poisson_trend
 
     def fit(use_t: bool) -> pd.DataFrame:

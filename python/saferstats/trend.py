@@ -1584,15 +1584,15 @@ def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, co
     if str(comparator) not in areas:
         return ""
     return (f"{total_row_why(comparator)} Compare each area instead with the table's other areas counted like for "
-            f"like over its own periods (a count in each, one reporting basis, no recorded change and no step of "
-            f"2-fold or more from one period to the next; the area itself left out), as saferstats report and "
+            "like over its own periods (a count in each, one reporting basis, no recorded change and no step of "
+            "2-fold or more from one period to the next; the area itself left out), as saferstats report and "
             f"`saferstats trend --compare-with {comparator}` do: "
             f"`{_others_code(comparator, area=area_col, period=period, count=count, population=population)}`"
             " (out: a row per area, named in _compared; info: how many areas each comparator sums, other_areas)")
 
 
 def _others_code(total: Any, *, area: str, period: str, count: str, population: str | None,
-                                data: str = "data") -> str:
+                 data: str = "data") -> str:
     """The Python, one line, that compares each area of the table ``data`` with the sum of its other
     areas counted like for like over the area's own periods - in place of a published total
     (``total``: Defra's England) that is no comparator (:func:`total_row_why`). It is what
@@ -1605,8 +1605,7 @@ def _others_code(total: Any, *, area: str, period: str, count: str, population: 
     fit, as R's ``summary.glm``). :func:`compare_trends` gives it in its error for such a
     ``comparator``; it leaves the result in ``out``.
 
-    >>> code = _others_code("England", area="la_code", period="period", count="incidents",
-    ...                                    population=None)
+    >>> code = _others_code("England", area="la_code", period="period", count="incidents", population=None)
     >>> "like_for_like_others(d, d, n.index[n >= 3], area='la_code'" in code, code.split("; ")[-1][:40]
     (True, 'out = saferstats.compare_trends(pairs.as')
     """
@@ -1651,7 +1650,7 @@ def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
     periods); None when no area has 2 others. The report's comparison with England and ``saferstats
     trend --compare-with England`` both use it."""
     # without the reader's .attrs (Defra's table: its totals, dropped cells, flagged rows), which pandas
-    # deep-copies into every frame cut from it: some 30 s a run for England's 300 councils
+    # deep-copies into every frame cut from it: most of `saferstats trend --compare-with England`'s time
     everyone, data = everyone.copy(deep=False), data.copy(deep=False)
     everyone.attrs, data.attrs = {}, {}
     value_cols = [count] + ([population] if population is not None else [])
