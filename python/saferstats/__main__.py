@@ -1073,7 +1073,9 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     comparison with a quasi-Poisson fit on either side takes the library's ``use_t=True`` row (each
     APC on its residual df, the ratio on the Welch-Satterthwaite df). The ``intervals`` column says
     which each row has. With ``--use-z`` on a quasi-Poisson fit of fewer than :data:`FEW_DF` residual
-    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small)."""
+    df, a warning gives the t p-value beside it (1 df: the normal p-value is many times too small).
+    The groups are fitted once, with t where quasi-Poisson fits can be (``--dispersion auto`` or
+    ``quasi``), and again only for rows of the other kind (Poisson fits among quasi-Poisson ones)."""
     from .trend import compare_trends, poisson_trend
 
     def fit(use_t: bool) -> pd.DataFrame:
@@ -1090,10 +1092,14 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
         raise InvalidInputError("--use-t and --use-z ask for opposite intervals: give one (neither: t for quasi-Poisson "
                                 "fits, the normal for the others, as R's summary.glm)", "use_t")
     estimate = "ratio" if comparator is not None else "apc"
+    # one fit with the intervals most rows take: Student t where quasi-Poisson fits are possible (the
+    # t fit's rows are the z fit's but for the limits, p-value and df, and its warnings the z fit's
+    # less the few-df warning, said of z intervals); a second only for rows that take the other
+    first_t = bool(args.use_t) or (not args.use_z and args.dispersion in ("quasi", "auto"))
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", SaferstatsWarning)
         try:
-            res = fit(bool(args.use_t))
+            res = fit(first_t)
         except InvalidInputError as exc:
             if exc.argument != "seasonality" or "season_length" not in str(exc):
                 raise
@@ -1104,25 +1110,31 @@ def _fit_trend(df: pd.DataFrame, args: argparse.Namespace, pop: str | None,
     quasi = res["method"].astype(str).str.contains("quasi-poisson").to_numpy() & res[estimate].notna().to_numpy()
     # the residual df: the periods less every coefficient (n_periods - 2 without seasonal terms)
     rdf = res["n_periods"].to_numpy(dtype=float) - 2 if comparator is not None else res["df_resid"].to_numpy(float)
-    with_t = np.full(len(res), bool(args.use_t))
-    if quasi.any() and not args.use_t:
-        with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
-            warnings.simplefilter("ignore")
-            t = fit(True)
-        if args.use_z:
-            few = np.flatnonzero(quasi & (rdf < FEW_DF)) if comparator is None else np.empty(0, dtype=int)
-            if few.size:
-                shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
-                         f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
-                _say(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
-                     f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
-                     f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
-                     "they are from Student t, as R's summary.glm")
-        else:
+    with_t = np.full(len(res), first_t)
+    if args.use_z:
+        few = np.flatnonzero(quasi & (rdf < FEW_DF)) if comparator is None else np.empty(0, dtype=int)
+        if few.size:
+            with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
+                warnings.simplefilter("ignore")
+                t = fit(True)
+            shown = [f"{_trend_group(res, int(i), args.by)} p {res['p_value'].iat[i]:.2g} (z) against "
+                     f"{t['p_value'].iat[i]:.2g} (t on {int(rdf[i])} df)" for i in few]
+            _say(f"saferstats: warning: trend --use-z: {few.size} quasi-Poisson fit(s) have fewer than {FEW_DF} "
+                 f"residual degrees of freedom, where a p-value from the normal is too small and the interval too "
+                 f"narrow (the dispersion is estimated from those few points): {_names(shown)}; without --use-z "
+                 "they are from Student t, as R's summary.glm")
+    elif not args.use_t:
+        # quasi-Poisson rows from Student t, the others from the normal: the rows the first fit got wrong
+        other = ~quasi & res[estimate].notna().to_numpy() if first_t else quasi
+        if other.any():
+            with warnings.catch_warnings():  # the same fit (its warnings are said once, above)
+                warnings.simplefilter("ignore")
+                again = fit(not first_t)
             swap = [c for c in res.columns if c == "p_value" or c == "df" or c.endswith(("_lower", "_upper"))]
             for c in swap:
-                res[c] = np.where(quasi, t[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
-            with_t = quasi
+                res[c] = np.where(other, again[c].to_numpy(dtype=float), res[c].to_numpy(dtype=float))
+        with_t = quasi
+        if quasi.any():
             said = [w for w in said if "intervals and p-values from the normal (z)" not in str(w.message)]
             what = "comparisons with a quasi-Poisson fit" if comparator is not None else "Quasi-Poisson fits"
             _say(f"{what[0].upper()}{what[1:]} ({int(quasi.sum())} of {len(res)}): limits and p-values from Student t "

@@ -1269,8 +1269,12 @@ def compare_trends(
     ``period`` (and ``population``, and the ``by`` columns after the first) — e.g. a national
     series read from another file. A name that is one of the total rows a reader left out of the
     table (Defra's England, in :func:`saferstats.read_flytipping`'s ``.attrs["totals"]``, counted on
-    another basis from the authorities' rows before 2019/20) is an error that gives the comparator
-    to use instead: the sum of the areas published in every period, with ``subtract=True``. The
+    another basis from the authorities' rows before 2019/20) is an error that gives, as code that
+    runs on ``data``, the comparison to make instead - the one ``saferstats report`` and ``saferstats
+    trend --compare-with England`` make: each area against the sum of the table's other areas
+    counted like for like over the area's own periods (:func:`like_for_like_others` with
+    :func:`saferstats.report.sections.like_for_like_councils`: a count in each, one reporting
+    basis, no recorded change, no step of 2-fold or more), the area left out of it. The
     table's totals (``.attrs["totals"]``: the strand table's ``offences`` and ``motivating_factors``; or groups named as totals, ``"Total offences"``) are
     no group beside a strand: against a strand they are left out with a warning (race is 76% of
     the offences), and against one total the other is left out; pass a total as the comparator to
@@ -1570,20 +1574,50 @@ def _comparator_in_totals(data: pd.DataFrame, comparator: Any, area_col: str, co
     """What to say when ``comparator`` names one of a reader's total rows left out of the table
     (:func:`saferstats.read_flytipping`'s ``.attrs["totals"]``: Defra's England and regional rows):
     its figures are another basis from the areas' rows before 2019/20 (England 2017/18: 997,612,
-    its authorities 894,789), so the comparator to give is the sum of the areas published in
-    every period, as a DataFrame; ``""`` when it names none."""
+    its authorities 894,789), so the comparison to make is the report's and ``saferstats trend
+    --compare-with England``'s - each area against the sum of the table's other areas counted like
+    for like over its own periods (:func:`like_for_like_others` with
+    :func:`saferstats.report.sections.like_for_like_councils`) - given as code that runs on
+    ``data`` (:func:`_others_code`); ``""`` when it names none."""
     rows = data.attrs.get("totals") if isinstance(data.attrs, dict) else None
     areas = {str(r.get("area")) for r in (rows or []) if isinstance(r, dict)}
     if str(comparator) not in areas:
         return ""
-    cols = repr([count] if population is None else [count, population])
-    return (f"{total_row_why(comparator)} Compare with "
-            "the sum of the areas published in every period, given as a DataFrame: "
-            f"every = data.groupby({area_col!r})[{count!r}].transform('count') == data[{period!r}].nunique(); "
-            f"comp = data[every].groupby({period!r}, as_index=False)[{cols}].sum()"
-            f".assign({area_col}='{comparator} (areas in every period)'); "
-            f"compare_trends(data[every], comparator=comp, by={area_col!r}, subtract=True, ...) "
-            "(subtract: each area is in that sum)")
+    return (f"{total_row_why(comparator)} Compare each area instead with the table's other areas counted like for "
+            "like over its own periods (a count in each, one reporting basis, no recorded change and no step of "
+            "2-fold or more from one period to the next; the area itself left out), as saferstats report and "
+            f"`saferstats trend --compare-with {comparator}` do: "
+            f"`{_others_code(comparator, area=area_col, period=period, count=count, population=population)}`"
+            " (out: a row per area, named in _compared; info: how many areas each comparator sums, other_areas)")
+
+
+def _others_code(total: Any, *, area: str, period: str, count: str, population: str | None,
+                 data: str = "data") -> str:
+    """The Python, one line, that compares each area of the table ``data`` with the sum of its other
+    areas counted like for like over the area's own periods - in place of a published total
+    (``total``: Defra's England) that is no comparator (:func:`total_row_why`). It is what
+    ``saferstats report``'s comparison with England and ``saferstats trend --compare-with England``
+    compute: the areas with 3 or more periods with figures, each paired by :func:`like_for_like_others`
+    with the areas :func:`saferstats.report.sections.like_for_like_councils` keeps over its periods
+    (a count in each, one reporting basis, no recorded change, no step of 2-fold or more), then
+    :func:`compare_trends` with quasi-Poisson fits where over-dispersed and Student t
+    (``dispersion="auto", use_t=True``, the report's; the command takes the normal for a Poisson
+    fit, as R's ``summary.glm``). :func:`compare_trends` gives it in its error for such a
+    ``comparator``; it leaves the result in ``out``.
+
+    >>> code = _others_code("England", area="la_code", period="period", count="incidents", population=None)
+    >>> "like_for_like_others(d, d, n.index[n >= 3], area='la_code'" in code, code.split("; ")[-1][:40]
+    (True, 'out = saferstats.compare_trends(pairs.as')
+    """
+    value = [count] if population is None else [count, population]
+    fields = f"area={area!r}, period={period!r}, count={count!r}, population={population!r}"
+    return ("import saferstats; from saferstats.report.sections import like_for_like_councils; "
+            f"d = {data}.dropna(subset={value!r}); n = d.groupby({area!r})[{period!r}].nunique(); "
+            f"pairs, comps, info = saferstats.trend.like_for_like_others(d, d, n.index[n >= 3], {fields}, "
+            "like_for_like=like_for_like_councils); "
+            f"out = saferstats.compare_trends(pairs.assign(_series={str(total)!r}), comparator=comps.assign(_series="
+            f"{str(total) + ' less the area, its other areas counted like for like'!r}), by=['_series', '_compared'], "
+            f"count={count!r}, population={population!r}, period={period!r}, dispersion='auto', use_t=True)")
 
 
 def total_row_why(comparator: Any) -> str:
@@ -1615,14 +1649,20 @@ def like_for_like_others(everyone: pd.DataFrame, data: pd.DataFrame, fitted: Seq
     ``stepped_left_out`` (areas left out of that span for a step in their count) and ``window`` (its
     periods); None when no area has 2 others. The report's comparison with England and ``saferstats
     trend --compare-with England`` both use it."""
+    # without the reader's .attrs (Defra's table: its totals, dropped cells, flagged rows), which pandas
+    # deep-copies into every frame cut from it: most of `saferstats trend --compare-with England`'s time
+    everyone, data = everyone.copy(deep=False), data.copy(deep=False)
+    everyone.attrs, data.attrs = {}, {}
     value_cols = [count] + ([population] if population is not None else [])
     recorded = [c for c in _RECORDING_COLUMNS if c in data.columns]
     pairs: list[pd.DataFrame] = []
     comps: list[pd.DataFrame] = []
     info: list[dict[str, Any]] = []
     panels: dict[tuple[str, ...], tuple[pd.DataFrame, set[str], int]] = {}  # one panel per span of periods
+    names = data[area].astype(str)
+    rows = dict(tuple(data.groupby(names.to_numpy(), sort=False)))  # each area's rows, found once
     for a in dict.fromkeys(str(x) for x in fitted):
-        own = data[data[area].astype(str) == a]
+        own = rows.get(a, data.iloc[:0])
         window = tuple(sorted(own[period].astype(str)))
         if window not in panels:
             panel, n_stepped = like_for_like(everyone, area, period, count, window)
