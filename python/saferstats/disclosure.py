@@ -40,6 +40,10 @@ _OTHER_NAMES = {
     "confidence", "multiplier", "target", "year", "period", "month", "quarter", "n_periods", "period_from",
     "period_to",
     "dispersion_ratio", "break_index", "denominator", "order", "rank", "id",
+    # bookkeeping the readers add (the file line of each row, read_census_ethnicity's census year) and
+    # coordinates: no counts (a line number taken for one was hidden and used as protection)
+    "source_line", "source_row", "line_number", "census", "latitude", "longitude", "lat", "lon", "lng",
+    "easting", "northing",
 }
 _DERIVED_EXACT = {
     "rate", "value", "lower", "upper", "share", "percent", "ratio", "rr", "diff", "difference", "z",
@@ -50,7 +54,7 @@ _DERIVED_EXACT = {
 _DERIVED_PREFIXES = ("rate_", "ratio_", "rr_", "diff_", "pct_", "percent_", "p1_", "p2_", "share_", "apc_",
                      "lower_", "upper_", "odds_ratio_")
 _DERIVED_SUFFIXES = ("_rate", "_lower", "_upper", "_percent", "_ratio", "_pct", "_share", "_per_100k",
-                     "_per_1000", "_hours")
+                     "_per_1000", "_hours", "_cost", "_costs")
 # (numerator, denominator) count pairs: the numerator is part of the denominator
 _PAIRS = [("successes", "trials"), ("hits", "n"), ("count", "assessed"), ("count", "known"), ("count", "total"),
           ("pre_count", "pre_n"), ("post_count", "post_n"), ("x1", "n1"), ("x2", "n2")]
@@ -287,6 +291,11 @@ def column_roles(
     numeric = [c for c in names if _numeric(table[c])]
     if cols is None:
         cols = [c for c in numeric if str(c).lower() in _COUNT_NAMES and c not in oth and c not in (der or [])]
+        # a "Total" column alone among saferstats' count names is the row total of a table of counts
+        # (NHS England, ONS), not the count of a saferstats table: its parts are counts too (taken for
+        # derived values they were never hidden: a Black 2 published beside its row's Total)
+        if [str(c).lower() for c in cols] == ["total"]:
+            cols = []
         if not cols:
             cols = [c for c in numeric if str(c).lower() not in _OTHER_NAMES and not _is_derived_name(str(c))
                     and c not in oth and c not in (der or [])]
@@ -332,6 +341,86 @@ def _as_counts(table: pd.DataFrame, col: Any, marker: str | None) -> np.ndarray:
         raise _at_row(InvalidInputError(f"count column {col!r} row {label_of(s, row)!r}: {float(v[row]):g} is not a "
                                         "count (finite and non-negative)", str(col), label_of(s, row)), row)
     return np.asarray(v)
+
+
+#: most count columns :func:`_column_sums` checks for sums (two halves of 2**20 subset sums at most)
+_SUM_COLUMNS_MAX = 40
+#: most decompositions of one sum column tied before it is called ambiguous
+_SUM_WAYS_MAX = 4
+_HASH_PRIME = (1 << 61) - 1
+
+
+def _column_sums(vals: Mapping[Any, np.ndarray], cols: Sequence[Any]) -> tuple[list[tuple[Any, list[Any]]], list[str]]:
+    """Count columns equal in every row to the sum of other count columns of the table (use of
+    force's ``mental_health`` = ``mental`` + ``physical_and_mental``; a "Total" column beside its
+    parts), checked on the rows where every column has a value, at least two of them with a non-zero
+    sum. Columns are taken from the smallest (summed over the rows) up; a column that is a sum of
+    the columns already taken as parts (one or more, none all zero) is a sum, else a part. Returns
+    ``(sum column, its parts)`` for each way found (a column can be a sum two ways, as fly-tipping
+    incidents by land type and by waste type) and what could not be decided (for a warning).
+    Each subset sum of the parts is matched on a random projection of the rows (exact integers
+    modulo a prime; meet in the middle), every match checked exactly on the rows.
+
+    >>> v = {"a": np.array([1., 5, 2]), "b": np.array([3., 0, 4]), "ab": np.array([4., 5, 6]), "c": np.array([7., 8, 9])}
+    >>> _column_sums(v, ["a", "b", "ab", "c"])
+    ([('ab', ['a', 'b'])], [])
+    """
+    if len(cols) < 2:
+        return [], []
+    mat = np.column_stack([np.asarray(vals[c], dtype=np.float64) for c in cols])
+    ok = np.isfinite(mat).all(axis=1)
+    m = mat[ok]
+    if len(m) < 2 or not bool((m == np.round(m)).all()) or float(np.abs(m).max()) >= 2.0**53:
+        return [], []
+    if len(cols) > _SUM_COLUMNS_MAX:
+        return [], [f"{len(cols)} count columns (more than {_SUM_COLUMNS_MAX}): not checked for columns that are sums "
+                    "of others"]
+    rng = np.random.default_rng(20250601)
+    weights = [int(w) for w in rng.integers(1, 1 << 40, size=len(m))]
+    ints = m.astype(np.int64)
+    hashes = [sum(w * int(x) for w, x in zip(weights, ints[:, j])) % _HASH_PRIME for j in range(len(cols))]
+    order = sorted(range(len(cols)), key=lambda j: (float(m[:, j].sum()), j))
+    parts: list[int] = []
+    found: list[tuple[Any, list[Any]]] = []
+    unsure: list[str] = []
+    for t in order:
+        target = m[:, t]
+        cand = [j for j in parts if m[:, j].any() and bool((m[:, j] <= target).all())]
+        ways: list[list[int]] = []
+        if cand and int((target != 0).sum()) >= 2:
+            half = len(cand) // 2
+            left, right = cand[:half], cand[half:]
+
+            def subset_sums(items: list[int]) -> tuple[np.ndarray, np.ndarray]:
+                sums = np.zeros(1, dtype=np.int64)
+                masks = np.zeros(1, dtype=np.int64)
+                for k, j in enumerate(items):
+                    sums = np.concatenate([sums, (sums + hashes[j]) % _HASH_PRIME])
+                    masks = np.concatenate([masks, masks | (1 << k)])
+                return sums, masks
+
+            ls, lm = subset_sums(left)
+            rs, rm = subset_sums(right)
+            sort = np.argsort(rs, kind="stable")
+            rs, rm = rs[sort], rm[sort]
+            want = (hashes[t] - ls) % _HASH_PRIME
+            lo, hi = np.searchsorted(rs, want, "left"), np.searchsorted(rs, want, "right")
+            for i in np.flatnonzero(hi > lo).tolist():
+                for r in range(int(lo[i]), int(hi[i])):
+                    pick = ([left[k] for k in range(len(left)) if int(lm[i]) >> k & 1]
+                            + [right[k] for k in range(len(right)) if int(rm[r]) >> k & 1])
+                    if pick and bool((m[:, pick].sum(axis=1) == target).all()):
+                        ways.append(pick)
+                if len(ways) > _SUM_WAYS_MAX:
+                    break
+        if not ways:
+            parts.append(t)
+            continue
+        if len(ways) > _SUM_WAYS_MAX:
+            unsure.append(f"{cols[t]!r} is the sum of other count columns in more than {_SUM_WAYS_MAX} ways (e.g. "
+                          + "; ".join(" + ".join(repr(cols[j]) for j in w) for w in ways[:2]) + ")")
+        found.extend((cols[t], [cols[j] for j in sorted(w)]) for w in ways[:_SUM_WAYS_MAX])
+    return found, unsure
 
 
 def _at_row(err: InvalidInputError, row: int) -> InvalidInputError:
@@ -965,10 +1054,28 @@ def suppress(
         _measure_totals(table, rest, cell_of, cells)
     if totals is not None:
         _label_totals(table, key_cols, totals, [c for c in counts if c in cell_of], cell_of, cells)
-    # row totals across the counts of a plain table of counts
-    if len(plain) > 1 and not pairs and not yoy:
+    # a count column that is the sum of others in every row (use of force's mental_health = mental +
+    # physical_and_mental, a "Total" column) is tied to its parts: taken for a count of its own it was
+    # published beside a hidden part (Hertfordshire's less lethal weapons: 71 beside mental 69 gave
+    # back physical and mental, 2)
+    sums, unsure = ([], []) if yoy else _column_sums(vals, plain)
+    for total, parts in sums:
         for i in range(n):
-            cells.margin([int(cell_of[c][i]) for c in plain])
+            if all(np.isfinite(vals[c][i]) for c in (total, *parts)):
+                cells.sum_to([int(cell_of[c][i]) for c in parts], int(cell_of[total][i]))
+    if unsure:
+        warn_user(f"suppress: {'; '.join(unsure)}. A count column that is a sum of others gives a hidden part back "
+                  "where it is published: name the sums in `derived=` (blanked with the counts of their row) or leave "
+                  "them out")
+    # row totals across the counts of a plain table of counts (over the parts: a sum column is tied to
+    # them above); none where a sum column is the row total (it is a cell of the table, hidden or not)
+    summed = {t for t, _ in sums}
+    base = [c for c in plain if c not in summed]
+    zero_cols = {c for c in base if not np.nan_to_num(vals[c]).any()}
+    whole_row = any(set(base) <= set(parts) | zero_cols for _, parts in sums)
+    if len(base) > 1 and not pairs and not yoy and not whole_row:
+        for i in range(n):
+            cells.margin([int(cell_of[c][i]) for c in base])
 
     if within_cols is not None:
         cells.parts = _cell_parts(_groups(table, within_cols), cell_of, len(cells.values))
@@ -983,6 +1090,9 @@ def suppress(
     hidden_cell = reason > 0
     hidden = {c: hidden_cell[cell_of[c]] for c in counts}
     out = table.copy()
+    # the result's .attrs are its own: a reader's (read_mha_annual's dropped cells and summary of the whole
+    # file, read_use_of_force's national totals) describe the table as read, with the counts it hides
+    out.attrs = {}
     log: list[dict[str, Any]] = []
     for c in counts:
         cv = np.asarray(vals[c]).copy()
@@ -1024,9 +1134,6 @@ def suppress(
                     blank[c] = np.full(n, gone.get(period, False) if period else any(gone.values()))
                 elif (gone.get(period, False) if period else any(gone.values())):
                     out[c] = pd.Series(marker if marker is not None else np.nan, index=table.index, dtype=object)
-        if any(gone.values()):
-            for k in ("detention_rates", "rate_ratio"):
-                out.attrs.pop(k, None)
     for c in roles["derived"]:
         b = blank[c] & out[c].notna().to_numpy()
         if b.any():
@@ -1091,7 +1198,7 @@ def suppress(
                   "totals; listed in .attrs['missing_counts']")
     out.attrs["missing_counts"] = absent
     out.attrs["suppression"] = log
-    out.attrs["roles"] = roles
+    out.attrs["roles"] = {**roles, "sums": [{"total": t, "parts": list(p)} for t, p in sums]}
     out.attrs["unprotected"] = exposed
     # zero counts hidden as protection (E6 last resort, or `keep`): a reader can then not take a hidden
     # count as at least 1, and should not (a hidden count may be 0)
@@ -1104,6 +1211,8 @@ def suppress(
         + ("; secondary suppression until no hidden count can be recovered from totals" if secondary
            else "; no secondary suppression (hidden counts may be recoverable from totals)")
         + ("; derived values of hidden counts blanked" if roles["derived"] else "")
+        + ("; count columns that are sums of others tied to their parts ("
+           + "; ".join(f"{t} = {' + '.join(str(c) for c in p)}" for t, p in sums) + ")" if sums else "")
         + (f"; published counts rounded to base {round_to:g}" if round_to else "")
         + (f"; marker {marker!r}" if marker is not None else "; hidden cells missing")
         + (f"; {len(unprotected)} cell(s) could not be protected" if unprotected else "")
